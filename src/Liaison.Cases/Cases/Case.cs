@@ -1,0 +1,107 @@
+namespace Liaison.Cases.Cases;
+
+/// <summary>An enterprise's problem routed to one department's handler, to be handled within a time limit (限时办结).</summary>
+public sealed class Case
+{
+    public long Id { get; set; }
+
+    /// <summary>Human-facing number, e.g. <c>AYKF-2026-000123</c>.</summary>
+    public required string Number { get; set; }
+
+    public required string Title { get; set; }
+
+    public required string Description { get; set; }
+
+    public required string Category { get; set; }
+
+    public CasePriority Priority { get; set; }
+
+    public required Enterprise Enterprise { get; set; }
+
+    public CaseStatus Status { get; set; }
+
+    public required string DepartmentCode { get; set; }
+
+    public required string HandlerName { get; set; }
+
+    public required string HandlerEmail { get; set; }
+
+    /// <summary>Increments on every (re)assignment; links are bound to one round.</summary>
+    public int AssignmentRound { get; set; }
+
+    public DateTimeOffset? AcceptBy { get; set; }
+
+    public DateTimeOffset? DueAt { get; set; }
+
+    /// <summary>The resolve deadline before any extension, kept for scoring.</summary>
+    public DateTimeOffset? OriginalDueAt { get; set; }
+
+    /// <summary>True when a deadline fell in a year whose holiday schedule was not loaded.</summary>
+    public bool Provisional { get; set; }
+
+    /// <summary>The officer who opened the case and follows it (全程代办).</summary>
+    public required string OfficerId { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Optimistic concurrency token.</summary>
+    public uint RowVersion { get; set; }
+
+    public List<CaseEvent> Timeline { get; set; } = [];
+}
+
+public sealed class Enterprise
+{
+    public required string Name { get; set; }
+
+    /// <summary>统一社会信用代码, 18 characters, GB 32100-2015.</summary>
+    public required string CreditCode { get; set; }
+
+    public string? Contact { get; set; }
+
+    /// <summary>One of the zone's key enterprises (重点企业).</summary>
+    public bool IsKey { get; set; }
+
+    /// <summary>The chief service officer (首席服务员) looking after a key enterprise.</summary>
+    public string? ChiefServiceOfficer { get; set; }
+}
+
+public enum CasePriority
+{
+    Normal,
+    Urgent,
+}
+
+public enum CaseStatus
+{
+    Dispatched,
+    Accepted,
+    InProgress,
+    Returned,
+    Resolved,
+    Closed,
+    Cancelled,
+}
+
+/// <summary>One entry of a case's timeline: who did what, when, with an optional note.</summary>
+public sealed class CaseEvent
+{
+    public long Id { get; set; }
+
+    public long CaseId { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    /// <summary>Machine name of the event, e.g. <c>dispatched</c>, <c>accepted</c>, <c>email-sent</c>.</summary>
+    public required string Kind { get; set; }
+
+    /// <summary>Who: an officer's email, a liaison's email, or <c>system</c>/<c>workflow</c>.</summary>
+    public required string Actor { get; set; }
+
+    public string? Note { get; set; }
+
+    /// <summary>Extra structured detail as JSON (deadline computation, reason code, …).</summary>
+    public string? Data { get; set; }
+}

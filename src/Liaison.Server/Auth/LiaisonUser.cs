@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Liaison.Server.Auth;
+
+/// <summary>A signed-in person: a park officer or an admin. Department liaisons have no account.</summary>
+public sealed class LiaisonUser : IdentityUser
+{
+    public string DisplayName { get; set; } = "";
+
+    /// <summary><c>zh-CN</c> or <c>en</c>.</summary>
+    public string Culture { get; set; } = "zh-CN";
+}
+
+public static class Roles
+{
+    public const string Officer = "Officer";
+    public const string Admin = "Admin";
+
+    public static readonly string[] All = [Officer, Admin];
+}
+
+public static class Policies
+{
+    /// <summary>Officers and admins (admins may do everything officers may).</summary>
+    public const string Officer = "Officer";
+
+    public const string Admin = "Admin";
+}

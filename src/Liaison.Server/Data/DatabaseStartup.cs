@@ -1,0 +1,93 @@
+using Liaison.Cases.Departments;
+using Liaison.Server.Auth;
+using Liaison.Server.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Liaison.Server.Data;
+
+/// <summary>What runs once at start, before requests: migrations, sample data, roles, the first admin.</summary>
+public static class DatabaseStartup
+{
+    public static async Task PrepareAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        var options = sp.GetRequiredService<IOptions<LiaisonOptions>>().Value;
+        var db = sp.GetRequiredService<LiaisonDbContext>();
+        var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartup));
+
+        if (options.Database.MigrateOnStart)
+        {
+            // EF Core takes a database lock while migrating, so instances starting together are safe.
+            await db.Database.MigrateAsync(ct);
+        }
+
+        await SeedDepartmentsAsync(db, sp.GetRequiredService<TimeProvider>(), log, ct);
+        await EnsureRolesAsync(sp.GetRequiredService<RoleManager<IdentityRole>>());
+        await EnsureBootstrapAdminAsync(sp.GetRequiredService<UserManager<LiaisonUser>>(), options.BootstrapAdmin, log);
+    }
+
+    /// <summary>Seeds the sample departments into an empty table only; a restart or a second instance adds nothing.</summary>
+    private static async Task SeedDepartmentsAsync(LiaisonDbContext db, TimeProvider clock, ILogger log, CancellationToken ct)
+    {
+        if (await db.Departments.AnyAsync(ct))
+        {
+            return;
+        }
+
+        db.Departments.AddRange(SampleDepartments.Create(clock.GetUtcNow()));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            log.LogInformation("Seeded the sample departments (IsSample = true); admins should replace the people");
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // Another instance seeded them first.
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    private static async Task EnsureRolesAsync(RoleManager<IdentityRole> roles)
+    {
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+            }
+        }
+    }
+
+    private static async Task EnsureBootstrapAdminAsync(UserManager<LiaisonUser> users, LiaisonOptions.BootstrapAdminOptions boot, ILogger log)
+    {
+        if ((await users.GetUsersInRoleAsync(Roles.Admin)).Count > 0)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(boot.Email) || string.IsNullOrEmpty(boot.Password))
+        {
+            log.LogWarning("No admin exists and Liaison:BootstrapAdmin:Email/Password are not set: nobody can sign in as admin");
+            return;
+        }
+
+        var user = await users.FindByEmailAsync(boot.Email);
+        if (user is null)
+        {
+            user = new LiaisonUser { UserName = boot.Email, Email = boot.Email, EmailConfirmed = true, DisplayName = "管理员 Admin" };
+            var created = await users.CreateAsync(user, boot.Password);
+            if (!created.Succeeded)
+            {
+                throw new InvalidOperationException(
+                    "Liaison:BootstrapAdmin could not be created: " + string.Join("; ", created.Errors.Select(e => e.Description)));
+            }
+        }
+
+        await users.AddToRoleAsync(user, Roles.Admin);
+        log.LogInformation("Created the bootstrap admin {Email}", boot.Email);
+    }
+}

@@ -1,0 +1,88 @@
+using Liaison.Cases.Cases;
+using Liaison.Cases.Departments;
+using Liaison.Server.Auth;
+using Liaison.Server.Mail;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Liaison.Server.Data;
+
+public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
+    : IdentityDbContext<LiaisonUser, IdentityRole, string>(options)
+{
+    public DbSet<Department> Departments => Set<Department>();
+
+    public DbSet<Case> Cases => Set<Case>();
+
+    public DbSet<CaseEvent> CaseEvents => Set<CaseEvent>();
+
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        base.OnModelCreating(b);
+
+        b.Entity<Department>(e =>
+        {
+            e.ToTable("departments");
+            e.HasIndex(d => d.Code).IsUnique();
+            e.Property(d => d.Code).HasMaxLength(32);
+            e.Property(d => d.Name).HasMaxLength(100);
+            e.OwnsOne(d => d.Handler, ConfigureLiaison);
+            e.OwnsOne(d => d.Leader, ConfigureLiaison);
+        });
+
+        b.Entity<Case>(e =>
+        {
+            e.ToTable("cases");
+            e.HasIndex(c => c.Number).IsUnique();
+            e.HasIndex(c => new { c.Status, c.DepartmentCode });
+            e.Property(c => c.Number).HasMaxLength(32);
+            e.Property(c => c.Title).HasMaxLength(200);
+            e.Property(c => c.Category).HasMaxLength(32);
+            e.Property(c => c.DepartmentCode).HasMaxLength(32);
+            e.Property(c => c.Priority).HasConversion<string>().HasMaxLength(16);
+            e.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(c => c.RowVersion).IsRowVersion();
+            e.OwnsOne(c => c.Enterprise, o =>
+            {
+                o.Property(x => x.Name).HasMaxLength(200);
+                o.Property(x => x.CreditCode).HasMaxLength(18);
+                o.Property(x => x.Contact).HasMaxLength(200);
+                o.Property(x => x.ChiefServiceOfficer).HasMaxLength(100);
+            });
+            e.HasMany(c => c.Timeline).WithOne().HasForeignKey(x => x.CaseId);
+        });
+
+        b.Entity<CaseEvent>(e =>
+        {
+            e.ToTable("case_events");
+            e.HasIndex(x => new { x.CaseId, x.At });
+            e.Property(x => x.Kind).HasMaxLength(48);
+            e.Property(x => x.Actor).HasMaxLength(256);
+            e.Property(x => x.Data).HasColumnType("jsonb");
+        });
+
+        b.Entity<OutboxMessage>(e =>
+        {
+            e.ToTable("mail_outbox");
+            e.HasIndex(m => m.MessageId).IsUnique();
+            // The relay's scan: pending rows whose back-off has passed.
+            e.HasIndex(m => new { m.Status, m.NextAttemptAt });
+            e.HasIndex(m => m.CaseId);
+            e.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(m => m.Kind).HasMaxLength(48);
+            e.Property(m => m.MessageId).HasMaxLength(200);
+            e.Property(m => m.ThreadRootMessageId).HasMaxLength(200);
+        });
+    }
+
+    private static void ConfigureLiaison(OwnedNavigationBuilder<Department, Cases.Departments.Liaison> o)
+    {
+        o.Property(x => x.Name).HasMaxLength(100);
+        o.Property(x => x.Email).HasMaxLength(254);
+        o.Property(x => x.Culture).HasMaxLength(8);
+    }
+}

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Liaison.Server.Auth;
+using Liaison.Server.Data;
+using Liaison.Server.Departments;
+using Liaison.Server.Http;
+using Liaison.Server.Jobs;
+using Liaison.Server.Mail;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Scalar.AspNetCore;
+
+namespace Liaison.Server.Hosting;
+
+/// <summary>The composition root: every service and every route of the server, in one readable place.</summary>
+public static class LiaisonHost
+{
+    public static void ConfigureServices(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+        var connectionString = config.GetConnectionString("Liaison")
+            ?? throw new InvalidOperationException("ConnectionStrings:Liaison is not configured");
+
+        services.Configure<LiaisonOptions>(config.GetSection(LiaisonOptions.Section));
+        services.Configure<SmtpOptions>(config.GetSection(SmtpOptions.Section));
+        var liaison = config.GetSection(LiaisonOptions.Section).Get<LiaisonOptions>() ?? new LiaisonOptions();
+        var smtp = config.GetSection(SmtpOptions.Section).Get<SmtpOptions>() ?? new SmtpOptions();
+
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddScoped<OutboxKickInterceptor>();
+        services.AddDbContext<LiaisonDbContext>((sp, o) => o
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(sp.GetRequiredService<OutboxKickInterceptor>()));
+
+        services.AddIdentityCore<LiaisonUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Lockout.MaxFailedAccessAttempts = 10;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<LiaisonDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        // API clients send a bearer token; browser pages carry the Identity cookie. One policy scheme picks.
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = "Liaison";
+                o.DefaultChallengeScheme = "Liaison";
+            })
+            .AddPolicyScheme("Liaison", "Bearer or cookie", o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? IdentityConstants.BearerScheme
+                    : IdentityConstants.ApplicationScheme)
+            .AddBearerToken(IdentityConstants.BearerScheme)
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.Cookie.Name = "liaison.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            // The API answers 401/403; only pages redirect to the sign-in form.
+            o.Events.OnRedirectToLogin = ctx => ApiAware(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx.HttpContext, null, StatusCodes.Status403Forbidden);
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Officer, p => p.RequireRole(Roles.Officer, Roles.Admin))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+        services.AddAntiforgery();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        });
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+        services.AddSingleton<Outbox>();
+        services.AddScoped<OutboxRelay>();
+        services.AddScoped<OutboxRelayJob>();
+        if (smtp.UsesDevMailbox)
+        {
+            services.AddSingleton<IMailTransport, DevMailboxTransport>();
+        }
+        else
+        {
+            services.AddSingleton<IMailTransport, SmtpMailTransport>();
+        }
+
+        services.AddLiaisonJobs(connectionString, liaison.Jobs);
+
+        if (!builder.Environment.IsDevelopment())
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        }
+    }
+
+    public static void MapRoutes(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api-docs").AllowAnonymous();
+        app.MapHealth();
+        app.MapAuthApi();
+        app.MapAccountPages();
+        app.MapDepartmentsApi();
+        app.MapOutboxApi();
+        app.MapJobDashboard();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapDevMailbox();
+        }
+
+        app.MapGet("/", () => Results.Redirect("/account/login")).ExcludeFromDescription();
+    }
+
+    /// <summary>Start-up work that needs the database, before the first request.</summary>
+    public static async Task PrepareAsync(WebApplication app)
+    {
+        await DatabaseStartup.PrepareAsync(app.Services);
+        HangfireSetup.RegisterRecurringJobs(app.Services);
+    }
+
+    private static Task ApiAware(HttpContext http, string? redirect, int status)
+    {
+        if (redirect is null || http.Request.Path.StartsWithSegments("/api"))
+        {
+            http.Response.StatusCode = status;
+        }
+        else
+        {
+            http.Response.Redirect(redirect);
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,63 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.PostgreSql;
+using Liaison.Server.Auth;
+using Liaison.Server.Hosting;
+using Liaison.Server.Mail;
+
+namespace Liaison.Server.Jobs;
+
+/// <summary>
+/// Hangfire on PostgreSQL in the application database (schema <c>hangfire</c>). Hangfire only triggers work:
+/// every job is safe to run twice, because correctness comes from the database (row locks, unique keys, state checks).
+/// </summary>
+public static class HangfireSetup
+{
+    public const string Schema = "hangfire";
+
+    public static IServiceCollection AddLiaisonJobs(this IServiceCollection services, string connectionString, LiaisonOptions.JobsOptions jobs)
+    {
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(
+                o => o.UseNpgsqlConnection(connectionString),
+                new PostgreSqlStorageOptions
+                {
+                    SchemaName = Schema,
+                    PrepareSchemaIfNecessary = true,
+                    // A long job keeps its claim alive instead of being handed to a second worker after a timeout.
+                    UseSlidingInvisibilityTimeout = true,
+                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                }));
+        if (jobs.RunServer)
+        {
+            services.AddHangfireServer(o => o.WorkerCount = jobs.WorkerCount);
+        }
+
+        return services;
+    }
+
+    /// <summary>Registers (or updates) the recurring jobs; idempotent, so every instance may call it at start.</summary>
+    public static void RegisterRecurringJobs(IServiceProvider services)
+    {
+        var recurring = services.GetRequiredService<IRecurringJobManager>();
+        recurring.AddOrUpdate<OutboxRelayJob>(OutboxRelayJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+    }
+
+    /// <summary>The dashboard at <c>/hangfire</c>: admins only (the endpoint policy authenticates; the filter double-checks).</summary>
+    public static IEndpointConventionBuilder MapJobDashboard(this IEndpointRouteBuilder app) =>
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [new AdminOnlyDashboardFilter()],
+            DashboardTitle = "Liaison jobs",
+            AppPath = "/",
+        }).RequireAuthorization(Policies.Admin);
+
+    private sealed class AdminOnlyDashboardFilter : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole(Roles.Admin);
+    }
+}

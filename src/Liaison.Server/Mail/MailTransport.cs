@@ -1,0 +1,96 @@
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Liaison.Server.Mail;
+
+/// <summary>Where outbox mail leaves the system: a real SMTP server, or the dev mailbox.</summary>
+public interface IMailTransport
+{
+    /// <summary>Name stored on each delivered row (<c>smtp</c> or <c>dev-mailbox</c>).</summary>
+    string Name { get; }
+
+    /// <summary>Opens one session (one SMTP connection) for a batch. Not thread-safe, like <see cref="SmtpClient"/>.</summary>
+    Task<IMailSession> OpenAsync(CancellationToken ct);
+}
+
+public interface IMailSession : IAsyncDisposable
+{
+    Task SendAsync(MimeMessage message, CancellationToken ct);
+}
+
+public sealed class SmtpMailTransport(IOptions<SmtpOptions> options) : IMailTransport
+{
+    public string Name => "smtp";
+
+    public async Task<IMailSession> OpenAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        var client = new SmtpClient { Timeout = (int)o.Timeout.TotalMilliseconds };
+        try
+        {
+            var security = o.Security switch
+            {
+                SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
+                SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+                _ => SecureSocketOptions.None,
+            };
+            await client.ConnectAsync(o.Host!, o.Port, security, ct);
+            if (!string.IsNullOrEmpty(o.User))
+            {
+                await client.AuthenticateAsync(o.User, o.Password ?? "", ct);
+            }
+
+            return new Session(client);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class Session(SmtpClient client) : IMailSession
+    {
+        public Task SendAsync(MimeMessage message, CancellationToken ct) => client.SendAsync(message, ct);
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (client.IsConnected)
+                {
+                    await client.DisconnectAsync(quit: true);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or ServiceNotConnectedException or SmtpProtocolException)
+            {
+                // The mail is already accepted or recorded; a failed QUIT changes nothing.
+            }
+            finally
+            {
+                client.Dispose();
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Development default when no SMTP host is configured: nothing leaves the machine; the outbox row itself is the
+/// mailbox, shown at <c>/dev/mailbox</c> in the Development environment.
+/// </summary>
+public sealed class DevMailboxTransport : IMailTransport
+{
+    public string Name => "dev-mailbox";
+
+    public Task<IMailSession> OpenAsync(CancellationToken ct) => Task.FromResult<IMailSession>(new Session());
+
+    private sealed class Session : IMailSession
+    {
+        public Task SendAsync(MimeMessage message, CancellationToken ct) => Task.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

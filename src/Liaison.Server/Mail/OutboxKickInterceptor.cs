@@ -1,0 +1,101 @@
+using System.Data.Common;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Liaison.Server.Mail;
+
+/// <summary>
+/// Enqueues the relay job once a change that wrote mail has committed, so mail leaves promptly. Losing the kick
+/// (a crash right after commit) only delays mail until the minute sweep.
+/// </summary>
+public sealed class OutboxKickInterceptor(IBackgroundJobClient jobs, ILogger<OutboxKickInterceptor> log)
+    : SaveChangesInterceptor, IDbTransactionInterceptor
+{
+    private bool _pending;
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Note(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Note(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context?.Database.CurrentTransaction is null)
+        {
+            Kick();
+        }
+
+        return ValueTask.FromResult(result);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        if (eventData.Context?.Database.CurrentTransaction is null)
+        {
+            Kick();
+        }
+
+        return result;
+    }
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Kick();
+        return Task.CompletedTask;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Kick();
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        _pending = false;
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => _pending = false;
+
+    private void Note(DbContext? context)
+    {
+        if (context is null)
+        {
+            return;
+        }
+
+        foreach (var entry in context.ChangeTracker.Entries<OutboxMessage>())
+        {
+            if (entry.State == EntityState.Added)
+            {
+                _pending = true;
+                return;
+            }
+        }
+    }
+
+    private void Kick()
+    {
+        if (!_pending)
+        {
+            return;
+        }
+
+        _pending = false;
+        try
+        {
+            jobs.Enqueue<OutboxRelayJob>(j => j.RunAsync(CancellationToken.None));
+        }
+        catch (Exception ex)
+        {
+            // The mail is committed; the minute sweep will send it.
+            log.LogWarning(ex, "Could not enqueue the outbox relay; the sweep will pick the mail up");
+        }
+    }
+}

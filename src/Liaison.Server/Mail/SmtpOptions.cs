@@ -1,0 +1,37 @@
+namespace Liaison.Server.Mail;
+
+/// <summary>The <c>Smtp</c> configuration section. With no <see cref="Host"/>, mail goes to the dev mailbox.</summary>
+public sealed class SmtpOptions
+{
+    public const string Section = "Smtp";
+
+    public string? Host { get; set; }
+
+    public int Port { get; set; } = 25;
+
+    public SmtpSecurity Security { get; set; } = SmtpSecurity.None;
+
+    public string? User { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>Sender, e.g. <c>安岳经开区点对点联络 &lt;liaison@anyue.example&gt;</c>.</summary>
+    public string From { get; set; } = "安岳经开区点对点联络 <liaison@anyue.example>";
+
+    /// <summary>Messages per SMTP connection before the relay commits and reconnects.</summary>
+    public int BatchSize { get; set; } = 50;
+
+    /// <summary>Temporary failures are retried this many times, with back-off, before the mail is marked failed.</summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool UsesDevMailbox => string.IsNullOrWhiteSpace(Host);
+}
+
+public enum SmtpSecurity
+{
+    None,
+    StartTls,
+    SslOnConnect,
+}

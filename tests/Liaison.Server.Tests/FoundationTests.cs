@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Tests;
+
+public sealed class FoundationTests : IAsyncLifetime
+{
+    private LiaisonApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await LiaisonApp.StartAsync(nameof(FoundationTests));
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Migrations_create_the_schema_on_an_empty_database()
+    {
+        var pending = await _app.WithDbAsync(async db => (await db.Database.GetPendingMigrationsAsync()).ToList());
+        var applied = await _app.WithDbAsync(async db => (await db.Database.GetAppliedMigrationsAsync()).ToList());
+
+        Assert.Empty(pending);
+        Assert.NotEmpty(applied);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Cases.CountAsync()));
+    }
+
+    [Fact]
+    public async Task The_29_sample_departments_are_seeded_once_even_after_a_restart()
+    {
+        Assert.Equal(29, await _app.WithDbAsync(db => db.Departments.CountAsync(d => d.IsSample)));
+
+        // A second server on the same database (a restart, or another instance) seeds nothing more.
+        await using var again = new SecondInstance(_app.ConnectionString);
+        await again.StartAsync();
+
+        Assert.Equal(29, await _app.WithDbAsync(db => db.Departments.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Health_reports_the_database()
+    {
+        var response = await _app.Anonymous().GetAsync("/health");
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task OpenApi_document_lists_the_routes()
+    {
+        var doc = await _app.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        Assert.True(doc.GetProperty("paths").TryGetProperty("/api/departments", out _));
+        Assert.True(doc.GetProperty("paths").TryGetProperty("/api/auth/login", out _));
+    }
+
+    [Fact]
+    public async Task Unknown_api_route_is_a_problem_details_404()
+    {
+        var response = await _app.Anonymous().GetAsync("/api/nothing-here");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>Another server process on the same database, started the normal way.</summary>
+    private sealed class SecondInstance(string connectionString) : IAsyncDisposable
+    {
+        private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>? _factory;
+
+        public Task StartAsync()
+        {
+            _factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+            {
+                b.UseSetting("ConnectionStrings:Liaison", connectionString);
+                b.UseSetting("Liaison:Jobs:RunServer", "false");
+                b.UseSetting("Logging:LogLevel:Default", "Warning");
+            });
+            _ = _factory.Server;
+            return Task.CompletedTask;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_factory is not null)
+            {
+                await _factory.DisposeAsync();
+            }
+        }
+    }
+}

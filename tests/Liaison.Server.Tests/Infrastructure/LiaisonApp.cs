@@ -1,0 +1,122 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Liaison.Server.Data;
+using Liaison.Server.Mail;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Liaison.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The real server in process, on its own fresh PostgreSQL database and a real SMTP listener, with a fake clock.
+/// The Hangfire server is off unless asked for: tests run jobs directly so they are deterministic.
+/// </summary>
+public sealed class LiaisonApp : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@test.example";
+    public const string AdminPassword = "admin-password-1";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    private LiaisonApp(string connectionString, SmtpListener? smtp, Dictionary<string, string?> settings)
+    {
+        ConnectionString = connectionString;
+        Smtp = smtp;
+        _settings = settings;
+    }
+
+    public string ConnectionString { get; }
+
+    public SmtpListener? Smtp { get; }
+
+    /// <summary>Starts on Monday 2026-03-02 09:00 in Shanghai.</summary>
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero));
+
+    public static async Task<LiaisonApp> StartAsync(
+        string name, bool withSmtp = true, bool runJobServer = false, Action<Dictionary<string, string?>>? configure = null)
+    {
+        var pg = await PostgresServer.GetAsync();
+        var cs = await pg.CreateDatabaseAsync(name);
+        var smtp = withSmtp ? new SmtpListener() : null;
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Liaison"] = cs,
+            ["Smtp:Host"] = smtp is null ? "" : "127.0.0.1",
+            ["Smtp:Port"] = smtp?.Port.ToString() ?? "25",
+            ["Smtp:Security"] = "None",
+            ["Liaison:PublicBaseUrl"] = "https://liaison.test.example",
+            ["Liaison:BootstrapAdmin:Email"] = AdminEmail,
+            ["Liaison:BootstrapAdmin:Password"] = AdminPassword,
+            ["Liaison:Jobs:RunServer"] = runJobServer ? "true" : "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        configure?.Invoke(settings);
+        var app = new LiaisonApp(cs, smtp, settings);
+        _ = app.Server; // start now, so migrations and seeding happen before the test body
+        return app;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(s => s.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    public Task<HttpClient> AsAdminAsync() => SignInAsync(AdminEmail, AdminPassword);
+
+    /// <summary>Creates an officer account through the admin API (once per email) and signs in as it.</summary>
+    public async Task<HttpClient> AsOfficerAsync(string email = "officer@test.example")
+    {
+        const string password = "officer-password-1";
+        var admin = await AsAdminAsync();
+        var created = await admin.PostAsJsonAsync("/api/users", new { email, displayName = "测试专员", password, role = "Officer" });
+        if (created.StatusCode is not (System.Net.HttpStatusCode.Created or System.Net.HttpStatusCode.Conflict))
+        {
+            throw new InvalidOperationException($"Could not create officer: {created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        }
+
+        return await SignInAsync(email, password);
+    }
+
+    public async Task<HttpClient> SignInAsync(string email, string password)
+    {
+        var client = Anonymous();
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { email, password });
+        response.EnsureSuccessStatusCode();
+        var token = await response.Content.ReadFromJsonAsync<TokenResponse>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!.AccessToken);
+        return client;
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<LiaisonDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<LiaisonDbContext>());
+    }
+
+    public async Task<RelayReport> RelayMailAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<OutboxRelay>().RelayDueAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Smtp is not null)
+        {
+            await Smtp.DisposeAsync();
+        }
+    }
+
+    private sealed record TokenResponse(string AccessToken);
+}
