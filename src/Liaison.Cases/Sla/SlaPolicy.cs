@@ -1,0 +1,64 @@
+using Liaison.Cases.Cases;
+
+namespace Liaison.Cases.Sla;
+
+/// <summary>
+/// The time limits of one case category, in working days. Admins edit them; <see cref="Validate"/> gives the
+/// reasons a proposed policy is refused, and the constructor refuses the same ones.
+/// </summary>
+public sealed record SlaPolicy
+{
+    /// <summary>One working year; a longer limit is a typo (extensions are granted separately).</summary>
+    public const int MaxWorkingDays = 250;
+
+    public SlaPolicy(int acceptWithinWorkingDays, int resolveWithinWorkingDays, int? progressReportEveryWorkingDays = null)
+    {
+        var errors = Validate(acceptWithinWorkingDays, resolveWithinWorkingDays, progressReportEveryWorkingDays);
+        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));
+        AcceptWithinWorkingDays = acceptWithinWorkingDays;
+        ResolveWithinWorkingDays = resolveWithinWorkingDays;
+        ProgressReportEveryWorkingDays = progressReportEveryWorkingDays;
+    }
+
+    /// <summary>签收时限: the handler must accept within this many working days of dispatch.</summary>
+    public int AcceptWithinWorkingDays { get; }
+
+    /// <summary>办结时限 at normal priority, counted from dispatch.</summary>
+    public int ResolveWithinWorkingDays { get; }
+
+    /// <summary>For long-running categories: a progress note (进展) is due this often; null when none is required.</summary>
+    public int? ProgressReportEveryWorkingDays { get; }
+
+    public bool IsLongRunning => ProgressReportEveryWorkingDays is not null;
+
+    /// <summary>The resolve limit for a priority: urgent halves it, rounded up (5 → 3).</summary>
+    public int ResolveLimit(CasePriority priority) => priority switch
+    {
+        CasePriority.Normal => ResolveWithinWorkingDays,
+        CasePriority.Urgent => (ResolveWithinWorkingDays + 1) / 2,
+        _ => throw new ArgumentOutOfRangeException(nameof(priority), priority, "Unknown priority."),
+    };
+
+    /// <summary>Every reason the limits are unacceptable, in Chinese and English; empty when they are fine.</summary>
+    public static IReadOnlyList<string> Validate(int acceptWithinWorkingDays, int resolveWithinWorkingDays, int? progressReportEveryWorkingDays)
+    {
+        var errors = new List<string>();
+        CheckRange(acceptWithinWorkingDays, "acceptWithinWorkingDays", "签收时限", errors);
+        CheckRange(resolveWithinWorkingDays, "resolveWithinWorkingDays", "办结时限", errors);
+        if (progressReportEveryWorkingDays is { } every) CheckRange(every, "progressReportEveryWorkingDays", "进展报告间隔", errors);
+        if (acceptWithinWorkingDays > resolveWithinWorkingDays)
+        {
+            errors.Add("签收时限不能长于办结时限 / acceptWithinWorkingDays cannot exceed resolveWithinWorkingDays");
+        }
+
+        return errors;
+    }
+
+    private static void CheckRange(int value, string name, string zh, List<string> errors)
+    {
+        if (value is < 1 or > MaxWorkingDays)
+        {
+            errors.Add($"{zh}应为1–{MaxWorkingDays}个工作日，实际为{value} / {name} must be 1–{MaxWorkingDays} working days, got {value}");
+        }
+    }
+}

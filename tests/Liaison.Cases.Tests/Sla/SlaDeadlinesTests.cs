@@ -1,0 +1,127 @@
+using Liaison.Cases.Calendar;
+using Liaison.Cases.Cases;
+using Liaison.Cases.Sla;
+using static Liaison.Cases.Tests.Calendar.WorkingCalendarTests;
+
+namespace Liaison.Cases.Tests.Sla;
+
+public class SlaDeadlinesTests
+{
+    private static readonly WorkingCalendar Calendar = WorkingCalendar.Create();
+
+    private static CaseCategory Category(string code) => CaseCategories.FindDefault(code)!;
+
+    [Fact]
+    public void Default_categories_follow_the_design()
+    {
+        Assert.Equal(
+            [
+                ("project-landing", "项目快速落地", 1, 10, (int?)null),
+                ("factor-guarantee", "综合要素保障", 1, 5, null),
+                ("legacy-issue", "遗留问题化解", 1, 20, 10),
+                ("bankruptcy", "企业破产处置", 1, 30, 10),
+                ("other", "其他", 1, 10, null),
+            ],
+            CaseCategories.Defaults.Select(c => (c.Code, c.NameZh, c.Sla.AcceptWithinWorkingDays, c.Sla.ResolveWithinWorkingDays, c.Sla.ProgressReportEveryWorkingDays)));
+        Assert.All(CaseCategories.Defaults, c => Assert.False(string.IsNullOrWhiteSpace(c.Name)));
+        Assert.Null(CaseCategories.FindDefault("unknown"));
+    }
+
+    [Theory]
+    [InlineData(5, 3)]
+    [InlineData(10, 5)]
+    [InlineData(20, 10)]
+    [InlineData(30, 15)]
+    [InlineData(1, 1)]
+    [InlineData(7, 4)]
+    public void Urgent_halves_the_resolve_limit_rounding_up(int normal, int urgent)
+    {
+        var policy = new SlaPolicy(1, normal);
+
+        Assert.Equal(normal, policy.ResolveLimit(CasePriority.Normal));
+        Assert.Equal(urgent, policy.ResolveLimit(CasePriority.Urgent));
+    }
+
+    [Fact]
+    public void Project_landing_dispatched_before_spring_festival()
+    {
+        var deadlines = SlaDeadlines.AtDispatch(Calendar, At("2026-02-13T10:00+08:00"), Category(CaseCategories.ProjectLanding), CasePriority.Normal);
+
+        AssertAt("2026-02-14T18:00+08:00", deadlines.AcceptBy.Due); // the make-up Saturday
+        AssertAt("2026-03-05T18:00+08:00", deadlines.DueAt.Due);    // Feb 14, 24–28, Mar 2–5
+        Assert.Equal(10, deadlines.DueAt.WorkingDays);
+        Assert.Equal("cn-2026-v1", deadlines.DueAt.CalendarVersion);
+        Assert.Null(deadlines.NextProgressReport);
+    }
+
+    [Theory]
+    [InlineData(CaseCategories.ProjectLanding, "2026-02-27T18:00+08:00")] // 5 working days
+    [InlineData(CaseCategories.FactorGuarantee, "2026-02-25T18:00+08:00")] // 3 working days
+    public void Urgent_cases_are_due_sooner(string category, string due)
+    {
+        var deadlines = SlaDeadlines.AtDispatch(Calendar, At("2026-02-13T10:00+08:00"), Category(category), CasePriority.Urgent);
+
+        AssertAt("2026-02-14T18:00+08:00", deadlines.AcceptBy.Due); // acceptance is not halved
+        AssertAt(due, deadlines.DueAt.Due);
+    }
+
+    [Fact]
+    public void Long_running_case_gets_a_progress_report_deadline()
+    {
+        // From Wed 2026-09-30: Oct 8, 9, Sat 10, 12–16, 19, 20 are the first ten working days; then Oct 21–23, 26–30, Nov 2, 3.
+        var deadlines = SlaDeadlines.AtDispatch(Calendar, At("2026-09-30T10:00+08:00"), Category(CaseCategories.LegacyIssue), CasePriority.Normal);
+
+        AssertAt("2026-10-08T18:00+08:00", deadlines.AcceptBy.Due);
+        AssertAt("2026-10-20T18:00+08:00", deadlines.NextProgressReport!.Due);
+        AssertAt("2026-11-03T18:00+08:00", deadlines.DueAt.Due);
+    }
+
+    [Fact]
+    public void Urgent_bankruptcy_is_due_in_fifteen_working_days()
+    {
+        var deadlines = SlaDeadlines.AtDispatch(Calendar, At("2026-09-30T10:00+08:00"), Category(CaseCategories.Bankruptcy), CasePriority.Urgent);
+
+        AssertAt("2026-10-27T18:00+08:00", deadlines.DueAt.Due);
+        AssertAt("2026-10-20T18:00+08:00", deadlines.NextProgressReport!.Due); // the report interval is not halved
+    }
+
+    [Fact]
+    public void A_progress_note_restarts_the_report_clock()
+    {
+        var policy = Category(CaseCategories.Bankruptcy).Sla;
+
+        AssertAt("2026-03-05T18:00+08:00", SlaDeadlines.NextProgressReport(Calendar, At("2026-02-13T16:00+08:00"), policy)!.Due);
+        Assert.Null(SlaDeadlines.NextProgressReport(Calendar, At("2026-02-13T16:00+08:00"), Category(CaseCategories.Other).Sla));
+    }
+
+    [Fact]
+    public void Deadlines_past_the_loaded_years_are_provisional()
+    {
+        var deadlines = SlaDeadlines.AtDispatch(Calendar, At("2026-12-24T10:00+08:00"), Category(CaseCategories.ProjectLanding), CasePriority.Normal);
+
+        Assert.False(deadlines.AcceptBy.Provisional);
+        Assert.True(deadlines.DueAt.Provisional);
+        Assert.Equal("cn-2026-v1+provisional-2027", deadlines.DueAt.CalendarVersion);
+    }
+
+    [Theory]
+    [InlineData(0, 10, null, "acceptWithinWorkingDays must be 1–250")]
+    [InlineData(1, 0, null, "resolveWithinWorkingDays must be 1–250")]
+    [InlineData(1, 251, null, "resolveWithinWorkingDays must be 1–250")]
+    [InlineData(1, 20, 0, "progressReportEveryWorkingDays must be 1–250")]
+    [InlineData(3, 2, null, "cannot exceed")]
+    public void Refuses_unworkable_limits(int accept, int resolve, int? every, string message)
+    {
+        Assert.Contains(SlaPolicy.Validate(accept, resolve, every), e => e.Contains(message));
+        var thrown = Assert.Throws<ArgumentException>(() => new SlaPolicy(accept, resolve, every));
+        Assert.Contains(message, thrown.Message);
+    }
+
+    [Fact]
+    public void Accepts_editable_limits()
+    {
+        Assert.Empty(SlaPolicy.Validate(2, 15, 5));
+        Assert.True(new SlaPolicy(2, 15, 5).IsLongRunning);
+        Assert.False(new SlaPolicy(2, 15).IsLongRunning);
+    }
+}
