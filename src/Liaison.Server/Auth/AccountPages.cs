@@ -27,7 +27,7 @@ public static class AccountPages
         if (!string.IsNullOrWhiteSpace(email) && !string.IsNullOrEmpty(password))
         {
             signIn.AuthenticationScheme = IdentityConstants.ApplicationScheme;
-            var result = await signIn.PasswordSignInAsync(email.Trim(), password, isPersistent: true, lockoutOnFailure: true);
+            var result = await signIn.PasswordSignInAsync(email.Trim(), password, isPersistent: false, lockoutOnFailure: true);
             if (result.Succeeded)
             {
                 return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");

@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Liaison.Server.Auth;
 using Liaison.Server.Hosting;
 using Liaison.Server.Mail;
@@ -17,21 +18,23 @@ public static class HangfireSetup
 
     public static IServiceCollection AddLiaisonJobs(this IServiceCollection services, string connectionString, LiaisonOptions.JobsOptions jobs)
     {
-        services.AddHangfire(c => c
+        // Our own storage singleton: Hangfire.AspNetCore would otherwise hand out the static JobStorage.Current,
+        // which is whichever host configured Hangfire last (several hosts share a process in the tests).
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = Schema,
+            PrepareSchemaIfNecessary = true,
+            // A long job keeps its claim alive instead of being handed to a second worker after a timeout.
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = TimeSpan.FromMinutes(5),
+            QueuePollInterval = TimeSpan.FromSeconds(1),
+        };
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        services.AddHangfire((sp, c) => c
+            .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(
-                o => o.UseNpgsqlConnection(connectionString),
-                new PostgreSqlStorageOptions
-                {
-                    SchemaName = Schema,
-                    PrepareSchemaIfNecessary = true,
-                    // A long job keeps its claim alive instead of being handed to a second worker after a timeout.
-                    UseSlidingInvisibilityTimeout = true,
-                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
-                    QueuePollInterval = TimeSpan.FromSeconds(1),
-                }));
+            .UseRecommendedSerializerSettings());
         if (jobs.RunServer)
         {
             services.AddHangfireServer(o => o.WorkerCount = jobs.WorkerCount);

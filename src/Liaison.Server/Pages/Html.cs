@@ -1,12 +1,16 @@
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 
 namespace Liaison.Server.Pages;
 
 /// <summary>Tiny helpers for the server-rendered pages: one layout, encoded output, mobile-first CSS.</summary>
 public static class Html
 {
-    public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? "");
+    // Chinese stays readable in the page source; only markup-significant characters are escaped.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    public static string E(string? text) => Encoder.Encode(text ?? "");
 
     public static IResult Page(string title, string body, int status = 200) =>
         Results.Content(Layout(title, body), "text/html; charset=utf-8", Encoding.UTF8, status);

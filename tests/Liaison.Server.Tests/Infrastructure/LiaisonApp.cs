@@ -20,8 +20,11 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
 
-    private LiaisonApp(string connectionString, SmtpListener? smtp, Dictionary<string, string?> settings)
+    private readonly string _environment;
+
+    private LiaisonApp(string connectionString, SmtpListener? smtp, Dictionary<string, string?> settings, string environment)
     {
+        _environment = environment;
         ConnectionString = connectionString;
         Smtp = smtp;
         _settings = settings;
@@ -35,7 +38,8 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero));
 
     public static async Task<LiaisonApp> StartAsync(
-        string name, bool withSmtp = true, bool runJobServer = false, Action<Dictionary<string, string?>>? configure = null)
+        string name, bool withSmtp = true, bool runJobServer = false, Action<Dictionary<string, string?>>? configure = null,
+        string environment = "Testing")
     {
         var pg = await PostgresServer.GetAsync();
         var cs = await pg.CreateDatabaseAsync(name);
@@ -53,14 +57,14 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = "Warning",
         };
         configure?.Invoke(settings);
-        var app = new LiaisonApp(cs, smtp, settings);
+        var app = new LiaisonApp(cs, smtp, settings, environment);
         _ = app.Server; // start now, so migrations and seeding happen before the test body
         return app;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(_environment);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -101,6 +105,15 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
     {
         await using var scope = Services.CreateAsyncScope();
         return await work(scope.ServiceProvider.GetRequiredService<LiaisonDbContext>());
+    }
+
+    public async Task<OutboxMessage> QueueMailAsync(OutgoingMail mail)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
+        var row = scope.ServiceProvider.GetRequiredService<Outbox>().Add(db, mail);
+        await db.SaveChangesAsync();
+        return row;
     }
 
     public async Task<RelayReport> RelayMailAsync()

@@ -1,0 +1,208 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Liaison.Server.Mail;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Liaison.Server.Tests;
+
+/// <summary>The outbox and its relay against a real SMTP listener; a fresh server and database per test.</summary>
+public sealed class MailTests : IAsyncLifetime
+{
+    private LiaisonApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await LiaisonApp.StartAsync(nameof(MailTests));
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private static OutgoingMail Mail(string to = "handler@anyue.example", string? threadRoot = null) =>
+        new(to, "张三", "【派单】测试事项", "纯文本正文 https://liaison.test.example/l/abc", "<p>HTML 正文</p>", "dispatch", ThreadRootMessageId: threadRoot);
+
+    [Fact]
+    public async Task An_outbox_row_reaches_the_smtp_server_with_its_own_message_id_and_both_bodies()
+    {
+        var row = await _app.QueueMailAsync(Mail());
+
+        var report = await _app.RelayMailAsync();
+        var received = Assert.Single(await _app.Smtp!.WaitForAsync(1));
+
+        Assert.Equal(1, report.Sent);
+        Assert.Equal(row.MessageId, received.MessageId);
+        Assert.Equal("handler@anyue.example", received.To.Mailboxes.Single().Address);
+        Assert.Equal("【派单】测试事项", received.Subject);
+        Assert.Contains("纯文本正文", received.TextBody);
+        Assert.Contains("HTML 正文", received.HtmlBody);
+        var stored = await _app.WithDbAsync(db => db.Outbox.SingleAsync(m => m.Id == row.Id));
+        Assert.Equal(OutboxStatus.Sent, stored.Status);
+        Assert.Equal("smtp", stored.DeliveredVia);
+    }
+
+    [Fact]
+    public async Task A_second_relay_run_sends_nothing_again()
+    {
+        await _app.QueueMailAsync(Mail());
+        await _app.RelayMailAsync();
+        await _app.Smtp!.WaitForAsync(1);
+
+        var second = await _app.RelayMailAsync();
+
+        Assert.Equal(0, second.Sent);
+        Assert.Equal(1, _app.Smtp.Attempts);
+    }
+
+    [Fact]
+    public async Task Concurrent_relays_send_each_mail_once()
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            await _app.QueueMailAsync(Mail($"h{i}@anyue.example"));
+        }
+
+        var reports = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _app.RelayMailAsync()));
+        await _app.Smtp!.WaitForAsync(30);
+
+        Assert.Equal(30, reports.Sum(r => r.Sent));
+        Assert.Equal(30, _app.Smtp.Received.Select(m => m.MessageId).Distinct().Count());
+        Assert.Equal(30, _app.Smtp.Attempts);
+    }
+
+    [Fact]
+    public async Task Mail_of_a_thread_replies_to_the_first_one()
+    {
+        var first = await _app.QueueMailAsync(Mail());
+        await _app.QueueMailAsync(Mail(threadRoot: first.MessageId));
+
+        await _app.RelayMailAsync();
+        var received = await _app.Smtp!.WaitForAsync(2);
+        var reply = received.Single(m => m.MessageId != first.MessageId);
+
+        Assert.Equal(first.MessageId, reply.InReplyTo);
+        Assert.Equal([first.MessageId], reply.References.ToArray());
+    }
+
+    [Fact]
+    public async Task A_temporary_4xx_is_retried_after_back_off_and_then_delivered_with_the_same_message_id()
+    {
+        _app.Smtp!.FailNext(451);
+        var row = await _app.QueueMailAsync(Mail());
+
+        var first = await _app.RelayMailAsync();
+        var afterFirst = await _app.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Id == row.Id));
+        var tooEarly = await _app.RelayMailAsync();
+        _app.Clock.Advance(OutboxRelay.BackOff(1) + TimeSpan.FromSeconds(1));
+        var later = await _app.RelayMailAsync();
+        var received = Assert.Single(await _app.Smtp.WaitForAsync(1));
+
+        Assert.Equal(1, first.Retrying);
+        Assert.Equal(OutboxStatus.Pending, afterFirst.Status);
+        Assert.Equal(451, afterFirst.LastSmtpStatus);
+        Assert.True(afterFirst.NextAttemptAt > _app.Clock.GetUtcNow() - OutboxRelay.BackOff(1) - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, tooEarly.Sent + tooEarly.Retrying);
+        Assert.Equal(1, later.Sent);
+        Assert.Equal(row.MessageId, received.MessageId);
+        Assert.Equal(2, (await _app.WithDbAsync(db => db.Outbox.SingleAsync(m => m.Id == row.Id))).Attempts);
+    }
+
+    [Fact]
+    public async Task A_permanent_5xx_marks_the_mail_failed_and_admins_see_it()
+    {
+        _app.Smtp!.FailNext(550);
+        var row = await _app.QueueMailAsync(Mail("gone@anyue.example"));
+
+        var report = await _app.RelayMailAsync();
+        _app.Clock.Advance(TimeSpan.FromHours(2));
+        var again = await _app.RelayMailAsync();
+        var admin = await _app.AsAdminAsync();
+        var failed = await admin.GetFromJsonAsync<JsonElement[]>("/api/admin/outbox?status=failed");
+        var officer = await _app.AsOfficerAsync();
+
+        Assert.Equal(1, report.Failed);
+        Assert.Equal(0, again.Sent + again.Retrying + again.Failed);
+        Assert.Empty(_app.Smtp.Received);
+        var item = Assert.Single(failed!);
+        Assert.Equal(row.MessageId, item.GetProperty("messageId").GetString());
+        Assert.Equal(550, item.GetProperty("lastSmtpStatus").GetInt32());
+        Assert.Equal("failed", item.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await officer.GetAsync("/api/admin/outbox")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Bad_status_filter_is_400()
+    {
+        var admin = await _app.AsAdminAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/admin/outbox?status=lost")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Mail_rolled_back_with_its_transaction_is_never_sent()
+    {
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Data.LiaisonDbContext>();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            scope.ServiceProvider.GetRequiredService<Outbox>().Add(db, Mail());
+            await db.SaveChangesAsync();
+            await tx.RollbackAsync();
+        }
+
+        var report = await _app.RelayMailAsync();
+
+        Assert.Equal(0, report.Sent);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Outbox.CountAsync()));
+    }
+}
+
+/// <summary>When the SMTP server cannot be reached at all, mail waits and is retried.</summary>
+public sealed class MailConnectionTests
+{
+    [Fact]
+    public async Task An_unreachable_smtp_server_defers_the_mail()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(MailConnectionTests), withSmtp: false, configure: s =>
+        {
+            s["Smtp:Host"] = "127.0.0.1";
+            s["Smtp:Port"] = "1"; // nothing listens on port 1
+        });
+        var row = await app.QueueMailAsync(new OutgoingMail("x@anyue.example", null, "s", "t", null, "test"));
+
+        var report = await app.RelayMailAsync();
+        var stored = await app.WithDbAsync(db => db.Outbox.SingleAsync(m => m.Id == row.Id));
+
+        Assert.Equal(1, report.Retrying);
+        Assert.Equal(OutboxStatus.Pending, stored.Status);
+        Assert.Equal(1, stored.Attempts);
+        Assert.NotNull(stored.LastError);
+    }
+}
+
+/// <summary>With no SMTP host, mail lands in the dev mailbox, readable in the browser in Development.</summary>
+public sealed class DevMailboxTests
+{
+    [Fact]
+    public async Task Mail_goes_to_the_dev_mailbox_and_shows_in_the_browser()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(DevMailboxTests), withSmtp: false, environment: "Development");
+        var row = await app.QueueMailAsync(new OutgoingMail("handler@anyue.example", "张三", "【派单】开发邮箱测试", "请点击 https://x/l/abc", "<p>请点击</p>", "dispatch"));
+
+        var report = await app.RelayMailAsync();
+        var inbox = await app.Anonymous().GetStringAsync("/dev/mailbox");
+        var message = await app.Anonymous().GetStringAsync($"/dev/mailbox/{row.Id}");
+        var stored = await app.WithDbAsync(db => db.Outbox.SingleAsync(m => m.Id == row.Id));
+
+        Assert.Equal(1, report.Sent);
+        Assert.Equal("dev-mailbox", stored.DeliveredVia);
+        Assert.Contains("【派单】开发邮箱测试", inbox);
+        Assert.Contains("请点击 https://x/l/abc", message);
+    }
+
+    [Fact]
+    public async Task The_dev_mailbox_does_not_exist_outside_development()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(DevMailboxTests) + "Prod", withSmtp: false);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Anonymous().GetAsync("/dev/mailbox")).StatusCode);
+    }
+}
