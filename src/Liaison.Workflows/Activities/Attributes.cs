@@ -1,0 +1,46 @@
+namespace Liaison.Workflows.Activities;
+
+/// <summary>Names an activity class in the definition JSON and describes it for the designer's palette.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class ActivityAttribute(string type) : Attribute
+{
+    /// <summary>The type name used in the JSON, e.g. <c>Elsa.WriteLine</c> or <c>Liaison.Dispatch</c>.</summary>
+    public string Type { get; } = type;
+
+    public string Category { get; init; } = "Misc";
+    public string DisplayNameZh { get; init; } = "";
+    public string DisplayNameEn { get; init; } = "";
+    public string Description { get; init; } = "";
+}
+
+/// <summary>
+/// Marks a property as an input. Inputs are evaluated (Literal, Variable, JavaScript, Liquid) before every
+/// execution and assigned to a fresh activity object.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = true)]
+public sealed class InputAttribute : Attribute
+{
+    public string DisplayNameZh { get; init; } = "";
+    public string DisplayNameEn { get; init; } = "";
+    public string Description { get; init; } = "";
+    public bool Required { get; init; }
+
+    /// <summary>Used when the definition does not set the input.</summary>
+    public object? DefaultValue { get; init; }
+
+    /// <summary>Overrides the type name shown to the designer.</summary>
+    public string? TypeName { get; init; }
+
+    /// <summary>
+    /// The property is bound from the raw JSON property rather than an <c>{expression}</c> wrapper
+    /// (e.g. SetVariable's <c>variable</c> object). The property type must be <c>JsonNode?</c>.
+    /// </summary>
+    public bool Raw { get; init; }
+}
+
+/// <summary>Declares the outcomes (ports) of an activity. Without this attribute an activity has the single outcome "Done".</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class OutcomesAttribute(params string[] outcomes) : Attribute
+{
+    public IReadOnlyList<string> Outcomes { get; } = outcomes;
+}

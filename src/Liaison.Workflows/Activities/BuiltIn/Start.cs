@@ -1,0 +1,10 @@
+using Liaison.Workflows.Runtime;
+
+namespace Liaison.Workflows.Activities.BuiltIn;
+
+[Activity("Elsa.Start", Category = "Flow", DisplayNameZh = "开始", DisplayNameEn = "Start",
+    Description = "Where the flowchart begins.")]
+public sealed class Start : Activity
+{
+    public override void Execute(ActivityContext context) => context.Complete();
+}

@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+
+namespace Liaison.Workflows.Definitions;
+
+/// <summary>
+/// One version of a workflow, in Elsa 3's definition shape. Treat an instance as immutable once it has been
+/// run: the runner caches a compiled plan per definition object.
+/// </summary>
+public sealed class WorkflowDefinition
+{
+    /// <summary>Id of this version.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>Stable id across versions.</summary>
+    public string DefinitionId { get; set; } = "";
+
+    public string Name { get; set; } = "";
+    public string? Description { get; set; }
+    public int Version { get; set; } = 1;
+    public bool IsLatest { get; set; }
+    public bool IsPublished { get; set; }
+    public List<VariableDefinition> Variables { get; set; } = [];
+    public Flowchart Root { get; set; } = new();
+
+    /// <summary>Properties we do not interpret (createdAt, toolVersion, inputs, options, …), written back unchanged.</summary>
+    public JsonObject Extra { get; set; } = new();
+}
+
+/// <summary>A declared variable. Elsa stores the default <see cref="Value"/> as a string even for numbers.</summary>
+public sealed class VariableDefinition
+{
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string TypeName { get; set; } = "Object";
+    public bool IsArray { get; set; }
+    public string? Value { get; set; }
+    public JsonObject Extra { get; set; } = new();
+}
+
+/// <summary>The root container: an <c>Elsa.Flowchart</c>.</summary>
+public sealed class Flowchart
+{
+    public const string TypeName = "Elsa.Flowchart";
+
+    public string Id { get; set; } = "";
+    public List<ActivityNode> Activities { get; set; } = [];
+    public List<Connection> Connections { get; set; } = [];
+    public JsonObject Extra { get; set; } = new();
+}
+
+/// <summary>One activity in a flowchart, as stored. Inputs are the properties shaped <c>{typeName, expression}</c>.</summary>
+public sealed class ActivityNode
+{
+    public string Id { get; set; } = "";
+    public string Type { get; set; } = "";
+    public string? Name { get; set; }
+
+    /// <summary>Inputs by property name (case-insensitive).</summary>
+    public Dictionary<string, InputValue> Inputs { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Every other property (metadata.designer.position, customProperties, nodeId, version, raw properties such as
+    /// SetVariable's <c>variable</c> object). Kept so writing round-trips.
+    /// </summary>
+    public JsonObject Extra { get; set; } = new();
+
+    /// <summary>A non-input property, looked up case-insensitively.</summary>
+    public JsonNode? GetProperty(string name)
+    {
+        foreach (var (key, value) in Extra)
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+                return value;
+        return null;
+    }
+
+    /// <summary>Elsa 3 keeps <c>canStartWorkflow</c> on the activity (old files) or in <c>customProperties</c> (new files).</summary>
+    public bool CanStartWorkflow
+    {
+        get
+        {
+            if (GetProperty("canStartWorkflow") is JsonValue v && v.TryGetValue<bool>(out var b)) return b;
+            if (GetProperty("customProperties") is JsonObject cp)
+                foreach (var (key, value) in cp)
+                    if (string.Equals(key, "canStartWorkflow", StringComparison.OrdinalIgnoreCase)
+                        && value is JsonValue cv && cv.TryGetValue<bool>(out var cb))
+                        return cb;
+            return false;
+        }
+    }
+}
+
+/// <summary>An input: <c>{ "typeName": "String", "expression": { "type": "Literal", "value": … } }</c>.</summary>
+public sealed class InputValue
+{
+    public string? TypeName { get; set; }
+    public InputExpression? Expression { get; set; }
+
+    /// <summary>memoryReference and anything else on the input object.</summary>
+    public JsonObject Extra { get; set; } = new();
+
+    public static InputValue Literal(JsonNode? value, string? typeName = null) =>
+        new() { TypeName = typeName, Expression = new InputExpression { Type = ExpressionTypes.Literal, Value = value } };
+
+    public static InputValue Of(string expressionType, string value, string? typeName = null) =>
+        new() { TypeName = typeName, Expression = new InputExpression { Type = expressionType, Value = JsonValue.Create(value) } };
+}
+
+public sealed class InputExpression
+{
+    public string Type { get; set; } = ExpressionTypes.Literal;
+    public JsonNode? Value { get; set; }
+}
+
+public static class ExpressionTypes
+{
+    public const string Literal = "Literal";
+    public const string Variable = "Variable";
+    public const string JavaScript = "JavaScript";
+    public const string Liquid = "Liquid";
+}
+
+/// <summary>A flowchart edge. <see cref="SourcePort"/> is an outcome of the source activity.</summary>
+public sealed class Connection
+{
+    public string SourceActivity { get; set; } = "";
+    public string SourcePort { get; set; } = "Done";
+    public string TargetActivity { get; set; } = "";
+    public string TargetPort { get; set; } = "In";
+
+    /// <summary>vertices and other designer data.</summary>
+    public JsonObject Extra { get; set; } = new();
+
+    public override string ToString() => $"{SourceActivity}:{SourcePort} -> {TargetActivity}:{TargetPort}";
+}

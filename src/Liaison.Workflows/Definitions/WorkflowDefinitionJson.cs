@@ -1,0 +1,345 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Liaison.Workflows.Definitions;
+
+/// <summary>
+/// Reads and writes Elsa 3 workflow-definition JSON. Reading is lenient (camelCase or PascalCase, both connection
+/// shapes, unknown properties kept); writing produces camelCase with nested connections and puts back everything
+/// we did not interpret.
+/// </summary>
+public static class WorkflowDefinitionJson
+{
+    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = true };
+    private static readonly JsonDocumentOptions DocOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+    private static readonly JsonSerializerOptions WriteOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly HashSet<string> DefinitionKeys = new(StringComparer.OrdinalIgnoreCase)
+        { "id", "definitionId", "name", "description", "version", "isLatest", "isPublished", "variables", "root" };
+    private static readonly HashSet<string> RootKeys = new(StringComparer.OrdinalIgnoreCase) { "id", "type", "activities", "connections" };
+    private static readonly HashSet<string> ActivityKeys = new(StringComparer.OrdinalIgnoreCase) { "id", "type", "name" };
+    private static readonly HashSet<string> VariableKeys = new(StringComparer.OrdinalIgnoreCase) { "id", "name", "typeName", "isArray", "value" };
+    private static readonly HashSet<string> InputKeys = new(StringComparer.OrdinalIgnoreCase) { "typeName", "expression" };
+    private static readonly HashSet<string> NestedConnectionKeys = new(StringComparer.OrdinalIgnoreCase) { "source", "target" };
+    private static readonly HashSet<string> FlatConnectionKeys = new(StringComparer.OrdinalIgnoreCase) { "source", "target", "sourcePort", "targetPort" };
+
+    /// <summary>Parses a definition; throws <see cref="WorkflowDefinitionException"/> with a JSON path on bad input.</summary>
+    public static WorkflowDefinition Parse(string json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+            throw new WorkflowDefinitionException("The workflow definition is empty.", "$");
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json, NodeOptions, DocOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new WorkflowDefinitionException(
+                $"The workflow definition is not valid JSON (line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}): {ex.Message}",
+                ex.Path ?? "$", inner: ex);
+        }
+        return Parse(node);
+    }
+
+    /// <summary>Parses an already parsed node (it is not modified).</summary>
+    public static WorkflowDefinition Parse(JsonNode? node)
+    {
+        try
+        {
+            return ReadDefinition(Obj(node, "$"));
+        }
+        catch (WorkflowDefinitionException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+        {
+            // E.g. two properties differing only by case: surface as a definition error, never a 500.
+            throw new WorkflowDefinitionException($"The workflow definition is malformed: {ex.Message}", "$", inner: ex);
+        }
+    }
+
+    public static string Serialize(WorkflowDefinition definition, bool indented = true) =>
+        ToJsonNode(definition).ToJsonString(indented ? WriteOptions : new JsonSerializerOptions { Encoder = WriteOptions.Encoder });
+
+    public static JsonObject ToJsonNode(WorkflowDefinition d)
+    {
+        var o = new JsonObject
+        {
+            ["id"] = d.Id,
+            ["definitionId"] = d.DefinitionId,
+            ["name"] = d.Name,
+        };
+        if (d.Description != null) o["description"] = d.Description;
+        o["version"] = d.Version;
+        o["isLatest"] = d.IsLatest;
+        o["isPublished"] = d.IsPublished;
+        var vars = new JsonArray();
+        foreach (var v in d.Variables)
+        {
+            var vo = new JsonObject { ["id"] = v.Id, ["name"] = v.Name, ["typeName"] = v.TypeName, ["isArray"] = v.IsArray };
+            if (v.Value != null) vo["value"] = v.Value;
+            CopyExtra(v.Extra, vo);
+            vars.Add(vo);
+        }
+        o["variables"] = vars;
+        CopyExtra(d.Extra, o);
+        o["root"] = WriteRoot(d.Root);
+        return o;
+    }
+
+    private static JsonObject WriteRoot(Flowchart f)
+    {
+        var o = new JsonObject { ["type"] = Flowchart.TypeName, ["id"] = f.Id };
+        CopyExtra(f.Extra, o);
+        var acts = new JsonArray();
+        foreach (var a in f.Activities)
+        {
+            var ao = new JsonObject { ["id"] = a.Id, ["type"] = a.Type };
+            if (a.Name != null) ao["name"] = a.Name;
+            foreach (var (name, input) in a.Inputs)
+            {
+                var io = new JsonObject();
+                if (input.TypeName != null) io["typeName"] = input.TypeName;
+                io["expression"] = input.Expression == null
+                    ? null
+                    : new JsonObject { ["type"] = input.Expression.Type, ["value"] = input.Expression.Value?.DeepClone() };
+                CopyExtra(input.Extra, io);
+                ao[CamelCase(name)] = io;
+            }
+            CopyExtra(a.Extra, ao);
+            acts.Add(ao);
+        }
+        o["activities"] = acts;
+        var conns = new JsonArray();
+        foreach (var c in f.Connections)
+        {
+            var co = new JsonObject
+            {
+                ["source"] = new JsonObject { ["activity"] = c.SourceActivity, ["port"] = c.SourcePort },
+                ["target"] = new JsonObject { ["activity"] = c.TargetActivity, ["port"] = c.TargetPort },
+            };
+            CopyExtra(c.Extra, co);
+            conns.Add(co);
+        }
+        o["connections"] = conns;
+        return o;
+    }
+
+    private static WorkflowDefinition ReadDefinition(JsonObject o)
+    {
+        var d = new WorkflowDefinition
+        {
+            Id = Str(o, "id", "$") ?? "",
+            Name = Str(o, "name", "$") ?? "",
+            Description = Str(o, "description", "$"),
+            Version = Int(o, "version", "$") ?? 1,
+            IsLatest = Bool(o, "isLatest", "$") ?? false,
+            IsPublished = Bool(o, "isPublished", "$") ?? false,
+        };
+        d.DefinitionId = Str(o, "definitionId", "$") ?? d.Id;
+        if (o["variables"] is { } varsNode)
+        {
+            var arr = Arr(varsNode, "$.variables");
+            for (var i = 0; i < arr.Count; i++)
+                d.Variables.Add(ReadVariable(Obj(arr[i], $"$.variables[{i}]"), $"$.variables[{i}]"));
+        }
+        var root = o["root"] ?? throw new WorkflowDefinitionException("The workflow definition has no 'root' flowchart.", "$.root");
+        d.Root = ReadRoot(Obj(root, "$.root"));
+        d.Extra = ExtraOf(o, DefinitionKeys);
+        return d;
+    }
+
+    private static VariableDefinition ReadVariable(JsonObject o, string path)
+    {
+        var v = new VariableDefinition
+        {
+            Id = Str(o, "id", path) ?? "",
+            Name = Str(o, "name", path) ?? "",
+            TypeName = Str(o, "typeName", path) ?? "Object",
+            IsArray = Bool(o, "isArray", path) ?? false,
+            Extra = ExtraOf(o, VariableKeys),
+        };
+        if (v.Id.Length == 0 && v.Name.Length == 0)
+            throw new WorkflowDefinitionException($"{path}: a variable needs an 'id' or a 'name'.", path);
+        if (v.Id.Length == 0) v.Id = v.Name;
+        if (v.Name.Length == 0) v.Name = v.Id;
+        v.Value = o["value"] switch
+        {
+            null => null,
+            JsonValue jv when jv.GetValueKind() == JsonValueKind.String => jv.GetValue<string>(),
+            JsonValue jv when jv.GetValueKind() == JsonValueKind.True => "True",
+            JsonValue jv when jv.GetValueKind() == JsonValueKind.False => "False",
+            var other => other.ToJsonString(),
+        };
+        return v;
+    }
+
+    private static Flowchart ReadRoot(JsonObject o, string path = "$.root")
+    {
+        var type = Str(o, "type", path);
+        if (type != null && type != Flowchart.TypeName)
+            throw new WorkflowDefinitionException($"{path}.type: only '{Flowchart.TypeName}' is supported as the root, not '{type}'.", path + ".type");
+        var f = new Flowchart { Id = Str(o, "id", path) ?? "" , Extra = ExtraOf(o, RootKeys) };
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        if (o["activities"] is { } actsNode)
+        {
+            var arr = Arr(actsNode, path + ".activities");
+            for (var i = 0; i < arr.Count; i++)
+            {
+                var p = $"{path}.activities[{i}]";
+                var a = ReadActivity(Obj(arr[i], p), p);
+                if (!ids.Add(a.Id))
+                    throw new WorkflowDefinitionException($"{p}: duplicate activity id '{a.Id}'.", p + ".id", a.Id);
+                f.Activities.Add(a);
+            }
+        }
+        if (o["connections"] is { } connsNode)
+        {
+            var arr = Arr(connsNode, path + ".connections");
+            for (var i = 0; i < arr.Count; i++)
+            {
+                var p = $"{path}.connections[{i}]";
+                f.Connections.Add(ReadConnection(Obj(arr[i], p), p));
+            }
+        }
+        return f;
+    }
+
+    private static ActivityNode ReadActivity(JsonObject o, string path)
+    {
+        var id = Str(o, "id", path);
+        if (string.IsNullOrWhiteSpace(id))
+            throw new WorkflowDefinitionException($"{path}: the activity has no 'id'.", path + ".id");
+        var type = Str(o, "type", path);
+        if (string.IsNullOrWhiteSpace(type))
+            throw new WorkflowDefinitionException($"{path}: activity '{id}' has no 'type'.", path + ".type", id);
+        var a = new ActivityNode { Id = id, Type = type, Name = Str(o, "name", path) };
+        foreach (var (key, value) in o)
+        {
+            if (ActivityKeys.Contains(key)) continue;
+            if (value is JsonObject io && io.ContainsKey("expression"))
+            {
+                a.Inputs[key] = ReadInput(io, $"{path}.{key}", id);
+                continue;
+            }
+            a.Extra[key] = value?.DeepClone();
+        }
+        return a;
+    }
+
+    private static InputValue ReadInput(JsonObject o, string path, string activityId)
+    {
+        var input = new InputValue { TypeName = Str(o, "typeName", path), Extra = ExtraOf(o, InputKeys) };
+        switch (o["expression"])
+        {
+            case null:
+                break;
+            case JsonObject eo:
+                var type = Str(eo, "type", path + ".expression") ?? ExpressionTypes.Literal;
+                input.Expression = new InputExpression { Type = type, Value = eo["value"]?.DeepClone() };
+                break;
+            default:
+                throw new WorkflowDefinitionException(
+                    $"{path}.expression: activity '{activityId}' has an expression that is not an object.", path + ".expression", activityId);
+        }
+        return input;
+    }
+
+    private static Connection ReadConnection(JsonObject o, string path)
+    {
+        var c = new Connection();
+        var source = o["source"];
+        var target = o["target"];
+        if (source is JsonObject so)
+        {
+            c.SourceActivity = Required(Str(so, "activity", path + ".source"), path + ".source.activity");
+            c.SourcePort = Str(so, "port", path + ".source") ?? "Done";
+            var to = Obj(target, path + ".target");
+            c.TargetActivity = Required(Str(to, "activity", path + ".target"), path + ".target.activity");
+            c.TargetPort = Str(to, "port", path + ".target") ?? "In";
+            c.Extra = ExtraOf(o, NestedConnectionKeys);
+        }
+        else
+        {
+            // Legacy flat form: {source, target, sourcePort, targetPort}.
+            c.SourceActivity = Required(Str(o, "source", path), path + ".source");
+            c.TargetActivity = Required(Str(o, "target", path), path + ".target");
+            c.SourcePort = Str(o, "sourcePort", path) ?? "Done";
+            c.TargetPort = Str(o, "targetPort", path) ?? "In";
+            c.Extra = ExtraOf(o, FlatConnectionKeys);
+        }
+        return c;
+    }
+
+    private static string Required(string? value, string path) =>
+        string.IsNullOrWhiteSpace(value) ? throw new WorkflowDefinitionException($"{path} is required.", path) : value;
+
+    private static JsonObject Obj(JsonNode? node, string path) => node as JsonObject
+        ?? throw new WorkflowDefinitionException($"{path}: expected a JSON object{(node == null ? " but found nothing" : $" but found {Kind(node)}")}.", path);
+
+    private static JsonArray Arr(JsonNode node, string path) => node as JsonArray
+        ?? throw new WorkflowDefinitionException($"{path}: expected a JSON array but found {Kind(node)}.", path);
+
+    private static string Kind(JsonNode node) => node.GetValueKind().ToString().ToLowerInvariant();
+
+    private static string? Str(JsonObject o, string name, string path)
+    {
+        var n = o[name];
+        if (n is null) return null;
+        if (n is JsonValue v)
+        {
+            switch (v.GetValueKind())
+            {
+                case JsonValueKind.String: return v.GetValue<string>();
+                case JsonValueKind.Number: return v.ToJsonString();
+            }
+        }
+        throw new WorkflowDefinitionException($"{path}.{name}: expected a string but found {Kind(n)}.", $"{path}.{name}");
+    }
+
+    private static int? Int(JsonObject o, string name, string path)
+    {
+        var n = o[name];
+        if (n is null) return null;
+        if (n is JsonValue v)
+        {
+            if (v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out var i)) return i;
+            if (v.GetValueKind() == JsonValueKind.String && int.TryParse(v.GetValue<string>(), NumberStyles.Integer, CultureInfo.InvariantCulture, out i)) return i;
+        }
+        throw new WorkflowDefinitionException($"{path}.{name}: expected an integer.", $"{path}.{name}");
+    }
+
+    private static bool? Bool(JsonObject o, string name, string path)
+    {
+        var n = o[name];
+        if (n is null) return null;
+        if (n is JsonValue v)
+        {
+            if (v.GetValueKind() is JsonValueKind.True or JsonValueKind.False) return v.GetValue<bool>();
+            if (v.GetValueKind() == JsonValueKind.String && bool.TryParse(v.GetValue<string>(), out var b)) return b;
+        }
+        throw new WorkflowDefinitionException($"{path}.{name}: expected true or false.", $"{path}.{name}");
+    }
+
+    private static JsonObject ExtraOf(JsonObject o, HashSet<string> known)
+    {
+        var extra = new JsonObject();
+        foreach (var (key, value) in o)
+            if (!known.Contains(key))
+                extra[key] = value?.DeepClone();
+        return extra;
+    }
+
+    private static void CopyExtra(JsonObject extra, JsonObject target)
+    {
+        foreach (var (key, value) in extra)
+            if (!target.ContainsKey(key))
+                target[key] = value?.DeepClone();
+    }
+
+    internal static string CamelCase(string name) =>
+        name.Length == 0 || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];
+}

@@ -1,0 +1,21 @@
+using Liaison.Workflows.Runtime;
+
+namespace Liaison.Workflows.Expressions;
+
+/// <summary>What expressions can see of the running instance.</summary>
+internal interface IExpressionScope
+{
+    object? GetVariable(string nameOrId);
+    void SetVariable(string nameOrId, object? value);
+    object? GetInput(string name);
+    IEnumerable<KeyValuePair<string, object?>> AllVariables();
+    IEnumerable<KeyValuePair<string, object?>> AllInputs();
+    ExpressionGlobals Globals { get; }
+    ScriptLimits Limits { get; }
+
+    /// <summary>The run's JavaScript engine, created on first use.</summary>
+    JavaScriptRuntime GetJavaScript();
+
+    /// <summary>The run's Liquid context, created on first use.</summary>
+    LiquidRuntime GetLiquid();
+}

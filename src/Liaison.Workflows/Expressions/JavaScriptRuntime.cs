@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Acornima.Ast;
+using Jint;
+using Jint.Native;
+using Jint.Native.Json;
+using Jint.Native.Object;
+using Jint.Runtime.Descriptors;
+using Jint.Runtime.Interop;
+using Liaison.Workflows.Runtime;
+
+namespace Liaison.Workflows.Expressions;
+
+/// <summary>
+/// One sandboxed Jint engine per run (created on first use), so scripts of different instances never share
+/// globals. Parsed scripts are cached process-wide per source text.
+/// </summary>
+internal sealed class JavaScriptRuntime
+{
+    private static readonly ConcurrentDictionary<string, PreparedScript> Cache = new(StringComparer.Ordinal);
+
+    private readonly Engine _engine;
+    private readonly IExpressionScope _scope;
+    private readonly ScriptLimits _limits;
+
+    private readonly IReadOnlySet<string> _used;
+
+    /// <param name="used">Identifiers appearing in the definition's scripts; globals nobody names are not defined.</param>
+    public JavaScriptRuntime(IExpressionScope scope, IReadOnlyCollection<string> variableNames, IReadOnlySet<string> used)
+    {
+        _used = used;
+        _scope = scope;
+        _limits = scope.Limits;
+        // No AllowClr: scripts cannot reach .NET types or namespaces.
+        _engine = new Engine(o =>
+        {
+            o.Strict();
+            o.TimeoutInterval(_limits.Timeout);
+            o.LimitMemory(_limits.MemoryLimitBytes);
+            o.LimitRecursion(_limits.MaxRecursion);
+            o.MaxStatements(_limits.MaxStatements);
+        });
+        DefineGlobals(variableNames);
+    }
+
+    /// <summary>Parses (or fetches from cache) a script; throws <see cref="ExpressionException"/> on a syntax error.</summary>
+    public static PreparedScript Prepare(string source)
+    {
+        var prepared = Cache.GetOrAdd(source, PreparedScript.Create);
+        if (prepared.Error != null) throw new ExpressionException(prepared.Error);
+        return prepared;
+    }
+
+    public object? Evaluate(string source)
+    {
+        var script = Prepare(source);
+        JsValue result;
+        try
+        {
+            result = _engine.Evaluate(script.Script);
+        }
+        catch (Exception ex) when (ex is not ExpressionException)
+        {
+            throw new ExpressionException(Describe(ex, _limits), ex);
+        }
+        return FromJs(result);
+    }
+
+    internal static string Describe(Exception ex, ScriptLimits limits) => ex.GetType().Name switch
+    {
+        "TimeoutException" => $"Script exceeded the time limit of {limits.Timeout.TotalSeconds:0.###} s (TimeoutInterval).",
+        "MemoryLimitExceededException" => $"Script exceeded the memory limit of {limits.MemoryLimitBytes / (1024.0 * 1024):0.##} MB (MemoryLimit).",
+        "RecursionDepthOverflowException" => $"Script exceeded the recursion limit of {limits.MaxRecursion} (LimitRecursion).",
+        "StatementsCountOverflowException" => $"Script exceeded the limit of {limits.MaxStatements} statements (MaxStatements).",
+        "JavaScriptException" => $"Script error: {ex.Message}",
+        "OutOfMemoryException" or "InsufficientExecutionStackException" => $"Script exceeded the memory limit ({ex.GetType().Name}).",
+        _ => $"Script error ({ex.GetType().Name}): {ex.Message}",
+    };
+
+    private void DefineGlobals(IReadOnlyCollection<string> variableNames)
+    {
+        var scope = _scope;
+        Fn("getVariable", args => ToJs(scope.GetVariable(Arg(args, 0))), 1);
+        Fn("setVariable", args => { scope.SetVariable(Arg(args, 0), FromJs(args.Length > 1 ? args[1] : JsValue.Undefined)); return JsValue.Undefined; }, 2);
+        Fn("getInput", args => ToJs(scope.GetInput(Arg(args, 0))), 1);
+
+        // variables.<name>: live accessors, so reads see and writes change the instance's variables.
+        var variables = _used.Contains("variables") ? new JsObject(_engine) : null;
+        foreach (var name in variableNames)
+        {
+            var n = name;
+            if (variables != null)
+            {
+                var getter = new ClrFunction(_engine, "get", (_, _) => ToJs(scope.GetVariable(n)));
+                var setter = new ClrFunction(_engine, "set", (_, a) => { scope.SetVariable(n, FromJs(a.Length > 0 ? a[0] : JsValue.Undefined)); return JsValue.Undefined; });
+                variables.FastSetProperty(n, new GetSetPropertyDescriptor(getter, setter, enumerable: true, configurable: false));
+            }
+            if (!IsIdentifier(n)) continue;
+            Fn("get" + Pascal(n), _ => ToJs(scope.GetVariable(n)), 0);
+            Fn("set" + Pascal(n), a => { scope.SetVariable(n, FromJs(a.Length > 0 ? a[0] : JsValue.Undefined)); return JsValue.Undefined; }, 1);
+        }
+        if (variables != null) _engine.SetValue("variables", variables);
+
+        foreach (var (key, _) in scope.AllInputs())
+        {
+            var k = key;
+            if (!IsIdentifier(k) || variableNames.Contains(k, StringComparer.OrdinalIgnoreCase)) continue;
+            Fn("get" + Pascal(k), _ => ToJs(scope.GetInput(k)), 0);
+        }
+
+        foreach (var (name, function) in scope.Globals.Functions)
+        {
+            var f = function;
+            Fn(name, args =>
+            {
+                var list = new object?[args.Length];
+                for (var i = 0; i < args.Length; i++) list[i] = FromJs(args[i]);
+                return ToJs(f(list));
+            }, 0);
+        }
+    }
+
+    private void Fn(string name, Func<JsValue[], JsValue> body, int length)
+    {
+        if (!_used.Contains(name)) return;
+        _engine.SetValue(name, new ClrFunction(_engine, name, (_, args) => body(args), length));
+    }
+
+    private static string Arg(JsValue[] args, int i) =>
+        args.Length > i && !args[i].IsNull() && !args[i].IsUndefined() ? args[i].ToString() : throw new ExpressionException("A variable or input name is required.");
+
+    private JsValue ToJs(object? value)
+    {
+        switch (value)
+        {
+            case null: return JsValue.Null;
+            case string s: return new JsString(s);
+            case bool b: return b ? JsBoolean.True : JsBoolean.False;
+            case int i: return new JsNumber(i);
+            case long l: return new JsNumber(l);
+            case double d: return new JsNumber(d);
+            case decimal m: return new JsNumber((double)m);
+            case JsonValue jv: return ToJs(ValueConverter.Unwrap(jv));
+        }
+        // Objects cross as JSON text: the script gets plain data, never a .NET object.
+        var json = value is JsonNode node ? node.ToJsonString() : ValueConverter.ToJsonNode(value)?.ToJsonString() ?? "null";
+        return new JsonParser(_engine).Parse(json);
+    }
+
+    internal static object? FromJs(JsValue value)
+    {
+        if (value.IsNull() || value.IsUndefined()) return null;
+        if (value.IsString()) return value.AsString();
+        if (value.IsBoolean()) return value.AsBoolean();
+        if (value.IsNumber())
+        {
+            var d = value.AsNumber();
+            return d % 1 == 0 && d is >= int.MinValue and <= int.MaxValue ? (int)d : d;
+        }
+        return ValueConverter.Loose(value.ToObject());
+    }
+
+    private static string Pascal(string name) => char.ToUpperInvariant(name[0]) + name[1..];
+
+    private static bool IsIdentifier(string name)
+    {
+        if (name.Length == 0 || !(char.IsLetter(name[0]) || name[0] is '_' or '$')) return false;
+        foreach (var c in name)
+            if (!(char.IsLetterOrDigit(c) || c is '_' or '$')) return false;
+        return true;
+    }
+
+    /// <summary>A parsed script, or the syntax error it produced.</summary>
+    internal sealed class PreparedScript
+    {
+        private PreparedScript(Prepared<Script> script, string? error)
+        {
+            Script = script;
+            Error = error;
+        }
+
+        public Prepared<Script> Script { get; }
+        public string? Error { get; }
+
+        public static PreparedScript Create(string source)
+        {
+            // Elsa scripts are either a bare expression ("getCounter() > 1") or statements with a top-level
+            // "return". Both run inside a function so script-level declarations stay local to the evaluation.
+            var trimmed = source.Trim().TrimEnd(';').TrimEnd();
+            if (trimmed.Length == 0) trimmed = "undefined";
+            try
+            {
+                return new PreparedScript(Engine.PrepareScript($"(function(){{return ({trimmed}\n);}})()", strict: true), null);
+            }
+            catch (Exception)
+            {
+                // Not an expression: fall through to the statement form.
+            }
+            try
+            {
+                return new PreparedScript(Engine.PrepareScript($"(function(){{{source}\n}})()", strict: true), null);
+            }
+            catch (Exception ex)
+            {
+                return new PreparedScript(default, $"Script syntax error: {ex.Message}");
+            }
+        }
+    }
+}

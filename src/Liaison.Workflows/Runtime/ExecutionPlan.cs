@@ -1,0 +1,328 @@
+using System.Text.Json.Nodes;
+using Liaison.Workflows.Activities;
+using Liaison.Workflows.Definitions;
+using Liaison.Workflows.Expressions;
+
+namespace Liaison.Workflows.Runtime;
+
+/// <summary>
+/// A definition compiled once: activity types resolved, inputs bound (literals pre-converted), the graph as
+/// int-indexed adjacency with forward/backward connections classified. Immutable and shared between runs.
+/// </summary>
+internal sealed class ExecutionPlan
+{
+    public required WorkflowDefinition Definition { get; init; }
+    public required PlanNode[] Nodes { get; init; }
+    public required PlanConnection[] Connections { get; init; }
+    public required Dictionary<string, int> NodeIndex { get; init; }
+    public required Dictionary<string, int> ConnectionIndex { get; init; }
+    public required int StartNode { get; init; }
+
+    /// <summary>Set when the plan was compiled for a run triggered by a specific activity.</summary>
+    public string? TriggerActivityId { get; init; }
+    public required VariableDefinition[] Variables { get; init; }
+    public required Dictionary<string, int> VariableById { get; init; }
+    public required Dictionary<string, int> VariableByName { get; init; }
+    public required string[] VariableNames { get; init; }
+
+    /// <summary>Identifiers used by this definition's scripts; only those globals are defined per run (it is the costly part).</summary>
+    public required HashSet<string> ScriptIdentifiers { get; init; }
+
+    private static readonly System.Text.RegularExpressions.Regex Identifier = new(@"[A-Za-z_$][A-Za-z0-9_$]*", System.Text.RegularExpressions.RegexOptions.Compiled);
+
+    public int FindVariable(string nameOrId) =>
+        VariableById.TryGetValue(nameOrId, out var i) ? i : VariableByName.TryGetValue(nameOrId, out i) ? i : -1;
+
+    public static ExecutionPlan Compile(WorkflowDefinition definition, ActivityRegistry registry, string? triggerActivityId = null)
+    {
+        var acts = definition.Root.Activities;
+        var nodes = new PlanNode[acts.Count];
+        var nodeIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var vars = definition.Variables.ToArray();
+        var byId = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < vars.Length; i++)
+        {
+            byId.TryAdd(vars[i].Id, i);
+            byName.TryAdd(vars[i].Name, i);
+        }
+        var varNames = vars.Select(v => v.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+
+        for (var i = 0; i < acts.Count; i++)
+        {
+            var a = acts[i];
+            if (!nodeIndex.TryAdd(a.Id, i))
+                throw new WorkflowDefinitionException($"Duplicate activity id '{a.Id}'.", activityId: a.Id);
+            var type = registry.Find(a.Type)
+                       ?? throw new WorkflowDefinitionException($"Activity '{a.Id}' has unknown type '{a.Type}'.", activityId: a.Id);
+            nodes[i] = new PlanNode(i, a, type, BindInputs(a, type, varNames));
+        }
+
+        // Connections: drop those naming missing activities (Elsa does the same) and exact duplicates.
+        var conns = new List<PlanConnection>();
+        var connIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var c in definition.Root.Connections)
+        {
+            if (!nodeIndex.TryGetValue(c.SourceActivity, out var s) || !nodeIndex.TryGetValue(c.TargetActivity, out var t)) continue;
+            var key = c.ToString();
+            if (connIndex.ContainsKey(key)) continue;
+            connIndex[key] = conns.Count;
+            conns.Add(new PlanConnection(conns.Count, c, s, t, c.SourcePort, key));
+        }
+
+        var identifiers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var n in nodes)
+            foreach (var b in n.Inputs)
+                if (b.Expression is JavaScriptExpression js)
+                    foreach (System.Text.RegularExpressions.Match m in Identifier.Matches(js.Source))
+                        identifiers.Add(m.Value);
+
+        int start;
+        if (triggerActivityId != null)
+            start = nodeIndex.TryGetValue(triggerActivityId, out var t) ? t
+                : throw new WorkflowDefinitionException($"The run was triggered by activity '{triggerActivityId}', which the definition does not have.", activityId: triggerActivityId);
+        else
+            start = FindStart(definition, nodes, conns);
+        ClassifyConnections(nodes.Length, conns, start);
+
+        var outbound = new List<int>[nodes.Length];
+        var forwardInbound = new List<int>[nodes.Length];
+        for (var i = 0; i < nodes.Length; i++) { outbound[i] = []; forwardInbound[i] = []; }
+        foreach (var c in conns)
+        {
+            outbound[c.Source].Add(c.Index);
+            if (!c.IsBackward) forwardInbound[c.Target].Add(c.Index);
+        }
+        foreach (var n in nodes)
+        {
+            n.Outbound = outbound[n.Index].ToArray();
+            n.ForwardInbound = forwardInbound[n.Index].ToArray();
+        }
+        foreach (var n in nodes)
+        {
+            if (n.Join == NodeJoin.WaitAny)
+                n.Ancestors = Ancestors(n.Index, nodes, conns);
+        }
+
+        return new ExecutionPlan
+        {
+            Definition = definition,
+            Nodes = nodes,
+            Connections = conns.ToArray(),
+            NodeIndex = nodeIndex,
+            ConnectionIndex = connIndex,
+            StartNode = start,
+            TriggerActivityId = triggerActivityId,
+            Variables = vars,
+            VariableById = byId,
+            VariableByName = byName,
+            VariableNames = varNames,
+            ScriptIdentifiers = identifiers,
+        };
+    }
+
+    private static BoundInput[] BindInputs(ActivityNode node, ActivityType type, IReadOnlyCollection<string> varNames)
+    {
+        var bound = new BoundInput[type.Inputs.Length];
+        for (var i = 0; i < type.Inputs.Length; i++)
+        {
+            var p = type.Inputs[i];
+            if (p.Attribute.Raw)
+            {
+                bound[i] = new BoundInput(p, new LiteralExpression(node.GetProperty(p.Name)?.DeepClone() ?? p.DefaultValue));
+                continue;
+            }
+            CompiledExpression expr;
+            if (node.Inputs.TryGetValue(p.Name, out var input) && input.Expression != null)
+            {
+                try
+                {
+                    expr = CompiledExpression.Compile(input.Expression, p.Type, varNames);
+                }
+                catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or ArgumentException or System.Text.Json.JsonException)
+                {
+                    throw new WorkflowDefinitionException($"Activity '{node.Id}' input '{p.Name}': {ex.Message}", activityId: node.Id, inner: ex);
+                }
+            }
+            else
+            {
+                expr = new LiteralExpression(p.DefaultValue ?? (p.Type.IsValueType ? Activator.CreateInstance(p.Type) : null));
+            }
+            bound[i] = new BoundInput(p, expr);
+        }
+        return bound;
+    }
+
+    /// <summary>Elsa's order: explicit start, first Elsa.Start, first canStartWorkflow, first without inbound connections, first.</summary>
+    private static int FindStart(WorkflowDefinition def, PlanNode[] nodes, List<PlanConnection> conns)
+    {
+        if (nodes.Length == 0) return -1;
+        if (def.Root.Extra.TryGetPropertyValue("start", out var startNode) && startNode is JsonValue sv
+            && sv.TryGetValue<string>(out var startId))
+            foreach (var n in nodes)
+                if (n.Node.Id == startId) return n.Index;
+        foreach (var n in nodes)
+            if (n.Type.ClrType == typeof(Activities.BuiltIn.Start)) return n.Index;
+        foreach (var n in nodes)
+            if (n.Node.CanStartWorkflow) return n.Index;
+        var hasInbound = new bool[nodes.Length];
+        foreach (var c in conns) hasInbound[c.Target] = true;
+        for (var i = 0; i < nodes.Length; i++)
+            if (!hasInbound[i]) return i;
+        return 0;
+    }
+
+    /// <summary>
+    /// Breadth-first from the start, an edge is forward unless its target already reaches its source through
+    /// forward edges (then it closes a loop). A backward edge is valid when every forward path from its source back
+    /// to the start passes through its target.
+    /// </summary>
+    private static void ClassifyConnections(int nodeCount, List<PlanConnection> conns, int start)
+    {
+        if (start < 0) return;
+        var bySource = new List<PlanConnection>[nodeCount];
+        for (var i = 0; i < nodeCount; i++) bySource[i] = [];
+        foreach (var c in conns) bySource[c.Source].Add(c);
+
+        var forwardAdj = new List<int>[nodeCount];
+        for (var i = 0; i < nodeCount; i++) forwardAdj[i] = [];
+        var forwardPairs = new HashSet<(int, int)>();
+        var rejectedPairs = new HashSet<(int, int)>();
+        var seen = new bool[nodeCount];
+        var queue = new Queue<int>();
+        queue.Enqueue(start);
+        seen[start] = true;
+        while (queue.Count > 0)
+        {
+            var s = queue.Dequeue();
+            foreach (var c in bySource[s])
+            {
+                var pair = (s, c.Target);
+                if (forwardPairs.Contains(pair) || rejectedPairs.Contains(pair)) continue;
+                if (c.Target == s || Reaches(forwardAdj, c.Target, s))
+                {
+                    rejectedPairs.Add(pair);
+                    continue;
+                }
+                forwardPairs.Add(pair);
+                forwardAdj[s].Add(c.Target);
+                if (!seen[c.Target])
+                {
+                    seen[c.Target] = true;
+                    queue.Enqueue(c.Target);
+                }
+            }
+        }
+
+        var reverse = new List<int>[nodeCount];
+        for (var i = 0; i < nodeCount; i++) reverse[i] = [];
+        for (var s = 0; s < nodeCount; s++)
+            foreach (var t in forwardAdj[s]) reverse[t].Add(s);
+
+        foreach (var c in conns)
+        {
+            c.IsBackward = !forwardPairs.Contains((c.Source, c.Target));
+            if (c.IsBackward)
+                c.BackwardValid = !ReachesAvoiding(reverse, c.Source, start, c.Target);
+        }
+    }
+
+    private static bool Reaches(List<int>[] adj, int from, int to)
+    {
+        var seen = new HashSet<int> { from };
+        var stack = new Stack<int>();
+        stack.Push(from);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            if (n == to) return true;
+            foreach (var m in adj[n])
+                if (seen.Add(m)) stack.Push(m);
+        }
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="to"/> can be reached from <paramref name="from"/> without passing <paramref name="avoid"/>.</summary>
+    private static bool ReachesAvoiding(List<int>[] adj, int from, int to, int avoid)
+    {
+        if (from == avoid) return false;
+        var seen = new HashSet<int> { from };
+        var stack = new Stack<int>();
+        stack.Push(from);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            if (n == to) return true;
+            foreach (var m in adj[n])
+                if (m != avoid && seen.Add(m)) stack.Push(m);
+        }
+        return false;
+    }
+
+    private static int[] Ancestors(int node, PlanNode[] nodes, List<PlanConnection> conns)
+    {
+        var result = new HashSet<int>();
+        var stack = new Stack<int>();
+        stack.Push(node);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            foreach (var ci in nodes[n].ForwardInbound)
+                if (result.Add(conns[ci].Source)) stack.Push(conns[ci].Source);
+        }
+        result.Remove(node);
+        return result.ToArray();
+    }
+}
+
+internal enum NodeJoin
+{
+    Implicit,
+    WaitAll,
+    WaitAny,
+}
+
+internal sealed class PlanNode
+{
+    public PlanNode(int index, ActivityNode node, ActivityType type, BoundInput[] inputs)
+    {
+        Index = index;
+        Node = node;
+        Type = type;
+        Inputs = inputs;
+        Join = NodeJoin.Implicit;
+        if (type.IsJoin)
+        {
+            // The join mode must be known to schedule; read it from a literal-bound instance.
+            var probe = type.Factory();
+            foreach (var b in inputs)
+                if (b.Expression is LiteralExpression lit)
+                    b.Property.Setter(probe, lit.Value);
+            Join = ((IJoinActivity)probe).Mode == JoinMode.WaitAny ? NodeJoin.WaitAny : NodeJoin.WaitAll;
+        }
+    }
+
+    public int Index { get; }
+    public ActivityNode Node { get; }
+    public ActivityType Type { get; }
+    public BoundInput[] Inputs { get; }
+    public NodeJoin Join { get; }
+    public int[] Outbound { get; set; } = [];
+    public int[] ForwardInbound { get; set; } = [];
+    public int[] Ancestors { get; set; } = [];
+    public string Id => Node.Id;
+}
+
+internal sealed record BoundInput(InputProperty Property, CompiledExpression Expression);
+
+internal sealed class PlanConnection(int index, Connection definition, int source, int target, string port, string key)
+{
+    public int Index { get; } = index;
+    public Connection Definition { get; } = definition;
+    public int Source { get; } = source;
+    public int Target { get; } = target;
+    public string Port { get; } = port;
+    public string Key { get; } = key;
+    public bool IsBackward { get; set; }
+    public bool BackwardValid { get; set; }
+}
