@@ -77,6 +77,9 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
             e.Property(m => m.MessageId).HasMaxLength(200);
             e.Property(m => m.ThreadRootMessageId).HasMaxLength(200);
         });
+
+        // Features keep their own mappings beside their code (IEntityTypeConfiguration<T> classes).
+        b.ApplyConfigurationsFromAssembly(typeof(LiaisonDbContext).Assembly);
     }
 
     private static void ConfigureLiaison(OwnedNavigationBuilder<Department, Cases.Departments.Liaison> o)
