@@ -62,19 +62,15 @@ public sealed class PostgresServer
         postgres.ErrorDataReceived += (_, _) => { };
         postgres.BeginOutputReadLine();
         postgres.BeginErrorReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        // The test host may exit without running ProcessExit handlers, so a small watchdog outlives it: once this
+        // process is gone it stops the cluster (fast shutdown) and deletes the folder.
+        Process.Start(new ProcessStartInfo("bash", ["-c",
+            $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; " +
+            $"pkill -INT -f -- 'postgres -D {data} '; sleep 3; pkill -KILL -f -- 'postgres -D {data} '; rm -rf '{root}'"])
         {
-            try
-            {
-                postgres.Kill(entireProcessTree: true);
-                postgres.WaitForExit(5000);
-                Directory.Delete(root, recursive: true);
-            }
-            catch
-            {
-                // Best effort: a leftover folder in /tmp is harmless.
-            }
-        };
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        });
 
         var cs = $"Host=127.0.0.1;Port={port};Username=liaison;Database=postgres;Pooling=false";
         var deadline = Stopwatch.StartNew();
