@@ -15,7 +15,18 @@ public sealed class JobsTests
 
         var response = await admin.PostAsJsonAsync("/api/admin/outbox/test", new { to = "ops@anyue.example" });
         // The commit enqueues the relay job; a Hangfire worker picks it up. Waits on arrival, not on a timer.
-        var received = Assert.Single(await app.Smtp!.WaitForAsync(1, TimeSpan.FromSeconds(60)));
+        IReadOnlyList<MimeKit.MimeMessage> arrived;
+        try
+        {
+            arrived = await app.Smtp!.WaitForAsync(1, TimeSpan.FromSeconds(60));
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail("No mail arrived. Hangfire jobs: " + await app.DescribeJobsAsync());
+            throw;
+        }
+
+        var received = Assert.Single(arrived);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("ops@anyue.example", received.To.Mailboxes.Single().Address);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Tests.Infrastructure;
 
@@ -115,6 +116,30 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         await db.SaveChangesAsync();
         return row;
     }
+
+    /// <summary>Hangfire's jobs and their state history, for a failing test's message.</summary>
+    public Task<string> DescribeJobsAsync() => WithDbAsync(async db =>
+    {
+        var conn = db.Database.GetDbConnection();
+        await conn.OpenAsync();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = """
+            SELECT j.id || ' ' || coalesce(j.statename, '') || ' ' || j.invocationdata || ' ' ||
+                   coalesce((SELECT string_agg(s.name || ':' || coalesce(s.reason, '') || coalesce(s.data::text, ''), ' | ' ORDER BY s.id)
+                             FROM hangfire.state s WHERE s.jobid = j.id), '')
+            FROM hangfire.job j ORDER BY j.id
+            """;
+        var sb = new System.Text.StringBuilder();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync())
+        {
+            sb.AppendLine(r.GetString(0));
+        }
+
+        var servers = await db.Database.SqlQueryRaw<string>("SELECT id || ' ' || coalesce(data::text,'') || ' ' || lastheartbeat::text AS \"Value\" FROM hangfire.server").ToListAsync();
+        var outbox = await db.Outbox.Select(m => m.Status + " " + m.Attempts + " " + m.LastError).ToListAsync();
+        return sb + " servers: " + string.Join("; ", servers) + " outbox: " + string.Join("; ", outbox);
+    });
 
     public async Task<RelayReport> RelayMailAsync()
     {
