@@ -1,0 +1,48 @@
+using Liaison.Cases.Cases;
+using Liaison.Cases.Sla;
+using Liaison.Workflows.Activities;
+using Liaison.Workflows.Runtime;
+
+namespace Liaison.Cases.Routing.Activities;
+
+[Activity("Liaison.ExtendDeadline", Category = CaseActivity.Category, DisplayNameZh = "批准延期", DisplayNameEn = "Extend deadline",
+    Description = "Moves the resolve deadline by the working days the handler asked for. The original deadline is kept for scoring.")]
+public sealed class ExtendDeadline : CaseActivity
+{
+    protected override void Execute(ActivityContext context, CaseRouting routing)
+    {
+        var c = routing.Case;
+        if (c.PendingExtensionDays is not { } days || c.DueAt is not { } due)
+        {
+            context.Fault("No extension request is pending. / 没有待审批的延期申请。");
+            return;
+        }
+
+        var deadline = routing.Calendar.AddWorkingDays(due, days);
+        c.DueAt = deadline.Due;
+        c.PendingExtensionDays = null;
+        context.AddEffect(new CaseDeadlineChanged(context.ActivityId, deadline, "extension"));
+    }
+}
+
+[Activity("Liaison.Reopen", Category = CaseActivity.Category, DisplayNameZh = "重办", DisplayNameEn = "Reopen",
+    Description = "Sends a resolved case back to the handler as accepted, with a new resolve deadline counted from now.")]
+public sealed class Reopen : CaseActivity
+{
+    [Input(DisplayNameZh = "办结时限（工作日）", DisplayNameEn = "Resolve within (working days)",
+        Description = "Empty = the category's limit.")]
+    public int? ResolveWithinWorkingDays { get; set; }
+
+    protected override void Execute(ActivityContext context, CaseRouting routing)
+    {
+        var c = routing.Case;
+        var sla = routing.Category.Sla;
+        var policy = new SlaPolicy(sla.AcceptWithinWorkingDays, ResolveWithinWorkingDays ?? sla.ResolveWithinWorkingDays, sla.ProgressReportEveryWorkingDays);
+        var deadline = SlaDeadlines.ResolveBy(routing.Calendar, context.Now, policy,
+            ResolveWithinWorkingDays is null ? c.Priority : CasePriority.Normal);
+        c.DueAt = deadline.Due;
+        c.Status = CaseStatus.Accepted;
+        context.AddEffect(new CaseStatusSet(context.ActivityId, CaseStatus.Accepted));
+        context.AddEffect(new CaseDeadlineChanged(context.ActivityId, deadline, "reopen"));
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using Liaison.Cases.Cases;
+using Liaison.Workflows.Activities;
+using Liaison.Workflows.Runtime;
+
+namespace Liaison.Cases.Routing.Activities;
+
+/// <summary>
+/// The human task: waits for the handler's action on the case (one outcome per action) while its deadlines run
+/// (one outcome per deadline). A deadline outcome runs its branch while the task keeps waiting; an action completes
+/// the task. Re-entering the task (the workflow loops back after each action) arms the deadlines again from the case,
+/// except those already escalated.
+/// </summary>
+[Activity("Liaison.WaitForLiaison", Category = CaseActivity.Category, DisplayNameZh = "等待部门联络人", DisplayNameEn = "Wait for the liaison",
+    Description = "Human task of the department handler (acts through email links), with the acceptance and resolve deadlines inside.")]
+[Outcomes(Accepted, Progress, Returned, ExtensionRequested, Resolved, Reassigned,
+    AcceptanceDue, ReminderDue, ResolveDue, Overdue, ProgressReportDue)]
+public sealed class WaitForLiaison : CaseActivity
+{
+    public const string BookmarkKind = "Liaison.WaitForLiaison";
+    public const string ActionKey = "action";
+
+    public const string Accepted = "Accepted";
+    public const string Progress = "Progress";
+    public const string Returned = "Returned";
+    public const string ExtensionRequested = "ExtensionRequested";
+    public const string Resolved = "Resolved";
+    /// <summary>The officer moved the case elsewhere (改派) while the handler held it.</summary>
+    public const string Reassigned = "Reassigned";
+
+    public const string AcceptanceDue = "AcceptanceDue";
+    public const string ReminderDue = "ReminderDue";
+    public const string ResolveDue = "ResolveDue";
+    public const string Overdue = "Overdue";
+    public const string ProgressReportDue = "ProgressReportDue";
+
+    public static readonly string[] Actions = [Accepted, Progress, Returned, ExtensionRequested, Resolved, Reassigned];
+
+    [Input(DisplayNameZh = "到期前提醒（工作日）", DisplayNameEn = "Remind before due (working days)",
+        Description = "Yellow reminder this many working days before the resolve deadline; 0 = none.", DefaultValue = 1)]
+    public int ReminderWorkingDaysBeforeDue { get; set; } = 1;
+
+    [Input(DisplayNameZh = "逾期升级（工作日）", DisplayNameEn = "Escalate when overdue by (working days)",
+        Description = "Zone leadership is told when the case is this many working days overdue; 0 = never.", DefaultValue = 3)]
+    public int OverdueEscalationWorkingDays { get; set; } = 3;
+
+    [Input(DisplayNameZh = "签收超时提醒", DisplayNameEn = "Remind at the acceptance deadline",
+        Description = "Fire AcceptanceDue when the case is still not accepted at its acceptance deadline.", DefaultValue = true)]
+    public bool RemindAtAcceptanceDeadline { get; set; } = true;
+
+    protected override void Execute(ActivityContext context, CaseRouting routing)
+    {
+        var c = routing.Case;
+        context.CreateBookmark(BookmarkKind, ActionKey);
+        if (RemindAtAcceptanceDeadline && c.Status == CaseStatus.Dispatched && c.AcceptBy is { } acceptBy)
+        {
+            Arm(context, c, AcceptanceDue, acceptBy, acceptBy);
+        }
+
+        if (c.DueAt is { } due)
+        {
+            if (ReminderWorkingDaysBeforeDue > 0)
+            {
+                Arm(context, c, ReminderDue, routing.Calendar.SubtractWorkingDays(due, ReminderWorkingDaysBeforeDue), due);
+            }
+
+            Arm(context, c, ResolveDue, due, due);
+            if (OverdueEscalationWorkingDays > 0)
+            {
+                Arm(context, c, Overdue, routing.Calendar.AddWorkingDays(due, OverdueEscalationWorkingDays).Due, due);
+            }
+        }
+
+        if (c.NextProgressReportAt is { } report && c.Status is CaseStatus.Accepted or CaseStatus.InProgress)
+        {
+            Arm(context, c, ProgressReportDue, report, report);
+        }
+    }
+
+    public override void Resume(ActivityContext context, Bookmark bookmark, object? payload)
+    {
+        if (bookmark.Key == ActionKey)
+        {
+            var outcome = ActivityContext.OutcomeFromPayload(payload);
+            if (outcome is null || !Actions.Contains(outcome))
+            {
+                context.Fault($"Unknown liaison action '{outcome}'. / 未知的操作。");
+                return;
+            }
+
+            context.Complete(outcome);
+            return;
+        }
+
+        // A deadline: record it, run its branch, keep waiting for the handler.
+        var kind = bookmark.Key!;
+        var deadline = DateTimeOffset.Parse(bookmark.Payload?["deadline"]?.GetValue<string>() ?? context.Now.ToString("O"));
+        CaseRouting.From(context)?.Case.FiredEscalations.Add(CaseSnapshot.EscalationKey(kind, deadline));
+        context.AddEffect(new DeadlineReached(context.ActivityId, kind, deadline));
+        context.Fire(kind);
+    }
+
+    /// <summary>Arms one deadline timer unless it already fired for that deadline.</summary>
+    private static void Arm(ActivityContext context, CaseSnapshot c, string outcome, DateTimeOffset at, DateTimeOffset deadline)
+    {
+        if (c.FiredEscalations.Contains(CaseSnapshot.EscalationKey(outcome, deadline)))
+        {
+            return;
+        }
+
+        context.CreateBookmark(BookmarkKind + ".Timer", outcome, at, new JsonObject { ["deadline"] = deadline.ToString("O") });
+    }
+}

@@ -1,0 +1,246 @@
+using Liaison.Cases.Calendar;
+using Liaison.Cases.Cases;
+using Liaison.Cases.Routing;
+using Liaison.Cases.Routing.Activities;
+using Liaison.Cases.Sla;
+using Liaison.Workflows.Activities;
+using Liaison.Workflows.Definitions;
+using Liaison.Workflows.Runtime;
+using Liaison.Workflows.Validation;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Liaison.Cases.Tests.Routing;
+
+/// <summary>The shipped <c>workflows/case-routing.json</c> driven in memory through the case lifecycle.</summary>
+public sealed class CaseRoutingWorkflowTests
+{
+    // Monday 2026-03-02 09:00 in Shanghai.
+    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
+    private static readonly WorkingCalendar Calendar = WorkingCalendar.Create();
+
+    private readonly FakeTimeProvider _clock = new(T0);
+    private readonly WorkflowRunner _runner;
+    private readonly WorkflowDefinition _definition = Load();
+    private readonly CaseRouting _routing = NewRouting();
+
+    public CaseRoutingWorkflowTests()
+    {
+        var registry = ActivityRegistry.CreateDefault().AddCaseActivities();
+        _runner = new WorkflowRunner(registry, _clock);
+        _runner.Options.ExpressionContributors.Add(new CaseExpressionGlobals());
+    }
+
+    private static WorkflowDefinition Load() =>
+        WorkflowDefinitionJson.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "workflows", "case-routing.json")));
+
+    private static CaseRouting NewRouting() => new()
+    {
+        Case = new CaseSnapshot
+        {
+            Id = 1,
+            Number = "AYKF-2026-000001",
+            Title = "用地报批",
+            Category = CaseCategories.FactorGuarantee,
+            DepartmentCode = "zrzyj",
+        },
+        Calendar = Calendar,
+        Categories = CaseCategories.Defaults,
+        Departments = new Dictionary<string, DepartmentContact>
+        {
+            ["zrzyj"] = new("zrzyj", "自然资源和规划局", new Person("张三", "zhang@anyue.example"), new Person("李局", "li@anyue.example")),
+            ["gdgs"] = new("gdgs", "供电公司", new Person("王五", "wang@anyue.example"), new Person("赵总", "zhao@anyue.example")),
+        },
+    };
+
+    private RunContext Context => new RunContext().Set(_routing);
+
+    private RunResult Act(RunResult previous, string kind, string? key, string outcome)
+    {
+        var bookmark = previous.State.Bookmarks.Single(b => b.Kind == kind && (key is null || b.Key == key));
+        return _runner.Resume(_definition, previous.State, bookmark.Id, outcome, Context);
+    }
+
+    private RunResult Timer(RunResult previous, string outcome)
+    {
+        var bookmark = previous.State.Bookmarks.Single(b => b.Kind == WaitForLiaison.BookmarkKind + ".Timer" && b.Key == outcome);
+        _clock.SetUtcNow(bookmark.ResumeAt!.Value);
+        return _runner.Resume(_definition, previous.State, bookmark.Id, null, Context);
+    }
+
+    private static IEnumerable<string> Timers(RunResult r) =>
+        r.State.Bookmarks.Where(b => b.ResumeAt != null).Select(b => b.Key!).Order();
+
+    [Fact]
+    public void The_shipped_workflow_is_valid()
+    {
+        var registry = ActivityRegistry.CreateDefault().AddCaseActivities();
+
+        Assert.Empty(WorkflowValidator.Validate(_definition, registry));
+    }
+
+    [Fact]
+    public void Start_dispatches_to_the_departments_handler_with_deadlines_and_arms_the_ladder()
+    {
+        var run = _runner.Start(_definition, null, Context);
+
+        Assert.Equal(WorkflowStatus.Suspended, run.Status);
+        var dispatched = Assert.Single(run.Effects.OfType<CaseDispatched>());
+        Assert.Equal("zhang@anyue.example", dispatched.Department.Handler.Email);
+        Assert.Equal(1, dispatched.Round);
+        // factor-guarantee: accept within 1, resolve within 5 working days, counted from the day after dispatch.
+        Assert.Equal(new DateTimeOffset(2026, 3, 3, 18, 0, 0, TimeSpan.FromHours(8)), dispatched.AcceptBy.Due);
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, TimeSpan.FromHours(8)), dispatched.DueAt.Due);
+        Assert.Equal(["AcceptanceDue", "Overdue", "ReminderDue", "ResolveDue"], Timers(run));
+        var overdue = run.State.Bookmarks.Single(b => b.Key == "Overdue");
+        Assert.Equal(new DateTimeOffset(2026, 3, 12, 18, 0, 0, TimeSpan.FromHours(8)), overdue.ResumeAt);
+        var reminder = run.State.Bookmarks.Single(b => b.Key == "ReminderDue");
+        Assert.Equal(new DateTimeOffset(2026, 3, 6, 18, 0, 0, TimeSpan.FromHours(8)), reminder.ResumeAt);
+    }
+
+    [Fact]
+    public void Happy_path_accept_progress_extension_resolve_confirm_finishes()
+    {
+        var run = _runner.Start(_definition, null, Context);
+
+        run = Act(run, WaitForLiaison.BookmarkKind, null, WaitForLiaison.Accepted);
+        Assert.Equal(CaseStatus.Accepted, Assert.Single(run.Effects.OfType<CaseStatusSet>()).Status);
+        Assert.DoesNotContain("AcceptanceDue", Timers(run));
+
+        run = Act(run, WaitForLiaison.BookmarkKind, null, WaitForLiaison.Progress);
+        Assert.Equal(CaseStatus.InProgress, Assert.Single(run.Effects.OfType<CaseStatusSet>()).Status);
+
+        _routing.Case.PendingExtensionDays = 3;
+        run = Act(run, WaitForLiaison.BookmarkKind, null, WaitForLiaison.ExtensionRequested);
+        Assert.Equal(["officer"], Assert.Single(run.Effects.OfType<CaseNotification>()).Audience);
+        Assert.Empty(Timers(run)); // the deadline is under review while the officer decides
+        run = Act(run, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision, WaitForOfficer.Approved);
+        var changed = Assert.Single(run.Effects.OfType<CaseDeadlineChanged>());
+        Assert.Equal(new DateTimeOffset(2026, 3, 12, 18, 0, 0, TimeSpan.FromHours(8)), changed.DueAt.Due);
+        Assert.Equal(changed.DueAt.Due, run.State.Bookmarks.Single(b => b.Key == "ResolveDue").ResumeAt);
+
+        run = Act(run, WaitForLiaison.BookmarkKind, null, WaitForLiaison.Resolved);
+        Assert.Equal(CaseStatus.Resolved, Assert.Single(run.Effects.OfType<CaseStatusSet>()).Status);
+        Assert.Empty(Timers(run));
+        run = Act(run, WaitForOfficer.BookmarkKind, WaitForOfficer.ResolutionDecision, WaitForOfficer.Confirmed);
+
+        Assert.Equal(CaseStatus.Closed, Assert.Single(run.Effects.OfType<CaseStatusSet>()).Status);
+        Assert.Equal("closed", Assert.Single(run.Effects.OfType<CaseNotification>()).Template);
+        Assert.Equal(WorkflowStatus.Finished, run.Status);
+    }
+
+    [Fact]
+    public void Return_then_reassign_dispatches_to_the_new_department_in_a_new_round()
+    {
+        var run = _runner.Start(_definition, null, Context);
+        run = Act(run, WaitForLiaison.BookmarkKind, null, WaitForLiaison.Returned);
+        Assert.Equal(CaseStatus.Returned, Assert.Single(run.Effects.OfType<CaseStatusSet>()).Status);
+
+        _routing.Case.DepartmentCode = "gdgs";
+        run = Act(run, WaitForOfficer.BookmarkKind, WaitForOfficer.ReturnDecision, WaitForOfficer.Reassigned);
+
+        var dispatched = Assert.Single(run.Effects.OfType<CaseDispatched>());
+        Assert.Equal("wang@anyue.example", dispatched.Department.Handler.Email);
+        Assert.Equal(2, dispatched.Round);
+        Assert.Contains("AcceptanceDue", Timers(run));
+    }
+
+    [Fact]
+    public void Officer_reassigns_while_the_handler_holds_the_case_and_the_old_handler_is_told()
+    {
+        var run = _runner.Start(_definition, null, Context);
+        run = Act(run, WaitForLiaison.BookmarkKind, null, WaitForLiaison.Accepted);
+
+        _routing.Case.DepartmentCode = "gdgs";
+        run = Act(run, WaitForLiaison.BookmarkKind, null, WaitForLiaison.Reassigned);
+
+        Assert.Equal("reassigned-away", Assert.Single(run.Effects.OfType<CaseNotification>()).Template);
+        Assert.Equal("gdgs", Assert.Single(run.Effects.OfType<CaseDispatched>()).Department.Code);
+    }
+
+    [Fact]
+    public void Reopen_sends_the_case_back_with_a_new_deadline()
+    {
+        var run = _runner.Start(_definition, null, Context);
+        run = Act(run, WaitForLiaison.BookmarkKind, null, WaitForLiaison.Resolved);
+        _clock.Advance(TimeSpan.FromDays(1));
+
+        run = Act(run, WaitForOfficer.BookmarkKind, WaitForOfficer.ResolutionDecision, WaitForOfficer.Reopened);
+
+        Assert.Contains(run.Effects.OfType<CaseStatusSet>(), e => e.Status == CaseStatus.Accepted);
+        Assert.Equal("reopen", Assert.Single(run.Effects.OfType<CaseDeadlineChanged>()).Reason);
+        Assert.Equal("reopened", Assert.Single(run.Effects.OfType<CaseNotification>()).Template);
+        Assert.Single(run.State.Bookmarks, b => b.Kind == WaitForLiaison.BookmarkKind);
+    }
+
+    [Fact]
+    public void Each_rung_of_the_ladder_fires_in_turn_while_the_handler_can_still_act()
+    {
+        var run = _runner.Start(_definition, null, Context);
+
+        run = Timer(run, WaitForLiaison.AcceptanceDue);
+        Assert.Equal("accept: handler,leader", Rung(run));
+        run = Timer(run, WaitForLiaison.ReminderDue);
+        Assert.Equal("yellow: handler", Rung(run));
+        run = Timer(run, WaitForLiaison.ResolveDue);
+        Assert.Equal("red: handler,leader", Rung(run));
+        run = Timer(run, WaitForLiaison.Overdue);
+        Assert.Equal("zone: zone,officer", Rung(run));
+
+        Assert.Empty(Timers(run));
+        Assert.Single(run.State.Bookmarks, b => b.Key == WaitForLiaison.ActionKey);
+        Assert.Equal(WorkflowStatus.Suspended, run.Status);
+    }
+
+    [Fact]
+    public void A_fired_rung_is_not_armed_again_when_the_task_is_re_entered()
+    {
+        var run = _runner.Start(_definition, null, Context);
+        run = Act(run, WaitForLiaison.BookmarkKind, null, WaitForLiaison.Accepted);
+        run = Timer(run, WaitForLiaison.ReminderDue);
+        Assert.Single(run.Effects.OfType<DeadlineReached>());
+
+        run = Act(run, WaitForLiaison.BookmarkKind, null, WaitForLiaison.Progress);
+
+        Assert.Equal(["Overdue", "ResolveDue"], Timers(run));
+    }
+
+    [Fact]
+    public void Editing_an_input_of_the_workflow_changes_the_ladder_without_code()
+    {
+        var wait = _definition.Root.Activities.Single(a => a.Id == "wait");
+        wait.Inputs["overdueEscalationWorkingDays"] = InputValue.Literal(System.Text.Json.Nodes.JsonValue.Create(1));
+
+        var run = _runner.Start(_definition, null, Context);
+
+        Assert.Equal(new DateTimeOffset(2026, 3, 10, 18, 0, 0, TimeSpan.FromHours(8)), run.State.Bookmarks.Single(b => b.Key == "Overdue").ResumeAt);
+    }
+
+    [Fact]
+    public void A_long_running_case_arms_the_progress_report_clock_after_acceptance()
+    {
+        _routing.Case.Category = CaseCategories.LegacyIssue;
+        var run = _runner.Start(_definition, null, Context);
+        run = Act(run, WaitForLiaison.BookmarkKind, null, WaitForLiaison.Accepted);
+
+        run = Timer(run, WaitForLiaison.ProgressReportDue);
+
+        Assert.Equal("progress-report: handler", Rung(run));
+    }
+
+    [Fact]
+    public void Dispatch_to_an_unknown_department_faults_with_a_clear_incident()
+    {
+        _routing.Case.DepartmentCode = "nowhere";
+
+        var run = _runner.Start(_definition, null, Context);
+
+        Assert.Equal(WorkflowStatus.Faulted, run.Status);
+        Assert.Contains("nowhere", Assert.Single(run.Incidents).Message);
+    }
+
+    private static string Rung(RunResult run)
+    {
+        var e = Assert.Single(run.Effects.OfType<CaseEscalated>());
+        return $"{e.Level}: {string.Join(",", e.Audience)}";
+    }
+}
