@@ -20,11 +20,20 @@ public sealed class Case
 
     public CaseStatus Status { get; set; }
 
+    /// <summary>The department the case is (or will next be) sent to.</summary>
     public required string DepartmentCode { get; set; }
 
     public required string HandlerName { get; set; }
 
     public required string HandlerEmail { get; set; }
+
+    public string HandlerCulture { get; set; } = "zh-CN";
+
+    public string? LeaderName { get; set; }
+
+    public string? LeaderEmail { get; set; }
+
+    public string LeaderCulture { get; set; } = "zh-CN";
 
     /// <summary>Increments on every (re)assignment; links are bound to one round.</summary>
     public int AssignmentRound { get; set; }
@@ -38,6 +47,40 @@ public sealed class Case
 
     /// <summary>True when a deadline fell in a year whose holiday schedule was not loaded.</summary>
     public bool Provisional { get; set; }
+
+    /// <summary>How <see cref="AcceptBy"/> was computed (start, working days, calendar version), as JSON.</summary>
+    public string? AcceptByBasis { get; set; }
+
+    /// <summary>How <see cref="DueAt"/> was computed, as JSON.</summary>
+    public string? DueAtBasis { get; set; }
+
+    /// <summary>Next progress report of a long-running case (legacy issues, bankruptcies).</summary>
+    public DateTimeOffset? NextProgressReportAt { get; set; }
+
+    /// <summary>Working days and reason of an extension request awaiting the officer (申请延期).</summary>
+    public int? PendingExtensionDays { get; set; }
+
+    public string? PendingExtensionReason { get; set; }
+
+    public string? ReturnReasonCode { get; set; }
+
+    public int ReturnCount { get; set; }
+
+    public int ExtensionCount { get; set; }
+
+    public int ReopenCount { get; set; }
+
+    public DateTimeOffset? AcceptedAt { get; set; }
+
+    public DateTimeOffset? ResolvedAt { get; set; }
+
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>The workflow instance routing this case.</summary>
+    public Guid? WorkflowInstanceId { get; set; }
+
+    /// <summary>Message-ID of the case's first email; every later email threads under it.</summary>
+    public string? ThreadRootMessageId { get; set; }
 
     /// <summary>The officer who opened the case and follows it (全程代办).</summary>
     public required string OfficerId { get; set; }

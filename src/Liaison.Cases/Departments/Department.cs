@@ -11,10 +11,10 @@ public sealed class Department
     public required string Name { get; set; }
 
     /// <summary>The mid-level cadre (中层干部) who receives and works cases.</summary>
-    public required Liaison Handler { get; set; }
+    public required DepartmentLiaison Handler { get; set; }
 
     /// <summary>The leadership member (班子成员) escalations go to.</summary>
-    public required Liaison Leader { get; set; }
+    public required DepartmentLiaison Leader { get; set; }
 
     public bool Active { get; set; } = true;
 
@@ -27,7 +27,7 @@ public sealed class Department
 }
 
 /// <summary>A named person at a department. Liaisons have no account; they act through email links.</summary>
-public sealed class Liaison
+public sealed class DepartmentLiaison
 {
     public required string Name { get; set; }
 

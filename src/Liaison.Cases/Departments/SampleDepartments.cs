@@ -44,8 +44,8 @@ public static class SampleDepartments
         {
             Code = r.Code,
             Name = r.Name,
-            Handler = new Liaison { Name = $"{r.Name}联络人（示例）", Email = $"{r.Code}.handler@anyue.example" },
-            Leader = new Liaison { Name = $"{r.Name}分管领导（示例）", Email = $"{r.Code}.leader@anyue.example" },
+            Handler = new DepartmentLiaison { Name = $"{r.Name}联络人（示例）", Email = $"{r.Code}.handler@anyue.example" },
+            Leader = new DepartmentLiaison { Name = $"{r.Name}分管领导（示例）", Email = $"{r.Code}.leader@anyue.example" },
             Active = true,
             IsSample = true,
             CreatedAt = now,

@@ -30,9 +30,6 @@ public sealed record CaseEscalated(string ActivityId, string Level, string Templ
 /// <summary>A new resolve deadline (extension approved, or reopened). The original due date stays for scoring.</summary>
 public sealed record CaseDeadlineChanged(string ActivityId, Deadline DueAt, string Reason) : IWorkflowEffect;
 
-/// <summary>The next progress-report deadline of a long-running case.</summary>
-public sealed record CaseProgressClockReset(string ActivityId, Deadline? NextProgressReport) : IWorkflowEffect;
-
 public static class Audiences
 {
     public const string Handler = "handler";

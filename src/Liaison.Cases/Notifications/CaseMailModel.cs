@@ -1,0 +1,68 @@
+using Liaison.Cases.Cases;
+
+namespace Liaison.Cases.Notifications;
+
+/// <summary>
+/// Everything a case email may say. The host fills what the kind needs and leaves the rest null;
+/// the renderer formats dates in the zone's time zone and words labels in the mail's language.
+/// See README.md in this folder for the Liquid names each property becomes.
+/// </summary>
+public sealed record CaseMailModel
+{
+    /// <summary>e.g. <c>AYKF-2026-000123</c>.</summary>
+    public required string CaseNumber { get; init; }
+
+    public required string Title { get; init; }
+
+    /// <summary>The full description; the renderer shortens it to an excerpt.</summary>
+    public string? Description { get; init; }
+
+    public string? CategoryNameZh { get; init; }
+
+    public string? CategoryNameEn { get; init; }
+
+    public CasePriority Priority { get; init; }
+
+    public string? EnterpriseName { get; init; }
+
+    public string? DepartmentName { get; init; }
+
+    /// <summary>Whom the email greets (handler, leader, officer, or e.g. "园区领导小组").</summary>
+    public required string RecipientName { get; init; }
+
+    /// <summary>The officer who opened the case and follows it (全程代办).</summary>
+    public string? OfficerName { get; init; }
+
+    /// <summary>
+    /// The recipient's personal link, built by the host from <c>Liaison:PublicBaseUrl</c> (never from a request).
+    /// Absolute http(s) only; null when the email carries no link.
+    /// </summary>
+    public string? LinkUrl { get; init; }
+
+    public DateTimeOffset? AcceptBy { get; init; }
+
+    /// <summary>The current resolve deadline (after any extension or reopening).</summary>
+    public DateTimeOffset? DueAt { get; init; }
+
+    /// <summary>The resolve deadline before an extension or reopening, when it differs.</summary>
+    public DateTimeOffset? OriginalDueAt { get; init; }
+
+    /// <summary>The deadlines fall in a year whose holiday schedule is not loaded yet, so they may move.</summary>
+    public bool Provisional { get; init; }
+
+    public int? OverdueWorkingDays { get; init; }
+
+    /// <summary>Machine code of a return or reopen reason.</summary>
+    public string? ReasonCode { get; init; }
+
+    /// <summary>The reason in the mail's language; the code is shown when absent.</summary>
+    public string? ReasonLabel { get; init; }
+
+    /// <summary>Free text from whoever acted: return note, extension reason, resolution note, reopen reason, cancel note.</summary>
+    public string? Note { get; init; }
+
+    public int? ExtensionDays { get; init; }
+
+    /// <summary>The officer's decision on an extension request: true approved, false denied, null not decided.</summary>
+    public bool? ExtensionApproved { get; init; }
+}

@@ -1,0 +1,526 @@
+using Liaison.Cases.Cases;
+using Liaison.Cases.Notifications;
+
+namespace Liaison.Cases.Tests.Notifications;
+
+public class CaseMailRendererTests
+{
+    private const string LinkUrl = "https://liaison.anyue.example/l/Q2FzZS0xMjM0NTY3ODkwYWJjZGVm";
+
+    // 2026-03-03T10:00Z is 18:00 in Asia/Shanghai, a Tuesday.
+    private static readonly DateTimeOffset DueUtc = new(2026, 3, 3, 10, 0, 0, TimeSpan.Zero);
+
+    private static readonly CaseMailRenderer Renderer = new();
+
+    private static CaseMailModel Model(Func<CaseMailModel, CaseMailModel>? change = null)
+    {
+        var model = new CaseMailModel
+        {
+            CaseNumber = "AYKF-2026-000123",
+            Title = "项目用地报批",
+            Description = "企业反映新厂房项目用地报批进度缓慢，影响开工。",
+            CategoryNameZh = "项目快速落地",
+            CategoryNameEn = "Fast project landing",
+            Priority = CasePriority.Normal,
+            EnterpriseName = "安岳柠檬科技有限公司",
+            DepartmentName = "自然资源和规划局",
+            RecipientName = "王建国",
+            OfficerName = "李晓梅",
+            LinkUrl = LinkUrl,
+            AcceptBy = new DateTimeOffset(2026, 2, 26, 10, 0, 0, TimeSpan.Zero),
+            DueAt = DueUtc,
+            OriginalDueAt = new DateTimeOffset(2026, 2, 27, 10, 0, 0, TimeSpan.Zero),
+            OverdueWorkingDays = 3,
+            ReasonCode = "not-our-duty",
+            ReasonLabel = "不属于本单位职责",
+            Note = "该地块归属需由县级部门认定。",
+            ExtensionDays = 5,
+            ExtensionApproved = true,
+        };
+        return change is null ? model : change(model);
+    }
+
+    public static TheoryData<string, string> EveryKindAndCulture()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var kind in CaseMailKind.All)
+        foreach (var culture in CaseMailRenderer.Cultures)
+            data.Add(kind, culture);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryKindAndCulture))]
+    public void Every_kind_renders_in_both_cultures_with_every_part_filled_and_no_liquid_left(string kind, string culture)
+    {
+        var mail = Renderer.Render(kind, culture, Model());
+
+        foreach (var part in new[] { mail.Subject, mail.TextBody, mail.HtmlBody })
+        {
+            Assert.False(string.IsNullOrWhiteSpace(part));
+            Assert.DoesNotContain("{{", part);
+            Assert.DoesNotContain("{%", part);
+            Assert.Contains("AYKF-2026-000123", part);
+        }
+
+        Assert.Empty(mail.Warnings);
+        Assert.DoesNotContain('\n', mail.Subject);
+        Assert.Contains("王建国", mail.TextBody);
+        Assert.StartsWith("<!DOCTYPE html>", mail.HtmlBody);
+        Assert.Contains($"lang=\"{culture}\"", mail.HtmlBody);
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryKindAndCulture))]
+    public void Every_kind_renders_with_only_the_required_fields(string kind, string culture)
+    {
+        var bare = new CaseMailModel { CaseNumber = "AYKF-2026-000001", Title = "最少字段", RecipientName = "张三" };
+
+        var mail = Renderer.Render(kind, culture, bare);
+
+        Assert.Contains("AYKF-2026-000001", mail.Subject);
+        Assert.Contains("最少字段", mail.HtmlBody);
+        Assert.DoesNotContain("href=", mail.HtmlBody);
+        Assert.DoesNotContain("（暂定）", mail.TextBody);
+    }
+
+    [Fact]
+    public void Every_kind_says_something_different_in_its_subject()
+    {
+        foreach (var culture in CaseMailRenderer.Cultures)
+        {
+            var subjects = CaseMailKind.All.Select(k => Renderer.Render(k, culture, Model()).Subject).ToList();
+            Assert.Equal(subjects.Count, subjects.Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public void The_subject_carries_the_case_number_and_title_with_the_kind_tag()
+    {
+        Assert.Equal("【派单】AYKF-2026-000123 项目用地报批", Renderer.Render(CaseMailKind.Dispatch, "zh-CN", Model()).Subject);
+        Assert.Equal("[New case] AYKF-2026-000123 项目用地报批", Renderer.Render(CaseMailKind.Dispatch, "en", Model()).Subject);
+    }
+
+    [Fact]
+    public void A_title_with_line_breaks_cannot_break_the_subject_header()
+    {
+        var mail = Renderer.Render(CaseMailKind.Dispatch, "en", Model(m => m with { Title = "Land\r\nBcc: x@evil.example" }));
+
+        Assert.Equal("[New case] AYKF-2026-000123 Land Bcc: x@evil.example", mail.Subject);
+    }
+
+    [Theory]
+    [InlineData("zh-CN")]
+    [InlineData("en")]
+    public void Dispatch_carries_the_link_as_the_button_and_in_the_text(string culture)
+    {
+        var mail = Renderer.Render(CaseMailKind.Dispatch, culture, Model());
+
+        Assert.Contains($"href=\"{LinkUrl}\"", mail.HtmlBody);
+        Assert.Contains(LinkUrl, mail.TextBody);
+    }
+
+    [Fact]
+    public void Dispatch_shows_both_deadlines_the_department_and_the_description()
+    {
+        var zh = Renderer.Render(CaseMailKind.Dispatch, "zh-CN", Model());
+
+        Assert.Contains("签收期限：2026年2月26日（周四）18:00", zh.TextBody);
+        Assert.Contains("办结期限：2026年3月3日（周二）18:00", zh.TextBody);
+        Assert.Contains("自然资源和规划局", zh.HtmlBody);
+        Assert.Contains("企业反映新厂房项目用地报批进度缓慢", zh.HtmlBody);
+        Assert.Contains("项目快速落地", zh.HtmlBody);
+    }
+
+    [Fact]
+    public void English_mail_uses_the_English_category_name_and_labels()
+    {
+        var en = Renderer.Render(CaseMailKind.Dispatch, "en", Model(m => m with { Priority = CasePriority.Urgent }));
+
+        Assert.Contains("Category: Fast project landing", en.TextBody);
+        Assert.Contains("Priority: Urgent", en.TextBody);
+        Assert.DoesNotContain("项目快速落地", en.TextBody);
+    }
+
+    [Fact]
+    public void An_urgent_case_is_marked_in_Chinese()
+    {
+        Assert.Contains("紧急程度：紧急", Renderer.Render(CaseMailKind.Dispatch, "zh-CN", Model(m => m with { Priority = CasePriority.Urgent })).TextBody);
+        Assert.Contains("紧急程度：一般", Renderer.Render(CaseMailKind.Dispatch, "zh-CN", Model()).TextBody);
+    }
+
+    [Fact]
+    public void Every_value_is_escaped_in_html_and_left_as_written_in_text()
+    {
+        const string title = "<script>alert('x')</script> & \"用地\"";
+        var model = Model(m => m with { Title = title, Note = "<b>注意</b>", EnterpriseName = "A&B <公司>" });
+
+        var mail = Renderer.Render(CaseMailKind.Returned, "zh-CN", model);
+
+        Assert.DoesNotContain("<script>", mail.HtmlBody);
+        Assert.DoesNotContain("<b>注意</b>", mail.HtmlBody);
+        Assert.Contains("&lt;script&gt;", mail.HtmlBody);
+        Assert.Contains("A&amp;B &lt;公司&gt;", mail.HtmlBody);
+        Assert.Contains(title, mail.TextBody);
+        Assert.Contains("<b>注意</b>", mail.TextBody);
+        Assert.Contains(title, mail.Subject);
+    }
+
+    [Fact]
+    public void Chinese_stays_readable_in_the_html_source()
+    {
+        var mail = Renderer.Render(CaseMailKind.Dispatch, "zh-CN", Model());
+
+        Assert.Contains("<h1 style=\"margin:0 0 16px;font-size:20px;line-height:1.4;color:#111827;\">项目用地报批</h1>", mail.HtmlBody);
+        Assert.DoesNotContain("&#x", mail.HtmlBody);
+    }
+
+    [Fact]
+    public void Html_is_styled_inline_for_phones()
+    {
+        var html = Renderer.Render(CaseMailKind.Dispatch, "zh-CN", Model()).HtmlBody;
+
+        Assert.Contains("name=\"viewport\"", html);
+        Assert.Contains("max-width:600px", html);
+        Assert.DoesNotContain("<style", html);
+        Assert.DoesNotContain("class=", html);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "<a "));
+    }
+
+    [Theory]
+    [InlineData("zh-CN", "2026年3月3日（周二）18:00")]
+    [InlineData("en", "Tue 3 Mar 2026 18:00")]
+    public void Dates_are_shown_in_Shanghai_time(string culture, string expected)
+    {
+        var mail = Renderer.Render(CaseMailKind.DueReminder, culture, Model(m => m with { DueAt = DueUtc }));
+
+        Assert.Contains(expected, mail.TextBody);
+        Assert.Contains(expected, mail.HtmlBody);
+        Assert.DoesNotContain("10:00", mail.TextBody);
+    }
+
+    [Fact]
+    public void An_instant_given_in_another_offset_is_still_shown_in_Shanghai_time()
+    {
+        // 2026-03-03T05:00-05:00 is 10:00Z, 18:00 in Shanghai.
+        var mail = Renderer.Render(CaseMailKind.Dispatch, "en", Model(m => m with { DueAt = new DateTimeOffset(2026, 3, 3, 5, 0, 0, TimeSpan.FromHours(-5)) }));
+
+        Assert.Contains("Due: Tue 3 Mar 2026 18:00", mail.TextBody);
+    }
+
+    [Fact]
+    public void Dates_cross_midnight_into_the_next_Shanghai_day()
+    {
+        // 2026-12-31T16:30Z is 00:30 on Friday 1 January 2027 in Shanghai.
+        var mail = Renderer.Render(CaseMailKind.Dispatch, "zh-CN", Model(m => m with { DueAt = new DateTimeOffset(2026, 12, 31, 16, 30, 0, TimeSpan.Zero) }));
+
+        Assert.Contains("办结期限：2027年1月1日（周五）00:30", mail.TextBody);
+    }
+
+    [Theory]
+    [InlineData("zh-CN", "办结期限：2026年3月3日（周二）18:00（暂定）")]
+    [InlineData("en", "Due: Tue 3 Mar 2026 18:00 (provisional)")]
+    public void A_provisional_deadline_is_marked(string culture, string expected)
+    {
+        var provisional = Renderer.Render(CaseMailKind.Dispatch, culture, Model(m => m with { Provisional = true }));
+        var firm = Renderer.Render(CaseMailKind.Dispatch, culture, Model(m => m with { Provisional = false }));
+
+        Assert.Contains(expected, provisional.TextBody);
+        Assert.Contains(culture == "en" ? "18:00 (provisional)" : "18:00（暂定）", provisional.HtmlBody);
+        Assert.DoesNotContain("暂定", firm.TextBody + firm.HtmlBody);
+        Assert.DoesNotContain("provisional", firm.TextBody + firm.HtmlBody);
+    }
+
+    [Fact]
+    public void Without_a_link_there_is_no_button()
+    {
+        var mail = Renderer.Render(CaseMailKind.Dispatch, "zh-CN", Model(m => m with { LinkUrl = null }));
+
+        Assert.DoesNotContain("<a ", mail.HtmlBody);
+        Assert.DoesNotContain("查看并签收", mail.HtmlBody);
+        Assert.DoesNotContain("https://", mail.TextBody);
+    }
+
+    [Theory]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("/l/relative-token")]
+    [InlineData("ftp://liaison.example/l/x")]
+    public void A_link_that_is_not_an_absolute_web_address_is_refused(string link)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Renderer.Render(CaseMailKind.Dispatch, "zh-CN", Model(m => m with { LinkUrl = link })));
+        Assert.Contains("http", ex.Message);
+    }
+
+    [Fact]
+    public void An_unknown_kind_is_refused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Renderer.Render("dispatchh", "zh-CN", Model()));
+        Assert.Contains("dispatchh", ex.Message);
+        Assert.Equal("kind", ex.ParamName);
+    }
+
+    [Theory]
+    [InlineData("fr", "【派单】")]
+    [InlineData(null, "【派单】")]
+    [InlineData("", "【派单】")]
+    [InlineData("zh", "【派单】")]
+    [InlineData("EN", "[New case]")]
+    [InlineData("en-GB", "[New case]")]
+    public void Cultures_resolve_to_Chinese_unless_English(string? culture, string prefix)
+    {
+        Assert.StartsWith(prefix, Renderer.Render(CaseMailKind.Dispatch, culture, Model()).Subject);
+    }
+
+    [Fact]
+    public void The_leader_copy_carries_the_read_only_link()
+    {
+        var mail = Renderer.Render(CaseMailKind.DispatchLeaderCopy, "zh-CN", Model());
+
+        Assert.StartsWith("【派单抄送】", mail.Subject);
+        Assert.Contains($"href=\"{LinkUrl}\"", mail.HtmlBody);
+        Assert.Contains("只读", mail.HtmlBody);
+    }
+
+    [Fact]
+    public void Escalation_to_the_zone_says_how_many_working_days_overdue()
+    {
+        var zh = Renderer.Render(CaseMailKind.EscalationZone, "zh-CN", Model(m => m with { OverdueWorkingDays = 3 }));
+        var en = Renderer.Render(CaseMailKind.EscalationZone, "en", Model(m => m with { OverdueWorkingDays = 3 }));
+
+        Assert.Equal("【督办升级】AYKF-2026-000123 项目用地报批（已超期3个工作日）", zh.Subject);
+        Assert.Contains("已超期：3 个工作日", zh.TextBody);
+        Assert.Contains("(3 working days overdue)", en.Subject);
+    }
+
+    [Fact]
+    public void Returned_shows_the_reason_label_and_note_to_the_officer()
+    {
+        var mail = Renderer.Render(CaseMailKind.Returned, "zh-CN", Model());
+
+        Assert.Contains("退回原因：不属于本单位职责", mail.TextBody);
+        Assert.Contains("退回说明：该地块归属需由县级部门认定。", mail.TextBody);
+    }
+
+    [Fact]
+    public void A_reason_without_a_label_shows_its_code()
+    {
+        var mail = Renderer.Render(CaseMailKind.Returned, "en", Model(m => m with { ReasonLabel = null }));
+
+        Assert.Contains("Reason: not-our-duty", mail.TextBody);
+    }
+
+    [Fact]
+    public void Extension_request_shows_the_days_and_the_reason()
+    {
+        var mail = Renderer.Render(CaseMailKind.ExtensionRequested, "en", Model(m => m with { ExtensionDays = 7, Note = "Waiting for the survey." }));
+
+        Assert.Contains("7 more working days", mail.TextBody);
+        Assert.Contains("Extension asked: 7 working days", mail.TextBody);
+        Assert.Contains("Reason: Waiting for the survey.", mail.TextBody);
+    }
+
+    [Fact]
+    public void Extension_decision_words_approval_with_the_new_date_and_denial_differently()
+    {
+        var approved = Renderer.Render(CaseMailKind.ExtensionDecided, "zh-CN", Model(m => m with { ExtensionApproved = true }));
+        var denied = Renderer.Render(CaseMailKind.ExtensionDecided, "zh-CN", Model(m => m with { ExtensionApproved = false }));
+
+        Assert.StartsWith("【延期已同意】", approved.Subject);
+        Assert.Contains("新的办结期限为 2026年3月3日（周二）18:00", approved.TextBody);
+        Assert.Contains("原办结期限：2026年2月27日（周五）18:00", approved.TextBody);
+        Assert.StartsWith("【延期未同意】", denied.Subject);
+        Assert.Contains("审核结果：不同意", denied.TextBody);
+        Assert.Equal("[Extension denied] AYKF-2026-000123 项目用地报批", Renderer.Render(CaseMailKind.ExtensionDecided, "en", Model(m => m with { ExtensionApproved = false })).Subject);
+    }
+
+    [Fact]
+    public void Resolved_asks_the_officer_to_confirm_with_the_resolution_note()
+    {
+        var mail = Renderer.Render(CaseMailKind.Resolved, "en", Model(m => m with { Note = "Land approval issued." }));
+
+        Assert.Contains("Resolution: Land approval issued.", mail.TextBody);
+        Assert.Contains("confirm", mail.TextBody);
+    }
+
+    [Fact]
+    public void A_long_description_is_cut_to_an_excerpt()
+    {
+        var longText = string.Concat(Enumerable.Repeat("用地", 300));
+
+        var mail = Renderer.Render(CaseMailKind.Dispatch, "zh-CN", Model(m => m with { Description = longText }));
+
+        Assert.Contains(longText[..CaseMailValues.DescriptionExcerptLength] + "…", mail.TextBody);
+        Assert.DoesNotContain(longText[..(CaseMailValues.DescriptionExcerptLength + 1)], mail.TextBody);
+    }
+
+    [Fact]
+    public void An_override_replaces_the_shipped_template_for_that_kind_culture_and_part_only()
+    {
+        var overrides = new Overrides { [(CaseMailKind.Dispatch, "zh-CN", MailPart.Subject)] = "新派单 {{ Case.Number }} 给 {{ Recipient.Name }}" };
+        var renderer = new CaseMailRenderer(overrides);
+
+        Assert.Equal("新派单 AYKF-2026-000123 给 王建国", renderer.Render(CaseMailKind.Dispatch, "zh-CN", Model()).Subject);
+        Assert.StartsWith("[New case]", renderer.Render(CaseMailKind.Dispatch, "en", Model()).Subject);
+        Assert.StartsWith("【派单抄送】", renderer.Render(CaseMailKind.DispatchLeaderCopy, "zh-CN", Model()).Subject);
+        Assert.Contains("查看并签收", renderer.Render(CaseMailKind.Dispatch, "zh-CN", Model()).HtmlBody);
+    }
+
+    [Fact]
+    public void An_edited_override_takes_effect_on_the_next_render()
+    {
+        var overrides = new Overrides { [(CaseMailKind.Closed, "en", MailPart.Text)] = "first {{ Case.Number }}" };
+        var renderer = new CaseMailRenderer(overrides);
+        Assert.Equal("first AYKF-2026-000123", renderer.Render(CaseMailKind.Closed, "en", Model()).TextBody);
+
+        overrides[(CaseMailKind.Closed, "en", MailPart.Text)] = "second {{ Case.Number }}";
+
+        Assert.Equal("second AYKF-2026-000123", renderer.Render(CaseMailKind.Closed, "en", Model()).TextBody);
+    }
+
+    [Fact]
+    public void An_html_override_still_escapes_values()
+    {
+        var overrides = new Overrides { [(CaseMailKind.Dispatch, "zh-CN", MailPart.Html)] = "<p>{{ Case.Title }}</p>" };
+
+        var mail = new CaseMailRenderer(overrides).Render(CaseMailKind.Dispatch, "zh-CN", Model(m => m with { Title = "<img src=x>" }));
+
+        Assert.Equal("<p>&lt;img src=x&gt;</p>", mail.HtmlBody);
+    }
+
+    [Fact]
+    public void A_broken_override_falls_back_to_the_shipped_template_with_a_warning()
+    {
+        var overrides = new Overrides { [(CaseMailKind.Dispatch, "zh-CN", MailPart.Subject)] = "{% if Case.Urgent %}急 {{ Case.Number }}" };
+
+        var mail = new CaseMailRenderer(overrides).Render(CaseMailKind.Dispatch, "zh-CN", Model());
+
+        Assert.Equal("【派单】AYKF-2026-000123 项目用地报批", mail.Subject);
+        var warning = Assert.Single(mail.Warnings);
+        Assert.Contains("dispatch/zh-CN/Subject", warning);
+    }
+
+    [Fact]
+    public void The_renderer_is_told_the_kind_culture_and_part_it_looks_up()
+    {
+        var overrides = new Overrides();
+
+        new CaseMailRenderer(overrides).Render(CaseMailKind.Overdue, "en-US", Model());
+
+        Assert.Equal(
+            [(CaseMailKind.Overdue, "en", MailPart.Subject), (CaseMailKind.Overdue, "en", MailPart.Text), (CaseMailKind.Overdue, "en", MailPart.Html)],
+            overrides.Asked);
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryKindAndCulture))]
+    public void Every_shipped_template_passes_validation(string kind, string culture)
+    {
+        foreach (var part in Enum.GetValues<MailPart>())
+        {
+            Assert.Empty(Renderer.Validate(CaseMailRenderer.ShippedSource(kind, culture, part)));
+        }
+    }
+
+    [Fact]
+    public void Validate_reports_a_syntax_error_with_its_position()
+    {
+        var problems = Renderer.Validate("<p>{{ Case.Title </p>");
+
+        var problem = Assert.Single(problems);
+        Assert.Contains("Liquid syntax error", problem);
+        Assert.Contains("(1:", problem);
+    }
+
+    [Fact]
+    public void Validate_reports_an_unclosed_tag()
+    {
+        var problem = Assert.Single(Renderer.Validate("{% if Link %}<a href=\"{{ Link }}\">go</a>"));
+        Assert.Contains("endif", problem);
+    }
+
+    [Fact]
+    public void Validate_names_a_misspelt_variable_and_suggests_the_nearest()
+    {
+        var problems = Renderer.Validate("{{ Case.Titel }} {{ Recipient.Nmae }} {{ Lnk }} {{ Whatever.Else }}");
+
+        Assert.Equal(
+            [
+                "未知变量 / Unknown variable: Case.Titel（是否应为 / did you mean: Case.Title）",
+                "未知变量 / Unknown variable: Recipient.Nmae（是否应为 / did you mean: Recipient.Name）",
+                "未知变量 / Unknown variable: Lnk（是否应为 / did you mean: Link）",
+                "未知变量 / Unknown variable: Whatever",
+            ],
+            problems);
+    }
+
+    [Fact]
+    public void Variable_names_ignore_case_as_Liquid_names_do()
+    {
+        var overrides = new Overrides { [(CaseMailKind.Closed, "zh-CN", MailPart.Subject)] = "{{ case.number }} {{ recipient.name }}" };
+
+        Assert.Empty(Renderer.Validate("{{ case.number }} {{ recipient.name }}"));
+        Assert.Equal("AYKF-2026-000123 王建国", new CaseMailRenderer(overrides).Render(CaseMailKind.Closed, "zh-CN", Model()).Subject);
+    }
+
+    [Fact]
+    public void Validate_finds_a_misspelt_variable_in_the_else_branch_too()
+    {
+        var problems = Renderer.Validate("{% if Extension.Approved %}{{ Case.Due }}{% else %}{{ Case.Deu }}{% endif %}");
+
+        Assert.Contains(problems, p => p.Contains("Unknown variable: Case.Deu"));
+    }
+
+    [Fact]
+    public void Validate_reports_an_unknown_filter()
+    {
+        var problems = Renderer.Validate("{{ Case.Title | upcasse }}");
+
+        Assert.Contains(problems, p => p.Contains("upcasse"));
+    }
+
+    [Fact]
+    public void Validate_refuses_an_empty_template()
+    {
+        Assert.Single(Renderer.Validate("  "));
+    }
+
+    [Fact]
+    public void Validate_accepts_a_correct_edit_using_filters_and_assignments()
+    {
+        Assert.Empty(Renderer.Validate("{% assign t = Case.Title | upcase %}{{ t }} {{ Case.Number | append: '!' }}{% if Link %}{{ Link }}{% endif %}"));
+    }
+
+    [Fact]
+    public void Validate_stops_a_runaway_loop()
+    {
+        var problems = Renderer.Validate("{% for i in (1..10000000) %}{{ i }}{% endfor %}");
+
+        Assert.Single(problems);
+    }
+
+    [Fact]
+    public void Shipped_source_of_an_unknown_kind_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => CaseMailRenderer.ShippedSource("nope", "zh-CN", MailPart.Html));
+    }
+
+    [Fact]
+    public void Kinds_are_the_sixteen_of_the_design()
+    {
+        Assert.Equal(
+            ["dispatch", "dispatch-leader-copy", "accept-reminder", "due-reminder", "overdue", "escalation-zone", "progress-report-due",
+             "returned", "extension-requested", "extension-decided", "resolved", "reopened", "reassigned-away", "cancelled", "leader-reminder", "closed"],
+            CaseMailKind.All);
+    }
+
+    private sealed class Overrides : Dictionary<(string Kind, string Culture, MailPart Part), string>, ITemplateOverrides
+    {
+        public List<(string, string, MailPart)> Asked { get; } = [];
+
+        public string? Find(string kind, string culture, MailPart part)
+        {
+            Asked.Add((kind, culture, part));
+            return TryGetValue((kind, culture, part), out var source) ? source : null;
+        }
+    }
+}
