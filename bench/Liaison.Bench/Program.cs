@@ -7,9 +7,16 @@ public static class Program
     /// <summary>
     /// <c>dotnet run -c Release --project bench/Liaison.Bench -- --filter '*'</c> (see bench/run.sh).
     /// <c>-- --check</c> runs each flow once on both engines and prints what happened, without BenchmarkDotNet.
+    /// <c>-- --durable [--cycles N] [--warmup N] [--workers N] [--inserts N]</c> runs benchmark (c), the durable cycle on a
+    /// throwaway PostgreSQL cluster with fsync on (Durable/DurableCycleBench.cs; a Stopwatch harness, not BenchmarkDotNet).
     /// </summary>
     public static int Main(string[] args)
     {
+        if (args is ["--durable", ..])
+        {
+            return Durable.DurableCycleBench.RunAsync(args[1..]).GetAwaiter().GetResult();
+        }
+
         if (args is ["--check"])
         {
             Check.Run();

@@ -162,6 +162,19 @@ public class WaitingTests
     }
 
     [Fact]
+    public void SendEmail_without_cc_or_bcc_has_empty_lists_not_null()
+    {
+        var def = new Flow().Add("mail", "Elsa.SendEmail", ("to", In.Lit("a@anyue.example"))).Build();
+
+        var mail = Assert.IsType<OutboxEmail>(Assert.Single(Harness.Runner().Start(def).Effects));
+
+        Assert.NotNull(mail.Cc);
+        Assert.Empty(mail.Cc);
+        Assert.NotNull(mail.Bcc);
+        Assert.Empty(mail.Bcc);
+    }
+
+    [Fact]
     public void SetVariable_by_id_by_name_and_unknown_id()
     {
         var runner = Harness.Runner();

@@ -30,15 +30,21 @@ public static class AccountPages
             var result = await signIn.PasswordSignInAsync(email.Trim(), password, isPersistent: false, lockoutOnFailure: true);
             if (result.Succeeded)
             {
-                return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
+                return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/cases");
             }
         }
 
         return Page("登录 Sign in", Form(http, antiforgery, returnUrl, "邮箱或密码错误 / Wrong email or password"), StatusCodes.Status401Unauthorized);
     }
 
-    private static async Task<IResult> Logout(SignInManager<LiaisonUser> signIn)
+    private static async Task<IResult> Logout(HttpContext http, IAntiforgery antiforgery, SignInManager<LiaisonUser> signIn)
     {
+        // No form fields are bound here, so the token is checked explicitly: another site must not sign officers out.
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return Results.BadRequest();
+        }
+
         await signIn.SignOutAsync();
         return Results.LocalRedirect("/account/login");
     }

@@ -20,6 +20,19 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
+    /// <summary>
+    /// Npgsql stores timestamptz from UTC values only; deadlines carry +08:00. Every DateTimeOffset is written as UTC
+    /// (the instant is unchanged) and read back as UTC.
+    /// </summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    {
+        configuration.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
+        configuration.Properties<DateTimeOffset?>().HaveConversion<UtcConverter>();
+    }
+
+    private sealed class UtcConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, DateTimeOffset>(
+        v => v.ToUniversalTime(), v => v);
+
     protected override void OnModelCreating(ModelBuilder b)
     {
         base.OnModelCreating(b);
@@ -46,6 +59,9 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
             e.Property(c => c.Priority).HasConversion<string>().HasMaxLength(16);
             e.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
             e.Property(c => c.RowVersion).IsRowVersion();
+            e.Property(c => c.AcceptByBasis).HasColumnType("jsonb");
+            e.Property(c => c.DueAtBasis).HasColumnType("jsonb");
+            e.HasIndex(c => c.WorkflowInstanceId);
             e.OwnsOne(c => c.Enterprise, o =>
             {
                 o.Property(x => x.Name).HasMaxLength(200);
@@ -82,7 +98,7 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
         b.ApplyConfigurationsFromAssembly(typeof(LiaisonDbContext).Assembly);
     }
 
-    private static void ConfigureLiaison(OwnedNavigationBuilder<Department, Cases.Departments.Liaison> o)
+    private static void ConfigureLiaison(OwnedNavigationBuilder<Department, DepartmentLiaison> o)
     {
         o.Property(x => x.Name).HasMaxLength(100);
         o.Property(x => x.Email).HasMaxLength(254);

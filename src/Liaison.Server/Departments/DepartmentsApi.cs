@@ -117,18 +117,18 @@ public static partial class DepartmentsApi
         return TypedResults.Ok(DepartmentDto.From(department));
     }
 
-    private static (string Name, Cases.Departments.Liaison Handler, Cases.Departments.Liaison Leader) Read(DepartmentInput input, Validation v)
+    private static (string Name, DepartmentLiaison Handler, DepartmentLiaison Leader) Read(DepartmentInput input, Validation v)
     {
         var name = v.Required("name", input.Name, 100);
         return (name, ReadPerson("handler", input.Handler, v), ReadPerson("leader", input.Leader, v));
     }
 
-    private static Cases.Departments.Liaison ReadPerson(string field, PersonInput? p, Validation v)
+    private static DepartmentLiaison ReadPerson(string field, PersonInput? p, Validation v)
     {
         if (p is null)
         {
             v.Add(field, "必填", "is required");
-            return new Cases.Departments.Liaison { Name = "", Email = "" };
+            return new DepartmentLiaison { Name = "", Email = "" };
         }
 
         var name = v.Required($"{field}.name", p.Name, 100);
@@ -144,7 +144,7 @@ public static partial class DepartmentsApi
             v.Add($"{field}.culture", "只能是 zh-CN 或 en", "must be zh-CN or en");
         }
 
-        return new Cases.Departments.Liaison { Name = name, Email = email, Culture = culture };
+        return new DepartmentLiaison { Name = name, Email = email, Culture = culture };
     }
 
     private static ProblemHttpResult NotFound(string code) =>

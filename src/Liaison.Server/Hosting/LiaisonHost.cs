@@ -1,11 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Liaison.Cases.Routing;
 using Liaison.Server.Auth;
+using Liaison.Server.Calendar;
+using Liaison.Server.Cases;
 using Liaison.Server.Data;
 using Liaison.Server.Departments;
 using Liaison.Server.Http;
 using Liaison.Server.Jobs;
+using Liaison.Server.Links;
 using Liaison.Server.Mail;
+using Liaison.Server.Workflows;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
@@ -58,7 +63,7 @@ public static class LiaisonHost
                 http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? IdentityConstants.BearerScheme
                     : IdentityConstants.ApplicationScheme)
-            .AddBearerToken(IdentityConstants.BearerScheme)
+            .AddBearerToken(IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = liaison.AccessTokenLifetime)
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
         {
@@ -82,6 +87,7 @@ public static class LiaisonHost
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+            o.SerializerOptions.Converters.Add(new LocalTimeJsonConverter(Liaison.Cases.Calendar.WorkingCalendar.ResolveTimeZone(liaison.TimeZone)));
         });
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -99,6 +105,8 @@ public static class LiaisonHost
         }
 
         services.AddLiaisonJobs(connectionString, liaison.Jobs);
+        services.AddWorkflowRuntime(registry => registry.AddCaseActivities());
+        services.AddCases();
 
         if (!builder.Environment.IsDevelopment())
         {
@@ -122,13 +130,16 @@ public static class LiaisonHost
         app.MapAccountPages();
         app.MapDepartmentsApi();
         app.MapOutboxApi();
+        app.MapWorkflowsApi();
+        app.MapCalendarApi();
+        app.MapCasesApi();
+        app.MapLinkPages();
+        app.MapCasePages();
         app.MapJobDashboard();
         if (app.Environment.IsDevelopment())
         {
             app.MapDevMailbox();
         }
-
-        app.MapGet("/", () => Results.Redirect("/account/login")).ExcludeFromDescription();
     }
 
     /// <summary>Start-up work that needs the database, before the first request.</summary>
@@ -136,6 +147,7 @@ public static class LiaisonHost
     {
         await DatabaseStartup.PrepareAsync(app.Services);
         HangfireSetup.RegisterRecurringJobs(app.Services);
+        await app.Services.PrepareWorkflowsAsync();
     }
 
     private static Task ApiAware(HttpContext http, string? redirect, int status)

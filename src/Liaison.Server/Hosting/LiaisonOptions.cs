@@ -13,6 +13,27 @@ public sealed class LiaisonOptions
 
     public BootstrapAdminOptions BootstrapAdmin { get; set; } = new();
 
+    /// <summary>How long a bearer token from <c>POST /api/auth/login</c> stays valid (default: a working day).</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>Prefix of case numbers, e.g. <c>AYKF</c> gives <c>AYKF-2026-000123</c>.</summary>
+    public string CaseNumberPrefix { get; set; } = "AYKF";
+
+    /// <summary>The zone leadership (领导小组) who receive top-level escalations. Sample address by default.</summary>
+    public List<ContactOptions> ZoneLeadership { get; set; } = [];
+
+    /// <summary>How long a link still shows its (closed) case after the round ended by closing; reassign and cancel end links at once.</summary>
+    public TimeSpan LinkGracePeriod { get; set; } = TimeSpan.FromDays(7);
+
+    public sealed class ContactOptions
+    {
+        public string Name { get; set; } = "";
+
+        public string Email { get; set; } = "";
+
+        public string Culture { get; set; } = "zh-CN";
+    }
+
     public DatabaseOptions Database { get; set; } = new();
 
     public JobsOptions Jobs { get; set; } = new();

@@ -37,7 +37,12 @@ public static class HangfireSetup
             .UseRecommendedSerializerSettings());
         if (jobs.RunServer)
         {
-            services.AddHangfireServer(o => o.WorkerCount = jobs.WorkerCount);
+            services.AddHangfireServer((sp, o) =>
+            {
+                o.WorkerCount = jobs.WorkerCount;
+                // This host's own activator: the process-wide default may belong to another (disposed) host.
+                o.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
+            });
         }
 
         return services;

@@ -31,6 +31,7 @@ public static class Html
         input,select,textarea{width:100%;box-sizing:border-box;padding:.6rem;font-size:1rem;border:1px solid #cbd2d9;border-radius:.375rem}
         button{padding:.7rem 1.2rem;font-size:1rem;border:0;border-radius:.375rem;background:#1a4f8b;color:#fff;margin-top:.75rem}
         .error{color:#b91c1c}
+        .ok{background:#e6f4ea;color:#14532d}
         .muted{color:#616e7c;font-size:.9rem}
         table{width:100%;border-collapse:collapse}td,th{padding:.4rem;border-bottom:1px solid #e4e7eb;text-align:left;vertical-align:top}
         </style>

@@ -146,7 +146,9 @@ internal sealed class ExecutionPlan
             }
             else
             {
-                expr = new LiteralExpression(p.DefaultValue ?? (p.Type.IsValueType ? Activator.CreateInstance(p.Type) : null));
+                // An unset array input is empty, not null: the property's own "= []" is overwritten by this assignment.
+                expr = new LiteralExpression(p.DefaultValue ?? (p.Type.IsValueType ? Activator.CreateInstance(p.Type)
+                    : p.Type.IsArray ? Array.CreateInstance(p.Type.GetElementType()!, 0) : null));
             }
             bound[i] = new BoundInput(p, expr);
         }

@@ -23,6 +23,8 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
 
     private readonly string _environment;
 
+    private readonly List<HttpClient> _kestrelClients = [];
+
     private LiaisonApp(string connectionString, SmtpListener? smtp, Dictionary<string, string?> settings, string environment)
     {
         _environment = environment;
@@ -30,6 +32,15 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         Smtp = smtp;
         _settings = settings;
     }
+
+    /// <summary>
+    /// Where the real Kestrel server listens (<c>http://127.0.0.1:PORT/</c>), for a browser or another process.
+    /// Only for an app started with <see cref="StartKestrelAsync"/>; the in-memory TestServer has no address.
+    /// </summary>
+    public Uri Address => _address ?? throw new InvalidOperationException(
+        "This app runs on the in-memory TestServer; start it with LiaisonApp.StartKestrelAsync for a real address");
+
+    private Uri? _address;
 
     public string ConnectionString { get; }
 
@@ -41,6 +52,15 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
     public static async Task<LiaisonApp> StartAsync(
         string name, bool withSmtp = true, bool runJobServer = false, Action<Dictionary<string, string?>>? configure = null,
         string environment = "Testing")
+    {
+        var app = await StartAsync(name, withSmtp, runJobServer, configure, environment, kestrelPort: null);
+        _ = app.Server; // start now, so migrations and seeding happen before the test body
+        return app;
+    }
+
+    private static async Task<LiaisonApp> StartAsync(
+        string name, bool withSmtp, bool runJobServer, Action<Dictionary<string, string?>>? configure, string environment,
+        int? kestrelPort)
     {
         var pg = await PostgresServer.GetAsync();
         var cs = await pg.CreateDatabaseAsync(name);
@@ -56,11 +76,50 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
             ["Liaison:BootstrapAdmin:Password"] = AdminPassword,
             ["Liaison:Jobs:RunServer"] = runJobServer ? "true" : "false",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Tests move the fake clock by days; a token must outlive that.
+            ["Liaison:AccessTokenLifetime"] = "400.00:00:00",
         };
         configure?.Invoke(settings);
         var app = new LiaisonApp(cs, smtp, settings, environment);
-        _ = app.Server; // start now, so migrations and seeding happen before the test body
+        if (kestrelPort is { } port)
+        {
+            app.UseKestrel(port);
+        }
+
         return app;
+    }
+
+    /// <summary>
+    /// The same server as <see cref="StartAsync"/> (fresh database, SMTP listener, fake clock, same settings), but on a
+    /// real Kestrel listening on <c>http://127.0.0.1:PORT</c>, so a browser can reach it: see <see cref="Address"/>.
+    /// <c>Liaison:PublicBaseUrl</c> is that address, so links in emails open on this server. <see cref="Anonymous"/>
+    /// and the sign-in helpers then talk to it over the loopback network; <see cref="LiaisonApp.Server"/> is not available.
+    /// </summary>
+    public static async Task<LiaisonApp> StartKestrelAsync(
+        string name, bool withSmtp = true, bool runJobServer = false, Action<Dictionary<string, string?>>? configure = null,
+        string environment = "Testing")
+    {
+        // The port is chosen before start so PublicBaseUrl can name it; another process may grab it in between,
+        // so a failed bind is retried on a new port (the database is kept: migrations and seeding are idempotent).
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            var app = await StartAsync(name, withSmtp, runJobServer, settings =>
+            {
+                settings["Liaison:PublicBaseUrl"] = $"http://127.0.0.1:{port}";
+                configure?.Invoke(settings);
+            }, environment, kestrelPort: port);
+            try
+            {
+                app.StartServer();
+                app._address = new Uri($"http://127.0.0.1:{port}/");
+                return app;
+            }
+            catch (Exception e) when (attempt < 3 && IsAddressInUse(e))
+            {
+                await app.DisposeAsync();
+            }
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -74,7 +133,22 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         builder.ConfigureServices(s => s.AddSingleton<TimeProvider>(Clock));
     }
 
-    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient Anonymous()
+    {
+        if (_address is null)
+        {
+            return CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        }
+
+        // On Kestrel the factory's clients would follow redirects in the socket handler; keep the TestServer behaviour.
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = _address };
+        lock (_kestrelClients)
+        {
+            _kestrelClients.Add(client);
+        }
+
+        return client;
+    }
 
     public Task<HttpClient> AsAdminAsync() => SignInAsync(AdminEmail, AdminPassword);
 
@@ -130,16 +204,26 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
             FROM hangfire.job j ORDER BY j.id
             """;
         var sb = new System.Text.StringBuilder();
-        await using var r = await cmd.ExecuteReaderAsync();
-        while (await r.ReadAsync())
+        // The reader is closed before the next queries: Npgsql runs one command at a time per connection.
+        await using (var r = await cmd.ExecuteReaderAsync())
         {
-            sb.AppendLine(r.GetString(0));
+            while (await r.ReadAsync())
+            {
+                sb.AppendLine(r.GetString(0));
+            }
         }
 
         var servers = await db.Database.SqlQueryRaw<string>("SELECT id || ' ' || coalesce(data::text,'') || ' ' || lastheartbeat::text AS \"Value\" FROM hangfire.server").ToListAsync();
         var outbox = await db.Outbox.Select(m => m.Status + " " + m.Attempts + " " + m.LastError).ToListAsync();
         return sb + " servers: " + string.Join("; ", servers) + " outbox: " + string.Join("; ", outbox);
     });
+
+    /// <summary>Runs the workflow timer sweep once (what the minute job does), at the fake clock's time.</summary>
+    public async Task<int> SweepTimersAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Liaison.Server.Workflows.WorkflowTimerJob>().SweepAsync(CancellationToken.None);
+    }
 
     public async Task<RelayReport> RelayMailAsync()
     {
@@ -149,12 +233,32 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
 
     public override async ValueTask DisposeAsync()
     {
+        lock (_kestrelClients)
+        {
+            _kestrelClients.ForEach(c => c.Dispose());
+            _kestrelClients.Clear();
+        }
+
         await base.DisposeAsync();
         if (Smtp is not null)
         {
             await Smtp.DisposeAsync();
         }
     }
+
+    private static int FreePort()
+    {
+        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    private static bool IsAddressInUse(Exception e) =>
+        e is IOException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } }
+        || (e.InnerException is { } inner && IsAddressInUse(inner))
+        || (e is AggregateException a && a.InnerExceptions.Any(IsAddressInUse));
 
     private sealed record TokenResponse(string AccessToken);
 }

@@ -35,6 +35,14 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("accept_by");
 
+                    b.Property<string>("AcceptByBasis")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("accept_by_basis");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
                     b.Property<int>("AssignmentRound")
                         .HasColumnType("integer")
                         .HasColumnName("assignment_round");
@@ -44,6 +52,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("category");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -64,6 +76,19 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("due_at");
 
+                    b.Property<string>("DueAtBasis")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("due_at_basis");
+
+                    b.Property<int>("ExtensionCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("extension_count");
+
+                    b.Property<string>("HandlerCulture")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("handler_culture");
+
                     b.Property<string>("HandlerEmail")
                         .IsRequired()
                         .HasColumnType("text")
@@ -73,6 +98,23 @@ namespace Liaison.Server.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("handler_name");
+
+                    b.Property<string>("LeaderCulture")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("leader_culture");
+
+                    b.Property<string>("LeaderEmail")
+                        .HasColumnType("text")
+                        .HasColumnName("leader_email");
+
+                    b.Property<string>("LeaderName")
+                        .HasColumnType("text")
+                        .HasColumnName("leader_name");
+
+                    b.Property<DateTimeOffset?>("NextProgressReportAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_progress_report_at");
 
                     b.Property<string>("Number")
                         .IsRequired()
@@ -89,6 +131,14 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("original_due_at");
 
+                    b.Property<int?>("PendingExtensionDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("pending_extension_days");
+
+                    b.Property<string>("PendingExtensionReason")
+                        .HasColumnType("text")
+                        .HasColumnName("pending_extension_reason");
+
                     b.Property<string>("Priority")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -98,6 +148,22 @@ namespace Liaison.Server.Data.Migrations
                     b.Property<bool>("Provisional")
                         .HasColumnType("boolean")
                         .HasColumnName("provisional");
+
+                    b.Property<int>("ReopenCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("reopen_count");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<int>("ReturnCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("return_count");
+
+                    b.Property<string>("ReturnReasonCode")
+                        .HasColumnType("text")
+                        .HasColumnName("return_reason_code");
 
                     b.Property<uint>("RowVersion")
                         .IsConcurrencyToken()
@@ -111,6 +177,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
 
+                    b.Property<string>("ThreadRootMessageId")
+                        .HasColumnType("text")
+                        .HasColumnName("thread_root_message_id");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -121,12 +191,19 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<Guid?>("WorkflowInstanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workflow_instance_id");
+
                     b.HasKey("Id")
                         .HasName("pk_cases");
 
                     b.HasIndex("Number")
                         .IsUnique()
                         .HasDatabaseName("ix_cases_number");
+
+                    b.HasIndex("WorkflowInstanceId")
+                        .HasDatabaseName("ix_cases_workflow_instance_id");
 
                     b.HasIndex("Status", "DepartmentCode")
                         .HasDatabaseName("ix_cases_status_department_code");
@@ -317,6 +394,178 @@ namespace Liaison.Server.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Calendar.CalendarYearRecord", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("json");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("updated_by");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("version");
+
+                    b.HasKey("Year")
+                        .HasName("pk_calendar_years");
+
+                    b.ToTable("calendar_years", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Cases.CaseActionRequest", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("action");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("case_id");
+
+                    b.HasKey("RequestId")
+                        .HasName("pk_case_action_requests");
+
+                    b.HasIndex("CaseId")
+                        .HasDatabaseName("ix_case_action_requests_case_id");
+
+                    b.ToTable("case_action_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Cases.CaseDeadlineFired", b =>
+                {
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("Deadline")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deadline");
+
+                    b.Property<DateTimeOffset>("FiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fired_at");
+
+                    b.HasKey("CaseId", "Kind", "Deadline")
+                        .HasName("pk_case_deadlines_fired");
+
+                    b.ToTable("case_deadlines_fired", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Cases.CaseNumberCounter", b =>
+                {
+                    b.Property<string>("Prefix")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("prefix");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<int>("Last")
+                        .HasColumnType("integer")
+                        .HasColumnName("last");
+
+                    b.HasKey("Prefix", "Year")
+                        .HasName("pk_case_number_counters");
+
+                    b.ToTable("case_number_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Links.LiaisonLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("RecipientEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("recipient_email");
+
+                    b.Property<string>("RecipientName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("recipient_name");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("role");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("integer")
+                        .HasColumnName("round");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_liaison_links");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_liaison_links_token_hash");
+
+                    b.HasIndex("CaseId", "Round")
+                        .HasDatabaseName("ix_liaison_links_case_id_round");
+
+                    b.ToTable("liaison_links", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Mail.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -416,6 +665,291 @@ namespace Liaison.Server.Data.Migrations
                         .HasDatabaseName("ix_mail_outbox_status_next_attempt_at");
 
                     b.ToTable("mail_outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Workflows.WorkflowBookmarkRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ActivityId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("activity_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("text")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Payload")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTimeOffset?>("ResumeAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resume_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_workflow_bookmarks");
+
+                    b.HasIndex("ResumeAt")
+                        .HasDatabaseName("ix_workflow_bookmarks_resume_at")
+                        .HasFilter("resume_at IS NOT NULL");
+
+                    b.HasIndex("Kind", "Key")
+                        .HasDatabaseName("ix_workflow_bookmarks_kind_key");
+
+                    b.HasIndex("InstanceId", "Kind", "Key")
+                        .HasDatabaseName("ix_workflow_bookmarks_instance_id_kind_key");
+
+                    b.ToTable("workflow_bookmarks", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Workflows.WorkflowDefinitionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DefinitionId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("definition_id");
+
+                    b.Property<bool>("IsLatest")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_latest");
+
+                    b.Property<bool>("IsPublished")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_published");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("json");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_at");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<string>("VersionId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("version_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_workflow_definitions");
+
+                    b.HasAlternateKey("DefinitionId", "Version")
+                        .HasName("ak_workflow_definitions_definition_id_version");
+
+                    b.HasIndex(new[] { "DefinitionId" }, "latest")
+                        .IsUnique()
+                        .HasDatabaseName("ix_workflow_definitions_latest")
+                        .HasFilter("is_latest");
+
+                    b.HasIndex(new[] { "DefinitionId" }, "published")
+                        .IsUnique()
+                        .HasDatabaseName("ix_workflow_definitions_published")
+                        .HasFilter("is_published");
+
+                    b.ToTable("workflow_definitions", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Workflows.WorkflowIncidentRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActivityId")
+                        .HasColumnType("text")
+                        .HasColumnName("activity_id");
+
+                    b.Property<string>("ActivityType")
+                        .HasColumnType("text")
+                        .HasColumnName("activity_type");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.HasKey("Id")
+                        .HasName("pk_workflow_incidents");
+
+                    b.HasIndex("InstanceId", "At")
+                        .HasDatabaseName("ix_workflow_incidents_instance_id_at");
+
+                    b.ToTable("workflow_incidents", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Workflows.WorkflowInstanceRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CorrelationId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("correlation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DefinitionId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("definition_id");
+
+                    b.Property<int>("DefinitionVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("definition_version");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_workflow_instances");
+
+                    b.HasIndex("CorrelationId")
+                        .HasDatabaseName("ix_workflow_instances_correlation_id");
+
+                    b.HasIndex("DefinitionId", "DefinitionVersion")
+                        .HasDatabaseName("ix_workflow_instances_definition_id_definition_version");
+
+                    b.ToTable("workflow_instances", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Workflows.WorkflowJournalRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActivityId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("activity_id");
+
+                    b.Property<string>("ActivityType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("activity_type");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Inputs")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("inputs");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.PrimitiveCollection<string[]>("Outcomes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("outcomes");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.HasKey("Id")
+                        .HasName("pk_workflow_journal");
+
+                    b.HasIndex("InstanceId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_workflow_journal_instance_id_sequence");
+
+                    b.ToTable("workflow_journal", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -641,7 +1175,7 @@ namespace Liaison.Server.Data.Migrations
 
             modelBuilder.Entity("Liaison.Cases.Departments.Department", b =>
                 {
-                    b.OwnsOne("Liaison.Cases.Departments.Liaison", "Handler", b1 =>
+                    b.OwnsOne("Liaison.Cases.Departments.DepartmentLiaison", "Handler", b1 =>
                         {
                             b1.Property<long>("DepartmentId")
                                 .HasColumnType("bigint")
@@ -674,7 +1208,7 @@ namespace Liaison.Server.Data.Migrations
                                 .HasConstraintName("fk_departments_departments_id");
                         });
 
-                    b.OwnsOne("Liaison.Cases.Departments.Liaison", "Leader", b1 =>
+                    b.OwnsOne("Liaison.Cases.Departments.DepartmentLiaison", "Leader", b1 =>
                         {
                             b1.Property<long>("DepartmentId")
                                 .HasColumnType("bigint")
@@ -712,6 +1246,47 @@ namespace Liaison.Server.Data.Migrations
 
                     b.Navigation("Leader")
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Liaison.Server.Workflows.WorkflowBookmarkRecord", b =>
+                {
+                    b.HasOne("Liaison.Server.Workflows.WorkflowInstanceRecord", null)
+                        .WithMany()
+                        .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_workflow_bookmarks_workflow_instance_record_instance_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Workflows.WorkflowIncidentRecord", b =>
+                {
+                    b.HasOne("Liaison.Server.Workflows.WorkflowInstanceRecord", null)
+                        .WithMany()
+                        .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_workflow_incidents_workflow_instance_record_instance_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Workflows.WorkflowInstanceRecord", b =>
+                {
+                    b.HasOne("Liaison.Server.Workflows.WorkflowDefinitionRecord", null)
+                        .WithMany()
+                        .HasForeignKey("DefinitionId", "DefinitionVersion")
+                        .HasPrincipalKey("DefinitionId", "Version")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_workflow_instances_workflow_definitions_definition_id_defin");
+                });
+
+            modelBuilder.Entity("Liaison.Server.Workflows.WorkflowJournalRecord", b =>
+                {
+                    b.HasOne("Liaison.Server.Workflows.WorkflowInstanceRecord", null)
+                        .WithMany()
+                        .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_workflow_journal_workflow_instances_instance_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

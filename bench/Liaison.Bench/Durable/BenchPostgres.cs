@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Liaison.Bench.Durable;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster for one benchmark run, after tests/…/Infrastructure/PostgresServer.cs but with
+/// durability ON: initdb (synced) into a temporary folder on disk, a random port, run as the <c>postgres</c> user
+/// when we are root, <c>fsync=on</c>, <c>synchronous_commit=on</c>, <c>full_page_writes=on</c> — so every commit
+/// waits for its WAL flush, which is what the durable benchmark measures. Stopped (pg_ctl, fast) and deleted on
+/// dispose; a small watchdog does the same if this process dies first.
+/// With <c>LIAISON_BENCH_DB</c> set (an admin connection string) that server is used instead and left alone.
+/// </summary>
+public sealed class BenchPostgres : IAsyncDisposable
+{
+    private readonly string? _root;
+    private readonly string? _data;
+    private readonly string? _bin;
+    private readonly bool _asRoot;
+
+    private BenchPostgres(string adminConnectionString, string? root, string? data, string? bin, bool asRoot)
+    {
+        AdminConnectionString = adminConnectionString;
+        (_root, _data, _bin, _asRoot) = (root, data, bin, asRoot);
+    }
+
+    public string AdminConnectionString { get; }
+
+    /// <summary>How the server was obtained, for the report.</summary>
+    public string Description => _data is null
+        ? "external server from LIAISON_BENCH_DB"
+        : $"throwaway cluster in {_data} (initdb, {Path.GetFileName(Path.GetDirectoryName(_bin!))}), started for this run";
+
+    public static async Task<BenchPostgres> StartAsync()
+    {
+        var external = Environment.GetEnvironmentVariable("LIAISON_BENCH_DB");
+        if (!string.IsNullOrWhiteSpace(external))
+        {
+            return new BenchPostgres(external, null, null, null, false);
+        }
+
+        var bin = FindBinDirectory();
+        // /tmp is on the root disk here (ext4 on virtio), not tmpfs: fsync reaches the device.
+        var root = Path.Combine(Path.GetTempPath(), $"liaison-bench-pg-{Guid.NewGuid():N}");
+        var data = Path.Combine(root, "data");
+        Directory.CreateDirectory(root);
+        var asRoot = Environment.UserName == "root";
+        if (asRoot)
+        {
+            // initdb and postgres refuse to run as root.
+            await RunAsync("chown", ["postgres:postgres", root]);
+        }
+
+        var server = new BenchPostgres("", root, data, bin, asRoot);
+        // The watchdog: once this process is gone, stop the cluster and delete the folder (a no-op after a clean dispose).
+        Process.Start(new ProcessStartInfo("bash", ["-c",
+            $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; " +
+            $"[ -d '{data}' ] && {string.Join(' ', server.Command("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]).Select(a => $"'{a}'"))} >/dev/null 2>&1; " +
+            $"rm -rf '{root}'"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        });
+
+        await server.RunToolAsync("initdb", ["-D", data, "-U", "liaison", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
+        var port = FreePort();
+        var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on " +
+            "-c full_page_writes=on -c max_connections=100 -c shared_buffers=128MB";
+        await server.RunToolAsync("pg_ctl", ["-D", data, "-l", Path.Combine(root, "postgres.log"), "-o", options, "-w", "-t", "60", "start"]);
+
+        var cs = $"Host=127.0.0.1;Port={port};Username=liaison;Database=postgres;Pooling=false";
+        await using (var conn = new NpgsqlConnection(cs))
+        {
+            await conn.OpenAsync();
+        }
+
+        return new BenchPostgres(cs, root, data, bin, asRoot);
+    }
+
+    public async Task<string> CreateDatabaseAsync(string name)
+    {
+        name = $"{name}_{Guid.NewGuid():N}";
+        await using var conn = new NpgsqlConnection(AdminConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn);
+        await cmd.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true, MaxPoolSize = 20 }.ConnectionString;
+    }
+
+    /// <summary>The durability settings and version actually in force, for the report.</summary>
+    public async Task<string> SettingsAsync()
+    {
+        await using var conn = new NpgsqlConnection(AdminConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings " +
+            "WHERE name IN ('fsync','synchronous_commit','full_page_writes','wal_sync_method','commit_delay','shared_buffers','server_version')", conn);
+        return (string)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_data is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await RunToolAsync("pg_ctl", ["-D", _data, "-m", "fast", "-w", "stop"]);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(_root!, recursive: true);
+            }
+            catch (IOException)
+            {
+                // The watchdog deletes it when this process exits.
+            }
+        }
+    }
+
+    private string[] Command(string tool, string[] args) =>
+        _asRoot ? ["runuser", "-u", "postgres", "--", Path.Combine(_bin!, tool), .. args] : [Path.Combine(_bin!, tool), .. args];
+
+    private Task RunToolAsync(string tool, string[] args)
+    {
+        var command = Command(tool, args);
+        return RunAsync(command[0], command[1..]);
+    }
+
+    private static string FindBinDirectory()
+    {
+        var configured = Environment.GetEnvironmentVariable("LIAISON_PG_BIN");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return configured;
+        }
+
+        var candidates = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb")))
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0).ToList()
+            : [];
+        return candidates.FirstOrDefault()
+            ?? throw new InvalidOperationException("PostgreSQL binaries not found: install postgresql, set LIAISON_PG_BIN, or set LIAISON_BENCH_DB");
+    }
+
+    private static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    private static async Task RunAsync(string file, string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {file}");
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {await stdout} {await stderr}");
+        }
+    }
+}

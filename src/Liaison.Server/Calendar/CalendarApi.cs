@@ -1,0 +1,107 @@
+using System.Security.Claims;
+using Liaison.Cases.Calendar;
+using Liaison.Server.Auth;
+using Liaison.Server.Cases;
+using Liaison.Server.Data;
+using Liaison.Server.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Calendar;
+
+public static class CalendarApi
+{
+    public static RouteGroupBuilder MapCalendarApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("api/calendar").WithTags("Calendar").RequireAuthorization(Policies.Officer);
+        api.MapGet("/due", Due);
+        api.MapGet("/years", Years);
+        api.MapGet("/years/{year:int}", Year);
+        api.MapPut("/years/{year:int}", PutYear).RequireAuthorization(Policies.Admin);
+        return api;
+    }
+
+    public static async Task<Results<Ok<DueDto>, ProblemHttpResult>> Due(string? from, int? workingDays, CalendarService calendars, CancellationToken ct)
+    {
+        if (!calendars.TryParseLocal(from, out var start))
+        {
+            return Problems.BadRequest("from 必须是日期时间，例如 2026-02-13T10:00", "from must be a date-time such as 2026-02-13T10:00");
+        }
+
+        if (workingDays is not (>= 1 and <= WorkingCalendar.MaxWorkingDays))
+        {
+            return Problems.BadRequest($"workingDays 必须在 1 到 {WorkingCalendar.MaxWorkingDays} 之间", $"workingDays must be between 1 and {WorkingCalendar.MaxWorkingDays}");
+        }
+
+        var deadline = (await calendars.GetAsync(ct)).AddWorkingDays(start, workingDays.Value);
+        return TypedResults.Ok(DueDto.From(deadline));
+    }
+
+    public static async Task<Ok<List<YearDto>>> Years(CalendarService calendars, LiaisonDbContext db, CancellationToken ct)
+    {
+        var calendar = await calendars.GetAsync(ct);
+        var stored = await db.Set<CalendarYearRecord>().AsNoTracking().Select(r => r.Year).ToListAsync(ct);
+        return TypedResults.Ok(calendar.Schedules
+            .Select(s => new YearDto(s.Year, s.Version, s.Source, stored.Contains(s.Year) ? "admin" : "shipped", s.Holidays.Count, s.Workdays.Count))
+            .ToList());
+    }
+
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> Year(int year, CalendarService calendars, CancellationToken ct)
+    {
+        var schedule = (await calendars.GetAsync(ct)).ScheduleFor(year);
+        return schedule is null
+            ? Problems.NotFound($"{year} 年的节假日安排尚未加载", $"no schedule is loaded for {year}")
+            : TypedResults.Text(schedule.ToJson(), "application/json");
+    }
+
+    /// <summary>
+    /// Adds or replaces a year's schedule (body: the schedule JSON). Open cases whose deadlines were provisional for
+    /// that year are recomputed, with a timeline entry each.
+    /// </summary>
+    public static async Task<Results<Ok<YearUpdateDto>, ProblemHttpResult, ValidationProblem>> PutYear(
+        int year, HttpRequest request, ClaimsPrincipal user, LiaisonDbContext db, CalendarService calendars,
+        DeadlineRecalculation recalculation, TimeProvider clock, CancellationToken ct)
+    {
+        using var reader = new StreamReader(request.Body);
+        var json = await reader.ReadToEndAsync(ct);
+        if (!YearSchedule.TryParse(json, out var schedule, out var errors))
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { ["schedule"] = errors.ToArray() });
+        }
+
+        if (schedule!.Year != year)
+        {
+            return Problems.BadRequest($"请求体中的年份 {schedule.Year} 与地址中的 {year} 不一致", $"the body is for {schedule.Year}, the URL for {year}");
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var record = await db.Set<CalendarYearRecord>().FirstOrDefaultAsync(r => r.Year == year, ct);
+        if (record is null)
+        {
+            record = new CalendarYearRecord { Year = year, Json = "", Version = "" };
+            db.Add(record);
+        }
+
+        record.Json = schedule.ToJson();
+        record.Version = schedule.Version;
+        record.UpdatedAt = clock.GetUtcNow();
+        record.UpdatedBy = user.Identity?.Name;
+        await db.SaveChangesAsync(ct);
+
+        var calendar = (await calendars.GetAsync(ct)).WithSchedule(schedule);
+        var recomputed = await recalculation.RecomputeProvisionalAsync(db, calendar, year, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        calendars.Invalidate();
+        return TypedResults.Ok(new YearUpdateDto(year, schedule.Version, recomputed));
+    }
+}
+
+public sealed record DueDto(DateTimeOffset Due, bool Provisional, DateTimeOffset Start, int WorkingDays, string CalendarVersion)
+{
+    public static DueDto From(Deadline d) => new(d.Due, d.Provisional, d.Start, d.WorkingDays, d.CalendarVersion);
+}
+
+public sealed record YearDto(int Year, string Version, string Source, string Origin, int Holidays, int Workdays);
+
+public sealed record YearUpdateDto(int Year, string Version, int RecomputedCases);

@@ -1,0 +1,79 @@
+using Liaison.Cases.Calendar;
+using Liaison.Server.Data;
+using Liaison.Server.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Liaison.Server.Calendar;
+
+/// <summary>
+/// The one working-day calendar: shipped schedules overridden by the ones admins stored. Rebuilt from the database
+/// at most once a minute (so instances sharing a database converge) and at once after a local change.
+/// </summary>
+public sealed class CalendarService(IServiceScopeFactory scopes, IOptions<LiaisonOptions> options, TimeProvider clock)
+{
+    private static readonly TimeSpan RefreshAfter = TimeSpan.FromMinutes(1);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private WorkingCalendar? _calendar;
+    private DateTimeOffset _loadedAt;
+
+    public TimeZoneInfo TimeZone { get; } = WorkingCalendar.ResolveTimeZone(options.Value.TimeZone);
+
+    public async Task<WorkingCalendar> GetAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        if (_calendar is { } cached && now - _loadedAt < RefreshAfter)
+        {
+            return cached;
+        }
+
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_calendar is { } again && now - _loadedAt < RefreshAfter)
+            {
+                return again;
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
+            var stored = await db.Set<CalendarYearRecord>().AsNoTracking().ToListAsync(ct);
+            _calendar = WorkingCalendar.Create(stored.Select(r => YearSchedule.Parse(r.Json)), TimeZone);
+            _loadedAt = now;
+            return _calendar;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Forget the cached calendar (after an admin stored a year).</summary>
+    public void Invalidate() => _calendar = null;
+
+    /// <summary>Reads a local ISO date-time (no offset = this zone's local time) or one with an offset.</summary>
+    public bool TryParseLocal(string? text, out DateTimeOffset instant)
+    {
+        instant = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var withOffset)
+            && (text.EndsWith('Z') || text.Contains('+') || text.LastIndexOf('-') > 9))
+        {
+            instant = withOffset;
+            return true;
+        }
+
+        if (!DateTime.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var local))
+        {
+            return false;
+        }
+
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        instant = new DateTimeOffset(local, TimeZone.GetUtcOffset(local));
+        return true;
+    }
+}

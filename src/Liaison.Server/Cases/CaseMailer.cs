@@ -1,0 +1,129 @@
+using Liaison.Cases.Cases;
+using Liaison.Cases.Notifications;
+using Liaison.Cases.Routing;
+using Liaison.Cases.Sla;
+using Liaison.Server.Auth;
+using Liaison.Server.Calendar;
+using Liaison.Server.Data;
+using Liaison.Server.Hosting;
+using Liaison.Server.Links;
+using Liaison.Server.Mail;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Liaison.Server.Cases;
+
+/// <summary>
+/// Renders a case email for each audience (handler, leader, officer, zone leadership) and queues it in the outbox,
+/// threaded under the case's first mail, with a fresh personal link for handler and leader. Everything is added to
+/// the caller's DbContext, so it commits with the change that caused it.
+/// </summary>
+public sealed class CaseMailer(
+    CaseMailRenderer renderer,
+    Outbox outbox,
+    IOptions<LiaisonOptions> options,
+    CalendarService calendars,
+    TimeProvider clock)
+{
+    public sealed record Extras(string? Note = null, string? ReasonCode = null, int? ExtensionDays = null, bool? ExtensionApproved = null, int? OverdueWorkingDays = null);
+
+    public async Task SendAsync(LiaisonDbContext db, Case c, string kind, IEnumerable<string> audiences, Extras? extras = null, CancellationToken ct = default)
+    {
+        foreach (var audience in audiences.Distinct())
+        {
+            foreach (var (name, email, culture, role) in await RecipientsAsync(db, c, audience, ct))
+            {
+                var link = role switch
+                {
+                    LinkRole.Handler or LinkRole.Leader => MintLink(db, c, name, email, role.Value),
+                    _ when audience == Audiences.Officer => $"{BaseUrl}/cases/{c.Number}",
+                    _ => null,
+                };
+                await QueueAsync(db, c, kind, name, email, culture, link, extras, ct);
+            }
+        }
+    }
+
+    /// <summary>A new personal link for the current round; the token exists only in the returned URL.</summary>
+    public string MintLink(LiaisonDbContext db, Case c, string name, string email, LinkRole role)
+    {
+        var token = LinkTokens.NewToken();
+        db.Set<LiaisonLink>().Add(new LiaisonLink
+        {
+            CaseId = c.Id,
+            TokenHash = LinkTokens.Hash(token),
+            RecipientEmail = email,
+            RecipientName = name,
+            Role = role,
+            Round = c.AssignmentRound,
+            CreatedAt = clock.GetUtcNow(),
+        });
+        return $"{BaseUrl}/l/{token}";
+    }
+
+    private string BaseUrl => options.Value.PublicBaseUrl.TrimEnd('/');
+
+    private async Task QueueAsync(LiaisonDbContext db, Case c, string kind, string name, string email, string culture, string? link, Extras? extras, CancellationToken ct)
+    {
+        var category = CaseCategories.FindDefault(c.Category);
+        var department = await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
+        var officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+        var calendar = await calendars.GetAsync(ct);
+        var overdue = extras?.OverdueWorkingDays
+            ?? (c.DueAt is { } due && due < clock.GetUtcNow() ? calendar.WorkingDaysBetween(due, clock.GetUtcNow()) : null);
+        var model = new CaseMailModel
+        {
+            CaseNumber = c.Number,
+            Title = c.Title,
+            Description = c.Description,
+            CategoryNameZh = category?.NameZh,
+            CategoryNameEn = category?.Name,
+            Priority = c.Priority,
+            EnterpriseName = c.Enterprise.Name,
+            DepartmentName = department,
+            RecipientName = name,
+            OfficerName = officer,
+            LinkUrl = link,
+            AcceptBy = c.AcceptBy,
+            DueAt = c.DueAt,
+            OriginalDueAt = c.OriginalDueAt,
+            Provisional = c.Provisional,
+            OverdueWorkingDays = overdue,
+            ReasonCode = extras?.ReasonCode,
+            ReasonLabel = extras?.ReasonCode is { } code && CaseActions.ReturnReasons.TryGetValue(code, out var label)
+                ? (culture == CaseMailRenderer.English ? label.En : label.Zh) : null,
+            Note = extras?.Note,
+            ExtensionDays = extras?.ExtensionDays,
+            ExtensionApproved = extras?.ExtensionApproved,
+        };
+        var mail = renderer.Render(kind, culture, model);
+        var row = outbox.Add(db, new OutgoingMail(email, name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id, c.ThreadRootMessageId));
+        c.ThreadRootMessageId ??= row.MessageId;
+        CaseTimeline.Add(db, c.Id, clock.GetUtcNow(), "email", CaseTimeline.System, $"{kind} → {name} <{email}>",
+            new { kind, to = email, messageId = row.MessageId });
+    }
+
+    private async Task<IReadOnlyList<(string Name, string Email, string Culture, LinkRole? Role)>> RecipientsAsync(
+        LiaisonDbContext db, Case c, string audience, CancellationToken ct)
+    {
+        switch (audience)
+        {
+            case Audiences.Handler:
+                return [(c.HandlerName, c.HandlerEmail, c.HandlerCulture, LinkRole.Handler)];
+            case Audiences.Leader:
+                return c.LeaderEmail is null ? [] : [(c.LeaderName ?? "", c.LeaderEmail, c.LeaderCulture, LinkRole.Leader)];
+            case Audiences.Officer:
+                var officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Select(u => new { u.DisplayName, u.Email, u.Culture }).FirstOrDefaultAsync(ct);
+                return officer?.Email is null ? [] : [(officer.DisplayName, officer.Email, officer.Culture, null)];
+            case Audiences.Zone:
+                return ZoneLeadership().Select(z => (z.Name, z.Email, z.Culture, (LinkRole?)null)).ToList();
+            default:
+                return [];
+        }
+    }
+
+    private IEnumerable<LiaisonOptions.ContactOptions> ZoneLeadership() =>
+        options.Value.ZoneLeadership.Count > 0
+            ? options.Value.ZoneLeadership
+            : [new LiaisonOptions.ContactOptions { Name = "园区领导小组办公室（示例）", Email = "leadership@anyue.example" }];
+}

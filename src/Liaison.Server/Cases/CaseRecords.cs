@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Liaison.Server.Cases;
+
+/// <summary>The yearly case-number sequence (<c>AYKF-2026-000123</c>); one row per prefix and year.</summary>
+public sealed class CaseNumberCounter
+{
+    public required string Prefix { get; set; }
+
+    public int Year { get; set; }
+
+    public int Last { get; set; }
+}
+
+/// <summary>
+/// A deadline of the human task that fired, under a unique (case, kind, deadline) key: the database's guarantee that
+/// each rung of the escalation ladder fires once per case and deadline.
+/// </summary>
+public sealed class CaseDeadlineFired
+{
+    public long CaseId { get; set; }
+
+    public required string Kind { get; set; }
+
+    public DateTimeOffset Deadline { get; set; }
+
+    public DateTimeOffset FiredAt { get; set; }
+}
+
+/// <summary>One processed action form (its request id): a double click or a replay makes one transition.</summary>
+public sealed class CaseActionRequest
+{
+    public Guid RequestId { get; set; }
+
+    public long CaseId { get; set; }
+
+    public required string Action { get; set; }
+
+    public DateTimeOffset At { get; set; }
+}
+
+internal sealed class CaseRecordsConfiguration :
+    IEntityTypeConfiguration<CaseNumberCounter>, IEntityTypeConfiguration<CaseDeadlineFired>, IEntityTypeConfiguration<CaseActionRequest>
+{
+    public void Configure(EntityTypeBuilder<CaseNumberCounter> e)
+    {
+        e.ToTable("case_number_counters");
+        e.HasKey(x => new { x.Prefix, x.Year });
+        e.Property(x => x.Prefix).HasMaxLength(16);
+    }
+
+    public void Configure(EntityTypeBuilder<CaseDeadlineFired> e)
+    {
+        e.ToTable("case_deadlines_fired");
+        e.HasKey(x => new { x.CaseId, x.Kind, x.Deadline });
+        e.Property(x => x.Kind).HasMaxLength(32);
+    }
+
+    public void Configure(EntityTypeBuilder<CaseActionRequest> e)
+    {
+        e.ToTable("case_action_requests");
+        e.HasKey(x => x.RequestId);
+        e.Property(x => x.Action).HasMaxLength(32);
+        e.HasIndex(x => x.CaseId);
+    }
+}

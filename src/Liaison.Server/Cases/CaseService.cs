@@ -1,0 +1,411 @@
+using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
+using Liaison.Cases.Enterprises;
+using Liaison.Cases.Notifications;
+using Liaison.Cases.Routing;
+using Liaison.Cases.Routing.Activities;
+using Liaison.Cases.Sla;
+using Liaison.Server.Calendar;
+using Liaison.Server.Data;
+using Liaison.Server.Hosting;
+using Liaison.Server.Http;
+using Liaison.Server.Links;
+using Liaison.Server.Workflows;
+using Liaison.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Liaison.Server.Cases;
+
+/// <summary>
+/// Opens cases and carries out every person's action on them. Each operation is one transaction that locks the case
+/// row, checks the action against the current state, records it, resumes the case's workflow and commits the case,
+/// its timeline, its mail and its timers together.
+/// </summary>
+public sealed class CaseService(
+    LiaisonDbContext db,
+    WorkflowHost workflows,
+    CaseRoutingFactory routing,
+    CaseMailer mailer,
+    CalendarService calendars,
+    IOptions<LiaisonOptions> options,
+    TimeProvider clock)
+{
+    public const string RoutingDefinitionId = "case-routing";
+
+    public sealed record OpenCase(
+        string? Title, string? Description, string? Category, string? Priority, string? DepartmentCode, EnterpriseInput? Enterprise);
+
+    public sealed record EnterpriseInput(string? Name, string? CreditCode, string? Contact, bool? IsKey, string? ChiefServiceOfficer);
+
+    /// <summary>The result of an action: the case afterwards, or why nothing changed.</summary>
+    public sealed record ActionResult(Case? Case, CaseError? Error, bool Repeated = false);
+
+    public sealed record CaseError(int Status, string Message);
+
+    public async Task<(Case? Case, Validation Errors)> OpenAsync(string officerId, OpenCase input, CancellationToken ct)
+    {
+        var v = new Validation();
+        var title = v.Required("title", input.Title, 200);
+        var description = v.Required("description", input.Description, 4000);
+        var category = input.Category?.Trim() ?? "";
+        if (CaseCategories.FindDefault(category) is null)
+        {
+            v.Add("category", "类别无效，可选：" + string.Join("、", CaseCategories.Defaults.Select(c => c.Code)),
+                "must be one of " + string.Join(", ", CaseCategories.Defaults.Select(c => c.Code)));
+        }
+
+        var priority = CasePriority.Normal;
+        if (!string.IsNullOrWhiteSpace(input.Priority) && !Enum.TryParse(input.Priority.Trim(), ignoreCase: true, out priority))
+        {
+            v.Add("priority", "只能是 normal 或 urgent", "must be normal or urgent");
+        }
+
+        var departmentCode = v.Required("departmentCode", input.DepartmentCode, 32);
+        string? creditCode = null;
+        string enterpriseName = "";
+        if (input.Enterprise is null)
+        {
+            v.Add("enterprise", "必填", "is required");
+        }
+        else
+        {
+            enterpriseName = v.Required("enterprise.name", input.Enterprise.Name, 200);
+            if (!UnifiedSocialCreditCode.TryParse(input.Enterprise.CreditCode, out var code, out var error))
+            {
+                v.Add("enterprise.creditCode", error, "is not a valid unified social credit code (GB 32100-2015)");
+            }
+
+            creditCode = code?.Value;
+            if (input.Enterprise.Contact is { Length: > 200 })
+            {
+                v.Add("enterprise.contact", "不能超过 200 个字符", "must be at most 200 characters");
+            }
+
+            if (input.Enterprise.ChiefServiceOfficer is { Length: > 100 })
+            {
+                v.Add("enterprise.chiefServiceOfficer", "不能超过 100 个字符", "must be at most 100 characters");
+            }
+        }
+
+        if (departmentCode.Length > 0 && !await db.Departments.AnyAsync(d => d.Code == departmentCode && d.Active, ct))
+        {
+            v.Add("departmentCode", $"没有代码为 {departmentCode} 的在用部门", $"no active department has the code '{departmentCode}'");
+        }
+
+        if (!v.IsValid)
+        {
+            return (null, v);
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var now = clock.GetUtcNow();
+        var c = new Case
+        {
+            Number = await NextNumberAsync(now, ct),
+            Title = title,
+            Description = description,
+            Category = category,
+            Priority = priority,
+            Enterprise = new Enterprise
+            {
+                Name = enterpriseName,
+                CreditCode = creditCode!,
+                Contact = input.Enterprise!.Contact?.Trim(),
+                IsKey = input.Enterprise.IsKey ?? false,
+                ChiefServiceOfficer = input.Enterprise.ChiefServiceOfficer?.Trim(),
+            },
+            Status = CaseStatus.Dispatched,
+            DepartmentCode = departmentCode,
+            HandlerName = "",
+            HandlerEmail = "",
+            OfficerId = officerId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Cases.Add(c);
+        await db.SaveChangesAsync(ct);
+        var actor = await db.Users.Where(u => u.Id == officerId).Select(u => u.Email).FirstOrDefaultAsync(ct) ?? officerId;
+        CaseTimeline.Add(db, c.Id, now, "opened", actor, $"受理：{title} / Opened");
+
+        var context = await routing.CreateAsync(db, c, ct);
+        context.Set(CaseEffectHandler.ActorKey, actor);
+        var instance = await workflows.StartAsync(db, RoutingDefinitionId, new Dictionary<string, object?>(), CaseRoutingFactory.CorrelationPrefix + c.Id, context, ct);
+        if (instance.Status == WorkflowStatus.Faulted)
+        {
+            await tx.RollbackAsync(ct);
+            v.Add("departmentCode", "流程无法派单，请联系管理员", "the routing workflow could not dispatch the case; ask an admin");
+            return (null, v);
+        }
+
+        c.WorkflowInstanceId = instance.Id;
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return (c, v);
+    }
+
+    /// <summary>An action of a handler or leader through a personal link.</summary>
+    public async Task<ActionResult> ActThroughLinkAsync(
+        string token, string action, Guid requestId, LinkActionInput input, CancellationToken ct)
+    {
+        var hash = LinkTokens.Hash(token);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var link = await db.Set<LiaisonLink>().FirstOrDefaultAsync(l => l.TokenHash == hash, ct);
+        if (link is null || link.EndedAt is not null)
+        {
+            return Fail(410, "此链接已失效（事项已改派、撤销或办结）/ This link no longer works (the case was reassigned, cancelled or closed)");
+        }
+
+        var c = await LockAsync(link.CaseId, ct);
+        if (link.Round != c.AssignmentRound)
+        {
+            return Fail(410, "此链接已失效 / This link no longer works");
+        }
+
+        if (await db.Set<CaseActionRequest>().AnyAsync(r => r.RequestId == requestId, ct))
+        {
+            return new ActionResult(c, null, Repeated: true);
+        }
+
+        var allowedForRole = link.Role == LinkRole.Leader ? action == CaseActions.RemindHandler : CaseActions.HandlerActions.Contains(action);
+        if (!allowedForRole)
+        {
+            return Fail(403, "此链接不能执行该操作 / This link cannot do that");
+        }
+
+        if (CaseActions.WhyNot(c, action) is { } why)
+        {
+            return Fail(409, why);
+        }
+
+        var now = clock.GetUtcNow();
+        var actor = link.RecipientEmail;
+        var note = input.Note?.Trim();
+        db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
+
+        if (action == CaseActions.RemindHandler)
+        {
+            CaseTimeline.Add(db, c.Id, now, "leader-reminder", actor, note);
+            await mailer.SendAsync(db, c, CaseMailKind.LeaderReminder, [Audiences.Handler], new CaseMailer.Extras(note), ct);
+            return await CommitAsync(tx, c, ct);
+        }
+
+        var v = new Validation();
+        string outcome;
+        switch (action)
+        {
+            case CaseActions.Accept:
+                outcome = WaitForLiaison.Accepted;
+                break;
+            case CaseActions.Progress:
+                v.Required("note", note, 2000);
+                outcome = WaitForLiaison.Progress;
+                var sla = CaseCategories.FindDefault(c.Category)?.Sla;
+                if (sla?.ProgressReportEveryWorkingDays is not null)
+                {
+                    c.NextProgressReportAt = SlaDeadlines.NextProgressReport(await calendars.GetAsync(ct), now, sla)?.Due;
+                }
+
+                break;
+            case CaseActions.Return:
+                if (input.ReasonCode is null || !CaseActions.ReturnReasons.ContainsKey(input.ReasonCode))
+                {
+                    v.Add("reasonCode", "请选择退回原因", "choose a reason: " + string.Join(", ", CaseActions.ReturnReasons.Keys));
+                }
+
+                v.Required("note", note, 2000);
+                c.ReturnReasonCode = input.ReasonCode;
+                c.ReturnCount++;
+                outcome = WaitForLiaison.Returned;
+                break;
+            case CaseActions.Extension:
+                if (input.Days is not (>= 1 and <= 60))
+                {
+                    v.Add("days", "延期天数必须在 1 到 60 个工作日之间", "days must be 1–60 working days");
+                }
+
+                v.Required("note", note, 2000);
+                c.PendingExtensionDays = input.Days;
+                c.PendingExtensionReason = note;
+                c.ExtensionCount++;
+                outcome = WaitForLiaison.ExtensionRequested;
+                break;
+            default:
+                v.Required("note", note, 2000);
+                outcome = WaitForLiaison.Resolved;
+                break;
+        }
+
+        if (!v.IsValid)
+        {
+            return Fail(400, string.Join("；", v.ToDictionary().SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))));
+        }
+
+        CaseTimeline.Add(db, c.Id, now, action, actor, note,
+            action == CaseActions.Extension ? new { days = input.Days } : action == CaseActions.Return ? new { reasonCode = input.ReasonCode } : null);
+        return await ResumeAsync(tx, c, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey, outcome, actor, note, input.ReasonCode, ct);
+    }
+
+    public sealed record LinkActionInput(string? Note, string? ReasonCode, int? Days);
+
+    public sealed record OfficerDecision(string? Note, string? DepartmentCode, bool? Approve);
+
+    /// <summary>An officer's action (改派, 确认销号, 重办, 撤销, 延期审批).</summary>
+    public async Task<ActionResult> DecideAsync(string number, string action, string officer, OfficerDecision input, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var id = await db.Cases.Where(x => x.Number == number).Select(x => (long?)x.Id).FirstOrDefaultAsync(ct);
+        if (id is null)
+        {
+            return Fail(404, $"没有编号为 {number} 的事项 / No case numbered '{number}'");
+        }
+
+        var c = await LockAsync(id.Value, ct);
+        if (CaseActions.WhyNot(c, action) is { } why)
+        {
+            return Fail(409, why);
+        }
+
+        var now = clock.GetUtcNow();
+        var note = input.Note?.Trim();
+        if (note is { Length: > 2000 })
+        {
+            return Fail(400, "note: 不能超过 2000 个字符 / must be at most 2000 characters");
+        }
+
+        switch (action)
+        {
+            case CaseActions.Reassign:
+                var code = input.DepartmentCode?.Trim();
+                if (string.IsNullOrEmpty(code) || !await db.Departments.AnyAsync(d => d.Code == code && d.Active, ct))
+                {
+                    return Fail(400, $"departmentCode: 没有代码为 {code} 的在用部门 / no active department has the code '{code}'");
+                }
+
+                var insist = c.Status == CaseStatus.Returned && code == c.DepartmentCode;
+                if (!insist && code == c.DepartmentCode)
+                {
+                    return Fail(409, "事项已在该部门 / The case is already with that department");
+                }
+
+                CaseTimeline.Add(db, c.Id, now, insist ? "insisted" : "reassigned", officer, note, new { from = c.DepartmentCode, to = code });
+                c.DepartmentCode = code;
+                return c.Status == CaseStatus.Returned
+                    ? await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ReturnDecision,
+                        insist ? WaitForOfficer.Insisted : WaitForOfficer.Reassigned, officer, note, null, ct)
+                    : await ResumeAsync(tx, c, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey, WaitForLiaison.Reassigned, officer, note, null, ct);
+
+            case CaseActions.Confirm:
+                CaseTimeline.Add(db, c.Id, now, "confirmed", officer, note);
+                return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ResolutionDecision, WaitForOfficer.Confirmed, officer, note, null, ct);
+
+            case CaseActions.Reopen:
+                if (string.IsNullOrEmpty(note))
+                {
+                    return Fail(400, "note: 请填写重办原因 / give the reason for reopening");
+                }
+
+                c.ReopenCount++;
+                CaseTimeline.Add(db, c.Id, now, "reopened", officer, note);
+                return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ResolutionDecision, WaitForOfficer.Reopened, officer, note, null, ct);
+
+            case CaseActions.ExtensionDecision:
+                if (input.Approve is not { } approve)
+                {
+                    return Fail(400, "approve: 必填（true 或 false）/ is required (true or false)");
+                }
+
+                CaseTimeline.Add(db, c.Id, now, approve ? "extension-approved" : "extension-denied", officer, note, new { days = c.PendingExtensionDays });
+                if (!approve)
+                {
+                    c.PendingExtensionDays = null;
+                    c.PendingExtensionReason = null;
+                }
+
+                return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision,
+                    approve ? WaitForOfficer.Approved : WaitForOfficer.Denied, officer, note, null, ct, approve);
+
+            default: // cancel
+                if (c.WorkflowInstanceId is { } instanceId)
+                {
+                    await workflows.CancelAsync(db, instanceId, ct);
+                }
+
+                c.Status = CaseStatus.Cancelled;
+                c.ClosedAt = now;
+                c.UpdatedAt = now;
+                CaseTimeline.Add(db, c.Id, now, "cancelled", officer, note);
+                await mailer.SendAsync(db, c, CaseMailKind.Cancelled, [Audiences.Handler], new CaseMailer.Extras(note), ct);
+                await CaseEffectHandler.EndRoundAsync(db, c, now, TimeSpan.Zero, ct);
+                return await CommitAsync(tx, c, ct);
+        }
+    }
+
+    private async Task<ActionResult> ResumeAsync(
+        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, Case c, string kind, string key, string outcome,
+        string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null)
+    {
+        if (c.WorkflowInstanceId is not { } instanceId)
+        {
+            return Fail(409, "事项没有运行中的流程 / The case has no running workflow");
+        }
+
+        await db.SaveChangesAsync(ct);
+        var context = await routing.CreateAsync(db, c, ct);
+        context.Set(CaseEffectHandler.ActorKey, actor);
+        context.Set(CaseEffectHandler.NoteKey, note);
+        context.Set(CaseEffectHandler.ReasonKey, reasonCode);
+        var result = await workflows.ResumeAsync(db, instanceId, kind, key, new Dictionary<string, object?> { ["outcome"] = outcome }, context, ct);
+        if (!result.Resumed)
+        {
+            await tx.RollbackAsync(ct);
+            return Fail(409, "流程当前不在等待此操作，请刷新后再试 / The workflow is not waiting for this action; reload and try again");
+        }
+
+        if (result.Instance?.Status == WorkflowStatus.Faulted)
+        {
+            await tx.RollbackAsync(ct);
+            var incident = result.Run?.Incidents.LastOrDefault()?.Message;
+            return Fail(409, $"流程出错，未做任何更改：{incident} / The workflow faulted; nothing changed: {incident}");
+        }
+
+        return await CommitAsync(tx, c, ct);
+    }
+
+    private async Task<ActionResult> CommitAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, Case c, CancellationToken ct)
+    {
+        c.UpdatedAt = clock.GetUtcNow();
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // The same form was submitted twice at once; the other submission made the change.
+            return new ActionResult(null, null, Repeated: true);
+        }
+
+        return new ActionResult(c, null);
+    }
+
+    /// <summary>Locks the case row for the rest of the transaction: actions on one case run one at a time.</summary>
+    private async Task<Case> LockAsync(long id, CancellationToken ct) =>
+        (await db.Cases.FromSql($"SELECT *, xmin FROM cases WHERE id = {id} FOR UPDATE").ToListAsync(ct)).Single();
+
+    private static ActionResult Fail(int status, string message) => new(null, new CaseError(status, message));
+
+    /// <summary>Next number of the year, e.g. AYKF-2026-000123; the counter row serialises concurrent opens.</summary>
+    private async Task<string> NextNumberAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var prefix = options.Value.CaseNumberPrefix;
+        var year = TimeZoneInfo.ConvertTime(now, calendars.TimeZone).Year;
+        var next = await db.Database.SqlQuery<int>($"""
+            INSERT INTO case_number_counters (prefix, year, last) VALUES ({prefix}, {year}, 1)
+            ON CONFLICT (prefix, year) DO UPDATE SET last = case_number_counters.last + 1
+            RETURNING last AS "Value"
+            """).ToListAsync(ct);
+        return $"{prefix}-{year}-{next.Single():D6}";
+    }
+}

@@ -1,0 +1,68 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Liaison.Server.Links;
+
+/// <summary>
+/// A personal link (<c>{PublicBaseUrl}/l/{token}</c>) of one recipient for one case and one assignment round.
+/// Only the token's SHA-256 is stored; the token itself exists only in the email.
+/// </summary>
+public sealed class LiaisonLink
+{
+    public long Id { get; set; }
+
+    public long CaseId { get; set; }
+
+    public required byte[] TokenHash { get; set; }
+
+    public required string RecipientEmail { get; set; }
+
+    public required string RecipientName { get; set; }
+
+    public LinkRole Role { get; set; }
+
+    public int Round { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Set when the round ended (reassign, cancel, close): no more actions from then on.</summary>
+    public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>After this the link shows nothing at all.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+}
+
+public enum LinkRole
+{
+    Handler,
+    Leader,
+}
+
+public static class LinkTokens
+{
+    /// <summary>256 random bits, URL-safe base64 (43 characters).</summary>
+    public static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    public static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token));
+
+    /// <summary>Cheap shape check before touching the database: 43 URL-safe base64 characters.</summary>
+    public static bool LooksValid(string? token) =>
+        token is { Length: 43 } && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+internal sealed class LiaisonLinkConfiguration : IEntityTypeConfiguration<LiaisonLink>
+{
+    public void Configure(EntityTypeBuilder<LiaisonLink> e)
+    {
+        e.ToTable("liaison_links");
+        e.HasIndex(x => x.TokenHash).IsUnique();
+        e.HasIndex(x => new { x.CaseId, x.Round });
+        e.Property(x => x.Role).HasConversion<string>().HasMaxLength(16);
+        e.Property(x => x.RecipientEmail).HasMaxLength(254);
+        e.Property(x => x.RecipientName).HasMaxLength(100);
+    }
+}

@@ -1,0 +1,105 @@
+using Liaison.Server.Data;
+using Liaison.Workflows.Runtime;
+
+namespace Liaison.Server.Workflows;
+
+/// <summary>
+/// Carries out one kind of <see cref="IWorkflowEffect"/> inside the run's transaction. Handlers only add or change
+/// tracked entities on <see cref="WorkflowEffectContext.Db"/>: no SaveChanges, no network. What they write commits
+/// (or rolls back) with the run.
+/// </summary>
+public interface IWorkflowEffectHandler
+{
+    bool CanHandle(IWorkflowEffect effect);
+
+    Task HandleAsync(WorkflowEffectContext context, IWorkflowEffect effect, CancellationToken ct);
+}
+
+/// <summary>What an effect handler sees of the run it belongs to.</summary>
+public sealed class WorkflowEffectContext(LiaisonDbContext db, WorkflowInstanceRecord instance, RunContext runContext, RunResult run, TimeProvider clock)
+{
+    internal List<Incident> Incidents { get; } = [];
+
+    public LiaisonDbContext Db { get; } = db;
+
+    /// <summary>The instance as it will be saved (status and state already reflect the run).</summary>
+    public WorkflowInstanceRecord Instance { get; } = instance;
+
+    public RunContext RunContext { get; } = runContext;
+
+    public RunResult Run { get; } = run;
+
+    /// <summary>Records a problem against the instance (e.g. a recipient skipped) without faulting it.</summary>
+    public void AddIncident(string? activityId, string message) =>
+        Incidents.Add(new Incident(activityId, null, message, clock.GetUtcNow()));
+}
+
+/// <summary>
+/// Builds the <see cref="RunContext"/> for a run whose caller supplied none (timers, API calls). The domain registers
+/// one that loads the case by <see cref="WorkflowInstanceRecord.CorrelationId"/>.
+/// </summary>
+public interface IRunContextFactory
+{
+    Task<RunContext> CreateAsync(LiaisonDbContext db, WorkflowInstanceRecord instance, CancellationToken ct);
+}
+
+/// <summary>The default: an empty context.</summary>
+public sealed class EmptyRunContextFactory : IRunContextFactory
+{
+    public Task<RunContext> CreateAsync(LiaisonDbContext db, WorkflowInstanceRecord instance, CancellationToken ct) =>
+        Task.FromResult(new RunContext());
+}
+
+public enum ResumeOutcome
+{
+    /// <summary>The bookmark was consumed and the run is saved (with the caller's transaction: once it commits).</summary>
+    Resumed,
+
+    /// <summary>The bookmark is not pending: already resumed (by a person, a timer or a duplicate request) or never existed. Nothing changed.</summary>
+    AlreadyResumed,
+
+    /// <summary>No such instance.</summary>
+    InstanceNotFound,
+
+    /// <summary>The instance is Finished, Faulted or Cancelled. Nothing changed.</summary>
+    NotResumable,
+}
+
+/// <summary>What <see cref="WorkflowHost"/>.ResumeAsync did. Only <see cref="ResumeOutcome.Resumed"/> changed anything.</summary>
+public sealed record ResumeResult(ResumeOutcome Outcome, WorkflowInstanceRecord? Instance, RunResult? Run, string? BookmarkId)
+{
+    public bool Resumed => Outcome == ResumeOutcome.Resumed;
+
+    /// <summary>For callers that treat anything but a resume as an error.</summary>
+    public ResumeResult EnsureResumed() => Outcome switch
+    {
+        ResumeOutcome.Resumed => this,
+        ResumeOutcome.AlreadyResumed => throw new WorkflowAlreadyResumedException(Instance?.Id, BookmarkId),
+        ResumeOutcome.InstanceNotFound => throw new WorkflowInstanceNotFoundException(Instance?.Id),
+        _ => throw new WorkflowAlreadyResumedException(Instance?.Id, BookmarkId, Instance?.Status),
+    };
+}
+
+/// <summary>The bookmark was already resumed (or the instance has ended); nothing was changed.</summary>
+public sealed class WorkflowAlreadyResumedException(Guid? instanceId, string? bookmarkId, WorkflowStatus? status = null)
+    : Exception(status is { } s
+        ? $"Workflow instance '{instanceId}' is {s}; it waits for nothing."
+        : $"Bookmark '{bookmarkId}' of workflow instance '{instanceId}' was already resumed or does not exist.")
+{
+    public Guid? InstanceId { get; } = instanceId;
+
+    public string? BookmarkId { get; } = bookmarkId;
+}
+
+public sealed class WorkflowInstanceNotFoundException(Guid? instanceId)
+    : Exception($"Workflow instance '{instanceId}' does not exist.")
+{
+    public Guid? InstanceId { get; } = instanceId;
+}
+
+/// <summary>StartAsync found no published version of the definition.</summary>
+public sealed class WorkflowDefinitionNotFoundException(string definitionId)
+    : Exception($"Workflow definition '{definitionId}' has no published version.")
+{
+    public string DefinitionId { get; } = definitionId;
+}

@@ -1,0 +1,212 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Liaison.Server.Data;
+using Liaison.Workflows.Activities;
+using Liaison.Workflows.Definitions;
+using Liaison.Workflows.Validation;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Workflows;
+
+/// <summary>
+/// Definition versions in the database: drafts, publishing, history, import. Also hands the runner one parsed
+/// object per stored version, so the runner's compiled-plan cache is hit.
+/// </summary>
+public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<(string DefinitionId, int Version), (string Json, WorkflowDefinition Definition)> _parsed = new();
+
+    public Task<WorkflowDefinitionRecord?> FindPublishedAsync(LiaisonDbContext db, string definitionId, CancellationToken ct) =>
+        db.Set<WorkflowDefinitionRecord>().AsNoTracking().FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.IsPublished, ct);
+
+    public Task<WorkflowDefinitionRecord?> FindLatestAsync(LiaisonDbContext db, string definitionId, CancellationToken ct) =>
+        db.Set<WorkflowDefinitionRecord>().AsNoTracking().FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.IsLatest, ct);
+
+    public Task<WorkflowDefinitionRecord?> FindAsync(LiaisonDbContext db, string definitionId, int version, CancellationToken ct) =>
+        db.Set<WorkflowDefinitionRecord>().AsNoTracking().FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.Version == version, ct);
+
+    /// <summary>The parsed definition of a stored version (cached; treat as read-only).</summary>
+    public WorkflowDefinition ToRunnable(WorkflowDefinitionRecord record)
+    {
+        var key = (record.DefinitionId, record.Version);
+        if (_parsed.TryGetValue(key, out var hit) && hit.Json == record.Json)
+        {
+            return hit.Definition;
+        }
+
+        var definition = Materialize(record);
+        _parsed[key] = (record.Json, definition);
+        return definition;
+    }
+
+    /// <summary>The Elsa JSON of a stored version, with id, version and flags taken from the row.</summary>
+    public JsonObject ToJson(WorkflowDefinitionRecord record) => WorkflowDefinitionJson.ToJsonNode(Materialize(record));
+
+    public IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition) => WorkflowValidator.Validate(definition, registry);
+
+    /// <summary>
+    /// Saves <paramref name="definition"/> as the draft of its definition: overwrites the latest version when it was
+    /// never published, else adds the next version. Drafts are not validated (the designer saves work in progress).
+    /// </summary>
+    public Task<WorkflowDefinitionRecord> SaveDraftAsync(LiaisonDbContext db, WorkflowDefinition definition, CancellationToken ct) =>
+        Transactions.RunAsync(db, async () =>
+        {
+            var now = clock.GetUtcNow();
+            var latest = await LockLatestAsync(db, definition.DefinitionId, ct);
+            if (latest is { IsDraft: true })
+            {
+                Stamp(definition, latest.VersionId, latest.Version, isLatest: true, isPublished: false);
+                latest.Name = NameOf(definition);
+                latest.Json = WorkflowDefinitionJson.Serialize(definition);
+                latest.UpdatedAt = now;
+                await db.SaveChangesAsync(ct);
+                return latest;
+            }
+
+            var version = await MaxVersionAsync(db, definition.DefinitionId, ct) + 1;
+            return await AddVersionAsync(db, definition, version, NewVersionId(now), publish: false, ct);
+        }, ct);
+
+    /// <summary>Validates and publishes the latest version; the previously published one stays for its pinned instances.</summary>
+    public Task<PublishResult> PublishAsync(LiaisonDbContext db, string definitionId, CancellationToken ct) =>
+        Transactions.RunAsync(db, async () =>
+        {
+            var latest = await LockLatestAsync(db, definitionId, ct);
+            if (latest is null)
+            {
+                return new PublishResult(null, []);
+            }
+
+            if (latest.IsPublished)
+            {
+                return new PublishResult(latest, []);
+            }
+
+            var errors = Validate(Materialize(latest));
+            if (errors.Count > 0)
+            {
+                return new PublishResult(latest, errors);
+            }
+
+            await UnpublishAsync(db, definitionId, ct);
+            latest.IsPublished = true;
+            latest.PublishedAt = clock.GetUtcNow();
+            latest.UpdatedAt = latest.PublishedAt.Value;
+            await db.SaveChangesAsync(ct);
+            return new PublishResult(latest, []);
+        }, ct);
+
+    /// <summary>
+    /// Adds a shipped file's definition when its version is newer than every stored version of its definitionId.
+    /// Returns the new row, or null when the database already holds that version or a newer one.
+    /// </summary>
+    public Task<WorkflowDefinitionRecord?> ImportAsync(LiaisonDbContext db, WorkflowDefinition definition, bool publish, CancellationToken ct) =>
+        Transactions.RunAsync(db, async () =>
+        {
+            await LockLatestAsync(db, definition.DefinitionId, ct);
+            if (definition.Version <= await MaxVersionAsync(db, definition.DefinitionId, ct))
+            {
+                return null;
+            }
+
+            var versionId = string.IsNullOrWhiteSpace(definition.Id) ? NewVersionId(clock.GetUtcNow()) : definition.Id;
+            return (WorkflowDefinitionRecord?)await AddVersionAsync(db, definition, definition.Version, versionId, publish, ct);
+        }, ct);
+
+    private async Task<WorkflowDefinitionRecord> AddVersionAsync(
+        LiaisonDbContext db, WorkflowDefinition definition, int version, string versionId, bool publish, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        // Release the partial unique indexes before the new row takes them.
+        await db.Set<WorkflowDefinitionRecord>()
+            .Where(d => d.DefinitionId == definition.DefinitionId && d.IsLatest)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.IsLatest, false), ct);
+        if (publish)
+        {
+            await UnpublishAsync(db, definition.DefinitionId, ct);
+        }
+
+        Stamp(definition, versionId, version, isLatest: true, isPublished: publish);
+        var row = new WorkflowDefinitionRecord
+        {
+            DefinitionId = definition.DefinitionId,
+            Version = version,
+            VersionId = versionId,
+            Name = NameOf(definition),
+            Json = WorkflowDefinitionJson.Serialize(definition),
+            IsLatest = true,
+            IsPublished = publish,
+            CreatedAt = now,
+            UpdatedAt = now,
+            PublishedAt = publish ? now : null,
+        };
+        db.Set<WorkflowDefinitionRecord>().Add(row);
+        await db.SaveChangesAsync(ct);
+        return row;
+    }
+
+    private static Task UnpublishAsync(LiaisonDbContext db, string definitionId, CancellationToken ct) =>
+        db.Set<WorkflowDefinitionRecord>()
+            .Where(d => d.DefinitionId == definitionId && d.IsPublished)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.IsPublished, false), ct);
+
+    /// <summary>Locks the latest version so concurrent saves and publishes of one definition take turns.</summary>
+    private static async Task<WorkflowDefinitionRecord?> LockLatestAsync(LiaisonDbContext db, string definitionId, CancellationToken ct)
+    {
+        var wasTracked = db.ChangeTracker.Entries<WorkflowDefinitionRecord>().Any(e => e.Entity.DefinitionId == definitionId);
+        var row = await db.Set<WorkflowDefinitionRecord>()
+            .FromSql($"SELECT * FROM workflow_definitions WHERE definition_id = {definitionId} AND is_latest FOR UPDATE")
+            .FirstOrDefaultAsync(ct);
+        if (row is not null && wasTracked)
+        {
+            // A tracked entity is not refreshed by a query; read the locked row's current values.
+            await db.Entry(row).ReloadAsync(ct);
+        }
+
+        return row;
+    }
+
+    private static async Task<int> MaxVersionAsync(LiaisonDbContext db, string definitionId, CancellationToken ct) =>
+        await db.Set<WorkflowDefinitionRecord>().Where(d => d.DefinitionId == definitionId).MaxAsync(d => (int?)d.Version, ct) ?? 0;
+
+    private static WorkflowDefinition Materialize(WorkflowDefinitionRecord record)
+    {
+        var definition = WorkflowDefinitionJson.Parse(record.Json);
+        Stamp(definition, record.VersionId, record.Version, record.IsLatest, record.IsPublished);
+        definition.DefinitionId = record.DefinitionId;
+        return definition;
+    }
+
+    private static void Stamp(WorkflowDefinition d, string versionId, int version, bool isLatest, bool isPublished)
+    {
+        d.Id = versionId;
+        d.Version = version;
+        d.IsLatest = isLatest;
+        d.IsPublished = isPublished;
+    }
+
+    private static string NameOf(WorkflowDefinition d) =>
+        string.IsNullOrWhiteSpace(d.Name) ? d.DefinitionId : d.Name.Length > 200 ? d.Name[..200] : d.Name;
+
+    private static string NewVersionId(DateTimeOffset now) => Guid.CreateVersion7(now).ToString("N");
+}
+
+/// <summary><see cref="Record"/> null: no such definition. <see cref="Errors"/> non-empty: not published.</summary>
+public sealed record PublishResult(WorkflowDefinitionRecord? Record, IReadOnlyList<ValidationError> Errors);
+
+internal static class Transactions
+{
+    /// <summary>Runs <paramref name="work"/> in the caller's open transaction, or in one of its own that it commits.</summary>
+    public static async Task<T> RunAsync<T>(LiaisonDbContext db, Func<Task<T>> work, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            return await work();
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var result = await work();
+        await tx.CommitAsync(ct);
+        return result;
+    }
+}

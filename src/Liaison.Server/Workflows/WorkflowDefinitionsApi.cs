@@ -1,0 +1,209 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Liaison.Server.Auth;
+using Liaison.Server.Data;
+using Liaison.Server.Http;
+using Liaison.Workflows.Activities;
+using Liaison.Workflows.Definitions;
+using Liaison.Workflows.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Liaison.Server.Workflows;
+
+/// <summary>Definitions for the designer (admins): drafts, publishing, history, validation, test runs, the palette.</summary>
+public static partial class WorkflowDefinitionsApi
+{
+    public static IEndpointRouteBuilder MapWorkflowsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("api/workflow-definitions").WithTags("Workflows").RequireAuthorization(Policies.Admin);
+        api.MapGet("/", List);
+        api.MapGet("/{definitionId}", Get);
+        api.MapPut("/{definitionId}", SaveDraft).Accepts<JsonObject>("application/json");
+        api.MapPost("/{definitionId}/publish", Publish);
+        api.MapGet("/{definitionId}/versions", Versions);
+        api.MapPost("/validate", Validate).Accepts<JsonObject>("application/json");
+        api.MapPost("/test-run", TestRunDefinition);
+        api.MapPost("/{definitionId}/instances", WorkflowInstancesApi.Start);
+        app.MapGet("api/activity-descriptors", Descriptors).WithTags("Workflows").RequireAuthorization(Policies.Admin);
+        app.MapWorkflowInstancesApi();
+        return app;
+    }
+
+    /// <summary>The latest version of each definition.</summary>
+    public static async Task<Ok<List<WorkflowDefinitionSummaryDto>>> List(LiaisonDbContext db, CancellationToken ct)
+    {
+        var latest = await db.Set<WorkflowDefinitionRecord>().AsNoTracking().Where(d => d.IsLatest).OrderBy(d => d.DefinitionId).ToListAsync(ct);
+        var published = await db.Set<WorkflowDefinitionRecord>().AsNoTracking().Where(d => d.IsPublished)
+            .ToDictionaryAsync(d => d.DefinitionId, d => d.Version, ct);
+        return TypedResults.Ok(latest.Select(d => new WorkflowDefinitionSummaryDto(
+            d.DefinitionId, d.Name, d.Version, d.IsLatest, d.IsPublished,
+            published.TryGetValue(d.DefinitionId, out var v) ? v : null,
+            d.CreatedAt, d.UpdatedAt, d.PublishedAt)).ToList());
+    }
+
+    /// <summary>The Elsa JSON of the latest version, or of <paramref name="version"/>.</summary>
+    public static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Get(
+        string definitionId, int? version, LiaisonDbContext db, WorkflowDefinitionStore store, CancellationToken ct)
+    {
+        var row = version is { } v
+            ? await store.FindAsync(db, definitionId, v, ct)
+            : await store.FindLatestAsync(db, definitionId, ct);
+        return row is null ? NotFound(definitionId, version) : TypedResults.Ok(store.ToJson(row));
+    }
+
+    /// <summary>Saves the body as the draft: a new unpublished version, or over the current unpublished one.</summary>
+    public static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> SaveDraft(
+        string definitionId, HttpRequest request, LiaisonDbContext db, WorkflowDefinitionStore store, CancellationToken ct)
+    {
+        if (!IsValidDefinitionId(definitionId))
+        {
+            return BadDefinitionId(definitionId);
+        }
+
+        var (definition, problem) = await ReadDefinitionAsync(request, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!string.IsNullOrEmpty(definition!.DefinitionId) && definition.DefinitionId != definitionId)
+        {
+            return Problems.BadRequest(
+                $"请求体中的 definitionId（{definition.DefinitionId}）与地址中的（{definitionId}）不一致",
+                $"the body's definitionId '{definition.DefinitionId}' does not match '{definitionId}' in the URL");
+        }
+
+        definition.DefinitionId = definitionId;
+        try
+        {
+            var row = await store.SaveDraftAsync(db, definition, ct);
+            return TypedResults.Ok(store.ToJson(row));
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return Problems.Conflict("另一位管理员同时保存了此工作流，请刷新后重试",
+                "another admin saved this workflow at the same time; reload and try again");
+        }
+    }
+
+    /// <summary>Validates and publishes the latest version; 400 lists every error with its activity id.</summary>
+    public static async Task<Results<Ok<WorkflowVersionDto>, ProblemHttpResult>> Publish(
+        string definitionId, LiaisonDbContext db, WorkflowDefinitionStore store, CancellationToken ct)
+    {
+        var result = await store.PublishAsync(db, definitionId, ct);
+        if (result.Record is null)
+        {
+            return NotFound(definitionId, null);
+        }
+
+        if (result.Errors.Count > 0)
+        {
+            return TypedResults.Problem(
+                detail: $"工作流 {definitionId} 第 {result.Record.Version} 版未通过校验，见 errors / " +
+                        $"version {result.Record.Version} of '{definitionId}' is not valid, see errors",
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Bad Request",
+                extensions: new Dictionary<string, object?> { ["errors"] = result.Errors.Select(ValidationErrorDto.From).ToList() });
+        }
+
+        return TypedResults.Ok(WorkflowVersionDto.From(result.Record));
+    }
+
+    public static async Task<Results<Ok<List<WorkflowVersionDto>>, ProblemHttpResult>> Versions(
+        string definitionId, LiaisonDbContext db, CancellationToken ct)
+    {
+        var rows = await db.Set<WorkflowDefinitionRecord>().AsNoTracking()
+            .Where(d => d.DefinitionId == definitionId).OrderByDescending(d => d.Version).ToListAsync(ct);
+        return rows.Count == 0 ? NotFound(definitionId, null) : TypedResults.Ok(rows.Select(WorkflowVersionDto.From).ToList());
+    }
+
+    /// <summary>Checks a definition as publishing would; the answer lists every error (200 either way).</summary>
+    public static async Task<Results<Ok<ValidationResultDto>, ProblemHttpResult>> Validate(
+        HttpRequest request, WorkflowDefinitionStore store, CancellationToken ct)
+    {
+        var (definition, problem) = await ReadDefinitionAsync(request, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = store.Validate(definition!).Select(ValidationErrorDto.From).ToList();
+        return TypedResults.Ok(new ValidationResultDto(errors.Count == 0, errors));
+    }
+
+    /// <summary>Runs a definition in memory and stores nothing (the designer's "try it").</summary>
+    public static Results<Ok<TestRunResultDto>, ProblemHttpResult> TestRunDefinition(
+        TestRunRequest body, WorkflowRunner runner, WorkflowDefinitionStore store)
+    {
+        WorkflowDefinition definition;
+        try
+        {
+            definition = body.Definition switch
+            {
+                null => throw new WorkflowDefinitionException("The request has no definition.", "$.definition"),
+                JsonValue v when v.TryGetValue<string>(out var text) => WorkflowDefinitionJson.Parse(text),
+                var node => WorkflowDefinitionJson.Parse(node),
+            };
+            runner.Compile(definition);
+        }
+        catch (WorkflowDefinitionException ex)
+        {
+            return DefinitionProblem(ex);
+        }
+
+        var input = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v) in body.Input ?? [])
+        {
+            input[k] = v?.DeepClone();
+        }
+
+        var r = TestRun.Run(runner, definition, input, body.ResumeAll ?? false);
+        return TypedResults.Ok(new TestRunResultDto(
+            r.Status.ToString(),
+            r.WriteLines,
+            r.Journal.Select(JournalEntryDto.From).ToList(),
+            r.Bookmarks.Select(BookmarkDto.From).ToList(),
+            r.Incidents.Select(IncidentDto.From).ToList(),
+            r.Effects.Select(WorkflowJson.Effect).ToList(),
+            WorkflowJson.Variables(r.State)));
+    }
+
+    public static Ok<IReadOnlyList<ActivityDescriptor>> Descriptors(ActivityRegistry registry) => TypedResults.Ok(registry.Descriptors);
+
+    /// <summary>Letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100 characters.</summary>
+    public static bool IsValidDefinitionId(string? id) => id is not null && DefinitionIdPattern().IsMatch(id);
+
+    internal static ProblemHttpResult NotFound(string definitionId, int? version) => version is { } v
+        ? Problems.NotFound($"工作流 {definitionId} 没有第 {v} 版", $"workflow '{definitionId}' has no version {v}")
+        : Problems.NotFound($"没有工作流 {definitionId}", $"there is no workflow '{definitionId}'");
+
+    private static ProblemHttpResult BadDefinitionId(string id) => Problems.BadRequest(
+        "definitionId 只能包含字母、数字、“.”、“_”和“-”，以字母或数字开头，最多 100 个字符",
+        $"'{id}' is not a valid definitionId: use letters, digits, '.', '_' or '-', starting with a letter or digit, at most 100 characters");
+
+    private static async Task<(WorkflowDefinition? Definition, ProblemHttpResult? Problem)> ReadDefinitionAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var text = await reader.ReadToEndAsync(ct);
+        try
+        {
+            return (WorkflowDefinitionJson.Parse(text), null);
+        }
+        catch (WorkflowDefinitionException ex)
+        {
+            return (null, DefinitionProblem(ex));
+        }
+    }
+
+    private static ProblemHttpResult DefinitionProblem(WorkflowDefinitionException ex) => TypedResults.Problem(
+        detail: $"工作流定义无法读取 / The workflow definition cannot be read: {ex.Message}",
+        statusCode: StatusCodes.Status400BadRequest,
+        title: "Bad Request",
+        extensions: new Dictionary<string, object?> { ["path"] = ex.Path, ["activityId"] = ex.ActivityId });
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    private static partial Regex DefinitionIdPattern();
+}

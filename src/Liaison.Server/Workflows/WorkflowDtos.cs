@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Liaison.Workflows.Runtime;
+using Liaison.Workflows.Validation;
+
+namespace Liaison.Server.Workflows;
+
+public sealed record WorkflowDefinitionSummaryDto(
+    string DefinitionId, string Name, int Version, bool IsLatest, bool IsPublished, int? PublishedVersion,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt);
+
+public sealed record WorkflowVersionDto(
+    int Version, string Id, string Name, bool IsLatest, bool IsPublished, bool IsDraft,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt)
+{
+    public static WorkflowVersionDto From(WorkflowDefinitionRecord r) =>
+        new(r.Version, r.VersionId, r.Name, r.IsLatest, r.IsPublished, r.IsDraft, r.CreatedAt, r.UpdatedAt, r.PublishedAt);
+}
+
+public sealed record ValidationErrorDto(string? ActivityId, string Code, string Message)
+{
+    public static ValidationErrorDto From(ValidationError e) => new(e.ActivityId, e.Code, e.Message);
+}
+
+public sealed record ValidationResultDto(bool Valid, IReadOnlyList<ValidationErrorDto> Errors);
+
+public sealed record TestRunRequest(JsonNode? Definition, JsonObject? Input, bool? ResumeAll);
+
+/// <summary>The designer's "try it" answer; <see cref="Status"/> is Finished, Suspended or Faulted.</summary>
+public sealed record TestRunResultDto(
+    string Status,
+    IReadOnlyList<string> WriteLines,
+    IReadOnlyList<JournalEntryDto> Journal,
+    IReadOnlyList<BookmarkDto> Bookmarks,
+    IReadOnlyList<IncidentDto> Incidents,
+    IReadOnlyList<JsonNode?> Effects,
+    JsonObject Variables);
+
+public sealed record JournalEntryDto(long Sequence, string ActivityId, string ActivityType, string Kind, JsonNode? Inputs, IReadOnlyList<string> Outcomes, DateTimeOffset At)
+{
+    public static JournalEntryDto From(JournalEntry j) =>
+        new(j.Sequence, j.ActivityId, j.ActivityType, j.Kind.ToString(), JsonNode.Parse(WorkflowHost.SerializeInputs(j.Inputs)), j.Outcomes, j.At);
+
+    public static JournalEntryDto From(WorkflowJournalRecord j) =>
+        new(j.Sequence, j.ActivityId, j.ActivityType, j.Kind.ToString(), JsonNode.Parse(j.Inputs), j.Outcomes, j.At);
+}
+
+public sealed record BookmarkDto(string Id, string ActivityId, string Kind, string? Key, DateTimeOffset? ResumeAt, JsonNode? Payload, DateTimeOffset CreatedAt)
+{
+    public static BookmarkDto From(Bookmark b) => new(b.Id, b.ActivityId, b.Kind, b.Key, b.ResumeAt, b.Payload?.DeepClone(), b.CreatedAt);
+
+    public static BookmarkDto From(WorkflowBookmarkRecord b) =>
+        new(b.Id, b.ActivityId, b.Kind, b.Key, b.ResumeAt, b.Payload is null ? null : JsonNode.Parse(b.Payload), b.CreatedAt);
+}
+
+public sealed record IncidentDto(string? ActivityId, string? ActivityType, string Message, DateTimeOffset At)
+{
+    public static IncidentDto From(Incident i) => new(i.ActivityId, i.ActivityType, i.Message, i.At);
+
+    public static IncidentDto From(WorkflowIncidentRecord i) => new(i.ActivityId, i.ActivityType, i.Message, i.At);
+}
+
+public sealed record StartInstanceRequest(JsonObject? Input, string? CorrelationId);
+
+public sealed record ResumeRequest(JsonNode? Payload);
+
+public sealed record WorkflowInstanceDto(
+    Guid Id, string DefinitionId, int DefinitionVersion, string Status, string? CorrelationId,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt,
+    JsonNode? State,
+    IReadOnlyList<BookmarkDto> Bookmarks,
+    IReadOnlyList<JournalEntryDto> Journal,
+    IReadOnlyList<IncidentDto> Incidents);
+
+internal static class WorkflowJson
+{
+    /// <summary>An effect by its runtime type, tagged with that type's name (the interface alone would serialise as {}).</summary>
+    public static JsonNode? Effect(IWorkflowEffect effect)
+    {
+        var node = JsonSerializer.SerializeToNode(effect, effect.GetType(), WorkflowHost.Json);
+        if (node is JsonObject o)
+        {
+            o.Insert(0, "type", effect.GetType().Name);
+        }
+
+        return node;
+    }
+
+    public static JsonObject Variables(WorkflowInstanceState state)
+    {
+        var o = new JsonObject();
+        foreach (var (k, v) in state.Variables)
+        {
+            o[k] = v?.DeepClone();
+        }
+
+        return o;
+    }
+}

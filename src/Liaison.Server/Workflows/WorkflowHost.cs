@@ -1,0 +1,390 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Hangfire;
+using Liaison.Server.Data;
+using Liaison.Workflows.Definitions;
+using Liaison.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Workflows;
+
+/// <summary>
+/// The one way to start and resume workflow instances. Everything a run produces — instance state, bookmarks,
+/// timers, journal, incidents, and what the effect handlers write (outbox mail, case changes) — is saved in ONE
+/// transaction: the caller's when one is open (the host then does not commit), else its own.
+/// Races are settled by the database: each run locks its instance row and consumes its bookmark row with a
+/// delete that must hit exactly one row, so a bookmark resumes at most once.
+/// </summary>
+public sealed class WorkflowHost(
+    WorkflowRunner runner,
+    WorkflowDefinitionStore definitions,
+    IEnumerable<IWorkflowEffectHandler> effectHandlers,
+    IRunContextFactory contextFactory,
+    IBackgroundJobClient jobs,
+    TimeProvider clock,
+    ILogger<WorkflowHost> log)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private readonly IWorkflowEffectHandler[] _handlers = effectHandlers.ToArray();
+
+    /// <summary>
+    /// Starts an instance of the latest published version of <paramref name="definitionId"/> and runs it until every
+    /// branch waits, it finishes, or it faults (a fault is saved, not thrown).
+    /// </summary>
+    /// <param name="context">The run's context; null asks <see cref="IRunContextFactory"/>.</param>
+    /// <exception cref="WorkflowDefinitionNotFoundException">No published version.</exception>
+    public async Task<WorkflowInstanceRecord> StartAsync(LiaisonDbContext db, string definitionId, IReadOnlyDictionary<string, object?> input,
+        string? correlationId, RunContext? context, CancellationToken ct)
+    {
+        var definitionRow = await definitions.FindPublishedAsync(db, definitionId, ct) ?? throw new WorkflowDefinitionNotFoundException(definitionId);
+        var definition = definitions.ToRunnable(definitionRow);
+        var now = clock.GetUtcNow();
+        var instance = new WorkflowInstanceRecord
+        {
+            Id = Guid.CreateVersion7(now),
+            DefinitionId = definitionRow.DefinitionId,
+            DefinitionVersion = definitionRow.Version,
+            CorrelationId = correlationId,
+            Status = WorkflowStatus.Running,
+            State = "{}",
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        context ??= await contextFactory.CreateAsync(db, instance, ct);
+
+        RunResult run;
+        try
+        {
+            run = runner.Start(definition, input, context, instance.Id.ToString());
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogError(ex, "Workflow {DefinitionId} v{Version} could not start", definitionRow.DefinitionId, definitionRow.Version);
+            var state = new WorkflowInstanceState
+            {
+                InstanceId = instance.Id.ToString(),
+                DefinitionId = definition.DefinitionId,
+                DefinitionVersionId = definition.Id,
+                DefinitionVersion = definition.Version,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            run = FaultedRun(state, $"The workflow could not start: {ex.Message}");
+        }
+
+        await SaveAsync(db, instance, isNew: true, run, context, ct);
+        return instance;
+    }
+
+    /// <summary>Resumes the bookmark <paramref name="bookmarkId"/> with <paramref name="payload"/> (the waiting activity decides the outcome).</summary>
+    public Task<ResumeResult> ResumeAsync(LiaisonDbContext db, string bookmarkId, object? payload, CancellationToken ct) =>
+        ResumeAsync(db, bookmarkId, payload, null, ct);
+
+    /// <inheritdoc cref="ResumeAsync(LiaisonDbContext, string, object?, CancellationToken)"/>
+    /// <param name="context">The run's context; null asks <see cref="IRunContextFactory"/>.</param>
+    public async Task<ResumeResult> ResumeAsync(LiaisonDbContext db, string bookmarkId, object? payload, RunContext? context, CancellationToken ct)
+    {
+        var instanceId = await db.Set<WorkflowBookmarkRecord>()
+            .Where(b => b.Id == bookmarkId)
+            .Select(b => (Guid?)b.InstanceId)
+            .FirstOrDefaultAsync(ct);
+        if (instanceId is null)
+        {
+            return new ResumeResult(ResumeOutcome.AlreadyResumed, null, null, bookmarkId);
+        }
+
+        return await ResumeLockedAsync(db, instanceId.Value, _ => Task.FromResult<string?>(bookmarkId), payload, context, ct);
+    }
+
+    /// <summary>Resumes the instance's oldest pending bookmark of <paramref name="kind"/> (and <paramref name="key"/> when given), e.g. an Elsa.Event by name.</summary>
+    public Task<ResumeResult> ResumeAsync(LiaisonDbContext db, Guid instanceId, string kind, string? key, object? payload, CancellationToken ct) =>
+        ResumeAsync(db, instanceId, kind, key, payload, null, ct);
+
+    /// <inheritdoc cref="ResumeAsync(LiaisonDbContext, Guid, string, string?, object?, CancellationToken)"/>
+    public Task<ResumeResult> ResumeAsync(LiaisonDbContext db, Guid instanceId, string kind, string? key, object? payload, RunContext? context, CancellationToken ct) =>
+        ResumeLockedAsync(db, instanceId, locked => IsEnded(locked.Status)
+            ? Task.FromResult<string?>(null)
+            : db.Set<WorkflowBookmarkRecord>()
+                .Where(b => b.InstanceId == locked.Id && b.Kind == kind && (key == null || b.Key == key))
+                .OrderBy(b => b.CreatedAt).ThenBy(b => b.Id)
+                .Select(b => b.Id)
+                .FirstOrDefaultAsync(ct), payload, context, ct);
+
+    private async Task<ResumeResult> ResumeLockedAsync(LiaisonDbContext db, Guid instanceId, Func<WorkflowInstanceRecord, Task<string?>> pickBookmark,
+        object? payload, RunContext? context, CancellationToken ct)
+    {
+        var owns = db.Database.CurrentTransaction is null;
+        await using var tx = owns ? await db.Database.BeginTransactionAsync(ct) : null;
+
+        // Every run of an instance takes its row lock first, so runs of one instance take turns and never deadlock.
+        var instance = await LockInstanceAsync(db, instanceId, ct);
+        if (instance is null)
+        {
+            return new ResumeResult(ResumeOutcome.InstanceNotFound, null, null, null);
+        }
+
+        var bookmarkId = await pickBookmark(instance);
+        if (bookmarkId is null)
+        {
+            return IsEnded(instance.Status)
+                ? new ResumeResult(ResumeOutcome.NotResumable, instance, null, null)
+                : new ResumeResult(ResumeOutcome.AlreadyResumed, instance, null, null);
+        }
+
+        // Consuming the row is the decision: after a racing resume commits, this deletes nothing.
+        var consumed = await db.Set<WorkflowBookmarkRecord>()
+            .Where(b => b.Id == bookmarkId && b.InstanceId == instance.Id)
+            .ExecuteDeleteAsync(ct);
+        if (consumed != 1)
+        {
+            return Nothing(instance, bookmarkId);
+        }
+
+        var state = WorkflowInstanceState.FromJson(instance.State);
+        context ??= await contextFactory.CreateAsync(db, instance, ct);
+        RunResult run;
+        try
+        {
+            var definitionRow = await definitions.FindAsync(db, instance.DefinitionId, instance.DefinitionVersion, ct)
+                ?? throw new InvalidOperationException($"Definition '{instance.DefinitionId}' v{instance.DefinitionVersion} is missing.");
+            run = runner.Resume(definitions.ToRunnable(definitionRow), state, bookmarkId, payload, context);
+        }
+        catch (BookmarkNotFoundException)
+        {
+            // The row outlived the state's bookmark (should not happen); dropping it changes nothing that runs.
+            await CommitAsync(tx, ct);
+            return Nothing(instance, bookmarkId);
+        }
+        catch (WorkflowNotResumableException)
+        {
+            await CommitAsync(tx, ct);
+            return Nothing(instance, bookmarkId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogError(ex, "Workflow instance {InstanceId} could not resume bookmark {BookmarkId}", instance.Id, bookmarkId);
+            run = FaultedRun(state, $"The workflow could not resume: {ex.Message}");
+        }
+
+        var unscheduled = await SaveAsync(db, instance, isNew: false, run, context, ct, commitOwn: false);
+        await CommitAsync(tx, ct);
+        WorkflowTimerScheduler.Schedule(jobs, log, unscheduled);
+        return new ResumeResult(ResumeOutcome.Resumed, instance, run, bookmarkId);
+    }
+
+    /// <summary>
+    /// Cancels a running instance (e.g. the officer cancelled the case): its bookmarks and timers are dropped in the
+    /// caller's transaction. Returns false when the instance is missing or already ended.
+    /// </summary>
+    public async Task<bool> CancelAsync(LiaisonDbContext db, Guid instanceId, CancellationToken ct)
+    {
+        var owns = db.Database.CurrentTransaction is null;
+        await using var tx = owns ? await db.Database.BeginTransactionAsync(ct) : null;
+        var instance = await LockInstanceAsync(db, instanceId, ct);
+        if (instance is null || IsEnded(instance.Status))
+        {
+            return false;
+        }
+
+        var run = runner.Cancel(WorkflowInstanceState.FromJson(instance.State));
+        await SaveAsync(db, instance, isNew: false, run, new RunContext(), ct, commitOwn: false);
+        await CommitAsync(tx, ct);
+        return true;
+    }
+
+    /// <summary>A named bookmark that is gone was resumed already, whatever the instance's status now.</summary>
+    private static ResumeResult Nothing(WorkflowInstanceRecord instance, string? bookmarkId) =>
+        new(ResumeOutcome.AlreadyResumed, instance, null, bookmarkId);
+
+    private static bool IsEnded(WorkflowStatus status) =>
+        status is WorkflowStatus.Finished or WorkflowStatus.Faulted or WorkflowStatus.Cancelled;
+
+    private static async Task CommitAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? tx, CancellationToken ct)
+    {
+        if (tx is not null)
+        {
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    private static async Task<WorkflowInstanceRecord?> LockInstanceAsync(LiaisonDbContext db, Guid id, CancellationToken ct)
+    {
+        var wasTracked = db.ChangeTracker.Entries<WorkflowInstanceRecord>().Any(e => e.Entity.Id == id);
+        // xmin is a system column: SELECT * leaves it out.
+        var instance = await db.Set<WorkflowInstanceRecord>()
+            .FromSql($"SELECT *, xmin FROM workflow_instances WHERE id = {id} FOR UPDATE")
+            .SingleOrDefaultAsync(ct);
+        if (instance is not null && wasTracked)
+        {
+            await db.Entry(instance).ReloadAsync(ct);
+        }
+
+        return instance;
+    }
+
+    /// <summary>
+    /// Adds the run's rows and the effect handlers' changes and saves them. Returns timers to schedule by hand (when
+    /// the DbContext has no <see cref="WorkflowTimerScheduler"/>); with <paramref name="commitOwn"/> it also runs
+    /// in (and commits) its own transaction when the caller has none, and schedules those itself.
+    /// </summary>
+    private async Task<List<(string, DateTimeOffset)>> SaveAsync(LiaisonDbContext db, WorkflowInstanceRecord instance, bool isNew, RunResult run,
+        RunContext context, CancellationToken ct, bool commitOwn = true)
+    {
+        if (commitOwn && db.Database.CurrentTransaction is null)
+        {
+            List<(string, DateTimeOffset)> unscheduled;
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            {
+                unscheduled = await SaveAsync(db, instance, isNew, run, context, ct, commitOwn: false);
+                await tx.CommitAsync(ct);
+            }
+
+            WorkflowTimerScheduler.Schedule(jobs, log, unscheduled);
+            return [];
+        }
+
+        var now = clock.GetUtcNow();
+        var state = run.State;
+        instance.Status = run.Status;
+        instance.UpdatedAt = now;
+        if (IsEnded(run.Status))
+        {
+            instance.FinishedAt ??= now;
+        }
+
+        // Effects of a run that later faulted still happened (Elsa sends the mail too).
+        var effects = new WorkflowEffectContext(db, instance, context, run, clock);
+        foreach (var effect in run.Effects)
+        {
+            var handled = false;
+            foreach (var handler in _handlers)
+            {
+                if (handler.CanHandle(effect))
+                {
+                    handled = true;
+                    await handler.HandleAsync(effects, effect, ct);
+                }
+            }
+
+            if (!handled)
+            {
+                effects.AddIncident(effect.ActivityId, $"Nothing handles the effect {effect.GetType().Name}; it was dropped.");
+            }
+        }
+
+        state.Incidents.AddRange(effects.Incidents);
+        instance.State = state.ToJson();
+        if (isNew)
+        {
+            db.Set<WorkflowInstanceRecord>().Add(instance);
+        }
+
+        if (run.RemovedBookmarkIds.Count > 0)
+        {
+            var removed = run.RemovedBookmarkIds.ToList();
+            await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == instance.Id && removed.Contains(b.Id)).ExecuteDeleteAsync(ct);
+        }
+
+        foreach (var b in run.NewBookmarks)
+        {
+            db.Set<WorkflowBookmarkRecord>().Add(new WorkflowBookmarkRecord
+            {
+                Id = b.Id,
+                InstanceId = instance.Id,
+                ActivityId = b.ActivityId,
+                Kind = b.Kind,
+                Key = b.Key,
+                ResumeAt = b.ResumeAt,
+                Payload = b.Payload?.ToJsonString(),
+                CreatedAt = b.CreatedAt,
+            });
+        }
+
+        foreach (var j in run.Journal)
+        {
+            db.Set<WorkflowJournalRecord>().Add(new WorkflowJournalRecord
+            {
+                InstanceId = instance.Id,
+                Sequence = j.Sequence,
+                ActivityId = j.ActivityId,
+                ActivityType = j.ActivityType,
+                Kind = j.Kind,
+                Inputs = SerializeInputs(j.Inputs),
+                Outcomes = [.. j.Outcomes],
+                At = j.At,
+            });
+        }
+
+        foreach (var i in run.Incidents.Concat(effects.Incidents))
+        {
+            db.Set<WorkflowIncidentRecord>().Add(new WorkflowIncidentRecord
+            {
+                InstanceId = instance.Id,
+                ActivityId = i.ActivityId,
+                ActivityType = i.ActivityType,
+                Message = i.Message,
+                At = i.At,
+            });
+        }
+
+        await db.SaveChangesAsync(ct);
+
+        var timers = run.NewBookmarks.Where(b => b.ResumeAt is not null).Select(b => (b.Id, b.ResumeAt!.Value)).ToList();
+        if (timers.Count == 0)
+        {
+            return [];
+        }
+
+        if (WorkflowTimerScheduler.For(db) is { } scheduler)
+        {
+            foreach (var (id, at) in timers)
+            {
+                scheduler.Add(id, at);
+            }
+
+            return [];
+        }
+
+        return timers;
+    }
+
+    /// <summary>Inputs as JSON; a value that cannot be serialised is written as its text rather than failing the run.</summary>
+    internal static string SerializeInputs(IReadOnlyDictionary<string, object?> inputs)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(inputs, Json);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
+        {
+            return JsonSerializer.Serialize(inputs.ToDictionary(kv => kv.Key, kv => kv.Value?.ToString()), Json);
+        }
+    }
+
+    /// <summary>A run that could not execute at all (e.g. a definition the engine cannot compile): the instance faults.</summary>
+    private RunResult FaultedRun(WorkflowInstanceState state, string message)
+    {
+        var now = clock.GetUtcNow();
+        var incident = new Incident(null, null, message, now);
+        var removed = state.Bookmarks.Select(b => b.Id).ToList();
+        state.Bookmarks = [];
+        state.Status = WorkflowStatus.Faulted;
+        state.UpdatedAt = now;
+        state.Incidents.Add(incident);
+        return new RunResult
+        {
+            State = state,
+            Journal = [],
+            NewBookmarks = [],
+            RemovedBookmarkIds = removed,
+            Effects = [],
+            WriteLines = [],
+            Incidents = [incident],
+        };
+    }
+}

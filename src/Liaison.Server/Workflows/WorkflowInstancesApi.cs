@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using Liaison.Server.Auth;
+using Liaison.Server.Data;
+using Liaison.Server.Http;
+using Liaison.Workflows.Activities.BuiltIn;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Workflows;
+
+/// <summary>Instances for admins: start one, look inside, resume a bookmark, publish an event.</summary>
+public static class WorkflowInstancesApi
+{
+    public static RouteGroupBuilder MapWorkflowInstancesApi(this IEndpointRouteBuilder app)
+    {
+        // POST /api/workflow-definitions/{definitionId}/instances (Start) is mapped with the definitions.
+        var api = app.MapGroup("api/workflow-instances").WithTags("Workflows").RequireAuthorization(Policies.Admin);
+        api.MapGet("/{id:guid}", Get);
+        api.MapPost("/{id:guid}/bookmarks/{bookmarkId}/resume", ResumeBookmark);
+        api.MapPost("/{id:guid}/events/{eventName}", PublishEvent);
+        return api;
+    }
+
+    public static async Task<Results<Created<WorkflowInstanceDto>, ValidationProblem, ProblemHttpResult>> Start(
+        string definitionId, StartInstanceRequest? body, LiaisonDbContext db, WorkflowHost host, CancellationToken ct)
+    {
+        var v = new Validation();
+        var correlationId = body?.CorrelationId?.Trim();
+        if (correlationId is { Length: > 200 })
+        {
+            v.Add("correlationId", "不能超过 200 个字符", "must be at most 200 characters");
+        }
+
+        if (!v.IsValid)
+        {
+            return Problems.Invalid(v.ToDictionary());
+        }
+
+        var input = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, value) in body?.Input ?? [])
+        {
+            input[k] = value?.DeepClone();
+        }
+
+        try
+        {
+            var instance = await host.StartAsync(db, definitionId, input, string.IsNullOrEmpty(correlationId) ? null : correlationId, null, ct);
+            return TypedResults.Created($"/api/workflow-instances/{instance.Id}", await LoadAsync(db, instance.Id, ct));
+        }
+        catch (WorkflowDefinitionNotFoundException)
+        {
+            return Problems.NotFound($"工作流 {definitionId} 没有已发布的版本", $"workflow '{definitionId}' has no published version");
+        }
+    }
+
+    public static async Task<Results<Ok<WorkflowInstanceDto>, ProblemHttpResult>> Get(Guid id, LiaisonDbContext db, CancellationToken ct)
+    {
+        var dto = await LoadAsync(db, id, ct);
+        return dto is null ? NotFound(id) : TypedResults.Ok(dto);
+    }
+
+    /// <summary>Resumes one bookmark; 409 when it was already resumed (by anyone, or a timer).</summary>
+    public static async Task<Results<Ok<WorkflowInstanceDto>, ProblemHttpResult>> ResumeBookmark(
+        Guid id, string bookmarkId, ResumeRequest? body, LiaisonDbContext db, WorkflowHost host, CancellationToken ct)
+    {
+        if (!await db.Set<WorkflowInstanceRecord>().AnyAsync(i => i.Id == id, ct))
+        {
+            return NotFound(id);
+        }
+
+        // A bookmark of another instance is simply not pending here.
+        var belongs = await db.Set<WorkflowBookmarkRecord>().AnyAsync(b => b.Id == bookmarkId && b.InstanceId == id, ct);
+        var result = belongs
+            ? await host.ResumeAsync(db, bookmarkId, body?.Payload?.DeepClone(), ct)
+            : new ResumeResult(ResumeOutcome.AlreadyResumed, null, null, bookmarkId);
+        return await AnswerAsync(db, id, result, ct);
+    }
+
+    /// <summary>Resumes the instance's Elsa.Event bookmark waiting for <paramref name="eventName"/>.</summary>
+    public static async Task<Results<Ok<WorkflowInstanceDto>, ProblemHttpResult>> PublishEvent(
+        Guid id, string eventName, ResumeRequest? body, LiaisonDbContext db, WorkflowHost host, CancellationToken ct)
+    {
+        var result = await host.ResumeAsync(db, id, Event.BookmarkKind, eventName, body?.Payload?.DeepClone(), ct);
+        return await AnswerAsync(db, id, result, ct);
+    }
+
+    private static async Task<Results<Ok<WorkflowInstanceDto>, ProblemHttpResult>> AnswerAsync(
+        LiaisonDbContext db, Guid id, ResumeResult result, CancellationToken ct) => result.Outcome switch
+    {
+        ResumeOutcome.Resumed => TypedResults.Ok((await LoadAsync(db, id, ct))!),
+        ResumeOutcome.InstanceNotFound => NotFound(id),
+        ResumeOutcome.NotResumable => Problems.Conflict(
+            $"流程实例已{StatusZh(result.Instance!.Status)}，不再等待任何操作",
+            $"the workflow instance is {result.Instance.Status} and waits for nothing"),
+        _ => Problems.Conflict(
+            "该等待点已被处理（可能已由他人、定时器或重复请求恢复），未做任何更改",
+            "this wait was already resumed (by someone else, a timer or a repeated request) or does not exist; nothing was changed"),
+    };
+
+    internal static async Task<WorkflowInstanceDto?> LoadAsync(LiaisonDbContext db, Guid id, CancellationToken ct)
+    {
+        var i = await db.Set<WorkflowInstanceRecord>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (i is null)
+        {
+            return null;
+        }
+
+        var bookmarks = await db.Set<WorkflowBookmarkRecord>().AsNoTracking().Where(b => b.InstanceId == id).OrderBy(b => b.CreatedAt).ToListAsync(ct);
+        var journal = await db.Set<WorkflowJournalRecord>().AsNoTracking().Where(j => j.InstanceId == id).OrderBy(j => j.Sequence).ToListAsync(ct);
+        var incidents = await db.Set<WorkflowIncidentRecord>().AsNoTracking().Where(x => x.InstanceId == id).OrderBy(x => x.At).ThenBy(x => x.Id).ToListAsync(ct);
+        return new WorkflowInstanceDto(
+            i.Id, i.DefinitionId, i.DefinitionVersion, i.Status.ToString(), i.CorrelationId, i.CreatedAt, i.UpdatedAt, i.FinishedAt,
+            JsonNode.Parse(i.State),
+            bookmarks.Select(BookmarkDto.From).ToList(),
+            journal.Select(JournalEntryDto.From).ToList(),
+            incidents.Select(IncidentDto.From).ToList());
+    }
+
+    private static ProblemHttpResult NotFound(Guid id) =>
+        Problems.NotFound($"没有编号为 {id} 的流程实例", $"there is no workflow instance '{id}'");
+
+    private static string StatusZh(Liaison.Workflows.Runtime.WorkflowStatus s) => s switch
+    {
+        Liaison.Workflows.Runtime.WorkflowStatus.Finished => "结束",
+        Liaison.Workflows.Runtime.WorkflowStatus.Faulted => "出错终止",
+        Liaison.Workflows.Runtime.WorkflowStatus.Cancelled => "取消",
+        _ => s.ToString(),
+    };
+}

@@ -1,0 +1,200 @@
+using Liaison.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Liaison.Server.Workflows;
+
+/// <summary>
+/// One version of a workflow definition. Per definition at most one row is latest and at most one is published
+/// (partial unique indexes); a version that was ever published is never overwritten, so pinned instances stay valid.
+/// </summary>
+public sealed class WorkflowDefinitionRecord
+{
+    public long Id { get; set; }
+
+    public required string DefinitionId { get; set; }
+
+    public int Version { get; set; }
+
+    /// <summary>Elsa's <c>id</c> of this version.</summary>
+    public required string VersionId { get; set; }
+
+    public required string Name { get; set; }
+
+    /// <summary>The Elsa 3 JSON as written (text, so the editor's key order and formatting survive).</summary>
+    public required string Json { get; set; }
+
+    public bool IsLatest { get; set; }
+
+    public bool IsPublished { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>First publication; a version with this set is no longer a draft.</summary>
+    public DateTimeOffset? PublishedAt { get; set; }
+
+    public bool IsDraft => PublishedAt is null;
+}
+
+/// <summary>A running or ended workflow instance, pinned to the definition version it started with.</summary>
+public sealed class WorkflowInstanceRecord
+{
+    public Guid Id { get; set; }
+
+    public required string DefinitionId { get; set; }
+
+    public int DefinitionVersion { get; set; }
+
+    public WorkflowStatus Status { get; set; }
+
+    /// <summary>What the instance is about, e.g. a case id; the domain finds its instances by it.</summary>
+    public string? CorrelationId { get; set; }
+
+    /// <summary><see cref="WorkflowInstanceState"/> as JSON.</summary>
+    public required string State { get; set; }
+
+    /// <summary>PostgreSQL's xmin: optimistic concurrency on top of the row lock every run takes.</summary>
+    public uint RowVersion { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+}
+
+/// <summary>
+/// A pending bookmark. Consuming one deletes its row, so a second resume finds nothing. A non-null
+/// <see cref="ResumeAt"/> makes it a timer.
+/// </summary>
+public sealed class WorkflowBookmarkRecord
+{
+    /// <summary>The engine's bookmark id.</summary>
+    public required string Id { get; set; }
+
+    public Guid InstanceId { get; set; }
+
+    public required string ActivityId { get; set; }
+
+    public required string Kind { get; set; }
+
+    public string? Key { get; set; }
+
+    public DateTimeOffset? ResumeAt { get; set; }
+
+    public string? Payload { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>One activity execution (the case timeline's and the designer's source).</summary>
+public sealed class WorkflowJournalRecord
+{
+    public long Id { get; set; }
+
+    public Guid InstanceId { get; set; }
+
+    public long Sequence { get; set; }
+
+    public required string ActivityId { get; set; }
+
+    public required string ActivityType { get; set; }
+
+    public JournalEventKind Kind { get; set; }
+
+    /// <summary>The inputs as evaluated, JSON.</summary>
+    public required string Inputs { get; set; }
+
+    public string[] Outcomes { get; set; } = [];
+
+    public DateTimeOffset At { get; set; }
+}
+
+/// <summary>Something that went wrong in a run (a fault, a skipped recipient); also kept in the instance state.</summary>
+public sealed class WorkflowIncidentRecord
+{
+    public long Id { get; set; }
+
+    public Guid InstanceId { get; set; }
+
+    public string? ActivityId { get; set; }
+
+    public string? ActivityType { get; set; }
+
+    public required string Message { get; set; }
+
+    public DateTimeOffset At { get; set; }
+}
+
+internal sealed class WorkflowDefinitionRecordConfiguration : IEntityTypeConfiguration<WorkflowDefinitionRecord>
+{
+    public void Configure(EntityTypeBuilder<WorkflowDefinitionRecord> e)
+    {
+        e.ToTable("workflow_definitions");
+        e.HasAlternateKey(d => new { d.DefinitionId, d.Version });
+        e.HasIndex(d => d.DefinitionId, "latest").IsUnique().HasFilter("is_latest").HasDatabaseName("ix_workflow_definitions_latest");
+        e.HasIndex(d => d.DefinitionId, "published").IsUnique().HasFilter("is_published").HasDatabaseName("ix_workflow_definitions_published");
+        e.Property(d => d.DefinitionId).HasMaxLength(100);
+        e.Property(d => d.Name).HasMaxLength(200);
+        e.Ignore(d => d.IsDraft);
+    }
+}
+
+internal sealed class WorkflowInstanceRecordConfiguration : IEntityTypeConfiguration<WorkflowInstanceRecord>
+{
+    public void Configure(EntityTypeBuilder<WorkflowInstanceRecord> e)
+    {
+        e.ToTable("workflow_instances");
+        e.Property(i => i.Id).ValueGeneratedNever();
+        e.Property(i => i.DefinitionId).HasMaxLength(100);
+        e.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
+        e.Property(i => i.CorrelationId).HasMaxLength(200);
+        e.Property(i => i.State).HasColumnType("jsonb");
+        e.Property(i => i.RowVersion).IsRowVersion();
+        e.HasIndex(i => i.CorrelationId);
+        e.HasIndex(i => new { i.DefinitionId, i.DefinitionVersion });
+        e.HasOne<WorkflowDefinitionRecord>().WithMany()
+            .HasForeignKey(i => new { i.DefinitionId, i.DefinitionVersion })
+            .HasPrincipalKey(d => new { d.DefinitionId, d.Version })
+            .OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class WorkflowBookmarkRecordConfiguration : IEntityTypeConfiguration<WorkflowBookmarkRecord>
+{
+    public void Configure(EntityTypeBuilder<WorkflowBookmarkRecord> e)
+    {
+        e.ToTable("workflow_bookmarks");
+        e.Property(b => b.Id).HasMaxLength(64).ValueGeneratedNever();
+        e.Property(b => b.Payload).HasColumnType("jsonb");
+        // The timer sweep's scan.
+        e.HasIndex(b => b.ResumeAt).HasFilter("resume_at IS NOT NULL");
+        e.HasIndex(b => new { b.InstanceId, b.Kind, b.Key });
+        e.HasIndex(b => new { b.Kind, b.Key });
+        e.HasOne<WorkflowInstanceRecord>().WithMany().HasForeignKey(b => b.InstanceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class WorkflowJournalRecordConfiguration : IEntityTypeConfiguration<WorkflowJournalRecord>
+{
+    public void Configure(EntityTypeBuilder<WorkflowJournalRecord> e)
+    {
+        e.ToTable("workflow_journal");
+        e.HasIndex(j => new { j.InstanceId, j.Sequence }).IsUnique();
+        e.Property(j => j.Kind).HasConversion<string>().HasMaxLength(16);
+        e.Property(j => j.Inputs).HasColumnType("jsonb");
+        e.HasOne<WorkflowInstanceRecord>().WithMany().HasForeignKey(j => j.InstanceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class WorkflowIncidentRecordConfiguration : IEntityTypeConfiguration<WorkflowIncidentRecord>
+{
+    public void Configure(EntityTypeBuilder<WorkflowIncidentRecord> e)
+    {
+        e.ToTable("workflow_incidents");
+        e.HasIndex(i => new { i.InstanceId, i.At });
+        e.HasOne<WorkflowInstanceRecord>().WithMany().HasForeignKey(i => i.InstanceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

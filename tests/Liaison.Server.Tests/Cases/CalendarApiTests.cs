@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Liaison.Server.Tests.Infrastructure;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Cases;
+
+public sealed class CalendarApiTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private readonly LiaisonApp _app = fixture.App;
+
+    [Theory]
+    [InlineData("2026-02-13T10:00", 1, "2026-02-14T18:00:00+08:00")] // make-up Saturday before the Spring Festival
+    [InlineData("2026-02-13T10:00", 2, "2026-02-24T18:00:00+08:00")] // 15th–23rd off
+    [InlineData("2026-02-14T09:00", 1, "2026-02-24T18:00:00+08:00")] // from the make-up Saturday itself
+    [InlineData("2026-09-30T10:00", 1, "2026-10-08T18:00:00+08:00")] // National Day 1st–7th off
+    [InlineData("2026-09-30T10:00", 3, "2026-10-10T18:00:00+08:00")] // make-up Saturday 10th
+    [InlineData("2026-09-18T10:00", 1, "2026-09-20T18:00:00+08:00")] // make-up Sunday 20th
+    [InlineData("2026-03-02T20:00", 1, "2026-03-03T18:00:00+08:00")] // the start day never counts
+    public async Task Due_dates_follow_the_2026_schedule(string from, int days, string expected)
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        var due = await officer.GetFromJsonAsync<JsonElement>($"/api/calendar/due?from={from}&workingDays={days}");
+
+        Assert.Equal(expected, due.GetProperty("due").GetString());
+        Assert.False(due.GetProperty("provisional").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_deadline_in_a_year_without_a_schedule_is_provisional_weekends_only()
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        var due = await officer.GetFromJsonAsync<JsonElement>("/api/calendar/due?from=2026-12-30T10:00&workingDays=3");
+
+        // 31st, then 2027-01-01 (a Friday, counted: no 2027 schedule yet), then Monday the 4th.
+        Assert.Equal("2027-01-04T18:00:00+08:00", due.GetProperty("due").GetString());
+        Assert.True(due.GetProperty("provisional").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("from=yesterday&workingDays=1")]
+    [InlineData("from=2026-02-13T10:00&workingDays=0")]
+    [InlineData("from=2026-02-13T10:00&workingDays=abc")]
+    [InlineData("workingDays=1")]
+    public async Task Bad_queries_are_400(string query)
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        var response = await officer.GetAsync($"/api/calendar/due?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Anonymous_is_401()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.Anonymous().GetAsync("/api/calendar/due?from=2026-02-13T10:00&workingDays=1")).StatusCode);
+    }
+}
+
+/// <summary>Adding a year's schedule recomputes the provisional deadlines of open cases.</summary>
+public sealed class CalendarYearTests
+{
+    private const string Year2027 = """
+        { "year": 2027, "version": "cn-2027-test", "source": "测试用安排 test schedule",
+          "holidays": [ { "name": "New Year's Day", "nameZh": "元旦", "days": ["2027-01-01", "2027-01-02", "2027-01-03"] } ],
+          "workdays": [] }
+        """;
+
+    [Fact]
+    public async Task Adding_2027_recomputes_a_provisional_case_and_records_it()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests));
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        var officer = await app.AsOfficerAsync();
+        var admin = await app.AsAdminAsync();
+        var opened = await OpenAsync(officer);
+        var number = opened.GetProperty("number").GetString()!;
+        // 29th, 30th, 31st, 1st (counted provisionally), 4th.
+        Assert.Equal("2027-01-04T18:00:00+08:00", opened.GetProperty("dueAt").GetString());
+        Assert.True(opened.GetProperty("provisional").GetBoolean());
+
+        var byOfficer = await officer.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"));
+        var wrongYear = await admin.PutAsync("/api/calendar/years/2028", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"));
+        var broken = await admin.PutAsync("/api/calendar/years/2027", new StringContent("{\"year\":2027,\"holidays\":[{\"days\":[\"2027-13-01\"]}]}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Forbidden, byOfficer.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, wrongYear.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+        Assert.True((await GetCaseAsync(officer, number)).GetProperty("provisional").GetBoolean());
+
+        var response = await admin.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"));
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var c = await GetCaseAsync(officer, number);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, result.GetProperty("recomputedCases").GetInt32());
+        Assert.Equal("2027-01-05T18:00:00+08:00", c.GetProperty("dueAt").GetString());
+        Assert.False(c.GetProperty("provisional").GetBoolean());
+        Assert.Contains("deadline-recomputed", c.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+        var due = await officer.GetFromJsonAsync<JsonElement>("/api/calendar/due?from=2026-12-30T10:00&workingDays=3");
+        Assert.Equal("2027-01-05T18:00:00+08:00", due.GetProperty("due").GetString());
+    }
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Cases;
+
+/// <summary>Bad input anywhere gets a clear 4xx and changes nothing.</summary>
+public sealed class CaseBadInputTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private readonly LiaisonApp _app = fixture.App;
+
+    private static string Body(Action<Dictionary<string, object?>> change)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["title"] = "项目用电报装",
+            ["description"] = "新厂房接电",
+            ["category"] = "factor-guarantee",
+            ["priority"] = "normal",
+            ["departmentCode"] = "gdgs",
+            ["enterprise"] = new Dictionary<string, object?> { ["name"] = "示例企业", ["creditCode"] = CreditCode, ["contact"] = "王经理" },
+        };
+        change(body);
+        return JsonSerializer.Serialize(body);
+    }
+
+    public static TheoryData<string, string> BadCases => new()
+    {
+        { Body(b => b["title"] = ""), "title" },
+        { Body(b => b.Remove("description")), "description" },
+        { Body(b => b["category"] = "parking"), "category" },
+        { Body(b => b["priority"] = "asap"), "priority" },
+        { Body(b => b["departmentCode"] = "nowhere"), "departmentCode" },
+        { Body(b => b.Remove("enterprise")), "enterprise" },
+        { Body(b => b["enterprise"] = new Dictionary<string, object?> { ["name"] = "示例企业", ["creditCode"] = "91350100M000100Y44" }), "enterprise.creditCode" },
+        { Body(b => b["enterprise"] = new Dictionary<string, object?> { ["name"] = "示例企业", ["creditCode"] = "12345" }), "enterprise.creditCode" },
+        { Body(b => b["enterprise"] = new Dictionary<string, object?> { ["name"] = "", ["creditCode"] = CreditCode }), "enterprise.name" },
+        { Body(b => b["title"] = new string('长', 201)), "title" },
+        { Body(b => b["enterprise"] = new Dictionary<string, object?> { ["name"] = "示例企业", ["creditCode"] = CreditCode, ["chiefServiceOfficer"] = new string('王', 101) }), "enterprise.chiefServiceOfficer" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadCases))]
+    public async Task Opening_a_case_with_bad_input_is_400_naming_the_field_and_creates_nothing(string json, string field)
+    {
+        var officer = await _app.AsOfficerAsync();
+        var before = await _app.WithDbAsync(db => db.Cases.CountAsync());
+
+        var response = await officer.PostAsync("/api/cases", new StringContent(json, Encoding.UTF8, "application/json"));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}: {problem}");
+        Assert.Equal(before, await _app.WithDbAsync(db => db.Cases.CountAsync()));
+    }
+
+    [Theory]
+    [InlineData("{\"title\":")]
+    [InlineData("[1,2,3]")]
+    [InlineData("{\"title\":42,\"enterprise\":\"x\"}")]
+    public async Task Malformed_json_is_400(string json)
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        var response = await officer.PostAsync("/api/cases", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Decisions_with_bad_input_are_4xx_and_change_nothing()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        var before = await GetCaseAsync(officer, number);
+
+        var unknownDept = await officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "nowhere" });
+        var sameDept = await officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "fgj" });
+        var noExtension = await officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true });
+        var notResolved = await officer.PostAsJsonAsync($"/api/cases/{number}/confirm", new { });
+        var reopenEarly = await officer.PostAsJsonAsync($"/api/cases/{number}/reopen", new { note = "x" });
+        var unknownCase = await officer.PostAsJsonAsync("/api/cases/AYKF-2026-999999/cancel", new { });
+        var longNote = await officer.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = new string('x', 2001) });
+        var after = await GetCaseAsync(officer, number);
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknownDept.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, sameDept.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, noExtension.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, notResolved.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, reopenEarly.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknownCase.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, longNote.StatusCode);
+        Assert.Equal(before.GetProperty("status").GetString(), after.GetProperty("status").GetString());
+        Assert.Equal(before.GetProperty("timeline").GetArrayLength(), after.GetProperty("timeline").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("/api/cases?status=lost")]
+    [InlineData("/api/cases?page=0")]
+    [InlineData("/api/cases?overdue=maybe")]
+    public async Task Bad_list_filters_are_400(string url)
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await officer.GetAsync(url)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Listing_filters_by_status_department_overdue_and_text()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer, NewCase("jxj", title: "独特标题甲乙丙"))).GetProperty("number").GetString()!;
+
+        var byText = await officer.GetFromJsonAsync<JsonElement>("/api/cases?q=甲乙丙");
+        var byDept = await officer.GetFromJsonAsync<JsonElement>("/api/cases?departmentCode=jxj&status=dispatched");
+        var overdue = await officer.GetFromJsonAsync<JsonElement>("/api/cases?overdue=true&departmentCode=jxj");
+
+        Assert.Equal(number, byText.GetProperty("items")[0].GetProperty("number").GetString());
+        Assert.Contains(number, byDept.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("number").GetString()));
+        Assert.Equal(0, overdue.GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await officer.GetAsync("/api/cases/AYKF-2026-999999")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.Anonymous().GetAsync("/api/cases")).StatusCode);
+    }
+}

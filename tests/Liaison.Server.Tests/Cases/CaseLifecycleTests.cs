@@ -1,0 +1,258 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Cases;
+
+/// <summary>The case lifecycle end to end: HTTP API, the routing workflow, the SMTP listener, the link pages.</summary>
+public sealed class CaseLifecycleTests : IAsyncLifetime
+{
+    private const string Handler = "fgj.handler@anyue.example";
+    private const string Leader = "fgj.leader@anyue.example";
+    private LiaisonApp _app = null!;
+    private HttpClient _officer = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await LiaisonApp.StartAsync(nameof(CaseLifecycleTests));
+        _officer = await _app.AsOfficerAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Happy_path_from_open_to_closed()
+    {
+        var opened = await OpenAsync(_officer);
+        var number = opened.GetProperty("number").GetString()!;
+        Assert.Matches(@"^AYKF-2026-\d{6}$", number);
+        Assert.Equal("dispatched", opened.GetProperty("status").GetString());
+        Assert.Equal(Handler, opened.GetProperty("handler").GetProperty("email").GetString());
+        // Opened Monday 2026-03-02 09:00: accept by Tuesday 18:00, resolve (factor-guarantee, 5 working days) by Monday 9th.
+        Assert.Equal(new DateTimeOffset(2026, 3, 3, 18, 0, 0, TimeSpan.FromHours(8)), opened.GetProperty("acceptBy").GetDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, TimeSpan.FromHours(8)), opened.GetProperty("dueAt").GetDateTimeOffset());
+
+        var dispatch = Assert.Single(await MailsAsync(_app, Handler));
+        Assert.Contains(number, dispatch.Subject);
+        Assert.Single(await MailsAsync(_app, Leader));
+        var link = PathOf(LinkIn(dispatch));
+        var browser = _app.Anonymous();
+
+        // Opening the link (as a mail scanner would) changes nothing.
+        var page = await browser.GetStringAsync(link);
+        Assert.Contains(number, page);
+        Assert.Equal("dispatched", (await GetCaseAsync(_officer, number)).GetProperty("status").GetString());
+
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "accept")).StatusCode);
+        Assert.Equal("accepted", (await GetCaseAsync(_officer, number)).GetProperty("status").GetString());
+
+        await PostActionAsync(browser, link, "progress", new() { ["note"] = "已现场踏勘" });
+        Assert.Equal("in-progress", (await GetCaseAsync(_officer, number)).GetProperty("status").GetString());
+
+        await PostActionAsync(browser, link, "extension", new() { ["days"] = "3", ["note"] = "需等待上级审批" });
+        var pending = await GetCaseAsync(_officer, number);
+        Assert.Equal(3, pending.GetProperty("pendingExtension").GetProperty("days").GetInt32());
+        Assert.Contains("extension-decision", pending.GetProperty("allowedActions").EnumerateArray().Select(a => a.GetString()));
+        Assert.Single(await MailsAsync(_app, "officer@test.example", number));
+
+        var approved = await _officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true, note = "同意" });
+        var afterExtension = await approved.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal(new DateTimeOffset(2026, 3, 12, 18, 0, 0, TimeSpan.FromHours(8)), afterExtension.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, TimeSpan.FromHours(8)), afterExtension.GetProperty("originalDueAt").GetDateTimeOffset());
+
+        await PostActionAsync(browser, link, "resolve", new() { ["note"] = "专线已接通" });
+        Assert.Equal("resolved", (await GetCaseAsync(_officer, number)).GetProperty("status").GetString());
+
+        var confirmed = await _officer.PostAsJsonAsync($"/api/cases/{number}/confirm", new { note = "企业确认" });
+        var closed = await confirmed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("closed", closed.GetProperty("status").GetString());
+
+        var kinds = closed.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Contains("opened", kinds);
+        Assert.Contains("dispatched", kinds);
+        Assert.Contains("accept", kinds);
+        Assert.Contains("extension-approved", kinds);
+        Assert.Contains("confirmed", kinds);
+        Assert.Contains("email", kinds);
+        var workflow = await _officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/workflow");
+        Assert.Equal("Finished", workflow.GetProperty("status").GetString());
+
+        // Every mail of the case threads under the first one.
+        var all = await MailsAsync(_app, Handler);
+        Assert.True(all.Count >= 3);
+        Assert.All(all.Skip(1), m => Assert.Equal(dispatch.MessageId, m.InReplyTo));
+    }
+}
+
+/// <summary>Return and reassign, reopen, cancel: the side paths of DESIGN §2.</summary>
+public sealed class CaseSidePathTests : IAsyncLifetime
+{
+    private const string Handler = "fgj.handler@anyue.example";
+    private LiaisonApp _app = null!;
+    private HttpClient _officer = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await LiaisonApp.StartAsync(nameof(CaseSidePathTests));
+        _officer = await _app.AsOfficerAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<(string Number, string Link)> OpenWithLinkAsync(string department = "fgj", string handler = Handler)
+    {
+        var number = (await OpenAsync(_officer, NewCase(department))).GetProperty("number").GetString()!;
+        var mail = (await MailsAsync(_app, handler, number)).Single(m => m.Subject.Contains("派单"));
+        return (number, PathOf(LinkIn(mail)));
+    }
+
+    [Fact]
+    public async Task Return_then_reassign_kills_the_old_link_and_mails_the_new_handler()
+    {
+        var (number, oldLink) = await OpenWithLinkAsync();
+        var browser = _app.Anonymous();
+
+        await PostActionAsync(browser, oldLink, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "应由供电公司办理" });
+        var returned = await GetCaseAsync(_officer, number);
+        Assert.Equal("returned", returned.GetProperty("status").GetString());
+        Assert.Single(await MailsAsync(_app, "officer@test.example", "退回"));
+
+        var response = await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "gdgs", note = "改派供电公司" });
+        var reassigned = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("dispatched", reassigned.GetProperty("status").GetString());
+        Assert.Equal("gdgs", reassigned.GetProperty("department").GetString());
+        Assert.Equal(2, reassigned.GetProperty("assignmentRound").GetInt32());
+        Assert.Equal(1, reassigned.GetProperty("returns").GetInt32());
+        var newMail = Assert.Single(await MailsAsync(_app, "gdgs.handler@anyue.example", number));
+        var old = await browser.GetAsync(oldLink);
+        Assert.Equal(HttpStatusCode.NotFound, old.StatusCode);
+        Assert.DoesNotContain(number, await old.Content.ReadAsStringAsync());
+        var newPage = await browser.GetStringAsync(PathOf(LinkIn(newMail)));
+        Assert.NotNull(FormFor(newPage, "accept"));
+    }
+
+    [Fact]
+    public async Task Insisting_on_the_same_department_dispatches_it_again_in_a_new_round()
+    {
+        var (number, link) = await OpenWithLinkAsync();
+        await PostActionAsync(_app.Anonymous(), link, "return", new() { ["reasonCode"] = "insufficient-information", ["note"] = "缺材料" });
+
+        var response = await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "fgj", note = "材料已补齐，请继续办理" });
+        var c = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("fgj", c.GetProperty("department").GetString());
+        Assert.Equal(2, c.GetProperty("assignmentRound").GetInt32());
+        Assert.Contains("insisted", c.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+    }
+
+    [Fact]
+    public async Task Reopen_sends_a_resolved_case_back_with_a_new_deadline()
+    {
+        var (number, link) = await OpenWithLinkAsync();
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "resolve", new() { ["note"] = "已办结" });
+        _app.Clock.Advance(TimeSpan.FromDays(2)); // Wednesday 09:00
+
+        var response = await _officer.PostAsJsonAsync($"/api/cases/{number}/reopen", new { note = "企业反映问题仍未解决" });
+        var c = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("accepted", c.GetProperty("status").GetString());
+        Assert.Equal(1, c.GetProperty("reopenings").GetInt32());
+        Assert.Equal(new DateTimeOffset(2026, 3, 11, 18, 0, 0, TimeSpan.FromHours(8)), c.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.NotNull(FormFor(await browser.GetStringAsync(link), "resolve"));
+        Assert.Contains(await MailsAsync(_app, Handler, number), m => m.Subject.Contains("重办"));
+    }
+
+    [Fact]
+    public async Task Cancel_ends_the_case_and_its_links()
+    {
+        var (number, link) = await OpenWithLinkAsync();
+
+        var response = await _officer.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业撤回诉求" });
+        var c = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var workflow = await _officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/workflow");
+
+        Assert.Equal("cancelled", c.GetProperty("status").GetString());
+        Assert.Equal("Cancelled", workflow.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await _app.Anonymous().GetAsync(link)).StatusCode);
+        Assert.Contains(await MailsAsync(_app, Handler, number), m => m.Subject.Contains("撤销"));
+    }
+
+    [Fact]
+    public async Task The_leaders_link_is_read_only_plus_remind_the_handler()
+    {
+        var (number, _) = await OpenWithLinkAsync();
+        var leaderMail = Assert.Single(await MailsAsync(_app, "fgj.leader@anyue.example", number));
+        var leaderLink = PathOf(LinkIn(leaderMail));
+        var browser = _app.Anonymous();
+
+        var page = await browser.GetStringAsync(leaderLink);
+        Assert.Null(FormFor(page, "accept"));
+        var reminded = await PostActionAsync(browser, leaderLink, "remind", new() { ["note"] = "请尽快签收" });
+
+        Assert.Equal(HttpStatusCode.Redirect, reminded.StatusCode);
+        Assert.Contains(await MailsAsync(_app, Handler, number), m => m.TextBody.Contains("请尽快签收"));
+        Assert.Equal("dispatched", (await GetCaseAsync(_officer, number)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task An_action_not_allowed_now_explains_why_and_changes_nothing()
+    {
+        var (number, link) = await OpenWithLinkAsync();
+        var browser = _app.Anonymous();
+        var page = await browser.GetStringAsync(link);
+        var acceptForm = FormFor(page, "accept")!;
+        await browser.PostAsync(link, new FormUrlEncodedContent(acceptForm));
+
+        // The same page's "accept" form again, with a new request id: the case is already accepted.
+        var again = new Dictionary<string, string>(acceptForm) { ["requestId"] = Guid.NewGuid().ToString() };
+        var response = await browser.PostAsync(link, new FormUrlEncodedContent(again));
+        var confirm = await _officer.PostAsJsonAsync($"/api/cases/{number}/confirm", new { note = "x" });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("已签收", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Conflict, confirm.StatusCode);
+        Assert.Equal("accepted", (await GetCaseAsync(_officer, number)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_hundred_parallel_posts_of_the_same_action_make_one_transition()
+    {
+        var (number, link) = await OpenWithLinkAsync();
+        var browser = _app.Anonymous();
+        var form = FormFor(await browser.GetStringAsync(link), "progress")!;
+        await PostActionAsync(browser, link, "accept");
+        form = FormFor(await browser.GetStringAsync(link), "progress")!;
+        form["note"] = "现场协调会已召开";
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => browser.PostAsync(link, new FormUrlEncodedContent(form))));
+
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.Redirect, r.StatusCode.ToString()));
+        var c = await GetCaseAsync(_officer, number);
+        Assert.Equal("in-progress", c.GetProperty("status").GetString());
+        Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "progress");
+    }
+
+    [Fact]
+    public async Task Unknown_and_malformed_links_get_the_same_plain_page()
+    {
+        var unknown = await _app.Anonymous().GetAsync("/l/" + new string('A', 43));
+        var malformed = await _app.Anonymous().GetAsync("/l/not-a-token");
+        var postUnknown = await _app.Anonymous().PostAsync("/l/" + new string('B', 43), new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = "accept" }));
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, malformed.StatusCode);
+        Assert.Equal(await unknown.Content.ReadAsStringAsync(), await malformed.Content.ReadAsStringAsync());
+        Assert.True((int)postUnknown.StatusCode is >= 400 and < 500);
+    }
+}

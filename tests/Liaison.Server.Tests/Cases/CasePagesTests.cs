@@ -1,0 +1,438 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Cases;
+
+/// <summary>The officer's server-rendered pages, through a browser-like client carrying the sign-in cookie.</summary>
+public sealed partial class CasePagesTests : IAsyncLifetime
+{
+    private const string OfficerEmail = "officer@test.example";
+
+    // The password LiaisonApp.AsOfficerAsync gives the officers it creates.
+    private const string OfficerPassword = "officer-password-1";
+
+    private LiaisonApp _app = null!;
+    private HttpClient _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await LiaisonApp.StartAsync(nameof(CasePagesTests));
+        _api = await _app.AsOfficerAsync(OfficerEmail);
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Anonymous_visitors_are_sent_to_sign_in_and_officers_land_on_the_case_list()
+    {
+        var anonymous = _app.Anonymous();
+        foreach (var path in new[] { "/cases", "/cases/new", "/cases/AYKF-2026-000001" })
+        {
+            var response = await anonymous.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.StartsWith("/account/login", response.Headers.Location!.AbsolutePath);
+            Assert.Contains("ReturnUrl=" + Uri.EscapeDataString(path), response.Headers.Location.Query);
+        }
+
+        Assert.Equal("/account/login", (await anonymous.GetAsync("/")).Headers.Location?.OriginalString);
+
+        var browser = _app.Anonymous();
+        var login = await browser.GetStringAsync("/account/login");
+        var signedIn = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(login),
+            ["email"] = OfficerEmail,
+            ["password"] = OfficerPassword,
+            ["returnUrl"] = "",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal("/cases", signedIn.Headers.Location?.OriginalString);
+        Assert.Equal("/cases", (await browser.GetAsync("/")).Headers.Location?.OriginalString);
+        var list = await browser.GetAsync("/cases");
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Contains("action=\"/account/logout\"", await list.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task List_shows_opened_cases_with_department_status_and_due_date_and_filters_them()
+    {
+        var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+        var hostile = (await OpenAsync(_api, NewCase(department: "gdgs", title: "<script>alert(1)</script>"))).GetProperty("number").GetString()!;
+        var browser = await SignInAsync();
+
+        var all = await browser.GetAsync("/cases");
+        var page = await all.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, all.StatusCode);
+        var row = RowOf(page, number);
+        Assert.Contains($"href=\"/cases/{number}\"", row);
+        Assert.Contains("项目用电报装", row);
+        Assert.Contains("安岳示例柠檬科技有限公司", row);
+        Assert.Contains("发展和改革局", row);
+        Assert.Contains("已派单，待签收", row);
+        Assert.Contains("2026-03-09 18:00", row); // factor-guarantee: 5 working days after Monday 2026-03-02
+        Assert.DoesNotContain("overdue", row);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", RowOf(page, hostile));
+        Assert.DoesNotContain("<script>alert(1)", page);
+
+        var byDepartment = await browser.GetStringAsync("/cases?department=gdgs");
+        Assert.Contains(hostile, byDepartment);
+        Assert.DoesNotContain(number, byDepartment);
+        Assert.DoesNotContain(number, await browser.GetStringAsync("/cases?status=closed"));
+        Assert.Contains(number, await browser.GetStringAsync("/cases?status=dispatched&q=%E7%94%A8%E7%94%B5"));
+        Assert.DoesNotContain(number, await browser.GetStringAsync("/cases?overdue=true"));
+
+        // Eight days on, both cases are past their resolve deadline: listed as overdue, in red.
+        _app.Clock.Advance(TimeSpan.FromDays(8));
+        var overdue = await browser.GetStringAsync("/cases?overdue=true");
+        Assert.Contains("<tr class=\"overdue\"", RowOf(overdue, number));
+    }
+
+    [Theory]
+    [InlineData("/cases?status=bogus", "Unknown status filter")]
+    [InlineData("/cases?page=abc", "Page must be a whole number")]
+    [InlineData("/cases?page=0", "Page must be a whole number")]
+    [InlineData("/cases?overdue=maybe", "overdue must be true or false")]
+    public async Task Bad_list_filters_get_a_400_page_with_the_reason(string path, string reason)
+    {
+        var browser = await SignInAsync();
+
+        var response = await browser.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("text/html", response.Content.Headers.ContentType?.ToString());
+        Assert.Contains(reason, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task New_case_form_shows_the_computed_due_dates_before_sending()
+    {
+        var browser = await SignInAsync();
+
+        var form = await browser.GetStringAsync("/cases/new");
+
+        // The first category, project-landing: accept in 1, resolve in 10 working days from Monday 2026-03-02 09:00.
+        Assert.Contains("签收期限 2026-03-03 18:00 / 办结期限 2026-03-16 18:00", form);
+        Assert.Contains("<option value=\"fgj\">发展和改革局</option>", form);
+        Assert.Contains("data-resolve=\"5\"", form); // factor-guarantee's limit, for the script's preview
+        Assert.Contains("/api/calendar/due?from=", form);
+
+        // The call the script makes when the category changes works with the page's cookie.
+        var due = await browser.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/calendar/due?from=2026-03-02T09:00:00&workingDays=5");
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, TimeSpan.FromHours(8)), due.GetProperty("due").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Posting_the_form_opens_a_case_and_shows_it()
+    {
+        var browser = await SignInAsync();
+
+        var response = await PostNewCaseAsync(browser, new()
+        {
+            ["isKey"] = "true",
+            ["chiefServiceOfficer"] = "李首席",
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!.OriginalString;
+        var number = Regex.Match(location, @"^/cases/(AYKF-2026-\d{6})\?done=opened$").Groups[1].Value;
+        Assert.NotEmpty(number);
+        var stored = await _app.WithDbAsync(db => db.Cases.SingleAsync());
+        Assert.Equal(number, stored.Number);
+        Assert.Equal("fgj", stored.DepartmentCode);
+        Assert.Equal("factor-guarantee", stored.Category);
+        Assert.True(stored.Enterprise.IsKey);
+        Assert.Equal("李首席", stored.Enterprise.ChiefServiceOfficer);
+        var officerId = await _app.WithDbAsync(db => db.Users.Where(u => u.Email == OfficerEmail).Select(u => u.Id).SingleAsync());
+        Assert.Equal(officerId, stored.OfficerId);
+
+        var page = await browser.GetStringAsync(location);
+        Assert.Contains("事项已受理并派单", page);
+        Assert.Contains("园区厂房用水", page);
+        Assert.Contains("2026-03-09 18:00", page);
+    }
+
+    [Fact]
+    public async Task A_bad_credit_code_re_renders_the_form_with_the_error_and_the_entered_values_and_opens_nothing()
+    {
+        var browser = await SignInAsync();
+
+        var response = await PostNewCaseAsync(browser, new()
+        {
+            ["creditCode"] = "91350100M000100Y44", // wrong check character
+            ["priority"] = "urgent",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Matches("id=\"creditCode\"[^>]*value=\"91350100M000100Y44\"><p class=\"field-error\" data-field=\"enterprise.creditCode\">", page);
+        Assert.Contains("value=\"园区厂房用水\"", page);
+        Assert.Contains("<option value=\"fgj\" selected>", page);
+        Assert.Contains("<option value=\"urgent\" selected>", page);
+        // The preview follows the entered category and priority: urgent halves factor-guarantee's 5 days to 3.
+        Assert.Contains("办结期限 2026-03-05 18:00", page);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Cases.CountAsync()));
+    }
+
+    [Fact]
+    public async Task A_form_posted_without_its_antiforgery_token_is_refused()
+    {
+        var browser = await SignInAsync();
+        var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+
+        var open = await browser.PostAsync("/cases/new", new FormUrlEncodedContent(NewCaseFields()));
+        var cancel = await browser.PostAsync($"/cases/{number}/cancel", new FormUrlEncodedContent(new Dictionary<string, string> { ["note"] = "x" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, open.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, cancel.StatusCode);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Cases.CountAsync()));
+        Assert.Equal("dispatched", (await GetCaseAsync(_api, number)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Case_page_offers_the_decisions_allowed_now_and_reassigns_from_its_form()
+    {
+        var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+        var browser = await SignInAsync();
+
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        Assert.Contains("项目用电报装", page);
+        Assert.Contains("91350100M000100Y43", page);
+        Assert.Contains("受理 <span class=\"muted\">opened</span>", page); // timeline, kind in Chinese
+        Assert.Contains("测试专员（officer@test.example）", page); // the officer who opened it, by name
+        Assert.Equal(["reassign", "cancel"], ActionsOn(page));
+        Assert.DoesNotContain("<option value=\"fgj\">", FormOf(page, "reassign")); // not back to where it is
+
+        var response = await PostFormAsync(browser, page, number, "reassign", new() { ["departmentCode"] = "gdgs", ["note"] = "应由供电公司办理" });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"/cases/{number}?done=reassign", response.Headers.Location?.OriginalString);
+        var after = await GetCaseAsync(_api, number);
+        Assert.Equal("gdgs", after.GetProperty("department").GetString());
+        Assert.Equal("gdgs.handler@anyue.example", after.GetProperty("handler").GetProperty("email").GetString());
+        var shown = await browser.GetStringAsync(response.Headers.Location!.OriginalString);
+        Assert.Contains("已改派", shown);
+        Assert.Contains("应由供电公司办理", shown);
+        Assert.Contains("供电公司", shown);
+    }
+
+    [Fact]
+    public async Task A_returned_case_can_be_insisted_on_from_its_page()
+    {
+        var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, "fgj.handler@anyue.example"))));
+        await PostActionAsync(_app.Anonymous(), link, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "不属于本局职责" });
+        var browser = await SignInAsync();
+
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        Assert.Equal(["reassign", "cancel"], ActionsOn(page));
+        var form = FormOf(page, "reassign");
+        Assert.Contains("不属于本部门职责", form);
+        Assert.Contains("<option value=\"fgj\">发展和改革局（原部门，坚持 insist）</option>", form);
+
+        var response = await PostFormAsync(browser, page, number, "reassign", new() { ["departmentCode"] = "fgj", ["note"] = "经研究仍由发改局牵头" });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var after = await GetCaseAsync(_api, number);
+        Assert.Equal("dispatched", after.GetProperty("status").GetString());
+        Assert.Equal("fgj", after.GetProperty("department").GetString());
+        Assert.Contains("insisted", after.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+    }
+
+    [Fact]
+    public async Task A_pending_extension_is_shown_and_approved_from_the_page()
+    {
+        var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, "fgj.handler@anyue.example"))));
+        var handler = _app.Anonymous();
+        await PostActionAsync(handler, link, "accept");
+        await PostActionAsync(handler, link, "extension", new() { ["days"] = "3", ["note"] = "需等待上级审批" });
+        var browser = await SignInAsync();
+
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        Assert.Contains("申请延期 <strong>3</strong> 个工作日", page);
+        Assert.Contains("需等待上级审批", page);
+        Assert.Equal(["extension-decision", "cancel"], ActionsOn(page));
+
+        var response = await PostFormAsync(browser, page, number, "extension-decision", new() { ["approve"] = "true", ["note"] = "同意" });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var shown = await browser.GetStringAsync($"/cases/{number}");
+        Assert.Contains("原办结期限 Original due</dt><dd>2026-03-09 18:00", shown);
+        Assert.Contains("2026-03-12 18:00", shown);
+        Assert.DoesNotContain("data-action=\"extension-decision\"", shown);
+    }
+
+    [Fact]
+    public async Task A_decision_not_allowed_now_gets_a_409_page_and_changes_nothing()
+    {
+        var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+        var browser = await SignInAsync();
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        var before = (await GetCaseAsync(_api, number)).GetProperty("timeline").GetArrayLength();
+
+        var response = await PostFormAsync(browser, page, number, "confirm", new() { ["note"] = "企业确认" });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var refused = await response.Content.ReadAsStringAsync();
+        Assert.Contains("当前状态（已派单，待签收）下不能执行此操作", refused);
+        Assert.Equal(["reassign", "cancel"], ActionsOn(refused)); // the page is shown again with what is allowed
+        var after = await GetCaseAsync(_api, number);
+        Assert.Equal("dispatched", after.GetProperty("status").GetString());
+        Assert.Equal(before, after.GetProperty("timeline").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Unknown_cases_and_actions_get_a_404_page()
+    {
+        var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+        var browser = await SignInAsync();
+        var page = await browser.GetStringAsync($"/cases/{number}");
+
+        var missing = await browser.GetAsync("/cases/AYKF-2026-999999");
+        var missingDecision = await PostFormAsync(browser, page, "AYKF-2026-999999", "cancel", new() { ["note"] = "x" });
+        var unknownAction = await PostFormAsync(browser, page, number, "accept", []);
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("没有编号为 AYKF-2026-999999 的事项", await missing.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, missingDecision.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknownAction.StatusCode);
+        Assert.Equal("dispatched", (await GetCaseAsync(_api, number)).GetProperty("status").GetString());
+    }
+
+    /// <summary>A browser-like client signed in through the sign-in form: it carries the cookie, not a bearer token.</summary>
+    private async Task<HttpClient> SignInAsync()
+    {
+        var browser = _app.Anonymous();
+        var login = await browser.GetStringAsync("/account/login");
+        var response = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(login),
+            ["email"] = OfficerEmail,
+            ["password"] = OfficerPassword,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return browser;
+    }
+
+    private static Dictionary<string, string> NewCaseFields() => new()
+    {
+        ["title"] = "园区厂房用水",
+        ["description"] = "新厂房需要接入工业用水管网。",
+        ["category"] = "factor-guarantee",
+        ["priority"] = "normal",
+        ["departmentCode"] = "fgj",
+        ["enterpriseName"] = "安岳示例柠檬科技有限公司",
+        ["creditCode"] = CreditCode,
+        ["contact"] = "王经理 13800000000",
+    };
+
+    private static async Task<HttpResponseMessage> PostNewCaseAsync(HttpClient browser, Dictionary<string, string> changes)
+    {
+        var fields = NewCaseFields();
+        fields["__RequestVerificationToken"] = TokenIn(await browser.GetStringAsync("/cases/new"));
+        foreach (var (k, v) in changes)
+        {
+            fields[k] = v;
+        }
+
+        return await browser.PostAsync("/cases/new", new FormUrlEncodedContent(fields));
+    }
+
+    /// <summary>Posts a decision with the antiforgery token of a page the officer has open.</summary>
+    private static Task<HttpResponseMessage> PostFormAsync(HttpClient browser, string page, string number, string action, Dictionary<string, string> fields)
+    {
+        fields["__RequestVerificationToken"] = TokenIn(page);
+        return browser.PostAsync($"/cases/{number}/{action}", new FormUrlEncodedContent(fields));
+    }
+
+    private static string TokenIn(string page) =>
+        WebUtility.HtmlDecode(TokenPattern().Match(page).Groups[1].Value) is { Length: > 0 } token ? token : throw new InvalidOperationException("No antiforgery token in:\n" + page);
+
+    private static List<string> ActionsOn(string page) => ActionPattern().Matches(page).Select(m => m.Groups[1].Value).ToList();
+
+    private static string FormOf(string page, string action) =>
+        Regex.Match(page, $"<form method=\"post\"[^>]*data-action=\"{Regex.Escape(action)}\".*?</form>", RegexOptions.Singleline).Value;
+
+    private static string RowOf(string page, string number) =>
+        Regex.Match(page, $"<tr[^>]*><td[^>]*><a href=\"/cases/{Regex.Escape(number)}\">.*?</tr>", RegexOptions.Singleline) is { Success: true } m
+            ? m.Value
+            : throw new InvalidOperationException($"No row for {number} in:\n{page}");
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+
+    [GeneratedRegex("<form method=\"post\" action=\"/cases/[^\"]+\" data-action=\"([a-z-]+)\"")]
+    private static partial Regex ActionPattern();
+}
+
+/// <summary>The officer pages in a real browser: the due-date preview's script and the cancel confirmation.</summary>
+public sealed class CasePagesBrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public Task The_due_date_preview_follows_category_and_priority_and_the_form_opens_the_case() => fixture.RunAsync(async page =>
+    {
+        await SignInAsync(page, "/cases/new");
+        var preview = page.Locator("#due-preview");
+        // Server-rendered for the first category (project-landing, 10 working days) from Monday 2026-03-02 09:00.
+        await Assertions.Expect(preview).ToContainTextAsync("签收期限 2026-03-03 18:00 / 办结期限 2026-03-16 18:00");
+
+        // Bankruptcy is 30 working days; urgent halves it to 15, through the calendar API.
+        await page.Locator("#category").SelectOptionAsync("bankruptcy");
+        await page.Locator("#priority").SelectOptionAsync("urgent");
+        await Assertions.Expect(preview).ToContainTextAsync("签收期限 2026-03-03 18:00 / 办结期限 2026-03-23 18:00");
+
+        await page.GetByLabel("事项标题 Title *").FillAsync("破产企业资产处置");
+        await page.GetByLabel("诉求内容 Description *").FillAsync("协调法院与税务办理资产处置。");
+        await page.Locator("#departmentCode").SelectOptionAsync("fy");
+        await page.GetByLabel("企业名称 Name *").FillAsync("安岳示例机械有限公司");
+        await page.GetByLabel("统一社会信用代码 Unified social credit code *").FillAsync(CaseTestKit.CreditCode);
+        await page.GetByRole(AriaRole.Button, new() { Name = "受理并派单 Open and dispatch" }).ClickAsync();
+
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/cases/AYKF-2026-"));
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("事项已受理并派单");
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("人民法院");
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("2026-03-23 18:00");
+    });
+
+    [Fact]
+    public Task Cancelling_asks_for_confirmation_first() => fixture.RunAsync(async page =>
+    {
+        var api = await fixture.App.AsAdminAsync();
+        var number = (await CaseTestKit.OpenAsync(api)).GetProperty("number").GetString()!;
+        await SignInAsync(page, $"/cases/{number}");
+
+        var accept = false;
+        var asked = new List<string>();
+        page.Dialog += async (_, dialog) =>
+        {
+            asked.Add(dialog.Message);
+            await (accept ? dialog.AcceptAsync() : dialog.DismissAsync());
+        };
+        await page.GetByRole(AriaRole.Button, new() { Name = "撤销事项 Cancel case" }).ClickAsync();
+        Assert.Contains("确定撤销此事项", Assert.Single(asked));
+        Assert.Equal("dispatched", (await CaseTestKit.GetCaseAsync(api, number)).GetProperty("status").GetString());
+
+        accept = true;
+        await page.GetByLabel("撤销原因 Reason").FillAsync("企业已自行解决");
+        await page.GetByRole(AriaRole.Button, new() { Name = "撤销事项 Cancel case" }).ClickAsync();
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("事项已撤销");
+        Assert.Equal("cancelled", (await CaseTestKit.GetCaseAsync(api, number)).GetProperty("status").GetString());
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "事项列表 Cases" }).ClickAsync();
+        await Assertions.Expect(page.Locator($"tr:has(a[href='/cases/{number}'])")).ToContainTextAsync("已撤销");
+    });
+
+    private static async Task SignInAsync(IPage page, string returnUrl)
+    {
+        await page.GotoAsync("/account/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        await page.GetByLabel("邮箱 Email").FillAsync(LiaisonApp.AdminEmail);
+        await page.GetByLabel("密码 Password").FillAsync(LiaisonApp.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == returnUrl);
+    }
+}

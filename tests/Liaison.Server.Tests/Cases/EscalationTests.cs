@@ -1,0 +1,133 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Cases;
+
+/// <summary>The escalation ladder (督办) run by the workflow's timers, with a fake clock and the timer sweep.</summary>
+public sealed class EscalationTests : IAsyncLifetime
+{
+    private const string Handler = "fgj.handler@anyue.example";
+    private const string Leader = "fgj.leader@anyue.example";
+    private const string Officer = "officer@test.example";
+    private const string Zone = "leadership@anyue.example";
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+    private LiaisonApp _app = null!;
+    private HttpClient _officer = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await LiaisonApp.StartAsync(nameof(EscalationTests));
+        _officer = await _app.AsOfficerAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<int> CountAsync(string to, string subject) => (await MailsAsync(_app, to, subject)).Count;
+
+    [Fact]
+    public async Task Each_rung_fires_once_at_its_time()
+    {
+        // Opened Monday 2026-03-02 09:00 (factor-guarantee): accept by Tue 3rd 18:00, due Mon 9th 18:00.
+        var number = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
+        Assert.Equal(0, await _app.SweepTimersAsync());
+
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 3, 18, 1, 0, China).ToUniversalTime());
+        await _app.SweepTimersAsync();
+        await _app.SweepTimersAsync();
+        Assert.Equal(1, await CountAsync(Handler, "【催签收】"));
+        Assert.Equal(1, await CountAsync(Leader, "【催签收】"));
+
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 6, 18, 1, 0, China).ToUniversalTime()); // one working day before the deadline
+        await _app.SweepTimersAsync();
+        Assert.Equal(1, await CountAsync(Handler, "【即将到期】"));
+        Assert.Equal(0, await CountAsync(Leader, "【即将到期】"));
+
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 9, 18, 1, 0, China).ToUniversalTime()); // the deadline
+        await _app.SweepTimersAsync();
+        Assert.Equal(1, await CountAsync(Handler, "【超期督办】"));
+        Assert.Equal(1, await CountAsync(Leader, "【超期督办】"));
+        Assert.Equal(0, await CountAsync(Zone, "【督办升级】"));
+
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 12, 18, 1, 0, China).ToUniversalTime()); // 3 working days overdue
+        await _app.SweepTimersAsync();
+        _app.Clock.Advance(TimeSpan.FromDays(10));
+        await _app.SweepTimersAsync();
+
+        Assert.Equal(1, await CountAsync(Zone, "【督办升级】"));
+        Assert.Equal(1, await CountAsync(Officer, "【督办升级】"));
+        Assert.Equal(1, await CountAsync(Handler, "【超期督办】"));
+        Assert.Equal(1, await CountAsync(Handler, "【催签收】"));
+        var c = await GetCaseAsync(_officer, number);
+        var levels = c.GetProperty("timeline").EnumerateArray().Where(e => e.GetProperty("kind").GetString() == "escalated")
+            .Select(e => e.GetProperty("data").GetProperty("level").GetString()).ToList();
+        Assert.Equal(["accept", "yellow", "red", "zone"], levels);
+        Assert.True(c.GetProperty("overdue").GetBoolean());
+    }
+
+    [Fact]
+    public async Task An_accepted_case_gets_no_acceptance_reminder()
+    {
+        var number = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(_app, Handler, number)).Single()));
+        await PostActionAsync(_app.Anonymous(), link, "accept");
+
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 3, 18, 1, 0, China).ToUniversalTime());
+        await _app.SweepTimersAsync();
+
+        Assert.Equal(0, await CountAsync(Handler, "【催签收】"));
+    }
+
+    [Fact]
+    public async Task Two_server_instances_sweeping_the_same_database_send_each_rung_once()
+    {
+        await OpenAsync(_officer);
+        await using var second = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:Liaison", _app.ConnectionString);
+            b.UseSetting("Liaison:Jobs:RunServer", "false");
+            b.UseSetting("Liaison:PublicBaseUrl", "https://liaison.test.example");
+            b.UseSetting("Logging:LogLevel:Default", "Warning");
+            b.ConfigureServices(s => s.AddSingleton<TimeProvider>(_app.Clock));
+        });
+        _ = second.Server;
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 13, 9, 0, 0, China).ToUniversalTime()); // every rung is due
+
+        async Task<int> SweepSecond()
+        {
+            await using var scope = second.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<Liaison.Server.Workflows.WorkflowTimerJob>().SweepAsync(CancellationToken.None);
+        }
+
+        await Task.WhenAll(_app.SweepTimersAsync(), SweepSecond(), _app.SweepTimersAsync(), SweepSecond());
+
+        Assert.Equal(1, await CountAsync(Handler, "【催签收】"));
+        Assert.Equal(1, await CountAsync(Handler, "【即将到期】"));
+        Assert.Equal(1, await CountAsync(Handler, "【超期督办】"));
+        Assert.Equal(1, await CountAsync(Zone, "【督办升级】"));
+    }
+
+    [Fact]
+    public async Task Publishing_an_edited_workflow_changes_the_ladder_for_new_cases()
+    {
+        var admin = await _app.AsAdminAsync();
+        var definition = await admin.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/api/workflow-definitions/case-routing");
+        var wait = definition!["root"]!["activities"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == "wait")!;
+        wait["overdueEscalationWorkingDays"]!["expression"]!["value"] = 1;
+        var zone = definition["root"]!["activities"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == "escalate-zone")!;
+        zone["to"]!["expression"]!["value"] = "zone";
+        Assert.True((await admin.PutAsJsonAsync("/api/workflow-definitions/case-routing", definition)).IsSuccessStatusCode);
+        Assert.True((await admin.PostAsync("/api/workflow-definitions/case-routing/publish", null)).IsSuccessStatusCode);
+
+        await OpenAsync(_officer);
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 10, 18, 1, 0, China).ToUniversalTime()); // 1 working day overdue
+
+        await _app.SweepTimersAsync();
+
+        Assert.Equal(1, await CountAsync(Zone, "【督办升级】"));
+        Assert.Equal(0, await CountAsync(Officer, "【督办升级】"));
+    }
+}

@@ -1,0 +1,157 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Playwright;
+
+namespace Liaison.Server.Tests.Infrastructure;
+
+/// <summary>
+/// One headless Chromium (Debian's, at /usr/bin/chromium, driven by Microsoft.Playwright's bundled driver) and one
+/// Liaison server on a real Kestrel port, shared by the tests of a class (xunit class fixture). Each test gets a fresh
+/// browser context (no cookies) through <see cref="RunAsync"/>, which keeps a screenshot, the page's HTML and its
+/// console when the test fails. Nothing is ever downloaded: no <c>playwright install</c>, no bundled browser.
+/// </summary>
+public class BrowserFixture : IAsyncLifetime
+{
+    /// <summary>Debian's Chromium; <c>LIAISON_CHROMIUM</c> may name another build.</summary>
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("LIAISON_CHROMIUM") is { Length: > 0 } p ? p : "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+
+    public LiaisonApp App { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where screenshots go: <c>ROOT/TestFile/TestMethod/</c> under the system's temp folder.</summary>
+    public static string ArtifactsRoot => Path.Combine(Path.GetTempPath(), "liaison-browser-tests");
+
+    protected virtual bool WithSmtp => true;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            // Not a skip: a browser test that does not run is a defect. CI installs it (.ci/run).
+            throw new InvalidOperationException(
+                $"Chromium not found at {ChromiumPath}. The browser tests drive Debian's Chromium: run `apt-get install chromium` " +
+                "(as root; .ci/run does this on CI). Never `playwright install`: it downloads a browser, which this project does not do.");
+        }
+
+        var app = LiaisonApp.StartKestrelAsync(GetType().Name, WithSmtp);
+        var browser = LaunchAsync();
+        try
+        {
+            App = await app;
+            Browser = await browser;
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<IBrowser> LaunchAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        return await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-quic", "--no-first-run",
+            ],
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="test"/> on a new page in a fresh context whose relative URLs resolve against the server.
+    /// On failure a full-page screenshot, the HTML and the browser console are saved and named in the thrown message.
+    /// With <c>LIAISON_BROWSER_SCREENSHOTS=1</c> a screenshot is kept after a passing test too.
+    /// </summary>
+    public async Task RunAsync(
+        Func<IPage, Task> test, [CallerMemberName] string testName = "", [CallerFilePath] string testFile = "")
+    {
+        var folder = Path.Combine(ArtifactsRoot, Path.GetFileNameWithoutExtension(testFile), testName);
+        await using var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = App.Address.ToString(),
+            Locale = "zh-CN",
+            TimezoneId = "Asia/Shanghai",
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        });
+        context.SetDefaultTimeout(20_000);
+        var page = await context.NewPageAsync();
+        var console = new List<string>();
+        page.Console += (_, m) => { lock (console) { console.Add($"{m.Type}: {m.Text}"); } };
+        page.PageError += (_, e) => { lock (console) { console.Add($"page error: {e}"); } };
+        try
+        {
+            await test(page);
+        }
+        catch (Exception e)
+        {
+            var saved = await SaveAsync(page, folder, "failure");
+            string log;
+            lock (console)
+            {
+                log = console.Count == 0 ? "(empty)" : string.Join("\n    ", console);
+            }
+
+            throw new BrowserTestException(
+                $"{e.GetType().Name}: {e.Message}\n  page: {SafeUrl(page)}\n  {saved}\n  browser console:\n    {log}", e);
+        }
+
+        if (Environment.GetEnvironmentVariable("LIAISON_BROWSER_SCREENSHOTS") is "1" or "true")
+        {
+            await SaveAsync(page, folder, "passed");
+        }
+    }
+
+    /// <summary>Saves a full-page screenshot (and the HTML) of <paramref name="page"/> into <paramref name="dir"/>; returns a line naming the files.</summary>
+    public static async Task<string> SaveAsync(IPage page, string dir, string label)
+    {
+        Directory.CreateDirectory(dir);
+        var png = Path.Combine(dir, $"{label}.png");
+        var html = Path.Combine(dir, $"{label}.html");
+        try
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = png, FullPage = true, Timeout = 10_000 });
+            await File.WriteAllTextAsync(html, await page.ContentAsync());
+            return $"screenshot: {png}\n  html: {html}";
+        }
+        catch (Exception e)
+        {
+            return $"(no screenshot: {e.Message})";
+        }
+    }
+
+    private static string SafeUrl(IPage page)
+    {
+        try
+        {
+            return page.Url;
+        }
+        catch (Exception)
+        {
+            return "(closed)";
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>A browser test's failure, with where its screenshot and the browser's console were saved.</summary>
+public sealed class BrowserTestException(string message, Exception inner) : Exception(message, inner);

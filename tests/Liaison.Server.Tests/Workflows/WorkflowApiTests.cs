@@ -1,0 +1,210 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Liaison.Server.Tests.Infrastructure;
+
+namespace Liaison.Server.Tests.Workflows;
+
+public sealed class WorkflowApiTests(WorkflowApiTests.Fixture fixture) : IClassFixture<WorkflowApiTests.Fixture>
+{
+    public sealed class Fixture : AppFixture
+    {
+        protected override bool WithSmtp => false;
+    }
+
+    private LiaisonApp App => fixture.App;
+
+    private static string Greeting(string definitionId, string text) => Wf.Json(definitionId,
+        [Wf.Start(), Wf.WriteLine("hello", text), Wf.End()], "start->hello", "hello->end");
+
+    private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task Only_admins_may_use_the_workflow_api()
+    {
+        var officer = await App.AsOfficerAsync("wf-officer@test.example");
+        var admin = await App.AsAdminAsync();
+        string[] routes = ["/api/workflow-definitions", "/api/activity-descriptors", $"/api/workflow-instances/{Guid.NewGuid()}"];
+
+        foreach (var route in routes)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await App.Anonymous().GetAsync(route)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await officer.GetAsync(route)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await officer.PutAsync("/api/workflow-definitions/x", Body(Greeting("x", "x")))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/workflow-definitions")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Drafts_publish_and_version_history()
+    {
+        var admin = await App.AsAdminAsync();
+
+        var first = await admin.PutAsync("/api/workflow-definitions/greeting", Body(Greeting("greeting", "v1 draft")));
+        var overwritten = await admin.PutAsync("/api/workflow-definitions/greeting", Body(Greeting("greeting", "v1")));
+        var published = await admin.PostAsync("/api/workflow-definitions/greeting/publish", null);
+        var second = await admin.PutAsync("/api/workflow-definitions/greeting", Body(Greeting("", "v2 draft")));
+        var versions = await admin.GetFromJsonAsync<JsonElement>("/api/workflow-definitions/greeting/versions");
+        var latest = await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/greeting");
+        var v1 = await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/greeting?version=1");
+        var list = await admin.GetFromJsonAsync<JsonElement>("/api/workflow-definitions");
+        var noSuchVersion = await admin.GetAsync("/api/workflow-definitions/greeting?version=9");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(1, (await overwritten.Content.ReadFromJsonAsync<JsonObject>())!["version"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+        Assert.Equal(2, (await second.Content.ReadFromJsonAsync<JsonObject>())!["version"]!.GetValue<int>());
+        Assert.Equal([2, 1], versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+        Assert.Equal([false, true], versions.EnumerateArray().Select(v => v.GetProperty("isPublished").GetBoolean()));
+        Assert.Equal((2, false, true), (latest!["version"]!.GetValue<int>(), latest["isPublished"]!.GetValue<bool>(), latest["isLatest"]!.GetValue<bool>()));
+        Assert.Equal("v1", v1!["root"]!["activities"]![1]!["text"]!["expression"]!["value"]!.GetValue<string>());
+        Assert.True(v1["isPublished"]!.GetValue<bool>());
+        var summary = list.EnumerateArray().Single(d => d.GetProperty("definitionId").GetString() == "greeting");
+        Assert.Equal((2, 1), (summary.GetProperty("version").GetInt32(), summary.GetProperty("publishedVersion").GetInt32()));
+        Assert.Equal(HttpStatusCode.NotFound, noSuchVersion.StatusCode);
+    }
+
+    [Fact]
+    public async Task Bad_definitions_are_400s_with_reasons()
+    {
+        var admin = await App.AsAdminAsync();
+
+        var malformed = await admin.PutAsync("/api/workflow-definitions/bad", Body("{ \"root\": [ "));
+        var mismatch = await admin.PutAsync("/api/workflow-definitions/bad", Body(Greeting("other", "x")));
+        var badId = await admin.PutAsync("/api/workflow-definitions/bad%20id!", Body(Greeting("", "x")));
+        var unknownType = Wf.Json("bad", [Wf.Start(), Wf.Activity("mystery", "Acme.Unknown"), Wf.Event("noname", "")],
+            "start->mystery", "mystery->noname", "noname->ghost");
+        var draft = await admin.PutAsync("/api/workflow-definitions/bad", Body(unknownType));
+        var publish = await admin.PostAsync("/api/workflow-definitions/bad/publish", null);
+        var publishMissing = await admin.PostAsync("/api/workflow-definitions/nothing-here/publish", null);
+        var problem = await publish.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("not valid JSON", await malformed.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, mismatch.StatusCode);
+        Assert.Contains("does not match", await mismatch.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, draft.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, publish.StatusCode);
+        var errors = problem.GetProperty("errors").EnumerateArray()
+            .Select(e => (e.GetProperty("activityId").GetString(), e.GetProperty("code").GetString())).ToList();
+        Assert.Contains(("mystery", "unknown-type"), errors);
+        Assert.Contains(("noname", "missing-input"), errors);
+        Assert.Contains(("ghost", "dangling-connection"), errors);
+        Assert.Equal(HttpStatusCode.NotFound, publishMissing.StatusCode);
+        Assert.Equal("application/problem+json", publishMissing.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Validate_lists_errors_without_storing_anything()
+    {
+        var admin = await App.AsAdminAsync();
+
+        var ok = await (await admin.PostAsync("/api/workflow-definitions/validate", Body(Greeting("val", "x")))).Content.ReadFromJsonAsync<JsonElement>();
+        var bad = await (await admin.PostAsync("/api/workflow-definitions/validate",
+            Body(Wf.Json("val", [Wf.Start(), Wf.WriteLine("orphan", "x")])))).Content.ReadFromJsonAsync<JsonElement>();
+        var malformed = await admin.PostAsync("/api/workflow-definitions/validate", Body("nope"));
+
+        Assert.True(ok.GetProperty("valid").GetBoolean());
+        Assert.False(bad.GetProperty("valid").GetBoolean());
+        var error = Assert.Single(bad.GetProperty("errors").EnumerateArray());
+        Assert.Equal(("orphan", "unreachable"), (error.GetProperty("activityId").GetString(), error.GetProperty("code").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/workflow-definitions/val")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Test_run_returns_lines_in_order_and_resumeAll_finishes_delays_and_events()
+    {
+        var admin = await App.AsAdminAsync();
+        var definition = JsonNode.Parse(Wf.Json("try-it",
+            [Wf.Start(), Wf.WriteLine("one", "一 / one"), Wf.Delay("delay", TimeSpan.FromDays(3)), Wf.WriteLine("two", "two"),
+             Wf.Event("event", "approved"), Wf.Activity("three", "Elsa.WriteLine", ("text", Wf.Script("'three:' + getName()"))), Wf.End()],
+            "start->one", "one->delay", "delay->two", "two->event", "event->three", "three->end"));
+
+        var waits = await (await admin.PostAsJsonAsync("/api/workflow-definitions/test-run", new { definition, input = new { name = "x" } }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var all = await (await admin.PostAsJsonAsync("/api/workflow-definitions/test-run", new { definition, input = new { name = "x" }, resumeAll = true }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var unknownType = await admin.PostAsJsonAsync("/api/workflow-definitions/test-run",
+            new { definition = JsonNode.Parse(Wf.Json("t", [Wf.Activity("a", "Nope.Nothing")])) });
+        var noDefinition = await admin.PostAsJsonAsync("/api/workflow-definitions/test-run", new { input = new { } });
+
+        Assert.Equal("Suspended", waits.GetProperty("status").GetString());
+        Assert.Equal(["一 / one"], waits.GetProperty("writeLines").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal("Elsa.Delay", Assert.Single(waits.GetProperty("bookmarks").EnumerateArray()).GetProperty("kind").GetString());
+        Assert.Equal("Finished", all.GetProperty("status").GetString());
+        Assert.Equal(["一 / one", "two", "three:x"], all.GetProperty("writeLines").EnumerateArray().Select(l => l.GetString()));
+        Assert.Empty(all.GetProperty("bookmarks").EnumerateArray());
+        Assert.Contains(all.GetProperty("journal").EnumerateArray(), j => j.GetProperty("activityId").GetString() == "event");
+        Assert.Equal(HttpStatusCode.BadRequest, unknownType.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, noDefinition.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/workflow-definitions/try-it")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Activity_descriptors_describe_the_palette()
+    {
+        var admin = await App.AsAdminAsync();
+
+        var descriptors = await admin.GetFromJsonAsync<JsonElement>("/api/activity-descriptors");
+        var decision = descriptors.EnumerateArray().Single(d => d.GetProperty("type").GetString() == "Elsa.FlowDecision");
+
+        Assert.Equal(["True", "False"], decision.GetProperty("outcomes").EnumerateArray().Select(o => o.GetString()));
+        Assert.Equal("判断", decision.GetProperty("displayName").GetProperty("zh-CN").GetString());
+        Assert.Contains(descriptors.EnumerateArray(), d => d.GetProperty("type").GetString() == "Elsa.SendEmail");
+    }
+
+    [Fact]
+    public async Task Instances_start_show_their_journal_and_resume_once_through_the_api()
+    {
+        var admin = await App.AsAdminAsync();
+        await admin.PutAsync("/api/workflow-definitions/api-instance", Body(Wf.Json("api-instance",
+            [Wf.Start(), Wf.Event("wait", "approved"), Wf.Delay("delay", TimeSpan.FromHours(1)), Wf.End()],
+            "start->wait", "wait->delay", "delay->end")));
+        var notPublished = await admin.PostAsJsonAsync("/api/workflow-definitions/api-instance/instances", new { });
+        await admin.PostAsync("/api/workflow-definitions/api-instance/publish", null);
+
+        var created = await admin.PostAsJsonAsync("/api/workflow-definitions/api-instance/instances", new { input = new { a = 1 }, correlationId = "case-9" });
+        var instance = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var id = instance.GetProperty("id").GetString();
+        var wrongEvent = await admin.PostAsync($"/api/workflow-instances/{id}/events/rejected", null);
+        var raised = await admin.PostAsync($"/api/workflow-instances/{id}/events/approved", null);
+        var afterEvent = await raised.Content.ReadFromJsonAsync<JsonElement>();
+        var timerId = afterEvent.GetProperty("bookmarks").EnumerateArray().Single().GetProperty("id").GetString();
+        var foreignBookmark = await admin.PostAsJsonAsync($"/api/workflow-instances/{Guid.NewGuid()}/bookmarks/{timerId}/resume", new { });
+        var resumed = await admin.PostAsJsonAsync($"/api/workflow-instances/{id}/bookmarks/{timerId}/resume", new { payload = "Done" });
+        var twice = await admin.PostAsJsonAsync($"/api/workflow-instances/{id}/bookmarks/{timerId}/resume", new { });
+        var final = await admin.GetFromJsonAsync<JsonElement>($"/api/workflow-instances/{id}");
+
+        Assert.Equal(HttpStatusCode.NotFound, notPublished.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(("Suspended", "case-9"), (instance.GetProperty("status").GetString(), instance.GetProperty("correlationId").GetString()));
+        Assert.Equal(HttpStatusCode.Conflict, wrongEvent.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, raised.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, foreignBookmark.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        Assert.Contains("already resumed", await twice.Content.ReadAsStringAsync());
+        Assert.Equal("Finished", final.GetProperty("status").GetString());
+        Assert.Equal(["start", "wait", "wait", "delay", "delay", "end"],
+            final.GetProperty("journal").EnumerateArray().Select(j => j.GetProperty("activityId").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/workflow-instances/{Guid.NewGuid()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/workflow-instances/not-a-guid")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_shipped_sample_is_imported_and_runs()
+    {
+        var admin = await App.AsAdminAsync();
+
+        var created = await admin.PostAsJsonAsync("/api/workflow-definitions/hello-world/instances", new { });
+        var instance = await created.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("Finished", instance.GetProperty("status").GetString());
+    }
+}

@@ -1,0 +1,128 @@
+using Liaison.Server.Tests.Infrastructure;
+using Liaison.Server.Workflows;
+using Liaison.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Tests.Workflows;
+
+/// <summary>What happens across server starts: file import, timers that fell due while no server ran, Hangfire for real.</summary>
+public sealed class WorkflowRestartTests
+{
+    private static readonly string[] Delay1H = ["start->delay", "delay->write", "write->end"];
+
+    [Fact]
+    public async Task Workflow_files_are_imported_at_start_only_when_newer()
+    {
+        var folder = Directory.CreateTempSubdirectory("liaison-workflows-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "routing.json"), Versioned("routing", 3, "v3"));
+            await File.WriteAllTextAsync(Path.Combine(folder, "draft.json"), Versioned("draft-only", 1, "d", published: false));
+            await File.WriteAllTextAsync(Path.Combine(folder, "broken.json"), "{ not json");
+            await File.WriteAllTextAsync(Path.Combine(folder, "invalid.json"),
+                Wf.Json("invalid", [Wf.Start(), Wf.Activity("x", "Acme.Unknown")], "start->x"));
+            var settings = new Dictionary<string, string?> { [WorkflowImporter.PathSetting] = folder };
+
+            await using var app = await LiaisonApp.StartAsync(nameof(WorkflowRestartTests) + "Import", withSmtp: false,
+                configure: s => s[WorkflowImporter.PathSetting] = folder);
+            var afterFirst = await VersionsAsync(app.Services);
+
+            await using (RestartedServer.Start(app.ConnectionString, app.Clock.GetUtcNow(), settings))
+            {
+            }
+
+            var afterRestart = await VersionsAsync(app.Services);
+            await File.WriteAllTextAsync(Path.Combine(folder, "routing.json"), Versioned("routing", 4, "v4"));
+            await using (RestartedServer.Start(app.ConnectionString, app.Clock.GetUtcNow(), settings))
+            {
+            }
+
+            var afterNewer = await VersionsAsync(app.Services);
+
+            Assert.Equal(["draft-only:1:draft", "routing:3:published"], afterFirst);
+            Assert.Equal(afterFirst, afterRestart);
+            Assert.Equal(["draft-only:1:draft", "routing:3:old", "routing:4:published"], afterNewer);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_timer_due_while_the_server_was_down_fires_once_after_start()
+    {
+        string connectionString;
+        Guid instanceId;
+        DateTimeOffset stoppedAt;
+        await using (var app = await LiaisonApp.StartAsync(nameof(WorkflowRestartTests) + "Down", withSmtp: false))
+        {
+            await Wf.PublishAsync(app.Services, Wf.Json("down",
+                [Wf.Start(), Wf.Delay("delay", TimeSpan.FromHours(1)), Wf.WriteLine("write", "woke"), Wf.End()], Delay1H));
+            instanceId = (await Wf.StartAsync(app.Services, "down")).Id;
+            connectionString = app.ConnectionString;
+            stoppedAt = app.Clock.GetUtcNow();
+        }
+
+        // The server comes back three hours later.
+        await using var restarted = RestartedServer.Start(connectionString, stoppedAt.AddHours(3));
+        var fired = await Wf.SweepAsync(restarted.Services);
+        var again = await Wf.SweepAsync(restarted.Services);
+
+        Assert.Equal(1, fired);
+        Assert.Equal(0, again);
+        Assert.Equal(WorkflowStatus.Finished, (await Wf.InstanceAsync(restarted.Services, instanceId)).Status);
+        Assert.Single(await Wf.JournalAsync(restarted.Services, instanceId), j => j.ActivityId == "write");
+    }
+
+    [Fact]
+    public async Task A_short_delay_completes_through_the_real_Hangfire_job()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(WorkflowRestartTests) + "Hangfire", withSmtp: false, runJobServer: true);
+        // Hangfire schedules on the real clock, so the fake clock is set to it and moved past the delay.
+        app.Clock.SetUtcNow(TimeProvider.System.GetUtcNow());
+        await Wf.PublishAsync(app.Services, Wf.Json("hangfire",
+            [Wf.Start(), Wf.Delay("delay", TimeSpan.FromSeconds(1)), Wf.WriteLine("write", "done"), Wf.End()], Delay1H));
+
+        var started = await Wf.StartAsync(app.Services, "hangfire");
+        app.Clock.Advance(TimeSpan.FromSeconds(2));
+        var deadline = TimeProvider.System.GetUtcNow().AddMinutes(3);
+        var status = started.Status;
+        while (status != WorkflowStatus.Finished && TimeProvider.System.GetUtcNow() < deadline)
+        {
+            await Task.Delay(250);
+            status = (await Wf.InstanceAsync(app.Services, started.Id)).Status;
+        }
+
+        var diag = await Wf.DbAsync(app.Services, async db =>
+        {
+            var conn = db.Database.GetDbConnection();
+            await conn.OpenAsync();
+            await using var cmd = conn.CreateCommand();
+            cmd.CommandText = "SELECT j.id || ' ' || j.statename || ' ' || j.invocationdata::text || ' ' || coalesce((SELECT string_agg(s.name || ':' || coalesce(s.reason, '') || left(coalesce(s.data::text, ''), 400), ' | ' ORDER BY s.id) FROM hangfire.state s WHERE s.jobid = j.id), '') FROM hangfire.job j";
+            var list = new List<string>();
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) list.Add(reader.GetString(0));
+            return string.Join("\n", list);
+        });
+        Assert.Equal(WorkflowStatus.Suspended, started.Status);
+        Assert.True(status == WorkflowStatus.Finished, diag);
+        Assert.Single(await Wf.JournalAsync(app.Services, started.Id), j => j.ActivityId == "write");
+    }
+
+    private static string Versioned(string definitionId, int version, string text, bool published = true)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(Wf.Json(definitionId,
+            [Wf.Start(), Wf.WriteLine("write", text), Wf.End()], "start->write", "write->end"))!;
+        node["version"] = version;
+        node["isPublished"] = published;
+        return node.ToJsonString();
+    }
+
+    private static Task<List<string>> VersionsAsync(IServiceProvider services) => Wf.DbAsync(services, async db =>
+        (await db.Set<WorkflowDefinitionRecord>().AsNoTracking()
+            .Where(d => d.DefinitionId != "hello-world")
+            .OrderBy(d => d.DefinitionId).ThenBy(d => d.Version).ToListAsync())
+        .Select(d => $"{d.DefinitionId}:{d.Version}:{(d.IsPublished ? "published" : d.IsDraft ? "draft" : "old")}")
+        .ToList());
+}
