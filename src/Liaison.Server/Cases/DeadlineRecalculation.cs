@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
+using Liaison.Cases.Routing.Activities;
 using Liaison.Server.Data;
+using Liaison.Server.Workflows;
 using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Cases;
@@ -10,7 +12,7 @@ namespace Liaison.Server.Cases;
 /// When an admin adds a year's schedule, open cases whose deadlines were computed provisionally (weekends only) get
 /// them recomputed from their stored basis, with a timeline entry each.
 /// </summary>
-public sealed class DeadlineRecalculation(TimeProvider clock)
+public sealed class DeadlineRecalculation(TimeProvider clock, WorkflowHost workflows, WorkflowDefinitionStore definitions, CaseRoutingFactory routing)
 {
     public async Task<int> RecomputeProvisionalAsync(LiaisonDbContext db, WorkingCalendar calendar, int year, CancellationToken ct)
     {
@@ -40,6 +42,7 @@ public sealed class DeadlineRecalculation(TimeProvider clock)
             }
 
             c.Provisional = (accept?.Provisional ?? false) || (due?.Provisional ?? false);
+            await RearmTimersAsync(db, c, ct);
             CaseTimeline.Add(db, c.Id, clock.GetUtcNow(), "deadline-recomputed", CaseTimeline.System,
                 $"{year} 年节假日安排已加载，期限重新计算 / The {year} holiday schedule was loaded; deadlines recomputed",
                 new { before = new { acceptBy = before.AcceptBy, dueAt = before.DueAt }, after = new { acceptBy = c.AcceptBy, dueAt = c.DueAt }, calendar = calendar.Version });
@@ -47,6 +50,31 @@ public sealed class DeadlineRecalculation(TimeProvider clock)
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// A case waiting for its handler re-enters the wait so its deadline timers follow the new dates — when its workflow
+    /// version has the <c>DeadlinesChanged</c> loop (older versions keep their timers).
+    /// </summary>
+    private async Task RearmTimersAsync(LiaisonDbContext db, Case c, CancellationToken ct)
+    {
+        if (c.WorkflowInstanceId is not { } instanceId || c.PendingExtensionDays is not null
+            || c.Status is not (CaseStatus.Dispatched or CaseStatus.Accepted or CaseStatus.InProgress))
+        {
+            return;
+        }
+
+        var instance = await db.Set<WorkflowInstanceRecord>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, ct);
+        var record = instance is null ? null : await definitions.FindAsync(db, instance.DefinitionId, instance.DefinitionVersion, ct);
+        if (record is null || !definitions.ToRunnable(record).Root.Connections.Any(k => k.SourcePort == WaitForLiaison.DeadlinesChanged))
+        {
+            return;
+        }
+
+        await db.SaveChangesAsync(ct);
+        var context = await routing.CreateAsync(db, c, ct);
+        await workflows.ResumeAsync(db, instanceId, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey,
+            new Dictionary<string, object?> { ["outcome"] = WaitForLiaison.DeadlinesChanged }, context, ct);
     }
 
     public static string Basis(Deadline d) => JsonSerializer.Serialize(d, JsonSerializerOptions.Web);

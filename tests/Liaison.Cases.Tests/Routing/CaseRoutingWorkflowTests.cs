@@ -244,3 +244,33 @@ public sealed class CaseRoutingWorkflowTests
         return $"{e.Level}: {string.Join(",", e.Audience)}";
     }
 }
+
+public sealed class CaseRoutingDeadlineRefreshTests
+{
+    [Fact]
+    public void Recomputed_deadlines_re_arm_the_timers_through_the_self_loop()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8)));
+        var runner = new WorkflowRunner(ActivityRegistry.CreateDefault().AddCaseActivities(), clock);
+        runner.Options.ExpressionContributors.Add(new CaseExpressionGlobals());
+        var definition = WorkflowDefinitionJson.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "workflows", "case-routing.json")));
+        var routing = new CaseRouting
+        {
+            Case = new CaseSnapshot { Id = 1, Number = "N", Title = "T", Category = CaseCategories.Other, DepartmentCode = "d" },
+            Calendar = WorkingCalendar.Create(),
+            Categories = CaseCategories.Defaults,
+            Departments = new Dictionary<string, DepartmentContact> { ["d"] = new("d", "D", new Person("h", "h@x.example"), new Person("l", "l@x.example")) },
+        };
+        var context = new RunContext().Set(routing);
+        var run = runner.Start(definition, null, context);
+        var later = routing.Case.DueAt!.Value.AddDays(7);
+        routing.Case.DueAt = later;
+
+        var action = run.State.Bookmarks.Single(b => b.Key == WaitForLiaison.ActionKey);
+        run = runner.Resume(definition, run.State, action.Id, WaitForLiaison.DeadlinesChanged, context);
+
+        Assert.Equal(WorkflowStatus.Suspended, run.Status);
+        Assert.Equal(later, run.State.Bookmarks.Single(b => b.Key == WaitForLiaison.ResolveDue).ResumeAt);
+        Assert.Single(run.State.Bookmarks, b => b.Key == WaitForLiaison.ActionKey);
+    }
+}

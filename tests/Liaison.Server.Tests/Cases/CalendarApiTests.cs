@@ -102,5 +102,9 @@ public sealed class CalendarYearTests
         Assert.Contains("deadline-recomputed", c.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
         var due = await officer.GetFromJsonAsync<JsonElement>("/api/calendar/due?from=2026-12-30T10:00&workingDays=3");
         Assert.Equal("2027-01-05T18:00:00+08:00", due.GetProperty("due").GetString());
+        // The waiting handler's deadline timer moved with the deadline.
+        var workflow = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/workflow");
+        var resolveDue = workflow.GetProperty("bookmarks").EnumerateArray().Single(b => b.GetProperty("key").GetString() == "ResolveDue");
+        Assert.Equal("2027-01-05T18:00:00+08:00", resolveDue.GetProperty("resumeAt").GetString());
     }
 }

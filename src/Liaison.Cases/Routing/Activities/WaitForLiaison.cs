@@ -13,7 +13,7 @@ namespace Liaison.Cases.Routing.Activities;
 /// </summary>
 [Activity("Liaison.WaitForLiaison", Category = CaseActivity.Category, DisplayNameZh = "等待部门联络人", DisplayNameEn = "Wait for the liaison",
     Description = "Human task of the department handler (acts through email links), with the acceptance and resolve deadlines inside.")]
-[Outcomes(Accepted, Progress, Returned, ExtensionRequested, Resolved, Reassigned,
+[Outcomes(Accepted, Progress, Returned, ExtensionRequested, Resolved, Reassigned, DeadlinesChanged,
     AcceptanceDue, ReminderDue, ResolveDue, Overdue, ProgressReportDue)]
 public sealed class WaitForLiaison : CaseActivity
 {
@@ -27,6 +27,8 @@ public sealed class WaitForLiaison : CaseActivity
     public const string Resolved = "Resolved";
     /// <summary>The officer moved the case elsewhere (改派) while the handler held it.</summary>
     public const string Reassigned = "Reassigned";
+    /// <summary>The case's deadlines were recomputed (a year's holiday schedule was loaded): loop back to re-arm the timers.</summary>
+    public const string DeadlinesChanged = "DeadlinesChanged";
 
     public const string AcceptanceDue = "AcceptanceDue";
     public const string ReminderDue = "ReminderDue";
@@ -34,7 +36,7 @@ public sealed class WaitForLiaison : CaseActivity
     public const string Overdue = "Overdue";
     public const string ProgressReportDue = "ProgressReportDue";
 
-    public static readonly string[] Actions = [Accepted, Progress, Returned, ExtensionRequested, Resolved, Reassigned];
+    public static readonly string[] Actions = [Accepted, Progress, Returned, ExtensionRequested, Resolved, Reassigned, DeadlinesChanged];
 
     [Input(DisplayNameZh = "到期前提醒（工作日）", DisplayNameEn = "Remind before due (working days)",
         Description = "Yellow reminder this many working days before the resolve deadline; 0 = none.", DefaultValue = 1)]
