@@ -48,7 +48,8 @@ public static class CasePages
         [CaseActions.Cancel] = ("事项已撤销", "Cancelled"),
     };
 
-    private static readonly Dictionary<string, (string Zh, string En)> EventKinds = new()
+    /// <summary>Timeline event kinds in words, for the officer and liaison pages.</summary>
+    internal static readonly Dictionary<string, (string Zh, string En)> EventKinds = new()
     {
         ["opened"] = ("受理", "opened"),
         ["dispatched"] = ("派单", "dispatched"),
@@ -277,7 +278,8 @@ public static class CasePages
         {
             var (c, validation) = await cases.OpenAsync(users.GetUserId(user)!, new CaseService.OpenCase(
                 input.Title, input.Description, input.Category, input.Priority, input.DepartmentCode,
-                new CaseService.EnterpriseInput(input.EnterpriseName, input.CreditCode, NullIfBlank(input.Contact), input.IsKey, NullIfBlank(input.ChiefServiceOfficer))), ct);
+                new CaseService.EnterpriseInput(input.EnterpriseName, input.CreditCode, NullIfBlank(input.Contact), input.IsKey, NullIfBlank(input.ChiefServiceOfficer)),
+                Guid.TryParse(form["requestId"], out var requestId) ? requestId : null), ct);
             if (c is not null)
             {
                 return Results.Redirect(CaseUrl(c.Number) + "?done=opened");
@@ -358,6 +360,7 @@ public static class CasePages
             {{top}}{{other}}
             <form method="post" action="/cases/new" id="new-case" onsubmit="this.querySelector('button[type=submit]').disabled=true">
             <input type="hidden" name="{{E(tokens.FormFieldName)}}" value="{{E(tokens.RequestToken)}}">
+            <input type="hidden" name="requestId" value="{{Guid.NewGuid()}}">
             {{fields}}
             <button type="submit">受理并派单 Open and dispatch</button>
             </form>

@@ -34,8 +34,10 @@ public sealed class CaseService(
 {
     public const string RoutingDefinitionId = "case-routing";
 
+    /// <param name="RequestId">Optional idempotency key: opening again with the same id returns the case opened the first time.</param>
     public sealed record OpenCase(
-        string? Title, string? Description, string? Category, string? Priority, string? DepartmentCode, EnterpriseInput? Enterprise);
+        string? Title, string? Description, string? Category, string? Priority, string? DepartmentCode, EnterpriseInput? Enterprise,
+        Guid? RequestId = null);
 
     public sealed record EnterpriseInput(string? Name, string? CreditCode, string? Contact, bool? IsKey, string? ChiefServiceOfficer);
 
@@ -46,6 +48,11 @@ public sealed class CaseService(
 
     public async Task<(Case? Case, Validation Errors)> OpenAsync(string officerId, OpenCase input, CancellationToken ct)
     {
+        if (await AlreadyOpenedAsync(input.RequestId, ct) is { } existing)
+        {
+            return (existing, new Validation());
+        }
+
         var v = new Validation();
         var title = v.Required("title", input.Title, 200);
         var description = v.Required("description", input.Description, 4000);
@@ -140,9 +147,36 @@ public sealed class CaseService(
         }
 
         c.WorkflowInstanceId = instance.Id;
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        if (input.RequestId is { } requestId)
+        {
+            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = "open", At = now });
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && input.RequestId is not null)
+        {
+            // The same form was submitted twice at once: the other submission opened the case.
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            return (await AlreadyOpenedAsync(input.RequestId, ct), v);
+        }
+
         return (c, v);
+    }
+
+    private async Task<Case?> AlreadyOpenedAsync(Guid? requestId, CancellationToken ct)
+    {
+        if (requestId is not { } id)
+        {
+            return null;
+        }
+
+        var caseId = await db.Set<CaseActionRequest>().Where(r => r.RequestId == id && r.Action == "open").Select(r => (long?)r.CaseId).FirstOrDefaultAsync(ct);
+        return caseId is null ? null : await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == caseId, ct);
     }
 
     /// <summary>An action of a handler or leader through a personal link.</summary>

@@ -165,7 +165,8 @@ public static class LinkPages
         sb.Append("<div class=\"card\"><h2 style=\"font-size:1rem\">办理记录 Timeline</h2><ul style=\"padding-left:1.1rem\">");
         foreach (var e in events)
         {
-            sb.Append($"<li><span class=\"muted\">{E(When(e.At))}</span> {E(e.Kind)} {E(e.Note)}</li>");
+            var kind = CasePages.EventKinds.TryGetValue(e.Kind, out var k) ? k.Zh : e.Kind;
+            sb.Append($"<li><span class=\"muted\">{E(When(e.At))}</span> {E(kind)} {E(e.Note)}</li>");
         }
 
         sb.Append("</ul></div>");

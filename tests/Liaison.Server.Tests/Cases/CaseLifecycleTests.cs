@@ -256,3 +256,25 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         Assert.True((int)postUnknown.StatusCode is >= 400 and < 500);
     }
 }
+
+public sealed class CaseOpenIdempotencyTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task Opening_twice_with_the_same_request_id_opens_one_case()
+    {
+        var officer = await fixture.App.AsOfficerAsync();
+        var requestId = Guid.NewGuid();
+        var body = new
+        {
+            title = "重复提交测试", description = "双击", category = "other", priority = "normal", departmentCode = "swj",
+            enterprise = new { name = "示例企业", creditCode = CreditCode }, requestId,
+        };
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => officer.PostAsJsonAsync("/api/cases", body)));
+        var numbers = await Task.WhenAll(responses.Select(async r => (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        Assert.Single(numbers.Distinct());
+        Assert.Equal(1, await fixture.App.WithDbAsync(db => db.Cases.CountAsync(c => c.Title == "重复提交测试")));
+    }
+}
