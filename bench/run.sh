@@ -5,9 +5,36 @@
 #   bench/run.sh                          # everything (~3 min on a 2-core machine, most of it building)
 #   bench/run.sh --filter '*LiaisonEngine*'   # only our engine; any BenchmarkDotNet argument works
 #
+#   bench/run.sh durable                  # (c) durable start+resume cycles on a throwaway PostgreSQL, fsync on (~1 min)
+#   bench/run.sh durable --cycles 2000 --warmup 1000 --workers 4 --inserts 5000   # its defaults
+#
 # Quick sanity run without BenchmarkDotNet: dotnet run -c Release --project bench/Liaison.Bench -- --check
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = durable ]; then
+  # Not BenchmarkDotNet: a Stopwatch harness (bench/Liaison.Bench/Durable/DurableCycleBench.cs) that starts its own
+  # PostgreSQL cluster (needs the postgresql binaries; as root it runs them as the postgres user) and deletes it after.
+  shift
+  out=bench/results/durable-latest.md
+  mkdir -p bench/results
+  dotnet build -c Release bench/Liaison.Bench -v q -nologo
+  LIAISON_BENCH_OUT="$out.tmp" dotnet bench/Liaison.Bench/bin/Release/net10.0/Liaison.Bench.dll --durable "$@"
+  {
+    cat "$out.tmp"
+    echo
+    echo "Commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src bench 2>/dev/null || echo ' (with uncommitted changes)')"
+    echo
+    echo '```'
+    echo "\$ nproc"; nproc
+    echo "\$ lscpu | grep 'Model name'"; lscpu | grep 'Model name'
+    echo "\$ df -hT /tmp"; df -hT "${TMPDIR:-/tmp}"
+    echo '```'
+  } > "$out"
+  rm -f "$out.tmp"
+  echo "Wrote $out"
+  exit 0
+fi
 
 artifacts=bench/BenchmarkDotNet.Artifacts
 out=bench/results/latest.md

@@ -35,7 +35,7 @@ public static class DurableCycleBench
     public static async Task<int> RunAsync(string[] args)
     {
         var cycles = IntArg(args, "--cycles", 2000);
-        var warmup = IntArg(args, "--warmup", 200);
+        var warmup = IntArg(args, "--warmup", 1000);
         var workers = IntArg(args, "--workers", 4);
         var inserts = IntArg(args, "--inserts", 5000);
         var report = new StringBuilder();
@@ -63,7 +63,11 @@ public static class DurableCycleBench
         var trace = "";
         var rawBefore = await RawInsertsAsync(cs, inserts, 1);
         await CyclesAsync(services, warmup, 1);
+        var (jitMethods, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
         var seq = await CyclesAsync(services, cycles, 1);
+        var jit = string.Create(CultureInfo.InvariantCulture,
+            $"JIT during the sequential measurement: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods} methods compiled, " +
+            $"{(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F0} ms compiling (tier-1 recompiles included).");
         var par = workers > 1 ? await CyclesAsync(services, cycles, workers) : null;
         var rawAfter = await RawInsertsAsync(cs, inserts, 1);
         var rawPar = workers > 1 ? await RawInsertsAsync(cs, inserts, workers) : null;
@@ -116,6 +120,7 @@ public static class DurableCycleBench
                  $"{workers}-worker cycles reach {par.PerSecond / (rawPar.PerSecond / 2):P0} of it.");
         }
 
+        Line(jit);
         Line(trace);
         Line($"Check: {check}");
         Line($"Load average (1/5/15 min) after: {loadAfter}");
