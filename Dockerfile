@@ -1,7 +1,16 @@
-# The Liaison server. Build context: the repository root.
+# The Liaison server with its built designer. Build context: the repository root.
+FROM node:20 AS designer
+WORKDIR /src/src/designer
+COPY src/designer/package.json src/designer/package-lock.json ./
+RUN npm ci
+COPY src/designer/ ./
+# Vite writes to ../Liaison.Server/wwwroot/designer
+RUN npm run build
+
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
+COPY --from=designer /src/src/Liaison.Server/wwwroot/designer src/Liaison.Server/wwwroot/designer
 RUN dotnet publish src/Liaison.Server -c Release -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0

@@ -116,14 +116,9 @@ public sealed class CaseMailer(
                 var officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Select(u => new { u.DisplayName, u.Email, u.Culture }).FirstOrDefaultAsync(ct);
                 return officer?.Email is null ? [] : [(officer.DisplayName, officer.Email, officer.Culture, null)];
             case Audiences.Zone:
-                return ZoneLeadership().Select(z => (z.Name, z.Email, z.Culture, (LinkRole?)null)).ToList();
+                return options.Value.ZoneLeadershipOrSample().Select(z => (z.Name, z.Email, z.Culture, (LinkRole?)null)).ToList();
             default:
                 return [];
         }
     }
-
-    private IEnumerable<LiaisonOptions.ContactOptions> ZoneLeadership() =>
-        options.Value.ZoneLeadership.Count > 0
-            ? options.Value.ZoneLeadership
-            : [new LiaisonOptions.ContactOptions { Name = "园区领导小组办公室（示例）", Email = "leadership@anyue.example" }];
 }

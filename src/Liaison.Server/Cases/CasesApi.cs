@@ -15,6 +15,10 @@ public static class CasesApi
 {
     public const int PageSize = 50;
 
+    /// <summary>The officer's decisions, each at <c>POST /api/cases/{number}/{action}</c>.</summary>
+    internal static readonly string[] OfficerDecisions =
+        [CaseActions.Reassign, CaseActions.Confirm, CaseActions.Reopen, CaseActions.Cancel, CaseActions.ExtensionDecision];
+
     public static RouteGroupBuilder MapCasesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/cases").WithTags("Cases").RequireAuthorization(Policies.Officer);
@@ -22,16 +26,12 @@ public static class CasesApi
         api.MapGet("/", List);
         api.MapGet("/{number}", Get);
         api.MapGet("/{number}/workflow", Workflow);
-        api.MapPost("/{number}/reassign", (string number, CaseService.OfficerDecision body, ClaimsPrincipal user, CaseService cases, LiaisonDbContext db, TimeProvider clock, CancellationToken ct) =>
-            Decide(number, CaseActions.Reassign, body, user, cases, db, clock, ct));
-        api.MapPost("/{number}/confirm", (string number, CaseService.OfficerDecision body, ClaimsPrincipal user, CaseService cases, LiaisonDbContext db, TimeProvider clock, CancellationToken ct) =>
-            Decide(number, CaseActions.Confirm, body, user, cases, db, clock, ct));
-        api.MapPost("/{number}/reopen", (string number, CaseService.OfficerDecision body, ClaimsPrincipal user, CaseService cases, LiaisonDbContext db, TimeProvider clock, CancellationToken ct) =>
-            Decide(number, CaseActions.Reopen, body, user, cases, db, clock, ct));
-        api.MapPost("/{number}/cancel", (string number, CaseService.OfficerDecision body, ClaimsPrincipal user, CaseService cases, LiaisonDbContext db, TimeProvider clock, CancellationToken ct) =>
-            Decide(number, CaseActions.Cancel, body, user, cases, db, clock, ct));
-        api.MapPost("/{number}/extension-decision", (string number, CaseService.OfficerDecision body, ClaimsPrincipal user, CaseService cases, LiaisonDbContext db, TimeProvider clock, CancellationToken ct) =>
-            Decide(number, CaseActions.ExtensionDecision, body, user, cases, db, clock, ct));
+        foreach (var action in OfficerDecisions)
+        {
+            api.MapPost($"/{{number}}/{action}", (string number, CaseService.OfficerDecision body, ClaimsPrincipal user, CaseService cases,
+                LiaisonDbContext db, TimeProvider clock, CancellationToken ct) => Decide(number, action, body, user, cases, db, clock, ct));
+        }
+
         app.MapGet("api/categories", Categories).WithTags("Cases").RequireAuthorization(Policies.Officer);
         return api;
     }
@@ -111,7 +111,7 @@ public static class CasesApi
         var result = await cases.DecideAsync(number, action, user.Identity?.Name ?? "officer", body, ct);
         if (result.Error is { } error)
         {
-            return Problems.Problem(error.Status, error.Message.Split(" / ")[0], error.Message.Contains(" / ") ? error.Message[(error.Message.IndexOf(" / ") + 3)..] : error.Message);
+            return Problems.Problem(error.Status, error.Message);
         }
 
         return TypedResults.Ok((await CaseDto.LoadAsync(db, number, clock.GetUtcNow(), ct))!);
@@ -148,9 +148,6 @@ public sealed record CaseDto(
     EnterpriseDto Enterprise, ExtensionRequestDto? PendingExtension, int Returns, int Extensions, int Reopenings,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<string> AllowedActions, IReadOnlyList<TimelineEntryDto> Timeline)
 {
-    private static readonly string[] OfficerActions =
-        [CaseActions.Reassign, CaseActions.Confirm, CaseActions.Reopen, CaseActions.Cancel, CaseActions.ExtensionDecision];
-
     public static bool IsOverdue(Case c, DateTimeOffset now) =>
         c.Status is CaseStatus.Dispatched or CaseStatus.Accepted or CaseStatus.InProgress or CaseStatus.Returned && c.DueAt < now;
 
@@ -171,7 +168,7 @@ public sealed record CaseDto(
             new EnterpriseDto(c.Enterprise.Name, c.Enterprise.CreditCode, c.Enterprise.Contact, c.Enterprise.IsKey, c.Enterprise.ChiefServiceOfficer),
             c.PendingExtensionDays is { } days ? new ExtensionRequestDto(days, c.PendingExtensionReason) : null,
             c.ReturnCount, c.ExtensionCount, c.ReopenCount, c.CreatedAt, c.UpdatedAt,
-            OfficerActions.Where(a => CaseActions.WhyNot(c, a) is null).ToList(),
+            CasesApi.OfficerDecisions.Where(a => CaseActions.WhyNot(c, a) is null).ToList(),
             events.Select(e => new TimelineEntryDto(e.At, e.Kind, e.Actor, e.Note,
                 e.Data is null ? null : System.Text.Json.JsonDocument.Parse(e.Data).RootElement.Clone())).ToList());
     }

@@ -6,6 +6,8 @@ using Liaison.Server.Calendar;
 using Liaison.Server.Cases;
 using Liaison.Server.Data;
 using Liaison.Server.Departments;
+using Liaison.Server.Digests;
+using Liaison.Server.Designer;
 using Liaison.Server.Http;
 using Liaison.Server.Jobs;
 using Liaison.Server.Links;
@@ -107,6 +109,7 @@ public static class LiaisonHost
         services.AddLiaisonJobs(connectionString, liaison.Jobs);
         services.AddWorkflowRuntime(registry => registry.AddCaseActivities());
         services.AddCases();
+        services.AddDigests(config);
 
         if (!builder.Environment.IsDevelopment())
         {
@@ -133,9 +136,11 @@ public static class LiaisonHost
         app.MapWorkflowsApi();
         app.MapCalendarApi();
         app.MapCasesApi();
+        app.MapReportsApi();
         app.MapLinkPages();
         app.MapCasePages();
         app.MapJobDashboard();
+        app.MapDesigner();
         if (app.Environment.IsDevelopment())
         {
             app.MapDevMailbox();

@@ -19,8 +19,14 @@ public sealed class LiaisonOptions
     /// <summary>Prefix of case numbers, e.g. <c>AYKF</c> gives <c>AYKF-2026-000123</c>.</summary>
     public string CaseNumberPrefix { get; set; } = "AYKF";
 
-    /// <summary>The zone leadership (领导小组) who receive top-level escalations. Sample address by default.</summary>
+    /// <summary>The zone leadership (领导小组) who receive top-level escalations and the league table.</summary>
     public List<ContactOptions> ZoneLeadership { get; set; } = [];
+
+    /// <summary>The configured zone leadership, or one clearly marked sample address when none is configured.</summary>
+    public IReadOnlyList<ContactOptions> ZoneLeadershipOrSample() =>
+        ZoneLeadership.Count > 0
+            ? ZoneLeadership
+            : [new ContactOptions { Name = "园区领导小组办公室（示例）", Email = "leadership@anyue.example" }];
 
     /// <summary>How long a link still shows its (closed) case after the round ended by closing; reassign and cancel end links at once.</summary>
     public TimeSpan LinkGracePeriod { get; set; } = TimeSpan.FromDays(7);

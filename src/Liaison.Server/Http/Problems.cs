@@ -15,8 +15,11 @@ public static class Problems
 
     public static ProblemHttpResult Unauthorized(string zh, string en) => Problem(StatusCodes.Status401Unauthorized, zh, en);
 
-    public static ProblemHttpResult Problem(int status, string zh, string en) =>
-        TypedResults.Problem(detail: $"{zh} / {en}", statusCode: status, title: Title(status));
+    public static ProblemHttpResult Problem(int status, string zh, string en) => Problem(status, $"{zh} / {en}");
+
+    /// <summary>A problem whose message is already "中文 / English".</summary>
+    public static ProblemHttpResult Problem(int status, string bilingualDetail) =>
+        TypedResults.Problem(detail: bilingualDetail, statusCode: status, title: Title(status));
 
     /// <summary>A 400 listing each bad field; <paramref name="errors"/> maps a camelCase field path to its messages.</summary>
     public static ValidationProblem Invalid(IDictionary<string, string[]> errors) =>

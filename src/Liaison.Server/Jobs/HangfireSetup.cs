@@ -53,6 +53,7 @@ public static class HangfireSetup
     {
         var recurring = services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<OutboxRelayJob>(OutboxRelayJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        Liaison.Server.Digests.DigestJob.Register(recurring, services);
     }
 
     /// <summary>The dashboard at <c>/hangfire</c>: admins only (the endpoint policy authenticates; the filter double-checks).</summary>

@@ -171,7 +171,7 @@ public sealed class WorkflowHost(
             run = FaultedRun(state, $"The workflow could not resume: {ex.Message}");
         }
 
-        var unscheduled = await SaveAsync(db, instance, isNew: false, run, context, ct, commitOwn: false);
+        var unscheduled = await SaveAsync(db, instance, isNew: false, run, context, ct, commitOwn: false, consumedBookmarkId: bookmarkId);
         await CommitAsync(tx, ct);
         WorkflowTimerScheduler.Schedule(jobs, log, unscheduled);
         return new ResumeResult(ResumeOutcome.Resumed, instance, run, bookmarkId);
@@ -233,14 +233,14 @@ public sealed class WorkflowHost(
     /// in (and commits) its own transaction when the caller has none, and schedules those itself.
     /// </summary>
     private async Task<List<(string, DateTimeOffset)>> SaveAsync(LiaisonDbContext db, WorkflowInstanceRecord instance, bool isNew, RunResult run,
-        RunContext context, CancellationToken ct, bool commitOwn = true)
+        RunContext context, CancellationToken ct, bool commitOwn = true, string? consumedBookmarkId = null)
     {
         if (commitOwn && db.Database.CurrentTransaction is null)
         {
             List<(string, DateTimeOffset)> unscheduled;
             await using (var tx = await db.Database.BeginTransactionAsync(ct))
             {
-                unscheduled = await SaveAsync(db, instance, isNew, run, context, ct, commitOwn: false);
+                unscheduled = await SaveAsync(db, instance, isNew, run, context, ct, commitOwn: false, consumedBookmarkId);
                 await tx.CommitAsync(ct);
             }
 
@@ -284,9 +284,10 @@ public sealed class WorkflowHost(
             db.Set<WorkflowInstanceRecord>().Add(instance);
         }
 
-        if (run.RemovedBookmarkIds.Count > 0)
+        // The resumed bookmark's row is already gone (consuming it decided the race): skip a delete that finds nothing.
+        var removed = run.RemovedBookmarkIds.Where(id => id != consumedBookmarkId).ToList();
+        if (removed.Count > 0)
         {
-            var removed = run.RemovedBookmarkIds.ToList();
             await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == instance.Id && removed.Contains(b.Id)).ExecuteDeleteAsync(ct);
         }
 

@@ -501,6 +501,40 @@ namespace Liaison.Server.Data.Migrations
                     b.ToTable("case_number_counters", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Digests.DigestSend", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("recipient");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("date")
+                        .HasColumnName("local_date");
+
+                    b.Property<int>("Items")
+                        .HasColumnType("integer")
+                        .HasColumnName("items");
+
+                    b.Property<Guid>("OutboxMessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("outbox_message_id");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("Kind", "Recipient", "LocalDate")
+                        .HasName("pk_digest_sends");
+
+                    b.ToTable("digest_sends", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Links.LiaisonLink", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,244 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.RegularExpressions;
+using System.Text.Unicode;
+using Fluid;
+using Fluid.Values;
+using Liaison.Cases.Calendar;
+using Liaison.Cases.Cases;
+using Liaison.Cases.Notifications;
+
+namespace Liaison.Cases.Digests;
+
+/// <summary>
+/// Renders the digest emails (Liquid, via Fluid) from the shipped templates, like <see cref="CaseMailRenderer"/>:
+/// HTML-escaped HTML part, one-line subject, dates in the zone's time zone. Pure and thread-safe. Variables: README.md.
+/// </summary>
+public sealed partial class DigestMailRenderer
+{
+    private const string ResourcePrefix = "Liaison.Cases.Digests.Templates.";
+    private static readonly FluidParser Parser = new();
+    private static readonly TextEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+    private static readonly TemplateOptions RenderOptions = new() { MaxSteps = 1_000_000 };
+    private static readonly Lazy<FrozenDictionary<string, IFluidTemplate>> Shipped = new(LoadShipped);
+    private static readonly string[] EnglishDays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    private static readonly string[] EnglishMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+    private readonly TimeZoneInfo _timeZone;
+
+    public DigestMailRenderer(TimeZoneInfo? timeZone = null) =>
+        _timeZone = timeZone ?? WorkingCalendar.ResolveTimeZone(WorkingCalendar.DefaultTimeZoneId);
+
+    public RenderedMail Render(HandlerDigestMail mail, string? culture)
+    {
+        var en = IsEnglish(culture);
+        return Render(DigestKind.Handler, en, new()
+        {
+            ["Recipient"] = Obj(("Name", mail.RecipientName)),
+            ["Date"] = FormatDate(mail.Date, en),
+            ["Count"] = mail.Overdue.Count + mail.DueSoon.Count + mail.Other.Count,
+            ["Overdue"] = Lines(mail.Overdue, en),
+            ["DueSoon"] = Lines(mail.DueSoon, en),
+            ["Other"] = Lines(mail.Other, en),
+        }, mail.Overdue.Concat(mail.DueSoon).Concat(mail.Other));
+    }
+
+    public RenderedMail Render(OfficerDigestMail mail, string? culture)
+    {
+        var en = IsEnglish(culture);
+        return Render(DigestKind.Officer, en, new()
+        {
+            ["Recipient"] = Obj(("Name", mail.RecipientName)),
+            ["Date"] = FormatDate(mail.Date, en),
+            ["Since"] = FormatLocal(mail.Since, en),
+            ["Count"] = mail.NeedsDecision.Count + mail.Overdue.Count + mail.Changed.Count,
+            ["NeedsDecision"] = Lines(mail.NeedsDecision, en),
+            ["Overdue"] = Lines(mail.Overdue, en),
+            ["Changed"] = Lines(mail.Changed, en),
+        }, mail.NeedsDecision.Concat(mail.Overdue).Concat(mail.Changed));
+    }
+
+    public RenderedMail Render(LeagueTableMail mail, string? culture)
+    {
+        var en = IsEnglish(culture);
+        var t = mail.Table;
+        if (mail.CsvLink is { } csv && !IsHttpUrl(csv)) throw new ArgumentException($"The CSV link must be an absolute http(s) URL, got '{csv}'.", nameof(mail));
+        return Render(DigestKind.LeagueTable, en, new()
+        {
+            ["Recipient"] = Obj(("Name", mail.RecipientName)),
+            ["From"] = FormatDate(t.From, en),
+            ["To"] = FormatDate(t.To, en),
+            ["Rows"] = new ArrayValue(t.Rows.Select(r => Row(r, en)).ToArray()),
+            ["Totals"] = Row(t.Totals, en),
+            ["RedCount"] = t.Rows.Count(r => r.Mark == LeagueMark.Red),
+            ["YellowCount"] = t.Rows.Count(r => r.Mark == LeagueMark.Yellow),
+            ["Rules"] = Obj(("RedBelow", Percent(t.Rules.RedBelow)), ("YellowBelow", Percent(t.Rules.YellowBelow))),
+            ["CsvLink"] = mail.CsvLink,
+        }, []);
+    }
+
+    public static string Percent(double? rate) => rate is { } r ? Math.Round(r * 100, MidpointRounding.AwayFromZero).ToString(CultureInfo.InvariantCulture) + "%" : "—";
+
+    public static string Days(double? days) => days is { } d ? d.ToString("0.#", CultureInfo.InvariantCulture) : "—";
+
+    public static (string Zh, string En) MarkLabel(LeagueMark mark) => mark switch
+    {
+        LeagueMark.Red => ("红榜", "Red"),
+        LeagueMark.Yellow => ("黄榜", "Yellow"),
+        _ => ("—", "—"),
+    };
+
+    public static (string Zh, string En) DecisionLabel(string? decision) => decision switch
+    {
+        OfficerDigests.DecideReturn => ("已退回，请改派或坚持原单位办理", "returned: reassign it or insist"),
+        OfficerDigests.DecideResolution => ("已办结，请确认销号或重办", "resolved: confirm or reopen"),
+        OfficerDigests.DecideExtension => ("申请延期，请审批", "extension requested: approve or deny"),
+        _ => ("", ""),
+    };
+
+    /// <summary>How a timeline entry is named in a digest; unknown kinds show as themselves.</summary>
+    public static (string Zh, string En) EventLabel(string kind) => kind switch
+    {
+        "opened" => ("受理", "opened"),
+        "dispatched" => ("派单", "dispatched"),
+        CaseActions.Accept => ("签收", "accepted"),
+        CaseActions.Progress => ("进展", "progress note"),
+        CaseActions.Return => ("退回", "returned"),
+        CaseActions.Extension => ("申请延期", "extension requested"),
+        CaseActions.Resolve => ("办结", "resolved"),
+        "extension-approved" => ("同意延期", "extension approved"),
+        "extension-denied" => ("不同意延期", "extension denied"),
+        "confirmed" => ("确认销号", "confirmed"),
+        "reopened" => ("重办", "reopened"),
+        "reassigned" => ("改派", "reassigned"),
+        "insisted" => ("坚持原单位办理", "insisted"),
+        "cancelled" => ("撤销", "cancelled"),
+        "escalated" => ("督办", "escalated"),
+        "leader-reminder" => ("领导提醒", "leader's reminder"),
+        "deadline-changed" => ("期限变更", "deadline changed"),
+        _ => (kind, kind),
+    };
+
+    public static string FormatDate(DateOnly date, bool english) => english
+        ? $"{EnglishDays[(int)date.DayOfWeek]} {date.Day} {EnglishMonths[date.Month - 1]} {date.Year}"
+        : $"{date.Year}年{date.Month}月{date.Day}日（周{"日一二三四五六"[(int)date.DayOfWeek]}）";
+
+    private static bool IsEnglish(string? culture) => CaseMailRenderer.ResolveCulture(culture) == CaseMailRenderer.English;
+
+    private string? FormatLocal(DateTimeOffset? at, bool en) => CaseMailValues.FormatLocal(at, _timeZone, en);
+
+    private RenderedMail Render(string kind, bool en, Dictionary<string, object?> values, IEnumerable<DigestCaseLine> lines)
+    {
+        foreach (var line in lines)
+        {
+            // Links go into href: only a real web address may get there.
+            if (line.Link is { } link && !IsHttpUrl(link)) throw new ArgumentException($"A digest link must be an absolute http(s) URL, got '{link}'.", nameof(lines));
+        }
+
+        var context = new TemplateContext(RenderOptions);
+        foreach (var (name, value) in values) context.SetValue(name, Value(value));
+        var culture = en ? CaseMailRenderer.English : CaseMailRenderer.Chinese;
+        string Part(string part, TextEncoder encoder) => Shipped.Value[$"{ResourcePrefix}{kind}.{culture}.{part}.liquid"].Render(context, encoder);
+        return new RenderedMail(Whitespace().Replace(Part("subject", NullEncoder.Default), " ").Trim(), Part("text", NullEncoder.Default), Part("html", Html));
+    }
+
+    private ArrayValue Lines(IReadOnlyList<DigestCaseLine> lines, bool en) => new(lines.Select(l => (FluidValue)Obj(
+        ("Number", l.Number),
+        ("Title", l.Title),
+        ("Enterprise", l.Enterprise),
+        ("Department", l.Department),
+        ("Status", en ? CaseActions.StatusLabel(l.Status).En : CaseActions.StatusLabel(l.Status).Zh),
+        ("Urgent", l.Priority == CasePriority.Urgent),
+        ("Priority", l.Priority == CasePriority.Urgent ? (en ? "Urgent" : "紧急") : (en ? "Normal" : "一般")),
+        ("AcceptBy", FormatLocal(l.AcceptBy, en)),
+        ("Due", FormatLocal(l.DueAt, en)),
+        ("Provisional", l.Provisional),
+        ("OverdueDays", l.OverdueWorkingDays),
+        ("AcceptOverdue", l.AcceptOverdue),
+        ("DaysLeft", l.WorkingDaysLeft),
+        ("Link", l.Link),
+        ("Decision", l.Decision is null ? null : en ? DecisionLabel(l.Decision).En : DecisionLabel(l.Decision).Zh),
+        ("Changes", new ArrayValue(l.Changes.Select(e => (FluidValue)Obj(
+            ("At", FormatLocal(e.At, en)),
+            ("What", en ? EventLabel(e.Kind).En : EventLabel(e.Kind).Zh),
+            ("Note", Short(e.Note)))).ToArray())))).ToArray());
+
+    private static DictionaryValue Row(LeagueRow r, bool en) => Obj(
+        ("Department", r.DepartmentName),
+        ("Mark", r.Mark.ToString().ToLowerInvariant()),
+        ("MarkLabel", en ? MarkLabel(r.Mark).En : MarkLabel(r.Mark).Zh),
+        ("Red", r.Mark == LeagueMark.Red),
+        ("Yellow", r.Mark == LeagueMark.Yellow),
+        ("Received", r.Received),
+        ("Accepted", r.Accepted),
+        ("AcceptedOnTime", r.AcceptedOnTime),
+        ("AcceptRate", Percent(r.AcceptOnTimeRate)),
+        ("Resolved", r.Resolved),
+        ("ResolvedOnTime", r.ResolvedOnTime),
+        ("ResolveRate", Percent(r.ResolveOnTimeRate)),
+        ("OverdueNow", r.OverdueNow),
+        ("Returns", r.Returns),
+        ("Extensions", r.Extensions),
+        ("Reopenings", r.Reopenings),
+        ("MedianDays", Days(r.MedianWorkingDaysToResolve)));
+
+    private static string? Short(string? note)
+    {
+        if (string.IsNullOrWhiteSpace(note)) return null;
+        var text = Whitespace().Replace(note, " ").Trim();
+        var info = new StringInfo(text);
+        return info.LengthInTextElements <= 120 ? text : info.SubstringByTextElements(0, 120) + "…";
+    }
+
+    private static DictionaryValue Obj(params (string Name, object? Value)[] members) =>
+        new(new Members(members.ToDictionary(m => m.Name, m => Value(m.Value), StringComparer.OrdinalIgnoreCase)));
+
+    // Null must become nil: in Liquid an empty string is truthy, and templates test values with {% if %}.
+    private static FluidValue Value(object? value) => value switch
+    {
+        null => NilValue.Instance,
+        FluidValue v => v,
+        string s => StringValue.Create(s),
+        bool b => BooleanValue.Create(b),
+        int i => NumberValue.Create(i),
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unsupported digest value."),
+    };
+
+    private static bool IsHttpUrl(string link) =>
+        Uri.TryCreate(link, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+
+    private static FrozenDictionary<string, IFluidTemplate> LoadShipped()
+    {
+        var assembly = typeof(DigestMailRenderer).Assembly;
+        var templates = new Dictionary<string, IFluidTemplate>(StringComparer.Ordinal);
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            var source = reader.ReadToEnd();
+            templates[name] = Parser.TryParse(source, out var template, out var error)
+                ? template
+                : throw new InvalidOperationException($"Shipped digest template {name} does not parse: {error}");
+        }
+
+        return templates.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+
+    private sealed class Members(Dictionary<string, FluidValue> values) : IFluidIndexable
+    {
+        public int Count => values.Count;
+
+        public IEnumerable<string> Keys => values.Keys;
+
+        public bool TryGetValue(string name, out FluidValue value)
+        {
+            if (values.TryGetValue(name, out value!)) return true;
+            value = NilValue.Instance;
+            return false;
+        }
+    }
+}

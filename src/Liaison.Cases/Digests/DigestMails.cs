@@ -1,0 +1,78 @@
+using Liaison.Cases.Cases;
+
+namespace Liaison.Cases.Digests;
+
+/// <summary>The digest emails, one template set each (Templates/{kind}.{culture}.{part}.liquid).</summary>
+public static class DigestKind
+{
+    /// <summary>(handler) Daily: every open case you hold, overdue first (每日待办提醒).</summary>
+    public const string Handler = "handler-digest";
+
+    /// <summary>(officer) Daily: your cases that need a decision, are overdue or changed (每日案件动态).</summary>
+    public const string Officer = "officer-digest";
+
+    /// <summary>(zone leadership, admins) Weekly: the league table (红黄榜).</summary>
+    public const string LeagueTable = "league-table";
+
+    public static IReadOnlyList<string> All { get; } = [Handler, Officer, LeagueTable];
+}
+
+/// <summary>A case as one line of a digest; the host fills the link and the department's name.</summary>
+public sealed record DigestCaseLine
+{
+    public required string Number { get; init; }
+
+    public required string Title { get; init; }
+
+    public string? Enterprise { get; init; }
+
+    public string? Department { get; init; }
+
+    public CaseStatus Status { get; init; }
+
+    public CasePriority Priority { get; init; }
+
+    public DateTimeOffset? AcceptBy { get; init; }
+
+    public DateTimeOffset? DueAt { get; init; }
+
+    public bool Provisional { get; init; }
+
+    public int? OverdueWorkingDays { get; init; }
+
+    /// <summary>Still not accepted (签收) past the acceptance deadline.</summary>
+    public bool AcceptOverdue { get; init; }
+
+    public int? WorkingDaysLeft { get; init; }
+
+    /// <summary>Absolute http(s) URL: a handler's personal link, or the officer's case page.</summary>
+    public string? Link { get; init; }
+
+    /// <summary>The decision the officer owes (<see cref="OfficerDigests.DecideReturn"/>, …), or null.</summary>
+    public string? Decision { get; init; }
+
+    public IReadOnlyList<CaseEvent> Changes { get; init; } = [];
+
+    public static DigestCaseLine From(Case c, string? department, string? link) => new()
+    {
+        Number = c.Number,
+        Title = c.Title,
+        Enterprise = c.Enterprise.Name,
+        Department = department,
+        Status = c.Status,
+        Priority = c.Priority,
+        AcceptBy = c.AcceptBy,
+        DueAt = c.DueAt,
+        Provisional = c.Provisional,
+        Link = link,
+    };
+}
+
+public sealed record HandlerDigestMail(
+    string RecipientName, DateOnly Date, IReadOnlyList<DigestCaseLine> Overdue, IReadOnlyList<DigestCaseLine> DueSoon, IReadOnlyList<DigestCaseLine> Other);
+
+public sealed record OfficerDigestMail(
+    string RecipientName, DateOnly Date, DateTimeOffset Since,
+    IReadOnlyList<DigestCaseLine> NeedsDecision, IReadOnlyList<DigestCaseLine> Overdue, IReadOnlyList<DigestCaseLine> Changed);
+
+public sealed record LeagueTableMail(string RecipientName, LeagueTableResult Table, string? CsvLink);

@@ -1,0 +1,203 @@
+using System.Text.Json;
+using Liaison.Cases.Calendar;
+using Liaison.Cases.Cases;
+
+namespace Liaison.Cases.Digests;
+
+/// <summary>红 (red), 黄 (yellow) or 绿 (green, no marking) on the league table.</summary>
+public enum LeagueMark
+{
+    Red,
+    Yellow,
+    Green,
+}
+
+/// <summary>Thresholds of the red/yellow marking; see README.md in this folder.</summary>
+public sealed record LeagueRules(double RedBelow = 0.6, double YellowBelow = 0.9);
+
+/// <summary>One department's line of the league table (红黄榜) for a period.</summary>
+public sealed record LeagueRow(
+    string DepartmentCode,
+    string DepartmentName,
+    int Received,
+    int Accepted,
+    int AcceptedOnTime,
+    int Resolved,
+    int ResolvedOnTime,
+    int OverdueNow,
+    int Returns,
+    int Extensions,
+    int Reopenings,
+    double? MedianWorkingDaysToResolve,
+    LeagueMark Mark)
+{
+    public double? AcceptOnTimeRate => Accepted == 0 ? null : (double)AcceptedOnTime / Accepted;
+
+    public double? ResolveOnTimeRate => Resolved == 0 ? null : (double)ResolvedOnTime / Resolved;
+}
+
+public sealed record LeagueTableResult(DateOnly From, DateOnly To, DateTimeOffset GeneratedAt, LeagueRules Rules, IReadOnlyList<LeagueRow> Rows, LeagueRow Totals);
+
+/// <summary>
+/// Computes the league table from the cases' timelines, so each event is scored against the department that held
+/// the case when it happened (a case returned by one department and reassigned to another counts the return
+/// against the first, and its later acceptance and resolution for the second). Definitions: README.md.
+/// </summary>
+public static class LeagueTable
+{
+    /// <param name="cases">Cases with their timelines loaded (at least the scoring events).</param>
+    /// <param name="departments">Code and name of every department to show, in display order; departments met only in the data are added.</param>
+    /// <param name="from">First local day of the period.</param>
+    /// <param name="to">Last local day of the period, inclusive.</param>
+    public static LeagueTableResult Compute(
+        IEnumerable<Case> cases, IEnumerable<(string Code, string Name)> departments, DateOnly from, DateOnly to,
+        DateTimeOffset now, WorkingCalendar calendar, LeagueRules? rules = null)
+    {
+        rules ??= new LeagueRules();
+        var start = DigestSchedule.At(calendar, from, TimeOnly.MinValue);
+        var end = DigestSchedule.At(calendar, to.AddDays(1), TimeOnly.MinValue);
+        bool InPeriod(DateTimeOffset at) => at >= start && at < end && at <= now;
+
+        var tallies = new Dictionary<string, Tally>(StringComparer.Ordinal);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (code, name) in departments)
+        {
+            names.TryAdd(code, name);
+            tallies.TryAdd(code, new Tally());
+        }
+
+        Tally For(string code) => tallies.TryGetValue(code, out var t) ? t : tallies[code] = new Tally();
+
+        foreach (var c in cases)
+        {
+            Round? round = null;
+            var received = new HashSet<string>(StringComparer.Ordinal);
+            var lastResolve = new Dictionary<string, (bool OnTime, int Days)>(StringComparer.Ordinal);
+            foreach (var e in c.Timeline.OrderBy(e => e.At).ThenBy(e => e.Id))
+            {
+                if (e.Kind == "dispatched" && ReadRound(e) is { } r)
+                {
+                    round = r;
+                    if (InPeriod(e.At) && received.Add(r.Department)) For(r.Department).Received++;
+                    continue;
+                }
+
+                if (round is null || !InPeriod(e.At)) continue;
+                var t = For(round.Department);
+                switch (e.Kind)
+                {
+                    case CaseActions.Accept:
+                        t.Accepted++;
+                        if (round.AcceptBy is not { } acceptBy || e.At <= acceptBy) t.AcceptedOnTime++;
+                        break;
+                    case CaseActions.Return:
+                        t.Returns++;
+                        break;
+                    case CaseActions.Extension:
+                        t.Extensions++;
+                        break;
+                    case "reopened":
+                        t.Reopenings++;
+                        break;
+                    case CaseActions.Resolve:
+                        // Scored against the round's original deadline (extensions and reopenings do not move it).
+                        lastResolve[round.Department] = (round.DueAt is not { } due || e.At <= due, calendar.WorkingDaysBetween(round.Start, e.At));
+                        break;
+                }
+            }
+
+            foreach (var (department, resolve) in lastResolve)
+            {
+                var t = For(department);
+                t.Resolved++;
+                if (resolve.OnTime) t.ResolvedOnTime++;
+                t.ResolveDays.Add(resolve.Days);
+            }
+
+            if (HandlerDigests.IsWithHandler(c.Status) && c.DueAt < now)
+            {
+                For(c.DepartmentCode).OverdueNow++;
+            }
+        }
+
+        var rows = tallies.Select(p => p.Value.ToRow(p.Key, names.GetValueOrDefault(p.Key, p.Key), rules)).ToList();
+        var order = tallies.Keys.Select((code, i) => (code, i)).ToDictionary(x => x.code, x => x.i);
+        rows = rows
+            .OrderBy(r => r.Mark)
+            .ThenByDescending(r => r.OverdueNow)
+            .ThenBy(r => Worst(r) ?? 2)
+            .ThenBy(r => order[r.DepartmentCode])
+            .ToList();
+        var total = new Tally();
+        foreach (var t in tallies.Values) total.Add(t);
+        return new LeagueTableResult(from, to, now, rules, rows, total.ToRow("", "合计 / Total", rules));
+    }
+
+    /// <summary>
+    /// Red when a case is overdue now or the worse on-time rate is below <see cref="LeagueRules.RedBelow"/>;
+    /// yellow when it is below <see cref="LeagueRules.YellowBelow"/>; otherwise green. No rate yet counts as on time.
+    /// </summary>
+    public static LeagueMark Mark(int overdueNow, double? worstRate, LeagueRules rules) =>
+        overdueNow > 0 || worstRate < rules.RedBelow ? LeagueMark.Red
+        : worstRate < rules.YellowBelow ? LeagueMark.Yellow
+        : LeagueMark.Green;
+
+    public static double? Worst(LeagueRow r) =>
+        (r.AcceptOnTimeRate, r.ResolveOnTimeRate) switch
+        {
+            (null, var b) => b,
+            (var a, null) => a,
+            (var a, var b) => Math.Min(a!.Value, b!.Value),
+        };
+
+    public static double? Median(IReadOnlyCollection<int> values)
+    {
+        if (values.Count == 0) return null;
+        var sorted = values.Order().ToArray();
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
+    }
+
+    private sealed record Round(string Department, DateTimeOffset Start, DateTimeOffset? AcceptBy, DateTimeOffset? DueAt);
+
+    // The dispatched entry's data: { department, round, acceptBy: { due, … }, dueAt: { due, … } } (CaseEffectHandler).
+    private static Round? ReadRound(CaseEvent e)
+    {
+        if (e.Data is null) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(e.Data);
+            var root = doc.RootElement;
+            if (!root.TryGetProperty("department", out var dep) || dep.ValueKind != JsonValueKind.String) return null;
+            return new Round(dep.GetString()!, e.At, Due(root, "acceptBy"), Due(root, "dueAt"));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        static DateTimeOffset? Due(JsonElement root, string name) =>
+            root.TryGetProperty(name, out var d) && d.ValueKind == JsonValueKind.Object && d.TryGetProperty("due", out var due)
+            && due.TryGetDateTimeOffset(out var at) ? at : null;
+    }
+
+    private sealed class Tally
+    {
+        public int Received, Accepted, AcceptedOnTime, Resolved, ResolvedOnTime, OverdueNow, Returns, Extensions, Reopenings;
+        public List<int> ResolveDays { get; } = [];
+
+        public void Add(Tally o)
+        {
+            Received += o.Received; Accepted += o.Accepted; AcceptedOnTime += o.AcceptedOnTime; Resolved += o.Resolved;
+            ResolvedOnTime += o.ResolvedOnTime; OverdueNow += o.OverdueNow; Returns += o.Returns; Extensions += o.Extensions;
+            Reopenings += o.Reopenings; ResolveDays.AddRange(o.ResolveDays);
+        }
+
+        public LeagueRow ToRow(string code, string name, LeagueRules rules)
+        {
+            var row = new LeagueRow(code, name, Received, Accepted, AcceptedOnTime, Resolved, ResolvedOnTime, OverdueNow,
+                Returns, Extensions, Reopenings, Median(ResolveDays), LeagueMark.Green);
+            return row with { Mark = Mark(OverdueNow, Worst(row), rules) };
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Liaison.Cases.Cases;
+
+namespace Liaison.Cases.Digests;
+
+/// <summary>The section of an officer's digest a case appears in; a case appears once, in the first that fits.</summary>
+public enum OfficerDigestSection
+{
+    /// <summary>Waiting for the officer: returned (退回), resolved (办结，待确认) or an extension request (申请延期).</summary>
+    NeedsDecision,
+
+    /// <summary>Past its resolve deadline and not yet resolved.</summary>
+    Overdue,
+
+    /// <summary>Something happened since the last digest.</summary>
+    Changed,
+}
+
+public sealed record OfficerDigestItem(Case Case, OfficerDigestSection Section, string? Decision, int? OverdueWorkingDays, IReadOnlyList<CaseEvent> Changes);
+
+/// <summary>The daily officer digest (DESIGN §2 Digests): pure, over cases with their timeline loaded.</summary>
+public static class OfficerDigests
+{
+    /// <summary>Decisions an officer owes, as machine names (templates word them).</summary>
+    public const string DecideReturn = "returned";
+    public const string DecideResolution = "resolved";
+    public const string DecideExtension = "extension";
+
+    // Bookkeeping, not news: every mail has its own entry, and a status entry always accompanies the action that caused it.
+    private static readonly HashSet<string> Quiet = ["email", "status"];
+
+    /// <summary>
+    /// The officer's cases that need a decision, are overdue or changed since <paramref name="since"/> (timeline
+    /// entries at or after it), in that order; empty when there is nothing to tell.
+    /// </summary>
+    public static IReadOnlyList<OfficerDigestItem> Build(
+        IEnumerable<Case> cases, DateTimeOffset since, DateTimeOffset now, Calendar.WorkingCalendar calendar)
+    {
+        var items = new List<OfficerDigestItem>();
+        foreach (var c in cases)
+        {
+            var changes = c.Timeline.Where(e => e.At >= since && e.At <= now && !Quiet.Contains(e.Kind)).OrderBy(e => e.At).ThenBy(e => e.Id).ToList();
+            var decision = c.PendingExtensionDays is not null ? DecideExtension
+                : c.Status == CaseStatus.Returned ? DecideReturn
+                : c.Status == CaseStatus.Resolved ? DecideResolution
+                : null;
+            var overdue = IsOverdue(c, now);
+            OfficerDigestSection? section = decision is not null ? OfficerDigestSection.NeedsDecision
+                : overdue ? OfficerDigestSection.Overdue
+                : changes.Count > 0 ? OfficerDigestSection.Changed
+                : null;
+            if (section is { } s)
+            {
+                items.Add(new OfficerDigestItem(c, s, decision, overdue ? calendar.WorkingDaysBetween(c.DueAt!.Value, now) : null, changes));
+            }
+        }
+
+        return items.OrderBy(i => i.Section).ThenBy(i => i.Case.DueAt ?? DateTimeOffset.MaxValue).ThenBy(i => i.Case.Number, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Same rule as the cases API: not resolved, closed or cancelled, and past the resolve deadline.</summary>
+    public static bool IsOverdue(Case c, DateTimeOffset now) =>
+        c.Status is CaseStatus.Dispatched or CaseStatus.Accepted or CaseStatus.InProgress or CaseStatus.Returned && c.DueAt < now;
+}

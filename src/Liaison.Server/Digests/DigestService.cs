@@ -1,0 +1,241 @@
+using Liaison.Cases.Calendar;
+using Liaison.Cases.Cases;
+using Liaison.Cases.Digests;
+using Liaison.Cases.Notifications;
+using Liaison.Server.Auth;
+using Liaison.Server.Calendar;
+using Liaison.Server.Cases;
+using Liaison.Server.Data;
+using Liaison.Server.Hosting;
+using Liaison.Server.Links;
+using Liaison.Server.Mail;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Liaison.Server.Digests;
+
+/// <summary>What one run did: the date it sent for (null when today is no digest day or it is too early), new and repeated digests.</summary>
+public sealed record DigestRunReport(DateOnly? Date, int Sent, int AlreadySent);
+
+/// <summary>
+/// Builds the daily handler and officer digests and the weekly league table and queues them in the outbox. Each
+/// recipient's digest is one transaction: its links, its outbox row and its <see cref="DigestSend"/> key commit
+/// together, and a second run (retry, another instance) hits the key and sends nothing.
+/// </summary>
+public sealed class DigestService(
+    LiaisonDbContext db,
+    CaseMailer mailer,
+    Outbox outbox,
+    DigestMailRenderer renderer,
+    CalendarService calendars,
+    IOptions<LiaisonOptions> options,
+    IOptions<DigestOptions> digestOptions,
+    TimeProvider clock,
+    ILogger<DigestService> log)
+{
+    private static readonly CaseStatus[] WithHandler = [CaseStatus.Dispatched, CaseStatus.Accepted, CaseStatus.InProgress];
+    private static readonly CaseStatus[] Ended = [CaseStatus.Closed, CaseStatus.Cancelled];
+    private static readonly string[] ScoringKinds = ["dispatched", CaseActions.Accept, CaseActions.Return, CaseActions.Extension, CaseActions.Resolve, "reopened"];
+
+    // The same sample fallback as CaseMailer's escalations, so an unconfigured zone still sees its league table in the dev mailbox.
+
+    private DigestOptions Settings => digestOptions.Value;
+
+    private string BaseUrl => options.Value.PublicBaseUrl.TrimEnd('/');
+
+    /// <summary>The daily handler and officer digests, if today (zone time) is a working day and the send time has passed.</summary>
+    public async Task<DigestRunReport> SendDailyAsync(CancellationToken ct = default)
+    {
+        var calendar = await calendars.GetAsync(ct);
+        var now = clock.GetUtcNow();
+        if (DigestSchedule.DailyDue(calendar, now, Settings.SendAt) is not { } date)
+        {
+            return new DigestRunReport(null, 0, 0);
+        }
+
+        var handlers = await SendHandlerDigestsAsync(date, now, calendar, ct);
+        var officers = await SendOfficerDigestsAsync(date, now, calendar, ct);
+        log.LogInformation("Daily digests for {Date}: {Sent} sent, {Repeated} already sent", date, handlers.Sent + officers.Sent, handlers.AlreadySent + officers.AlreadySent);
+        return new DigestRunReport(date, handlers.Sent + officers.Sent, handlers.AlreadySent + officers.AlreadySent);
+    }
+
+    /// <summary>The weekly league table for the previous week, on the week's first working day after the send time.</summary>
+    public async Task<DigestRunReport> SendLeagueTableAsync(CancellationToken ct = default)
+    {
+        var calendar = await calendars.GetAsync(ct);
+        var now = clock.GetUtcNow();
+        if (DigestSchedule.WeeklyDue(calendar, now, Settings.SendAt) is not { } date)
+        {
+            return new DigestRunReport(null, 0, 0);
+        }
+
+        var (from, to) = DigestSchedule.PreviousWeek(date);
+        var table = await ComputeLeagueTableAsync(from, to, ct);
+        var csv = $"{BaseUrl}/api/reports/league-table.csv?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}";
+        int sent = 0, repeated = 0;
+        foreach (var (name, email, culture) in await LeagueTableRecipientsAsync(ct))
+        {
+            var done = await SendOnceAsync(DigestKind.LeagueTable, email, date, now, () =>
+            {
+                var mail = renderer.Render(new LeagueTableMail(name, table, csv), culture);
+                return Task.FromResult((Queue(email, name, mail, DigestKind.LeagueTable), table.Rows.Count));
+            }, ct);
+            if (done) sent++; else repeated++;
+        }
+
+        return new DigestRunReport(date, sent, repeated);
+    }
+
+    /// <summary>The league table of the local days <paramref name="from"/> to <paramref name="to"/> (inclusive), as of now.</summary>
+    public async Task<LeagueTableResult> ComputeLeagueTableAsync(DateOnly from, DateOnly to, CancellationToken ct = default)
+    {
+        var calendar = await calendars.GetAsync(ct);
+        var now = clock.GetUtcNow();
+        var start = DigestSchedule.At(calendar, from, TimeOnly.MinValue);
+        var end = DigestSchedule.At(calendar, to.AddDays(1), TimeOnly.MinValue);
+        var cases = await db.Cases.AsNoTracking()
+            .Where(c => WithHandler.Contains(c.Status) || c.Timeline.Any(e => e.At >= start && e.At < end && ScoringKinds.Contains(e.Kind)))
+            .Include(c => c.Timeline.Where(e => ScoringKinds.Contains(e.Kind)))
+            .AsSplitQuery()
+            .ToListAsync(ct);
+        var departments = await db.Departments.AsNoTracking().Where(d => d.Active).OrderBy(d => d.Id).Select(d => new { d.Code, d.Name }).ToListAsync(ct);
+        var names = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Code, d => d.Name, ct);
+        var table = LeagueTable.Compute(cases, departments.Select(d => (d.Code, d.Name)), from, to, now, calendar,
+            new LeagueRules(Settings.RedBelow, Settings.YellowBelow));
+        // Departments seen only in the data (since deactivated) still get their name.
+        return table with { Rows = table.Rows.Select(r => r with { DepartmentName = names.GetValueOrDefault(r.DepartmentCode, r.DepartmentName) }).ToList() };
+    }
+
+    private async Task<DigestRunReport> SendHandlerDigestsAsync(DateOnly date, DateTimeOffset now, WorkingCalendar calendar, CancellationToken ct)
+    {
+        var open = await db.Cases.AsNoTracking().Where(c => WithHandler.Contains(c.Status)).ToListAsync(ct);
+        var names = await DepartmentNamesAsync(ct);
+        int sent = 0, repeated = 0;
+        foreach (var digest in HandlerDigests.Build(open, now, calendar, Settings.DueSoonWorkingDays))
+        {
+            var done = await SendOnceAsync(DigestKind.Handler, digest.Email, date, now, () =>
+            {
+                // A fresh personal link per case: bound to this recipient and the case's current round.
+                DigestCaseLine Line(HandlerDigestItem i) => DigestCaseLine.From(i.Case, names.GetValueOrDefault(i.Case.DepartmentCode),
+                    mailer.MintLink(db, i.Case, i.Case.HandlerName, i.Case.HandlerEmail, LinkRole.Handler)) with
+                {
+                    OverdueWorkingDays = i.OverdueWorkingDays,
+                    AcceptOverdue = i.AcceptOverdue,
+                    WorkingDaysLeft = i.WorkingDaysLeft,
+                };
+                var mail = renderer.Render(new HandlerDigestMail(digest.Name, date,
+                    digest.In(DigestUrgency.Overdue).Select(Line).ToList(),
+                    digest.In(DigestUrgency.DueSoon).Select(Line).ToList(),
+                    digest.In(DigestUrgency.Other).Select(Line).ToList()), digest.Culture);
+                return Task.FromResult((Queue(digest.Email, digest.Name, mail, DigestKind.Handler), digest.Items.Count));
+            }, ct);
+            if (done) sent++; else repeated++;
+        }
+
+        return new DigestRunReport(date, sent, repeated);
+    }
+
+    private async Task<DigestRunReport> SendOfficerDigestsAsync(DateOnly date, DateTimeOffset now, WorkingCalendar calendar, CancellationToken ct)
+    {
+        var officerIds = await db.Cases.AsNoTracking().Where(c => !Ended.Contains(c.Status) || c.UpdatedAt >= now.AddDays(-31))
+            .Select(c => c.OfficerId).Distinct().ToListAsync(ct);
+        var officers = await db.Users.AsNoTracking().Where(u => officerIds.Contains(u.Id) && u.Email != null)
+            .Select(u => new { u.Id, u.Email, u.DisplayName, u.Culture }).ToListAsync(ct);
+        var names = await DepartmentNamesAsync(ct);
+        var firstSince = DigestSchedule.At(calendar, DigestSchedule.PreviousWorkingDay(calendar, date), Settings.SendAt);
+        int sent = 0, repeated = 0;
+        foreach (var officer in officers.OrderBy(o => o.Email))
+        {
+            var key = DigestSend.Key(officer.Email!);
+            // "Changed since the last digest": since the last one this officer got; the first looks back one working day.
+            var last = await db.Set<DigestSend>().AsNoTracking()
+                .Where(s => s.Kind == DigestKind.Officer && s.Recipient == key && s.LocalDate < date)
+                .MaxAsync(s => (DateTimeOffset?)s.SentAt, ct);
+            var since = last ?? firstSince;
+            var cases = await db.Cases.AsNoTracking()
+                .Where(c => c.OfficerId == officer.Id && (!Ended.Contains(c.Status) || c.Timeline.Any(e => e.At >= since)))
+                .Include(c => c.Timeline.Where(e => e.At >= since && e.Kind != "email"))
+                .AsSplitQuery()
+                .ToListAsync(ct);
+            var items = OfficerDigests.Build(cases, since, now, calendar);
+            if (items.Count == 0)
+            {
+                continue;
+            }
+
+            var done = await SendOnceAsync(DigestKind.Officer, officer.Email!, date, now, () =>
+            {
+                DigestCaseLine Line(OfficerDigestItem i) => DigestCaseLine.From(i.Case, names.GetValueOrDefault(i.Case.DepartmentCode), $"{BaseUrl}/cases/{i.Case.Number}") with
+                {
+                    OverdueWorkingDays = i.OverdueWorkingDays,
+                    Decision = i.Decision,
+                    Changes = i.Changes.TakeLast(5).ToList(),
+                };
+                List<DigestCaseLine> In(OfficerDigestSection s) => items.Where(i => i.Section == s).Select(Line).ToList();
+                var mail = renderer.Render(new OfficerDigestMail(officer.DisplayName, date, since,
+                    In(OfficerDigestSection.NeedsDecision), In(OfficerDigestSection.Overdue), In(OfficerDigestSection.Changed)), officer.Culture);
+                return Task.FromResult((Queue(officer.Email!, officer.DisplayName, mail, DigestKind.Officer), items.Count));
+            }, ct);
+            if (done) sent++; else repeated++;
+        }
+
+        return new DigestRunReport(date, sent, repeated);
+    }
+
+    /// <summary>
+    /// Queues one digest in its own transaction with its <see cref="DigestSend"/> key; false when that key already
+    /// exists (sent by an earlier or a concurrent run), in which case nothing of this attempt is kept.
+    /// </summary>
+    private async Task<bool> SendOnceAsync(string kind, string email, DateOnly date, DateTimeOffset now, Func<Task<(OutboxMessage Row, int Items)>> queue, CancellationToken ct)
+    {
+        var key = DigestSend.Key(email);
+        if (await db.Set<DigestSend>().AnyAsync(s => s.Kind == kind && s.Recipient == key && s.LocalDate == date, ct))
+        {
+            return false;
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            var (row, items) = await queue();
+            db.Set<DigestSend>().Add(new DigestSend { Kind = kind, Recipient = key, LocalDate = date, SentAt = now, Items = items, OutboxMessageId = row.Id });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // Another instance sent this digest between our check and our insert; its transaction won.
+            await tx.RollbackAsync(ct);
+            return false;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    private OutboxMessage Queue(string email, string name, RenderedMail mail, string kind) =>
+        outbox.Add(db, new OutgoingMail(email, name, mail.Subject, mail.TextBody, mail.HtmlBody, kind));
+
+    private Task<Dictionary<string, string>> DepartmentNamesAsync(CancellationToken ct) =>
+        db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Code, d => d.Name, ct);
+
+    /// <summary>The zone leadership (with CaseMailer's sample fallback) and every admin, once per address.</summary>
+    private async Task<List<(string Name, string Email, string Culture)>> LeagueTableRecipientsAsync(CancellationToken ct)
+    {
+        var leadership = options.Value.ZoneLeadershipOrSample().Select(z => (z.Name, z.Email, z.Culture));
+        var admins = await (
+            from u in db.Users.AsNoTracking()
+            join ur in db.UserRoles on u.Id equals ur.UserId
+            join r in db.Roles on ur.RoleId equals r.Id
+            where r.Name == Roles.Admin && u.Email != null
+            orderby u.Email
+            select new { u.DisplayName, u.Email, u.Culture }).ToListAsync(ct);
+        return leadership.Concat(admins.Select(a => (a.DisplayName, a.Email!, a.Culture)))
+            .Where(r => !string.IsNullOrWhiteSpace(r.Item2))
+            .DistinctBy(r => DigestSend.Key(r.Item2))
+            .ToList();
+    }
+}

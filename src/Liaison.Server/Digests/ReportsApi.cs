@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text;
+using Liaison.Cases.Digests;
+using Liaison.Server.Auth;
+using Liaison.Server.Calendar;
+using Liaison.Server.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Liaison.Server.Digests;
+
+/// <summary>The league table (红黄榜) on demand, as JSON and as CSV for the dispatch meeting (调度会).</summary>
+public static class ReportsApi
+{
+    /// <summary>Longest period one request may cover.</summary>
+    public const int MaxDays = 366;
+
+    public static RouteGroupBuilder MapReportsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("api/reports").WithTags("Reports").RequireAuthorization(Policies.Officer);
+        api.MapGet("/league-table", LeagueTableJson);
+        api.MapGet("/league-table.csv", LeagueTableCsv);
+        return api;
+    }
+
+    /// <param name="from">First local day (yyyy-MM-dd); default: 7 days before today.</param>
+    /// <param name="to">Last local day, inclusive (yyyy-MM-dd); default: yesterday.</param>
+    public static async Task<Results<Ok<LeagueTableDto>, ProblemHttpResult>> LeagueTableJson(
+        string? from, string? to, DigestService digests, CalendarService calendars, TimeProvider clock, CancellationToken ct)
+    {
+        var (period, problem) = Period(from, to, calendars, clock);
+        if (problem is not null) return problem;
+        return TypedResults.Ok(LeagueTableDto.Of(await digests.ComputeLeagueTableAsync(period.From, period.To, ct)));
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> LeagueTableCsv(
+        string? from, string? to, DigestService digests, CalendarService calendars, TimeProvider clock, CancellationToken ct)
+    {
+        var (period, problem) = Period(from, to, calendars, clock);
+        if (problem is not null) return problem;
+        var table = await digests.ComputeLeagueTableAsync(period.From, period.To, ct);
+        return TypedResults.File(Csv(table), "text/csv; charset=utf-8", $"league-table-{period.From:yyyy-MM-dd}-{period.To:yyyy-MM-dd}.csv");
+    }
+
+    /// <summary>
+    /// UTF-8 with a byte-order mark (so Excel reads the Chinese), CRLF lines, a bilingual header row, one row per
+    /// department and a total row. Rates as percentages, which Excel reads as numbers.
+    /// </summary>
+    public static byte[] Csv(LeagueTableResult table)
+    {
+        string[] header =
+        [
+            "部门代码 Department code", "部门 Department", "标记 Mark", "收到 Received", "签收 Accepted", "按时签收 Accepted on time",
+            "按时签收率 On-time accept rate", "办结 Resolved", "按时办结 Resolved on time", "按时办结率 On-time resolve rate",
+            "当前超期 Overdue now", "退回 Returns", "延期 Extensions", "重办 Reopenings", "办结用时中位数（工作日） Median working days to resolve",
+        ];
+        var sb = new StringBuilder();
+        sb.Append(string.Join(',', header.Select(Field))).Append("\r\n");
+        foreach (var r in table.Rows.Append(table.Totals))
+        {
+            var mark = r == table.Totals ? "" : r.Mark switch { LeagueMark.Red => "红 Red", LeagueMark.Yellow => "黄 Yellow", _ => "" };
+            string[] cells =
+            [
+                r.DepartmentCode, r.DepartmentName, mark, N(r.Received), N(r.Accepted), N(r.AcceptedOnTime), Rate(r.AcceptOnTimeRate),
+                N(r.Resolved), N(r.ResolvedOnTime), Rate(r.ResolveOnTimeRate), N(r.OverdueNow), N(r.Returns), N(r.Extensions),
+                N(r.Reopenings), r.MedianWorkingDaysToResolve?.ToString("0.#", CultureInfo.InvariantCulture) ?? "",
+            ];
+            sb.Append(string.Join(',', cells.Select(Field))).Append("\r\n");
+        }
+
+        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(sb.ToString())];
+
+        static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
+        static string Rate(double? rate) => rate is null ? "" : DigestMailRenderer.Percent(rate);
+    }
+
+    // Quotes when needed; a leading = + - @ would make Excel run the cell as a formula (CSV injection), so it is defused.
+    private static string Field(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
+        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    }
+
+    private static ((DateOnly From, DateOnly To) Period, ProblemHttpResult? Problem) Period(string? from, string? to, CalendarService calendars, TimeProvider clock)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), calendars.TimeZone).DateTime);
+        DateOnly f = today.AddDays(-7), t = today.AddDays(-1);
+        if (!string.IsNullOrWhiteSpace(to) && !DateOnly.TryParseExact(to.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out t))
+        {
+            return (default, Problems.BadRequest($"to 不是有效日期（yyyy-MM-dd）：{to}", $"to must be a date as yyyy-MM-dd, got '{to}'"));
+        }
+
+        if (string.IsNullOrWhiteSpace(from))
+        {
+            f = t.AddDays(-6);
+        }
+        else if (!DateOnly.TryParseExact(from.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out f))
+        {
+            return (default, Problems.BadRequest($"from 不是有效日期（yyyy-MM-dd）：{from}", $"from must be a date as yyyy-MM-dd, got '{from}'"));
+        }
+
+        if (f > t)
+        {
+            return (default, Problems.BadRequest("from 不能晚于 to", "from must not be after to"));
+        }
+
+        if (t.DayNumber - f.DayNumber + 1 > MaxDays)
+        {
+            return (default, Problems.BadRequest($"统计期间不能超过 {MaxDays} 天", $"the period may cover at most {MaxDays} days"));
+        }
+
+        return ((f, t), null);
+    }
+}
+
+public sealed record LeagueTableDto(DateOnly From, DateOnly To, DateTimeOffset GeneratedAt, LeagueRulesDto Rules, IReadOnlyList<LeagueRowDto> Rows, LeagueRowDto Totals)
+{
+    public static LeagueTableDto Of(LeagueTableResult t) =>
+        new(t.From, t.To, t.GeneratedAt, new LeagueRulesDto(t.Rules.RedBelow, t.Rules.YellowBelow), t.Rows.Select(LeagueRowDto.From).ToList(), LeagueRowDto.From(t.Totals));
+}
+
+public sealed record LeagueRulesDto(double RedBelow, double YellowBelow);
+
+/// <summary>One department; rates are 0–1, null when there was nothing to rate.</summary>
+public sealed record LeagueRowDto(
+    string DepartmentCode, string DepartmentName, LeagueMark Mark, int Received, int Accepted, int AcceptedOnTime, double? AcceptOnTimeRate,
+    int Resolved, int ResolvedOnTime, double? ResolveOnTimeRate, int OverdueNow, int Returns, int Extensions, int Reopenings,
+    double? MedianWorkingDaysToResolve)
+{
+    public static LeagueRowDto From(LeagueRow r) => new(
+        r.DepartmentCode, r.DepartmentName, r.Mark, r.Received, r.Accepted, r.AcceptedOnTime, r.AcceptOnTimeRate, r.Resolved, r.ResolvedOnTime,
+        r.ResolveOnTimeRate, r.OverdueNow, r.Returns, r.Extensions, r.Reopenings, r.MedianWorkingDaysToResolve);
+}

@@ -1,0 +1,54 @@
+import type {
+  ActivityDescriptor, Definition, DefinitionSummary, TestRunResult, ValidationError, ValidationResult, VersionInfo,
+} from './types';
+
+/** A non-2xx answer: the problem-details message, and the validation errors of a refused publish. */
+export class ApiError extends Error {
+  constructor(public status: number, message: string, public errors: ValidationError[] = []) {
+    super(message);
+  }
+}
+
+async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 401) {
+    // The sign-in cookie expired: sign in again and come back.
+    window.location.href = '/account/login?returnUrl=' + encodeURIComponent(window.location.pathname);
+    throw new ApiError(401, '需要重新登录 Sign in again');
+  }
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const p = (data ?? {}) as { detail?: string; title?: string; errors?: unknown };
+    const errors = Array.isArray(p.errors) ? (p.errors as ValidationError[]) : [];
+    const message = p.detail || p.title || text || `HTTP ${res.status}`;
+    throw new ApiError(res.status, res.status === 403 ? `无权限 Forbidden (${message})` : message, errors);
+  }
+  return data as T;
+}
+
+const base = '/api/workflow-definitions';
+const enc = encodeURIComponent;
+
+export const api = {
+  descriptors: () => request<ActivityDescriptor[]>('GET', '/api/activity-descriptors'),
+  list: () => request<DefinitionSummary[]>('GET', `${base}`),
+  get: (definitionId: string, version?: number) =>
+    request<Definition>('GET', `${base}/${enc(definitionId)}${version ? `?version=${version}` : ''}`),
+  saveDraft: (def: Definition) => request<Definition>('PUT', `${base}/${enc(def.definitionId)}`, def),
+  publish: (definitionId: string) => request<VersionInfo>('POST', `${base}/${enc(definitionId)}/publish`),
+  versions: (definitionId: string) => request<VersionInfo[]>('GET', `${base}/${enc(definitionId)}/versions`),
+  validate: (def: Definition) => request<ValidationResult>('POST', `${base}/validate`, def),
+  testRun: (def: Definition, input: Record<string, unknown>) =>
+    request<TestRunResult>('POST', `${base}/test-run`, { definition: def, input, resumeAll: true }),
+};

@@ -1,0 +1,144 @@
+// Shapes of the server's workflow API (src/Liaison.Server/Workflows). Definitions are Elsa 3 JSON: the designer keeps
+// every object whole and changes only what the user edits, so properties it does not know round-trip untouched.
+
+export type Localized = { 'zh-CN': string; en: string };
+
+export interface InputDescriptor {
+  name: string;
+  typeName: string;
+  required: boolean;
+  displayName: Localized;
+  description: string;
+  defaultValue: unknown;
+}
+
+export interface ActivityDescriptor {
+  type: string;
+  category: string;
+  displayName: Localized;
+  description: string;
+  inputs: InputDescriptor[];
+  outcomes: string[];
+}
+
+export interface Position {
+  x: number;
+  y: number;
+}
+
+export interface Expression {
+  type: string;
+  value?: unknown;
+  [key: string]: unknown;
+}
+
+export interface InputValue {
+  typeName?: string;
+  expression?: Expression;
+  [key: string]: unknown;
+}
+
+export interface Activity {
+  id: string;
+  type: string;
+  name?: string | null;
+  metadata?: { designer?: { position?: Position; [key: string]: unknown }; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+export interface Endpoint {
+  activity: string;
+  port?: string | null;
+  [key: string]: unknown;
+}
+
+export interface Connection {
+  source: Endpoint;
+  target: Endpoint;
+  [key: string]: unknown;
+}
+
+export interface Variable {
+  id?: string;
+  name?: string;
+  typeName?: string;
+  value?: unknown;
+  [key: string]: unknown;
+}
+
+export interface Definition {
+  id?: string;
+  definitionId: string;
+  name?: string;
+  version?: number;
+  isLatest?: boolean;
+  isPublished?: boolean;
+  variables?: Variable[];
+  root: {
+    id?: string;
+    type: string;
+    activities: Activity[];
+    connections: Connection[];
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+export interface DefinitionSummary {
+  definitionId: string;
+  name: string;
+  version: number;
+  isLatest: boolean;
+  isPublished: boolean;
+  publishedVersion: number | null;
+  createdAt: string;
+  updatedAt: string;
+  publishedAt: string | null;
+}
+
+export interface VersionInfo {
+  version: number;
+  id: string;
+  name: string;
+  isLatest: boolean;
+  isPublished: boolean;
+  isDraft: boolean;
+  createdAt: string;
+  updatedAt: string;
+  publishedAt: string | null;
+}
+
+export interface ValidationError {
+  activityId?: string | null;
+  code: string;
+  message: string;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  errors: ValidationError[];
+}
+
+export interface JournalEntry {
+  sequence: number;
+  activityId: string;
+  activityType: string;
+  kind: string;
+  outcomes: string[];
+  at: string;
+}
+
+export interface Incident {
+  activityId?: string | null;
+  activityType?: string | null;
+  message: string;
+  at: string;
+}
+
+export interface TestRunResult {
+  status: 'Finished' | 'Suspended' | 'Faulted' | string;
+  writeLines: string[];
+  journal: JournalEntry[];
+  bookmarks: { id: string; activityId: string; kind: string; key?: string | null }[];
+  incidents: Incident[];
+}

@@ -1,0 +1,67 @@
+using Liaison.Cases.Cases;
+using Liaison.Cases.Digests;
+using static Liaison.Cases.Tests.Digests.DigestTestData;
+
+namespace Liaison.Cases.Tests.Digests;
+
+public sealed class DigestMailRendererTests
+{
+    private readonly DigestMailRenderer _renderer = new();
+
+    private static DigestCaseLine Line(string number, string title, string? link = "https://liaison.example/l/abc") => new()
+    {
+        Number = number, Title = title, Department = "发展和改革局", Status = CaseStatus.Accepted, DueAt = Local(3, 9, 18), Link = link,
+    };
+
+    [Fact]
+    public void Handler_digest_lists_sections_in_order_and_escapes_html()
+    {
+        var mail = _renderer.Render(new HandlerDigestMail("王建国", new DateOnly(2026, 3, 10),
+            [Line("AYKF-2026-000001", "<script>alert(1)</script>") with { OverdueWorkingDays = 1 }],
+            [Line("AYKF-2026-000002", "用电")],
+            [Line("AYKF-2026-000003", "用地")]), "zh-CN");
+
+        Assert.Equal("【每日待办】2026年3月10日（周二） 您有 3 件案件待办理，其中 1 件已超期", mail.Subject);
+        Assert.DoesNotContain("<script>", mail.HtmlBody);
+        Assert.Contains("&lt;script&gt;", mail.HtmlBody);
+        Assert.Contains("<script>alert(1)</script>", mail.TextBody);
+        Assert.True(mail.TextBody.IndexOf("000001", StringComparison.Ordinal) < mail.TextBody.IndexOf("000002", StringComparison.Ordinal));
+        Assert.True(mail.TextBody.IndexOf("000002", StringComparison.Ordinal) < mail.TextBody.IndexOf("000003", StringComparison.Ordinal));
+        Assert.Contains("已超期 1 个工作日", mail.TextBody);
+        Assert.Contains("href=\"https://liaison.example/l/abc\"", mail.HtmlBody);
+    }
+
+    [Fact]
+    public void English_recipients_get_the_english_template()
+    {
+        var mail = _renderer.Render(new HandlerDigestMail("Wang", new DateOnly(2026, 3, 10), [], [Line("AYKF-2026-000002", "Power")], []), "en-GB");
+
+        Assert.Equal("[Daily cases] Tue 10 Mar 2026: 1 open case(s)", mail.Subject);
+        Assert.Contains("Due soon", mail.HtmlBody);
+    }
+
+    [Fact]
+    public void A_link_that_is_not_http_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => _renderer.Render(
+            new HandlerDigestMail("x", new DateOnly(2026, 3, 10), [Line("A", "t", "javascript:alert(1)")], [], []), "zh-CN"));
+    }
+
+    [Fact]
+    public void League_table_mail_marks_red_and_yellow()
+    {
+        var table = new LeagueTableResult(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 8), Local(3, 9, 8, 30), new LeagueRules(),
+            [
+                new LeagueRow("fgj", "发展和改革局", 3, 2, 1, 1, 1, 0, 1, 1, 0, 1, LeagueMark.Red),
+                new LeagueRow("jxj", "经济和信息化局", 1, 1, 1, 0, 0, 0, 0, 0, 0, null, LeagueMark.Green),
+            ],
+            new LeagueRow("", "合计 / Total", 4, 3, 2, 1, 1, 0, 1, 1, 0, 1, LeagueMark.Red));
+
+        var mail = _renderer.Render(new LeagueTableMail("领导", table, "https://liaison.example/api/reports/league-table.csv?from=2026-03-02&to=2026-03-08"), "zh-CN");
+
+        Assert.Equal("【红黄榜】2026年3月2日（周一）至2026年3月8日（周日） 部门办理情况：红榜 1 个，黄榜 0 个", mail.Subject);
+        Assert.Contains("红榜 发展和改革局：收到 3，按时签收 1/2（50%），按时办结 1/1（100%）", mail.TextBody);
+        Assert.Contains("background-color:#fee2e2;", mail.HtmlBody);
+        Assert.Contains("league-table.csv?from=2026-03-02&amp;to=2026-03-08", mail.HtmlBody);
+    }
+}

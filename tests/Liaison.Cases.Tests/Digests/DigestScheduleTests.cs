@@ -1,0 +1,49 @@
+using Liaison.Cases.Digests;
+using static Liaison.Cases.Tests.Digests.DigestTestData;
+
+namespace Liaison.Cases.Tests.Digests;
+
+public sealed class DigestScheduleTests
+{
+    private static readonly TimeOnly SendAt = DigestSchedule.DefaultSendAt;
+
+    [Theory]
+    [InlineData(3, 2, 8, 30, "2026-03-02")] // Monday, at the send time
+    [InlineData(3, 2, 17, 0, "2026-03-02")] // later the same day (a run delayed by downtime) still sends today's
+    [InlineData(3, 2, 8, 29, null)] // too early
+    [InlineData(3, 7, 9, 0, null)] // Saturday
+    [InlineData(10, 1, 9, 0, null)] // National Day
+    [InlineData(10, 10, 8, 30, "2026-10-10")] // make-up working Saturday (调休上班)
+    public void Daily_digest_only_on_working_days_from_the_send_time(int month, int day, int hour, int minute, string? expected)
+    {
+        var due = DigestSchedule.DailyDue(Zone, Local(month, day, hour, minute), SendAt);
+
+        Assert.Equal(expected is null ? null : DateOnly.Parse(expected), due);
+    }
+
+    [Theory]
+    [InlineData(3, 9, "2026-03-09")] // Monday
+    [InlineData(3, 10, null)] // Tuesday
+    [InlineData(10, 5, null)] // Monday in the National Day holiday
+    [InlineData(10, 8, "2026-10-08")] // Thursday: the first working day of that week
+    [InlineData(10, 9, null)]
+    [InlineData(10, 10, null)] // the make-up Saturday is not the first working day of its week
+    public void League_table_on_the_first_working_day_of_the_week(int month, int day, string? expected)
+    {
+        Assert.Equal(expected is null ? null : DateOnly.Parse(expected), DigestSchedule.WeeklyDue(Zone, Local(month, day, 9), SendAt));
+    }
+
+    [Fact]
+    public void The_weekly_mail_covers_the_whole_previous_week()
+    {
+        Assert.Equal((new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 8)), DigestSchedule.PreviousWeek(new DateOnly(2026, 3, 9)));
+        Assert.Equal((new DateOnly(2026, 9, 28), new DateOnly(2026, 10, 4)), DigestSchedule.PreviousWeek(new DateOnly(2026, 10, 8)));
+    }
+
+    [Fact]
+    public void Previous_working_day_skips_weekends_and_holidays()
+    {
+        Assert.Equal(new DateOnly(2026, 3, 6), DigestSchedule.PreviousWorkingDay(Zone, new DateOnly(2026, 3, 9)));
+        Assert.Equal(new DateOnly(2026, 9, 30), DigestSchedule.PreviousWorkingDay(Zone, new DateOnly(2026, 10, 8)));
+    }
+}

@@ -1,0 +1,31 @@
+using Liaison.Cases.Cases;
+using Liaison.Cases.Digests;
+using static Liaison.Cases.Tests.Digests.DigestTestData;
+
+namespace Liaison.Cases.Tests.Digests;
+
+public sealed class OfficerDigestsTests
+{
+    private static readonly DateTimeOffset Since = Local(3, 9, 8, 30);
+    private static readonly DateTimeOffset Now = Local(3, 10, 8, 30);
+
+    [Fact]
+    public void Decisions_first_then_overdue_then_changed_and_quiet_cases_are_left_out()
+    {
+        var changed = NewCase("fgj", CaseStatus.InProgress, Local(3, 20, 18)).Event(Local(3, 9, 10), CaseActions.Progress, note: "已踏勘")
+            .Event(Local(3, 9, 10), "email").Event(Local(3, 9, 10), "status");
+        var quiet = NewCase("fgj", CaseStatus.Accepted, Local(3, 20, 18)).Event(Local(3, 6, 10), CaseActions.Progress);
+        var onlyMail = NewCase("fgj", CaseStatus.Accepted, Local(3, 20, 18)).Event(Local(3, 9, 10), "email");
+        var overdue = NewCase("fgj", CaseStatus.Accepted, Local(3, 9, 18));
+        var returned = NewCase("fgj", CaseStatus.Returned, Local(3, 20, 18));
+        var extension = NewCase("fgj", CaseStatus.InProgress, Local(3, 20, 18));
+        extension.PendingExtensionDays = 3;
+
+        var items = OfficerDigests.Build([changed, quiet, onlyMail, overdue, returned, extension], Since, Now, Zone);
+
+        Assert.Equal([returned.Number, extension.Number, overdue.Number, changed.Number], items.Select(i => i.Case.Number));
+        Assert.Equal([OfficerDigests.DecideReturn, OfficerDigests.DecideExtension, null, null], items.Select(i => i.Decision));
+        Assert.Equal(1, items[2].OverdueWorkingDays);
+        Assert.Equal([CaseActions.Progress], items[3].Changes.Select(e => e.Kind));
+    }
+}

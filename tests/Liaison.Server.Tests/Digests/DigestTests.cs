@@ -1,0 +1,241 @@
+using System.Net;
+using System.Net.Http.Json;
+using Liaison.Server.Digests;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Digests;
+
+/// <summary>The daily digests on a real database and SMTP listener, run as the job runs them, at fake-clock times.</summary>
+public sealed partial class DigestTests : IAsyncLifetime
+{
+    private const string Handler = "fgj.handler@anyue.example";
+    private const string Officer = "officer@test.example";
+    private const string HandlerSubject = "【每日待办】";
+    private const string OfficerSubject = "【案件动态】";
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+    private LiaisonApp _app = null!;
+    private HttpClient _officer = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await LiaisonApp.StartAsync(nameof(DigestTests));
+        _officer = await _app.AsOfficerAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private void At(int month, int day, int hour, int minute = 0) =>
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, month, day, hour, minute, 0, China).ToUniversalTime());
+
+    private async Task<DigestRunReport> RunDailyAsync(IServiceProvider? services = null)
+    {
+        await using var scope = (services ?? _app.Services).CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<DigestService>().SendDailyAsync();
+    }
+
+    private async Task<string> OpenNumberAsync(string department = "fgj", string category = "factor-guarantee", string title = "项目用电报装") =>
+        (await OpenAsync(_officer, NewCase(department, category, title))).GetProperty("number").GetString()!;
+
+    private Task<List<MimeMessage>> DigestsToAsync(string to, string subject = HandlerSubject) => MailsAsync(_app, to, subject);
+
+    [Fact]
+    public async Task Each_handler_gets_one_mail_with_all_open_cases_overdue_first_each_with_its_own_link()
+    {
+        // The fgj handler is also jxj's handler: one person, two departments, one digest.
+        var admin = await _app.AsAdminAsync();
+        var put = await admin.PutAsJsonAsync("/api/departments/jxj", new
+        {
+            name = "经济和信息化局",
+            handler = new { name = "发改联络人", email = Handler },
+            leader = new { name = "经信领导", email = "jxj.leader@anyue.example" },
+            active = true,
+        });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        var overdue = await OpenNumberAsync("fgj", title: "超期的事项"); // Monday 2nd: due Monday 9th 18:00
+        At(3, 4, 9);
+        var rest = await OpenNumberAsync("fgj", "project-landing", "其余的事项"); // due Wednesday 18th
+        var soon = await OpenNumberAsync("jxj", title: "即将到期的事项"); // due Wednesday 11th
+        var other = await OpenNumberAsync("gdgs");
+        foreach (var number in new[] { rest, soon })
+        {
+            await PostActionAsync(_app.Anonymous(), PathOf(LinkIn((await MailsAsync(_app, Handler, number)).Single())), "accept");
+        }
+
+        var returned = await OpenNumberAsync("fgj", title: "已退回的事项");
+        var returnLink = PathOf(LinkIn((await MailsAsync(_app, Handler, returned)).Single()));
+        await PostActionAsync(_app.Anonymous(), returnLink, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "不属于本部门" });
+
+        At(3, 10, 8, 30); // Tuesday
+        var report = await RunDailyAsync();
+
+        Assert.Equal(new DateOnly(2026, 3, 10), report.Date);
+        var mail = Assert.Single(await DigestsToAsync(Handler));
+        var text = mail.TextBody ?? "";
+        Assert.True(text.IndexOf(overdue, StringComparison.Ordinal) >= 0 && text.IndexOf(overdue, StringComparison.Ordinal) < text.IndexOf(soon, StringComparison.Ordinal), text);
+        Assert.True(text.IndexOf(soon, StringComparison.Ordinal) < text.IndexOf(rest, StringComparison.Ordinal), text);
+        Assert.DoesNotContain(returned, text);
+        Assert.Contains("已超期 1 个工作日", text);
+        Assert.Contains("【每日待办】2026年3月10日（周二） 您有 3 件案件待办理，其中 1 件已超期", mail.Subject);
+
+        // Three fresh personal links, each opening its own case.
+        var links = LinkPattern().Matches(text).Select(m => m.Value).Distinct().ToList();
+        Assert.Equal(3, links.Count);
+        var page = await _app.Anonymous().GetStringAsync(PathOf(links[0]));
+        Assert.Contains(overdue, page);
+        Assert.Single(await DigestsToAsync("gdgs.handler@anyue.example"));
+        Assert.Contains(other, (await DigestsToAsync("gdgs.handler@anyue.example")).Single().TextBody);
+
+        // Nobody with nothing open gets mail: not leaders, not the other 26 handlers.
+        Assert.Equal(2, _app.Smtp!.Received.Count(m => m.Subject?.Contains(HandlerSubject) == true));
+        Assert.Empty(await DigestsToAsync("zrzyj.handler@anyue.example"));
+        Assert.Empty(await DigestsToAsync("fgj.leader@anyue.example"));
+    }
+
+    [Fact]
+    public async Task No_cases_no_digests()
+    {
+        At(3, 3, 9);
+
+        var report = await RunDailyAsync();
+
+        Assert.Equal((new DateOnly(2026, 3, 3), 0), (report.Date, report.Sent));
+        await _app.RelayMailAsync();
+        Assert.Empty(_app.Smtp!.Received);
+    }
+
+    [Fact]
+    public async Task No_digest_on_a_saturday_a_holiday_or_before_0830_but_yes_on_a_make_up_saturday()
+    {
+        await OpenNumberAsync("fgj", "bankruptcy"); // long-running: still open in October
+
+        At(3, 7, 9); // Saturday
+        Assert.Null((await RunDailyAsync()).Date);
+        At(10, 1, 9); // National Day
+        Assert.Null((await RunDailyAsync()).Date);
+        At(10, 10, 8, 29); // make-up working Saturday, too early
+        Assert.Null((await RunDailyAsync()).Date);
+        Assert.Empty(await DigestsToAsync(Handler));
+
+        At(10, 10, 8, 30);
+        var report = await RunDailyAsync();
+
+        Assert.Equal(new DateOnly(2026, 10, 10), report.Date);
+        Assert.Single(await DigestsToAsync(Handler));
+    }
+
+    [Fact]
+    public async Task Running_twice_or_on_two_instances_sends_each_digest_once_and_a_missed_day_is_never_sent_late()
+    {
+        await OpenNumberAsync();
+        At(3, 3, 8, 30);
+
+        var first = await RunDailyAsync();
+        var again = await RunDailyAsync();
+
+        Assert.Equal((2, 0), (first.Sent, first.AlreadySent)); // handler and officer
+        Assert.Equal((0, 2), (again.Sent, again.AlreadySent));
+        Assert.Single(await DigestsToAsync(Handler));
+
+        await using var second = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:Liaison", _app.ConnectionString);
+            b.UseSetting("Liaison:Jobs:RunServer", "false");
+            b.UseSetting("Liaison:PublicBaseUrl", "https://liaison.test.example");
+            b.UseSetting("Logging:LogLevel:Default", "Warning");
+            b.ConfigureServices(s => s.AddSingleton<TimeProvider>(_app.Clock));
+        });
+        _ = second.Server;
+        At(3, 4, 8, 30);
+        var runs = await Task.WhenAll(RunDailyAsync(), RunDailyAsync(second.Services), RunDailyAsync(), RunDailyAsync(second.Services));
+
+        Assert.Equal(1, runs.Sum(r => r.Sent)); // the handler; the officer has nothing new today
+        Assert.Equal(2, (await DigestsToAsync(Handler)).Count);
+
+        // Thursday's run never happened (downtime); Friday's sends Friday's digest only.
+        At(3, 6, 10);
+        await RunDailyAsync();
+
+        var dates = await _app.WithDbAsync(db => db.Set<DigestSend>().Where(s => s.Kind == "handler-digest").OrderBy(s => s.LocalDate).Select(s => s.LocalDate).ToListAsync());
+        Assert.Equal([new DateOnly(2026, 3, 3), new DateOnly(2026, 3, 4), new DateOnly(2026, 3, 6)], dates);
+        Assert.Equal(3, (await DigestsToAsync(Handler)).Count);
+    }
+
+    [Fact]
+    public async Task Officer_digest_lists_decisions_overdue_and_changes_since_the_last_digest()
+    {
+        var other = await _app.AsOfficerAsync("other@test.example"); // opens nothing, gets nothing
+        var returned = await OpenNumberAsync(title: "要退回的事项");
+        var progressed = await OpenNumberAsync(title: "有进展的事项");
+        var quiet = await OpenNumberAsync(title: "没有变化的事项");
+        var returnedLink = PathOf(LinkIn((await MailsAsync(_app, Handler, returned)).Single()));
+        var progressedLink = PathOf(LinkIn((await MailsAsync(_app, Handler, progressed)).Single()));
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, progressedLink, "accept");
+
+        At(3, 3, 8, 30);
+        await RunDailyAsync(); // the first digest: everything opened since yesterday's digest time
+        var first = Assert.Single(await DigestsToAsync(Officer, OfficerSubject));
+        Assert.Contains(quiet, first.TextBody);
+
+        At(3, 3, 10);
+        await PostActionAsync(browser, returnedLink, "return", new() { ["reasonCode"] = "insufficient-information", ["note"] = "缺少用地红线图" });
+        await PostActionAsync(browser, progressedLink, "progress", new() { ["note"] = "已现场踏勘" });
+        At(3, 4, 8, 30);
+        await RunDailyAsync();
+
+        var second = (await DigestsToAsync(Officer, OfficerSubject)).Last();
+        var text = second.TextBody ?? "";
+        Assert.Contains("== 待您决定（1） ==", text);
+        Assert.Contains(returned, text);
+        Assert.Contains("已退回，请改派或坚持原单位办理", text);
+        Assert.Contains("退回：缺少用地红线图", text);
+        Assert.Contains("== 有新动态（1） ==", text);
+        Assert.Contains("进展：已现场踏勘", text);
+        Assert.Contains($"https://liaison.test.example/cases/{progressed}", text);
+        Assert.DoesNotContain(quiet, text);
+        Assert.True(text.IndexOf(returned, StringComparison.Ordinal) < text.IndexOf(progressed, StringComparison.Ordinal));
+
+        At(3, 10, 8, 30); // the quiet case is now overdue (due Monday 9th)
+        await RunDailyAsync();
+
+        var third = (await DigestsToAsync(Officer, OfficerSubject)).Last().TextBody ?? "";
+        Assert.Contains("== 已超期（2） ==", third);
+        Assert.Contains(quiet, third);
+        Assert.Empty(await DigestsToAsync("other@test.example", OfficerSubject));
+        _ = other;
+    }
+
+    [Fact]
+    public async Task Both_jobs_are_registered_at_0830_zone_time()
+    {
+        var jobs = await _app.WithDbAsync(async db =>
+        {
+            var conn = db.Database.GetDbConnection();
+            await conn.OpenAsync();
+            await using var cmd = conn.CreateCommand();
+            cmd.CommandText = "SELECT key || ' ' || field || '=' || value FROM hangfire.hash WHERE key IN ('recurring-job:digests-daily', 'recurring-job:league-table-weekly') AND field IN ('Cron', 'TimeZoneId')";
+            var rows = new List<string>();
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add(reader.GetString(0));
+            }
+
+            return rows;
+        });
+
+        Assert.Equal(
+            ["recurring-job:digests-daily Cron=30 8 * * *", "recurring-job:digests-daily TimeZoneId=Asia/Shanghai",
+             "recurring-job:league-table-weekly Cron=30 8 * * *", "recurring-job:league-table-weekly TimeZoneId=Asia/Shanghai"],
+            jobs.Order(StringComparer.Ordinal));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"https://liaison\.test\.example/l/[A-Za-z0-9_-]{43}")]
+    private static partial System.Text.RegularExpressions.Regex LinkPattern();
+}

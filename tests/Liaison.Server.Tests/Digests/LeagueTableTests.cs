@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Liaison.Server.Digests;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Digests;
+
+/// <summary>The league table (红黄榜) over a crafted week of real cases: the weekly mail, the JSON and CSV reports.</summary>
+public sealed class LeagueTableTests : IAsyncLifetime
+{
+    private const string Fgj = "fgj.handler@anyue.example";
+    private const string Period = "from=2026-03-02&to=2026-03-10";
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+    private LiaisonApp _app = null!;
+    private HttpClient _officer = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await LiaisonApp.StartAsync(nameof(LeagueTableTests));
+        _officer = await _app.AsOfficerAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private void At(int month, int day, int hour) => _app.Clock.SetUtcNow(new DateTimeOffset(2026, month, day, hour, 0, 0, China).ToUniversalTime());
+
+    private async Task<(string Number, string Link)> OpenAsync(string department, string handler)
+    {
+        var number = (await Liaison.Server.Tests.Cases.CaseTestKit.OpenAsync(_officer, NewCase(department))).GetProperty("number").GetString()!;
+        return (number, PathOf(LinkIn((await MailsAsync(_app, handler, number)).Single())));
+    }
+
+    private async Task ActAsync(string link, string action, Dictionary<string, string>? fields = null) =>
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), link, action, fields)).StatusCode);
+
+    private async Task DecideAsync(string number, string action, object body) =>
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/{action}", body)).StatusCode);
+
+    private async Task<DigestRunReport> RunWeeklyAsync()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<DigestService>().SendLeagueTableAsync();
+    }
+
+    /// <summary>
+    /// Opened Monday 2nd 09:00 (factor-guarantee: accept by Tue 3rd 18:00, resolve by Mon 9th 18:00):
+    /// fgj 1 on time; fgj 2 accepted late, extended, resolved after its original deadline; fgj 3 returned and
+    /// reassigned to gdgs, which handles it on time; jxj 4 resolved, reopened, resolved again on time; jxj 5 never accepted.
+    /// </summary>
+    private async Task CraftAsync()
+    {
+        var (c1, l1) = await OpenAsync("fgj", Fgj);
+        var (c2, l2) = await OpenAsync("fgj", Fgj);
+        var (c3, l3) = await OpenAsync("fgj", Fgj);
+        var (c4, l4) = await OpenAsync("jxj", "jxj.handler@anyue.example");
+        await OpenAsync("jxj", "jxj.handler@anyue.example");
+
+        At(3, 2, 10);
+        await ActAsync(l1, "accept");
+        await ActAsync(l4, "accept");
+        await ActAsync(l3, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "应由供电公司办理" });
+        await DecideAsync(c3, "reassign", new { departmentCode = "gdgs", note = "改派供电公司" });
+        var l3b = PathOf(LinkIn((await MailsAsync(_app, "gdgs.handler@anyue.example", c3)).Single()));
+
+        At(3, 3, 9);
+        await ActAsync(l1, "resolve", new() { ["note"] = "已办结" });
+        await ActAsync(l3b, "accept");
+        await ActAsync(l4, "resolve", new() { ["note"] = "已办结" });
+        await DecideAsync(c4, "reopen", new { note = "企业反映仍未解决" });
+
+        At(3, 4, 9);
+        await ActAsync(l2, "accept"); // late: due Tuesday 18:00
+        await ActAsync(l2, "extension", new() { ["days"] = "3", ["note"] = "等待上级批复" });
+        await DecideAsync(c2, "extension-decision", new { approve = true });
+
+        At(3, 5, 9);
+        await ActAsync(l4, "resolve", new() { ["note"] = "再次办结" });
+        At(3, 6, 9);
+        await ActAsync(l3b, "resolve", new() { ["note"] = "已接电" });
+
+        At(3, 9, 9); // Monday: the weekly mail
+        Assert.Equal(2, (await RunWeeklyAsync()).Sent);
+        Assert.Equal(0, (await RunWeeklyAsync()).Sent);
+
+        At(3, 10, 9);
+        Assert.Null((await RunWeeklyAsync()).Date); // not on Tuesday
+        await ActAsync(l2, "resolve", new() { ["note"] = "已办结" }); // within the extension, after the original deadline
+        At(3, 10, 10);
+    }
+
+    [Fact]
+    public async Task League_table_numbers_weekly_mail_json_and_csv()
+    {
+        await CraftAsync();
+
+        // Weekly mail: once to the zone leadership (sample fallback) and once to each admin.
+        var leadership = Assert.Single(await MailsAsync(_app, "leadership@anyue.example", "【红黄榜】"));
+        Assert.Single(await MailsAsync(_app, LiaisonApp.AdminEmail, "【红黄榜】"));
+        Assert.Contains("2026年3月2日（周一）至2026年3月8日（周日）", leadership.Subject);
+        Assert.Contains("红榜 发展和改革局：收到 3，按时签收 1/2（50%）", leadership.TextBody);
+        Assert.Contains("https://liaison.test.example/api/reports/league-table.csv?from=2026-03-02&to=2026-03-08", leadership.TextBody);
+
+        var json = await _officer.GetFromJsonAsync<JsonElement>($"/api/reports/league-table?{Period}");
+        var rows = json.GetProperty("rows").EnumerateArray().ToList();
+        string Row(string code)
+        {
+            var r = rows.Single(x => x.GetProperty("departmentCode").GetString() == code);
+            return string.Join(',', new[] { "mark", "received", "accepted", "acceptedOnTime", "resolved", "resolvedOnTime", "overdueNow", "returns", "extensions", "reopenings", "medianWorkingDaysToResolve" }
+                .Select(p => r.GetProperty(p).ToString()));
+        }
+
+        Assert.Equal("red,3,2,1,2,1,0,1,1,0,3.5", Row("fgj"));
+        Assert.Equal("green,1,1,1,1,1,0,0,0,0,4", Row("gdgs"));
+        Assert.Equal("red,2,1,1,1,1,1,0,0,1,3", Row("jxj"));
+        Assert.Equal("green,0,0,0,0,0,0,0,0,0,", Row("czj"));
+        Assert.Equal(["jxj", "fgj", "gdgs"], rows.Take(3).Select(r => r.GetProperty("departmentCode").GetString()));
+        Assert.Equal(0.5, rows.Single(r => r.GetProperty("departmentCode").GetString() == "fgj").GetProperty("acceptOnTimeRate").GetDouble());
+        var totals = json.GetProperty("totals");
+        Assert.Equal((6, 4, 3, 4, 3, 1, 3.5), (totals.GetProperty("received").GetInt32(), totals.GetProperty("accepted").GetInt32(),
+            totals.GetProperty("acceptedOnTime").GetInt32(), totals.GetProperty("resolved").GetInt32(), totals.GetProperty("resolvedOnTime").GetInt32(),
+            totals.GetProperty("overdueNow").GetInt32(), totals.GetProperty("medianWorkingDaysToResolve").GetDouble()));
+
+        var csv = await _officer.GetAsync($"/api/reports/league-table.csv?{Period}");
+        var bytes = await csv.Content.ReadAsByteArrayAsync();
+        Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
+        var lines = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).Split("\r\n");
+        Assert.StartsWith("部门代码 Department code,部门 Department,标记 Mark,收到 Received,签收 Accepted,按时签收 Accepted on time", lines[0]);
+        Assert.Contains("fgj,发展和改革局,红 Red,3,2,1,50%,2,1,50%,0,1,1,0,3.5", lines);
+        Assert.Contains(",合计 / Total,,6,4,3,75%,4,3,75%,1,1,1,1,3.5", lines);
+    }
+
+    [Fact]
+    public async Task Default_period_is_the_seven_days_before_today()
+    {
+        At(3, 10, 9);
+
+        var json = await _officer.GetFromJsonAsync<JsonElement>("/api/reports/league-table");
+
+        Assert.Equal(("2026-03-03", "2026-03-09"), (json.GetProperty("from").GetString(), json.GetProperty("to").GetString()));
+    }
+
+    [Fact]
+    public async Task Anonymous_callers_get_401_and_bad_periods_400()
+    {
+        var anonymous = _app.Anonymous();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/reports/league-table?{Period}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/reports/league-table.csv?{Period}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _officer.GetAsync("/api/reports/league-table?from=yesterday")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _officer.GetAsync("/api/reports/league-table.csv?from=2026-03-10&to=2026-03-02")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _officer.GetAsync("/api/reports/league-table?from=2024-01-01&to=2026-03-02")).StatusCode);
+    }
+}
