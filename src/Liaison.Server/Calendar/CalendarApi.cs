@@ -74,25 +74,7 @@ public static class CalendarApi
             return Problems.BadRequest($"请求体中的年份 {schedule.Year} 与地址中的 {year} 不一致", $"the body is for {schedule.Year}, the URL for {year}");
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var record = await db.Set<CalendarYearRecord>().FirstOrDefaultAsync(r => r.Year == year, ct);
-        if (record is null)
-        {
-            record = new CalendarYearRecord { Year = year, Json = "", Version = "" };
-            db.Add(record);
-        }
-
-        record.Json = schedule.ToJson();
-        record.Version = schedule.Version;
-        record.UpdatedAt = clock.GetUtcNow();
-        record.UpdatedBy = user.Identity?.Name;
-        await db.SaveChangesAsync(ct);
-
-        var calendar = (await calendars.GetAsync(ct)).WithSchedule(schedule);
-        var recomputed = await recalculation.RecomputeProvisionalAsync(db, calendar, year, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        calendars.Invalidate();
+        var recomputed = await CalendarYearStore.SaveAsync(schedule, user.Identity?.Name, db, calendars, recalculation, clock, ct);
         return TypedResults.Ok(new YearUpdateDto(year, schedule.Version, recomputed));
     }
 }

@@ -606,10 +606,10 @@ public static class CasePages
     // ---- shared --------------------------------------------------------------------------------------------------
 
     /// <summary>The layout with the officer's navigation on top.</summary>
-    private static IResult OfficerPage(HttpContext http, IAntiforgery antiforgery, string title, string body, int status = StatusCodes.Status200OK)
+    internal static IResult OfficerPage(HttpContext http, IAntiforgery antiforgery, string title, string body, int status = StatusCodes.Status200OK)
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
-        var admin = http.User.IsInRole(Roles.Admin) ? "<a href=\"/hangfire\">任务面板 <span class=\"muted\">Jobs</span></a>" : "";
+        var admin = http.User.IsInRole(Roles.Admin) ? "<a href=\"/admin\">管理 <span class=\"muted\">Admin</span></a><a href=\"/admin/templates\">邮件模板 <span class=\"muted\">Templates</span></a><a href=\"/hangfire\">任务面板 <span class=\"muted\">Jobs</span></a>" : "";
         var nav = $"""
             {Css}
             <nav class="officer">

@@ -10,7 +10,7 @@ public static class CasesSetup
     public static IServiceCollection AddCases(this IServiceCollection services)
     {
         services.AddSingleton<CalendarService>();
-        services.AddSingleton(sp => new CaseMailRenderer(timeZone: sp.GetRequiredService<CalendarService>().TimeZone));
+        services.AddSingleton(sp => new CaseMailRenderer(sp.GetService<ITemplateOverrides>(), sp.GetRequiredService<CalendarService>().TimeZone));
         services.AddScoped<CaseMailer>();
         services.AddScoped<DeadlineRecalculation>();
         services.AddScoped<CaseRoutingFactory>();

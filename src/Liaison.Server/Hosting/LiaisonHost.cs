@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Liaison.Cases.Routing;
+using Liaison.Server.Admin;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
 using Liaison.Server.Cases;
@@ -12,6 +13,7 @@ using Liaison.Server.Http;
 using Liaison.Server.Jobs;
 using Liaison.Server.Links;
 using Liaison.Server.Mail;
+using Liaison.Server.Templates;
 using Liaison.Server.Workflows;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -109,6 +111,7 @@ public static class LiaisonHost
         services.AddLiaisonJobs(connectionString, liaison.Jobs);
         services.AddWorkflowRuntime(registry => registry.AddCaseActivities());
         services.AddCases();
+        services.AddMailTemplates();
         services.AddDigests(config);
 
         if (!builder.Environment.IsDevelopment())
@@ -139,6 +142,8 @@ public static class LiaisonHost
         app.MapReportsApi();
         app.MapLinkPages();
         app.MapCasePages();
+        app.MapMailTemplates();
+        app.MapAdminPages();
         app.MapJobDashboard();
         app.MapDesigner();
         if (app.Environment.IsDevelopment())

@@ -701,6 +701,43 @@ namespace Liaison.Server.Data.Migrations
                     b.ToTable("mail_outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Templates.MailTemplateRecord", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Culture")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("culture");
+
+                    b.Property<string>("Part")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("part");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Kind", "Culture", "Part")
+                        .HasName("pk_mail_templates");
+
+                    b.ToTable("mail_templates", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Workflows.WorkflowBookmarkRecord", b =>
                 {
                     b.Property<string>("Id")

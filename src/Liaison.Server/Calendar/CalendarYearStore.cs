@@ -1,0 +1,41 @@
+using Liaison.Cases.Calendar;
+using Liaison.Server.Cases;
+using Liaison.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Calendar;
+
+/// <summary>
+/// Stores an admin's year schedule and recomputes the provisional deadlines of open cases for that year, in one
+/// transaction. Shared by <c>PUT /api/calendar/years/{year}</c> and the admin calendar page.
+/// </summary>
+public static class CalendarYearStore
+{
+    /// <summary>Adds or replaces <paramref name="schedule"/>'s year; returns how many cases were recomputed.</summary>
+    public static async Task<int> SaveAsync(
+        YearSchedule schedule, string? updatedBy, LiaisonDbContext db, CalendarService calendars,
+        DeadlineRecalculation recalculation, TimeProvider clock, CancellationToken ct)
+    {
+        var year = schedule.Year;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var record = await db.Set<CalendarYearRecord>().FirstOrDefaultAsync(r => r.Year == year, ct);
+        if (record is null)
+        {
+            record = new CalendarYearRecord { Year = year, Json = "", Version = "" };
+            db.Add(record);
+        }
+
+        record.Json = schedule.ToJson();
+        record.Version = schedule.Version;
+        record.UpdatedAt = clock.GetUtcNow();
+        record.UpdatedBy = updatedBy;
+        await db.SaveChangesAsync(ct);
+
+        var calendar = (await calendars.GetAsync(ct)).WithSchedule(schedule);
+        var recomputed = await recalculation.RecomputeProvisionalAsync(db, calendar, year, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        calendars.Invalidate();
+        return recomputed;
+    }
+}

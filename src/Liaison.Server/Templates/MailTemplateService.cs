@@ -1,0 +1,179 @@
+using Liaison.Cases.Cases;
+using Liaison.Cases.Notifications;
+using Liaison.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Templates;
+
+/// <summary>One part of one email as an admin sees it.</summary>
+public sealed record MailTemplateEntry(string Kind, string Culture, string Part, bool Overridden, DateTimeOffset? UpdatedAt, string? UpdatedBy);
+
+/// <summary>The result of a preview: the email as it would be sent to a sample recipient, plus what is wrong with the edit.</summary>
+/// <param name="Problems">Validation problems per part (<c>subject</c>, <c>html</c>, <c>text</c>) of the sources given.</param>
+/// <param name="Warnings">Parts that could not be used, so the preview shows the current template for them instead.</param>
+public sealed record MailPreview(string Subject, string Html, string Text, IDictionary<string, string[]> Problems, IReadOnlyList<string> Warnings);
+
+/// <summary>Reads and changes the admins' template edits; shared by the API and the admin pages.</summary>
+public sealed class MailTemplateService(
+    LiaisonDbContext db, MailTemplateOverrides overrides, CaseMailRenderer renderer, TimeProvider clock)
+{
+    /// <summary>Every kind × culture × part, in <see cref="CaseMailKind.All"/> order.</summary>
+    public async Task<List<MailTemplateEntry>> ListAsync(CancellationToken ct)
+    {
+        var rows = await db.Set<MailTemplateRecord>().AsNoTracking().ToListAsync(ct);
+        var byKey = rows.ToDictionary(r => (r.Kind, r.Culture, r.Part));
+        return (
+            from kind in CaseMailKind.All
+            from culture in CaseMailRenderer.Cultures
+            from part in MailTemplateKeys.Parts
+            let name = MailTemplateKeys.PartName(part)
+            let row = byKey.GetValueOrDefault((kind, culture, name))
+            select new MailTemplateEntry(kind, culture, name, row is not null, row?.UpdatedAt, row?.UpdatedBy)).ToList();
+    }
+
+    /// <summary>The stored edit, or null when the shipped template is used.</summary>
+    public Task<MailTemplateRecord?> FindAsync(string kind, string culture, MailPart part, CancellationToken ct)
+    {
+        var name = MailTemplateKeys.PartName(part);
+        return db.Set<MailTemplateRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.Kind == kind && r.Culture == culture && r.Part == name, ct);
+    }
+
+    /// <summary>Every problem with <paramref name="source"/>; empty when it may be stored.</summary>
+    public IReadOnlyList<string> Check(string? source)
+    {
+        if (source is { Length: > MailTemplateKeys.MaxSourceLength })
+        {
+            return [$"模板不能超过 {MailTemplateKeys.MaxSourceLength} 个字符 / The template must be at most {MailTemplateKeys.MaxSourceLength} characters"];
+        }
+
+        return renderer.Validate(source ?? "");
+    }
+
+    /// <summary>
+    /// Validates and stores the edits of several parts at once (all or nothing). A source equal to the shipped text
+    /// removes the edit, so the part follows future shipped versions. Returns the problems per part; nothing is stored
+    /// when there are any.
+    /// </summary>
+    public async Task<IDictionary<string, string[]>> SaveAsync(
+        string kind, string culture, IReadOnlyDictionary<MailPart, string?> sources, string? user, CancellationToken ct)
+    {
+        var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var (part, source) in sources)
+        {
+            var found = Check(source);
+            if (found.Count > 0)
+            {
+                problems[MailTemplateKeys.PartName(part)] = found.ToArray();
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return problems;
+        }
+
+        var now = clock.GetUtcNow();
+        foreach (var (part, raw) in sources)
+        {
+            var name = MailTemplateKeys.PartName(part);
+            var source = MailTemplateKeys.Normalize(raw!);
+            var row = await db.Set<MailTemplateRecord>().FirstOrDefaultAsync(r => r.Kind == kind && r.Culture == culture && r.Part == name, ct);
+            if (MailTemplateKeys.IsShipped(kind, culture, part, source))
+            {
+                if (row is not null) db.Remove(row);
+                continue;
+            }
+
+            if (row is null)
+            {
+                db.Add(new MailTemplateRecord { Kind = kind, Culture = culture, Part = name, Source = source, UpdatedAt = now, UpdatedBy = user });
+            }
+            else if (row.Source != source)
+            {
+                row.Source = source;
+                row.UpdatedAt = now;
+                row.UpdatedBy = user;
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        overrides.Invalidate();
+        return problems;
+    }
+
+    /// <summary>Back to the shipped template for these parts. Returns whether anything was removed.</summary>
+    public async Task<bool> ResetAsync(string kind, string culture, IEnumerable<MailPart> parts, CancellationToken ct)
+    {
+        var names = parts.Select(MailTemplateKeys.PartName).ToList();
+        var removed = await db.Set<MailTemplateRecord>()
+            .Where(r => r.Kind == kind && r.Culture == culture && names.Contains(r.Part))
+            .ExecuteDeleteAsync(ct);
+        overrides.Invalidate();
+        return removed > 0;
+    }
+
+    /// <summary>Renders <paramref name="kind"/> with sample data; parts not given use the current template. Stores nothing.</summary>
+    public MailPreview Preview(string kind, string culture, IReadOnlyDictionary<MailPart, string?> sources, TimeZoneInfo timeZone)
+    {
+        var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var given = new Dictionary<MailPart, string>();
+        foreach (var (part, source) in sources)
+        {
+            if (source is null) continue;
+            var found = Check(source);
+            if (found.Count > 0)
+            {
+                problems[MailTemplateKeys.PartName(part)] = found.ToArray();
+            }
+
+            if (source.Length <= MailTemplateKeys.MaxSourceLength)
+            {
+                given[part] = MailTemplateKeys.Normalize(source);
+            }
+        }
+
+        var preview = new CaseMailRenderer(new PreviewOverrides(kind, culture, given, overrides), timeZone);
+        var mail = preview.Render(kind, culture, Sample(culture));
+        return new MailPreview(mail.Subject, mail.HtmlBody, mail.TextBody, problems, mail.Warnings);
+    }
+
+    /// <summary>
+    /// A made-up case with every value set. The title and note carry markup characters on purpose, so a preview shows
+    /// that the HTML part escapes them.
+    /// </summary>
+    public CaseMailModel Sample(string culture)
+    {
+        var now = clock.GetUtcNow();
+        var en = culture == CaseMailRenderer.English;
+        return new CaseMailModel
+        {
+            CaseNumber = "AYKF-2026-000123",
+            Title = en ? "Power supply for the new plant <10kV line>" : "新厂房用电报装 <10kV 专线>",
+            Description = en ? "The enterprise needs a dedicated 10kV line for its new plant." : "企业新厂房需要 10kV 专线接入，请协调供电方案。",
+            CategoryNameZh = "要素保障",
+            CategoryNameEn = "Factor guarantee",
+            Priority = CasePriority.Urgent,
+            EnterpriseName = "安岳示例柠檬科技有限公司",
+            DepartmentName = "发展和改革局",
+            RecipientName = en ? "Wang Jianguo" : "王建国",
+            OfficerName = en ? "Li Na" : "李娜",
+            LinkUrl = "https://liaison.example/l/SAMPLE-LINK",
+            AcceptBy = now.AddDays(1),
+            DueAt = now.AddDays(7),
+            OriginalDueAt = now.AddDays(5),
+            Provisional = false,
+            OverdueWorkingDays = 3,
+            ReasonCode = "not-our-duty",
+            ReasonLabel = en ? "Not our department's duty" : "不属于本单位职责",
+            Note = en ? "Documents A & B are attached." : "材料 A & B 已补齐。",
+            ExtensionDays = 5,
+            ExtensionApproved = true,
+        };
+    }
+
+    private sealed class PreviewOverrides(string kind, string culture, Dictionary<MailPart, string> given, ITemplateOverrides current) : ITemplateOverrides
+    {
+        public string? Find(string k, string c, MailPart part) =>
+            k == kind && c == culture && given.TryGetValue(part, out var source) ? source : current.Find(k, c, part);
+    }
+}

@@ -1,0 +1,284 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Liaison.Server.Calendar;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Admin;
+
+/// <summary>The admin's server-rendered pages, through a browser-like client carrying the sign-in cookie.</summary>
+public sealed partial class AdminPagesTests : IAsyncLifetime
+{
+    private const string OfficerEmail = "officer@test.example";
+
+    // The password LiaisonApp.AsOfficerAsync gives the officers it creates.
+    private const string OfficerPassword = "officer-password-1";
+
+    private const string Year2027 = """
+        { "year": 2027, "version": "cn-2027-admin", "source": "测试用安排 test schedule",
+          "holidays": [ { "name": "New Year's Day", "nameZh": "元旦", "days": ["2027-01-01", "2027-01-02", "2027-01-03"] } ],
+          "workdays": [] }
+        """;
+
+    private LiaisonApp _app = null!;
+    private HttpClient _officerApi = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await LiaisonApp.StartAsync(nameof(AdminPagesTests));
+        _officerApi = await _app.AsOfficerAsync(OfficerEmail);
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private static readonly string[] Paths = ["/admin", "/admin/departments", "/admin/departments/fgj", "/admin/departments/new", "/admin/users", "/admin/calendar"];
+
+    [Fact]
+    public async Task Anonymous_visitors_are_sent_to_sign_in()
+    {
+        var anonymous = _app.Anonymous();
+        foreach (var path in Paths)
+        {
+            var response = await anonymous.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.StartsWith("/account/login", response.Headers.Location!.AbsolutePath);
+            Assert.Contains("ReturnUrl=" + Uri.EscapeDataString(path), response.Headers.Location.Query);
+        }
+    }
+
+    [Fact]
+    public async Task Officers_get_a_403_page_and_cannot_change_anything()
+    {
+        var officer = await SignInAsync(OfficerEmail, OfficerPassword);
+        Assert.DoesNotContain("href=\"/admin\"", await officer.GetStringAsync("/cases")); // no admin link in their nav
+
+        foreach (var path in Paths)
+        {
+            var response = await officer.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.StartsWith("text/html", response.Content.Headers.ContentType?.ToString());
+            Assert.Contains("此页面仅限管理员使用", await response.Content.ReadAsStringAsync());
+        }
+
+        var fields = DepartmentFields(handlerEmail: "officer.edit@anyue.example");
+        fields["__RequestVerificationToken"] = TokenIn(await officer.GetStringAsync("/cases"));
+        var post = await officer.PostAsync("/admin/departments/fgj", new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
+        var fgj = await _officerApi.GetFromJsonAsync<JsonElement>("/api/departments/fgj");
+        Assert.Equal("fgj.handler@anyue.example", fgj.GetProperty("handler").GetProperty("email").GetString());
+        Assert.True(fgj.GetProperty("sample").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Admin_replaces_a_sample_departments_handler_and_the_sample_marker_goes_away()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        Assert.Contains("href=\"/admin\"", await admin.GetStringAsync("/cases")); // the admin link in the nav
+        Assert.Contains("href=\"/admin/departments\"", await admin.GetStringAsync("/admin"));
+
+        var list = await admin.GetStringAsync("/admin/departments");
+        var row = RowOf(list, "fgj");
+        Assert.Contains("发展和改革局", row);
+        Assert.Contains("fgj.handler@anyue.example", row);
+        Assert.Contains("fgj.leader@anyue.example", row);
+        Assert.Contains("data-sample>示例", row);
+        Assert.Contains("还有 29 个部门使用示例联络人", list);
+
+        var form = await admin.GetStringAsync("/admin/departments/fgj");
+        Assert.Contains("value=\"fgj.handler@anyue.example\"", form);
+
+        var fields = DepartmentFields(handlerEmail: "zhang.wei@anyue.gov.example");
+        fields["__RequestVerificationToken"] = TokenIn(form);
+        var response = await admin.PostAsync("/admin/departments/fgj", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/admin/departments?done=saved", response.Headers.Location?.OriginalString);
+        var after = await admin.GetStringAsync("/admin/departments?done=saved");
+        var newRow = RowOf(after, "fgj");
+        Assert.DoesNotContain("data-sample", newRow);
+        Assert.Contains("张伟", newRow);
+        Assert.Contains("zhang.wei@anyue.gov.example", newRow);
+        Assert.Contains("data-sample", RowOf(after, "gdgs")); // the others are still samples
+        Assert.Contains("还有 28 个部门使用示例联络人", after);
+
+        var fgj = await _officerApi.GetFromJsonAsync<JsonElement>("/api/departments/fgj");
+        Assert.Equal("zhang.wei@anyue.gov.example", fgj.GetProperty("handler").GetProperty("email").GetString());
+        Assert.Equal("张伟", fgj.GetProperty("handler").GetProperty("name").GetString());
+        Assert.Equal("en", fgj.GetProperty("handler").GetProperty("culture").GetString());
+        Assert.False(fgj.GetProperty("sample").GetBoolean());
+        Assert.True(fgj.GetProperty("active").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_bad_email_gets_a_400_page_with_the_error_and_the_entered_values_and_changes_nothing()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var before = await _officerApi.GetStringAsync("/api/departments/fgj");
+        var fields = DepartmentFields(handlerEmail: "not-an-email");
+        fields["__RequestVerificationToken"] = TokenIn(await admin.GetStringAsync("/admin/departments/fgj"));
+
+        var response = await admin.PostAsync("/admin/departments/fgj", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("text/html", response.Content.Headers.ContentType?.ToString());
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Matches("id=\"handlerEmail\"[^>]*value=\"not-an-email\"><p class=\"field-error\" data-field=\"handler.email\">邮箱地址格式不正确", page);
+        Assert.Contains("value=\"张伟\"", page);
+        Assert.Contains("未保存", page);
+        Assert.Equal(before, await _officerApi.GetStringAsync("/api/departments/fgj"));
+        Assert.Contains("data-sample", RowOf(await admin.GetStringAsync("/admin/departments"), "fgj"));
+    }
+
+    [Fact]
+    public async Task Admin_creates_a_department_from_the_new_form()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var fields = DepartmentFields(handlerEmail: "li.na@anyue.gov.example");
+        fields["code"] = "tyj";
+        fields["name"] = "文化体育和旅游局";
+        fields["__RequestVerificationToken"] = TokenIn(await admin.GetStringAsync("/admin/departments/new"));
+
+        var response = await admin.PostAsync("/admin/departments/new", new FormUrlEncodedContent(fields));
+        fields["code"] = "Bad Code";
+        var bad = await admin.PostAsync("/admin/departments/new", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("文化体育和旅游局", RowOf(await admin.GetStringAsync("/admin/departments"), "tyj"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("data-field=\"code\"", await bad.Content.ReadAsStringAsync());
+        Assert.Equal(30, await _app.WithDbAsync(db => db.Departments.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Admin_creates_an_officer_who_can_then_sign_in()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var page = await admin.GetStringAsync("/admin/users");
+        Assert.Contains(LiaisonApp.AdminEmail, page);
+        Assert.Contains(OfficerEmail, page);
+
+        var missingName = await admin.PostAsync("/admin/users", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(page),
+            ["email"] = "wang.fang@anyue.gov.example",
+            ["displayName"] = "",
+            ["password"] = "new-officer-password-1",
+            ["role"] = "Officer",
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, missingName.StatusCode);
+        var refused = await missingName.Content.ReadAsStringAsync();
+        Assert.Contains("data-field=\"displayName\">必填", refused);
+        Assert.Contains("value=\"wang.fang@anyue.gov.example\"", refused);
+        Assert.DoesNotContain("new-officer-password-1", refused);
+
+        var created = await admin.PostAsync("/admin/users", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(page),
+            ["email"] = "wang.fang@anyue.gov.example",
+            ["displayName"] = "王芳",
+            ["password"] = "new-officer-password-1",
+            ["role"] = "Officer",
+        }));
+
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var listed = await admin.GetStringAsync(created.Headers.Location!.OriginalString);
+        Assert.Contains("已创建账号 wang.fang@anyue.gov.example", listed);
+        Assert.Matches("<tr data-email=\"wang.fang@anyue.gov.example\"><td>[^<]*</td><td>王芳</td><td>工作人员 Officer</td>", listed);
+
+        var newcomer = await SignInAsync("wang.fang@anyue.gov.example", "new-officer-password-1");
+        Assert.Equal(HttpStatusCode.OK, (await newcomer.GetAsync("/cases")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await newcomer.GetAsync("/admin")).StatusCode); // an officer, not an admin
+    }
+
+    [Fact]
+    public async Task A_calendar_with_an_error_shows_it_and_stores_nothing()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var page = await admin.GetStringAsync("/admin/calendar");
+        Assert.Contains("<tr data-year=\"2026\">", page);
+        var broken = Year2027.Replace("\"2027-01-01\"", "\"2026-12-31\"");
+
+        var response = await admin.PostAsync("/admin/calendar", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(page),
+            ["json"] = broken,
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var refused = await response.Content.ReadAsStringAsync();
+        Assert.Contains("2026-12-31 不在 2027 年内 / is not in 2027", refused);
+        Assert.Contains("cn-2027-admin", refused); // the pasted text is kept in the textarea
+        Assert.DoesNotContain("<tr data-year=\"2027\">", refused);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Set<CalendarYearRecord>().CountAsync()));
+        var years = await _officerApi.GetFromJsonAsync<JsonElement>("/api/calendar/years");
+        Assert.DoesNotContain(2027, years.EnumerateArray().Select(y => y.GetProperty("year").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_good_2027_calendar_is_stored_and_recomputes_provisional_cases()
+    {
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        var number = (await OpenAsync(_officerApi)).GetProperty("number").GetString()!;
+        Assert.True((await GetCaseAsync(_officerApi, number)).GetProperty("provisional").GetBoolean());
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+
+        var response = await admin.PostAsync("/admin/calendar", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(await admin.GetStringAsync("/admin/calendar")),
+            ["json"] = Year2027,
+        }));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var page = await admin.GetStringAsync(response.Headers.Location!.OriginalString);
+        Assert.Contains("已保存 2027 年安排，重算了 1 件暂定期限的事项", page);
+        Assert.Matches("<tr data-year=\"2027\"><td>2027</td><td>cn-2027-admin</td><td>[^<]*</td><td>管理员 admin</td>", page);
+        var years = await _officerApi.GetFromJsonAsync<JsonElement>("/api/calendar/years");
+        var stored = Assert.Single(years.EnumerateArray(), y => y.GetProperty("year").GetInt32() == 2027);
+        Assert.Equal("admin", stored.GetProperty("origin").GetString());
+        Assert.Equal("cn-2027-admin", stored.GetProperty("version").GetString());
+        var c = await GetCaseAsync(_officerApi, number);
+        Assert.False(c.GetProperty("provisional").GetBoolean());
+        Assert.Equal("2027-01-05T18:00:00+08:00", c.GetProperty("dueAt").GetString());
+    }
+
+    /// <summary>A browser-like client signed in through the sign-in form: it carries the cookie, not a bearer token.</summary>
+    private async Task<HttpClient> SignInAsync(string email, string password)
+    {
+        var browser = _app.Anonymous();
+        var login = await browser.GetStringAsync("/account/login");
+        var response = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(login),
+            ["email"] = email,
+            ["password"] = password,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return browser;
+    }
+
+    private static Dictionary<string, string> DepartmentFields(string handlerEmail) => new()
+    {
+        ["name"] = "发展和改革局",
+        ["handlerName"] = "张伟",
+        ["handlerEmail"] = handlerEmail,
+        ["handlerCulture"] = "en",
+        ["leaderName"] = "发展和改革局分管领导（示例）",
+        ["leaderEmail"] = "fgj.leader@anyue.example",
+        ["leaderCulture"] = "zh-CN",
+        ["active"] = "true",
+    };
+
+    private static string TokenIn(string page) =>
+        WebUtility.HtmlDecode(TokenPattern().Match(page).Groups[1].Value) is { Length: > 0 } token ? token : throw new InvalidOperationException("No antiforgery token in:\n" + page);
+
+    private static string RowOf(string page, string code) =>
+        Regex.Match(page, $"<tr data-code=\"{Regex.Escape(code)}\".*?</tr>", RegexOptions.Singleline) is { Success: true } m
+            ? m.Value
+            : throw new InvalidOperationException($"No row for {code} in:\n{page}");
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+}

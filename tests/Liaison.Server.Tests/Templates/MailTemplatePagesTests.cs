@@ -1,0 +1,157 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Liaison.Server.Templates;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Tests.Templates;
+
+/// <summary>The admins' template pages, through a browser-like client carrying the sign-in cookie.</summary>
+public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixture fixture) : IClassFixture<MailTemplatePagesTests.Fixture>
+{
+    public sealed class Fixture : AppFixture
+    {
+        protected override bool WithSmtp => false;
+    }
+
+    private LiaisonApp App => fixture.App;
+
+    [Fact]
+    public async Task Anonymous_visitors_sign_in_first_and_officers_are_forbidden()
+    {
+        var anonymous = await App.Anonymous().GetAsync("/admin/templates");
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.Equal("/account/login", anonymous.Headers.Location!.AbsolutePath);
+
+        await App.AsOfficerAsync("pages.officer@test.example");
+        var officer = await SignInAsync("pages.officer@test.example", "officer-password-1");
+        Assert.Equal(HttpStatusCode.Forbidden, (await officer.GetAsync("/admin/templates")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await officer.GetAsync("/admin/templates/dispatch/zh-CN")).StatusCode);
+
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var list = await admin.GetStringAsync("/admin/templates");
+        Assert.Contains("href=\"/admin/templates/dispatch/zh-CN\"", list);
+        Assert.Contains("href=\"/admin/templates/closed/en\"", list);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/admin/templates/no-such-kind/zh-CN")).StatusCode);
+        Assert.Contains("href=\"/admin/templates\"", await admin.GetStringAsync("/cases")); // in the admins' navigation
+        Assert.DoesNotContain("href=\"/admin/templates\"", await officer.GetStringAsync("/cases"));
+    }
+
+    [Fact]
+    public async Task Save_validates_all_three_parts_stores_them_and_reset_goes_back_to_shipped()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var page = await admin.GetStringAsync("/admin/templates/overdue/en");
+        var fields = Fields(page);
+        Assert.Contains("{{ Case.Number }}", fields["subject"]);
+        Assert.Contains("<", fields["html"]);
+
+        // An invalid subject: 400, the problem is shown, nothing is stored (not even the valid parts).
+        var bad = await PostAsync(admin, "/admin/templates/overdue/en", fields, ("intent", "save"), ("subject", "Overdue {{ Case.Titel }}"), ("text", "Text {{ Case.Number }}"));
+        var badPage = await bad.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Matches("data-part=\"subject\">.*Case\\.Titel", badPage);
+        Assert.Contains("Overdue {{ Case.Titel }}", WebUtility.HtmlDecode(badPage));
+        Assert.Equal(0, await RowsAsync("overdue"));
+
+        // Valid: only the changed part is stored (the others equal the shipped text), with CRLF normalised.
+        var saved = await PostAsync(admin, "/admin/templates/overdue/en", fields, ("intent", "save"), ("subject", "Late: {{ Case.Number }}\r\n"));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal("/admin/templates/overdue/en?done=saved", saved.Headers.Location!.OriginalString);
+        var rows = await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "overdue").ToListAsync());
+        var row = Assert.Single(rows);
+        Assert.Equal(("en", "subject", "Late: {{ Case.Number }}\n"), (row.Culture, row.Part, row.Source));
+        Assert.Equal(LiaisonApp.AdminEmail, row.UpdatedBy);
+        Assert.Contains("已修改 edited: subject", RowOf(await admin.GetStringAsync("/admin/templates"), "overdue"));
+        Assert.Equal("Late: {{ Case.Number }}\n", Fields(await admin.GetStringAsync("/admin/templates/overdue/en"))["subject"]);
+
+        var reset = await PostAsync(admin, "/admin/templates/overdue/en", Fields(await admin.GetStringAsync("/admin/templates/overdue/en")), ("intent", "reset"));
+        Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
+        Assert.Equal(0, await RowsAsync("overdue"));
+        Assert.Equal(fields["subject"], Fields(await admin.GetStringAsync("/admin/templates/overdue/en"))["subject"]);
+        Assert.DoesNotContain("已修改", RowOf(await admin.GetStringAsync("/admin/templates"), "overdue"));
+    }
+
+    [Fact]
+    public async Task Preview_shows_the_unsaved_edit_with_values_escaped_inside_a_sandboxed_frame()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var fields = Fields(await admin.GetStringAsync("/admin/templates/resolved/zh-CN"));
+        var response = await PostAsync(admin, "/admin/templates/resolved/zh-CN", fields,
+            ("intent", "preview"), ("subject", "预览 {{ Case.Title }}"), ("html", "<b>{{ Case.Title }}</b>"));
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var frame = Regex.Match(page, "<iframe [^>]*sandbox=\"\"[^>]*data-preview=\"html\" srcdoc=\"([^\"]*)\"");
+        Assert.True(frame.Success, page);
+        // Decoding the attribute once gives the mail's HTML: the title's markup is escaped there, the template's is not.
+        Assert.Equal("<b>新厂房用电报装 &lt;10kV 专线&gt;</b>", WebUtility.HtmlDecode(frame.Groups[1].Value));
+        Assert.Contains("预览 新厂房用电报装 &lt;10kV 专线&gt;", page); // the subject, encoded for this page
+        Assert.DoesNotContain("<10kV", page);
+        Assert.Equal(0, await RowsAsync("resolved"));
+    }
+
+    [Fact]
+    public async Task A_post_without_the_antiforgery_token_is_rejected()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var fields = Fields(await admin.GetStringAsync("/admin/templates/closed/zh-CN"));
+        fields.Remove("__RequestVerificationToken");
+        fields["subject"] = "销号 {{ Case.Number }}";
+        fields["intent"] = "save";
+        var response = await admin.PostAsync("/admin/templates/closed/zh-CN", new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, await RowsAsync("closed"));
+    }
+
+    private Task<int> RowsAsync(string kind) => App.WithDbAsync(db => db.Set<MailTemplateRecord>().CountAsync(r => r.Kind == kind));
+
+    private async Task<HttpClient> SignInAsync(string email, string password)
+    {
+        var browser = App.Anonymous();
+        var login = await browser.GetStringAsync("/account/login");
+        var response = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(TokenPattern().Match(login).Groups[1].Value),
+            ["email"] = email,
+            ["password"] = password,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return browser;
+    }
+
+    /// <summary>The template form's token and textareas, as a browser would send them.</summary>
+    private static Dictionary<string, string> Fields(string page)
+    {
+        var form = Regex.Match(page, "<form method=\"post\" action=\"/admin/templates/[^\"]+\" data-form=\"template\">(.*?)</form>", RegexOptions.Singleline);
+        Assert.True(form.Success, page);
+        var fields = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(TokenPattern().Match(form.Groups[1].Value).Groups[1].Value),
+        };
+        foreach (Match m in Regex.Matches(form.Groups[1].Value, "<textarea [^>]*name=\"([a-z]+)\"[^>]*>(.*?)</textarea>", RegexOptions.Singleline))
+        {
+            fields[m.Groups[1].Value] = WebUtility.HtmlDecode(m.Groups[2].Value);
+        }
+
+        Assert.Equal(["__RequestVerificationToken", "subject", "html", "text"], fields.Keys);
+        return fields;
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient browser, string path, Dictionary<string, string> fields, params (string Name, string Value)[] changes)
+    {
+        var values = new Dictionary<string, string>(fields);
+        foreach (var (name, value) in changes)
+        {
+            values[name] = value;
+        }
+
+        return browser.PostAsync(path, new FormUrlEncodedContent(values));
+    }
+
+    private static string RowOf(string page, string kind) =>
+        Regex.Match(page, $"<tr data-kind=\"{kind}\">(.*?)</tr>", RegexOptions.Singleline) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException(page);
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+}

@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Liaison.Server.Templates;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Tests.Templates;
+
+/// <summary>The admins' template API: listing, validation before storing, reset, preview and who may use it.</summary>
+public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture) : IClassFixture<MailTemplatesApiTests.Fixture>
+{
+    public sealed class Fixture : AppFixture
+    {
+        protected override bool WithSmtp => false;
+    }
+
+    private LiaisonApp App => fixture.App;
+
+    [Fact]
+    public async Task Only_admins_may_use_the_api()
+    {
+        var anonymous = App.Anonymous();
+        var officer = await App.AsOfficerAsync("templates.officer@test.example");
+        var admin = await App.AsAdminAsync();
+        var put = new { source = "{{ Case.Number }}" };
+        var requests = new Func<HttpClient, Task<HttpResponseMessage>>[]
+        {
+            c => c.GetAsync("/api/mail-templates"),
+            c => c.GetAsync("/api/mail-templates/closed/zh-CN/subject"),
+            c => c.PutAsJsonAsync("/api/mail-templates/closed/zh-CN/subject", put),
+            c => c.DeleteAsync("/api/mail-templates/closed/zh-CN/subject"),
+            c => c.PostAsJsonAsync("/api/mail-templates/closed/zh-CN/preview", new { subject = "x" }),
+        };
+        foreach (var send in requests)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await send(anonymous)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await send(officer)).StatusCode);
+        }
+
+        Assert.Equal(0, await RowsAsync("closed"));
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/mail-templates")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/mail-templates/closed/zh-CN/subject")).StatusCode);
+    }
+
+    [Fact]
+    public async Task List_has_every_kind_culture_and_part_and_flags_the_edited_ones()
+    {
+        var admin = await App.AsAdminAsync();
+        var saved = await admin.PutAsJsonAsync("/api/mail-templates/reopened/en/text", new { source = "Reopened: {{ Case.Number }}" });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+
+        var list = await admin.GetFromJsonAsync<List<JsonElement>>("/api/mail-templates");
+        Assert.Equal(16 * 2 * 3, list!.Count);
+        Assert.Equal(16 * 2 * 3, list.Select(e => $"{e.GetProperty("kind")}/{e.GetProperty("culture")}/{e.GetProperty("part")}").Distinct().Count());
+        var edited = Assert.Single(list, e => e.GetProperty("kind").GetString() == "reopened" && e.GetProperty("overridden").GetBoolean());
+        Assert.Equal("en", edited.GetProperty("culture").GetString());
+        Assert.Equal("text", edited.GetProperty("part").GetString());
+        Assert.Equal(LiaisonApp.AdminEmail, edited.GetProperty("updatedBy").GetString());
+        Assert.Contains(list, e => e.GetProperty("kind").GetString() == "dispatch" && e.GetProperty("culture").GetString() == "zh-CN"
+            && e.GetProperty("part").GetString() == "html" && !e.GetProperty("overridden").GetBoolean());
+    }
+
+    [Fact]
+    public async Task An_invalid_template_is_a_400_listing_the_problems_and_nothing_is_stored()
+    {
+        var admin = await App.AsAdminAsync();
+        var before = await admin.GetFromJsonAsync<JsonElement>("/api/mail-templates/returned/zh-CN/subject");
+
+        var misspelt = await admin.PutAsJsonAsync("/api/mail-templates/returned/zh-CN/subject", new { source = "退回 {{ Case.Titel }}" });
+        var problem = await misspelt.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.BadRequest, misspelt.StatusCode);
+        var messages = problem.GetProperty("errors").GetProperty("source").EnumerateArray().Select(m => m.GetString()!).ToList();
+        Assert.Contains(messages, m => m.Contains("Case.Titel") && m.Contains("Case.Title"));
+
+        var broken = await admin.PutAsJsonAsync("/api/mail-templates/returned/zh-CN/subject", new { source = "退回 {% if Case.Urgent %}紧急" });
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+        Assert.Contains("Liquid", (await broken.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("source")[0].GetString());
+
+        var empty = await admin.PutAsJsonAsync("/api/mail-templates/returned/zh-CN/subject", new { source = (string?)null });
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+
+        Assert.Equal(0, await RowsAsync("returned"));
+        var after = await admin.GetFromJsonAsync<JsonElement>("/api/mail-templates/returned/zh-CN/subject");
+        Assert.False(after.GetProperty("overridden").GetBoolean());
+        Assert.Equal(before.GetProperty("shippedSource").GetString(), after.GetProperty("source").GetString());
+    }
+
+    [Fact]
+    public async Task Delete_restores_the_shipped_template()
+    {
+        var admin = await App.AsAdminAsync();
+        const string edit = "<p>{{ Recipient.Name }}，事项 {{ Case.Number }} 已撤销。</p>";
+        var saved = await admin.PutAsJsonAsync("/api/mail-templates/cancelled/zh-CN/html", new { source = edit });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var current = await admin.GetFromJsonAsync<JsonElement>("/api/mail-templates/cancelled/zh-CN/html");
+        Assert.True(current.GetProperty("overridden").GetBoolean());
+        Assert.Equal(edit, current.GetProperty("source").GetString());
+        var shipped = current.GetProperty("shippedSource").GetString()!;
+        Assert.NotEqual(edit, shipped);
+        Assert.Contains("{{", shipped);
+        Assert.Equal(1, await RowsAsync("cancelled"));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/mail-templates/cancelled/zh-CN/html")).StatusCode);
+
+        var reset = await admin.GetFromJsonAsync<JsonElement>("/api/mail-templates/cancelled/zh-CN/html");
+        Assert.False(reset.GetProperty("overridden").GetBoolean());
+        Assert.Equal(shipped, reset.GetProperty("source").GetString());
+        Assert.Equal(0, await RowsAsync("cancelled"));
+    }
+
+    [Fact]
+    public async Task Unknown_kind_culture_or_part_is_a_404_problem()
+    {
+        var admin = await App.AsAdminAsync();
+        foreach (var path in new[] { "no-such-kind/zh-CN/subject", "dispatch/fr/subject", "dispatch/zh-CN/footer", "dispatch/zh-CN/1" })
+        {
+            var get = await admin.GetAsync($"/api/mail-templates/{path}");
+            Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+            Assert.Equal("application/problem+json", get.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(HttpStatusCode.NotFound, (await admin.PutAsJsonAsync($"/api/mail-templates/{path}", new { source = "{{ Case.Number }}" })).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"/api/mail-templates/{path}")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/api/mail-templates/dispatch/fr/preview", new { })).StatusCode);
+        Assert.Equal(0, await App.WithDbAsync(db => db.Set<MailTemplateRecord>().CountAsync(r => r.Kind == "dispatch")));
+    }
+
+    [Fact]
+    public async Task Preview_renders_sample_data_with_html_values_escaped_and_stores_nothing()
+    {
+        var admin = await App.AsAdminAsync();
+        var response = await admin.PostAsJsonAsync("/api/mail-templates/escalation-zone/zh-CN/preview", new
+        {
+            html = "<p>{{ Case.Title }}</p><p>{{ Note }}</p>",
+            text = "{{ Case.Title }} / {{ Note }}",
+        });
+        var preview = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("<p>新厂房用电报装 &lt;10kV 专线&gt;</p><p>材料 A &amp; B 已补齐。</p>", preview.GetProperty("html").GetString());
+        Assert.Equal("新厂房用电报装 <10kV 专线> / 材料 A & B 已补齐。", preview.GetProperty("text").GetString());
+        // Parts not given are the current ones (here the shipped subject).
+        Assert.Contains("AYKF-2026-000123", preview.GetProperty("subject").GetString());
+        Assert.Empty(preview.GetProperty("problems").EnumerateObject());
+
+        var invalid = await (await admin.PostAsJsonAsync("/api/mail-templates/escalation-zone/en/preview", new { subject = "{{ Case.Numbr }}" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("Case.Number", invalid.GetProperty("problems").GetProperty("subject")[0].GetString());
+        Assert.Equal(0, await RowsAsync("escalation-zone"));
+    }
+
+    private Task<int> RowsAsync(string kind) => App.WithDbAsync(db => db.Set<MailTemplateRecord>().CountAsync(r => r.Kind == kind));
+}
