@@ -21,6 +21,8 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
     public const string NoteKey = "action.note";
     public const string ReasonKey = "action.reasonCode";
     public const string ActorKey = "action.actor";
+    public const string ApprovedKey = "action.approved";
+    public const string ExtensionDaysKey = "action.extensionDays";
 
     public bool CanHandle(IWorkflowEffect effect) =>
         effect is CaseDispatched or CaseStatusSet or CaseNotification or CaseEscalated or DeadlineReached or CaseDeadlineChanged;
@@ -36,7 +38,8 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         var extras = new CaseMailer.Extras(
             context.RunContext.Get<string>(NoteKey),
             context.RunContext.Get<string>(ReasonKey) ?? c.ReturnReasonCode,
-            c.PendingExtensionDays);
+            context.RunContext.Get<int?>(ExtensionDaysKey) ?? c.PendingExtensionDays,
+            context.RunContext.Get<bool?>(ApprovedKey));
 
         switch (effect)
         {

@@ -350,7 +350,8 @@ public sealed class CaseService(
                     return Fail(400, "approve: 必填（true 或 false）/ is required (true or false)");
                 }
 
-                CaseTimeline.Add(db, c.Id, now, approve ? "extension-approved" : "extension-denied", officer, note, new { days = c.PendingExtensionDays });
+                var days = c.PendingExtensionDays;
+                CaseTimeline.Add(db, c.Id, now, approve ? "extension-approved" : "extension-denied", officer, note, new { days });
                 if (!approve)
                 {
                     c.PendingExtensionDays = null;
@@ -358,7 +359,7 @@ public sealed class CaseService(
                 }
 
                 return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision,
-                    approve ? WaitForOfficer.Approved : WaitForOfficer.Denied, officer, note, null, ct, approve);
+                    approve ? WaitForOfficer.Approved : WaitForOfficer.Denied, officer, note, null, ct, approve, days);
 
             default: // cancel
                 if (c.WorkflowInstanceId is { } instanceId)
@@ -378,7 +379,7 @@ public sealed class CaseService(
 
     private async Task<ActionResult> ResumeAsync(
         Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, Case c, string kind, string key, string outcome,
-        string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null)
+        string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null, int? extensionDays = null)
     {
         if (c.WorkflowInstanceId is not { } instanceId)
         {
@@ -390,6 +391,8 @@ public sealed class CaseService(
         context.Set(CaseEffectHandler.ActorKey, actor);
         context.Set(CaseEffectHandler.NoteKey, note);
         context.Set(CaseEffectHandler.ReasonKey, reasonCode);
+        context.Set(CaseEffectHandler.ApprovedKey, approved);
+        context.Set(CaseEffectHandler.ExtensionDaysKey, extensionDays);
         var result = await workflows.ResumeAsync(db, instanceId, kind, key, new Dictionary<string, object?> { ["outcome"] = outcome }, context, ct);
         if (!result.Resumed)
         {

@@ -63,6 +63,8 @@ public sealed class CaseLifecycleTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
         Assert.Equal(new DateTimeOffset(2026, 3, 12, 18, 0, 0, TimeSpan.FromHours(8)), afterExtension.GetProperty("dueAt").GetDateTimeOffset());
         Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, TimeSpan.FromHours(8)), afterExtension.GetProperty("originalDueAt").GetDateTimeOffset());
+        var decided = Assert.Single(await MailsAsync(_app, Handler, "延期"));
+        Assert.StartsWith("【延期已同意】", decided.Subject);
 
         await PostActionAsync(browser, link, "resolve", new() { ["note"] = "专线已接通" });
         Assert.Equal("resolved", (await GetCaseAsync(_officer, number)).GetProperty("status").GetString());
@@ -171,6 +173,24 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         Assert.Equal(new DateTimeOffset(2026, 3, 11, 18, 0, 0, TimeSpan.FromHours(8)), c.GetProperty("dueAt").GetDateTimeOffset());
         Assert.NotNull(FormFor(await browser.GetStringAsync(link), "resolve"));
         Assert.Contains(await MailsAsync(_app, Handler, number), m => m.Subject.Contains("重办"));
+    }
+
+    [Fact]
+    public async Task A_denied_extension_keeps_the_deadline_and_tells_the_handler()
+    {
+        var (number, link) = await OpenWithLinkAsync();
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "extension", new() { ["days"] = "5", ["note"] = "需要更多时间" });
+
+        var response = await _officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = false, note = "请按期办结" });
+        var c = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, TimeSpan.FromHours(8)), c.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, c.GetProperty("pendingExtension").ValueKind);
+        Assert.StartsWith("【延期未同意】", Assert.Single(await MailsAsync(_app, Handler, "延期")).Subject);
+        Assert.NotNull(FormFor(await browser.GetStringAsync(link), "resolve"));
     }
 
     [Fact]
