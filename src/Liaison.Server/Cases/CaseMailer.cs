@@ -25,6 +25,9 @@ public sealed class CaseMailer(
     CalendarService calendars,
     TimeProvider clock)
 {
+    /// <summary>Mails that end the recipient's round: a link in them would already be dead.</summary>
+    private static readonly HashSet<string> NoLinkKinds = [CaseMailKind.ReassignedAway, CaseMailKind.Cancelled];
+
     public sealed record Extras(string? Note = null, string? ReasonCode = null, int? ExtensionDays = null, bool? ExtensionApproved = null, int? OverdueWorkingDays = null);
 
     public async Task SendAsync(LiaisonDbContext db, Case c, string kind, IEnumerable<string> audiences, Extras? extras = null, CancellationToken ct = default)
@@ -35,6 +38,7 @@ public sealed class CaseMailer(
             {
                 var link = role switch
                 {
+                    _ when NoLinkKinds.Contains(kind) => null,
                     LinkRole.Handler or LinkRole.Leader => MintLink(db, c, name, email, role.Value),
                     _ when audience == Audiences.Officer => $"{BaseUrl}/cases/{c.Number}",
                     _ => null,
