@@ -14,7 +14,100 @@ namespace Liaison.Server.Workflows;
 /// </summary>
 public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvider clock)
 {
+    /// <summary>
+    /// How long this process trusts its answer to "which version of X is published" without asking the database.
+    /// A publish in this process takes effect at once (it invalidates); one in another process sharing the database
+    /// is seen by new instances here within this time.
+    /// </summary>
+    public static readonly TimeSpan PublishedVersionTtl = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<(string DefinitionId, int Version), (string Json, WorkflowDefinition Definition)> _parsed = new();
+
+    // Versions that were ever published (PublishedAt set) are never overwritten or deleted, so their parsed
+    // definition is cached for good. Drafts are not: SaveDraftAsync overwrites them in place.
+    private readonly ConcurrentDictionary<(string DefinitionId, int Version), WorkflowDefinition> _versions = new();
+
+    // definitionId → its published version as last read, valid while Generation matches and until ExpiresAt.
+    private readonly ConcurrentDictionary<string, PublishedEntry> _published = new(StringComparer.Ordinal);
+
+    // Bumped by every publish in this process (when it runs and again when its transaction ends), so an answer read
+    // before or during a publish is never served after it.
+    private long _generation;
+
+    // DbContexts that wrote definitions through this store: what they read may be their own uncommitted rows
+    // (a rollback would leave the cache pointing at a version that does not exist), so they bypass the caches.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<LiaisonDbContext, object> _writers = new();
+
+    private sealed record PublishedEntry(int Version, WorkflowDefinition Definition, long Generation, DateTimeOffset ExpiresAt);
+
+    /// <summary>
+    /// The parsed definition of the published version of <paramref name="definitionId"/> (null: none), for starting
+    /// an instance. Cached for <see cref="PublishedVersionTtl"/>; a publish in this process invalidates it.
+    /// </summary>
+    public async Task<WorkflowDefinition?> FindPublishedRunnableAsync(LiaisonDbContext db, string definitionId, CancellationToken ct)
+    {
+        var cacheable = !_writers.TryGetValue(db, out _);
+        var generation = Interlocked.Read(ref _generation);
+        var now = clock.GetUtcNow();
+        if (cacheable && _published.TryGetValue(definitionId, out var hit) && hit.Generation == generation && now < hit.ExpiresAt)
+        {
+            return hit.Definition;
+        }
+
+        var row = await FindPublishedAsync(db, definitionId, ct);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var definition = cacheable ? CachePublished(row) : ToRunnable(row);
+        if (cacheable)
+        {
+            // Stamped with the generation read before the query: a publish that ran meanwhile makes it a miss.
+            _published[definitionId] = new PublishedEntry(row.Version, definition, generation, now + PublishedVersionTtl);
+        }
+
+        return definition;
+    }
+
+    /// <summary>The parsed definition of one stored version (null: none), for resuming an instance pinned to it.</summary>
+    public async Task<WorkflowDefinition?> FindRunnableAsync(LiaisonDbContext db, string definitionId, int version, CancellationToken ct)
+    {
+        var cacheable = !_writers.TryGetValue(db, out _);
+        if (cacheable && _versions.TryGetValue((definitionId, version), out var hit))
+        {
+            return hit;
+        }
+
+        var row = await FindAsync(db, definitionId, version, ct);
+        return row is null ? null : cacheable ? CachePublished(row) : ToRunnable(row);
+    }
+
+    /// <summary>Parses a row read from committed data, keeping it for good when it was ever published.</summary>
+    private WorkflowDefinition CachePublished(WorkflowDefinitionRecord row)
+    {
+        if (row.PublishedAt is null)
+        {
+            return ToRunnable(row);
+        }
+
+        return _versions.GetOrAdd((row.DefinitionId, row.Version), static (_, s) => s.Store.ToRunnable(s.Row), (Store: this, Row: row));
+    }
+
+    /// <summary>
+    /// Marks <paramref name="db"/> as a writer of definitions and invalidates the published-version cache now and
+    /// again when the transaction ends (through <see cref="WorkflowTimerScheduler"/>'s transaction hook; when a
+    /// DbContext has none, <see cref="PublishedVersionTtl"/> bounds the staleness).
+    /// </summary>
+    private void Writing(LiaisonDbContext db, bool publishes)
+    {
+        _writers.TryAdd(db, this);
+        if (publishes)
+        {
+            Interlocked.Increment(ref _generation);
+            WorkflowTimerScheduler.For(db)?.OnTransactionEnd(() => Interlocked.Increment(ref _generation));
+        }
+    }
 
     public Task<WorkflowDefinitionRecord?> FindPublishedAsync(LiaisonDbContext db, string definitionId, CancellationToken ct) =>
         db.Set<WorkflowDefinitionRecord>().AsNoTracking().FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.IsPublished, ct);
@@ -51,6 +144,7 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
     public Task<WorkflowDefinitionRecord> SaveDraftAsync(LiaisonDbContext db, WorkflowDefinition definition, CancellationToken ct) =>
         Transactions.RunAsync(db, async () =>
         {
+            Writing(db, publishes: false);
             var now = clock.GetUtcNow();
             var latest = await LockLatestAsync(db, definition.DefinitionId, ct);
             if (latest is { IsDraft: true })
@@ -69,7 +163,7 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
 
     /// <summary>Validates and publishes the latest version; the previously published one stays for its pinned instances.</summary>
     public Task<PublishResult> PublishAsync(LiaisonDbContext db, string definitionId, CancellationToken ct) =>
-        Transactions.RunAsync(db, async () =>
+        AfterPublishingAsync(Transactions.RunAsync(db, async () =>
         {
             var latest = await LockLatestAsync(db, definitionId, ct);
             if (latest is null)
@@ -88,21 +182,23 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
                 return new PublishResult(latest, errors);
             }
 
+            Writing(db, publishes: true);
             await UnpublishAsync(db, definitionId, ct);
             latest.IsPublished = true;
             latest.PublishedAt = clock.GetUtcNow();
             latest.UpdatedAt = latest.PublishedAt.Value;
             await db.SaveChangesAsync(ct);
             return new PublishResult(latest, []);
-        }, ct);
+        }, ct));
 
     /// <summary>
     /// Adds a shipped file's definition when its version is newer than every stored version of its definitionId.
     /// Returns the new row, or null when the database already holds that version or a newer one.
     /// </summary>
     public Task<WorkflowDefinitionRecord?> ImportAsync(LiaisonDbContext db, WorkflowDefinition definition, bool publish, CancellationToken ct) =>
-        Transactions.RunAsync(db, async () =>
+        AfterPublishingAsync(Transactions.RunAsync(db, async () =>
         {
+            Writing(db, publish);
             await LockLatestAsync(db, definition.DefinitionId, ct);
             if (definition.Version <= await MaxVersionAsync(db, definition.DefinitionId, ct))
             {
@@ -111,7 +207,20 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
 
             var versionId = string.IsNullOrWhiteSpace(definition.Id) ? NewVersionId(clock.GetUtcNow()) : definition.Id;
             return (WorkflowDefinitionRecord?)await AddVersionAsync(db, definition, definition.Version, versionId, publish, ct);
-        }, ct);
+        }, ct));
+
+    /// <summary>When the store ran its own transaction it has committed by now: invalidate again (covers a DbContext without the hook).</summary>
+    private async Task<T> AfterPublishingAsync<T>(Task<T> work)
+    {
+        try
+        {
+            return await work;
+        }
+        finally
+        {
+            Interlocked.Increment(ref _generation);
+        }
+    }
 
     private async Task<WorkflowDefinitionRecord> AddVersionAsync(
         LiaisonDbContext db, WorkflowDefinition definition, int version, string versionId, bool publish, CancellationToken ct)

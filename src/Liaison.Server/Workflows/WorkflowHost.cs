@@ -41,14 +41,14 @@ public sealed class WorkflowHost(
     public async Task<WorkflowInstanceRecord> StartAsync(LiaisonDbContext db, string definitionId, IReadOnlyDictionary<string, object?> input,
         string? correlationId, RunContext? context, CancellationToken ct)
     {
-        var definitionRow = await definitions.FindPublishedAsync(db, definitionId, ct) ?? throw new WorkflowDefinitionNotFoundException(definitionId);
-        var definition = definitions.ToRunnable(definitionRow);
+        // Cached: published versions never change, and a publish in this process invalidates the answer.
+        var definition = await definitions.FindPublishedRunnableAsync(db, definitionId, ct) ?? throw new WorkflowDefinitionNotFoundException(definitionId);
         var now = clock.GetUtcNow();
         var instance = new WorkflowInstanceRecord
         {
             Id = Guid.CreateVersion7(now),
-            DefinitionId = definitionRow.DefinitionId,
-            DefinitionVersion = definitionRow.Version,
+            DefinitionId = definition.DefinitionId,
+            DefinitionVersion = definition.Version,
             CorrelationId = correlationId,
             Status = WorkflowStatus.Running,
             State = "{}",
@@ -64,7 +64,7 @@ public sealed class WorkflowHost(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            log.LogError(ex, "Workflow {DefinitionId} v{Version} could not start", definitionRow.DefinitionId, definitionRow.Version);
+            log.LogError(ex, "Workflow {DefinitionId} v{Version} could not start", definition.DefinitionId, definition.Version);
             var state = new WorkflowInstanceState
             {
                 InstanceId = instance.Id.ToString(),
@@ -87,19 +87,13 @@ public sealed class WorkflowHost(
 
     /// <inheritdoc cref="ResumeAsync(LiaisonDbContext, string, object?, CancellationToken)"/>
     /// <param name="context">The run's context; null asks <see cref="IRunContextFactory"/>.</param>
-    public async Task<ResumeResult> ResumeAsync(LiaisonDbContext db, string bookmarkId, object? payload, RunContext? context, CancellationToken ct)
-    {
-        var instanceId = await db.Set<WorkflowBookmarkRecord>()
-            .Where(b => b.Id == bookmarkId)
-            .Select(b => (Guid?)b.InstanceId)
-            .FirstOrDefaultAsync(ct);
-        if (instanceId is null)
-        {
-            return new ResumeResult(ResumeOutcome.AlreadyResumed, null, null, bookmarkId);
-        }
-
-        return await ResumeLockedAsync(db, instanceId.Value, _ => Task.FromResult<string?>(bookmarkId), payload, context, ct);
-    }
+    public Task<ResumeResult> ResumeAsync(LiaisonDbContext db, string bookmarkId, object? payload, RunContext? context, CancellationToken ct) =>
+        // One statement finds the bookmark's instance and locks it; no row means the bookmark is gone (resumed already).
+        ResumeLockedAsync(db, () => LockInstanceAsync(db,
+                db.Set<WorkflowInstanceRecord>().FromSql(
+                    $"SELECT *, xmin FROM workflow_instances WHERE id = (SELECT instance_id FROM workflow_bookmarks WHERE id = {bookmarkId}) FOR UPDATE"), ct),
+            new ResumeResult(ResumeOutcome.AlreadyResumed, null, null, bookmarkId),
+            _ => Task.FromResult<string?>(bookmarkId), payload, context, ct);
 
     /// <summary>Resumes the instance's oldest pending bookmark of <paramref name="kind"/> (and <paramref name="key"/> when given), e.g. an Elsa.Event by name.</summary>
     public Task<ResumeResult> ResumeAsync(LiaisonDbContext db, Guid instanceId, string kind, string? key, object? payload, CancellationToken ct) =>
@@ -107,7 +101,8 @@ public sealed class WorkflowHost(
 
     /// <inheritdoc cref="ResumeAsync(LiaisonDbContext, Guid, string, string?, object?, CancellationToken)"/>
     public Task<ResumeResult> ResumeAsync(LiaisonDbContext db, Guid instanceId, string kind, string? key, object? payload, RunContext? context, CancellationToken ct) =>
-        ResumeLockedAsync(db, instanceId, locked => IsEnded(locked.Status)
+        ResumeLockedAsync(db, () => LockInstanceAsync(db, instanceId, ct), new ResumeResult(ResumeOutcome.InstanceNotFound, null, null, null),
+            locked => IsEnded(locked.Status)
             ? Task.FromResult<string?>(null)
             : db.Set<WorkflowBookmarkRecord>()
                 .Where(b => b.InstanceId == locked.Id && b.Kind == kind && (key == null || b.Key == key))
@@ -115,17 +110,17 @@ public sealed class WorkflowHost(
                 .Select(b => b.Id)
                 .FirstOrDefaultAsync(ct), payload, context, ct);
 
-    private async Task<ResumeResult> ResumeLockedAsync(LiaisonDbContext db, Guid instanceId, Func<WorkflowInstanceRecord, Task<string?>> pickBookmark,
-        object? payload, RunContext? context, CancellationToken ct)
+    private async Task<ResumeResult> ResumeLockedAsync(LiaisonDbContext db, Func<Task<WorkflowInstanceRecord?>> lockInstance, ResumeResult notFound,
+        Func<WorkflowInstanceRecord, Task<string?>> pickBookmark, object? payload, RunContext? context, CancellationToken ct)
     {
         var owns = db.Database.CurrentTransaction is null;
         await using var tx = owns ? await db.Database.BeginTransactionAsync(ct) : null;
 
         // Every run of an instance takes its row lock first, so runs of one instance take turns and never deadlock.
-        var instance = await LockInstanceAsync(db, instanceId, ct);
+        var instance = await lockInstance();
         if (instance is null)
         {
-            return new ResumeResult(ResumeOutcome.InstanceNotFound, null, null, null);
+            return notFound;
         }
 
         var bookmarkId = await pickBookmark(instance);
@@ -150,9 +145,10 @@ public sealed class WorkflowHost(
         RunResult run;
         try
         {
-            var definitionRow = await definitions.FindAsync(db, instance.DefinitionId, instance.DefinitionVersion, ct)
+            // Cached: the pinned version was published, so it never changes.
+            var definition = await definitions.FindRunnableAsync(db, instance.DefinitionId, instance.DefinitionVersion, ct)
                 ?? throw new InvalidOperationException($"Definition '{instance.DefinitionId}' v{instance.DefinitionVersion} is missing.");
-            run = runner.Resume(definitions.ToRunnable(definitionRow), state, bookmarkId, payload, context);
+            run = runner.Resume(definition, state, bookmarkId, payload, context);
         }
         catch (BookmarkNotFoundException)
         {
@@ -212,15 +208,18 @@ public sealed class WorkflowHost(
         }
     }
 
-    private static async Task<WorkflowInstanceRecord?> LockInstanceAsync(LiaisonDbContext db, Guid id, CancellationToken ct)
+    // xmin is a system column: SELECT * leaves it out.
+    private static Task<WorkflowInstanceRecord?> LockInstanceAsync(LiaisonDbContext db, Guid id, CancellationToken ct) =>
+        LockInstanceAsync(db, db.Set<WorkflowInstanceRecord>().FromSql($"SELECT *, xmin FROM workflow_instances WHERE id = {id} FOR UPDATE"), ct);
+
+    /// <summary>Runs a <c>SELECT *, xmin … FOR UPDATE</c> of one instance row; a row the DbContext already tracked is refreshed.</summary>
+    private static async Task<WorkflowInstanceRecord?> LockInstanceAsync(LiaisonDbContext db, IQueryable<WorkflowInstanceRecord> locking, CancellationToken ct)
     {
-        var wasTracked = db.ChangeTracker.Entries<WorkflowInstanceRecord>().Any(e => e.Entity.Id == id);
-        // xmin is a system column: SELECT * leaves it out.
-        var instance = await db.Set<WorkflowInstanceRecord>()
-            .FromSql($"SELECT *, xmin FROM workflow_instances WHERE id = {id} FOR UPDATE")
-            .SingleOrDefaultAsync(ct);
-        if (instance is not null && wasTracked)
+        var tracked = db.ChangeTracker.Entries<WorkflowInstanceRecord>().Select(e => e.Entity.Id).ToHashSet();
+        var instance = await locking.SingleOrDefaultAsync(ct);
+        if (instance is not null && tracked.Contains(instance.Id))
         {
+            // A tracked entity is not refreshed by a query; read the locked row's current values.
             await db.Entry(instance).ReloadAsync(ct);
         }
 

@@ -14,6 +14,7 @@ namespace Liaison.Server.Workflows;
 public sealed class WorkflowTimerScheduler(IBackgroundJobClient jobs, ILogger<WorkflowTimerScheduler> log) : DbTransactionInterceptor
 {
     private readonly List<(string BookmarkId, DateTimeOffset ResumeAt)> _pending = [];
+    private readonly List<Action> _onEnd = [];
 
     /// <summary>The scheduler attached to <paramref name="db"/>, if any (a DbContext built by hand has none).</summary>
     public static WorkflowTimerScheduler? For(DbContext db) =>
@@ -27,20 +28,57 @@ public sealed class WorkflowTimerScheduler(IBackgroundJobClient jobs, ILogger<Wo
         }
     }
 
-    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Flush();
+    /// <summary>Runs <paramref name="action"/> once the current transaction has committed or rolled back (e.g. a cache invalidation).</summary>
+    public void OnTransactionEnd(Action action)
+    {
+        lock (_onEnd)
+        {
+            _onEnd.Add(action);
+        }
+    }
+
+    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        Flush();
+        Ended();
+    }
 
     public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Flush();
+        TransactionCommitted(transaction, eventData);
         return Task.CompletedTask;
     }
 
-    public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Clear();
+    public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        Clear();
+        Ended();
+    }
 
     public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Clear();
+        TransactionRolledBack(transaction, eventData);
         return Task.CompletedTask;
+    }
+
+    private void Ended()
+    {
+        Action[] actions;
+        lock (_onEnd)
+        {
+            if (_onEnd.Count == 0)
+            {
+                return;
+            }
+
+            actions = [.. _onEnd];
+            _onEnd.Clear();
+        }
+
+        foreach (var action in actions)
+        {
+            action();
+        }
     }
 
     /// <summary>Schedules the timers of a run committed without this interceptor's knowledge.</summary>

@@ -86,6 +86,57 @@ public sealed class WorkflowRuntimeTests(WorkflowRuntimeTests.Fixture fixture) :
     }
 
     [Fact]
+    public async Task A_publish_is_used_by_the_next_start_although_the_previous_version_is_cached()
+    {
+        Assert.Equal(1, await Wf.PublishAsync(Services, EventThenWrite("cached", "from v1")));
+        var old = await Wf.StartAsync(Services, "cached");
+        // Warms both caches: "which version is published" and the parsed v1 (a resume by bookmark id).
+        var warm = await Wf.StartAsync(Services, "cached");
+        var warmResumed = await Wf.ResumeAsync(Services, Assert.Single(await Wf.BookmarksAsync(Services, warm.Id)).Id, "go");
+
+        Assert.Equal(2, await Wf.PublishAsync(Services, EventThenWrite("cached", "from v2")));
+        var fresh = await Wf.StartAsync(Services, "cached");
+        var oldResumed = await Wf.ResumeAsync(Services, Assert.Single(await Wf.BookmarksAsync(Services, old.Id)).Id, "go");
+        var freshResumed = await Wf.ResumeAsync(Services, Assert.Single(await Wf.BookmarksAsync(Services, fresh.Id)).Id, "go");
+
+        Assert.Equal(ResumeOutcome.Resumed, warmResumed.Outcome);
+        Assert.Equal((1, 1, 2), (old.DefinitionVersion, warm.DefinitionVersion, fresh.DefinitionVersion));
+        Assert.Equal((ResumeOutcome.Resumed, WorkflowStatus.Finished), (oldResumed.Outcome, oldResumed.Instance!.Status));
+        Assert.Equal((ResumeOutcome.Resumed, WorkflowStatus.Finished), (freshResumed.Outcome, freshResumed.Instance!.Status));
+        Assert.Equal("from v1", Wf.InputText((await Wf.JournalAsync(Services, old.Id)).Single(j => j.ActivityId == "write"), "text"));
+        Assert.Equal("from v2", Wf.InputText((await Wf.JournalAsync(Services, fresh.Id)).Single(j => j.ActivityId == "write"), "text"));
+    }
+
+    [Fact]
+    public async Task A_publish_rolled_back_with_the_callers_transaction_is_not_served_from_the_cache()
+    {
+        Assert.Equal(1, await Wf.PublishAsync(Services, EventThenWrite("rolled-back", "from v1")));
+        await Wf.StartAsync(Services, "rolled-back");
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
+            var store = scope.ServiceProvider.GetRequiredService<WorkflowDefinitionStore>();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await store.SaveDraftAsync(db, Liaison.Workflows.Definitions.WorkflowDefinitionJson.Parse(EventThenWrite("rolled-back", "rolled back")), default);
+            Assert.Empty((await store.PublishAsync(db, "rolled-back", default)).Errors);
+            var inside = await scope.ServiceProvider.GetRequiredService<WorkflowHost>()
+                .StartAsync(db, "rolled-back", new Dictionary<string, object?>(), null, null, default);
+            Assert.Equal(2, inside.DefinitionVersion);
+            await tx.RollbackAsync();
+        }
+
+        var afterRollback = await Wf.StartAsync(Services, "rolled-back");
+        // v2 again, with other content: neither cache may still hold the rolled-back v2.
+        Assert.Equal(2, await Wf.PublishAsync(Services, EventThenWrite("rolled-back", "from v2")));
+        var fresh = await Wf.StartAsync(Services, "rolled-back");
+        await Wf.RaiseAsync(Services, fresh.Id, "go");
+
+        Assert.Equal(1, afterRollback.DefinitionVersion);
+        Assert.Equal(2, fresh.DefinitionVersion);
+        Assert.Equal("from v2", Wf.InputText((await Wf.JournalAsync(Services, fresh.Id)).Single(j => j.ActivityId == "write"), "text"));
+    }
+
+    [Fact]
     public async Task Fifty_concurrent_resumes_of_one_bookmark_resume_it_once()
     {
         await Wf.PublishAsync(Services, EventThenWrite("fifty"));
