@@ -2,14 +2,17 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using Liaison.Cases.Calendar;
+using Liaison.Cases.Cases;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
 using Liaison.Server.Cases;
 using Liaison.Server.Data;
 using Liaison.Server.Departments;
+using Liaison.Server.Mail;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using static Liaison.Server.Pages.Html;
 
 namespace Liaison.Server.Admin;
@@ -58,10 +61,10 @@ public static class AdminPages
 
     // ---- index ---------------------------------------------------------------------------------------------------
 
-    private static async Task<IResult> Index(HttpContext http, IAntiforgery antiforgery, LiaisonDbContext db, CancellationToken ct)
+    private static async Task<IResult> Index(HttpContext http, IAntiforgery antiforgery, LiaisonDbContext db, CalendarService calendars, CancellationToken ct)
     {
         var samples = (await DepartmentsApi.List(db, active: null, ct)).Value!.Count(d => d.Sample);
-        var body = $"""
+        var body = await WarningsAsync(db, calendars, ct) + $"""
             <div class="card"><h1 style="font-size:1.35rem;margin-top:0">管理 <span class="muted">Admin</span></h1>
             <ul>
             <li><a href="/admin/departments">部门与联络人 <span class="muted">Departments and liaisons</span></a>{(samples > 0 ? $" <span class=\"tag\">{samples} 个示例待替换 · {samples} samples to replace</span>" : "")}</li>
@@ -72,6 +75,40 @@ public static class AdminPages
             </ul></div>
             """;
         return CasePages.OfficerPage(http, antiforgery, "管理 Admin", body);
+    }
+
+    /// <summary>
+    /// What an admin must act on: open cases whose deadlines are provisional (a year's holiday schedule is missing) and
+    /// mail the SMTP server refused for good.
+    /// </summary>
+    private static async Task<string> WarningsAsync(LiaisonDbContext db, CalendarService calendars, CancellationToken ct)
+    {
+        var closed = new[] { CaseStatus.Closed, CaseStatus.Cancelled };
+        var provisional = await db.Cases.AsNoTracking().Where(c => c.Provisional && !closed.Contains(c.Status))
+            .Select(c => c.DueAt).ToListAsync(ct);
+        var failedMail = await db.Outbox.CountAsync(m => m.Status == OutboxStatus.Failed, ct);
+        var sb = new System.Text.StringBuilder();
+        if (provisional.Count > 0)
+        {
+            var calendar = await calendars.GetAsync(ct);
+            var missing = provisional.Where(d => d is not null).Select(d => TimeZoneInfo.ConvertTime(d!.Value, calendar.TimeZone).Year)
+                .Where(y => !calendar.HasYear(y)).Distinct().Order().ToList();
+            var years = string.Join("、", missing);
+            sb.Append($"""
+                <div class="card error" role="alert" data-warning="provisional">⚠ {provisional.Count} 件在办事项的期限为暂定（缺少 {E(years)} 年节假日安排），请在<a href="/admin/calendar">工作日历</a>中添加。
+                <span class="muted">{provisional.Count} open case(s) have provisional deadlines (no holiday schedule for {E(years)}): add it in the calendar.</span></div>
+                """);
+        }
+
+        if (failedMail > 0)
+        {
+            sb.Append($"""
+                <div class="card error" role="alert" data-warning="mail">⚠ {failedMail} 封邮件被邮件服务器拒收，见 <a href="/api/admin/outbox?status=failed">/api/admin/outbox?status=failed</a>。
+                <span class="muted">{failedMail} mail(s) were refused by the SMTP server.</span></div>
+                """);
+        }
+
+        return sb.ToString();
     }
 
     // ---- departments ---------------------------------------------------------------------------------------------

@@ -224,6 +224,9 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         var number = (await OpenAsync(_officerApi)).GetProperty("number").GetString()!;
         Assert.True((await GetCaseAsync(_officerApi, number)).GetProperty("provisional").GetBoolean());
         var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var warned = await admin.GetStringAsync("/admin");
+        Assert.Contains("data-warning=\"provisional\"", warned);
+        Assert.Contains("缺少 2027 年节假日安排", warned);
 
         var response = await admin.PostAsync("/admin/calendar", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -242,6 +245,7 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         var c = await GetCaseAsync(_officerApi, number);
         Assert.False(c.GetProperty("provisional").GetBoolean());
         Assert.Equal("2027-01-05T18:00:00+08:00", c.GetProperty("dueAt").GetString());
+        Assert.DoesNotContain("data-warning=\"provisional\"", await admin.GetStringAsync("/admin"));
     }
 
     /// <summary>A browser-like client signed in through the sign-in form: it carries the cookie, not a bearer token.</summary>
