@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Liaison.Server.Data.Migrations
 {
     [DbContext(typeof(LiaisonDbContext))]
-    [Migration("20261127092141_CaseLifecycle")]
-    partial class CaseLifecycle
+    [Migration("20261127103935_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -504,6 +504,40 @@ namespace Liaison.Server.Data.Migrations
                     b.ToTable("case_number_counters", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Digests.DigestSend", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("recipient");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("date")
+                        .HasColumnName("local_date");
+
+                    b.Property<int>("Items")
+                        .HasColumnType("integer")
+                        .HasColumnName("items");
+
+                    b.Property<Guid>("OutboxMessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("outbox_message_id");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("Kind", "Recipient", "LocalDate")
+                        .HasName("pk_digest_sends");
+
+                    b.ToTable("digest_sends", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Links.LiaisonLink", b =>
                 {
                     b.Property<long>("Id")
@@ -668,6 +702,43 @@ namespace Liaison.Server.Data.Migrations
                         .HasDatabaseName("ix_mail_outbox_status_next_attempt_at");
 
                     b.ToTable("mail_outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Templates.MailTemplateRecord", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Culture")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("culture");
+
+                    b.Property<string>("Part")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("part");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Kind", "Culture", "Part")
+                        .HasName("pk_mail_templates");
+
+                    b.ToTable("mail_templates", (string)null);
                 });
 
             modelBuilder.Entity("Liaison.Server.Workflows.WorkflowBookmarkRecord", b =>
