@@ -1,3 +1,4 @@
+using Liaison.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -47,7 +48,7 @@ public static class DurableCycleBench
 
         var loadBefore = LoadAverage();
         var started = DateTimeOffset.UtcNow;
-        await using var pg = await BenchPostgres.StartAsync();
+        await using var pg = await ThrowawayPostgres.StartAsync(durable: true, externalVariable: "LIAISON_BENCH_DB");
         var cs = await pg.CreateDatabaseAsync("liaison_bench");
         await using var services = BuildServices(cs);
         await PrepareAsync(services);

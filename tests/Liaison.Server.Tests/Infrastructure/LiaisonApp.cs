@@ -63,7 +63,7 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         int? kestrelPort)
     {
         var pg = await PostgresServer.GetAsync();
-        var cs = await pg.CreateDatabaseAsync(name);
+        var cs = await pg.CreateDatabaseAsync(name, maxPoolSize: 40);
         var smtp = withSmtp ? new SmtpListener() : null;
         var settings = new Dictionary<string, string?>
         {

@@ -3,24 +3,23 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace Liaison.Bench.Durable;
+namespace Liaison.Testing;
 
 /// <summary>
-/// A throwaway PostgreSQL cluster for one benchmark run, after tests/…/Infrastructure/PostgresServer.cs but with
-/// durability ON: initdb (synced) into a temporary folder on disk, a random port, run as the <c>postgres</c> user
-/// when we are root, <c>fsync=on</c>, <c>synchronous_commit=on</c>, <c>full_page_writes=on</c> — so every commit
-/// waits for its WAL flush, which is what the durable benchmark measures. Stopped (pg_ctl, fast) and deleted on
-/// dispose; a small watchdog does the same if this process dies first.
-/// With <c>LIAISON_BENCH_DB</c> set (an admin connection string) that server is used instead and left alone.
+/// A throwaway PostgreSQL cluster: initdb into a temporary folder, a random loopback port, run as the <c>postgres</c>
+/// user when we are root (initdb and postgres refuse root). Durable (fsync, synchronous commit, full-page writes: what
+/// a benchmark of commits must measure) or fast (all three off: what tests want). Stopped and deleted on dispose; a
+/// small watchdog does the same if this process dies first (test hosts do not always run exit handlers).
+/// With the named environment variable set (an admin connection string) that server is used instead and left alone.
 /// </summary>
-public sealed class BenchPostgres : IAsyncDisposable
+public sealed class ThrowawayPostgres : IAsyncDisposable
 {
     private readonly string? _root;
     private readonly string? _data;
     private readonly string? _bin;
     private readonly bool _asRoot;
 
-    private BenchPostgres(string adminConnectionString, string? root, string? data, string? bin, bool asRoot)
+    private ThrowawayPostgres(string adminConnectionString, string? root, string? data, string? bin, bool asRoot)
     {
         AdminConnectionString = adminConnectionString;
         (_root, _data, _bin, _asRoot) = (root, data, bin, asRoot);
@@ -33,17 +32,19 @@ public sealed class BenchPostgres : IAsyncDisposable
         ? "external server from LIAISON_BENCH_DB"
         : $"throwaway cluster in {_data} (initdb, {Path.GetFileName(Path.GetDirectoryName(_bin!))}), started for this run";
 
-    public static async Task<BenchPostgres> StartAsync()
+    /// <param name="durable">fsync and friends on (benchmarks) or off (tests).</param>
+    /// <param name="externalVariable">Environment variable that may name an existing server to use instead.</param>
+    public static async Task<ThrowawayPostgres> StartAsync(bool durable, string externalVariable, int maxConnections = 100)
     {
-        var external = Environment.GetEnvironmentVariable("LIAISON_BENCH_DB");
+        var external = Environment.GetEnvironmentVariable(externalVariable);
         if (!string.IsNullOrWhiteSpace(external))
         {
-            return new BenchPostgres(external, null, null, null, false);
+            return new ThrowawayPostgres(external, null, null, null, false);
         }
 
-        var bin = FindBinDirectory();
-        // /tmp is on the root disk here (ext4 on virtio), not tmpfs: fsync reaches the device.
-        var root = Path.Combine(Path.GetTempPath(), $"liaison-bench-pg-{Guid.NewGuid():N}");
+        var bin = FindBinDirectory(externalVariable);
+        // /tmp is on the root disk here (ext4 on virtio), not tmpfs: with durable on, fsync reaches the device.
+        var root = Path.Combine(Path.GetTempPath(), $"liaison-pg-{Guid.NewGuid():N}");
         var data = Path.Combine(root, "data");
         Directory.CreateDirectory(root);
         var asRoot = Environment.UserName == "root";
@@ -53,7 +54,7 @@ public sealed class BenchPostgres : IAsyncDisposable
             await RunAsync("chown", ["postgres:postgres", root]);
         }
 
-        var server = new BenchPostgres("", root, data, bin, asRoot);
+        var server = new ThrowawayPostgres("", root, data, bin, asRoot);
         // The watchdog: once this process is gone, stop the cluster and delete the folder (a no-op after a clean dispose).
         Process.Start(new ProcessStartInfo("bash", ["-c",
             $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; " +
@@ -64,10 +65,12 @@ public sealed class BenchPostgres : IAsyncDisposable
             RedirectStandardError = true,
         });
 
-        await server.RunToolAsync("initdb", ["-D", data, "-U", "liaison", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
+        string[] initdb = ["-D", data, "-U", "liaison", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"];
+        await server.RunToolAsync("initdb", durable ? initdb : [.. initdb, "--no-sync"]);
         var port = FreePort();
-        var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on " +
-            "-c full_page_writes=on -c max_connections=100 -c shared_buffers=128MB";
+        var sync = durable ? "on" : "off";
+        var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync={sync} -c synchronous_commit={sync} " +
+            $"-c full_page_writes={sync} -c max_connections={maxConnections} -c shared_buffers=128MB";
         await server.RunToolAsync("pg_ctl", ["-D", data, "-l", Path.Combine(root, "postgres.log"), "-o", options, "-w", "-t", "60", "start"]);
 
         var cs = $"Host=127.0.0.1;Port={port};Username=liaison;Database=postgres;Pooling=false";
@@ -76,17 +79,18 @@ public sealed class BenchPostgres : IAsyncDisposable
             await conn.OpenAsync();
         }
 
-        return new BenchPostgres(cs, root, data, bin, asRoot);
+        return new ThrowawayPostgres(cs, root, data, bin, asRoot);
     }
 
-    public async Task<string> CreateDatabaseAsync(string name)
+    /// <summary>A fresh database named after <paramref name="prefix"/>; returns its (pooled) connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix, int maxPoolSize = 20)
     {
-        name = $"{name}_{Guid.NewGuid():N}";
+        var name = $"{new string(prefix.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(24).ToArray())}_{Guid.NewGuid():N}";
         await using var conn = new NpgsqlConnection(AdminConnectionString);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn);
         await cmd.ExecuteNonQueryAsync();
-        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true, MaxPoolSize = 20 }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true, MaxPoolSize = maxPoolSize }.ConnectionString;
     }
 
     /// <summary>The durability settings and version actually in force, for the report.</summary>
@@ -133,7 +137,7 @@ public sealed class BenchPostgres : IAsyncDisposable
         return RunAsync(command[0], command[1..]);
     }
 
-    private static string FindBinDirectory()
+    private static string FindBinDirectory(string externalVariable)
     {
         var configured = Environment.GetEnvironmentVariable("LIAISON_PG_BIN");
         if (!string.IsNullOrEmpty(configured))
@@ -146,7 +150,7 @@ public sealed class BenchPostgres : IAsyncDisposable
                 .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0).ToList()
             : [];
         return candidates.FirstOrDefault()
-            ?? throw new InvalidOperationException("PostgreSQL binaries not found: install postgresql, set LIAISON_PG_BIN, or set LIAISON_BENCH_DB");
+            ?? throw new InvalidOperationException($"PostgreSQL binaries not found: install postgresql, set LIAISON_PG_BIN, or set {externalVariable}");
     }
 
     private static int FreePort()
