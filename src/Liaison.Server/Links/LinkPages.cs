@@ -17,8 +17,17 @@ public static class LinkPages
 {
     public static IEndpointRouteBuilder MapLinkPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/l/{token}", Show).AllowAnonymous().ExcludeFromDescription();
-        app.MapPost("/l/{token}", Act).AllowAnonymous().ExcludeFromDescription();
+        var links = app.MapGroup("/l").AllowAnonymous().ExcludeFromDescription().AddEndpointFilter(async (ctx, next) =>
+        {
+            // The token is the key: keep it out of Referer headers, caches and search engines.
+            var headers = ctx.HttpContext.Response.Headers;
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.CacheControl = "no-store";
+            headers["X-Robots-Tag"] = "noindex, nofollow";
+            return await next(ctx);
+        });
+        links.MapGet("/{token}", Show);
+        links.MapPost("/{token}", Act);
         return app;
     }
 

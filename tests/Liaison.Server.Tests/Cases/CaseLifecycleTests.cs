@@ -273,6 +273,8 @@ public sealed class CaseSidePathTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, malformed.StatusCode);
+        Assert.Equal("no-referrer", unknown.Headers.GetValues("Referrer-Policy").Single());
+        Assert.True(unknown.Headers.CacheControl?.NoStore);
         Assert.Equal(await unknown.Content.ReadAsStringAsync(), await malformed.Content.ReadAsStringAsync());
         Assert.True((int)postUnknown.StatusCode is >= 400 and < 500);
     }
