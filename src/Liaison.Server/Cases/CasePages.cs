@@ -381,10 +381,14 @@ public static class CasePages
                   .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
               }
               function show(d) { return d.due.substring(0, 10) + ' ' + d.due.substring(11, 16) + (d.provisional ? '（暂定 provisional）' : ''); }
+              // Answers can arrive out of order when the officer changes two fields quickly: only the latest request may paint.
+              var latest = 0;
               function update() {
                 var o = cat.options[cat.selectedIndex], accept = Number(o.dataset.accept), resolve = Number(o.dataset.resolve);
                 if (pri.value === 'urgent') resolve = Math.ceil(resolve / 2);
+                var mine = ++latest;
                 Promise.all([due(accept), due(resolve)]).then(function (r) {
+                  if (mine !== latest) return;
                   box.innerHTML = '';
                   var line = document.createElement('strong');
                   line.textContent = '签收期限 ' + show(r[0]) + ' / 办结期限 ' + show(r[1]);
