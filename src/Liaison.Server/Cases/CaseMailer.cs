@@ -32,6 +32,8 @@ public sealed class CaseMailer(
 
     public async Task SendAsync(LiaisonDbContext db, Case c, string kind, IEnumerable<string> audiences, Extras? extras = null, CancellationToken ct = default)
     {
+        // What every recipient's mail shares is read once; name, link and language differ per recipient.
+        var shared = await SharedModelAsync(db, c, extras, ct);
         foreach (var audience in audiences.Distinct())
         {
             foreach (var (name, email, culture, role) in await RecipientsAsync(db, c, audience, ct))
@@ -43,7 +45,7 @@ public sealed class CaseMailer(
                     _ when audience == Audiences.Officer => $"{BaseUrl}/cases/{c.Number}",
                     _ => null,
                 };
-                await QueueAsync(db, c, kind, name, email, culture, link, extras, ct);
+                Queue(db, c, kind, name, email, culture, link, shared);
             }
         }
     }
@@ -67,15 +69,14 @@ public sealed class CaseMailer(
 
     private string BaseUrl => options.Value.PublicBaseUrl.TrimEnd('/');
 
-    private async Task QueueAsync(LiaisonDbContext db, Case c, string kind, string name, string email, string culture, string? link, Extras? extras, CancellationToken ct)
+    private async Task<CaseMailModel> SharedModelAsync(LiaisonDbContext db, Case c, Extras? extras, CancellationToken ct)
     {
         var category = CaseCategories.FindDefault(c.Category);
         var department = await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
         var officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
         var calendar = await calendars.GetAsync(ct);
-        var overdue = extras?.OverdueWorkingDays
-            ?? (c.DueAt is { } due && due < clock.GetUtcNow() ? calendar.WorkingDaysBetween(due, clock.GetUtcNow()) : null);
-        var model = new CaseMailModel
+        var now = clock.GetUtcNow();
+        return new CaseMailModel
         {
             CaseNumber = c.Number,
             Title = c.Title,
@@ -85,20 +86,29 @@ public sealed class CaseMailer(
             Priority = c.Priority,
             EnterpriseName = c.Enterprise.Name,
             DepartmentName = department,
-            RecipientName = name,
+            RecipientName = "",
             OfficerName = officer,
-            LinkUrl = link,
             AcceptBy = c.AcceptBy,
             DueAt = c.DueAt,
             OriginalDueAt = c.OriginalDueAt,
             Provisional = c.Provisional,
-            OverdueWorkingDays = overdue,
+            OverdueWorkingDays = extras?.OverdueWorkingDays
+                ?? (c.DueAt is { } due && due < now ? calendar.WorkingDaysBetween(due, now) : null),
             ReasonCode = extras?.ReasonCode,
-            ReasonLabel = extras?.ReasonCode is { } code && CaseActions.ReturnReasons.TryGetValue(code, out var label)
-                ? (culture == CaseMailRenderer.English ? label.En : label.Zh) : null,
             Note = extras?.Note,
             ExtensionDays = extras?.ExtensionDays,
             ExtensionApproved = extras?.ExtensionApproved,
+        };
+    }
+
+    private void Queue(LiaisonDbContext db, Case c, string kind, string name, string email, string culture, string? link, CaseMailModel shared)
+    {
+        var model = shared with
+        {
+            RecipientName = name,
+            LinkUrl = link,
+            ReasonLabel = shared.ReasonCode is { } code && CaseActions.ReturnReasons.TryGetValue(code, out var label)
+                ? (culture == CaseMailRenderer.English ? label.En : label.Zh) : null,
         };
         var mail = renderer.Render(kind, culture, model);
         var row = outbox.Add(db, new OutgoingMail(email, name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id, c.ThreadRootMessageId));
