@@ -148,24 +148,3 @@ public sealed class CaseEvent
     /// <summary>Extra structured detail as JSON (deadline computation, reason code, …).</summary>
     public string? Data { get; set; }
 }
-
-/// <summary>The lowercase state names of the API and workflows (DESIGN §2).</summary>
-public static class CaseStatuses
-{
-    private static readonly Dictionary<string, CaseStatus> ByName = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["dispatched"] = CaseStatus.Dispatched,
-        ["accepted"] = CaseStatus.Accepted,
-        ["in-progress"] = CaseStatus.InProgress,
-        ["returned"] = CaseStatus.Returned,
-        ["resolved"] = CaseStatus.Resolved,
-        ["closed"] = CaseStatus.Closed,
-        ["cancelled"] = CaseStatus.Cancelled,
-    };
-
-    public static bool TryParse(string? name, out CaseStatus status) => ByName.TryGetValue(name?.Trim() ?? "", out status);
-
-    public static string Name(CaseStatus status) => ByName.First(p => p.Value == status).Key;
-
-    public static bool IsOpen(CaseStatus status) => status is not (CaseStatus.Closed or CaseStatus.Cancelled);
-}

@@ -1,7 +1,10 @@
+using Liaison.Cases.Common;
+
 namespace Liaison.Cases.Cases;
 
 /// <summary>
-/// Which action is allowed in which state (DESIGN §2). Anything else is refused with a reason and changes nothing.
+/// What people may do to a case, in which state (DESIGN §2), and what each action is called. Anything not allowed is
+/// refused with a reason and changes nothing.
 /// </summary>
 public static class CaseActions
 {
@@ -24,8 +27,13 @@ public static class CaseActions
 
     public static readonly string[] HandlerActions = [Accept, Progress, Return, Extension, Resolve];
 
-    /// <summary>Null when allowed; otherwise why not, "中文 / English".</summary>
-    public static string? WhyNot(Case c, string action)
+    public static readonly string[] LeaderActions = [RemindHandler];
+
+    /// <summary>The officer's decisions, in the order the case page offers them.</summary>
+    public static readonly string[] OfficerActions = [Reassign, ExtensionDecision, Confirm, Reopen, Cancel];
+
+    /// <summary>Null when allowed; otherwise why not.</summary>
+    public static Text? WhyNot(Case c, string action)
     {
         var pendingExtension = c.PendingExtensionDays is not null;
         bool held = c.Status is CaseStatus.Accepted or CaseStatus.InProgress;
@@ -35,7 +43,7 @@ public static class CaseActions
             Progress or Resolve => held && !pendingExtension,
             Return => (c.Status == CaseStatus.Dispatched || held) && !pendingExtension,
             Extension => held && !pendingExtension,
-            RemindHandler => c.Status is CaseStatus.Dispatched or CaseStatus.Accepted or CaseStatus.InProgress,
+            RemindHandler => CaseStatuses.IsWithHandler(c.Status),
             Reassign => (c.Status is CaseStatus.Dispatched or CaseStatus.Returned || held) && !pendingExtension,
             Confirm or Reopen => c.Status == CaseStatus.Resolved,
             Cancel => CaseStatuses.IsOpen(c.Status),
@@ -49,41 +57,71 @@ public static class CaseActions
 
         if (pendingExtension && action is Progress or Resolve or Return or Extension or Reassign)
         {
-            return "延期申请正在等待园区专员审批，审批后才能继续 / An extension request is waiting for the officer's decision";
+            return new("延期申请正在等待园区专员审批，审批后才能继续", "An extension request is waiting for the officer's decision");
         }
 
-        var state = StatusLabel(c.Status);
+        var state = CaseStatuses.Label(c.Status);
         return action switch
         {
-            Accept when c.Status != CaseStatus.Dispatched => $"事项已签收，当前状态：{state.Zh} / The case was already accepted; it is now {state.En}",
-            ExtensionDecision => "没有待审批的延期申请 / There is no extension request to decide",
-            _ when !Known(action) => $"未知的操作 {action} / Unknown action '{action}'",
-            _ => $"当前状态（{state.Zh}）下不能执行此操作 / Not allowed while the case is {state.En}",
+            Accept when c.Status != CaseStatus.Dispatched => new($"事项已签收，当前状态：{state.Zh}", $"The case was already accepted; it is now {state.En}"),
+            ExtensionDecision => new("没有待审批的延期申请", "There is no extension request to decide"),
+            _ when !Known(action) => new($"未知的操作 {action}", $"Unknown action '{action}'"),
+            _ => new($"当前状态（{state.Zh}）下不能执行此操作", $"Not allowed while the case is {state.En}"),
         };
     }
 
     public static bool Known(string action) =>
         action is Accept or Progress or Return or Extension or Resolve or RemindHandler or Reassign or Confirm or Reopen or Cancel or ExtensionDecision;
 
-    public static (string Zh, string En) StatusLabel(CaseStatus s) => s switch
+    /// <summary>The action's name on a button or in a heading.</summary>
+    public static Text Label(string action) => action switch
     {
-        CaseStatus.Dispatched => ("已派单，待签收", "dispatched, waiting to be accepted"),
-        CaseStatus.Accepted => ("已签收", "accepted"),
-        CaseStatus.InProgress => ("办理中", "in progress"),
-        CaseStatus.Returned => ("已退回", "returned"),
-        CaseStatus.Resolved => ("已办结，待确认", "resolved, waiting for confirmation"),
-        CaseStatus.Closed => ("已销号", "closed"),
-        CaseStatus.Cancelled => ("已撤销", "cancelled"),
-        _ => (s.ToString(), s.ToString()),
+        Accept => new("签收", "Accept"),
+        Progress => new("报告进展", "Report progress"),
+        Return => new("退回", "Return"),
+        Extension => new("申请延期", "Ask for more time"),
+        Resolve => new("办结", "Resolve"),
+        RemindHandler => new("提醒经办人", "Remind the handler"),
+        Reassign => new("改派", "Reassign"),
+        Confirm => new("确认销号", "Confirm and close"),
+        Reopen => new("重办", "Reopen"),
+        Cancel => new("撤销", "Cancel"),
+        ExtensionDecision => new("延期审批", "Extension decision"),
+        _ => new(action, action),
     };
 
-    /// <summary>Reasons a handler may give for returning a case (退回原因).</summary>
-    public static readonly IReadOnlyDictionary<string, (string Zh, string En)> ReturnReasons = new Dictionary<string, (string, string)>
+    /// <summary>What the person is told once the action went through.</summary>
+    public static Text Done(string action) => action switch
     {
-        ["not-our-remit"] = ("不属于本部门职责", "not within our department's remit"),
-        ["needs-other-department"] = ("需其他部门牵头", "another department must lead"),
-        ["insufficient-information"] = ("材料或信息不全", "information or documents missing"),
-        ["enterprise-withdrew"] = ("企业已撤回诉求", "the enterprise withdrew the request"),
-        ["other"] = ("其他", "other"),
+        Accept => new("已签收", "Accepted"),
+        Progress => new("进展已提交", "Progress recorded"),
+        Return => new("已退回园区", "Returned to the zone"),
+        Extension => new("延期申请已提交", "Extension requested"),
+        Resolve => new("已提交办结", "Marked as resolved"),
+        RemindHandler => new("已提醒经办人", "The handler was reminded"),
+        Reassign => new("已改派", "Reassigned"),
+        ExtensionDecision => new("延期申请已审批", "The extension request was decided"),
+        Confirm => new("已确认销号", "Confirmed and closed"),
+        Reopen => new("已退回重办", "Reopened"),
+        Cancel => new("事项已撤销", "Cancelled"),
+        _ => new(action, action),
+    };
+
+    /// <summary>The officer's answer to a return (退回): another department, or the same one (坚持原部门).</summary>
+    public static readonly Text Insist = new("坚持原部门", "Insist on the same department");
+
+    /// <summary>The officer's answers to an extension request (申请延期).</summary>
+    public static readonly Text ApproveExtension = new("批准延期", "Approve the extension");
+
+    public static readonly Text DenyExtension = new("不批准延期", "Deny the extension");
+
+    /// <summary>Reasons a handler may give for returning a case (退回原因).</summary>
+    public static readonly IReadOnlyDictionary<string, Text> ReturnReasons = new Dictionary<string, Text>
+    {
+        ["not-our-remit"] = new("不属于本部门职责", "not within our department's remit"),
+        ["needs-other-department"] = new("需其他部门牵头", "another department must lead"),
+        ["insufficient-information"] = new("材料或信息不全", "information or documents missing"),
+        ["enterprise-withdrew"] = new("企业已撤回诉求", "the enterprise withdrew the request"),
+        ["other"] = new("其他", "other"),
     };
 }

@@ -7,6 +7,7 @@ using Fluid;
 using Fluid.Values;
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
 using Liaison.Cases.Notifications;
 
 namespace Liaison.Cases.Digests;
@@ -91,33 +92,10 @@ public sealed partial class DigestMailRenderer
 
     public static (string Zh, string En) DecisionLabel(string? decision) => decision switch
     {
-        OfficerDigests.DecideReturn => ("已退回，请改派或坚持原单位办理", "returned: reassign it or insist"),
+        OfficerDigests.DecideReturn => ("已退回，请改派或坚持原部门", "returned: reassign it or insist"),
         OfficerDigests.DecideResolution => ("已办结，请确认销号或重办", "resolved: confirm or reopen"),
         OfficerDigests.DecideExtension => ("申请延期，请审批", "extension requested: approve or deny"),
         _ => ("", ""),
-    };
-
-    /// <summary>How a timeline entry is named in a digest; unknown kinds show as themselves.</summary>
-    public static (string Zh, string En) EventLabel(string kind) => kind switch
-    {
-        "opened" => ("受理", "opened"),
-        "dispatched" => ("派单", "dispatched"),
-        CaseActions.Accept => ("签收", "accepted"),
-        CaseActions.Progress => ("进展", "progress note"),
-        CaseActions.Return => ("退回", "returned"),
-        CaseActions.Extension => ("申请延期", "extension requested"),
-        CaseActions.Resolve => ("办结", "resolved"),
-        "extension-approved" => ("同意延期", "extension approved"),
-        "extension-denied" => ("不同意延期", "extension denied"),
-        "confirmed" => ("确认销号", "confirmed"),
-        "reopened" => ("重办", "reopened"),
-        "reassigned" => ("改派", "reassigned"),
-        "insisted" => ("坚持原单位办理", "insisted"),
-        "cancelled" => ("撤销", "cancelled"),
-        "escalated" => ("督办", "escalated"),
-        "leader-reminder" => ("领导提醒", "leader's reminder"),
-        "deadline-changed" => ("期限变更", "deadline changed"),
-        _ => (kind, kind),
     };
 
     public static string FormatDate(DateOnly date, bool english) => english
@@ -148,7 +126,7 @@ public sealed partial class DigestMailRenderer
         ("Title", l.Title),
         ("Enterprise", l.Enterprise),
         ("Department", l.Department),
-        ("Status", en ? CaseActions.StatusLabel(l.Status).En : CaseActions.StatusLabel(l.Status).Zh),
+        ("Status", CaseStatuses.Label(l.Status).In(en ? Cultures.English : Cultures.Chinese)),
         ("Urgent", l.Priority == CasePriority.Urgent),
         ("Priority", l.Priority == CasePriority.Urgent ? (en ? "Urgent" : "紧急") : (en ? "Normal" : "一般")),
         ("AcceptBy", FormatLocal(l.AcceptBy, en)),
@@ -161,7 +139,7 @@ public sealed partial class DigestMailRenderer
         ("Decision", l.Decision is null ? null : en ? DecisionLabel(l.Decision).En : DecisionLabel(l.Decision).Zh),
         ("Changes", new ArrayValue(l.Changes.Select(e => (FluidValue)Obj(
             ("At", FormatLocal(e.At, en)),
-            ("What", en ? EventLabel(e.Kind).En : EventLabel(e.Kind).Zh),
+            ("What", CaseEventKinds.Label(e.Kind).In(en ? Cultures.English : Cultures.Chinese)),
             ("Note", Short(e.Note)))).ToArray())))).ToArray());
 
     private static DictionaryValue Row(LeagueRow r, bool en) => Obj(

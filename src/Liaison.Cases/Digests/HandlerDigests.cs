@@ -28,9 +28,6 @@ public static class HandlerDigests
 {
     public const int DefaultDueSoonWorkingDays = 2;
 
-    /// <summary>The states in which a case waits on its handler: 派单待签收, 已签收, 办理中.</summary>
-    public static bool IsWithHandler(CaseStatus status) => status is CaseStatus.Dispatched or CaseStatus.Accepted or CaseStatus.InProgress;
-
     /// <summary>
     /// One digest per handler email (compared without case), items ordered overdue first (longest overdue first),
     /// then due soon, then the rest, each by deadline. Cases not with a handler are ignored; handlers with nothing get no digest.
@@ -38,7 +35,7 @@ public static class HandlerDigests
     public static IReadOnlyList<HandlerDigest> Build(IEnumerable<Case> cases, DateTimeOffset now, WorkingCalendar calendar, int dueSoonWorkingDays = DefaultDueSoonWorkingDays)
     {
         return cases
-            .Where(c => IsWithHandler(c.Status) && !string.IsNullOrWhiteSpace(c.HandlerEmail))
+            .Where(c => CaseStatuses.IsWithHandler(c.Status) && !string.IsNullOrWhiteSpace(c.HandlerEmail))
             .GroupBy(c => c.HandlerEmail.Trim().ToLowerInvariant())
             .Select(g =>
             {

@@ -75,7 +75,7 @@ public static class LeagueTable
             var lastResolve = new Dictionary<string, (bool OnTime, int Days)>(StringComparer.Ordinal);
             foreach (var e in c.Timeline.OrderBy(e => e.At).ThenBy(e => e.Id))
             {
-                if (e.Kind == "dispatched" && ReadRound(e) is { } r)
+                if (e.Kind == CaseEventKinds.Dispatched && ReadRound(e) is { } r)
                 {
                     round = r;
                     if (InPeriod(e.At) && received.Add(r.Department)) For(r.Department).Received++;
@@ -96,7 +96,7 @@ public static class LeagueTable
                     case CaseActions.Extension:
                         t.Extensions++;
                         break;
-                    case "reopened":
+                    case CaseEventKinds.Reopened:
                         t.Reopenings++;
                         break;
                     case CaseActions.Resolve:
@@ -114,7 +114,7 @@ public static class LeagueTable
                 t.ResolveDays.Add(resolve.Days);
             }
 
-            if (HandlerDigests.IsWithHandler(c.Status) && c.DueAt < now)
+            if (CaseStatuses.IsWithHandler(c.Status) && c.DueAt < now)
             {
                 For(c.DepartmentCode).OverdueNow++;
             }

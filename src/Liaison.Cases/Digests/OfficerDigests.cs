@@ -26,7 +26,7 @@ public static class OfficerDigests
     public const string DecideExtension = "extension";
 
     // Bookkeeping, not news: every mail has its own entry, and a status entry always accompanies the action that caused it.
-    private static readonly HashSet<string> Quiet = ["email", "status"];
+    private static readonly HashSet<string> Quiet = [CaseEventKinds.Email, CaseEventKinds.Status];
 
     /// <summary>
     /// The officer's cases that need a decision, are overdue or changed since <paramref name="since"/> (timeline
@@ -43,7 +43,7 @@ public static class OfficerDigests
                 : c.Status == CaseStatus.Returned ? DecideReturn
                 : c.Status == CaseStatus.Resolved ? DecideResolution
                 : null;
-            var overdue = IsOverdue(c, now);
+            var overdue = CaseStatuses.IsOverdue(c, now);
             OfficerDigestSection? section = decision is not null ? OfficerDigestSection.NeedsDecision
                 : overdue ? OfficerDigestSection.Overdue
                 : changes.Count > 0 ? OfficerDigestSection.Changed
@@ -56,8 +56,4 @@ public static class OfficerDigests
 
         return items.OrderBy(i => i.Section).ThenBy(i => i.Case.DueAt ?? DateTimeOffset.MaxValue).ThenBy(i => i.Case.Number, StringComparer.Ordinal).ToList();
     }
-
-    /// <summary>Same rule as the cases API: not resolved, closed or cancelled, and past the resolve deadline.</summary>
-    public static bool IsOverdue(Case c, DateTimeOffset now) =>
-        c.Status is CaseStatus.Dispatched or CaseStatus.Accepted or CaseStatus.InProgress or CaseStatus.Returned && c.DueAt < now;
 }

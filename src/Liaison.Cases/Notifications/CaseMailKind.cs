@@ -1,3 +1,5 @@
+using Liaison.Cases.Common;
+
 namespace Liaison.Cases.Notifications;
 
 /// <summary>
@@ -62,4 +64,26 @@ public static class CaseMailKind
     ];
 
     public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind, StringComparer.Ordinal);
+
+    /// <summary>What a kind of email is, for the timeline and the admins' template pages.</summary>
+    public static Text Label(string kind) => kind switch
+    {
+        Dispatch => new("派单（经办人）", "New case (handler)"),
+        DispatchLeaderCopy => new("派单抄送（分管领导）", "New case copy (leader)"),
+        AcceptReminder => new("签收提醒", "Accept reminder"),
+        DueReminder => new("到期提醒（黄灯）", "Due reminder (yellow)"),
+        Overdue => new("逾期（红灯）", "Overdue (red)"),
+        EscalationZone => new("督办升级", "Escalated to the zone"),
+        ProgressReportDue => new("进展报告提醒", "Progress report due"),
+        Returned => new("退回", "Returned"),
+        ExtensionRequested => new("申请延期", "Extension requested"),
+        ExtensionDecided => new("延期审批结果", "Extension decided"),
+        Resolved => new("办结待确认", "Resolved, please confirm"),
+        Reopened => new("重办", "Reopened"),
+        ReassignedAway => new("已改派", "Reassigned away"),
+        Cancelled => new("撤销", "Cancelled"),
+        LeaderReminder => new("领导提醒", "Leader reminder"),
+        Closed => new("销号", "Closed"),
+        _ => new(kind, kind),
+    };
 }

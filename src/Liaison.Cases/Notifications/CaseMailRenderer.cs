@@ -92,7 +92,7 @@ public sealed partial class CaseMailRenderer
     }
 
     /// <summary>
-    /// Every problem with an admin's edited template, in Chinese and English, ready to show; empty when it is fine.
+    /// Every problem with an admin's edited template as "中文 / English", ready to show; empty when it is fine.
     /// Checks that it parses (with line and column), and renders it against sample cases to catch unknown
     /// variables (e.g. <c>Case.Titel</c>), unknown filters and runaway loops.
     /// </summary>
@@ -105,7 +105,7 @@ public sealed partial class CaseMailRenderer
 
         if (!Parser.TryParse(source, out var template, out var error))
         {
-            return [$"模板语法错误 / Liquid syntax error: {error.Trim()}"];
+            return [$"模板语法错误：{error.Trim()} / Liquid syntax error: {error.Trim()}"];
         }
 
         var problems = new List<string>();
@@ -130,7 +130,7 @@ public sealed partial class CaseMailRenderer
             }
             catch (Exception ex)
             {
-                problems.Add($"模板渲染出错 / The template failed to render: {ex.Message}");
+                problems.Add($"模板渲染出错：{ex.Message} / The template failed to render: {ex.Message}");
             }
 
             problems.AddRange(unknown.Select(UnknownVariable));
@@ -183,8 +183,8 @@ public sealed partial class CaseMailRenderer
             .Select(k => (Name: k, Distance: EditDistance(k.ToLowerInvariant(), name.ToLowerInvariant())))
             .MinBy(k => k.Distance);
         return closest.Distance <= 2
-            ? $"未知变量 / Unknown variable: {name}（是否应为 / did you mean: {closest.Name}）"
-            : $"未知变量 / Unknown variable: {name}";
+            ? $"未知变量：{name}（是否应为 {closest.Name}） / Unknown variable: {name} (did you mean {closest.Name}?)"
+            : $"未知变量：{name} / Unknown variable: {name}";
     }
 
     private static int EditDistance(string a, string b)

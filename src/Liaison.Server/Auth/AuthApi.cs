@@ -1,10 +1,9 @@
 using System.Security.Claims;
-using Liaison.Cases.Common;
+using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Auth;
 
@@ -26,7 +25,7 @@ public static class AuthApi
     /// Signs in with the bearer scheme: on success the bearer handler writes
     /// <c>{tokenType, accessToken, expiresIn, refreshToken}</c>.
     /// </summary>
-    public static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> Login(
+    public static async Task<Results<EmptyHttpResult, ValidationProblem, UnauthorizedProblem, TooManyRequestsProblem>> Login(
         LoginRequest request, SignInManager<LiaisonUser> signIn)
     {
         var v = new Validation();
@@ -34,14 +33,14 @@ public static class AuthApi
         v.Required("password", request.Password, 200);
         if (!v.IsValid)
         {
-            return Problems.Invalid(v.ToDictionary());
+            return Problems.Invalid(v);
         }
 
         signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
         var result = await signIn.PasswordSignInAsync(email, request.Password!, isPersistent: false, lockoutOnFailure: true);
         if (result.IsLockedOut)
         {
-            return Problems.Problem(StatusCodes.Status429TooManyRequests, "尝试次数过多，账号已暂时锁定", "too many attempts; the account is locked for a while");
+            return Problems.TooManyRequests("尝试次数过多，账号已暂时锁定", "too many attempts; the account is locked for a while");
         }
 
         return result.Succeeded
@@ -49,74 +48,23 @@ public static class AuthApi
             : Problems.Unauthorized("邮箱或密码错误", "wrong email or password");
     }
 
-    public static async Task<Ok<UserDto>> Me(ClaimsPrincipal principal, UserManager<LiaisonUser> users)
+    public static async Task<Ok<UserDto>> Me(ClaimsPrincipal principal, UserManager<LiaisonUser> users, UserService accounts)
     {
         var user = await users.GetUserAsync(principal) ?? throw new InvalidOperationException("Authenticated user not found");
-        return TypedResults.Ok(await UserDto.FromAsync(user, users));
+        return TypedResults.Ok(await accounts.DescribeAsync(user));
     }
 
-    public static async Task<Ok<List<UserDto>>> ListUsers(UserManager<LiaisonUser> users, CancellationToken ct)
-    {
-        var all = await users.Users.OrderBy(u => u.Email).ToListAsync(ct);
-        var result = new List<UserDto>(all.Count);
-        foreach (var u in all)
-        {
-            result.Add(await UserDto.FromAsync(u, users));
-        }
-
-        return TypedResults.Ok(result);
-    }
+    public static async Task<Ok<List<UserDto>>> ListUsers(UserService accounts, CancellationToken ct) =>
+        TypedResults.Ok(await accounts.ListAsync(ct));
 
     /// <summary>Admins create officer (or admin) accounts; there is no self-registration.</summary>
-    public static async Task<Results<Created<UserDto>, ValidationProblem, ProblemHttpResult>> CreateUser(
-        CreateUserRequest request, UserManager<LiaisonUser> users)
-    {
-        var v = new Validation();
-        var email = v.Required("email", request.Email, 254);
-        if (email.Length > 0 && !EmailAddress.IsValid(email))
+    public static async Task<Results<Created<UserDto>, ValidationProblem, ConflictProblem>> CreateUser(CreateUserRequest request, UserService accounts) =>
+        await accounts.CreateAsync(request) switch
         {
-            v.Add("email", "邮箱地址格式不正确", "is not a valid email address");
-        }
-
-        var displayName = v.Required("displayName", request.DisplayName, 100);
-        v.Required("password", request.Password, 200);
-        var role = string.IsNullOrWhiteSpace(request.Role) ? Roles.Officer : request.Role.Trim();
-        if (!Roles.All.Contains(role))
-        {
-            v.Add("role", "只能是 Officer 或 Admin", "must be Officer or Admin");
-        }
-
-        if (!v.IsValid)
-        {
-            return Problems.Invalid(v.ToDictionary());
-        }
-
-        if (await users.FindByEmailAsync(email) is not null)
-        {
-            return Problems.Conflict($"账号 {email} 已存在", $"an account for '{email}' already exists");
-        }
-
-        var user = new LiaisonUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName };
-        var created = await users.CreateAsync(user, request.Password!);
-        if (!created.Succeeded)
-        {
-            return Problems.Invalid(new Dictionary<string, string[]>
-            {
-                ["password"] = created.Errors.Select(e => $"密码不符合要求 / {e.Description}").ToArray(),
-            });
-        }
-
-        await users.AddToRoleAsync(user, role);
-        return TypedResults.Created($"/api/users/{user.Id}", await UserDto.FromAsync(user, users));
-    }
+            { Value: { } user } => TypedResults.Created($"/api/users/{user.Id}", user),
+            { Error: ServiceError.Invalid invalid } => Problems.Invalid(invalid.Fields),
+            var failed => new ConflictProblem(failed.Error!.Message),
+        };
 }
 
 public sealed record LoginRequest(string? Email, string? Password);
-
-public sealed record CreateUserRequest(string? Email, string? DisplayName, string? Password, string? Role);
-
-public sealed record UserDto(string Id, string Email, string DisplayName, IReadOnlyList<string> Roles)
-{
-    public static async Task<UserDto> FromAsync(LiaisonUser u, UserManager<LiaisonUser> users) =>
-        new(u.Id, u.Email ?? "", u.DisplayName, (await users.GetRolesAsync(u)).Order().ToList());
-}

@@ -21,7 +21,7 @@ public static class CalendarApi
         return api;
     }
 
-    public static async Task<Results<Ok<DueDto>, ProblemHttpResult>> Due(string? from, int? workingDays, CalendarService calendars, CancellationToken ct)
+    public static async Task<Results<Ok<DueDto>, BadRequestProblem>> Due(string? from, int? workingDays, CalendarService calendars, CancellationToken ct)
     {
         if (!calendars.TryParseLocal(from, out var start))
         {
@@ -37,16 +37,10 @@ public static class CalendarApi
         return TypedResults.Ok(DueDto.From(deadline));
     }
 
-    public static async Task<Ok<List<YearDto>>> Years(CalendarService calendars, LiaisonDbContext db, CancellationToken ct)
-    {
-        var calendar = await calendars.GetAsync(ct);
-        var stored = await db.Set<CalendarYearRecord>().AsNoTracking().Select(r => r.Year).ToListAsync(ct);
-        return TypedResults.Ok(calendar.Schedules
-            .Select(s => new YearDto(s.Year, s.Version, s.Source, stored.Contains(s.Year) ? "admin" : "shipped", s.Holidays.Count, s.Workdays.Count))
-            .ToList());
-    }
+    public static async Task<Ok<List<YearDto>>> Years(CalendarService calendars, LiaisonDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await CalendarYearStore.ListAsync(calendars, db, ct));
 
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> Year(int year, CalendarService calendars, CancellationToken ct)
+    public static async Task<Results<ContentHttpResult, NotFoundProblem>> Year(int year, CalendarService calendars, CancellationToken ct)
     {
         var schedule = (await calendars.GetAsync(ct)).ScheduleFor(year);
         return schedule is null
@@ -58,7 +52,7 @@ public static class CalendarApi
     /// Adds or replaces a year's schedule (body: the schedule JSON). Open cases whose deadlines were provisional for
     /// that year are recomputed, with a timeline entry each.
     /// </summary>
-    public static async Task<Results<Ok<YearUpdateDto>, ProblemHttpResult, ValidationProblem>> PutYear(
+    public static async Task<Results<Ok<YearUpdateDto>, BadRequestProblem, ValidationProblem>> PutYear(
         int year, HttpRequest request, ClaimsPrincipal user, LiaisonDbContext db, CalendarService calendars,
         DeadlineRecalculation recalculation, TimeProvider clock, CancellationToken ct)
     {

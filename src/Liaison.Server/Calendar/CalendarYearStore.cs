@@ -11,6 +11,17 @@ namespace Liaison.Server.Calendar;
 /// </summary>
 public static class CalendarYearStore
 {
+    /// <summary>Every year the calendar knows, shipped or stored by an admin.</summary>
+    public static async Task<List<YearDto>> ListAsync(CalendarService calendars, LiaisonDbContext db, CancellationToken ct)
+    {
+        var calendar = await calendars.GetAsync(ct);
+        var stored = await db.Set<CalendarYearRecord>().AsNoTracking().Select(r => r.Year).ToListAsync(ct);
+        return calendar.Schedules
+            .Select(s => new YearDto(s.Year, s.Version, s.Source, stored.Contains(s.Year) ? "admin" : "shipped", s.Holidays.Count, s.Workdays.Count))
+            .OrderBy(y => y.Year)
+            .ToList();
+    }
+
     /// <summary>Adds or replaces <paramref name="schedule"/>'s year; returns how many cases were recomputed.</summary>
     public static async Task<int> SaveAsync(
         YearSchedule schedule, string? updatedBy, LiaisonDbContext db, CalendarService calendars,

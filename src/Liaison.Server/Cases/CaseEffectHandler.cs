@@ -64,7 +64,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 c.PendingExtensionDays = null;
                 c.PendingExtensionReason = null;
                 c.UpdatedAt = now;
-                CaseTimeline.Add(db, c.Id, now, "dispatched", "workflow",
+                CaseTimeline.Add(db, c.Id, now, CaseEventKinds.Dispatched, "workflow",
                     $"派单至 {d.Department.Name}（{d.Department.Handler.Name}），第 {d.Round} 轮 / Dispatched to {d.Department.Name} ({d.Department.Handler.Name}), round {d.Round}",
                     new { department = d.Department.Code, round = d.Round, acceptBy = d.AcceptBy, dueAt = d.DueAt });
                 await mailer.SendAsync(db, c, CaseMailKind.Dispatch, [Audiences.Handler], extras, ct);
@@ -88,8 +88,8 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                         break;
                 }
 
-                var label = CaseActions.StatusLabel(s.Status);
-                CaseTimeline.Add(db, c.Id, now, "status", actor, $"状态：{label.Zh} / Status: {label.En}", new { status = CaseStatuses.Name(s.Status) });
+                var label = CaseStatuses.Label(s.Status);
+                CaseTimeline.Add(db, c.Id, now, CaseEventKinds.Status, actor, $"状态：{label.Zh} / Status: {label.En}", new { status = CaseStatuses.Name(s.Status) });
                 break;
 
             case CaseNotification n:
@@ -97,7 +97,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 break;
 
             case CaseEscalated e:
-                CaseTimeline.Add(db, c.Id, now, "escalated", "workflow", $"督办：{e.Level} / Escalation: {e.Level}",
+                CaseTimeline.Add(db, c.Id, now, CaseEventKinds.Escalated, "workflow", $"督办：{e.Level} / Escalation: {e.Level}",
                     new { level = e.Level, template = e.Template, to = e.Audience });
                 await mailer.SendAsync(db, c, e.Template, e.Audience, extras, ct);
                 break;
@@ -118,7 +118,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 c.PendingExtensionDays = null;
                 c.PendingExtensionReason = null;
                 c.UpdatedAt = now;
-                CaseTimeline.Add(db, c.Id, now, "deadline-changed", actor,
+                CaseTimeline.Add(db, c.Id, now, CaseEventKinds.DeadlineChanged, actor,
                     dc.Reason == "extension" ? "延期已批准，新的办结期限 / Extension approved, new resolve deadline" : "重办，新的办结期限 / Reopened, new resolve deadline",
                     new { reason = dc.Reason, dueAt = dc.DueAt, originalDueAt = c.OriginalDueAt });
                 break;

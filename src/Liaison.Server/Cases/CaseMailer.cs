@@ -41,7 +41,7 @@ public sealed class CaseMailer(
                 var link = role switch
                 {
                     _ when NoLinkKinds.Contains(kind) => null,
-                    LinkRole.Handler or LinkRole.Leader => MintLink(db, c, name, email, role.Value),
+                    LinkRole.Handler or LinkRole.Leader => MintLink(db, c, name, email, culture, role.Value),
                     _ when audience == Audiences.Officer => $"{BaseUrl}/cases/{c.Number}",
                     _ => null,
                 };
@@ -51,7 +51,7 @@ public sealed class CaseMailer(
     }
 
     /// <summary>A new personal link for the current round; the token exists only in the returned URL.</summary>
-    public string MintLink(LiaisonDbContext db, Case c, string name, string email, LinkRole role)
+    public string MintLink(LiaisonDbContext db, Case c, string name, string email, string culture, LinkRole role)
     {
         var token = LinkTokens.NewToken();
         db.Set<LiaisonLink>().Add(new LiaisonLink
@@ -60,6 +60,7 @@ public sealed class CaseMailer(
             TokenHash = LinkTokens.Hash(token),
             RecipientEmail = email,
             RecipientName = name,
+            RecipientCulture = culture,
             Role = role,
             Round = c.AssignmentRound,
             CreatedAt = clock.GetUtcNow(),
@@ -108,13 +109,13 @@ public sealed class CaseMailer(
             RecipientName = name,
             LinkUrl = link,
             ReasonLabel = shared.ReasonCode is { } code && CaseActions.ReturnReasons.TryGetValue(code, out var label)
-                ? (culture == CaseMailRenderer.English ? label.En : label.Zh) : null,
+                ? label.In(culture) : null,
         };
         var mail = renderer.Render(kind, culture, model);
         var row = outbox.Add(db, new OutgoingMail(email, name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id, c.ThreadRootMessageId));
         c.ThreadRootMessageId ??= row.MessageId;
-        CaseTimeline.Add(db, c.Id, clock.GetUtcNow(), "email", CaseTimeline.System, $"{kind} → {name} <{email}>",
-            new { kind, to = email, messageId = row.MessageId });
+        CaseTimeline.Add(db, c.Id, clock.GetUtcNow(), CaseEventKinds.Email, CaseTimeline.System, $"{kind} → {name} <{email}>",
+            new { kind, to = email, toName = name, messageId = row.MessageId });
     }
 
     private async Task<IReadOnlyList<(string Name, string Email, string Culture, LinkRole? Role)>> RecipientsAsync(

@@ -1,5 +1,6 @@
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
+using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
 using Liaison.Cases.Notifications;
 using Liaison.Cases.Routing;
@@ -8,7 +9,7 @@ using Liaison.Cases.Sla;
 using Liaison.Server.Calendar;
 using Liaison.Server.Data;
 using Liaison.Server.Hosting;
-using Liaison.Server.Http;
+using Liaison.Server.Common;
 using Liaison.Server.Links;
 using Liaison.Server.Workflows;
 using Liaison.Workflows.Runtime;
@@ -42,15 +43,15 @@ public sealed class CaseService(
     public sealed record EnterpriseInput(string? Name, string? CreditCode, string? Contact, bool? IsKey, string? ChiefServiceOfficer);
 
     /// <summary>The result of an action: the case afterwards, or why nothing changed.</summary>
-    public sealed record ActionResult(Case? Case, CaseError? Error, bool Repeated = false);
+    /// <param name="Repeated">The same request (its request id) was carried out before: nothing changed this time.</param>
+    public sealed record ActionResult(Case? Case, ServiceError? Error, bool Repeated = false);
 
-    public sealed record CaseError(int Status, string Message);
-
-    public async Task<(Case? Case, Validation Errors)> OpenAsync(string officerId, OpenCase input, CancellationToken ct)
+    /// <summary>Opens a case and dispatches it through the routing workflow; the case, or what is wrong with the input.</summary>
+    public async Task<ServiceResult<Case>> OpenAsync(string officerId, OpenCase input, CancellationToken ct)
     {
         if (await AlreadyOpenedAsync(input.RequestId, ct) is { } existing)
         {
-            return (existing, new Validation());
+            return existing;
         }
 
         var v = new Validation();
@@ -85,15 +86,8 @@ public sealed class CaseService(
             }
 
             creditCode = code?.Value;
-            if (input.Enterprise.Contact is { Length: > 200 })
-            {
-                v.Add("enterprise.contact", "不能超过 200 个字符", "must be at most 200 characters");
-            }
-
-            if (input.Enterprise.ChiefServiceOfficer is { Length: > 100 })
-            {
-                v.Add("enterprise.chiefServiceOfficer", "不能超过 100 个字符", "must be at most 100 characters");
-            }
+            v.MaxLength("enterprise.contact", input.Enterprise.Contact?.Trim(), 200);
+            v.MaxLength("enterprise.chiefServiceOfficer", input.Enterprise.ChiefServiceOfficer?.Trim(), 100);
         }
 
         if (departmentCode.Length > 0 && !await db.Departments.AnyAsync(d => d.Code == departmentCode && d.Active, ct))
@@ -103,7 +97,7 @@ public sealed class CaseService(
 
         if (!v.IsValid)
         {
-            return (null, v);
+            return new ServiceError.Invalid(v);
         }
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -134,7 +128,7 @@ public sealed class CaseService(
         db.Cases.Add(c);
         await db.SaveChangesAsync(ct);
         var actor = await db.Users.Where(u => u.Id == officerId).Select(u => u.Email).FirstOrDefaultAsync(ct) ?? officerId;
-        CaseTimeline.Add(db, c.Id, now, "opened", actor, $"受理：{title} / Opened");
+        CaseTimeline.Add(db, c.Id, now, CaseEventKinds.Opened, actor);
 
         var context = await routing.CreateAsync(db, c, ct);
         context.Set(CaseEffectHandler.ActorKey, actor);
@@ -143,7 +137,7 @@ public sealed class CaseService(
         {
             await tx.RollbackAsync(ct);
             v.Add("departmentCode", "流程无法派单，请联系管理员", "the routing workflow could not dispatch the case; ask an admin");
-            return (null, v);
+            return new ServiceError.Invalid(v);
         }
 
         c.WorkflowInstanceId = instance.Id;
@@ -162,10 +156,10 @@ public sealed class CaseService(
             // The same form was submitted twice at once: the other submission opened the case.
             await tx.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            return (await AlreadyOpenedAsync(input.RequestId, ct), v);
+            return (await AlreadyOpenedAsync(input.RequestId, ct))!;
         }
 
-        return (c, v);
+        return c;
     }
 
     private async Task<Case?> AlreadyOpenedAsync(Guid? requestId, CancellationToken ct)
@@ -188,13 +182,13 @@ public sealed class CaseService(
         var link = await db.Set<LiaisonLink>().FirstOrDefaultAsync(l => l.TokenHash == hash, ct);
         if (link is null || link.EndedAt is not null)
         {
-            return Fail(410, "此链接已失效（事项已改派、撤销或办结）/ This link no longer works (the case was reassigned, cancelled or closed)");
+            return Fail(new ServiceError.Gone(new("此链接已失效（事项已改派、撤销或办结）", "This link no longer works (the case was reassigned, cancelled or closed)")));
         }
 
         var c = await LockAsync(link.CaseId, ct);
         if (link.Round != c.AssignmentRound)
         {
-            return Fail(410, "此链接已失效 / This link no longer works");
+            return Fail(new ServiceError.Gone(new("此链接已失效", "This link no longer works")));
         }
 
         if (await db.Set<CaseActionRequest>().AnyAsync(r => r.RequestId == requestId, ct))
@@ -202,15 +196,15 @@ public sealed class CaseService(
             return new ActionResult(c, null, Repeated: true);
         }
 
-        var allowedForRole = link.Role == LinkRole.Leader ? action == CaseActions.RemindHandler : CaseActions.HandlerActions.Contains(action);
+        var allowedForRole = (link.Role == LinkRole.Leader ? CaseActions.LeaderActions : CaseActions.HandlerActions).Contains(action);
         if (!allowedForRole)
         {
-            return Fail(403, "此链接不能执行该操作 / This link cannot do that");
+            return Fail(new ServiceError.Forbidden(new("此链接不能执行该操作", "This link cannot do that")));
         }
 
         if (CaseActions.WhyNot(c, action) is { } why)
         {
-            return Fail(409, why);
+            return Fail(new ServiceError.NotAllowed(why));
         }
 
         var now = clock.GetUtcNow();
@@ -220,7 +214,7 @@ public sealed class CaseService(
 
         if (action == CaseActions.RemindHandler)
         {
-            CaseTimeline.Add(db, c.Id, now, "leader-reminder", actor, note);
+            CaseTimeline.Add(db, c.Id, now, CaseEventKinds.LeaderReminder, actor, note);
             await mailer.SendAsync(db, c, CaseMailKind.LeaderReminder, [Audiences.Handler], new CaseMailer.Extras(note), ct);
             return await CommitAsync(tx, c, ct);
         }
@@ -273,7 +267,7 @@ public sealed class CaseService(
 
         if (!v.IsValid)
         {
-            return Fail(400, string.Join("；", v.ToDictionary().SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))));
+            return Fail(new ServiceError.Invalid(v));
         }
 
         CaseTimeline.Add(db, c.Id, now, action, actor, note,
@@ -292,20 +286,22 @@ public sealed class CaseService(
         var id = await db.Cases.Where(x => x.Number == number).Select(x => (long?)x.Id).FirstOrDefaultAsync(ct);
         if (id is null)
         {
-            return Fail(404, $"没有编号为 {number} 的事项 / No case numbered '{number}'");
+            return Fail(CaseQueries.NotFound(number));
         }
 
         var c = await LockAsync(id.Value, ct);
         if (CaseActions.WhyNot(c, action) is { } why)
         {
-            return Fail(409, why);
+            return Fail(new ServiceError.NotAllowed(why));
         }
 
         var now = clock.GetUtcNow();
         var note = input.Note?.Trim();
-        if (note is { Length: > 2000 })
+        var v = new Validation();
+        v.MaxLength("note", note, 2000);
+        if (!v.IsValid)
         {
-            return Fail(400, "note: 不能超过 2000 个字符 / must be at most 2000 characters");
+            return Fail(new ServiceError.Invalid(v));
         }
 
         switch (action)
@@ -314,16 +310,17 @@ public sealed class CaseService(
                 var code = input.DepartmentCode?.Trim();
                 if (string.IsNullOrEmpty(code) || !await db.Departments.AnyAsync(d => d.Code == code && d.Active, ct))
                 {
-                    return Fail(400, $"departmentCode: 没有代码为 {code} 的在用部门 / no active department has the code '{code}'");
+                    v.Add("departmentCode", $"没有代码为 {code} 的在用部门", $"no active department has the code '{code}'");
+                    return Fail(new ServiceError.Invalid(v));
                 }
 
                 var insist = c.Status == CaseStatus.Returned && code == c.DepartmentCode;
                 if (!insist && code == c.DepartmentCode)
                 {
-                    return Fail(409, "事项已在该部门 / The case is already with that department");
+                    return Fail(new ServiceError.Conflict(new("事项已在该部门", "The case is already with that department")));
                 }
 
-                CaseTimeline.Add(db, c.Id, now, insist ? "insisted" : "reassigned", officer, note, new { from = c.DepartmentCode, to = code });
+                CaseTimeline.Add(db, c.Id, now, insist ? CaseEventKinds.Insisted : CaseEventKinds.Reassigned, officer, note, new { from = c.DepartmentCode, to = code });
                 c.DepartmentCode = code;
                 return c.Status == CaseStatus.Returned
                     ? await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ReturnDecision,
@@ -331,27 +328,29 @@ public sealed class CaseService(
                     : await ResumeAsync(tx, c, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey, WaitForLiaison.Reassigned, officer, note, null, ct);
 
             case CaseActions.Confirm:
-                CaseTimeline.Add(db, c.Id, now, "confirmed", officer, note);
+                CaseTimeline.Add(db, c.Id, now, CaseEventKinds.Confirmed, officer, note);
                 return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ResolutionDecision, WaitForOfficer.Confirmed, officer, note, null, ct);
 
             case CaseActions.Reopen:
                 if (string.IsNullOrEmpty(note))
                 {
-                    return Fail(400, "note: 请填写重办原因 / give the reason for reopening");
+                    v.Add("note", "请填写重办原因", "give the reason for reopening");
+                    return Fail(new ServiceError.Invalid(v));
                 }
 
                 c.ReopenCount++;
-                CaseTimeline.Add(db, c.Id, now, "reopened", officer, note);
+                CaseTimeline.Add(db, c.Id, now, CaseEventKinds.Reopened, officer, note);
                 return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ResolutionDecision, WaitForOfficer.Reopened, officer, note, null, ct);
 
             case CaseActions.ExtensionDecision:
                 if (input.Approve is not { } approve)
                 {
-                    return Fail(400, "approve: 必填（true 或 false）/ is required (true or false)");
+                    v.Add("approve", "必填（true 或 false）", "is required (true or false)");
+                    return Fail(new ServiceError.Invalid(v));
                 }
 
                 var days = c.PendingExtensionDays;
-                CaseTimeline.Add(db, c.Id, now, approve ? "extension-approved" : "extension-denied", officer, note, new { days });
+                CaseTimeline.Add(db, c.Id, now, approve ? CaseEventKinds.ExtensionApproved : CaseEventKinds.ExtensionDenied, officer, note, new { days });
                 if (!approve)
                 {
                     c.PendingExtensionDays = null;
@@ -370,7 +369,7 @@ public sealed class CaseService(
                 c.Status = CaseStatus.Cancelled;
                 c.ClosedAt = now;
                 c.UpdatedAt = now;
-                CaseTimeline.Add(db, c.Id, now, "cancelled", officer, note);
+                CaseTimeline.Add(db, c.Id, now, CaseEventKinds.Cancelled, officer, note);
                 await mailer.SendAsync(db, c, CaseMailKind.Cancelled, [Audiences.Handler], new CaseMailer.Extras(note), ct);
                 await CaseEffectHandler.EndRoundAsync(db, c, now, TimeSpan.Zero, ct);
                 return await CommitAsync(tx, c, ct);
@@ -383,7 +382,7 @@ public sealed class CaseService(
     {
         if (c.WorkflowInstanceId is not { } instanceId)
         {
-            return Fail(409, "事项没有运行中的流程 / The case has no running workflow");
+            return Fail(new ServiceError.Conflict(new("事项没有运行中的流程", "The case has no running workflow")));
         }
 
         await db.SaveChangesAsync(ct);
@@ -397,14 +396,14 @@ public sealed class CaseService(
         if (!result.Resumed)
         {
             await tx.RollbackAsync(ct);
-            return Fail(409, "流程当前不在等待此操作，请刷新后再试 / The workflow is not waiting for this action; reload and try again");
+            return Fail(new ServiceError.Conflict(new("流程当前不在等待此操作，请刷新后再试", "The workflow is not waiting for this action; reload and try again")));
         }
 
         if (result.Instance?.Status == WorkflowStatus.Faulted)
         {
             await tx.RollbackAsync(ct);
             var incident = result.Run?.Incidents.LastOrDefault()?.Message;
-            return Fail(409, $"流程出错，未做任何更改：{incident} / The workflow faulted; nothing changed: {incident}");
+            return Fail(new ServiceError.Conflict(new($"流程出错，未做任何更改：{incident}", $"The workflow faulted; nothing changed: {incident}")));
         }
 
         return await CommitAsync(tx, c, ct);
@@ -431,7 +430,7 @@ public sealed class CaseService(
     private async Task<Case> LockAsync(long id, CancellationToken ct) =>
         (await db.Cases.FromSql($"SELECT *, xmin FROM cases WHERE id = {id} FOR UPDATE").ToListAsync(ct)).Single();
 
-    private static ActionResult Fail(int status, string message) => new(null, new CaseError(status, message));
+    private static ActionResult Fail(ServiceError error) => new(null, error);
 
     /// <summary>Next number of the year, e.g. AYKF-2026-000123; the counter row serialises concurrent opens.</summary>
     private async Task<string> NextNumberAsync(DateTimeOffset now, CancellationToken ct)

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Sla;
 using Liaison.Server.Auth;
+using Liaison.Server.Calendar;
+using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Http;
 using Liaison.Server.Workflows;
@@ -13,163 +15,129 @@ namespace Liaison.Server.Cases;
 
 public static class CasesApi
 {
-    public const int PageSize = 50;
-
-    /// <summary>The officer's decisions, each at <c>POST /api/cases/{number}/{action}</c>.</summary>
-    internal static readonly string[] OfficerDecisions =
-        [CaseActions.Reassign, CaseActions.Confirm, CaseActions.Reopen, CaseActions.Cancel, CaseActions.ExtensionDecision];
-
     public static RouteGroupBuilder MapCasesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/cases").WithTags("Cases").RequireAuthorization(Policies.Officer);
         api.MapPost("/", Open);
         api.MapGet("/", List);
+        api.MapGet("/deadline-preview", DeadlinePreview);
         api.MapGet("/{number}", Get);
         api.MapGet("/{number}/workflow", Workflow);
-        foreach (var action in OfficerDecisions)
-        {
-            api.MapPost($"/{{number}}/{action}", (string number, CaseService.OfficerDecision body, ClaimsPrincipal user, CaseService cases,
-                LiaisonDbContext db, TimeProvider clock, CancellationToken ct) => Decide(number, action, body, user, cases, db, clock, ct));
-        }
+        api.MapPost("/{number}/reassign", Reassign);
+        api.MapPost("/{number}/extension-decision", DecideExtension);
+        api.MapPost("/{number}/confirm", Confirm);
+        api.MapPost("/{number}/reopen", Reopen);
+        api.MapPost("/{number}/cancel", Cancel);
 
         app.MapGet("api/categories", Categories).WithTags("Cases").RequireAuthorization(Policies.Officer);
         return api;
     }
 
     public static async Task<Results<Created<CaseDto>, ValidationProblem>> Open(
-        CaseService.OpenCase body, ClaimsPrincipal user, UserManager<LiaisonUser> users, CaseService cases, LiaisonDbContext db, TimeProvider clock, CancellationToken ct)
+        CaseService.OpenCase body, ClaimsPrincipal user, UserManager<LiaisonUser> users, CaseService cases, CaseQueries queries, CancellationToken ct)
     {
-        var (c, errors) = await cases.OpenAsync(users.GetUserId(user)!, body, ct);
-        if (c is null)
+        var opened = await cases.OpenAsync(users.GetUserId(user)!, body, ct);
+        if (opened.Error is ServiceError.Invalid invalid)
         {
-            return Problems.Invalid(errors.ToDictionary());
+            return Problems.Invalid(invalid.Fields);
         }
 
-        return TypedResults.Created($"/api/cases/{c.Number}", await CaseDto.LoadAsync(db, c.Number, clock.GetUtcNow(), ct));
+        var number = opened.Value!.Number;
+        return TypedResults.Created($"/api/cases/{number}", await queries.GetAsync(number, ct));
     }
 
-    public static async Task<Results<Ok<CasePage>, ProblemHttpResult>> List(
-        LiaisonDbContext db, TimeProvider clock, string? status, string? departmentCode, bool? overdue, string? q, int? page, CancellationToken ct)
+    public static async Task<Results<Ok<CasePage>, ValidationProblem>> List(
+        CaseQueries queries, string? status, string? departmentCode, bool? overdue, string? q, int? page, CancellationToken ct) =>
+        await queries.ListAsync(status, departmentCode, overdue, q, page, ct) switch
+        {
+            { Value: { } list } => TypedResults.Ok(list),
+            var failed => Problems.Invalid(((ServiceError.Invalid)failed.Error!).Fields),
+        };
+
+    /// <summary>
+    /// The deadlines a case of this category and priority would get if it were dispatched now, as the routing workflow
+    /// computes them by default (urgent halves the resolve limit): the new-case form shows them before sending.
+    /// </summary>
+    public static async Task<Results<Ok<DeadlinePreviewDto>, BadRequestProblem>> DeadlinePreview(
+        string? category, string? priority, CalendarService calendars, TimeProvider clock, CancellationToken ct)
     {
-        var query = db.Cases.AsNoTracking();
-        if (!string.IsNullOrEmpty(status))
+        if (CaseCategories.FindDefault(category?.Trim() ?? "") is not { } c)
         {
-            if (!CaseStatuses.TryParse(status, out var s))
-            {
-                return Problems.BadRequest("status 无效", "status must be dispatched, accepted, in-progress, returned, resolved, closed or cancelled");
-            }
-
-            query = query.Where(c => c.Status == s);
+            return Problems.BadRequest($"类别无效：{category}", $"unknown category '{category}': use one of {string.Join(", ", CaseCategories.Defaults.Select(x => x.Code))}");
         }
 
-        if (!string.IsNullOrEmpty(departmentCode))
+        var p = CasePriority.Normal;
+        if (!string.IsNullOrWhiteSpace(priority) && !Enum.TryParse(priority.Trim(), ignoreCase: true, out p))
         {
-            query = query.Where(c => c.DepartmentCode == departmentCode);
+            return Problems.BadRequest("优先级只能是 normal 或 urgent", "priority must be normal or urgent");
         }
 
-        var now = clock.GetUtcNow();
-        if (overdue is { } o)
-        {
-            var open = new[] { CaseStatus.Dispatched, CaseStatus.Accepted, CaseStatus.InProgress, CaseStatus.Returned };
-            query = o
-                ? query.Where(c => open.Contains(c.Status) && c.DueAt < now)
-                : query.Where(c => !(open.Contains(c.Status) && c.DueAt < now));
-        }
-
-        if (!string.IsNullOrWhiteSpace(q))
-        {
-            var term = $"%{q.Trim()}%";
-            query = query.Where(c => EF.Functions.ILike(c.Title, term) || EF.Functions.ILike(c.Number, term) || EF.Functions.ILike(c.Enterprise.Name, term));
-        }
-
-        if (page is < 1)
-        {
-            return Problems.BadRequest("page 从 1 开始", "page starts at 1");
-        }
-
-        var p = page ?? 1;
-        var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(c => c.Id).Skip((p - 1) * PageSize).Take(PageSize).ToListAsync(ct);
-        return TypedResults.Ok(new CasePage(p, PageSize, total, rows.Select(c => CaseSummaryDto.From(c, now)).ToList()));
+        var deadlines = SlaDeadlines.AtDispatch(await calendars.GetAsync(ct), clock.GetUtcNow(), c, p);
+        return TypedResults.Ok(new DeadlinePreviewDto(c.Code, p, DueDto.From(deadlines.AcceptBy), DueDto.From(deadlines.DueAt),
+            deadlines.NextProgressReport is { } report ? DueDto.From(report) : null));
     }
 
-    public static async Task<Results<Ok<CaseDto>, ProblemHttpResult>> Get(string number, LiaisonDbContext db, TimeProvider clock, CancellationToken ct) =>
-        await CaseDto.LoadAsync(db, number, clock.GetUtcNow(), ct) is { } dto ? TypedResults.Ok(dto) : NotFound(number);
+    public static async Task<Results<Ok<CaseDto>, NotFoundProblem>> Get(string number, CaseQueries queries, CancellationToken ct) =>
+        await queries.GetAsync(number, ct) is { } dto ? TypedResults.Ok(dto) : new NotFoundProblem(CaseQueries.NotFound(number).Message);
 
-    public static async Task<Results<Ok<WorkflowInstanceDto>, ProblemHttpResult>> Workflow(string number, LiaisonDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<WorkflowInstanceDto>, NotFoundProblem>> Workflow(string number, LiaisonDbContext db, CancellationToken ct)
     {
         var id = await db.Cases.Where(c => c.Number == number).Select(c => c.WorkflowInstanceId).FirstOrDefaultAsync(ct);
-        return id is { } instanceId ? await WorkflowInstancesApi.Get(instanceId, db, ct) : NotFound(number);
+        return id is { } instanceId ? await WorkflowInstancesApi.Get(instanceId, db, ct) switch
+        {
+            { Result: Ok<WorkflowInstanceDto> ok } => ok,
+            _ => new NotFoundProblem(CaseQueries.NotFound(number).Message),
+        } : new NotFoundProblem(CaseQueries.NotFound(number).Message);
     }
 
     public static Ok<IEnumerable<CategoryDto>> Categories() =>
         TypedResults.Ok(CaseCategories.Defaults.Select(c => new CategoryDto(c.Code, c.NameZh, c.Name, c.Sla.AcceptWithinWorkingDays, c.Sla.ResolveWithinWorkingDays, c.Sla.ProgressReportEveryWorkingDays)));
 
-    private static async Task<Results<Ok<CaseDto>, ProblemHttpResult>> Decide(
-        string number, string action, CaseService.OfficerDecision body, ClaimsPrincipal user, CaseService cases, LiaisonDbContext db, TimeProvider clock, CancellationToken ct)
+    /// <summary>改派: send the case to another department (or, when it was returned, insist on the same one).</summary>
+    public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Reassign(
+        string number, ReassignRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecideAsync(number, CaseActions.Reassign, new CaseService.OfficerDecision(body.Note, body.DepartmentCode, null), user, cases, queries, ct);
+
+    /// <summary>延期审批: approve the handler's extension request (new resolve deadline) or deny it.</summary>
+    public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DecideExtension(
+        string number, ExtensionDecisionRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecideAsync(number, CaseActions.ExtensionDecision, new CaseService.OfficerDecision(body.Note, null, body.Approve), user, cases, queries, ct);
+
+    /// <summary>确认销号: accept the handler's resolution; the case closes.</summary>
+    public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Confirm(
+        string number, NoteRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecideAsync(number, CaseActions.Confirm, new CaseService.OfficerDecision(body?.Note, null, null), user, cases, queries, ct);
+
+    /// <summary>重办: send a resolved case back to the department, with the reason (required).</summary>
+    public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Reopen(
+        string number, NoteRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecideAsync(number, CaseActions.Reopen, new CaseService.OfficerDecision(body?.Note, null, null), user, cases, queries, ct);
+
+    /// <summary>撤销: end the case; every open link stops working.</summary>
+    public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Cancel(
+        string number, NoteRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecideAsync(number, CaseActions.Cancel, new CaseService.OfficerDecision(body?.Note, null, null), user, cases, queries, ct);
+
+    private static async Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DecideAsync(
+        string number, string action, CaseService.OfficerDecision decision, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct)
     {
-        var result = await cases.DecideAsync(number, action, user.Identity?.Name ?? "officer", body, ct);
-        if (result.Error is { } error)
+        var result = await cases.DecideAsync(number, action, user.Identity?.Name ?? "officer", decision, ct);
+        return result.Error switch
         {
-            return Problems.Problem(error.Status, error.Message);
-        }
-
-        return TypedResults.Ok((await CaseDto.LoadAsync(db, number, clock.GetUtcNow(), ct))!);
+            null => TypedResults.Ok((await queries.GetAsync(number, ct))!),
+            ServiceError.NotFound e => new NotFoundProblem(e.Message),
+            ServiceError.Invalid e => Problems.Invalid(e.Fields),
+            var e => new ConflictProblem(e.Message),
+        };
     }
-
-    private static ProblemHttpResult NotFound(string number) => Problems.NotFound($"没有编号为 {number} 的事项", $"no case numbered '{number}'");
 }
+
+public sealed record ReassignRequest(string? DepartmentCode, string? Note);
+
+public sealed record ExtensionDecisionRequest(bool? Approve, string? Note);
+
+public sealed record NoteRequest(string? Note);
+
+public sealed record DeadlinePreviewDto(string Category, CasePriority Priority, DueDto AcceptBy, DueDto DueAt, DueDto? NextProgressReport);
 
 public sealed record CategoryDto(string Code, string NameZh, string Name, int AcceptWithinWorkingDays, int ResolveWithinWorkingDays, int? ProgressReportEveryWorkingDays);
-
-public sealed record CasePage(int Page, int PageSize, int Total, List<CaseSummaryDto> Items);
-
-public sealed record PersonRef(string Name, string Email);
-
-public sealed record CaseSummaryDto(
-    string Number, string Title, CaseStatus Status, string Category, CasePriority Priority, string Department, PersonRef Handler,
-    DateTimeOffset? AcceptBy, DateTimeOffset? DueAt, bool Provisional, bool Overdue, string Enterprise, DateTimeOffset CreatedAt)
-{
-    public static CaseSummaryDto From(Case c, DateTimeOffset now) => new(
-        c.Number, c.Title, c.Status, c.Category, c.Priority, c.DepartmentCode, new PersonRef(c.HandlerName, c.HandlerEmail),
-        c.AcceptBy, c.DueAt, c.Provisional, CaseDto.IsOverdue(c, now), c.Enterprise.Name, c.CreatedAt);
-}
-
-public sealed record TimelineEntryDto(DateTimeOffset At, string Kind, string Actor, string? Note, System.Text.Json.JsonElement? Data);
-
-public sealed record EnterpriseDto(string Name, string CreditCode, string? Contact, bool IsKey, string? ChiefServiceOfficer);
-
-public sealed record ExtensionRequestDto(int Days, string? Reason);
-
-public sealed record CaseDto(
-    string Number, string Title, string Description, CaseStatus Status, string Category, CasePriority Priority,
-    string Department, string? DepartmentName, PersonRef Handler, PersonRef? Leader, int AssignmentRound,
-    DateTimeOffset? AcceptBy, DateTimeOffset? DueAt, DateTimeOffset? OriginalDueAt, bool Provisional, bool Overdue,
-    EnterpriseDto Enterprise, ExtensionRequestDto? PendingExtension, int Returns, int Extensions, int Reopenings,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<string> AllowedActions, IReadOnlyList<TimelineEntryDto> Timeline)
-{
-    public static bool IsOverdue(Case c, DateTimeOffset now) =>
-        c.Status is CaseStatus.Dispatched or CaseStatus.Accepted or CaseStatus.InProgress or CaseStatus.Returned && c.DueAt < now;
-
-    public static async Task<CaseDto?> LoadAsync(LiaisonDbContext db, string number, DateTimeOffset now, CancellationToken ct)
-    {
-        var c = await db.Cases.AsNoTracking().FirstOrDefaultAsync(x => x.Number == number, ct);
-        if (c is null)
-        {
-            return null;
-        }
-
-        var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
-        var department = await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
-        return new CaseDto(
-            c.Number, c.Title, c.Description, c.Status, c.Category, c.Priority, c.DepartmentCode, department,
-            new PersonRef(c.HandlerName, c.HandlerEmail), c.LeaderEmail is null ? null : new PersonRef(c.LeaderName ?? "", c.LeaderEmail),
-            c.AssignmentRound, c.AcceptBy, c.DueAt, c.OriginalDueAt, c.Provisional, IsOverdue(c, now),
-            new EnterpriseDto(c.Enterprise.Name, c.Enterprise.CreditCode, c.Enterprise.Contact, c.Enterprise.IsKey, c.Enterprise.ChiefServiceOfficer),
-            c.PendingExtensionDays is { } days ? new ExtensionRequestDto(days, c.PendingExtensionReason) : null,
-            c.ReturnCount, c.ExtensionCount, c.ReopenCount, c.CreatedAt, c.UpdatedAt,
-            CasesApi.OfficerDecisions.Where(a => CaseActions.WhyNot(c, a) is null).ToList(),
-            events.Select(e => new TimelineEntryDto(e.At, e.Kind, e.Actor, e.Note,
-                e.Data is null ? null : System.Text.Json.JsonDocument.Parse(e.Data).RootElement.Clone())).ToList());
-    }
-}

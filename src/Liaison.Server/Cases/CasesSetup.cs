@@ -17,6 +17,8 @@ public static class CasesSetup
         services.AddScoped<IRunContextFactory>(sp => sp.GetRequiredService<CaseRoutingFactory>());
         services.AddScoped<IWorkflowEffectHandler, CaseEffectHandler>();
         services.AddScoped<CaseService>();
+        services.AddScoped<CaseQueries>();
+        services.AddScoped<CaseTimelineView>();
         return services;
     }
 }

@@ -16,8 +16,7 @@ public sealed class DeadlineRecalculation(TimeProvider clock, WorkflowHost workf
 {
     public async Task<int> RecomputeProvisionalAsync(LiaisonDbContext db, WorkingCalendar calendar, int year, CancellationToken ct)
     {
-        var open = new[] { CaseStatus.Closed, CaseStatus.Cancelled };
-        var cases = await db.Cases.Where(c => c.Provisional && !open.Contains(c.Status)).ToListAsync(ct);
+        var cases = await db.Cases.Where(c => c.Provisional && !CaseStatuses.Ended.Contains(c.Status)).ToListAsync(ct);
         var changed = 0;
         foreach (var c in cases)
         {
@@ -43,7 +42,7 @@ public sealed class DeadlineRecalculation(TimeProvider clock, WorkflowHost workf
 
             c.Provisional = (accept?.Provisional ?? false) || (due?.Provisional ?? false);
             await RearmTimersAsync(db, c, ct);
-            CaseTimeline.Add(db, c.Id, clock.GetUtcNow(), "deadline-recomputed", CaseTimeline.System,
+            CaseTimeline.Add(db, c.Id, clock.GetUtcNow(), CaseEventKinds.DeadlineRecomputed, CaseTimeline.System,
                 $"{year} 年节假日安排已加载，期限重新计算 / The {year} holiday schedule was loaded; deadlines recomputed",
                 new { before = new { acceptBy = before.AcceptBy, dueAt = before.DueAt }, after = new { acceptBy = c.AcceptBy, dueAt = c.DueAt }, calendar = calendar.Version });
             changed++;
@@ -59,7 +58,7 @@ public sealed class DeadlineRecalculation(TimeProvider clock, WorkflowHost workf
     private async Task RearmTimersAsync(LiaisonDbContext db, Case c, CancellationToken ct)
     {
         if (c.WorkflowInstanceId is not { } instanceId || c.PendingExtensionDays is not null
-            || c.Status is not (CaseStatus.Dispatched or CaseStatus.Accepted or CaseStatus.InProgress))
+            || !CaseStatuses.IsWithHandler(c.Status))
         {
             return;
         }

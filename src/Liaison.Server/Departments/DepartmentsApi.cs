@@ -1,16 +1,11 @@
-using System.Text.RegularExpressions;
-using Liaison.Cases.Common;
-using Liaison.Cases.Departments;
 using Liaison.Server.Auth;
-using Liaison.Server.Data;
+using Liaison.Server.Common;
 using Liaison.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Liaison.Server.Departments;
 
-public static partial class DepartmentsApi
+public static class DepartmentsApi
 {
     public static RouteGroupBuilder MapDepartmentsApi(this IEndpointRouteBuilder app)
     {
@@ -22,154 +17,31 @@ public static partial class DepartmentsApi
         return api;
     }
 
-    public static async Task<Ok<List<DepartmentDto>>> List(LiaisonDbContext db, bool? active, CancellationToken ct)
-    {
-        var query = db.Departments.AsNoTracking();
-        if (active is { } a)
+    public static async Task<Ok<List<DepartmentDto>>> List(DepartmentService departments, bool? active, CancellationToken ct) =>
+        TypedResults.Ok((await departments.ListAsync(active, ct)).Select(DepartmentDto.From).ToList());
+
+    public static async Task<Results<Ok<DepartmentDto>, NotFoundProblem>> Get(string code, DepartmentService departments, CancellationToken ct) =>
+        await departments.GetAsync(code, ct) switch
         {
-            query = query.Where(d => d.Active == a);
-        }
-
-        var rows = await query.OrderBy(d => d.Id).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(DepartmentDto.From).ToList());
-    }
-
-    public static async Task<Results<Ok<DepartmentDto>, ProblemHttpResult>> Get(string code, LiaisonDbContext db, CancellationToken ct)
-    {
-        var d = await db.Departments.AsNoTracking().FirstOrDefaultAsync(x => x.Code == code, ct);
-        return d is null ? NotFound(code) : TypedResults.Ok(DepartmentDto.From(d));
-    }
-
-    public static async Task<Results<Created<DepartmentDto>, ValidationProblem, ProblemHttpResult>> Create(
-        DepartmentInput input, LiaisonDbContext db, TimeProvider clock, CancellationToken ct)
-    {
-        var v = new Validation();
-        var code = v.Required("code", input.Code, 32);
-        if (code.Length > 0 && !CodePattern().IsMatch(code))
-        {
-            v.Add("code", "只能包含小写字母、数字和连字符，以字母开头，2–32 位", "must be 2–32 lowercase letters, digits or hyphens, starting with a letter");
-        }
-
-        var fields = Read(input, v);
-        if (!v.IsValid)
-        {
-            return Problems.Invalid(v.ToDictionary());
-        }
-
-        if (await db.Departments.AnyAsync(d => d.Code == code, ct))
-        {
-            return DuplicateCode(code);
-        }
-
-        var now = clock.GetUtcNow();
-        var department = new Department
-        {
-            Code = code,
-            Name = fields.Name,
-            Handler = fields.Handler,
-            Leader = fields.Leader,
-            Active = input.Active ?? true,
-            CreatedAt = now,
-            UpdatedAt = now,
+            { Value: { } d } => TypedResults.Ok(DepartmentDto.From(d)),
+            var failed => new NotFoundProblem(failed.Error!.Message),
         };
-        db.Departments.Add(department);
-        try
+
+    public static async Task<Results<Created<DepartmentDto>, ValidationProblem, ConflictProblem>> Create(
+        DepartmentInput input, DepartmentService departments, CancellationToken ct) =>
+        await departments.CreateAsync(input, ct) switch
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            { Value: { } d } => TypedResults.Created($"/api/departments/{d.Code}", DepartmentDto.From(d)),
+            { Error: ServiceError.Invalid invalid } => Problems.Invalid(invalid.Fields),
+            var failed => new ConflictProblem(failed.Error!.Message),
+        };
+
+    public static async Task<Results<Ok<DepartmentDto>, ValidationProblem, NotFoundProblem>> Update(
+        string code, DepartmentInput input, DepartmentService departments, CancellationToken ct) =>
+        await departments.UpdateAsync(code, input, ct) switch
         {
-            return DuplicateCode(code);
-        }
-
-        return TypedResults.Created($"/api/departments/{code}", DepartmentDto.From(department));
-    }
-
-    public static async Task<Results<Ok<DepartmentDto>, ValidationProblem, ProblemHttpResult>> Update(
-        string code, DepartmentInput input, LiaisonDbContext db, TimeProvider clock, CancellationToken ct)
-    {
-        var v = new Validation();
-        if (input.Code is { } bodyCode && bodyCode.Trim() != code)
-        {
-            v.Add("code", "部门代码不能修改", "the department code cannot be changed");
-        }
-
-        var fields = Read(input, v);
-        if (!v.IsValid)
-        {
-            return Problems.Invalid(v.ToDictionary());
-        }
-
-        var department = await db.Departments.FirstOrDefaultAsync(d => d.Code == code, ct);
-        if (department is null)
-        {
-            return NotFound(code);
-        }
-
-        department.Name = fields.Name;
-        department.Handler = fields.Handler;
-        department.Leader = fields.Leader;
-        department.Active = input.Active ?? department.Active;
-        // Once an admin has named real people, the row is no longer sample data.
-        department.IsSample = false;
-        department.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(DepartmentDto.From(department));
-    }
-
-    private static (string Name, DepartmentLiaison Handler, DepartmentLiaison Leader) Read(DepartmentInput input, Validation v)
-    {
-        var name = v.Required("name", input.Name, 100);
-        return (name, ReadPerson("handler", input.Handler, v), ReadPerson("leader", input.Leader, v));
-    }
-
-    private static DepartmentLiaison ReadPerson(string field, PersonInput? p, Validation v)
-    {
-        if (p is null)
-        {
-            v.Add(field, "必填", "is required");
-            return new DepartmentLiaison { Name = "", Email = "" };
-        }
-
-        var name = v.Required($"{field}.name", p.Name, 100);
-        var email = v.Required($"{field}.email", p.Email, 254);
-        if (email.Length > 0 && !EmailAddress.IsValid(email))
-        {
-            v.Add($"{field}.email", "邮箱地址格式不正确", "is not a valid email address");
-        }
-
-        var culture = string.IsNullOrWhiteSpace(p.Culture) ? "zh-CN" : p.Culture.Trim();
-        if (culture is not ("zh-CN" or "en"))
-        {
-            v.Add($"{field}.culture", "只能是 zh-CN 或 en", "must be zh-CN or en");
-        }
-
-        return new DepartmentLiaison { Name = name, Email = email, Culture = culture };
-    }
-
-    private static ProblemHttpResult NotFound(string code) =>
-        Problems.NotFound($"没有代码为 {code} 的部门", $"no department has the code '{code}'");
-
-    private static ProblemHttpResult DuplicateCode(string code) =>
-        Problems.Conflict($"部门代码 {code} 已存在", $"a department with the code '{code}' already exists");
-
-    [GeneratedRegex("^[a-z][a-z0-9-]{1,31}$")]
-    private static partial Regex CodePattern();
+            { Value: { } d } => TypedResults.Ok(DepartmentDto.From(d)),
+            { Error: ServiceError.Invalid invalid } => Problems.Invalid(invalid.Fields),
+            var failed => new NotFoundProblem(failed.Error!.Message),
+        };
 }
-
-public sealed record PersonDto(string Name, string Email, string Culture);
-
-public sealed record DepartmentDto(string Code, string Name, PersonDto Handler, PersonDto Leader, bool Active, bool Sample)
-{
-    public static DepartmentDto From(Department d) => new(
-        d.Code,
-        d.Name,
-        new PersonDto(d.Handler.Name, d.Handler.Email, d.Handler.Culture),
-        new PersonDto(d.Leader.Name, d.Leader.Email, d.Leader.Culture),
-        d.Active,
-        d.IsSample);
-}
-
-public sealed record PersonInput(string? Name, string? Email, string? Culture);
-
-public sealed record DepartmentInput(string? Code, string? Name, PersonInput? Handler, PersonInput? Leader, bool? Active);

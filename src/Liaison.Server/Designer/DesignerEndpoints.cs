@@ -68,18 +68,5 @@ public static class DesignerEndpoints
         return Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
     }
 
-    private static IResult NotBuilt(string root) => Html.Page(
-        "流程设计器尚未构建 The designer is not built",
-        $"""
-        <div class="card">
-        <h1>流程设计器尚未构建</h1>
-        <p>服务器在 <code>{Html.E(root)}</code> 下没有找到设计器的构建文件。请在仓库根目录运行
-        <code>./liaison run</code>（或 <code>./liaison test</code>），它们会自动构建设计器；也可以手动构建：</p>
-        <p><strong>The designer has not been built.</strong> The server found no built files in <code>{Html.E(root)}</code>.
-        <code>./liaison run</code> and <code>./liaison test</code> build it; to build it by hand (Node.js 20.19 or newer):</p>
-        <pre>cd src/designer &amp;&amp; npm ci &amp;&amp; npm run build</pre>
-        <p class="muted">然后刷新本页，无需重启服务器。Then reload this page; no restart is needed.</p>
-        </div>
-        """,
-        StatusCodes.Status503ServiceUnavailable);
+    private static IResult NotBuilt(string root) => PageResults.Page<DesignerNotBuiltPage>(root, StatusCodes.Status503ServiceUnavailable);
 }

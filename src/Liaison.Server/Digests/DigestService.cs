@@ -34,9 +34,10 @@ public sealed class DigestService(
     TimeProvider clock,
     ILogger<DigestService> log)
 {
-    private static readonly CaseStatus[] WithHandler = [CaseStatus.Dispatched, CaseStatus.Accepted, CaseStatus.InProgress];
-    private static readonly CaseStatus[] Ended = [CaseStatus.Closed, CaseStatus.Cancelled];
-    private static readonly string[] ScoringKinds = ["dispatched", CaseActions.Accept, CaseActions.Return, CaseActions.Extension, CaseActions.Resolve, "reopened"];
+    private static readonly CaseStatus[] WithHandler = CaseStatuses.WithHandler;
+    private static readonly CaseStatus[] Ended = CaseStatuses.Ended;
+    private static readonly string[] ScoringKinds =
+        [CaseEventKinds.Dispatched, CaseActions.Accept, CaseActions.Return, CaseActions.Extension, CaseActions.Resolve, CaseEventKinds.Reopened];
 
     // The same sample fallback as CaseMailer's escalations, so an unconfigured zone still sees its league table in the dev mailbox.
 
@@ -118,7 +119,7 @@ public sealed class DigestService(
             {
                 // A fresh personal link per case: bound to this recipient and the case's current round.
                 DigestCaseLine Line(HandlerDigestItem i) => DigestCaseLine.From(i.Case, names.GetValueOrDefault(i.Case.DepartmentCode),
-                    mailer.MintLink(db, i.Case, i.Case.HandlerName, i.Case.HandlerEmail, LinkRole.Handler)) with
+                    mailer.MintLink(db, i.Case, i.Case.HandlerName, i.Case.HandlerEmail, i.Case.HandlerCulture, LinkRole.Handler)) with
                 {
                     OverdueWorkingDays = i.OverdueWorkingDays,
                     AcceptOverdue = i.AcceptOverdue,
@@ -155,7 +156,7 @@ public sealed class DigestService(
             var since = last ?? firstSince;
             var cases = await db.Cases.AsNoTracking()
                 .Where(c => c.OfficerId == officer.Id && (!Ended.Contains(c.Status) || c.Timeline.Any(e => e.At >= since)))
-                .Include(c => c.Timeline.Where(e => e.At >= since && e.Kind != "email"))
+                .Include(c => c.Timeline.Where(e => e.At >= since && e.Kind != CaseEventKinds.Email))
                 .AsSplitQuery()
                 .ToListAsync(ct);
             var items = OfficerDigests.Build(cases, since, now, calendar);

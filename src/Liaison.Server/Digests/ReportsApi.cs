@@ -24,7 +24,7 @@ public static class ReportsApi
 
     /// <param name="from">First local day (yyyy-MM-dd); default: 7 days before today.</param>
     /// <param name="to">Last local day, inclusive (yyyy-MM-dd); default: yesterday.</param>
-    public static async Task<Results<Ok<LeagueTableDto>, ProblemHttpResult>> LeagueTableJson(
+    public static async Task<Results<Ok<LeagueTableDto>, BadRequestProblem>> LeagueTableJson(
         string? from, string? to, DigestService digests, CalendarService calendars, TimeProvider clock, CancellationToken ct)
     {
         var (period, problem) = Period(from, to, calendars, clock);
@@ -32,7 +32,7 @@ public static class ReportsApi
         return TypedResults.Ok(LeagueTableDto.Of(await digests.ComputeLeagueTableAsync(period.From, period.To, ct)));
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> LeagueTableCsv(
+    public static async Task<Results<FileContentHttpResult, BadRequestProblem>> LeagueTableCsv(
         string? from, string? to, DigestService digests, CalendarService calendars, TimeProvider clock, CancellationToken ct)
     {
         var (period, problem) = Period(from, to, calendars, clock);
@@ -80,7 +80,7 @@ public static class ReportsApi
         return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }
 
-    private static ((DateOnly From, DateOnly To) Period, ProblemHttpResult? Problem) Period(string? from, string? to, CalendarService calendars, TimeProvider clock)
+    private static ((DateOnly From, DateOnly To) Period, BadRequestProblem? Problem) Period(string? from, string? to, CalendarService calendars, TimeProvider clock)
     {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), calendars.TimeZone).DateTime);
         DateOnly f = today.AddDays(-7), t = today.AddDays(-1);

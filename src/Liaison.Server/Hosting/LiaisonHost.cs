@@ -13,10 +13,12 @@ using Liaison.Server.Http;
 using Liaison.Server.Jobs;
 using Liaison.Server.Links;
 using Liaison.Server.Mail;
+using Liaison.Server.Pages;
 using Liaison.Server.Templates;
 using Liaison.Server.Workflows;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.FileProviders;
 using Scalar.AspNetCore;
 
 namespace Liaison.Server.Hosting;
@@ -53,6 +55,7 @@ public static class LiaisonHost
                 o.Lockout.MaxFailedAccessAttempts = 10;
             })
             .AddRoles<IdentityRole>()
+            .AddClaimsPrincipalFactory<LiaisonClaimsFactory>()
             .AddEntityFrameworkStores<LiaisonDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
@@ -83,6 +86,15 @@ public static class LiaisonHost
             .AddPolicy(Policies.Officer, p => p.RequireRole(Roles.Officer, Roles.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
         services.AddAntiforgery();
+        services.AddScoped<UserService>();
+        services.AddScoped<DepartmentService>();
+
+        // Pages are Razor components rendered once on the server (RazorComponentResult); no interactive runtime.
+        services.AddRazorComponents();
+        // Chinese stays readable in the page source: only markup-significant characters are escaped.
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddHttpContextAccessor();
+        services.AddScoped<Ui>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -125,6 +137,12 @@ public static class LiaisonHost
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // The pages' stylesheet and scripts; the designer's files are served by its own endpoint, for admins only.
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            RequestPath = "/site",
+            FileProvider = new PhysicalFileProvider(Path.Combine(app.Environment.WebRootPath ?? Path.Combine(app.Environment.ContentRootPath, "wwwroot"), "site")),
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -134,6 +152,7 @@ public static class LiaisonHost
         app.MapHealth();
         app.MapAuthApi();
         app.MapAccountPages();
+        app.MapLanguageSwitch();
         app.MapDepartmentsApi();
         app.MapOutboxApi();
         app.MapWorkflowsApi();

@@ -20,6 +20,9 @@ public sealed class LiaisonLink
 
     public required string RecipientName { get; set; }
 
+    /// <summary>The recipient's language (<c>zh-CN</c> or <c>en</c>): the link page speaks it unless the reader switches.</summary>
+    public string RecipientCulture { get; set; } = "zh-CN";
+
     public LinkRole Role { get; set; }
 
     public int Round { get; set; }
@@ -64,5 +67,6 @@ internal sealed class LiaisonLinkConfiguration : IEntityTypeConfiguration<Liaiso
         e.Property(x => x.Role).HasConversion<string>().HasMaxLength(16);
         e.Property(x => x.RecipientEmail).HasMaxLength(254);
         e.Property(x => x.RecipientName).HasMaxLength(100);
+        e.Property(x => x.RecipientCulture).HasMaxLength(8).HasDefaultValue("zh-CN");
     }
 }

@@ -1,4 +1,5 @@
 using Liaison.Server.Auth;
+using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,7 +18,7 @@ public static class OutboxApi
         return api;
     }
 
-    public static async Task<Results<Ok<List<OutboxItemDto>>, ProblemHttpResult>> List(LiaisonDbContext db, string? status, CancellationToken ct)
+    public static async Task<Results<Ok<List<OutboxItemDto>>, BadRequestProblem>> List(LiaisonDbContext db, string? status, CancellationToken ct)
     {
         var query = db.Outbox.AsNoTracking();
         if (!string.IsNullOrEmpty(status))
@@ -46,13 +47,13 @@ public static class OutboxApi
 
         if (!v.IsValid)
         {
-            return Problems.Invalid(v.ToDictionary());
+            return Problems.Invalid(v);
         }
 
         var row = outbox.Add(db, new OutgoingMail(
             to, null, "Liaison 测试邮件 / test mail",
             "这是一封测试邮件。\nThis is a test mail.",
-            "<p>这是一封测试邮件。</p><p>This is a test mail.</p>",
+            HtmlBody: null,
             Kind: "test"));
         await db.SaveChangesAsync(ct);
         return TypedResults.Accepted($"/api/admin/outbox", OutboxItemDto.From(row));

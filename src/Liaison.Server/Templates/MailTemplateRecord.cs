@@ -80,26 +80,4 @@ public static class MailTemplateKeys
     /// <summary>Whether <paramref name="source"/> is the shipped text (then no override is stored).</summary>
     public static bool IsShipped(string kind, string culture, MailPart part, string source) =>
         string.Equals(Normalize(source).TrimEnd(), Normalize(CaseMailRenderer.ShippedSource(kind, culture, part)).TrimEnd(), StringComparison.Ordinal);
-
-    /// <summary>What a kind is for, for the admin pages: (中文, English).</summary>
-    public static (string Zh, string En) Describe(string kind) => kind switch
-    {
-        CaseMailKind.Dispatch => ("派单（经办人）", "New case (handler)"),
-        CaseMailKind.DispatchLeaderCopy => ("派单抄送（分管领导）", "New case copy (leader)"),
-        CaseMailKind.AcceptReminder => ("签收提醒", "Accept reminder"),
-        CaseMailKind.DueReminder => ("到期提醒（黄灯）", "Due reminder (yellow)"),
-        CaseMailKind.Overdue => ("逾期（红灯）", "Overdue (red)"),
-        CaseMailKind.EscalationZone => ("督办升级", "Escalated to the zone"),
-        CaseMailKind.ProgressReportDue => ("进展报告提醒", "Progress report due"),
-        CaseMailKind.Returned => ("退回", "Returned"),
-        CaseMailKind.ExtensionRequested => ("申请延期", "Extension requested"),
-        CaseMailKind.ExtensionDecided => ("延期审批结果", "Extension decided"),
-        CaseMailKind.Resolved => ("办结待确认", "Resolved, please confirm"),
-        CaseMailKind.Reopened => ("重办", "Reopened"),
-        CaseMailKind.ReassignedAway => ("已改派", "Reassigned away"),
-        CaseMailKind.Cancelled => ("撤销", "Cancelled"),
-        CaseMailKind.LeaderReminder => ("领导提醒", "Leader reminder"),
-        CaseMailKind.Closed => ("销号", "Closed"),
-        _ => (kind, kind),
-    };
 }

@@ -23,7 +23,7 @@ public static class MailTemplatesApi
     public static async Task<Ok<List<MailTemplateEntry>>> List(MailTemplateService templates, CancellationToken ct) =>
         TypedResults.Ok(await templates.ListAsync(ct));
 
-    public static async Task<Results<Ok<MailTemplateDto>, ProblemHttpResult>> Get(
+    public static async Task<Results<Ok<MailTemplateDto>, NotFoundProblem>> Get(
         string kind, string culture, string part, MailTemplateService templates, CancellationToken ct)
     {
         if (Resolve(kind, culture, part) is not ({ } k, { } c, { } p))
@@ -34,7 +34,7 @@ public static class MailTemplatesApi
         return TypedResults.Ok(await DtoAsync(k, c, p, templates, ct));
     }
 
-    public static async Task<Results<Ok<MailTemplateDto>, ValidationProblem, ProblemHttpResult>> Put(
+    public static async Task<Results<Ok<MailTemplateDto>, ValidationProblem, NotFoundProblem>> Put(
         string kind, string culture, string part, MailTemplateInput input, HttpContext http, MailTemplateService templates, CancellationToken ct)
     {
         if (Resolve(kind, culture, part) is not ({ } k, { } c, { } p))
@@ -51,7 +51,7 @@ public static class MailTemplatesApi
         return TypedResults.Ok(await DtoAsync(k, c, p, templates, ct));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+    public static async Task<Results<NoContent, NotFoundProblem>> Delete(
         string kind, string culture, string part, MailTemplateService templates, CancellationToken ct)
     {
         if (Resolve(kind, culture, part) is not ({ } k, { } c, { } p))
@@ -63,7 +63,7 @@ public static class MailTemplatesApi
         return TypedResults.NoContent();
     }
 
-    public static Results<Ok<MailPreview>, ProblemHttpResult> Preview(
+    public static Results<Ok<MailPreview>, NotFoundProblem> Preview(
         string kind, string culture, MailPreviewInput? input, MailTemplateService templates, CalendarService calendars)
     {
         if (Resolve(kind, culture, "subject") is not ({ } k, { } c, _))
@@ -90,7 +90,7 @@ public static class MailTemplatesApi
     private static (string? Kind, string? Culture, MailPart? Part) Resolve(string kind, string culture, string part) =>
         (MailTemplateKeys.Kind(kind), MailTemplateKeys.Culture(culture), MailTemplateKeys.TryParsePart(part, out var p) ? p : null);
 
-    private static ProblemHttpResult NotFound(string kind, string culture, string? part)
+    private static NotFoundProblem NotFound(string kind, string culture, string? part)
     {
         if (MailTemplateKeys.Kind(kind) is null)
         {

@@ -45,7 +45,7 @@ public static partial class WorkflowDefinitionsApi
     }
 
     /// <summary>The Elsa JSON of the latest version, or of <paramref name="version"/>.</summary>
-    public static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Get(
+    public static async Task<Results<Ok<JsonObject>, NotFoundProblem>> Get(
         string definitionId, int? version, LiaisonDbContext db, WorkflowDefinitionStore store, CancellationToken ct)
     {
         var row = version is { } v
@@ -55,7 +55,7 @@ public static partial class WorkflowDefinitionsApi
     }
 
     /// <summary>Saves the body as the draft: a new unpublished version, or over the current unpublished one.</summary>
-    public static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> SaveDraft(
+    public static async Task<Results<Ok<JsonObject>, BadRequestProblem, ConflictProblem>> SaveDraft(
         string definitionId, HttpRequest request, LiaisonDbContext db, WorkflowDefinitionStore store, CancellationToken ct)
     {
         if (!IsValidDefinitionId(definitionId))
@@ -90,7 +90,7 @@ public static partial class WorkflowDefinitionsApi
     }
 
     /// <summary>Validates and publishes the latest version; 400 lists every error with its activity id.</summary>
-    public static async Task<Results<Ok<WorkflowVersionDto>, ProblemHttpResult>> Publish(
+    public static async Task<Results<Ok<WorkflowVersionDto>, NotFoundProblem, BadRequestProblem>> Publish(
         string definitionId, LiaisonDbContext db, WorkflowDefinitionStore store, CancellationToken ct)
     {
         var result = await store.PublishAsync(db, definitionId, ct);
@@ -101,18 +101,15 @@ public static partial class WorkflowDefinitionsApi
 
         if (result.Errors.Count > 0)
         {
-            return TypedResults.Problem(
-                detail: $"工作流 {definitionId} 第 {result.Record.Version} 版未通过校验，见 errors / " +
-                        $"version {result.Record.Version} of '{definitionId}' is not valid, see errors",
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Bad Request",
-                extensions: new Dictionary<string, object?> { ["errors"] = result.Errors.Select(ValidationErrorDto.From).ToList() });
+            return new BadRequestProblem(
+                new($"工作流 {definitionId} 第 {result.Record.Version} 版未通过校验，见 errors", $"version {result.Record.Version} of '{definitionId}' is not valid, see errors"),
+                new Dictionary<string, object?> { ["errors"] = result.Errors.Select(ValidationErrorDto.From).ToList() });
         }
 
         return TypedResults.Ok(WorkflowVersionDto.From(result.Record));
     }
 
-    public static async Task<Results<Ok<List<WorkflowVersionDto>>, ProblemHttpResult>> Versions(
+    public static async Task<Results<Ok<List<WorkflowVersionDto>>, NotFoundProblem>> Versions(
         string definitionId, LiaisonDbContext db, CancellationToken ct)
     {
         var rows = await db.Set<WorkflowDefinitionRecord>().AsNoTracking()
@@ -121,7 +118,7 @@ public static partial class WorkflowDefinitionsApi
     }
 
     /// <summary>Checks a definition as publishing would; the answer lists every error (200 either way).</summary>
-    public static async Task<Results<Ok<ValidationResultDto>, ProblemHttpResult>> Validate(
+    public static async Task<Results<Ok<ValidationResultDto>, BadRequestProblem>> Validate(
         HttpRequest request, WorkflowDefinitionStore store, CancellationToken ct)
     {
         var (definition, problem) = await ReadDefinitionAsync(request, ct);
@@ -135,7 +132,7 @@ public static partial class WorkflowDefinitionsApi
     }
 
     /// <summary>Runs a definition in memory and stores nothing (the designer's "try it").</summary>
-    public static Results<Ok<TestRunResultDto>, ProblemHttpResult> TestRunDefinition(
+    public static Results<Ok<TestRunResultDto>, BadRequestProblem> TestRunDefinition(
         TestRunRequest body, WorkflowRunner runner, WorkflowDefinitionStore store)
     {
         WorkflowDefinition definition;
@@ -176,15 +173,15 @@ public static partial class WorkflowDefinitionsApi
     /// <summary>Letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100 characters.</summary>
     public static bool IsValidDefinitionId(string? id) => id is not null && DefinitionIdPattern().IsMatch(id);
 
-    internal static ProblemHttpResult NotFound(string definitionId, int? version) => version is { } v
+    internal static NotFoundProblem NotFound(string definitionId, int? version) => version is { } v
         ? Problems.NotFound($"工作流 {definitionId} 没有第 {v} 版", $"workflow '{definitionId}' has no version {v}")
         : Problems.NotFound($"没有工作流 {definitionId}", $"there is no workflow '{definitionId}'");
 
-    private static ProblemHttpResult BadDefinitionId(string id) => Problems.BadRequest(
+    private static BadRequestProblem BadDefinitionId(string id) => Problems.BadRequest(
         "definitionId 只能包含字母、数字、“.”、“_”和“-”，以字母或数字开头，最多 100 个字符",
         $"'{id}' is not a valid definitionId: use letters, digits, '.', '_' or '-', starting with a letter or digit, at most 100 characters");
 
-    private static async Task<(WorkflowDefinition? Definition, ProblemHttpResult? Problem)> ReadDefinitionAsync(HttpRequest request, CancellationToken ct)
+    private static async Task<(WorkflowDefinition? Definition, BadRequestProblem? Problem)> ReadDefinitionAsync(HttpRequest request, CancellationToken ct)
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(ct);
@@ -198,11 +195,9 @@ public static partial class WorkflowDefinitionsApi
         }
     }
 
-    private static ProblemHttpResult DefinitionProblem(WorkflowDefinitionException ex) => TypedResults.Problem(
-        detail: $"工作流定义无法读取 / The workflow definition cannot be read: {ex.Message}",
-        statusCode: StatusCodes.Status400BadRequest,
-        title: "Bad Request",
-        extensions: new Dictionary<string, object?> { ["path"] = ex.Path, ["activityId"] = ex.ActivityId });
+    private static BadRequestProblem DefinitionProblem(WorkflowDefinitionException ex) => new(
+        new($"工作流定义无法读取：{ex.Message}", $"The workflow definition cannot be read: {ex.Message}"),
+        new Dictionary<string, object?> { ["path"] = ex.Path, ["activityId"] = ex.ActivityId });
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
     private static partial Regex DefinitionIdPattern();

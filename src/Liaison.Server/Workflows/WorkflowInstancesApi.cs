@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Liaison.Server.Auth;
+using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Http;
 using Liaison.Workflows.Activities.BuiltIn;
@@ -21,19 +22,15 @@ public static class WorkflowInstancesApi
         return api;
     }
 
-    public static async Task<Results<Created<WorkflowInstanceDto>, ValidationProblem, ProblemHttpResult>> Start(
+    public static async Task<Results<Created<WorkflowInstanceDto>, ValidationProblem, NotFoundProblem>> Start(
         string definitionId, StartInstanceRequest? body, LiaisonDbContext db, WorkflowHost host, CancellationToken ct)
     {
         var v = new Validation();
         var correlationId = body?.CorrelationId?.Trim();
-        if (correlationId is { Length: > 200 })
-        {
-            v.Add("correlationId", "不能超过 200 个字符", "must be at most 200 characters");
-        }
-
+        v.MaxLength("correlationId", correlationId, 200);
         if (!v.IsValid)
         {
-            return Problems.Invalid(v.ToDictionary());
+            return Problems.Invalid(v);
         }
 
         var input = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
@@ -53,14 +50,14 @@ public static class WorkflowInstancesApi
         }
     }
 
-    public static async Task<Results<Ok<WorkflowInstanceDto>, ProblemHttpResult>> Get(Guid id, LiaisonDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<WorkflowInstanceDto>, NotFoundProblem>> Get(Guid id, LiaisonDbContext db, CancellationToken ct)
     {
         var dto = await LoadAsync(db, id, ct);
         return dto is null ? NotFound(id) : TypedResults.Ok(dto);
     }
 
     /// <summary>Resumes one bookmark; 409 when it was already resumed (by anyone, or a timer).</summary>
-    public static async Task<Results<Ok<WorkflowInstanceDto>, ProblemHttpResult>> ResumeBookmark(
+    public static async Task<Results<Ok<WorkflowInstanceDto>, NotFoundProblem, ConflictProblem>> ResumeBookmark(
         Guid id, string bookmarkId, ResumeRequest? body, LiaisonDbContext db, WorkflowHost host, CancellationToken ct)
     {
         if (!await db.Set<WorkflowInstanceRecord>().AnyAsync(i => i.Id == id, ct))
@@ -77,14 +74,14 @@ public static class WorkflowInstancesApi
     }
 
     /// <summary>Resumes the instance's Elsa.Event bookmark waiting for <paramref name="eventName"/>.</summary>
-    public static async Task<Results<Ok<WorkflowInstanceDto>, ProblemHttpResult>> PublishEvent(
+    public static async Task<Results<Ok<WorkflowInstanceDto>, NotFoundProblem, ConflictProblem>> PublishEvent(
         Guid id, string eventName, ResumeRequest? body, LiaisonDbContext db, WorkflowHost host, CancellationToken ct)
     {
         var result = await host.ResumeAsync(db, id, Event.BookmarkKind, eventName, body?.Payload?.DeepClone(), ct);
         return await AnswerAsync(db, id, result, ct);
     }
 
-    private static async Task<Results<Ok<WorkflowInstanceDto>, ProblemHttpResult>> AnswerAsync(
+    private static async Task<Results<Ok<WorkflowInstanceDto>, NotFoundProblem, ConflictProblem>> AnswerAsync(
         LiaisonDbContext db, Guid id, ResumeResult result, CancellationToken ct) => result.Outcome switch
     {
         ResumeOutcome.Resumed => TypedResults.Ok((await LoadAsync(db, id, ct))!),
@@ -116,7 +113,7 @@ public static class WorkflowInstancesApi
             incidents.Select(IncidentDto.From).ToList());
     }
 
-    private static ProblemHttpResult NotFound(Guid id) =>
+    private static NotFoundProblem NotFound(Guid id) =>
         Problems.NotFound($"没有编号为 {id} 的流程实例", $"there is no workflow instance '{id}'");
 
     private static string StatusZh(Liaison.Workflows.Runtime.WorkflowStatus s) => s switch

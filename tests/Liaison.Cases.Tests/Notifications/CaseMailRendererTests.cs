@@ -445,10 +445,10 @@ public class CaseMailRendererTests
 
         Assert.Equal(
             [
-                "未知变量 / Unknown variable: Case.Titel（是否应为 / did you mean: Case.Title）",
-                "未知变量 / Unknown variable: Recipient.Nmae（是否应为 / did you mean: Recipient.Name）",
-                "未知变量 / Unknown variable: Lnk（是否应为 / did you mean: Link）",
-                "未知变量 / Unknown variable: Whatever",
+                "未知变量：Case.Titel（是否应为 Case.Title） / Unknown variable: Case.Titel (did you mean Case.Title?)",
+                "未知变量：Recipient.Nmae（是否应为 Recipient.Name） / Unknown variable: Recipient.Nmae (did you mean Recipient.Name?)",
+                "未知变量：Lnk（是否应为 Link） / Unknown variable: Lnk (did you mean Link?)",
+                "未知变量：Whatever / Unknown variable: Whatever",
             ],
             problems);
     }

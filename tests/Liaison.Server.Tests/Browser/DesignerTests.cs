@@ -116,10 +116,7 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
     {
         await page.GotoAsync("/designer");
         Assert.Equal("/account/login", new Uri(page.Url).AbsolutePath);
-        await page.GetByLabel("邮箱 Email").FillAsync(LiaisonApp.AdminEmail);
-        await page.GetByLabel("密码 Password").FillAsync(LiaisonApp.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/designer");
+        await BrowserFixture.SignInAsync(page, "/designer");
         if ((await page.ContentAsync()).Contains("流程设计器尚未构建"))
         {
             throw new InvalidOperationException(

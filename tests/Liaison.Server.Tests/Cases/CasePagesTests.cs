@@ -93,10 +93,10 @@ public sealed partial class CasePagesTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/cases?status=bogus", "Unknown status filter")]
-    [InlineData("/cases?page=abc", "Page must be a whole number")]
-    [InlineData("/cases?page=0", "Page must be a whole number")]
-    [InlineData("/cases?overdue=maybe", "overdue must be true or false")]
+    [InlineData("/cases?status=bogus", "状态筛选无效：bogus")]
+    [InlineData("/cases?page=abc", "页码无效：abc")]
+    [InlineData("/cases?page=0", "页码须在 1 到 100000 之间")]
+    [InlineData("/cases?overdue=maybe", "超期筛选只能是 true 或 false")]
     public async Task Bad_list_filters_get_a_400_page_with_the_reason(string path, string reason)
     {
         var browser = await SignInAsync();
@@ -116,14 +116,18 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         var form = await browser.GetStringAsync("/cases/new");
 
         // The first category, project-landing: accept in 1, resolve in 10 working days from Monday 2026-03-02 09:00.
-        Assert.Contains("签收期限 2026-03-03 18:00 / 办结期限 2026-03-16 18:00", form);
+        Assert.Contains("data-due=\"accept\">2026-03-03 18:00<", form);
+        Assert.Contains("data-due=\"resolve\">2026-03-16 18:00<", form);
         Assert.Contains("<option value=\"fgj\">发展和改革局</option>", form);
-        Assert.Contains("data-resolve=\"5\"", form); // factor-guarantee's limit, for the script's preview
-        Assert.Contains("/api/calendar/due?from=", form);
+        Assert.Contains("/site/new-case.js", form);
 
-        // The call the script makes when the category changes works with the page's cookie.
-        var due = await browser.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/calendar/due?from=2026-03-02T09:00:00&workingDays=5");
-        Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, TimeSpan.FromHours(8)), due.GetProperty("due").GetDateTimeOffset());
+        // The call the script makes when the category changes works with the page's cookie, and the server applies
+        // the rules: factor-guarantee is 5 working days, urgent halves it to 3 (rounded up).
+        var preview = await browser.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/cases/deadline-preview?category=factor-guarantee&priority=urgent");
+        Assert.Equal(new DateTimeOffset(2026, 3, 5, 18, 0, 0, TimeSpan.FromHours(8)), preview.GetProperty("dueAt").GetProperty("due").GetDateTimeOffset());
+        Assert.Equal(3, preview.GetProperty("dueAt").GetProperty("workingDays").GetInt32());
+        Assert.Equal(new DateTimeOffset(2026, 3, 3, 18, 0, 0, TimeSpan.FromHours(8)), preview.GetProperty("acceptBy").GetProperty("due").GetDateTimeOffset());
+        Assert.Equal(HttpStatusCode.BadRequest, (await browser.GetAsync("/api/cases/deadline-preview?category=nonsense")).StatusCode);
     }
 
     [Fact]
@@ -169,12 +173,13 @@ public sealed partial class CasePagesTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var page = await response.Content.ReadAsStringAsync();
-        Assert.Matches("id=\"creditCode\"[^>]*value=\"91350100M000100Y44\"><p class=\"field-error\" data-field=\"enterprise.creditCode\">", page);
+        Assert.Matches("id=\"creditCode\"[^>]*value=\"91350100M000100Y44\"[^>]*aria-invalid=\"true\" aria-describedby=\"enterprise.creditCode-error\"", page);
+        Assert.Matches("<div id=\"enterprise.creditCode-error\">\\s*<p class=\"field-error\" data-field=\"enterprise.creditCode\">", page);
         Assert.Contains("value=\"园区厂房用水\"", page);
-        Assert.Contains("<option value=\"fgj\" selected>", page);
-        Assert.Contains("<option value=\"urgent\" selected>", page);
+        Assert.Matches("<option value=\"fgj\" selected[^>]*>", page);
+        Assert.Matches("<option value=\"urgent\" selected[^>]*>", page);
         // The preview follows the entered category and priority: urgent halves factor-guarantee's 5 days to 3.
-        Assert.Contains("办结期限 2026-03-05 18:00", page);
+        Assert.Contains("data-due=\"resolve\">2026-03-05 18:00<", page);
         Assert.Equal(0, await _app.WithDbAsync(db => db.Cases.CountAsync()));
     }
 
@@ -202,8 +207,12 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         var page = await browser.GetStringAsync($"/cases/{number}");
         Assert.Contains("项目用电报装", page);
         Assert.Contains("91350100M000100Y43", page);
-        Assert.Contains("受理 <span class=\"muted\">opened</span>", page); // timeline, kind in Chinese
-        Assert.Contains("测试专员（officer@test.example）", page); // the officer who opened it, by name
+        var timeline = TimelineOf(page);
+        Assert.Contains("<td>受理</td>", timeline); // timeline, kind in words, in Chinese
+        Assert.Contains("<td>测试专员</td>", timeline); // the officer who opened it, by name
+        Assert.Contains("派单（经办人） → 发展和改革局联络人（示例）", timeline); // the mail's kind and recipient in words
+        Assert.DoesNotContain("@", timeline); // no email address where a name is known
+        Assert.DoesNotContain("dispatch-leader-copy", timeline);
         Assert.Equal(["reassign", "cancel"], ActionsOn(page));
         Assert.DoesNotContain("<option value=\"fgj\">", FormOf(page, "reassign")); // not back to where it is
 
@@ -232,7 +241,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Equal(["reassign", "cancel"], ActionsOn(page));
         var form = FormOf(page, "reassign");
         Assert.Contains("不属于本部门职责", form);
-        Assert.Contains("<option value=\"fgj\">发展和改革局（原部门，坚持 insist）</option>", form);
+        Assert.Contains("<option value=\"fgj\">发展和改革局（原部门，坚持原派）</option>", form);
 
         var response = await PostFormAsync(browser, page, number, "reassign", new() { ["departmentCode"] = "fgj", ["note"] = "经研究仍由发改局牵头" });
 
@@ -262,7 +271,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var shown = await browser.GetStringAsync($"/cases/{number}");
-        Assert.Contains("原办结期限 Original due</dt><dd>2026-03-09 18:00", shown);
+        Assert.Contains("原办结期限</dt><dd>2026-03-09 18:00", shown);
         Assert.Contains("2026-03-12 18:00", shown);
         Assert.DoesNotContain("data-action=\"extension-decision\"", shown);
     }
@@ -358,6 +367,11 @@ public sealed partial class CasePagesTests : IAsyncLifetime
     private static string FormOf(string page, string action) =>
         Regex.Match(page, $"<form method=\"post\"[^>]*data-action=\"{Regex.Escape(action)}\".*?</form>", RegexOptions.Singleline).Value;
 
+    private static string TimelineOf(string page) =>
+        Regex.Match(page, "<h2>办理记录</h2>.*?</table>", RegexOptions.Singleline) is { Success: true } m
+            ? m.Value
+            : throw new InvalidOperationException("No timeline in:\n" + page);
+
     private static string RowOf(string page, string number) =>
         Regex.Match(page, $"<tr[^>]*><td[^>]*><a href=\"/cases/{Regex.Escape(number)}\">.*?</tr>", RegexOptions.Singleline) is { Success: true } m
             ? m.Value
@@ -376,22 +390,25 @@ public sealed class CasePagesBrowserTests(BrowserFixture fixture) : IClassFixtur
     [Fact]
     public Task The_due_date_preview_follows_category_and_priority_and_the_form_opens_the_case() => fixture.RunAsync(async page =>
     {
-        await SignInAsync(page, "/cases/new");
+        await BrowserFixture.SignInAsync(page, "/cases/new");
         var preview = page.Locator("#due-preview");
         // Server-rendered for the first category (project-landing, 10 working days) from Monday 2026-03-02 09:00.
-        await Assertions.Expect(preview).ToContainTextAsync("签收期限 2026-03-03 18:00 / 办结期限 2026-03-16 18:00");
+        await Assertions.Expect(preview).ToContainTextAsync("签收期限 2026-03-03 18:00");
+        await Assertions.Expect(preview.Locator("[data-due=resolve]")).ToHaveTextAsync("2026-03-16 18:00");
 
-        // Bankruptcy is 30 working days; urgent halves it to 15, through the calendar API.
+        // Bankruptcy is 30 working days; urgent halves it to 15: the server says so, the script only shows it.
         await page.Locator("#category").SelectOptionAsync("bankruptcy");
         await page.Locator("#priority").SelectOptionAsync("urgent");
-        await Assertions.Expect(preview).ToContainTextAsync("签收期限 2026-03-03 18:00 / 办结期限 2026-03-23 18:00");
+        await Assertions.Expect(preview.Locator("[data-due=resolve]")).ToHaveTextAsync("2026-03-23 18:00");
+        await Assertions.Expect(preview.Locator("[data-days=resolve]")).ToHaveTextAsync("15");
+        await Assertions.Expect(preview.Locator("[data-due=accept]")).ToHaveTextAsync("2026-03-03 18:00");
 
-        await page.GetByLabel("事项标题 Title *").FillAsync("破产企业资产处置");
-        await page.GetByLabel("诉求内容 Description *").FillAsync("协调法院与税务办理资产处置。");
+        await page.GetByLabel("事项标题 *").FillAsync("破产企业资产处置");
+        await page.GetByLabel("诉求内容 *").FillAsync("协调法院与税务办理资产处置。");
         await page.Locator("#departmentCode").SelectOptionAsync("fy");
-        await page.GetByLabel("企业名称 Name *").FillAsync("安岳示例机械有限公司");
-        await page.GetByLabel("统一社会信用代码 Unified social credit code *").FillAsync(CaseTestKit.CreditCode);
-        await page.GetByRole(AriaRole.Button, new() { Name = "受理并派单 Open and dispatch" }).ClickAsync();
+        await page.GetByLabel("企业名称 *").FillAsync("安岳示例机械有限公司");
+        await page.GetByLabel("统一社会信用代码 *").FillAsync(CaseTestKit.CreditCode);
+        await page.GetByRole(AriaRole.Button, new() { Name = "受理并派单" }).ClickAsync();
 
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/cases/AYKF-2026-"));
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("事项已受理并派单");
@@ -404,7 +421,7 @@ public sealed class CasePagesBrowserTests(BrowserFixture fixture) : IClassFixtur
     {
         var api = await fixture.App.AsAdminAsync();
         var number = (await CaseTestKit.OpenAsync(api)).GetProperty("number").GetString()!;
-        await SignInAsync(page, $"/cases/{number}");
+        await BrowserFixture.SignInAsync(page, $"/cases/{number}");
 
         var accept = false;
         var asked = new List<string>();
@@ -413,26 +430,17 @@ public sealed class CasePagesBrowserTests(BrowserFixture fixture) : IClassFixtur
             asked.Add(dialog.Message);
             await (accept ? dialog.AcceptAsync() : dialog.DismissAsync());
         };
-        await page.GetByRole(AriaRole.Button, new() { Name = "撤销事项 Cancel case" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "撤销事项" }).ClickAsync();
         Assert.Contains("确定撤销此事项", Assert.Single(asked));
         Assert.Equal("dispatched", (await CaseTestKit.GetCaseAsync(api, number)).GetProperty("status").GetString());
 
         accept = true;
-        await page.GetByLabel("撤销原因 Reason").FillAsync("企业已自行解决");
-        await page.GetByRole(AriaRole.Button, new() { Name = "撤销事项 Cancel case" }).ClickAsync();
+        await page.GetByLabel("撤销原因").FillAsync("企业已自行解决");
+        await page.GetByRole(AriaRole.Button, new() { Name = "撤销事项" }).ClickAsync();
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("事项已撤销");
         Assert.Equal("cancelled", (await CaseTestKit.GetCaseAsync(api, number)).GetProperty("status").GetString());
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "事项列表 Cases" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "事项列表" }).ClickAsync();
         await Assertions.Expect(page.Locator($"tr:has(a[href='/cases/{number}'])")).ToContainTextAsync("已撤销");
     });
-
-    private static async Task SignInAsync(IPage page, string returnUrl)
-    {
-        await page.GotoAsync("/account/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
-        await page.GetByLabel("邮箱 Email").FillAsync(LiaisonApp.AdminEmail);
-        await page.GetByLabel("密码 Password").FillAsync(LiaisonApp.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录 Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == returnUrl);
-    }
 }

@@ -66,7 +66,7 @@ public static partial class CaseTestKit
     /// <summary>The hidden inputs of the form for <paramref name="action"/>, or null when the page offers no such action.</summary>
     public static Dictionary<string, string>? FormFor(string page, string action)
     {
-        var m = Regex.Match(page, $"<form method=\"post\" data-action=\"{Regex.Escape(action)}\">(.*?)</form>", RegexOptions.Singleline);
+        var m = Regex.Match(page, $"<form method=\"post\"[^>]* data-action=\"{Regex.Escape(action)}\"[^>]*>(.*?)</form>", RegexOptions.Singleline);
         if (!m.Success)
         {
             return null;
@@ -78,6 +78,6 @@ public static partial class CaseTestKit
     [GeneratedRegex(@"https://liaison\.test\.example/l/[A-Za-z0-9_-]{43}")]
     private static partial Regex LinkPattern();
 
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">")]
+    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"\\s*/?>")]
     private static partial Regex HiddenPattern();
 }

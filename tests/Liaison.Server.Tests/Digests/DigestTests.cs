@@ -193,7 +193,7 @@ public sealed partial class DigestTests : IAsyncLifetime
         var text = second.TextBody ?? "";
         Assert.Contains("== 待您决定（1） ==", text);
         Assert.Contains(returned, text);
-        Assert.Contains("已退回，请改派或坚持原单位办理", text);
+        Assert.Contains("已退回，请改派或坚持原部门", text);
         Assert.Contains("退回：缺少用地红线图", text);
         Assert.Contains("== 有新动态（1） ==", text);
         Assert.Contains("进展：已现场踏勘", text);

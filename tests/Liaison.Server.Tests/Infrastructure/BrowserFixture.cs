@@ -108,6 +108,16 @@ public class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Signs in through the sign-in form (in Chinese, the default) and waits to land on <paramref name="returnUrl"/>.</summary>
+    public static async Task SignInAsync(IPage page, string returnUrl, string email = LiaisonApp.AdminEmail, string password = LiaisonApp.AdminPassword)
+    {
+        await page.GotoAsync("/account/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        await page.GetByLabel("邮箱").FillAsync(email);
+        await page.GetByLabel("密码").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == returnUrl);
+    }
+
     /// <summary>Saves a full-page screenshot (and the HTML) of <paramref name="page"/> into <paramref name="dir"/>; returns a line naming the files.</summary>
     public static async Task<string> SaveAsync(IPage page, string dir, string label)
     {

@@ -560,6 +560,14 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
+                    b.Property<string>("RecipientCulture")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasDefaultValue("zh-CN")
+                        .HasColumnName("recipient_culture");
+
                     b.Property<string>("RecipientEmail")
                         .IsRequired()
                         .HasMaxLength(254)

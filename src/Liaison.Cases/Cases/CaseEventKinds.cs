@@ -1,0 +1,61 @@
+using Liaison.Cases.Common;
+
+namespace Liaison.Cases.Cases;
+
+/// <summary>The kinds of entry on a case's timeline (<see cref="CaseEvent.Kind"/>), each with its one name in each language.</summary>
+public static class CaseEventKinds
+{
+    public const string Opened = "opened";
+    public const string Dispatched = "dispatched";
+    public const string Status = "status";
+    public const string Escalated = "escalated";
+    public const string DeadlineChanged = "deadline-changed";
+    public const string DeadlineRecomputed = "deadline-recomputed";
+    public const string LeaderReminder = "leader-reminder";
+    public const string Reassigned = "reassigned";
+    public const string Insisted = "insisted";
+    public const string Confirmed = "confirmed";
+    public const string Reopened = "reopened";
+    public const string ExtensionApproved = "extension-approved";
+    public const string ExtensionDenied = "extension-denied";
+    public const string Cancelled = "cancelled";
+    public const string Email = "email";
+
+    // A handler's actions are recorded under the action's own name (CaseActions.Accept, …).
+
+    public static Text Label(string kind) => kind switch
+    {
+        Opened => new("受理", "Opened"),
+        Dispatched => new("派单", "Dispatched"),
+        Status => new("状态变更", "Status changed"),
+        Escalated => new("督办", "Escalated"),
+        DeadlineChanged => new("期限变更", "Deadline changed"),
+        DeadlineRecomputed => new("期限重算", "Deadlines recomputed"),
+        LeaderReminder => new("领导提醒", "Leader's reminder"),
+        CaseActions.Accept => new("签收", "Accepted"),
+        CaseActions.Progress => new("进展", "Progress"),
+        CaseActions.Return => new("退回", "Returned"),
+        CaseActions.Extension => new("申请延期", "Extension requested"),
+        CaseActions.Resolve => new("办结", "Resolved"),
+        Reassigned => new("改派", "Reassigned"),
+        Insisted => CaseActions.Insist,
+        Confirmed => new("确认销号", "Confirmed"),
+        Reopened => new("重办", "Reopened"),
+        ExtensionApproved => CaseActions.ApproveExtension,
+        ExtensionDenied => CaseActions.DenyExtension,
+        Cancelled => new("撤销", "Cancelled"),
+        Email => new("邮件", "Email"),
+        _ => new(kind, kind),
+    };
+
+    /// <summary>The rungs of the shipped escalation ladder (督办); a level an admin invents is shown as written.</summary>
+    public static Text EscalationLevel(string level) => level switch
+    {
+        "accept" => new("签收超时提醒（抄送分管领导）", "not accepted in time (leader copied)"),
+        "yellow" => new("黄灯：办结期限前一个工作日提醒", "yellow: one working day before the deadline"),
+        "red" => new("红灯：已到办结期限（经办人和分管领导）", "red: the deadline has passed (handler and leader)"),
+        "zone" => new("超期升级至园区领导小组", "escalated to the zone leadership"),
+        "progress-report" => new("进展报告提醒", "progress report due"),
+        _ => new(level, level),
+    };
+}

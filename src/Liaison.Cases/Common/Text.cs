@@ -1,0 +1,44 @@
+namespace Liaison.Cases.Common;
+
+/// <summary>
+/// One user-facing phrase in both of Liaison's languages. Pages and emails show the reader's one; API problem details,
+/// read by programs and by people of either language, carry both as "中文 / English".
+/// </summary>
+public readonly record struct Text(string Zh, string En)
+{
+    public string In(string? culture) => Cultures.IsEnglish(culture) ? En : Zh;
+
+    public override string ToString() => $"{Zh} / {En}";
+
+    /// <summary>
+    /// Reads a message written as <c>"field: 中文 / English"</c> (or without the field) back into its two languages;
+    /// a message without " / " is the same in both.
+    /// </summary>
+    public static Text FromBilingual(string message)
+    {
+        var colon = message.IndexOf(": ", StringComparison.Ordinal);
+        var prefix = colon > 0 && message.IndexOf(" / ", StringComparison.Ordinal) > colon ? message[..(colon + 2)] : "";
+        var rest = message[prefix.Length..];
+        var slash = rest.IndexOf(" / ", StringComparison.Ordinal);
+        return slash < 0 ? new Text(message, message) : new Text(prefix + rest[..slash], prefix + rest[(slash + 3)..]);
+    }
+}
+
+/// <summary>The two cultures Liaison speaks: <c>zh-CN</c> (the default) and <c>en</c>.</summary>
+public static class Cultures
+{
+    public const string Chinese = "zh-CN";
+    public const string English = "en";
+
+    public static IReadOnlyList<string> All { get; } = [Chinese, English];
+
+    /// <summary>True for <c>en</c> and any <c>en-*</c>.</summary>
+    public static bool IsEnglish(string? culture) =>
+        culture is not null && (culture.Equals(English, StringComparison.OrdinalIgnoreCase) || culture.StartsWith("en-", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary><c>en</c> for any English culture, <c>zh-CN</c> for any Chinese one, null for anything else.</summary>
+    public static string? Normalize(string? culture) =>
+        IsEnglish(culture) ? English
+        : culture is not null && (culture.Equals("zh", StringComparison.OrdinalIgnoreCase) || culture.StartsWith("zh-", StringComparison.OrdinalIgnoreCase)) ? Chinese
+        : null;
+}

@@ -1,0 +1,157 @@
+using System.Text.Json;
+using Liaison.Cases.Calendar;
+using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
+using Liaison.Server.Common;
+using Liaison.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Cases;
+
+/// <summary>Reads cases for the API and the officer's pages: the filtered list and one case with its timeline.</summary>
+public sealed class CaseQueries(LiaisonDbContext db, TimeProvider clock)
+{
+    public const int PageSize = 50;
+
+    public const int MaxSearchLength = 100;
+
+    public const int MaxPage = 100_000;
+
+    /// <summary>One page of cases, newest first; what is wrong with the filter when it cannot be applied.</summary>
+    public async Task<ServiceResult<CasePage>> ListAsync(
+        string? status, string? departmentCode, bool? overdue, string? q, int? page, CancellationToken ct)
+    {
+        var v = new Validation();
+        var query = db.Cases.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (CaseStatuses.TryParse(status, out var s))
+            {
+                query = query.Where(c => c.Status == s);
+            }
+            else
+            {
+                v.Add("status", $"状态筛选无效：{status}", $"unknown status '{status}': use dispatched, accepted, in-progress, returned, resolved, closed or cancelled");
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(departmentCode))
+        {
+            var code = departmentCode.Trim();
+            query = query.Where(c => c.DepartmentCode == code);
+        }
+
+        var now = clock.GetUtcNow();
+        if (overdue is { } o)
+        {
+            query = query.Where(o ? CaseStatuses.OverdueAt(now) : CaseStatuses.NotOverdueAt(now));
+        }
+
+        q = q?.Trim();
+        v.MaxLength("q", q, MaxSearchLength);
+        if (!string.IsNullOrEmpty(q))
+        {
+            var term = $"%{q}%";
+            query = query.Where(c => EF.Functions.ILike(c.Title, term) || EF.Functions.ILike(c.Number, term) || EF.Functions.ILike(c.Enterprise.Name, term));
+        }
+
+        if (page is < 1 or > MaxPage)
+        {
+            v.Add("page", $"页码须在 1 到 {MaxPage} 之间", $"page must be a whole number from 1 to {MaxPage}");
+        }
+
+        if (!v.IsValid)
+        {
+            return new ServiceError.Invalid(v);
+        }
+
+        var p = page ?? 1;
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderByDescending(c => c.Id).Skip((p - 1) * PageSize).Take(PageSize).ToListAsync(ct);
+        return new CasePage(p, PageSize, total, rows.Select(c => CaseSummaryDto.From(c, now)).ToList());
+    }
+
+    /// <summary>The case with its whole timeline, or null when no case has that number.</summary>
+    public async Task<CaseDto?> GetAsync(string number, CancellationToken ct)
+    {
+        var c = await db.Cases.AsNoTracking().FirstOrDefaultAsync(x => x.Number == number, ct);
+        if (c is null)
+        {
+            return null;
+        }
+
+        var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
+        var department = await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
+        return CaseDto.From(c, department, events, clock.GetUtcNow());
+    }
+
+    public static ServiceError.NotFound NotFound(string number) => new(new Text($"没有编号为 {number} 的事项", $"No case numbered '{number}'"));
+}
+
+public sealed record CasePage(int Page, int PageSize, int Total, List<CaseSummaryDto> Items)
+{
+    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+}
+
+public sealed record PersonRef(string Name, string Email);
+
+public sealed record CaseSummaryDto(
+    string Number, string Title, CaseStatus Status, string Category, CasePriority Priority, string Department, PersonRef Handler,
+    DateTimeOffset? AcceptBy, DateTimeOffset? DueAt, bool Provisional, bool Overdue, string Enterprise, DateTimeOffset CreatedAt)
+{
+    public static CaseSummaryDto From(Case c, DateTimeOffset now) => new(
+        c.Number, c.Title, c.Status, c.Category, c.Priority, c.DepartmentCode, new PersonRef(c.HandlerName, c.HandlerEmail),
+        c.AcceptBy, c.DueAt, c.Provisional, CaseStatuses.IsOverdue(c, now), c.Enterprise.Name, c.CreatedAt);
+}
+
+/// <param name="Kind">What happened: see <see cref="CaseEventKinds"/>; a handler's action is named by the action (<c>accept</c>, …).</param>
+/// <param name="Actor">Who: an officer's or liaison's email, <c>workflow</c> or <c>system</c>.</param>
+public sealed record TimelineEntryDto(DateTimeOffset At, string Kind, string Actor, string? Note, JsonElement? Data);
+
+public sealed record EnterpriseDto(string Name, string CreditCode, string? Contact, bool IsKey, string? ChiefServiceOfficer);
+
+public sealed record ExtensionRequestDto(int Days, string? Reason);
+
+/// <summary>How a deadline was computed: <see cref="WorkingDays"/> working days after <see cref="Start"/>, by <see cref="CalendarVersion"/>.</summary>
+public sealed record DeadlineBasisDto(DateTimeOffset Start, int WorkingDays, string CalendarVersion, bool Provisional)
+{
+    public static DeadlineBasisDto? Parse(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Deadline>(json, JsonSerializerOptions.Web) is { } d
+                ? new DeadlineBasisDto(d.Start, d.WorkingDays, d.CalendarVersion, d.Provisional)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+public sealed record CaseDto(
+    string Number, string Title, string Description, CaseStatus Status, string Category, CasePriority Priority,
+    string Department, string? DepartmentName, PersonRef Handler, PersonRef? Leader, int AssignmentRound,
+    DateTimeOffset? AcceptBy, DateTimeOffset? DueAt, DateTimeOffset? OriginalDueAt, bool Provisional, bool Overdue,
+    DeadlineBasisDto? AcceptByBasis, DeadlineBasisDto? DueAtBasis,
+    EnterpriseDto Enterprise, ExtensionRequestDto? PendingExtension, int Returns, int Extensions, int Reopenings,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<string> AllowedActions, IReadOnlyList<TimelineEntryDto> Timeline)
+{
+    public static CaseDto From(Case c, string? departmentName, IEnumerable<CaseEvent> events, DateTimeOffset now) => new(
+        c.Number, c.Title, c.Description, c.Status, c.Category, c.Priority, c.DepartmentCode, departmentName,
+        new PersonRef(c.HandlerName, c.HandlerEmail), c.LeaderEmail is null ? null : new PersonRef(c.LeaderName ?? "", c.LeaderEmail),
+        c.AssignmentRound, c.AcceptBy, c.DueAt, c.OriginalDueAt, c.Provisional, CaseStatuses.IsOverdue(c, now),
+        DeadlineBasisDto.Parse(c.AcceptByBasis), DeadlineBasisDto.Parse(c.DueAtBasis),
+        new EnterpriseDto(c.Enterprise.Name, c.Enterprise.CreditCode, c.Enterprise.Contact, c.Enterprise.IsKey, c.Enterprise.ChiefServiceOfficer),
+        c.PendingExtensionDays is { } days ? new ExtensionRequestDto(days, c.PendingExtensionReason) : null,
+        c.ReturnCount, c.ExtensionCount, c.ReopenCount, c.CreatedAt, c.UpdatedAt,
+        CaseActions.OfficerActions.Where(a => CaseActions.WhyNot(c, a) is null).ToList(),
+        events.Select(e => new TimelineEntryDto(e.At, e.Kind, e.Actor, e.Note,
+            e.Data is null ? null : JsonDocument.Parse(e.Data).RootElement.Clone())).ToList());
+}

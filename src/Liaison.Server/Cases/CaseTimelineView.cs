@@ -1,0 +1,151 @@
+using System.Text.Json;
+using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
+using Liaison.Cases.Notifications;
+using Liaison.Server.Calendar;
+using Liaison.Server.Data;
+using Liaison.Server.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Liaison.Server.Cases;
+
+/// <summary>One timeline entry as a person reads it: who by name, what happened in words, and the note someone wrote.</summary>
+/// <param name="Detail">What the system adds in words (the department it went to, the new deadline, the mail's recipient).</param>
+/// <param name="Note">What a person wrote, shown as written.</param>
+/// <param name="Quiet">Routine entries (emails) shown muted.</param>
+public sealed record TimelineRow(DateTimeOffset At, Text Who, Text What, Text? Detail, string? Note, bool Quiet);
+
+/// <summary>
+/// Turns a case's timeline into words for the pages: names instead of email addresses, labels instead of codes such as
+/// <c>dispatch-leader-copy</c>, and the stored details (departments, deadlines, levels) instead of machine notes.
+/// </summary>
+public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calendars, IOptions<LiaisonOptions> options)
+{
+    private static readonly Text Workflow = new("流程", "Workflow");
+    private static readonly Text SystemActor = new("系统", "System");
+
+    public async Task<IReadOnlyList<TimelineRow>> DescribeAsync(IReadOnlyList<TimelineEntryDto> entries, CancellationToken ct)
+    {
+        var names = await NamesAsync(entries, ct);
+        return entries.Select(e => Describe(e, names)).ToList();
+    }
+
+    private TimelineRow Describe(TimelineEntryDto e, Names names)
+    {
+        var data = e.Data is { ValueKind: JsonValueKind.Object } d ? d : (JsonElement?)null;
+        var who = e.Actor switch
+        {
+            "workflow" => Workflow,
+            Cases.CaseTimeline.System => SystemActor,
+            var actor => names.Person(actor),
+        };
+        var what = CaseEventKinds.Label(e.Kind);
+        var human = e.Actor is not ("workflow" or Cases.CaseTimeline.System);
+        Text? detail = null;
+        switch (e.Kind)
+        {
+            case CaseEventKinds.Dispatched:
+                var department = names.Department(Str(data, "department"));
+                var round = Int(data, "round");
+                detail = new Text($"派单至 {department.Zh}，第 {round} 轮", $"Sent to {department.En}, round {round}");
+                break;
+            case CaseEventKinds.Status when CaseStatuses.TryParse(Str(data, "status"), out var status):
+                detail = CaseStatuses.Label(status);
+                break;
+            case CaseEventKinds.Escalated when Str(data, "level") is { } level:
+                detail = CaseEventKinds.EscalationLevel(level);
+                break;
+            case CaseEventKinds.DeadlineChanged:
+                var due = When(Due(data, "dueAt"));
+                detail = Str(data, "reason") == "extension"
+                    ? new Text($"延期已批准，新的办结期限 {due}", $"Extension approved; new resolve deadline {due}")
+                    : new Text($"重办，新的办结期限 {due}", $"Reopened; new resolve deadline {due}");
+                break;
+            case CaseEventKinds.DeadlineRecomputed:
+                var after = data is { } x && x.TryGetProperty("after", out var a) ? a : (JsonElement?)null;
+                var accept = When(Instant(after, "acceptBy"));
+                var resolve = When(Instant(after, "dueAt"));
+                detail = new Text($"节假日安排已加载，签收期限 {accept}，办结期限 {resolve}", $"Holiday schedule loaded: accept by {accept}, resolve by {resolve}");
+                break;
+            case CaseEventKinds.Reassigned or CaseEventKinds.Insisted:
+                var from = names.Department(Str(data, "from"));
+                var to = names.Department(Str(data, "to"));
+                detail = e.Kind == CaseEventKinds.Insisted
+                    ? new Text($"仍由 {to.Zh} 办理", $"Stays with {to.En}")
+                    : new Text($"由 {from.Zh} 改派至 {to.Zh}", $"From {from.En} to {to.En}");
+                break;
+            case CaseActions.Return when Str(data, "reasonCode") is { } code && CaseActions.ReturnReasons.TryGetValue(code, out var reason):
+                detail = new Text($"原因：{reason.Zh}", $"Reason: {reason.En}");
+                break;
+            case CaseActions.Extension or CaseEventKinds.ExtensionApproved or CaseEventKinds.ExtensionDenied when Int(data, "days") is { } days:
+                detail = new Text($"{days} 个工作日", $"{days} working day{(days == 1 ? "" : "s")}");
+                break;
+            case CaseEventKinds.Email:
+                var kind = Str(data, "kind");
+                var recipient = Str(data, "toName") is { Length: > 0 } toName ? new Text(toName, toName) : names.Person(Str(data, "to") ?? "");
+                var label = kind is null ? new Text("", "") : CaseMailKind.Label(kind);
+                detail = new Text($"{label.Zh} → {recipient.Zh}", $"{label.En} → {recipient.En}");
+                break;
+        }
+
+        return new TimelineRow(e.At, who, what, detail, human ? e.Note : null, e.Kind == CaseEventKinds.Email);
+    }
+
+    private string When(DateTimeOffset? at) =>
+        at is { } t ? TimeZoneInfo.ConvertTime(t, calendars.TimeZone).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : "—";
+
+    /// <summary>Who the actors and recipients are: officers by account, liaisons by department, the zone leadership by configuration.</summary>
+    private async Task<Names> NamesAsync(IReadOnlyList<TimelineEntryDto> entries, CancellationToken ct)
+    {
+        var ids = entries.Select(e => e.Actor).Concat(entries.Select(e => e.Data is { ValueKind: JsonValueKind.Object } d ? Str(d, "to") : null))
+            .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var people = new Dictionary<string, Text>(StringComparer.OrdinalIgnoreCase);
+        foreach (var z in options.Value.ZoneLeadershipOrSample())
+        {
+            people[z.Email] = new Text(z.Name, z.Name);
+        }
+
+        var departments = await db.Departments.AsNoTracking().ToListAsync(ct);
+        foreach (var d in departments)
+        {
+            people[d.Leader.Email] = new Text($"{d.Leader.Name}（{d.Name}分管领导）", $"{d.Leader.Name} ({d.Name}, leader)");
+            people[d.Handler.Email] = new Text($"{d.Handler.Name}（{d.Name}）", $"{d.Handler.Name} ({d.Name})");
+        }
+
+        var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) || ids.Contains(u.Email!))
+            .Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync(ct);
+        foreach (var u in users)
+        {
+            var name = string.IsNullOrEmpty(u.DisplayName) ? u.Email ?? u.Id : u.DisplayName;
+            people[u.Id] = new Text(name, name);
+            if (u.Email is not null)
+            {
+                people[u.Email] = new Text(name, name);
+            }
+        }
+
+        return new Names(people, departments.ToDictionary(d => d.Code, d => d.Name));
+    }
+
+    private sealed record Names(Dictionary<string, Text> People, Dictionary<string, string> Departments)
+    {
+        public Text Person(string who) => People.TryGetValue(who, out var name) ? name : new Text(who, who);
+
+        public Text Department(string? code) =>
+            code is null ? new Text("—", "—") : Departments.TryGetValue(code, out var name) ? new Text(name, name) : new Text(code, code);
+    }
+
+    private static string? Str(JsonElement? data, string name) =>
+        data is { } d && d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static int? Int(JsonElement? data, string name) =>
+        data is { } d && d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? n : null;
+
+    /// <summary>A stored <c>Deadline</c> object's due time.</summary>
+    private static DateTimeOffset? Due(JsonElement? data, string name) =>
+        data is { } d && d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? Instant(v, "due") : null;
+
+    private static DateTimeOffset? Instant(JsonElement? data, string name) =>
+        data is { } d && d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.TryGetDateTimeOffset(out var t) ? t : null;
+}

@@ -1,0 +1,61 @@
+using Liaison.Cases.Common;
+
+namespace Liaison.Server.Common;
+
+/// <summary>
+/// Collects what is wrong with a caller's input, per field (camelCase path, e.g. <c>enterprise.creditCode</c>). The API
+/// answers a 400 listing them in both languages; a page shows each next to its field in the reader's language.
+/// </summary>
+public sealed class Validation
+{
+    private readonly Dictionary<string, List<Text>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsValid => _errors.Count == 0;
+
+    public IReadOnlyDictionary<string, List<Text>> Errors => _errors;
+
+    public void Add(string field, string zh, string en) => Add(field, new Text(zh, en));
+
+    public void Add(string field, Text message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+        }
+
+        list.Add(message);
+    }
+
+    /// <summary>Adds "required" when the value is blank; returns the trimmed value.</summary>
+    public string Required(string field, string? value, int maxLength)
+    {
+        var v = value?.Trim() ?? "";
+        if (v.Length == 0)
+        {
+            Add(field, "必填", "is required");
+        }
+        else
+        {
+            MaxLength(field, v, maxLength);
+        }
+
+        return v;
+    }
+
+    /// <summary>Adds "too long" when <paramref name="value"/> is longer than <paramref name="maxLength"/>.</summary>
+    public void MaxLength(string field, string? value, int maxLength)
+    {
+        if (value is { } v && v.Length > maxLength)
+        {
+            Add(field, $"不能超过 {maxLength} 个字符", $"must be at most {maxLength} characters");
+        }
+    }
+
+    /// <summary>The errors as the API's problem details carry them: "中文 / English" per message.</summary>
+    public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.Select(m => m.ToString()).ToArray());
+
+    /// <summary>One line naming every field and message, for a caller that has no fields to show them next to.</summary>
+    public Text Summary() => new(
+        string.Join("；", _errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m.Zh}"))),
+        string.Join("; ", _errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m.En}"))));
+}

@@ -1,0 +1,158 @@
+using System.Text.RegularExpressions;
+using Liaison.Cases.Common;
+using Liaison.Cases.Departments;
+using Liaison.Server.Common;
+using Liaison.Server.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Liaison.Server.Departments;
+
+/// <summary>Reads and changes the departments and their two liaisons; shared by the API and the admin pages.</summary>
+public sealed partial class DepartmentService(LiaisonDbContext db, TimeProvider clock)
+{
+    public async Task<List<Department>> ListAsync(bool? active, CancellationToken ct)
+    {
+        var query = db.Departments.AsNoTracking();
+        if (active is { } a)
+        {
+            query = query.Where(d => d.Active == a);
+        }
+
+        return await query.OrderBy(d => d.Id).ToListAsync(ct);
+    }
+
+    public async Task<ServiceResult<Department>> GetAsync(string code, CancellationToken ct) =>
+        await db.Departments.AsNoTracking().FirstOrDefaultAsync(x => x.Code == code, ct) is { } d ? d : NotFound(code);
+
+    public async Task<ServiceResult<Department>> CreateAsync(DepartmentInput input, CancellationToken ct)
+    {
+        var v = new Validation();
+        var code = v.Required("code", input.Code, 32);
+        if (code.Length > 0 && !CodePattern().IsMatch(code))
+        {
+            v.Add("code", "只能包含小写字母、数字和连字符，以字母开头，2–32 位", "must be 2–32 lowercase letters, digits or hyphens, starting with a letter");
+        }
+
+        var fields = Read(input, v);
+        if (!v.IsValid)
+        {
+            return new ServiceError.Invalid(v);
+        }
+
+        if (await db.Departments.AnyAsync(d => d.Code == code, ct))
+        {
+            return DuplicateCode(code);
+        }
+
+        var now = clock.GetUtcNow();
+        var department = new Department
+        {
+            Code = code,
+            Name = fields.Name,
+            Handler = fields.Handler,
+            Leader = fields.Leader,
+            Active = input.Active ?? true,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Departments.Add(department);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return DuplicateCode(code);
+        }
+
+        return department;
+    }
+
+    public async Task<ServiceResult<Department>> UpdateAsync(string code, DepartmentInput input, CancellationToken ct)
+    {
+        var v = new Validation();
+        if (input.Code is { } bodyCode && bodyCode.Trim() != code)
+        {
+            v.Add("code", "部门代码不能修改", "the department code cannot be changed");
+        }
+
+        var fields = Read(input, v);
+        if (!v.IsValid)
+        {
+            return new ServiceError.Invalid(v);
+        }
+
+        var department = await db.Departments.FirstOrDefaultAsync(d => d.Code == code, ct);
+        if (department is null)
+        {
+            return NotFound(code);
+        }
+
+        department.Name = fields.Name;
+        department.Handler = fields.Handler;
+        department.Leader = fields.Leader;
+        department.Active = input.Active ?? department.Active;
+        // Once an admin has named real people, the row is no longer sample data.
+        department.IsSample = false;
+        department.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return department;
+    }
+
+    private static (string Name, DepartmentLiaison Handler, DepartmentLiaison Leader) Read(DepartmentInput input, Validation v)
+    {
+        var name = v.Required("name", input.Name, 100);
+        return (name, ReadPerson("handler", input.Handler, v), ReadPerson("leader", input.Leader, v));
+    }
+
+    private static DepartmentLiaison ReadPerson(string field, PersonInput? p, Validation v)
+    {
+        if (p is null)
+        {
+            v.Add(field, "必填", "is required");
+            return new DepartmentLiaison { Name = "", Email = "" };
+        }
+
+        var name = v.Required($"{field}.name", p.Name, 100);
+        var email = v.Required($"{field}.email", p.Email, 254);
+        if (email.Length > 0 && !EmailAddress.IsValid(email))
+        {
+            v.Add($"{field}.email", "邮箱地址格式不正确", "is not a valid email address");
+        }
+
+        var culture = string.IsNullOrWhiteSpace(p.Culture) ? Cultures.Chinese : p.Culture.Trim();
+        if (!Cultures.All.Contains(culture))
+        {
+            v.Add($"{field}.culture", "只能是 zh-CN 或 en", "must be zh-CN or en");
+        }
+
+        return new DepartmentLiaison { Name = name, Email = email, Culture = culture };
+    }
+
+    private static ServiceError.NotFound NotFound(string code) =>
+        new(new Text($"没有代码为 {code} 的部门", $"no department has the code '{code}'"));
+
+    private static ServiceError.Conflict DuplicateCode(string code) =>
+        new(new Text($"部门代码 {code} 已存在", $"a department with the code '{code}' already exists"));
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{1,31}$")]
+    private static partial Regex CodePattern();
+}
+
+public sealed record PersonDto(string Name, string Email, string Culture);
+
+public sealed record DepartmentDto(string Code, string Name, PersonDto Handler, PersonDto Leader, bool Active, bool Sample)
+{
+    public static DepartmentDto From(Department d) => new(
+        d.Code,
+        d.Name,
+        new PersonDto(d.Handler.Name, d.Handler.Email, d.Handler.Culture),
+        new PersonDto(d.Leader.Name, d.Leader.Email, d.Leader.Culture),
+        d.Active,
+        d.IsSample);
+}
+
+public sealed record PersonInput(string? Name, string? Email, string? Culture);
+
+public sealed record DepartmentInput(string? Code, string? Name, PersonInput? Handler, PersonInput? Leader, bool? Active);

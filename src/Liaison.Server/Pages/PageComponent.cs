@@ -1,0 +1,17 @@
+using Liaison.Cases.Common;
+using Microsoft.AspNetCore.Components;
+
+namespace Liaison.Server.Pages;
+
+/// <summary>The base of every page component: the reader's language and the zone's clock, as short helpers for markup.</summary>
+public abstract class PageComponent : ComponentBase
+{
+    [Inject]
+    protected Ui Ui { get; set; } = default!;
+
+    protected string T(string zh, string en) => Ui.T(zh, en);
+
+    protected string T(Text text) => Ui.T(text);
+
+    protected string When(DateTimeOffset? at) => Ui.When(at);
+}
