@@ -195,7 +195,13 @@ public sealed class DevMailboxTests
         Assert.Equal(1, report.Sent);
         Assert.Equal("dev-mailbox", stored.DeliveredVia);
         Assert.Contains("【派单】开发邮箱测试", inbox);
+        Assert.Contains("2026-03-02 09:00:00", inbox); // queued at 01:00 UTC, shown in the zone's time
         Assert.Contains("请点击 https://x/l/abc", message);
+        // The mail's links also stand outside its frame, and inside the frame they open in a new, ordinary tab
+        // (a sandboxed frame would block the link page's forms).
+        Assert.Contains("<a href=\"https://x/l/abc\" data-mail-link>https://x/l/abc</a>", message);
+        Assert.Contains("sandbox=\"allow-popups allow-popups-to-escape-sandbox\"", message);
+        Assert.Contains("srcdoc=\"&lt;base target=&quot;_blank&quot;&gt;&lt;p&gt;请点击&lt;/p&gt;\"", message);
     }
 
     [Fact]

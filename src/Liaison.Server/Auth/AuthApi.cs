@@ -13,9 +13,9 @@ public static class AuthApi
     {
         var auth = app.MapGroup("api/auth").WithTags("Auth");
         auth.MapPost("/login", Login).AllowAnonymous();
-        auth.MapGet("/me", Me).RequireAuthorization(Policies.Officer);
+        auth.MapGet("/me", Me).RequirePolicy(Policies.Officer);
 
-        var users = app.MapGroup("api/users").WithTags("Users").RequireAuthorization(Policies.Admin);
+        var users = app.MapGroup("api/users").WithTags("Users").RequirePolicy(Policies.Admin);
         users.MapGet("/", ListUsers);
         users.MapPost("/", CreateUser);
         return app;

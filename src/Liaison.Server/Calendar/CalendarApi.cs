@@ -13,11 +13,11 @@ public static class CalendarApi
 {
     public static RouteGroupBuilder MapCalendarApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/calendar").WithTags("Calendar").RequireAuthorization(Policies.Officer);
+        var api = app.MapGroup("api/calendar").WithTags("Calendar").RequirePolicy(Policies.Officer);
         api.MapGet("/due", Due);
         api.MapGet("/years", Years);
         api.MapGet("/years/{year:int}", Year);
-        api.MapPut("/years/{year:int}", PutYear).RequireAuthorization(Policies.Admin);
+        api.MapPut("/years/{year:int}", PutYear).RequirePolicy(Policies.Admin);
         return api;
     }
 

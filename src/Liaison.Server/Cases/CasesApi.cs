@@ -17,7 +17,7 @@ public static class CasesApi
 {
     public static RouteGroupBuilder MapCasesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/cases").WithTags("Cases").RequireAuthorization(Policies.Officer);
+        var api = app.MapGroup("api/cases").WithTags("Cases").RequirePolicy(Policies.Officer);
         api.MapPost("/", Open);
         api.MapGet("/", List);
         api.MapGet("/deadline-preview", DeadlinePreview);
@@ -29,7 +29,7 @@ public static class CasesApi
         api.MapPost("/{number}/reopen", Reopen);
         api.MapPost("/{number}/cancel", Cancel);
 
-        app.MapGet("api/categories", Categories).WithTags("Cases").RequireAuthorization(Policies.Officer);
+        app.MapGet("api/categories", Categories).WithTags("Cases").RequirePolicy(Policies.Officer);
         return api;
     }
 
@@ -110,8 +110,8 @@ public static class CasesApi
 
     /// <summary>重办: send a resolved case back to the department, with the reason (required).</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Reopen(
-        string number, NoteRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        DecideAsync(number, CaseActions.Reopen, new CaseService.OfficerDecision(body?.Note, null, null), user, cases, queries, ct);
+        string number, NoteRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecideAsync(number, CaseActions.Reopen, new CaseService.OfficerDecision(body.Note, null, null), user, cases, queries, ct);
 
     /// <summary>撤销: end the case; every open link stops working.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Cancel(

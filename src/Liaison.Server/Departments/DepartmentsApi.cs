@@ -9,11 +9,11 @@ public static class DepartmentsApi
 {
     public static RouteGroupBuilder MapDepartmentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/departments").WithTags("Departments").RequireAuthorization(Policies.Officer);
+        var api = app.MapGroup("api/departments").WithTags("Departments").RequirePolicy(Policies.Officer);
         api.MapGet("/", List);
         api.MapGet("/{code}", Get);
-        api.MapPost("/", Create).RequireAuthorization(Policies.Admin);
-        api.MapPut("/{code}", Update).RequireAuthorization(Policies.Admin);
+        api.MapPost("/", Create).RequirePolicy(Policies.Admin);
+        api.MapPut("/{code}", Update).RequirePolicy(Policies.Admin);
         return api;
     }
 

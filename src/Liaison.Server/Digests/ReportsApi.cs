@@ -16,7 +16,7 @@ public static class ReportsApi
 
     public static RouteGroupBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/reports").WithTags("Reports").RequireAuthorization(Policies.Officer);
+        var api = app.MapGroup("api/reports").WithTags("Reports").RequirePolicy(Policies.Officer);
         api.MapGet("/league-table", LeagueTableJson);
         api.MapGet("/league-table.csv", LeagueTableCsv);
         return api;

@@ -12,7 +12,7 @@ public static class OutboxApi
 {
     public static RouteGroupBuilder MapOutboxApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/admin/outbox").WithTags("Mail").RequireAuthorization(Policies.Admin);
+        var api = app.MapGroup("api/admin/outbox").WithTags("Mail").RequirePolicy(Policies.Admin);
         api.MapGet("/", List);
         api.MapPost("/test", SendTest);
         return api;

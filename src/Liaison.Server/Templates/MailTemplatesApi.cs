@@ -11,7 +11,7 @@ public static class MailTemplatesApi
 {
     public static RouteGroupBuilder MapMailTemplatesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/mail-templates").WithTags("Mail templates").RequireAuthorization(Policies.Admin);
+        var api = app.MapGroup("api/mail-templates").WithTags("Mail templates").RequirePolicy(Policies.Admin);
         api.MapGet("/", List);
         api.MapGet("/{kind}/{culture}/{part}", Get);
         api.MapPut("/{kind}/{culture}/{part}", Put);

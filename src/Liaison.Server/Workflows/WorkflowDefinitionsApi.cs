@@ -18,7 +18,7 @@ public static partial class WorkflowDefinitionsApi
 {
     public static IEndpointRouteBuilder MapWorkflowsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/workflow-definitions").WithTags("Workflows").RequireAuthorization(Policies.Admin);
+        var api = app.MapGroup("api/workflow-definitions").WithTags("Workflows").RequirePolicy(Policies.Admin);
         api.MapGet("/", List);
         api.MapGet("/{definitionId}", Get);
         api.MapPut("/{definitionId}", SaveDraft).Accepts<JsonObject>("application/json");
@@ -27,7 +27,7 @@ public static partial class WorkflowDefinitionsApi
         api.MapPost("/validate", Validate).Accepts<JsonObject>("application/json");
         api.MapPost("/test-run", TestRunDefinition);
         api.MapPost("/{definitionId}/instances", WorkflowInstancesApi.Start);
-        app.MapGet("api/activity-descriptors", Descriptors).WithTags("Workflows").RequireAuthorization(Policies.Admin);
+        app.MapGet("api/activity-descriptors", Descriptors).WithTags("Workflows").RequirePolicy(Policies.Admin);
         app.MapWorkflowInstancesApi();
         return app;
     }

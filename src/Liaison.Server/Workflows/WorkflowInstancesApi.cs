@@ -15,7 +15,7 @@ public static class WorkflowInstancesApi
     public static RouteGroupBuilder MapWorkflowInstancesApi(this IEndpointRouteBuilder app)
     {
         // POST /api/workflow-definitions/{definitionId}/instances (Start) is mapped with the definitions.
-        var api = app.MapGroup("api/workflow-instances").WithTags("Workflows").RequireAuthorization(Policies.Admin);
+        var api = app.MapGroup("api/workflow-instances").WithTags("Workflows").RequirePolicy(Policies.Admin);
         api.MapGet("/{id:guid}", Get);
         api.MapPost("/{id:guid}/bookmarks/{bookmarkId}/resume", ResumeBookmark);
         api.MapPost("/{id:guid}/events/{eventName}", PublishEvent);

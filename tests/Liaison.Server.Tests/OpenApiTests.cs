@@ -1,0 +1,76 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Liaison.Server.Tests.Infrastructure;
+
+namespace Liaison.Server.Tests;
+
+/// <summary>The OpenAPI document names every answer a route gives, errors included, as the routes' typed results say.</summary>
+public sealed class OpenApiTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private async Task<JsonElement> OperationAsync(string path, string method)
+    {
+        var doc = await fixture.App.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        Assert.True(doc.GetProperty("paths").TryGetProperty(path, out var item), $"{path} is not documented");
+        Assert.True(item.TryGetProperty(method, out var operation), $"{method} {path} is not documented");
+        return operation;
+    }
+
+    [Theory]
+    [InlineData("/api/cases", "post", "201 400 401 403")]
+    [InlineData("/api/cases", "get", "200 400 401 403")]
+    [InlineData("/api/cases/{number}", "get", "200 401 403 404")]
+    [InlineData("/api/cases/{number}/reassign", "post", "200 400 401 403 404 409")]
+    [InlineData("/api/cases/{number}/extension-decision", "post", "200 400 401 403 404 409")]
+    [InlineData("/api/cases/{number}/confirm", "post", "200 400 401 403 404 409")]
+    [InlineData("/api/cases/{number}/reopen", "post", "200 400 401 403 404 409")]
+    [InlineData("/api/cases/{number}/cancel", "post", "200 400 401 403 404 409")]
+    [InlineData("/api/cases/deadline-preview", "get", "200 400 401 403")]
+    [InlineData("/api/departments", "post", "201 400 401 403 409")]
+    [InlineData("/api/departments/{code}", "put", "200 400 401 403 404")]
+    [InlineData("/api/users", "post", "201 400 401 403 409")]
+    [InlineData("/api/auth/login", "post", "400 401 429")]
+    [InlineData("/api/workflow-definitions/{definitionId}/publish", "post", "200 400 401 403 404")]
+    public async Task Each_route_documents_every_status_it_answers(string path, string method, string statuses)
+    {
+        var responses = (await OperationAsync(path, method)).GetProperty("responses");
+
+        var documented = responses.EnumerateObject().Select(r => r.Name).ToHashSet();
+        foreach (var status in statuses.Split(' '))
+        {
+            Assert.True(documented.Contains(status), $"{method} {path} does not document {status}; it documents {string.Join(", ", documented.Order())}");
+        }
+    }
+
+    [Fact]
+    public async Task Errors_are_documented_as_problem_details()
+    {
+        var notFound = (await OperationAsync("/api/cases/{number}", "get")).GetProperty("responses").GetProperty("404");
+
+        Assert.True(notFound.GetProperty("content").TryGetProperty("application/problem+json", out _), notFound.ToString());
+    }
+
+    [Theory]
+    [InlineData("reassign", "departmentCode")]
+    [InlineData("extension-decision", "approve")]
+    [InlineData("reopen", "note")]
+    public async Task Each_officer_decision_is_its_own_route_with_its_own_body(string action, string field)
+    {
+        var operation = await OperationAsync($"/api/cases/{{number}}/{action}", "post");
+
+        var schema = operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        var doc = await fixture.App.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var properties = Resolve(doc, schema).GetProperty("properties");
+        Assert.True(properties.TryGetProperty(field, out _), $"{action}'s body has no '{field}': {properties}");
+    }
+
+    private static JsonElement Resolve(JsonElement doc, JsonElement schema)
+    {
+        if (!schema.TryGetProperty("$ref", out var reference))
+        {
+            return schema;
+        }
+
+        var name = reference.GetString()!.Split('/').Last();
+        return doc.GetProperty("components").GetProperty("schemas").GetProperty(name);
+    }
+}
