@@ -209,10 +209,14 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await Assertions.Expect(page.Locator(".react-flow__edge")).ToHaveCountAsync(edges + 1);
         await Assertions.Expect(page.Locator(".connections")).ToContainTextAsync("Done → end");
 
-        // On the canvas: focus the new activity, select it with Enter, delete it with Delete (its connection goes too).
+        // On the canvas: Escape unselects the new activity (and leaves it); focused again, Enter selects it and Delete
+        // deletes it with its connection.
         await Node(page, "writeline-1").FocusAsync();
         await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(Node(page, "writeline-1").Locator(".act.selected")).ToHaveCountAsync(0);
+        await Node(page, "writeline-1").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(Node(page, "writeline-1").Locator(".act.selected")).ToHaveCountAsync(1);
         await page.Keyboard.PressAsync("Delete");
         await Assertions.Expect(Node(page, "writeline-1")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator(".react-flow__edge")).ToHaveCountAsync(edges);
