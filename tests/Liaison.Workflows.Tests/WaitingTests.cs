@@ -108,6 +108,23 @@ public class WaitingTests
     }
 
     [Fact]
+    public void Test_run_leaves_bookmarks_it_may_not_resume_waiting_and_resumes_the_rest()
+    {
+        var def = new Flow()
+            .Add("start", "Elsa.Start")
+            .Add("timer", "Elsa.Delay", ("timeSpan", In.Lit("00:10:00"))).Line("t", "timer fired")
+            .Add("person", "Elsa.Event", ("eventName", In.Lit("decided"))).Line("p", "decided")
+            .Connect("start", "timer").Connect("start", "person").Connect("timer", "t").Connect("person", "p").Build();
+
+        var result = TestRun.Run(Harness.Runner(), def, resumeAll: true, resumable: b => b.Kind != "Elsa.Event");
+
+        Assert.Equal(WorkflowStatus.Suspended, result.Status);
+        Assert.Equal("timer fired", result.Lines());
+        Assert.Equal("person", Assert.Single(result.Bookmarks).ActivityId);
+        Assert.Empty(result.Incidents);
+    }
+
+    [Fact]
     public void Domain_activity_resumes_with_the_outcome_named_by_the_payload()
     {
         var registry = ActivityRegistry.CreateDefault().Register<TestHumanTask>();

@@ -1,5 +1,6 @@
 using Liaison.Cases.Routing.Activities;
 using Liaison.Workflows.Activities;
+using Liaison.Workflows.Runtime;
 
 namespace Liaison.Cases.Routing;
 
@@ -15,4 +16,11 @@ public static class CaseRoutingActivities
         .Register<Escalate>()
         .Register<ExtendDeadline>()
         .Register<Reopen>();
+
+    /// <summary>
+    /// The bookmark waits for a person: the handler's action or the officer's decision (not one of their deadline
+    /// timers). A test run leaves those waiting rather than inventing what the person would do.
+    /// </summary>
+    public static bool WaitsForAPerson(Bookmark bookmark) =>
+        bookmark.Kind is WaitForLiaison.BookmarkKind or WaitForOfficer.BookmarkKind;
 }

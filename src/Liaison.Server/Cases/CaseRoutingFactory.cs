@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Liaison.Cases.Cases;
+using Liaison.Cases.Departments;
 using Liaison.Cases.Routing;
 using Liaison.Cases.Sla;
 using Liaison.Server.Calendar;
@@ -10,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Liaison.Server.Cases;
 
 /// <summary>Builds what a case workflow run sees (<see cref="CaseRouting"/>) from the database.</summary>
-public sealed class CaseRoutingFactory(CalendarService calendars) : IRunContextFactory
+public sealed class CaseRoutingFactory(CalendarService calendars, TimeProvider clock) : IRunContextFactory
 {
     public const string CorrelationPrefix = "case:";
 
@@ -37,16 +39,68 @@ public sealed class CaseRoutingFactory(CalendarService calendars) : IRunContextF
             Case = Snapshot(c, fired.Select(f => CaseSnapshot.EscalationKey(f.Kind, f.Deadline))),
             Calendar = await calendars.GetAsync(ct),
             Categories = CaseCategories.Defaults,
-            Departments = departments.ToDictionary(
-                d => d.Code,
-                d => new DepartmentContact(d.Code, d.Name,
-                    new Person(d.Handler.Name, d.Handler.Email, d.Handler.Culture),
-                    new Person(d.Leader.Name, d.Leader.Email, d.Leader.Culture))),
+            Departments = Contacts(departments),
         };
+        return Context(routing);
+    }
+
+    /// <summary>
+    /// A try-it run routes the caller's case, or <see cref="SampleCase"/> sent to a sample department, with the
+    /// database's active departments (the shipped sample departments when there are none) and calendar. Nothing is
+    /// stored: the case's changes stay in the snapshot and its effects go into the result.
+    /// People's decisions are not invented: their bookmarks stay pending, so resumeAll fires the deadline timers and
+    /// stops at the first person.
+    /// </summary>
+    public async Task<TestRunContext> CreateForTestRunAsync(LiaisonDbContext db, JsonObject? subject, CancellationToken ct)
+    {
+        var departments = Contacts(await db.Departments.AsNoTracking().Where(d => d.Active).OrderBy(d => d.Code).ToListAsync(ct));
+        if (departments.Count == 0)
+        {
+            departments = Contacts(SampleDepartments.Create(clock.GetUtcNow()));
+        }
+
+        // The first shipped sample department still active, else the first active one: a department the admin knows.
+        var sampleDepartment = SampleDepartments.Create(clock.GetUtcNow()).Select(d => d.Code).FirstOrDefault(departments.ContainsKey)
+            ?? departments.Keys.First();
+        var sample = SampleCase.Create(sampleDepartment);
+        var snapshot = sample;
+        if (subject is not null)
+        {
+            (snapshot, var errors) = TestRunCase.Read(subject, sample, departments);
+            if (errors is not null)
+            {
+                return new TestRunContext { Errors = errors };
+            }
+        }
+
+        var routing = new CaseRouting
+        {
+            Case = snapshot!,
+            Calendar = await calendars.GetAsync(ct),
+            Categories = CaseCategories.Defaults,
+            Departments = departments,
+        };
+        return new TestRunContext
+        {
+            Context = Context(routing),
+            Resumable = b => !CaseRoutingActivities.WaitsForAPerson(b),
+            Describe = () => TestRunCase.ToJson(routing.Case),
+            IsSample = subject is null,
+        };
+    }
+
+    private static RunContext Context(CaseRouting routing)
+    {
         var context = new RunContext().Set(routing);
         context.ExpressionContributors.Add(Globals);
         return context;
     }
+
+    private static Dictionary<string, DepartmentContact> Contacts(IEnumerable<Department> departments) => departments.ToDictionary(
+        d => d.Code,
+        d => new DepartmentContact(d.Code, d.Name,
+            new Person(d.Handler.Name, d.Handler.Email, d.Handler.Culture),
+            new Person(d.Leader.Name, d.Leader.Email, d.Leader.Culture)));
 
     private static CaseSnapshot Snapshot(Case c, IEnumerable<string> fired) => new()
     {

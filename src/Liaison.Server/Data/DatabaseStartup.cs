@@ -3,6 +3,9 @@ using Liaison.Server.Auth;
 using Liaison.Server.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -21,6 +24,13 @@ public static class DatabaseStartup
 
         if (options.Database.MigrateOnStart)
         {
+            // EF Core reads its history table before it creates it, and logs that failed read as an error ("fail:") on
+            // every fresh database. Creating the table first (EF's own idempotent script) makes the read succeed.
+            if (await db.GetService<IRelationalDatabaseCreator>().ExistsAsync(ct))
+            {
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
+            }
+
             // EF Core takes a database lock while migrating, so instances starting together are safe.
             await db.Database.MigrateAsync(ct);
         }

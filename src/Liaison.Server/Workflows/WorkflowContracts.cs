@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Liaison.Server.Data;
 using Liaison.Workflows.Runtime;
 
@@ -41,6 +42,30 @@ public sealed class WorkflowEffectContext(LiaisonDbContext db, WorkflowInstanceR
 public interface IRunContextFactory
 {
     Task<RunContext> CreateAsync(LiaisonDbContext db, WorkflowInstanceRecord instance, CancellationToken ct);
+
+    /// <summary>
+    /// The context of a designer "try it" run, which stores nothing: the caller's <paramref name="subject"/> (for
+    /// Liaison, a case) laid over a built-in sample, or the sample alone when it is null.
+    /// </summary>
+    Task<TestRunContext> CreateForTestRunAsync(LiaisonDbContext db, JsonObject? subject, CancellationToken ct);
+}
+
+/// <summary>What a test run sees besides its definition and input, or why the caller's subject cannot be used.</summary>
+public sealed class TestRunContext
+{
+    public RunContext Context { get; init; } = new();
+
+    /// <summary>Mistakes in the caller's subject, by field (a 400: nothing runs).</summary>
+    public IDictionary<string, string[]>? Errors { get; init; }
+
+    /// <summary>Which pending bookmarks resumeAll resumes; the others wait for a person's decision and stay pending.</summary>
+    public Func<Bookmark, bool> Resumable { get; init; } = static _ => true;
+
+    /// <summary>The subject as the run left it (the case, with the run's changes), shown with the result.</summary>
+    public Func<JsonNode?> Describe { get; init; } = static () => null;
+
+    /// <summary>The built-in sample was used because the caller sent no subject.</summary>
+    public bool IsSample { get; init; }
 }
 
 /// <summary>The default: an empty context.</summary>
@@ -48,6 +73,9 @@ public sealed class EmptyRunContextFactory : IRunContextFactory
 {
     public Task<RunContext> CreateAsync(LiaisonDbContext db, WorkflowInstanceRecord instance, CancellationToken ct) =>
         Task.FromResult(new RunContext());
+
+    public Task<TestRunContext> CreateForTestRunAsync(LiaisonDbContext db, JsonObject? subject, CancellationToken ct) =>
+        Task.FromResult(new TestRunContext());
 }
 
 public enum ResumeOutcome

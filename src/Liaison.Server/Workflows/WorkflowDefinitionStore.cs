@@ -265,7 +265,7 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
         var wasTracked = db.ChangeTracker.Entries<WorkflowDefinitionRecord>().Any(e => e.Entity.DefinitionId == definitionId);
         var row = await db.Set<WorkflowDefinitionRecord>()
             .FromSql($"SELECT * FROM workflow_definitions WHERE definition_id = {definitionId} AND is_latest FOR UPDATE")
-            .FirstOrDefaultAsync(ct);
+            .SingleOrDefaultAsync(ct); // one latest row per definition (unique index); First would warn of a missing ORDER BY
         if (row is not null && wasTracked)
         {
             // A tracked entity is not refreshed by a query; read the locked row's current values.

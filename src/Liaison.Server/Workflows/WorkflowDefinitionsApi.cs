@@ -26,6 +26,7 @@ public static partial class WorkflowDefinitionsApi
         api.MapGet("/{definitionId}/versions", Versions);
         api.MapPost("/validate", Validate).Accepts<JsonObject>("application/json");
         api.MapPost("/test-run", TestRunDefinition);
+        api.MapGet("/test-run/sample-case", SampleCase);
         api.MapPost("/{definitionId}/instances", WorkflowInstancesApi.Start);
         app.MapGet("api/activity-descriptors", Descriptors).WithTags("Workflows").RequirePolicy(Policies.Admin);
         app.MapWorkflowInstancesApi();
@@ -131,9 +132,14 @@ public static partial class WorkflowDefinitionsApi
         return TypedResults.Ok(new ValidationResultDto(errors.Count == 0, errors));
     }
 
-    /// <summary>Runs a definition in memory and stores nothing (the designer's "try it").</summary>
-    public static Results<Ok<TestRunResultDto>, BadRequestProblem> TestRunDefinition(
-        TestRunRequest body, WorkflowRunner runner, WorkflowDefinitionStore store)
+    /// <summary>
+    /// Runs a definition in memory and stores nothing (the designer's "try it"): no case, mail or timer is written; the
+    /// run routes the request's case or a sample case, and reports its effects. With resumeAll, delays, events and
+    /// deadline timers are resumed at once; waits for a person (the liaison's action, the officer's decision) stay
+    /// pending, so case-routing ends Suspended at the first person's decision after the escalation ladder ran.
+    /// </summary>
+    public static async Task<Results<Ok<TestRunResultDto>, BadRequestProblem, ValidationProblem>> TestRunDefinition(
+        TestRunRequest body, WorkflowRunner runner, LiaisonDbContext db, IRunContextFactory contexts, CancellationToken ct)
     {
         WorkflowDefinition definition;
         try
@@ -157,7 +163,13 @@ public static partial class WorkflowDefinitionsApi
             input[k] = v?.DeepClone();
         }
 
-        var r = TestRun.Run(runner, definition, input, body.ResumeAll ?? false);
+        var setup = await contexts.CreateForTestRunAsync(db, body.Case, ct);
+        if (setup.Errors is not null)
+        {
+            return Problems.Invalid(setup.Errors);
+        }
+
+        var r = TestRun.Run(runner, definition, input, body.ResumeAll ?? false, setup.Context, resumable: setup.Resumable);
         return TypedResults.Ok(new TestRunResultDto(
             r.Status.ToString(),
             r.WriteLines,
@@ -165,7 +177,16 @@ public static partial class WorkflowDefinitionsApi
             r.Bookmarks.Select(BookmarkDto.From).ToList(),
             r.Incidents.Select(IncidentDto.From).ToList(),
             r.Effects.Select(WorkflowJson.Effect).ToList(),
-            WorkflowJson.Variables(r.State)));
+            WorkflowJson.Variables(r.State),
+            setup.Describe(),
+            setup.IsSample));
+    }
+
+    /// <summary>The case a test run routes when the request names none, for the designer to show and edit.</summary>
+    public static async Task<Ok<JsonNode>> SampleCase(LiaisonDbContext db, IRunContextFactory contexts, CancellationToken ct)
+    {
+        var setup = await contexts.CreateForTestRunAsync(db, null, ct);
+        return TypedResults.Ok(setup.Describe() ?? new JsonObject());
     }
 
     public static Ok<IReadOnlyList<ActivityDescriptor>> Descriptors(ActivityRegistry registry) => TypedResults.Ok(registry.Descriptors);

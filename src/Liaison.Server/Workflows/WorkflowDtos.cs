@@ -24,9 +24,14 @@ public sealed record ValidationErrorDto(string? ActivityId, string Code, string 
 
 public sealed record ValidationResultDto(bool Valid, IReadOnlyList<ValidationErrorDto> Errors);
 
-public sealed record TestRunRequest(JsonNode? Definition, JsonObject? Input, bool? ResumeAll);
+/// <param name="Case">The case the run routes (the fields getCase() shows, laid over the sample); null: the sample case.</param>
+public sealed record TestRunRequest(JsonNode? Definition, JsonObject? Input, bool? ResumeAll, JsonObject? Case = null);
 
-/// <summary>The designer's "try it" answer; <see cref="Status"/> is Finished, Suspended or Faulted.</summary>
+/// <summary>
+/// The designer's "try it" answer; <see cref="Status"/> is Finished, Suspended or Faulted. <see cref="Effects"/> are what
+/// a real run would have done (dispatch, mail, escalations), none of it done; <see cref="Case"/> is the case as the run
+/// left it, <see cref="SampleCase"/> says it was the built-in sample.
+/// </summary>
 public sealed record TestRunResultDto(
     string Status,
     IReadOnlyList<string> WriteLines,
@@ -34,7 +39,9 @@ public sealed record TestRunResultDto(
     IReadOnlyList<BookmarkDto> Bookmarks,
     IReadOnlyList<IncidentDto> Incidents,
     IReadOnlyList<JsonNode?> Effects,
-    JsonObject Variables);
+    JsonObject Variables,
+    JsonNode? Case,
+    bool SampleCase);
 
 public sealed record JournalEntryDto(long Sequence, string ActivityId, string ActivityType, string Kind, JsonNode? Inputs, IReadOnlyList<string> Outcomes, DateTimeOffset At)
 {

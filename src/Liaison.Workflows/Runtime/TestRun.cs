@@ -15,11 +15,13 @@ public sealed record TestRunResult(
 /// <summary>
 /// Runs a definition from the start and, with resumeAll, keeps resuming every pending bookmark (timers by due
 /// time, then others in creation order) without waiting for real time, until none remain or the run faults.
+/// Bookmarks that <c>resumable</c> refuses (a person's decision: a test run does not invent it) stay pending, and the
+/// run ends Suspended when only those remain.
 /// </summary>
 public static class TestRun
 {
     public static TestRunResult Run(WorkflowRunner runner, WorkflowDefinition definition, IReadOnlyDictionary<string, object?>? input = null,
-        bool resumeAll = false, RunContext? context = null, int maxResumes = 1000)
+        bool resumeAll = false, RunContext? context = null, int maxResumes = 1000, Func<Bookmark, bool>? resumable = null)
     {
         var writeLines = new List<string>();
         var journal = new List<JournalEntry>();
@@ -28,18 +30,25 @@ public static class TestRun
         var result = runner.Start(definition, input, context);
         Collect(result);
         var resumes = 0;
-        while (resumeAll && result.Status == WorkflowStatus.Suspended && result.State.Bookmarks.Count > 0)
+        while (resumeAll && result.Status == WorkflowStatus.Suspended)
         {
+            var next = result.State.Bookmarks
+                .Select((b, i) => (b, i))
+                .Where(x => resumable?.Invoke(x.b) ?? true)
+                .OrderBy(x => x.b.ResumeAt ?? x.b.CreatedAt)
+                .ThenBy(x => x.i)
+                .Select(x => x.b)
+                .FirstOrDefault();
+            if (next is null)
+            {
+                break;
+            }
+
             if (++resumes > maxResumes)
             {
                 incidents.Add(new Incident(null, null, $"Test run stopped after resuming {maxResumes} bookmarks.", runner.Clock.GetUtcNow()));
                 break;
             }
-            var next = result.State.Bookmarks
-                .Select((b, i) => (b, i))
-                .OrderBy(x => x.b.ResumeAt ?? x.b.CreatedAt)
-                .ThenBy(x => x.i)
-                .First().b;
             result = runner.Resume(definition, result.State, next.Id, null, context);
             Collect(result);
         }

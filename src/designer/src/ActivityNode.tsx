@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { IN_PORT, type ActivityNode } from './graph';
+import { local, t } from './i18n';
 
 /** One activity: its name and type, one input handle, one labelled handle per outcome port, and its validation errors. */
 function ActivityNodeView({ data, selected }: NodeProps<ActivityNode>) {
@@ -10,11 +11,11 @@ function ActivityNodeView({ data, selected }: NodeProps<ActivityNode>) {
   if (errors.length > 0) classes.push('invalid');
   if (!descriptor) classes.push('unknown');
   return (
-    <div className={classes.join(' ')} title={descriptor?.description ?? `未知类型 Unknown type ${activity.type}`}>
+    <div className={classes.join(' ')} title={descriptor?.description ?? t('unknownType', { type: activity.type })}>
       <Handle type="target" position={Position.Left} id={IN_PORT} className="port-in" />
       <div className="act-title" title={activity.name || activity.id}>{activity.name || activity.id}</div>
       <div className="act-type">
-        {descriptor ? descriptor.displayName['zh-CN'] : `未知类型 ${activity.type}`}
+        {descriptor ? local(descriptor.displayName, descriptor.type) : t('unknownType', { type: activity.type })}
         <span className="act-id">{activity.id}</span>
       </div>
       {ports.length > 0 && (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import {
   Background, Controls, MarkerType, MiniMap, ReactFlow, addEdge, useEdgesState, useNodesState, useReactFlow,
   type Connection as FlowConnection, type EdgeChange, type NodeChange,
@@ -7,21 +7,39 @@ import { ApiError, api } from './api';
 import ActivityNodeView from './ActivityNode';
 import Inspector from './Inspector';
 import Palette, { DRAG_TYPE } from './Palette';
+import TryIt, { sampleCaseText } from './TryIt';
 import {
-  IN_PORT, freshId, fromGraph, newActivity, newEdgeId, toGraph, type ActivityNode, type ConnectionEdge,
+  IN_PORT, edgeAria, freshId, fromGraph, initialView, newActivity, newEdgeId, nodeAria, toGraph, type ActivityNode, type ConnectionEdge,
 } from './graph';
+import { flowAriaLabels, lang, t, tryT, type Key } from './i18n';
 import type {
-  Activity, ActivityDescriptor, Connection, Definition, DefinitionSummary, TestRunResult, ValidationError, VersionInfo,
+  Activity, ActivityDescriptor, CaseJson, Connection, Definition, DefinitionSummary, TestRunResult, ValidationError, VersionInfo,
 } from './types';
 
 const nodeTypes = { activity: ActivityNodeView };
 const marker = { type: MarkerType.ArrowClosed, width: 16, height: 16 };
 
 type Tab = 'inspector' | 'problems' | 'run' | 'versions';
+const TABS: { id: Tab; label: Key }[] = [
+  { id: 'inspector', label: 'tab.inspector' },
+  { id: 'problems', label: 'tab.problems' },
+  { id: 'run', label: 'tab.run' },
+  { id: 'versions', label: 'tab.versions' },
+];
 type Message = { kind: 'ok' | 'error' | 'info'; text: string };
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-const when = (iso?: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '');
+const when = (iso?: string | null) => (iso ? new Date(iso).toLocaleString(lang, { hour12: false }) : '');
+
+/** A JSON object typed into a try-it box, or null when it is not one. */
+function parseObject(text: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = text.trim() ? JSON.parse(text) : {};
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
 
 export default function App() {
   const flow = useReactFlow<ActivityNode, ConnectionEdge>();
@@ -38,10 +56,19 @@ export default function App() {
   const [problems, setProblems] = useState<ValidationError[] | null>(null);
   const [run, setRun] = useState<TestRunResult | null>(null);
   const [runInput, setRunInput] = useState('{}');
+  const [sampleCase, setSampleCase] = useState<CaseJson | null>(null);
+  const [caseText, setCaseText] = useState('');
   const [versions, setVersions] = useState<VersionInfo[] | null>(null);
   const [tab, setTab] = useState<Tab>('inspector');
   const [canvasKey, setCanvasKey] = useState(0);
+  const [view, setView] = useState<ReturnType<typeof initialView>>({ fit: true });
   const wrapper = useRef<HTMLDivElement>(null);
+  const sampleText = useMemo(() => sampleCaseText(sampleCase), [sampleCase]);
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = t('app.title');
+  }, []);
 
   const selectedNode = nodes.find((n) => n.selected);
   const selectedEdge = selectedNode ? undefined : edges.find((e) => e.selected);
@@ -70,6 +97,9 @@ export default function App() {
     orphans.current = g.orphans;
     setDirty(false);
     if (refit) {
+      // A new canvas (remounted by its key) opens at a readable zoom; see initialView.
+      const r = wrapper.current?.getBoundingClientRect();
+      setView(initialView(g.nodes, r?.width ?? 0, r?.height ?? 0));
       setCanvasKey((k) => k + 1);
       setProblems(null);
       setRun(null);
@@ -78,12 +108,12 @@ export default function App() {
   }, [flow, setNodes, setEdges]);
 
   const open = useCallback(async (definitionId: string, version?: number) => {
-    if (dirty && !window.confirm('有未保存的修改，确定放弃吗？ Discard the unsaved changes?')) return;
+    if (dirty && !window.confirm(t('confirm.discard'))) return;
     setBusy(true);
     try {
       const d = await api.get(definitionId, version);
       show(d, true);
-      setMessage(version ? { kind: 'info', text: `正在查看第 ${version} 版；保存后成为新草稿 Viewing version ${version}; saving makes it the new draft` } : null);
+      setMessage(version ? { kind: 'info', text: t('message.viewing', { v: version }) } : null);
       setTab('inspector');
       refreshVersions(definitionId);
     } catch (e) {
@@ -101,6 +131,11 @@ export default function App() {
         byType.current = new Map(ds.map((d) => [d.type, d]));
         setDescriptors(ds);
         setList(ls);
+        // The try-it case starts as the server's sample; without it, try-it still runs (the server uses the sample).
+        api.sampleCase().then((c) => {
+          setSampleCase(c);
+          setCaseText((text) => text || sampleCaseText(c));
+        }).catch(() => setSampleCase(null));
         const wanted = decodeURIComponent(window.location.hash.slice(1));
         if (wanted) {
           const d = await api.get(wanted);
@@ -128,13 +163,15 @@ export default function App() {
   const onConnect = useCallback((c: FlowConnection) => {
     if (!c.sourceHandle) return;
     const connection: Connection = { source: { activity: c.source, port: c.sourceHandle }, target: { activity: c.target, port: IN_PORT } };
-    setEdges((es) => addEdge({ ...c, id: newEdgeId(), targetHandle: IN_PORT, markerEnd: marker, data: { connection } }, es));
+    setEdges((es) => addEdge({
+      ...c, id: newEdgeId(), targetHandle: IN_PORT, markerEnd: marker, ariaLabel: edgeAria(c.source, c.sourceHandle!, c.target), data: { connection },
+    }, es));
     setDirty(true);
   }, [setEdges]);
 
   const addActivity = useCallback((d: ActivityDescriptor, at?: { x: number; y: number }) => {
     if (!def) {
-      setMessage({ kind: 'error', text: '请先打开一个流程 Open a workflow first' });
+      setMessage({ kind: 'error', text: t('message.openFirst') });
       return;
     }
     let position = at;
@@ -145,12 +182,14 @@ export default function App() {
       position = { x: centre.x - 90 + k * 24, y: centre.y - 40 + k * 24 };
     }
     const id = freshId(d.type, new Set(flow.getNodes().map((n) => n.id)));
+    const activity = newActivity(d, id, position);
     const node: ActivityNode = {
       id,
       type: 'activity',
       position,
       selected: true,
-      data: { activity: newActivity(d, id, position), descriptor: d, ports: [...d.outcomes], errors: [] },
+      ariaLabel: nodeAria(activity, d),
+      data: { activity, descriptor: d, ports: [...d.outcomes], errors: [] },
     };
     setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), node]);
     setEdges((es) => es.map((e) => (e.selected ? { ...e, selected: false } : e)));
@@ -167,7 +206,7 @@ export default function App() {
   }, [addActivity, flow]);
 
   const updateActivity = useCallback((a: Activity) => {
-    setNodes((ns) => ns.map((n) => (n.id === a.id ? { ...n, data: { ...n.data, activity: a } } : n)));
+    setNodes((ns) => ns.map((n) => (n.id === a.id ? { ...n, ariaLabel: nodeAria(a, n.data.descriptor), data: { ...n.data, activity: a } } : n)));
     setDirty(true);
   }, [setNodes]);
 
@@ -204,7 +243,7 @@ export default function App() {
 
   const onSave = () => act(async () => {
     const saved = await saveDraft();
-    setMessage({ kind: 'ok', text: `已保存草稿（第 ${saved.version} 版） Draft saved (version ${saved.version})` });
+    setMessage({ kind: 'ok', text: t('message.saved', { v: saved.version ?? '' }) });
   });
 
   const onValidate = () => act(async () => {
@@ -212,8 +251,8 @@ export default function App() {
     showProblems(r.errors);
     setTab('problems');
     setMessage(r.valid
-      ? { kind: 'ok', text: '校验通过 Valid' }
-      : { kind: 'error', text: `发现 ${r.errors.length} 个问题 ${r.errors.length} problem(s) found` });
+      ? { kind: 'ok', text: t('message.valid') }
+      : { kind: 'error', text: t('message.problems', { n: r.errors.length }) });
   });
 
   const onPublish = () => act(async () => {
@@ -223,21 +262,23 @@ export default function App() {
     show(await api.get(def!.definitionId), false);
     refreshList();
     refreshVersions(def!.definitionId);
-    setMessage({ kind: 'ok', text: `已发布第 ${v.version} 版 Published version ${v.version}` });
+    setMessage({ kind: 'ok', text: t('message.published', { v: v.version }) });
   });
 
   const onTryIt = () => act(async () => {
-    let input: Record<string, unknown>;
-    try {
-      input = runInput.trim() ? JSON.parse(runInput) : {};
-    } catch {
+    const input = parseObject(runInput);
+    // The unchanged sample is left to the server, which then marks the run as a sample run.
+    const edited = caseText.trim() !== '' && caseText !== sampleText;
+    const kase = edited ? parseObject(caseText) : null;
+    if (!input || (edited && !kase)) {
       setTab('run');
-      throw new Error('试运行输入不是有效的 JSON The try-it input is not valid JSON');
+      throw new Error(t(input ? 'message.badCase' : 'message.badInput'));
     }
-    const r = await api.testRun(current(), input);
+    const r = await api.testRun(current(), input, kase);
     setRun(r);
     setTab('run');
-    setMessage({ kind: r.status === 'Faulted' ? 'error' : 'ok', text: `试运行结果 Run: ${r.status}` });
+    const status = tryT(`status.${r.status}`) ?? r.status;
+    setMessage({ kind: r.status === 'Faulted' ? 'error' : 'ok', text: t('run.result', { status }) });
   });
 
   const onExport = () => {
@@ -250,15 +291,15 @@ export default function App() {
   };
 
   const onNew = () => {
-    if (dirty && !window.confirm('有未保存的修改，确定放弃吗？ Discard the unsaved changes?')) return;
-    const id = window.prompt('新流程的编号（字母、数字、.、_、-） Id of the new workflow (letters, digits, . _ -)');
+    if (dirty && !window.confirm(t('confirm.discard'))) return;
+    const id = window.prompt(t('prompt.newId'));
     if (!id) return;
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(id)) {
-      setMessage({ kind: 'error', text: '编号无效 Invalid id' });
+      setMessage({ kind: 'error', text: t('message.badId') });
       return;
     }
     if (list.some((s) => s.definitionId === id)) {
-      setMessage({ kind: 'error', text: `已有流程 ${id} A workflow ${id} already exists` });
+      setMessage({ kind: 'error', text: t('message.exists', { id }) });
       return;
     }
     const start = byType.current.get('Elsa.Start');
@@ -274,67 +315,86 @@ export default function App() {
     show(d, true);
     setVersions(null);
     setDirty(true);
-    setMessage({ kind: 'info', text: '新流程：保存草稿后才会存储 New workflow: stored when you save the draft' });
+    setMessage({ kind: 'info', text: t('message.newWorkflow') });
   };
 
   const problemCount = problems?.length ?? 0;
   const status = useMemo(() => {
     if (!def) return null;
     const tags = [];
-    if (def.isPublished) tags.push(<span key="p" className="badge published">已发布 Published</span>);
-    else tags.push(<span key="d" className="badge draft">草稿 Draft</span>);
-    if (def.isLatest === false) tags.push(<span key="o" className="badge old">旧版本 Old version</span>);
-    if (dirty) tags.push(<span key="u" className="badge unsaved">● 未保存 Unsaved</span>);
+    if (def.isPublished) tags.push(<span key="p" className="badge published">{t('badge.published')}</span>);
+    else tags.push(<span key="d" className="badge draft">{t('badge.draft')}</span>);
+    if (def.isLatest === false) tags.push(<span key="o" className="badge old">{t('badge.old')}</span>);
+    if (dirty) tags.push(<span key="u" className="badge unsaved">{t('badge.unsaved')}</span>);
     return tags;
   }, [def, dirty]);
+
+  const onTabKey = (e: KeyboardEvent<HTMLButtonElement>) => {
+    // Arrow keys move between the tabs, as in any tab list.
+    const i = TABS.findIndex((x) => x.id === tab);
+    const next = e.key === 'ArrowRight' ? (i + 1) % TABS.length : e.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length : -1;
+    if (next < 0) return;
+    e.preventDefault();
+    setTab(TABS[next].id);
+    document.getElementById(`tab-${TABS[next].id}`)?.focus();
+  };
+
+  const outgoing = selectedNode
+    ? edges.filter((e) => e.source === selectedNode.id).map((e) => ({ edgeId: e.id, port: e.sourceHandle ?? 'Done', target: e.target }))
+    : [];
+  // Every activity, the selected one too: a port may loop back to its own activity.
+  const targets = nodes.map((n) => ({ id: n.id, label: n.data.activity.name ? `${n.data.activity.name} (${n.id})` : n.id }));
 
   return (
     <div className="app">
       <header>
-        <div className="brand">流程设计器 <span className="en">Workflow designer</span></div>
+        <h1 className="brand">{t('brand')}</h1>
         {def && (
           <div className="current" data-testid="current-definition" title={def.definitionId}>
             <div className="current-name">{def.name || def.definitionId}</div>
-            <div className="current-meta"><code>{def.definitionId}</code> 第 {def.version} 版 v{def.version} {status}</div>
+            <div className="current-meta"><code>{def.definitionId}</code> {t('version', { v: def.version ?? 0 })} {status}</div>
           </div>
         )}
-        <div className="actions">
-          <button disabled={!def || busy} onClick={onSave}>保存草稿 Save draft</button>
-          <button disabled={!def || busy} onClick={onValidate}>校验 Validate</button>
-          <button disabled={!def || busy} onClick={onPublish}>发布 Publish</button>
-          <button disabled={!def || busy} onClick={onTryIt}>试运行 Try it</button>
-          <button disabled={!def || busy} onClick={() => { setTab('versions'); if (def) refreshVersions(def.definitionId); }}>版本历史 History</button>
-          <button disabled={!def} onClick={onExport}>导出 Export</button>
+        <div className="actions" role="group" aria-label={t('actions')}>
+          <button type="button" disabled={!def || busy} onClick={onSave}>{t('action.save')}</button>
+          <button type="button" disabled={!def || busy} onClick={onValidate}>{t('action.validate')}</button>
+          <button type="button" disabled={!def || busy} onClick={onPublish}>{t('action.publish')}</button>
+          <button type="button" disabled={!def || busy} onClick={onTryIt}>{t('action.tryIt')}</button>
+          <button type="button" disabled={!def || busy} onClick={() => { setTab('versions'); if (def) refreshVersions(def.definitionId); }}>{t('action.history')}</button>
+          <button type="button" disabled={!def} onClick={onExport}>{t('action.export')}</button>
         </div>
       </header>
       {message && (
         <div className={`message ${message.kind}`} role="status" data-testid="message">
-          {message.text}
-          <button className="link" onClick={() => setMessage(null)} aria-label="关闭 Close">×</button>
+          <span className="message-text">{message.text}</span>
+          <button type="button" className="link" onClick={() => setMessage(null)} aria-label={t('action.close')}>×</button>
         </div>
       )}
       <div className="body">
-        <aside className="left">
-          <div className="definitions">
-            <h3>流程 Workflows <button className="small" onClick={onNew}>新建 New</button></h3>
+        <aside className="left" aria-label={t('workflows.region')}>
+          <section className="definitions" aria-labelledby="workflows-heading">
+            <div className="section-head">
+              <h2 id="workflows-heading">{t('workflows')}</h2>
+              <button type="button" className="small" onClick={onNew}>{t('action.new')}</button>
+            </div>
             <ul>
               {list.map((s) => (
                 <li key={s.definitionId}>
-                  <button className={def?.definitionId === s.definitionId ? 'def active' : 'def'} onClick={() => open(s.definitionId)}
-                    data-definition-id={s.definitionId}>
+                  <button type="button" className={def?.definitionId === s.definitionId ? 'def active' : 'def'} onClick={() => open(s.definitionId)}
+                    aria-current={def?.definitionId === s.definitionId ? 'true' : undefined} data-definition-id={s.definitionId}>
                     <span className="def-name">{s.name}</span>
                     <span className="def-meta">
-                      {s.definitionId} · v{s.version}
-                      {s.publishedVersion ? ` · 已发布 v${s.publishedVersion}` : ' · 未发布 unpublished'}
+                      {s.definitionId} · v{s.version} · {s.publishedVersion ? t('def.published', { v: s.publishedVersion }) : t('def.unpublished')}
                     </span>
                   </button>
                 </li>
               ))}
             </ul>
-          </div>
+          </section>
           <Palette descriptors={descriptors} onAdd={(d) => addActivity(d)} />
         </aside>
-        <main className="canvas" ref={wrapper} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
+        <main className="canvas" ref={wrapper} aria-label={t('canvas')}
+          onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
           {def ? (
             <ReactFlow<ActivityNode, ConnectionEdge>
               key={canvasKey}
@@ -348,10 +408,12 @@ export default function App() {
               onEdgeClick={() => setTab('inspector')}
               isValidConnection={(c) => !!c.sourceHandle && c.source !== undefined && c.target !== undefined}
               deleteKeyCode={['Backspace', 'Delete']}
-              fitView
-              fitViewOptions={{ padding: 0.1 }}
+              fitView={view.fit}
+              fitViewOptions={{ padding: 0.1, maxZoom: 1 }}
+              defaultViewport={view.fit ? undefined : view.viewport}
               minZoom={0.15}
               maxZoom={2}
+              ariaLabelConfig={flowAriaLabels}
               proOptions={{ hideAttribution: true }}
             >
               <Background gap={20} />
@@ -359,45 +421,50 @@ export default function App() {
               <MiniMap pannable zoomable />
             </ReactFlow>
           ) : (
-            <div className="empty">从左侧选择一个流程 Choose a workflow on the left</div>
+            <div className="empty">{t('canvas.empty')}</div>
           )}
         </main>
-        <aside className="right">
-          <nav className="tabs">
-            <button className={tab === 'inspector' ? 'active' : ''} onClick={() => setTab('inspector')}>属性 Properties</button>
-            <button className={tab === 'problems' ? 'active' : ''} onClick={() => setTab('problems')}>问题 Problems{problemCount ? ` (${problemCount})` : ''}</button>
-            <button className={tab === 'run' ? 'active' : ''} onClick={() => setTab('run')}>试运行 Run</button>
-            <button className={tab === 'versions' ? 'active' : ''} onClick={() => setTab('versions')}>版本 Versions</button>
-          </nav>
-          <div className="panel">
+        <aside className="right" aria-label={t('side')}>
+          <div className="tabs" role="tablist" aria-label={t('side')}>
+            {TABS.map((x) => (
+              <button type="button" key={x.id} id={`tab-${x.id}`} role="tab" aria-selected={tab === x.id} aria-controls="side-panel"
+                tabIndex={tab === x.id ? 0 : -1} className={tab === x.id ? 'active' : ''} onClick={() => setTab(x.id)} onKeyDown={onTabKey}>
+                {t(x.label)}{x.id === 'problems' && problemCount ? ` (${problemCount})` : ''}
+              </button>
+            ))}
+          </div>
+          <div className="panel" id="side-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
             {tab === 'inspector' && (selectedNode ? (
               <Inspector key={selectedNode.id} activity={selectedNode.data.activity} descriptor={selectedNode.data.descriptor}
                 variables={def?.variables ?? []} onChange={updateActivity}
-                onDelete={() => flow.deleteElements({ nodes: [{ id: selectedNode.id }] })} />
+                onDelete={() => flow.deleteElements({ nodes: [{ id: selectedNode.id }] })}
+                ports={selectedNode.data.ports} outgoing={outgoing} targets={targets}
+                onConnect={(port, target) => onConnect({ source: selectedNode.id, sourceHandle: port, target, targetHandle: IN_PORT })}
+                onDeleteConnection={(id) => flow.deleteElements({ edges: [{ id }] })} />
             ) : selectedEdge ? (
               <div className="inspector">
-                <h3>连接 Connection</h3>
+                <h3>{t('connection')}</h3>
                 <p><code>{selectedEdge.source}</code> · {selectedEdge.sourceHandle} → <code>{selectedEdge.target}</code></p>
-                <button className="danger" onClick={() => flow.deleteElements({ edges: [{ id: selectedEdge.id }] })}>删除连接 Delete connection</button>
+                <button type="button" className="danger" onClick={() => flow.deleteElements({ edges: [{ id: selectedEdge.id }] })}>{t('action.deleteConnection')}</button>
               </div>
             ) : (
-              <div className="hint">选择一个活动以编辑；拖动端口以连接；按 Delete 删除。<br />Select an activity to edit it; drag from a port to connect; press Delete to remove.</div>
+              <div className="hint">{t('hint.select')}</div>
             ))}
             {tab === 'problems' && (
               <div className="problems" data-testid="problems">
-                {problems === null && <div className="hint">点击“校验 Validate”检查流程 Press Validate to check the workflow</div>}
-                {problems !== null && problems.length === 0 && <div className="ok">没有问题 No problems</div>}
+                {problems === null && <div className="hint">{t('problems.notYet')}</div>}
+                {problems !== null && problems.length === 0 && <div className="ok">{t('problems.none')}</div>}
                 {problems && problems.length > 0 && (
                   <ul>
                     {problems.map((p, i) => (
                       <li key={i}>
                         {p.activityId ? (
-                          <button className="link" onClick={() => {
+                          <button type="button" className="link" onClick={() => {
                             setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === p.activityId })));
                             const n = flow.getNode(p.activityId!);
                             if (n) flow.setCenter(n.position.x + 90, n.position.y + 40, { zoom: 1, duration: 300 });
                           }}>{p.activityId}</button>
-                        ) : <em>流程 workflow</em>}
+                        ) : <em>{t('problems.workflow')}</em>}
                         {' '}<code>{p.code}</code> {p.message}
                       </li>
                     ))}
@@ -406,51 +473,24 @@ export default function App() {
               </div>
             )}
             {tab === 'run' && (
-              <div className="run">
-                <label htmlFor="run-input">输入 Input (JSON)</label>
-                <textarea id="run-input" rows={3} value={runInput} spellCheck={false} onChange={(e) => setRunInput(e.target.value)} />
-                <button disabled={!def || busy} onClick={onTryIt}>试运行 Try it</button>
-                <div className="hint">不存储任何内容；等待、定时和事件都会立即继续。Stores nothing; every delay, timer and event is resumed at once.</div>
-                {run && (
-                  <div className="run-result" data-testid="run-result">
-                    <div>状态 Status: <span className={`badge status-${run.status.toLowerCase()}`} data-testid="run-status">{run.status}</span></div>
-                    <h4>输出 WriteLine</h4>
-                    {run.writeLines.length === 0 ? <div className="hint">（无 none）</div> : (
-                      <ul className="writelines" data-testid="run-writelines">{run.writeLines.map((l, i) => <li key={i}><code>{l}</code></li>)}</ul>
-                    )}
-                    <h4>故障 Incidents</h4>
-                    {run.incidents.length === 0 ? <div className="hint">（无 none）</div> : (
-                      <ul className="incidents">{run.incidents.map((x, i) => <li key={i}><code>{x.activityId}</code> {x.message}</li>)}</ul>
-                    )}
-                    {run.bookmarks.length > 0 && (
-                      <>
-                        <h4>仍在等待 Still waiting</h4>
-                        <ul>{run.bookmarks.map((b) => <li key={b.id}><code>{b.activityId}</code> {b.kind} {b.key}</li>)}</ul>
-                      </>
-                    )}
-                    <h4>日志 Journal</h4>
-                    <ol className="journal">
-                      {run.journal.map((j) => (
-                        <li key={j.sequence}><code>{j.activityId}</code> {j.kind}{j.outcomes.length ? ` → ${j.outcomes.join(', ')}` : ''}</li>
-                      ))}
-                    </ol>
-                  </div>
-                )}
-              </div>
+              <TryIt canRun={!!def} busy={busy} input={runInput} onInput={setRunInput} caseText={caseText} onCaseText={setCaseText}
+                sampleText={sampleText} run={run} onRun={onTryIt} />
             )}
             {tab === 'versions' && (
               <div className="versions" data-testid="versions">
-                {!versions && <div className="hint">（尚未保存 not saved yet）</div>}
+                {!versions && <div className="hint">{t('versions.notSaved')}</div>}
                 {versions && (
                   <ul>
                     {versions.map((v) => (
                       <li key={v.version} className={def?.version === v.version ? 'current' : ''}>
-                        <strong>第 {v.version} 版 v{v.version}</strong>
-                        {v.isPublished && <span className="badge published">已发布 Published</span>}
-                        {v.isDraft && <span className="badge draft">草稿 Draft</span>}
-                        {v.isLatest && <span className="badge">最新 Latest</span>}
-                        <div className="hint">{when(v.updatedAt)}{v.publishedAt ? ` · 发布于 published ${when(v.publishedAt)}` : ''}</div>
-                        <button className="small" disabled={busy} onClick={() => open(def!.definitionId, v.version)}>打开 Open</button>
+                        <strong>{t('version', { v: v.version })}</strong>
+                        {v.isPublished && <span className="badge published">{t('badge.published')}</span>}
+                        {v.isDraft && <span className="badge draft">{t('badge.draft')}</span>}
+                        {v.isLatest && <span className="badge">{t('badge.latest')}</span>}
+                        <div className="hint">{when(v.updatedAt)}{v.publishedAt ? ` · ${t('versions.publishedAt', { when: when(v.publishedAt) })}` : ''}</div>
+                        <button type="button" className="small" disabled={busy} onClick={() => open(def!.definitionId, v.version)}>
+                          {t('action.open', { v: v.version })}
+                        </button>
                       </li>
                     ))}
                   </ul>

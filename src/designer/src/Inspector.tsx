@@ -1,5 +1,7 @@
+import { useState } from 'react';
 import type { Activity, ActivityDescriptor, InputDescriptor, InputValue, Variable } from './types';
 import { extraInputs, inputKey } from './graph';
+import { local, t } from './i18n';
 
 export const EXPRESSION_TYPES = ['Literal', 'JavaScript', 'Liquid', 'Variable'] as const;
 
@@ -19,23 +21,42 @@ function textOf(value: unknown): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
+/** An outgoing connection of the selected activity, as the inspector lists it. */
+export interface Outgoing {
+  edgeId: string;
+  port: string;
+  target: string;
+}
+
 interface Props {
   activity: Activity;
   descriptor?: ActivityDescriptor;
   variables: Variable[];
   onChange: (activity: Activity) => void;
   onDelete: () => void;
+  /** The activity's outcome ports, its outgoing connections, and the activities it may connect to. */
+  ports: string[];
+  outgoing: Outgoing[];
+  targets: { id: string; label: string }[];
+  onConnect: (port: string, target: string) => void;
+  onDeleteConnection: (edgeId: string) => void;
 }
 
-/** The side panel for the selected activity: its name and its inputs (expression type + value). */
-export default function Inspector({ activity, descriptor, variables, onChange, onDelete }: Props) {
+/**
+ * The side panel for the selected activity: its name, its inputs (expression type + value) and its outgoing
+ * connections, which can be added and removed here too, so the keyboard can do what dragging a port does.
+ */
+export default function Inspector({
+  activity, descriptor, variables, onChange, onDelete, ports, outgoing, targets, onConnect, onDeleteConnection,
+}: Props) {
+  const [pick, setPick] = useState<Record<string, string>>({});
   const inputs: InputDescriptor[] = [
     ...(descriptor?.inputs ?? []),
     ...extraInputs(activity, descriptor).map((name) => ({
       name,
       typeName: (activity[name] as InputValue)?.typeName ?? 'Object',
       required: false,
-      displayName: { 'zh-CN': name, en: '(not in the palette)' },
+      displayName: { 'zh-CN': `${name} ${t('inspector.notInPalette')}`, en: `${name} ${t('inspector.notInPalette')}` },
       description: '',
       defaultValue: null,
     })),
@@ -50,23 +71,23 @@ export default function Inspector({ activity, descriptor, variables, onChange, o
 
   return (
     <div className="inspector" data-testid="inspector">
-      <h3>活动 Activity</h3>
+      <h3>{t('inspector.activity')}</h3>
       <div className="field">
-        <label htmlFor="activity-name">名称 Name</label>
+        <label htmlFor="activity-name">{t('inspector.name')}</label>
         <input id="activity-name" value={activity.name ?? ''} onChange={(e) => onChange({ ...activity, name: e.target.value })} />
       </div>
       <div className="meta">
-        <div>编号 Id: <code>{activity.id}</code></div>
-        <div>类型 Type: {descriptor ? `${descriptor.displayName['zh-CN']} ${descriptor.displayName.en}` : '未知 unknown'} <code>{activity.type}</code></div>
+        <div>{t('inspector.id')}: <code>{activity.id}</code></div>
+        <div>{t('inspector.type')}: {descriptor ? local(descriptor.displayName, descriptor.type) : t('inspector.unknown')} <code>{activity.type}</code></div>
       </div>
-      {inputs.length > 0 && <h4>输入 Inputs</h4>}
+      {inputs.length > 0 && <h4>{t('inspector.inputs')}</h4>}
       {inputs.map((input) => {
         const key = inputKey(activity, input.name);
         const domId = `input-${input.name}`;
         const label = (
           <label htmlFor={domId} title={input.description}>
-            {input.displayName['zh-CN']} <span className="en">{input.displayName.en}</span>
-            {input.required && <span className="required" title="必填 required"> *</span>}
+            {local(input.displayName, input.name)}
+            {input.required && <span className="required" title={t('inspector.required')}> *</span>}
             <span className="typename">{input.typeName}</span>
           </label>
         );
@@ -82,9 +103,9 @@ export default function Inspector({ activity, descriptor, variables, onChange, o
                 const v = variables.find((x) => (x.id ?? x.name) === e.target.value);
                 set(key, v ? { id: v.id, name: v.name, typeName: v.typeName } : undefined);
               }}>
-                <option value="">（未选择 none）</option>
+                <option value="">{t('inspector.noVariable')}</option>
                 {variables.map((v) => <option key={v.id ?? v.name} value={v.id ?? v.name}>{v.name ?? v.id}</option>)}
-                {currentId && !variables.some((x) => (x.id ?? x.name) === currentId) && <option value={currentId}>{currentId}（未声明 undeclared）</option>}
+                {currentId && !variables.some((x) => (x.id ?? x.name) === currentId) && <option value={currentId}>{currentId} {t('inspector.undeclared')}</option>}
               </select>
             </div>
           );
@@ -102,21 +123,21 @@ export default function Inspector({ activity, descriptor, variables, onChange, o
           const value = type === 'Literal' ? literalFromText(typeName, valueText) : valueText;
           set(key, { ...(current ?? {}), typeName, expression: { ...(current?.expression ?? {}), type, value } });
         };
-        const placeholder = input.defaultValue !== null && input.defaultValue !== undefined ? `默认 default: ${textOf(input.defaultValue)}` : '';
+        const placeholder = input.defaultValue !== null && input.defaultValue !== undefined ? t('inspector.default', { v: textOf(input.defaultValue) }) : '';
         return (
           <div className="field" key={input.name}>
             {label}
             <div className="expr">
-              <select aria-label={`${input.name} 表达式类型 expression type`} data-testid={`${domId}-type`} value={exprType}
+              <select aria-label={t('inspector.exprType', { name: local(input.displayName, input.name) })} data-testid={`${domId}-type`} value={exprType}
                 onChange={(e) => write(e.target.value, text)}>
                 {EXPRESSION_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
                 {!(EXPRESSION_TYPES as readonly string[]).includes(exprType) && <option value={exprType}>{exprType}</option>}
               </select>
               {exprType === 'Literal' && input.typeName === 'Boolean' ? (
                 <select id={domId} value={text} onChange={(e) => write(exprType, e.target.value)}>
-                  <option value="">（默认 default{placeholder ? `: ${textOf(input.defaultValue)}` : ''}）</option>
-                  <option value="true">true 是</option>
-                  <option value="false">false 否</option>
+                  <option value="">{placeholder ? t('inspector.defaultOptionValue', { v: textOf(input.defaultValue) }) : t('inspector.defaultOption')}</option>
+                  <option value="true">{t('inspector.true')}</option>
+                  <option value="false">{t('inspector.false')}</option>
                 </select>
               ) : exprType === 'Literal' && !text.includes('\n') ? (
                 <input id={domId} value={text} placeholder={placeholder} onChange={(e) => write(exprType, e.target.value)} />
@@ -129,7 +150,39 @@ export default function Inspector({ activity, descriptor, variables, onChange, o
           </div>
         );
       })}
-      <button className="danger" onClick={onDelete}>删除活动 Delete activity</button>
+      {ports.length > 0 && (
+        <section className="connections" aria-labelledby="connections-heading">
+          <h4 id="connections-heading">{t('connections')}</h4>
+          {outgoing.length === 0 ? <div className="hint">{t('connections.none')}</div> : (
+            <ul>
+              {outgoing.map((o) => (
+                <li key={o.edgeId}>
+                  <span>{o.port} → <code>{o.target}</code></span>
+                  <button type="button" className="small" aria-label={`${t('action.deleteConnection')}: ${o.port} → ${o.target}`}
+                    onClick={() => onDeleteConnection(o.edgeId)}>×</button>
+                </li>
+              ))}
+            </ul>
+          )}
+          {ports.map((port) => {
+            const id = `connect-${port}`;
+            return (
+              <div className="field connect" key={port}>
+                <label htmlFor={id}>{t('connections.from', { port })}</label>
+                <div className="expr">
+                  <select id={id} value={pick[port] ?? ''} onChange={(e) => setPick({ ...pick, [port]: e.target.value })}>
+                    <option value="">{t('connections.pick')}</option>
+                    {targets.map((x) => <option key={x.id} value={x.id}>{x.label}</option>)}
+                  </select>
+                  <button type="button" className="small" disabled={!pick[port]}
+                    onClick={() => { onConnect(port, pick[port]); setPick({ ...pick, [port]: '' }); }}>{t('connections.add')}</button>
+                </div>
+              </div>
+            );
+          })}
+        </section>
+      )}
+      <button type="button" className="danger" onClick={onDelete}>{t('action.deleteActivity')}</button>
     </div>
   );
 }

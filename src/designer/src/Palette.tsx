@@ -1,17 +1,12 @@
+import { local, t, tryT } from './i18n';
 import type { ActivityDescriptor } from './types';
 
 export const DRAG_TYPE = 'application/x-liaison-activity';
 
-const CATEGORY_NAMES: Record<string, string> = {
-  Primitives: '基础 Primitives',
-  Flow: '流程 Flow',
-  Branching: '分支 Branching',
-  Scheduling: '定时 Scheduling',
-  Email: '邮件 Email',
-  Liaison: '事项流转 Liaison',
-};
-
-/** The activity types from the server's descriptors, grouped by category: drag onto the canvas, or click to add. */
+/**
+ * The activity types from the server's descriptors, grouped by category: drag one onto the canvas, or press it (mouse
+ * or keyboard) to add it to the middle of the canvas.
+ */
 export default function Palette({ descriptors, onAdd }: { descriptors: ActivityDescriptor[]; onAdd: (d: ActivityDescriptor) => void }) {
   const groups = new Map<string, ActivityDescriptor[]>();
   for (const d of descriptors) {
@@ -19,25 +14,25 @@ export default function Palette({ descriptors, onAdd }: { descriptors: ActivityD
     groups.get(d.category)!.push(d);
   }
   return (
-    <div className="palette">
-      <h3>活动 Palette</h3>
-      <div className="hint">拖到画布或点击添加 Drag onto the canvas or click to add</div>
+    <section className="palette" aria-labelledby="palette-heading">
+      <h2 id="palette-heading">{t('palette')}</h2>
+      <div className="hint">{t('palette.hint')}</div>
       {[...groups.entries()].map(([category, items]) => (
         <details key={category} open>
-          <summary>{CATEGORY_NAMES[category] ?? category}</summary>
+          <summary>{tryT(`category.${category}`) ?? category}</summary>
           {items.map((d) => (
-            <div key={d.type} className="palette-item" draggable title={`${d.type}\n${d.description}`}
-              data-type={d.type}
+            <button key={d.type} type="button" className="palette-item" draggable title={`${d.type}\n${d.description}`}
+              data-type={d.type} aria-label={t('palette.add', { name: local(d.displayName, d.type) })}
               onDragStart={(e) => {
                 e.dataTransfer.setData(DRAG_TYPE, d.type);
                 e.dataTransfer.effectAllowed = 'move';
               }}
               onClick={() => onAdd(d)}>
-              {d.displayName['zh-CN']} <span className="en">{d.displayName.en}</span>
-            </div>
+              {local(d.displayName, d.type)}
+            </button>
           ))}
         </details>
       ))}
-    </div>
+    </section>
   );
 }

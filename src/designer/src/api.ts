@@ -1,5 +1,6 @@
+import { t } from './i18n';
 import type {
-  ActivityDescriptor, Definition, DefinitionSummary, TestRunResult, ValidationError, ValidationResult, VersionInfo,
+  ActivityDescriptor, CaseJson, Definition, DefinitionSummary, TestRunResult, ValidationError, ValidationResult, VersionInfo,
 } from './types';
 
 /** A non-2xx answer: the problem-details message, and the validation errors of a refused publish. */
@@ -19,7 +20,7 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   if (res.status === 401) {
     // The sign-in cookie expired: sign in again and come back.
     window.location.href = '/account/login?returnUrl=' + encodeURIComponent(window.location.pathname);
-    throw new ApiError(401, '需要重新登录 Sign in again');
+    throw new ApiError(401, t('message.signIn'));
   }
   const text = await res.text();
   let data: unknown = null;
@@ -30,9 +31,13 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   }
   if (!res.ok) {
     const p = (data ?? {}) as { detail?: string; title?: string; errors?: unknown };
+    // A refused publish lists its validation errors; a refused request names its bad fields ({field: [messages]}).
     const errors = Array.isArray(p.errors) ? (p.errors as ValidationError[]) : [];
-    const message = p.detail || p.title || text || `HTTP ${res.status}`;
-    throw new ApiError(res.status, res.status === 403 ? `无权限 Forbidden (${message})` : message, errors);
+    const fields = p.errors && !Array.isArray(p.errors) && typeof p.errors === 'object'
+      ? Object.entries(p.errors as Record<string, string[]>).map(([field, messages]) => `${field}: ${messages.join('; ')}`)
+      : [];
+    const message = [p.detail || p.title || text || `HTTP ${res.status}`, ...fields].join('\n');
+    throw new ApiError(res.status, res.status === 403 ? `${t('message.forbidden')} (${message})` : message, errors);
   }
   return data as T;
 }
@@ -49,6 +54,8 @@ export const api = {
   publish: (definitionId: string) => request<VersionInfo>('POST', `${base}/${enc(definitionId)}/publish`),
   versions: (definitionId: string) => request<VersionInfo[]>('GET', `${base}/${enc(definitionId)}/versions`),
   validate: (def: Definition) => request<ValidationResult>('POST', `${base}/validate`, def),
-  testRun: (def: Definition, input: Record<string, unknown>) =>
-    request<TestRunResult>('POST', `${base}/test-run`, { definition: def, input, resumeAll: true }),
+  /** Runs the definition without storing anything; `kase` is the case it routes (null: the server's sample case). */
+  testRun: (def: Definition, input: Record<string, unknown>, kase: CaseJson | null) =>
+    request<TestRunResult>('POST', `${base}/test-run`, { definition: def, input, resumeAll: true, ...(kase ? { case: kase } : {}) }),
+  sampleCase: () => request<CaseJson>('GET', `${base}/test-run/sample-case`),
 };

@@ -1,6 +1,7 @@
 // Between the Elsa JSON and React Flow's nodes and edges. Each node carries its whole activity object and each edge its
 // whole connection object, so a save writes back exactly what was loaded plus the user's edits.
-import type { Edge, Node } from '@xyflow/react';
+import type { Edge, Node, Viewport } from '@xyflow/react';
+import { local, t } from './i18n';
 import type { Activity, ActivityDescriptor, Connection, Definition, InputValue } from './types';
 
 export type ActivityNodeData = {
@@ -39,6 +40,12 @@ function autoPosition(i: number) {
 let edgeSeq = 0;
 export const newEdgeId = () => `edge-${++edgeSeq}`;
 
+/** What a screen reader says for a node: its name and its type. */
+export const nodeAria = (a: Activity, d?: ActivityDescriptor) =>
+  t('node.aria', { name: a.name || a.id, type: d ? local(d.displayName, d.type) : t('unknownType', { type: a.type }) });
+
+export const edgeAria = (source: string, port: string, target: string) => t('connections.aria', { source, port, target });
+
 export function toGraph(def: Definition, descriptors: Map<string, ActivityDescriptor>): Graph {
   const activities = def.root?.activities ?? [];
   const connections = def.root?.connections ?? [];
@@ -50,6 +57,7 @@ export function toGraph(def: Definition, descriptors: Map<string, ActivityDescri
       id: a.id,
       type: 'activity',
       position: p && typeof p.x === 'number' && typeof p.y === 'number' ? { x: p.x, y: p.y } : autoPosition(i),
+      ariaLabel: nodeAria(a, descriptor),
       data: { activity: a, descriptor, ports: portsOf(a, descriptor, connections), errors: [] },
     };
   });
@@ -66,6 +74,7 @@ export function toGraph(def: Definition, descriptors: Map<string, ActivityDescri
       sourceHandle: sourcePort(c),
       target: c.target.activity,
       targetHandle: IN_PORT,
+      ariaLabel: edgeAria(c.source.activity, sourcePort(c), c.target.activity),
       data: { connection: c },
     });
   }
@@ -137,4 +146,32 @@ export function extraInputs(activity: Activity, descriptor?: ActivityDescriptor)
     return !RESERVED.has(k.toLowerCase()) && !declared.has(k.toLowerCase())
       && v !== null && typeof v === 'object' && !Array.isArray(v) && 'expression' in (v as object);
   });
+}
+
+/** Node width in styles.css (.act) and a close estimate of its height: title, type, then one 16px row per port. */
+const NODE_WIDTH = 220;
+const nodeHeight = (n: ActivityNode) => n.measured?.height ?? 44 + 16 * n.data.ports.length;
+
+/** Below this zoom the activities' labels cannot be read. */
+export const READABLE_ZOOM = 0.8;
+
+/**
+ * How a freshly opened workflow is shown in a canvas of the given size: the whole of it when it fits at a readable zoom
+ * (`fit`), else zoom 1 with the start (Elsa.Start, or the leftmost activity) at the left edge, vertically centred, so
+ * the flow reads from its beginning. The canvas's controls still zoom out or fit the whole workflow.
+ */
+export function initialView(nodes: ActivityNode[], width: number, height: number): { fit: true } | { fit: false; viewport: Viewport } {
+  if (nodes.length === 0 || width <= 0 || height <= 0) return { fit: true };
+  const left = Math.min(...nodes.map((n) => n.position.x));
+  const top = Math.min(...nodes.map((n) => n.position.y));
+  const right = Math.max(...nodes.map((n) => n.position.x + NODE_WIDTH));
+  const bottom = Math.max(...nodes.map((n) => n.position.y + nodeHeight(n)));
+  const fitZoom = Math.min((width * 0.9) / (right - left), (height * 0.9) / (bottom - top));
+  if (fitZoom >= READABLE_ZOOM) return { fit: true };
+  const start = nodes.find((n) => n.data.activity.type === 'Elsa.Start')
+    ?? nodes.reduce((a, b) => (b.position.x < a.position.x ? b : a));
+  return {
+    fit: false,
+    viewport: { x: 40 - start.position.x, y: height / 2 - (start.position.y + nodeHeight(start) / 2), zoom: 1 },
+  };
 }

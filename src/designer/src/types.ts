@@ -135,10 +135,25 @@ export interface Incident {
   at: string;
 }
 
+/** Something a real run would have done (dispatch, mail, escalation), tagged with its type; a test run only reports it. */
+export interface Effect {
+  type: string;
+  activityId: string;
+  [key: string]: unknown;
+}
+
+/** The case a try-it run routes: what getCase() shows (camelCase; priority and status like "normal", "in-progress"). */
+export type CaseJson = Record<string, unknown>;
+
 export interface TestRunResult {
   status: 'Finished' | 'Suspended' | 'Faulted' | string;
   writeLines: string[];
   journal: JournalEntry[];
   bookmarks: { id: string; activityId: string; kind: string; key?: string | null }[];
   incidents: Incident[];
+  effects: Effect[];
+  /** The case as the run left it. */
+  case: CaseJson | null;
+  /** The run used the built-in sample case (the request sent none). */
+  sampleCase: boolean;
 }

@@ -7,7 +7,9 @@ namespace Liaison.Server.Tests.Browser;
 
 /// <summary>
 /// The workflow designer (src/designer, built into wwwroot/designer by <c>./liaison test</c>) in a real browser: an admin
-/// edits the shipped case-routing workflow and saves a draft that keeps everything else; try-it runs hello-world.
+/// edits the shipped case-routing workflow and saves a draft that keeps everything else; it opens readable; try-it runs
+/// hello-world, and case-routing against the sample case or an edited one; labels follow the reader's language; the
+/// keyboard can add, connect and delete activities.
 /// </summary>
 public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
@@ -24,6 +26,7 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
 
         await SignInAsync(page);
         await page.Locator("button[data-definition-id='case-routing']").ClickAsync();
+        await FitWholeWorkflowAsync(page); // the node to drag is off-screen at the readable zoom it opens with
 
         await Assertions.Expect(Node(page, "dispatch")).ToContainTextAsync("派单 Dispatch");
         await Assertions.Expect(Node(page, "wait")).ToContainTextAsync("等待部门联络人"); // the type's Chinese name
@@ -41,8 +44,8 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         var input = page.Locator("#input-overdueEscalationWorkingDays");
         await Assertions.Expect(input).ToHaveValueAsync("3");
         await input.FillAsync("2");
-        await Assertions.Expect(page.Locator("[data-testid=current-definition]")).ToContainTextAsync("未保存 Unsaved");
-        await page.GetByRole(AriaRole.Button, new() { Name = "保存草稿 Save draft" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=current-definition]")).ToContainTextAsync("未保存");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存草稿", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("message")).ToContainTextAsync($"已保存草稿（第 {version + 1} 版）");
 
         var draft = (await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/case-routing"))!;
@@ -84,15 +87,16 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await page.Locator("button[data-definition-id='hello-world']").ClickAsync();
         await Assertions.Expect(Node(page, "hello")).ToBeVisibleAsync();
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "试运行 Try it" }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "试运行", Exact = true }).First.ClickAsync();
 
-        await Assertions.Expect(page.GetByTestId("run-status")).ToHaveTextAsync("Finished");
+        await Assertions.Expect(page.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "Finished");
+        await Assertions.Expect(page.GetByTestId("run-status")).ToHaveTextAsync("已完成");
         await Assertions.Expect(page.GetByTestId("run-writelines")).ToContainTextAsync("你好，世界 / Hello, world");
 
         // A new, unconnected activity from the palette: validation names it and the canvas marks it.
         await page.Locator(".palette-item[data-type='Elsa.WriteLine']").ClickAsync();
         await Assertions.Expect(Node(page, "writeline-1")).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "校验 Validate" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "校验", Exact = true }).ClickAsync();
         await Assertions.Expect(Node(page, "writeline-1").Locator(".act.invalid")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("problems")).ToContainTextAsync("writeline-1");
         await Assertions.Expect(Node(page, "hello").Locator(".act.invalid")).ToHaveCountAsync(0);
@@ -101,7 +105,7 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await Node(page, "writeline-1").ClickAsync();
         await page.Keyboard.PressAsync("Delete");
         await Assertions.Expect(Node(page, "writeline-1")).ToHaveCountAsync(0);
-        await page.GetByRole(AriaRole.Button, new() { Name = "发布 Publish" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "发布", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("message")).ToContainTextAsync($"已发布第 {shipped + 1} 版");
         var published = (await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/hello-world"))!;
         Assert.Equal(shipped + 1, (int)published["version"]!);
@@ -109,7 +113,137 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         Assert.Equal(["start", "hello", "end"], published["root"]!["activities"]!.AsArray().Select(a => (string)a!["id"]!));
     });
 
+    [Fact]
+    public Task Opens_the_shipped_case_routing_at_a_readable_zoom_and_still_fits_it_whole_on_request() => fixture.RunAsync(async page =>
+    {
+        await SignInAsync(page);
+        await page.Locator("button[data-definition-id='case-routing']").ClickAsync();
+        await Assertions.Expect(Node(page, "start")).ToBeVisibleAsync();
+
+        // Fitted to the screen, 27 activities would be drawn at about a quarter of their size: no label readable.
+        Assert.True(await ZoomAsync(page) >= 0.8, $"opened at zoom {await ZoomAsync(page)}");
+        var title = Node(page, "start").Locator(".act-title");
+        var renderedFontPx = await title.EvaluateAsync<double>("el => parseFloat(getComputedStyle(el).fontSize)") * await ZoomAsync(page);
+        Assert.True(renderedFontPx >= 10, $"the start's label is drawn at {renderedFontPx}px");
+        await AssertInsideCanvasAsync(page, Node(page, "start"));
+
+        await FitWholeWorkflowAsync(page);
+        Assert.True(await ZoomAsync(page) < 0.8, $"fit view left zoom {await ZoomAsync(page)}");
+        await AssertInsideCanvasAsync(page, Node(page, "end"));
+        await AssertInsideCanvasAsync(page, Node(page, "escalate-progress"));
+    });
+
+    [Fact]
+    public Task Try_it_routes_the_shipped_case_routing_against_the_sample_case_then_an_edited_one() => fixture.RunAsync(async page =>
+    {
+        var admin = await fixture.App.AsAdminAsync();
+        var departments = (await admin.GetFromJsonAsync<JsonArray>("/api/departments"))!
+            .ToDictionary(d => (string)d!["code"]!, d => (string)d!["name"]!);
+        var sample = (await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/test-run/sample-case"))!;
+        var sampleDepartment = (string)sample["departmentCode"]!;
+        var other = departments.Keys.Order().First(code => code != sampleDepartment);
+        await SignInAsync(page);
+        await page.Locator("button[data-definition-id='case-routing']").ClickAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "试运行" }).ClickAsync();
+        var caseBox = page.GetByLabel("事项（getCase() 看到的字段，JSON）");
+        await Assertions.Expect(caseBox).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("SAMPLE-0001"));
+
+        await page.Locator(".run button.primary").ClickAsync();
+
+        // Dispatched to the sample's department, then waiting for the liaison: no fault, nothing invented.
+        await Assertions.Expect(page.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "Suspended");
+        await Assertions.Expect(page.GetByTestId("run-case-kind")).ToHaveTextAsync("使用示例事项运行");
+        var dispatch = page.Locator("[data-testid=run-effects] li[data-effect-type=CaseDispatched]");
+        await Assertions.Expect(dispatch).ToHaveCountAsync(1);
+        await Assertions.Expect(dispatch).ToContainTextAsync($"派单给 {departments[sampleDepartment]}");
+        await Assertions.Expect(page.Locator("[data-testid=run-effects] li[data-effect-type=CaseEscalated]")).ToHaveCountAsync(4);
+        await Assertions.Expect(page.GetByTestId("run-incidents")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("run-waiting")).ToContainTextAsync("等待人员决定");
+
+        await caseBox.FillAsync($$"""{ "departmentCode": "{{other}}", "priority": "urgent" }""");
+        await page.Locator(".run button.primary").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("run-case-kind")).ToHaveTextAsync("使用修改后的事项运行");
+        await Assertions.Expect(dispatch).ToContainTextAsync($"派单给 {departments[other]}");
+        await Assertions.Expect(dispatch).ToContainTextAsync("（5 个工作日）"); // project-landing's 10, halved for urgent
+
+        await caseBox.FillAsync("""{ "priority": "whenever" }""");
+        await page.Locator(".run button.primary").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("message")).ToContainTextAsync("case.priority");
+    });
+
+    [Fact]
+    public Task Shows_each_label_once_in_the_language_of_the_liaison_lang_cookie() => fixture.RunAsync(async page =>
+    {
+        await SignInAsync(page);
+        await page.Locator("button[data-definition-id='case-routing']").ClickAsync();
+        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("保存草稿");
+        await Assertions.Expect(page.Locator("header")).Not.ToContainTextAsync("Save draft");
+        Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));
+
+        await page.Context.AddCookiesAsync([new Cookie { Name = "liaison.lang", Value = "en", Url = fixture.App.Address.ToString() }]);
+        await page.ReloadAsync();
+        await page.Locator("button[data-definition-id='case-routing']").ClickAsync();
+
+        await Assertions.Expect(page.Locator(".brand")).ToHaveTextAsync("Workflow designer");
+        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Save draft");
+        await Assertions.Expect(page.Locator("header")).Not.ToContainTextAsync("保存草稿");
+        await Assertions.Expect(Node(page, "wait").Locator(".act-type")).ToContainTextAsync("Wait for the liaison"); // the descriptor's en name
+        await Assertions.Expect(page.Locator(".palette-item[data-type='Liaison.Dispatch']")).ToHaveTextAsync("Dispatch");
+        Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
+    });
+
+    [Fact]
+    public Task The_keyboard_adds_connects_and_deletes_an_activity() => fixture.RunAsync(async page =>
+    {
+        await SignInAsync(page);
+        await page.Locator("button[data-definition-id='hello-world']").ClickAsync();
+        await Assertions.Expect(Node(page, "hello")).ToBeVisibleAsync();
+        var edges = await page.Locator(".react-flow__edge").CountAsync();
+
+        await page.Locator(".palette-item[data-type='Elsa.WriteLine']").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(Node(page, "writeline-1")).ToBeVisibleAsync();
+        await page.GetByLabel("从 Done 连接到").SelectOptionAsync("end");
+        await page.GetByRole(AriaRole.Button, new() { Name = "添加连接" }).PressAsync("Enter");
+        await Assertions.Expect(page.Locator(".react-flow__edge")).ToHaveCountAsync(edges + 1);
+        await Assertions.Expect(page.Locator(".connections")).ToContainTextAsync("Done → end");
+
+        // On the canvas: Escape unselects the new activity (and leaves it); focused again, Enter selects it and Delete
+        // deletes it with its connection.
+        await Node(page, "writeline-1").FocusAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(Node(page, "writeline-1").Locator(".act.selected")).ToHaveCountAsync(0);
+        await Node(page, "writeline-1").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(Node(page, "writeline-1").Locator(".act.selected")).ToHaveCountAsync(1);
+        await page.Keyboard.PressAsync("Delete");
+        await Assertions.Expect(Node(page, "writeline-1")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".react-flow__edge")).ToHaveCountAsync(edges);
+    });
+
     private static ILocator Node(IPage page, string id) => page.Locator($".react-flow__node[data-id='{id}']");
+
+    /// <summary>The canvas's zoom, from the transform React Flow puts on its viewport.</summary>
+    private static async Task<double> ZoomAsync(IPage page) =>
+        await page.Locator(".react-flow__viewport").EvaluateAsync<double>("el => new DOMMatrix(getComputedStyle(el).transform).a");
+
+    /// <summary>The canvas control that shows the whole workflow.</summary>
+    private static async Task FitWholeWorkflowAsync(IPage page)
+    {
+        var before = await ZoomAsync(page);
+        await page.Locator(".react-flow__controls-fitview").ClickAsync();
+        await page.WaitForFunctionAsync(
+            "before => new DOMMatrix(getComputedStyle(document.querySelector('.react-flow__viewport')).transform).a !== before", before);
+    }
+
+    private static async Task AssertInsideCanvasAsync(IPage page, ILocator node)
+    {
+        var canvas = (await page.Locator(".react-flow").BoundingBoxAsync())!;
+        var box = (await node.BoundingBoxAsync())!;
+        Assert.True(box.X >= canvas.X && box.Y >= canvas.Y && box.X + box.Width <= canvas.X + canvas.Width
+            && box.Y + box.Height <= canvas.Y + canvas.Height, $"node at {box.X},{box.Y} {box.Width}x{box.Height} is outside the canvas {canvas.X},{canvas.Y} {canvas.Width}x{canvas.Height}");
+    }
 
     /// <summary>Opens /designer signed out: the sign-in form, then back to the designer.</summary>
     private static async Task SignInAsync(IPage page)
@@ -123,7 +257,7 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
                 "The designer is not built: run `cd src/designer && npm ci && npm run build` (./liaison test does this).");
         }
 
-        await Assertions.Expect(page.Locator(".brand")).ToContainTextAsync("流程设计器");
+        await Assertions.Expect(page.Locator(".brand")).ToHaveTextAsync("流程设计器");
     }
 
     private static Dictionary<string, JsonNode?> Activities(JsonObject definition) =>

@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Liaison.Server.Tests.Infrastructure;
+using Liaison.Server.Workflows;
+using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Tests.Workflows;
 
@@ -144,6 +146,100 @@ public sealed class WorkflowApiTests(WorkflowApiTests.Fixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.BadRequest, noDefinition.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/workflow-definitions/try-it")).StatusCode);
     }
+
+    [Fact]
+    public async Task Test_run_routes_the_shipped_case_routing_against_a_sample_case_and_stores_nothing()
+    {
+        var admin = await App.AsAdminAsync();
+        var definition = await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/case-routing");
+        var sample = await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/test-run/sample-case");
+        var before = await StoredRowsAsync();
+
+        var run = await (await admin.PostAsJsonAsync("/api/workflow-definitions/test-run", new { definition, resumeAll = true }))
+            .Content.ReadFromJsonAsync<JsonObject>();
+
+        Assert.Equal("Suspended", (string)run!["status"]!); // at the liaison's action: a person's decision is not invented
+        Assert.Empty(run["incidents"]!.AsArray());
+        Assert.True((bool)run["sampleCase"]!);
+        Assert.Equal("SAMPLE-0001", (string)run["case"]!["number"]!);
+        Assert.Equal((string)sample!["departmentCode"]!, (string)run["case"]!["departmentCode"]!);
+        Assert.Equal("dispatched", (string)run["case"]!["status"]!);
+        var dispatched = Assert.Single(Effects(run, "CaseDispatched"));
+        Assert.Equal((string)sample["departmentCode"]!, (string)dispatched["department"]!["code"]!);
+        Assert.Equal(10, (int)dispatched["dueAt"]!["workingDays"]!); // project-landing, normal priority
+        // The deadline timers fire in turn: the whole escalation ladder, once each.
+        Assert.Equal(["accept", "yellow", "red", "zone"], Effects(run, "CaseEscalated").Select(e => (string)e["level"]!));
+        var waiting = Assert.Single(run["bookmarks"]!.AsArray());
+        Assert.Equal(("wait", "Liaison.WaitForLiaison"), ((string)waiting!["activityId"]!, (string)waiting["kind"]!));
+        Assert.Equal(before, await StoredRowsAsync());
+    }
+
+    [Fact]
+    public async Task Test_run_routes_an_edited_case_laid_over_the_sample()
+    {
+        var admin = await App.AsAdminAsync();
+        var definition = await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/case-routing");
+        var sample = await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/test-run/sample-case");
+        var other = (await admin.GetFromJsonAsync<JsonArray>("/api/departments"))!
+            .Select(d => (string)d!["code"]!).First(code => code != (string)sample!["departmentCode"]!);
+
+        var run = await (await admin.PostAsJsonAsync("/api/workflow-definitions/test-run", new
+        {
+            definition,
+            resumeAll = true,
+            @case = new { departmentCode = other, priority = "urgent", category = "factor-guarantee", title = "停电 Power cut" },
+        })).Content.ReadFromJsonAsync<JsonObject>();
+
+        Assert.Equal("Suspended", (string)run!["status"]!);
+        Assert.False((bool)run["sampleCase"]!);
+        Assert.Equal(("停电 Power cut", "urgent", "SAMPLE-0001"),
+            ((string)run["case"]!["title"]!, (string)run["case"]!["priority"]!, (string)run["case"]!["number"]!));
+        var dispatched = Assert.Single(Effects(run, "CaseDispatched"));
+        Assert.Equal(other, (string)dispatched["department"]!["code"]!);
+        Assert.Equal(3, (int)dispatched["dueAt"]!["workingDays"]!); // factor-guarantee's 5 working days, halved for urgent
+    }
+
+    [Theory]
+    [InlineData("""{"priority":"soon"}""", "case.priority")]
+    [InlineData("""{"departmentCode":"no-such-department"}""", "case.departmentCode")]
+    [InlineData("""{"category":"gossip"}""", "case.category")]
+    [InlineData("""{"colour":"red"}""", "case.colour")]
+    [InlineData("""{"title":null}""", "case.title")]
+    [InlineData("""{"title":"   "}""", "case.title")]
+    [InlineData("""{"assignmentRound":"first"}""", "case.assignmentRound")]
+    [InlineData("""{"pendingExtensionDays":0}""", "case.pendingExtensionDays")]
+    public async Task Test_run_refuses_a_malformed_case_naming_the_field(string @case, string field)
+    {
+        var admin = await App.AsAdminAsync();
+        var definition = await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/case-routing");
+
+        var response = await admin.PostAsJsonAsync("/api/workflow-definitions/test-run",
+            new { definition, resumeAll = true, @case = JsonNode.Parse(@case) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.True(problem!["errors"]?[field] is JsonArray { Count: > 0 }, $"no error for {field}: {problem}");
+    }
+
+    [Fact]
+    public async Task Test_run_refuses_a_case_that_is_not_an_object()
+    {
+        var admin = await App.AsAdminAsync();
+        var definition = await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/hello-world");
+
+        var response = await admin.PostAsJsonAsync("/api/workflow-definitions/test-run", new { definition, @case = "SAMPLE-0001" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static IEnumerable<JsonObject> Effects(JsonObject run, string type) =>
+        run["effects"]!.AsArray().Select(e => e!.AsObject()).Where(e => (string)e["type"]! == type);
+
+    /// <summary>Rows a real run would write: cases, timeline, outbox mail, workflow instances and their timers.</summary>
+    private Task<(int, int, int, int, int)> StoredRowsAsync() => App.WithDbAsync(async db => (
+        await db.Cases.CountAsync(), await db.CaseEvents.CountAsync(), await db.Outbox.CountAsync(),
+        await db.Set<WorkflowInstanceRecord>().CountAsync(), await db.Set<WorkflowBookmarkRecord>().CountAsync()));
 
     [Fact]
     public async Task Activity_descriptors_describe_the_palette()

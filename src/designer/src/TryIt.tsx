@@ -1,0 +1,148 @@
+import { lang, t, tryT } from './i18n';
+import type { CaseJson, Effect, TestRunResult } from './types';
+
+/** The case fields worth editing in a try-it run; the server lays whatever is sent over its sample case. */
+const EDITABLE = ['number', 'title', 'category', 'priority', 'status', 'departmentCode', 'isKeyEnterprise', 'enterpriseName', 'pendingExtensionDays'];
+
+/** The sample case as the editor shows it: the editable fields only, pretty-printed. */
+export function sampleCaseText(sample: CaseJson | null): string {
+  if (!sample) return '';
+  const shown: CaseJson = {};
+  for (const k of EDITABLE) if (k in sample) shown[k] = sample[k];
+  return JSON.stringify(shown, null, 2);
+}
+
+/** Bookmark kinds of the human tasks: a try-it run leaves them waiting instead of inventing a decision. */
+const PERSON_KINDS = new Set(['Liaison.WaitForLiaison', 'Liaison.WaitForOfficer']);
+
+/** "2026-12-02T18:00:00+08:00" as "2026-12-02 18:00": the server's local time, without guessing a zone. */
+const at = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v) ? v.slice(0, 16).replace('T', ' ') : String(v ?? ''));
+
+const audience = (v: unknown) => (Array.isArray(v) ? v : [])
+  .map((a) => tryT(`audience.${a}`) ?? String(a))
+  .join(lang === 'en' ? ', ' : '、');
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (v && typeof v === 'object' ? (v as Obj) : {});
+
+/** One effect as a sentence in the reader's language; unknown types show their name and JSON. */
+export function effectText(e: Effect): string {
+  switch (e.type) {
+    case 'CaseDispatched': {
+      const d = obj(e.department);
+      return t('effect.CaseDispatched', {
+        department: String(d.name ?? d.code ?? ''),
+        handler: String(obj(d.handler).name ?? ''),
+        round: String(e.round ?? ''),
+        acceptBy: at(obj(e.acceptBy).due),
+        dueAt: at(obj(e.dueAt).due),
+        days: String(obj(e.dueAt).workingDays ?? ''),
+      });
+    }
+    case 'CaseStatusSet':
+      return t('effect.CaseStatusSet', { status: String(e.status ?? '') });
+    case 'CaseNotification':
+      return t('effect.CaseNotification', { template: String(e.template ?? ''), audience: audience(e.audience) });
+    case 'CaseEscalated':
+      return t('effect.CaseEscalated', { level: String(e.level ?? ''), template: String(e.template ?? ''), audience: audience(e.audience) });
+    case 'DeadlineReached':
+      return t('effect.DeadlineReached', { kind: String(e.kind ?? ''), deadline: at(e.deadline) });
+    case 'CaseDeadlineChanged':
+      return t('effect.CaseDeadlineChanged', { dueAt: at(obj(e.dueAt).due), reason: String(e.reason ?? '') });
+    case 'OutboxEmail':
+      return t('effect.OutboxEmail', { subject: String(e.subject ?? ''), to: (Array.isArray(e.to) ? e.to : []).join(', ') });
+    default: {
+      const { type, activityId, ...rest } = e;
+      void activityId;
+      return `${type} ${JSON.stringify(rest)}`;
+    }
+  }
+}
+
+interface Props {
+  canRun: boolean;
+  busy: boolean;
+  input: string;
+  onInput: (text: string) => void;
+  caseText: string;
+  onCaseText: (text: string) => void;
+  sampleText: string;
+  run: TestRunResult | null;
+  onRun: () => void;
+}
+
+/** The try-it panel: the input and the case to route, and what the run did (nothing of it stored). */
+export default function TryIt({ canRun, busy, input, onInput, caseText, onCaseText, sampleText, run, onRun }: Props) {
+  const none = <div className="hint">{t('none')}</div>;
+  return (
+    <div className="run">
+      <div className="field">
+        <label htmlFor="run-input">{t('run.input')}</label>
+        <textarea id="run-input" rows={2} value={input} spellCheck={false} onChange={(e) => onInput(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="run-case">{t('run.case')}</label>
+        <textarea id="run-case" rows={11} value={caseText} spellCheck={false} aria-describedby="run-case-hint"
+          onChange={(e) => onCaseText(e.target.value)} />
+        <div className="hint" id="run-case-hint">{t('run.case.hint')}</div>
+        <button type="button" className="small" disabled={!sampleText || caseText === sampleText} onClick={() => onCaseText(sampleText)}>
+          {t('run.case.reset')}
+        </button>
+      </div>
+      <button type="button" className="primary" disabled={!canRun || busy} onClick={onRun}>{t('action.tryIt')}</button>
+      <div className="hint">{t('run.hint')}</div>
+      {run && (
+        <div className="run-result" data-testid="run-result">
+          <div>
+            {t('run.status')}:{' '}
+            <span className={`badge status-${run.status.toLowerCase()}`} data-testid="run-status" data-status={run.status}>
+              {tryT(`status.${run.status}`) ?? run.status}
+            </span>
+          </div>
+          {run.case && <div className="hint" data-testid="run-case-kind">{run.sampleCase ? t('run.sample') : t('run.edited')}</div>}
+          <h3>{t('run.effects')}</h3>
+          {run.effects.length === 0 ? none : (
+            <ul className="effects" data-testid="run-effects">
+              {run.effects.map((e, i) => (
+                <li key={i} data-effect-type={e.type}><code>{e.activityId}</code> {effectText(e)}</li>
+              ))}
+            </ul>
+          )}
+          <h3>{t('run.writeLines')}</h3>
+          {run.writeLines.length === 0 ? none : (
+            <ul className="writelines" data-testid="run-writelines">{run.writeLines.map((l, i) => <li key={i}><code>{l}</code></li>)}</ul>
+          )}
+          <h3>{t('run.incidents')}</h3>
+          {run.incidents.length === 0 ? none : (
+            <ul className="incidents" data-testid="run-incidents">{run.incidents.map((x, i) => <li key={i}><code>{x.activityId}</code> {x.message}</li>)}</ul>
+          )}
+          {run.bookmarks.length > 0 && (
+            <>
+              <h3>{t('run.waiting')}</h3>
+              <ul data-testid="run-waiting">
+                {run.bookmarks.map((b) => (
+                  <li key={b.id}>
+                    <code>{b.activityId}</code> {b.kind}{b.key ? ` ${b.key}` : ''}
+                    {PERSON_KINDS.has(b.kind) && <> — {t('run.waitingPerson')}</>}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          <h3>{t('run.journal')}</h3>
+          <ol className="journal">
+            {run.journal.map((j) => (
+              <li key={j.sequence}><code>{j.activityId}</code> {j.kind}{j.outcomes.length ? ` → ${j.outcomes.join(', ')}` : ''}</li>
+            ))}
+          </ol>
+          {run.case && (
+            <details>
+              <summary>{t('run.caseAfter')}</summary>
+              <pre className="case-after">{JSON.stringify(run.case, null, 2)}</pre>
+            </details>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
