@@ -48,7 +48,7 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
             case CaseEventKinds.Dispatched:
                 var department = names.Department(Str(data, "department"));
                 var round = Int(data, "round");
-                detail = new Text($"派单至 {department.Zh}，第 {round} 轮", $"Sent to {department.En}, round {round}");
+                detail = new Text($"{department.Zh}，第 {round} 轮", $"to {department.En}, round {round}");
                 break;
             case CaseEventKinds.Status when CaseStatuses.TryParse(Str(data, "status"), out var status):
                 detail = CaseStatuses.Label(status);

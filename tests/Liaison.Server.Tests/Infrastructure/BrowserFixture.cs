@@ -12,7 +12,7 @@ namespace Liaison.Server.Tests.Infrastructure;
 public class BrowserFixture : IAsyncLifetime
 {
     /// <summary>Debian's Chromium; <c>LIAISON_CHROMIUM</c> may name another build.</summary>
-    public static string ChromiumPath => Environment.GetEnvironmentVariable("LIAISON_CHROMIUM") is { Length: > 0 } p ? p : "/usr/bin/chromium";
+    public static string ChromiumPath => System.Environment.GetEnvironmentVariable("LIAISON_CHROMIUM") is { Length: > 0 } p ? p : "/usr/bin/chromium";
 
     private IPlaywright? _playwright;
 
@@ -25,6 +25,9 @@ public class BrowserFixture : IAsyncLifetime
 
     protected virtual bool WithSmtp => true;
 
+    /// <summary>The server's environment; <c>Development</c> adds the dev mailbox.</summary>
+    protected virtual string Environment => "Testing";
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
@@ -35,7 +38,7 @@ public class BrowserFixture : IAsyncLifetime
                 "(as root; .ci/run does this on CI). Never `playwright install`: it downloads a browser, which this project does not do.");
         }
 
-        var app = LiaisonApp.StartKestrelAsync(GetType().Name, WithSmtp);
+        var app = LiaisonApp.StartKestrelAsync(GetType().Name, WithSmtp, environment: Environment);
         var browser = LaunchAsync();
         try
         {
@@ -102,7 +105,7 @@ public class BrowserFixture : IAsyncLifetime
                 $"{e.GetType().Name}: {e.Message}\n  page: {SafeUrl(page)}\n  {saved}\n  browser console:\n    {log}", e);
         }
 
-        if (Environment.GetEnvironmentVariable("LIAISON_BROWSER_SCREENSHOTS") is "1" or "true")
+        if (System.Environment.GetEnvironmentVariable("LIAISON_BROWSER_SCREENSHOTS") is "1" or "true")
         {
             await SaveAsync(page, folder, "passed");
         }

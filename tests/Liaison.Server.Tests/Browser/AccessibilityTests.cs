@@ -1,0 +1,151 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Browser;
+
+/// <summary>
+/// axe-core (Deque.AxeCore.Playwright, the engine bundled in the package) on the main pages in Chromium: any serious or
+/// critical violation fails. And the main tasks done with the keyboard alone.
+/// </summary>
+public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : IClassFixture<AccessibilityTests.Fixture>
+{
+    /// <summary>In Development, so the dev mailbox is there too.</summary>
+    public sealed class Fixture : BrowserFixture
+    {
+        protected override string Environment => "Development";
+
+        protected override bool WithSmtp => false;
+    }
+
+    [Fact]
+    public Task The_sign_in_page_has_no_serious_violations_in_either_language() => fixture.RunAsync(async page =>
+    {
+        await page.GotoAsync("/account/login");
+        await AssertAccessibleAsync(page, "login zh-CN");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await AssertAccessibleAsync(page, "login en");
+    });
+
+    [Fact]
+    public Task The_officer_pages_have_no_serious_violations() => fixture.RunAsync(async page =>
+    {
+        var number = (await OpenAsync(await fixture.App.AsAdminAsync())).GetProperty("number").GetString()!;
+        await BrowserFixture.SignInAsync(page, "/cases");
+        await AssertAccessibleAsync(page, "case list");
+
+        await page.GotoAsync("/cases/new");
+        await AssertAccessibleAsync(page, "new case");
+        await page.GetByRole(AriaRole.Button, new() { Name = "受理并派单" }).ClickAsync(); // empty form: the browser's own checks stop it
+        await page.EvaluateAsync("document.getElementById('new-case').noValidate = true");
+        await page.GetByRole(AriaRole.Button, new() { Name = "受理并派单" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#form-errors")).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page, "new case with errors");
+
+        await page.GotoAsync($"/cases/{number}");
+        await AssertAccessibleAsync(page, "case page");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h2").First).ToContainTextAsync("Enterprise");
+        await AssertAccessibleAsync(page, "case page en");
+    });
+
+    [Fact]
+    public Task The_admin_pages_have_no_serious_violations() => fixture.RunAsync(async page =>
+    {
+        await BrowserFixture.SignInAsync(page, "/admin");
+        foreach (var path in new[]
+        {
+            "/admin", "/admin/departments", "/admin/departments/fgj", "/admin/departments/new", "/admin/users", "/admin/calendar",
+            "/admin/templates", "/admin/templates/dispatch/zh-CN",
+        })
+        {
+            await page.GotoAsync(path);
+            await AssertAccessibleAsync(page, path);
+        }
+    });
+
+    [Fact]
+    public Task The_link_page_on_a_phone_and_the_dev_mailbox_have_no_serious_violations() => fixture.RunAsync(async page =>
+    {
+        var number = (await OpenAsync(await fixture.App.AsAdminAsync(), NewCase("swj"))).GetProperty("number").GetString()!;
+        await page.GotoAsync("/dev/mailbox");
+        await AssertAccessibleAsync(page, "dev mailbox");
+
+        await OpenMailAsync(page, "swj.handler@anyue.example", number);
+        await AssertAccessibleAsync(page, "dev mailbox mail");
+
+        await page.SetViewportSizeAsync(390, 844);
+        await page.Locator("a[data-mail-link]").First.ClickAsync();
+        await Assertions.Expect(page.Locator("form[data-action=accept]")).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page, "link page on a phone");
+    });
+
+    [Fact]
+    public Task A_handler_accepts_and_reports_progress_with_the_keyboard_alone() => fixture.RunAsync(async page =>
+    {
+        var officer = await fixture.App.AsAdminAsync();
+        var number = (await OpenAsync(officer, NewCase("gaj"))).GetProperty("number").GetString()!;
+        await page.GotoAsync("/dev/mailbox");
+        await OpenMailAsync(page, "gaj.handler@anyue.example", number);
+        await page.Locator("a[data-mail-link]").First.ClickAsync();
+
+        // Tab from the top of the page to the accept button and press Enter: no mouse.
+        await TabToAsync(page, "form[data-action=accept] button");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator(".ok")).ToContainTextAsync("已签收");
+
+        await TabToAsync(page, "#progress-note");
+        await page.Keyboard.TypeAsync("已联系企业，正在办理");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator(".ok")).ToContainTextAsync("进展已提交");
+        Assert.Equal("in-progress", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
+    });
+
+    [Fact]
+    public Task The_designer_has_no_serious_violations() => fixture.RunAsync(async page =>
+    {
+        await BrowserFixture.SignInAsync(page, "/designer");
+        await AssertAccessibleAsync(page, "designer, no workflow open");
+
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("case-routing") }).ClickAsync();
+        await Assertions.Expect(page.Locator(".react-flow__node").First).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page, "designer with case-routing open");
+    });
+
+    /// <summary>In the dev mailbox, opens the mail to <paramref name="to"/> about case <paramref name="number"/>.</summary>
+    private static async Task OpenMailAsync(IPage page, string to, string number) =>
+        await page.Locator("tr", new() { HasText = to }).GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex(number) }).First.ClickAsync();
+
+    /// <summary>Presses Tab until <paramref name="selector"/> has the focus (at most 60 times).</summary>
+    private static async Task TabToAsync(IPage page, string selector)
+    {
+        for (var i = 0; i < 60; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await page.EvaluateAsync<bool>($"document.activeElement === document.querySelector({System.Text.Json.JsonSerializer.Serialize(selector)})"))
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"Tab never reached {selector}");
+    }
+
+    /// <summary>Runs axe-core on the page as it is and fails on any serious or critical violation, listing each with its elements.</summary>
+    public static async Task AssertAccessibleAsync(IPage page, string what)
+    {
+        // Our pages only: the frames hold a mail's own HTML (sandboxed, no scripts), where axe cannot run.
+        var result = await page.RunAxe(new AxeRunOptions { Iframes = false });
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(bad.Count == 0, $"{what} ({page.Url}): {bad.Count} serious or critical accessibility violation(s):\n" + string.Join("\n", bad.Select(Describe)));
+    }
+
+    private static string Describe(AxeResultItem v) =>
+        $"- {v.Impact} {v.Id}: {v.Help}\n" + string.Join("\n", v.Nodes.Take(5).Select(n => $"    {n.Html}\n      {string.Join("; ", n.Any.Concat(n.All).Concat(n.None).Select(c => c.Message))}"));
+}
