@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Liaison.Server.Tests;
 
@@ -66,8 +67,42 @@ public sealed class FoundationTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task A_sign_in_cookie_and_form_token_from_one_instance_work_on_another()
+    {
+        // Both read the key ring from the database, as several server processes (or one after a restart) do.
+        var form = await _app.Anonymous().GetAsync("/account/login");
+        var login = await form.Content.ReadAsStringAsync();
+        var token = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(login, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value);
+        var antiforgeryCookie = CookiesOf(form);
+        await using var other = new SecondInstance(_app.ConnectionString, _app.Clock);
+        await other.StartAsync();
+        var elsewhere = other.Client();
+
+        // The form token and its cookie, issued by the first instance, let the second one sign the admin in.
+        var request = new HttpRequestMessage(HttpMethod.Post, "/account/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token, ["email"] = LiaisonApp.AdminEmail, ["password"] = LiaisonApp.AdminPassword,
+            }),
+        };
+        request.Headers.Add("Cookie", antiforgeryCookie);
+        var signedIn = await elsewhere.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+
+        // Its sign-in cookie opens the first instance's pages.
+        var cases = new HttpRequestMessage(HttpMethod.Get, "/cases");
+        cases.Headers.Add("Cookie", CookiesOf(signedIn));
+        Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().SendAsync(cases)).StatusCode);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.DataProtectionKeys.CountAsync()));
+    }
+
+    private static string CookiesOf(HttpResponseMessage response) =>
+        string.Join("; ", response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies.Select(c => c.Split(';')[0]) : []);
+
     /// <summary>Another server process on the same database, started the normal way.</summary>
-    private sealed class SecondInstance(string connectionString) : IAsyncDisposable
+    private sealed class SecondInstance(string connectionString, TimeProvider? clock = null) : IAsyncDisposable
     {
         private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>? _factory;
 
@@ -78,10 +113,16 @@ public sealed class FoundationTests : IAsyncLifetime
                 b.UseSetting("ConnectionStrings:Liaison", connectionString);
                 b.UseSetting("Liaison:Jobs:RunServer", "false");
                 b.UseSetting("Logging:LogLevel:Default", "Warning");
+                if (clock is not null)
+                {
+                    b.ConfigureServices(s => s.AddSingleton(clock));
+                }
             });
             _ = _factory.Server;
             return Task.CompletedTask;
         }
+
+        public HttpClient Client() => _factory!.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
 
         public async ValueTask DisposeAsync()
         {

@@ -2,6 +2,7 @@ using Liaison.Cases.Cases;
 using Liaison.Cases.Departments;
 using Liaison.Server.Auth;
 using Liaison.Server.Mail;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -10,8 +11,14 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Liaison.Server.Data;
 
 public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
-    : IdentityDbContext<LiaisonUser, IdentityRole, string>(options)
+    : IdentityDbContext<LiaisonUser, IdentityRole, string>(options), IDataProtectionKeyContext
 {
+    /// <summary>
+    /// The keys that protect sign-in cookies and antiforgery tokens, shared by every server instance on this database
+    /// and kept across restarts and container rebuilds.
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Department> Departments => Set<Department>();
 
     public DbSet<Case> Cases => Set<Case>();

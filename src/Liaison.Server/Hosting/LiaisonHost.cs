@@ -16,6 +16,7 @@ using Liaison.Server.Mail;
 using Liaison.Server.Pages;
 using Liaison.Server.Templates;
 using Liaison.Server.Workflows;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
@@ -85,6 +86,8 @@ public static class LiaisonHost
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Officer, p => p.RequireRole(Roles.Officer, Roles.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+        // One key ring in the database: a cookie or form from one instance (or from before a restart) is read by all.
+        services.AddDataProtection().SetApplicationName("Liaison").PersistKeysToDbContext<LiaisonDbContext>();
         services.AddAntiforgery();
         services.AddScoped<UserService>();
         services.AddScoped<DepartmentService>();
