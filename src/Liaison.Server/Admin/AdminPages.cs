@@ -110,11 +110,9 @@ public static class AdminPages
         var request = new CreateUserRequest(
             form["email"].ToString(), form["displayName"].ToString(), form["password"].ToString(), form["role"].ToString(), form["culture"].ToString());
         var result = await accounts.CreateAsync(request);
-        return result switch
-        {
-            { Value: { } user } => Results.Redirect("/admin/users?created=" + Uri.EscapeDataString(user.Email)),
-            { Error: { } error } => await UsersPageAsync(accounts, request with { Password = "" }, error, null, PageResults.StatusOf(error), ct),
-        };
+        return result.Error is { } error
+            ? await UsersPageAsync(accounts, request with { Password = "" }, error, null, PageResults.StatusOf(error), ct)
+            : Results.Redirect("/admin/users?created=" + Uri.EscapeDataString(result.Value!.Email));
     }
 
     private static async Task<IResult> UsersPageAsync(

@@ -1,6 +1,5 @@
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
-using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
 using Liaison.Cases.Notifications;
 using Liaison.Cases.Routing;

@@ -138,7 +138,7 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
     }
 
     /// <summary>Runs axe-core on the page as it is and fails on any serious or critical violation, listing each with its elements.</summary>
-    public static async Task AssertAccessibleAsync(IPage page, string what)
+    private static async Task AssertAccessibleAsync(IPage page, string what)
     {
         // Our pages only: the frames hold a mail's own HTML (sandboxed, no scripts), where axe cannot run.
         var result = await page.RunAxe(new AxeRunOptions { Iframes = false });
