@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
 
 namespace Liaison.Server.Tests.Cases;
@@ -262,6 +263,26 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         var c = await GetCaseAsync(_officer, number);
         Assert.Equal("in-progress", c.GetProperty("status").GetString());
         Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "progress");
+    }
+
+    [Fact]
+    public async Task Opening_and_using_a_link_logs_no_warning_and_never_the_token()
+    {
+        var number = (await OpenAsync(_officer, NewCase("swj"))).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, "swj.handler@anyue.example"))));
+        var token = link["/l/".Length..];
+        var before = _app.Logs.Entries.Count;
+
+        var page = await _app.Anonymous().GetAsync(link);
+        var accepted = await PostActionAsync(_app.Anonymous(), link, "accept");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.True(page.Headers.CacheControl is { NoStore: true, NoCache: true });
+        Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+        Assert.Equal("accepted", (await GetCaseAsync(_officer, number)).GetProperty("status").GetString());
+        var logged = _app.Logs.Entries.Skip(before).Where(e => e.Level >= LogLevel.Warning).ToList();
+        Assert.True(logged.Count == 0, "logged: " + string.Join("\n", logged.Select(e => $"{e.Level} {e.Category}: {e.Message}")));
+        Assert.DoesNotContain(_app.Logs.Entries, e => e.Text.Contains(token));
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Liaison.Server.Mail;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.EntityFrameworkCore;
 
@@ -45,6 +46,9 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
     public string ConnectionString { get; }
 
     public SmtpListener? Smtp { get; }
+
+    /// <summary>What the server logged (Warning and above, as configured for tests).</summary>
+    public CapturedLogs Logs { get; } = new();
 
     /// <summary>Starts on Monday 2026-03-02 09:00 in Shanghai.</summary>
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero));
@@ -131,6 +135,7 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         }
 
         builder.ConfigureServices(s => s.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     public HttpClient Anonymous()
