@@ -276,14 +276,8 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         ["active"] = "true",
     };
 
-    private static string TokenIn(string page) =>
-        WebUtility.HtmlDecode(TokenPattern().Match(page).Groups[1].Value) is { Length: > 0 } token ? token : throw new InvalidOperationException("No antiforgery token in:\n" + page);
-
     private static string RowOf(string page, string code) =>
         Regex.Match(page, $"<tr data-code=\"{Regex.Escape(code)}\".*?</tr>", RegexOptions.Singleline) is { Success: true } m
             ? m.Value
             : throw new InvalidOperationException($"No row for {code} in:\n{page}");
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenPattern();
 }

@@ -359,9 +359,6 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         return browser.PostAsync($"/cases/{number}/{action}", new FormUrlEncodedContent(fields));
     }
 
-    private static string TokenIn(string page) =>
-        WebUtility.HtmlDecode(TokenPattern().Match(page).Groups[1].Value) is { Length: > 0 } token ? token : throw new InvalidOperationException("No antiforgery token in:\n" + page);
-
     private static List<string> ActionsOn(string page) => ActionPattern().Matches(page).Select(m => m.Groups[1].Value).ToList();
 
     private static string FormOf(string page, string action) =>
@@ -376,9 +373,6 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Regex.Match(page, $"<tr[^>]*><td[^>]*><a href=\"/cases/{Regex.Escape(number)}\">.*?</tr>", RegexOptions.Singleline) is { Success: true } m
             ? m.Value
             : throw new InvalidOperationException($"No row for {number} in:\n{page}");
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenPattern();
 
     [GeneratedRegex("<form method=\"post\" action=\"/cases/[^\"]+\" data-action=\"([a-z-]+)\"")]
     private static partial Regex ActionPattern();

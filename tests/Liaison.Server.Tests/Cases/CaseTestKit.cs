@@ -75,6 +75,13 @@ public static partial class CaseTestKit
         return HiddenPattern().Matches(m.Groups[1].Value).ToDictionary(h => WebUtility.HtmlDecode(h.Groups[1].Value), h => WebUtility.HtmlDecode(h.Groups[2].Value));
     }
 
+    /// <summary>The antiforgery token of the first form on <paramref name="page"/>.</summary>
+    public static string TokenIn(string page) =>
+        WebUtility.HtmlDecode(TokenPattern().Match(page).Groups[1].Value) is { Length: > 0 } token ? token : throw new InvalidOperationException("No antiforgery token in:\n" + page);
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+
     [GeneratedRegex(@"https://liaison\.test\.example/l/[A-Za-z0-9_-]{43}")]
     private static partial Regex LinkPattern();
 
