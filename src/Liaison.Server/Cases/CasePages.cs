@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
+using Liaison.Cases.Departments;
 using Liaison.Cases.Sla;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
@@ -160,8 +161,9 @@ public static class CasePages
                 StatusCodes.Status404NotFound);
         }
 
-        var rows = await timeline.DescribeAsync(c.Timeline, ct);
-        var active = (await DepartmentOption.AllAsync(departments, ct)).Where(d => d.Active).ToList();
+        var all = await departments.ListAsync(active: null, ct);
+        var rows = await timeline.DescribeAsync(c.Timeline, all, ct);
+        var active = all.Where(d => d.Active).Select(DepartmentOption.From).ToList();
         return PageResults.Page<CaseViewPage>(new CasePageModel(c, rows, active, flash, error), status);
     }
 
@@ -173,8 +175,10 @@ public static class CasePages
 /// <summary>A department as a form's choice.</summary>
 public sealed record DepartmentOption(string Code, string Name, bool Active)
 {
+    public static DepartmentOption From(Department d) => new(d.Code, d.Name, d.Active);
+
     public static async Task<IReadOnlyList<DepartmentOption>> AllAsync(DepartmentService departments, CancellationToken ct) =>
-        (await departments.ListAsync(active: null, ct)).Select(d => new DepartmentOption(d.Code, d.Name, d.Active)).ToList();
+        (await departments.ListAsync(active: null, ct)).Select(From).ToList();
 }
 
 /// <summary>The case list's filters as the officer set them.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
 using Liaison.Server.Common;
@@ -106,7 +105,11 @@ public sealed record CaseSummaryDto(
 
 /// <param name="Kind">What happened: see <see cref="CaseEventKinds"/>; a handler's action is named by the action (<c>accept</c>, …).</param>
 /// <param name="Actor">Who: an officer's or liaison's email, <c>workflow</c> or <c>system</c>.</param>
-public sealed record TimelineEntryDto(DateTimeOffset At, string Kind, string Actor, string? Note, JsonElement? Data);
+public sealed record TimelineEntryDto(DateTimeOffset At, string Kind, string Actor, string? Note, JsonElement? Data)
+{
+    public static TimelineEntryDto From(CaseEvent e) =>
+        new(e.At, e.Kind, e.Actor, e.Note, e.Data is null ? null : JsonDocument.Parse(e.Data).RootElement.Clone());
+}
 
 public sealed record EnterpriseDto(string Name, string CreditCode, string? Contact, bool IsKey, string? ChiefServiceOfficer);
 
@@ -115,24 +118,8 @@ public sealed record ExtensionRequestDto(int Days, string? Reason);
 /// <summary>How a deadline was computed: <see cref="WorkingDays"/> working days after <see cref="Start"/>, by <see cref="CalendarVersion"/>.</summary>
 public sealed record DeadlineBasisDto(DateTimeOffset Start, int WorkingDays, string CalendarVersion, bool Provisional)
 {
-    public static DeadlineBasisDto? Parse(string? json)
-    {
-        if (json is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<Deadline>(json, JsonSerializerOptions.Web) is { } d
-                ? new DeadlineBasisDto(d.Start, d.WorkingDays, d.CalendarVersion, d.Provisional)
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static DeadlineBasisDto? Parse(string? json) =>
+        DeadlineRecalculation.ReadBasis(json) is { } d ? new DeadlineBasisDto(d.Start, d.WorkingDays, d.CalendarVersion, d.Provisional) : null;
 }
 
 public sealed record CaseDto(
@@ -152,6 +139,5 @@ public sealed record CaseDto(
         c.PendingExtensionDays is { } days ? new ExtensionRequestDto(days, c.PendingExtensionReason) : null,
         c.ReturnCount, c.ExtensionCount, c.ReopenCount, c.CreatedAt, c.UpdatedAt,
         CaseActions.OfficerActions.Where(a => CaseActions.WhyNot(c, a) is null).ToList(),
-        events.Select(e => new TimelineEntryDto(e.At, e.Kind, e.Actor, e.Note,
-            e.Data is null ? null : JsonDocument.Parse(e.Data).RootElement.Clone())).ToList());
+        events.Select(TimelineEntryDto.From).ToList());
 }

@@ -53,15 +53,15 @@ public sealed class CaseRoutingFactory(CalendarService calendars, TimeProvider c
     /// </summary>
     public async Task<TestRunContext> CreateForTestRunAsync(LiaisonDbContext db, JsonObject? subject, CancellationToken ct)
     {
+        var shipped = SampleDepartments.Create(clock.GetUtcNow());
         var departments = Contacts(await db.Departments.AsNoTracking().Where(d => d.Active).OrderBy(d => d.Code).ToListAsync(ct));
         if (departments.Count == 0)
         {
-            departments = Contacts(SampleDepartments.Create(clock.GetUtcNow()));
+            departments = Contacts(shipped);
         }
 
         // The first shipped sample department still active, else the first active one: a department the admin knows.
-        var sampleDepartment = SampleDepartments.Create(clock.GetUtcNow()).Select(d => d.Code).FirstOrDefault(departments.ContainsKey)
-            ?? departments.Keys.First();
+        var sampleDepartment = shipped.Select(d => d.Code).FirstOrDefault(departments.ContainsKey) ?? departments.Keys.First();
         var sample = SampleCase.Create(sampleDepartment);
         var snapshot = sample;
         if (subject is not null)

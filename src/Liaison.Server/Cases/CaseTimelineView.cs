@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
+using Liaison.Cases.Departments;
 using Liaison.Cases.Notifications;
 using Liaison.Server.Calendar;
 using Liaison.Server.Data;
@@ -25,9 +26,11 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
     private static readonly Text Workflow = new("流程", "Workflow");
     private static readonly Text SystemActor = new("系统", "System");
 
-    public async Task<IReadOnlyList<TimelineRow>> DescribeAsync(IReadOnlyList<TimelineEntryDto> entries, CancellationToken ct)
+    /// <param name="departments">Every department (its name, handler and leader name the people and places).</param>
+    public async Task<IReadOnlyList<TimelineRow>> DescribeAsync(
+        IReadOnlyList<TimelineEntryDto> entries, IReadOnlyList<Department> departments, CancellationToken ct)
     {
-        var names = await NamesAsync(entries, ct);
+        var names = await NamesAsync(entries, departments, ct);
         return entries.Select(e => Describe(e, names)).ToList();
     }
 
@@ -37,11 +40,11 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
         var who = e.Actor switch
         {
             "workflow" => Workflow,
-            Cases.CaseTimeline.System => SystemActor,
+            CaseTimeline.System => SystemActor,
             var actor => names.Person(actor),
         };
         var what = CaseEventKinds.Label(e.Kind);
-        var human = e.Actor is not ("workflow" or Cases.CaseTimeline.System);
+        var human = e.Actor is not ("workflow" or CaseTimeline.System);
         Text? detail = null;
         switch (e.Kind)
         {
@@ -96,7 +99,7 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
         at is { } t ? TimeZoneInfo.ConvertTime(t, calendars.TimeZone).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : "—";
 
     /// <summary>Who the actors and recipients are: officers by account, liaisons by department, the zone leadership by configuration.</summary>
-    private async Task<Names> NamesAsync(IReadOnlyList<TimelineEntryDto> entries, CancellationToken ct)
+    private async Task<Names> NamesAsync(IReadOnlyList<TimelineEntryDto> entries, IReadOnlyList<Department> departments, CancellationToken ct)
     {
         var ids = entries.Select(e => e.Actor).Concat(entries.Select(e => e.Data is { ValueKind: JsonValueKind.Object } d ? Str(d, "to") : null))
             .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -106,7 +109,6 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
             people[z.Email] = new Text(z.Name, z.Name);
         }
 
-        var departments = await db.Departments.AsNoTracking().ToListAsync(ct);
         foreach (var d in departments)
         {
             people[d.Leader.Email] = new Text($"{d.Leader.Name}（{d.Name}分管领导）", $"{d.Leader.Name} ({d.Name}, leader)");

@@ -78,9 +78,27 @@ public sealed class DeadlineRecalculation(TimeProvider clock, WorkflowHost workf
 
     public static string Basis(Deadline d) => JsonSerializer.Serialize(d, JsonSerializerOptions.Web);
 
+    /// <summary>The deadline stored by <see cref="Basis"/>; null when there is none or it cannot be read.</summary>
+    public static Deadline? ReadBasis(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Deadline>(json, JsonSerializerOptions.Web);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static Deadline? Recompute(WorkingCalendar calendar, string? basis)
     {
-        if (basis is null || JsonSerializer.Deserialize<Deadline>(basis, JsonSerializerOptions.Web) is not { Provisional: true } old)
+        if (ReadBasis(basis) is not { Provisional: true } old)
         {
             return null;
         }

@@ -34,8 +34,6 @@ public sealed class DigestService(
     TimeProvider clock,
     ILogger<DigestService> log)
 {
-    private static readonly CaseStatus[] WithHandler = CaseStatuses.WithHandler;
-    private static readonly CaseStatus[] Ended = CaseStatuses.Ended;
     private static readonly string[] ScoringKinds =
         [CaseEventKinds.Dispatched, CaseActions.Accept, CaseActions.Return, CaseActions.Extension, CaseActions.Resolve, CaseEventKinds.Reopened];
 
@@ -96,7 +94,7 @@ public sealed class DigestService(
         var start = DigestSchedule.At(calendar, from, TimeOnly.MinValue);
         var end = DigestSchedule.At(calendar, to.AddDays(1), TimeOnly.MinValue);
         var cases = await db.Cases.AsNoTracking()
-            .Where(c => WithHandler.Contains(c.Status) || c.Timeline.Any(e => e.At >= start && e.At < end && ScoringKinds.Contains(e.Kind)))
+            .Where(c => CaseStatuses.WithHandler.Contains(c.Status) || c.Timeline.Any(e => e.At >= start && e.At < end && ScoringKinds.Contains(e.Kind)))
             .Include(c => c.Timeline.Where(e => ScoringKinds.Contains(e.Kind)))
             .AsSplitQuery()
             .ToListAsync(ct);
@@ -110,7 +108,7 @@ public sealed class DigestService(
 
     private async Task<DigestRunReport> SendHandlerDigestsAsync(DateOnly date, DateTimeOffset now, WorkingCalendar calendar, CancellationToken ct)
     {
-        var open = await db.Cases.AsNoTracking().Where(c => WithHandler.Contains(c.Status)).ToListAsync(ct);
+        var open = await db.Cases.AsNoTracking().Where(c => CaseStatuses.WithHandler.Contains(c.Status)).ToListAsync(ct);
         var names = await DepartmentNamesAsync(ct);
         int sent = 0, repeated = 0;
         foreach (var digest in HandlerDigests.Build(open, now, calendar, Settings.DueSoonWorkingDays))
@@ -139,7 +137,7 @@ public sealed class DigestService(
 
     private async Task<DigestRunReport> SendOfficerDigestsAsync(DateOnly date, DateTimeOffset now, WorkingCalendar calendar, CancellationToken ct)
     {
-        var officerIds = await db.Cases.AsNoTracking().Where(c => !Ended.Contains(c.Status) || c.UpdatedAt >= now.AddDays(-31))
+        var officerIds = await db.Cases.AsNoTracking().Where(c => !CaseStatuses.Ended.Contains(c.Status) || c.UpdatedAt >= now.AddDays(-31))
             .Select(c => c.OfficerId).Distinct().ToListAsync(ct);
         var officers = await db.Users.AsNoTracking().Where(u => officerIds.Contains(u.Id) && u.Email != null)
             .Select(u => new { u.Id, u.Email, u.DisplayName, u.Culture }).ToListAsync(ct);
@@ -155,7 +153,7 @@ public sealed class DigestService(
                 .MaxAsync(s => (DateTimeOffset?)s.SentAt, ct);
             var since = last ?? firstSince;
             var cases = await db.Cases.AsNoTracking()
-                .Where(c => c.OfficerId == officer.Id && (!Ended.Contains(c.Status) || c.Timeline.Any(e => e.At >= since)))
+                .Where(c => c.OfficerId == officer.Id && (!CaseStatuses.Ended.Contains(c.Status) || c.Timeline.Any(e => e.At >= since)))
                 .Include(c => c.Timeline.Where(e => e.At >= since && e.Kind != CaseEventKinds.Email))
                 .AsSplitQuery()
                 .ToListAsync(ct);

@@ -104,11 +104,11 @@ public static class LinkPages
         LiaisonLink link, Case c, Text? flash, ServiceError? error, int status, LiaisonDbContext db, CaseTimelineView timeline, Ui ui, CancellationToken ct)
     {
         ui.AddressRecipient(link.RecipientCulture);
-        var department = await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
+        var departments = await db.Departments.AsNoTracking().ToListAsync(ct);
+        var department = departments.FirstOrDefault(d => d.Code == c.DepartmentCode)?.Name;
         var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && e.Kind != CaseEventKinds.Email)
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(TimelineLength).ToListAsync(ct);
-        var rows = await timeline.DescribeAsync(events.Select(e => new TimelineEntryDto(e.At, e.Kind, e.Actor, e.Note,
-            e.Data is null ? null : System.Text.Json.JsonDocument.Parse(e.Data).RootElement.Clone())).ToList(), ct);
+        var rows = await timeline.DescribeAsync(events.Select(TimelineEntryDto.From).ToList(), departments, ct);
 
         var ended = link.EndedAt is not null || link.Round != c.AssignmentRound;
         var actions = link.Role == LinkRole.Leader ? CaseActions.LeaderActions : CaseActions.HandlerActions;
