@@ -9,10 +9,17 @@ namespace Liaison.Workflows.Tests;
 /// <summary>Small builder so each test states its graph in a few lines.</summary>
 internal sealed class Flow
 {
-    private readonly WorkflowDefinition _def = new()
+    private readonly WorkflowDefinition _def;
+
+    public Flow(string definitionId = "test", int version = 1) =>
+        _def = new WorkflowDefinition { Id = $"{definitionId}-v{version}", DefinitionId = definitionId, Name = definitionId, Version = version, Root = new Flowchart { Id = "fc" } };
+
+    /// <summary>Marks the definition usable as an activity.</summary>
+    public Flow UsableAsActivity()
     {
-        Id = "v1", DefinitionId = "test", Name = "test", Version = 1, Root = new Flowchart { Id = "fc" },
-    };
+        _def.Extra["options"] = new JsonObject { ["usableAsActivity"] = true };
+        return this;
+    }
 
     public Flow Var(string name, string typeName = "Object", string? value = null, string? id = null)
     {
@@ -78,6 +85,12 @@ internal static class Harness
 
     public static string Lines(this TestRunResult r) => string.Join("; ", r.WriteLines);
     public static string Lines(this RunResult r) => string.Join("; ", r.WriteLines);
+
+    /// <summary>A child resolver over a fixed set of definitions (latest version unless pinned).</summary>
+    public static Func<ChildWorkflowRequest, WorkflowDefinition?> Children(params WorkflowDefinition[] definitions) => r =>
+        definitions.Where(d => d.DefinitionId == r.DefinitionId && (r.Version == null || d.Version == r.Version)
+                               && (r.DefinitionVersionId == null || d.Id == r.DefinitionVersionId))
+            .OrderByDescending(d => d.Version).FirstOrDefault();
 
     public static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name));
 }

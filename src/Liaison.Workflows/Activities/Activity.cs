@@ -40,3 +40,17 @@ public enum JoinMode
     WaitAll,
     WaitAny,
 }
+
+/// <summary>An activity whose inputs are not fixed by its class (a workflow used as an activity takes its definition's inputs).</summary>
+public interface IDynamicInputs
+{
+    /// <summary>Every input on the node that is not one of the class's own, evaluated, by name.</summary>
+    IDictionary<string, object?> DynamicInputs { get; }
+}
+
+/// <summary>An activity whose outcomes depend on how it is configured (FlowFork's branches, FlowSwitch's cases).</summary>
+public interface IDynamicOutcomes
+{
+    /// <summary>The outcomes of <paramref name="node"/>; null when they cannot be known before it runs (any port is accepted).</summary>
+    IReadOnlyList<string>? OutcomesOf(Definitions.ActivityNode node);
+}

@@ -3,6 +3,7 @@ using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Liaison.Workflows.Activities.BuiltIn;
+using Liaison.Workflows.Activities.Composition;
 using Liaison.Workflows.Expressions;
 
 namespace Liaison.Workflows.Activities;
@@ -29,6 +30,16 @@ public sealed class ActivityRegistry
         r.Register<Event>();
         r.Register<SendEmail>();
         r.Register<Fault>();
+        r.Register<ExecuteWorkflow>();
+        r.Register<DispatchWorkflow>();
+        r.Register<WorkflowDefinitionActivity>();
+        r.Register<SetOutput>();
+        r.Register<Complete>();
+        r.Register<FlowFork>();
+        r.Register<FlowSwitch>();
+        r.Register<RunJavaScript>();
+        r.Register<SetName>();
+        r.Register<Correlate>();
         return r;
     }
 
@@ -43,6 +54,22 @@ public sealed class ActivityRegistry
     }
 
     public ActivityType? Find(string typeName) => _types.TryGetValue(typeName, out var t) ? t : null;
+
+    /// <summary>
+    /// The type a node runs as: its registered type, else — for a workflow definition used as an activity (the node
+    /// names it with <c>workflowDefinitionId</c>) — <see cref="WorkflowDefinitionActivity"/>.
+    /// </summary>
+    public ActivityType? Resolve(Definitions.ActivityNode node) =>
+        Find(node.Type) ?? (WorkflowDefinitionActivity.DefinitionIdOf(node) != null ? Find(WorkflowDefinitionActivity.TypeName) : null);
+
+    /// <summary>The outcomes of one configured node: its class's, or what the node's configuration gives it; null means any.</summary>
+    public IReadOnlyList<string>? OutcomesOf(Definitions.ActivityNode node)
+    {
+        var type = Resolve(node);
+        if (type == null) return null;
+        if (!type.HasDynamicOutcomes) return [.. type.Outcomes];
+        return ((IDynamicOutcomes)type.Factory()).OutcomesOf(node);
+    }
 
     public IReadOnlyList<ActivityDescriptor> Descriptors =>
         _types.Values.Select(t => t.Descriptor).OrderBy(d => d.Category, StringComparer.Ordinal).ThenBy(d => d.Type, StringComparer.Ordinal).ToList();
@@ -61,6 +88,8 @@ public sealed class ActivityType
         Outcomes = new HashSet<string>(descriptor.Outcomes, StringComparer.Ordinal);
         IsTerminal = typeof(ITerminalActivity).IsAssignableFrom(clrType);
         IsJoin = typeof(IJoinActivity).IsAssignableFrom(clrType);
+        HasDynamicInputs = typeof(IDynamicInputs).IsAssignableFrom(clrType);
+        HasDynamicOutcomes = typeof(IDynamicOutcomes).IsAssignableFrom(clrType);
     }
 
     public string TypeName { get; }
@@ -69,6 +98,8 @@ public sealed class ActivityType
     public IReadOnlySet<string> Outcomes { get; }
     public bool IsTerminal { get; }
     public bool IsJoin { get; }
+    public bool HasDynamicInputs { get; }
+    public bool HasDynamicOutcomes { get; }
     internal Func<Activity> Factory { get; }
     internal InputProperty[] Inputs { get; }
 

@@ -36,6 +36,9 @@ public sealed class InputAttribute : Attribute
     /// (e.g. SetVariable's <c>variable</c> object). The property type must be <c>JsonNode?</c>.
     /// </summary>
     public bool Raw { get; init; }
+
+    /// <summary>The literal value is JavaScript source the activity runs (RunJavaScript's script): checked and scanned like an expression.</summary>
+    public bool Script { get; init; }
 }
 
 /// <summary>Declares the outcomes (ports) of an activity. Without this attribute an activity has the single outcome "Done".</summary>

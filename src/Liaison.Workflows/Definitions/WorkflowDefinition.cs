@@ -24,6 +24,23 @@ public sealed class WorkflowDefinition
 
     /// <summary>Properties we do not interpret (createdAt, toolVersion, inputs, options, …), written back unchanged.</summary>
     public JsonObject Extra { get; set; } = new();
+
+    /// <summary>Elsa's <c>options.usableAsActivity</c>: other workflows may place this one as an activity.</summary>
+    public bool UsableAsActivity =>
+        Extra["options"] is JsonObject o && o.FirstOrDefault(kv => string.Equals(kv.Key, "usableAsActivity", StringComparison.OrdinalIgnoreCase)).Value is JsonValue v
+        && (v.TryGetValue<bool>(out var b) ? b : v.TryGetValue<string>(out var s) && bool.TryParse(s, out b) && b);
+
+    /// <summary>The declared inputs (<c>inputs</c>: name, type, display name, description), as written.</summary>
+    public IReadOnlyList<JsonObject> DeclaredInputs => Declared("inputs");
+
+    /// <summary>The declared outputs (<c>outputs</c>), as written.</summary>
+    public IReadOnlyList<JsonObject> DeclaredOutputs => Declared("outputs");
+
+    /// <summary>The outcomes an <c>Elsa.Complete</c> may finish with (<c>outcomes</c>: strings).</summary>
+    public IReadOnlyList<string> DeclaredOutcomes =>
+        Extra["outcomes"] is JsonArray a ? [.. a.OfType<JsonValue>().Select(v => v.TryGetValue<string>(out var s) ? s : null).OfType<string>()] : [];
+
+    private IReadOnlyList<JsonObject> Declared(string name) => Extra[name] is JsonArray a ? [.. a.OfType<JsonObject>()] : [];
 }
 
 /// <summary>A declared variable. Elsa stores the default <see cref="Value"/> as a string even for numbers.</summary>
@@ -37,12 +54,20 @@ public sealed class VariableDefinition
     public JsonObject Extra { get; set; } = new();
 }
 
-/// <summary>The root container: an <c>Elsa.Flowchart</c>.</summary>
+/// <summary>
+/// The root container: an <c>Elsa.Flowchart</c>, or an <c>Elsa.Sequence</c> (activities run in order, no connections).
+/// </summary>
 public sealed class Flowchart
 {
     public const string TypeName = "Elsa.Flowchart";
+    public const string SequenceTypeName = "Elsa.Sequence";
 
     public string Id { get; set; } = "";
+
+    /// <summary><see cref="TypeName"/> or <see cref="SequenceTypeName"/>.</summary>
+    public string Type { get; set; } = TypeName;
+
+    public bool IsSequence => Type == SequenceTypeName;
     public List<ActivityNode> Activities { get; set; } = [];
     public List<Connection> Connections { get; set; } = [];
     public JsonObject Extra { get; set; } = new();

@@ -92,7 +92,7 @@ public static class WorkflowDefinitionJson
 
     private static JsonObject WriteRoot(Flowchart f)
     {
-        var o = new JsonObject { ["type"] = Flowchart.TypeName, ["id"] = f.Id };
+        var o = new JsonObject { ["type"] = f.Type, ["id"] = f.Id };
         CopyExtra(f.Extra, o);
         var acts = new JsonArray();
         foreach (var a in f.Activities)
@@ -113,6 +113,7 @@ public static class WorkflowDefinitionJson
             acts.Add(ao);
         }
         o["activities"] = acts;
+        if (f.IsSequence) return o;
         var conns = new JsonArray();
         foreach (var c in f.Connections)
         {
@@ -180,9 +181,10 @@ public static class WorkflowDefinitionJson
     private static Flowchart ReadRoot(JsonObject o, string path = "$.root")
     {
         var type = Str(o, "type", path);
-        if (type != null && type != Flowchart.TypeName)
-            throw new WorkflowDefinitionException($"{path}.type: only '{Flowchart.TypeName}' is supported as the root, not '{type}'.", path + ".type");
-        var f = new Flowchart { Id = Str(o, "id", path) ?? "" , Extra = ExtraOf(o, RootKeys) };
+        if (type != null && type != Flowchart.TypeName && type != Flowchart.SequenceTypeName)
+            throw new WorkflowDefinitionException(
+                $"{path}.type: the root must be '{Flowchart.TypeName}' or '{Flowchart.SequenceTypeName}', not '{type}'.", path + ".type");
+        var f = new Flowchart { Id = Str(o, "id", path) ?? "", Type = type ?? Flowchart.TypeName, Extra = ExtraOf(o, RootKeys) };
         var ids = new HashSet<string>(StringComparer.Ordinal);
         if (o["activities"] is { } actsNode)
         {
@@ -196,7 +198,7 @@ public static class WorkflowDefinitionJson
                 f.Activities.Add(a);
             }
         }
-        if (o["connections"] is { } connsNode)
+        if (o["connections"] is { } connsNode && !f.IsSequence)
         {
             var arr = Arr(connsNode, path + ".connections");
             for (var i = 0; i < arr.Count; i++)

@@ -11,6 +11,15 @@ internal interface IExpressionScope
     IEnumerable<KeyValuePair<string, object?>> AllVariables();
     IEnumerable<KeyValuePair<string, object?>> AllInputs();
     ExpressionGlobals Globals { get; }
+
+    /// <summary>A script's <c>setOutcome</c>/<c>setOutcomes</c> (RunJavaScript).</summary>
+    void SetOutcomes(IReadOnlyList<string> outcomes);
+
+    /// <summary><c>getOutputFrom(activityIdOrName, outputName = "Result")</c>.</summary>
+    object? GetOutputFrom(string activity, string? output);
+
+    /// <summary><c>getLastResult()</c>: the most recent activity output named Result.</summary>
+    object? GetLastResult();
     ScriptLimits Limits { get; }
 
     /// <summary>The run's JavaScript engine, created on first use.</summary>

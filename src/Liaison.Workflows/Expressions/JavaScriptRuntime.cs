@@ -83,6 +83,17 @@ internal sealed class JavaScriptRuntime
         Fn("getVariable", args => ToJs(scope.GetVariable(Arg(args, 0))), 1);
         Fn("setVariable", args => { scope.SetVariable(Arg(args, 0), FromJs(args.Length > 1 ? args[1] : JsValue.Undefined)); return JsValue.Undefined; }, 2);
         Fn("getInput", args => ToJs(scope.GetInput(Arg(args, 0))), 1);
+        Fn("getOutputFrom", args => ToJs(scope.GetOutputFrom(Arg(args, 0), args.Length > 1 && args[1].IsString() ? args[1].AsString() : null)), 2);
+        Fn("getLastResult", _ => ToJs(scope.GetLastResult()), 0);
+        Fn("setOutcome", args => { scope.SetOutcomes([Arg(args, 0)]); return JsValue.Undefined; }, 1);
+        Fn("setOutcomes", args =>
+        {
+            var list = new List<string>();
+            if (args.Length > 0 && FromJs(args[0]) is { } value)
+                foreach (var item in ValueConverter.ConvertTo(value, typeof(string[])) as string[] ?? []) list.Add(item);
+            scope.SetOutcomes(list);
+            return JsValue.Undefined;
+        }, 1);
 
         // variables.<name>: live accessors, so reads see and writes change the instance's variables.
         var variables = _used.Contains("variables") ? new JsObject(_engine) : null;

@@ -15,6 +15,7 @@ public sealed class ActivityContext
     internal int BookmarksCreated;
     internal string? FaultMessage;
     internal List<string>? Fired;
+    internal bool ViaLoop;
 
     internal ActivityContext(WorkflowExecution run) => _run = run;
 
@@ -78,6 +79,62 @@ public sealed class ActivityContext
     /// </summary>
     public void Fire(string outcome) => (Fired ??= []).Add(outcome);
 
+    /// <summary>This execution was reached through a loop's back-edge (a re-entry), not from upstream.</summary>
+    public bool EnteredByLoop => ViaLoop;
+
+    /// <summary>Whether this activity's <paramref name="port"/> has any outgoing connection in the flowchart.</summary>
+    public bool IsConnected(string port) => _run.IsConnected(Node, port);
+
+    /// <summary>Data this activity keeps between its executions and runs (a loop's position); null when none.</summary>
+    public JsonNode? ActivityState
+    {
+        get => _run.State.ActivityState.TryGetValue(Node.Id, out var v) ? v : null;
+        set
+        {
+            if (value is null) _run.State.ActivityState.Remove(Node.Id);
+            else _run.State.ActivityState[Node.Id] = value;
+        }
+    }
+
+    /// <summary>
+    /// Sets one of this activity's outputs: kept for <c>getOutputFrom</c> and, when the definition binds the output to a
+    /// variable (<c>"result": {"memoryReference": {"id": …}}</c>), assigned to that variable.
+    /// </summary>
+    public void SetOutput(string name, object? value) => _run.SetActivityOutput(Node, name, value);
+
+    /// <summary>Sets a workflow output (what a parent receives from this instance as a child).</summary>
+    public void SetWorkflowOutput(string name, object? value) => _run.State.Output[name] = ValueConverter.ToJsonNode(value);
+
+    /// <summary>Records the outcomes the workflow completes with (a parent's workflow activity continues along them).</summary>
+    public void SetWorkflowOutcomes(IEnumerable<string> outcomes) => _run.State.Outcomes = [.. outcomes];
+
+    /// <summary>Names the instance (<c>Elsa.SetName</c>).</summary>
+    public void SetWorkflowName(string? name) => _run.State.Name = name;
+
+    /// <summary>Changes the instance's correlation id (<c>Elsa.Correlate</c>).</summary>
+    public void SetCorrelationId(string? correlationId) => _run.State.CorrelationId = correlationId;
+
+    /// <summary>How deeply this instance is nested (0 for a top-level instance).</summary>
+    public int Depth => _run.State.Depth;
+
+    /// <summary>Evaluates an Elsa expression object (<c>{"type": "JavaScript", "value": …}</c>) found in a raw property.</summary>
+    public object? Evaluate(JsonNode? expression, Type resultType) => _run.Evaluate(expression, resultType);
+
+    /// <summary>
+    /// Runs JavaScript in the instance's sandbox and returns its value. <paramref name="outcomes"/> receives what the
+    /// script passed to <c>setOutcome</c>/<c>setOutcomes</c>, if it called them.
+    /// </summary>
+    public object? RunScript(string source, out IReadOnlyList<string>? outcomes) => _run.RunScript(source, out outcomes);
+
+    /// <summary>
+    /// Asks the host to start a child instance of <paramref name="definitionId"/> (pinned to a version, or the latest
+    /// published when both are null). With <paramref name="wait"/> this activity waits for it and is resumed with a
+    /// <see cref="ChildWorkflowResult"/>. Returns the child's instance id, or null when nesting is too deep (the
+    /// activity has then faulted).
+    /// </summary>
+    public string? StartChild(string definitionId, string? definitionVersionId, int? version, IReadOnlyDictionary<string, object?> input,
+        string? correlationId, bool wait) => _run.StartChild(Node, definitionId, definitionVersionId, version, input, correlationId, wait);
+
     /// <summary>Something for the host to do after it commits the run (e.g. an outbox email).</summary>
     public void AddEffect(IWorkflowEffect effect) => _run.Effects.Add(effect);
 
@@ -86,9 +143,10 @@ public sealed class ActivityContext
     /// <summary>Faults the instance with an incident naming this activity.</summary>
     public void Fault(string message) => FaultMessage = message;
 
-    internal void Reset(PlanNode node)
+    internal void Reset(PlanNode node, bool viaLoop = false)
     {
         Node = node;
+        ViaLoop = viaLoop;
         SingleOutcome = null;
         Outcomes = null;
         Completed = false;
@@ -119,6 +177,8 @@ public sealed class ActivityContext
     }
 
     internal IReadOnlyList<string> OutcomeList => SingleOutcome != null ? [SingleOutcome] : Outcomes ?? [];
+
+    internal bool HasAnyOutcome => SingleOutcome != null || Outcomes is { Length: > 0 };
 
     /// <summary>The outcome a resume payload names: a string, or an object with an "outcome" property.</summary>
     public static string? OutcomeFromPayload(object? payload) => payload switch

@@ -11,6 +11,9 @@ namespace Liaison.Workflows.Runtime;
 /// </summary>
 internal sealed class ExecutionPlan
 {
+    /// <summary>The port of the connections a Sequence root chains its children with: followed on any completion.</summary>
+    public const string AnyOutcome = "*";
+
     public required WorkflowDefinition Definition { get; init; }
     public required PlanNode[] Nodes { get; init; }
     public required PlanConnection[] Connections { get; init; }
@@ -53,7 +56,7 @@ internal sealed class ExecutionPlan
             var a = acts[i];
             if (!nodeIndex.TryAdd(a.Id, i))
                 throw new WorkflowDefinitionException($"Duplicate activity id '{a.Id}'.", activityId: a.Id);
-            var type = registry.Find(a.Type)
+            var type = registry.Resolve(a)
                        ?? throw new WorkflowDefinitionException($"Activity '{a.Id}' has unknown type '{a.Type}'.", activityId: a.Id);
             nodes[i] = new PlanNode(i, a, type, BindInputs(a, type, varNames));
         }
@@ -61,7 +64,7 @@ internal sealed class ExecutionPlan
         // Connections: drop those naming missing activities (Elsa does the same) and exact duplicates.
         var conns = new List<PlanConnection>();
         var connIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var c in definition.Root.Connections)
+        foreach (var c in definition.Root.IsSequence ? SequenceChain(definition.Root) : definition.Root.Connections)
         {
             if (!nodeIndex.TryGetValue(c.SourceActivity, out var s) || !nodeIndex.TryGetValue(c.TargetActivity, out var t)) continue;
             var key = c.ToString();
@@ -73,12 +76,14 @@ internal sealed class ExecutionPlan
         var identifiers = new HashSet<string>(StringComparer.Ordinal);
         foreach (var n in nodes)
             foreach (var b in n.Inputs)
-                if (b.Expression is JavaScriptExpression js)
-                    foreach (System.Text.RegularExpressions.Match m in Identifier.Matches(js.Source))
+                foreach (var source in ScriptsOf(b))
+                    foreach (System.Text.RegularExpressions.Match m in Identifier.Matches(source))
                         identifiers.Add(m.Value);
 
         int start;
-        if (triggerActivityId != null)
+        if (definition.Root.IsSequence && triggerActivityId == null)
+            start = nodes.Length > 0 ? 0 : -1;
+        else if (triggerActivityId != null)
             start = nodeIndex.TryGetValue(triggerActivityId, out var t) ? t
                 : throw new WorkflowDefinitionException($"The run was triggered by activity '{triggerActivityId}', which the definition does not have.", activityId: triggerActivityId);
         else
@@ -121,7 +126,54 @@ internal sealed class ExecutionPlan
         };
     }
 
-    private static BoundInput[] BindInputs(ActivityNode node, ActivityType type, IReadOnlyCollection<string> varNames)
+    /// <summary>A Sequence root runs its children in order: each one after the previous completes, whatever its outcome.</summary>
+    private static IEnumerable<Connection> SequenceChain(Flowchart root)
+    {
+        for (var i = 1; i < root.Activities.Count; i++)
+            yield return new Connection { SourceActivity = root.Activities[i - 1].Id, SourcePort = AnyOutcome, TargetActivity = root.Activities[i].Id };
+    }
+
+    /// <summary>JavaScript sources an input may run: its expression, a script literal, or expressions inside a raw property.</summary>
+    private static IEnumerable<string> ScriptsOf(BoundInput input)
+    {
+        switch (input.Expression)
+        {
+            case JavaScriptExpression js:
+                yield return js.Source;
+                break;
+            case LiteralExpression { Value: string text } when input.Property.Attribute.Script:
+                yield return text;
+                break;
+            case LiteralExpression { Value: JsonNode raw }:
+                foreach (var source in JavaScriptIn(raw)) yield return source;
+                break;
+        }
+    }
+
+    private static IEnumerable<string> JavaScriptIn(JsonNode node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                if (o["type"] is JsonValue t && t.TryGetValue<string>(out var type) && type == Definitions.ExpressionTypes.JavaScript
+                    && o["value"] is JsonValue v && v.TryGetValue<string>(out var source))
+                    yield return source;
+                foreach (var (_, child) in o)
+                    if (child != null)
+                        foreach (var s in JavaScriptIn(child)) yield return s;
+                break;
+            case JsonArray a:
+                foreach (var child in a)
+                    if (child != null)
+                        foreach (var s in JavaScriptIn(child)) yield return s;
+                break;
+        }
+    }
+
+    private static BoundInput[] BindInputs(ActivityNode node, ActivityType type, IReadOnlyCollection<string> varNames) =>
+        type.HasDynamicInputs ? [.. BindDeclaredInputs(node, type, varNames), .. BindDynamicInputs(node, type, varNames)] : BindDeclaredInputs(node, type, varNames);
+
+    private static BoundInput[] BindDeclaredInputs(ActivityNode node, ActivityType type, IReadOnlyCollection<string> varNames)
     {
         var bound = new BoundInput[type.Inputs.Length];
         for (var i = 0; i < type.Inputs.Length; i++)
@@ -153,6 +205,31 @@ internal sealed class ExecutionPlan
             bound[i] = new BoundInput(p, expr);
         }
         return bound;
+    }
+
+    /// <summary>
+    /// A workflow used as an activity takes whatever inputs its definition declares: every input on the node is
+    /// evaluated (as the type its <c>typeName</c> names) into the activity's input dictionary, after its own inputs.
+    /// </summary>
+    private static List<BoundInput> BindDynamicInputs(ActivityNode node, ActivityType type, IReadOnlyCollection<string> varNames)
+    {
+        var dynamic = new List<BoundInput>();
+        foreach (var (name, input) in node.Inputs)
+        {
+            if (input.Expression == null || type.Inputs.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))) continue;
+            var clr = ValueConverter.ClrTypeOf(input.TypeName) ?? typeof(object);
+            var key = name;
+            var property = new InputProperty(name, clr, (a, v) => ((IDynamicInputs)a).DynamicInputs[key] = v, new InputAttribute(), null);
+            try
+            {
+                dynamic.Add(new BoundInput(property, CompiledExpression.Compile(input.Expression, clr, varNames)));
+            }
+            catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or ArgumentException or System.Text.Json.JsonException)
+            {
+                throw new WorkflowDefinitionException($"Activity '{node.Id}' input '{name}': {ex.Message}", activityId: node.Id, inner: ex);
+            }
+        }
+        return dynamic;
     }
 
     /// <summary>Elsa's order: explicit start, first Elsa.Start, first canStartWorkflow, first without inbound connections, first.</summary>

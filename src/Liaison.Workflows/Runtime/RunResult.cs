@@ -57,6 +57,12 @@ public sealed class RunResult
     /// <summary>Incidents raised by this run (the state keeps all of them).</summary>
     public required IReadOnlyList<Incident> Incidents { get; init; }
 
+    /// <summary>Child instances to start in the same transaction (see <see cref="ChildWorkflowRequest"/>).</summary>
+    public IReadOnlyList<ChildWorkflowRequest> ChildStarts { get; init; } = [];
+
+    /// <summary>Ids of child instances that were waited for and no longer are (their branch was cancelled, or the run ended): cancel them.</summary>
+    public IReadOnlyList<string> CancelledChildren { get; init; } = [];
+
     /// <summary>Timers among the new bookmarks, for the host's scheduler.</summary>
     public IEnumerable<Bookmark> NewTimers => NewBookmarks.Where(b => b.ResumeAt != null);
 }

@@ -40,6 +40,10 @@ internal sealed class WorkflowExecution : IExpressionScope
     public readonly List<IWorkflowEffect> Effects = [];
     public readonly List<string> WriteLines = [];
     public readonly List<Incident> Incidents = [];
+    public readonly List<ChildWorkflowRequest> ChildStarts = [];
+    public readonly List<string> CancelledChildren = [];
+    private string? _resumingBookmarkId;
+    private IReadOnlyList<string>? _scriptOutcomes;
 
     public WorkflowInstanceState State { get; }
     public TimeProvider Clock { get; }
@@ -67,7 +71,7 @@ internal sealed class WorkflowExecution : IExpressionScope
     }
 
     public static WorkflowExecution ForStart(ExecutionPlan plan, TimeProvider clock, WorkflowRunnerOptions options, RunContext? context,
-        IReadOnlyDictionary<string, object?>? input, string? instanceId)
+        IReadOnlyDictionary<string, object?>? input, string? instanceId, int depth = 0)
     {
         var now = clock.GetUtcNow();
         var def = plan.Definition;
@@ -79,6 +83,7 @@ internal sealed class WorkflowExecution : IExpressionScope
             DefinitionVersion = def.Version,
             Status = WorkflowStatus.Running,
             StartActivityId = plan.TriggerActivityId,
+            Depth = depth,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -111,6 +116,14 @@ internal sealed class WorkflowExecution : IExpressionScope
             Status = WorkflowStatus.Running,
             StartActivityId = previous.StartActivityId,
             Input = previous.Input,
+            Output = new(previous.Output, StringComparer.Ordinal),
+            Outcomes = [.. previous.Outcomes],
+            Name = previous.Name,
+            CorrelationId = previous.CorrelationId,
+            ActivityState = new(previous.ActivityState, StringComparer.Ordinal),
+            ActivityOutputs = previous.ActivityOutputs.ToDictionary(kv => kv.Key, kv => new Dictionary<string, JsonNode?>(kv.Value, StringComparer.Ordinal), StringComparer.Ordinal),
+            LastResult = previous.LastResult,
+            Depth = previous.Depth,
             Incidents = [.. previous.Incidents],
             JournalSequence = previous.JournalSequence,
             CreatedAt = previous.CreatedAt,
@@ -159,7 +172,9 @@ internal sealed class WorkflowExecution : IExpressionScope
     {
         if (!_plan.NodeIndex.TryGetValue(bookmark.ActivityId, out var node))
             throw new InvalidOperationException($"Bookmark '{bookmark.Id}' belongs to activity '{bookmark.ActivityId}', which this definition does not have.");
+        _resumingBookmarkId = bookmark.Id;
         RemoveBookmark(bookmark);
+        _resumingBookmarkId = null;
         Execute(node, _enteredByBackEdge[node], bookmark, payload);
         RunLoop();
     }
@@ -185,7 +200,7 @@ internal sealed class WorkflowExecution : IExpressionScope
         _executions++;
         var node = _plan.Nodes[index];
         var ctx = _ctx;
-        ctx.Reset(node);
+        ctx.Reset(node, viaBackEdge);
         var activity = node.Type.Factory();
         var bound = node.Inputs;
         Dictionary<string, object?>? journalInputs = bound.Length == 0 ? null : new(bound.Length, StringComparer.Ordinal);
@@ -251,7 +266,7 @@ internal sealed class WorkflowExecution : IExpressionScope
         {
             if (_stopped) return;
             var c = conns[ci];
-            var followed = !skipped && _ctx.HasOutcome(c.Port);
+            var followed = !skipped && (c.Port == ExecutionPlan.AnyOutcome ? _ctx.HasAnyOutcome : _ctx.HasOutcome(c.Port));
             _connCount[ci]++;
             _connFollowed[ci] = followed;
             if (c.IsBackward)
@@ -424,6 +439,13 @@ internal sealed class WorkflowExecution : IExpressionScope
         if (_plan.NodeIndex.TryGetValue(b.ActivityId, out var i) && _pendingBookmarks[i] > 0) _pendingBookmarks[i]--;
         // A bookmark created and consumed within this run was never seen by the host.
         if (!NewBookmarks.Remove(b)) RemovedBookmarkIds.Add(b.Id);
+        // A child waited for and no longer awaited (the branch was cancelled, the workflow ended) is cancelled too.
+        if (b.Kind == ChildWorkflows.BookmarkKind && b.Id != _resumingBookmarkId && b.Key != null)
+        {
+            var pending = ChildStarts.FindIndex(r => r.ChildInstanceId == b.Key);
+            if (pending >= 0) ChildStarts.RemoveAt(pending);
+            else CancelledChildren.Add(b.Key);
+        }
     }
 
     private void RemoveBookmarksOf(int node)
@@ -471,7 +493,91 @@ internal sealed class WorkflowExecution : IExpressionScope
             Effects = Effects,
             WriteLines = WriteLines,
             Incidents = Incidents,
+            ChildStarts = ChildStarts,
+            CancelledChildren = CancelledChildren,
         };
+    }
+
+    // ---- composition, outputs and scripts (called through ActivityContext)
+
+    internal bool IsConnected(PlanNode node, string port)
+    {
+        foreach (var ci in node.Outbound)
+            if (_plan.Connections[ci].Port == port) return true;
+        return false;
+    }
+
+    internal void SetActivityOutput(PlanNode node, string name, object? value)
+    {
+        var json = ValueConverter.ToJsonNode(value);
+        if (!State.ActivityOutputs.TryGetValue(node.Id, out var outputs))
+            State.ActivityOutputs[node.Id] = outputs = new(StringComparer.Ordinal);
+        outputs[name] = json;
+        if (string.Equals(name, "Result", StringComparison.OrdinalIgnoreCase)) State.LastResult = json?.DeepClone();
+        // Elsa binds an output to a variable with {"memoryReference": {"id": "<variable id>"}} on the activity.
+        if (node.Node.GetProperty(name) is JsonObject binding && binding["memoryReference"] is JsonObject reference
+            && ValueConverter.ToText(reference["id"]) is { Length: > 0 } variable)
+            SetVariable(variable, ValueConverter.Loose(json));
+    }
+
+    internal object? Evaluate(JsonNode? expression, Type resultType)
+    {
+        if (expression is not JsonObject o) return ValueConverter.ConvertTo(expression is JsonValue v ? ValueConverter.Unwrap(v) : expression, resultType);
+        var type = ValueConverter.ToText(o["type"]) ?? Definitions.ExpressionTypes.Literal;
+        var compiled = CompiledExpression.Compile(new Definitions.InputExpression { Type = type, Value = o["value"] }, resultType, _plan.VariableNames);
+        var value = compiled.Evaluate(this);
+        return compiled.IsLiteral ? value : ValueConverter.ConvertTo(value, resultType);
+    }
+
+    internal object? RunScript(string source, out IReadOnlyList<string>? outcomes)
+    {
+        _scriptOutcomes = null;
+        try
+        {
+            return GetJavaScript().Evaluate(source);
+        }
+        finally
+        {
+            outcomes = _scriptOutcomes;
+            _scriptOutcomes = null;
+        }
+    }
+
+    public void SetOutcomes(IReadOnlyList<string> outcomes) => _scriptOutcomes = outcomes;
+
+    public object? GetOutputFrom(string activity, string? output)
+    {
+        var id = activity;
+        if (!State.ActivityOutputs.ContainsKey(id))
+            foreach (var n in _plan.Nodes)
+                if (string.Equals(n.Node.Name, activity, StringComparison.Ordinal)) { id = n.Id; break; }
+        if (!State.ActivityOutputs.TryGetValue(id, out var outputs)) return null;
+        var value = outputs.TryGetValue(output ?? "Result", out var v) ? v
+            : outputs.FirstOrDefault(kv => string.Equals(kv.Key, output ?? "Result", StringComparison.OrdinalIgnoreCase)).Value;
+        return ValueConverter.Loose(value);
+    }
+
+    public object? GetLastResult() => ValueConverter.Loose(State.LastResult);
+
+    internal string? StartChild(PlanNode node, string definitionId, string? definitionVersionId, int? version, IReadOnlyDictionary<string, object?> input,
+        string? correlationId, bool wait)
+    {
+        if (State.Depth + 1 > ChildWorkflows.MaxDepth)
+        {
+            _ctx.Fault($"Child workflow '{definitionId}' would nest deeper than {ChildWorkflows.MaxDepth} levels (a workflow that uses itself?).");
+            return null;
+        }
+        var childId = Guid.CreateVersion7(Clock.GetUtcNow()).ToString();
+        string? bookmarkId = null;
+        if (wait)
+        {
+            _ctx.BookmarksCreated++;
+            bookmarkId = AddBookmark(node, ChildWorkflows.BookmarkKind, childId, null, new JsonObject { ["definitionId"] = definitionId }).Id;
+        }
+        var copy = new Dictionary<string, object?>(input, StringComparer.OrdinalIgnoreCase);
+        ChildStarts.Add(new ChildWorkflowRequest(childId, State.InstanceId, node.Id, bookmarkId, definitionId, definitionVersionId, version, copy,
+            correlationId, State.Depth + 1));
+        return childId;
     }
 
     // ---- variables and expressions

@@ -25,6 +25,30 @@ public sealed class WorkflowInstanceState
 
     public Dictionary<string, JsonNode?> Input { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Workflow outputs set by <c>Elsa.SetOutput</c>; a parent receives them when this instance is a child.</summary>
+    public Dictionary<string, JsonNode?> Output { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The outcomes an <c>Elsa.Complete</c> finished with (a parent's workflow activity continues along them).</summary>
+    public List<string> Outcomes { get; set; } = [];
+
+    /// <summary>Set by <c>Elsa.SetName</c>.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Set by <c>Elsa.Correlate</c>; null when the run did not change it.</summary>
+    public string? CorrelationId { get; set; }
+
+    /// <summary>Per-activity data that must survive between runs (a loop's position), by activity id.</summary>
+    public Dictionary<string, JsonNode?> ActivityState { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Activity outputs (e.g. RunJavaScript's <c>Result</c>), by activity id then output name, for <c>getOutputFrom</c>.</summary>
+    public Dictionary<string, Dictionary<string, JsonNode?>> ActivityOutputs { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The last activity output named <c>Result</c>, for <c>getLastResult()</c>.</summary>
+    public JsonNode? LastResult { get; set; }
+
+    /// <summary>How deeply this instance is nested: 0 for a top-level instance, 1 for its children, ….</summary>
+    public int Depth { get; set; }
+
     /// <summary>The flowchart's counters (Elsa's counter-based mode).</summary>
     public FlowchartState Flowchart { get; set; } = new();
 

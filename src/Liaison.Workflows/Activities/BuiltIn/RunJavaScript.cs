@@ -1,0 +1,37 @@
+using Liaison.Workflows.Definitions;
+using Liaison.Workflows.Expressions;
+using Liaison.Workflows.Runtime;
+
+namespace Liaison.Workflows.Activities.BuiltIn;
+
+[Activity("Elsa.RunJavaScript", Category = "Scripting", DisplayNameZh = "运行脚本", DisplayNameEn = "Run JavaScript",
+    Description = "Runs a script in the sandbox; its value is the Result output, and setOutcome(…) picks the outcome.")]
+public sealed class RunJavaScript : Activity, IDynamicOutcomes
+{
+    [Input(DisplayNameZh = "脚本", DisplayNameEn = "Script", Description = "JavaScript; the value of its last expression or its return is the Result.", Script = true)]
+    public string? Script { get; set; }
+
+    [Input(DisplayNameZh = "可能的结果", DisplayNameEn = "Possible outcomes", Description = "Outcomes the script may choose with setOutcome.")]
+    public string[] PossibleOutcomes { get; set; } = [];
+
+    public override void Execute(ActivityContext context)
+    {
+        if (string.IsNullOrWhiteSpace(Script))
+        {
+            context.Complete();
+            return;
+        }
+        var result = context.RunScript(Script, out var outcomes);
+        context.SetOutput("Result", result);
+        if (outcomes is { Count: > 0 }) context.Complete([.. outcomes]);
+        else context.Complete();
+    }
+
+    public IReadOnlyList<string>? OutcomesOf(ActivityNode node)
+    {
+        var possible = node.Inputs.TryGetValue("possibleOutcomes", out var input) && input.Expression is { Type: ExpressionTypes.Literal } e
+            ? ValueConverter.ConvertTo(e.Value is System.Text.Json.Nodes.JsonValue v ? ValueConverter.Unwrap(v) : e.Value, typeof(string[])) as string[] ?? []
+            : [];
+        return [Done, .. possible];
+    }
+}
