@@ -83,6 +83,26 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
         return row is null ? null : cacheable ? CachePublished(row) : ToRunnable(row);
     }
 
+    /// <summary>The parsed definition of the version with Elsa id <paramref name="versionId"/> (a child pinned at its parent's publish).</summary>
+    public async Task<WorkflowDefinition?> FindRunnableByVersionIdAsync(LiaisonDbContext db, string definitionId, string versionId, CancellationToken ct)
+    {
+        var version = await db.Set<WorkflowDefinitionRecord>().AsNoTracking()
+            .Where(d => d.DefinitionId == definitionId && d.VersionId == versionId)
+            .Select(d => (int?)d.Version)
+            .FirstOrDefaultAsync(ct);
+        return version is { } v ? await FindRunnableAsync(db, definitionId, v, ct) : null;
+    }
+
+    /// <summary>
+    /// Every published definition, for checking a workflow's children before it is published (which exist, what
+    /// they declare, whether one uses its parent). Small: one row per definition.
+    /// </summary>
+    public async Task<WorkflowCatalog> PublishedCatalogAsync(LiaisonDbContext db, CancellationToken ct)
+    {
+        var rows = await db.Set<WorkflowDefinitionRecord>().AsNoTracking().Where(d => d.IsPublished).ToListAsync(ct);
+        return new WorkflowCatalog(rows.Select(ToRunnable));
+    }
+
     /// <summary>Parses a row read from committed data, keeping it for good when it was ever published.</summary>
     private WorkflowDefinition CachePublished(WorkflowDefinitionRecord row)
     {
@@ -135,7 +155,8 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
     /// <summary>The Elsa JSON of a stored version, with id, version and flags taken from the row.</summary>
     public JsonObject ToJson(WorkflowDefinitionRecord record) => WorkflowDefinitionJson.ToJsonNode(Materialize(record));
 
-    public IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition) => WorkflowValidator.Validate(definition, registry);
+    public IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition, WorkflowCatalog? catalog = null) =>
+        WorkflowValidator.Validate(definition, registry, catalog);
 
     /// <summary>
     /// Saves <paramref name="definition"/> as the draft of its definition: overwrites the latest version when it was
@@ -176,13 +197,21 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
                 return new PublishResult(latest, []);
             }
 
-            var errors = Validate(Materialize(latest));
+            var definition = Materialize(latest);
+            var catalog = await PublishedCatalogAsync(db, ct);
+            var errors = Validate(definition, catalog);
             if (errors.Count > 0)
             {
                 return new PublishResult(latest, errors);
             }
 
             Writing(db, publishes: true);
+            // Workflows placed as activities run the version published now, unless the node asks for the latest.
+            if (catalog.PinChildren(definition))
+            {
+                latest.Json = WorkflowDefinitionJson.Serialize(definition);
+            }
+
             await UnpublishAsync(db, definitionId, ct);
             latest.IsPublished = true;
             latest.PublishedAt = clock.GetUtcNow();

@@ -55,30 +55,45 @@ public sealed class WorkflowHost(
             CreatedAt = now,
             UpdatedAt = now,
         };
-        context ??= await contextFactory.CreateAsync(db, instance, ct);
 
+        var owns = db.Database.CurrentTransaction is null;
+        await using var tx = owns ? await db.Database.BeginTransactionAsync(ct) : null;
+        var tree = new TreeWork();
+        await RunStartAsync(db, instance, definition, input, context, tree, ct);
+        await CommitAsync(tx, ct);
+        WorkflowTimerScheduler.Schedule(jobs, log, tree.Unscheduled);
+        return instance;
+    }
+
+    /// <summary>Runs a new (top-level or child) instance from its start, saves it and carries on with what it asked for.</summary>
+    private async Task RunStartAsync(LiaisonDbContext db, WorkflowInstanceRecord instance, WorkflowDefinition definition,
+        IReadOnlyDictionary<string, object?> input, RunContext? context, TreeWork tree, CancellationToken ct)
+    {
+        context ??= await contextFactory.CreateAsync(db, instance, ct);
         RunResult run;
         try
         {
-            run = runner.Start(definition, input, context, instance.Id.ToString());
+            run = runner.Start(definition, input, context, instance.Id.ToString(), depth: instance.Depth);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             log.LogError(ex, "Workflow {DefinitionId} v{Version} could not start", definition.DefinitionId, definition.Version);
+            var now = clock.GetUtcNow();
             var state = new WorkflowInstanceState
             {
                 InstanceId = instance.Id.ToString(),
                 DefinitionId = definition.DefinitionId,
                 DefinitionVersionId = definition.Id,
                 DefinitionVersion = definition.Version,
+                Depth = instance.Depth,
                 CreatedAt = now,
                 UpdatedAt = now,
             };
             run = FaultedRun(state, $"The workflow could not start: {ex.Message}");
         }
 
-        await SaveAsync(db, instance, isNew: true, run, context, ct);
-        return instance;
+        tree.Unscheduled.AddRange(await SaveAsync(db, instance, isNew: true, run, context, ct, commitOwn: false));
+        await ContinueTreeAsync(db, instance, run, tree, ct);
     }
 
     /// <summary>Resumes the bookmark <paramref name="bookmarkId"/> with <paramref name="payload"/> (the waiting activity decides the outcome).</summary>
@@ -89,11 +104,29 @@ public sealed class WorkflowHost(
     /// <param name="context">The run's context; null asks <see cref="IRunContextFactory"/>.</param>
     public Task<ResumeResult> ResumeAsync(LiaisonDbContext db, string bookmarkId, object? payload, RunContext? context, CancellationToken ct) =>
         // One statement finds the bookmark's instance and locks it; no row means the bookmark is gone (resumed already).
-        ResumeLockedAsync(db, () => LockInstanceAsync(db,
-                db.Set<WorkflowInstanceRecord>().FromSql(
-                    $"SELECT *, xmin FROM workflow_instances WHERE id = (SELECT instance_id FROM workflow_bookmarks WHERE id = {bookmarkId}) FOR UPDATE"), ct),
+        ScheduleAfterAsync(tree => ResumeBookmarkAsync(db, bookmarkId, payload, context, tree, ct));
+
+    /// <summary>Runs one call into the host, then schedules the timers its runs created (when no transaction hook does).</summary>
+    private async Task<T> ScheduleAfterAsync<T>(Func<TreeWork, Task<T>> work)
+    {
+        var tree = new TreeWork();
+        var result = await work(tree);
+        WorkflowTimerScheduler.Schedule(jobs, log, tree.Unscheduled);
+        return result;
+    }
+
+    private Task<ResumeResult> ResumeBookmarkAsync(LiaisonDbContext db, string bookmarkId, object? payload, RunContext? context, TreeWork tree, CancellationToken ct) =>
+        ResumeLockedAsync(db, () => LockWithAncestorsAsync(db,
+                db.Set<WorkflowInstanceRecord>().FromSql($"""
+                    WITH RECURSIVE chain AS (
+                        SELECT w.id, w.parent_instance_id, 0 AS up FROM workflow_instances w
+                        WHERE w.id = (SELECT instance_id FROM workflow_bookmarks WHERE id = {bookmarkId})
+                        UNION ALL
+                        SELECT p.id, p.parent_instance_id, c.up + 1 FROM workflow_instances p JOIN chain c ON p.id = c.parent_instance_id)
+                    SELECT i.*, i.xmin FROM workflow_instances i JOIN chain c ON c.id = i.id ORDER BY c.up DESC FOR UPDATE OF i
+                    """), ct),
             new ResumeResult(ResumeOutcome.AlreadyResumed, null, null, bookmarkId),
-            _ => Task.FromResult<string?>(bookmarkId), payload, context, ct);
+            _ => Task.FromResult<string?>(bookmarkId), payload, context, tree, ct);
 
     /// <summary>Resumes the instance's oldest pending bookmark of <paramref name="kind"/> (and <paramref name="key"/> when given), e.g. an Elsa.Event by name.</summary>
     public Task<ResumeResult> ResumeAsync(LiaisonDbContext db, Guid instanceId, string kind, string? key, object? payload, CancellationToken ct) =>
@@ -101,17 +134,17 @@ public sealed class WorkflowHost(
 
     /// <inheritdoc cref="ResumeAsync(LiaisonDbContext, Guid, string, string?, object?, CancellationToken)"/>
     public Task<ResumeResult> ResumeAsync(LiaisonDbContext db, Guid instanceId, string kind, string? key, object? payload, RunContext? context, CancellationToken ct) =>
-        ResumeLockedAsync(db, () => LockInstanceAsync(db, instanceId, ct), new ResumeResult(ResumeOutcome.InstanceNotFound, null, null, null),
+        ScheduleAfterAsync(tree => ResumeLockedAsync(db, () => LockWithAncestorsAsync(db, instanceId, ct), new ResumeResult(ResumeOutcome.InstanceNotFound, null, null, null),
             locked => IsEnded(locked.Status)
             ? Task.FromResult<string?>(null)
             : db.Set<WorkflowBookmarkRecord>()
                 .Where(b => b.InstanceId == locked.Id && b.Kind == kind && (key == null || b.Key == key))
                 .OrderBy(b => b.CreatedAt).ThenBy(b => b.Id)
                 .Select(b => b.Id)
-                .FirstOrDefaultAsync(ct), payload, context, ct);
+                .FirstOrDefaultAsync(ct), payload, context, tree, ct));
 
     private async Task<ResumeResult> ResumeLockedAsync(LiaisonDbContext db, Func<Task<WorkflowInstanceRecord?>> lockInstance, ResumeResult notFound,
-        Func<WorkflowInstanceRecord, Task<string?>> pickBookmark, object? payload, RunContext? context, CancellationToken ct)
+        Func<WorkflowInstanceRecord, Task<string?>> pickBookmark, object? payload, RunContext? context, TreeWork tree, CancellationToken ct)
     {
         var owns = db.Database.CurrentTransaction is null;
         await using var tx = owns ? await db.Database.BeginTransactionAsync(ct) : null;
@@ -167,9 +200,9 @@ public sealed class WorkflowHost(
             run = FaultedRun(state, $"The workflow could not resume: {ex.Message}");
         }
 
-        var unscheduled = await SaveAsync(db, instance, isNew: false, run, context, ct, commitOwn: false, consumedBookmarkId: bookmarkId);
+        tree.Unscheduled.AddRange(await SaveAsync(db, instance, isNew: false, run, context, ct, commitOwn: false, consumedBookmarkId: bookmarkId));
+        await ContinueTreeAsync(db, instance, run, tree, ct);
         await CommitAsync(tx, ct);
-        WorkflowTimerScheduler.Schedule(jobs, log, unscheduled);
         return new ResumeResult(ResumeOutcome.Resumed, instance, run, bookmarkId);
     }
 
@@ -181,16 +214,153 @@ public sealed class WorkflowHost(
     {
         var owns = db.Database.CurrentTransaction is null;
         await using var tx = owns ? await db.Database.BeginTransactionAsync(ct) : null;
-        var instance = await LockInstanceAsync(db, instanceId, ct);
+        var instance = await LockWithAncestorsAsync(db, instanceId, ct);
         if (instance is null || IsEnded(instance.Status))
         {
             return false;
         }
 
+        var tree = new TreeWork();
         var run = runner.Cancel(WorkflowInstanceState.FromJson(instance.State));
         await SaveAsync(db, instance, isNew: false, run, new RunContext(), ct, commitOwn: false);
+        await ContinueTreeAsync(db, instance, run, tree, ct);
         await CommitAsync(tx, ct);
+        WorkflowTimerScheduler.Schedule(jobs, log, tree.Unscheduled);
         return true;
+    }
+
+    // ---- child workflows: every step runs in the transaction of the run that caused it
+
+    /// <summary>
+    /// What one call into the host does across a tree of instances: timers to schedule after commit, and children a
+    /// later run cancelled before an earlier run's loop had started them (they are then not started at all).
+    /// </summary>
+    private sealed class TreeWork
+    {
+        public List<(string, DateTimeOffset)> Unscheduled { get; } = [];
+
+        public HashSet<string> CancelledBeforeStart { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// After a run is saved: cancel the children it stopped waiting for (or all of them when it was cancelled), start
+    /// the children it asked for, and when it has ended, resume the parent waiting for it. The parent is already
+    /// locked: every run locks its instance's ancestors first, top-down, so two runs in one tree never deadlock.
+    /// </summary>
+    private async Task ContinueTreeAsync(LiaisonDbContext db, WorkflowInstanceRecord instance, RunResult run, TreeWork tree, CancellationToken ct)
+    {
+        foreach (var id in run.CancelledChildren)
+        {
+            if (!Guid.TryParse(id, out var childId) || !await CancelTreeAsync(db, childId, tree, ct))
+            {
+                tree.CancelledBeforeStart.Add(id);
+            }
+        }
+
+        if (run.Status == WorkflowStatus.Cancelled)
+        {
+            await CancelChildrenAsync(db, instance.Id, tree, ct);
+        }
+
+        foreach (var request in run.ChildStarts)
+        {
+            if (!tree.CancelledBeforeStart.Contains(request.ChildInstanceId))
+            {
+                await StartChildAsync(db, instance, request, tree, ct);
+            }
+        }
+
+        if (IsEnded(run.Status) && instance.ParentBookmarkId is { } parentBookmark)
+        {
+            // AlreadyResumed here means the parent stopped waiting meanwhile; nothing to do then.
+            await ResumeBookmarkAsync(db, parentBookmark, ChildWorkflowResult.Of(run.State), null, tree, ct);
+        }
+    }
+
+    private async Task StartChildAsync(LiaisonDbContext db, WorkflowInstanceRecord parent, ChildWorkflowRequest request, TreeWork tree, CancellationToken ct)
+    {
+        var definition = await ResolveChildAsync(db, request, ct);
+        if (definition is null)
+        {
+            var message = $"Child workflow '{request.DefinitionId}' has no published version{(request.Version is { } v ? $" {v}" : "")}.";
+            if (request.BookmarkId is not null)
+            {
+                await ResumeBookmarkAsync(db, request.BookmarkId, ChildWorkflowResult.NotStarted(request.ChildInstanceId, message), null, tree, ct);
+            }
+            else
+            {
+                db.Set<WorkflowIncidentRecord>().Add(new WorkflowIncidentRecord
+                {
+                    InstanceId = parent.Id, ActivityId = request.ParentActivityId, Message = message, At = clock.GetUtcNow(),
+                });
+                await db.SaveChangesAsync(ct);
+            }
+
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var child = new WorkflowInstanceRecord
+        {
+            Id = Guid.Parse(request.ChildInstanceId),
+            DefinitionId = definition.DefinitionId,
+            DefinitionVersion = definition.Version,
+            CorrelationId = request.CorrelationId is { Length: > 0 and <= 200 } c ? c : parent.CorrelationId,
+            ParentInstanceId = parent.Id,
+            ParentActivityId = request.ParentActivityId,
+            ParentBookmarkId = request.BookmarkId,
+            Depth = request.Depth,
+            Status = WorkflowStatus.Running,
+            State = "{}",
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await RunStartAsync(db, child, definition, request.Input, null, tree, ct);
+    }
+
+    /// <summary>The pinned version when the request names one, else the latest published.</summary>
+    private async Task<WorkflowDefinition?> ResolveChildAsync(LiaisonDbContext db, ChildWorkflowRequest request, CancellationToken ct)
+    {
+        if (request.DefinitionVersionId is { } versionId)
+        {
+            return await definitions.FindRunnableByVersionIdAsync(db, request.DefinitionId, versionId, ct);
+        }
+
+        return request.Version is { } version
+            ? await definitions.FindRunnableAsync(db, request.DefinitionId, version, ct)
+            : await definitions.FindPublishedRunnableAsync(db, request.DefinitionId, ct);
+    }
+
+    /// <summary>Cancels a child nobody waits for any more, and its descendants; its parent is not resumed. False: no such instance (yet).</summary>
+    private async Task<bool> CancelTreeAsync(LiaisonDbContext db, Guid id, TreeWork tree, CancellationToken ct)
+    {
+        var child = await LockInstanceAsync(db, id, ct);
+        if (child is null)
+        {
+            return false;
+        }
+
+        if (!IsEnded(child.Status))
+        {
+            var run = runner.Cancel(WorkflowInstanceState.FromJson(child.State));
+            await SaveAsync(db, child, isNew: false, run, new RunContext(), ct, commitOwn: false);
+            await CancelChildrenAsync(db, child.Id, tree, ct);
+        }
+
+        return true;
+    }
+
+    private async Task CancelChildrenAsync(LiaisonDbContext db, Guid parentId, TreeWork tree, CancellationToken ct)
+    {
+        var running = await db.Set<WorkflowInstanceRecord>()
+            .Where(i => i.ParentInstanceId == parentId && (i.Status == WorkflowStatus.Running || i.Status == WorkflowStatus.Suspended))
+            .OrderBy(i => i.Id)
+            .Select(i => i.Id)
+            .ToListAsync(ct);
+        foreach (var id in running)
+        {
+            await CancelTreeAsync(db, id, tree, ct);
+        }
     }
 
     /// <summary>A named bookmark that is gone was resumed already, whatever the instance's status now.</summary>
@@ -211,6 +381,38 @@ public sealed class WorkflowHost(
     // xmin is a system column: SELECT * leaves it out.
     private static Task<WorkflowInstanceRecord?> LockInstanceAsync(LiaisonDbContext db, Guid id, CancellationToken ct) =>
         LockInstanceAsync(db, db.Set<WorkflowInstanceRecord>().FromSql($"SELECT *, xmin FROM workflow_instances WHERE id = {id} FOR UPDATE"), ct);
+
+    /// <summary>Locks an instance after its ancestors (root first), so runs anywhere in one tree take turns without deadlocks.</summary>
+    private static Task<WorkflowInstanceRecord?> LockWithAncestorsAsync(LiaisonDbContext db, Guid id, CancellationToken ct) =>
+        LockWithAncestorsAsync(db, db.Set<WorkflowInstanceRecord>().FromSql($"""
+            WITH RECURSIVE chain AS (
+                SELECT w.id, w.parent_instance_id, 0 AS up FROM workflow_instances w WHERE w.id = {id}
+                UNION ALL
+                SELECT p.id, p.parent_instance_id, c.up + 1 FROM workflow_instances p JOIN chain c ON p.id = c.parent_instance_id)
+            SELECT i.*, i.xmin FROM workflow_instances i JOIN chain c ON c.id = i.id ORDER BY c.up DESC FOR UPDATE OF i
+            """), ct);
+
+    /// <summary>
+    /// Runs a query returning an instance and its ancestors, ordered root first and locked in that order; returns the
+    /// instance itself (the last row), refreshed when the DbContext already tracked it.
+    /// </summary>
+    private static async Task<WorkflowInstanceRecord?> LockWithAncestorsAsync(LiaisonDbContext db, IQueryable<WorkflowInstanceRecord> chain, CancellationToken ct)
+    {
+        var tracked = db.ChangeTracker.Entries<WorkflowInstanceRecord>().Select(e => e.Entity.Id).ToHashSet();
+        var rows = await chain.ToListAsync(ct);
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+
+        var instance = rows[^1];
+        if (tracked.Contains(instance.Id))
+        {
+            await db.Entry(instance).ReloadAsync(ct);
+        }
+
+        return instance;
+    }
 
     /// <summary>Runs a <c>SELECT *, xmin … FOR UPDATE</c> of one instance row; a row the DbContext already tracked is refreshed.</summary>
     private static async Task<WorkflowInstanceRecord?> LockInstanceAsync(LiaisonDbContext db, IQueryable<WorkflowInstanceRecord> locking, CancellationToken ct)
@@ -250,6 +452,12 @@ public sealed class WorkflowHost(
         var now = clock.GetUtcNow();
         var state = run.State;
         instance.Status = run.Status;
+        instance.Name = state.Name is { Length: > 200 } name ? name[..200] : state.Name;
+        if (state.CorrelationId is { Length: > 0 and <= 200 } correlationId)
+        {
+            instance.CorrelationId = correlationId;
+        }
+
         instance.UpdatedAt = now;
         if (IsEnded(run.Status))
         {

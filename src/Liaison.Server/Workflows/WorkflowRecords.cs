@@ -52,6 +52,21 @@ public sealed class WorkflowInstanceRecord
     /// <summary>What the instance is about, e.g. a case id; the domain finds its instances by it.</summary>
     public string? CorrelationId { get; set; }
 
+    /// <summary>Set by <c>Elsa.SetName</c>.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The instance that started this one as a child; null for a top-level instance. Never changes.</summary>
+    public Guid? ParentInstanceId { get; set; }
+
+    /// <summary>The parent's activity that started this child.</summary>
+    public string? ParentActivityId { get; set; }
+
+    /// <summary>The parent's bookmark this child's end resumes; null when the parent did not wait (a dispatch).</summary>
+    public string? ParentBookmarkId { get; set; }
+
+    /// <summary>0 for a top-level instance, 1 for its children, ….</summary>
+    public int Depth { get; set; }
+
     /// <summary><see cref="WorkflowInstanceState"/> as JSON.</summary>
     public required string State { get; set; }
 
@@ -154,6 +169,11 @@ internal sealed class WorkflowInstanceRecordConfiguration : IEntityTypeConfigura
         e.Property(i => i.State).HasColumnType("jsonb");
         e.Property(i => i.RowVersion).IsRowVersion();
         e.HasIndex(i => i.CorrelationId);
+        e.Property(i => i.Name).HasMaxLength(200);
+        e.Property(i => i.ParentBookmarkId).HasMaxLength(64);
+        // Children of one parent, running first: how a cancel finds them.
+        e.HasIndex(i => i.ParentInstanceId).HasFilter("parent_instance_id IS NOT NULL");
+        e.HasOne<WorkflowInstanceRecord>().WithMany().HasForeignKey(i => i.ParentInstanceId).OnDelete(DeleteBehavior.Restrict);
         e.HasIndex(i => new { i.DefinitionId, i.DefinitionVersion });
         e.HasOne<WorkflowDefinitionRecord>().WithMany()
             .HasForeignKey(i => new { i.DefinitionId, i.DefinitionVersion })

@@ -170,12 +170,26 @@ public static class ValueConverter
         }
     }
 
+    private static JsonArray? TryParseArray(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text) as JsonArray;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     public static List<string> ToStringList(object? value)
     {
         var list = new List<string>();
         switch (value)
         {
             case null: break;
+            case string s when s.TrimStart().StartsWith('[') && TryParseArray(s) is { } parsed:
+                return ToStringList(parsed);
             case string s:
                 foreach (var part in s.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     list.Add(part);

@@ -12,7 +12,8 @@ public sealed record ValidationError(string? ActivityId, string Code, string Mes
 /// <summary>Checks a definition before it is published.</summary>
 public static class WorkflowValidator
 {
-    public static IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition, ActivityRegistry registry)
+    /// <param name="catalog">The published workflows children may name; null skips the child checks (nothing to check them against).</param>
+    public static IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition, ActivityRegistry registry, WorkflowCatalog? catalog = null)
     {
         var errors = new List<ValidationError>();
         var acts = definition.Root.Activities;
@@ -33,7 +34,7 @@ public static class WorkflowValidator
 
         foreach (var a in acts)
         {
-            var type = registry.Find(a.Type);
+            var type = registry.Resolve(a);
             if (type == null)
             {
                 errors.Add(new(a.Id, "unknown-type", $"Activity '{a.Id}' has unknown type '{a.Type}'."));
@@ -56,12 +57,13 @@ public static class WorkflowValidator
                 errors.Add(new(c.SourceActivity, "dangling-connection", $"Connection {c} starts at missing activity '{c.SourceActivity}'."));
             if (!byId.ContainsKey(c.TargetActivity))
                 errors.Add(new(c.TargetActivity, "dangling-connection", $"Connection {c} ends at missing activity '{c.TargetActivity}'."));
-            if (sourceOk && registry.Find(source!.Type) is { } st && !st.Outcomes.Contains(c.SourcePort))
+            if (sourceOk && registry.OutcomesOf(source!) is { } outcomes && !outcomes.Contains(c.SourcePort))
                 errors.Add(new(c.SourceActivity, "unknown-port",
-                    $"Activity '{c.SourceActivity}' ({st.TypeName}) has no outcome '{c.SourcePort}'" +
-                    (st.Outcomes.Count == 0 ? " (it has no outcomes)." : $"; its outcomes are {string.Join(", ", st.Outcomes)}.")));
+                    $"Activity '{c.SourceActivity}' ({source!.Type}) has no outcome '{c.SourcePort}'" +
+                    (outcomes.Count == 0 ? " (it has no outcomes)." : $"; its outcomes are {string.Join(", ", outcomes)}.")));
         }
 
+        if (catalog != null) CheckChildren(definition, catalog, errors);
         CheckReachability(definition, registry, byId, errors);
 
         // Loops must be proper back-edges; the compiled plan knows which are not.
@@ -81,6 +83,24 @@ public static class WorkflowValidator
             }
         }
         return errors;
+    }
+
+    private static void CheckChildren(WorkflowDefinition definition, WorkflowCatalog catalog, List<ValidationError> errors)
+    {
+        foreach (var (node, id, asActivity) in WorkflowCatalog.ChildReferences(definition))
+        {
+            if (id == definition.DefinitionId) continue; // reported as a cycle below
+            var child = catalog.Find(id);
+            if (child == null)
+                errors.Add(new(node.Id, "unknown-workflow", $"Activity '{node.Id}' runs workflow '{id}', which has no published version."));
+            else if (asActivity && !child.UsableAsActivity)
+                errors.Add(new(node.Id, "not-usable-as-activity", $"Activity '{node.Id}' places workflow '{id}' as an activity, but that workflow is not marked usable as an activity."));
+        }
+        if (catalog.CycleThrough(definition) is { } cycle)
+        {
+            var first = WorkflowCatalog.ChildReferences(definition).First(r => r.DefinitionId == cycle[1]).Node.Id;
+            errors.Add(new(first, "workflow-cycle", $"Workflow '{definition.DefinitionId}' would run itself: {string.Join(" → ", cycle)}."));
+        }
     }
 
     private static void CheckInput(ActivityNode a, InputProperty p, HashSet<string> varNames, List<ValidationError> errors)
@@ -107,6 +127,7 @@ public static class WorkflowValidator
             {
                 case JavaScriptExpression js: JavaScriptRuntime.Prepare(js.Source); break;
                 case LiquidExpression lq: LiquidRuntime.Prepare(lq.Source); break;
+                case LiteralExpression { Value: string script } when p.Attribute.Script: JavaScriptRuntime.Prepare(script); break;
             }
         }
         catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or ArgumentException or ExpressionException or System.Text.Json.JsonException)

@@ -937,9 +937,31 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("definition_version");
 
+                    b.Property<int>("Depth")
+                        .HasColumnType("integer")
+                        .HasColumnName("depth");
+
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("ParentActivityId")
+                        .HasColumnType("text")
+                        .HasColumnName("parent_activity_id");
+
+                    b.Property<string>("ParentBookmarkId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("parent_bookmark_id");
+
+                    b.Property<Guid?>("ParentInstanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_instance_id");
 
                     b.Property<uint>("RowVersion")
                         .IsConcurrencyToken()
@@ -967,6 +989,10 @@ namespace Liaison.Server.Data.Migrations
 
                     b.HasIndex("CorrelationId")
                         .HasDatabaseName("ix_workflow_instances_correlation_id");
+
+                    b.HasIndex("ParentInstanceId")
+                        .HasDatabaseName("ix_workflow_instances_parent_instance_id")
+                        .HasFilter("parent_instance_id IS NOT NULL");
 
                     b.HasIndex("DefinitionId", "DefinitionVersion")
                         .HasDatabaseName("ix_workflow_instances_definition_id_definition_version");
@@ -1372,6 +1398,12 @@ namespace Liaison.Server.Data.Migrations
 
             modelBuilder.Entity("Liaison.Server.Workflows.WorkflowInstanceRecord", b =>
                 {
+                    b.HasOne("Liaison.Server.Workflows.WorkflowInstanceRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ParentInstanceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_workflow_instances_workflow_instances_parent_instance_id");
+
                     b.HasOne("Liaison.Server.Workflows.WorkflowDefinitionRecord", null)
                         .WithMany()
                         .HasForeignKey("DefinitionId", "DefinitionVersion")
