@@ -21,7 +21,7 @@ public class CompositionTests
         var parent = new Flow("parent").Var("Answer", "String")
             .Line("before", "before")
             .Add("run", "Elsa.ExecuteWorkflow", ("workflowDefinitionId", In.Lit("child")), ("input", In.Lit(new JsonObject { ["Question"] = "why" })))
-            .Add("keep", "Elsa.SetVariable", ("value", In.Js("getLastResult().output.Answer")))
+            .Add("keep", "Elsa.SetVariable", ("value", In.Js("getLastResult().Answer")))
             .Raw("keep", "variable", new JsonObject { ["id"] = "Answer-id" })
             .Add("after", "Elsa.WriteLine", ("text", In.Js("'after: ' + getAnswer()")))
             .Connect("before", "run").Connect("run", "keep").Connect("keep", "after").Build();

@@ -97,7 +97,7 @@ public class DefinitionJsonTests
     [InlineData("{ not json", "not valid JSON")]
     [InlineData("[]", "expected a JSON object")]
     [InlineData("""{ "id": "x" }""", "'root'")]
-    [InlineData("""{ "root": { "type": "Elsa.ParallelForEach" } }""", "$.root.type")]
+    [InlineData("""{ "root": { "type": "Elsa.ParallelForEach", "activities": [] } }""", "$.root.type")]
     [InlineData("""{ "root": { "activities": [ { "id": "a1", "type": "Elsa.Start" }, { "id": "a2" } ] } }""", "$.root.activities[1]: activity 'a2' has no 'type'")]
     [InlineData("""{ "root": { "activities": [ { "type": "Elsa.Start" } ] } }""", "$.root.activities[0]: the activity has no 'id'")]
     [InlineData("""{ "root": { "activities": [ { "id": "a", "type": "Elsa.Start" }, { "id": "a", "type": "Elsa.End" } ] } }""", "duplicate activity id 'a'")]

@@ -87,10 +87,15 @@ internal static class Harness
     public static string Lines(this RunResult r) => string.Join("; ", r.WriteLines);
 
     /// <summary>A child resolver over a fixed set of definitions (latest version unless pinned).</summary>
+    /// <remarks>Elsa's order: the pinned version id, else the pinned version, else the published one, else the latest.</remarks>
     public static Func<ChildWorkflowRequest, WorkflowDefinition?> Children(params WorkflowDefinition[] definitions) => r =>
-        definitions.Where(d => d.DefinitionId == r.DefinitionId && (r.Version == null || d.Version == r.Version)
-                               && (r.DefinitionVersionId == null || d.Id == r.DefinitionVersionId))
-            .OrderByDescending(d => d.Version).FirstOrDefault();
+    {
+        var versions = definitions.Where(d => d.DefinitionId == r.DefinitionId).OrderByDescending(d => d.Version).ToList();
+        return versions.FirstOrDefault(d => r.DefinitionVersionId != null && d.Id == r.DefinitionVersionId)
+               ?? versions.FirstOrDefault(d => r.Version != null && d.Version == r.Version)
+               ?? versions.FirstOrDefault(d => d.IsPublished)
+               ?? versions.FirstOrDefault();
+    };
 
     public static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name));
 }

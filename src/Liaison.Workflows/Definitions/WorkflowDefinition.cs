@@ -22,6 +22,9 @@ public sealed class WorkflowDefinition
     public List<VariableDefinition> Variables { get; set; } = [];
     public Flowchart Root { get; set; } = new();
 
+    /// <summary>The definition's variables and those declared on its root container (Elsa allows both).</summary>
+    public IEnumerable<VariableDefinition> AllVariables => Variables.Concat(Root.Variables);
+
     /// <summary>Properties we do not interpret (createdAt, toolVersion, inputs, options, …), written back unchanged.</summary>
     public JsonObject Extra { get; set; } = new();
 
@@ -68,8 +71,14 @@ public sealed class Flowchart
     public string Type { get; set; } = TypeName;
 
     public bool IsSequence => Type == SequenceTypeName;
+
+    /// <summary>The root is one ordinary activity (Elsa allows any activity as the root), kept as the only entry of <see cref="Activities"/>.</summary>
+    public bool IsSingleActivity => Type != TypeName && Type != SequenceTypeName;
     public List<ActivityNode> Activities { get; set; } = [];
     public List<Connection> Connections { get; set; } = [];
+
+    /// <summary>Variables declared on the container itself (<c>root.variables</c>).</summary>
+    public List<VariableDefinition> Variables { get; set; } = [];
     public JsonObject Extra { get; set; } = new();
 }
 

@@ -17,7 +17,7 @@ public static class WorkflowDefinitionJson
 
     private static readonly HashSet<string> DefinitionKeys = new(StringComparer.OrdinalIgnoreCase)
         { "id", "definitionId", "name", "description", "version", "isLatest", "isPublished", "variables", "root" };
-    private static readonly HashSet<string> RootKeys = new(StringComparer.OrdinalIgnoreCase) { "id", "type", "activities", "connections" };
+    private static readonly HashSet<string> RootKeys = new(StringComparer.OrdinalIgnoreCase) { "id", "type", "activities", "connections", "variables" };
     private static readonly HashSet<string> ActivityKeys = new(StringComparer.OrdinalIgnoreCase) { "id", "type", "name" };
     private static readonly HashSet<string> VariableKeys = new(StringComparer.OrdinalIgnoreCase) { "id", "name", "typeName", "isArray", "value" };
     private static readonly HashSet<string> InputKeys = new(StringComparer.OrdinalIgnoreCase) { "typeName", "expression" };
@@ -76,15 +76,7 @@ public static class WorkflowDefinitionJson
         o["version"] = d.Version;
         o["isLatest"] = d.IsLatest;
         o["isPublished"] = d.IsPublished;
-        var vars = new JsonArray();
-        foreach (var v in d.Variables)
-        {
-            var vo = new JsonObject { ["id"] = v.Id, ["name"] = v.Name, ["typeName"] = v.TypeName, ["isArray"] = v.IsArray };
-            if (v.Value != null) vo["value"] = v.Value;
-            CopyExtra(v.Extra, vo);
-            vars.Add(vo);
-        }
-        o["variables"] = vars;
+        o["variables"] = WriteVariables(d.Variables);
         CopyExtra(d.Extra, o);
         o["root"] = WriteRoot(d.Root);
         return o;
@@ -92,26 +84,12 @@ public static class WorkflowDefinitionJson
 
     private static JsonObject WriteRoot(Flowchart f)
     {
+        if (f.IsSingleActivity && f.Activities.Count == 1) return WriteActivity(f.Activities[0]);
         var o = new JsonObject { ["type"] = f.Type, ["id"] = f.Id };
+        if (f.Variables.Count > 0) o["variables"] = WriteVariables(f.Variables);
         CopyExtra(f.Extra, o);
         var acts = new JsonArray();
-        foreach (var a in f.Activities)
-        {
-            var ao = new JsonObject { ["id"] = a.Id, ["type"] = a.Type };
-            if (a.Name != null) ao["name"] = a.Name;
-            foreach (var (name, input) in a.Inputs)
-            {
-                var io = new JsonObject();
-                if (input.TypeName != null) io["typeName"] = input.TypeName;
-                io["expression"] = input.Expression == null
-                    ? null
-                    : new JsonObject { ["type"] = input.Expression.Type, ["value"] = input.Expression.Value?.DeepClone() };
-                CopyExtra(input.Extra, io);
-                ao[CamelCase(name)] = io;
-            }
-            CopyExtra(a.Extra, ao);
-            acts.Add(ao);
-        }
+        foreach (var a in f.Activities) acts.Add(WriteActivity(a));
         o["activities"] = acts;
         if (f.IsSequence) return o;
         var conns = new JsonArray();
@@ -127,6 +105,37 @@ public static class WorkflowDefinitionJson
         }
         o["connections"] = conns;
         return o;
+    }
+
+    private static JsonArray WriteVariables(IEnumerable<VariableDefinition> variables)
+    {
+        var vars = new JsonArray();
+        foreach (var v in variables)
+        {
+            var vo = new JsonObject { ["id"] = v.Id, ["name"] = v.Name, ["typeName"] = v.TypeName, ["isArray"] = v.IsArray };
+            if (v.Value != null) vo["value"] = v.Value;
+            CopyExtra(v.Extra, vo);
+            vars.Add(vo);
+        }
+        return vars;
+    }
+
+    private static JsonObject WriteActivity(ActivityNode a)
+    {
+        var ao = new JsonObject { ["id"] = a.Id, ["type"] = a.Type };
+        if (a.Name != null) ao["name"] = a.Name;
+        foreach (var (name, input) in a.Inputs)
+        {
+            var io = new JsonObject();
+            if (input.TypeName != null) io["typeName"] = input.TypeName;
+            io["expression"] = input.Expression == null
+                ? null
+                : new JsonObject { ["type"] = input.Expression.Type, ["value"] = input.Expression.Value?.DeepClone() };
+            CopyExtra(input.Extra, io);
+            ao[CamelCase(name)] = io;
+        }
+        CopyExtra(a.Extra, ao);
+        return ao;
     }
 
     private static WorkflowDefinition ReadDefinition(JsonObject o)
@@ -182,9 +191,21 @@ public static class WorkflowDefinitionJson
     {
         var type = Str(o, "type", path);
         if (type != null && type != Flowchart.TypeName && type != Flowchart.SequenceTypeName)
-            throw new WorkflowDefinitionException(
-                $"{path}.type: the root must be '{Flowchart.TypeName}' or '{Flowchart.SequenceTypeName}', not '{type}'.", path + ".type");
+        {
+            // Elsa's root may be any activity; one that is not a container runs alone.
+            if (o["activities"] is not null || o["connections"] is not null)
+                throw new WorkflowDefinitionException(
+                    $"{path}.type: a root with activities must be '{Flowchart.TypeName}' or '{Flowchart.SequenceTypeName}', not '{type}'.", path + ".type");
+            var single = ReadActivity(o, path);
+            return new Flowchart { Id = single.Id, Type = single.Type, Activities = [single] };
+        }
         var f = new Flowchart { Id = Str(o, "id", path) ?? "", Type = type ?? Flowchart.TypeName, Extra = ExtraOf(o, RootKeys) };
+        if (o["variables"] is { } varsNode)
+        {
+            var arr = Arr(varsNode, path + ".variables");
+            for (var i = 0; i < arr.Count; i++)
+                f.Variables.Add(ReadVariable(Obj(arr[i], $"{path}.variables[{i}]"), $"{path}.variables[{i}]"));
+        }
         var ids = new HashSet<string>(StringComparer.Ordinal);
         if (o["activities"] is { } actsNode)
         {

@@ -28,6 +28,12 @@ internal sealed class ExecutionPlan
     public required Dictionary<string, int> VariableByName { get; init; }
     public required string[] VariableNames { get; init; }
 
+    /// <summary>Declared workflow inputs and their type names (<c>inputs[].type</c>), by name.</summary>
+    public required Dictionary<string, string> InputTypes { get; init; }
+
+    /// <summary>Declared workflow output names (<c>outputs[].name</c>).</summary>
+    public required HashSet<string> OutputNames { get; init; }
+
     /// <summary>Identifiers used by this definition's scripts; only those globals are defined per run (it is the costly part).</summary>
     public required HashSet<string> ScriptIdentifiers { get; init; }
 
@@ -41,7 +47,7 @@ internal sealed class ExecutionPlan
         var acts = definition.Root.Activities;
         var nodes = new PlanNode[acts.Count];
         var nodeIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        var vars = definition.Variables.ToArray();
+        var vars = definition.AllVariables.ToArray();
         var byId = new Dictionary<string, int>(StringComparer.Ordinal);
         var byName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < vars.Length; i++)
@@ -123,7 +129,18 @@ internal sealed class ExecutionPlan
             VariableByName = byName,
             VariableNames = varNames,
             ScriptIdentifiers = identifiers,
+            InputTypes = Declared(definition.DeclaredInputs)
+                .Where(d => d.Type != null).ToDictionary(d => d.Name, d => d.Type!, StringComparer.OrdinalIgnoreCase),
+            OutputNames = Declared(definition.DeclaredOutputs).Select(d => d.Name).ToHashSet(StringComparer.Ordinal),
         };
+    }
+
+    private static IEnumerable<(string Name, string? Type)> Declared(IEnumerable<JsonObject> items)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var o in items)
+            if (ValueConverter.ToText(o["name"]) is { Length: > 0 } name && seen.Add(name))
+                yield return (name, ValueConverter.ToText(o["type"] ?? o["typeName"]));
     }
 
     /// <summary>A Sequence root runs its children in order: each one after the previous completes, whatever its outcome.</summary>

@@ -50,7 +50,8 @@ public static class TestRun
         var root = tree.Start(definition, input);
         var stopped = new List<Incident>();
         var resumes = 0;
-        while (resumeAll && root.State.Status == WorkflowStatus.Suspended)
+        // Children dispatched without waiting may still wait after their parent finished: drive them too.
+        while (resumeAll && root.State.Status is WorkflowStatus.Suspended or WorkflowStatus.Finished)
         {
             var next = tree.PendingBookmarks()
                 .Select((x, i) => (x.InstanceId, x.Bookmark, i))

@@ -91,8 +91,10 @@ internal sealed class WorkflowExecution : IExpressionScope
         if (input != null)
             foreach (var (k, v) in input)
             {
-                inputs[k] = ValueConverter.Loose(v);
-                state.Input[k] = ValueConverter.ToJsonNode(v);
+                // A declared input is converted to its declared type (Elsa: the literal "4" of an Int32 input is 4).
+                var value = plan.InputTypes.TryGetValue(k, out var typeName) ? ConvertInput(v, typeName) : v;
+                inputs[k] = ValueConverter.Loose(value);
+                state.Input[k] = ValueConverter.ToJsonNode(value);
             }
         var run = new WorkflowExecution(plan, state, clock, options, context, inputs, []);
         for (var i = 0; i < plan.Variables.Length; i++)
@@ -103,6 +105,18 @@ internal sealed class WorkflowExecution : IExpressionScope
             catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException) { run._vars[i] = v.Value; }
         }
         return run;
+    }
+
+    private static object? ConvertInput(object? value, string typeName)
+    {
+        try
+        {
+            return ValueConverter.ForTypeName(value, typeName);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
+        {
+            return value;
+        }
     }
 
     public static WorkflowExecution ForResume(ExecutionPlan plan, WorkflowInstanceState previous, TimeProvider clock, WorkflowRunnerOptions options, RunContext? context)
@@ -514,10 +528,14 @@ internal sealed class WorkflowExecution : IExpressionScope
             State.ActivityOutputs[node.Id] = outputs = new(StringComparer.Ordinal);
         outputs[name] = json;
         if (string.Equals(name, "Result", StringComparison.OrdinalIgnoreCase)) State.LastResult = json?.DeepClone();
-        // Elsa binds an output to a variable with {"memoryReference": {"id": "<variable id>"}} on the activity.
+        // Elsa binds an output with {"memoryReference": {"id": …}} on the activity: the id names a variable, or else
+        // one of the workflow's declared outputs ("direct output mapping").
         if (node.Node.GetProperty(name) is JsonObject binding && binding["memoryReference"] is JsonObject reference
-            && ValueConverter.ToText(reference["id"]) is { Length: > 0 } variable)
-            SetVariable(variable, ValueConverter.Loose(json));
+            && ValueConverter.ToText(reference["id"]) is { Length: > 0 } target)
+        {
+            if (_plan.FindVariable(target) < 0 && _plan.OutputNames.Contains(target)) State.Output[target] = json?.DeepClone();
+            else SetVariable(target, ValueConverter.Loose(json));
+        }
     }
 
     internal object? Evaluate(JsonNode? expression, Type resultType)

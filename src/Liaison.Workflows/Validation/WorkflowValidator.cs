@@ -26,9 +26,9 @@ public static class WorkflowValidator
                 errors.Add(new(a.Id, "duplicate-id", $"Activity id '{a.Id}' is used more than once."));
         }
 
-        var varIds = new HashSet<string>(definition.Variables.Select(v => v.Id), StringComparer.Ordinal);
+        var varIds = new HashSet<string>(definition.AllVariables.Select(v => v.Id), StringComparer.Ordinal);
         var varNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var v in definition.Variables)
+        foreach (var v in definition.AllVariables)
             if (!varNames.Add(v.Name))
                 errors.Add(new(null, "duplicate-variable", $"Variable name '{v.Name}' is declared more than once."));
 

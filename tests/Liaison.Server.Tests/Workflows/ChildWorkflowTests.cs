@@ -36,7 +36,7 @@ public sealed class ChildWorkflowTests(ChildWorkflowTests.Fixture fixture) : ICl
         [Wf.Start(), Wf.Activity("fork", "Elsa.FlowFork", ("branches", Wf.Literal("[\"A\",\"B\",\"C\"]", "String[]"))),
          Run("runA", child, "A"), Run("runB", child, "B"), Run("runC", child, "C"),
          Wf.Activity("join", "Elsa.FlowJoin", ("mode", Wf.Literal("WaitAll"))),
-         Wf.Activity("write", "Elsa.WriteLine", ("text", Wf.Script("['runA','runB','runC'].map(a => getOutputFrom(a).output.Result).join(', ')"))),
+         Wf.Activity("write", "Elsa.WriteLine", ("text", Wf.Script("['runA','runB','runC'].map(a => getOutputFrom(a).Result).join(', ')"))),
          Wf.End()],
         "start->fork", "fork:A->runA", "fork:B->runB", "fork:C->runC", "runA->join", "runB->join", "runC->join", "join->write", "write->end");
 

@@ -21,7 +21,6 @@ public abstract class ChildWorkflowActivity : Activity
             context.Fault($"Bookmark '{bookmark.Id}' waits for a child workflow and was resumed without its result.");
             return;
         }
-        context.SetOutput("Result", result.ToJson());
         switch (result.Status)
         {
             case WorkflowStatus.Finished:

@@ -33,4 +33,11 @@ public sealed class DispatchWorkflow : ChildWorkflowActivity
             context.Complete();
         }
     }
+
+    /// <summary>Elsa's result once the child has finished: the child's output dictionary.</summary>
+    protected override void OnChildFinished(ActivityContext context, ChildWorkflowResult result)
+    {
+        context.SetOutput("Result", result.ToJson()["output"]);
+        context.Complete();
+    }
 }

@@ -29,8 +29,15 @@ public sealed class ExecuteWorkflow : ChildWorkflowActivity
         var child = context.StartChild(WorkflowDefinitionId, null, null, InputsOf(Input), CorrelationId, WaitForCompletion);
         if (child != null && !WaitForCompletion)
         {
-            context.SetOutput("Result", new System.Text.Json.Nodes.JsonObject { ["workflowInstanceId"] = child });
+            context.SetOutput("Result", child);
             context.Complete();
         }
+    }
+
+    /// <summary>Elsa's result once the child has finished: the child's output dictionary.</summary>
+    protected override void OnChildFinished(ActivityContext context, ChildWorkflowResult result)
+    {
+        context.SetOutput("Result", result.ToJson()["output"]);
+        context.Complete();
     }
 }
