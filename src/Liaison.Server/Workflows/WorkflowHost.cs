@@ -67,13 +67,15 @@ public sealed class WorkflowHost(
 
     /// <summary>Runs a new (top-level or child) instance from its start, saves it and carries on with what it asked for.</summary>
     private async Task RunStartAsync(LiaisonDbContext db, WorkflowInstanceRecord instance, WorkflowDefinition definition,
-        IReadOnlyDictionary<string, object?> input, RunContext? context, TreeWork tree, CancellationToken ct)
+        IReadOnlyDictionary<string, object?> input, RunContext? context, TreeWork tree, CancellationToken ct, ChildWorkflowRequest? request = null)
     {
         context ??= await contextFactory.CreateAsync(db, instance, ct);
         RunResult run;
         try
         {
-            run = runner.Start(definition, input, context, instance.Id.ToString(), depth: instance.Depth);
+            run = request is null
+                ? runner.Start(definition, input, context, instance.Id.ToString(), depth: instance.Depth)
+                : runner.StartChild(definition, request, context);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -181,6 +183,8 @@ public sealed class WorkflowHost(
             // Cached: the pinned version was published, so it never changes.
             var definition = await definitions.FindRunnableAsync(db, instance.DefinitionId, instance.DefinitionVersion, ct)
                 ?? throw new InvalidOperationException($"Definition '{instance.DefinitionId}' v{instance.DefinitionVersion} is missing.");
+            // A structured activity's body runs the part of the definition its path names.
+            definition = WorkflowBodies.Resolve(definition, state.BodyPath);
             run = runner.Resume(definition, state, bookmarkId, payload, context);
         }
         catch (BookmarkNotFoundException)
@@ -315,20 +319,20 @@ public sealed class WorkflowHost(
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await RunStartAsync(db, child, definition, request.Input, null, tree, ct);
+        await RunStartAsync(db, child, definition, request.Input, null, tree, ct, request);
     }
 
-    /// <summary>The pinned version when the request names one, else the latest published.</summary>
+    /// <summary>A body's own definition; else Elsa's order: the pinned version id, the pinned version, the published version.</summary>
     private async Task<WorkflowDefinition?> ResolveChildAsync(LiaisonDbContext db, ChildWorkflowRequest request, CancellationToken ct)
     {
-        if (request.DefinitionVersionId is { } versionId)
+        if (request.Body is { } body)
         {
-            return await definitions.FindRunnableByVersionIdAsync(db, request.DefinitionId, versionId, ct);
+            return body;
         }
 
-        return request.Version is { } version
-            ? await definitions.FindRunnableAsync(db, request.DefinitionId, version, ct)
-            : await definitions.FindPublishedRunnableAsync(db, request.DefinitionId, ct);
+        return (request.DefinitionVersionId is { } versionId ? await definitions.FindRunnableByVersionIdAsync(db, request.DefinitionId, versionId, ct) : null)
+               ?? (request.Version is { } version ? await definitions.FindRunnableAsync(db, request.DefinitionId, version, ct) : null)
+               ?? await definitions.FindPublishedRunnableAsync(db, request.DefinitionId, ct);
     }
 
     /// <summary>Cancels a child nobody waits for any more, and its descendants; its parent is not resumed. False: no such instance (yet).</summary>

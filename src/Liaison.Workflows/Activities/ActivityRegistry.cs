@@ -40,6 +40,12 @@ public sealed class ActivityRegistry
         r.Register<RunJavaScript>();
         r.Register<SetName>();
         r.Register<Correlate>();
+        r.Register<ForEach>();
+        r.Register<While>();
+        r.Register<Break>();
+        r.Register<Fork>();
+        r.Register<Sequence>();
+        r.Register<NestedFlowchart>();
         return r;
     }
 

@@ -120,7 +120,8 @@ public static class WorkflowDefinitionJson
         return vars;
     }
 
-    private static JsonObject WriteActivity(ActivityNode a)
+    /// <summary>One activity as Elsa writes it (inputs wrapped, everything kept written back).</summary>
+    internal static JsonObject WriteActivity(ActivityNode a)
     {
         var ao = new JsonObject { ["id"] = a.Id, ["type"] = a.Type };
         if (a.Name != null) ao["name"] = a.Name;
@@ -187,7 +188,8 @@ public static class WorkflowDefinitionJson
         return v;
     }
 
-    private static Flowchart ReadRoot(JsonObject o, string path = "$.root")
+    /// <summary>Reads a container (Flowchart, Sequence) or a single activity as a root; also used for loop bodies and nested containers.</summary>
+    internal static Flowchart ReadRoot(JsonObject o, string path = "$.root")
     {
         var type = Str(o, "type", path);
         if (type != null && type != Flowchart.TypeName && type != Flowchart.SequenceTypeName)

@@ -16,6 +16,7 @@ public sealed class ActivityContext
     internal string? FaultMessage;
     internal List<string>? Fired;
     internal bool ViaLoop;
+    internal bool EndsWorkflow;
 
     internal ActivityContext(WorkflowExecution run) => _run = run;
 
@@ -135,6 +136,32 @@ public sealed class ActivityContext
     public string? StartChild(string definitionId, string? definitionVersionId, int? version, IReadOnlyDictionary<string, object?> input,
         string? correlationId, bool wait) => _run.StartChild(Node, definitionId, definitionVersionId, version, input, correlationId, wait);
 
+    /// <summary>
+    /// Runs one of this activity's embedded bodies (<paramref name="property"/>, or its <paramref name="index"/>th entry)
+    /// as a child instance that starts with the workflow's current variables and hands them back when it ends; this
+    /// activity waits and is resumed with its <see cref="ChildWorkflowResult"/>. <paramref name="overrides"/> sets
+    /// variables for the body only when declared, and is also given as its input (e.g. CurrentValue).
+    /// </summary>
+    public string StartBody(string property, int? index, IReadOnlyDictionary<string, object?> overrides) =>
+        _run.StartBody(Node, property, index, overrides);
+
+    /// <summary>Copies a finished body's variables back into the workflow (declared ones only).</summary>
+    public void TakeVariables(IReadOnlyDictionary<string, JsonNode?> variables) => _run.TakeVariables(variables);
+
+    /// <summary>Completes this activity and ends the workflow at once with <paramref name="outcomes"/> (like Elsa.Complete).</summary>
+    public void CompleteWorkflow(params string[] outcomes)
+    {
+        SetWorkflowOutcomes(outcomes);
+        EndsWorkflow = true;
+        Complete([]);
+    }
+
+    /// <summary>Evaluates one of this activity's inputs again (e.g. a While condition after its body changed variables).</summary>
+    public object? EvaluateInput(string name, Type resultType) =>
+        Definition.Inputs.TryGetValue(name, out var input) && input.Expression is { } e
+            ? _run.Evaluate(new System.Text.Json.Nodes.JsonObject { ["type"] = e.Type, ["value"] = e.Value?.DeepClone() }, resultType)
+            : ValueConverter.ConvertTo(null, resultType);
+
     /// <summary>Something for the host to do after it commits the run (e.g. an outbox email).</summary>
     public void AddEffect(IWorkflowEffect effect) => _run.Effects.Add(effect);
 
@@ -147,6 +174,7 @@ public sealed class ActivityContext
     {
         Node = node;
         ViaLoop = viaLoop;
+        EndsWorkflow = false;
         SingleOutcome = null;
         Outcomes = null;
         Completed = false;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Liaison.Workflows.Definitions;
 
 namespace Liaison.Workflows.Runtime;
 
@@ -19,7 +20,17 @@ public sealed record ChildWorkflowRequest(
     int? Version,
     IReadOnlyDictionary<string, object?> Input,
     string? CorrelationId,
-    int Depth);
+    int Depth)
+{
+    /// <summary>Set when the child runs a structured activity's body: its definition, derived from the parent's (no store lookup).</summary>
+    public WorkflowDefinition? Body { get; init; }
+
+    /// <summary>Where the body sits (<see cref="WorkflowInstanceState.BodyPath"/>).</summary>
+    public string? BodyPath { get; init; }
+
+    /// <summary>The parent's variable values a body starts with.</summary>
+    public IReadOnlyDictionary<string, object?>? Variables { get; init; }
+}
 
 /// <summary>What a waiting parent activity receives when its child has ended.</summary>
 public sealed record ChildWorkflowResult(
@@ -29,10 +40,16 @@ public sealed record ChildWorkflowResult(
     IReadOnlyDictionary<string, JsonNode?> Output,
     string? Message = null)
 {
+    /// <summary>The child's variables as it ended (a body hands them back to its parent).</summary>
+    public IReadOnlyDictionary<string, JsonNode?> Variables { get; init; } = new Dictionary<string, JsonNode?>();
+
     /// <summary>The result of an ended child instance's state.</summary>
     public static ChildWorkflowResult Of(WorkflowInstanceState child) =>
         new(child.InstanceId, child.Status, child.Outcomes, child.Output,
-            child.Incidents.Count > 0 && child.Status == WorkflowStatus.Faulted ? child.Incidents[^1].Message : null);
+            child.Incidents.Count > 0 && child.Status == WorkflowStatus.Faulted ? child.Incidents[^1].Message : null)
+        {
+            Variables = child.Variables,
+        };
 
     /// <summary>A child that could not even start (its definition is missing): the parent sees it as faulted.</summary>
     public static ChildWorkflowResult NotStarted(string instanceId, string message) =>

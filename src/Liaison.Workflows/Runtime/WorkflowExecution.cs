@@ -71,7 +71,8 @@ internal sealed class WorkflowExecution : IExpressionScope
     }
 
     public static WorkflowExecution ForStart(ExecutionPlan plan, TimeProvider clock, WorkflowRunnerOptions options, RunContext? context,
-        IReadOnlyDictionary<string, object?>? input, string? instanceId, int depth = 0)
+        IReadOnlyDictionary<string, object?>? input, string? instanceId, int depth = 0, IReadOnlyDictionary<string, object?>? variables = null,
+        string? bodyPath = null)
     {
         var now = clock.GetUtcNow();
         var def = plan.Definition;
@@ -84,6 +85,7 @@ internal sealed class WorkflowExecution : IExpressionScope
             Status = WorkflowStatus.Running,
             StartActivityId = plan.TriggerActivityId,
             Depth = depth,
+            BodyPath = bodyPath,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -104,6 +106,14 @@ internal sealed class WorkflowExecution : IExpressionScope
             try { run._vars[i] = ValueConverter.ForTypeName(v.Value, v.TypeName); }
             catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException) { run._vars[i] = v.Value; }
         }
+        if (variables != null)
+            foreach (var (name, value) in variables)
+            {
+                var i = plan.FindVariable(name);
+                if (i < 0) continue;
+                try { run._vars[i] = ValueConverter.ForTypeName(ValueConverter.Loose(value), plan.Variables[i].TypeName); }
+                catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException) { run._vars[i] = ValueConverter.Loose(value); }
+            }
         return run;
     }
 
@@ -138,6 +148,7 @@ internal sealed class WorkflowExecution : IExpressionScope
             ActivityOutputs = previous.ActivityOutputs.ToDictionary(kv => kv.Key, kv => new Dictionary<string, JsonNode?>(kv.Value, StringComparer.Ordinal), StringComparer.Ordinal),
             LastResult = previous.LastResult,
             Depth = previous.Depth,
+            BodyPath = previous.BodyPath,
             Incidents = [.. previous.Incidents],
             JournalSequence = previous.JournalSequence,
             CreatedAt = previous.CreatedAt,
@@ -263,7 +274,7 @@ internal sealed class WorkflowExecution : IExpressionScope
         Journal.Add(Entry(node, journalInputs, ctx.OutcomeList, JournalEventKind.Completed));
         _enteredByBackEdge[index] = false;
         if (_pendingBookmarks[index] > 0) RemoveBookmarksOf(index);
-        if (node.Type.IsTerminal)
+        if (node.Type.IsTerminal || ctx.EndsWorkflow)
         {
             EndWorkflow();
             return;
@@ -576,6 +587,34 @@ internal sealed class WorkflowExecution : IExpressionScope
     }
 
     public object? GetLastResult() => ValueConverter.Loose(State.LastResult);
+
+    internal string StartBody(PlanNode node, string property, int? index, IReadOnlyDictionary<string, object?> overrides)
+    {
+        var segment = WorkflowBodies.Segment(node.Id, property, index);
+        var body = WorkflowBodies.Child(_plan.Definition, segment);
+        var path = State.BodyPath is { } outer ? outer + "/" + segment : segment;
+        var variables = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in AllVariables()) variables[name] = value;
+        foreach (var (name, value) in overrides) variables[name] = value;
+        var childId = Guid.CreateVersion7(Clock.GetUtcNow()).ToString();
+        _ctx.BookmarksCreated++;
+        var bookmarkId = AddBookmark(node, ChildWorkflows.BookmarkKind, childId, null, new JsonObject { ["body"] = path }).Id;
+        // A body is part of this workflow, not a nested workflow: it does not count towards the nesting limit.
+        ChildStarts.Add(new ChildWorkflowRequest(childId, State.InstanceId, node.Id, bookmarkId, _plan.Definition.DefinitionId, _plan.Definition.Id,
+            _plan.Definition.Version, new Dictionary<string, object?>(overrides, StringComparer.OrdinalIgnoreCase), null, State.Depth)
+        {
+            Body = body,
+            BodyPath = path,
+            Variables = variables,
+        });
+        return childId;
+    }
+
+    internal void TakeVariables(IReadOnlyDictionary<string, JsonNode?> variables)
+    {
+        foreach (var (name, value) in variables)
+            if (_plan.FindVariable(name) >= 0) SetVariable(name, ValueConverter.Loose(value));
+    }
 
     internal string? StartChild(PlanNode node, string definitionId, string? definitionVersionId, int? version, IReadOnlyDictionary<string, object?> input,
         string? correlationId, bool wait)

@@ -46,6 +46,9 @@ public sealed class WorkflowInstanceState
     /// <summary>The last activity output named <c>Result</c>, for <c>getLastResult()</c>.</summary>
     public JsonNode? LastResult { get; set; }
 
+    /// <summary>Where this instance's root sits when it runs a structured activity's body (see <see cref="WorkflowBodies"/>); null otherwise.</summary>
+    public string? BodyPath { get; set; }
+
     /// <summary>How deeply this instance is nested: 0 for a top-level instance, 1 for its children, ….</summary>
     public int Depth { get; set; }
 

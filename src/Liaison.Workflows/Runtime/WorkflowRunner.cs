@@ -37,6 +37,15 @@ public sealed class WorkflowRunner
         return run.Finish();
     }
 
+    /// <summary>Starts the child a run asked for (<see cref="RunResult.ChildStarts"/>): a workflow, or a structured activity's body.</summary>
+    public RunResult StartChild(WorkflowDefinition definition, ChildWorkflowRequest request, RunContext? context = null)
+    {
+        var run = WorkflowExecution.ForStart(GetPlan(definition), Clock, Options, context, request.Input, request.ChildInstanceId, request.Depth,
+            request.Variables, request.BodyPath);
+        run.RunFromStart();
+        return run.Finish();
+    }
+
     /// <summary>
     /// Resumes the activity waiting on <paramref name="bookmarkId"/>; <paramref name="payload"/> reaches the activity
     /// (by default a string or {"outcome": …} chooses its outcome). The given state is not modified.

@@ -92,7 +92,7 @@ public sealed class WorkflowTree(WorkflowRunner runner, Func<ChildWorkflowReques
 
     private void StartChild(ChildWorkflowRequest request)
     {
-        var definition = resolveChild(request);
+        var definition = request.Body ?? resolveChild(request);
         if (definition == null)
         {
             var message = $"Child workflow '{request.DefinitionId}' has no published version{(request.Version is { } v ? $" {v}" : "")}.";
@@ -101,8 +101,7 @@ public sealed class WorkflowTree(WorkflowRunner runner, Func<ChildWorkflowReques
                 Resume(parent.View.InstanceId, request.BookmarkId, ChildWorkflowResult.NotStarted(request.ChildInstanceId, message));
             return;
         }
-        var input = request.Input;
-        var result = runner.Start(definition, input, context, request.ChildInstanceId, depth: request.Depth);
+        var result = runner.StartChild(definition, request, context);
         if (request.CorrelationId != null) result.State.CorrelationId ??= request.CorrelationId;
         var node = Add(definition, result.State, request);
         After(node, result);

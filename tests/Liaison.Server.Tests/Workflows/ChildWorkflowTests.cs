@@ -227,6 +227,40 @@ public sealed class ChildWorkflowTests(ChildWorkflowTests.Fixture fixture) : ICl
         Assert.Contains(missing, e => e.ActivityId == "nowhere" && e.Code == "unknown-workflow");
     }
 
+    [Fact]
+    public async Task A_for_each_whose_body_waits_runs_once_per_item_and_keeps_what_the_body_changed()
+    {
+        var json = JsonNode.Parse(Wf.Json("each", [
+            Wf.Start(),
+            Wf.Activity("loop", "Elsa.ForEach", ("items", Wf.Literal("[\"a\",\"b\",\"c\"]", "Object"))),
+            Wf.Activity("write", "Elsa.WriteLine", ("text", Wf.Script("getSeen()")))],
+            "start->loop", "loop->write"))!.AsObject();
+        json["variables"] = new JsonArray(new JsonObject { ["id"] = "seen", ["name"] = "Seen", ["typeName"] = "String", ["value"] = "" });
+        json["root"]!["activities"]![1]!["body"] = new JsonObject
+        {
+            ["type"] = "Elsa.Sequence", ["id"] = "body",
+            ["activities"] = new JsonArray(
+                Wf.Event("wait", "next"),
+                Wf.Activity("keep", "Elsa.SetVariable", ("value", Wf.Script("getSeen() + getCurrentValue()"))).Also(a => a["variable"] = new JsonObject { ["id"] = "seen" })),
+        };
+        await Wf.PublishAsync(Services, json.ToJsonString());
+        var parent = await Wf.StartAsync(Services, "each");
+
+        var bodies = new List<WorkflowInstanceRecord>();
+        for (var round = 0; round < 3; round++)
+        {
+            var body = (await ChildrenAsync(parent.Id)).Single(c => c.Status == WorkflowStatus.Suspended);
+            bodies.Add(body);
+            Assert.Equal(ResumeOutcome.Resumed, (await Wf.RaiseAsync(Services, body.Id, "next")).Outcome);
+        }
+
+        var journal = await Wf.JournalAsync(Services, parent.Id);
+        Assert.Equal(WorkflowStatus.Finished, (await Wf.InstanceAsync(Services, parent.Id)).Status);
+        Assert.Equal("abc", Wf.InputText(journal.Single(j => j.ActivityId == "write"), "text"));
+        Assert.Equal(3, bodies.Select(b => b.Id).Distinct().Count());
+        Assert.All(bodies, b => Assert.Equal(("loop:body", "each"), (Wf.State(b).BodyPath, b.DefinitionId)));
+    }
+
     private async Task<IReadOnlyList<Liaison.Workflows.Validation.ValidationError>> PublishErrorsAsync(string json)
     {
         await using var scope = Services.CreateAsyncScope();
@@ -234,5 +268,14 @@ public sealed class ChildWorkflowTests(ChildWorkflowTests.Fixture fixture) : ICl
         var store = scope.ServiceProvider.GetRequiredService<WorkflowDefinitionStore>();
         var draft = await store.SaveDraftAsync(db, WorkflowDefinitionJson.Parse(json), default);
         return (await store.PublishAsync(db, draft.DefinitionId, default)).Errors;
+    }
+}
+
+internal static class JsonObjectExtensions
+{
+    public static JsonObject Also(this JsonObject o, Action<JsonObject> change)
+    {
+        change(o);
+        return o;
     }
 }

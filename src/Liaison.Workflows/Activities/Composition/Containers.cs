@@ -1,0 +1,23 @@
+using Liaison.Workflows.Runtime;
+
+namespace Liaison.Workflows.Activities.Composition;
+
+/// <summary>A container placed inside another: it runs its own activities as a body and carries a Break upwards.</summary>
+public abstract class ContainerActivity : BodyActivity
+{
+    public override void Execute(ActivityContext context) => context.StartBody("self", null, new Dictionary<string, object?>());
+
+    protected override void OnBodyFinished(ActivityContext context, bool broke)
+    {
+        if (broke) context.CompleteWorkflow(Break.Outcome);
+        else context.Complete();
+    }
+}
+
+[Activity("Elsa.Sequence", Category = "Flow", DisplayNameZh = "顺序", DisplayNameEn = "Sequence",
+    Description = "Runs its activities one after another (as the root, or nested in a flowchart or a loop).")]
+public sealed class Sequence : ContainerActivity;
+
+[Activity("Elsa.Flowchart", Category = "Flow", DisplayNameZh = "流程图", DisplayNameEn = "Flowchart",
+    Description = "A flowchart nested in another container.")]
+public sealed class NestedFlowchart : ContainerActivity;

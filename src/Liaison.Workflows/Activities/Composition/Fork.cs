@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+using Liaison.Workflows.Runtime;
+
+namespace Liaison.Workflows.Activities.Composition;
+
+[Activity("Elsa.Fork", Category = "Branching", DisplayNameZh = "并行", DisplayNameEn = "Fork",
+    Description = "Runs its embedded branches in parallel; continues when all (WaitAll) or the first (WaitAny) have finished.")]
+public sealed class Fork : BodyActivity
+{
+    [Input(DisplayNameZh = "分支", DisplayNameEn = "Branches", Description = "The activities to run in parallel.", Raw = true, TypeName = "Activity[]")]
+    public JsonNode? Branches { get; set; }
+
+    [Input(DisplayNameZh = "汇合方式", DisplayNameEn = "Join mode", Description = "WaitAll or WaitAny.", Raw = true, TypeName = "String")]
+    public JsonNode? JoinMode { get; set; }
+
+    public override void Execute(ActivityContext context)
+    {
+        var count = Branches is JsonArray a ? a.Count : 0;
+        for (var i = 0; i < count; i++) context.StartBody("branches", i, new Dictionary<string, object?>());
+        if (count == 0) context.Complete();
+    }
+
+    protected override void OnBodyFinished(ActivityContext context, bool broke)
+    {
+        // A Break inside a branch ends the nearest loop: end this body too, carrying the break upwards.
+        if (broke) context.CompleteWorkflow(Break.Outcome);
+        else if (WaitsForAny || context.Bookmarks.Count == 0) context.Complete();
+    }
+
+    private bool WaitsForAny => JoinMode is JsonValue v && v.TryGetValue<string>(out var s) && string.Equals(s, "WaitAny", StringComparison.OrdinalIgnoreCase);
+}

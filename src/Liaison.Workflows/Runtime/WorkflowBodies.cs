@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Liaison.Workflows.Definitions;
+
+namespace Liaison.Workflows.Runtime;
+
+/// <summary>
+/// Structured activities (ForEach, While, Fork, a Sequence or Flowchart nested in a flowchart) hold their body as an
+/// embedded activity. A body runs as a child instance of the same definition and version whose root is that
+/// embedded activity; its <see cref="WorkflowInstanceState.BodyPath"/> says where it sits, e.g.
+/// <c>loop:body/fork:branches[1]</c>, so a host can find the body's definition again from the stored definition.
+/// Body definitions are derived once per definition object and cached, so the runner's plan cache is hit.
+/// </summary>
+public static class WorkflowBodies
+{
+    private static readonly ConditionalWeakTable<WorkflowDefinition, ConcurrentDictionary<string, WorkflowDefinition>> Cache = new();
+
+    /// <summary>The definition of the body at <paramref name="path"/> (segments separated by '/') inside <paramref name="definition"/>.</summary>
+    /// <exception cref="WorkflowDefinitionException">The path names an activity or property the definition does not have.</exception>
+    public static WorkflowDefinition Resolve(WorkflowDefinition definition, string? path)
+    {
+        if (string.IsNullOrEmpty(path)) return definition;
+        var current = definition;
+        foreach (var segment in path.Split('/'))
+            current = Child(current, segment);
+        return current;
+    }
+
+    /// <summary>The body named by one segment, <c>activityId:property</c> or <c>activityId:property[index]</c>.</summary>
+    public static WorkflowDefinition Child(WorkflowDefinition definition, string segment) =>
+        Cache.GetValue(definition, static _ => new(StringComparer.Ordinal)).GetOrAdd(segment, s => Create(definition, s));
+
+    /// <summary>The segment naming a body of <paramref name="activityId"/>: its <paramref name="property"/>, or one entry of it.</summary>
+    public static string Segment(string activityId, string property, int? index = null) =>
+        index is { } i ? $"{activityId}:{property}[{i}]" : $"{activityId}:{property}";
+
+    private static WorkflowDefinition Create(WorkflowDefinition parent, string segment)
+    {
+        var colon = segment.LastIndexOf(':');
+        if (colon <= 0) throw new WorkflowDefinitionException($"'{segment}' does not name an activity's body.");
+        var activityId = segment[..colon];
+        var property = segment[(colon + 1)..];
+        int? index = null;
+        if (property.EndsWith(']') && property.IndexOf('[') is var open and > 0)
+        {
+            index = int.Parse(property[(open + 1)..^1], System.Globalization.CultureInfo.InvariantCulture);
+            property = property[..open];
+        }
+        var node = parent.Root.Activities.FirstOrDefault(a => a.Id == activityId)
+                   ?? throw new WorkflowDefinitionException($"Activity '{activityId}' does not exist, so its body cannot run.", activityId: activityId);
+        var json = property == "self" ? WorkflowDefinitionJson.WriteActivity(node) : node.GetProperty(property);
+        if (index is { } i) json = json is JsonArray array && i < array.Count ? array[i] : null;
+        if (json is not JsonObject body)
+            throw new WorkflowDefinitionException($"Activity '{activityId}' has no body '{property}{(index is { } n ? $"[{n}]" : "")}'.", activityId: activityId);
+        return new WorkflowDefinition
+        {
+            Id = parent.Id,
+            DefinitionId = parent.DefinitionId,
+            Name = parent.Name,
+            Version = parent.Version,
+            IsLatest = parent.IsLatest,
+            IsPublished = parent.IsPublished,
+            // The body sees the workflow's variables: their values are copied in when it starts and back when it ends.
+            Variables = [.. parent.AllVariables],
+            Root = WorkflowDefinitionJson.ReadRoot(body, $"{activityId}.{property}"),
+            Extra = new JsonObject { ["outputs"] = parent.Extra["outputs"]?.DeepClone() },
+        };
+    }
+}
