@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Liaison.Server.Data;
 using Liaison.Workflows.Activities;
 using Liaison.Workflows.Definitions;
+using Liaison.Workflows.Runtime;
 using Liaison.Workflows.Validation;
 using Microsoft.EntityFrameworkCore;
 
@@ -101,6 +102,47 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
     {
         var rows = await db.Set<WorkflowDefinitionRecord>().AsNoTracking().Where(d => d.IsPublished).ToListAsync(ct);
         return new WorkflowCatalog(rows.Select(ToRunnable));
+    }
+
+    /// <summary>
+    /// How a test run finds children, which stores nothing: the definitions the request carries first (latest version
+    /// of each id), then the stored version a workflow activity is pinned to, then the published version.
+    /// </summary>
+    public async Task<Func<ChildWorkflowRequest, WorkflowDefinition?>> ChildResolverAsync(
+        LiaisonDbContext db, IEnumerable<WorkflowDefinition> roots, IReadOnlyList<WorkflowDefinition> given, CancellationToken ct)
+    {
+        var catalog = await PublishedCatalogAsync(db, ct);
+        var byId = given.GroupBy(d => d.DefinitionId).ToDictionary(g => g.Key, g => g.MaxBy(d => d.Version)!, StringComparer.Ordinal);
+        var pinned = new Dictionary<string, WorkflowDefinition>(StringComparer.Ordinal);
+        var seen = new HashSet<WorkflowDefinition>(ReferenceEqualityComparer.Instance);
+        var queue = new Queue<WorkflowDefinition>(roots);
+        while (queue.TryDequeue(out var definition))
+        {
+            if (!seen.Add(definition))
+            {
+                continue;
+            }
+
+            foreach (var (node, id, asActivity) in WorkflowCatalog.ChildReferences(definition))
+            {
+                var versionId = asActivity ? Liaison.Workflows.Activities.Composition.WorkflowDefinitionActivity.VersionIdOf(node) : null;
+                if (versionId is not null && !byId.ContainsKey(id) && !pinned.ContainsKey(versionId)
+                    && await FindRunnableByVersionIdAsync(db, id, versionId, ct) is { } stored)
+                {
+                    pinned[versionId] = stored;
+                }
+
+                var child = byId.GetValueOrDefault(id) ?? (versionId is not null ? pinned.GetValueOrDefault(versionId) : null) ?? catalog.Find(id);
+                if (child is not null)
+                {
+                    queue.Enqueue(child);
+                }
+            }
+        }
+
+        return r => byId.GetValueOrDefault(r.DefinitionId)
+                    ?? (r.DefinitionVersionId is { } v ? pinned.GetValueOrDefault(v) : null)
+                    ?? catalog.Find(r.DefinitionId);
     }
 
     /// <summary>Parses a row read from committed data, keeping it for good when it was ever published.</summary>

@@ -120,7 +120,7 @@ public static partial class WorkflowDefinitionsApi
 
     /// <summary>Checks a definition as publishing would; the answer lists every error (200 either way).</summary>
     public static async Task<Results<Ok<ValidationResultDto>, BadRequestProblem>> Validate(
-        HttpRequest request, WorkflowDefinitionStore store, CancellationToken ct)
+        HttpRequest request, WorkflowDefinitionStore store, LiaisonDbContext db, CancellationToken ct)
     {
         var (definition, problem) = await ReadDefinitionAsync(request, ct);
         if (problem is not null)
@@ -128,7 +128,7 @@ public static partial class WorkflowDefinitionsApi
             return problem;
         }
 
-        var errors = store.Validate(definition!).Select(ValidationErrorDto.From).ToList();
+        var errors = store.Validate(definition!, await store.PublishedCatalogAsync(db, ct)).Select(ValidationErrorDto.From).ToList();
         return TypedResults.Ok(new ValidationResultDto(errors.Count == 0, errors));
     }
 
@@ -139,7 +139,7 @@ public static partial class WorkflowDefinitionsApi
     /// pending, so case-routing ends Suspended at the first person's decision after the escalation ladder ran.
     /// </summary>
     public static async Task<Results<Ok<TestRunResultDto>, BadRequestProblem, ValidationProblem>> TestRunDefinition(
-        TestRunRequest body, WorkflowRunner runner, LiaisonDbContext db, IRunContextFactory contexts, CancellationToken ct)
+        TestRunRequest body, WorkflowRunner runner, LiaisonDbContext db, IRunContextFactory contexts, WorkflowDefinitionStore store, CancellationToken ct)
     {
         WorkflowDefinition definition;
         try
@@ -163,13 +163,27 @@ public static partial class WorkflowDefinitionsApi
             input[k] = v?.DeepClone();
         }
 
+        var given = new List<WorkflowDefinition>();
+        for (var i = 0; i < (body.Definitions?.Count ?? 0); i++)
+        {
+            try
+            {
+                given.Add(WorkflowDefinitionJson.Parse(body.Definitions![i]));
+            }
+            catch (WorkflowDefinitionException ex)
+            {
+                return DefinitionProblem(new WorkflowDefinitionException(ex.Message, $"$.definitions[{i}]{ex.Path?.TrimStart('$')}", ex.ActivityId, ex));
+            }
+        }
+
         var setup = await contexts.CreateForTestRunAsync(db, body.Case, ct);
         if (setup.Errors is not null)
         {
             return Problems.Invalid(setup.Errors);
         }
 
-        var r = TestRun.Run(runner, definition, input, body.ResumeAll ?? false, setup.Context, resumable: setup.Resumable);
+        var children = await store.ChildResolverAsync(db, [definition, .. given], given, ct);
+        var r = TestRun.Run(runner, definition, input, body.ResumeAll ?? false, setup.Context, resumable: setup.Resumable, resolveChild: children);
         return TypedResults.Ok(new TestRunResultDto(
             r.Status.ToString(),
             r.WriteLines,
@@ -179,7 +193,11 @@ public static partial class WorkflowDefinitionsApi
             r.Effects.Select(WorkflowJson.Effect).ToList(),
             WorkflowJson.Variables(r.State),
             setup.Describe(),
-            setup.IsSample));
+            setup.IsSample)
+        {
+            Output = WorkflowJson.Object(r.Output),
+            Children = r.Children.Select(TestRunChildDto.From).ToList(),
+        });
     }
 
     /// <summary>The case a test run routes when the request names none, for the designer to show and edit.</summary>
@@ -189,7 +207,20 @@ public static partial class WorkflowDefinitionsApi
         return TypedResults.Ok(setup.Describe() ?? new JsonObject());
     }
 
-    public static Ok<IReadOnlyList<ActivityDescriptor>> Descriptors(ActivityRegistry registry) => TypedResults.Ok(registry.Descriptors);
+    /// <summary>
+    /// The palette: every activity class, then each published workflow usable as an activity (category "Workflows",
+    /// with the inputs and outcomes its definition declares and the version a new node is pinned to).
+    /// </summary>
+    public static async Task<Ok<IReadOnlyList<ActivityDescriptor>>> Descriptors(ActivityRegistry registry, LiaisonDbContext db, WorkflowDefinitionStore store, CancellationToken ct)
+    {
+        var catalog = await store.PublishedCatalogAsync(db, ct);
+        IReadOnlyList<ActivityDescriptor> all =
+        [
+            .. registry.Descriptors.Where(d => d.Type != Liaison.Workflows.Activities.Composition.WorkflowDefinitionActivity.TypeName),
+            .. catalog.UsableAsActivities.Select(ActivityDescriptor.ForWorkflow),
+        ];
+        return TypedResults.Ok(all);
+    }
 
     /// <summary>Letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100 characters.</summary>
     public static bool IsValidDefinitionId(string? id) => id is not null && DefinitionIdPattern().IsMatch(id);

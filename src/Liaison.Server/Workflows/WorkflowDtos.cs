@@ -25,7 +25,8 @@ public sealed record ValidationErrorDto(string? ActivityId, string Code, string 
 public sealed record ValidationResultDto(bool Valid, IReadOnlyList<ValidationErrorDto> Errors);
 
 /// <param name="Case">The case the run routes (the fields getCase() shows, laid over the sample); null: the sample case.</param>
-public sealed record TestRunRequest(JsonNode? Definition, JsonObject? Input, bool? ResumeAll, JsonObject? Case = null);
+/// <param name="Definitions">Child workflows to use instead of the stored ones (so a parent and its children can be tried before any is saved).</param>
+public sealed record TestRunRequest(JsonNode? Definition, JsonObject? Input, bool? ResumeAll, JsonObject? Case = null, JsonArray? Definitions = null);
 
 /// <summary>
 /// The designer's "try it" answer; <see cref="Status"/> is Finished, Suspended or Faulted. <see cref="Effects"/> are what
@@ -41,7 +42,26 @@ public sealed record TestRunResultDto(
     IReadOnlyList<JsonNode?> Effects,
     JsonObject Variables,
     JsonNode? Case,
-    bool SampleCase);
+    bool SampleCase)
+{
+    /// <summary>The workflow's outputs (Elsa.SetOutput).</summary>
+    public JsonObject Output { get; init; } = new();
+
+    /// <summary>Every child instance the run started (child workflows and loop bodies), in start order, each with its own lines.</summary>
+    public IReadOnlyList<TestRunChildDto> Children { get; init; } = [];
+}
+
+public sealed record TestRunChildDto(
+    string InstanceId, string ParentInstanceId, string ParentActivityId, string DefinitionId, int Version, string? BodyPath, string Status,
+    IReadOnlyList<string> WriteLines, JsonObject Output, IReadOnlyList<string> Outcomes)
+{
+    public static TestRunChildDto From(TestRunChild c) => new(
+        c.InstanceId, c.ParentInstanceId, c.ParentActivityId, c.DefinitionId, c.Version, c.BodyPath, c.Status.ToString(), c.WriteLines,
+        WorkflowJson.Object(c.Output), c.Outcomes);
+}
+
+/// <summary>A child instance as the instance view lists it.</summary>
+public sealed record WorkflowChildDto(Guid Id, string DefinitionId, int DefinitionVersion, string Status, string? ParentActivityId, string? BodyPath, DateTimeOffset CreatedAt);
 
 public sealed record JournalEntryDto(long Sequence, string ActivityId, string ActivityType, string Kind, JsonNode? Inputs, IReadOnlyList<string> Outcomes, DateTimeOffset At)
 {
@@ -77,7 +97,20 @@ public sealed record WorkflowInstanceDto(
     JsonNode? State,
     IReadOnlyList<BookmarkDto> Bookmarks,
     IReadOnlyList<JournalEntryDto> Journal,
-    IReadOnlyList<IncidentDto> Incidents);
+    IReadOnlyList<IncidentDto> Incidents)
+{
+    /// <summary>The instance that started this one (null for a top-level instance), and the activity that did.</summary>
+    public Guid? ParentInstanceId { get; init; }
+
+    public string? ParentActivityId { get; init; }
+
+    public string? Name { get; init; }
+
+    /// <summary>Set when this instance runs a loop's or container's body (which part of the definition).</summary>
+    public string? BodyPath { get; init; }
+
+    public IReadOnlyList<WorkflowChildDto> Children { get; init; } = [];
+}
 
 internal static class WorkflowJson
 {
@@ -93,10 +126,12 @@ internal static class WorkflowJson
         return node;
     }
 
-    public static JsonObject Variables(WorkflowInstanceState state)
+    public static JsonObject Variables(WorkflowInstanceState state) => Object(state.Variables);
+
+    public static JsonObject Object(IEnumerable<KeyValuePair<string, JsonNode?>> values)
     {
         var o = new JsonObject();
-        foreach (var (k, v) in state.Variables)
+        foreach (var (k, v) in values)
         {
             o[k] = v?.DeepClone();
         }

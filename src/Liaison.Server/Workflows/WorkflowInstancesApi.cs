@@ -4,6 +4,7 @@ using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Http;
 using Liaison.Workflows.Activities.BuiltIn;
+using Liaison.Workflows.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -66,7 +67,13 @@ public static class WorkflowInstancesApi
         }
 
         // A bookmark of another instance is simply not pending here.
-        var belongs = await db.Set<WorkflowBookmarkRecord>().AnyAsync(b => b.Id == bookmarkId && b.InstanceId == id, ct);
+        var kind = await db.Set<WorkflowBookmarkRecord>().Where(b => b.Id == bookmarkId && b.InstanceId == id).Select(b => b.Kind).FirstOrDefaultAsync(ct);
+        if (kind == ChildWorkflows.BookmarkKind)
+        {
+            return WaitsForChild();
+        }
+
+        var belongs = kind is not null;
         var result = belongs
             ? await host.ResumeAsync(db, bookmarkId, body?.Payload?.DeepClone(), ct)
             : new ResumeResult(ResumeOutcome.AlreadyResumed, null, null, bookmarkId);
@@ -105,13 +112,30 @@ public static class WorkflowInstancesApi
         var bookmarks = await db.Set<WorkflowBookmarkRecord>().AsNoTracking().Where(b => b.InstanceId == id).OrderBy(b => b.CreatedAt).ToListAsync(ct);
         var journal = await db.Set<WorkflowJournalRecord>().AsNoTracking().Where(j => j.InstanceId == id).OrderBy(j => j.Sequence).ToListAsync(ct);
         var incidents = await db.Set<WorkflowIncidentRecord>().AsNoTracking().Where(x => x.InstanceId == id).OrderBy(x => x.At).ThenBy(x => x.Id).ToListAsync(ct);
+        var children = await db.Set<WorkflowInstanceRecord>().AsNoTracking().Where(c => c.ParentInstanceId == id).OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
+            .ToListAsync(ct);
+        var state = JsonNode.Parse(i.State);
         return new WorkflowInstanceDto(
             i.Id, i.DefinitionId, i.DefinitionVersion, i.Status.ToString(), i.CorrelationId, i.CreatedAt, i.UpdatedAt, i.FinishedAt,
-            JsonNode.Parse(i.State),
+            state,
             bookmarks.Select(BookmarkDto.From).ToList(),
             journal.Select(JournalEntryDto.From).ToList(),
-            incidents.Select(IncidentDto.From).ToList());
+            incidents.Select(IncidentDto.From).ToList())
+        {
+            ParentInstanceId = i.ParentInstanceId,
+            ParentActivityId = i.ParentActivityId,
+            Name = i.Name,
+            BodyPath = BodyPathOf(state),
+            Children = children.Select(c => new WorkflowChildDto(c.Id, c.DefinitionId, c.DefinitionVersion, c.Status.ToString(), c.ParentActivityId,
+                BodyPathOf(JsonNode.Parse(c.State)), c.CreatedAt)).ToList(),
+        };
     }
+
+    private static string? BodyPathOf(JsonNode? state) => state?["bodyPath"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static ConflictProblem WaitsForChild() => Problems.Conflict(
+        "这一步在等待子流程结束，子流程结束时会自动继续，不能手动恢复",
+        "this step waits for its child workflow; it continues by itself when the child ends and cannot be resumed by hand");
 
     private static NotFoundProblem NotFound(Guid id) =>
         Problems.NotFound($"没有编号为 {id} 的流程实例", $"there is no workflow instance '{id}'");

@@ -31,7 +31,8 @@ public sealed record TestRunChild(
     IReadOnlyList<string> WriteLines,
     IReadOnlyDictionary<string, JsonNode?> Output,
     IReadOnlyList<string> Outcomes,
-    IReadOnlyList<Bookmark> Bookmarks);
+    IReadOnlyList<Bookmark> Bookmarks,
+    string? BodyPath = null);
 
 /// <summary>
 /// Runs a definition from the start and, with resumeAll, keeps resuming every pending bookmark of the instance and
@@ -74,7 +75,7 @@ public static class TestRun
 
         var children = tree.Instances.Where(i => i.Request != null).Select(i => new TestRunChild(
             i.InstanceId, i.Request!.ParentInstanceId, i.Request.ParentActivityId, i.Definition.DefinitionId, i.Definition.Version,
-            i.State.Status, i.WriteLines, i.State.Output, i.State.Outcomes, i.State.Bookmarks)).ToList();
+            i.State.Status, i.WriteLines, i.State.Output, i.State.Outcomes, i.State.Bookmarks, i.State.BodyPath)).ToList();
         return new TestRunResult(root.State.Status, tree.WriteLines, tree.Journal.Select(j => j.Entry).ToList(), root.State.Bookmarks,
             [.. tree.Incidents, .. stopped], tree.Effects, root.State) { Children = children };
     }
