@@ -211,4 +211,26 @@ public class CompositionTests
         Assert.Equal("Elsa.Sequence", written["type"]!.GetValue<string>());
         Assert.False(written.ContainsKey("connections"));
     }
+
+    [Fact]
+    public void The_validator_checks_bodies_children_and_cycles_through_them()
+    {
+        var def = WorkflowDefinitionJson.Parse("""
+            { "definitionId": "outer", "name": "outer", "version": 1, "root": { "type": "Elsa.Flowchart", "id": "root", "activities": [
+              { "id": "loop", "type": "Elsa.ForEach", "items": { "typeName": "Object", "expression": { "type": "Literal", "value": "[1]" } },
+                "body": { "type": "Elsa.Sequence", "id": "body", "activities": [
+                  { "id": "mystery", "type": "Acme.Unknown" },
+                  { "id": "again", "type": "Elsa.ExecuteWorkflow", "workflowDefinitionId": { "typeName": "String", "expression": { "type": "Literal", "value": "inner" } } } ] } } ] } }
+            """);
+        var inner = new Flow("inner").UsableAsActivity().Add("back", "Elsa.ExecuteWorkflow", ("workflowDefinitionId", In.Lit("outer"))).Build();
+        var sequence = WorkflowDefinitionJson.Parse("""
+            { "definitionId": "seq", "root": { "type": "Elsa.Sequence", "id": "s", "activities": [ { "id": "a", "type": "Elsa.WriteLine" }, { "id": "b", "type": "Elsa.WriteLine" } ] } }
+            """);
+
+        var errors = Liaison.Workflows.Validation.WorkflowValidator.Validate(def, Activities.ActivityRegistry.CreateDefault(), new Liaison.Workflows.Validation.WorkflowCatalog([inner]));
+
+        Assert.Contains(errors, e => e.ActivityId == "mystery" && e.Code == "unknown-type");
+        Assert.Contains(errors, e => e.Code == "workflow-cycle" && e.Message.Contains("outer → inner → outer"));
+        Assert.Empty(Liaison.Workflows.Validation.WorkflowValidator.Validate(sequence, Activities.ActivityRegistry.CreateDefault()));
+    }
 }

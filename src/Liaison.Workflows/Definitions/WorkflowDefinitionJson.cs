@@ -233,7 +233,7 @@ public static class WorkflowDefinitionJson
         return f;
     }
 
-    private static ActivityNode ReadActivity(JsonObject o, string path)
+    internal static ActivityNode ReadActivity(JsonObject o, string path)
     {
         var id = Str(o, "id", path);
         if (string.IsNullOrWhiteSpace(id))

@@ -99,15 +99,19 @@ internal sealed class ExecutionPlan
         var outbound = new List<int>[nodes.Length];
         var forwardInbound = new List<int>[nodes.Length];
         for (var i = 0; i < nodes.Length; i++) { outbound[i] = []; forwardInbound[i] = []; }
+        var allInbound = new List<int>[nodes.Length];
+        for (var i = 0; i < nodes.Length; i++) allInbound[i] = [];
         foreach (var c in conns)
         {
             outbound[c.Source].Add(c.Index);
+            allInbound[c.Target].Add(c.Index);
             if (!c.IsBackward) forwardInbound[c.Target].Add(c.Index);
         }
         foreach (var n in nodes)
         {
             n.Outbound = outbound[n.Index].ToArray();
             n.ForwardInbound = forwardInbound[n.Index].ToArray();
+            n.AllInbound = allInbound[n.Index].ToArray();
         }
         foreach (var n in nodes)
         {
@@ -373,9 +377,21 @@ internal sealed class ExecutionPlan
 
 internal enum NodeJoin
 {
+    /// <summary>Counter mode's rule, and Elsa's Stream: runs once every forward inbound branch arrived or died, if any arrived.</summary>
     Implicit,
     WaitAll,
+
+    /// <summary>FlowJoin WaitAny, and Elsa's Race.</summary>
     WaitAny,
+
+    /// <summary>Elsa's Merge: waits until every forward inbound connection delivered; a dead branch blocks it.</summary>
+    Merge,
+
+    /// <summary>Elsa's Converge: like Merge over every inbound connection, loop back-edges included.</summary>
+    Converge,
+
+    /// <summary>Elsa's Cascade: runs once per arrival, no joining.</summary>
+    Cascade,
 }
 
 internal sealed class PlanNode
@@ -386,7 +402,7 @@ internal sealed class PlanNode
         Node = node;
         Type = type;
         Inputs = inputs;
-        Join = NodeJoin.Implicit;
+        Join = MergeModeOf(node) ?? NodeJoin.Implicit;
         if (type.IsJoin)
         {
             // The join mode must be known to schedule; read it from a literal-bound instance.
@@ -403,6 +419,25 @@ internal sealed class PlanNode
     public ActivityType Type { get; }
     public BoundInput[] Inputs { get; }
     public NodeJoin Join { get; }
+
+    /// <summary>Every inbound connection, back-edges included (Converge waits for them all).</summary>
+    public int[] AllInbound { get; set; } = [];
+
+    /// <summary>Elsa's <c>customProperties.mergeMode</c>; null when unset (or None), so the counter rule applies.</summary>
+    private static NodeJoin? MergeModeOf(ActivityNode node)
+    {
+        if (node.GetProperty("customProperties") is not System.Text.Json.Nodes.JsonObject cp) return null;
+        var value = cp.FirstOrDefault(kv => string.Equals(kv.Key, "mergeMode", StringComparison.OrdinalIgnoreCase)).Value;
+        return ValueConverter.ToText(value)?.Trim().ToLowerInvariant() switch
+        {
+            "stream" => NodeJoin.Implicit,
+            "merge" => NodeJoin.Merge,
+            "converge" => NodeJoin.Converge,
+            "cascade" => NodeJoin.Cascade,
+            "race" => NodeJoin.WaitAny,
+            _ => null,
+        };
+    }
     public int[] Outbound { get; set; } = [];
     public int[] ForwardInbound { get; set; } = [];
     public int[] Ancestors { get; set; } = [];

@@ -35,6 +35,41 @@ public static class WorkflowBodies
     public static string Segment(string activityId, string property, int? index = null) =>
         index is { } i ? $"{activityId}:{property}[{i}]" : $"{activityId}:{property}";
 
+    /// <summary>The segments naming every body <paramref name="node"/> holds (a container itself, a loop's body, a fork's branches).</summary>
+    public static IEnumerable<string> SegmentsOf(ActivityNode node, Activities.ActivityType type)
+    {
+        if (typeof(Activities.Composition.ContainerActivity).IsAssignableFrom(type.ClrType))
+            yield return Segment(node.Id, "self");
+        foreach (var input in type.Descriptor.Inputs)
+        {
+            var value = node.GetProperty(input.Name);
+            if (input.TypeName == "Activity" && value is JsonObject)
+                yield return Segment(node.Id, input.Name);
+            else if (input.TypeName == "Activity[]" && value is JsonArray items)
+                for (var i = 0; i < items.Count; i++)
+                    if (items[i] is JsonObject) yield return Segment(node.Id, input.Name, i);
+        }
+    }
+
+    /// <summary>Activities embedded in <paramref name="node"/> at any depth (bodies, branches, a container's activities), read as written.</summary>
+    public static IEnumerable<ActivityNode> Descendants(ActivityNode node)
+    {
+        foreach (var key in new[] { "body", "branches", "activities" })
+        {
+            var value = node.GetProperty(key);
+            IEnumerable<JsonObject> embedded = value is JsonArray array ? array.OfType<JsonObject>() : value is JsonObject one ? [one] : [];
+            foreach (var o in embedded)
+            {
+                if (o["id"] is not JsonValue || o["type"] is not JsonValue) continue;
+                ActivityNode child;
+                try { child = WorkflowDefinitionJson.ReadActivity(o, $"{node.Id}.{key}"); }
+                catch (WorkflowDefinitionException) { continue; }
+                yield return child;
+                foreach (var d in Descendants(child)) yield return d;
+            }
+        }
+    }
+
     private static WorkflowDefinition Create(WorkflowDefinition parent, string segment)
     {
         var colon = segment.LastIndexOf(':');

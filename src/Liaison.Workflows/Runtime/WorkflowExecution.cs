@@ -302,7 +302,8 @@ internal sealed class WorkflowExecution : IExpressionScope
                     Fault(node, $"Invalid loop: every path from '{c.Definition.SourceActivity}' back to the start must pass through '{c.Definition.TargetActivity}'.");
                     return;
                 }
-                Enqueue(c.Target, true);
+                if (_plan.Nodes[c.Target].Join == NodeJoin.Converge) MaybeSchedule(ci, _plan.Nodes[c.Target]);
+                else Enqueue(c.Target, true);
                 continue;
             }
             MaybeSchedule(ci, _plan.Nodes[c.Target]);
@@ -350,6 +351,15 @@ internal sealed class WorkflowExecution : IExpressionScope
                 if (AllInboundFollowed(target)) Enqueue(target.Index, false);
                 else Skip(target);
                 return;
+            case NodeJoin.Merge:
+                if (AllFollowedSinceLastRun(target, target.ForwardInbound)) Enqueue(target.Index, false);
+                return;
+            case NodeJoin.Converge:
+                if (AllFollowedSinceLastRun(target, target.AllInbound)) Enqueue(target.Index, false);
+                return;
+            case NodeJoin.Cascade:
+                if (_connFollowed[connection]) Cascade(target.Index);
+                return;
             case NodeJoin.WaitAny:
                 // Later arrivals after the join ran (or while it is queued) are ignored.
                 if (_connCount[connection] <= _activityVisits[target.Index] || _queued[target.Index]) return;
@@ -364,6 +374,23 @@ internal sealed class WorkflowExecution : IExpressionScope
                 }
                 return;
         }
+    }
+
+    /// <summary>Merge and Converge: every one of <paramref name="inbound"/> delivered since the node last ran; a dead branch blocks.</summary>
+    private bool AllFollowedSinceLastRun(PlanNode node, int[] inbound)
+    {
+        var visits = _activityVisits[node.Index];
+        foreach (var ci in inbound)
+            if (_connCount[ci] <= visits || !_connFollowed[ci]) return false;
+        return inbound.Length > 0;
+    }
+
+    /// <summary>Cascade runs once per arrival, so an arrival while one run is queued queues another.</summary>
+    private void Cascade(int node)
+    {
+        if (_pendingBookmarks[node] > 0) return;
+        _queued[node] = true;
+        _queue.Enqueue((node, false));
     }
 
     private void Skip(PlanNode node) => OnCompleted(node, skipped: true, viaBackEdge: false);

@@ -29,7 +29,7 @@ public sealed class WorkflowCatalog
     /// </summary>
     public static IEnumerable<(ActivityNode Node, string DefinitionId, bool AsActivity)> ChildReferences(WorkflowDefinition definition)
     {
-        foreach (var node in definition.Root.Activities)
+        foreach (var node in definition.Root.Activities.SelectMany(n => (IEnumerable<ActivityNode>)[n, .. Runtime.WorkflowBodies.Descendants(n)]))
         {
             if (WorkflowDefinitionActivity.DefinitionIdOf(node) is { } id)
             {
@@ -47,9 +47,11 @@ public sealed class WorkflowCatalog
     public bool PinChildren(WorkflowDefinition definition)
     {
         var changed = false;
+        // Only the flowchart's own nodes are pinned; one inside a loop body runs the child's published version.
+        var own = definition.Root.Activities.ToHashSet();
         foreach (var (node, id, asActivity) in ChildReferences(definition))
         {
-            if (!asActivity || WorkflowDefinitionActivity.UsesLatest(node) || Find(id) is not { } child) continue;
+            if (!own.Contains(node) || !asActivity || WorkflowDefinitionActivity.UsesLatest(node) || Find(id) is not { } child) continue;
             if (WorkflowDefinitionActivity.VersionIdOf(node) == child.Id && WorkflowDefinitionActivity.VersionOf(node) == child.Version) continue;
             node.Extra["workflowDefinitionVersionId"] = child.Id;
             node.Extra["version"] = child.Version;

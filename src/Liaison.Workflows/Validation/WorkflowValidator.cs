@@ -65,6 +65,7 @@ public static class WorkflowValidator
 
         if (catalog != null) CheckChildren(definition, catalog, errors);
         CheckReachability(definition, registry, byId, errors);
+        CheckBodies(definition, registry, errors);
 
         // Loops must be proper back-edges; the compiled plan knows which are not.
         if (errors.Count == 0)
@@ -83,6 +84,26 @@ public static class WorkflowValidator
             }
         }
         return errors;
+    }
+
+    /// <summary>The bodies of loops, forks and nested containers are checked like the flowchart they sit in.</summary>
+    private static void CheckBodies(WorkflowDefinition definition, ActivityRegistry registry, List<ValidationError> errors)
+    {
+        foreach (var a in definition.Root.Activities)
+        {
+            if (registry.Resolve(a) is not { } type) continue;
+            foreach (var segment in WorkflowBodies.SegmentsOf(a, type))
+            {
+                try
+                {
+                    errors.AddRange(Validate(WorkflowBodies.Child(definition, segment), registry));
+                }
+                catch (WorkflowDefinitionException ex)
+                {
+                    errors.Add(new(ex.ActivityId ?? a.Id, "invalid-body", $"Activity '{a.Id}': {ex.Message}"));
+                }
+            }
+        }
     }
 
     private static void CheckChildren(WorkflowDefinition definition, WorkflowCatalog catalog, List<ValidationError> errors)
@@ -139,7 +160,8 @@ public static class WorkflowValidator
     private static void CheckReachability(WorkflowDefinition def, ActivityRegistry registry, Dictionary<string, ActivityNode> byId, List<ValidationError> errors)
     {
         var acts = def.Root.Activities;
-        if (acts.Count == 0) return;
+        // A sequence runs every child in order and a single root is its only activity: nothing can be unreachable.
+        if (acts.Count == 0 || def.Root.IsSequence || def.Root.IsSingleActivity) return;
         var targets = new HashSet<string>(def.Root.Connections.Select(c => c.TargetActivity), StringComparer.Ordinal);
         var start = acts.FirstOrDefault(a => registry.Find(a.Type)?.ClrType == typeof(Start))
                     ?? acts.FirstOrDefault(a => a.CanStartWorkflow)
