@@ -39,6 +39,32 @@ public class LiaisonEngine
 }
 
 /// <summary>
+/// (d) Composition in memory: a parent that starts 10 children at once (each the 10-activity flow), joins them and
+/// finishes — 11 instances, 105 activity executions — run the way test-run runs a tree (<see cref="WorkflowTree"/>).
+/// </summary>
+[MemoryDiagnoser]
+[MedianColumn, MinColumn]
+[SimpleJob(RunStrategy.Throughput, launchCount: 1, warmupCount: 5, iterationCount: 20, id: "Composition")]
+public class LiaisonComposition
+{
+    private WorkflowRunner _runner = null!;
+    private WorkflowDefinition _parent = null!;
+    private WorkflowDefinition _child = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _runner = BenchFlow.CreateRunner();
+        _parent = CompositionFlow.Parent(10);
+        _child = CompositionFlow.Child();
+        CompositionFlow.RunInMemory(_runner, _parent, _child, 10);
+    }
+
+    [Benchmark]
+    public WorkflowTree Liaison_ParentWith10Children() => CompositionFlow.RunInMemory(_runner, _parent, _child, 10);
+}
+
+/// <summary>
 /// (b) The same flow on WorkflowCore 3.22.0, in-memory persistence (its default), host started once in GlobalSetup.
 /// Each invocation starts an instance and awaits a TaskCompletionSource that the last step completes.
 /// </summary>

@@ -9,12 +9,18 @@ public static class Program
     /// <c>-- --check</c> runs each flow once on both engines and prints what happened, without BenchmarkDotNet.
     /// <c>-- --durable [--cycles N] [--warmup N] [--workers N] [--inserts N]</c> runs benchmark (c), the durable cycle on a
     /// throwaway PostgreSQL cluster with fsync on (Durable/DurableCycleBench.cs; a Stopwatch harness, not BenchmarkDotNet).
+    /// <c>-- --children [--parents N] [--wide N]</c> runs the child-workflow benchmark on such a cluster (Durable/DurableChildrenBench.cs).
     /// </summary>
     public static int Main(string[] args)
     {
         if (args is ["--durable", ..])
         {
             return Durable.DurableCycleBench.RunAsync(args[1..]).GetAwaiter().GetResult();
+        }
+
+        if (args is ["--children", ..])
+        {
+            return Durable.DurableChildrenBench.RunAsync(args[1..]).GetAwaiter().GetResult();
         }
 
         if (args is ["--check"])

@@ -135,7 +135,7 @@ public static class DurableCycleBench
     }
 
     /// <summary>The server's registrations for what WorkflowHost needs (Hosting/LiaisonHost.cs), minus HTTP, Identity and Hangfire's server.</summary>
-    private static ServiceProvider BuildServices(string connectionString, RoundTripCounter? counter = null)
+    internal static ServiceProvider BuildServices(string connectionString, RoundTripCounter? counter = null)
     {
         var services = new ServiceCollection();
         // EF's "fail" for the missing migrations-history table on a fresh database, and a query warning from the
@@ -287,10 +287,10 @@ public static class DurableCycleBench
                $"{journal} journal rows ({(all == 0 ? 0 : journal / (double)all):F1} per instance), {incidents} incidents";
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
-    private static int IntArg(string[] args, string name, int fallback)
+    internal static int IntArg(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;

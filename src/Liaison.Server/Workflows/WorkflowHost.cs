@@ -204,7 +204,7 @@ public sealed class WorkflowHost(
             run = FaultedRun(state, $"The workflow could not resume: {ex.Message}");
         }
 
-        tree.Unscheduled.AddRange(await SaveAsync(db, instance, isNew: false, run, context, ct, commitOwn: false, consumedBookmarkId: bookmarkId));
+        tree.Unscheduled.AddRange(await SaveAsync(db, instance, isNew: false, run, context, ct, commitOwn: false, consumedBookmarkIds: new HashSet<string>(StringComparer.Ordinal) { bookmarkId }));
         await ContinueTreeAsync(db, instance, run, tree, ct);
         await CommitAsync(tx, ct);
         return new ResumeResult(ResumeOutcome.Resumed, instance, run, bookmarkId);
@@ -244,6 +244,9 @@ public sealed class WorkflowHost(
         public List<(string, DateTimeOffset)> Unscheduled { get; } = [];
 
         public HashSet<string> CancelledBeforeStart { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Per parent starting its children: those that ended at once, to resume the parent with in one run.</summary>
+        public Dictionary<Guid, List<(string BookmarkId, object? Payload)>> Batches { get; } = [];
     }
 
     /// <summary>
@@ -266,19 +269,83 @@ public sealed class WorkflowHost(
             await CancelChildrenAsync(db, instance.Id, tree, ct);
         }
 
-        foreach (var request in run.ChildStarts)
+        if (run.ChildStarts.Count > 0)
         {
-            if (!tree.CancelledBeforeStart.Contains(request.ChildInstanceId))
+            // Children that end at once are collected and resume this instance in one run after all have started:
+            // a parent of 1,000 children reads and writes its state once, not 1,000 times.
+            var batch = tree.Batches[instance.Id] = [];
+            foreach (var request in run.ChildStarts)
             {
-                await StartChildAsync(db, instance, request, tree, ct);
+                if (!tree.CancelledBeforeStart.Contains(request.ChildInstanceId))
+                {
+                    await StartChildAsync(db, instance, request, tree, ct);
+                }
+            }
+
+            tree.Batches.Remove(instance.Id);
+            if (batch.Count > 0)
+            {
+                await ResumeBatchAsync(db, instance, batch, tree, ct);
             }
         }
 
         if (IsEnded(run.Status) && instance.ParentBookmarkId is { } parentBookmark)
         {
-            // AlreadyResumed here means the parent stopped waiting meanwhile; nothing to do then.
-            await ResumeBookmarkAsync(db, parentBookmark, ChildWorkflowResult.Of(run.State), null, tree, ct);
+            await ResumeParentAsync(db, instance.ParentInstanceId!.Value, parentBookmark, ChildWorkflowResult.Of(run.State), tree, ct);
         }
+    }
+
+    /// <summary>Hands a child's end to its parent: into the batch when the parent is still starting children, else at once.</summary>
+    private async Task ResumeParentAsync(LiaisonDbContext db, Guid parentId, string bookmarkId, ChildWorkflowResult result, TreeWork tree, CancellationToken ct)
+    {
+        if (tree.Batches.TryGetValue(parentId, out var batch))
+        {
+            batch.Add((bookmarkId, result));
+            return;
+        }
+
+        // AlreadyResumed here means the parent stopped waiting meanwhile; nothing to do then.
+        await ResumeBookmarkAsync(db, bookmarkId, result, null, tree, ct);
+    }
+
+    /// <summary>Resumes the instance (locked by this transaction already) with several children's results in one run.</summary>
+    private async Task ResumeBatchAsync(LiaisonDbContext db, WorkflowInstanceRecord instance, List<(string BookmarkId, object? Payload)> batch, TreeWork tree,
+        CancellationToken ct)
+    {
+        if (IsEnded(instance.Status))
+        {
+            return;
+        }
+
+        var ids = batch.Select(b => b.BookmarkId).ToList();
+        var pending = (await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == instance.Id && ids.Contains(b.Id)).Select(b => b.Id).ToListAsync(ct))
+            .ToHashSet(StringComparer.Ordinal);
+        await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == instance.Id && ids.Contains(b.Id)).ExecuteDeleteAsync(ct);
+        var resumes = batch.Where(b => pending.Contains(b.BookmarkId)).ToList();
+        if (resumes.Count == 0)
+        {
+            return;
+        }
+
+        var state = WorkflowInstanceState.FromJson(instance.State);
+        var context = await contextFactory.CreateAsync(db, instance, ct);
+        RunResult run;
+        try
+        {
+            var definition = WorkflowBodies.Resolve(
+                await definitions.FindRunnableAsync(db, instance.DefinitionId, instance.DefinitionVersion, ct)
+                ?? throw new InvalidOperationException($"Definition '{instance.DefinitionId}' v{instance.DefinitionVersion} is missing."),
+                state.BodyPath);
+            run = runner.ResumeMany(definition, state, resumes, context);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogError(ex, "Workflow instance {InstanceId} could not resume {Count} children's results", instance.Id, resumes.Count);
+            run = FaultedRun(state, $"The workflow could not resume: {ex.Message}");
+        }
+
+        tree.Unscheduled.AddRange(await SaveAsync(db, instance, isNew: false, run, context, ct, commitOwn: false, consumedBookmarkIds: pending));
+        await ContinueTreeAsync(db, instance, run, tree, ct);
     }
 
     private async Task StartChildAsync(LiaisonDbContext db, WorkflowInstanceRecord parent, ChildWorkflowRequest request, TreeWork tree, CancellationToken ct)
@@ -289,7 +356,7 @@ public sealed class WorkflowHost(
             var message = $"Child workflow '{request.DefinitionId}' has no published version{(request.Version is { } v ? $" {v}" : "")}.";
             if (request.BookmarkId is not null)
             {
-                await ResumeBookmarkAsync(db, request.BookmarkId, ChildWorkflowResult.NotStarted(request.ChildInstanceId, message), null, tree, ct);
+                await ResumeParentAsync(db, parent.Id, request.BookmarkId, ChildWorkflowResult.NotStarted(request.ChildInstanceId, message), tree, ct);
             }
             else
             {
@@ -438,14 +505,14 @@ public sealed class WorkflowHost(
     /// in (and commits) its own transaction when the caller has none, and schedules those itself.
     /// </summary>
     private async Task<List<(string, DateTimeOffset)>> SaveAsync(LiaisonDbContext db, WorkflowInstanceRecord instance, bool isNew, RunResult run,
-        RunContext context, CancellationToken ct, bool commitOwn = true, string? consumedBookmarkId = null)
+        RunContext context, CancellationToken ct, bool commitOwn = true, IReadOnlySet<string>? consumedBookmarkIds = null)
     {
         if (commitOwn && db.Database.CurrentTransaction is null)
         {
             List<(string, DateTimeOffset)> unscheduled;
             await using (var tx = await db.Database.BeginTransactionAsync(ct))
             {
-                unscheduled = await SaveAsync(db, instance, isNew, run, context, ct, commitOwn: false, consumedBookmarkId);
+                unscheduled = await SaveAsync(db, instance, isNew, run, context, ct, commitOwn: false, consumedBookmarkIds);
                 await tx.CommitAsync(ct);
             }
 
@@ -496,15 +563,18 @@ public sealed class WorkflowHost(
         }
 
         // The resumed bookmark's row is already gone (consuming it decided the race): skip a delete that finds nothing.
-        var removed = run.RemovedBookmarkIds.Where(id => id != consumedBookmarkId).ToList();
+        var removed = run.RemovedBookmarkIds.Where(id => consumedBookmarkIds?.Contains(id) != true).ToList();
         if (removed.Count > 0)
         {
             await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == instance.Id && removed.Contains(b.Id)).ExecuteDeleteAsync(ct);
         }
 
+        // Rows only ever inserted here (bookmarks are consumed by ExecuteDelete): untracked once saved, so a run that
+        // starts many children does not make every later SaveChanges scan them all again.
+        var written = new List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry>();
         foreach (var b in run.NewBookmarks)
         {
-            db.Set<WorkflowBookmarkRecord>().Add(new WorkflowBookmarkRecord
+            written.Add(db.Set<WorkflowBookmarkRecord>().Add(new WorkflowBookmarkRecord
             {
                 Id = b.Id,
                 InstanceId = instance.Id,
@@ -514,12 +584,12 @@ public sealed class WorkflowHost(
                 ResumeAt = b.ResumeAt,
                 Payload = b.Payload?.ToJsonString(),
                 CreatedAt = b.CreatedAt,
-            });
+            }));
         }
 
         foreach (var j in run.Journal)
         {
-            db.Set<WorkflowJournalRecord>().Add(new WorkflowJournalRecord
+            written.Add(db.Set<WorkflowJournalRecord>().Add(new WorkflowJournalRecord
             {
                 InstanceId = instance.Id,
                 Sequence = j.Sequence,
@@ -529,22 +599,26 @@ public sealed class WorkflowHost(
                 Inputs = SerializeInputs(j.Inputs),
                 Outcomes = [.. j.Outcomes],
                 At = j.At,
-            });
+            }));
         }
 
         foreach (var i in run.Incidents.Concat(effects.Incidents))
         {
-            db.Set<WorkflowIncidentRecord>().Add(new WorkflowIncidentRecord
+            written.Add(db.Set<WorkflowIncidentRecord>().Add(new WorkflowIncidentRecord
             {
                 InstanceId = instance.Id,
                 ActivityId = i.ActivityId,
                 ActivityType = i.ActivityType,
                 Message = i.Message,
                 At = i.At,
-            });
+            }));
         }
 
         await db.SaveChangesAsync(ct);
+        foreach (var entry in written)
+        {
+            entry.State = EntityState.Detached;
+        }
 
         var timers = run.NewBookmarks.Where(b => b.ResumeAt is not null).Select(b => (b.Id, b.ResumeAt!.Value)).ToList();
         if (timers.Count == 0)

@@ -193,6 +193,11 @@ internal sealed class WorkflowExecution : IExpressionScope
         RunLoop();
     }
 
+    /// <summary>The run ended the workflow (End, Complete, a fault): nothing more may execute.</summary>
+    public bool Stopped => _stopped;
+
+    public Bookmark? FindBookmark(string id) => _bookmarks.Find(b => b.Id == id);
+
     public void RunResume(Bookmark bookmark, object? payload)
     {
         if (!_plan.NodeIndex.TryGetValue(bookmark.ActivityId, out var node))

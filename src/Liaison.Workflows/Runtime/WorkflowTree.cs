@@ -12,6 +12,9 @@ public sealed class WorkflowTree(WorkflowRunner runner, Func<ChildWorkflowReques
     private readonly Dictionary<string, Node> _nodes = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
 
+    // Children that ended while their parent's run was still starting its children: the parent resumes once for all.
+    private readonly Dictionary<string, List<(string BookmarkId, object? Payload)>> _batches = new(StringComparer.Ordinal);
+
     /// <summary>Every WriteLine of every instance, in the order they ran.</summary>
     public List<string> WriteLines { get; } = [];
 
@@ -78,16 +81,26 @@ public sealed class WorkflowTree(WorkflowRunner runner, Func<ChildWorkflowReques
         Incidents.AddRange(result.Incidents);
         Effects.AddRange(result.Effects);
 
-        foreach (var request in result.ChildStarts) StartChild(request);
+        if (result.ChildStarts.Count > 0)
+        {
+            var batch = _batches[node.View.InstanceId] = [];
+            foreach (var request in result.ChildStarts) StartChild(request);
+            _batches.Remove(node.View.InstanceId);
+            if (batch.Count > 0 && !IsEnded(node.View.State.Status))
+                After(node, runner.ResumeMany(node.Definition, node.View.State, batch, context));
+        }
         foreach (var child in result.CancelledChildren)
             if (_nodes.TryGetValue(child, out var c)) CancelTree(c);
         if (result.Status == WorkflowStatus.Cancelled)
             foreach (var child in _nodes.Values.Where(n => n.View.Request?.ParentInstanceId == node.View.InstanceId).ToList())
                 CancelTree(child);
 
-        if (IsEnded(result.Status) && node.View.Request is { BookmarkId: { } parentBookmark } r && _nodes.TryGetValue(r.ParentInstanceId, out var parent)
-            && parent.View.State.Bookmarks.Any(b => b.Id == parentBookmark))
-            Resume(parent.View.InstanceId, parentBookmark, ChildWorkflowResult.Of(result.State));
+        if (IsEnded(result.Status) && node.View.Request is { BookmarkId: { } parentBookmark } r)
+        {
+            if (_batches.TryGetValue(r.ParentInstanceId, out var batch)) batch.Add((parentBookmark, ChildWorkflowResult.Of(result.State)));
+            else if (_nodes.TryGetValue(r.ParentInstanceId, out var parent) && parent.View.State.Bookmarks.Any(b => b.Id == parentBookmark))
+                Resume(parent.View.InstanceId, parentBookmark, ChildWorkflowResult.Of(result.State));
+        }
     }
 
     private void StartChild(ChildWorkflowRequest request)
@@ -97,8 +110,10 @@ public sealed class WorkflowTree(WorkflowRunner runner, Func<ChildWorkflowReques
         {
             var message = $"Child workflow '{request.DefinitionId}' has no published version{(request.Version is { } v ? $" {v}" : "")}.";
             Incidents.Add(new Incident(request.ParentActivityId, null, message, runner.Clock.GetUtcNow()));
-            if (request.BookmarkId != null && _nodes.TryGetValue(request.ParentInstanceId, out var parent))
-                Resume(parent.View.InstanceId, request.BookmarkId, ChildWorkflowResult.NotStarted(request.ChildInstanceId, message));
+            if (request.BookmarkId == null) return;
+            var notStarted = ChildWorkflowResult.NotStarted(request.ChildInstanceId, message);
+            if (_batches.TryGetValue(request.ParentInstanceId, out var batch)) batch.Add((request.BookmarkId, notStarted));
+            else if (_nodes.TryGetValue(request.ParentInstanceId, out var parent)) Resume(parent.View.InstanceId, request.BookmarkId, notStarted);
             return;
         }
         var result = runner.StartChild(definition, request, context);
