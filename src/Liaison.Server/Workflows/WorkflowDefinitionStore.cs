@@ -276,6 +276,13 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
                 return null;
             }
 
+            if (publish)
+            {
+                // As at a publish: workflow activities run the child version published now (a child imported later is
+                // found by the published-version fallback).
+                (await PublishedCatalogAsync(db, ct)).PinChildren(definition);
+            }
+
             var versionId = string.IsNullOrWhiteSpace(definition.Id) ? NewVersionId(clock.GetUtcNow()) : definition.Id;
             return (WorkflowDefinitionRecord?)await AddVersionAsync(db, definition, definition.Version, versionId, publish, ct);
         }, ct));
