@@ -233,4 +233,18 @@ public class CompositionTests
         Assert.Contains(errors, e => e.Code == "workflow-cycle" && e.Message.Contains("outer → inner → outer"));
         Assert.Empty(Liaison.Workflows.Validation.WorkflowValidator.Validate(sequence, Activities.ActivityRegistry.CreateDefault()));
     }
+
+    [Fact]
+    public void Execute_and_dispatch_describe_the_same_inputs_and_differ_in_waiting_by_default()
+    {
+        var registry = Activities.ActivityRegistry.CreateDefault();
+        var execute = registry.Find("Elsa.ExecuteWorkflow")!.Descriptor;
+        var dispatch = registry.Find("Elsa.DispatchWorkflow")!.Descriptor;
+
+        Assert.Equal(["correlationId", "input", "waitForCompletion", "workflowDefinitionId"], execute.Inputs.Select(i => i.Name).Order());
+        Assert.Equal(execute.Inputs.Select(i => i.Name).Order(), dispatch.Inputs.Select(i => i.Name).Order());
+        Assert.Equal(true, execute.Inputs.Single(i => i.Name == "waitForCompletion").DefaultValue);
+        Assert.Equal(false, dispatch.Inputs.Single(i => i.Name == "waitForCompletion").DefaultValue);
+        Assert.Equal(["Done", "Faulted", "Cancelled"], execute.Outcomes);
+    }
 }

@@ -1,0 +1,44 @@
+using Liaison.Workflows.Runtime;
+
+namespace Liaison.Workflows.Activities.Composition;
+
+/// <summary>
+/// ExecuteWorkflow and DispatchWorkflow: start a child instance of a published workflow, then wait for it (its
+/// outputs become <c>Result</c>) or go on at once (<c>Result</c> is its instance id). They differ only in whether
+/// they wait by default.
+/// </summary>
+public abstract class StartWorkflowActivity : ChildWorkflowActivity
+{
+    [Input(DisplayNameZh = "流程定义", DisplayNameEn = "Workflow definition", Description = "The definition id of the workflow to run (its published version).", Required = true)]
+    public string? WorkflowDefinitionId { get; set; }
+
+    [Input(DisplayNameZh = "关联号", DisplayNameEn = "Correlation id", Description = "The child's correlation id; empty: the parent's.")]
+    public string? CorrelationId { get; set; }
+
+    [Input(DisplayNameZh = "输入", DisplayNameEn = "Input", Description = "An object whose properties become the child's inputs.", TypeName = "Object")]
+    public object? Input { get; set; }
+
+    public abstract bool WaitForCompletion { get; set; }
+
+    public override void Execute(ActivityContext context)
+    {
+        if (string.IsNullOrWhiteSpace(WorkflowDefinitionId))
+        {
+            context.Fault("A workflow definition id is required.");
+            return;
+        }
+        var child = context.StartChild(WorkflowDefinitionId, null, null, InputsOf(Input), CorrelationId, WaitForCompletion);
+        if (child != null && !WaitForCompletion)
+        {
+            context.SetOutput("Result", child);
+            context.Complete();
+        }
+    }
+
+    /// <summary>Elsa's result once the child has finished: the child's output dictionary.</summary>
+    protected override void OnChildFinished(ActivityContext context, ChildWorkflowResult result)
+    {
+        context.SetOutput("Result", result.ToJson()["output"]);
+        context.Complete();
+    }
+}
