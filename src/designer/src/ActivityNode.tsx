@@ -1,4 +1,4 @@
-import { memo, useEffect } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { IN_PORT, childDefinitionId, type ActivityNode } from './graph';
 import { local, t } from './i18n';
@@ -11,9 +11,15 @@ function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNode>) {
   const { activity, descriptor, ports, errors } = data;
   const child = childDefinitionId(activity);
   const updateNodeInternals = useUpdateNodeInternals();
-  // Ports follow the configuration (a fork's branches, a switch's cases): React Flow must measure the new handles.
+  // Ports follow the configuration (a fork's branches, a switch's cases): React Flow must measure the new handles. Not
+  // on mount, where React Flow measures the node itself (an early update there upsets the canvas's first fitView).
   const portKey = ports.join('\n');
-  useEffect(() => updateNodeInternals(id), [id, portKey, updateNodeInternals]);
+  const measuredPorts = useRef(portKey);
+  useEffect(() => {
+    if (measuredPorts.current === portKey) return;
+    measuredPorts.current = portKey;
+    updateNodeInternals(id);
+  }, [id, portKey, updateNodeInternals]);
 
   const classes = ['act'];
   if (selected) classes.push('selected');
