@@ -23,7 +23,7 @@ function textOf(value: unknown): string {
 
 /**
  * Inputs the server binds from the node's raw JSON property rather than an {expression} wrapper: embedded activities
- * (a loop's body, a fork's branches) and a switch's cases. Edited as JSON, kept byte for byte until edited.
+ * (a loop's body, a fork's branches) and a switch's cases. Edited as JSON, and kept exactly as loaded until edited.
  */
 const RAW_TYPES: Record<string, 'object' | 'array'> = { Activity: 'object', 'Activity[]': 'array', 'SwitchCase[]': 'array' };
 
@@ -71,7 +71,7 @@ function JsonInput({ id, value, expect, onApply }: {
     <>
       <textarea id={id} className="json" value={text} rows={Math.min(12, Math.max(3, text.split('\n').length))} spellCheck={false}
         aria-invalid={error ? true : undefined} aria-describedby={`${id}-hint`} onChange={(e) => edit(e.target.value)} />
-      <div id={`${id}-hint`} className={error ? 'json-error' : 'hint'} role={error ? 'alert' : undefined} data-testid={`${id}-message`}>
+      <div id={`${id}-hint`} className={error ? 'json-error' : 'hint'} aria-live="polite" data-testid={`${id}-message`}>
         {error ?? t('inspector.json.hint')}
       </div>
     </>
@@ -140,9 +140,9 @@ export default function Inspector({
       <div className="meta">
         <div>{t('inspector.id')}: <code>{activity.id}</code></div>
         <div>{t('inspector.type')}: {descriptor ? local(descriptor.displayName, descriptor.type) : t('inspector.unknown')} <code>{activity.type}</code></div>
-        {activity.workflowDefinitionId !== undefined && (
+        {typeof activity.workflowDefinitionId === 'string' && (
           <div data-testid="inspector-child">
-            {t('inspector.child')}: <code>{String(activity.workflowDefinitionId)}</code>{' '}
+            {t('inspector.child')}: <code>{activity.workflowDefinitionId}</code>{' '}
             {activity.useLatest === true ? t('inspector.latest') : pinned !== null ? t('inspector.pinned', { v: pinned }) : ''}
           </div>
         )}
