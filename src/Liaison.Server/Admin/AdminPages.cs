@@ -24,8 +24,7 @@ public static class AdminPages
 {
     public static IEndpointRouteBuilder MapAdminPages(this IEndpointRouteBuilder app)
     {
-        // Officer policy so that anonymous visitors are sent to sign in; the filter turns signed-in non-admins away with a page.
-        var pages = app.MapGroup("admin").RequireAuthorization(Policies.Officer).AddEndpointFilter(AdminOnly).ExcludeFromDescription();
+        var pages = app.MapAdminPageGroup("admin");
         pages.MapGet("/", Index);
         pages.MapGet("/departments", Departments);
         pages.MapGet("/departments/new", NewDepartmentForm);
@@ -38,6 +37,13 @@ public static class AdminPages
         pages.MapPost("/calendar", PutCalendar);
         return app;
     }
+
+    /// <summary>
+    /// A group of admin pages under <paramref name="prefix"/>: the Officer policy, so that anonymous visitors are sent to
+    /// sign in, and a filter that turns signed-in non-admins away with a page.
+    /// </summary>
+    public static RouteGroupBuilder MapAdminPageGroup(this IEndpointRouteBuilder app, string prefix) =>
+        app.MapGroup(prefix).RequireAuthorization(Policies.Officer).AddEndpointFilter(AdminOnly).ExcludeFromDescription();
 
     /// <summary>The admin pages' 403, for signed-in officers.</summary>
     public static IResult Forbidden() => PageResults.Message(

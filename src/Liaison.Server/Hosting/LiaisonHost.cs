@@ -166,6 +166,7 @@ public static class LiaisonHost
         app.MapCasePages();
         app.MapMailTemplates();
         app.MapAdminPages();
+        app.MapWorkflowInstancePages();
         app.MapJobDashboard();
         app.MapDesigner();
         if (app.Environment.IsDevelopment())

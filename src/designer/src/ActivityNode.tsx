@@ -1,27 +1,46 @@
-import { memo } from 'react';
-import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { IN_PORT, type ActivityNode } from './graph';
+import { memo, useEffect, useRef } from 'react';
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
+import { IN_PORT, childDefinitionId, type ActivityNode } from './graph';
 import { local, t } from './i18n';
 
-/** One activity: its name and type, one input handle, one labelled handle per outcome port, and its validation errors. */
-function ActivityNodeView({ data, selected }: NodeProps<ActivityNode>) {
+/**
+ * One activity: its name and type, one input handle, one labelled handle per outcome port, and its validation errors.
+ * A node that runs a child workflow says so, and opens the child on a double-click.
+ */
+function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNode>) {
   const { activity, descriptor, ports, errors } = data;
+  const child = childDefinitionId(activity);
+  const updateNodeInternals = useUpdateNodeInternals();
+  // Ports follow the configuration (a fork's branches, a switch's cases): React Flow must measure the new handles. Not
+  // on mount, where React Flow measures the node itself (an early update there upsets the canvas's first fitView).
+  const portKey = ports.join('\n');
+  const measuredPorts = useRef(portKey);
+  useEffect(() => {
+    if (measuredPorts.current === portKey) return;
+    measuredPorts.current = portKey;
+    updateNodeInternals(id);
+  }, [id, portKey, updateNodeInternals]);
+
   const classes = ['act'];
   if (selected) classes.push('selected');
   if (errors.length > 0) classes.push('invalid');
   if (!descriptor) classes.push('unknown');
+  if (child) classes.push('child');
+  const about = descriptor?.description || (descriptor ? '' : t('unknownType', { type: activity.type }));
   return (
-    <div className={classes.join(' ')} title={descriptor?.description ?? t('unknownType', { type: activity.type })}>
+    <div className={classes.join(' ')} title={child ? [about, t('node.openChild', { id: child })].filter(Boolean).join('\n') : about}
+      data-child-definition={child ?? undefined}>
       <Handle type="target" position={Position.Left} id={IN_PORT} className="port-in" />
       <div className="act-title" title={activity.name || activity.id}>{activity.name || activity.id}</div>
       <div className="act-type">
         {descriptor ? local(descriptor.displayName, descriptor.type) : t('unknownType', { type: activity.type })}
+        {typeof activity.version === 'number' && activity.workflowDefinitionId ? ` · v${activity.version}` : ''}
         <span className="act-id">{activity.id}</span>
       </div>
       {ports.length > 0 && (
         <div className="act-ports">
           {ports.map((p) => (
-            <div className="act-port" key={p}>
+            <div className="act-port" key={p} data-port={p}>
               <span>{p}</span>
               <Handle type="source" position={Position.Right} id={p} className="port-out" />
             </div>

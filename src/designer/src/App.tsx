@@ -9,7 +9,8 @@ import Inspector from './Inspector';
 import Palette, { DRAG_TYPE } from './Palette';
 import TryIt, { sampleCaseText } from './TryIt';
 import {
-  IN_PORT, edgeAria, freshId, fromGraph, initialView, newActivity, newEdgeId, nodeAria, toGraph, type ActivityNode, type ConnectionEdge,
+  IN_PORT, childDefinitionId, edgeAria, freshId, fromGraph, initialView, newActivity, newEdgeId, nodeAria, portsOf, toGraph,
+  type ActivityNode, type ConnectionEdge,
 } from './graph';
 import { flowAriaLabels, lang, t, tryT, type Key } from './i18n';
 import type {
@@ -123,7 +124,7 @@ export default function App() {
     }
   }, [dirty, show, refreshVersions]);
 
-  // First load: the palette, the list, then the definition named in the address (#definitionId).
+  // First load: the palette, the list, then the definition named in the address (#definitionId or #definitionId@version).
   useEffect(() => {
     (async () => {
       try {
@@ -136,10 +137,13 @@ export default function App() {
           setSampleCase(c);
           setCaseText((text) => text || sampleCaseText(c));
         }).catch(() => setSampleCase(null));
-        const wanted = decodeURIComponent(window.location.hash.slice(1));
+        // #definitionId opens its latest version, #definitionId@3 its version 3 (an instance page links there).
+        const [wanted, at] = decodeURIComponent(window.location.hash.slice(1)).split('@');
+        const version = /^\d+$/.test(at ?? '') ? Number(at) : undefined;
         if (wanted) {
-          const d = await api.get(wanted);
+          const d = await api.get(wanted, version);
           show(d, true);
+          if (version) setMessage({ kind: 'info', text: t('message.viewing', { v: version }) });
           refreshVersions(wanted);
         }
       } catch (e) {
@@ -189,7 +193,7 @@ export default function App() {
       position,
       selected: true,
       ariaLabel: nodeAria(activity, d),
-      data: { activity, descriptor: d, ports: [...d.outcomes], errors: [] },
+      data: { activity, descriptor: d, ports: portsOf(activity, d, []), errors: [] },
     };
     setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), node]);
     setEdges((es) => es.map((e) => (e.selected ? { ...e, selected: false } : e)));
@@ -205,10 +209,20 @@ export default function App() {
     addActivity(d, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
   }, [addActivity, flow]);
 
+  // An edit may change the ports too (a fork's branches, a switch's cases, a script's possible outcomes).
   const updateActivity = useCallback((a: Activity) => {
-    setNodes((ns) => ns.map((n) => (n.id === a.id ? { ...n, ariaLabel: nodeAria(a, n.data.descriptor), data: { ...n.data, activity: a } } : n)));
+    const used = flow.getEdges().filter((e) => e.source === a.id).map((e) => e.sourceHandle ?? 'Done');
+    setNodes((ns) => ns.map((n) => (n.id === a.id
+      ? { ...n, ariaLabel: nodeAria(a, n.data.descriptor), data: { ...n.data, activity: a, ports: portsOf(a, n.data.descriptor, used) } }
+      : n)));
     setDirty(true);
-  }, [setNodes]);
+  }, [flow, setNodes]);
+
+  /** A node that runs a child workflow opens the child, as choosing it in the list would (asking first about unsaved changes). */
+  const openChild = useCallback((node: ActivityNode) => {
+    const child = childDefinitionId(node.data.activity);
+    if (child) open(child);
+  }, [open]);
 
   const showProblems = useCallback((errors: ValidationError[]) => {
     setProblems(errors);
@@ -405,6 +419,7 @@ export default function App() {
               onEdgesChange={handleEdgesChange}
               onConnect={onConnect}
               onNodeClick={() => setTab('inspector')}
+              onNodeDoubleClick={(_, node) => openChild(node)}
               onEdgeClick={() => setTab('inspector')}
               isValidConnection={(c) => !!c.sourceHandle && c.source !== undefined && c.target !== undefined}
               deleteKeyCode={['Backspace', 'Delete']}
@@ -440,7 +455,7 @@ export default function App() {
                 onDelete={() => flow.deleteElements({ nodes: [{ id: selectedNode.id }] })}
                 ports={selectedNode.data.ports} outgoing={outgoing} targets={targets}
                 onConnect={(port, target) => onConnect({ source: selectedNode.id, sourceHandle: port, target, targetHandle: IN_PORT })}
-                onDeleteConnection={(id) => flow.deleteElements({ edges: [{ id }] })} />
+                onDeleteConnection={(id) => flow.deleteElements({ edges: [{ id }] })} onOpenChild={(id) => open(id)} />
             ) : selectedEdge ? (
               <div className="inspector">
                 <h3>{t('connection')}</h3>

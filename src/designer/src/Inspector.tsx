@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Activity, ActivityDescriptor, InputDescriptor, InputValue, Variable } from './types';
-import { extraInputs, inputKey } from './graph';
+import { childDefinitionId, extraInputs, inputKey } from './graph';
 import { local, t } from './i18n';
 
 export const EXPRESSION_TYPES = ['Literal', 'JavaScript', 'Liquid', 'Variable'] as const;
@@ -19,6 +19,63 @@ function textOf(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * Inputs the server binds from the node's raw JSON property rather than an {expression} wrapper: embedded activities
+ * (a loop's body, a fork's branches) and a switch's cases. Edited as JSON, and kept exactly as loaded until edited.
+ */
+const RAW_TYPES: Record<string, 'object' | 'array'> = { Activity: 'object', 'Activity[]': 'array', 'SwitchCase[]': 'array' };
+
+/** A stored input that is not an {expression} wrapper: a raw value, edited as JSON so it is never rewrapped. */
+const isRawValue = (v: unknown) => v !== undefined && !(v !== null && typeof v === 'object' && !Array.isArray(v) && 'expression' in (v as object));
+
+/**
+ * A raw input as JSON text: each edit is parsed and applied only when it is valid JSON of the expected shape; otherwise
+ * the message says why and the activity keeps its last valid value. Nothing is rewritten until the text is edited.
+ */
+function JsonInput({ id, value, expect, onApply }: {
+  id: string;
+  value: unknown;
+  expect?: 'object' | 'array';
+  onApply: (value: unknown) => void;
+}) {
+  const [text, setText] = useState(() => (value === undefined ? '' : JSON.stringify(value, null, 2)));
+  const [error, setError] = useState<string | null>(null);
+  const edit = (next: string) => {
+    setText(next);
+    if (next.trim() === '') {
+      setError(null);
+      onApply(undefined);
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(next);
+    } catch (e) {
+      setError(t('inspector.json.invalid', { message: e instanceof Error ? e.message : String(e) }));
+      return;
+    }
+    if (expect === 'array' && !Array.isArray(parsed)) {
+      setError(t('inspector.json.array'));
+      return;
+    }
+    if (expect === 'object' && (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))) {
+      setError(t('inspector.json.object'));
+      return;
+    }
+    setError(null);
+    onApply(parsed);
+  };
+  return (
+    <>
+      <textarea id={id} className="json" value={text} rows={Math.min(12, Math.max(3, text.split('\n').length))} spellCheck={false}
+        aria-invalid={error ? true : undefined} aria-describedby={`${id}-hint`} onChange={(e) => edit(e.target.value)} />
+      <div id={`${id}-hint`} className={error ? 'json-error' : 'hint'} aria-live="polite" data-testid={`${id}-message`}>
+        {error ?? t('inspector.json.hint')}
+      </div>
+    </>
+  );
 }
 
 /** An outgoing connection of the selected activity, as the inspector lists it. */
@@ -40,6 +97,8 @@ interface Props {
   targets: { id: string; label: string }[];
   onConnect: (port: string, target: string) => void;
   onDeleteConnection: (edgeId: string) => void;
+  /** Opens a child workflow in the designer (as choosing it in the list does). */
+  onOpenChild: (definitionId: string) => void;
 }
 
 /**
@@ -47,8 +106,10 @@ interface Props {
  * connections, which can be added and removed here too, so the keyboard can do what dragging a port does.
  */
 export default function Inspector({
-  activity, descriptor, variables, onChange, onDelete, ports, outgoing, targets, onConnect, onDeleteConnection,
+  activity, descriptor, variables, onChange, onDelete, ports, outgoing, targets, onConnect, onDeleteConnection, onOpenChild,
 }: Props) {
+  const child = childDefinitionId(activity);
+  const pinned = typeof activity.version === 'number' ? activity.version : null;
   const [pick, setPick] = useState<Record<string, string>>({});
   const inputs: InputDescriptor[] = [
     ...(descriptor?.inputs ?? []),
@@ -79,7 +140,16 @@ export default function Inspector({
       <div className="meta">
         <div>{t('inspector.id')}: <code>{activity.id}</code></div>
         <div>{t('inspector.type')}: {descriptor ? local(descriptor.displayName, descriptor.type) : t('inspector.unknown')} <code>{activity.type}</code></div>
+        {typeof activity.workflowDefinitionId === 'string' && (
+          <div data-testid="inspector-child">
+            {t('inspector.child')}: <code>{activity.workflowDefinitionId}</code>{' '}
+            {activity.useLatest === true ? t('inspector.latest') : pinned !== null ? t('inspector.pinned', { v: pinned }) : ''}
+          </div>
+        )}
       </div>
+      {child && (
+        <button type="button" className="small" onClick={() => onOpenChild(child)}>{t('inspector.openChild', { id: child })}</button>
+      )}
       {inputs.length > 0 && <h4>{t('inspector.inputs')}</h4>}
       {inputs.map((input) => {
         const key = inputKey(activity, input.name);
@@ -111,7 +181,18 @@ export default function Inspector({
           );
         }
 
-        const current = activity[key] as InputValue | undefined;
+        const stored = activity[key];
+        if (RAW_TYPES[input.typeName] || isRawValue(stored)) {
+          return (
+            <div className="field" key={input.name}>
+              {label}
+              <JsonInput id={domId} value={stored} expect={RAW_TYPES[input.typeName]} onApply={(v) => set(key, v)} />
+              {input.description && <div className="hint">{input.description}</div>}
+            </div>
+          );
+        }
+
+        const current = stored as InputValue | undefined;
         const exprType = current?.expression?.type ?? 'Literal';
         const text = textOf(current?.expression?.value);
         const write = (type: string, valueText: string) => {

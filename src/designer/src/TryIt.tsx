@@ -1,5 +1,5 @@
 import { lang, t, tryT } from './i18n';
-import type { CaseJson, Effect, TestRunResult } from './types';
+import type { CaseJson, Effect, TestRunChild, TestRunResult } from './types';
 
 /** The case fields worth editing in a try-it run; the server lays whatever is sent over its sample case. */
 const EDITABLE = ['number', 'title', 'category', 'priority', 'status', 'departmentCode', 'isKeyEnterprise', 'enterpriseName', 'pendingExtensionDays'];
@@ -59,6 +59,36 @@ export function effectText(e: Effect): string {
   }
 }
 
+const hasKeys = (o: Record<string, unknown> | null | undefined): o is Record<string, unknown> => !!o && Object.keys(o).length > 0;
+
+const statusBadge = (status: string, testId?: string) => (
+  <span className={`badge status-${status.toLowerCase()}`} data-testid={testId} data-status={status}>{tryT(`status.${status}`) ?? status}</span>
+);
+
+/** One child instance of the run: which workflow (or which body), who started it, how it ended, what it wrote. */
+function ChildRun({ child }: { child: TestRunChild }) {
+  return (
+    <li data-definition-id={child.definitionId} data-status={child.status}>
+      <div>
+        <code>{child.definitionId}</code> {t('version', { v: child.version })}{' '}
+        <span className="hint">
+          {child.bodyPath
+            ? t('run.child.body', { activity: child.parentActivityId, path: child.bodyPath })
+            : t('run.child.from', { activity: child.parentActivityId })}
+        </span>{' '}
+        {statusBadge(child.status)}
+      </div>
+      {child.outcomes.length > 0 && (
+        <div className="hint">{t('run.child.outcomes', { list: child.outcomes.join(lang === 'en' ? ', ' : '、') })}</div>
+      )}
+      {child.writeLines.length > 0 && (
+        <ul className="writelines">{child.writeLines.map((l, i) => <li key={i}><code>{l}</code></li>)}</ul>
+      )}
+      {hasKeys(child.output) && <pre className="case-after">{JSON.stringify(child.output, null, 2)}</pre>}
+    </li>
+  );
+}
+
 interface Props {
   canRun: boolean;
   busy: boolean;
@@ -95,9 +125,7 @@ export default function TryIt({ canRun, busy, input, onInput, caseText, onCaseTe
         <div className="run-result" data-testid="run-result">
           <div>
             {t('run.status')}:{' '}
-            <span className={`badge status-${run.status.toLowerCase()}`} data-testid="run-status" data-status={run.status}>
-              {tryT(`status.${run.status}`) ?? run.status}
-            </span>
+            {statusBadge(run.status, 'run-status')}
           </div>
           {run.case && <div className="hint" data-testid="run-case-kind">{run.sampleCase ? t('run.sample') : t('run.edited')}</div>}
           <h3>{t('run.effects')}</h3>
@@ -111,6 +139,16 @@ export default function TryIt({ canRun, busy, input, onInput, caseText, onCaseTe
           <h3>{t('run.writeLines')}</h3>
           {run.writeLines.length === 0 ? none : (
             <ul className="writelines" data-testid="run-writelines">{run.writeLines.map((l, i) => <li key={i}><code>{l}</code></li>)}</ul>
+          )}
+          <h3>{t('run.output')}</h3>
+          {hasKeys(run.output) ? <pre className="case-after" data-testid="run-output">{JSON.stringify(run.output, null, 2)}</pre> : none}
+          {run.children && run.children.length > 0 && (
+            <>
+              <h3>{t('run.children')}</h3>
+              <ul className="children" data-testid="run-children">
+                {run.children.map((c) => <ChildRun key={c.instanceId} child={c} />)}
+              </ul>
+            </>
           )}
           <h3>{t('run.incidents')}</h3>
           {run.incidents.length === 0 ? none : (

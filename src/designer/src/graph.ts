@@ -25,13 +25,75 @@ export interface Graph {
 
 const sourcePort = (c: Connection) => c.source?.port || 'Done';
 
-export function portsOf(activity: Activity, descriptor: ActivityDescriptor | undefined, connections: Connection[]): string[] {
-  const ports = [...(descriptor?.outcomes ?? [])];
-  for (const c of connections) {
-    if (c.source?.activity === activity.id && !ports.includes(sourcePort(c))) ports.push(sourcePort(c));
+/** A String[] Literal as the server reads it (ValueConverter.ToStringList): a JSON array, or text split at ',' and ';'. */
+export function stringList(value: unknown): string[] {
+  if (value === null || value === undefined) return [];
+  if (typeof value === 'string') {
+    if (value.trimStart().startsWith('[')) {
+      try {
+        const parsed: unknown = JSON.parse(value);
+        if (Array.isArray(parsed)) return stringList(parsed);
+      } catch {
+        // not an array after all: split it as text, as the server does
+      }
+    }
+    return value.split(/[,;]/).map((s) => s.trim()).filter((s) => s !== '');
   }
-  return ports;
+  if (Array.isArray(value)) return value.map(textOf).filter((s) => s !== '');
+  return [textOf(value)];
 }
+
+const textOf = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+/** The value of an input stored as a Literal; undefined when it is unset; null when it is an expression (known only at run time). */
+function literalOf(activity: Activity, name: string): unknown {
+  const input = activity[inputKey(activity, name)] as InputValue | undefined;
+  if (!input?.expression) return undefined;
+  return input.expression.type === 'Literal' ? (input.expression.value ?? undefined) : null;
+}
+
+const unique = (xs: string[]) => [...new Set(xs)];
+
+/**
+ * The outcomes one configured activity has, as the server's activities compute them from their configuration
+ * (IDynamicOutcomes): a FlowFork's branches, a FlowSwitch's case labels and Default, a RunJavaScript's Done and possible
+ * outcomes. Every other activity has its descriptor's, a workflow used as an activity the child's declared ones. When
+ * the configuration is an expression the outcomes are known only at run time: none is listed (stored connections still
+ * show theirs).
+ */
+export function outcomesOf(activity: Activity, descriptor: ActivityDescriptor | undefined): string[] {
+  switch (activity.type) {
+    case 'Elsa.FlowFork': {
+      const branches = literalOf(activity, 'branches');
+      return branches === null ? [] : unique(stringList(branches));
+    }
+    case 'Elsa.FlowSwitch': {
+      const cases = activity[inputKey(activity, 'cases')];
+      const labels = Array.isArray(cases)
+        ? cases.map((c) => {
+          const o = c && typeof c === 'object' && !Array.isArray(c) ? (c as Record<string, unknown>) : {};
+          return textOf(o[Object.keys(o).find((k) => k.toLowerCase() === 'label') ?? 'label']);
+        }).filter((l) => l !== '')
+        : [];
+      return unique([...labels, 'Default']);
+    }
+    case 'Elsa.RunJavaScript': {
+      const possible = literalOf(activity, 'possibleOutcomes');
+      return unique(['Done', ...(possible === null ? [] : stringList(possible))]);
+    }
+    default:
+      return [...(descriptor?.outcomes ?? [])];
+  }
+}
+
+/** Outcome ports of a node: the activity's outcomes, plus any port a connection from it uses (so no connection is dropped). */
+export function portsOf(activity: Activity, descriptor: ActivityDescriptor | undefined, used: string[]): string[] {
+  return unique([...outcomesOf(activity, descriptor), ...used]);
+}
+
+/** The ports the stored connections use from one activity. */
+export const usedPorts = (id: string, connections: Connection[]) =>
+  connections.filter((c) => c.source?.activity === id).map(sourcePort);
 
 function autoPosition(i: number) {
   return { x: (i % 5) * 260, y: Math.floor(i / 5) * 200 };
@@ -58,7 +120,7 @@ export function toGraph(def: Definition, descriptors: Map<string, ActivityDescri
       type: 'activity',
       position: p && typeof p.x === 'number' && typeof p.y === 'number' ? { x: p.x, y: p.y } : autoPosition(i),
       ariaLabel: nodeAria(a, descriptor),
-      data: { activity: a, descriptor, ports: portsOf(a, descriptor, connections), errors: [] },
+      data: { activity: a, descriptor, ports: portsOf(a, descriptor, usedPorts(a.id, connections)), errors: [] },
     };
   });
   const edges: ConnectionEdge[] = [];
@@ -114,11 +176,18 @@ export function freshId(type: string, taken: Set<string>): string {
   }
 }
 
-/** A new activity of a palette type, with the descriptor's default values as Literal inputs. */
+/**
+ * A new activity of a palette type, with the descriptor's default values as Literal inputs. A workflow used as an
+ * activity names its child as Elsa does: type and workflowDefinitionId are the child's definition id, pinned to the
+ * version the palette offers (publishing the parent pins it again to the child's published version).
+ */
 export function newActivity(d: ActivityDescriptor, id: string, position: { x: number; y: number }): Activity {
   const a: Activity = {
     id,
     type: d.type,
+    ...(d.workflowDefinitionId
+      ? { workflowDefinitionId: d.workflowDefinitionId, workflowDefinitionVersionId: d.workflowDefinitionVersionId ?? null, version: d.version ?? null }
+      : {}),
     name: d.displayName['zh-CN'],
     metadata: { designer: { position: { x: Math.round(position.x), y: Math.round(position.y) } } },
   };
@@ -130,10 +199,20 @@ export function newActivity(d: ActivityDescriptor, id: string, position: { x: nu
   return a;
 }
 
-/** The key an input is stored under (matching case-insensitively, as the server reads it). */
+/** The key an input is stored under (matching case-insensitively, as the server reads it); a new one is camelCase, as Elsa writes it. */
 export function inputKey(activity: Activity, name: string): string {
   const lower = name.toLowerCase();
-  return Object.keys(activity).find((k) => k.toLowerCase() === lower) ?? name;
+  return Object.keys(activity).find((k) => k.toLowerCase() === lower) ?? name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+/** The child workflow a node runs, when the designer can open it: a workflow used as an activity, or an Execute/Dispatch with a Literal id. */
+export function childDefinitionId(activity: Activity): string | null {
+  if (typeof activity.workflowDefinitionId === 'string' && activity.workflowDefinitionId) return activity.workflowDefinitionId;
+  if (activity.type === 'Elsa.ExecuteWorkflow' || activity.type === 'Elsa.DispatchWorkflow') {
+    const id = literalOf(activity, 'workflowDefinitionId');
+    return typeof id === 'string' && id.trim() ? id.trim() : null;
+  }
+  return null;
 }
 
 const RESERVED = new Set(['id', 'type', 'name', 'metadata', 'customproperties', 'version', 'canstartworkflow', 'runasynchronously']);

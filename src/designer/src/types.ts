@@ -19,6 +19,10 @@ export interface ActivityDescriptor {
   description: string;
   inputs: InputDescriptor[];
   outcomes: string[];
+  /** Set for a published workflow usable as an activity (category "Workflows"): the child a new node runs and the version it is pinned to. */
+  workflowDefinitionId?: string | null;
+  workflowDefinitionVersionId?: string | null;
+  version?: number | null;
 }
 
 export interface Position {
@@ -156,4 +160,22 @@ export interface TestRunResult {
   case: CaseJson | null;
   /** The run used the built-in sample case (the request sent none). */
   sampleCase: boolean;
+  /** The workflow's outputs (Elsa.SetOutput). */
+  output?: Record<string, unknown>;
+  /** Every child instance the run started (child workflows and loop bodies), in start order. */
+  children?: TestRunChild[];
+}
+
+export interface TestRunChild {
+  instanceId: string;
+  parentInstanceId: string;
+  parentActivityId: string;
+  definitionId: string;
+  version: number;
+  /** Set when the child runs a loop's or container's body rather than another workflow. */
+  bodyPath?: string | null;
+  status: string;
+  writeLines: string[];
+  output: Record<string, unknown>;
+  outcomes: string[];
 }

@@ -1,6 +1,9 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Liaison.Server.Tests.Infrastructure;
+using Liaison.Server.Tests.Workflows;
 using Microsoft.Playwright;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
 
@@ -67,6 +70,34 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
             await page.GotoAsync(path);
             await AssertAccessibleAsync(page, path);
         }
+    });
+
+    [Fact]
+    public Task The_workflow_instance_pages_of_a_parent_and_its_child_have_no_serious_violations_in_either_language() => fixture.RunAsync(async page =>
+    {
+        var admin = await fixture.App.AsAdminAsync();
+        foreach (var (id, json) in new[]
+        {
+            ("a11y-child", Wf.Json("a11y-child", [Wf.Event("hold", "go")])),
+            ("a11y-parent", Wf.Json("a11y-parent", [Wf.Start(), Wf.Activity("run-child", "Elsa.ExecuteWorkflow", ("workflowDefinitionId", Wf.Literal("a11y-child")))], "start->run-child")),
+        })
+        {
+            Assert.True((await admin.PutAsync($"/api/workflow-definitions/{id}", new StringContent(json, System.Text.Encoding.UTF8, "application/json"))).IsSuccessStatusCode);
+            Assert.True((await admin.PostAsync($"/api/workflow-definitions/{id}/publish", null)).IsSuccessStatusCode);
+        }
+
+        var started = await admin.PostAsync("/api/workflow-definitions/a11y-parent/instances", JsonContent.Create(new { }));
+        var parent = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        await BrowserFixture.SignInAsync(page, $"/admin/workflow-instances/{parent}");
+        await AssertAccessibleAsync(page, "parent instance");
+        await page.Locator("table[data-children] a").First.ClickAsync();
+        await Assertions.Expect(page.Locator("a[data-parent-link]")).ToHaveTextAsync(parent);
+        await AssertAccessibleAsync(page, "child instance");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Workflow instance");
+        await AssertAccessibleAsync(page, "child instance en");
     });
 
     [Fact]

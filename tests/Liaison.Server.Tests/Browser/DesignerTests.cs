@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text;
 using Liaison.Server.Tests.Infrastructure;
+using Liaison.Server.Tests.Workflows;
 using Microsoft.Playwright;
 
 namespace Liaison.Server.Tests.Browser;
@@ -9,7 +11,9 @@ namespace Liaison.Server.Tests.Browser;
 /// The workflow designer (src/designer, built into wwwroot/designer by <c>./liaison test</c>) in a real browser: an admin
 /// edits the shipped case-routing workflow and saves a draft that keeps everything else; it opens readable; try-it runs
 /// hello-world, and case-routing against the sample case or an edited one; labels follow the reader's language; the
-/// keyboard can add, connect and delete activities.
+/// keyboard can add, connect and delete activities; published workflows usable as activities are in the palette, become
+/// nodes with their outcomes, run in try-it and open on a double-click; ports follow the configuration; raw inputs are
+/// checked JSON kept untouched until edited.
 /// </summary>
 public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
@@ -222,6 +226,159 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await Assertions.Expect(page.Locator(".react-flow__edge")).ToHaveCountAsync(edges);
     });
 
+    [Fact]
+    public Task A_usable_workflow_is_in_the_palette_becomes_a_pinned_node_with_its_outcomes_runs_in_try_it_and_opens_on_double_click() => fixture.RunAsync(async page =>
+    {
+        var admin = await fixture.App.AsAdminAsync();
+        var child = JsonNode.Parse(Wf.Json("greeter",
+            [Wf.Activity("say", "Elsa.WriteLine", ("text", Wf.Script("'hello ' + getInput('Word')"))),
+             Wf.Activity("reply", "Elsa.SetOutput", ("outputName", Wf.Literal("Heard")), ("outputValue", Wf.Literal("yes")))],
+            "say->reply"))!.AsObject();
+        child["name"] = "问候";
+        child["options"] = new JsonObject { ["usableAsActivity"] = true };
+        child["inputs"] = new JsonArray(new JsonObject { ["name"] = "Word", ["type"] = "String", ["displayName"] = "词" });
+        child["outcomes"] = new JsonArray("Heard");
+        await PutAsync(admin, "greeter", child);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await admin.PostAsync("/api/workflow-definitions/greeter/publish", null)).StatusCode);
+        var parent = JsonNode.Parse(Wf.Json("greeting-parent",
+            [At(Wf.Start(), 0, 0), At(Wf.Activity("out", "Elsa.SetOutput", ("outputName", Wf.Literal("Said")), ("outputValue", Wf.Literal("done"))), 0, 300)],
+            "start->out"))!;
+        await PutAsync(admin, "greeting-parent", parent);
+        var offered = (await admin.GetFromJsonAsync<JsonArray>("/api/activity-descriptors"))!.Single(d => (string)d!["type"]! == "greeter")!;
+
+        await SignInAsync(page);
+        await page.Locator("button[data-definition-id='greeting-parent']").ClickAsync();
+        await Assertions.Expect(Node(page, "out")).ToBeVisibleAsync();
+
+        // Under 子流程 (Workflows): the workflow by name, with what it takes and how it can end.
+        var workflows = page.Locator(".palette details[data-category='Workflows']");
+        await Assertions.Expect(workflows.Locator("summary")).ToHaveTextAsync("子流程");
+        var item = workflows.Locator(".palette-item[data-type='greeter']");
+        await Assertions.Expect(item).ToContainTextAsync("问候");
+        await Assertions.Expect(item).ToContainTextAsync("输入：词 (String)");
+        await Assertions.Expect(item).ToContainTextAsync("结果：Heard、Faulted、Cancelled");
+
+        await item.ClickAsync();
+        var node = Node(page, "greeter-1");
+        await Assertions.Expect(node.Locator(".act-port")).ToHaveTextAsync(["Heard", "Faulted", "Cancelled"]);
+        await Assertions.Expect(page.GetByTestId("inspector-child")).ToContainTextAsync("固定为第 1 版");
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "词 String" }).FillAsync("世界"); // the declared input, by its display name
+
+        // Unsaved changes: the double-click asks first, as opening from the list does; declining keeps everything.
+        var asked = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        page.Dialog += async (_, dialog) =>
+        {
+            asked.TrySetResult(dialog.Message);
+            await dialog.DismissAsync();
+        };
+        await node.DblClickAsync();
+        Assert.Equal("有未保存的修改，确定放弃吗？", await asked.Task.WaitAsync(TimeSpan.FromSeconds(20)));
+        await Assertions.Expect(page.GetByTestId("current-definition")).ToContainTextAsync("greeting-parent");
+        await Assertions.Expect(page.GetByTestId("current-definition")).ToContainTextAsync("未保存");
+
+        await Node(page, "out").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.GetByLabel("从 Done 连接到").SelectOptionAsync("greeter-1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "添加连接" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存草稿", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("message")).ToContainTextAsync("已保存草稿");
+
+        // Written as Elsa writes a workflow used as an activity: named by its definition id and pinned to the offered version.
+        var saved = Activities((await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/greeting-parent"))!)["greeter-1"]!;
+        Assert.Equal("greeter", (string)saved["type"]!);
+        Assert.Equal("greeter", (string)saved["workflowDefinitionId"]!);
+        Assert.Equal((string)offered["workflowDefinitionVersionId"]!, (string)saved["workflowDefinitionVersionId"]!);
+        Assert.Equal(1, (int)saved["version"]!);
+        Assert.True(JsonNode.DeepEquals(Wf.Literal("世界"), saved["word"]), $"greeter-1: {saved}");
+
+        // Try-it runs the child from the store: the parent's output, and the child with its status and its line.
+        await page.GetByRole(AriaRole.Button, new() { Name = "试运行", Exact = true }).First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "Finished");
+        await Assertions.Expect(page.GetByTestId("run-output")).ToContainTextAsync("\"Said\": \"done\"");
+        var ran = page.Locator("[data-testid=run-children] > li[data-definition-id='greeter']");
+        await Assertions.Expect(ran).ToHaveAttributeAsync("data-status", "Finished");
+        await Assertions.Expect(ran).ToContainTextAsync("由 greeter-1 启动");
+        await Assertions.Expect(ran).ToContainTextAsync("hello 世界");
+
+        // Saved: the double-click opens the child at once.
+        await node.DblClickAsync();
+        await Assertions.Expect(page.GetByTestId("current-definition")).ToContainTextAsync("问候");
+        await Assertions.Expect(Node(page, "say")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("button[data-definition-id='greeter']")).ToHaveAttributeAsync("aria-current", "true");
+        Assert.EndsWith("#greeter", page.Url);
+
+        // An instance page links a definition's version as #definitionId@version: the designer opens that version.
+        await page.GotoAsync("about:blank");
+        await page.GotoAsync("/designer#greeting-parent@1");
+        await Assertions.Expect(page.GetByTestId("current-definition")).ToContainTextAsync("greeting-parent");
+        await Assertions.Expect(page.GetByTestId("message")).ToContainTextAsync("正在查看第 1 版");
+        await Assertions.Expect(Node(page, "greeter-1")).ToBeVisibleAsync();
+    });
+
+    [Fact]
+    public Task Ports_follow_branches_cases_and_possible_outcomes_and_raw_inputs_are_checked_json_kept_as_written() => fixture.RunAsync(async page =>
+    {
+        var admin = await fixture.App.AsAdminAsync();
+        var body = JsonNode.Parse("""{ "id": "body", "type": "Elsa.WriteLine", "metadata": { "note": "kept as written" }, "text": { "typeName": "String", "expression": { "type": "Literal", "value": "round" } } }""")!;
+        var original = JsonNode.Parse(Wf.Json("ports-and-raw",
+        [
+            At(Wf.Start(), 0, 0),
+            At(Wf.Activity("switch", "Elsa.FlowSwitch", ("cases", JsonNode.Parse("""[{ "label": "Big", "condition": { "type": "JavaScript", "value": "true" } }]""")!)), 260, 0),
+            At(Wf.Activity("fork", "Elsa.FlowFork", ("branches", Wf.Literal(new[] { "Left", "Right" }, "String[]"))), 520, 0),
+            At(Wf.Activity("script", "Elsa.RunJavaScript", ("script", Wf.Literal("setOutcome('Yes')")), ("possibleOutcomes", Wf.Literal(new[] { "Yes" }, "String[]"))), 0, 220),
+            At(Wf.Activity("loop", "Elsa.While", ("condition", Wf.Literal(false, "Boolean")), ("body", body)), 260, 220),
+        ], "start->switch"))!.AsObject();
+        await PutAsync(admin, "ports-and-raw", original);
+
+        await SignInAsync(page);
+        await page.Locator("button[data-definition-id='ports-and-raw']").ClickAsync();
+        await Assertions.Expect(Node(page, "switch").Locator(".act-port")).ToHaveTextAsync(["Big", "Default"]);
+        await Assertions.Expect(Node(page, "fork").Locator(".act-port")).ToHaveTextAsync(["Left", "Right"]);
+        await Assertions.Expect(Node(page, "script").Locator(".act-port")).ToHaveTextAsync(["Done", "Yes"]);
+        await Assertions.Expect(Node(page, "loop").Locator(".act-port")).ToHaveTextAsync(["Done"]);
+
+        // The switch's cases are JSON: a broken or wrongly shaped text is refused with a message and changes nothing.
+        await Node(page, "switch").ClickAsync();
+        var cases = page.Locator("#input-cases");
+        await Assertions.Expect(cases).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("\"label\": \"Big\""));
+        await cases.FillAsync("""[{ "label": "Big" """);
+        await Assertions.Expect(page.GetByTestId("input-cases-message")).ToContainTextAsync("JSON 无效，尚未应用");
+        await Assertions.Expect(cases).ToHaveAttributeAsync("aria-invalid", "true");
+        await cases.FillAsync("""{ "label": "Big" }""");
+        await Assertions.Expect(page.GetByTestId("input-cases-message")).ToHaveTextAsync("应为 JSON 数组，尚未应用");
+        await Assertions.Expect(Node(page, "switch").Locator(".act-port")).ToHaveTextAsync(["Big", "Default"]);
+        await cases.FillAsync("""[{ "label": "Big", "condition": { "type": "JavaScript", "value": "true" } }, { "label": "Small", "condition": { "type": "JavaScript", "value": "false" } }]""");
+        await Assertions.Expect(Node(page, "switch").Locator(".act-port")).ToHaveTextAsync(["Big", "Small", "Default"]);
+        await Assertions.Expect(page.GetByTestId("input-cases-message")).Not.ToContainTextAsync("尚未应用");
+
+        // The new port is a real handle: a connection from it is drawn.
+        var edges = await page.Locator(".react-flow__edge").CountAsync();
+        await page.GetByLabel("从 Small 连接到").SelectOptionAsync("loop");
+        await page.Locator(".field.connect", new() { HasText = "从 Small 连接到" }).GetByRole(AriaRole.Button, new() { Name = "添加连接" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".react-flow__edge")).ToHaveCountAsync(edges + 1);
+
+        await Node(page, "fork").ClickAsync();
+        await page.Locator("#input-branches").FillAsync("Left,Right,Middle");
+        await Assertions.Expect(Node(page, "fork").Locator(".act-port")).ToHaveTextAsync(["Left", "Right", "Middle"]);
+        await Node(page, "script").ClickAsync();
+        await page.Locator("#input-possibleOutcomes").FillAsync("Yes,No");
+        await Assertions.Expect(Node(page, "script").Locator(".act-port")).ToHaveTextAsync(["Done", "Yes", "No"]);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存草稿", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("message")).ToContainTextAsync("已保存草稿");
+        var draft = (await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/ports-and-raw"))!;
+        var before = Activities(original);
+        var after = Activities(draft);
+        // Not edited: the loop's raw body (and everything else about it) is as it was written.
+        Assert.True(JsonNode.DeepEquals(before["loop"], after["loop"]), $"loop:\n{after["loop"]}");
+        Assert.True(JsonNode.DeepEquals(before["start"], after["start"]), $"start:\n{after["start"]}");
+        Assert.Equal(["Big", "Small"], after["switch"]!["cases"]!.AsArray().Select(c => (string)c!["label"]!));
+        Assert.Equal("Left,Right,Middle", (string)after["fork"]!["branches"]!["expression"]!["value"]!);
+        Assert.Equal("Yes,No", (string)after["script"]!["possibleOutcomes"]!["expression"]!["value"]!);
+        Assert.Contains(draft["root"]!["connections"]!.AsArray(), c =>
+            (string)c!["source"]!["activity"]! == "switch" && (string)c["source"]!["port"]! == "Small" && (string)c["target"]!["activity"]! == "loop");
+    });
+
     private static ILocator Node(IPage page, string id) => page.Locator($".react-flow__node[data-id='{id}']");
 
     /// <summary>The canvas's zoom, from the transform React Flow puts on its viewport.</summary>
@@ -258,6 +415,19 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         }
 
         await Assertions.Expect(page.Locator(".brand")).ToHaveTextAsync("流程设计器");
+    }
+
+    /// <summary>Places an activity on the canvas (so a small workflow opens fitted and every node can be clicked).</summary>
+    private static JsonObject At(JsonObject activity, int x, int y)
+    {
+        activity["metadata"] = new JsonObject { ["designer"] = new JsonObject { ["position"] = new JsonObject { ["x"] = x, ["y"] = y } } };
+        return activity;
+    }
+
+    private static async Task PutAsync(HttpClient admin, string definitionId, JsonNode definition)
+    {
+        var response = await admin.PutAsync($"/api/workflow-definitions/{definitionId}", new StringContent(definition.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
     private static Dictionary<string, JsonNode?> Activities(JsonObject definition) =>
