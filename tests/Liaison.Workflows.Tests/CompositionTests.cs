@@ -247,4 +247,29 @@ public class CompositionTests
         Assert.Equal(false, dispatch.Inputs.Single(i => i.Name == "waitForCompletion").DefaultValue);
         Assert.Equal(["Done", "Faulted", "Cancelled"], execute.Outcomes);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_fork_with_wait_any_goes_on_after_the_first_branch_whether_join_mode_is_raw_or_wrapped(bool raw)
+    {
+        var fork = new JsonObject
+        {
+            ["id"] = "fork", ["type"] = "Elsa.Fork",
+            ["branches"] = new JsonArray(
+                new JsonObject { ["id"] = "quick", ["type"] = "Elsa.WriteLine", ["text"] = new JsonObject { ["typeName"] = "String", ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = "quick" } } },
+                new JsonObject { ["id"] = "slow", ["type"] = "Elsa.Event", ["eventName"] = new JsonObject { ["typeName"] = "String", ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = "never" } } }),
+            ["joinMode"] = raw ? "WaitAny" : new JsonObject { ["typeName"] = "String", ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = "WaitAny" } },
+        };
+        var def = WorkflowDefinitionJson.Parse(new JsonObject
+        {
+            ["definitionId"] = "fork", ["root"] = new JsonObject { ["type"] = "Elsa.Sequence", ["id"] = "s", ["activities"] = new JsonArray(fork,
+                new JsonObject { ["id"] = "after", ["type"] = "Elsa.WriteLine", ["text"] = new JsonObject { ["typeName"] = "String", ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = "after" } } }) },
+        });
+
+        var result = TestRun.Run(Harness.Runner(), def);
+
+        Assert.Equal(("quick; after", WorkflowStatus.Finished), (result.Lines(), result.Status));
+        Assert.Equal(WorkflowStatus.Cancelled, result.Children.Single(c => c.BodyPath == "fork:branches[1]").Status);
+    }
 }

@@ -32,7 +32,8 @@ public sealed record ActivityDescriptor(
             .ToList();
         var name = string.IsNullOrWhiteSpace(d.Name) ? d.DefinitionId : d.Name;
         return new ActivityDescriptor(d.DefinitionId, "Workflows", new LocalizedText(name, name), d.Description ?? "", inputs,
-            [.. d.DeclaredOutcomes.DefaultIfEmpty(Activity.Done), Composition.ChildWorkflowActivity.Faulted, Composition.ChildWorkflowActivity.Cancelled])
+            // Done too: a child that ends without Elsa.Complete continues its node along Done.
+            [.. d.DeclaredOutcomes.Append(Activity.Done).Distinct(StringComparer.Ordinal), Composition.ChildWorkflowActivity.Faulted, Composition.ChildWorkflowActivity.Cancelled])
         {
             WorkflowDefinitionId = d.DefinitionId,
             WorkflowDefinitionVersionId = d.Id,

@@ -256,11 +256,11 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         var item = workflows.Locator(".palette-item[data-type='greeter']");
         await Assertions.Expect(item).ToContainTextAsync("问候");
         await Assertions.Expect(item).ToContainTextAsync("输入：词 (String)");
-        await Assertions.Expect(item).ToContainTextAsync("结果：Heard、Faulted、Cancelled");
+        await Assertions.Expect(item).ToContainTextAsync("结果：Heard、Done、Faulted、Cancelled");
 
         await item.ClickAsync();
         var node = Node(page, "greeter-1");
-        await Assertions.Expect(node.Locator(".act-port")).ToHaveTextAsync(["Heard", "Faulted", "Cancelled"]);
+        await Assertions.Expect(node.Locator(".act-port")).ToHaveTextAsync(["Heard", "Done", "Faulted", "Cancelled"]);
         await Assertions.Expect(page.GetByTestId("inspector-child")).ToContainTextAsync("固定为第 1 版");
         await page.GetByRole(AriaRole.Textbox, new() { Name = "词 String" }).FillAsync("世界"); // the declared input, by its display name
 

@@ -10,6 +10,7 @@ public sealed class Fork : BodyActivity
     [Input(DisplayNameZh = "分支", DisplayNameEn = "Branches", Description = "The activities to run in parallel.", Raw = true, TypeName = "Activity[]")]
     public JsonNode? Branches { get; set; }
 
+    /// <summary>Elsa writes it raw (<c>"joinMode": "WaitAny"</c>); a wrapped <c>{typeName, expression}</c> input works too.</summary>
     [Input(DisplayNameZh = "汇合方式", DisplayNameEn = "Join mode", Description = "WaitAll or WaitAny.", Raw = true, TypeName = "String")]
     public JsonNode? JoinMode { get; set; }
 
@@ -24,8 +25,12 @@ public sealed class Fork : BodyActivity
     {
         // A Break inside a branch ends the nearest loop: end this body too, carrying the break upwards.
         if (broke) context.CompleteWorkflow(Break.Outcome);
-        else if (WaitsForAny || context.Bookmarks.Count == 0) context.Complete();
+        else if (WaitsForAny(context) || context.Bookmarks.Count == 0) context.Complete();
     }
 
-    private bool WaitsForAny => JoinMode is JsonValue v && v.TryGetValue<string>(out var s) && string.Equals(s, "WaitAny", StringComparison.OrdinalIgnoreCase);
+    private bool WaitsForAny(ActivityContext context)
+    {
+        var mode = JoinMode is JsonValue v && v.TryGetValue<string>(out var raw) ? raw : context.EvaluateInput("joinMode", typeof(string)) as string;
+        return string.Equals(mode, "WaitAny", StringComparison.OrdinalIgnoreCase);
+    }
 }
