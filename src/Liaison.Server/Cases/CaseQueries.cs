@@ -130,6 +130,9 @@ public sealed record CaseDto(
     EnterpriseDto Enterprise, ExtensionRequestDto? PendingExtension, int Returns, int Extensions, int Reopenings,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<string> AllowedActions, IReadOnlyList<TimelineEntryDto> Timeline)
 {
+    /// <summary>The routing workflow instance (admins can open it at /admin/workflow-instances/{id}); null before it started.</summary>
+    public Guid? WorkflowInstanceId { get; init; }
+
     public static CaseDto From(Case c, string? departmentName, IEnumerable<CaseEvent> events, DateTimeOffset now) => new(
         c.Number, c.Title, c.Description, c.Status, c.Category, c.Priority, c.DepartmentCode, departmentName,
         new PersonRef(c.HandlerName, c.HandlerEmail), c.LeaderEmail is null ? null : new PersonRef(c.LeaderName ?? "", c.LeaderEmail),
@@ -139,5 +142,8 @@ public sealed record CaseDto(
         c.PendingExtensionDays is { } days ? new ExtensionRequestDto(days, c.PendingExtensionReason) : null,
         c.ReturnCount, c.ExtensionCount, c.ReopenCount, c.CreatedAt, c.UpdatedAt,
         CaseActions.OfficerActions.Where(a => CaseActions.WhyNot(c, a) is null).ToList(),
-        events.Select(TimelineEntryDto.From).ToList());
+        events.Select(TimelineEntryDto.From).ToList())
+    {
+        WorkflowInstanceId = c.WorkflowInstanceId,
+    };
 }

@@ -230,6 +230,22 @@ public sealed partial class CasePagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Admins_see_the_cases_workflow_instance_linked_and_officers_do_not()
+    {
+        var opened = await OpenAsync(_api);
+        var number = opened.GetProperty("number").GetString()!;
+        var instance = opened.GetProperty("workflowInstanceId").GetGuid();
+
+        var asAdmin = await (await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword)).GetStringAsync($"/cases/{number}");
+        var asOfficer = await (await SignInAsync()).GetStringAsync($"/cases/{number}");
+        var instancePage = await (await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword)).GetStringAsync($"/admin/workflow-instances/{instance}");
+
+        Assert.Contains($"href=\"/admin/workflow-instances/{instance}\"", asAdmin);
+        Assert.DoesNotContain("/admin/workflow-instances/", asOfficer);
+        Assert.Contains("case-routing", instancePage);
+    }
+
+    [Fact]
     public async Task A_returned_case_can_be_insisted_on_from_its_page()
     {
         var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
@@ -314,15 +330,15 @@ public sealed partial class CasePagesTests : IAsyncLifetime
     }
 
     /// <summary>A browser-like client signed in through the sign-in form: it carries the cookie, not a bearer token.</summary>
-    private async Task<HttpClient> SignInAsync()
+    private async Task<HttpClient> SignInAsync(string email = OfficerEmail, string password = OfficerPassword)
     {
         var browser = _app.Anonymous();
         var login = await browser.GetStringAsync("/account/login");
         var response = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = TokenIn(login),
-            ["email"] = OfficerEmail,
-            ["password"] = OfficerPassword,
+            ["email"] = email,
+            ["password"] = password,
         }));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return browser;
