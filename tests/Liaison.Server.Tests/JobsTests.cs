@@ -8,13 +8,13 @@ namespace Liaison.Server.Tests;
 public sealed class JobsTests
 {
     [Fact]
-    public async Task Hangfire_relays_mail_queued_through_the_api_end_to_end()
+    public async Task A_job_process_relays_mail_queued_through_the_api_end_to_end()
     {
         await using var app = await LiaisonApp.StartAsync(nameof(JobsTests), runJobServer: true);
         var admin = await app.AsAdminAsync();
 
         var response = await admin.PostAsJsonAsync("/api/admin/outbox/test", new { to = "ops@anyue.example" });
-        // The commit enqueues the relay job; a Hangfire worker picks it up. Waits on arrival, not on a timer.
+        // The commit wakes the outbox pump, which sends it. Waits on arrival, not on a timer.
         IReadOnlyList<MimeKit.MimeMessage> arrived;
         try
         {

@@ -146,6 +146,9 @@ public static class DurableCycleBench
         services.AddSingleton(TimeProvider.System);
         // Timers and the outbox kick go through Hangfire; this flow has neither, and nothing here runs jobs.
         services.AddSingleton<IBackgroundJobClient, NoJobs>();
+        // As the server's job processes would, minus running them: nothing here needs the pumps to run.
+        services.AddSingleton<OutboxPump>();
+        services.AddSingleton<WorkflowTimerPump>();
         services.AddScoped<OutboxKickInterceptor>();
         services.AddDbContext<LiaisonDbContext>((sp, o) => o
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))

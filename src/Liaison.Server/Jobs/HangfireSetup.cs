@@ -35,8 +35,13 @@ public static class HangfireSetup
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
+        // The pumps fire timers and send mail as soon as they are due; any process may nudge them, job processes run them.
+        services.AddSingleton<OutboxPump>();
+        services.AddSingleton<Liaison.Server.Workflows.WorkflowTimerPump>();
         if (jobs.RunServer)
         {
+            services.AddHostedService(sp => sp.GetRequiredService<OutboxPump>());
+            services.AddHostedService(sp => sp.GetRequiredService<Liaison.Server.Workflows.WorkflowTimerPump>());
             services.AddHangfireServer((sp, o) =>
             {
                 o.WorkerCount = jobs.WorkerCount;

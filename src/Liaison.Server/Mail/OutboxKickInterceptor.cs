@@ -1,15 +1,15 @@
 using System.Data.Common;
-using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Liaison.Server.Mail;
 
 /// <summary>
-/// Enqueues the relay job once a change that wrote mail has committed, so mail leaves promptly. Losing the kick
-/// (a crash right after commit) only delays mail until the minute sweep.
+/// Wakes the <see cref="OutboxPump"/> once a change that wrote mail has committed, so mail leaves promptly without a job
+/// per mail. A process that runs no pump (web only) leaves its mail to the pumps of the job processes, which see it
+/// within their poll interval; the minute relay job is the last safety net.
 /// </summary>
-public sealed class OutboxKickInterceptor(IBackgroundJobClient jobs, ILogger<OutboxKickInterceptor> log)
+public sealed class OutboxKickInterceptor(OutboxPump pump)
     : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     private bool _pending;
@@ -88,14 +88,6 @@ public sealed class OutboxKickInterceptor(IBackgroundJobClient jobs, ILogger<Out
         }
 
         _pending = false;
-        try
-        {
-            jobs.Enqueue<OutboxRelayJob>(j => j.RunAsync(CancellationToken.None));
-        }
-        catch (Exception ex)
-        {
-            // The mail is committed; the minute sweep will send it.
-            log.LogWarning(ex, "Could not enqueue the outbox relay; the sweep will pick the mail up");
-        }
+        pump.Nudge();
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Hangfire;
 using Liaison.Server.Data;
 using Liaison.Workflows.Definitions;
 using Liaison.Workflows.Runtime;
@@ -20,7 +19,7 @@ public sealed class WorkflowHost(
     WorkflowDefinitionStore definitions,
     IEnumerable<IWorkflowEffectHandler> effectHandlers,
     IRunContextFactory contextFactory,
-    IBackgroundJobClient jobs,
+    WorkflowTimerPump timerPump,
     TimeProvider clock,
     ILogger<WorkflowHost> log)
 {
@@ -61,7 +60,7 @@ public sealed class WorkflowHost(
         var tree = new TreeWork();
         await RunStartAsync(db, instance, definition, input, context, tree, ct);
         await CommitAsync(tx, ct);
-        WorkflowTimerScheduler.Schedule(jobs, log, tree.Unscheduled);
+        NudgeTimers(tree.Unscheduled);
         return instance;
     }
 
@@ -113,7 +112,7 @@ public sealed class WorkflowHost(
     {
         var tree = new TreeWork();
         var result = await work(tree);
-        WorkflowTimerScheduler.Schedule(jobs, log, tree.Unscheduled);
+        NudgeTimers(tree.Unscheduled);
         return result;
     }
 
@@ -229,7 +228,7 @@ public sealed class WorkflowHost(
         await SaveAsync(db, instance, isNew: false, run, new RunContext(), ct, commitOwn: false);
         await ContinueTreeAsync(db, instance, run, tree, ct);
         await CommitAsync(tx, ct);
-        WorkflowTimerScheduler.Schedule(jobs, log, tree.Unscheduled);
+        NudgeTimers(tree.Unscheduled);
         return true;
     }
 
@@ -434,6 +433,15 @@ public sealed class WorkflowHost(
         }
     }
 
+    /// <summary>Timers committed by a DbContext without the transaction hook: wake the timer pump ourselves.</summary>
+    private void NudgeTimers(IReadOnlyCollection<(string, DateTimeOffset)> timers)
+    {
+        if (timers.Count > 0)
+        {
+            timerPump.Nudge();
+        }
+    }
+
     /// <summary>A named bookmark that is gone was resumed already, whatever the instance's status now.</summary>
     private static ResumeResult Nothing(WorkflowInstanceRecord instance, string? bookmarkId) =>
         new(ResumeOutcome.AlreadyResumed, instance, null, bookmarkId);
@@ -516,7 +524,7 @@ public sealed class WorkflowHost(
                 await tx.CommitAsync(ct);
             }
 
-            WorkflowTimerScheduler.Schedule(jobs, log, unscheduled);
+            NudgeTimers(unscheduled);
             return [];
         }
 

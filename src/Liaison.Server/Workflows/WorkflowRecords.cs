@@ -99,6 +99,9 @@ public sealed class WorkflowBookmarkRecord
 
     public DateTimeOffset? ResumeAt { get; set; }
 
+    /// <summary>A timer sweep claimed this due timer until then; other sweeps skip it meanwhile (a crashed one's claim lapses).</summary>
+    public DateTimeOffset? ClaimedUntil { get; set; }
+
     public string? Payload { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

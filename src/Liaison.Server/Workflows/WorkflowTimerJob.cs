@@ -1,16 +1,19 @@
-using Hangfire;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Workflows;
 
 /// <summary>
-/// Hangfire entry points for timers: one delayed job per timer, plus a sweep every minute for timers whose job was
-/// lost or that fell due while no server ran. Both are safe to run twice: firing resumes the bookmark through
-/// <see cref="WorkflowHost"/>, which consumes it at most once.
+/// Fires due timers from <c>workflow_bookmarks</c>: the <see cref="WorkflowTimerPump"/> calls the sweep as timers fall
+/// due, and Hangfire every minute as a safety net. A sweep claims a batch of due timers (<c>FOR UPDATE SKIP LOCKED</c>,
+/// then <c>claimed_until</c>), so processes sweeping at once share the work instead of repeating it; firing resumes
+/// each bookmark through <see cref="WorkflowHost"/>, which consumes it at most once, so a timer fires exactly once.
 /// </summary>
-public sealed class WorkflowTimerJob(IServiceScopeFactory scopes, IBackgroundJobClient jobs, TimeProvider clock, ILogger<WorkflowTimerJob> log)
+public sealed class WorkflowTimerJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger<WorkflowTimerJob> log)
 {
+    /// <summary>How long a claim keeps other sweeps off a timer (then a crashed sweeper's timers are taken over).</summary>
+    public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
+
     public const string SweepRecurringId = "workflow-timer-sweep";
 
     /// <summary>Most timers one sweep fires; the next sweep continues.</summary>
@@ -30,8 +33,7 @@ public sealed class WorkflowTimerJob(IServiceScopeFactory scopes, IBackgroundJob
 
         if (resumeAt > clock.GetUtcNow())
         {
-            // Run early (servers' clocks apart): never fire early; try again when due (the sweep is the fallback).
-            WorkflowTimerScheduler.Schedule(jobs, log, [(bookmarkId, resumeAt.Value)]);
+            // Never early (servers' clocks apart): a sweep fires it when due.
             return false;
         }
 
@@ -39,39 +41,54 @@ public sealed class WorkflowTimerJob(IServiceScopeFactory scopes, IBackgroundJob
         return result.Resumed;
     }
 
-    /// <summary>Fires every due timer (each in its own transaction); returns how many this call resumed.</summary>
+    /// <summary>Fires every due timer (each in its own transaction), a claimed batch at a time; returns how many this call resumed.</summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
-        List<string> due;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
-            var now = clock.GetUtcNow();
-            due = await db.Set<WorkflowBookmarkRecord>()
-                .Where(b => b.ResumeAt != null && b.ResumeAt <= now)
-                .OrderBy(b => b.ResumeAt)
-                .Select(b => b.Id)
-                .Take(SweepBatch)
-                .ToListAsync(ct);
-        }
-
         var fired = 0;
-        foreach (var id in due)
+        while (!ct.IsCancellationRequested)
         {
-            try
+            var due = await ClaimAsync(ct);
+            foreach (var id in due)
             {
-                if (await FireAsync(id, ct))
+                try
                 {
-                    fired++;
+                    if (await FireAsync(id, ct))
+                    {
+                        fired++;
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One broken instance must not hold up the others; its claim lapses and a later sweep retries it.
+                    log.LogError(ex, "Firing workflow timer {BookmarkId} failed", id);
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+
+            if (due.Count < SweepBatch)
             {
-                // One broken instance must not hold up the others; it is retried at the next sweep.
-                log.LogError(ex, "Firing workflow timer {BookmarkId} failed", id);
+                break;
             }
         }
 
         return fired;
+    }
+
+    /// <summary>Claims up to <see cref="SweepBatch"/> due timers nobody else holds (one short transaction).</summary>
+    private async Task<List<string>> ClaimAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
+        var now = clock.GetUtcNow();
+        var until = now + ClaimFor;
+        return await db.Database.SqlQuery<string>($"""
+            UPDATE workflow_bookmarks SET claimed_until = {until}
+            WHERE id IN (
+                SELECT id FROM workflow_bookmarks
+                WHERE resume_at IS NOT NULL AND resume_at <= {now} AND (claimed_until IS NULL OR claimed_until < {now})
+                ORDER BY resume_at
+                LIMIT {SweepBatch}
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id AS "Value"
+            """).ToListAsync(ct);
     }
 }

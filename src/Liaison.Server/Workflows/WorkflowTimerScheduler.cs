@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -7,11 +6,11 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 namespace Liaison.Server.Workflows;
 
 /// <summary>
-/// Schedules a Hangfire delayed job for each new timer once the transaction that created it has committed (the
-/// caller's or the host's own). A job lost to a crash only delays the timer until the minute sweep; a job for a
-/// rolled-back run is never scheduled.
+/// Wakes the <see cref="WorkflowTimerPump"/> once a transaction that created timers has committed (the caller's or the
+/// host's own), so a short timer fires on time; a rolled-back run wakes nothing. Timers need no job of their own: they
+/// are rows with <c>resume_at</c>, which the pump and the minute sweep fire.
 /// </summary>
-public sealed class WorkflowTimerScheduler(IBackgroundJobClient jobs, ILogger<WorkflowTimerScheduler> log) : DbTransactionInterceptor
+public sealed class WorkflowTimerScheduler(WorkflowTimerPump pump) : DbTransactionInterceptor
 {
     private readonly List<(string BookmarkId, DateTimeOffset ResumeAt)> _pending = [];
     private readonly List<Action> _onEnd = [];
@@ -81,26 +80,8 @@ public sealed class WorkflowTimerScheduler(IBackgroundJobClient jobs, ILogger<Wo
         }
     }
 
-    /// <summary>Schedules the timers of a run committed without this interceptor's knowledge.</summary>
-    internal static void Schedule(IBackgroundJobClient jobs, ILogger log, IEnumerable<(string BookmarkId, DateTimeOffset ResumeAt)> timers)
-    {
-        foreach (var (id, at) in timers)
-        {
-            try
-            {
-                jobs.Schedule<WorkflowTimerJob>(j => j.FireAsync(id, CancellationToken.None), at);
-            }
-            catch (Exception ex)
-            {
-                // The timer row is committed; the sweep fires it.
-                log.LogWarning(ex, "Could not schedule workflow timer {BookmarkId}; the sweep will fire it", id);
-            }
-        }
-    }
-
     private void Flush()
     {
-        List<(string, DateTimeOffset)> timers;
         lock (_pending)
         {
             if (_pending.Count == 0)
@@ -108,11 +89,10 @@ public sealed class WorkflowTimerScheduler(IBackgroundJobClient jobs, ILogger<Wo
                 return;
             }
 
-            timers = [.. _pending];
             _pending.Clear();
         }
 
-        Schedule(jobs, log, timers);
+        pump.Nudge();
     }
 
     private void Clear()

@@ -76,10 +76,10 @@ public sealed class WorkflowRestartTests
     }
 
     [Fact]
-    public async Task A_short_delay_completes_through_the_real_Hangfire_job()
+    public async Task A_short_delay_completes_through_the_timer_pump_of_a_job_process()
     {
         await using var app = await LiaisonApp.StartAsync(nameof(WorkflowRestartTests) + "Hangfire", withSmtp: false, runJobServer: true);
-        // Hangfire schedules on the real clock, so the fake clock is set to it and moved past the delay.
+        // The pump sleeps on the fake clock until the timer is due: moving the clock past it wakes it.
         app.Clock.SetUtcNow(TimeProvider.System.GetUtcNow());
         await Wf.PublishAsync(app.Services, Wf.Json("hangfire",
             [Wf.Start(), Wf.Delay("delay", TimeSpan.FromSeconds(1)), Wf.WriteLine("write", "done"), Wf.End()], Delay1H));

@@ -758,6 +758,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("activity_id");
 
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");

@@ -1,0 +1,72 @@
+using Liaison.Server.Tests.Infrastructure;
+using Liaison.Server.Workflows;
+using Liaison.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Liaison.Server.Tests.Workflows;
+
+/// <summary>Timers are bookmark rows fired by sweeps: several processes sweeping at once share the work and fire each timer once.</summary>
+public sealed class TimerSweepTests(TimerSweepTests.Fixture fixture) : IClassFixture<TimerSweepTests.Fixture>
+{
+    public sealed class Fixture : AppFixture
+    {
+        protected override bool WithSmtp => false;
+    }
+
+    [Fact]
+    public async Task Three_processes_sweeping_at_once_fire_every_due_timer_exactly_once()
+    {
+        var app = fixture.App;
+        await Wf.PublishAsync(app.Services, Wf.Json("sweep-race",
+            [Wf.Start(), Wf.Delay("delay", TimeSpan.FromMinutes(5)), Wf.WriteLine("write", "fired"), Wf.End()],
+            "start->delay", "delay->write", "write->end"));
+        var instances = new List<Guid>();
+        for (var i = 0; i < 120; i++)
+        {
+            instances.Add((await Wf.StartAsync(app.Services, "sweep-race")).Id);
+        }
+
+        var later = app.Clock.GetUtcNow().AddMinutes(6);
+        app.Clock.SetUtcNow(later);
+        await using var second = RestartedServer.Start(app.ConnectionString, later);
+        await using var third = RestartedServer.Start(app.ConnectionString, later);
+
+        var fired = await Task.WhenAll(new[] { app.Services, second.Services, third.Services }
+            .SelectMany(s => new[] { s, s })
+            .Select(s => Task.Run(() => Wf.SweepAsync(s))));
+        var writes = await Wf.DbAsync(app.Services, db => db.Set<WorkflowJournalRecord>()
+            .Where(j => instances.Contains(j.InstanceId) && j.ActivityId == "write").GroupBy(j => j.InstanceId).Select(g => g.Count()).ToListAsync());
+        var finished = await Wf.DbAsync(app.Services, db => db.Set<WorkflowInstanceRecord>()
+            .CountAsync(i => instances.Contains(i.Id) && i.Status == WorkflowStatus.Finished));
+
+        Assert.Equal(120, fired.Sum());
+        Assert.Equal(120, writes.Count);
+        Assert.All(writes, count => Assert.Equal(1, count));
+        Assert.Equal(120, finished);
+        Assert.Empty(await Wf.DbAsync(app.Services, db => db.Set<WorkflowBookmarkRecord>().Where(b => instances.Contains(b.InstanceId)).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task A_timer_claimed_by_a_sweeper_that_died_is_fired_once_its_claim_lapses()
+    {
+        var app = fixture.App;
+        await Wf.PublishAsync(app.Services, Wf.Json("sweep-claim",
+            [Wf.Start(), Wf.Delay("delay", TimeSpan.FromMinutes(1)), Wf.WriteLine("write", "fired"), Wf.End()],
+            "start->delay", "delay->write", "write->end"));
+        var started = await Wf.StartAsync(app.Services, "sweep-claim");
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        var timer = (await Wf.BookmarksAsync(app.Services, started.Id)).Single();
+        // A sweeper claimed it and died before firing it.
+        await Wf.DbAsync(app.Services, db => db.Set<WorkflowBookmarkRecord>().Where(b => b.Id == timer.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.ClaimedUntil, app.Clock.GetUtcNow() + WorkflowTimerJob.ClaimFor)));
+
+        var whileClaimed = await Wf.SweepAsync(app.Services);
+        app.Clock.Advance(WorkflowTimerJob.ClaimFor + TimeSpan.FromSeconds(1));
+        var afterLapse = await Wf.SweepAsync(app.Services);
+
+        Assert.Equal(0, whileClaimed);
+        Assert.Equal(1, afterLapse);
+        Assert.Equal(WorkflowStatus.Finished, (await Wf.InstanceAsync(app.Services, started.Id)).Status);
+    }
+}
