@@ -9,12 +9,14 @@
 #   bench/run.sh durable --cycles 2000 --warmup 1000 --workers 4 --inserts 5000   # its defaults
 #   bench/run.sh children                 # (e) child workflows on a throwaway PostgreSQL: parent + 10 children, parent + 1,000
 #   bench/run.sh children --parents 200 --wide 1000                                # its defaults
+#   bench/run.sh load                     # issue 9: the real server under N clients opening cases, beside pgbench (~1 min)
+#   bench/run.sh load --clients 8 --seconds 20                                     # its defaults
 #
 # Quick sanity run without BenchmarkDotNet: dotnet run -c Release --project bench/Liaison.Bench -- --check
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "${1:-}" = durable ] || [ "${1:-}" = children ]; then
+if [ "${1:-}" = durable ] || [ "${1:-}" = children ] || [ "${1:-}" = load ]; then
   # Not BenchmarkDotNet: a Stopwatch harness (bench/Liaison.Bench/Durable/DurableCycleBench.cs) that starts its own
   # PostgreSQL cluster (needs the postgresql binaries; as root it runs them as the postgres user) and deletes it after.
   mode=$1
@@ -22,6 +24,8 @@ if [ "${1:-}" = durable ] || [ "${1:-}" = children ]; then
   out=bench/results/$mode-latest.md
   mkdir -p bench/results
   dotnet build -c Release bench/Liaison.Bench -v q -nologo
+  # The load driver runs the real server with `dotnet run --no-build`: build it (and its designer files) first.
+  [ "$mode" = load ] && dotnet build -c Release src/Liaison.Server -v q -nologo
   LIAISON_BENCH_OUT="$out.tmp" dotnet bench/Liaison.Bench/bin/Release/net10.0/Liaison.Bench.dll "--$mode" "$@"
   {
     cat "$out.tmp"

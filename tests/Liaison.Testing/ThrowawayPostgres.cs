@@ -137,7 +137,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         return RunAsync(command[0], command[1..]);
     }
 
-    private static string FindBinDirectory(string externalVariable)
+    public static string FindBinDirectory(string externalVariable)
     {
         var configured = Environment.GetEnvironmentVariable("LIAISON_PG_BIN");
         if (!string.IsNullOrEmpty(configured))

@@ -34,7 +34,10 @@ public sealed class UserService(UserManager<LiaisonUser> users)
 
         var displayName = v.Required("displayName", request.DisplayName, 100);
         v.Required("password", request.Password, 200);
-        var role = string.IsNullOrWhiteSpace(request.Role) ? Roles.Officer : request.Role.Trim();
+        // "officer" means Officer: the role's name is matched regardless of case.
+        var role = string.IsNullOrWhiteSpace(request.Role)
+            ? Roles.Officer
+            : Roles.All.FirstOrDefault(r => string.Equals(r, request.Role.Trim(), StringComparison.OrdinalIgnoreCase)) ?? request.Role.Trim();
         if (!Roles.All.Contains(role))
         {
             v.Add("role", "只能是 Officer 或 Admin", "must be Officer or Admin");

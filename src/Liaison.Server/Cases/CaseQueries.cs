@@ -84,6 +84,23 @@ public sealed class CaseQueries(LiaisonDbContext db, TimeProvider clock)
         return CaseDto.From(c, department, events, clock.GetUtcNow());
     }
 
+    /// <summary>
+    /// A case just opened in this scope, described from what the open tracked (the case, its timeline, its department)
+    /// instead of reading it all back: the open's answer costs no queries. Null when the case was not opened here (a
+    /// repeated request id returns the earlier case, untracked): read it then.
+    /// </summary>
+    public CaseDto? DescribeOpened(Case c)
+    {
+        if (db.Entry(c).State == EntityState.Detached)
+        {
+            return null;
+        }
+
+        var events = db.CaseEvents.Local.Where(e => e.CaseId == c.Id).OrderBy(e => e.At).ThenBy(e => e.Id).ToList();
+        var department = db.Departments.Local.FirstOrDefault(d => d.Code == c.DepartmentCode)?.Name;
+        return CaseDto.From(c, department, events, clock.GetUtcNow());
+    }
+
     public static ServiceError.NotFound NotFound(string number) => new(new Text($"没有编号为 {number} 的事项", $"No case numbered '{number}'"));
 }
 

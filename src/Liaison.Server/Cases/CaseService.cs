@@ -46,8 +46,13 @@ public sealed class CaseService(
     public sealed record ActionResult(Case? Case, ServiceError? Error, bool Repeated = false);
 
     /// <summary>Opens a case and dispatches it through the routing workflow; the case, or what is wrong with the input.</summary>
+    /// <remarks>
+    /// Everything it reads and writes is one transaction: one commit per open (the reads inside it cost no commits of
+    /// their own), and an invalid request rolls back having changed nothing.
+    /// </remarks>
     public async Task<ServiceResult<Case>> OpenAsync(string officerId, OpenCase input, CancellationToken ct)
     {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await AlreadyOpenedAsync(input.RequestId, ct) is { } existing)
         {
             return existing;
@@ -89,7 +94,8 @@ public sealed class CaseService(
             v.MaxLength("enterprise.chiefServiceOfficer", input.Enterprise.ChiefServiceOfficer?.Trim(), 100);
         }
 
-        if (departmentCode.Length > 0 && !await db.Departments.AnyAsync(d => d.Code == departmentCode && d.Active, ct))
+        // Tracked: the answer is built from it (CaseQueries.DescribeOpened) without reading it again.
+        if (departmentCode.Length > 0 && await db.Departments.FirstOrDefaultAsync(d => d.Code == departmentCode && d.Active, ct) is null)
         {
             v.Add("departmentCode", $"没有代码为 {departmentCode} 的在用部门", $"no active department has the code '{departmentCode}'");
         }
@@ -99,7 +105,6 @@ public sealed class CaseService(
             return new ServiceError.Invalid(v);
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
         var c = new Case
         {

@@ -42,8 +42,8 @@ public static class CasesApi
             return Problems.Invalid(invalid.Fields);
         }
 
-        var number = opened.Value!.Number;
-        return TypedResults.Created($"/api/cases/{number}", await queries.GetAsync(number, ct));
+        var c = opened.Value!;
+        return TypedResults.Created($"/api/cases/{c.Number}", queries.DescribeOpened(c) ?? await queries.GetAsync(c.Number, ct));
     }
 
     public static async Task<Results<Ok<CasePage>, ValidationProblem>> List(

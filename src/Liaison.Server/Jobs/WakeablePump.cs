@@ -11,6 +11,10 @@ public abstract class WakeablePump(TimeProvider clock, ILogger log) : Background
 {
     private readonly SemaphoreSlim _nudge = new(0, 1);
 
+    // When the loop plans to run next (UTC ticks); a nudge for later work need not wake it. MaxValue while it runs or
+    // plans: then every nudge counts, since the run may already have read past the new work.
+    private long _plannedTicks = DateTimeOffset.MaxValue.UtcTicks;
+
     /// <summary>How long the pump sleeps at most when nothing it knows of is due.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -24,6 +28,15 @@ public abstract class WakeablePump(TimeProvider clock, ILogger log) : Background
         catch (SemaphoreFullException)
         {
             // Already nudged; one wake-up does all that is due.
+        }
+    }
+
+    /// <summary>Work committed here falls due at <paramref name="dueAt"/>: wake the loop only if it planned to sleep past it.</summary>
+    public void NudgeFor(DateTimeOffset dueAt)
+    {
+        if (dueAt.UtcTicks < Interlocked.Read(ref _plannedTicks))
+        {
+            Nudge();
         }
     }
 
@@ -53,6 +66,7 @@ public abstract class WakeablePump(TimeProvider clock, ILogger log) : Background
                 log.LogError(ex, "{Pump} failed; retrying in {Seconds} s", GetType().Name, PollInterval.TotalSeconds);
             }
 
+            Interlocked.Exchange(ref _plannedTicks, (clock.GetUtcNow() + wait).UtcTicks);
             try
             {
                 using var nap = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -62,6 +76,7 @@ public abstract class WakeablePump(TimeProvider clock, ILogger log) : Background
                 await nap.CancelAsync();
                 // Observe the loser's cancellation.
                 await Task.WhenAll(slept, woken).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                Interlocked.Exchange(ref _plannedTicks, DateTimeOffset.MaxValue.UtcTicks);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

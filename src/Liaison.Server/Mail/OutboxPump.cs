@@ -1,6 +1,4 @@
-using Liaison.Server.Data;
 using Liaison.Server.Jobs;
-using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Mail;
 
@@ -14,8 +12,6 @@ public sealed class OutboxPump(IServiceScopeFactory scopes, TimeProvider clock, 
     protected override async Task<DateTimeOffset?> RunOnceAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<OutboxRelay>().RelayDueAsync(ct);
-        var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
-        return await db.Outbox.Where(m => m.Status == OutboxStatus.Pending).MinAsync(m => (DateTimeOffset?)m.NextAttemptAt, ct);
+        return (await scope.ServiceProvider.GetRequiredService<OutboxRelay>().RelayDueAsync(ct)).NextDueAt;
     }
 }

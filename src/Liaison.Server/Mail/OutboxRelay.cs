@@ -39,6 +39,9 @@ public sealed class OutboxRelay(
                 .ToListAsync(ct);
             if (batch.Count == 0)
             {
+                // Read in this (rolled back, so not counted as a commit) transaction: when the next retry falls due.
+                report.NextDueAt = await db.Outbox.Where(m => m.Status == OutboxStatus.Pending)
+                    .MinAsync(m => (DateTimeOffset?)m.NextAttemptAt, ct);
                 break;
             }
 
@@ -149,6 +152,9 @@ public sealed class RelayReport
     public int Retrying { get; set; }
 
     public int Failed { get; set; }
+
+    /// <summary>When the earliest mail still pending falls due (a retry's backoff); null when none is, or when the run stopped early.</summary>
+    public DateTimeOffset? NextDueAt { get; set; }
 }
 
 /// <summary>Builds the MIME message for an outbox row: HTML + text alternatives, the row's stable Message-ID, threading headers.</summary>

@@ -434,11 +434,11 @@ public sealed class WorkflowHost(
     }
 
     /// <summary>Timers committed by a DbContext without the transaction hook: wake the timer pump ourselves.</summary>
-    private void NudgeTimers(IReadOnlyCollection<(string, DateTimeOffset)> timers)
+    private void NudgeTimers(IReadOnlyCollection<(string, DateTimeOffset ResumeAt)> timers)
     {
         if (timers.Count > 0)
         {
-            timerPump.Nudge();
+            timerPump.NudgeFor(timers.Min(t => t.ResumeAt));
         }
     }
 

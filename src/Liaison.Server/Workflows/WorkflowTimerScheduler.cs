@@ -82,6 +82,7 @@ public sealed class WorkflowTimerScheduler(WorkflowTimerPump pump) : DbTransacti
 
     private void Flush()
     {
+        DateTimeOffset earliest;
         lock (_pending)
         {
             if (_pending.Count == 0)
@@ -89,10 +90,12 @@ public sealed class WorkflowTimerScheduler(WorkflowTimerPump pump) : DbTransacti
                 return;
             }
 
+            earliest = _pending.Min(t => t.ResumeAt);
             _pending.Clear();
         }
 
-        pump.Nudge();
+        // A deadline days away must not wake the pump on every case open: only a timer due before its next run does.
+        pump.NudgeFor(earliest);
     }
 
     private void Clear()

@@ -25,6 +25,19 @@ public sealed class CaseLifecycleTests : IAsyncLifetime
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
+    public async Task The_opens_answer_is_the_case_as_reading_it_back_shows_it()
+    {
+        var opened = await OpenAsync(_officer);
+        var read = await GetCaseAsync(_officer, opened.GetProperty("number").GetString()!);
+
+        // The same JSON (PostgreSQL's jsonb orders an event's data keys its own way, so compare as JSON, not as text).
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(read.ToString()), System.Text.Json.Nodes.JsonNode.Parse(opened.ToString())),
+            $"opened: {opened}\nread: {read}");
+        Assert.True(read.GetProperty("timeline").GetArrayLength() >= 2);
+        Assert.False(string.IsNullOrEmpty(read.GetProperty("departmentName").GetString()));
+    }
+
+    [Fact]
     public async Task Happy_path_from_open_to_closed()
     {
         var opened = await OpenAsync(_officer);

@@ -1,0 +1,258 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Liaison.Testing;
+using Npgsql;
+
+namespace Liaison.Bench.Load;
+
+/// <summary>
+/// Issue 9's load driver: a throwaway PostgreSQL (fsync on), the real server as its own process (`dotnet run`, jobs on,
+/// as <c>./liaison run</c> starts it), pgbench's single-row insert on the same cluster with the same clients, then case
+/// opens through <c>POST /api/cases</c> from N concurrent clients for a fixed time. It reports opens/s, p50/p99, the
+/// ratio to pgbench, PostgreSQL commits per open (pg_stat_database, idle traffic subtracted), and checks that every 201
+/// has its case, its waiting workflow and its dispatch mail, with no duplicates.
+/// </summary>
+/// <remarks>Run: <c>bench/run.sh load [--clients 8] [--seconds 20]</c>.</remarks>
+public static class LoadDriver
+{
+    private static readonly string[] Departments = ["fgj", "gdgs", "zrzyj", "zjj", "sthjj"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var clients = Durable.DurableCycleBench.IntArg(args, "--clients", 8);
+        var seconds = Durable.DurableCycleBench.IntArg(args, "--seconds", 20);
+        var report = new StringBuilder();
+        void Line(string s = "")
+        {
+            Console.WriteLine(s);
+            report.AppendLine(s);
+        }
+
+        var loadBefore = Durable.DurableCycleBench.LoadAverage();
+        var started = DateTimeOffset.UtcNow;
+        await using var pg = await ThrowawayPostgres.StartAsync(durable: true, externalVariable: "LIAISON_BENCH_DB", maxConnections: 200);
+        var cs = await pg.CreateDatabaseAsync("liaison_load", maxPoolSize: 50);
+        var pgbench = await PgbenchAsync(cs, clients, seconds);
+
+        var port = FreePort();
+        await using var server = await ServerProcess.StartAsync(cs, port);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        var officerToken = await SetUpOfficerAsync(http);
+
+        // Warm up (JIT, pools, caches), then measure idle commits (Hangfire's polling, the pumps) for the report's arithmetic.
+        await OpenManyAsync(http, officerToken, Math.Max(clients, 4), TimeSpan.FromSeconds(Math.Min(seconds, 5)));
+        var idle = await IdleCommitsPerSecondAsync(cs, TimeSpan.FromSeconds(5));
+        var commitsBefore = await CommitsAsync(cs);
+        var run = await OpenManyAsync(http, officerToken, clients, TimeSpan.FromSeconds(seconds));
+        var commitsAfter = await CommitsAsync(cs);
+        var check = await CheckAsync(cs, run.Numbers);
+        var loadAfter = Durable.DurableCycleBench.LoadAverage();
+
+        var commitsPerOpen = (commitsAfter - commitsBefore - idle * run.Elapsed.TotalSeconds) / Math.Max(1, run.Numbers.Count);
+        Line($"# Load run — {started:yyyy-MM-dd HH:mm} UTC");
+        Line();
+        Line($"PostgreSQL: {pg.Description}");
+        Line($"Settings: {await pg.SettingsAsync()}");
+        Line($"Server: `dotnet run --project src/Liaison.Server -c Release` (Development, jobs on), one process; log {server.LogFile}");
+        Line($"Clients: {clients} concurrent for {seconds} s. Load average (1/5/15 min) before: {loadBefore}; after: {loadAfter}");
+        Line();
+        Line("| Measurement | Clients | Count | Throughput | p50 | p99 | Max |");
+        Line("|---|---:|---:|---:|---:|---:|---:|");
+        Line(string.Create(CultureInfo.InvariantCulture,
+            $"| pgbench single-row INSERT (autocommit) | {clients} | {pgbench.Transactions} | **{pgbench.Tps:F0} tps** | {pgbench.LatencyMs:F2} ms (mean) | | |"));
+        Line(run.Row("Case opens, POST /api/cases → 201", clients));
+        Line();
+        Line(string.Create(CultureInfo.InvariantCulture,
+            $"Case opens reach **{run.PerSecond / pgbench.Tps:P1}** of pgbench's tps. PostgreSQL commits per open: **{commitsPerOpen:F2}** " +
+            $"({commitsAfter - commitsBefore} commits during the run, {idle:F1}/s of idle traffic subtracted)."));
+        Line($"Answers other than 201: {run.Failures}.");
+        Line($"Check: {check}");
+        var outFile = Environment.GetEnvironmentVariable("LIAISON_BENCH_OUT");
+        if (!string.IsNullOrEmpty(outFile))
+        {
+            await File.WriteAllTextAsync(outFile, report.ToString());
+        }
+
+        return check.StartsWith("OK", StringComparison.Ordinal) && run.Failures == 0 ? 0 : 1;
+    }
+
+    private static async Task<string> SetUpOfficerAsync(HttpClient http)
+    {
+        var admin = await TokenAsync(http, ServerProcess.AdminEmail, ServerProcess.AdminPassword);
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/users")
+        {
+            Content = JsonContent.Create(new { email = "load.officer@anyue.example", password = "load-officer-2026", displayName = "压测专员", role = "officer" }),
+        };
+        create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+        var created = await http.SendAsync(create);
+        if (!created.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Creating the officer: {created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        }
+
+        return await TokenAsync(http, "load.officer@anyue.example", "load-officer-2026");
+    }
+
+    private static async Task<string> TokenAsync(HttpClient http, string email, string password)
+    {
+        var response = await http.PostAsJsonAsync("/api/auth/login", new { email, password });
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return body?["accessToken"]?.GetValue<string>() ?? throw new InvalidOperationException($"Sign-in failed: {response.StatusCode}");
+    }
+
+    private static async Task<Run> OpenManyAsync(HttpClient http, string token, int clients, TimeSpan duration)
+    {
+        var latencies = new List<double>[clients];
+        var numbers = new List<string>[clients];
+        var failures = 0;
+        var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var total = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            latencies[c] = [];
+            numbers[c] = [];
+            var i = 0;
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/cases")
+                {
+                    Content = JsonContent.Create(new
+                    {
+                        title = $"压测事项 {c}-{i}",
+                        description = "负载测试：企业新厂房需要专线接入。",
+                        category = "factor-guarantee",
+                        priority = "normal",
+                        departmentCode = Departments[(c + i) % Departments.Length],
+                        enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = "91350100M000100Y43", contact = "王经理 13800000000" },
+                    }),
+                };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                var t0 = Stopwatch.GetTimestamp();
+                using var response = await http.SendAsync(request);
+                var body = await response.Content.ReadAsStringAsync();
+                var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    latencies[c].Add(ms);
+                    numbers[c].Add(JsonNode.Parse(body)!["number"]!.GetValue<string>());
+                }
+                else
+                {
+                    Interlocked.Increment(ref failures);
+                    Console.Error.WriteLine($"{(int)response.StatusCode}: {body[..Math.Min(body.Length, 300)]}");
+                }
+
+                i++;
+            }
+        })));
+        total.Stop();
+        return new Run([.. latencies.SelectMany(l => l)], [.. numbers.SelectMany(n => n)], failures, total.Elapsed);
+    }
+
+    /// <summary>Every 201 has exactly one case, a workflow instance waiting for the liaison, and its dispatch mail queued.</summary>
+    private static async Task<string> CheckAsync(string cs, IReadOnlyList<string> numbers)
+    {
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            SELECT count(*),
+                   count(DISTINCT c.number),
+                   count(*) FILTER (WHERE w.status = 'Suspended'),
+                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM mail_outbox m WHERE m.case_id = c.id))
+            FROM cases c LEFT JOIN workflow_instances w ON w.id = c.workflow_instance_id
+            WHERE c.number = ANY($1)
+            """, conn);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = numbers.ToArray() });
+        await using var reader = await cmd.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var (found, distinct, waiting, mailed) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        var unique = numbers.Distinct().Count();
+        var ok = found == numbers.Count && distinct == numbers.Count && unique == numbers.Count && waiting == numbers.Count && mailed == numbers.Count;
+        return $"{(ok ? "OK" : "MISMATCH")} — {numbers.Count} answered 201 ({unique} distinct numbers); {found} cases found, " +
+               $"{waiting} with a waiting workflow, {mailed} with dispatch mail queued";
+    }
+
+    private static async Task<long> CommitsAsync(string cs)
+    {
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()", conn);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<double> IdleCommitsPerSecondAsync(string cs, TimeSpan span)
+    {
+        // Statistics reach pg_stat_database when backends report them (at most every second): let the warm-up settle.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var before = await CommitsAsync(cs);
+        await Task.Delay(span);
+        return (await CommitsAsync(cs) - before) / span.TotalSeconds;
+    }
+
+    /// <summary>pgbench on the same cluster: one single-row INSERT per transaction, the same number of clients.</summary>
+    private static async Task<Pgbench> PgbenchAsync(string cs, int clients, int seconds)
+    {
+        var b = new NpgsqlConnectionStringBuilder(cs);
+        await using (var conn = new NpgsqlConnection(cs))
+        {
+            await conn.OpenAsync();
+            await using var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS pgbench_single (id bigserial PRIMARY KEY, v int NOT NULL)", conn);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var script = Path.Combine(Path.GetTempPath(), $"liaison-pgbench-{Guid.NewGuid():N}.sql");
+        await File.WriteAllTextAsync(script, "INSERT INTO pgbench_single (v) VALUES (1);\n");
+        try
+        {
+            var n = clients.ToString(CultureInfo.InvariantCulture);
+            var psi = new ProcessStartInfo(Path.Combine(ThrowawayPostgres.FindBinDirectory("LIAISON_BENCH_DB"), "pgbench"),
+                ["-n", "-c", n, "-j", n, "-T", seconds.ToString(CultureInfo.InvariantCulture), "-f", script,
+                 "-h", b.Host!, "-p", b.Port.ToString(CultureInfo.InvariantCulture), "-U", b.Username!, b.Database!])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var p = Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            var output = await stdout + await stderr;
+            string Value(string label) => output.Split('\n').FirstOrDefault(l => l.StartsWith(label, StringComparison.Ordinal))
+                ?? throw new InvalidOperationException("pgbench said: " + output);
+            double Number(string label) => double.Parse(Value(label).Split('=')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            return new Pgbench(Number("tps"), Number("latency average"), Value("number of transactions actually processed").Split(':')[1].Trim());
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    private sealed record Pgbench(double Tps, double LatencyMs, string Transactions);
+
+    private sealed record Run(double[] Millis, IReadOnlyList<string> Numbers, int Failures, TimeSpan Elapsed)
+    {
+        public double PerSecond => Numbers.Count / Elapsed.TotalSeconds;
+
+        public string Row(string name, int clients)
+        {
+            var sorted = Millis.Order().ToArray();
+            double P(double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+            return string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {clients} | {Numbers.Count} | **{PerSecond:F1} opens/s** | {P(0.50):F1} ms | {P(0.99):F1} ms | {(sorted.Length == 0 ? 0 : sorted[^1]):F1} ms |");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+
+namespace Liaison.Bench.Load;
+
+/// <summary>The real server as its own process, started the way <c>./liaison run</c> starts it; its output goes to a log file.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    public const string AdminEmail = "admin@anyue.example";
+    public const string AdminPassword = "liaison-admin-2026";
+
+    private readonly Process _process;
+
+    private ServerProcess(Process process, string logFile)
+    {
+        _process = process;
+        LogFile = logFile;
+    }
+
+    public string LogFile { get; }
+
+    public static async Task<ServerProcess> StartAsync(string connectionString, int port)
+    {
+        var log = Path.Combine(Path.GetTempPath(), $"liaison-load-server-{port}.log");
+        var psi = new ProcessStartInfo("dotnet",
+            ["run", "--project", "src/Liaison.Server", "-c", "Release", "--no-build", "--no-launch-profile", "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        psi.Environment["ConnectionStrings__Liaison"] = connectionString;
+        psi.Environment["Liaison__PublicBaseUrl"] = $"http://127.0.0.1:{port}";
+        psi.Environment["Liaison__BootstrapAdmin__Email"] = AdminEmail;
+        psi.Environment["Liaison__BootstrapAdmin__Password"] = AdminPassword;
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        psi.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("The server did not start.");
+        var writer = new StreamWriter(log) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (writer) writer.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (writer) writer.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ServerProcess(process, log);
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(3);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The server exited ({process.ExitCode}); see {log}.");
+            }
+
+            try
+            {
+                if ((await http.GetAsync($"http://127.0.0.1:{port}/health")).IsSuccessStatusCode)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(500);
+        }
+
+        await server.DisposeAsync();
+        throw new TimeoutException($"The server did not answer /health within 3 minutes; see {log}.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}
