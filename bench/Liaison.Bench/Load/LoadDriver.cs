@@ -18,7 +18,7 @@ namespace Liaison.Bench.Load;
 /// ratio to pgbench, PostgreSQL commits per open (pg_stat_database, idle traffic subtracted), and checks that every 201
 /// has its case, its waiting workflow and its dispatch mail, with no duplicates.
 /// </summary>
-/// <remarks>Run: <c>bench/run.sh load [--clients 8] [--seconds 20]</c>.</remarks>
+/// <remarks>Run: <c>bench/run.sh load [--clients 8] [--seconds 20] [--web-only]</c>.</remarks>
 public static class LoadDriver
 {
     private static readonly string[] Departments = ["fgj", "gdgs", "zrzyj", "zjj", "sthjj"];
@@ -27,6 +27,8 @@ public static class LoadDriver
     {
         var clients = Durable.DurableCycleBench.IntArg(args, "--clients", 8);
         var seconds = Durable.DurableCycleBench.IntArg(args, "--seconds", 20);
+        // --web-only: no job side in the server (no Hangfire server, no pumps): what the request path alone costs.
+        var webOnly = args.Contains("--web-only");
         var report = new StringBuilder();
         void Line(string s = "")
         {
@@ -41,7 +43,7 @@ public static class LoadDriver
         var pgbench = await PgbenchAsync(cs, clients, seconds);
 
         var port = FreePort();
-        await using var server = await ServerProcess.StartAsync(cs, port);
+        await using var server = await ServerProcess.StartAsync(cs, port, jobs: !webOnly);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
         var officerToken = await SetUpOfficerAsync(http);
 
@@ -49,8 +51,10 @@ public static class LoadDriver
         await OpenManyAsync(http, officerToken, Math.Max(clients, 4), TimeSpan.FromSeconds(Math.Min(seconds, 5)));
         var idle = await IdleCommitsPerSecondAsync(cs, TimeSpan.FromSeconds(5));
         var commitsBefore = await CommitsAsync(cs);
+        var syncsBefore = await WalSyncsAsync(cs);
         var run = await OpenManyAsync(http, officerToken, clients, TimeSpan.FromSeconds(seconds));
         var commitsAfter = await CommitsAsync(cs);
+        var syncsAfter = await WalSyncsAsync(cs);
         var check = await CheckAsync(cs, run.Numbers);
         var loadAfter = Durable.DurableCycleBench.LoadAverage();
 
@@ -59,7 +63,7 @@ public static class LoadDriver
         Line();
         Line($"PostgreSQL: {pg.Description}");
         Line($"Settings: {await pg.SettingsAsync()}");
-        Line($"Server: `dotnet run --project src/Liaison.Server -c Release` (Development, jobs on), one process; log {server.LogFile}");
+        Line($"Server: `dotnet run --project src/Liaison.Server -c Release` (Development, jobs {(webOnly ? "off: web only" : "on")}), one process; log {server.LogFile}");
         Line($"Clients: {clients} concurrent for {seconds} s. Load average (1/5/15 min) before: {loadBefore}; after: {loadAfter}");
         Line();
         Line("| Measurement | Clients | Count | Throughput | p50 | p99 | Max |");
@@ -71,6 +75,9 @@ public static class LoadDriver
         Line(string.Create(CultureInfo.InvariantCulture,
             $"Case opens reach **{run.PerSecond / pgbench.Tps:P1}** of pgbench's tps. PostgreSQL commits per open: **{commitsPerOpen:F2}** " +
             $"({commitsAfter - commitsBefore} commits during the run, {idle:F1}/s of idle traffic subtracted)."));
+        Line(string.Create(CultureInfo.InvariantCulture,
+            $"WAL flushes (pg_stat_wal.wal_sync, what fsync costs; read-only transactions flush nothing and concurrent commits share one): " +
+            $"**{(syncsAfter - syncsBefore) / (double)Math.Max(1, run.Numbers.Count):F2} per open** ({syncsAfter - syncsBefore} during the run, idle ones included)."));
         Line($"Answers other than 201: {run.Failures}.");
         Line($"Check: {check}");
         var outFile = Environment.GetEnvironmentVariable("LIAISON_BENCH_OUT");
@@ -183,6 +190,14 @@ public static class LoadDriver
         await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()", conn);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<long> WalSyncsAsync(string cs)
+    {
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT wal_sync FROM pg_stat_wal", conn);
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 

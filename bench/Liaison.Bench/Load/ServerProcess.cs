@@ -18,7 +18,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string LogFile { get; }
 
-    public static async Task<ServerProcess> StartAsync(string connectionString, int port)
+    /// <param name="jobs">Run the job side too (Hangfire server, timer and outbox pumps), as one production process would.</param>
+    public static async Task<ServerProcess> StartAsync(string connectionString, int port, bool jobs = true)
     {
         var log = Path.Combine(Path.GetTempPath(), $"liaison-load-server-{port}.log");
         var psi = new ProcessStartInfo("dotnet",
@@ -32,6 +33,7 @@ public sealed class ServerProcess : IAsyncDisposable
         psi.Environment["Liaison__PublicBaseUrl"] = $"http://127.0.0.1:{port}";
         psi.Environment["Liaison__BootstrapAdmin__Email"] = AdminEmail;
         psi.Environment["Liaison__BootstrapAdmin__Password"] = AdminPassword;
+        psi.Environment["Liaison__Jobs__RunServer"] = jobs ? "true" : "false";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
         var process = Process.Start(psi) ?? throw new InvalidOperationException("The server did not start.");
