@@ -29,6 +29,8 @@ public static class LoadDriver
         var seconds = Durable.DurableCycleBench.IntArg(args, "--seconds", 20);
         // --web-only: no job side in the server (no Hangfire server, no pumps): what the request path alone costs.
         var webOnly = args.Contains("--web-only");
+        // --trace: a thread-time sample (about 100 Hz) of the server during the measured run (dotnet-trace, bench/results/load-cpu.nettrace).
+        var trace = args.Contains("--trace");
         var report = new StringBuilder();
         void Line(string s = "")
         {
@@ -52,7 +54,9 @@ public static class LoadDriver
         var idle = await IdleCommitsPerSecondAsync(cs, TimeSpan.FromSeconds(5));
         var commitsBefore = await CommitsAsync(cs);
         var syncsBefore = await WalSyncsAsync(cs);
+        var tracing = trace ? TraceAsync(server.Id, TimeSpan.FromSeconds(Math.Max(5, seconds - 5))) : Task.CompletedTask;
         var run = await OpenManyAsync(http, officerToken, clients, TimeSpan.FromSeconds(seconds));
+        await tracing;
         var commitsAfter = await CommitsAsync(cs);
         var syncsAfter = await WalSyncsAsync(cs);
         var check = await CheckAsync(cs, run.Numbers);
@@ -63,7 +67,7 @@ public static class LoadDriver
         Line();
         Line($"PostgreSQL: {pg.Description}");
         Line($"Settings: {await pg.SettingsAsync()}");
-        Line($"Server: `dotnet run --project src/Liaison.Server -c Release` (Development, jobs {(webOnly ? "off: web only" : "on")}), one process; log {server.LogFile}");
+        Line($"Server: `dotnet bin/Release/net10.0/Liaison.Server.dll` in src/Liaison.Server (Development, jobs {(webOnly ? "off: web only" : "on")}), one process; log {server.LogFile}");
         Line($"Clients: {clients} concurrent for {seconds} s. Load average (1/5/15 min) before: {loadBefore}; after: {loadAfter}");
         Line();
         Line("| Measurement | Clients | Count | Throughput | p50 | p99 | Max |");
@@ -191,6 +195,22 @@ public static class LoadDriver
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()", conn);
         return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private static async Task TraceAsync(int pid, TimeSpan duration)
+    {
+        var psi = new ProcessStartInfo("dotnet", ["tool", "run", "dotnet-trace", "collect", "-p", pid.ToString(CultureInfo.InvariantCulture),
+            "--profile", "dotnet-sampled-thread-time", "--duration", duration.ToString(@"hh\:mm\:ss"), "-o", "bench/results/load-cpu.nettrace"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var errors = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Console.WriteLine($"dotnet-trace: exit {p.ExitCode} {(await errors).Trim()}");
+        _ = await output;
     }
 
     private static async Task<long> WalSyncsAsync(string cs)

@@ -18,13 +18,17 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string LogFile { get; }
 
+    public int Id => _process.Id;
+
     /// <param name="jobs">Run the job side too (Hangfire server, timer and outbox pumps), as one production process would.</param>
     public static async Task<ServerProcess> StartAsync(string connectionString, int port, bool jobs = true)
     {
         var log = Path.Combine(Path.GetTempPath(), $"liaison-load-server-{port}.log");
-        var psi = new ProcessStartInfo("dotnet",
-            ["run", "--project", "src/Liaison.Server", "-c", "Release", "--no-build", "--no-launch-profile", "--urls", $"http://127.0.0.1:{port}"])
+        // The built server run directly, in its project folder as `dotnet run` runs it, so Id is the server itself (for
+        // dotnet-trace and dotnet-counters).
+        var psi = new ProcessStartInfo("dotnet", ["bin/Release/net10.0/Liaison.Server.dll", "--urls", $"http://127.0.0.1:{port}"])
         {
+            WorkingDirectory = Path.GetFullPath("src/Liaison.Server"),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
