@@ -329,20 +329,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Equal("dispatched", (await GetCaseAsync(_api, number)).GetProperty("status").GetString());
     }
 
-    /// <summary>A browser-like client signed in through the sign-in form: it carries the cookie, not a bearer token.</summary>
-    private async Task<HttpClient> SignInAsync(string email = OfficerEmail, string password = OfficerPassword)
-    {
-        var browser = _app.Anonymous();
-        var login = await browser.GetStringAsync("/account/login");
-        var response = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = TokenIn(login),
-            ["email"] = email,
-            ["password"] = password,
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return browser;
-    }
+    private Task<HttpClient> SignInAsync(string email = OfficerEmail, string password = OfficerPassword) => _app.SignInThroughFormAsync(email, password);
 
     private static Dictionary<string, string> NewCaseFields() => new()
     {

@@ -171,6 +171,21 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         return await SignInAsync(email, password);
     }
 
+    /// <summary>A browser-like client signed in through the sign-in form: it carries the cookie, not a bearer token.</summary>
+    public async Task<HttpClient> SignInThroughFormAsync(string email, string password)
+    {
+        var browser = Anonymous();
+        var login = await browser.GetStringAsync("/account/login");
+        var response = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Cases.CaseTestKit.TokenIn(login),
+            ["email"] = email,
+            ["password"] = password,
+        }));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        return browser;
+    }
+
     public async Task<HttpClient> SignInAsync(string email, string password)
     {
         var client = Anonymous();

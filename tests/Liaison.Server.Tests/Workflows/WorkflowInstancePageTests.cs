@@ -110,20 +110,7 @@ public sealed class WorkflowInstancePageTests(WorkflowInstancePageTests.Fixture 
         Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
     }
 
-    /// <summary>A browser-like client signed in through the sign-in form: it carries the cookie, not a bearer token.</summary>
-    private async Task<HttpClient> SignInAsync(string email, string password)
-    {
-        var browser = App.Anonymous();
-        var login = await browser.GetStringAsync("/account/login");
-        var response = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = TokenIn(login),
-            ["email"] = email,
-            ["password"] = password,
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return browser;
-    }
+    private Task<HttpClient> SignInAsync(string email, string password) => App.SignInThroughFormAsync(email, password);
 
     private static string Row(string page, Guid child) =>
         Regex.Match(page, $"<tr data-child=\"{child}\".*?</tr>", RegexOptions.Singleline) is { Success: true } m
