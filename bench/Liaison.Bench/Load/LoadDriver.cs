@@ -18,7 +18,7 @@ namespace Liaison.Bench.Load;
 /// ratio to pgbench, PostgreSQL commits per open (pg_stat_database, idle traffic subtracted), and checks that every 201
 /// has its case, its waiting workflow and its dispatch mail, with no duplicates.
 /// </summary>
-/// <remarks>Run: <c>bench/run.sh load [--clients 8] [--seconds 20] [--web-only]</c>.</remarks>
+/// <remarks>Run: <c>bench/run.sh load [--clients 8] [--seconds 20] [--servers 1] [--web-only] [--trace]</c>.</remarks>
 public static class LoadDriver
 {
     private static readonly string[] Departments = ["fgj", "gdgs", "zrzyj", "zjj", "sthjj"];
@@ -31,6 +31,8 @@ public static class LoadDriver
         var webOnly = args.Contains("--web-only");
         // --trace: a thread-time sample (about 100 Hz) of the server during the measured run (dotnet-trace, bench/results/load-cpu.nettrace).
         var trace = args.Contains("--trace");
+        // --servers K: K server processes on the one database, the clients spread over them (scale-out).
+        var serverCount = Math.Max(1, Durable.DurableCycleBench.IntArg(args, "--servers", 1));
         var report = new StringBuilder();
         void Line(string s = "")
         {
@@ -44,22 +46,29 @@ public static class LoadDriver
         var cs = await pg.CreateDatabaseAsync("liaison_load", maxPoolSize: 50);
         var pgbench = await PgbenchAsync(cs, clients, seconds);
 
-        var port = FreePort();
-        await using var server = await ServerProcess.StartAsync(cs, port, jobs: !webOnly);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
-        var officerToken = await SetUpOfficerAsync(http);
+        // One after another: the first migrates the database and seeds it, the others find it ready.
+        await using var group = new ServerGroup();
+        for (var i = 0; i < serverCount; i++)
+        {
+            await group.StartAsync(cs, FreePort(), jobs: !webOnly);
+        }
+
+        var (server, https) = (group.Servers[0], group.Clients);
+        // Bearer tokens are protected by keys kept in the database: one token works on every process.
+        var officerToken = await SetUpOfficerAsync(https[0]);
 
         // Warm up (JIT, pools, caches), then measure idle commits (Hangfire's polling, the pumps) for the report's arithmetic.
-        await OpenManyAsync(http, officerToken, Math.Max(clients, 4), TimeSpan.FromSeconds(Math.Min(seconds, 5)));
+        await OpenManyAsync(https, officerToken, Math.Max(clients, 4), TimeSpan.FromSeconds(Math.Min(seconds, 5)));
         var idle = await IdleCommitsPerSecondAsync(cs, TimeSpan.FromSeconds(5));
         var commitsBefore = await CommitsAsync(cs);
         var syncsBefore = await WalSyncsAsync(cs);
         var tracing = trace ? TraceAsync(server.Id, TimeSpan.FromSeconds(Math.Max(5, seconds - 5))) : Task.CompletedTask;
-        var run = await OpenManyAsync(http, officerToken, clients, TimeSpan.FromSeconds(seconds));
+        var run = await OpenManyAsync(https, officerToken, clients, TimeSpan.FromSeconds(seconds));
         await tracing;
         var commitsAfter = await CommitsAsync(cs);
         var syncsAfter = await WalSyncsAsync(cs);
         var check = await CheckAsync(cs, run.Numbers);
+        var mail = webOnly ? "not sent (web-only: no process sends mail)" : await MailSentOnceAsync(cs);
         var loadAfter = Durable.DurableCycleBench.LoadAverage();
 
         var commitsPerOpen = (commitsAfter - commitsBefore - idle * run.Elapsed.TotalSeconds) / Math.Max(1, run.Numbers.Count);
@@ -67,7 +76,8 @@ public static class LoadDriver
         Line();
         Line($"PostgreSQL: {pg.Description}");
         Line($"Settings: {await pg.SettingsAsync()}");
-        Line($"Server: `dotnet bin/Release/net10.0/Liaison.Server.dll` in src/Liaison.Server (Development, jobs {(webOnly ? "off: web only" : "on")}), one process; log {server.LogFile}");
+        Line($"Server: `dotnet bin/Release/net10.0/Liaison.Server.dll` in src/Liaison.Server (Development, jobs {(webOnly ? "off: web only" : "on")}), " +
+             $"{serverCount} process{(serverCount == 1 ? "" : "es")} on the one database; log {server.LogFile}");
         Line($"Clients: {clients} concurrent for {seconds} s. Load average (1/5/15 min) before: {loadBefore}; after: {loadAfter}");
         Line();
         Line("| Measurement | Clients | Count | Throughput | p50 | p99 | Max |");
@@ -84,13 +94,60 @@ public static class LoadDriver
             $"**{(syncsAfter - syncsBefore) / (double)Math.Max(1, run.Numbers.Count):F2} per open** ({syncsAfter - syncsBefore} during the run, idle ones included)."));
         Line($"Answers other than 201: {run.Failures}.");
         Line($"Check: {check}");
+        Line($"Mail: {mail}");
         var outFile = Environment.GetEnvironmentVariable("LIAISON_BENCH_OUT");
         if (!string.IsNullOrEmpty(outFile))
         {
             await File.WriteAllTextAsync(outFile, report.ToString());
         }
 
-        return check.StartsWith("OK", StringComparison.Ordinal) && run.Failures == 0 ? 0 : 1;
+        return check.StartsWith("OK", StringComparison.Ordinal) && run.Failures == 0 && !mail.StartsWith("MISMATCH", StringComparison.Ordinal) ? 0 : 1;
+    }
+
+    /// <summary>The server processes of a run and an HTTP client for each; stops them all.</summary>
+    private sealed class ServerGroup : IAsyncDisposable
+    {
+        public List<ServerProcess> Servers { get; } = [];
+
+        public List<HttpClient> Clients { get; } = [];
+
+        public async Task StartAsync(string cs, int port, bool jobs)
+        {
+            Servers.Add(await ServerProcess.StartAsync(cs, port, jobs));
+            Clients.Add(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) });
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Clients.ForEach(c => c.Dispose());
+            foreach (var s in Servers)
+            {
+                await s.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Waits (up to a minute) for the job processes to send everything queued, then checks each mail was sent once.</summary>
+    private static async Task<string> MailSentOnceAsync(string cs)
+    {
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync();
+        async Task<long> Scalar(string sql)
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn);
+            return (long)(await cmd.ExecuteScalarAsync())!;
+        }
+
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(1);
+        while (await Scalar("SELECT count(*) FROM mail_outbox WHERE status = 'Pending'") > 0 && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+        }
+
+        var all = await Scalar("SELECT count(*) FROM mail_outbox");
+        var once = await Scalar("SELECT count(*) FROM mail_outbox WHERE status = 'Sent' AND attempts = 1");
+        var again = await Scalar("SELECT count(*) FROM mail_outbox WHERE attempts > 1");
+        return $"{(once == all ? "OK" : "MISMATCH")} — {all} mails queued, {once} sent exactly once, {again} attempted more than once";
     }
 
     private static async Task<string> SetUpOfficerAsync(HttpClient http)
@@ -117,7 +174,7 @@ public static class LoadDriver
         return body?["accessToken"]?.GetValue<string>() ?? throw new InvalidOperationException($"Sign-in failed: {response.StatusCode}");
     }
 
-    private static async Task<Run> OpenManyAsync(HttpClient http, string token, int clients, TimeSpan duration)
+    private static async Task<Run> OpenManyAsync(IReadOnlyList<HttpClient> servers, string token, int clients, TimeSpan duration)
     {
         var latencies = new List<double>[clients];
         var numbers = new List<string>[clients];
@@ -128,6 +185,7 @@ public static class LoadDriver
         {
             latencies[c] = [];
             numbers[c] = [];
+            var http = servers[c % servers.Count];
             var i = 0;
             while (Stopwatch.GetTimestamp() < until)
             {
