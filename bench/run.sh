@@ -11,12 +11,15 @@
 #   bench/run.sh children --parents 200 --wide 1000                                # its defaults
 #   bench/run.sh load                     # issue 9: the real server under N clients opening cases, beside pgbench (~1 min)
 #   bench/run.sh load --clients 8 --seconds 20                                     # its defaults
+#   bench/run.sh load --servers 3 --trace # several server processes; a dotnet-trace sample of the first
+#   bench/run.sh mail                     # the outbox relay to a local SMTP listener (issue 9 item 5)
+#   bench/run.sh mail --mails 2000 --batch 50                                      # its defaults
 #
 # Quick sanity run without BenchmarkDotNet: dotnet run -c Release --project bench/Liaison.Bench -- --check
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "${1:-}" = durable ] || [ "${1:-}" = children ] || [ "${1:-}" = load ]; then
+if [ "${1:-}" = durable ] || [ "${1:-}" = children ] || [ "${1:-}" = load ] || [ "${1:-}" = mail ]; then
   # Not BenchmarkDotNet: a Stopwatch harness (bench/Liaison.Bench/Durable/DurableCycleBench.cs) that starts its own
   # PostgreSQL cluster (needs the postgresql binaries; as root it runs them as the postgres user) and deletes it after.
   mode=$1

@@ -23,6 +23,11 @@ public static class Program
             return Durable.DurableChildrenBench.RunAsync(args[1..]).GetAwaiter().GetResult();
         }
 
+        if (args is ["--mail", ..])
+        {
+            return Durable.MailRelayBench.RunAsync(args[1..]).GetAwaiter().GetResult();
+        }
+
         if (args is ["--load", ..])
         {
             return Load.LoadDriver.RunAsync(args[1..]).GetAwaiter().GetResult();

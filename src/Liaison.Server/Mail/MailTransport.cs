@@ -38,6 +38,11 @@ public sealed class SmtpMailTransport(IOptions<SmtpOptions> options) : IMailTran
                 _ => SecureSocketOptions.None,
             };
             await client.ConnectAsync(o.Host!, o.Port, security, ct);
+            if (!o.Pipelining)
+            {
+                client.Capabilities &= ~SmtpCapabilities.Pipelining;
+            }
+
             if (!string.IsNullOrEmpty(o.User))
             {
                 await client.AuthenticateAsync(o.User, o.Password ?? "", ct);

@@ -15,7 +15,7 @@ public sealed record OutgoingMail(
 
 /// <summary>
 /// The one way mail enters the system: rows added to the caller's <see cref="LiaisonDbContext"/>, so they commit
-/// (or roll back) with the change that caused them. <see cref="OutboxKickInterceptor"/> starts the relay after commit.
+/// (or roll back) with the change that caused them. <see cref="OutboxKickInterceptor"/> wakes the relay after commit.
 /// </summary>
 public sealed class Outbox(TimeProvider clock)
 {

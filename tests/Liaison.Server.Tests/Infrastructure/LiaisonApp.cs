@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Liaison.Server.Data;
 using Liaison.Server.Mail;
+using Liaison.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -75,6 +76,8 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
             ["Smtp:Host"] = smtp is null ? "" : "127.0.0.1",
             ["Smtp:Port"] = smtp?.Port.ToString() ?? "25",
             ["Smtp:Security"] = "None",
+            // The SmtpServer listener stalls ~40 ms per pipelined message (bench/RESULTS.md, mail relay).
+            ["Smtp:Pipelining"] = "false",
             ["Liaison:PublicBaseUrl"] = "https://liaison.test.example",
             ["Liaison:BootstrapAdmin:Email"] = AdminEmail,
             ["Liaison:BootstrapAdmin:Password"] = AdminPassword,

@@ -7,7 +7,7 @@ using SmtpServer;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
-namespace Liaison.Server.Tests.Infrastructure;
+namespace Liaison.Testing;
 
 /// <summary>
 /// A real SMTP server on a loopback port that records every message it accepts. Tests can make it answer the next
