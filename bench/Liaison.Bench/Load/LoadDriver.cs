@@ -18,7 +18,7 @@ namespace Liaison.Bench.Load;
 /// ratio to pgbench, PostgreSQL commits per open (pg_stat_database, idle traffic subtracted), and checks that every 201
 /// has its case, its waiting workflow and its dispatch mail, with no duplicates.
 /// </summary>
-/// <remarks>Run: <c>bench/run.sh load [--clients 8] [--seconds 20] [--servers 1] [--web-only] [--trace]</c>.</remarks>
+/// <remarks>Run: <c>bench/run.sh load [--clients 8] [--seconds 20] [--servers 1] [--mixed] [--web-only] [--trace]</c>.</remarks>
 public static class LoadDriver
 {
     private static readonly string[] Departments = ["fgj", "gdgs", "zrzyj", "zjj", "sthjj"];
@@ -33,6 +33,8 @@ public static class LoadDriver
         var trace = args.Contains("--trace");
         // --servers K: K server processes on the one database, the clients spread over them (scale-out).
         var serverCount = Math.Max(1, Durable.DurableCycleBench.IntArg(args, "--servers", 1));
+        // --mixed: after the opens, the same clients run a working day's mix (MixedProfile) for the same time.
+        var mixed = args.Contains("--mixed");
         var report = new StringBuilder();
         void Line(string s = "")
         {
@@ -68,6 +70,8 @@ public static class LoadDriver
         var commitsAfter = await CommitsAsync(cs);
         var syncsAfter = await WalSyncsAsync(cs);
         var check = await CheckAsync(cs, run.Numbers);
+        var mix = mixed && !webOnly ? await MixedProfile.RunAsync(https[0].BaseAddress!, cs, officerToken, clients, TimeSpan.FromSeconds(seconds)) : null;
+        var mixCheck = mix is null ? null : await MixedProfile.CheckAsync(cs, mix);
         var mail = webOnly ? "not sent (web-only: no process sends mail)" : await MailSentOnceAsync(cs);
         var loadAfter = Durable.DurableCycleBench.LoadAverage();
 
@@ -95,13 +99,25 @@ public static class LoadDriver
         Line($"Answers other than 201: {run.Failures}.");
         Line($"Check: {check}");
         Line($"Mail: {mail}");
+        if (mix is not null)
+        {
+            Line();
+            Line($"Mixed profile ({clients} clients, {seconds} s: 30 % opens, 30 % link accepts, 30 % case lists, 10 % reassignments):");
+            Line();
+            Line("| Step | Count | Rate | p50 | p99 |");
+            Line("|---|---:|---:|---:|---:|");
+            Line(mix.Rows());
+            Line();
+            Line($"Check: {mixCheck}");
+        }
         var outFile = Environment.GetEnvironmentVariable("LIAISON_BENCH_OUT");
         if (!string.IsNullOrEmpty(outFile))
         {
             await File.WriteAllTextAsync(outFile, report.ToString());
         }
 
-        return check.StartsWith("OK", StringComparison.Ordinal) && run.Failures == 0 && !mail.StartsWith("MISMATCH", StringComparison.Ordinal) ? 0 : 1;
+        return check.StartsWith("OK", StringComparison.Ordinal) && run.Failures == 0 && !mail.StartsWith("MISMATCH", StringComparison.Ordinal)
+               && mixCheck?.StartsWith("MISMATCH", StringComparison.Ordinal) != true ? 0 : 1;
     }
 
     /// <summary>The server processes of a run and an HTTP client for each; stops them all.</summary>
