@@ -32,7 +32,8 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         var routing = context.RunContext.Get<CaseRouting>()
             ?? throw new InvalidOperationException("A case effect without a case in the run context");
         var db = context.Db;
-        var c = await db.Cases.FirstAsync(x => x.Id == routing.Case.Id, ct);
+        // A tracking query would hand back the tracked case anyway (its values unchanged): skip the round trip then.
+        var c = db.Cases.Local.FirstOrDefault(x => x.Id == routing.Case.Id) ?? await db.Cases.FirstAsync(x => x.Id == routing.Case.Id, ct);
         var now = clock.GetUtcNow();
         var actor = context.RunContext.Get<string>(ActorKey) ?? "workflow";
         var extras = new CaseMailer.Extras(

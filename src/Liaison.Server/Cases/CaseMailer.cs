@@ -28,6 +28,11 @@ public sealed class CaseMailer(
     /// <summary>Mails that end the recipient's round: a link in them would already be dead.</summary>
     private static readonly HashSet<string> NoLinkKinds = [CaseMailKind.ReassignedAway, CaseMailKind.Cancelled];
 
+    // Names read once per scope (one request or job run): a dispatch mails the handler and the leader's copy, and both
+    // show the same department and officer.
+    private readonly Dictionary<string, string?> _departmentNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _officerNames = new(StringComparer.Ordinal);
+
     public sealed record Extras(string? Note = null, string? ReasonCode = null, int? ExtensionDays = null, bool? ExtensionApproved = null, int? OverdueWorkingDays = null);
 
     public async Task SendAsync(LiaisonDbContext db, Case c, string kind, IEnumerable<string> audiences, Extras? extras = null, CancellationToken ct = default)
@@ -73,8 +78,16 @@ public sealed class CaseMailer(
     private async Task<CaseMailModel> SharedModelAsync(LiaisonDbContext db, Case c, Extras? extras, CancellationToken ct)
     {
         var category = CaseCategories.FindDefault(c.Category);
-        var department = await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
-        var officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+        if (!_departmentNames.TryGetValue(c.DepartmentCode, out var department))
+        {
+            _departmentNames[c.DepartmentCode] = department =
+                await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
+        }
+
+        if (!_officerNames.TryGetValue(c.OfficerId, out var officer))
+        {
+            _officerNames[c.OfficerId] = officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+        }
         var calendar = await calendars.GetAsync(ct);
         var now = clock.GetUtcNow();
         return new CaseMailModel
