@@ -23,7 +23,7 @@ public sealed class SmtpListener : IAsyncDisposable
 
     public SmtpListener()
     {
-        Port = FreePort();
+        Port = FreePorts.Next();
         var options = new SmtpServerOptionsBuilder()
             .ServerName("localhost")
             .Endpoint(b => b.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)))
@@ -75,14 +75,6 @@ public sealed class SmtpListener : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 
     private sealed class Store(SmtpListener owner) : MessageStore
     {

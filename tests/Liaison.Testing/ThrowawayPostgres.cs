@@ -67,7 +67,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
 
         string[] initdb = ["-D", data, "-U", "liaison", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"];
         await server.RunToolAsync("initdb", durable ? initdb : [.. initdb, "--no-sync"]);
-        var port = FreePort();
+        var port = FreePorts.Next();
         var sync = durable ? "on" : "off";
         var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync={sync} -c synchronous_commit={sync} " +
             $"-c full_page_writes={sync} -c max_connections={maxConnections} -c shared_buffers=128MB";
@@ -153,14 +153,6 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
             ?? throw new InvalidOperationException($"PostgreSQL binaries not found: install postgresql, set LIAISON_PG_BIN, or set {externalVariable}");
     }
 
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 
     private static async Task RunAsync(string file, string[] args)
     {

@@ -24,15 +24,10 @@ public static class DurableChildrenBench
     {
         var parents = DurableCycleBench.IntArg(args, "--parents", 200);
         var wide = DurableCycleBench.IntArg(args, "--wide", 1000);
-        var report = new StringBuilder();
-        void Line(string s = "")
-        {
-            Console.WriteLine(s);
-            report.AppendLine(s);
-        }
+        var report = new BenchReport();
+        var Line = report.Line;
 
-        var loadBefore = DurableCycleBench.LoadAverage();
-        var started = DateTimeOffset.UtcNow;
+        var (loadBefore, started) = (report.LoadBefore, report.Started);
         await using var pg = await ThrowawayPostgres.StartAsync(durable: true, externalVariable: "LIAISON_BENCH_DB");
         var cs = await pg.CreateDatabaseAsync("liaison_children");
         await using var services = DurableCycleBench.BuildServices(cs);
@@ -62,12 +57,8 @@ public static class DurableChildrenBench
             $"A parent with 10 children takes {tree.Millis.Average() / flat.Millis.Average():F1}× the time of one flat instance " +
             $"({tree.Millis.Average() / flat.Millis.Average() / 11:P0} of that per instance)."));
         Line($"Check: {await VerifyAsync(cs, wide)}");
-        Line($"Load average (1/5/15 min) after: {DurableCycleBench.LoadAverage()}");
-        var outFile = Environment.GetEnvironmentVariable("LIAISON_BENCH_OUT");
-        if (!string.IsNullOrEmpty(outFile))
-        {
-            await File.WriteAllTextAsync(outFile, report.ToString());
-        }
+        Line($"Load average (1/5/15 min) after: {BenchReport.LoadAverage()}");
+        await report.SaveAsync();
 
         return 0;
     }

@@ -39,15 +39,10 @@ public static class DurableCycleBench
         var warmup = IntArg(args, "--warmup", 1000);
         var workers = IntArg(args, "--workers", 4);
         var inserts = IntArg(args, "--inserts", 5000);
-        var report = new StringBuilder();
-        void Line(string s = "")
-        {
-            Console.WriteLine(s);
-            report.AppendLine(s);
-        }
+        var report = new BenchReport();
+        var Line = report.Line;
 
-        var loadBefore = LoadAverage();
-        var started = DateTimeOffset.UtcNow;
+        var (loadBefore, started) = (report.LoadBefore, report.Started);
         await using var pg = await ThrowawayPostgres.StartAsync(durable: true, externalVariable: "LIAISON_BENCH_DB");
         var cs = await pg.CreateDatabaseAsync("liaison_bench");
         await using var services = BuildServices(cs);
@@ -90,7 +85,7 @@ public static class DurableCycleBench
         }
 
         var check = await VerifyAsync(cs, warmup + cycles * (par is null ? 1 : 2) + 50 + traceCycles);
-        var loadAfter = LoadAverage();
+        var loadAfter = BenchReport.LoadAverage();
 
         Line("| Measurement | Workers | Count | Elapsed | Throughput | Mean | p50 | p95 | p99 | Max |");
         Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -125,11 +120,7 @@ public static class DurableCycleBench
         Line(trace);
         Line($"Check: {check}");
         Line($"Load average (1/5/15 min) after: {loadAfter}");
-        var outFile = Environment.GetEnvironmentVariable("LIAISON_BENCH_OUT");
-        if (!string.IsNullOrEmpty(outFile))
-        {
-            await File.WriteAllTextAsync(outFile, report.ToString());
-        }
+        await report.SaveAsync();
 
         return 0;
     }
@@ -290,8 +281,6 @@ public static class DurableCycleBench
                $"{journal} journal rows ({(all == 0 ? 0 : journal / (double)all):F1} per instance), {incidents} incidents";
     }
 
-    internal static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
     internal static int IntArg(string[] args, string name, int fallback)
     {

@@ -23,15 +23,10 @@ public static class MailRelayBench
         var batch = DurableCycleBench.IntArg(args, "--batch", 50);
         // --pipelining: keep SMTP PIPELINING on (the product's default); the SmtpServer listener stalls ~40 ms a message with it.
         var pipelining = args.Contains("--pipelining");
-        var report = new StringBuilder();
-        void Line(string s = "")
-        {
-            Console.WriteLine(s);
-            report.AppendLine(s);
-        }
+        var report = new BenchReport();
+        var Line = report.Line;
 
-        var loadBefore = DurableCycleBench.LoadAverage();
-        var started = DateTimeOffset.UtcNow;
+        var (loadBefore, started) = (report.LoadBefore, report.Started);
         await using var pg = await ThrowawayPostgres.StartAsync(durable: true, externalVariable: "LIAISON_BENCH_DB");
         var cs = await pg.CreateDatabaseAsync("liaison_mail");
         await using var smtp = new SmtpListener();
@@ -87,18 +82,14 @@ public static class MailRelayBench
         Line($"Settings: {await pg.SettingsAsync()}");
         Line($"SMTP: SmtpServer 11 listener on 127.0.0.1:{smtp.Port} (in this process); batch size {batch} mails per connection and transaction; " +
              $"PIPELINING {(pipelining ? "on" : "off (Smtp:Pipelining=false)")}.");
-        Line($"Load average (1/5/15 min) before: {loadBefore}; after: {DurableCycleBench.LoadAverage()}");
+        Line($"Load average (1/5/15 min) before: {loadBefore}; after: {BenchReport.LoadAverage()}");
         Line();
         Line(string.Create(CultureInfo.InvariantCulture,
             $"| Mails | Elapsed | Throughput |\n|---:|---:|---:|\n| {mails} | {clock.Elapsed.TotalSeconds:F2} s | **{mails / clock.Elapsed.TotalSeconds:F0} mails/s** |"));
         Line();
         Line($"Check: {(ok ? "OK" : "MISMATCH")} — relay reported {sent.Sent} sent, {sent.Retrying} retrying, {sent.Failed} failed; " +
              $"the listener accepted {received}; {once} rows sent exactly once.");
-        var outFile = Environment.GetEnvironmentVariable("LIAISON_BENCH_OUT");
-        if (!string.IsNullOrEmpty(outFile))
-        {
-            await File.WriteAllTextAsync(outFile, report.ToString());
-        }
+        await report.SaveAsync();
 
         return ok ? 0 : 1;
     }

@@ -21,7 +21,18 @@ namespace Liaison.Bench.Load;
 /// <remarks>Run: <c>bench/run.sh load [--clients 8] [--seconds 20] [--servers 1] [--mixed] [--web-only] [--trace]</c>.</remarks>
 public static class LoadDriver
 {
-    private static readonly string[] Departments = ["fgj", "gdgs", "zrzyj", "zjj", "sthjj"];
+    internal static readonly string[] Departments = ["fgj", "gdgs", "zrzyj", "zjj", "sthjj"];
+
+    /// <summary>The body of <c>POST /api/cases</c>: a valid case for the <paramref name="n"/>th of the sample departments in turn.</summary>
+    internal static object NewCase(string title, int n) => new
+    {
+        title,
+        description = "负载测试：企业新厂房需要专线接入。",
+        category = "factor-guarantee",
+        priority = "normal",
+        departmentCode = Departments[n % Departments.Length],
+        enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = "91350100M000100Y43", contact = "王经理 13800000000" },
+    };
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -35,15 +46,10 @@ public static class LoadDriver
         var serverCount = Math.Max(1, Durable.DurableCycleBench.IntArg(args, "--servers", 1));
         // --mixed: after the opens, the same clients run a working day's mix (MixedProfile) for the same time.
         var mixed = args.Contains("--mixed");
-        var report = new StringBuilder();
-        void Line(string s = "")
-        {
-            Console.WriteLine(s);
-            report.AppendLine(s);
-        }
+        var report = new BenchReport();
+        var Line = report.Line;
 
-        var loadBefore = Durable.DurableCycleBench.LoadAverage();
-        var started = DateTimeOffset.UtcNow;
+        var (loadBefore, started) = (report.LoadBefore, report.Started);
         await using var pg = await ThrowawayPostgres.StartAsync(durable: true, externalVariable: "LIAISON_BENCH_DB", maxConnections: 200);
         var cs = await pg.CreateDatabaseAsync("liaison_load", maxPoolSize: 50);
         var pgbench = await PgbenchAsync(cs, clients, seconds);
@@ -52,7 +58,7 @@ public static class LoadDriver
         await using var group = new ServerGroup();
         for (var i = 0; i < serverCount; i++)
         {
-            await group.StartAsync(cs, FreePort(), jobs: !webOnly);
+            await group.StartAsync(cs, FreePorts.Next(), jobs: !webOnly);
         }
 
         var (server, https) = (group.Servers[0], group.Clients);
@@ -73,7 +79,7 @@ public static class LoadDriver
         var mix = mixed && !webOnly ? await MixedProfile.RunAsync(https[0].BaseAddress!, cs, officerToken, clients, TimeSpan.FromSeconds(seconds)) : null;
         var mixCheck = mix is null ? null : await MixedProfile.CheckAsync(cs, mix);
         var mail = webOnly ? "not sent (web-only: no process sends mail)" : await MailSentOnceAsync(cs);
-        var loadAfter = Durable.DurableCycleBench.LoadAverage();
+        var loadAfter = BenchReport.LoadAverage();
 
         var commitsPerOpen = (commitsAfter - commitsBefore - idle * run.Elapsed.TotalSeconds) / Math.Max(1, run.Numbers.Count);
         Line($"# Load run — {started:yyyy-MM-dd HH:mm} UTC");
@@ -110,11 +116,7 @@ public static class LoadDriver
             Line();
             Line($"Check: {mixCheck}");
         }
-        var outFile = Environment.GetEnvironmentVariable("LIAISON_BENCH_OUT");
-        if (!string.IsNullOrEmpty(outFile))
-        {
-            await File.WriteAllTextAsync(outFile, report.ToString());
-        }
+        await report.SaveAsync();
 
         return check.StartsWith("OK", StringComparison.Ordinal) && run.Failures == 0 && !mail.StartsWith("MISMATCH", StringComparison.Ordinal)
                && mixCheck?.StartsWith("MISMATCH", StringComparison.Ordinal) != true ? 0 : 1;
@@ -207,15 +209,7 @@ public static class LoadDriver
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/api/cases")
                 {
-                    Content = JsonContent.Create(new
-                    {
-                        title = $"压测事项 {c}-{i}",
-                        description = "负载测试：企业新厂房需要专线接入。",
-                        category = "factor-guarantee",
-                        priority = "normal",
-                        departmentCode = Departments[(c + i) % Departments.Length],
-                        enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = "91350100M000100Y43", contact = "王经理 13800000000" },
-                    }),
+                    Content = JsonContent.Create(NewCase($"压测事项 {c}-{i}", c + i)),
                 };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 var t0 = Stopwatch.GetTimestamp();
@@ -343,12 +337,6 @@ public static class LoadDriver
         }
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     private sealed record Pgbench(double Tps, double LatencyMs, string Transactions);
 

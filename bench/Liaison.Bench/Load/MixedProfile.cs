@@ -18,7 +18,6 @@ namespace Liaison.Bench.Load;
 /// </summary>
 public static partial class MixedProfile
 {
-    private static readonly string[] Departments = ["fgj", "gdgs", "zrzyj", "zjj", "sthjj"];
 
     public sealed record Result(Dictionary<string, List<double>> Millis, int Failures, TimeSpan Elapsed, List<string> Accepted, List<string> Reassigned)
     {
@@ -93,15 +92,7 @@ public static partial class MixedProfile
 
     private static async Task<string?> OpenAsync(HttpClient http, int client, int i)
     {
-        var response = await http.PostAsJsonAsync("/api/cases", new
-        {
-            title = $"混合压测 {client}-{i}",
-            description = "负载测试：企业需要协调用地。",
-            category = "factor-guarantee",
-            priority = "normal",
-            departmentCode = Departments[(client + i) % Departments.Length],
-            enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = "91350100M000100Y43", contact = "王经理 13800000000" },
-        });
+        var response = await http.PostAsJsonAsync("/api/cases", LoadDriver.NewCase($"混合压测 {client}-{i}", client + i));
         return response.StatusCode == HttpStatusCode.Created
             ? (await response.Content.ReadFromJsonAsync<JsonObject>())!["number"]!.GetValue<string>()
             : null;
@@ -129,7 +120,8 @@ public static partial class MixedProfile
 
     private static async Task<bool> ReassignAsync(HttpClient http, string number, int n, ConcurrentBag<string> reassigned)
     {
-        var response = await http.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "zjj" == Departments[n % Departments.Length] ? "fgj" : "zjj", note = "压测改派" });
+        var response = await http.PostAsJsonAsync($"/api/cases/{number}/reassign",
+            new { departmentCode = LoadDriver.Departments[n % LoadDriver.Departments.Length] == "zjj" ? "fgj" : "zjj", note = "压测改派" });
         if (response.StatusCode is HttpStatusCode.OK) reassigned.Add(number);
         // A case just opened to zjj cannot be reassigned to zjj again: a clear 4xx is a correct answer too.
         return response.StatusCode is HttpStatusCode.OK || (int)response.StatusCode is >= 400 and < 500;
