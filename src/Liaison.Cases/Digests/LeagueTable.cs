@@ -53,22 +53,49 @@ public static class LeagueTable
         IEnumerable<Case> cases, IEnumerable<(string Code, string Name)> departments, DateOnly from, DateOnly to,
         DateTimeOffset now, WorkingCalendar calendar, LeagueRules? rules = null)
     {
-        rules ??= new LeagueRules();
-        var start = DigestSchedule.At(calendar, from, TimeOnly.MinValue);
-        var end = DigestSchedule.At(calendar, to.AddDays(1), TimeOnly.MinValue);
-        bool InPeriod(DateTimeOffset at) => at >= start && at < end && at <= now;
+        var table = new Accumulator(departments, from, to, now, calendar, rules);
+        foreach (var c in cases) table.Add(c);
+        return table.Result();
+    }
 
-        var tallies = new Dictionary<string, Tally>(StringComparer.Ordinal);
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (code, name) in departments)
+    /// <summary>
+    /// The league table built one case at a time, so a caller can feed it cases in batches (a year of a large zone)
+    /// without holding them all: it keeps only the departments' tallies.
+    /// </summary>
+    public sealed class Accumulator
+    {
+        private readonly Dictionary<string, Tally> _tallies = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+        private readonly DateOnly _from;
+        private readonly DateOnly _to;
+        private readonly DateTimeOffset _now;
+        private readonly DateTimeOffset _start;
+        private readonly DateTimeOffset _end;
+        private readonly WorkingCalendar _calendar;
+        private readonly LeagueRules _rules;
+
+        /// <param name="departments">Code and name of every department to show, in display order; departments met only in the data are added.</param>
+        /// <param name="from">First local day of the period.</param>
+        /// <param name="to">Last local day of the period, inclusive.</param>
+        public Accumulator(IEnumerable<(string Code, string Name)> departments, DateOnly from, DateOnly to, DateTimeOffset now,
+            WorkingCalendar calendar, LeagueRules? rules = null)
         {
-            names.TryAdd(code, name);
-            tallies.TryAdd(code, new Tally());
+            (_from, _to, _now, _calendar, _rules) = (from, to, now, calendar, rules ?? new LeagueRules());
+            _start = DigestSchedule.At(calendar, from, TimeOnly.MinValue);
+            _end = DigestSchedule.At(calendar, to.AddDays(1), TimeOnly.MinValue);
+            foreach (var (code, name) in departments)
+            {
+                _names.TryAdd(code, name);
+                _tallies.TryAdd(code, new Tally());
+            }
         }
 
-        Tally For(string code) => tallies.TryGetValue(code, out var t) ? t : tallies[code] = new Tally();
+        private bool InPeriod(DateTimeOffset at) => at >= _start && at < _end && at <= _now;
 
-        foreach (var c in cases)
+        private Tally For(string code) => _tallies.TryGetValue(code, out var t) ? t : _tallies[code] = new Tally();
+
+        /// <summary>Scores one case with its timeline loaded (at least the scoring events).</summary>
+        public void Add(Case c)
         {
             Round? round = null;
             var received = new HashSet<string>(StringComparer.Ordinal);
@@ -101,7 +128,7 @@ public static class LeagueTable
                         break;
                     case CaseActions.Resolve:
                         // Scored against the round's original deadline (extensions and reopenings do not move it).
-                        lastResolve[round.Department] = (round.DueAt is not { } due || e.At <= due, calendar.WorkingDaysBetween(round.Start, e.At));
+                        lastResolve[round.Department] = (round.DueAt is not { } due || e.At <= due, _calendar.WorkingDaysBetween(round.Start, e.At));
                         break;
                 }
             }
@@ -114,23 +141,26 @@ public static class LeagueTable
                 t.ResolveDays.Add(resolve.Days);
             }
 
-            if (CaseStatuses.IsWithHandler(c.Status) && c.DueAt < now)
+            if (CaseStatuses.IsWithHandler(c.Status) && c.DueAt < _now)
             {
                 For(c.DepartmentCode).OverdueNow++;
             }
         }
 
-        var rows = tallies.Select(p => p.Value.ToRow(p.Key, names.GetValueOrDefault(p.Key, p.Key), rules)).ToList();
-        var order = tallies.Keys.Select((code, i) => (code, i)).ToDictionary(x => x.code, x => x.i);
-        rows = rows
-            .OrderBy(r => r.Mark)
-            .ThenByDescending(r => r.OverdueNow)
-            .ThenBy(r => Worst(r) ?? 2)
-            .ThenBy(r => order[r.DepartmentCode])
-            .ToList();
-        var total = new Tally();
-        foreach (var t in tallies.Values) total.Add(t);
-        return new LeagueTableResult(from, to, now, rules, rows, total.ToRow("", "合计 / Total", rules));
+        public LeagueTableResult Result()
+        {
+            var rows = _tallies.Select(p => p.Value.ToRow(p.Key, _names.GetValueOrDefault(p.Key, p.Key), _rules)).ToList();
+            var order = _tallies.Keys.Select((code, i) => (code, i)).ToDictionary(x => x.code, x => x.i);
+            rows = rows
+                .OrderBy(r => r.Mark)
+                .ThenByDescending(r => r.OverdueNow)
+                .ThenBy(r => Worst(r) ?? 2)
+                .ThenBy(r => order[r.DepartmentCode])
+                .ToList();
+            var total = new Tally();
+            foreach (var t in _tallies.Values) total.Add(t);
+            return new LeagueTableResult(_from, _to, _now, _rules, rows, total.ToRow("", "合计 / Total", _rules));
+        }
     }
 
     /// <summary>

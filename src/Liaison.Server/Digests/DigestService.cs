@@ -86,6 +86,9 @@ public sealed class DigestService(
         return new DigestRunReport(date, sent, repeated);
     }
 
+    /// <summary>Cases read per query while computing the league table (memory is bounded by one batch, not the period).</summary>
+    public int LeagueTableBatchSize { get; set; } = 2000;
+
     /// <summary>The league table of the local days <paramref name="from"/> to <paramref name="to"/> (inclusive), as of now.</summary>
     public async Task<LeagueTableResult> ComputeLeagueTableAsync(DateOnly from, DateOnly to, CancellationToken ct = default)
     {
@@ -93,15 +96,36 @@ public sealed class DigestService(
         var now = clock.GetUtcNow();
         var start = DigestSchedule.At(calendar, from, TimeOnly.MinValue);
         var end = DigestSchedule.At(calendar, to.AddDays(1), TimeOnly.MinValue);
-        var cases = await db.Cases.AsNoTracking()
-            .Where(c => CaseStatuses.WithHandler.Contains(c.Status) || c.Timeline.Any(e => e.At >= start && e.At < end && ScoringKinds.Contains(e.Kind)))
-            .Include(c => c.Timeline.Where(e => ScoringKinds.Contains(e.Kind)))
-            .AsSplitQuery()
-            .ToListAsync(ct);
         var departments = await db.Departments.AsNoTracking().Where(d => d.Active).OrderBy(d => d.Id).Select(d => new { d.Code, d.Name }).ToListAsync(ct);
         var names = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Code, d => d.Name, ct);
-        var table = LeagueTable.Compute(cases, departments.Select(d => (d.Code, d.Name)), from, to, now, calendar,
+        var accumulator = new LeagueTable.Accumulator(departments.Select(d => (d.Code, d.Name)), from, to, now, calendar,
             new LeagueRules(Settings.RedBelow, Settings.YellowBelow));
+        // A batch of cases at a time (keyset on the id): a year of a large zone never sits in memory at once.
+        long after = 0;
+        while (true)
+        {
+            var batch = await db.Cases.AsNoTracking()
+                .Where(c => c.Id > after)
+                .Where(c => CaseStatuses.WithHandler.Contains(c.Status) || c.Timeline.Any(e => e.At >= start && e.At < end && ScoringKinds.Contains(e.Kind)))
+                .OrderBy(c => c.Id)
+                .Take(LeagueTableBatchSize)
+                .Include(c => c.Timeline.Where(e => ScoringKinds.Contains(e.Kind)))
+                .AsSplitQuery()
+                .ToListAsync(ct);
+            foreach (var c in batch)
+            {
+                accumulator.Add(c);
+            }
+
+            if (batch.Count < LeagueTableBatchSize)
+            {
+                break;
+            }
+
+            after = batch[^1].Id;
+        }
+
+        var table = accumulator.Result();
         // Departments seen only in the data (since deactivated) still get their name.
         return table with { Rows = table.Rows.Select(r => r with { DepartmentName = names.GetValueOrDefault(r.DepartmentCode, r.DepartmentName) }).ToList() };
     }

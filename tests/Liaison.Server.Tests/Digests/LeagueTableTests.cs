@@ -136,6 +136,26 @@ public sealed class LeagueTableTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Computing_in_batches_of_any_size_gives_the_same_table()
+    {
+        await CraftAsync();
+        async Task<string> TableAsync(int batch)
+        {
+            await using var scope = _app.Services.CreateAsyncScope();
+            var service = scope.ServiceProvider.GetRequiredService<DigestService>();
+            service.LeagueTableBatchSize = batch;
+            var table = await service.ComputeLeagueTableAsync(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 8));
+            return System.Text.Json.JsonSerializer.Serialize(table);
+        }
+
+        var whole = await TableAsync(2000);
+
+        Assert.Equal(whole, await TableAsync(1));
+        Assert.Equal(whole, await TableAsync(2));
+        Assert.Contains("\"Received\":6", whole);
+    }
+
+    [Fact]
     public async Task Default_period_is_the_seven_days_before_today()
     {
         At(3, 10, 9);
