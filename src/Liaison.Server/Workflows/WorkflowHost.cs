@@ -73,7 +73,7 @@ public sealed class WorkflowHost(
         try
         {
             run = request is null
-                ? runner.Start(definition, input, context, instance.Id.ToString(), depth: instance.Depth)
+                ? runner.Start(definition, input, context, instance.Id.ToString())
                 : runner.StartChild(definition, request, context);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -117,15 +117,7 @@ public sealed class WorkflowHost(
     }
 
     private Task<ResumeResult> ResumeBookmarkAsync(LiaisonDbContext db, string bookmarkId, object? payload, RunContext? context, TreeWork tree, CancellationToken ct) =>
-        ResumeLockedAsync(db, () => LockWithAncestorsAsync(db,
-                db.Set<WorkflowInstanceRecord>().FromSql($"""
-                    WITH RECURSIVE chain AS (
-                        SELECT w.id, w.parent_instance_id, 0 AS up FROM workflow_instances w
-                        WHERE w.id = (SELECT instance_id FROM workflow_bookmarks WHERE id = {bookmarkId})
-                        UNION ALL
-                        SELECT p.id, p.parent_instance_id, c.up + 1 FROM workflow_instances p JOIN chain c ON p.id = c.parent_instance_id)
-                    SELECT i.*, i.xmin FROM workflow_instances i JOIN chain c ON c.id = i.id ORDER BY c.up DESC FOR UPDATE OF i
-                    """), ct),
+        ResumeLockedAsync(db, () => LockWithAncestorsAsync(db, null, bookmarkId, ct),
             new ResumeResult(ResumeOutcome.AlreadyResumed, null, null, bookmarkId),
             _ => Task.FromResult<string?>(bookmarkId), payload, context, tree, ct);
 
@@ -135,7 +127,7 @@ public sealed class WorkflowHost(
 
     /// <inheritdoc cref="ResumeAsync(LiaisonDbContext, Guid, string, string?, object?, CancellationToken)"/>
     public Task<ResumeResult> ResumeAsync(LiaisonDbContext db, Guid instanceId, string kind, string? key, object? payload, RunContext? context, CancellationToken ct) =>
-        ScheduleAfterAsync(tree => ResumeLockedAsync(db, () => LockWithAncestorsAsync(db, instanceId, ct), new ResumeResult(ResumeOutcome.InstanceNotFound, null, null, null),
+        ScheduleAfterAsync(tree => ResumeLockedAsync(db, () => LockWithAncestorsAsync(db, instanceId, null, ct), new ResumeResult(ResumeOutcome.InstanceNotFound, null, null, null),
             locked => IsEnded(locked.Status)
             ? Task.FromResult<string?>(null)
             : db.Set<WorkflowBookmarkRecord>()
@@ -179,12 +171,7 @@ public sealed class WorkflowHost(
         RunResult run;
         try
         {
-            // Cached: the pinned version was published, so it never changes.
-            var definition = await definitions.FindRunnableAsync(db, instance.DefinitionId, instance.DefinitionVersion, ct)
-                ?? throw new InvalidOperationException($"Definition '{instance.DefinitionId}' v{instance.DefinitionVersion} is missing.");
-            // A structured activity's body runs the part of the definition its path names.
-            definition = WorkflowBodies.Resolve(definition, state.BodyPath);
-            run = runner.Resume(definition, state, bookmarkId, payload, context);
+            run = runner.Resume(await RunnableAsync(db, instance, state, ct), state, bookmarkId, payload, context);
         }
         catch (BookmarkNotFoundException)
         {
@@ -217,7 +204,7 @@ public sealed class WorkflowHost(
     {
         var owns = db.Database.CurrentTransaction is null;
         await using var tx = owns ? await db.Database.BeginTransactionAsync(ct) : null;
-        var instance = await LockWithAncestorsAsync(db, instanceId, ct);
+        var instance = await LockWithAncestorsAsync(db, instanceId, null, ct);
         if (instance is null || IsEnded(instance.Status))
         {
             return false;
@@ -316,10 +303,11 @@ public sealed class WorkflowHost(
             return;
         }
 
-        var ids = batch.Select(b => b.BookmarkId).ToList();
-        var pending = (await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == instance.Id && ids.Contains(b.Id)).Select(b => b.Id).ToListAsync(ct))
+        // Consuming the rows decides, as for a single resume: only the bookmarks this delete removed are resumed.
+        var ids = batch.Select(b => b.BookmarkId).ToArray();
+        var pending = (await db.Database.SqlQuery<string>(
+                $"DELETE FROM workflow_bookmarks WHERE instance_id = {instance.Id} AND id = ANY({ids}) RETURNING id AS \"Value\"").ToListAsync(ct))
             .ToHashSet(StringComparer.Ordinal);
-        await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == instance.Id && ids.Contains(b.Id)).ExecuteDeleteAsync(ct);
         var resumes = batch.Where(b => pending.Contains(b.BookmarkId)).ToList();
         if (resumes.Count == 0)
         {
@@ -331,11 +319,7 @@ public sealed class WorkflowHost(
         RunResult run;
         try
         {
-            var definition = WorkflowBodies.Resolve(
-                await definitions.FindRunnableAsync(db, instance.DefinitionId, instance.DefinitionVersion, ct)
-                ?? throw new InvalidOperationException($"Definition '{instance.DefinitionId}' v{instance.DefinitionVersion} is missing."),
-                state.BodyPath);
-            run = runner.ResumeMany(definition, state, resumes, context);
+            run = runner.ResumeMany(await RunnableAsync(db, instance, state, ct), state, resumes, context);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -461,24 +445,31 @@ public sealed class WorkflowHost(
     private static Task<WorkflowInstanceRecord?> LockInstanceAsync(LiaisonDbContext db, Guid id, CancellationToken ct) =>
         LockInstanceAsync(db, db.Set<WorkflowInstanceRecord>().FromSql($"SELECT *, xmin FROM workflow_instances WHERE id = {id} FOR UPDATE"), ct);
 
-    /// <summary>Locks an instance after its ancestors (root first), so runs anywhere in one tree take turns without deadlocks.</summary>
-    private static Task<WorkflowInstanceRecord?> LockWithAncestorsAsync(LiaisonDbContext db, Guid id, CancellationToken ct) =>
-        LockWithAncestorsAsync(db, db.Set<WorkflowInstanceRecord>().FromSql($"""
+    /// <summary>The definition an instance runs: its pinned version, or the part of it a structured activity's body is.</summary>
+    private async Task<WorkflowDefinition> RunnableAsync(LiaisonDbContext db, WorkflowInstanceRecord instance, WorkflowInstanceState state, CancellationToken ct)
+    {
+        // Cached: the pinned version was published, so it never changes.
+        var definition = await definitions.FindRunnableAsync(db, instance.DefinitionId, instance.DefinitionVersion, ct)
+            ?? throw new InvalidOperationException($"Definition '{instance.DefinitionId}' v{instance.DefinitionVersion} is missing.");
+        return WorkflowBodies.Resolve(definition, state.BodyPath);
+    }
+
+    /// <summary>
+    /// Locks an instance (given by id, or by one of its bookmarks) after its ancestors, root first, so runs anywhere in one
+    /// tree take turns without deadlocks. Returns the instance itself, refreshed when the DbContext already tracked it;
+    /// null when there is no such instance (or bookmark).
+    /// </summary>
+    private static async Task<WorkflowInstanceRecord?> LockWithAncestorsAsync(LiaisonDbContext db, Guid? instanceId, string? bookmarkId, CancellationToken ct)
+    {
+        var tracked = db.ChangeTracker.Entries<WorkflowInstanceRecord>().Select(e => e.Entity.Id).ToHashSet();
+        var rows = await db.Set<WorkflowInstanceRecord>().FromSql($"""
             WITH RECURSIVE chain AS (
-                SELECT w.id, w.parent_instance_id, 0 AS up FROM workflow_instances w WHERE w.id = {id}
+                SELECT w.id, w.parent_instance_id, 0 AS up FROM workflow_instances w
+                WHERE w.id = coalesce(CAST({instanceId} AS uuid), (SELECT instance_id FROM workflow_bookmarks WHERE id = CAST({bookmarkId} AS text)))
                 UNION ALL
                 SELECT p.id, p.parent_instance_id, c.up + 1 FROM workflow_instances p JOIN chain c ON p.id = c.parent_instance_id)
             SELECT i.*, i.xmin FROM workflow_instances i JOIN chain c ON c.id = i.id ORDER BY c.up DESC FOR UPDATE OF i
-            """), ct);
-
-    /// <summary>
-    /// Runs a query returning an instance and its ancestors, ordered root first and locked in that order; returns the
-    /// instance itself (the last row), refreshed when the DbContext already tracked it.
-    /// </summary>
-    private static async Task<WorkflowInstanceRecord?> LockWithAncestorsAsync(LiaisonDbContext db, IQueryable<WorkflowInstanceRecord> chain, CancellationToken ct)
-    {
-        var tracked = db.ChangeTracker.Entries<WorkflowInstanceRecord>().Select(e => e.Entity.Id).ToHashSet();
-        var rows = await chain.ToListAsync(ct);
+            """).ToListAsync(ct);
         if (rows.Count == 0)
         {
             return null;

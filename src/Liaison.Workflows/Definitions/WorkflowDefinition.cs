@@ -107,6 +107,18 @@ public sealed class ActivityNode
         return null;
     }
 
+    /// <summary>
+    /// The strings a list input holds when it is written as a constant (a Literal or Object expression, e.g. FlowFork's
+    /// branches): an empty list when the input is absent, null when it is computed and so unknown before the run.
+    /// </summary>
+    public string[]? ConstantStrings(string input)
+    {
+        if (!Inputs.TryGetValue(input, out var value) || value.Expression is null) return [];
+        if (value.Expression.Type is not (ExpressionTypes.Literal or "Object")) return null;
+        var raw = value.Expression.Value is JsonValue v ? Expressions.ValueConverter.Unwrap(v) : value.Expression.Value;
+        return Expressions.ValueConverter.ConvertTo(raw, typeof(string[])) as string[] ?? [];
+    }
+
     /// <summary>Elsa 3 keeps <c>canStartWorkflow</c> on the activity (old files) or in <c>customProperties</c> (new files).</summary>
     public bool CanStartWorkflow
     {

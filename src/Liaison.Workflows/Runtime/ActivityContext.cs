@@ -15,7 +15,6 @@ public sealed class ActivityContext
     internal int BookmarksCreated;
     internal string? FaultMessage;
     internal List<string>? Fired;
-    internal bool ViaLoop;
     internal bool EndsWorkflow;
 
     internal ActivityContext(WorkflowExecution run) => _run = run;
@@ -80,9 +79,6 @@ public sealed class ActivityContext
     /// </summary>
     public void Fire(string outcome) => (Fired ??= []).Add(outcome);
 
-    /// <summary>This execution was reached through a loop's back-edge (a re-entry), not from upstream.</summary>
-    public bool EnteredByLoop => ViaLoop;
-
     /// <summary>Whether this activity's <paramref name="port"/> has any outgoing connection in the flowchart.</summary>
     public bool IsConnected(string port) => _run.IsConnected(Node, port);
 
@@ -114,9 +110,6 @@ public sealed class ActivityContext
 
     /// <summary>Changes the instance's correlation id (<c>Elsa.Correlate</c>).</summary>
     public void SetCorrelationId(string? correlationId) => _run.State.CorrelationId = correlationId;
-
-    /// <summary>How deeply this instance is nested (0 for a top-level instance).</summary>
-    public int Depth => _run.State.Depth;
 
     /// <summary>Evaluates an Elsa expression object (<c>{"type": "JavaScript", "value": …}</c>) found in a raw property.</summary>
     public object? Evaluate(JsonNode? expression, Type resultType) => _run.Evaluate(expression, resultType);
@@ -158,9 +151,7 @@ public sealed class ActivityContext
 
     /// <summary>Evaluates one of this activity's inputs again (e.g. a While condition after its body changed variables).</summary>
     public object? EvaluateInput(string name, Type resultType) =>
-        Definition.Inputs.TryGetValue(name, out var input) && input.Expression is { } e
-            ? _run.Evaluate(new System.Text.Json.Nodes.JsonObject { ["type"] = e.Type, ["value"] = e.Value?.DeepClone() }, resultType)
-            : ValueConverter.ConvertTo(null, resultType);
+        _run.Evaluate(Definition.Inputs.TryGetValue(name, out var input) ? input.Expression : null, resultType);
 
     /// <summary>Something for the host to do after it commits the run (e.g. an outbox email).</summary>
     public void AddEffect(IWorkflowEffect effect) => _run.Effects.Add(effect);
@@ -170,10 +161,9 @@ public sealed class ActivityContext
     /// <summary>Faults the instance with an incident naming this activity.</summary>
     public void Fault(string message) => FaultMessage = message;
 
-    internal void Reset(PlanNode node, bool viaLoop = false)
+    internal void Reset(PlanNode node)
     {
         Node = node;
-        ViaLoop = viaLoop;
         EndsWorkflow = false;
         SingleOutcome = null;
         Outcomes = null;

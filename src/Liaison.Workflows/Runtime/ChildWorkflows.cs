@@ -55,22 +55,12 @@ public sealed record ChildWorkflowResult(
     public static ChildWorkflowResult NotStarted(string instanceId, string message) =>
         new(instanceId, WorkflowStatus.Faulted, [], new Dictionary<string, JsonNode?>(), message);
 
-    /// <summary>The Elsa-shaped object activities expose as their <c>Result</c> output.</summary>
-    public JsonObject ToJson()
+    /// <summary>The child's outputs as one object (Elsa's ExecuteWorkflow <c>Result</c> after a wait).</summary>
+    public JsonObject OutputObject()
     {
         var output = new JsonObject();
         foreach (var (k, v) in Output) output[k] = v?.DeepClone();
-        var outcomes = new JsonArray();
-        foreach (var o in Outcomes) outcomes.Add(o);
-        var json = new JsonObject
-        {
-            ["workflowInstanceId"] = InstanceId,
-            ["status"] = Status.ToString(),
-            ["outcomes"] = outcomes,
-            ["output"] = output,
-        };
-        if (Message != null) json["message"] = Message;
-        return json;
+        return output;
     }
 }
 

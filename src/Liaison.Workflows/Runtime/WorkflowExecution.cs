@@ -230,7 +230,7 @@ internal sealed class WorkflowExecution : IExpressionScope
         _executions++;
         var node = _plan.Nodes[index];
         var ctx = _ctx;
-        ctx.Reset(node, viaBackEdge);
+        ctx.Reset(node);
         var activity = node.Type.Factory();
         var bound = node.Inputs;
         Dictionary<string, object?>? journalInputs = bound.Length == 0 ? null : new(bound.Length, StringComparer.Ordinal);
@@ -581,11 +581,16 @@ internal sealed class WorkflowExecution : IExpressionScope
         }
     }
 
-    internal object? Evaluate(JsonNode? expression, Type resultType)
+    /// <summary>An expression written in a raw property (<c>{"type": …, "value": …}</c>); anything else is a literal value.</summary>
+    internal object? Evaluate(JsonNode? expression, Type resultType) => expression is JsonObject o
+        ? Evaluate(new Definitions.InputExpression { Type = ValueConverter.ToText(o["type"]) ?? Definitions.ExpressionTypes.Literal, Value = o["value"] }, resultType)
+        : ValueConverter.ConvertTo(expression is JsonValue v ? ValueConverter.Unwrap(v) : expression, resultType);
+
+    /// <summary>An expression evaluated now, outside the inputs bound before execution; none is the type's default.</summary>
+    internal object? Evaluate(Definitions.InputExpression? expression, Type resultType)
     {
-        if (expression is not JsonObject o) return ValueConverter.ConvertTo(expression is JsonValue v ? ValueConverter.Unwrap(v) : expression, resultType);
-        var type = ValueConverter.ToText(o["type"]) ?? Definitions.ExpressionTypes.Literal;
-        var compiled = CompiledExpression.Compile(new Definitions.InputExpression { Type = type, Value = o["value"] }, resultType, _plan.VariableNames);
+        if (expression is null) return ValueConverter.ConvertTo(null, resultType);
+        var compiled = CompiledExpression.Compile(expression, resultType, _plan.VariableNames);
         var value = compiled.Evaluate(this);
         return compiled.IsLiteral ? value : ValueConverter.ConvertTo(value, resultType);
     }

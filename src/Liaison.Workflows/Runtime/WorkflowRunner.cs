@@ -28,11 +28,10 @@ public sealed class WorkflowRunner
 
     /// <summary>Starts a new instance and runs it until every branch waits, it finishes, or it faults.</summary>
     /// <param name="triggerActivityId">The activity that triggered the run (e.g. an event with canStartWorkflow); null for the flowchart's own start.</param>
-    /// <param name="depth">How deeply the new instance is nested (a child of a top-level instance is 1).</param>
     public RunResult Start(WorkflowDefinition definition, IReadOnlyDictionary<string, object?>? input = null, RunContext? context = null,
-        string? instanceId = null, string? triggerActivityId = null, int depth = 0)
+        string? instanceId = null, string? triggerActivityId = null)
     {
-        var run = WorkflowExecution.ForStart(GetPlan(definition, triggerActivityId), Clock, Options, context, input, instanceId, depth);
+        var run = WorkflowExecution.ForStart(GetPlan(definition, triggerActivityId), Clock, Options, context, input, instanceId);
         run.RunFromStart();
         return run.Finish();
     }

@@ -31,8 +31,6 @@ public sealed class WorkflowTree(WorkflowRunner runner, Func<ChildWorkflowReques
     /// <summary>Instances in the order they started (the root first).</summary>
     public IEnumerable<TreeInstance> Instances => _order.Select(id => _nodes[id].View);
 
-    public TreeInstance this[string instanceId] => _nodes[instanceId].View;
-
     public TreeInstance Start(WorkflowDefinition definition, IReadOnlyDictionary<string, object?>? input = null)
     {
         var result = runner.Start(definition, input, context);

@@ -1,5 +1,4 @@
 using Liaison.Workflows.Definitions;
-using Liaison.Workflows.Expressions;
 using Liaison.Workflows.Runtime;
 
 namespace Liaison.Workflows.Activities.BuiltIn;
@@ -13,8 +12,5 @@ public sealed class FlowFork : Activity, IDynamicOutcomes
 
     public override void Execute(ActivityContext context) => context.Complete(Branches);
 
-    public IReadOnlyList<string>? OutcomesOf(ActivityNode node) =>
-        node.Inputs.TryGetValue("branches", out var input) && input.Expression is { Type: ExpressionTypes.Literal } e
-            ? ValueConverter.ConvertTo(e.Value is System.Text.Json.Nodes.JsonValue v ? ValueConverter.Unwrap(v) : e.Value, typeof(string[])) as string[] ?? []
-            : input?.Expression == null ? [] : null;
+    public IReadOnlyList<string>? OutcomesOf(ActivityNode node) => node.ConstantStrings("branches");
 }

@@ -1,5 +1,4 @@
 using Liaison.Workflows.Definitions;
-using Liaison.Workflows.Expressions;
 using Liaison.Workflows.Runtime;
 
 namespace Liaison.Workflows.Activities.BuiltIn;
@@ -27,11 +26,5 @@ public sealed class RunJavaScript : Activity, IDynamicOutcomes
         else context.Complete();
     }
 
-    public IReadOnlyList<string>? OutcomesOf(ActivityNode node)
-    {
-        var possible = node.Inputs.TryGetValue("possibleOutcomes", out var input) && input.Expression is { Type: ExpressionTypes.Literal } e
-            ? ValueConverter.ConvertTo(e.Value is System.Text.Json.Nodes.JsonValue v ? ValueConverter.Unwrap(v) : e.Value, typeof(string[])) as string[] ?? []
-            : [];
-        return [Done, .. possible];
-    }
+    public IReadOnlyList<string>? OutcomesOf(ActivityNode node) => [Done, .. node.ConstantStrings("possibleOutcomes") ?? []];
 }

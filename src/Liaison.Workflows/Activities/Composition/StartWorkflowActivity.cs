@@ -38,7 +38,7 @@ public abstract class StartWorkflowActivity : ChildWorkflowActivity
     /// <summary>Elsa's result once the child has finished: the child's output dictionary.</summary>
     protected override void OnChildFinished(ActivityContext context, ChildWorkflowResult result)
     {
-        context.SetOutput("Result", result.ToJson()["output"]);
+        context.SetOutput("Result", result.OutputObject());
         context.Complete();
     }
 }
