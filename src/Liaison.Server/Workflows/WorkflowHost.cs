@@ -627,9 +627,9 @@ public sealed class WorkflowHost(
 
         if (WorkflowTimerScheduler.For(db) is { } scheduler)
         {
-            foreach (var (id, at) in timers)
+            foreach (var (_, at) in timers)
             {
-                scheduler.Add(id, at);
+                scheduler.Add(at);
             }
 
             return [];

@@ -12,18 +12,21 @@ namespace Liaison.Server.Workflows;
 /// </summary>
 public sealed class WorkflowTimerScheduler(WorkflowTimerPump pump) : DbTransactionInterceptor
 {
-    private readonly List<(string BookmarkId, DateTimeOffset ResumeAt)> _pending = [];
+    private readonly Lock _gate = new();
+
+    // The earliest timer the current transaction created: all the pump needs to know.
+    private DateTimeOffset? _earliest;
     private readonly List<Action> _onEnd = [];
 
     /// <summary>The scheduler attached to <paramref name="db"/>, if any (a DbContext built by hand has none).</summary>
     public static WorkflowTimerScheduler? For(DbContext db) =>
         db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<WorkflowTimerScheduler>().FirstOrDefault();
 
-    public void Add(string bookmarkId, DateTimeOffset resumeAt)
+    public void Add(DateTimeOffset resumeAt)
     {
-        lock (_pending)
+        lock (_gate)
         {
-            _pending.Add((bookmarkId, resumeAt));
+            _earliest = _earliest is { } e && e <= resumeAt ? e : resumeAt;
         }
     }
 
@@ -83,15 +86,15 @@ public sealed class WorkflowTimerScheduler(WorkflowTimerPump pump) : DbTransacti
     private void Flush()
     {
         DateTimeOffset earliest;
-        lock (_pending)
+        lock (_gate)
         {
-            if (_pending.Count == 0)
+            if (_earliest is not { } e)
             {
                 return;
             }
 
-            earliest = _pending.Min(t => t.ResumeAt);
-            _pending.Clear();
+            earliest = e;
+            _earliest = null;
         }
 
         // A deadline days away must not wake the pump on every case open: only a timer due before its next run does.
@@ -100,9 +103,9 @@ public sealed class WorkflowTimerScheduler(WorkflowTimerPump pump) : DbTransacti
 
     private void Clear()
     {
-        lock (_pending)
+        lock (_gate)
         {
-            _pending.Clear();
+            _earliest = null;
         }
     }
 }
