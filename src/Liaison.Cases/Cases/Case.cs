@@ -45,6 +45,15 @@ public sealed class Case
     /// <summary>The resolve deadline before any extension, kept for scoring.</summary>
     public DateTimeOffset? OriginalDueAt { get; set; }
 
+    /// <summary>The current round's department as dispatched (scoring; <see cref="DepartmentCode"/> may already name the next one).</summary>
+    public string? RoundDepartmentCode { get; set; }
+
+    /// <summary>When the current round was dispatched.</summary>
+    public DateTimeOffset? RoundStartedAt { get; set; }
+
+    /// <summary>The current round's acceptance deadline as dispatched (a later recomputation does not move it; scoring).</summary>
+    public DateTimeOffset? RoundAcceptBy { get; set; }
+
     /// <summary>True when a deadline fell in a year whose holiday schedule was not loaded.</summary>
     public bool Provisional { get; set; }
 
@@ -147,4 +156,13 @@ public sealed class CaseEvent
 
     /// <summary>Extra structured detail as JSON (deadline computation, reason code, …).</summary>
     public string? Data { get; set; }
+
+    /// <summary>League-table scoring (LeagueTable.Score): the department whose round this entry belongs to; null when not scored.</summary>
+    public string? DepartmentCode { get; set; }
+
+    /// <summary>Scoring: when that round was dispatched.</summary>
+    public DateTimeOffset? RoundStartedAt { get; set; }
+
+    /// <summary>Scoring: an acceptance or resolution within that round's deadline as dispatched; null for other entries.</summary>
+    public bool? OnTime { get; set; }
 }

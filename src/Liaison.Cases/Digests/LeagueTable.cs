@@ -45,6 +45,67 @@ public sealed record LeagueTableResult(DateOnly From, DateOnly To, DateTimeOffse
 /// </summary>
 public static class LeagueTable
 {
+    /// <summary>The timeline entries the league table scores.</summary>
+    public static readonly string[] ScoringKinds =
+        [CaseEventKinds.Dispatched, CaseActions.Accept, CaseActions.Return, CaseActions.Extension, CaseActions.Resolve, CaseEventKinds.Reopened];
+
+    /// <summary>
+    /// Writes an entry's score as it is recorded, so the database can add up the league table without replaying
+    /// timelines: the department whose round the entry belongs to, the round's start and, for an acceptance or a
+    /// resolution, whether it met that round's deadline as dispatched. Call it after the case's round fields are
+    /// current (<see cref="Case.RoundDepartmentCode"/> and friends, set when a round is dispatched). Entries outside
+    /// a round, or of kinds not scored, stay unscored.
+    /// </summary>
+    public static void Score(CaseEvent e, Case c)
+    {
+        if (c.RoundDepartmentCode is null || c.RoundStartedAt is not { } start || !ScoringKinds.Contains(e.Kind)) return;
+        e.DepartmentCode = c.RoundDepartmentCode;
+        e.RoundStartedAt = start;
+        e.OnTime = e.Kind switch
+        {
+            CaseActions.Accept => c.RoundAcceptBy is not { } acceptBy || e.At <= acceptBy,
+            CaseActions.Resolve => c.OriginalDueAt is not { } due || e.At <= due,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The table from each department's counts (computed here or by the database): marks, order and names.
+    /// </summary>
+    /// <param name="departments">Code and name of every department to show, in display order.</param>
+    /// <param name="counts">Counts per department code; departments met only here are added after the listed ones.</param>
+    /// <param name="total">The counts over every department (its median is over every counted resolution).</param>
+    public static LeagueTableResult Build(
+        IEnumerable<(string Code, string Name)> departments, IReadOnlyDictionary<string, LeagueCounts> counts, LeagueCounts total,
+        DateOnly from, DateOnly to, DateTimeOffset now, LeagueRules? rules = null)
+    {
+        rules ??= new LeagueRules();
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var (code, name) in departments)
+        {
+            if (names.TryAdd(code, name)) order.Add(code);
+        }
+
+        order.AddRange(counts.Keys.Where(code => !names.ContainsKey(code)).Order(StringComparer.Ordinal));
+        var position = order.Select((code, i) => (code, i)).ToDictionary(x => x.code, x => x.i);
+        var rows = order
+            .Select(code => Row(code, names.GetValueOrDefault(code, code), counts.GetValueOrDefault(code) ?? LeagueCounts.Zero, rules))
+            .OrderBy(r => r.Mark)
+            .ThenByDescending(r => r.OverdueNow)
+            .ThenBy(r => Worst(r) ?? 2)
+            .ThenBy(r => position[r.DepartmentCode])
+            .ToList();
+        return new LeagueTableResult(from, to, now, rules, rows, Row("", "合计 / Total", total, rules));
+    }
+
+    private static LeagueRow Row(string code, string name, LeagueCounts n, LeagueRules rules)
+    {
+        var row = new LeagueRow(code, name, n.Received, n.Accepted, n.AcceptedOnTime, n.Resolved, n.ResolvedOnTime, n.OverdueNow,
+            n.Returns, n.Extensions, n.Reopenings, n.MedianWorkingDaysToResolve, LeagueMark.Green);
+        return row with { Mark = Mark(n.OverdueNow, Worst(row), rules) };
+    }
+
     /// <param name="cases">Cases with their timelines loaded (at least the scoring events).</param>
     /// <param name="departments">Code and name of every department to show, in display order; departments met only in the data are added.</param>
     /// <param name="from">First local day of the period.</param>
@@ -149,17 +210,9 @@ public static class LeagueTable
 
         public LeagueTableResult Result()
         {
-            var rows = _tallies.Select(p => p.Value.ToRow(p.Key, _names.GetValueOrDefault(p.Key, p.Key), _rules)).ToList();
-            var order = _tallies.Keys.Select((code, i) => (code, i)).ToDictionary(x => x.code, x => x.i);
-            rows = rows
-                .OrderBy(r => r.Mark)
-                .ThenByDescending(r => r.OverdueNow)
-                .ThenBy(r => Worst(r) ?? 2)
-                .ThenBy(r => order[r.DepartmentCode])
-                .ToList();
             var total = new Tally();
             foreach (var t in _tallies.Values) total.Add(t);
-            return new LeagueTableResult(_from, _to, _now, _rules, rows, total.ToRow("", "合计 / Total", _rules));
+            return Build(_tallies.Keys.Select(code => (code, _names.GetValueOrDefault(code, code))), _tallies.ToDictionary(p => p.Key, p => p.Value.Counts()), total.Counts(), _from, _to, _now, _rules);
         }
     }
 
@@ -223,11 +276,23 @@ public static class LeagueTable
             Reopenings += o.Reopenings; ResolveDays.AddRange(o.ResolveDays);
         }
 
-        public LeagueRow ToRow(string code, string name, LeagueRules rules)
-        {
-            var row = new LeagueRow(code, name, Received, Accepted, AcceptedOnTime, Resolved, ResolvedOnTime, OverdueNow,
-                Returns, Extensions, Reopenings, Median(ResolveDays), LeagueMark.Green);
-            return row with { Mark = Mark(OverdueNow, Worst(row), rules) };
-        }
+        public LeagueCounts Counts() => new(Received, Accepted, AcceptedOnTime, Resolved, ResolvedOnTime, OverdueNow, Returns,
+            Extensions, Reopenings, Median(ResolveDays));
     }
+}
+
+/// <summary>One department's (or the total's) counts for a period, before marking.</summary>
+public sealed record LeagueCounts(
+    int Received,
+    int Accepted,
+    int AcceptedOnTime,
+    int Resolved,
+    int ResolvedOnTime,
+    int OverdueNow,
+    int Returns,
+    int Extensions,
+    int Reopenings,
+    double? MedianWorkingDaysToResolve)
+{
+    public static readonly LeagueCounts Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0, null);
 }

@@ -60,12 +60,15 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 c.DueAt = d.DueAt.Due;
                 c.DueAtBasis = DeadlineRecalculation.Basis(d.DueAt);
                 c.OriginalDueAt = d.DueAt.Due;
+                c.RoundDepartmentCode = d.Department.Code;
+                c.RoundStartedAt = now;
+                c.RoundAcceptBy = d.AcceptBy.Due;
                 c.Provisional = d.AcceptBy.Provisional || d.DueAt.Provisional;
                 c.NextProgressReportAt = d.NextProgressReport?.Due;
                 c.PendingExtensionDays = null;
                 c.PendingExtensionReason = null;
                 c.UpdatedAt = now;
-                CaseTimeline.Add(db, c.Id, now, CaseEventKinds.Dispatched, "workflow",
+                CaseTimeline.Add(db, c, now, CaseEventKinds.Dispatched, "workflow",
                     $"派单至 {d.Department.Name}（{d.Department.Handler.Name}），第 {d.Round} 轮 / Dispatched to {d.Department.Name} ({d.Department.Handler.Name}), round {d.Round}",
                     new { department = d.Department.Code, round = d.Round, acceptBy = d.AcceptBy, dueAt = d.DueAt });
                 await mailer.SendAsync(db, c, CaseMailKind.Dispatch, [Audiences.Handler], extras, ct);
@@ -90,7 +93,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 }
 
                 var label = CaseStatuses.Label(s.Status);
-                CaseTimeline.Add(db, c.Id, now, CaseEventKinds.Status, actor, $"状态：{label.Zh} / Status: {label.En}", new { status = CaseStatuses.Name(s.Status) });
+                CaseTimeline.Add(db, c, now, CaseEventKinds.Status, actor, $"状态：{label.Zh} / Status: {label.En}", new { status = CaseStatuses.Name(s.Status) });
                 break;
 
             case CaseNotification n:
@@ -98,7 +101,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 break;
 
             case CaseEscalated e:
-                CaseTimeline.Add(db, c.Id, now, CaseEventKinds.Escalated, "workflow", $"督办：{e.Level} / Escalation: {e.Level}",
+                CaseTimeline.Add(db, c, now, CaseEventKinds.Escalated, "workflow", $"督办：{e.Level} / Escalation: {e.Level}",
                     new { level = e.Level, template = e.Template, to = e.Audience });
                 await mailer.SendAsync(db, c, e.Template, e.Audience, extras, ct);
                 break;
@@ -119,7 +122,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 c.PendingExtensionDays = null;
                 c.PendingExtensionReason = null;
                 c.UpdatedAt = now;
-                CaseTimeline.Add(db, c.Id, now, CaseEventKinds.DeadlineChanged, actor,
+                CaseTimeline.Add(db, c, now, CaseEventKinds.DeadlineChanged, actor,
                     dc.Reason == "extension" ? "延期已批准，新的办结期限 / Extension approved, new resolve deadline" : "重办，新的办结期限 / Reopened, new resolve deadline",
                     new { reason = dc.Reason, dueAt = dc.DueAt, originalDueAt = c.OriginalDueAt });
                 break;

@@ -127,7 +127,7 @@ public sealed class CaseMailer(
         var mail = renderer.Render(kind, culture, model);
         var row = outbox.Add(db, new OutgoingMail(email, name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id, c.ThreadRootMessageId));
         c.ThreadRootMessageId ??= row.MessageId;
-        CaseTimeline.Add(db, c.Id, clock.GetUtcNow(), CaseEventKinds.Email, CaseTimeline.System, $"{kind} → {name} <{email}>",
+        CaseTimeline.Add(db, c, clock.GetUtcNow(), CaseEventKinds.Email, CaseTimeline.System, $"{kind} → {name} <{email}>",
             new { kind, to = email, toName = name, messageId = row.MessageId });
     }
 

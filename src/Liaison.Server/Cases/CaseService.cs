@@ -132,7 +132,7 @@ public sealed class CaseService(
         db.Cases.Add(c);
         await db.SaveChangesAsync(ct);
         var actor = await db.Users.Where(u => u.Id == officerId).Select(u => u.Email).FirstOrDefaultAsync(ct) ?? officerId;
-        CaseTimeline.Add(db, c.Id, now, CaseEventKinds.Opened, actor);
+        CaseTimeline.Add(db, c, now, CaseEventKinds.Opened, actor);
 
         var context = await routing.CreateAsync(db, c, ct);
         context.Set(CaseEffectHandler.ActorKey, actor);
@@ -218,7 +218,7 @@ public sealed class CaseService(
 
         if (action == CaseActions.RemindHandler)
         {
-            CaseTimeline.Add(db, c.Id, now, CaseEventKinds.LeaderReminder, actor, note);
+            CaseTimeline.Add(db, c, now, CaseEventKinds.LeaderReminder, actor, note);
             await mailer.SendAsync(db, c, CaseMailKind.LeaderReminder, [Audiences.Handler], new CaseMailer.Extras(note), ct);
             return await CommitAsync(tx, c, ct);
         }
@@ -274,7 +274,7 @@ public sealed class CaseService(
             return Fail(new ServiceError.Invalid(v));
         }
 
-        CaseTimeline.Add(db, c.Id, now, action, actor, note,
+        CaseTimeline.Add(db, c, now, action, actor, note,
             action == CaseActions.Extension ? new { days = input.Days } : action == CaseActions.Return ? new { reasonCode = input.ReasonCode } : null);
         return await ResumeAsync(tx, c, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey, outcome, actor, note, input.ReasonCode, ct);
     }
@@ -324,7 +324,7 @@ public sealed class CaseService(
                     return Fail(new ServiceError.Conflict(new("事项已在该部门", "The case is already with that department")));
                 }
 
-                CaseTimeline.Add(db, c.Id, now, insist ? CaseEventKinds.Insisted : CaseEventKinds.Reassigned, officer, note, new { from = c.DepartmentCode, to = code });
+                CaseTimeline.Add(db, c, now, insist ? CaseEventKinds.Insisted : CaseEventKinds.Reassigned, officer, note, new { from = c.DepartmentCode, to = code });
                 c.DepartmentCode = code;
                 return c.Status == CaseStatus.Returned
                     ? await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ReturnDecision,
@@ -332,7 +332,7 @@ public sealed class CaseService(
                     : await ResumeAsync(tx, c, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey, WaitForLiaison.Reassigned, officer, note, null, ct);
 
             case CaseActions.Confirm:
-                CaseTimeline.Add(db, c.Id, now, CaseEventKinds.Confirmed, officer, note);
+                CaseTimeline.Add(db, c, now, CaseEventKinds.Confirmed, officer, note);
                 return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ResolutionDecision, WaitForOfficer.Confirmed, officer, note, null, ct);
 
             case CaseActions.Reopen:
@@ -343,7 +343,7 @@ public sealed class CaseService(
                 }
 
                 c.ReopenCount++;
-                CaseTimeline.Add(db, c.Id, now, CaseEventKinds.Reopened, officer, note);
+                CaseTimeline.Add(db, c, now, CaseEventKinds.Reopened, officer, note);
                 return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ResolutionDecision, WaitForOfficer.Reopened, officer, note, null, ct);
 
             case CaseActions.ExtensionDecision:
@@ -354,7 +354,7 @@ public sealed class CaseService(
                 }
 
                 var days = c.PendingExtensionDays;
-                CaseTimeline.Add(db, c.Id, now, approve ? CaseEventKinds.ExtensionApproved : CaseEventKinds.ExtensionDenied, officer, note, new { days });
+                CaseTimeline.Add(db, c, now, approve ? CaseEventKinds.ExtensionApproved : CaseEventKinds.ExtensionDenied, officer, note, new { days });
                 if (!approve)
                 {
                     c.PendingExtensionDays = null;
@@ -373,7 +373,7 @@ public sealed class CaseService(
                 c.Status = CaseStatus.Cancelled;
                 c.ClosedAt = now;
                 c.UpdatedAt = now;
-                CaseTimeline.Add(db, c.Id, now, CaseEventKinds.Cancelled, officer, note);
+                CaseTimeline.Add(db, c, now, CaseEventKinds.Cancelled, officer, note);
                 await mailer.SendAsync(db, c, CaseMailKind.Cancelled, [Audiences.Handler], new CaseMailer.Extras(note), ct);
                 await CaseEffectHandler.EndRoundAsync(db, c, now, TimeSpan.Zero, ct);
                 return await CommitAsync(tx, c, ct);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Liaison.Cases.Cases;
+using Liaison.Cases.Digests;
 using Liaison.Server.Data;
 
 namespace Liaison.Server.Cases;
@@ -9,17 +10,19 @@ public static class CaseTimeline
 {
     public const string System = "system";
 
-    public static CaseEvent Add(LiaisonDbContext db, long caseId, DateTimeOffset at, string kind, string actor, string? note = null, object? data = null)
+    /// <summary>Adds an entry for <paramref name="c"/>, scored for the league table against the case's current round.</summary>
+    public static CaseEvent Add(LiaisonDbContext db, Case c, DateTimeOffset at, string kind, string actor, string? note = null, object? data = null)
     {
         var e = new CaseEvent
         {
-            CaseId = caseId,
+            CaseId = c.Id,
             At = at,
             Kind = kind,
             Actor = actor,
             Note = note,
             Data = data is null ? null : JsonSerializer.Serialize(data, JsonSerializerOptions.Web),
         };
+        LeagueTable.Score(e, c);
         db.CaseEvents.Add(e);
         return e;
     }

@@ -42,7 +42,7 @@ public sealed class DeadlineRecalculation(TimeProvider clock, WorkflowHost workf
 
             c.Provisional = (accept?.Provisional ?? false) || (due?.Provisional ?? false);
             await RearmTimersAsync(db, c, ct);
-            CaseTimeline.Add(db, c.Id, clock.GetUtcNow(), CaseEventKinds.DeadlineRecomputed, CaseTimeline.System,
+            CaseTimeline.Add(db, c, clock.GetUtcNow(), CaseEventKinds.DeadlineRecomputed, CaseTimeline.System,
                 $"{year} 年节假日安排已加载，期限重新计算 / The {year} holiday schedule was loaded; deadlines recomputed",
                 new { before = new { acceptBy = before.AcceptBy, dueAt = before.DueAt }, after = new { acceptBy = c.AcceptBy, dueAt = c.DueAt }, calendar = calendar.Version });
             changed++;

@@ -63,6 +63,7 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
             e.Property(c => c.Title).HasMaxLength(200);
             e.Property(c => c.Category).HasMaxLength(32);
             e.Property(c => c.DepartmentCode).HasMaxLength(32);
+            e.Property(c => c.RoundDepartmentCode).HasMaxLength(32);
             e.Property(c => c.Priority).HasConversion<string>().HasMaxLength(16);
             e.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
             e.Property(c => c.RowVersion).IsRowVersion();
@@ -86,6 +87,11 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
             e.Property(x => x.Kind).HasMaxLength(48);
             e.Property(x => x.Actor).HasMaxLength(256);
             e.Property(x => x.Data).HasColumnType("jsonb");
+            e.Property(x => x.DepartmentCode).HasMaxLength(32);
+            // The league table adds up the scored entries of a period from this index alone (LeagueTableQuery).
+            e.HasIndex(x => x.At, "scored").HasDatabaseName("ix_case_events_scored")
+                .IncludeProperties(x => new { x.Kind, x.DepartmentCode, x.CaseId, x.OnTime, x.RoundStartedAt, x.Id })
+                .HasFilter("department_code IS NOT NULL");
         });
 
         b.Entity<OutboxMessage>(e =>

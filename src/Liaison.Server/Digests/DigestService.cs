@@ -34,9 +34,6 @@ public sealed class DigestService(
     TimeProvider clock,
     ILogger<DigestService> log)
 {
-    private static readonly string[] ScoringKinds =
-        [CaseEventKinds.Dispatched, CaseActions.Accept, CaseActions.Return, CaseActions.Extension, CaseActions.Resolve, CaseEventKinds.Reopened];
-
     // The same sample fallback as CaseMailer's escalations, so an unconfigured zone still sees its league table in the dev mailbox.
 
     private DigestOptions Settings => digestOptions.Value;
@@ -86,9 +83,6 @@ public sealed class DigestService(
         return new DigestRunReport(date, sent, repeated);
     }
 
-    /// <summary>Cases read per query while computing the league table (memory is bounded by one batch, not the period).</summary>
-    public int LeagueTableBatchSize { get; set; } = 2000;
-
     /// <summary>The league table of the local days <paramref name="from"/> to <paramref name="to"/> (inclusive), as of now.</summary>
     public async Task<LeagueTableResult> ComputeLeagueTableAsync(DateOnly from, DateOnly to, CancellationToken ct = default)
     {
@@ -96,38 +90,11 @@ public sealed class DigestService(
         var now = clock.GetUtcNow();
         var start = DigestSchedule.At(calendar, from, TimeOnly.MinValue);
         var end = DigestSchedule.At(calendar, to.AddDays(1), TimeOnly.MinValue);
-        var departments = await db.Departments.AsNoTracking().Where(d => d.Active).OrderBy(d => d.Id).Select(d => new { d.Code, d.Name }).ToListAsync(ct);
-        var names = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Code, d => d.Name, ct);
-        var accumulator = new LeagueTable.Accumulator(departments.Select(d => (d.Code, d.Name)), from, to, now, calendar,
-            new LeagueRules(Settings.RedBelow, Settings.YellowBelow));
-        // A batch of cases at a time (keyset on the id): a year of a large zone never sits in memory at once.
-        long after = 0;
-        while (true)
-        {
-            var batch = await db.Cases.AsNoTracking()
-                .Where(c => c.Id > after)
-                .Where(c => CaseStatuses.WithHandler.Contains(c.Status) || c.Timeline.Any(e => e.At >= start && e.At < end && ScoringKinds.Contains(e.Kind)))
-                .OrderBy(c => c.Id)
-                .Take(LeagueTableBatchSize)
-                .Include(c => c.Timeline.Where(e => ScoringKinds.Contains(e.Kind)))
-                .AsSplitQuery()
-                .ToListAsync(ct);
-            foreach (var c in batch)
-            {
-                accumulator.Add(c);
-            }
-
-            if (batch.Count < LeagueTableBatchSize)
-            {
-                break;
-            }
-
-            after = batch[^1].Id;
-        }
-
-        var table = accumulator.Result();
-        // Departments seen only in the data (since deactivated) still get their name.
-        return table with { Rows = table.Rows.Select(r => r with { DepartmentName = names.GetValueOrDefault(r.DepartmentCode, r.DepartmentName) }).ToList() };
+        var departments = await db.Departments.AsNoTracking().OrderBy(d => d.Id).Select(d => new { d.Code, d.Name, d.Active }).ToListAsync(ct);
+        var (counts, total) = await LeagueTableQuery.CountAsync(db, start, end, now, calendar, ct);
+        // Every active department, and a deactivated one only when it has something in the period.
+        var shown = departments.Where(d => d.Active || counts.ContainsKey(d.Code)).Select(d => (d.Code, d.Name));
+        return LeagueTable.Build(shown, counts, total, from, to, now, new LeagueRules(Settings.RedBelow, Settings.YellowBelow));
     }
 
     private async Task<DigestRunReport> SendHandlerDigestsAsync(DateOnly date, DateTimeOffset now, WorkingCalendar calendar, CancellationToken ct)

@@ -2,9 +2,15 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Liaison.Cases.Digests;
+using Liaison.Server.Calendar;
+using Liaison.Server.Data;
+using Liaison.Server.Data.Migrations;
 using Liaison.Server.Digests;
 using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
 
 namespace Liaison.Server.Tests.Digests;
@@ -135,24 +141,77 @@ public sealed class LeagueTableTests : IAsyncLifetime
         Assert.Contains(",合计 / Total,,6,4,3,75%,4,3,75%,1,1,1,1,3.5", lines);
     }
 
+    /// <summary>
+    /// The database adds up the scores each entry was given when it was written; replaying the timelines with
+    /// LeagueTable.Compute (the definition, README.md) must give the same table, for periods that cut rounds in
+    /// different places. The migration's backfill must score existing entries exactly as the product does.
+    /// </summary>
     [Fact]
-    public async Task Computing_in_batches_of_any_size_gives_the_same_table()
+    public async Task Sql_counts_equal_replaying_the_timelines_and_the_backfill_scores_like_the_product()
     {
         await CraftAsync();
-        async Task<string> TableAsync(int batch)
+        (DateOnly, DateOnly)[] periods =
+        [
+            (new(2026, 3, 2), new(2026, 3, 8)), (new(2026, 3, 3), new(2026, 3, 3)), (new(2026, 3, 2), new(2026, 3, 10)),
+            (new(2026, 3, 5), new(2026, 3, 10)), (new(2026, 2, 1), new(2026, 3, 1)),
+        ];
+
+        async Task<List<(string Sql, string Replay)>> TablesAsync()
         {
             await using var scope = _app.Services.CreateAsyncScope();
-            var service = scope.ServiceProvider.GetRequiredService<DigestService>();
-            service.LeagueTableBatchSize = batch;
-            var table = await service.ComputeLeagueTableAsync(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 8));
-            return System.Text.Json.JsonSerializer.Serialize(table);
+            var services = scope.ServiceProvider;
+            var db = services.GetRequiredService<LiaisonDbContext>();
+            var calendar = await services.GetRequiredService<CalendarService>().GetAsync();
+            var settings = services.GetRequiredService<IOptions<DigestOptions>>().Value;
+            var cases = await db.Cases.AsNoTracking().Include(c => c.Timeline).ToListAsync();
+            var departments = await db.Departments.AsNoTracking().Where(d => d.Active).OrderBy(d => d.Id).Select(d => new { d.Code, d.Name }).ToListAsync();
+            var result = new List<(string, string)>();
+            foreach (var (from, to) in periods)
+            {
+                var sql = await services.GetRequiredService<DigestService>().ComputeLeagueTableAsync(from, to);
+                var replay = LeagueTable.Compute(cases, departments.Select(d => (d.Code, d.Name)), from, to, _app.Clock.GetUtcNow(), calendar,
+                    new LeagueRules(settings.RedBelow, settings.YellowBelow));
+                result.Add((JsonSerializer.Serialize(sql), JsonSerializer.Serialize(replay)));
+            }
+
+            return result;
         }
 
-        var whole = await TableAsync(2000);
+        async Task<List<string>> ScoresAsync()
+        {
+            await using var scope = _app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
+            var entries = await db.CaseEvents.AsNoTracking().OrderBy(e => e.Id).Select(e => $"{e.Id} {e.Kind} {e.DepartmentCode} {e.OnTime} {e.RoundStartedAt:O}").ToListAsync();
+            var cases = await db.Cases.AsNoTracking().OrderBy(c => c.Id).Select(c => $"{c.Id} {c.RoundDepartmentCode} {c.RoundStartedAt:O} {c.RoundAcceptBy:O}").ToListAsync();
+            return [.. entries, .. cases];
+        }
 
-        Assert.Equal(whole, await TableAsync(1));
-        Assert.Equal(whole, await TableAsync(2));
-        Assert.Contains("\"Received\":6", whole);
+        var tables = await TablesAsync();
+        foreach (var (sql, replay) in tables)
+        {
+            Assert.Equal(replay, sql);
+        }
+
+        Assert.Contains("\"Received\":6", tables[0].Sql);
+        Assert.Contains("\"Resolved\":4", tables[2].Sql);
+        Assert.Contains("\"Received\":0", tables[4].Sql);
+
+        var scores = await ScoresAsync();
+        Assert.Contains(scores, s => s.Contains(" resolve gdgs False ") || s.Contains(" resolve gdgs True "));
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
+            await db.Database.ExecuteSqlRawAsync("""
+                UPDATE case_events SET department_code = NULL, on_time = NULL, round_started_at = NULL;
+                UPDATE cases SET round_department_code = NULL, round_started_at = NULL, round_accept_by = NULL;
+                """);
+            Assert.Equal("green,0", (await scope.ServiceProvider.GetRequiredService<DigestService>().ComputeLeagueTableAsync(new(2026, 3, 2), new(2026, 3, 8)))
+                .Rows.Where(r => r.DepartmentCode == "gdgs").Select(r => $"{r.Mark.ToString().ToLowerInvariant()},{r.Received}").Single());
+            await db.Database.ExecuteSqlRawAsync(LeagueScores.BackfillSql);
+        }
+
+        Assert.Equal(scores, await ScoresAsync());
+        Assert.Equal(tables, await TablesAsync());
     }
 
     [Fact]

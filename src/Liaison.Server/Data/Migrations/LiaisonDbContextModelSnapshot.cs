@@ -165,6 +165,19 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("return_reason_code");
 
+                    b.Property<DateTimeOffset?>("RoundAcceptBy")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("round_accept_by");
+
+                    b.Property<string>("RoundDepartmentCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("round_department_code");
+
+                    b.Property<DateTimeOffset?>("RoundStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("round_started_at");
+
                     b.Property<uint>("RowVersion")
                         .IsConcurrencyToken()
                         .ValueGeneratedOnAddOrUpdate()
@@ -238,6 +251,11 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("data");
 
+                    b.Property<string>("DepartmentCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("department_code");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(48)
@@ -248,11 +266,25 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("note");
 
+                    b.Property<bool?>("OnTime")
+                        .HasColumnType("boolean")
+                        .HasColumnName("on_time");
+
+                    b.Property<DateTimeOffset?>("RoundStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("round_started_at");
+
                     b.HasKey("Id")
                         .HasName("pk_case_events");
 
                     b.HasIndex("CaseId", "At")
                         .HasDatabaseName("ix_case_events_case_id_at");
+
+                    b.HasIndex(new[] { "At" }, "scored")
+                        .HasDatabaseName("ix_case_events_scored")
+                        .HasFilter("department_code IS NOT NULL");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "At" }, "scored"), new[] { "Kind", "DepartmentCode", "CaseId", "OnTime", "RoundStartedAt", "Id" });
 
                     b.ToTable("case_events", (string)null);
                 });
