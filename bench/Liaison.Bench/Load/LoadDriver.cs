@@ -18,7 +18,7 @@ namespace Liaison.Bench.Load;
 /// ratio to pgbench, PostgreSQL commits per open (pg_stat_database, idle traffic subtracted), and checks that every 201
 /// has its case, its waiting workflow and its dispatch mail, with no duplicates.
 /// </summary>
-/// <remarks>Run: <c>bench/run.sh load [--clients 8] [--seconds 20] [--servers 1] [--mixed] [--web-only] [--trace]</c>.</remarks>
+/// <remarks>Run: <c>bench/run.sh load [--clients 8] [--seconds 20] [--servers 1] [--mixed] [--web-only] [--trace | --trace-profile gc-verbose] [--warmup 20] [--rate R]</c>.</remarks>
 public static class LoadDriver
 {
     internal static readonly string[] Departments = ["fgj", "gdgs", "zrzyj", "zjj", "sthjj"];
@@ -40,12 +40,18 @@ public static class LoadDriver
         var seconds = Durable.DurableCycleBench.IntArg(args, "--seconds", 20);
         // --web-only: no job side in the server (no Hangfire server, no pumps): what the request path alone costs.
         var webOnly = args.Contains("--web-only");
-        // --trace: a thread-time sample (about 100 Hz) of the server during the measured run (dotnet-trace, bench/results/load-cpu.nettrace).
-        var trace = args.Contains("--trace");
+        // --trace: a thread-time sample (about 100 Hz) of the server during the measured run (dotnet-trace, bench/results/load-cpu.nettrace);
+        // --trace-profile P: another dotnet-trace profile instead (gc-verbose: allocation samples with their types and stacks).
+        var traceAt = Array.IndexOf(args, "--trace-profile");
+        var traceProfile = traceAt >= 0 && traceAt + 1 < args.Length ? args[traceAt + 1] : args.Contains("--trace") ? "dotnet-sampled-thread-time" : null;
+        // --warmup S: seconds of opens before measuring (default 20: tiered JIT keeps recompiling hot methods for about that long).
+        var warmup = Durable.DurableCycleBench.IntArg(args, "--warmup", 20);
         // --servers K: K server processes on the one database, the clients spread over them (scale-out).
         var serverCount = Math.Max(1, Durable.DurableCycleBench.IntArg(args, "--servers", 1));
         // --mixed: after the opens, the same clients run a working day's mix (MixedProfile) for the same time.
         var mixed = args.Contains("--mixed");
+        // --rate R: after the closed-loop run, opens at a fixed R per second (open loop) for the same time: p99 at a given load.
+        var rate = Durable.DurableCycleBench.IntArg(args, "--rate", 0);
         var report = new BenchReport();
         var Line = report.Line;
 
@@ -66,16 +72,27 @@ public static class LoadDriver
         var officerToken = await SetUpOfficerAsync(https[0]);
 
         // Warm up (JIT, pools, caches), then measure idle commits (Hangfire's polling, the pumps) for the report's arithmetic.
-        await OpenManyAsync(https, officerToken, Math.Max(clients, 4), TimeSpan.FromSeconds(Math.Min(seconds, 5)));
+        await OpenManyAsync(https, officerToken, Math.Max(clients, 4), TimeSpan.FromSeconds(warmup));
         var idle = await IdleCommitsPerSecondAsync(cs, TimeSpan.FromSeconds(5));
         var commitsBefore = await CommitsAsync(cs);
         var syncsBefore = await WalSyncsAsync(cs);
-        var tracing = trace ? TraceAsync(server.Id, TimeSpan.FromSeconds(Math.Max(5, seconds - 5))) : Task.CompletedTask;
+        var tracing = traceProfile is not null ? TraceAsync(server.Id, traceProfile, TimeSpan.FromSeconds(Math.Max(5, seconds - 5))) : Task.CompletedTask;
+        var serverPids = group.Servers.Select(s => s.Id).ToList();
+        var postgresPids = PostgresPids(pg.PostmasterPid);
+        var (serverCpu, postgresCpu) = (CpuSeconds(serverPids), CpuSeconds(postgresPids));
         var run = await OpenManyAsync(https, officerToken, clients, TimeSpan.FromSeconds(seconds));
+        (serverCpu, postgresCpu) = (CpuSeconds(serverPids) - serverCpu, CpuSeconds(postgresPids) - postgresCpu);
         await tracing;
         var commitsAfter = await CommitsAsync(cs);
         var syncsAfter = await WalSyncsAsync(cs);
-        var check = await CheckAsync(cs, run.Numbers);
+        Run? paced = null;
+        if (rate > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2)); // let the job side catch up with the closed-loop run's mail
+            paced = await OpenAtRateAsync(https, officerToken, rate, TimeSpan.FromSeconds(seconds));
+        }
+
+        var check = await CheckAsync(cs, [.. run.Numbers, .. paced?.Numbers ?? []]);
         var mix = mixed && !webOnly ? await MixedProfile.RunAsync(https[0].BaseAddress!, cs, officerToken, clients, TimeSpan.FromSeconds(seconds)) : null;
         var mixCheck = mix is null ? null : await MixedProfile.CheckAsync(cs, mix);
         var mail = webOnly ? "not sent (web-only: no process sends mail)" : await MailSentOnceAsync(cs);
@@ -88,21 +105,30 @@ public static class LoadDriver
         Line($"Settings: {await pg.SettingsAsync()}");
         Line($"Server: `dotnet bin/Release/net10.0/Liaison.Server.dll` in src/Liaison.Server (Development, jobs {(webOnly ? "off: web only" : "on")}), " +
              $"{serverCount} process{(serverCount == 1 ? "" : "es")} on the one database; log {server.LogFile}");
-        Line($"Clients: {clients} concurrent for {seconds} s. Load average (1/5/15 min) before: {loadBefore}; after: {loadAfter}");
+        Line($"Clients: {clients} concurrent for {seconds} s after {warmup} s of warm-up. Load average (1/5/15 min) before: {loadBefore}; after: {loadAfter}");
         Line();
         Line("| Measurement | Clients | Count | Throughput | p50 | p99 | Max |");
         Line("|---|---:|---:|---:|---:|---:|---:|");
         Line(string.Create(CultureInfo.InvariantCulture,
             $"| pgbench single-row INSERT (autocommit) | {clients} | {pgbench.Transactions} | **{pgbench.Tps:F0} tps** | {pgbench.LatencyMs:F2} ms (mean) | | |"));
         Line(run.Row("Case opens, POST /api/cases → 201", clients));
+        if (paced is not null)
+        {
+            Line(paced.Row($"Case opens at a fixed {rate}/s (open loop; latency from the intended start)", 0).Replace("| 0 |", "| open loop |"));
+        }
+
         Line();
+        var opens = Math.Max(1, run.Numbers.Count);
+        Line(string.Create(CultureInfo.InvariantCulture,
+            $"CPU per open in the closed-loop run (user + system, /proc): server **{serverCpu * 1000 / opens:F1} ms**, PostgreSQL **{postgresCpu * 1000 / opens:F1} ms** " +
+            $"({serverCpu:F1} s and {postgresCpu:F1} s over {run.Elapsed.TotalSeconds:F0} s on {Environment.ProcessorCount} cores; the clients take the rest)."));
         Line(string.Create(CultureInfo.InvariantCulture,
             $"Case opens reach **{run.PerSecond / pgbench.Tps:P1}** of pgbench's tps. PostgreSQL commits per open: **{commitsPerOpen:F2}** " +
             $"({commitsAfter - commitsBefore} commits during the run, {idle:F1}/s of idle traffic subtracted)."));
         Line(string.Create(CultureInfo.InvariantCulture,
             $"WAL flushes (pg_stat_wal.wal_sync, what fsync costs; read-only transactions flush nothing and concurrent commits share one): " +
             $"**{(syncsAfter - syncsBefore) / (double)Math.Max(1, run.Numbers.Count):F2} per open** ({syncsAfter - syncsBefore} during the run, idle ones included)."));
-        Line($"Answers other than 201: {run.Failures}.");
+        Line($"Answers other than 201: {run.Failures}{(paced is null ? "" : $" (open loop: {paced.Failures})")}.");
         Line($"Check: {check}");
         Line($"Mail: {mail}");
         if (mix is not null)
@@ -118,7 +144,7 @@ public static class LoadDriver
         }
         await report.SaveAsync();
 
-        return check.StartsWith("OK", StringComparison.Ordinal) && run.Failures == 0 && !mail.StartsWith("MISMATCH", StringComparison.Ordinal)
+        return check.StartsWith("OK", StringComparison.Ordinal) && run.Failures == 0 && (paced?.Failures ?? 0) == 0 && !mail.StartsWith("MISMATCH", StringComparison.Ordinal)
                && mixCheck?.StartsWith("MISMATCH", StringComparison.Ordinal) != true ? 0 : 1;
     }
 
@@ -207,24 +233,15 @@ public static class LoadDriver
             var i = 0;
             while (Stopwatch.GetTimestamp() < until)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/cases")
+                var (ms, number) = await OpenOneAsync(http, token, $"压测事项 {c}-{i}", c + i, Stopwatch.GetTimestamp());
+                if (number is null)
                 {
-                    Content = JsonContent.Create(NewCase($"压测事项 {c}-{i}", c + i)),
-                };
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                var t0 = Stopwatch.GetTimestamp();
-                using var response = await http.SendAsync(request);
-                var body = await response.Content.ReadAsStringAsync();
-                var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-                if (response.StatusCode == HttpStatusCode.Created)
-                {
-                    latencies[c].Add(ms);
-                    numbers[c].Add(JsonNode.Parse(body)!["number"]!.GetValue<string>());
+                    Interlocked.Increment(ref failures);
                 }
                 else
                 {
-                    Interlocked.Increment(ref failures);
-                    Console.Error.WriteLine($"{(int)response.StatusCode}: {body[..Math.Min(body.Length, 300)]}");
+                    latencies[c].Add(ms);
+                    numbers[c].Add(number);
                 }
 
                 i++;
@@ -232,6 +249,96 @@ public static class LoadDriver
         })));
         total.Stop();
         return new Run([.. latencies.SelectMany(l => l)], [.. numbers.SelectMany(n => n)], failures, total.Elapsed);
+    }
+
+    /// <summary>
+    /// Opens a case; the latency counts from <paramref name="since"/> (the intended start, for the open-loop run: a
+    /// request that waits for a busy server is charged for the wait). Null number on any answer but 201.
+    /// </summary>
+    private static async Task<(double Ms, string? Number)> OpenOneAsync(HttpClient http, string token, string title, int n, long since)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/cases") { Content = JsonContent.Create(NewCase(title, n)) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        var ms = Stopwatch.GetElapsedTime(since).TotalMilliseconds;
+        if (response.StatusCode == HttpStatusCode.Created)
+        {
+            return (ms, JsonNode.Parse(body)!["number"]!.GetValue<string>());
+        }
+
+        Console.Error.WriteLine($"{(int)response.StatusCode}: {body[..Math.Min(body.Length, 300)]}");
+        return (ms, null);
+    }
+
+    /// <summary>
+    /// Open loop: one open every 1/<paramref name="rate"/> s whatever the answers, as independent enterprises would, so
+    /// latency includes any queueing (no coordinated omission).
+    /// </summary>
+    private static async Task<Run> OpenAtRateAsync(IReadOnlyList<HttpClient> servers, string token, double rate, TimeSpan duration)
+    {
+        var count = (int)(rate * duration.TotalSeconds);
+        var start = Stopwatch.GetTimestamp();
+        var opens = new List<Task<(double Ms, string? Number)>>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var due = start + (long)(i / rate * Stopwatch.Frequency);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            opens.Add(OpenOneAsync(servers[i % servers.Count], token, $"定速事项 {i}", i, due));
+        }
+
+        var results = await Task.WhenAll(opens);
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        var ok = results.Where(r => r.Number is not null).ToList();
+        return new Run([.. ok.Select(r => r.Ms)], [.. ok.Select(r => r.Number!)], results.Length - ok.Count, elapsed);
+    }
+
+    /// <summary>CPU seconds (user + system) used so far by these processes and their children's threads (Linux /proc).</summary>
+    private static double CpuSeconds(IEnumerable<int> pids)
+    {
+        var ticks = 0L;
+        foreach (var pid in pids)
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // Gone since it was listed (a PostgreSQL backend that ended): its time is lost, a small undercount.
+            }
+        }
+
+        return ticks / 100.0; // USER_HZ is 100 on Linux
+    }
+
+    /// <summary>The postmaster and every process it started (backends, WAL writer, checkpointer…).</summary>
+    private static List<int> PostgresPids(int? postmaster)
+    {
+        if (postmaster is not { } root) return [];
+        var pids = new List<int> { root };
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+                if (parent == root) pids.Add(pid);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return pids;
     }
 
     /// <summary>Every 201 has exactly one case, a workflow instance waiting for the liaison, and its dispatch mail queued.</summary>
@@ -265,10 +372,10 @@ public static class LoadDriver
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
-    private static async Task TraceAsync(int pid, TimeSpan duration)
+    private static async Task TraceAsync(int pid, string profile, TimeSpan duration)
     {
         var psi = new ProcessStartInfo("dotnet", ["tool", "run", "dotnet-trace", "collect", "-p", pid.ToString(CultureInfo.InvariantCulture),
-            "--profile", "dotnet-sampled-thread-time", "--duration", duration.ToString(@"hh\:mm\:ss"), "-o", "bench/results/load-cpu.nettrace"])
+            "--profile", profile, "--duration", duration.ToString(@"hh\:mm\:ss"), "-o", "bench/results/load-cpu.nettrace"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -28,6 +28,7 @@ public sealed class CaseService(
     WorkflowHost workflows,
     CaseRoutingFactory routing,
     CaseMailer mailer,
+    CaseNumbers numbers,
     CalendarService calendars,
     IOptions<LiaisonOptions> options,
     TimeProvider clock)
@@ -436,16 +437,7 @@ public sealed class CaseService(
 
     private static ActionResult Fail(ServiceError error) => new(null, error);
 
-    /// <summary>Next number of the year, e.g. AYKF-2026-000123; the counter row serialises concurrent opens.</summary>
-    private async Task<string> NextNumberAsync(DateTimeOffset now, CancellationToken ct)
-    {
-        var prefix = options.Value.CaseNumberPrefix;
-        var year = TimeZoneInfo.ConvertTime(now, calendars.TimeZone).Year;
-        var next = await db.Database.SqlQuery<int>($"""
-            INSERT INTO case_number_counters (prefix, year, last) VALUES ({prefix}, {year}, 1)
-            ON CONFLICT (prefix, year) DO UPDATE SET last = case_number_counters.last + 1
-            RETURNING last AS "Value"
-            """).ToListAsync(ct);
-        return $"{prefix}-{year}-{next.Single():D6}";
-    }
+    /// <summary>Next number of the year in the zone, e.g. AYKF-2026-000123 (CaseNumbers).</summary>
+    private Task<string> NextNumberAsync(DateTimeOffset now, CancellationToken ct) =>
+        numbers.NextAsync(db, options.Value.CaseNumberPrefix, TimeZoneInfo.ConvertTime(now, calendars.TimeZone).Year, ct);
 }

@@ -17,6 +17,7 @@ public static class CasesSetup
         services.AddScoped<IRunContextFactory>(sp => sp.GetRequiredService<CaseRoutingFactory>());
         services.AddScoped<IWorkflowEffectHandler, CaseEffectHandler>();
         services.AddScoped<CaseService>();
+        services.AddSingleton<CaseNumbers>();
         services.AddScoped<CaseQueries>();
         services.AddScoped<CaseTimelineView>();
         return services;

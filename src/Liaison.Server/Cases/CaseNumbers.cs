@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Liaison.Server.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Liaison.Server.Cases;
+
+/// <summary>
+/// Case numbers (<c>AYKF-2026-000123</c>) from one PostgreSQL sequence per prefix and year. A sequence hands out the
+/// next value without a lock held to the end of the transaction, so concurrent opens no longer queue behind one
+/// counter row (they did: the row lock serialized every open from its number to its commit). Numbers stay unique and
+/// increasing; an open that rolls back after taking its number (a workflow that cannot dispatch, a crash) leaves a
+/// gap, which the counter row avoided at the price of that queue.
+/// </summary>
+/// <remarks>
+/// A year's sequence is created on its first use, starting after the last number the former counter table
+/// (<c>case_number_counters</c>) gave for that prefix and year, so numbering continues across the upgrade.
+/// </remarks>
+public sealed class CaseNumbers
+{
+    // Sequences known to exist, per database: creating one is a separate short transaction, once per process and year.
+    private readonly ConcurrentDictionary<string, bool> _ensured = new(StringComparer.Ordinal);
+
+    /// <summary>The next number, taken in the caller's transaction on <paramref name="db"/>.</summary>
+    public async Task<string> NextAsync(LiaisonDbContext db, string prefix, int year, CancellationToken ct)
+    {
+        var sequence = SequenceName(prefix, year);
+        var key = db.Database.GetConnectionString() + "|" + sequence;
+        if (!_ensured.ContainsKey(key))
+        {
+            await EnsureAsync(db.Database.GetConnectionString()!, sequence, prefix, year, ct);
+            _ensured[key] = true;
+        }
+
+        try
+        {
+            var next = await db.Database.SqlQuery<long>($"SELECT nextval({sequence}::regclass) AS \"Value\"").ToListAsync(ct);
+            return $"{prefix}-{year}-{next.Single():D6}";
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            _ensured.TryRemove(key, out _); // dropped behind our back (a restored database): create it on the next open
+            throw;
+        }
+    }
+
+    /// <summary>A valid, unquoted identifier: the year, the prefix's letters and digits, and a hash that keeps prefixes apart.</summary>
+    public static string SequenceName(string prefix, int year)
+    {
+        var letters = new string(prefix.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(16).ToArray());
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prefix)))[..8];
+        return $"case_number_{year}_{letters}_{hash}";
+    }
+
+    private static async Task EnsureAsync(string connectionString, string sequence, string prefix, int year, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        // One creator at a time across processes; the sequence name is built from letters, digits and '_' only.
+        await using var cmd = new NpgsqlCommand($"""
+            SELECT pg_advisory_xact_lock(hashtext('case-number-sequences'));
+            DO $liaison$
+            BEGIN
+                IF to_regclass('{sequence}') IS NULL THEN
+                    EXECUTE format('CREATE SEQUENCE {sequence} START WITH %s',
+                        coalesce((SELECT last FROM case_number_counters WHERE prefix = {Literal(prefix)} AND year = {year}), 0) + 1);
+                END IF;
+            END $liaison$;
+            """, conn, tx);
+        await cmd.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+}
