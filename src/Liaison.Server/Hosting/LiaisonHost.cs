@@ -20,6 +20,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
+using Npgsql;
 using Scalar.AspNetCore;
 
 namespace Liaison.Server.Hosting;
@@ -42,8 +43,9 @@ public static class LiaisonHost
         services.AddSingleton(TimeProvider.System);
 
         services.AddScoped<OutboxKickInterceptor>();
+        var appConnectionString = WithPreparedStatements(connectionString);
         services.AddDbContext<LiaisonDbContext>((sp, o) => o
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseNpgsql(appConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention()
             .AddInterceptors(sp.GetRequiredService<OutboxKickInterceptor>()));
 
@@ -134,6 +136,23 @@ public static class LiaisonHost
             builder.Logging.ClearProviders();
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         }
+    }
+
+    /// <summary>
+    /// The application's statements are the same few hundred texts over and over: Npgsql prepares each one on a
+    /// connection after its second use, so PostgreSQL parses and plans it once per connection instead of per call
+    /// (bench/RESULTS.md, section e). An explicit <c>Max Auto Prepare</c> in the connection string wins; 0 turns it off.
+    /// </summary>
+    public static string WithPreparedStatements(string connectionString)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            b.MaxAutoPrepare = 100;
+            b.AutoPrepareMinUsages = 2;
+        }
+
+        return b.ConnectionString;
     }
 
     public static void MapRoutes(WebApplication app)
