@@ -99,8 +99,26 @@ public sealed class DigestService(
 
     private async Task<DigestRunReport> SendHandlerDigestsAsync(DateOnly date, DateTimeOffset now, WorkingCalendar calendar, CancellationToken ct)
     {
-        var open = await db.Cases.AsNoTracking().Where(c => CaseStatuses.WithHandler.Contains(c.Status)).ToListAsync(ct);
         var names = await DepartmentNamesAsync(ct);
+        int sent = 0, repeated = 0;
+        // One handler's open cases at a time: memory holds the largest handler's list, not every open case of the zone.
+        var handlers = await db.Cases.AsNoTracking().Where(c => CaseStatuses.WithHandler.Contains(c.Status))
+            .Select(c => c.HandlerEmail.ToLower()).Distinct().ToListAsync(ct);
+        foreach (var handler in handlers.Order(StringComparer.Ordinal))
+        {
+            var open = await db.Cases.AsNoTracking()
+                .Where(c => CaseStatuses.WithHandler.Contains(c.Status) && c.HandlerEmail.ToLower() == handler)
+                .ToListAsync(ct);
+            var (s, r) = await SendHandlerDigestsAsync(open, date, now, calendar, names, ct);
+            (sent, repeated) = (sent + s, repeated + r);
+        }
+
+        return new DigestRunReport(date, sent, repeated);
+    }
+
+    private async Task<(int Sent, int Repeated)> SendHandlerDigestsAsync(
+        List<Case> open, DateOnly date, DateTimeOffset now, WorkingCalendar calendar, Dictionary<string, string> names, CancellationToken ct)
+    {
         int sent = 0, repeated = 0;
         foreach (var digest in HandlerDigests.Build(open, now, calendar, Settings.DueSoonWorkingDays))
         {
@@ -123,7 +141,7 @@ public sealed class DigestService(
             if (done) sent++; else repeated++;
         }
 
-        return new DigestRunReport(date, sent, repeated);
+        return (sent, repeated);
     }
 
     private async Task<DigestRunReport> SendOfficerDigestsAsync(DateOnly date, DateTimeOffset now, WorkingCalendar calendar, CancellationToken ct)
