@@ -289,13 +289,16 @@ public static class MillionBench
         while (t0.Elapsed < TimeSpan.FromMinutes(10))
         {
             await Task.Delay(250);
-            state = monitoring.JobDetails(jobId)?.History.FirstOrDefault()?.StateName ?? "?";
-            if (state is "Succeeded" or "Failed" or "Deleted") break;
+            // The first attempt is the measurement: a failure is rescheduled (retried), which is not waited for.
+            var states = monitoring.JobDetails(jobId)?.History.Select(h => h.StateName).ToList() ?? [];
+            state = states.FirstOrDefault(s => s is "Succeeded" or "Failed" or "Deleted") ?? "?";
+            if (state != "?") break;
         }
 
         var elapsed = t0.Elapsed;
-        var history = monitoring.JobDetails(jobId)?.History.FirstOrDefault();
-        var perform = history?.Data.TryGetValue("PerformanceDuration", out var ms) == true ? $"{ms} ms performing" : "";
+        var history = monitoring.JobDetails(jobId)?.History.FirstOrDefault(h => h.StateName == state);
+        var perform = history?.Data.TryGetValue("PerformanceDuration", out var ms) == true ? $"{ms} ms performing"
+            : history?.Data.TryGetValue("ExceptionMessage", out var error) == true ? $"failed: {error}" : "";
         var sends = await ScalarAsync<long>(cs, "SELECT count(*) FROM digest_sends") - before;
         var items = await ScalarAsync<long>(cs, "SELECT coalesce(sum(items), 0) FROM digest_sends");
         var detail = string.Create(CultureInfo.InvariantCulture,
