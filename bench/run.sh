@@ -14,12 +14,14 @@
 #   bench/run.sh load --servers 3 --trace # several server processes; a dotnet-trace sample of the first
 #   bench/run.sh mail                     # the outbox relay to a local SMTP listener (issue 9 item 5)
 #   bench/run.sh mail --mails 2000 --batch 50                                      # its defaults
+#   bench/run.sh million                  # issue 9 item 4: 1M generated cases; sweep, case list, league table, digests, RSS (~25 min)
+#   bench/run.sh million --cases 1000000 --small 100000 --due 10000 --mail-days 90 --requests 50   # its defaults
 #
 # Quick sanity run without BenchmarkDotNet: dotnet run -c Release --project bench/Liaison.Bench -- --check
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "${1:-}" = durable ] || [ "${1:-}" = children ] || [ "${1:-}" = load ] || [ "${1:-}" = mail ]; then
+if [ "${1:-}" = durable ] || [ "${1:-}" = children ] || [ "${1:-}" = load ] || [ "${1:-}" = mail ] || [ "${1:-}" = million ]; then
   # Not BenchmarkDotNet: a Stopwatch harness (bench/Liaison.Bench/Durable/DurableCycleBench.cs) that starts its own
   # PostgreSQL cluster (needs the postgresql binaries; as root it runs them as the postgres user) and deletes it after.
   mode=$1
@@ -28,7 +30,7 @@ if [ "${1:-}" = durable ] || [ "${1:-}" = children ] || [ "${1:-}" = load ] || [
   mkdir -p bench/results
   dotnet build -c Release bench/Liaison.Bench -v q -nologo
   # The load driver runs the real server with `dotnet run --no-build`: build it (and its designer files) first.
-  [ "$mode" = load ] && dotnet build -c Release src/Liaison.Server -v q -nologo
+  if [ "$mode" = load ] || [ "$mode" = million ]; then dotnet build -c Release src/Liaison.Server -v q -nologo; fi
   LIAISON_BENCH_OUT="$out.tmp" dotnet bench/Liaison.Bench/bin/Release/net10.0/Liaison.Bench.dll "--$mode" "$@"
   {
     cat "$out.tmp"

@@ -28,6 +28,11 @@ public static class Program
             return Durable.MailRelayBench.RunAsync(args[1..]).GetAwaiter().GetResult();
         }
 
+        if (args is ["--million", ..])
+        {
+            return Million.MillionBench.RunAsync(args[1..]).GetAwaiter().GetResult();
+        }
+
         if (args is ["--load", ..])
         {
             return Load.LoadDriver.RunAsync(args[1..]).GetAwaiter().GetResult();

@@ -172,7 +172,7 @@ public static class LoadDriver
     }
 
     /// <summary>Waits (up to a minute) for the job processes to send everything queued, then checks each mail was sent once.</summary>
-    private static async Task<string> MailSentOnceAsync(string cs)
+    internal static async Task<string> MailSentOnceAsync(string cs)
     {
         await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync();
@@ -194,7 +194,7 @@ public static class LoadDriver
         return $"{(once == all ? "OK" : "MISMATCH")} — {all} mails queued, {once} sent exactly once, {again} attempted more than once";
     }
 
-    private static async Task<string> SetUpOfficerAsync(HttpClient http)
+    internal static async Task<string> SetUpOfficerAsync(HttpClient http)
     {
         var admin = await TokenAsync(http, ServerProcess.AdminEmail, ServerProcess.AdminPassword);
         using var create = new HttpRequestMessage(HttpMethod.Post, "/api/users")
@@ -211,7 +211,7 @@ public static class LoadDriver
         return await TokenAsync(http, "load.officer@anyue.example", "load-officer-2026");
     }
 
-    private static async Task<string> TokenAsync(HttpClient http, string email, string password)
+    internal static async Task<string> TokenAsync(HttpClient http, string email, string password)
     {
         var response = await http.PostAsJsonAsync("/api/auth/login", new { email, password });
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();

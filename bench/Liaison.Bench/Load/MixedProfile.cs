@@ -102,20 +102,25 @@ public static partial class MixedProfile
     private static async Task<bool> AcceptAsync(HttpClient browser, string cs, string number, ConcurrentBag<string> accepted)
     {
         var token = await LinkTokenAsync(cs, number);
-        if (token is null) return false;
+        if (token is null || !await ActThroughLinkAsync(browser, token, new() { ["action"] = "accept" })) return false;
+        accepted.Add(number);
+        return true;
+    }
+
+    /// <summary>
+    /// Opens the link page, then posts its form with <paramref name="fields"/> (action, note, …) as the liaison's phone
+    /// would; true when the server took the action (redirected back to the page).
+    /// </summary>
+    internal static async Task<bool> ActThroughLinkAsync(HttpClient browser, string token, Dictionary<string, string> fields)
+    {
         var page = await browser.GetStringAsync($"/l/{token}");
         var antiforgery = AntiforgeryToken().Match(page);
         if (!antiforgery.Success) return false;
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(antiforgery.Groups[1].Value),
-            ["action"] = "accept",
-            ["requestId"] = Guid.NewGuid().ToString(),
-        });
+        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(antiforgery.Groups[1].Value);
+        fields["requestId"] = Guid.NewGuid().ToString();
+        using var form = new FormUrlEncodedContent(fields);
         var response = await browser.PostAsync($"/l/{token}", form);
-        if (response.StatusCode != HttpStatusCode.Redirect) return false;
-        accepted.Add(number);
-        return true;
+        return response.StatusCode == HttpStatusCode.Redirect;
     }
 
     private static async Task<bool> ReassignAsync(HttpClient http, string number, int n, ConcurrentBag<string> reassigned)
@@ -128,7 +133,7 @@ public static partial class MixedProfile
     }
 
     /// <summary>The dispatch mail's personal link (the driver reads the outbox as a mailbox would receive it).</summary>
-    private static async Task<string?> LinkTokenAsync(string cs, string number)
+    internal static async Task<string?> LinkTokenAsync(string cs, string number)
     {
         await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync();

@@ -9,14 +9,25 @@ public sealed class ServerProcess : IAsyncDisposable
     public const string AdminPassword = "liaison-admin-2026";
 
     private readonly Process _process;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _sampling;
+    private long _maxRssKb;
 
-    private ServerProcess(Process process, string logFile)
+    private ServerProcess(Process process, string logFile, DateTimeOffset started)
     {
         _process = process;
         LogFile = logFile;
+        Started = started;
+        _sampling = SampleRssAsync();
     }
 
     public string LogFile { get; }
+
+    /// <summary>When the process was started (before it answered /health).</summary>
+    public DateTimeOffset Started { get; }
+
+    /// <summary>The largest resident set (VmRSS, kB) seen so far, sampled every 200 ms from the start.</summary>
+    public long MaxRssKb => Interlocked.Read(ref _maxRssKb);
 
     public int Id => _process.Id;
 
@@ -40,13 +51,14 @@ public sealed class ServerProcess : IAsyncDisposable
         psi.Environment["Liaison__Jobs__RunServer"] = jobs ? "true" : "false";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+        var started = DateTimeOffset.UtcNow;
         var process = Process.Start(psi) ?? throw new InvalidOperationException("The server did not start.");
         var writer = new StreamWriter(log) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (writer) writer.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (writer) writer.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, log);
+        var server = new ServerProcess(process, log, started);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTimeOffset.UtcNow.AddMinutes(3);
@@ -78,8 +90,29 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"The server did not answer /health within 3 minutes; see {log}.");
     }
 
+    private async Task SampleRssAsync()
+    {
+        var status = $"/proc/{_process.Id}/status";
+        while (!_stop.IsCancellationRequested && File.Exists(status))
+        {
+            try
+            {
+                var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+                var kb = line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+                if (kb > _maxRssKb) Interlocked.Exchange(ref _maxRssKb, kb);
+                await Task.Delay(200, _stop.Token);
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        await _stop.CancelAsync();
+        await _sampling;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -43,6 +43,8 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
     protected override void OnModelCreating(ModelBuilder b)
     {
         base.OnModelCreating(b);
+        // Trigram indexes answer the case list's substring search (ILIKE '%q%') without reading every case.
+        b.HasPostgresExtension("pg_trgm");
 
         b.Entity<Department>(e =>
         {
@@ -70,9 +72,13 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
             e.Property(c => c.AcceptByBasis).HasColumnType("jsonb");
             e.Property(c => c.DueAtBasis).HasColumnType("jsonb");
             e.HasIndex(c => c.WorkflowInstanceId);
+            // The case list's search q: title, number or enterprise name containing the text.
+            e.HasIndex(c => c.Title, "ix_cases_title_trgm").HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_cases_title_trgm");
+            e.HasIndex(c => c.Number, "ix_cases_number_trgm").HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_cases_number_trgm");
             e.OwnsOne(c => c.Enterprise, o =>
             {
                 o.Property(x => x.Name).HasMaxLength(200);
+                o.HasIndex(x => x.Name, "ix_cases_enterprise_name_trgm").HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_cases_enterprise_name_trgm");
                 o.Property(x => x.CreditCode).HasMaxLength(18);
                 o.Property(x => x.Contact).HasMaxLength(200);
                 o.Property(x => x.ChiefServiceOfficer).HasMaxLength(100);

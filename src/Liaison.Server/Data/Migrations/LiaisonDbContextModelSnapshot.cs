@@ -20,6 +20,7 @@ namespace Liaison.Server.Data.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Liaison.Cases.Cases.Case", b =>
@@ -220,6 +221,18 @@ namespace Liaison.Server.Data.Migrations
 
                     b.HasIndex("Status", "DepartmentCode")
                         .HasDatabaseName("ix_cases_status_department_code");
+
+                    b.HasIndex(new[] { "Number" }, "ix_cases_number_trgm")
+                        .HasDatabaseName("ix_cases_number_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Number" }, "ix_cases_number_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Number" }, "ix_cases_number_trgm"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex(new[] { "Title" }, "ix_cases_title_trgm")
+                        .HasDatabaseName("ix_cases_title_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Title" }, "ix_cases_title_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Title" }, "ix_cases_title_trgm"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("cases", (string)null);
                 });
@@ -1315,6 +1328,12 @@ namespace Liaison.Server.Data.Migrations
                                 .HasColumnName("enterprise_name");
 
                             b1.HasKey("CaseId");
+
+                            b1.HasIndex(new[] { "Name" }, "ix_cases_enterprise_name_trgm")
+                                .HasDatabaseName("ix_cases_enterprise_name_trgm");
+
+                            NpgsqlIndexBuilderExtensions.HasMethod(b1.HasIndex(new[] { "Name" }, "ix_cases_enterprise_name_trgm"), "gin");
+                            NpgsqlIndexBuilderExtensions.HasOperators(b1.HasIndex(new[] { "Name" }, "ix_cases_enterprise_name_trgm"), new[] { "gin_trgm_ops" });
 
                             b1.ToTable("cases");
 

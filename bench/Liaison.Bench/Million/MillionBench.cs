@@ -1,0 +1,308 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Liaison.Bench.Load;
+using Liaison.Server.Digests;
+using Liaison.Testing;
+using Npgsql;
+
+namespace Liaison.Bench.Million;
+
+/// <summary>
+/// Issue 9 item 4, "a million cases": a throwaway PostgreSQL (fsync on); the real server writes template cases of
+/// every shape (<see cref="TemplateCases"/>); the generator clones them by COPY (<see cref="CaseGenerator"/>) up to
+/// <c>--small</c> cases, <c>--due</c> of them due now, and the real server (jobs on) is started to sweep them; then up
+/// to <c>--cases</c>, another <c>--due</c> due now, and the sweep again, the case list with each filter, the league
+/// table and the daily digests. The server's RSS is sampled throughout.
+/// </summary>
+/// <remarks>Run: <c>bench/run.sh million [--cases 1000000] [--small 100000] [--due 10000] [--mail-days 90] [--requests 50]</c>.</remarks>
+public static class MillionBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var total = Durable.DurableCycleBench.IntArg(args, "--cases", 1_000_000);
+        var small = Math.Min(total, Durable.DurableCycleBench.IntArg(args, "--small", 100_000));
+        var due = Durable.DurableCycleBench.IntArg(args, "--due", 10_000);
+        var mailDays = Durable.DurableCycleBench.IntArg(args, "--mail-days", 90);
+        var requests = Durable.DurableCycleBench.IntArg(args, "--requests", 50);
+        var report = new BenchReport();
+        var Line = report.Line;
+        var failed = new List<string>();
+
+        await using var pg = await ThrowawayPostgres.StartAsync(durable: true, externalVariable: "LIAISON_BENCH_DB", maxConnections: 200);
+        var cs = await pg.CreateDatabaseAsync("liaison_million", maxPoolSize: 50);
+        var port = FreePorts.Next();
+
+        // 1. Templates, written by the product.
+        var stopwatch = Stopwatch.StartNew();
+        List<(string Number, Shape Shape)> written;
+        string officer;
+        await using (var server = await ServerProcess.StartAsync(cs, port, jobs: true))
+        {
+            using var http = Client(port);
+            officer = await LoadDriver.SetUpOfficerAsync(http);
+            written = await TemplateCases.WriteAsync(http.BaseAddress!, cs, officer);
+            Console.WriteLine(await LoadDriver.MailSentOnceAsync(cs));
+        }
+
+        var templatesTook = stopwatch.Elapsed;
+        Console.WriteLine($"{written.Count} template cases in {templatesTook.TotalSeconds:F0} s");
+        var generator = await CaseGenerator.LoadAsync(cs, written);
+
+        // 2. The small database and its sweep.
+        var first = await generator.AddAsync(small - written.Count, due, mailDays, seed: 1);
+        Console.WriteLine($"Generated {first.Cases} cases ({first.Rows} rows) in {first.Elapsed.TotalSeconds:F0} s");
+        var smallSize = await ScalarAsync<string>(cs, "SELECT pg_size_pretty(pg_database_size(current_database()))");
+        Sweep smallSweep;
+        long smallRss;
+        await using (var server = await ServerProcess.StartAsync(cs, port, jobs: true))
+        {
+            smallSweep = await SweepAsync(cs, first.DueIds, server.Started);
+            smallRss = server.MaxRssKb;
+        }
+
+        Console.WriteLine(smallSweep.Row($"{small:N0}"));
+
+        // 3. The whole database: its sweep, then the list, the league table and the digests.
+        var second = await generator.AddAsync(total - small, due, mailDays, seed: 2);
+        Console.WriteLine($"Generated {second.Cases} cases ({second.Rows} rows) in {second.Elapsed.TotalSeconds:F0} s");
+        var size = await ScalarAsync<string>(cs, "SELECT pg_size_pretty(pg_database_size(current_database()))");
+        var counts = await ScalarAsync<string>(cs, """
+            SELECT string_agg(status || ' ' || n, ', ' ORDER BY n DESC) FROM (SELECT status, count(*) AS n FROM cases GROUP BY status) s
+            """);
+        Sweep bigSweep;
+        List<Timing> list, league;
+        Timing digest;
+        long bigRss;
+        await using (var server = await ServerProcess.StartAsync(cs, port, jobs: true))
+        {
+            bigSweep = await SweepAsync(cs, second.DueIds, server.Started);
+            using var http = Client(port);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", officer);
+            list = await CaseListAsync(http, requests);
+            league = await LeagueTableAsync(http);
+            digest = await DigestAsync(cs);
+            bigRss = server.MaxRssKb;
+        }
+
+        // 4. The report.
+        var ratio = bigSweep.Seconds / Math.Max(0.001, smallSweep.Seconds);
+        Line($"# A million cases — {report.Started:yyyy-MM-dd HH:mm} UTC");
+        Line();
+        Line($"PostgreSQL: {pg.Description}");
+        Line($"Settings: {await pg.SettingsAsync()}");
+        Line($"Server: `dotnet bin/Release/net10.0/Liaison.Server.dll` in src/Liaison.Server (Development, jobs on), restarted for each sweep.");
+        Line($"Load average (1/5/15 min) before: {report.LoadBefore}; after: {BenchReport.LoadAverage()}");
+        Line();
+        Line("## Generator");
+        Line();
+        Line($"Templates: {written.Count} cases ({generator.TemplateCount} read back; {Enum.GetValues<Shape>().Length} shapes × 29 departments) written through the API and the link pages in {templatesTook.TotalSeconds:F0} s.");
+        Line(string.Create(CultureInfo.InvariantCulture,
+            $"Clones by COPY: {first.Cases:N0} cases ({first.Rows:N0} rows) in {first.Elapsed.TotalSeconds:F0} s, then {second.Cases:N0} ({second.Rows:N0} rows) in {second.Elapsed.TotalSeconds:F0} s: " +
+            $"**{(first.Cases + second.Cases) / (first.Elapsed + second.Elapsed).TotalSeconds:F0} cases/s**, {(templatesTook + first.Elapsed + second.Elapsed).TotalMinutes:F1} min with the templates."));
+        Line($"Database: {smallSize} at {small:N0} cases, {size} at {total:N0}. Mail bodies kept for cases opened in the last {mailDays} days.");
+        Line($"Cases by status: {counts}.");
+        Line();
+        Line("## Sweep: due timers escalated");
+        Line();
+        Line("| Cases | Due | Escalated | Exactly once | Mail queued | Server start → health | Start → first escalation | Sweep (first → last escalation, mail queued) | Rate |");
+        Line("|---:|---:|---:|---|---:|---:|---:|---:|---:|");
+        Line(smallSweep.Row($"{small:N0}"));
+        Line(bigSweep.Row($"{total:N0}"));
+        Line();
+        Line(string.Create(CultureInfo.InvariantCulture, $"Ratio of the sweeps, {total:N0} / {small:N0}: **{ratio:F2}** (target ≤ 1.2)."));
+        Line();
+        Line($"## Case list, `GET /api/cases`, {requests} requests each, one client, at {total:N0} cases");
+        Line();
+        Line("| Filter | Total | p50 | p99 | Max |");
+        Line("|---|---:|---:|---:|---:|");
+        list.ForEach(t => Line(t.Row()));
+        Line();
+        Line("## League table, `GET /api/reports/league-table`");
+        Line();
+        Line("| Period | Total | p50 | p99 | Max |");
+        Line("|---|---:|---:|---:|---:|");
+        league.ForEach(t => Line(t.Row()));
+        Line();
+        Line("## Daily digests (Hangfire job `digests-daily`, triggered)");
+        Line();
+        Line(digest.Detail);
+        Line();
+        Line(string.Create(CultureInfo.InvariantCulture,
+            $"## Server RSS (VmRSS of the server process, sampled every 200 ms): max **{smallRss / 1024.0:F0} MB** in the {small:N0} sweep, **{bigRss / 1024.0:F0} MB** at {total:N0} (sweep, lists, league table, digests)"));
+        Line();
+        var targets = new (string Name, bool Ok)[]
+        {
+            ($"sweep ≤ 5 s at {small:N0}", smallSweep.Seconds <= 5 && smallSweep.Ok),
+            ($"sweep ≤ 5 s at {total:N0}", bigSweep.Seconds <= 5 && bigSweep.Ok),
+            ("exactly once", smallSweep.Ok && bigSweep.Ok),
+            ("sweep ratio ≤ 1.2", ratio <= 1.2),
+            ("case list p99 ≤ 100 ms", list.All(t => t.P(0.99) <= 100)),
+            ("league table ≤ 1 s", league.All(t => t.Max <= 1000)),
+            ("RSS ≤ 250 MB", Math.Max(smallRss, bigRss) <= 250 * 1024),
+        };
+        Line("Targets: " + string.Join("; ", targets.Select(t => $"{t.Name}: **{(t.Ok ? "pass" : "FAIL")}**")) + ".");
+        await report.SaveAsync();
+        return smallSweep.Ok && bigSweep.Ok ? 0 : 1;
+    }
+
+    private static HttpClient Client(int port) => new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
+
+    private static async Task<T> ScalarAsync<T>(string cs, string sql, params object[] parameters)
+    {
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
+        foreach (var p in parameters) cmd.Parameters.Add(new NpgsqlParameter { Value = p });
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private sealed record Sweep(int Due, long Escalated, long Duplicates, long Mails, TimeSpan ToHealth, TimeSpan ToFirst, double Seconds, string Mix)
+    {
+        public bool Ok => Escalated == Due && Duplicates == 0;
+
+        public string Row(string cases) => string.Create(CultureInfo.InvariantCulture,
+            $"| {cases} | {Due:N0} | {Escalated:N0} ({Mix}) | {(Duplicates == 0 ? "yes" : $"**no: {Duplicates} repeated**")} | {Mails:N0} | {ToHealth.TotalSeconds:F1} s | {ToFirst.TotalSeconds:F1} s | " +
+            $"**{Seconds:F1} s** | {Escalated / Math.Max(0.001, Seconds):F0}/s |");
+    }
+
+    /// <summary>
+    /// Waits until every due case is escalated (or nothing moves for a minute), then reads what the sweep wrote: one
+    /// deadline-fired row, one <c>escalated</c> timeline entry and its mail per case, times from the database.
+    /// </summary>
+    private static async Task<Sweep> SweepAsync(string cs, long[] dueIds, DateTimeOffset processStarted)
+    {
+        var health = DateTimeOffset.UtcNow - processStarted;
+        long done = 0, seen = -1;
+        var still = Stopwatch.StartNew();
+        while (done < dueIds.Length && still.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            await Task.Delay(250);
+            done = await ScalarAsync<long>(cs, "SELECT count(DISTINCT case_id) FROM case_deadlines_fired WHERE case_id = ANY($1)", dueIds);
+            if (done != seen) still.Restart();
+            seen = done;
+        }
+
+        // Mail is queued in the same transaction as the escalation: once all are escalated, all mail is queued.
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            WITH e AS (SELECT case_id, data->>'level' AS level, count(*) AS n FROM case_events
+                       WHERE case_id = ANY($1) AND kind = 'escalated' GROUP BY case_id, data->>'level')
+            SELECT (SELECT count(DISTINCT case_id) FROM e),
+                   (SELECT coalesce(sum(n - 1), 0) FROM e) + (SELECT count(*) FROM (SELECT case_id FROM e GROUP BY case_id HAVING count(*) > 1) x),
+                   (SELECT count(*) FROM mail_outbox WHERE case_id = ANY($1) AND created_at >= $2),
+                   (SELECT min(fired_at) FROM case_deadlines_fired WHERE case_id = ANY($1)),
+                   (SELECT max(created_at) FROM mail_outbox WHERE case_id = ANY($1) AND created_at >= $2),
+                   (SELECT max(fired_at) FROM case_deadlines_fired WHERE case_id = ANY($1)),
+                   (SELECT string_agg(level || ' ' || n, ', ' ORDER BY level) FROM (SELECT level, count(*) AS n FROM e GROUP BY level) l)
+            """, conn);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = dueIds });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = processStarted });
+        await using var r = await cmd.ExecuteReaderAsync();
+        await r.ReadAsync();
+        var firstAt = r.IsDBNull(3) ? processStarted : r.GetFieldValue<DateTimeOffset>(3);
+        var lastMail = r.IsDBNull(4) ? firstAt : r.GetFieldValue<DateTimeOffset>(4);
+        var lastFired = r.IsDBNull(5) ? firstAt : r.GetFieldValue<DateTimeOffset>(5);
+        var last = lastMail > lastFired ? lastMail : lastFired;
+        return new Sweep(dueIds.Length, r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), health, firstAt - processStarted, (last - firstAt).TotalSeconds,
+            r.IsDBNull(6) ? "none" : r.GetString(6));
+    }
+
+    private sealed record Timing(string Name, string Total, double[] Millis, string Detail = "")
+    {
+        public double P(double q)
+        {
+            var sorted = Millis.Order().ToArray();
+            return sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        }
+
+        public double Max => Millis.Length == 0 ? 0 : Millis.Max();
+
+        public string Row() => string.Create(CultureInfo.InvariantCulture, $"| {Name} | {Total} | {P(0.5):F1} ms | {P(0.99):F1} ms | {Max:F1} ms |");
+    }
+
+    private static async Task<Timing> TimeAsync(HttpClient http, string name, string url, int n)
+    {
+        var millis = new double[n];
+        var total = "?";
+        for (var i = 0; i < n; i++)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            using var response = await http.GetAsync(url);
+            var body = await response.Content.ReadAsStringAsync();
+            millis[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{url}: {(int)response.StatusCode} {body[..Math.Min(300, body.Length)]}");
+            if (i == 0) total = System.Text.Json.Nodes.JsonNode.Parse(body)?["total"]?.ToString() ?? $"{body.Length:N0} bytes";
+        }
+
+        return new Timing(name, total, millis);
+    }
+
+    /// <summary>Every filter of the list, alone, on page 1 and page 1,000 (one warm-up request each first).</summary>
+    private static async Task<List<Timing>> CaseListAsync(HttpClient http, int n)
+    {
+        (string Name, string Query)[] filters =
+        [
+            ("none", ""), ("status=dispatched", "status=dispatched"), ("status=closed", "status=closed"),
+            ("departmentCode=zjj", "departmentCode=zjj"), ("overdue=true", "overdue=true"), ("overdue=false", "overdue=false"),
+            ("q=enterprise name", "q=" + Uri.EscapeDataString("川渝食品")), ("q=case number", "q=" + Uri.EscapeDataString("-2026-0001")),
+            ("status=accepted&departmentCode=fgj", "status=accepted&departmentCode=fgj"),
+        ];
+        var timings = new List<Timing>();
+        foreach (var (name, query) in filters)
+        {
+            foreach (var page in new[] { 1, 1000 })
+            {
+                var url = $"/api/cases?{query}{(query.Length == 0 ? "" : "&")}page={page}";
+                await TimeAsync(http, name, url, 1);
+                timings.Add(await TimeAsync(http, $"{name}, page {page}", url, n));
+            }
+        }
+
+        return timings;
+    }
+
+    private static async Task<List<Timing>> LeagueTableAsync(HttpClient http)
+    {
+        var yesterday = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).DateTime).AddDays(-1);
+        return
+        [
+            await TimeAsync(http, "a week (default)", "/api/reports/league-table", 3),
+            await TimeAsync(http, "a year (366 days)", $"/api/reports/league-table?from={yesterday.AddDays(-365):yyyy-MM-dd}&to={yesterday:yyyy-MM-dd}", 3),
+        ];
+    }
+
+    /// <summary>Triggers the daily digest job as an admin would from the dashboard, and waits for Hangfire to finish it.</summary>
+    private static async Task<Timing> DigestAsync(string cs)
+    {
+        var options = new PostgreSqlStorageOptions { SchemaName = Liaison.Server.Jobs.HangfireSetup.Schema, PrepareSchemaIfNecessary = false };
+        var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(cs, options), options);
+        var before = await ScalarAsync<long>(cs, "SELECT count(*) FROM digest_sends");
+        var t0 = Stopwatch.StartNew();
+        var jobId = new RecurringJobManager(storage).TriggerJob(DigestJob.DailyId);
+        var monitoring = storage.GetMonitoringApi();
+        string state = "?";
+        while (t0.Elapsed < TimeSpan.FromMinutes(10))
+        {
+            await Task.Delay(250);
+            // The first attempt is the measurement: a failure is rescheduled (retried), which is not waited for.
+            var states = monitoring.JobDetails(jobId)?.History.Select(h => h.StateName).ToList() ?? [];
+            state = states.FirstOrDefault(s => s is "Succeeded" or "Failed" or "Deleted") ?? "?";
+            if (state != "?") break;
+        }
+
+        var elapsed = t0.Elapsed;
+        var history = monitoring.JobDetails(jobId)?.History.FirstOrDefault(h => h.StateName == state);
+        var perform = history?.Data.TryGetValue("PerformanceDuration", out var ms) == true ? $"{ms} ms performing"
+            : history?.Data.TryGetValue("ExceptionMessage", out var error) == true ? $"failed: {error}" : "";
+        var sends = await ScalarAsync<long>(cs, "SELECT count(*) FROM digest_sends") - before;
+        var items = await ScalarAsync<long>(cs, "SELECT coalesce(sum(items), 0) FROM digest_sends");
+        var detail = string.Create(CultureInfo.InvariantCulture,
+            $"Job {jobId}: **{state}** in **{elapsed.TotalSeconds:F1} s** from trigger ({perform}); {sends} digests queued listing {items:N0} cases in all.");
+        return new Timing("digest", sends.ToString(CultureInfo.InvariantCulture), [elapsed.TotalMilliseconds], detail);
+    }
+}
