@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Liaison.Server.Cases;
 using Npgsql;
 using NpgsqlTypes;
 using static Liaison.Bench.Million.CaseTemplate;
@@ -100,10 +101,14 @@ public sealed class CaseGenerator
         long lastId;
         var lastNumber = new Dictionary<int, int>();
         await using (var cmd = new NpgsqlCommand("SELECT max(id) FROM cases", conn)) lastId = (long)(await cmd.ExecuteScalarAsync())!;
-        await using (var cmd = new NpgsqlCommand("SELECT year, last FROM case_number_counters", conn))
+        // The last number given per year, whichever way it was given (the product's sequence, or the former counter).
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT split_part(number, '-', 2)::int, max(split_part(number, '-', 3)::int) FROM cases GROUP BY 1
+            UNION ALL SELECT year, last FROM case_number_counters
+            """, conn))
         await using (var r = await cmd.ExecuteReaderAsync())
         {
-            while (await r.ReadAsync()) lastNumber[r.GetInt32(0)] = r.GetInt32(1);
+            while (await r.ReadAsync()) lastNumber[r.GetInt32(0)] = Math.Max(lastNumber.GetValueOrDefault(r.GetInt32(0)), r.GetInt32(1));
         }
 
         var prefix = cases.Values.First().Number[..cases.Values.First().Number.IndexOf('-', StringComparison.Ordinal)];
@@ -325,13 +330,17 @@ public sealed class CaseGenerator
         return rows;
     }
 
-    /// <summary>The id sequence and the yearly number counters continue after the clones; fresh statistics.</summary>
+    /// <summary>
+    /// The id sequence and the yearly case numbers continue after the clones (the year's sequence if the server made one,
+    /// else the counter a new sequence starts after, as CaseNumbers does); fresh statistics.
+    /// </summary>
     private async Task FinishAsync()
     {
         await using var conn = new NpgsqlConnection(_cs);
         await conn.OpenAsync();
         var sql = $"SELECT setval(pg_get_serial_sequence('cases', 'id'), {_lastId});\n" + string.Concat(_lastNumber.Select(kv =>
-            $"INSERT INTO case_number_counters (prefix, year, last) VALUES ('{_prefix}', {kv.Key}, {kv.Value}) ON CONFLICT (prefix, year) DO UPDATE SET last = excluded.last;\n")) +
+            $"INSERT INTO case_number_counters (prefix, year, last) VALUES ('{_prefix}', {kv.Key}, {kv.Value}) ON CONFLICT (prefix, year) DO UPDATE SET last = excluded.last;\n" +
+            $"SELECT setval(to_regclass('{CaseNumbers.SequenceName(_prefix, kv.Key)}'), {kv.Value}) WHERE to_regclass('{CaseNumbers.SequenceName(_prefix, kv.Key)}') IS NOT NULL;\n")) +
             "ANALYZE;";
         await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
         await cmd.ExecuteNonQueryAsync();

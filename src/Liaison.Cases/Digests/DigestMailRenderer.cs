@@ -22,6 +22,15 @@ public sealed partial class DigestMailRenderer
     private static readonly FluidParser Parser = new();
     private static readonly TextEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
     private static readonly TemplateOptions RenderOptions = new() { MaxSteps = 1_000_000 };
+
+    /// <summary>
+    /// Case lines shown per section of a digest; the rest are counted in <c>Omitted</c> and left to the case list. A
+    /// mail of thousands of lines helps nobody and would outgrow the template's step limit.
+    /// </summary>
+    public const int MaxLinesPerSection = 100;
+
+    private static int Omitted(params IReadOnlyCollection<DigestCaseLine>[] sections) =>
+        sections.Sum(s => Math.Max(0, s.Count - MaxLinesPerSection));
     private static readonly Lazy<FrozenDictionary<string, IFluidTemplate>> Shipped = new(LoadShipped);
     private static readonly string[] EnglishDays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
     private static readonly string[] EnglishMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -42,6 +51,7 @@ public sealed partial class DigestMailRenderer
             ["Overdue"] = Lines(mail.Overdue, en),
             ["DueSoon"] = Lines(mail.DueSoon, en),
             ["Other"] = Lines(mail.Other, en),
+            ["Omitted"] = Omitted(mail.Overdue, mail.DueSoon, mail.Other),
         }, mail.Overdue.Concat(mail.DueSoon).Concat(mail.Other));
     }
 
@@ -57,6 +67,7 @@ public sealed partial class DigestMailRenderer
             ["NeedsDecision"] = Lines(mail.NeedsDecision, en),
             ["Overdue"] = Lines(mail.Overdue, en),
             ["Changed"] = Lines(mail.Changed, en),
+            ["Omitted"] = Omitted(mail.NeedsDecision, mail.Overdue, mail.Changed),
         }, mail.NeedsDecision.Concat(mail.Overdue).Concat(mail.Changed));
     }
 
@@ -121,7 +132,7 @@ public sealed partial class DigestMailRenderer
         return new RenderedMail(Whitespace().Replace(Part("subject", NullEncoder.Default), " ").Trim(), Part("text", NullEncoder.Default), Part("html", Html));
     }
 
-    private ArrayValue Lines(IReadOnlyList<DigestCaseLine> lines, bool en) => new(lines.Select(l => (FluidValue)Obj(
+    private ArrayValue Lines(IReadOnlyList<DigestCaseLine> lines, bool en) => new(lines.Take(MaxLinesPerSection).Select(l => (FluidValue)Obj(
         ("Number", l.Number),
         ("Title", l.Title),
         ("Enterprise", l.Enterprise),

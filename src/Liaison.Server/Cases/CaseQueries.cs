@@ -16,6 +16,9 @@ public sealed class CaseQueries(LiaisonDbContext db, TimeProvider clock)
 
     public const int MaxPage = 100_000;
 
+    /// <summary>Matches counted at most; beyond it the list says "more than 10,000" (<see cref="CasePage.TotalIsExact"/>).</summary>
+    public int CountLimit { get; set; } = 10_000;
+
     /// <summary>One page of cases, newest first; what is wrong with the filter when it cannot be applied.</summary>
     public async Task<ServiceResult<CasePage>> ListAsync(
         string? status, string? departmentCode, bool? overdue, string? q, int? page, CancellationToken ct)
@@ -65,9 +68,13 @@ public sealed class CaseQueries(LiaisonDbContext db, TimeProvider clock)
         }
 
         var p = page ?? 1;
-        var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(c => c.Id).Skip((p - 1) * PageSize).Take(PageSize).ToListAsync(ct);
-        return new CasePage(p, PageSize, total, rows.Select(c => CaseSummaryDto.From(c, now)).ToList());
+        // Counting stops after CountLimit: a broad filter over a large zone would otherwise count every case on every page.
+        var counted = await query.Take(CountLimit + 1).CountAsync(ct);
+        var exact = counted <= CountLimit;
+        var rows = exact && (p - 1) * PageSize >= counted
+            ? [] // past the last page: nothing to look for
+            : await query.OrderByDescending(c => c.Id).Skip((p - 1) * PageSize).Take(PageSize).ToListAsync(ct);
+        return new CasePage(p, PageSize, Math.Min(counted, CountLimit), exact, rows.Select(c => CaseSummaryDto.From(c, now)).ToList());
     }
 
     /// <summary>The case with its whole timeline, or null when no case has that number.</summary>
@@ -104,9 +111,14 @@ public sealed class CaseQueries(LiaisonDbContext db, TimeProvider clock)
     public static ServiceError.NotFound NotFound(string number) => new(new Text($"没有编号为 {number} 的事项", $"No case numbered '{number}'"));
 }
 
-public sealed record CasePage(int Page, int PageSize, int Total, List<CaseSummaryDto> Items)
+/// <param name="Total">Matching cases, exact up to the count limit (<see cref="CaseQueries.CountLimit"/>); the limit when <paramref name="TotalIsExact"/> is false.</param>
+/// <param name="TotalIsExact">False when more cases match than the count limit (Total is then a lower bound).</param>
+public sealed record CasePage(int Page, int PageSize, int Total, bool TotalIsExact, List<CaseSummaryDto> Items)
 {
+    /// <summary>Pages when the total is exact; otherwise the pages the counted cases fill (a lower bound).</summary>
     public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+
+    public bool HasNext => TotalIsExact ? Page < Pages : Items.Count == PageSize;
 }
 
 public sealed record PersonRef(string Name, string Email);

@@ -61,6 +61,9 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
             e.ToTable("cases");
             e.HasIndex(c => c.Number).IsUnique();
             e.HasIndex(c => new { c.Status, c.DepartmentCode });
+            // The case list filters by status or department and pages newest first (CaseQueries.ListAsync).
+            e.HasIndex(c => new { c.Status, c.Id });
+            e.HasIndex(c => new { c.DepartmentCode, c.Id });
             e.Property(c => c.Number).HasMaxLength(32);
             e.Property(c => c.Title).HasMaxLength(200);
             e.Property(c => c.Category).HasMaxLength(32);

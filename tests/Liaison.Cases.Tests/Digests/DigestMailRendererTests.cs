@@ -41,6 +41,23 @@ public sealed class DigestMailRendererTests
     }
 
     [Fact]
+    public void A_long_section_lists_its_first_hundred_cases_and_counts_the_rest()
+    {
+        var overdue = Enumerable.Range(1, 130).Select(n => Line($"AYKF-2026-{n:D6}", $"事项 {n}")).ToList();
+
+        var zh = _renderer.Render(new OfficerDigestMail("王建国", new DateOnly(2026, 3, 10), DateTimeOffset.UnixEpoch, [], overdue, []), "zh-CN");
+        var en = _renderer.Render(new OfficerDigestMail("Wang", new DateOnly(2026, 3, 10), DateTimeOffset.UnixEpoch, [], overdue, []), "en");
+
+        Assert.Contains("AYKF-2026-000100", zh.TextBody);
+        Assert.DoesNotContain("AYKF-2026-000101", zh.TextBody);
+        Assert.Contains("另有 30 件案件未在此列出", zh.TextBody);
+        Assert.Contains("另有 30 件案件未在此列出", zh.HtmlBody);
+        Assert.Contains("30 more cases are not listed here", en.TextBody);
+        Assert.DoesNotContain("AYKF-2026-000101", en.HtmlBody);
+        Assert.DoesNotContain("未在此列出", _renderer.Render(new OfficerDigestMail("王建国", new DateOnly(2026, 3, 10), DateTimeOffset.UnixEpoch, [], overdue[..100], []), "zh-CN").TextBody);
+    }
+
+    [Fact]
     public void A_link_that_is_not_http_is_refused()
     {
         Assert.Throws<ArgumentException>(() => _renderer.Render(

@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Liaison.Server.Cases;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
 
 namespace Liaison.Server.Tests.Cases;
@@ -124,5 +126,32 @@ public sealed class CaseBadInputTests(AppFixture fixture) : IClassFixture<AppFix
         Assert.Equal(0, overdue.GetProperty("total").GetInt32());
         Assert.Equal(HttpStatusCode.NotFound, (await officer.GetAsync("/api/cases/AYKF-2026-999999")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await _app.Anonymous().GetAsync("/api/cases")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Counting_stops_at_the_limit_and_pages_go_on_while_they_are_full()
+    {
+        var officer = await _app.AsOfficerAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await OpenAsync(officer, NewCase("czj", title: $"计数上限 {i}"));
+        }
+
+        async Task<CasePage> ListAsync(int limit, int page)
+        {
+            await using var scope = _app.Services.CreateAsyncScope();
+            var queries = scope.ServiceProvider.GetRequiredService<CaseQueries>();
+            queries.CountLimit = limit;
+            return (await queries.ListAsync(null, "czj", null, "计数上限", page, default)).Value!;
+        }
+
+        var exact = await ListAsync(10, 1);
+        var capped = await ListAsync(3, 1);
+        var past = await ListAsync(10, 2);
+
+        Assert.Equal((4, true, 4), (exact.Total, exact.TotalIsExact, exact.Items.Count));
+        Assert.Equal((3, false, 4), (capped.Total, capped.TotalIsExact, capped.Items.Count));
+        Assert.False(exact.HasNext);
+        Assert.Empty(past.Items);
     }
 }

@@ -219,8 +219,14 @@ namespace Liaison.Server.Data.Migrations
                     b.HasIndex("WorkflowInstanceId")
                         .HasDatabaseName("ix_cases_workflow_instance_id");
 
+                    b.HasIndex("DepartmentCode", "Id")
+                        .HasDatabaseName("ix_cases_department_code_id");
+
                     b.HasIndex("Status", "DepartmentCode")
                         .HasDatabaseName("ix_cases_status_department_code");
+
+                    b.HasIndex("Status", "Id")
+                        .HasDatabaseName("ix_cases_status_id");
 
                     b.HasIndex(new[] { "Number" }, "ix_cases_number_trgm")
                         .HasDatabaseName("ix_cases_number_trgm");
