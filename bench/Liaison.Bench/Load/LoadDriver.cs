@@ -128,6 +128,7 @@ public static class LoadDriver
         Line(string.Create(CultureInfo.InvariantCulture,
             $"WAL flushes (pg_stat_wal.wal_sync, what fsync costs; read-only transactions flush nothing and concurrent commits share one): " +
             $"**{(syncsAfter - syncsBefore) / (double)Math.Max(1, run.Numbers.Count):F2} per open** ({syncsAfter - syncsBefore} during the run, idle ones included)."));
+        Line($"Server RSS, largest seen (VmRSS every 200 ms from start): {string.Join(", ", group.Servers.Select(s => $"{s.MaxRssKb / 1024} MB"))}.");
         Line($"Answers other than 201: {run.Failures}{(paced is null ? "" : $" (open loop: {paced.Failures})")}.");
         Line($"Check: {check}");
         Line($"Mail: {mail}");
