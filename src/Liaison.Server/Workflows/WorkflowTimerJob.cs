@@ -41,6 +41,12 @@ public sealed class WorkflowTimerJob(IServiceScopeFactory scopes, TimeProvider c
         return result.Resumed;
     }
 
+    /// <summary>
+    /// Timers of one claimed batch fired at once. Each fires in its own transaction; timers of one workflow tree
+    /// queue on its row locks (taken root first, so they cannot deadlock), others overlap their round trips.
+    /// </summary>
+    public const int SweepParallelism = 4;
+
     /// <summary>Fires every due timer (each in its own transaction), a claimed batch at a time; returns how many this call resumed.</summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
@@ -48,13 +54,13 @@ public sealed class WorkflowTimerJob(IServiceScopeFactory scopes, TimeProvider c
         while (!ct.IsCancellationRequested)
         {
             var due = await ClaimAsync(ct);
-            foreach (var id in due)
+            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = SweepParallelism, CancellationToken = ct }, async (id, token) =>
             {
                 try
                 {
-                    if (await FireAsync(id, ct))
+                    if (await FireAsync(id, token))
                     {
-                        fired++;
+                        Interlocked.Increment(ref fired);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -62,7 +68,7 @@ public sealed class WorkflowTimerJob(IServiceScopeFactory scopes, TimeProvider c
                     // One broken instance must not hold up the others; its claim lapses and a later sweep retries it.
                     log.LogError(ex, "Firing workflow timer {BookmarkId} failed", id);
                 }
-            }
+            });
 
             if (due.Count < SweepBatch)
             {
