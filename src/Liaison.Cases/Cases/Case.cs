@@ -1,7 +1,7 @@
 namespace Liaison.Cases.Cases;
 
 /// <summary>An enterprise's problem routed to one department's handler, to be handled within a time limit (限时办结).</summary>
-public sealed class Case
+public sealed class Case : IAssignment
 {
     public long Id { get; set; }
 
@@ -162,6 +162,9 @@ public sealed class CaseEvent
 
     /// <summary>Scoring: when that round was dispatched.</summary>
     public DateTimeOffset? RoundStartedAt { get; set; }
+
+    /// <summary>The co-handler's part (joint case) this entry belongs to; null for the lead's and the case's entries.</summary>
+    public long? PartId { get; set; }
 
     /// <summary>Scoring: an acceptance or resolution within that round's deadline as dispatched; null for other entries.</summary>
     public bool? OnTime { get; set; }

@@ -15,6 +15,9 @@ public static class CaseActions
     public const string Extension = "extension";
     public const string Resolve = "resolve";
 
+    /// <summary>A co-handler submits its part of a joint case (协办意见) instead of resolving the case.</summary>
+    public const string Submit = "submit";
+
     // The leader's one action.
     public const string RemindHandler = "remind";
 
@@ -28,6 +31,9 @@ public static class CaseActions
     public static readonly string[] HandlerActions = [Accept, Progress, Return, Extension, Resolve];
 
     public static readonly string[] LeaderActions = [RemindHandler];
+
+    /// <summary>What a co-handler's link offers (phase 1 of joint cases: no return or extension per part yet).</summary>
+    public static readonly string[] CoHandlerActions = [Accept, Progress, Submit];
 
     /// <summary>The officer's decisions, in the order the case page offers them.</summary>
     public static readonly string[] OfficerActions = [Reassign, ExtensionDecision, Confirm, Reopen, Cancel];
@@ -70,8 +76,31 @@ public static class CaseActions
         };
     }
 
+    /// <summary>Null when a co-handler may take <paramref name="action"/> on its part now; otherwise why not.</summary>
+    public static Text? WhyNot(CasePart part, string action)
+    {
+        var ok = action switch
+        {
+            Accept => part.Status == PartStatus.Dispatched,
+            Progress or Submit => part.Status is PartStatus.Accepted or PartStatus.InProgress,
+            _ => false,
+        };
+        if (ok)
+        {
+            return null;
+        }
+
+        var state = CasePart.Label(part.Status);
+        return action switch
+        {
+            _ when !CoHandlerActions.Contains(action) => new("协办部门不能执行此操作", "A co-handling department cannot do that"),
+            Accept => new($"已签收，当前状态：{state.Zh}", $"Already accepted; the part is {state.En}"),
+            _ => new($"当前状态（{state.Zh}）下不能执行此操作", $"Not allowed while the part is {state.En}"),
+        };
+    }
+
     public static bool Known(string action) =>
-        action is Accept or Progress or Return or Extension or Resolve or RemindHandler or Reassign or Confirm or Reopen or Cancel or ExtensionDecision;
+        action is Accept or Progress or Return or Extension or Resolve or Submit or RemindHandler or Reassign or Confirm or Reopen or Cancel or ExtensionDecision;
 
     /// <summary>The action's name on a button or in a heading.</summary>
     public static Text Label(string action) => action switch
@@ -81,6 +110,7 @@ public static class CaseActions
         Return => new("退回", "Return"),
         Extension => new("申请延期", "Ask for more time"),
         Resolve => new("办结", "Resolve"),
+        Submit => new("提交协办意见", "Submit our part"),
         RemindHandler => new("提醒经办人", "Remind the handler"),
         Reassign => new("改派", "Reassign"),
         Confirm => new("确认销号", "Confirm and close"),
@@ -98,6 +128,7 @@ public static class CaseActions
         Return => new("已退回园区", "Returned to the zone"),
         Extension => new("延期申请已提交", "Extension requested"),
         Resolve => new("已提交办结", "Marked as resolved"),
+        Submit => new("协办意见已提交", "Your part was submitted"),
         RemindHandler => new("已提醒经办人", "The handler was reminded"),
         Reassign => new("已改派", "Reassigned"),
         ExtensionDecision => new("延期申请已审批", "The extension request was decided"),

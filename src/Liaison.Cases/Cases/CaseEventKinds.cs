@@ -21,6 +21,9 @@ public static class CaseEventKinds
     public const string Cancelled = "cancelled";
     public const string Email = "email";
 
+    /// <summary>The lead resolved a joint case over a co-handler that had not submitted; the reason is recorded against that part.</summary>
+    public const string PartOverridden = "part-overridden";
+
     // A handler's actions are recorded under the action's own name (CaseActions.Accept, …).
 
     public static Text Label(string kind) => kind switch
@@ -37,6 +40,8 @@ public static class CaseEventKinds
         CaseActions.Return => new("退回", "Returned"),
         CaseActions.Extension => new("申请延期", "Extension requested"),
         CaseActions.Resolve => new("办结", "Resolved"),
+        CaseActions.Submit => new("提交协办意见", "Co-handler's part submitted"),
+        PartOverridden => new("主办办结（协办未提交）", "Resolved over a co-handler"),
         Reassigned => new("改派", "Reassigned"),
         Insisted => CaseActions.Insist,
         Confirmed => new("确认销号", "Confirmed"),

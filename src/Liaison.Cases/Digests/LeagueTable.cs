@@ -47,7 +47,8 @@ public static class LeagueTable
 {
     /// <summary>The timeline entries the league table scores.</summary>
     public static readonly string[] ScoringKinds =
-        [CaseEventKinds.Dispatched, CaseActions.Accept, CaseActions.Return, CaseActions.Extension, CaseActions.Resolve, CaseEventKinds.Reopened];
+        [CaseEventKinds.Dispatched, CaseActions.Accept, CaseActions.Return, CaseActions.Extension, CaseActions.Resolve, CaseEventKinds.Reopened,
+         CaseActions.Submit, CaseEventKinds.PartOverridden];
 
     /// <summary>
     /// Writes an entry's score as it is recorded, so the database can add up the league table without replaying
@@ -56,15 +57,19 @@ public static class LeagueTable
     /// current (<see cref="Case.RoundDepartmentCode"/> and friends, set when a round is dispatched). Entries outside
     /// a round, or of kinds not scored, stay unscored.
     /// </summary>
-    public static void Score(CaseEvent e, Case c)
+    /// <remarks>
+    /// A co-handler's part of a joint case (<see cref="CasePart"/>) is scored against the part's round the same way;
+    /// its submission (<see cref="CaseActions.Submit"/>) is on time by the part's original due date.
+    /// </remarks>
+    public static void Score(CaseEvent e, IAssignment a)
     {
-        if (c.RoundDepartmentCode is null || c.RoundStartedAt is not { } start || !ScoringKinds.Contains(e.Kind)) return;
-        e.DepartmentCode = c.RoundDepartmentCode;
+        if (a.RoundDepartmentCode is not { } department || a.RoundStartedAt is not { } start || !ScoringKinds.Contains(e.Kind)) return;
+        e.DepartmentCode = department;
         e.RoundStartedAt = start;
         e.OnTime = e.Kind switch
         {
-            CaseActions.Accept => c.RoundAcceptBy is not { } acceptBy || e.At <= acceptBy,
-            CaseActions.Resolve => c.OriginalDueAt is not { } due || e.At <= due,
+            CaseActions.Accept => a.RoundAcceptBy is not { } acceptBy || e.At <= acceptBy,
+            CaseActions.Resolve or CaseActions.Submit => a.OriginalDueAt is not { } due || e.At <= due,
             _ => null,
         };
     }
@@ -158,19 +163,20 @@ public static class LeagueTable
         /// <summary>Scores one case with its timeline loaded (at least the scoring events).</summary>
         public void Add(Case c)
         {
-            Round? round = null;
+            // A joint case's co-handlers each have their own rounds (entries name their part); the lead's have no part.
+            var rounds = new Dictionary<long, Round>();
             var received = new HashSet<string>(StringComparer.Ordinal);
             var lastResolve = new Dictionary<string, (bool OnTime, int Days)>(StringComparer.Ordinal);
             foreach (var e in c.Timeline.OrderBy(e => e.At).ThenBy(e => e.Id))
             {
                 if (e.Kind == CaseEventKinds.Dispatched && ReadRound(e) is { } r)
                 {
-                    round = r;
+                    rounds[e.PartId ?? 0] = r;
                     if (InPeriod(e.At) && received.Add(r.Department)) For(r.Department).Received++;
                     continue;
                 }
 
-                if (round is null || !InPeriod(e.At)) continue;
+                if (!rounds.TryGetValue(e.PartId ?? 0, out var round) || !InPeriod(e.At)) continue;
                 var t = For(round.Department);
                 switch (e.Kind)
                 {

@@ -27,6 +27,12 @@ public sealed record CaseMailModel
 
     public string? DepartmentName { get; init; }
 
+    /// <summary>Joint case (联办): the lead department's name, set in mails to a co-handling department.</summary>
+    public string? LeadDepartmentName { get; init; }
+
+    /// <summary>Joint case: what the officer asks of the co-handling department (协办任务).</summary>
+    public string? CoHandlerTask { get; init; }
+
     /// <summary>Whom the email greets (handler, leader, officer, or e.g. "园区领导小组").</summary>
     public required string RecipientName { get; init; }
 

@@ -50,6 +50,8 @@ internal static class CaseMailValues
                 ("Urgent", model.Priority == CasePriority.Urgent),
                 ("Enterprise", model.EnterpriseName),
                 ("Department", model.DepartmentName),
+                ("LeadDepartment", model.LeadDepartmentName),
+                ("Task", Blank(model.CoHandlerTask)),
                 ("Officer", model.OfficerName),
                 ("AcceptBy", FormatLocal(model.AcceptBy, timeZone, en)),
                 ("Due", FormatLocal(model.DueAt, timeZone, en)),

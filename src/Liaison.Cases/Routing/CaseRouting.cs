@@ -80,4 +80,19 @@ public sealed class CaseSnapshot
     public HashSet<string> FiredEscalations { get; set; } = [];
 
     public static string EscalationKey(string level, DateTimeOffset deadline) => $"{level}@{deadline.UtcTicks}";
+
+    /// <summary>
+    /// Set when this snapshot is a co-handler's part of a joint case (the run is the part's child workflow): the
+    /// department, handler, round, deadlines and status above are then the part's.
+    /// </summary>
+    public long? PartId { get; set; }
+
+    /// <summary>The officer's task note for the co-handler (parts only).</summary>
+    public string? Task { get; set; }
+
+    /// <summary>The co-handling departments of a joint case (the lead's snapshot only); empty for a single-department case.</summary>
+    public List<CasePartRef> Parts { get; set; } = [];
 }
+
+/// <summary>A co-handler's part as the case's workflow sees it.</summary>
+public sealed record CasePartRef(long Id, string DepartmentCode, string? Task);

@@ -9,6 +9,7 @@ public static class CaseRoutingActivities
     /// <summary>Adds the <c>Liaison.*</c> activities to the engine's registry (and so to the designer's palette).</summary>
     public static ActivityRegistry AddCaseActivities(this ActivityRegistry registry) => registry
         .Register<Dispatch>()
+        .Register<DispatchParts>()
         .Register<WaitForLiaison>()
         .Register<WaitForOfficer>()
         .Register<SetCaseStatus>()

@@ -31,6 +31,12 @@ public sealed record SlaPolicy
 
     public bool IsLongRunning => ProgressReportEveryWorkingDays is not null;
 
+    /// <summary>A co-handler (协办) must submit its part this many working days before the lead's resolve deadline.</summary>
+    public int CoHandlerLeadWorkingDays { get; init; } = 1;
+
+    /// <summary>A co-handler's submit limit from dispatch: the lead's limit less the lead time, never before its acceptance limit.</summary>
+    public int CoHandlerResolveLimit(CasePriority priority) => Math.Max(AcceptWithinWorkingDays, ResolveLimit(priority) - CoHandlerLeadWorkingDays);
+
     /// <summary>The resolve limit for a priority: urgent halves it, rounded up (5 → 3).</summary>
     public int ResolveLimit(CasePriority priority) => priority switch
     {

@@ -41,38 +41,24 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
             context.RunContext.Get<string>(ReasonKey) ?? c.ReturnReasonCode,
             context.RunContext.Get<int?>(ExtensionDaysKey) ?? c.PendingExtensionDays,
             context.RunContext.Get<bool?>(ApprovedKey));
+        if (routing.Case.PartId is { } partId)
+        {
+            var part = db.Set<CasePart>().Local.FirstOrDefault(p => p.Id == partId) ?? await db.Set<CasePart>().FirstAsync(p => p.Id == partId, ct);
+            await HandlePartAsync(context, effect, c, part, now, actor, extras, ct);
+            return;
+        }
 
         switch (effect)
         {
             case CaseDispatched d:
-                await EndRoundAsync(db, c, now, grace: TimeSpan.Zero, ct);
+                await EndRoundAsync(db, c, now, grace: TimeSpan.Zero, ct, leadOnly: true);
                 c.DepartmentCode = d.Department.Code;
-                c.HandlerName = d.Department.Handler.Name;
-                c.HandlerEmail = d.Department.Handler.Email;
-                c.HandlerCulture = d.Department.Handler.Culture;
-                c.LeaderName = d.Department.Leader.Name;
-                c.LeaderEmail = d.Department.Leader.Email;
-                c.LeaderCulture = d.Department.Leader.Culture;
-                c.AssignmentRound = d.Round;
-                c.Status = CaseStatus.Dispatched;
-                c.AcceptBy = d.AcceptBy.Due;
-                c.AcceptByBasis = DeadlineRecalculation.Basis(d.AcceptBy);
-                c.DueAt = d.DueAt.Due;
-                c.DueAtBasis = DeadlineRecalculation.Basis(d.DueAt);
-                c.OriginalDueAt = d.DueAt.Due;
                 c.RoundDepartmentCode = d.Department.Code;
-                c.RoundStartedAt = now;
-                c.RoundAcceptBy = d.AcceptBy.Due;
-                c.Provisional = d.AcceptBy.Provisional || d.DueAt.Provisional;
-                c.NextProgressReportAt = d.NextProgressReport?.Due;
+                c.Status = CaseStatus.Dispatched;
                 c.PendingExtensionDays = null;
                 c.PendingExtensionReason = null;
                 c.UpdatedAt = now;
-                CaseTimeline.Add(db, c, now, CaseEventKinds.Dispatched, "workflow",
-                    $"派单至 {d.Department.Name}（{d.Department.Handler.Name}），第 {d.Round} 轮 / Dispatched to {d.Department.Name} ({d.Department.Handler.Name}), round {d.Round}",
-                    new { department = d.Department.Code, round = d.Round, acceptBy = d.AcceptBy, dueAt = d.DueAt });
-                await mailer.SendAsync(db, c, CaseMailKind.Dispatch, [Audiences.Handler], extras, ct);
-                await mailer.SendAsync(db, c, CaseMailKind.DispatchLeaderCopy, [Audiences.Leader], extras, ct);
+                await DispatchAsync(db, c, null, d, now, extras, ct);
                 break;
 
             case CaseStatusSet s:
@@ -107,12 +93,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 break;
 
             case DeadlineReached r:
-                var exists = await db.Set<CaseDeadlineFired>().AnyAsync(f => f.CaseId == c.Id && f.Kind == r.Kind && f.Deadline == r.Deadline, ct);
-                if (!exists)
-                {
-                    db.Set<CaseDeadlineFired>().Add(new CaseDeadlineFired { CaseId = c.Id, Kind = r.Kind, Deadline = r.Deadline, FiredAt = now });
-                }
-
+                await RecordFiredAsync(db, c.Id, 0, r, now, ct);
                 break;
 
             case CaseDeadlineChanged dc:
@@ -129,10 +110,117 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         }
     }
 
-    /// <summary>Ends the links of the current round: no more actions; after <paramref name="grace"/> they show nothing.</summary>
-    public static async Task EndRoundAsync(LiaisonDbContext db, Case c, DateTimeOffset now, TimeSpan grace, CancellationToken ct)
+    /// <summary>
+    /// A co-handler's part of a joint case: the same effects, applied to the part (its round, deadlines, status,
+    /// links, mails and timeline entries) instead of the case. The case's own status is the lead's and stays.
+    /// </summary>
+    private async Task HandlePartAsync(WorkflowEffectContext context, IWorkflowEffect effect, Case c, CasePart part, DateTimeOffset now, string actor,
+        CaseMailer.Extras extras, CancellationToken ct)
     {
-        var links = await db.Set<LiaisonLink>().Where(l => l.CaseId == c.Id && l.EndedAt == null).ToListAsync(ct);
+        var db = context.Db;
+        switch (effect)
+        {
+            case CaseDispatched d:
+                await EndPartRoundAsync(db, part, now, ct);
+                part.Status = PartStatus.Dispatched;
+                part.WorkflowInstanceId = context.Instance.Id;
+                await DispatchAsync(db, c, part, d, now, extras, ct);
+                break;
+
+            case CaseStatusSet s when CasePart.FromCaseStatus(s.Status) is { } status:
+                part.Status = status;
+                if (status == PartStatus.Accepted)
+                {
+                    part.AcceptedAt ??= now;
+                }
+
+                var label = CasePart.Label(status);
+                CaseTimeline.Add(db, c, now, CaseEventKinds.Status, actor, $"协办状态：{label.Zh} / Co-handler's part: {label.En}",
+                    new { status = status.ToString(), department = part.DepartmentCode }, part);
+                break;
+
+            case CaseNotification n:
+                await mailer.SendAsync(db, c, n.Template, n.Audience, extras, ct, part);
+                break;
+
+            case CaseEscalated e:
+                CaseTimeline.Add(db, c, now, CaseEventKinds.Escalated, "workflow", $"督办（协办 {part.DepartmentCode}）：{e.Level} / Escalation (co-handler {part.DepartmentCode}): {e.Level}",
+                    new { level = e.Level, template = e.Template, to = e.Audience, department = part.DepartmentCode }, part);
+                await mailer.SendAsync(db, c, e.Template, e.Audience, extras, ct, part);
+                break;
+
+            case DeadlineReached r:
+                await RecordFiredAsync(db, c.Id, part.Id, r, now, ct);
+                break;
+
+            case CaseDeadlineChanged dc:
+                part.DueAt = dc.DueAt.Due;
+                part.DueAtBasis = DeadlineRecalculation.Basis(dc.DueAt);
+                part.Provisional = dc.DueAt.Provisional;
+                CaseTimeline.Add(db, c, now, CaseEventKinds.DeadlineChanged, actor, "协办期限变更 / Co-handler's deadline changed",
+                    new { reason = dc.Reason, dueAt = dc.DueAt, originalDueAt = part.OriginalDueAt }, part);
+                break;
+        }
+    }
+
+    /// <summary>A new round for the lead (on the case) or a co-handler (<paramref name="part"/>): its people, deadlines, timeline entry and mails.</summary>
+    private async Task DispatchAsync(LiaisonDbContext db, Case c, CasePart? part, CaseDispatched d, DateTimeOffset now, CaseMailer.Extras extras, CancellationToken ct)
+    {
+        IAssignment a = (IAssignment?)part ?? c;
+        a.HandlerName = d.Department.Handler.Name;
+        a.HandlerEmail = d.Department.Handler.Email;
+        a.HandlerCulture = d.Department.Handler.Culture;
+        a.LeaderName = d.Department.Leader.Name;
+        a.LeaderEmail = d.Department.Leader.Email;
+        a.LeaderCulture = d.Department.Leader.Culture;
+        a.AssignmentRound = d.Round;
+        a.AcceptBy = d.AcceptBy.Due;
+        a.AcceptByBasis = DeadlineRecalculation.Basis(d.AcceptBy);
+        a.DueAt = d.DueAt.Due;
+        a.DueAtBasis = DeadlineRecalculation.Basis(d.DueAt);
+        a.OriginalDueAt = d.DueAt.Due;
+        a.RoundStartedAt = now;
+        a.RoundAcceptBy = d.AcceptBy.Due;
+        a.Provisional = d.AcceptBy.Provisional || d.DueAt.Provisional;
+        a.NextProgressReportAt = d.NextProgressReport?.Due;
+        var (zh, en) = part is null ? ("派单至", "Dispatched to") : ("协办派单至", "Co-handling dispatched to");
+        CaseTimeline.Add(db, c, now, CaseEventKinds.Dispatched, "workflow",
+            $"{zh} {d.Department.Name}（{d.Department.Handler.Name}），第 {d.Round} 轮 / {en} {d.Department.Name} ({d.Department.Handler.Name}), round {d.Round}",
+            part is null
+                ? new { department = d.Department.Code, round = d.Round, acceptBy = d.AcceptBy, dueAt = d.DueAt }
+                : new { department = d.Department.Code, round = d.Round, acceptBy = d.AcceptBy, dueAt = d.DueAt, coHandling = true, task = part.Task },
+            part);
+        await mailer.SendAsync(db, c, CaseMailKind.Dispatch, [Audiences.Handler], extras, ct, part);
+        await mailer.SendAsync(db, c, CaseMailKind.DispatchLeaderCopy, [Audiences.Leader], extras, ct, part);
+    }
+
+    private static async Task RecordFiredAsync(LiaisonDbContext db, long caseId, long partId, DeadlineReached r, DateTimeOffset now, CancellationToken ct)
+    {
+        var exists = await db.Set<CaseDeadlineFired>().AnyAsync(f => f.CaseId == caseId && f.PartId == partId && f.Kind == r.Kind && f.Deadline == r.Deadline, ct);
+        if (!exists)
+        {
+            db.Set<CaseDeadlineFired>().Add(new CaseDeadlineFired { CaseId = caseId, PartId = partId, Kind = r.Kind, Deadline = r.Deadline, FiredAt = now });
+        }
+    }
+
+    /// <summary>Ends the links of a co-handler's part (a new round of it, or the part ended): no more actions.</summary>
+    public static async Task EndPartRoundAsync(LiaisonDbContext db, CasePart part, DateTimeOffset now, CancellationToken ct)
+    {
+        var links = await db.Set<LiaisonLink>().Where(l => l.PartId == part.Id && l.EndedAt == null).ToListAsync(ct);
+        foreach (var link in links)
+        {
+            link.EndedAt = now;
+            link.ExpiresAt = now;
+        }
+    }
+
+    /// <summary>
+    /// Ends the links of the current round: no more actions; after <paramref name="grace"/> they show nothing. The
+    /// case's end (close, cancel) ends the co-handlers' links too; a new round of the lead leaves them alone.
+    /// </summary>
+    public static async Task EndRoundAsync(LiaisonDbContext db, Case c, DateTimeOffset now, TimeSpan grace, CancellationToken ct, bool leadOnly = false)
+    {
+        var links = await db.Set<LiaisonLink>().Where(l => l.CaseId == c.Id && l.EndedAt == null && (!leadOnly || l.PartId == null)).ToListAsync(ct);
         foreach (var link in links)
         {
             link.EndedAt = now;

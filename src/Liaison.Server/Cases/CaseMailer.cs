@@ -35,39 +35,46 @@ public sealed class CaseMailer(
 
     public sealed record Extras(string? Note = null, string? ReasonCode = null, int? ExtensionDays = null, bool? ExtensionApproved = null, int? OverdueWorkingDays = null);
 
-    public async Task SendAsync(LiaisonDbContext db, Case c, string kind, IEnumerable<string> audiences, Extras? extras = null, CancellationToken ct = default)
+    /// <param name="part">
+    /// A co-handler's part of a joint case: its handler and leader get the mail, with links to the part, its deadlines,
+    /// in the part's own thread. Null: the case's (lead's) people.
+    /// </param>
+    public async Task SendAsync(LiaisonDbContext db, Case c, string kind, IEnumerable<string> audiences, Extras? extras = null, CancellationToken ct = default,
+        CasePart? part = null)
     {
         // What every recipient's mail shares is read once; name, link and language differ per recipient.
-        var shared = await SharedModelAsync(db, c, extras, ct);
+        IAssignment holder = (IAssignment?)part ?? c;
+        var shared = await SharedModelAsync(db, c, part, extras, ct);
         foreach (var audience in audiences.Distinct())
         {
-            foreach (var (name, email, culture, role) in await RecipientsAsync(db, c, audience, ct))
+            foreach (var (name, email, culture, role) in await RecipientsAsync(db, c, holder, audience, ct))
             {
                 var link = role switch
                 {
                     _ when NoLinkKinds.Contains(kind) => null,
-                    LinkRole.Handler or LinkRole.Leader => MintLink(db, c, name, email, culture, role.Value),
+                    LinkRole.Handler or LinkRole.Leader => MintLink(db, c, name, email, culture, role.Value, part),
                     _ when audience == Audiences.Officer => $"{BaseUrl}/cases/{c.Number}",
                     _ => null,
                 };
-                Queue(db, c, kind, name, email, culture, link, shared);
+                Queue(db, c, holder, kind, name, email, culture, link, shared, part);
             }
         }
     }
 
-    /// <summary>A new personal link for the current round; the token exists only in the returned URL.</summary>
-    public string MintLink(LiaisonDbContext db, Case c, string name, string email, string culture, LinkRole role)
+    /// <summary>A new personal link for the current round (of the case, or of the co-handler's <paramref name="part"/>); the token exists only in the returned URL.</summary>
+    public string MintLink(LiaisonDbContext db, Case c, string name, string email, string culture, LinkRole role, CasePart? part = null)
     {
         var token = LinkTokens.NewToken();
         db.Set<LiaisonLink>().Add(new LiaisonLink
         {
             CaseId = c.Id,
+            PartId = part?.Id,
             TokenHash = LinkTokens.Hash(token),
             RecipientEmail = email,
             RecipientName = name,
             RecipientCulture = culture,
             Role = role,
-            Round = c.AssignmentRound,
+            Round = ((IAssignment?)part ?? c).AssignmentRound,
             CreatedAt = clock.GetUtcNow(),
         });
         return $"{BaseUrl}/l/{token}";
@@ -75,14 +82,11 @@ public sealed class CaseMailer(
 
     private string BaseUrl => options.Value.PublicBaseUrl.TrimEnd('/');
 
-    private async Task<CaseMailModel> SharedModelAsync(LiaisonDbContext db, Case c, Extras? extras, CancellationToken ct)
+    private async Task<CaseMailModel> SharedModelAsync(LiaisonDbContext db, Case c, CasePart? part, Extras? extras, CancellationToken ct)
     {
         var category = CaseCategories.FindDefault(c.Category);
-        if (!_departmentNames.TryGetValue(c.DepartmentCode, out var department))
-        {
-            _departmentNames[c.DepartmentCode] = department =
-                await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
-        }
+        IAssignment holder = (IAssignment?)part ?? c;
+        var department = await DepartmentNameAsync(db, part?.DepartmentCode ?? c.DepartmentCode, ct);
 
         if (!_officerNames.TryGetValue(c.OfficerId, out var officer))
         {
@@ -100,14 +104,16 @@ public sealed class CaseMailer(
             Priority = c.Priority,
             EnterpriseName = c.Enterprise.Name,
             DepartmentName = department,
+            LeadDepartmentName = part is null ? null : await DepartmentNameAsync(db, c.DepartmentCode, ct),
+            CoHandlerTask = part?.Task,
             RecipientName = "",
             OfficerName = officer,
-            AcceptBy = c.AcceptBy,
-            DueAt = c.DueAt,
-            OriginalDueAt = c.OriginalDueAt,
-            Provisional = c.Provisional,
+            AcceptBy = holder.AcceptBy,
+            DueAt = holder.DueAt,
+            OriginalDueAt = holder.OriginalDueAt,
+            Provisional = holder.Provisional,
             OverdueWorkingDays = extras?.OverdueWorkingDays
-                ?? (c.DueAt is { } due && due < now ? calendar.WorkingDaysBetween(due, now) : null),
+                ?? (holder.DueAt is { } due && due < now ? calendar.WorkingDaysBetween(due, now) : null),
             ReasonCode = extras?.ReasonCode,
             Note = extras?.Note,
             ExtensionDays = extras?.ExtensionDays,
@@ -115,7 +121,18 @@ public sealed class CaseMailer(
         };
     }
 
-    private void Queue(LiaisonDbContext db, Case c, string kind, string name, string email, string culture, string? link, CaseMailModel shared)
+    private async Task<string?> DepartmentNameAsync(LiaisonDbContext db, string code, CancellationToken ct)
+    {
+        if (!_departmentNames.TryGetValue(code, out var name))
+        {
+            _departmentNames[code] = name = await db.Departments.AsNoTracking().Where(d => d.Code == code).Select(d => d.Name).FirstOrDefaultAsync(ct);
+        }
+
+        return name;
+    }
+
+    private void Queue(LiaisonDbContext db, Case c, IAssignment holder, string kind, string name, string email, string culture, string? link, CaseMailModel shared,
+        CasePart? part)
     {
         var model = shared with
         {
@@ -125,21 +142,21 @@ public sealed class CaseMailer(
                 ? label.In(culture) : null,
         };
         var mail = renderer.Render(kind, culture, model);
-        var row = outbox.Add(db, new OutgoingMail(email, name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id, c.ThreadRootMessageId));
-        c.ThreadRootMessageId ??= row.MessageId;
+        var row = outbox.Add(db, new OutgoingMail(email, name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id, holder.ThreadRootMessageId));
+        holder.ThreadRootMessageId ??= row.MessageId;
         CaseTimeline.Add(db, c, clock.GetUtcNow(), CaseEventKinds.Email, CaseTimeline.System, $"{kind} → {name} <{email}>",
-            new { kind, to = email, toName = name, messageId = row.MessageId });
+            new { kind, to = email, toName = name, messageId = row.MessageId }, part);
     }
 
     private async Task<IReadOnlyList<(string Name, string Email, string Culture, LinkRole? Role)>> RecipientsAsync(
-        LiaisonDbContext db, Case c, string audience, CancellationToken ct)
+        LiaisonDbContext db, Case c, IAssignment holder, string audience, CancellationToken ct)
     {
         switch (audience)
         {
             case Audiences.Handler:
-                return [(c.HandlerName, c.HandlerEmail, c.HandlerCulture, LinkRole.Handler)];
+                return [(holder.HandlerName, holder.HandlerEmail, holder.HandlerCulture, LinkRole.Handler)];
             case Audiences.Leader:
-                return c.LeaderEmail is null ? [] : [(c.LeaderName ?? "", c.LeaderEmail, c.LeaderCulture, LinkRole.Leader)];
+                return holder.LeaderEmail is null ? [] : [(holder.LeaderName ?? "", holder.LeaderEmail, holder.LeaderCulture, LinkRole.Leader)];
             case Audiences.Officer:
                 var officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Select(u => new { u.DisplayName, u.Email, u.Culture }).FirstOrDefaultAsync(ct);
                 return officer?.Email is null ? [] : [(officer.DisplayName, officer.Email, officer.Culture, null)];

@@ -88,7 +88,8 @@ public sealed class CaseQueries(LiaisonDbContext db, TimeProvider clock)
 
         var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
         var department = await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
-        return CaseDto.From(c, department, events, clock.GetUtcNow());
+        var parts = await db.Set<CasePart>().AsNoTracking().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
+        return CaseDto.From(c, department, events, clock.GetUtcNow()) with { CoDepartments = parts.Select(CoDepartmentDto.From).ToList() };
     }
 
     /// <summary>
@@ -105,7 +106,8 @@ public sealed class CaseQueries(LiaisonDbContext db, TimeProvider clock)
 
         var events = db.CaseEvents.Local.Where(e => e.CaseId == c.Id).OrderBy(e => e.At).ThenBy(e => e.Id).ToList();
         var department = db.Departments.Local.FirstOrDefault(d => d.Code == c.DepartmentCode)?.Name;
-        return CaseDto.From(c, department, events, clock.GetUtcNow());
+        var parts = db.Set<CasePart>().Local.Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).Select(CoDepartmentDto.From).ToList();
+        return CaseDto.From(c, department, events, clock.GetUtcNow()) with { CoDepartments = parts };
     }
 
     public static ServiceError.NotFound NotFound(string number) => new(new Text($"没有编号为 {number} 的事项", $"No case numbered '{number}'"));
@@ -162,6 +164,9 @@ public sealed record CaseDto(
     /// <summary>The routing workflow instance (admins can open it at /admin/workflow-instances/{id}); null before it started.</summary>
     public Guid? WorkflowInstanceId { get; init; }
 
+    /// <summary>Joint case (联办): the co-handling departments' parts; empty for a single-department case.</summary>
+    public IReadOnlyList<CoDepartmentDto> CoDepartments { get; init; } = [];
+
     public static CaseDto From(Case c, string? departmentName, IEnumerable<CaseEvent> events, DateTimeOffset now) => new(
         c.Number, c.Title, c.Description, c.Status, c.Category, c.Priority, c.DepartmentCode, departmentName,
         new PersonRef(c.HandlerName, c.HandlerEmail), c.LeaderEmail is null ? null : new PersonRef(c.LeaderName ?? "", c.LeaderEmail),
@@ -175,4 +180,15 @@ public sealed record CaseDto(
     {
         WorkflowInstanceId = c.WorkflowInstanceId,
     };
+}
+
+/// <summary>A co-handling department's part of a joint case, as the officer sees it.</summary>
+/// <param name="Status">dispatched, accepted, in-progress, returned, submitted, overridden (the lead resolved without it) or dropped.</param>
+public sealed record CoDepartmentDto(
+    string DepartmentCode, string? Task, string Status, PersonRef? Handler, int AssignmentRound, DateTimeOffset? AcceptBy, DateTimeOffset? DueAt,
+    DateTimeOffset? AcceptedAt, DateTimeOffset? SubmittedAt, string? Submission, string? Attachments, string? EndedReason)
+{
+    public static CoDepartmentDto From(CasePart p) => new(
+        p.DepartmentCode, p.Task, CasePart.Name(p.Status), p.AssignmentRound > 0 ? new PersonRef(p.HandlerName, p.HandlerEmail) : null, p.AssignmentRound,
+        p.AcceptBy, p.DueAt, p.AcceptedAt, p.SubmittedAt, p.SubmissionNote, p.SubmissionAttachments, p.EndedReason);
 }

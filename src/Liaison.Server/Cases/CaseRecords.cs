@@ -1,3 +1,4 @@
+using Liaison.Cases.Cases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -21,6 +22,9 @@ public sealed class CaseDeadlineFired
 {
     public long CaseId { get; set; }
 
+    /// <summary>The co-handler's part whose deadline fired (joint cases); 0 for the lead's.</summary>
+    public long PartId { get; set; }
+
     public required string Kind { get; set; }
 
     public DateTimeOffset Deadline { get; set; }
@@ -41,8 +45,34 @@ public sealed class CaseActionRequest
 }
 
 internal sealed class CaseRecordsConfiguration :
-    IEntityTypeConfiguration<CaseNumberCounter>, IEntityTypeConfiguration<CaseDeadlineFired>, IEntityTypeConfiguration<CaseActionRequest>
+    IEntityTypeConfiguration<CaseNumberCounter>, IEntityTypeConfiguration<CaseDeadlineFired>, IEntityTypeConfiguration<CaseActionRequest>,
+    IEntityTypeConfiguration<CasePart>
 {
+    public void Configure(EntityTypeBuilder<CasePart> e)
+    {
+        e.ToTable("case_parts");
+        e.HasIndex(x => new { x.CaseId, x.DepartmentCode }).IsUnique();
+        e.HasOne<Case>().WithMany().HasForeignKey(x => x.CaseId);
+        e.Property(x => x.DepartmentCode).HasMaxLength(32);
+        e.Property(x => x.Task).HasMaxLength(CasePart.MaxTaskLength);
+        e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+        e.Property(x => x.HandlerName).HasMaxLength(100);
+        e.Property(x => x.HandlerEmail).HasMaxLength(254);
+        e.Property(x => x.HandlerCulture).HasMaxLength(8);
+        e.Property(x => x.LeaderName).HasMaxLength(100);
+        e.Property(x => x.LeaderEmail).HasMaxLength(254);
+        e.Property(x => x.LeaderCulture).HasMaxLength(8);
+        e.Property(x => x.AcceptByBasis).HasColumnType("jsonb");
+        e.Property(x => x.DueAtBasis).HasColumnType("jsonb");
+        e.Property(x => x.SubmissionNote).HasMaxLength(2000);
+        e.Property(x => x.SubmissionAttachments).HasMaxLength(CasePart.MaxAttachmentsLength);
+        e.Property(x => x.EndedReason).HasMaxLength(2000);
+        e.Property(x => x.ThreadRootMessageId).HasMaxLength(200);
+        e.Ignore(x => x.IsOpen);
+        e.Ignore(x => x.AsCaseStatus);
+        e.Ignore(x => x.RoundDepartmentCode);
+    }
+
     public void Configure(EntityTypeBuilder<CaseNumberCounter> e)
     {
         e.ToTable("case_number_counters");
@@ -53,7 +83,7 @@ internal sealed class CaseRecordsConfiguration :
     public void Configure(EntityTypeBuilder<CaseDeadlineFired> e)
     {
         e.ToTable("case_deadlines_fired");
-        e.HasKey(x => new { x.CaseId, x.Kind, x.Deadline });
+        e.HasKey(x => new { x.CaseId, x.PartId, x.Kind, x.Deadline });
         e.Property(x => x.Kind).HasMaxLength(32);
     }
 

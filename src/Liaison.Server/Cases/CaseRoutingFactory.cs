@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Departments;
 using Liaison.Cases.Routing;
+using Liaison.Cases.Routing.Activities;
 using Liaison.Cases.Sla;
 using Liaison.Server.Calendar;
 using Liaison.Server.Data;
@@ -14,35 +15,62 @@ namespace Liaison.Server.Cases;
 /// <summary>Builds what a case workflow run sees (<see cref="CaseRouting"/>) from the database.</summary>
 public sealed class CaseRoutingFactory(CalendarService calendars, TimeProvider clock) : IRunContextFactory
 {
-    public const string CorrelationPrefix = "case:";
+    public const string CorrelationPrefix = PartCorrelation.CasePrefix;
 
     private static readonly CaseExpressionGlobals Globals = new();
 
     public async Task<RunContext> CreateAsync(LiaisonDbContext db, WorkflowInstanceRecord instance, CancellationToken ct)
     {
-        if (instance.CorrelationId is not { } correlation || !correlation.StartsWith(CorrelationPrefix, StringComparison.Ordinal)
-            || !long.TryParse(correlation.AsSpan(CorrelationPrefix.Length), out var caseId))
+        if (!PartCorrelation.TryParse(instance.CorrelationId, out var caseId, out var partId))
         {
             return new RunContext();
         }
 
         var c = await db.Cases.FirstAsync(x => x.Id == caseId, ct);
-        return await CreateAsync(db, c, ct);
+        return partId is { } id
+            ? await CreateAsync(db, c, await db.Set<CasePart>().FirstAsync(p => p.Id == id, ct), ct)
+            : await CreateAsync(db, c, ct);
     }
 
-    public async Task<RunContext> CreateAsync(LiaisonDbContext db, Case c, CancellationToken ct)
+    /// <param name="parts">The co-handlers' parts to dispatch (only when the case is opened: the routing's first run).</param>
+    public async Task<RunContext> CreateAsync(LiaisonDbContext db, Case c, CancellationToken ct, IReadOnlyList<CasePart>? parts = null)
     {
-        var fired = await db.Set<CaseDeadlineFired>().Where(f => f.CaseId == c.Id).ToListAsync(ct);
-        var departments = await db.Departments.AsNoTracking().Where(d => d.Active).ToListAsync(ct);
-        var routing = new CaseRouting
-        {
-            Case = Snapshot(c, fired.Select(f => CaseSnapshot.EscalationKey(f.Kind, f.Deadline))),
-            Calendar = await calendars.GetAsync(ct),
-            Categories = CaseCategories.Defaults,
-            Departments = Contacts(departments),
-        };
-        return Context(routing);
+        var snapshot = Snapshot(c, await FiredAsync(db, c.Id, 0, ct));
+        snapshot.Parts = parts?.Select(p => new CasePartRef(p.Id, p.DepartmentCode, p.Task)).ToList() ?? [];
+        return Context(await RoutingAsync(db, snapshot, ct));
     }
+
+    /// <summary>A co-handler's part's workflow sees the part as its case: the part's department, handler, round, deadlines and status.</summary>
+    public async Task<RunContext> CreateAsync(LiaisonDbContext db, Case c, CasePart part, CancellationToken ct)
+    {
+        var snapshot = Snapshot(c, await FiredAsync(db, c.Id, part.Id, ct));
+        var dispatched = part.AssignmentRound > 0;
+        snapshot.Status = part.AsCaseStatus;
+        snapshot.DepartmentCode = part.DepartmentCode;
+        snapshot.AssignedDepartmentCode = dispatched ? part.DepartmentCode : null;
+        snapshot.Handler = dispatched ? new Person(part.HandlerName, part.HandlerEmail, part.HandlerCulture) : null;
+        snapshot.Leader = part.LeaderEmail is null ? null : new Person(part.LeaderName ?? "", part.LeaderEmail, part.LeaderCulture);
+        snapshot.AssignmentRound = part.AssignmentRound;
+        snapshot.AcceptBy = part.AcceptBy;
+        snapshot.DueAt = part.DueAt;
+        snapshot.NextProgressReportAt = part.NextProgressReportAt;
+        snapshot.PendingExtensionDays = null;
+        snapshot.PartId = part.Id;
+        snapshot.Task = part.Task;
+        return Context(await RoutingAsync(db, snapshot, ct));
+    }
+
+    private static async Task<IEnumerable<string>> FiredAsync(LiaisonDbContext db, long caseId, long partId, CancellationToken ct) =>
+        (await db.Set<CaseDeadlineFired>().Where(f => f.CaseId == caseId && f.PartId == partId).ToListAsync(ct))
+        .Select(f => CaseSnapshot.EscalationKey(f.Kind, f.Deadline));
+
+    private async Task<CaseRouting> RoutingAsync(LiaisonDbContext db, CaseSnapshot snapshot, CancellationToken ct) => new()
+    {
+        Case = snapshot,
+        Calendar = await calendars.GetAsync(ct),
+        Categories = CaseCategories.Defaults,
+        Departments = Contacts(await db.Departments.AsNoTracking().Where(d => d.Active).ToListAsync(ct)),
+    };
 
     /// <summary>
     /// A try-it run routes the caller's case, or <see cref="SampleCase"/> sent to a sample department, with the

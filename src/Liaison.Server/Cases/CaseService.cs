@@ -36,9 +36,12 @@ public sealed class CaseService(
     public const string RoutingDefinitionId = "case-routing";
 
     /// <param name="RequestId">Optional idempotency key: opening again with the same id returns the case opened the first time.</param>
+    /// <param name="CoDepartments">Joint case (联办): co-handling departments, each with an optional task note; absent or empty: one department, as always.</param>
     public sealed record OpenCase(
         string? Title, string? Description, string? Category, string? Priority, string? DepartmentCode, EnterpriseInput? Enterprise,
-        Guid? RequestId = null);
+        Guid? RequestId = null, IReadOnlyList<CoDepartmentInput?>? CoDepartments = null);
+
+    public sealed record CoDepartmentInput(string? DepartmentCode, string? Task);
 
     public sealed record EnterpriseInput(string? Name, string? CreditCode, string? Contact, bool? IsKey, string? ChiefServiceOfficer);
 
@@ -101,6 +104,7 @@ public sealed class CaseService(
             v.Add("departmentCode", $"没有代码为 {departmentCode} 的在用部门", $"no active department has the code '{departmentCode}'");
         }
 
+        var coDepartments = await CoDepartmentsAsync(v, departmentCode, input.CoDepartments, ct);
         if (!v.IsValid)
         {
             return new ServiceError.Invalid(v);
@@ -132,10 +136,19 @@ public sealed class CaseService(
         };
         db.Cases.Add(c);
         await db.SaveChangesAsync(ct);
-        var actor = await db.Users.Where(u => u.Id == officerId).Select(u => u.Email).FirstOrDefaultAsync(ct) ?? officerId;
-        CaseTimeline.Add(db, c, now, CaseEventKinds.Opened, actor);
+        var parts = coDepartments.Select(p => new CasePart { CaseId = c.Id, DepartmentCode = p.Code, Task = p.Task }).ToList();
+        if (parts.Count > 0)
+        {
+            // Saved before the workflow starts: each co-handler's child workflow is correlated with its part's id.
+            db.Set<CasePart>().AddRange(parts);
+            await db.SaveChangesAsync(ct);
+        }
 
-        var context = await routing.CreateAsync(db, c, ct);
+        var actor = await db.Users.Where(u => u.Id == officerId).Select(u => u.Email).FirstOrDefaultAsync(ct) ?? officerId;
+        CaseTimeline.Add(db, c, now, CaseEventKinds.Opened, actor, data: parts.Count == 0 ? null
+            : new { coDepartments = parts.Select(p => new { departmentCode = p.DepartmentCode, task = p.Task }) });
+
+        var context = await routing.CreateAsync(db, c, ct, parts);
         context.Set(CaseEffectHandler.ActorKey, actor);
         var instance = await workflows.StartAsync(db, RoutingDefinitionId, new Dictionary<string, object?>(), CaseRoutingFactory.CorrelationPrefix + c.Id, context, ct);
         if (instance.Status == WorkflowStatus.Faulted)
@@ -167,6 +180,64 @@ public sealed class CaseService(
         return c;
     }
 
+    /// <summary>
+    /// Checks a joint case's co-handling departments (联办): active, not the lead, each once, at most
+    /// <see cref="CasePart.MaxPerCase"/>, task notes not too long. Fields are named <c>coDepartments[i].departmentCode</c>.
+    /// </summary>
+    private async Task<List<(string Code, string? Task)>> CoDepartmentsAsync(
+        Validation v, string lead, IReadOnlyList<CoDepartmentInput?>? input, CancellationToken ct)
+    {
+        var result = new List<(string Code, string? Task)>();
+        if (input is null || input.Count == 0)
+        {
+            return result;
+        }
+
+        if (input.Count > CasePart.MaxPerCase)
+        {
+            v.Add("coDepartments", $"协办部门最多 {CasePart.MaxPerCase} 个", $"at most {CasePart.MaxPerCase} co-handling departments");
+            return result;
+        }
+
+        for (var i = 0; i < input.Count; i++)
+        {
+            var field = $"coDepartments[{i}]";
+            var code = v.Required(field + ".departmentCode", input[i]?.DepartmentCode, 32);
+            var task = input[i]?.Task?.Trim();
+            v.MaxLength(field + ".task", task, CasePart.MaxTaskLength);
+            if (code.Length == 0)
+            {
+                continue;
+            }
+
+            if (code == lead)
+            {
+                v.Add(field + ".departmentCode", $"{code} 已是主办部门，不能同时协办", $"'{code}' is the lead department; it cannot also co-handle");
+            }
+            else if (result.Any(r => r.Code == code))
+            {
+                v.Add(field + ".departmentCode", $"协办部门 {code} 重复", $"'{code}' is listed twice");
+            }
+            else
+            {
+                result.Add((code, string.IsNullOrEmpty(task) ? null : task));
+            }
+        }
+
+        var codes = result.Select(r => r.Code).ToList();
+        var active = await db.Departments.AsNoTracking().Where(d => codes.Contains(d.Code) && d.Active).Select(d => d.Code).ToListAsync(ct);
+        for (var i = 0; i < input.Count; i++)
+        {
+            var code = input[i]?.DepartmentCode?.Trim();
+            if (code is { Length: > 0 } && codes.Contains(code) && !active.Contains(code))
+            {
+                v.Add($"coDepartments[{i}].departmentCode", $"没有代码为 {code} 的在用部门", $"no active department has the code '{code}'");
+            }
+        }
+
+        return result;
+    }
+
     private async Task<Case?> AlreadyOpenedAsync(Guid? requestId, CancellationToken ct)
     {
         if (requestId is not { } id)
@@ -191,6 +262,11 @@ public sealed class CaseService(
         }
 
         var c = await LockAsync(link.CaseId, ct);
+        if (link.PartId is { } partId)
+        {
+            return await ActOnPartAsync(tx, link, c, partId, action, requestId, input, ct);
+        }
+
         if (link.Round != c.AssignmentRound)
         {
             return Fail(new ServiceError.Gone(new("此链接已失效", "This link no longer works")));
@@ -267,6 +343,11 @@ public sealed class CaseService(
             default:
                 v.Required("note", note, 2000);
                 outcome = WaitForLiaison.Resolved;
+                if (v.IsValid && await ResolveOverOpenPartsAsync(c, input.OverrideReason?.Trim(), actor, now, v, ct) is { } refused)
+                {
+                    return Fail(refused);
+                }
+
                 break;
         }
 
@@ -280,7 +361,114 @@ public sealed class CaseService(
         return await ResumeAsync(tx, c, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey, outcome, actor, note, input.ReasonCode, ct);
     }
 
-    public sealed record LinkActionInput(string? Note, string? ReasonCode, int? Days);
+    /// <param name="Attachments">A co-handler's submission: attachments as links or text.</param>
+    /// <param name="OverrideReason">The lead resolving a joint case while co-handlers have not submitted: why (recorded against each of them).</param>
+    public sealed record LinkActionInput(string? Note, string? ReasonCode, int? Days, string? Attachments = null, string? OverrideReason = null);
+
+    /// <summary>
+    /// The lead resolves a joint case only when every co-handler has submitted its part, or over the silent ones with a
+    /// reason: each open part then ends as overridden, the reason on the timeline against its department, its workflow
+    /// (timers) cancelled and its links ended. Null when the resolve may go on.
+    /// </summary>
+    private async Task<ServiceError?> ResolveOverOpenPartsAsync(Case c, string? reason, string actor, DateTimeOffset now, Validation v, CancellationToken ct)
+    {
+        var open = await db.Set<CasePart>().Where(p => p.CaseId == c.Id && OpenPartStatuses.Contains(p.Status)).OrderBy(p => p.Id).ToListAsync(ct);
+        if (open.Count == 0)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(reason))
+        {
+            var names = string.Join("、", open.Select(p => p.DepartmentCode));
+            return new ServiceError.Conflict(new(
+                $"协办部门尚未提交协办意见：{names}。请等待提交，或填写理由后先行办结",
+                $"Co-handling departments have not submitted their parts: {names}. Wait for them, or give a reason to resolve without them"));
+        }
+
+        v.MaxLength("overrideReason", reason, 2000);
+        if (!v.IsValid)
+        {
+            return new ServiceError.Invalid(v);
+        }
+
+        foreach (var part in open)
+        {
+            part.Status = PartStatus.Overridden;
+            part.EndedReason = reason;
+            CaseTimeline.Add(db, c, now, CaseEventKinds.PartOverridden, actor, reason, new { department = part.DepartmentCode }, part);
+            await CaseEffectHandler.EndPartRoundAsync(db, part, now, ct);
+            if (part.WorkflowInstanceId is { } instanceId)
+            {
+                await workflows.CancelAsync(db, instanceId, ct);
+            }
+        }
+
+        return null;
+    }
+
+    private static readonly PartStatus[] OpenPartStatuses = [PartStatus.Dispatched, PartStatus.Accepted, PartStatus.InProgress];
+
+    /// <summary>A co-handler's action on its part of a joint case (签收, 进展, 提交协办意见), through the part's link.</summary>
+    private async Task<ActionResult> ActOnPartAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, LiaisonLink link, Case c, long partId,
+        string action, Guid requestId, LinkActionInput input, CancellationToken ct)
+    {
+        var part = await db.Set<CasePart>().FirstAsync(p => p.Id == partId, ct);
+        if (link.Round != part.AssignmentRound || part.Status is PartStatus.Overridden or PartStatus.Dropped)
+        {
+            return Fail(new ServiceError.Gone(new("此链接已失效", "This link no longer works")));
+        }
+
+        if (await db.Set<CaseActionRequest>().AnyAsync(r => r.RequestId == requestId, ct))
+        {
+            return new ActionResult(c, null, Repeated: true);
+        }
+
+        if (link.Role == LinkRole.Leader || !CaseActions.CoHandlerActions.Contains(action))
+        {
+            return Fail(new ServiceError.Forbidden(new("此链接不能执行该操作", "This link cannot do that")));
+        }
+
+        if (CaseActions.WhyNot(part, action) is { } why)
+        {
+            return Fail(new ServiceError.NotAllowed(why));
+        }
+
+        var now = clock.GetUtcNow();
+        var note = input.Note?.Trim();
+        var v = new Validation();
+        string outcome;
+        switch (action)
+        {
+            case CaseActions.Accept:
+                outcome = WaitForLiaison.Accepted;
+                break;
+            case CaseActions.Progress:
+                v.Required("note", note, 2000);
+                outcome = WaitForLiaison.Progress;
+                break;
+            default:
+                v.Required("note", note, 2000);
+                var attachments = input.Attachments?.Trim();
+                v.MaxLength("attachments", attachments, CasePart.MaxAttachmentsLength);
+                part.SubmissionNote = note;
+                part.SubmissionAttachments = string.IsNullOrEmpty(attachments) ? null : attachments;
+                part.SubmittedAt = now;
+                outcome = WaitForLiaison.Resolved;
+                break;
+        }
+
+        if (!v.IsValid)
+        {
+            return Fail(new ServiceError.Invalid(v));
+        }
+
+        db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
+        CaseTimeline.Add(db, c, now, action, link.RecipientEmail, note,
+            action == CaseActions.Submit ? new { department = part.DepartmentCode, attachments = part.SubmissionAttachments } : new { department = part.DepartmentCode },
+            part);
+        return await ResumeAsync(tx, c, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey, outcome, link.RecipientEmail, note, null, ct, part: part);
+    }
 
     public sealed record OfficerDecision(string? Note, string? DepartmentCode, bool? Approve);
 
@@ -383,15 +571,15 @@ public sealed class CaseService(
 
     private async Task<ActionResult> ResumeAsync(
         Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, Case c, string kind, string key, string outcome,
-        string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null, int? extensionDays = null)
+        string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null, int? extensionDays = null, CasePart? part = null)
     {
-        if (c.WorkflowInstanceId is not { } instanceId)
+        if ((part is null ? c.WorkflowInstanceId : part.WorkflowInstanceId) is not { } instanceId)
         {
             return Fail(new ServiceError.Conflict(new("事项没有运行中的流程", "The case has no running workflow")));
         }
 
         await db.SaveChangesAsync(ct);
-        var context = await routing.CreateAsync(db, c, ct);
+        var context = part is null ? await routing.CreateAsync(db, c, ct) : await routing.CreateAsync(db, c, part, ct);
         context.Set(CaseEffectHandler.ActorKey, actor);
         context.Set(CaseEffectHandler.NoteKey, note);
         context.Set(CaseEffectHandler.ReasonKey, reasonCode);

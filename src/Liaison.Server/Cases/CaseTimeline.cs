@@ -10,8 +10,12 @@ public static class CaseTimeline
 {
     public const string System = "system";
 
-    /// <summary>Adds an entry for <paramref name="c"/>, scored for the league table against the case's current round.</summary>
-    public static CaseEvent Add(LiaisonDbContext db, Case c, DateTimeOffset at, string kind, string actor, string? note = null, object? data = null)
+    /// <summary>
+    /// Adds an entry for <paramref name="c"/>, scored for the league table against the case's current round, or, for a
+    /// co-handler's <paramref name="part"/> of a joint case, against the part's round (the entry names the part).
+    /// </summary>
+    public static CaseEvent Add(LiaisonDbContext db, Case c, DateTimeOffset at, string kind, string actor, string? note = null, object? data = null,
+        CasePart? part = null)
     {
         var e = new CaseEvent
         {
@@ -22,7 +26,8 @@ public static class CaseTimeline
             Note = note,
             Data = data is null ? null : JsonSerializer.Serialize(data, JsonSerializerOptions.Web),
         };
-        LeagueTable.Score(e, c);
+        e.PartId = part?.Id;
+        LeagueTable.Score(e, (IAssignment?)part ?? c);
         db.CaseEvents.Add(e);
         return e;
     }

@@ -27,6 +27,9 @@ public sealed class LiaisonLink
 
     public int Round { get; set; }
 
+    /// <summary>The co-handler's part of a joint case this link acts on (its <see cref="Round"/> is the part's); null for the lead's links.</summary>
+    public long? PartId { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>Set when the round ended (reassign, cancel, close): no more actions from then on.</summary>
@@ -64,6 +67,7 @@ internal sealed class LiaisonLinkConfiguration : IEntityTypeConfiguration<Liaiso
         e.ToTable("liaison_links");
         e.HasIndex(x => x.TokenHash).IsUnique();
         e.HasIndex(x => new { x.CaseId, x.Round });
+        e.HasIndex(x => x.PartId).HasFilter("part_id IS NOT NULL");
         e.Property(x => x.Role).HasConversion<string>().HasMaxLength(16);
         e.Property(x => x.RecipientEmail).HasMaxLength(254);
         e.Property(x => x.RecipientName).HasMaxLength(100);

@@ -49,7 +49,8 @@ public static class LinkPages
 
     private static async Task<IResult> Act(
         string token, LiaisonDbContext db, CaseService cases, CaseTimelineView timeline, Ui ui, TimeProvider clock,
-        [FromForm] string? action, [FromForm] Guid? requestId, [FromForm] string? note, [FromForm] string? reasonCode, [FromForm] string? days, CancellationToken ct)
+        [FromForm] string? action, [FromForm] Guid? requestId, [FromForm] string? note, [FromForm] string? reasonCode, [FromForm] string? days,
+        [FromForm] string? attachments, [FromForm] string? overrideReason, CancellationToken ct)
     {
         if (!LinkTokens.LooksValid(token))
         {
@@ -81,7 +82,7 @@ public static class LinkPages
 
         if (refused is null)
         {
-            var result = await cases.ActThroughLinkAsync(token, action!, requestId!.Value, new CaseService.LinkActionInput(note, reasonCode, dayCount), ct);
+            var result = await cases.ActThroughLinkAsync(token, action!, requestId!.Value, new CaseService.LinkActionInput(note, reasonCode, dayCount, attachments, overrideReason), ct);
             if (result.Error is null)
             {
                 // Post/Redirect/Get: a reload shows the page, it does not post again.
@@ -110,11 +111,25 @@ public static class LinkPages
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(TimelineLength).ToListAsync(ct);
         var rows = await timeline.DescribeAsync(events.Select(TimelineEntryDto.From).ToList(), departments, ct);
 
+        var parts = await db.Set<CasePart>().AsNoTracking().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
+        if (link.PartId is { } partId && parts.FirstOrDefault(p => p.Id == partId) is { } part)
+        {
+            // A co-handler's link: the part is what it sees and acts on.
+            var partEnded = link.EndedAt is not null || link.Round != part.AssignmentRound || !part.IsOpen;
+            var partActions = link.Role == LinkRole.Leader ? [] : CaseActions.CoHandlerActions;
+            var partAllowed = partEnded ? [] : partActions.Where(a => CaseActions.WhyNot(part, a) is null).ToList();
+            return PageResults.Page<LinkPage>(new LinkPageModel(c, departments.FirstOrDefault(d => d.Code == part.DepartmentCode)?.Name, partEnded, partAllowed,
+                null, rows, flash, error) { Part = part, LeadDepartmentName = department }, status);
+        }
+
         var ended = link.EndedAt is not null || link.Round != c.AssignmentRound;
         var actions = link.Role == LinkRole.Leader ? CaseActions.LeaderActions : CaseActions.HandlerActions;
         var allowed = ended ? [] : actions.Where(a => CaseActions.WhyNot(c, a) is null).ToList();
         var why = ended || allowed.Count > 0 ? null : CaseActions.WhyNot(c, actions[0]);
-        return PageResults.Page<LinkPage>(new LinkPageModel(c, department, ended, allowed, why, rows, flash, error), status);
+        return PageResults.Page<LinkPage>(new LinkPageModel(c, department, ended, allowed, why, rows, flash, error)
+        {
+            OpenParts = parts.Where(p => p.IsOpen).Select(p => departments.FirstOrDefault(d => d.Code == p.DepartmentCode)?.Name ?? p.DepartmentCode).ToList(),
+        }, status);
     }
 
     private static async Task<(LiaisonLink Link, Case Case)?> FindAsync(string token, LiaisonDbContext db, TimeProvider clock, CancellationToken ct)
@@ -147,4 +162,14 @@ public static class LinkPages
 /// <param name="WhyNothing">Why nothing can be done now, when the case is still theirs.</param>
 public sealed record LinkPageModel(
     Case Case, string? DepartmentName, bool Ended, IReadOnlyList<string> Allowed, Text? WhyNothing,
-    IReadOnlyList<TimelineRow> Timeline, Text? Flash, ServiceError? Error);
+    IReadOnlyList<TimelineRow> Timeline, Text? Flash, ServiceError? Error)
+{
+    /// <summary>A co-handler's link (joint case): its part, shown instead of the lead's status and deadlines.</summary>
+    public CasePart? Part { get; init; }
+
+    /// <summary>A co-handler's link: the lead department's name.</summary>
+    public string? LeadDepartmentName { get; init; }
+
+    /// <summary>The lead's link: co-handling departments that have not submitted yet (resolving then needs a reason).</summary>
+    public IReadOnlyList<string> OpenParts { get; init; } = [];
+}

@@ -37,9 +37,15 @@ public sealed class Dispatch : CaseActivity
             ResolveWithinWorkingDays ?? category.ResolveWithinWorkingDays,
             category.ProgressReportEveryWorkingDays);
         var now = context.Now;
+        if (snapshot.PartId is not null && ResolveWithinWorkingDays is null)
+        {
+            // A co-handler submits its part before the lead must resolve: the lead's limit less the category's lead time.
+            policy = new SlaPolicy(policy.AcceptWithinWorkingDays, category.CoHandlerResolveLimit(snapshot.Priority), policy.ProgressReportEveryWorkingDays);
+        }
+
         // An explicit resolve limit is taken as written; the category's limit is halved for urgent cases.
         var deadlines = SlaDeadlines.AtDispatch(routing.Calendar, now, policy,
-            ResolveWithinWorkingDays is null ? snapshot.Priority : CasePriority.Normal);
+            ResolveWithinWorkingDays is null && snapshot.PartId is null ? snapshot.Priority : CasePriority.Normal);
 
         snapshot.DepartmentCode = code;
         snapshot.AssignedDepartmentCode = code;

@@ -289,6 +289,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("on_time");
 
+                    b.Property<long?>("PartId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("part_id");
+
                     b.Property<DateTimeOffset?>("RoundStartedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("round_started_at");
@@ -306,6 +310,152 @@ namespace Liaison.Server.Data.Migrations
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "At" }, "scored"), new[] { "Kind", "DepartmentCode", "CaseId", "OnTime", "RoundStartedAt", "Id" });
 
                     b.ToTable("case_events", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Cases.Cases.CasePart", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("AcceptBy")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accept_by");
+
+                    b.Property<string>("AcceptByBasis")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("accept_by_basis");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<int>("AssignmentRound")
+                        .HasColumnType("integer")
+                        .HasColumnName("assignment_round");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("DepartmentCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("department_code");
+
+                    b.Property<DateTimeOffset?>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("DueAtBasis")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("due_at_basis");
+
+                    b.Property<string>("EndedReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("ended_reason");
+
+                    b.Property<string>("HandlerCulture")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("handler_culture");
+
+                    b.Property<string>("HandlerEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("handler_email");
+
+                    b.Property<string>("HandlerName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("handler_name");
+
+                    b.Property<string>("LeaderCulture")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("leader_culture");
+
+                    b.Property<string>("LeaderEmail")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("leader_email");
+
+                    b.Property<string>("LeaderName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("leader_name");
+
+                    b.Property<DateTimeOffset?>("NextProgressReportAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_progress_report_at");
+
+                    b.Property<DateTimeOffset?>("OriginalDueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("original_due_at");
+
+                    b.Property<bool>("Provisional")
+                        .HasColumnType("boolean")
+                        .HasColumnName("provisional");
+
+                    b.Property<DateTimeOffset?>("RoundAcceptBy")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("round_accept_by");
+
+                    b.Property<DateTimeOffset?>("RoundStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("round_started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("SubmissionAttachments")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("submission_attachments");
+
+                    b.Property<string>("SubmissionNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("submission_note");
+
+                    b.Property<DateTimeOffset?>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<string>("Task")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("task");
+
+                    b.Property<string>("ThreadRootMessageId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("thread_root_message_id");
+
+                    b.Property<Guid?>("WorkflowInstanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("workflow_instance_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_case_parts");
+
+                    b.HasIndex("CaseId", "DepartmentCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_case_parts_case_id_department_code");
+
+                    b.ToTable("case_parts", (string)null);
                 });
 
             modelBuilder.Entity("Liaison.Cases.Departments.Department", b =>
@@ -512,6 +662,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("case_id");
 
+                    b.Property<long>("PartId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("part_id");
+
                     b.Property<string>("Kind")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
@@ -525,7 +679,7 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("fired_at");
 
-                    b.HasKey("CaseId", "Kind", "Deadline")
+                    b.HasKey("CaseId", "PartId", "Kind", "Deadline")
                         .HasName("pk_case_deadlines_fired");
 
                     b.ToTable("case_deadlines_fired", (string)null);
@@ -611,6 +765,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
+                    b.Property<long?>("PartId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("part_id");
+
                     b.Property<string>("RecipientCulture")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -648,6 +806,10 @@ namespace Liaison.Server.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_liaison_links");
+
+                    b.HasIndex("PartId")
+                        .HasDatabaseName("ix_liaison_links_part_id")
+                        .HasFilter("part_id IS NOT NULL");
 
                     b.HasIndex("TokenHash")
                         .IsUnique()
@@ -1360,6 +1522,16 @@ namespace Liaison.Server.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_case_events_cases_case_id");
+                });
+
+            modelBuilder.Entity("Liaison.Cases.Cases.CasePart", b =>
+                {
+                    b.HasOne("Liaison.Cases.Cases.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_case_parts_cases_case_id");
                 });
 
             modelBuilder.Entity("Liaison.Cases.Departments.Department", b =>

@@ -1,0 +1,182 @@
+using Liaison.Cases.Common;
+
+namespace Liaison.Cases.Cases;
+
+/// <summary>
+/// A co-handling department's part of a joint case (协办): its own handler, round, deadlines, links and workflow
+/// (a child of the case's routing workflow). The lead department (主办) stays on the case itself.
+/// </summary>
+public sealed class CasePart : IAssignment
+{
+    /// <summary>At most this many co-handlers on one case (the zone has 29 departments, one of them leads).</summary>
+    public const int MaxPerCase = 28;
+
+    public const int MaxTaskLength = 500;
+
+    public const int MaxAttachmentsLength = 4000;
+
+    public long Id { get; set; }
+
+    public long CaseId { get; set; }
+
+    public required string DepartmentCode { get; set; }
+
+    /// <summary>What the officer asks of this department (e.g. 请核实用地红线); optional.</summary>
+    public string? Task { get; set; }
+
+    public PartStatus Status { get; set; }
+
+    /// <summary>Increments on every dispatch of the part; its links are bound to one round.</summary>
+    public int AssignmentRound { get; set; }
+
+    public string HandlerName { get; set; } = "";
+
+    public string HandlerEmail { get; set; } = "";
+
+    public string HandlerCulture { get; set; } = "zh-CN";
+
+    public string? LeaderName { get; set; }
+
+    public string? LeaderEmail { get; set; }
+
+    public string LeaderCulture { get; set; } = "zh-CN";
+
+    public DateTimeOffset? AcceptBy { get; set; }
+
+    /// <summary>The part's submit deadline (the lead's resolve deadline minus the category's lead time).</summary>
+    public DateTimeOffset? DueAt { get; set; }
+
+    public DateTimeOffset? OriginalDueAt { get; set; }
+
+    public DateTimeOffset? RoundStartedAt { get; set; }
+
+    public DateTimeOffset? RoundAcceptBy { get; set; }
+
+    public bool Provisional { get; set; }
+
+    public string? AcceptByBasis { get; set; }
+
+    public string? DueAtBasis { get; set; }
+
+    public DateTimeOffset? NextProgressReportAt { get; set; }
+
+    public DateTimeOffset? AcceptedAt { get; set; }
+
+    public DateTimeOffset? SubmittedAt { get; set; }
+
+    /// <summary>协办意见: the co-handler's contribution.</summary>
+    public string? SubmissionNote { get; set; }
+
+    /// <summary>Attachments as links or text, one per line.</summary>
+    public string? SubmissionAttachments { get; set; }
+
+    /// <summary>Why the part ended without a submission (the lead resolved over it, with this reason).</summary>
+    public string? EndedReason { get; set; }
+
+    /// <summary>The part's child workflow instance.</summary>
+    public Guid? WorkflowInstanceId { get; set; }
+
+    /// <summary>Message-ID of the part's first email: the department's mails on this case thread under it.</summary>
+    public string? ThreadRootMessageId { get; set; }
+
+    /// <summary>The department currently holding the part (scoring reads it like the case's round department).</summary>
+    public string? RoundDepartmentCode => AssignmentRound > 0 ? DepartmentCode : null;
+
+    /// <summary>The part still waits for its department (to accept, work or submit it).</summary>
+    public bool IsOpen => Status is PartStatus.Dispatched or PartStatus.Accepted or PartStatus.InProgress;
+
+    /// <summary>The part as the case workflow's activities see it: a case status (submitted reads as resolved).</summary>
+    public CaseStatus AsCaseStatus => Status switch
+    {
+        PartStatus.Dispatched => CaseStatus.Dispatched,
+        PartStatus.Accepted => CaseStatus.Accepted,
+        PartStatus.InProgress => CaseStatus.InProgress,
+        PartStatus.Returned => CaseStatus.Returned,
+        PartStatus.Submitted => CaseStatus.Resolved,
+        _ => CaseStatus.Closed,
+    };
+
+    /// <summary>The part status a case activity's status means for a part; null when it has no meaning there.</summary>
+    public static PartStatus? FromCaseStatus(CaseStatus status) => status switch
+    {
+        CaseStatus.Dispatched => PartStatus.Dispatched,
+        CaseStatus.Accepted => PartStatus.Accepted,
+        CaseStatus.InProgress => PartStatus.InProgress,
+        CaseStatus.Returned => PartStatus.Returned,
+        CaseStatus.Resolved => PartStatus.Submitted,
+        _ => null,
+    };
+
+    /// <summary>The status's API name: dispatched, accepted, in-progress, returned, submitted, overridden, dropped.</summary>
+    public static string Name(PartStatus status) => status == PartStatus.InProgress ? "in-progress" : status.ToString().ToLowerInvariant();
+
+    public static Text Label(PartStatus status) => status switch
+    {
+        PartStatus.Dispatched => new("待签收", "waiting"),
+        PartStatus.Accepted => new("已签收", "accepted"),
+        PartStatus.InProgress => new("办理中", "in progress"),
+        PartStatus.Returned => new("已退回", "returned"),
+        PartStatus.Submitted => new("已提交", "submitted"),
+        PartStatus.Overridden => new("主办已办结（未提交）", "resolved over by the lead"),
+        _ => new("已撤回", "dropped"),
+    };
+}
+
+public enum PartStatus
+{
+    Dispatched,
+    Accepted,
+    InProgress,
+    Returned,
+    Submitted,
+    /// <summary>The lead resolved the case without this part, with a reason recorded against it.</summary>
+    Overridden,
+    /// <summary>The officer dropped the part (phase 2).</summary>
+    Dropped,
+}
+
+/// <summary>
+/// One department's assignment on a case: the lead's (on the case itself) or a co-handler's (a <see cref="CasePart"/>).
+/// Dispatch, mail, links and scoring work on either the same way.
+/// </summary>
+public interface IAssignment
+{
+    string HandlerName { get; set; }
+
+    string HandlerEmail { get; set; }
+
+    string HandlerCulture { get; set; }
+
+    string? LeaderName { get; set; }
+
+    string? LeaderEmail { get; set; }
+
+    string LeaderCulture { get; set; }
+
+    /// <summary>Increments on every (re)dispatch; links are bound to one round.</summary>
+    int AssignmentRound { get; set; }
+
+    /// <summary>The department holding the current round as dispatched (scoring).</summary>
+    string? RoundDepartmentCode { get; }
+
+    DateTimeOffset? AcceptBy { get; set; }
+
+    DateTimeOffset? DueAt { get; set; }
+
+    DateTimeOffset? OriginalDueAt { get; set; }
+
+    DateTimeOffset? RoundStartedAt { get; set; }
+
+    DateTimeOffset? RoundAcceptBy { get; set; }
+
+    DateTimeOffset? NextProgressReportAt { get; set; }
+
+    bool Provisional { get; set; }
+
+    string? AcceptByBasis { get; set; }
+
+    string? DueAtBasis { get; set; }
+
+    /// <summary>Message-ID of this assignment's first mail; its later mails thread under it.</summary>
+    string? ThreadRootMessageId { get; set; }
+}

@@ -1,0 +1,65 @@
+using Liaison.Workflows.Activities;
+using Liaison.Workflows.Runtime;
+
+namespace Liaison.Cases.Routing.Activities;
+
+[Activity("Liaison.DispatchParts", Category = CaseActivity.Category, DisplayNameZh = "协办派单", DisplayNameEn = "Dispatch co-handlers",
+    Description = "Joint case (联办): starts one child workflow per co-handling department, each with its own links, deadlines and escalation. A case without co-handlers goes straight on.")]
+public sealed class DispatchParts : CaseActivity
+{
+    public const string DefaultWorkflow = "case-part-routing";
+
+    [Input(DisplayNameZh = "协办流程", DisplayNameEn = "Co-handler workflow",
+        Description = "The published workflow run for each co-handling department.", DefaultValue = DefaultWorkflow)]
+    public string? Workflow { get; set; } = DefaultWorkflow;
+
+    protected override void Execute(ActivityContext context, CaseRouting routing)
+    {
+        var c = routing.Case;
+        var workflow = string.IsNullOrWhiteSpace(Workflow) ? DefaultWorkflow : Workflow.Trim();
+        foreach (var part in c.Parts)
+        {
+            // Not waited for: the lead goes on at once; the officer's and the lead's actions reach each part directly.
+            if (context.StartChild(workflow, null, null, new Dictionary<string, object?> { ["partId"] = part.Id },
+                    PartCorrelation.Of(c.Id, part.Id), wait: false) is null)
+            {
+                return;
+            }
+        }
+
+        context.Complete();
+    }
+}
+
+/// <summary>A part's child workflow is correlated with <c>case:{caseId}/part:{partId}</c>; the case's own with <c>case:{caseId}</c>.</summary>
+public static class PartCorrelation
+{
+    public const string CasePrefix = "case:";
+
+    public static string Of(long caseId, long partId) => $"{CasePrefix}{caseId}/part:{partId}";
+
+    /// <summary>Reads a case workflow's correlation id; false when it is not one.</summary>
+    public static bool TryParse(string? correlation, out long caseId, out long? partId)
+    {
+        (caseId, partId) = (0, null);
+        if (correlation is null || !correlation.StartsWith(CasePrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = correlation.AsSpan(CasePrefix.Length);
+        var slash = rest.IndexOf("/part:", StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return long.TryParse(rest, out caseId);
+        }
+
+        if (!long.TryParse(rest[..slash], out caseId) || !long.TryParse(rest[(slash + "/part:".Length)..], out var part))
+        {
+            return false;
+        }
+
+        partId = part;
+        return true;
+    }
+}

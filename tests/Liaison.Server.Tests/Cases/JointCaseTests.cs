@@ -1,0 +1,209 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Liaison.Cases.Cases;
+using Liaison.Server.Tests.Infrastructure;
+using Liaison.Server.Workflows;
+using Liaison.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Cases;
+
+/// <summary>Joint cases (联办): a lead department and co-handling departments, each with its own part, links and workflow.</summary>
+public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private readonly LiaisonApp _app = fixture.App;
+
+    private static object JointCase(string lead, params (string Code, string? Task)[] co) => new
+    {
+        title = "新厂房无法投产",
+        description = "用地、施工许可、供电需同时协调。",
+        category = "factor-guarantee",
+        priority = "normal",
+        departmentCode = lead,
+        enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = CreditCode, contact = "王经理 13800000000" },
+        coDepartments = co.Select(c => new { departmentCode = c.Code, task = c.Task }).ToArray(),
+    };
+
+    private static string Handler(string department) => $"{department}.handler@anyue.example";
+
+    private async Task<string> PartLinkAsync(string department, string number) =>
+        PathOf(LinkIn((await MailsAsync(_app, Handler(department), number)).Single(m => m.Subject.Contains("派单"))));
+
+    public static TheoryData<string, string> BadCoDepartments => new()
+    {
+        { JsonSerializer.Serialize(JointCase("zrzyj", ("zrzyj", null))), "coDepartments[0].departmentCode" },
+        { JsonSerializer.Serialize(JointCase("zrzyj", ("zjj", null), ("zjj", "again"))), "coDepartments[1].departmentCode" },
+        { JsonSerializer.Serialize(JointCase("zrzyj", ("nowhere", null))), "coDepartments[0].departmentCode" },
+        { JsonSerializer.Serialize(JointCase("zrzyj", ("", null))), "coDepartments[0].departmentCode" },
+        { JsonSerializer.Serialize(JointCase("zrzyj", ("zjj", new string('长', 501)))), "coDepartments[0].task" },
+        { JsonSerializer.Serialize(JointCase("zrzyj", Enumerable.Range(0, 29).Select(i => ($"d{i}", (string?)null)).ToArray())), "coDepartments" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadCoDepartments))]
+    public async Task Bad_co_departments_are_400_naming_the_field_and_create_nothing(string json, string field)
+    {
+        var officer = await _app.AsOfficerAsync();
+        var before = await _app.WithDbAsync(db => db.Cases.CountAsync());
+
+        var response = await officer.PostAsync("/api/cases", new StringContent(json, Encoding.UTF8, "application/json"));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var messages), $"errors should name {field}: {problem}");
+        Assert.Contains(" / ", messages[0].GetString());
+        Assert.Equal(before, await _app.WithDbAsync(db => db.Cases.CountAsync()));
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Set<CasePart>().CountAsync()));
+    }
+
+    [Fact]
+    public async Task An_inactive_co_department_is_400()
+    {
+        var admin = await _app.AsAdminAsync();
+        var department = await admin.GetFromJsonAsync<JsonElement>("/api/departments/tcj");
+        var body = JsonSerializer.Deserialize<Dictionary<string, object?>>(department.GetRawText())!;
+        body["active"] = false;
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/departments/tcj", body)).StatusCode);
+
+        var response = await (await _app.AsOfficerAsync()).PostAsJsonAsync("/api/cases", JointCase("zrzyj", ("tcj", null)));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("coDepartments[0].departmentCode", out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task A_case_without_co_departments_or_with_an_empty_list_is_a_single_department_case()
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        var old = await OpenAsync(officer, NewCase("jxj"));
+        var empty = await OpenAsync(officer, JointCase("jxj"));
+
+        foreach (var c in new[] { old, empty })
+        {
+            Assert.Equal("dispatched", c.GetProperty("status").GetString());
+            Assert.Empty(c.GetProperty("coDepartments").EnumerateArray());
+        }
+
+        var numbers = new[] { old, empty }.Select(c => c.GetProperty("number").GetString()).ToList();
+        var children = await _app.WithDbAsync(db => db.Set<WorkflowInstanceRecord>()
+            .CountAsync(i => db.Cases.Any(c => numbers.Contains(c.Number) && c.WorkflowInstanceId == i.ParentInstanceId)));
+        Assert.Equal(0, children);
+    }
+
+    [Fact]
+    public async Task Co_handlers_accept_and_submit_their_parts_then_the_lead_resolves_and_the_officer_closes()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var browser = _app.Anonymous();
+        var opened = await OpenAsync(officer, JointCase("zrzyj", ("zjj", "请核实施工许可"), ("gdgs", "请确认10kV接入方案"), ("sthjj", null)));
+        var number = opened.GetProperty("number").GetString()!;
+
+        var parts = opened.GetProperty("coDepartments").EnumerateArray().ToList();
+        Assert.Equal(["zjj", "gdgs", "sthjj"], parts.Select(p => p.GetProperty("departmentCode").GetString()));
+        Assert.All(parts, p => Assert.Equal("dispatched", p.GetProperty("status").GetString()));
+        // Each co-handler must submit one working day before the lead's resolve deadline.
+        var leadDue = opened.GetProperty("dueAt").GetDateTimeOffset();
+        Assert.All(parts, p => Assert.True(p.GetProperty("dueAt").GetDateTimeOffset() < leadDue));
+        Assert.Equal(new DateTimeOffset(2026, 3, 6, 18, 0, 0, TimeSpan.FromHours(8)), parts[0].GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, TimeSpan.FromHours(8)), leadDue);
+
+        // Each department gets its own dispatch mail with its own link, the task note, in its own thread.
+        var zjjMail = (await MailsAsync(_app, Handler("zjj"), number)).Single(m => m.Subject.Contains("派单"));
+        Assert.Contains("请核实施工许可", zjjMail.TextBody);
+        var leadMail = (await MailsAsync(_app, Handler("zrzyj"), number)).Single(m => m.Subject.Contains("派单"));
+        Assert.DoesNotContain(leadMail.MessageId, zjjMail.References);
+        var lead = PathOf(LinkIn(leadMail));
+
+        var zjj = await PartLinkAsync("zjj", number);
+        var gdgs = await PartLinkAsync("gdgs", number);
+        var sthjj = await PartLinkAsync("sthjj", number);
+        var page = await browser.GetStringAsync(zjj);
+        Assert.Contains("请核实施工许可", page);
+        Assert.Null(FormFor(page, "resolve"));
+
+        foreach (var link in new[] { zjj, gdgs })
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "accept")).StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "submit",
+                new() { ["note"] = "已核实，无障碍", ["attachments"] = "https://files.example/permit.pdf" })).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, lead, "accept")).StatusCode);
+        var early = await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结" });
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("sthjj", await early.Content.ReadAsStringAsync());
+        Assert.Equal("accepted", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
+
+        await PostActionAsync(browser, sthjj, "accept");
+        await PostActionAsync(browser, sthjj, "submit", new() { ["note"] = "环评无异议" });
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "用地、许可、供电均已落实" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/confirm", new { note = "企业确认" })).StatusCode);
+
+        var closed = await GetCaseAsync(officer, number);
+        Assert.Equal("closed", closed.GetProperty("status").GetString());
+        var done = closed.GetProperty("coDepartments").EnumerateArray().ToList();
+        Assert.All(done, p => Assert.Equal("submitted", p.GetProperty("status").GetString()));
+        Assert.Equal("https://files.example/permit.pdf", done[0].GetProperty("attachments").GetString());
+        Assert.Equal("环评无异议", done[2].GetProperty("submission").GetString());
+
+        // Each part's entries are scored for its own department and round, so the league table counts them.
+        var submits = await _app.WithDbAsync(db => db.CaseEvents.Where(e => e.Kind == CaseActions.Submit && db.Cases.Any(c => c.Id == e.CaseId && c.Number == number)).ToListAsync());
+        Assert.Equal(["gdgs", "sthjj", "zjj"], submits.Select(e => e.DepartmentCode).Order());
+        Assert.All(submits, e => Assert.True(e.PartId is not null && e.OnTime == true && e.RoundStartedAt is not null));
+        var children = await _app.WithDbAsync(db => db.Set<WorkflowInstanceRecord>()
+            .Where(i => i.ParentInstanceId != null && i.CorrelationId!.StartsWith("case:") && i.DefinitionId == "case-part-routing")
+            .Join(db.Cases.Where(c => c.Number == number), i => i.ParentInstanceId, c => c.WorkflowInstanceId, (i, c) => i.Status).ToListAsync());
+        Assert.Equal(3, children.Count);
+        Assert.All(children, s => Assert.Equal(WorkflowStatus.Finished, s));
+    }
+
+    [Fact]
+    public async Task The_lead_may_resolve_over_a_silent_co_handler_with_a_reason_recorded_against_it()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var browser = _app.Anonymous();
+        var number = (await OpenAsync(officer, JointCase("zrzyj", ("jtysj", "道路开口")))).GetProperty("number").GetString()!;
+        var lead = PathOf(LinkIn((await MailsAsync(_app, Handler("zrzyj"), number)).Single(m => m.Subject.Contains("派单"))));
+        var part = await PartLinkAsync("jtysj", number);
+        await PostActionAsync(browser, lead, "accept");
+
+        var resolved = await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结", ["overrideReason"] = "交通运输局三日未回复，道路开口已由企业自行报批" });
+
+        Assert.Equal(HttpStatusCode.Redirect, resolved.StatusCode);
+        var c = await GetCaseAsync(officer, number);
+        Assert.Equal("resolved", c.GetProperty("status").GetString());
+        var p = Assert.Single(c.GetProperty("coDepartments").EnumerateArray());
+        Assert.Equal("overridden", p.GetProperty("status").GetString());
+        Assert.Contains("三日未回复", p.GetProperty("endedReason").GetString());
+        var entry = await _app.WithDbAsync(db => db.CaseEvents.SingleAsync(e => e.Kind == CaseEventKinds.PartOverridden && db.Cases.Any(c => c.Id == e.CaseId && c.Number == number)));
+        Assert.Equal("jtysj", entry.DepartmentCode);
+        var gone = await browser.GetAsync(part);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        var child = await _app.WithDbAsync(db => db.Set<WorkflowInstanceRecord>().SingleAsync(i => i.CorrelationId!.EndsWith($"/part:{entry.PartId}")));
+        Assert.Equal(WorkflowStatus.Cancelled, child.Status);
+    }
+
+    [Fact]
+    public async Task A_hundred_parallel_submissions_of_one_part_record_one()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var browser = _app.Anonymous();
+        var number = (await OpenAsync(officer, JointCase("zrzyj", ("rsj", "用工招聘")))).GetProperty("number").GetString()!;
+        var part = await PartLinkAsync("rsj", number);
+        await PostActionAsync(browser, part, "accept");
+        var form = FormFor(await browser.GetStringAsync(part), "submit")!;
+        form["note"] = "招聘会已安排";
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => browser.PostAsync(part, new FormUrlEncodedContent(form))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        var c = await GetCaseAsync(officer, number);
+        Assert.Equal("submitted", Assert.Single(c.GetProperty("coDepartments").EnumerateArray()).GetProperty("status").GetString());
+        Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "submit");
+    }
+}

@@ -1,0 +1,53 @@
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Cases;
+
+/// <summary>Joint cases (联办): each co-handler's escalation ladder runs on its own deadlines (own app: the test moves the clock).</summary>
+public sealed class JointEscalationTests : IAsyncLifetime
+{
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+    private LiaisonApp _app = null!;
+    private HttpClient _officer = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await LiaisonApp.StartAsync(nameof(JointEscalationTests));
+        _officer = await _app.AsOfficerAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<int> CountAsync(string department, string subject, string number) =>
+        (await MailsAsync(_app, $"{department}.handler@anyue.example", subject)).Count(m => m.Subject.Contains(number));
+
+    [Fact]
+    public async Task A_silent_co_handlers_ladder_fires_on_its_own_deadline_and_no_one_elses_does()
+    {
+        // Opened Monday 2026-03-02 09:00 (factor-guarantee): the lead is due Mon 9th 18:00, co-handlers Fri 6th 18:00.
+        var body = new
+        {
+            title = "新厂房无法投产", description = "施工许可与供电需协同。", category = "factor-guarantee", priority = "normal", departmentCode = "zrzyj",
+            enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = CreditCode },
+            coDepartments = new[] { new { departmentCode = "zjj", task = "施工许可" }, new { departmentCode = "gdgs", task = "供电" } },
+        };
+        var number = (await OpenAsync(_officer, body)).GetProperty("number").GetString()!;
+        var browser = _app.Anonymous();
+        var zjj = PathOf(LinkIn((await MailsAsync(_app, "zjj.handler@anyue.example", number)).Single(m => m.Subject.Contains("派单"))));
+        await PostActionAsync(browser, zjj, "accept");
+        await PostActionAsync(browser, zjj, "submit", new() { ["note"] = "许可已办" });
+
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 6, 18, 1, 0, China).ToUniversalTime());
+        await _app.SweepTimersAsync();
+        await _app.SweepTimersAsync();
+
+        Assert.Equal(1, await CountAsync("gdgs", "超期督办", number));
+        Assert.Equal(1, await CountAsync("gdgs", "催签收", number));
+        Assert.Equal(0, await CountAsync("zjj", "超期督办", number));
+        Assert.Equal(0, await CountAsync("zrzyj", "超期督办", number));
+        var red = await _app.WithDbAsync(db => db.CaseEvents.Where(e => e.Kind == "escalated" && e.PartId != null).ToListAsync());
+        Assert.Contains(red, e => e.Data!.Contains("\"red\"") && e.Data.Contains("gdgs"));
+        Assert.DoesNotContain(red, e => e.Data!.Contains("zjj"));
+    }
+}
