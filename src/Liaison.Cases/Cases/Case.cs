@@ -168,4 +168,10 @@ public sealed class CaseEvent
 
     /// <summary>Scoring: an acceptance or resolution within that round's deadline as dispatched; null for other entries.</summary>
     public bool? OnTime { get; set; }
+
+    /// <summary>
+    /// Scoring, for a dispatch or a resolution: when the next one of the same kind was written for the same case and
+    /// department (null while this is the latest), so "the last one in a period" is a filter, not a sort.
+    /// </summary>
+    public DateTimeOffset? NextSameAt { get; set; }
 }

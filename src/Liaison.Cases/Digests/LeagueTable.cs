@@ -239,6 +239,24 @@ public static class LeagueTable
             (var a, var b) => Math.Min(a!.Value, b!.Value),
         };
 
+    /// <summary>The median of a histogram (value → how many times it occurs), as <see cref="Median(IReadOnlyCollection{int})"/> would give.</summary>
+    public static double? MedianOfHistogram(SortedDictionary<int, int> histogram)
+    {
+        var n = histogram.Values.Sum();
+        if (n == 0) return null;
+        int? lower = null;
+        var seen = 0;
+        foreach (var (value, count) in histogram)
+        {
+            // The sorted list's elements at (n - 1) / 2 and n / 2: the same one when n is odd.
+            if (lower is null && seen + count > (n - 1) / 2) lower = value;
+            if (seen + count > n / 2) return (lower!.Value + value) / 2.0;
+            seen += count;
+        }
+
+        throw new InvalidOperationException("unreachable: the counts add up to n");
+    }
+
     public static double? Median(IReadOnlyCollection<int> values)
     {
         if (values.Count == 0) return null;

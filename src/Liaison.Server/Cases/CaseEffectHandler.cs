@@ -167,6 +167,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
     private async Task DispatchAsync(LiaisonDbContext db, Case c, CasePart? part, CaseDispatched d, DateTimeOffset now, CaseMailer.Extras extras, CancellationToken ct)
     {
         IAssignment a = (IAssignment?)part ?? c;
+        var earlierRound = a.RoundStartedAt is not null;
         a.HandlerName = d.Department.Handler.Name;
         a.HandlerEmail = d.Department.Handler.Email;
         a.HandlerCulture = d.Department.Handler.Culture;
@@ -184,12 +185,17 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         a.Provisional = d.AcceptBy.Provisional || d.DueAt.Provisional;
         a.NextProgressReportAt = d.NextProgressReport?.Due;
         var (zh, en) = part is null ? ("派单至", "Dispatched to") : ("协办派单至", "Co-handling dispatched to");
-        CaseTimeline.Add(db, c, now, CaseEventKinds.Dispatched, "workflow",
+        var dispatched = CaseTimeline.Add(db, c, now, CaseEventKinds.Dispatched, "workflow",
             $"{zh} {d.Department.Name}（{d.Department.Handler.Name}），第 {d.Round} 轮 / {en} {d.Department.Name} ({d.Department.Handler.Name}), round {d.Round}",
             part is null
                 ? new { department = d.Department.Code, round = d.Round, acceptBy = d.AcceptBy, dueAt = d.DueAt }
                 : new { department = d.Department.Code, round = d.Round, acceptBy = d.AcceptBy, dueAt = d.DueAt, coHandling = true, task = part.Task },
             part);
+        if (earlierRound)
+        {
+            await CaseTimeline.SupersedeEarlierAsync(db, dispatched, ct);
+        }
+
         await mailer.SendAsync(db, c, CaseMailKind.Dispatch, [Audiences.Handler], extras, ct, part);
         await mailer.SendAsync(db, c, CaseMailKind.DispatchLeaderCopy, [Audiences.Leader], extras, ct, part);
     }

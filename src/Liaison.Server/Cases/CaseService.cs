@@ -356,8 +356,13 @@ public sealed class CaseService(
             return Fail(new ServiceError.Invalid(v));
         }
 
-        CaseTimeline.Add(db, c, now, action, actor, note,
+        var entry = CaseTimeline.Add(db, c, now, action, actor, note,
             action == CaseActions.Extension ? new { days = input.Days } : action == CaseActions.Return ? new { reasonCode = input.ReasonCode } : null);
+        if (action == CaseActions.Resolve)
+        {
+            await CaseTimeline.SupersedeEarlierAsync(db, entry, ct);
+        }
+
         return await ResumeAsync(tx, c, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey, outcome, actor, note, input.ReasonCode, ct);
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Digests;
 using Liaison.Server.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Cases;
 
@@ -31,4 +32,16 @@ public static class CaseTimeline
         db.CaseEvents.Add(e);
         return e;
     }
+
+    /// <summary>
+    /// Marks the earlier dispatches or resolutions of the same case and department as followed by <paramref name="e"/>
+    /// (<see cref="CaseEvent.NextSameAt"/>), in the caller's transaction. Call it after adding a scored dispatch or
+    /// resolution that may have a predecessor.
+    /// </summary>
+    public static Task SupersedeEarlierAsync(LiaisonDbContext db, CaseEvent e, CancellationToken ct) =>
+        e.DepartmentCode is not { } department
+            ? Task.CompletedTask
+            : db.CaseEvents
+                .Where(x => x.CaseId == e.CaseId && x.Kind == e.Kind && x.DepartmentCode == department && x.NextSameAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.NextSameAt, e.At), ct);
 }

@@ -99,7 +99,7 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
             e.Property(x => x.DepartmentCode).HasMaxLength(32);
             // The league table adds up the scored entries of a period from this index alone (LeagueTableQuery).
             e.HasIndex(x => x.At, "scored").HasDatabaseName("ix_case_events_scored")
-                .IncludeProperties(x => new { x.Kind, x.DepartmentCode, x.CaseId, x.OnTime, x.RoundStartedAt, x.Id })
+                .IncludeProperties(x => new { x.Kind, x.DepartmentCode, x.CaseId, x.OnTime, x.RoundStartedAt, x.NextSameAt })
                 .HasFilter("department_code IS NOT NULL");
         });
 

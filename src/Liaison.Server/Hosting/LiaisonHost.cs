@@ -125,7 +125,7 @@ public static class LiaisonHost
             services.AddSingleton<IMailTransport, SmtpMailTransport>();
         }
 
-        services.AddLiaisonJobs(connectionString, liaison.Jobs);
+        services.AddLiaisonJobs(appConnectionString, liaison.Jobs); // one pool with EF (same connection string)
         services.AddWorkflowRuntime(registry => registry.AddCaseActivities());
         services.AddCases();
         services.AddMailTemplates();

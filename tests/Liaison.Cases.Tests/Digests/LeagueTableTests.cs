@@ -80,4 +80,20 @@ public sealed class LeagueTableTests
         Assert.Equal(4, LeagueTable.Median([9, 4, 1]));
         Assert.Null(LeagueTable.Median([]));
     }
+
+    [Fact]
+    public void Median_of_a_histogram_equals_the_median_of_its_values()
+    {
+        var random = new Random(7);
+        for (var i = 0; i < 200; i++)
+        {
+            var values = Enumerable.Range(0, random.Next(1, 40)).Select(_ => random.Next(0, 12)).ToList();
+            var histogram = new SortedDictionary<int, int>();
+            foreach (var v in values) histogram[v] = histogram.GetValueOrDefault(v) + 1;
+
+            Assert.Equal(LeagueTable.Median(values), LeagueTable.MedianOfHistogram(histogram));
+        }
+
+        Assert.Null(LeagueTable.MedianOfHistogram(new SortedDictionary<int, int>()));
+    }
 }

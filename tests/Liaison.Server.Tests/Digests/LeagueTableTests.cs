@@ -150,6 +150,13 @@ public sealed class LeagueTableTests : IAsyncLifetime
     public async Task Sql_counts_equal_replaying_the_timelines_and_the_backfill_scores_like_the_product()
     {
         await CraftAsync();
+        // And a case returned and insisted back to the same department, which receives it twice (counted once).
+        var (c6, l6) = await OpenAsync("czj", "czj.handler@anyue.example");
+        await ActAsync(l6, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "不属本部门" });
+        await DecideAsync(c6, "reassign", new { departmentCode = "czj", note = "请继续办理" });
+        var l6b = PathOf(LinkIn((await MailsAsync(_app, "czj.handler@anyue.example", c6)).Last(m => m.Subject.Contains("派单"))));
+        await ActAsync(l6b, "accept");
+        await ActAsync(l6b, "resolve", new() { ["note"] = "已办结" });
         (DateOnly, DateOnly)[] periods =
         [
             (new(2026, 3, 2), new(2026, 3, 8)), (new(2026, 3, 3), new(2026, 3, 3)), (new(2026, 3, 2), new(2026, 3, 10)),
@@ -181,7 +188,7 @@ public sealed class LeagueTableTests : IAsyncLifetime
         {
             await using var scope = _app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
-            var entries = await db.CaseEvents.AsNoTracking().OrderBy(e => e.Id).Select(e => $"{e.Id} {e.Kind} {e.DepartmentCode} {e.OnTime} {e.RoundStartedAt:O}").ToListAsync();
+            var entries = await db.CaseEvents.AsNoTracking().OrderBy(e => e.Id).Select(e => $"{e.Id} {e.Kind} {e.DepartmentCode} {e.OnTime} {e.RoundStartedAt:O} {e.NextSameAt:O}").ToListAsync();
             var cases = await db.Cases.AsNoTracking().OrderBy(c => c.Id).Select(c => $"{c.Id} {c.RoundDepartmentCode} {c.RoundStartedAt:O} {c.RoundAcceptBy:O}").ToListAsync();
             return [.. entries, .. cases];
         }
@@ -193,8 +200,9 @@ public sealed class LeagueTableTests : IAsyncLifetime
         }
 
         Assert.Contains("\"Received\":6", tables[0].Sql);
-        Assert.Contains("\"Resolved\":4", tables[2].Sql);
+        Assert.Contains("\"Resolved\":5", tables[2].Sql);
         Assert.Contains("\"Received\":0", tables[4].Sql);
+        Assert.Matches("\"DepartmentCode\":\"czj\",\"DepartmentName\":\"[^\"]*\",\"Received\":1,\"Accepted\":1,", tables[2].Sql);
 
         var scores = await ScoresAsync();
         Assert.Contains(scores, s => s.Contains(" resolve gdgs False ") || s.Contains(" resolve gdgs True "));
@@ -202,12 +210,13 @@ public sealed class LeagueTableTests : IAsyncLifetime
         {
             var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
             await db.Database.ExecuteSqlRawAsync("""
-                UPDATE case_events SET department_code = NULL, on_time = NULL, round_started_at = NULL;
+                UPDATE case_events SET department_code = NULL, on_time = NULL, round_started_at = NULL, next_same_at = NULL;
                 UPDATE cases SET round_department_code = NULL, round_started_at = NULL, round_accept_by = NULL;
                 """);
             Assert.Equal("green,0", (await scope.ServiceProvider.GetRequiredService<DigestService>().ComputeLeagueTableAsync(new(2026, 3, 2), new(2026, 3, 8)))
                 .Rows.Where(r => r.DepartmentCode == "gdgs").Select(r => $"{r.Mark.ToString().ToLowerInvariant()},{r.Received}").Single());
             await db.Database.ExecuteSqlRawAsync(LeagueScores.BackfillSql);
+            await db.Database.ExecuteSqlRawAsync(LeagueNextSame.BackfillSql);
         }
 
         Assert.Equal(scores, await ScoresAsync());

@@ -281,6 +281,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("character varying(48)")
                         .HasColumnName("kind");
 
+                    b.Property<DateTimeOffset?>("NextSameAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_same_at");
+
                     b.Property<string>("Note")
                         .HasColumnType("text")
                         .HasColumnName("note");
@@ -307,7 +311,7 @@ namespace Liaison.Server.Data.Migrations
                         .HasDatabaseName("ix_case_events_scored")
                         .HasFilter("department_code IS NOT NULL");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "At" }, "scored"), new[] { "Kind", "DepartmentCode", "CaseId", "OnTime", "RoundStartedAt", "Id" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "At" }, "scored"), new[] { "Kind", "DepartmentCode", "CaseId", "OnTime", "RoundStartedAt", "NextSameAt" });
 
                     b.ToTable("case_events", (string)null);
                 });
