@@ -234,7 +234,7 @@ public sealed record NewCaseInput(
             f["title"].ToString(), f["description"].ToString(), f["category"].ToString(), f["priority"].ToString(),
             f["departmentCode"].ToString(), f["enterpriseName"].ToString(), f["creditCode"].ToString(), f["contact"].ToString(),
             f["isKey"].ToString() is "on" or "true", f["chiefServiceOfficer"].ToString(),
-            co, Math.Clamp(Math.Max(posted, co.Count + 1), FirstRows, CasePart.MaxPerCase));
+            co, Math.Clamp(posted, FirstRows, CasePart.MaxPerCase));
     }
 
     public CaseService.OpenCase ToOpenCase(Guid? requestId) => new(
