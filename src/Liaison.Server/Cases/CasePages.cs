@@ -95,10 +95,18 @@ public static class CasePages
         PageResults.Page<NewCasePage>(await NewCaseModelAsync(NewCaseInput.Empty, new Validation(), departments, calendars, clock, ct));
 
     private static async Task<IResult> Create(
-        IFormCollection form, ClaimsPrincipal user, UserManager<LiaisonUser> users, CaseService cases,
+        IFormCollection form, [FromQuery] string? addCoDepartment, ClaimsPrincipal user, UserManager<LiaisonUser> users, CaseService cases,
         DepartmentService departments, CalendarService calendars, TimeProvider clock, CancellationToken ct)
     {
         var input = NewCaseInput.From(form);
+        if (addCoDepartment is not null)
+        {
+            // "Add a co-handling department" (its button's formaction): the same form again, as typed, with one more
+            // empty row; nothing is opened.
+            var more = input with { Rows = Math.Min(input.Rows + 1, CasePart.MaxPerCase) };
+            return PageResults.Page<NewCasePage>(await NewCaseModelAsync(more, new Validation(), departments, calendars, clock, ct));
+        }
+
         var opened = await cases.OpenAsync(users.GetUserId(user)!, input.ToOpenCase(Guid.TryParse(form["requestId"], out var id) ? id : null), ct);
         if (opened.Value is { } c)
         {
@@ -164,7 +172,8 @@ public static class CasePages
         var all = await departments.ListAsync(active: null, ct);
         var rows = await timeline.DescribeAsync(c.Timeline, all, ct);
         var active = all.Where(d => d.Active).Select(DepartmentOption.From).ToList();
-        return PageResults.Page<CaseViewPage>(new CasePageModel(c, rows, active, flash, error), status);
+        var names = all.ToDictionary(d => d.Code, d => d.Name);
+        return PageResults.Page<CaseViewPage>(new CasePageModel(c, rows, active, names, flash, error), status);
     }
 
     private static readonly Text BackToCases = new("返回事项列表", "Back to the cases");
@@ -194,23 +203,44 @@ public sealed record CaseListFilter(string? Status, string? Department, bool? Ov
 public sealed record CaseListModel(CaseListFilter Filter, IReadOnlyList<DepartmentOption> Departments, CasePage? List, IReadOnlyList<Text> Errors);
 
 /// <summary>What the officer typed into the new-case form, kept when it is shown again with errors.</summary>
+/// <param name="CoDepartments">The filled co-handling rows (协办), in the order typed; empty rows are left out, so row i is
+/// the service's <c>coDepartments[i]</c> and its errors show next to it.</param>
+/// <param name="Rows">How many co-handling rows the form shows (filled and empty).</param>
 public sealed record NewCaseInput(
     string Title, string Description, string Category, string Priority, string DepartmentCode,
-    string EnterpriseName, string CreditCode, string Contact, bool IsKey, string ChiefServiceOfficer)
+    string EnterpriseName, string CreditCode, string Contact, bool IsKey, string ChiefServiceOfficer,
+    IReadOnlyList<CaseService.CoDepartmentInput> CoDepartments, int Rows)
 {
-    public static readonly NewCaseInput Empty = new("", "", CaseCategories.Defaults[0].Code, "normal", "", "", "", "", false, "");
+    /// <summary>Empty co-handling rows a new form shows; the "add" button (<see cref="AddRowAction"/>) gives one more.</summary>
+    public const int FirstRows = 3;
+
+    /// <summary>Where the button that shows the form again with one more co-handling row posts to.</summary>
+    public const string AddRowAction = "/cases/new?addCoDepartment=1";
+
+    public static readonly NewCaseInput Empty = new("", "", CaseCategories.Defaults[0].Code, "normal", "", "", "", "", false, "", [], FirstRows);
 
     public bool Urgent => string.Equals(Priority.Trim(), "urgent", StringComparison.OrdinalIgnoreCase);
 
-    public static NewCaseInput From(IFormCollection f) => new(
-        f["title"].ToString(), f["description"].ToString(), f["category"].ToString(), f["priority"].ToString(),
-        f["departmentCode"].ToString(), f["enterpriseName"].ToString(), f["creditCode"].ToString(), f["contact"].ToString(),
-        f["isKey"].ToString() is "on" or "true", f["chiefServiceOfficer"].ToString());
+    public static string CoField(int row, string name) => $"coDepartments[{row}].{name}";
+
+    public static NewCaseInput From(IFormCollection f)
+    {
+        var posted = f.Keys.Count(k => k.StartsWith("coDepartments[", StringComparison.Ordinal) && k.EndsWith("].departmentCode", StringComparison.Ordinal));
+        var co = Enumerable.Range(0, Math.Min(posted, CasePart.MaxPerCase + 1))
+            .Select(i => new CaseService.CoDepartmentInput(f[CoField(i, "departmentCode")].ToString(), f[CoField(i, "task")].ToString()))
+            .Where(r => !string.IsNullOrWhiteSpace(r.DepartmentCode) || !string.IsNullOrWhiteSpace(r.Task))
+            .ToList();
+        return new(
+            f["title"].ToString(), f["description"].ToString(), f["category"].ToString(), f["priority"].ToString(),
+            f["departmentCode"].ToString(), f["enterpriseName"].ToString(), f["creditCode"].ToString(), f["contact"].ToString(),
+            f["isKey"].ToString() is "on" or "true", f["chiefServiceOfficer"].ToString(),
+            co, Math.Clamp(posted, FirstRows, CasePart.MaxPerCase));
+    }
 
     public CaseService.OpenCase ToOpenCase(Guid? requestId) => new(
         Title, Description, Category, Priority, DepartmentCode,
         new CaseService.EnterpriseInput(EnterpriseName, CreditCode, NullIfBlank(Contact), IsKey, NullIfBlank(ChiefServiceOfficer)),
-        requestId);
+        requestId, CoDepartments.Count == 0 ? null : CoDepartments);
 
     private static string? NullIfBlank(string s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }
@@ -219,4 +249,7 @@ public sealed record NewCaseModel(
     NewCaseInput Input, CaseCategory Category, IReadOnlyList<DepartmentOption> Departments, CaseDeadlines Preview, Guid RequestId,
     IReadOnlyDictionary<string, List<Text>> Errors);
 
-public sealed record CasePageModel(CaseDto Case, IReadOnlyList<TimelineRow> Timeline, IReadOnlyList<DepartmentOption> Departments, Text? Flash, ServiceError? Error);
+/// <param name="DepartmentNames">Every department's name by code, inactive ones too (a part may name one).</param>
+public sealed record CasePageModel(
+    CaseDto Case, IReadOnlyList<TimelineRow> Timeline, IReadOnlyList<DepartmentOption> Departments,
+    IReadOnlyDictionary<string, string> DepartmentNames, Text? Flash, ServiceError? Error);

@@ -74,7 +74,14 @@ public sealed class CaseQueries(LiaisonDbContext db, TimeProvider clock)
         var rows = exact && (p - 1) * PageSize >= counted
             ? [] // past the last page: nothing to look for
             : await query.OrderByDescending(c => c.Id).Skip((p - 1) * PageSize).Take(PageSize).ToListAsync(ct);
-        return new CasePage(p, PageSize, Math.Min(counted, CountLimit), exact, rows.Select(c => CaseSummaryDto.From(c, now)).ToList());
+        // Joint cases: the page's co-handler counts in one grouped query, not one per row.
+        var ids = rows.Select(c => c.Id).ToList();
+        var coHandlers = ids.Count == 0
+            ? []
+            : await db.Set<CasePart>().AsNoTracking().Where(x => ids.Contains(x.CaseId)).GroupBy(x => x.CaseId)
+                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var items = rows.Select(c => CaseSummaryDto.From(c, now) with { CoHandlers = coHandlers.GetValueOrDefault(c.Id) }).ToList();
+        return new CasePage(p, PageSize, Math.Min(counted, CountLimit), exact, items);
     }
 
     /// <summary>The case with its whole timeline, or null when no case has that number.</summary>
@@ -129,6 +136,9 @@ public sealed record CaseSummaryDto(
     string Number, string Title, CaseStatus Status, string Category, CasePriority Priority, string Department, PersonRef Handler,
     DateTimeOffset? AcceptBy, DateTimeOffset? DueAt, bool Provisional, bool Overdue, string Enterprise, DateTimeOffset CreatedAt)
 {
+    /// <summary>Joint case (联办): how many co-handling departments it has (<see cref="Department"/> leads); 0 for a single-department case.</summary>
+    public int CoHandlers { get; init; }
+
     public static CaseSummaryDto From(Case c, DateTimeOffset now) => new(
         c.Number, c.Title, c.Status, c.Category, c.Priority, c.DepartmentCode, new PersonRef(c.HandlerName, c.HandlerEmail),
         c.AcceptBy, c.DueAt, c.Provisional, CaseStatuses.IsOverdue(c, now), c.Enterprise.Name, c.CreatedAt);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Liaison.Cases.Cases;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
@@ -329,6 +330,120 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Equal("dispatched", (await GetCaseAsync(_api, number)).GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task The_form_opens_a_joint_case_and_its_page_lists_each_co_department_with_status_deadlines_and_submission()
+    {
+        var browser = await SignInAsync();
+        var form = await browser.GetStringAsync("/cases/new");
+        Assert.Matches("<label for=\"co-2-department\">协办部门 3</label>\\s*<select id=\"co-2-department\" name=\"coDepartments\\[2\\].departmentCode\"", form);
+        Assert.Contains("<label for=\"co-0-task\">任务说明 1</label>", form);
+
+        // Rows left empty are not sent: the middle one here.
+        var response = await PostNewCaseAsync(browser, new()
+        {
+            ["coDepartments[0].departmentCode"] = "zjj",
+            ["coDepartments[0].task"] = "请核实施工许可",
+            ["coDepartments[1].departmentCode"] = "",
+            ["coDepartments[1].task"] = "",
+            ["coDepartments[2].departmentCode"] = "gdgs",
+            ["coDepartments[2].task"] = "",
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var parts = await _app.WithDbAsync(db => db.Set<CasePart>().OrderBy(p => p.Id).ToListAsync());
+        Assert.Equal(["zjj", "gdgs"], parts.Select(p => p.DepartmentCode));
+        Assert.Equal(["请核实施工许可", null], parts.Select(p => p.Task));
+        var location = response.Headers.Location!.OriginalString;
+        var page = await browser.GetStringAsync(location);
+        var zjj = PartRowOf(page, "zjj");
+        Assert.Contains("住房和城乡建设局", zjj);
+        Assert.Contains("请核实施工许可", zjj);
+        Assert.Contains("待签收", zjj);
+        Assert.Contains("2026-03-03 18:00", zjj); // accept within 1 working day
+        Assert.Contains("2026-03-06 18:00", zjj); // submit one working day before the lead's 2026-03-09
+        Assert.Contains("供电公司", PartRowOf(page, "gdgs"));
+
+        var number = location.Split('/', '?')[2];
+        var link = PathOf(LinkIn((await MailsAsync(_app, "zjj.handler@anyue.example", number)).Single(m => m.Subject.Contains("派单"))));
+        var liaison = _app.Anonymous();
+        await PostActionAsync(liaison, link, "accept");
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(liaison, link, "submit",
+            new() { ["note"] = "施工许可已核实", ["attachments"] = "https://files.example/permit.pdf" })).StatusCode);
+
+        var submitted = PartRowOf(await browser.GetStringAsync($"/cases/{number}"), "zjj");
+        Assert.Contains("已提交", submitted);
+        Assert.Contains("施工许可已核实", submitted);
+        Assert.Contains("https://files.example/permit.pdf", submitted);
+        Assert.Contains("待签收", PartRowOf(await browser.GetStringAsync($"/cases/{number}"), "gdgs"));
+    }
+
+    [Fact]
+    public async Task A_bad_co_department_row_shows_its_error_next_to_it_and_opens_nothing()
+    {
+        var browser = await SignInAsync();
+
+        // The first row is empty, the second names the lead: the error belongs to the row showing fgj.
+        var response = await PostNewCaseAsync(browser, new()
+        {
+            ["coDepartments[0].departmentCode"] = "",
+            ["coDepartments[1].departmentCode"] = "fgj",
+            ["coDepartments[1].task"] = "请协助",
+            ["coDepartments[2].departmentCode"] = "zjj",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Matches("<select id=\"co-0-department\" name=\"coDepartments\\[0\\].departmentCode\" aria-invalid=\"true\" aria-describedby=\"coDepartments\\[0\\].departmentCode-error\">\\s*<option value>[^<]*</option>(\\s*<option[^>]*>[^<]*</option>)*?\\s*<option value=\"fgj\" selected", page);
+        Assert.Matches("<div id=\"coDepartments\\[0\\].departmentCode-error\">\\s*<p class=\"field-error\" data-field=\"coDepartments\\[0\\].departmentCode\">fgj 已是主办部门", page);
+        Assert.Contains("value=\"请协助\"", page);
+        Assert.Matches("<select id=\"co-1-department\" name=\"coDepartments\\[1\\].departmentCode\">(\\s*<option[^>]*>[^<]*</option>)*?\\s*<option value=\"zjj\" selected", page);
+        Assert.DoesNotContain("data-field=\"coDepartments[1].departmentCode\"", page);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Cases.CountAsync()));
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Set<CasePart>().CountAsync()));
+    }
+
+    [Fact]
+    public async Task Adding_a_co_department_row_shows_the_form_again_as_typed_with_one_more_row_and_opens_nothing()
+    {
+        var browser = await SignInAsync();
+        var fields = NewCaseFields();
+        fields["__RequestVerificationToken"] = TokenIn(await browser.GetStringAsync("/cases/new"));
+        for (var i = 0; i < 3; i++)
+        {
+            fields[$"coDepartments[{i}].departmentCode"] = new[] { "zjj", "gdgs", "sthjj" }[i];
+        }
+
+        var response = await browser.PostAsync("/cases/new?addCoDepartment=1", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("id=\"co-3-department\"", page);
+        Assert.DoesNotContain("id=\"co-4-department\"", page);
+        Assert.Matches("<select id=\"co-2-department\"[^>]*>(\\s*<option[^>]*>[^<]*</option>)*?\\s*<option value=\"sthjj\" selected", page);
+        Assert.Contains("value=\"园区厂房用水\"", page);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Cases.CountAsync()));
+    }
+
+    [Fact]
+    public async Task The_list_shows_the_lead_department_and_how_many_co_handle()
+    {
+        var joint = NewCase(department: "zrzyj");
+        var body = System.Text.Json.JsonSerializer.SerializeToNode(joint)!.AsObject();
+        body["coDepartments"] = System.Text.Json.Nodes.JsonNode.Parse("""[{"departmentCode":"zjj"},{"departmentCode":"gdgs","task":"请确认接入方案"}]""");
+        var jointNumber = (await OpenAsync(_api, body)).GetProperty("number").GetString()!;
+        var single = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+        var browser = await SignInAsync();
+
+        var page = await browser.GetStringAsync("/cases");
+
+        Assert.Matches("<td>自然资源和规划局[^<]*<span class=\"tag note\" data-co-handlers=\"2\">&#x2B;2 协办</span>", RowOf(page, jointNumber));
+        Assert.DoesNotContain("协办", RowOf(page, single));
+        var api = await _api.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/cases");
+        var items = api.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("number").GetString()!, i => i.GetProperty("coHandlers").GetInt32());
+        Assert.Equal(2, items[jointNumber]);
+        Assert.Equal(0, items[single]);
+    }
+
     private Task<HttpClient> SignInAsync(string email = OfficerEmail, string password = OfficerPassword) => _app.SignInThroughFormAsync(email, password);
 
     private static Dictionary<string, string> NewCaseFields() => new()
@@ -371,6 +486,11 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Regex.Match(page, "<h2>办理记录</h2>.*?</table>", RegexOptions.Singleline) is { Success: true } m
             ? m.Value
             : throw new InvalidOperationException("No timeline in:\n" + page);
+
+    private static string PartRowOf(string page, string department) =>
+        Regex.Match(page, $"<tr data-part=\"{Regex.Escape(department)}\">.*?</tr>", RegexOptions.Singleline) is { Success: true } m
+            ? m.Value
+            : throw new InvalidOperationException($"No part of {department} in:\n{page}");
 
     private static string RowOf(string page, string number) =>
         Regex.Match(page, $"<tr[^>]*><td[^>]*><a href=\"/cases/{Regex.Escape(number)}\">.*?</tr>", RegexOptions.Singleline) is { Success: true } m
