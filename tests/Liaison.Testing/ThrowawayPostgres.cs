@@ -29,7 +29,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
 
     /// <summary>The postmaster's process id (from postmaster.pid), for CPU accounting; null for an external server.</summary>
     public int? PostmasterPid => _data is not null && File.Exists(Path.Combine(_data, "postmaster.pid"))
-        && int.TryParse(File.ReadLines(Path.Combine(_data, "postmaster.pid")).First(), out var pid) ? pid : null;
+        && int.TryParse(File.ReadLines(Path.Combine(_data, "postmaster.pid")).FirstOrDefault(), out var pid) ? pid : null;
 
     /// <summary>How the server was obtained, for the report.</summary>
     public string Description => _data is null

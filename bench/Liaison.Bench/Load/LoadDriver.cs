@@ -307,8 +307,7 @@ public static class LoadDriver
         {
             try
             {
-                var stat = File.ReadAllText($"/proc/{pid}/stat");
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var fields = StatFields(pid);
                 ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
             }
             catch (IOException)
@@ -318,6 +317,13 @@ public static class LoadDriver
         }
 
         return ticks / 100.0; // USER_HZ is 100 on Linux
+    }
+
+    /// <summary>The fields of /proc/PID/stat after the command name (field 3, the state, is index 0).</summary>
+    private static string[] StatFields(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
 
     /// <summary>The postmaster and every process it started (backends, WAL writer, checkpointer…).</summary>
@@ -330,12 +336,12 @@ public static class LoadDriver
             if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
             try
             {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+                var parent = int.Parse(StatFields(pid)[1], CultureInfo.InvariantCulture);
                 if (parent == root) pids.Add(pid);
             }
             catch (IOException)
             {
+                // The process ended between the listing and the read: nothing to count.
             }
         }
 

@@ -59,20 +59,17 @@ public sealed class CaseNumbers
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        // One creator at a time across processes; the sequence name is built from letters, digits and '_' only.
-        await using var cmd = new NpgsqlCommand($"""
-            SELECT pg_advisory_xact_lock(hashtext('case-number-sequences'));
-            DO $liaison$
-            BEGIN
-                IF to_regclass('{sequence}') IS NULL THEN
-                    EXECUTE format('CREATE SEQUENCE {sequence} START WITH %s',
-                        coalesce((SELECT last FROM case_number_counters WHERE prefix = {Literal(prefix)} AND year = {year}), 0) + 1);
-                END IF;
-            END $liaison$;
+        // One creator at a time across processes, so the start is read and used before anyone else creates it.
+        await using var start = new NpgsqlCommand("""
+            SELECT coalesce((SELECT last FROM case_number_counters WHERE prefix = $1 AND year = $2), 0) + 1
+            FROM (SELECT pg_advisory_xact_lock(hashtext('case-number-sequences'))) AS locked
             """, conn, tx);
-        await cmd.ExecuteNonQueryAsync(ct);
+        start.Parameters.Add(new NpgsqlParameter { Value = prefix });
+        start.Parameters.Add(new NpgsqlParameter { Value = year });
+        var first = Convert.ToInt64(await start.ExecuteScalarAsync(ct));
+        // The name is built from letters, digits and '_' only (SequenceName); DDL takes no parameters.
+        await using var create = new NpgsqlCommand($"CREATE SEQUENCE IF NOT EXISTS {sequence} START WITH {first}", conn, tx);
+        await create.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
     }
-
-    private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

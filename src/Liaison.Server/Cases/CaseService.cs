@@ -13,6 +13,7 @@ using Liaison.Server.Links;
 using Liaison.Server.Workflows;
 using Liaison.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -415,7 +416,7 @@ public sealed class CaseService(
     private static readonly PartStatus[] OpenPartStatuses = [PartStatus.Dispatched, PartStatus.Accepted, PartStatus.InProgress];
 
     /// <summary>A co-handler's action on its part of a joint case (签收, 进展, 提交协办意见), through the part's link.</summary>
-    private async Task<ActionResult> ActOnPartAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, LiaisonLink link, Case c, long partId,
+    private async Task<ActionResult> ActOnPartAsync(IDbContextTransaction tx, LiaisonLink link, Case c, long partId,
         string action, Guid requestId, LinkActionInput input, CancellationToken ct)
     {
         var part = await db.Set<CasePart>().FirstAsync(p => p.Id == partId, ct);
@@ -575,7 +576,7 @@ public sealed class CaseService(
     }
 
     private async Task<ActionResult> ResumeAsync(
-        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, Case c, string kind, string key, string outcome,
+        IDbContextTransaction tx, Case c, string kind, string key, string outcome,
         string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null, int? extensionDays = null, CasePart? part = null)
     {
         if ((part is null ? c.WorkflowInstanceId : part.WorkflowInstanceId) is not { } instanceId)
@@ -607,7 +608,7 @@ public sealed class CaseService(
         return await CommitAsync(tx, c, ct);
     }
 
-    private async Task<ActionResult> CommitAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, Case c, CancellationToken ct)
+    private async Task<ActionResult> CommitAsync(IDbContextTransaction tx, Case c, CancellationToken ct)
     {
         c.UpdatedAt = clock.GetUtcNow();
         try

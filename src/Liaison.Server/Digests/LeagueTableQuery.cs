@@ -48,11 +48,12 @@ public static class LeagueTableQuery
         }
 
         var zone = calendar.TimeZone.Id;
+        var dayNumbers = numbers.ToArray();
         var rows = await db.Database.SqlQuery<ScoredCounts>($"""
             SELECT department_code AS department,
                 CASE WHEN kind = 'resolve' AND (next_same_at IS NULL OR next_same_at >= {end} OR next_same_at > {now})
-                    THEN {numbers.ToArray()}[(at AT TIME ZONE {zone})::date - {first} + 1]
-                        - {numbers.ToArray()}[(round_started_at AT TIME ZONE {zone})::date - {first} + 1]
+                    THEN {dayNumbers}[(at AT TIME ZONE {zone})::date - {first} + 1]
+                        - {dayNumbers}[(round_started_at AT TIME ZONE {zone})::date - {first} + 1]
                 END AS days,
                 count(*) FILTER (WHERE kind = 'dispatched' AND (next_same_at IS NULL OR next_same_at >= {end} OR next_same_at > {now}))::int AS received,
                 count(*) FILTER (WHERE kind = 'accept')::int AS accepted,
