@@ -379,10 +379,11 @@ public static class LoadDriver
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
-    private static async Task TraceAsync(int pid, string profile, TimeSpan duration)
+    /// <summary>A dotnet-trace of the process <paramref name="pid"/> for <paramref name="duration"/>, written to <paramref name="file"/>.</summary>
+    internal static async Task TraceAsync(int pid, string profile, TimeSpan duration, string file = "bench/results/load-cpu.nettrace")
     {
         var psi = new ProcessStartInfo("dotnet", ["tool", "run", "dotnet-trace", "collect", "-p", pid.ToString(CultureInfo.InvariantCulture),
-            "--profile", profile, "--duration", duration.ToString(@"hh\:mm\:ss"), "-o", "bench/results/load-cpu.nettrace"])
+            "--profile", profile, "--duration", duration.ToString(@"hh\:mm\:ss"), "-o", file])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

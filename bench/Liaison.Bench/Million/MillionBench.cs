@@ -60,8 +60,14 @@ public static class MillionBench
         long smallRss;
         await using (var server = await ServerProcess.StartAsync(cs, port, jobs: true))
         {
+            // --trace S: a thread-time sample of the server's first S seconds of the small sweep (bench/results/sweep-cpu.nettrace).
+            var traceSeconds = Durable.DurableCycleBench.IntArg(args, "--trace", 0);
+            var tracing = traceSeconds > 0
+                ? LoadDriver.TraceAsync(server.Id, "dotnet-sampled-thread-time", TimeSpan.FromSeconds(traceSeconds), "bench/results/sweep-cpu.nettrace")
+                : Task.CompletedTask;
             smallSweep = await SweepAsync(cs, first.DueIds, server.Started);
             smallRss = server.MaxRssKb;
+            await tracing;
         }
 
         Console.WriteLine(smallSweep.Row($"{small:N0}"));
