@@ -31,8 +31,11 @@ public sealed record SlaPolicy
 
     public bool IsLongRunning => ProgressReportEveryWorkingDays is not null;
 
+    /// <summary>The co-handlers' lead time a category has unless an admin sets another.</summary>
+    public const int DefaultCoHandlerLeadWorkingDays = 1;
+
     /// <summary>A co-handler (协办) must submit its part this many working days before the lead's resolve deadline.</summary>
-    public int CoHandlerLeadWorkingDays { get; init; } = 1;
+    public int CoHandlerLeadWorkingDays { get; init; } = DefaultCoHandlerLeadWorkingDays;
 
     /// <summary>A co-handler's submit limit from dispatch: the lead's limit less the lead time, never before its acceptance limit.</summary>
     public int CoHandlerResolveLimit(CasePriority priority) => Math.Max(AcceptWithinWorkingDays, ResolveLimit(priority) - CoHandlerLeadWorkingDays);

@@ -3,8 +3,10 @@ using System.Security.Claims;
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
+using Liaison.Cases.Sla;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
+using Liaison.Server.Categories;
 using Liaison.Server.Cases;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
@@ -33,6 +35,9 @@ public static class AdminPages
         pages.MapPost("/departments/{code}", UpdateDepartment);
         pages.MapGet("/users", Users);
         pages.MapPost("/users", CreateUser);
+        pages.MapGet("/categories", CategoryList);
+        pages.MapGet("/categories/{code}", EditCategoryForm);
+        pages.MapPost("/categories/{code}", UpdateCategory);
         pages.MapGet("/calendar", CalendarPage);
         pages.MapPost("/calendar", PutCalendar);
         return app;
@@ -106,6 +111,37 @@ public static class AdminPages
     private static IResult DepartmentNotFound(string code) => PageResults.Message(
         new MessageModel(MessageModel.NotFoundTitle, new Text($"没有代码为 {code} 的部门", $"No department has the code '{code}'"),
             "/admin/departments", new Text("返回部门列表", "Back to the departments")),
+        StatusCodes.Status404NotFound);
+
+    private static async Task<IResult> CategoryList(CategoryService categories, string? done, CancellationToken ct) =>
+        PageResults.Page<CategoryListPage>(new CategoryListModel((await categories.ListAsync(ct)).Select(CategoryDto.From).ToList(), done == "saved"));
+
+    private static async Task<IResult> EditCategoryForm(string code, CategoryService categories, CancellationToken ct) =>
+        (await categories.ListAsync(ct)).FirstOrDefault(c => c.Code == code) is { } category
+            ? PageResults.Page<CategoryEditPage>(new CategoryEditModel(CategoryForm.From(CategoryDto.From(category)), null))
+            : CategoryNotFound(code);
+
+    private static async Task<IResult> UpdateCategory(
+        string code, IFormCollection form, ClaimsPrincipal user, LiaisonDbContext db, CategoryService categories, CancellationToken ct)
+    {
+        if ((await categories.ListAsync(ct)).All(c => c.Code != code))
+        {
+            return CategoryNotFound(code);
+        }
+
+        var typed = CategoryForm.From(form, code);
+        var (input, unreadable) = typed.Read();
+        ServiceResult<CaseCategory> result = unreadable.IsValid
+            ? await categories.UpdateAsync(db, code, input, user.Identity?.Name, ct)
+            : new ServiceError.Invalid(unreadable);
+        return result.Error is { } error
+            ? PageResults.Page<CategoryEditPage>(new CategoryEditModel(typed, error), PageResults.StatusOf(error))
+            : Results.Redirect("/admin/categories?done=saved");
+    }
+
+    private static IResult CategoryNotFound(string code) => PageResults.Message(
+        new MessageModel(MessageModel.NotFoundTitle, new Text($"没有代码为 {code} 的类别", $"No category has the code '{code}'"),
+            "/admin/categories", new Text("返回事项类别", "Back to the categories")),
         StatusCodes.Status404NotFound);
 
     private static async Task<IResult> Users(UserService accounts, string? created, CancellationToken ct) =>
@@ -192,3 +228,43 @@ public sealed record UsersModel(IReadOnlyList<UserDto> Users, CreateUserRequest 
 public sealed record CalendarSaved(int Year, int Recomputed);
 
 public sealed record CalendarAdminModel(IReadOnlyList<YearDto> Years, string Json, IReadOnlyList<string> Errors, CalendarSaved? Saved);
+
+public sealed record CategoryListModel(IReadOnlyList<CategoryDto> Categories, bool Saved);
+
+/// <summary>What the admin typed into a category form (numbers as typed), kept when it is shown again with errors.</summary>
+public sealed record CategoryForm(
+    string Code, string NameZh, string Name, string AcceptWithinWorkingDays, string ResolveWithinWorkingDays,
+    string ProgressReportEveryWorkingDays, string CoHandlerLeadWorkingDays)
+{
+    public static CategoryForm From(CategoryDto c) => new(c.Code, c.NameZh, c.Name, Number(c.AcceptWithinWorkingDays),
+        Number(c.ResolveWithinWorkingDays), c.ProgressReportEveryWorkingDays is { } every ? Number(every) : "", Number(c.CoHandlerLeadWorkingDays));
+
+    public static CategoryForm From(IFormCollection f, string code) => new(code, f["nameZh"].ToString(), f["name"].ToString(),
+        f["acceptWithinWorkingDays"].ToString().Trim(), f["resolveWithinWorkingDays"].ToString().Trim(),
+        f["progressReportEveryWorkingDays"].ToString().Trim(), f["coHandlerLeadWorkingDays"].ToString().Trim());
+
+    /// <summary>The input for the service, or what is not a whole number.</summary>
+    public (CategoryInput Input, Validation Unreadable) Read()
+    {
+        var v = new Validation();
+        int? Whole(string text, string field)
+        {
+            if (text.Length == 0) return null;
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)) return n;
+            v.Add(field, "应为整数", "must be a whole number");
+            return null;
+        }
+
+        var input = new CategoryInput(NameZh, Name,
+            Whole(AcceptWithinWorkingDays, "acceptWithinWorkingDays"), Whole(ResolveWithinWorkingDays, "resolveWithinWorkingDays"),
+            Whole(ProgressReportEveryWorkingDays, "progressReportEveryWorkingDays"), Whole(CoHandlerLeadWorkingDays, "coHandlerLeadWorkingDays"));
+        return (input, v);
+    }
+
+    private static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
+}
+
+public sealed record CategoryEditModel(CategoryForm Form, ServiceError? Error)
+{
+    public IReadOnlyDictionary<string, List<Text>> Errors => Error is ServiceError.Invalid invalid ? invalid.Fields.Errors : DepartmentEditModel.NoErrors;
+}

@@ -4,6 +4,7 @@ using Liaison.Cases.Routing;
 using Liaison.Cases.Sla;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
+using Liaison.Server.Categories;
 using Liaison.Server.Data;
 using Liaison.Server.Hosting;
 using Liaison.Server.Links;
@@ -23,6 +24,7 @@ public sealed class CaseMailer(
     Outbox outbox,
     IOptions<LiaisonOptions> options,
     CalendarService calendars,
+    CategoryService categories,
     TimeProvider clock)
 {
     /// <summary>Mails that end the recipient's round: a link in them would already be dead.</summary>
@@ -84,7 +86,7 @@ public sealed class CaseMailer(
 
     private async Task<CaseMailModel> SharedModelAsync(LiaisonDbContext db, Case c, CasePart? part, Extras? extras, CancellationToken ct)
     {
-        var category = CaseCategories.FindDefault(c.Category);
+        var category = await categories.FindAsync(c.Category, ct);
         IAssignment holder = (IAssignment?)part ?? c;
         var department = await DepartmentNameAsync(db, part?.DepartmentCode ?? c.DepartmentCode, ct);
 

@@ -6,6 +6,7 @@ using Liaison.Cases.Departments;
 using Liaison.Cases.Sla;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
+using Liaison.Server.Categories;
 using Liaison.Server.Common;
 using Liaison.Server.Departments;
 using Liaison.Server.Pages;
@@ -91,12 +92,13 @@ public static class CasePages
         return PageResults.Page<CaseListPage>(model, errors.Count > 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> NewForm(DepartmentService departments, CalendarService calendars, TimeProvider clock, CancellationToken ct) =>
-        PageResults.Page<NewCasePage>(await NewCaseModelAsync(NewCaseInput.Empty, new Validation(), departments, calendars, clock, ct));
+    private static async Task<IResult> NewForm(
+        DepartmentService departments, CalendarService calendars, CategoryService categories, TimeProvider clock, CancellationToken ct) =>
+        PageResults.Page<NewCasePage>(await NewCaseModelAsync(NewCaseInput.Empty, new Validation(), departments, calendars, categories, clock, ct));
 
     private static async Task<IResult> Create(
         IFormCollection form, [FromQuery] string? addCoDepartment, ClaimsPrincipal user, UserManager<LiaisonUser> users, CaseService cases,
-        DepartmentService departments, CalendarService calendars, TimeProvider clock, CancellationToken ct)
+        DepartmentService departments, CalendarService calendars, CategoryService categories, TimeProvider clock, CancellationToken ct)
     {
         var input = NewCaseInput.From(form);
         if (addCoDepartment is not null)
@@ -104,7 +106,7 @@ public static class CasePages
             // "Add a co-handling department" (its button's formaction): the same form again, as typed, with one more
             // empty row; nothing is opened.
             var more = input with { Rows = Math.Min(input.Rows + 1, CasePart.MaxPerCase) };
-            return PageResults.Page<NewCasePage>(await NewCaseModelAsync(more, new Validation(), departments, calendars, clock, ct));
+            return PageResults.Page<NewCasePage>(await NewCaseModelAsync(more, new Validation(), departments, calendars, categories, clock, ct));
         }
 
         var opened = await cases.OpenAsync(users.GetUserId(user)!, input.ToOpenCase(Guid.TryParse(form["requestId"], out var id) ? id : null), ct);
@@ -114,20 +116,23 @@ public static class CasePages
         }
 
         var errors = opened.Error is ServiceError.Invalid invalid ? invalid.Fields : new Validation();
-        return PageResults.Page<NewCasePage>(await NewCaseModelAsync(input, errors, departments, calendars, clock, ct), StatusCodes.Status400BadRequest);
+        return PageResults.Page<NewCasePage>(await NewCaseModelAsync(input, errors, departments, calendars, categories, clock, ct), StatusCodes.Status400BadRequest);
     }
 
     private static async Task<NewCaseModel> NewCaseModelAsync(
-        NewCaseInput input, Validation errors, DepartmentService departments, CalendarService calendars, TimeProvider clock, CancellationToken ct)
+        NewCaseInput input, Validation errors, DepartmentService departments, CalendarService calendars, CategoryService categories,
+        TimeProvider clock, CancellationToken ct)
     {
-        var category = CaseCategories.FindDefault(input.Category.Trim()) ?? CaseCategories.Defaults[0];
+        var all = await categories.ListAsync(ct);
+        var category = await categories.FindAsync(input.Category, ct) ?? all[0];
         var priority = input.Urgent ? CasePriority.Urgent : CasePriority.Normal;
         var preview = SlaDeadlines.AtDispatch(await calendars.GetAsync(ct), clock.GetUtcNow(), category, priority);
         var active = (await DepartmentOption.AllAsync(departments, ct)).Where(d => d.Active).ToList();
-        return new NewCaseModel(input, category, active, preview, Guid.NewGuid(), errors.Errors);
+        return new NewCaseModel(input, category, active, preview, Guid.NewGuid(), errors.Errors, all);
     }
 
-    private static async Task<IResult> Show(string number, string? done, CaseQueries queries, CaseTimelineView timeline, DepartmentService departments, CancellationToken ct)
+    private static async Task<IResult> Show(
+        string number, string? done, CaseQueries queries, CaseTimelineView timeline, DepartmentService departments, CategoryService categories, CancellationToken ct)
     {
         Text? flash = done switch
         {
@@ -135,12 +140,12 @@ public static class CasePages
             { } action when CaseActions.OfficerActions.Contains(action) => CaseActions.Done(action),
             _ => null,
         };
-        return await CasePageAsync(number, flash, null, StatusCodes.Status200OK, queries, timeline, departments, ct);
+        return await CasePageAsync(number, flash, null, StatusCodes.Status200OK, queries, timeline, departments, categories, ct);
     }
 
     private static async Task<IResult> Decide(
         string number, string action, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
-        DepartmentService departments, [FromForm] string? note, [FromForm] string? departmentCode, [FromForm] string? approve, CancellationToken ct)
+        DepartmentService departments, CategoryService categories, [FromForm] string? note, [FromForm] string? departmentCode, [FromForm] string? approve, CancellationToken ct)
     {
         if (!CaseActions.OfficerActions.Contains(action))
         {
@@ -152,7 +157,7 @@ public static class CasePages
         var result = await cases.DecideAsync(number, action, user.Identity?.Name ?? "officer", new CaseService.OfficerDecision(note, departmentCode, approved), ct);
         if (result.Error is { } error)
         {
-            return await CasePageAsync(number, null, error, PageResults.StatusOf(error), queries, timeline, departments, ct);
+            return await CasePageAsync(number, null, error, PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
         }
 
         // Post/Redirect/Get: reloading shows the case, it does not post again.
@@ -161,7 +166,7 @@ public static class CasePages
 
     private static async Task<IResult> CasePageAsync(
         string number, Text? flash, ServiceError? error, int status, CaseQueries queries, CaseTimelineView timeline,
-        DepartmentService departments, CancellationToken ct)
+        DepartmentService departments, CategoryService categories, CancellationToken ct)
     {
         if (await queries.GetAsync(number, ct) is not { } c)
         {
@@ -173,7 +178,7 @@ public static class CasePages
         var rows = await timeline.DescribeAsync(c.Timeline, all, ct);
         var active = all.Where(d => d.Active).Select(DepartmentOption.From).ToList();
         var names = all.ToDictionary(d => d.Code, d => d.Name);
-        return PageResults.Page<CaseViewPage>(new CasePageModel(c, rows, active, names, flash, error), status);
+        return PageResults.Page<CaseViewPage>(new CasePageModel(c, rows, active, names, flash, error, await categories.FindAsync(c.Category, ct)), status);
     }
 
     private static readonly Text BackToCases = new("返回事项列表", "Back to the cases");
@@ -247,9 +252,9 @@ public sealed record NewCaseInput(
 
 public sealed record NewCaseModel(
     NewCaseInput Input, CaseCategory Category, IReadOnlyList<DepartmentOption> Departments, CaseDeadlines Preview, Guid RequestId,
-    IReadOnlyDictionary<string, List<Text>> Errors);
+    IReadOnlyDictionary<string, List<Text>> Errors, IReadOnlyList<CaseCategory> Categories);
 
 /// <param name="DepartmentNames">Every department's name by code, inactive ones too (a part may name one).</param>
 public sealed record CasePageModel(
     CaseDto Case, IReadOnlyList<TimelineRow> Timeline, IReadOnlyList<DepartmentOption> Departments,
-    IReadOnlyDictionary<string, string> DepartmentNames, Text? Flash, ServiceError? Error);
+    IReadOnlyDictionary<string, string> DepartmentNames, Text? Flash, ServiceError? Error, CaseCategory? Category);

@@ -5,6 +5,7 @@ using Liaison.Cases.Routing;
 using Liaison.Cases.Routing.Activities;
 using Liaison.Cases.Sla;
 using Liaison.Server.Calendar;
+using Liaison.Server.Categories;
 using Liaison.Server.Data;
 using Liaison.Server.Workflows;
 using Liaison.Workflows.Runtime;
@@ -13,7 +14,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Liaison.Server.Cases;
 
 /// <summary>Builds what a case workflow run sees (<see cref="CaseRouting"/>) from the database.</summary>
-public sealed class CaseRoutingFactory(CalendarService calendars, TimeProvider clock) : IRunContextFactory
+public sealed class CaseRoutingFactory(CalendarService calendars, CategoryService categories, TimeProvider clock) : IRunContextFactory
 {
     public const string CorrelationPrefix = PartCorrelation.CasePrefix;
 
@@ -68,7 +69,7 @@ public sealed class CaseRoutingFactory(CalendarService calendars, TimeProvider c
     {
         Case = snapshot,
         Calendar = await calendars.GetAsync(ct),
-        Categories = CaseCategories.Defaults,
+        Categories = await categories.ListAsync(ct),
         Departments = Contacts(await db.Departments.AsNoTracking().Where(d => d.Active).ToListAsync(ct)),
     };
 
@@ -105,7 +106,7 @@ public sealed class CaseRoutingFactory(CalendarService calendars, TimeProvider c
         {
             Case = snapshot!,
             Calendar = await calendars.GetAsync(ct),
-            Categories = CaseCategories.Defaults,
+            Categories = await categories.ListAsync(ct),
             Departments = departments,
         };
         return new TestRunContext

@@ -6,6 +6,7 @@ using Liaison.Cases.Routing;
 using Liaison.Cases.Routing.Activities;
 using Liaison.Cases.Sla;
 using Liaison.Server.Calendar;
+using Liaison.Server.Categories;
 using Liaison.Server.Data;
 using Liaison.Server.Hosting;
 using Liaison.Server.Common;
@@ -31,6 +32,7 @@ public sealed class CaseService(
     CaseMailer mailer,
     CaseNumbers numbers,
     CalendarService calendars,
+    CategoryService categories,
     IOptions<LiaisonOptions> options,
     TimeProvider clock)
 {
@@ -67,10 +69,9 @@ public sealed class CaseService(
         var title = v.Required("title", input.Title, 200);
         var description = v.Required("description", input.Description, 4000);
         var category = input.Category?.Trim() ?? "";
-        if (CaseCategories.FindDefault(category) is null)
+        if (await categories.FindAsync(category, ct) is null)
         {
-            v.Add("category", "类别无效，可选：" + string.Join("、", CaseCategories.Defaults.Select(c => c.Code)),
-                "must be one of " + string.Join(", ", CaseCategories.Defaults.Select(c => c.Code)));
+            v.Add("category", await categories.UnknownAsync(ct));
         }
 
         var priority = CasePriority.Normal;
@@ -311,7 +312,7 @@ public sealed class CaseService(
             case CaseActions.Progress:
                 v.Required("note", note, 2000);
                 outcome = WaitForLiaison.Progress;
-                var sla = CaseCategories.FindDefault(c.Category)?.Sla;
+                var sla = (await categories.FindAsync(c.Category, ct))?.Sla;
                 if (sla?.ProgressReportEveryWorkingDays is not null)
                 {
                     c.NextProgressReportAt = SlaDeadlines.NextProgressReport(await calendars.GetAsync(ct), now, sla)?.Due;

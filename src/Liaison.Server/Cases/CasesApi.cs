@@ -3,6 +3,7 @@ using Liaison.Cases.Cases;
 using Liaison.Cases.Sla;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
+using Liaison.Server.Categories;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Http;
@@ -28,8 +29,6 @@ public static class CasesApi
         api.MapPost("/{number}/confirm", Confirm);
         api.MapPost("/{number}/reopen", Reopen);
         api.MapPost("/{number}/cancel", Cancel);
-
-        app.MapGet("api/categories", Categories).WithTags("Cases").RequirePolicy(Policies.Officer);
         return api;
     }
 
@@ -59,11 +58,12 @@ public static class CasesApi
     /// computes them by default (urgent halves the resolve limit): the new-case form shows them before sending.
     /// </summary>
     public static async Task<Results<Ok<DeadlinePreviewDto>, BadRequestProblem>> DeadlinePreview(
-        string? category, string? priority, CalendarService calendars, TimeProvider clock, CancellationToken ct)
+        string? category, string? priority, CalendarService calendars, CategoryService categories, TimeProvider clock, CancellationToken ct)
     {
-        if (CaseCategories.FindDefault(category?.Trim() ?? "") is not { } c)
+        if (await categories.FindAsync(category, ct) is not { } c)
         {
-            return Problems.BadRequest($"类别无效：{category}", $"unknown category '{category}': use one of {string.Join(", ", CaseCategories.Defaults.Select(x => x.Code))}");
+            var codes = string.Join(", ", (await categories.ListAsync(ct)).Select(x => x.Code));
+            return Problems.BadRequest($"类别无效：{category}", $"unknown category '{category}': use one of {codes}");
         }
 
         var p = CasePriority.Normal;
@@ -89,9 +89,6 @@ public static class CasesApi
             _ => new NotFoundProblem(CaseQueries.NotFound(number).Message),
         } : new NotFoundProblem(CaseQueries.NotFound(number).Message);
     }
-
-    public static Ok<IEnumerable<CategoryDto>> Categories() =>
-        TypedResults.Ok(CaseCategories.Defaults.Select(c => new CategoryDto(c.Code, c.NameZh, c.Name, c.Sla.AcceptWithinWorkingDays, c.Sla.ResolveWithinWorkingDays, c.Sla.ProgressReportEveryWorkingDays)));
 
     /// <summary>改派: send the case to another department (or, when it was returned, insist on the same one).</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Reassign(
@@ -140,4 +137,3 @@ public sealed record NoteRequest(string? Note);
 
 public sealed record DeadlinePreviewDto(string Category, CasePriority Priority, DueDto AcceptBy, DueDto DueAt, DueDto? NextProgressReport);
 
-public sealed record CategoryDto(string Code, string NameZh, string Name, int AcceptWithinWorkingDays, int ResolveWithinWorkingDays, int? ProgressReportEveryWorkingDays);

@@ -1,5 +1,6 @@
 using Liaison.Cases.Notifications;
 using Liaison.Server.Calendar;
+using Liaison.Server.Categories;
 using Liaison.Server.Workflows;
 
 namespace Liaison.Server.Cases;
@@ -10,6 +11,7 @@ public static class CasesSetup
     public static IServiceCollection AddCases(this IServiceCollection services)
     {
         services.AddSingleton<CalendarService>();
+        services.AddSingleton<CategoryService>();
         services.AddSingleton(sp => new CaseMailRenderer(sp.GetService<ITemplateOverrides>(), sp.GetRequiredService<CalendarService>().TimeZone));
         services.AddScoped<CaseMailer>();
         services.AddScoped<DeadlineRecalculation>();

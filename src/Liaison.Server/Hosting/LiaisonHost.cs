@@ -4,6 +4,7 @@ using Liaison.Cases.Routing;
 using Liaison.Server.Admin;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
+using Liaison.Server.Categories;
 using Liaison.Server.Cases;
 using Liaison.Server.Data;
 using Liaison.Server.Departments;
@@ -180,6 +181,7 @@ public static class LiaisonHost
         app.MapWorkflowsApi();
         app.MapCalendarApi();
         app.MapCasesApi();
+        app.MapCategoriesApi();
         app.MapReportsApi();
         app.MapLinkPages();
         app.MapCasePages();

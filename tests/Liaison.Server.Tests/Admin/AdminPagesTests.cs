@@ -34,7 +34,8 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private static readonly string[] Paths = ["/admin", "/admin/departments", "/admin/departments/fgj", "/admin/departments/new", "/admin/users", "/admin/calendar"];
+    private static readonly string[] Paths =
+        ["/admin", "/admin/departments", "/admin/departments/fgj", "/admin/departments/new", "/admin/users", "/admin/calendar", "/admin/categories", "/admin/categories/other"];
 
     [Fact]
     public async Task Anonymous_visitors_are_sent_to_sign_in()
@@ -263,7 +264,7 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         ["active"] = "true",
     };
 
-    private static string RowOf(string page, string code) =>
+    internal static string RowOf(string page, string code) =>
         Regex.Match(page, $"<tr data-code=\"{Regex.Escape(code)}\".*?</tr>", RegexOptions.Singleline) is { Success: true } m
             ? m.Value
             : throw new InvalidOperationException($"No row for {code} in:\n{page}");

@@ -64,6 +64,7 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
         foreach (var path in new[]
         {
             "/admin", "/admin/departments", "/admin/departments/fgj", "/admin/departments/new", "/admin/users", "/admin/calendar",
+            "/admin/categories", "/admin/categories/legacy-issue",
             "/admin/templates", "/admin/templates/dispatch/zh-CN",
         })
         {

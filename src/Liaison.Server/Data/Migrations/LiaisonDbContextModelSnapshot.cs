@@ -710,6 +710,56 @@ namespace Liaison.Server.Data.Migrations
                     b.ToTable("case_number_counters", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Categories.CaseCategoryRecord", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code");
+
+                    b.Property<int>("AcceptWithinWorkingDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("accept_within_working_days");
+
+                    b.Property<int>("CoHandlerLeadWorkingDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("co_handler_lead_working_days");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name_zh");
+
+                    b.Property<int?>("ProgressReportEveryWorkingDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("progress_report_every_working_days");
+
+                    b.Property<int>("ResolveWithinWorkingDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("resolve_within_working_days");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Code")
+                        .HasName("pk_case_categories");
+
+                    b.ToTable("case_categories", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Digests.DigestSend", b =>
                 {
                     b.Property<string>("Kind")

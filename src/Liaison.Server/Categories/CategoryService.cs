@@ -1,0 +1,167 @@
+using Liaison.Cases.Common;
+using Liaison.Cases.Sla;
+using Liaison.Server.Common;
+using Liaison.Server.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Liaison.Server.Categories;
+
+/// <summary>
+/// The case categories with their time limits: the shipped defaults (DESIGN §2) overridden by what admins stored.
+/// Rebuilt from the database at most once a minute (so instances sharing a database converge) and at once after a
+/// local change. A change applies to dispatches from then on; deadlines already set keep their basis.
+/// </summary>
+public sealed class CategoryService(IServiceScopeFactory scopes, TimeProvider clock)
+{
+    private static readonly TimeSpan RefreshAfter = TimeSpan.FromMinutes(1);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IReadOnlyList<CaseCategory>? _categories;
+    private DateTimeOffset _loadedAt;
+
+    /// <summary>Every category, in the shipped order.</summary>
+    public async Task<IReadOnlyList<CaseCategory>> ListAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        if (_categories is { } cached && now - _loadedAt < RefreshAfter)
+        {
+            return cached;
+        }
+
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_categories is { } again && now - _loadedAt < RefreshAfter)
+            {
+                return again;
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
+            var stored = await db.Set<CaseCategoryRecord>().AsNoTracking().ToDictionaryAsync(r => r.Code, StringComparer.Ordinal, ct);
+            _categories = CaseCategories.Defaults
+                .Select(d => stored.TryGetValue(d.Code, out var r) ? FromRecord(r) : d)
+                .ToList();
+            _loadedAt = now;
+            return _categories;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The category with this code (trimmed), or null.</summary>
+    public async Task<CaseCategory?> FindAsync(string? code, CancellationToken ct = default)
+    {
+        var trimmed = code?.Trim() ?? "";
+        return (await ListAsync(ct)).FirstOrDefault(c => c.Code == trimmed);
+    }
+
+    /// <summary>"must be one of …" for a field naming an unknown category.</summary>
+    public async Task<Text> UnknownAsync(CancellationToken ct = default)
+    {
+        var codes = (await ListAsync(ct)).Select(c => c.Code).ToList();
+        return new Text("类别无效，可选：" + string.Join("、", codes), "must be one of " + string.Join(", ", codes));
+    }
+
+    /// <summary>Forget the cached list (after a local change).</summary>
+    public void Invalidate() => _categories = null;
+
+    /// <summary>Sets a category's names and limits; refused whole when any field is wrong.</summary>
+    public async Task<ServiceResult<CaseCategory>> UpdateAsync(LiaisonDbContext db, string code, CategoryInput input, string? user, CancellationToken ct)
+    {
+        if (CaseCategories.FindDefault(code) is null)
+        {
+            return new ServiceError.NotFound(new Text($"没有代码为 {code} 的类别", $"No category has the code '{code}'"));
+        }
+
+        var v = new Validation();
+        var nameZh = v.Required("nameZh", input.NameZh, 100);
+        var name = v.Required("name", input.Name, 200);
+        var accept = Limit(v, "acceptWithinWorkingDays", input.AcceptWithinWorkingDays);
+        var resolve = Limit(v, "resolveWithinWorkingDays", input.ResolveWithinWorkingDays);
+        if (accept is { } a && resolve is { } r)
+        {
+            foreach (var error in SlaPolicy.Validate(a, r, input.ProgressReportEveryWorkingDays))
+            {
+                v.Add(FieldOf(error), Split(error));
+            }
+        }
+
+        var lead = input.CoHandlerLeadWorkingDays ?? SlaPolicy.DefaultCoHandlerLeadWorkingDays;
+        if (lead < 0 || (resolve is { } limit && lead >= limit))
+        {
+            v.Add("coHandlerLeadWorkingDays", $"应为 0 至 {Math.Max(0, (resolve ?? 1) - 1)} 个工作日（须短于办结时限）",
+                $"must be 0–{Math.Max(0, (resolve ?? 1) - 1)} working days (shorter than the resolve limit)");
+        }
+
+        if (!v.IsValid)
+        {
+            return new ServiceError.Invalid(v);
+        }
+
+        var record = await db.Set<CaseCategoryRecord>().FirstOrDefaultAsync(x => x.Code == code, ct);
+        if (record is null)
+        {
+            record = new CaseCategoryRecord { Code = code, NameZh = nameZh, Name = name };
+            db.Add(record);
+        }
+
+        record.NameZh = nameZh;
+        record.Name = name;
+        record.AcceptWithinWorkingDays = accept!.Value;
+        record.ResolveWithinWorkingDays = resolve!.Value;
+        record.ProgressReportEveryWorkingDays = input.ProgressReportEveryWorkingDays;
+        record.CoHandlerLeadWorkingDays = lead;
+        record.UpdatedAt = clock.GetUtcNow();
+        record.UpdatedBy = user;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return new ServiceError.Conflict(new Text("另一位管理员同时修改了此类别，请刷新后重试", "Another admin changed this category at the same time; reload and try again"));
+        }
+
+        Invalidate();
+        return FromRecord(record);
+    }
+
+    private static CaseCategory FromRecord(CaseCategoryRecord r) => new(r.Code, r.NameZh, r.Name,
+        new SlaPolicy(r.AcceptWithinWorkingDays, r.ResolveWithinWorkingDays, r.ProgressReportEveryWorkingDays)
+        {
+            CoHandlerLeadWorkingDays = r.CoHandlerLeadWorkingDays,
+        });
+
+    private static int? Limit(Validation v, string field, int? value)
+    {
+        if (value is null)
+        {
+            v.Add(field, "必填", "is required");
+        }
+
+        return value;
+    }
+
+    // SlaPolicy.Validate words its reasons "中文 / English … fieldName …": they go next to the field they name.
+    private static string FieldOf(string error) =>
+        new[] { "progressReportEveryWorkingDays", "acceptWithinWorkingDays", "resolveWithinWorkingDays" }.FirstOrDefault(error.Contains) ?? "resolveWithinWorkingDays";
+
+    private static Text Split(string error) => error.Split(" / ", 2) is [var zh, var en] ? new Text(zh, en) : new Text(error, error);
+}
+
+/// <summary>A category's names and limits as an admin sends them (API body and admin form).</summary>
+public sealed record CategoryInput(
+    string? NameZh, string? Name, int? AcceptWithinWorkingDays, int? ResolveWithinWorkingDays, int? ProgressReportEveryWorkingDays,
+    int? CoHandlerLeadWorkingDays);
+
+/// <summary>A category as the API shows it.</summary>
+public sealed record CategoryDto(
+    string Code, string NameZh, string Name, int AcceptWithinWorkingDays, int ResolveWithinWorkingDays, int? ProgressReportEveryWorkingDays,
+    int CoHandlerLeadWorkingDays)
+{
+    public static CategoryDto From(CaseCategory c) => new(c.Code, c.NameZh, c.Name, c.Sla.AcceptWithinWorkingDays, c.Sla.ResolveWithinWorkingDays,
+        c.Sla.ProgressReportEveryWorkingDays, c.Sla.CoHandlerLeadWorkingDays);
+}

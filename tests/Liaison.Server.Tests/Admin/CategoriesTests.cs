@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Liaison.Server.Categories;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Admin;
+
+/// <summary>
+/// Admins change a category's limits (API and page); dispatches from then on use them, co-handlers' lead time
+/// included, and deadlines already set stay. Its own database: the changes would move other tests' deadlines.
+/// </summary>
+public sealed class CategoriesTests : IAsyncLifetime
+{
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+    private LiaisonApp _app = null!;
+    private HttpClient _officer = null!;
+    private HttpClient _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await LiaisonApp.StartAsync(nameof(CategoriesTests));
+        _officer = await _app.AsOfficerAsync();
+        _admin = await _app.AsAdminAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private static object Limits(int accept = 1, int resolve = 8, int? progress = null, int? lead = 3, string nameZh = "综合要素保障", string name = "Factor guarantee") =>
+        new { nameZh, name, acceptWithinWorkingDays = accept, resolveWithinWorkingDays = resolve, progressReportEveryWorkingDays = progress, coHandlerLeadWorkingDays = lead };
+
+    [Fact]
+    public async Task Officers_read_the_shipped_limits_with_the_co_handlers_lead_time()
+    {
+        var all = await _officer.GetFromJsonAsync<JsonElement>("/api/categories");
+
+        Assert.Equal(["project-landing", "factor-guarantee", "legacy-issue", "bankruptcy", "other"],
+            all.EnumerateArray().Select(c => c.GetProperty("code").GetString()));
+        var legacy = all.EnumerateArray().Single(c => c.GetProperty("code").GetString() == "legacy-issue");
+        Assert.Equal(20, legacy.GetProperty("resolveWithinWorkingDays").GetInt32());
+        Assert.Equal(10, legacy.GetProperty("progressReportEveryWorkingDays").GetInt32());
+        Assert.All(all.EnumerateArray(), c => Assert.Equal(1, c.GetProperty("coHandlerLeadWorkingDays").GetInt32()));
+    }
+
+    [Theory]
+    [InlineData(2, 1, null, 0, "acceptWithinWorkingDays")] // accept longer than resolve
+    [InlineData(1, 0, null, 0, "resolveWithinWorkingDays")]
+    [InlineData(1, 251, null, 0, "resolveWithinWorkingDays")]
+    [InlineData(1, 5, 0, 1, "progressReportEveryWorkingDays")]
+    [InlineData(1, 5, null, 5, "coHandlerLeadWorkingDays")] // not shorter than the resolve limit
+    [InlineData(1, 5, null, -1, "coHandlerLeadWorkingDays")]
+    public async Task Bad_limits_get_a_400_naming_the_field_and_change_nothing(int accept, int resolve, int? progress, int lead, string field)
+    {
+        var before = await _officer.GetStringAsync("/api/categories");
+
+        var response = await _admin.PutAsJsonAsync("/api/categories/factor-guarantee", Limits(accept, resolve, progress, lead));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        Assert.Equal(before, await _officer.GetStringAsync("/api/categories"));
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Set<CaseCategoryRecord>().CountAsync()));
+    }
+
+    [Fact]
+    public async Task Unknown_codes_blank_names_and_officers_are_refused()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await _admin.PutAsJsonAsync("/api/categories/nowhere", Limits())).StatusCode);
+        var blank = await _admin.PutAsJsonAsync("/api/categories/other", Limits(nameZh: " ", name: ""));
+        Assert.Equal(HttpStatusCode.BadRequest, blank.StatusCode);
+        var errors = (await blank.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("nameZh", out _) && errors.TryGetProperty("name", out _), errors.ToString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await _officer.PutAsJsonAsync("/api/categories/other", Limits())).StatusCode);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Set<CaseCategoryRecord>().CountAsync()));
+    }
+
+    [Fact]
+    public async Task New_limits_apply_to_cases_dispatched_afterwards_and_the_co_handlers_lead_time_too()
+    {
+        // Monday 2026-03-02: five working days (the shipped limit) end on Monday 9 March.
+        var before = await OpenAsync(_officer, NewCase("fgj"));
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, China), before.GetProperty("dueAt").GetDateTimeOffset());
+
+        var saved = await _admin.PutAsJsonAsync("/api/categories/factor-guarantee", Limits(resolve: 8, lead: 3, nameZh: "要素保障", name: "Factors"));
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var dto = await saved.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(8, dto.GetProperty("resolveWithinWorkingDays").GetInt32());
+        Assert.Equal(3, dto.GetProperty("coHandlerLeadWorkingDays").GetInt32());
+
+        var preview = await _officer.GetFromJsonAsync<JsonElement>("/api/cases/deadline-preview?category=factor-guarantee");
+        Assert.Equal(new DateTimeOffset(2026, 3, 12, 18, 0, 0, China), preview.GetProperty("dueAt").GetProperty("due").GetDateTimeOffset());
+
+        var joint = await OpenAsync(_officer, new
+        {
+            title = "新厂房无法投产",
+            description = "用地、供电需同时协调。",
+            category = "factor-guarantee",
+            priority = "normal",
+            departmentCode = "zrzyj",
+            enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = CreditCode, contact = "王经理 13800000000" },
+            coDepartments = new[] { new { departmentCode = "gdgs", task = "请确认接入方案" } },
+        });
+
+        // The lead: 8 working days (Thursday 12 March); the co-handler: 8 − 3 = 5 (Monday 9 March).
+        Assert.Equal(new DateTimeOffset(2026, 3, 12, 18, 0, 0, China), joint.GetProperty("dueAt").GetDateTimeOffset());
+        var part = Assert.Single(joint.GetProperty("coDepartments").EnumerateArray());
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, China), part.GetProperty("dueAt").GetDateTimeOffset());
+        // The case opened before keeps its deadline; the new name shows in the new case's dispatch mail.
+        var kept = await GetCaseAsync(_officer, before.GetProperty("number").GetString()!);
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, China), kept.GetProperty("dueAt").GetDateTimeOffset());
+        var mail = Assert.Single(await MailsAsync(_app, "zrzyj.handler@anyue.example", joint.GetProperty("number").GetString()!));
+        Assert.Contains("要素保障", mail.TextBody);
+    }
+
+    [Fact]
+    public async Task The_admin_page_lists_the_categories_and_saves_a_form_or_shows_its_errors()
+    {
+        var admin = await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        Assert.Contains("href=\"/admin/categories\"", await admin.GetStringAsync("/admin"));
+        var list = await admin.GetStringAsync("/admin/categories");
+        Assert.Contains("项目快速落地", AdminPagesTests.RowOf(list, "project-landing"));
+        Assert.Contains("10 个工作日", AdminPagesTests.RowOf(list, "project-landing"));
+        var form = await admin.GetStringAsync("/admin/categories/project-landing");
+        Assert.Contains("id=\"coHandlerLeadWorkingDays\"", form);
+
+        var fields = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(form),
+            ["nameZh"] = "项目快速落地",
+            ["name"] = "Fast project landing",
+            ["acceptWithinWorkingDays"] = "2",
+            ["resolveWithinWorkingDays"] = "twelve",
+            ["progressReportEveryWorkingDays"] = "",
+            ["coHandlerLeadWorkingDays"] = "2",
+        };
+        var refused = await admin.PostAsync("/admin/categories/project-landing", new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("data-field=\"resolveWithinWorkingDays\">应为整数", page);
+        Assert.Contains("value=\"twelve\"", page);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Set<CaseCategoryRecord>().CountAsync()));
+
+        fields["resolveWithinWorkingDays"] = "12";
+        var saved = await admin.PostAsync("/admin/categories/project-landing", new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal("/admin/categories?done=saved", saved.Headers.Location?.OriginalString);
+        var after = await admin.GetStringAsync("/admin/categories?done=saved");
+        Assert.Contains("12 个工作日", AdminPagesTests.RowOf(after, "project-landing"));
+        Assert.Contains("已保存", after);
+        var api = (await _officer.GetFromJsonAsync<JsonElement>("/api/categories")).EnumerateArray().First();
+        Assert.Equal((2, 12, 2), (api.GetProperty("acceptWithinWorkingDays").GetInt32(), api.GetProperty("resolveWithinWorkingDays").GetInt32(),
+            api.GetProperty("coHandlerLeadWorkingDays").GetInt32()));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/admin/categories/nowhere")).StatusCode);
+    }
+}
