@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Departments;
 using Liaison.Cases.Routing;
@@ -34,15 +35,17 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
     }
 
     /// <param name="parts">The co-handlers' parts to dispatch (only when the case is opened: the routing's first run).</param>
-    public async Task<RunContext> CreateAsync(LiaisonDbContext db, Case c, CancellationToken ct, IReadOnlyList<CasePart>? parts = null)
+    /// <param name="calendar">The calendar to route with; null: the zone's current one (a year being stored is not in it yet).</param>
+    public async Task<RunContext> CreateAsync(
+        LiaisonDbContext db, Case c, CancellationToken ct, IReadOnlyList<CasePart>? parts = null, WorkingCalendar? calendar = null)
     {
         var snapshot = Snapshot(c, await FiredAsync(db, c.Id, 0, ct));
         snapshot.Parts = parts?.Select(p => new CasePartRef(p.Id, p.DepartmentCode, p.Task)).ToList() ?? [];
-        return Context(await RoutingAsync(db, snapshot, ct));
+        return Context(await RoutingAsync(db, snapshot, ct, calendar));
     }
 
     /// <summary>A co-handler's part's workflow sees the part as its case: the part's department, handler, round, deadlines and status.</summary>
-    public async Task<RunContext> CreateAsync(LiaisonDbContext db, Case c, CasePart part, CancellationToken ct)
+    public async Task<RunContext> CreateAsync(LiaisonDbContext db, Case c, CasePart part, CancellationToken ct, WorkingCalendar? calendar = null)
     {
         var snapshot = Snapshot(c, await FiredAsync(db, c.Id, part.Id, ct));
         var dispatched = part.AssignmentRound > 0;
@@ -58,17 +61,17 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
         snapshot.PendingExtensionDays = null;
         snapshot.PartId = part.Id;
         snapshot.Task = part.Task;
-        return Context(await RoutingAsync(db, snapshot, ct));
+        return Context(await RoutingAsync(db, snapshot, ct, calendar));
     }
 
     private static async Task<IEnumerable<string>> FiredAsync(LiaisonDbContext db, long caseId, long partId, CancellationToken ct) =>
         (await db.Set<CaseDeadlineFired>().Where(f => f.CaseId == caseId && f.PartId == partId).ToListAsync(ct))
         .Select(f => CaseSnapshot.EscalationKey(f.Kind, f.Deadline));
 
-    private async Task<CaseRouting> RoutingAsync(LiaisonDbContext db, CaseSnapshot snapshot, CancellationToken ct) => new()
+    private async Task<CaseRouting> RoutingAsync(LiaisonDbContext db, CaseSnapshot snapshot, CancellationToken ct, WorkingCalendar? calendar = null) => new()
     {
         Case = snapshot,
-        Calendar = await calendars.GetAsync(ct),
+        Calendar = calendar ?? await calendars.GetAsync(ct),
         Categories = await categories.ListAsync(ct),
         Departments = Contacts(await db.Departments.AsNoTracking().Where(d => d.Active).ToListAsync(ct)),
     };

@@ -14,51 +14,74 @@ namespace Liaison.Server.Cases;
 /// </summary>
 public sealed class DeadlineRecalculation(TimeProvider clock, WorkflowHost workflows, WorkflowDefinitionStore definitions, CaseRoutingFactory routing)
 {
+    /// <summary>Recomputes the open cases' and their open co-handling parts' provisional deadlines; returns how many cases changed.</summary>
     public async Task<int> RecomputeProvisionalAsync(LiaisonDbContext db, WorkingCalendar calendar, int year, CancellationToken ct)
     {
-        var cases = await db.Cases.Where(c => c.Provisional && !CaseStatuses.Ended.Contains(c.Status)).ToListAsync(ct);
+        var cases = await db.Cases.Where(c => !CaseStatuses.Ended.Contains(c.Status)
+                && (c.Provisional || db.Set<CasePart>().Any(p => p.CaseId == c.Id && p.Provisional && OpenParts.Contains(p.Status))))
+            .ToListAsync(ct);
         var changed = 0;
         foreach (var c in cases)
         {
-            var accept = Recompute(calendar, c.AcceptByBasis);
-            var due = Recompute(calendar, c.DueAtBasis);
-            if (accept is null && due is null)
+            var any = c.Provisional && await RecomputeAsync(db, calendar, year, c, null, ct);
+            var parts = await db.Set<CasePart>().Where(p => p.CaseId == c.Id && p.Provisional && OpenParts.Contains(p.Status)).OrderBy(p => p.Id).ToListAsync(ct);
+            foreach (var part in parts)
             {
-                continue;
+                any |= await RecomputeAsync(db, calendar, year, c, part, ct);
             }
 
-            var before = (c.AcceptBy, c.DueAt);
-            if (accept is not null)
+            if (any)
             {
-                c.AcceptBy = accept.Due;
-                c.AcceptByBasis = Basis(accept);
+                changed++;
             }
-
-            if (due is not null)
-            {
-                c.DueAt = due.Due;
-                c.DueAtBasis = Basis(due);
-            }
-
-            c.Provisional = (accept?.Provisional ?? false) || (due?.Provisional ?? false);
-            await RearmTimersAsync(db, c, ct);
-            CaseTimeline.Add(db, c, clock.GetUtcNow(), CaseEventKinds.DeadlineRecomputed, CaseTimeline.System,
-                $"{year} 年节假日安排已加载，期限重新计算 / The {year} holiday schedule was loaded; deadlines recomputed",
-                new { before = new { acceptBy = before.AcceptBy, dueAt = before.DueAt }, after = new { acceptBy = c.AcceptBy, dueAt = c.DueAt }, calendar = calendar.Version });
-            changed++;
         }
 
         return changed;
     }
 
-    /// <summary>
-    /// A case waiting for its handler re-enters the wait so its deadline timers follow the new dates — when its workflow
-    /// version has the <c>DeadlinesChanged</c> loop (older versions keep their timers).
-    /// </summary>
-    private async Task RearmTimersAsync(LiaisonDbContext db, Case c, CancellationToken ct)
+    private static readonly PartStatus[] OpenParts = [PartStatus.Dispatched, PartStatus.Accepted, PartStatus.InProgress];
+
+    /// <summary>The lead's (<paramref name="part"/> null) or a co-handler's deadlines from their stored basis, with a timeline entry; false when neither was provisional.</summary>
+    private async Task<bool> RecomputeAsync(LiaisonDbContext db, WorkingCalendar calendar, int year, Case c, CasePart? part, CancellationToken ct)
     {
-        if (c.WorkflowInstanceId is not { } instanceId || c.PendingExtensionDays is not null
-            || !CaseStatuses.IsWithHandler(c.Status))
+        IAssignment holder = (IAssignment?)part ?? c;
+        var accept = Recompute(calendar, holder.AcceptByBasis);
+        var due = Recompute(calendar, holder.DueAtBasis);
+        if (accept is null && due is null)
+        {
+            return false;
+        }
+
+        var before = (holder.AcceptBy, holder.DueAt);
+        if (accept is not null)
+        {
+            holder.AcceptBy = accept.Due;
+            holder.AcceptByBasis = Basis(accept);
+        }
+
+        if (due is not null)
+        {
+            holder.DueAt = due.Due;
+            holder.DueAtBasis = Basis(due);
+        }
+
+        holder.Provisional = (accept?.Provisional ?? false) || (due?.Provisional ?? false);
+        await RearmTimersAsync(db, calendar, c, part, ct);
+        CaseTimeline.Add(db, c, clock.GetUtcNow(), CaseEventKinds.DeadlineRecomputed, CaseTimeline.System,
+            $"{year} 年节假日安排已加载，期限重新计算 / The {year} holiday schedule was loaded; deadlines recomputed",
+            new { before = new { acceptBy = before.AcceptBy, dueAt = before.DueAt }, after = new { acceptBy = holder.AcceptBy, dueAt = holder.DueAt }, calendar = calendar.Version },
+            part);
+        return true;
+    }
+
+    /// <summary>
+    /// A case (or co-handler's part) waiting for its handler re-enters the wait so its deadline timers follow the new
+    /// dates — when its workflow version has the <c>DeadlinesChanged</c> loop (older versions keep their timers).
+    /// </summary>
+    private async Task RearmTimersAsync(LiaisonDbContext db, WorkingCalendar calendar, Case c, CasePart? part, CancellationToken ct)
+    {
+        var waiting = part is null ? c.PendingExtensionDays is null && CaseStatuses.IsWithHandler(c.Status) : part.IsOpen;
+        if ((part is null ? c.WorkflowInstanceId : part.WorkflowInstanceId) is not { } instanceId || !waiting)
         {
             return;
         }
@@ -71,7 +94,8 @@ public sealed class DeadlineRecalculation(TimeProvider clock, WorkflowHost workf
         }
 
         await db.SaveChangesAsync(ct);
-        var context = await routing.CreateAsync(db, c, ct);
+        // The run sees the calendar with the new year: the zone's cached one does not have it until this commits.
+        var context = part is null ? await routing.CreateAsync(db, c, ct, calendar: calendar) : await routing.CreateAsync(db, c, part, ct, calendar);
         await workflows.ResumeAsync(db, instanceId, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey,
             new Dictionary<string, object?> { ["outcome"] = WaitForLiaison.DeadlinesChanged }, context, ct);
     }

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Liaison.Cases.Cases;
+using Liaison.Server.Workflows;
+using Microsoft.EntityFrameworkCore;
 using Liaison.Server.Tests.Infrastructure;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
 
@@ -106,5 +110,42 @@ public sealed class CalendarYearTests
         var workflow = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/workflow");
         var resolveDue = workflow.GetProperty("bookmarks").EnumerateArray().Single(b => b.GetProperty("key").GetString() == "ResolveDue");
         Assert.Equal("2027-01-05T18:00:00+08:00", resolveDue.GetProperty("resumeAt").GetString());
+        // The reminder one working day before follows the new schedule too (the 4th, not New Year's Day).
+        var reminder = workflow.GetProperty("bookmarks").EnumerateArray().Single(b => b.GetProperty("key").GetString() == "ReminderDue");
+        Assert.Equal("2027-01-04T18:00:00+08:00", reminder.GetProperty("resumeAt").GetString());
+    }
+
+    [Fact]
+    public async Task Adding_2027_recomputes_the_co_handlers_provisional_deadlines_and_moves_their_timers()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Joint");
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        var officer = await app.AsOfficerAsync();
+        var admin = await app.AsAdminAsync();
+        var body = JsonSerializer.SerializeToNode(NewCase("zrzyj"))!.AsObject();
+        body["coDepartments"] = new JsonArray(new JsonObject { ["departmentCode"] = "gdgs", ["task"] = "请确认接入方案" });
+        var opened = await OpenAsync(officer, body);
+        var number = opened.GetProperty("number").GetString()!;
+        // Five working days for the lead (29th, 30th, 31st, 1st counted provisionally, 4th), four for the co-handler.
+        var part = Assert.Single(opened.GetProperty("coDepartments").EnumerateArray());
+        Assert.Equal("2027-01-01T18:00:00+08:00", part.GetProperty("dueAt").GetString());
+
+        var response = await admin.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("recomputedCases").GetInt32());
+        var c = await GetCaseAsync(officer, number);
+        Assert.Equal("2027-01-05T18:00:00+08:00", c.GetProperty("dueAt").GetString());
+        var recomputed = Assert.Single(c.GetProperty("coDepartments").EnumerateArray());
+        Assert.Equal("2027-01-04T18:00:00+08:00", recomputed.GetProperty("dueAt").GetString());
+        Assert.Equal(2, c.GetProperty("timeline").EnumerateArray().Count(e => e.GetProperty("kind").GetString() == "deadline-recomputed"));
+        // The co-handler's own workflow waits on the new date.
+        var partInstance = await app.WithDbAsync(db => db.Set<CasePart>().Select(p => p.WorkflowInstanceId).SingleAsync());
+        var timers = await app.WithDbAsync(db => db.Set<WorkflowBookmarkRecord>()
+            .Where(b => b.InstanceId == partInstance && b.ResumeAt != null).Select(b => b.ResumeAt).ToListAsync());
+        Assert.Contains(new DateTimeOffset(2027, 1, 4, 18, 0, 0, TimeSpan.FromHours(8)), timers);
+        // The reminder one working day before: the 31st, as the 2027 schedule has it (the 1st is New Year's Day).
+        Assert.Contains(new DateTimeOffset(2026, 12, 31, 18, 0, 0, TimeSpan.FromHours(8)), timers);
+        Assert.DoesNotContain(new DateTimeOffset(2027, 1, 1, 18, 0, 0, TimeSpan.FromHours(8)), timers);
     }
 }
