@@ -170,7 +170,19 @@ public sealed partial class DigestMailRenderer
         ("Returns", r.Returns),
         ("Extensions", r.Extensions),
         ("Reopenings", r.Reopenings),
-        ("MedianDays", Days(r.MedianWorkingDaysToResolve)));
+        ("MedianDays", Days(r.MedianWorkingDaysToResolve)),
+        ("Co", Obj(
+            ("Any", r.CoHandling != CoHandlingCounts.Zero),
+            ("Received", r.CoHandling.Received),
+            ("Accepted", r.CoHandling.Accepted),
+            ("AcceptedOnTime", r.CoHandling.AcceptedOnTime),
+            ("AcceptRate", Percent(r.CoHandling.AcceptOnTimeRate)),
+            ("Submitted", r.CoHandling.Submitted),
+            ("SubmittedOnTime", r.CoHandling.SubmittedOnTime),
+            ("Overridden", r.CoHandling.Overridden),
+            ("SubmitRate", Percent(r.CoHandling.SubmitOnTimeRate)),
+            ("OverdueNow", r.CoHandling.OverdueNow),
+            ("Returns", r.CoHandling.Returns))));
 
     private static string? Short(string? note)
     {
