@@ -82,8 +82,11 @@ public sealed class CasePart : IAssignment
     /// <summary>The department currently holding the part (scoring reads it like the case's round department).</summary>
     public string? RoundDepartmentCode => AssignmentRound > 0 ? DepartmentCode : null;
 
+    /// <summary>The statuses in which a part still waits for its department (to accept, work or submit it).</summary>
+    public static readonly PartStatus[] OpenStatuses = [PartStatus.Dispatched, PartStatus.Accepted, PartStatus.InProgress];
+
     /// <summary>The part still waits for its department (to accept, work or submit it).</summary>
-    public bool IsOpen => Status is PartStatus.Dispatched or PartStatus.Accepted or PartStatus.InProgress;
+    public bool IsOpen => OpenStatuses.Contains(Status);
 
     /// <summary>The part as the case workflow's activities see it: a case status (submitted reads as resolved).</summary>
     public CaseStatus AsCaseStatus => Status switch

@@ -137,7 +137,12 @@ public sealed partial class DigestMailRenderer
         ("Title", l.Title),
         ("Enterprise", l.Enterprise),
         ("Department", l.Department),
-        ("Status", CaseStatuses.Label(l.Status).In(en ? Cultures.English : Cultures.Chinese)),
+        ("Status", (l.PartStatus is { } part ? CasePart.Label(part) : CaseStatuses.Label(l.Status)).In(en ? Cultures.English : Cultures.Chinese)),
+        ("CoHandling", l.PartStatus is not null),
+        ("Task", l.Task),
+        ("LeadDepartment", l.LeadDepartment),
+        ("CoHandlers", l.CoHandlers.Count == 0 ? null : string.Join(en ? ", " : "、",
+            l.CoHandlers.Select(h => en ? $"{h.Department} ({CasePart.Label(h.Status).En})" : $"{h.Department}（{CasePart.Label(h.Status).Zh}）"))),
         ("Urgent", l.Priority == CasePriority.Urgent),
         ("Priority", l.Priority == CasePriority.Urgent ? (en ? "Urgent" : "紧急") : (en ? "Normal" : "一般")),
         ("AcceptBy", FormatLocal(l.AcceptBy, en)),
@@ -170,7 +175,19 @@ public sealed partial class DigestMailRenderer
         ("Returns", r.Returns),
         ("Extensions", r.Extensions),
         ("Reopenings", r.Reopenings),
-        ("MedianDays", Days(r.MedianWorkingDaysToResolve)));
+        ("MedianDays", Days(r.MedianWorkingDaysToResolve)),
+        ("Co", Obj(
+            ("Any", r.CoHandling != CoHandlingCounts.Zero),
+            ("Received", r.CoHandling.Received),
+            ("Accepted", r.CoHandling.Accepted),
+            ("AcceptedOnTime", r.CoHandling.AcceptedOnTime),
+            ("AcceptRate", Percent(r.CoHandling.AcceptOnTimeRate)),
+            ("Submitted", r.CoHandling.Submitted),
+            ("SubmittedOnTime", r.CoHandling.SubmittedOnTime),
+            ("Overridden", r.CoHandling.Overridden),
+            ("SubmitRate", Percent(r.CoHandling.SubmitOnTimeRate)),
+            ("OverdueNow", r.CoHandling.OverdueNow),
+            ("Returns", r.CoHandling.Returns))));
 
     private static string? Short(string? note)
     {

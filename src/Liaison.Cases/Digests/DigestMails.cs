@@ -53,6 +53,29 @@ public sealed record DigestCaseLine
 
     public IReadOnlyList<CaseEvent> Changes { get; init; } = [];
 
+    /// <summary>A handler's co-handling part (协办) of a joint case: its status (the deadlines above are the part's); null for a case.</summary>
+    public PartStatus? PartStatus { get; init; }
+
+    /// <summary>The co-handling part's task note (协办任务).</summary>
+    public string? Task { get; init; }
+
+    /// <summary>A co-handling part's case: the lead department's name (主办).</summary>
+    public string? LeadDepartment { get; init; }
+
+    /// <summary>A joint case in the officer's digest: each co-handling department's name and its part's status.</summary>
+    public IReadOnlyList<(string Department, PartStatus Status)> CoHandlers { get; init; } = [];
+
+    /// <summary>A co-handling part, to a handler: its own deadlines, status and task, the lead's department.</summary>
+    public static DigestCaseLine From(Case c, CasePart part, string? department, string? leadDepartment, string? link) => From(c, department, link) with
+    {
+        AcceptBy = part.AcceptBy,
+        DueAt = part.DueAt,
+        Provisional = part.Provisional,
+        PartStatus = part.Status,
+        Task = string.IsNullOrWhiteSpace(part.Task) ? null : part.Task,
+        LeadDepartment = leadDepartment,
+    };
+
     public static DigestCaseLine From(Case c, string? department, string? link) => new()
     {
         Number = c.Number,

@@ -15,7 +15,12 @@ public enum DigestUrgency
     Other,
 }
 
-public sealed record HandlerDigestItem(Case Case, DigestUrgency Urgency, int? OverdueWorkingDays, bool AcceptOverdue, int? WorkingDaysLeft);
+/// <param name="Part">A co-handling part (协办) of a joint case the handler's department holds; null for a case it leads.</param>
+public sealed record HandlerDigestItem(Case Case, DigestUrgency Urgency, int? OverdueWorkingDays, bool AcceptOverdue, int? WorkingDaysLeft, CasePart? Part = null)
+{
+    /// <summary>Whose deadlines the item follows: the part's, or the case's (the lead's).</summary>
+    public IAssignment Holder => (IAssignment?)Part ?? Case;
+}
 
 /// <summary>One handler's morning mail: every open case they hold, whichever department it came through.</summary>
 public sealed record HandlerDigest(string Email, string Name, string Culture, IReadOnlyList<HandlerDigestItem> Items)
@@ -32,40 +37,55 @@ public static class HandlerDigests
     /// One digest per handler email (compared without case), items ordered overdue first (longest overdue first),
     /// then due soon, then the rest, each by deadline. Cases not with a handler are ignored; handlers with nothing get no digest.
     /// </summary>
-    public static IReadOnlyList<HandlerDigest> Build(IEnumerable<Case> cases, DateTimeOffset now, WorkingCalendar calendar, int dueSoonWorkingDays = DefaultDueSoonWorkingDays)
+    /// <param name="parts">
+    /// Co-handling parts (协办) of joint cases, with their cases: each open one is listed for its own handler, by its
+    /// own deadlines, beside the cases that handler leads.
+    /// </param>
+    public static IReadOnlyList<HandlerDigest> Build(IEnumerable<Case> cases, DateTimeOffset now, WorkingCalendar calendar, int dueSoonWorkingDays = DefaultDueSoonWorkingDays,
+        IEnumerable<(Case Case, CasePart Part)>? parts = null)
     {
-        return cases
-            .Where(c => CaseStatuses.IsWithHandler(c.Status) && !string.IsNullOrWhiteSpace(c.HandlerEmail))
-            .GroupBy(c => c.HandlerEmail.Trim().ToLowerInvariant())
+        var items = cases
+            .Where(c => CaseStatuses.IsWithHandler(c.Status))
+            .Select(c => Classify(c, now, calendar, dueSoonWorkingDays))
+            .Concat((parts ?? [])
+                .Where(x => x.Part.IsOpen && !CaseStatuses.Ended.Contains(x.Case.Status))
+                .Select(x => Classify(x.Case, now, calendar, dueSoonWorkingDays, x.Part)));
+        return items
+            .Where(i => !string.IsNullOrWhiteSpace(i.Holder.HandlerEmail))
+            .GroupBy(i => i.Holder.HandlerEmail.Trim().ToLowerInvariant())
             .Select(g =>
             {
                 // Name and language from the latest assignment: the department's current record of the person.
-                var latest = g.MaxBy(c => c.Id)!;
-                var items = g.Select(c => Classify(c, now, calendar, dueSoonWorkingDays))
+                var latest = g.MaxBy(i => (i.Case.Id, i.Part?.Id ?? 0))!.Holder;
+                var ordered = g
                     .OrderBy(i => i.Urgency)
                     .ThenBy(i => SortKey(i, now))
                     .ThenBy(i => i.Case.Number, StringComparer.Ordinal)
                     .ToList();
-                return new HandlerDigest(latest.HandlerEmail.Trim(), latest.HandlerName, latest.HandlerCulture, items);
+                return new HandlerDigest(latest.HandlerEmail.Trim(), latest.HandlerName, latest.HandlerCulture, ordered);
             })
             .OrderBy(d => d.Email, StringComparer.Ordinal)
             .ToList();
     }
 
-    public static HandlerDigestItem Classify(Case c, DateTimeOffset now, WorkingCalendar calendar, int dueSoonWorkingDays = DefaultDueSoonWorkingDays)
+    /// <param name="part">A co-handling part of <paramref name="c"/>: classified by the part's deadlines and status.</param>
+    public static HandlerDigestItem Classify(Case c, DateTimeOffset now, WorkingCalendar calendar, int dueSoonWorkingDays = DefaultDueSoonWorkingDays,
+        CasePart? part = null)
     {
-        var resolveOverdue = c.DueAt is { } due && due < now;
-        var acceptOverdue = c.Status == CaseStatus.Dispatched && c.AcceptBy is { } acceptBy && acceptBy < now;
-        int? overdueDays = resolveOverdue ? calendar.WorkingDaysBetween(c.DueAt!.Value, now) : null;
-        int? left = c.DueAt is { } d && !resolveOverdue ? calendar.WorkingDaysBetween(now, d) : null;
+        IAssignment a = (IAssignment?)part ?? c;
+        var notAccepted = part is null ? c.Status == CaseStatus.Dispatched : part.Status == PartStatus.Dispatched;
+        var resolveOverdue = a.DueAt is { } due && due < now;
+        var acceptOverdue = notAccepted && a.AcceptBy is { } acceptBy && acceptBy < now;
+        int? overdueDays = resolveOverdue ? calendar.WorkingDaysBetween(a.DueAt!.Value, now) : null;
+        int? left = a.DueAt is { } d && !resolveOverdue ? calendar.WorkingDaysBetween(now, d) : null;
         var urgency = resolveOverdue || acceptOverdue ? DigestUrgency.Overdue
             : left <= dueSoonWorkingDays ? DigestUrgency.DueSoon
             : DigestUrgency.Other;
-        return new HandlerDigestItem(c, urgency, overdueDays, acceptOverdue, left);
+        return new HandlerDigestItem(c, urgency, overdueDays, acceptOverdue, left, part);
     }
 
     // Overdue: the deadline that passed first comes first. Otherwise: the nearest resolve deadline; none last.
     private static DateTimeOffset SortKey(HandlerDigestItem i, DateTimeOffset now) => i.Urgency == DigestUrgency.Overdue
-        ? new[] { i.Case.DueAt, i.AcceptOverdue ? i.Case.AcceptBy : null }.Where(d => d < now).Min() ?? DateTimeOffset.MaxValue
-        : i.Case.DueAt ?? DateTimeOffset.MaxValue;
+        ? new[] { i.Holder.DueAt, i.AcceptOverdue ? i.Holder.AcceptBy : null }.Where(d => d < now).Min() ?? DateTimeOffset.MaxValue
+        : i.Holder.DueAt ?? DateTimeOffset.MaxValue;
 }

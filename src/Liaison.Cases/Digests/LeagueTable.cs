@@ -34,6 +34,38 @@ public sealed record LeagueRow(
     public double? AcceptOnTimeRate => Accepted == 0 ? null : (double)AcceptedOnTime / Accepted;
 
     public double? ResolveOnTimeRate => Resolved == 0 ? null : (double)ResolvedOnTime / Resolved;
+
+    /// <summary>The department's co-handling parts (协办) of joint cases; the columns above count only its lead (主办) work.</summary>
+    public CoHandlingCounts CoHandling { get; init; } = CoHandlingCounts.Zero;
+}
+
+/// <summary>
+/// One department's co-handling parts (协办) of joint cases in a period, or the total's; see README.md in this folder.
+/// </summary>
+/// <param name="Received">Distinct cases on which a part was dispatched to the department.</param>
+/// <param name="Submitted">Parts submitted (协办意见), each on time or not by the part's original deadline.</param>
+/// <param name="Overridden">Parts the lead resolved over because they never came (recorded against the co-handler).</param>
+/// <param name="OverdueNow">Parts still open now past their submit deadline; independent of the period.</param>
+public sealed record CoHandlingCounts(
+    int Received,
+    int Accepted,
+    int AcceptedOnTime,
+    int Submitted,
+    int SubmittedOnTime,
+    int Overridden,
+    int OverdueNow,
+    int Returns)
+{
+    public static readonly CoHandlingCounts Zero = new(0, 0, 0, 0, 0, 0, 0, 0);
+
+    public double? AcceptOnTimeRate => Accepted == 0 ? null : (double)AcceptedOnTime / Accepted;
+
+    /// <summary>On time out of every part that came due: a part resolved over (never submitted) counts as late.</summary>
+    public double? SubmitOnTimeRate => Submitted + Overridden == 0 ? null : (double)SubmittedOnTime / (Submitted + Overridden);
+
+    public static CoHandlingCounts operator +(CoHandlingCounts a, CoHandlingCounts b) => new(
+        a.Received + b.Received, a.Accepted + b.Accepted, a.AcceptedOnTime + b.AcceptedOnTime, a.Submitted + b.Submitted,
+        a.SubmittedOnTime + b.SubmittedOnTime, a.Overridden + b.Overridden, a.OverdueNow + b.OverdueNow, a.Returns + b.Returns);
 }
 
 public sealed record LeagueTableResult(DateOnly From, DateOnly To, DateTimeOffset GeneratedAt, LeagueRules Rules, IReadOnlyList<LeagueRow> Rows, LeagueRow Totals);
@@ -97,7 +129,7 @@ public static class LeagueTable
         var rows = order
             .Select(code => Row(code, names.GetValueOrDefault(code, code), counts.GetValueOrDefault(code) ?? LeagueCounts.Zero, rules))
             .OrderBy(r => r.Mark)
-            .ThenByDescending(r => r.OverdueNow)
+            .ThenByDescending(r => r.OverdueNow + r.CoHandling.OverdueNow)
             .ThenBy(r => Worst(r) ?? 2)
             .ThenBy(r => position[r.DepartmentCode])
             .ToList();
@@ -107,20 +139,21 @@ public static class LeagueTable
     private static LeagueRow Row(string code, string name, LeagueCounts n, LeagueRules rules)
     {
         var row = new LeagueRow(code, name, n.Received, n.Accepted, n.AcceptedOnTime, n.Resolved, n.ResolvedOnTime, n.OverdueNow,
-            n.Returns, n.Extensions, n.Reopenings, n.MedianWorkingDaysToResolve, LeagueMark.Green);
-        return row with { Mark = Mark(n.OverdueNow, Worst(row), rules) };
+            n.Returns, n.Extensions, n.Reopenings, n.MedianWorkingDaysToResolve, LeagueMark.Green) { CoHandling = n.CoHandling };
+        return row with { Mark = Mark(n.OverdueNow + n.CoHandling.OverdueNow, Worst(row), rules) };
     }
 
     /// <param name="cases">Cases with their timelines loaded (at least the scoring events).</param>
     /// <param name="departments">Code and name of every department to show, in display order; departments met only in the data are added.</param>
     /// <param name="from">First local day of the period.</param>
     /// <param name="to">Last local day of the period, inclusive.</param>
+    /// <param name="parts">The co-handling parts of joint cases, by case id (for the parts overdue now).</param>
     public static LeagueTableResult Compute(
         IEnumerable<Case> cases, IEnumerable<(string Code, string Name)> departments, DateOnly from, DateOnly to,
-        DateTimeOffset now, WorkingCalendar calendar, LeagueRules? rules = null)
+        DateTimeOffset now, WorkingCalendar calendar, LeagueRules? rules = null, ILookup<long, CasePart>? parts = null)
     {
         var table = new Accumulator(departments, from, to, now, calendar, rules);
-        foreach (var c in cases) table.Add(c);
+        foreach (var c in cases) table.Add(c, parts?[c.Id]);
         return table.Result();
     }
 
@@ -160,42 +193,66 @@ public static class LeagueTable
 
         private Tally For(string code) => _tallies.TryGetValue(code, out var t) ? t : _tallies[code] = new Tally();
 
-        /// <summary>Scores one case with its timeline loaded (at least the scoring events).</summary>
-        public void Add(Case c)
+        /// <summary>Scores one case with its timeline loaded (at least the scoring events) and, for a joint case, its parts.</summary>
+        public void Add(Case c, IEnumerable<CasePart>? parts = null)
         {
             // A joint case's co-handlers each have their own rounds (entries name their part); the lead's have no part.
+            // A department counts a case received once as lead and once as co-handler (the lead may be reassigned to a
+            // department that co-handles the same case).
             var rounds = new Dictionary<long, Round>();
-            var received = new HashSet<string>(StringComparer.Ordinal);
+            var received = new HashSet<(string, bool)>();
             var lastResolve = new Dictionary<string, (bool OnTime, int Days)>(StringComparer.Ordinal);
             foreach (var e in c.Timeline.OrderBy(e => e.At).ThenBy(e => e.Id))
             {
+                var co = e.PartId is not null;
                 if (e.Kind == CaseEventKinds.Dispatched && ReadRound(e) is { } r)
                 {
                     rounds[e.PartId ?? 0] = r;
-                    if (InPeriod(e.At) && received.Add(r.Department)) For(r.Department).Received++;
+                    if (InPeriod(e.At) && received.Add((r.Department, co)))
+                    {
+                        if (co) For(r.Department).CoReceived++;
+                        else For(r.Department).Received++;
+                    }
+
                     continue;
                 }
 
                 if (!rounds.TryGetValue(e.PartId ?? 0, out var round) || !InPeriod(e.At)) continue;
                 var t = For(round.Department);
-                switch (e.Kind)
+                var acceptedOnTime = round.AcceptBy is not { } acceptBy || e.At <= acceptBy;
+                var dueOnTime = round.DueAt is not { } due || e.At <= due;
+                switch (e.Kind, co)
                 {
-                    case CaseActions.Accept:
+                    case (CaseActions.Accept, false):
                         t.Accepted++;
-                        if (round.AcceptBy is not { } acceptBy || e.At <= acceptBy) t.AcceptedOnTime++;
+                        if (acceptedOnTime) t.AcceptedOnTime++;
                         break;
-                    case CaseActions.Return:
+                    case (CaseActions.Return, false):
                         t.Returns++;
                         break;
-                    case CaseActions.Extension:
+                    case (CaseActions.Extension, false):
                         t.Extensions++;
                         break;
-                    case CaseEventKinds.Reopened:
+                    case (CaseEventKinds.Reopened, false):
                         t.Reopenings++;
                         break;
-                    case CaseActions.Resolve:
+                    case (CaseActions.Resolve, false):
                         // Scored against the round's original deadline (extensions and reopenings do not move it).
-                        lastResolve[round.Department] = (round.DueAt is not { } due || e.At <= due, _calendar.WorkingDaysBetween(round.Start, e.At));
+                        lastResolve[round.Department] = (dueOnTime, _calendar.WorkingDaysBetween(round.Start, e.At));
+                        break;
+                    case (CaseActions.Accept, true):
+                        t.CoAccepted++;
+                        if (acceptedOnTime) t.CoAcceptedOnTime++;
+                        break;
+                    case (CaseActions.Return, true):
+                        t.CoReturns++;
+                        break;
+                    case (CaseActions.Submit, true):
+                        t.CoSubmitted++;
+                        if (dueOnTime) t.CoSubmittedOnTime++;
+                        break;
+                    case (CaseEventKinds.PartOverridden, true):
+                        t.CoOverridden++;
                         break;
                 }
             }
@@ -211,6 +268,13 @@ public static class LeagueTable
             if (CaseStatuses.IsWithHandler(c.Status) && c.DueAt < _now)
             {
                 For(c.DepartmentCode).OverdueNow++;
+            }
+
+            // A part still open on a case that has not ended, past its submit deadline.
+            if (CaseStatuses.Ended.Contains(c.Status)) return;
+            foreach (var part in parts ?? [])
+            {
+                if (part.IsOpen && part.DueAt < _now) For(part.DepartmentCode).CoOverdueNow++;
             }
         }
 
@@ -231,13 +295,9 @@ public static class LeagueTable
         : worstRate < rules.YellowBelow ? LeagueMark.Yellow
         : LeagueMark.Green;
 
+    /// <summary>The worst of the department's on-time rates, lead and co-handling; null when there is none.</summary>
     public static double? Worst(LeagueRow r) =>
-        (r.AcceptOnTimeRate, r.ResolveOnTimeRate) switch
-        {
-            (null, var b) => b,
-            (var a, null) => a,
-            (var a, var b) => Math.Min(a!.Value, b!.Value),
-        };
+        new[] { r.AcceptOnTimeRate, r.ResolveOnTimeRate, r.CoHandling.AcceptOnTimeRate, r.CoHandling.SubmitOnTimeRate }.Min();
 
     /// <summary>The median of a histogram (value → how many times it occurs), as <see cref="Median(IReadOnlyCollection{int})"/> would give.</summary>
     public static double? MedianOfHistogram(SortedDictionary<int, int> histogram)
@@ -291,6 +351,7 @@ public static class LeagueTable
     private sealed class Tally
     {
         public int Received, Accepted, AcceptedOnTime, Resolved, ResolvedOnTime, OverdueNow, Returns, Extensions, Reopenings;
+        public int CoReceived, CoAccepted, CoAcceptedOnTime, CoSubmitted, CoSubmittedOnTime, CoOverridden, CoOverdueNow, CoReturns;
         public List<int> ResolveDays { get; } = [];
 
         public void Add(Tally o)
@@ -298,10 +359,15 @@ public static class LeagueTable
             Received += o.Received; Accepted += o.Accepted; AcceptedOnTime += o.AcceptedOnTime; Resolved += o.Resolved;
             ResolvedOnTime += o.ResolvedOnTime; OverdueNow += o.OverdueNow; Returns += o.Returns; Extensions += o.Extensions;
             Reopenings += o.Reopenings; ResolveDays.AddRange(o.ResolveDays);
+            CoReceived += o.CoReceived; CoAccepted += o.CoAccepted; CoAcceptedOnTime += o.CoAcceptedOnTime; CoSubmitted += o.CoSubmitted;
+            CoSubmittedOnTime += o.CoSubmittedOnTime; CoOverridden += o.CoOverridden; CoOverdueNow += o.CoOverdueNow; CoReturns += o.CoReturns;
         }
 
         public LeagueCounts Counts() => new(Received, Accepted, AcceptedOnTime, Resolved, ResolvedOnTime, OverdueNow, Returns,
-            Extensions, Reopenings, Median(ResolveDays));
+            Extensions, Reopenings, Median(ResolveDays))
+        {
+            CoHandling = new(CoReceived, CoAccepted, CoAcceptedOnTime, CoSubmitted, CoSubmittedOnTime, CoOverridden, CoOverdueNow, CoReturns),
+        };
     }
 }
 
@@ -319,4 +385,7 @@ public sealed record LeagueCounts(
     double? MedianWorkingDaysToResolve)
 {
     public static readonly LeagueCounts Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+
+    /// <summary>The department's co-handling parts (协办); the counts above are its lead (主办) work only.</summary>
+    public CoHandlingCounts CoHandling { get; init; } = CoHandlingCounts.Zero;
 }

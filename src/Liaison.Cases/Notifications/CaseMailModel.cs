@@ -58,6 +58,12 @@ public sealed record CaseMailModel
 
     public int? OverdueWorkingDays { get; init; }
 
+    /// <summary>
+    /// Joint case (联办), the zone leadership's escalation: every department late now, the lead (主办) and the
+    /// co-handlers (协办), each with its deadline and how late. Null for other mails and single-department cases.
+    /// </summary>
+    public IReadOnlyList<LateDepartment>? LateDepartments { get; init; }
+
     /// <summary>Machine code of a return or reopen reason.</summary>
     public string? ReasonCode { get; init; }
 
@@ -72,3 +78,6 @@ public sealed record CaseMailModel
     /// <summary>The officer's decision on an extension request: true approved, false denied, null not decided.</summary>
     public bool? ExtensionApproved { get; init; }
 }
+
+/// <summary>A department of a joint case past its deadline: the lead's resolve deadline or a co-handler's submit deadline.</summary>
+public sealed record LateDepartment(string Name, bool Lead, DateTimeOffset Due, int OverdueWorkingDays);

@@ -22,16 +22,29 @@ internal static class CaseMailValues
     {
         foreach (var (name, value) in Build(model, culture, timeZone))
         {
-            context.SetValue(name, value is (string, object?)[] members
-                ? new DictionaryValue(new Members(name, members.ToDictionary(m => m.Item1, m => Value(m.Item2), StringComparer.OrdinalIgnoreCase), onUnknownMember))
-                : Value(value));
+            context.SetValue(name, value switch
+            {
+                (string, object?)[] members => Object(name, members),
+                // A list of objects (Late), each with the same members.
+                (string, object?)[][] items => new ArrayValue(items.Select(item => (FluidValue)Object(name, item)).ToArray()),
+                _ => Value(value),
+            });
         }
+
+        DictionaryValue Object(string name, (string, object?)[] members) =>
+            new(new Members(name, members.ToDictionary(m => m.Item1, m => Value(m.Item2), StringComparer.OrdinalIgnoreCase), onUnknownMember));
     }
 
     /// <summary>Every variable name templates may use, e.g. <c>Case.Title</c>, <c>Link</c>. Like Fluid's own names, case does not matter.</summary>
     public static IReadOnlyList<string> KnownNames { get; } =
-        Build(new CaseMailModel { CaseNumber = "", Title = "", RecipientName = "" }, CaseMailRenderer.Chinese, TimeZoneInfo.Utc)
-            .SelectMany(v => v.Value is (string, object?)[] members ? members.Select(m => $"{v.Name}.{m.Item1}").Prepend(v.Name) : [v.Name])
+        Build(new CaseMailModel { CaseNumber = "", Title = "", RecipientName = "", LateDepartments = [new("", true, default, 0)] },
+                CaseMailRenderer.Chinese, TimeZoneInfo.Utc)
+            .SelectMany(v => v.Value switch
+            {
+                (string, object?)[] members => members.Select(m => $"{v.Name}.{m.Item1}").Prepend(v.Name),
+                (string, object?)[][] items => items[0].Select(m => $"{v.Name}.{m.Item1}").Prepend(v.Name),
+                _ => [v.Name],
+            })
             .ToList();
 
     // The one place the Liquid names are defined; README.md documents them. A value is plain or an object's members.
@@ -60,6 +73,15 @@ internal static class CaseMailValues
                 ("OverdueDays", model.OverdueWorkingDays),
             }),
             ("Recipient", new (string, object?)[] { ("Name", model.RecipientName) }),
+            // Joint case, zone escalation: the late departments (lead first); nil otherwise.
+            ("Late", model.LateDepartments?.Select(d => new (string, object?)[]
+            {
+                ("Department", d.Name),
+                ("Lead", d.Lead),
+                ("Role", d.Lead ? (en ? "lead" : "主办") : (en ? "co-handling" : "协办")),
+                ("Due", FormatLocal(d.Due, timeZone, en)),
+                ("OverdueDays", d.OverdueWorkingDays),
+            }).ToArray()),
             ("Link", model.LinkUrl),
             ("Reason", new (string, object?)[] { ("Code", model.ReasonCode), ("Label", model.ReasonLabel ?? model.ReasonCode) }),
             ("Note", Blank(model.Note)),

@@ -47,6 +47,11 @@ public sealed class CaseMailer(
         // What every recipient's mail shares is read once; name, link and language differ per recipient.
         IAssignment holder = (IAssignment?)part ?? c;
         var shared = await SharedModelAsync(db, c, part, extras, ct);
+        if (kind == CaseMailKind.EscalationZone)
+        {
+            shared = shared with { LateDepartments = await LateDepartmentsAsync(db, c, ct) };
+        }
+
         foreach (var audience in audiences.Distinct())
         {
             foreach (var (name, email, culture, role) in await RecipientsAsync(db, c, holder, audience, ct))
@@ -121,6 +126,31 @@ public sealed class CaseMailer(
             ExtensionDays = extras?.ExtensionDays,
             ExtensionApproved = extras?.ExtensionApproved,
         };
+    }
+
+    /// <summary>
+    /// A joint case's departments late now (the lead past its resolve deadline while it holds the case, then each open
+    /// part past its submit deadline), for the zone leadership; null for a case without co-handlers.
+    /// </summary>
+    private async Task<IReadOnlyList<LateDepartment>?> LateDepartmentsAsync(LiaisonDbContext db, Case c, CancellationToken ct)
+    {
+        // Tracked: a part changed earlier in this transaction is seen as it is now.
+        var parts = await db.Set<CasePart>().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
+        if (parts.Count == 0) return null;
+        var calendar = await calendars.GetAsync(ct);
+        var now = clock.GetUtcNow();
+        var late = new List<LateDepartment>();
+        if (CaseStatuses.IsWithHandler(c.Status) && c.DueAt is { } leadDue && leadDue < now)
+        {
+            late.Add(new(await DepartmentNameAsync(db, c.DepartmentCode, ct) ?? c.DepartmentCode, true, leadDue, calendar.WorkingDaysBetween(leadDue, now)));
+        }
+
+        foreach (var p in parts.Where(p => p.IsOpen && p.DueAt < now))
+        {
+            late.Add(new(await DepartmentNameAsync(db, p.DepartmentCode, ct) ?? p.DepartmentCode, false, p.DueAt!.Value, calendar.WorkingDaysBetween(p.DueAt.Value, now)));
+        }
+
+        return late.Count == 0 ? null : late;
     }
 
     private async Task<string?> DepartmentNameAsync(LiaisonDbContext db, string code, CancellationToken ct)

@@ -43,7 +43,7 @@ public static class CasePages
 
     private static async Task<IResult> List(
         CaseQueries queries, DepartmentService departments,
-        string? status, string? department, string? overdue, string? q, string? page, CancellationToken ct)
+        string? status, string? department, string? role, string? overdue, string? q, string? page, CancellationToken ct)
     {
         var errors = new List<Text>();
         bool? overdueFilter = null;
@@ -75,11 +75,11 @@ public static class CasePages
             }
         }
 
-        var filter = new CaseListFilter(status?.Trim(), department?.Trim(), overdueFilter, q?.Trim());
+        var filter = new CaseListFilter(status?.Trim(), department?.Trim(), overdueFilter, q?.Trim()) { Role = role?.Trim() };
         CasePage? list = null;
         if (errors.Count == 0)
         {
-            var result = await queries.ListAsync(filter.Status, filter.Department, filter.Overdue, filter.Q, pageNumber, ct);
+            var result = await queries.ListAsync(filter.Status, filter.Department, filter.Overdue, filter.Q, pageNumber, ct, filter.Role);
             if (result.Error is ServiceError.Invalid invalid)
             {
                 errors.AddRange(invalid.Fields.Errors.SelectMany(e => e.Value));
@@ -198,9 +198,12 @@ public sealed record DepartmentOption(string Code, string Name, bool Active)
 /// <summary>The case list's filters as the officer set them.</summary>
 public sealed record CaseListFilter(string? Status, string? Department, bool? Overdue, string? Q)
 {
+    /// <summary>With a department: any (empty), lead or co (<see cref="DepartmentRole"/>).</summary>
+    public string? Role { get; init; }
+
     public string PageUrl(int page) => "/cases?" + string.Join("&", new[]
     {
-        ("status", Status), ("department", Department), ("overdue", Overdue?.ToString().ToLowerInvariant()), ("q", Q),
+        ("status", Status), ("department", Department), ("role", Role), ("overdue", Overdue?.ToString().ToLowerInvariant()), ("q", Q),
         ("page", page.ToString(CultureInfo.InvariantCulture)),
     }.Where(x => !string.IsNullOrEmpty(x.Item2)).Select(x => $"{x.Item1}={Uri.EscapeDataString(x.Item2!)}"));
 }

@@ -7,6 +7,41 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Cases;
 
+/// <summary>Which of a department's cases the case list's department filter finds.</summary>
+public enum DepartmentRole
+{
+    /// <summary>Those it leads (主办) or co-handles (协办).</summary>
+    Any,
+
+    /// <summary>Those it leads (主办).</summary>
+    Lead,
+
+    /// <summary>Those it co-handles (协办).</summary>
+    Co,
+}
+
+public static class DepartmentRoles
+{
+    /// <summary>The names the API and the page take: any (also empty), lead, co.</summary>
+    public static string Name(DepartmentRole role) => role.ToString().ToLowerInvariant();
+
+    public static bool TryParse(string? value, out DepartmentRole role)
+    {
+        role = DepartmentRole.Any;
+        if (string.IsNullOrWhiteSpace(value)) return true;
+        foreach (var r in Enum.GetValues<DepartmentRole>())
+        {
+            if (string.Equals(Name(r), value.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                role = r;
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
 /// <summary>Reads cases for the API and the officer's pages: the filtered list and one case with its timeline.</summary>
 public sealed class CaseQueries(LiaisonDbContext db, TimeProvider clock)
 {
@@ -20,8 +55,12 @@ public sealed class CaseQueries(LiaisonDbContext db, TimeProvider clock)
     public int CountLimit { get; set; } = 10_000;
 
     /// <summary>One page of cases, newest first; what is wrong with the filter when it cannot be applied.</summary>
+    /// <param name="role">
+    /// With <paramref name="departmentCode"/>: <c>any</c> (default) the cases the department leads or co-handles (协办),
+    /// <c>lead</c> only those it leads (主办), <c>co</c> only those it co-handles.
+    /// </param>
     public async Task<ServiceResult<CasePage>> ListAsync(
-        string? status, string? departmentCode, bool? overdue, string? q, int? page, CancellationToken ct)
+        string? status, string? departmentCode, bool? overdue, string? q, int? page, CancellationToken ct, string? role = null)
     {
         var v = new Validation();
         var query = db.Cases.AsNoTracking();
@@ -37,10 +76,21 @@ public sealed class CaseQueries(LiaisonDbContext db, TimeProvider clock)
             }
         }
 
-        if (!string.IsNullOrWhiteSpace(departmentCode))
+        if (!DepartmentRoles.TryParse(role, out var departmentRole))
+        {
+            v.Add("role", $"部门角色筛选无效：{role}（可用 any、lead、co）", $"unknown role '{role}': use any, lead or co");
+        }
+        else if (!string.IsNullOrWhiteSpace(departmentCode))
         {
             var code = departmentCode.Trim();
-            query = query.Where(c => c.DepartmentCode == code);
+            // Indexed both ways: cases (department_code, id) and case_parts (department_code, case_id).
+            var coHandled = db.Set<CasePart>().Where(p => p.DepartmentCode == code).Select(p => p.CaseId);
+            query = departmentRole switch
+            {
+                DepartmentRole.Lead => query.Where(c => c.DepartmentCode == code),
+                DepartmentRole.Co => query.Where(c => coHandled.Contains(c.Id)),
+                _ => query.Where(c => c.DepartmentCode == code || coHandled.Contains(c.Id)),
+            };
         }
 
         var now = clock.GetUtcNow();

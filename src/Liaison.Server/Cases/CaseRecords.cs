@@ -52,6 +52,10 @@ internal sealed class CaseRecordsConfiguration :
     {
         e.ToTable("case_parts");
         e.HasIndex(x => new { x.CaseId, x.DepartmentCode }).IsUnique();
+        // The case list's department filter also finds the cases a department co-handles (CaseQueries).
+        e.HasIndex(x => new { x.DepartmentCode, x.CaseId });
+        // Open parts past their deadline (league table) and a handler's open parts (digest).
+        e.HasIndex(x => new { x.Status, x.DueAt });
         e.HasOne<Case>().WithMany().HasForeignKey(x => x.CaseId);
         e.Property(x => x.DepartmentCode).HasMaxLength(32);
         e.Property(x => x.Task).HasMaxLength(CasePart.MaxTaskLength);

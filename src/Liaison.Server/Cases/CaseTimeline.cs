@@ -34,14 +34,19 @@ public static class CaseTimeline
     }
 
     /// <summary>
-    /// Marks the earlier dispatches or resolutions of the same case and department as followed by <paramref name="e"/>
-    /// (<see cref="CaseEvent.NextSameAt"/>), in the caller's transaction. Call it after adding a scored dispatch or
-    /// resolution that may have a predecessor.
+    /// Marks the earlier dispatches or resolutions of the same case, department and role (lead, or co-handling part)
+    /// as followed by <paramref name="e"/> (<see cref="CaseEvent.NextSameAt"/>), in the caller's transaction. Call it
+    /// after adding a scored dispatch or resolution that may have a predecessor.
     /// </summary>
-    public static Task SupersedeEarlierAsync(LiaisonDbContext db, CaseEvent e, CancellationToken ct) =>
-        e.DepartmentCode is not { } department
-            ? Task.CompletedTask
-            : db.CaseEvents
-                .Where(x => x.CaseId == e.CaseId && x.Kind == e.Kind && x.DepartmentCode == department && x.NextSameAt == null)
-                .ExecuteUpdateAsync(u => u.SetProperty(x => x.NextSameAt, e.At), ct);
+    /// <remarks>
+    /// The role matters because the lead may be reassigned to a department that co-handles the same case: the
+    /// league table counts that case received once in its lead columns and once in its co-handling ones.
+    /// </remarks>
+    public static Task SupersedeEarlierAsync(LiaisonDbContext db, CaseEvent e, CancellationToken ct)
+    {
+        if (e.DepartmentCode is not { } department) return Task.CompletedTask;
+        var same = db.CaseEvents.Where(x => x.CaseId == e.CaseId && x.Kind == e.Kind && x.DepartmentCode == department && x.NextSameAt == null);
+        same = e.PartId is null ? same.Where(x => x.PartId == null) : same.Where(x => x.PartId != null);
+        return same.ExecuteUpdateAsync(u => u.SetProperty(x => x.NextSameAt, e.At), ct);
+    }
 }

@@ -97,9 +97,10 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
             e.Property(x => x.Actor).HasMaxLength(256);
             e.Property(x => x.Data).HasColumnType("jsonb");
             e.Property(x => x.DepartmentCode).HasMaxLength(32);
-            // The league table adds up the scored entries of a period from this index alone (LeagueTableQuery).
+            // The league table adds up the scored entries of a period from this index alone (LeagueTableQuery); part_id
+            // tells a co-handler's entries from the lead's.
             e.HasIndex(x => x.At, "scored").HasDatabaseName("ix_case_events_scored")
-                .IncludeProperties(x => new { x.Kind, x.DepartmentCode, x.CaseId, x.OnTime, x.RoundStartedAt, x.NextSameAt })
+                .IncludeProperties(x => new { x.Kind, x.DepartmentCode, x.CaseId, x.OnTime, x.RoundStartedAt, x.NextSameAt, x.PartId })
                 .HasFilter("department_code IS NOT NULL");
         });
 

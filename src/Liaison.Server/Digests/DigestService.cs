@@ -101,37 +101,66 @@ public sealed class DigestService(
     {
         var names = await DepartmentNamesAsync(ct);
         int sent = 0, repeated = 0;
-        // One handler's open cases at a time: memory holds the largest handler's list, not every open case of the zone.
+        // One handler's open cases and co-handling parts at a time: memory holds the largest handler's list, not every
+        // open case of the zone.
         var handlers = await db.Cases.AsNoTracking().Where(c => CaseStatuses.WithHandler.Contains(c.Status))
-            .Select(c => c.HandlerEmail.ToLower()).Distinct().ToListAsync(ct);
+            .Select(c => c.HandlerEmail.ToLower())
+            .Union(OpenParts().Select(x => x.Part.HandlerEmail.ToLower()))
+            .ToListAsync(ct);
         foreach (var handler in handlers.Order(StringComparer.Ordinal))
         {
             var open = await db.Cases.AsNoTracking()
                 .Where(c => CaseStatuses.WithHandler.Contains(c.Status) && c.HandlerEmail.ToLower() == handler)
                 .ToListAsync(ct);
-            var (s, r) = await SendHandlerDigestsAsync(open, date, now, calendar, names, ct);
+            var parts = (await OpenParts().Where(x => x.Part.HandlerEmail.ToLower() == handler).ToListAsync(ct))
+                .Select(x => (x.Case, x.Part)).ToList();
+            var (s, r) = await SendHandlerDigestsAsync(open, parts, date, now, calendar, names, ct);
             (sent, repeated) = (sent + s, repeated + r);
         }
 
         return new DigestRunReport(date, sent, repeated);
     }
 
+    /// <summary>Co-handling parts still waiting for their department, on cases that have not ended, with their cases.</summary>
+    private IQueryable<OpenPart> OpenParts() =>
+        from p in db.Set<CasePart>().AsNoTracking()
+        join c in db.Cases.AsNoTracking() on p.CaseId equals c.Id
+        where CasePart.OpenStatuses.Contains(p.Status) && !CaseStatuses.Ended.Contains(c.Status)
+        select new OpenPart { Case = c, Part = p };
+
+    // Member-initialised (not a constructor) so EF can still filter on its members.
+    private sealed class OpenPart
+    {
+        public required Case Case { get; init; }
+
+        public required CasePart Part { get; init; }
+    }
+
     private async Task<(int Sent, int Repeated)> SendHandlerDigestsAsync(
-        List<Case> open, DateOnly date, DateTimeOffset now, WorkingCalendar calendar, Dictionary<string, string> names, CancellationToken ct)
+        List<Case> open, List<(Case, CasePart)> parts, DateOnly date, DateTimeOffset now, WorkingCalendar calendar, Dictionary<string, string> names,
+        CancellationToken ct)
     {
         int sent = 0, repeated = 0;
-        foreach (var digest in HandlerDigests.Build(open, now, calendar, Settings.DueSoonWorkingDays))
+        foreach (var digest in HandlerDigests.Build(open, now, calendar, Settings.DueSoonWorkingDays, parts))
         {
             var done = await SendOnceAsync(DigestKind.Handler, digest.Email, date, now, () =>
             {
-                // A fresh personal link per case: bound to this recipient and the case's current round.
-                DigestCaseLine Line(HandlerDigestItem i) => DigestCaseLine.From(i.Case, names.GetValueOrDefault(i.Case.DepartmentCode),
-                    mailer.MintLink(db, i.Case, i.Case.HandlerName, i.Case.HandlerEmail, i.Case.HandlerCulture, LinkRole.Handler)) with
+                // A fresh personal link per case or part: bound to this recipient and its current round.
+                DigestCaseLine Line(HandlerDigestItem i)
                 {
-                    OverdueWorkingDays = i.OverdueWorkingDays,
-                    AcceptOverdue = i.AcceptOverdue,
-                    WorkingDaysLeft = i.WorkingDaysLeft,
-                };
+                    var line = i.Part is { } part
+                        ? DigestCaseLine.From(i.Case, part, names.GetValueOrDefault(part.DepartmentCode), names.GetValueOrDefault(i.Case.DepartmentCode),
+                            mailer.MintLink(db, i.Case, part.HandlerName, part.HandlerEmail, part.HandlerCulture, LinkRole.Handler, part))
+                        : DigestCaseLine.From(i.Case, names.GetValueOrDefault(i.Case.DepartmentCode),
+                            mailer.MintLink(db, i.Case, i.Case.HandlerName, i.Case.HandlerEmail, i.Case.HandlerCulture, LinkRole.Handler));
+                    return line with
+                    {
+                        OverdueWorkingDays = i.OverdueWorkingDays,
+                        AcceptOverdue = i.AcceptOverdue,
+                        WorkingDaysLeft = i.WorkingDaysLeft,
+                    };
+                }
+
                 var mail = renderer.Render(new HandlerDigestMail(digest.Name, date,
                     digest.In(DigestUrgency.Overdue).Select(Line).ToList(),
                     digest.In(DigestUrgency.DueSoon).Select(Line).ToList(),
@@ -172,6 +201,12 @@ public sealed class DigestService(
                 continue;
             }
 
+            // Joint cases: their co-handlers and the parts' status, in one query for the officer's listed cases.
+            var listed = items.Select(i => i.Case.Id).ToList();
+            var coHandlers = (await db.Set<CasePart>().AsNoTracking().Where(p => listed.Contains(p.CaseId)).OrderBy(p => p.Id)
+                    .Select(p => new { p.CaseId, p.DepartmentCode, p.Status }).ToListAsync(ct))
+                .ToLookup(p => p.CaseId, p => (names.GetValueOrDefault(p.DepartmentCode) ?? p.DepartmentCode, p.Status));
+
             var done = await SendOnceAsync(DigestKind.Officer, officer.Email!, date, now, () =>
             {
                 DigestCaseLine Line(OfficerDigestItem i) => DigestCaseLine.From(i.Case, names.GetValueOrDefault(i.Case.DepartmentCode), $"{BaseUrl}/cases/{i.Case.Number}") with
@@ -179,6 +214,7 @@ public sealed class DigestService(
                     OverdueWorkingDays = i.OverdueWorkingDays,
                     Decision = i.Decision,
                     Changes = i.Changes.TakeLast(5).ToList(),
+                    CoHandlers = coHandlers[i.Case.Id].ToList(),
                 };
                 List<DigestCaseLine> In(OfficerDigestSection s) => items.Where(i => i.Section == s).Select(Line).ToList();
                 var mail = renderer.Render(new OfficerDigestMail(officer.DisplayName, date, since,

@@ -43,7 +43,8 @@ public static class ReportsApi
 
     /// <summary>
     /// UTF-8 with a byte-order mark (so Excel reads the Chinese), CRLF lines, a bilingual header row, one row per
-    /// department and a total row. Rates as percentages, which Excel reads as numbers.
+    /// department and a total row. Rates as percentages, which Excel reads as numbers. The lead (主办) columns come
+    /// first as they always have; the co-handling (协办) columns follow them.
     /// </summary>
     public static byte[] Csv(LeagueTableResult table)
     {
@@ -52,6 +53,9 @@ public static class ReportsApi
             "部门代码 Department code", "部门 Department", "标记 Mark", "收到 Received", "签收 Accepted", "按时签收 Accepted on time",
             "按时签收率 On-time accept rate", "办结 Resolved", "按时办结 Resolved on time", "按时办结率 On-time resolve rate",
             "当前超期 Overdue now", "退回 Returns", "延期 Extensions", "重办 Reopenings", "办结用时中位数（工作日） Median working days to resolve",
+            "协办收到 Co-handling received", "协办签收 Co-handling accepted", "协办按时签收 Co-handling accepted on time",
+            "协办按时签收率 Co-handling on-time accept rate", "协办提交 Parts submitted", "协办按时提交 Parts submitted on time",
+            "协办未提交被越过 Parts resolved over", "协办按时提交率 On-time submit rate", "协办当前超期 Parts overdue now", "协办退回 Parts returned",
         ];
         var sb = new StringBuilder();
         sb.Append(string.Join(',', header.Select(Field))).Append("\r\n");
@@ -63,6 +67,9 @@ public static class ReportsApi
                 r.DepartmentCode, r.DepartmentName, mark, N(r.Received), N(r.Accepted), N(r.AcceptedOnTime), Rate(r.AcceptOnTimeRate),
                 N(r.Resolved), N(r.ResolvedOnTime), Rate(r.ResolveOnTimeRate), N(r.OverdueNow), N(r.Returns), N(r.Extensions),
                 N(r.Reopenings), r.MedianWorkingDaysToResolve?.ToString("0.#", CultureInfo.InvariantCulture) ?? "",
+                N(r.CoHandling.Received), N(r.CoHandling.Accepted), N(r.CoHandling.AcceptedOnTime), Rate(r.CoHandling.AcceptOnTimeRate),
+                N(r.CoHandling.Submitted), N(r.CoHandling.SubmittedOnTime), N(r.CoHandling.Overridden), Rate(r.CoHandling.SubmitOnTimeRate),
+                N(r.CoHandling.OverdueNow), N(r.CoHandling.Returns),
             ];
             sb.Append(string.Join(',', cells.Select(Field))).Append("\r\n");
         }
@@ -120,13 +127,29 @@ public sealed record LeagueTableDto(DateOnly From, DateOnly To, DateTimeOffset G
 
 public sealed record LeagueRulesDto(double RedBelow, double YellowBelow);
 
-/// <summary>One department; rates are 0–1, null when there was nothing to rate.</summary>
+/// <summary>
+/// One department; rates are 0–1, null when there was nothing to rate. The top-level counts are the department's lead
+/// (主办) work; <see cref="CoHandling"/> its parts of joint cases (协办).
+/// </summary>
 public sealed record LeagueRowDto(
     string DepartmentCode, string DepartmentName, LeagueMark Mark, int Received, int Accepted, int AcceptedOnTime, double? AcceptOnTimeRate,
     int Resolved, int ResolvedOnTime, double? ResolveOnTimeRate, int OverdueNow, int Returns, int Extensions, int Reopenings,
-    double? MedianWorkingDaysToResolve)
+    double? MedianWorkingDaysToResolve, CoHandlingDto CoHandling)
 {
     public static LeagueRowDto From(LeagueRow r) => new(
         r.DepartmentCode, r.DepartmentName, r.Mark, r.Received, r.Accepted, r.AcceptedOnTime, r.AcceptOnTimeRate, r.Resolved, r.ResolvedOnTime,
-        r.ResolveOnTimeRate, r.OverdueNow, r.Returns, r.Extensions, r.Reopenings, r.MedianWorkingDaysToResolve);
+        r.ResolveOnTimeRate, r.OverdueNow, r.Returns, r.Extensions, r.Reopenings, r.MedianWorkingDaysToResolve, CoHandlingDto.From(r.CoHandling));
+}
+
+/// <summary>
+/// A department's co-handling parts: received (distinct cases), accepted (on time), submitted (on time by the part's
+/// original deadline), resolved over by the lead (never submitted; late in the submit rate), overdue now, returned.
+/// </summary>
+public sealed record CoHandlingDto(
+    int Received, int Accepted, int AcceptedOnTime, double? AcceptOnTimeRate, int Submitted, int SubmittedOnTime, int Overridden,
+    double? SubmitOnTimeRate, int OverdueNow, int Returns)
+{
+    public static CoHandlingDto From(CoHandlingCounts c) => new(
+        c.Received, c.Accepted, c.AcceptedOnTime, c.AcceptOnTimeRate, c.Submitted, c.SubmittedOnTime, c.Overridden, c.SubmitOnTimeRate,
+        c.OverdueNow, c.Returns);
 }

@@ -444,6 +444,38 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Equal(0, items[single]);
     }
 
+    [Fact]
+    public async Task The_department_filter_finds_the_cases_a_department_co_handles_unless_asked_for_lead_only()
+    {
+        var joint = System.Text.Json.JsonSerializer.SerializeToNode(NewCase(department: "zrzyj"))!.AsObject();
+        joint["coDepartments"] = System.Text.Json.Nodes.JsonNode.Parse("""[{"departmentCode":"gdgs","task":"请确认接入方案"}]""");
+        var co = (await OpenAsync(_api, joint)).GetProperty("number").GetString()!;
+        var lead = (await OpenAsync(_api, NewCase(department: "gdgs"))).GetProperty("number").GetString()!;
+        var other = (await OpenAsync(_api, NewCase(department: "fgj"))).GetProperty("number").GetString()!;
+
+        async Task<List<string>> NumbersAsync(string query) =>
+            (await _api.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/cases?" + query)).GetProperty("items").EnumerateArray()
+                .Select(i => i.GetProperty("number").GetString()!).ToList();
+
+        Assert.Equal([lead, co], await NumbersAsync("departmentCode=gdgs"));
+        Assert.Equal([lead, co], await NumbersAsync("departmentCode=gdgs&role=any"));
+        Assert.Equal([lead], await NumbersAsync("departmentCode=gdgs&role=lead"));
+        Assert.Equal([co], await NumbersAsync("departmentCode=gdgs&role=CO"));
+        Assert.Equal([co], await NumbersAsync("departmentCode=zrzyj"));
+        Assert.Empty(await NumbersAsync("departmentCode=zrzyj&role=co"));
+        Assert.Equal([other, lead, co], await NumbersAsync("role=co")); // no department: the role alone filters nothing
+        var bad = await _api.GetAsync("/api/cases?departmentCode=gdgs&role=helper");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("\"role\"", await bad.Content.ReadAsStringAsync());
+
+        var browser = await SignInAsync();
+        var page = await browser.GetStringAsync("/cases?department=gdgs&role=co");
+        Assert.Contains(co, page);
+        Assert.DoesNotContain(lead, page);
+        Assert.Matches("<option value=\"co\" selected", page);
+        Assert.Contains(lead, await browser.GetStringAsync("/cases?department=gdgs"));
+    }
+
     private Task<HttpClient> SignInAsync(string email = OfficerEmail, string password = OfficerPassword) => _app.SignInThroughFormAsync(email, password);
 
     private static Dictionary<string, string> NewCaseFields() => new()

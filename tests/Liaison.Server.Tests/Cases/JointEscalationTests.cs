@@ -50,4 +50,52 @@ public sealed class JointEscalationTests : IAsyncLifetime
         Assert.Contains(red, e => e.Data!.Contains("\"red\"") && e.Data.Contains("gdgs"));
         Assert.DoesNotContain(red, e => e.Data!.Contains("zjj"));
     }
+
+    /// <summary>
+    /// The zone leadership's notice of a joint case lists every department late now, lead and co-handlers, each with
+    /// its deadline and how late; a co-handler that submitted is not listed, nor a lead still within its deadline.
+    /// </summary>
+    [Fact]
+    public async Task The_zone_leaderships_notice_lists_the_late_departments_of_a_joint_case()
+    {
+        // Opened Monday 2026-03-02 09:00: co-handlers due Fri 6th 18:00, the lead Mon 9th 18:00; the zone is told at 3 working days late.
+        var body = new
+        {
+            title = "新厂房无法投产", description = "施工许可与供电需协同。", category = "factor-guarantee", priority = "normal", departmentCode = "zrzyj",
+            enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = CreditCode },
+            coDepartments = new[] { new { departmentCode = "zjj", task = "施工许可" }, new { departmentCode = "gdgs", task = "供电" } },
+        };
+        var number = (await OpenAsync(_officer, body)).GetProperty("number").GetString()!;
+        var zjj = PathOf(LinkIn((await MailsAsync(_app, "zjj.handler@anyue.example", number)).Single(m => m.Subject.Contains("派单"))));
+        await PostActionAsync(_app.Anonymous(), zjj, "accept");
+        await PostActionAsync(_app.Anonymous(), zjj, "submit", new() { ["note"] = "许可已办" });
+
+        async Task<List<MimeKit.MimeMessage>> ZoneAsync() => (await MailsAsync(_app, "leadership@anyue.example", "督办升级")).Where(m => m.Subject.Contains(number)).ToList();
+        async Task SweepAtAsync(int day)
+        {
+            _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, day, 18, 1, 0, China).ToUniversalTime());
+            await _app.SweepTimersAsync();
+            await _app.SweepTimersAsync();
+        }
+
+        await SweepAtAsync(6);
+        await SweepAtAsync(9);
+        Assert.Empty(await ZoneAsync());
+
+        // Wednesday 11th: gdgs's part is 3 working days late (its rung fires); the lead is 2 days late.
+        await SweepAtAsync(11);
+        var first = Assert.Single(await ZoneAsync());
+        Assert.Contains("本案为联办案件，目前超期的部门：", first.TextBody);
+        Assert.Contains("- 自然资源和规划局（主办）：期限 2026年3月9日（周一）18:00，已超期 2 个工作日", first.TextBody);
+        Assert.Contains("- 供电公司（协办）：期限 2026年3月6日（周五）18:00，已超期 3 个工作日", first.TextBody);
+        Assert.DoesNotContain("住房和城乡建设局", first.TextBody);
+        Assert.Contains("<td style=\"padding:6px 12px 6px 0;border-bottom:1px solid #f3f4f6;vertical-align:top;word-break:break-word;\">供电公司</td>", first.HtmlBody);
+
+        // Thursday 12th: the lead's own rung fires; both are listed, a day later.
+        await SweepAtAsync(12);
+        var zone = await ZoneAsync();
+        Assert.Equal(2, zone.Count);
+        Assert.Contains("- 自然资源和规划局（主办）：期限 2026年3月9日（周一）18:00，已超期 3 个工作日", zone[1].TextBody);
+        Assert.Contains("- 供电公司（协办）：期限 2026年3月6日（周五）18:00，已超期 4 个工作日", zone[1].TextBody);
+    }
 }

@@ -211,6 +211,52 @@ public sealed partial class DigestTests : IAsyncLifetime
         _ = other;
     }
 
+    /// <summary>
+    /// A joint case (lead zrzyj; fgj co-handles with a task, gdgs too) and a case fgj leads, opened Monday 2nd 09:00:
+    /// fgj's handler gets its part (协办, by the part's own deadline, Friday 6th) and its own case (Monday 9th) in one
+    /// digest, the part with a link to the part; once submitted the part is no longer listed. The officer's digest names
+    /// the joint case's co-handlers and how far each is.
+    /// </summary>
+    [Fact]
+    public async Task A_handlers_digest_lists_its_open_co_handling_parts_and_the_officers_names_the_co_handlers()
+    {
+        var body = System.Text.Json.JsonSerializer.SerializeToNode(NewCase("zrzyj", title: "联办的事项"))!.AsObject();
+        body["coDepartments"] = System.Text.Json.Nodes.JsonNode.Parse("""[{"departmentCode":"fgj","task":"请核实用地红线"},{"departmentCode":"gdgs"}]""");
+        var joint = (await OpenAsync(_officer, body)).GetProperty("number").GetString()!;
+        var own = await OpenNumberAsync("fgj", title: "主办的事项");
+
+        At(3, 3, 8, 30);
+        await RunDailyAsync();
+
+        var mail = Assert.Single(await DigestsToAsync(Handler));
+        var text = mail.TextBody ?? "";
+        Assert.Contains("您有 2 件案件待办理", mail.Subject);
+        Assert.Contains($"- 【协办】{joint} 联办的事项\n  发展和改革局，主办：自然资源和规划局，协办状态：待签收，提交期限：2026年3月6日（周五）18:00\n  协办任务：请核实用地红线\n  还剩 3 个工作日", text);
+        Assert.Contains($"- {own} 主办的事项\n  发展和改革局，状态：已派单，待签收，办结期限：2026年3月9日（周一）18:00", text);
+        Assert.True(text.IndexOf(joint, StringComparison.Ordinal) < text.IndexOf(own, StringComparison.Ordinal), text); // by deadline
+        Assert.Contains(">协办</span> · " + joint, mail.HtmlBody);
+        Assert.Contains("【协办】" + joint, Assert.Single(await DigestsToAsync("gdgs.handler@anyue.example")).TextBody);
+        Assert.DoesNotContain("【协办】", Assert.Single(await DigestsToAsync("zrzyj.handler@anyue.example")).TextBody);
+
+        var officer = Assert.Single(await DigestsToAsync(Officer, OfficerSubject)).TextBody ?? "";
+        Assert.Contains("  协办：发展和改革局（待签收）、供电公司（待签收）", officer);
+
+        // The part's line carries the part's link: its page offers the co-handler's submit.
+        var partLink = LinkPattern().Matches(text).Select(m => PathOf(m.Value)).First();
+        Assert.NotNull(FormFor(await _app.Anonymous().GetStringAsync(partLink), "accept"));
+        await PostActionAsync(_app.Anonymous(), partLink, "accept");
+        await PostActionAsync(_app.Anonymous(), partLink, "submit", new() { ["note"] = "红线已核实" });
+        Assert.Equal("submitted", (await GetCaseAsync(_officer, joint)).GetProperty("coDepartments")[0].GetProperty("status").GetString());
+
+        At(3, 4, 8, 30);
+        await RunDailyAsync();
+
+        var next = (await DigestsToAsync(Handler)).Last();
+        Assert.Contains("您有 1 件案件待办理", next.Subject);
+        Assert.DoesNotContain(joint, next.TextBody);
+        Assert.Contains("  协办：发展和改革局（已提交）、供电公司（待签收）", (await DigestsToAsync(Officer, OfficerSubject)).Last().TextBody);
+    }
+
     [Fact]
     public async Task Both_jobs_are_registered_at_0830_zone_time()
     {

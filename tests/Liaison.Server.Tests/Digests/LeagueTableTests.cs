@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Liaison.Cases.Cases;
 using Liaison.Cases.Digests;
 using Liaison.Server.Calendar;
 using Liaison.Server.Data;
@@ -137,8 +138,9 @@ public sealed class LeagueTableTests : IAsyncLifetime
         Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
         var lines = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).Split("\r\n");
         Assert.StartsWith("部门代码 Department code,部门 Department,标记 Mark,收到 Received,签收 Accepted,按时签收 Accepted on time", lines[0]);
-        Assert.Contains("fgj,发展和改革局,红 Red,3,2,1,50%,2,1,50%,0,1,1,0,3.5", lines);
-        Assert.Contains(",合计 / Total,,6,4,3,75%,4,3,75%,1,1,1,1,3.5", lines);
+        // The lead's columns as they always were, then the co-handling ones (none here).
+        Assert.Contains("fgj,发展和改革局,红 Red,3,2,1,50%,2,1,50%,0,1,1,0,3.5,0,0,0,,0,0,0,,0,0", lines);
+        Assert.Contains(",合计 / Total,,6,4,3,75%,4,3,75%,1,1,1,1,3.5,0,0,0,,0,0,0,,0,0", lines);
     }
 
     /// <summary>
@@ -157,32 +159,11 @@ public sealed class LeagueTableTests : IAsyncLifetime
         var l6b = PathOf(LinkIn((await MailsAsync(_app, "czj.handler@anyue.example", c6)).Last(m => m.Subject.Contains("派单"))));
         await ActAsync(l6b, "accept");
         await ActAsync(l6b, "resolve", new() { ["note"] = "已办结" });
-        (DateOnly, DateOnly)[] periods =
+        (DateOnly From, DateOnly To)[] periods =
         [
             (new(2026, 3, 2), new(2026, 3, 8)), (new(2026, 3, 3), new(2026, 3, 3)), (new(2026, 3, 2), new(2026, 3, 10)),
             (new(2026, 3, 5), new(2026, 3, 10)), (new(2026, 2, 1), new(2026, 3, 1)),
         ];
-
-        async Task<List<(string Sql, string Replay)>> TablesAsync()
-        {
-            await using var scope = _app.Services.CreateAsyncScope();
-            var services = scope.ServiceProvider;
-            var db = services.GetRequiredService<LiaisonDbContext>();
-            var calendar = await services.GetRequiredService<CalendarService>().GetAsync();
-            var settings = services.GetRequiredService<IOptions<DigestOptions>>().Value;
-            var cases = await db.Cases.AsNoTracking().Include(c => c.Timeline).ToListAsync();
-            var departments = await db.Departments.AsNoTracking().Where(d => d.Active).OrderBy(d => d.Id).Select(d => new { d.Code, d.Name }).ToListAsync();
-            var result = new List<(string, string)>();
-            foreach (var (from, to) in periods)
-            {
-                var sql = await services.GetRequiredService<DigestService>().ComputeLeagueTableAsync(from, to);
-                var replay = LeagueTable.Compute(cases, departments.Select(d => (d.Code, d.Name)), from, to, _app.Clock.GetUtcNow(), calendar,
-                    new LeagueRules(settings.RedBelow, settings.YellowBelow));
-                result.Add((JsonSerializer.Serialize(sql), JsonSerializer.Serialize(replay)));
-            }
-
-            return result;
-        }
 
         async Task<List<string>> ScoresAsync()
         {
@@ -193,7 +174,7 @@ public sealed class LeagueTableTests : IAsyncLifetime
             return [.. entries, .. cases];
         }
 
-        var tables = await TablesAsync();
+        var tables = await TablesAsync(periods);
         foreach (var (sql, replay) in tables)
         {
             Assert.Equal(replay, sql);
@@ -220,7 +201,157 @@ public sealed class LeagueTableTests : IAsyncLifetime
         }
 
         Assert.Equal(scores, await ScoresAsync());
-        Assert.Equal(tables, await TablesAsync());
+        Assert.Equal(tables, await TablesAsync(periods));
+    }
+
+    /// <summary>The league table as the database adds it up and as the replay (LeagueTable.Compute) gives it, per period, as JSON.</summary>
+    private async Task<List<(string Sql, string Replay)>> TablesAsync((DateOnly From, DateOnly To)[] periods)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<LiaisonDbContext>();
+        var calendar = await services.GetRequiredService<CalendarService>().GetAsync();
+        var settings = services.GetRequiredService<IOptions<DigestOptions>>().Value;
+        var cases = await db.Cases.AsNoTracking().Include(c => c.Timeline).ToListAsync();
+        var parts = (await db.Set<CasePart>().AsNoTracking().ToListAsync()).ToLookup(p => p.CaseId);
+        var departments = await db.Departments.AsNoTracking().Where(d => d.Active).OrderBy(d => d.Id).Select(d => new { d.Code, d.Name }).ToListAsync();
+        var result = new List<(string, string)>();
+        foreach (var (from, to) in periods)
+        {
+            var sql = await services.GetRequiredService<DigestService>().ComputeLeagueTableAsync(from, to);
+            var replay = LeagueTable.Compute(cases, departments.Select(d => (d.Code, d.Name)), from, to, _app.Clock.GetUtcNow(), calendar,
+                new LeagueRules(settings.RedBelow, settings.YellowBelow), parts);
+            result.Add((JsonSerializer.Serialize(sql), JsonSerializer.Serialize(replay)));
+        }
+
+        return result;
+    }
+
+    private async Task<(string Number, string Lead, Dictionary<string, string> Parts)> OpenJointAsync(string lead, params string[] co)
+    {
+        var body = new
+        {
+            title = "新厂房无法投产",
+            description = "用地、施工许可、供电需同时协调。",
+            category = "factor-guarantee",
+            priority = "normal",
+            departmentCode = lead,
+            enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = CreditCode, contact = "王经理 13800000000" },
+            coDepartments = co.Select(c => new { departmentCode = c, task = (string?)null }).ToArray(),
+        };
+        var number = (await Liaison.Server.Tests.Cases.CaseTestKit.OpenAsync(_officer, body)).GetProperty("number").GetString()!;
+        async Task<string> LinkOf(string department) =>
+            PathOf(LinkIn((await MailsAsync(_app, $"{department}.handler@anyue.example", number)).Single(m => m.Subject.Contains("派单"))));
+        var parts = new Dictionary<string, string>();
+        foreach (var c in co) parts[c] = await LinkOf(c);
+        return (number, await LinkOf(lead), parts);
+    }
+
+    /// <summary>
+    /// Joint cases opened Wednesday 11th 09:00 (accept by Thu 12th 18:00; co-handlers submit by Tue 17th 18:00, the
+    /// lead resolves by Wed 18th 18:00). J1, lead zrzyj: gdgs accepts and submits on time; zjj accepts on time and
+    /// submits late; sthjj accepts late and never submits, so the lead resolves over it. J2, lead fgj with co-handler
+    /// gdgs: fgj returns the case and the officer reassigns the lead to gdgs, which then leads and co-handles the same
+    /// case; its part stays open past its deadline. The table counts each department's lead and co-handling apart,
+    /// in the SQL and the replay alike, in the JSON, the CSV and the weekly mail.
+    /// </summary>
+    [Fact]
+    public async Task Co_handling_parts_are_counted_apart_from_lead_work_and_the_sql_equals_the_replay()
+    {
+        await CraftAsync();
+        At(3, 11, 9);
+        var j1 = await OpenJointAsync("zrzyj", "gdgs", "zjj", "sthjj");
+        var j2 = await OpenJointAsync("fgj", "gdgs");
+
+        At(3, 11, 10);
+        await ActAsync(j1.Lead, "accept");
+        await ActAsync(j1.Parts["gdgs"], "accept");
+        await ActAsync(j1.Parts["zjj"], "accept");
+        await ActAsync(j2.Lead, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "应由供电公司主办" });
+        await DecideAsync(j2.Number, "reassign", new { departmentCode = "gdgs", note = "改由供电公司主办" });
+        var j2Lead = PathOf(LinkIn((await MailsAsync(_app, "gdgs.handler@anyue.example", j2.Number)).Last(m => m.Subject.Contains("派单"))));
+        Assert.NotEqual(j2.Parts["gdgs"], j2Lead);
+        await ActAsync(j2Lead, "accept");
+
+        At(3, 12, 9);
+        await ActAsync(j1.Parts["gdgs"], "submit", new() { ["note"] = "10kV 接入方案已确认" });
+        At(3, 13, 9);
+        await ActAsync(j1.Parts["sthjj"], "accept"); // late: due Thursday 18:00
+
+        At(3, 16, 9); // Monday: the weekly mail for 9th–15th shows gdgs's co-handling
+        await RunWeeklyAsync();
+        var weekly = (await MailsAsync(_app, "leadership@anyue.example", "【红黄榜】")).Last();
+        Assert.Contains("2026年3月9日", weekly.Subject);
+        Assert.Contains("；协办：收到 2，按时签收 1/1（100%），按时提交 1/1（100%），被越过 0，当前超期 0，退回 0", weekly.TextBody);
+        Assert.Contains("协办（联办案件）", weekly.HtmlBody);
+
+        At(3, 18, 9);
+        await ActAsync(j1.Parts["zjj"], "submit", new() { ["note"] = "施工许可已核实" }); // late: due Tuesday 18:00
+        At(3, 18, 10);
+        await ActAsync(j1.Lead, "resolve", new() { ["note"] = "已办结", ["overrideReason"] = "生态环境局未回复，不影响投产" });
+        At(3, 20, 10);
+
+        (DateOnly, DateOnly)[] periods =
+        [
+            (new(2026, 3, 11), new(2026, 3, 20)), (new(2026, 3, 9), new(2026, 3, 15)), (new(2026, 3, 16), new(2026, 3, 20)),
+            (new(2026, 3, 2), new(2026, 3, 20)), (new(2026, 3, 11), new(2026, 3, 11)),
+        ];
+        var tables = await TablesAsync(periods);
+        foreach (var (sql, replay) in tables)
+        {
+            Assert.Equal(replay, sql);
+        }
+
+        var json = await _officer.GetFromJsonAsync<JsonElement>("/api/reports/league-table?from=2026-03-11&to=2026-03-20");
+        var rows = json.GetProperty("rows").EnumerateArray().ToList();
+        string Co(string code)
+        {
+            var co = rows.Single(x => x.GetProperty("departmentCode").GetString() == code).GetProperty("coHandling");
+            return string.Join(',', new[] { "received", "accepted", "acceptedOnTime", "submitted", "submittedOnTime", "overridden", "overdueNow", "returns", "submitOnTimeRate" }
+                .Select(p => co.GetProperty(p).ToString()));
+        }
+
+        string Lead(string code)
+        {
+            var r = rows.Single(x => x.GetProperty("departmentCode").GetString() == code);
+            return string.Join(',', new[] { "mark", "received", "accepted", "acceptedOnTime", "resolved", "resolvedOnTime", "overdueNow", "returns" }
+                .Select(p => r.GetProperty(p).ToString()));
+        }
+
+        // gdgs received J2 twice: once as co-handler (its part, open past its deadline) and once as the reassigned lead.
+        Assert.Equal("2,1,1,1,1,0,1,0,1", Co("gdgs"));
+        Assert.Equal("red,1,1,1,0,0,1,0", Lead("gdgs")); // J2 as lead: accepted, not resolved by Wednesday 18th
+        Assert.Equal("1,1,1,1,0,0,0,0,0", Co("zjj"));
+        Assert.Equal("red,0,0,0,0,0,0,0", Lead("zjj"));
+        Assert.Equal("1,1,0,0,0,1,0,0,0", Co("sthjj"));
+        Assert.Equal("0,0,0,0,0,0,0,0,", Co("zrzyj"));
+        Assert.Equal("green,1,1,1,1,1,0,0", Lead("zrzyj"));
+        Assert.Equal("green,1,0,0,0,0,0,1", Lead("fgj")); // returned J2 as lead; its earlier cases are before the period
+        var totals = json.GetProperty("totals").GetProperty("coHandling");
+        Assert.Equal((4, 3, 2, 2, 1, 1, 1), (totals.GetProperty("received").GetInt32(), totals.GetProperty("accepted").GetInt32(),
+            totals.GetProperty("acceptedOnTime").GetInt32(), totals.GetProperty("submitted").GetInt32(), totals.GetProperty("submittedOnTime").GetInt32(),
+            totals.GetProperty("overridden").GetInt32(), totals.GetProperty("overdueNow").GetInt32()));
+
+        var bytes = await (await _officer.GetAsync("/api/reports/league-table.csv?from=2026-03-11&to=2026-03-20")).Content.ReadAsByteArrayAsync();
+        var lines = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).Split("\r\n");
+        Assert.StartsWith("部门代码 Department code,部门 Department,标记 Mark,收到 Received,签收 Accepted,按时签收 Accepted on time", lines[0]);
+        Assert.EndsWith(",协办按时提交率 On-time submit rate,协办当前超期 Parts overdue now,协办退回 Parts returned", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("gdgs,") && l.EndsWith(",2,1,1,100%,1,1,0,100%,1,0"));
+        Assert.Contains(lines, l => l.StartsWith("sthjj,") && l.EndsWith(",1,1,0,0%,0,0,1,0%,0,0"));
+
+        // Existing databases: the migration re-links a joint case's dispatches per role as the product now does.
+        async Task<List<string>> NextSameAsync() => await _app.WithDbAsync(db =>
+            db.CaseEvents.AsNoTracking().OrderBy(e => e.Id).Select(e => $"{e.Id} {e.NextSameAt:O}").ToListAsync());
+        var linked = await NextSameAsync();
+        await _app.WithDbAsync(async db =>
+        {
+            await db.Database.ExecuteSqlRawAsync("UPDATE case_events SET next_same_at = NULL");
+            await db.Database.ExecuteSqlRawAsync(LeagueNextSame.BackfillSql);
+            await db.Database.ExecuteSqlRawAsync(LeagueCoHandling.BackfillSql);
+            return 0;
+        });
+        Assert.Equal(linked, await NextSameAsync());
+        Assert.Equal(tables, await TablesAsync(periods));
     }
 
     [Fact]

@@ -311,7 +311,7 @@ namespace Liaison.Server.Data.Migrations
                         .HasDatabaseName("ix_case_events_scored")
                         .HasFilter("department_code IS NOT NULL");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "At" }, "scored"), new[] { "Kind", "DepartmentCode", "CaseId", "OnTime", "RoundStartedAt", "NextSameAt" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "At" }, "scored"), new[] { "Kind", "DepartmentCode", "CaseId", "OnTime", "RoundStartedAt", "NextSameAt", "PartId" });
 
                     b.ToTable("case_events", (string)null);
                 });
@@ -458,6 +458,12 @@ namespace Liaison.Server.Data.Migrations
                     b.HasIndex("CaseId", "DepartmentCode")
                         .IsUnique()
                         .HasDatabaseName("ix_case_parts_case_id_department_code");
+
+                    b.HasIndex("DepartmentCode", "CaseId")
+                        .HasDatabaseName("ix_case_parts_department_code_case_id");
+
+                    b.HasIndex("Status", "DueAt")
+                        .HasDatabaseName("ix_case_parts_status_due_at");
 
                     b.ToTable("case_parts", (string)null);
                 });
