@@ -139,8 +139,8 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                     new { status = status.ToString(), department = part.DepartmentCode }, part);
                 if (status == PartStatus.Submitted && CaseStatuses.IsOpen(c.Status))
                 {
-                    // The lead's handler hears of each part as it comes in, in the lead's own thread, with a link of the
-                    // lead's current round (minted like every mail's: a part's run never mints for the part's people here).
+                    // The lead's handler hears of each part as it comes in, in the lead's own thread. No part is passed:
+                    // its link is minted, like every lead mail's, for the case and the lead's current round.
                     await mailer.SendAsync(db, c, CaseMailKind.PartSubmitted, [Audiences.Handler],
                         extras with { Note = part.SubmissionNote, AboutPart = part }, ct);
                 }
