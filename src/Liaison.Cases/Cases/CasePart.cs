@@ -88,6 +88,22 @@ public sealed class CasePart : IAssignment
     /// <summary>The part still waits for its department (to accept, work or submit it).</summary>
     public bool IsOpen => OpenStatuses.Contains(Status);
 
+    /// <summary>
+    /// Late (超期): still open past its acceptance deadline without being accepted, or past its submit deadline.
+    /// </summary>
+    public bool IsLate(DateTimeOffset now) =>
+        IsOpen && ((Status == PartStatus.Dispatched && AcceptBy < now) || DueAt < now);
+
+    /// <summary>The part's status as the lead sees it at <paramref name="now"/>: 超期 in front when it is late.</summary>
+    public Text LabelAt(DateTimeOffset now) => Label(Status, IsLate(now));
+
+    /// <summary>A status with 超期 in front when the part is late (see <see cref="IsLate"/>).</summary>
+    public static Text Label(PartStatus status, bool late)
+    {
+        var label = Label(status);
+        return late ? new($"超期（{label.Zh}）", $"late ({label.En})") : label;
+    }
+
     /// <summary>The part as the case workflow's activities see it: a case status (submitted reads as resolved).</summary>
     public CaseStatus AsCaseStatus => Status switch
     {

@@ -56,11 +56,14 @@ public static class CaseMailKind
     /// <summary>(handler) The officer confirmed the resolution; the case is closed (销号).</summary>
     public const string Closed = "closed";
 
+    /// <summary>(lead's handler) Joint case: a co-handling department submitted its part (协办意见), with its note and attachments.</summary>
+    public const string PartSubmitted = "part-submitted";
+
     public static IReadOnlyList<string> All { get; } =
     [
         Dispatch, DispatchLeaderCopy, AcceptReminder, DueReminder, Overdue, EscalationZone, ProgressReportDue,
         Returned, ExtensionRequested, ExtensionDecided, Resolved, Reopened, ReassignedAway, Cancelled,
-        LeaderReminder, Closed,
+        LeaderReminder, Closed, PartSubmitted,
     ];
 
     public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind, StringComparer.Ordinal);
@@ -84,6 +87,7 @@ public static class CaseMailKind
         Cancelled => new("撤销", "Cancelled"),
         LeaderReminder => new("领导提醒", "Leader reminder"),
         Closed => new("销号", "Closed"),
+        PartSubmitted => new("协办意见已提交（主办）", "Co-handler's part submitted (lead)"),
         _ => new(kind, kind),
     };
 }

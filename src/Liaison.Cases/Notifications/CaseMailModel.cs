@@ -75,9 +75,25 @@ public sealed record CaseMailModel
 
     public int? ExtensionDays { get; init; }
 
+    /// <summary>
+    /// Joint case, mails to the lead department (主办): each co-handling department and how its part stands, in the
+    /// order the officer listed them. Empty for a single-department case and in mails to a co-handler.
+    /// </summary>
+    public IReadOnlyList<CoHandlerStanding> CoHandlers { get; init; } = [];
+
+    /// <summary>The co-handling department a mail is about (协办意见已提交: whose part came in).</summary>
+    public string? PartDepartmentName { get; init; }
+
+    /// <summary>That part's attachments (links or text, one per line).</summary>
+    public string? PartAttachments { get; init; }
+
     /// <summary>The officer's decision on an extension request: true approved, false denied, null not decided.</summary>
     public bool? ExtensionApproved { get; init; }
 }
 
 /// <summary>A department of a joint case past its deadline: the lead's resolve deadline or a co-handler's submit deadline.</summary>
 public sealed record LateDepartment(string Name, bool Lead, DateTimeOffset Due, int OverdueWorkingDays);
+
+/// <summary>One co-handling department of a joint case as its lead sees it in a mail.</summary>
+/// <param name="Late">Open past its accept or submit deadline (超期).</param>
+public sealed record CoHandlerStanding(string Department, PartStatus Status, bool Late);

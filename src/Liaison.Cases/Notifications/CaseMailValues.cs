@@ -24,25 +24,28 @@ internal static class CaseMailValues
         {
             context.SetValue(name, value switch
             {
-                (string, object?)[] members => Object(name, members),
-                // A list of objects (Late), each with the same members.
-                (string, object?)[][] items => new ArrayValue(items.Select(item => (FluidValue)Object(name, item)).ToArray()),
+                (string, object?)[] members => Object(name, members, onUnknownMember),
+                (string, object?)[][] rows => new ArrayValue(rows.Select(r => Object(name, r, onUnknownMember)).ToArray()),
                 _ => Value(value),
             });
         }
-
-        DictionaryValue Object(string name, (string, object?)[] members) =>
-            new(new Members(name, members.ToDictionary(m => m.Item1, m => Value(m.Item2), StringComparer.OrdinalIgnoreCase), onUnknownMember));
     }
 
-    /// <summary>Every variable name templates may use, e.g. <c>Case.Title</c>, <c>Link</c>. Like Fluid's own names, case does not matter.</summary>
+    private static FluidValue Object(string name, (string, object?)[] members, Action<string>? onUnknownMember) =>
+        new DictionaryValue(new Members(name, members.ToDictionary(m => m.Item1, m => Value(m.Item2), StringComparer.OrdinalIgnoreCase), onUnknownMember));
+
+    /// <summary>
+    /// Every variable name templates may use, e.g. <c>Case.Title</c>, <c>Link</c>, and the members of a list's items
+    /// (<c>CoHandlers.Status</c>, read in <c>{% for h in CoHandlers %}{{ h.Status }}</c>). Like Fluid's own names, case does not matter.
+    /// </summary>
     public static IReadOnlyList<string> KnownNames { get; } =
-        Build(new CaseMailModel { CaseNumber = "", Title = "", RecipientName = "", LateDepartments = [new("", true, default, 0)] },
+        Build(new CaseMailModel { CaseNumber = "", Title = "", RecipientName = "", LateDepartments = [new("", true, default, 0)],
+            CoHandlers = [new("", PartStatus.Dispatched, false)] },
                 CaseMailRenderer.Chinese, TimeZoneInfo.Utc)
             .SelectMany(v => v.Value switch
             {
                 (string, object?)[] members => members.Select(m => $"{v.Name}.{m.Item1}").Prepend(v.Name),
-                (string, object?)[][] items => items[0].Select(m => $"{v.Name}.{m.Item1}").Prepend(v.Name),
+                (string, object?)[][] rows => rows[0].Select(m => $"{v.Name}.{m.Item1}").Prepend(v.Name),
                 _ => [v.Name],
             })
             .ToList();
@@ -71,6 +74,20 @@ internal static class CaseMailValues
                 ("OriginalDue", FormatLocal(model.OriginalDueAt, timeZone, en)),
                 ("Provisional", model.Provisional),
                 ("OverdueDays", model.OverdueWorkingDays),
+            }),
+            // Joint case, the lead's mails: one item per co-handling department (联办).
+            // Nil (not an empty list, which Liquid counts as true) for a case without co-handlers.
+            ("CoHandlers", model.CoHandlers.Count == 0 ? null : model.CoHandlers.Select(h => new (string, object?)[]
+            {
+                ("Department", h.Department),
+                ("Status", CasePart.Label(h.Status, h.Late).In(culture)),
+                ("Late", h.Late),
+                ("Submitted", h.Status == PartStatus.Submitted),
+            }).ToArray()),
+            ("Part", new (string, object?)[]
+            {
+                ("Department", model.PartDepartmentName),
+                ("Attachments", Blank(model.PartAttachments)),
             }),
             ("Recipient", new (string, object?)[] { ("Name", model.RecipientName) }),
             // Joint case, zone escalation: the late departments (lead first); nil otherwise.

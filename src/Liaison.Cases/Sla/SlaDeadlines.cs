@@ -32,6 +32,19 @@ public static class SlaDeadlines
         return AtDispatch(calendar, dispatchedAt, category.Sla, priority);
     }
 
+    /// <summary>
+    /// A co-handler's (协办) deadlines when its part is dispatched with the lead's: the category's acceptance limit, and
+    /// its part due <see cref="SlaPolicy.CoHandlerLeadWorkingDays"/> working days before the lead's resolve deadline
+    /// (<see cref="SlaPolicy.CoHandlerResolveLimit"/>, counted from dispatch like every clock).
+    /// </summary>
+    public static CaseDeadlines ForCoHandler(WorkingCalendar calendar, DateTimeOffset dispatchedAt, SlaPolicy policy, CasePriority priority)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        // The priority is already in the limit: urgent halves the lead's, the co-handler's follows from it.
+        var part = new SlaPolicy(policy.AcceptWithinWorkingDays, policy.CoHandlerResolveLimit(priority), policy.ProgressReportEveryWorkingDays);
+        return AtDispatch(calendar, dispatchedAt, part, CasePriority.Normal);
+    }
+
     /// <summary>The resolve deadline for a clock starting at <paramref name="clockStart"/> (dispatch, or a reopening).</summary>
     public static Deadline ResolveBy(WorkingCalendar calendar, DateTimeOffset clockStart, SlaPolicy policy, CasePriority priority)
     {

@@ -137,6 +137,14 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 var label = CasePart.Label(status);
                 CaseTimeline.Add(db, c, now, CaseEventKinds.Status, actor, $"协办状态：{label.Zh} / Co-handler's part: {label.En}",
                     new { status = status.ToString(), department = part.DepartmentCode }, part);
+                if (status == PartStatus.Submitted && CaseStatuses.IsOpen(c.Status))
+                {
+                    // The lead's handler hears of each part as it comes in, in the lead's own thread. No part is passed:
+                    // its link is minted, like every lead mail's, for the case and the lead's current round.
+                    await mailer.SendAsync(db, c, CaseMailKind.PartSubmitted, [Audiences.Handler],
+                        extras with { Note = part.SubmissionNote, AboutPart = part }, ct);
+                }
+
                 break;
 
             case CaseNotification n:

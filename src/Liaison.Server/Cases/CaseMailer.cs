@@ -35,7 +35,9 @@ public sealed class CaseMailer(
     private readonly Dictionary<string, string?> _departmentNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _officerNames = new(StringComparer.Ordinal);
 
-    public sealed record Extras(string? Note = null, string? ReasonCode = null, int? ExtensionDays = null, bool? ExtensionApproved = null, int? OverdueWorkingDays = null);
+    /// <param name="AboutPart">Joint case: the co-handler's part a mail to the lead is about (协办意见已提交).</param>
+    public sealed record Extras(string? Note = null, string? ReasonCode = null, int? ExtensionDays = null, bool? ExtensionApproved = null, int? OverdueWorkingDays = null,
+        CasePart? AboutPart = null);
 
     /// <param name="part">
     /// A co-handler's part of a joint case: its handler and leader get the mail, with links to the part, its deadlines,
@@ -125,6 +127,9 @@ public sealed class CaseMailer(
             Note = extras?.Note,
             ExtensionDays = extras?.ExtensionDays,
             ExtensionApproved = extras?.ExtensionApproved,
+            CoHandlers = part is null ? await CoHandlersAsync(db, c, now, ct) : [],
+            PartDepartmentName = extras?.AboutPart is { } about ? await DepartmentNameAsync(db, about.DepartmentCode, ct) : null,
+            PartAttachments = extras?.AboutPart?.SubmissionAttachments,
         };
     }
 
@@ -151,6 +156,22 @@ public sealed class CaseMailer(
         }
 
         return late.Count == 0 ? null : late;
+    }
+
+    /// <summary>
+    /// A joint case's co-handlers as the lead's mails list them. Tracked, not AsNoTracking: a part changed in this
+    /// transaction (just submitted) must show as it is now, not as last saved.
+    /// </summary>
+    private async Task<IReadOnlyList<CoHandlerStanding>> CoHandlersAsync(LiaisonDbContext db, Case c, DateTimeOffset now, CancellationToken ct)
+    {
+        var parts = await db.Set<CasePart>().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
+        var lines = new List<CoHandlerStanding>(parts.Count);
+        foreach (var p in parts)
+        {
+            lines.Add(new CoHandlerStanding(await DepartmentNameAsync(db, p.DepartmentCode, ct) ?? p.DepartmentCode, p.Status, p.IsLate(now)));
+        }
+
+        return lines;
     }
 
     private async Task<string?> DepartmentNameAsync(LiaisonDbContext db, string code, CancellationToken ct)

@@ -126,9 +126,14 @@ public static class CasePages
         var all = await categories.ListAsync(ct);
         var category = await categories.FindAsync(input.Category, ct) ?? all[0];
         var priority = input.Urgent ? CasePriority.Urgent : CasePriority.Normal;
-        var preview = SlaDeadlines.AtDispatch(await calendars.GetAsync(ct), clock.GetUtcNow(), category, priority);
+        var calendar = await calendars.GetAsync(ct);
+        var now = clock.GetUtcNow();
+        var preview = SlaDeadlines.AtDispatch(calendar, now, category, priority);
         var active = (await DepartmentOption.AllAsync(departments, ct)).Where(d => d.Active).ToList();
-        return new NewCaseModel(input, category, active, preview, Guid.NewGuid(), errors.Errors, all);
+        return new NewCaseModel(input, category, active, preview, Guid.NewGuid(), errors.Errors, all)
+        {
+            CoHandlerPreview = SlaDeadlines.ForCoHandler(calendar, now, category.Sla, priority),
+        };
     }
 
     private static async Task<IResult> Show(
@@ -255,7 +260,11 @@ public sealed record NewCaseInput(
 
 public sealed record NewCaseModel(
     NewCaseInput Input, CaseCategory Category, IReadOnlyList<DepartmentOption> Departments, CaseDeadlines Preview, Guid RequestId,
-    IReadOnlyDictionary<string, List<Text>> Errors, IReadOnlyList<CaseCategory> Categories);
+    IReadOnlyDictionary<string, List<Text>> Errors, IReadOnlyList<CaseCategory> Categories)
+{
+    /// <summary>The deadlines each co-handling department (协办) would get if sent now (the same for every one of them).</summary>
+    public required CaseDeadlines CoHandlerPreview { get; init; }
+}
 
 /// <param name="DepartmentNames">Every department's name by code, inactive ones too (a part may name one).</param>
 public sealed record CasePageModel(

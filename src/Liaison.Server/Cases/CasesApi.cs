@@ -74,9 +74,13 @@ public static class CasesApi
             return Problems.BadRequest("优先级只能是 normal 或 urgent", "priority must be normal or urgent");
         }
 
-        var deadlines = SlaDeadlines.AtDispatch(await calendars.GetAsync(ct), clock.GetUtcNow(), c, p);
+        var calendar = await calendars.GetAsync(ct);
+        var now = clock.GetUtcNow();
+        var deadlines = SlaDeadlines.AtDispatch(calendar, now, c, p);
+        var co = SlaDeadlines.ForCoHandler(calendar, now, c.Sla, p);
         return TypedResults.Ok(new DeadlinePreviewDto(c.Code, p, DueDto.From(deadlines.AcceptBy), DueDto.From(deadlines.DueAt),
-            deadlines.NextProgressReport is { } report ? DueDto.From(report) : null));
+            deadlines.NextProgressReport is { } report ? DueDto.From(report) : null,
+            new CoHandlerDeadlinesDto(DueDto.From(co.AcceptBy), DueDto.From(co.DueAt))));
     }
 
     public static async Task<Results<Ok<CaseDto>, NotFoundProblem>> Get(string number, CaseQueries queries, CancellationToken ct) =>
@@ -137,5 +141,9 @@ public sealed record ExtensionDecisionRequest(bool? Approve, string? Note);
 
 public sealed record NoteRequest(string? Note);
 
-public sealed record DeadlinePreviewDto(string Category, CasePriority Priority, DueDto AcceptBy, DueDto DueAt, DueDto? NextProgressReport);
+/// <param name="CoHandler">What each co-handling department (协办) of a joint case would get: its accept and submit deadlines.</param>
+public sealed record DeadlinePreviewDto(string Category, CasePriority Priority, DueDto AcceptBy, DueDto DueAt, DueDto? NextProgressReport, CoHandlerDeadlinesDto CoHandler);
+
+/// <param name="DueAt">The part's submit deadline: the lead's resolve deadline less the category's lead time.</param>
+public sealed record CoHandlerDeadlinesDto(DueDto AcceptBy, DueDto DueAt);
 

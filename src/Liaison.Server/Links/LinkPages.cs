@@ -44,7 +44,7 @@ public static class LinkPages
         }
 
         Text? flash = done is not null && CaseActions.Known(done) ? CaseActions.Done(done) : null;
-        return await PageAsync(link, c, flash, null, StatusCodes.Status200OK, db, timeline, ui, ct);
+        return await PageAsync(link, c, flash, null, StatusCodes.Status200OK, db, timeline, ui, clock, ct);
     }
 
     private static async Task<IResult> Act(
@@ -98,11 +98,12 @@ public static class LinkPages
             return Invalid(status == StatusCodes.Status410Gone ? status : StatusCodes.Status404NotFound);
         }
 
-        return await PageAsync(link, c, null, refused, status, db, timeline, ui, ct);
+        return await PageAsync(link, c, null, refused, status, db, timeline, ui, clock, ct);
     }
 
     private static async Task<IResult> PageAsync(
-        LiaisonLink link, Case c, Text? flash, ServiceError? error, int status, LiaisonDbContext db, CaseTimelineView timeline, Ui ui, CancellationToken ct)
+        LiaisonLink link, Case c, Text? flash, ServiceError? error, int status, LiaisonDbContext db, CaseTimelineView timeline, Ui ui, TimeProvider clock,
+        CancellationToken ct)
     {
         ui.AddressRecipient(link.RecipientCulture);
         var departments = await db.Departments.AsNoTracking().ToListAsync(ct);
@@ -129,6 +130,9 @@ public static class LinkPages
         return PageResults.Page<LinkPage>(new LinkPageModel(c, department, ended, allowed, why, rows, flash, error)
         {
             OpenParts = parts.Where(p => p.IsOpen).Select(p => departments.FirstOrDefault(d => d.Code == p.DepartmentCode)?.Name ?? p.DepartmentCode).ToList(),
+            // The lead (its handler and its leader) sees every co-handler's part: status, deadlines, submission.
+            CoHandlers = parts.Select(p => new CoHandlerPart(p, departments.FirstOrDefault(d => d.Code == p.DepartmentCode)?.Name ?? p.DepartmentCode)).ToList(),
+            Now = clock.GetUtcNow(),
         }, status);
     }
 
@@ -172,4 +176,13 @@ public sealed record LinkPageModel(
 
     /// <summary>The lead's link: co-handling departments that have not submitted yet (resolving then needs a reason).</summary>
     public IReadOnlyList<string> OpenParts { get; init; } = [];
+
+    /// <summary>The lead's link of a joint case: every co-handling department's part, in the order the officer listed them.</summary>
+    public IReadOnlyList<CoHandlerPart> CoHandlers { get; init; } = [];
+
+    /// <summary>When the page was made: a part is late (超期) as of now.</summary>
+    public DateTimeOffset Now { get; init; }
 }
+
+/// <summary>A co-handler's part as the lead's page shows it, with its department's name.</summary>
+public sealed record CoHandlerPart(CasePart Part, string DepartmentName);

@@ -342,6 +342,75 @@ public class CaseMailRendererTests
         Assert.Contains("confirm", mail.TextBody);
     }
 
+    private static readonly CoHandlerStanding[] CoHandlers =
+    [
+        new("住房和城乡建设局", PartStatus.Submitted, false),
+        new("供电公司", PartStatus.Dispatched, true),
+        new("生态环境局", PartStatus.Accepted, false),
+    ];
+
+    [Theory]
+    [InlineData(CaseMailKind.Dispatch)]
+    [InlineData(CaseMailKind.DispatchLeaderCopy)]
+    [InlineData(CaseMailKind.AcceptReminder)]
+    [InlineData(CaseMailKind.DueReminder)]
+    [InlineData(CaseMailKind.Overdue)]
+    [InlineData(CaseMailKind.ProgressReportDue)]
+    [InlineData(CaseMailKind.LeaderReminder)]
+    [InlineData(CaseMailKind.PartSubmitted)]
+    public void The_leads_mails_list_each_co_handler_with_its_status_late_ones_marked(string kind)
+    {
+        var zh = Renderer.Render(kind, "zh-CN", Model(m => m with { CoHandlers = CoHandlers }));
+        var en = Renderer.Render(kind, "en", Model(m => m with { CoHandlers = CoHandlers }));
+
+        Assert.Contains("协办部门办理情况：\n- 住房和城乡建设局：已提交\n- 供电公司：超期（待签收）\n- 生态环境局：已签收\n", zh.TextBody);
+        Assert.Contains("Co-handling departments:\n- 住房和城乡建设局: submitted\n- 供电公司: late (waiting)\n- 生态环境局: accepted\n", en.TextBody);
+        Assert.Contains("font-weight:bold;\">超期（待签收）</td>", zh.HtmlBody);
+        Assert.Contains("color:#047857;\">已提交</td>", zh.HtmlBody);
+    }
+
+    [Theory]
+    [InlineData(CaseMailKind.Dispatch)]
+    [InlineData(CaseMailKind.Overdue)]
+    public void A_single_department_case_mail_has_no_co_handler_block(string kind)
+    {
+        var mail = Renderer.Render(kind, "zh-CN", Model());
+
+        Assert.DoesNotContain("协办部门办理情况", mail.TextBody);
+        Assert.DoesNotContain("协办部门办理情况", mail.HtmlBody);
+    }
+
+    [Fact]
+    public void Part_submitted_names_the_department_its_note_and_attachments()
+    {
+        var model = Model(m => m with
+        {
+            Note = "施工许可已核发。", PartDepartmentName = "住房和城乡建设局", PartAttachments = "https://files.example/permit.pdf\n许可证编号 AY-2026-17",
+            CoHandlers = CoHandlers,
+        });
+
+        var zh = Renderer.Render(CaseMailKind.PartSubmitted, "zh-CN", model);
+        var en = Renderer.Render(CaseMailKind.PartSubmitted, "en", model);
+
+        Assert.Equal("【协办意见已提交】AYKF-2026-000123 项目用地报批", zh.Subject);
+        Assert.Equal("[Part submitted] AYKF-2026-000123 项目用地报批", en.Subject);
+        Assert.StartsWith("王建国，您好：\n\n住房和城乡建设局已就贵单位主办的以下联办事项提交协办意见", zh.TextBody);
+        Assert.Contains("协办意见：施工许可已核发。\n附件：\nhttps://files.example/permit.pdf\n许可证编号 AY-2026-17\n", zh.TextBody);
+        Assert.Contains("Their part: 施工许可已核发。", en.TextBody);
+        Assert.Contains($"查看协办意见：\n{LinkUrl}", zh.TextBody);
+        Assert.Contains("white-space:pre-line;\">https://files.example/permit.pdf&#xA;许可证编号 AY-2026-17</td>", zh.HtmlBody);
+    }
+
+    [Fact]
+    public void Validate_names_a_misspelt_member_of_a_co_handler_and_accepts_the_right_ones()
+    {
+        Assert.Empty(Renderer.Validate("{% for h in CoHandlers %}{{ h.Department }} {{ h.Status }}{% if h.Late %}!{% endif %}{% if h.Submitted %}✓{% endif %}{% endfor %}{{ Part.Department }} {{ Part.Attachments }}"));
+
+        var problems = Renderer.Validate("{% for h in CoHandlers %}{{ h.Departmnt }}{% endfor %}");
+
+        Assert.Contains("未知变量：CoHandlers.Departmnt（是否应为 CoHandlers.Department） / Unknown variable: CoHandlers.Departmnt (did you mean CoHandlers.Department?)", problems);
+    }
+
     [Fact]
     public void A_long_description_is_cut_to_an_excerpt()
     {
@@ -505,11 +574,12 @@ public class CaseMailRendererTests
     }
 
     [Fact]
-    public void Kinds_are_the_sixteen_of_the_design()
+    public void Kinds_are_the_sixteen_of_the_design_and_the_joint_cases_part_submitted()
     {
         Assert.Equal(
             ["dispatch", "dispatch-leader-copy", "accept-reminder", "due-reminder", "overdue", "escalation-zone", "progress-report-due",
-             "returned", "extension-requested", "extension-decided", "resolved", "reopened", "reassigned-away", "cancelled", "leader-reminder", "closed"],
+             "returned", "extension-requested", "extension-decided", "resolved", "reopened", "reassigned-away", "cancelled", "leader-reminder", "closed",
+             "part-submitted"],
             CaseMailKind.All);
     }
 

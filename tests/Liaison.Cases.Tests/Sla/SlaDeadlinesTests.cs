@@ -42,6 +42,23 @@ public class SlaDeadlinesTests
         Assert.Equal(urgent, policy.ResolveLimit(CasePriority.Urgent));
     }
 
+    [Theory]
+    [InlineData(CasePriority.Normal, 1, "2026-03-06T18:00+08:00")] // factor-guarantee: lead Mon 9th, co-handler 1 working day before
+    [InlineData(CasePriority.Urgent, 1, "2026-03-04T18:00+08:00")] // urgent: lead 3 working days (Thu 5th), co-handler 2
+    [InlineData(CasePriority.Normal, 3, "2026-03-04T18:00+08:00")] // a category with 3 days' lead time
+    [InlineData(CasePriority.Urgent, 5, "2026-03-03T18:00+08:00")] // never before its acceptance limit
+    public void A_co_handler_submits_the_lead_time_before_the_leads_resolve_deadline(CasePriority priority, int leadDays, string due)
+    {
+        var policy = new SlaPolicy(1, 5) { CoHandlerLeadWorkingDays = leadDays };
+        var dispatched = At("2026-03-02T09:00+08:00");
+
+        var co = SlaDeadlines.ForCoHandler(Calendar, dispatched, policy, priority);
+
+        AssertAt(due, co.DueAt.Due);
+        Assert.Equal(SlaDeadlines.AtDispatch(Calendar, dispatched, policy, priority).AcceptBy, co.AcceptBy);
+        Assert.Equal(policy.CoHandlerResolveLimit(priority), co.DueAt.WorkingDays);
+    }
+
     [Fact]
     public void Project_landing_dispatched_before_spring_festival()
     {

@@ -118,6 +118,37 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
     });
 
     [Fact]
+    public Task The_leads_link_page_of_a_joint_case_on_a_phone_has_no_serious_violations() => fixture.RunAsync(async page =>
+    {
+        var body = new
+        {
+            title = "新厂房无法投产", description = "施工许可与供电需协同。", category = "factor-guarantee", priority = "normal", departmentCode = "jxj",
+            enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = CreditCode },
+            coDepartments = new[] { new { departmentCode = "zjj", task = "请核实施工许可" }, new { departmentCode = "gdgs", task = (string?)null } },
+        };
+        var number = (await OpenAsync(await fixture.App.AsAdminAsync(), body)).GetProperty("number").GetString()!;
+        await page.SetViewportSizeAsync(390, 844);
+
+        // A co-handler submits its part (with a link among its attachments), so the lead's page shows every kind of entry.
+        await page.GotoAsync("/dev/mailbox");
+        await OpenMailAsync(page, "zjj.handler@anyue.example", number);
+        await page.Locator("a[data-mail-link]").First.ClickAsync();
+        await page.Locator("form[data-action=accept] button").ClickAsync();
+        await page.Locator("#submit-note").FillAsync("施工许可已核发");
+        await page.Locator("#submit-attachments").FillAsync("https://files.example/permit.pdf\n许可证编号 AY-2026-17");
+        await page.Locator("form[data-action=submit] button").ClickAsync();
+        await Assertions.Expect(page.Locator(".ok")).ToBeVisibleAsync();
+
+        await page.GotoAsync("/dev/mailbox");
+        await OpenMailAsync(page, "jxj.handler@anyue.example", number);
+        await page.Locator("a[data-mail-link]").First.ClickAsync();
+        await page.Locator("form[data-action=accept] button").ClickAsync();
+        await Assertions.Expect(page.Locator("#co-handlers li[data-part=zjj] a")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#override-reason")).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page, "lead's link page of a joint case on a phone");
+    });
+
+    [Fact]
     public Task A_handler_accepts_and_reports_progress_with_the_keyboard_alone() => fixture.RunAsync(async page =>
     {
         var officer = await fixture.App.AsAdminAsync();

@@ -35,17 +35,13 @@ public sealed class Dispatch : CaseActivity
         var policy = new SlaPolicy(
             AcceptWithinWorkingDays ?? category.AcceptWithinWorkingDays,
             ResolveWithinWorkingDays ?? category.ResolveWithinWorkingDays,
-            category.ProgressReportEveryWorkingDays);
+            category.ProgressReportEveryWorkingDays) { CoHandlerLeadWorkingDays = category.CoHandlerLeadWorkingDays };
         var now = context.Now;
-        if (snapshot.PartId is not null && ResolveWithinWorkingDays is null)
-        {
-            // A co-handler submits its part before the lead must resolve: the lead's limit less the category's lead time.
-            policy = new SlaPolicy(policy.AcceptWithinWorkingDays, category.CoHandlerResolveLimit(snapshot.Priority), policy.ProgressReportEveryWorkingDays);
-        }
-
-        // An explicit resolve limit is taken as written; the category's limit is halved for urgent cases.
-        var deadlines = SlaDeadlines.AtDispatch(routing.Calendar, now, policy,
-            ResolveWithinWorkingDays is null && snapshot.PartId is null ? snapshot.Priority : CasePriority.Normal);
+        // An explicit resolve limit is taken as written; the category's limit is halved for urgent cases, and a
+        // co-handler submits its part before the lead must resolve (the lead's limit less the category's lead time).
+        var deadlines = ResolveWithinWorkingDays is not null ? SlaDeadlines.AtDispatch(routing.Calendar, now, policy, CasePriority.Normal)
+            : snapshot.PartId is not null ? SlaDeadlines.ForCoHandler(routing.Calendar, now, policy, snapshot.Priority)
+            : SlaDeadlines.AtDispatch(routing.Calendar, now, policy, snapshot.Priority);
 
         snapshot.DepartmentCode = code;
         snapshot.AssignedDepartmentCode = code;

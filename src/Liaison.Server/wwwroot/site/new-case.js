@@ -12,7 +12,8 @@
 
   function paint(which, deadline) {
     box.querySelector('[data-due=' + which + ']').textContent = local(deadline.due);
-    box.querySelector('[data-days=' + which + ']').textContent = String(deadline.workingDays);
+    var days = box.querySelector('[data-days=' + which + ']');
+    if (days) days.textContent = String(deadline.workingDays);
     box.querySelector('[data-provisional=' + which + ']').hidden = !deadline.provisional;
   }
 
@@ -27,6 +28,8 @@
         if (mine !== latest) return;
         paint('accept', d.acceptBy);
         paint('resolve', d.dueAt);
+        paint('co-accept', d.coHandler.acceptBy);
+        paint('co-submit', d.coHandler.dueAt);
         box.removeAttribute('data-error');
       })
       .catch(function () {

@@ -1,0 +1,89 @@
+using System.Text.RegularExpressions;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Browser;
+
+/// <summary>
+/// A joint case (联办) end to end in Chromium: the officer opens it through /cases/new, a co-handler accepts and submits
+/// its part through its link, and the lead's link page on a phone shows every co-handler's status and the part.
+/// </summary>
+public sealed partial class JointCasePageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public Task The_officer_opens_a_joint_case_and_the_leads_phone_page_shows_the_co_handlers_and_the_submitted_part() => fixture.RunAsync(async page =>
+    {
+        var app = fixture.App;
+        await BrowserFixture.SignInAsync(page, "/cases/new");
+
+        // The preview shows the co-handlers' deadlines too, and follows the category: project landing (10 working days
+        // from Monday 2 March) has co-handlers due Fri 13th; factor guarantee (5) has them due Fri 6th.
+        var preview = page.Locator("#due-preview");
+        await Assertions.Expect(preview.Locator("[data-due=co-accept]")).ToHaveTextAsync("2026-03-03 18:00");
+        await Assertions.Expect(preview.Locator("[data-due=co-submit]")).ToHaveTextAsync("2026-03-13 18:00");
+        await page.Locator("#category").SelectOptionAsync("factor-guarantee");
+        await Assertions.Expect(preview.Locator("[data-due=co-submit]")).ToHaveTextAsync("2026-03-06 18:00");
+        await Assertions.Expect(preview.Locator("[data-due=resolve]")).ToHaveTextAsync("2026-03-09 18:00");
+
+        await page.GetByLabel("事项标题 *").FillAsync("新厂房无法投产");
+        await page.GetByLabel("诉求内容 *").FillAsync("施工许可与供电需同时协调。");
+        await page.Locator("#departmentCode").SelectOptionAsync("zrzyj");
+        await page.Locator("#co-0-department").SelectOptionAsync("zjj");
+        await page.Locator("#co-0-task").FillAsync("请核实施工许可");
+        await page.Locator("#co-1-department").SelectOptionAsync("gdgs");
+        await page.Locator("#co-1-task").FillAsync("请确认10kV接入方案");
+        await page.GetByLabel("企业名称 *").FillAsync("安岳示例柠檬科技有限公司");
+        await page.GetByLabel("统一社会信用代码 *").FillAsync(CreditCode);
+        await page.GetByRole(AriaRole.Button, new() { Name = "受理并派单" }).ClickAsync();
+
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/cases/AYKF-2026-"));
+        var number = Uri.UnescapeDataString(new Uri(page.Url).AbsolutePath["/cases/".Length..]);
+        await Assertions.Expect(page.Locator("#co-departments")).ToContainTextAsync("供电公司");
+
+        // The co-handler, on its phone, accepts and submits its part through its link.
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync(await LinkToAsync(app, "zjj.handler@anyue.example", number, "【派单】"));
+        await page.Locator("form[data-action=accept] button").ClickAsync();
+        await Assertions.Expect(page.Locator(".ok")).ToContainTextAsync("已签收");
+        await page.Locator("#submit-note").FillAsync("施工许可已核发，无障碍");
+        await page.Locator("#submit-attachments").FillAsync("https://files.example/permit.pdf");
+        await page.Locator("form[data-action=submit] button").ClickAsync();
+        await Assertions.Expect(page.Locator(".ok")).ToBeVisibleAsync();
+
+        // The lead opens the link of the part-submitted mail on its phone.
+        await page.GotoAsync(await LinkToAsync(app, "zrzyj.handler@anyue.example", number, "【协办意见已提交】"));
+        var parts = page.Locator("#co-handlers");
+        await Assertions.Expect(parts.Locator("h2")).ToHaveTextAsync("协办部门（2）");
+        var zjj = parts.Locator("li[data-part=zjj]");
+        await Assertions.Expect(zjj.Locator("h3")).ToContainTextAsync("住房和城乡建设局");
+        await Assertions.Expect(zjj.Locator(".tag")).ToHaveTextAsync("已提交");
+        await Assertions.Expect(zjj).ToContainTextAsync("施工许可已核发，无障碍");
+        await Assertions.Expect(zjj.GetByRole(AriaRole.Link, new() { Name = "https://files.example/permit.pdf" })).ToBeVisibleAsync();
+        var gdgs = parts.Locator("li[data-part=gdgs]");
+        await Assertions.Expect(gdgs.Locator(".tag")).ToHaveTextAsync("待签收");
+        await Assertions.Expect(gdgs).ToContainTextAsync("请确认10kV接入方案");
+        // Opening the page changed nothing, and it fits a phone: no horizontal scrolling.
+        Assert.Equal("dispatched", (await GetCaseAsync(await app.AsOfficerAsync(), number)).GetProperty("status").GetString());
+        Assert.False(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth"));
+
+        // Accepted, the lead's resolve form explains the wait and offers the reason to resolve without the silent one.
+        await page.Locator("form[data-action=accept] button").ClickAsync();
+        var resolve = page.Locator("form[data-action=resolve]");
+        await Assertions.Expect(resolve).ToContainTextAsync("尚未提交：供电公司");
+        await Assertions.Expect(resolve.GetByLabel("先行办结理由")).ToBeVisibleAsync();
+    });
+
+    /// <summary>The personal link in the mail to <paramref name="to"/> about case <paramref name="number"/> whose subject starts so.</summary>
+    private static async Task<string> LinkToAsync(LiaisonApp app, string to, string number, string subject)
+    {
+        await app.RelayMailAsync();
+        var mail = app.Smtp!.Received.Single(m => m.Subject.StartsWith(subject) && m.Subject.Contains(number) && m.To.Mailboxes.Any(b => b.Address == to));
+        var link = Link().Match(mail.TextBody).Value;
+        Assert.False(string.IsNullOrEmpty(link), "the email carries a link to this server: " + mail.TextBody);
+        return link;
+    }
+
+    [GeneratedRegex(@"http://127\.0\.0\.1:\d+/l/[A-Za-z0-9_-]{43}")]
+    private static partial Regex Link();
+}
