@@ -28,12 +28,18 @@ public static class CaseActions
     public const string Cancel = "cancel";
     public const string ExtensionDecision = "extension-decision";
 
+    /// <summary>The officer ends a co-handler's part of a joint case (撤回协办), with a reason.</summary>
+    public const string Drop = "drop";
+
     public static readonly string[] HandlerActions = [Accept, Progress, Return, Extension, Resolve];
 
     public static readonly string[] LeaderActions = [RemindHandler];
 
-    /// <summary>What a co-handler's link offers (phase 1 of joint cases: no return or extension per part yet).</summary>
-    public static readonly string[] CoHandlerActions = [Accept, Progress, Submit];
+    /// <summary>What a co-handler's link offers: its return (退回) returns its part, not the case. No extension per part yet.</summary>
+    public static readonly string[] CoHandlerActions = [Accept, Progress, Return, Submit];
+
+    /// <summary>The officer's decisions on a co-handler's part: reassign a returned part to another department, or drop a part.</summary>
+    public static readonly string[] OfficerPartActions = [Reassign, Drop];
 
     /// <summary>The officer's decisions, in the order the case page offers them.</summary>
     public static readonly string[] OfficerActions = [Reassign, ExtensionDecision, Confirm, Reopen, Cancel];
@@ -76,13 +82,19 @@ public static class CaseActions
         };
     }
 
-    /// <summary>Null when a co-handler may take <paramref name="action"/> on its part now; otherwise why not.</summary>
+    /// <summary>
+    /// Null when <paramref name="action"/> may be taken on the part now: a co-handler's action (<see cref="CoHandlerActions"/>)
+    /// or the officer's (<see cref="OfficerPartActions"/>); otherwise why not.
+    /// </summary>
     public static Text? WhyNot(CasePart part, string action)
     {
         var ok = action switch
         {
             Accept => part.Status == PartStatus.Dispatched,
             Progress or Submit => part.Status is PartStatus.Accepted or PartStatus.InProgress,
+            Return => part.IsOpen,
+            Reassign => part.Status == PartStatus.Returned,
+            Drop => part.IsUnfinished,
             _ => false,
         };
         if (ok)
@@ -93,14 +105,15 @@ public static class CaseActions
         var state = CasePart.Label(part.Status);
         return action switch
         {
-            _ when !CoHandlerActions.Contains(action) => new("协办部门不能执行此操作", "A co-handling department cannot do that"),
+            _ when !CoHandlerActions.Contains(action) && !OfficerPartActions.Contains(action) => new("协办部门不能执行此操作", "A co-handling department cannot do that"),
             Accept => new($"已签收，当前状态：{state.Zh}", $"Already accepted; the part is {state.En}"),
+            Reassign => new($"只有已退回的协办才能改派，当前状态：{state.Zh}", $"Only a returned part can be reassigned; the part is {state.En}"),
             _ => new($"当前状态（{state.Zh}）下不能执行此操作", $"Not allowed while the part is {state.En}"),
         };
     }
 
     public static bool Known(string action) =>
-        action is Accept or Progress or Return or Extension or Resolve or Submit or RemindHandler or Reassign or Confirm or Reopen or Cancel or ExtensionDecision;
+        action is Accept or Progress or Return or Extension or Resolve or Submit or RemindHandler or Reassign or Confirm or Reopen or Cancel or ExtensionDecision or Drop;
 
     /// <summary>The action's name on a button or in a heading.</summary>
     public static Text Label(string action) => action switch
@@ -117,6 +130,7 @@ public static class CaseActions
         Reopen => new("重办", "Reopen"),
         Cancel => new("撤销", "Cancel"),
         ExtensionDecision => new("延期审批", "Extension decision"),
+        Drop => new("撤回协办", "Drop the part"),
         _ => new(action, action),
     };
 
@@ -135,6 +149,7 @@ public static class CaseActions
         Confirm => new("已确认销号", "Confirmed and closed"),
         Reopen => new("已退回重办", "Reopened"),
         Cancel => new("事项已撤销", "Cancelled"),
+        Drop => new("协办已撤回", "The part was dropped"),
         _ => new(action, action),
     };
 

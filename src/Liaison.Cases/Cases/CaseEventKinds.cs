@@ -24,6 +24,9 @@ public static class CaseEventKinds
     /// <summary>The lead resolved a joint case over a co-handler that had not submitted; the reason is recorded against that part.</summary>
     public const string PartOverridden = "part-overridden";
 
+    /// <summary>The officer dropped a co-handler's part (撤回协办), or cancelled the case while it was unfinished; the entry names the part.</summary>
+    public const string PartDropped = "part-dropped";
+
     // A handler's actions are recorded under the action's own name (CaseActions.Accept, …).
 
     public static Text Label(string kind) => kind switch
@@ -42,6 +45,7 @@ public static class CaseEventKinds
         CaseActions.Resolve => new("办结", "Resolved"),
         CaseActions.Submit => new("提交协办意见", "Co-handler's part submitted"),
         PartOverridden => new("主办办结（协办未提交）", "Resolved over a co-handler"),
+        PartDropped => new("撤回协办", "Co-handler's part dropped"),
         Reassigned => new("改派", "Reassigned"),
         Insisted => CaseActions.Insist,
         Confirmed => new("确认销号", "Confirmed"),

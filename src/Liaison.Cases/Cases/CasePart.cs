@@ -70,7 +70,7 @@ public sealed class CasePart : IAssignment
     /// <summary>Attachments as links or text, one per line.</summary>
     public string? SubmissionAttachments { get; set; }
 
-    /// <summary>Why the part ended without a submission (the lead resolved over it, with this reason).</summary>
+    /// <summary>Why the part ended without a submission (the lead resolved over it, or the officer dropped it, with this reason).</summary>
     public string? EndedReason { get; set; }
 
     /// <summary>The part's child workflow instance.</summary>
@@ -103,6 +103,15 @@ public sealed class CasePart : IAssignment
         var label = Label(status);
         return late ? new($"超期（{label.Zh}）", $"late ({label.En})") : label;
     }
+
+    /// <summary>
+    /// The part still stands between the lead and resolving the case: with its department, or returned (退回) and
+    /// waiting for the officer to reassign or drop it.
+    /// </summary>
+    public bool IsUnfinished => IsOpen || Status == PartStatus.Returned;
+
+    /// <summary>The statuses of <see cref="IsUnfinished"/>, for queries.</summary>
+    public static readonly PartStatus[] Unfinished = [PartStatus.Dispatched, PartStatus.Accepted, PartStatus.InProgress, PartStatus.Returned];
 
     /// <summary>The part as the case workflow's activities see it: a case status (submitted reads as resolved).</summary>
     public CaseStatus AsCaseStatus => Status switch
@@ -150,7 +159,7 @@ public enum PartStatus
     Submitted,
     /// <summary>The lead resolved the case without this part, with a reason recorded against it.</summary>
     Overridden,
-    /// <summary>The officer dropped the part (phase 2).</summary>
+    /// <summary>The officer dropped the part (撤回协办), or cancelled the case while the part was unfinished.</summary>
     Dropped,
 }
 

@@ -106,6 +106,7 @@ public sealed partial class DigestMailRenderer
         OfficerDigests.DecideReturn => ("已退回，请改派或坚持原部门", "returned: reassign it or insist"),
         OfficerDigests.DecideResolution => ("已办结，请确认销号或重办", "resolved: confirm or reopen"),
         OfficerDigests.DecideExtension => ("申请延期，请审批", "extension requested: approve or deny"),
+        OfficerDigests.DecidePartReturn => ("协办单位退回了协办任务，请改派或撤回该协办", "a co-handler returned its part: reassign or drop the part"),
         _ => ("", ""),
     };
 

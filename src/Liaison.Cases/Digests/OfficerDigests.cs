@@ -25,6 +25,9 @@ public static class OfficerDigests
     public const string DecideResolution = "resolved";
     public const string DecideExtension = "extension";
 
+    /// <summary>A co-handler returned its part of a joint case (协办退回): reassign the part or drop it.</summary>
+    public const string DecidePartReturn = "part-returned";
+
     // Bookkeeping, not news: every mail has its own entry, and a status entry always accompanies the action that caused it.
     private static readonly HashSet<string> Quiet = [CaseEventKinds.Email, CaseEventKinds.Status];
 
@@ -32,8 +35,9 @@ public static class OfficerDigests
     /// The officer's cases that need a decision, are overdue or changed since <paramref name="since"/> (timeline
     /// entries at or after it), in that order; empty when there is nothing to tell.
     /// </summary>
+    /// <param name="withReturnedParts">Joint cases with a part a co-handler returned (the officer owes a decision on it).</param>
     public static IReadOnlyList<OfficerDigestItem> Build(
-        IEnumerable<Case> cases, DateTimeOffset since, DateTimeOffset now, Calendar.WorkingCalendar calendar)
+        IEnumerable<Case> cases, DateTimeOffset since, DateTimeOffset now, Calendar.WorkingCalendar calendar, IReadOnlySet<long>? withReturnedParts = null)
     {
         var items = new List<OfficerDigestItem>();
         foreach (var c in cases)
@@ -41,6 +45,7 @@ public static class OfficerDigests
             var changes = c.Timeline.Where(e => e.At >= since && e.At <= now && !Quiet.Contains(e.Kind)).OrderBy(e => e.At).ThenBy(e => e.Id).ToList();
             var decision = c.PendingExtensionDays is not null ? DecideExtension
                 : c.Status == CaseStatus.Returned ? DecideReturn
+                : withReturnedParts?.Contains(c.Id) == true ? DecidePartReturn
                 : c.Status == CaseStatus.Resolved ? DecideResolution
                 : null;
             var overdue = CaseStatuses.IsOverdue(c, now);

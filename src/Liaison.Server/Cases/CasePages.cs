@@ -31,6 +31,7 @@ public static class CasePages
         pages.MapPost("/new", Create);
         pages.MapGet("/{number}", Show);
         pages.MapPost("/{number}/{action}", Decide);
+        pages.MapPost("/{number}/parts/{partId:long}/{action}", DecidePart);
         return app;
     }
 
@@ -142,7 +143,7 @@ public static class CasePages
         Text? flash = done switch
         {
             Opened => new Text("事项已受理并派单", "The case was opened and dispatched"),
-            { } action when CaseActions.OfficerActions.Contains(action) => CaseActions.Done(action),
+            { } action when CaseActions.OfficerActions.Contains(action) || CaseActions.OfficerPartActions.Contains(action) => CaseActions.Done(action),
             _ => null,
         };
         return await CasePageAsync(number, flash, null, StatusCodes.Status200OK, queries, timeline, departments, categories, ct);
@@ -166,6 +167,28 @@ public static class CasePages
         }
 
         // Post/Redirect/Get: reloading shows the case, it does not post again.
+        return Results.Redirect(CaseUrl(number) + "?done=" + Uri.EscapeDataString(action));
+    }
+
+    /// <summary>The officer's decision on a co-handler's part: reassign a returned part, or drop a part.</summary>
+    private static async Task<IResult> DecidePart(
+        string number, long partId, string action, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
+        DepartmentService departments, CategoryService categories, [FromForm] string? departmentCode, [FromForm] string? task, [FromForm] string? reason,
+        [FromForm] string? note, [FromForm] string? requestId, CancellationToken ct)
+    {
+        if (!CaseActions.OfficerPartActions.Contains(action))
+        {
+            return PageResults.Message(new MessageModel(MessageModel.NotFoundTitle,
+                new Text($"没有这个操作：{action}", $"No such action '{action}'"), "/cases", BackToCases), StatusCodes.Status404NotFound);
+        }
+
+        var decision = new CaseService.PartDecision(departmentCode, task, reason, note, Guid.TryParse(requestId, out var id) ? id : null);
+        var result = await cases.DecidePartAsync(number, partId, action, user.Identity?.Name ?? "officer", decision, ct);
+        if (result.Error is { } error)
+        {
+            return await CasePageAsync(number, null, error, PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
+        }
+
         return Results.Redirect(CaseUrl(number) + "?done=" + Uri.EscapeDataString(action));
     }
 

@@ -198,8 +198,11 @@ public sealed record CaseSummaryDto(
 /// <param name="Actor">Who: an officer's or liaison's email, <c>workflow</c> or <c>system</c>.</param>
 public sealed record TimelineEntryDto(DateTimeOffset At, string Kind, string Actor, string? Note, JsonElement? Data)
 {
+    /// <summary>Joint case: the co-handler's part the entry belongs to (<see cref="CoDepartmentDto.Id"/>); null for the lead or the case.</summary>
+    public long? PartId { get; init; }
+
     public static TimelineEntryDto From(CaseEvent e) =>
-        new(e.At, e.Kind, e.Actor, e.Note, e.Data is null ? null : JsonDocument.Parse(e.Data).RootElement.Clone());
+        new(e.At, e.Kind, e.Actor, e.Note, e.Data is null ? null : JsonDocument.Parse(e.Data).RootElement.Clone()) { PartId = e.PartId };
 }
 
 public sealed record EnterpriseDto(string Name, string CreditCode, string? Contact, bool IsKey, string? ChiefServiceOfficer);
@@ -248,7 +251,17 @@ public sealed record CoDepartmentDto(
     string DepartmentCode, string? Task, string Status, PersonRef? Handler, int AssignmentRound, DateTimeOffset? AcceptBy, DateTimeOffset? DueAt,
     DateTimeOffset? AcceptedAt, DateTimeOffset? SubmittedAt, string? Submission, string? Attachments, string? EndedReason)
 {
+    /// <summary>The part's id: the officer reassigns or drops it at <c>/api/cases/{number}/parts/{id}/…</c>.</summary>
+    public long Id { get; init; }
+
+    /// <summary>What the officer may do to the part now: <c>reassign</c> (a returned part), <c>drop</c>.</summary>
+    public IReadOnlyList<string> AllowedActions { get; init; } = [];
+
     public static CoDepartmentDto From(CasePart p) => new(
         p.DepartmentCode, p.Task, CasePart.Name(p.Status), p.AssignmentRound > 0 ? new PersonRef(p.HandlerName, p.HandlerEmail) : null, p.AssignmentRound,
-        p.AcceptBy, p.DueAt, p.AcceptedAt, p.SubmittedAt, p.SubmissionNote, p.SubmissionAttachments, p.EndedReason);
+        p.AcceptBy, p.DueAt, p.AcceptedAt, p.SubmittedAt, p.SubmissionNote, p.SubmissionAttachments, p.EndedReason)
+    {
+        Id = p.Id,
+        AllowedActions = CaseActions.OfficerPartActions.Where(a => CaseActions.WhyNot(p, a) is null).ToList(),
+    };
 }

@@ -73,6 +73,7 @@ internal sealed class CaseRecordsConfiguration :
         e.Property(x => x.EndedReason).HasMaxLength(2000);
         e.Property(x => x.ThreadRootMessageId).HasMaxLength(200);
         e.Ignore(x => x.IsOpen);
+        e.Ignore(x => x.IsUnfinished);
         e.Ignore(x => x.AsCaseStatus);
         e.Ignore(x => x.RoundDepartmentCode);
     }

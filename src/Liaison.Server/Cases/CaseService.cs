@@ -379,7 +379,7 @@ public sealed class CaseService(
     /// </summary>
     private async Task<ServiceError?> ResolveOverOpenPartsAsync(Case c, string? reason, string actor, DateTimeOffset now, Validation v, CancellationToken ct)
     {
-        var open = await db.Set<CasePart>().Where(p => p.CaseId == c.Id && OpenPartStatuses.Contains(p.Status)).OrderBy(p => p.Id).ToListAsync(ct);
+        var open = await db.Set<CasePart>().Where(p => p.CaseId == c.Id && CasePart.Unfinished.Contains(p.Status)).OrderBy(p => p.Id).ToListAsync(ct);
         if (open.Count == 0)
         {
             return null;
@@ -414,9 +414,7 @@ public sealed class CaseService(
         return null;
     }
 
-    private static readonly PartStatus[] OpenPartStatuses = [PartStatus.Dispatched, PartStatus.Accepted, PartStatus.InProgress];
-
-    /// <summary>A co-handler's action on its part of a joint case (签收, 进展, 提交协办意见), through the part's link.</summary>
+    /// <summary>A co-handler's action on its part of a joint case (签收, 进展, 退回, 提交协办意见), through the part's link.</summary>
     private async Task<ActionResult> ActOnPartAsync(IDbContextTransaction tx, LiaisonLink link, Case c, long partId,
         string action, Guid requestId, LinkActionInput input, CancellationToken ct)
     {
@@ -454,6 +452,16 @@ public sealed class CaseService(
                 v.Required("note", note, 2000);
                 outcome = WaitForLiaison.Progress;
                 break;
+            case CaseActions.Return:
+                // Returns the part, not the case: the officer reassigns it to another department or drops it.
+                if (input.ReasonCode is null || !CaseActions.ReturnReasons.ContainsKey(input.ReasonCode))
+                {
+                    v.Add("reasonCode", "请选择退回原因", "choose a reason: " + string.Join(", ", CaseActions.ReturnReasons.Keys));
+                }
+
+                v.Required("note", note, 2000);
+                outcome = WaitForLiaison.Returned;
+                break;
             default:
                 v.Required("note", note, 2000);
                 var attachments = input.Attachments?.Trim();
@@ -472,9 +480,16 @@ public sealed class CaseService(
 
         db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
         CaseTimeline.Add(db, c, now, action, link.RecipientEmail, note,
-            action == CaseActions.Submit ? new { department = part.DepartmentCode, attachments = part.SubmissionAttachments } : new { department = part.DepartmentCode },
+            action switch
+            {
+                CaseActions.Submit => new { department = part.DepartmentCode, attachments = part.SubmissionAttachments },
+                CaseActions.Return => new { department = part.DepartmentCode, reasonCode = input.ReasonCode },
+                _ => (object)new { department = part.DepartmentCode },
+            },
             part);
-        return await ResumeAsync(tx, c, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey, outcome, link.RecipientEmail, note, null, ct, part: part);
+        var reasonCode = action == CaseActions.Return ? input.ReasonCode : null;
+        return await ResumeAsync(tx, c, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey, outcome, link.RecipientEmail, note, reasonCode, ct, part: part,
+            mustKeepWaiting: action == CaseActions.Return);
     }
 
     public sealed record OfficerDecision(string? Note, string? DepartmentCode, bool? Approve);
@@ -563,8 +578,11 @@ public sealed class CaseService(
             default: // cancel
                 if (c.WorkflowInstanceId is { } instanceId)
                 {
+                    // Cancels the parts' child workflows too.
                     await workflows.CancelAsync(db, instanceId, ct);
                 }
+
+                await DropUnfinishedPartsAsync(c, officer, note, now, ct);
 
                 c.Status = CaseStatus.Cancelled;
                 c.ClosedAt = now;
@@ -576,9 +594,142 @@ public sealed class CaseService(
         }
     }
 
+    /// <param name="DepartmentCode">Reassign: the department that takes the part over.</param>
+    /// <param name="Task">Reassign: the new department's task note; empty keeps the part's task.</param>
+    /// <param name="Reason">Drop: why the part is dropped (required).</param>
+    /// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
+    public sealed record PartDecision(string? DepartmentCode = null, string? Task = null, string? Reason = null, string? Note = null, Guid? RequestId = null);
+
+    /// <summary>
+    /// The officer's decision on a co-handler's part of a joint case: reassign a returned part to another department
+    /// (改派协办: a new round of the part's workflow, new links and deadlines) or drop a part (撤回协办: its workflow and
+    /// links end). The case and its other parts stay as they are.
+    /// </summary>
+    public async Task<ActionResult> DecidePartAsync(string number, long partId, string action, string officer, PartDecision input, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var id = await db.Cases.Where(x => x.Number == number).Select(x => (long?)x.Id).FirstOrDefaultAsync(ct);
+        if (id is null)
+        {
+            return Fail(CaseQueries.NotFound(number));
+        }
+
+        var c = await LockAsync(id.Value, ct);
+        var part = await db.Set<CasePart>().FirstOrDefaultAsync(p => p.Id == partId && p.CaseId == c.Id, ct);
+        if (part is null)
+        {
+            return Fail(new ServiceError.NotFound(new($"事项 {number} 没有编号为 {partId} 的协办", $"Case '{number}' has no co-handling part {partId}")));
+        }
+
+        if (input.RequestId is { } repeated && await db.Set<CaseActionRequest>().AnyAsync(r => r.RequestId == repeated, ct))
+        {
+            return new ActionResult(c, null, Repeated: true);
+        }
+
+        if (!CaseActions.OfficerPartActions.Contains(action))
+        {
+            return Fail(new ServiceError.NotAllowed(new($"未知的操作 {action}", $"Unknown action '{action}'")));
+        }
+
+        if (!CaseStatuses.IsOpen(c.Status))
+        {
+            var state = CaseStatuses.Label(c.Status);
+            return Fail(new ServiceError.NotAllowed(new($"事项{state.Zh}，协办不能再变更", $"The case is {state.En}; its parts can no longer change")));
+        }
+
+        if (CaseActions.WhyNot(part, action) is { } why)
+        {
+            return Fail(new ServiceError.NotAllowed(why));
+        }
+
+        var now = clock.GetUtcNow();
+        var note = input.Note?.Trim();
+        var v = new Validation();
+        v.MaxLength("note", note, 2000);
+        if (action == CaseActions.Drop)
+        {
+            var reason = v.Required("reason", input.Reason, 2000);
+            if (!v.IsValid)
+            {
+                return Fail(new ServiceError.Invalid(v));
+            }
+
+            RecordRequest(input.RequestId, c, action, now);
+            await DropPartAsync(c, part, officer, reason, now, ct);
+            return await CommitAsync(tx, c, ct);
+        }
+
+        var code = input.DepartmentCode?.Trim();
+        var task = input.Task?.Trim();
+        v.MaxLength("task", task, CasePart.MaxTaskLength);
+        if (string.IsNullOrEmpty(code) || !await db.Departments.AnyAsync(d => d.Code == code && d.Active, ct))
+        {
+            v.Add("departmentCode", $"没有代码为 {code} 的在用部门", $"no active department has the code '{code}'");
+        }
+        else if (code == c.DepartmentCode)
+        {
+            v.Add("departmentCode", $"{code} 是主办部门，不能同时协办", $"'{code}' is the lead department; it cannot also co-handle");
+        }
+        else if (code == part.DepartmentCode)
+        {
+            v.Add("departmentCode", $"{code} 已退回此协办，请改派其他部门或撤回", $"'{code}' returned this part; choose another department or drop the part");
+        }
+        else if (await db.Set<CasePart>().Where(p => p.CaseId == c.Id && p.DepartmentCode == code).Select(p => (PartStatus?)p.Status).FirstOrDefaultAsync(ct) is { } other)
+        {
+            // Every department has at most one part of a case (unique), also after its part ended.
+            var label = CasePart.Label(other);
+            v.Add("departmentCode", $"{code} 已是本事项的协办部门（{label.Zh}）", $"'{code}' already has a part of this case ({label.En})");
+        }
+
+        if (!v.IsValid)
+        {
+            return Fail(new ServiceError.Invalid(v));
+        }
+
+        RecordRequest(input.RequestId, c, action, now);
+        CaseTimeline.Add(db, c, now, CaseEventKinds.Reassigned, officer, note, new { from = part.DepartmentCode, to = code, coHandling = true, task }, part);
+        part.DepartmentCode = code!;
+        part.Task = string.IsNullOrEmpty(task) ? part.Task : task;
+        part.AcceptedAt = null;
+        // The part's workflow waits for this decision after the return and dispatches the part to its new department.
+        return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ReturnDecision, WaitForOfficer.Reassigned, officer, note, null, ct, part: part);
+    }
+
+    private void RecordRequest(Guid? requestId, Case c, string action, DateTimeOffset now)
+    {
+        if (requestId is { } id)
+        {
+            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = id, CaseId = c.Id, Action = "part-" + action, At = now });
+        }
+    }
+
+    /// <summary>Ends a part for good: dropped with the reason on the timeline against it, its links ended, its workflow (timers) cancelled.</summary>
+    private async Task DropPartAsync(Case c, CasePart part, string actor, string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        part.Status = PartStatus.Dropped;
+        part.EndedReason = reason;
+        CaseTimeline.Add(db, c, now, CaseEventKinds.PartDropped, actor, reason, new { department = part.DepartmentCode }, part);
+        await CaseEffectHandler.EndPartRoundAsync(db, part, now, ct);
+        if (part.WorkflowInstanceId is { } instanceId)
+        {
+            await workflows.CancelAsync(db, instanceId, ct);
+        }
+    }
+
+    /// <summary>Cancelling a joint case drops its unfinished parts (their workflows end with the case's).</summary>
+    private async Task DropUnfinishedPartsAsync(Case c, string officer, string? note, DateTimeOffset now, CancellationToken ct)
+    {
+        var unfinished = await db.Set<CasePart>().Where(p => p.CaseId == c.Id && CasePart.Unfinished.Contains(p.Status)).OrderBy(p => p.Id).ToListAsync(ct);
+        foreach (var part in unfinished)
+        {
+            await DropPartAsync(c, part, officer, string.IsNullOrEmpty(note) ? "事项已撤销 / The case was cancelled" : note, now, ct);
+        }
+    }
+
     private async Task<ActionResult> ResumeAsync(
         IDbContextTransaction tx, Case c, string kind, string key, string outcome,
-        string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null, int? extensionDays = null, CasePart? part = null)
+        string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null, int? extensionDays = null, CasePart? part = null,
+        bool mustKeepWaiting = false)
     {
         if ((part is null ? c.WorkflowInstanceId : part.WorkflowInstanceId) is not { } instanceId)
         {
@@ -604,6 +755,13 @@ public sealed class CaseService(
             await tx.RollbackAsync(ct);
             var incident = result.Run?.Incidents.LastOrDefault()?.Message;
             return Fail(new ServiceError.Conflict(new($"流程出错，未做任何更改：{incident}", $"The workflow faulted; nothing changed: {incident}")));
+        }
+
+        if (mustKeepWaiting && result.Instance?.Status is not WorkflowStatus.Suspended)
+        {
+            // A part's workflow older than case-part-routing v2 has no path for a return: it would just end.
+            await tx.RollbackAsync(ct);
+            return Fail(new ServiceError.Conflict(new("此协办的流程版本不支持退回，请联系园区工作人员", "This part's workflow version cannot take a return; contact the zone's officer")));
         }
 
         return await CommitAsync(tx, c, ct);

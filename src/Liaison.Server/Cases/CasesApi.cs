@@ -29,6 +29,8 @@ public static class CasesApi
         api.MapPost("/{number}/confirm", Confirm);
         api.MapPost("/{number}/reopen", Reopen);
         api.MapPost("/{number}/cancel", Cancel);
+        api.MapPost("/{number}/parts/{partId:long}/reassign", ReassignPart);
+        api.MapPost("/{number}/parts/{partId:long}/drop", DropPart);
         return api;
     }
 
@@ -121,21 +123,45 @@ public static class CasesApi
         string number, NoteRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
         DecideAsync(number, CaseActions.Cancel, new CaseService.OfficerDecision(body?.Note, null, null), user, cases, queries, ct);
 
+    /// <summary>改派协办: send a co-handler's returned part to another department (not the lead's, not one with a part already), optionally with a new task note.</summary>
+    public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> ReassignPart(
+        string number, long partId, ReassignPartRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecidePartAsync(number, partId, CaseActions.Reassign, new CaseService.PartDecision(body.DepartmentCode, body.Task, null, body.Note, body.RequestId),
+            user, cases, queries, ct);
+
+    /// <summary>撤回协办: end a co-handler's part (returned or still open), with the reason (required); its links stop working.</summary>
+    public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DropPart(
+        string number, long partId, DropPartRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecidePartAsync(number, partId, CaseActions.Drop, new CaseService.PartDecision(Reason: body.Reason, RequestId: body.RequestId), user, cases, queries, ct);
+
+    private static async Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DecidePartAsync(
+        string number, long partId, string action, CaseService.PartDecision decision, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        await AnswerAsync(await cases.DecidePartAsync(number, partId, action, user.Identity?.Name ?? "officer", decision, ct), number, queries, ct);
+
     private static async Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DecideAsync(
         string number, string action, CaseService.OfficerDecision decision, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct)
     {
         var result = await cases.DecideAsync(number, action, user.Identity?.Name ?? "officer", decision, ct);
-        return result.Error switch
+        return await AnswerAsync(result, number, queries, ct);
+    }
+
+    private static async Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> AnswerAsync(
+        CaseService.ActionResult result, string number, CaseQueries queries, CancellationToken ct) => result.Error switch
         {
             null => TypedResults.Ok((await queries.GetAsync(number, ct))!),
             ServiceError.NotFound e => new NotFoundProblem(e.Message),
             ServiceError.Invalid e => Problems.Invalid(e.Fields),
             var e => new ConflictProblem(e.Message),
         };
-    }
 }
 
 public sealed record ReassignRequest(string? DepartmentCode, string? Note);
+
+/// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
+public sealed record ReassignPartRequest(string? DepartmentCode, string? Task, string? Note, Guid? RequestId);
+
+/// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
+public sealed record DropPartRequest(string? Reason, Guid? RequestId);
 
 public sealed record ExtensionDecisionRequest(bool? Approve, string? Note);
 

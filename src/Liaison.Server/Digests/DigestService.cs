@@ -195,7 +195,10 @@ public sealed class DigestService(
                 .Include(c => c.Timeline.Where(e => e.At >= since && e.Kind != CaseEventKinds.Email))
                 .AsSplitQuery()
                 .ToListAsync(ct);
-            var items = OfficerDigests.Build(cases, since, now, calendar);
+            var ids = cases.Select(c => c.Id).ToList();
+            var withReturnedParts = (await db.Set<CasePart>().AsNoTracking().Where(p => ids.Contains(p.CaseId) && p.Status == PartStatus.Returned)
+                .Select(p => p.CaseId).Distinct().ToListAsync(ct)).ToHashSet();
+            var items = OfficerDigests.Build(cases, since, now, calendar, withReturnedParts);
             if (items.Count == 0)
             {
                 continue;

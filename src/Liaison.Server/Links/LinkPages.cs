@@ -129,7 +129,7 @@ public static class LinkPages
         var why = ended || allowed.Count > 0 ? null : CaseActions.WhyNot(c, actions[0]);
         return PageResults.Page<LinkPage>(new LinkPageModel(c, department, ended, allowed, why, rows, flash, error)
         {
-            OpenParts = parts.Where(p => p.IsOpen).Select(p => departments.FirstOrDefault(d => d.Code == p.DepartmentCode)?.Name ?? p.DepartmentCode).ToList(),
+            OpenParts = parts.Where(p => p.IsUnfinished).Select(p => departments.FirstOrDefault(d => d.Code == p.DepartmentCode)?.Name ?? p.DepartmentCode).ToList(),
             // The lead (its handler and its leader) sees every co-handler's part: status, deadlines, submission.
             CoHandlers = parts.Select(p => new CoHandlerPart(p, departments.FirstOrDefault(d => d.Code == p.DepartmentCode)?.Name ?? p.DepartmentCode)).ToList(),
             Now = clock.GetUtcNow(),
@@ -174,7 +174,7 @@ public sealed record LinkPageModel(
     /// <summary>A co-handler's link: the lead department's name.</summary>
     public string? LeadDepartmentName { get; init; }
 
-    /// <summary>The lead's link: co-handling departments that have not submitted yet (resolving then needs a reason).</summary>
+    /// <summary>The lead's link: co-handling departments that have not submitted yet, returned parts included (resolving then needs a reason).</summary>
     public IReadOnlyList<string> OpenParts { get; init; } = [];
 
     /// <summary>The lead's link of a joint case: every co-handling department's part, in the order the officer listed them.</summary>

@@ -28,4 +28,18 @@ public sealed class OfficerDigestsTests
         Assert.Equal(1, items[2].OverdueWorkingDays);
         Assert.Equal([CaseActions.Progress], items[3].Changes.Select(e => e.Kind));
     }
+
+    [Fact]
+    public void A_joint_case_with_a_returned_part_needs_the_officers_decision_on_the_part()
+    {
+        var joint = NewCase("zrzyj", CaseStatus.Accepted, Local(3, 20, 18));
+        var other = NewCase("zrzyj", CaseStatus.Accepted, Local(3, 20, 18)).Event(Local(3, 9, 10), CaseActions.Progress);
+
+        var items = OfficerDigests.Build([joint, other], Since, Now, Zone, new HashSet<long> { joint.Id });
+
+        Assert.Equal([joint.Number, other.Number], items.Select(i => i.Case.Number));
+        Assert.Equal(OfficerDigestSection.NeedsDecision, items[0].Section);
+        Assert.Equal(OfficerDigests.DecidePartReturn, items[0].Decision);
+        Assert.Null(items[1].Decision);
+    }
 }

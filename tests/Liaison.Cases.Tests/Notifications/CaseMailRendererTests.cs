@@ -302,6 +302,25 @@ public class CaseMailRendererTests
     }
 
     [Fact]
+    public void Returned_for_a_co_handlers_part_says_it_is_the_part_and_names_the_department_and_task()
+    {
+        var part = Model(m => m with { DepartmentName = "住房和城乡建设局", LeadDepartmentName = "自然资源和规划局", CoHandlerTask = "请核实施工许可" });
+
+        var zh = Renderer.Render(CaseMailKind.Returned, "zh-CN", part);
+        var en = Renderer.Render(CaseMailKind.Returned, "en", part);
+        var lead = Renderer.Render(CaseMailKind.Returned, "zh-CN", Model());
+
+        Assert.StartsWith("【协办退回】", zh.Subject);
+        Assert.Contains("协办单位住房和城乡建设局退回了以下联办案件中的协办任务（主办单位：自然资源和规划局）", zh.TextBody);
+        Assert.Contains("协办任务：请核实施工许可", zh.TextBody);
+        Assert.Contains("请核实施工许可", zh.HtmlBody);
+        Assert.StartsWith("[Part returned]", en.Subject);
+        Assert.Contains("住房和城乡建设局 returned its co-handling part", en.TextBody);
+        Assert.StartsWith("【退回】", lead.Subject);
+        Assert.DoesNotContain("协办", lead.TextBody);
+    }
+
+    [Fact]
     public void A_reason_without_a_label_shows_its_code()
     {
         var mail = Renderer.Render(CaseMailKind.Returned, "en", Model(m => m with { ReasonLabel = null }));
