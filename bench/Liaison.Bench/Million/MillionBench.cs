@@ -92,6 +92,12 @@ public static class MillionBench
             league = await LeagueTableAsync(http);
             digest = await DigestAsync(cs);
             bigRss = server.MaxRssKb;
+            // --hold S: keep the server and the database S seconds more for a look with psql (EXPLAIN), then tear down.
+            if (Durable.DurableCycleBench.IntArg(args, "--hold", 0) is > 0 and var hold)
+            {
+                Console.WriteLine($"Holding {hold} s: psql \"{cs}\"");
+                await Task.Delay(TimeSpan.FromSeconds(hold));
+            }
         }
 
         // 4. The report.
