@@ -464,6 +464,13 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Equal([co], await NumbersAsync("departmentCode=zrzyj"));
         Assert.Empty(await NumbersAsync("departmentCode=zrzyj&role=co"));
         Assert.Equal([other, lead, co], await NumbersAsync("role=co")); // no department: the role alone filters nothing
+        // With the other filters, and a case whose lead was reassigned into its co-handler's department: listed once.
+        Assert.Equal([co], await NumbersAsync($"departmentCode=gdgs&q={co}"));
+        Assert.Equal([lead, co], await NumbersAsync("departmentCode=gdgs&status=dispatched&overdue=false"));
+        var moved = await _api.PostAsJsonAsync($"/api/cases/{co}/reassign", new { departmentCode = "gdgs", note = "由供电公司主办" });
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        Assert.Equal([lead, co], await NumbersAsync("departmentCode=gdgs"));
+        Assert.Equal(2, (await _api.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/cases?departmentCode=gdgs")).GetProperty("total").GetInt32());
         var bad = await _api.GetAsync("/api/cases?departmentCode=gdgs&role=helper");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("\"role\"", await bad.Content.ReadAsStringAsync());
