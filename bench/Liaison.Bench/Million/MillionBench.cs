@@ -55,6 +55,7 @@ public static class MillionBench
         // 2. The small database and its sweep.
         var first = await generator.AddAsync(small - written.Count, due, mailDays, seed: 1);
         Console.WriteLine($"Generated {first.Cases} cases ({first.Rows} rows) in {first.Elapsed.TotalSeconds:F0} s");
+        var firstVacuum = await VacuumAsync(cs);
         var smallSize = await ScalarAsync<string>(cs, "SELECT pg_size_pretty(pg_database_size(current_database()))");
         Sweep smallSweep;
         long smallRss;
@@ -75,6 +76,7 @@ public static class MillionBench
         // 3. The whole database: its sweep, then the list, the league table and the digests.
         var second = await generator.AddAsync(total - small, due, mailDays, seed: 2);
         Console.WriteLine($"Generated {second.Cases} cases ({second.Rows} rows) in {second.Elapsed.TotalSeconds:F0} s");
+        var secondVacuum = await VacuumAsync(cs);
         var size = await ScalarAsync<string>(cs, "SELECT pg_size_pretty(pg_database_size(current_database()))");
         var counts = await ScalarAsync<string>(cs, """
             SELECT string_agg(status || ' ' || n, ', ' ORDER BY n DESC) FROM (SELECT status, count(*) AS n FROM cases GROUP BY status) s
@@ -159,6 +161,22 @@ public static class MillionBench
         Line("Targets: " + string.Join("; ", targets.Select(t => $"{t.Name}: **{(t.Ok ? "pass" : "FAIL")}**")) + ".");
         await report.SaveAsync();
         return smallSweep.Ok && bigSweep.Ok ? 0 : 1;
+    }
+
+    /// <summary>
+    /// VACUUM (ANALYZE) after a bulk load, as autovacuum would have done over the two years the data stands for: COPY
+    /// leaves the visibility map unset, so index-only scans (the league table's) would read the heap for every row,
+    /// which a database that grew by use does not (a year's league table: 2.1 s with a million heap fetches, 1.2 s without).
+    /// </summary>
+    private static async Task<TimeSpan> VacuumAsync(string cs)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("VACUUM (ANALYZE)", conn) { CommandTimeout = 0 };
+        await cmd.ExecuteNonQueryAsync();
+        Console.WriteLine($"VACUUM (ANALYZE) in {stopwatch.Elapsed.TotalSeconds:F0} s");
+        return stopwatch.Elapsed;
     }
 
     private static HttpClient Client(int port) => new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
