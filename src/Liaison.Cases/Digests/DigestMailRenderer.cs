@@ -188,7 +188,8 @@ public sealed partial class DigestMailRenderer
             ("Overridden", r.CoHandling.Overridden),
             ("SubmitRate", Percent(r.CoHandling.SubmitOnTimeRate)),
             ("OverdueNow", r.CoHandling.OverdueNow),
-            ("Returns", r.CoHandling.Returns))));
+            ("Returns", r.CoHandling.Returns),
+            ("Extensions", r.CoHandling.Extensions))));
 
     private static string? Short(string? note)
     {
