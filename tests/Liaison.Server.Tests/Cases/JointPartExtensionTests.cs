@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Liaison.Cases.Cases;
 using Liaison.Server.Tests.Infrastructure;
 using Liaison.Server.Workflows;
@@ -262,5 +263,60 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         // Only the dropped department hears of it.
         Assert.Empty(await MailsAsync(_app, Handler("jtysj"), "协办已撤回"));
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(rsj)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_part_started_on_an_older_workflow_version_refuses_an_extension_request_with_409_and_keeps_waiting()
+    {
+        var (officer, number) = await OpenAsync(JointCase("zrzyj", ("fgj", "请协调电价")));
+        var browser = _app.Anonymous();
+        var fgj = await LinkOfAsync("fgj", number);
+        await PostActionAsync(browser, fgj, "accept");
+        var partId = IdOf(Part(await GetCaseAsync(officer, number), "fgj"));
+
+        // case-part-routing v2 as shipped before: no ExtensionRequested path. The part's instance is pinned to it.
+        await _app.WithDbAsync(async db =>
+        {
+            var current = await db.Set<WorkflowDefinitionRecord>().SingleAsync(d => d.DefinitionId == "case-part-routing" && d.IsLatest);
+            var json = JsonNode.Parse(current.Json)!.AsObject();
+            var extension = new[] { "notify-extension-requested", "officer-extension", "extend", "notify-extension-approved", "notify-extension-denied" };
+            var root = json["root"]!.AsObject();
+            foreach (var a in root["activities"]!.AsArray().Where(a => extension.Contains((string?)a!["id"])).ToList()) root["activities"]!.AsArray().Remove(a);
+            foreach (var c in root["connections"]!.AsArray().Where(c => (string?)c!["source"]!["port"] == "ExtensionRequested"
+                || extension.Contains((string?)c!["source"]!["activity"])).ToList()) root["connections"]!.AsArray().Remove(c);
+            json["id"] = "case-part-routing-v2-test";
+            json["version"] = 2;
+            db.Add(new WorkflowDefinitionRecord
+            {
+                DefinitionId = "case-part-routing", Version = 2, VersionId = "case-part-routing-v2-test", Name = current.Name, Json = json.ToJsonString(),
+                IsLatest = false, IsPublished = false, CreatedAt = current.CreatedAt, UpdatedAt = current.UpdatedAt, PublishedAt = current.PublishedAt,
+            });
+            var instanceId = await db.Set<CasePart>().Where(p => p.Id == partId).Select(p => p.WorkflowInstanceId).SingleAsync();
+            var instance = await db.Set<WorkflowInstanceRecord>().SingleAsync(i => i.Id == instanceId);
+            var state = JsonNode.Parse(instance.State)!.AsObject();
+            foreach (var (key, value) in state.ToList())
+            {
+                if (key.Equals("definitionVersion", StringComparison.OrdinalIgnoreCase)) state[key] = 2;
+                if (key.Equals("definitionVersionId", StringComparison.OrdinalIgnoreCase)) state[key] = "case-part-routing-v2-test";
+            }
+
+            instance.State = state.ToJsonString();
+            instance.DefinitionVersion = 2;
+            return await db.SaveChangesAsync();
+        });
+        var before = await GetCaseAsync(officer, number);
+
+        var asked = await AskAsync(browser, fgj, 2);
+
+        Assert.Equal(HttpStatusCode.Conflict, asked.StatusCode);
+        var refusal = await asked.Content.ReadAsStringAsync();
+        Assert.True(refusal.Contains("此协办的流程版本不支持申请延期"), System.Text.RegularExpressions.Regex.Match(refusal, "class=\"error\">[^<]*").Value);
+        var after = await GetCaseAsync(officer, number);
+        Assert.Equal(before.GetProperty("coDepartments").GetRawText(), after.GetProperty("coDepartments").GetRawText());
+        Assert.Equal(before.GetProperty("timeline").GetArrayLength(), after.GetProperty("timeline").GetArrayLength());
+        Assert.Empty((await MailsAsync(_app, Officer, "协办延期申请")).Where(m => m.Subject.Contains(number)));
+        // The part still waits for its department: it submits as before.
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, fgj, "submit", new() { ["note"] = "电价已协调" })).StatusCode);
+        Assert.Equal("submitted", Part(await GetCaseAsync(officer, number), "fgj").GetProperty("status").GetString());
     }
 }
