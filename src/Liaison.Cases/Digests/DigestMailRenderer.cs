@@ -107,6 +107,7 @@ public sealed partial class DigestMailRenderer
         OfficerDigests.DecideResolution => ("已办结，请确认销号或重办", "resolved: confirm or reopen"),
         OfficerDigests.DecideExtension => ("申请延期，请审批", "extension requested: approve or deny"),
         OfficerDigests.DecidePartReturn => ("协办单位退回了协办任务，请改派或撤回该协办", "a co-handler returned its part: reassign or drop the part"),
+        OfficerDigests.DecidePartExtension => ("协办单位申请延期，请审批", "a co-handler asks for more time for its part: approve or deny"),
         _ => ("", ""),
     };
 
