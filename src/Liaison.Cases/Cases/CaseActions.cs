@@ -35,11 +35,17 @@ public static class CaseActions
 
     public static readonly string[] LeaderActions = [RemindHandler];
 
-    /// <summary>What a co-handler's link offers: its return (退回) returns its part, not the case. No extension per part yet.</summary>
-    public static readonly string[] CoHandlerActions = [Accept, Progress, Return, Submit];
+    /// <summary>
+    /// What a co-handler's link offers: its return (退回) returns its part, not the case; its extension request (申请延期)
+    /// asks for more time for its part's submit deadline.
+    /// </summary>
+    public static readonly string[] CoHandlerActions = [Accept, Progress, Return, Extension, Submit];
 
-    /// <summary>The officer's decisions on a co-handler's part: reassign a returned part to another department, or drop a part.</summary>
-    public static readonly string[] OfficerPartActions = [Reassign, Drop];
+    /// <summary>
+    /// The officer's decisions on a co-handler's part: reassign a returned part to another department, drop a part, or
+    /// decide its extension request.
+    /// </summary>
+    public static readonly string[] OfficerPartActions = [Reassign, Drop, ExtensionDecision];
 
     /// <summary>The officer's decisions, in the order the case page offers them.</summary>
     public static readonly string[] OfficerActions = [Reassign, ExtensionDecision, Confirm, Reopen, Cancel];
@@ -88,13 +94,17 @@ public static class CaseActions
     /// </summary>
     public static Text? WhyNot(CasePart part, string action)
     {
+        // While an extension request waits for the officer, the part's workflow waits for the officer, not the co-handler.
+        var pendingExtension = part.PendingExtensionDays is not null;
+        bool held = part.Status is PartStatus.Accepted or PartStatus.InProgress;
         var ok = action switch
         {
             Accept => part.Status == PartStatus.Dispatched,
-            Progress or Submit => part.Status is PartStatus.Accepted or PartStatus.InProgress,
-            Return => part.IsOpen,
+            Progress or Submit or Extension => held && !pendingExtension,
+            Return => part.IsOpen && !pendingExtension,
             Reassign => part.Status == PartStatus.Returned,
             Drop => part.IsUnfinished,
+            ExtensionDecision => pendingExtension && part.IsOpen,
             _ => false,
         };
         if (ok)
@@ -106,6 +116,9 @@ public static class CaseActions
         return action switch
         {
             _ when !CoHandlerActions.Contains(action) && !OfficerPartActions.Contains(action) => new("协办部门不能执行此操作", "A co-handling department cannot do that"),
+            Progress or Submit or Extension or Return when pendingExtension && part.IsOpen =>
+                new("延期申请正在等待园区专员审批，审批后才能继续", "An extension request is waiting for the officer's decision"),
+            ExtensionDecision => new("此协办没有待审批的延期申请", "This part has no extension request to decide"),
             Accept => new($"已签收，当前状态：{state.Zh}", $"Already accepted; the part is {state.En}"),
             Reassign => new($"只有已退回的协办才能改派，当前状态：{state.Zh}", $"Only a returned part can be reassigned; the part is {state.En}"),
             _ => new($"当前状态（{state.Zh}）下不能执行此操作", $"Not allowed while the part is {state.En}"),

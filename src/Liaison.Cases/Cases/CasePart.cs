@@ -73,6 +73,11 @@ public sealed class CasePart : IAssignment
     /// <summary>Why the part ended without a submission (the lead resolved over it, or the officer dropped it, with this reason).</summary>
     public string? EndedReason { get; set; }
 
+    /// <summary>Working days the co-handler asked for in an extension request awaiting the officer (申请延期); null: none pending.</summary>
+    public int? PendingExtensionDays { get; set; }
+
+    public string? PendingExtensionReason { get; set; }
+
     /// <summary>The part's child workflow instance.</summary>
     public Guid? WorkflowInstanceId { get; set; }
 

@@ -107,6 +107,7 @@ public sealed partial class DigestMailRenderer
         OfficerDigests.DecideResolution => ("已办结，请确认销号或重办", "resolved: confirm or reopen"),
         OfficerDigests.DecideExtension => ("申请延期，请审批", "extension requested: approve or deny"),
         OfficerDigests.DecidePartReturn => ("协办单位退回了协办任务，请改派或撤回该协办", "a co-handler returned its part: reassign or drop the part"),
+        OfficerDigests.DecidePartExtension => ("协办单位申请延期，请审批", "a co-handler asks for more time for its part: approve or deny"),
         _ => ("", ""),
     };
 
@@ -188,7 +189,8 @@ public sealed partial class DigestMailRenderer
             ("Overridden", r.CoHandling.Overridden),
             ("SubmitRate", Percent(r.CoHandling.SubmitOnTimeRate)),
             ("OverdueNow", r.CoHandling.OverdueNow),
-            ("Returns", r.CoHandling.Returns))));
+            ("Returns", r.CoHandling.Returns),
+            ("Extensions", r.CoHandling.Extensions))));
 
     private static string? Short(string? note)
     {

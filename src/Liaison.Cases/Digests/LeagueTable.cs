@@ -54,9 +54,10 @@ public sealed record CoHandlingCounts(
     int SubmittedOnTime,
     int Overridden,
     int OverdueNow,
-    int Returns)
+    int Returns,
+    int Extensions)
 {
-    public static readonly CoHandlingCounts Zero = new(0, 0, 0, 0, 0, 0, 0, 0);
+    public static readonly CoHandlingCounts Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public double? AcceptOnTimeRate => Accepted == 0 ? null : (double)AcceptedOnTime / Accepted;
 
@@ -65,7 +66,8 @@ public sealed record CoHandlingCounts(
 
     public static CoHandlingCounts operator +(CoHandlingCounts a, CoHandlingCounts b) => new(
         a.Received + b.Received, a.Accepted + b.Accepted, a.AcceptedOnTime + b.AcceptedOnTime, a.Submitted + b.Submitted,
-        a.SubmittedOnTime + b.SubmittedOnTime, a.Overridden + b.Overridden, a.OverdueNow + b.OverdueNow, a.Returns + b.Returns);
+        a.SubmittedOnTime + b.SubmittedOnTime, a.Overridden + b.Overridden, a.OverdueNow + b.OverdueNow, a.Returns + b.Returns,
+        a.Extensions + b.Extensions);
 }
 
 public sealed record LeagueTableResult(DateOnly From, DateOnly To, DateTimeOffset GeneratedAt, LeagueRules Rules, IReadOnlyList<LeagueRow> Rows, LeagueRow Totals);
@@ -247,6 +249,9 @@ public static class LeagueTable
                     case (CaseActions.Return, true):
                         t.CoReturns++;
                         break;
+                    case (CaseActions.Extension, true):
+                        t.CoExtensions++;
+                        break;
                     case (CaseActions.Submit, true):
                         t.CoSubmitted++;
                         if (dueOnTime) t.CoSubmittedOnTime++;
@@ -351,7 +356,7 @@ public static class LeagueTable
     private sealed class Tally
     {
         public int Received, Accepted, AcceptedOnTime, Resolved, ResolvedOnTime, OverdueNow, Returns, Extensions, Reopenings;
-        public int CoReceived, CoAccepted, CoAcceptedOnTime, CoSubmitted, CoSubmittedOnTime, CoOverridden, CoOverdueNow, CoReturns;
+        public int CoReceived, CoAccepted, CoAcceptedOnTime, CoSubmitted, CoSubmittedOnTime, CoOverridden, CoOverdueNow, CoReturns, CoExtensions;
         public List<int> ResolveDays { get; } = [];
 
         public void Add(Tally o)
@@ -361,12 +366,13 @@ public static class LeagueTable
             Reopenings += o.Reopenings; ResolveDays.AddRange(o.ResolveDays);
             CoReceived += o.CoReceived; CoAccepted += o.CoAccepted; CoAcceptedOnTime += o.CoAcceptedOnTime; CoSubmitted += o.CoSubmitted;
             CoSubmittedOnTime += o.CoSubmittedOnTime; CoOverridden += o.CoOverridden; CoOverdueNow += o.CoOverdueNow; CoReturns += o.CoReturns;
+            CoExtensions += o.CoExtensions;
         }
 
         public LeagueCounts Counts() => new(Received, Accepted, AcceptedOnTime, Resolved, ResolvedOnTime, OverdueNow, Returns,
             Extensions, Reopenings, Median(ResolveDays))
         {
-            CoHandling = new(CoReceived, CoAccepted, CoAcceptedOnTime, CoSubmitted, CoSubmittedOnTime, CoOverridden, CoOverdueNow, CoReturns),
+            CoHandling = new(CoReceived, CoAccepted, CoAcceptedOnTime, CoSubmitted, CoSubmittedOnTime, CoOverridden, CoOverdueNow, CoReturns, CoExtensions),
         };
     }
 }

@@ -28,6 +28,9 @@ public static class OfficerDigests
     /// <summary>A co-handler returned its part of a joint case (协办退回): reassign the part or drop it.</summary>
     public const string DecidePartReturn = "part-returned";
 
+    /// <summary>A co-handler asks for more time for its part of a joint case (协办申请延期): approve or deny it.</summary>
+    public const string DecidePartExtension = "part-extension";
+
     // Bookkeeping, not news: every mail has its own entry, and a status entry always accompanies the action that caused it.
     private static readonly HashSet<string> Quiet = [CaseEventKinds.Email, CaseEventKinds.Status];
 
@@ -36,8 +39,10 @@ public static class OfficerDigests
     /// entries at or after it), in that order; empty when there is nothing to tell.
     /// </summary>
     /// <param name="withReturnedParts">Joint cases with a part a co-handler returned (the officer owes a decision on it).</param>
+    /// <param name="withPartExtensions">Joint cases with a part whose extension request awaits the officer.</param>
     public static IReadOnlyList<OfficerDigestItem> Build(
-        IEnumerable<Case> cases, DateTimeOffset since, DateTimeOffset now, Calendar.WorkingCalendar calendar, IReadOnlySet<long>? withReturnedParts = null)
+        IEnumerable<Case> cases, DateTimeOffset since, DateTimeOffset now, Calendar.WorkingCalendar calendar, IReadOnlySet<long>? withReturnedParts = null,
+        IReadOnlySet<long>? withPartExtensions = null)
     {
         var items = new List<OfficerDigestItem>();
         foreach (var c in cases)
@@ -46,6 +51,7 @@ public static class OfficerDigests
             var decision = c.PendingExtensionDays is not null ? DecideExtension
                 : c.Status == CaseStatus.Returned ? DecideReturn
                 : withReturnedParts?.Contains(c.Id) == true ? DecidePartReturn
+                : withPartExtensions?.Contains(c.Id) == true ? DecidePartExtension
                 : c.Status == CaseStatus.Resolved ? DecideResolution
                 : null;
             var overdue = CaseStatuses.IsOverdue(c, now);

@@ -44,6 +44,8 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         if (routing.Case.PartId is { } partId)
         {
             var part = db.Set<CasePart>().Local.FirstOrDefault(p => p.Id == partId) ?? await db.Set<CasePart>().FirstAsync(p => p.Id == partId, ct);
+            // The part's own pending request, never the lead's.
+            extras = extras with { ExtensionDays = context.RunContext.Get<int?>(ExtensionDaysKey) ?? part.PendingExtensionDays };
             await HandlePartAsync(context, effect, c, part, now, actor, extras, ct);
             return;
         }
@@ -123,6 +125,8 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
             case CaseDispatched d:
                 await EndPartRoundAsync(db, part, now, ct);
                 part.Status = PartStatus.Dispatched;
+                part.PendingExtensionDays = null;
+                part.PendingExtensionReason = null;
                 part.WorkflowInstanceId = context.Instance.Id;
                 await DispatchAsync(db, c, part, d, now, extras, ct);
                 break;
@@ -165,7 +169,10 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 part.DueAt = dc.DueAt.Due;
                 part.DueAtBasis = DeadlineRecalculation.Basis(dc.DueAt);
                 part.Provisional = dc.DueAt.Provisional;
-                CaseTimeline.Add(db, c, now, CaseEventKinds.DeadlineChanged, actor, "协办期限变更 / Co-handler's deadline changed",
+                part.PendingExtensionDays = null;
+                part.PendingExtensionReason = null;
+                CaseTimeline.Add(db, c, now, CaseEventKinds.DeadlineChanged, actor,
+                    dc.Reason == "extension" ? "协办延期已批准，新的提交期限 / Co-handler's extension approved, new submit deadline" : "协办期限变更 / Co-handler's deadline changed",
                     new { reason = dc.Reason, dueAt = dc.DueAt, originalDueAt = part.OriginalDueAt }, part);
                 break;
         }

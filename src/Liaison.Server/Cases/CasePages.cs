@@ -170,11 +170,11 @@ public static class CasePages
         return Results.Redirect(CaseUrl(number) + "?done=" + Uri.EscapeDataString(action));
     }
 
-    /// <summary>The officer's decision on a co-handler's part: reassign a returned part, or drop a part.</summary>
+    /// <summary>The officer's decision on a co-handler's part: reassign a returned part, drop a part, or decide its extension request.</summary>
     private static async Task<IResult> DecidePart(
         string number, long partId, string action, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
         DepartmentService departments, CategoryService categories, [FromForm] string? departmentCode, [FromForm] string? task, [FromForm] string? reason,
-        [FromForm] string? note, [FromForm] string? requestId, CancellationToken ct)
+        [FromForm] string? note, [FromForm] string? requestId, [FromForm] string? approve, CancellationToken ct)
     {
         if (!CaseActions.OfficerPartActions.Contains(action))
         {
@@ -182,7 +182,8 @@ public static class CasePages
                 new Text($"没有这个操作：{action}", $"No such action '{action}'"), "/cases", BackToCases), StatusCodes.Status404NotFound);
         }
 
-        var decision = new CaseService.PartDecision(departmentCode, task, reason, note, Guid.TryParse(requestId, out var id) ? id : null);
+        bool? approved = approve?.Trim().ToLowerInvariant() switch { "true" => true, "false" => false, _ => null };
+        var decision = new CaseService.PartDecision(departmentCode, task, reason, note, Guid.TryParse(requestId, out var id) ? id : null, approved);
         var result = await cases.DecidePartAsync(number, partId, action, user.Identity?.Name ?? "officer", decision, ct);
         if (result.Error is { } error)
         {

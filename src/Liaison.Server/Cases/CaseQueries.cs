@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
+using Liaison.Server.Calendar;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
@@ -43,7 +45,7 @@ public static class DepartmentRoles
 }
 
 /// <summary>Reads cases for the API and the officer's pages: the filtered list and one case with its timeline.</summary>
-public sealed class CaseQueries(LiaisonDbContext db, TimeProvider clock)
+public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, TimeProvider clock)
 {
     public const int PageSize = 50;
 
@@ -150,7 +152,8 @@ public sealed class CaseQueries(LiaisonDbContext db, TimeProvider clock)
         var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
         var department = await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
         var parts = await db.Set<CasePart>().AsNoTracking().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
-        return CaseDto.From(c, department, events, clock.GetUtcNow()) with { CoDepartments = parts.Select(CoDepartmentDto.From).ToList() };
+        var calendar = parts.Any(p => p.PendingExtensionDays is not null) ? await calendars.GetAsync(ct) : null;
+        return CaseDto.From(c, department, events, clock.GetUtcNow()) with { CoDepartments = parts.Select(p => CoDepartmentDto.From(p, c, calendar)).ToList() };
     }
 
     /// <summary>
@@ -167,7 +170,7 @@ public sealed class CaseQueries(LiaisonDbContext db, TimeProvider clock)
 
         var events = db.CaseEvents.Local.Where(e => e.CaseId == c.Id).OrderBy(e => e.At).ThenBy(e => e.Id).ToList();
         var department = db.Departments.Local.FirstOrDefault(d => d.Code == c.DepartmentCode)?.Name;
-        var parts = db.Set<CasePart>().Local.Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).Select(CoDepartmentDto.From).ToList();
+        var parts = db.Set<CasePart>().Local.Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).Select(p => CoDepartmentDto.From(p, c)).ToList();
         return CaseDto.From(c, department, events, clock.GetUtcNow()) with { CoDepartments = parts };
     }
 
@@ -212,6 +215,11 @@ public sealed record TimelineEntryDto(DateTimeOffset At, string Kind, string Act
 public sealed record EnterpriseDto(string Name, string CreditCode, string? Contact, bool IsKey, string? ChiefServiceOfficer);
 
 public sealed record ExtensionRequestDto(int Days, string? Reason);
+
+/// <summary>A co-handler's extension request (申请延期) awaiting the officer.</summary>
+/// <param name="DueAtIfApproved">The part's submit deadline if the officer approves: its deadline plus the days asked.</param>
+/// <param name="LaterThanLead">That date is after the lead's resolve deadline (allowed; the officer decides).</param>
+public sealed record PartExtensionRequestDto(int Days, string? Reason, DateTimeOffset? DueAtIfApproved, bool LaterThanLead);
 
 /// <summary>How a deadline was computed: <see cref="WorkingDays"/> working days after <see cref="Start"/>, by <see cref="CalendarVersion"/>.</summary>
 public sealed record DeadlineBasisDto(DateTimeOffset Start, int WorkingDays, string CalendarVersion, bool Provisional)
@@ -261,11 +269,29 @@ public sealed record CoDepartmentDto(
     /// <summary>What the officer may do to the part now: <c>reassign</c> (a returned part), <c>drop</c>.</summary>
     public IReadOnlyList<string> AllowedActions { get; init; } = [];
 
-    public static CoDepartmentDto From(CasePart p) => new(
+    /// <summary>The co-handler's extension request awaiting the officer; null when none is pending.</summary>
+    public PartExtensionRequestDto? PendingExtension { get; init; }
+
+    /// <param name="c">The part's case (the lead's deadline is compared with a pending extension's).</param>
+    /// <param name="calendar">Needed to tell a pending extension's date; null when the part has none pending.</param>
+    public static CoDepartmentDto From(CasePart p, Case c, WorkingCalendar? calendar = null) => new(
         p.DepartmentCode, p.Task, CasePart.Name(p.Status), p.AssignmentRound > 0 ? new PersonRef(p.HandlerName, p.HandlerEmail) : null, p.AssignmentRound,
         p.AcceptBy, p.DueAt, p.AcceptedAt, p.SubmittedAt, p.SubmissionNote, p.SubmissionAttachments, p.EndedReason)
     {
         Id = p.Id,
         AllowedActions = CaseActions.OfficerPartActions.Where(a => CaseActions.WhyNot(p, a) is null).ToList(),
+        PendingExtension = Pending(p, c, calendar),
     };
+
+    private static PartExtensionRequestDto? Pending(CasePart p, Case c, WorkingCalendar? calendar)
+    {
+        if (p.PendingExtensionDays is not { } days)
+        {
+            return null;
+        }
+
+        // As Liaison.ExtendDeadline will move it: the working days asked, after the part's current deadline.
+        var after = calendar is not null && p.DueAt is { } due ? calendar.AddWorkingDays(due, days).Due : (DateTimeOffset?)null;
+        return new PartExtensionRequestDto(days, p.PendingExtensionReason, after, after > c.DueAt);
+    }
 }

@@ -71,6 +71,7 @@ internal sealed class CaseRecordsConfiguration :
         e.Property(x => x.SubmissionNote).HasMaxLength(2000);
         e.Property(x => x.SubmissionAttachments).HasMaxLength(CasePart.MaxAttachmentsLength);
         e.Property(x => x.EndedReason).HasMaxLength(2000);
+        e.Property(x => x.PendingExtensionReason).HasMaxLength(2000);
         e.Property(x => x.ThreadRootMessageId).HasMaxLength(200);
         e.Ignore(x => x.IsOpen);
         e.Ignore(x => x.IsUnfinished);

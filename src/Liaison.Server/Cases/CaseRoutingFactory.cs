@@ -58,7 +58,7 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
         snapshot.AcceptBy = part.AcceptBy;
         snapshot.DueAt = part.DueAt;
         snapshot.NextProgressReportAt = part.NextProgressReportAt;
-        snapshot.PendingExtensionDays = null;
+        snapshot.PendingExtensionDays = part.PendingExtensionDays;
         snapshot.PartId = part.Id;
         snapshot.Task = part.Task;
         return Context(await RoutingAsync(db, snapshot, ct, calendar));

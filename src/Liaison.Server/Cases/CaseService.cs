@@ -462,6 +462,16 @@ public sealed class CaseService(
                 v.Required("note", note, 2000);
                 outcome = WaitForLiaison.Returned;
                 break;
+            case CaseActions.Extension:
+                // More time for the part's submit deadline: the officer approves or refuses it, the part waits meanwhile.
+                if (input.Days is not (>= 1 and <= 60))
+                {
+                    v.Add("days", "延期天数必须在 1 到 60 个工作日之间", "days must be 1–60 working days");
+                }
+
+                v.Required("note", note, 2000);
+                outcome = WaitForLiaison.ExtensionRequested;
+                break;
             default:
                 v.Required("note", note, 2000);
                 var attachments = input.Attachments?.Trim();
@@ -478,18 +488,26 @@ public sealed class CaseService(
             return Fail(new ServiceError.Invalid(v));
         }
 
+        if (action == CaseActions.Extension)
+        {
+            part.PendingExtensionDays = input.Days;
+            part.PendingExtensionReason = note;
+        }
+
         db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
         CaseTimeline.Add(db, c, now, action, link.RecipientEmail, note,
             action switch
             {
                 CaseActions.Submit => new { department = part.DepartmentCode, attachments = part.SubmissionAttachments },
                 CaseActions.Return => new { department = part.DepartmentCode, reasonCode = input.ReasonCode },
+                CaseActions.Extension => new { department = part.DepartmentCode, days = input.Days },
                 _ => (object)new { department = part.DepartmentCode },
             },
             part);
         var reasonCode = action == CaseActions.Return ? input.ReasonCode : null;
-        return await ResumeAsync(tx, c, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey, outcome, link.RecipientEmail, note, reasonCode, ct, part: part,
-            mustKeepWaiting: action == CaseActions.Return);
+        return await ResumeAsync(tx, c, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey, outcome, link.RecipientEmail, note, reasonCode, ct,
+            extensionDays: action == CaseActions.Extension ? input.Days : null, part: part,
+            mustKeepWaitingFor: action is CaseActions.Return or CaseActions.Extension ? action : null);
     }
 
     public sealed record OfficerDecision(string? Note, string? DepartmentCode, bool? Approve);
@@ -598,7 +616,9 @@ public sealed class CaseService(
     /// <param name="Task">Reassign: the new department's task note; empty keeps the part's task.</param>
     /// <param name="Reason">Drop: why the part is dropped (required).</param>
     /// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
-    public sealed record PartDecision(string? DepartmentCode = null, string? Task = null, string? Reason = null, string? Note = null, Guid? RequestId = null);
+    /// <param name="Approve">Extension decision: approve (the part's submit deadline moves) or refuse the co-handler's request.</param>
+    public sealed record PartDecision(
+        string? DepartmentCode = null, string? Task = null, string? Reason = null, string? Note = null, Guid? RequestId = null, bool? Approve = null);
 
     /// <summary>
     /// The officer's decision on a co-handler's part of a joint case: reassign a returned part to another department
@@ -659,6 +679,34 @@ public sealed class CaseService(
             return await CommitAsync(tx, c, ct);
         }
 
+        if (action == CaseActions.ExtensionDecision)
+        {
+            if (input.Approve is null)
+            {
+                v.Add("approve", "必填（true 或 false）", "is required (true or false)");
+            }
+
+            if (!v.IsValid)
+            {
+                return Fail(new ServiceError.Invalid(v));
+            }
+
+            var approve = input.Approve!.Value;
+            RecordRequest(input.RequestId, c, action, now);
+            var days = part.PendingExtensionDays;
+            CaseTimeline.Add(db, c, now, approve ? CaseEventKinds.ExtensionApproved : CaseEventKinds.ExtensionDenied, officer, note,
+                new { department = part.DepartmentCode, days }, part);
+            if (!approve)
+            {
+                part.PendingExtensionDays = null;
+                part.PendingExtensionReason = null;
+            }
+
+            // The part's workflow (v3) moves the deadline when approved, tells the co-handler, and waits for it again.
+            return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision,
+                approve ? WaitForOfficer.Approved : WaitForOfficer.Denied, officer, note, null, ct, approve, days, part);
+        }
+
         var code = input.DepartmentCode?.Trim();
         var task = input.Task?.Trim();
         v.MaxLength("task", task, CasePart.MaxTaskLength);
@@ -708,7 +756,15 @@ public sealed class CaseService(
     {
         part.Status = PartStatus.Dropped;
         part.EndedReason = reason;
+        part.PendingExtensionDays = null;
+        part.PendingExtensionReason = null;
         CaseTimeline.Add(db, c, now, CaseEventKinds.PartDropped, actor, reason, new { department = part.DepartmentCode }, part);
+        if (part.AssignmentRound > 0)
+        {
+            // The department learns it need not act any more (no link: its links end here), worded for its part.
+            await mailer.SendAsync(db, c, CaseMailKind.Cancelled, [Audiences.Handler], new CaseMailer.Extras(reason), ct, part);
+        }
+
         await CaseEffectHandler.EndPartRoundAsync(db, part, now, ct);
         if (part.WorkflowInstanceId is { } instanceId)
         {
@@ -729,7 +785,7 @@ public sealed class CaseService(
     private async Task<ActionResult> ResumeAsync(
         IDbContextTransaction tx, Case c, string kind, string key, string outcome,
         string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null, int? extensionDays = null, CasePart? part = null,
-        bool mustKeepWaiting = false)
+        string? mustKeepWaitingFor = null)
     {
         if ((part is null ? c.WorkflowInstanceId : part.WorkflowInstanceId) is not { } instanceId)
         {
@@ -757,11 +813,14 @@ public sealed class CaseService(
             return Fail(new ServiceError.Conflict(new($"流程出错，未做任何更改：{incident}", $"The workflow faulted; nothing changed: {incident}")));
         }
 
-        if (mustKeepWaiting && result.Instance?.Status is not WorkflowStatus.Suspended)
+        if (mustKeepWaitingFor is { } waitedFor && result.Instance?.Status is not WorkflowStatus.Suspended)
         {
-            // A part's workflow older than case-part-routing v2 has no path for a return: it would just end.
+            // A part's workflow older than case-part-routing v2 has no path for a return, older than v3 none for an
+            // extension request: it would just end.
             await tx.RollbackAsync(ct);
-            return Fail(new ServiceError.Conflict(new("此协办的流程版本不支持退回，请联系园区工作人员", "This part's workflow version cannot take a return; contact the zone's officer")));
+            var label = CaseActions.Label(waitedFor);
+            return Fail(new ServiceError.Conflict(new($"此协办的流程版本不支持{label.Zh}，请联系园区工作人员",
+                $"This part's workflow version cannot take this action ({label.En}); contact the zone's officer")));
         }
 
         return await CommitAsync(tx, c, ct);

@@ -31,6 +31,7 @@ public static class CasesApi
         api.MapPost("/{number}/cancel", Cancel);
         api.MapPost("/{number}/parts/{partId:long}/reassign", ReassignPart);
         api.MapPost("/{number}/parts/{partId:long}/drop", DropPart);
+        api.MapPost("/{number}/parts/{partId:long}/extension-decision", DecidePartExtension);
         return api;
     }
 
@@ -134,6 +135,15 @@ public static class CasesApi
         string number, long partId, DropPartRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
         DecidePartAsync(number, partId, CaseActions.Drop, new CaseService.PartDecision(Reason: body.Reason, RequestId: body.RequestId), user, cases, queries, ct);
 
+    /// <summary>
+    /// 协办延期审批: approve a co-handler's extension request (its part's submit deadline moves by the working days asked,
+    /// even past the lead's deadline) or refuse it (the deadline stays); the co-handler is told either way.
+    /// </summary>
+    public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DecidePartExtension(
+        string number, long partId, PartExtensionDecisionRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecidePartAsync(number, partId, CaseActions.ExtensionDecision, new CaseService.PartDecision(Note: body.Note, RequestId: body.RequestId, Approve: body.Approve),
+            user, cases, queries, ct);
+
     private static async Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DecidePartAsync(
         string number, long partId, string action, CaseService.PartDecision decision, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
         await AnswerAsync(await cases.DecidePartAsync(number, partId, action, user.Identity?.Name ?? "officer", decision, ct), number, queries, ct);
@@ -164,6 +174,9 @@ public sealed record ReassignPartRequest(string? DepartmentCode, string? Task, s
 public sealed record DropPartRequest(string? Reason, Guid? RequestId);
 
 public sealed record ExtensionDecisionRequest(bool? Approve, string? Note);
+
+/// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
+public sealed record PartExtensionDecisionRequest(bool? Approve, string? Note, Guid? RequestId);
 
 public sealed record NoteRequest(string? Note);
 

@@ -80,7 +80,7 @@ public sealed class DeadlineRecalculation(TimeProvider clock, WorkflowHost workf
     /// </summary>
     private async Task RearmTimersAsync(LiaisonDbContext db, WorkingCalendar calendar, Case c, CasePart? part, CancellationToken ct)
     {
-        var waiting = part is null ? c.PendingExtensionDays is null && CaseStatuses.IsWithHandler(c.Status) : part.IsOpen;
+        var waiting = part is null ? c.PendingExtensionDays is null && CaseStatuses.IsWithHandler(c.Status) : part.PendingExtensionDays is null && part.IsOpen;
         if ((part is null ? c.WorkflowInstanceId : part.WorkflowInstanceId) is not { } instanceId || !waiting)
         {
             return;

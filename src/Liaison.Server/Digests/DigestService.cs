@@ -198,7 +198,10 @@ public sealed class DigestService(
             var ids = cases.Select(c => c.Id).ToList();
             var withReturnedParts = (await db.Set<CasePart>().AsNoTracking().Where(p => ids.Contains(p.CaseId) && p.Status == PartStatus.Returned)
                 .Select(p => p.CaseId).Distinct().ToListAsync(ct)).ToHashSet();
-            var items = OfficerDigests.Build(cases, since, now, calendar, withReturnedParts);
+            var withPartExtensions = (await db.Set<CasePart>().AsNoTracking()
+                .Where(p => ids.Contains(p.CaseId) && p.PendingExtensionDays != null && CasePart.OpenStatuses.Contains(p.Status))
+                .Select(p => p.CaseId).Distinct().ToListAsync(ct)).ToHashSet();
+            var items = OfficerDigests.Build(cases, since, now, calendar, withReturnedParts, withPartExtensions);
             if (items.Count == 0)
             {
                 continue;

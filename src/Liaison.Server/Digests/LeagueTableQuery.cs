@@ -72,7 +72,8 @@ public static class LeagueTableQuery
                 count(*) FILTER (WHERE kind = 'submit' AND part_id IS NOT NULL)::int AS co_submitted,
                 count(*) FILTER (WHERE kind = 'submit' AND part_id IS NOT NULL AND on_time)::int AS co_submitted_on_time,
                 count(*) FILTER (WHERE kind = 'part-overridden' AND part_id IS NOT NULL)::int AS co_overridden,
-                count(*) FILTER (WHERE kind = 'return' AND part_id IS NOT NULL)::int AS co_returns
+                count(*) FILTER (WHERE kind = 'return' AND part_id IS NOT NULL)::int AS co_returns,
+                count(*) FILTER (WHERE kind = 'extension' AND part_id IS NOT NULL)::int AS co_extensions
             FROM case_events
             WHERE department_code IS NOT NULL AND at >= {start} AND at < {end} AND at <= {now}
             GROUP BY 1, 2
@@ -106,7 +107,7 @@ public static class LeagueTableQuery
                 Resolved = n.Resolved + r.Resolved, ResolvedOnTime = n.ResolvedOnTime + r.ResolvedOnTime,
                 Returns = n.Returns + r.Returns, Extensions = n.Extensions + r.Extensions, Reopenings = n.Reopenings + r.Reopenings,
                 CoHandling = n.CoHandling + new CoHandlingCounts(r.CoReceived, r.CoAccepted, r.CoAcceptedOnTime, r.CoSubmitted,
-                    r.CoSubmittedOnTime, r.CoOverridden, 0, r.CoReturns),
+                    r.CoSubmittedOnTime, r.CoOverridden, 0, r.CoReturns, r.CoExtensions),
             };
             if (r.Days is { } d)
             {
@@ -147,7 +148,7 @@ public static class LeagueTableQuery
     private sealed record ScoredCounts(
         string Department, int? Days, int Received, int Accepted, int AcceptedOnTime, int Resolved, int ResolvedOnTime,
         int Returns, int Extensions, int Reopenings, int CoReceived, int CoAccepted, int CoAcceptedOnTime, int CoSubmitted,
-        int CoSubmittedOnTime, int CoOverridden, int CoReturns);
+        int CoSubmittedOnTime, int CoOverridden, int CoReturns, int CoExtensions);
 
     private sealed record OverdueCount(string Department, int OverdueNow);
 }

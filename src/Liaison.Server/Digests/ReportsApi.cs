@@ -56,6 +56,7 @@ public static class ReportsApi
             "协办收到 Co-handling received", "协办签收 Co-handling accepted", "协办按时签收 Co-handling accepted on time",
             "协办按时签收率 Co-handling on-time accept rate", "协办提交 Parts submitted", "协办按时提交 Parts submitted on time",
             "协办未提交被越过 Parts resolved over", "协办按时提交率 On-time submit rate", "协办当前超期 Parts overdue now", "协办退回 Parts returned",
+            "协办延期 Parts' extensions",
         ];
         var sb = new StringBuilder();
         sb.Append(string.Join(',', header.Select(Field))).Append("\r\n");
@@ -69,7 +70,7 @@ public static class ReportsApi
                 N(r.Reopenings), r.MedianWorkingDaysToResolve?.ToString("0.#", CultureInfo.InvariantCulture) ?? "",
                 N(r.CoHandling.Received), N(r.CoHandling.Accepted), N(r.CoHandling.AcceptedOnTime), Rate(r.CoHandling.AcceptOnTimeRate),
                 N(r.CoHandling.Submitted), N(r.CoHandling.SubmittedOnTime), N(r.CoHandling.Overridden), Rate(r.CoHandling.SubmitOnTimeRate),
-                N(r.CoHandling.OverdueNow), N(r.CoHandling.Returns),
+                N(r.CoHandling.OverdueNow), N(r.CoHandling.Returns), N(r.CoHandling.Extensions),
             ];
             sb.Append(string.Join(',', cells.Select(Field))).Append("\r\n");
         }
@@ -143,13 +144,14 @@ public sealed record LeagueRowDto(
 
 /// <summary>
 /// A department's co-handling parts: received (distinct cases), accepted (on time), submitted (on time by the part's
-/// original deadline), resolved over by the lead (never submitted; late in the submit rate), overdue now, returned.
+/// original deadline), resolved over by the lead (never submitted; late in the submit rate), overdue now, returned,
+/// extensions asked for (申请延期, decided or not).
 /// </summary>
 public sealed record CoHandlingDto(
     int Received, int Accepted, int AcceptedOnTime, double? AcceptOnTimeRate, int Submitted, int SubmittedOnTime, int Overridden,
-    double? SubmitOnTimeRate, int OverdueNow, int Returns)
+    double? SubmitOnTimeRate, int OverdueNow, int Returns, int Extensions)
 {
     public static CoHandlingDto From(CoHandlingCounts c) => new(
         c.Received, c.Accepted, c.AcceptedOnTime, c.AcceptOnTimeRate, c.Submitted, c.SubmittedOnTime, c.Overridden, c.SubmitOnTimeRate,
-        c.OverdueNow, c.Returns);
+        c.OverdueNow, c.Returns, c.Extensions);
 }

@@ -119,8 +119,10 @@ public static class LinkPages
             var partEnded = link.EndedAt is not null || link.Round != part.AssignmentRound || !part.IsOpen;
             var partActions = link.Role == LinkRole.Leader ? [] : CaseActions.CoHandlerActions;
             var partAllowed = partEnded ? [] : partActions.Where(a => CaseActions.WhyNot(part, a) is null).ToList();
+            // E.g. its extension request waits for the officer.
+            var partWhy = partEnded || partAllowed.Count > 0 || link.Role == LinkRole.Leader ? null : CaseActions.WhyNot(part, CaseActions.Progress);
             return PageResults.Page<LinkPage>(new LinkPageModel(c, departments.FirstOrDefault(d => d.Code == part.DepartmentCode)?.Name, partEnded, partAllowed,
-                null, rows, flash, error) { Part = part, LeadDepartmentName = department }, status);
+                partWhy, rows, flash, error) { Part = part, LeadDepartmentName = department }, status);
         }
 
         var ended = link.EndedAt is not null || link.Round != c.AssignmentRound;

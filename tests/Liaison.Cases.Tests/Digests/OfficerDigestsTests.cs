@@ -42,4 +42,19 @@ public sealed class OfficerDigestsTests
         Assert.Equal(OfficerDigests.DecidePartReturn, items[0].Decision);
         Assert.Null(items[1].Decision);
     }
+
+    [Fact]
+    public void A_joint_case_with_a_parts_extension_request_needs_the_officers_decision_on_it()
+    {
+        var joint = NewCase("zrzyj", CaseStatus.Accepted, Local(3, 20, 18));
+        var other = NewCase("zrzyj", CaseStatus.Accepted, Local(3, 20, 18)).Event(Local(3, 9, 10), CaseActions.Progress);
+
+        var items = OfficerDigests.Build([joint, other], Since, Now, Zone, withPartExtensions: new HashSet<long> { joint.Id });
+
+        Assert.Equal([joint.Number, other.Number], items.Select(i => i.Case.Number));
+        Assert.Equal(OfficerDigestSection.NeedsDecision, items[0].Section);
+        Assert.Equal(OfficerDigests.DecidePartExtension, items[0].Decision);
+        Assert.Equal("协办单位申请延期，请审批", DigestMailRenderer.DecisionLabel(items[0].Decision).Zh);
+        Assert.Null(items[1].Decision);
+    }
 }

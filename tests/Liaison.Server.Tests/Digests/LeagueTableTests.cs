@@ -139,8 +139,8 @@ public sealed class LeagueTableTests : IAsyncLifetime
         var lines = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).Split("\r\n");
         Assert.StartsWith("部门代码 Department code,部门 Department,标记 Mark,收到 Received,签收 Accepted,按时签收 Accepted on time", lines[0]);
         // The lead's columns as they always were, then the co-handling ones (none here).
-        Assert.Contains("fgj,发展和改革局,红 Red,3,2,1,50%,2,1,50%,0,1,1,0,3.5,0,0,0,,0,0,0,,0,0", lines);
-        Assert.Contains(",合计 / Total,,6,4,3,75%,4,3,75%,1,1,1,1,3.5,0,0,0,,0,0,0,,0,0", lines);
+        Assert.Contains("fgj,发展和改革局,红 Red,3,2,1,50%,2,1,50%,0,1,1,0,3.5,0,0,0,,0,0,0,,0,0,0", lines);
+        Assert.Contains(",合计 / Total,,6,4,3,75%,4,3,75%,1,1,1,1,3.5,0,0,0,,0,0,0,,0,0,0", lines);
     }
 
     /// <summary>
@@ -275,6 +275,12 @@ public sealed class LeagueTableTests : IAsyncLifetime
 
         At(3, 12, 9);
         await ActAsync(j1.Parts["gdgs"], "submit", new() { ["note"] = "10kV 接入方案已确认" });
+        // zjj asks for more time for its part, granted: its submission is still scored against the original deadline.
+        At(3, 12, 10);
+        await ActAsync(j1.Parts["zjj"], "extension", new() { ["days"] = "2", ["note"] = "需等待省住建厅批复" });
+        var zjjPart = (await _officer.GetFromJsonAsync<JsonElement>($"/api/cases/{j1.Number}")).GetProperty("coDepartments").EnumerateArray()
+            .Single(p => p.GetProperty("departmentCode").GetString() == "zjj").GetProperty("id").GetInt64();
+        await DecideAsync(j1.Number, $"parts/{zjjPart}/extension-decision", new { approve = true });
         At(3, 13, 9);
         await ActAsync(j1.Parts["sthjj"], "accept"); // late: due Thursday 18:00
 
@@ -307,7 +313,7 @@ public sealed class LeagueTableTests : IAsyncLifetime
         string Co(string code)
         {
             var co = rows.Single(x => x.GetProperty("departmentCode").GetString() == code).GetProperty("coHandling");
-            return string.Join(',', new[] { "received", "accepted", "acceptedOnTime", "submitted", "submittedOnTime", "overridden", "overdueNow", "returns", "submitOnTimeRate" }
+            return string.Join(',', new[] { "received", "accepted", "acceptedOnTime", "submitted", "submittedOnTime", "overridden", "overdueNow", "returns", "submitOnTimeRate", "extensions" }
                 .Select(p => co.GetProperty(p).ToString()));
         }
 
@@ -319,25 +325,26 @@ public sealed class LeagueTableTests : IAsyncLifetime
         }
 
         // gdgs received J2 twice: once as co-handler (its part, open past its deadline) and once as the reassigned lead.
-        Assert.Equal("2,1,1,1,1,0,1,0,1", Co("gdgs"));
+        Assert.Equal("2,1,1,1,1,0,1,0,1,0", Co("gdgs"));
         Assert.Equal("red,1,1,1,0,0,1,0", Lead("gdgs")); // J2 as lead: accepted, not resolved by Wednesday 18th
-        Assert.Equal("1,1,1,1,0,0,0,0,0", Co("zjj"));
+        Assert.Equal("1,1,1,1,0,0,0,0,0,1", Co("zjj"));
         Assert.Equal("red,0,0,0,0,0,0,0", Lead("zjj"));
-        Assert.Equal("1,1,0,0,0,1,0,0,0", Co("sthjj"));
-        Assert.Equal("0,0,0,0,0,0,0,0,", Co("zrzyj"));
+        Assert.Equal("1,1,0,0,0,1,0,0,0,0", Co("sthjj"));
+        Assert.Equal("0,0,0,0,0,0,0,0,,0", Co("zrzyj"));
         Assert.Equal("green,1,1,1,1,1,0,0", Lead("zrzyj"));
         Assert.Equal("green,1,0,0,0,0,0,1", Lead("fgj")); // returned J2 as lead; its earlier cases are before the period
         var totals = json.GetProperty("totals").GetProperty("coHandling");
-        Assert.Equal((4, 3, 2, 2, 1, 1, 1), (totals.GetProperty("received").GetInt32(), totals.GetProperty("accepted").GetInt32(),
+        Assert.Equal((4, 3, 2, 2, 1, 1, 1, 1), (totals.GetProperty("received").GetInt32(), totals.GetProperty("accepted").GetInt32(),
             totals.GetProperty("acceptedOnTime").GetInt32(), totals.GetProperty("submitted").GetInt32(), totals.GetProperty("submittedOnTime").GetInt32(),
-            totals.GetProperty("overridden").GetInt32(), totals.GetProperty("overdueNow").GetInt32()));
+            totals.GetProperty("overridden").GetInt32(), totals.GetProperty("overdueNow").GetInt32(), totals.GetProperty("extensions").GetInt32()));
 
         var bytes = await (await _officer.GetAsync("/api/reports/league-table.csv?from=2026-03-11&to=2026-03-20")).Content.ReadAsByteArrayAsync();
         var lines = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).Split("\r\n");
         Assert.StartsWith("部门代码 Department code,部门 Department,标记 Mark,收到 Received,签收 Accepted,按时签收 Accepted on time", lines[0]);
-        Assert.EndsWith(",协办按时提交率 On-time submit rate,协办当前超期 Parts overdue now,协办退回 Parts returned", lines[0]);
-        Assert.Contains(lines, l => l.StartsWith("gdgs,") && l.EndsWith(",2,1,1,100%,1,1,0,100%,1,0"));
-        Assert.Contains(lines, l => l.StartsWith("sthjj,") && l.EndsWith(",1,1,0,0%,0,0,1,0%,0,0"));
+        Assert.EndsWith(",协办按时提交率 On-time submit rate,协办当前超期 Parts overdue now,协办退回 Parts returned,协办延期 Parts' extensions", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("gdgs,") && l.EndsWith(",2,1,1,100%,1,1,0,100%,1,0,0"));
+        Assert.Contains(lines, l => l.StartsWith("sthjj,") && l.EndsWith(",1,1,0,0%,0,0,1,0%,0,0,0"));
+        Assert.Contains(lines, l => l.StartsWith("zjj,") && l.EndsWith(",1,1,1,100%,1,0,0,0%,0,0,1"));
 
         // Existing databases: the migration re-links a joint case's dispatches per role as the product now does.
         async Task<List<string>> NextSameAsync() => await _app.WithDbAsync(db =>

@@ -406,6 +406,15 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("original_due_at");
 
+                    b.Property<int?>("PendingExtensionDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("pending_extension_days");
+
+                    b.Property<string>("PendingExtensionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("pending_extension_reason");
+
                     b.Property<bool>("Provisional")
                         .HasColumnType("boolean")
                         .HasColumnName("provisional");

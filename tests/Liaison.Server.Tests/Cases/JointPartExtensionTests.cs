@@ -1,0 +1,322 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Liaison.Cases.Cases;
+using Liaison.Server.Tests.Infrastructure;
+using Liaison.Server.Workflows;
+using Liaison.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Cases;
+
+/// <summary>
+/// Joint cases (联办): a co-handler asks for more time for its part (申请延期); the officer approves (the part's submit
+/// deadline and timers move) or refuses it; a dropped part's handler is told it need not act.
+/// </summary>
+public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private const string Officer = "officer@test.example";
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+    private readonly LiaisonApp _app = fixture.App;
+
+    /// <summary>Monday 2 March 2026: the lead resolves by Monday 9 March, co-handlers submit by Friday 6 March (factor-guarantee, 5 − 1 working days).</summary>
+    private static readonly DateTimeOffset Monday = new(2026, 3, 2, 9, 0, 0, China);
+
+    private static DateTimeOffset At(int day, int hour = 18) => new(2026, 3, day, hour, 0, 0, China);
+
+    private static object JointCase(string lead, params (string Code, string? Task)[] co) => new
+    {
+        title = "新厂房无法投产",
+        description = "用地、施工许可、供电需同时协调。",
+        category = "factor-guarantee",
+        priority = "normal",
+        departmentCode = lead,
+        enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = CreditCode, contact = "王经理 13800000000" },
+        coDepartments = co.Select(c => new { departmentCode = c.Code, task = c.Task }).ToArray(),
+    };
+
+    private static string Handler(string department) => $"{department}.handler@anyue.example";
+
+    private async Task<string> LinkOfAsync(string department, string number) =>
+        PathOf(LinkIn(Assert.Single((await MailsAsync(_app, Handler(department), number)).Where(m => m.Subject.Contains("派单")))));
+
+    private static JsonElement Part(JsonElement c, string department) =>
+        c.GetProperty("coDepartments").EnumerateArray().Single(p => p.GetProperty("departmentCode").GetString() == department);
+
+    private static long IdOf(JsonElement part) => part.GetProperty("id").GetInt64();
+
+    private static IEnumerable<JsonElement> EntriesOf(JsonElement c, string kind, long partId) =>
+        c.GetProperty("timeline").EnumerateArray().Where(e => e.GetProperty("kind").GetString() == kind
+            && e.TryGetProperty("partId", out var p) && p.ValueKind == JsonValueKind.Number && p.GetInt64() == partId);
+
+    private async Task<(HttpClient Officer, string Number)> OpenAsync(object body)
+    {
+        _app.Clock.SetUtcNow(Monday.ToUniversalTime());
+        var officer = await _app.AsOfficerAsync(Officer);
+        var c = await CaseTestKit.OpenAsync(officer, body);
+        return (officer, c.GetProperty("number").GetString()!);
+    }
+
+    private static Task<HttpResponseMessage> AskAsync(HttpClient browser, string link, int days, string reason = "需等待省住建厅批复") =>
+        PostActionAsync(browser, link, "extension", new() { ["days"] = days.ToString(), ["note"] = reason });
+
+    /// <summary>The deadline timers the part's workflow waits on: kind → when.</summary>
+    private async Task<Dictionary<string, DateTimeOffset>> TimersAsync(long partId) =>
+        await _app.WithDbAsync(async db =>
+        {
+            var instance = await db.Set<CasePart>().Where(p => p.Id == partId).Select(p => p.WorkflowInstanceId).SingleAsync();
+            return await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == instance && b.ResumeAt != null)
+                .ToDictionaryAsync(b => b.Key!, b => b.ResumeAt!.Value);
+        });
+
+    [Fact]
+    public async Task A_co_handler_asks_for_3_working_days_and_the_officer_approves_on_the_case_page_its_deadline_and_timers_move()
+    {
+        var (officer, number) = await OpenAsync(JointCase("zrzyj", ("zjj", "请核实施工许可"), ("gdgs", null)));
+        var browser = _app.Anonymous();
+        var zjj = await LinkOfAsync("zjj", number);
+        Assert.Null(FormFor(await browser.GetStringAsync(zjj), "extension"));
+        await PostActionAsync(browser, zjj, "accept");
+        var partId = IdOf(Part(await GetCaseAsync(officer, number), "zjj"));
+        Assert.Equal(At(6), Part(await GetCaseAsync(officer, number), "zjj").GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(new Dictionary<string, DateTimeOffset> { ["ReminderDue"] = At(5), ["ResolveDue"] = At(6), ["Overdue"] = At(11) }, await TimersAsync(partId));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await AskAsync(browser, zjj, 3)).StatusCode);
+
+        // The part waits for the officer; nothing else changed.
+        var asked = await GetCaseAsync(officer, number);
+        var part = Part(asked, "zjj");
+        Assert.Equal("accepted", part.GetProperty("status").GetString());
+        Assert.Equal(At(6), part.GetProperty("dueAt").GetDateTimeOffset());
+        var pending = part.GetProperty("pendingExtension");
+        Assert.Equal(3, pending.GetProperty("days").GetInt32());
+        Assert.Equal("需等待省住建厅批复", pending.GetProperty("reason").GetString());
+        Assert.Equal(At(11), pending.GetProperty("dueAtIfApproved").GetDateTimeOffset());
+        Assert.True(pending.GetProperty("laterThanLead").GetBoolean());
+        Assert.Contains("extension-decision", part.GetProperty("allowedActions").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(JsonValueKind.Null, asked.GetProperty("pendingExtension").ValueKind);
+        Assert.Equal(At(9), asked.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, Part(asked, "gdgs").GetProperty("pendingExtension").ValueKind);
+        Assert.Single(EntriesOf(asked, "extension", partId));
+        var waiting = await browser.GetStringAsync(zjj);
+        Assert.Null(FormFor(waiting, "submit"));
+        Assert.Null(FormFor(waiting, "extension"));
+        Assert.Contains("延期申请正在等待园区专员审批", waiting);
+
+        // The officer is told: the department, its task, the days and the reason, with the case page's address.
+        var mail = Assert.Single(await MailsAsync(_app, Officer, "协办延期申请"), m => m.Subject.Contains(number));
+        Assert.Contains("住房和城乡建设局", mail.TextBody);
+        Assert.Contains("请核实施工许可", mail.TextBody);
+        Assert.Contains("3 个工作日", mail.TextBody);
+        Assert.Contains("需等待省住建厅批复", mail.TextBody);
+        Assert.Contains($"/cases/{number}", mail.TextBody);
+
+        // The case page offers the decision and says the new date would pass the lead's deadline.
+        var signedIn = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
+        var page = await signedIn.GetStringAsync($"/cases/{number}");
+        var form = FormFor(page, $"part-extension-{partId}");
+        Assert.NotNull(form);
+        Assert.Contains("晚于主办单位的办结期限", page);
+        form["__RequestVerificationToken"] = TokenIn(page);
+        form["approve"] = "true";
+        form["note"] = "同意，请抓紧";
+        Assert.Equal(HttpStatusCode.Redirect, (await signedIn.PostAsync($"/cases/{number}/parts/{partId}/extension-decision", new FormUrlEncodedContent(form))).StatusCode);
+        // The same form posted again (its request id) changes nothing.
+        Assert.Equal(HttpStatusCode.Redirect, (await signedIn.PostAsync($"/cases/{number}/parts/{partId}/extension-decision", new FormUrlEncodedContent(form))).StatusCode);
+
+        // The submit deadline moved by 3 working days (Fri 6 → Wed 11 March), the part's timers with it; the lead's stays.
+        var approved = await GetCaseAsync(officer, number);
+        part = Part(approved, "zjj");
+        Assert.Equal(At(11), part.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, part.GetProperty("pendingExtension").ValueKind);
+        Assert.Equal(At(9), approved.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Single(EntriesOf(approved, CaseEventKinds.ExtensionApproved, partId));
+        Assert.Single(EntriesOf(approved, CaseEventKinds.DeadlineChanged, partId));
+        Assert.Equal(new Dictionary<string, DateTimeOffset> { ["ReminderDue"] = At(10), ["ResolveDue"] = At(11), ["Overdue"] = At(16) }, await TimersAsync(partId));
+        Assert.Null(FormFor(await signedIn.GetStringAsync($"/cases/{number}"), $"part-extension-{partId}"));
+
+        // The co-handler is told once, and may submit its part again.
+        var decided = Assert.Single(await MailsAsync(_app, Handler("zjj"), "协办延期已同意"), m => m.Subject.Contains(number));
+        Assert.Contains("新的提交期限", decided.TextBody);
+        Assert.Contains("同意，请抓紧", decided.TextBody);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, zjj, "submit", new() { ["note"] = "已核实" })).StatusCode);
+        Assert.Equal("submitted", Part(await GetCaseAsync(officer, number), "zjj").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_refused_extension_keeps_the_parts_deadline_and_the_co_handler_is_told()
+    {
+        var (officer, number) = await OpenAsync(JointCase("zrzyj", ("gdgs", "请确认供电方案")));
+        var browser = _app.Anonymous();
+        var gdgs = await LinkOfAsync("gdgs", number);
+        await PostActionAsync(browser, gdgs, "accept");
+        await AskAsync(browser, gdgs, 2, "设备到货延迟");
+        var partId = IdOf(Part(await GetCaseAsync(officer, number), "gdgs"));
+        Assert.Equal(JsonValueKind.Object, Part(await GetCaseAsync(officer, number), "gdgs").GetProperty("pendingExtension").ValueKind);
+
+        var request = new { approve = false, note = "主办期限临近，不能延期", requestId = Guid.NewGuid() };
+        var first = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{partId}/extension-decision", request);
+        var again = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{partId}/extension-decision", request);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var c = await GetCaseAsync(officer, number);
+        var part = Part(c, "gdgs");
+        Assert.Equal(At(6), part.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, part.GetProperty("pendingExtension").ValueKind);
+        Assert.Single(EntriesOf(c, CaseEventKinds.ExtensionDenied, partId));
+        Assert.Empty(EntriesOf(c, CaseEventKinds.DeadlineChanged, partId));
+        Assert.Equal(new Dictionary<string, DateTimeOffset> { ["ReminderDue"] = At(5), ["ResolveDue"] = At(6), ["Overdue"] = At(11) }, await TimersAsync(partId));
+        var told = Assert.Single(await MailsAsync(_app, Handler("gdgs"), "协办延期未同意"), m => m.Subject.Contains(number));
+        Assert.Contains("主办期限临近，不能延期", told.TextBody);
+        Assert.NotNull(FormFor(await browser.GetStringAsync(gdgs), "submit"));
+
+        // Decided already: nothing is pending any more.
+        var late = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{partId}/extension-decision", new { approve = true });
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+    }
+
+    [Fact]
+    public async Task Bad_extension_requests_and_decisions_are_4xx_and_change_nothing()
+    {
+        var (officer, number) = await OpenAsync(JointCase("zrzyj", ("zjj", null), ("rsj", null)));
+        var (_, otherNumber) = await OpenAsync(JointCase("fgj", ("swj", null)));
+        var browser = _app.Anonymous();
+        var zjj = await LinkOfAsync("zjj", number);
+        var rsj = await LinkOfAsync("rsj", number);
+        await PostActionAsync(browser, zjj, "accept");
+        var ids = (await GetCaseAsync(officer, number)).GetProperty("coDepartments").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("departmentCode").GetString()!, IdOf);
+        var otherPart = IdOf(Part(await GetCaseAsync(officer, otherNumber), "swj"));
+
+        // Nothing pending: the officer has nothing to decide.
+        Assert.Equal(HttpStatusCode.Conflict, (await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{ids["zjj"]}/extension-decision", new { approve = true })).StatusCode);
+
+        // The co-handler: not before accepting, 1–60 working days, a reason.
+        var unaccepted = FormFor(await browser.GetStringAsync(rsj), "accept")!;
+        unaccepted["action"] = "extension";
+        unaccepted["days"] = "3";
+        unaccepted["note"] = "理由";
+        Assert.Equal(HttpStatusCode.Conflict, (await browser.PostAsync(rsj, new FormUrlEncodedContent(unaccepted))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await AskAsync(browser, zjj, 0)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await AskAsync(browser, zjj, 61)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await AskAsync(browser, zjj, 3, " ")).StatusCode);
+        Assert.Equal(JsonValueKind.Null, Part(await GetCaseAsync(officer, number), "zjj").GetProperty("pendingExtension").ValueKind);
+        Assert.Empty((await MailsAsync(_app, Officer, "协办延期申请")).Where(m => m.Subject.Contains(number)));
+
+        await AskAsync(browser, zjj, 3);
+        var before = await GetCaseAsync(officer, number);
+        var mails = (await MailsAsync(_app, Handler("zjj"))).Count;
+
+        async Task ExpectAsync(string path, object body, HttpStatusCode status, string? field = null)
+        {
+            var response = await officer.PostAsJsonAsync(path, body);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(status == response.StatusCode, $"{path} {JsonSerializer.Serialize(body)}: {response.StatusCode} {text}");
+            if (field is not null)
+            {
+                Assert.True(JsonDocument.Parse(text).RootElement.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}: {text}");
+            }
+        }
+
+        var decide = $"/api/cases/{number}/parts/{ids["zjj"]}/extension-decision";
+        await ExpectAsync(decide, new { }, HttpStatusCode.BadRequest, "approve");
+        await ExpectAsync(decide, new { note = "意见" }, HttpStatusCode.BadRequest, "approve");
+        await ExpectAsync(decide, new { approve = true, note = new string('长', 2001) }, HttpStatusCode.BadRequest, "note");
+        await ExpectAsync($"/api/cases/{number}/parts/{ids["rsj"]}/extension-decision", new { approve = true }, HttpStatusCode.Conflict);
+        await ExpectAsync($"/api/cases/{otherNumber}/parts/{ids["zjj"]}/extension-decision", new { approve = true }, HttpStatusCode.NotFound);
+        await ExpectAsync($"/api/cases/{number}/parts/{otherPart}/extension-decision", new { approve = true }, HttpStatusCode.NotFound);
+        await ExpectAsync($"/api/cases/{number}/parts/999999999/extension-decision", new { approve = true }, HttpStatusCode.NotFound);
+        await ExpectAsync($"/api/cases/AYKF-2026-999999/parts/{ids["zjj"]}/extension-decision", new { approve = true }, HttpStatusCode.NotFound);
+        // The co-handler cannot ask again while its request waits.
+        Assert.Null(FormFor(await browser.GetStringAsync(zjj), "extension"));
+
+        var after = await GetCaseAsync(officer, number);
+        Assert.Equal(before.GetProperty("coDepartments").GetRawText(), after.GetProperty("coDepartments").GetRawText());
+        Assert.Equal(before.GetProperty("timeline").GetArrayLength(), after.GetProperty("timeline").GetArrayLength());
+        Assert.Equal(mails, (await MailsAsync(_app, Handler("zjj"))).Count);
+    }
+
+    [Fact]
+    public async Task A_dropped_parts_handler_is_told_it_need_not_act_and_its_pending_request_ends()
+    {
+        var (officer, number) = await OpenAsync(JointCase("zrzyj", ("rsj", "用工招聘"), ("jtysj", null)));
+        var browser = _app.Anonymous();
+        var rsj = await LinkOfAsync("rsj", number);
+        await PostActionAsync(browser, rsj, "accept");
+        await AskAsync(browser, rsj, 5, "招聘会推迟");
+        var partId = IdOf(Part(await GetCaseAsync(officer, number), "rsj"));
+
+        var dropped = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{partId}/drop", new { reason = "企业已自行招聘" });
+
+        Assert.Equal(HttpStatusCode.OK, dropped.StatusCode);
+        var part = Part(await GetCaseAsync(officer, number), "rsj");
+        Assert.Equal("dropped", part.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, part.GetProperty("pendingExtension").ValueKind);
+        var mail = Assert.Single(await MailsAsync(_app, Handler("rsj"), "协办已撤回"), m => m.Subject.Contains(number));
+        Assert.Contains("无需继续办理", mail.TextBody);
+        Assert.Contains("用工招聘", mail.TextBody);
+        Assert.Contains("企业已自行招聘", mail.TextBody);
+        Assert.DoesNotContain("/l/", mail.TextBody);
+        // Only the dropped department hears of it.
+        Assert.Empty(await MailsAsync(_app, Handler("jtysj"), "协办已撤回"));
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(rsj)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_part_started_on_an_older_workflow_version_refuses_an_extension_request_with_409_and_keeps_waiting()
+    {
+        var (officer, number) = await OpenAsync(JointCase("zrzyj", ("fgj", "请协调电价")));
+        var browser = _app.Anonymous();
+        var fgj = await LinkOfAsync("fgj", number);
+        await PostActionAsync(browser, fgj, "accept");
+        var partId = IdOf(Part(await GetCaseAsync(officer, number), "fgj"));
+
+        // case-part-routing v2 as shipped before: no ExtensionRequested path. The part's instance is pinned to it.
+        await _app.WithDbAsync(async db =>
+        {
+            var current = await db.Set<WorkflowDefinitionRecord>().SingleAsync(d => d.DefinitionId == "case-part-routing" && d.IsLatest);
+            var json = JsonNode.Parse(current.Json)!.AsObject();
+            var extension = new[] { "notify-extension-requested", "officer-extension", "extend", "notify-extension-approved", "notify-extension-denied" };
+            var root = json["root"]!.AsObject();
+            foreach (var a in root["activities"]!.AsArray().Where(a => extension.Contains((string?)a!["id"])).ToList()) root["activities"]!.AsArray().Remove(a);
+            foreach (var c in root["connections"]!.AsArray().Where(c => (string?)c!["source"]!["port"] == "ExtensionRequested"
+                || extension.Contains((string?)c!["source"]!["activity"])).ToList()) root["connections"]!.AsArray().Remove(c);
+            json["id"] = "case-part-routing-v2-test";
+            json["version"] = 2;
+            db.Add(new WorkflowDefinitionRecord
+            {
+                DefinitionId = "case-part-routing", Version = 2, VersionId = "case-part-routing-v2-test", Name = current.Name, Json = json.ToJsonString(),
+                IsLatest = false, IsPublished = false, CreatedAt = current.CreatedAt, UpdatedAt = current.UpdatedAt, PublishedAt = current.PublishedAt,
+            });
+            var instanceId = await db.Set<CasePart>().Where(p => p.Id == partId).Select(p => p.WorkflowInstanceId).SingleAsync();
+            var instance = await db.Set<WorkflowInstanceRecord>().SingleAsync(i => i.Id == instanceId);
+            var state = JsonNode.Parse(instance.State)!.AsObject();
+            foreach (var (key, value) in state.ToList())
+            {
+                if (key.Equals("definitionVersion", StringComparison.OrdinalIgnoreCase)) state[key] = 2;
+                if (key.Equals("definitionVersionId", StringComparison.OrdinalIgnoreCase)) state[key] = "case-part-routing-v2-test";
+            }
+
+            instance.State = state.ToJsonString();
+            instance.DefinitionVersion = 2;
+            return await db.SaveChangesAsync();
+        });
+        var before = await GetCaseAsync(officer, number);
+
+        var asked = await AskAsync(browser, fgj, 2);
+
+        Assert.Equal(HttpStatusCode.Conflict, asked.StatusCode);
+        var refusal = await asked.Content.ReadAsStringAsync();
+        Assert.True(refusal.Contains("此协办的流程版本不支持申请延期"), System.Text.RegularExpressions.Regex.Match(refusal, "class=\"error\">[^<]*").Value);
+        var after = await GetCaseAsync(officer, number);
+        Assert.Equal(before.GetProperty("coDepartments").GetRawText(), after.GetProperty("coDepartments").GetRawText());
+        Assert.Equal(before.GetProperty("timeline").GetArrayLength(), after.GetProperty("timeline").GetArrayLength());
+        Assert.Empty((await MailsAsync(_app, Officer, "协办延期申请")).Where(m => m.Subject.Contains(number)));
+        // The part still waits for its department: it submits as before.
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, fgj, "submit", new() { ["note"] = "电价已协调" })).StatusCode);
+        Assert.Equal("submitted", Part(await GetCaseAsync(officer, number), "fgj").GetProperty("status").GetString());
+    }
+}
