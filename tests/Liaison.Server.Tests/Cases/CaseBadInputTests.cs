@@ -154,4 +154,35 @@ public sealed class CaseBadInputTests(AppFixture fixture) : IClassFixture<AppFix
         Assert.False(exact.HasNext);
         Assert.Empty(past.Items);
     }
+
+    [Fact]
+    public async Task A_departments_pages_interleave_the_cases_it_leads_and_co_handles_newest_first()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var expected = new List<string>();
+        for (var i = 0; i < 52; i++)
+        {
+            // Cases 10 and 40 are led by another department, with swgj co-handling.
+            object body = NewCase(i is 10 or 40 ? "fgj" : "swgj", title: $"分页交错 {i}");
+            if (i is 10 or 40)
+            {
+                var joint = System.Text.Json.JsonSerializer.SerializeToNode(body)!.AsObject();
+                joint["coDepartments"] = System.Text.Json.Nodes.JsonNode.Parse("""[{"departmentCode":"swgj"}]""");
+                body = joint;
+            }
+
+            expected.Insert(0, (await OpenAsync(officer, body)).GetProperty("number").GetString()!);
+        }
+
+        async Task<List<string>> PageAsync(int page) =>
+            (await officer.GetFromJsonAsync<JsonElement>($"/api/cases?departmentCode=swgj&q=分页交错&page={page}")).GetProperty("items").EnumerateArray()
+                .Select(i => i.GetProperty("number").GetString()!).ToList();
+
+        var first = await PageAsync(1);
+        var second = await PageAsync(2);
+
+        Assert.Equal(50, first.Count);
+        Assert.Equal(expected, first.Concat(second));
+        Assert.Equal(2, (await officer.GetFromJsonAsync<JsonElement>("/api/cases?departmentCode=swgj&role=co&q=分页交错")).GetProperty("total").GetInt32());
+    }
 }
