@@ -404,6 +404,13 @@ public sealed class CaseService(
             part.Status = PartStatus.Overridden;
             part.EndedReason = reason;
             CaseTimeline.Add(db, c, now, CaseEventKinds.PartOverridden, actor, reason, new { department = part.DepartmentCode }, part);
+            if (part.AssignmentRound > 0)
+            {
+                // The silent department learns it need not act any more (no link: its links end here), worded for its part.
+                await mailer.SendAsync(db, c, CaseMailKind.Cancelled, [Audiences.Handler],
+                    new CaseMailer.Extras($"主办部门已先行办结 / The lead department resolved the case without this part: {reason}"), ct, part);
+            }
+
             await CaseEffectHandler.EndPartRoundAsync(db, part, now, ct);
             if (part.WorkflowInstanceId is { } instanceId)
             {

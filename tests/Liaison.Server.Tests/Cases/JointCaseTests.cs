@@ -184,6 +184,11 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         Assert.Equal("jtysj", entry.DepartmentCode);
         var gone = await browser.GetAsync(part);
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        // The silent department is told it need not act, with the lead's reason and no link.
+        var told = Assert.Single(await MailsAsync(_app, Handler("jtysj"), "协办已撤回"), m => m.Subject.Contains(number));
+        Assert.Contains("主办部门已先行办结", told.TextBody);
+        Assert.Contains("三日未回复", told.TextBody);
+        Assert.DoesNotContain("/l/", told.TextBody);
         var child = await _app.WithDbAsync(db => db.Set<WorkflowInstanceRecord>().SingleAsync(i => i.CorrelationId!.EndsWith($"/part:{entry.PartId}")));
         Assert.Equal(WorkflowStatus.Cancelled, child.Status);
     }
