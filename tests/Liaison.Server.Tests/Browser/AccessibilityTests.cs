@@ -118,6 +118,41 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
     });
 
     [Fact]
+    public Task The_officers_page_of_a_joint_case_with_a_returned_part_and_an_extension_request_has_no_serious_violations() => fixture.RunAsync(async page =>
+    {
+        var body = new
+        {
+            title = "新厂房无法投产", description = "施工许可与供电需协同。", category = "factor-guarantee", priority = "normal", departmentCode = "jxj",
+            enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = CreditCode },
+            coDepartments = new[] { new { departmentCode = "jtysj", task = "道路开口" }, new { departmentCode = "swuj", task = "供水接入" } },
+        };
+        var number = (await OpenAsync(await fixture.App.AsAdminAsync(), body)).GetProperty("number").GetString()!;
+        // jtysj returns its part; swuj accepts and asks for three more working days.
+        await page.GotoAsync("/dev/mailbox");
+        await OpenMailAsync(page, "jtysj.handler@anyue.example", number);
+        await page.Locator("a[data-mail-link]").First.ClickAsync();
+        await page.Locator("#return-reason").SelectOptionAsync("not-our-remit");
+        await page.Locator("#return-note").FillAsync("道路开口由公安局审批");
+        await page.Locator("form[data-action=return] button").ClickAsync();
+        await Assertions.Expect(page.Locator(".ok")).ToBeVisibleAsync();
+
+        await page.GotoAsync("/dev/mailbox");
+        await OpenMailAsync(page, "swuj.handler@anyue.example", number);
+        await page.Locator("a[data-mail-link]").First.ClickAsync();
+        await page.Locator("form[data-action=accept] button").ClickAsync();
+        await page.Locator("#extension-days").FillAsync("3");
+        await page.Locator("#extension-note").FillAsync("管网改造需三个工作日");
+        await page.Locator("form[data-action=extension] button").ClickAsync();
+        await Assertions.Expect(page.Locator(".ok")).ToBeVisibleAsync();
+
+        // The case page offers the reassign and drop forms for the returned part and the decision on the extension.
+        await BrowserFixture.SignInAsync(page, $"/cases/{number}");
+        await Assertions.Expect(page.Locator("form[action$='/reassign']").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("form[action$='/extension-decision']").First).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page, "officer's page of a joint case with part decisions");
+    });
+
+    [Fact]
     public Task The_leads_link_page_of_a_joint_case_on_a_phone_has_no_serious_violations() => fixture.RunAsync(async page =>
     {
         var body = new
