@@ -1,4 +1,5 @@
 using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
 
 namespace Liaison.Cases.Sla;
 
@@ -49,25 +50,29 @@ public sealed record SlaPolicy
     };
 
     /// <summary>Every reason the limits are unacceptable, in Chinese and English; empty when they are fine.</summary>
-    public static IReadOnlyList<string> Validate(int acceptWithinWorkingDays, int resolveWithinWorkingDays, int? progressReportEveryWorkingDays)
+    public static IReadOnlyList<string> Validate(int acceptWithinWorkingDays, int resolveWithinWorkingDays, int? progressReportEveryWorkingDays) =>
+        Problems(acceptWithinWorkingDays, resolveWithinWorkingDays, progressReportEveryWorkingDays).Select(p => $"{p.Message.Zh} / {p.Message.En}").ToList();
+
+    /// <summary>The same reasons, each with the field (camelCase) it is about, for a form or an API answer to show next to it.</summary>
+    public static IReadOnlyList<(string Field, Text Message)> Problems(int acceptWithinWorkingDays, int resolveWithinWorkingDays, int? progressReportEveryWorkingDays)
     {
-        var errors = new List<string>();
+        var errors = new List<(string, Text)>();
         CheckRange(acceptWithinWorkingDays, "acceptWithinWorkingDays", "签收时限", errors);
         CheckRange(resolveWithinWorkingDays, "resolveWithinWorkingDays", "办结时限", errors);
         if (progressReportEveryWorkingDays is { } every) CheckRange(every, "progressReportEveryWorkingDays", "进展报告间隔", errors);
         if (acceptWithinWorkingDays > resolveWithinWorkingDays)
         {
-            errors.Add("签收时限不能长于办结时限 / acceptWithinWorkingDays cannot exceed resolveWithinWorkingDays");
+            errors.Add(("acceptWithinWorkingDays", new Text("签收时限不能长于办结时限", "acceptWithinWorkingDays cannot exceed resolveWithinWorkingDays")));
         }
 
         return errors;
     }
 
-    private static void CheckRange(int value, string name, string zh, List<string> errors)
+    private static void CheckRange(int value, string name, string zh, List<(string, Text)> errors)
     {
         if (value is < 1 or > MaxWorkingDays)
         {
-            errors.Add($"{zh}应为1–{MaxWorkingDays}个工作日，实际为{value} / {name} must be 1–{MaxWorkingDays} working days, got {value}");
+            errors.Add((name, new Text($"{zh}应为1–{MaxWorkingDays}个工作日，实际为{value}", $"{name} must be 1–{MaxWorkingDays} working days, got {value}")));
         }
     }
 }

@@ -1,4 +1,5 @@
 using Liaison.Cases.Calendar;
+using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Hosting;
 using Microsoft.EntityFrameworkCore;
@@ -10,46 +11,28 @@ namespace Liaison.Server.Calendar;
 /// The one working-day calendar: shipped schedules overridden by the ones admins stored. Rebuilt from the database
 /// at most once a minute (so instances sharing a database converge) and at once after a local change.
 /// </summary>
-public sealed class CalendarService(IServiceScopeFactory scopes, IOptions<LiaisonOptions> options, TimeProvider clock)
+public sealed class CalendarService
 {
-    private static readonly TimeSpan RefreshAfter = TimeSpan.FromMinutes(1);
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private WorkingCalendar? _calendar;
-    private DateTimeOffset _loadedAt;
+    private readonly RefreshingValue<WorkingCalendar> _calendar;
 
-    public TimeZoneInfo TimeZone { get; } = WorkingCalendar.ResolveTimeZone(options.Value.TimeZone);
-
-    public async Task<WorkingCalendar> GetAsync(CancellationToken ct = default)
+    public CalendarService(IServiceScopeFactory scopes, IOptions<LiaisonOptions> options, TimeProvider clock)
     {
-        var now = clock.GetUtcNow();
-        if (_calendar is { } cached && now - _loadedAt < RefreshAfter)
+        TimeZone = WorkingCalendar.ResolveTimeZone(options.Value.TimeZone);
+        _calendar = new RefreshingValue<WorkingCalendar>(clock, TimeSpan.FromMinutes(1), async ct =>
         {
-            return cached;
-        }
-
-        await _gate.WaitAsync(ct);
-        try
-        {
-            if (_calendar is { } again && now - _loadedAt < RefreshAfter)
-            {
-                return again;
-            }
-
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
             var stored = await db.Set<CalendarYearRecord>().AsNoTracking().ToListAsync(ct);
-            _calendar = WorkingCalendar.Create(stored.Select(r => YearSchedule.Parse(r.Json)), TimeZone);
-            _loadedAt = now;
-            return _calendar;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+            return WorkingCalendar.Create(stored.Select(r => YearSchedule.Parse(r.Json)), TimeZone);
+        });
     }
 
+    public TimeZoneInfo TimeZone { get; }
+
+    public Task<WorkingCalendar> GetAsync(CancellationToken ct = default) => _calendar.GetAsync(ct);
+
     /// <summary>Forget the cached calendar (after an admin stored a year).</summary>
-    public void Invalidate() => _calendar = null;
+    public void Invalidate() => _calendar.Invalidate();
 
     /// <summary>Reads a local ISO date-time (no offset = this zone's local time) or one with an offset.</summary>
     public bool TryParseLocal(string? text, out DateTimeOffset instant)

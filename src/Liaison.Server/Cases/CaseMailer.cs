@@ -34,6 +34,7 @@ public sealed class CaseMailer(
     // show the same department and officer.
     private readonly Dictionary<string, string?> _departmentNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _officerNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, List<CasePart>> _parts = [];
 
     /// <param name="AboutPart">Joint case: the co-handler's part a mail to the lead is about (协办意见已提交).</param>
     public sealed record Extras(string? Note = null, string? ReasonCode = null, int? ExtensionDays = null, bool? ExtensionApproved = null, int? OverdueWorkingDays = null,
@@ -139,8 +140,7 @@ public sealed class CaseMailer(
     /// </summary>
     private async Task<IReadOnlyList<LateDepartment>?> LateDepartmentsAsync(LiaisonDbContext db, Case c, CancellationToken ct)
     {
-        // Tracked: a part changed earlier in this transaction is seen as it is now.
-        var parts = await db.Set<CasePart>().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
+        var parts = await PartsAsync(db, c, ct);
         if (parts.Count == 0) return null;
         var calendar = await calendars.GetAsync(ct);
         var now = clock.GetUtcNow();
@@ -158,13 +158,10 @@ public sealed class CaseMailer(
         return late.Count == 0 ? null : late;
     }
 
-    /// <summary>
-    /// A joint case's co-handlers as the lead's mails list them. Tracked, not AsNoTracking: a part changed in this
-    /// transaction (just submitted) must show as it is now, not as last saved.
-    /// </summary>
+    /// <summary>A joint case's co-handlers as the lead's mails list them.</summary>
     private async Task<IReadOnlyList<CoHandlerStanding>> CoHandlersAsync(LiaisonDbContext db, Case c, DateTimeOffset now, CancellationToken ct)
     {
-        var parts = await db.Set<CasePart>().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
+        var parts = await PartsAsync(db, c, ct);
         var lines = new List<CoHandlerStanding>(parts.Count);
         foreach (var p in parts)
         {
@@ -172,6 +169,20 @@ public sealed class CaseMailer(
         }
 
         return lines;
+    }
+
+    /// <summary>
+    /// The case's parts, read once per scope (a dispatch and its leader copy, an escalation's lists). Tracked, not
+    /// AsNoTracking: a part changed in this transaction (just submitted, dropped) is the same object, seen as it is now.
+    /// </summary>
+    private async Task<List<CasePart>> PartsAsync(LiaisonDbContext db, Case c, CancellationToken ct)
+    {
+        if (!_parts.TryGetValue(c.Id, out var parts))
+        {
+            _parts[c.Id] = parts = await db.Set<CasePart>().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
+        }
+
+        return parts;
     }
 
     private async Task<string?> DepartmentNameAsync(LiaisonDbContext db, string code, CancellationToken ct)

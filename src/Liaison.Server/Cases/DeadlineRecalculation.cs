@@ -17,15 +17,16 @@ public sealed class DeadlineRecalculation(TimeProvider clock, WorkflowHost workf
     /// <summary>Recomputes the open cases' and their open co-handling parts' provisional deadlines; returns how many cases changed.</summary>
     public async Task<int> RecomputeProvisionalAsync(LiaisonDbContext db, WorkingCalendar calendar, int year, CancellationToken ct)
     {
-        var cases = await db.Cases.Where(c => !CaseStatuses.Ended.Contains(c.Status)
-                && (c.Provisional || db.Set<CasePart>().Any(p => p.CaseId == c.Id && p.Provisional && OpenParts.Contains(p.Status))))
+        var openParts = db.Set<CasePart>().Where(p => p.Provisional && CasePart.OpenStatuses.Contains(p.Status));
+        var cases = await db.Cases.Where(c => !CaseStatuses.Ended.Contains(c.Status) && (c.Provisional || openParts.Any(p => p.CaseId == c.Id)))
             .ToListAsync(ct);
+        var caseIds = cases.Select(c => c.Id).ToList();
+        var partsByCase = (await openParts.Where(p => caseIds.Contains(p.CaseId)).OrderBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.CaseId);
         var changed = 0;
         foreach (var c in cases)
         {
             var any = c.Provisional && await RecomputeAsync(db, calendar, year, c, null, ct);
-            var parts = await db.Set<CasePart>().Where(p => p.CaseId == c.Id && p.Provisional && OpenParts.Contains(p.Status)).OrderBy(p => p.Id).ToListAsync(ct);
-            foreach (var part in parts)
+            foreach (var part in partsByCase[c.Id])
             {
                 any |= await RecomputeAsync(db, calendar, year, c, part, ct);
             }
@@ -38,8 +39,6 @@ public sealed class DeadlineRecalculation(TimeProvider clock, WorkflowHost workf
 
         return changed;
     }
-
-    private static readonly PartStatus[] OpenParts = [PartStatus.Dispatched, PartStatus.Accepted, PartStatus.InProgress];
 
     /// <summary>The lead's (<paramref name="part"/> null) or a co-handler's deadlines from their stored basis, with a timeline entry; false when neither was provisional.</summary>
     private async Task<bool> RecomputeAsync(LiaisonDbContext db, WorkingCalendar calendar, int year, Case c, CasePart? part, CancellationToken ct)

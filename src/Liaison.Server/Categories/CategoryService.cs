@@ -12,44 +12,25 @@ namespace Liaison.Server.Categories;
 /// Rebuilt from the database at most once a minute (so instances sharing a database converge) and at once after a
 /// local change. A change applies to dispatches from then on; deadlines already set keep their basis.
 /// </summary>
-public sealed class CategoryService(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class CategoryService
 {
-    private static readonly TimeSpan RefreshAfter = TimeSpan.FromMinutes(1);
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private IReadOnlyList<CaseCategory>? _categories;
-    private DateTimeOffset _loadedAt;
+    private readonly RefreshingValue<IReadOnlyList<CaseCategory>> _categories;
+    private readonly TimeProvider _clock;
 
-    /// <summary>Every category, in the shipped order.</summary>
-    public async Task<IReadOnlyList<CaseCategory>> ListAsync(CancellationToken ct = default)
+    public CategoryService(IServiceScopeFactory scopes, TimeProvider clock)
     {
-        var now = clock.GetUtcNow();
-        if (_categories is { } cached && now - _loadedAt < RefreshAfter)
+        _clock = clock;
+        _categories = new RefreshingValue<IReadOnlyList<CaseCategory>>(clock, TimeSpan.FromMinutes(1), async ct =>
         {
-            return cached;
-        }
-
-        await _gate.WaitAsync(ct);
-        try
-        {
-            if (_categories is { } again && now - _loadedAt < RefreshAfter)
-            {
-                return again;
-            }
-
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
             var stored = await db.Set<CaseCategoryRecord>().AsNoTracking().ToDictionaryAsync(r => r.Code, StringComparer.Ordinal, ct);
-            _categories = CaseCategories.Defaults
-                .Select(d => stored.TryGetValue(d.Code, out var r) ? FromRecord(r) : d)
-                .ToList();
-            _loadedAt = now;
-            return _categories;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+            return CaseCategories.Defaults.Select(d => stored.TryGetValue(d.Code, out var r) ? FromRecord(r) : d).ToList();
+        });
     }
+
+    /// <summary>Every category, in the shipped order.</summary>
+    public Task<IReadOnlyList<CaseCategory>> ListAsync(CancellationToken ct = default) => _categories.GetAsync(ct);
 
     /// <summary>The category with this code (trimmed), or null.</summary>
     public async Task<CaseCategory?> FindAsync(string? code, CancellationToken ct = default)
@@ -66,7 +47,7 @@ public sealed class CategoryService(IServiceScopeFactory scopes, TimeProvider cl
     }
 
     /// <summary>Forget the cached list (after a local change).</summary>
-    public void Invalidate() => _categories = null;
+    public void Invalidate() => _categories.Invalidate();
 
     /// <summary>Sets a category's names and limits; refused whole when any field is wrong.</summary>
     public async Task<ServiceResult<CaseCategory>> UpdateAsync(LiaisonDbContext db, string code, CategoryInput input, string? user, CancellationToken ct)
@@ -83,9 +64,9 @@ public sealed class CategoryService(IServiceScopeFactory scopes, TimeProvider cl
         var resolve = Limit(v, "resolveWithinWorkingDays", input.ResolveWithinWorkingDays);
         if (accept is { } a && resolve is { } r)
         {
-            foreach (var error in SlaPolicy.Validate(a, r, input.ProgressReportEveryWorkingDays))
+            foreach (var (field, message) in SlaPolicy.Problems(a, r, input.ProgressReportEveryWorkingDays))
             {
-                v.Add(FieldOf(error), Split(error));
+                v.Add(field, message);
             }
         }
 
@@ -114,7 +95,7 @@ public sealed class CategoryService(IServiceScopeFactory scopes, TimeProvider cl
         record.ResolveWithinWorkingDays = resolve!.Value;
         record.ProgressReportEveryWorkingDays = input.ProgressReportEveryWorkingDays;
         record.CoHandlerLeadWorkingDays = lead;
-        record.UpdatedAt = clock.GetUtcNow();
+        record.UpdatedAt = _clock.GetUtcNow();
         record.UpdatedBy = user;
         try
         {
@@ -144,12 +125,6 @@ public sealed class CategoryService(IServiceScopeFactory scopes, TimeProvider cl
 
         return value;
     }
-
-    // SlaPolicy.Validate words its reasons "中文 / English … fieldName …": they go next to the field they name.
-    private static string FieldOf(string error) =>
-        new[] { "progressReportEveryWorkingDays", "acceptWithinWorkingDays", "resolveWithinWorkingDays" }.FirstOrDefault(error.Contains) ?? "resolveWithinWorkingDays";
-
-    private static Text Split(string error) => error.Split(" / ", 2) is [var zh, var en] ? new Text(zh, en) : new Text(error, error);
 }
 
 /// <summary>A category's names and limits as an admin sends them (API body and admin form).</summary>
