@@ -16,7 +16,11 @@ public sealed class Case : IAssignment
 
     public CasePriority Priority { get; set; }
 
+    /// <summary>The enterprise as the case was opened for it: name, credit code and contact as they were then.</summary>
     public required Enterprise Enterprise { get; set; }
+
+    /// <summary>The enterprise's entry in the register (<see cref="Enterprises.RegisteredEnterprise"/>); null for cases opened before it existed.</summary>
+    public long? EnterpriseId { get; set; }
 
     public CaseStatus Status { get; set; }
 

@@ -1,4 +1,5 @@
 using Liaison.Cases.Departments;
+using Liaison.Cases.Enterprises;
 using Liaison.Server.Auth;
 using Liaison.Server.Hosting;
 using Microsoft.AspNetCore.Identity;
@@ -36,6 +37,7 @@ public static class DatabaseStartup
         }
 
         await SeedDepartmentsAsync(db, sp.GetRequiredService<TimeProvider>(), log, ct);
+        await SeedEnterprisesAsync(db, sp.GetRequiredService<TimeProvider>(), log, ct);
         await EnsureRolesAsync(sp.GetRequiredService<RoleManager<IdentityRole>>());
         await EnsureBootstrapAdminAsync(sp.GetRequiredService<UserManager<LiaisonUser>>(), options.BootstrapAdmin, log);
     }
@@ -57,6 +59,26 @@ public static class DatabaseStartup
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
             // Another instance seeded them first.
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>Seeds the sample key enterprises into an empty register only, as the departments are seeded.</summary>
+    private static async Task SeedEnterprisesAsync(LiaisonDbContext db, TimeProvider clock, ILogger log, CancellationToken ct)
+    {
+        if (await db.Set<RegisteredEnterprise>().AnyAsync(ct))
+        {
+            return;
+        }
+
+        db.AddRange(SampleEnterprises.Create(clock.GetUtcNow()));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            log.LogInformation("Seeded {Count} sample key enterprises (IsSample = true)", SampleEnterprises.Count);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
             db.ChangeTracker.Clear();
         }
     }

@@ -8,6 +8,7 @@ using Liaison.Server.Categories;
 using Liaison.Server.Cases;
 using Liaison.Server.Data;
 using Liaison.Server.Departments;
+using Liaison.Server.Enterprises;
 using Liaison.Server.Digests;
 using Liaison.Server.Designer;
 using Liaison.Server.Http;
@@ -94,6 +95,7 @@ public static class LiaisonHost
         services.AddAntiforgery();
         services.AddScoped<UserService>();
         services.AddScoped<DepartmentService>();
+        services.AddScoped<EnterpriseService>();
 
         // Pages are Razor components rendered once on the server (RazorComponentResult); no interactive runtime.
         services.AddRazorComponents();
@@ -177,6 +179,7 @@ public static class LiaisonHost
         app.MapAccountPages();
         app.MapLanguageSwitch();
         app.MapDepartmentsApi();
+        app.MapEnterprisesApi();
         app.MapOutboxApi();
         app.MapWorkflowsApi();
         app.MapCalendarApi();

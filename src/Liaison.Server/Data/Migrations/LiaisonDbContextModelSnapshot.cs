@@ -81,6 +81,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("due_at_basis");
 
+                    b.Property<long?>("EnterpriseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("enterprise_id");
+
                     b.Property<int>("ExtensionCount")
                         .HasColumnType("integer")
                         .HasColumnName("extension_count");
@@ -221,6 +225,10 @@ namespace Liaison.Server.Data.Migrations
 
                     b.HasIndex("DepartmentCode", "Id")
                         .HasDatabaseName("ix_cases_department_code_id");
+
+                    b.HasIndex("EnterpriseId", "Id")
+                        .HasDatabaseName("ix_cases_enterprise_id_id")
+                        .HasFilter("enterprise_id IS NOT NULL");
 
                     b.HasIndex("Status", "DepartmentCode")
                         .HasDatabaseName("ix_cases_status_department_code");
@@ -522,6 +530,161 @@ namespace Liaison.Server.Data.Migrations
                         .HasDatabaseName("ix_departments_code");
 
                     b.ToTable("departments", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Cases.Enterprises.EnterpriseContact", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<long>("EnterpriseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("enterprise_id");
+
+                    b.Property<bool>("ForNotices")
+                        .HasColumnType("boolean")
+                        .HasColumnName("for_notices");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("phone");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.HasKey("Id")
+                        .HasName("pk_enterprise_contacts");
+
+                    b.HasIndex("EnterpriseId", "Position")
+                        .HasDatabaseName("ix_enterprise_contacts_enterprise_id_position");
+
+                    b.HasIndex(new[] { "EnterpriseId" }, "ux_enterprise_contacts_notice")
+                        .IsUnique()
+                        .HasDatabaseName("ux_enterprise_contacts_notice")
+                        .HasFilter("for_notices");
+
+                    b.ToTable("enterprise_contacts", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Cases.Enterprises.RegisteredEnterprise", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("address");
+
+                    b.Property<string>("ChiefServiceOfficerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("chief_service_officer_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreditCode")
+                        .IsRequired()
+                        .HasMaxLength(18)
+                        .HasColumnType("character varying(18)")
+                        .HasColumnName("credit_code");
+
+                    b.Property<string>("IndustryChain")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("industry_chain");
+
+                    b.Property<bool>("IsKey")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_key");
+
+                    b.Property<bool>("IsSample")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_sample");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("VisitEveryDays")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(30)
+                        .HasColumnName("visit_every_days");
+
+                    b.HasKey("Id")
+                        .HasName("pk_enterprises");
+
+                    b.HasIndex("ChiefServiceOfficerId")
+                        .HasDatabaseName("ix_enterprises_chief_service_officer_id");
+
+                    b.HasIndex("CreditCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_enterprises_credit_code");
+
+                    b.HasIndex(new[] { "Name" }, "ix_enterprises_name_trgm")
+                        .HasDatabaseName("ix_enterprises_name_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Name" }, "ix_enterprises_name_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Name" }, "ix_enterprises_name_trgm"), new[] { "gin_trgm_ops" });
+
+                    b.ToTable("enterprises", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Cases.Enterprises.ServiceSquadMember", b =>
+                {
+                    b.Property<long>("EnterpriseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("enterprise_id");
+
+                    b.Property<string>("OfficerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("officer_id");
+
+                    b.HasKey("EnterpriseId", "OfficerId")
+                        .HasName("pk_enterprise_service_squad");
+
+                    b.HasIndex("OfficerId")
+                        .HasDatabaseName("ix_enterprise_service_squad_officer_id");
+
+                    b.ToTable("enterprise_service_squad", (string)null);
                 });
 
             modelBuilder.Entity("Liaison.Server.Auth.LiaisonUser", b =>
@@ -1532,6 +1695,12 @@ namespace Liaison.Server.Data.Migrations
 
             modelBuilder.Entity("Liaison.Cases.Cases.Case", b =>
                 {
+                    b.HasOne("Liaison.Cases.Enterprises.RegisteredEnterprise", null)
+                        .WithMany()
+                        .HasForeignKey("EnterpriseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_cases_registered_enterprise_enterprise_id");
+
                     b.OwnsOne("Liaison.Cases.Cases.Enterprise", "Enterprise", b1 =>
                         {
                             b1.Property<long>("CaseId")
@@ -1678,6 +1847,42 @@ namespace Liaison.Server.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Liaison.Cases.Enterprises.EnterpriseContact", b =>
+                {
+                    b.HasOne("Liaison.Cases.Enterprises.RegisteredEnterprise", null)
+                        .WithMany("Contacts")
+                        .HasForeignKey("EnterpriseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_enterprise_contacts_enterprises_enterprise_id");
+                });
+
+            modelBuilder.Entity("Liaison.Cases.Enterprises.RegisteredEnterprise", b =>
+                {
+                    b.HasOne("Liaison.Server.Auth.LiaisonUser", null)
+                        .WithMany()
+                        .HasForeignKey("ChiefServiceOfficerId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_enterprises_asp_net_users_chief_service_officer_id");
+                });
+
+            modelBuilder.Entity("Liaison.Cases.Enterprises.ServiceSquadMember", b =>
+                {
+                    b.HasOne("Liaison.Cases.Enterprises.RegisteredEnterprise", null)
+                        .WithMany("ServiceSquad")
+                        .HasForeignKey("EnterpriseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_enterprise_service_squad_enterprises_enterprise_id");
+
+                    b.HasOne("Liaison.Server.Auth.LiaisonUser", null)
+                        .WithMany()
+                        .HasForeignKey("OfficerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_enterprise_service_squad_asp_net_users_officer_id");
+                });
+
             modelBuilder.Entity("Liaison.Server.Workflows.WorkflowBookmarkRecord", b =>
                 {
                     b.HasOne("Liaison.Server.Workflows.WorkflowInstanceRecord", null)
@@ -1785,6 +1990,13 @@ namespace Liaison.Server.Data.Migrations
             modelBuilder.Entity("Liaison.Cases.Cases.Case", b =>
                 {
                     b.Navigation("Timeline");
+                });
+
+            modelBuilder.Entity("Liaison.Cases.Enterprises.RegisteredEnterprise", b =>
+                {
+                    b.Navigation("Contacts");
+
+                    b.Navigation("ServiceSquad");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,387 @@
+using System.Text.RegularExpressions;
+using Liaison.Cases.Common;
+using Liaison.Cases.Enterprises;
+using Liaison.Server.Auth;
+using Liaison.Server.Common;
+using Liaison.Server.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Liaison.Server.Enterprises;
+
+/// <summary>
+/// Reads and changes the enterprise register (企业名录); shared by the API, the pages and the CSV import. Officers and
+/// admins edit it. Contacts' phones and emails leave this service only towards signed-in officers and admins.
+/// </summary>
+public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider clock)
+{
+    public const int MaxContacts = 20;
+
+    public const int MaxSquad = 50;
+
+    public const int MaxPageSize = 200;
+
+    public async Task<EnterprisePage> ListAsync(EnterpriseFilter filter, CancellationToken ct)
+    {
+        var query = db.Set<RegisteredEnterprise>().AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(filter.Q))
+        {
+            var text = filter.Q.Trim();
+            var term = "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            var code = text.ToUpperInvariant();
+            query = query.Where(e => EF.Functions.ILike(e.Name, term) || e.CreditCode == code);
+        }
+
+        if (filter.Key is { } key)
+        {
+            query = query.Where(e => e.IsKey == key);
+        }
+
+        if (filter.Chain is { } chain)
+        {
+            query = query.Where(e => e.IndustryChain == chain);
+        }
+
+        if (filter.ChiefServiceOfficerId is { } chief)
+        {
+            query = query.Where(e => e.ChiefServiceOfficerId == chief);
+        }
+
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderByDescending(e => e.IsKey).ThenBy(e => e.Name).ThenBy(e => e.Id)
+            .Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize)
+            .Include(e => e.Contacts).Include(e => e.ServiceSquad)
+            .AsSplitQuery()
+            .ToListAsync(ct);
+        return new EnterprisePage(await DescribeAsync(rows, ct), total, filter.Page, filter.PageSize);
+    }
+
+    public async Task<ServiceResult<RegisteredEnterprise>> GetAsync(long id, CancellationToken ct) =>
+        await Load(tracking: false).FirstOrDefaultAsync(e => e.Id == id, ct) is { } e ? e : NotFound(id);
+
+    public Task<RegisteredEnterprise?> FindByCreditCodeAsync(string creditCode, CancellationToken ct) =>
+        Load(tracking: false).FirstOrDefaultAsync(e => e.CreditCode == creditCode, ct);
+
+    public async Task<ServiceResult<RegisteredEnterprise>> CreateAsync(EnterpriseInput input, CancellationToken ct)
+    {
+        var v = new Validation();
+        var officers = await FindOfficersAsync(input, ct);
+        var read = Read(input, v, officers);
+        if (!v.IsValid)
+        {
+            return new ServiceError.Invalid(v);
+        }
+
+        if (await FindByCreditCodeAsync(read.CreditCode, ct) is { } existing)
+        {
+            return DuplicateCode(existing);
+        }
+
+        var now = clock.GetUtcNow();
+        var enterprise = new RegisteredEnterprise { Name = read.Name, CreditCode = read.CreditCode, CreatedAt = now };
+        read.ApplyTo(enterprise, now);
+        db.Add(enterprise);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            db.ChangeTracker.Clear();
+            return await FindByCreditCodeAsync(read.CreditCode, ct) is { } winner
+                ? DuplicateCode(winner)
+                : new ServiceError.Conflict(new Text("企业信息刚被他人修改，请重试", "the register changed meanwhile; please try again"));
+        }
+
+        return enterprise;
+    }
+
+    public async Task<ServiceResult<RegisteredEnterprise>> UpdateAsync(long id, EnterpriseInput input, CancellationToken ct)
+    {
+        var v = new Validation();
+        var officers = await FindOfficersAsync(input, ct);
+        var read = Read(input, v, officers);
+        if (!v.IsValid)
+        {
+            return new ServiceError.Invalid(v);
+        }
+
+        var enterprise = await Load(tracking: true).FirstOrDefaultAsync(e => e.Id == id, ct);
+        if (enterprise is null)
+        {
+            return NotFound(id);
+        }
+
+        if (read.CreditCode != enterprise.CreditCode && await FindByCreditCodeAsync(read.CreditCode, ct) is { } other)
+        {
+            return DuplicateCode(other);
+        }
+
+        enterprise.Name = read.Name;
+        enterprise.CreditCode = read.CreditCode;
+        read.ApplyTo(enterprise, clock.GetUtcNow());
+        // Once someone has edited a sample entry, it describes a real enterprise.
+        enterprise.IsSample = false;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            db.ChangeTracker.Clear();
+            return await FindByCreditCodeAsync(read.CreditCode, ct) is { } winner && winner.Id != id
+                ? DuplicateCode(winner)
+                : new ServiceError.Conflict(new Text("企业信息刚被他人修改，请重试", "the entry changed meanwhile; please try again"));
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new ServiceError.Conflict(new Text("企业信息刚被他人修改，请重试", "the entry changed meanwhile; please try again"));
+        }
+
+        return enterprise;
+    }
+
+    /// <summary>The DTOs of <paramref name="rows"/>, with their officers' names (one query for all of them).</summary>
+    public async Task<List<EnterpriseDto>> DescribeAsync(IReadOnlyList<RegisteredEnterprise> rows, CancellationToken ct)
+    {
+        var ids = rows.SelectMany(e => e.ServiceSquad.Select(m => m.OfficerId).Append(e.ChiefServiceOfficerId))
+            .OfType<string>().Distinct().ToList();
+        var officers = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => new OfficerRef(u.Id, u.Email ?? "", u.DisplayName), ct);
+        return rows.Select(e => EnterpriseDto.From(e, officers)).ToList();
+    }
+
+    public async Task<EnterpriseDto> DescribeAsync(RegisteredEnterprise enterprise, CancellationToken ct) =>
+        (await DescribeAsync([enterprise], ct))[0];
+
+    /// <summary>
+    /// Checks an entry as typed (API, page or one CSV line) without touching the database beyond
+    /// <paramref name="officers"/>, the accounts its officer emails name (by normalized email).
+    /// </summary>
+    public static EnterpriseFields Read(EnterpriseInput input, Validation v, IReadOnlyDictionary<string, LiaisonUser> officers)
+    {
+        var name = v.Required("name", input.Name, 200);
+        var creditCode = "";
+        if (!UnifiedSocialCreditCode.TryParse(input.CreditCode, out var code, out var codeError))
+        {
+            v.Add("creditCode", Text.FromBilingual(codeError));
+        }
+        else
+        {
+            creditCode = code.Value;
+        }
+
+        var chain = IndustryChain.Other;
+        if (!string.IsNullOrWhiteSpace(input.IndustryChain) && !IndustryChains.TryParse(input.IndustryChain, out chain))
+        {
+            v.Add("industryChain", $"只能是 {IndustryChains.Allowed}", $"must be one of {IndustryChains.Allowed}");
+        }
+
+        var address = NullIfBlank(input.Address);
+        v.MaxLength("address", address, 300);
+
+        var isKey = input.IsKey ?? false;
+        string? chiefId = null;
+        if (NullIfBlank(input.ChiefServiceOfficer) is { } chiefEmail)
+        {
+            chiefId = Officer("chiefServiceOfficer", chiefEmail, v, officers);
+            if (!isKey)
+            {
+                v.Add("chiefServiceOfficer", "只有重点企业才有首席服务员", "only a key enterprise has a chief service officer");
+            }
+        }
+
+        var squad = new List<string>();
+        var squadInput = input.ServiceSquad ?? [];
+        if (squadInput.Count > MaxSquad)
+        {
+            v.Add("serviceSquad", $"服务专班最多 {MaxSquad} 人", $"a service squad has at most {MaxSquad} members");
+        }
+        else
+        {
+            for (var i = 0; i < squadInput.Count; i++)
+            {
+                if (NullIfBlank(squadInput[i]) is not { } email)
+                {
+                    v.Add($"serviceSquad[{i}]", "必填", "is required");
+                }
+                else if (Officer($"serviceSquad[{i}]", email, v, officers) is { } id && !squad.Contains(id))
+                {
+                    squad.Add(id);
+                }
+            }
+
+            if (squad.Count > 0 && !isKey)
+            {
+                v.Add("serviceSquad", "只有重点企业才有服务专班", "only a key enterprise has a service squad");
+            }
+        }
+
+        var visitEvery = input.VisitEveryDays ?? RegisteredEnterprise.DefaultVisitEveryDays;
+        if (visitEvery is < 1 or > 366)
+        {
+            v.Add("visitEveryDays", "走访周期应为 1–366 天", "must be between 1 and 366 days");
+        }
+
+        return new EnterpriseFields(name, creditCode, chain, address, isKey, chiefId, squad, visitEvery, ReadContacts(input.Contacts, v));
+    }
+
+    private static List<EnterpriseContact> ReadContacts(IReadOnlyList<ContactInput?>? input, Validation v)
+    {
+        var contacts = new List<EnterpriseContact>();
+        if (input is null)
+        {
+            return contacts;
+        }
+
+        if (input.Count > MaxContacts)
+        {
+            v.Add("contacts", $"联系人最多 {MaxContacts} 位", $"at most {MaxContacts} contacts");
+            return contacts;
+        }
+
+        for (var i = 0; i < input.Count; i++)
+        {
+            var field = $"contacts[{i}]";
+            if (input[i] is not { } c)
+            {
+                v.Add(field, "必填", "is required");
+                continue;
+            }
+
+            var name = v.Required($"{field}.name", c.Name, 100);
+            var phone = NullIfBlank(c.Phone);
+            if (phone is not null && !PhonePattern().IsMatch(phone))
+            {
+                v.Add($"{field}.phone", "电话号码格式不正确（数字、空格、+、-、括号，5–32 位）", "is not a phone number (digits, spaces, +, - and brackets, 5–32 characters)");
+            }
+
+            var email = NullIfBlank(c.Email);
+            if (email is not null && !EmailAddress.IsValid(email))
+            {
+                v.Add($"{field}.email", "邮箱地址格式不正确", "is not a valid email address");
+            }
+
+            if (phone is null && email is null)
+            {
+                v.Add(field, "电话和邮箱至少填一项", "needs a phone or an email");
+            }
+
+            contacts.Add(new EnterpriseContact { Name = name, Phone = phone, Email = email, ForNotices = c.ForNotices ?? false, Position = i });
+        }
+
+        var marked = contacts.Where(c => c.ForNotices).ToList();
+        if (marked.Count > 1)
+        {
+            v.Add("contacts", "只能有一位联系人接收案件通知", "only one contact can receive case notices");
+        }
+        else if (marked.Count == 0 && contacts.FirstOrDefault(c => c.Email is not null) is { } first)
+        {
+            // Nobody marked: the first contact with an email gets the notices, so a new entry is never silent by accident.
+            first.ForNotices = true;
+        }
+        else if (marked is [{ Email: null } notice])
+        {
+            v.Add($"contacts[{notice.Position}].email", "接收案件通知的联系人必须有邮箱", "the contact for case notices needs an email");
+        }
+
+        return contacts;
+    }
+
+    private static string? Officer(string field, string email, Validation v, IReadOnlyDictionary<string, LiaisonUser> officers)
+    {
+        if (officers.TryGetValue(email.ToUpperInvariant(), out var user))
+        {
+            return user.Id;
+        }
+
+        v.Add(field, $"没有邮箱为 {email} 的园区工作人员账号", $"no officer account has the email '{email}'");
+        return null;
+    }
+
+    /// <summary>The accounts the input's officer emails name, keyed by normalized (upper-case) email.</summary>
+    public Task<Dictionary<string, LiaisonUser>> FindOfficersAsync(EnterpriseInput input, CancellationToken ct) =>
+        FindOfficersAsync((input.ServiceSquad ?? []).Append(input.ChiefServiceOfficer), ct);
+
+    public async Task<Dictionary<string, LiaisonUser>> FindOfficersAsync(IEnumerable<string?> emails, CancellationToken ct)
+    {
+        var normalized = emails.Select(NullIfBlank).OfType<string>().Select(e => e.ToUpperInvariant()).Distinct().ToList();
+        if (normalized.Count == 0)
+        {
+            return [];
+        }
+
+        var users = await db.Users.AsNoTracking().Where(u => u.NormalizedEmail != null && normalized.Contains(u.NormalizedEmail)).ToListAsync(ct);
+        return users.ToDictionary(u => u.NormalizedEmail!, u => u);
+    }
+
+    private IQueryable<RegisteredEnterprise> Load(bool tracking)
+    {
+        var query = db.Set<RegisteredEnterprise>().Include(e => e.Contacts.OrderBy(c => c.Position)).Include(e => e.ServiceSquad).AsSplitQuery();
+        return tracking ? query : query.AsNoTracking();
+    }
+
+    private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    public static ServiceError.NotFound NotFound(long id) => new(new Text($"没有编号为 {id} 的企业", $"no enterprise has the id {id}"));
+
+    public static ServiceError.Conflict DuplicateCode(RegisteredEnterprise existing) => new(new Text(
+        $"统一社会信用代码 {existing.CreditCode} 已登记为“{existing.Name}”（编号 {existing.Id}）",
+        $"the credit code {existing.CreditCode} is already registered as '{existing.Name}' (id {existing.Id})"));
+
+    [GeneratedRegex(@"^(?=(?:\D*\d){5})[0-9+\-() ]{5,32}$")]
+    private static partial Regex PhonePattern();
+}
+
+/// <summary>An entry as checked by <see cref="EnterpriseService.Read"/>, ready to apply.</summary>
+public sealed record EnterpriseFields(
+    string Name, string CreditCode, IndustryChain IndustryChain, string? Address, bool IsKey, string? ChiefServiceOfficerId,
+    IReadOnlyList<string> ServiceSquad, int VisitEveryDays, IReadOnlyList<EnterpriseContact> Contacts)
+{
+    /// <summary>Writes everything but the name and credit code; contacts and squad are replaced as a whole.</summary>
+    public void ApplyTo(RegisteredEnterprise e, DateTimeOffset now)
+    {
+        e.IndustryChain = IndustryChain;
+        e.Address = Address;
+        e.IsKey = IsKey;
+        e.ChiefServiceOfficerId = ChiefServiceOfficerId;
+        e.VisitEveryDays = VisitEveryDays;
+        e.Contacts.Clear();
+        e.Contacts.AddRange(Contacts);
+        e.ServiceSquad.RemoveAll(m => !ServiceSquad.Contains(m.OfficerId));
+        foreach (var id in ServiceSquad.Where(id => e.ServiceSquad.All(m => m.OfficerId != id)))
+        {
+            e.ServiceSquad.Add(new ServiceSquadMember { OfficerId = id });
+        }
+
+        e.UpdatedAt = now;
+    }
+}
+
+public sealed record EnterpriseInput(
+    string? Name, string? CreditCode, string? IndustryChain = null, string? Address = null, bool? IsKey = null,
+    string? ChiefServiceOfficer = null, List<string?>? ServiceSquad = null, int? VisitEveryDays = null, List<ContactInput?>? Contacts = null);
+
+public sealed record ContactInput(string? Name, string? Phone = null, string? Email = null, bool? ForNotices = null);
+
+public sealed record EnterpriseFilter(string? Q = null, bool? Key = null, IndustryChain? Chain = null, string? ChiefServiceOfficerId = null, int Page = 1, int PageSize = 50);
+
+public sealed record EnterprisePage(IReadOnlyList<EnterpriseDto> Items, int Total, int Page, int PageSize);
+
+public sealed record OfficerRef(string Id, string Email, string DisplayName);
+
+public sealed record ContactDto(string Name, string? Phone, string? Email, bool ForNotices);
+
+/// <summary>An entry as the API shows it to signed-in officers and admins (contacts included).</summary>
+public sealed record EnterpriseDto(
+    long Id, string Name, string CreditCode, IndustryChain IndustryChain, string? Address, bool IsKey, OfficerRef? ChiefServiceOfficer,
+    IReadOnlyList<OfficerRef> ServiceSquad, int VisitEveryDays, IReadOnlyList<ContactDto> Contacts, bool Sample, DateTimeOffset UpdatedAt)
+{
+    public static EnterpriseDto From(RegisteredEnterprise e, IReadOnlyDictionary<string, OfficerRef> officers) => new(
+        e.Id, e.Name, e.CreditCode, e.IndustryChain, e.Address, e.IsKey,
+        e.ChiefServiceOfficerId is { } chief ? officers.GetValueOrDefault(chief) : null,
+        e.ServiceSquad.Select(m => officers.GetValueOrDefault(m.OfficerId)).OfType<OfficerRef>().OrderBy(o => o.DisplayName).ToList(),
+        e.VisitEveryDays,
+        e.Contacts.OrderBy(c => c.Position).Select(c => new ContactDto(c.Name, c.Phone, c.Email, c.ForNotices)).ToList(),
+        e.IsSample, e.UpdatedAt);
+}

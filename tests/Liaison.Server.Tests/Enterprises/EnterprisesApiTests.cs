@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Liaison.Cases.Enterprises;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Tests.Enterprises;
+
+public sealed class EnterprisesApiTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private readonly LiaisonApp _app = fixture.App;
+
+    /// <summary>A valid, fictitious credit code no sample uses (sample codes end in MA0000001–MA0000076).</summary>
+    private static string Code(int n)
+    {
+        var first17 = $"91512021MA1{n:D6}";
+        return first17 + UnifiedSocialCreditCode.ComputeCheckCharacter(first17);
+    }
+
+    private static object NewEnterprise(string creditCode, string name = "安岳测试燃气有限公司", string? chief = null, string[]? squad = null) => new
+    {
+        name,
+        creditCode,
+        industryChain = "天然气",
+        address = "安岳经济开发区兴安路1号",
+        isKey = chief is not null,
+        chiefServiceOfficer = chief,
+        serviceSquad = squad ?? [],
+        contacts = new object[]
+        {
+            new { name = "王经理", phone = "13800001111", email = "wang@gas.example" },
+            new { name = "李会计", phone = "028-12345678", email = "li@gas.example", forNotices = true },
+        },
+    };
+
+    [Fact]
+    public async Task Anonymous_gets_401()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.Anonymous().GetAsync("/api/enterprises")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.Anonymous().PostAsJsonAsync("/api/enterprises", NewEnterprise(Code(1)))).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_register_ships_76_sample_key_enterprises_with_valid_codes()
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        var page = await officer.GetFromJsonAsync<JsonElement>("/api/enterprises?key=true&pageSize=200&q=示例");
+        var items = page.GetProperty("items").EnumerateArray().ToList();
+
+        Assert.Equal(76, items.Count(i => i.GetProperty("sample").GetBoolean()));
+        Assert.All(items, i => Assert.True(UnifiedSocialCreditCode.IsValid(i.GetProperty("creditCode").GetString())));
+        Assert.All(items, i => Assert.Contains("示例", i.GetProperty("name").GetString()));
+        Assert.All(items, i => Assert.Single(i.GetProperty("contacts").EnumerateArray(), c => c.GetProperty("forNotices").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task An_officer_registers_an_enterprise_with_its_chief_squad_and_notice_contact()
+    {
+        var officer = await _app.AsOfficerAsync("chief@test.example");
+        await _app.AsOfficerAsync("squad1@test.example");
+
+        var created = await officer.PostAsJsonAsync("/api/enterprises",
+            NewEnterprise(Code(2), chief: "Chief@Test.example", squad: ["squad1@test.example", "chief@test.example"]));
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var read = await officer.GetFromJsonAsync<JsonElement>(created.Headers.Location!.OriginalString);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(body.GetProperty("id").GetInt64(), read.GetProperty("id").GetInt64());
+        Assert.Equal("natural-gas", read.GetProperty("industryChain").GetString());
+        Assert.Equal("chief@test.example", read.GetProperty("chiefServiceOfficer").GetProperty("email").GetString());
+        Assert.Equal(2, read.GetProperty("serviceSquad").GetArrayLength());
+        Assert.Equal(30, read.GetProperty("visitEveryDays").GetInt32());
+        var contacts = read.GetProperty("contacts").EnumerateArray().ToList();
+        Assert.Equal(["王经理", "李会计"], contacts.Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal([false, true], contacts.Select(c => c.GetProperty("forNotices").GetBoolean()));
+        Assert.False(read.GetProperty("sample").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_duplicate_credit_code_is_409_naming_the_existing_enterprise_and_nothing_changes()
+    {
+        var officer = await _app.AsOfficerAsync();
+        Assert.Equal(HttpStatusCode.Created, (await officer.PostAsJsonAsync("/api/enterprises", NewEnterprise(Code(3), "先登记的企业"))).StatusCode);
+
+        var again = await officer.PostAsJsonAsync("/api/enterprises", NewEnterprise(Code(3).ToLowerInvariant(), "后登记的企业"));
+        var problem = await again.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("先登记的企业", problem.GetProperty("detail").GetString());
+        Assert.False(await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().AnyAsync(e => e.Name == "后登记的企业")));
+    }
+
+    [Fact]
+    public async Task Bad_fields_are_400_naming_each_field()
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        var response = await officer.PostAsJsonAsync("/api/enterprises", new
+        {
+            name = "",
+            creditCode = "91512021MA1000004X",
+            industryChain = "钢铁",
+            isKey = false,
+            chiefServiceOfficer = "nobody@test.example",
+            visitEveryDays = 0,
+            contacts = new object[]
+            {
+                new { name = "甲", phone = "abc", forNotices = true },
+                new { name = "乙", email = "not-an-email", forNotices = true },
+            },
+        });
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        foreach (var field in new[] { "name", "creditCode", "industryChain", "chiefServiceOfficer", "visitEveryDays", "contacts[0].phone", "contacts[1].email", "contacts" })
+        {
+            Assert.True(errors.TryGetProperty(field, out _), $"no error for {field}: {errors}");
+        }
+    }
+
+    [Fact]
+    public async Task Updating_replaces_contacts_and_squad_and_clears_the_sample_mark()
+    {
+        var officer = await _app.AsOfficerAsync("squad2@test.example");
+        var sample = await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().Where(e => e.CreditCode == SampleEnterprises.CreditCode(5)).SingleAsync());
+
+        var put = await officer.PutAsJsonAsync($"/api/enterprises/{sample.Id}", new
+        {
+            name = "安岳真实稀土有限公司",
+            creditCode = SampleEnterprises.CreditCode(5),
+            industryChain = "rare-earth",
+            isKey = true,
+            serviceSquad = new[] { "squad2@test.example" },
+            visitEveryDays = 14,
+            contacts = new object[] { new { name = "赵总", email = "zhao@re.example" } },
+        });
+        var read = await put.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.False(read.GetProperty("sample").GetBoolean());
+        Assert.Equal(14, read.GetProperty("visitEveryDays").GetInt32());
+        var contact = Assert.Single(read.GetProperty("contacts").EnumerateArray());
+        Assert.True(contact.GetProperty("forNotices").GetBoolean());
+        Assert.Equal("squad2@test.example", Assert.Single(read.GetProperty("serviceSquad").EnumerateArray()).GetProperty("email").GetString());
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Set<EnterpriseContact>().CountAsync(c => c.EnterpriseId == sample.Id)));
+    }
+
+    [Fact]
+    public async Task An_unknown_id_is_404()
+    {
+        var officer = await _app.AsOfficerAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await officer.GetAsync("/api/enterprises/999999")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await officer.PutAsJsonAsync("/api/enterprises/999999", NewEnterprise(Code(6)))).StatusCode);
+    }
+}
