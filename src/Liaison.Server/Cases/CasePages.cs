@@ -9,6 +9,7 @@ using Liaison.Server.Calendar;
 using Liaison.Server.Categories;
 using Liaison.Server.Common;
 using Liaison.Server.Departments;
+using Liaison.Server.Enterprises;
 using Liaison.Server.Pages;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -93,13 +94,17 @@ public static class CasePages
         return PageResults.Page<CaseListPage>(model, errors.Count > 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
     }
 
+    /// <summary>The new-case form; <paramref name="enterpriseId"/> (from the enterprise's page) opens it for that register entry.</summary>
     private static async Task<IResult> NewForm(
-        DepartmentService departments, CalendarService calendars, CategoryService categories, TimeProvider clock, CancellationToken ct) =>
-        PageResults.Page<NewCasePage>(await NewCaseModelAsync(NewCaseInput.Empty, new Validation(), departments, calendars, categories, clock, ct));
+        long? enterpriseId, EnterpriseService enterprises, DepartmentService departments, CalendarService calendars, CategoryService categories,
+        TimeProvider clock, CancellationToken ct) =>
+        PageResults.Page<NewCasePage>(await NewCaseModelAsync(NewCaseInput.Empty with { EnterpriseId = enterpriseId }, new Validation(),
+            enterprises, departments, calendars, categories, clock, ct));
 
     private static async Task<IResult> Create(
         IFormCollection form, [FromQuery] string? addCoDepartment, ClaimsPrincipal user, UserManager<LiaisonUser> users, CaseService cases,
-        DepartmentService departments, CalendarService calendars, CategoryService categories, TimeProvider clock, CancellationToken ct)
+        EnterpriseService enterprises, DepartmentService departments, CalendarService calendars, CategoryService categories, TimeProvider clock,
+        CancellationToken ct)
     {
         var input = NewCaseInput.From(form);
         if (addCoDepartment is not null)
@@ -107,7 +112,7 @@ public static class CasePages
             // "Add a co-handling department" (its button's formaction): the same form again, as typed, with one more
             // empty row; nothing is opened.
             var more = input with { Rows = Math.Min(input.Rows + 1, CasePart.MaxPerCase) };
-            return PageResults.Page<NewCasePage>(await NewCaseModelAsync(more, new Validation(), departments, calendars, categories, clock, ct));
+            return PageResults.Page<NewCasePage>(await NewCaseModelAsync(more, new Validation(), enterprises, departments, calendars, categories, clock, ct));
         }
 
         var opened = await cases.OpenAsync(users.GetUserId(user)!, input.ToOpenCase(Guid.TryParse(form["requestId"], out var id) ? id : null), ct);
@@ -117,13 +122,26 @@ public static class CasePages
         }
 
         var errors = opened.Error is ServiceError.Invalid invalid ? invalid.Fields : new Validation();
-        return PageResults.Page<NewCasePage>(await NewCaseModelAsync(input, errors, departments, calendars, categories, clock, ct), StatusCodes.Status400BadRequest);
+        return PageResults.Page<NewCasePage>(await NewCaseModelAsync(input, errors, enterprises, departments, calendars, categories, clock, ct), StatusCodes.Status400BadRequest);
     }
 
     private static async Task<NewCaseModel> NewCaseModelAsync(
-        NewCaseInput input, Validation errors, DepartmentService departments, CalendarService calendars, CategoryService categories,
-        TimeProvider clock, CancellationToken ct)
+        NewCaseInput input, Validation errors, EnterpriseService enterprises, DepartmentService departments, CalendarService calendars,
+        CategoryService categories, TimeProvider clock, CancellationToken ct)
     {
+        EnterpriseDto? picked = null;
+        if (input.EnterpriseId is { } enterpriseId)
+        {
+            if ((await enterprises.GetAsync(enterpriseId, ct)).Value is { } entry)
+            {
+                picked = await enterprises.DescribeAsync(entry, ct);
+            }
+            else if (!errors.Errors.ContainsKey("enterpriseId"))
+            {
+                errors.Add("enterpriseId", $"企业名录中没有编号为 {enterpriseId} 的企业", $"no enterprise in the register has the id {enterpriseId}");
+            }
+        }
+
         var all = await categories.ListAsync(ct);
         var category = await categories.FindAsync(input.Category, ct) ?? all[0];
         var priority = input.Urgent ? CasePriority.Urgent : CasePriority.Normal;
@@ -133,6 +151,8 @@ public static class CasePages
         var active = (await DepartmentOption.AllAsync(departments, ct)).Where(d => d.Active).ToList();
         return new NewCaseModel(input, category, active, preview, Guid.NewGuid(), errors.Errors, all)
         {
+            Enterprise = picked,
+            Register = picked is null ? await enterprises.SuggestionsAsync(ct) : [],
             CoHandlerPreview = SlaDeadlines.ForCoHandler(calendar, now, category.Sla, priority),
         };
     }
@@ -245,7 +265,7 @@ public sealed record CaseListModel(CaseListFilter Filter, IReadOnlyList<Departme
 /// <param name="Rows">How many co-handling rows the form shows (filled and empty).</param>
 public sealed record NewCaseInput(
     string Title, string Description, string Category, string Priority, string DepartmentCode,
-    string EnterpriseName, string CreditCode, string Contact, bool IsKey, string ChiefServiceOfficer,
+    string EnterpriseName, string CreditCode, string Contact, long? EnterpriseId,
     IReadOnlyList<CaseService.CoDepartmentInput> CoDepartments, int Rows)
 {
     /// <summary>Empty co-handling rows a new form shows; the "add" button (<see cref="AddRowAction"/>) gives one more.</summary>
@@ -254,7 +274,7 @@ public sealed record NewCaseInput(
     /// <summary>Where the button that shows the form again with one more co-handling row posts to.</summary>
     public const string AddRowAction = "/cases/new?addCoDepartment=1";
 
-    public static readonly NewCaseInput Empty = new("", "", CaseCategories.Defaults[0].Code, "normal", "", "", "", "", false, "", [], FirstRows);
+    public static readonly NewCaseInput Empty = new("", "", CaseCategories.Defaults[0].Code, "normal", "", "", "", "", null, [], FirstRows);
 
     public bool Urgent => string.Equals(Priority.Trim(), "urgent", StringComparison.OrdinalIgnoreCase);
 
@@ -270,14 +290,14 @@ public sealed record NewCaseInput(
         return new(
             f["title"].ToString(), f["description"].ToString(), f["category"].ToString(), f["priority"].ToString(),
             f["departmentCode"].ToString(), f["enterpriseName"].ToString(), f["creditCode"].ToString(), f["contact"].ToString(),
-            f["isKey"].ToString() is "on" or "true", f["chiefServiceOfficer"].ToString(),
+            long.TryParse(f["enterpriseId"], NumberStyles.None, CultureInfo.InvariantCulture, out var enterpriseId) ? enterpriseId : null,
             co, Math.Clamp(posted, FirstRows, CasePart.MaxPerCase));
     }
 
     public CaseService.OpenCase ToOpenCase(Guid? requestId) => new(
         Title, Description, Category, Priority, DepartmentCode,
-        new CaseService.EnterpriseInput(EnterpriseName, CreditCode, NullIfBlank(Contact), IsKey, NullIfBlank(ChiefServiceOfficer)),
-        requestId, CoDepartments.Count == 0 ? null : CoDepartments);
+        new CaseService.EnterpriseInput(NullIfBlank(EnterpriseName), NullIfBlank(CreditCode), NullIfBlank(Contact), null, null),
+        requestId, CoDepartments.Count == 0 ? null : CoDepartments, EnterpriseId);
 
     private static string? NullIfBlank(string s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }
@@ -288,6 +308,12 @@ public sealed record NewCaseModel(
 {
     /// <summary>The deadlines each co-handling department (协办) would get if sent now (the same for every one of them).</summary>
     public required CaseDeadlines CoHandlerPreview { get; init; }
+
+    /// <summary>The register entry the case is opened for, when one was picked (<c>?enterpriseId=</c>).</summary>
+    public EnterpriseDto? Enterprise { get; init; }
+
+    /// <summary>Suggestions for the credit code field: the register's entries, key enterprises first.</summary>
+    public IReadOnlyList<EnterpriseSuggestion> Register { get; init; } = [];
 }
 
 /// <param name="DepartmentNames">Every department's name by code, inactive ones too (a part may name one).</param>

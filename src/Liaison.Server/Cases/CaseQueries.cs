@@ -227,7 +227,11 @@ public sealed record TimelineEntryDto(DateTimeOffset At, string Kind, string Act
         new(e.At, e.Kind, e.Actor, e.Note, e.Data is null ? null : JsonDocument.Parse(e.Data).RootElement.Clone()) { PartId = e.PartId };
 }
 
-public sealed record EnterpriseDto(string Name, string CreditCode, string? Contact, bool IsKey, string? ChiefServiceOfficer);
+/// <summary>The enterprise as the case was opened for it; <see cref="Id"/> is its register entry (/api/enterprises/{id}).</summary>
+public sealed record CaseEnterpriseDto(string Name, string CreditCode, string? Contact, bool IsKey, string? ChiefServiceOfficer)
+{
+    public long? Id { get; init; }
+}
 
 public sealed record ExtensionRequestDto(int Days, string? Reason);
 
@@ -248,7 +252,7 @@ public sealed record CaseDto(
     string Department, string? DepartmentName, PersonRef Handler, PersonRef? Leader, int AssignmentRound,
     DateTimeOffset? AcceptBy, DateTimeOffset? DueAt, DateTimeOffset? OriginalDueAt, bool Provisional, bool Overdue,
     DeadlineBasisDto? AcceptByBasis, DeadlineBasisDto? DueAtBasis,
-    EnterpriseDto Enterprise, ExtensionRequestDto? PendingExtension, int Returns, int Extensions, int Reopenings,
+    CaseEnterpriseDto Enterprise, ExtensionRequestDto? PendingExtension, int Returns, int Extensions, int Reopenings,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<string> AllowedActions, IReadOnlyList<TimelineEntryDto> Timeline)
 {
     /// <summary>The routing workflow instance (admins can open it at /admin/workflow-instances/{id}); null before it started.</summary>
@@ -262,7 +266,10 @@ public sealed record CaseDto(
         new PersonRef(c.HandlerName, c.HandlerEmail), c.LeaderEmail is null ? null : new PersonRef(c.LeaderName ?? "", c.LeaderEmail),
         c.AssignmentRound, c.AcceptBy, c.DueAt, c.OriginalDueAt, c.Provisional, CaseStatuses.IsOverdue(c, now),
         DeadlineBasisDto.Parse(c.AcceptByBasis), DeadlineBasisDto.Parse(c.DueAtBasis),
-        new EnterpriseDto(c.Enterprise.Name, c.Enterprise.CreditCode, c.Enterprise.Contact, c.Enterprise.IsKey, c.Enterprise.ChiefServiceOfficer),
+        new CaseEnterpriseDto(c.Enterprise.Name, c.Enterprise.CreditCode, c.Enterprise.Contact, c.Enterprise.IsKey, c.Enterprise.ChiefServiceOfficer)
+        {
+            Id = c.EnterpriseId,
+        },
         c.PendingExtensionDays is { } days ? new ExtensionRequestDto(days, c.PendingExtensionReason) : null,
         c.ReturnCount, c.ExtensionCount, c.ReopenCount, c.CreatedAt, c.UpdatedAt,
         CaseActions.OfficerActions.Where(a => CaseActions.WhyNot(c, a) is null).ToList(),

@@ -8,6 +8,7 @@ using Liaison.Cases.Sla;
 using Liaison.Server.Calendar;
 using Liaison.Server.Categories;
 using Liaison.Server.Data;
+using Liaison.Server.Enterprises;
 using Liaison.Server.Hosting;
 using Liaison.Server.Common;
 using Liaison.Server.Links;
@@ -40,9 +41,10 @@ public sealed class CaseService(
 
     /// <param name="RequestId">Optional idempotency key: opening again with the same id returns the case opened the first time.</param>
     /// <param name="CoDepartments">Joint case (联办): co-handling departments, each with an optional task note; absent or empty: one department, as always.</param>
+    /// <param name="EnterpriseId">The enterprise's register entry; instead of, or besides, <paramref name="Enterprise"/>.</param>
     public sealed record OpenCase(
         string? Title, string? Description, string? Category, string? Priority, string? DepartmentCode, EnterpriseInput? Enterprise,
-        Guid? RequestId = null, IReadOnlyList<CoDepartmentInput?>? CoDepartments = null);
+        Guid? RequestId = null, IReadOnlyList<CoDepartmentInput?>? CoDepartments = null, long? EnterpriseId = null);
 
     public sealed record CoDepartmentInput(string? DepartmentCode, string? Task);
 
@@ -81,24 +83,7 @@ public sealed class CaseService(
         }
 
         var departmentCode = v.Required("departmentCode", input.DepartmentCode, 32);
-        string? creditCode = null;
-        string enterpriseName = "";
-        if (input.Enterprise is null)
-        {
-            v.Add("enterprise", "必填", "is required");
-        }
-        else
-        {
-            enterpriseName = v.Required("enterprise.name", input.Enterprise.Name, 200);
-            if (!UnifiedSocialCreditCode.TryParse(input.Enterprise.CreditCode, out var code, out var error))
-            {
-                v.Add("enterprise.creditCode", error, "is not a valid unified social credit code (GB 32100-2015)");
-            }
-
-            creditCode = code?.Value;
-            v.MaxLength("enterprise.contact", input.Enterprise.Contact?.Trim(), 200);
-            v.MaxLength("enterprise.chiefServiceOfficer", input.Enterprise.ChiefServiceOfficer?.Trim(), 100);
-        }
+        var enterprise = await CaseEnterprises.ReadAsync(db, v, input.EnterpriseId, input.Enterprise, ct);
 
         // Tracked: the answer is built from it (CaseQueries.DescribeOpened) without reading it again.
         if (departmentCode.Length > 0 && await db.Departments.FirstOrDefaultAsync(d => d.Code == departmentCode && d.Active, ct) is null)
@@ -113,21 +98,16 @@ public sealed class CaseService(
         }
 
         var now = clock.GetUtcNow();
+        var enterpriseId = enterprise!.Id ?? await CaseEnterprises.RegisterAsync(db, enterprise.Snapshot, now, ct);
         var c = new Case
         {
             Number = await NextNumberAsync(now, ct),
+            EnterpriseId = enterpriseId,
             Title = title,
             Description = description,
             Category = category,
             Priority = priority,
-            Enterprise = new Enterprise
-            {
-                Name = enterpriseName,
-                CreditCode = creditCode!,
-                Contact = input.Enterprise!.Contact?.Trim(),
-                IsKey = input.Enterprise.IsKey ?? false,
-                ChiefServiceOfficer = input.Enterprise.ChiefServiceOfficer?.Trim(),
-            },
+            Enterprise = enterprise!.Snapshot,
             Status = CaseStatus.Dispatched,
             DepartmentCode = departmentCode,
             HandlerName = "",

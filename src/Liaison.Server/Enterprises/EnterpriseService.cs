@@ -56,6 +56,13 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         return new EnterprisePage(await DescribeAsync(rows, ct), total, filter.Page, filter.PageSize);
     }
 
+    /// <summary>Entries to suggest where a credit code is typed (the new-case form), key enterprises first.</summary>
+    public Task<List<EnterpriseSuggestion>> SuggestionsAsync(CancellationToken ct) =>
+        db.Set<RegisteredEnterprise>().AsNoTracking().OrderByDescending(e => e.IsKey).ThenBy(e => e.Name).Take(MaxSuggestions)
+            .Select(e => new EnterpriseSuggestion(e.CreditCode, e.Name, e.IsKey)).ToListAsync(ct);
+
+    public const int MaxSuggestions = 2000;
+
     public async Task<ServiceResult<RegisteredEnterprise>> GetAsync(long id, CancellationToken ct) =>
         await Load(tracking: false).FirstOrDefaultAsync(e => e.Id == id, ct) is { } e ? e : NotFound(id);
 
@@ -367,6 +374,8 @@ public sealed record ContactInput(string? Name, string? Phone = null, string? Em
 public sealed record EnterpriseFilter(string? Q = null, bool? Key = null, IndustryChain? Chain = null, string? ChiefServiceOfficerId = null, int Page = 1, int PageSize = 50);
 
 public sealed record EnterprisePage(IReadOnlyList<EnterpriseDto> Items, int Total, int Page, int PageSize);
+
+public sealed record EnterpriseSuggestion(string CreditCode, string Name, bool IsKey);
 
 public sealed record OfficerRef(string Id, string Email, string DisplayName);
 

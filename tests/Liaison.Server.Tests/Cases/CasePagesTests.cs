@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Liaison.Cases.Cases;
+using Liaison.Cases.Enterprises;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
@@ -136,11 +137,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
     {
         var browser = await SignInAsync();
 
-        var response = await PostNewCaseAsync(browser, new()
-        {
-            ["isKey"] = "true",
-            ["chiefServiceOfficer"] = "李首席",
-        });
+        var response = await PostNewCaseAsync(browser, []);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var location = response.Headers.Location!.OriginalString;
@@ -150,8 +147,10 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Equal(number, stored.Number);
         Assert.Equal("fgj", stored.DepartmentCode);
         Assert.Equal("factor-guarantee", stored.Category);
-        Assert.True(stored.Enterprise.IsKey);
-        Assert.Equal("李首席", stored.Enterprise.ChiefServiceOfficer);
+        // The credit code typed was not registered: the case registered it as a plain enterprise and links to it.
+        var entry = await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().SingleAsync(e => e.Id == stored.EnterpriseId));
+        Assert.Equal(stored.Enterprise.CreditCode, entry.CreditCode);
+        Assert.False(entry.IsKey);
         var officerId = await _app.WithDbAsync(db => db.Users.Where(u => u.Email == OfficerEmail).Select(u => u.Id).SingleAsync());
         Assert.Equal(officerId, stored.OfficerId);
 
@@ -174,7 +173,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var page = await response.Content.ReadAsStringAsync();
-        Assert.Matches("id=\"creditCode\"[^>]*value=\"91350100M000100Y44\"[^>]*aria-invalid=\"true\" aria-describedby=\"enterprise.creditCode-error\"", page);
+        Assert.Matches("id=\"creditCode\"[^>]*value=\"91350100M000100Y44\"[^>]*aria-invalid=\"true\" aria-describedby=\"creditCode-hint enterprise.creditCode-error\"", page);
         Assert.Matches("<div id=\"enterprise.creditCode-error\">\\s*<p class=\"field-error\" data-field=\"enterprise.creditCode\">", page);
         Assert.Contains("value=\"园区厂房用水\"", page);
         Assert.Matches("<option value=\"fgj\" selected[^>]*>", page);

@@ -1,0 +1,98 @@
+using Liaison.Cases.Cases;
+using Liaison.Cases.Enterprises;
+using Liaison.Server.Cases;
+using Liaison.Server.Common;
+using Liaison.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Enterprises;
+
+/// <summary>
+/// Which register entry a case being opened is for. A case names its enterprise by <c>enterpriseId</c> or, as API
+/// clients always have, by name and credit code: a registered code links the case to that entry, an unregistered one
+/// registers a plain (non-key) entry in the same transaction as the case.
+/// </summary>
+internal static class CaseEnterprises
+{
+    /// <param name="Id">The register entry, or null when the case's credit code is not registered yet.</param>
+    /// <param name="Snapshot">What the case keeps: the name, code and contact as typed, else as registered.</param>
+    public sealed record Resolved(long? Id, Enterprise Snapshot);
+
+    public static async Task<Resolved?> ReadAsync(
+        LiaisonDbContext db, Validation v, long? enterpriseId, CaseService.EnterpriseInput? input, CancellationToken ct)
+    {
+        var contact = Trimmed(input?.Contact);
+        var chief = Trimmed(input?.ChiefServiceOfficer);
+        v.MaxLength("enterprise.contact", contact, 200);
+        v.MaxLength("enterprise.chiefServiceOfficer", chief, 100);
+
+        RegisteredEnterprise? entry = null;
+        string? creditCode = null;
+        if (enterpriseId is { } id)
+        {
+            entry = await Load(db).FirstOrDefaultAsync(e => e.Id == id, ct);
+            if (entry is null)
+            {
+                v.Add("enterpriseId", $"企业名录中没有编号为 {id} 的企业", $"no enterprise in the register has the id {id}");
+                return null;
+            }
+
+            creditCode = entry.CreditCode;
+            if (Trimmed(input?.CreditCode) is { } typed && (!UnifiedSocialCreditCode.TryParse(typed, out var code, out _) || code.Value != entry.CreditCode))
+            {
+                v.Add("enterprise.creditCode", "与所选登记企业的统一社会信用代码不一致", "does not match the credit code of the registered enterprise chosen");
+            }
+        }
+        else if (input is null)
+        {
+            v.Add("enterprise", "必填：从企业名录选择（enterpriseId）或填写企业名称和统一社会信用代码",
+                "is required: pick an enterprise from the register (enterpriseId) or give its name and credit code");
+            return null;
+        }
+        else if (!UnifiedSocialCreditCode.TryParse(input.CreditCode, out var code, out var error))
+        {
+            v.Add("enterprise.creditCode", error, "is not a valid unified social credit code (GB 32100-2015)");
+        }
+        else
+        {
+            creditCode = code.Value;
+            entry = await Load(db).FirstOrDefaultAsync(e => e.CreditCode == creditCode, ct);
+        }
+
+        // A registered enterprise may be named by its code alone; a new one needs its name.
+        var name = entry is null || !string.IsNullOrWhiteSpace(input?.Name) ? v.Required("enterprise.name", input?.Name, 200) : entry.Name;
+        var notice = entry?.Contacts.FirstOrDefault(c => c.ForNotices);
+        var chiefName = entry?.ChiefServiceOfficerId is { } chiefId
+            ? await db.Users.Where(u => u.Id == chiefId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct)
+            : null;
+        return new Resolved(entry?.Id, new Enterprise
+        {
+            Name = name,
+            CreditCode = creditCode ?? "",
+            Contact = contact ?? (notice is null ? null : $"{notice.Name} {notice.Phone}".Trim()),
+            IsKey = input?.IsKey == true || entry?.IsKey == true,
+            ChiefServiceOfficer = chief ?? chiefName,
+        });
+    }
+
+    /// <summary>
+    /// Registers a plain entry for a credit code typed on a new case, or finds the one a concurrent open just registered.
+    /// Runs inside the case's transaction, so a case that is not opened registers nothing.
+    /// </summary>
+    public static async Task<long> RegisterAsync(LiaisonDbContext db, Enterprise snapshot, DateTimeOffset now, CancellationToken ct)
+    {
+        var utc = now.ToUniversalTime();
+        var other = IndustryChain.Other.ToString();
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO enterprises (name, credit_code, industry_chain, is_key, visit_every_days, is_sample, created_at, updated_at)
+            VALUES ({snapshot.Name}, {snapshot.CreditCode}, {other}, false, {RegisteredEnterprise.DefaultVisitEveryDays}, false, {utc}, {utc})
+            ON CONFLICT (credit_code) DO NOTHING
+            """, ct);
+        return await db.Set<RegisteredEnterprise>().Where(e => e.CreditCode == snapshot.CreditCode).Select(e => e.Id).SingleAsync(ct);
+    }
+
+    private static IQueryable<RegisteredEnterprise> Load(LiaisonDbContext db) =>
+        db.Set<RegisteredEnterprise>().AsNoTracking().Include(e => e.Contacts);
+
+    private static string? Trimmed(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}
