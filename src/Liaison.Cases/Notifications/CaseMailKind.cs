@@ -59,11 +59,14 @@ public static class CaseMailKind
     /// <summary>(lead's handler) Joint case: a co-handling department submitted its part (协办意见), with its note and attachments.</summary>
     public const string PartSubmitted = "part-submitted";
 
+    /// <summary>(a key enterprise's chief service officer and service squad) A key event of the enterprise's case: dispatched, overdue, resolved.</summary>
+    public const string KeyEnterpriseUpdate = "key-enterprise-update";
+
     public static IReadOnlyList<string> All { get; } =
     [
         Dispatch, DispatchLeaderCopy, AcceptReminder, DueReminder, Overdue, EscalationZone, ProgressReportDue,
         Returned, ExtensionRequested, ExtensionDecided, Resolved, Reopened, ReassignedAway, Cancelled,
-        LeaderReminder, Closed, PartSubmitted,
+        LeaderReminder, Closed, PartSubmitted, KeyEnterpriseUpdate,
     ];
 
     public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind, StringComparer.Ordinal);
@@ -88,6 +91,7 @@ public static class CaseMailKind
         LeaderReminder => new("领导提醒", "Leader reminder"),
         Closed => new("销号", "Closed"),
         PartSubmitted => new("协办意见已提交（主办）", "Co-handler's part submitted (lead)"),
+        KeyEnterpriseUpdate => new("重点企业事项动态（首席服务员、服务专班）", "Key enterprise's case update (chief service officer, squad)"),
         _ => new(kind, kind),
     };
 }

@@ -89,6 +89,9 @@ public sealed record CaseMailModel
 
     /// <summary>The officer's decision on an extension request: true approved, false denied, null not decided.</summary>
     public bool? ExtensionApproved { get; init; }
+
+    /// <summary><c>key-enterprise-update</c>: the case's event the service team is told about, a <see cref="CaseMailKind"/> (dispatch, overdue, resolved).</summary>
+    public string? KeyEvent { get; init; }
 }
 
 /// <summary>A department of a joint case past its deadline: the lead's resolve deadline or a co-handler's submit deadline.</summary>

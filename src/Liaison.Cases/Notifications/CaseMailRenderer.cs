@@ -220,6 +220,7 @@ public sealed partial class CaseMailRenderer
             LateDepartments = [new("自然资源和规划局", true, DateTimeOffset.UnixEpoch, 3), new("供电公司", false, DateTimeOffset.UnixEpoch, 4)],
             CoHandlers = [new("住房和城乡建设局", PartStatus.Submitted, false), new("供电公司", PartStatus.Dispatched, true)],
             PartDepartmentName = "住房和城乡建设局", PartAttachments = "https://files.example/permit.pdf",
+            KeyEvent = CaseMailKind.Overdue,
         },
         new() { CaseNumber = "AYKF-2026-000124", Title = "示例", RecipientName = "张三", ExtensionApproved = false },
     ];

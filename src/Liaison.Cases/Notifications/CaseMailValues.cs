@@ -99,6 +99,18 @@ internal static class CaseMailValues
                 ("Due", FormatLocal(d.Due, timeZone, en)),
                 ("OverdueDays", d.OverdueWorkingDays),
             }).ToArray()),
+            // key-enterprise-update: which event of the case the chief service officer and squad are told about.
+            ("Event", new (string, object?)[]
+            {
+                ("Kind", model.KeyEvent),
+                ("Label", model.KeyEvent switch
+                {
+                    CaseMailKind.Dispatch => en ? "Dispatched" : "已派单",
+                    CaseMailKind.Overdue => en ? "Overdue" : "已超期",
+                    CaseMailKind.Resolved => en ? "Resolved, awaiting confirmation" : "已办结待确认",
+                    _ => null,
+                }),
+            }),
             ("Link", model.LinkUrl),
             ("Reason", new (string, object?)[] { ("Code", model.ReasonCode), ("Label", model.ReasonLabel ?? model.ReasonCode) }),
             ("Note", Blank(model.Note)),

@@ -6,6 +6,7 @@ using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
 using Liaison.Server.Categories;
 using Liaison.Server.Data;
+using Liaison.Server.Enterprises;
 using Liaison.Server.Hosting;
 using Liaison.Server.Links;
 using Liaison.Server.Mail;
@@ -55,10 +56,12 @@ public sealed class CaseMailer(
             shared = shared with { LateDepartments = await LateDepartmentsAsync(db, c, ct) };
         }
 
+        var mailed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var audience in audiences.Distinct())
         {
             foreach (var (name, email, culture, role) in await RecipientsAsync(db, c, holder, audience, ct))
             {
+                mailed.Add(email);
                 var link = role switch
                 {
                     _ when NoLinkKinds.Contains(kind) => null,
@@ -67,6 +70,32 @@ public sealed class CaseMailer(
                     _ => null,
                 };
                 Queue(db, c, holder, kind, name, email, culture, link, shared, part);
+            }
+        }
+
+        if (part is null && ServiceTeams.CopiedKinds.Contains(kind))
+        {
+            await CopyServiceTeamAsync(db, c, kind, shared, mailed, ct);
+        }
+    }
+
+    /// <summary>
+    /// A key enterprise's chief service officer and service squad are told of its case's key events (派单, 超期, 办结),
+    /// except whoever the event's own mail already reached.
+    /// </summary>
+    private async Task CopyServiceTeamAsync(LiaisonDbContext db, Case c, string kind, CaseMailModel shared, HashSet<string> mailed, CancellationToken ct)
+    {
+        if (c.EnterpriseId is not { } enterpriseId)
+        {
+            return;
+        }
+
+        var copy = shared with { KeyEvent = kind, Note = kind == CaseMailKind.Resolved ? shared.Note : null };
+        foreach (var member in await ServiceTeams.OfKeyEnterpriseAsync(db, enterpriseId, ct))
+        {
+            if (mailed.Add(member.Email))
+            {
+                Queue(db, c, c, CaseMailKind.KeyEnterpriseUpdate, member.Name, member.Email, member.Culture, $"{BaseUrl}/cases/{c.Number}", copy, null);
             }
         }
     }

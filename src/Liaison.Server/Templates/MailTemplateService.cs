@@ -168,6 +168,7 @@ public sealed class MailTemplateService(
             Note = en ? "Documents A & B are attached." : "材料 A & B 已补齐。",
             ExtensionDays = 5,
             ExtensionApproved = true,
+            KeyEvent = CaseMailKind.Overdue,
         };
     }
 

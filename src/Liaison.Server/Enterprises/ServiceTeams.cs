@@ -1,0 +1,39 @@
+using Liaison.Cases.Enterprises;
+using Liaison.Cases.Notifications;
+using Liaison.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Enterprises;
+
+/// <summary>A key enterprise's service team: its chief service officer (首席服务员) and service squad (服务专班).</summary>
+public static class ServiceTeams
+{
+    /// <summary>The events of a key enterprise's case its team is copied on (issue: dispatch, overdue, resolved).</summary>
+    public static readonly IReadOnlySet<string> CopiedKinds = new HashSet<string>(StringComparer.Ordinal)
+    {
+        CaseMailKind.Dispatch, CaseMailKind.Overdue, CaseMailKind.Resolved,
+    };
+
+    public sealed record Member(string Id, string Name, string Email, string Culture, bool Chief);
+
+    /// <summary>The team of <paramref name="enterpriseId"/> if it is a key enterprise (chief first), else nobody.</summary>
+    public static async Task<IReadOnlyList<Member>> OfKeyEnterpriseAsync(LiaisonDbContext db, long enterpriseId, CancellationToken ct)
+    {
+        var team = await db.Set<RegisteredEnterprise>().AsNoTracking()
+            .Where(e => e.Id == enterpriseId && e.IsKey)
+            .Select(e => new { e.ChiefServiceOfficerId, Squad = e.ServiceSquad.Select(m => m.OfficerId).ToList() })
+            .FirstOrDefaultAsync(ct);
+        if (team is null)
+        {
+            return [];
+        }
+
+        var ids = team.Squad.Append(team.ChiefServiceOfficerId).OfType<string>().Distinct().ToList();
+        var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) && u.Email != null)
+            .Select(u => new { u.Id, u.DisplayName, u.Email, u.Culture }).ToListAsync(ct);
+        return users
+            .Select(u => new Member(u.Id, u.DisplayName, u.Email!, u.Culture, u.Id == team.ChiefServiceOfficerId))
+            .OrderByDescending(m => m.Chief).ThenBy(m => m.Email, StringComparer.Ordinal)
+            .ToList();
+    }
+}

@@ -1,0 +1,206 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Liaison.Cases.Enterprises;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Enterprises;
+
+/// <summary>Cases know their enterprise: picked from the register or by credit code, and a key enterprise's team is copied.</summary>
+public sealed class CaseEnterpriseTests : IAsyncLifetime
+{
+    private const string Handler = "fgj.handler@anyue.example";
+    private const string Officer = "officer@test.example";
+    private const string Chief = "chief@test.example";
+    private const string Squad = "squad@test.example";
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+    private LiaisonApp _app = null!;
+    private HttpClient _officer = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await LiaisonApp.StartAsync(nameof(CaseEnterpriseTests));
+        _officer = await _app.AsOfficerAsync(Officer);
+        await _app.AsOfficerAsync(Chief);
+        await _app.AsOfficerAsync(Squad);
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private static string Code(int n)
+    {
+        var first17 = $"91512021MA2{n:D6}";
+        return first17 + UnifiedSocialCreditCode.ComputeCheckCharacter(first17);
+    }
+
+    private async Task<long> RegisterAsync(string code, bool key, string name = "安岳重点燃气有限公司")
+    {
+        var response = await _officer.PostAsJsonAsync("/api/enterprises", new
+        {
+            name,
+            creditCode = code,
+            industryChain = "natural-gas",
+            isKey = key,
+            chiefServiceOfficer = key ? Chief : null,
+            serviceSquad = key ? new[] { Squad, Chief } : [],
+            contacts = new object[] { new { name = "赵经理", phone = "13900001111", email = "zhao@gas.example" } },
+        });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToString());
+        return body.GetProperty("id").GetInt64();
+    }
+
+    private static object CaseFor(long enterpriseId) => new
+    {
+        title = "新厂房用气报装",
+        description = "企业新厂房需要接入中压燃气管道。",
+        category = "factor-guarantee",
+        departmentCode = "fgj",
+        enterpriseId,
+    };
+
+    [Fact]
+    public async Task A_case_opened_for_a_registered_key_enterprise_links_to_it_and_copies_its_chief_and_squad_on_dispatch_overdue_and_resolve()
+    {
+        var enterpriseId = await RegisterAsync(Code(1), key: true);
+
+        var opened = await OpenAsync(_officer, CaseFor(enterpriseId));
+        var number = opened.GetProperty("number").GetString()!;
+        var enterprise = opened.GetProperty("enterprise");
+
+        Assert.Equal(enterpriseId, enterprise.GetProperty("id").GetInt64());
+        Assert.Equal("安岳重点燃气有限公司", enterprise.GetProperty("name").GetString());
+        Assert.Equal(Code(1), enterprise.GetProperty("creditCode").GetString());
+        Assert.True(enterprise.GetProperty("isKey").GetBoolean());
+        Assert.Equal("赵经理 13900001111", enterprise.GetProperty("contact").GetString());
+        // One copy each on dispatch: the chief, who is also in the squad, is not mailed twice.
+        Assert.Single(await MailsAsync(_app, Chief, "【重点企业·已派单】"));
+        Assert.Single(await MailsAsync(_app, Squad, "【重点企业·已派单】"));
+        Assert.Empty(await MailsAsync(_app, Officer, "【重点企业"));
+
+        // Opened Monday 2026-03-02 09:00, factor-guarantee: due Monday 9th 18:00.
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 9, 18, 1, 0, China).ToUniversalTime());
+        await _app.SweepTimersAsync();
+        await _app.SweepTimersAsync();
+        var overdue = Assert.Single(await MailsAsync(_app, Chief, "【重点企业·已超期】"));
+        Assert.Contains(number, overdue.Subject);
+        Assert.Contains($"/cases/{number}", overdue.TextBody);
+        Assert.Single(await MailsAsync(_app, Squad, "【重点企业·已超期】"));
+
+        var link = PathOf(LinkIn((await MailsAsync(_app, Handler, "【派单】")).Single()));
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "resolve", new() { ["note"] = "管道已接通" });
+
+        var resolved = Assert.Single(await MailsAsync(_app, Chief, "【重点企业·已办结待确认】"));
+        Assert.Contains("管道已接通", resolved.TextBody);
+        Assert.Single(await MailsAsync(_app, Squad, "【重点企业·已办结待确认】"));
+        // Nothing else of the case reaches the team (accept, reminders).
+        Assert.Equal(3, (await MailsAsync(_app, Squad, "【重点企业")).Count);
+    }
+
+    [Fact]
+    public async Task A_plain_enterprise_s_case_copies_nobody()
+    {
+        var enterpriseId = await RegisterAsync(Code(2), key: false, name: "安岳普通企业有限公司");
+
+        var opened = await OpenAsync(_officer, CaseFor(enterpriseId));
+
+        Assert.False(opened.GetProperty("enterprise").GetProperty("isKey").GetBoolean());
+        Assert.Single(await MailsAsync(_app, Handler, "【派单】"));
+        Assert.Empty(await MailsAsync(_app, Chief));
+        Assert.Empty(await MailsAsync(_app, Squad));
+    }
+
+    [Fact]
+    public async Task A_typed_credit_code_links_to_its_entry_or_registers_a_plain_one_once()
+    {
+        var registered = await RegisterAsync(Code(3), key: true);
+
+        // The old body (name, code, contact typed) still works; a registered code links to its entry.
+        var byCode = await OpenAsync(_officer, new
+        {
+            title = "用地报批", description = "企业反映用地报批进度慢。", category = "factor-guarantee", departmentCode = "fgj",
+            enterprise = new { creditCode = Code(3).ToLowerInvariant() },
+        });
+        Assert.Equal(registered, byCode.GetProperty("enterprise").GetProperty("id").GetInt64());
+        Assert.Equal("安岳重点燃气有限公司", byCode.GetProperty("enterprise").GetProperty("name").GetString());
+
+        // Ten cases at once for a code nobody registered: one plain entry, every case linked to it.
+        var fresh = Code(4);
+        var opened = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => OpenAsync(_officer, new
+        {
+            title = "招工难", description = "企业反映用工缺口。", category = "factor-guarantee", departmentCode = "fgj",
+            enterprise = new { name = "安岳新设鞋服有限公司", creditCode = fresh, contact = "钱经理", isKey = true, chiefServiceOfficer = "孙首席" },
+        })));
+
+        var entries = await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().Where(e => e.CreditCode == fresh).ToListAsync());
+        var entry = Assert.Single(entries);
+        Assert.False(entry.IsKey);
+        Assert.Equal("安岳新设鞋服有限公司", entry.Name);
+        Assert.All(opened, c => Assert.Equal(entry.Id, c.GetProperty("enterprise").GetProperty("id").GetInt64()));
+        // The case keeps the free text as typed, as API clients always had it.
+        Assert.All(opened, c => Assert.Equal("孙首席", c.GetProperty("enterprise").GetProperty("chiefServiceOfficer").GetString()));
+    }
+
+    [Fact]
+    public async Task An_unknown_enterprise_id_or_a_code_that_does_not_match_it_is_400_and_opens_nothing()
+    {
+        var registered = await RegisterAsync(Code(5), key: false);
+
+        var unknown = await _officer.PostAsJsonAsync("/api/cases", CaseFor(987654));
+        var mismatch = await _officer.PostAsJsonAsync("/api/cases", new
+        {
+            title = "用地报批", description = "x", category = "factor-guarantee", departmentCode = "fgj",
+            enterpriseId = registered, enterprise = new { creditCode = Code(6) },
+        });
+        var newCodeWithoutName = await _officer.PostAsJsonAsync("/api/cases", new
+        {
+            title = "用地报批", description = "x", category = "factor-guarantee", departmentCode = "fgj",
+            enterprise = new { creditCode = Code(7) },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("enterpriseId", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(HttpStatusCode.BadRequest, mismatch.StatusCode);
+        Assert.Contains("enterprise.creditCode", (await mismatch.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(HttpStatusCode.BadRequest, newCodeWithoutName.StatusCode);
+        Assert.Contains("enterprise.name", (await newCodeWithoutName.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Cases.CountAsync()));
+        Assert.False(await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().AnyAsync(e => e.CreditCode == Code(7))));
+    }
+
+    [Fact]
+    public async Task The_new_case_form_opened_for_a_register_entry_opens_the_case_for_it()
+    {
+        var enterpriseId = await RegisterAsync(Code(8), key: true);
+        var browser = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
+
+        var form = await browser.GetStringAsync($"/cases/new?enterpriseId={enterpriseId}");
+        Assert.Contains("安岳重点燃气有限公司", form);
+        Assert.Contains($"name=\"enterpriseId\" value=\"{enterpriseId}\"", form);
+        Assert.DoesNotContain("id=\"creditCode\"", form);
+
+        var posted = await browser.PostAsync("/cases/new", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(form),
+            ["requestId"] = Guid.NewGuid().ToString(),
+            ["title"] = "天然气管道迁改",
+            ["description"] = "厂区道路施工需迁改管道。",
+            ["category"] = "factor-guarantee",
+            ["priority"] = "normal",
+            ["departmentCode"] = "fgj",
+            ["enterpriseId"] = enterpriseId.ToString(),
+        }));
+
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var stored = await _app.WithDbAsync(db => db.Cases.SingleAsync());
+        Assert.Equal(enterpriseId, stored.EnterpriseId);
+        Assert.Equal(Code(8), stored.Enterprise.CreditCode);
+        Assert.True(stored.Enterprise.IsKey);
+        // The case keeps the chief's name as it was when opened (every test officer is called 测试专员).
+        Assert.Equal("测试专员", stored.Enterprise.ChiefServiceOfficer);
+    }
+}
