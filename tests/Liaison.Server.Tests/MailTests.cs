@@ -126,7 +126,16 @@ public sealed class MailTests : IAsyncLifetime
         Assert.Equal(550, item.GetProperty("lastSmtpStatus").GetInt32());
         Assert.Equal("failed", item.GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await officer.GetAsync("/api/admin/outbox")).StatusCode);
+        // The failure is logged, but never the recipient: an enterprise contact's email is private.
+        Assert.Contains(_app.Logs.Entries, e => e.Message.Contains("rejected permanently"));
+        Assert.DoesNotContain(_app.Logs.Entries, e => e.Text.Contains("gone@anyue.example"));
     }
+
+    [Theory]
+    [InlineData("5.1.1 <zhao@gas.example>: Recipient address rejected", "5.1.1 <<email>>: Recipient address rejected")]
+    [InlineData("mailbox unavailable", "mailbox unavailable")]
+    public void Smtp_replies_lose_their_addresses_before_they_are_logged(string reply, string logged) =>
+        Assert.Equal(logged, OutboxRelay.RedactEmails(reply));
 
     [Fact]
     public async Task Bad_status_filter_is_400()

@@ -13,7 +13,7 @@ namespace Liaison.Server.Mail;
 /// relays (jobs, server instances) never send the same row; a row is marked sent in the same transaction, so a
 /// crash after the SMTP server accepted it resends it once, with the same Message-ID.
 /// </summary>
-public sealed class OutboxRelay(
+public sealed partial class OutboxRelay(
     LiaisonDbContext db,
     IMailTransport transport,
     IOptions<SmtpOptions> options,
@@ -98,7 +98,8 @@ public sealed class OutboxRelay(
                     row.LastSmtpStatus = (int)ex.StatusCode;
                     row.LastError = ex.Message;
                     report.Failed++;
-                    log.LogError("Mail {MessageId} to {To} rejected permanently: {Status} {Error}", row.MessageId, row.ToAddress, (int)ex.StatusCode, ex.Message);
+                    // Recipients are never logged (enterprise contacts' emails are private); the outbox row names them to admins.
+                    log.LogError("Mail {OutboxId} ({Kind}) rejected permanently: {Status} {Error}", row.Id, row.Kind, (int)ex.StatusCode, RedactEmails(ex.Message));
                 }
                 catch (SmtpCommandException ex)
                 {
@@ -132,8 +133,14 @@ public sealed class OutboxRelay(
 
         row.NextAttemptAt = clock.GetUtcNow() + BackOff(row.Attempts);
         report.Retrying++;
-        log.LogWarning("Mail {MessageId} to {To} deferred (attempt {Attempt}): {Status} {Error}", row.MessageId, row.ToAddress, row.Attempts, smtpStatus, error);
+        log.LogWarning("Mail {OutboxId} ({Kind}) deferred (attempt {Attempt}): {Status} {Error}", row.Id, row.Kind, row.Attempts, smtpStatus, RedactEmails(error));
     }
+
+    /// <summary>An SMTP server's reply may quote the recipient (<c>550 &lt;x@y&gt; unknown</c>); logs get it without addresses.</summary>
+    internal static string RedactEmails(string text) => EmailInText().Replace(text, "<email>");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[^\s<>@""',;:]+@[^\s<>@""',;:]+")]
+    private static partial System.Text.RegularExpressions.Regex EmailInText();
 
     /// <summary>30 s, 1 min, 2 min, … capped at one hour.</summary>
     internal static TimeSpan BackOff(int attempts) =>
