@@ -33,7 +33,7 @@ public sealed partial class JointCasePageTests(BrowserFixture fixture) : IClassF
         await page.Locator("#co-0-task").FillAsync("请核实施工许可");
         await page.Locator("#co-1-department").SelectOptionAsync("gdgs");
         await page.Locator("#co-1-task").FillAsync("请确认10kV接入方案");
-        await page.GetByLabel("企业名称 *").FillAsync("安岳示例柠檬科技有限公司");
+        await page.GetByLabel("企业名称", new() { Exact = true }).FillAsync("安岳示例柠檬科技有限公司");
         await page.GetByLabel("统一社会信用代码 *").FillAsync(CreditCode);
         await page.GetByRole(AriaRole.Button, new() { Name = "受理并派单" }).ClickAsync();
 
