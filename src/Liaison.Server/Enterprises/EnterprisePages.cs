@@ -135,7 +135,7 @@ public static class EnterprisePages
         }
 
         var (input, unreadable) = typed.Read();
-        var result = unreadable.IsValid ? await enterprises.CreateAsync(input, ct) : new ServiceError.Invalid(unreadable);
+        var result = unreadable.IsValid ? await enterprises.CreateAsync(input, ct) : await enterprises.RefuseAsync<RegisteredEnterprise>(input, unreadable, ct);
         return result.Value is { } created
             ? Results.Redirect(EnterpriseUrl(created.Id) + "?done=created")
             : await FormPageAsync(enterprises, null, typed, false, result.Error, PageResults.StatusOf(result.Error!), ct);
@@ -160,7 +160,7 @@ public static class EnterprisePages
         }
 
         var (input, unreadable) = typed.Read();
-        var result = unreadable.IsValid ? await enterprises.UpdateAsync(id, input, ct) : new ServiceError.Invalid(unreadable);
+        var result = unreadable.IsValid ? await enterprises.UpdateAsync(id, input, ct) : await enterprises.RefuseAsync<RegisteredEnterprise>(input, unreadable, ct);
         return result.Value is not null
             ? Results.Redirect(EnterpriseUrl(id) + "?done=saved")
             : await FormPageAsync(enterprises, id, typed, current.IsSample, result.Error, PageResults.StatusOf(result.Error!), ct);

@@ -1,6 +1,7 @@
 using Liaison.Cases.Cases;
 using Liaison.Server.Auth;
 using Liaison.Server.Cases;
+using Liaison.Server.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Enterprises;
@@ -24,6 +25,16 @@ public sealed partial class EnterpriseService
                 .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         var now = clock.GetUtcNow();
         return rows.Select(c => CaseSummaryDto.From(c, now) with { CoHandlers = coHandlers.GetValueOrDefault(c.Id) }).ToList();
+    }
+
+    /// <summary>
+    /// A form that could not be read whole (<paramref name="unreadable"/>) is refused, with every other field's problems
+    /// too, so the officer sees them all at once; nothing is saved.
+    /// </summary>
+    public async Task<ServiceResult<T>> RefuseAsync<T>(EnterpriseInput input, Validation unreadable, CancellationToken ct)
+    {
+        Read(input, unreadable, await FindOfficersAsync(input, ct));
+        return new ServiceError.Invalid(unreadable);
     }
 
     /// <summary>The accounts that may be an enterprise's chief service officer or squad member: officers and admins, by name.</summary>
