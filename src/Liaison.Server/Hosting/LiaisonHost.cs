@@ -188,6 +188,7 @@ public static class LiaisonHost
         app.MapReportsApi();
         app.MapLinkPages();
         app.MapCasePages();
+        app.MapEnterprisePages();
         app.MapMailTemplates();
         app.MapAdminPages();
         app.MapWorkflowInstancePages();

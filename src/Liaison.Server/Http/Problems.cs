@@ -39,6 +39,7 @@ public static class Problems
         404 => "Not Found",
         409 => "Conflict",
         410 => "Gone",
+        413 => "Content Too Large",
         429 => "Too Many Requests",
         503 => "Service Unavailable",
         _ => "Error",
@@ -105,6 +106,11 @@ public sealed class ConflictProblem(Text message, IDictionary<string, object?>? 
 public sealed class GoneProblem(Text message, IDictionary<string, object?>? extensions = null) : ProblemResult(StatusCodes.Status410Gone, message, extensions), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status410Gone);
+}
+
+public sealed class ContentTooLargeProblem(Text message, IDictionary<string, object?>? extensions = null) : ProblemResult(StatusCodes.Status413PayloadTooLarge, message, extensions), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status413PayloadTooLarge);
 }
 
 public sealed class TooManyRequestsProblem(Text message, IDictionary<string, object?>? extensions = null) : ProblemResult(StatusCodes.Status429TooManyRequests, message, extensions), IEndpointMetadataProvider

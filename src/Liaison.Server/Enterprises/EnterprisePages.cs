@@ -1,0 +1,298 @@
+using System.Globalization;
+using Liaison.Cases.Common;
+using Liaison.Cases.Enterprises;
+using Liaison.Server.Auth;
+using Liaison.Server.Cases;
+using Liaison.Server.Common;
+using Liaison.Server.Data;
+using Liaison.Server.Pages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Enterprises;
+
+/// <summary>
+/// The register's server-rendered pages, for officers and admins: the list with its search and CSV import, the entry
+/// form, and the officer's enterprise page with every case of the enterprise. They ask <see cref="EnterpriseService"/>,
+/// as the API does.
+/// </summary>
+public static class EnterprisePages
+{
+    public static IEndpointRouteBuilder MapEnterprisePages(this IEndpointRouteBuilder app)
+    {
+        var pages = app.MapGroup("enterprises").RequireAuthorization(Policies.Officer).ExcludeFromDescription();
+        pages.MapGet("/", List);
+        pages.MapPost("/import", Import);
+        pages.MapGet("/new", NewForm);
+        pages.MapPost("/new", Create);
+        pages.MapGet("/{id:long}", Show);
+        pages.MapGet("/{id:long}/edit", EditForm);
+        pages.MapPost("/{id:long}/edit", Update);
+        return app;
+    }
+
+    public static string EnterpriseUrl(long id) => "/enterprises/" + id.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<IResult> List(
+        EnterpriseService enterprises, string? q, string? key, string? chain, string? page,
+        string? created, string? updated, string? unchanged, CancellationToken ct)
+    {
+        var filter = new EnterpriseListFilter(q?.Trim(), key is "true" or "1" or "on", chain?.Trim());
+        ImportSummary? imported = Count(created) is { } c && Count(updated) is { } u && Count(unchanged) is { } n ? new ImportSummary(c, u, n) : null;
+        return await ListPageAsync(enterprises, filter, page, imported, null, ct);
+    }
+
+    private static async Task<IResult> ListPageAsync(
+        EnterpriseService enterprises, EnterpriseListFilter filter, string? page, ImportSummary? imported, ServiceError? importError, CancellationToken ct,
+        int? status = null)
+    {
+        var errors = new List<Text>();
+        IndustryChain? chain = null;
+        if (!string.IsNullOrEmpty(filter.Chain))
+        {
+            if (IndustryChains.TryParse(filter.Chain, out var c))
+            {
+                chain = c;
+            }
+            else
+            {
+                errors.Add(new Text($"产业链只能是 {IndustryChains.Allowed}", $"The industry chain must be one of {IndustryChains.Allowed}"));
+            }
+        }
+
+        var pageNumber = 1;
+        if (!string.IsNullOrWhiteSpace(page) && !(int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out pageNumber) && pageNumber is >= 1 and <= 100_000))
+        {
+            errors.Add(new Text($"页码无效：{page}", $"Page must be a whole number from 1, not '{page}'"));
+        }
+
+        if (filter.Q is { Length: > 200 })
+        {
+            errors.Add(new Text("搜索内容不能超过 200 个字符", "The search text must be at most 200 characters"));
+        }
+
+        var list = errors.Count == 0
+            ? await enterprises.ListAsync(new EnterpriseFilter(filter.Q, filter.KeyOnly ? true : null, chain, Page: pageNumber, PageSize: EnterpriseListFilter.PageSize), ct)
+            : null;
+        status ??= importError is not null ? PageResults.StatusOf(importError) : errors.Count > 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
+        return PageResults.Page<EnterpriseListPage>(new EnterpriseListModel(filter, list, errors, imported, importError), status.Value);
+    }
+
+    /// <summary>The upload form on the list page: the same import as the API, all or nothing.</summary>
+    private static async Task<IResult> Import(IFormFile? file, EnterpriseService enterprises, CancellationToken ct)
+    {
+        var filter = new EnterpriseListFilter(null, false, null);
+        if (file is null || file.Length == 0)
+        {
+            var missing = new Validation();
+            missing.Add(EnterpriseService.FileKey, "请选择要导入的 CSV 文件", "choose a CSV file to import");
+            return await ListPageAsync(enterprises, filter, null, null, new ServiceError.Invalid(missing), ct);
+        }
+
+        await using var stream = file.OpenReadStream();
+        var bytes = await EnterprisesApi.ReadUploadAsync(stream, ct);
+        if (bytes is null)
+        {
+            var tooLarge = new Validation();
+            tooLarge.Add(EnterpriseService.FileKey, EnterpriseService.TooLarge);
+            return await ListPageAsync(enterprises, filter, null, null, new ServiceError.Invalid(tooLarge), ct, StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var result = await enterprises.ImportCsvAsync(bytes, ct);
+        return result.Value is { } s
+            ? Results.Redirect($"/enterprises?created={s.Created}&updated={s.Updated}&unchanged={s.Unchanged}")
+            : await ListPageAsync(enterprises, filter, null, null, result.Error, ct);
+    }
+
+    private static async Task<IResult> Show(long id, string? done, EnterpriseService enterprises, LiaisonDbContext db, CancellationToken ct)
+    {
+        if (await enterprises.GetAsync(id, ct) is not { Value: { } enterprise })
+        {
+            return NotFound(id);
+        }
+
+        Text? flash = done switch
+        {
+            "created" => new Text("企业已登记", "The enterprise was registered"),
+            "saved" => new Text("已保存", "Saved"),
+            _ => null,
+        };
+        var cases = await enterprises.ListCasesAsync(id, ct);
+        var codes = cases.Select(c => c.Department).Distinct().ToList();
+        var departments = await db.Departments.AsNoTracking().Where(d => codes.Contains(d.Code)).ToDictionaryAsync(d => d.Code, d => d.Name, ct);
+        return PageResults.Page<EnterpriseViewPage>(new EnterpriseViewModel(await enterprises.DescribeAsync(enterprise, ct), cases, departments, flash));
+    }
+
+    private static async Task<IResult> NewForm(EnterpriseService enterprises, CancellationToken ct) =>
+        await FormPageAsync(enterprises, null, EnterpriseForm.Empty, false, null, StatusCodes.Status200OK, ct);
+
+    private static async Task<IResult> Create(IFormCollection form, string? addContact, EnterpriseService enterprises, CancellationToken ct)
+    {
+        var typed = EnterpriseForm.From(form);
+        if (addContact is not null)
+        {
+            // "Add a contact" (its button's formaction): the same form again, as typed, with one more empty row; nothing is saved.
+            return await FormPageAsync(enterprises, null, typed with { ExtraRows = typed.ExtraRows + 1 }, false, null, StatusCodes.Status200OK, ct);
+        }
+
+        var (input, unreadable) = typed.Read();
+        var result = unreadable.IsValid ? await enterprises.CreateAsync(input, ct) : await enterprises.RefuseAsync<RegisteredEnterprise>(input, unreadable, ct);
+        return result.Value is { } created
+            ? Results.Redirect(EnterpriseUrl(created.Id) + "?done=created")
+            : await FormPageAsync(enterprises, null, typed, false, result.Error, PageResults.StatusOf(result.Error!), ct);
+    }
+
+    private static async Task<IResult> EditForm(long id, EnterpriseService enterprises, CancellationToken ct) =>
+        await enterprises.GetAsync(id, ct) is { Value: { } enterprise }
+            ? await FormPageAsync(enterprises, id, EnterpriseForm.From(await enterprises.DescribeAsync(enterprise, ct)), enterprise.IsSample, null, StatusCodes.Status200OK, ct)
+            : NotFound(id);
+
+    private static async Task<IResult> Update(long id, IFormCollection form, string? addContact, EnterpriseService enterprises, CancellationToken ct)
+    {
+        if (await enterprises.GetAsync(id, ct) is not { Value: { } current })
+        {
+            return NotFound(id);
+        }
+
+        var typed = EnterpriseForm.From(form);
+        if (addContact is not null)
+        {
+            return await FormPageAsync(enterprises, id, typed with { ExtraRows = typed.ExtraRows + 1 }, current.IsSample, null, StatusCodes.Status200OK, ct);
+        }
+
+        var (input, unreadable) = typed.Read();
+        var result = unreadable.IsValid ? await enterprises.UpdateAsync(id, input, ct) : await enterprises.RefuseAsync<RegisteredEnterprise>(input, unreadable, ct);
+        return result.Value is not null
+            ? Results.Redirect(EnterpriseUrl(id) + "?done=saved")
+            : await FormPageAsync(enterprises, id, typed, current.IsSample, result.Error, PageResults.StatusOf(result.Error!), ct);
+    }
+
+    private static async Task<IResult> FormPageAsync(
+        EnterpriseService enterprises, long? id, EnterpriseForm form, bool sample, ServiceError? error, int status, CancellationToken ct)
+    {
+        var errors = error is ServiceError.Invalid invalid ? invalid.Fields.Errors : new Dictionary<string, List<Text>>();
+        // A credit code registered to another entry (409): its message goes next to the field, as a bad field's would.
+        if (error is ServiceError.Conflict conflict && UnifiedSocialCreditCode.TryParse(form.CreditCode, out var code, out _)
+            && await enterprises.FindByCreditCodeAsync(code.Value, ct) is { } holder && holder.Id != id)
+        {
+            errors = new Dictionary<string, List<Text>> { ["creditCode"] = [conflict.Message] };
+        }
+
+        return PageResults.Page<EnterpriseEditPage>(
+            new EnterpriseEditModel(id, form, sample, await enterprises.ListOfficersAsync(ct), error, errors), status);
+    }
+
+    private static IResult NotFound(long id) => PageResults.Message(
+        new MessageModel(MessageModel.NotFoundTitle, EnterpriseService.NotFound(id).Message, "/enterprises", new Text("返回企业名录", "Back to the register")),
+        StatusCodes.Status404NotFound);
+
+    private static int? Count(string? text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+}
+
+/// <summary>The register's filters as the officer set them.</summary>
+public sealed record EnterpriseListFilter(string? Q, bool KeyOnly, string? Chain)
+{
+    public const int PageSize = 50;
+
+    public string PageUrl(int page)
+    {
+        var query = new List<string>();
+        if (!string.IsNullOrEmpty(Q)) query.Add("q=" + Uri.EscapeDataString(Q));
+        if (KeyOnly) query.Add("key=true");
+        if (!string.IsNullOrEmpty(Chain)) query.Add("chain=" + Uri.EscapeDataString(Chain));
+        query.Add("page=" + page.ToString(CultureInfo.InvariantCulture));
+        return "/enterprises?" + string.Join('&', query);
+    }
+}
+
+public sealed record EnterpriseListModel(
+    EnterpriseListFilter Filter, EnterprisePage? List, IReadOnlyList<Text> Errors, ImportSummary? Imported, ServiceError? ImportError);
+
+/// <summary>The officer's enterprise page: the entry, its cases (open first) and the department names they need.</summary>
+public sealed record EnterpriseViewModel(
+    EnterpriseDto Enterprise, IReadOnlyList<CaseSummaryDto> Cases, IReadOnlyDictionary<string, string> DepartmentNames, Text? Flash);
+
+/// <summary>A contact row of the form, as typed.</summary>
+public sealed record ContactRow(string Name, string Phone, string Email);
+
+/// <summary>What the officer typed into the entry form, kept when it is shown again with errors; blank contact rows are dropped.</summary>
+public sealed record EnterpriseForm(
+    string Name, string CreditCode, string IndustryChain, string Address, bool IsKey, string ChiefServiceOfficer,
+    IReadOnlyList<string> ServiceSquad, string VisitEveryDays, IReadOnlyList<ContactRow> Contacts, int? NoticeContact)
+{
+    /// <summary>Empty contact rows shown after the typed ones.</summary>
+    public int ExtraRows { get; init; } = 1;
+
+    public static readonly EnterpriseForm Empty = new(
+        "", "", IndustryChains.JsonName(Liaison.Cases.Enterprises.IndustryChain.Other), "", false, "", [],
+        RegisteredEnterprise.DefaultVisitEveryDays.ToString(CultureInfo.InvariantCulture), [], null) { ExtraRows = 2 };
+
+    public static EnterpriseForm From(EnterpriseDto e) => new(
+        e.Name, e.CreditCode, IndustryChains.JsonName(e.IndustryChain), e.Address ?? "", e.IsKey, e.ChiefServiceOfficer?.Email ?? "",
+        e.ServiceSquad.Select(o => o.Email).ToList(), e.VisitEveryDays.ToString(CultureInfo.InvariantCulture),
+        e.Contacts.Select(c => new ContactRow(c.Name, c.Phone ?? "", c.Email ?? "")).ToList(),
+        e.Contacts.Select((c, i) => (c, i)).Where(x => x.c.ForNotices).Select(x => (int?)x.i).FirstOrDefault());
+
+    public static EnterpriseForm From(IFormCollection f)
+    {
+        var contacts = new List<ContactRow>();
+        int? notice = null;
+        var chosen = int.TryParse(f["noticeContact"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
+        // Rows are numbered as rendered; blank ones are dropped, so the notice choice follows its row.
+        for (var i = 0; i <= EnterpriseService.MaxContacts + 2; i++)
+        {
+            var row = new ContactRow(f[Field(i, "name")].ToString().Trim(), f[Field(i, "phone")].ToString().Trim(), f[Field(i, "email")].ToString().Trim());
+            if (row is { Name: "", Phone: "", Email: "" })
+            {
+                continue;
+            }
+
+            if (i == chosen)
+            {
+                notice = contacts.Count;
+            }
+
+            contacts.Add(row);
+        }
+
+        return new EnterpriseForm(
+            f["name"].ToString(), f["creditCode"].ToString().Trim(), f["industryChain"].ToString(), f["address"].ToString(),
+            f["isKey"].Any(v => v is "true" or "on"), f["chiefServiceOfficer"].ToString().Trim(),
+            f["serviceSquad"].Select(s => s?.Trim() ?? "").Where(s => s.Length > 0).Distinct().ToList(),
+            f["visitEveryDays"].ToString().Trim(), contacts, notice);
+    }
+
+    /// <summary>The form's field name of a contact's part, which is also the service's error key.</summary>
+    public static string Field(int row, string part) => $"contacts[{row}].{part}";
+
+    /// <summary>The input for the service, or what cannot be read (a cadence that is not a number).</summary>
+    public (EnterpriseInput Input, Validation Unreadable) Read()
+    {
+        var v = new Validation();
+        int? every = null;
+        if (VisitEveryDays.Length > 0)
+        {
+            if (int.TryParse(VisitEveryDays, NumberStyles.Integer, CultureInfo.InvariantCulture, out var days))
+            {
+                every = days;
+            }
+            else
+            {
+                v.Add("visitEveryDays", "应为整数（天）", "must be a whole number of days");
+            }
+        }
+
+        var input = new EnterpriseInput(
+            Name, CreditCode, IndustryChain, Address, IsKey, ChiefServiceOfficer, ServiceSquad.Select(s => (string?)s).ToList(), every,
+            Contacts.Select((c, i) => (ContactInput?)new ContactInput(c.Name, c.Phone, c.Email, NoticeContact is null ? null : NoticeContact == i)).ToList());
+        return (input, v);
+    }
+}
+
+public sealed record EnterpriseEditModel(
+    long? Id, EnterpriseForm Form, bool Sample, IReadOnlyList<OfficerRef> Officers, ServiceError? Error, IReadOnlyDictionary<string, List<Text>> Errors)
+{
+    public bool IsNew => Id is null;
+
+    public string Action => Id is { } id ? EnterprisePages.EnterpriseUrl(id) + "/edit" : "/enterprises/new";
+}

@@ -1,0 +1,277 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.RegularExpressions;
+using Liaison.Cases.Cases;
+using Liaison.Cases.Enterprises;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Enterprises;
+
+/// <summary>The register's pages, through a browser-like client carrying the sign-in cookie.</summary>
+public sealed partial class EnterprisePagesTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private const string OfficerEmail = "officer@test.example";
+
+    // The password LiaisonApp.AsOfficerAsync gives the officers it creates.
+    private const string OfficerPassword = "officer-password-1";
+
+    private readonly LiaisonApp _app = fixture.App;
+
+    /// <summary>A valid, fictitious credit code used by no other test class (prefix MA3).</summary>
+    private static string Code(int n)
+    {
+        var first17 = $"91512021MA3{n:D6}";
+        return first17 + UnifiedSocialCreditCode.ComputeCheckCharacter(first17);
+    }
+
+    private async Task<HttpClient> BrowserAsync()
+    {
+        await _app.AsOfficerAsync(OfficerEmail);
+        return await _app.SignInThroughFormAsync(OfficerEmail, OfficerPassword);
+    }
+
+    private static List<string> Rows(string page) => RowPattern().Matches(page).Select(m => m.Groups[1].Value).ToList();
+
+    private Task<RegisteredEnterprise?> FindAsync(string code) => _app.WithDbAsync(db =>
+        db.Set<RegisteredEnterprise>().Include(e => e.Contacts).Include(e => e.ServiceSquad).FirstOrDefaultAsync(e => e.CreditCode == code));
+
+    private static Dictionary<string, string> Form(string token, string name, string creditCode, params (string Key, string Value)[] more)
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["name"] = name, ["creditCode"] = creditCode, ["industryChain"] = "natural-gas",
+            ["address"] = "安岳经开区兴安路8号", ["visitEveryDays"] = "30",
+        };
+        foreach (var (key, value) in more)
+        {
+            fields[key] = value;
+        }
+
+        return fields;
+    }
+
+    [Fact]
+    public async Task Anonymous_visitors_are_sent_to_sign_in()
+    {
+        var anonymous = _app.Anonymous();
+        foreach (var path in new[] { "/enterprises", "/enterprises/new", "/enterprises/1", "/enterprises/1/edit" })
+        {
+            var response = await anonymous.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.StartsWith("/account/login", response.Headers.Location!.AbsolutePath);
+            Assert.Contains("ReturnUrl=" + Uri.EscapeDataString(path), response.Headers.Location.Query);
+        }
+    }
+
+    [Fact]
+    public async Task The_register_lists_searches_filters_and_pages()
+    {
+        var browser = await BrowserAsync();
+        var total = await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().CountAsync());
+
+        var first = await browser.GetStringAsync("/enterprises");
+        var second = await browser.GetStringAsync("/enterprises?page=2");
+        var byName = await browser.GetStringAsync("/enterprises?q=" + Uri.EscapeDataString("稀土材料企业02"));
+        var byCode = await browser.GetStringAsync("/enterprises?q=" + SampleEnterprises.CreditCode(9).ToLowerInvariant());
+        var rareEarth = await browser.GetStringAsync("/enterprises?chain=rare-earth&key=true");
+        var badChain = await browser.GetAsync("/enterprises?chain=" + Uri.EscapeDataString("钢铁"));
+
+        Assert.Contains("<a href=\"/enterprises\" aria-current=\"page\">企业名录</a>", first); // in the navigation
+        Assert.Equal(50, Rows(first).Count);
+        Assert.Contains("href=\"/enterprises?page=2\"", first);
+        Assert.Equal(total - 50, Rows(second).Count);
+        Assert.Empty(Rows(first).Intersect(Rows(second)));
+        var named = await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().SingleAsync(e => e.CreditCode == SampleEnterprises.CreditCode(2)));
+        Assert.Equal([named.Id.ToString()], Rows(byName));
+        Assert.Single(Rows(byCode));
+        Assert.Contains(SampleEnterprises.CreditCode(9), byCode);
+        var rareEarthIds = await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>()
+            .Where(e => e.IsKey && e.IndustryChain == IndustryChain.RareEarth).Select(e => e.Id.ToString()).ToListAsync());
+        Assert.Equal(rareEarthIds.Order(), Rows(rareEarth).Order());
+        Assert.True(rareEarthIds.Count >= SampleEnterprises.Count / 4);
+        Assert.Equal(HttpStatusCode.BadRequest, badChain.StatusCode);
+        Assert.Contains("产业链只能是", await badChain.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_officer_registers_an_enterprise_through_the_form()
+    {
+        await _app.AsOfficerAsync("form.chief@test.example");
+        await _app.AsOfficerAsync("form.squad@test.example");
+        var browser = await BrowserAsync();
+        var form = await browser.GetStringAsync("/enterprises/new");
+        Assert.Contains("<option value=\"form.chief@test.example\"", form); // officers to choose from
+
+        var response = await browser.PostAsync("/enterprises/new", new FormUrlEncodedContent(Form(TokenIn(form), "安岳表单燃气有限公司", Code(1),
+            ("isKey", "true"), ("chiefServiceOfficer", "form.chief@test.example"), ("serviceSquad", "form.squad@test.example"),
+            ("visitEveryDays", "10"),
+            ("contacts[0].name", "王经理"), ("contacts[0].phone", "13800001111"), ("contacts[0].email", "wang@form.example"),
+            ("contacts[1].name", ""), ("contacts[1].phone", ""), ("contacts[1].email", ""), // a blank row is dropped
+            ("contacts[2].name", "李会计"), ("contacts[2].email", "li@form.example"), ("noticeContact", "2"))));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var entry = (await FindAsync(Code(1)))!;
+        Assert.Equal($"/enterprises/{entry.Id}?done=created", response.Headers.Location?.OriginalString);
+        Assert.Equal("安岳表单燃气有限公司", entry.Name);
+        Assert.True(entry.IsKey);
+        Assert.Equal(10, entry.VisitEveryDays);
+        Assert.NotNull(entry.ChiefServiceOfficerId);
+        Assert.Single(entry.ServiceSquad);
+        Assert.Equal(["王经理", "李会计"], entry.Contacts.OrderBy(c => c.Position).Select(c => c.Name));
+        Assert.Equal("李会计", entry.NoticeContact?.Name);
+        var page = await browser.GetStringAsync(response.Headers.Location!.OriginalString);
+        Assert.Contains("企业已登记", page);
+        Assert.Contains("13800001111", page); // signed-in officers see contacts' phones
+    }
+
+    [Fact]
+    public async Task The_form_shows_errors_next_to_the_fields_and_a_duplicate_credit_code_with_the_409_message()
+    {
+        var browser = await BrowserAsync();
+        var token = TokenIn(await browser.GetStringAsync("/enterprises/new"));
+        var before = await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().CountAsync());
+        var holder = (await FindAsync(SampleEnterprises.CreditCode(4)))!;
+
+        var invalid = await browser.PostAsync("/enterprises/new", new FormUrlEncodedContent(Form(token, "", "91512021MA3000001", ("visitEveryDays", "abc"),
+            ("contacts[0].name", "坏邮箱"), ("contacts[0].email", "not-an-email"))));
+        var invalidPage = await invalid.Content.ReadAsStringAsync();
+        var duplicate = await browser.PostAsync("/enterprises/new", new FormUrlEncodedContent(Form(token, "重复代码的企业", SampleEnterprises.CreditCode(4))));
+        var duplicatePage = await duplicate.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        foreach (var field in new[] { "name", "creditCode", "visitEveryDays", "contacts[0].email" })
+        {
+            Assert.Contains($"data-field=\"{field}\"", invalidPage);
+        }
+
+        Assert.Contains("value=\"坏邮箱\"", invalidPage); // what was typed is kept
+        Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+        Assert.Matches($"<p class=\"field-error\" data-field=\"creditCode\">[^<]*{Regex.Escape(holder.Name)}", duplicatePage);
+        Assert.Contains("value=\"重复代码的企业\"", duplicatePage);
+        Assert.Equal(before, await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().CountAsync()));
+    }
+
+    [Fact]
+    public async Task Editing_through_the_form_changes_the_entry_and_adding_a_contact_row_saves_nothing()
+    {
+        var browser = await BrowserAsync();
+        var sample = (await FindAsync(SampleEnterprises.CreditCode(3)))!;
+        var path = $"/enterprises/{sample.Id}/edit";
+        var form = await browser.GetStringAsync(path);
+        Assert.Contains($"value=\"{sample.Name}\"", form);
+        Assert.Contains($"value=\"{sample.Contacts.Single().Email}\"", form);
+
+        var more = await browser.PostAsync(path + "?addContact=1", new FormUrlEncodedContent(Form(TokenIn(form), "还没保存的名字", sample.CreditCode,
+            ("contacts[0].name", "甲"), ("contacts[0].email", "jia@edit.example"))));
+        Assert.Equal(HttpStatusCode.OK, more.StatusCode);
+        Assert.Contains("id=\"contact-2-name\"", await more.Content.ReadAsStringAsync()); // the typed row, the blank one and one more
+        Assert.Equal(sample.Name, (await FindAsync(sample.CreditCode))!.Name);
+
+        var saved = await browser.PostAsync(path, new FormUrlEncodedContent(Form(TokenIn(form), "安岳真实鞋服有限公司", sample.CreditCode,
+            ("industryChain", "textile-apparel"), ("isKey", "true"), ("visitEveryDays", "45"),
+            ("contacts[0].name", "孙厂长"), ("contacts[0].phone", "0832-6666666"))));
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal($"/enterprises/{sample.Id}?done=saved", saved.Headers.Location?.OriginalString);
+        var entry = (await FindAsync(sample.CreditCode))!;
+        Assert.Equal("安岳真实鞋服有限公司", entry.Name);
+        Assert.Equal(IndustryChain.TextileApparel, entry.IndustryChain);
+        Assert.Equal(45, entry.VisitEveryDays);
+        Assert.False(entry.IsSample);
+        Assert.Equal("孙厂长", Assert.Single(entry.Contacts).Name);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/enterprises/999999/edit")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_enterprise_page_lists_every_case_open_first_with_the_deadlines_and_status_of_the_case_list()
+    {
+        var api = await _app.AsOfficerAsync(OfficerEmail);
+        var browser = await BrowserAsync();
+        var enterprise = (await FindAsync(SampleEnterprises.CreditCode(12)))!;
+        var numbers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            numbers.Add((await OpenAsync(api, NewCase(title: $"企业事项{i}"))).GetProperty("number").GetString()!);
+        }
+
+        var other = (await OpenAsync(api, NewCase(title: "别的企业的事项"))).GetProperty("number").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/cases/{numbers[2]}/cancel", new { note = "企业撤回" })).StatusCode);
+        var past = _app.Clock.GetUtcNow().AddDays(-1);
+        await _app.WithDbAsync(async db =>
+        {
+            await db.Cases.Where(c => numbers.Contains(c.Number)).ExecuteUpdateAsync(s => s.SetProperty(c => c.EnterpriseId, enterprise.Id));
+            return await db.Cases.Where(c => c.Number == numbers[0]).ExecuteUpdateAsync(s => s.SetProperty(c => c.DueAt, past));
+        });
+
+        var page = await browser.GetStringAsync($"/enterprises/{enterprise.Id}");
+        var list = await browser.GetStringAsync("/cases");
+
+        // Open ones first (newest first), then the cancelled one; the other enterprise's case is not there.
+        Assert.Equal([numbers[1], numbers[0], numbers[2]], CasePattern().Matches(page).Select(m => m.Groups[1].Value));
+        Assert.DoesNotContain(other, page);
+        Assert.Contains(enterprise.Contacts.Single().Phone!, page);
+        // Each case reads as the case list shows it: the same row (deadline, overdue mark, status).
+        foreach (var number in numbers)
+        {
+            Assert.Equal(Squeeze(RowOf(list, number).Replace(EnterpriseCell(list, number), "")), Squeeze(RowOf(page, number)));
+        }
+
+        Assert.Contains("class=\"overdue\"", RowOf(page, numbers[0]));
+        Assert.Contains("超期", RowOf(page, numbers[0]));
+        Assert.Contains("data-status=\"cancelled\"", RowOf(page, numbers[2]));
+    }
+
+    [Fact]
+    public async Task The_import_form_refuses_a_file_with_a_bad_line_listing_it_and_imports_a_good_one()
+    {
+        var browser = await BrowserAsync();
+        var token = TokenIn(await browser.GetStringAsync("/enterprises"));
+        const string header = "统一社会信用代码,企业名称,产业链,联系人1姓名,联系人1电话\r\n";
+        MultipartFormDataContent Upload(string csv, bool withToken = true)
+        {
+            var form = new MultipartFormDataContent();
+            if (withToken)
+            {
+                form.Add(new StringContent(token), "__RequestVerificationToken");
+            }
+
+            form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(csv)) { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") } }, "file", "register.csv");
+            return form;
+        }
+
+        var bad = await browser.PostAsync("/enterprises/import", Upload(header + $"{Code(20)},页面导入甲,天然气,甲,13800000001\r\n{Code(21)},页面导入乙,钢铁,乙,13800000002\r\n"));
+        var badPage = await bad.Content.ReadAsStringAsync();
+        var noToken = await browser.PostAsync("/enterprises/import", Upload(header + $"{Code(22)},页面导入丙,天然气,丙,13800000003\r\n", withToken: false));
+        var good = await browser.PostAsync("/enterprises/import", Upload(header + $"{Code(23)},页面导入丁,稀土,丁,13800000004\r\n"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Matches("<li data-line=\"3\">第 3 行：产业链", badPage);
+        Assert.Null(await FindAsync(Code(20)));
+        Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
+        Assert.Null(await FindAsync(Code(22)));
+        Assert.Equal(HttpStatusCode.Redirect, good.StatusCode);
+        Assert.Contains("导入完成：新增 1 家，更新 0 家，0 家无变化", await browser.GetStringAsync(good.Headers.Location!.OriginalString));
+        Assert.Equal("页面导入丁", (await FindAsync(Code(23)))?.Name);
+    }
+
+    private static string RowOf(string page, string number) =>
+        Regex.Match(page, $"<tr[^>]*data-case=\"{Regex.Escape(number)}\">.*?</tr>", RegexOptions.Singleline) is { Success: true } m
+            ? m.Value
+            : throw new InvalidOperationException($"No row for {number} in:\n{page}");
+
+    /// <summary>The case list's enterprise cell of a row (the enterprise page has no such column).</summary>
+    private static string EnterpriseCell(string list, string number) =>
+        Regex.Matches(RowOf(list, number), "<td>.*?</td>", RegexOptions.Singleline)[1] is { } cell ? cell.Value : "";
+
+    private static string Squeeze(string html) => Regex.Replace(Regex.Replace(html, @">\s+<", "><"), @"\s+", " ");
+
+    [GeneratedRegex("<tr data-enterprise=\"(\\d+)\"")]
+    private static partial Regex RowPattern();
+
+    [GeneratedRegex("data-case=\"([^\"]+)\"")]
+    private static partial Regex CasePattern();
+}
