@@ -1,6 +1,7 @@
 using Liaison.Cases.Cases;
 using Liaison.Cases.Notifications;
 using Liaison.Cases.Routing;
+using Liaison.Server.Calendar;
 using Liaison.Server.Data;
 using Liaison.Server.Hosting;
 using Liaison.Server.Links;
@@ -15,7 +16,7 @@ namespace Liaison.Server.Cases;
 /// Applies what the case activities decided to the case row, its links, its timeline and the outbox — all inside the
 /// run's transaction.
 /// </summary>
-public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOptions<LiaisonOptions> options) : IWorkflowEffectHandler
+public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOptions<LiaisonOptions> options, CalendarService calendars) : IWorkflowEffectHandler
 {
     /// <summary>Run-context keys through which a person's action passes its note and details to the mails it causes.</summary>
     public const string NoteKey = "action.note";
@@ -208,7 +209,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
             part);
         if (earlierRound)
         {
-            await CaseTimeline.SupersedeEarlierAsync(db, dispatched, ct);
+            await CaseTimeline.SupersedeEarlierAsync(db, dispatched, calendars.TimeZone.Id, ct);
         }
 
         await mailer.SendAsync(db, c, CaseMailKind.Dispatch, [Audiences.Handler], extras, ct, part);

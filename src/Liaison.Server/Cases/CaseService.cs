@@ -342,7 +342,7 @@ public sealed class CaseService(
             action == CaseActions.Extension ? new { days = input.Days } : action == CaseActions.Return ? new { reasonCode = input.ReasonCode } : null);
         if (action == CaseActions.Resolve)
         {
-            await CaseTimeline.SupersedeEarlierAsync(db, entry, ct);
+            await CaseTimeline.SupersedeEarlierAsync(db, entry, calendars.TimeZone.Id, ct);
         }
 
         return await ResumeAsync(tx, c, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey, outcome, actor, note, input.ReasonCode, ct);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Digests;
 using Liaison.Server.Data;
+using Liaison.Server.Digests;
 using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Cases;
@@ -42,11 +43,21 @@ public static class CaseTimeline
     /// The role matters because the lead may be reassigned to a department that co-handles the same case: the
     /// league table counts that case received once in its lead columns and once in its co-handling ones.
     /// </remarks>
-    public static Task SupersedeEarlierAsync(LiaisonDbContext db, CaseEvent e, CancellationToken ct)
+    public static async Task SupersedeEarlierAsync(LiaisonDbContext db, CaseEvent e, string zone, CancellationToken ct)
     {
-        if (e.DepartmentCode is not { } department) return Task.CompletedTask;
-        var same = db.CaseEvents.Where(x => x.CaseId == e.CaseId && x.Kind == e.Kind && x.DepartmentCode == department && x.NextSameAt == null);
-        same = e.PartId is null ? same.Where(x => x.PartId == null) : same.Where(x => x.PartId != null);
-        return same.ExecuteUpdateAsync(u => u.SetProperty(x => x.NextSameAt, e.At), ct);
+        if (e.DepartmentCode is not { } department) return;
+        var at = e.At.ToUniversalTime();
+        var lead = e.PartId is null;
+        var superseded = await db.Database.SqlQuery<SupersededEntry>($"""
+            UPDATE case_events SET next_same_at = {at}
+            WHERE case_id = {e.CaseId} AND kind = {e.Kind} AND department_code = {department} AND next_same_at IS NULL
+                AND (part_id IS NULL) = {lead}
+            RETURNING at, department_code, part_id IS NOT NULL AS part, kind, on_time, round_started_at
+            """).ToListAsync(ct);
+        if (superseded.Count > 0)
+        {
+            // The league table's daily roll-up may count them already, as not superseded.
+            await LeagueRollup.MoveSupersededAsync(db, superseded, e.At, zone, ct);
+        }
     }
 }

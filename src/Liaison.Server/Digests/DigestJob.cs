@@ -1,5 +1,6 @@
 using Hangfire;
 using Liaison.Server.Calendar;
+using Liaison.Server.Data;
 using Microsoft.Extensions.Options;
 
 namespace Liaison.Server.Digests;
@@ -27,5 +28,15 @@ public sealed class DigestJob(DigestService digests)
         recurring.AddOrUpdate<DigestJob>(DailyId, j => j.RunDailyAsync(CancellationToken.None), cron, options);
         // Daily too: the league table goes out on the week's first working day, which is not always Monday.
         recurring.AddOrUpdate<DigestJob>(WeeklyId, j => j.RunWeeklyAsync(CancellationToken.None), cron, options);
+        // Hourly: the day just ended is rolled up soon after midnight, and a missed run is caught up by the next.
+        recurring.AddOrUpdate<LeagueRollupJob>(LeagueRollupJob.RecurringId, j => j.RunAsync(CancellationToken.None), "10 * * * *", options);
     }
+}
+
+/// <summary>Rolls the league table's scored entries up per day (<see cref="LeagueRollup"/>), hourly; safe twice and on several nodes.</summary>
+public sealed class LeagueRollupJob(LiaisonDbContext db, CalendarService calendars, TimeProvider clock)
+{
+    public const string RecurringId = "league-rollup";
+
+    public async Task RunAsync(CancellationToken ct) => await LeagueRollup.RollAsync(db, await calendars.GetAsync(ct), clock.GetUtcNow(), ct);
 }

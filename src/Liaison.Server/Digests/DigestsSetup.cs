@@ -12,6 +12,7 @@ public static class DigestsSetup
         services.AddSingleton(sp => new DigestMailRenderer(sp.GetRequiredService<CalendarService>().TimeZone));
         services.AddScoped<DigestService>();
         services.AddScoped<DigestJob>();
+        services.AddScoped<LeagueRollupJob>();
         return services;
     }
 }

@@ -7,10 +7,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Liaison.Server.Digests;
 
 /// <summary>
-/// The league table's counts added up by PostgreSQL from the scored timeline entries (<see cref="LeagueTable.Score"/>,
-/// covering index <c>ix_case_events_scored</c>): one scan of the period's scored entries, no sorts, counting the lead's
-/// entries and the co-handlers' parts' (those naming a part) apart, plus the overdue cases and parts. Its cost grows with the period's entries, never with every case. Same numbers as replaying the
-/// timelines with <see cref="LeagueTable.Accumulator"/> (tested).
+/// The league table's counts added up by PostgreSQL from the scored timeline entries (<see cref="LeagueTable.Score"/>):
+/// the whole days already rolled up read from <see cref="LeagueDay"/> rows (<see cref="LeagueRollup"/>), the rest from one
+/// scan of the entries since (covering index <c>ix_case_events_scored</c>), counting the lead's entries and the
+/// co-handlers' parts' (those naming a part) apart, plus the overdue cases and parts. Its cost grows with the period's
+/// days and its latest entries, never with every case. Same numbers as replaying the timelines with
+/// <see cref="LeagueTable.Accumulator"/> (tested, with and without a roll-up).
 /// </summary>
 /// <remarks>
 /// "Distinct cases received" and "the last resolution per case and department" are filters: an entry counts unless a
@@ -32,14 +34,31 @@ public static class LeagueTableQuery
         // Raw parameters bypass the model's UTC conversion; Npgsql writes timestamptz from UTC values only.
         (start, end, now) = (start.ToUniversalTime(), end.ToUniversalTime(), now.ToUniversalTime());
 
+        // Whole local days already rolled up (LeagueRollup) are read from league_days; the entries after them are
+        // scanned. A period always starts at a local midnight, so the rolled days are a prefix of it.
+        var zone = calendar.TimeZone.Id;
+        var fromDay = calendar.LocalDate(start);
+        var endDay = calendar.LocalDate(end);
+        var rolledBefore = await LeagueRollup.RolledBeforeAsync(db, ct);
+        var rolledEndDay = rolledBefore is { } rolled && start == DigestSchedule.At(calendar, fromDay, TimeOnly.MinValue).ToUniversalTime()
+            && end == DigestSchedule.At(calendar, endDay, TimeOnly.MinValue).ToUniversalTime()
+            ? new[] { rolled, endDay }.Min() : fromDay;
+        var live = rolledEndDay > fromDay ? DigestSchedule.At(calendar, rolledEndDay, TimeOnly.MinValue).ToUniversalTime() : start;
+        if (live > now)
+        {
+            // The clock is behind the roll-up (only a test's clock goes back): count from the entries alone.
+            (rolledEndDay, live) = (fromDay, start);
+        }
+
         // Day numbers (working days up to and including each local day) from the earliest counted round's start to the
         // period's end.
-        var earliest = await db.Database.SqlQuery<DateTimeOffset?>($"""
-            SELECT min(round_started_at) AS "Value"
-            FROM case_events
-            WHERE department_code IS NOT NULL AND kind = 'resolve' AND at >= {start} AND at < {end} AND at <= {now}
+        var earliest = await db.Database.SqlQuery<DateOnly?>($"""
+            SELECT least(
+                (SELECT min((round_started_at AT TIME ZONE {zone})::date) FROM case_events
+                 WHERE department_code IS NOT NULL AND kind = 'resolve' AND at >= {live} AND at < {end} AND at <= {now}),
+                (SELECT min(round_day) FROM league_days WHERE kind = 'resolve' AND day >= {fromDay} AND day < {rolledEndDay})) AS "Value"
             """).SingleAsync(ct);
-        var first = calendar.LocalDate(earliest is { } e && e < start ? e : start);
+        var first = earliest is { } e && e < fromDay ? e : fromDay;
         var last = calendar.LocalDate(end);
         var numbers = new List<int>();
         var number = 0;
@@ -49,33 +68,44 @@ public static class LeagueTableQuery
             numbers.Add(number);
         }
 
-        var zone = calendar.TimeZone.Id;
         var dayNumbers = numbers.ToArray();
-        // The lead's entries have no part (part_id IS NULL), a co-handler's name theirs: one scan counts both.
+        // The lead's entries have no part, a co-handler's name theirs: one pass counts both. "last": no later entry of
+        // the same kind, case, department and role falls in the period (a rolled-up entry knows that later one's day).
         var rows = await db.Database.SqlQuery<ScoredCounts>($"""
+            WITH scored AS (
+                SELECT department_code, part_id IS NOT NULL AS part, kind, on_time,
+                    CASE WHEN kind = 'resolve' AND part_id IS NULL THEN (at AT TIME ZONE {zone})::date END AS day,
+                    CASE WHEN kind = 'resolve' AND part_id IS NULL THEN (round_started_at AT TIME ZONE {zone})::date END AS round_day,
+                    (next_same_at IS NULL OR next_same_at >= {end} OR next_same_at > {now}) AS last,
+                    1 AS n
+                FROM case_events
+                WHERE department_code IS NOT NULL AND at >= {live} AND at < {end} AND at <= {now}
+                UNION ALL
+                SELECT department_code, part, kind, on_time, day, round_day, (next_day IS NULL OR next_day >= {endDay}) AS last, count AS n
+                FROM league_days
+                WHERE day >= {fromDay} AND day < {rolledEndDay} AND count > 0
+            )
             SELECT department_code AS department,
-                CASE WHEN kind = 'resolve' AND part_id IS NULL AND (next_same_at IS NULL OR next_same_at >= {end} OR next_same_at > {now})
-                    THEN {dayNumbers}[(at AT TIME ZONE {zone})::date - {first} + 1]
-                        - {dayNumbers}[(round_started_at AT TIME ZONE {zone})::date - {first} + 1]
+                CASE WHEN kind = 'resolve' AND NOT part AND last
+                    THEN {dayNumbers}[day - {first} + 1] - {dayNumbers}[round_day - {first} + 1]
                 END AS days,
-                count(*) FILTER (WHERE kind = 'dispatched' AND part_id IS NULL AND (next_same_at IS NULL OR next_same_at >= {end} OR next_same_at > {now}))::int AS received,
-                count(*) FILTER (WHERE kind = 'accept' AND part_id IS NULL)::int AS accepted,
-                count(*) FILTER (WHERE kind = 'accept' AND part_id IS NULL AND on_time)::int AS accepted_on_time,
-                count(*) FILTER (WHERE kind = 'resolve' AND part_id IS NULL AND (next_same_at IS NULL OR next_same_at >= {end} OR next_same_at > {now}))::int AS resolved,
-                count(*) FILTER (WHERE kind = 'resolve' AND part_id IS NULL AND on_time AND (next_same_at IS NULL OR next_same_at >= {end} OR next_same_at > {now}))::int AS resolved_on_time,
-                count(*) FILTER (WHERE kind = 'return' AND part_id IS NULL)::int AS returns,
-                count(*) FILTER (WHERE kind = 'extension' AND part_id IS NULL)::int AS extensions,
-                count(*) FILTER (WHERE kind = 'reopened' AND part_id IS NULL)::int AS reopenings,
-                count(*) FILTER (WHERE kind = 'dispatched' AND part_id IS NOT NULL AND (next_same_at IS NULL OR next_same_at >= {end} OR next_same_at > {now}))::int AS co_received,
-                count(*) FILTER (WHERE kind = 'accept' AND part_id IS NOT NULL)::int AS co_accepted,
-                count(*) FILTER (WHERE kind = 'accept' AND part_id IS NOT NULL AND on_time)::int AS co_accepted_on_time,
-                count(*) FILTER (WHERE kind = 'submit' AND part_id IS NOT NULL)::int AS co_submitted,
-                count(*) FILTER (WHERE kind = 'submit' AND part_id IS NOT NULL AND on_time)::int AS co_submitted_on_time,
-                count(*) FILTER (WHERE kind = 'part-overridden' AND part_id IS NOT NULL)::int AS co_overridden,
-                count(*) FILTER (WHERE kind = 'return' AND part_id IS NOT NULL)::int AS co_returns,
-                count(*) FILTER (WHERE kind = 'extension' AND part_id IS NOT NULL)::int AS co_extensions
-            FROM case_events
-            WHERE department_code IS NOT NULL AND at >= {start} AND at < {end} AND at <= {now}
+                coalesce(sum(n) FILTER (WHERE kind = 'dispatched' AND NOT part AND last), 0)::int AS received,
+                coalesce(sum(n) FILTER (WHERE kind = 'accept' AND NOT part), 0)::int AS accepted,
+                coalesce(sum(n) FILTER (WHERE kind = 'accept' AND NOT part AND on_time), 0)::int AS accepted_on_time,
+                coalesce(sum(n) FILTER (WHERE kind = 'resolve' AND NOT part AND last), 0)::int AS resolved,
+                coalesce(sum(n) FILTER (WHERE kind = 'resolve' AND NOT part AND on_time AND last), 0)::int AS resolved_on_time,
+                coalesce(sum(n) FILTER (WHERE kind = 'return' AND NOT part), 0)::int AS returns,
+                coalesce(sum(n) FILTER (WHERE kind = 'extension' AND NOT part), 0)::int AS extensions,
+                coalesce(sum(n) FILTER (WHERE kind = 'reopened' AND NOT part), 0)::int AS reopenings,
+                coalesce(sum(n) FILTER (WHERE kind = 'dispatched' AND part AND last), 0)::int AS co_received,
+                coalesce(sum(n) FILTER (WHERE kind = 'accept' AND part), 0)::int AS co_accepted,
+                coalesce(sum(n) FILTER (WHERE kind = 'accept' AND part AND on_time), 0)::int AS co_accepted_on_time,
+                coalesce(sum(n) FILTER (WHERE kind = 'submit' AND part), 0)::int AS co_submitted,
+                coalesce(sum(n) FILTER (WHERE kind = 'submit' AND part AND on_time), 0)::int AS co_submitted_on_time,
+                coalesce(sum(n) FILTER (WHERE kind = 'part-overridden' AND part), 0)::int AS co_overridden,
+                coalesce(sum(n) FILTER (WHERE kind = 'return' AND part), 0)::int AS co_returns,
+                coalesce(sum(n) FILTER (WHERE kind = 'extension' AND part), 0)::int AS co_extensions
+            FROM scored
             GROUP BY 1, 2
             """).ToListAsync(ct);
 

@@ -33,7 +33,23 @@ public sealed class LeagueTableTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private void At(int month, int day, int hour) => _app.Clock.SetUtcNow(new DateTimeOffset(2026, month, day, hour, 0, 0, China).ToUniversalTime());
+    private void At(int month, int day, int hour)
+    {
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, month, day, hour, 0, 0, China).ToUniversalTime());
+        if (_rollUpEachDay)
+        {
+            RollUpAsync().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>When set, the league table's daily roll-up runs every time the test's clock moves (as the hourly job would).</summary>
+    private bool _rollUpEachDay;
+
+    private async Task RollUpAsync()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<LeagueRollupJob>().RunAsync(CancellationToken.None);
+    }
 
     private async Task<(string Number, string Link)> OpenAsync(string department, string handler)
     {
@@ -202,6 +218,41 @@ public sealed class LeagueTableTests : IAsyncLifetime
 
         Assert.Equal(scores, await ScoresAsync());
         Assert.Equal(tables, await TablesAsync(periods));
+    }
+
+    /// <summary>
+    /// The same week with the daily roll-up running as the days pass: reopened case 4's first resolution (3rd) is rolled
+    /// up before its second (5th) supersedes it, and the periods read rolled-up days and fresh entries together.
+    /// </summary>
+    [Fact]
+    public async Task With_the_daily_roll_up_the_sql_still_equals_the_replay()
+    {
+        _rollUpEachDay = true;
+        await CraftAsync();
+        _rollUpEachDay = false;
+        (DateOnly From, DateOnly To)[] periods =
+        [
+            (new(2026, 3, 2), new(2026, 3, 8)), (new(2026, 3, 3), new(2026, 3, 3)), (new(2026, 3, 2), new(2026, 3, 10)),
+            (new(2026, 3, 5), new(2026, 3, 10)), (new(2026, 2, 1), new(2026, 3, 1)), (new(2026, 1, 1), new(2026, 12, 31)),
+        ];
+
+        var tables = await TablesAsync(periods);
+
+        foreach (var (sql, replay) in tables)
+        {
+            Assert.Equal(replay, sql);
+        }
+
+        Assert.Contains("\"Resolved\":4", tables[2].Sql);
+        // The roll-up really was read: everything before today (Tuesday 10th) is in it, and case 4's first
+        // resolution counts as superseded by the second.
+        Assert.Equal(new DateOnly(2026, 3, 10), await _app.WithDbAsync(db => LeagueRollup.RolledBeforeAsync(db, CancellationToken.None)));
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Set<LeagueDay>()
+            .Where(d => d.Kind == "resolve" && d.DepartmentCode == "jxj" && d.Day == new DateOnly(2026, 3, 3) && d.NextDay == new DateOnly(2026, 3, 5))
+            .SumAsync(d => d.Count)));
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Set<LeagueDay>()
+            .Where(d => d.Kind == "resolve" && d.DepartmentCode == "jxj" && d.Day == new DateOnly(2026, 3, 3) && d.NextDay == null)
+            .SumAsync(d => d.Count)));
     }
 
     /// <summary>The league table as the database adds it up and as the replay (LeagueTable.Compute) gives it, per period, as JSON.</summary>

@@ -178,7 +178,11 @@ public sealed class CaseEnterpriseTests : IAsyncLifetime
         var enterpriseId = await RegisterAsync(Code(8), key: true);
         var browser = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
 
-        var form = await browser.GetStringAsync($"/cases/new?enterpriseId={enterpriseId}");
+        // From the enterprise's page, its "open a case" link.
+        var enterprisePage = await browser.GetStringAsync($"/enterprises/{enterpriseId}");
+        var href = System.Text.RegularExpressions.Regex.Match(enterprisePage, "<a href=\"([^\"]+)\" data-new-case>").Groups[1].Value;
+        Assert.Equal($"/cases/new?enterpriseId={enterpriseId}", href);
+        var form = await browser.GetStringAsync(href);
         Assert.Contains("安岳重点燃气有限公司", form);
         Assert.Contains($"name=\"enterpriseId\" value=\"{enterpriseId}\"", form);
         Assert.DoesNotContain("id=\"creditCode\"", form);

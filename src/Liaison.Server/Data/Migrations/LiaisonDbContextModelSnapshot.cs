@@ -972,6 +972,85 @@ namespace Liaison.Server.Data.Migrations
                     b.ToTable("digest_sends", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Server.Digests.LeagueDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("DepartmentCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("department_code");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateOnly?>("NextDay")
+                        .HasColumnType("date")
+                        .HasColumnName("next_day");
+
+                    b.Property<bool?>("OnTime")
+                        .HasColumnType("boolean")
+                        .HasColumnName("on_time");
+
+                    b.Property<bool>("Part")
+                        .HasColumnType("boolean")
+                        .HasColumnName("part");
+
+                    b.Property<DateOnly?>("RoundDay")
+                        .HasColumnType("date")
+                        .HasColumnName("round_day");
+
+                    b.HasKey("Id")
+                        .HasName("pk_league_days");
+
+                    b.HasIndex("Day", "DepartmentCode", "Part", "Kind", "OnTime", "RoundDay", "NextDay")
+                        .IsUnique()
+                        .HasDatabaseName("ix_league_days_day_department_code_part_kind_on_time_round_day");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("Day", "DepartmentCode", "Part", "Kind", "OnTime", "RoundDay", "NextDay"), false);
+
+                    b.ToTable("league_days", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.Digests.LeagueRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly?>("RolledBefore")
+                        .HasColumnType("date")
+                        .HasColumnName("rolled_before");
+
+                    b.HasKey("Id")
+                        .HasName("pk_league_rollup_state");
+
+                    b.ToTable("league_rollup_state", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1
+                        });
+                });
+
             modelBuilder.Entity("Liaison.Server.Links.LiaisonLink", b =>
                 {
                     b.Property<long>("Id")
