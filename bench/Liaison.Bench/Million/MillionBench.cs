@@ -83,7 +83,7 @@ public static class MillionBench
             """);
         Sweep bigSweep;
         List<Timing> list, league;
-        Timing digest;
+        Timing digest, rollup;
         long bigRss;
         await using (var server = await ServerProcess.StartAsync(cs, port, jobs: true))
         {
@@ -91,6 +91,7 @@ public static class MillionBench
             using var http = Client(port);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", officer);
             list = await CaseListAsync(http, requests);
+            rollup = await RollUpAsync(cs);
             league = await LeagueTableAsync(http);
             digest = await DigestAsync(cs);
             bigRss = server.MaxRssKb;
@@ -139,6 +140,8 @@ public static class MillionBench
         Line();
         Line("| Period | Total | p50 | p99 | Max |");
         Line("|---|---:|---:|---:|---:|");
+        Line(rollup.Detail);
+        Line("");
         league.ForEach(t => Line(t.Row()));
         Line();
         Line("## Daily digests (Hangfire job `digests-daily`, triggered)");
@@ -309,11 +312,36 @@ public static class MillionBench
     /// <summary>Triggers the daily digest job as an admin would from the dashboard, and waits for Hangfire to finish it.</summary>
     private static async Task<Timing> DigestAsync(string cs)
     {
+        var before = await ScalarAsync<long>(cs, "SELECT count(*) FROM digest_sends");
+        var (jobId, state, elapsed, perform) = await TriggerAsync(cs, DigestJob.DailyId);
+        var sends = await ScalarAsync<long>(cs, "SELECT count(*) FROM digest_sends") - before;
+        var items = await ScalarAsync<long>(cs, "SELECT coalesce(sum(items), 0) FROM digest_sends");
+        var detail = string.Create(CultureInfo.InvariantCulture,
+            $"Job {jobId}: **{state}** in **{elapsed.TotalSeconds:F1} s** from trigger ({perform}); {sends} digests queued listing {items:N0} cases in all.");
+        return new Timing("digest", sends.ToString(CultureInfo.InvariantCulture), [elapsed.TotalMilliseconds], detail);
+    }
+
+    /// <summary>
+    /// Triggers the league table's daily roll-up (<see cref="LeagueRollup"/>) as its hourly job would after the data's
+    /// two years had passed: the first run rolls up every day before today.
+    /// </summary>
+    private static async Task<Timing> RollUpAsync(string cs)
+    {
+        var (jobId, state, elapsed, perform) = await TriggerAsync(cs, LeagueRollupJob.RecurringId);
+        var rows = await ScalarAsync<long>(cs, "SELECT count(*) FROM league_days");
+        var entries = await ScalarAsync<long>(cs, "SELECT coalesce(sum(count), 0) FROM league_days");
+        var detail = string.Create(CultureInfo.InvariantCulture,
+            $"Roll-up job {jobId} (`{LeagueRollupJob.RecurringId}`, first run): **{state}** in **{elapsed.TotalSeconds:F1} s** ({perform}); {entries:N0} scored entries in {rows:N0} day rows.");
+        return new Timing("roll-up", rows.ToString(CultureInfo.InvariantCulture), [elapsed.TotalMilliseconds], detail);
+    }
+
+    /// <summary>Triggers a recurring job and waits (up to 10 minutes) for its first attempt to end.</summary>
+    private static async Task<(string JobId, string State, TimeSpan Elapsed, string Perform)> TriggerAsync(string cs, string recurringId)
+    {
         var options = new PostgreSqlStorageOptions { SchemaName = Liaison.Server.Jobs.HangfireSetup.Schema, PrepareSchemaIfNecessary = false };
         var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(cs, options), options);
-        var before = await ScalarAsync<long>(cs, "SELECT count(*) FROM digest_sends");
         var t0 = Stopwatch.StartNew();
-        var jobId = new RecurringJobManager(storage).TriggerJob(DigestJob.DailyId);
+        var jobId = new RecurringJobManager(storage).TriggerJob(recurringId);
         var monitoring = storage.GetMonitoringApi();
         string state = "?";
         while (t0.Elapsed < TimeSpan.FromMinutes(10))
@@ -329,10 +357,6 @@ public static class MillionBench
         var history = monitoring.JobDetails(jobId)?.History.FirstOrDefault(h => h.StateName == state);
         var perform = history?.Data.TryGetValue("PerformanceDuration", out var ms) == true ? $"{ms} ms performing"
             : history?.Data.TryGetValue("ExceptionMessage", out var error) == true ? $"failed: {error}" : "";
-        var sends = await ScalarAsync<long>(cs, "SELECT count(*) FROM digest_sends") - before;
-        var items = await ScalarAsync<long>(cs, "SELECT coalesce(sum(items), 0) FROM digest_sends");
-        var detail = string.Create(CultureInfo.InvariantCulture,
-            $"Job {jobId}: **{state}** in **{elapsed.TotalSeconds:F1} s** from trigger ({perform}); {sends} digests queued listing {items:N0} cases in all.");
-        return new Timing("digest", sends.ToString(CultureInfo.InvariantCulture), [elapsed.TotalMilliseconds], detail);
+        return (jobId, state, elapsed, perform);
     }
 }
