@@ -59,11 +59,17 @@ public static class CaseMailKind
     /// <summary>(lead's handler) Joint case: a co-handling department submitted its part (协办意见), with its note and attachments.</summary>
     public const string PartSubmitted = "part-submitted";
 
+    /// <summary>(the enterprise's notice contact) Its case was opened: progress link (企业查看办理进度).</summary>
+    public const string EnterpriseOpened = "enterprise-opened";
+
+    /// <summary>(the enterprise's notice contact) The case is closed: please rate it (办结，请评价), with a fresh link.</summary>
+    public const string EnterpriseRate = "enterprise-rate";
+
     public static IReadOnlyList<string> All { get; } =
     [
         Dispatch, DispatchLeaderCopy, AcceptReminder, DueReminder, Overdue, EscalationZone, ProgressReportDue,
         Returned, ExtensionRequested, ExtensionDecided, Resolved, Reopened, ReassignedAway, Cancelled,
-        LeaderReminder, Closed, PartSubmitted,
+        LeaderReminder, Closed, PartSubmitted, EnterpriseOpened, EnterpriseRate,
     ];
 
     public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind, StringComparer.Ordinal);
@@ -88,6 +94,8 @@ public static class CaseMailKind
         LeaderReminder => new("领导提醒", "Leader reminder"),
         Closed => new("销号", "Closed"),
         PartSubmitted => new("协办意见已提交（主办）", "Co-handler's part submitted (lead)"),
+        EnterpriseOpened => new("受理通知（企业）", "Case opened (enterprise)"),
+        EnterpriseRate => new("办结请评价（企业）", "Closed, please rate (enterprise)"),
         _ => new(kind, kind),
     };
 }
