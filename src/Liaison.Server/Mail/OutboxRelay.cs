@@ -98,7 +98,8 @@ public sealed class OutboxRelay(
                     row.LastSmtpStatus = (int)ex.StatusCode;
                     row.LastError = ex.Message;
                     report.Failed++;
-                    log.LogError("Mail {MessageId} to {To} rejected permanently: {Status} {Error}", row.MessageId, row.ToAddress, (int)ex.StatusCode, ex.Message);
+                    // The address stays out of the logs (enterprise contacts' emails are never logged); the outbox row has it.
+                    log.LogError("Mail {MessageId} ({Kind}) rejected permanently: {Status} {Error}", row.MessageId, row.Kind, (int)ex.StatusCode, ex.Message);
                 }
                 catch (SmtpCommandException ex)
                 {
@@ -132,7 +133,7 @@ public sealed class OutboxRelay(
 
         row.NextAttemptAt = clock.GetUtcNow() + BackOff(row.Attempts);
         report.Retrying++;
-        log.LogWarning("Mail {MessageId} to {To} deferred (attempt {Attempt}): {Status} {Error}", row.MessageId, row.ToAddress, row.Attempts, smtpStatus, error);
+        log.LogWarning("Mail {MessageId} ({Kind}) deferred (attempt {Attempt}): {Status} {Error}", row.MessageId, row.Kind, row.Attempts, smtpStatus, error);
     }
 
     /// <summary>30 s, 1 min, 2 min, … capped at one hour.</summary>
