@@ -593,12 +593,12 @@ public class CaseMailRendererTests
     }
 
     [Fact]
-    public void Kinds_are_the_sixteen_of_the_design_and_the_joint_cases_part_submitted()
+    public void Kinds_are_the_sixteen_of_the_design_the_joint_cases_part_submitted_and_the_enterprises_two()
     {
         Assert.Equal(
             ["dispatch", "dispatch-leader-copy", "accept-reminder", "due-reminder", "overdue", "escalation-zone", "progress-report-due",
              "returned", "extension-requested", "extension-decided", "resolved", "reopened", "reassigned-away", "cancelled", "leader-reminder", "closed",
-             "part-submitted"],
+             "part-submitted", "enterprise-opened", "enterprise-rate"],
             CaseMailKind.All);
     }
 

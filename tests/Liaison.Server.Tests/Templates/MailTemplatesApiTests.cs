@@ -52,8 +52,8 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
 
         var list = await admin.GetFromJsonAsync<List<JsonElement>>("/api/mail-templates");
         // The design's sixteen kinds and joint cases' part-submitted, each in two languages and three parts.
-        Assert.Equal(17 * 2 * 3, list!.Count);
-        Assert.Equal(17 * 2 * 3, list.Select(e => $"{e.GetProperty("kind")}/{e.GetProperty("culture")}/{e.GetProperty("part")}").Distinct().Count());
+        Assert.Equal(19 * 2 * 3, list!.Count);
+        Assert.Equal(19 * 2 * 3, list.Select(e => $"{e.GetProperty("kind")}/{e.GetProperty("culture")}/{e.GetProperty("part")}").Distinct().Count());
         Assert.Contains(list, e => e.GetProperty("kind").GetString() == "part-submitted" && e.GetProperty("culture").GetString() == "en");
         var edited = Assert.Single(list, e => e.GetProperty("kind").GetString() == "reopened" && e.GetProperty("overridden").GetBoolean());
         Assert.Equal("en", edited.GetProperty("culture").GetString());
