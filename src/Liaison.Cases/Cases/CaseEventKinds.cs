@@ -27,6 +27,18 @@ public static class CaseEventKinds
     /// <summary>The officer dropped a co-handler's part (撤回协办), or cancelled the case while it was unfinished; the entry names the part.</summary>
     public const string PartDropped = "part-dropped";
 
+    /// <summary>The enterprise rated the confirmed case through its link (满意 / 基本满意 / 不满意).</summary>
+    public const string EnterpriseRated = "enterprise-rated";
+
+    /// <summary>The officer decided an unsatisfied rating: reopened as a follow-up case (重办), named in the entry.</summary>
+    public const string RatingReopened = "rating-reopened";
+
+    /// <summary>The officer decided an unsatisfied rating: closed with a note.</summary>
+    public const string RatingClosed = "rating-closed";
+
+    /// <summary>On a follow-up case: the case whose unsatisfied rating it handles again.</summary>
+    public const string FollowUpOf = "follow-up-of";
+
     // A handler's actions are recorded under the action's own name (CaseActions.Accept, …).
 
     public static Text Label(string kind) => kind switch
@@ -54,6 +66,10 @@ public static class CaseEventKinds
         ExtensionDenied => CaseActions.DenyExtension,
         Cancelled => new("撤销", "Cancelled"),
         Email => new("邮件", "Email"),
+        EnterpriseRated => new("企业评价", "Enterprise's rating"),
+        RatingReopened => new("企业不满意，重办", "Unsatisfied: reopened as a follow-up case"),
+        RatingClosed => new("企业不满意，说明后结案", "Unsatisfied: closed with a note"),
+        FollowUpOf => new("重办（企业不满意）", "Follow-up of an unsatisfied case"),
         _ => new(kind, kind),
     };
 

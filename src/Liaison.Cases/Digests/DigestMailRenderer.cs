@@ -108,6 +108,7 @@ public sealed partial class DigestMailRenderer
         OfficerDigests.DecideExtension => ("申请延期，请审批", "extension requested: approve or deny"),
         OfficerDigests.DecidePartReturn => ("协办单位退回了协办任务，请改派或撤回该协办", "a co-handler returned its part: reassign or drop the part"),
         OfficerDigests.DecidePartExtension => ("协办单位申请延期，请审批", "a co-handler asks for more time for its part: approve or deny"),
+        OfficerDigests.DecideUnsatisfied => ("企业评价不满意，请决定重办或说明后结案", "the enterprise is not satisfied: reopen or close with a note"),
         _ => ("", ""),
     };
 
@@ -155,6 +156,7 @@ public sealed partial class DigestMailRenderer
         ("DaysLeft", l.WorkingDaysLeft),
         ("Link", l.Link),
         ("Decision", l.Decision is null ? null : en ? DecisionLabel(l.Decision).En : DecisionLabel(l.Decision).Zh),
+        ("EnterpriseComment", Short(l.EnterpriseComment)),
         ("Changes", new ArrayValue(l.Changes.Select(e => (FluidValue)Obj(
             ("At", FormatLocal(e.At, en)),
             ("What", CaseEventKinds.Label(e.Kind).In(en ? Cultures.English : Cultures.Chinese)),
@@ -190,7 +192,15 @@ public sealed partial class DigestMailRenderer
             ("SubmitRate", Percent(r.CoHandling.SubmitOnTimeRate)),
             ("OverdueNow", r.CoHandling.OverdueNow),
             ("Returns", r.CoHandling.Returns),
-            ("Extensions", r.CoHandling.Extensions))));
+            ("Extensions", r.CoHandling.Extensions))),
+        ("Rating", Obj(
+            ("Any", r.Satisfaction != SatisfactionCounts.Zero),
+            ("Satisfied", r.Satisfaction.Satisfied),
+            ("FairlySatisfied", r.Satisfaction.FairlySatisfied),
+            ("Unsatisfied", r.Satisfaction.Unsatisfied),
+            ("Rated", r.Satisfaction.Rated),
+            ("Rate", Percent(r.Satisfaction.Rate)),
+            ("Expired", r.Satisfaction.Expired))));
 
     private static string? Short(string? note)
     {

@@ -51,6 +51,9 @@ public sealed record DigestCaseLine
     /// <summary>The decision the officer owes (<see cref="OfficerDigests.DecideReturn"/>, …), or null.</summary>
     public string? Decision { get; init; }
 
+    /// <summary>An unsatisfied rating (<see cref="OfficerDigests.DecideUnsatisfied"/>): the enterprise's comment, if it wrote one.</summary>
+    public string? EnterpriseComment { get; init; }
+
     public IReadOnlyList<CaseEvent> Changes { get; init; } = [];
 
     /// <summary>A handler's co-handling part (协办) of a joint case: its status (the deadlines above are the part's); null for a case.</summary>

@@ -37,6 +37,9 @@ public sealed record LeagueRow(
 
     /// <summary>The department's co-handling parts (协办) of joint cases; the columns above count only its lead (主办) work.</summary>
     public CoHandlingCounts CoHandling { get; init; } = CoHandlingCounts.Zero;
+
+    /// <summary>The enterprises' ratings of the cases the department led (满意率); not part of the marking.</summary>
+    public SatisfactionCounts Satisfaction { get; init; } = SatisfactionCounts.Zero;
 }
 
 /// <summary>

@@ -5,7 +5,7 @@ namespace Liaison.Cases.Digests;
 /// <summary>The section of an officer's digest a case appears in; a case appears once, in the first that fits.</summary>
 public enum OfficerDigestSection
 {
-    /// <summary>Waiting for the officer: returned (退回), resolved (办结，待确认) or an extension request (申请延期).</summary>
+    /// <summary>Waiting for the officer: returned (退回), resolved (办结，待确认), an extension request (申请延期) or an enterprise's 不满意.</summary>
     NeedsDecision,
 
     /// <summary>Past its resolve deadline and not yet resolved.</summary>
@@ -31,6 +31,9 @@ public static class OfficerDigests
     /// <summary>A co-handler asks for more time for its part of a joint case (协办申请延期): approve or deny it.</summary>
     public const string DecidePartExtension = "part-extension";
 
+    /// <summary>The enterprise rated the confirmed case 不满意: reopen it (重办) or close it with a note.</summary>
+    public const string DecideUnsatisfied = "unsatisfied";
+
     // Bookkeeping, not news: every mail has its own entry, and a status entry always accompanies the action that caused it.
     private static readonly HashSet<string> Quiet = [CaseEventKinds.Email, CaseEventKinds.Status];
 
@@ -40,9 +43,10 @@ public static class OfficerDigests
     /// </summary>
     /// <param name="withReturnedParts">Joint cases with a part a co-handler returned (the officer owes a decision on it).</param>
     /// <param name="withPartExtensions">Joint cases with a part whose extension request awaits the officer.</param>
+    /// <param name="withUnsatisfiedRatings">Closed cases whose enterprise rated them 不满意, not decided yet.</param>
     public static IReadOnlyList<OfficerDigestItem> Build(
         IEnumerable<Case> cases, DateTimeOffset since, DateTimeOffset now, Calendar.WorkingCalendar calendar, IReadOnlySet<long>? withReturnedParts = null,
-        IReadOnlySet<long>? withPartExtensions = null)
+        IReadOnlySet<long>? withPartExtensions = null, IReadOnlySet<long>? withUnsatisfiedRatings = null)
     {
         var items = new List<OfficerDigestItem>();
         foreach (var c in cases)
@@ -53,6 +57,7 @@ public static class OfficerDigests
                 : withReturnedParts?.Contains(c.Id) == true ? DecidePartReturn
                 : withPartExtensions?.Contains(c.Id) == true ? DecidePartExtension
                 : c.Status == CaseStatus.Resolved ? DecideResolution
+                : withUnsatisfiedRatings?.Contains(c.Id) == true ? DecideUnsatisfied
                 : null;
             var overdue = CaseStatuses.IsOverdue(c, now);
             OfficerDigestSection? section = decision is not null ? OfficerDigestSection.NeedsDecision

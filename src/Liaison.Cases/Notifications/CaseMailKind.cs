@@ -62,11 +62,17 @@ public static class CaseMailKind
     /// <summary>(a key enterprise's chief service officer and service squad) A key event of the enterprise's case: dispatched, overdue, resolved.</summary>
     public const string KeyEnterpriseUpdate = "key-enterprise-update";
 
+    /// <summary>(the enterprise's notice contact) Its case was opened: progress link (企业查看办理进度).</summary>
+    public const string EnterpriseOpened = "enterprise-opened";
+
+    /// <summary>(the enterprise's notice contact) The case is closed: please rate it (办结，请评价), with a fresh link.</summary>
+    public const string EnterpriseRate = "enterprise-rate";
+
     public static IReadOnlyList<string> All { get; } =
     [
         Dispatch, DispatchLeaderCopy, AcceptReminder, DueReminder, Overdue, EscalationZone, ProgressReportDue,
         Returned, ExtensionRequested, ExtensionDecided, Resolved, Reopened, ReassignedAway, Cancelled,
-        LeaderReminder, Closed, PartSubmitted, KeyEnterpriseUpdate,
+        LeaderReminder, Closed, PartSubmitted, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate,
     ];
 
     public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind, StringComparer.Ordinal);
@@ -92,6 +98,8 @@ public static class CaseMailKind
         Closed => new("销号", "Closed"),
         PartSubmitted => new("协办意见已提交（主办）", "Co-handler's part submitted (lead)"),
         KeyEnterpriseUpdate => new("重点企业事项动态（首席服务员、服务专班）", "Key enterprise's case update (chief service officer, squad)"),
+        EnterpriseOpened => new("受理通知（企业）", "Case opened (enterprise)"),
+        EnterpriseRate => new("办结请评价（企业）", "Closed, please rate (enterprise)"),
         _ => new(kind, kind),
     };
 }

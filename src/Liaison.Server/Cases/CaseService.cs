@@ -59,7 +59,12 @@ public sealed class CaseService(
     /// Everything it reads and writes is one transaction: one commit per open (the reads inside it cost no commits of
     /// their own), and an invalid request rolls back having changed nothing.
     /// </remarks>
-    public async Task<ServiceResult<Case>> OpenAsync(string officerId, OpenCase input, CancellationToken ct)
+    /// <param name="alongside">
+    /// Work that must commit with the open or not at all (e.g. the officer's decision that a follow-up case be opened),
+    /// run after the workflow dispatched the case; an error it returns rolls the whole open back.
+    /// </param>
+    public async Task<ServiceResult<Case>> OpenAsync(string officerId, OpenCase input, CancellationToken ct,
+        Func<Case, CancellationToken, Task<ServiceError?>>? alongside = null)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await AlreadyOpenedAsync(input.RequestId, ct) is { } existing)
@@ -141,6 +146,13 @@ public sealed class CaseService(
         }
 
         c.WorkflowInstanceId = instance.Id;
+        if (alongside is not null && await alongside(c, ct) is { } refused)
+        {
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            return refused;
+        }
+
         if (input.RequestId is { } requestId)
         {
             db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = "open", At = now });

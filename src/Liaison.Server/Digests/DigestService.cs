@@ -94,7 +94,8 @@ public sealed class DigestService(
         var (counts, total) = await LeagueTableQuery.CountAsync(db, start, end, now, calendar, ct);
         // Every active department, and a deactivated one only when it has something in the period.
         var shown = departments.Where(d => d.Active || counts.ContainsKey(d.Code)).Select(d => (d.Code, d.Name));
-        return LeagueTable.Build(shown, counts, total, from, to, now, new LeagueRules(Settings.RedBelow, Settings.YellowBelow));
+        var table = LeagueTable.Build(shown, counts, total, from, to, now, new LeagueRules(Settings.RedBelow, Settings.YellowBelow));
+        return await SatisfactionQuery.AddToAsync(db, table, start, end, now, ct);
     }
 
     private async Task<DigestRunReport> SendHandlerDigestsAsync(DateOnly date, DateTimeOffset now, WorkingCalendar calendar, CancellationToken ct)
@@ -119,6 +120,22 @@ public sealed class DigestService(
         }
 
         return new DigestRunReport(date, sent, repeated);
+    }
+
+    /// <summary>Enterprises' unsatisfied ratings (不满意) no officer has decided yet, with their cases' officers.</summary>
+    private IQueryable<UnsatisfiedRating> Unsatisfied() =>
+        from r in db.Set<EnterpriseView.CaseRating>().AsNoTracking()
+        join c in db.Cases.AsNoTracking() on r.CaseId equals c.Id
+        where r.Score == Liaison.Cases.Enterprises.RatingScore.Unsatisfied && r.Decision == null
+        select new UnsatisfiedRating { CaseId = r.CaseId, OfficerId = c.OfficerId, Comment = r.Comment };
+
+    private sealed class UnsatisfiedRating
+    {
+        public required long CaseId { get; init; }
+
+        public required string OfficerId { get; init; }
+
+        public string? Comment { get; init; }
     }
 
     /// <summary>Co-handling parts still waiting for their department, on cases that have not ended, with their cases.</summary>
@@ -176,7 +193,7 @@ public sealed class DigestService(
     private async Task<DigestRunReport> SendOfficerDigestsAsync(DateOnly date, DateTimeOffset now, WorkingCalendar calendar, CancellationToken ct)
     {
         var officerIds = await db.Cases.AsNoTracking().Where(c => !CaseStatuses.Ended.Contains(c.Status) || c.UpdatedAt >= now.AddDays(-31))
-            .Select(c => c.OfficerId).Distinct().ToListAsync(ct);
+            .Select(c => c.OfficerId).Union(Unsatisfied().Select(x => x.OfficerId)).Distinct().ToListAsync(ct);
         var officers = await db.Users.AsNoTracking().Where(u => officerIds.Contains(u.Id) && u.Email != null)
             .Select(u => new { u.Id, u.Email, u.DisplayName, u.Culture }).ToListAsync(ct);
         var names = await DepartmentNamesAsync(ct);
@@ -191,7 +208,8 @@ public sealed class DigestService(
                 .MaxAsync(s => (DateTimeOffset?)s.SentAt, ct);
             var since = last ?? firstSince;
             var cases = await db.Cases.AsNoTracking()
-                .Where(c => c.OfficerId == officer.Id && (!CaseStatuses.Ended.Contains(c.Status) || c.Timeline.Any(e => e.At >= since)))
+                .Where(c => c.OfficerId == officer.Id && (!CaseStatuses.Ended.Contains(c.Status) || c.Timeline.Any(e => e.At >= since)
+                    || Unsatisfied().Any(x => x.CaseId == c.Id)))
                 .Include(c => c.Timeline.Where(e => e.At >= since && e.Kind != CaseEventKinds.Email))
                 .AsSplitQuery()
                 .ToListAsync(ct);
@@ -201,7 +219,9 @@ public sealed class DigestService(
             var withPartExtensions = (await db.Set<CasePart>().AsNoTracking()
                 .Where(p => ids.Contains(p.CaseId) && p.PendingExtensionDays != null && CasePart.OpenStatuses.Contains(p.Status))
                 .Select(p => p.CaseId).Distinct().ToListAsync(ct)).ToHashSet();
-            var items = OfficerDigests.Build(cases, since, now, calendar, withReturnedParts, withPartExtensions);
+            var unsatisfied = (await Unsatisfied().Where(x => ids.Contains(x.CaseId)).Select(x => new { x.CaseId, x.Comment }).ToListAsync(ct))
+                .ToDictionary(x => x.CaseId, x => x.Comment);
+            var items = OfficerDigests.Build(cases, since, now, calendar, withReturnedParts, withPartExtensions, unsatisfied.Keys.ToHashSet());
             if (items.Count == 0)
             {
                 continue;
@@ -221,6 +241,7 @@ public sealed class DigestService(
                     Decision = i.Decision,
                     Changes = i.Changes.TakeLast(5).ToList(),
                     CoHandlers = coHandlers[i.Case.Id].ToList(),
+                    EnterpriseComment = unsatisfied.GetValueOrDefault(i.Case.Id),
                 };
                 List<DigestCaseLine> In(OfficerDigestSection s) => items.Where(i => i.Section == s).Select(Line).ToList();
                 var mail = renderer.Render(new OfficerDigestMail(officer.DisplayName, date, since,

@@ -57,6 +57,8 @@ public static class ReportsApi
             "协办按时签收率 Co-handling on-time accept rate", "协办提交 Parts submitted", "协办按时提交 Parts submitted on time",
             "协办未提交被越过 Parts resolved over", "协办按时提交率 On-time submit rate", "协办当前超期 Parts overdue now", "协办退回 Parts returned",
             "协办延期 Parts' extensions",
+            "企业满意 Satisfied", "企业基本满意 Fairly satisfied", "企业不满意 Unsatisfied", "企业已评价 Rated", "满意率 Satisfaction rate",
+            "评价期满未评价 Rating windows expired",
         ];
         var sb = new StringBuilder();
         sb.Append(string.Join(',', header.Select(Field))).Append("\r\n");
@@ -71,6 +73,8 @@ public static class ReportsApi
                 N(r.CoHandling.Received), N(r.CoHandling.Accepted), N(r.CoHandling.AcceptedOnTime), Rate(r.CoHandling.AcceptOnTimeRate),
                 N(r.CoHandling.Submitted), N(r.CoHandling.SubmittedOnTime), N(r.CoHandling.Overridden), Rate(r.CoHandling.SubmitOnTimeRate),
                 N(r.CoHandling.OverdueNow), N(r.CoHandling.Returns), N(r.CoHandling.Extensions),
+                N(r.Satisfaction.Satisfied), N(r.Satisfaction.FairlySatisfied), N(r.Satisfaction.Unsatisfied), N(r.Satisfaction.Rated),
+                Rate(r.Satisfaction.Rate), N(r.Satisfaction.Expired),
             ];
             sb.Append(string.Join(',', cells.Select(Field))).Append("\r\n");
         }
@@ -139,7 +143,22 @@ public sealed record LeagueRowDto(
 {
     public static LeagueRowDto From(LeagueRow r) => new(
         r.DepartmentCode, r.DepartmentName, r.Mark, r.Received, r.Accepted, r.AcceptedOnTime, r.AcceptOnTimeRate, r.Resolved, r.ResolvedOnTime,
-        r.ResolveOnTimeRate, r.OverdueNow, r.Returns, r.Extensions, r.Reopenings, r.MedianWorkingDaysToResolve, CoHandlingDto.From(r.CoHandling));
+        r.ResolveOnTimeRate, r.OverdueNow, r.Returns, r.Extensions, r.Reopenings, r.MedianWorkingDaysToResolve, CoHandlingDto.From(r.CoHandling))
+    {
+        Satisfaction = SatisfactionDto.From(r.Satisfaction),
+    };
+
+    /// <summary>The enterprises' ratings of the department's lead cases (满意率); see <see cref="SatisfactionDto"/>.</summary>
+    public SatisfactionDto Satisfaction { get; init; } = SatisfactionDto.From(SatisfactionCounts.Zero);
+}
+
+/// <summary>
+/// The enterprises' ratings counted for the department (the lead at confirmation) by the rating's time: rate =
+/// (satisfied + fairlySatisfied) / rated, null when nothing was rated; expired windows (no rating) are not in the rate.
+/// </summary>
+public sealed record SatisfactionDto(int Satisfied, int FairlySatisfied, int Unsatisfied, int Rated, double? Rate, int Expired)
+{
+    public static SatisfactionDto From(SatisfactionCounts s) => new(s.Satisfied, s.FairlySatisfied, s.Unsatisfied, s.Rated, s.Rate, s.Expired);
 }
 
 /// <summary>

@@ -9,6 +9,7 @@ using Liaison.Server.Cases;
 using Liaison.Server.Data;
 using Liaison.Server.Departments;
 using Liaison.Server.Enterprises;
+using Liaison.Server.EnterpriseView;
 using Liaison.Server.Digests;
 using Liaison.Server.Designer;
 using Liaison.Server.Http;
@@ -131,6 +132,7 @@ public static class LiaisonHost
         services.AddLiaisonJobs(appConnectionString, liaison.Jobs); // one pool with EF (same connection string)
         services.AddWorkflowRuntime(registry => registry.AddCaseActivities());
         services.AddCases();
+        services.AddEnterpriseView();
         services.AddMailTemplates();
         services.AddDigests(config);
 
@@ -187,6 +189,7 @@ public static class LiaisonHost
         app.MapCategoriesApi();
         app.MapReportsApi();
         app.MapLinkPages();
+        app.MapEnterpriseView();
         app.MapCasePages();
         app.MapEnterprisePages();
         app.MapMailTemplates();

@@ -133,7 +133,7 @@ public sealed class MailTemplateService(
         }
 
         var preview = new CaseMailRenderer(new PreviewOverrides(kind, culture, given, overrides), timeZone);
-        var mail = preview.Render(kind, culture, Sample(culture));
+        var mail = preview.Render(kind, culture, Sample(culture, kind));
         return new MailPreview(mail.Subject, mail.HtmlBody, mail.TextBody, problems, mail.Warnings);
     }
 
@@ -141,11 +141,12 @@ public sealed class MailTemplateService(
     /// A made-up case with every value set. The title and note carry markup characters on purpose, so a preview shows
     /// that the HTML part escapes them.
     /// </summary>
-    public CaseMailModel Sample(string culture)
+    /// <param name="kind">A mail to the enterprise gets the enterprise's contact, link and resolution.</param>
+    public CaseMailModel Sample(string culture, string? kind = null)
     {
         var now = clock.GetUtcNow();
         var en = culture == CaseMailRenderer.English;
-        return new CaseMailModel
+        var sample = new CaseMailModel
         {
             CaseNumber = "AYKF-2026-000123",
             Title = en ? "Power supply for the new plant <10kV line>" : "新厂房用电报装 <10kV 专线>",
@@ -170,6 +171,14 @@ public sealed class MailTemplateService(
             ExtensionApproved = true,
             KeyEvent = CaseMailKind.Overdue,
         };
+        return kind is CaseMailKind.EnterpriseOpened or CaseMailKind.EnterpriseRate
+            ? sample with
+            {
+                RecipientName = en ? "Zhang Min" : "张敏",
+                LinkUrl = "https://liaison.example/e/SAMPLE-LINK",
+                Note = en ? "The 10kV line was connected on 3 March & tested." : "10kV 专线已于3月3日接通并完成调试 & 验收。",
+            }
+            : sample;
     }
 
     private sealed class PreviewOverrides(string kind, string culture, Dictionary<MailPart, string> given, ITemplateOverrides current) : ITemplateOverrides

@@ -593,12 +593,12 @@ public class CaseMailRendererTests
     }
 
     [Fact]
-    public void Kinds_are_the_sixteen_of_the_design_the_joint_cases_part_submitted_and_the_key_enterprise_update()
+    public void Kinds_are_the_sixteen_of_the_design_part_submitted_and_the_key_enterprises_three()
     {
         Assert.Equal(
             ["dispatch", "dispatch-leader-copy", "accept-reminder", "due-reminder", "overdue", "escalation-zone", "progress-report-due",
              "returned", "extension-requested", "extension-decided", "resolved", "reopened", "reassigned-away", "cancelled", "leader-reminder", "closed",
-             "part-submitted", "key-enterprise-update"],
+             "part-submitted", "key-enterprise-update", "enterprise-opened", "enterprise-rate"],
             CaseMailKind.All);
     }
 

@@ -155,8 +155,8 @@ public sealed class LeagueTableTests : IAsyncLifetime
         var lines = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).Split("\r\n");
         Assert.StartsWith("部门代码 Department code,部门 Department,标记 Mark,收到 Received,签收 Accepted,按时签收 Accepted on time", lines[0]);
         // The lead's columns as they always were, then the co-handling ones (none here).
-        Assert.Contains("fgj,发展和改革局,红 Red,3,2,1,50%,2,1,50%,0,1,1,0,3.5,0,0,0,,0,0,0,,0,0,0", lines);
-        Assert.Contains(",合计 / Total,,6,4,3,75%,4,3,75%,1,1,1,1,3.5,0,0,0,,0,0,0,,0,0,0", lines);
+        Assert.Contains("fgj,发展和改革局,红 Red,3,2,1,50%,2,1,50%,0,1,1,0,3.5,0,0,0,,0,0,0,,0,0,0,0,0,0,0,,0", lines);
+        Assert.Contains(",合计 / Total,,6,4,3,75%,4,3,75%,1,1,1,1,3.5,0,0,0,,0,0,0,,0,0,0,0,0,0,0,,0", lines);
     }
 
     /// <summary>
@@ -392,10 +392,12 @@ public sealed class LeagueTableTests : IAsyncLifetime
         var bytes = await (await _officer.GetAsync("/api/reports/league-table.csv?from=2026-03-11&to=2026-03-20")).Content.ReadAsByteArrayAsync();
         var lines = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).Split("\r\n");
         Assert.StartsWith("部门代码 Department code,部门 Department,标记 Mark,收到 Received,签收 Accepted,按时签收 Accepted on time", lines[0]);
-        Assert.EndsWith(",协办按时提交率 On-time submit rate,协办当前超期 Parts overdue now,协办退回 Parts returned,协办延期 Parts' extensions", lines[0]);
-        Assert.Contains(lines, l => l.StartsWith("gdgs,") && l.EndsWith(",2,1,1,100%,1,1,0,100%,1,0,0"));
-        Assert.Contains(lines, l => l.StartsWith("sthjj,") && l.EndsWith(",1,1,0,0%,0,0,1,0%,0,0,0"));
-        Assert.Contains(lines, l => l.StartsWith("zjj,") && l.EndsWith(",1,1,1,100%,1,0,0,0%,0,0,1"));
+        // The enterprise-satisfaction columns (none rated here) follow the co-handling ones.
+        const string NoRatings = ",0,0,0,0,,0";
+        Assert.Contains(",协办按时提交率 On-time submit rate,协办当前超期 Parts overdue now,协办退回 Parts returned,协办延期 Parts' extensions,", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("gdgs,") && l.EndsWith(",2,1,1,100%,1,1,0,100%,1,0,0" + NoRatings));
+        Assert.Contains(lines, l => l.StartsWith("sthjj,") && l.EndsWith(",1,1,0,0%,0,0,1,0%,0,0,0" + NoRatings));
+        Assert.Contains(lines, l => l.StartsWith("zjj,") && l.EndsWith(",1,1,1,100%,1,0,0,0%,0,0,1" + NoRatings));
 
         // Existing databases: the migration re-links a joint case's dispatches per role as the product now does.
         async Task<List<string>> NextSameAsync() => await _app.WithDbAsync(db =>

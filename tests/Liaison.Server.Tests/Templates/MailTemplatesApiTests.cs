@@ -51,9 +51,9 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
 
         var list = await admin.GetFromJsonAsync<List<JsonElement>>("/api/mail-templates");
-        // The design's sixteen kinds, joint cases' part-submitted and key enterprises' update, each in two languages and three parts.
-        Assert.Equal(18 * 2 * 3, list!.Count);
-        Assert.Equal(18 * 2 * 3, list.Select(e => $"{e.GetProperty("kind")}/{e.GetProperty("culture")}/{e.GetProperty("part")}").Distinct().Count());
+        // The design's sixteen kinds, joint cases' part-submitted and key enterprises' three, each in two languages and three parts.
+        Assert.Equal(20 * 2 * 3, list!.Count);
+        Assert.Equal(20 * 2 * 3, list.Select(e => $"{e.GetProperty("kind")}/{e.GetProperty("culture")}/{e.GetProperty("part")}").Distinct().Count());
         Assert.Contains(list, e => e.GetProperty("kind").GetString() == "part-submitted" && e.GetProperty("culture").GetString() == "en");
         var edited = Assert.Single(list, e => e.GetProperty("kind").GetString() == "reopened" && e.GetProperty("overridden").GetBoolean());
         Assert.Equal("en", edited.GetProperty("culture").GetString());

@@ -1051,6 +1051,143 @@ namespace Liaison.Server.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Liaison.Server.EnterpriseView.CaseRating", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateTimeOffset>("ClosesAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closes_at");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("comment");
+
+                    b.Property<DateTimeOffset>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("confirmed_at");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("decision");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("decision_note");
+
+                    b.Property<string>("DepartmentCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("department_code");
+
+                    b.Property<long?>("FollowUpCaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("follow_up_case_id");
+
+                    b.Property<DateTimeOffset?>("RatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rated_at");
+
+                    b.Property<string>("Score")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("score");
+
+                    b.HasKey("Id")
+                        .HasName("pk_case_ratings");
+
+                    b.HasIndex("CaseId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_case_ratings_case_id");
+
+                    b.HasIndex("ClosesAt")
+                        .HasDatabaseName("ix_case_ratings_closes_at")
+                        .HasFilter("rated_at IS NULL");
+
+                    b.HasIndex("FollowUpCaseId")
+                        .HasDatabaseName("ix_case_ratings_follow_up_case_id");
+
+                    b.HasIndex("RatedAt")
+                        .HasDatabaseName("ix_case_ratings_rated_at")
+                        .HasFilter("rated_at IS NOT NULL");
+
+                    b.HasIndex(new[] { "CaseId" }, "ix_case_ratings_awaiting_decision")
+                        .HasDatabaseName("ix_case_ratings_awaiting_decision")
+                        .HasFilter("score = 'Unsatisfied' AND decision IS NULL");
+
+                    b.ToTable("case_ratings", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Server.EnterpriseView.EnterpriseLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("case_id");
+
+                    b.Property<long?>("ContactId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("contact_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("purpose");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_enterprise_links");
+
+                    b.HasIndex("CaseId")
+                        .HasDatabaseName("ix_enterprise_links_case_id");
+
+                    b.HasIndex("ContactId")
+                        .HasDatabaseName("ix_enterprise_links_contact_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_enterprise_links_token_hash");
+
+                    b.ToTable("enterprise_links", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Server.Links.LiaisonLink", b =>
                 {
                     b.Property<long>("Id")
@@ -1960,6 +2097,38 @@ namespace Liaison.Server.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_enterprise_service_squad_asp_net_users_officer_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.EnterpriseView.CaseRating", b =>
+                {
+                    b.HasOne("Liaison.Cases.Cases.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_case_ratings_cases_case_id");
+
+                    b.HasOne("Liaison.Cases.Cases.Case", null)
+                        .WithMany()
+                        .HasForeignKey("FollowUpCaseId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_case_ratings_cases_follow_up_case_id");
+                });
+
+            modelBuilder.Entity("Liaison.Server.EnterpriseView.EnterpriseLink", b =>
+                {
+                    b.HasOne("Liaison.Cases.Cases.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_enterprise_links_cases_case_id");
+
+                    b.HasOne("Liaison.Cases.Enterprises.EnterpriseContact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_enterprise_links_enterprise_contacts_contact_id");
                 });
 
             modelBuilder.Entity("Liaison.Server.Workflows.WorkflowBookmarkRecord", b =>

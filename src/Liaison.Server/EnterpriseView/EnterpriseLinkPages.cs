@@ -1,0 +1,118 @@
+using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
+using Liaison.Server.Common;
+using Liaison.Server.Data;
+using Liaison.Server.Pages;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.EnterpriseView;
+
+/// <summary>
+/// The enterprise's page behind its personal link (<c>/e/{token}</c>), phone first, in Chinese unless the reader
+/// switches: the case's progress without internal notes and, once the officer confirmed, the rating form. GET only
+/// shows (mail scanners pre-fetch links); the rating is a POST with an antiforgery token, and the rating row's lock
+/// makes it count once.
+/// </summary>
+public static class EnterpriseLinkPages
+{
+    public const string Rated = "rated";
+
+    public static IEndpointRouteBuilder MapEnterpriseLinkPages(this IEndpointRouteBuilder app)
+    {
+        var links = app.MapGroup("/e").AllowAnonymous().ExcludeFromDescription().AddEndpointFilter(async (ctx, next) =>
+        {
+            // As the liaisons' links: the token is the key, so no Referer, no cache, no search engine.
+            var headers = ctx.HttpContext.Response.Headers;
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.CacheControl = "no-cache, no-store";
+            headers.Pragma = "no-cache";
+            headers["X-Robots-Tag"] = "noindex, nofollow";
+            return await next(ctx);
+        });
+        links.MapGet("/{token}", Show);
+        links.MapPost("/{token}", Rate);
+        return app;
+    }
+
+    private static async Task<IResult> Show(string token, string? done, RatingService ratings, LiaisonDbContext db, Ui ui, TimeProvider clock, CancellationToken ct)
+    {
+        if (await ratings.FindAsync(token, ct) is not var (_, c))
+        {
+            return Invalid();
+        }
+
+        Text? flash = done == Rated ? new Text("评价已提交，感谢您的反馈！", "Your rating was sent: thank you!") : null;
+        return await PageAsync(c, flash, null, StatusCodes.Status200OK, ratings, db, ui, clock, ct);
+    }
+
+    private static async Task<IResult> Rate(
+        string token, [FromForm] string? score, [FromForm] string? comment, RatingService ratings, LiaisonDbContext db, Ui ui, TimeProvider clock,
+        CancellationToken ct)
+    {
+        if (await ratings.FindAsync(token, ct) is not var (_, c))
+        {
+            return Invalid();
+        }
+
+        var result = await ratings.RateAsync(c.Id, score, comment, ct);
+        switch (result.Error)
+        {
+            case null:
+                // Post/Redirect/Get: a reload shows the page, it does not post again.
+                return Results.Redirect($"/e/{token}?done={Rated}", permanent: false, preserveMethod: false);
+            case ServiceError.Invalid:
+                return await PageAsync(c, null, result.Error, StatusCodes.Status400BadRequest, ratings, db, ui, clock, ct);
+            default:
+                // Rated already, the window closed, or nothing to rate yet: the plain page, nothing changed.
+                ui.AddressRecipient(Cultures.Chinese);
+                return PageResults.Message(new MessageModel(result.Error.Message,
+                    new Text("此链接可继续查看办理进度。", "This link still shows the case's progress."), $"/e/{token}", new Text("查看办理进度", "See the progress"))
+                    { Navigation = false }, PageResults.StatusOf(result.Error));
+        }
+    }
+
+    private static async Task<IResult> PageAsync(
+        Case c, Text? flash, ServiceError? error, int status, RatingService ratings, LiaisonDbContext db, Ui ui, TimeProvider clock, CancellationToken ct)
+    {
+        ui.AddressRecipient(Cultures.Chinese);
+        var parts = await db.Set<CasePart>().AsNoTracking().Where(p => p.CaseId == c.Id && p.Status != PartStatus.Dropped).OrderBy(p => p.Id)
+            .Select(p => p.DepartmentCode).ToListAsync(ct);
+        var codes = parts.Append(c.DepartmentCode).ToList();
+        var names = await db.Departments.AsNoTracking().Where(d => codes.Contains(d.Code)).ToDictionaryAsync(d => d.Code, d => d.Name, ct);
+        var resolution = c.Status is CaseStatus.Resolved or CaseStatus.Closed ? await EnterpriseNotices.ResolutionAsync(db, c.Id, ct) : null;
+        return PageResults.Page<EnterpriseLinkPage>(new EnterpriseLinkPageModel(
+            c, names.GetValueOrDefault(c.DepartmentCode) ?? c.DepartmentCode, parts.Select(p => names.GetValueOrDefault(p) ?? p).ToList(),
+            resolution, c.Status == CaseStatus.Closed ? await ratings.RatingAsync(c.Id, ct) : null, clock.GetUtcNow(), flash, error), status);
+    }
+
+    /// <summary>The same plain page as the liaisons' links for unknown and malformed tokens: it reveals nothing.</summary>
+    private static IResult Invalid() => PageResults.Message(
+        new MessageModel(new Text("链接无效或已过期", "This link is invalid or has expired"),
+            new Text("如需了解办理情况，请联系园区工作人员。", "To ask about your case, contact the zone's officer."))
+        { Navigation = false },
+        StatusCodes.Status404NotFound);
+}
+
+/// <summary>What the enterprise's page shows: nothing internal (no notes, no people, no addresses).</summary>
+/// <param name="CoDepartments">A joint case's co-handling departments (协办), names only.</param>
+/// <param name="Resolution">The lead's resolution note, once resolved.</param>
+/// <param name="Rating">The rating window of a closed case, if it has one.</param>
+public sealed record EnterpriseLinkPageModel(
+    Case Case, string DepartmentName, IReadOnlyList<string> CoDepartments, string? Resolution, CaseRating? Rating, DateTimeOffset Now,
+    Text? Flash, ServiceError? Error)
+{
+    /// <summary>Where the case stands, in words for the enterprise rather than the zone's workflow terms.</summary>
+    public Text Progress => Case.Status switch
+    {
+        CaseStatus.Dispatched => new("已交办，等待承办部门签收", "Passed to the department, waiting for it to accept"),
+        CaseStatus.Accepted => new("承办部门已签收，正在办理", "Accepted by the department and being handled"),
+        CaseStatus.InProgress => new("正在办理", "Being handled"),
+        CaseStatus.Returned => new("园区正在重新安排承办部门", "The zone is finding the right department"),
+        CaseStatus.Resolved => new("承办部门已办结，等待园区确认", "Resolved by the department, waiting for the zone to confirm"),
+        CaseStatus.Closed => new("已办结（园区已确认）", "Resolved and confirmed by the zone"),
+        _ => new("已撤销", "Cancelled"),
+    };
+
+    public bool CanRate => Rating is { RatedAt: null } r && r.ClosesAt > Now;
+}

@@ -1,0 +1,119 @@
+using Liaison.Cases.Cases;
+using Liaison.Cases.Enterprises;
+using Liaison.Cases.Notifications;
+using Liaison.Cases.Routing;
+using Liaison.Server.Calendar;
+using Liaison.Server.Cases;
+using Liaison.Server.Data;
+using Liaison.Server.Hosting;
+using Liaison.Server.Links;
+using Liaison.Server.Mail;
+using Liaison.Server.Workflows;
+using Liaison.Workflows.Runtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Liaison.Server.EnterpriseView;
+
+/// <summary>
+/// The enterprise hears from the system: when its case is first dispatched (opened) its notice contact gets a mail
+/// with a personal link; when the officer confirms the case (closed) the rating window opens and the contact gets a
+/// fresh link asking for a rating (办结，请评价). A workflow effect handler beside <see cref="CaseEffectHandler"/>, so
+/// both mails and the rating row commit in the transaction of the open and of the confirmation.
+/// </summary>
+/// <remarks>
+/// Registered after <see cref="CaseEffectHandler"/>: by the time it sees an effect, the case row already carries the
+/// department and deadlines of the dispatch, or its closing.
+/// </remarks>
+public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, CalendarService calendars, IOptions<LiaisonOptions> options, TimeProvider clock)
+    : IWorkflowEffectHandler
+{
+    public bool CanHandle(IWorkflowEffect effect) =>
+        effect is CaseDispatched { Round: 1 } or CaseStatusSet { Status: CaseStatus.Closed };
+
+    public async Task HandleAsync(WorkflowEffectContext context, IWorkflowEffect effect, CancellationToken ct)
+    {
+        // A co-handler's part has its own round 1 and never closes the case.
+        if (context.RunContext.Get<CaseRouting>() is not { Case.PartId: null } routing)
+        {
+            return;
+        }
+
+        var db = context.Db;
+        var c = db.Cases.Local.FirstOrDefault(x => x.Id == routing.Case.Id) ?? await db.Cases.FirstAsync(x => x.Id == routing.Case.Id, ct);
+        if (c.EnterpriseId is not { } enterpriseId)
+        {
+            return;
+        }
+
+        var contact = await db.Set<EnterpriseContact>().AsNoTracking()
+            .FirstOrDefaultAsync(x => x.EnterpriseId == enterpriseId && x.ForNotices, ct);
+        var now = clock.GetUtcNow();
+        if (effect is CaseDispatched)
+        {
+            // Round 1 is the case's first dispatch, once per case: later rounds (reassign, insist) say nothing new to it.
+            if (contact?.Email is { Length: > 0 })
+            {
+                await MailAsync(db, c, contact, CaseMailKind.EnterpriseOpened, EnterpriseLinkPurpose.Opened, null, now, ct);
+            }
+
+            return;
+        }
+
+        await OpenRatingAsync(db, c, contact, now, ct);
+    }
+
+    /// <summary>
+    /// The confirmation opens the rating window, once per case (unique case_id): for a case whose enterprise can be
+    /// asked, that is one with a notice contact's email now or a link mailed before.
+    /// </summary>
+    private async Task OpenRatingAsync(LiaisonDbContext db, Case c, EnterpriseContact? contact, DateTimeOffset now, CancellationToken ct)
+    {
+        var canMail = contact?.Email is { Length: > 0 };
+        if (await db.Set<CaseRating>().AnyAsync(r => r.CaseId == c.Id, ct)
+            || (!canMail && !await db.Set<EnterpriseLink>().AnyAsync(l => l.CaseId == c.Id, ct)))
+        {
+            return;
+        }
+
+        var calendar = await calendars.GetAsync(ct);
+        var rating = new CaseRating { CaseId = c.Id, DepartmentCode = c.DepartmentCode, ConfirmedAt = now, ClosesAt = Ratings.ClosesAt(calendar, now) };
+        db.Set<CaseRating>().Add(rating);
+        if (canMail)
+        {
+            await MailAsync(db, c, contact!, CaseMailKind.EnterpriseRate, EnterpriseLinkPurpose.Rate, await ResolutionAsync(db, c.Id, ct), now, ct);
+        }
+    }
+
+    /// <summary>The lead's latest resolution note (办理结果), which the enterprise may read.</summary>
+    public static Task<string?> ResolutionAsync(LiaisonDbContext db, long caseId, CancellationToken ct) =>
+        db.CaseEvents.AsNoTracking().Where(e => e.CaseId == caseId && e.Kind == CaseActions.Resolve && e.PartId == null)
+            .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Select(e => e.Note).FirstOrDefaultAsync(ct);
+
+    private async Task MailAsync(
+        LiaisonDbContext db, Case c, EnterpriseContact contact, string kind, EnterpriseLinkPurpose purpose, string? note, DateTimeOffset now, CancellationToken ct)
+    {
+        var token = LinkTokens.NewToken();
+        db.Set<EnterpriseLink>().Add(new EnterpriseLink { CaseId = c.Id, TokenHash = LinkTokens.Hash(token), ContactId = contact.Id, Purpose = purpose, CreatedAt = now });
+        var department = await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
+        var mail = renderer.Render(kind, CaseMailRenderer.Chinese, new CaseMailModel
+        {
+            CaseNumber = c.Number,
+            Title = c.Title,
+            Description = c.Description,
+            Priority = c.Priority,
+            EnterpriseName = c.Enterprise.Name,
+            DepartmentName = department,
+            RecipientName = contact.Name,
+            LinkUrl = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/e/{token}",
+            AcceptBy = c.AcceptBy,
+            DueAt = c.DueAt,
+            Provisional = c.Provisional,
+            Note = note,
+        });
+        var row = outbox.Add(db, new OutgoingMail(contact.Email!, contact.Name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id));
+        // The timeline names the contact, never the address: contacts' emails stay in the register (issue 11 §5).
+        CaseTimeline.Add(db, c, now, CaseEventKinds.Email, CaseTimeline.System, $"{kind} → {contact.Name}",
+            new { kind, toName = contact.Name, messageId = row.MessageId });
+    }
+}

@@ -1,0 +1,219 @@
+using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
+using Liaison.Cases.Enterprises;
+using Liaison.Server.Cases;
+using Liaison.Server.Common;
+using Liaison.Server.Data;
+using Liaison.Server.Links;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Liaison.Server.EnterpriseView;
+
+/// <summary>
+/// The enterprise's rating through its link and the officer's decision on an unsatisfied one. Each is one transaction
+/// that locks the rating row (<c>FOR UPDATE</c>) and checks its state first, so a rating or a decision happens exactly
+/// once, however many requests race.
+/// </summary>
+public sealed class RatingService(LiaisonDbContext db, CaseService cases, TimeProvider clock)
+{
+    /// <summary>The case behind an enterprise link, or null for an unknown or malformed token.</summary>
+    public async Task<(EnterpriseLink Link, Case Case)?> FindAsync(string? token, CancellationToken ct)
+    {
+        if (!LinkTokens.LooksValid(token))
+        {
+            return null;
+        }
+
+        var hash = LinkTokens.Hash(token!);
+        var link = await db.Set<EnterpriseLink>().AsNoTracking().FirstOrDefaultAsync(l => l.TokenHash == hash, ct);
+        return link is not null && await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == link.CaseId, ct) is { } c ? (link, c) : null;
+    }
+
+    public Task<CaseRating?> RatingAsync(long caseId, CancellationToken ct) =>
+        db.Set<CaseRating>().AsNoTracking().FirstOrDefaultAsync(r => r.CaseId == caseId, ct);
+
+    public static readonly Text AlreadyRated = new("已评价，感谢您的反馈", "Already rated: thank you for your feedback");
+
+    public static readonly Text WindowClosed = new("评价期已结束", "The rating period has ended");
+
+    /// <summary>
+    /// Rates the case of <paramref name="caseId"/>: Conflict when it was rated already, Gone after the window or when the
+    /// case has no rating window; the comment is limited to <see cref="Ratings.MaxCommentLength"/>.
+    /// </summary>
+    public async Task<ServiceResult<CaseRating>> RateAsync(long caseId, string? score, string? comment, CancellationToken ct)
+    {
+        var v = new Validation();
+        if (!Ratings.TryParse(score, out RatingScore parsed))
+        {
+            v.Add("score", "请选择：满意、基本满意或不满意", "choose satisfied, fairly-satisfied or unsatisfied");
+        }
+
+        var text = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+        v.MaxLength("comment", text, Ratings.MaxCommentLength);
+        if (!v.IsValid)
+        {
+            return new ServiceError.Invalid(v);
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var rating = await LockAsync(caseId, ct);
+        var now = clock.GetUtcNow();
+        if (rating is null)
+        {
+            return new ServiceError.NotAllowed(new("园区确认办结后才能评价", "The case can be rated once the zone has confirmed it"));
+        }
+
+        if (rating.RatedAt is null && rating.ClosesAt <= now)
+        {
+            return new ServiceError.Gone(WindowClosed);
+        }
+
+        if (rating.RatedAt is not null)
+        {
+            return new ServiceError.Conflict(AlreadyRated);
+        }
+
+        rating.Score = parsed;
+        rating.Comment = text;
+        rating.RatedAt = now;
+        var c = await db.Cases.FirstAsync(x => x.Id == caseId, ct);
+        var label = Ratings.Label(parsed);
+        CaseTimeline.Add(db, c, now, CaseEventKinds.EnterpriseRated, RatingEvents.Enterprise, text,
+            new { score = Ratings.Name(parsed), label = label.Zh, department = rating.DepartmentCode });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return rating;
+    }
+
+    /// <param name="Decision"><c>reopen</c> (重办: a follow-up case) or <c>close</c> (说明后结案).</param>
+    public sealed record DecisionInput(string? Decision, string? Note);
+
+    /// <summary>
+    /// The officer's decision on an unsatisfied rating, exactly once: reopen opens a follow-up case (same enterprise,
+    /// lead department, category and priority; the enterprise's comment in its description) in the same transaction
+    /// as the decision; close records the note. Either is written on the original case's timeline.
+    /// </summary>
+    /// <returns>The rating afterwards; for a reopen, <see cref="CaseRating.FollowUpCaseId"/> names the new case.</returns>
+    public async Task<ServiceResult<CaseRating>> DecideAsync(string number, string officerId, string officerName, DecisionInput input, CancellationToken ct)
+    {
+        var original = await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Number == number, ct);
+        if (original is null)
+        {
+            return CaseQueries.NotFound(number);
+        }
+
+        var v = new Validation();
+        if (!Ratings.TryParse(input.Decision, out RatingDecision decision))
+        {
+            v.Add("decision", "请选择：reopen（重办）或 close（说明后结案）", "must be reopen or close");
+        }
+
+        var note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();
+        v.MaxLength("note", note, Ratings.MaxDecisionNoteLength);
+        if (v.IsValid && decision == RatingDecision.Closed && note is null)
+        {
+            v.Add("note", "请填写结案说明", "give a note to close it");
+        }
+
+        if (!v.IsValid)
+        {
+            return new ServiceError.Invalid(v);
+        }
+
+        var current = await RatingAsync(original.Id, ct);
+        if (current?.AwaitsDecision != true)
+        {
+            return NothingToDecide(current);
+        }
+
+        if (decision == RatingDecision.Closed)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var (rating, refused) = await RecordAsync(original.Id, decision, note, officerName, null, ct);
+            if (refused is not null)
+            {
+                return refused;
+            }
+
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return rating!;
+        }
+
+        // 重办 after the close: the original's workflow has ended, so the problem is handled again as a follow-up case
+        // with a workflow, deadlines and links of its own. The decision is recorded inside the open's transaction.
+        CaseRating? decided = null;
+        var title = $"重办：{original.Title}";
+        var opened = await cases.OpenAsync(officerId, new CaseService.OpenCase(
+            title.Length > 200 ? title[..200] : title,
+            FollowUpDescription(original, current, note),
+            original.Category,
+            original.Priority.ToString(),
+            original.DepartmentCode,
+            new CaseService.EnterpriseInput(original.Enterprise.Name, original.Enterprise.CreditCode, original.Enterprise.Contact, null, null),
+            EnterpriseId: original.EnterpriseId), ct, alongside: async (followUp, innerCt) =>
+        {
+            var (rating, refused) = await RecordAsync(original.Id, decision, note, officerName, followUp, innerCt);
+            decided = rating;
+            return refused;
+        });
+        if (opened.Error is { } error)
+        {
+            return error;
+        }
+
+        return decided!;
+    }
+
+    /// <summary>Locks the rating, checks it still awaits a decision and records it (and, for a reopen, links the follow-up both ways).</summary>
+    private async Task<(CaseRating? Rating, ServiceError? Refused)> RecordAsync(
+        long caseId, RatingDecision decision, string? note, string officer, Case? followUp, CancellationToken ct)
+    {
+        var rating = await LockAsync(caseId, ct);
+        if (rating?.AwaitsDecision != true)
+        {
+            return (null, NothingToDecide(rating));
+        }
+
+        var now = clock.GetUtcNow();
+        rating.Decision = decision;
+        rating.DecisionNote = note;
+        rating.DecidedAt = now;
+        rating.DecidedBy = officer;
+        rating.FollowUpCaseId = followUp?.Id;
+        var c = await db.Cases.FirstAsync(x => x.Id == caseId, ct);
+        if (followUp is null)
+        {
+            CaseTimeline.Add(db, c, now, CaseEventKinds.RatingClosed, officer, note);
+        }
+        else
+        {
+            CaseTimeline.Add(db, c, now, CaseEventKinds.RatingReopened, officer, note, new { followUp = followUp.Number });
+            CaseTimeline.Add(db, followUp, now, CaseEventKinds.FollowUpOf, officer, note, new { original = c.Number });
+        }
+
+        return (rating, null);
+    }
+
+    private static string FollowUpDescription(Case original, CaseRating rating, string? note)
+    {
+        var text = $"企业对 {original.Number} 的办理结果不满意，重办。\n企业意见：{rating.Comment ?? "（无）"}";
+        if (note is not null) text += $"\n园区意见：{note}";
+        text += $"\n\n原事项：\n{original.Description}";
+        return text.Length > 4000 ? text[..4000] : text;
+    }
+
+    private static ServiceError NothingToDecide(CaseRating? rating) => rating?.Decision is not null
+        ? new ServiceError.Conflict(new("已对企业评价作出决定", "The enterprise's rating was already decided"))
+        : new ServiceError.NotAllowed(new("企业没有不满意评价待决定", "There is no unsatisfied rating to decide"));
+
+    private async Task<CaseRating?> LockAsync(long caseId, CancellationToken ct) =>
+        (await db.Set<CaseRating>().FromSql($"SELECT * FROM case_ratings WHERE case_id = {caseId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
+}
+
+public static class RatingEvents
+{
+    /// <summary>The actor of the enterprise's own timeline entries: never its contact's name or address.</summary>
+    public const string Enterprise = "enterprise";
+}

@@ -1,0 +1,120 @@
+using System.Security.Claims;
+using Liaison.Cases.Enterprises;
+using Liaison.Server.Auth;
+using Liaison.Server.Cases;
+using Liaison.Server.Common;
+using Liaison.Server.Data;
+using Liaison.Server.Http;
+using Liaison.Server.Pages;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.EnterpriseView;
+
+/// <summary>
+/// The officer's side of the enterprise's rating: read a case's rating, the list of unsatisfied ratings awaiting a
+/// decision (API and page), and the decision itself (重办 as a follow-up case, or close with a note).
+/// </summary>
+public static class RatingsApi
+{
+    public static IEndpointRouteBuilder MapRatings(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("api").WithTags("Ratings").RequirePolicy(Policies.Officer);
+        api.MapGet("/ratings/awaiting-decision", AwaitingDecision);
+        api.MapGet("/cases/{number}/rating", Get);
+        api.MapPost("/cases/{number}/rating-decision", Decide);
+
+        var pages = app.MapGroup("").RequireAuthorization(Policies.Officer).ExcludeFromDescription();
+        pages.MapGet("/ratings", ListPage);
+        pages.MapPost("/cases/{number}/rating/{decision}", DecideFromPage);
+        return app;
+    }
+
+    /// <summary>Unsatisfied ratings (不满意) no officer has decided yet, oldest first: the officer's decision list.</summary>
+    public static async Task<Ok<List<AwaitingDecisionDto>>> AwaitingDecision(LiaisonDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await AwaitingAsync(db, ct));
+
+    /// <summary>A case's rating window and, once rated, the score and comment and the officer's decision.</summary>
+    public static async Task<Results<Ok<RatingDto>, NotFoundProblem>> Get(string number, LiaisonDbContext db, CancellationToken ct)
+    {
+        var found = await (from c in db.Cases.AsNoTracking()
+                           join r in db.Set<CaseRating>().AsNoTracking() on c.Id equals r.CaseId
+                           where c.Number == number
+                           select r).FirstOrDefaultAsync(ct);
+        if (found is null)
+        {
+            return Problems.NotFound($"事项 {number} 没有企业评价", $"Case '{number}' has no rating by its enterprise");
+        }
+
+        return TypedResults.Ok(await RatingDto.FromAsync(db, found, ct));
+    }
+
+    /// <summary>
+    /// The decision on an unsatisfied rating: <c>reopen</c> (重办) opens a follow-up case for the same enterprise and
+    /// lead department, linked to this one; <c>close</c> needs a note. 409 when it was decided already.
+    /// </summary>
+    public static async Task<Results<Ok<RatingDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Decide(
+        string number, RatingDecisionRequest body, ClaimsPrincipal user, UserManager<LiaisonUser> users, RatingService ratings, LiaisonDbContext db,
+        CancellationToken ct)
+    {
+        var result = await ratings.DecideAsync(number, users.GetUserId(user)!, user.Identity?.Name ?? "officer", new RatingService.DecisionInput(body.Decision, body.Note), ct);
+        return result.Error switch
+        {
+            null => TypedResults.Ok(await RatingDto.FromAsync(db, result.Value!, ct)),
+            ServiceError.NotFound nf => new NotFoundProblem(nf.Message),
+            ServiceError.Invalid invalid => Problems.Invalid(invalid.Fields),
+            var other => new ConflictProblem(other.Message),
+        };
+    }
+
+    private static async Task<IResult> ListPage(LiaisonDbContext db, CancellationToken ct) =>
+        PageResults.Page<AwaitingDecisionPage>(await AwaitingAsync(db, ct));
+
+    private static async Task<IResult> DecideFromPage(
+        string number, string decision, [FromForm] string? note, ClaimsPrincipal user, UserManager<LiaisonUser> users, RatingService ratings,
+        CancellationToken ct)
+    {
+        var result = await ratings.DecideAsync(number, users.GetUserId(user)!, user.Identity?.Name ?? "officer", new RatingService.DecisionInput(decision, note), ct);
+        if (result.Error is { } error)
+        {
+            return PageResults.Message(new MessageModel(new("未执行，事项没有变化", "Nothing was changed"), error.Message,
+                CasePages.CaseUrl(number), new("返回事项", "Back to the case")) { Alert = true }, PageResults.StatusOf(error));
+        }
+
+        // Post/Redirect/Get: the case page shows the decision (and the follow-up case it opened).
+        return Results.Redirect(CasePages.CaseUrl(number) + "#rating");
+    }
+
+    private static async Task<List<AwaitingDecisionDto>> AwaitingAsync(LiaisonDbContext db, CancellationToken ct)
+    {
+        var rows = await (from r in db.Set<CaseRating>().AsNoTracking()
+                          join c in db.Cases.AsNoTracking() on r.CaseId equals c.Id
+                          where r.Score == RatingScore.Unsatisfied && r.Decision == null
+                          orderby r.RatedAt
+                          select new { c.Number, c.Title, Enterprise = c.Enterprise.Name, r.DepartmentCode, r.Comment, r.RatedAt }).ToListAsync(ct);
+        var names = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Code, d => d.Name, ct);
+        return rows.Select(r => new AwaitingDecisionDto(r.Number, r.Title, r.Enterprise, r.DepartmentCode, names.GetValueOrDefault(r.DepartmentCode),
+            r.Comment, r.RatedAt!.Value)).ToList();
+    }
+}
+
+/// <param name="Decision"><c>reopen</c> or <c>close</c>.</param>
+/// <param name="Note">Required to close; with a reopen it goes into the follow-up case's description.</param>
+public sealed record RatingDecisionRequest(string? Decision, string? Note);
+
+public sealed record AwaitingDecisionDto(
+    string CaseNumber, string Title, string Enterprise, string DepartmentCode, string? DepartmentName, string? Comment, DateTimeOffset RatedAt);
+
+/// <param name="Score"><c>satisfied</c>, <c>fairly-satisfied</c>, <c>unsatisfied</c>; null until rated.</param>
+/// <param name="Decision">On an unsatisfied rating: <c>reopen</c> or <c>close</c>, null until decided.</param>
+public sealed record RatingDto(
+    string DepartmentCode, DateTimeOffset ConfirmedAt, DateTimeOffset ClosesAt, string? Score, string? Comment, DateTimeOffset? RatedAt,
+    bool AwaitsDecision, string? Decision, string? DecisionNote, DateTimeOffset? DecidedAt, string? DecidedBy, string? FollowUpCaseNumber)
+{
+    public static async Task<RatingDto> FromAsync(LiaisonDbContext db, CaseRating r, CancellationToken ct) => new(
+        r.DepartmentCode, r.ConfirmedAt, r.ClosesAt, r.Score is { } s ? Ratings.Name(s) : null, r.Comment, r.RatedAt, r.AwaitsDecision,
+        r.Decision is { } d ? Ratings.Name(d) : null, r.DecisionNote, r.DecidedAt, r.DecidedBy,
+        r.FollowUpCaseId is { } id ? await db.Cases.AsNoTracking().Where(c => c.Id == id).Select(c => c.Number).FirstOrDefaultAsync(ct) : null);
+}

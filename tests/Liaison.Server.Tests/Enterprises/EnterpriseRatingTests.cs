@@ -1,0 +1,308 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Liaison.Cases.Cases;
+using Liaison.Cases.Enterprises;
+using Liaison.Server.Digests;
+using Liaison.Server.EnterpriseView;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+using static Liaison.Server.Tests.Enterprises.RatingTestKit;
+
+namespace Liaison.Server.Tests.Enterprises;
+
+/// <summary>
+/// The enterprise's own view of its case and its rating (issue 11 §4): its notice contact's mails and personal link,
+/// a page without internal notes, one rating per case within 5 working days, and 不满意 on the officer's decision list.
+/// </summary>
+public sealed class EnterpriseRatingTests : IAsyncLifetime
+{
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+    private LiaisonApp _app = null!;
+    private HttpClient _officer = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await LiaisonApp.StartAsync(nameof(EnterpriseRatingTests));
+        _officer = await _app.AsOfficerAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private void At(int month, int day, int hour, int minute = 0) =>
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, month, day, hour, minute, 0, China).ToUniversalTime());
+
+    [Fact]
+    public async Task A_case_opened_for_an_enterprise_mails_its_notice_contact_a_personal_link_in_the_same_commit()
+    {
+        var id = await RegisterAsync(_officer, 1);
+        var none = await RegisterAsync(_officer, 2, withNoticeContact: false);
+
+        var number = await OpenForAsync(_officer, id);
+        var silent = await OpenForAsync(_officer, none);
+
+        var (mail, path) = Assert.Single(await EnterpriseLinksAsync(_app, number));
+        Assert.StartsWith("【已受理】", mail.Subject);
+        Assert.Contains("发展和改革局", mail.TextBody);
+        Assert.Equal("张敏", mail.To.Mailboxes.Single().Name);
+        Assert.StartsWith("/e/", path);
+        // The other contact hears nothing; an enterprise without a notice contact gets no mail and no link.
+        Assert.Empty(await MailsAsync(_app, OtherEmail));
+        Assert.Empty(await MailsAsync(_app, NoticeEmail, silent));
+        var (links, tokenHashes) = await _app.WithDbAsync(async db => (
+            await db.Set<EnterpriseLink>().CountAsync(l => db.Cases.Any(x => x.Id == l.CaseId && x.Number == silent)),
+            await db.Set<EnterpriseLink>().Select(l => l.TokenHash.Length).ToListAsync()));
+        Assert.Equal(0, links);
+        Assert.Equal([32], tokenHashes);
+        // The link is in the mail only: the database keeps its SHA-256, never the token.
+        var token = path["/e/".Length..];
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Set<EnterpriseLink>().CountAsync(l => l.TokenHash == System.Text.Encoding.ASCII.GetBytes(token))));
+    }
+
+    [Fact]
+    public async Task The_link_page_shows_progress_without_internal_notes_people_or_contacts()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 3));
+        var (_, path) = (await EnterpriseLinksAsync(_app, number)).Single();
+        var browser = _app.Anonymous();
+
+        var opened = await browser.GetAsync(path);
+        var openedPage = await opened.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+        Assert.True(opened.Headers.CacheControl is { NoStore: true, NoCache: true });
+        Assert.Equal("no-referrer", opened.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Contains("已交办，等待承办部门签收", openedPage);
+        Assert.Contains("发展和改革局", openedPage);
+
+        await ConfirmAsync(_app, _officer, number, handlerNote: "内部进展：已协调供电公司", officerNote: "专员内部意见：该企业此前多次投诉");
+        var page = await browser.GetStringAsync(path);
+
+        Assert.Contains(number, page);
+        Assert.Contains("已办结（园区已确认）", page);
+        Assert.Contains("10kV 专线已接通", page); // the resolution
+        Assert.Contains("签收期限", page);
+        Assert.DoesNotContain("内部进展：已协调供电公司", page);
+        Assert.DoesNotContain("专员内部意见", page);
+        Assert.DoesNotContain(Handler, page);
+        Assert.DoesNotContain("officer@test.example", page);
+        foreach (var secret in new[] { NoticePhone, NoticeEmail, OtherPhone, OtherEmail, "李会计" })
+        {
+            Assert.DoesNotContain(secret, page);
+        }
+
+        // Looking changed nothing (a mail scanner may fetch the link).
+        Assert.Null(await _app.WithDbAsync(db => db.Set<CaseRating>().Where(r => db.Cases.Any(x => x.Id == r.CaseId && x.Number == number)).Select(r => r.RatedAt).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task A_cancelled_case_says_so_and_unknown_links_get_the_plain_page()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 4));
+        var (_, path) = (await EnterpriseLinksAsync(_app, number)).Single();
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业撤回诉求" })).StatusCode);
+
+        var page = await _app.Anonymous().GetStringAsync(path);
+        Assert.Contains("此事项已撤销", page);
+        Assert.DoesNotContain("企业撤回诉求", page);
+        Assert.DoesNotContain("data-action=\"rate\"", page);
+
+        foreach (var bad in new[] { "/e/short", "/e/" + new string('A', 43), "/e/" + new string('A', 42) + "!" })
+        {
+            var response = await _app.Anonymous().GetAsync(bad);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Contains("链接无效或已过期", await response.Content.ReadAsStringAsync());
+        }
+
+    }
+
+    [Fact]
+    public async Task After_confirmation_the_link_takes_one_rating_and_a_second_gets_the_plain_page()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 5));
+        var (_, openedLink) = (await EnterpriseLinksAsync(_app, number)).Single();
+        // Before the confirmation there is nothing to rate.
+        Assert.DoesNotContain("data-action=\"rate\"", await _app.Anonymous().GetStringAsync(openedLink));
+
+        await ConfirmAsync(_app, _officer, number);
+        var links = await EnterpriseLinksAsync(_app, number);
+        Assert.Equal(2, links.Count);
+        var (rateMail, rateLink) = links[1];
+        Assert.StartsWith("【办结，请评价】", rateMail.Subject);
+        Assert.Contains("10kV 专线已接通", rateMail.TextBody);
+        Assert.DoesNotContain("专员内部意见", rateMail.TextBody);
+
+        var browser = _app.Anonymous();
+        var early = _app.Anonymous();
+        var earlyForm = FormFor(await early.GetStringAsync(openedLink), "rate")!;
+        var rated = await RateAsync(browser, rateLink, "fairly-satisfied", "办得不错，速度可以更快");
+        Assert.Equal(HttpStatusCode.Redirect, rated.StatusCode);
+        var page = await browser.GetStringAsync(rated.Headers.Location!.OriginalString);
+        Assert.Contains("您的评价：", page);
+        Assert.Contains("基本满意", page);
+
+        // The first link's form, loaded before the rating, posts too: the plain page, nothing changed.
+        earlyForm["score"] = "unsatisfied";
+        earlyForm["comment"] = "改主意了";
+        var again = await early.PostAsync(openedLink, new FormUrlEncodedContent(earlyForm));
+        // A valid form posted to a token that does not exist: the plain "link not valid" page.
+        var unknown = await early.PostAsync("/e/" + new string('B', 43), new FormUrlEncodedContent(earlyForm));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("已评价", await again.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("链接无效或已过期", await unknown.Content.ReadAsStringAsync());
+        var rating = await _app.WithDbAsync(db => db.Set<CaseRating>().Where(r => db.Cases.Any(x => x.Id == r.CaseId && x.Number == number)).SingleAsync());
+        Assert.Equal(RatingScore.FairlySatisfied, rating.Score);
+        Assert.Equal("办得不错，速度可以更快", rating.Comment);
+        Assert.Equal("fgj", rating.DepartmentCode);
+        var c = await GetCaseAsync(_officer, number);
+        Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.EnterpriseRated);
+    }
+
+    [Fact]
+    public async Task Bad_ratings_are_refused_naming_the_field_and_change_nothing()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 6));
+        await ConfirmAsync(_app, _officer, number);
+        var path = (await EnterpriseLinksAsync(_app, number))[1].Path;
+
+        var noScore = await RateAsync(_app.Anonymous(), path, "very-happy");
+        var tooLong = await RateAsync(_app.Anonymous(), path, "satisfied", new string('长', Ratings.MaxCommentLength + 1));
+
+        Assert.Equal(HttpStatusCode.BadRequest, noScore.StatusCode);
+        Assert.Contains("满意、基本满意或不满意", await noScore.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Null(await _app.WithDbAsync(db => db.Set<CaseRating>().Where(r => db.Cases.Any(x => x.Id == r.CaseId && x.Number == number)).Select(r => r.RatedAt).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task The_window_closes_after_5_working_days()
+    {
+        At(3, 2, 10);
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 7));
+        await ConfirmAsync(_app, _officer, number); // Monday 2 March: closes Monday 9 March 18:00
+        var path = (await EnterpriseLinksAsync(_app, number))[1].Path;
+        var browser = _app.Anonymous();
+        var form = FormFor(await browser.GetStringAsync(path), "rate")!;
+        form["score"] = "satisfied";
+        var closesAt = await _app.WithDbAsync(db => db.Set<CaseRating>().Where(r => db.Cases.Any(x => x.Id == r.CaseId && x.Number == number)).Select(r => r.ClosesAt).SingleAsync());
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, China), closesAt);
+
+        At(3, 9, 18, 0);
+        var late = await browser.PostAsync(path, new FormUrlEncodedContent(form));
+
+        Assert.Equal(HttpStatusCode.Gone, late.StatusCode);
+        Assert.Contains("评价期已结束", await late.Content.ReadAsStringAsync());
+        var page = await browser.GetStringAsync(path);
+        Assert.Contains("评价期已结束", page);
+        Assert.DoesNotContain("data-action=\"rate\"", page);
+        Assert.Null(await _app.WithDbAsync(db => db.Set<CaseRating>().Where(r => db.Cases.Any(x => x.Id == r.CaseId && x.Number == number)).Select(r => r.RatedAt).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task A_hundred_parallel_rating_posts_make_one_rating()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 8));
+        await ConfirmAsync(_app, _officer, number);
+        var path = (await EnterpriseLinksAsync(_app, number))[1].Path;
+        var browser = _app.Anonymous();
+        var form = FormFor(await browser.GetStringAsync(path), "rate")!;
+        form["score"] = "satisfied";
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => browser.PostAsync(path, new FormUrlEncodedContent(form))));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Redirect);
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Conflict, r.StatusCode.ToString()));
+        var c = await GetCaseAsync(_officer, number);
+        Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.EnterpriseRated);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Set<CaseRating>().CountAsync(r => db.Cases.Any(x => x.Id == r.CaseId && x.Number == number) && r.RatedAt != null)));
+    }
+
+    [Fact]
+    public async Task Unsatisfied_lands_on_the_officers_list_and_digest_and_reopening_takes_it_off_once()
+    {
+        At(3, 2, 10);
+        var enterprise = await RegisterAsync(_officer, 9);
+        var number = await OpenForAsync(_officer, enterprise);
+        await ConfirmAsync(_app, _officer, number);
+        var path = (await EnterpriseLinksAsync(_app, number))[1].Path;
+        Assert.Equal(HttpStatusCode.Redirect, (await RateAsync(_app.Anonymous(), path, "unsatisfied", "电压仍不稳定，设备无法开机")).StatusCode);
+
+        var list = await _officer.GetFromJsonAsync<JsonElement>("/api/ratings/awaiting-decision");
+        var item = Assert.Single(list.EnumerateArray());
+        Assert.Equal(number, item.GetProperty("caseNumber").GetString());
+        Assert.Equal("电压仍不稳定，设备无法开机", item.GetProperty("comment").GetString());
+        Assert.Contains("电压仍不稳定", await _officer.GetStringAsync("/ratings"));
+        Assert.Contains("data-action=\"rating-reopen\"", await _officer.GetStringAsync($"/cases/{number}"));
+
+        // The officer's daily digest (Tuesday 08:30) lists it as awaiting a decision, with the enterprise's comment.
+        At(3, 3, 9);
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DigestService>().SendDailyAsync();
+        }
+
+        var digest = Assert.Single(await MailsAsync(_app, "officer@test.example", "【案件动态】"));
+        Assert.Contains("企业评价不满意，请决定重办或说明后结案", digest.TextBody);
+        Assert.Contains("企业意见：电压仍不稳定，设备无法开机", digest.TextBody);
+
+        // Two decisions at once: one wins (one follow-up case), the other is refused and opens nothing.
+        var decisions = await Task.WhenAll(
+            _officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "reopen", note = "请供电公司现场复测" }),
+            _officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "reopen", note = "请供电公司现场复测" }));
+        Assert.Single(decisions, d => d.StatusCode == HttpStatusCode.OK);
+        Assert.Single(decisions, d => d.StatusCode == HttpStatusCode.Conflict);
+        var decided = await decisions.Single(d => d.StatusCode == HttpStatusCode.OK).Content.ReadFromJsonAsync<JsonElement>();
+        var followUp = decided.GetProperty("followUpCaseNumber").GetString()!;
+        Assert.Equal("reopen", decided.GetProperty("decision").GetString());
+
+        Assert.Empty((await _officer.GetFromJsonAsync<JsonElement>("/api/ratings/awaiting-decision")).EnumerateArray());
+        var original = await GetCaseAsync(_officer, number);
+        Assert.Single(original.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.RatingReopened);
+        var next = await GetCaseAsync(_officer, followUp);
+        Assert.Equal("dispatched", next.GetProperty("status").GetString());
+        Assert.StartsWith("重办：", next.GetProperty("title").GetString());
+        Assert.Contains("电压仍不稳定", next.GetProperty("description").GetString());
+        Assert.Single(next.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.FollowUpOf);
+        Assert.Equal(2, await _app.WithDbAsync(db => db.Cases.CountAsync(c => c.EnterpriseId == enterprise)));
+        // The follow-up is a new case of the enterprise's: its department is dispatched and the enterprise gets a link to it.
+        Assert.Single(await MailsAsync(_app, Handler, followUp));
+        Assert.Single(await EnterpriseLinksAsync(_app, followUp));
+    }
+
+    [Fact]
+    public async Task Closing_an_unsatisfied_rating_needs_a_note_and_takes_it_off_the_list_once()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 10));
+        await ConfirmAsync(_app, _officer, number);
+        var path = (await EnterpriseLinksAsync(_app, number))[1].Path;
+        Assert.Equal(HttpStatusCode.Redirect, (await RateAsync(_app.Anonymous(), path, "unsatisfied", "希望减免电费")).StatusCode);
+
+        var noNote = await _officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "close" });
+        var badDecision = await _officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "ignore", note = "x" });
+        Assert.Equal(HttpStatusCode.BadRequest, noNote.StatusCode);
+        Assert.Contains("note", await noNote.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, badDecision.StatusCode);
+        Assert.Contains("decision", await badDecision.Content.ReadAsStringAsync());
+        Assert.Single((await _officer.GetFromJsonAsync<JsonElement>("/api/ratings/awaiting-decision")).EnumerateArray());
+
+        // Through the case page's form, as the officer does it.
+        var browser = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        var form = FormFor(page, "rating-close")!;
+        form["note"] = "电费减免不属于本案范围，已向企业解释";
+        var closed = await browser.PostAsync($"/cases/{number}/rating/close", new FormUrlEncodedContent(form));
+        var twice = await browser.PostAsync($"/cases/{number}/rating/close", new FormUrlEncodedContent(form));
+
+        Assert.Equal(HttpStatusCode.Redirect, closed.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        Assert.Empty((await _officer.GetFromJsonAsync<JsonElement>("/api/ratings/awaiting-decision")).EnumerateArray());
+        var rating = await _officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/rating");
+        Assert.Equal("close", rating.GetProperty("decision").GetString());
+        Assert.Equal(JsonValueKind.Null, rating.GetProperty("followUpCaseNumber").ValueKind);
+        var c = await GetCaseAsync(_officer, number);
+        Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.RatingClosed);
+        Assert.Equal("closed", c.GetProperty("status").GetString());
+    }
+}
