@@ -27,6 +27,9 @@ public static class CaseEventKinds
     /// <summary>The officer dropped a co-handler's part (撤回协办), or cancelled the case while it was unfinished; the entry names the part.</summary>
     public const string PartDropped = "part-dropped";
 
+    /// <summary>The case was raised from a problem found on a visit (走访); the entry's data names the visit and the problem.</summary>
+    public const string FromVisit = "from-visit";
+
     // A handler's actions are recorded under the action's own name (CaseActions.Accept, …).
 
     public static Text Label(string kind) => kind switch
@@ -54,6 +57,7 @@ public static class CaseEventKinds
         ExtensionDenied => CaseActions.DenyExtension,
         Cancelled => new("撤销", "Cancelled"),
         Email => new("邮件", "Email"),
+        FromVisit => new("来自走访发现的问题", "Raised from a visit's problem"),
         _ => new(kind, kind),
     };
 

@@ -94,7 +94,10 @@ public sealed class DigestService(
         var (counts, total) = await LeagueTableQuery.CountAsync(db, start, end, now, calendar, ct);
         // Every active department, and a deactivated one only when it has something in the period.
         var shown = departments.Where(d => d.Active || counts.ContainsKey(d.Code)).Select(d => (d.Code, d.Name));
-        return LeagueTable.Build(shown, counts, total, from, to, now, new LeagueRules(Settings.RedBelow, Settings.YellowBelow));
+        return LeagueTable.Build(shown, counts, total, from, to, now, new LeagueRules(Settings.RedBelow, Settings.YellowBelow)) with
+        {
+            KeyEnterpriseService = await KeyEnterpriseServiceQuery.CountAsync(db, from, to, start, end, now, calendar, ct),
+        };
     }
 
     private async Task<DigestRunReport> SendHandlerDigestsAsync(DateOnly date, DateTimeOffset now, WorkingCalendar calendar, CancellationToken ct)
@@ -176,7 +179,7 @@ public sealed class DigestService(
     private async Task<DigestRunReport> SendOfficerDigestsAsync(DateOnly date, DateTimeOffset now, WorkingCalendar calendar, CancellationToken ct)
     {
         var officerIds = await db.Cases.AsNoTracking().Where(c => !CaseStatuses.Ended.Contains(c.Status) || c.UpdatedAt >= now.AddDays(-31))
-            .Select(c => c.OfficerId).Distinct().ToListAsync(ct);
+            .Select(c => c.OfficerId).Union(KeyEnterpriseDigest.Officers(db)).ToListAsync(ct);
         var officers = await db.Users.AsNoTracking().Where(u => officerIds.Contains(u.Id) && u.Email != null)
             .Select(u => new { u.Id, u.Email, u.DisplayName, u.Culture }).ToListAsync(ct);
         var names = await DepartmentNamesAsync(ct);
@@ -202,7 +205,8 @@ public sealed class DigestService(
                 .Where(p => ids.Contains(p.CaseId) && p.PendingExtensionDays != null && CasePart.OpenStatuses.Contains(p.Status))
                 .Select(p => p.CaseId).Distinct().ToListAsync(ct)).ToHashSet();
             var items = OfficerDigests.Build(cases, since, now, calendar, withReturnedParts, withPartExtensions);
-            if (items.Count == 0)
+            var served = await KeyEnterpriseDigest.ForAsync(db, officer.Id, items.Select(i => i.Case.Id).ToList(), date, now, calendar, BaseUrl, names, ct);
+            if (items.Count == 0 && served.IsEmpty)
             {
                 continue;
             }
@@ -224,8 +228,9 @@ public sealed class DigestService(
                 };
                 List<DigestCaseLine> In(OfficerDigestSection s) => items.Where(i => i.Section == s).Select(Line).ToList();
                 var mail = renderer.Render(new OfficerDigestMail(officer.DisplayName, date, since,
-                    In(OfficerDigestSection.NeedsDecision), In(OfficerDigestSection.Overdue), In(OfficerDigestSection.Changed)), officer.Culture);
-                return Task.FromResult((Queue(officer.Email!, officer.DisplayName, mail, DigestKind.Officer), items.Count));
+                    In(OfficerDigestSection.NeedsDecision), In(OfficerDigestSection.Overdue), In(OfficerDigestSection.Changed))
+                    { Served = served.Served, VisitsDue = served.VisitsDue }, officer.Culture);
+                return Task.FromResult((Queue(officer.Email!, officer.DisplayName, mail, DigestKind.Officer), items.Count + served.Served.Count + served.VisitsDue.Count));
             }, ct);
             if (done) sent++; else repeated++;
         }

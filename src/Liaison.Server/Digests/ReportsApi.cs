@@ -75,6 +75,16 @@ public static class ReportsApi
             sb.Append(string.Join(',', cells.Select(Field))).Append("\r\n");
         }
 
+        if (table.KeyEnterpriseService is { } k)
+        {
+            // Zone-wide, after the departments: a blank line, then one label and value a line.
+            sb.Append("\r\n").Append(Field("重点企业服务 Key-enterprise service")).Append("\r\n");
+            foreach (var (label, value) in KeyEnterpriseServiceCsv.Lines(k))
+            {
+                sb.Append(Field(label)).Append(',').Append(Field(value)).Append("\r\n");
+            }
+        }
+
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(sb.ToString())];
 
         static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
@@ -122,8 +132,14 @@ public static class ReportsApi
 
 public sealed record LeagueTableDto(DateOnly From, DateOnly To, DateTimeOffset GeneratedAt, LeagueRulesDto Rules, IReadOnlyList<LeagueRowDto> Rows, LeagueRowDto Totals)
 {
+    /// <summary>The key-enterprise service block (重点企业服务), zone-wide.</summary>
+    public KeyEnterpriseServiceDto? KeyEnterpriseService { get; init; }
+
     public static LeagueTableDto Of(LeagueTableResult t) =>
-        new(t.From, t.To, t.GeneratedAt, new LeagueRulesDto(t.Rules.RedBelow, t.Rules.YellowBelow), t.Rows.Select(LeagueRowDto.From).ToList(), LeagueRowDto.From(t.Totals));
+        new(t.From, t.To, t.GeneratedAt, new LeagueRulesDto(t.Rules.RedBelow, t.Rules.YellowBelow), t.Rows.Select(LeagueRowDto.From).ToList(), LeagueRowDto.From(t.Totals))
+        {
+            KeyEnterpriseService = t.KeyEnterpriseService is { } k ? KeyEnterpriseServiceDto.From(k) : null,
+        };
 }
 
 public sealed record LeagueRulesDto(double RedBelow, double YellowBelow);

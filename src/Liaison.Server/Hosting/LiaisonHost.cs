@@ -17,6 +17,7 @@ using Liaison.Server.Links;
 using Liaison.Server.Mail;
 using Liaison.Server.Pages;
 using Liaison.Server.Templates;
+using Liaison.Server.Visits;
 using Liaison.Server.Workflows;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -96,6 +97,7 @@ public static class LiaisonHost
         services.AddScoped<UserService>();
         services.AddScoped<DepartmentService>();
         services.AddScoped<EnterpriseService>();
+        services.AddVisits();
 
         // Pages are Razor components rendered once on the server (RazorComponentResult); no interactive runtime.
         services.AddRazorComponents();
@@ -188,6 +190,7 @@ public static class LiaisonHost
         app.MapReportsApi();
         app.MapLinkPages();
         app.MapCasePages();
+        app.MapVisits();
         app.MapMailTemplates();
         app.MapAdminPages();
         app.MapWorkflowInstancePages();
