@@ -9,6 +9,7 @@ using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Enterprises;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Liaison.Server.Visits;
 
@@ -182,15 +183,51 @@ public sealed class VisitService(
         return found.Error is null ? found.Value : null;
     }
 
+    /// <summary>How often a click that finds its problem being raised by another looks again (about 10 s in all).</summary>
+    private const int Attempts = 40;
+
     private async Task<ServiceResult<RaisedCase>> OpenAsync(VisitProblem problem, long visitId, string officerId, CaseService.OpenCase open, CancellationToken ct)
     {
         var visitedOn = await db.Set<EnterpriseVisit>().Where(x => x.Id == visitId).Select(x => x.VisitedOn).SingleAsync(ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await OpenOnceAsync(problem, visitId, visitedOn, officerId, open, ct);
+            }
+            catch (Exception ex) when (LockNotAvailable(ex))
+            {
+                // Another click is raising this problem's case right now. Waiting on its row lock would hold a pooled
+                // connection per click (a hundred clicks, a hundred connections): let go, then look again.
+                db.ChangeTracker.Clear();
+                if (await db.Set<VisitProblem>().Where(p => p.Id == problem.Id).Select(p => p.CaseId).SingleAsync(ct) is { } raised)
+                {
+                    return await RepeatedAsync(raised, ct);
+                }
+
+                if (attempt == Attempts)
+                {
+                    return new ServiceError.Conflict(new Text("此问题正在转为事项，请稍后刷新查看", "this problem's case is being opened right now; refresh in a moment"));
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+            }
+        }
+    }
+
+    // EF reports it wrapped (as a possibly transient failure) from inside a user transaction.
+    private static bool LockNotAvailable(Exception ex) =>
+        ex is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable } || ex.InnerException is { } inner && LockNotAvailable(inner);
+
+    private async Task<ServiceResult<RaisedCase>> OpenOnceAsync(
+        VisitProblem problem, long visitId, DateOnly visitedOn, string officerId, CaseService.OpenCase open, CancellationToken ct)
+    {
         var origin = new CaseService.OpenOrigin(
             async token =>
             {
-                // Waits for a concurrent click's transaction; then sees the case it raised.
+                // The problem's row, locked until the case commits or rolls back; a concurrent click fails at once (NOWAIT).
                 var current = await db.Database
-                    .SqlQuery<long?>($"SELECT case_id AS \"Value\" FROM visit_problems WHERE id = {problem.Id} FOR UPDATE")
+                    .SqlQuery<long?>($"SELECT case_id AS \"Value\" FROM visit_problems WHERE id = {problem.Id} FOR UPDATE NOWAIT")
                     .ToListAsync(token);
                 return current is [null] ? null : AlreadyRaised;
             },
