@@ -89,7 +89,7 @@ public sealed partial class DigestMailRenderer
             ["YellowCount"] = t.Rows.Count(r => r.Mark == LeagueMark.Yellow),
             ["Rules"] = Obj(("RedBelow", Percent(t.Rules.RedBelow)), ("YellowBelow", Percent(t.Rules.YellowBelow))),
             ["CsvLink"] = mail.CsvLink,
-            ["KeyService"] = t.KeyEnterpriseService is { } k ? KeyService(k, en) : null,
+            ["KeyService"] = mail.KeyEnterpriseService is { } k ? KeyService(k, en) : null,
         }, []);
     }
 

@@ -105,4 +105,8 @@ public sealed record OfficerDigestMail(
     public IReadOnlyList<VisitDueLine> VisitsDue { get; init; } = [];
 }
 
-public sealed record LeagueTableMail(string RecipientName, LeagueTableResult Table, string? CsvLink);
+public sealed record LeagueTableMail(string RecipientName, LeagueTableResult Table, string? CsvLink)
+{
+    /// <summary>The key-enterprise service block (重点企业服务), zone-wide, for the same period.</summary>
+    public KeyEnterpriseServiceCounts? KeyEnterpriseService { get; init; }
+}

@@ -70,11 +70,7 @@ public sealed record CoHandlingCounts(
         a.Extensions + b.Extensions);
 }
 
-public sealed record LeagueTableResult(DateOnly From, DateOnly To, DateTimeOffset GeneratedAt, LeagueRules Rules, IReadOnlyList<LeagueRow> Rows, LeagueRow Totals)
-{
-    /// <summary>The key-enterprise service block (重点企业服务), zone-wide; null where it is not computed (the replay).</summary>
-    public KeyEnterpriseServiceCounts? KeyEnterpriseService { get; init; }
-}
+public sealed record LeagueTableResult(DateOnly From, DateOnly To, DateTimeOffset GeneratedAt, LeagueRules Rules, IReadOnlyList<LeagueRow> Rows, LeagueRow Totals);
 
 /// <summary>
 /// Computes the league table from the cases' timelines, so each event is scored against the department that held

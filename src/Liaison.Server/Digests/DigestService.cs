@@ -68,13 +68,14 @@ public sealed class DigestService(
 
         var (from, to) = DigestSchedule.PreviousWeek(date);
         var table = await ComputeLeagueTableAsync(from, to, ct);
+        var keyService = await KeyEnterpriseServiceQuery.CountAsync(db, calendar, from, to, now, ct);
         var csv = $"{BaseUrl}/api/reports/league-table.csv?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}";
         int sent = 0, repeated = 0;
         foreach (var (name, email, culture) in await LeagueTableRecipientsAsync(ct))
         {
             var done = await SendOnceAsync(DigestKind.LeagueTable, email, date, now, () =>
             {
-                var mail = renderer.Render(new LeagueTableMail(name, table, csv), culture);
+                var mail = renderer.Render(new LeagueTableMail(name, table, csv) { KeyEnterpriseService = keyService }, culture);
                 return Task.FromResult((Queue(email, name, mail, DigestKind.LeagueTable), table.Rows.Count));
             }, ct);
             if (done) sent++; else repeated++;
@@ -94,10 +95,7 @@ public sealed class DigestService(
         var (counts, total) = await LeagueTableQuery.CountAsync(db, start, end, now, calendar, ct);
         // Every active department, and a deactivated one only when it has something in the period.
         var shown = departments.Where(d => d.Active || counts.ContainsKey(d.Code)).Select(d => (d.Code, d.Name));
-        return LeagueTable.Build(shown, counts, total, from, to, now, new LeagueRules(Settings.RedBelow, Settings.YellowBelow)) with
-        {
-            KeyEnterpriseService = await KeyEnterpriseServiceQuery.CountAsync(db, from, to, start, end, now, calendar, ct),
-        };
+        return LeagueTable.Build(shown, counts, total, from, to, now, new LeagueRules(Settings.RedBelow, Settings.YellowBelow));
     }
 
     private async Task<DigestRunReport> SendHandlerDigestsAsync(DateOnly date, DateTimeOffset now, WorkingCalendar calendar, CancellationToken ct)

@@ -14,10 +14,12 @@ namespace Liaison.Server.Digests;
 /// </summary>
 public static class KeyEnterpriseServiceQuery
 {
+    /// <summary>The block for the local days <paramref name="from"/>–<paramref name="to"/> (inclusive), as of <paramref name="now"/>.</summary>
     public static async Task<KeyEnterpriseServiceCounts> CountAsync(
-        LiaisonDbContext db, DateOnly from, DateOnly to, DateTimeOffset start, DateTimeOffset end, DateTimeOffset now, WorkingCalendar calendar,
-        CancellationToken ct)
+        LiaisonDbContext db, WorkingCalendar calendar, DateOnly from, DateOnly to, DateTimeOffset now, CancellationToken ct)
     {
+        var start = DigestSchedule.At(calendar, from, TimeOnly.MinValue);
+        var end = DigestSchedule.At(calendar, to.AddDays(1), TimeOnly.MinValue);
         var visits = db.Set<EnterpriseVisit>().AsNoTracking().Where(v => v.VisitedOn >= from && v.VisitedOn <= to);
         var visitCount = await visits.CountAsync(ct);
         var found = await db.Set<VisitProblem>().CountAsync(p => visits.Any(v => v.Id == p.VisitId), ct);
