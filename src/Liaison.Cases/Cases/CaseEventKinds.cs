@@ -39,6 +39,9 @@ public static class CaseEventKinds
     /// <summary>On a follow-up case: the case whose unsatisfied rating it handles again.</summary>
     public const string FollowUpOf = "follow-up-of";
 
+    /// <summary>The case was raised from a problem found on a visit (走访); the entry's data names the visit and the problem.</summary>
+    public const string FromVisit = "from-visit";
+
     // A handler's actions are recorded under the action's own name (CaseActions.Accept, …).
 
     public static Text Label(string kind) => kind switch
@@ -70,6 +73,7 @@ public static class CaseEventKinds
         RatingReopened => new("企业不满意，重办", "Unsatisfied: reopened as a follow-up case"),
         RatingClosed => new("企业不满意，说明后结案", "Unsatisfied: closed with a note"),
         FollowUpOf => new("重办（企业不满意）", "Follow-up of an unsatisfied case"),
+        FromVisit => new("来自走访发现的问题", "Raised from a visit's problem"),
         _ => new(kind, kind),
     };
 

@@ -63,12 +63,14 @@ public sealed partial class DigestMailRenderer
             ["Recipient"] = Obj(("Name", mail.RecipientName)),
             ["Date"] = FormatDate(mail.Date, en),
             ["Since"] = FormatLocal(mail.Since, en),
-            ["Count"] = mail.NeedsDecision.Count + mail.Overdue.Count + mail.Changed.Count,
+            ["Count"] = mail.NeedsDecision.Count + mail.Overdue.Count + mail.Changed.Count + mail.Served.Count,
             ["NeedsDecision"] = Lines(mail.NeedsDecision, en),
             ["Overdue"] = Lines(mail.Overdue, en),
             ["Changed"] = Lines(mail.Changed, en),
-            ["Omitted"] = Omitted(mail.NeedsDecision, mail.Overdue, mail.Changed),
-        }, mail.NeedsDecision.Concat(mail.Overdue).Concat(mail.Changed));
+            ["Served"] = Lines(mail.Served, en),
+            ["VisitsDue"] = VisitsDue(mail.VisitsDue, en),
+            ["Omitted"] = Omitted(mail.NeedsDecision, mail.Overdue, mail.Changed, mail.Served),
+        }, mail.NeedsDecision.Concat(mail.Overdue).Concat(mail.Changed).Concat(mail.Served));
     }
 
     public RenderedMail Render(LeagueTableMail mail, string? culture)
@@ -87,6 +89,7 @@ public sealed partial class DigestMailRenderer
             ["YellowCount"] = t.Rows.Count(r => r.Mark == LeagueMark.Yellow),
             ["Rules"] = Obj(("RedBelow", Percent(t.Rules.RedBelow)), ("YellowBelow", Percent(t.Rules.YellowBelow))),
             ["CsvLink"] = mail.CsvLink,
+            ["KeyService"] = mail.KeyEnterpriseService is { } k ? KeyService(k, en) : null,
         }, []);
     }
 
@@ -161,6 +164,26 @@ public sealed partial class DigestMailRenderer
             ("At", FormatLocal(e.At, en)),
             ("What", CaseEventKinds.Label(e.Kind).In(en ? Cultures.English : Cultures.Chinese)),
             ("Note", Short(e.Note)))).ToArray())))).ToArray());
+
+    private static ArrayValue VisitsDue(IReadOnlyList<VisitDueLine> lines, bool en) => new(lines.Take(MaxLinesPerSection).Select(l =>
+    {
+        if (!IsHttpUrl(l.Link)) throw new ArgumentException($"A digest link must be an absolute http(s) URL, got '{l.Link}'.", nameof(lines));
+        return (FluidValue)Obj(
+            ("Enterprise", l.Enterprise),
+            ("LastVisited", l.LastVisitedOn is { } d ? FormatDate(d, en) : null),
+            ("OverdueDays", l.OverdueDays),
+            ("Link", l.Link));
+    }).ToArray());
+
+    private static DictionaryValue KeyService(KeyEnterpriseServiceCounts k, bool en) => Obj(
+        ("Visits", k.Visits),
+        ("Overdue", k.OverdueForVisit),
+        ("AsOf", FormatDate(k.OverdueAsOf, en)),
+        ("AsOfNow", k.AsOfNow),
+        ("ProblemsFound", k.ProblemsFound),
+        ("Raised", k.ProblemsRaised),
+        ("Solved", k.Solved),
+        ("SolvedRate", Percent(k.SolvedRate)));
 
     private static DictionaryValue Row(LeagueRow r, bool en) => Obj(
         ("Department", r.DepartmentName),

@@ -99,6 +99,17 @@ public sealed record HandlerDigestMail(
 
 public sealed record OfficerDigestMail(
     string RecipientName, DateOnly Date, DateTimeOffset Since,
-    IReadOnlyList<DigestCaseLine> NeedsDecision, IReadOnlyList<DigestCaseLine> Overdue, IReadOnlyList<DigestCaseLine> Changed);
+    IReadOnlyList<DigestCaseLine> NeedsDecision, IReadOnlyList<DigestCaseLine> Overdue, IReadOnlyList<DigestCaseLine> Changed)
+{
+    /// <summary>Open cases of the key enterprises the officer serves (chief service officer or squad), not listed above.</summary>
+    public IReadOnlyList<DigestCaseLine> Served { get; init; } = [];
 
-public sealed record LeagueTableMail(string RecipientName, LeagueTableResult Table, string? CsvLink);
+    /// <summary>For a chief service officer: their key enterprises whose visit (走访) is due.</summary>
+    public IReadOnlyList<VisitDueLine> VisitsDue { get; init; } = [];
+}
+
+public sealed record LeagueTableMail(string RecipientName, LeagueTableResult Table, string? CsvLink)
+{
+    /// <summary>The key-enterprise service block (重点企业服务), zone-wide, for the same period.</summary>
+    public KeyEnterpriseServiceCounts? KeyEnterpriseService { get; init; }
+}

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
 using Liaison.Cases.Departments;
+using Liaison.Cases.Enterprises;
 using Liaison.Cases.Sla;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
@@ -11,6 +12,7 @@ using Liaison.Server.Common;
 using Liaison.Server.Departments;
 using Liaison.Server.Enterprises;
 using Liaison.Server.Pages;
+using Liaison.Server.Visits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -94,16 +96,26 @@ public static class CasePages
         return PageResults.Page<CaseListPage>(model, errors.Count > 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
     }
 
-    /// <summary>The new-case form; <paramref name="enterpriseId"/> (from the enterprise's page) opens it for that register entry.</summary>
+    /// <summary>
+    /// The new-case form; <paramref name="enterpriseId"/> (from the enterprise's page) opens it for that register entry,
+    /// <paramref name="visitProblemId"/> (from a visit's page) for a problem found on a visit, filled from it.
+    /// </summary>
     private static async Task<IResult> NewForm(
-        long? enterpriseId, EnterpriseService enterprises, DepartmentService departments, CalendarService calendars, CategoryService categories,
-        TimeProvider clock, CancellationToken ct) =>
-        PageResults.Page<NewCasePage>(await NewCaseModelAsync(NewCaseInput.Empty with { EnterpriseId = enterpriseId }, new Validation(),
-            enterprises, departments, calendars, categories, clock, ct));
+        long? enterpriseId, long? visitProblemId, EnterpriseService enterprises, VisitService visits, DepartmentService departments,
+        CalendarService calendars, CategoryService categories, TimeProvider clock, CancellationToken ct)
+    {
+        var input = NewCaseInput.Empty with { EnterpriseId = enterpriseId };
+        if (visitProblemId is { } problemId && await visits.ProblemForFormAsync(problemId, ct) is var (problem, visitEnterprise))
+        {
+            input = NewCaseInput.ForVisitProblem(problem, visitEnterprise);
+        }
+
+        return PageResults.Page<NewCasePage>(await NewCaseModelAsync(input, new Validation(), enterprises, departments, calendars, categories, clock, ct));
+    }
 
     private static async Task<IResult> Create(
         IFormCollection form, [FromQuery] string? addCoDepartment, ClaimsPrincipal user, UserManager<LiaisonUser> users, CaseService cases,
-        EnterpriseService enterprises, DepartmentService departments, CalendarService calendars, CategoryService categories, TimeProvider clock,
+        VisitService visits, EnterpriseService enterprises, DepartmentService departments, CalendarService calendars, CategoryService categories, TimeProvider clock,
         CancellationToken ct)
     {
         var input = NewCaseInput.From(form);
@@ -115,7 +127,15 @@ public static class CasePages
             return PageResults.Page<NewCasePage>(await NewCaseModelAsync(more, new Validation(), enterprises, departments, calendars, categories, clock, ct));
         }
 
-        var opened = await cases.OpenAsync(users.GetUserId(user)!, input.ToOpenCase(Guid.TryParse(form["requestId"], out var id) ? id : null), ct);
+        var open = input.ToOpenCase(Guid.TryParse(form["requestId"], out var id) ? id : null);
+        // A visit's problem raises one case, whoever sends the form first.
+        var opened = input.VisitProblemId is { } problemId
+            ? await visits.RaiseCaseFromFormAsync(problemId, users.GetUserId(user)!, open, ct) switch
+            {
+                { Value: { } raised } => new ServiceResult<Case>(raised.Case, null),
+                var failed => new ServiceResult<Case>(null, failed.Error),
+            }
+            : await cases.OpenAsync(users.GetUserId(user)!, open, ct);
         if (opened.Value is { } c)
         {
             return Results.Redirect(CaseUrl(c.Number) + "?done=" + Opened);
@@ -266,7 +286,7 @@ public sealed record CaseListModel(CaseListFilter Filter, IReadOnlyList<Departme
 public sealed record NewCaseInput(
     string Title, string Description, string Category, string Priority, string DepartmentCode,
     string EnterpriseName, string CreditCode, string Contact, long? EnterpriseId,
-    IReadOnlyList<CaseService.CoDepartmentInput> CoDepartments, int Rows)
+    IReadOnlyList<CaseService.CoDepartmentInput> CoDepartments, int Rows, long? VisitProblemId = null)
 {
     /// <summary>Empty co-handling rows a new form shows; the "add" button (<see cref="AddRowAction"/>) gives one more.</summary>
     public const int FirstRows = 3;
@@ -291,8 +311,20 @@ public sealed record NewCaseInput(
             f["title"].ToString(), f["description"].ToString(), f["category"].ToString(), f["priority"].ToString(),
             f["departmentCode"].ToString(), f["enterpriseName"].ToString(), f["creditCode"].ToString(), f["contact"].ToString(),
             long.TryParse(f["enterpriseId"], NumberStyles.None, CultureInfo.InvariantCulture, out var enterpriseId) ? enterpriseId : null,
-            co, Math.Clamp(posted, FirstRows, CasePart.MaxPerCase));
+            co, Math.Clamp(posted, FirstRows, CasePart.MaxPerCase),
+            long.TryParse(f["visitProblemId"], NumberStyles.None, CultureInfo.InvariantCulture, out var problemId) ? problemId : null);
     }
+
+    /// <summary>The form filled from a problem found on a visit (走访), for the visit's enterprise.</summary>
+    public static NewCaseInput ForVisitProblem(VisitProblem p, long enterpriseId) => Empty with
+    {
+        Title = p.Title,
+        Description = p.Description,
+        Category = p.Category ?? Empty.Category,
+        DepartmentCode = p.DepartmentCode ?? "",
+        EnterpriseId = enterpriseId,
+        VisitProblemId = p.Id,
+    };
 
     public CaseService.OpenCase ToOpenCase(Guid? requestId) => new(
         Title, Description, Category, Priority, DepartmentCode,

@@ -50,6 +50,14 @@ public sealed class CaseService(
 
     public sealed record EnterpriseInput(string? Name, string? CreditCode, string? Contact, bool? IsKey, string? ChiefServiceOfficer);
 
+    /// <summary>
+    /// What a case is opened from (a visit's problem), with work that commits or rolls back with the open:
+    /// <see cref="Claim"/> runs first in the open's transaction (locks the origin; an error refuses the open, nothing
+    /// is written), <see cref="Link"/> once the case has its id and its opening entry (the actor's email, now).
+    /// </summary>
+    public sealed record OpenOrigin(
+        Func<CancellationToken, Task<ServiceError?>> Claim, Func<Case, string, DateTimeOffset, CancellationToken, Task> Link);
+
     /// <summary>The result of an action: the case afterwards, or why nothing changed.</summary>
     /// <param name="Repeated">The same request (its request id) was carried out before: nothing changed this time.</param>
     public sealed record ActionResult(Case? Case, ServiceError? Error, bool Repeated = false);
@@ -64,12 +72,17 @@ public sealed class CaseService(
     /// run after the workflow dispatched the case; an error it returns rolls the whole open back.
     /// </param>
     public async Task<ServiceResult<Case>> OpenAsync(string officerId, OpenCase input, CancellationToken ct,
-        Func<Case, CancellationToken, Task<ServiceError?>>? alongside = null)
+        Func<Case, CancellationToken, Task<ServiceError?>>? alongside = null, OpenOrigin? origin = null)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await AlreadyOpenedAsync(input.RequestId, ct) is { } existing)
         {
             return existing;
+        }
+
+        if (origin is not null && await origin.Claim(ct) is { } claimRefused)
+        {
+            return claimRefused;
         }
 
         var v = new Validation();
@@ -134,6 +147,10 @@ public sealed class CaseService(
         var actor = await db.Users.Where(u => u.Id == officerId).Select(u => u.Email).FirstOrDefaultAsync(ct) ?? officerId;
         CaseTimeline.Add(db, c, now, CaseEventKinds.Opened, actor, data: parts.Count == 0 ? null
             : new { coDepartments = parts.Select(p => new { departmentCode = p.DepartmentCode, task = p.Task }) });
+        if (origin is not null)
+        {
+            await origin.Link(c, actor, now, ct);
+        }
 
         var context = await routing.CreateAsync(db, c, ct, parts);
         context.Set(CaseEffectHandler.ActorKey, actor);

@@ -68,13 +68,14 @@ public sealed class DigestService(
 
         var (from, to) = DigestSchedule.PreviousWeek(date);
         var table = await ComputeLeagueTableAsync(from, to, ct);
+        var keyService = await KeyEnterpriseServiceQuery.CountAsync(db, calendar, from, to, now, ct);
         var csv = $"{BaseUrl}/api/reports/league-table.csv?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}";
         int sent = 0, repeated = 0;
         foreach (var (name, email, culture) in await LeagueTableRecipientsAsync(ct))
         {
             var done = await SendOnceAsync(DigestKind.LeagueTable, email, date, now, () =>
             {
-                var mail = renderer.Render(new LeagueTableMail(name, table, csv), culture);
+                var mail = renderer.Render(new LeagueTableMail(name, table, csv) { KeyEnterpriseService = keyService }, culture);
                 return Task.FromResult((Queue(email, name, mail, DigestKind.LeagueTable), table.Rows.Count));
             }, ct);
             if (done) sent++; else repeated++;
@@ -193,7 +194,7 @@ public sealed class DigestService(
     private async Task<DigestRunReport> SendOfficerDigestsAsync(DateOnly date, DateTimeOffset now, WorkingCalendar calendar, CancellationToken ct)
     {
         var officerIds = await db.Cases.AsNoTracking().Where(c => !CaseStatuses.Ended.Contains(c.Status) || c.UpdatedAt >= now.AddDays(-31))
-            .Select(c => c.OfficerId).Union(Unsatisfied().Select(x => x.OfficerId)).Distinct().ToListAsync(ct);
+            .Select(c => c.OfficerId).Union(Unsatisfied().Select(x => x.OfficerId)).Union(KeyEnterpriseDigest.Officers(db)).Distinct().ToListAsync(ct);
         var officers = await db.Users.AsNoTracking().Where(u => officerIds.Contains(u.Id) && u.Email != null)
             .Select(u => new { u.Id, u.Email, u.DisplayName, u.Culture }).ToListAsync(ct);
         var names = await DepartmentNamesAsync(ct);
@@ -222,7 +223,8 @@ public sealed class DigestService(
             var unsatisfied = (await Unsatisfied().Where(x => ids.Contains(x.CaseId)).Select(x => new { x.CaseId, x.Comment }).ToListAsync(ct))
                 .ToDictionary(x => x.CaseId, x => x.Comment);
             var items = OfficerDigests.Build(cases, since, now, calendar, withReturnedParts, withPartExtensions, unsatisfied.Keys.ToHashSet());
-            if (items.Count == 0)
+            var served = await KeyEnterpriseDigest.ForAsync(db, officer.Id, items.Select(i => i.Case.Id).ToList(), date, now, calendar, BaseUrl, names, ct);
+            if (items.Count == 0 && served.IsEmpty)
             {
                 continue;
             }
@@ -245,8 +247,9 @@ public sealed class DigestService(
                 };
                 List<DigestCaseLine> In(OfficerDigestSection s) => items.Where(i => i.Section == s).Select(Line).ToList();
                 var mail = renderer.Render(new OfficerDigestMail(officer.DisplayName, date, since,
-                    In(OfficerDigestSection.NeedsDecision), In(OfficerDigestSection.Overdue), In(OfficerDigestSection.Changed)), officer.Culture);
-                return Task.FromResult((Queue(officer.Email!, officer.DisplayName, mail, DigestKind.Officer), items.Count));
+                    In(OfficerDigestSection.NeedsDecision), In(OfficerDigestSection.Overdue), In(OfficerDigestSection.Changed))
+                    { Served = served.Served, VisitsDue = served.VisitsDue }, officer.Culture);
+                return Task.FromResult((Queue(officer.Email!, officer.DisplayName, mail, DigestKind.Officer), items.Count + served.Served.Count + served.VisitsDue.Count));
             }, ct);
             if (done) sent++; else repeated++;
         }

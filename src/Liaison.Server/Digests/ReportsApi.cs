@@ -3,6 +3,7 @@ using System.Text;
 using Liaison.Cases.Digests;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
+using Liaison.Server.Data;
 using Liaison.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -25,20 +26,25 @@ public static class ReportsApi
     /// <param name="from">First local day (yyyy-MM-dd); default: 7 days before today.</param>
     /// <param name="to">Last local day, inclusive (yyyy-MM-dd); default: yesterday.</param>
     public static async Task<Results<Ok<LeagueTableDto>, BadRequestProblem>> LeagueTableJson(
-        string? from, string? to, DigestService digests, CalendarService calendars, TimeProvider clock, CancellationToken ct)
+        string? from, string? to, DigestService digests, CalendarService calendars, TimeProvider clock, LiaisonDbContext db, CancellationToken ct)
     {
         var (period, problem) = Period(from, to, calendars, clock);
         if (problem is not null) return problem;
-        return TypedResults.Ok(LeagueTableDto.Of(await digests.ComputeLeagueTableAsync(period.From, period.To, ct)));
+        var keyService = await KeyEnterpriseServiceQuery.CountAsync(db, await calendars.GetAsync(ct), period.From, period.To, clock.GetUtcNow(), ct);
+        return TypedResults.Ok(LeagueTableDto.Of(await digests.ComputeLeagueTableAsync(period.From, period.To, ct)) with
+        {
+            KeyEnterpriseService = KeyEnterpriseServiceDto.From(keyService),
+        });
     }
 
     public static async Task<Results<FileContentHttpResult, BadRequestProblem>> LeagueTableCsv(
-        string? from, string? to, DigestService digests, CalendarService calendars, TimeProvider clock, CancellationToken ct)
+        string? from, string? to, DigestService digests, CalendarService calendars, TimeProvider clock, LiaisonDbContext db, CancellationToken ct)
     {
         var (period, problem) = Period(from, to, calendars, clock);
         if (problem is not null) return problem;
         var table = await digests.ComputeLeagueTableAsync(period.From, period.To, ct);
-        return TypedResults.File(Csv(table), "text/csv; charset=utf-8", $"league-table-{period.From:yyyy-MM-dd}-{period.To:yyyy-MM-dd}.csv");
+        var keyService = await KeyEnterpriseServiceQuery.CountAsync(db, await calendars.GetAsync(ct), period.From, period.To, clock.GetUtcNow(), ct);
+        return TypedResults.File(Csv(table, keyService), "text/csv; charset=utf-8", $"league-table-{period.From:yyyy-MM-dd}-{period.To:yyyy-MM-dd}.csv");
     }
 
     /// <summary>
@@ -46,7 +52,8 @@ public static class ReportsApi
     /// department and a total row. Rates as percentages, which Excel reads as numbers. The lead (主办) columns come
     /// first as they always have; the co-handling (协办) columns follow them.
     /// </summary>
-    public static byte[] Csv(LeagueTableResult table)
+    /// <param name="keyService">The key-enterprise service block (重点企业服务), appended after a blank line.</param>
+    public static byte[] Csv(LeagueTableResult table, KeyEnterpriseServiceCounts? keyService = null)
     {
         string[] header =
         [
@@ -77,6 +84,16 @@ public static class ReportsApi
                 Rate(r.Satisfaction.Rate), N(r.Satisfaction.Expired),
             ];
             sb.Append(string.Join(',', cells.Select(Field))).Append("\r\n");
+        }
+
+        if (keyService is { } k)
+        {
+            // Zone-wide, after the departments: a blank line, then one label and value a line.
+            sb.Append("\r\n").Append(Field("重点企业服务 Key-enterprise service")).Append("\r\n");
+            foreach (var (label, value) in KeyEnterpriseServiceCsv.Lines(k))
+            {
+                sb.Append(Field(label)).Append(',').Append(Field(value)).Append("\r\n");
+            }
         }
 
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(sb.ToString())];
@@ -126,6 +143,9 @@ public static class ReportsApi
 
 public sealed record LeagueTableDto(DateOnly From, DateOnly To, DateTimeOffset GeneratedAt, LeagueRulesDto Rules, IReadOnlyList<LeagueRowDto> Rows, LeagueRowDto Totals)
 {
+    /// <summary>The key-enterprise service block (重点企业服务), zone-wide.</summary>
+    public KeyEnterpriseServiceDto? KeyEnterpriseService { get; init; }
+
     public static LeagueTableDto Of(LeagueTableResult t) =>
         new(t.From, t.To, t.GeneratedAt, new LeagueRulesDto(t.Rules.RedBelow, t.Rules.YellowBelow), t.Rows.Select(LeagueRowDto.From).ToList(), LeagueRowDto.From(t.Totals));
 }

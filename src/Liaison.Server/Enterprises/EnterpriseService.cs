@@ -2,8 +2,10 @@ using System.Text.RegularExpressions;
 using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
 using Liaison.Server.Auth;
+using Liaison.Server.Calendar;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
+using Liaison.Server.Visits;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -13,7 +15,7 @@ namespace Liaison.Server.Enterprises;
 /// Reads and changes the enterprise register (企业名录); shared by the API, the pages and the CSV import. Officers and
 /// admins edit it. Contacts' phones and emails leave this service only towards signed-in officers and admins.
 /// </summary>
-public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider clock)
+public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider clock, CalendarService calendars)
 {
     public const int MaxContacts = 20;
 
@@ -45,6 +47,11 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         if (filter.ChiefServiceOfficerId is { } chief)
         {
             query = query.Where(e => e.ChiefServiceOfficerId == chief);
+        }
+
+        if (filter.VisitDue is { } due)
+        {
+            query = VisitDue.Where(query, db, due, VisitService.Today(clock, calendars));
         }
 
         var total = await query.CountAsync(ct);
@@ -371,7 +378,9 @@ public sealed record EnterpriseInput(
 
 public sealed record ContactInput(string? Name, string? Phone = null, string? Email = null, bool? ForNotices = null);
 
-public sealed record EnterpriseFilter(string? Q = null, bool? Key = null, IndustryChain? Chain = null, string? ChiefServiceOfficerId = null, int Page = 1, int PageSize = 50);
+/// <param name="VisitDue">True: key enterprises due a visit today (never visited, or last visit + cadence on or before today); false: the others.</param>
+public sealed record EnterpriseFilter(
+    string? Q = null, bool? Key = null, IndustryChain? Chain = null, string? ChiefServiceOfficerId = null, int Page = 1, int PageSize = 50, bool? VisitDue = null);
 
 public sealed record EnterprisePage(IReadOnlyList<EnterpriseDto> Items, int Total, int Page, int PageSize);
 

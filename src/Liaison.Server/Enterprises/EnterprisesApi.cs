@@ -26,10 +26,11 @@ public static class EnterprisesApi
 
     /// <summary>
     /// The register, key enterprises first then by name. <c>q</c> matches a name containing the text or a whole credit
-    /// code; <c>key</c> and <c>chain</c> (<c>natural-gas</c>, 天然气, …) filter.
+    /// code; <c>key</c> and <c>chain</c> (<c>natural-gas</c>, 天然气, …) filter; <c>visitDue=true</c>: the key enterprises
+    /// due a visit today.
     /// </summary>
     public static async Task<Results<Ok<EnterprisePage>, ValidationProblem>> List(
-        EnterpriseService enterprises, string? q, bool? key, string? chain, int? page, int? pageSize, CancellationToken ct)
+        EnterpriseService enterprises, string? q, bool? key, string? chain, int? page, int? pageSize, CancellationToken ct, bool? visitDue = null)
     {
         var v = new Validation();
         IndustryChain? industryChain = null;
@@ -61,7 +62,7 @@ public static class EnterprisesApi
             return Problems.Invalid(v);
         }
 
-        var filter = new EnterpriseFilter(q, key, industryChain, Page: page ?? 1, PageSize: pageSize ?? 50);
+        var filter = new EnterpriseFilter(q, key, industryChain, Page: page ?? 1, PageSize: pageSize ?? 50, VisitDue: visitDue);
         return TypedResults.Ok(await enterprises.ListAsync(filter, ct));
     }
 

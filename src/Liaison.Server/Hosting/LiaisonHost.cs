@@ -18,6 +18,7 @@ using Liaison.Server.Links;
 using Liaison.Server.Mail;
 using Liaison.Server.Pages;
 using Liaison.Server.Templates;
+using Liaison.Server.Visits;
 using Liaison.Server.Workflows;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -97,6 +98,7 @@ public static class LiaisonHost
         services.AddScoped<UserService>();
         services.AddScoped<DepartmentService>();
         services.AddScoped<EnterpriseService>();
+        services.AddVisits();
 
         // Pages are Razor components rendered once on the server (RazorComponentResult); no interactive runtime.
         services.AddRazorComponents();
@@ -192,6 +194,7 @@ public static class LiaisonHost
         app.MapEnterpriseView();
         app.MapCasePages();
         app.MapEnterprisePages();
+        app.MapVisits();
         app.MapMailTemplates();
         app.MapAdminPages();
         app.MapWorkflowInstancePages();

@@ -583,6 +583,54 @@ namespace Liaison.Server.Data.Migrations
                     b.ToTable("enterprise_contacts", (string)null);
                 });
 
+            modelBuilder.Entity("Liaison.Cases.Enterprises.EnterpriseVisit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("EnterpriseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("enterprise_id");
+
+                    b.Property<string>("Findings")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("findings");
+
+                    b.Property<string>("LoggedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("logged_by_id");
+
+                    b.Property<DateOnly>("VisitedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("visited_on");
+
+                    b.HasKey("Id")
+                        .HasName("pk_enterprise_visits");
+
+                    b.HasIndex("LoggedById")
+                        .HasDatabaseName("ix_enterprise_visits_logged_by_id");
+
+                    b.HasIndex("VisitedOn")
+                        .HasDatabaseName("ix_enterprise_visits_visited_on");
+
+                    b.HasIndex("EnterpriseId", "VisitedOn")
+                        .HasDatabaseName("ix_enterprise_visits_enterprise_id_visited_on");
+
+                    b.ToTable("enterprise_visits", (string)null);
+                });
+
             modelBuilder.Entity("Liaison.Cases.Enterprises.RegisteredEnterprise", b =>
                 {
                     b.Property<long>("Id")
@@ -685,6 +733,83 @@ namespace Liaison.Server.Data.Migrations
                         .HasDatabaseName("ix_enterprise_service_squad_officer_id");
 
                     b.ToTable("enterprise_service_squad", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Cases.Enterprises.VisitOfficer", b =>
+                {
+                    b.Property<long>("VisitId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("visit_id");
+
+                    b.Property<string>("OfficerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("officer_id");
+
+                    b.HasKey("VisitId", "OfficerId")
+                        .HasName("pk_enterprise_visit_officers");
+
+                    b.HasIndex("OfficerId")
+                        .HasDatabaseName("ix_enterprise_visit_officers_officer_id");
+
+                    b.ToTable("enterprise_visit_officers", (string)null);
+                });
+
+            modelBuilder.Entity("Liaison.Cases.Enterprises.VisitProblem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("CaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("category");
+
+                    b.Property<string>("DepartmentCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("department_code");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("description");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.Property<long>("VisitId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("visit_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_visit_problems");
+
+                    b.HasIndex("CaseId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_visit_problems_case_id")
+                        .HasFilter("case_id IS NOT NULL");
+
+                    b.HasIndex("VisitId", "Position")
+                        .HasDatabaseName("ix_visit_problems_visit_id_position");
+
+                    b.ToTable("visit_problems", (string)null);
                 });
 
             modelBuilder.Entity("Liaison.Server.Auth.LiaisonUser", b =>
@@ -2073,6 +2198,23 @@ namespace Liaison.Server.Data.Migrations
                         .HasConstraintName("fk_enterprise_contacts_enterprises_enterprise_id");
                 });
 
+            modelBuilder.Entity("Liaison.Cases.Enterprises.EnterpriseVisit", b =>
+                {
+                    b.HasOne("Liaison.Cases.Enterprises.RegisteredEnterprise", null)
+                        .WithMany()
+                        .HasForeignKey("EnterpriseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_enterprise_visits_enterprises_enterprise_id");
+
+                    b.HasOne("Liaison.Server.Auth.LiaisonUser", null)
+                        .WithMany()
+                        .HasForeignKey("LoggedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_enterprise_visits_asp_net_users_logged_by_id");
+                });
+
             modelBuilder.Entity("Liaison.Cases.Enterprises.RegisteredEnterprise", b =>
                 {
                     b.HasOne("Liaison.Server.Auth.LiaisonUser", null)
@@ -2097,6 +2239,39 @@ namespace Liaison.Server.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_enterprise_service_squad_asp_net_users_officer_id");
+                });
+
+            modelBuilder.Entity("Liaison.Cases.Enterprises.VisitOfficer", b =>
+                {
+                    b.HasOne("Liaison.Server.Auth.LiaisonUser", null)
+                        .WithMany()
+                        .HasForeignKey("OfficerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_enterprise_visit_officers_asp_net_users_officer_id");
+
+                    b.HasOne("Liaison.Cases.Enterprises.EnterpriseVisit", null)
+                        .WithMany("Officers")
+                        .HasForeignKey("VisitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_enterprise_visit_officers_enterprise_visits_visit_id");
+                });
+
+            modelBuilder.Entity("Liaison.Cases.Enterprises.VisitProblem", b =>
+                {
+                    b.HasOne("Liaison.Cases.Cases.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_visit_problems_cases_case_id");
+
+                    b.HasOne("Liaison.Cases.Enterprises.EnterpriseVisit", null)
+                        .WithMany("Problems")
+                        .HasForeignKey("VisitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_visit_problems_enterprise_visits_visit_id");
                 });
 
             modelBuilder.Entity("Liaison.Server.EnterpriseView.CaseRating", b =>
@@ -2238,6 +2413,13 @@ namespace Liaison.Server.Data.Migrations
             modelBuilder.Entity("Liaison.Cases.Cases.Case", b =>
                 {
                     b.Navigation("Timeline");
+                });
+
+            modelBuilder.Entity("Liaison.Cases.Enterprises.EnterpriseVisit", b =>
+                {
+                    b.Navigation("Officers");
+
+                    b.Navigation("Problems");
                 });
 
             modelBuilder.Entity("Liaison.Cases.Enterprises.RegisteredEnterprise", b =>

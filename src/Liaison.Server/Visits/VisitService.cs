@@ -1,0 +1,426 @@
+using System.Globalization;
+using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
+using Liaison.Cases.Enterprises;
+using Liaison.Server.Calendar;
+using Liaison.Server.Cases;
+using Liaison.Server.Categories;
+using Liaison.Server.Common;
+using Liaison.Server.Data;
+using Liaison.Server.Enterprises;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Liaison.Server.Visits;
+
+/// <summary>
+/// Visits to enterprises (走访) and the cases their problems raise; shared by the API and the pages. Any officer or
+/// admin may log a visit (squads do, in practice). A problem raises at most one case: its row is locked and its case
+/// set inside the case's own opening transaction (<see cref="CaseService.OpenOrigin"/>).
+/// </summary>
+public sealed class VisitService(
+    LiaisonDbContext db, CaseService cases, EnterpriseService enterprises, CategoryService categories, CalendarService calendars, TimeProvider clock)
+{
+    /// <summary>A visit may be logged up to this many days after it took place.</summary>
+    public const int MaxDaysAgo = 366;
+
+    /// <summary>Today in the zone (Asia/Shanghai by default), from the clock.</summary>
+    public DateOnly Today() => Today(clock, calendars);
+
+    public static DateOnly Today(TimeProvider clock, CalendarService calendars) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), calendars.TimeZone).DateTime);
+
+    public async Task<ServiceResult<EnterpriseVisit>> LogAsync(long enterpriseId, string officerId, VisitInput input, CancellationToken ct)
+    {
+        var enterprise = await db.Set<RegisteredEnterprise>().AsNoTracking().Where(e => e.Id == enterpriseId).Select(e => new { e.Id }).FirstOrDefaultAsync(ct);
+        if (enterprise is null)
+        {
+            return EnterpriseService.NotFound(enterpriseId);
+        }
+
+        var v = new Validation();
+        var visitedOn = ReadDate(input.VisitedOn, v);
+        var findings = v.Required("findings", input.Findings, EnterpriseVisit.MaxFindingsLength);
+        var officers = await ReadOfficersAsync(input.Officers, officerId, v, ct);
+        var problems = await ReadProblemsAsync(input.Problems, v, ct);
+        if (!v.IsValid)
+        {
+            return new ServiceError.Invalid(v);
+        }
+
+        var visit = new EnterpriseVisit
+        {
+            EnterpriseId = enterpriseId,
+            VisitedOn = visitedOn!.Value,
+            Findings = findings,
+            LoggedById = officerId,
+            CreatedAt = clock.GetUtcNow(),
+            Officers = officers.Select(id => new VisitOfficer { OfficerId = id }).ToList(),
+            Problems = problems,
+        };
+        db.Add(visit);
+        await db.SaveChangesAsync(ct);
+        return visit;
+    }
+
+    /// <summary>An enterprise's visits, newest first, with where it stands against its cadence.</summary>
+    public async Task<ServiceResult<EnterpriseVisitsDto>> ListAsync(long enterpriseId, CancellationToken ct)
+    {
+        var e = await db.Set<RegisteredEnterprise>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == enterpriseId, ct);
+        if (e is null)
+        {
+            return EnterpriseService.NotFound(enterpriseId);
+        }
+
+        var visits = await db.Set<EnterpriseVisit>().AsNoTracking().Where(x => x.EnterpriseId == enterpriseId)
+            .OrderByDescending(x => x.VisitedOn).ThenByDescending(x => x.Id)
+            .Include(x => x.Officers).Include(x => x.Problems).AsSplitQuery().ToListAsync(ct);
+        var names = await OfficersAsync(visits.SelectMany(x => x.Officers.Select(o => o.OfficerId)), ct);
+        var cadence = VisitCadenceStatus.Of(e.IsKey, visits.FirstOrDefault()?.VisitedOn, e.VisitEveryDays, Today());
+        return new EnterpriseVisitsDto(e.Id, e.Name, e.IsKey, e.VisitEveryDays, cadence, visits.Select(x => new VisitSummaryDto(
+            x.Id, x.VisitedOn, Refs(x.Officers, names), x.Findings, x.Problems.Count, x.Problems.Count(p => p.CaseId is not null))).ToList());
+    }
+
+    public async Task<ServiceResult<VisitDto>> GetAsync(long visitId, CancellationToken ct)
+    {
+        var visit = await db.Set<EnterpriseVisit>().AsNoTracking().Include(x => x.Officers).Include(x => x.Problems.OrderBy(p => p.Position))
+            .AsSplitQuery().FirstOrDefaultAsync(x => x.Id == visitId, ct);
+        if (visit is null)
+        {
+            return NotFound(visitId);
+        }
+
+        var enterprise = await db.Set<RegisteredEnterprise>().AsNoTracking().Where(e => e.Id == visit.EnterpriseId)
+            .Select(e => new { e.Name, e.IsKey }).SingleAsync(ct);
+        var names = await OfficersAsync(visit.Officers.Select(o => o.OfficerId).Append(visit.LoggedById), ct);
+        var caseIds = visit.Problems.Select(p => p.CaseId).OfType<long>().ToList();
+        var raised = await db.Cases.AsNoTracking().Where(c => caseIds.Contains(c.Id))
+            .Select(c => new { c.Id, c.Number, c.Status }).ToDictionaryAsync(c => c.Id, ct);
+        var departments = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Code, d => d.Name, ct);
+        var all = await categories.ListAsync(ct);
+        return new VisitDto(
+            visit.Id, visit.EnterpriseId, enterprise.Name, enterprise.IsKey, visit.VisitedOn, visit.Findings,
+            names.GetValueOrDefault(visit.LoggedById) ?? new OfficerRef(visit.LoggedById, "", visit.LoggedById),
+            Refs(visit.Officers, names),
+            visit.Problems.OrderBy(p => p.Position).Select(p =>
+            {
+                var c = p.CaseId is { } id ? raised.GetValueOrDefault(id) : null;
+                var category = all.FirstOrDefault(x => x.Code == p.Category);
+                return new VisitProblemDto(p.Id, p.Title, p.Description, p.DepartmentCode,
+                    p.DepartmentCode is null ? null : departments.GetValueOrDefault(p.DepartmentCode), p.Category,
+                    category is null ? null : new Text(category.NameZh, category.Name), c?.Number, c?.Status);
+            }).ToList(),
+            visit.CreatedAt);
+    }
+
+    /// <summary>
+    /// Turns a problem into a case (one click): opened for the visit's enterprise, by <paramref name="officerId"/>, with
+    /// the department and category the problem names or <paramref name="input"/> gives. A problem that already raised
+    /// its case answers that case (<see cref="RaisedCase.Repeated"/>): clicking twice, or a hundred times at once,
+    /// opens one case.
+    /// </summary>
+    public async Task<ServiceResult<RaisedCase>> RaiseCaseAsync(long visitId, long problemId, string officerId, RaiseCaseInput input, CancellationToken ct)
+    {
+        var found = await FindProblemAsync(visitId, problemId, ct);
+        if (found.Error is { } error)
+        {
+            return error;
+        }
+
+        var (problem, enterpriseId) = found.Value;
+        if (problem.CaseId is { } existing)
+        {
+            return await RepeatedAsync(existing, ct);
+        }
+
+        var v = new Validation();
+        var department = Trimmed(input.DepartmentCode) ?? problem.DepartmentCode;
+        var category = Trimmed(input.Category) ?? problem.Category;
+        if (department is null)
+        {
+            v.Add("departmentCode", "必填：此问题未指定责任部门，请选择", "is required: the problem names no department; choose one");
+        }
+
+        if (category is null)
+        {
+            v.Add("category", "必填：此问题未指定类别，请选择", "is required: the problem names no category; choose one");
+        }
+
+        if (!v.IsValid)
+        {
+            return new ServiceError.Invalid(v);
+        }
+
+        var open = new CaseService.OpenCase(problem.Title, problem.Description, category, input.Priority, department, null, EnterpriseId: enterpriseId);
+        return await OpenAsync(problem, visitId, officerId, open, ct);
+    }
+
+    /// <summary>
+    /// The new-case form opened for a problem (<c>/cases/new?visitProblemId=</c>) was sent: the case as the officer
+    /// completed it, for the visit's enterprise whatever the form says, raised once as by <see cref="RaiseCaseAsync"/>.
+    /// </summary>
+    public async Task<ServiceResult<RaisedCase>> RaiseCaseFromFormAsync(long problemId, string officerId, CaseService.OpenCase typed, CancellationToken ct)
+    {
+        var found = await FindProblemAsync(null, problemId, ct);
+        if (found.Error is { } error)
+        {
+            return error;
+        }
+
+        var (problem, enterpriseId) = found.Value;
+        if (problem.CaseId is { } existing)
+        {
+            return await RepeatedAsync(existing, ct);
+        }
+
+        return await OpenAsync(problem, problem.VisitId, officerId, typed with { Enterprise = null, EnterpriseId = enterpriseId }, ct);
+    }
+
+    /// <summary>The new-case form's fields for a problem: its title, description, department, category and enterprise.</summary>
+    public async Task<(VisitProblem Problem, long EnterpriseId)?> ProblemForFormAsync(long problemId, CancellationToken ct)
+    {
+        var found = await FindProblemAsync(null, problemId, ct);
+        return found.Error is null ? found.Value : null;
+    }
+
+    /// <summary>How often a click that finds its problem being raised by another looks again (about 10 s in all).</summary>
+    private const int Attempts = 40;
+
+    private async Task<ServiceResult<RaisedCase>> OpenAsync(VisitProblem problem, long visitId, string officerId, CaseService.OpenCase open, CancellationToken ct)
+    {
+        var visitedOn = await db.Set<EnterpriseVisit>().Where(x => x.Id == visitId).Select(x => x.VisitedOn).SingleAsync(ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await OpenOnceAsync(problem, visitId, visitedOn, officerId, open, ct);
+            }
+            catch (Exception ex) when (LockNotAvailable(ex))
+            {
+                // Another click is raising this problem's case right now. Waiting on its row lock would hold a pooled
+                // connection per click (a hundred clicks, a hundred connections): let go, then look again.
+                db.ChangeTracker.Clear();
+                if (await db.Set<VisitProblem>().Where(p => p.Id == problem.Id).Select(p => p.CaseId).SingleAsync(ct) is { } raised)
+                {
+                    return await RepeatedAsync(raised, ct);
+                }
+
+                if (attempt == Attempts)
+                {
+                    return new ServiceError.Conflict(new Text("此问题正在转为事项，请稍后刷新查看", "this problem's case is being opened right now; refresh in a moment"));
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+            }
+        }
+    }
+
+    // EF reports it wrapped (as a possibly transient failure) from inside a user transaction.
+    private static bool LockNotAvailable(Exception ex) =>
+        ex is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable } || ex.InnerException is { } inner && LockNotAvailable(inner);
+
+    private async Task<ServiceResult<RaisedCase>> OpenOnceAsync(
+        VisitProblem problem, long visitId, DateOnly visitedOn, string officerId, CaseService.OpenCase open, CancellationToken ct)
+    {
+        var origin = new CaseService.OpenOrigin(
+            async token =>
+            {
+                // The problem's row, locked until the case commits or rolls back; a concurrent click fails at once (NOWAIT).
+                var current = await db.Database
+                    .SqlQuery<long?>($"SELECT case_id AS \"Value\" FROM visit_problems WHERE id = {problem.Id} FOR UPDATE NOWAIT")
+                    .ToListAsync(token);
+                return current is [null] ? null : AlreadyRaised;
+            },
+            async (c, actor, now, token) =>
+            {
+                await db.Set<VisitProblem>().Where(p => p.Id == problem.Id && p.CaseId == null)
+                    .ExecuteUpdateAsync(u => u.SetProperty(p => p.CaseId, c.Id), token);
+                CaseTimeline.Add(db, c, now, CaseEventKinds.FromVisit, actor, data: new
+                {
+                    visitId,
+                    problemId = problem.Id,
+                    visitedOn = visitedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                });
+            });
+        var opened = await cases.OpenAsync(officerId, open, ct, origin: origin);
+        if (ReferenceEquals(opened.Error, AlreadyRaised))
+        {
+            db.ChangeTracker.Clear();
+            var caseId = await db.Set<VisitProblem>().Where(p => p.Id == problem.Id).Select(p => p.CaseId).SingleAsync(ct);
+            return await RepeatedAsync(caseId!.Value, ct);
+        }
+
+        return opened.Error is { } error ? error : new RaisedCase(opened.Value!, false);
+    }
+
+    private static readonly ServiceError AlreadyRaised = new ServiceError.Conflict(new Text("此问题已转为事项", "this problem has already raised its case"));
+
+    private async Task<RaisedCase> RepeatedAsync(long caseId, CancellationToken ct) =>
+        new(await db.Cases.AsNoTracking().SingleAsync(c => c.Id == caseId, ct), true);
+
+    private async Task<ServiceResult<(VisitProblem Problem, long EnterpriseId)>> FindProblemAsync(long? visitId, long problemId, CancellationToken ct)
+    {
+        var row = await (
+            from p in db.Set<VisitProblem>().AsNoTracking()
+            join visit in db.Set<EnterpriseVisit>() on p.VisitId equals visit.Id
+            where p.Id == problemId && (visitId == null || p.VisitId == visitId)
+            select new { Problem = p, visit.EnterpriseId }).FirstOrDefaultAsync(ct);
+        if (row is null)
+        {
+            return new ServiceError.NotFound(visitId is { } id
+                ? new Text($"走访记录 {id} 中没有编号为 {problemId} 的问题", $"visit {id} has no problem with the id {problemId}")
+                : new Text($"没有编号为 {problemId} 的走访问题", $"no visit problem has the id {problemId}"));
+        }
+
+        return (row.Problem, row.EnterpriseId);
+    }
+
+    private DateOnly? ReadDate(string? input, Validation v)
+    {
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            v.Add("visitedOn", "必填：走访日期（yyyy-MM-dd）", "is required (yyyy-MM-dd)");
+            return null;
+        }
+
+        if (!DateOnly.TryParseExact(input.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            v.Add("visitedOn", $"不是有效日期（yyyy-MM-dd）：{input}", $"must be a date as yyyy-MM-dd, got '{input}'");
+            return null;
+        }
+
+        var today = Today();
+        if (date > today)
+        {
+            v.Add("visitedOn", $"走访日期不能晚于今天（{today:yyyy-MM-dd}）", $"must not be in the future (today is {today:yyyy-MM-dd})");
+        }
+        else if (date < today.AddDays(-MaxDaysAgo))
+        {
+            v.Add("visitedOn", $"只能登记 {MaxDaysAgo} 天内的走访", $"must be within the last {MaxDaysAgo} days");
+        }
+
+        return date;
+    }
+
+    /// <summary>The officers who went: those named (by email) and always the one logging.</summary>
+    private async Task<List<string>> ReadOfficersAsync(IReadOnlyList<string?>? emails, string loggedBy, Validation v, CancellationToken ct)
+    {
+        var ids = new List<string> { loggedBy };
+        if (emails is { Count: > EnterpriseVisit.MaxOfficers })
+        {
+            v.Add("officers", $"走访人员最多 {EnterpriseVisit.MaxOfficers} 位", $"at most {EnterpriseVisit.MaxOfficers} officers");
+            return ids;
+        }
+
+        var found = await enterprises.FindOfficersAsync(emails ?? [], ct);
+        for (var i = 0; i < (emails?.Count ?? 0); i++)
+        {
+            var email = emails![i]?.Trim();
+            if (string.IsNullOrEmpty(email))
+            {
+                continue;
+            }
+
+            if (found.TryGetValue(email.ToUpperInvariant(), out var user))
+            {
+                if (!ids.Contains(user.Id)) ids.Add(user.Id);
+            }
+            else
+            {
+                v.Add($"officers[{i}]", $"没有邮箱为 {email} 的园区工作人员账号", $"no officer account has the email '{email}'");
+            }
+        }
+
+        return ids;
+    }
+
+    private async Task<List<VisitProblem>> ReadProblemsAsync(IReadOnlyList<VisitProblemInput?>? input, Validation v, CancellationToken ct)
+    {
+        var problems = new List<VisitProblem>();
+        if (input is null)
+        {
+            return problems;
+        }
+
+        if (input.Count > EnterpriseVisit.MaxProblems)
+        {
+            v.Add("problems", $"每次走访最多登记 {EnterpriseVisit.MaxProblems} 个问题", $"at most {EnterpriseVisit.MaxProblems} problems a visit");
+            return problems;
+        }
+
+        var codes = input.Select(p => Trimmed(p?.DepartmentCode)).OfType<string>().Distinct().ToList();
+        var active = await db.Departments.AsNoTracking().Where(d => codes.Contains(d.Code) && d.Active).Select(d => d.Code).ToListAsync(ct);
+        for (var i = 0; i < input.Count; i++)
+        {
+            var field = $"problems[{i}]";
+            if (input[i] is not { } p)
+            {
+                v.Add(field, "必填", "is required");
+                continue;
+            }
+
+            var title = v.Required($"{field}.title", p.Title, 200);
+            var description = v.Required($"{field}.description", p.Description, 4000);
+            var department = Trimmed(p.DepartmentCode);
+            if (department is not null && !active.Contains(department))
+            {
+                v.Add($"{field}.departmentCode", $"没有代码为 {department} 的在用部门", $"no active department has the code '{department}'");
+            }
+
+            var category = Trimmed(p.Category);
+            if (category is not null && await categories.FindAsync(category, ct) is null)
+            {
+                v.Add($"{field}.category", await categories.UnknownAsync(ct));
+            }
+
+            problems.Add(new VisitProblem { Title = title, Description = description, DepartmentCode = department, Category = category, Position = i });
+        }
+
+        return problems;
+    }
+
+    private async Task<Dictionary<string, OfficerRef>> OfficersAsync(IEnumerable<string> ids, CancellationToken ct)
+    {
+        var list = ids.Distinct().ToList();
+        return await db.Users.AsNoTracking().Where(u => list.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => new OfficerRef(u.Id, u.Email ?? "", u.DisplayName), ct);
+    }
+
+    private static List<OfficerRef> Refs(IEnumerable<VisitOfficer> officers, IReadOnlyDictionary<string, OfficerRef> names) =>
+        officers.Select(o => names.GetValueOrDefault(o.OfficerId)).OfType<OfficerRef>().OrderBy(o => o.DisplayName, StringComparer.Ordinal).ToList();
+
+    private static string? Trimmed(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    public static ServiceError.NotFound NotFound(long visitId) => new(new Text($"没有编号为 {visitId} 的走访记录", $"no visit has the id {visitId}"));
+}
+
+/// <param name="VisitedOn">The local day of the visit, yyyy-MM-dd; not in the future.</param>
+/// <param name="Officers">The emails of the officers who went, besides the one logging (always counted).</param>
+public sealed record VisitInput(string? VisitedOn, List<string?>? Officers, string? Findings, List<VisitProblemInput?>? Problems = null);
+
+/// <param name="DepartmentCode">Optional: the department the problem should go to.</param>
+/// <param name="Category">Optional: the case category. With both, one click opens and dispatches its case.</param>
+public sealed record VisitProblemInput(string? Title, string? Description, string? DepartmentCode = null, string? Category = null);
+
+/// <summary>Fills or overrides what the problem names; <c>priority</c>: normal (default) or urgent.</summary>
+public sealed record RaiseCaseInput(string? DepartmentCode = null, string? Category = null, string? Priority = null);
+
+/// <param name="Repeated">The problem had raised this case before: nothing was opened now.</param>
+public sealed record RaisedCase(Case Case, bool Repeated);
+
+public sealed record EnterpriseVisitsDto(
+    long EnterpriseId, string EnterpriseName, bool IsKey, int VisitEveryDays, VisitCadenceStatus Cadence, IReadOnlyList<VisitSummaryDto> Visits);
+
+public sealed record VisitSummaryDto(long Id, DateOnly VisitedOn, IReadOnlyList<OfficerRef> Officers, string Findings, int Problems, int CasesRaised);
+
+public sealed record VisitDto(
+    long Id, long EnterpriseId, string EnterpriseName, bool EnterpriseIsKey, DateOnly VisitedOn, string Findings, OfficerRef LoggedBy,
+    IReadOnlyList<OfficerRef> Officers, IReadOnlyList<VisitProblemDto> Problems, DateTimeOffset CreatedAt);
+
+/// <param name="CaseNumber">The case it raised, if any.</param>
+public sealed record VisitProblemDto(
+    long Id, string Title, string Description, string? DepartmentCode, string? DepartmentName, string? Category, Text? CategoryName,
+    string? CaseNumber, CaseStatus? CaseStatus)
+{
+    public bool ReadyToDispatch => DepartmentCode is not null && Category is not null;
+}
