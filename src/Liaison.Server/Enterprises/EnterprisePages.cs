@@ -6,6 +6,7 @@ using Liaison.Server.Cases;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Pages;
+using Liaison.Server.Visits;
 using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Enterprises;
@@ -33,10 +34,10 @@ public static class EnterprisePages
     public static string EnterpriseUrl(long id) => "/enterprises/" + id.ToString(CultureInfo.InvariantCulture);
 
     private static async Task<IResult> List(
-        EnterpriseService enterprises, string? q, string? key, string? chain, string? page,
+        EnterpriseService enterprises, string? q, string? key, string? chain, string? page, string? visitDue,
         string? created, string? updated, string? unchanged, CancellationToken ct)
     {
-        var filter = new EnterpriseListFilter(q?.Trim(), key is "true" or "1" or "on", chain?.Trim());
+        var filter = new EnterpriseListFilter(q?.Trim(), key is "true" or "1" or "on", chain?.Trim()) { VisitDue = visitDue is "true" or "1" or "on" };
         ImportSummary? imported = Count(created) is { } c && Count(updated) is { } u && Count(unchanged) is { } n ? new ImportSummary(c, u, n) : null;
         return await ListPageAsync(enterprises, filter, page, imported, null, ct);
     }
@@ -71,7 +72,8 @@ public static class EnterprisePages
         }
 
         var list = errors.Count == 0
-            ? await enterprises.ListAsync(new EnterpriseFilter(filter.Q, filter.KeyOnly ? true : null, chain, Page: pageNumber, PageSize: EnterpriseListFilter.PageSize), ct)
+            ? await enterprises.ListAsync(new EnterpriseFilter(filter.Q, filter.KeyOnly ? true : null, chain, Page: pageNumber, PageSize: EnterpriseListFilter.PageSize,
+                VisitDue: filter.VisitDue ? true : null), ct)
             : null;
         status ??= importError is not null ? PageResults.StatusOf(importError) : errors.Count > 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
         return PageResults.Page<EnterpriseListPage>(new EnterpriseListModel(filter, list, errors, imported, importError), status.Value);
@@ -103,7 +105,7 @@ public static class EnterprisePages
             : await ListPageAsync(enterprises, filter, null, null, result.Error, ct);
     }
 
-    private static async Task<IResult> Show(long id, string? done, EnterpriseService enterprises, LiaisonDbContext db, CancellationToken ct)
+    private static async Task<IResult> Show(long id, string? done, EnterpriseService enterprises, VisitService visits, LiaisonDbContext db, CancellationToken ct)
     {
         if (await enterprises.GetAsync(id, ct) is not { Value: { } enterprise })
         {
@@ -119,7 +121,10 @@ public static class EnterprisePages
         var cases = await enterprises.ListCasesAsync(id, ct);
         var codes = cases.Select(c => c.Department).Distinct().ToList();
         var departments = await db.Departments.AsNoTracking().Where(d => codes.Contains(d.Code)).ToDictionaryAsync(d => d.Code, d => d.Name, ct);
-        return PageResults.Page<EnterpriseViewPage>(new EnterpriseViewModel(await enterprises.DescribeAsync(enterprise, ct), cases, departments, flash));
+        return PageResults.Page<EnterpriseViewPage>(new EnterpriseViewModel(await enterprises.DescribeAsync(enterprise, ct), cases, departments, flash)
+        {
+            Visits = (await visits.ListAsync(id, ct)).Value,
+        });
     }
 
     private static async Task<IResult> NewForm(EnterpriseService enterprises, CancellationToken ct) =>
@@ -194,12 +199,16 @@ public sealed record EnterpriseListFilter(string? Q, bool KeyOnly, string? Chain
 {
     public const int PageSize = 50;
 
+    /// <summary>Only the key enterprises due a visit (走访) today.</summary>
+    public bool VisitDue { get; init; }
+
     public string PageUrl(int page)
     {
         var query = new List<string>();
         if (!string.IsNullOrEmpty(Q)) query.Add("q=" + Uri.EscapeDataString(Q));
         if (KeyOnly) query.Add("key=true");
         if (!string.IsNullOrEmpty(Chain)) query.Add("chain=" + Uri.EscapeDataString(Chain));
+        if (VisitDue) query.Add("visitDue=true");
         query.Add("page=" + page.ToString(CultureInfo.InvariantCulture));
         return "/enterprises?" + string.Join('&', query);
     }
@@ -210,7 +219,11 @@ public sealed record EnterpriseListModel(
 
 /// <summary>The officer's enterprise page: the entry, its cases (open first) and the department names they need.</summary>
 public sealed record EnterpriseViewModel(
-    EnterpriseDto Enterprise, IReadOnlyList<CaseSummaryDto> Cases, IReadOnlyDictionary<string, string> DepartmentNames, Text? Flash);
+    EnterpriseDto Enterprise, IReadOnlyList<CaseSummaryDto> Cases, IReadOnlyDictionary<string, string> DepartmentNames, Text? Flash)
+{
+    /// <summary>Its visits (走访) and where it stands against its cadence.</summary>
+    public EnterpriseVisitsDto? Visits { get; init; }
+}
 
 /// <summary>A contact row of the form, as typed.</summary>
 public sealed record ContactRow(string Name, string Phone, string Email);

@@ -228,8 +228,18 @@ public sealed class VisitTests : IAsyncLifetime
         // Monday 2 March: the weekly one's visit of 21 Feb was due on the 28th.
         Assert.Equal(new[] { never, weekly }.Order(), await DueAsync(true));
         Assert.Equal(new[] { recent, plain }.Order(), await DueAsync(false));
-        var page = await (await _app.SignInThroughFormAsync(Squad, OfficerPassword)).GetStringAsync($"/enterprises/{weekly}/visits");
+        var browser = await _app.SignInThroughFormAsync(Squad, OfficerPassword);
+        var page = await browser.GetStringAsync($"/enterprises/{weekly}/visits");
         Assert.Contains("已逾期 2 天", page);
+        // The register page's filter and the enterprise page say the same.
+        var register = await browser.GetStringAsync("/enterprises?q=" + Uri.EscapeDataString("走访到期测试") + "&visitDue=true");
+        Assert.Contains("走访到期测试甲", register);
+        Assert.Contains("走访到期测试丙", register);
+        Assert.DoesNotContain("走访到期测试乙", register);
+        Assert.Matches("id=\"f-visit-due\"[^>]*checked", register);
+        var enterprisePage = await browser.GetStringAsync($"/enterprises/{weekly}");
+        Assert.Contains("走访已逾期 2 天", enterprisePage);
+        Assert.Contains($"href=\"/enterprises/{weekly}/visits\" data-visits-link", enterprisePage);
 
         // 21 March: the recent one's visit of 20 Feb ran out on the 22nd… not yet; on 22 March it is due today.
         At(3, 21, 9);
