@@ -138,10 +138,10 @@ public static class MillionBench
         Line();
         Line("## League table, `GET /api/reports/league-table`");
         Line();
+        Line(rollup.Detail);
+        Line();
         Line("| Period | Total | p50 | p99 | Max |");
         Line("|---|---:|---:|---:|---:|");
-        Line(rollup.Detail);
-        Line("");
         league.ForEach(t => Line(t.Row()));
         Line();
         Line("## Daily digests (Hangfire job `digests-daily`, triggered)");
