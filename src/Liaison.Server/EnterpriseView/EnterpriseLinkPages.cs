@@ -2,6 +2,7 @@ using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
+using Liaison.Server.Links;
 using Liaison.Server.Pages;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -20,16 +21,8 @@ public static class EnterpriseLinkPages
 
     public static IEndpointRouteBuilder MapEnterpriseLinkPages(this IEndpointRouteBuilder app)
     {
-        var links = app.MapGroup("/e").AllowAnonymous().ExcludeFromDescription().AddEndpointFilter(async (ctx, next) =>
-        {
-            // As the liaisons' links: the token is the key, so no Referer, no cache, no search engine.
-            var headers = ctx.HttpContext.Response.Headers;
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.CacheControl = "no-cache, no-store";
-            headers.Pragma = "no-cache";
-            headers["X-Robots-Tag"] = "noindex, nofollow";
-            return await next(ctx);
-        });
+        // As the liaisons' links: the token is the key, so no Referer, no cache, no search engine.
+        var links = app.MapPersonalLinkGroup("/e");
         links.MapGet("/{token}", Show);
         links.MapPost("/{token}", Rate);
         return app;

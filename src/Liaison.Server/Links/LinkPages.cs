@@ -17,10 +17,22 @@ public static class LinkPages
 {
     public static IEndpointRouteBuilder MapLinkPages(this IEndpointRouteBuilder app)
     {
-        var links = app.MapGroup("/l").AllowAnonymous().ExcludeFromDescription().AddEndpointFilter(async (ctx, next) =>
+        var links = app.MapPersonalLinkGroup("/l");
+        links.MapGet("/{token}", Show);
+        links.MapPost("/{token}", Act);
+        return app;
+    }
+
+    /// <summary>
+    /// A group of personal-link pages (the liaisons' <c>/l</c>, the enterprises' <c>/e</c>): anonymous, and the token is
+    /// the key, so it stays out of Referer headers, caches and search engines. "no-cache, no-store" is also what the
+    /// antiforgery token demands, so it keeps the header as it is (and logs nothing about it).
+    /// </summary>
+    public static RouteGroupBuilder MapPersonalLinkGroup(this IEndpointRouteBuilder app, string prefix)
+    {
+        var links = app.MapGroup(prefix).AllowAnonymous().ExcludeFromDescription();
+        links.AddEndpointFilter(async (ctx, next) =>
         {
-            // The token is the key: keep it out of Referer headers, caches and search engines. "no-cache, no-store" is
-            // also what the antiforgery token demands, so it keeps the header as it is (and logs nothing about it).
             var headers = ctx.HttpContext.Response.Headers;
             headers["Referrer-Policy"] = "no-referrer";
             headers.CacheControl = "no-cache, no-store";
@@ -28,9 +40,7 @@ public static class LinkPages
             headers["X-Robots-Tag"] = "noindex, nofollow";
             return await next(ctx);
         });
-        links.MapGet("/{token}", Show);
-        links.MapPost("/{token}", Act);
-        return app;
+        return links;
     }
 
     /// <summary>How many of the latest timeline entries the liaison sees.</summary>

@@ -267,6 +267,11 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         {
             await Smtp.DisposeAsync();
         }
+
+        // Each app's database has pools of its own (EF, Hangfire, the case-number counter) whose idle connections would
+        // outlive the app by minutes: many test classes in one run would fill the shared server's max_connections.
+        // Closing idle connections costs the apps still running a reconnect at most.
+        Npgsql.NpgsqlConnection.ClearAllPools();
     }
 
     private static int FreePort()

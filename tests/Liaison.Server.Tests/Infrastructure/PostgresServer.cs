@@ -10,7 +10,7 @@ namespace Liaison.Server.Tests.Infrastructure;
 public static class PostgresServer
 {
     private static readonly Lazy<Task<ThrowawayPostgres>> Shared =
-        new(() => ThrowawayPostgres.StartAsync(durable: false, externalVariable: "LIAISON_TEST_DB", maxConnections: 400));
+        new(() => ThrowawayPostgres.StartAsync(durable: false, externalVariable: "LIAISON_TEST_DB", maxConnections: 600));
 
     public static Task<ThrowawayPostgres> GetAsync() => Shared.Value;
 }
