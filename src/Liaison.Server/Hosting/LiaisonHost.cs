@@ -143,6 +143,9 @@ public static class LiaisonHost
             builder.Logging.ClearProviders();
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         }
+
+        // Link tokens never reach a log line, whatever the providers and levels (LogRedaction).
+        services.AddLogRedaction();
     }
 
     /// <summary>
