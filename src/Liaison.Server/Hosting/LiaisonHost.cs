@@ -167,6 +167,7 @@ public static class LiaisonHost
 
     public static void MapRoutes(WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // The pages' stylesheet and scripts; the designer's files are served by its own endpoint, for admins only.
