@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Liaison.Cases.Common;
+using Liaison.Cases.Routing.Activities;
 using Liaison.Server.Auth;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
@@ -29,6 +31,11 @@ public static class WorkflowInstancesApi
         var v = new Validation();
         var correlationId = body?.CorrelationId?.Trim();
         v.MaxLength("correlationId", correlationId, 200);
+        if (PartCorrelation.TryParse(correlationId, out _, out _) || correlationId?.StartsWith(PartCorrelation.CasePrefix, StringComparison.Ordinal) == true)
+        {
+            // A workflow correlated with a case would act on it (mails, deadlines, status) outside the case's actions.
+            v.Add("correlationId", $"以 {PartCorrelation.CasePrefix} 开头的关联标识留给事项自己的流程", $"correlation ids starting with '{PartCorrelation.CasePrefix}' belong to the cases' own workflows");
+        }
         if (!v.IsValid)
         {
             return Problems.Invalid(v);
@@ -58,12 +65,18 @@ public static class WorkflowInstancesApi
     }
 
     /// <summary>Resumes one bookmark; 409 when it was already resumed (by anyone, or a timer).</summary>
-    public static async Task<Results<Ok<WorkflowInstanceDto>, NotFoundProblem, ConflictProblem>> ResumeBookmark(
+    public static async Task<Results<Ok<WorkflowInstanceDto>, NotFoundProblem, ConflictProblem, ForbiddenProblem>> ResumeBookmark(
         Guid id, string bookmarkId, ResumeRequest? body, LiaisonDbContext db, WorkflowHost host, CancellationToken ct)
     {
-        if (!await db.Set<WorkflowInstanceRecord>().AnyAsync(i => i.Id == id, ct))
+        var correlation = await db.Set<WorkflowInstanceRecord>().Where(i => i.Id == id).Select(i => new { i.CorrelationId }).FirstOrDefaultAsync(ct);
+        if (correlation is null)
         {
             return NotFound(id);
+        }
+
+        if (CaseWorkflow(correlation.CorrelationId) is { } refused)
+        {
+            return refused;
         }
 
         // A bookmark of another instance is simply not pending here.
@@ -81,14 +94,31 @@ public static class WorkflowInstancesApi
     }
 
     /// <summary>Resumes the instance's Elsa.Event bookmark waiting for <paramref name="eventName"/>.</summary>
-    public static async Task<Results<Ok<WorkflowInstanceDto>, NotFoundProblem, ConflictProblem>> PublishEvent(
+    public static async Task<Results<Ok<WorkflowInstanceDto>, NotFoundProblem, ConflictProblem, ForbiddenProblem>> PublishEvent(
         Guid id, string eventName, ResumeRequest? body, LiaisonDbContext db, WorkflowHost host, CancellationToken ct)
     {
+        var correlation = await db.Set<WorkflowInstanceRecord>().Where(i => i.Id == id).Select(i => i.CorrelationId).FirstOrDefaultAsync(ct);
+        if (CaseWorkflow(correlation) is { } refused)
+        {
+            return refused;
+        }
+
         var result = await host.ResumeAsync(db, id, Event.BookmarkKind, eventName, body?.Payload?.DeepClone(), ct);
         return await AnswerAsync(db, id, result, ct);
     }
 
-    private static async Task<Results<Ok<WorkflowInstanceDto>, NotFoundProblem, ConflictProblem>> AnswerAsync(
+    /// <summary>
+    /// A case's workflow (or a co-handler's part of it) moves only through the case's actions, which check who may act
+    /// and write the timeline; this API may look inside it, never move it.
+    /// </summary>
+    private static ForbiddenProblem? CaseWorkflow(string? correlationId) =>
+        PartCorrelation.TryParse(correlationId, out var caseId, out _)
+            ? new ForbiddenProblem(new Text(
+                $"该流程属于事项（内部编号 {caseId}），只能通过事项的操作推进：/api/cases/{{number}}/…、经办人链接",
+                $"this workflow routes a case (internal id {caseId}); it moves only through the case's actions: /api/cases/{{number}}/… and the handlers' links"))
+            : null;
+
+    private static async Task<Results<Ok<WorkflowInstanceDto>, NotFoundProblem, ConflictProblem, ForbiddenProblem>> AnswerAsync(
         LiaisonDbContext db, Guid id, ResumeResult result, CancellationToken ct) => result.Outcome switch
     {
         ResumeOutcome.Resumed => TypedResults.Ok((await LoadAsync(db, id, ct))!),
