@@ -47,6 +47,9 @@ public static class TestRun
         bool resumeAll = false, RunContext? context = null, int maxResumes = 1000, Func<Bookmark, bool>? resumable = null,
         Func<ChildWorkflowRequest, WorkflowDefinition?>? resolveChild = null)
     {
+        // The whole request is capped (every resume and child together), not just each run.
+        context ??= new RunContext();
+        context.Set(new RunBudget(runner.Options.TestRun));
         var tree = new WorkflowTree(runner, resolveChild ?? (_ => null), context);
         var root = tree.Start(definition, input);
         var stopped = new List<Incident>();
