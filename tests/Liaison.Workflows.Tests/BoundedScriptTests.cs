@@ -111,4 +111,28 @@ public class BoundedScriptTests
         Assert.Contains("TestRun:MaxActivities", incident.Message, StringComparison.Ordinal);
         Assert.InRange(result.Journal.Count, 1_000, 2_000);
     }
+
+    [Fact]
+    public void Test_run_of_an_endless_while_activity_is_capped_as_a_whole()
+    {
+        var options = new WorkflowRunnerOptions();
+        options.TestRun.MaxActivities = 500;
+        var runner = Harness.Runner(options);
+        var body = JsonNode.Parse("""{ "id": "say", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "Literal", "value": "again" } } }""")!;
+        var def = new Flow().Add("loop", "Elsa.While", ("condition", In.Lit(true))).Raw("loop", "body", body).Build();
+
+        var result = TestRun.Run(runner, def, resumeAll: true);
+
+        Assert.Equal(WorkflowStatus.Faulted, result.Status);
+        Assert.Contains(result.Incidents, i => i.Message.Contains("TestRun:MaxActivities", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Doubling_a_string_statement_by_statement_is_stopped_by_the_memory_limit()
+    {
+        var runner = Harness.Runner();
+
+        AssertFaults(Run(runner, In.Js("let s = 'x'.repeat(1000000); while (true) { s += s; }")), "MemoryLimit");
+        AssertStillUsable(runner);
+    }
 }
