@@ -135,4 +135,18 @@ public class BoundedScriptTests
         AssertFaults(Run(runner, In.Js("let s = 'x'.repeat(1000000); while (true) { s += s; }")), "MemoryLimit");
         AssertStillUsable(runner);
     }
+
+    [Fact]
+    public void Test_run_whose_request_was_cancelled_stops_at_the_next_activity()
+    {
+        var def = new Flow().Add("loop", "Elsa.While", ("condition", In.Lit(true)))
+            .Raw("loop", "body", JsonNode.Parse("""{ "id": "say", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "Literal", "value": "again" } } }""")!)
+            .Build();
+
+        var result = TestRun.Run(Harness.Runner(), def, resumeAll: true, cancellationToken: new CancellationToken(canceled: true));
+
+        Assert.Equal(WorkflowStatus.Faulted, result.Status);
+        Assert.Contains(result.Incidents, i => i.Message.Contains("cancelled", StringComparison.Ordinal));
+        Assert.Empty(result.WriteLines);
+    }
 }

@@ -11,11 +11,14 @@ public sealed class RunBudget
     private readonly TestRunLimits _limits;
     private readonly TimeProvider _time;
     private readonly long _started;
+    private readonly CancellationToken _cancelled;
     private int _activities;
 
-    public RunBudget(TestRunLimits limits, TimeProvider? time = null)
+    /// <param name="cancelled">The request's abort token: a client that went away stops the run at the next activity.</param>
+    public RunBudget(TestRunLimits limits, TimeProvider? time = null, CancellationToken cancelled = default)
     {
         _limits = limits;
+        _cancelled = cancelled;
         _time = time ?? TimeProvider.System;
         _started = _time.GetTimestamp();
     }
@@ -25,6 +28,8 @@ public sealed class RunBudget
     /// <summary>Counts one activity about to run; the breach message if the budget is spent, else null.</summary>
     public string? Charge()
     {
+        if (_cancelled.IsCancellationRequested)
+            return "Test run stopped: the request was cancelled (the client went away).";
         if (++_activities > _limits.MaxActivities)
             return $"Test run limit: more than {_limits.MaxActivities} activities executed in this request (Liaison:Workflows:TestRun:MaxActivities).";
         var elapsed = _time.GetElapsedTime(_started);
