@@ -7,6 +7,7 @@ using Fluid;
 using Fluid.Values;
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
+using Liaison.Workflows.Expressions;
 
 namespace Liaison.Cases.Notifications;
 
@@ -39,6 +40,9 @@ public sealed partial class CaseMailRenderer
 
     // An admin's loop must not be able to stall the mail jobs.
     private const int MaxSteps = 100_000;
+
+    // Nor fill the heap (or a preview response) with output that a few steps can produce (doubling a string).
+    private const int MaxOutputLength = 1_000_000;
 
     private static readonly FluidParser Parser = new();
 
@@ -126,11 +130,12 @@ public sealed partial class CaseMailRenderer
             CaseMailValues.Fill(context, sample, Chinese, _timeZone, unknown.Add);
             try
             {
-                template.Render(context, Html);
+                RenderBounded(template, context, Html);
             }
             catch (Exception ex)
             {
-                problems.Add($"模板渲染出错：{ex.Message} / The template failed to render: {ex.Message}");
+                var (zh, en) = Describe(ex);
+                problems.Add($"模板渲染出错：{zh} / The template failed to render: {en}");
             }
 
             problems.AddRange(unknown.Select(UnknownVariable));
@@ -163,11 +168,11 @@ public sealed partial class CaseMailRenderer
             {
                 try
                 {
-                    return template.Render(context, encoder);
+                    return RenderBounded(template, context, encoder);
                 }
                 catch (Exception ex)
                 {
-                    error = ex.Message;
+                    error = Describe(ex).En;
                 }
             }
 
@@ -176,6 +181,28 @@ public sealed partial class CaseMailRenderer
 
         return Shipped.Value[ResourceName(kind, culture, part)].Render(context, encoder);
     }
+
+    /// <summary>Renders an admin's template within <see cref="MaxSteps"/> and <see cref="MaxOutputLength"/>.</summary>
+    private static string RenderBounded(IFluidTemplate template, TemplateContext context, TextEncoder encoder)
+    {
+        using var output = new BoundedTextWriter(MaxOutputLength, "MaxOutputLength");
+        template.Render(context, encoder, output);
+        return output.ToString();
+    }
+
+    /// <summary>
+    /// A render failure in Chinese and English; the limits are named. Fluid reports its step limit with the message of
+    /// its recursion limit ("cyclic include"), and mail templates have no includes, so that message means the step limit.
+    /// </summary>
+    private static (string Zh, string En) Describe(Exception ex) => ex switch
+    {
+        ScriptLimitException => ($"输出超过 {MaxOutputLength} 个字符的上限（MaxOutputLength）",
+            $"the output exceeded the limit of {MaxOutputLength} characters (MaxOutputLength)"),
+        InvalidOperationException when ex.Message.Contains("maximum level of recursion", StringComparison.OrdinalIgnoreCase)
+            || ex.Message.Contains("maximum number of statements", StringComparison.OrdinalIgnoreCase) =>
+            ($"超过 {MaxSteps} 步的执行上限（MaxSteps），可能是循环过大", $"the template exceeded the limit of {MaxSteps} steps (MaxSteps), a loop too large"),
+        _ => (ex.Message, ex.Message),
+    };
 
     private static string UnknownVariable(string name)
     {

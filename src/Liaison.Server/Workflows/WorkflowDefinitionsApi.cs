@@ -183,7 +183,8 @@ public static partial class WorkflowDefinitionsApi
         }
 
         var children = await store.ChildResolverAsync(db, [definition, .. given], given, ct);
-        var r = TestRun.Run(runner, definition, input, body.ResumeAll ?? false, setup.Context, resumable: setup.Resumable, resolveChild: children);
+        var r = TestRun.Run(runner, definition, input, body.ResumeAll ?? false, setup.Context, resumable: setup.Resumable, resolveChild: children,
+            cancellationToken: ct);
         return TypedResults.Ok(new TestRunResultDto(
             r.Status.ToString(),
             r.WriteLines,

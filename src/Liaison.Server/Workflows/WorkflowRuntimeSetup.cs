@@ -22,7 +22,7 @@ public static class WorkflowRuntimeSetup
             registerDomainActivities?.Invoke(registry);
             return registry;
         });
-        services.AddSingleton(sp => new WorkflowRunner(sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new WorkflowRunner(sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<TimeProvider>(), RunnerOptions(sp)));
         services.AddSingleton<WorkflowDefinitionStore>();
         services.AddScoped<WorkflowHost>();
         services.AddScoped<WorkflowImporter>();
@@ -32,6 +32,17 @@ public static class WorkflowRuntimeSetup
         services.AddScoped<IWorkflowEffectHandler, OutboxEmailHandler>();
         services.TryAddScoped<IRunContextFactory, EmptyRunContextFactory>();
         return services;
+    }
+
+    /// <summary>
+    /// The engine's limits from configuration section <c>Liaison:Workflows</c> (MaxActivitiesPerRun, Scripts:*, TestRun:*);
+    /// anything not configured keeps the defaults in <see cref="WorkflowRunnerOptions"/> (docs/hardening.md lists them).
+    /// </summary>
+    private static WorkflowRunnerOptions RunnerOptions(IServiceProvider sp)
+    {
+        var options = new WorkflowRunnerOptions();
+        sp.GetRequiredService<IConfiguration>().GetSection("Liaison:Workflows").Bind(options);
+        return options;
     }
 
     /// <summary>Imports the shipped workflow files and registers the timer sweep. Runs after the database migrations.</summary>

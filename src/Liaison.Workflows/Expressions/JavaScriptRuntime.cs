@@ -5,6 +5,8 @@ using Jint;
 using Jint.Native;
 using Jint.Native.Json;
 using Jint.Native.Object;
+using System.Text.RegularExpressions;
+using Jint.Runtime;
 using Jint.Runtime.Descriptors;
 using Jint.Runtime.Interop;
 using Liaison.Workflows.Runtime;
@@ -39,7 +41,10 @@ internal sealed class JavaScriptRuntime
             o.LimitMemory(_limits.MemoryLimitBytes);
             o.LimitRecursion(_limits.MaxRecursion);
             o.MaxStatements(_limits.MaxStatements);
+            o.Constraints.RegexTimeout = _limits.RegexTimeout;
+            o.Constraints.MaxArraySize = _limits.MaxArraySize;
         });
+        GuardStringBuilders();
         DefineGlobals(variableNames);
     }
 
@@ -66,7 +71,20 @@ internal sealed class JavaScriptRuntime
         return FromJs(result);
     }
 
-    internal static string Describe(Exception ex, ScriptLimits limits) => ex.GetType().Name switch
+    internal static string Describe(Exception ex, ScriptLimits limits)
+    {
+        for (var e = ex; e != null; e = e.InnerException)
+        {
+            if (e is ScriptLimitException) return e.Message;
+            if (e is RegexMatchTimeoutException)
+                return $"Script regular expression exceeded the time limit of {limits.RegexTimeout.TotalSeconds:0.###} s (RegexTimeout).";
+        }
+        if (ex.GetType().Name == "MemoryLimitExceededException" && ex.Message.Contains("array", StringComparison.OrdinalIgnoreCase))
+            return $"Script exceeded the array size limit of {limits.MaxArraySize} elements (MaxArraySize): {ex.Message}";
+        return DescribeByType(ex, limits);
+    }
+
+    private static string DescribeByType(Exception ex, ScriptLimits limits) => ex.GetType().Name switch
     {
         "TimeoutException" => $"Script exceeded the time limit of {limits.Timeout.TotalSeconds:0.###} s (TimeoutInterval).",
         "MemoryLimitExceededException" => $"Script exceeded the memory limit of {limits.MemoryLimitBytes / (1024.0 * 1024):0.##} MB (MemoryLimit).",
@@ -76,6 +94,45 @@ internal sealed class JavaScriptRuntime
         "OutOfMemoryException" or "InsufficientExecutionStackException" => $"Script exceeded the memory limit ({ex.GetType().Name}).",
         _ => $"Script error ({ex.GetType().Name}): {ex.Message}",
     };
+
+    /// <summary>
+    /// Jint checks the memory limit between statements, so one call building a huge string would allocate it first:
+    /// repeat, padStart, padEnd and join check the length they are about to build against MaxStringLength and refuse.
+    /// The originals stay in the closures only, out of a script's reach.
+    /// </summary>
+    private void GuardStringBuilders()
+    {
+        var max = _limits.MaxStringLength;
+        var stringPrototype = _engine.Evaluate("String.prototype").AsObject();
+        var arrayPrototype = _engine.Evaluate("Array.prototype").AsObject();
+        Guard(stringPrototype, "repeat", 1, (self, args) => TypeConverter.ToString(self).Length * Number(args, 0));
+        Guard(stringPrototype, "padStart", 2, (self, args) => Number(args, 0));
+        Guard(stringPrototype, "padEnd", 2, (self, args) => Number(args, 0));
+        Guard(arrayPrototype, "join", 1, (self, args) =>
+        {
+            var length = self is ObjectInstance o ? TypeConverter.ToNumber(o.Get("length")) : 0;
+            var separator = args.Length > 0 && !args[0].IsUndefined() ? TypeConverter.ToString(args[0]).Length : 1;
+            return Math.Max(0, length - 1) * separator;
+        });
+
+        void Guard(ObjectInstance prototype, string name, int length, Func<JsValue, JsValue[], double> resultLength)
+        {
+            var original = prototype.Get(name);
+            var guarded = new ClrFunction(_engine, name, (self, args) =>
+            {
+                if (resultLength(self, args) > max)
+                    throw new ScriptLimitException($"Script exceeded the string length limit of {max} characters (MaxStringLength) in {name}.");
+                return _engine.Call(original, self, args);
+            }, length);
+            prototype.FastSetProperty(name, new PropertyDescriptor(guarded, writable: true, enumerable: false, configurable: true));
+        }
+
+        static double Number(JsValue[] args, int i)
+        {
+            var n = args.Length > i ? TypeConverter.ToNumber(args[i]) : 0;
+            return double.IsNaN(n) ? 0 : n;
+        }
+    }
 
     private void DefineGlobals(IReadOnlyCollection<string> variableNames)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using System.Text.Encodings.Web;
 using Fluid;
 
 namespace Liaison.Workflows.Expressions;
@@ -11,19 +12,20 @@ namespace Liaison.Workflows.Expressions;
 internal sealed class LiquidRuntime
 {
     private static readonly FluidParser Parser = new();
-    private static readonly TemplateOptions Options = new();
     private static readonly ConcurrentDictionary<string, (IFluidTemplate? Template, string? Error)> Cache = new(StringComparer.Ordinal);
 
     private readonly IExpressionScope _scope;
-    private readonly TemplateContext _context;
+    private readonly TemplateOptions _options;
+    private readonly List<(string Name, object? Value)> _values = [];
 
     public LiquidRuntime(IExpressionScope scope)
     {
         _scope = scope;
-        _context = new TemplateContext(Options);
+        // Fluid counts steps per context and never resets them: each render gets a new context, so the limit is per render.
+        _options = new TemplateOptions { MaxSteps = scope.Limits.LiquidMaxSteps };
         foreach (var (name, value) in scope.Globals.LiquidValues)
-            _context.SetValue(name, Plain(value));
-        _context.SetValue("Input", Snapshot(scope.AllInputs()));
+            _values.Add((name, Plain(value)));
+        _values.Add(("Input", Snapshot(scope.AllInputs())));
     }
 
     public static IFluidTemplate Prepare(string source)
@@ -36,17 +38,38 @@ internal sealed class LiquidRuntime
     public string Render(string source)
     {
         var template = Prepare(source);
+        var limits = _scope.Limits;
+        var context = new TemplateContext(_options);
+        foreach (var (name, value) in _values) context.SetValue(name, value);
         // Variables change between renders within a run, so take a fresh snapshot each time.
-        _context.SetValue("Variables", Snapshot(_scope.AllVariables()));
+        context.SetValue("Variables", Snapshot(_scope.AllVariables()));
+        using var output = new BoundedTextWriter(limits.LiquidMaxOutputLength, "LiquidMaxOutputLength");
         try
         {
-            return template.Render(_context);
+            template.Render(context, NullEncoder.Default, output);
+            return output.ToString();
+        }
+        catch (ScriptLimitException ex)
+        {
+            throw new ExpressionException(ex.Message, ex);
+        }
+        catch (InvalidOperationException ex) when (IsStepLimit(ex))
+        {
+            throw new ExpressionException($"Liquid template exceeded the limit of {limits.LiquidMaxSteps} steps (LiquidMaxSteps).", ex);
         }
         catch (Exception ex)
         {
             throw new ExpressionException($"Liquid error: {ex.Message}", ex);
         }
     }
+
+    /// <summary>
+    /// Fluid's step check throws the "maximum level of recursion" message (not its statements one); workflow templates
+    /// have no file provider, so include/render cannot recurse and that message can only mean the step limit here.
+    /// </summary>
+    internal static bool IsStepLimit(InvalidOperationException ex) =>
+        ex.Message.Contains("maximum number of statements", StringComparison.OrdinalIgnoreCase)
+        || ex.Message.Contains("maximum level of recursion", StringComparison.OrdinalIgnoreCase);
 
     private static Dictionary<string, object?> Snapshot(IEnumerable<KeyValuePair<string, object?>> values)
     {

@@ -45,8 +45,11 @@ public static class TestRun
 {
     public static TestRunResult Run(WorkflowRunner runner, WorkflowDefinition definition, IReadOnlyDictionary<string, object?>? input = null,
         bool resumeAll = false, RunContext? context = null, int maxResumes = 1000, Func<Bookmark, bool>? resumable = null,
-        Func<ChildWorkflowRequest, WorkflowDefinition?>? resolveChild = null)
+        Func<ChildWorkflowRequest, WorkflowDefinition?>? resolveChild = null, CancellationToken cancellationToken = default)
     {
+        // The whole request is capped (every resume and child together), not just each run.
+        context ??= new RunContext();
+        context.Set(new RunBudget(runner.Options.TestRun, cancelled: cancellationToken));
         var tree = new WorkflowTree(runner, resolveChild ?? (_ => null), context);
         var root = tree.Start(definition, input);
         var stopped = new List<Incident>();

@@ -28,6 +28,7 @@ internal sealed class WorkflowExecution : IExpressionScope
     private readonly List<Bookmark> _bookmarks;
     private readonly ActivityContext _ctx;
     private int _executions;
+    private readonly RunBudget? _budget;
     private bool _stopped;
     private bool _faulted;
     private ExpressionGlobals? _globals;
@@ -57,6 +58,7 @@ internal sealed class WorkflowExecution : IExpressionScope
         State = state;
         Clock = clock;
         Context = context;
+        _budget = context?.Get<RunBudget>();
         _input = input;
         _bookmarks = bookmarks;
         var n = plan.Nodes.Length;
@@ -205,6 +207,7 @@ internal sealed class WorkflowExecution : IExpressionScope
         _resumingBookmarkId = bookmark.Id;
         RemoveBookmark(bookmark);
         _resumingBookmarkId = null;
+        if (OverBudget(node)) return;
         Execute(node, _enteredByBackEdge[node], bookmark, payload);
         RunLoop();
     }
@@ -221,8 +224,17 @@ internal sealed class WorkflowExecution : IExpressionScope
                 Fault(_plan.Nodes[node], $"Runaway: more than {max} activities executed without waiting.");
                 break;
             }
+            if (OverBudget(node)) break;
             Execute(node, viaBack, null, null);
         }
+    }
+
+    /// <summary>Charges the request's <see cref="RunBudget"/> (if any) for one activity; faults the run when it is spent.</summary>
+    private bool OverBudget(int node)
+    {
+        if (_budget?.Charge() is not { } breach) return false;
+        Fault(_plan.Nodes[node], breach);
+        return true;
     }
 
     private void Execute(int index, bool viaBackEdge, Bookmark? resumed, object? payload)

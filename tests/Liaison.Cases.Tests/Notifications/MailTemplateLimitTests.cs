@@ -1,0 +1,50 @@
+using Liaison.Cases.Notifications;
+
+namespace Liaison.Cases.Tests.Notifications;
+
+/// <summary>
+/// Issue 12, "Bounded expressions", for an admin's mail templates (checked on save and in the preview): a loop too
+/// large and output too large are both stopped and named, and a sent mail falls back to the shipped template.
+/// </summary>
+public class MailTemplateLimitTests
+{
+    // Twenty-two doublings: a few dozen steps, but over forty million characters of output.
+    private const string Doubling = "{% assign s = 'xxxxxxxxxx' %}{% for i in (1..22) %}{% assign s = s | append: s %}{% endfor %}{{ s }}";
+
+    private static readonly CaseMailRenderer Renderer = new();
+
+    private static CaseMailModel Model() => new() { CaseNumber = "AYKF-2026-000001", Title = "限额", RecipientName = "张三", LinkUrl = "https://liaison.example/l/x" };
+
+    [Fact]
+    public void A_loop_of_ten_million_iterations_is_named_as_the_step_limit()
+    {
+        var problem = Assert.Single(Renderer.Validate("{% for i in (1..10000000) %}x{% endfor %}"));
+
+        Assert.Contains("MaxSteps", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Output_past_the_size_limit_is_stopped_and_named()
+    {
+        var problem = Assert.Single(Renderer.Validate(Doubling));
+
+        Assert.Contains("MaxOutputLength", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_sent_mail_whose_edited_template_overflows_falls_back_to_the_shipped_one()
+    {
+        var renderer = new CaseMailRenderer(new Overrides { [("dispatch", CaseMailRenderer.Chinese, MailPart.Html)] = Doubling });
+
+        var mail = renderer.Render("dispatch", CaseMailRenderer.Chinese, Model());
+
+        Assert.Contains("MaxOutputLength", Assert.Single(mail.Warnings), StringComparison.Ordinal);
+        Assert.Contains("AYKF-2026-000001", mail.HtmlBody, StringComparison.Ordinal);
+        Assert.True(mail.HtmlBody.Length < 1_000_000);
+    }
+
+    private sealed class Overrides : Dictionary<(string Kind, string Culture, MailPart Part), string>, ITemplateOverrides
+    {
+        public string? Find(string kind, string culture, MailPart part) => TryGetValue((kind, culture, part), out var s) ? s : null;
+    }
+}

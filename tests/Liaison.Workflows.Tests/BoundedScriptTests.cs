@@ -1,0 +1,152 @@
+using System.Text.Json.Nodes;
+using Liaison.Workflows.Definitions;
+using Liaison.Workflows.Runtime;
+
+namespace Liaison.Workflows.Tests;
+
+/// <summary>
+/// Issue 12, "Bounded expressions": each script that ran past its limits in the attack run is stopped by a named limit
+/// with the default options, faults its run with an incident that names the limit, and leaves the runner usable.
+/// </summary>
+public class BoundedScriptTests
+{
+    private static RunResult Run(WorkflowRunner runner, InputValue text) =>
+        runner.Start(new Flow().Add("evil", "Elsa.WriteLine", ("text", text)).Build());
+
+    private static void AssertFaults(RunResult result, string limitName)
+    {
+        Assert.Equal(WorkflowStatus.Faulted, result.Status);
+        var incident = Assert.Single(result.Incidents);
+        Assert.Equal("evil", incident.ActivityId);
+        Assert.True(incident.Message.Contains(limitName, StringComparison.Ordinal), incident.Message);
+    }
+
+    private static void AssertStillUsable(WorkflowRunner runner)
+    {
+        Assert.Equal(["still fine"], Run(runner, In.Js("'still ' + 'fine'")).WriteLines);
+        Assert.Equal(["still fine"], Run(runner, In.Liquid("still {{ 'fine' }}")).WriteLines);
+    }
+
+    [Fact]
+    public void Catastrophic_regex_backtracking_is_stopped_by_the_regex_timeout()
+    {
+        var runner = Harness.Runner();
+
+        var result = Run(runner, In.Js("/(a+)+$/.test('aaaaaaaaaaaaaaaaaaaaaaaaaaaa!')"));
+
+        AssertFaults(result, "RegexTimeout");
+        AssertStillUsable(runner);
+    }
+
+    [Theory]
+    [InlineData("'x'.repeat(5e8)")]
+    [InlineData("'x'.padStart(5e8, 'y')")]
+    [InlineData("'x'.padEnd(5e8)")]
+    [InlineData("[1, 2, 3].join('y'.repeat(600000))")]
+    public void Huge_string_is_refused_by_the_string_length_limit_before_it_is_allocated(string script)
+    {
+        var runner = Harness.Runner();
+
+        AssertFaults(Run(runner, In.Js(script)), "MaxStringLength");
+        AssertStillUsable(runner);
+    }
+
+    [Theory]
+    [InlineData("new Array(5e8).fill(0).length")]
+    [InlineData("const a = []; a.length = 4e9; return a.map(x => x).length;")]
+    public void Huge_array_is_refused_by_the_array_size_limit(string script)
+    {
+        var runner = Harness.Runner();
+
+        AssertFaults(Run(runner, In.Js(script)), "MaxArraySize");
+        AssertStillUsable(runner);
+    }
+
+    [Fact]
+    public void Liquid_loop_of_ten_million_iterations_is_stopped_by_the_step_limit()
+    {
+        var runner = Harness.Runner();
+
+        var result = Run(runner, In.Liquid("{% for i in (1..10000000) %}x{% endfor %}"));
+
+        AssertFaults(result, "LiquidMaxSteps");
+        AssertStillUsable(runner);
+    }
+
+    [Fact]
+    public void Liquid_output_past_the_size_limit_is_stopped_by_the_output_limit()
+    {
+        var runner = Harness.Runner();
+
+        // Twenty doublings are a few steps but ten million characters of output.
+        var result = Run(runner, In.Liquid("{% assign s = 'xxxxxxxxxx' %}{% for i in (1..20) %}{% assign s = s | append: s %}{% endfor %}{{ s }}"));
+
+        AssertFaults(result, "LiquidMaxOutputLength");
+        AssertStillUsable(runner);
+    }
+
+    [Fact]
+    public void Test_run_with_resume_all_and_a_runaway_loop_is_capped_as_a_whole()
+    {
+        // Every resume runs 300 activities without waiting and then waits on a timer again: each run stays under
+        // MaxActivitiesPerRun, and resumeAll would go on for 1000 resumes (300,000 activities) without a cap.
+        var options = new WorkflowRunnerOptions();
+        options.TestRun.MaxActivities = 2_000;
+        var runner = Harness.Runner(options);
+        var def = new Flow()
+            .Var("n", "Int32", "0")
+            .Add("start", "Elsa.Start")
+            .Add("tick", "Elsa.Delay", ("timeSpan", In.Lit("00:01:00")))
+            .Add("inc", "Elsa.SetVariable", ("value", In.Js("getN() + 1")))
+            .Raw("inc", "variable", new JsonObject { ["id"] = "n-id" })
+            .Add("d", "Elsa.FlowDecision", ("condition", In.Js("getN() % 150 != 0")))
+            .Connect("start", "tick").Connect("tick", "inc").Connect("inc", "d")
+            .Connect("d", "inc", "True").Connect("d", "tick", "False")
+            .Build();
+
+        var result = TestRun.Run(runner, def, resumeAll: true);
+
+        Assert.Equal(WorkflowStatus.Faulted, result.Status);
+        var incident = Assert.Single(result.Incidents);
+        Assert.Contains("TestRun:MaxActivities", incident.Message, StringComparison.Ordinal);
+        Assert.InRange(result.Journal.Count, 1_000, 2_000);
+    }
+
+    [Fact]
+    public void Test_run_of_an_endless_while_activity_is_capped_as_a_whole()
+    {
+        var options = new WorkflowRunnerOptions();
+        options.TestRun.MaxActivities = 500;
+        var runner = Harness.Runner(options);
+        var body = JsonNode.Parse("""{ "id": "say", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "Literal", "value": "again" } } }""")!;
+        var def = new Flow().Add("loop", "Elsa.While", ("condition", In.Lit(true))).Raw("loop", "body", body).Build();
+
+        var result = TestRun.Run(runner, def, resumeAll: true);
+
+        Assert.Equal(WorkflowStatus.Faulted, result.Status);
+        Assert.Contains(result.Incidents, i => i.Message.Contains("TestRun:MaxActivities", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Doubling_a_string_statement_by_statement_is_stopped_by_the_memory_limit()
+    {
+        var runner = Harness.Runner();
+
+        AssertFaults(Run(runner, In.Js("let s = 'x'.repeat(1000000); while (true) { s += s; }")), "MemoryLimit");
+        AssertStillUsable(runner);
+    }
+
+    [Fact]
+    public void Test_run_whose_request_was_cancelled_stops_at_the_next_activity()
+    {
+        var def = new Flow().Add("loop", "Elsa.While", ("condition", In.Lit(true)))
+            .Raw("loop", "body", JsonNode.Parse("""{ "id": "say", "type": "Elsa.WriteLine", "text": { "typeName": "String", "expression": { "type": "Literal", "value": "again" } } }""")!)
+            .Build();
+
+        var result = TestRun.Run(Harness.Runner(), def, resumeAll: true, cancellationToken: new CancellationToken(canceled: true));
+
+        Assert.Equal(WorkflowStatus.Faulted, result.Status);
+        Assert.Contains(result.Incidents, i => i.Message.Contains("cancelled", StringComparison.Ordinal));
+        Assert.Empty(result.WriteLines);
+    }
+}
