@@ -12,12 +12,14 @@ public static class AuthApi
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("api/auth").WithTags("Auth");
-        auth.MapPost("/login", Login).AllowAnonymous();
+        auth.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(SessionSecurity.SignInPolicy);
+        auth.MapPost("/logout", Logout).RequirePolicy(Policies.Officer);
         auth.MapGet("/me", Me).RequirePolicy(Policies.Officer);
 
         var users = app.MapGroup("api/users").WithTags("Users").RequirePolicy(Policies.Admin);
         users.MapGet("/", ListUsers);
         users.MapPost("/", CreateUser);
+        users.MapDelete("/{id}/sessions", RevokeSessions);
         return app;
     }
 
@@ -26,7 +28,7 @@ public static class AuthApi
     /// <c>{tokenType, accessToken, expiresIn, refreshToken}</c>.
     /// </summary>
     public static async Task<Results<EmptyHttpResult, ValidationProblem, UnauthorizedProblem, TooManyRequestsProblem>> Login(
-        LoginRequest request, SignInManager<LiaisonUser> signIn)
+        LoginRequest request, SignInService signIn, HttpContext http)
     {
         var v = new Validation();
         var email = v.Required("email", request.Email, 254);
@@ -36,16 +38,41 @@ public static class AuthApi
             return Problems.Invalid(v);
         }
 
-        signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
-        var result = await signIn.PasswordSignInAsync(email, request.Password!, isPersistent: false, lockoutOnFailure: true);
-        if (result.IsLockedOut)
+        return await signIn.SignInAsync(email, request.Password!, IdentityConstants.BearerScheme) switch
         {
-            return Problems.TooManyRequests("尝试次数过多，账号已暂时锁定", "too many attempts; the account is locked for a while");
+            SignInOutcome.Succeeded => TypedResults.Empty,
+            SignInOutcome.Wait wait => Throttled(http, wait.RetryAfter),
+            _ => Problems.Unauthorized("邮箱或密码错误", "wrong email or password"),
+        };
+    }
+
+    /// <summary>
+    /// Signs the caller out everywhere: the account's security stamp changes, so every bearer token and sign-in cookie
+    /// of the account stops working at once.
+    /// </summary>
+    public static async Task<NoContent> Logout(ClaimsPrincipal principal, UserManager<LiaisonUser> users)
+    {
+        var user = await users.GetUserAsync(principal) ?? throw new InvalidOperationException("Authenticated user not found");
+        await users.UpdateSecurityStampAsync(user);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>An admin ends all of an account's sessions (tokens and cookies), e.g. for a lost laptop.</summary>
+    public static async Task<Results<NoContent, NotFoundProblem>> RevokeSessions(string id, UserManager<LiaisonUser> users)
+    {
+        if (await users.FindByIdAsync(id) is not { } user)
+        {
+            return Problems.NotFound("账号不存在", "no such account");
         }
 
-        return result.Succeeded
-            ? TypedResults.Empty
-            : Problems.Unauthorized("邮箱或密码错误", "wrong email or password");
+        await users.UpdateSecurityStampAsync(user);
+        return TypedResults.NoContent();
+    }
+
+    private static TooManyRequestsProblem Throttled(HttpContext http, TimeSpan wait)
+    {
+        http.Response.Headers.RetryAfter = SessionSecurity.Seconds(wait);
+        return Problems.TooManyRequests("尝试过于频繁，请稍后再试", "too many attempts; try again later");
     }
 
     public static async Task<Ok<UserDto>> Me(ClaimsPrincipal principal, UserManager<LiaisonUser> users, UserService accounts)

@@ -65,7 +65,8 @@ public sealed class UserService(UserManager<LiaisonUser> users)
         {
             foreach (var e in created.Errors)
             {
-                v.Add("password", "密码不符合要求：" + e.Description, e.Description);
+                var text = PasswordPolicy.Describe(e);
+                v.Add("password", text.Zh, text.En);
             }
 
             return new ServiceError.Invalid(v);

@@ -55,8 +55,9 @@ public static class DesignerEndpoints
             }
         }
 
-        // The app's own routes (and /designer itself) get the app.
+        // The app's own routes (and /designer itself) get the app, and its scripts the antiforgery token for their changes.
         http.Response.Headers.CacheControl = "no-cache";
+        SessionSecurity.IssueScriptToken(http);
         return Results.File(index, "text/html; charset=utf-8");
     }
 

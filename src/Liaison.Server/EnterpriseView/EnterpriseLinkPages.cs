@@ -1,5 +1,6 @@
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
+using Liaison.Server.Auth;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Links;
@@ -24,7 +25,7 @@ public static class EnterpriseLinkPages
         // As the liaisons' links: the token is the key, so no Referer, no cache, no search engine.
         var links = app.MapPersonalLinkGroup("/e");
         links.MapGet("/{token}", Show);
-        links.MapPost("/{token}", Rate);
+        links.MapPost("/{token}", Rate).RequireRateLimiting(SessionSecurity.LinkPostPolicy);
         return app;
     }
 

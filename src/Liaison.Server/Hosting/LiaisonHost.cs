@@ -59,7 +59,8 @@ public static class LiaisonHost
                 o.Password.RequiredLength = 10;
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequireUppercase = false;
-                o.Lockout.MaxFailedAccessAttempts = 10;
+                // No lockout on wrong passwords (anyone could lock anyone out): SignInService throttles instead.
+                o.Lockout.AllowedForNewUsers = false;
             })
             .AddRoles<IdentityRole>()
             .AddClaimsPrincipalFactory<LiaisonClaimsFactory>()
@@ -95,6 +96,7 @@ public static class LiaisonHost
         // One key ring in the database: a cookie or form from one instance (or from before a restart) is read by all.
         services.AddDataProtection().SetApplicationName("Liaison").PersistKeysToDbContext<LiaisonDbContext>();
         services.AddAntiforgery();
+        services.AddLiaisonSessions(config); // sign-in throttling, rate limits, session revocation, antiforgery (Auth/SessionSecurity.cs)
         services.AddScoped<UserService>();
         services.AddScoped<DepartmentService>();
         services.AddScoped<EnterpriseService>();
@@ -167,6 +169,7 @@ public static class LiaisonHost
 
     public static void MapRoutes(WebApplication app)
     {
+        app.UseForwardedHeadersFromTrustedProxies();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -177,6 +180,7 @@ public static class LiaisonHost
             FileProvider = new PhysicalFileProvider(Path.Combine(app.Environment.WebRootPath ?? Path.Combine(app.Environment.ContentRootPath, "wwwroot"), "site")),
         });
         app.UseAuthentication();
+        app.UseLiaisonSessions();
         app.UseAuthorization();
         app.UseAntiforgery();
 

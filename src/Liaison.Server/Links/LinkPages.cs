@@ -1,5 +1,6 @@
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
+using Liaison.Server.Auth;
 using Liaison.Server.Cases;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
@@ -19,7 +20,7 @@ public static class LinkPages
     {
         var links = app.MapPersonalLinkGroup("/l");
         links.MapGet("/{token}", Show);
-        links.MapPost("/{token}", Act);
+        links.MapPost("/{token}", Act).RequireRateLimiting(SessionSecurity.LinkPostPolicy);
         return app;
     }
 

@@ -10,11 +10,24 @@ export class ApiError extends Error {
   }
 }
 
+/** The antiforgery request token the server put in a readable cookie with the page; every change sends it back. */
+function antiforgeryToken(): string {
+  const cookie = document.cookie.split('; ').find((c) => c.startsWith('liaison.xsrf='));
+  return cookie ? decodeURIComponent(cookie.substring('liaison.xsrf='.length)) : '';
+}
+
 async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+  }
+  if (method !== 'GET') {
+    headers['RequestVerificationToken'] = antiforgeryToken();
+  }
   const res = await fetch(url, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (res.status === 401) {

@@ -85,6 +85,10 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = "Warning",
             // Tests move the fake clock by days; a token must outlive that.
             ["Liaison:AccessTokenLifetime"] = "400.00:00:00",
+            // Tests sign in hundreds of times from one address; SignInLimitsTests configures low limits to test them.
+            ["Liaison:SignIn:ClientAttemptsPerWindow"] = "100000",
+            ["Liaison:SignIn:AccountAttemptsPerWindow"] = "100000",
+            ["Liaison:SignIn:LinkPostsPerWindow"] = "100000",
         };
         configure?.Invoke(settings);
         var app = new LiaisonApp(cs, smtp, settings, environment);

@@ -1,0 +1,77 @@
+using System.Reflection;
+using Liaison.Cases.Common;
+using Microsoft.AspNetCore.Identity;
+
+namespace Liaison.Server.Auth;
+
+/// <summary>
+/// Refuses passwords that are guessed first: those on the deny-list of common passwords (common-passwords.txt, compared
+/// without regard to case) and the account's own email address or its local part (alone or followed only by digits and
+/// symbols, e.g. <c>zhang.wei2026!</c> for <c>zhang.wei@…</c>). The minimum length (10) is Identity's own rule. Runs
+/// wherever Identity sets a password: account creation, password changes and resets.
+/// </summary>
+public sealed class PasswordPolicy : IPasswordValidator<LiaisonUser>
+{
+    public const string CommonCode = "CommonPassword";
+    public const string EmailCode = "PasswordIsEmail";
+
+    public static IReadOnlySet<string> CommonPasswords { get; } = Load();
+
+    public Task<IdentityResult> ValidateAsync(UserManager<LiaisonUser> manager, LiaisonUser user, string? password)
+    {
+        password ??= "";
+        if (CommonPasswords.Contains(password.Trim().ToLowerInvariant()))
+        {
+            return Task.FromResult(IdentityResult.Failed(new IdentityError { Code = CommonCode, Description = "is one of the most common passwords" }));
+        }
+
+        return Task.FromResult(IsTheEmail(user.Email ?? user.UserName, password)
+            ? IdentityResult.Failed(new IdentityError { Code = EmailCode, Description = "must not be the email address or its name part" })
+            : IdentityResult.Success);
+    }
+
+    /// <summary>The person-facing text of a refused password, Chinese first.</summary>
+    public static Text Describe(IdentityError error) => error.Code switch
+    {
+        CommonCode => new Text("是最常见的密码之一，请换一个", error.Description),
+        EmailCode => new Text("不能是邮箱地址或邮箱用户名", error.Description),
+        nameof(IdentityErrorDescriber.PasswordTooShort) => new Text("太短（至少 10 个字符）", "is too short (at least 10 characters)"),
+        _ => new Text("不符合要求：" + error.Description, error.Description),
+    };
+
+    private static bool IsTheEmail(string? email, string password)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return false;
+        }
+
+        var p = password.Trim();
+        if (string.Equals(p, email.Trim(), StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var local = email.Trim().Split('@')[0];
+        return local.Length >= 3
+            && p.StartsWith(local, StringComparison.OrdinalIgnoreCase)
+            && p[local.Length..].All(c => !char.IsLetter(c));
+    }
+
+    private static HashSet<string> Load()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Liaison.Server.Auth.common-passwords.txt")
+            ?? throw new InvalidOperationException("The common-passwords list is not embedded");
+        using var reader = new StreamReader(stream);
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0 && !line.StartsWith('#'))
+            {
+                set.Add(line.Trim().ToLowerInvariant());
+            }
+        }
+
+        return set;
+    }
+}

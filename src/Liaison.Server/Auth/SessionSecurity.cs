@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Liaison.Server.Http;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Liaison.Server.Auth;
+
+/// <summary>
+/// Sign-in throttling and rate limits, the password policy, server-side sign-out for cookies and bearer tokens, antiforgery
+/// on every cookie-authenticated change, and the trusted proxy (docs/hardening.md, "Sign-in and sessions").
+/// </summary>
+public static class SessionSecurity
+{
+    /// <summary>Rate-limiter policy of the sign-in routes (API and form): attempts per client address.</summary>
+    public const string SignInPolicy = "sign-in";
+
+    /// <summary>Rate-limiter policy of personal-link POSTs: posts per client address.</summary>
+    public const string LinkPostPolicy = "link-post";
+
+    /// <summary>The header a script sends the antiforgery request token in (the designer reads it from <see cref="ScriptTokenCookie"/>).</summary>
+    public const string TokenHeader = "RequestVerificationToken";
+
+    /// <summary>A cookie scripts can read, holding the antiforgery request token (not a secret from the page itself).</summary>
+    public const string ScriptTokenCookie = "liaison.xsrf";
+
+    public static void AddLiaisonSessions(this IServiceCollection services, IConfiguration config)
+    {
+        services.Configure<SignInOptions>(config.GetSection(SignInOptions.Section));
+        var options = config.GetSection(SignInOptions.Section).Get<SignInOptions>() ?? new SignInOptions();
+
+        services.AddSingleton<SignInThrottle>();
+        services.AddScoped<SignInService>();
+        services.AddScoped<IPasswordValidator<LiaisonUser>, PasswordPolicy>();
+        services.Configure<IdentityOptions>(o => o.Lockout.AllowedForNewUsers = false);
+        services.AddAntiforgery(o => o.HeaderName = TokenHeader);
+
+        // Every cookie request checks the security stamp: sign-out (which changes it) ends the cookie everywhere at once.
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Events.OnValidatePrincipal = async ctx =>
+            {
+                var signIn = ctx.HttpContext.RequestServices.GetRequiredService<SignInManager<LiaisonUser>>();
+                if (ctx.Principal is null || await signIn.ValidateSecurityStampAsync(ctx.Principal) is null)
+                {
+                    ctx.RejectPrincipal();
+                    await signIn.SignOutAsync();
+                }
+            };
+        });
+
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in options.TrustedProxies)
+            {
+                o.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+        });
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(SignInPolicy, http => PerClient(http, options.ClientAttemptsPerWindow, options.Window));
+            o.AddPolicy(LinkPostPolicy, http => PerClient(http, options.LinkPostsPerWindow, options.Window));
+            o.OnRejected = (ctx, _) =>
+            {
+                var retry = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var r) && r > TimeSpan.Zero ? r : options.Window;
+                return new ValueTask(TooMany(ctx.HttpContext, retry));
+            };
+        });
+    }
+
+    /// <summary>
+    /// Forwarded headers (only with trusted proxies configured), then, after authentication: bearer tokens checked against
+    /// the account's security stamp, antiforgery on cookie-authenticated changes, and the rate limiter.
+    /// </summary>
+    public static void UseForwardedHeadersFromTrustedProxies(this WebApplication app)
+    {
+        var options = app.Configuration.GetSection(SignInOptions.Section).Get<SignInOptions>() ?? new SignInOptions();
+        if (options.TrustedProxies.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+    }
+
+    public static void UseLiaisonSessions(this WebApplication app)
+    {
+        app.Use(async (http, next) =>
+        {
+            if (http.User.Identity?.IsAuthenticated == true)
+            {
+                if (IsBearer(http.Request))
+                {
+                    // A bearer token carries the security stamp of its sign-in; sign-out and revocation change the stamp.
+                    var signIn = http.RequestServices.GetRequiredService<SignInManager<LiaisonUser>>();
+                    if (await signIn.ValidateSecurityStampAsync(http.User) is null)
+                    {
+                        http.User = new ClaimsPrincipal(new ClaimsIdentity());
+                    }
+                }
+                else if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
+                    && !HttpMethods.IsOptions(http.Request.Method) && !HttpMethods.IsTrace(http.Request.Method))
+                {
+                    // Cookie-authenticated change: another site can make the browser send the cookie, not the token.
+                    var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
+                    if (!await antiforgery.IsRequestValidAsync(http))
+                    {
+                        await Problems.BadRequest(
+                            "缺少或无效的防伪令牌（antiforgery token），请刷新页面后重试",
+                            "missing or invalid antiforgery token; reload the page and try again").ExecuteAsync(http);
+                        return;
+                    }
+                }
+            }
+
+            await next(http);
+        });
+        app.UseRateLimiter();
+    }
+
+    /// <summary>Gives the page a readable cookie with the antiforgery request token, for its scripts to send back in <see cref="TokenHeader"/>.</summary>
+    public static void IssueScriptToken(HttpContext http)
+    {
+        var tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
+        http.Response.Cookies.Append(ScriptTokenCookie, tokens.RequestToken!, new CookieOptions
+        {
+            HttpOnly = false,
+            SameSite = SameSiteMode.Strict,
+            Secure = http.Request.IsHttps,
+            Path = "/",
+        });
+    }
+
+    public static async Task TooMany(HttpContext http, TimeSpan retryAfter)
+    {
+        http.Response.Headers.RetryAfter = Seconds(retryAfter);
+        await Problems.TooManyRequests(
+            "尝试过于频繁，请稍后再试", "too many attempts; try again later").ExecuteAsync(http);
+    }
+
+    public static string Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+    private static bool IsBearer(HttpRequest request) =>
+        request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+
+    private static RateLimitPartition<string> PerClient(HttpContext http, int limit, TimeSpan window) =>
+        RateLimitPartition.GetFixedWindowLimiter(SignInService.ClientOf(http), _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = limit,
+            Window = window,
+            QueueLimit = 0,
+        });
+}

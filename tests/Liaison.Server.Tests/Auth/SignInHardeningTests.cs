@@ -1,0 +1,285 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Liaison.Server.Auth;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Liaison.Server.Tests.Auth;
+
+/// <summary>Issue 12, sign-in and sessions: throttling instead of lockout, constant work, password policy, revocation, antiforgery.</summary>
+public sealed class SignInHardeningTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private readonly LiaisonApp _app = fixture.App;
+
+    internal static Task<HttpResponseMessage> LoginAsync(HttpClient client, string email, string password) =>
+        client.PostAsJsonAsync("/api/auth/login", new { email, password });
+
+    private async Task<string> NewOfficerAsync(string email, string password = "officer-password-1")
+    {
+        var admin = await _app.AsAdminAsync();
+        var created = await admin.PostAsJsonAsync("/api/users", new { email, displayName = "测试专员", password, role = "Officer" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    [Fact]
+    public async Task Many_wrong_passwords_from_a_stranger_never_lock_out_the_real_user_from_a_known_client()
+    {
+        await NewOfficerAsync("target@test.example");
+        // The real user has signed in from this client (the test server's single address) before.
+        await _app.SignInAsync("target@test.example", "officer-password-1");
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 15; i++)
+        {
+            answers.Add((await LoginAsync(_app.Anonymous(), "target@test.example", "wrong-password-" + i)).StatusCode);
+        }
+
+        var right = await LoginAsync(_app.Anonymous(), "target@test.example", "officer-password-1");
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Unauthorized, a));
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        var user = await _app.WithDbAsync(db => Task.FromResult(db.Users.Single(u => u.Email == "target@test.example")));
+        Assert.Null(user.LockoutEnd);
+    }
+
+    [Fact]
+    public void The_throttle_backs_off_clients_that_never_signed_into_the_account_and_lets_known_ones_through()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var throttle = new SignInThrottle(Microsoft.Extensions.Options.Options.Create(new Liaison.Server.Auth.SignInOptions { FreeFailuresPerAccount = 3, FreeFailuresPerClient = 100 }), clock);
+        throttle.Succeeded("ACCOUNT", "10.0.0.1");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Null(throttle.WaitFor("ACCOUNT", "10.0.0.66"));
+            throttle.Failed("ACCOUNT", "10.0.0.66");
+        }
+
+        var first = throttle.WaitFor("ACCOUNT", "10.0.0.66");
+        throttle.Failed("ACCOUNT", "10.0.0.66");
+        var second = throttle.WaitFor("ACCOUNT", "10.0.0.66");
+
+        Assert.NotNull(first);
+        Assert.True(second > first, $"{second} after {first}");
+        Assert.Null(throttle.WaitFor("ACCOUNT", "10.0.0.1"));
+        Assert.NotNull(throttle.WaitFor("ACCOUNT", "10.0.0.99"));
+        clock.Advance(second!.Value);
+        Assert.Null(throttle.WaitFor("ACCOUNT", "10.0.0.66"));
+    }
+
+    [Fact]
+    public void A_client_failing_on_many_accounts_is_backed_off_too()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var throttle = new SignInThrottle(Microsoft.Extensions.Options.Options.Create(new Liaison.Server.Auth.SignInOptions { FreeFailuresPerAccount = 100, FreeFailuresPerClient = 5 }), clock);
+        for (var i = 0; i < 5; i++)
+        {
+            throttle.Failed("ACCOUNT" + i, "10.0.0.66");
+        }
+
+        Assert.NotNull(throttle.WaitFor("ANOTHER", "10.0.0.66"));
+        Assert.Null(throttle.WaitFor("ANOTHER", "10.0.0.1"));
+    }
+
+    [Fact]
+    public async Task Unknown_wrong_password_and_locked_accounts_get_the_same_answer_and_the_hasher_runs_for_unknown_ones()
+    {
+        await NewOfficerAsync("locked@test.example");
+        await _app.WithDbAsync(async db =>
+        {
+            var u = db.Users.Single(x => x.Email == "locked@test.example");
+            u.LockoutEnabled = true;
+            u.LockoutEnd = DateTimeOffset.UtcNow.AddYears(1);
+            return await db.SaveChangesAsync();
+        });
+        var hasher = new CountingHasher();
+        await using var counted = _app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IPasswordHasher<LiaisonUser>>(hasher)));
+        var client = counted.CreateClient();
+
+        var before = hasher.Verifications;
+        var unknown = await LoginAsync(client, "nobody-at-all@test.example", "whatever-password-1");
+        var afterUnknown = hasher.Verifications;
+        var wrong = await LoginAsync(client, LiaisonApp.AdminEmail, "whatever-password-1");
+        var locked = await LoginAsync(client, "locked@test.example", "officer-password-1");
+        var afterLocked = hasher.Verifications;
+
+        Assert.Equal(1, afterUnknown - before);
+        Assert.Equal(3, afterLocked - before);
+        var bodies = new[] { unknown, wrong, locked }.Select(r => r.Content.ReadAsStringAsync().Result).ToArray();
+        Assert.All(new[] { unknown, wrong, locked }, r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+        var details = bodies.Select(b => JsonDocument.Parse(b).RootElement.GetProperty("detail").GetString()).Distinct().ToArray();
+        Assert.Single(details);
+    }
+
+    [Theory]
+    [InlineData("weak1@test.example", "password12")]
+    [InlineData("weak2@test.example", "weak2@test.example")]
+    [InlineData("zhang.wei@test.example", "Zhang.Wei2026!")]
+    [InlineData("weak3@test.example", "qwertyuiop123")]
+    [InlineData("weak4@test.example", "short-1")]
+    public async Task Weak_passwords_are_refused_naming_the_field(string email, string password)
+    {
+        var admin = await _app.AsAdminAsync();
+        var response = await admin.PostAsJsonAsync("/api/users", new { email, displayName = "弱密码", password, role = "Officer" });
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("password", out _));
+        Assert.Equal(0, await _app.WithDbAsync(db => Task.FromResult(db.Users.Count(u => u.Email == email))));
+    }
+
+    [Fact]
+    public void The_deny_list_holds_a_few_hundred_common_passwords()
+    {
+        Assert.InRange(PasswordPolicy.CommonPasswords.Count, 200, 5000);
+        Assert.Contains("password12", PasswordPolicy.CommonPasswords);
+    }
+
+    [Fact]
+    public async Task Bearer_logout_revokes_the_token_and_an_admin_can_revoke_a_users_sessions()
+    {
+        var id = await NewOfficerAsync("revoke@test.example");
+        var officer = await _app.SignInAsync("revoke@test.example", "officer-password-1");
+        var second = await _app.SignInAsync("revoke@test.example", "officer-password-1");
+        Assert.Equal(HttpStatusCode.OK, (await officer.GetAsync("/api/auth/me")).StatusCode);
+
+        var logout = await officer.PostAsync("/api/auth/logout", null);
+
+        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await officer.GetAsync("/api/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await second.GetAsync("/api/auth/me")).StatusCode);
+
+        var third = await _app.SignInAsync("revoke@test.example", "officer-password-1");
+        var browser = await _app.SignInThroughFormAsync("revoke@test.example", "officer-password-1");
+        Assert.Equal(HttpStatusCode.OK, (await third.GetAsync("/api/auth/me")).StatusCode);
+        var admin = await _app.AsAdminAsync();
+        var revoked = await admin.DeleteAsync($"/api/users/{id}/sessions");
+
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await third.GetAsync("/api/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/auth/me")).StatusCode);
+        var officerRevokes = await (await _app.AsOfficerAsync()).DeleteAsync($"/api/users/{id}/sessions");
+        Assert.Equal(HttpStatusCode.Forbidden, officerRevokes.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_session_cookie_stops_working_after_sign_out()
+    {
+        await NewOfficerAsync("cookie-out@test.example");
+        var browser = _app.Anonymous();
+        var cookie = (await FormSignInCookieAsync(browser, "cookie-out@test.example", "officer-password-1")).Split(';')[0];
+        var page = await browser.GetStringAsync("/cases");
+
+        var logout = await browser.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Cases.CaseTestKit.TokenIn(page),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+
+        // A stolen copy of the cookie, replayed after sign-out.
+        var replay = _app.Anonymous();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/auth/me");
+        request.Headers.Add("Cookie", cookie);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await replay.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_cookie_authenticated_post_without_an_antiforgery_token_is_refused_with_or_without_a_body()
+    {
+        var browser = await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var before = await _app.WithDbAsync(db => Task.FromResult(db.Users.Count()));
+
+        var bodyless = await browser.PostAsync("/api/workflow-definitions/nothing-here/publish", null);
+        var withBody = await browser.PostAsJsonAsync("/api/users", new { email = "csrf@test.example", displayName = "x", password = "officer-password-1", role = "Admin" });
+        var deleted = await browser.DeleteAsync("/api/users/whatever/sessions");
+
+        Assert.Equal(HttpStatusCode.BadRequest, bodyless.StatusCode);
+        Assert.Contains("antiforgery", await bodyless.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.BadRequest, withBody.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, deleted.StatusCode);
+        Assert.Equal(before, await _app.WithDbAsync(db => Task.FromResult(db.Users.Count())));
+
+        // The same request with the token in the header goes through; a bearer client needs none.
+        var page = await browser.GetStringAsync("/cases");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/users")
+        {
+            Content = JsonContent.Create(new { email = "csrf-ok@test.example", displayName = "x", password = "officer-password-1", role = "Officer" }),
+        };
+        request.Headers.Add("RequestVerificationToken", Cases.CaseTestKit.TokenIn(page));
+        Assert.Equal(HttpStatusCode.Created, (await browser.SendAsync(request)).StatusCode);
+        var bearer = await _app.AsAdminAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await bearer.DeleteAsync($"/api/users/{await IdOf("csrf-ok@test.example")}/sessions")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_job_dashboard_still_sends_its_antiforgery_token_with_its_cookie_posts()
+    {
+        var browser = await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var page = await browser.GetStringAsync("/hangfire/recurring");
+        var header = System.Text.RegularExpressions.Regex.Match(page, "name=\"csrf-header\" content=\"([^\"]+)\"").Groups[1].Value;
+        var token = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, "name=\"csrf-token\" content=\"([^\"]+)\"").Groups[1].Value);
+        Assert.Equal("RequestVerificationToken", header);
+
+        var without = await browser.PostAsync("/hangfire/recurring/trigger", new FormUrlEncodedContent([new("jobs[]", "no-such-job")]));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/hangfire/recurring/trigger") { Content = new FormUrlEncodedContent([new("jobs[]", "no-such-job")]) };
+        request.Headers.Add(header, token);
+        var with = await browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, without.StatusCode);
+        Assert.True(with.StatusCode is not (HttpStatusCode.BadRequest or HttpStatusCode.Forbidden), with.StatusCode.ToString());
+    }
+
+    [Fact]
+    public async Task The_session_cookie_is_http_only_and_same_site_lax()
+    {
+        var set = await FormSignInCookieAsync(_app.Anonymous(), LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+
+        Assert.Contains("httponly", set, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", set, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("secure", set.Replace("samesite", "", StringComparison.OrdinalIgnoreCase), StringComparison.OrdinalIgnoreCase);
+    }
+
+    internal static async Task<string> FormSignInCookieAsync(HttpClient client, string email, string password, params (string Name, string Value)[] headers)
+    {
+        var form = await client.GetStringAsync("/account/login");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/account/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = Cases.CaseTestKit.TokenIn(form),
+                ["email"] = email,
+                ["password"] = password,
+            }),
+        };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
+        var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("liaison.auth=", StringComparison.Ordinal));
+    }
+
+    private Task<string> IdOf(string email) => _app.WithDbAsync(db => Task.FromResult(db.Users.Single(u => u.Email == email).Id));
+
+    private sealed class CountingHasher : IPasswordHasher<LiaisonUser>
+    {
+        private readonly PasswordHasher<LiaisonUser> _inner = new();
+        private int _verifications;
+
+        public int Verifications => Volatile.Read(ref _verifications);
+
+        public string HashPassword(LiaisonUser user, string password) => _inner.HashPassword(user, password);
+
+        public PasswordVerificationResult VerifyHashedPassword(LiaisonUser user, string hashedPassword, string providedPassword)
+        {
+            Interlocked.Increment(ref _verifications);
+            return _inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
+        }
+    }
+}
