@@ -47,7 +47,7 @@ public static class LiaisonHost
         services.AddSingleton(TimeProvider.System);
 
         services.AddScoped<OutboxKickInterceptor>();
-        var appConnectionString = WithPreparedStatements(connectionString);
+        var appConnectionString = ConnectionPools.ForApplication(WithPreparedStatements(connectionString), liaison.Database);
         services.AddDbContext<LiaisonDbContext>((sp, o) => o
             .UseNpgsql(appConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention()
@@ -109,6 +109,7 @@ public static class LiaisonHost
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -131,7 +132,7 @@ public static class LiaisonHost
             services.AddSingleton<IMailTransport, SmtpMailTransport>();
         }
 
-        services.AddLiaisonJobs(appConnectionString, liaison.Jobs); // one pool with EF (same connection string)
+        services.AddLiaisonJobs(ConnectionPools.ForHangfire(appConnectionString, liaison.Database, liaison.Jobs), liaison.Jobs);
         services.AddWorkflowRuntime(registry => registry.AddCaseActivities());
         services.AddCases();
         services.AddEnterpriseView();
@@ -185,6 +186,7 @@ public static class LiaisonHost
         app.MapDepartmentsApi();
         app.MapEnterprisesApi();
         app.MapOutboxApi();
+        app.MapOutboxPages();
         app.MapWorkflowsApi();
         app.MapCalendarApi();
         app.MapCasesApi();
