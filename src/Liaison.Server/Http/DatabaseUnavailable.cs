@@ -12,7 +12,8 @@ namespace Liaison.Server.Http;
 /// the request answers 503 with <c>Retry-After</c>, a problem details for the API and a plain page for the pages.
 /// Its transaction rolled back, so nothing was half done; a retried case open with its <c>requestId</c> is safe.
 /// </summary>
-public sealed class DatabaseUnavailableExceptionHandler(IProblemDetailsService problems, ILogger<DatabaseUnavailableExceptionHandler> log)
+public sealed class DatabaseUnavailableExceptionHandler(
+    IProblemDetailsService problems, IWebHostEnvironment environment, ILogger<DatabaseUnavailableExceptionHandler> log)
     : IExceptionHandler
 {
     /// <summary>Seconds a client should wait before trying again: about what a restart or a failover takes.</summary>
@@ -39,13 +40,10 @@ public sealed class DatabaseUnavailableExceptionHandler(IProblemDetailsService p
         const string en = "The database is unavailable for a moment; please try again shortly";
         if (!http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/health"))
         {
+            // A static page: rendering a page component may itself need the database.
             http.Response.ContentType = "text/html; charset=utf-8";
-            await http.Response.WriteAsync($"""
-                <!DOCTYPE html>
-                <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-                <meta name="robots" content="noindex"><title>暂时不可用 / Unavailable</title></head>
-                <body><h1>暂时不可用 / Service unavailable</h1><p>{zh}（约 {RetryAfterSeconds} 秒）。</p><p>{en} (about {RetryAfterSeconds} s).</p></body></html>
-                """, ct);
+            var root = environment.WebRootPath ?? Path.Combine(environment.ContentRootPath, "wwwroot");
+            await http.Response.SendFileAsync(Path.Combine(root, "site", "unavailable.html"), ct);
             return true;
         }
 

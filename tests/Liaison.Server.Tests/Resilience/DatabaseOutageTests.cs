@@ -50,7 +50,7 @@ public sealed class DatabaseOutageTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         Assert.NotNull(page.Headers.RetryAfter);
-        Assert.Contains("暂时不可用", pageBody);
+        Assert.Contains("数据库暂时不可用", pageBody);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Contains("Unhealthy", healthBody);
         Assert.Equal(HttpStatusCode.OK, recovered.Last());
