@@ -18,6 +18,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
     private readonly string? _data;
     private readonly string? _bin;
     private readonly bool _asRoot;
+    private string? _startOptions;
 
     private ThrowawayPostgres(string adminConnectionString, string? root, string? data, string? bin, bool asRoot)
     {
@@ -83,8 +84,17 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
             await conn.OpenAsync();
         }
 
-        return new ThrowawayPostgres(cs, root, data, bin, asRoot);
+        return new ThrowawayPostgres(cs, root, data, bin, asRoot) { _startOptions = options };
     }
+
+    /// <summary>Stops the server (fast shutdown: clients get 57P01) and keeps its data, for a test of an outage.</summary>
+    public Task StopAsync() => RunToolAsync("pg_ctl", ["-D", Data, "-m", "fast", "-w", "stop"]);
+
+    /// <summary>Starts the server stopped by <see cref="StopAsync"/> again, on the same port with the same data.</summary>
+    public Task StartAgainAsync() =>
+        RunToolAsync("pg_ctl", ["-D", Data, "-l", Path.Combine(_root!, "postgres.log"), "-o", _startOptions!, "-w", "-t", "60", "start"]);
+
+    private string Data => _data ?? throw new InvalidOperationException("An external server cannot be stopped by a test");
 
     /// <summary>A fresh database named after <paramref name="prefix"/>; returns its (pooled) connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix, int maxPoolSize = 20)

@@ -47,7 +47,7 @@ public static class LiaisonHost
         services.AddSingleton(TimeProvider.System);
 
         services.AddScoped<OutboxKickInterceptor>();
-        var appConnectionString = WithPreparedStatements(connectionString);
+        var appConnectionString = ConnectionPools.ForApplication(WithPreparedStatements(connectionString), liaison.Database);
         services.AddDbContext<LiaisonDbContext>((sp, o) => o
             .UseNpgsql(appConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention()
@@ -111,6 +111,7 @@ public static class LiaisonHost
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -133,7 +134,7 @@ public static class LiaisonHost
             services.AddSingleton<IMailTransport, SmtpMailTransport>();
         }
 
-        services.AddLiaisonJobs(appConnectionString, liaison.Jobs); // one pool with EF (same connection string)
+        services.AddLiaisonJobs(ConnectionPools.ForHangfire(appConnectionString, liaison.Database, liaison.Jobs), liaison.Jobs);
         services.AddWorkflowRuntime(registry => registry.AddCaseActivities());
         services.AddCases();
         services.AddEnterpriseView();
@@ -193,6 +194,7 @@ public static class LiaisonHost
         app.MapDepartmentsApi();
         app.MapEnterprisesApi();
         app.MapOutboxApi();
+        app.MapOutboxPages();
         app.MapWorkflowsApi();
         app.MapCalendarApi();
         app.MapCasesApi();

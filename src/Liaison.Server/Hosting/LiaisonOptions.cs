@@ -55,6 +55,15 @@ public sealed class LiaisonOptions
     {
         /// <summary>Apply pending EF Core migrations at start.</summary>
         public bool MigrateOnStart { get; set; } = true;
+
+        /// <summary>
+        /// Connections this process's application pool may hold (EF, the case-number counter). A <c>Maximum Pool Size</c>
+        /// in the connection string wins. Sizing for several processes: docs/scaling.md.
+        /// </summary>
+        public int MaxPoolSize { get; set; } = 30;
+
+        /// <summary>Connections Hangfire may hold beyond one per worker: its heartbeat, schedulers, recurring-job and expiry managers.</summary>
+        public int HangfireExtraConnections { get; set; } = 5;
     }
 
     public sealed class JobsOptions

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Mail;
 
-/// <summary>Admins see what mail is waiting or failed, and may send a test mail through the real path.</summary>
+/// <summary>Admins see what mail is waiting or failed, retry refused mail, and may send a test mail through the real path.</summary>
 public static class OutboxApi
 {
     public static RouteGroupBuilder MapOutboxApi(this IEndpointRouteBuilder app)
@@ -15,6 +15,8 @@ public static class OutboxApi
         var api = app.MapGroup("api/admin/outbox").WithTags("Mail").RequirePolicy(Policies.Admin);
         api.MapGet("/", List);
         api.MapPost("/test", SendTest);
+        api.MapPost("/{id:guid}/retry", Retry);
+        api.MapPost("/retry-failed", RetryFailed);
         return api;
     }
 
@@ -58,7 +60,38 @@ public static class OutboxApi
         await db.SaveChangesAsync(ct);
         return TypedResults.Accepted($"/api/admin/outbox", OutboxItemDto.From(row));
     }
+
+    /// <summary>A mail the SMTP server refused (5xx) goes back to the queue, due now, with the same Message-ID.</summary>
+    public static async Task<Results<Ok<OutboxItemDto>, NotFoundProblem, ConflictProblem>> Retry(
+        Guid id, LiaisonDbContext db, TimeProvider clock, OutboxPump pump, CancellationToken ct)
+    {
+        var (outcome, row) = await OutboxRetry.RetryAsync(db, clock, id, ct);
+        switch (outcome)
+        {
+            case OutboxRetry.Outcome.NotFound:
+                return Problems.NotFound("没有这封邮件", "No such mail");
+            case OutboxRetry.Outcome.NotFailed:
+                return Problems.Conflict("只有发送失败的邮件可以重试", "Only a failed mail can be retried");
+            default:
+                pump.Nudge();
+                return TypedResults.Ok(OutboxItemDto.From(row!));
+        }
+    }
+
+    /// <summary>Every failed mail goes back to the queue.</summary>
+    public static async Task<Ok<RetriedMail>> RetryFailed(LiaisonDbContext db, TimeProvider clock, OutboxPump pump, CancellationToken ct)
+    {
+        var retried = await OutboxRetry.RetryAllFailedAsync(db, clock, ct);
+        if (retried > 0)
+        {
+            pump.Nudge();
+        }
+
+        return TypedResults.Ok(new RetriedMail(retried));
+    }
 }
+
+public sealed record RetriedMail(int Retried);
 
 public sealed record TestMailRequest(string? To);
 

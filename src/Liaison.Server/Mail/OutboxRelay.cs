@@ -9,9 +9,12 @@ using MimeKit;
 namespace Liaison.Server.Mail;
 
 /// <summary>
-/// Sends due outbox rows. Rows are claimed with <c>FOR UPDATE SKIP LOCKED</c> inside a transaction, so several
-/// relays (jobs, server instances) never send the same row; a row is marked sent in the same transaction, so a
-/// crash after the SMTP server accepted it resends it once, with the same Message-ID.
+/// Sends due outbox rows, one row per transaction over one SMTP connection (reconnecting every <c>BatchSize</c> mails).
+/// A row is claimed with <c>FOR UPDATE SKIP LOCKED</c>, so several relays (jobs, server instances) never send the same
+/// row, and it is marked sent in its own commit right after the SMTP server accepted it. A crash can therefore resend
+/// only the one mail between the server's 250 and that commit, with the same Message-ID (docs/hardening.md).
+/// Temporary failures (4xx, a refused or broken connection) are retried for as long as it takes, with back-off capped at
+/// <see cref="MaxBackOff"/>; only a permanent 5xx rejection marks a mail failed, and an admin may retry it.
 /// </summary>
 public sealed partial class OutboxRelay(
     LiaisonDbContext db,
@@ -24,113 +27,127 @@ public sealed partial class OutboxRelay(
     {
         var o = options.Value;
         var report = new RelayReport();
-        while (!ct.IsCancellationRequested)
+        IMailSession? session = null;
+        var sentOnSession = 0;
+        try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var now = clock.GetUtcNow();
-            var batch = await db.Outbox
-                .FromSql($"""
-                    SELECT * FROM mail_outbox
-                    WHERE status = 'Pending' AND next_attempt_at <= {now}
-                    ORDER BY created_at, id
-                    LIMIT {o.BatchSize}
-                    FOR UPDATE SKIP LOCKED
-                    """)
-                .ToListAsync(ct);
-            if (batch.Count == 0)
+            while (!ct.IsCancellationRequested)
             {
-                // Read in this (rolled back, so not counted as a commit) transaction: when the next retry falls due.
-                report.NextDueAt = await db.Outbox.Where(m => m.Status == OutboxStatus.Pending)
-                    .MinAsync(m => (DateTimeOffset?)m.NextAttemptAt, ct);
-                break;
-            }
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                var row = (await DueRows(1).ToListAsync(ct)).SingleOrDefault();
+                if (row is null)
+                {
+                    // Read in this (rolled back, so not counted as a commit) transaction: when the next retry falls due.
+                    report.NextDueAt = await db.Outbox.Where(m => m.Status == OutboxStatus.Pending)
+                        .MinAsync(m => (DateTimeOffset?)m.NextAttemptAt, ct);
+                    break;
+                }
 
-            var connectionBroken = await SendBatchAsync(batch, report, ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            db.ChangeTracker.Clear();
-            if (connectionBroken || batch.Count < o.BatchSize)
+                if (session is null)
+                {
+                    try
+                    {
+                        session = await transport.OpenAsync(ct);
+                        sentOnSession = 0;
+                    }
+                    catch (Exception ex) when (IsConnectionError(ex) || ex is SmtpCommandException { StatusCode: < (SmtpStatusCode)500 })
+                    {
+                        // One refused connection speaks for the mails due after this one: they wait too, each with its back-off.
+                        var waiting = await DueRows(o.BatchSize).ToListAsync(ct);
+                        log.LogWarning(ex, "SMTP connection failed; {Count} mails wait for a retry", waiting.Count);
+                        foreach (var r in waiting)
+                        {
+                            Retry(r, null, ex.Message, report);
+                        }
+
+                        await db.SaveChangesAsync(ct);
+                        await tx.CommitAsync(ct);
+                        break;
+                    }
+                }
+
+                var connectionBroken = await SendOneAsync(session, row, report, ct);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                db.ChangeTracker.Clear();
+                if (connectionBroken)
+                {
+                    break;
+                }
+
+                if (++sentOnSession >= o.BatchSize)
+                {
+                    await session.DisposeAsync();
+                    session = null;
+                }
+            }
+        }
+        finally
+        {
+            if (session is not null)
             {
-                break;
+                await session.DisposeAsync();
             }
         }
 
         return report;
     }
 
-    /// <returns>True when the connection failed and the rest of the due rows should wait for the next run.</returns>
-    private async Task<bool> SendBatchAsync(List<OutboxMessage> batch, RelayReport report, CancellationToken ct)
+    private IQueryable<OutboxMessage> DueRows(int limit)
     {
-        IMailSession session;
+        var now = clock.GetUtcNow();
+        return db.Outbox.FromSql($"""
+            SELECT * FROM mail_outbox
+            WHERE status = 'Pending' AND next_attempt_at <= {now}
+            ORDER BY created_at, id
+            LIMIT {limit}
+            FOR UPDATE SKIP LOCKED
+            """);
+    }
+
+    /// <returns>True when the connection failed and the rest of the due rows should wait for the next run.</returns>
+    private async Task<bool> SendOneAsync(IMailSession session, OutboxMessage row, RelayReport report, CancellationToken ct)
+    {
         try
         {
-            session = await transport.OpenAsync(ct);
+            await session.SendAsync(MailMessageFactory.Build(row, options.Value), ct);
+            row.Status = OutboxStatus.Sent;
+            row.SentAt = clock.GetUtcNow();
+            row.Attempts++;
+            row.DeliveredVia = transport.Name;
+            row.LastError = null;
+            report.Sent++;
         }
-        catch (Exception ex) when (IsConnectionError(ex) || ex is SmtpCommandException { StatusCode: < (SmtpStatusCode)500 })
+        catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
         {
-            log.LogWarning(ex, "SMTP connection failed; {Count} mails wait for a retry", batch.Count);
-            foreach (var row in batch)
-            {
-                Retry(row, null, ex.Message, report);
-            }
-
+            row.Attempts++;
+            row.Status = OutboxStatus.Failed;
+            row.LastSmtpStatus = (int)ex.StatusCode;
+            row.LastError = ex.Message;
+            report.Failed++;
+            // Recipients are never logged (enterprise contacts' emails are private); the outbox row names them to admins.
+            log.LogError("Mail {OutboxId} ({Kind}) rejected permanently: {Status} {Error}", row.Id, row.Kind, (int)ex.StatusCode, RedactEmails(ex.Message));
+        }
+        catch (SmtpCommandException ex)
+        {
+            Retry(row, (int)ex.StatusCode, ex.Message, report);
+        }
+        catch (Exception ex) when (IsConnectionError(ex))
+        {
+            // The connection is gone: this row waits, the rest stay due for the next run.
+            Retry(row, null, ex.Message, report);
             return true;
-        }
-
-        await using (session)
-        {
-            foreach (var row in batch)
-            {
-                try
-                {
-                    await session.SendAsync(MailMessageFactory.Build(row, options.Value), ct);
-                    row.Status = OutboxStatus.Sent;
-                    row.SentAt = clock.GetUtcNow();
-                    row.Attempts++;
-                    row.DeliveredVia = transport.Name;
-                    row.LastError = null;
-                    report.Sent++;
-                }
-                catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
-                {
-                    row.Attempts++;
-                    row.Status = OutboxStatus.Failed;
-                    row.LastSmtpStatus = (int)ex.StatusCode;
-                    row.LastError = ex.Message;
-                    report.Failed++;
-                    // Recipients are never logged (enterprise contacts' emails are private); the outbox row names them to admins.
-                    log.LogError("Mail {OutboxId} ({Kind}) rejected permanently: {Status} {Error}", row.Id, row.Kind, (int)ex.StatusCode, RedactEmails(ex.Message));
-                }
-                catch (SmtpCommandException ex)
-                {
-                    Retry(row, (int)ex.StatusCode, ex.Message, report);
-                }
-                catch (Exception ex) when (IsConnectionError(ex))
-                {
-                    // The connection is gone: this row waits, the untouched rest stay due for the next run.
-                    Retry(row, null, ex.Message, report);
-                    return true;
-                }
-            }
         }
 
         return false;
     }
 
+    /// <summary>A temporary failure: the mail stays pending and is tried again after its back-off, however long the outage.</summary>
     private void Retry(OutboxMessage row, int? smtpStatus, string error, RelayReport report)
     {
-        var o = options.Value;
         row.Attempts++;
         row.LastSmtpStatus = smtpStatus;
         row.LastError = error;
-        if (row.Attempts >= o.MaxAttempts)
-        {
-            row.Status = OutboxStatus.Failed;
-            row.LastError = $"Gave up after {row.Attempts} attempts: {error}";
-            report.Failed++;
-            return;
-        }
-
         row.NextAttemptAt = clock.GetUtcNow() + BackOff(row.Attempts);
         report.Retrying++;
         log.LogWarning("Mail {OutboxId} ({Kind}) deferred (attempt {Attempt}): {Status} {Error}", row.Id, row.Kind, row.Attempts, smtpStatus, RedactEmails(error));
@@ -142,9 +159,12 @@ public sealed partial class OutboxRelay(
     [System.Text.RegularExpressions.GeneratedRegex(@"[^\s<>@""',;:]+@[^\s<>@""',;:]+")]
     private static partial System.Text.RegularExpressions.Regex EmailInText();
 
-    /// <summary>30 s, 1 min, 2 min, … capped at one hour.</summary>
+    /// <summary>The longest wait between two attempts at a mail.</summary>
+    public static readonly TimeSpan MaxBackOff = TimeSpan.FromHours(1);
+
+    /// <summary>30 s, 1 min, 2 min, … capped at <see cref="MaxBackOff"/>.</summary>
     internal static TimeSpan BackOff(int attempts) =>
-        TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, Math.Max(0, attempts - 1))));
+        TimeSpan.FromSeconds(Math.Min(MaxBackOff.TotalSeconds, 30 * Math.Pow(2, Math.Max(0, Math.Min(attempts, 20) - 1))));
 
     private static bool IsConnectionError(Exception ex) =>
         ex is IOException or SocketException or SmtpProtocolException or ServiceNotConnectedException

@@ -18,11 +18,8 @@ public sealed class SmtpOptions
     /// <summary>Sender, e.g. <c>安岳经开区点对点联络 &lt;liaison@anyue.example&gt;</c>.</summary>
     public string From { get; set; } = "安岳经开区点对点联络 <liaison@anyue.example>";
 
-    /// <summary>Messages per SMTP connection before the relay commits and reconnects.</summary>
+    /// <summary>Messages per SMTP connection before the relay reconnects (each message is committed on its own).</summary>
     public int BatchSize { get; set; } = 50;
-
-    /// <summary>Temporary failures are retried this many times, with back-off, before the mail is marked failed.</summary>
-    public int MaxAttempts { get; set; } = 10;
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -1,0 +1,104 @@
+using System.Net.Sockets;
+using Liaison.Server.Data;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Liaison.Server.Http;
+
+/// <summary>
+/// PostgreSQL away for a moment (restarting, failing over, out of connections) is not the caller's fault and not a bug:
+/// the request answers 503 with <c>Retry-After</c>, a problem details for the API and a plain page for the pages.
+/// Its transaction rolled back, so nothing was half done; a retried case open with its <c>requestId</c> is safe.
+/// </summary>
+public sealed class DatabaseUnavailableExceptionHandler(
+    IProblemDetailsService problems, IWebHostEnvironment environment, ILogger<DatabaseUnavailableExceptionHandler> log)
+    : IExceptionHandler
+{
+    /// <summary>Seconds a client should wait before trying again: about what a restart or a failover takes.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        if (!IsTransient(exception))
+        {
+            return false;
+        }
+
+        log.LogWarning("PostgreSQL unavailable ({SqlState}): {Error}; answered 503", SqlState(exception) ?? "no SQLSTATE", Innermost(exception).Message);
+        // The pool's idle connections died with the server: drop them, so the first requests after it returns get fresh ones.
+        if (http.RequestServices.GetService<LiaisonDbContext>()?.Database.GetDbConnection() is NpgsqlConnection connection)
+        {
+            NpgsqlConnection.ClearPool(connection);
+        }
+
+        http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers.CacheControl = "no-store";
+        const string zh = "数据库暂时不可用，请稍后重试";
+        const string en = "The database is unavailable for a moment; please try again shortly";
+        if (!http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/health"))
+        {
+            // A static page: rendering a page component may itself need the database.
+            http.Response.ContentType = "text/html; charset=utf-8";
+            var root = environment.WebRootPath ?? Path.Combine(environment.ContentRootPath, "wwwroot");
+            await http.Response.SendFileAsync(Path.Combine(root, "site", "unavailable.html"), ct);
+            return true;
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Service Unavailable",
+                Detail = $"{zh} / {en}",
+            },
+        });
+    }
+
+    /// <summary>
+    /// A failure that says nothing about the request: no connection (refused, reset, timed out, pool exhausted),
+    /// class 08 (connection exception), 53300 (too many clients), 57P01–57P03 (shut down, crash, starting up),
+    /// or whatever else Npgsql calls transient. Looked for in the whole chain: EF wraps Npgsql's exceptions.
+    /// </summary>
+    public static bool IsTransient(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+                    || pg.SqlState is PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.AdminShutdown
+                        or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow:
+                    return true;
+                case NpgsqlException { IsTransient: true }:
+                    return true;
+                case NpgsqlException { InnerException: SocketException or IOException or TimeoutException }:
+                    return true;
+                case AggregateException aggregate when aggregate.InnerExceptions.Any(IsTransient):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string? SqlState(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException pg)
+            {
+                return pg.SqlState;
+            }
+        }
+
+        return null;
+    }
+
+    private static Exception Innermost(Exception exception) => exception.InnerException is { } inner ? Innermost(inner) : exception;
+}

@@ -1,0 +1,51 @@
+using Liaison.Server.Admin;
+using Liaison.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Mail;
+
+/// <summary>The admin's outbox page: mail that is waiting or was refused, with a retry button for refused mail.</summary>
+public static class OutboxPages
+{
+    public static IEndpointRouteBuilder MapOutboxPages(this IEndpointRouteBuilder app)
+    {
+        var pages = app.MapAdminPageGroup("admin/outbox");
+        pages.MapGet("/", Index);
+        pages.MapPost("/{id:guid}/retry", Retry);
+        pages.MapPost("/retry-failed", RetryFailed);
+        return app;
+    }
+
+    private const int Shown = 200;
+
+    private static async Task<IResult> Index(LiaisonDbContext db, int? retried, CancellationToken ct)
+    {
+        var rows = await db.Outbox.AsNoTracking().Where(m => m.Status != OutboxStatus.Sent)
+            .OrderBy(m => m.Status == OutboxStatus.Failed ? 0 : 1).ThenByDescending(m => m.CreatedAt).Take(Shown).ToListAsync(ct);
+        return Pages.PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(rows, retried));
+    }
+
+    private static async Task<IResult> Retry(Guid id, LiaisonDbContext db, TimeProvider clock, OutboxPump pump, CancellationToken ct)
+    {
+        var (outcome, _) = await OutboxRetry.RetryAsync(db, clock, id, ct);
+        if (outcome == OutboxRetry.Outcome.Queued)
+        {
+            pump.Nudge();
+        }
+
+        return Results.Redirect($"/admin/outbox?retried={(outcome == OutboxRetry.Outcome.Queued ? 1 : 0)}");
+    }
+
+    private static async Task<IResult> RetryFailed(LiaisonDbContext db, TimeProvider clock, OutboxPump pump, CancellationToken ct)
+    {
+        var retried = await OutboxRetry.RetryAllFailedAsync(db, clock, ct);
+        if (retried > 0)
+        {
+            pump.Nudge();
+        }
+
+        return Results.Redirect($"/admin/outbox?retried={retried}");
+    }
+}
+
+public sealed record OutboxAdminModel(IReadOnlyList<OutboxMessage> Mails, int? Retried);
