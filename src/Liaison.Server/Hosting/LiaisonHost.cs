@@ -175,6 +175,7 @@ public static class LiaisonHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseMiddleware<NulCharacterGuard>();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api-docs").AllowAnonymous();
