@@ -200,6 +200,7 @@ public static class LiaisonHost
         app.MapAdminPages();
         app.MapWorkflowInstancePages();
         app.MapJobDashboard();
+        app.MapJobDashboardStatsGet();
         app.MapDesigner();
         if (app.Environment.IsDevelopment())
         {

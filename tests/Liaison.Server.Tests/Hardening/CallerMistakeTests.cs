@@ -102,7 +102,9 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         var get = await admin.GetAsync("/hangfire/stats");
         var post = await admin.PostAsync("/hangfire/stats", new FormUrlEncodedContent([new("metrics[]", "enqueued:count")]));
 
-        Assert.True((int)get.StatusCode < 500, $"GET: {(int)get.StatusCode} {await get.Content.ReadAsStringAsync()}");
+        Assert.True(get.StatusCode == HttpStatusCode.MethodNotAllowed, $"GET: {(int)get.StatusCode} {await get.Content.ReadAsStringAsync()}");
+        Assert.Equal("application/problem+json", get.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("POST", get.Content.Headers.Allow);
         Assert.True((int)post.StatusCode < 500, $"POST: {(int)post.StatusCode} {await post.Content.ReadAsStringAsync()}");
     }
 
