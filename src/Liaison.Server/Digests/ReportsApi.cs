@@ -121,6 +121,11 @@ public static class ReportsApi
             return (default, Problems.BadRequest($"to 不是有效日期（yyyy-MM-dd）：{to}", $"to must be a date as yyyy-MM-dd, got '{to}'"));
         }
 
+        if (t < Earliest || t > Latest)
+        {
+            return (default, OutOfRange("to"));
+        }
+
         if (string.IsNullOrWhiteSpace(from))
         {
             f = t.AddDays(-6);
@@ -130,13 +135,9 @@ public static class ReportsApi
             return (default, Problems.BadRequest($"from 不是有效日期（yyyy-MM-dd）：{from}", $"from must be a date as yyyy-MM-dd, got '{from}'"));
         }
 
-        foreach (var (name, day) in new[] { ("from", f), ("to", t) })
+        if (f < Earliest || f > Latest)
         {
-            if (day < Earliest || day > Latest)
-            {
-                return (default, Problems.BadRequest(
-                    $"{name} 须在 {Earliest:yyyy-MM-dd} 至 {Latest:yyyy-MM-dd} 之间", $"{name} must be between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}"));
-            }
+            return (default, OutOfRange("from"));
         }
 
         if (f > t)
@@ -151,6 +152,9 @@ public static class ReportsApi
 
         return ((f, t), null);
     }
+
+    private static BadRequestProblem OutOfRange(string name) => Problems.BadRequest(
+        $"{name} 须在 {Earliest:yyyy-MM-dd} 至 {Latest:yyyy-MM-dd} 之间", $"{name} must be between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}");
 }
 
 public sealed record LeagueTableDto(DateOnly From, DateOnly To, DateTimeOffset GeneratedAt, LeagueRulesDto Rules, IReadOnlyList<LeagueRowDto> Rows, LeagueRowDto Totals)

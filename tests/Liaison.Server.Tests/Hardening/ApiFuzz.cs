@@ -66,14 +66,15 @@ public static class ApiFuzz
         "%20", "no-such-thing", "1.5",
     ];
 
-    public static List<FuzzRequest> Plan(JsonElement doc, IReadOnlyDictionary<string, string> known, Random random)
+    /// <param name="bodies">Real bodies for operations whose schema says little (a workflow definition is any JSON object), by "METHOD /path".</param>
+    public static List<FuzzRequest> Plan(JsonElement doc, IReadOnlyDictionary<string, string> known, IReadOnlyDictionary<string, JsonNode> bodies, Random random)
     {
         var requests = new List<FuzzRequest>();
         foreach (var path in doc.GetProperty("paths").EnumerateObject())
         {
             foreach (var operation in path.Value.EnumerateObject().Where(o => o.Name is "get" or "post" or "put" or "delete" or "patch"))
             {
-                var plan = PlanOperation(doc, path.Name, new HttpMethod(operation.Name.ToUpperInvariant()), operation.Value, known, random);
+                var plan = PlanOperation(doc, path.Name, new HttpMethod(operation.Name.ToUpperInvariant()), operation.Value, known, bodies, random);
                 requests.AddRange(plan);
                 if (AnonymousRoutes.Contains(path.Name))
                 {
@@ -85,7 +86,8 @@ public static class ApiFuzz
         return requests;
     }
 
-    private static List<FuzzRequest> PlanOperation(JsonElement doc, string path, HttpMethod method, JsonElement operation, IReadOnlyDictionary<string, string> known, Random random)
+    private static List<FuzzRequest> PlanOperation(
+        JsonElement doc, string path, HttpMethod method, JsonElement operation, IReadOnlyDictionary<string, string> known, IReadOnlyDictionary<string, JsonNode> bodies, Random random)
     {
         var name = $"{method} {path}";
         var parameters = operation.TryGetProperty("parameters", out var p) ? p.EnumerateArray().ToList() : [];
@@ -102,7 +104,8 @@ public static class ApiFuzz
         {
             var content = requestBody.GetProperty("content").EnumerateObject().First();
             contentType = content.Name;
-            baseBody = content.Name.Contains("json") && content.Value.TryGetProperty("schema", out var schema) ? Sample(doc, schema, "", 0) : new JsonObject();
+            baseBody = bodies.TryGetValue(name, out var real) ? real.DeepClone()
+                : content.Name.Contains("json") && content.Value.TryGetProperty("schema", out var schema) ? Sample(doc, schema, "", 0) : new JsonObject();
         }
 
         FuzzRequest Request(string mistake, string url, string? body, string? type = null) =>

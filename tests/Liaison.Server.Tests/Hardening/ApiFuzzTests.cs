@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Liaison.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
@@ -28,7 +29,14 @@ public sealed class ApiFuzzTests(ApiFuzzTests.KestrelFixture fixture, ITestOutpu
         var known = await KnownValuesAsync(admin);
         var doc = await anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var database = await DatabaseFingerprint.CreateAsync(_app);
-        var plan = ApiFuzz.Plan(doc, known, new Random(seed));
+        var definition = JsonNode.Parse(await admin.GetStringAsync($"/api/workflow-definitions/{known["definitionId"]}"))!;
+        var bodies = new Dictionary<string, JsonNode>
+        {
+            ["PUT /api/workflow-definitions/{definitionId}"] = definition,
+            ["POST /api/workflow-definitions/validate"] = definition,
+            ["POST /api/workflow-definitions/test-run"] = new JsonObject { ["definition"] = definition.DeepClone() },
+        };
+        var plan = ApiFuzz.Plan(doc, known, bodies, new Random(seed));
 
         var findings = new List<string>();
         var tried = 0;

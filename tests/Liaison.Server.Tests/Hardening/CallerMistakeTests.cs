@@ -84,6 +84,7 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
 
     [Theory]
     [InlineData("?to=9999-12-31")]
+    [InlineData("?to=0001-01-01")]
     [InlineData("?from=0001-01-01&to=0001-01-03")]
     [InlineData("?from=9999-12-25&to=9999-12-31")]
     public async Task A_league_table_period_outside_the_supported_years_is_400(string query)
