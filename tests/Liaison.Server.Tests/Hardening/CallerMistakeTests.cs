@@ -95,6 +95,16 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         await ProblemAsync(await officer.GetAsync("/api/reports/league-table.csv" + query), HttpStatusCode.BadRequest);
     }
 
+    [Theory]
+    [InlineData("0001-01-01")]
+    [InlineData("9999-12-31T23:59:59-14:00")]
+    public async Task A_due_date_from_an_extreme_date_is_400(string from)
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        await ProblemAsync(await officer.GetAsync($"/api/calendar/due?from={Uri.EscapeDataString(from)}&workingDays=5"), HttpStatusCode.BadRequest);
+    }
+
     [Fact]
     public async Task The_job_dashboards_stats_answer_an_admin_without_a_500()
     {
