@@ -15,6 +15,9 @@ public static class ReportsApi
     /// <summary>Longest period one request may cover.</summary>
     public const int MaxDays = 366;
 
+    /// <summary>The days a period may cover: no case is older, and the calendar's arithmetic stays far from DateOnly's ends.</summary>
+    public static readonly DateOnly Earliest = new(2000, 1, 1), Latest = new(2099, 12, 31);
+
     public static RouteGroupBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/reports").WithTags("Reports").RequirePolicy(Policies.Officer);
@@ -118,6 +121,11 @@ public static class ReportsApi
             return (default, Problems.BadRequest($"to 不是有效日期（yyyy-MM-dd）：{to}", $"to must be a date as yyyy-MM-dd, got '{to}'"));
         }
 
+        if (t < Earliest || t > Latest)
+        {
+            return (default, OutOfRange("to"));
+        }
+
         if (string.IsNullOrWhiteSpace(from))
         {
             f = t.AddDays(-6);
@@ -125,6 +133,11 @@ public static class ReportsApi
         else if (!DateOnly.TryParseExact(from.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out f))
         {
             return (default, Problems.BadRequest($"from 不是有效日期（yyyy-MM-dd）：{from}", $"from must be a date as yyyy-MM-dd, got '{from}'"));
+        }
+
+        if (f < Earliest || f > Latest)
+        {
+            return (default, OutOfRange("from"));
         }
 
         if (f > t)
@@ -139,6 +152,9 @@ public static class ReportsApi
 
         return ((f, t), null);
     }
+
+    private static BadRequestProblem OutOfRange(string name) => Problems.BadRequest(
+        $"{name} 须在 {Earliest:yyyy-MM-dd} 至 {Latest:yyyy-MM-dd} 之间", $"{name} must be between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}");
 }
 
 public sealed record LeagueTableDto(DateOnly From, DateOnly To, DateTimeOffset GeneratedAt, LeagueRulesDto Rules, IReadOnlyList<LeagueRowDto> Rows, LeagueRowDto Totals)

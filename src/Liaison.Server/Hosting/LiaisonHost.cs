@@ -184,6 +184,7 @@ public static class LiaisonHost
         app.UseLiaisonSessions();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseMiddleware<NulCharacterGuard>();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api-docs").AllowAnonymous();
@@ -209,6 +210,7 @@ public static class LiaisonHost
         app.MapAdminPages();
         app.MapWorkflowInstancePages();
         app.MapJobDashboard();
+        app.MapJobDashboardStatsGet();
         app.MapDesigner();
         if (app.Environment.IsDevelopment())
         {

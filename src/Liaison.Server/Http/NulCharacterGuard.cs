@@ -1,0 +1,143 @@
+using System.Text.Json;
+
+namespace Liaison.Server.Http;
+
+/// <summary>
+/// PostgreSQL cannot store U+0000 in text or jsonb, so a request carrying one would fail deep in a save or a query as a
+/// 500. One rule at the door instead: a query value or a JSON body holding U+0000 is a 400 naming where it is, before
+/// any handler runs. (A path with U+0000 never gets here: Kestrel refuses it.) In JSON the character can only arrive
+/// as the escape <c>\u0000</c>, so the body is scanned for that escape, and read only when it is there.
+/// </summary>
+public sealed class NulCharacterGuard(RequestDelegate next)
+{
+    private static readonly byte[] Escape = "\\u0000"u8.ToArray();
+
+    public async Task InvokeAsync(HttpContext http, IProblemDetailsService problems)
+    {
+        var where = http.Request.Query.FirstOrDefault(q => q.Key.Contains('\0') || q.Value.Any(v => v?.Contains('\0') == true)).Key;
+        if (where is null && IsJson(http.Request))
+        {
+            where = await FindInJsonBodyAsync(http.Request);
+        }
+
+        if (where is null)
+        {
+            await next(http);
+            return;
+        }
+
+        http.Response.StatusCode = StatusCodes.Status400BadRequest;
+        var field = where.Replace("\0", "\\u0000");
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = Problems.Title(StatusCodes.Status400BadRequest),
+                Detail = $"{field} 含有无法保存的字符 U+0000 / {field} contains the character U+0000, which cannot be stored",
+                Extensions = { ["errors"] = new Dictionary<string, string[]> { [field] = ["不能含有 U+0000 / must not contain U+0000"] } },
+            },
+        });
+    }
+
+    private static bool IsJson(HttpRequest request) =>
+        request.ContentType is { } type && type.Contains("json", StringComparison.OrdinalIgnoreCase) && request.ContentLength is not 0;
+
+    /// <summary>The path of the first JSON string holding U+0000 (<c>enterprise.name</c>, <c>officers[0]</c>), or null.</summary>
+    private static async Task<string?> FindInJsonBodyAsync(HttpRequest request)
+    {
+        request.EnableBuffering();
+        using var copy = new MemoryStream();
+        await request.Body.CopyToAsync(copy, request.HttpContext.RequestAborted);
+        request.Body.Position = 0;
+        var bytes = copy.GetBuffer().AsMemory(0, (int)copy.Length);
+        return HasNulEscape(bytes.Span) ? PathOfNul(bytes) ?? "body" : null;
+    }
+
+    /// <summary>True when the bytes hold <c>\u0000</c> whose backslash is not itself escaped.</summary>
+    private static bool HasNulEscape(ReadOnlySpan<byte> json)
+    {
+        var at = json.IndexOf(Escape);
+        while (at >= 0)
+        {
+            var backslashes = 1;
+            while (at - backslashes >= 0 && json[at - backslashes] == '\\')
+            {
+                backslashes++;
+            }
+
+            if (backslashes % 2 == 1)
+            {
+                return true;
+            }
+
+            json = json[(at + Escape.Length)..];
+            at = json.IndexOf(Escape);
+        }
+
+        return false;
+    }
+
+    private static string? PathOfNul(ReadOnlyMemory<byte> json)
+    {
+        var reader = new Utf8JsonReader(json.Span, new JsonReaderOptions { MaxDepth = 256 });
+        var path = new Stack<(string Name, int Index, bool IsArray)>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        var name = reader.GetString()!;
+                        if (name.Contains('\0'))
+                        {
+                            return Describe(path, name);
+                        }
+
+                        path.Push((name, -1, false));
+                        continue;
+                    case JsonTokenType.StartArray:
+                        path.Push(("", 0, true));
+                        continue;
+                    case JsonTokenType.StartObject:
+                        path.Push(("", -1, false));
+                        continue;
+                    case JsonTokenType.EndArray or JsonTokenType.EndObject:
+                        path.Pop();
+                        break;
+                    case JsonTokenType.String when reader.ValueIsEscaped && reader.GetString()!.Contains('\0'):
+                        return Describe(path, null);
+                }
+
+                // A value is complete: leave its property, or move to the array's next item.
+                if (path.TryPeek(out var top) && top.Index < 0 && top.Name.Length > 0)
+                {
+                    path.Pop();
+                }
+                else if (path.TryPop(out var array))
+                {
+                    path.Push(array.IsArray ? array with { Index = array.Index + 1 } : array);
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // Not JSON after all (or a lone surrogate): the endpoint's own reader says what is wrong.
+        }
+
+        return null;
+    }
+
+    private static string Describe(Stack<(string Name, int Index, bool IsArray)> path, string? last)
+    {
+        var text = "";
+        foreach (var (name, index, isArray) in path.Reverse())
+        {
+            text += isArray ? $"[{index}]" : name.Length > 0 ? (text.Length > 0 ? "." : "") + name : "";
+        }
+
+        return last is null ? (text.Length > 0 ? text : "body") : text + (text.Length > 0 ? "." : "") + last;
+    }
+}

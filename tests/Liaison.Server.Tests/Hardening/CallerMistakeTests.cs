@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Liaison.Server.Departments;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Liaison.Server.Tests.Hardening;
+
+/// <summary>Each 500 the API fuzz found, as a test of its own: the caller's mistake is a 400 naming where it is.</summary>
+public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private readonly LiaisonApp _app = fixture.App;
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    [Fact]
+    public async Task Signing_in_with_U0000_in_the_email_is_400_naming_the_field_even_anonymously()
+    {
+        var response = await _app.Anonymous().PostAsync("/api/auth/login", Json("""{"email":"a\u0000b@test.example","password":"whatever-password-1"}"""));
+
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("email", out _), problem.ToString());
+    }
+
+    [Theory]
+    [InlineData("/api/cases?q=a%00b", "q")]
+    [InlineData("/api/enterprises?q=%00", "q")]
+    public async Task A_query_value_with_U0000_is_400_naming_the_parameter(string url, string parameter)
+    {
+        var admin = await _app.AsAdminAsync();
+
+        var problem = await ProblemAsync(await admin.GetAsync(url), HttpStatusCode.BadRequest);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task U0000_deep_in_a_body_is_400_naming_its_path_and_changes_nothing()
+    {
+        var admin = await _app.AsAdminAsync();
+        var before = await _app.WithDbAsync(db => Task.FromResult(db.Departments.Count()));
+
+        var department = await admin.PostAsync("/api/departments", Json("""{"code":"nul1","name":"部门","leader":{"name":"x","email":"l@test.example"},"handler":{"name":"a\u0000","email":"h@test.example"}}"""));
+        var visit = await admin.PostAsync("/api/enterprises/1/visits", Json("""{"officers":["王","\u0000"],"notes":"x"}"""));
+
+        var problem = await ProblemAsync(department, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("handler.name", out _), problem.ToString());
+        problem = await ProblemAsync(visit, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("officers[1]", out _), problem.ToString());
+        Assert.Equal(before, await _app.WithDbAsync(db => Task.FromResult(db.Departments.Count())));
+    }
+
+    [Fact]
+    public async Task A_workflow_definition_with_U0000_is_400()
+    {
+        var admin = await _app.AsAdminAsync();
+
+        var response = await admin.PutAsync("/api/workflow-definitions/nul-test", Json("""{"name":"流程\u0000","root":{"type":"Sequence","id":"r","activities":[]}}"""));
+
+        await ProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task An_escaped_backslash_before_u0000_is_text_not_U0000()
+    {
+        var admin = await _app.AsAdminAsync();
+
+        var response = await admin.PostAsync("/api/auth/login", Json("""{"email":"nobody@test.example","password":"\\u0000-is-text-here"}"""));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("?to=9999-12-31")]
+    [InlineData("?to=0001-01-01")]
+    [InlineData("?from=0001-01-01&to=0001-01-03")]
+    [InlineData("?from=9999-12-25&to=9999-12-31")]
+    public async Task A_league_table_period_outside_the_supported_years_is_400(string query)
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        await ProblemAsync(await officer.GetAsync("/api/reports/league-table" + query), HttpStatusCode.BadRequest);
+        await ProblemAsync(await officer.GetAsync("/api/reports/league-table.csv" + query), HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("0001-01-01")]
+    [InlineData("9999-12-31T23:59:59-14:00")]
+    public async Task A_due_date_from_an_extreme_date_is_400(string from)
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        await ProblemAsync(await officer.GetAsync($"/api/calendar/due?from={Uri.EscapeDataString(from)}&workingDays=5"), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task The_job_dashboards_stats_answer_an_admin_without_a_500()
+    {
+        var admin = await _app.AsAdminAsync();
+
+        var get = await admin.GetAsync("/hangfire/stats");
+        var post = await admin.PostAsync("/hangfire/stats", new FormUrlEncodedContent([new("metrics[]", "enqueued:count")]));
+
+        Assert.True(get.StatusCode == HttpStatusCode.MethodNotAllowed, $"GET: {(int)get.StatusCode} {await get.Content.ReadAsStringAsync()}");
+        Assert.Equal("application/problem+json", get.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("POST", get.Content.Headers.Allow);
+        Assert.True((int)post.StatusCode < 500, $"POST: {(int)post.StatusCode} {await post.Content.ReadAsStringAsync()}");
+    }
+
+    [Fact]
+    public async Task An_unexpected_exception_is_a_problem_details_500_with_a_trace_id_logged_once()
+    {
+        const string marker = "forced failure 7f3c";
+        await using var broken = _app.WithWebHostBuilder(b => b.ConfigureServices(s =>
+            s.AddScoped<DepartmentService>(_ => throw new InvalidOperationException(marker))));
+        var client = broken.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var login = await client.PostAsJsonAsync("/api/auth/login", new { email = LiaisonApp.AdminEmail, password = LiaisonApp.AdminPassword });
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+
+        var response = await client.GetAsync("/api/departments");
+
+        var problem = await ProblemAsync(response, HttpStatusCode.InternalServerError);
+        var traceId = problem.GetProperty("traceId").GetString()!;
+        Assert.DoesNotContain(marker, problem.ToString());
+        var logged = _app.Logs.Entries.Where(e => e.Text.Contains(marker)).ToList();
+        Assert.Single(logged);
+        Assert.Equal(LogLevel.Error, logged[0].Level);
+        Assert.Contains(traceId.Split('-')[1], logged[0].Text);
+    }
+}
