@@ -107,7 +107,9 @@ public static class SessionSecurity
                     }
                 }
                 else if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
-                    && !HttpMethods.IsOptions(http.Request.Method) && !HttpMethods.IsTrace(http.Request.Method))
+                    && !HttpMethods.IsOptions(http.Request.Method) && !HttpMethods.IsTrace(http.Request.Method)
+                    // An endpoint that opted out on purpose (the language switch: it changes a display cookie only).
+                    && http.GetEndpoint()?.Metadata.GetMetadata<IAntiforgeryMetadata>() is not { RequiresValidation: false })
                 {
                     // Cookie-authenticated change: another site can make the browser send the cookie, not the token.
                     var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();

@@ -41,7 +41,7 @@ public sealed partial class AuthorizationMatrixTests(AppFixture fixture) : IClas
     };
 
     private static string Fill(string template) => Placeholder().Replace(template, m =>
-        m.Groups[1].Value == "id" && template.StartsWith("/api/workflow-instances", StringComparison.Ordinal)
+        m.Groups[1].Value == "id" && (template.StartsWith("/api/workflow-instances", StringComparison.Ordinal) || template.StartsWith("/api/admin/outbox", StringComparison.Ordinal))
             ? Guid.Empty.ToString()
             : Samples.TryGetValue(m.Groups[1].Value, out var v) ? v : "x");
 
