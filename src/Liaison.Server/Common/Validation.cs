@@ -42,6 +42,9 @@ public sealed class Validation
         return v;
     }
 
+    /// <summary>An optional value as typed: trimmed, or null when blank.</summary>
+    public static string? Optional(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
     /// <summary>Adds "too long" when <paramref name="value"/> is longer than <paramref name="maxLength"/>.</summary>
     public void MaxLength(string field, string? value, int maxLength)
     {

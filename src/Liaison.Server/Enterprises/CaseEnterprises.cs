@@ -21,8 +21,8 @@ internal static class CaseEnterprises
     public static async Task<Resolved?> ReadAsync(
         LiaisonDbContext db, Validation v, long? enterpriseId, CaseService.EnterpriseInput? input, CancellationToken ct)
     {
-        var contact = Trimmed(input?.Contact);
-        var chief = Trimmed(input?.ChiefServiceOfficer);
+        var contact = Validation.Optional(input?.Contact);
+        var chief = Validation.Optional(input?.ChiefServiceOfficer);
         v.MaxLength("enterprise.contact", contact, 200);
         v.MaxLength("enterprise.chiefServiceOfficer", chief, 100);
 
@@ -38,7 +38,7 @@ internal static class CaseEnterprises
             }
 
             creditCode = entry.CreditCode;
-            if (Trimmed(input?.CreditCode) is { } typed && (!UnifiedSocialCreditCode.TryParse(typed, out var code, out _) || code.Value != entry.CreditCode))
+            if (Validation.Optional(input?.CreditCode) is { } typed && (!UnifiedSocialCreditCode.TryParse(typed, out var code, out _) || code.Value != entry.CreditCode))
             {
                 v.Add("enterprise.creditCode", "与所选登记企业的统一社会信用代码不一致", "does not match the credit code of the registered enterprise chosen");
             }
@@ -94,5 +94,4 @@ internal static class CaseEnterprises
     private static IQueryable<RegisteredEnterprise> Load(LiaisonDbContext db) =>
         db.Set<RegisteredEnterprise>().AsNoTracking().Include(e => e.Contacts);
 
-    private static string? Trimmed(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

@@ -191,12 +191,12 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
             v.Add("industryChain", $"只能是 {IndustryChains.Allowed}", $"must be one of {IndustryChains.Allowed}");
         }
 
-        var address = NullIfBlank(input.Address);
+        var address = Validation.Optional(input.Address);
         v.MaxLength("address", address, 300);
 
         var isKey = input.IsKey ?? false;
         string? chiefId = null;
-        if (NullIfBlank(input.ChiefServiceOfficer) is { } chiefEmail)
+        if (Validation.Optional(input.ChiefServiceOfficer) is { } chiefEmail)
         {
             chiefId = Officer("chiefServiceOfficer", chiefEmail, v, officers);
             if (!isKey)
@@ -215,7 +215,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         {
             for (var i = 0; i < squadInput.Count; i++)
             {
-                if (NullIfBlank(squadInput[i]) is not { } email)
+                if (Validation.Optional(squadInput[i]) is not { } email)
                 {
                     v.Add($"serviceSquad[{i}]", "必填", "is required");
                 }
@@ -264,13 +264,13 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
             }
 
             var name = v.Required($"{field}.name", c.Name, 100);
-            var phone = NullIfBlank(c.Phone);
+            var phone = Validation.Optional(c.Phone);
             if (phone is not null && !PhonePattern().IsMatch(phone))
             {
                 v.Add($"{field}.phone", "电话号码格式不正确（数字、空格、+、-、括号，5–32 位）", "is not a phone number (digits, spaces, +, - and brackets, 5–32 characters)");
             }
 
-            var email = NullIfBlank(c.Email);
+            var email = Validation.Optional(c.Email);
             if (email is not null && !EmailAddress.IsValid(email))
             {
                 v.Add($"{field}.email", "邮箱地址格式不正确", "is not a valid email address");
@@ -319,7 +319,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
 
     public async Task<Dictionary<string, LiaisonUser>> FindOfficersAsync(IEnumerable<string?> emails, CancellationToken ct)
     {
-        var normalized = emails.Select(NullIfBlank).OfType<string>().Select(e => e.ToUpperInvariant()).Distinct().ToList();
+        var normalized = emails.Select(Validation.Optional).OfType<string>().Select(e => e.ToUpperInvariant()).Distinct().ToList();
         if (normalized.Count == 0)
         {
             return [];
@@ -334,8 +334,6 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         var query = db.Set<RegisteredEnterprise>().Include(e => e.Contacts.OrderBy(c => c.Position)).Include(e => e.ServiceSquad).AsSplitQuery();
         return tracking ? query : query.AsNoTracking();
     }
-
-    private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
     public static ServiceError.NotFound NotFound(long id) => new(new Text($"没有编号为 {id} 的企业", $"no enterprise has the id {id}"));
 

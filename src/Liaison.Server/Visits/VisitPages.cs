@@ -146,7 +146,7 @@ public sealed record VisitForm(
         var problems = Enumerable.Range(0, Math.Min(posted, EnterpriseVisit.MaxProblems + 1))
             .Select(i => new VisitProblemInput(
                 f[ProblemField(i, "title")].ToString(), f[ProblemField(i, "description")].ToString(),
-                NullIfBlank(f[ProblemField(i, "departmentCode")].ToString()), NullIfBlank(f[ProblemField(i, "category")].ToString())))
+                Validation.Optional(f[ProblemField(i, "departmentCode")].ToString()), Validation.Optional(f[ProblemField(i, "category")].ToString())))
             .Where(p => !string.IsNullOrWhiteSpace(p.Title) || !string.IsNullOrWhiteSpace(p.Description) || p.DepartmentCode is not null || p.Category is not null)
             .ToList();
         return new VisitForm(
@@ -162,7 +162,6 @@ public sealed record VisitForm(
         Findings,
         Problems.Select(p => (VisitProblemInput?)p).ToList());
 
-    private static string? NullIfBlank(string s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }
 
 /// <param name="Team">The enterprise's chief service officer and squad, offered as "who went".</param>

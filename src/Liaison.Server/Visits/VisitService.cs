@@ -134,8 +134,8 @@ public sealed class VisitService(
         }
 
         var v = new Validation();
-        var department = Trimmed(input.DepartmentCode) ?? problem.DepartmentCode;
-        var category = Trimmed(input.Category) ?? problem.Category;
+        var department = Validation.Optional(input.DepartmentCode) ?? problem.DepartmentCode;
+        var category = Validation.Optional(input.Category) ?? problem.Category;
         if (department is null)
         {
             v.Add("departmentCode", "必填：此问题未指定责任部门，请选择", "is required: the problem names no department; choose one");
@@ -348,7 +348,7 @@ public sealed class VisitService(
             return problems;
         }
 
-        var codes = input.Select(p => Trimmed(p?.DepartmentCode)).OfType<string>().Distinct().ToList();
+        var codes = input.Select(p => Validation.Optional(p?.DepartmentCode)).OfType<string>().Distinct().ToList();
         var active = await db.Departments.AsNoTracking().Where(d => codes.Contains(d.Code) && d.Active).Select(d => d.Code).ToListAsync(ct);
         for (var i = 0; i < input.Count; i++)
         {
@@ -361,13 +361,13 @@ public sealed class VisitService(
 
             var title = v.Required($"{field}.title", p.Title, 200);
             var description = v.Required($"{field}.description", p.Description, 4000);
-            var department = Trimmed(p.DepartmentCode);
+            var department = Validation.Optional(p.DepartmentCode);
             if (department is not null && !active.Contains(department))
             {
                 v.Add($"{field}.departmentCode", $"没有代码为 {department} 的在用部门", $"no active department has the code '{department}'");
             }
 
-            var category = Trimmed(p.Category);
+            var category = Validation.Optional(p.Category);
             if (category is not null && await categories.FindAsync(category, ct) is null)
             {
                 v.Add($"{field}.category", await categories.UnknownAsync(ct));
@@ -388,8 +388,6 @@ public sealed class VisitService(
 
     private static List<OfficerRef> Refs(IEnumerable<VisitOfficer> officers, IReadOnlyDictionary<string, OfficerRef> names) =>
         officers.Select(o => names.GetValueOrDefault(o.OfficerId)).OfType<OfficerRef>().OrderBy(o => o.DisplayName, StringComparer.Ordinal).ToList();
-
-    private static string? Trimmed(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
     public static ServiceError.NotFound NotFound(long visitId) => new(new Text($"没有编号为 {visitId} 的走访记录", $"no visit has the id {visitId}"));
 }
