@@ -94,6 +94,19 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
     public Task StartAgainAsync() =>
         RunToolAsync("pg_ctl", ["-D", Data, "-l", Path.Combine(_root!, "postgres.log"), "-o", _startOptions!, "-w", "-t", "60", "start"]);
 
+    /// <summary>The server's log so far (refused connections, errors); empty for an external server.</summary>
+    public string LogText()
+    {
+        var log = _root is null ? null : Path.Combine(_root, "postgres.log");
+        if (log is null || !File.Exists(log))
+        {
+            return "";
+        }
+
+        using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
     private string Data => _data ?? throw new InvalidOperationException("An external server cannot be stopped by a test");
 
     /// <summary>A fresh database named after <paramref name="prefix"/>; returns its (pooled) connection string.</summary>

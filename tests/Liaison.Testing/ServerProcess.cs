@@ -1,8 +1,12 @@
 using System.Diagnostics;
 
-namespace Liaison.Bench.Load;
+namespace Liaison.Testing;
 
-/// <summary>The real server as its own process, started the way <c>./liaison run</c> starts it; its output goes to a log file.</summary>
+/// <summary>
+/// The real server as its own process, started the way <c>./liaison run</c> starts it (the built server of this clone, in
+/// the configuration the caller was built in); its output goes to a log file. For the load driver and for tests that
+/// need several processes (separate connection pools, separate memory).
+/// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
     public const string AdminEmail = "admin@anyue.example";
@@ -13,9 +17,10 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Task _sampling;
     private long _maxRssKb;
 
-    private ServerProcess(Process process, string logFile, DateTimeOffset started)
+    private ServerProcess(Process process, int port, string logFile, DateTimeOffset started)
     {
         _process = process;
+        Port = port;
         LogFile = logFile;
         Started = started;
         _sampling = SampleRssAsync();
@@ -31,15 +36,20 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>The loopback port it listens on (http://127.0.0.1:Port).</summary>
+    public int Port { get; }
+
     /// <param name="jobs">Run the job side too (Hangfire server, timer and outbox pumps), as one production process would.</param>
-    public static async Task<ServerProcess> StartAsync(string connectionString, int port, bool jobs = true)
+    /// <param name="settings">Configuration on top (keys as in appsettings, e.g. <c>Liaison:Database:MaxPoolSize</c>).</param>
+    public static async Task<ServerProcess> StartAsync(string connectionString, int port, bool jobs = true, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var log = Path.Combine(Path.GetTempPath(), $"liaison-load-server-{port}.log");
+        var log = Path.Combine(Path.GetTempPath(), $"liaison-server-{port}-{Guid.NewGuid():N}.log");
         // The built server run directly, in its project folder as `dotnet run` runs it, so Id is the server itself (for
         // dotnet-trace and dotnet-counters).
-        var psi = new ProcessStartInfo("dotnet", ["bin/Release/net10.0/Liaison.Server.dll", "--urls", $"http://127.0.0.1:{port}"])
+        var project = Path.Combine(RepositoryRoot(), "src", "Liaison.Server");
+        var psi = new ProcessStartInfo("dotnet", [Path.Combine("bin", Configuration(), "net10.0", "Liaison.Server.dll"), "--urls", $"http://127.0.0.1:{port}"])
         {
-            WorkingDirectory = Path.GetFullPath("src/Liaison.Server"),
+            WorkingDirectory = project,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -51,6 +61,11 @@ public sealed class ServerProcess : IAsyncDisposable
         psi.Environment["Liaison__Jobs__RunServer"] = jobs ? "true" : "false";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         var started = DateTimeOffset.UtcNow;
         var process = Process.Start(psi) ?? throw new InvalidOperationException("The server did not start.");
         var writer = new StreamWriter(log) { AutoFlush = true };
@@ -58,7 +73,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (writer) writer.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, log, started);
+        var server = new ServerProcess(process, port, log, started);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTimeOffset.UtcNow.AddMinutes(3);
@@ -89,6 +104,34 @@ public sealed class ServerProcess : IAsyncDisposable
         await server.DisposeAsync();
         throw new TimeoutException($"The server did not answer /health within 3 minutes; see {log}.");
     }
+
+    /// <summary>What the server wrote to its standard output and error so far.</summary>
+    public string LogText()
+    {
+        using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
+    /// <summary>The clone's root: the first folder above this assembly (or the current folder) with Liaison.sln.</summary>
+    private static string RepositoryRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Liaison.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("Liaison.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Debug or Release: the caller's own build configuration, which built the server alongside it.</summary>
+    private static string Configuration() =>
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
 
     private async Task SampleRssAsync()
     {
