@@ -54,6 +54,17 @@ public sealed partial class EnterpriseService
             return new ServiceError.Invalid(v);
         }
 
+        // PostgreSQL cannot store U+0000 (a binary file renamed .csv has them): every such line is named, nothing is read further.
+        foreach (var record in records.Where(r => r.Fields.Any(f => f.Contains('\0'))))
+        {
+            v.Add(LineKey(record.Line), "含有无法保存的字符 U+0000，请检查文件是否为 CSV 文本", "contains the character U+0000, which cannot be stored: is this a CSV text file?");
+        }
+
+        if (!v.IsValid)
+        {
+            return new ServiceError.Invalid(v);
+        }
+
         var header = records[0];
         var keys = ReadHeader(header, v);
         if (!v.IsValid)

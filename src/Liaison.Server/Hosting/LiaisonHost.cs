@@ -183,8 +183,8 @@ public static class LiaisonHost
         app.UseAuthentication();
         app.UseLiaisonSessions();
         app.UseAuthorization();
-        app.UseAntiforgery();
         app.UseMiddleware<NulCharacterGuard>();
+        app.UseAntiforgery();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api-docs").AllowAnonymous();

@@ -4,8 +4,8 @@ namespace Liaison.Server.Http;
 
 /// <summary>
 /// PostgreSQL cannot store U+0000 in text or jsonb, so a request carrying one would fail deep in a save or a query as a
-/// 500. One rule at the door instead: a query value or a JSON body holding U+0000 is a 400 naming where it is, before
-/// any handler runs. (A path with U+0000 never gets here: Kestrel refuses it.) In JSON the character can only arrive
+/// 500. One rule at the door instead: a query value, a JSON body or a form field holding U+0000 is a 400 naming where
+/// it is, before antiforgery and any handler run. (A path with U+0000 never gets here: Kestrel refuses it.) In JSON the character can only arrive
 /// as the escape <c>\u0000</c>, so the body is scanned for that escape, and read only when it is there.
 /// </summary>
 public sealed class NulCharacterGuard(RequestDelegate next)
@@ -18,6 +18,11 @@ public sealed class NulCharacterGuard(RequestDelegate next)
         if (where is null && IsJson(http.Request))
         {
             where = await FindInJsonBodyAsync(http.Request);
+        }
+
+        if (where is null && http.Request.HasFormContentType)
+        {
+            where = await FindInFormAsync(http.Request);
         }
 
         if (where is null)
@@ -41,8 +46,50 @@ public sealed class NulCharacterGuard(RequestDelegate next)
         });
     }
 
-    private static bool IsJson(HttpRequest request) =>
-        request.ContentType is { } type && type.Contains("json", StringComparison.OrdinalIgnoreCase) && request.ContentLength is not 0;
+    /// <summary>
+    /// The first form field (of a page's form, a link's form) whose name or value holds U+0000, or null. The form is read
+    /// once and kept by the request, as antiforgery and the endpoint would read it; uploaded files are not text fields
+    /// and are left to their importer. ASP.NET's form reader itself refuses U+0000 in a URL-encoded form ("invalid
+    /// characters") without naming the field, which antiforgery then reported as a bad token: the field is found in the
+    /// raw body instead. Any other form that cannot be read is left to the endpoint, which answers it as before.
+    /// </summary>
+    private static async Task<string?> FindInFormAsync(HttpRequest request)
+    {
+        var urlEncoded = request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true;
+        if (urlEncoded)
+        {
+            request.EnableBuffering();
+        }
+
+        try
+        {
+            var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+            return form.FirstOrDefault(f => f.Key.Contains('\0') || f.Value.Any(v => v?.Contains('\0') == true)).Key;
+        }
+        catch (InvalidDataException) when (urlEncoded)
+        {
+            request.Body.Position = 0;
+            var raw = await new StreamReader(request.Body).ReadToEndAsync(request.HttpContext.RequestAborted);
+            request.Body.Position = 0;
+            var field = raw.Split('&').FirstOrDefault(pair => pair.Contains("%00", StringComparison.OrdinalIgnoreCase));
+            return field is null ? null : Uri.UnescapeDataString(field.Split('=')[0].Replace('+', ' '));
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A JSON body, or one that endpoints reading the raw body (a workflow draft, a calendar year) would parse as JSON
+    /// whatever it is labelled: plain text or no content type at all, when there is a body.
+    /// </summary>
+    private static bool IsJson(HttpRequest request) => request.ContentType switch
+    {
+        { } type when type.Contains("json", StringComparison.OrdinalIgnoreCase) => request.ContentLength is not 0,
+        null or "" => request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0,
+        { } type => type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase) && request.ContentLength is not 0,
+    };
 
     /// <summary>The path of the first JSON string holding U+0000 (<c>enterprise.name</c>, <c>officers[0]</c>), or null.</summary>
     private static async Task<string?> FindInJsonBodyAsync(HttpRequest request)

@@ -114,6 +114,24 @@ public sealed class EnterpriseCsvTests(AppFixture fixture) : IClassFixture<AppFi
     }
 
     [Fact]
+    public async Task A_file_with_U0000_in_a_cell_is_refused_naming_the_line_and_nothing_is_written()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var before = await CountAsync();
+        var csv = Header + "\r\n" +
+                  $"{Code(40)},好企业,天然气,,否,,,,甲,13811112222,,,,,,\r\n" +
+                  $"{Code(41)},坏\0企业,天然气,,否,,,,乙,13811113333,,,,,,\r\n";
+
+        var response = await ImportAsync(officer, Utf8(csv));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {problem}");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("line 3", out _), problem.ToString());
+        Assert.Equal(before, await CountAsync());
+        Assert.Null(await FindAsync(Code(40)));
+    }
+
+    [Fact]
     public async Task A_file_with_bad_lines_among_good_ones_is_refused_whole_listing_every_bad_line_and_nothing_is_written()
     {
         var officer = await _app.AsOfficerAsync();

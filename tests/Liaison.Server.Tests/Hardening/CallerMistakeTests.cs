@@ -140,4 +140,41 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(LogLevel.Error, logged[0].Level);
         Assert.Contains(traceId.Split('-')[1], logged[0].Text);
     }
+
+    [Fact]
+    public async Task A_liaisons_form_with_U0000_in_the_note_is_400_and_changes_nothing()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var opened = await Cases.CaseTestKit.OpenAsync(officer);
+        var number = opened.GetProperty("number").GetString()!;
+        var handler = opened.GetProperty("handler").GetProperty("email").GetString()!;
+        var dispatch = (await Cases.CaseTestKit.MailsAsync(_app, handler, number)).First();
+        var link = Cases.CaseTestKit.PathOf(Cases.CaseTestKit.LinkIn(dispatch));
+        var timeline = await TimelineLengthAsync(officer, number);
+
+        var returned = await Cases.CaseTestKit.PostActionAsync(_app.Anonymous(), link, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "不属于\0本部门" });
+
+        var problem = await ProblemAsync(returned, HttpStatusCode.BadRequest);
+        Assert.True(problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty("note", out _), problem.ToString());
+        Assert.Equal("dispatched", (await Cases.CaseTestKit.GetCaseAsync(officer, number)).GetProperty("status").GetString());
+        Assert.Equal(timeline, await TimelineLengthAsync(officer, number));
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData(null)]
+    public async Task A_workflow_draft_with_U0000_sent_as_plain_text_is_400_and_saves_nothing(string? contentType)
+    {
+        var admin = await _app.AsAdminAsync();
+        var body = new StringContent("""{"name":"坏\u0000流程","root":{"type":"Elsa.Flowchart","id":"flowchart1","activities":[],"connections":[]}}""", Encoding.UTF8);
+        body.Headers.ContentType = contentType is null ? null : new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+
+        var response = await admin.PutAsync("/api/workflow-definitions/nul-plain", body);
+
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/workflow-definitions/nul-plain")).StatusCode);
+    }
+
+    private static async Task<int> TimelineLengthAsync(HttpClient officer, string number) =>
+        (await Cases.CaseTestKit.GetCaseAsync(officer, number)).GetProperty("timeline").GetArrayLength();
 }
