@@ -49,7 +49,8 @@ public static class LiaisonHost
         services.AddScoped<OutboxKickInterceptor>();
         var appConnectionString = ConnectionPools.ForApplication(WithPreparedStatements(connectionString), liaison.Database);
         services.AddDbContext<LiaisonDbContext>((sp, o) => o
-            .UseNpgsql(appConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseNpgsql(appConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")
+                .ExecutionStrategy(dependencies => new ReadRetryExecutionStrategy(dependencies)))
             .UseSnakeCaseNamingConvention()
             .AddInterceptors(sp.GetRequiredService<OutboxKickInterceptor>()));
 
@@ -171,6 +172,7 @@ public static class LiaisonHost
     public static void MapRoutes(WebApplication app)
     {
         app.UseForwardedHeadersFromTrustedProxies();
+        app.UseReadOnlyRequests();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
