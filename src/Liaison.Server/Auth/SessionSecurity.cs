@@ -33,7 +33,8 @@ public static class SessionSecurity
         services.Configure<SignInOptions>(config.GetSection(SignInOptions.Section));
         var options = config.GetSection(SignInOptions.Section).Get<SignInOptions>() ?? new SignInOptions();
 
-        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<SignInAttemptLimiter>();
+        services.AddScoped<SignInThrottle>();
         services.AddScoped<SignInService>();
         services.AddScoped<IPasswordValidator<LiaisonUser>, PasswordPolicy>();
         services.Configure<IdentityOptions>(o => o.Lockout.AllowedForNewUsers = false);

@@ -18,7 +18,7 @@ public sealed class SignInService(
     {
         var account = email.Trim().ToUpperInvariant();
         var client = ClientOf(http.HttpContext);
-        if ((throttle.WaitFor(account, client) ?? throttle.Attempt(account, client)) is { } wait)
+        if (await throttle.CheckAsync(account, client) is { } wait)
         {
             return new SignInOutcome.Wait(wait);
         }
@@ -28,17 +28,17 @@ public sealed class SignInService(
         {
             // The same hashing work as a real check: the time taken does not tell whether the account exists.
             hasher.VerifyHashedPassword(Nobody, user?.PasswordHash ?? DummyHash, password);
-            throttle.Failed(account, client);
+            await throttle.FailedAsync(account, client);
             return new SignInOutcome.Failed();
         }
 
         if (!await users.CheckPasswordAsync(user, password))
         {
-            throttle.Failed(account, client);
+            await throttle.FailedAsync(account, client);
             return new SignInOutcome.Failed();
         }
 
-        throttle.Succeeded(account, client);
+        await throttle.SucceededAsync(account, client);
         signIn.AuthenticationScheme = scheme;
         await signIn.SignInAsync(user, isPersistent: false);
         return new SignInOutcome.Succeeded();

@@ -1,5 +1,7 @@
-using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
+using Liaison.Server.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.Extensions.Options;
 
 namespace Liaison.Server.Auth;
@@ -10,18 +12,88 @@ namespace Liaison.Server.Auth;
 /// <see cref="SignInOptions.FreeFailuresPerClient"/> (per client), a client must wait before its next try, twice as long
 /// after each further failure (up to <see cref="SignInOptions.MaxDelay"/>). A client that has signed into the account
 /// before is never made to wait for it: the real user, at their usual desk, is never shut out by someone else's guesses.
-/// A success clears the account's count. State lives in this process (each node counts for itself).
+/// A success clears the account's count. The counts and the known clients are rows in PostgreSQL, so every server
+/// process sees the same ones (several nodes do not multiply the allowance) and a restart forgets nothing; only the
+/// per-window attempt limit (<see cref="SignInAttemptLimiter"/>, ASP.NET Core's rate limiter) is per process.
 /// </summary>
-public sealed class SignInThrottle(IOptions<SignInOptions> options, TimeProvider clock)
+public sealed class SignInThrottle(LiaisonDbContext db, SignInAttemptLimiter limiter, IOptions<SignInOptions> options, TimeProvider clock)
 {
-    private const int MaxEntries = 100_000;
+    internal const string AccountScope = "account";
+    internal const string ClientScope = "client";
     private const int KnownClientsPerAccount = 20;
+    private const int ExpiredRowsPerCleanup = 100;
     private readonly SignInOptions _options = options.Value;
-    private readonly ConcurrentDictionary<string, Failures> _accounts = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Failures> _clients = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, KnownClients> _known = new(StringComparer.Ordinal);
 
-    // Attempts per account name, existing or not (ASP.NET Core's rate limiter, partitioned by the name).
+    /// <summary>
+    /// Null to go ahead with checking the password, otherwise how long the client must wait. Clients that signed into
+    /// the account before always go ahead; others wait out the back-off, then count one attempt in the window.
+    /// </summary>
+    public async Task<TimeSpan?> CheckAsync(string account, string client, CancellationToken ct = default)
+    {
+        if (await IsKnownAsync(account, client, ct))
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        var counts = await db.Set<SignInFailureCount>().AsNoTracking()
+            .Where(f => (f.Scope == AccountScope && f.Key == account) || (f.Scope == ClientScope && f.Key == client))
+            .ToListAsync(ct);
+        var wait = counts.Select(f => Remaining(f, f.Scope == AccountScope ? _options.FreeFailuresPerAccount : _options.FreeFailuresPerClient, now))
+            .DefaultIfEmpty(TimeSpan.Zero).Max();
+        return wait > TimeSpan.Zero ? wait : limiter.Attempt(account);
+    }
+
+    /// <summary>Whether <paramref name="client"/> has signed into <paramref name="account"/> before (one of its last 20 addresses).</summary>
+    public Task<bool> IsKnownAsync(string account, string client, CancellationToken ct = default) =>
+        db.Set<SignInKnownClient>().AnyAsync(k => k.Account == account && k.Client == client, ct);
+
+    /// <summary>One more wrong password for the account and the client, in one statement; expired counts are dropped a few at a time.</summary>
+    public async Task FailedAsync(string account, string client, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var forget = _options.ForgetFailuresAfter;
+        var expired = now - forget;
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO sign_in_failures (scope, key, failures, last_failure_at)
+            VALUES ({AccountScope}, {account}, 1, {now}), ({ClientScope}, {client}, 1, {now})
+            ON CONFLICT (scope, key) DO UPDATE SET
+              failures = CASE WHEN EXCLUDED.last_failure_at - sign_in_failures.last_failure_at > {forget} THEN 1 ELSE sign_in_failures.failures + 1 END,
+              last_failure_at = EXCLUDED.last_failure_at;
+            DELETE FROM sign_in_failures WHERE ctid IN
+              (SELECT ctid FROM sign_in_failures WHERE last_failure_at < {expired} LIMIT {ExpiredRowsPerCleanup});
+            """, ct);
+    }
+
+    /// <summary>Clears the account's count and remembers the client among the account's last 20.</summary>
+    public async Task SucceededAsync(string account, string client, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            DELETE FROM sign_in_failures WHERE scope = {AccountScope} AND key = {account};
+            INSERT INTO sign_in_known_clients (account, client, last_sign_in_at) VALUES ({account}, {client}, {now})
+            ON CONFLICT (account, client) DO UPDATE SET last_sign_in_at = EXCLUDED.last_sign_in_at;
+            DELETE FROM sign_in_known_clients WHERE account = {account} AND client NOT IN
+              (SELECT client FROM sign_in_known_clients WHERE account = {account} ORDER BY last_sign_in_at DESC, client LIMIT {KnownClientsPerAccount});
+            """, ct);
+    }
+
+    private TimeSpan Remaining(SignInFailureCount f, int free, DateTimeOffset now)
+    {
+        if (f.Failures < free || now - f.LastFailureAt > _options.ForgetFailuresAfter)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var doublings = Math.Min(f.Failures - free, 20);
+        var delay = TimeSpan.FromTicks(Math.Min(_options.FirstDelay.Ticks * (1L << doublings), _options.MaxDelay.Ticks));
+        return f.LastFailureAt + delay - now;
+    }
+}
+
+/// <summary>Attempts per account name in a window, existing or not (ASP.NET Core's rate limiter, partitioned by the name; per process).</summary>
+public sealed class SignInAttemptLimiter(IOptions<SignInOptions> options)
+{
     private readonly PartitionedRateLimiter<string> _attempts = PartitionedRateLimiter.Create<string, string>(account =>
         RateLimitPartition.GetFixedWindowLimiter(account, _ => new FixedWindowRateLimiterOptions
         {
@@ -30,17 +102,9 @@ public sealed class SignInThrottle(IOptions<SignInOptions> options, TimeProvider
             QueueLimit = 0,
         }));
 
-    /// <summary>
-    /// Counts one attempt on the account name from a client that never signed into it; null to go ahead, otherwise
-    /// how long to wait. Clients that signed into it before are not counted, so guesses from elsewhere never stop them.
-    /// </summary>
-    public TimeSpan? Attempt(string account, string client)
+    /// <summary>Null when the account has an attempt left in this window, otherwise how long until the next.</summary>
+    public TimeSpan? Attempt(string account)
     {
-        if (IsKnown(account, client))
-        {
-            return null;
-        }
-
         using var lease = _attempts.AttemptAcquire(account);
         if (lease.IsAcquired)
         {
@@ -49,119 +113,49 @@ public sealed class SignInThrottle(IOptions<SignInOptions> options, TimeProvider
 
         return lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) && retry > TimeSpan.Zero ? retry : options.Value.Window;
     }
+}
 
-    /// <summary>Whether <paramref name="client"/> has signed into <paramref name="account"/> before (in this process).</summary>
-    public bool IsKnown(string account, string client) => _known.TryGetValue(account, out var k) && k.Contains(client);
+/// <summary>Wrong passwords counted for one account name or one client address (<see cref="SignInThrottle"/>).</summary>
+public sealed class SignInFailureCount
+{
+    public required string Scope { get; set; }
 
-    /// <summary>How long the client must still wait before trying this account, or null to go ahead.</summary>
-    public TimeSpan? WaitFor(string account, string client)
+    public required string Key { get; set; }
+
+    public int Failures { get; set; }
+
+    public DateTimeOffset LastFailureAt { get; set; }
+}
+
+/// <summary>A client address that signed into an account (the account's last 20 are kept).</summary>
+public sealed class SignInKnownClient
+{
+    public required string Account { get; set; }
+
+    public required string Client { get; set; }
+
+    public DateTimeOffset LastSignInAt { get; set; }
+}
+
+internal sealed class SignInFailureCountConfiguration : IEntityTypeConfiguration<SignInFailureCount>
+{
+    public void Configure(EntityTypeBuilder<SignInFailureCount> e)
     {
-        if (IsKnown(account, client))
-        {
-            return null;
-        }
-
-        var now = clock.GetUtcNow();
-        var wait = Max(Remaining(_accounts, account, _options.FreeFailuresPerAccount, now), Remaining(_clients, client, _options.FreeFailuresPerClient, now));
-        return wait > TimeSpan.Zero ? wait : null;
+        e.ToTable("sign_in_failures");
+        e.HasKey(f => new { f.Scope, f.Key });
+        e.Property(f => f.Scope).HasMaxLength(16);
+        e.Property(f => f.Key).HasMaxLength(320);
+        e.HasIndex(f => f.LastFailureAt);
     }
+}
 
-    public void Failed(string account, string client)
+internal sealed class SignInKnownClientConfiguration : IEntityTypeConfiguration<SignInKnownClient>
+{
+    public void Configure(EntityTypeBuilder<SignInKnownClient> e)
     {
-        var now = clock.GetUtcNow();
-        Count(_accounts, account, now);
-        Count(_clients, client, now);
-    }
-
-    public void Succeeded(string account, string client)
-    {
-        _accounts.TryRemove(account, out _);
-        Prune(_known);
-        _known.GetOrAdd(account, _ => new KnownClients()).Add(client);
-    }
-
-    private TimeSpan Remaining(ConcurrentDictionary<string, Failures> map, string key, int free, DateTimeOffset now)
-    {
-        if (!map.TryGetValue(key, out var f))
-        {
-            return TimeSpan.Zero;
-        }
-
-        var (count, last) = f.Read();
-        if (count < free || now - last > _options.ForgetFailuresAfter)
-        {
-            return TimeSpan.Zero;
-        }
-
-        var doublings = Math.Min(count - free, 20);
-        var delay = TimeSpan.FromTicks(Math.Min(_options.FirstDelay.Ticks * (1L << doublings), _options.MaxDelay.Ticks));
-        return last + delay - now;
-    }
-
-    private void Count(ConcurrentDictionary<string, Failures> map, string key, DateTimeOffset now)
-    {
-        Prune(map);
-        map.GetOrAdd(key, _ => new Failures()).Add(now, _options.ForgetFailuresAfter);
-    }
-
-    private static void Prune<T>(ConcurrentDictionary<string, T> map)
-        where T : notnull
-    {
-        // A flood of made-up names must not grow memory without bound: past the cap, start over (forgetting is safe).
-        if (map.Count > MaxEntries)
-        {
-            map.Clear();
-        }
-    }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    private sealed class Failures
-    {
-        private int _count;
-        private DateTimeOffset _last;
-
-        public (int Count, DateTimeOffset Last) Read()
-        {
-            lock (this)
-            {
-                return (_count, _last);
-            }
-        }
-
-        public void Add(DateTimeOffset now, TimeSpan forgetAfter)
-        {
-            lock (this)
-            {
-                _count = now - _last > forgetAfter ? 1 : _count + 1;
-                _last = now;
-            }
-        }
-    }
-
-    private sealed class KnownClients
-    {
-        private readonly List<string> _clients = [];
-
-        public bool Contains(string client)
-        {
-            lock (_clients)
-            {
-                return _clients.Contains(client);
-            }
-        }
-
-        public void Add(string client)
-        {
-            lock (_clients)
-            {
-                _clients.Remove(client);
-                _clients.Add(client);
-                if (_clients.Count > KnownClientsPerAccount)
-                {
-                    _clients.RemoveAt(0);
-                }
-            }
-        }
+        e.ToTable("sign_in_known_clients");
+        e.HasKey(k => new { k.Account, k.Client });
+        e.Property(k => k.Account).HasMaxLength(320);
+        e.Property(k => k.Client).HasMaxLength(64);
     }
 }

@@ -47,42 +47,77 @@ public sealed class SignInHardeningTests(AppFixture fixture) : IClassFixture<App
         Assert.Null(user.LockoutEnd);
     }
 
-    [Fact]
-    public void The_throttle_backs_off_clients_that_never_signed_into_the_account_and_lets_known_ones_through()
+    /// <summary>A throttle on the app's database with its own options and clock (accounts and addresses unique per test).</summary>
+    private (SignInThrottle Throttle, Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock, IServiceScope Scope) Throttle(Liaison.Server.Auth.SignInOptions options)
     {
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        var throttle = new SignInThrottle(Microsoft.Extensions.Options.Options.Create(new Liaison.Server.Auth.SignInOptions { FreeFailuresPerAccount = 3, FreeFailuresPerClient = 100 }), clock);
-        throttle.Succeeded("ACCOUNT", "10.0.0.1");
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.Null(throttle.WaitFor("ACCOUNT", "10.0.0.66"));
-            throttle.Failed("ACCOUNT", "10.0.0.66");
-        }
-
-        var first = throttle.WaitFor("ACCOUNT", "10.0.0.66");
-        throttle.Failed("ACCOUNT", "10.0.0.66");
-        var second = throttle.WaitFor("ACCOUNT", "10.0.0.66");
-
-        Assert.NotNull(first);
-        Assert.True(second > first, $"{second} after {first}");
-        Assert.Null(throttle.WaitFor("ACCOUNT", "10.0.0.1"));
-        Assert.NotNull(throttle.WaitFor("ACCOUNT", "10.0.0.99"));
-        clock.Advance(second!.Value);
-        Assert.Null(throttle.WaitFor("ACCOUNT", "10.0.0.66"));
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(_app.Clock.GetUtcNow());
+        var scope = _app.Services.CreateScope();
+        var wrapped = Microsoft.Extensions.Options.Options.Create(options);
+        var throttle = new SignInThrottle(scope.ServiceProvider.GetRequiredService<Liaison.Server.Data.LiaisonDbContext>(), new SignInAttemptLimiter(wrapped), wrapped, clock);
+        return (throttle, clock, scope);
     }
 
     [Fact]
-    public void A_client_failing_on_many_accounts_is_backed_off_too()
+    public async Task The_throttle_backs_off_clients_that_never_signed_into_the_account_and_lets_known_ones_through()
     {
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        var throttle = new SignInThrottle(Microsoft.Extensions.Options.Options.Create(new Liaison.Server.Auth.SignInOptions { FreeFailuresPerAccount = 100, FreeFailuresPerClient = 5 }), clock);
-        for (var i = 0; i < 5; i++)
+        var (throttle, clock, scope) = Throttle(new Liaison.Server.Auth.SignInOptions { FreeFailuresPerAccount = 3, FreeFailuresPerClient = 100 });
+        using var _ = scope;
+        await throttle.SucceededAsync("BACKOFF-ACCOUNT", "10.1.0.1");
+        for (var i = 0; i < 3; i++)
         {
-            throttle.Failed("ACCOUNT" + i, "10.0.0.66");
+            Assert.Null(await throttle.CheckAsync("BACKOFF-ACCOUNT", "10.1.0.66"));
+            await throttle.FailedAsync("BACKOFF-ACCOUNT", "10.1.0.66");
         }
 
-        Assert.NotNull(throttle.WaitFor("ANOTHER", "10.0.0.66"));
-        Assert.Null(throttle.WaitFor("ANOTHER", "10.0.0.1"));
+        var first = await throttle.CheckAsync("BACKOFF-ACCOUNT", "10.1.0.66");
+        await throttle.FailedAsync("BACKOFF-ACCOUNT", "10.1.0.66");
+        var second = await throttle.CheckAsync("BACKOFF-ACCOUNT", "10.1.0.66");
+
+        Assert.NotNull(first);
+        Assert.True(second > first, $"{second} after {first}");
+        Assert.Null(await throttle.CheckAsync("BACKOFF-ACCOUNT", "10.1.0.1"));
+        Assert.NotNull(await throttle.CheckAsync("BACKOFF-ACCOUNT", "10.1.0.99"));
+        clock.Advance(second!.Value);
+        Assert.Null(await throttle.CheckAsync("BACKOFF-ACCOUNT", "10.1.0.66"));
+    }
+
+    [Fact]
+    public async Task A_client_failing_on_many_accounts_is_backed_off_too()
+    {
+        var (throttle, _, scope) = Throttle(new Liaison.Server.Auth.SignInOptions { FreeFailuresPerAccount = 100, FreeFailuresPerClient = 5 });
+        using var _ = scope;
+        for (var i = 0; i < 5; i++)
+        {
+            await throttle.FailedAsync("MANY-ACCOUNT" + i, "10.2.0.66");
+        }
+
+        Assert.NotNull(await throttle.CheckAsync("MANY-ANOTHER", "10.2.0.66"));
+        Assert.Null(await throttle.CheckAsync("MANY-ANOTHER", "10.2.0.1"));
+    }
+
+    [Fact]
+    public async Task Failures_counted_on_one_server_process_back_off_the_client_on_another_and_known_clients_are_shared()
+    {
+        var options = new Liaison.Server.Auth.SignInOptions { FreeFailuresPerAccount = 4, FreeFailuresPerClient = 100 };
+        var (one, _, scopeOne) = Throttle(options);
+        using var _1 = scopeOne;
+        await using var other = Workflows.RestartedServer.Start(_app.ConnectionString, _app.Clock.GetUtcNow());
+        using var scopeTwo = other.Services.CreateScope();
+        var wrapped = Microsoft.Extensions.Options.Options.Create(options);
+        var two = new SignInThrottle(scopeTwo.ServiceProvider.GetRequiredService<Liaison.Server.Data.LiaisonDbContext>(), new SignInAttemptLimiter(wrapped), wrapped, other.Clock);
+        await one.SucceededAsync("NODES-ACCOUNT", "10.3.0.1");
+
+        // Two wrong passwords on each node: four in all, the account's free allowance.
+        for (var i = 0; i < 2; i++)
+        {
+            await one.FailedAsync("NODES-ACCOUNT", "10.3.0.66");
+            await two.FailedAsync("NODES-ACCOUNT", "10.3.0.66");
+        }
+
+        Assert.NotNull(await one.CheckAsync("NODES-ACCOUNT", "10.3.0.66"));
+        Assert.NotNull(await two.CheckAsync("NODES-ACCOUNT", "10.3.0.66"));
+        Assert.True(await two.IsKnownAsync("NODES-ACCOUNT", "10.3.0.1"));
+        Assert.Null(await two.CheckAsync("NODES-ACCOUNT", "10.3.0.1"));
     }
 
     [Fact]
