@@ -50,6 +50,8 @@ public sealed class ServerProcess : IAsyncDisposable
         psi.Environment["Liaison__BootstrapAdmin__Password"] = AdminPassword;
         psi.Environment["Liaison__Jobs__RunServer"] = jobs ? "true" : "false";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The driver acts through many personal links from one address: lift the per-client link-post rate limit.
+        psi.Environment["Liaison__SignIn__LinkPostsPerWindow"] = "1000000";
         psi.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
         var started = DateTimeOffset.UtcNow;
         var process = Process.Start(psi) ?? throw new InvalidOperationException("The server did not start.");
