@@ -203,10 +203,11 @@ public sealed class CaseMailer(
     /// <summary>
     /// The case's parts, read once per scope (a dispatch and its leader copy, an escalation's lists). Tracked, not
     /// AsNoTracking: a part changed in this transaction (just submitted, dropped) is the same object, seen as it is now.
+    /// Read again once the DbContext no longer tracks them (a timer sweep clears it between the timers of a chunk).
     /// </summary>
     private async Task<List<CasePart>> PartsAsync(LiaisonDbContext db, Case c, CancellationToken ct)
     {
-        if (!_parts.TryGetValue(c.Id, out var parts))
+        if (!_parts.TryGetValue(c.Id, out var parts) || parts.Any(p => db.Entry(p).State == EntityState.Detached))
         {
             _parts[c.Id] = parts = await db.Set<CasePart>().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
         }

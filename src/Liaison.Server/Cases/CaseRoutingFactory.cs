@@ -73,8 +73,11 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
         Case = snapshot,
         Calendar = calendar ?? await calendars.GetAsync(ct),
         Categories = await categories.ListAsync(ct),
-        Departments = Contacts(await db.Departments.AsNoTracking().Where(d => d.Active).ToListAsync(ct)),
+        // Read once per scope (one request, or one chunk of a timer sweep), not once per run.
+        Departments = _departments ??= Contacts(await db.Departments.AsNoTracking().Where(d => d.Active).ToListAsync(ct)),
     };
+
+    private Dictionary<string, DepartmentContact>? _departments;
 
     /// <summary>
     /// A try-it run routes the caller's case, or <see cref="SampleCase"/> sent to a sample department, with the
