@@ -217,13 +217,22 @@ public sealed class CaseMailer(
 
     private async Task<string?> DepartmentNameAsync(LiaisonDbContext db, string code, CancellationToken ct)
     {
-        if (!_departmentNames.TryGetValue(code, out var name))
+        if (!_departmentNames.TryGetValue(code, out var name) && !_allDepartmentNames)
         {
-            _departmentNames[code] = name = await db.Departments.AsNoTracking().Where(d => d.Code == code).Select(d => d.Name).FirstOrDefaultAsync(ct);
+            // Every department's name at the first need (a few dozen rows, one round trip): a sweep's chunk mails many departments.
+            foreach (var d in await db.Departments.AsNoTracking().Select(d => new { d.Code, d.Name }).ToListAsync(ct))
+            {
+                _departmentNames[d.Code] = d.Name;
+            }
+
+            _allDepartmentNames = true;
+            name = _departmentNames.GetValueOrDefault(code);
         }
 
         return name;
     }
+
+    private bool _allDepartmentNames;
 
     private void Queue(LiaisonDbContext db, Case c, IAssignment holder, string kind, string name, string email, string culture, string? link, CaseMailModel shared,
         CasePart? part)
