@@ -28,6 +28,8 @@ if [ "${1:-}" = durable ] || [ "${1:-}" = children ] || [ "${1:-}" = load ] || [
   mode=$1
   shift
   out=bench/results/$mode-latest.md
+  # The sweep alone keeps the full million run's figures.
+  case " $* " in *" --sweep-only "*) out=bench/results/sweep-latest.md ;; esac
   mkdir -p bench/results
   dotnet build -c Release bench/Liaison.Bench -v q -nologo
   # The load driver runs the real server with `dotnet run --no-build`: build it (and its designer files) first.
