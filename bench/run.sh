@@ -16,6 +16,7 @@
 #   bench/run.sh mail --mails 2000 --batch 50                                      # its defaults
 #   bench/run.sh million                  # issue 9 item 4: 1M generated cases; sweep, case list, league table, digests, RSS (~25 min)
 #   bench/run.sh million --cases 1000000 --small 100000 --due 10000 --mail-days 90 --requests 50   # its defaults
+#   bench/run.sh million --small 12000 --due 10000 --sweep-only 1                  # the first sweep alone, its cost per timer
 #
 # Quick sanity run without BenchmarkDotNet: dotnet run -c Release --project bench/Liaison.Bench -- --check
 set -euo pipefail
@@ -27,6 +28,8 @@ if [ "${1:-}" = durable ] || [ "${1:-}" = children ] || [ "${1:-}" = load ] || [
   mode=$1
   shift
   out=bench/results/$mode-latest.md
+  # The sweep alone keeps the full million run's figures.
+  case " $* " in *" --sweep-only "*) out=bench/results/sweep-latest.md ;; esac
   mkdir -p bench/results
   dotnet build -c Release bench/Liaison.Bench -v q -nologo
   # The load driver runs the real server with `dotnet run --no-build`: build it (and its designer files) first.

@@ -60,6 +60,8 @@ public sealed class ServerProcess : IAsyncDisposable
         psi.Environment["Liaison__BootstrapAdmin__Password"] = AdminPassword;
         psi.Environment["Liaison__Jobs__RunServer"] = jobs ? "true" : "false";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The driver acts through many personal links from one address: lift the per-client link-post rate limit.
+        psi.Environment["Liaison__SignIn__LinkPostsPerWindow"] = "1000000";
         psi.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

@@ -300,7 +300,7 @@ public static class LoadDriver
     }
 
     /// <summary>CPU seconds (user + system) used so far by these processes and their children's threads (Linux /proc).</summary>
-    private static double CpuSeconds(IEnumerable<int> pids)
+    internal static double CpuSeconds(IEnumerable<int> pids)
     {
         var ticks = 0L;
         foreach (var pid in pids)
@@ -327,7 +327,7 @@ public static class LoadDriver
     }
 
     /// <summary>The postmaster and every process it started (backends, WAL writer, checkpointer…).</summary>
-    private static List<int> PostgresPids(int? postmaster)
+    internal static List<int> PostgresPids(int? postmaster)
     {
         if (postmaster is not { } root) return [];
         var pids = new List<int> { root };
@@ -371,7 +371,7 @@ public static class LoadDriver
                $"{waiting} with a waiting workflow, {mailed} with dispatch mail queued";
     }
 
-    private static async Task<long> CommitsAsync(string cs)
+    internal static async Task<long> CommitsAsync(string cs)
     {
         await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync();

@@ -18,7 +18,10 @@ namespace Liaison.Bench.Million;
 /// to <c>--cases</c>, another <c>--due</c> due now, and the sweep again, the case list with each filter, the league
 /// table and the daily digests. The server's RSS is sampled throughout.
 /// </summary>
-/// <remarks>Run: <c>bench/run.sh million [--cases 1000000] [--small 100000] [--due 10000] [--mail-days 90] [--requests 50]</c>.</remarks>
+/// <remarks>
+/// Run: <c>bench/run.sh million [--cases 1000000] [--small 100000] [--due 10000] [--mail-days 90] [--requests 50]</c>.
+/// The sweep alone, with its cost per fired timer (<see cref="SweepProbe"/>): <c>bench/run.sh million --small 12000 --due 10000 --sweep-only 1</c>.
+/// </remarks>
 public static class MillionBench
 {
     public static async Task<int> RunAsync(string[] args)
@@ -59,6 +62,8 @@ public static class MillionBench
         var smallSize = await ScalarAsync<string>(cs, "SELECT pg_size_pretty(pg_database_size(current_database()))");
         Sweep smallSweep;
         long smallRss;
+        var sweepOnly = Durable.DurableCycleBench.IntArg(args, "--sweep-only", 0) > 0;
+        string? probeLine;
         await using (var server = await ServerProcess.StartAsync(cs, port, jobs: true))
         {
             // --trace S: a thread-time sample of the server's first S seconds of the small sweep (bench/results/sweep-cpu.nettrace).
@@ -66,12 +71,32 @@ public static class MillionBench
             var tracing = traceSeconds > 0
                 ? LoadDriver.TraceAsync(server.Id, "dotnet-sampled-thread-time", TimeSpan.FromSeconds(traceSeconds), "bench/results/sweep-cpu.nettrace")
                 : Task.CompletedTask;
+            // --sweep-only 1: measure the first sweep's cost per fired timer, report, and stop there.
+            var probe = sweepOnly ? await SweepProbe.StartAsync(cs, first.DueIds, server.Id, pg.PostmasterPid) : null;
             smallSweep = await SweepAsync(cs, first.DueIds, server.Started);
+            probeLine = probe is null ? null : await probe.StopAsync();
             smallRss = server.MaxRssKb;
             await tracing;
         }
 
         Console.WriteLine(smallSweep.Row($"{small:N0}"));
+        if (probeLine is not null)
+        {
+            Line($"# Sweep only — {report.Started:yyyy-MM-dd HH:mm} UTC");
+            Line();
+            Line($"PostgreSQL: {pg.Description}");
+            Line($"Settings: {await pg.SettingsAsync()}");
+            Line($"Load average (1/5/15 min) before: {report.LoadBefore}; after: {BenchReport.LoadAverage()}");
+            Line();
+            Line("| Cases | Due | Escalated | Exactly once | Mail queued | Server start → health | Start → first escalation | Sweep (first → last escalation, mail queued) | Rate |");
+            Line("|---:|---:|---:|---|---:|---:|---:|---:|---:|");
+            Line(smallSweep.Row($"{small:N0}"));
+            Line();
+            Line(probeLine);
+            Line(string.Create(CultureInfo.InvariantCulture, $"Server RSS max: {smallRss / 1024.0:F0} MB."));
+            await report.SaveAsync();
+            return smallSweep.Ok ? 0 : 1;
+        }
 
         // 3. The whole database: its sweep, then the list, the league table and the digests.
         var second = await generator.AddAsync(total - small, due, mailDays, seed: 2);

@@ -16,7 +16,8 @@ namespace Liaison.Server.Cases;
 /// Applies what the case activities decided to the case row, its links, its timeline and the outbox — all inside the
 /// run's transaction.
 /// </summary>
-public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOptions<LiaisonOptions> options, CalendarService calendars) : IWorkflowEffectHandler
+public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOptions<LiaisonOptions> options, CalendarService calendars, CaseRoutingFactory routings)
+    : IWorkflowEffectHandler
 {
     /// <summary>Run-context keys through which a person's action passes its note and details to the mails it causes.</summary>
     public const string NoteKey = "action.note";
@@ -216,12 +217,15 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         await mailer.SendAsync(db, c, CaseMailKind.DispatchLeaderCopy, [Audiences.Leader], extras, ct, part);
     }
 
-    private static async Task RecordFiredAsync(LiaisonDbContext db, long caseId, long partId, DeadlineReached r, DateTimeOffset now, CancellationToken ct)
+    private async Task RecordFiredAsync(LiaisonDbContext db, long caseId, long partId, DeadlineReached r, DateTimeOffset now, CancellationToken ct)
     {
-        var exists = await db.Set<CaseDeadlineFired>().AnyAsync(f => f.CaseId == caseId && f.PartId == partId && f.Kind == r.Kind && f.Deadline == r.Deadline, ct);
+        // The run's context read the case's fired deadlines under its instance's lock: no round trip when it did so in this transaction.
+        var exists = routings.HasFired(db, caseId, partId, r.Kind, r.Deadline)
+            ?? await db.Set<CaseDeadlineFired>().AnyAsync(f => f.CaseId == caseId && f.PartId == partId && f.Kind == r.Kind && f.Deadline == r.Deadline, ct);
         if (!exists)
         {
             db.Set<CaseDeadlineFired>().Add(new CaseDeadlineFired { CaseId = caseId, PartId = partId, Kind = r.Kind, Deadline = r.Deadline, FiredAt = now });
+            routings.RecordedFired(caseId, partId, r.Kind, r.Deadline);
         }
     }
 

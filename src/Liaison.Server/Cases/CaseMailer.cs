@@ -203,10 +203,11 @@ public sealed class CaseMailer(
     /// <summary>
     /// The case's parts, read once per scope (a dispatch and its leader copy, an escalation's lists). Tracked, not
     /// AsNoTracking: a part changed in this transaction (just submitted, dropped) is the same object, seen as it is now.
+    /// Read again once the DbContext no longer tracks them (a timer sweep clears it between the timers of a chunk).
     /// </summary>
     private async Task<List<CasePart>> PartsAsync(LiaisonDbContext db, Case c, CancellationToken ct)
     {
-        if (!_parts.TryGetValue(c.Id, out var parts))
+        if (!_parts.TryGetValue(c.Id, out var parts) || parts.Any(p => db.Entry(p).State == EntityState.Detached))
         {
             _parts[c.Id] = parts = await db.Set<CasePart>().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
         }
@@ -216,13 +217,22 @@ public sealed class CaseMailer(
 
     private async Task<string?> DepartmentNameAsync(LiaisonDbContext db, string code, CancellationToken ct)
     {
-        if (!_departmentNames.TryGetValue(code, out var name))
+        if (!_departmentNames.TryGetValue(code, out var name) && !_allDepartmentNames)
         {
-            _departmentNames[code] = name = await db.Departments.AsNoTracking().Where(d => d.Code == code).Select(d => d.Name).FirstOrDefaultAsync(ct);
+            // Every department's name at the first need (a few dozen rows, one round trip): a sweep's chunk mails many departments.
+            foreach (var d in await db.Departments.AsNoTracking().Select(d => new { d.Code, d.Name }).ToListAsync(ct))
+            {
+                _departmentNames[d.Code] = d.Name;
+            }
+
+            _allDepartmentNames = true;
+            name = _departmentNames.GetValueOrDefault(code);
         }
 
         return name;
     }
+
+    private bool _allDepartmentNames;
 
     private void Queue(LiaisonDbContext db, Case c, IAssignment holder, string kind, string name, string email, string culture, string? link, CaseMailModel shared,
         CasePart? part)

@@ -64,17 +64,52 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
         return Context(await RoutingAsync(db, snapshot, ct, calendar));
     }
 
-    private static async Task<IEnumerable<string>> FiredAsync(LiaisonDbContext db, long caseId, long partId, CancellationToken ct) =>
-        (await db.Set<CaseDeadlineFired>().Where(f => f.CaseId == caseId && f.PartId == partId).ToListAsync(ct))
-        .Select(f => CaseSnapshot.EscalationKey(f.Kind, f.Deadline));
+    private async Task<IEnumerable<string>> FiredAsync(LiaisonDbContext db, long caseId, long partId, CancellationToken ct)
+    {
+        var rows = await db.Set<CaseDeadlineFired>().Where(f => f.CaseId == caseId && f.PartId == partId).ToListAsync(ct);
+        if (db.Database.CurrentTransaction is { } tx)
+        {
+            _fired[(caseId, partId)] = (tx.TransactionId, rows.Select(f => (f.Kind, Micros(f.Deadline))).ToHashSet());
+        }
+
+        return rows.Select(f => CaseSnapshot.EscalationKey(f.Kind, f.Deadline));
+    }
+
+    // The deadline-fired rows read for a run, by (case, part), with the transaction that read them.
+    private readonly Dictionary<(long CaseId, long PartId), (Guid Transaction, HashSet<(string Kind, DateTimeOffset Deadline)> Keys)> _fired = [];
+
+    /// <summary>
+    /// Whether this deadline has fired, when this scope knows for certain: the run's rows were read in the current
+    /// transaction, which holds the instance's lock (only a run of the instance records its deadlines), and every row
+    /// recorded since went through <see cref="RecordedFired"/>. Null when it does not know: ask the database.
+    /// </summary>
+    public bool? HasFired(LiaisonDbContext db, long caseId, long partId, string kind, DateTimeOffset deadline) =>
+        db.Database.CurrentTransaction is { } tx && _fired.TryGetValue((caseId, partId), out var read) && read.Transaction == tx.TransactionId
+            ? read.Keys.Contains((kind, Micros(deadline)))
+            : null;
+
+    /// <summary>A deadline-fired row added in the current transaction.</summary>
+    public void RecordedFired(long caseId, long partId, string kind, DateTimeOffset deadline)
+    {
+        if (_fired.TryGetValue((caseId, partId), out var read))
+        {
+            read.Keys.Add((kind, Micros(deadline)));
+        }
+    }
+
+    // PostgreSQL keeps microseconds: compare as the unique key does.
+    private static DateTimeOffset Micros(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % 10, TimeSpan.Zero);
 
     private async Task<CaseRouting> RoutingAsync(LiaisonDbContext db, CaseSnapshot snapshot, CancellationToken ct, WorkingCalendar? calendar = null) => new()
     {
         Case = snapshot,
         Calendar = calendar ?? await calendars.GetAsync(ct),
         Categories = await categories.ListAsync(ct),
-        Departments = Contacts(await db.Departments.AsNoTracking().Where(d => d.Active).ToListAsync(ct)),
+        // Read once per scope (one request, or one chunk of a timer sweep), not once per run.
+        Departments = _departments ??= Contacts(await db.Departments.AsNoTracking().Where(d => d.Active).ToListAsync(ct)),
     };
+
+    private Dictionary<string, DepartmentContact>? _departments;
 
     /// <summary>
     /// A try-it run routes the caller's case, or <see cref="SampleCase"/> sent to a sample department, with the

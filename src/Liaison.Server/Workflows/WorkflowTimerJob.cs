@@ -1,5 +1,6 @@
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Liaison.Server.Workflows;
 
@@ -8,6 +9,7 @@ namespace Liaison.Server.Workflows;
 /// due, and Hangfire every minute as a safety net. A sweep claims a batch of due timers (<c>FOR UPDATE SKIP LOCKED</c>,
 /// then <c>claimed_until</c>), so processes sweeping at once share the work instead of repeating it; firing resumes
 /// each bookmark through <see cref="WorkflowHost"/>, which consumes it at most once, so a timer fires exactly once.
+/// A claimed batch is fired in chunks, a transaction each (<see cref="FireChunkAsync"/>).
 /// </summary>
 public sealed class WorkflowTimerJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger<WorkflowTimerJob> log)
 {
@@ -37,38 +39,35 @@ public sealed class WorkflowTimerJob(IServiceScopeFactory scopes, TimeProvider c
             return false;
         }
 
+        // A failed statement fails the whole fire (its transaction rolls back): a savepoint per SaveChanges buys nothing.
+        db.Database.AutoSavepointsEnabled = false;
         var result = await scope.ServiceProvider.GetRequiredService<WorkflowHost>().ResumeAsync(db, bookmarkId, null, ct);
         return result.Resumed;
     }
 
     /// <summary>
-    /// Timers of one claimed batch fired at once. Each fires in its own transaction; timers of one workflow tree
-    /// queue on its row locks (taken root first, so they cannot deadlock), others overlap their round trips.
+    /// Chunks of one claimed batch fired at once. Each chunk is one transaction; chunks hold whole workflow trees (the
+    /// timers of one instance and of a parent and its children go in one chunk), so chunks running at once do not
+    /// queue on each other's row locks.
     /// </summary>
     public const int SweepParallelism = 4;
 
-    /// <summary>Fires every due timer (each in its own transaction), a claimed batch at a time; returns how many this call resumed.</summary>
+    /// <summary>
+    /// Timers fired in one transaction: one commit (one fsync) and one due check for all of them instead of one each,
+    /// and the scope's caches (department and officer names, the run context's departments) shared. It bounds how long
+    /// a chunk holds the row locks of its instances (a person acting on one of those cases waits that long at most).
+    /// </summary>
+    public const int ChunkSize = 25;
+
+    /// <summary>Fires every due timer, a claimed batch at a time, in chunks of <see cref="ChunkSize"/>; returns how many this call resumed.</summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         var fired = 0;
         while (!ct.IsCancellationRequested)
         {
             var due = await ClaimAsync(ct);
-            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = SweepParallelism, CancellationToken = ct }, async (id, token) =>
-            {
-                try
-                {
-                    if (await FireAsync(id, token))
-                    {
-                        Interlocked.Increment(ref fired);
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // One broken instance must not hold up the others; its claim lapses and a later sweep retries it.
-                    log.LogError(ex, "Firing workflow timer {BookmarkId} failed", id);
-                }
-            });
+            await Parallel.ForEachAsync(Chunks(due, ChunkSize), new ParallelOptions { MaxDegreeOfParallelism = SweepParallelism, CancellationToken = ct },
+                async (chunk, token) => Interlocked.Add(ref fired, await FireChunkAsync(chunk, token)));
 
             if (due.Count < SweepBatch)
             {
@@ -79,22 +78,133 @@ public sealed class WorkflowTimerJob(IServiceScopeFactory scopes, TimeProvider c
         return fired;
     }
 
+    /// <summary>
+    /// Fires the timers of one chunk in one transaction, in order, each through <see cref="WorkflowHost"/> exactly as
+    /// <see cref="FireAsync"/> does. If anything fails, the whole transaction rolls back (nothing of the chunk was
+    /// consumed) and its timers are fired one by one in their own transactions, so one broken timer neither blocks
+    /// nor loses the others, and none fires twice. Returns how many this call resumed.
+    /// </summary>
+    public async Task<int> FireChunkAsync(IReadOnlyList<string> bookmarkIds, CancellationToken ct)
+    {
+        if (bookmarkIds.Count == 1)
+        {
+            return await FireOneByOneAsync(bookmarkIds, ct);
+        }
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
+            var host = scope.ServiceProvider.GetRequiredService<WorkflowHost>();
+            // A failed statement fails the chunk, which is then fired one by one: a savepoint per SaveChanges buys nothing.
+            db.Database.AutoSavepointsEnabled = false;
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var now = clock.GetUtcNow();
+            // Never early (servers' clocks apart), and not at all once fired, resumed otherwise or cancelled.
+            var due = (await db.Set<WorkflowBookmarkRecord>()
+                .Where(b => bookmarkIds.Contains(b.Id) && b.ResumeAt != null && b.ResumeAt <= now)
+                .Select(b => b.Id)
+                .ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+            var fired = 0;
+            foreach (var id in bookmarkIds.Where(due.Contains))
+            {
+                if ((await host.ResumeAsync(db, id, null, ct)).Resumed)
+                {
+                    fired++;
+                }
+
+                // Each timer reads its own rows under its instance's lock; what the last one loaded is not reused.
+                db.ChangeTracker.Clear();
+            }
+
+            await tx.CommitAsync(ct);
+            return fired;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogWarning(ex, "A chunk of {Count} workflow timers failed and was rolled back; firing them one by one", bookmarkIds.Count);
+            return await FireOneByOneAsync(bookmarkIds, ct);
+        }
+    }
+
+    private async Task<int> FireOneByOneAsync(IReadOnlyList<string> bookmarkIds, CancellationToken ct)
+    {
+        var fired = 0;
+        foreach (var id in bookmarkIds)
+        {
+            try
+            {
+                if (await FireAsync(id, ct))
+                {
+                    fired++;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One broken instance must not hold up the others; its claim lapses and a later sweep retries it.
+                log.LogError(ex, "Firing workflow timer {BookmarkId} failed", id);
+            }
+        }
+
+        return fired;
+    }
+
+    /// <summary>Splits a claimed batch into chunks of about <paramref name="size"/> timers, each tree's timers in one chunk, in claim order.</summary>
+    internal static List<List<string>> Chunks(IReadOnlyList<ClaimedTimer> claimed, int size)
+    {
+        var chunks = new List<List<string>>();
+        foreach (var tree in claimed.GroupBy(t => t.Tree))
+        {
+            if (chunks.Count == 0 || chunks[^1].Count >= size)
+            {
+                chunks.Add([]);
+            }
+
+            chunks[^1].AddRange(tree.Select(t => t.Id));
+        }
+
+        return chunks;
+    }
+
+    /// <summary>A claimed timer and the root of its instance's tree (the instance, or its parent).</summary>
+    internal sealed record ClaimedTimer(string Id, Guid Tree);
+
     /// <summary>Claims up to <see cref="SweepBatch"/> due timers nobody else holds (one short transaction).</summary>
-    private async Task<List<string>> ClaimAsync(CancellationToken ct)
+    private async Task<List<ClaimedTimer>> ClaimAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
         var now = clock.GetUtcNow();
         var until = now + ClaimFor;
-        return await db.Database.SqlQuery<string>($"""
-            UPDATE workflow_bookmarks SET claimed_until = {until}
-            WHERE id IN (
-                SELECT id FROM workflow_bookmarks
-                WHERE resume_at IS NOT NULL AND resume_at <= {now} AND (claimed_until IS NULL OR claimed_until < {now})
-                ORDER BY resume_at
-                LIMIT {SweepBatch}
-                FOR UPDATE SKIP LOCKED)
-            RETURNING id AS "Value"
-            """).ToListAsync(ct);
+        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var cmd = new NpgsqlCommand("""
+                UPDATE workflow_bookmarks b SET claimed_until = $1
+                WHERE b.id IN (
+                    SELECT id FROM workflow_bookmarks
+                    WHERE resume_at IS NOT NULL AND resume_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2)
+                    ORDER BY resume_at
+                    LIMIT $3
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING b.id, coalesce((SELECT i.parent_instance_id FROM workflow_instances i WHERE i.id = b.instance_id), b.instance_id)
+                """, conn);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = until });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = now });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = SweepBatch });
+            var claimed = new List<ClaimedTimer>();
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                claimed.Add(new ClaimedTimer(reader.GetString(0), reader.GetGuid(1)));
+            }
+
+            return claimed;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
 
@@ -108,6 +109,50 @@ public sealed class EscalationTests : IAsyncLifetime
         Assert.Equal(1, await CountAsync(Handler, "【即将到期】"));
         Assert.Equal(1, await CountAsync(Handler, "【超期督办】"));
         Assert.Equal(1, await CountAsync(Zone, "【督办升级】"));
+    }
+
+    [Fact]
+    public async Task Two_server_instances_sweeping_many_due_cases_in_chunks_escalate_each_case_once()
+    {
+        // More cases than one chunk of the sweep: several chunks, fired by two servers' sweeps at once.
+        var numbers = new List<string>();
+        for (var i = 0; i < Liaison.Server.Workflows.WorkflowTimerJob.ChunkSize + 7; i++)
+        {
+            numbers.Add((await OpenAsync(_officer)).GetProperty("number").GetString()!);
+        }
+
+        await using var second = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:Liaison", _app.ConnectionString);
+            b.UseSetting("Liaison:Jobs:RunServer", "false");
+            b.UseSetting("Liaison:PublicBaseUrl", "https://liaison.test.example");
+            b.UseSetting("Logging:LogLevel:Default", "Warning");
+            b.ConfigureServices(s => s.AddSingleton<TimeProvider>(_app.Clock));
+        });
+        _ = second.Server;
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 3, 18, 1, 0, China).ToUniversalTime()); // every case's acceptance reminder is due
+
+        async Task<int> SweepSecond()
+        {
+            await using var scope = second.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<Liaison.Server.Workflows.WorkflowTimerJob>().SweepAsync(CancellationToken.None);
+        }
+
+        var fired = await Task.WhenAll(_app.SweepTimersAsync(), SweepSecond(), _app.SweepTimersAsync(), SweepSecond());
+
+        Assert.Equal(numbers.Count, fired.Sum());
+        var escalations = await _app.WithDbAsync(db => db.Database.SqlQuery<string>($"""
+            SELECT c.number || ' ' || (e.data::jsonb ->> 'level') AS "Value"
+            FROM case_events e JOIN cases c ON c.id = e.case_id
+            WHERE e.kind = 'escalated'
+            """).ToListAsync());
+        Assert.Equal(numbers.Select(n => n + " accept").Order(), escalations.Order());
+        foreach (var to in new[] { Handler, Leader })
+        {
+            var reminders = await MailsAsync(_app, to, "【催签收】");
+            Assert.Equal(numbers.Count, reminders.Count);
+            Assert.All(numbers, n => Assert.Single(reminders, m => m.Subject.Contains(n)));
+        }
     }
 
     [Fact]

@@ -69,4 +69,54 @@ public sealed class TimerSweepTests(TimerSweepTests.Fixture fixture) : IClassFix
         Assert.Equal(1, afterLapse);
         Assert.Equal(WorkflowStatus.Finished, (await Wf.InstanceAsync(app.Services, started.Id)).Status);
     }
+
+    [Fact]
+    public async Task A_chunk_in_which_one_timer_fails_still_fires_the_others_exactly_once()
+    {
+        var app = fixture.App;
+        await Wf.PublishAsync(app.Services, Wf.Json("sweep-broken",
+            [Wf.Start(), Wf.Delay("delay", TimeSpan.FromMinutes(5)), Wf.WriteLine("write", "fired"), Wf.End()],
+            "start->delay", "delay->write", "write->end"));
+        var instances = new List<Guid>();
+        for (var i = 0; i < 10; i++)
+        {
+            instances.Add((await Wf.StartAsync(app.Services, "sweep-broken")).Id);
+        }
+
+        // The fourth instance cannot be saved: its timer fails inside the chunk, after three others were resumed in it.
+        var broken = instances[3];
+        await Wf.DbAsync(app.Services, db => db.Database.ExecuteSqlRawAsync($"""
+            CREATE FUNCTION test_refuse_instance() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
+            CREATE TRIGGER test_refuse BEFORE UPDATE ON workflow_instances FOR EACH ROW WHEN (NEW.id = '{broken}') EXECUTE FUNCTION test_refuse_instance();
+            """));
+        try
+        {
+            app.Clock.Advance(TimeSpan.FromMinutes(6));
+            await Wf.SweepAsync(app.Services);
+            var afterFailure = await WritesAsync(app, instances);
+            Assert.Equal(9, afterFailure.Count);
+            Assert.All(afterFailure, kv => Assert.Equal(1, kv.Value));
+            Assert.DoesNotContain(broken, afterFailure.Keys);
+            Assert.Single(await Wf.BookmarksAsync(app.Services, broken));
+        }
+        finally
+        {
+            await Wf.DbAsync(app.Services, db => db.Database.ExecuteSqlRawAsync(
+                "DROP TRIGGER test_refuse ON workflow_instances; DROP FUNCTION test_refuse_instance();"));
+        }
+
+        // Its claim lapses; the next sweep fires it, and nothing else again.
+        app.Clock.Advance(WorkflowTimerJob.ClaimFor + TimeSpan.FromSeconds(1));
+        await Wf.SweepAsync(app.Services);
+        var writes = await WritesAsync(app, instances);
+        Assert.Equal(10, writes.Count);
+        Assert.All(writes, kv => Assert.Equal(1, kv.Value));
+        Assert.Equal(WorkflowStatus.Finished, (await Wf.InstanceAsync(app.Services, broken)).Status);
+    }
+
+    private static Task<Dictionary<Guid, int>> WritesAsync(LiaisonApp app, List<Guid> instances) =>
+        Wf.DbAsync(app.Services, db => db.Set<WorkflowJournalRecord>()
+            .Where(j => instances.Contains(j.InstanceId) && j.ActivityId == "write")
+            .GroupBy(j => j.InstanceId)
+            .ToDictionaryAsync(g => g.Key, g => g.Count()));
 }
