@@ -86,24 +86,10 @@ public sealed class EscalationTests : IAsyncLifetime
     public async Task Two_server_instances_sweeping_the_same_database_send_each_rung_once()
     {
         await OpenAsync(_officer);
-        await using var second = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("ConnectionStrings:Liaison", _app.ConnectionString);
-            b.UseSetting("Liaison:Jobs:RunServer", "false");
-            b.UseSetting("Liaison:PublicBaseUrl", "https://liaison.test.example");
-            b.UseSetting("Logging:LogLevel:Default", "Warning");
-            b.ConfigureServices(s => s.AddSingleton<TimeProvider>(_app.Clock));
-        });
-        _ = second.Server;
+        await using var second = SecondServer();
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 13, 9, 0, 0, China).ToUniversalTime()); // every rung is due
 
-        async Task<int> SweepSecond()
-        {
-            await using var scope = second.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<Liaison.Server.Workflows.WorkflowTimerJob>().SweepAsync(CancellationToken.None);
-        }
-
-        await Task.WhenAll(_app.SweepTimersAsync(), SweepSecond(), _app.SweepTimersAsync(), SweepSecond());
+        await Task.WhenAll(_app.SweepTimersAsync(), SweepAsync(second.Services), _app.SweepTimersAsync(), SweepAsync(second.Services));
 
         Assert.Equal(1, await CountAsync(Handler, "【催签收】"));
         Assert.Equal(1, await CountAsync(Handler, "【即将到期】"));
@@ -121,24 +107,17 @@ public sealed class EscalationTests : IAsyncLifetime
             numbers.Add((await OpenAsync(_officer)).GetProperty("number").GetString()!);
         }
 
-        await using var second = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("ConnectionStrings:Liaison", _app.ConnectionString);
-            b.UseSetting("Liaison:Jobs:RunServer", "false");
-            b.UseSetting("Liaison:PublicBaseUrl", "https://liaison.test.example");
-            b.UseSetting("Logging:LogLevel:Default", "Warning");
-            b.ConfigureServices(s => s.AddSingleton<TimeProvider>(_app.Clock));
-        });
-        _ = second.Server;
+        await using var second = SecondServer();
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 3, 18, 1, 0, China).ToUniversalTime()); // every case's acceptance reminder is due
 
-        async Task<int> SweepSecond()
+        // Both servers sweep twice and relay the outbox after each sweep, all at once (issue 12's multi-node duplicate).
+        var nodes = new[] { _app.Services, second.Services, _app.Services, second.Services };
+        var fired = await Task.WhenAll(nodes.Select(async node =>
         {
-            await using var scope = second.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<Liaison.Server.Workflows.WorkflowTimerJob>().SweepAsync(CancellationToken.None);
-        }
-
-        var fired = await Task.WhenAll(_app.SweepTimersAsync(), SweepSecond(), _app.SweepTimersAsync(), SweepSecond());
+            var count = await SweepAsync(node);
+            await RelayAsync(node);
+            return count;
+        }));
 
         Assert.Equal(numbers.Count, fired.Sum());
         var escalations = await _app.WithDbAsync(db => db.Database.SqlQuery<string>($"""
@@ -153,6 +132,41 @@ public sealed class EscalationTests : IAsyncLifetime
             Assert.Equal(numbers.Count, reminders.Count);
             Assert.All(numbers, n => Assert.Single(reminders, m => m.Subject.Contains(n)));
         }
+
+        var received = _app.Smtp!.Received;
+        Assert.Equal(received.Count, received.Select(m => m.MessageId).Distinct().Count());
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Outbox.CountAsync(m => m.Status != Liaison.Server.Mail.OutboxStatus.Sent)));
+    }
+
+    /// <summary>A second server on the same database, clock and SMTP listener (no job server: the test drives its sweeps).</summary>
+    private WebApplicationFactory<Program> SecondServer()
+    {
+        var second = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:Liaison", _app.ConnectionString);
+            b.UseSetting("Liaison:Jobs:RunServer", "false");
+            b.UseSetting("Liaison:PublicBaseUrl", "https://liaison.test.example");
+            b.UseSetting("Smtp:Host", "127.0.0.1");
+            b.UseSetting("Smtp:Port", _app.Smtp!.Port.ToString());
+            b.UseSetting("Smtp:Security", "None");
+            b.UseSetting("Smtp:Pipelining", "false");
+            b.UseSetting("Logging:LogLevel:Default", "Warning");
+            b.ConfigureServices(s => s.AddSingleton<TimeProvider>(_app.Clock));
+        });
+        _ = second.Server;
+        return second;
+    }
+
+    private static async Task<int> SweepAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Liaison.Server.Workflows.WorkflowTimerJob>().SweepAsync(CancellationToken.None);
+    }
+
+    private static async Task RelayAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Liaison.Server.Mail.OutboxRelay>().RelayDueAsync();
     }
 
     [Fact]
