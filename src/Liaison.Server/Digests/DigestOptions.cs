@@ -19,7 +19,7 @@ public sealed class DigestOptions
 
     /// <summary>
     /// An officer's cases are read this many at a time for their digest, so memory holds one batch and the lines the
-    /// mail shows, not every case of an officer with tens of thousands (bench/RESULTS.md (h)).
+    /// mail shows, not every case of an officer with tens of thousands (bench/RESULTS.md (g), "The server's memory").
     /// </summary>
     public int OfficerCasesPerRead { get; set; } = 1000;
 }
