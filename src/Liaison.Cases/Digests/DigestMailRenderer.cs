@@ -63,13 +63,13 @@ public sealed partial class DigestMailRenderer
             ["Recipient"] = Obj(("Name", mail.RecipientName)),
             ["Date"] = FormatDate(mail.Date, en),
             ["Since"] = FormatLocal(mail.Since, en),
-            ["Count"] = mail.NeedsDecision.Count + mail.Overdue.Count + mail.Changed.Count + mail.Served.Count,
+            ["Count"] = mail.NeedsDecision.Count + mail.Overdue.Count + mail.Changed.Count + mail.Served.Count + mail.NotPassed,
             ["NeedsDecision"] = Lines(mail.NeedsDecision, en),
             ["Overdue"] = Lines(mail.Overdue, en),
             ["Changed"] = Lines(mail.Changed, en),
             ["Served"] = Lines(mail.Served, en),
             ["VisitsDue"] = VisitsDue(mail.VisitsDue, en),
-            ["Omitted"] = Omitted(mail.NeedsDecision, mail.Overdue, mail.Changed, mail.Served),
+            ["Omitted"] = Omitted(mail.NeedsDecision, mail.Overdue, mail.Changed, mail.Served) + mail.NotPassed,
         }, mail.NeedsDecision.Concat(mail.Overdue).Concat(mail.Changed).Concat(mail.Served));
     }
 

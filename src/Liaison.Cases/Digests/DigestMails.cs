@@ -106,6 +106,12 @@ public sealed record OfficerDigestMail(
 
     /// <summary>For a chief service officer: their key enterprises whose visit (走访) is due.</summary>
     public IReadOnlyList<VisitDueLine> VisitsDue { get; init; } = [];
+
+    /// <summary>
+    /// Lines of the three case sections the caller counted but did not pass, having kept only the first
+    /// <see cref="DigestMailRenderer.MaxLinesPerSection"/> of each: counted in the total and in the omitted lines.
+    /// </summary>
+    public int NotPassed { get; init; }
 }
 
 public sealed record LeagueTableMail(string RecipientName, LeagueTableResult Table, string? CsvLink)

@@ -16,4 +16,10 @@ public sealed class DigestOptions
 
     /// <summary>Yellow (黄榜) when the worse on-time rate is below this.</summary>
     public double YellowBelow { get; set; } = 0.9;
+
+    /// <summary>
+    /// An officer's cases are read this many at a time for their digest, so memory holds one batch and the lines the
+    /// mail shows, not every case of an officer with tens of thousands (bench/RESULTS.md (g), "The server's memory").
+    /// </summary>
+    public int OfficerCasesPerRead { get; set; } = 1000;
 }

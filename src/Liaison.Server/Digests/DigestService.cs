@@ -208,30 +208,16 @@ public sealed class DigestService(
                 .Where(s => s.Kind == DigestKind.Officer && s.Recipient == key && s.LocalDate < date)
                 .MaxAsync(s => (DateTimeOffset?)s.SentAt, ct);
             var since = last ?? firstSince;
-            var cases = await db.Cases.AsNoTracking()
-                .Where(c => c.OfficerId == officer.Id && (!CaseStatuses.Ended.Contains(c.Status) || c.Timeline.Any(e => e.At >= since)
-                    || Unsatisfied().Any(x => x.CaseId == c.Id)))
-                .Include(c => c.Timeline.Where(e => e.At >= since && e.Kind != CaseEventKinds.Email))
-                .AsSplitQuery()
-                .ToListAsync(ct);
-            var ids = cases.Select(c => c.Id).ToList();
-            var withReturnedParts = (await db.Set<CasePart>().AsNoTracking().Where(p => ids.Contains(p.CaseId) && p.Status == PartStatus.Returned)
-                .Select(p => p.CaseId).Distinct().ToListAsync(ct)).ToHashSet();
-            var withPartExtensions = (await db.Set<CasePart>().AsNoTracking()
-                .Where(p => ids.Contains(p.CaseId) && p.PendingExtensionDays != null && CasePart.OpenStatuses.Contains(p.Status))
-                .Select(p => p.CaseId).Distinct().ToListAsync(ct)).ToHashSet();
-            var unsatisfied = (await Unsatisfied().Where(x => ids.Contains(x.CaseId)).Select(x => new { x.CaseId, x.Comment }).ToListAsync(ct))
-                .ToDictionary(x => x.CaseId, x => x.Comment);
-            var items = OfficerDigests.Build(cases, since, now, calendar, withReturnedParts, withPartExtensions, unsatisfied.Keys.ToHashSet());
-            var served = await KeyEnterpriseDigest.ForAsync(db, officer.Id, items.Select(i => i.Case.Id).ToList(), date, now, calendar, BaseUrl, names, ct);
-            if (items.Count == 0 && served.IsEmpty)
+            var (items, listed, notPassed, unsatisfied) = await OfficerItemsAsync(officer.Id, since, now, calendar, ct);
+            var served = await KeyEnterpriseDigest.ForAsync(db, officer.Id, listed, date, now, calendar, BaseUrl, names, ct);
+            if (listed.Count == 0 && served.IsEmpty)
             {
                 continue;
             }
 
-            // Joint cases: their co-handlers and the parts' status, in one query for the officer's listed cases.
-            var listed = items.Select(i => i.Case.Id).ToList();
-            var coHandlers = (await db.Set<CasePart>().AsNoTracking().Where(p => listed.Contains(p.CaseId)).OrderBy(p => p.Id)
+            // Joint cases: their co-handlers and the parts' status, in one query for the lines the mail shows.
+            var shown = items.Select(i => i.Case.Id).ToList();
+            var coHandlers = (await db.Set<CasePart>().AsNoTracking().Where(p => shown.Contains(p.CaseId)).OrderBy(p => p.Id)
                     .Select(p => new { p.CaseId, p.DepartmentCode, p.Status }).ToListAsync(ct))
                 .ToLookup(p => p.CaseId, p => (names.GetValueOrDefault(p.DepartmentCode) ?? p.DepartmentCode, p.Status));
 
@@ -248,13 +234,73 @@ public sealed class DigestService(
                 List<DigestCaseLine> In(OfficerDigestSection s) => items.Where(i => i.Section == s).Select(Line).ToList();
                 var mail = renderer.Render(new OfficerDigestMail(officer.DisplayName, date, since,
                     In(OfficerDigestSection.NeedsDecision), In(OfficerDigestSection.Overdue), In(OfficerDigestSection.Changed))
-                    { Served = served.Served, VisitsDue = served.VisitsDue }, officer.Culture);
-                return Task.FromResult((Queue(officer.Email!, officer.DisplayName, mail, DigestKind.Officer), items.Count + served.Served.Count + served.VisitsDue.Count));
+                    { Served = served.Served, VisitsDue = served.VisitsDue, NotPassed = notPassed }, officer.Culture);
+                return Task.FromResult((Queue(officer.Email!, officer.DisplayName, mail, DigestKind.Officer), listed.Count + served.Served.Count + served.VisitsDue.Count));
             }, ct);
             if (done) sent++; else repeated++;
         }
 
         return new DigestRunReport(date, sent, repeated);
+    }
+
+    /// <summary>
+    /// One officer's digest items, reading their cases <see cref="DigestOptions.OfficerCasesPerRead"/> at a time (by id):
+    /// memory holds one batch and the lines the mail shows (the first <see cref="DigestMailRenderer.MaxLinesPerSection"/>
+    /// of each section, in the digest's order), not every case of an officer with tens of thousands.
+    /// </summary>
+    /// <returns>The items shown, in order; the ids of every case listed (shown or not); how many were not kept; the
+    /// enterprises' 不满意 comments of the items shown.</returns>
+    private async Task<(List<OfficerDigestItem> Shown, List<long> Listed, int NotPassed, Dictionary<long, string?> Unsatisfied)> OfficerItemsAsync(
+        string officerId, DateTimeOffset since, DateTimeOffset now, WorkingCalendar calendar, CancellationToken ct)
+    {
+        var shown = new List<OfficerDigestItem>();
+        var listed = new List<long>();
+        var unsatisfied = new Dictionary<long, string?>();
+        var perRead = Math.Max(1, Settings.OfficerCasesPerRead);
+        long after = 0;
+        while (true)
+        {
+            var cases = await db.Cases.AsNoTracking()
+                .Where(c => c.OfficerId == officerId && c.Id > after && (!CaseStatuses.Ended.Contains(c.Status) || c.Timeline.Any(e => e.At >= since)
+                    || Unsatisfied().Any(x => x.CaseId == c.Id)))
+                .OrderBy(c => c.Id)
+                .Take(perRead)
+                .Include(c => c.Timeline.Where(e => e.At >= since && e.Kind != CaseEventKinds.Email))
+                .AsSplitQuery()
+                .ToListAsync(ct);
+            if (cases.Count == 0)
+            {
+                break;
+            }
+
+            after = cases[^1].Id;
+            var ids = cases.Select(c => c.Id).ToList();
+            var withReturnedParts = (await db.Set<CasePart>().AsNoTracking().Where(p => ids.Contains(p.CaseId) && p.Status == PartStatus.Returned)
+                .Select(p => p.CaseId).Distinct().ToListAsync(ct)).ToHashSet();
+            var withPartExtensions = (await db.Set<CasePart>().AsNoTracking()
+                .Where(p => ids.Contains(p.CaseId) && p.PendingExtensionDays != null && CasePart.OpenStatuses.Contains(p.Status))
+                .Select(p => p.CaseId).Distinct().ToListAsync(ct)).ToHashSet();
+            foreach (var x in await Unsatisfied().Where(x => ids.Contains(x.CaseId)).Select(x => new { x.CaseId, x.Comment }).ToListAsync(ct))
+            {
+                unsatisfied[x.CaseId] = x.Comment;
+            }
+
+            var items = OfficerDigests.Build(cases, since, now, calendar, withReturnedParts, withPartExtensions, unsatisfied.Keys.ToHashSet());
+            listed.AddRange(items.Select(i => i.Case.Id));
+            // The digest's order (OfficerDigests.Build), then the first lines of each section.
+            shown = shown.Concat(items)
+                .OrderBy(i => i.Section).ThenBy(i => i.Case.DueAt ?? DateTimeOffset.MaxValue).ThenBy(i => i.Case.Number, StringComparer.Ordinal)
+                .GroupBy(i => i.Section).SelectMany(g => g.Take(DigestMailRenderer.MaxLinesPerSection))
+                .ToList();
+            var kept = shown.Select(i => i.Case.Id).ToHashSet();
+            unsatisfied = unsatisfied.Where(x => kept.Contains(x.Key)).ToDictionary();
+            if (cases.Count < perRead)
+            {
+                break;
+            }
+        }
+
+        return (shown, listed, listed.Count - shown.Count, unsatisfied);
     }
 
     /// <summary>

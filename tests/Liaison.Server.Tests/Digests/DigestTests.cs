@@ -166,9 +166,19 @@ public sealed partial class DigestTests : IAsyncLifetime
         Assert.Equal(3, (await DigestsToAsync(Handler)).Count);
     }
 
-    [Fact]
-    public async Task Officer_digest_lists_decisions_overdue_and_changes_since_the_last_digest()
+    /// <param name="casesPerRead">Null: the default batch; "1": one case per read, so every section is merged across batches.</param>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("1")]
+    public async Task Officer_digest_lists_decisions_overdue_and_changes_since_the_last_digest(string? casesPerRead)
     {
+        if (casesPerRead is not null)
+        {
+            await _app.DisposeAsync();
+            _app = await LiaisonApp.StartAsync(nameof(DigestTests) + "PerRead", configure: s => s["Liaison:Digests:OfficerCasesPerRead"] = casesPerRead);
+            _officer = await _app.AsOfficerAsync();
+        }
+
         var other = await _app.AsOfficerAsync("other@test.example"); // opens nothing, gets nothing
         var returned = await OpenNumberAsync(title: "要退回的事项");
         var progressed = await OpenNumberAsync(title: "有进展的事项");
