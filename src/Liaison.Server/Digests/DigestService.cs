@@ -257,23 +257,22 @@ public sealed class DigestService(
         var listed = new List<long>();
         var unsatisfied = new Dictionary<long, string?>();
         var perRead = Math.Max(1, Settings.OfficerCasesPerRead);
-        long after = 0;
-        while (true)
+        // The ids first, in one query PostgreSQL answers with one pass (a keyset page of the same filter made it probe
+        // the timeline once per case of the officer: 5× slower at 1M cases), then the cases a batch at a time.
+        var matching = await db.Cases.AsNoTracking()
+            .Where(c => c.OfficerId == officerId && (!CaseStatuses.Ended.Contains(c.Status) || c.Timeline.Any(e => e.At >= since)
+                || Unsatisfied().Any(x => x.CaseId == c.Id)))
+            .OrderBy(c => c.Id)
+            .Select(c => c.Id)
+            .ToListAsync(ct);
+        foreach (var batch in matching.Chunk(perRead))
         {
             var cases = await db.Cases.AsNoTracking()
-                .Where(c => c.OfficerId == officerId && c.Id > after && (!CaseStatuses.Ended.Contains(c.Status) || c.Timeline.Any(e => e.At >= since)
-                    || Unsatisfied().Any(x => x.CaseId == c.Id)))
+                .Where(c => batch.Contains(c.Id))
                 .OrderBy(c => c.Id)
-                .Take(perRead)
                 .Include(c => c.Timeline.Where(e => e.At >= since && e.Kind != CaseEventKinds.Email))
                 .AsSplitQuery()
                 .ToListAsync(ct);
-            if (cases.Count == 0)
-            {
-                break;
-            }
-
-            after = cases[^1].Id;
             var ids = cases.Select(c => c.Id).ToList();
             var withReturnedParts = (await db.Set<CasePart>().AsNoTracking().Where(p => ids.Contains(p.CaseId) && p.Status == PartStatus.Returned)
                 .Select(p => p.CaseId).Distinct().ToListAsync(ct)).ToHashSet();
@@ -294,10 +293,6 @@ public sealed class DigestService(
                 .ToList();
             var kept = shown.Select(i => i.Case.Id).ToHashSet();
             unsatisfied = unsatisfied.Where(x => kept.Contains(x.Key)).ToDictionary();
-            if (cases.Count < perRead)
-            {
-                break;
-            }
         }
 
         return (shown, listed, listed.Count - shown.Count, unsatisfied);
