@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 
 namespace Liaison.Testing;
 
@@ -105,6 +108,35 @@ public sealed class ServerProcess : IAsyncDisposable
 
         await server.DisposeAsync();
         throw new TimeoutException($"The server did not answer /health within 3 minutes; see {log}.");
+    }
+
+    /// <summary>
+    /// Creates an officer account as the bootstrap admin and signs it in; returns its bearer token. Tokens are protected
+    /// with keys kept in the database, so the token works on every process of the same database.
+    /// </summary>
+    public static async Task<string> NewOfficerTokenAsync(HttpClient http, string email, string password, string displayName)
+    {
+        var admin = await TokenAsync(http, AdminEmail, AdminPassword);
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/users")
+        {
+            Content = JsonContent.Create(new { email, password, displayName, role = "officer" }),
+        };
+        create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+        using var created = await http.SendAsync(create);
+        if (!created.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Creating the officer: {created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        }
+
+        return await TokenAsync(http, email, password);
+    }
+
+    /// <summary>Signs in through <c>POST /api/auth/login</c>; returns the bearer token.</summary>
+    public static async Task<string> TokenAsync(HttpClient http, string email, string password)
+    {
+        using var response = await http.PostAsJsonAsync("/api/auth/login", new { email, password });
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return body?["accessToken"]?.GetValue<string>() ?? throw new InvalidOperationException($"Sign-in failed: {response.StatusCode}");
     }
 
     /// <summary>What the server wrote to its standard output and error so far.</summary>

@@ -195,29 +195,8 @@ public static class LoadDriver
         return $"{(once == all ? "OK" : "MISMATCH")} — {all} mails queued, {once} sent exactly once, {again} attempted more than once";
     }
 
-    internal static async Task<string> SetUpOfficerAsync(HttpClient http)
-    {
-        var admin = await TokenAsync(http, ServerProcess.AdminEmail, ServerProcess.AdminPassword);
-        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/users")
-        {
-            Content = JsonContent.Create(new { email = "load.officer@anyue.example", password = "load-officer-2026", displayName = "压测专员", role = "officer" }),
-        };
-        create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
-        var created = await http.SendAsync(create);
-        if (!created.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"Creating the officer: {created.StatusCode} {await created.Content.ReadAsStringAsync()}");
-        }
-
-        return await TokenAsync(http, "load.officer@anyue.example", "load-officer-2026");
-    }
-
-    internal static async Task<string> TokenAsync(HttpClient http, string email, string password)
-    {
-        var response = await http.PostAsJsonAsync("/api/auth/login", new { email, password });
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
-        return body?["accessToken"]?.GetValue<string>() ?? throw new InvalidOperationException($"Sign-in failed: {response.StatusCode}");
-    }
+    internal static Task<string> SetUpOfficerAsync(HttpClient http) =>
+        ServerProcess.NewOfficerTokenAsync(http, "load.officer@anyue.example", "load-officer-2026", "压测专员");
 
     private static async Task<Run> OpenManyAsync(IReadOnlyList<HttpClient> servers, string token, int clients, TimeSpan duration)
     {

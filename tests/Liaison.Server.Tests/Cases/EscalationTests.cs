@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Liaison.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
@@ -86,10 +85,10 @@ public sealed class EscalationTests : IAsyncLifetime
     public async Task Two_server_instances_sweeping_the_same_database_send_each_rung_once()
     {
         await OpenAsync(_officer);
-        await using var second = SecondServer();
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 13, 9, 0, 0, China).ToUniversalTime()); // every rung is due
+        await using var second = SecondServer();
 
-        await Task.WhenAll(_app.SweepTimersAsync(), SweepAsync(second.Services), _app.SweepTimersAsync(), SweepAsync(second.Services));
+        await Task.WhenAll(_app.SweepTimersAsync(), Workflows.Wf.SweepAsync(second.Services), _app.SweepTimersAsync(), Workflows.Wf.SweepAsync(second.Services));
 
         Assert.Equal(1, await CountAsync(Handler, "【催签收】"));
         Assert.Equal(1, await CountAsync(Handler, "【即将到期】"));
@@ -107,15 +106,15 @@ public sealed class EscalationTests : IAsyncLifetime
             numbers.Add((await OpenAsync(_officer)).GetProperty("number").GetString()!);
         }
 
-        await using var second = SecondServer();
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 3, 18, 1, 0, China).ToUniversalTime()); // every case's acceptance reminder is due
+        await using var second = SecondServer();
 
         // Both servers sweep twice and relay the outbox after each sweep, all at once (issue 12's multi-node duplicate).
         var nodes = new[] { _app.Services, second.Services, _app.Services, second.Services };
         var fired = await Task.WhenAll(nodes.Select(async node =>
         {
-            var count = await SweepAsync(node);
-            await RelayAsync(node);
+            var count = await Workflows.Wf.SweepAsync(node);
+            await Workflows.Wf.RelayAsync(node);
             return count;
         }));
 
@@ -138,36 +137,15 @@ public sealed class EscalationTests : IAsyncLifetime
         Assert.Equal(0, await _app.WithDbAsync(db => db.Outbox.CountAsync(m => m.Status != Liaison.Server.Mail.OutboxStatus.Sent)));
     }
 
-    /// <summary>A second server on the same database, clock and SMTP listener (no job server: the test drives its sweeps).</summary>
-    private WebApplicationFactory<Program> SecondServer()
+    /// <summary>A second server on the same database and SMTP listener, its clock at the app's (it runs no jobs: the test drives its sweeps).</summary>
+    private Workflows.RestartedServer SecondServer() => Workflows.RestartedServer.Start(_app.ConnectionString, _app.Clock.GetUtcNow(), new()
     {
-        var second = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("ConnectionStrings:Liaison", _app.ConnectionString);
-            b.UseSetting("Liaison:Jobs:RunServer", "false");
-            b.UseSetting("Liaison:PublicBaseUrl", "https://liaison.test.example");
-            b.UseSetting("Smtp:Host", "127.0.0.1");
-            b.UseSetting("Smtp:Port", _app.Smtp!.Port.ToString());
-            b.UseSetting("Smtp:Security", "None");
-            b.UseSetting("Smtp:Pipelining", "false");
-            b.UseSetting("Logging:LogLevel:Default", "Warning");
-            b.ConfigureServices(s => s.AddSingleton<TimeProvider>(_app.Clock));
-        });
-        _ = second.Server;
-        return second;
-    }
-
-    private static async Task<int> SweepAsync(IServiceProvider services)
-    {
-        await using var scope = services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<Liaison.Server.Workflows.WorkflowTimerJob>().SweepAsync(CancellationToken.None);
-    }
-
-    private static async Task RelayAsync(IServiceProvider services)
-    {
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<Liaison.Server.Mail.OutboxRelay>().RelayDueAsync();
-    }
+        ["Liaison:PublicBaseUrl"] = "https://liaison.test.example",
+        ["Smtp:Host"] = "127.0.0.1",
+        ["Smtp:Port"] = _app.Smtp!.Port.ToString(),
+        ["Smtp:Security"] = "None",
+        ["Smtp:Pipelining"] = "false",
+    });
 
     [Fact]
     public async Task Publishing_an_edited_workflow_changes_the_ladder_for_new_cases()

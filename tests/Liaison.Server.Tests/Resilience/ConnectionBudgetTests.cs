@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Liaison.Testing;
 using Npgsql;
 
@@ -56,7 +55,7 @@ public sealed class ConnectionBudgetTests
 
             var clients = servers.Select(s => new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{s.Port}"), Timeout = TimeSpan.FromMinutes(2) }).ToList();
             // Bearer tokens are protected with the key ring in the database: one process's token is good on every other.
-            var officer = await OfficerTokenAsync(clients[0]);
+            var officer = await ServerProcess.NewOfficerTokenAsync(clients[0], "budget.officer@anyue.example", "budget-officer-2026", "预算专员");
             foreach (var client in clients)
             {
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", officer);
@@ -124,26 +123,6 @@ public sealed class ConnectionBudgetTests
         requestId = Guid.NewGuid(),
         enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = "91350100M000100Y43", contact = "王经理 13800000000" },
     };
-
-    private static async Task<string> OfficerTokenAsync(HttpClient http)
-    {
-        var admin = await TokenAsync(http, ServerProcess.AdminEmail, ServerProcess.AdminPassword);
-        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/users")
-        {
-            Content = JsonContent.Create(new { email = "budget.officer@anyue.example", password = "budget-officer-2026", displayName = "预算专员", role = "officer" }),
-        };
-        create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
-        var created = await http.SendAsync(create);
-        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
-        return await TokenAsync(http, "budget.officer@anyue.example", "budget-officer-2026");
-    }
-
-    private static async Task<string> TokenAsync(HttpClient http, string email, string password)
-    {
-        var response = await http.PostAsJsonAsync("/api/auth/login", new { email, password });
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
-        return body?["accessToken"]?.GetValue<string>() ?? throw new InvalidOperationException($"Sign-in failed: {response.StatusCode}");
-    }
 
     /// <summary>The most backends seen on the database (this sampler's own excluded) until cancelled.</summary>
     private static async Task<long> PeakConnectionsAsync(ThrowawayPostgres pg, string database, CancellationToken until)

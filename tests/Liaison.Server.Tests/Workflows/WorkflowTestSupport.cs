@@ -133,6 +133,13 @@ internal static class Wf
         return await scope.ServiceProvider.GetRequiredService<WorkflowTimerJob>().SweepAsync(default);
     }
 
+    /// <summary>Runs one relay of the outbox on this server, as its pump would.</summary>
+    public static async Task RelayAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Liaison.Server.Mail.OutboxRelay>().RelayDueAsync();
+    }
+
     public static async Task<bool> FireAsync(IServiceProvider services, string bookmarkId)
     {
         await using var scope = services.CreateAsyncScope();
