@@ -34,8 +34,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         var routing = context.RunContext.Get<CaseRouting>()
             ?? throw new InvalidOperationException("A case effect without a case in the run context");
         var db = context.Db;
-        // A tracking query would hand back the tracked case anyway (its values unchanged): skip the round trip then.
-        var c = db.Cases.Local.FirstOrDefault(x => x.Id == routing.Case.Id) ?? await db.Cases.FirstAsync(x => x.Id == routing.Case.Id, ct);
+        var c = await db.Cases.GetAsync(routing.Case.Id, ct);
         var now = clock.GetUtcNow();
         var actor = context.RunContext.Get<string>(ActorKey) ?? "workflow";
         var extras = new CaseMailer.Extras(
@@ -45,7 +44,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
             context.RunContext.Get<bool?>(ApprovedKey));
         if (routing.Case.PartId is { } partId)
         {
-            var part = db.Set<CasePart>().Local.FirstOrDefault(p => p.Id == partId) ?? await db.Set<CasePart>().FirstAsync(p => p.Id == partId, ct);
+            var part = await db.Set<CasePart>().GetAsync(partId, ct);
             // The part's own pending request, never the lead's.
             extras = extras with { ExtensionDays = context.RunContext.Get<int?>(ExtensionDaysKey) ?? part.PendingExtensionDays };
             await HandlePartAsync(context, effect, c, part, now, actor, extras, ct);

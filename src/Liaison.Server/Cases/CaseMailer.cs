@@ -205,6 +205,9 @@ public sealed class CaseMailer(
     /// AsNoTracking: a part changed in this transaction (just submitted, dropped) is the same object, seen as it is now.
     /// Read again once the DbContext no longer tracks them (a timer sweep clears it between the timers of a chunk).
     /// </summary>
+    /// <summary>A case's parts, all of them, tracked, read by the caller in this scope's DbContext (a timer chunk's read-ahead).</summary>
+    internal void KnowParts(long caseId, List<CasePart> parts) => _parts[caseId] = parts;
+
     private async Task<List<CasePart>> PartsAsync(LiaisonDbContext db, Case c, CancellationToken ct)
     {
         if (!_parts.TryGetValue(c.Id, out var parts) || parts.Any(p => db.Entry(p).State == EntityState.Detached))

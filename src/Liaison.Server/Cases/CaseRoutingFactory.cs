@@ -15,7 +15,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Liaison.Server.Cases;
 
 /// <summary>Builds what a case workflow run sees (<see cref="CaseRouting"/>) from the database.</summary>
-public sealed class CaseRoutingFactory(CalendarService calendars, CategoryService categories, TimeProvider clock) : IRunContextFactory
+public sealed class CaseRoutingFactory(CalendarService calendars, CategoryService categories, CaseMailer mailer, TimeProvider clock) : IRunContextFactory
 {
     public const string CorrelationPrefix = PartCorrelation.CasePrefix;
 
@@ -28,10 +28,75 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
             return new RunContext();
         }
 
-        var c = await db.Cases.FirstAsync(x => x.Id == caseId, ct);
+        var c = TakeReadAhead(db, caseId) ?? await db.Cases.GetAsync(caseId, ct);
         return partId is { } id
-            ? await CreateAsync(db, c, await db.Set<CasePart>().FirstAsync(p => p.Id == id, ct), ct)
+            ? await CreateAsync(db, c, await db.Set<CasePart>().GetAsync(id, ct), ct)
             : await CreateAsync(db, c, ct);
+    }
+
+    /// <summary>
+    /// A chunk of timers is about to run: read the cases of all its instances, their parts and their fired deadlines,
+    /// a query each, in the chunk's transaction (its instances are locked, and only their runs record deadlines). A
+    /// run then takes its case from here (<see cref="CreateAsync(LiaisonDbContext, WorkflowInstanceRecord, CancellationToken)"/>)
+    /// instead of reading it.
+    /// </summary>
+    public async Task PrepareAsync(LiaisonDbContext db, IReadOnlyCollection<WorkflowInstanceRecord> instances, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not { } tx)
+        {
+            return;
+        }
+
+        var caseIds = instances
+            .Select(i => PartCorrelation.TryParse(i.CorrelationId, out var caseId, out _) ? caseId : (long?)null)
+            .OfType<long>()
+            .Distinct()
+            .ToArray();
+        if (caseIds.Length == 0)
+        {
+            return;
+        }
+
+        // Not tracked: the chunk clears the DbContext between timers, and each case is attached when its run takes it.
+        var cases = await db.Cases.AsNoTracking().Where(c => caseIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var parts = (await db.Set<CasePart>().AsNoTracking().Where(p => caseIds.Contains(p.CaseId)).OrderBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.CaseId);
+        var fired = (await db.Set<CaseDeadlineFired>().AsNoTracking().Where(f => caseIds.Contains(f.CaseId)).ToListAsync(ct))
+            .ToLookup(f => (f.CaseId, f.PartId));
+        foreach (var caseId in caseIds)
+        {
+            foreach (var partId in parts[caseId].Select(p => p.Id).Prepend(0))
+            {
+                _fired[(caseId, partId)] = (tx.TransactionId, fired[(caseId, partId)].Select(f => (f.Kind, Micros(f.Deadline))).ToHashSet());
+            }
+        }
+
+        _readAhead = (tx.TransactionId, cases, parts);
+    }
+
+    // What PrepareAsync read for a chunk's runs, in its transaction; each case is handed out once.
+    private (Guid Transaction, Dictionary<long, Case> Cases, ILookup<long, CasePart> Parts)? _readAhead;
+
+    /// <summary>
+    /// The case as the chunk read it, attached with its parts, the first time a run of the chunk asks for it. Later
+    /// runs of the chunk read it again: an earlier run may have changed it since. Null: not read ahead (or taken).
+    /// </summary>
+    private Case? TakeReadAhead(LiaisonDbContext db, long caseId)
+    {
+        if (_readAhead is not { } ahead || db.Database.CurrentTransaction?.TransactionId != ahead.Transaction || !ahead.Cases.Remove(caseId, out var c)
+            || db.Cases.Local.FindEntry(caseId) is not null)
+        {
+            return null;
+        }
+
+        db.Cases.Attach(c);
+        var parts = ahead.Parts[caseId].Where(p => db.Set<CasePart>().Local.FindEntry(p.Id) is null).ToList();
+        db.Set<CasePart>().AttachRange(parts);
+        if (parts.Count == ahead.Parts[caseId].Count())
+        {
+            mailer.KnowParts(caseId, parts);
+        }
+
+        return c;
     }
 
     /// <param name="parts">The co-handlers' parts to dispatch (only when the case is opened: the routing's first run).</param>
@@ -66,6 +131,12 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
 
     private async Task<IEnumerable<string>> FiredAsync(LiaisonDbContext db, long caseId, long partId, CancellationToken ct)
     {
+        if (db.Database.CurrentTransaction is { } current && _fired.TryGetValue((caseId, partId), out var known) && known.Transaction == current.TransactionId)
+        {
+            // Read in this transaction, under the instance's lock, and kept current since (PrepareAsync, RecordedFired).
+            return known.Keys.Select(k => CaseSnapshot.EscalationKey(k.Kind, k.Deadline)).ToList();
+        }
+
         var rows = await db.Set<CaseDeadlineFired>().Where(f => f.CaseId == caseId && f.PartId == partId).ToListAsync(ct);
         if (db.Database.CurrentTransaction is { } tx)
         {

@@ -40,7 +40,7 @@ public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, 
         }
 
         var db = context.Db;
-        var c = db.Cases.Local.FirstOrDefault(x => x.Id == routing.Case.Id) ?? await db.Cases.FirstAsync(x => x.Id == routing.Case.Id, ct);
+        var c = await db.Cases.GetAsync(routing.Case.Id, ct);
         if (c.EnterpriseId is not { } enterpriseId)
         {
             return;

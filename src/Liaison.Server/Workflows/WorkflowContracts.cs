@@ -44,6 +44,13 @@ public interface IRunContextFactory
     Task<RunContext> CreateAsync(LiaisonDbContext db, WorkflowInstanceRecord instance, CancellationToken ct);
 
     /// <summary>
+    /// Before several instances run in one transaction (a chunk of a timer sweep): read what their contexts will need
+    /// for all of them at once, so that <see cref="CreateAsync(LiaisonDbContext, WorkflowInstanceRecord, CancellationToken)"/>
+    /// and the effect handlers need no round trip of their own. The instances are locked already.
+    /// </summary>
+    Task PrepareAsync(LiaisonDbContext db, IReadOnlyCollection<WorkflowInstanceRecord> instances, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
     /// The context of a designer "try it" run, which stores nothing: the caller's <paramref name="subject"/> (for
     /// Liaison, a case) laid over a built-in sample, or the sample alone when it is null.
     /// </summary>

@@ -107,6 +107,87 @@ public sealed class WorkflowHost(
         // One statement finds the bookmark's instance and locks it; no row means the bookmark is gone (resumed already).
         ScheduleAfterAsync(tree => ResumeBookmarkAsync(db, bookmarkId, payload, context, tree, ct));
 
+    /// <summary>
+    /// The first step of firing a chunk of timers in the caller's transaction. It locks every instance the timers
+    /// belong to, with their ancestors, in one statement, then consumes the timers still pending and due in another,
+    /// and lets <see cref="IRunContextFactory.PrepareAsync"/> read what their runs will need, for all of them at once.
+    /// The locks are taken by depth, then id: every tree root first, the order a single run keeps, so a chunk and
+    /// a person's action on one of its cases take turns without deadlocking. Returns the consumed timers in the order
+    /// given; resume each with <see cref="ResumeConsumedAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<ConsumedTimer>> ConsumeDueTimersAsync(LiaisonDbContext db, IReadOnlyList<string> bookmarkIds, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Consumed timers must be resumed in the transaction that consumed them.");
+        }
+
+        var ids = bookmarkIds.ToArray();
+        // Not tracked: each is attached when its timer runs (the chunk clears the DbContext between timers).
+        var locked = (await db.Set<WorkflowInstanceRecord>().FromSql($"""
+            WITH RECURSIVE chain AS (
+                SELECT w.id, w.parent_instance_id FROM workflow_instances w
+                WHERE w.id IN (SELECT instance_id FROM workflow_bookmarks WHERE id = ANY({ids}))
+                UNION
+                SELECT p.id, p.parent_instance_id FROM workflow_instances p JOIN chain c ON p.id = c.parent_instance_id)
+            SELECT i.*, i.xmin FROM workflow_instances i WHERE i.id IN (SELECT id FROM chain) ORDER BY i.depth, i.id FOR UPDATE OF i
+            """).AsNoTracking().ToListAsync(ct)).ToDictionary(i => i.Id);
+        if (locked.Count == 0)
+        {
+            return [];
+        }
+
+        // Never early (servers' clocks apart), and not at all once fired, resumed otherwise or cancelled.
+        var consumed = (await db.Database.SqlQuery<ConsumedRow>($"""
+                DELETE FROM workflow_bookmarks WHERE id = ANY({ids}) AND resume_at IS NOT NULL AND resume_at <= {now}
+                RETURNING id, instance_id
+                """).ToListAsync(ct))
+            .ToDictionary(t => t.Id, t => t.InstanceId, StringComparer.Ordinal);
+
+        // A run can change other instances of its tree (a parent it hands its end to, children it cancels): an instance
+        // whose tree an earlier timer of the chunk ran in is read again when its turn comes, not taken as locked.
+        Guid Root(WorkflowInstanceRecord i) => i.ParentInstanceId is { } parent && locked.TryGetValue(parent, out var p) ? Root(p) : i.Id;
+        var trees = new HashSet<Guid>();
+        var due = new List<ConsumedTimer>();
+        foreach (var id in bookmarkIds.Where(consumed.ContainsKey))
+        {
+            var instance = locked[consumed[id]];
+            due.Add(new ConsumedTimer(id, instance, Current: trees.Add(Root(instance))));
+        }
+
+        if (due.Count > 0)
+        {
+            await contextFactory.PrepareAsync(db, due.Select(t => t.Instance).Distinct().ToList(), ct);
+        }
+
+        return due;
+    }
+
+    private sealed record ConsumedRow(string Id, Guid InstanceId);
+
+    /// <summary>A timer <see cref="ConsumeDueTimersAsync"/> consumed, and its instance as locked (current unless an earlier run of its tree followed).</summary>
+    public sealed record ConsumedTimer(string BookmarkId, WorkflowInstanceRecord Instance, bool Current);
+
+    /// <summary>
+    /// Resumes a timer <see cref="ConsumeDueTimersAsync"/> consumed, in the same transaction, with its instance still
+    /// locked. Call it with a DbContext that tracks no other copy of the instance. An earlier run in the transaction may
+    /// have ended the instance or dropped the bookmark; nothing runs then.
+    /// </summary>
+    public Task<ResumeResult> ResumeConsumedAsync(LiaisonDbContext db, ConsumedTimer timer, CancellationToken ct) =>
+        ScheduleAfterAsync(tree => ResumeLockedAsync(db, async () =>
+            {
+                db.Attach(timer.Instance);
+                if (!timer.Current)
+                {
+                    await db.Entry(timer.Instance).ReloadAsync(ct);
+                }
+
+                return timer.Instance;
+            },
+            new ResumeResult(ResumeOutcome.InstanceNotFound, null, null, null), _ => Task.FromResult<string?>(timer.BookmarkId), null, null, tree, ct,
+            consumed: true));
+
     /// <summary>Runs one call into the host, then schedules the timers its runs created (when no transaction hook does).</summary>
     private async Task<T> ScheduleAfterAsync<T>(Func<TreeWork, Task<T>> work)
     {
@@ -137,7 +218,8 @@ public sealed class WorkflowHost(
                 .FirstOrDefaultAsync(ct), payload, context, tree, ct));
 
     private async Task<ResumeResult> ResumeLockedAsync(LiaisonDbContext db, Func<Task<WorkflowInstanceRecord?>> lockInstance, ResumeResult notFound,
-        Func<WorkflowInstanceRecord, Task<string?>> pickBookmark, object? payload, RunContext? context, TreeWork tree, CancellationToken ct)
+        Func<WorkflowInstanceRecord, Task<string?>> pickBookmark, object? payload, RunContext? context, TreeWork tree, CancellationToken ct,
+        bool consumed = false)
     {
         var owns = db.Database.CurrentTransaction is null;
         await using var tx = owns ? await db.Database.BeginTransactionAsync(ct) : null;
@@ -158,10 +240,8 @@ public sealed class WorkflowHost(
         }
 
         // Consuming the row is the decision: after a racing resume commits, this deletes nothing.
-        var consumed = await db.Set<WorkflowBookmarkRecord>()
-            .Where(b => b.Id == bookmarkId && b.InstanceId == instance.Id)
-            .ExecuteDeleteAsync(ct);
-        if (consumed != 1)
+        if (consumed ? IsEnded(instance.Status)
+            : await db.Set<WorkflowBookmarkRecord>().Where(b => b.Id == bookmarkId && b.InstanceId == instance.Id).ExecuteDeleteAsync(ct) != 1)
         {
             return Nothing(instance, bookmarkId);
         }

@@ -99,21 +99,16 @@ public sealed class WorkflowTimerJob(IServiceScopeFactory scopes, TimeProvider c
             // A failed statement fails the chunk, which is then fired one by one: a savepoint per SaveChanges buys nothing.
             db.Database.AutoSavepointsEnabled = false;
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var now = clock.GetUtcNow();
-            // Never early (servers' clocks apart), and not at all once fired, resumed otherwise or cancelled.
-            var due = (await db.Set<WorkflowBookmarkRecord>()
-                .Where(b => bookmarkIds.Contains(b.Id) && b.ResumeAt != null && b.ResumeAt <= now)
-                .Select(b => b.Id)
-                .ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+            // Locks the chunk's instances, consumes its due timers and reads what their runs need, a statement each.
             var fired = 0;
-            foreach (var id in bookmarkIds.Where(due.Contains))
+            foreach (var timer in await host.ConsumeDueTimersAsync(db, bookmarkIds, clock.GetUtcNow(), ct))
             {
-                if ((await host.ResumeAsync(db, id, null, ct)).Resumed)
+                if ((await host.ResumeConsumedAsync(db, timer, ct)).Resumed)
                 {
                     fired++;
                 }
 
-                // Each timer reads its own rows under its instance's lock; what the last one loaded is not reused.
+                // Saved: tracking it on would make every later SaveChanges of the chunk scan it again.
                 db.ChangeTracker.Clear();
             }
 

@@ -1,0 +1,15 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Data;
+
+public static class TrackedRows
+{
+    /// <summary>
+    /// The row with this key: the one the DbContext tracks, if any, as it is tracked (a tracking query would hand back
+    /// that same object), else read from the database. Unlike <c>DbSet.Local</c>, the lookup runs no change detection,
+    /// which costs a scan of every tracked entity (a timer sweep's chunk tracks dozens).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No such row.</exception>
+    public static async Task<T> GetAsync<T>(this DbSet<T> set, long id, CancellationToken ct) where T : class =>
+        await set.FindAsync([id], ct) ?? throw new InvalidOperationException($"No {typeof(T).Name} with id {id}.");
+}
