@@ -75,7 +75,9 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         var port = FreePorts.Next();
         var sync = durable ? "on" : "off";
         var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync={sync} -c synchronous_commit={sync} " +
-            $"-c full_page_writes={sync} -c max_connections={maxConnections} -c shared_buffers=128MB";
+            $"-c full_page_writes={sync} -c max_connections={maxConnections} -c shared_buffers=128MB " +
+            // For measurements only, e.g. "-c shared_preload_libraries=pg_stat_statements" (bench/Million/SweepProbe.cs).
+            Environment.GetEnvironmentVariable("LIAISON_PG_OPTIONS");
         await server.RunToolAsync("pg_ctl", ["-D", data, "-l", Path.Combine(root, "postgres.log"), "-o", options, "-w", "-t", "60", "start"]);
 
         var cs = $"Host=127.0.0.1;Port={port};Username=liaison;Database=postgres;Pooling=false";

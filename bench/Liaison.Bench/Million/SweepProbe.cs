@@ -28,6 +28,7 @@ public sealed class SweepProbe
     {
         var probe = new SweepProbe(cs, dueIds, serverPid, postmasterPid);
         await Task.Delay(TimeSpan.FromSeconds(3));
+        probe._statements = await ResetStatementsAsync(cs);
         probe._start = await probe.ReadAsync();
         return probe;
     }
@@ -38,9 +39,53 @@ public sealed class SweepProbe
         var end = await ReadAsync();
         var fired = Math.Max(1, end.Fired - _start.Fired);
         var seconds = (end.Ticks - _start.Ticks) / (double)Stopwatch.Frequency;
-        return string.Create(CultureInfo.InvariantCulture,
+        return (_statements ? await StatementsAsync(fired) : "") + string.Create(CultureInfo.InvariantCulture,
             $"Window: {fired:N0} timers in {seconds:F1} s ({fired / seconds:F0}/s). Per fired timer: server CPU {(end.ServerCpu - _start.ServerCpu) * 1000 / fired:F2} ms, " +
             $"PostgreSQL CPU {(end.PostgresCpu - _start.PostgresCpu) * 1000 / fired:F2} ms, commits {(end.Commits - _start.Commits) / (double)fired:F2}. Mails relayed meanwhile (the outbox relay shares the server): {(end.MailsSent - _start.MailsSent) / (double)fired:F2} per fired timer.");
+    }
+
+    private bool _statements;
+
+    /// <summary>
+    /// With <c>LIAISON_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements"</c>, the window's statements are
+    /// counted too; false when the library is not loaded.
+    /// </summary>
+    private static async Task<bool> ResetStatementsAsync(string cs)
+    {
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync();
+        try
+        {
+            await using var cmd = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()", conn);
+            await cmd.ExecuteNonQueryAsync();
+            return true;
+        }
+        catch (PostgresException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The statements that took most of PostgreSQL's execution time in the window, per fired timer, as a table.</summary>
+    private async Task<string> StatementsAsync(long fired)
+    {
+        await using var conn = new NpgsqlConnection(_cs);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            SELECT calls, total_exec_time, rows, regexp_replace(query, '\s+', ' ', 'g'), sum(total_exec_time) OVER ()
+            FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15
+            """, conn);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var lines = new List<string> { "| Statement | Calls / timer | Rows / call | ms / timer | Share of execution |", "|---|---:|---:|---:|---:|" };
+        while (await reader.ReadAsync())
+        {
+            var (calls, total, rows, query, all) = (reader.GetInt64(0), reader.GetDouble(1), reader.GetInt64(2), reader.GetString(3), reader.GetDouble(4));
+            var text = query.Length > 110 ? query[..110] + "…" : query;
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| `{text.Replace("|", "\\|")}` | {calls / (double)fired:F2} | {rows / (double)Math.Max(1, calls):F1} | {total / fired:F3} | {100 * total / all:F0} % |"));
+        }
+
+        return string.Join('\n', lines) + "\n\n";
     }
 
     private async Task<Snapshot> ReadAsync()
