@@ -111,14 +111,16 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
 
         var p = page ?? 1;
         int counted;
-        List<Case> rows;
+        List<long> pageIds;
         if (department is null)
         {
             // Counting stops after CountLimit: a broad filter over a large zone would otherwise count every case on every page.
             counted = await query.Take(CountLimit + 1).CountAsync(ct);
-            rows = counted <= CountLimit && (p - 1) * PageSize >= counted
+            // The page's ids first, then its rows: skipping to a deep page reads ids (from an index, where the filter
+            // allows), not whole cases.
+            pageIds = counted <= CountLimit && (p - 1) * PageSize >= counted
                 ? [] // past the last page: nothing to look for
-                : await query.OrderByDescending(c => c.Id).Skip((p - 1) * PageSize).Take(PageSize).ToListAsync(ct);
+                : await query.OrderByDescending(c => c.Id).Select(c => c.Id).Skip((p - 1) * PageSize).Take(PageSize).ToListAsync(ct);
         }
         else
         {
@@ -138,12 +140,12 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             };
 
             counted = await Newest(CountLimit + 1).Take(CountLimit + 1).CountAsync(ct);
-            var pageIds = counted <= CountLimit && (p - 1) * PageSize >= counted
+            pageIds = counted <= CountLimit && (p - 1) * PageSize >= counted
                 ? []
                 : await Newest(p * PageSize).OrderByDescending(id => id).Skip((p - 1) * PageSize).Take(PageSize).ToListAsync(ct);
-            rows = pageIds.Count == 0 ? [] : await db.Cases.AsNoTracking().Where(c => pageIds.Contains(c.Id)).OrderByDescending(c => c.Id).ToListAsync(ct);
         }
 
+        List<Case> rows = pageIds.Count == 0 ? [] : await db.Cases.AsNoTracking().Where(c => pageIds.Contains(c.Id)).OrderByDescending(c => c.Id).ToListAsync(ct);
         var exact = counted <= CountLimit;
         // Joint cases: the page's co-handler counts in one grouped query, not one per row.
         var ids = rows.Select(c => c.Id).ToList();

@@ -61,8 +61,11 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
             e.ToTable("cases");
             e.HasIndex(c => c.Number).IsUnique();
             e.HasIndex(c => new { c.Status, c.DepartmentCode });
-            // The case list filters by status or department and pages newest first (CaseQueries.ListAsync).
-            e.HasIndex(c => new { c.Status, c.Id });
+            // The case list filters by status or department and pages newest first (CaseQueries.ListAsync). It finds a
+            // page's ids first: with the deadline in these two indexes, the status and overdue filters and the offset
+            // of a deep page are read from the index alone (page 1,000 is 50,000 rows skipped), not from the table.
+            e.HasIndex(c => new { c.Status, c.Id }).IncludeProperties(c => c.DueAt);
+            e.HasIndex(c => c.Id, "ix_cases_id_status_due_at").IncludeProperties(c => new { c.Status, c.DueAt }).HasDatabaseName("ix_cases_id_status_due_at");
             e.HasIndex(c => new { c.DepartmentCode, c.Id });
             e.Property(c => c.Number).HasMaxLength(32);
             e.Property(c => c.Title).HasMaxLength(200);
@@ -108,8 +111,14 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
         {
             e.ToTable("mail_outbox");
             e.HasIndex(m => m.MessageId).IsUnique();
-            // The relay's scan: pending rows whose back-off has passed.
-            e.HasIndex(m => new { m.Status, m.NextAttemptAt });
+            // The relay takes the oldest pending row whose back-off has passed: the pending rows in that order, so
+            // taking the next one does not sort all pending mail. It is the only index on pending rows: with one on
+            // (status, next_attempt_at), statistics from before a sweep queued 13,000 mails (an estimate of one
+            // pending row) made PostgreSQL read and sort all of them on disk for every mail, 23–35 ms each. The MIN of
+            // next_attempt_at, read when nothing is due, scans only the rows waiting for a retry.
+            e.HasIndex(m => new { m.CreatedAt, m.Id }).HasFilter("status = 'Pending'").HasDatabaseName("ix_mail_outbox_pending");
+            // The admin pages' failed mail.
+            e.HasIndex(m => m.CreatedAt).HasFilter("status = 'Failed'").HasDatabaseName("ix_mail_outbox_failed");
             e.HasIndex(m => m.CaseId);
             e.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
             e.Property(m => m.Kind).HasMaxLength(48);

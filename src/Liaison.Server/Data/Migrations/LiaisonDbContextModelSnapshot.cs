@@ -236,6 +236,13 @@ namespace Liaison.Server.Data.Migrations
                     b.HasIndex("Status", "Id")
                         .HasDatabaseName("ix_cases_status_id");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Status", "Id"), new[] { "DueAt" });
+
+                    b.HasIndex(new[] { "Id" }, "ix_cases_id_status_due_at")
+                        .HasDatabaseName("ix_cases_id_status_due_at");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "Id" }, "ix_cases_id_status_due_at"), new[] { "Status", "DueAt" });
+
                     b.HasIndex(new[] { "Number" }, "ix_cases_number_trgm")
                         .HasDatabaseName("ix_cases_number_trgm");
 
@@ -1536,12 +1543,17 @@ namespace Liaison.Server.Data.Migrations
                     b.HasIndex("CaseId")
                         .HasDatabaseName("ix_mail_outbox_case_id");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_mail_outbox_failed")
+                        .HasFilter("status = 'Failed'");
+
                     b.HasIndex("MessageId")
                         .IsUnique()
                         .HasDatabaseName("ix_mail_outbox_message_id");
 
-                    b.HasIndex("Status", "NextAttemptAt")
-                        .HasDatabaseName("ix_mail_outbox_status_next_attempt_at");
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("ix_mail_outbox_pending")
+                        .HasFilter("status = 'Pending'");
 
                     b.ToTable("mail_outbox", (string)null);
                 });

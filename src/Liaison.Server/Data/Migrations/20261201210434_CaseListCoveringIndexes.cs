@@ -1,0 +1,47 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Liaison.Server.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class CaseListCoveringIndexes : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "ix_cases_status_id",
+                table: "cases");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cases_id_status_due_at",
+                table: "cases",
+                column: "id")
+                .Annotation("Npgsql:IndexInclude", new[] { "status", "due_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cases_status_id",
+                table: "cases",
+                columns: new[] { "status", "id" })
+                .Annotation("Npgsql:IndexInclude", new[] { "due_at" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "ix_cases_id_status_due_at",
+                table: "cases");
+
+            migrationBuilder.DropIndex(
+                name: "ix_cases_status_id",
+                table: "cases");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cases_status_id",
+                table: "cases",
+                columns: new[] { "status", "id" });
+        }
+    }
+}
