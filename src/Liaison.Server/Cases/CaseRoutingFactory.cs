@@ -28,7 +28,15 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
             return new RunContext();
         }
 
-        var c = TakeReadAhead(db, caseId) ?? await db.Cases.GetAsync(caseId, ct);
+        var c = TakeReadAhead(db, caseId);
+        if (c is null && ReadAheadTaken(db, caseId))
+        {
+            // An earlier run of the chunk had this case and may have left rows unsaved (links, timeline entries) that
+            // this run's effects look for in the database: save them first.
+            await db.SaveChangesAsync(ct);
+        }
+
+        c ??= await db.Cases.GetAsync(caseId, ct);
         return partId is { } id
             ? await CreateAsync(db, c, await db.Set<CasePart>().GetAsync(id, ct), ct)
             : await CreateAsync(db, c, ct);
@@ -70,11 +78,14 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
             }
         }
 
-        _readAhead = (tx.TransactionId, cases, parts);
+        _readAhead = (tx.TransactionId, cases, parts, []);
     }
 
     // What PrepareAsync read for a chunk's runs, in its transaction; each case is handed out once.
-    private (Guid Transaction, Dictionary<long, Case> Cases, ILookup<long, CasePart> Parts)? _readAhead;
+    private (Guid Transaction, Dictionary<long, Case> Cases, ILookup<long, CasePart> Parts, HashSet<long> Taken)? _readAhead;
+
+    private bool ReadAheadTaken(LiaisonDbContext db, long caseId) =>
+        _readAhead is { } ahead && db.Database.CurrentTransaction?.TransactionId == ahead.Transaction && ahead.Taken.Contains(caseId);
 
     /// <summary>
     /// The case as the chunk read it, attached with its parts, the first time a run of the chunk asks for it. Later
@@ -82,14 +93,19 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
     /// </summary>
     private Case? TakeReadAhead(LiaisonDbContext db, long caseId)
     {
-        if (_readAhead is not { } ahead || db.Database.CurrentTransaction?.TransactionId != ahead.Transaction || !ahead.Cases.Remove(caseId, out var c)
-            || db.Cases.Local.FindEntry(caseId) is not null)
+        if (_readAhead is not { } ahead || db.Database.CurrentTransaction?.TransactionId != ahead.Transaction || !ahead.Cases.Remove(caseId, out var c))
+        {
+            return null;
+        }
+
+        ahead.Taken.Add(caseId);
+        if (db.Cases.IsTracked(caseId))
         {
             return null;
         }
 
         db.Cases.Attach(c);
-        var parts = ahead.Parts[caseId].Where(p => db.Set<CasePart>().Local.FindEntry(p.Id) is null).ToList();
+        var parts = ahead.Parts[caseId].Where(p => !db.Set<CasePart>().IsTracked(p.Id)).ToList();
         db.Set<CasePart>().AttachRange(parts);
         if (parts.Count == ahead.Parts[caseId].Count())
         {

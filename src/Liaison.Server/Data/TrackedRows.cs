@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Liaison.Server.Data;
 
@@ -12,4 +13,20 @@ public static class TrackedRows
     /// <exception cref="InvalidOperationException">No such row.</exception>
     public static async Task<T> GetAsync<T>(this DbSet<T> set, long id, CancellationToken ct) where T : class =>
         await set.FindAsync([id], ct) ?? throw new InvalidOperationException($"No {typeof(T).Name} with id {id}.");
+
+    /// <summary>Whether the DbContext tracks the row with this key, found without change detection.</summary>
+    public static bool IsTracked<T>(this DbSet<T> set, long id) where T : class
+    {
+        var tracker = set.GetService<ICurrentDbContext>().Context.ChangeTracker;
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return set.Local.FindEntry(id) is not null;
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detect;
+        }
+    }
 }

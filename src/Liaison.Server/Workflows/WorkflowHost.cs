@@ -171,12 +171,20 @@ public sealed class WorkflowHost(
 
     /// <summary>
     /// Resumes a timer <see cref="ConsumeDueTimersAsync"/> consumed, in the same transaction, with its instance still
-    /// locked. Call it with a DbContext that tracks no other copy of the instance. An earlier run in the transaction may
-    /// have ended the instance or dropped the bookmark; nothing runs then.
+    /// locked. An earlier run in the transaction may have ended the instance or dropped the bookmark; nothing runs then.
+    /// A run whose rows need nothing more (no child workflow to start, cancel or hand its end to) leaves them unsaved
+    /// in the DbContext: the caller saves the chunk's rows at once (one batch, one change detection) before it commits.
     /// </summary>
     public Task<ResumeResult> ResumeConsumedAsync(LiaisonDbContext db, ConsumedTimer timer, CancellationToken ct) =>
         ScheduleAfterAsync(tree => ResumeLockedAsync(db, async () =>
             {
+                if (!timer.Current)
+                {
+                    // An earlier run of its tree changed it, maybe unsaved: save what the chunk holds, and read it again.
+                    await db.SaveChangesAsync(ct);
+                    db.ChangeTracker.Clear();
+                }
+
                 db.Attach(timer.Instance);
                 if (!timer.Current)
                 {
@@ -270,7 +278,8 @@ public sealed class WorkflowHost(
             run = FaultedRun(state, $"The workflow could not resume: {ex.Message}");
         }
 
-        tree.Unscheduled.AddRange(await SaveAsync(db, instance, isNew: false, run, context, ct, commitOwn: false, consumedBookmarkIds: new HashSet<string>(StringComparer.Ordinal) { bookmarkId }));
+        tree.Unscheduled.AddRange(await SaveAsync(db, instance, isNew: false, run, context, ct, commitOwn: false,
+            consumedBookmarkIds: new HashSet<string>(StringComparer.Ordinal) { bookmarkId }, mayDefer: consumed));
         await ContinueTreeAsync(db, instance, run, tree, ct);
         await CommitAsync(tx, ct);
         return new ResumeResult(ResumeOutcome.Resumed, instance, run, bookmarkId);
@@ -584,7 +593,7 @@ public sealed class WorkflowHost(
     /// in (and commits) its own transaction when the caller has none, and schedules those itself.
     /// </summary>
     private async Task<List<(string, DateTimeOffset)>> SaveAsync(LiaisonDbContext db, WorkflowInstanceRecord instance, bool isNew, RunResult run,
-        RunContext context, CancellationToken ct, bool commitOwn = true, IReadOnlySet<string>? consumedBookmarkIds = null)
+        RunContext context, CancellationToken ct, bool commitOwn = true, IReadOnlySet<string>? consumedBookmarkIds = null, bool mayDefer = false)
     {
         if (commitOwn && db.Database.CurrentTransaction is null)
         {
@@ -693,10 +702,16 @@ public sealed class WorkflowHost(
             }));
         }
 
-        await db.SaveChangesAsync(ct);
-        foreach (var entry in written)
+        // A timer of a sweep's chunk whose run asks nothing of other instances: the chunk saves its rows with the others'.
+        var deferred = mayDefer && run.ChildStarts.Count == 0 && run.CancelledChildren.Count == 0 && run.Status != WorkflowStatus.Cancelled
+                       && !(IsEnded(run.Status) && instance.ParentBookmarkId is not null);
+        if (!deferred)
         {
-            entry.State = EntityState.Detached;
+            await db.SaveChangesAsync(ct);
+            foreach (var entry in written)
+            {
+                entry.State = EntityState.Detached;
+            }
         }
 
         var timers = run.NewBookmarks.Where(b => b.ResumeAt is not null).Select(b => (b.Id, b.ResumeAt!.Value)).ToList();

@@ -107,10 +107,10 @@ public sealed class WorkflowTimerJob(IServiceScopeFactory scopes, TimeProvider c
                 {
                     fired++;
                 }
-
-                // Saved: tracking it on would make every later SaveChanges of the chunk scan it again.
-                db.ChangeTracker.Clear();
             }
+
+            // The runs that left their rows unsaved: one batch for the chunk.
+            await db.SaveChangesAsync(ct);
 
             await tx.CommitAsync(ct);
             return fired;

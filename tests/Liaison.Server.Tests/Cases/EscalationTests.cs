@@ -157,11 +157,12 @@ public sealed class EscalationTests : IAsyncLifetime
 
         // One chunk. For all of it: lock its instances, consume its timers, read their cases, parts and fired deadlines,
         // and the names, departments and settings its runs and mails need (some already cached by earlier tests); then
-        // one SaveChanges per timer: 23 statements here when this was written. Firing the timers one at a time took six
-        // each (lock, consume, case, fired deadlines, parts, save), and a chunk that fails and falls back to one
-        // transaction per timer takes about ten each (123 here).
+        // save every timer's rows in one SaveChanges: 12 statements here when this was written, whatever the number of
+        // timers. Saving once per timer made it 23; firing the timers one at a time took six statements each (lock,
+        // consume, case, fired deadlines, parts, save), and a chunk that fails and falls back to one transaction per
+        // timer takes about ten each (123 here).
         Assert.Equal(cases, fired);
-        Assert.InRange(commands, cases, cases + 15);
+        Assert.InRange(commands, 1, 15);
         var escalated = await _app.WithDbAsync(db => db.CaseEvents.CountAsync(e => e.Kind == "escalated"));
         Assert.Equal(cases, escalated);
         Assert.Equal(cases * 2, (await MailsAsync(_app, Handler, "【催签收】")).Count + (await MailsAsync(_app, Leader, "【催签收】")).Count);
