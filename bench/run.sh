@@ -17,6 +17,8 @@
 #   bench/run.sh million                  # issue 9 item 4: 1M generated cases; sweep, case list, league table, digests, RSS (~25 min)
 #   bench/run.sh million --cases 1000000 --small 100000 --due 10000 --mail-days 90 --requests 50   # its defaults
 #   bench/run.sh million --small 12000 --due 10000 --sweep-only 1                  # the first sweep alone, its cost per timer
+#   LIAISON_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements" bench/run.sh million --small 12000 --due 10000 --sweep-only 1
+#                                         # … and the statements PostgreSQL spent the sweep's time on
 #
 # Quick sanity run without BenchmarkDotNet: dotnet run -c Release --project bench/Liaison.Bench -- --check
 set -euo pipefail

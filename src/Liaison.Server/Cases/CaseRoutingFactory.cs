@@ -65,7 +65,7 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
             return;
         }
 
-        // Not tracked: the chunk clears the DbContext between timers, and each case is attached when its run takes it.
+        // Not tracked: each case is attached when the first run that needs it takes it.
         var cases = await db.Cases.AsNoTracking().Where(c => caseIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
         var parts = (await db.Set<CasePart>().AsNoTracking().Where(p => caseIds.Contains(p.CaseId)).OrderBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.CaseId);
         var fired = (await db.Set<CaseDeadlineFired>().AsNoTracking().Where(f => caseIds.Contains(f.CaseId)).ToListAsync(ct))
@@ -88,8 +88,9 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
         _readAhead is { } ahead && db.Database.CurrentTransaction?.TransactionId == ahead.Transaction && ahead.Taken.Contains(caseId);
 
     /// <summary>
-    /// The case as the chunk read it, attached with its parts, the first time a run of the chunk asks for it. Later
-    /// runs of the chunk read it again: an earlier run may have changed it since. Null: not read ahead (or taken).
+    /// The case as the chunk read it, attached with its parts, the first time a run of the chunk asks for it. A later
+    /// run gets it from the DbContext as the earlier run left it (or from the database, if the chunk cleared the
+    /// DbContext meanwhile). Null: not read ahead, or taken already.
     /// </summary>
     private Case? TakeReadAhead(LiaisonDbContext db, long caseId)
     {
