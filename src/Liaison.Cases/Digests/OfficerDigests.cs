@@ -70,6 +70,10 @@ public static class OfficerDigests
             }
         }
 
-        return items.OrderBy(i => i.Section).ThenBy(i => i.Case.DueAt ?? DateTimeOffset.MaxValue).ThenBy(i => i.Case.Number, StringComparer.Ordinal).ToList();
+        return InDigestOrder(items);
     }
+
+    /// <summary>The digest's order: by section, then the earliest deadline first, then by case number.</summary>
+    public static List<OfficerDigestItem> InDigestOrder(IEnumerable<OfficerDigestItem> items) =>
+        items.OrderBy(i => i.Section).ThenBy(i => i.Case.DueAt ?? DateTimeOffset.MaxValue).ThenBy(i => i.Case.Number, StringComparer.Ordinal).ToList();
 }

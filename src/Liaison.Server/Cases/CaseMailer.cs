@@ -33,7 +33,7 @@ public sealed class CaseMailer(
 
     // Names read once per scope (one request or job run): a dispatch mails the handler and the leader's copy, and both
     // show the same department and officer.
-    private readonly Dictionary<string, string?> _departmentNames = new(StringComparer.Ordinal);
+    private Dictionary<string, string>? _departmentNames;
     private readonly Dictionary<string, string?> _officerNames = new(StringComparer.Ordinal);
     private readonly Dictionary<long, List<CasePart>> _parts = [];
 
@@ -200,14 +200,14 @@ public sealed class CaseMailer(
         return lines;
     }
 
-    /// <summary>
-    /// The case's parts, read once per scope (a dispatch and its leader copy, an escalation's lists). Tracked, not
-    /// AsNoTracking: a part changed in this transaction (just submitted, dropped) is the same object, seen as it is now.
-    /// Read again once the DbContext no longer tracks them (a timer sweep clears it between the timers of a chunk).
-    /// </summary>
     /// <summary>A case's parts, all of them, tracked, read by the caller in this scope's DbContext (a timer chunk's read-ahead).</summary>
     internal void KnowParts(long caseId, List<CasePart> parts) => _parts[caseId] = parts;
 
+    /// <summary>
+    /// The case's parts, read once per scope (a dispatch and its leader copy, an escalation's lists). Tracked, not
+    /// AsNoTracking: a part changed in this transaction (just submitted, dropped) is the same object, seen as it is now.
+    /// Read again once the DbContext no longer tracks them (a timer sweep's chunk may clear it between timers).
+    /// </summary>
     private async Task<List<CasePart>> PartsAsync(LiaisonDbContext db, Case c, CancellationToken ct)
     {
         if (!_parts.TryGetValue(c.Id, out var parts) || parts.Any(p => db.Entry(p).State == EntityState.Detached))
@@ -220,22 +220,10 @@ public sealed class CaseMailer(
 
     private async Task<string?> DepartmentNameAsync(LiaisonDbContext db, string code, CancellationToken ct)
     {
-        if (!_departmentNames.TryGetValue(code, out var name) && !_allDepartmentNames)
-        {
-            // Every department's name at the first need (a few dozen rows, one round trip): a sweep's chunk mails many departments.
-            foreach (var d in await db.Departments.AsNoTracking().Select(d => new { d.Code, d.Name }).ToListAsync(ct))
-            {
-                _departmentNames[d.Code] = d.Name;
-            }
-
-            _allDepartmentNames = true;
-            name = _departmentNames.GetValueOrDefault(code);
-        }
-
-        return name;
+        // Every department's name at the first need (a few dozen rows, one round trip): a sweep's chunk mails many departments.
+        _departmentNames ??= await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Code, d => d.Name, StringComparer.Ordinal, ct);
+        return _departmentNames.GetValueOrDefault(code);
     }
-
-    private bool _allDepartmentNames;
 
     private void Queue(LiaisonDbContext db, Case c, IAssignment holder, string kind, string name, string email, string culture, string? link, CaseMailModel shared,
         CasePart? part)

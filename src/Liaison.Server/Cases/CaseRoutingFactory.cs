@@ -11,6 +11,7 @@ using Liaison.Server.Data;
 using Liaison.Server.Workflows;
 using Liaison.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Liaison.Server.Cases;
 
@@ -74,7 +75,7 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
         {
             foreach (var partId in parts[caseId].Select(p => p.Id).Prepend(0))
             {
-                _fired[(caseId, partId)] = (tx.TransactionId, fired[(caseId, partId)].Select(f => (f.Kind, Micros(f.Deadline))).ToHashSet());
+                RememberFired(tx, caseId, partId, fired[(caseId, partId)]);
             }
         }
 
@@ -106,9 +107,10 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
         }
 
         db.Cases.Attach(c);
-        var parts = ahead.Parts[caseId].Where(p => !db.Set<CasePart>().IsTracked(p.Id)).ToList();
-        db.Set<CasePart>().AttachRange(parts);
-        if (parts.Count == ahead.Parts[caseId].Count())
+        var parts = ahead.Parts[caseId].ToList();
+        var untracked = parts.Where(p => !db.Set<CasePart>().IsTracked(p.Id)).ToList();
+        db.Set<CasePart>().AttachRange(untracked);
+        if (untracked.Count == parts.Count)
         {
             mailer.KnowParts(caseId, parts);
         }
@@ -157,11 +159,14 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
         var rows = await db.Set<CaseDeadlineFired>().Where(f => f.CaseId == caseId && f.PartId == partId).ToListAsync(ct);
         if (db.Database.CurrentTransaction is { } tx)
         {
-            _fired[(caseId, partId)] = (tx.TransactionId, rows.Select(f => (f.Kind, Micros(f.Deadline))).ToHashSet());
+            RememberFired(tx, caseId, partId, rows);
         }
 
         return rows.Select(f => CaseSnapshot.EscalationKey(f.Kind, f.Deadline));
     }
+
+    private void RememberFired(IDbContextTransaction tx, long caseId, long partId, IEnumerable<CaseDeadlineFired> rows) =>
+        _fired[(caseId, partId)] = (tx.TransactionId, rows.Select(f => (f.Kind, Micros(f.Deadline))).ToHashSet());
 
     // The deadline-fired rows read for a run, by (case, part), with the transaction that read them.
     private readonly Dictionary<(long CaseId, long PartId), (Guid Transaction, HashSet<(string Kind, DateTimeOffset Deadline)> Keys)> _fired = [];

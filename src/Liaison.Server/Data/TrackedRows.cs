@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Liaison.Server.Data;
@@ -15,14 +16,20 @@ public static class TrackedRows
         await set.FindAsync([id], ct) ?? throw new InvalidOperationException($"No {typeof(T).Name} with id {id}.");
 
     /// <summary>Whether the DbContext tracks the row with this key, found without change detection.</summary>
-    public static bool IsTracked<T>(this DbSet<T> set, long id) where T : class
+    public static bool IsTracked<T>(this DbSet<T> set, long id) where T : class =>
+        set.GetService<ICurrentDbContext>().Context.ChangeTracker.WithoutDetection(() => set.Local.FindEntry(id) is not null);
+
+    /// <summary>
+    /// Looks at what the tracker holds (<c>Entries</c>, <c>Local</c>) without first running change detection, which
+    /// those run otherwise: for a question that entity states set by Add or Attach already answer.
+    /// </summary>
+    public static T WithoutDetection<T>(this ChangeTracker tracker, Func<T> look)
     {
-        var tracker = set.GetService<ICurrentDbContext>().Context.ChangeTracker;
         var detect = tracker.AutoDetectChangesEnabled;
         tracker.AutoDetectChangesEnabled = false;
         try
         {
-            return set.Local.FindEntry(id) is not null;
+            return look();
         }
         finally
         {

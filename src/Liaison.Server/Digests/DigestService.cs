@@ -286,9 +286,8 @@ public sealed class DigestService(
 
             var items = OfficerDigests.Build(cases, since, now, calendar, withReturnedParts, withPartExtensions, unsatisfied.Keys.ToHashSet());
             listed.AddRange(items.Select(i => i.Case.Id));
-            // The digest's order (OfficerDigests.Build), then the first lines of each section.
-            shown = shown.Concat(items)
-                .OrderBy(i => i.Section).ThenBy(i => i.Case.DueAt ?? DateTimeOffset.MaxValue).ThenBy(i => i.Case.Number, StringComparer.Ordinal)
+            // The digest's order, then the first lines of each section.
+            shown = OfficerDigests.InDigestOrder(shown.Concat(items))
                 .GroupBy(i => i.Section).SelectMany(g => g.Take(DigestMailRenderer.MaxLinesPerSection))
                 .ToList();
             var kept = shown.Select(i => i.Case.Id).ToHashSet();

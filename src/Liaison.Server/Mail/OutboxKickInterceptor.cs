@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -72,16 +73,7 @@ public sealed class OutboxKickInterceptor(OutboxPump pump)
 
         // Mail is only ever added with DbSet.Add (Outbox.Queue), which marks it Added at once: no need to run change
         // detection here, which SaveChanges runs right after anyway (it was 2 % of the timer sweep's CPU).
-        var detect = context.ChangeTracker.AutoDetectChangesEnabled;
-        context.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            _pending |= context.ChangeTracker.Entries<OutboxMessage>().Any(entry => entry.State == EntityState.Added);
-        }
-        finally
-        {
-            context.ChangeTracker.AutoDetectChangesEnabled = detect;
-        }
+        _pending |= context.ChangeTracker.WithoutDetection(() => context.ChangeTracker.Entries<OutboxMessage>().Any(entry => entry.State == EntityState.Added));
     }
 
     private void Kick()

@@ -124,7 +124,7 @@ public sealed class WorkflowHost(
         }
 
         var ids = bookmarkIds.ToArray();
-        // Not tracked: each is attached when its timer runs (the chunk clears the DbContext between timers).
+        // Not tracked: each is attached when its timer runs (a timer of a tree the chunk already ran in reads it again).
         var locked = (await db.Set<WorkflowInstanceRecord>().FromSql($"""
             WITH RECURSIVE chain AS (
                 SELECT w.id, w.parent_instance_id FROM workflow_instances w
@@ -178,19 +178,17 @@ public sealed class WorkflowHost(
     public Task<ResumeResult> ResumeConsumedAsync(LiaisonDbContext db, ConsumedTimer timer, CancellationToken ct) =>
         ScheduleAfterAsync(tree => ResumeLockedAsync(db, async () =>
             {
-                if (!timer.Current)
+                if (timer.Current)
                 {
-                    // An earlier run of its tree changed it, maybe unsaved: save what the chunk holds, and read it again.
-                    await db.SaveChangesAsync(ct);
-                    db.ChangeTracker.Clear();
+                    db.Attach(timer.Instance);
+                    return timer.Instance;
                 }
 
+                // An earlier run of its tree changed it, maybe unsaved: save what the chunk holds, and read it again.
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
                 db.Attach(timer.Instance);
-                if (!timer.Current)
-                {
-                    await db.Entry(timer.Instance).ReloadAsync(ct);
-                }
-
+                await db.Entry(timer.Instance).ReloadAsync(ct);
                 return timer.Instance;
             },
             new ResumeResult(ResumeOutcome.InstanceNotFound, null, null, null), _ => Task.FromResult<string?>(timer.BookmarkId), null, null, tree, ct,
@@ -369,6 +367,11 @@ public sealed class WorkflowHost(
             await ResumeParentAsync(db, instance.ParentInstanceId!.Value, parentBookmark, ChildWorkflowResult.Of(run.State), tree, ct);
         }
     }
+
+    /// <summary>Whether <see cref="ContinueTreeAsync"/> has anything to do after this run: children to cancel or start, a parent to resume.</summary>
+    private static bool ContinuesInTree(WorkflowInstanceRecord instance, RunResult run) =>
+        run.CancelledChildren.Count > 0 || run.Status == WorkflowStatus.Cancelled || run.ChildStarts.Count > 0
+        || (IsEnded(run.Status) && instance.ParentBookmarkId is not null);
 
     /// <summary>Hands a child's end to its parent: into the batch when the parent is still starting children, else at once.</summary>
     private async Task ResumeParentAsync(LiaisonDbContext db, Guid parentId, string bookmarkId, ChildWorkflowResult result, TreeWork tree, CancellationToken ct)
@@ -703,9 +706,7 @@ public sealed class WorkflowHost(
         }
 
         // A timer of a sweep's chunk whose run asks nothing of other instances: the chunk saves its rows with the others'.
-        var deferred = mayDefer && run.ChildStarts.Count == 0 && run.CancelledChildren.Count == 0 && run.Status != WorkflowStatus.Cancelled
-                       && !(IsEnded(run.Status) && instance.ParentBookmarkId is not null);
-        if (!deferred)
+        if (!mayDefer || ContinuesInTree(instance, run))
         {
             await db.SaveChangesAsync(ct);
             foreach (var entry in written)

@@ -1,6 +1,5 @@
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Liaison.Server.Workflows;
 
@@ -171,35 +170,15 @@ public sealed class WorkflowTimerJob(IServiceScopeFactory scopes, TimeProvider c
         var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
         var now = clock.GetUtcNow();
         var until = now + ClaimFor;
-        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var cmd = new NpgsqlCommand("""
-                UPDATE workflow_bookmarks b SET claimed_until = $1
-                WHERE b.id IN (
-                    SELECT id FROM workflow_bookmarks
-                    WHERE resume_at IS NOT NULL AND resume_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2)
-                    ORDER BY resume_at
-                    LIMIT $3
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING b.id, coalesce((SELECT i.parent_instance_id FROM workflow_instances i WHERE i.id = b.instance_id), b.instance_id)
-                """, conn);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = until });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = now });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = SweepBatch });
-            var claimed = new List<ClaimedTimer>();
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                claimed.Add(new ClaimedTimer(reader.GetString(0), reader.GetGuid(1)));
-            }
-
-            return claimed;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        return await db.Database.SqlQuery<ClaimedTimer>($"""
+            UPDATE workflow_bookmarks b SET claimed_until = {until}
+            WHERE b.id IN (
+                SELECT id FROM workflow_bookmarks
+                WHERE resume_at IS NOT NULL AND resume_at <= {now} AND (claimed_until IS NULL OR claimed_until < {now})
+                ORDER BY resume_at
+                LIMIT {SweepBatch}
+                FOR UPDATE SKIP LOCKED)
+            RETURNING b.id, coalesce((SELECT i.parent_instance_id FROM workflow_instances i WHERE i.id = b.instance_id), b.instance_id) AS tree
+            """).ToListAsync(ct);
     }
 }

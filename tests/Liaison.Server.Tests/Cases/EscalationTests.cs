@@ -155,12 +155,12 @@ public sealed class EscalationTests : IAsyncLifetime
             commands = counter.Count;
         }
 
-        // One chunk. For all of it: lock its instances, consume its timers, read their cases, parts and fired deadlines,
-        // and the names, departments and settings its runs and mails need (some already cached by earlier tests); then
-        // save every timer's rows in one SaveChanges: 12 statements here when this was written, whatever the number of
-        // timers. Saving once per timer made it 23; firing the timers one at a time took six statements each (lock,
-        // consume, case, fired deadlines, parts, save), and a chunk that fails and falls back to one transaction per
-        // timer takes about ten each (123 here).
+        // One claim and one chunk. For all of the chunk: lock its instances, consume its timers, read their cases, parts
+        // and fired deadlines, and the names, departments and settings its runs and mails need (some already cached by
+        // earlier tests); then save every timer's rows in one SaveChanges: 13 statements here, the claim included, when
+        // this was written, whatever the number of timers. Saving once per timer added one per timer (24); firing the
+        // timers one at a time took six each (lock, consume, case, fired deadlines, parts, save), and a chunk that fails
+        // and falls back to one transaction per timer takes about ten each (124).
         Assert.Equal(cases, fired);
         Assert.InRange(commands, 1, 15);
         var escalated = await _app.WithDbAsync(db => db.CaseEvents.CountAsync(e => e.Kind == "escalated"));

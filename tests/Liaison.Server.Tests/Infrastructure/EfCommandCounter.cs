@@ -5,7 +5,7 @@ namespace Liaison.Server.Tests.Infrastructure;
 /// <summary>
 /// Counts the SQL commands EF Core executes in the calling async flow (and the tasks it starts), from EF's
 /// DiagnosticSource events: other tests running at once in this process are not counted. Commands run through a raw
-/// NpgsqlCommand (the sweep's claim) are not EF's and not counted.
+/// NpgsqlCommand are not EF's and not counted.
 /// </summary>
 public sealed class EfCommandCounter : IDisposable, IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
 {
