@@ -143,6 +143,37 @@ public sealed class MailTests : IAsyncLifetime
         var admin = await _app.AsAdminAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/admin/outbox?status=lost")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/admin/outbox?status=7")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_outbox_lists_newest_first_and_the_admin_page_shows_refused_mail_before_waiting_mail()
+    {
+        async Task<OutboxMessage> QueueAsync(string to)
+        {
+            _app.Clock.Advance(TimeSpan.FromMinutes(1));
+            return await _app.QueueMailAsync(Mail(to));
+        }
+
+        var sent = await QueueAsync("sent@anyue.example");
+        await _app.RelayMailAsync();
+        _app.Smtp!.FailNext(550);
+        var refused = await QueueAsync("refused@anyue.example");
+        await _app.RelayMailAsync();
+        var older = await QueueAsync("older@anyue.example");
+        var newer = await QueueAsync("newer@anyue.example");
+        var admin = await _app.AsAdminAsync();
+        async Task<string[]> ListAsync(string query) =>
+            [.. (await admin.GetFromJsonAsync<JsonElement[]>($"/api/admin/outbox{query}"))!.Select(m => m.GetProperty("messageId").GetString()!)];
+        var page = await (await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword)).GetStringAsync("/admin/outbox");
+        int At(OutboxMessage m) => page.IndexOf($"data-mail=\"{m.Id}\"", StringComparison.Ordinal);
+
+        Assert.Equal([newer.MessageId, older.MessageId, refused.MessageId, sent.MessageId], await ListAsync(""));
+        Assert.Equal([newer.MessageId, older.MessageId], await ListAsync("?status=pending"));
+        Assert.Equal([refused.MessageId], await ListAsync("?status=FAILED"));
+        Assert.Equal([sent.MessageId], await ListAsync("?status=sent"));
+        Assert.True(At(refused) >= 0 && At(refused) < At(newer) && At(newer) < At(older), "refused mail, then waiting mail newest first");
+        Assert.Equal(-1, At(sent));
     }
 
     [Fact]

@@ -23,19 +23,32 @@ public static class OutboxApi
     public static async Task<Results<Ok<List<OutboxItemDto>>, BadRequestProblem>> List(LiaisonDbContext db, string? status, CancellationToken ct)
     {
         var query = db.Outbox.AsNoTracking();
+        OutboxStatus? filter = null;
         if (!string.IsNullOrEmpty(status))
         {
-            if (!Enum.TryParse<OutboxStatus>(status, ignoreCase: true, out var s))
+            if (!Enum.TryParse<OutboxStatus>(status, ignoreCase: true, out var s) || !Enum.IsDefined(s))
             {
                 return Problems.BadRequest("status 只能是 pending、sent 或 failed", "status must be pending, sent or failed");
             }
 
+            filter = s;
             query = query.Where(m => m.Status == s);
         }
 
-        var rows = await query.OrderByDescending(m => m.CreatedAt).Take(500).ToListAsync(ct);
+        var rows = await NewestFirst(query, filter).Take(500).ToListAsync(ct);
         return TypedResults.Ok(rows.Select(OutboxItemDto.From).ToList());
     }
+
+    /// <summary>
+    /// Newest first, in an order an index keeps, so a large outbox is not sorted for a page. Pending and failed mail
+    /// have partial indexes in <see cref="OutboxMessage.CreatedAt"/> order. All mail, or sent mail, is read from the
+    /// primary key's end: the id is a UUIDv7 taken from the same clock reading as CreatedAt (<see cref="Outbox.Add"/>),
+    /// so the key's order is the creation order to the millisecond.
+    /// </summary>
+    private static IQueryable<OutboxMessage> NewestFirst(IQueryable<OutboxMessage> query, OutboxStatus? status) =>
+        status is OutboxStatus.Pending or OutboxStatus.Failed
+            ? query.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
+            : query.OrderByDescending(m => m.Id);
 
     public static async Task<Results<Accepted<OutboxItemDto>, ValidationProblem>> SendTest(
         TestMailRequest request, LiaisonDbContext db, Outbox outbox, CancellationToken ct)

@@ -20,9 +20,14 @@ public static class OutboxPages
 
     private static async Task<IResult> Index(LiaisonDbContext db, int? retried, CancellationToken ct)
     {
-        var rows = await db.Outbox.AsNoTracking().Where(m => m.Status != OutboxStatus.Sent)
-            .OrderBy(m => m.Status == OutboxStatus.Failed ? 0 : 1).ThenByDescending(m => m.CreatedAt).Take(Shown).ToListAsync(ct);
+        // Refused mail first, then waiting mail, each newest first from its own partial index: one query over "not
+        // sent" would sort every unsent row, and read the whole outbox to find them.
+        var rows = await Newest(OutboxStatus.Failed, Shown);
+        rows.AddRange(await Newest(OutboxStatus.Pending, Shown - rows.Count));
         return Pages.PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(rows, retried));
+
+        Task<List<OutboxMessage>> Newest(OutboxStatus status, int count) => db.Outbox.AsNoTracking().Where(m => m.Status == status)
+            .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Take(count).ToListAsync(ct);
     }
 
     private static async Task<IResult> Retry(Guid id, LiaisonDbContext db, TimeProvider clock, OutboxPump pump, CancellationToken ct)
