@@ -46,10 +46,25 @@ public static class CasePages
         Results.Redirect(user.Identity?.IsAuthenticated == true ? "/cases" : "/account/login");
 
     private static async Task<IResult> List(
-        CaseQueries queries, DepartmentService departments,
-        string? status, string? department, string? role, string? overdue, string? q, string? page, CancellationToken ct)
+        CaseQueries queries, DepartmentService departments, EnterpriseService enterprises,
+        string? status, string? department, string? role, string? overdue, string? q, string? page, string? enterpriseId, CancellationToken ct)
     {
         var errors = new List<Text>();
+        long? enterpriseFilter = null;
+        string? enterpriseName = null;
+        if (!string.IsNullOrWhiteSpace(enterpriseId))
+        {
+            if (long.TryParse(enterpriseId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                enterpriseFilter = id;
+                enterpriseName = (await enterprises.GetAsync(id, ct)).Value?.Name;
+            }
+            else
+            {
+                errors.Add(new($"企业编号无效：{enterpriseId}", $"enterpriseId must be a register entry's number, not '{enterpriseId}'"));
+            }
+        }
+
         bool? overdueFilter = null;
         switch (overdue?.Trim())
         {
@@ -79,11 +94,14 @@ public static class CasePages
             }
         }
 
-        var filter = new CaseListFilter(status?.Trim(), department?.Trim(), overdueFilter, q?.Trim()) { Role = role?.Trim() };
+        var filter = new CaseListFilter(status?.Trim(), department?.Trim(), overdueFilter, q?.Trim())
+        {
+            Role = role?.Trim(), EnterpriseId = enterpriseFilter, EnterpriseName = enterpriseName,
+        };
         CasePage? list = null;
         if (errors.Count == 0)
         {
-            var result = await queries.ListAsync(filter.Status, filter.Department, filter.Overdue, filter.Q, pageNumber, ct, filter.Role);
+            var result = await queries.ListAsync(filter.Status, filter.Department, filter.Overdue, filter.Q, pageNumber, ct, filter.Role, filter.EnterpriseId);
             if (result.Error is ServiceError.Invalid invalid)
             {
                 errors.AddRange(invalid.Fields.Errors.SelectMany(e => e.Value));
@@ -270,10 +288,16 @@ public sealed record CaseListFilter(string? Status, string? Department, bool? Ov
     /// <summary>With a department: any (empty), lead or co (<see cref="DepartmentRole"/>).</summary>
     public string? Role { get; init; }
 
+    /// <summary>Only this enterprise register entry's cases (from its page's "see them all").</summary>
+    public long? EnterpriseId { get; init; }
+
+    /// <summary>The entry's name, to say whose cases these are; null when there is no such entry.</summary>
+    public string? EnterpriseName { get; init; }
+
     public string PageUrl(int page) => "/cases?" + string.Join("&", new[]
     {
         ("status", Status), ("department", Department), ("role", Role), ("overdue", Overdue?.ToString().ToLowerInvariant()), ("q", Q),
-        ("page", page.ToString(CultureInfo.InvariantCulture)),
+        ("enterpriseId", EnterpriseId?.ToString(CultureInfo.InvariantCulture)), ("page", page.ToString(CultureInfo.InvariantCulture)),
     }.Where(x => !string.IsNullOrEmpty(x.Item2)).Select(x => $"{x.Item1}={Uri.EscapeDataString(x.Item2!)}"));
 }
 

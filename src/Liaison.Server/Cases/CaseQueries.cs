@@ -61,11 +61,17 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     /// With <paramref name="departmentCode"/>: <c>any</c> (default) the cases the department leads or co-handles (协办),
     /// <c>lead</c> only those it leads (主办), <c>co</c> only those it co-handles.
     /// </param>
+    /// <param name="enterpriseId">The cases of this register entry (<c>cases.enterprise_id</c>), as its page links to them.</param>
     public async Task<ServiceResult<CasePage>> ListAsync(
-        string? status, string? departmentCode, bool? overdue, string? q, int? page, CancellationToken ct, string? role = null)
+        string? status, string? departmentCode, bool? overdue, string? q, int? page, CancellationToken ct, string? role = null, long? enterpriseId = null)
     {
         var v = new Validation();
         var query = db.Cases.AsNoTracking();
+        if (enterpriseId is { } enterprise)
+        {
+            query = query.Where(c => c.EnterpriseId == enterprise);
+        }
+
         if (!string.IsNullOrWhiteSpace(status))
         {
             if (CaseStatuses.TryParse(status, out var s))

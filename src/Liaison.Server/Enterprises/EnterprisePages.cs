@@ -119,7 +119,7 @@ public static class EnterprisePages
             _ => null,
         };
         var cases = await enterprises.ListCasesAsync(id, ct);
-        var codes = cases.Select(c => c.Department).Distinct().ToList();
+        var codes = cases.Shown.Select(c => c.Department).Distinct().ToList();
         var departments = await db.Departments.AsNoTracking().Where(d => codes.Contains(d.Code)).ToDictionaryAsync(d => d.Code, d => d.Name, ct);
         return PageResults.Page<EnterpriseViewPage>(new EnterpriseViewModel(await enterprises.DescribeAsync(enterprise, ct), cases, departments, flash)
         {
@@ -219,7 +219,7 @@ public sealed record EnterpriseListModel(
 
 /// <summary>The officer's enterprise page: the entry, its cases (open first) and the department names they need.</summary>
 public sealed record EnterpriseViewModel(
-    EnterpriseDto Enterprise, IReadOnlyList<CaseSummaryDto> Cases, IReadOnlyDictionary<string, string> DepartmentNames, Text? Flash)
+    EnterpriseDto Enterprise, EnterpriseCases Cases, IReadOnlyDictionary<string, string> DepartmentNames, Text? Flash)
 {
     /// <summary>Its visits (走访) and where it stands against its cadence.</summary>
     public EnterpriseVisitsDto? Visits { get; init; }

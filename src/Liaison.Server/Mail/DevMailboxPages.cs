@@ -29,7 +29,8 @@ public static partial class DevMailboxPages
             query = query.Where(m => m.ToAddress == to);
         }
 
-        var rows = await query.OrderByDescending(m => m.CreatedAt).Take(Shown).ToListAsync(ct);
+        // Newest first by the UUIDv7 id, the creation order, from the primary key (OutboxApi.NewestFirst).
+        var rows = await query.OrderByDescending(m => m.Id).Take(Shown).ToListAsync(ct);
         return PageResults.Page<MailboxPage>(new MailboxModel(rows, to));
     }
 

@@ -250,6 +250,22 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         Assert.DoesNotContain("data-warning=\"provisional\"", await admin.GetStringAsync("/admin"));
     }
 
+    [Fact]
+    public async Task The_provisional_deadline_warning_counts_open_cases_only()
+    {
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        var open = (await OpenAsync(_officerApi)).GetProperty("number").GetString()!;
+        var cancelled = (await OpenAsync(_officerApi)).GetProperty("number").GetString()!;
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        Assert.Contains("2 件在办事项的期限为暂定（缺少 2027 年节假日安排）", await admin.GetStringAsync("/admin"));
+
+        Assert.Equal(HttpStatusCode.OK, (await _officerApi.PostAsJsonAsync($"/api/cases/{cancelled}/cancel", new { note = "企业撤回" })).StatusCode);
+
+        Assert.True((await GetCaseAsync(_officerApi, cancelled)).GetProperty("provisional").GetBoolean());
+        Assert.Contains("1 件在办事项的期限为暂定（缺少 2027 年节假日安排）", await admin.GetStringAsync("/admin"));
+        Assert.True((await GetCaseAsync(_officerApi, open)).GetProperty("provisional").GetBoolean());
+    }
+
     private Task<HttpClient> SignInAsync(string email, string password) => _app.SignInThroughFormAsync(email, password);
 
     private static Dictionary<string, string> DepartmentFields(string handlerEmail) => new()

@@ -5,8 +5,10 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Enterprises;
+using Liaison.Server.Enterprises;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
 
 namespace Liaison.Server.Tests.Enterprises;
@@ -223,6 +225,55 @@ public sealed partial class EnterprisePagesTests(AppFixture fixture) : IClassFix
         Assert.Contains("class=\"overdue\"", RowOf(page, numbers[0]));
         Assert.Contains("超期", RowOf(page, numbers[0]));
         Assert.Contains("data-status=\"cancelled\"", RowOf(page, numbers[2]));
+    }
+
+    [Fact]
+    public async Task A_busy_enterprises_page_lists_its_open_and_newest_ended_cases_and_links_to_all_of_them_in_the_case_list()
+    {
+        var api = await _app.AsOfficerAsync(OfficerEmail);
+        var browser = await BrowserAsync();
+        var enterprise = (await FindAsync(SampleEnterprises.CreditCode(14)))!;
+        var numbers = new List<string>();
+        for (var i = 0; i < EnterpriseService.EndedCasesShown + 3; i++)
+        {
+            numbers.Add((await OpenAsync(api, NewCase(title: $"多年事项{i}"))).GetProperty("number").GetString()!);
+        }
+
+        var other = (await OpenAsync(api, NewCase(title: "别的企业的事项"))).GetProperty("number").GetString()!;
+        // The first two stay open; the other 21 are closed, the oldest of them one more than the page lists.
+        var closed = numbers.Skip(2).ToList();
+        await _app.WithDbAsync(async db =>
+        {
+            await db.Cases.Where(c => numbers.Contains(c.Number)).ExecuteUpdateAsync(s => s.SetProperty(c => c.EnterpriseId, enterprise.Id));
+            return await db.Cases.Where(c => closed.Contains(c.Number)).ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CaseStatus.Closed));
+        });
+
+        var page = await browser.GetStringAsync($"/enterprises/{enterprise.Id}");
+        var all = await browser.GetStringAsync($"/cases?enterpriseId={enterprise.Id}");
+        var listed = await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/cases?enterpriseId={enterprise.Id}");
+        var bad = await browser.GetAsync("/cases?enterpriseId=x1");
+        async Task<(int Total, bool Exact)> CountedAsync(int limit)
+        {
+            await using var scope = _app.Services.CreateAsyncScope();
+            var service = scope.ServiceProvider.GetRequiredService<EnterpriseService>();
+            service.CasesCountLimit = limit;
+            var cases = await service.ListCasesAsync(enterprise.Id, default);
+            return (cases.Total, cases.TotalIsExact);
+        }
+
+        // Open first, newest first; then the 20 newest closed ones: the oldest closed case is left to the case list.
+        IEnumerable<string> expected = [numbers[1], numbers[0], .. Enumerable.Reverse(closed).Take(EnterpriseService.EndedCasesShown)];
+        Assert.Equal(expected, CasePattern().Matches(page).Select(m => m.Groups[1].Value));
+        Assert.Contains("共 23 件，其中 2 件未办结", page);
+        Assert.Contains($"<a href=\"/cases?enterpriseId={enterprise.Id}\" data-all-cases>", page);
+        Assert.Equal(numbers.AsEnumerable().Reverse(), CasePattern().Matches(all).Select(m => m.Groups[1].Value));
+        Assert.Contains(enterprise.Name, Regex.Match(all, "<p data-enterprise-filter>.*?</p>").Value);
+        Assert.Matches($"<input type=\"hidden\" name=\"enterpriseId\" value=\"{enterprise.Id}\"", all); // kept when the filters change
+        Assert.DoesNotContain(other, all);
+        Assert.Equal(23, listed.GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal((10, false), await CountedAsync(10)); // counting stops at the limit: "10+"
+        Assert.Equal((23, true), await CountedAsync(1000));
     }
 
     [Fact]

@@ -249,6 +249,10 @@ namespace Liaison.Server.Data.Migrations
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Number" }, "ix_cases_number_trgm"), "gin");
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Number" }, "ix_cases_number_trgm"), new[] { "gin_trgm_ops" });
 
+                    b.HasIndex(new[] { "DueAt" }, "ix_cases_provisional_open")
+                        .HasDatabaseName("ix_cases_provisional_open")
+                        .HasFilter("provisional AND status NOT IN ('Closed', 'Cancelled')");
+
                     b.HasIndex(new[] { "Title" }, "ix_cases_title_trgm")
                         .HasDatabaseName("ix_cases_title_trgm");
 
