@@ -175,8 +175,14 @@ public sealed class ServerProcess : IAsyncDisposable
             try
             {
                 var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-                var kb = line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
-                if (kb > _maxRssKb) Interlocked.Exchange(ref _maxRssKb, kb);
+                // An exiting process's status can say "VmRSS: kB" with no figure: that sample is skipped, not a crash.
+                var fields = line?.Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries) ?? [];
+                if (fields.Length >= 2 && long.TryParse(fields[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var kb)
+                    && kb > _maxRssKb)
+                {
+                    Interlocked.Exchange(ref _maxRssKb, kb);
+                }
+
                 await Task.Delay(200, _stop.Token);
             }
             catch (Exception ex) when (ex is IOException or OperationCanceledException)

@@ -51,7 +51,9 @@ public sealed class RssSteps : IAsyncDisposable
                         : line.StartsWith("RssAnon:", StringComparison.Ordinal) ? 1
                         : line.StartsWith("RssFile:", StringComparison.Ordinal) ? 2
                         : line.StartsWith("RssShmem:", StringComparison.Ordinal) ? 3 : -1;
-                    if (i >= 0) now[i] = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+                    // "VmRSS:\t  309176 kB"; a figure that cannot be read (an exiting process) counts as none.
+                    var fields = line.Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries);
+                    if (i >= 0 && fields.Length >= 2 && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var kb)) now[i] = kb;
                 }
 
                 lock (_lock)
