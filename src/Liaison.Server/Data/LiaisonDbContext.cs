@@ -60,7 +60,11 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
         {
             e.ToTable("cases");
             e.HasIndex(c => c.Number).IsUnique();
-            e.HasIndex(c => new { c.Status, c.DepartmentCode });
+            // A department's cases in one status, newest first (the case list with both filters: the ids of the page
+            // straight from the index). As (status, department_code) it left the planner a choice, and with statistics
+            // from before a sweep changed 10,000 statuses it walked all of a department's cases instead: 108 ms p50 for
+            // status=accepted&departmentCode=fgj at a million cases, where the matching 644 ids are one index range.
+            e.HasIndex(c => new { c.DepartmentCode, c.Status, c.Id });
             // The case list filters by status or department and pages newest first (CaseQueries.ListAsync). It finds a
             // page's ids first: with the deadline in these two indexes, the status and overdue filters and the offset
             // of a deep page are read from the index alone (page 1,000 is 50,000 rows skipped), not from the table.

@@ -156,6 +156,36 @@ public sealed class CaseBadInputTests(AppFixture fixture) : IClassFixture<AppFix
     }
 
     [Fact]
+    public async Task A_search_lists_its_matches_newest_first_and_counts_them_up_to_the_limit()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var numbers = new List<string>();
+        foreach (var department in new[] { "czj", "jxj", "zjj", "czj" })
+        {
+            numbers.Add((await OpenAsync(officer, NewCase(department, title: $"全区搜索 {numbers.Count}"))).GetProperty("number").GetString()!);
+        }
+
+        async Task<CasePage> SearchAsync(int limit, int page)
+        {
+            await using var scope = _app.Services.CreateAsyncScope();
+            var queries = scope.ServiceProvider.GetRequiredService<CaseQueries>();
+            queries.CountLimit = limit;
+            return (await queries.ListAsync(null, null, null, "全区搜索", page, default)).Value!;
+        }
+
+        var exact = await SearchAsync(10, 1);
+        var capped = await SearchAsync(3, 1);
+        var past = await SearchAsync(10, 2);
+
+        numbers.Reverse();
+        Assert.Equal((4, true), (exact.Total, exact.TotalIsExact));
+        Assert.Equal(numbers, exact.Items.Select(i => i.Number));
+        Assert.Equal((3, false), (capped.Total, capped.TotalIsExact));
+        Assert.Equal(numbers, capped.Items.Select(i => i.Number));
+        Assert.Empty(past.Items);
+    }
+
+    [Fact]
     public async Task A_departments_pages_interleave_the_cases_it_leads_and_co_handles_newest_first()
     {
         var officer = await _app.AsOfficerAsync();

@@ -230,13 +230,13 @@ namespace Liaison.Server.Data.Migrations
                         .HasDatabaseName("ix_cases_enterprise_id_id")
                         .HasFilter("enterprise_id IS NOT NULL");
 
-                    b.HasIndex("Status", "DepartmentCode")
-                        .HasDatabaseName("ix_cases_status_department_code");
-
                     b.HasIndex("Status", "Id")
                         .HasDatabaseName("ix_cases_status_id");
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Status", "Id"), new[] { "DueAt" });
+
+                    b.HasIndex("DepartmentCode", "Status", "Id")
+                        .HasDatabaseName("ix_cases_department_code_status_id");
 
                     b.HasIndex(new[] { "Id" }, "ix_cases_id_status_due_at")
                         .HasDatabaseName("ix_cases_id_status_due_at");
