@@ -167,6 +167,24 @@ public sealed class ServerProcess : IAsyncDisposable
     private static string Configuration() =>
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
 
+    /// <summary>
+    /// The figure of a <c>/proc/PID/status</c> line such as <c>VmRSS:\t  309176 kB</c> when it starts with
+    /// <paramref name="field"/>; null otherwise, or when it cannot be read (an exiting process). At 10 GB the figure
+    /// fills its column and follows the tab with no space.
+    /// </summary>
+    public static long? StatusKb(string line, string field)
+    {
+        if (!line.StartsWith(field, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var fields = line.Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length >= 2 && long.TryParse(fields[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var kb)
+            ? kb
+            : null;
+    }
+
     private async Task SampleRssAsync()
     {
         var status = $"/proc/{_process.Id}/status";
@@ -174,13 +192,10 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             try
             {
-                var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-                // An exiting process's status can say "VmRSS: kB" with no figure: that sample is skipped, not a crash.
-                var fields = line?.Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries) ?? [];
-                if (fields.Length >= 2 && long.TryParse(fields[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var kb)
-                    && kb > _maxRssKb)
+                var kb = File.ReadLines(status).Select(l => StatusKb(l, "VmRSS:")).FirstOrDefault(v => v is not null);
+                if (kb > _maxRssKb)
                 {
-                    Interlocked.Exchange(ref _maxRssKb, kb);
+                    Interlocked.Exchange(ref _maxRssKb, kb.Value);
                 }
 
                 await Task.Delay(200, _stop.Token);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Liaison.Testing;
 
 namespace Liaison.Bench.Million;
 
@@ -45,15 +46,13 @@ public sealed class RssSteps : IAsyncDisposable
             try
             {
                 var now = new long[4];
+                string[] fields = ["VmRSS:", "RssAnon:", "RssFile:", "RssShmem:"];
                 foreach (var line in File.ReadLines(status))
                 {
-                    var i = line.StartsWith("VmRSS:", StringComparison.Ordinal) ? 0
-                        : line.StartsWith("RssAnon:", StringComparison.Ordinal) ? 1
-                        : line.StartsWith("RssFile:", StringComparison.Ordinal) ? 2
-                        : line.StartsWith("RssShmem:", StringComparison.Ordinal) ? 3 : -1;
-                    // "VmRSS:\t  309176 kB"; a figure that cannot be read (an exiting process) counts as none.
-                    var fields = line.Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries);
-                    if (i >= 0 && fields.Length >= 2 && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var kb)) now[i] = kb;
+                    for (var i = 0; i < fields.Length; i++)
+                    {
+                        if (ServerProcess.StatusKb(line, fields[i]) is { } kb) now[i] = kb;
+                    }
                 }
 
                 lock (_lock)

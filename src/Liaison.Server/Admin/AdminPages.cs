@@ -66,11 +66,11 @@ public static class AdminPages
         // Open cases with provisional deadlines, counted by the deadline's local year in the database, from their own
         // small index (ix_cases_provisional_open, whose filter is this WHERE): reading every such deadline into memory
         // took 265 ms at a million cases.
-        var provisional = await db.Database.SqlQuery<ProvisionalYear>($"""
-            SELECT EXTRACT(YEAR FROM due_at AT TIME ZONE {calendar.TimeZone.Id})::int AS year, count(*)::int AS cases
-            FROM cases WHERE provisional AND status NOT IN ('Closed', 'Cancelled')
+        var provisional = await db.Database.SqlQueryRaw<ProvisionalYear>($$"""
+            SELECT EXTRACT(YEAR FROM due_at AT TIME ZONE {0})::int AS year, count(*)::int AS cases
+            FROM cases WHERE {{LiaisonDbContext.OpenProvisionalCases}}
             GROUP BY 1
-            """).ToListAsync(ct);
+            """, calendar.TimeZone.Id).ToListAsync(ct);
         var missingYears = provisional.Select(p => p.Year).OfType<int>().Where(y => !calendar.HasYear(y)).Order().ToList();
         var failedMail = await db.Outbox.CountAsync(m => m.Status == OutboxStatus.Failed, ct);
         return PageResults.Page<AdminIndexPage>(new AdminIndexModel(samples, provisional.Sum(p => p.Cases), missingYears, failedMail));

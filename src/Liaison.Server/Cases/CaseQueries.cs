@@ -165,14 +165,21 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
 
         List<Case> rows = pageIds.Count == 0 ? [] : await db.Cases.AsNoTracking().Where(c => pageIds.Contains(c.Id)).OrderByDescending(c => c.Id).ToListAsync(ct);
         var exact = counted <= CountLimit;
-        // Joint cases: the page's co-handler counts in one grouped query, not one per row.
+        return new CasePage(p, PageSize, Math.Min(counted, CountLimit), exact, await SummariesAsync(db, rows, now, ct));
+    }
+
+    /// <summary>
+    /// The rows as the case list shows them, in their order. Joint cases' co-handler counts come from one grouped query
+    /// for all of them, not one per row.
+    /// </summary>
+    internal static async Task<List<CaseSummaryDto>> SummariesAsync(LiaisonDbContext db, IReadOnlyList<Case> rows, DateTimeOffset now, CancellationToken ct)
+    {
         var ids = rows.Select(c => c.Id).ToList();
         var coHandlers = ids.Count == 0
             ? []
             : await db.Set<CasePart>().AsNoTracking().Where(x => ids.Contains(x.CaseId)).GroupBy(x => x.CaseId)
                 .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var items = rows.Select(c => CaseSummaryDto.From(c, now) with { CoHandlers = coHandlers.GetValueOrDefault(c.Id) }).ToList();
-        return new CasePage(p, PageSize, Math.Min(counted, CountLimit), exact, items);
+        return rows.Select(c => CaseSummaryDto.From(c, now) with { CoHandlers = coHandlers.GetValueOrDefault(c.Id) }).ToList();
     }
 
     /// <summary>The case with its whole timeline, or null when no case has that number.</summary>

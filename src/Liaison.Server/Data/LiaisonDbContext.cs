@@ -14,6 +14,13 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
     : IdentityDbContext<LiaisonUser, IdentityRole, string>(options), IDataProtectionKeyContext
 {
     /// <summary>
+    /// SQL: a case not ended (<see cref="CaseStatuses.Ended"/>, stored by name) whose deadline is provisional. The filter
+    /// of ix_cases_provisional_open and the WHERE of the query it serves, the same text so PostgreSQL matches them.
+    /// </summary>
+    public static readonly string OpenProvisionalCases =
+        $"provisional AND status NOT IN ({string.Join(", ", CaseStatuses.Ended.Select(s => $"'{s}'"))})";
+
+    /// <summary>
     /// The keys that protect sign-in cookies and antiforgery tokens, shared by every server instance on this database
     /// and kept across restarts and container rebuilds.
     /// </summary>
@@ -72,10 +79,8 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
             e.HasIndex(c => c.Id, "ix_cases_id_status_due_at").IncludeProperties(c => new { c.Status, c.DueAt }).HasDatabaseName("ix_cases_id_status_due_at");
             e.HasIndex(c => new { c.DepartmentCode, c.Id });
             // The admin start page's warning: open cases whose deadline is provisional (its year has no holiday
-            // schedule yet). Few at any time, so the index is small; its filter is the page's WHERE (AdminPages.Index),
-            // and Closed/Cancelled are CaseStatuses.Ended.
-            e.HasIndex(c => c.DueAt, "ix_cases_provisional_open").HasFilter("provisional AND status NOT IN ('Closed', 'Cancelled')")
-                .HasDatabaseName("ix_cases_provisional_open");
+            // schedule yet). Few at any time, so the index is small; its filter is the page's WHERE (AdminPages.Index).
+            e.HasIndex(c => c.DueAt, "ix_cases_provisional_open").HasFilter(OpenProvisionalCases).HasDatabaseName("ix_cases_provisional_open");
             e.Property(c => c.Number).HasMaxLength(32);
             e.Property(c => c.Title).HasMaxLength(200);
             e.Property(c => c.Category).HasMaxLength(32);

@@ -27,22 +27,14 @@ public sealed partial class EnterpriseService
     public async Task<EnterpriseCases> ListCasesAsync(long enterpriseId, CancellationToken ct)
     {
         var its = db.Cases.AsNoTracking().Where(c => c.EnterpriseId == enterpriseId);
-        var open = await its.Where(c => CaseStatuses.Open.Contains(c.Status)).OrderByDescending(c => c.Id).Take(OpenCasesShown + 1).ToListAsync(ct);
+        var itsOpen = its.Where(c => CaseStatuses.Open.Contains(c.Status));
+        var open = await itsOpen.OrderByDescending(c => c.Id).Take(OpenCasesShown + 1).ToListAsync(ct);
         var ended = await its.Where(c => !CaseStatuses.Open.Contains(c.Status)).OrderByDescending(c => c.Id).Take(EndedCasesShown).ToListAsync(ct);
         var total = await its.Take(CasesCountLimit + 1).CountAsync(ct);
-        var openCount = open.Count <= OpenCasesShown
-            ? open.Count
-            : await its.Where(c => CaseStatuses.Open.Contains(c.Status)).Take(CasesCountLimit + 1).CountAsync(ct);
-        List<Case> rows = [.. open.Take(OpenCasesShown), .. ended];
-        var ids = rows.Select(c => c.Id).ToList();
-        var coHandlers = ids.Count == 0
-            ? []
-            : await db.Set<CasePart>().AsNoTracking().Where(p => ids.Contains(p.CaseId)).GroupBy(p => p.CaseId)
-                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var now = clock.GetUtcNow();
-        return new EnterpriseCases(
-            rows.Select(c => CaseSummaryDto.From(c, now) with { CoHandlers = coHandlers.GetValueOrDefault(c.Id) }).ToList(),
-            Math.Min(total, CasesCountLimit), total <= CasesCountLimit, Math.Min(openCount, CasesCountLimit), openCount <= CasesCountLimit);
+        var openCount = open.Count <= OpenCasesShown ? open.Count : await itsOpen.Take(CasesCountLimit + 1).CountAsync(ct);
+        var shown = await CaseQueries.SummariesAsync(db, [.. open.Take(OpenCasesShown), .. ended], clock.GetUtcNow(), ct);
+        return new EnterpriseCases(shown, Math.Min(total, CasesCountLimit), total <= CasesCountLimit, Math.Min(openCount, CasesCountLimit),
+            openCount <= CasesCountLimit);
     }
 
     /// <summary>

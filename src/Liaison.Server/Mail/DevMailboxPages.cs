@@ -29,8 +29,7 @@ public static partial class DevMailboxPages
             query = query.Where(m => m.ToAddress == to);
         }
 
-        // Newest first by the UUIDv7 id, the creation order, from the primary key (OutboxApi.NewestFirst).
-        var rows = await query.OrderByDescending(m => m.Id).Take(Shown).ToListAsync(ct);
+        var rows = await OutboxApi.NewestFirst(query, status: null).Take(Shown).ToListAsync(ct);
         return PageResults.Page<MailboxPage>(new MailboxModel(rows, to));
     }
 

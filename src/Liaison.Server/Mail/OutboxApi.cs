@@ -45,7 +45,7 @@ public static class OutboxApi
     /// primary key's end: the id is a UUIDv7 taken from the same clock reading as CreatedAt (<see cref="Outbox.Add"/>),
     /// so the key's order is the creation order to the millisecond.
     /// </summary>
-    private static IQueryable<OutboxMessage> NewestFirst(IQueryable<OutboxMessage> query, OutboxStatus? status) =>
+    internal static IQueryable<OutboxMessage> NewestFirst(IQueryable<OutboxMessage> query, OutboxStatus? status) =>
         status is OutboxStatus.Pending or OutboxStatus.Failed
             ? query.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
             : query.OrderByDescending(m => m.Id);
