@@ -36,11 +36,13 @@ if [ "${1:-}" = durable ] || [ "${1:-}" = children ] || [ "${1:-}" = load ] || [
   dotnet build -c Release bench/Liaison.Bench -v q -nologo
   # The load driver runs the real server with `dotnet run --no-build`: build it (and its designer files) first.
   if [ "$mode" = load ] || [ "$mode" = million ]; then dotnet build -c Release src/Liaison.Server -v q -nologo; fi
+  # Read before the report is written: writing it changes bench/results, which is not a change of the code measured.
+  commit="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src bench ':!bench/results' 2>/dev/null || echo ' (with uncommitted changes)')"
   LIAISON_BENCH_OUT="$out.tmp" dotnet bench/Liaison.Bench/bin/Release/net10.0/Liaison.Bench.dll "--$mode" "$@"
   {
     cat "$out.tmp"
     echo
-    echo "Commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src bench 2>/dev/null || echo ' (with uncommitted changes)')"
+    echo "Commit: $commit"
     echo
     echo '```'
     echo "\$ nproc"; nproc

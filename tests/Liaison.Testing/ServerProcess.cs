@@ -42,6 +42,13 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The loopback port it listens on (http://127.0.0.1:Port).</summary>
     public int Port { get; }
 
+    /// <summary>
+    /// The server's entry assembly, relative to its project folder: the build's, or <c>LIAISON_SERVER_DLL</c> (another
+    /// build to run instead, e.g. a ReadyToRun publish for a benchmark).
+    /// </summary>
+    public static string ServerDll =>
+        Environment.GetEnvironmentVariable("LIAISON_SERVER_DLL") is { Length: > 0 } other ? other : Path.Combine("bin", Configuration(), "net10.0", "Liaison.Server.dll");
+
     /// <param name="jobs">Run the job side too (Hangfire server, timer and outbox pumps), as one production process would.</param>
     /// <param name="settings">Configuration on top (keys as in appsettings, e.g. <c>Liaison:Database:MaxPoolSize</c>).</param>
     public static async Task<ServerProcess> StartAsync(string connectionString, int port, bool jobs = true, IReadOnlyDictionary<string, string>? settings = null)
@@ -50,7 +57,7 @@ public sealed class ServerProcess : IAsyncDisposable
         // The built server run directly, in its project folder as `dotnet run` runs it, so Id is the server itself (for
         // dotnet-trace and dotnet-counters).
         var project = Path.Combine(RepositoryRoot(), "src", "Liaison.Server");
-        var psi = new ProcessStartInfo("dotnet", [Path.Combine("bin", Configuration(), "net10.0", "Liaison.Server.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        var psi = new ProcessStartInfo("dotnet", [ServerDll, "--urls", $"http://127.0.0.1:{port}"])
         {
             WorkingDirectory = project,
             RedirectStandardOutput = true,

@@ -86,9 +86,12 @@ public static class LoadDriver
         var commitsAfter = await CommitsAsync(cs);
         var syncsAfter = await WalSyncsAsync(cs);
         Run? paced = null;
+        (long Pending, TimeSpan Waited)? drained = null;
         if (rate > 0)
         {
-            await Task.Delay(TimeSpan.FromSeconds(2)); // let the job side catch up with the closed-loop run's mail
+            // The closed-loop run queues mail faster than the relay sends it: start from an empty outbox, so the open loop
+            // measures opens at R/s beside their own mail, not beside the closed loop's backlog.
+            drained = webOnly ? null : await OutboxDrainedAsync(cs, TimeSpan.FromMinutes(3));
             paced = await OpenAtRateAsync(https, officerToken, rate, TimeSpan.FromSeconds(seconds));
         }
 
@@ -103,7 +106,7 @@ public static class LoadDriver
         Line();
         Line($"PostgreSQL: {pg.Description}");
         Line($"Settings: {await pg.SettingsAsync()}");
-        Line($"Server: `dotnet bin/Release/net10.0/Liaison.Server.dll` in src/Liaison.Server (Development, jobs {(webOnly ? "off: web only" : "on")}), " +
+        Line($"Server: `dotnet {ServerProcess.ServerDll}` in src/Liaison.Server (Development, jobs {(webOnly ? "off: web only" : "on")}), " +
              $"{serverCount} process{(serverCount == 1 ? "" : "es")} on the one database; log {server.LogFile}");
         Line($"Clients: {clients} concurrent for {seconds} s after {warmup} s of warm-up. Load average (1/5/15 min) before: {loadBefore}; after: {loadAfter}");
         Line();
@@ -129,6 +132,12 @@ public static class LoadDriver
             $"WAL flushes (pg_stat_wal.wal_sync, what fsync costs; read-only transactions flush nothing and concurrent commits share one): " +
             $"**{(syncsAfter - syncsBefore) / (double)Math.Max(1, run.Numbers.Count):F2} per open** ({syncsAfter - syncsBefore} during the run, idle ones included)."));
         Line($"Server RSS, largest seen (VmRSS every 200 ms from start): {string.Join(", ", group.Servers.Select(s => $"{s.MaxRssKb / 1024} MB"))}.");
+        if (drained is { } d)
+        {
+            Line(string.Create(CultureInfo.InvariantCulture,
+                $"Before the open loop: {d.Pending} mails of the closed-loop run were still pending; the relay sent them in {d.Waited.TotalSeconds:F0} s, then the open loop began."));
+        }
+
         Line($"Answers other than 201: {run.Failures}{(paced is null ? "" : $" (open loop: {paced.Failures})")}.");
         Line($"Check: {check}");
         Line($"Mail: {mail}");
@@ -183,16 +192,29 @@ public static class LoadDriver
             return (long)(await cmd.ExecuteScalarAsync())!;
         }
 
-        var deadline = DateTimeOffset.UtcNow.AddMinutes(1);
-        while (await Scalar("SELECT count(*) FROM mail_outbox WHERE status = 'Pending'") > 0 && DateTimeOffset.UtcNow < deadline)
-        {
-            await Task.Delay(500);
-        }
-
+        await OutboxDrainedAsync(cs, TimeSpan.FromMinutes(1));
         var all = await Scalar("SELECT count(*) FROM mail_outbox");
         var once = await Scalar("SELECT count(*) FROM mail_outbox WHERE status = 'Sent' AND attempts = 1");
         var again = await Scalar("SELECT count(*) FROM mail_outbox WHERE attempts > 1");
         return $"{(once == all ? "OK" : "MISMATCH")} — {all} mails queued, {once} sent exactly once, {again} attempted more than once";
+    }
+
+    /// <summary>Waits until no mail is pending (or <paramref name="max"/> has passed); returns how many were pending at first and how long it waited.</summary>
+    internal static async Task<(long Pending, TimeSpan Waited)> OutboxDrainedAsync(string cs, TimeSpan max)
+    {
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT count(*) FROM mail_outbox WHERE status = 'Pending'", conn);
+        var waited = Stopwatch.StartNew();
+        var first = (long)(await cmd.ExecuteScalarAsync())!;
+        var pending = first;
+        while (pending > 0 && waited.Elapsed < max)
+        {
+            await Task.Delay(500);
+            pending = (long)(await cmd.ExecuteScalarAsync())!;
+        }
+
+        return (first, waited.Elapsed);
     }
 
     internal static Task<string> SetUpOfficerAsync(HttpClient http) =>

@@ -154,7 +154,7 @@ public static class MillionBench
         Line();
         Line($"PostgreSQL: {pg.Description}");
         Line($"Settings: {await pg.SettingsAsync()}");
-        Line($"Server: `dotnet bin/Release/net10.0/Liaison.Server.dll` in src/Liaison.Server (Development, jobs on), restarted for each sweep.");
+        Line($"Server: `dotnet {ServerProcess.ServerDll}` in src/Liaison.Server (Development, jobs on), restarted for each sweep.");
         Line($"Load average (1/5/15 min) before: {report.LoadBefore}; after: {BenchReport.LoadAverage()}");
         Line();
         Line("## Generator");

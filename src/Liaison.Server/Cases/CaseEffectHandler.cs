@@ -54,7 +54,12 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         switch (effect)
         {
             case CaseDispatched d:
-                await EndRoundAsync(db, c, now, grace: TimeSpan.Zero, ct, leadOnly: true);
+                if (c.AssignmentRound > 0 || c.RoundStartedAt is not null)
+                {
+                    // Links are minted for a round: a case never dispatched (just opened) has none to end.
+                    await EndRoundAsync(db, c, now, grace: TimeSpan.Zero, ct, leadOnly: true);
+                }
+
                 c.DepartmentCode = d.Department.Code;
                 c.RoundDepartmentCode = d.Department.Code;
                 c.Status = CaseStatus.Dispatched;

@@ -1,4 +1,5 @@
 using Liaison.Cases.Cases;
+using Liaison.Cases.Departments;
 using Liaison.Cases.Notifications;
 using Liaison.Cases.Routing;
 using Liaison.Cases.Sla;
@@ -217,6 +218,13 @@ public sealed class CaseMailer(
 
         return parts;
     }
+
+    /// <summary>Every department, read by the caller in this scope: their names for the mails.</summary>
+    internal void KnowDepartments(IEnumerable<Department> all) =>
+        _departmentNames ??= all.ToDictionary(d => d.Code, d => d.Name, StringComparer.Ordinal);
+
+    /// <summary>An officer's display name, read by the caller in this scope.</summary>
+    internal void KnowOfficer(string officerId, string? displayName) => _officerNames[officerId] = displayName;
 
     private async Task<string?> DepartmentNameAsync(LiaisonDbContext db, string code, CancellationToken ct)
     {

@@ -118,6 +118,21 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
         return c;
     }
 
+    /// <summary>
+    /// A case inserted in the current transaction, with its parts (tracked): it has no fired deadlines and no other
+    /// parts, so its runs in this transaction need not read them.
+    /// </summary>
+    public void Opened(LiaisonDbContext db, long caseId, List<CasePart> parts)
+    {
+        var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("A case is opened in a transaction.");
+        foreach (var partId in parts.Select(p => p.Id).Prepend(0))
+        {
+            RememberFired(tx, caseId, partId, []);
+        }
+
+        mailer.KnowParts(caseId, parts);
+    }
+
     /// <param name="parts">The co-handlers' parts to dispatch (only when the case is opened: the routing's first run).</param>
     /// <param name="calendar">The calendar to route with; null: the zone's current one (a year being stored is not in it yet).</param>
     public async Task<RunContext> CreateAsync(
@@ -198,11 +213,21 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
         Case = snapshot,
         Calendar = calendar ?? await calendars.GetAsync(ct),
         Categories = await categories.ListAsync(ct),
-        // Read once per scope (one request, or one chunk of a timer sweep), not once per run.
-        Departments = _departments ??= Contacts(await db.Departments.AsNoTracking().Where(d => d.Active).ToListAsync(ct)),
+        Departments = _departments ??= await ActiveDepartmentsAsync(db, ct),
     };
 
     private Dictionary<string, DepartmentContact>? _departments;
+
+    /// <summary>
+    /// The active departments' contacts, read once per scope (one request, or one chunk of a timer sweep), not once per
+    /// run. Every department is read (a few dozen rows): the mailer takes their names from the same read.
+    /// </summary>
+    private async Task<Dictionary<string, DepartmentContact>> ActiveDepartmentsAsync(LiaisonDbContext db, CancellationToken ct)
+    {
+        var all = await db.Departments.AsNoTracking().ToListAsync(ct);
+        mailer.KnowDepartments(all);
+        return Contacts(all.Where(d => d.Active));
+    }
 
     /// <summary>
     /// A try-it run routes the caller's case, or <see cref="SampleCase"/> sent to a sample department, with the

@@ -133,6 +133,8 @@ public sealed class CaseService(
             OfficerId = officerId,
             CreatedAt = now,
             UpdatedAt = now,
+            // Chosen now, so the case is saved with it instead of updated after the run.
+            WorkflowInstanceId = Guid.CreateVersion7(now),
         };
         db.Cases.Add(c);
         await db.SaveChangesAsync(ct);
@@ -144,7 +146,11 @@ public sealed class CaseService(
             await db.SaveChangesAsync(ct);
         }
 
-        var actor = await db.Users.Where(u => u.Id == officerId).Select(u => u.Email).FirstOrDefaultAsync(ct) ?? officerId;
+        // A case new in this transaction: its run need not read its parts or fired deadlines (it has none but these).
+        routing.Opened(db, c.Id, parts);
+        var officer = await db.Users.AsNoTracking().Where(u => u.Id == officerId).Select(u => new { u.Email, u.DisplayName }).FirstOrDefaultAsync(ct);
+        mailer.KnowOfficer(officerId, officer?.DisplayName);
+        var actor = officer?.Email ?? officerId;
         CaseTimeline.Add(db, c, now, CaseEventKinds.Opened, actor, data: parts.Count == 0 ? null
             : new { coDepartments = parts.Select(p => new { departmentCode = p.DepartmentCode, task = p.Task }) });
         if (origin is not null)
@@ -154,7 +160,8 @@ public sealed class CaseService(
 
         var context = await routing.CreateAsync(db, c, ct, parts);
         context.Set(CaseEffectHandler.ActorKey, actor);
-        var instance = await workflows.StartAsync(db, RoutingDefinitionId, new Dictionary<string, object?>(), CaseRoutingFactory.CorrelationPrefix + c.Id, context, ct);
+        var instance = await workflows.StartAsync(db, RoutingDefinitionId, new Dictionary<string, object?>(), CaseRoutingFactory.CorrelationPrefix + c.Id, context, ct,
+            c.WorkflowInstanceId);
         if (instance.Status == WorkflowStatus.Faulted)
         {
             await tx.RollbackAsync(ct);
@@ -162,7 +169,6 @@ public sealed class CaseService(
             return new ServiceError.Invalid(v);
         }
 
-        c.WorkflowInstanceId = instance.Id;
         if (alongside is not null && await alongside(c, ct) is { } refused)
         {
             await tx.RollbackAsync(ct);

@@ -36,16 +36,17 @@ public sealed class WorkflowHost(
     /// branch waits, it finishes, or it faults (a fault is saved, not thrown).
     /// </summary>
     /// <param name="context">The run's context; null asks <see cref="IRunContextFactory"/>.</param>
+    /// <param name="instanceId">The new instance's id, when the caller needs it before the run (to save it with its own rows); null: a new one.</param>
     /// <exception cref="WorkflowDefinitionNotFoundException">No published version.</exception>
     public async Task<WorkflowInstanceRecord> StartAsync(LiaisonDbContext db, string definitionId, IReadOnlyDictionary<string, object?> input,
-        string? correlationId, RunContext? context, CancellationToken ct)
+        string? correlationId, RunContext? context, CancellationToken ct, Guid? instanceId = null)
     {
         // Cached: published versions never change, and a publish in this process invalidates the answer.
         var definition = await definitions.FindPublishedRunnableAsync(db, definitionId, ct) ?? throw new WorkflowDefinitionNotFoundException(definitionId);
         var now = clock.GetUtcNow();
         var instance = new WorkflowInstanceRecord
         {
-            Id = Guid.CreateVersion7(now),
+            Id = instanceId ?? Guid.CreateVersion7(now),
             DefinitionId = definition.DefinitionId,
             DefinitionVersion = definition.Version,
             CorrelationId = correlationId,
