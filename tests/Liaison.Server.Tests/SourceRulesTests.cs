@@ -10,7 +10,26 @@ public sealed partial class SourceRulesTests
     {
         // Pages are Razor components; e-mails are Liquid templates. C# strings that start markup, or raw string lines
         // that are markup, mean HTML is being built by hand again (and must remember to encode every value).
-        var offenders = new List<string>();
+        var offenders = ServerLines(line => HtmlInString().IsMatch(line) || HtmlLine().IsMatch(line));
+        Assert.True(offenders.Count == 0, "HTML built in C#:\n" + string.Join("\n", offenders));
+    }
+
+    [Fact]
+    public void Insert_only_rows_are_appended_and_unsaved_changes_are_discarded_with_them()
+    {
+        // The journal, bookmarks, incidents, mail, links and fired deadlines go through LiaisonDbContext.Append (written
+        // after EF's rows at SaveChanges, never tracked). Added to a DbSet they would be tracked again; and clearing only
+        // the change tracker after a rollback would leave appended rows to be written by the next SaveChanges.
+        var offenders = ServerLines(line => TrackedInsertOnlyRow().IsMatch(line) || line.Contains("ChangeTracker.Clear()", StringComparison.Ordinal))
+            .Where(line => !line.StartsWith(Path.Combine("src", "Liaison.Server", "Data", "LiaisonDbContext.cs") + ":", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(offenders.Count == 0, "Use db.Append(row) and db.DiscardChanges():\n" + string.Join("\n", offenders));
+    }
+
+    /// <summary>The lines of the server's C# files that match, as "path:line: text".</summary>
+    private static List<string> ServerLines(Func<string, bool> matches)
+    {
+        var found = new List<string>();
         foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "src", "Liaison.Server"), "*.cs", SearchOption.AllDirectories))
         {
             if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") || file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
@@ -21,15 +40,19 @@ public sealed partial class SourceRulesTests
             var lines = File.ReadAllLines(file);
             for (var i = 0; i < lines.Length; i++)
             {
-                if (HtmlInString().IsMatch(lines[i]) || HtmlLine().IsMatch(lines[i]))
+                if (matches(lines[i]))
                 {
-                    offenders.Add($"{Path.GetRelativePath(RepositoryRoot(), file)}:{i + 1}: {lines[i].Trim()}");
+                    found.Add($"{Path.GetRelativePath(RepositoryRoot(), file)}:{i + 1}: {lines[i].Trim()}");
                 }
             }
         }
 
-        Assert.True(offenders.Count == 0, "HTML built in C#:\n" + string.Join("\n", offenders));
+        return found;
     }
+
+    /// <summary>An insert-only row added to a DbSet: <c>db.Outbox.Add(</c>, <c>Set&lt;LiaisonLink&gt;().AddRange(</c>.</summary>
+    [GeneratedRegex(@"(\.Outbox|Set<(OutboxMessage|LiaisonLink|CaseDeadlineFired|WorkflowBookmarkRecord|WorkflowJournalRecord|WorkflowIncidentRecord)>\(\))\.(Add|AddRange|Attach)\(")]
+    private static partial Regex TrackedInsertOnlyRow();
 
     private static string RepositoryRoot()
     {

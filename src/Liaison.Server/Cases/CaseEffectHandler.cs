@@ -228,7 +228,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
             ?? await db.Set<CaseDeadlineFired>().AnyAsync(f => f.CaseId == caseId && f.PartId == partId && f.Kind == r.Kind && f.Deadline == r.Deadline, ct);
         if (!exists)
         {
-            db.Set<CaseDeadlineFired>().Add(new CaseDeadlineFired { CaseId = caseId, PartId = partId, Kind = r.Kind, Deadline = r.Deadline, FiredAt = now });
+            db.Append(new CaseDeadlineFired { CaseId = caseId, PartId = partId, Kind = r.Kind, Deadline = r.Deadline, FiredAt = now });
             routings.RecordedFired(caseId, partId, r.Kind, r.Deadline);
         }
     }

@@ -105,7 +105,7 @@ public sealed class CaseMailer(
     public string MintLink(LiaisonDbContext db, Case c, string name, string email, string culture, LinkRole role, CasePart? part = null)
     {
         var token = LinkTokens.NewToken();
-        db.Set<LiaisonLink>().Add(new LiaisonLink
+        db.Append(new LiaisonLink
         {
             CaseId = c.Id,
             PartId = part?.Id,

@@ -172,7 +172,7 @@ public sealed class CaseService(
         if (alongside is not null && await alongside(c, ct) is { } refused)
         {
             await tx.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
+            db.DiscardChanges();
             return refused;
         }
 
@@ -190,7 +190,7 @@ public sealed class CaseService(
         {
             // The same form was submitted twice at once: the other submission opened the case.
             await tx.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
+            db.DiscardChanges();
             return (await AlreadyOpenedAsync(input.RequestId, ct))!;
         }
 

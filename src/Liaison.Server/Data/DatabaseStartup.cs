@@ -59,7 +59,7 @@ public static class DatabaseStartup
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
             // Another instance seeded them first.
-            db.ChangeTracker.Clear();
+            db.DiscardChanges();
         }
     }
 
@@ -79,7 +79,7 @@ public static class DatabaseStartup
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            db.ChangeTracker.Clear();
+            db.DiscardChanges();
         }
     }
 

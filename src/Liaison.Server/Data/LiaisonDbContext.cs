@@ -34,6 +34,46 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
+    /// <summary>The insert-only rows waiting for the next SaveChanges (<see cref="AppendOnlyRows"/>).</summary>
+    public AppendOnlyRows Appended { get; } = new();
+
+    /// <summary>
+    /// Queues a row that is only ever inserted (journal, bookmark, incident, mail, link, fired deadline): the next
+    /// <see cref="SaveChangesAsync(bool, CancellationToken)"/> writes it after the tracked changes, in their transaction.
+    /// It is never tracked.
+    /// </summary>
+    public void Append(object row) => Appended.Add(row);
+
+    /// <summary>Forgets every unsaved change, tracked and appended (after a rollback, or to read rows afresh).</summary>
+    public void DiscardChanges()
+    {
+        ChangeTracker.Clear();
+        Appended.Clear();
+    }
+
+    /// <summary>Saves the tracked changes, then the appended rows, in one transaction (the caller's, or its own).</summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (Appended.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        if (Database.CurrentTransaction is not null)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken) + await Appended.WriteAsync(this, cancellationToken);
+        }
+
+        await using var tx = await Database.BeginTransactionAsync(cancellationToken);
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken) + await Appended.WriteAsync(this, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return saved;
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) => Appended.Count == 0
+        ? base.SaveChanges(acceptAllChangesOnSuccess)
+        : throw new InvalidOperationException("Appended rows are written by SaveChangesAsync.");
+
     /// <summary>
     /// Npgsql stores timestamptz from UTC values only; deadlines carry +08:00. Every DateTimeOffset is written as UTC
     /// (the instant is unchanged) and read back as UTC.

@@ -326,7 +326,7 @@ public sealed class DigestService(
         }
         finally
         {
-            db.ChangeTracker.Clear();
+            db.DiscardChanges();
         }
     }
 

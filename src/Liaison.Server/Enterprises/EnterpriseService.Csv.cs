@@ -170,7 +170,7 @@ public sealed partial class EnterpriseService
         catch (Exception ex) when (ex is DbUpdateConcurrencyException
                                    || ex is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } })
         {
-            db.ChangeTracker.Clear();
+            db.DiscardChanges();
             return new ServiceError.Conflict(new Text("导入期间企业名录被他人修改，未导入任何内容，请重试", "the register changed during the import; nothing was imported, please try again"));
         }
 

@@ -101,7 +101,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            db.ChangeTracker.Clear();
+            db.DiscardChanges();
             return await FindByCreditCodeAsync(read.CreditCode, ct) is { } winner
                 ? DuplicateCode(winner)
                 : new ServiceError.Conflict(new Text("企业信息刚被他人修改，请重试", "the register changed meanwhile; please try again"));
@@ -142,7 +142,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            db.ChangeTracker.Clear();
+            db.DiscardChanges();
             return await FindByCreditCodeAsync(read.CreditCode, ct) is { } winner && winner.Id != id
                 ? DuplicateCode(winner)
                 : new ServiceError.Conflict(new Text("企业信息刚被他人修改，请重试", "the entry changed meanwhile; please try again"));

@@ -14,8 +14,8 @@ public sealed record OutgoingMail(
     string? ThreadRootMessageId = null);
 
 /// <summary>
-/// The one way mail enters the system: rows added to the caller's <see cref="LiaisonDbContext"/>, so they commit
-/// (or roll back) with the change that caused them. <see cref="OutboxKickInterceptor"/> wakes the relay after commit.
+/// The one way mail enters the system: rows appended to the caller's <see cref="LiaisonDbContext"/> (never tracked), so
+/// they commit (or roll back) with the change that caused them. <see cref="OutboxKickInterceptor"/> wakes the relay after commit.
 /// </summary>
 public sealed class Outbox(TimeProvider clock)
 {
@@ -42,7 +42,7 @@ public sealed class Outbox(TimeProvider clock)
             CreatedAt = now,
             NextAttemptAt = now,
         };
-        db.Outbox.Add(row);
+        db.Append(row);
         return row;
     }
 }

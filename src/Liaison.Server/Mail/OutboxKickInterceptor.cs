@@ -71,9 +71,8 @@ public sealed class OutboxKickInterceptor(OutboxPump pump)
             return;
         }
 
-        // Mail is only ever added with DbSet.Add (Outbox.Queue), which marks it Added at once: no need to run change
-        // detection here, which SaveChanges runs right after anyway (it was 2 % of the timer sweep's CPU).
-        _pending |= context.ChangeTracker.WithoutDetection(() => context.ChangeTracker.Entries<OutboxMessage>().Any(entry => entry.State == EntityState.Added));
+        // Mail is only ever appended (Outbox.Add), never tracked.
+        _pending |= context is LiaisonDbContext { Appended: var rows } && rows.Any<OutboxMessage>();
     }
 
     private void Kick()

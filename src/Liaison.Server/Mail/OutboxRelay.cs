@@ -69,7 +69,7 @@ public sealed partial class OutboxRelay(
                 var connectionBroken = await SendOneAsync(session, row, report, ct);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
-                db.ChangeTracker.Clear();
+                db.DiscardChanges();
                 if (connectionBroken)
                 {
                     break;

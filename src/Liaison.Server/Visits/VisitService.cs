@@ -199,7 +199,7 @@ public sealed class VisitService(
             {
                 // Another click is raising this problem's case right now. Waiting on its row lock would hold a pooled
                 // connection per click (a hundred clicks, a hundred connections): let go, then look again.
-                db.ChangeTracker.Clear();
+                db.DiscardChanges();
                 if (await db.Set<VisitProblem>().Where(p => p.Id == problem.Id).Select(p => p.CaseId).SingleAsync(ct) is { } raised)
                 {
                     return await RepeatedAsync(raised, ct);
@@ -245,7 +245,7 @@ public sealed class VisitService(
         var opened = await cases.OpenAsync(officerId, open, ct, origin: origin);
         if (ReferenceEquals(opened.Error, AlreadyRaised))
         {
-            db.ChangeTracker.Clear();
+            db.DiscardChanges();
             var caseId = await db.Set<VisitProblem>().Where(p => p.Id == problem.Id).Select(p => p.CaseId).SingleAsync(ct);
             return await RepeatedAsync(caseId!.Value, ct);
         }

@@ -187,7 +187,7 @@ public sealed class WorkflowHost(
 
                 // An earlier run of its tree changed it, maybe unsaved: save what the chunk holds, and read it again.
                 await db.SaveChangesAsync(ct);
-                db.ChangeTracker.Clear();
+                db.DiscardChanges();
                 db.Attach(timer.Instance);
                 await db.Entry(timer.Instance).ReloadAsync(ct);
                 return timer.Instance;
@@ -436,7 +436,7 @@ public sealed class WorkflowHost(
             }
             else
             {
-                db.Set<WorkflowIncidentRecord>().Add(new WorkflowIncidentRecord
+                db.Append(new WorkflowIncidentRecord
                 {
                     InstanceId = parent.Id, ActivityId = request.ParentActivityId, Message = message, At = clock.GetUtcNow(),
                 });
@@ -661,12 +661,11 @@ public sealed class WorkflowHost(
             await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == instance.Id && removed.Contains(b.Id)).ExecuteDeleteAsync(ct);
         }
 
-        // Rows only ever inserted here (bookmarks are consumed by ExecuteDelete): untracked once saved, so a run that
+        // Rows only ever inserted here (bookmarks are consumed by ExecuteDelete): appended, never tracked, so a run that
         // starts many children does not make every later SaveChanges scan them all again.
-        var written = new List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry>();
         foreach (var b in run.NewBookmarks)
         {
-            written.Add(db.Set<WorkflowBookmarkRecord>().Add(new WorkflowBookmarkRecord
+            db.Append(new WorkflowBookmarkRecord
             {
                 Id = b.Id,
                 InstanceId = instance.Id,
@@ -676,12 +675,12 @@ public sealed class WorkflowHost(
                 ResumeAt = b.ResumeAt,
                 Payload = b.Payload?.ToJsonString(),
                 CreatedAt = b.CreatedAt,
-            }));
+            });
         }
 
         foreach (var j in run.Journal)
         {
-            written.Add(db.Set<WorkflowJournalRecord>().Add(new WorkflowJournalRecord
+            db.Append(new WorkflowJournalRecord
             {
                 InstanceId = instance.Id,
                 Sequence = j.Sequence,
@@ -691,29 +690,25 @@ public sealed class WorkflowHost(
                 Inputs = SerializeInputs(j.Inputs),
                 Outcomes = [.. j.Outcomes],
                 At = j.At,
-            }));
+            });
         }
 
         foreach (var i in run.Incidents.Concat(effects.Incidents))
         {
-            written.Add(db.Set<WorkflowIncidentRecord>().Add(new WorkflowIncidentRecord
+            db.Append(new WorkflowIncidentRecord
             {
                 InstanceId = instance.Id,
                 ActivityId = i.ActivityId,
                 ActivityType = i.ActivityType,
                 Message = i.Message,
                 At = i.At,
-            }));
+            });
         }
 
         // A timer of a sweep's chunk whose run asks nothing of other instances: the chunk saves its rows with the others'.
         if (!mayDefer || ContinuesInTree(instance, run))
         {
             await db.SaveChangesAsync(ct);
-            foreach (var entry in written)
-            {
-                entry.State = EntityState.Detached;
-            }
         }
 
         var timers = run.NewBookmarks.Where(b => b.ResumeAt is not null).Select(b => (b.Id, b.ResumeAt!.Value)).ToList();

@@ -71,7 +71,7 @@ public sealed class WorkflowImporter(
             }
             finally
             {
-                db.ChangeTracker.Clear();
+                db.DiscardChanges();
             }
         }
 
