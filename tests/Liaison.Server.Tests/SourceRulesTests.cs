@@ -17,7 +17,7 @@ public sealed partial class SourceRulesTests
     [Fact]
     public void Insert_only_rows_are_appended_and_unsaved_changes_are_discarded_with_them()
     {
-        // The journal, bookmarks, incidents, mail, links and fired deadlines go through LiaisonDbContext.Append (written
+        // The journal, bookmarks, incidents, timeline entries, mail, links and fired deadlines go through LiaisonDbContext.Append (written
         // after EF's rows at SaveChanges, never tracked). Added to a DbSet they would be tracked again; and clearing only
         // the change tracker after a rollback would leave appended rows to be written by the next SaveChanges.
         var offenders = ServerLines(line => TrackedInsertOnlyRow().IsMatch(line) || line.Contains("ChangeTracker.Clear()", StringComparison.Ordinal))
@@ -51,7 +51,7 @@ public sealed partial class SourceRulesTests
     }
 
     /// <summary>An insert-only row added to a DbSet: <c>db.Outbox.Add(</c>, <c>Set&lt;LiaisonLink&gt;().AddRange(</c>.</summary>
-    [GeneratedRegex(@"(\.Outbox|Set<(OutboxMessage|LiaisonLink|CaseDeadlineFired|WorkflowBookmarkRecord|WorkflowJournalRecord|WorkflowIncidentRecord)>\(\))\.(Add|AddRange|Attach)\(")]
+    [GeneratedRegex(@"(\.Outbox|\.CaseEvents|Set<(OutboxMessage|CaseEvent|LiaisonLink|CaseDeadlineFired|WorkflowBookmarkRecord|WorkflowJournalRecord|WorkflowIncidentRecord)>\(\))\.(Add|AddRange|Attach)\(")]
     private static partial Regex TrackedInsertOnlyRow();
 
     private static string RepositoryRoot()

@@ -199,18 +199,18 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     }
 
     /// <summary>
-    /// A case just opened in this scope, described from what the open tracked (the case, its timeline, its department)
-    /// instead of reading it all back: the open's answer costs no queries. Null when the case was not opened here (a
-    /// repeated request id returns the earlier case, untracked): read it then.
+    /// A case just opened in this scope, described from what the open tracked (the case, its department, its parts)
+    /// and its timeline (appended, not tracked: one query) instead of reading it all back. Null when the case was not
+    /// opened here (a repeated request id returns the earlier case, untracked): read it then.
     /// </summary>
-    public CaseDto? DescribeOpened(Case c)
+    public async Task<CaseDto?> DescribeOpenedAsync(Case c, CancellationToken ct)
     {
         if (db.Entry(c).State == EntityState.Detached)
         {
             return null;
         }
 
-        var events = db.CaseEvents.Local.Where(e => e.CaseId == c.Id).OrderBy(e => e.At).ThenBy(e => e.Id).ToList();
+        var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
         var department = db.Departments.Local.FirstOrDefault(d => d.Code == c.DepartmentCode)?.Name;
         var parts = db.Set<CasePart>().Local.Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).Select(p => CoDepartmentDto.From(p, c)).ToList();
         return CaseDto.From(c, department, events, clock.GetUtcNow()) with { CoDepartments = parts };

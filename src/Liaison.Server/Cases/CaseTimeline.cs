@@ -30,7 +30,8 @@ public static class CaseTimeline
         };
         e.PartId = part?.Id;
         LeagueTable.Score(e, (IAssignment?)part ?? c);
-        db.CaseEvents.Add(e);
+        // Insert-only (AppendOnlyRows): written at the next SaveChanges, never tracked; earlier entries change by SQL.
+        db.Append(e);
         return e;
     }
 

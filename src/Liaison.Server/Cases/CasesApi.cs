@@ -45,7 +45,7 @@ public static class CasesApi
         }
 
         var c = opened.Value!;
-        return TypedResults.Created($"/api/cases/{c.Number}", queries.DescribeOpened(c) ?? await queries.GetAsync(c.Number, ct));
+        return TypedResults.Created($"/api/cases/{c.Number}", await queries.DescribeOpenedAsync(c, ct) ?? await queries.GetAsync(c.Number, ct));
     }
 
     /// <param name="departmentCode">The cases this department leads or co-handles (see <paramref name="role"/>).</param>

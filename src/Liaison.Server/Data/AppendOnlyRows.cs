@@ -10,7 +10,7 @@ namespace Liaison.Server.Data;
 
 /// <summary>
 /// Rows the code only ever inserts, and never reads back in the unit of work that writes them: the workflow journal,
-/// bookmarks and incidents, mail, personal links and fired deadlines. They skip EF's change tracking and update
+/// bookmarks and incidents, case timeline entries, mail, personal links and fired deadlines. They skip EF's change tracking and update
 /// pipeline (building, sorting and tracking such inserts was most of EF's third of a timer sweep's CPU):
 /// <see cref="LiaisonDbContext.SaveChangesAsync(bool, CancellationToken)"/> writes them right after EF's own rows
 /// (their parents), in the same transaction and the same round trip for all of them. They are never tracked: once

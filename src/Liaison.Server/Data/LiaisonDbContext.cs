@@ -38,7 +38,7 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
     public AppendOnlyRows Appended { get; } = new();
 
     /// <summary>
-    /// Queues a row that is only ever inserted (journal, bookmark, incident, mail, link, fired deadline): the next
+    /// Queues a row that is only ever inserted (journal, bookmark, incident, timeline entry, mail, link, fired deadline): the next
     /// <see cref="SaveChangesAsync(bool, CancellationToken)"/> writes it after the tracked changes, in their transaction.
     /// It is never tracked.
     /// </summary>

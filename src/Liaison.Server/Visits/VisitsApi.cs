@@ -74,7 +74,7 @@ public static class VisitsApi
             };
         }
 
-        var dto = (r.Repeated ? null : queries.DescribeOpened(r.Case)) ?? (await queries.GetAsync(r.Case.Number, ct))!;
+        var dto = (r.Repeated ? null : await queries.DescribeOpenedAsync(r.Case, ct)) ?? (await queries.GetAsync(r.Case.Number, ct))!;
         return r.Repeated ? TypedResults.Ok(dto) : TypedResults.Created($"/api/cases/{r.Case.Number}", dto);
     }
 }
