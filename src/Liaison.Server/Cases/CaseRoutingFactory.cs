@@ -66,9 +66,10 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
             return;
         }
 
-        // Not tracked: each case is attached when the first run that needs it takes it.
-        var cases = await db.Cases.AsNoTracking().Where(c => caseIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
-        var parts = (await db.Set<CasePart>().AsNoTracking().Where(p => caseIds.Contains(p.CaseId)).OrderBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.CaseId);
+        // Tracked as they are read (a query tracks its rows for less than attaching them one by one later). A case the
+        // chunk already tracks comes back as tracked, changes and all.
+        var cases = await db.Cases.Where(c => caseIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var parts = (await db.Set<CasePart>().Where(p => caseIds.Contains(p.CaseId)).OrderBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.CaseId);
         var fired = (await db.Set<CaseDeadlineFired>().AsNoTracking().Where(f => caseIds.Contains(f.CaseId)).ToListAsync(ct))
             .ToLookup(f => (f.CaseId, f.PartId));
         foreach (var caseId in caseIds)
@@ -89,7 +90,7 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
         _readAhead is { } ahead && db.Database.CurrentTransaction?.TransactionId == ahead.Transaction && ahead.Taken.Contains(caseId);
 
     /// <summary>
-    /// The case as the chunk read it, attached with its parts, the first time a run of the chunk asks for it. A later
+    /// The case as the chunk read it, tracked with its parts, the first time a run of the chunk asks for it. A later
     /// run gets it from the DbContext as the earlier run left it (or from the database, if the chunk cleared the
     /// DbContext meanwhile). Null: not read ahead, or taken already.
     /// </summary>
@@ -101,16 +102,22 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
         }
 
         ahead.Taken.Add(caseId);
-        if (db.Cases.IsTracked(caseId))
+        var cases = db.Set<Case>();
+        var partSet = db.Set<CasePart>();
+        if (cases.Entry(c).State == EntityState.Detached)
         {
-            return null;
+            // The chunk cleared the DbContext since the read (untouched rows are still as read, under the chunk's locks).
+            if (cases.IsTracked(caseId))
+            {
+                return null;
+            }
+
+            cases.Attach(c);
         }
 
-        db.Cases.Attach(c);
         var parts = ahead.Parts[caseId].ToList();
-        var untracked = parts.Where(p => !db.Set<CasePart>().IsTracked(p.Id)).ToList();
-        db.Set<CasePart>().AttachRange(untracked);
-        if (untracked.Count == parts.Count)
+        partSet.AttachRange(parts.Where(p => partSet.Entry(p).State == EntityState.Detached && !partSet.IsTracked(p.Id)));
+        if (parts.All(p => partSet.Entry(p).State != EntityState.Detached))
         {
             mailer.KnowParts(caseId, parts);
         }

@@ -125,7 +125,8 @@ public sealed class WorkflowHost(
         }
 
         var ids = bookmarkIds.ToArray();
-        // Not tracked: each is attached when its timer runs (a timer of a tree the chunk already ran in reads it again).
+        // Tracked as they are read (cheaper than attaching each when its timer runs); a timer of a tree the chunk
+        // already ran in reads its instance again.
         var locked = (await db.Set<WorkflowInstanceRecord>().FromSql($"""
             WITH RECURSIVE chain AS (
                 SELECT w.id, w.parent_instance_id FROM workflow_instances w
@@ -133,7 +134,7 @@ public sealed class WorkflowHost(
                 UNION
                 SELECT p.id, p.parent_instance_id FROM workflow_instances p JOIN chain c ON p.id = c.parent_instance_id)
             SELECT i.*, i.xmin FROM workflow_instances i WHERE i.id IN (SELECT id FROM chain) ORDER BY i.depth, i.id FOR UPDATE OF i
-            """).AsNoTracking().ToListAsync(ct)).ToDictionary(i => i.Id);
+            """).ToListAsync(ct)).ToDictionary(i => i.Id);
         if (locked.Count == 0)
         {
             return [];
@@ -181,7 +182,12 @@ public sealed class WorkflowHost(
             {
                 if (timer.Current)
                 {
-                    db.Attach(timer.Instance);
+                    // Tracked since the lock read it, unless the chunk cleared the DbContext since (untouched, it is still as read).
+                    if (db.Entry(timer.Instance).State == EntityState.Detached)
+                    {
+                        db.Attach(timer.Instance);
+                    }
+
                     return timer.Instance;
                 }
 
