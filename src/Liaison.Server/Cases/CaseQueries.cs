@@ -191,7 +191,7 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             return null;
         }
 
-        var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
+        var events = await TimelineAsync(c.Id, ct);
         var department = await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
         var parts = await db.Set<CasePart>().AsNoTracking().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
         var calendar = parts.Any(p => p.PendingExtensionDays is not null) ? await calendars.GetAsync(ct) : null;
@@ -210,11 +210,14 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             return null;
         }
 
-        var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
+        var events = await TimelineAsync(c.Id, ct);
         var department = db.Departments.Local.FirstOrDefault(d => d.Code == c.DepartmentCode)?.Name;
         var parts = db.Set<CasePart>().Local.Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).Select(p => CoDepartmentDto.From(p, c)).ToList();
         return CaseDto.From(c, department, events, clock.GetUtcNow()) with { CoDepartments = parts };
     }
+
+    private Task<List<CaseEvent>> TimelineAsync(long caseId, CancellationToken ct) =>
+        db.CaseEvents.AsNoTracking().Where(e => e.CaseId == caseId).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
 
     public static ServiceError.NotFound NotFound(string number) => new(new Text($"没有编号为 {number} 的事项", $"No case numbered '{number}'"));
 }

@@ -102,22 +102,21 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
         }
 
         ahead.Taken.Add(caseId);
-        var cases = db.Set<Case>();
-        var partSet = db.Set<CasePart>();
-        if (cases.Entry(c).State == EntityState.Detached)
+        if (db.Entry(c).State == EntityState.Detached)
         {
             // The chunk cleared the DbContext since the read (untouched rows are still as read, under the chunk's locks).
-            if (cases.IsTracked(caseId))
+            if (db.Cases.IsTracked(caseId))
             {
                 return null;
             }
 
-            cases.Attach(c);
+            db.Cases.Attach(c);
         }
 
         var parts = ahead.Parts[caseId].ToList();
-        partSet.AttachRange(parts.Where(p => partSet.Entry(p).State == EntityState.Detached && !partSet.IsTracked(p.Id)));
-        if (parts.All(p => partSet.Entry(p).State != EntityState.Detached))
+        var partSet = db.Set<CasePart>();
+        partSet.AttachRange(parts.Where(p => db.Entry(p).State == EntityState.Detached && !partSet.IsTracked(p.Id)));
+        if (parts.All(p => db.Entry(p).State != EntityState.Detached))
         {
             mailer.KnowParts(caseId, parts);
         }

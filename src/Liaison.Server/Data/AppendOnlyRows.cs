@@ -31,11 +31,12 @@ public sealed class AppendOnlyRows
 
     public int Count => _rows.Count;
 
-    public void Add(object row) => _rows.Add(row);
-
     public bool Any<T>() => _rows.Exists(r => r is T);
 
-    public void Clear() => _rows.Clear();
+    // Through LiaisonDbContext.Append and DiscardChanges only.
+    internal void Add(object row) => _rows.Add(row);
+
+    internal void Clear() => _rows.Clear();
 
     /// <summary>Inserts the pending rows in <paramref name="db"/>'s current transaction, one round trip for all, and forgets them.</summary>
     internal async Task<int> WriteAsync(DbContext db, CancellationToken ct)
@@ -72,18 +73,18 @@ public sealed class AppendOnlyRows
     private sealed class TablePlan
     {
         private readonly string _table;
-        private readonly List<(IProperty Property, RelationalTypeMapping Mapping)> _columns;
+        private readonly List<(IProperty Property, IClrPropertyGetter Getter, RelationalTypeMapping Mapping)> _columns;
         private readonly ConcurrentDictionary<int, string> _sql = new();
 
         // Only used to create parameters: EF's type mappings create them through a command of the provider.
         private static readonly NpgsqlCommand ParameterFactory = new();
 
-        private TablePlan(string table, List<(IProperty, RelationalTypeMapping)> columns) => (_table, _columns) = (table, columns);
+        private TablePlan(string table, List<(IProperty, IClrPropertyGetter, RelationalTypeMapping)> columns) => (_table, _columns) = (table, columns);
 
         public static TablePlan For(IEntityType type)
         {
             var table = StoreObjectIdentifier.Table(type.GetTableName() ?? throw new InvalidOperationException($"{type.DisplayName()} has no table."), type.GetSchema());
-            var columns = new List<(IProperty, RelationalTypeMapping)>();
+            var columns = new List<(IProperty, IClrPropertyGetter, RelationalTypeMapping)>();
             foreach (var p in type.GetProperties())
             {
                 if (p.IsShadowProperty() || p.GetColumnName(table) is null)
@@ -97,7 +98,7 @@ public sealed class AppendOnlyRows
                     continue;
                 }
 
-                columns.Add((p, p.GetRelationalTypeMapping()));
+                columns.Add((p, p.GetGetter(), p.GetRelationalTypeMapping()));
             }
 
             var name = table.Schema is { } schema ? $"\"{schema}\".\"{table.Name}\"" : $"\"{table.Name}\"";
@@ -109,9 +110,9 @@ public sealed class AppendOnlyRows
             var command = new NpgsqlBatchCommand(_sql.GetOrAdd(count, Sql));
             for (var r = from; r < from + count; r++)
             {
-                foreach (var (property, mapping) in _columns)
+                foreach (var (property, getter, mapping) in _columns)
                 {
-                    var value = property.GetGetter().GetClrValueUsingContainingEntity(rows[r]);
+                    var value = getter.GetClrValueUsingContainingEntity(rows[r]);
                     if (property.ValueGenerated != ValueGenerated.Never && Equals(value, property.Sentinel))
                     {
                         // EF would leave it to a default (the database's, or a generated key): append-only rows say every value.

@@ -54,12 +54,7 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
     /// <summary>Saves the tracked changes, then the appended rows, in one transaction (the caller's, or its own).</summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        if (Appended.Count == 0)
-        {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
-
-        if (Database.CurrentTransaction is not null)
+        if (Appended.Count == 0 || Database.CurrentTransaction is not null)
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken) + await Appended.WriteAsync(this, cancellationToken);
         }
