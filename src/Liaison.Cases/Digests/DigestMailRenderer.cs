@@ -29,8 +29,12 @@ public sealed partial class DigestMailRenderer
     /// </summary>
     public const int MaxLinesPerSection = 100;
 
-    private static int Omitted(params IReadOnlyCollection<DigestCaseLine>[] sections) =>
-        sections.Sum(s => Math.Max(0, s.Count - MaxLinesPerSection));
+    /// <summary>A section's full count: its declared total, or its lines when the caller passed them all.</summary>
+    private static int Total(IReadOnlyCollection<DigestCaseLine> lines, int? total) => Math.Max(lines.Count, total ?? 0);
+
+    /// <summary>Cases counted in the sections but not shown (beyond the first <see cref="MaxLinesPerSection"/> of each).</summary>
+    private static int Omitted(params (IReadOnlyCollection<DigestCaseLine> Lines, int? Total)[] sections) =>
+        sections.Sum(s => Total(s.Lines, s.Total) - Math.Min(s.Lines.Count, MaxLinesPerSection));
     private static readonly Lazy<FrozenDictionary<string, IFluidTemplate>> Shipped = new(LoadShipped);
     private static readonly string[] EnglishDays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
     private static readonly string[] EnglishMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -47,11 +51,14 @@ public sealed partial class DigestMailRenderer
         {
             ["Recipient"] = Obj(("Name", mail.RecipientName)),
             ["Date"] = FormatDate(mail.Date, en),
-            ["Count"] = mail.Overdue.Count + mail.DueSoon.Count + mail.Other.Count,
+            ["Count"] = Total(mail.Overdue, mail.OverdueTotal) + Total(mail.DueSoon, mail.DueSoonTotal) + Total(mail.Other, mail.OtherTotal),
             ["Overdue"] = Lines(mail.Overdue, en),
             ["DueSoon"] = Lines(mail.DueSoon, en),
             ["Other"] = Lines(mail.Other, en),
-            ["Omitted"] = Omitted(mail.Overdue, mail.DueSoon, mail.Other),
+            ["OverdueCount"] = Total(mail.Overdue, mail.OverdueTotal),
+            ["DueSoonCount"] = Total(mail.DueSoon, mail.DueSoonTotal),
+            ["OtherCount"] = Total(mail.Other, mail.OtherTotal),
+            ["Omitted"] = Omitted((mail.Overdue, mail.OverdueTotal), (mail.DueSoon, mail.DueSoonTotal), (mail.Other, mail.OtherTotal)),
         }, mail.Overdue.Concat(mail.DueSoon).Concat(mail.Other));
     }
 
@@ -63,13 +70,18 @@ public sealed partial class DigestMailRenderer
             ["Recipient"] = Obj(("Name", mail.RecipientName)),
             ["Date"] = FormatDate(mail.Date, en),
             ["Since"] = FormatLocal(mail.Since, en),
-            ["Count"] = mail.NeedsDecision.Count + mail.Overdue.Count + mail.Changed.Count + mail.Served.Count + mail.NotPassed,
+            ["Count"] = Total(mail.NeedsDecision, mail.NeedsDecisionTotal) + Total(mail.Overdue, mail.OverdueTotal) + Total(mail.Changed, mail.ChangedTotal)
+                + mail.Served.Count,
             ["NeedsDecision"] = Lines(mail.NeedsDecision, en),
             ["Overdue"] = Lines(mail.Overdue, en),
             ["Changed"] = Lines(mail.Changed, en),
             ["Served"] = Lines(mail.Served, en),
+            ["NeedsDecisionCount"] = Total(mail.NeedsDecision, mail.NeedsDecisionTotal),
+            ["OverdueCount"] = Total(mail.Overdue, mail.OverdueTotal),
+            ["ChangedCount"] = Total(mail.Changed, mail.ChangedTotal),
+            ["ServedCount"] = mail.Served.Count,
             ["VisitsDue"] = VisitsDue(mail.VisitsDue, en),
-            ["Omitted"] = Omitted(mail.NeedsDecision, mail.Overdue, mail.Changed, mail.Served) + mail.NotPassed,
+            ["Omitted"] = Omitted((mail.NeedsDecision, mail.NeedsDecisionTotal), (mail.Overdue, mail.OverdueTotal), (mail.Changed, mail.ChangedTotal), (mail.Served, null)),
         }, mail.NeedsDecision.Concat(mail.Overdue).Concat(mail.Changed).Concat(mail.Served));
     }
 

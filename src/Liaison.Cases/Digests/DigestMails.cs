@@ -94,8 +94,20 @@ public sealed record DigestCaseLine
     };
 }
 
+/// <summary>
+/// A handler's morning mail. The caller may pass only the lines the mail shows (the first
+/// <see cref="DigestMailRenderer.MaxLinesPerSection"/> of each section) with each section's full count in its
+/// <c>…Total</c>; a total left null is its list's count.
+/// </summary>
 public sealed record HandlerDigestMail(
-    string RecipientName, DateOnly Date, IReadOnlyList<DigestCaseLine> Overdue, IReadOnlyList<DigestCaseLine> DueSoon, IReadOnlyList<DigestCaseLine> Other);
+    string RecipientName, DateOnly Date, IReadOnlyList<DigestCaseLine> Overdue, IReadOnlyList<DigestCaseLine> DueSoon, IReadOnlyList<DigestCaseLine> Other)
+{
+    public int? OverdueTotal { get; init; }
+
+    public int? DueSoonTotal { get; init; }
+
+    public int? OtherTotal { get; init; }
+}
 
 public sealed record OfficerDigestMail(
     string RecipientName, DateOnly Date, DateTimeOffset Since,
@@ -108,10 +120,16 @@ public sealed record OfficerDigestMail(
     public IReadOnlyList<VisitDueLine> VisitsDue { get; init; } = [];
 
     /// <summary>
-    /// Lines of the three case sections the caller counted but did not pass, having kept only the first
-    /// <see cref="DigestMailRenderer.MaxLinesPerSection"/> of each: counted in the total and in the omitted lines.
+    /// Each case section's full count, when the caller passed only the lines the mail shows (the first
+    /// <see cref="DigestMailRenderer.MaxLinesPerSection"/> of each); null is its list's count.
     /// </summary>
-    public int NotPassed { get; init; }
+    public int? NeedsDecisionTotal { get; init; }
+
+    /// <inheritdoc cref="NeedsDecisionTotal"/>
+    public int? OverdueTotal { get; init; }
+
+    /// <inheritdoc cref="NeedsDecisionTotal"/>
+    public int? ChangedTotal { get; init; }
 }
 
 public sealed record LeagueTableMail(string RecipientName, LeagueTableResult Table, string? CsvLink)

@@ -179,10 +179,14 @@ public sealed class DigestService(
                     };
                 }
 
-                var mail = renderer.Render(new HandlerDigestMail(digest.Name, date,
-                    digest.In(DigestUrgency.Overdue).Select(Line).ToList(),
-                    digest.In(DigestUrgency.DueSoon).Select(Line).ToList(),
-                    digest.In(DigestUrgency.Other).Select(Line).ToList()), digest.Culture);
+                // Links only for the lines the mail shows: a link never sent is a row for nothing.
+                List<DigestCaseLine> Shown(DigestUrgency u) => digest.In(u).Take(DigestMailRenderer.MaxLinesPerSection).Select(Line).ToList();
+                var mail = renderer.Render(new HandlerDigestMail(digest.Name, date, Shown(DigestUrgency.Overdue), Shown(DigestUrgency.DueSoon), Shown(DigestUrgency.Other))
+                {
+                    OverdueTotal = digest.In(DigestUrgency.Overdue).Count(),
+                    DueSoonTotal = digest.In(DigestUrgency.DueSoon).Count(),
+                    OtherTotal = digest.In(DigestUrgency.Other).Count(),
+                }, digest.Culture);
                 return Task.FromResult((Queue(digest.Email, digest.Name, mail, DigestKind.Handler), digest.Items.Count));
             }, ct);
             if (done) sent++; else repeated++;
@@ -208,7 +212,7 @@ public sealed class DigestService(
                 .Where(s => s.Kind == DigestKind.Officer && s.Recipient == key && s.LocalDate < date)
                 .MaxAsync(s => (DateTimeOffset?)s.SentAt, ct);
             var since = last ?? firstSince;
-            var (items, listed, notPassed, unsatisfied) = await OfficerItemsAsync(officer.Id, since, now, calendar, ct);
+            var (items, listed, totals, unsatisfied) = await OfficerItemsAsync(officer.Id, since, now, calendar, ct);
             var served = await KeyEnterpriseDigest.ForAsync(db, officer.Id, listed, date, now, calendar, BaseUrl, names, ct);
             if (listed.Count == 0 && served.IsEmpty)
             {
@@ -234,7 +238,13 @@ public sealed class DigestService(
                 List<DigestCaseLine> In(OfficerDigestSection s) => items.Where(i => i.Section == s).Select(Line).ToList();
                 var mail = renderer.Render(new OfficerDigestMail(officer.DisplayName, date, since,
                     In(OfficerDigestSection.NeedsDecision), In(OfficerDigestSection.Overdue), In(OfficerDigestSection.Changed))
-                    { Served = served.Served, VisitsDue = served.VisitsDue, NotPassed = notPassed }, officer.Culture);
+                    {
+                        Served = served.Served,
+                        VisitsDue = served.VisitsDue,
+                        NeedsDecisionTotal = totals.GetValueOrDefault(OfficerDigestSection.NeedsDecision),
+                        OverdueTotal = totals.GetValueOrDefault(OfficerDigestSection.Overdue),
+                        ChangedTotal = totals.GetValueOrDefault(OfficerDigestSection.Changed),
+                    }, officer.Culture);
                 return Task.FromResult((Queue(officer.Email!, officer.DisplayName, mail, DigestKind.Officer), listed.Count + served.Served.Count + served.VisitsDue.Count));
             }, ct);
             if (done) sent++; else repeated++;
@@ -248,13 +258,14 @@ public sealed class DigestService(
     /// memory holds one batch and the lines the mail shows (the first <see cref="DigestMailRenderer.MaxLinesPerSection"/>
     /// of each section, in the digest's order), not every case of an officer with tens of thousands.
     /// </summary>
-    /// <returns>The items shown, in order; the ids of every case listed (shown or not); how many were not kept; the
-    /// enterprises' 不满意 comments of the items shown.</returns>
-    private async Task<(List<OfficerDigestItem> Shown, List<long> Listed, int NotPassed, Dictionary<long, string?> Unsatisfied)> OfficerItemsAsync(
+    /// <returns>The items shown, in order; the ids of every case listed (shown or not); each section's count (shown or
+    /// not); the enterprises' 不满意 comments of the items shown.</returns>
+    private async Task<(List<OfficerDigestItem> Shown, List<long> Listed, Dictionary<OfficerDigestSection, int> Totals, Dictionary<long, string?> Unsatisfied)> OfficerItemsAsync(
         string officerId, DateTimeOffset since, DateTimeOffset now, WorkingCalendar calendar, CancellationToken ct)
     {
         var shown = new List<OfficerDigestItem>();
         var listed = new List<long>();
+        var totals = new Dictionary<OfficerDigestSection, int>();
         var unsatisfied = new Dictionary<long, string?>();
         var perRead = Math.Max(1, Settings.OfficerCasesPerRead);
         // The ids first, in one query PostgreSQL answers with one pass (a keyset page of the same filter made it probe
@@ -286,6 +297,11 @@ public sealed class DigestService(
 
             var items = OfficerDigests.Build(cases, since, now, calendar, withReturnedParts, withPartExtensions, unsatisfied.Keys.ToHashSet());
             listed.AddRange(items.Select(i => i.Case.Id));
+            foreach (var item in items)
+            {
+                totals[item.Section] = totals.GetValueOrDefault(item.Section) + 1;
+            }
+
             // The digest's order, then the first lines of each section.
             shown = OfficerDigests.InDigestOrder(shown.Concat(items))
                 .GroupBy(i => i.Section).SelectMany(g => g.Take(DigestMailRenderer.MaxLinesPerSection))
@@ -294,7 +310,7 @@ public sealed class DigestService(
             unsatisfied = unsatisfied.Where(x => kept.Contains(x.Key)).ToDictionary();
         }
 
-        return (shown, listed, listed.Count - shown.Count, unsatisfied);
+        return (shown, listed, totals, unsatisfied);
     }
 
     /// <summary>

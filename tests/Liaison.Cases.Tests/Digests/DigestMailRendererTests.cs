@@ -50,6 +50,7 @@ public sealed class DigestMailRendererTests
 
         Assert.Contains("AYKF-2026-000100", zh.TextBody);
         Assert.DoesNotContain("AYKF-2026-000101", zh.TextBody);
+        Assert.Contains("== 已超期（130） ==", zh.TextBody);
         Assert.Contains("另有 30 件案件未在此列出", zh.TextBody);
         Assert.Contains("另有 30 件案件未在此列出", zh.HtmlBody);
         Assert.Contains("30 more cases are not listed here", en.TextBody);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Liaison.Server.Digests;
+using Liaison.Server.Links;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -95,6 +96,38 @@ public sealed partial class DigestTests : IAsyncLifetime
         Assert.Equal(2, _app.Smtp!.Received.Count(m => m.Subject?.Contains(HandlerSubject) == true));
         Assert.Empty(await DigestsToAsync("zrzyj.handler@anyue.example"));
         Assert.Empty(await DigestsToAsync("fgj.leader@anyue.example"));
+    }
+
+    /// <summary>
+    /// 102 open cases: each digest shows the first 100 of a section, counts all 102 in its heading and subject, and
+    /// says 2 more are not listed; the handler's digest mints a personal link for the 100 lines it shows only.
+    /// </summary>
+    [Fact]
+    public async Task A_section_of_more_than_a_hundred_cases_shows_a_hundred_counts_them_all_and_links_only_the_lines_shown()
+    {
+        for (var n = 1; n <= 102; n++)
+        {
+            await OpenNumberAsync(title: $"事项 {n}"); // Monday 2nd 09:00: due Monday 9th, "other" on Tuesday
+        }
+
+        await _app.RelayMailAsync();
+        var linksBefore = await _app.WithDbAsync(db => db.Set<LiaisonLink>().CountAsync());
+        At(3, 3, 8, 30);
+        await RunDailyAsync();
+
+        var handler = Assert.Single(await DigestsToAsync(Handler));
+        var text = handler.TextBody ?? "";
+        Assert.Contains("您有 102 件案件待办理", handler.Subject);
+        Assert.Contains("== 其他在办（102） ==", text);
+        Assert.Contains("另有 2 件案件未在此列出，请通过各案件派单邮件中的链接办理。", text);
+        Assert.Contains("另有 2 件案件未在此列出", handler.HtmlBody);
+        Assert.Equal(100, LinkPattern().Matches(text).Select(m => m.Value).Distinct().Count());
+        Assert.Equal(100, await _app.WithDbAsync(db => db.Set<LiaisonLink>().CountAsync()) - linksBefore);
+
+        var officer = Assert.Single(await DigestsToAsync(Officer, OfficerSubject));
+        Assert.Contains("102 件案件需要您关注", officer.Subject);
+        Assert.Contains("== 有新动态（102） ==", officer.TextBody);
+        Assert.Contains("另有 2 件案件未在此列出，请登录平台在案件列表中查看。", officer.TextBody);
     }
 
     [Fact]
