@@ -159,6 +159,10 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
         b.Entity<OutboxMessage>(e =>
         {
             e.ToTable("mail_outbox");
+            // A mail's bodies (10–20 KB of HTML) are compressed when stored: lz4 costs a fraction of PostgreSQL's default
+            // pglz, which was a seventh of PostgreSQL's CPU in a timer sweep (perf, bench/RESULTS.md (g)).
+            e.Property(m => m.HtmlBody).UseCompressionMethod("lz4");
+            e.Property(m => m.TextBody).UseCompressionMethod("lz4");
             e.HasIndex(m => m.MessageId).IsUnique();
             // The relay takes the oldest pending row whose back-off has passed: the pending rows in that order, so
             // taking the next one does not sort all pending mail. It is the only index on pending rows: with one on

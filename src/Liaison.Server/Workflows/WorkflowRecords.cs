@@ -169,7 +169,8 @@ internal sealed class WorkflowInstanceRecordConfiguration : IEntityTypeConfigura
         e.Property(i => i.DefinitionId).HasMaxLength(100);
         e.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
         e.Property(i => i.CorrelationId).HasMaxLength(200);
-        e.Property(i => i.State).HasColumnType("jsonb");
+        // Rewritten by every run; lz4 when it is large enough to be compressed (see mail_outbox's bodies).
+        e.Property(i => i.State).HasColumnType("jsonb").UseCompressionMethod("lz4");
         e.Property(i => i.RowVersion).IsRowVersion();
         e.HasIndex(i => i.CorrelationId);
         e.Property(i => i.Name).HasMaxLength(200);

@@ -64,6 +64,24 @@ public sealed class AppendOnlyRowsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_large_mail_body_is_stored_compressed_with_lz4()
+    {
+        // A digest's HTML: large and repetitive, so PostgreSQL compresses it (lz4 by the column's setting, not pglz).
+        var mail = Mail(1000);
+        mail.HtmlBody = string.Concat(Enumerable.Range(1, 400).Select(n => $"<p style=\"margin:0 0 8px;color:#374151;\">案件 AYKF-2026-{n:D6}</p>"));
+        await _app.WithDbAsync(async db =>
+        {
+            db.Append(mail);
+            return await db.SaveChangesAsync();
+        });
+
+        var method = await _app.WithDbAsync(db => db.Database
+            .SqlQuery<string>($"SELECT pg_column_compression(html_body) AS \"Value\" FROM mail_outbox WHERE id = {mail.Id}").SingleAsync());
+        Assert.Equal("lz4", method);
+        Assert.Equal(mail.HtmlBody, await _app.WithDbAsync(db => db.Outbox.Where(m => m.Id == mail.Id).Select(m => m.HtmlBody).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Rows_appended_in_a_rolled_back_transaction_are_not_written_later()
     {
         await using var scope = _app.Services.CreateAsyncScope();

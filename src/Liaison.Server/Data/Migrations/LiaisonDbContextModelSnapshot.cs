@@ -1481,7 +1481,8 @@ namespace Liaison.Server.Data.Migrations
 
                     b.Property<string>("HtmlBody")
                         .HasColumnType("text")
-                        .HasColumnName("html_body");
+                        .HasColumnName("html_body")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -1525,7 +1526,8 @@ namespace Liaison.Server.Data.Migrations
                     b.Property<string>("TextBody")
                         .IsRequired()
                         .HasColumnType("text")
-                        .HasColumnName("text_body");
+                        .HasColumnName("text_body")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<string>("ThreadRootMessageId")
                         .HasMaxLength(200)
@@ -1829,7 +1831,8 @@ namespace Liaison.Server.Data.Migrations
                     b.Property<string>("State")
                         .IsRequired()
                         .HasColumnType("jsonb")
-                        .HasColumnName("state");
+                        .HasColumnName("state")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<string>("Status")
                         .IsRequired()
