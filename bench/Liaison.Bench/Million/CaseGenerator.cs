@@ -202,7 +202,11 @@ public sealed class CaseGenerator
     public sealed record Added(int Cases, long[] DueIds, long Rows, TimeSpan Elapsed, long FirstId, long LastId);
 
     /// <summary>Adds <paramref name="count"/> cases, <paramref name="due"/> of them due now; mail kept for cases opened in the last <paramref name="mailDays"/> days.</summary>
-    public async Task<Added> AddAsync(int count, int due, int mailDays, int seed)
+    /// <param name="dueAt">
+    /// When set, the due cases' first timer falls due at that instant instead of within the last hour: a burst on a
+    /// running server, as when a day's deadlines (18:00) pass together.
+    /// </param>
+    public async Task<Added> AddAsync(int count, int due, int mailDays, int seed, DateTimeOffset? dueAt = null)
     {
         var stopwatch = Stopwatch.StartNew();
         var now = DateTimeOffset.UtcNow;
@@ -220,7 +224,7 @@ public sealed class CaseGenerator
                 // The first timer fell due within the last hour; the next one is still well ahead.
                 do template = Pick(byShape[DueShapes[random.Next(DueShapes.Length)]], random);
                 while (template.Timers.Length < 1 || (template.Timers.Length > 1 && template.Timers[1] - template.Timers[0] < Margin + TimeSpan.FromHours(1)));
-                shift = now - TimeSpan.FromMinutes(1 + random.NextDouble() * 59) - template.Timers[0];
+                shift = (dueAt ?? now - TimeSpan.FromMinutes(1 + random.NextDouble() * 59)) - template.Timers[0];
             }
             else
             {

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -58,23 +59,68 @@ public sealed class WorkflowTimerJob(IServiceScopeFactory scopes, TimeProvider c
     /// </summary>
     public const int ChunkSize = 25;
 
-    /// <summary>Fires every due timer, a claimed batch at a time, in chunks of <see cref="ChunkSize"/>; returns how many this call resumed.</summary>
+    /// <summary>
+    /// Fires every due timer, a claimed batch at a time, in chunks of <see cref="ChunkSize"/>, <see cref="SweepParallelism"/>
+    /// chunks at once; returns how many this call resumed. The next batch is claimed while the last chunks of the one
+    /// before still run (the chunks wait in a queue a few long), so the workers never idle between batches.
+    /// </summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         var fired = 0;
-        while (!ct.IsCancellationRequested)
+        var queue = Channel.CreateBounded<List<string>>(SweepParallelism);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var claiming = ClaimIntoAsync(queue.Writer, stop.Token);
+        try
         {
-            var due = await ClaimAsync(ct);
-            await Parallel.ForEachAsync(Chunks(due, ChunkSize), new ParallelOptions { MaxDegreeOfParallelism = SweepParallelism, CancellationToken = ct },
+            await Parallel.ForEachAsync(queue.Reader.ReadAllAsync(ct), new ParallelOptions { MaxDegreeOfParallelism = SweepParallelism, CancellationToken = ct },
                 async (chunk, token) => Interlocked.Add(ref fired, await FireChunkAsync(chunk, token)));
-
-            if (due.Count < SweepBatch)
+        }
+        finally
+        {
+            // Normally the claimer has finished (the queue completes only then); if the workers stopped early, it stops
+            // too, and the timers it claimed but did not queue are taken over when their claim lapses.
+            await stop.CancelAsync();
+            try
             {
-                break;
+                await claiming;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
             }
         }
 
         return fired;
+    }
+
+    /// <summary>Claims batches and queues their chunks until a batch comes back short; completes the queue (with the error, if any).</summary>
+    private async Task ClaimIntoAsync(ChannelWriter<List<string>> queue, CancellationToken ct)
+    {
+        Exception? error = null;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var due = await ClaimAsync(ct);
+                foreach (var chunk in Chunks(due, ChunkSize))
+                {
+                    await queue.WriteAsync(chunk, ct);
+                }
+
+                if (due.Count < SweepBatch)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+            throw;
+        }
+        finally
+        {
+            queue.TryComplete(error);
+        }
     }
 
     /// <summary>
