@@ -21,7 +21,8 @@ public sealed class SweepProbe
 
     private SweepProbe(string cs, long[] dueIds, int server, int? postmaster) => (_cs, _dueIds, _server, _postmaster) = (cs, dueIds, server, postmaster);
 
-    private readonly record struct Snapshot(long Fired, long Commits, double ServerCpu, double PostgresCpu, long Ticks, long MailsSent);
+    private readonly record struct Snapshot(long Fired, long Commits, double ServerCpu, double PostgresCpu, long Ticks, long MailsSent,
+        long CaseUpdates, long CaseHotUpdates, long InstanceUpdates, long InstanceHotUpdates);
 
     /// <summary>Waits until the sweep is under way, then takes the window's first reading.</summary>
     public static async Task<SweepProbe> StartAsync(string cs, long[] dueIds, int serverPid, int? postmasterPid)
@@ -41,7 +42,11 @@ public sealed class SweepProbe
         var seconds = (end.Ticks - _start.Ticks) / (double)Stopwatch.Frequency;
         return (_statements ? await StatementsAsync(fired) : "") + string.Create(CultureInfo.InvariantCulture,
             $"Window: {fired:N0} timers in {seconds:F1} s ({fired / seconds:F0}/s). Per fired timer: server CPU {(end.ServerCpu - _start.ServerCpu) * 1000 / fired:F2} ms, " +
-            $"PostgreSQL CPU {(end.PostgresCpu - _start.PostgresCpu) * 1000 / fired:F2} ms, commits {(end.Commits - _start.Commits) / (double)fired:F2}. Mails relayed meanwhile (the outbox relay shares the server): {(end.MailsSent - _start.MailsSent) / (double)fired:F2} per fired timer.");
+            $"PostgreSQL CPU {(end.PostgresCpu - _start.PostgresCpu) * 1000 / fired:F2} ms, commits {(end.Commits - _start.Commits) / (double)fired:F2}. Mails relayed meanwhile (the outbox relay shares the server): {(end.MailsSent - _start.MailsSent) / (double)fired:F2} per fired timer. " +
+            $"Updates in place (HOT, no index entries): cases {Hot(end.CaseHotUpdates - _start.CaseHotUpdates, end.CaseUpdates - _start.CaseUpdates)}, " +
+            $"workflow instances {Hot(end.InstanceHotUpdates - _start.InstanceHotUpdates, end.InstanceUpdates - _start.InstanceUpdates)}.");
+
+        static string Hot(long hot, long all) => string.Create(CultureInfo.InvariantCulture, $"{hot:N0} of {all:N0}");
     }
 
     private bool _statements;
@@ -93,12 +98,18 @@ public sealed class SweepProbe
         await using var conn = new NpgsqlConnection(_cs);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand(
-            "SELECT (SELECT count(*) FROM case_deadlines_fired WHERE case_id = ANY($1)), (SELECT count(*) FROM mail_outbox WHERE status = 'Sent')", conn);
+            """
+            SELECT (SELECT count(*) FROM case_deadlines_fired WHERE case_id = ANY($1)), (SELECT count(*) FROM mail_outbox WHERE status = 'Sent'),
+                   (SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'cases'), (SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'cases'),
+                   (SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'workflow_instances'),
+                   (SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'workflow_instances')
+            """, conn);
         cmd.Parameters.Add(new NpgsqlParameter { Value = _dueIds });
         await using var reader = await cmd.ExecuteReaderAsync();
         await reader.ReadAsync();
         var (fired, sent) = (reader.GetInt64(0), reader.GetInt64(1));
+        var (caseUpdates, caseHot, instanceUpdates, instanceHot) = (reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
         return new Snapshot(fired, await LoadDriver.CommitsAsync(_cs), LoadDriver.CpuSeconds([_server]), LoadDriver.CpuSeconds(LoadDriver.PostgresPids(_postmaster)),
-            Stopwatch.GetTimestamp(), sent);
+            Stopwatch.GetTimestamp(), sent, caseUpdates, caseHot, instanceUpdates, instanceHot);
     }
 }
