@@ -15,9 +15,9 @@
 #   LIAISON_SERVER_DLL=/tmp/r2r/Liaison.Server.dll bench/run.sh load   # another build of the server (e.g. a ReadyToRun publish)
 #   bench/run.sh mail                     # the outbox relay to a local SMTP listener (issue 9 item 5)
 #   bench/run.sh mail --mails 2000 --batch 50                                      # its defaults
-#   bench/run.sh million                  # issue 9 item 4: 1M generated cases; sweep, case list, league table, digests, RSS (~25 min)
+#   bench/run.sh million                  # issue 9 item 4: 1M generated cases; sweeps (cold and warm), case list, league table, digests, RSS (~14 min)
 #   bench/run.sh million --cases 1000000 --small 100000 --due 10000 --mail-days 90 --requests 50   # its defaults
-#   bench/run.sh million --small 12000 --due 10000 --sweep-only 1                  # the first sweep alone, its cost per timer
+#   bench/run.sh million --small 12000 --due 10000 --sweep-only 1                  # the sweeps alone (cold, then warm), their cost per timer
 #   LIAISON_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements" bench/run.sh million --small 12000 --due 10000 --sweep-only 1
 #                                         # … and the statements PostgreSQL spent the sweep's time on
 #
