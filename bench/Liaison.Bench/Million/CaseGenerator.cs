@@ -221,7 +221,7 @@ public sealed class CaseGenerator
             TimeSpan shift;
             if (isDue)
             {
-                // The first timer fell due within the last hour; the next one is still well ahead.
+                // The first timer fell due within the last hour (or falls due at dueAt); the next one is still well ahead.
                 do template = Pick(byShape[DueShapes[random.Next(DueShapes.Length)]], random);
                 while (template.Timers.Length < 1 || (template.Timers.Length > 1 && template.Timers[1] - template.Timers[0] < Margin + TimeSpan.FromHours(1)));
                 shift = (dueAt ?? now - TimeSpan.FromMinutes(1 + random.NextDouble() * 59)) - template.Timers[0];

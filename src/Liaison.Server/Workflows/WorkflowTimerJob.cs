@@ -96,7 +96,6 @@ public sealed class WorkflowTimerJob(IServiceScopeFactory scopes, TimeProvider c
     /// <summary>Claims batches and queues their chunks until a batch comes back short; completes the queue (with the error, if any).</summary>
     private async Task ClaimIntoAsync(ChannelWriter<List<string>> queue, CancellationToken ct)
     {
-        Exception? error = null;
         try
         {
             while (!ct.IsCancellationRequested)
@@ -112,15 +111,13 @@ public sealed class WorkflowTimerJob(IServiceScopeFactory scopes, TimeProvider c
                     break;
                 }
             }
+
+            queue.TryComplete();
         }
         catch (Exception ex)
         {
-            error = ex;
+            queue.TryComplete(ex);
             throw;
-        }
-        finally
-        {
-            queue.TryComplete(error);
         }
     }
 
