@@ -177,6 +177,23 @@ public sealed class MailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_outbox_list_reads_no_mail_bodies()
+    {
+        var queued = await _app.QueueMailAsync(Mail());
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Liaison.Server.Data.LiaisonDbContext>();
+        using var counter = EfCommandCounter.Start();
+
+        var listed = await OutboxApi.List(db, "pending", default);
+
+        var row = Assert.Single(Assert.IsType<Microsoft.AspNetCore.Http.HttpResults.Ok<List<OutboxItemDto>>>(listed.Result).Value!);
+        Assert.Equal((queued.MessageId, "handler@anyue.example", "【派单】测试事项"), (row.MessageId, row.To, row.Subject));
+        var sql = Assert.Single(counter.CommandTexts);
+        Assert.DoesNotContain("html_body", sql, StringComparison.Ordinal);
+        Assert.DoesNotContain("text_body", sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Mail_rolled_back_with_its_transaction_is_never_sent()
     {
         await using (var scope = _app.Services.CreateAsyncScope())

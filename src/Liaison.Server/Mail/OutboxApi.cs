@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Liaison.Server.Auth;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
@@ -35,8 +36,7 @@ public static class OutboxApi
             query = query.Where(m => m.Status == s);
         }
 
-        var rows = await NewestFirst(query, filter).Take(500).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(OutboxItemDto.From).ToList());
+        return TypedResults.Ok(await Items(NewestFirst(query, filter).Take(500)).ToListAsync(ct));
     }
 
     /// <summary>
@@ -49,6 +49,13 @@ public static class OutboxApi
         status is OutboxStatus.Pending or OutboxStatus.Failed
             ? query.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
             : query.OrderByDescending(m => m.Id);
+
+    /// <summary>
+    /// The listed columns only. A mail's bodies (10–20 KB each, compressed out of line) are never shown in a list:
+    /// reading whole rows made PostgreSQL fetch and decompress 500 bodies per page, and the server hold them.
+    /// </summary>
+    internal static IQueryable<OutboxItemDto> Items(IQueryable<OutboxMessage> query) =>
+        query.Select(OutboxItemDto.Projection);
 
     public static async Task<Results<Accepted<OutboxItemDto>, ValidationProblem>> SendTest(
         TestMailRequest request, LiaisonDbContext db, Outbox outbox, CancellationToken ct)
@@ -112,6 +119,11 @@ public sealed record OutboxItemDto(
     Guid Id, string MessageId, string Kind, string To, string Subject, OutboxStatus Status, int Attempts,
     DateTimeOffset CreatedAt, DateTimeOffset? SentAt, int? LastSmtpStatus, string? LastError, long? CaseId)
 {
-    public static OutboxItemDto From(OutboxMessage m) => new(
+    /// <summary>One mapping for rows in memory and for queries, which read only these columns.</summary>
+    internal static readonly Expression<Func<OutboxMessage, OutboxItemDto>> Projection = m => new OutboxItemDto(
         m.Id, m.MessageId, m.Kind, m.ToAddress, m.Subject, m.Status, m.Attempts, m.CreatedAt, m.SentAt, m.LastSmtpStatus, m.LastError, m.CaseId);
+
+    private static readonly Func<OutboxMessage, OutboxItemDto> FromRow = Projection.Compile();
+
+    public static OutboxItemDto From(OutboxMessage m) => FromRow(m);
 }

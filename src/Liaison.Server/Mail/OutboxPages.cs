@@ -26,8 +26,8 @@ public static class OutboxPages
         rows.AddRange(await Newest(OutboxStatus.Pending, Shown - rows.Count));
         return Pages.PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(rows, retried));
 
-        Task<List<OutboxMessage>> Newest(OutboxStatus status, int count) =>
-            OutboxApi.NewestFirst(db.Outbox.AsNoTracking().Where(m => m.Status == status), status).Take(count).ToListAsync(ct);
+        Task<List<OutboxItemDto>> Newest(OutboxStatus status, int count) =>
+            OutboxApi.Items(OutboxApi.NewestFirst(db.Outbox.AsNoTracking().Where(m => m.Status == status), status).Take(count)).ToListAsync(ct);
     }
 
     private static async Task<IResult> Retry(Guid id, LiaisonDbContext db, TimeProvider clock, OutboxPump pump, CancellationToken ct)
@@ -53,4 +53,4 @@ public static class OutboxPages
     }
 }
 
-public sealed record OutboxAdminModel(IReadOnlyList<OutboxMessage> Mails, int? Retried);
+public sealed record OutboxAdminModel(IReadOnlyList<OutboxItemDto> Mails, int? Retried);

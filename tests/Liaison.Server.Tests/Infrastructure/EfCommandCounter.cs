@@ -15,6 +15,7 @@ public sealed class EfCommandCounter : IDisposable, IObserver<DiagnosticListener
 
     private readonly IDisposable _all;
     private readonly List<IDisposable> _subscriptions = [];
+    private readonly List<string> _texts = [];
     private int _count;
 
     private EfCommandCounter()
@@ -27,6 +28,18 @@ public sealed class EfCommandCounter : IDisposable, IObserver<DiagnosticListener
     public static EfCommandCounter Start() => new();
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>The SQL of the commands counted, in the order they ran.</summary>
+    public IReadOnlyList<string> CommandTexts
+    {
+        get
+        {
+            lock (_texts)
+            {
+                return [.. _texts];
+            }
+        }
+    }
 
     public void OnNext(DiagnosticListener listener)
     {
@@ -44,6 +57,13 @@ public sealed class EfCommandCounter : IDisposable, IObserver<DiagnosticListener
         if (value.Key == Executed && Current.Value == this)
         {
             Interlocked.Increment(ref _count);
+            if (value.Value is Microsoft.EntityFrameworkCore.Diagnostics.CommandExecutedEventData executed)
+            {
+                lock (_texts)
+                {
+                    _texts.Add(executed.Command.CommandText);
+                }
+            }
         }
     }
 
