@@ -17,5 +17,7 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app .
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080
+# The GC's gen0 budget (32 MB; only the environment sets it): see src/Liaison.Server/Hosting/GcBudget.cs.
+ENV DOTNET_GCgen0size=0x2000000
 EXPOSE 8080
 ENTRYPOINT ["dotnet", "Liaison.Server.dll"]

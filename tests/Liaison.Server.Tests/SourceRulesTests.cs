@@ -26,6 +26,18 @@ public sealed partial class SourceRulesTests
         Assert.True(offenders.Count == 0, "Use db.Append(row) and db.DiscardChanges():\n" + string.Join("\n", offenders));
     }
 
+    [Fact]
+    public void Every_way_of_starting_the_server_sets_the_same_gc_gen0_budget()
+    {
+        // Only the environment sets it (the runtimeconfig has no key), so each launcher must: ./liaison run, the image,
+        // and the processes the bench and the multi-process tests start.
+        var setting = $"{Hosting.GcBudget.Variable}={Hosting.GcBudget.Recommended}";
+        Assert.Equal((Hosting.GcBudget.Variable, Hosting.GcBudget.Recommended), (Liaison.Testing.ServerProcess.Gen0Variable, Liaison.Testing.ServerProcess.Gen0Recommended));
+        Assert.Contains($"ENV {setting}\n", File.ReadAllText(Path.Combine(RepositoryRoot(), "Dockerfile")).ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains($"export {Hosting.GcBudget.Variable}=${{{Hosting.GcBudget.Variable}:-{Hosting.GcBudget.Recommended}}}\n",
+            File.ReadAllText(Path.Combine(RepositoryRoot(), "liaison")).ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
     /// <summary>The lines of the server's C# files that match, as "path:line: text".</summary>
     private static List<string> ServerLines(Func<string, bool> matches)
     {

@@ -223,6 +223,7 @@ public static class LiaisonHost
     /// <summary>Start-up work that needs the database, before the first request.</summary>
     public static async Task PrepareAsync(WebApplication app)
     {
+        GcBudget.Report(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GcBudget)));
         await DatabaseStartup.PrepareAsync(app.Services);
         HangfireSetup.RegisterRecurringJobs(app.Services);
         await app.Services.PrepareWorkflowsAsync();
