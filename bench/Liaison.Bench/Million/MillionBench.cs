@@ -162,6 +162,8 @@ public static class MillionBench
 
         // 4. The report.
         var ratio = bigSweep.Seconds / Math.Max(0.001, smallSweep.Seconds);
+        // The warm sweeps' ratio too: the cold ones also carry each restarted server's warm-up, which varies from run to run.
+        var warmRatio = bigWarm.Seconds / Math.Max(0.001, smallWarm.Seconds);
         Line($"# A million cases — {report.Started:yyyy-MM-dd HH:mm} UTC");
         Line();
         Line($"PostgreSQL: {pg.Description}");
@@ -188,6 +190,8 @@ public static class MillionBench
         Line(string.Create(CultureInfo.InvariantCulture, $"Ratio of the sweeps, {total:N0} / {small:N0}: **{ratio:F2}** (target ≤ 1.2)."));
         Line();
         WarmTable(report, [(smallWarm, $"{small + due:N0}"), (bigWarm, $"{total + due:N0}")]);
+        Line();
+        Line(string.Create(CultureInfo.InvariantCulture, $"Ratio of the warm sweeps, {total + due:N0} / {small + due:N0}: **{warmRatio:F2}** (target ≤ 1.2)."));
         Line();
         Line($"## Case list, `GET /api/cases`, {requests} requests each, one client, at {total:N0} cases");
         Line();
@@ -226,6 +230,7 @@ public static class MillionBench
             ($"warm sweep ≤ 5 s at {total:N0}", bigWarm.Seconds <= 5 && bigWarm.Ok),
             ("exactly once", smallSweep.Ok && bigSweep.Ok && smallWarm.Ok && bigWarm.Ok),
             ("sweep ratio ≤ 1.2", ratio <= 1.2),
+            ("warm sweep ratio ≤ 1.2", warmRatio <= 1.2),
             ("case list p99 ≤ 100 ms", list.All(t => t.P(0.99) <= 100)),
             ("outbox lists p99 ≤ 100 ms", outbox.All(t => t.P(0.99) <= 100)),
             ("league table ≤ 1 s", league.All(t => t.Max <= 1000)),
@@ -467,10 +472,14 @@ public static class MillionBench
 
     /// <summary>
     /// Triggers the league table's daily roll-up (<see cref="LeagueRollup"/>) as its hourly job would after the data's
-    /// two years had passed: the first run rolls up every day before today.
+    /// two years had passed: the first run rolls up every day before today. The hourly run (minute 10) may already have
+    /// run while only the templates existed, marking the days before today rolled up before the clones' two years were
+    /// copied in (a run from 07:09 UTC did: 0 rows). A database that grew by use rolled each day up as it passed, so
+    /// the bench starts the roll-up afresh.
     /// </summary>
     private static async Task<Timing> RollUpAsync(string cs)
     {
+        await MaintainAsync(cs, "DELETE FROM league_days; UPDATE league_rollup_state SET rolled_before = NULL WHERE id = 1");
         var (jobId, state, elapsed, perform) = await TriggerAsync(cs, LeagueRollupJob.RecurringId);
         var rows = await ScalarAsync<long>(cs, "SELECT count(*) FROM league_days");
         var entries = await ScalarAsync<long>(cs, "SELECT coalesce(sum(count), 0) FROM league_days");

@@ -3,8 +3,8 @@ namespace Liaison.Server.Hosting;
 /// <summary>
 /// The garbage collector's gen0 budget: how much the server allocates between two young collections. The workstation
 /// GC's default is 6 MB. A timer chunk holds its cases, instances and mails for about 0.1 s, so with 6 MB they outlived
-/// young collections and were promoted, and collecting them cost a background GC thread and a third of the server's CPU
-/// in a timer sweep. With 32 MB the server spent a third less CPU per fired timer, with the same largest RSS
+/// young collections and were promoted, and collecting them again kept gen1 collections and a background GC thread busy
+/// in a timer sweep. With 32 MB the server spent about a quarter less CPU per fired timer, with the same largest RSS
 /// (bench/RESULTS.md (g), "The GC's gen0 budget"). Only the environment sets it (<see cref="Variable"/>): the
 /// runtimeconfig has no key for it. <c>./liaison run</c>, the image and the bench's server set it; whoever starts the
 /// server some other way sets it too, and the server says at start-up when it is missing.
@@ -27,7 +27,7 @@ public static class GcBudget
         var bytes = Gen0Bytes;
         if (bytes < RecommendedBytes)
         {
-            log.LogWarning("The GC's gen0 budget is {Megabytes} MB; set {Variable}={Recommended} in the server's environment (32 MB: about a third less CPU per fired timer, see docs/scaling.md)",
+            log.LogWarning("The GC's gen0 budget is {Megabytes} MB; set {Variable}={Recommended} in the server's environment (32 MB: about a quarter less CPU per fired timer, see docs/scaling.md)",
                 bytes / (1024 * 1024), Variable, Recommended);
         }
         else
