@@ -287,7 +287,7 @@ public static class MillionBench
     /// </summary>
     private static Task<TimeSpan> VacuumAsync(string cs) => MaintainAsync(cs, "VACUUM (ANALYZE)");
 
-    /// <summary>Runs a maintenance command (VACUUM, ANALYZE) without a time limit; says and returns how long it took.</summary>
+    /// <summary>Runs a maintenance command (VACUUM, ANALYZE, the roll-up's reset) on its own connection without a time limit; says and returns how long it took.</summary>
     private static async Task<TimeSpan> MaintainAsync(string cs, string command)
     {
         var stopwatch = Stopwatch.StartNew();
