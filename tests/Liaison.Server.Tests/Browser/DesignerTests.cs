@@ -148,6 +148,8 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         var other = departments.Keys.Order().First(code => code != sampleDepartment);
         await SignInAsync(page);
         await page.Locator("button[data-definition-id='case-routing']").ClickAsync();
+        // Opening a definition shows the inspector tab when it has loaded: the tab is chosen after that, not before.
+        await Assertions.Expect(page.Locator(".current-meta code")).ToHaveTextAsync("case-routing");
         await page.GetByRole(AriaRole.Tab, new() { Name = "试运行" }).ClickAsync();
         var caseBox = page.GetByLabel("事项（getCase() 看到的字段，JSON）");
         await Assertions.Expect(caseBox).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("SAMPLE-0001"));
