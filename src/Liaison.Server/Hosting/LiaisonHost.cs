@@ -48,6 +48,10 @@ public static class LiaisonHost
 
         services.AddScoped<OutboxKickInterceptor>();
         var appConnectionString = ConnectionPools.ForApplication(WithPreparedStatements(connectionString), liaison.Database);
+        // Load shedding in front of that pool (Http/RequestAdmission.cs).
+        var poolSize = new NpgsqlConnectionStringBuilder(appConnectionString).MaxPoolSize;
+        services.AddSingleton(sp => RequestAdmission.From(
+            liaison.Http, poolSize, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RequestAdmission>>()));
         services.AddDbContext<LiaisonDbContext>((sp, o) => o
             .UseNpgsql(appConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")
                 .ExecutionStrategy(dependencies => new ReadRetryExecutionStrategy(dependencies)))
@@ -182,6 +186,9 @@ public static class LiaisonHost
             RequestPath = "/site",
             FileProvider = new PhysicalFileProvider(Path.Combine(app.Environment.WebRootPath ?? Path.Combine(app.Environment.ContentRootPath, "wwwroot"), "site")),
         });
+        // Everything past the static files may need the database: admitted up to its capacity, shed beyond.
+        var admission = app.Services.GetRequiredService<RequestAdmission>();
+        app.Use((http, next) => admission.InvokeAsync(http, next));
         app.UseAuthentication();
         app.UseLiaisonSessions();
         app.UseAuthorization();

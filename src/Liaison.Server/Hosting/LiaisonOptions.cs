@@ -44,6 +44,8 @@ public sealed class LiaisonOptions
 
     public JobsOptions Jobs { get; set; } = new();
 
+    public HttpOptions Http { get; set; } = new();
+
     public sealed class BootstrapAdminOptions
     {
         public string? Email { get; set; }
@@ -72,5 +74,18 @@ public sealed class LiaisonOptions
         public bool RunServer { get; set; } = true;
 
         public int WorkerCount { get; set; } = 4;
+    }
+
+    /// <summary>Load shedding (<see cref="Liaison.Server.Http.RequestAdmission"/>): how many requests a process serves at once and lets wait.</summary>
+    public sealed class HttpOptions
+    {
+        /// <summary>Requests served at once, static files and the health check aside. Default: the application pool's size, so a request admitted finds a connection instead of queueing for one.</summary>
+        public int? MaxConcurrentRequests { get; set; }
+
+        /// <summary>Requests that may wait for one of those; any more are answered 503 at once. Default: four times <see cref="MaxConcurrentRequests"/>.</summary>
+        public int? RequestQueueLimit { get; set; }
+
+        /// <summary>How long a request may wait in that queue before it is answered 503.</summary>
+        public TimeSpan RequestQueueTimeout { get; set; } = TimeSpan.FromSeconds(5);
     }
 }

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using Liaison.Server.Data;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -12,8 +11,7 @@ namespace Liaison.Server.Http;
 /// the request answers 503 with <c>Retry-After</c>, a problem details for the API and a plain page for the pages.
 /// Its transaction rolled back, so nothing was half done; a retried case open with its <c>requestId</c> is safe.
 /// </summary>
-public sealed class DatabaseUnavailableExceptionHandler(
-    IProblemDetailsService problems, IWebHostEnvironment environment, ILogger<DatabaseUnavailableExceptionHandler> log)
+public sealed class DatabaseUnavailableExceptionHandler(ILogger<DatabaseUnavailableExceptionHandler> log)
     : IExceptionHandler
 {
     /// <summary>Seconds a client should wait before trying again: about what a restart or a failover takes.</summary>
@@ -33,31 +31,9 @@ public sealed class DatabaseUnavailableExceptionHandler(
             NpgsqlConnection.ClearPool(connection);
         }
 
-        http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        http.Response.Headers.CacheControl = "no-store";
-        const string zh = "数据库暂时不可用，请稍后重试";
-        const string en = "The database is unavailable for a moment; please try again shortly";
-        if (!http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/health"))
-        {
-            // A static page: rendering a page component may itself need the database.
-            http.Response.ContentType = "text/html; charset=utf-8";
-            var root = environment.WebRootPath ?? Path.Combine(environment.ContentRootPath, "wwwroot");
-            await http.Response.SendFileAsync(Path.Combine(root, "site", "unavailable.html"), ct);
-            return true;
-        }
-
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Service Unavailable",
-                Detail = $"{zh} / {en}",
-            },
-        });
+        await ServiceUnavailable.WriteAsync(http, "unavailable.html",
+            "数据库暂时不可用，请稍后重试", "The database is unavailable for a moment; please try again shortly", RetryAfterSeconds);
+        return true;
     }
 
     /// <summary>
