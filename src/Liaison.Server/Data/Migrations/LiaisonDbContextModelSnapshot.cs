@@ -233,7 +233,7 @@ namespace Liaison.Server.Data.Migrations
                     b.HasIndex("Status", "Id")
                         .HasDatabaseName("ix_cases_status_id");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Status", "Id"), new[] { "DueAt" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Status", "Id"), new[] { "DueAt", "DepartmentCode" });
 
                     b.HasIndex("DepartmentCode", "Status", "Id")
                         .HasDatabaseName("ix_cases_department_code_status_id");
