@@ -69,6 +69,38 @@ public sealed class MailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task One_run_sends_more_mail_than_a_scan_takes_oldest_first_and_passes_over_a_mail_another_relay_holds()
+    {
+        var count = OutboxRelay.CandidatesPerScan * 2 + 5;
+        var rows = new List<OutboxMessage>();
+        for (var i = 0; i < count; i++)
+        {
+            rows.Add(await _app.QueueMailAsync(Mail($"h{i}@anyue.example")));
+            _app.Clock.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        // Another relay is in the middle of sending the third mail: it holds the row's lock.
+        await using var other = new Npgsql.NpgsqlConnection(_app.ConnectionString);
+        await other.OpenAsync();
+        var holding = await other.BeginTransactionAsync();
+        await using (var claim = new Npgsql.NpgsqlCommand("SELECT id FROM mail_outbox WHERE id = $1 FOR UPDATE", other, holding))
+        {
+            claim.Parameters.AddWithValue(rows[2].Id);
+            await claim.ExecuteScalarAsync();
+        }
+
+        var first = await _app.RelayMailAsync();
+        await holding.RollbackAsync();
+        var second = await _app.RelayMailAsync();
+        var received = await _app.Smtp!.WaitForAsync(count);
+
+        Assert.Equal(count - 1, first.Sent);
+        Assert.Equal(1, second.Sent);
+        Assert.Equal(count, _app.Smtp.Attempts);
+        Assert.Equal(rows.Where((_, i) => i != 2).Append(rows[2]).Select(r => r.MessageId), received.Select(m => m.MessageId));
+    }
+
+    [Fact]
     public async Task Mail_of_a_thread_replies_to_the_first_one()
     {
         var first = await _app.QueueMailAsync(Mail());
