@@ -10,9 +10,10 @@ namespace Liaison.Server.Mail;
 
 /// <summary>
 /// Sends due outbox rows, one row per transaction over one SMTP connection (reconnecting every <c>BatchSize</c> mails).
-/// A row is claimed by its key with <c>FOR UPDATE SKIP LOCKED</c> and a check that it is still pending, so several relays (jobs, server instances) never send the same
-/// row, and it is marked sent in its own commit right after the SMTP server accepted it. A crash can therefore resend
-/// only the one mail between the server's 250 and that commit, with the same Message-ID (docs/hardening.md).
+/// A row is claimed by its key with <c>FOR UPDATE SKIP LOCKED</c> and a check that it is still pending, so several
+/// relays (jobs, server instances) never send the same row, and it is marked sent in its own commit right after the
+/// SMTP server accepted it. A crash can therefore resend only the one mail between the server's 250 and that commit,
+/// with the same Message-ID (docs/hardening.md).
 /// Temporary failures (4xx, a refused or broken connection) are retried for as long as it takes, with back-off capped at
 /// <see cref="MaxBackOff"/>; only a permanent 5xx rejection marks a mail failed, and an admin may retry it.
 /// </summary>
@@ -118,9 +119,9 @@ public sealed partial class OutboxRelay(
     /// The next due mails, oldest first, unlocked: one scan of the pending index for <see cref="CandidatesPerScan"/> mails,
     /// each then claimed by its key (<see cref="Claim"/>), and the next scan starts after the last of them. The front of
     /// that index holds the entries of mails sent since the table was last vacuumed, each a visit to the table: at a
-    /// million cases a relay that scanned from the front for every mail spent 60–400 ms per mail on them (bench/RESULTS.md,
+    /// million cases a relay that scanned from the front for every mail spent 60–475 ms per mail on them (bench/RESULTS.md,
     /// the relay at a million cases). Now a run walks them once. A mail committed behind the point a run has reached is
-    /// sent by the next run, which its commit wakes.
+    /// sent by the next run: its commit wakes this process's pump, and the other processes' pumps poll.
     /// </summary>
     private IQueryable<DueMail> DueMails(DueMail? after)
     {
