@@ -223,7 +223,7 @@ public static class MillionBench
         Line($"## The mail relay at {total + 2 * due:N0} cases");
         Line();
         Line(string.Create(CultureInfo.InvariantCulture,
-            $"After the warm sweep, {relay.Pending:N0} mails were pending; the relay (the pump and Hangfire's job, to the bench's mailbox) sent {relay.Sent:N0} in {relay.Took.TotalSeconds:F1} s: **{relay.Sent / Math.Max(0.001, relay.Took.TotalSeconds):F0} mails/s** (target ≥ 200)."));
+            $"After the warm sweep, {relay.Pending:N0} mails were pending; the relay (the pump and Hangfire's job, to the bench's mailbox) sent {relay.Sent:N0} in {relay.Took.TotalSeconds:F1} s{(relay.Took >= TimeSpan.FromMinutes(10) ? " (gave up waiting: mail still due)" : "")}: **{relay.Sent / Math.Max(0.001, relay.Took.TotalSeconds):F0} mails/s** (target ≥ 200)."));
         Line();
         Line(string.Create(CultureInfo.InvariantCulture,
             $"## Server RSS (VmRSS of the server process, sampled every 200 ms): max **{smallRss / 1024.0:F0} MB** in the {small:N0} sweep, **{bigRss / 1024.0:F0} MB** at {total:N0} (sweep, lists, league table, digests)"));
@@ -473,7 +473,8 @@ public static class MillionBench
     /// </summary>
     private static async Task<(long Pending, long Sent, TimeSpan Took)> RelayDrainAsync(string cs)
     {
-        const string Pending = "SELECT count(*) FROM mail_outbox WHERE status = 'Pending'";
+        // Due mail only: a mail waiting out a retry's back-off is not the relay's to send yet.
+        const string Pending = "SELECT count(*) FROM mail_outbox WHERE status = 'Pending' AND next_attempt_at <= now()";
         const string Sent = "SELECT count(*) FROM mail_outbox WHERE status = 'Sent'";
         var (pending, sentBefore) = (await ScalarAsync<long>(cs, Pending), await ScalarAsync<long>(cs, Sent));
         var stopwatch = Stopwatch.StartNew();

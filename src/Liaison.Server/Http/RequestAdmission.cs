@@ -1,5 +1,7 @@
 using System.Threading.RateLimiting;
 using Liaison.Server.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Liaison.Server.Http;
 
@@ -8,9 +10,9 @@ namespace Liaison.Server.Http;
 /// pool has connections, so an admitted request finds a connection instead of queueing for one; at most
 /// <see cref="QueueLimit"/> more wait for a turn, oldest first, each for up to <see cref="QueueTimeout"/>. Beyond that a
 /// request is answered 503 with <c>Retry-After</c> at once, before it touches the database, instead of after the pool's
-/// 15 s timeout, with every waiting request held in memory meanwhile (bench/RESULTS.md, load shedding). Static files
-/// come earlier in the pipeline and are never limited; neither is <c>/health</c>, which must answer an orchestrator
-/// truthfully while the server is busy. A shed request did nothing: a case open retried with its <c>requestId</c> is safe.
+/// 15 s timeout, with every waiting request held in memory meanwhile (bench/RESULTS.md, load shedding). The site's
+/// static files (<c>wwwroot/site</c>) come earlier in the pipeline and are never limited; neither is <c>/health</c>,
+/// which must answer an orchestrator truthfully while the server is busy. A request's body is read before it waits. A shed request did nothing: a case open retried with its <c>requestId</c> is safe.
 /// </summary>
 public sealed class RequestAdmission : IDisposable
 {
@@ -25,10 +27,11 @@ public sealed class RequestAdmission : IDisposable
 
     public RequestAdmission(int maxConcurrent, int queueLimit, TimeSpan queueTimeout, TimeProvider clock, ILogger<RequestAdmission> log)
     {
-        if (maxConcurrent < 1 || queueLimit < 0 || queueTimeout < TimeSpan.Zero)
+        if (maxConcurrent is < 1 or > MaxLimit || queueLimit is < 0 or > MaxLimit || queueTimeout < TimeSpan.Zero || queueTimeout > MaxQueueTimeout)
         {
             throw new InvalidOperationException(
-                $"Liaison:Http: MaxConcurrentRequests must be at least 1 (got {maxConcurrent}), RequestQueueLimit at least 0 (got {queueLimit}), RequestQueueTimeout not negative (got {queueTimeout})");
+                $"Liaison:Http: MaxConcurrentRequests must be 1 to {MaxLimit} (got {maxConcurrent}), RequestQueueLimit 0 to {MaxLimit} (got {queueLimit}), " +
+                $"RequestQueueTimeout 0 to {MaxQueueTimeout} (got {queueTimeout})");
         }
 
         (MaxConcurrent, QueueLimit, QueueTimeout, _clock, _log) = (maxConcurrent, queueLimit, queueTimeout, clock, log);
@@ -39,6 +42,12 @@ public sealed class RequestAdmission : IDisposable
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
     }
+
+    /// <summary>The largest limit accepted for either count: far beyond what one process serves.</summary>
+    public const int MaxLimit = 100_000;
+
+    /// <summary>The longest wait accepted in the queue.</summary>
+    public static readonly TimeSpan MaxQueueTimeout = TimeSpan.FromMinutes(10);
 
     public int MaxConcurrent { get; }
 
@@ -54,7 +63,7 @@ public sealed class RequestAdmission : IDisposable
     public static RequestAdmission From(LiaisonOptions.HttpOptions options, int poolSize, TimeProvider clock, ILogger<RequestAdmission> log)
     {
         var max = options.MaxConcurrentRequests ?? poolSize;
-        return new RequestAdmission(max, options.RequestQueueLimit ?? 4 * max, options.RequestQueueTimeout, clock, log);
+        return new RequestAdmission(max, options.RequestQueueLimit ?? 4 * Math.Clamp(max, 0, MaxLimit / 4), options.RequestQueueTimeout, clock, log);
     }
 
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
@@ -63,6 +72,24 @@ public sealed class RequestAdmission : IDisposable
         {
             await next(http);
             return;
+        }
+
+        // A request's body is read before it takes a turn, so a client that sends slowly holds none: with a turn held
+        // from the first byte, a handful of slow uploads would have every other client shed. Past 30 KB the buffer is a
+        // temporary file; Kestrel's body size limit and minimum data rate still apply.
+        if (http.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            http.Request.EnableBuffering();
+            try
+            {
+                await http.Request.Body.DrainAsync(http.RequestAborted);
+            }
+            catch (Exception) when (http.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+
+            http.Request.Body.Position = 0;
         }
 
         using var lease = await AcquireAsync(http.RequestAborted);

@@ -32,8 +32,6 @@ public sealed partial class OutboxRelay(
         var sentOnSession = 0;
         var candidates = new Queue<DueMail>();
         DueMail? last = null;
-        // A list whose every mail another relay held (or sent) ends the run, as an empty one does: those mails are theirs.
-        var claimedFromList = true;
         try
         {
             while (!ct.IsCancellationRequested)
@@ -41,8 +39,8 @@ public sealed partial class OutboxRelay(
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 if (candidates.Count == 0)
                 {
-                    candidates = claimedFromList ? new Queue<DueMail>(await DueMails(last).ToListAsync(ct)) : [];
-                    claimedFromList = false;
+                    // Each scan starts after the last candidate, so the run ends, whatever other relays hold.
+                    candidates = new Queue<DueMail>(await DueMails(last).ToListAsync(ct));
                     if (candidates.Count == 0)
                     {
                         // Read in this (rolled back, so not counted as a commit) transaction: when the next retry falls due.
@@ -59,8 +57,6 @@ public sealed partial class OutboxRelay(
                     // Another relay has it or has sent it: this transaction rolls back, the next candidate is tried.
                     continue;
                 }
-
-                claimedFromList = true;
 
                 if (session is null)
                 {

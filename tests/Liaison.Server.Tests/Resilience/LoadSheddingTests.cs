@@ -4,8 +4,11 @@ using System.Text.Json;
 using Liaison.Server.Http;
 using Liaison.Server.Tests.Cases;
 using Liaison.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Liaison.Server.Tests.Resilience;
@@ -94,6 +97,75 @@ public sealed class LoadSheddingTests
         Assert.Equal(pool, admission.MaxConcurrent);
         Assert.Equal(4 * pool, admission.QueueLimit);
         Assert.Equal(TimeSpan.FromSeconds(5), admission.QueueTimeout);
+    }
+
+    [Fact]
+    public async Task A_client_that_sends_its_body_slowly_holds_no_turn_until_the_body_has_arrived()
+    {
+        using var admission = new RequestAdmission(1, 0, TimeSpan.FromSeconds(5), TimeProvider.System, NullLogger<RequestAdmission>.Instance);
+        var body = new SlowBody("{\"title\":\"项目用电报装\"}"u8.ToArray());
+        var slow = new DefaultHttpContext();
+        slow.Request.Method = "POST";
+        slow.Request.Body = body;
+        slow.Features.Set<IHttpRequestBodyDetectionFeature>(new HasBody());
+        var received = "";
+        var sending = admission.InvokeAsync(slow, async http => received = await new StreamReader(http.Request.Body).ReadToEndAsync());
+
+        // The body is being read and has not all arrived: another request is served meanwhile, not shed.
+        await body.FirstRead.Task;
+        var whileSending = admission.Statistics();
+        var other = new DefaultHttpContext();
+        var otherServed = false;
+        await admission.InvokeAsync(other, _ =>
+        {
+            otherServed = true;
+            return Task.CompletedTask;
+        });
+        body.Rest.SetResult();
+        await sending;
+
+        Assert.Equal(0, whileSending.Serving);
+        Assert.True(otherServed);
+        Assert.Equal(200, other.Response.StatusCode);
+        Assert.Equal("{\"title\":\"项目用电报装\"}", received);
+        Assert.Equal(0, admission.Statistics().Shed);
+    }
+
+    [Theory]
+    [InlineData(0, 10, 5)]
+    [InlineData(100_001, 10, 5)]
+    [InlineData(10, -1, 5)]
+    [InlineData(10, 10, -1)]
+    [InlineData(10, 10, 3600)]
+    public void Limits_out_of_range_stop_the_server_at_start_with_the_setting_named(int max, int queue, int timeoutSeconds)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new RequestAdmission(
+            max, queue, TimeSpan.FromSeconds(timeoutSeconds), TimeProvider.System, NullLogger<RequestAdmission>.Instance));
+
+        Assert.Contains("Liaison:Http", error.Message);
+    }
+
+    /// <summary>A request body whose first read returns nothing until the rest is released: a client sending slowly.</summary>
+    private sealed class SlowBody(byte[] content) : MemoryStream(content)
+    {
+        public TaskCompletionSource FirstRead { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Rest { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            FirstRead.TrySetResult();
+            await Rest.Task.WaitAsync(ct);
+            return await base.ReadAsync(buffer, ct);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+            ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+    }
+
+    private sealed class HasBody : IHttpRequestBodyDetectionFeature
+    {
+        public bool CanHaveBody => true;
     }
 
     private static async Task UntilAsync(Func<bool> condition, string what)
