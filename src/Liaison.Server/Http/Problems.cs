@@ -25,6 +25,8 @@ public static class Problems
 
     public static TooManyRequestsProblem TooManyRequests(string zh, string en) => new(new Text(zh, en));
 
+    public static ServiceUnavailableProblem ServiceUnavailable(string zh, string en) => new(new Text(zh, en));
+
     /// <summary>A 400 listing each bad field; <paramref name="errors"/> maps a camelCase field path to its messages.</summary>
     public static ValidationProblem Invalid(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, detail: "请求内容有误，见 errors / The request has invalid fields, see errors", title: "Bad Request");
@@ -111,6 +113,11 @@ public sealed class GoneProblem(Text message, IDictionary<string, object?>? exte
 public sealed class ContentTooLargeProblem(Text message, IDictionary<string, object?>? extensions = null) : ProblemResult(StatusCodes.Status413PayloadTooLarge, message, extensions), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status413PayloadTooLarge);
+}
+
+public sealed class ServiceUnavailableProblem(Text message, IDictionary<string, object?>? extensions = null) : ProblemResult(StatusCodes.Status503ServiceUnavailable, message, extensions), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status503ServiceUnavailable);
 }
 
 public sealed class TooManyRequestsProblem(Text message, IDictionary<string, object?>? extensions = null) : ProblemResult(StatusCodes.Status429TooManyRequests, message, extensions), IEndpointMetadataProvider

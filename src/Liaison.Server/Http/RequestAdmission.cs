@@ -56,8 +56,11 @@ public sealed class RequestAdmission : IDisposable
     public TimeSpan QueueTimeout { get; }
 
     /// <summary>Requests being served and waiting now, and those shed since start.</summary>
-    public (long Serving, long Waiting, long Shed) Statistics() =>
-        _limiter.GetStatistics() is { } s ? (MaxConcurrent - s.CurrentAvailablePermits, s.CurrentQueuedCount, Interlocked.Read(ref _shed)) : (0, 0, 0);
+    public (long Serving, long Waiting, long Shed) Statistics()
+    {
+        var s = _limiter.GetStatistics()!; // a ConcurrencyLimiter always has statistics
+        return (MaxConcurrent - s.CurrentAvailablePermits, s.CurrentQueuedCount, Interlocked.Read(ref _shed));
+    }
 
     /// <summary>The limits from <c>Liaison:Http</c>; the default concurrency is the application pool's size.</summary>
     public static RequestAdmission From(LiaisonOptions.HttpOptions options, int poolSize, TimeProvider clock, ILogger<RequestAdmission> log)

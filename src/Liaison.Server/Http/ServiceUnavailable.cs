@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Liaison.Server.Http;
 
@@ -24,11 +23,6 @@ public static class ServiceUnavailable
             return;
         }
 
-        await TypedResults.Problem(new ProblemDetails
-        {
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Title = Problems.Title(StatusCodes.Status503ServiceUnavailable),
-            Detail = $"{zh} / {en}",
-        }).ExecuteAsync(http);
+        await Problems.ServiceUnavailable(zh, en).ExecuteAsync(http);
     }
 }

@@ -122,23 +122,21 @@ public sealed partial class OutboxRelay(
     private IQueryable<DueMail> DueMails(DueMail? after)
     {
         var now = clock.GetUtcNow();
-        return after is null
-            ? db.Database.SqlQuery<DueMail>($"""
-                SELECT id, created_at FROM mail_outbox
-                WHERE status = 'Pending' AND next_attempt_at <= {now}
-                ORDER BY created_at, id
-                LIMIT {CandidatesPerScan}
-                """)
-            : db.Database.SqlQuery<DueMail>($"""
-                SELECT id, created_at FROM mail_outbox
-                WHERE status = 'Pending' AND next_attempt_at <= {now} AND (created_at, id) > ({after.CreatedAt}, {after.Id})
-                ORDER BY created_at, id
-                LIMIT {CandidatesPerScan}
-                """);
+        var from = after ?? DueMail.BeforeAll;
+        return db.Database.SqlQuery<DueMail>($"""
+            SELECT id, created_at FROM mail_outbox
+            WHERE status = 'Pending' AND next_attempt_at <= {now} AND (created_at, id) > ({from.CreatedAt}, {from.Id})
+            ORDER BY created_at, id
+            LIMIT {CandidatesPerScan}
+            """);
     }
 
     /// <summary>A due mail's key and its place in the pending index (result columns snake_case, as the model's).</summary>
-    private sealed record DueMail(Guid Id, DateTimeOffset CreatedAt);
+    private sealed record DueMail(Guid Id, DateTimeOffset CreatedAt)
+    {
+        /// <summary>A place before every mail: none was queued before 1970.</summary>
+        public static readonly DueMail BeforeAll = new(Guid.Empty, DateTimeOffset.UnixEpoch);
+    }
 
     /// <summary>The mail, locked for this transaction, if it is still due and no other relay holds it.</summary>
     private IQueryable<OutboxMessage> Claim(Guid id)
