@@ -95,9 +95,50 @@ public sealed class MailTests : IAsyncLifetime
         var received = await _app.Smtp!.WaitForAsync(count);
 
         Assert.Equal(count - 1, first.Sent);
+        // The held mail is the other relay's to send: this one does not report it due (its pump would run again at
+        // once, and again, until the other commits).
+        Assert.Null(first.NextDueAt);
         Assert.Equal(1, second.Sent);
         Assert.Equal(count, _app.Smtp.Attempts);
         Assert.Equal(rows.Where((_, i) => i != 2).Append(rows[2]).Select(r => r.MessageId), received.Select(m => m.MessageId));
+    }
+
+    [Fact]
+    public async Task A_mail_committed_behind_a_runs_point_is_reported_due_now_and_the_next_run_sends_it()
+    {
+        // A transaction that queued its mail before the others and commits while the relay sends them.
+        await using var late = _app.Services.CreateAsyncScope();
+        var lateDb = late.ServiceProvider.GetRequiredService<Liaison.Server.Data.LiaisonDbContext>();
+        await using var lateTx = await lateDb.Database.BeginTransactionAsync();
+        var behind = late.ServiceProvider.GetRequiredService<Outbox>().Add(lateDb, Mail("late@anyue.example"));
+        await lateDb.SaveChangesAsync();
+        var ahead = new List<OutboxMessage>();
+        foreach (var to in new[] { "a@anyue.example", "b@anyue.example" })
+        {
+            // Apart in time, so their order is the relay's (created_at, then a version-7 id, random within a millisecond).
+            _app.Clock.Advance(TimeSpan.FromSeconds(1));
+            ahead.Add(await _app.QueueMailAsync(Mail(to)));
+        }
+
+        var committed = 0;
+        _app.Smtp!.OnAccepted = async _ =>
+        {
+            if (Interlocked.Exchange(ref committed, 1) == 0)
+            {
+                await lateTx.CommitAsync();
+            }
+        };
+
+        var first = await _app.RelayMailAsync();
+        var second = await _app.RelayMailAsync();
+        var received = await _app.Smtp.WaitForAsync(3);
+
+        // The run had scanned past the late mail's place before it was committed.
+        Assert.Equal(2, first.Sent);
+        Assert.True(first.NextDueAt <= _app.Clock.GetUtcNow(), $"next due {first.NextDueAt}, now {_app.Clock.GetUtcNow()}");
+        Assert.Equal(1, second.Sent);
+        Assert.Null(second.NextDueAt);
+        Assert.Equal(ahead.Append(behind).Select(m => m.MessageId), received.Select(m => m.MessageId));
     }
 
     [Fact]

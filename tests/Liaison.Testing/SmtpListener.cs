@@ -40,6 +40,9 @@ public sealed class SmtpListener : IAsyncDisposable
     /// <summary>How many DATA commands reached the message store, accepted or not.</summary>
     public int Attempts;
 
+    /// <summary>Runs after a message is accepted and before the 250 reply: the sender waits for it.</summary>
+    public Func<MimeMessage, Task>? OnAccepted { get; set; }
+
     /// <summary>The next message is answered with <paramref name="code"/> (e.g. 451 or 550) instead of 250.</summary>
     public void FailNext(int code, int times = 1)
     {
@@ -88,8 +91,14 @@ public sealed class SmtpListener : IAsyncDisposable
             }
 
             using var stream = new MemoryStream(buffer.ToArray());
-            owner._received.Enqueue(await MimeMessage.LoadAsync(stream, ct));
+            var message = await MimeMessage.LoadAsync(stream, ct);
+            owner._received.Enqueue(message);
             owner._arrived.Release();
+            if (owner.OnAccepted is { } hook)
+            {
+                await hook(message);
+            }
+
             return SmtpResponse.Ok;
         }
     }

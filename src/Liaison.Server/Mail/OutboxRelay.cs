@@ -43,9 +43,7 @@ public sealed partial class OutboxRelay(
                     candidates = new Queue<DueMail>(await DueMails(last).ToListAsync(ct));
                     if (candidates.Count == 0)
                     {
-                        // Read in this (rolled back, so not counted as a commit) transaction: when the next retry falls due.
-                        report.NextDueAt = await db.Outbox.Where(m => m.Status == OutboxStatus.Pending)
-                            .MinAsync(m => (DateTimeOffset?)m.NextAttemptAt, ct);
+                        report.NextDueAt = await NextDueAsync(ct);
                         break;
                     }
                 }
@@ -107,6 +105,21 @@ public sealed partial class OutboxRelay(
 
         return report;
     }
+
+    /// <summary>
+    /// When the earliest pending mail this relay could take falls due: a retry's back-off, or now for a mail committed
+    /// behind the point the run reached. A mail another relay holds is skipped (<c>SKIP LOCKED</c>): that relay sends it
+    /// or sets its retry, so reporting it due now would only run this relay again at once, and again, until the other
+    /// commits. Read in the run's last transaction, which rolls back (no commit, the row lock released).
+    /// </summary>
+    private async Task<DateTimeOffset?> NextDueAsync(CancellationToken ct) =>
+        (await db.Database.SqlQuery<DateTimeOffset>($"""
+            SELECT next_attempt_at AS "Value" FROM mail_outbox
+            WHERE status = 'Pending'
+            ORDER BY next_attempt_at
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED
+            """).ToListAsync(ct)) is [var next] ? next : null;
 
     /// <summary>Due mails taken from the pending index per scan (<see cref="DueMails"/>).</summary>
     internal const int CandidatesPerScan = 50;
@@ -236,7 +249,10 @@ public sealed class RelayReport
 
     public int Failed { get; set; }
 
-    /// <summary>When the earliest mail still pending falls due (a retry's backoff); null when none is, or when the run stopped early.</summary>
+    /// <summary>
+    /// When the earliest mail still pending that no other relay holds falls due (a retry's back-off, or now for mail
+    /// committed behind the run); null when none is, or when the run stopped early.
+    /// </summary>
     public DateTimeOffset? NextDueAt { get; set; }
 }
 
