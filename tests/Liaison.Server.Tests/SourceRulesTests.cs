@@ -27,15 +27,20 @@ public sealed partial class SourceRulesTests
     }
 
     [Fact]
-    public void Every_way_of_starting_the_server_sets_the_same_gc_gen0_budget()
+    public void Every_way_of_starting_the_server_sets_the_same_runtime_settings()
     {
-        // Only the environment sets it (the runtimeconfig has no key), so each launcher must: ./liaison run, the image,
+        // Only the environment sets them (the runtimeconfig has no key), so each launcher must: ./liaison run, the image,
         // and the processes the bench and the multi-process tests start.
-        var setting = $"{Hosting.GcBudget.Variable}={Hosting.GcBudget.Recommended}";
-        Assert.Equal((Hosting.GcBudget.Variable, Hosting.GcBudget.Recommended), (Liaison.Testing.ServerProcess.Gen0Variable, Liaison.Testing.ServerProcess.Gen0Recommended));
-        Assert.Contains($"ENV {setting}\n", File.ReadAllText(Path.Combine(RepositoryRoot(), "Dockerfile")).ReplaceLineEndings("\n"), StringComparison.Ordinal);
-        Assert.Contains($"export {Hosting.GcBudget.Variable}=${{{Hosting.GcBudget.Variable}:-{Hosting.GcBudget.Recommended}}}\n",
-            File.ReadAllText(Path.Combine(RepositoryRoot(), "liaison")).ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        var settings = Hosting.RuntimeSettings.All;
+        Assert.Equal(["DOTNET_GCgen0size", "DOTNET_TC_CallCountingDelayMs"], settings.Select(s => s.Variable));
+        Assert.Equal(settings.ToDictionary(s => s.Variable, s => s.Recommended), Liaison.Testing.ServerProcess.RuntimeEnvironment);
+        var dockerfile = File.ReadAllText(Path.Combine(RepositoryRoot(), "Dockerfile")).ReplaceLineEndings("\n");
+        var script = File.ReadAllText(Path.Combine(RepositoryRoot(), "liaison")).ReplaceLineEndings("\n");
+        foreach (var s in settings)
+        {
+            Assert.Contains($"ENV {s.Variable}={s.Recommended}\n", dockerfile, StringComparison.Ordinal);
+            Assert.Contains($"export {s.Variable}=${{{s.Variable}:-{s.Recommended}}}\n", script, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>The lines of the server's C# files that match, as "path:line: text".</summary>

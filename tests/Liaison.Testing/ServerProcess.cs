@@ -15,10 +15,15 @@ public sealed class ServerProcess : IAsyncDisposable
     public const string AdminEmail = "admin@anyue.example";
     public const string AdminPassword = "liaison-admin-2026";
 
-    /// <summary>The server's gen0 budget setting (Liaison.Server.Hosting.GcBudget; a test checks they agree).</summary>
-    public const string Gen0Variable = "DOTNET_GCgen0size";
-
-    public const string Gen0Recommended = "0x2000000";
+    /// <summary>
+    /// The runtime settings only the environment gives, as <c>./liaison run</c> and the image set them
+    /// (Liaison.Server.Hosting.RuntimeSettings; a test checks they agree): the GC's gen0 budget, the tiering delay.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> RuntimeEnvironment = new Dictionary<string, string>
+    {
+        ["DOTNET_GCgen0size"] = "0x2000000",
+        ["DOTNET_TC_CallCountingDelayMs"] = "0",
+    };
 
     private readonly Process _process;
     private readonly CancellationTokenSource _stop = new();
@@ -75,8 +80,11 @@ public sealed class ServerProcess : IAsyncDisposable
         psi.Environment["Liaison__BootstrapAdmin__Password"] = AdminPassword;
         psi.Environment["Liaison__Jobs__RunServer"] = jobs ? "true" : "false";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
-        // The GC's gen0 budget, as ./liaison run and the image set it (Liaison.Server.Hosting.GcBudget), unless the caller's environment says otherwise.
-        psi.Environment[Gen0Variable] = Environment.GetEnvironmentVariable(Gen0Variable) ?? Gen0Recommended;
+        // The runtime settings ./liaison run and the image set, unless the caller's environment says otherwise.
+        foreach (var (variable, value) in RuntimeEnvironment)
+        {
+            psi.Environment[variable] = Environment.GetEnvironmentVariable(variable) ?? value;
+        }
         // The driver acts through many personal links from one address: lift the per-client link-post rate limit.
         psi.Environment["Liaison__SignIn__LinkPostsPerWindow"] = "1000000";
         psi.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";

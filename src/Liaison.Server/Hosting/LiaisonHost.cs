@@ -230,7 +230,7 @@ public static class LiaisonHost
     /// <summary>Start-up work that needs the database, before the first request.</summary>
     public static async Task PrepareAsync(WebApplication app)
     {
-        GcBudget.Report(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GcBudget)));
+        RuntimeSettings.Report(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RuntimeSettings)));
         await DatabaseStartup.PrepareAsync(app.Services);
         HangfireSetup.RegisterRecurringJobs(app.Services);
         await app.Services.PrepareWorkflowsAsync();

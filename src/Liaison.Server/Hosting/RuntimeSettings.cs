@@ -1,38 +1,71 @@
 namespace Liaison.Server.Hosting;
 
 /// <summary>
-/// The garbage collector's gen0 budget: how much the server allocates between two young collections. The workstation
-/// GC's default is 6 MB. A timer chunk holds its cases, instances and mails for about 0.1 s, so with 6 MB they outlived
-/// young collections and were promoted, and collecting them again kept gen1 collections and a background GC thread busy
-/// in a timer sweep. With 32 MB the server spent about a quarter less CPU per fired timer, with the same largest RSS
-/// (bench/RESULTS.md (g), "The GC's gen0 budget"). Only the environment sets it (<see cref="Variable"/>): the
-/// runtimeconfig has no key for it. <c>./liaison run</c>, the image and the bench's server set it; whoever starts the
-/// server some other way sets it too, and the server says at start-up when it is missing.
+/// Runtime settings the server wants that only the environment can give (the runtimeconfig has no key for them), so
+/// every launcher sets them: <c>./liaison run</c>, the image, and the bench's and the multi-process tests' servers (a
+/// test checks they agree with <see cref="All"/>). Whoever starts the server some other way sets them too; the server
+/// says at start-up when one is missing.
 /// </summary>
-public static class GcBudget
+public static class RuntimeSettings
 {
-    public const string Variable = "DOTNET_GCgen0size";
+    /// <summary>An environment variable the runtime reads at start, and the value the server is measured with.</summary>
+    public sealed record Setting(string Variable, string Recommended, string Effect);
 
-    /// <summary>32 MB, in the hexadecimal the runtime reads.</summary>
-    public const string Recommended = "0x2000000";
+    /// <summary>
+    /// The garbage collector's gen0 budget: how much the server allocates between two young collections. The
+    /// workstation GC's default is 6 MB. A timer chunk holds its cases, instances and mails for about 0.1 s, so with
+    /// 6 MB they outlived young collections and were promoted, and collecting them again kept gen1 collections and a
+    /// background GC thread busy in a timer sweep. With 32 MB (the hexadecimal the runtime reads) the server spent
+    /// about a quarter less CPU per fired timer, with the same largest RSS (bench/RESULTS.md (g), "The GC's gen0 budget").
+    /// </summary>
+    public static readonly Setting Gen0Budget = new("DOTNET_GCgen0size", "0x2000000",
+        "the GC's 32 MB gen0 budget: about a quarter less CPU per fired timer");
 
-    private const long RecommendedBytes = 32L * 1024 * 1024;
+    /// <summary>
+    /// Tiered compilation's call-counting delay. By default the runtime starts counting a method's calls (30 promote it
+    /// to optimised code) only after 100 ms without new methods being compiled, and every new method restarts that wait.
+    /// A server that starts with work due (a timer sweep catching up after downtime) keeps meeting new methods for
+    /// seconds, so its hot paths ran unoptimised all that time: about twice the CPU per fired timer. With no delay they
+    /// are promoted as soon as they are hot (bench/RESULTS.md (g), "The tiering delay").
+    /// </summary>
+    public static readonly Setting TieringDelay = new("DOTNET_TC_CallCountingDelayMs", "0",
+        "hot code optimised at once after a start: a sweep that catches up after downtime takes about a third less time");
+
+    public static IReadOnlyList<Setting> All { get; } = [Gen0Budget, TieringDelay];
+
+    private const long RecommendedGen0Bytes = 32L * 1024 * 1024;
 
     /// <summary>The gen0 budget this process runs with, as the runtime reports it.</summary>
     public static long Gen0Bytes =>
         GC.GetConfigurationVariables().TryGetValue("GCGen0MaxBudget", out var value) ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
 
+    /// <summary>The tiering delay the runtime read at start (its DOTNET_ or legacy COMPlus_ variable), or null for the default.</summary>
+    public static string? TieringDelayMs =>
+        Environment.GetEnvironmentVariable(TieringDelay.Variable) ?? Environment.GetEnvironmentVariable("COMPlus_" + TieringDelay.Variable["DOTNET_".Length..]);
+
     public static void Report(ILogger log)
     {
         var bytes = Gen0Bytes;
-        if (bytes < RecommendedBytes)
+        if (bytes < RecommendedGen0Bytes)
         {
-            log.LogWarning("The GC's gen0 budget is {Megabytes} MB; set {Variable}={Recommended} in the server's environment (32 MB: about a quarter less CPU per fired timer, see docs/scaling.md)",
-                bytes / (1024 * 1024), Variable, Recommended);
+            Missing(log, Gen0Budget, $"the GC's gen0 budget is {bytes / (1024 * 1024)} MB");
         }
         else
         {
             log.LogInformation("The GC's gen0 budget is {Megabytes} MB", bytes / (1024 * 1024));
         }
+
+        if (TieringDelayMs is { } delay && delay.Trim() == TieringDelay.Recommended)
+        {
+            log.LogInformation("Tiered compilation counts calls without delay");
+        }
+        else
+        {
+            Missing(log, TieringDelay, $"tiered compilation's call-counting delay is {TieringDelayMs ?? "the default (100 ms)"}");
+        }
     }
+
+    private static void Missing(ILogger log, Setting setting, string found) =>
+        log.LogWarning("{Found}; set {Variable}={Recommended} in the server's environment ({Effect}; see docs/scaling.md)",
+            found, setting.Variable, setting.Recommended, setting.Effect);
 }
