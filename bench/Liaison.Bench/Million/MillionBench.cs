@@ -67,7 +67,7 @@ public static class MillionBench
         Sweep smallSweep;
         long smallRss;
         var sweepOnly = Durable.DurableCycleBench.IntArg(args, "--sweep-only", 0) > 0;
-        string? probeLine, warmProbeLine;
+        string probeLine, warmProbeLine;
         Sweep smallWarm, bigWarm;
         await using (var server = await ServerProcess.StartAsync(cs, port, jobs: true))
         {
@@ -76,17 +76,17 @@ public static class MillionBench
             var tracing = traceSeconds > 0
                 ? LoadDriver.TraceAsync(server.Id, "dotnet-sampled-thread-time", TimeSpan.FromSeconds(traceSeconds), "bench/results/sweep-cpu.nettrace")
                 : Task.CompletedTask;
-            // --sweep-only 1: measure the first sweep's cost per fired timer, report, and stop there.
-            var probe = sweepOnly ? await SweepProbe.StartAsync(cs, first.DueIds, server.Id, pg.PostmasterPid) : null;
+            // Each sweep's cost per fired timer; --sweep-only 1 reports the first two and stops there.
+            var probe = await SweepProbe.StartAsync(cs, first.DueIds, server.Id, pg.PostmasterPid);
             smallSweep = await SweepAsync(cs, first.DueIds, server.Started);
-            probeLine = probe is null ? null : await probe.StopAsync();
+            probeLine = await probe.StopAsync();
             await tracing;
-            (smallWarm, warmProbeLine) = await WarmSweepAsync(generator, cs, due, mailDays, seed: 3, server.Id, pg.PostmasterPid, sweepOnly);
+            (smallWarm, warmProbeLine) = await WarmSweepAsync(generator, cs, due, mailDays, seed: 3, server.Id, pg.PostmasterPid);
             smallRss = server.MaxRssKb;
         }
 
         Console.WriteLine(smallSweep.Row($"{small:N0}"));
-        if (probeLine is not null)
+        if (sweepOnly)
         {
             Line($"# Sweep only — {report.Started:yyyy-MM-dd HH:mm} UTC");
             Line();
@@ -102,7 +102,7 @@ public static class MillionBench
             Line();
             WarmTable(report, [(smallWarm, $"{small + due:N0}")]);
             Line();
-            Line(warmProbeLine!);
+            Line(warmProbeLine);
             Line(string.Create(CultureInfo.InvariantCulture, $"Server RSS max: {smallRss / 1024.0:F0} MB."));
             await report.SaveAsync();
             return smallSweep.Ok && smallWarm.Ok ? 0 : 1;
@@ -117,6 +117,7 @@ public static class MillionBench
             SELECT string_agg(status || ' ' || n, ', ' ORDER BY n DESC) FROM (SELECT status, count(*) AS n FROM cases GROUP BY status) s
             """);
         Sweep bigSweep;
+        string bigProbeLine, bigWarmProbeLine;
         List<Timing> list, outbox, league;
         Timing digest, rollup;
         (long Pending, long Sent, TimeSpan Took) relay;
@@ -126,7 +127,9 @@ public static class MillionBench
         {
             await using var rss = new RssSteps(server.Id);
             void Step(string name) => rss.Step(name);
+            var probe = await SweepProbe.StartAsync(cs, second.DueIds, server.Id, pg.PostmasterPid);
             bigSweep = await SweepAsync(cs, second.DueIds, server.Started);
+            bigProbeLine = await probe.StopAsync();
             Step("sweep");
             using var http = Client(port);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", officer);
@@ -148,7 +151,7 @@ public static class MillionBench
             // Last: the lists, the league table and the digests run with the same mail backlog as before this step
             // existed, and without its 10,000 cases written by COPY moments before (unvacuumed, in the trigram indexes'
             // pending lists). They do include the 100,000 phase's warm burst, 10,000 more open cases.
-            (bigWarm, _) = await WarmSweepAsync(generator, cs, due, mailDays, seed: 4, server.Id, pg.PostmasterPid, probe: false);
+            (bigWarm, bigWarmProbeLine) = await WarmSweepAsync(generator, cs, due, mailDays, seed: 4, server.Id, pg.PostmasterPid);
             Step("warm sweep");
             relay = await RelayDrainAsync(cs);
             Step("relay");
@@ -195,6 +198,13 @@ public static class MillionBench
         WarmTable(report, [(smallWarm, $"{small + due:N0}"), (bigWarm, $"{total + due:N0}")]);
         Line();
         Line(string.Create(CultureInfo.InvariantCulture, $"Ratio of the warm sweeps, {total + due:N0} / {small + due:N0}: **{warmRatio:F2}** (target ≤ 1.2)."));
+        Line();
+        Line("Each sweep's cost, over a window from 3 s after the start to its end (the server's and PostgreSQL's CPU from /proc, commits from pg_stat_database):");
+        Line();
+        Line($"- cold, {small:N0}: {probeLine}");
+        Line($"- cold, {total:N0}: {bigProbeLine}");
+        Line($"- warm, {small + due:N0}: {warmProbeLine}");
+        Line($"- warm, {total + due:N0}: {bigWarmProbeLine}");
         Line();
         Line($"## Case list, `GET /api/cases`, {requests} requests each, one client, at {total:N0} cases");
         Line();
@@ -258,8 +268,8 @@ public static class MillionBench
     /// cases, written while it runs, whose first timer falls due at one instant, as a day's deadlines do at 18:00.
     /// Waits for that instant, then measures as <see cref="SweepAsync"/> does (from the first escalation to the last).
     /// </summary>
-    private static async Task<(Sweep Sweep, string? Probe)> WarmSweepAsync(CaseGenerator generator, string cs, int due, int mailDays, int seed,
-        int serverPid, int? postmasterPid, bool probe)
+    private static async Task<(Sweep Sweep, string Probe)> WarmSweepAsync(CaseGenerator generator, string cs, int due, int mailDays, int seed,
+        int serverPid, int? postmasterPid)
     {
         var dueAt = DateTimeOffset.UtcNow + WarmLead;
         var added = await generator.AddAsync(due, due, mailDays, seed, dueAt);
@@ -271,9 +281,9 @@ public static class MillionBench
             await Task.Delay(ahead);
         }
 
-        var window = probe ? await SweepProbe.StartAsync(cs, added.DueIds, serverPid, postmasterPid) : null;
+        var window = await SweepProbe.StartAsync(cs, added.DueIds, serverPid, postmasterPid);
         var sweep = await SweepAsync(cs, added.DueIds, dueAt) with { Late = ahead <= TimeSpan.Zero };
-        return (sweep, window is null ? null : await window.StopAsync());
+        return (sweep, await window.StopAsync());
     }
 
     private static void WarmTable(BenchReport report, IEnumerable<(Sweep Sweep, string Cases)> rows)
