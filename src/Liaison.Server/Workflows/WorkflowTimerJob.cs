@@ -46,6 +46,22 @@ public sealed class WorkflowTimerJob(IServiceScopeFactory scopes, TimeProvider c
     }
 
     /// <summary>
+    /// When the next timer that no sweep holds falls due (null: none). A timer another sweep has claimed is that sweep's
+    /// to fire. Counted as due now, it made the pump sweep again at once, and again, for as long as the other sweep
+    /// took, or for the claim's whole <see cref="ClaimFor"/> when that timer's run kept failing. A claim that lapses is
+    /// found by the pump's poll or the minute sweep. The partial index on <c>resume_at</c> answers this from its front.
+    /// </summary>
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
+        var now = clock.GetUtcNow();
+        return await db.Set<WorkflowBookmarkRecord>()
+            .Where(b => b.ResumeAt != null && (b.ClaimedUntil == null || b.ClaimedUntil < now))
+            .MinAsync(b => b.ResumeAt, ct);
+    }
+
+    /// <summary>
     /// Chunks of one claimed batch fired at once. Each chunk is one transaction; chunks hold whole workflow trees (the
     /// timers of one instance and of a parent and its children go in one chunk), so chunks running at once do not
     /// queue on each other's row locks.

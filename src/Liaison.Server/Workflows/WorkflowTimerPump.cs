@@ -1,6 +1,4 @@
-using Liaison.Server.Data;
 using Liaison.Server.Jobs;
-using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Workflows;
 
@@ -15,9 +13,8 @@ public sealed class WorkflowTimerPump(IServiceScopeFactory scopes, TimeProvider 
     protected override async Task<DateTimeOffset?> RunOnceAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<WorkflowTimerJob>().SweepAsync(ct);
-        var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
-        // The partial index on resume_at answers this from its first entry.
-        return await db.Set<WorkflowBookmarkRecord>().Where(b => b.ResumeAt != null).MinAsync(b => b.ResumeAt, ct);
+        var job = scope.ServiceProvider.GetRequiredService<WorkflowTimerJob>();
+        await job.SweepAsync(ct);
+        return await job.NextDueAsync(ct);
     }
 }

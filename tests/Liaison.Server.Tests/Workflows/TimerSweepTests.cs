@@ -61,11 +61,18 @@ public sealed class TimerSweepTests(TimerSweepTests.Fixture fixture) : IClassFix
         await Wf.DbAsync(app.Services, db => db.Set<WorkflowBookmarkRecord>().Where(b => b.Id == timer.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(b => b.ClaimedUntil, app.Clock.GetUtcNow() + WorkflowTimerJob.ClaimFor)));
 
+        var job = app.Services.GetRequiredService<WorkflowTimerJob>();
         var whileClaimed = await Wf.SweepAsync(app.Services);
+        // The pump sleeps until the next timer no sweep holds: counting this one, due now, it swept again at once, and
+        // again, until the claim lapsed.
+        var nextWhileClaimed = await job.NextDueAsync(CancellationToken.None);
         app.Clock.Advance(WorkflowTimerJob.ClaimFor + TimeSpan.FromSeconds(1));
+        var nextAfterLapse = await job.NextDueAsync(CancellationToken.None);
         var afterLapse = await Wf.SweepAsync(app.Services);
 
         Assert.Equal(0, whileClaimed);
+        Assert.True(nextWhileClaimed is null || nextWhileClaimed > timer.ResumeAt, $"next due {nextWhileClaimed}, the claimed timer's {timer.ResumeAt}");
+        Assert.True(nextAfterLapse <= timer.ResumeAt, $"next due {nextAfterLapse}, the lapsed timer's {timer.ResumeAt}");
         Assert.Equal(1, afterLapse);
         Assert.Equal(WorkflowStatus.Finished, (await Wf.InstanceAsync(app.Services, started.Id)).Status);
     }
