@@ -25,11 +25,11 @@ public static class RuntimeSettings
     /// Tiered compilation's call-counting delay. By default the runtime starts counting a method's calls (30 promote it
     /// to optimised code) only after 100 ms without new methods being compiled, and every new method restarts that wait.
     /// A server that starts with work due (a timer sweep catching up after downtime) keeps meeting new methods for
-    /// seconds, so its hot paths ran unoptimised all that time: about twice the CPU per fired timer. With no delay they
+    /// seconds, so its hot paths ran unoptimised much of that time: about 1.5 times the CPU per fired timer. With no delay they
     /// are promoted as soon as they are hot (bench/RESULTS.md (g), "The tiering delay").
     /// </summary>
     public static readonly Setting TieringDelay = new("DOTNET_TC_CallCountingDelayMs", "0",
-        "hot code optimised at once after a start: a sweep that catches up after downtime takes about a third less time");
+        "hot code optimised at once after a start: about a third less CPU per timer in a sweep that catches up after downtime");
 
     public static IReadOnlyList<Setting> All { get; } = [Gen0Budget, TieringDelay];
 
