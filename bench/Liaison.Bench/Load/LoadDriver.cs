@@ -383,12 +383,17 @@ public static class LoadDriver
                $"{waiting} with a waiting workflow, {mailed} with dispatch mail queued";
     }
 
-    internal static async Task<long> CommitsAsync(string cs)
+    internal static async Task<long> CommitsAsync(string cs) => (await TransactionsAsync(cs)).Commits;
+
+    /// <summary>The database's committed and rolled-back transactions so far (<c>pg_stat_database</c>).</summary>
+    internal static async Task<(long Commits, long Rollbacks)> TransactionsAsync(string cs)
     {
         await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()", conn);
-        return (long)(await cmd.ExecuteScalarAsync())!;
+        await using var cmd = new NpgsqlCommand("SELECT xact_commit, xact_rollback FROM pg_stat_database WHERE datname = current_database()", conn);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     /// <summary>A dotnet-trace of the process <paramref name="pid"/> for <paramref name="duration"/>, written to <paramref name="file"/>.</summary>
