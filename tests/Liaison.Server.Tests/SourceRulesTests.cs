@@ -43,6 +43,27 @@ public sealed partial class SourceRulesTests
         }
     }
 
+    [Fact]
+    public void The_application_keeps_no_session_state_on_pooled_connections()
+    {
+        // The application's pool does not reset a connection when it goes back (ConnectionPools.ForApplication), so
+        // nothing may leave state on the session for the next user: a SET without LOCAL, LISTEN, a temporary table,
+        // a session-level advisory lock.
+        var offenders = ServerLines(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal) && SessionState().IsMatch(line));
+        Assert.True(offenders.Count == 0, "Session state on a pooled connection:\n" + string.Join("\n", offenders));
+        var app = new Npgsql.NpgsqlConnectionStringBuilder(Hosting.ConnectionPools.ForApplication("Host=h;Database=d", new Hosting.LiaisonOptions.DatabaseOptions()));
+        Assert.True(app.NoResetOnClose);
+        Assert.False(new Npgsql.NpgsqlConnectionStringBuilder(
+            Hosting.ConnectionPools.ForHangfire(app.ConnectionString, new Hosting.LiaisonOptions.DatabaseOptions(), new Hosting.LiaisonOptions.JobsOptions())).NoResetOnClose);
+        // An explicit setting wins.
+        Assert.False(new Npgsql.NpgsqlConnectionStringBuilder(
+            Hosting.ConnectionPools.ForApplication("Host=h;Database=d;No Reset On Close=false", new Hosting.LiaisonOptions.DatabaseOptions())).NoResetOnClose);
+    }
+
+    /// <summary>SQL that leaves state on the session: <c>SET x</c> (not <c>SET LOCAL</c>, not <c>UPDATE … SET</c>), LISTEN, temporary tables, session advisory locks.</summary>
+    [GeneratedRegex(@"(""|^\s*)SET (?!LOCAL\b|TRANSACTION\b)[a-z_]+\s*(=|TO\b)|\bLISTEN\b|CREATE\s+(TEMP|TEMPORARY)\b|pg_advisory_lock\(|pg_try_advisory_lock\(|set_config\(")]
+    private static partial Regex SessionState();
+
     /// <summary>The lines of the server's C# files that match, as "path:line: text".</summary>
     private static List<string> ServerLines(Func<string, bool> matches)
     {

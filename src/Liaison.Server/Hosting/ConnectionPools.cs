@@ -24,6 +24,18 @@ public static class ConnectionPools
             b.ApplicationName = "liaison";
         }
 
+        // A connection going back to the pool is not reset. Npgsql's reset, with prepared statements kept, is seven
+        // statements (RESET ALL, UNLISTEN *, CLOSE ALL, DISCARD TEMP …) that PostgreSQL runs before the next command,
+        // each its own transaction: at a million cases they were half of all commits in a sweep, one set for each relay
+        // claim that found its mail taken (bench/RESULTS.md (g)). The application keeps no session state to reset: no
+        // SET outside a transaction, no LISTEN, no temporary tables, advisory locks only for the transaction
+        // (SourceRulesTests.The_application_keeps_no_session_state_on_pooled_connections). A transaction left open is
+        // still rolled back when its connection returns to the pool.
+        if (!Names(connectionString, "No Reset On Close", "NoResetOnClose"))
+        {
+            b.NoResetOnClose = true;
+        }
+
         return b.ConnectionString;
     }
 
@@ -33,6 +45,8 @@ public static class ConnectionPools
         {
             MaxPoolSize = HangfireConnections(database, jobs),
             ApplicationName = "liaison-hangfire",
+            // Hangfire's storage is not ours to vouch for: its connections are reset as Npgsql does by default.
+            NoResetOnClose = false,
         };
         return b.ConnectionString;
     }
