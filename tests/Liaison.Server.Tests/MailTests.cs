@@ -142,6 +142,48 @@ public sealed class MailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_minute_relay_job_leaves_the_mail_to_a_relay_already_running_in_its_process()
+    {
+        foreach (var to in new[] { "a@anyue.example", "b@anyue.example", "c@anyue.example" })
+        {
+            _app.Clock.Advance(TimeSpan.FromSeconds(1));
+            await _app.QueueMailAsync(Mail(to));
+        }
+
+        // The first relay run is in the middle of sending its first mail when the minute job starts.
+        var sending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _app.Smtp!.OnAccepted = async _ =>
+        {
+            sending.TrySetResult();
+            await release.Task;
+        };
+        var pump = _app.Services.GetRequiredService<OutboxPump>();
+        await using var runScope = _app.Services.CreateAsyncScope();
+        var running = pump.RelayUnlessBusyAsync(runScope.ServiceProvider.GetRequiredService<OutboxRelay>(), CancellationToken.None);
+        await sending.Task;
+
+        await using var jobScope = _app.Services.CreateAsyncScope();
+        await jobScope.ServiceProvider.GetRequiredService<OutboxRelayJob>().RunAsync(CancellationToken.None);
+        var attemptsDuringJob = _app.Smtp.Attempts;
+        _app.Smtp.OnAccepted = null;
+        release.SetResult();
+        var report = await running;
+        await _app.Smtp.WaitForAsync(3);
+
+        // Without the gate the job would have sent the two mails the run had not reached.
+        Assert.Equal(1, attemptsDuringJob);
+        Assert.Equal(3, report!.Sent);
+        Assert.Equal(3, _app.Smtp.Attempts);
+        // Once the run is over, the job relays again.
+        await _app.QueueMailAsync(Mail("d@anyue.example"));
+        await using var laterScope = _app.Services.CreateAsyncScope();
+        await laterScope.ServiceProvider.GetRequiredService<OutboxRelayJob>().RunAsync(CancellationToken.None);
+        await _app.Smtp.WaitForAsync(4);
+        Assert.Equal(4, _app.Smtp.Attempts);
+    }
+
+    [Fact]
     public async Task Mail_of_a_thread_replies_to_the_first_one()
     {
         var first = await _app.QueueMailAsync(Mail());
