@@ -51,13 +51,14 @@ public sealed partial class SourceRulesTests
         // a session-level advisory lock.
         var offenders = ServerLines(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal) && SessionState().IsMatch(line));
         Assert.True(offenders.Count == 0, "Session state on a pooled connection:\n" + string.Join("\n", offenders));
-        var app = new Npgsql.NpgsqlConnectionStringBuilder(Hosting.ConnectionPools.ForApplication("Host=h;Database=d", new Hosting.LiaisonOptions.DatabaseOptions()));
+        var database = new Hosting.LiaisonOptions.DatabaseOptions();
+        var app = new Npgsql.NpgsqlConnectionStringBuilder(Hosting.ConnectionPools.ForApplication("Host=h;Database=d", database));
         Assert.True(app.NoResetOnClose);
         Assert.False(new Npgsql.NpgsqlConnectionStringBuilder(
-            Hosting.ConnectionPools.ForHangfire(app.ConnectionString, new Hosting.LiaisonOptions.DatabaseOptions(), new Hosting.LiaisonOptions.JobsOptions())).NoResetOnClose);
+            Hosting.ConnectionPools.ForHangfire(app.ConnectionString, database, new Hosting.LiaisonOptions.JobsOptions())).NoResetOnClose);
         // An explicit setting wins.
         Assert.False(new Npgsql.NpgsqlConnectionStringBuilder(
-            Hosting.ConnectionPools.ForApplication("Host=h;Database=d;No Reset On Close=false", new Hosting.LiaisonOptions.DatabaseOptions())).NoResetOnClose);
+            Hosting.ConnectionPools.ForApplication("Host=h;Database=d;No Reset On Close=false", database)).NoResetOnClose);
     }
 
     /// <summary>SQL that leaves state on the session: <c>SET x</c> (not <c>SET LOCAL</c>, not <c>UPDATE … SET</c>), LISTEN, temporary tables, session advisory locks.</summary>

@@ -423,20 +423,18 @@ public static class LoadDriver
         _ = await output;
     }
 
-    private static async Task<long> WalSyncsAsync(string cs)
-    {
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("SELECT wal_sync FROM pg_stat_wal", conn);
-        return (long)(await cmd.ExecuteScalarAsync())!;
-    }
+    private static Task<long> WalSyncsAsync(string cs) => StatisticAsync(cs, "SELECT wal_sync FROM pg_stat_wal");
 
     /// <summary>Rows of <c>mail_outbox</c> updated so far: the relay commits each one it sends (or defers) on its own.</summary>
-    private static async Task<long> MailUpdatesAsync(string cs)
+    private static Task<long> MailUpdatesAsync(string cs) =>
+        StatisticAsync(cs, "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'mail_outbox'");
+
+    /// <summary>One counter from PostgreSQL's statistics views, read on a connection of its own.</summary>
+    private static async Task<long> StatisticAsync(string cs, string sql)
     {
         await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'mail_outbox'", conn);
+        await using var cmd = new NpgsqlCommand(sql, conn);
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 

@@ -78,8 +78,7 @@ public static class MillionBench
                 : Task.CompletedTask;
             // Each sweep's cost per fired timer; --sweep-only 1 reports the first two and stops there.
             var probe = await SweepProbe.StartAsync(cs, first.DueIds, server.Id, pg.PostmasterPid);
-            probeLine = "";
-            smallSweep = await SweepAsync(cs, first.DueIds, server.Started, async () => probeLine = await probe.StopAsync());
+            (smallSweep, probeLine) = await SweepAsync(cs, first.DueIds, server.Started, probe);
             await tracing;
             (smallWarm, warmProbeLine) = await WarmSweepAsync(generator, cs, due, mailDays, seed: 3, server.Id, pg.PostmasterPid);
             smallRss = server.MaxRssKb;
@@ -128,8 +127,7 @@ public static class MillionBench
             await using var rss = new RssSteps(server.Id);
             void Step(string name) => rss.Step(name);
             var probe = await SweepProbe.StartAsync(cs, second.DueIds, server.Id, pg.PostmasterPid);
-            bigProbeLine = "";
-            bigSweep = await SweepAsync(cs, second.DueIds, server.Started, async () => bigProbeLine = await probe.StopAsync());
+            (bigSweep, bigProbeLine) = await SweepAsync(cs, second.DueIds, server.Started, probe);
             Step("sweep");
             using var http = Client(port);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", officer);
@@ -282,9 +280,8 @@ public static class MillionBench
         }
 
         var window = await SweepProbe.StartAsync(cs, added.DueIds, serverPid, postmasterPid);
-        var probe = "";
-        var sweep = await SweepAsync(cs, added.DueIds, dueAt, async () => probe = await window.StopAsync()) with { Late = ahead <= TimeSpan.Zero };
-        return (sweep, probe);
+        var (sweep, probe) = await SweepAsync(cs, added.DueIds, dueAt, window);
+        return (sweep with { Late = ahead <= TimeSpan.Zero }, probe);
     }
 
     private static void WarmTable(BenchReport report, IEnumerable<(Sweep Sweep, string Cases)> rows)
@@ -352,9 +349,9 @@ public static class MillionBench
     /// Waits until every due case is escalated (or nothing moves for a minute), then reads what the sweep wrote: one
     /// deadline-fired row, one <c>escalated</c> timeline entry and its mail per case, times from the database.
     /// </summary>
-    /// <param name="done">Called once the wait is over, before the checks: the probe's window ends there, so it leaves out
-    /// the checks' reads (about 7 s of PostgreSQL's time at a million cases).</param>
-    private static async Task<Sweep> SweepAsync(string cs, long[] dueIds, DateTimeOffset processStarted, Func<Task> done)
+    /// <param name="probe">Stopped once the wait is over, before the checks, so its window leaves out the checks' reads
+    /// (about 7 s of PostgreSQL's time at a million cases); its line is returned with the sweep.</param>
+    private static async Task<(Sweep Sweep, string ProbeLine)> SweepAsync(string cs, long[] dueIds, DateTimeOffset processStarted, SweepProbe probe)
     {
         var health = DateTimeOffset.UtcNow - processStarted;
         long fired = 0, seen = -1;
@@ -367,7 +364,7 @@ public static class MillionBench
             seen = fired;
         }
 
-        await done();
+        var probeLine = await probe.StopAsync();
 
         // Mail is queued in the same transaction as the escalation: once all are escalated, all mail is queued.
         await using var conn = new NpgsqlConnection(cs);
@@ -391,8 +388,8 @@ public static class MillionBench
         var lastMail = r.IsDBNull(4) ? firstAt : r.GetFieldValue<DateTimeOffset>(4);
         var lastFired = r.IsDBNull(5) ? firstAt : r.GetFieldValue<DateTimeOffset>(5);
         var last = lastMail > lastFired ? lastMail : lastFired;
-        return new Sweep(dueIds.Length, r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), health, firstAt - processStarted, (last - firstAt).TotalSeconds,
-            r.IsDBNull(6) ? "none" : r.GetString(6));
+        return (new Sweep(dueIds.Length, r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), health, firstAt - processStarted, (last - firstAt).TotalSeconds,
+            r.IsDBNull(6) ? "none" : r.GetString(6)), probeLine);
     }
 
     private sealed record Timing(string Name, string Total, double[] Millis, string Detail = "")
