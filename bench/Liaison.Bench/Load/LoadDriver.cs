@@ -83,6 +83,7 @@ public static class LoadDriver
         var commitsBefore = await CommitsAsync(cs);
         var mailUpdatesBefore = await MailUpdatesAsync(cs);
         var syncsBefore = await WalSyncsAsync(cs);
+        var statements = await StatementStats.ResetAsync(cs);
         var tracing = traceProfile is not null ? TraceAsync(server.Id, traceProfile, TimeSpan.FromSeconds(Math.Max(5, seconds - 5))) : Task.CompletedTask;
         var serverPids = group.Servers.Select(s => s.Id).ToList();
         var postgresPids = PostgresPids(pg.PostmasterPid);
@@ -93,6 +94,7 @@ public static class LoadDriver
         var commitsAfter = await CommitsAsync(cs);
         var relayCommits = await MailUpdatesAsync(cs) - mailUpdatesBefore;
         var syncsAfter = await WalSyncsAsync(cs);
+        var statementReport = statements ? await StatementStats.ReportAsync(cs, Math.Max(1, run.Numbers.Count), "open") : null;
         Run? paced = null;
         (long Pending, TimeSpan Waited)? drained = null;
         if (rate > 0)
@@ -141,6 +143,13 @@ public static class LoadDriver
         Line(string.Create(CultureInfo.InvariantCulture,
             $"WAL flushes (pg_stat_wal.wal_sync, what fsync costs; read-only transactions flush nothing and concurrent commits share one): " +
             $"**{(syncsAfter - syncsBefore) / (double)Math.Max(1, run.Numbers.Count):F2} per open** ({syncsAfter - syncsBefore} during the run, idle ones included)."));
+        if (statementReport is not null)
+        {
+            Line();
+            Line("The closed-loop run's statements (pg_stat_statements; the relay's included unless web-only):");
+            Line(statementReport);
+        }
+
         Line($"Server RSS, largest seen (VmRSS every 200 ms from start): {string.Join(", ", group.Servers.Select(s => $"{s.MaxRssKb / 1024} MB"))}.");
         if (drained is { } d)
         {

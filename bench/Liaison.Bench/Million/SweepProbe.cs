@@ -31,7 +31,7 @@ public sealed class SweepProbe
     {
         var probe = new SweepProbe(cs, dueIds, serverPid, postmasterPid);
         await Task.Delay(TimeSpan.FromSeconds(3));
-        probe._statements = await ResetStatementsAsync(cs);
+        probe._statements = await StatementStats.ResetAsync(cs);
         probe._start = await probe.ReadAsync();
         return probe;
     }
@@ -42,7 +42,7 @@ public sealed class SweepProbe
         var end = await ReadAsync();
         var fired = Math.Max(1, end.Fired - _start.Fired);
         var seconds = (end.Ticks - _start.Ticks) / (double)Stopwatch.Frequency;
-        return (_statements ? await StatementsAsync(fired) : "") + string.Create(CultureInfo.InvariantCulture,
+        return (_statements ? await StatementStats.ReportAsync(_cs, fired, "timer") : "") + string.Create(CultureInfo.InvariantCulture,
             $"Window: {fired:N0} timers in {seconds:F1} s ({fired / seconds:F0}/s). Per fired timer: server CPU {(end.ServerCpu - _start.ServerCpu) * 1000 / fired:F2} ms, " +
             $"PostgreSQL CPU {(end.PostgresCpu - _start.PostgresCpu) * 1000 / fired:F2} ms, commits {(end.Commits - _start.Commits) / (double)fired:F2}, rollbacks {(end.Rollbacks - _start.Rollbacks) / (double)fired:F2}. Outbox rows updated meanwhile (the relay, which shares the server, updates each mail it sends once): {(end.MailsSent - _start.MailsSent) / (double)fired:F2} per fired timer. " +
             $"Updates in place (HOT, no index entries): cases {Hot(end.CaseHotUpdates - _start.CaseHotUpdates, end.CaseUpdates - _start.CaseUpdates)}, " +
@@ -52,57 +52,6 @@ public sealed class SweepProbe
     }
 
     private bool _statements;
-
-    /// <summary>
-    /// With <c>LIAISON_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements"</c>, the window's statements are
-    /// counted too; false when the library is not loaded.
-    /// </summary>
-    private static async Task<bool> ResetStatementsAsync(string cs)
-    {
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync();
-        try
-        {
-            await using var cmd = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()", conn);
-            await cmd.ExecuteNonQueryAsync();
-            return true;
-        }
-        catch (PostgresException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// The statements that took most of PostgreSQL's execution time in the window, per fired timer, as a table; then the
-    /// most frequent ones (BEGIN, COMMIT and statements run outside a transaction are what the commit count counts).
-    /// </summary>
-    private async Task<string> StatementsAsync(long fired)
-    {
-        var lines = new List<string>();
-        foreach (var (order, limit) in new[] { ("total_exec_time", 15), ("calls", 8) })
-        {
-            await using var conn = new NpgsqlConnection(_cs);
-            await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand($"""
-                SELECT calls, total_exec_time, rows, regexp_replace(query, '\s+', ' ', 'g'), sum(total_exec_time) OVER ()
-                FROM pg_stat_statements ORDER BY {order} DESC LIMIT {limit}
-                """, conn);
-            await using var reader = await cmd.ExecuteReaderAsync();
-            lines.Add(order == "calls" ? "\nThe most frequent:\n" : "");
-            lines.Add("| Statement | Calls / timer | Rows / call | ms / timer | Share of execution |");
-            lines.Add("|---|---:|---:|---:|---:|");
-            while (await reader.ReadAsync())
-            {
-                var (calls, total, rows, query, all) = (reader.GetInt64(0), reader.GetDouble(1), reader.GetInt64(2), reader.GetString(3), reader.GetDouble(4));
-                var text = query.Length > 110 ? query[..110] + "…" : query;
-                lines.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"| `{text.Replace("|", "\\|")}` | {calls / (double)fired:F2} | {rows / (double)Math.Max(1, calls):F1} | {total / fired:F3} | {100 * total / all:F0} % |"));
-            }
-        }
-
-        return string.Join('\n', lines) + "\n\n";
-    }
 
     private async Task<Snapshot> ReadAsync()
     {

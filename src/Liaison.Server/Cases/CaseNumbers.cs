@@ -23,8 +23,13 @@ public sealed class CaseNumbers
     // Sequences known to exist, per database: creating one is a separate short transaction, once per process and year.
     private readonly ConcurrentDictionary<string, bool> _ensured = new(StringComparer.Ordinal);
 
-    /// <summary>The next number, taken in the caller's transaction on <paramref name="db"/>.</summary>
-    public async Task<string> NextAsync(LiaisonDbContext db, string prefix, int year, CancellationToken ct)
+    /// <summary>
+    /// The next number, taken in the caller's transaction on <paramref name="db"/>, and the id the new case will have (from
+    /// the <c>cases.id</c> identity's sequence) in the same round trip: a case whose id is known before its insert is
+    /// inserted once, with what its workflow's first run set, instead of inserted and then updated (an update of a new
+    /// row writes every one of the table's ten indexes again).
+    /// </summary>
+    public async Task<(string Number, long CaseId)> NextAsync(LiaisonDbContext db, string prefix, int year, CancellationToken ct)
     {
         var sequence = SequenceName(prefix, year);
         var key = db.Database.GetConnectionString() + "|" + sequence;
@@ -36,8 +41,9 @@ public sealed class CaseNumbers
 
         try
         {
-            var next = await db.Database.SqlQuery<long>($"SELECT nextval({sequence}::regclass) AS \"Value\"").ToListAsync(ct);
-            return $"{prefix}-{year}-{next.Single():D6}";
+            var next = (await db.Database.SqlQuery<NumberAndId>(
+                $"SELECT nextval({sequence}::regclass) AS number, nextval(pg_get_serial_sequence('cases', 'id')::regclass) AS case_id").ToListAsync(ct)).Single();
+            return ($"{prefix}-{year}-{next.Number:D6}", next.CaseId);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
         {
@@ -72,4 +78,6 @@ public sealed class CaseNumbers
         await create.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
     }
+
+    private sealed record NumberAndId(long Number, long CaseId);
 }

@@ -45,7 +45,7 @@ public static class DepartmentRoles
 }
 
 /// <summary>Reads cases for the API and the officer's pages: the filtered list and one case with its timeline.</summary>
-public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, TimeProvider clock)
+public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, CaseRoutingFactory routing, TimeProvider clock)
 {
     public const int PageSize = 50;
 
@@ -200,8 +200,8 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
 
     /// <summary>
     /// A case just opened in this scope, described from what the open tracked (the case, its department, its parts)
-    /// and its timeline (appended, not tracked: one query) instead of reading it all back. Null when the case was not
-    /// opened here (a repeated request id returns the earlier case, untracked): read it then.
+    /// and the timeline it appended (<see cref="CaseTimeline.NewTimeline"/>) instead of reading it all back. Null when
+    /// the case was not opened here (a repeated request id returns the earlier case, untracked): read it then.
     /// </summary>
     public async Task<CaseDto?> DescribeOpenedAsync(Case c, CancellationToken ct)
     {
@@ -210,8 +210,8 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             return null;
         }
 
-        var events = await TimelineAsync(c.Id, ct);
-        var department = db.Departments.Local.FirstOrDefault(d => d.Code == c.DepartmentCode)?.Name;
+        var events = CaseTimeline.NewTimeline(db, c) ?? await TimelineAsync(c.Id, ct);
+        var department = (await routing.ActiveDepartmentAsync(db, c.DepartmentCode, ct))?.Name;
         var parts = db.Set<CasePart>().Local.Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).Select(p => CoDepartmentDto.From(p, c)).ToList();
         return CaseDto.From(c, department, events, clock.GetUtcNow()) with { CoDepartments = parts };
     }

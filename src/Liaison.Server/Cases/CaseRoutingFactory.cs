@@ -224,6 +224,10 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
 
     private Dictionary<string, DepartmentContact>? _departments;
 
+    /// <summary>The active department with this code (from the scope's one read of all departments); null if none.</summary>
+    public async Task<DepartmentContact?> ActiveDepartmentAsync(LiaisonDbContext db, string code, CancellationToken ct) =>
+        (_departments ??= await ActiveDepartmentsAsync(db, ct)).GetValueOrDefault(code);
+
     /// <summary>
     /// The active departments' contacts, read once per scope (one request, or one chunk of a timer sweep), not once per
     /// run. Every department is read (a few dozen rows): the mailer takes their names from the same read.

@@ -53,7 +53,7 @@ public sealed class CaseService(
     /// <summary>
     /// What a case is opened from (a visit's problem), with work that commits or rolls back with the open:
     /// <see cref="Claim"/> runs first in the open's transaction (locks the origin; an error refuses the open, nothing
-    /// is written), <see cref="Link"/> once the case has its id and its opening entry (the actor's email, now).
+    /// is written), <see cref="Link"/> once the case has its id, its row and its opening entry (the actor's email, now).
     /// </summary>
     public sealed record OpenOrigin(
         Func<CancellationToken, Task<ServiceError?>> Claim, Func<Case, string, DateTimeOffset, CancellationToken, Task> Link);
@@ -103,8 +103,8 @@ public sealed class CaseService(
         var departmentCode = v.Required("departmentCode", input.DepartmentCode, 32);
         var enterprise = await CaseEnterprises.ReadAsync(db, v, input.EnterpriseId, input.Enterprise, ct);
 
-        // Tracked: the answer is built from it (CaseQueries.DescribeOpened) without reading it again.
-        if (departmentCode.Length > 0 && await db.Departments.FirstOrDefaultAsync(d => d.Code == departmentCode && d.Active, ct) is null)
+        // From the one read of all departments the routing makes anyway; the answer takes the name from it (DescribeOpenedAsync).
+        if (departmentCode.Length > 0 && await routing.ActiveDepartmentAsync(db, departmentCode, ct) is null)
         {
             v.Add("departmentCode", $"没有代码为 {departmentCode} 的在用部门", $"no active department has the code '{departmentCode}'");
         }
@@ -117,9 +117,11 @@ public sealed class CaseService(
 
         var now = clock.GetUtcNow();
         var enterpriseId = enterprise!.Id ?? await CaseEnterprises.RegisterAsync(db, enterprise.Snapshot, now, ct);
+        var (number, id) = await NextNumberAsync(now, ct);
         var c = new Case
         {
-            Number = await NextNumberAsync(now, ct),
+            Id = id,
+            Number = number,
             EnterpriseId = enterpriseId,
             Title = title,
             Description = description,
@@ -136,12 +138,12 @@ public sealed class CaseService(
             // Chosen now, so the case is saved with it instead of updated after the run.
             WorkflowInstanceId = Guid.CreateVersion7(now),
         };
+        // Its id is known (NextNumberAsync), so it is inserted with the workflow's rows, carrying what the first run set.
         db.Cases.Add(c);
-        await db.SaveChangesAsync(ct);
         var parts = coDepartments.Select(p => new CasePart { CaseId = c.Id, DepartmentCode = p.Code, Task = p.Task }).ToList();
         if (parts.Count > 0)
         {
-            // Saved before the workflow starts: each co-handler's child workflow is correlated with its part's id.
+            // Saved before the workflow starts (with the case): each co-handler's child workflow is correlated with its part's id.
             db.Set<CasePart>().AddRange(parts);
             await db.SaveChangesAsync(ct);
         }
@@ -151,10 +153,14 @@ public sealed class CaseService(
         var officer = await db.Users.AsNoTracking().Where(u => u.Id == officerId).Select(u => new { u.Email, u.DisplayName }).FirstOrDefaultAsync(ct);
         mailer.KnowOfficer(officerId, officer?.DisplayName);
         var actor = officer?.Email ?? officerId;
+        CaseTimeline.Begin(db, c);
         CaseTimeline.Add(db, c, now, CaseEventKinds.Opened, actor, data: parts.Count == 0 ? null
             : new { coDepartments = parts.Select(p => new { departmentCode = p.DepartmentCode, task = p.Task }) });
         if (origin is not null)
         {
+            // The origin's row refers to the case's (a foreign key): the case is written first. Its workflow's first run
+            // then updates it, which the other opens avoid by inserting it after that run.
+            await db.SaveChangesAsync(ct);
             await origin.Link(c, actor, now, ct);
         }
 
@@ -871,7 +877,7 @@ public sealed class CaseService(
 
     private static ActionResult Fail(ServiceError error) => new(null, error);
 
-    /// <summary>Next number of the year in the zone, e.g. AYKF-2026-000123 (CaseNumbers).</summary>
-    private Task<string> NextNumberAsync(DateTimeOffset now, CancellationToken ct) =>
+    /// <summary>Next number of the year in the zone, e.g. AYKF-2026-000123, and the new case's id (CaseNumbers).</summary>
+    private Task<(string Number, long CaseId)> NextNumberAsync(DateTimeOffset now, CancellationToken ct) =>
         numbers.NextAsync(db, options.Value.CaseNumberPrefix, TimeZoneInfo.ConvertTime(now, calendars.TimeZone).Year, ct);
 }

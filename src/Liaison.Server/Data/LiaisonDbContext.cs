@@ -38,6 +38,13 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
     public AppendOnlyRows Appended { get; } = new();
 
     /// <summary>
+    /// The whole timeline of each case opened in this context, in the order it was appended (the order of its ids):
+    /// what the open's answer shows, without reading back the rows it just wrote. Only cases marked new
+    /// (<see cref="Liaison.Server.Cases.CaseTimeline.Begin"/>) are kept; <see cref="DiscardChanges"/> forgets them.
+    /// </summary>
+    internal Dictionary<long, List<CaseEvent>> NewTimelines { get; } = [];
+
+    /// <summary>
     /// Queues a row that is only ever inserted (journal, bookmark, incident, timeline entry, mail, link, fired deadline): the next
     /// <see cref="SaveChangesAsync(bool, CancellationToken)"/> writes it after the tracked changes, in their transaction.
     /// It is never tracked.
@@ -49,6 +56,7 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
     {
         ChangeTracker.Clear();
         Appended.Clear();
+        NewTimelines.Clear();
     }
 
     /// <summary>Saves the tracked changes, then the appended rows, in one transaction (the caller's, or its own).</summary>
