@@ -150,7 +150,9 @@ public sealed class CaseService(
 
         // A case new in this transaction: its run need not read its parts or fired deadlines (it has none but these).
         routing.Opened(db, c.Id, parts);
-        var officer = await db.Users.AsNoTracking().Where(u => u.Id == officerId).Select(u => new { u.Email, u.DisplayName }).FirstOrDefaultAsync(ct);
+        // Read by the request's session check already, when it came with one (ScopeReads).
+        var officer = db.Reads.AccountOf(officerId) ?? await db.Users.AsNoTracking().Where(u => u.Id == officerId)
+            .Select(u => new ScopeReads.Account(u.Email, u.DisplayName)).FirstOrDefaultAsync(ct);
         mailer.KnowOfficer(officerId, officer?.DisplayName);
         var actor = officer?.Email ?? officerId;
         CaseTimeline.Begin(db, c);

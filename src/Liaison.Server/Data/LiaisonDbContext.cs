@@ -37,12 +37,8 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
     /// <summary>The insert-only rows waiting for the next SaveChanges (<see cref="AppendOnlyRows"/>).</summary>
     public AppendOnlyRows Appended { get; } = new();
 
-    /// <summary>
-    /// The whole timeline of each case opened in this context, in the order it was appended (the order of its ids):
-    /// what the open's answer shows, without reading back the rows it just wrote. Only cases marked new
-    /// (<see cref="Liaison.Server.Cases.CaseTimeline.Begin"/>) are kept; <see cref="DiscardChanges"/> forgets them.
-    /// </summary>
-    internal Dictionary<long, List<CaseEvent>> NewTimelines { get; } = [];
+    /// <summary>What this scope has read or written already, for its later steps (<see cref="ScopeReads"/>).</summary>
+    public ScopeReads Reads { get; } = new();
 
     /// <summary>
     /// Queues a row that is only ever inserted (journal, bookmark, incident, timeline entry, mail, link, fired deadline): the next
@@ -56,7 +52,7 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
     {
         ChangeTracker.Clear();
         Appended.Clear();
-        NewTimelines.Clear();
+        Reads.Clear();
     }
 
     /// <summary>Saves the tracked changes, then the appended rows, in one transaction (the caller's, or its own).</summary>

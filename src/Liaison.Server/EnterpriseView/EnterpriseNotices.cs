@@ -46,8 +46,10 @@ public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, 
             return;
         }
 
-        var contact = await db.Set<EnterpriseContact>().AsNoTracking()
-            .FirstOrDefaultAsync(x => x.EnterpriseId == enterpriseId && x.ForNotices, ct);
+        // Read with its register entry in this scope when the case is being opened (ScopeReads).
+        var contact = db.Reads.EnterpriseOf(enterpriseId) is { } entry
+            ? entry.Contacts.FirstOrDefault(x => x.ForNotices)
+            : await db.Set<EnterpriseContact>().AsNoTracking().FirstOrDefaultAsync(x => x.EnterpriseId == enterpriseId && x.ForNotices, ct);
         var now = clock.GetUtcNow();
         if (effect is CaseDispatched)
         {

@@ -59,6 +59,12 @@ internal static class CaseEnterprises
             entry = await Load(db).FirstOrDefaultAsync(e => e.CreditCode == creditCode, ct);
         }
 
+        if (entry is not null)
+        {
+            // The dispatch that follows asks whether it is a key enterprise and who its notice contact is (ScopeReads).
+            db.Reads.Know(entry);
+        }
+
         // A registered enterprise may be named by its code alone; a new one needs its name.
         var name = entry is null || !string.IsNullOrWhiteSpace(input?.Name) ? v.Required("enterprise.name", input?.Name, 200) : entry.Name;
         var notice = entry?.Contacts.FirstOrDefault(c => c.ForNotices);

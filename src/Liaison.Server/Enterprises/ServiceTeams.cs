@@ -19,6 +19,12 @@ public static class ServiceTeams
     /// <summary>The team of <paramref name="enterpriseId"/> if it is a key enterprise (chief first), else nobody.</summary>
     public static async Task<IReadOnlyList<Member>> OfKeyEnterpriseAsync(LiaisonDbContext db, long enterpriseId, CancellationToken ct)
     {
+        if (db.Reads.EnterpriseOf(enterpriseId) is { IsKey: false })
+        {
+            // Read in this scope (a case being opened for it): no team to look up.
+            return [];
+        }
+
         var team = await db.Set<RegisteredEnterprise>().AsNoTracking()
             .Where(e => e.Id == enterpriseId && e.IsKey)
             .Select(e => new { e.ChiefServiceOfficerId, Squad = e.ServiceSquad.Select(m => m.OfficerId).ToList() })
