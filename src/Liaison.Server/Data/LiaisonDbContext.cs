@@ -40,6 +40,12 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
     /// <summary>What this scope has read or written already, for its later steps (<see cref="ScopeReads"/>).</summary>
     public ScopeReads Reads { get; } = new();
 
+    /// <summary>What the current transaction scheduled, for <see cref="Workflows.WorkflowTimerScheduler"/> to act on when it ends.</summary>
+    internal Workflows.TransactionTimers Timers { get; } = new();
+
+    /// <summary>Saved mail not yet committed: the outbox pump is woken when it commits (<see cref="OutboxKickInterceptor"/>).</summary>
+    internal bool MailPending { get; set; }
+
     /// <summary>
     /// Queues a row that is only ever inserted (journal, bookmark, incident, timeline entry, mail, link, fired deadline): the next
     /// <see cref="SaveChangesAsync(bool, CancellationToken)"/> writes it after the tracked changes, in their transaction.

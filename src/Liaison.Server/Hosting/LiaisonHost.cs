@@ -46,7 +46,7 @@ public static class LiaisonHost
 
         services.AddSingleton(TimeProvider.System);
 
-        services.AddScoped<OutboxKickInterceptor>();
+        services.AddSingleton<OutboxKickInterceptor>();
         var appConnectionString = ConnectionPools.ForApplication(WithPreparedStatements(connectionString), liaison.Database);
         // Load shedding in front of that pool (Http/RequestAdmission.cs).
         var poolSize = new NpgsqlConnectionStringBuilder(appConnectionString).MaxPoolSize;
@@ -56,7 +56,9 @@ public static class LiaisonHost
             .UseNpgsql(appConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")
                 .ExecutionStrategy(dependencies => new ReadRetryExecutionStrategy(dependencies)))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(sp.GetRequiredService<OutboxKickInterceptor>()));
+            .AddInterceptors(sp.GetRequiredService<OutboxKickInterceptor>()),
+            // Built once: options built per request cost each request a few per cent of its CPU (bench/RESULTS.md (e)).
+            optionsLifetime: ServiceLifetime.Singleton);
 
         services.AddIdentityCore<LiaisonUser>(o =>
             {

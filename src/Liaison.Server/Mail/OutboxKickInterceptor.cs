@@ -10,10 +10,13 @@ namespace Liaison.Server.Mail;
 /// per mail. A process that runs no pump (web only) leaves its mail to the pumps of the job processes, which see it
 /// within their poll interval; the minute relay job is the last safety net.
 /// </summary>
+/// <remarks>
+/// One instance for every DbContext (the DbContext options are built once, not per request): whether a context wrote
+/// mail not yet committed is kept on the context (<see cref="LiaisonDbContext.MailPending"/>).
+/// </remarks>
 public sealed class OutboxKickInterceptor(OutboxPump pump)
     : SaveChangesInterceptor, IDbTransactionInterceptor
 {
-    private bool _pending;
 
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
@@ -32,7 +35,7 @@ public sealed class OutboxKickInterceptor(OutboxPump pump)
     {
         if (eventData.Context?.Database.CurrentTransaction is null)
         {
-            Kick();
+            Kick(eventData.Context);
         }
 
         return ValueTask.FromResult(result);
@@ -42,7 +45,7 @@ public sealed class OutboxKickInterceptor(OutboxPump pump)
     {
         if (eventData.Context?.Database.CurrentTransaction is null)
         {
-            Kick();
+            Kick(eventData.Context);
         }
 
         return result;
@@ -50,39 +53,45 @@ public sealed class OutboxKickInterceptor(OutboxPump pump)
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Kick();
+        Kick(eventData.Context);
         return Task.CompletedTask;
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Kick();
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Kick(eventData.Context);
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        _pending = false;
+        Forget(eventData.Context);
         return Task.CompletedTask;
     }
 
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => _pending = false;
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Forget(eventData.Context);
 
-    private void Note(DbContext? context)
+    private static void Note(DbContext? context)
     {
-        if (context is null)
-        {
-            return;
-        }
-
         // Mail is only ever appended (Outbox.Add), never tracked.
-        _pending |= context is LiaisonDbContext { Appended: var rows } && rows.Any<OutboxMessage>();
+        if (context is LiaisonDbContext { Appended: var rows } db && rows.Any<OutboxMessage>())
+        {
+            db.MailPending = true;
+        }
     }
 
-    private void Kick()
+    private static void Forget(DbContext? context)
     {
-        if (!_pending)
+        if (context is LiaisonDbContext db)
+        {
+            db.MailPending = false;
+        }
+    }
+
+    private void Kick(DbContext? context)
+    {
+        if (context is not LiaisonDbContext { MailPending: true } db)
         {
             return;
         }
 
-        _pending = false;
+        db.MailPending = false;
         pump.Nudge();
     }
 }

@@ -27,7 +27,7 @@ public static class WorkflowRuntimeSetup
         services.AddScoped<WorkflowHost>();
         services.AddScoped<WorkflowImporter>();
         services.AddTransient<WorkflowTimerJob>();
-        services.AddScoped<WorkflowTimerScheduler>();
+        services.AddSingleton<WorkflowTimerScheduler>();
         services.ConfigureDbContext<LiaisonDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<WorkflowTimerScheduler>()));
         services.AddScoped<IWorkflowEffectHandler, OutboxEmailHandler>();
         services.TryAddScoped<IRunContextFactory, EmptyRunContextFactory>();
