@@ -32,11 +32,7 @@ public static class CaseTimeline
         LeagueTable.Score(e, (IAssignment?)part ?? c);
         // Insert-only (AppendOnlyRows): written at the next SaveChanges, never tracked; earlier entries change by SQL.
         db.Append(e);
-        if (db.Reads.NewTimelines.TryGetValue(c.Id, out var timeline))
-        {
-            timeline.Add(e);
-        }
-
+        db.Reads.Noted(e);
         return e;
     }
 
@@ -44,11 +40,11 @@ public static class CaseTimeline
     /// Marks <paramref name="c"/> as opened in <paramref name="db"/>'s scope, before its first entry: its entries are kept
     /// in memory too (<see cref="NewTimeline"/>), so the open's answer does not read back the rows it wrote.
     /// </summary>
-    public static void Begin(LiaisonDbContext db, Case c) => db.Reads.NewTimelines[c.Id] = [];
+    public static void Begin(LiaisonDbContext db, Case c) => db.Reads.BeginTimeline(c.Id);
 
     /// <summary>The timeline of a case opened in this scope (<see cref="Begin"/>), oldest first; null for any other case.</summary>
     public static IReadOnlyList<CaseEvent>? NewTimeline(LiaisonDbContext db, Case c) =>
-        db.Reads.NewTimelines.GetValueOrDefault(c.Id) is { } events ? events.OrderBy(e => e.At).ToList() : null;
+        db.Reads.TimelineOf(c.Id) is { } events ? events.OrderBy(e => e.At).ToList() : null;
 
     /// <summary>
     /// Marks the earlier dispatches or resolutions of the same case, department and role (lead, or co-handling part)

@@ -28,11 +28,16 @@ public sealed class ScopeReads
     public RegisteredEnterprise? EnterpriseOf(long id) => _enterprises.GetValueOrDefault(id);
 
     /// <summary>
-    /// The whole timeline of each case opened in this scope, in the order it was appended (the order of its ids): what
-    /// the open's answer shows, without reading back the rows it just wrote. Only cases marked new
-    /// (<see cref="Liaison.Server.Cases.CaseTimeline.Begin"/>) are kept.
+    /// Keeps the whole timeline of a case opened in this scope, in the order it is appended (the order of its ids):
+    /// what the open's answer shows, without reading back the rows it just wrote. Call before its first entry.
     /// </summary>
-    internal Dictionary<long, List<CaseEvent>> NewTimelines => _newTimelines;
+    internal void BeginTimeline(long caseId) => _newTimelines[caseId] = [];
+
+    /// <summary>Adds <paramref name="e"/> to its case's timeline if that case was opened in this scope.</summary>
+    internal void Noted(CaseEvent e) => _newTimelines.GetValueOrDefault(e.CaseId)?.Add(e);
+
+    /// <summary>The timeline of a case opened in this scope (<see cref="BeginTimeline"/>), as appended; null for any other case.</summary>
+    internal IReadOnlyList<CaseEvent>? TimelineOf(long caseId) => _newTimelines.GetValueOrDefault(caseId);
 
     internal void Clear()
     {

@@ -17,7 +17,6 @@ namespace Liaison.Server.Mail;
 public sealed class OutboxKickInterceptor(OutboxPump pump)
     : SaveChangesInterceptor, IDbTransactionInterceptor
 {
-
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
