@@ -75,7 +75,20 @@ internal static class Harness
     public static (WorkflowRunner Runner, FakeTimeProvider Clock) Create(WorkflowRunnerOptions? options = null, ActivityRegistry? registry = null)
     {
         var clock = new FakeTimeProvider(T0);
-        return (new WorkflowRunner(registry ?? ActivityRegistry.CreateDefault(), clock, options), clock);
+        return (new WorkflowRunner(registry ?? ActivityRegistry.CreateDefault(), clock, options ?? Unhurried()), clock);
+    }
+
+    /// <summary>
+    /// The default limits but for the two measured in wall-clock time: the whole test run's (5 s) and a script's (2 s).
+    /// A cold Jint or Fluid under a loaded test suite once took the first fixture past 5 s; what a test asserts must not
+    /// depend on the machine's speed. Tests of those limits set their own.
+    /// </summary>
+    private static WorkflowRunnerOptions Unhurried()
+    {
+        var options = new WorkflowRunnerOptions();
+        options.TestRun.TimeLimit = TimeSpan.FromMinutes(2);
+        options.Scripts.Timeout = TimeSpan.FromMinutes(1);
+        return options;
     }
 
     public static WorkflowRunner Runner(WorkflowRunnerOptions? options = null) => Create(options).Runner;
