@@ -86,10 +86,9 @@ public static class LoadDriver
         var statements = await StatementStats.ResetAsync(cs);
         var tracing = traceProfile is not null ? TraceAsync(server.Id, traceProfile, TimeSpan.FromSeconds(Math.Max(5, seconds - 5))) : Task.CompletedTask;
         var serverPids = group.Servers.Select(s => s.Id).ToList();
-        var postgresPids = PostgresPids(pg.PostmasterPid);
-        var (serverCpu, postgresCpu) = (CpuSeconds(serverPids), CpuSeconds(postgresPids));
+        var (serverCpu, postgresCpu) = (CpuSeconds(serverPids), PostgresCpuSeconds(pg.PostmasterPid));
         var run = await OpenManyAsync(https, officerToken, clients, TimeSpan.FromSeconds(seconds));
-        (serverCpu, postgresCpu) = (CpuSeconds(serverPids) - serverCpu, CpuSeconds(postgresPids) - postgresCpu);
+        (serverCpu, postgresCpu) = (CpuSeconds(serverPids) - serverCpu, PostgresCpuSeconds(pg.PostmasterPid) - postgresCpu);
         await tracing;
         var commitsAfter = await CommitsAsync(cs);
         var relayCommits = await MailUpdatesAsync(cs) - mailUpdatesBefore;
@@ -348,6 +347,29 @@ public static class LoadDriver
         }
 
         return ticks / 100.0; // USER_HZ is 100 on Linux
+    }
+
+    /// <summary>
+    /// PostgreSQL's CPU seconds so far: its live processes' own time, plus the time of those that have ended, which the
+    /// kernel adds to the postmaster's children's time (cutime, cstime) when it reaps them. So a backend that ends between
+    /// two readings moves its time from one term to the other instead of taking it away (summing only the live
+    /// processes once gave a sweep a negative PostgreSQL CPU), and one that starts between them counts from zero.
+    /// </summary>
+    internal static double PostgresCpuSeconds(int? postmaster)
+    {
+        if (postmaster is not { } root) return 0;
+        var reaped = 0L;
+        try
+        {
+            var fields = StatFields(root);
+            reaped = long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            // The postmaster is gone: its children's time went with it, as does theirs below.
+        }
+
+        return CpuSeconds(PostgresPids(root)) + reaped / 100.0;
     }
 
     /// <summary>The fields of /proc/PID/stat after the command name (field 3, the state, is index 0).</summary>

@@ -71,7 +71,7 @@ public sealed class SweepProbe
         var (fired, sent) = (reader.GetInt64(0), reader.GetInt64(1));
         var (caseUpdates, caseHot, instanceUpdates, instanceHot) = (reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
         var (commits, rollbacks) = await LoadDriver.TransactionsAsync(_cs);
-        return new Snapshot(fired, commits, rollbacks, LoadDriver.CpuSeconds([_server]), LoadDriver.CpuSeconds(LoadDriver.PostgresPids(_postmaster)),
+        return new Snapshot(fired, commits, rollbacks, LoadDriver.CpuSeconds([_server]), LoadDriver.PostgresCpuSeconds(_postmaster),
             Stopwatch.GetTimestamp(), sent, caseUpdates, caseHot, instanceUpdates, instanceHot);
     }
 }
