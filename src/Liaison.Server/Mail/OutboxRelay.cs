@@ -11,9 +11,9 @@ namespace Liaison.Server.Mail;
 /// <summary>
 /// Sends due outbox rows, one row per transaction over one SMTP connection (reconnecting every <c>BatchSize</c> mails).
 /// A row is claimed by its key with <c>FOR UPDATE SKIP LOCKED</c> and a check that it is still pending, so several
-/// relays (jobs, server instances) never send the same row, and it is marked sent in its own commit right after the
-/// SMTP server accepted it. A crash can therefore resend only the one mail between the server's 250 and that commit,
-/// with the same Message-ID (docs/hardening.md).
+/// relays (jobs, server instances) never send the same row; a claim that misses goes on to the next due row in the same
+/// transaction. A row is marked sent in its own commit right after the SMTP server accepted it. A crash can therefore
+/// resend only the one mail between the server's 250 and that commit, with the same Message-ID (docs/hardening.md).
 /// Temporary failures (4xx, a refused or broken connection) are retried for as long as it takes, with back-off capped at
 /// <see cref="MaxBackOff"/>; only a permanent 5xx rejection marks a mail failed, and an admin may retry it.
 /// </summary>
@@ -37,23 +37,29 @@ public sealed partial class OutboxRelay(
             while (!ct.IsCancellationRequested)
             {
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
-                if (candidates.Count == 0)
+                OutboxMessage? row = null;
+                while (row is null)
                 {
-                    // Each scan starts after the last candidate, so the run ends, whatever other relays hold.
-                    candidates = new Queue<DueMail>(await DueMails(last).ToListAsync(ct));
                     if (candidates.Count == 0)
                     {
-                        report.NextDueAt = await NextDueAsync(ct);
-                        break;
+                        // Each scan starts after the last candidate, so the run ends, whatever other relays hold.
+                        candidates = new Queue<DueMail>(await DueMails(last).ToListAsync(ct));
+                        if (candidates.Count == 0)
+                        {
+                            break;
+                        }
                     }
+
+                    last = candidates.Dequeue();
+                    // Null when another relay has it or has sent it: the next candidate is tried in the same transaction
+                    // (a claim that missed locked nothing), so a miss costs one statement, not a transaction.
+                    row = (await Claim(last.Id).ToListAsync(ct)).SingleOrDefault();
                 }
 
-                last = candidates.Dequeue();
-                var row = (await Claim(last.Id).ToListAsync(ct)).SingleOrDefault();
                 if (row is null)
                 {
-                    // Another relay has it or has sent it: this transaction rolls back, the next candidate is tried.
-                    continue;
+                    report.NextDueAt = await NextDueAsync(ct);
+                    break;
                 }
 
                 if (session is null)
