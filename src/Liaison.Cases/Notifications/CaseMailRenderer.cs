@@ -186,8 +186,7 @@ public sealed partial class CaseMailRenderer
     private static string RenderBounded(IFluidTemplate template, TemplateContext context, TextEncoder encoder)
     {
         using var output = new BoundedTextWriter(MaxOutputLength, "MaxOutputLength");
-        template.Render(context, encoder, output);
-        return output.ToString();
+        return output.Render(template, context, encoder);
     }
 
     /// <summary>

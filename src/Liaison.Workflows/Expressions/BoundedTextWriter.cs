@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Encodings.Web;
+using Fluid;
 
 namespace Liaison.Workflows.Expressions;
 
@@ -9,6 +11,21 @@ namespace Liaison.Workflows.Expressions;
 public sealed class BoundedTextWriter(int maxLength, string limitName) : StringWriter
 {
     public int MaxLength { get; } = maxLength;
+
+    /// <summary>
+    /// Renders <paramref name="template"/> into this writer and returns what it holds. Fluid renders synchronously
+    /// unless a value it reads is asynchronous, so the wait is rare (Fluid's own synchronous overload did the same).
+    /// </summary>
+    public string Render(IFluidTemplate template, TemplateContext context, TextEncoder encoder)
+    {
+        var rendering = template.RenderAsync(this, context, encoder);
+        if (!rendering.IsCompletedSuccessfully)
+        {
+            rendering.AsTask().GetAwaiter().GetResult();
+        }
+
+        return ToString();
+    }
 
     public override void Write(char value)
     {

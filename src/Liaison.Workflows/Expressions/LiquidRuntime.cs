@@ -46,8 +46,7 @@ internal sealed class LiquidRuntime
         using var output = new BoundedTextWriter(limits.LiquidMaxOutputLength, "LiquidMaxOutputLength");
         try
         {
-            template.Render(context, NullEncoder.Default, output);
-            return output.ToString();
+            return output.Render(template, context, NullEncoder.Default);
         }
         catch (ScriptLimitException ex)
         {
