@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Liaison.Server.Mail;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Liaison.Server.Tests;
@@ -101,6 +103,90 @@ public sealed class MailTests : IAsyncLifetime
         Assert.Equal(1, second.Sent);
         Assert.Equal(count, _app.Smtp.Attempts);
         Assert.Equal(rows.Where((_, i) => i != 2).Append(rows[2]).Select(r => r.MessageId), received.Select(m => m.MessageId));
+    }
+
+    [Fact]
+    public async Task A_claim_that_misses_goes_on_to_the_next_mail_in_the_same_transaction()
+    {
+        var rows = new List<OutboxMessage>();
+        for (var i = 0; i < 5; i++)
+        {
+            rows.Add(await _app.QueueMailAsync(Mail($"m{i}@anyue.example")));
+            _app.Clock.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        // Another relay is sending the second, third and fourth mails: it holds their rows.
+        await using var other = new Npgsql.NpgsqlConnection(_app.ConnectionString);
+        await other.OpenAsync();
+        await using var holding = await other.BeginTransactionAsync();
+        await using (var claim = new Npgsql.NpgsqlCommand("SELECT id FROM mail_outbox WHERE id = ANY($1) FOR UPDATE", other, holding))
+        {
+            claim.Parameters.AddWithValue(rows.Skip(1).Take(3).Select(r => r.Id).ToArray());
+            await claim.ExecuteNonQueryAsync();
+        }
+
+        using var transactions = new TransactionsStarted();
+        var report = await _app.RelayMailAsync();
+
+        Assert.Equal(2, report.Sent);
+        Assert.Equal([rows[0].MessageId, rows[4].MessageId], (await _app.Smtp!.WaitForAsync(2)).Select(m => m.MessageId));
+        // One transaction per mail sent (the three misses go by inside the fifth mail's), and the run's last, which finds
+        // nothing more due. A transaction per miss made it six.
+        Assert.Equal(3, transactions.Count);
+    }
+
+    /// <summary>Counts the EF transactions begun in the calling test's async flow (other tests run beside it).</summary>
+    private sealed class TransactionsStarted : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        private static readonly AsyncLocal<TransactionsStarted?> Flow = new();
+        private readonly List<IDisposable> _subscriptions = [];
+        private int _count;
+
+        public TransactionsStarted()
+        {
+            Flow.Value = this;
+            lock (_subscriptions)
+            {
+                _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+            }
+        }
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void OnNext(DiagnosticListener listener)
+        {
+            if (listener.Name == DbLoggerCategory.Name)
+            {
+                lock (_subscriptions)
+                {
+                    _subscriptions.Add(listener.Subscribe(this));
+                }
+            }
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            if (value.Key == RelationalEventId.TransactionStarted.Name && Flow.Value == this)
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void Dispose()
+        {
+            lock (_subscriptions)
+            {
+                _subscriptions.ForEach(s => s.Dispose());
+            }
+        }
     }
 
     [Fact]
