@@ -74,25 +74,13 @@ public sealed class MailTests : IAsyncLifetime
     public async Task One_run_sends_more_mail_than_a_scan_takes_oldest_first_and_passes_over_a_mail_another_relay_holds()
     {
         var count = OutboxRelay.CandidatesPerScan * 2 + 5;
-        var rows = new List<OutboxMessage>();
-        for (var i = 0; i < count; i++)
-        {
-            rows.Add(await _app.QueueMailAsync(Mail($"h{i}@anyue.example")));
-            _app.Clock.Advance(TimeSpan.FromMilliseconds(10));
-        }
+        var rows = await QueueInOrderAsync(count);
 
         // Another relay is in the middle of sending the third mail: it holds the row's lock.
-        await using var other = new Npgsql.NpgsqlConnection(_app.ConnectionString);
-        await other.OpenAsync();
-        var holding = await other.BeginTransactionAsync();
-        await using (var claim = new Npgsql.NpgsqlCommand("SELECT id FROM mail_outbox WHERE id = $1 FOR UPDATE", other, holding))
-        {
-            claim.Parameters.AddWithValue(rows[2].Id);
-            await claim.ExecuteScalarAsync();
-        }
+        await using var other = await HoldAsync(rows[2]);
 
         var first = await _app.RelayMailAsync();
-        await holding.RollbackAsync();
+        await other.CloseAsync();
         var second = await _app.RelayMailAsync();
         var received = await _app.Smtp!.WaitForAsync(count);
 
@@ -108,22 +96,10 @@ public sealed class MailTests : IAsyncLifetime
     [Fact]
     public async Task A_claim_that_misses_goes_on_to_the_next_mail_in_the_same_transaction()
     {
-        var rows = new List<OutboxMessage>();
-        for (var i = 0; i < 5; i++)
-        {
-            rows.Add(await _app.QueueMailAsync(Mail($"m{i}@anyue.example")));
-            _app.Clock.Advance(TimeSpan.FromMilliseconds(10));
-        }
+        var rows = await QueueInOrderAsync(5);
 
         // Another relay is sending the second, third and fourth mails: it holds their rows.
-        await using var other = new Npgsql.NpgsqlConnection(_app.ConnectionString);
-        await other.OpenAsync();
-        await using var holding = await other.BeginTransactionAsync();
-        await using (var claim = new Npgsql.NpgsqlCommand("SELECT id FROM mail_outbox WHERE id = ANY($1) FOR UPDATE", other, holding))
-        {
-            claim.Parameters.AddWithValue(rows.Skip(1).Take(3).Select(r => r.Id).ToArray());
-            await claim.ExecuteNonQueryAsync();
-        }
+        await using var other = await HoldAsync(rows[1], rows[2], rows[3]);
 
         using var transactions = new TransactionsStarted();
         var report = await _app.RelayMailAsync();
@@ -133,6 +109,34 @@ public sealed class MailTests : IAsyncLifetime
         // One transaction per mail sent (the three misses go by inside the fifth mail's), and the run's last, which finds
         // nothing more due. A transaction per miss made it six.
         Assert.Equal(3, transactions.Count);
+    }
+
+    /// <summary>Queues <paramref name="count"/> mails 10 ms apart, so the relay takes them in this order.</summary>
+    private async Task<List<OutboxMessage>> QueueInOrderAsync(int count)
+    {
+        var rows = new List<OutboxMessage>();
+        for (var i = 0; i < count; i++)
+        {
+            rows.Add(await _app.QueueMailAsync(Mail($"h{i}@anyue.example")));
+            _app.Clock.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Another relay in the middle of sending these mails: a connection whose open transaction holds their rows'
+    /// locks until it is closed (closing rolls the transaction back).
+    /// </summary>
+    private async Task<Npgsql.NpgsqlConnection> HoldAsync(params OutboxMessage[] rows)
+    {
+        var other = new Npgsql.NpgsqlConnection(_app.ConnectionString);
+        await other.OpenAsync();
+        var holding = await other.BeginTransactionAsync();
+        await using var claim = new Npgsql.NpgsqlCommand("SELECT id FROM mail_outbox WHERE id = ANY($1) FOR UPDATE", other, holding);
+        claim.Parameters.AddWithValue(rows.Select(r => r.Id).ToArray());
+        await claim.ExecuteNonQueryAsync();
+        return other;
     }
 
     /// <summary>Counts the EF transactions begun in the calling test's async flow (other tests run beside it).</summary>
