@@ -211,7 +211,7 @@ public sealed class CaseMailer(
     /// </summary>
     private async Task<List<CasePart>> PartsAsync(LiaisonDbContext db, Case c, CancellationToken ct)
     {
-        if (!_parts.TryGetValue(c.Id, out var parts) || parts.Any(p => db.Entry(p).State == EntityState.Detached))
+        if (!_parts.TryGetValue(c.Id, out var parts) || parts.Any(p => db.StateOf(p) == EntityState.Detached))
         {
             _parts[c.Id] = parts = await db.Set<CasePart>().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
         }

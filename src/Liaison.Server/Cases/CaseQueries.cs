@@ -205,7 +205,7 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     /// </summary>
     public async Task<CaseDto?> DescribeOpenedAsync(Case c, CancellationToken ct)
     {
-        if (db.Entry(c).State == EntityState.Detached)
+        if (db.StateOf(c) == EntityState.Detached)
         {
             return null;
         }

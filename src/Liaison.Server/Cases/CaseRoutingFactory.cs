@@ -102,7 +102,7 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
         }
 
         ahead.Taken.Add(caseId);
-        if (db.Entry(c).State == EntityState.Detached)
+        if (db.StateOf(c) == EntityState.Detached)
         {
             // The chunk cleared the DbContext since the read (untouched rows are still as read, under the chunk's locks).
             if (db.Cases.IsTracked(caseId))
@@ -115,8 +115,8 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
 
         var parts = ahead.Parts[caseId].ToList();
         var partSet = db.Set<CasePart>();
-        partSet.AttachRange(parts.Where(p => db.Entry(p).State == EntityState.Detached && !partSet.IsTracked(p.Id)));
-        if (parts.All(p => db.Entry(p).State != EntityState.Detached))
+        partSet.AttachRange(parts.Where(p => db.StateOf(p) == EntityState.Detached && !partSet.IsTracked(p.Id)));
+        if (parts.All(p => db.StateOf(p) != EntityState.Detached))
         {
             mailer.KnowParts(caseId, parts);
         }

@@ -20,6 +20,14 @@ public static class TrackedRows
         set.GetService<ICurrentDbContext>().Context.ChangeTracker.WithoutDetection(() => set.Local.FindEntry(id) is not null);
 
     /// <summary>
+    /// Whether and how the DbContext tracks this object, without the change detection <c>DbContext.Entry</c> runs on it
+    /// first: detection may turn Unchanged into Modified, never into or out of Detached, and SaveChanges detects anyway.
+    /// A timer chunk asks this of every case, part and instance it runs (7 % of the server's CPU in a warm sweep).
+    /// </summary>
+    public static EntityState StateOf(this DbContext db, object entity) =>
+        db.ChangeTracker.WithoutDetection(() => db.Entry(entity).State);
+
+    /// <summary>
     /// Looks at what the tracker holds (<c>Entries</c>, <c>Local</c>) without first running change detection, which
     /// those run otherwise: for a question that entity states set by Add or Attach already answer.
     /// </summary>

@@ -183,7 +183,7 @@ public sealed class WorkflowHost(
                 if (timer.Current)
                 {
                     // Tracked since the lock read it, unless the chunk cleared the DbContext since (untouched, it is still as read).
-                    if (db.Entry(timer.Instance).State == EntityState.Detached)
+                    if (db.StateOf(timer.Instance) == EntityState.Detached)
                     {
                         db.Attach(timer.Instance);
                     }
