@@ -232,7 +232,7 @@ public class FlowchartTests
     [Fact]
     public void Loop_through_a_wait_resumes_across_serialised_state()
     {
-        // Each iteration waits on a timer; the state goes through JSON between runs like the host's jsonb column.
+        // Each iteration waits on a timer; the state goes through JSON between runs like the host's json column.
         var def = new Flow()
             .Var("n", "Int32", "0")
             .Add("start", "Elsa.Start")

@@ -136,6 +136,7 @@ public sealed class CaseGenerator
                 "timestamp with time zone" => NpgsqlDbType.TimestampTz,
                 "bytea" => NpgsqlDbType.Bytea,
                 "jsonb" => NpgsqlDbType.Jsonb,
+                "json" => NpgsqlDbType.Json,
                 "ARRAY" => NpgsqlDbType.Array | NpgsqlDbType.Text,
                 "text" or "character varying" => NpgsqlDbType.Text,
                 "date" => NpgsqlDbType.Date,
@@ -148,7 +149,7 @@ public sealed class CaseGenerator
                 _ when dbType == NpgsqlDbType.TimestampTz => Rule.Shift,
                 _ when dbType == NpgsqlDbType.Uuid => Rule.Id,
                 _ when dbType == NpgsqlDbType.Bytea => Rule.TokenHash,
-                _ when dbType is NpgsqlDbType.Text or NpgsqlDbType.Jsonb => Rule.Text,
+                _ when dbType is NpgsqlDbType.Text or NpgsqlDbType.Jsonb or NpgsqlDbType.Json => Rule.Text,
                 _ => Rule.Keep,
             };
             list.Add(new Column(name, dbType, rule));

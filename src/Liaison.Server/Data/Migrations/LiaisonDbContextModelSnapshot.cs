@@ -1830,7 +1830,7 @@ namespace Liaison.Server.Data.Migrations
 
                     b.Property<string>("State")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("state")
                         .HasAnnotation("Npgsql:Compression:", "lz4");
 
