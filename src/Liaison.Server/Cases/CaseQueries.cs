@@ -212,7 +212,9 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
 
         var events = CaseTimeline.NewTimeline(db, c) ?? await TimelineAsync(c.Id, ct);
         var department = (await routing.ActiveDepartmentAsync(db, c.DepartmentCode, ct))?.Name;
-        var parts = db.Set<CasePart>().Local.Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).Select(p => CoDepartmentDto.From(p, c)).ToList();
+        // The open added its parts itself: the tracker lists them without a change detection over all it holds.
+        var parts = db.ChangeTracker.WithoutDetection(() => db.Set<CasePart>().Local.Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToList())
+            .Select(p => CoDepartmentDto.From(p, c)).ToList();
         return CaseDto.From(c, department, events, clock.GetUtcNow()) with { CoDepartments = parts };
     }
 
