@@ -560,7 +560,7 @@ public sealed class WorkflowHost(
     /// </summary>
     private static async Task<WorkflowInstanceRecord?> LockWithAncestorsAsync(LiaisonDbContext db, Guid? instanceId, string? bookmarkId, CancellationToken ct)
     {
-        var tracked = db.ChangeTracker.WithoutDetection(() => db.ChangeTracker.Entries<WorkflowInstanceRecord>().Select(e => e.Entity.Id).ToHashSet());
+        var tracked = TrackedInstanceIds(db);
         var rows = await db.Set<WorkflowInstanceRecord>().FromSql($"""
             WITH RECURSIVE chain AS (
                 SELECT w.id, w.parent_instance_id, 0 AS up FROM workflow_instances w
@@ -583,10 +583,14 @@ public sealed class WorkflowHost(
         return instance;
     }
 
+    /// <summary>The instances the DbContext tracks before a lock's read (which does not refresh them), without a change detection over all it holds.</summary>
+    private static HashSet<Guid> TrackedInstanceIds(LiaisonDbContext db) =>
+        db.ChangeTracker.WithoutDetection(() => db.ChangeTracker.Entries<WorkflowInstanceRecord>().Select(e => e.Entity.Id).ToHashSet());
+
     /// <summary>Runs a <c>SELECT *, xmin … FOR UPDATE</c> of one instance row; a row the DbContext already tracked is refreshed.</summary>
     private static async Task<WorkflowInstanceRecord?> LockInstanceAsync(LiaisonDbContext db, IQueryable<WorkflowInstanceRecord> locking, CancellationToken ct)
     {
-        var tracked = db.ChangeTracker.WithoutDetection(() => db.ChangeTracker.Entries<WorkflowInstanceRecord>().Select(e => e.Entity.Id).ToHashSet());
+        var tracked = TrackedInstanceIds(db);
         var instance = await locking.SingleOrDefaultAsync(ct);
         if (instance is not null && tracked.Contains(instance.Id))
         {
