@@ -32,7 +32,7 @@ public sealed partial class SourceRulesTests
         // Only the environment sets them (the runtimeconfig has no key), so each launcher must: ./liaison run, the image,
         // and the processes the bench and the multi-process tests start.
         var settings = Hosting.RuntimeSettings.All;
-        Assert.Equal(["DOTNET_GCgen0size", "DOTNET_TC_CallCountingDelayMs"], settings.Select(s => s.Variable));
+        Assert.Equal(["DOTNET_GCgen0size", "DOTNET_TC_CallCountingDelayMs", "DOTNET_TC_CallCountThreshold"], settings.Select(s => s.Variable));
         Assert.Equal(settings.ToDictionary(s => s.Variable, s => s.Recommended), Liaison.Testing.ServerProcess.RuntimeEnvironment);
         var dockerfile = File.ReadAllText(Path.Combine(RepositoryRoot(), "Dockerfile")).ReplaceLineEndings("\n");
         var script = File.ReadAllText(Path.Combine(RepositoryRoot(), "liaison")).ReplaceLineEndings("\n");

@@ -17,12 +17,13 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>
     /// The runtime settings only the environment gives, as <c>./liaison run</c> and the image set them
-    /// (Liaison.Server.Hosting.RuntimeSettings; a test checks they agree): the GC's gen0 budget, the tiering delay.
+    /// (Liaison.Server.Hosting.RuntimeSettings; a test checks they agree): the GC's gen0 budget, the tiering delay and threshold.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> RuntimeEnvironment = new Dictionary<string, string>
     {
         ["DOTNET_GCgen0size"] = "0x2000000",
         ["DOTNET_TC_CallCountingDelayMs"] = "0",
+        ["DOTNET_TC_CallCountThreshold"] = "0x200",
     };
 
     private readonly Process _process;
