@@ -32,8 +32,14 @@ public static class DatabaseStartup
                 await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
             }
 
-            // EF Core takes a database lock while migrating, so instances starting together are safe.
-            await db.Database.MigrateAsync(ct);
+            // EF Core takes a database lock while migrating, so instances starting together are safe. Most starts have
+            // nothing to apply, and MigrateAsync would still build the design-time model to compare it with the last
+            // migration's snapshot: about 0.4 s of CPU and 10 MB that stay resident. So it runs only when a migration is
+            // pending. FoundationTests checks that the model has no change without a migration.
+            if ((await db.Database.GetPendingMigrationsAsync(ct)).Any())
+            {
+                await db.Database.MigrateAsync(ct);
+            }
         }
 
         await SeedDepartmentsAsync(db, sp.GetRequiredService<TimeProvider>(), log, ct);
