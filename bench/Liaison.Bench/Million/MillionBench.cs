@@ -97,9 +97,13 @@ public static class MillionBench
             Line("|---:|---:|---:|---|---:|---:|---:|---:|---:|");
             Line(smallSweep.Row($"{small:N0}"));
             Line();
+            Line(smallSweep.PaceLine($"{small:N0}"));
+            Line();
             Line(probeLine);
             Line();
             WarmTable(report, [(smallWarm, $"{small + due:N0}")]);
+            Line();
+            Line(smallWarm.PaceLine($"{small + due:N0}"));
             Line();
             Line(warmProbeLine);
             Line(string.Create(CultureInfo.InvariantCulture, $"Server RSS max: {smallRss / 1024.0:F0} MB."));
@@ -191,9 +195,15 @@ public static class MillionBench
         Line(smallSweep.Row($"{small:N0}"));
         Line(bigSweep.Row($"{total:N0}"));
         Line();
+        Line(smallSweep.PaceLine($"{small:N0}"));
+        Line(bigSweep.PaceLine($"{total:N0}"));
+        Line();
         Line(string.Create(CultureInfo.InvariantCulture, $"Ratio of the sweeps, {total:N0} / {small:N0}: **{ratio:F2}** (target ≤ 1.2)."));
         Line();
         WarmTable(report, [(smallWarm, $"{small + due:N0}"), (bigWarm, $"{total + due:N0}")]);
+        Line();
+        Line(smallWarm.PaceLine($"{small + due:N0}"));
+        Line(bigWarm.PaceLine($"{total + due:N0}"));
         Line();
         Line(string.Create(CultureInfo.InvariantCulture, $"Ratio of the warm sweeps, {total + due:N0} / {small + due:N0}: **{warmRatio:F2}** (target ≤ 1.2)."));
         Line();
@@ -332,6 +342,12 @@ public static class MillionBench
 
     private sealed record Sweep(int Due, long Escalated, long Duplicates, long Mails, TimeSpan ToHealth, TimeSpan ToFirst, double Seconds, string Mix)
     {
+        /// <summary>Cases fired in each half second from the first (see <see cref="PaceAsync"/>).</summary>
+        public string Pace { get; init; } = "";
+
+        /// <summary>A line under a table: the sweep's pace.</summary>
+        public string PaceLine(string cases) => $"Cases fired per half second from the first ({cases}): {Pace}.";
+
         public bool Ok => Escalated == Due && Duplicates == 0;
 
         /// <summary>A warm burst written too slowly: it fell due before all of it was written.</summary>
@@ -391,8 +407,24 @@ public static class MillionBench
         var lastMail = r.IsDBNull(4) ? firstAt : r.GetFieldValue<DateTimeOffset>(4);
         var lastFired = r.IsDBNull(5) ? firstAt : r.GetFieldValue<DateTimeOffset>(5);
         var last = lastMail > lastFired ? lastMail : lastFired;
-        return (new Sweep(dueIds.Length, r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), health, firstAt - processStarted, (last - firstAt).TotalSeconds,
-            r.IsDBNull(6) ? "none" : r.GetString(6)), probeLine);
+        var sweep = new Sweep(dueIds.Length, r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), health, firstAt - processStarted, (last - firstAt).TotalSeconds,
+            r.IsDBNull(6) ? "none" : r.GetString(6));
+        await r.DisposeAsync();
+        return (sweep with { Pace = await PaceAsync(conn, dueIds, firstAt) }, probeLine);
+    }
+
+    /// <summary>How many of the due cases fired in each half second from the first: where a sweep was slow (its start, its end).</summary>
+    private static async Task<string> PaceAsync(NpgsqlConnection conn, long[] dueIds, DateTimeOffset firstAt)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT coalesce(string_agg(coalesce(n, 0)::text, ' ' ORDER BY slot), '')
+            FROM generate_series(0, (SELECT floor(extract(epoch FROM max(fired_at) - $2) * 2)::int FROM case_deadlines_fired WHERE case_id = ANY($1))) slot
+            LEFT JOIN (SELECT floor(extract(epoch FROM fired_at - $2) * 2)::int AS slot, count(DISTINCT case_id) AS n
+                       FROM case_deadlines_fired WHERE case_id = ANY($1) AND fired_at >= $2 GROUP BY 1) b USING (slot)
+            """, conn);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = dueIds });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = firstAt });
+        return (string)(await cmd.ExecuteScalarAsync())!;
     }
 
     private sealed record Timing(string Name, string Total, double[] Millis, string Detail = "")
