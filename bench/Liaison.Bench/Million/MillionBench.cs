@@ -410,20 +410,21 @@ public static class MillionBench
         var sweep = new Sweep(dueIds.Length, r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), health, firstAt - processStarted, (last - firstAt).TotalSeconds,
             r.IsDBNull(6) ? "none" : r.GetString(6));
         await r.DisposeAsync();
-        return (sweep with { Pace = await PaceAsync(conn, dueIds, firstAt) }, probeLine);
+        return (sweep with { Pace = await PaceAsync(conn, dueIds, firstAt, lastFired) }, probeLine);
     }
 
     /// <summary>How many of the due cases fired in each half second from the first: where a sweep was slow (its start, its end).</summary>
-    private static async Task<string> PaceAsync(NpgsqlConnection conn, long[] dueIds, DateTimeOffset firstAt)
+    private static async Task<string> PaceAsync(NpgsqlConnection conn, long[] dueIds, DateTimeOffset firstAt, DateTimeOffset lastFired)
     {
         await using var cmd = new NpgsqlCommand("""
             SELECT coalesce(string_agg(coalesce(n, 0)::text, ' ' ORDER BY slot), '')
-            FROM generate_series(0, (SELECT floor(extract(epoch FROM max(fired_at) - $2) * 2)::int FROM case_deadlines_fired WHERE case_id = ANY($1))) slot
+            FROM generate_series(0, $3) slot
             LEFT JOIN (SELECT floor(extract(epoch FROM fired_at - $2) * 2)::int AS slot, count(DISTINCT case_id) AS n
-                       FROM case_deadlines_fired WHERE case_id = ANY($1) AND fired_at >= $2 GROUP BY 1) b USING (slot)
+                       FROM case_deadlines_fired WHERE case_id = ANY($1) GROUP BY 1) b USING (slot)
             """, conn);
         cmd.Parameters.Add(new NpgsqlParameter { Value = dueIds });
         cmd.Parameters.Add(new NpgsqlParameter { Value = firstAt });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (int)Math.Floor((lastFired - firstAt).TotalSeconds * 2) });
         return (string)(await cmd.ExecuteScalarAsync())!;
     }
 

@@ -50,12 +50,7 @@ public static class RuntimeSettings
     public static long Gen0Bytes =>
         GC.GetConfigurationVariables().TryGetValue("GCGen0MaxBudget", out var value) ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
 
-    /// <summary>The tiering delay the runtime read at start (its DOTNET_ or legacy COMPlus_ variable), or null for the default.</summary>
-    public static string? TieringDelayMs => Read(TieringDelay);
-
-    /// <summary>The call-count threshold the runtime read at start, or null for the default (30).</summary>
-    public static string? TieringCallCount => Read(TieringThreshold);
-
+    /// <summary>The value the runtime read at start for an environment-only setting (its DOTNET_ or legacy COMPlus_ variable), or null for the default.</summary>
     private static string? Read(Setting setting) =>
         Environment.GetEnvironmentVariable(setting.Variable) ?? Environment.GetEnvironmentVariable("COMPlus_" + setting.Variable["DOTNET_".Length..]);
 
@@ -71,22 +66,23 @@ public static class RuntimeSettings
             log.LogInformation("The GC's gen0 budget is {Megabytes} MB", bytes / (1024 * 1024));
         }
 
-        if (TieringDelayMs is { } delay && delay.Trim() == TieringDelay.Recommended)
-        {
-            log.LogInformation("Tiered compilation counts calls without delay");
-        }
-        else
-        {
-            Missing(log, TieringDelay, $"tiered compilation's call-counting delay is {TieringDelayMs ?? "the default (100 ms)"}");
-        }
+        ReportVariable(log, TieringDelay, "Tiered compilation counts calls without delay",
+            "tiered compilation's call-counting delay", "the default (100 ms)");
+        ReportVariable(log, TieringThreshold, "Tiered compilation optimises a method after 512 calls",
+            "tiered compilation's call-count threshold", "the default (30)");
+    }
 
-        if (TieringCallCount is { } count && count.Trim().Equals(TieringThreshold.Recommended, StringComparison.OrdinalIgnoreCase))
+    /// <summary>Logs <paramref name="set"/> when the runtime read the recommended value, and a warning naming what it read otherwise.</summary>
+    private static void ReportVariable(ILogger log, Setting setting, string set, string what, string byDefault)
+    {
+        var value = Read(setting);
+        if (value is not null && value.Trim().Equals(setting.Recommended, StringComparison.OrdinalIgnoreCase))
         {
-            log.LogInformation("Tiered compilation optimises a method after 512 calls");
+            log.LogInformation("{Setting}", set);
         }
         else
         {
-            Missing(log, TieringThreshold, $"tiered compilation's call-count threshold is {TieringCallCount ?? "the default (30)"}");
+            Missing(log, setting, $"{what} is {value ?? byDefault}");
         }
     }
 
