@@ -18,7 +18,7 @@ namespace Liaison.Bench.Load;
 /// ratio to pgbench, PostgreSQL commits per open (pg_stat_database, idle traffic subtracted), and checks that every 201
 /// has its case, its waiting workflow and its dispatch mail, with no duplicates.
 /// </summary>
-/// <remarks>Run: <c>bench/run.sh load [--clients 8] [--seconds 20] [--servers 1] [--mixed] [--web-only] [--trace | --trace-profile gc-verbose] [--warmup 20] [--rate R]</c>.</remarks>
+/// <remarks>Run: <c>bench/run.sh load [--clients 8] [--seconds 20] [--servers 1] [--job-servers K] [--mixed] [--web-only] [--trace | --trace-profile gc-verbose] [--warmup 20] [--rate R]</c>.</remarks>
 public static class LoadDriver
 {
     internal static readonly string[] Departments = ["fgj", "gdgs", "zrzyj", "zjj", "sthjj"];
@@ -48,6 +48,9 @@ public static class LoadDriver
         var warmup = Durable.DurableCycleBench.IntArg(args, "--warmup", 20);
         // --servers K: K server processes on the one database, the clients spread over them (scale-out).
         var serverCount = Math.Max(1, Durable.DurableCycleBench.IntArg(args, "--servers", 1));
+        // --job-servers J: only the first J of them run the job side (timers, mail, Hangfire), the rest are web-only:
+        // docs/scaling.md's layout of web processes beside one or two job processes. Default: every process (none with --web-only).
+        var jobServers = webOnly ? 0 : Math.Clamp(Durable.DurableCycleBench.IntArg(args, "--job-servers", serverCount), 1, serverCount);
         // --mixed: after the opens, the same clients run a working day's mix (MixedProfile) for the same time.
         var mixed = args.Contains("--mixed");
         // --rate R: after the closed-loop run, opens at a fixed R per second (open loop) for the same time: p99 at a given load.
@@ -64,7 +67,7 @@ public static class LoadDriver
         await using var group = new ServerGroup();
         for (var i = 0; i < serverCount; i++)
         {
-            await group.StartAsync(cs, FreePorts.Next(), jobs: !webOnly);
+            await group.StartAsync(cs, FreePorts.Next(), jobs: i < jobServers);
         }
 
         var (server, https) = (group.Servers[0], group.Clients);
@@ -116,7 +119,8 @@ public static class LoadDriver
         Line();
         Line($"PostgreSQL: {pg.Description}");
         Line($"Settings: {await pg.SettingsAsync()}");
-        Line($"Server: `dotnet {ServerProcess.ServerDll}` in src/Liaison.Server (Development, jobs {(webOnly ? "off: web only" : "on")}), " +
+        var jobs = webOnly ? "off: web only" : jobServers == serverCount ? "on" : $"on in {jobServers} of them, the others web only";
+        Line($"Server: `dotnet {ServerProcess.ServerDll}` in src/Liaison.Server (Development, jobs {jobs}), " +
              $"{serverCount} process{(serverCount == 1 ? "" : "es")} on the one database; log {server.LogFile}");
         Line($"Clients: {clients} concurrent for {seconds} s after {warmup} s of warm-up. Load average (1/5/15 min) before: {loadBefore}; after: {loadAfter}");
         Line();
