@@ -81,7 +81,10 @@ internal sealed class EnterpriseLinkConfiguration : IEntityTypeConfiguration<Ent
         e.HasIndex(x => x.CaseId);
         e.Property(x => x.Purpose).HasConversion<string>().HasMaxLength(16);
         e.HasOne<Case>().WithMany().HasForeignKey(x => x.CaseId).OnDelete(DeleteBehavior.Cascade);
-        e.HasOne<EnterpriseContact>().WithMany().HasForeignKey(x => x.ContactId).OnDelete(DeleteBehavior.SetNull);
+        // Named outright: the conventional name takes the contacts' table name as it stands when this configuration runs,
+        // and EF applies the configurations in the culture's order of their type names, which is another order without ICU.
+        e.HasOne<EnterpriseContact>().WithMany().HasForeignKey(x => x.ContactId).OnDelete(DeleteBehavior.SetNull)
+            .HasConstraintName("fk_enterprise_links_enterprise_contacts_contact_id");
     }
 }
 

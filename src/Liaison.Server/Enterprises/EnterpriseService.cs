@@ -396,7 +396,7 @@ public sealed record EnterpriseDto(
     public static EnterpriseDto From(RegisteredEnterprise e, IReadOnlyDictionary<string, OfficerRef> officers) => new(
         e.Id, e.Name, e.CreditCode, e.IndustryChain, e.Address, e.IsKey,
         e.ChiefServiceOfficerId is { } chief ? officers.GetValueOrDefault(chief) : null,
-        e.ServiceSquad.Select(m => officers.GetValueOrDefault(m.OfficerId)).OfType<OfficerRef>().OrderBy(o => o.DisplayName).ToList(),
+        e.ServiceSquad.Select(m => officers.GetValueOrDefault(m.OfficerId)).OfType<OfficerRef>().OrderBy(o => o.DisplayName, StringComparer.Ordinal).ToList(),
         e.VisitEveryDays,
         e.Contacts.OrderBy(c => c.Position).Select(c => new ContactDto(c.Name, c.Phone, c.Email, c.ForNotices)).ToList(),
         e.IsSample, e.UpdatedAt);
