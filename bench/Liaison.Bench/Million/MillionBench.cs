@@ -543,7 +543,9 @@ public static class MillionBench
         var sends = await ScalarAsync<long>(cs, "SELECT count(*) FROM digest_sends") - before;
         var items = await ScalarAsync<long>(cs, "SELECT coalesce(sum(items), 0) FROM digest_sends");
         var detail = string.Create(CultureInfo.InvariantCulture,
-            $"Job {jobId}: **{state}** in **{elapsed.TotalSeconds:F1} s** from trigger ({perform}); {sends} digests queued listing {items:N0} cases in all.");
+            $"Job {jobId}: **{state}** in **{elapsed.TotalSeconds:F1} s** from trigger ({perform}); {sends} digests queued listing {items:N0} cases in all.")
+            // The job sends on the zone's working days after the send time (08:30 Asia/Shanghai) only, and the server runs on the real clock.
+            + (sends == 0 ? " Nothing was due: today is not a working day in the zone, or its send time has not passed; run the bench on a working day after 08:30 zone time (00:30 UTC) to measure the digests." : "");
         return new Timing("digest", sends.ToString(CultureInfo.InvariantCulture), [elapsed.TotalMilliseconds], detail);
     }
 
