@@ -55,6 +55,9 @@ public static class LoadDriver
         var mixed = args.Contains("--mixed");
         // --rate R: after the closed-loop run, opens at a fixed R per second (open loop) for the same time: p99 at a given load.
         var rate = Durable.DurableCycleBench.IntArg(args, "--rate", 0);
+        // --fresh-wal 1: no checkpoint before the open loop, so it writes WAL into segment files created as it goes (a new
+        // cluster's first minutes) instead of recycled ones (a cluster that has run through a checkpoint).
+        var freshWal = Durable.DurableCycleBench.IntArg(args, "--fresh-wal", 0) > 0;
         var report = new BenchReport();
         var Line = report.Line;
 
@@ -98,13 +101,21 @@ public static class LoadDriver
         var syncsAfter = await WalSyncsAsync(cs);
         var statementReport = statements ? await StatementStats.ReportAsync(cs, Math.Max(1, run.Numbers.Count), "open") : null;
         Run? paced = null;
+        BackgroundWork? pacedBackground = null;
         (long Pending, TimeSpan Waited)? drained = null;
         if (rate > 0)
         {
             // The closed-loop run queues mail faster than the relay sends it: start from an empty outbox, so the open loop
             // measures opens at R/s beside their own mail, not beside the closed loop's backlog.
             drained = webOnly ? null : await OutboxDrainedAsync(cs, TimeSpan.FromMinutes(3));
+            if (!freshWal)
+            {
+                await CheckpointAsync(cs);
+            }
+
+            var background = await BackgroundWorkAsync(cs);
             paced = await OpenAtRateAsync(https, officerToken, rate, TimeSpan.FromSeconds(seconds));
+            pacedBackground = (await BackgroundWorkAsync(cs)).Since(background);
         }
 
         var check = await CheckAsync(cs, [.. run.Numbers, .. paced?.Numbers ?? []]);
@@ -164,6 +175,19 @@ public static class LoadDriver
         if (paced is { Failures: > 0 })
         {
             Line(paced.Refused());
+        }
+
+        if (paced is not null)
+        {
+            // Where the open loop's tail came from: when its slow opens were sent, and what PostgreSQL did meanwhile.
+            Line(paced.SlowSeconds(SlowOpenMs));
+            Line($"PostgreSQL during the open loop: {pacedBackground}. " + (freshWal
+                ? "No checkpoint before it (--fresh-wal 1): the new cluster created each WAL segment file it wrote into."
+                : "A CHECKPOINT before it let PostgreSQL recycle the WAL segment files that pgbench and the closed loop had filled, as a cluster that has run a while does."));
+            foreach (var checkpoint in pg.LogText().Split('\n').Where(l => l.Contains("checkpoint", StringComparison.Ordinal)).TakeLast(4))
+            {
+                Line($"PostgreSQL's log: `{checkpoint.Trim()}`");
+            }
         }
 
         Line($"Check: {check}");
@@ -309,6 +333,7 @@ public static class LoadDriver
     private static async Task<Run> OpenAtRateAsync(IReadOnlyList<HttpClient> servers, string token, double rate, TimeSpan duration)
     {
         var count = (int)(rate * duration.TotalSeconds);
+        var startedAt = DateTimeOffset.UtcNow;
         var start = Stopwatch.GetTimestamp();
         var opens = new List<Task<(double Ms, string? Number, bool Shed)>>(count);
         for (var i = 0; i < count; i++)
@@ -328,6 +353,7 @@ public static class LoadDriver
         var ok = results.Where(r => r.Number is not null).ToList();
         return new Run([.. ok.Select(r => r.Ms)], [.. ok.Select(r => r.Number!)], results.Length - ok.Count, elapsed)
         {
+            Sent = [.. results.Select((r, i) => (startedAt.AddSeconds(i / rate), r.Ms))],
             RefusedMillis = [.. results.Where(r => r.Number is null).Select(r => r.Ms)],
             Shed = results.Count(r => r.Shed),
         };
@@ -458,6 +484,53 @@ public static class LoadDriver
         _ = await output;
     }
 
+    /// <summary>Opens slower than this are listed by the second they were sent in (the p99 target at 100 opens/s is 50 ms).</summary>
+    private const double SlowOpenMs = 50;
+
+    /// <summary>
+    /// PostgreSQL's own work that can hold commits up: checkpoints, autovacuum and autoanalyze runs, WAL written, and
+    /// WAL segment files created (one not recycled from before a checkpoint is written as 16 MB of zeros and synced
+    /// by the backend that needs it, inside its commit).
+    /// </summary>
+    private sealed record BackgroundWork(long Checkpoints, long BuffersWritten, long Autovacuums, long Autoanalyzes, decimal WalBytes, long WalFiles)
+    {
+        public BackgroundWork Since(BackgroundWork before) => new(Checkpoints - before.Checkpoints, BuffersWritten - before.BuffersWritten,
+            Autovacuums - before.Autovacuums, Autoanalyzes - before.Autoanalyzes, WalBytes - before.WalBytes, WalFiles - before.WalFiles);
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"{Checkpoints} checkpoint(s) ({BuffersWritten} buffers written by them), {Autovacuums} autovacuum and {Autoanalyzes} autoanalyze run(s), " +
+            $"{WalBytes / 1048576m:F1} MB of WAL, {WalFiles} WAL segment file(s) more in pg_wal");
+    }
+
+    /// <summary>
+    /// A checkpoint: WAL segment files older than it become free to recycle (renamed when a new one is needed) instead of
+    /// new ones created and zero-filled. A new cluster has none until its first checkpoint, a running one always has.
+    /// </summary>
+    private static async Task CheckpointAsync(string cs)
+    {
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("CHECKPOINT", conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<BackgroundWork> BackgroundWorkAsync(string cs)
+    {
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            SELECT checkpoints_timed + checkpoints_req, buffers_checkpoint,
+                   (SELECT coalesce(sum(autovacuum_count), 0)::bigint FROM pg_stat_all_tables),
+                   (SELECT coalesce(sum(autoanalyze_count), 0)::bigint FROM pg_stat_all_tables),
+                   (SELECT wal_bytes FROM pg_stat_wal),
+                   (SELECT count(*) FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$')
+            FROM pg_stat_bgwriter
+            """, conn);
+        await using var r = await cmd.ExecuteReaderAsync();
+        await r.ReadAsync();
+        return new BackgroundWork(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetDecimal(4), r.GetInt64(5));
+    }
+
     private static Task<long> WalSyncsAsync(string cs) => StatisticAsync(cs, "SELECT wal_sync FROM pg_stat_wal");
 
     /// <summary>Rows of <c>mail_outbox</c> updated so far: the relay commits each one it sends (or defers) on its own.</summary>
@@ -536,6 +609,18 @@ public static class LoadDriver
             var (p50, p99, max) = Percentiles(Millis);
             return string.Create(CultureInfo.InvariantCulture,
                 $"| {name} | {clients} | {Numbers.Count} | **{PerSecond:F1} opens/s** | {p50:F1} ms | {p99:F1} ms | {max:F1} ms |");
+        }
+
+        /// <summary>The open loop's opens: when each was due to be sent (UTC) and how long it took, in the order sent.</summary>
+        public (DateTimeOffset At, double Ms)[] Sent { get; init; } = [];
+
+        /// <summary>The seconds in which opens over <paramref name="overMs"/> were sent, with how many and the slowest.</summary>
+        public string SlowSeconds(double overMs)
+        {
+            var slow = Sent.Where(s => s.Ms > overMs).GroupBy(s => s.At.ToString("HH:mm:ss", CultureInfo.InvariantCulture))
+                .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} ×{g.Count()} (max {g.Max(s => s.Ms):F0} ms)")).ToList();
+            return string.Create(CultureInfo.InvariantCulture,
+                $"Open loop's opens over {overMs:F0} ms, by the second (UTC) they were sent: {(slow.Count == 0 ? "none" : string.Join(", ", slow))}.");
         }
 
         /// <summary>Of those, the ones shed: a server past its capacity answers them 503 at once (Http/RequestAdmission.cs); they did nothing.</summary>
