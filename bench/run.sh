@@ -13,6 +13,8 @@
 #   bench/run.sh load --clients 8 --seconds 20                                     # its defaults
 #   bench/run.sh load --servers 3 --trace # several server processes; a dotnet-trace sample of the first
 #   bench/run.sh load --servers 3 --job-servers 1   # … of which only the first runs the job side (timers, mail, Hangfire)
+#   bench/run.sh load --seconds 20 --rate 100    # … then opens at a fixed 100/s (open loop): p99, its slow seconds, PostgreSQL's work
+#                                         # meanwhile; --fresh-wal 1: no CHECKPOINT before it (WAL segment files created, not recycled)
 #   LIAISON_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements" bench/run.sh load --web-only   # … and the statements per open
 #   LIAISON_SERVER_DLL=/tmp/r2r/Liaison.Server.dll bench/run.sh load   # another build of the server (e.g. a ReadyToRun publish)
 #   bench/run.sh mail                     # the outbox relay to a local SMTP listener (issue 9 item 5)
