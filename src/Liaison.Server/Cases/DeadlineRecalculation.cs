@@ -12,29 +12,42 @@ namespace Liaison.Server.Cases;
 /// When an admin adds a year's schedule, open cases whose deadlines were computed provisionally (weekends only) get
 /// them recomputed from their stored basis, with a timeline entry each.
 /// </summary>
-public sealed class DeadlineRecalculation(TimeProvider clock, WorkflowHost workflows, WorkflowDefinitionStore definitions, CaseRoutingFactory routing)
+/// <param name="chunkSize">How many cases are recomputed, saved and forgotten at a time (tests use a small one).</param>
+public sealed class DeadlineRecalculation(
+    TimeProvider clock, WorkflowHost workflows, WorkflowDefinitionStore definitions, CaseRoutingFactory routing, int chunkSize = 200)
 {
-    /// <summary>Recomputes the open cases' and their open co-handling parts' provisional deadlines; returns how many cases changed.</summary>
+    /// <summary>
+    /// Recomputes the open cases' and their open co-handling parts' provisional deadlines, in the caller's transaction;
+    /// returns how many cases changed. The cases go a chunk at a time, each chunk saved and then forgotten by the change
+    /// tracker: with every case tracked, each of the per-case saves scanned all the cases before it, and at a million
+    /// generated cases (tens of thousands provisional) the request did not end within 5 minutes (bench/RESULTS.md (g)).
+    /// </summary>
     public async Task<int> RecomputeProvisionalAsync(LiaisonDbContext db, WorkingCalendar calendar, int year, CancellationToken ct)
     {
         var openParts = db.Set<CasePart>().Where(p => p.Provisional && CasePart.OpenStatuses.Contains(p.Status));
-        var cases = await db.Cases.Where(c => !CaseStatuses.Ended.Contains(c.Status) && (c.Provisional || openParts.Any(p => p.CaseId == c.Id)))
-            .ToListAsync(ct);
-        var caseIds = cases.Select(c => c.Id).ToList();
-        var partsByCase = (await openParts.Where(p => caseIds.Contains(p.CaseId)).OrderBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.CaseId);
+        var ids = await db.Cases.Where(c => !CaseStatuses.Ended.Contains(c.Status) && (c.Provisional || openParts.Any(p => p.CaseId == c.Id)))
+            .OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
         var changed = 0;
-        foreach (var c in cases)
+        foreach (var chunk in ids.Chunk(Math.Max(1, chunkSize)))
         {
-            var any = c.Provisional && await RecomputeAsync(db, calendar, year, c, null, ct);
-            foreach (var part in partsByCase[c.Id])
+            var cases = await db.Cases.Where(c => chunk.Contains(c.Id)).OrderBy(c => c.Id).ToListAsync(ct);
+            var partsByCase = (await openParts.Where(p => chunk.Contains(p.CaseId)).OrderBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.CaseId);
+            foreach (var c in cases)
             {
-                any |= await RecomputeAsync(db, calendar, year, c, part, ct);
+                var any = c.Provisional && await RecomputeAsync(db, calendar, year, c, null, ct);
+                foreach (var part in partsByCase[c.Id])
+                {
+                    any |= await RecomputeAsync(db, calendar, year, c, part, ct);
+                }
+
+                if (any)
+                {
+                    changed++;
+                }
             }
 
-            if (any)
-            {
-                changed++;
-            }
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
         }
 
         return changed;

@@ -2,9 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
+using Liaison.Server.Calendar;
+using Liaison.Server.Cases;
 using Liaison.Server.Workflows;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Liaison.Server.Tests.Infrastructure;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
 
@@ -147,5 +151,40 @@ public sealed class CalendarYearTests
         // The reminder one working day before: the 31st, as the 2027 schedule has it (the 1st is New Year's Day).
         Assert.Contains(new DateTimeOffset(2026, 12, 31, 18, 0, 0, TimeSpan.FromHours(8)), timers);
         Assert.DoesNotContain(new DateTimeOffset(2027, 1, 1, 18, 0, 0, TimeSpan.FromHours(8)), timers);
+    }
+
+    [Fact]
+    public async Task Adding_2027_recomputes_cases_a_chunk_at_a_time_in_one_transaction()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Chunks");
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        var officer = await app.AsOfficerAsync();
+        var numbers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            numbers.Add((await OpenAsync(officer)).GetProperty("number").GetString()!);
+        }
+
+        Assert.True(YearSchedule.TryParse(Year2027, out var schedule, out _));
+        var recomputed = await app.WithDbAsync(async db =>
+        {
+            using var scope = app.Services.CreateScope();
+            var services = scope.ServiceProvider;
+            // Chunks of two: the third case comes after a chunk was saved and the change tracker cleared.
+            var recalculation = ActivatorUtilities.CreateInstance<DeadlineRecalculation>(services, 2);
+            return await CalendarYearStore.SaveAsync(schedule!, "test", db, services.GetRequiredService<CalendarService>(), recalculation, app.Clock, CancellationToken.None);
+        });
+
+        Assert.Equal(3, recomputed);
+        foreach (var number in numbers)
+        {
+            var c = await GetCaseAsync(officer, number);
+            Assert.Equal("2027-01-05T18:00:00+08:00", c.GetProperty("dueAt").GetString());
+            Assert.False(c.GetProperty("provisional").GetBoolean());
+            Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "deadline-recomputed");
+            var workflow = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/workflow");
+            var resolveDue = workflow.GetProperty("bookmarks").EnumerateArray().Single(b => b.GetProperty("key").GetString() == "ResolveDue");
+            Assert.Equal("2027-01-05T18:00:00+08:00", resolveDue.GetProperty("resumeAt").GetString());
+        }
     }
 }
