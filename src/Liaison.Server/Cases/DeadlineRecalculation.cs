@@ -53,13 +53,16 @@ public sealed class DeadlineRecalculation(
         return changed;
     }
 
-    /// <summary>The lead's (<paramref name="part"/> null) or a co-handler's deadlines from their stored basis, with a timeline entry; false when neither was provisional.</summary>
+    /// <summary>The lead's (<paramref name="part"/> null) or a co-handler's deadlines from their stored basis, with a timeline entry; false when neither was provisional or neither changed.</summary>
     private async Task<bool> RecomputeAsync(LiaisonDbContext db, WorkingCalendar calendar, int year, Case c, CasePart? part, CancellationToken ct)
     {
         IAssignment holder = (IAssignment?)part ?? c;
         var accept = Recompute(calendar, holder.AcceptByBasis);
         var due = Recompute(calendar, holder.DueAtBasis);
-        if (accept is null && due is null)
+        // Still provisional on the same dates (the schedule changed a year the deadline does not depend on, or changed
+        // nothing): no entry on the timeline and no timers to move.
+        static bool Unchanged(Deadline? d, DateTimeOffset? current) => d is null || (d.Provisional && d.Due == current);
+        if (Unchanged(accept, holder.AcceptBy) && Unchanged(due, holder.DueAt))
         {
             return false;
         }

@@ -187,4 +187,26 @@ public sealed class CalendarYearTests
             Assert.Equal("2027-01-05T18:00:00+08:00", resolveDue.GetProperty("resumeAt").GetString());
         }
     }
+
+    [Fact]
+    public async Task Saving_a_schedule_that_moves_no_deadline_leaves_provisional_cases_alone()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Unchanged");
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        var officer = await app.AsOfficerAsync();
+        var admin = await app.AsAdminAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        // The 2026 schedule as shipped, under a new version: no date in it moves the case's deadline (2027-01-04, provisional).
+        var year2026 = (await admin.GetFromJsonAsync<JsonObject>("/api/calendar/years/2026"))!;
+        year2026["version"] = "cn-2026-resaved";
+
+        var response = await admin.PutAsync("/api/calendar/years/2026", new StringContent(year2026.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("recomputedCases").GetInt32());
+        var c = await GetCaseAsync(officer, number);
+        Assert.Equal("2027-01-04T18:00:00+08:00", c.GetProperty("dueAt").GetString());
+        Assert.True(c.GetProperty("provisional").GetBoolean());
+        Assert.DoesNotContain("deadline-recomputed", c.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+    }
 }
