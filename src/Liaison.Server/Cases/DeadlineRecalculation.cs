@@ -47,7 +47,7 @@ public sealed class DeadlineRecalculation(
             }
 
             await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
+            db.DiscardChanges();
         }
 
         return changed;
