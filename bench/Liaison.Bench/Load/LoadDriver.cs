@@ -184,10 +184,6 @@ public static class LoadDriver
             Line($"PostgreSQL during the open loop: {pacedBackground}. " + (freshWal
                 ? "No checkpoint before it (--fresh-wal 1): the new cluster created each WAL segment file it wrote into."
                 : "A CHECKPOINT before it let PostgreSQL recycle the WAL segment files that pgbench and the closed loop had filled, as a cluster that has run a while does."));
-            foreach (var checkpoint in pg.LogText().Split('\n').Where(l => l.Contains("checkpoint", StringComparison.Ordinal)).TakeLast(4))
-            {
-                Line($"PostgreSQL's log: `{checkpoint.Trim()}`");
-            }
         }
 
         Line($"Check: {check}");
