@@ -168,18 +168,15 @@ public static class AdminPages
         UserService accounts, CreateUserRequest form, ServiceError? error, string? created, int status, CancellationToken ct) =>
         PageResults.Page<UsersPage>(new UsersModel(await accounts.ListAsync(ct), form, error, created), status);
 
-    private static async Task<IResult> CalendarPage(CalendarService calendars, LiaisonDbContext db, string? saved, string? recomputed, CancellationToken ct)
+    private static async Task<IResult> CalendarPage(CalendarService calendars, LiaisonDbContext db, string? saved, CancellationToken ct)
     {
-        CalendarSaved? notice = int.TryParse(saved, NumberStyles.None, CultureInfo.InvariantCulture, out var year)
-            && int.TryParse(recomputed, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
-            ? new CalendarSaved(year, count)
-            : null;
-        return await CalendarPageAsync(calendars, db, "", [], notice, StatusCodes.Status200OK, ct);
+        int? year = int.TryParse(saved, NumberStyles.None, CultureInfo.InvariantCulture, out var y) ? y : null;
+        return await CalendarPageAsync(calendars, db, "", [], year, StatusCodes.Status200OK, ct);
     }
 
     private static async Task<IResult> PutCalendar(
         IFormCollection form, ClaimsPrincipal user, LiaisonDbContext db, CalendarService calendars,
-        DeadlineRecalculation recalculation, TimeProvider clock, CancellationToken ct)
+        DeadlineRecomputePump recompute, TimeProvider clock, CancellationToken ct)
     {
         var json = form["json"].ToString();
         if (!YearSchedule.TryParse(json, out var schedule, out var errors))
@@ -187,12 +184,12 @@ public static class AdminPages
             return await CalendarPageAsync(calendars, db, json, errors, null, StatusCodes.Status400BadRequest, ct);
         }
 
-        var count = await CalendarYearStore.SaveAsync(schedule, user.Identity?.Name, db, calendars, recalculation, clock, ct);
-        return Results.Redirect($"/admin/calendar?saved={schedule.Year}&recomputed={count}");
+        await CalendarYearStore.SaveAsync(schedule, user.Identity?.Name, db, calendars, recompute, clock, ct);
+        return Results.Redirect($"/admin/calendar?saved={schedule.Year}");
     }
 
     private static async Task<IResult> CalendarPageAsync(
-        CalendarService calendars, LiaisonDbContext db, string json, IReadOnlyList<string> errors, CalendarSaved? saved, int status, CancellationToken ct) =>
+        CalendarService calendars, LiaisonDbContext db, string json, IReadOnlyList<string> errors, int? saved, int status, CancellationToken ct) =>
         PageResults.Page<CalendarAdminPage>(new CalendarAdminModel(await CalendarYearStore.ListAsync(calendars, db, ct), json, errors, saved), status);
 }
 
@@ -235,9 +232,12 @@ public sealed record UsersModel(IReadOnlyList<UserDto> Users, CreateUserRequest 
     public IReadOnlyDictionary<string, List<Text>> Errors => Error is ServiceError.Invalid invalid ? invalid.Fields.Errors : DepartmentEditModel.NoErrors;
 }
 
-public sealed record CalendarSaved(int Year, int Recomputed);
-
-public sealed record CalendarAdminModel(IReadOnlyList<YearDto> Years, string Json, IReadOnlyList<string> Errors, CalendarSaved? Saved);
+/// <param name="Saved">The year just saved (the notice after the redirect), if any.</param>
+public sealed record CalendarAdminModel(IReadOnlyList<YearDto> Years, string Json, IReadOnlyList<string> Errors, int? Saved)
+{
+    /// <summary>Some year's recomputation is still queued or running: the page offers a refresh.</summary>
+    public bool Recomputing => Years.Any(y => y.Recompute is { State: not RecomputeDto.Done });
+}
 
 public sealed record CategoryListModel(IReadOnlyList<CategoryDto> Categories, bool Saved);
 

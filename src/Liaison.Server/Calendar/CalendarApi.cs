@@ -17,6 +17,7 @@ public static class CalendarApi
         api.MapGet("/due", Due);
         api.MapGet("/years", Years);
         api.MapGet("/years/{year:int}", Year);
+        api.MapGet("/years/{year:int}/recompute", Recompute);
         api.MapPut("/years/{year:int}", PutYear).RequirePolicy(Policies.Admin);
         return api;
     }
@@ -48,13 +49,20 @@ public static class CalendarApi
             : TypedResults.Text(schedule.ToJson(), "application/json");
     }
 
+    /// <summary>Where the recomputation of provisional deadlines after the year's last save stands.</summary>
+    public static async Task<Results<Ok<RecomputeDto>, NotFoundProblem>> Recompute(int year, LiaisonDbContext db, CancellationToken ct) =>
+        await CalendarYearStore.RecomputeStateAsync(db, year, ct) is { } state
+            ? TypedResults.Ok(state)
+            : Problems.NotFound($"{year} 年的安排没有经管理员保存过", $"no admin has stored a schedule for {year}");
+
     /// <summary>
-    /// Adds or replaces a year's schedule (body: the schedule JSON). Open cases whose deadlines were provisional for
-    /// that year are recomputed, with a timeline entry each.
+    /// Adds or replaces a year's schedule (body: the schedule JSON): 202 once it is stored. Open cases whose deadlines
+    /// were provisional are then recomputed in the background, with a timeline entry each; the answer's
+    /// <c>Location</c> (<c>/api/calendar/years/{year}/recompute</c>) says how far that has come.
     /// </summary>
-    public static async Task<Results<Ok<YearUpdateDto>, BadRequestProblem, ValidationProblem>> PutYear(
+    public static async Task<Results<Accepted<RecomputeDto>, BadRequestProblem, ValidationProblem>> PutYear(
         int year, HttpRequest request, ClaimsPrincipal user, LiaisonDbContext db, CalendarService calendars,
-        DeadlineRecalculation recalculation, TimeProvider clock, CancellationToken ct)
+        DeadlineRecomputePump recompute, TimeProvider clock, CancellationToken ct)
     {
         using var reader = new StreamReader(request.Body);
         var json = await reader.ReadToEndAsync(ct);
@@ -68,8 +76,8 @@ public static class CalendarApi
             return Problems.BadRequest($"请求体中的年份 {schedule.Year} 与地址中的 {year} 不一致", $"the body is for {schedule.Year}, the URL for {year}");
         }
 
-        var recomputed = await CalendarYearStore.SaveAsync(schedule, user.Identity?.Name, db, calendars, recalculation, clock, ct);
-        return TypedResults.Ok(new YearUpdateDto(year, schedule.Version, recomputed));
+        var state = await CalendarYearStore.SaveAsync(schedule, user.Identity?.Name, db, calendars, recompute, clock, ct);
+        return TypedResults.Accepted($"/api/calendar/years/{year}/recompute", state);
     }
 }
 
@@ -78,6 +86,5 @@ public sealed record DueDto(DateTimeOffset Due, bool Provisional, DateTimeOffset
     public static DueDto From(Deadline d) => new(d.Due, d.Provisional, d.Start, d.WorkingDays, d.CalendarVersion);
 }
 
-public sealed record YearDto(int Year, string Version, string Source, string Origin, int Holidays, int Workdays);
-
-public sealed record YearUpdateDto(int Year, string Version, int RecomputedCases);
+/// <param name="Recompute">For a year an admin stored: the recomputation of provisional deadlines its last save queued.</param>
+public sealed record YearDto(int Year, string Version, string Source, string Origin, int Holidays, int Workdays, RecomputeDto? Recompute);

@@ -16,6 +16,38 @@ public sealed class CalendarYearRecord
     public DateTimeOffset UpdatedAt { get; set; }
 
     public string? UpdatedBy { get; set; }
+
+    /// <summary>
+    /// When this schedule was saved and the open cases' provisional deadlines were queued for recomputation (see
+    /// <c>DeadlineRecalculation.RunChunkAsync</c>); null for a year stored before recomputation ran in the background.
+    /// </summary>
+    public DateTimeOffset? RecomputeRequestedAt { get; set; }
+
+    /// <summary>When the recomputation of this save ended; null while it is queued or under way.</summary>
+    public DateTimeOffset? RecomputeFinishedAt { get; set; }
+
+    /// <summary>The last case id looked at: the next chunk starts after it, so a recomputation cut short resumes there.</summary>
+    public long RecomputeCursor { get; set; }
+
+    /// <summary>How many open cases had a provisional deadline when the recomputation started; null before it started.</summary>
+    public int? RecomputeCandidates { get; set; }
+
+    /// <summary>How many of those were looked at so far.</summary>
+    public int RecomputeChecked { get; set; }
+
+    /// <summary>How many of those had a deadline moved (each has a timeline entry).</summary>
+    public int RecomputedCases { get; set; }
+
+    /// <summary>Queues the recomputation of the schedule just stored (a new save starts it over with the new dates).</summary>
+    public void RequestRecompute(DateTimeOffset now)
+    {
+        RecomputeRequestedAt = now;
+        RecomputeFinishedAt = null;
+        RecomputeCursor = 0;
+        RecomputeCandidates = null;
+        RecomputeChecked = 0;
+        RecomputedCases = 0;
+    }
 }
 
 internal sealed class CalendarYearRecordConfiguration : IEntityTypeConfiguration<CalendarYearRecord>
@@ -26,5 +58,7 @@ internal sealed class CalendarYearRecordConfiguration : IEntityTypeConfiguration
         e.HasKey(x => x.Year);
         e.Property(x => x.Year).ValueGeneratedNever();
         e.Property(x => x.Version).HasMaxLength(64);
+        // The pump looks for unfinished recomputations on every poll; the table holds a row per stored year.
+        e.HasIndex(x => x.RecomputeRequestedAt).HasFilter("recompute_finished_at IS NULL AND recompute_requested_at IS NOT NULL");
     }
 }

@@ -6,8 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Liaison.Server.Calendar;
 
 /// <summary>
-/// Stores an admin's year schedule and recomputes the provisional deadlines of open cases for that year, in one
-/// transaction. Shared by <c>PUT /api/calendar/years/{year}</c> and the admin calendar page.
+/// Stores an admin's year schedule and queues the recomputation of the open cases' provisional deadlines. Shared by <c>PUT /api/calendar/years/{year}</c> and the admin calendar page.
 /// </summary>
 public static class CalendarYearStore
 {
@@ -15,20 +14,24 @@ public static class CalendarYearStore
     public static async Task<List<YearDto>> ListAsync(CalendarService calendars, LiaisonDbContext db, CancellationToken ct)
     {
         var calendar = await calendars.GetAsync(ct);
-        var stored = await db.Set<CalendarYearRecord>().AsNoTracking().Select(r => r.Year).ToListAsync(ct);
+        var stored = (await db.Set<CalendarYearRecord>().AsNoTracking().ToListAsync(ct)).ToDictionary(r => r.Year);
         return calendar.Schedules
-            .Select(s => new YearDto(s.Year, s.Version, s.Source, stored.Contains(s.Year) ? "admin" : "shipped", s.Holidays.Count, s.Workdays.Count))
+            .Select(s => new YearDto(s.Year, s.Version, s.Source, stored.ContainsKey(s.Year) ? "admin" : "shipped", s.Holidays.Count, s.Workdays.Count,
+                RecomputeDto.From(stored.GetValueOrDefault(s.Year))))
             .OrderBy(y => y.Year)
             .ToList();
     }
 
-    /// <summary>Adds or replaces <paramref name="schedule"/>'s year; returns how many cases were recomputed.</summary>
-    public static async Task<int> SaveAsync(
+    /// <summary>
+    /// Adds or replaces <paramref name="schedule"/>'s year and, in the same commit, queues the recomputation of the open
+    /// cases' provisional deadlines, which a job process does in the background (<see cref="DeadlineRecalculation"/>);
+    /// returns the stored year's recomputation state.
+    /// </summary>
+    public static async Task<RecomputeDto> SaveAsync(
         YearSchedule schedule, string? updatedBy, LiaisonDbContext db, CalendarService calendars,
-        DeadlineRecalculation recalculation, TimeProvider clock, CancellationToken ct)
+        DeadlineRecomputePump recompute, TimeProvider clock, CancellationToken ct)
     {
         var year = schedule.Year;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var record = await db.Set<CalendarYearRecord>().FirstOrDefaultAsync(r => r.Year == year, ct);
         if (record is null)
         {
@@ -36,17 +39,39 @@ public static class CalendarYearStore
             db.Add(record);
         }
 
+        var now = clock.GetUtcNow();
         record.Json = schedule.ToJson();
         record.Version = schedule.Version;
-        record.UpdatedAt = clock.GetUtcNow();
+        record.UpdatedAt = now;
         record.UpdatedBy = updatedBy;
+        record.RequestRecompute(now);
         await db.SaveChangesAsync(ct);
-
-        var calendar = (await calendars.GetAsync(ct)).WithSchedule(schedule);
-        var recomputed = await recalculation.RecomputeProvisionalAsync(db, calendar, year, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
         calendars.Invalidate();
-        return recomputed;
+        recompute.Nudge();
+        return RecomputeDto.From(record)!;
     }
+
+    /// <summary>The recomputation state of <paramref name="year"/>'s stored schedule; null when no admin stored that year.</summary>
+    public static async Task<RecomputeDto?> RecomputeStateAsync(LiaisonDbContext db, int year, CancellationToken ct) =>
+        RecomputeDto.From(await db.Set<CalendarYearRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.Year == year, ct));
+}
+
+/// <summary>
+/// Where the recomputation of provisional deadlines after a year's save stands. <c>State</c>: <c>queued</c> (saved, no
+/// case looked at yet), <c>running</c>, <c>done</c>; <c>Candidates</c> is how many open cases had a provisional
+/// deadline when it started (null while queued), <c>Checked</c> how many of them were looked at, <c>RecomputedCases</c>
+/// how many had a deadline moved.
+/// </summary>
+public sealed record RecomputeDto(
+    int Year, string Version, string State, int? Candidates, int Checked, int RecomputedCases, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt)
+{
+    public const string Queued = "queued";
+    public const string Running = "running";
+    public const string Done = "done";
+
+    /// <summary>Null for no row, or a row stored before recomputation ran in the background (it was done then, in its request).</summary>
+    public static RecomputeDto? From(CalendarYearRecord? r) => r?.RecomputeRequestedAt is not { } requested
+        ? null
+        : new(r.Year, r.Version, r.RecomputeFinishedAt is not null ? Done : r.RecomputeCandidates is null ? Queued : Running,
+            r.RecomputeCandidates, r.RecomputeChecked, r.RecomputedCases, requested, r.RecomputeFinishedAt);
 }

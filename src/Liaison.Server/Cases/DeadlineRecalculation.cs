@@ -2,6 +2,7 @@ using System.Text.Json;
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Routing.Activities;
+using Liaison.Server.Calendar;
 using Liaison.Server.Data;
 using Liaison.Server.Workflows;
 using Microsoft.EntityFrameworkCore;
@@ -9,45 +10,105 @@ using Microsoft.EntityFrameworkCore;
 namespace Liaison.Server.Cases;
 
 /// <summary>
-/// When an admin adds a year's schedule, open cases whose deadlines were computed provisionally (weekends only) get
-/// them recomputed from their stored basis, with a timeline entry each.
+/// When an admin adds or replaces a year's schedule, open cases whose deadlines were computed provisionally (weekends
+/// only) get them recomputed from their stored basis, with a timeline entry each. The save only queues the work
+/// (<see cref="CalendarYearRecord.RequestRecompute"/>); <see cref="DeadlineRecomputePump"/> does it on job processes,
+/// a chunk of cases per transaction, so a province's tens of thousands of provisional cases neither hold the admin's
+/// request for minutes nor lock every case until the last one is done.
 /// </summary>
-/// <param name="chunkSize">How many cases are recomputed, saved and forgotten at a time (tests use a small one).</param>
+/// <param name="chunkSize">How many cases are recomputed in one transaction (tests use a small one).</param>
 public sealed class DeadlineRecalculation(
-    TimeProvider clock, WorkflowHost workflows, WorkflowDefinitionStore definitions, CaseRoutingFactory routing, int chunkSize = 200)
+    TimeProvider clock, CalendarService calendars, WorkflowHost workflows, WorkflowDefinitionStore definitions,
+    CaseRoutingFactory routing, int chunkSize = 200)
 {
     /// <summary>
-    /// Recomputes the open cases' and their open co-handling parts' provisional deadlines, in the caller's transaction;
-    /// returns how many cases changed. The cases go a chunk at a time, each chunk saved and then forgotten by the change
-    /// tracker: with every case tracked, each of the per-case saves scanned all the cases before it, and at a million
-    /// generated cases (tens of thousands provisional) the request did not end within 5 minutes (bench/RESULTS.md (g)).
+    /// Recomputes the next chunk of the oldest unfinished recomputation in its own transaction: the year's row is
+    /// locked (another process working on it is skipped, not waited for), the chunk's cases are locked in id order as
+    /// a case action locks them, and the cursor moves past them in the same commit, so a run cut short resumes after
+    /// the last committed chunk and no case is recomputed twice. A save of the year during a run waits for the chunk,
+    /// then starts the run over with its dates.
     /// </summary>
-    public async Task<int> RecomputeProvisionalAsync(LiaisonDbContext db, WorkingCalendar calendar, int year, CancellationToken ct)
+    public async Task<RecomputeStep> RunChunkAsync(LiaisonDbContext db, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var record = (await db.Set<CalendarYearRecord>().FromSql($"""
+            SELECT * FROM calendar_years
+            WHERE recompute_requested_at IS NOT NULL AND recompute_finished_at IS NULL
+            ORDER BY recompute_requested_at, year
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED
+            """).ToListAsync(ct)).SingleOrDefault();
+        if (record is null)
+        {
+            return RecomputeStep.Idle;
+        }
+
+        // The stored row, not this process's cached calendar: the save may have come from another process a moment ago.
+        var calendar = (await calendars.GetAsync(ct)).WithSchedule(YearSchedule.Parse(record.Json));
+        var candidates = Candidates(db);
+        record.RecomputeCandidates ??= await candidates.CountAsync(ct);
+        var cursor = record.RecomputeCursor;
+        var ids = await candidates.Where(id => id > cursor).OrderBy(id => id).Take(Math.Max(1, chunkSize)).ToListAsync(ct);
+        if (ids.Count > 0)
+        {
+            record.RecomputedCases += await RecomputeCasesAsync(db, calendar, record.Year, ids, ct);
+            record.RecomputeCursor = ids[^1];
+            record.RecomputeChecked += ids.Count;
+        }
+
+        // A case opened from now on has the new schedule: a short chunk was the last.
+        var finished = ids.Count < Math.Max(1, chunkSize);
+        if (finished)
+        {
+            record.RecomputeFinishedAt = clock.GetUtcNow();
+        }
+
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        db.DiscardChanges();
+        return finished ? RecomputeStep.Finished : RecomputeStep.Advanced;
+    }
+
+    /// <summary>Runs chunks until no recomputation is left that another process is not working on; returns how many chunks ran.</summary>
+    public async Task<int> RunPendingAsync(LiaisonDbContext db, CancellationToken ct)
+    {
+        var chunks = 0;
+        while (await RunChunkAsync(db, ct) != RecomputeStep.Idle)
+        {
+            chunks++;
+        }
+
+        return chunks;
+    }
+
+    /// <summary>The ids of open cases with a provisional deadline of their own or of an open co-handling part.</summary>
+    private static IQueryable<long> Candidates(LiaisonDbContext db)
     {
         var openParts = db.Set<CasePart>().Where(p => p.Provisional && CasePart.OpenStatuses.Contains(p.Status));
-        var ids = await db.Cases.Where(c => !CaseStatuses.Ended.Contains(c.Status) && (c.Provisional || openParts.Any(p => p.CaseId == c.Id)))
-            .OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
-        var changed = 0;
-        foreach (var chunk in ids.Chunk(Math.Max(1, chunkSize)))
-        {
-            var cases = await db.Cases.Where(c => chunk.Contains(c.Id)).OrderBy(c => c.Id).ToListAsync(ct);
-            var partsByCase = (await openParts.Where(p => chunk.Contains(p.CaseId)).OrderBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.CaseId);
-            foreach (var c in cases)
-            {
-                var any = c.Provisional && await RecomputeAsync(db, calendar, year, c, null, ct);
-                foreach (var part in partsByCase[c.Id])
-                {
-                    any |= await RecomputeAsync(db, calendar, year, c, part, ct);
-                }
+        return db.Cases.Where(c => !CaseStatuses.Ended.Contains(c.Status) && (c.Provisional || openParts.Any(p => p.CaseId == c.Id))).Select(c => c.Id);
+    }
 
-                if (any)
-                {
-                    changed++;
-                }
+    /// <summary>Recomputes the cases <paramref name="ids"/> (locked first) and their open parts; returns how many changed.</summary>
+    private async Task<int> RecomputeCasesAsync(LiaisonDbContext db, WorkingCalendar calendar, int year, List<long> ids, CancellationToken ct)
+    {
+        var keys = ids.ToArray();
+        var cases = await db.Cases.FromSql($"SELECT *, xmin FROM cases WHERE id = ANY({keys}) ORDER BY id FOR UPDATE").ToListAsync(ct);
+        var partsByCase = (await db.Set<CasePart>().Where(p => p.Provisional && CasePart.OpenStatuses.Contains(p.Status) && keys.Contains(p.CaseId))
+            .OrderBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.CaseId);
+        var changed = 0;
+        // Ended between the query and the lock: nothing to move.
+        foreach (var c in cases.Where(c => !CaseStatuses.Ended.Contains(c.Status)))
+        {
+            var any = c.Provisional && await RecomputeAsync(db, calendar, year, c, null, ct);
+            foreach (var part in partsByCase[c.Id])
+            {
+                any |= await RecomputeAsync(db, calendar, year, c, part, ct);
             }
 
-            await db.SaveChangesAsync(ct);
-            db.DiscardChanges();
+            if (any)
+            {
+                changed++;
+            }
         }
 
         return changed;
@@ -144,4 +205,17 @@ public sealed class DeadlineRecalculation(
 
         return calendar.AddWorkingDays(old.Start, old.WorkingDays);
     }
+}
+
+/// <summary>What one <see cref="DeadlineRecalculation.RunChunkAsync"/> did.</summary>
+public enum RecomputeStep
+{
+    /// <summary>No recomputation was waiting (or each was held by another process).</summary>
+    Idle,
+
+    /// <summary>A chunk was recomputed and more cases may follow.</summary>
+    Advanced,
+
+    /// <summary>The last chunk was recomputed and the recomputation marked finished.</summary>
+    Finished,
 }

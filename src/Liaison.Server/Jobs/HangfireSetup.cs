@@ -38,10 +38,14 @@ public static class HangfireSetup
         // The pumps fire timers and send mail as soon as they are due; any process may nudge them, job processes run them.
         services.AddSingleton<OutboxPump>();
         services.AddSingleton<Liaison.Server.Workflows.WorkflowTimerPump>();
+        services.AddSingleton(sp => new Liaison.Server.Cases.DeadlineRecomputePump(
+            sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Liaison.Server.Cases.DeadlineRecomputePump>>()) { PollInterval = TimeSpan.FromSeconds(10) });
         if (jobs.RunServer)
         {
             services.AddHostedService(sp => sp.GetRequiredService<OutboxPump>());
             services.AddHostedService(sp => sp.GetRequiredService<Liaison.Server.Workflows.WorkflowTimerPump>());
+            services.AddHostedService(sp => sp.GetRequiredService<Liaison.Server.Cases.DeadlineRecomputePump>());
             services.AddHangfireServer((sp, o) =>
             {
                 o.WorkerCount = jobs.WorkerCount;

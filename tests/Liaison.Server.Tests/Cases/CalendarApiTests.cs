@@ -99,12 +99,29 @@ public sealed class CalendarYearTests
         Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
         Assert.True((await GetCaseAsync(officer, number)).GetProperty("provisional").GetBoolean());
 
+        Assert.Equal(HttpStatusCode.NotFound, (await officer.GetAsync("/api/calendar/years/2027/recompute")).StatusCode);
+
         var response = await admin.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"));
-        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var queued = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        // Stored at once; the cases are recomputed in the background (here: by the test, as a job process would).
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("/api/calendar/years/2027/recompute", response.Headers.Location?.OriginalString);
+        Assert.Equal("queued", queued.GetProperty("state").GetString());
+        Assert.Equal("cn-2027-test", queued.GetProperty("version").GetString());
+        Assert.True((await GetCaseAsync(officer, number)).GetProperty("provisional").GetBoolean());
+        var listed = await officer.GetFromJsonAsync<JsonElement>("/api/calendar/years");
+        Assert.Equal("queued", listed.EnumerateArray().Single(y => y.GetProperty("year").GetInt32() == 2027).GetProperty("recompute").GetProperty("state").GetString());
+
+        Assert.Equal(1, await app.RecomputeDeadlinesAsync());
+        var state = await officer.GetFromJsonAsync<JsonElement>("/api/calendar/years/2027/recompute");
         var c = await GetCaseAsync(officer, number);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(1, result.GetProperty("recomputedCases").GetInt32());
+        Assert.Equal("done", state.GetProperty("state").GetString());
+        Assert.Equal(1, state.GetProperty("candidates").GetInt32());
+        Assert.Equal(1, state.GetProperty("checked").GetInt32());
+        Assert.Equal(1, state.GetProperty("recomputedCases").GetInt32());
+        Assert.Equal(0, await app.RecomputeDeadlinesAsync()); // nothing left to do
         Assert.Equal("2027-01-05T18:00:00+08:00", c.GetProperty("dueAt").GetString());
         Assert.False(c.GetProperty("provisional").GetBoolean());
         Assert.Contains("deadline-recomputed", c.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
@@ -135,9 +152,10 @@ public sealed class CalendarYearTests
         Assert.Equal("2027-01-01T18:00:00+08:00", part.GetProperty("dueAt").GetString());
 
         var response = await admin.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"));
+        await app.RecomputeDeadlinesAsync();
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(1, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("recomputedCases").GetInt32());
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(1, (await officer.GetFromJsonAsync<JsonElement>("/api/calendar/years/2027/recompute")).GetProperty("recomputedCases").GetInt32());
         var c = await GetCaseAsync(officer, number);
         Assert.Equal("2027-01-05T18:00:00+08:00", c.GetProperty("dueAt").GetString());
         var recomputed = Assert.Single(c.GetProperty("coDepartments").EnumerateArray());
@@ -154,28 +172,46 @@ public sealed class CalendarYearTests
     }
 
     [Fact]
-    public async Task Adding_2027_recomputes_cases_a_chunk_at_a_time_in_one_transaction()
+    public async Task A_recomputation_commits_a_chunk_at_a_time_and_resumes_after_the_last_committed_chunk()
     {
         await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Chunks");
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
         var officer = await app.AsOfficerAsync();
+        var admin = await app.AsAdminAsync();
         var numbers = new List<string>();
         for (var i = 0; i < 3; i++)
         {
             numbers.Add((await OpenAsync(officer)).GetProperty("number").GetString()!);
         }
 
-        Assert.True(YearSchedule.TryParse(Year2027, out var schedule, out _));
-        var recomputed = await app.WithDbAsync(async db =>
+        // One case that ended keeps its deadline as it was.
+        var cancelled = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{cancelled}/cancel", new { note = "重复立案" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+
+        // Chunks of two, each in its own scope, as a process that stops after the first chunk and one that starts later.
+        Task<RecomputeStep> ChunkAsync() => app.WithDbAsync(db =>
         {
             using var scope = app.Services.CreateScope();
-            var services = scope.ServiceProvider;
-            // Chunks of two: the third case comes after a chunk was saved and the change tracker cleared.
-            var recalculation = ActivatorUtilities.CreateInstance<DeadlineRecalculation>(services, 2);
-            return await CalendarYearStore.SaveAsync(schedule!, "test", db, services.GetRequiredService<CalendarService>(), recalculation, app.Clock, CancellationToken.None);
+            return ActivatorUtilities.CreateInstance<DeadlineRecalculation>(scope.ServiceProvider, 2).RunChunkAsync(db, CancellationToken.None);
         });
 
-        Assert.Equal(3, recomputed);
+        Assert.Equal(RecomputeStep.Advanced, await ChunkAsync());
+        var halfway = await officer.GetFromJsonAsync<JsonElement>("/api/calendar/years/2027/recompute");
+        Assert.Equal("running", halfway.GetProperty("state").GetString());
+        Assert.Equal(3, halfway.GetProperty("candidates").GetInt32());
+        Assert.Equal(2, halfway.GetProperty("checked").GetInt32());
+        Assert.Equal(2, halfway.GetProperty("recomputedCases").GetInt32());
+        Assert.False((await GetCaseAsync(officer, numbers[1])).GetProperty("provisional").GetBoolean());
+        Assert.True((await GetCaseAsync(officer, numbers[2])).GetProperty("provisional").GetBoolean());
+
+        Assert.Equal(RecomputeStep.Finished, await ChunkAsync());
+        Assert.Equal(RecomputeStep.Idle, await ChunkAsync());
+
+        var done = await officer.GetFromJsonAsync<JsonElement>("/api/calendar/years/2027/recompute");
+        Assert.Equal("done", done.GetProperty("state").GetString());
+        Assert.Equal(3, done.GetProperty("checked").GetInt32());
+        Assert.Equal(3, done.GetProperty("recomputedCases").GetInt32());
         foreach (var number in numbers)
         {
             var c = await GetCaseAsync(officer, number);
@@ -186,6 +222,38 @@ public sealed class CalendarYearTests
             var resolveDue = workflow.GetProperty("bookmarks").EnumerateArray().Single(b => b.GetProperty("key").GetString() == "ResolveDue");
             Assert.Equal("2027-01-05T18:00:00+08:00", resolveDue.GetProperty("resumeAt").GetString());
         }
+
+        var ended = await GetCaseAsync(officer, cancelled);
+        Assert.Equal("2027-01-04T18:00:00+08:00", ended.GetProperty("dueAt").GetString());
+        Assert.DoesNotContain("deadline-recomputed", ended.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+    }
+
+    [Fact]
+    public async Task A_job_process_recomputes_on_its_own_after_the_save()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Pump", runJobServer: true);
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        var officer = await app.AsOfficerAsync();
+        var admin = await app.AsAdminAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+
+        var response = await admin.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        // The save wakes the pump; wait on its state, and give up after a minute.
+        var state = default(JsonElement);
+        for (var until = DateTime.UtcNow.AddMinutes(1); DateTime.UtcNow < until; await Task.Delay(50))
+        {
+            state = await officer.GetFromJsonAsync<JsonElement>("/api/calendar/years/2027/recompute");
+            if (state.GetProperty("state").GetString() == "done")
+            {
+                break;
+            }
+        }
+
+        Assert.Equal("done", state.GetProperty("state").GetString());
+        Assert.Equal(1, state.GetProperty("recomputedCases").GetInt32());
+        Assert.Equal("2027-01-05T18:00:00+08:00", (await GetCaseAsync(officer, number)).GetProperty("dueAt").GetString());
     }
 
     [Fact]
@@ -202,8 +270,11 @@ public sealed class CalendarYearTests
 
         var response = await admin.PutAsync("/api/calendar/years/2026", new StringContent(year2026.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(0, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("recomputedCases").GetInt32());
+        await app.RecomputeDeadlinesAsync();
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var state = await admin.GetFromJsonAsync<JsonElement>("/api/calendar/years/2026/recompute");
+        Assert.Equal(("done", 1, 0), (state.GetProperty("state").GetString(), state.GetProperty("checked").GetInt32(), state.GetProperty("recomputedCases").GetInt32()));
         var c = await GetCaseAsync(officer, number);
         Assert.Equal("2027-01-04T18:00:00+08:00", c.GetProperty("dueAt").GetString());
         Assert.True(c.GetProperty("provisional").GetBoolean());

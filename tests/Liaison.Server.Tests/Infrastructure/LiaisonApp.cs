@@ -252,6 +252,15 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         return await scope.ServiceProvider.GetRequiredService<Liaison.Server.Workflows.WorkflowTimerJob>().SweepAsync(CancellationToken.None);
     }
 
+    /// <summary>Runs the recomputation of provisional deadlines an admin's calendar save queued (what the job process's pump does), to the end.</summary>
+    public async Task<int> RecomputeDeadlinesAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        return await services.GetRequiredService<Liaison.Server.Cases.DeadlineRecalculation>()
+            .RunPendingAsync(services.GetRequiredService<LiaisonDbContext>(), CancellationToken.None);
+    }
+
     public async Task<RelayReport> RelayMailAsync()
     {
         await using var scope = Services.CreateAsyncScope();

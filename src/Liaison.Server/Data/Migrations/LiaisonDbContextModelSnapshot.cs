@@ -975,6 +975,30 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("json");
 
+                    b.Property<int?>("RecomputeCandidates")
+                        .HasColumnType("integer")
+                        .HasColumnName("recompute_candidates");
+
+                    b.Property<int>("RecomputeChecked")
+                        .HasColumnType("integer")
+                        .HasColumnName("recompute_checked");
+
+                    b.Property<long>("RecomputeCursor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("recompute_cursor");
+
+                    b.Property<DateTimeOffset?>("RecomputeFinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recompute_finished_at");
+
+                    b.Property<DateTimeOffset?>("RecomputeRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recompute_requested_at");
+
+                    b.Property<int>("RecomputedCases")
+                        .HasColumnType("integer")
+                        .HasColumnName("recomputed_cases");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -991,6 +1015,10 @@ namespace Liaison.Server.Data.Migrations
 
                     b.HasKey("Year")
                         .HasName("pk_calendar_years");
+
+                    b.HasIndex("RecomputeRequestedAt")
+                        .HasDatabaseName("ix_calendar_years_recompute_requested_at")
+                        .HasFilter("recompute_finished_at IS NULL AND recompute_requested_at IS NOT NULL");
 
                     b.ToTable("calendar_years", (string)null);
                 });

@@ -1,0 +1,26 @@
+using Liaison.Server.Data;
+using Liaison.Server.Jobs;
+
+namespace Liaison.Server.Cases;
+
+/// <summary>
+/// Recomputes provisional deadlines after an admin stored a year's schedule, on job processes: a save in this process
+/// wakes it, a save in another process (a web-only one) is seen within the poll interval, and a recomputation cut
+/// short by a restart resumes after its last committed chunk (<see cref="DeadlineRecalculation.RunChunkAsync"/>).
+/// </summary>
+public sealed class DeadlineRecomputePump(IServiceScopeFactory scopes, TimeProvider clock, ILogger<DeadlineRecomputePump> log)
+    : WakeablePump(clock, log)
+{
+    protected override async Task<DateTimeOffset?> RunOnceAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var chunks = await services.GetRequiredService<DeadlineRecalculation>().RunPendingAsync(services.GetRequiredService<LiaisonDbContext>(), ct);
+        if (chunks > 0)
+        {
+            log.LogInformation("Recomputed provisional deadlines in {Chunks} chunk(s)", chunks);
+        }
+
+        return null;
+    }
+}
