@@ -22,6 +22,9 @@
 #   bench/run.sh million                  # issue 9 item 4: 1M generated cases; sweeps (cold and warm), case list, league table, digests, RSS (~14 min)
 #   bench/run.sh million --cases 1000000 --small 100000 --due 10000 --mail-days 90 --requests 50   # its defaults
 #   bench/run.sh million --small 12000 --due 10000 --sweep-only 1                  # the sweeps alone (cold, then warm), their cost per timer
+#   bench/run.sh million --small 12000 --due 10000 --sweep-only 1 --schedule-change 1
+#                                         # … then an admin adds the 2027 schedule: the background recomputation of the
+#                                         # provisional deadlines, and the case list's latency meanwhile
 #   LIAISON_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements" bench/run.sh million --small 12000 --due 10000 --sweep-only 1
 #                                         # … and the statements PostgreSQL spent the sweep's time on
 #
