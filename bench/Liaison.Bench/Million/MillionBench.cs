@@ -251,6 +251,14 @@ public static class MillionBench
         Line("|---|---:|---:|---:|---:|");
         league.ForEach(t => Line(t.Row()));
         Line();
+        if (scheduleChange is not null)
+        {
+            Line($"## A schedule change at {small + due:N0} cases (`--schedule-change 1`)");
+            Line();
+            Line(scheduleChange);
+            Line();
+        }
+
         Line("## Daily digests (Hangfire job `digests-daily`, triggered)");
         Line();
         Line(digest.Detail);
