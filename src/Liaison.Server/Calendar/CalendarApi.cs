@@ -49,7 +49,7 @@ public static class CalendarApi
             : TypedResults.Text(schedule.ToJson(), "application/json");
     }
 
-    /// <summary>Where the recomputation of provisional deadlines after the year's last save stands.</summary>
+    /// <summary>Where the recomputation of deadlines after the year's last save stands.</summary>
     public static async Task<Results<Ok<RecomputeDto>, NotFoundProblem>> Recompute(int year, LiaisonDbContext db, CancellationToken ct) =>
         await CalendarYearStore.RecomputeStateAsync(db, year, ct) is { } state
             ? TypedResults.Ok(state)
@@ -57,7 +57,8 @@ public static class CalendarApi
 
     /// <summary>
     /// Adds or replaces a year's schedule (body: the schedule JSON): 202 once it is stored. Open cases whose deadlines
-    /// were provisional are then recomputed in the background, with a timeline entry each; the answer's
+    /// are provisional or fall in that year or later are then recomputed in the background, a timeline entry for each
+    /// deadline that moves; the answer's
     /// <c>Location</c> (<c>/api/calendar/years/{year}/recompute</c>) says how far that has come.
     /// </summary>
     public static async Task<Results<Accepted<RecomputeDto>, BadRequestProblem, ValidationProblem>> PutYear(
@@ -86,5 +87,5 @@ public sealed record DueDto(DateTimeOffset Due, bool Provisional, DateTimeOffset
     public static DueDto From(Deadline d) => new(d.Due, d.Provisional, d.Start, d.WorkingDays, d.CalendarVersion);
 }
 
-/// <param name="Recompute">For a year an admin stored: the recomputation of provisional deadlines its last save queued.</param>
+/// <param name="Recompute">For a year an admin stored: the recomputation of deadlines its last save queued.</param>
 public sealed record YearDto(int Year, string Version, string Source, string Origin, int Holidays, int Workdays, RecomputeDto? Recompute);

@@ -18,7 +18,7 @@ public sealed class CalendarYearRecord
     public string? UpdatedBy { get; set; }
 
     /// <summary>
-    /// When this schedule was saved and the open cases' provisional deadlines were queued for recomputation (see
+    /// When this schedule was saved and the open cases' deadlines it may move were queued for recomputation (see
     /// <c>DeadlineRecalculation.RunChunkAsync</c>); null for a year stored before recomputation ran in the background.
     /// </summary>
     public DateTimeOffset? RecomputeRequestedAt { get; set; }
@@ -29,7 +29,7 @@ public sealed class CalendarYearRecord
     /// <summary>The last case id looked at: the next chunk starts after it, so a recomputation cut short resumes there.</summary>
     public long RecomputeCursor { get; set; }
 
-    /// <summary>How many open cases had a provisional deadline when the recomputation started; null before it started.</summary>
+    /// <summary>How many open cases had a deadline the save may move when the recomputation started; null before it started.</summary>
     public int? RecomputeCandidates { get; set; }
 
     /// <summary>How many of those were looked at so far.</summary>

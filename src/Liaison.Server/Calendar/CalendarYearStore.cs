@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Liaison.Server.Calendar;
 
 /// <summary>
-/// Stores an admin's year schedule and queues the recomputation of the open cases' provisional deadlines. Shared by <c>PUT /api/calendar/years/{year}</c> and the admin calendar page.
+/// Stores an admin's year schedule and queues the recomputation of the open cases' deadlines it may move. Shared by <c>PUT /api/calendar/years/{year}</c> and the admin calendar page.
 /// </summary>
 public static class CalendarYearStore
 {
@@ -24,7 +24,7 @@ public static class CalendarYearStore
 
     /// <summary>
     /// Adds or replaces <paramref name="schedule"/>'s year and, in the same commit, queues the recomputation of the open
-    /// cases' provisional deadlines, which a job process does in the background (<see cref="DeadlineRecalculation"/>);
+    /// cases' deadlines it may move, which a job process does in the background (<see cref="DeadlineRecalculation"/>);
     /// returns the stored year's recomputation state.
     /// </summary>
     public static async Task<RecomputeDto> SaveAsync(
@@ -57,10 +57,10 @@ public static class CalendarYearStore
 }
 
 /// <summary>
-/// Where the recomputation of provisional deadlines after a year's save stands. <c>State</c>: <c>queued</c> (saved, no
-/// case looked at yet), <c>running</c>, <c>done</c>; <c>Candidates</c> is how many open cases had a provisional
-/// deadline when it started (null while queued), <c>Checked</c> how many of them were looked at, <c>RecomputedCases</c>
-/// how many had a deadline moved.
+/// Where the recomputation of deadlines after a year's save stands. <c>State</c>: <c>queued</c> (saved, no case looked
+/// at yet), <c>running</c>, <c>done</c>; <c>Candidates</c> is how many open cases had a deadline the save may move
+/// (provisional, or due in that year or later) when it started (null while queued), <c>Checked</c> how many of them
+/// were looked at, <c>RecomputedCases</c> how many had a deadline moved.
 /// </summary>
 public sealed record RecomputeDto(
     int Year, string Version, string State, int? Candidates, int Checked, int RecomputedCases, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt)

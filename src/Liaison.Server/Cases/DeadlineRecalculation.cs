@@ -10,8 +10,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Liaison.Server.Cases;
 
 /// <summary>
-/// When an admin adds or replaces a year's schedule, open cases whose deadlines were computed provisionally (weekends
-/// only) get them recomputed from their stored basis, with a timeline entry each. The save only queues the work
+/// When an admin adds or replaces a year's schedule, open cases whose deadlines it may move get them recomputed from
+/// their stored basis; each one whose date or provisional mark changed gets a timeline entry and its timers moved.
+/// Adding a year settles the provisional deadlines of every open case. Replacing one (a corrected notice, a typing
+/// error fixed) also moves the deadlines computed with the old one that fall in that year or later, while their clock
+/// runs: a case resolved and waiting for the officer's confirmation keeps the deadline it was resolved against, so
+/// whether it was on time does not change after the fact. The save only queues the work
 /// (<see cref="CalendarYearRecord.RequestRecompute"/>); <see cref="DeadlineRecomputePump"/> does it on job processes,
 /// a chunk of cases per transaction, so a province's tens of thousands of provisional cases neither hold the admin's
 /// request for minutes nor lock every case until the last one is done.
@@ -49,7 +53,7 @@ public sealed class DeadlineRecalculation(
 
         // The stored row, not this process's cached calendar: the save may have come from another process a moment ago.
         var calendar = (await calendars.GetAsync(ct)).WithSchedule(YearSchedule.Parse(record.Json));
-        var candidates = Candidates(db);
+        var candidates = Candidates(db, YearStart(calendar, record.Year));
         record.RecomputeCandidates ??= await candidates.CountAsync(ct);
         var cursor = record.RecomputeCursor;
         var ids = await candidates.Where(id => id > cursor).OrderBy(id => id).Take(Math.Max(1, chunkSize)).ToListAsync(ct);
@@ -85,11 +89,26 @@ public sealed class DeadlineRecalculation(
         return chunks;
     }
 
-    /// <summary>The ids of open cases with a provisional deadline of their own or of an open co-handling part.</summary>
-    private static IQueryable<long> Candidates(LiaisonDbContext db)
+    /// <summary>
+    /// The ids of open cases whose deadline, or an open co-handling part's, the schedule of the year starting at
+    /// <paramref name="yearStart"/> may move: a provisional one, or one due at or after that instant (a deadline due
+    /// before the year began was counted over days before it) while its clock runs. Some of them will not move; they
+    /// are left as they are.
+    /// </summary>
+    private static IQueryable<long> Candidates(LiaisonDbContext db, DateTimeOffset yearStart)
     {
-        var openParts = db.Set<CasePart>().Where(p => p.Provisional && CasePart.OpenStatuses.Contains(p.Status));
-        return db.Cases.Where(c => !CaseStatuses.Ended.Contains(c.Status) && (c.Provisional || openParts.Any(p => p.CaseId == c.Id))).Select(c => c.Id);
+        var openParts = db.Set<CasePart>().Where(p => (p.Provisional || p.DueAt >= yearStart) && CasePart.OpenStatuses.Contains(p.Status));
+        return db.Cases.Where(c => (c.Provisional && !CaseStatuses.Ended.Contains(c.Status))
+                || (c.DueAt >= yearStart && CaseStatuses.ClockRunning.Contains(c.Status))
+                || (!CaseStatuses.Ended.Contains(c.Status) && openParts.Any(p => p.CaseId == c.Id)))
+            .Select(c => c.Id);
+    }
+
+    /// <summary>Midnight of 1 January of <paramref name="year"/> in the calendar's time zone.</summary>
+    private static DateTimeOffset YearStart(WorkingCalendar calendar, int year)
+    {
+        var midnight = new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Unspecified);
+        return new DateTimeOffset(midnight, calendar.TimeZone.GetUtcOffset(midnight)).ToUniversalTime();
     }
 
     /// <summary>Recomputes the cases <paramref name="ids"/> (locked first) and their open parts; returns how many changed.</summary>
@@ -97,13 +116,13 @@ public sealed class DeadlineRecalculation(
     {
         var keys = ids.ToArray();
         var cases = await db.Cases.FromSql($"SELECT *, xmin FROM cases WHERE id = ANY({keys}) ORDER BY id FOR UPDATE").ToListAsync(ct);
-        var partsByCase = (await db.Set<CasePart>().Where(p => p.Provisional && CasePart.OpenStatuses.Contains(p.Status) && keys.Contains(p.CaseId))
+        var partsByCase = (await db.Set<CasePart>().Where(p => CasePart.OpenStatuses.Contains(p.Status) && keys.Contains(p.CaseId))
             .OrderBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.CaseId);
         var changed = 0;
         // Ended between the query and the lock: nothing to move.
         foreach (var c in cases.Where(c => !CaseStatuses.Ended.Contains(c.Status)))
         {
-            var any = c.Provisional && await RecomputeAsync(db, calendar, year, c, null, ct);
+            var any = await RecomputeAsync(db, calendar, year, c, null, ct);
             foreach (var part in partsByCase[c.Id])
             {
                 any |= await RecomputeAsync(db, calendar, year, c, part, ct);
@@ -118,16 +137,17 @@ public sealed class DeadlineRecalculation(
         return changed;
     }
 
-    /// <summary>The lead's (<paramref name="part"/> null) or a co-handler's deadlines from their stored basis, with a timeline entry; false when neither was provisional or neither changed.</summary>
+    /// <summary>The lead's (<paramref name="part"/> null) or a co-handler's deadlines from their stored basis, with a timeline entry; false when neither moved.</summary>
     private async Task<bool> RecomputeAsync(LiaisonDbContext db, WorkingCalendar calendar, int year, Case c, CasePart? part, CancellationToken ct)
     {
         IAssignment holder = (IAssignment?)part ?? c;
-        var accept = Recompute(calendar, holder.AcceptByBasis);
-        var due = Recompute(calendar, holder.DueAtBasis);
-        // Still provisional on the same dates (the schedule changed a year the deadline does not depend on, or changed
-        // nothing): no entry on the timeline and no timers to move.
-        static bool Unchanged(Deadline? d, DateTimeOffset? current) => d is null || (d.Provisional && d.Due == current);
-        if (Unchanged(accept, holder.AcceptBy) && Unchanged(due, holder.DueAt))
+        // Parts are read open only; a resolved (or returned-and-ended) case's settled deadlines stay, provisional ones aside.
+        var clockRunning = part is not null || CaseStatuses.ClockRunning.Contains(c.Status);
+        // Null when the same date comes out with the same provisional mark (the schedule changed a year the deadline
+        // does not depend on, or changed nothing): no entry on the timeline and no timers to move.
+        var (accept, acceptWas) = Moved(calendar, holder.AcceptByBasis, holder.AcceptBy, clockRunning);
+        var (due, dueWas) = Moved(calendar, holder.DueAtBasis, holder.DueAt, clockRunning);
+        if (accept is null && due is null)
         {
             return false;
         }
@@ -145,7 +165,7 @@ public sealed class DeadlineRecalculation(
             holder.DueAtBasis = Basis(due);
         }
 
-        holder.Provisional = (accept?.Provisional ?? false) || (due?.Provisional ?? false);
+        holder.Provisional = (accept?.Provisional ?? acceptWas) || (due?.Provisional ?? dueWas);
         await RearmTimersAsync(db, calendar, c, part, ct);
         CaseTimeline.Add(db, c, clock.GetUtcNow(), CaseEventKinds.DeadlineRecomputed, CaseTimeline.System,
             $"{year} 年节假日安排已加载，期限重新计算 / The {year} holiday schedule was loaded; deadlines recomputed",
@@ -200,14 +220,25 @@ public sealed class DeadlineRecalculation(
         }
     }
 
-    private static Deadline? Recompute(WorkingCalendar calendar, string? basis)
+    /// <summary>
+    /// The deadline <paramref name="basis"/> gives with <paramref name="calendar"/>, or null when it is the one in force
+    /// (<paramref name="current"/>, same provisional mark), there is no basis, or it is settled (not provisional) and its
+    /// clock no longer runs; and whether the one in force is provisional.
+    /// </summary>
+    private static (Deadline? Moved, bool WasProvisional) Moved(WorkingCalendar calendar, string? basis, DateTimeOffset? current, bool clockRunning)
     {
-        if (ReadBasis(basis) is not { Provisional: true } old)
+        if (ReadBasis(basis) is not { } old)
         {
-            return null;
+            return (null, false);
         }
 
-        return calendar.AddWorkingDays(old.Start, old.WorkingDays);
+        if (!old.Provisional && !clockRunning)
+        {
+            return (null, false);
+        }
+
+        var now = calendar.AddWorkingDays(old.Start, old.WorkingDays);
+        return (now.Due == current && now.Provisional == old.Provisional ? null : now, old.Provisional);
     }
 }
 

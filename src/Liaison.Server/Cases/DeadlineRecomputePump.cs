@@ -4,7 +4,7 @@ using Liaison.Server.Jobs;
 namespace Liaison.Server.Cases;
 
 /// <summary>
-/// Recomputes provisional deadlines after an admin stored a year's schedule, on job processes: a save in this process
+/// Recomputes the open cases' deadlines after an admin stored a year's schedule, on job processes: a save in this process
 /// wakes it, a save in another process (a web-only one) is seen within the poll interval, and a recomputation cut
 /// short by a restart resumes after its last committed chunk (<see cref="DeadlineRecalculation.RunChunkAsync"/>).
 /// </summary>
@@ -18,7 +18,7 @@ public sealed class DeadlineRecomputePump(IServiceScopeFactory scopes, TimeProvi
         var chunks = await services.GetRequiredService<DeadlineRecalculation>().RunPendingAsync(services.GetRequiredService<LiaisonDbContext>(), ct);
         if (chunks > 0)
         {
-            log.LogInformation("Recomputed provisional deadlines in {Chunks} chunk(s)", chunks);
+            log.LogInformation("Recomputed deadlines in {Chunks} chunk(s)", chunks);
         }
 
         return null;

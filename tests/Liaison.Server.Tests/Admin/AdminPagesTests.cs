@@ -238,13 +238,13 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var page = await admin.GetStringAsync(response.Headers.Location!.OriginalString);
-        Assert.Contains("已保存 2027 年安排。暂定期限的在办事项在后台重新计算", page);
+        Assert.Contains("已保存 2027 年安排。受影响的在办事项在后台重新计算期限", page);
         Assert.Matches("<tr data-year=\"2027\"><td>2027</td><td>cn-2027-admin</td><td>[^<]*</td><td>管理员</td>", page);
         Assert.Contains("<td data-recompute=\"queued\">排队中</td>", page);
         Assert.Contains("刷新进度", page);
         await _app.RecomputeDeadlinesAsync(); // what the job process does
         var after = await admin.GetStringAsync("/admin/calendar");
-        Assert.Contains("<td data-recompute=\"done\">已完成：调整了 1 件暂定期限的事项（共查看 1 件）</td>", after);
+        Assert.Contains("<td data-recompute=\"done\">已完成：1 件事项的期限有变（共查看 1 件）</td>", after);
         Assert.DoesNotContain("刷新进度", after);
         var years = await _officerApi.GetFromJsonAsync<JsonElement>("/api/calendar/years");
         var stored = Assert.Single(years.EnumerateArray(), y => y.GetProperty("year").GetInt32() == 2027);

@@ -257,6 +257,49 @@ public sealed class CalendarYearTests
     }
 
     [Fact]
+    public async Task Replacing_a_loaded_year_moves_the_open_deadlines_computed_with_it()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Replace");
+        var officer = await app.AsOfficerAsync();
+        var admin = await app.AsAdminAsync();
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        await app.RecomputeDeadlinesAsync();
+        // Due on 8 December 2026, before the year: no 2027 schedule can move it.
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        var early = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        // Resolved against its deadline, waiting for the officer's confirmation: whether it was on time stays as it was.
+        var resolved = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        await app.WithDbAsync(db => db.Cases.Where(c => c.Number == resolved).ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, CaseStatus.Resolved)));
+        var opened = await OpenAsync(officer);
+        var number = opened.GetProperty("number").GetString()!;
+        // 29th, 30th, 31st, 4th, 5th: computed with the loaded 2027 schedule, not provisional.
+        Assert.Equal("2027-01-05T18:00:00+08:00", opened.GetProperty("dueAt").GetString());
+        Assert.False(opened.GetProperty("provisional").GetBoolean());
+
+        // A corrected notice: the 4th is a holiday too.
+        var corrected = Year2027.Replace("\"cn-2027-test\"", "\"cn-2027-test-2\"").Replace("\"2027-01-03\"]", "\"2027-01-03\", \"2027-01-04\"]");
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PutAsync("/api/calendar/years/2027", new StringContent(corrected, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        await app.RecomputeDeadlinesAsync();
+
+        var state = await admin.GetFromJsonAsync<JsonElement>("/api/calendar/years/2027/recompute");
+        Assert.Equal(("cn-2027-test-2", 1, 1), (state.GetProperty("version").GetString(), state.GetProperty("checked").GetInt32(), state.GetProperty("recomputedCases").GetInt32()));
+        var c = await GetCaseAsync(officer, number);
+        Assert.Equal("2027-01-06T18:00:00+08:00", c.GetProperty("dueAt").GetString());
+        Assert.False(c.GetProperty("provisional").GetBoolean());
+        Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "deadline-recomputed");
+        var workflow = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/workflow");
+        var resolveDue = workflow.GetProperty("bookmarks").EnumerateArray().Single(b => b.GetProperty("key").GetString() == "ResolveDue");
+        Assert.Equal("2027-01-06T18:00:00+08:00", resolveDue.GetProperty("resumeAt").GetString());
+        foreach (var (other, dueAt) in new[] { (early, "2026-12-08T18:00:00+08:00"), (resolved, "2027-01-05T18:00:00+08:00") })
+        {
+            var untouched = await GetCaseAsync(officer, other);
+            Assert.Equal(dueAt, untouched.GetProperty("dueAt").GetString());
+            Assert.DoesNotContain("deadline-recomputed", untouched.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+        }
+    }
+
+    [Fact]
     public async Task Saving_a_schedule_that_moves_no_deadline_leaves_provisional_cases_alone()
     {
         await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Unchanged");
