@@ -32,7 +32,10 @@ public static class CalendarYearStore
         DeadlineRecomputePump recompute, TimeProvider clock, CancellationToken ct)
     {
         var year = schedule.Year;
-        var record = await db.Set<CalendarYearRecord>().FirstOrDefaultAsync(r => r.Year == year, ct);
+        // Locked, so a chunk of this year's recomputation under way commits first and this save reads what it wrote:
+        // a snapshot from before it would not see the run's end (finished_at), and the new run would never start.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var record = (await db.Set<CalendarYearRecord>().FromSql($"SELECT * FROM calendar_years WHERE year = {year} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
         if (record is null)
         {
             record = new CalendarYearRecord { Year = year, Json = "", Version = "" };
@@ -46,6 +49,7 @@ public static class CalendarYearStore
         record.UpdatedBy = updatedBy;
         record.RequestRecompute(now);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         calendars.Invalidate();
         recompute.Nudge();
         return RecomputeDto.From(record)!;

@@ -277,6 +277,13 @@ public sealed class CalendarYearTests
         Assert.Equal("2027-01-05T18:00:00+08:00", opened.GetProperty("dueAt").GetString());
         Assert.False(opened.GetProperty("provisional").GetBoolean());
 
+        // The same dates under a new version: the case is looked at and left as it is.
+        var same = Year2027.Replace("\"cn-2027-test\"", "\"cn-2027-test-1\"");
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PutAsync("/api/calendar/years/2027", new StringContent(same, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        await app.RecomputeDeadlinesAsync();
+        var unchanged = await admin.GetFromJsonAsync<JsonElement>("/api/calendar/years/2027/recompute");
+        Assert.Equal((1, 0), (unchanged.GetProperty("checked").GetInt32(), unchanged.GetProperty("recomputedCases").GetInt32()));
+
         // A corrected notice: the 4th is a holiday too.
         var corrected = Year2027.Replace("\"cn-2027-test\"", "\"cn-2027-test-2\"").Replace("\"2027-01-03\"]", "\"2027-01-03\", \"2027-01-04\"]");
         Assert.Equal(HttpStatusCode.Accepted, (await admin.PutAsync("/api/calendar/years/2027", new StringContent(corrected, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
@@ -297,6 +304,43 @@ public sealed class CalendarYearTests
             Assert.Equal(dueAt, untouched.GetProperty("dueAt").GetString());
             Assert.DoesNotContain("deadline-recomputed", untouched.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
         }
+    }
+
+    [Fact]
+    public async Task A_save_while_the_last_chunk_of_a_run_commits_queues_a_new_run()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Race");
+        var admin = await app.AsAdminAsync();
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        // A job process ends the run: its last chunk holds the year's row until it commits.
+        await using var chunk = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await chunk.OpenAsync();
+        await using var tx = await chunk.BeginTransactionAsync();
+        await using (var finish = new Npgsql.NpgsqlCommand("UPDATE calendar_years SET recompute_candidates = 0, recompute_finished_at = now() WHERE year = 2027", chunk, tx))
+        {
+            Assert.Equal(1, await finish.ExecuteNonQueryAsync());
+        }
+
+        var corrected = Year2027.Replace("\"cn-2027-test\"", "\"cn-2027-test-2\"");
+        var saving = admin.PutAsync("/api/calendar/years/2027", new StringContent(corrected, System.Text.Encoding.UTF8, "application/json"));
+        // Wait until the save waits on the row (and fail after a minute if it never does).
+        await using (var probe = new Npgsql.NpgsqlConnection(app.ConnectionString))
+        {
+            await probe.OpenAsync();
+            await using var waiting = new Npgsql.NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", probe);
+            for (var until = DateTime.UtcNow.AddMinutes(1); (long)(await waiting.ExecuteScalarAsync())! == 0; await Task.Delay(20))
+            {
+                Assert.True(DateTime.UtcNow < until, "the save never waited for the chunk's lock");
+            }
+        }
+
+        await tx.CommitAsync();
+        var saved = await saving;
+
+        Assert.Equal(HttpStatusCode.Accepted, saved.StatusCode);
+        var state = await admin.GetFromJsonAsync<JsonElement>("/api/calendar/years/2027/recompute");
+        Assert.Equal(("cn-2027-test-2", "queued"), (state.GetProperty("version").GetString(), state.GetProperty("state").GetString()));
     }
 
     [Fact]
