@@ -214,13 +214,7 @@ public sealed class CalendarYearTests
         Assert.Equal(3, done.GetProperty("recomputedCases").GetInt32());
         foreach (var number in numbers)
         {
-            var c = await GetCaseAsync(officer, number);
-            Assert.Equal("2027-01-05T18:00:00+08:00", c.GetProperty("dueAt").GetString());
-            Assert.False(c.GetProperty("provisional").GetBoolean());
-            Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "deadline-recomputed");
-            var workflow = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/workflow");
-            var resolveDue = workflow.GetProperty("bookmarks").EnumerateArray().Single(b => b.GetProperty("key").GetString() == "ResolveDue");
-            Assert.Equal("2027-01-05T18:00:00+08:00", resolveDue.GetProperty("resumeAt").GetString());
+            await AssertRecomputedOnceAsync(officer, number, "2027-01-05T18:00:00+08:00");
         }
 
         var ended = await GetCaseAsync(officer, cancelled);
@@ -291,13 +285,7 @@ public sealed class CalendarYearTests
 
         var state = await admin.GetFromJsonAsync<JsonElement>("/api/calendar/years/2027/recompute");
         Assert.Equal(("cn-2027-test-2", 1, 1), (state.GetProperty("version").GetString(), state.GetProperty("checked").GetInt32(), state.GetProperty("recomputedCases").GetInt32()));
-        var c = await GetCaseAsync(officer, number);
-        Assert.Equal("2027-01-06T18:00:00+08:00", c.GetProperty("dueAt").GetString());
-        Assert.False(c.GetProperty("provisional").GetBoolean());
-        Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "deadline-recomputed");
-        var workflow = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/workflow");
-        var resolveDue = workflow.GetProperty("bookmarks").EnumerateArray().Single(b => b.GetProperty("key").GetString() == "ResolveDue");
-        Assert.Equal("2027-01-06T18:00:00+08:00", resolveDue.GetProperty("resumeAt").GetString());
+        await AssertRecomputedOnceAsync(officer, number, "2027-01-06T18:00:00+08:00");
         foreach (var (other, dueAt) in new[] { (early, "2026-12-08T18:00:00+08:00"), (resolved, "2027-01-05T18:00:00+08:00") })
         {
             var untouched = await GetCaseAsync(officer, other);
@@ -366,5 +354,17 @@ public sealed class CalendarYearTests
         Assert.Equal("2027-01-04T18:00:00+08:00", c.GetProperty("dueAt").GetString());
         Assert.True(c.GetProperty("provisional").GetBoolean());
         Assert.DoesNotContain("deadline-recomputed", c.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+    }
+
+    /// <summary>The case is due at <paramref name="dueAt"/>, not provisionally, with one recomputation on its timeline and its deadline timer moved there.</summary>
+    private static async Task AssertRecomputedOnceAsync(HttpClient officer, string number, string dueAt)
+    {
+        var c = await GetCaseAsync(officer, number);
+        Assert.Equal(dueAt, c.GetProperty("dueAt").GetString());
+        Assert.False(c.GetProperty("provisional").GetBoolean());
+        Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "deadline-recomputed");
+        var workflow = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/workflow");
+        var resolveDue = workflow.GetProperty("bookmarks").EnumerateArray().Single(b => b.GetProperty("key").GetString() == "ResolveDue");
+        Assert.Equal(dueAt, resolveDue.GetProperty("resumeAt").GetString());
     }
 }
