@@ -34,15 +34,16 @@ public static class CalendarYearStore
         var year = schedule.Year;
         // Locked, so a chunk of this year's recomputation under way commits first and this save reads what it wrote:
         // a snapshot from before it would not see the run's end (finished_at), and the new run would never start.
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var record = (await db.Set<CalendarYearRecord>().FromSql($"SELECT * FROM calendar_years WHERE year = {year} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
-        if (record is null)
-        {
-            record = new CalendarYearRecord { Year = year, Json = "", Version = "" };
-            db.Add(record);
-        }
-
+        // A year saved for the first time gets its row first: two admins saving it at once then wait for each other
+        // here, and the second one updates the first one's row instead of failing on the key.
         var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO calendar_years (year, json, version, updated_at, recompute_cursor, recompute_checked, recomputed_cases)
+            VALUES ({year}, {schedule.ToJson()}, {schedule.Version}, {now}, 0, 0, 0)
+            ON CONFLICT (year) DO NOTHING
+            """, ct);
+        var record = (await db.Set<CalendarYearRecord>().FromSql($"SELECT * FROM calendar_years WHERE year = {year} FOR UPDATE").ToListAsync(ct)).Single();
         record.Json = schedule.ToJson();
         record.Version = schedule.Version;
         record.UpdatedAt = now;

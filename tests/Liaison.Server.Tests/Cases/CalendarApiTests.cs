@@ -311,17 +311,7 @@ public sealed class CalendarYearTests
 
         var corrected = Year2027.Replace("\"cn-2027-test\"", "\"cn-2027-test-2\"");
         var saving = admin.PutAsync("/api/calendar/years/2027", new StringContent(corrected, System.Text.Encoding.UTF8, "application/json"));
-        // Wait until the save waits on the row (and fail after a minute if it never does).
-        await using (var probe = new Npgsql.NpgsqlConnection(app.ConnectionString))
-        {
-            await probe.OpenAsync();
-            await using var waiting = new Npgsql.NpgsqlCommand(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", probe);
-            for (var until = DateTime.UtcNow.AddMinutes(1); (long)(await waiting.ExecuteScalarAsync())! == 0; await Task.Delay(20))
-            {
-                Assert.True(DateTime.UtcNow < until, "the save never waited for the chunk's lock");
-            }
-        }
+        await WaitUntilABackendWaitsOnALockAsync(app);
 
         await tx.CommitAsync();
         var saved = await saving;
@@ -329,6 +319,35 @@ public sealed class CalendarYearTests
         Assert.Equal(HttpStatusCode.Accepted, saved.StatusCode);
         var state = await admin.GetFromJsonAsync<JsonElement>("/api/calendar/years/2027/recompute");
         Assert.Equal(("cn-2027-test-2", "queued"), (state.GetProperty("version").GetString(), state.GetProperty("state").GetString()));
+    }
+
+    [Fact]
+    public async Task Two_first_saves_of_a_year_at_once_both_succeed_and_the_later_one_wins()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Insert");
+        var admin = await app.AsAdminAsync();
+        var year2028 = Year2027.Replace("2027", "2028");
+        // Another admin's first save of 2028, not yet committed.
+        await using var other = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await other.OpenAsync();
+        await using var tx = await other.BeginTransactionAsync();
+        await using (var insert = new Npgsql.NpgsqlCommand("""
+            INSERT INTO calendar_years (year, json, version, updated_at, recompute_cursor, recompute_checked, recomputed_cases, recompute_requested_at)
+            VALUES (2028, @json, 'cn-2028-other', now(), 0, 0, 0, now())
+            """, other, tx))
+        {
+            insert.Parameters.AddWithValue("json", YearSchedule.Parse(year2028.Replace("cn-2028-test", "cn-2028-other")).ToJson());
+            Assert.Equal(1, await insert.ExecuteNonQueryAsync());
+        }
+
+        var saving = admin.PutAsync("/api/calendar/years/2028", new StringContent(year2028, System.Text.Encoding.UTF8, "application/json"));
+        await WaitUntilABackendWaitsOnALockAsync(app);
+        await tx.CommitAsync();
+        var saved = await saving;
+
+        Assert.Equal(HttpStatusCode.Accepted, saved.StatusCode);
+        var state = await admin.GetFromJsonAsync<JsonElement>("/api/calendar/years/2028/recompute");
+        Assert.Equal(("cn-2028-test", "queued"), (state.GetProperty("version").GetString(), state.GetProperty("state").GetString()));
     }
 
     [Fact]
@@ -366,5 +385,18 @@ public sealed class CalendarYearTests
         var workflow = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/workflow");
         var resolveDue = workflow.GetProperty("bookmarks").EnumerateArray().Single(b => b.GetProperty("key").GetString() == "ResolveDue");
         Assert.Equal(dueAt, resolveDue.GetProperty("resumeAt").GetString());
+    }
+
+    /// <summary>Returns once a backend of the app's database waits on a lock (the request under test blocked); fails after a minute.</summary>
+    private static async Task WaitUntilABackendWaitsOnALockAsync(LiaisonApp app)
+    {
+        await using var probe = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await probe.OpenAsync();
+        await using var waiting = new Npgsql.NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", probe);
+        for (var until = DateTime.UtcNow.AddMinutes(1); (long)(await waiting.ExecuteScalarAsync())! == 0; await Task.Delay(20))
+        {
+            Assert.True(DateTime.UtcNow < until, "the request never waited on a lock");
+        }
     }
 }
