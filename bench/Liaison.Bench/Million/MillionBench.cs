@@ -646,7 +646,7 @@ public static class MillionBench
         using var admin = await AdminClientAsync(port);
         using var http = Client(port);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", officer);
-        var cpu = Load.LoadDriver.CpuSeconds([server.Id]);
+        var cpu = LoadDriver.CpuSeconds([server.Id]);
         var t0 = Stopwatch.GetTimestamp();
         using var put = await admin.PutAsync("/api/calendar/years/2027", new StringContent(year2027, System.Text.Encoding.UTF8, "application/json"));
         var saved = Stopwatch.GetElapsedTime(t0);
@@ -656,11 +656,11 @@ public static class MillionBench
         }
 
         var lists = new List<double>();
-        System.Text.Json.Nodes.JsonNode state;
+        JsonNode state;
         while (true)
         {
             lists.Add((await TimeAsync(http, "", "/api/cases?page=1", 1)).Millis[0]);
-            state = System.Text.Json.Nodes.JsonNode.Parse(await admin.GetStringAsync("/api/calendar/years/2027/recompute"))!;
+            state = JsonNode.Parse(await admin.GetStringAsync("/api/calendar/years/2027/recompute"))!;
             if ((string?)state["state"] == "done")
             {
                 break;
@@ -673,7 +673,7 @@ public static class MillionBench
         return string.Create(CultureInfo.InvariantCulture,
             $"Schedule change (`PUT /api/calendar/years/2027`, {provisional:N0} open cases with a provisional deadline): saved in {saved.TotalMilliseconds:F0} ms (202); " +
             $"recomputed in the background in **{took.TotalSeconds:F1} s**: {(int)state["checked"]!:N0} cases looked at, {changed:N0} changed " +
-            $"({changed / Math.Max(0.001, took.TotalSeconds):F0} cases/s, {(Load.LoadDriver.CpuSeconds([server.Id]) - cpu) * 1000 / Math.Max(1, changed):F1} ms of server CPU each). " +
+            $"({changed / Math.Max(0.001, took.TotalSeconds):F0} cases/s, {(LoadDriver.CpuSeconds([server.Id]) - cpu) * 1000 / Math.Max(1, changed):F1} ms of server CPU each). " +
             $"Meanwhile the case list's page 1 answered {lists.Count} times: p50 {list.P(0.5):F1} ms, p99 {list.P(0.99):F1} ms, max {list.Max:F1} ms.");
     }
 

@@ -182,7 +182,8 @@ public sealed class WorkingCalendar
         return count;
     }
 
-    private DateTimeOffset AtLocalTime(DateOnly day, TimeOnly time)
+    /// <summary>The instant of a local date and time in the calendar's zone.</summary>
+    public DateTimeOffset AtLocalTime(DateOnly day, TimeOnly time)
     {
         var local = day.ToDateTime(time, DateTimeKind.Unspecified);
         return new DateTimeOffset(local, TimeZone.GetUtcOffset(local));

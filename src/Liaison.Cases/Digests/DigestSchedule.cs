@@ -59,9 +59,5 @@ public static class DigestSchedule
     }
 
     /// <summary>The instant of a local date and time in the calendar's zone.</summary>
-    public static DateTimeOffset At(WorkingCalendar calendar, DateOnly date, TimeOnly time)
-    {
-        var local = date.ToDateTime(time, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, calendar.TimeZone.GetUtcOffset(local));
-    }
+    public static DateTimeOffset At(WorkingCalendar calendar, DateOnly date, TimeOnly time) => calendar.AtLocalTime(date, time);
 }

@@ -29,6 +29,8 @@ public sealed class DeadlineRecalculation(
     TimeProvider clock, CalendarService calendars, WorkflowHost workflows, WorkflowDefinitionStore definitions,
     CaseRoutingFactory routing, int chunkSize = 25)
 {
+    private readonly int _chunkSize = Math.Max(1, chunkSize);
+
     /// <summary>
     /// Recomputes the next chunk of the oldest unfinished recomputation in its own transaction: the year's row is
     /// locked (another process working on it is skipped, not waited for), the chunk's cases are locked in id order as
@@ -53,10 +55,10 @@ public sealed class DeadlineRecalculation(
 
         // The stored row, not this process's cached calendar: the save may have come from another process a moment ago.
         var calendar = (await calendars.GetAsync(ct)).WithSchedule(YearSchedule.Parse(record.Json));
-        var candidates = Candidates(db, YearStart(calendar, record.Year));
+        var candidates = Candidates(db, calendar.AtLocalTime(new DateOnly(record.Year, 1, 1), TimeOnly.MinValue));
         record.RecomputeCandidates ??= await candidates.CountAsync(ct);
         var cursor = record.RecomputeCursor;
-        var ids = await candidates.Where(id => id > cursor).OrderBy(id => id).Take(Math.Max(1, chunkSize)).ToListAsync(ct);
+        var ids = await candidates.Where(id => id > cursor).OrderBy(id => id).Take(_chunkSize).ToListAsync(ct);
         if (ids.Count > 0)
         {
             record.RecomputedCases += await RecomputeCasesAsync(db, calendar, record.Year, ids, ct);
@@ -65,7 +67,7 @@ public sealed class DeadlineRecalculation(
         }
 
         // A case opened from now on has the new schedule: a short chunk was the last.
-        var finished = ids.Count < Math.Max(1, chunkSize);
+        var finished = ids.Count < _chunkSize;
         if (finished)
         {
             record.RecomputeFinishedAt = clock.GetUtcNow();
@@ -102,13 +104,6 @@ public sealed class DeadlineRecalculation(
                 || (c.DueAt >= yearStart && CaseStatuses.ClockRunning.Contains(c.Status))
                 || (!CaseStatuses.Ended.Contains(c.Status) && openParts.Any(p => p.CaseId == c.Id)))
             .Select(c => c.Id);
-    }
-
-    /// <summary>Midnight of 1 January of <paramref name="year"/> in the calendar's time zone.</summary>
-    private static DateTimeOffset YearStart(WorkingCalendar calendar, int year)
-    {
-        var midnight = new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Unspecified);
-        return new DateTimeOffset(midnight, calendar.TimeZone.GetUtcOffset(midnight)).ToUniversalTime();
     }
 
     /// <summary>Recomputes the cases <paramref name="ids"/> (locked first) and their open parts; returns how many changed.</summary>
@@ -227,12 +222,7 @@ public sealed class DeadlineRecalculation(
     /// </summary>
     private static (Deadline? Moved, bool WasProvisional) Moved(WorkingCalendar calendar, string? basis, DateTimeOffset? current, bool clockRunning)
     {
-        if (ReadBasis(basis) is not { } old)
-        {
-            return (null, false);
-        }
-
-        if (!old.Provisional && !clockRunning)
+        if (ReadBasis(basis) is not { } old || (!old.Provisional && !clockRunning))
         {
             return (null, false);
         }

@@ -8,17 +8,27 @@ namespace Liaison.Server.Cases;
 /// wakes it, a save in another process (a web-only one) is seen within the poll interval, and a recomputation cut
 /// short by a restart resumes after its last committed chunk (<see cref="DeadlineRecalculation.RunChunkAsync"/>).
 /// </summary>
-public sealed class DeadlineRecomputePump(IServiceScopeFactory scopes, TimeProvider clock, ILogger<DeadlineRecomputePump> log)
-    : WakeablePump(clock, log)
+public sealed class DeadlineRecomputePump : WakeablePump
 {
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILogger<DeadlineRecomputePump> _log;
+
+    public DeadlineRecomputePump(IServiceScopeFactory scopes, TimeProvider clock, ILogger<DeadlineRecomputePump> log)
+        : base(clock, log)
+    {
+        (_scopes, _log) = (scopes, log);
+        // Saves are rare and wake the pump in their own process; a web-only process's save waits this long at most.
+        PollInterval = TimeSpan.FromSeconds(10);
+    }
+
     protected override async Task<DateTimeOffset?> RunOnceAsync(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = _scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var chunks = await services.GetRequiredService<DeadlineRecalculation>().RunPendingAsync(services.GetRequiredService<LiaisonDbContext>(), ct);
         if (chunks > 0)
         {
-            log.LogInformation("Recomputed deadlines in {Chunks} chunk(s)", chunks);
+            _log.LogInformation("Recomputed deadlines in {Chunks} chunk(s)", chunks);
         }
 
         return null;

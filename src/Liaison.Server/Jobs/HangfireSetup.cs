@@ -38,9 +38,7 @@ public static class HangfireSetup
         // The pumps fire timers and send mail as soon as they are due; any process may nudge them, job processes run them.
         services.AddSingleton<OutboxPump>();
         services.AddSingleton<Liaison.Server.Workflows.WorkflowTimerPump>();
-        services.AddSingleton(sp => new Liaison.Server.Cases.DeadlineRecomputePump(
-            sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<Liaison.Server.Cases.DeadlineRecomputePump>>()) { PollInterval = TimeSpan.FromSeconds(10) });
+        services.AddSingleton<Liaison.Server.Cases.DeadlineRecomputePump>();
         if (jobs.RunServer)
         {
             services.AddHostedService(sp => sp.GetRequiredService<OutboxPump>());
