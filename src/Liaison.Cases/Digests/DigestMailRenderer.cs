@@ -1,8 +1,7 @@
-using System.Collections.Frozen;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.RegularExpressions;
-using System.Text.Unicode;
 using Fluid;
 using Fluid.Values;
 using Liaison.Cases.Calendar;
@@ -18,16 +17,15 @@ namespace Liaison.Cases.Digests;
 /// </summary>
 public sealed partial class DigestMailRenderer
 {
-    private const string ResourcePrefix = "Liaison.Cases.Digests.Templates.";
-    private static readonly FluidParser Parser = new();
-    private static readonly TextEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
-    private static readonly TemplateOptions RenderOptions = new() { MaxSteps = 1_000_000 };
-
     /// <summary>
     /// Case lines shown per section of a digest; the rest are counted in <c>Omitted</c> and left to the case list. A
     /// mail of thousands of lines helps nobody and would outgrow the template's step limit.
     /// </summary>
     public const int MaxLinesPerSection = 100;
+
+    // Three sections of 100 lines, each with its changes, fit well within these; an admin's loop does not.
+    private static readonly MailTemplateFamily Templates =
+        new("Liaison.Cases.Digests.Templates.", DigestKind.All, maxSteps: 1_000_000, maxOutputLength: 2_000_000);
 
     /// <summary>A section's full count: its declared total, or its lines when the caller passed them all.</summary>
     private static int Total(IReadOnlyCollection<DigestCaseLine> lines, int? total) => Math.Max(lines.Count, total ?? 0);
@@ -35,19 +33,37 @@ public sealed partial class DigestMailRenderer
     /// <summary>Cases counted in the sections but not shown (beyond the first <see cref="MaxLinesPerSection"/> of each).</summary>
     private static int Omitted(params (IReadOnlyCollection<DigestCaseLine> Lines, int? Total)[] sections) =>
         sections.Sum(s => Total(s.Lines, s.Total) - Math.Min(s.Lines.Count, MaxLinesPerSection));
-    private static readonly Lazy<FrozenDictionary<string, IFluidTemplate>> Shipped = new(LoadShipped);
     private static readonly string[] EnglishDays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
     private static readonly string[] EnglishMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
+    private readonly ITemplateOverrides? _overrides;
     private readonly TimeZoneInfo _timeZone;
 
-    public DigestMailRenderer(TimeZoneInfo? timeZone = null) =>
-        _timeZone = timeZone ?? WorkingCalendar.ResolveTimeZone(WorkingCalendar.DefaultTimeZoneId);
+    // Override sources by text, so an edited template is parsed once and a changed one is picked up at once.
+    private readonly ConcurrentDictionary<string, (IFluidTemplate? Template, string? Error)> _overrideCache = new(StringComparer.Ordinal);
 
-    public RenderedMail Render(HandlerDigestMail mail, string? culture)
+    /// <param name="overrides">Admin-edited templates (the same store as the case mails'); null uses the shipped ones only.</param>
+    /// <param name="timeZone">Where dates are shown; defaults to Asia/Shanghai.</param>
+    public DigestMailRenderer(ITemplateOverrides? overrides = null, TimeZoneInfo? timeZone = null)
     {
-        var en = IsEnglish(culture);
-        return Render(DigestKind.Handler, en, new()
+        _overrides = overrides;
+        _timeZone = timeZone ?? WorkingCalendar.ResolveTimeZone(WorkingCalendar.DefaultTimeZoneId);
+    }
+
+    public RenderedMail Render(HandlerDigestMail mail, string? culture) =>
+        Render(DigestKind.Handler, culture, Values(mail, IsEnglish(culture)), mail.Overdue.Concat(mail.DueSoon).Concat(mail.Other));
+
+    public RenderedMail Render(OfficerDigestMail mail, string? culture) =>
+        Render(DigestKind.Officer, culture, Values(mail, IsEnglish(culture)),
+            mail.NeedsDecision.Concat(mail.Overdue).Concat(mail.Changed).Concat(mail.Served));
+
+    public RenderedMail Render(LeagueTableMail mail, string? culture)
+    {
+        if (mail.CsvLink is { } csv && !IsHttpUrl(csv)) throw new ArgumentException($"The CSV link must be an absolute http(s) URL, got '{csv}'.", nameof(mail));
+        return Render(DigestKind.LeagueTable, culture, Values(mail, IsEnglish(culture)), []);
+    }
+
+    private Dictionary<string, object?> Values(HandlerDigestMail mail, bool en) => new()
         {
             ["Recipient"] = Obj(("Name", mail.RecipientName)),
             ["Date"] = FormatDate(mail.Date, en),
@@ -59,13 +75,9 @@ public sealed partial class DigestMailRenderer
             ["DueSoonCount"] = Total(mail.DueSoon, mail.DueSoonTotal),
             ["OtherCount"] = Total(mail.Other, mail.OtherTotal),
             ["Omitted"] = Omitted((mail.Overdue, mail.OverdueTotal), (mail.DueSoon, mail.DueSoonTotal), (mail.Other, mail.OtherTotal)),
-        }, mail.Overdue.Concat(mail.DueSoon).Concat(mail.Other));
-    }
+        };
 
-    public RenderedMail Render(OfficerDigestMail mail, string? culture)
-    {
-        var en = IsEnglish(culture);
-        return Render(DigestKind.Officer, en, new()
+    private Dictionary<string, object?> Values(OfficerDigestMail mail, bool en) => new()
         {
             ["Recipient"] = Obj(("Name", mail.RecipientName)),
             ["Date"] = FormatDate(mail.Date, en),
@@ -82,27 +94,24 @@ public sealed partial class DigestMailRenderer
             ["ServedCount"] = mail.Served.Count,
             ["VisitsDue"] = VisitsDue(mail.VisitsDue, en),
             ["Omitted"] = Omitted((mail.NeedsDecision, mail.NeedsDecisionTotal), (mail.Overdue, mail.OverdueTotal), (mail.Changed, mail.ChangedTotal), (mail.Served, null)),
-        }, mail.NeedsDecision.Concat(mail.Overdue).Concat(mail.Changed).Concat(mail.Served));
-    }
+        };
 
-    public RenderedMail Render(LeagueTableMail mail, string? culture)
+    private static Dictionary<string, object?> Values(LeagueTableMail mail, bool en)
     {
-        var en = IsEnglish(culture);
         var t = mail.Table;
-        if (mail.CsvLink is { } csv && !IsHttpUrl(csv)) throw new ArgumentException($"The CSV link must be an absolute http(s) URL, got '{csv}'.", nameof(mail));
-        return Render(DigestKind.LeagueTable, en, new()
+        return new()
         {
             ["Recipient"] = Obj(("Name", mail.RecipientName)),
             ["From"] = FormatDate(t.From, en),
             ["To"] = FormatDate(t.To, en),
-            ["Rows"] = new ArrayValue(t.Rows.Select(r => Row(r, en)).ToArray()),
+            ["Rows"] = t.Rows.Select(r => Row(r, en)).ToArray(),
             ["Totals"] = Row(t.Totals, en),
             ["RedCount"] = t.Rows.Count(r => r.Mark == LeagueMark.Red),
             ["YellowCount"] = t.Rows.Count(r => r.Mark == LeagueMark.Yellow),
             ["Rules"] = Obj(("RedBelow", Percent(t.Rules.RedBelow)), ("YellowBelow", Percent(t.Rules.YellowBelow))),
             ["CsvLink"] = mail.CsvLink,
             ["KeyService"] = mail.KeyEnterpriseService is { } k ? KeyService(k, en) : null,
-        }, []);
+        };
     }
 
     public static string Percent(double? rate) => rate is { } r ? Math.Round(r * 100, MidpointRounding.AwayFromZero).ToString(CultureInfo.InvariantCulture) + "%" : "—";
@@ -135,7 +144,7 @@ public sealed partial class DigestMailRenderer
 
     private string? FormatLocal(DateTimeOffset? at, bool en) => CaseMailValues.FormatLocal(at, _timeZone, en);
 
-    private RenderedMail Render(string kind, bool en, Dictionary<string, object?> values, IEnumerable<DigestCaseLine> lines)
+    private RenderedMail Render(string kind, string? culture, Dictionary<string, object?> values, IEnumerable<DigestCaseLine> lines)
     {
         foreach (var line in lines)
         {
@@ -143,14 +152,107 @@ public sealed partial class DigestMailRenderer
             if (line.Link is { } link && !IsHttpUrl(link)) throw new ArgumentException($"A digest link must be an absolute http(s) URL, got '{link}'.", nameof(lines));
         }
 
-        var context = new TemplateContext(RenderOptions);
-        foreach (var (name, value) in values) context.SetValue(name, Value(value));
-        var culture = en ? CaseMailRenderer.English : CaseMailRenderer.Chinese;
-        string Part(string part, TextEncoder encoder) => Shipped.Value[$"{ResourcePrefix}{kind}.{culture}.{part}.liquid"].Render(context, encoder);
-        return new RenderedMail(Whitespace().Replace(Part("subject", NullEncoder.Default), " ").Trim(), Part("text", NullEncoder.Default), Part("html", Html));
+        var lang = CaseMailRenderer.ResolveCulture(culture);
+        // Converted once; each part's render gets a context of its own with the same values.
+        var fluid = values.ToDictionary(v => v.Key, v => ToFluid(v.Key, v.Value, onUnknown: null));
+        TemplateContext NewContext()
+        {
+            var context = new TemplateContext(Templates.RenderOptions);
+            foreach (var (name, value) in fluid) context.SetValue(name, value);
+            return context;
+        }
+
+        var warnings = new List<string>();
+        string Part(MailPart part, TextEncoder encoder) => Templates.Render(_overrides, _overrideCache, kind, lang, part, NewContext, encoder, warnings);
+        var subject = Whitespace().Replace(Part(MailPart.Subject, NullEncoder.Default), " ").Trim();
+        var text = Part(MailPart.Text, NullEncoder.Default);
+        var html = Part(MailPart.Html, MailTemplateFamily.Html);
+        return new RenderedMail(subject, text, html) { Warnings = warnings };
     }
 
-    private ArrayValue Lines(IReadOnlyList<DigestCaseLine> lines, bool en) => new(lines.Take(MaxLinesPerSection).Select(l => (FluidValue)Obj(
+    /// <summary>The shipped template text of a digest, e.g. as the starting point of an admin's edit.</summary>
+    /// <exception cref="ArgumentException">Unknown kind.</exception>
+    public static string ShippedSource(string kind, string? culture, MailPart part)
+    {
+        if (!Templates.IsKnown(kind)) throw new ArgumentException($"Unknown digest kind '{kind}'.", nameof(kind));
+        return Templates.ShippedSource(kind, CaseMailRenderer.ResolveCulture(culture), part);
+    }
+
+    /// <summary>
+    /// Every problem with an admin's edit of a <paramref name="kind"/> digest's template as "中文 / English"; empty when
+    /// it is fine. Renders it against a full sample digest and an empty one of that kind, in Chinese, so unknown
+    /// variables (also a loop item's, e.g. <c>Overdue.Titel</c>), unknown filters and runaway loops are found.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown kind.</exception>
+    public IReadOnlyList<string> Validate(string kind, string source)
+    {
+        var samples = ValidationSamples(kind).Select(values => (Action<TemplateContext, Action<string>>)((context, unknown) => Fill(context, values, unknown)));
+        return Templates.Validate(source, samples, KnownNames(kind));
+    }
+
+    /// <summary>
+    /// Every variable name a <paramref name="kind"/> digest's templates may use, e.g. <c>Recipient.Name</c>, and the
+    /// members of a list's items (<c>Overdue.Title</c>, read in <c>{% for c in Overdue %}{{ c.Title }}</c>).
+    /// </summary>
+    public IReadOnlyList<string> KnownNames(string kind) =>
+        ValidationSamples(kind)[0].SelectMany(v => Names(v.Key, v.Value)).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>A digest of <paramref name="kind"/> with every section filled with made-up cases, as of <paramref name="now"/>, for a preview.</summary>
+    public RenderedMail RenderSample(string kind, string? culture, DateTimeOffset now)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, _timeZone);
+        return kind switch
+        {
+            DigestKind.Handler => Render(DigestSamples.Handler(local), culture),
+            DigestKind.Officer => Render(DigestSamples.Officer(local), culture),
+            DigestKind.LeagueTable => Render(DigestSamples.LeagueTable(local), culture),
+            _ => throw new ArgumentException($"Unknown digest kind '{kind}'.", nameof(kind)),
+        };
+    }
+
+    // A full sample (every section and optional value set) and an empty one, so both sides of the usual {% if %} and
+    // {% for %} are rendered and a misspelt name in either is found.
+    private List<Dictionary<string, object?>> ValidationSamples(string kind)
+    {
+        var now = DigestSamples.ValidationNow;
+        return kind switch
+        {
+            DigestKind.Handler => [Values(DigestSamples.Handler(now), en: false), Values(DigestSamples.EmptyHandler(now), en: false)],
+            DigestKind.Officer => [Values(DigestSamples.Officer(now), en: false), Values(DigestSamples.EmptyOfficer(now), en: false)],
+            DigestKind.LeagueTable => [Values(DigestSamples.LeagueTable(now), en: false), Values(DigestSamples.EmptyLeagueTable(now), en: false)],
+            _ => throw new ArgumentException($"Unknown digest kind '{kind}'.", nameof(kind)),
+        };
+    }
+
+    private static void Fill(TemplateContext context, Dictionary<string, object?> values, Action<string>? onUnknown)
+    {
+        foreach (var (name, value) in values) context.SetValue(name, ToFluid(name, value, onUnknown));
+    }
+
+    // A list's items report their unknown members under the list's name (Overdue.Titel), as the case mails' do.
+    private static FluidValue ToFluid(string path, object? value, Action<string>? onUnknown) => value switch
+    {
+        null => NilValue.Instance,
+        string s => StringValue.Create(s),
+        bool b => BooleanValue.Create(b),
+        int i => NumberValue.Create(i),
+        Node node => new DictionaryValue(new ReportingMembers(path,
+            node.Members.ToDictionary(m => m.Name, m => ToFluid($"{path}.{m.Name}", m.Value, onUnknown), StringComparer.OrdinalIgnoreCase), onUnknown)),
+        Node[] items => new ArrayValue(items.Select(item => ToFluid(path, item, onUnknown)).ToArray()),
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unsupported digest value."),
+    };
+
+    private static IEnumerable<string> Names(string path, object? value) => value switch
+    {
+        Node node => node.Members.SelectMany(m => Names($"{path}.{m.Name}", m.Value)).Prepend(path),
+        Node[] items => items.SelectMany(item => Names(path, item)).Prepend(path),
+        _ => [path],
+    };
+
+    /// <summary>A Liquid object's members, turned into Fluid values when the mail is rendered.</summary>
+    private sealed record Node((string Name, object? Value)[] Members);
+
+    private Node[] Lines(IReadOnlyList<DigestCaseLine> lines, bool en) => lines.Take(MaxLinesPerSection).Select(l => Obj(
         ("Number", l.Number),
         ("Title", l.Title),
         ("Enterprise", l.Enterprise),
@@ -172,22 +274,22 @@ public sealed partial class DigestMailRenderer
         ("Link", l.Link),
         ("Decision", l.Decision is null ? null : en ? DecisionLabel(l.Decision).En : DecisionLabel(l.Decision).Zh),
         ("EnterpriseComment", Short(l.EnterpriseComment)),
-        ("Changes", new ArrayValue(l.Changes.Select(e => (FluidValue)Obj(
+        ("Changes", l.Changes.Select(e => Obj(
             ("At", FormatLocal(e.At, en)),
             ("What", CaseEventKinds.Label(e.Kind).In(en ? Cultures.English : Cultures.Chinese)),
-            ("Note", Short(e.Note)))).ToArray())))).ToArray());
+            ("Note", Short(e.Note)))).ToArray()))).ToArray();
 
-    private static ArrayValue VisitsDue(IReadOnlyList<VisitDueLine> lines, bool en) => new(lines.Take(MaxLinesPerSection).Select(l =>
+    private static Node[] VisitsDue(IReadOnlyList<VisitDueLine> lines, bool en) => lines.Take(MaxLinesPerSection).Select(l =>
     {
         if (!IsHttpUrl(l.Link)) throw new ArgumentException($"A digest link must be an absolute http(s) URL, got '{l.Link}'.", nameof(lines));
-        return (FluidValue)Obj(
+        return Obj(
             ("Enterprise", l.Enterprise),
             ("LastVisited", l.LastVisitedOn is { } d ? FormatDate(d, en) : null),
             ("OverdueDays", l.OverdueDays),
             ("Link", l.Link));
-    }).ToArray());
+    }).ToArray();
 
-    private static DictionaryValue KeyService(KeyEnterpriseServiceCounts k, bool en) => Obj(
+    private static Node KeyService(KeyEnterpriseServiceCounts k, bool en) => Obj(
         ("Visits", k.Visits),
         ("Overdue", k.OverdueForVisit),
         ("AsOf", FormatDate(k.OverdueAsOf, en)),
@@ -197,7 +299,7 @@ public sealed partial class DigestMailRenderer
         ("Solved", k.Solved),
         ("SolvedRate", Percent(k.SolvedRate)));
 
-    private static DictionaryValue Row(LeagueRow r, bool en) => Obj(
+    private static Node Row(LeagueRow r, bool en) => Obj(
         ("Department", r.DepartmentName),
         ("Mark", r.Mark.ToString().ToLowerInvariant()),
         ("MarkLabel", en ? MarkLabel(r.Mark).En : MarkLabel(r.Mark).Zh),
@@ -245,54 +347,11 @@ public sealed partial class DigestMailRenderer
         return info.LengthInTextElements <= 120 ? text : info.SubstringByTextElements(0, 120) + "…";
     }
 
-    private static DictionaryValue Obj(params (string Name, object? Value)[] members) =>
-        new(new Members(members.ToDictionary(m => m.Name, m => Value(m.Value), StringComparer.OrdinalIgnoreCase)));
-
-    // Null must become nil: in Liquid an empty string is truthy, and templates test values with {% if %}.
-    private static FluidValue Value(object? value) => value switch
-    {
-        null => NilValue.Instance,
-        FluidValue v => v,
-        string s => StringValue.Create(s),
-        bool b => BooleanValue.Create(b),
-        int i => NumberValue.Create(i),
-        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unsupported digest value."),
-    };
+    private static Node Obj(params (string Name, object? Value)[] members) => new(members);
 
     private static bool IsHttpUrl(string link) =>
         Uri.TryCreate(link, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 
-    private static FrozenDictionary<string, IFluidTemplate> LoadShipped()
-    {
-        var assembly = typeof(DigestMailRenderer).Assembly;
-        var templates = new Dictionary<string, IFluidTemplate>(StringComparer.Ordinal);
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
-        {
-            using var stream = assembly.GetManifestResourceStream(name)!;
-            using var reader = new StreamReader(stream);
-            var source = reader.ReadToEnd();
-            templates[name] = Parser.TryParse(source, out var template, out var error)
-                ? template
-                : throw new InvalidOperationException($"Shipped digest template {name} does not parse: {error}");
-        }
-
-        return templates.ToFrozenDictionary(StringComparer.Ordinal);
-    }
-
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
-
-    private sealed class Members(Dictionary<string, FluidValue> values) : IFluidIndexable
-    {
-        public int Count => values.Count;
-
-        public IEnumerable<string> Keys => values.Keys;
-
-        public bool TryGetValue(string name, out FluidValue value)
-        {
-            if (values.TryGetValue(name, out value!)) return true;
-            value = NilValue.Instance;
-            return false;
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
 
 namespace Liaison.Cases.Digests;
 
@@ -15,6 +16,15 @@ public static class DigestKind
     public const string LeagueTable = "league-table";
 
     public static IReadOnlyList<string> All { get; } = [Handler, Officer, LeagueTable];
+
+    /// <summary>What a kind of digest is, for the admins' template pages.</summary>
+    public static Text Label(string kind) => kind switch
+    {
+        Handler => new("每日待办（经办人）", "Daily cases (handler)"),
+        Officer => new("每日案件动态（园区干部）", "Daily case news (officer)"),
+        LeagueTable => new("每周红黄榜（园区领导、管理员）", "Weekly league table (zone leadership, admins)"),
+        _ => new(kind, kind),
+    };
 }
 
 /// <summary>A case as one line of a digest; the host fills the link and the department's name.</summary>

@@ -1,13 +1,9 @@
 using System.Collections.Concurrent;
-using System.Collections.Frozen;
 using System.Text.Encodings.Web;
 using System.Text.RegularExpressions;
-using System.Text.Unicode;
 using Fluid;
-using Fluid.Values;
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
-using Liaison.Workflows.Expressions;
 
 namespace Liaison.Cases.Notifications;
 
@@ -36,22 +32,10 @@ public sealed partial class CaseMailRenderer
     /// <summary>The cultures templates exist for; <see cref="Chinese"/> is the default and the fallback.</summary>
     public static IReadOnlyList<string> Cultures { get; } = [Chinese, English];
 
-    private const string ResourcePrefix = "Liaison.Cases.Notifications.Templates.";
-
-    // An admin's loop must not be able to stall the mail jobs.
-    private const int MaxSteps = 100_000;
-
-    // Nor fill the heap (or a preview response) with output that a few steps can produce (doubling a string).
-    private const int MaxOutputLength = 1_000_000;
-
-    private static readonly FluidParser Parser = new();
-
-    // Escapes what HTML needs (< > & " ' …) but leaves Chinese readable in the source of the mail.
-    private static readonly TextEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
-
-    private static readonly Lazy<FrozenDictionary<string, IFluidTemplate>> Shipped = new(LoadShipped);
-
-    private static readonly TemplateOptions RenderOptions = new() { MaxSteps = MaxSteps };
+    // An admin's loop must not be able to stall the mail jobs, nor fill the heap (or a preview response) with output
+    // that a few steps can produce (doubling a string).
+    private static readonly MailTemplateFamily Templates =
+        new("Liaison.Cases.Notifications.Templates.", CaseMailKind.All, maxSteps: 100_000, maxOutputLength: 1_000_000);
 
     private readonly ITemplateOverrides? _overrides;
     private readonly TimeZoneInfo _timeZone;
@@ -85,13 +69,18 @@ public sealed partial class CaseMailRenderer
         }
 
         var lang = ResolveCulture(culture);
-        var context = new TemplateContext(RenderOptions);
-        CaseMailValues.Fill(context, model, lang, _timeZone);
+        TemplateContext NewContext()
+        {
+            var context = new TemplateContext(Templates.RenderOptions);
+            CaseMailValues.Fill(context, model, lang, _timeZone);
+            return context;
+        }
+
         var warnings = new List<string>();
 
-        var subject = RenderPart(kind, lang, MailPart.Subject, context, NullEncoder.Default, warnings);
-        var text = RenderPart(kind, lang, MailPart.Text, context, NullEncoder.Default, warnings);
-        var html = RenderPart(kind, lang, MailPart.Html, context, Html, warnings);
+        var subject = RenderPart(kind, lang, MailPart.Subject, NewContext, NullEncoder.Default, warnings);
+        var text = RenderPart(kind, lang, MailPart.Text, NewContext, NullEncoder.Default, warnings);
+        var html = RenderPart(kind, lang, MailPart.Html, NewContext, MailTemplateFamily.Html, warnings);
         return new RenderedMail(OneLine(subject), text, html) { Warnings = warnings };
     }
 
@@ -100,56 +89,22 @@ public sealed partial class CaseMailRenderer
     /// Checks that it parses (with line and column), and renders it against sample cases to catch unknown
     /// variables (e.g. <c>Case.Titel</c>), unknown filters and runaway loops.
     /// </summary>
-    public IReadOnlyList<string> Validate(string source)
-    {
-        if (string.IsNullOrWhiteSpace(source))
-        {
-            return ["模板为空 / The template is empty"];
-        }
+    public IReadOnlyList<string> Validate(string source) =>
+        Templates.Validate(source, ValidationSamples.Select(sample => (Action<TemplateContext, Action<string>>)((context, unknown) =>
+            CaseMailValues.Fill(context, sample, Chinese, _timeZone, unknown))), CaseMailValues.KnownNames);
 
-        if (!Parser.TryParse(source, out var template, out var error))
-        {
-            return [$"模板语法错误：{error.Trim()} / Liquid syntax error: {error.Trim()}"];
-        }
-
-        var problems = new List<string>();
-        foreach (var sample in ValidationSamples)
-        {
-            var unknown = new List<string>();
-            var options = new TemplateOptions
-            {
-                MaxSteps = MaxSteps,
-                StrictFilters = true,
-                Undefined = name =>
-                {
-                    unknown.Add(name);
-                    return ValueTask.FromResult<FluidValue>(NilValue.Instance);
-                },
-            };
-            var context = new TemplateContext(options);
-            CaseMailValues.Fill(context, sample, Chinese, _timeZone, unknown.Add);
-            try
-            {
-                RenderBounded(template, context, Html);
-            }
-            catch (Exception ex)
-            {
-                var (zh, en) = Describe(ex);
-                problems.Add($"模板渲染出错：{zh} / The template failed to render: {en}");
-            }
-
-            problems.AddRange(unknown.Select(UnknownVariable));
-        }
-
-        return problems.Distinct().ToList();
-    }
+    /// <summary>
+    /// Every variable name the case mails' templates may use, e.g. <c>Case.Title</c>, <c>Link</c>, and the members of a
+    /// list's items (<c>CoHandlers.Status</c>, read in <c>{% for h in CoHandlers %}{{ h.Status }}</c>).
+    /// </summary>
+    public static IReadOnlyList<string> KnownNames => CaseMailValues.KnownNames;
 
     /// <summary>The shipped template text, e.g. as the starting point of an admin's edit.</summary>
     /// <exception cref="ArgumentException">Unknown kind.</exception>
     public static string ShippedSource(string kind, string? culture, MailPart part)
     {
         if (!CaseMailKind.IsKnown(kind)) throw new ArgumentException($"Unknown mail kind '{kind}'.", nameof(kind));
-        return ReadResource(ResourceName(kind, ResolveCulture(culture), part));
+        return Templates.ShippedSource(kind, ResolveCulture(culture), part);
     }
 
     /// <summary><c>en</c> for any English culture (<c>en</c>, <c>en-US</c>, …), otherwise <c>zh-CN</c>.</summary>
@@ -158,78 +113,8 @@ public sealed partial class CaseMailRenderer
             ? English
             : Chinese;
 
-    private string RenderPart(string kind, string culture, MailPart part, TemplateContext context, TextEncoder encoder, List<string> warnings)
-    {
-        if (_overrides?.Find(kind, culture, part) is { } source)
-        {
-            var (template, error) = _overrideCache.GetOrAdd(source, static s =>
-                Parser.TryParse(s, out var t, out var e) ? (t, null) : (null, e.Trim()));
-            if (template is not null)
-            {
-                try
-                {
-                    return RenderBounded(template, context, encoder);
-                }
-                catch (Exception ex)
-                {
-                    error = Describe(ex).En;
-                }
-            }
-
-            warnings.Add($"{kind}/{culture}/{part}: 管理员修改的模板无法使用，已改用默认模板 / the edited template could not be used, the shipped one was sent instead: {error}");
-        }
-
-        return Shipped.Value[ResourceName(kind, culture, part)].Render(context, encoder);
-    }
-
-    /// <summary>Renders an admin's template within <see cref="MaxSteps"/> and <see cref="MaxOutputLength"/>.</summary>
-    private static string RenderBounded(IFluidTemplate template, TemplateContext context, TextEncoder encoder)
-    {
-        using var output = new BoundedTextWriter(MaxOutputLength, "MaxOutputLength");
-        return output.Render(template, context, encoder);
-    }
-
-    /// <summary>
-    /// A render failure in Chinese and English; the limits are named. Fluid reports its step limit with the message of
-    /// its recursion limit ("cyclic include"), and mail templates have no includes, so that message means the step limit.
-    /// </summary>
-    private static (string Zh, string En) Describe(Exception ex) => ex switch
-    {
-        ScriptLimitException => ($"输出超过 {MaxOutputLength} 个字符的上限（MaxOutputLength）",
-            $"the output exceeded the limit of {MaxOutputLength} characters (MaxOutputLength)"),
-        InvalidOperationException when ex.Message.Contains("maximum level of recursion", StringComparison.OrdinalIgnoreCase)
-            || ex.Message.Contains("maximum number of statements", StringComparison.OrdinalIgnoreCase) =>
-            ($"超过 {MaxSteps} 步的执行上限（MaxSteps），可能是循环过大", $"the template exceeded the limit of {MaxSteps} steps (MaxSteps), a loop too large"),
-        _ => (ex.Message, ex.Message),
-    };
-
-    private static string UnknownVariable(string name)
-    {
-        var closest = CaseMailValues.KnownNames
-            .Select(k => (Name: k, Distance: EditDistance(k.ToLowerInvariant(), name.ToLowerInvariant())))
-            .MinBy(k => k.Distance);
-        return closest.Distance <= 2
-            ? $"未知变量：{name}（是否应为 {closest.Name}） / Unknown variable: {name} (did you mean {closest.Name}?)"
-            : $"未知变量：{name} / Unknown variable: {name}";
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            previous = current;
-        }
-
-        return previous[b.Length];
-    }
+    private string RenderPart(string kind, string culture, MailPart part, Func<TemplateContext> newContext, TextEncoder encoder, List<string> warnings) =>
+        Templates.Render(_overrides, _overrideCache, kind, culture, part, newContext, encoder, warnings);
 
     // One sample with every value set and one with every optional value empty, so both sides of the usual
     // {% if %} are rendered and a misspelt name in either is found.
@@ -250,37 +135,6 @@ public sealed partial class CaseMailRenderer
         },
         new() { CaseNumber = "AYKF-2026-000124", Title = "示例", RecipientName = "张三", ExtensionApproved = false },
     ];
-
-    private static FrozenDictionary<string, IFluidTemplate> LoadShipped()
-    {
-        var templates = new Dictionary<string, IFluidTemplate>(StringComparer.Ordinal);
-        foreach (var kind in CaseMailKind.All)
-        foreach (var culture in Cultures)
-        foreach (var part in Enum.GetValues<MailPart>())
-        {
-            var name = ResourceName(kind, culture, part);
-            var source = ReadResource(name);
-            if (!Parser.TryParse(source, out var template, out var error))
-            {
-                throw new InvalidOperationException($"Shipped mail template {name} does not parse: {error}");
-            }
-
-            templates[name] = template;
-        }
-
-        return templates.ToFrozenDictionary(StringComparer.Ordinal);
-    }
-
-    private static string ResourceName(string kind, string culture, MailPart part) =>
-        $"{ResourcePrefix}{kind}.{culture}.{part.ToString().ToLowerInvariant()}.liquid";
-
-    private static string ReadResource(string name)
-    {
-        using var stream = typeof(CaseMailRenderer).Assembly.GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException($"Mail template resource {name} is missing from the assembly.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
 
     private static bool IsHttpUrl(string link) =>
         Uri.TryCreate(link, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);

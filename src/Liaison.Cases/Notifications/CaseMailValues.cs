@@ -32,7 +32,7 @@ internal static class CaseMailValues
     }
 
     private static FluidValue Object(string name, (string, object?)[] members, Action<string>? onUnknownMember) =>
-        new DictionaryValue(new Members(name, members.ToDictionary(m => m.Item1, m => Value(m.Item2), StringComparer.OrdinalIgnoreCase), onUnknownMember));
+        new DictionaryValue(new ReportingMembers(name, members.ToDictionary(m => m.Item1, m => Value(m.Item2), StringComparer.OrdinalIgnoreCase), onUnknownMember));
 
     /// <summary>
     /// Every variable name templates may use, e.g. <c>Case.Title</c>, <c>Link</c>, and the members of a list's items
@@ -166,20 +166,4 @@ internal static class CaseMailValues
         int i => NumberValue.Create(i),
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unsupported mail value."),
     };
-
-    /// <summary>A fixed set of members; asking for any other is reported (so validation can name a misspelt variable).</summary>
-    private sealed class Members(string name, Dictionary<string, FluidValue> values, Action<string>? onUnknown) : IFluidIndexable
-    {
-        public int Count => values.Count;
-
-        public IEnumerable<string> Keys => values.Keys;
-
-        public bool TryGetValue(string member, out FluidValue value)
-        {
-            if (values.TryGetValue(member, out value!)) return true;
-            onUnknown?.Invoke($"{name}.{member}");
-            value = NilValue.Instance;
-            return false;
-        }
-    }
 }

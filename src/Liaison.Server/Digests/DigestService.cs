@@ -346,8 +346,16 @@ public sealed class DigestService(
         }
     }
 
-    private OutboxMessage Queue(string email, string name, RenderedMail mail, string kind) =>
-        outbox.Add(db, new OutgoingMail(email, name, mail.Subject, mail.TextBody, mail.HtmlBody, kind));
+    private OutboxMessage Queue(string email, string name, RenderedMail mail, string kind)
+    {
+        foreach (var warning in mail.Warnings)
+        {
+            // An admin's edit that fails on real data (more lines than the check's sample): the shipped part went out.
+            log.LogWarning("Digest {Kind}: {Warning}", kind, warning);
+        }
+
+        return outbox.Add(db, new OutgoingMail(email, name, mail.Subject, mail.TextBody, mail.HtmlBody, kind));
+    }
 
     private Task<Dictionary<string, string>> DepartmentNamesAsync(CancellationToken ct) =>
         db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Code, d => d.Name, ct);

@@ -1,4 +1,5 @@
 using Liaison.Cases.Digests;
+using Liaison.Cases.Notifications;
 using Liaison.Server.Calendar;
 
 namespace Liaison.Server.Digests;
@@ -9,7 +10,7 @@ public static class DigestsSetup
     public static IServiceCollection AddDigests(this IServiceCollection services, IConfiguration config)
     {
         services.Configure<DigestOptions>(config.GetSection(DigestOptions.Section));
-        services.AddSingleton(sp => new DigestMailRenderer(sp.GetRequiredService<CalendarService>().TimeZone));
+        services.AddSingleton(sp => new DigestMailRenderer(sp.GetRequiredService<ITemplateOverrides>(), sp.GetRequiredService<CalendarService>().TimeZone));
         services.AddScoped<DigestService>();
         services.AddScoped<DigestJob>();
         services.AddScoped<LeagueRollupJob>();

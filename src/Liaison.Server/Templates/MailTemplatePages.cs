@@ -7,9 +7,9 @@ using Liaison.Server.Pages;
 namespace Liaison.Server.Templates;
 
 /// <summary>
-/// The admins' pages for the case email templates: the list at <c>/admin/templates</c> and, per kind and language, a form
-/// with the subject, HTML and text templates, saved together (validated first), reset to the shipped text, or previewed
-/// with a sample case without saving.
+/// The admins' pages for the email templates, the case mails' and the digests': the list at <c>/admin/templates</c>
+/// and, per kind and language, a form with the subject, HTML and text templates, saved together (validated first), reset
+/// to the shipped text, or previewed with a sample case or digest without saving.
 /// </summary>
 public static class MailTemplatePages
 {
@@ -41,7 +41,7 @@ public static class MailTemplatePages
         var sources = new Dictionary<MailPart, string>();
         foreach (var part in MailTemplateKeys.Parts)
         {
-            sources[part] = (await templates.FindAsync(k, c, part, ct))?.Source ?? CaseMailRenderer.ShippedSource(k, c, part);
+            sources[part] = (await templates.FindAsync(k, c, part, ct))?.Source ?? MailTemplateKeys.ShippedSource(k, c, part);
         }
 
         Text? flash = done is not null && Done.TryGetValue(done, out var m) ? m : null;
@@ -97,8 +97,9 @@ public static class MailTemplatePages
 
 /// <summary>One kind of email in one language, as the admin edits it.</summary>
 /// <param name="Problems">What is wrong, per part (<c>subject</c>, <c>html</c>, <c>text</c>), in "中文 / English".</param>
+/// <param name="Variables">What the templates of this kind may use (<see cref="MailTemplateService.Variables"/>).</param>
 public sealed record TemplateEditModel(
-    string Kind, string Culture, IReadOnlyDictionary<MailPart, string> Sources, IReadOnlySet<MailPart> Edited)
+    string Kind, string Culture, IReadOnlyDictionary<MailPart, string> Sources, IReadOnlySet<MailPart> Edited, IReadOnlyList<string> Variables)
 {
     public Text? Flash { get; init; }
 
@@ -124,6 +125,6 @@ public sealed record TemplateEditModel(
             }
         }
 
-        return new TemplateEditModel(kind, culture, sources, edited);
+        return new TemplateEditModel(kind, culture, sources, edited, templates.Variables(kind));
     }
 }

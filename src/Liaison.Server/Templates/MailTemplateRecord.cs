@@ -1,3 +1,5 @@
+using Liaison.Cases.Common;
+using Liaison.Cases.Digests;
 using Liaison.Cases.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -5,11 +7,12 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Liaison.Server.Templates;
 
 /// <summary>
-/// An admin's edit of one part of one case email (table <c>mail_templates</c>). No row means the shipped template.
+/// An admin's edit of one part of one email, a case mail's or a digest's (table <c>mail_templates</c>). No row means
+/// the shipped template.
 /// </summary>
 public sealed class MailTemplateRecord
 {
-    /// <summary>A <see cref="CaseMailKind"/>, e.g. <c>dispatch</c>.</summary>
+    /// <summary>A <see cref="CaseMailKind"/> or <see cref="DigestKind"/>, e.g. <c>dispatch</c>, <c>handler-digest</c>.</summary>
     public required string Kind { get; set; }
 
     /// <summary><c>zh-CN</c> or <c>en</c>.</summary>
@@ -18,7 +21,7 @@ public sealed class MailTemplateRecord
     /// <summary><c>subject</c>, <c>html</c> or <c>text</c> (see <see cref="MailTemplateKeys.PartName"/>).</summary>
     public required string Part { get; set; }
 
-    /// <summary>The Liquid source, validated with <see cref="CaseMailRenderer.Validate"/> before it was stored.</summary>
+    /// <summary>The Liquid source, validated (<see cref="MailTemplateService.Check"/>) before it was stored.</summary>
     public required string Source { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
@@ -70,14 +73,26 @@ public static class MailTemplateKeys
     public static string? Culture(string? value) =>
         CaseMailRenderer.Cultures.FirstOrDefault(c => string.Equals(c, value, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>Every kind of email an admin may edit: the case mails, then the digests.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = [.. CaseMailKind.All, .. DigestKind.All];
+
     /// <summary>The known kind, any case; null for anything else.</summary>
     public static string? Kind(string? value) =>
-        CaseMailKind.All.FirstOrDefault(k => string.Equals(k, value, StringComparison.OrdinalIgnoreCase));
+        Kinds.FirstOrDefault(k => string.Equals(k, value, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Whether a known kind is a digest (rendered by <see cref="DigestMailRenderer"/>, with its own variables).</summary>
+    public static bool IsDigest(string kind) => DigestKind.All.Contains(kind, StringComparer.Ordinal);
+
+    public static Text Label(string kind) => IsDigest(kind) ? DigestKind.Label(kind) : CaseMailKind.Label(kind);
+
+    /// <summary>The shipped text of a known kind's part.</summary>
+    public static string ShippedSource(string kind, string culture, MailPart part) =>
+        IsDigest(kind) ? DigestMailRenderer.ShippedSource(kind, culture, part) : CaseMailRenderer.ShippedSource(kind, culture, part);
 
     /// <summary>Browsers send textareas with CRLF; templates are stored with LF.</summary>
     public static string Normalize(string source) => source.Replace("\r\n", "\n").Replace('\r', '\n');
 
     /// <summary>Whether <paramref name="source"/> is the shipped text (then no override is stored).</summary>
     public static bool IsShipped(string kind, string culture, MailPart part, string source) =>
-        string.Equals(Normalize(source).TrimEnd(), Normalize(CaseMailRenderer.ShippedSource(kind, culture, part)).TrimEnd(), StringComparison.Ordinal);
+        string.Equals(Normalize(source).TrimEnd(), Normalize(ShippedSource(kind, culture, part)).TrimEnd(), StringComparison.Ordinal);
 }

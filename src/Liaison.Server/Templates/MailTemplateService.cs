@@ -1,4 +1,5 @@
 using Liaison.Cases.Cases;
+using Liaison.Cases.Digests;
 using Liaison.Cases.Notifications;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
@@ -15,15 +16,15 @@ public sealed record MailPreview(string Subject, string Html, string Text, IDict
 
 /// <summary>Reads and changes the admins' template edits; shared by the API and the admin pages.</summary>
 public sealed class MailTemplateService(
-    LiaisonDbContext db, MailTemplateOverrides overrides, CaseMailRenderer renderer, TimeProvider clock)
+    LiaisonDbContext db, MailTemplateOverrides overrides, CaseMailRenderer renderer, DigestMailRenderer digests, TimeProvider clock)
 {
-    /// <summary>Every kind × culture × part, in <see cref="CaseMailKind.All"/> order.</summary>
+    /// <summary>Every kind × culture × part, in <see cref="MailTemplateKeys.Kinds"/> order (case mails, then digests).</summary>
     public async Task<List<MailTemplateEntry>> ListAsync(CancellationToken ct)
     {
         var rows = await db.Set<MailTemplateRecord>().AsNoTracking().ToListAsync(ct);
         var byKey = rows.ToDictionary(r => (r.Kind, r.Culture, r.Part));
         return (
-            from kind in CaseMailKind.All
+            from kind in MailTemplateKeys.Kinds
             from culture in CaseMailRenderer.Cultures
             from part in MailTemplateKeys.Parts
             let name = MailTemplateKeys.PartName(part)
@@ -38,15 +39,18 @@ public sealed class MailTemplateService(
         return db.Set<MailTemplateRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.Kind == kind && r.Culture == culture && r.Part == name, ct);
     }
 
-    /// <summary>Every problem with <paramref name="source"/>; empty when it may be stored.</summary>
-    public IReadOnlyList<string> Check(string? source)
+    /// <summary>The variables a template of <paramref name="kind"/> may use, as the edit page lists them.</summary>
+    public IReadOnlyList<string> Variables(string kind) => MailTemplateKeys.IsDigest(kind) ? digests.KnownNames(kind) : CaseMailRenderer.KnownNames;
+
+    /// <summary>Every problem with <paramref name="source"/> as a template of <paramref name="kind"/>; empty when it may be stored.</summary>
+    public IReadOnlyList<string> Check(string kind, string? source)
     {
         if (source is { Length: > MailTemplateKeys.MaxSourceLength })
         {
             return [$"模板不能超过 {MailTemplateKeys.MaxSourceLength} 个字符 / The template must be at most {MailTemplateKeys.MaxSourceLength} characters"];
         }
 
-        return renderer.Validate(source ?? "");
+        return MailTemplateKeys.IsDigest(kind) ? digests.Validate(kind, source ?? "") : renderer.Validate(source ?? "");
     }
 
     /// <summary>
@@ -60,7 +64,7 @@ public sealed class MailTemplateService(
         var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
         foreach (var (part, source) in sources)
         {
-            var found = Check(source);
+            var found = Check(kind, source);
             if (found.Count > 0)
             {
                 problems[MailTemplateKeys.PartName(part)] = found.ToArray();
@@ -112,7 +116,10 @@ public sealed class MailTemplateService(
         return removed > 0;
     }
 
-    /// <summary>Renders <paramref name="kind"/> with sample data; parts not given use the current template. Stores nothing.</summary>
+    /// <summary>
+    /// Renders <paramref name="kind"/> with sample data (a made-up case, or a digest with every section filled); parts
+    /// not given use the current template. Stores nothing.
+    /// </summary>
     public MailPreview Preview(string kind, string culture, IReadOnlyDictionary<MailPart, string?> sources, TimeZoneInfo timeZone)
     {
         var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -120,7 +127,7 @@ public sealed class MailTemplateService(
         foreach (var (part, source) in sources)
         {
             if (source is null) continue;
-            var found = Check(source);
+            var found = Check(kind, source);
             if (found.Count > 0)
             {
                 problems[MailTemplateKeys.PartName(part)] = found.ToArray();
@@ -132,8 +139,10 @@ public sealed class MailTemplateService(
             }
         }
 
-        var preview = new CaseMailRenderer(new PreviewOverrides(kind, culture, given, overrides), timeZone);
-        var mail = preview.Render(kind, culture, Sample(culture, kind));
+        var edits = new PreviewOverrides(kind, culture, given, overrides);
+        var mail = MailTemplateKeys.IsDigest(kind)
+            ? new DigestMailRenderer(edits, timeZone).RenderSample(kind, culture, clock.GetUtcNow())
+            : new CaseMailRenderer(edits, timeZone).Render(kind, culture, Sample(culture, kind));
         return new MailPreview(mail.Subject, mail.HtmlBody, mail.TextBody, problems, mail.Warnings);
     }
 

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Liaison.Server.Templates;
 
-/// <summary>The admins' API for the case email templates (Liquid): list, read, edit, reset, preview.</summary>
+/// <summary>The admins' API for the email templates (Liquid), the case mails' and the digests': list, read, edit, reset, preview.</summary>
 public static class MailTemplatesApi
 {
     public static RouteGroupBuilder MapMailTemplatesApi(this IEndpointRouteBuilder app)
@@ -83,7 +83,7 @@ public static class MailTemplatesApi
     private static async Task<MailTemplateDto> DtoAsync(string kind, string culture, MailPart part, MailTemplateService templates, CancellationToken ct)
     {
         var row = await templates.FindAsync(kind, culture, part, ct);
-        var shipped = CaseMailRenderer.ShippedSource(kind, culture, part);
+        var shipped = MailTemplateKeys.ShippedSource(kind, culture, part);
         return new MailTemplateDto(kind, culture, MailTemplateKeys.PartName(part), row is not null, row?.Source ?? shipped, shipped, row?.UpdatedAt, row?.UpdatedBy);
     }
 
@@ -94,7 +94,7 @@ public static class MailTemplatesApi
     {
         if (MailTemplateKeys.Kind(kind) is null)
         {
-            return Problems.NotFound($"没有名为 {kind} 的邮件种类", $"there is no mail kind '{kind}' (known: {string.Join(", ", CaseMailKind.All)})");
+            return Problems.NotFound($"没有名为 {kind} 的邮件种类", $"there is no mail kind '{kind}' (known: {string.Join(", ", MailTemplateKeys.Kinds)})");
         }
 
         if (MailTemplateKeys.Culture(culture) is null)

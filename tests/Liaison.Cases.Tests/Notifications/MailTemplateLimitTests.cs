@@ -43,6 +43,19 @@ public class MailTemplateLimitTests
         Assert.True(mail.HtmlBody.Length < 1_000_000);
     }
 
+    [Fact]
+    public void A_sent_mail_whose_edited_template_runs_out_of_steps_still_gets_the_shipped_one()
+    {
+        // Fluid counts steps per context: the shipped template after a stopped edit needs a budget of its own.
+        var renderer = new CaseMailRenderer(new Overrides { [("dispatch", CaseMailRenderer.Chinese, MailPart.Text)] = "{% for i in (1..10000000) %}x{% endfor %}" });
+
+        var mail = renderer.Render("dispatch", CaseMailRenderer.Chinese, Model());
+
+        Assert.Contains("MaxSteps", Assert.Single(mail.Warnings), StringComparison.Ordinal);
+        Assert.Contains("AYKF-2026-000001", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("AYKF-2026-000001", mail.HtmlBody, StringComparison.Ordinal);
+    }
+
     private sealed class Overrides : Dictionary<(string Kind, string Culture, MailPart Part), string>, ITemplateOverrides
     {
         public string? Find(string kind, string culture, MailPart part) => TryGetValue((kind, culture, part), out var s) ? s : null;

@@ -65,7 +65,7 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
         {
             "/admin", "/admin/departments", "/admin/departments/fgj", "/admin/departments/new", "/admin/users", "/admin/calendar",
             "/admin/categories", "/admin/categories/legacy-issue",
-            "/admin/templates", "/admin/templates/dispatch/zh-CN",
+            "/admin/templates", "/admin/templates/dispatch/zh-CN", "/admin/templates/league-table/en",
         })
         {
             await page.GotoAsync(path);

@@ -98,6 +98,29 @@ public sealed partial class DigestTests : IAsyncLifetime
         Assert.Empty(await DigestsToAsync("fgj.leader@anyue.example"));
     }
 
+    [Fact]
+    public async Task An_admins_edit_of_the_handler_digest_goes_out_with_the_next_digest_and_a_reset_brings_back_the_shipped_one()
+    {
+        var number = await OpenNumberAsync("fgj", title: "超期的事项"); // Monday 2nd: due Monday 9th 18:00
+        var admin = await _app.AsAdminAsync();
+        var saved = await admin.PutAsJsonAsync("/api/mail-templates/handler-digest/zh-CN/subject",
+            new { source = "【待办 {{ Count }} 件】{% for c in Overdue %}{{ c.Number }} 超期 {{ c.OverdueDays }} 个工作日{% endfor %}" });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+
+        At(3, 10, 8, 30); // Tuesday
+        await RunDailyAsync();
+
+        var mail = Assert.Single(await DigestsToAsync(Handler, "【待办"));
+        Assert.Equal($"【待办 1 件】{number} 超期 1 个工作日", mail.Subject);
+        Assert.Contains(number, mail.TextBody); // the shipped text part, untouched
+        Assert.Empty(await DigestsToAsync(Handler));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/mail-templates/handler-digest/zh-CN/subject")).StatusCode);
+        At(3, 11, 8, 30);
+        await RunDailyAsync();
+        Assert.StartsWith("【每日待办】2026年3月11日", Assert.Single(await DigestsToAsync(Handler)).Subject);
+    }
+
     /// <summary>
     /// 102 open cases: each digest shows the first 100 of a section, counts all 102 in its heading and subject, and
     /// says 2 more are not listed; the handler's digest mints a personal link for the 100 lines it shows only.

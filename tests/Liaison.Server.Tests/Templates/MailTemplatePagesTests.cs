@@ -92,6 +92,42 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
     }
 
     [Fact]
+    public async Task The_digests_are_listed_apart_and_their_page_lists_their_own_variables_and_previews_a_sample_digest()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var list = await admin.GetStringAsync("/admin/templates");
+        var digests = Regex.Match(list, "<table data-group=\"digests\">(.*?)</table>", RegexOptions.Singleline);
+        Assert.True(digests.Success, list);
+        Assert.Equal(["handler-digest", "officer-digest", "league-table"],
+            Regex.Matches(digests.Groups[1].Value, "<tr data-kind=\"([^\"]+)\">").Select(m => m.Groups[1].Value));
+        Assert.Contains("href=\"/admin/templates/league-table/en\"", digests.Groups[1].Value);
+        Assert.DoesNotContain("data-kind=\"dispatch\"", digests.Groups[1].Value);
+
+        var page = await admin.GetStringAsync("/admin/templates/officer-digest/zh-CN");
+        var variables = Regex.Match(page, "<details data-variables>(.*?)</details>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("<code>NeedsDecision.Decision</code>", variables);
+        Assert.Contains("<code>VisitsDue.LastVisited</code>", variables);
+        Assert.DoesNotContain("<code>Case.Title</code>", variables);
+        Assert.Contains("<code>Case.Title</code>", await admin.GetStringAsync("/admin/templates/dispatch/zh-CN"));
+
+        var fields = Fields(page);
+        Assert.Contains("{{ Count }}", fields["subject"]);
+        var response = await PostAsync(admin, "/admin/templates/officer-digest/zh-CN", fields,
+            ("intent", "preview"), ("subject", "{{ Recipient.Name }} 待决定 {{ NeedsDecisionCount }} 件"));
+        var preview = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<span data-preview=\"subject\">李娜 待决定 1 件</span>", preview);
+        Assert.Contains("环评批复进度 &amp;amp; 材料", preview); // escaped in the mail, and the mail escaped into srcdoc
+        Assert.Equal(0, await RowsAsync("officer-digest"));
+
+        var saved = await PostAsync(admin, "/admin/templates/officer-digest/zh-CN", fields, ("intent", "save"), ("subject", "{{ Recipient.Name }} 的案件动态"));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Contains("已修改：subject", RowOf(await admin.GetStringAsync("/admin/templates"), "officer-digest"));
+        await PostAsync(admin, "/admin/templates/officer-digest/zh-CN", Fields(await admin.GetStringAsync("/admin/templates/officer-digest/zh-CN")), ("intent", "reset"));
+        Assert.Equal(0, await RowsAsync("officer-digest"));
+    }
+
+    [Fact]
     public async Task A_post_without_the_antiforgery_token_is_rejected()
     {
         var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);

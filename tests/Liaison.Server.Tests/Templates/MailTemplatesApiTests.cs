@@ -51,9 +51,11 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
 
         var list = await admin.GetFromJsonAsync<List<JsonElement>>("/api/mail-templates");
-        // The design's sixteen kinds, joint cases' part-submitted and key enterprises' three, each in two languages and three parts.
-        Assert.Equal(20 * 2 * 3, list!.Count);
-        Assert.Equal(20 * 2 * 3, list.Select(e => $"{e.GetProperty("kind")}/{e.GetProperty("culture")}/{e.GetProperty("part")}").Distinct().Count());
+        // The design's sixteen kinds, joint cases' part-submitted, key enterprises' three and the three digests, each in
+        // two languages and three parts.
+        Assert.Equal(23 * 2 * 3, list!.Count);
+        Assert.Equal(23 * 2 * 3, list.Select(e => $"{e.GetProperty("kind")}/{e.GetProperty("culture")}/{e.GetProperty("part")}").Distinct().Count());
+        Assert.Equal(["handler-digest", "officer-digest", "league-table"], list.Select(e => e.GetProperty("kind").GetString()).Distinct().TakeLast(3));
         Assert.Contains(list, e => e.GetProperty("kind").GetString() == "part-submitted" && e.GetProperty("culture").GetString() == "en");
         var edited = Assert.Single(list, e => e.GetProperty("kind").GetString() == "reopened" && e.GetProperty("overridden").GetBoolean());
         Assert.Equal("en", edited.GetProperty("culture").GetString());
@@ -149,6 +151,51 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
             .Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("Case.Number", invalid.GetProperty("problems").GetProperty("subject")[0].GetString());
         Assert.Equal(0, await RowsAsync("escalation-zone"));
+    }
+
+    [Fact]
+    public async Task A_digest_template_is_checked_against_the_digests_variables_and_previewed_with_a_sample_digest()
+    {
+        var admin = await App.AsAdminAsync();
+        var shipped = await admin.GetFromJsonAsync<JsonElement>("/api/mail-templates/handler-digest/zh-CN/subject");
+        Assert.False(shipped.GetProperty("overridden").GetBoolean());
+        Assert.Contains("{{ Count }}", shipped.GetProperty("source").GetString());
+
+        // A case mail's variable is not a digest's; a loop item's misspelt member is named with the right one.
+        async Task<List<string>> ProblemsAsync(string source)
+        {
+            var response = await admin.PutAsJsonAsync("/api/mail-templates/handler-digest/zh-CN/text", new { source });
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("source")
+                .EnumerateArray().Select(m => m.GetString()!).ToList();
+        }
+
+        Assert.Contains(await ProblemsAsync("{{ Case.Number }}"), m => m.Contains("Unknown variable: Case", StringComparison.Ordinal));
+        Assert.Contains(await ProblemsAsync("{% for c in Overdue %}{{ c.Titel }}{% endfor %}"),
+            m => m.Contains("Overdue.Titel", StringComparison.Ordinal) && m.Contains("Overdue.Title", StringComparison.Ordinal));
+        Assert.Equal(0, await RowsAsync("handler-digest"));
+
+        const string edit = "{{ Recipient.Name }}：{% for c in Overdue %}{{ c.Number }} 超期 {{ c.OverdueDays }} 天；{% endfor %}共 {{ Count }} 件";
+        var saved = await admin.PutAsJsonAsync("/api/mail-templates/handler-digest/zh-CN/text", new { source = edit });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.True((await saved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("overridden").GetBoolean());
+        Assert.Equal(1, await RowsAsync("handler-digest"));
+
+        // The preview fills every section with made-up cases; the stored edit is the current text part.
+        var preview = await (await admin.PostAsJsonAsync("/api/mail-templates/handler-digest/zh-CN/preview", new { html = "<p>{{ Other.size }} {{ Omitted }}</p>" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("王建国：AYKF-2026-000121 超期 3 天；共 103 件", preview.GetProperty("text").GetString());
+        Assert.Equal("<p>1 100</p>", preview.GetProperty("html").GetString());
+        Assert.StartsWith("【每日待办】", preview.GetProperty("subject").GetString());
+
+        var league = await (await admin.PostAsJsonAsync("/api/mail-templates/league-table/en/preview", new { }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Empty(league.GetProperty("problems").EnumerateObject());
+        Assert.Contains("自然资源和规划局", league.GetProperty("html").GetString());
+        Assert.Equal(0, await RowsAsync("league-table"));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/mail-templates/handler-digest/zh-CN/text")).StatusCode);
+        Assert.Equal(0, await RowsAsync("handler-digest"));
     }
 
     private Task<int> RowsAsync(string kind) => App.WithDbAsync(db => db.Set<MailTemplateRecord>().CountAsync(r => r.Kind == kind));
