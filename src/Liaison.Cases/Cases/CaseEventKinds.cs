@@ -42,12 +42,16 @@ public static class CaseEventKinds
     /// <summary>The case was raised from a problem found on a visit (走访); the entry's data names the visit and the problem.</summary>
     public const string FromVisit = "from-visit";
 
+    /// <summary>An admin handed the case over to another officer (移交), e.g. when its officer's account was deactivated; the entry names both.</summary>
+    public const string OfficerChanged = "officer-changed";
+
     // A handler's actions are recorded under the action's own name (CaseActions.Accept, …).
 
     public static Text Label(string kind) => kind switch
     {
         Opened => new("受理", "Opened"),
         Dispatched => new("派单", "Dispatched"),
+        OfficerChanged => new("移交园区干部", "Handed over to another officer"),
         Status => new("状态变更", "Status changed"),
         Escalated => new("督办", "Escalated"),
         DeadlineChanged => new("期限变更", "Deadline changed"),

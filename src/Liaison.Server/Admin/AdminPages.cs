@@ -13,6 +13,7 @@ using Liaison.Server.Data;
 using Liaison.Server.Departments;
 using Liaison.Server.Mail;
 using Liaison.Server.Pages;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Admin;
@@ -35,6 +36,8 @@ public static class AdminPages
         pages.MapPost("/departments/{code}", UpdateDepartment);
         pages.MapGet("/users", Users);
         pages.MapPost("/users", CreateUser);
+        pages.MapGet("/users/{id}", EditUserForm);
+        pages.MapPost("/users/{id}", UpdateUser);
         pages.MapGet("/categories", CategoryList);
         pages.MapGet("/categories/{code}", EditCategoryForm);
         pages.MapPost("/categories/{code}", UpdateCategory);
@@ -164,6 +167,39 @@ public static class AdminPages
             : Results.Redirect("/admin/users?created=" + Uri.EscapeDataString(result.Value!.Email));
     }
 
+    private static async Task<IResult> EditUserForm(string id, string? saved, UserService accounts, CancellationToken ct) =>
+        await accounts.FindAsync(id) is { } user
+            ? await UserEditPageAsync(accounts, user, UserForm.Of(user), null, saved is not null, StatusCodes.Status200OK, ct)
+            : NoSuchAccount();
+
+    private static async Task<IResult> UpdateUser(string id, IFormCollection form, ClaimsPrincipal principal, UserManager<LiaisonUser> users,
+        UserService accounts, CancellationToken ct)
+    {
+        if (await accounts.FindAsync(id) is not { } user)
+        {
+            return NoSuchAccount();
+        }
+
+        var input = new UserForm(form["email"].ToString(), form["displayName"].ToString(), form["role"].ToString(), form["culture"].ToString(),
+            form["active"].ToString() == "true", form["handOverTo"].ToString());
+        var request = new UpdateUserRequest(input.Email, input.DisplayName, input.Role, input.Culture, input.Active,
+            Validation.Optional(form["password"].ToString()), Validation.Optional(input.HandOverTo));
+        var result = await accounts.UpdateAsync(id, request, users.GetUserId(principal), principal.Identity?.Name ?? "admin", ct);
+        return result.Error is { } error
+            ? await UserEditPageAsync(accounts, user, input, error, false, PageResults.StatusOf(error), ct)
+            : Results.Redirect($"/admin/users/{Uri.EscapeDataString(id)}?saved=1");
+    }
+
+    private static async Task<IResult> UserEditPageAsync(
+        UserService accounts, UserDto user, UserForm form, ServiceError? error, bool saved, int status, CancellationToken ct) =>
+        PageResults.Page<UserEditPage>(
+            new UserEditModel(user, form, await accounts.WorkOfAsync(user.Id, ct),
+                (await accounts.ListAsync(ct)).Where(u => u.Active && u.Id != user.Id).ToList(), error, saved), status);
+
+    private static IResult NoSuchAccount() => PageResults.Message(
+        new MessageModel(MessageModel.NotFoundTitle, new Text("账号不存在", "No such account"), "/admin/users", new Text("返回账号列表", "Back to the accounts")),
+        StatusCodes.Status404NotFound);
+
     private static async Task<IResult> UsersPageAsync(
         UserService accounts, CreateUserRequest form, ServiceError? error, string? created, int status, CancellationToken ct) =>
         PageResults.Page<UsersPage>(new UsersModel(await accounts.ListAsync(ct), form, error, created), status);
@@ -225,6 +261,21 @@ public sealed record DepartmentEditModel(bool IsNew, DepartmentForm Form, bool S
     public IReadOnlyDictionary<string, List<Text>> Errors => Error is ServiceError.Invalid invalid ? invalid.Fields.Errors : NoErrors;
 
     internal static readonly IReadOnlyDictionary<string, List<Text>> NoErrors = new Dictionary<string, List<Text>>();
+}
+
+/// <summary>What the admin typed into an account's form, kept when it is shown again with errors (never the password).</summary>
+public sealed record UserForm(string Email, string DisplayName, string Role, string Culture, bool Active, string HandOverTo)
+{
+    public static UserForm Of(UserDto u) =>
+        new(u.Email, u.DisplayName, u.Roles.Contains(Roles.Admin) ? Roles.Admin : Roles.Officer, u.Culture, u.Active, "");
+}
+
+/// <param name="Work">What the account holds that a handover would move.</param>
+/// <param name="Successors">The accounts its work may go to: every other active account.</param>
+public sealed record UserEditModel(
+    UserDto User, UserForm Form, Handover.Work Work, IReadOnlyList<UserDto> Successors, ServiceError? Error, bool Saved)
+{
+    public IReadOnlyDictionary<string, List<Text>> Errors => Error is ServiceError.Invalid invalid ? invalid.Fields.Errors : DepartmentEditModel.NoErrors;
 }
 
 public sealed record UsersModel(IReadOnlyList<UserDto> Users, CreateUserRequest Form, ServiceError? Error, string? Created)

@@ -19,6 +19,8 @@ public static class AuthApi
         var users = app.MapGroup("api/users").WithTags("Users").RequirePolicy(Policies.Admin);
         users.MapGet("/", ListUsers);
         users.MapPost("/", CreateUser);
+        users.MapGet("/{id}", GetUser);
+        users.MapPut("/{id}", UpdateUser);
         users.MapDelete("/{id}/sessions", RevokeSessions);
         return app;
     }
@@ -83,6 +85,23 @@ public static class AuthApi
 
     public static async Task<Ok<List<UserDto>>> ListUsers(UserService accounts, CancellationToken ct) =>
         TypedResults.Ok(await accounts.ListAsync(ct));
+
+    public static async Task<Results<Ok<UserDto>, NotFoundProblem>> GetUser(string id, UserService accounts) =>
+        await accounts.FindAsync(id) is { } user ? TypedResults.Ok(user) : Problems.NotFound("账号不存在", "no such account");
+
+    /// <summary>
+    /// An admin changes an account (email, name, role, language, a new password), deactivates (停用) or reactivates it, or
+    /// hands its work over to another account (<c>handOverTo</c>); see <see cref="UserService.UpdateAsync"/>.
+    /// </summary>
+    public static async Task<Results<Ok<UserDto>, ValidationProblem, NotFoundProblem, ConflictProblem>> UpdateUser(
+        string id, UpdateUserRequest request, ClaimsPrincipal principal, UserManager<LiaisonUser> users, UserService accounts, CancellationToken ct) =>
+        await accounts.UpdateAsync(id, request, users.GetUserId(principal), principal.Identity?.Name ?? "admin", ct) switch
+        {
+            { Value: { } user } => TypedResults.Ok(user),
+            { Error: ServiceError.Invalid invalid } => Problems.Invalid(invalid.Fields),
+            { Error: ServiceError.NotFound notFound } => Problems.NotFound(notFound.Message.Zh, notFound.Message.En),
+            var failed => new ConflictProblem(failed.Error!.Message),
+        };
 
     /// <summary>Admins create officer (or admin) accounts; there is no self-registration.</summary>
     public static async Task<Results<Created<UserDto>, ValidationProblem, ConflictProblem>> CreateUser(CreateUserRequest request, UserService accounts) =>

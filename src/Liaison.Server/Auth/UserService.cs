@@ -1,12 +1,13 @@
 using Liaison.Cases.Common;
 using Liaison.Server.Common;
+using Liaison.Server.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Auth;
 
 /// <summary>Officer and admin accounts; shared by the API and the admin pages. There is no self-registration.</summary>
-public sealed class UserService(UserManager<LiaisonUser> users)
+public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext db, TimeProvider clock)
 {
     public async Task<List<UserDto>> ListAsync(CancellationToken ct)
     {
@@ -21,34 +22,18 @@ public sealed class UserService(UserManager<LiaisonUser> users)
     }
 
     public async Task<UserDto> DescribeAsync(LiaisonUser u) =>
-        new(u.Id, u.Email ?? "", u.DisplayName, u.Culture, (await users.GetRolesAsync(u)).Order().ToList());
+        new(u.Id, u.Email ?? "", u.DisplayName, u.Culture, (await users.GetRolesAsync(u)).Order().ToList(), Accounts.IsActive(u));
+
+    /// <summary>What the account holds that a handover would move (<see cref="Handover"/>).</summary>
+    public Task<Handover.Work> WorkOfAsync(string id, CancellationToken ct) => Handover.WorkOfAsync(db, id, clock.GetUtcNow(), ct);
+
+    public async Task<UserDto?> FindAsync(string id) => await users.FindByIdAsync(id) is { } u ? await DescribeAsync(u) : null;
 
     public async Task<ServiceResult<UserDto>> CreateAsync(CreateUserRequest request)
     {
         var v = new Validation();
-        var email = v.Required("email", request.Email, 254);
-        if (email.Length > 0 && !EmailAddress.IsValid(email))
-        {
-            v.Add("email", "邮箱地址格式不正确", "is not a valid email address");
-        }
-
-        var displayName = v.Required("displayName", request.DisplayName, 100);
+        var (email, displayName, role, culture) = ReadAccount(v, request.Email, request.DisplayName, request.Role, request.Culture);
         v.Required("password", request.Password, 200);
-        // "officer" means Officer: the role's name is matched regardless of case.
-        var role = string.IsNullOrWhiteSpace(request.Role)
-            ? Roles.Officer
-            : Roles.All.FirstOrDefault(r => string.Equals(r, request.Role.Trim(), StringComparison.OrdinalIgnoreCase)) ?? request.Role.Trim();
-        if (!Roles.All.Contains(role))
-        {
-            v.Add("role", "只能是 Officer 或 Admin", "must be Officer or Admin");
-        }
-
-        var culture = string.IsNullOrWhiteSpace(request.Culture) ? Cultures.Chinese : request.Culture.Trim();
-        if (!Cultures.All.Contains(culture))
-        {
-            v.Add("culture", "只能是 zh-CN 或 en", "must be zh-CN or en");
-        }
-
         if (!v.IsValid)
         {
             return new ServiceError.Invalid(v);
@@ -75,9 +60,176 @@ public sealed class UserService(UserManager<LiaisonUser> users)
         await users.AddToRoleAsync(user, role);
         return await DescribeAsync(user);
     }
+
+    /// <summary>
+    /// Changes an account: its email (the sign-in name), name, role, language, password (an admin sets a new one) and
+    /// whether it is active, and hands its work over to another active account (<see cref="UpdateUserRequest.HandOverTo"/>):
+    /// its open cases (and closed ones whose enterprise rating still awaits a decision), its key enterprises as chief
+    /// service officer and its places in service squads. All or nothing, in one transaction. A deactivated account
+    /// cannot sign in and its sessions end at once; it keeps its history (timelines, visits) and may be reactivated.
+    /// Refused: deactivating or demoting the last active admin, deactivating oneself, and deactivating an account
+    /// that still holds work without naming who takes it over.
+    /// </summary>
+    /// <param name="actor">The admin's email, for the cases' timelines; <paramref name="actorId"/> is their account's id.</param>
+    public async Task<ServiceResult<UserDto>> UpdateAsync(string id, UpdateUserRequest request, string? actorId, string actor, CancellationToken ct)
+    {
+        var v = new Validation();
+        var (email, displayName, role, culture) = ReadAccount(v, request.Email, request.DisplayName, request.Role, request.Culture);
+        var password = Validation.Optional(request.Password);
+        v.MaxLength("password", password, 200);
+        if (!v.IsValid)
+        {
+            return new ServiceError.Invalid(v);
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Account changes one at a time: the last-admin check must see every other change that commits before it.
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AccountsLock})", ct);
+        if (await users.FindByIdAsync(id) is not { } user)
+        {
+            return new ServiceError.NotFound(new Text("账号不存在", "no such account"));
+        }
+
+        if (!string.Equals(user.Email, email, StringComparison.OrdinalIgnoreCase) && await users.FindByEmailAsync(email) is { } other && other.Id != user.Id)
+        {
+            return new ServiceError.Conflict(new Text($"账号 {email} 已存在", $"an account for '{email}' already exists"));
+        }
+
+        var active = request.Active ?? Accounts.IsActive(user);
+        var wasAdmin = await users.IsInRoleAsync(user, Roles.Admin);
+        if (wasAdmin && Accounts.IsActive(user) && (!active || role != Roles.Admin) && await ActiveAdminsAsync(ct) <= 1)
+        {
+            return new ServiceError.Conflict(new Text("至少要保留一名在用的管理员", "at least one active admin must remain"));
+        }
+
+        if (!active && user.Id == actorId)
+        {
+            return new ServiceError.Conflict(new Text("不能停用自己的账号", "you cannot deactivate your own account"));
+        }
+
+        LiaisonUser? successor = null;
+        if (Validation.Optional(request.HandOverTo) is { } to)
+        {
+            successor = await users.FindByIdAsync(to) ?? await users.FindByEmailAsync(to);
+            if (successor is null || !Accounts.IsActive(successor) || successor.Id == user.Id)
+            {
+                v.Add("handOverTo", "请选择另一个在用的账号", "must be another active account (its id or email)");
+                return new ServiceError.Invalid(v);
+            }
+        }
+
+        var work = await Handover.WorkOfAsync(db, user.Id, clock.GetUtcNow(), ct);
+        if (!active && successor is null && !work.IsEmpty)
+        {
+            v.Add("handOverTo", work.Describe() + "，停用前请指定移交给谁", work.Describe().En + "; name who takes them over before deactivating");
+            return new ServiceError.Invalid(v);
+        }
+
+        user.Email = email;
+        user.UserName = email;
+        user.DisplayName = displayName;
+        user.Culture = culture;
+        if (password is not null)
+        {
+            // The same rules as a new account's password; checked before anything is written.
+            foreach (var validator in users.PasswordValidators)
+            {
+                Check(await validator.ValidateAsync(users, user, password), v, "password");
+            }
+
+            if (!v.IsValid)
+            {
+                return new ServiceError.Invalid(v);
+            }
+
+            user.PasswordHash = users.PasswordHasher.HashPassword(user, password);
+        }
+
+        if (!Check(await users.UpdateAsync(user), v))
+        {
+            return new ServiceError.Invalid(v);
+        }
+
+        // One role, as when the account was created (an admin may do everything an officer may).
+        var roles = await users.GetRolesAsync(user);
+        if (roles.Any(r => r != role)) await users.RemoveFromRolesAsync(user, roles.Where(r => r != role));
+        if (!roles.Contains(role)) await users.AddToRoleAsync(user, role);
+
+        if (active != Accounts.IsActive(user))
+        {
+            await users.SetLockoutEnabledAsync(user, !active);
+            await users.SetLockoutEndDateAsync(user, active ? null : Accounts.DeactivatedUntil);
+        }
+
+        if (successor is not null)
+        {
+            await Handover.MoveAsync(db, user, successor, actor, clock.GetUtcNow(), ct);
+        }
+
+        // Every session of the account ends: a new role, password or email must be signed in with, a deactivated one not at all.
+        await users.UpdateSecurityStampAsync(user);
+        await tx.CommitAsync(ct);
+        return await DescribeAsync(user);
+    }
+
+    // Any number: it only has to be the same for every request that changes accounts.
+    private const long AccountsLock = 0x4C49_4153_4143_4354; // "LIASACCT"
+
+    private async Task<int> ActiveAdminsAsync(CancellationToken ct)
+    {
+        var admins = await users.GetUsersInRoleAsync(Roles.Admin);
+        return admins.Count(Accounts.IsActive);
+    }
+
+    private static bool Check(IdentityResult result, Validation v, string field = "email")
+    {
+        foreach (var e in result.Errors)
+        {
+            var text = PasswordPolicy.Describe(e);
+            v.Add(field, text.Zh, text.En);
+        }
+
+        return result.Succeeded;
+    }
+
+    /// <summary>The fields an account is created and edited with, checked alike: email, name, role (default Officer), language (default zh-CN).</summary>
+    private static (string Email, string DisplayName, string Role, string Culture) ReadAccount(
+        Validation v, string? emailInput, string? displayNameInput, string? roleInput, string? cultureInput)
+    {
+        var email = v.Required("email", emailInput, 254);
+        if (email.Length > 0 && !EmailAddress.IsValid(email))
+        {
+            v.Add("email", "邮箱地址格式不正确", "is not a valid email address");
+        }
+
+        var displayName = v.Required("displayName", displayNameInput, 100);
+        // "officer" means Officer: the role's name is matched regardless of case.
+        var role = string.IsNullOrWhiteSpace(roleInput)
+            ? Roles.Officer
+            : Roles.All.FirstOrDefault(r => string.Equals(r, roleInput.Trim(), StringComparison.OrdinalIgnoreCase)) ?? roleInput.Trim();
+        if (!Roles.All.Contains(role))
+        {
+            v.Add("role", "只能是 Officer 或 Admin", "must be Officer or Admin");
+        }
+
+        var culture = string.IsNullOrWhiteSpace(cultureInput) ? Cultures.Chinese : cultureInput.Trim();
+        if (!Cultures.All.Contains(culture))
+        {
+            v.Add("culture", "只能是 zh-CN 或 en", "must be zh-CN or en");
+        }
+
+        return (email, displayName, role, culture);
+    }
 }
 
 /// <param name="Culture"><c>zh-CN</c> (default) or <c>en</c>: the language of the account's pages and emails.</param>
 public sealed record CreateUserRequest(string? Email, string? DisplayName, string? Password, string? Role, string? Culture = null);
 
-public sealed record UserDto(string Id, string Email, string DisplayName, string Culture, IReadOnlyList<string> Roles);
+/// <summary>An admin's change of an account. Email, name, role and language are the account's new values (as when it is
+/// created); <paramref name="Active"/> null keeps it as it is; <paramref name="Password"/> sets a new password when given;
+/// <paramref name="HandOverTo"/> (an active account's id or email) takes over the account's work.</summary>
+public sealed record UpdateUserRequest(
+    string? Email, string? DisplayName, string? Role, string? Culture = null, bool? Active = null, string? Password = null, string? HandOverTo = null);
+
+/// <param name="Active">False once an admin deactivated it (停用): it cannot sign in.</param>
+public sealed record UserDto(string Id, string Email, string DisplayName, string Culture, IReadOnlyList<string> Roles, bool Active = true);

@@ -199,7 +199,8 @@ public sealed class DigestService(
     {
         var officerIds = await db.Cases.AsNoTracking().Where(c => !CaseStatuses.Ended.Contains(c.Status) || c.UpdatedAt >= now.AddDays(-31))
             .Select(c => c.OfficerId).Union(Unsatisfied().Select(x => x.OfficerId)).Union(KeyEnterpriseDigest.Officers(db)).Distinct().ToListAsync(ct);
-        var officers = await db.Users.AsNoTracking().Where(u => officerIds.Contains(u.Id) && u.Email != null)
+        // A deactivated account gets no digest (its work was handed over; what is left is history).
+        var officers = await db.Users.AsNoTracking().Where(Accounts.Active).Where(u => officerIds.Contains(u.Id) && u.Email != null)
             .Select(u => new { u.Id, u.Email, u.DisplayName, u.Culture }).ToListAsync(ct);
         var names = await DepartmentNamesAsync(ct);
         var firstSince = DigestSchedule.At(calendar, DigestSchedule.PreviousWorkingDay(calendar, date), Settings.SendAt);
@@ -368,7 +369,7 @@ public sealed class DigestService(
             from u in db.Users.AsNoTracking()
             join ur in db.UserRoles on u.Id equals ur.UserId
             join r in db.Roles on ur.RoleId equals r.Id
-            where r.Name == Roles.Admin && u.Email != null
+            where r.Name == Roles.Admin && u.Email != null && u.LockoutEnd == null
             orderby u.Email
             select new { u.DisplayName, u.Email, u.Culture }).ToListAsync(ct);
         return leadership.Concat(admins.Select(a => (a.DisplayName, a.Email!, a.Culture)))

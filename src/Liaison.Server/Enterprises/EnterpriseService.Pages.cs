@@ -47,11 +47,11 @@ public sealed partial class EnterpriseService
         return new ServiceError.Invalid(unreadable);
     }
 
-    /// <summary>The accounts that may be an enterprise's chief service officer or squad member: officers and admins, by name.</summary>
+    /// <summary>The accounts that may be an enterprise's chief service officer or squad member: active officers and admins, by name.</summary>
     public async Task<List<OfficerRef>> ListOfficersAsync(CancellationToken ct)
     {
         var roles = db.Roles.Where(r => r.Name == Roles.Officer || r.Name == Roles.Admin).Select(r => r.Id);
-        return await db.Users.AsNoTracking()
+        return await db.Users.AsNoTracking().Where(Accounts.Active)
             .Where(u => u.Email != null && db.UserRoles.Any(ur => ur.UserId == u.Id && roles.Contains(ur.RoleId)))
             .OrderBy(u => u.DisplayName).ThenBy(u => u.Email)
             .Select(u => new OfficerRef(u.Id, u.Email!, u.DisplayName))

@@ -309,7 +309,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
             return user.Id;
         }
 
-        v.Add(field, $"没有邮箱为 {email} 的园区工作人员账号", $"no officer account has the email '{email}'");
+        v.Add(field, $"没有邮箱为 {email} 的在用园区工作人员账号", $"no active officer account has the email '{email}'");
         return null;
     }
 
@@ -325,7 +325,9 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
             return [];
         }
 
-        var users = await db.Users.AsNoTracking().Where(u => u.NormalizedEmail != null && normalized.Contains(u.NormalizedEmail)).ToListAsync(ct);
+        // A deactivated account (停用) serves no enterprise: it is as if there were none.
+        var users = await db.Users.AsNoTracking().Where(Accounts.Active)
+            .Where(u => u.NormalizedEmail != null && normalized.Contains(u.NormalizedEmail)).ToListAsync(ct);
         return users.ToDictionary(u => u.NormalizedEmail!, u => u);
     }
 

@@ -327,7 +327,7 @@ public sealed class VisitService(
             }
             else
             {
-                v.Add($"officers[{i}]", $"没有邮箱为 {email} 的园区工作人员账号", $"no officer account has the email '{email}'");
+                v.Add($"officers[{i}]", $"没有邮箱为 {email} 的在用园区工作人员账号", $"no active officer account has the email '{email}'");
             }
         }
 

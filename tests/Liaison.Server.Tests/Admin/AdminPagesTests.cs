@@ -188,11 +188,54 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
         var listed = await admin.GetStringAsync(created.Headers.Location!.OriginalString);
         Assert.Contains("已创建账号 wang.fang@anyue.gov.example", listed);
-        Assert.Matches("<tr data-email=\"wang.fang@anyue.gov.example\"><td>[^<]*</td><td>王芳</td><td>工作人员</td><td>中文</td>", listed);
+        Assert.Matches("<tr data-email=\"wang.fang@anyue.gov.example\" data-active=\"true\">\\s*<td>[^<]*</td><td>王芳</td><td>工作人员</td><td>中文</td>\\s*<td>在用</td>", listed);
 
         var newcomer = await SignInAsync("wang.fang@anyue.gov.example", "new-officer-password-1");
         Assert.Equal(HttpStatusCode.OK, (await newcomer.GetAsync("/cases")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await newcomer.GetAsync("/admin")).StatusCode); // an officer, not an admin
+    }
+
+    [Fact]
+    public async Task Admin_deactivates_an_officer_from_its_page_handing_its_cases_over()
+    {
+        var leaver = await _app.AsOfficerAsync("page.leaver@test.example");
+        await _app.AsOfficerAsync("page.successor@test.example");
+        var number = (await OpenAsync(leaver)).GetProperty("number").GetString()!;
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var list = await admin.GetStringAsync("/admin/users");
+        string EditLink(string email) => Regex.Match(list, $"<tr data-email=\"{Regex.Escape(email)}\"[^>]*>.*?href=\"(/admin/users/[^\"]+)\"", RegexOptions.Singleline).Groups[1].Value;
+        var path = EditLink("page.leaver@test.example");
+        var successorId = EditLink("page.successor@test.example")["/admin/users/".Length..];
+
+        var page = await admin.GetStringAsync(path);
+        Assert.Contains("该账号还有 1 件需要园区干部跟进的事项", page);
+        Assert.Contains($"<option value=\"{successorId}\">", page);
+        Assert.DoesNotContain($"<option value=\"{path["/admin/users/".Length..]}\">", page); // not to itself
+        Dictionary<string, string> Form(string handOverTo) => new()
+        {
+            ["__RequestVerificationToken"] = TokenIn(page),
+            ["email"] = "page.leaver@test.example",
+            ["displayName"] = "离任专员",
+            ["role"] = "Officer",
+            ["culture"] = "zh-CN",
+            ["password"] = "",
+            ["handOverTo"] = handOverTo,
+            // "active" unticked: the box sends nothing.
+        };
+
+        var refused = await admin.PostAsync(path, new FormUrlEncodedContent(Form("")));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("停用前请指定移交给谁", await refused.Content.ReadAsStringAsync());
+
+        var saved = await admin.PostAsync(path, new FormUrlEncodedContent(Form(successorId)));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var after = await admin.GetStringAsync(saved.Headers.Location!.OriginalString);
+        Assert.Contains("data-inactive", after);
+        Assert.Contains("已保存", after);
+        Assert.DoesNotContain("data-work", after);
+        Assert.Contains("data-email=\"page.leaver@test.example\" data-active=\"false\"", await admin.GetStringAsync("/admin/users"));
+        Assert.Equal(successorId, await _app.WithDbAsync(db => db.Cases.Where(c => c.Number == number).Select(c => c.OfficerId).SingleAsync()));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/admin/users/no-such-account")).StatusCode);
     }
 
     [Fact]

@@ -71,6 +71,12 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
             await page.GotoAsync(path);
             await AssertAccessibleAsync(page, path);
         }
+
+        // An account's page: its id is only known from the list.
+        await page.GotoAsync("/admin/users");
+        await page.Locator("tr[data-email] a").First.ClickAsync();
+        await page.WaitForURLAsync("**/admin/users/*");
+        await AssertAccessibleAsync(page, "/admin/users/{id}");
     });
 
     [Fact]

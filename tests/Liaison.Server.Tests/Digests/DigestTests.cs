@@ -222,6 +222,29 @@ public sealed partial class DigestTests : IAsyncLifetime
         Assert.Equal(3, (await DigestsToAsync(Handler)).Count);
     }
 
+    [Fact]
+    public async Task A_deactivated_officer_gets_no_digest_and_the_one_who_took_over_reads_the_handover()
+    {
+        var number = await OpenNumberAsync(title: "要移交的事项");
+        // A cancelled case stays with the officer who had it, so without the rule it would make a digest of its own.
+        var cancelled = await OpenNumberAsync(title: "已撤销的事项");
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{cancelled}/cancel", new { note = "重复立案" })).StatusCode);
+        await _app.AsOfficerAsync("taker@test.example");
+        var admin = await _app.AsAdminAsync();
+        var accounts = await admin.GetFromJsonAsync<List<System.Text.Json.JsonElement>>("/api/users");
+        var id = accounts!.Single(u => u.GetProperty("email").GetString() == Officer).GetProperty("id").GetString();
+        var put = await admin.PutAsJsonAsync($"/api/users/{id}", new { email = Officer, displayName = "测试专员", active = false, handOverTo = "taker@test.example" });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        At(3, 3, 8, 30);
+        await RunDailyAsync();
+
+        Assert.Empty(await DigestsToAsync(Officer, OfficerSubject));
+        var taker = Assert.Single(await DigestsToAsync("taker@test.example", OfficerSubject));
+        Assert.Contains(number, taker.TextBody);
+        Assert.Contains("移交园区干部", taker.TextBody);
+    }
+
     /// <param name="casesPerRead">Null: the default batch; "1": one case per read, so every section is merged across batches.</param>
     [Theory]
     [InlineData(null)]

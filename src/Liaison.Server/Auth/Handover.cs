@@ -1,0 +1,74 @@
+using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
+using Liaison.Cases.Enterprises;
+using Liaison.Server.Cases;
+using Liaison.Server.Data;
+using Liaison.Server.EnterpriseView;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Auth;
+
+/// <summary>
+/// An account's work and its handing over (移交) to another account, e.g. when an officer leaves and an admin
+/// deactivates the account: the cases it is the officer of that still need one, its key enterprises as chief service
+/// officer (首席服务员) and its places in service squads (服务专班). Runs inside the caller's transaction.
+/// </summary>
+public static class Handover
+{
+    /// <summary>What an account holds that another must take over before it can be deactivated.</summary>
+    public sealed record Work(int Cases, int ChiefOf, int SquadOf)
+    {
+        public bool IsEmpty => Cases == 0 && ChiefOf == 0 && SquadOf == 0;
+
+        public Text Describe() => new(
+            $"该账号还有 {Cases} 件需要园区干部跟进的事项，是 {ChiefOf} 家重点企业的首席服务员、{SquadOf} 家重点企业服务专班的成员",
+            $"the account still has {Cases} case(s) that need their officer, is the chief service officer of {ChiefOf} key enterprise(s) and serves in {SquadOf} service squad(s)");
+    }
+
+    public static async Task<Work> WorkOfAsync(LiaisonDbContext db, string userId, DateTimeOffset now, CancellationToken ct) => new(
+        await CasesOf(db, userId, now).CountAsync(ct),
+        await db.Set<RegisteredEnterprise>().CountAsync(e => e.ChiefServiceOfficerId == userId, ct),
+        await db.Set<ServiceSquadMember>().CountAsync(m => m.OfficerId == userId, ct));
+
+    /// <summary>
+    /// Moves <paramref name="from"/>'s work to <paramref name="to"/>: each case is locked (in id order, as case actions
+    /// lock them), gets its new officer and a timeline entry naming both; the enterprises' chief and squad places are
+    /// moved by SQL (a squad that already has <paramref name="to"/> just loses <paramref name="from"/>).
+    /// </summary>
+    public static async Task MoveAsync(LiaisonDbContext db, LiaisonUser from, LiaisonUser to, string actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var ids = await CasesOf(db, from.Id, now).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
+        if (ids.Count > 0)
+        {
+            var cases = await db.Cases.FromSql($"SELECT *, xmin FROM cases WHERE id = ANY({ids.ToArray()}) ORDER BY id FOR UPDATE").ToListAsync(ct);
+            foreach (var c in cases.Where(c => c.OfficerId == from.Id))
+            {
+                c.OfficerId = to.Id;
+                c.UpdatedAt = now;
+                CaseTimeline.Add(db, c, now, CaseEventKinds.OfficerChanged, actor,
+                    $"{from.DisplayName} → {to.DisplayName}", new { from = from.Email, to = to.Email });
+            }
+
+            await db.SaveChangesAsync(ct);
+        }
+
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE enterprises SET chief_service_officer_id = {to.Id}, updated_at = {now} WHERE chief_service_officer_id = {from.Id}", ct);
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE enterprise_service_squad s SET officer_id = {to.Id}
+            WHERE s.officer_id = {from.Id}
+              AND NOT EXISTS (SELECT 1 FROM enterprise_service_squad t WHERE t.enterprise_id = s.enterprise_id AND t.officer_id = {to.Id})
+            """, ct);
+        await db.Database.ExecuteSqlAsync($"DELETE FROM enterprise_service_squad WHERE officer_id = {from.Id}", ct);
+    }
+
+    /// <summary>
+    /// The cases that still need <paramref name="userId"/> as their officer: not closed or cancelled, or closed with
+    /// the enterprise's rating still to come (its window open at <paramref name="now"/>) or an unsatisfied rating not
+    /// decided yet.
+    /// </summary>
+    private static IQueryable<Case> CasesOf(LiaisonDbContext db, string userId, DateTimeOffset now) =>
+        db.Cases.Where(c => c.OfficerId == userId && (!CaseStatuses.Ended.Contains(c.Status)
+            || db.Set<CaseRating>().Any(r => r.CaseId == c.Id && r.Decision == null
+                && (r.Score == RatingScore.Unsatisfied || (r.Score == null && r.ClosesAt > now)))));
+}

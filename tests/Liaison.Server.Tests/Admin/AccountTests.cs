@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Liaison.Cases.Cases;
+using Liaison.Cases.Enterprises;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Admin;
+
+/// <summary>An admin changes, deactivates (停用) and reactivates accounts, and hands an officer's work over to another.</summary>
+public sealed class AccountTests : IAsyncLifetime
+{
+    private const string Password = "officer-password-1";
+    private LiaisonApp _app = null!;
+    private HttpClient _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await LiaisonApp.StartAsync(nameof(AccountTests));
+        _admin = await _app.AsAdminAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<JsonElement> AccountAsync(string email) =>
+        (await _admin.GetFromJsonAsync<List<JsonElement>>("/api/users"))!.Single(u => u.GetProperty("email").GetString() == email);
+
+    private async Task<string> IdOfAsync(string email) => (await AccountAsync(email)).GetProperty("id").GetString()!;
+
+    private Task<HttpResponseMessage> PutAsync(string id, object body) => _admin.PutAsJsonAsync($"/api/users/{Uri.EscapeDataString(id)}", body);
+
+    private async Task<HttpStatusCode> SignInStatusAsync(string email, string password) =>
+        (await _app.Anonymous().PostAsJsonAsync("/api/auth/login", new { email, password })).StatusCode;
+
+    private static string Code(int n)
+    {
+        var first17 = $"91512021MA3{n:D6}";
+        return first17 + UnifiedSocialCreditCode.ComputeCheckCharacter(first17);
+    }
+
+    private static object KeyEnterprise(int n, string chief, params string[] squad) => new
+    {
+        name = $"安岳移交测试企业{n}",
+        creditCode = Code(n),
+        industryChain = "天然气",
+        isKey = true,
+        chiefServiceOfficer = chief,
+        serviceSquad = squad,
+        contacts = new object[] { new { name = "王经理", phone = "13800001111", email = $"wang{n}@gas.example", forNotices = true } },
+    };
+
+    [Fact]
+    public async Task An_admin_changes_an_accounts_email_name_role_language_and_password_and_its_sessions_end()
+    {
+        var officer = await _app.AsOfficerAsync("changing@test.example");
+        var id = await IdOfAsync("changing@test.example");
+
+        var response = await PutAsync(id, new
+        {
+            email = "changed@test.example", displayName = "改名专员", role = "admin", culture = "en", password = "a-new-password-42",
+        });
+        var dto = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("changed@test.example", "改名专员", "en", true), (dto.GetProperty("email").GetString(), dto.GetProperty("displayName").GetString(),
+            dto.GetProperty("culture").GetString(), dto.GetProperty("active").GetBoolean()));
+        Assert.Equal(["Admin"], dto.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await officer.GetAsync("/api/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync("changing@test.example", Password));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync("changed@test.example", Password));
+        var again = await _app.SignInAsync("changed@test.example", "a-new-password-42");
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/api/users")).StatusCode); // an admin now
+
+        // Back to officer, password kept when none is given.
+        Assert.Equal(HttpStatusCode.OK, (await PutAsync(id, new { email = "changed@test.example", displayName = "改名专员", role = "Officer" })).StatusCode);
+        var officerAgain = await _app.SignInAsync("changed@test.example", "a-new-password-42");
+        Assert.Equal(HttpStatusCode.Forbidden, (await officerAgain.GetAsync("/api/users")).StatusCode);
+        Assert.Equal(["Officer"], (await AccountAsync("changed@test.example")).GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task Deactivating_an_officer_with_work_needs_a_successor_who_then_gets_its_cases_and_enterprises()
+    {
+        var leaver = await _app.AsOfficerAsync("leaver@test.example");
+        await _app.AsOfficerAsync("successor@test.example");
+        await _app.AsOfficerAsync("colleague@test.example");
+        var leaverId = await IdOfAsync("leaver@test.example");
+        var successorId = await IdOfAsync("successor@test.example");
+        var open = (await OpenAsync(leaver)).GetProperty("number").GetString()!;
+        var cancelled = (await OpenAsync(leaver)).GetProperty("number").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await leaver.PostAsJsonAsync($"/api/cases/{cancelled}/cancel", new { note = "企业已自行解决" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await leaver.PostAsJsonAsync("/api/enterprises",
+            KeyEnterprise(1, "leaver@test.example", "leaver@test.example", "colleague@test.example"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await leaver.PostAsJsonAsync("/api/enterprises",
+            KeyEnterprise(2, "colleague@test.example", "leaver@test.example", "successor@test.example"))).StatusCode);
+
+        // Not without naming who takes the work over; nothing changes.
+        var refused = await PutAsync(leaverId, new { email = "leaver@test.example", displayName = "离任专员", active = false });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var message = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("handOverTo")[0].GetString();
+        Assert.Contains("1 case(s)", message);
+        Assert.Contains("chief service officer of 1 key enterprise(s)", message);
+        Assert.Contains("serves in 2 service squad(s)", message);
+        Assert.True((await AccountAsync("leaver@test.example")).GetProperty("active").GetBoolean());
+        Assert.Equal("测试专员", (await AccountAsync("leaver@test.example")).GetProperty("displayName").GetString());
+
+        var done = await PutAsync(leaverId, new { email = "leaver@test.example", displayName = "测试专员", active = false, handOverTo = "SUCCESSOR@test.example" });
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.False((await done.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("active").GetBoolean());
+
+        var officers = await _app.WithDbAsync(db => db.Cases.Where(c => c.Number == open || c.Number == cancelled).ToDictionaryAsync(c => c.Number, c => c.OfficerId));
+        Assert.Equal(successorId, officers[open]);
+        Assert.Equal(leaverId, officers[cancelled]); // history stays with whoever handled it
+        var timeline = (await GetCaseAsync(await _app.AsOfficerAsync("successor@test.example"), open)).GetProperty("timeline").EnumerateArray().ToList();
+        var handover = Assert.Single(timeline, e => e.GetProperty("kind").GetString() == CaseEventKinds.OfficerChanged);
+        Assert.Equal("测试专员 → 测试专员", handover.GetProperty("note").GetString());
+
+        string[] codes = [Code(1), Code(2)];
+        var enterprises = await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().Include(e => e.ServiceSquad)
+            .Where(e => codes.Contains(e.CreditCode)).OrderBy(e => e.Name).ToListAsync());
+        var colleagueId = await IdOfAsync("colleague@test.example");
+        Assert.Equal(successorId, enterprises[0].ChiefServiceOfficerId);
+        Assert.Equal([colleagueId, successorId], enterprises[0].ServiceSquad.Select(m => m.OfficerId).Order());
+        Assert.Equal(colleagueId, enterprises[1].ChiefServiceOfficerId);
+        Assert.Equal([successorId], enterprises[1].ServiceSquad.Select(m => m.OfficerId));
+
+        // The account is shut: its token, its password, and it can no longer be named to serve an enterprise.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await leaver.GetAsync("/api/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync("leaver@test.example", Password));
+        var chief = await _admin.PostAsJsonAsync("/api/enterprises", KeyEnterprise(3, "leaver@test.example"));
+        Assert.Equal(HttpStatusCode.BadRequest, chief.StatusCode);
+        Assert.Contains("no active officer account", await chief.Content.ReadAsStringAsync());
+
+        // Reactivated, it signs in again (with nothing of its old work).
+        Assert.Equal(HttpStatusCode.OK, (await PutAsync(leaverId, new { email = "leaver@test.example", displayName = "测试专员", active = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync("leaver@test.example", Password));
+        Assert.Equal(successorId, await _app.WithDbAsync(db => db.Cases.Where(c => c.Number == open).Select(c => c.OfficerId).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task The_last_active_admin_stays_and_nobody_deactivates_themselves()
+    {
+        var adminId = await IdOfAsync(LiaisonApp.AdminEmail);
+        var self = new { email = LiaisonApp.AdminEmail, displayName = "管理员", role = "Admin" };
+
+        var demote = await PutAsync(adminId, self with { role = "Officer" });
+        Assert.Equal(HttpStatusCode.Conflict, demote.StatusCode);
+        Assert.Contains("at least one active admin", await demote.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.Created, (await _admin.PostAsJsonAsync("/api/users",
+            new { email = "second.admin@test.example", displayName = "第二管理员", password = "admin-password-2", role = "Admin" })).StatusCode);
+        var ownDeactivation = await PutAsync(adminId, new { self.email, self.displayName, self.role, active = false });
+        Assert.Equal(HttpStatusCode.Conflict, ownDeactivation.StatusCode);
+        Assert.Contains("your own account", await ownDeactivation.Content.ReadAsStringAsync());
+
+        var secondId = await IdOfAsync("second.admin@test.example");
+        Assert.Equal(HttpStatusCode.OK, (await PutAsync(secondId, new { email = "second.admin@test.example", displayName = "第二管理员", role = "Admin", active = false })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await PutAsync(adminId, self with { role = "Officer" })).StatusCode);
+        Assert.Equal(["Admin"], (await AccountAsync(LiaisonApp.AdminEmail)).GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task Bad_changes_are_refused_and_change_nothing()
+    {
+        await _app.AsOfficerAsync("taken@test.example");
+        await _app.AsOfficerAsync("kept@test.example");
+        var id = await IdOfAsync("kept@test.example");
+        var before = (await AccountAsync("kept@test.example")).ToString();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await PutAsync("no-such-id", new { email = "x@test.example", displayName = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _admin.GetAsync("/api/users/no-such-id")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PutAsync(id, new { email = "not-an-email", displayName = "", role = "Emperor", culture = "fr" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await PutAsync(id, new { email = "TAKEN@test.example", displayName = "改名" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PutAsync(id, new { email = "kept@test.example", displayName = "改名", handOverTo = "nobody@test.example" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PutAsync(id, new { email = "kept@test.example", displayName = "改名", handOverTo = id })).StatusCode);
+        var weak = await PutAsync(id, new { email = "kept@test.example", displayName = "改名", password = "123" });
+        Assert.Equal(HttpStatusCode.BadRequest, weak.StatusCode);
+        Assert.True((await weak.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("password", out _));
+
+        Assert.Equal(before, (await AccountAsync("kept@test.example")).ToString());
+        Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync("kept@test.example", Password));
+        var officer = await _app.AsOfficerAsync("other.officer@test.example");
+        Assert.Equal(HttpStatusCode.Forbidden, (await officer.PutAsJsonAsync($"/api/users/{id}", new { email = "kept@test.example", displayName = "x", active = false })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.Anonymous().GetAsync($"/api/users/{id}")).StatusCode);
+    }
+}
