@@ -24,6 +24,7 @@ public sealed class OpenApiTests(AppFixture fixture) : IClassFixture<AppFixture>
     [InlineData("/api/cases/{number}/confirm", "post", "200 400 401 403 404 409")]
     [InlineData("/api/cases/{number}/reopen", "post", "200 400 401 403 404 409")]
     [InlineData("/api/cases/{number}/cancel", "post", "200 400 401 403 404 409")]
+    [InlineData("/api/cases/{number}/officer", "post", "200 400 401 403 404 409")]
     [InlineData("/api/cases/deadline-preview", "get", "200 400 401 403")]
     [InlineData("/api/departments", "post", "201 400 401 403 409")]
     [InlineData("/api/departments/{code}", "put", "200 400 401 403 404")]

@@ -45,8 +45,8 @@ public static class Handover
             {
                 c.OfficerId = to.Id;
                 c.UpdatedAt = now;
-                CaseTimeline.Add(db, c, now, CaseEventKinds.OfficerChanged, actor,
-                    $"{from.DisplayName} → {to.DisplayName}", new { from = from.Email, to = to.Email });
+                CaseTimeline.Add(db, c, now, CaseEventKinds.OfficerChanged, actor, Note(from.DisplayName, to.DisplayName, null),
+                    new { from = from.Email, to = to.Email });
             }
 
             await db.SaveChangesAsync(ct);
@@ -61,6 +61,9 @@ public static class Handover
             """, ct);
         await db.Database.ExecuteSqlAsync($"DELETE FROM enterprise_service_squad WHERE officer_id = {from.Id}", ct);
     }
+
+    /// <summary>The timeline note of a handover: "张三 → 李四", and the reason when one was given.</summary>
+    public static string Note(string? from, string to, string? reason) => $"{from ?? "?"} → {to}" + (reason is null ? "" : $"：{reason}");
 
     /// <summary>
     /// The cases that still need <paramref name="userId"/> as their officer: not closed or cancelled, or closed with

@@ -33,6 +33,7 @@ public static class CasePages
         pages.MapGet("/new", NewForm);
         pages.MapPost("/new", Create);
         pages.MapGet("/{number}", Show);
+        pages.MapPost("/{number}/officer", HandOver);
         pages.MapPost("/{number}/{action}", Decide);
         pages.MapPost("/{number}/parts/{partId:long}/{action}", DecidePart);
         return app;
@@ -201,6 +202,7 @@ public static class CasePages
         Text? flash = done switch
         {
             Opened => new Text("事项已受理并派单", "The case was opened and dispatched"),
+            HandedOver => new Text("事项已移交", "The case was handed over"),
             { } action when CaseActions.OfficerActions.Contains(action) || CaseActions.OfficerPartActions.Contains(action) => CaseActions.Done(action),
             _ => null,
         };
@@ -227,6 +229,22 @@ public static class CasePages
         // Post/Redirect/Get: reloading shows the case, it does not post again.
         return Results.Redirect(CaseUrl(number) + "?done=" + Uri.EscapeDataString(action));
     }
+
+    /// <summary>移交: the case to another park officer (the form's <c>officer</c> is an account's email).</summary>
+    private static async Task<IResult> HandOver(
+        string number, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
+        DepartmentService departments, CategoryService categories, [FromForm] string? officer, [FromForm] string? note, CancellationToken ct)
+    {
+        var result = await cases.HandOverAsync(number, officer, note, user.Identity?.Name ?? "officer", ct);
+        if (result.Error is { } error)
+        {
+            return await CasePageAsync(number, null, error, PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
+        }
+
+        return Results.Redirect(CaseUrl(number) + "?done=" + HandedOver);
+    }
+
+    private const string HandedOver = "officer";
 
     /// <summary>The officer's decision on a co-handler's part: reassign a returned part, drop a part, or decide its extension request.</summary>
     private static async Task<IResult> DecidePart(
@@ -265,7 +283,8 @@ public static class CasePages
         var rows = await timeline.DescribeAsync(c.Timeline, all, ct);
         var active = all.Where(d => d.Active).Select(DepartmentOption.From).ToList();
         var names = all.ToDictionary(d => d.Code, d => d.Name);
-        return PageResults.Page<CaseViewPage>(new CasePageModel(c, rows, active, names, flash, error, await categories.FindAsync(c.Category, ct)), status);
+        return PageResults.Page<CaseViewPage>(
+            new CasePageModel(c, rows, active, names, flash, error, await categories.FindAsync(c.Category, ct), await queries.OfficersAsync(ct)), status);
     }
 
     private static readonly Text BackToCases = new("返回事项列表", "Back to the cases");
@@ -373,6 +392,7 @@ public sealed record NewCaseModel(
 }
 
 /// <param name="DepartmentNames">Every department's name by code, inactive ones too (a part may name one).</param>
+/// <param name="Officers">Who the case may be handed over to (移交): every active account.</param>
 public sealed record CasePageModel(
     CaseDto Case, IReadOnlyList<TimelineRow> Timeline, IReadOnlyList<DepartmentOption> Departments,
-    IReadOnlyDictionary<string, string> DepartmentNames, Text? Flash, ServiceError? Error, CaseCategory? Category);
+    IReadOnlyDictionary<string, string> DepartmentNames, Text? Flash, ServiceError? Error, CaseCategory? Category, IReadOnlyList<PersonRef> Officers);

@@ -195,7 +195,11 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         var department = await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
         var parts = await db.Set<CasePart>().AsNoTracking().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
         var calendar = parts.Any(p => p.PendingExtensionDays is not null) ? await calendars.GetAsync(ct) : null;
-        return CaseDto.From(c, department, events, clock.GetUtcNow()) with { CoDepartments = parts.Select(p => CoDepartmentDto.From(p, c, calendar)).ToList() };
+        return CaseDto.From(c, department, events, clock.GetUtcNow()) with
+        {
+            CoDepartments = parts.Select(p => CoDepartmentDto.From(p, c, calendar)).ToList(),
+            Officer = await OfficerAsync(c.OfficerId, ct),
+        };
     }
 
     /// <summary>
@@ -215,8 +219,18 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         // The open added its parts itself: the tracker lists them without a change detection over all it holds.
         var parts = db.ChangeTracker.WithoutDetection(() => db.Set<CasePart>().Local.Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToList())
             .Select(p => CoDepartmentDto.From(p, c)).ToList();
-        return CaseDto.From(c, department, events, clock.GetUtcNow()) with { CoDepartments = parts };
+        // The request's session check read the officer's account already (ScopeReads): no round trip for it.
+        var officer = db.Reads.AccountOf(c.OfficerId) is { } a ? new PersonRef(a.DisplayName, a.Email ?? "") : await OfficerAsync(c.OfficerId, ct);
+        return CaseDto.From(c, department, events, clock.GetUtcNow()) with { CoDepartments = parts, Officer = officer };
     }
+
+    /// <summary>The park officers a case may be handed over to: every active account, by name.</summary>
+    public Task<List<PersonRef>> OfficersAsync(CancellationToken ct) =>
+        db.Users.AsNoTracking().Where(Auth.Accounts.Active).Where(u => u.Email != null).OrderBy(u => u.DisplayName).ThenBy(u => u.Email)
+            .Select(u => new PersonRef(u.DisplayName, u.Email!)).ToListAsync(ct);
+
+    private Task<PersonRef?> OfficerAsync(string officerId, CancellationToken ct) =>
+        db.Users.AsNoTracking().Where(u => u.Id == officerId).Select(u => new PersonRef(u.DisplayName, u.Email ?? "")).FirstOrDefaultAsync(ct);
 
     private Task<List<CaseEvent>> TimelineAsync(long caseId, CancellationToken ct) =>
         db.CaseEvents.AsNoTracking().Where(e => e.CaseId == caseId).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
@@ -292,6 +306,9 @@ public sealed record CaseDto(
 
     /// <summary>Joint case (联办): the co-handling departments' parts; empty for a single-department case.</summary>
     public IReadOnlyList<CoDepartmentDto> CoDepartments { get; init; } = [];
+
+    /// <summary>The park officer responsible for the case (园区责任人), who opened it or took it over; null if the account is gone.</summary>
+    public PersonRef? Officer { get; init; }
 
     public static CaseDto From(Case c, string? departmentName, IEnumerable<CaseEvent> events, DateTimeOffset now) => new(
         c.Number, c.Title, c.Description, c.Status, c.Category, c.Priority, c.DepartmentCode, departmentName,

@@ -5,6 +5,7 @@ using Liaison.Cases.Notifications;
 using Liaison.Cases.Routing;
 using Liaison.Cases.Routing.Activities;
 using Liaison.Cases.Sla;
+using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
 using Liaison.Server.Categories;
 using Liaison.Server.Data;
@@ -870,6 +871,60 @@ public sealed class CaseService(
             return new ActionResult(null, null, Repeated: true);
         }
 
+        return new ActionResult(c, null);
+    }
+
+    /// <summary>
+    /// 移交: hands the case to another park officer (an active account, by email or id), e.g. while its officer is away.
+    /// The timeline names both; the new officer's digest lists it. Any officer may, as with the other decisions; an
+    /// ended case (closed, cancelled) stays with whoever had it. An admin moves all of a leaving officer's work at once
+    /// from the account's page (<see cref="Auth.Handover"/>).
+    /// </summary>
+    public async Task<ActionResult> HandOverAsync(string number, string? officer, string? note, string actor, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var id = await db.Cases.Where(x => x.Number == number).Select(x => (long?)x.Id).FirstOrDefaultAsync(ct);
+        if (id is null)
+        {
+            return Fail(CaseQueries.NotFound(number));
+        }
+
+        var v = new Validation();
+        var reason = Validation.Optional(note);
+        v.MaxLength("note", reason, 2000);
+        var wanted = v.Required("officer", officer, 256);
+        var to = wanted.Length == 0 ? null : await db.Users.AsNoTracking().Where(Accounts.Active)
+            .Where(u => u.Id == wanted || u.NormalizedEmail == wanted.ToUpperInvariant())
+            .Select(u => new { u.Id, u.DisplayName, u.Email }).FirstOrDefaultAsync(ct);
+        if (wanted.Length > 0 && to is null)
+        {
+            v.Add("officer", $"没有邮箱为 {wanted} 的在用园区工作人员账号", $"no active officer account has the email '{wanted}'");
+        }
+
+        if (!v.IsValid)
+        {
+            return Fail(new ServiceError.Invalid(v));
+        }
+
+        var c = await LockAsync(id.Value, ct);
+        if (CaseStatuses.Ended.Contains(c.Status))
+        {
+            return Fail(new ServiceError.NotAllowed(new("已结束的事项不能移交", "An ended case cannot be handed over")));
+        }
+
+        if (c.OfficerId == to!.Id)
+        {
+            return Fail(new ServiceError.Conflict(new("该园区干部已负责此事项", "The case is already that officer's")));
+        }
+
+        var from = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Select(u => new { u.DisplayName, u.Email }).FirstOrDefaultAsync(ct);
+        var now = clock.GetUtcNow();
+        c.OfficerId = to.Id;
+        c.UpdatedAt = now;
+        CaseTimeline.Add(db, c, now, CaseEventKinds.OfficerChanged, actor, Handover.Note(from?.DisplayName, to.DisplayName, reason),
+            new { from = from?.Email, to = to.Email });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return new ActionResult(c, null);
     }
 

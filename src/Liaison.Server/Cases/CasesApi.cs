@@ -29,6 +29,7 @@ public static class CasesApi
         api.MapPost("/{number}/confirm", Confirm);
         api.MapPost("/{number}/reopen", Reopen);
         api.MapPost("/{number}/cancel", Cancel);
+        api.MapPost("/{number}/officer", HandOver);
         api.MapPost("/{number}/parts/{partId:long}/reassign", ReassignPart);
         api.MapPost("/{number}/parts/{partId:long}/drop", DropPart);
         api.MapPost("/{number}/parts/{partId:long}/extension-decision", DecidePartExtension);
@@ -126,6 +127,11 @@ public static class CasesApi
         string number, NoteRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
         DecideAsync(number, CaseActions.Cancel, new CaseService.OfficerDecision(body?.Note, null, null), user, cases, queries, ct);
 
+    /// <summary>移交: hand the case to another park officer (<c>officer</c>: an active account's email or id), with an optional note.</summary>
+    public static async Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> HandOver(
+        string number, HandOverRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        await AnswerAsync(await cases.HandOverAsync(number, body.Officer, body.Note, user.Identity?.Name ?? "officer", ct), number, queries, ct);
+
     /// <summary>改派协办: send a co-handler's returned part to another department (not the lead's, not one with a part already), optionally with a new task note.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> ReassignPart(
         string number, long partId, ReassignPartRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
@@ -168,6 +174,9 @@ public static class CasesApi
 }
 
 public sealed record ReassignRequest(string? DepartmentCode, string? Note);
+
+/// <param name="Officer">The park officer taking the case over: an active account's email or id.</param>
+public sealed record HandOverRequest(string? Officer, string? Note);
 
 /// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
 public sealed record ReassignPartRequest(string? DepartmentCode, string? Task, string? Note, Guid? RequestId);

@@ -122,7 +122,7 @@ public sealed class AccountTests : IAsyncLifetime
             .Where(e => codes.Contains(e.CreditCode)).OrderBy(e => e.Name).ToListAsync());
         var colleagueId = await IdOfAsync("colleague@test.example");
         Assert.Equal(successorId, enterprises[0].ChiefServiceOfficerId);
-        Assert.Equal([colleagueId, successorId], enterprises[0].ServiceSquad.Select(m => m.OfficerId).Order());
+        Assert.Equal(new[] { colleagueId, successorId }.Order(StringComparer.Ordinal), enterprises[0].ServiceSquad.Select(m => m.OfficerId).Order(StringComparer.Ordinal));
         Assert.Equal(colleagueId, enterprises[1].ChiefServiceOfficerId);
         Assert.Equal([successorId], enterprises[1].ServiceSquad.Select(m => m.OfficerId));
 

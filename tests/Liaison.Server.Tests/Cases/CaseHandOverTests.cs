@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Liaison.Cases.Cases;
+using Liaison.Server.Tests.Infrastructure;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Cases;
+
+/// <summary>移交: one case handed to another park officer, through the API and the case page.</summary>
+public sealed class CaseHandOverTests : IAsyncLifetime
+{
+    private const string Officer = "officer@test.example";
+    private const string Colleague = "li.na@test.example";
+    private LiaisonApp _app = null!;
+    private HttpClient _officer = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await LiaisonApp.StartAsync(nameof(CaseHandOverTests));
+        _officer = await _app.AsOfficerAsync(Officer);
+        var admin = await _app.AsAdminAsync();
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/users",
+            new { email = Colleague, displayName = "李娜", password = "officer-password-2", role = "Officer" })).StatusCode);
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private Task<HttpResponseMessage> HandOverAsync(string number, object body) => _officer.PostAsJsonAsync($"/api/cases/{number}/officer", body);
+
+    [Fact]
+    public async Task An_officer_hands_a_case_to_a_colleague_and_the_timeline_names_both()
+    {
+        var opened = await OpenAsync(_officer);
+        var number = opened.GetProperty("number").GetString()!;
+        Assert.Equal(Officer, opened.GetProperty("officer").GetProperty("email").GetString());
+
+        var response = await HandOverAsync(number, new { officer = "LI.NA@test.example", note = "本人休假" });
+        var dto = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("李娜", Colleague), (dto.GetProperty("officer").GetProperty("name").GetString(), dto.GetProperty("officer").GetProperty("email").GetString()));
+        var entry = Assert.Single(dto.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.OfficerChanged);
+        Assert.Equal("测试专员 → 李娜：本人休假", entry.GetProperty("note").GetString());
+        Assert.Equal(Officer, entry.GetProperty("actor").GetString());
+
+        // Again to the same officer: nothing to do.
+        Assert.Equal(HttpStatusCode.Conflict, (await HandOverAsync(number, new { officer = Colleague })).StatusCode);
+        Assert.Single((await GetCaseAsync(_officer, number)).GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.OfficerChanged);
+    }
+
+    [Fact]
+    public async Task Bad_hand_overs_are_refused_and_change_nothing()
+    {
+        var number = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
+        var admin = await _app.AsAdminAsync();
+        await _app.AsOfficerAsync("gone@test.example");
+        var gone = (await admin.GetFromJsonAsync<List<JsonElement>>("/api/users"))!.Single(u => u.GetProperty("email").GetString() == "gone@test.example");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/users/{gone.GetProperty("id").GetString()}",
+            new { email = "gone@test.example", displayName = "测试专员", active = false })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await HandOverAsync(number, new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await HandOverAsync(number, new { officer = "nobody@test.example" })).StatusCode);
+        var deactivated = await HandOverAsync(number, new { officer = "gone@test.example" });
+        Assert.Equal(HttpStatusCode.BadRequest, deactivated.StatusCode);
+        Assert.Contains("no active officer account", await deactivated.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await HandOverAsync(number, new { officer = Colleague, note = new string('x', 2001) })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await HandOverAsync("AYKF-2026-999999", new { officer = Colleague })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.Anonymous().PostAsJsonAsync($"/api/cases/{number}/officer", new { officer = Colleague })).StatusCode);
+        Assert.Equal(Officer, (await GetCaseAsync(_officer, number)).GetProperty("officer").GetProperty("email").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "重复立案" })).StatusCode);
+        var ended = await HandOverAsync(number, new { officer = Colleague });
+        Assert.Equal(HttpStatusCode.Conflict, ended.StatusCode);
+        Assert.Contains("ended case", await ended.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_case_page_shows_the_officer_and_hands_the_case_over_from_its_form()
+    {
+        var number = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
+        var browser = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        Assert.Contains($"<dd data-officer>测试专员 <span class=\"muted\">{Officer}</span></dd>", page);
+        Assert.Contains($"<option value=\"{Colleague}\">李娜（{Colleague}）</option>", page);
+        Assert.DoesNotContain($"<option value=\"{Officer}\">", page); // not to the officer it is already with
+
+        var response = await browser.PostAsync($"/cases/{number}/officer", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(page),
+            ["officer"] = Colleague,
+            ["note"] = "",
+        }));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var after = await browser.GetStringAsync(response.Headers.Location!.OriginalString);
+        Assert.Contains("事项已移交", after);
+        Assert.Contains($"<dd data-officer>李娜 <span class=\"muted\">{Colleague}</span></dd>", after);
+        Assert.Contains("移交园区干部", after);
+    }
+}
