@@ -26,15 +26,26 @@ public sealed class SweepProbe
     private readonly record struct Snapshot(long Fired, long Commits, long Rollbacks, double ServerCpu, double PostgresCpu, long Ticks, long MailsSent,
         long CaseUpdates, long CaseHotUpdates, long InstanceUpdates, long InstanceHotUpdates);
 
-    /// <summary>Waits until the sweep is under way, then takes the window's first reading.</summary>
+    /// <summary>
+    /// Waits until the sweep is under way (3 s, or half of the due timers fired, whichever comes first: a warm
+    /// sweep can be over in 3 s), then takes the window's first reading.
+    /// </summary>
     public static async Task<SweepProbe> StartAsync(string cs, long[] dueIds, int serverPid, int? postmasterPid)
     {
         var probe = new SweepProbe(cs, dueIds, serverPid, postmasterPid);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        var until = Stopwatch.GetTimestamp() + 3 * Stopwatch.Frequency;
+        while (Stopwatch.GetTimestamp() < until && (await probe.ReadAsync()).Fired < dueIds.Length / 2)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+
         probe._statements = await StatementStats.ResetAsync(cs);
         probe._start = await probe.ReadAsync();
         return probe;
     }
+
+    /// <summary>Fewer timers than this in the window give no per-timer figures: the sweep ended before the window opened.</summary>
+    private const int MinWindow = 100;
 
     /// <summary>The window's last reading; a line with each figure per fired timer.</summary>
     public async Task<string> StopAsync()
@@ -42,6 +53,12 @@ public sealed class SweepProbe
         var end = await ReadAsync();
         var fired = Math.Max(1, end.Fired - _start.Fired);
         var seconds = (end.Ticks - _start.Ticks) / (double)Stopwatch.Frequency;
+        if (fired < MinWindow)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"Window: only {end.Fired - _start.Fired:N0} timers fired after it opened ({_start.Fired:N0} before): too few for per-timer figures.");
+        }
+
         return (_statements ? await StatementStats.ReportAsync(_cs, fired, "timer") : "") + string.Create(CultureInfo.InvariantCulture,
             $"Window: {fired:N0} timers in {seconds:F1} s ({fired / seconds:F0}/s). Per fired timer: server CPU {(end.ServerCpu - _start.ServerCpu) * 1000 / fired:F2} ms, " +
             $"PostgreSQL CPU {(end.PostgresCpu - _start.PostgresCpu) * 1000 / fired:F2} ms, commits {(end.Commits - _start.Commits) / (double)fired:F2}, rollbacks {(end.Rollbacks - _start.Rollbacks) / (double)fired:F2}. Outbox rows updated meanwhile (the relay, which shares the server, updates each mail it sends once): {(end.MailsSent - _start.MailsSent) / (double)fired:F2} per fired timer. " +
