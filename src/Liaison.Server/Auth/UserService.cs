@@ -125,6 +125,9 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
             return new ServiceError.Invalid(v);
         }
 
+        // What a session carries or was allowed by: changing any of it ends the account's sessions.
+        var signInChanged = !string.Equals(user.Email, email, StringComparison.OrdinalIgnoreCase) || password is not null
+            || wasAdmin != (role == Roles.Admin) || !active;
         user.Email = email;
         user.UserName = email;
         user.DisplayName = displayName;
@@ -157,8 +160,14 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
 
         if (active != Accounts.IsActive(user))
         {
-            await users.SetLockoutEnabledAsync(user, !active);
-            await users.SetLockoutEndDateAsync(user, active ? null : Accounts.DeactivatedUntil);
+            // Identity sets a lockout end only while lockout is enabled: enable it first, and clear the end before disabling it.
+            var changed = active
+                ? Check(await users.SetLockoutEndDateAsync(user, null), v, "active") && Check(await users.SetLockoutEnabledAsync(user, false), v, "active")
+                : Check(await users.SetLockoutEnabledAsync(user, true), v, "active") && Check(await users.SetLockoutEndDateAsync(user, Accounts.DeactivatedUntil), v, "active");
+            if (!changed)
+            {
+                return new ServiceError.Invalid(v);
+            }
         }
 
         if (successor is not null)
@@ -166,8 +175,12 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
             await Handover.MoveAsync(db, user, successor, actor, clock.GetUtcNow(), ct);
         }
 
-        // Every session of the account ends: a new role, password or email must be signed in with, a deactivated one not at all.
-        await users.UpdateSecurityStampAsync(user);
+        if (signInChanged)
+        {
+            // Every session of the account ends: a new email, password or role must be signed in with, a deactivated account not at all.
+            await users.UpdateSecurityStampAsync(user);
+        }
+
         await tx.CommitAsync(ct);
         return await DescribeAsync(user);
     }

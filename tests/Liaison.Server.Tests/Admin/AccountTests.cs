@@ -73,6 +73,10 @@ public sealed class AccountTests : IAsyncLifetime
         var again = await _app.SignInAsync("changed@test.example", "a-new-password-42");
         Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/api/users")).StatusCode); // an admin now
 
+        // A change of name only keeps the account's sessions.
+        Assert.Equal(HttpStatusCode.OK, (await PutAsync(id, new { email = "changed@test.example", displayName = "再改名", role = "Admin", culture = "en" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/api/auth/me")).StatusCode);
+
         // Back to officer, password kept when none is given.
         Assert.Equal(HttpStatusCode.OK, (await PutAsync(id, new { email = "changed@test.example", displayName = "改名专员", role = "Officer" })).StatusCode);
         var officerAgain = await _app.SignInAsync("changed@test.example", "a-new-password-42");
@@ -134,7 +138,10 @@ public sealed class AccountTests : IAsyncLifetime
         Assert.Contains("no active officer account", await chief.Content.ReadAsStringAsync());
 
         // Reactivated, it signs in again (with nothing of its old work).
-        Assert.Equal(HttpStatusCode.OK, (await PutAsync(leaverId, new { email = "leaver@test.example", displayName = "测试专员", active = true })).StatusCode);
+        var reactivated = await PutAsync(leaverId, new { email = "leaver@test.example", displayName = "测试专员", active = true });
+        Assert.Equal(HttpStatusCode.OK, reactivated.StatusCode);
+        Assert.True((await reactivated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("active").GetBoolean());
+        Assert.True((await AccountAsync("leaver@test.example")).GetProperty("active").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync("leaver@test.example", Password));
         Assert.Equal(successorId, await _app.WithDbAsync(db => db.Cases.Where(c => c.Number == open).Select(c => c.OfficerId).SingleAsync()));
     }
