@@ -31,6 +31,7 @@ public sealed class OpenApiTests(AppFixture fixture) : IClassFixture<AppFixture>
     [InlineData("/api/users", "post", "201 400 401 403 409")]
     [InlineData("/api/users/{id}", "put", "200 400 401 403 404 409")]
     [InlineData("/api/auth/login", "post", "400 401 429")]
+    [InlineData("/api/auth/password", "post", "204 400 401 429")]
     [InlineData("/api/workflow-definitions/{definitionId}/publish", "post", "200 400 401 403 404")]
     public async Task Each_route_documents_every_status_it_answers(string path, string method, string statuses)
     {

@@ -14,6 +14,9 @@ public static class AccountPages
         app.MapGet("/account/login", LoginForm).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/account/login", Login).AllowAnonymous().RequireRateLimiting(SessionSecurity.SignInPolicy).ExcludeFromDescription();
         app.MapPost("/account/logout", Logout).ExcludeFromDescription();
+        app.MapGet("/account/password", PasswordForm).RequireAuthorization(Policies.Officer).ExcludeFromDescription();
+        app.MapPost("/account/password", ChangePassword).RequireAuthorization(Policies.Officer)
+            .RequireRateLimiting(SessionSecurity.SignInPolicy).ExcludeFromDescription();
         return app;
     }
 
@@ -40,6 +43,26 @@ public static class AccountPages
             new LoginModel(returnUrl, email, new Text("邮箱或密码错误", "Wrong email or password")), StatusCodes.Status401Unauthorized);
     }
 
+    private static IResult PasswordForm(string? done) => PageResults.Page<PasswordPage>(new PasswordModel(done is not null, null));
+
+    private static async Task<IResult> ChangePassword(
+        SignInService signIn, HttpContext http, [FromForm] string? currentPassword, [FromForm] string? newPassword)
+    {
+        switch (await signIn.ChangePasswordAsync(http.User, currentPassword, newPassword, IdentityConstants.ApplicationScheme))
+        {
+            case PasswordChange.Changed:
+                return Results.LocalRedirect("/account/password?done=1");
+            case PasswordChange.Wait wait:
+                http.Response.Headers.RetryAfter = SessionSecurity.Seconds(wait.RetryAfter);
+                return PageResults.Page<PasswordPage>(new PasswordModel(false, new Common.ServiceError.Conflict(
+                    new Text("尝试过于频繁，请稍后再试", "Too many attempts; try again later"))), StatusCodes.Status429TooManyRequests);
+            case PasswordChange.Invalid invalid:
+                return PageResults.Page<PasswordPage>(new PasswordModel(false, new Common.ServiceError.Invalid(invalid.Fields)), StatusCodes.Status400BadRequest);
+            default:
+                throw new InvalidOperationException("Unknown outcome");
+        }
+    }
+
     private static async Task<IResult> Logout(HttpContext http, IAntiforgery antiforgery, SignInManager<LiaisonUser> signIn, UserManager<LiaisonUser> users)
     {
         // No form fields are bound here, so the token is checked explicitly: another site must not sign officers out.
@@ -60,3 +83,14 @@ public static class AccountPages
 }
 
 public sealed record LoginModel(string? ReturnUrl, string? Email, Text? Error);
+
+/// <param name="Done">The password was just changed (the notice after the redirect).</param>
+public sealed record PasswordModel(bool Done, Common.ServiceError? Error)
+{
+    public IReadOnlyDictionary<string, List<Text>> Errors => Error is Common.ServiceError.Invalid invalid ? invalid.Fields.Errors : NoErrors;
+
+    /// <summary>The summary line above the form: the throttle's message; a field's problem is shown at the field.</summary>
+    public Text? Message => Error is Common.ServiceError.Invalid ? new Text("未修改，请修改标出的内容。", "Not changed; correct the fields marked below.") : Error?.Message;
+
+    private static readonly IReadOnlyDictionary<string, List<Text>> NoErrors = new Dictionary<string, List<Text>>();
+}

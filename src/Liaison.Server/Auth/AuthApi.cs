@@ -15,6 +15,7 @@ public static class AuthApi
         auth.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(SessionSecurity.SignInPolicy);
         auth.MapPost("/logout", Logout).RequirePolicy(Policies.Officer);
         auth.MapGet("/me", Me).RequirePolicy(Policies.Officer);
+        auth.MapPost("/password", ChangePassword).RequirePolicy(Policies.Officer).RequireRateLimiting(SessionSecurity.SignInPolicy);
 
         var users = app.MapGroup("api/users").WithTags("Users").RequirePolicy(Policies.Admin);
         users.MapGet("/", ListUsers);
@@ -58,6 +59,19 @@ public static class AuthApi
         await users.UpdateSecurityStampAsync(user);
         return TypedResults.NoContent();
     }
+
+    /// <summary>
+    /// The caller changes their own password, giving the current one. Every session of the account ends, this token's
+    /// too: sign in again with the new password.
+    /// </summary>
+    public static async Task<Results<NoContent, ValidationProblem, TooManyRequestsProblem>> ChangePassword(
+        ChangePasswordRequest request, ClaimsPrincipal principal, SignInService signIn, HttpContext http) =>
+        await signIn.ChangePasswordAsync(principal, request.CurrentPassword, request.NewPassword, cookieScheme: null) switch
+        {
+            PasswordChange.Invalid invalid => Problems.Invalid(invalid.Fields),
+            PasswordChange.Wait wait => Throttled(http, wait.RetryAfter),
+            _ => TypedResults.NoContent(),
+        };
 
     /// <summary>An admin ends all of an account's sessions (tokens and cookies), e.g. for a lost laptop.</summary>
     public static async Task<Results<NoContent, NotFoundProblem>> RevokeSessions(string id, UserManager<LiaisonUser> users)
@@ -114,3 +128,5 @@ public static class AuthApi
 }
 
 public sealed record LoginRequest(string? Email, string? Password);
+
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);

@@ -44,6 +44,65 @@ public sealed class SignInService(
         return new SignInOutcome.Succeeded();
     }
 
+    /// <summary>
+    /// A signed-in person changes their own password, giving the current one: throttled like a sign-in (a stolen session
+    /// must not be a way to guess it), checked by the same rules as any password. Identity's change renews the
+    /// account's security stamp, so every session of the account ends; with <paramref name="cookieScheme"/> this browser
+    /// is signed in again at once.
+    /// </summary>
+    public async Task<PasswordChange> ChangePasswordAsync(
+        System.Security.Claims.ClaimsPrincipal principal, string? current, string? next, string? cookieScheme)
+    {
+        var v = new Common.Validation();
+        v.Required("currentPassword", current, 200);
+        v.Required("newPassword", next, 200);
+        if (!v.IsValid)
+        {
+            return new PasswordChange.Invalid(v);
+        }
+
+        var user = await users.GetUserAsync(principal) ?? throw new InvalidOperationException("Authenticated user not found");
+        var account = (user.Email ?? user.Id).ToUpperInvariant();
+        var client = ClientOf(http.HttpContext);
+        if (await throttle.CheckAsync(account, client) is { } wait)
+        {
+            return new PasswordChange.Wait(wait);
+        }
+
+        var changed = await users.ChangePasswordAsync(user, current!, next!);
+        if (!changed.Succeeded)
+        {
+            foreach (var e in changed.Errors)
+            {
+                if (e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))
+                {
+                    v.Add("currentPassword", "当前密码不正确", "the current password is wrong");
+                }
+                else
+                {
+                    var text = PasswordPolicy.Describe(e);
+                    v.Add("newPassword", text.Zh, text.En);
+                }
+            }
+
+            if (v.Errors.ContainsKey("currentPassword"))
+            {
+                await throttle.FailedAsync(account, client);
+            }
+
+            return new PasswordChange.Invalid(v);
+        }
+
+        await throttle.SucceededAsync(account, client);
+        if (cookieScheme is not null)
+        {
+            signIn.AuthenticationScheme = cookieScheme;
+            await signIn.SignInAsync(user, isPersistent: false);
+        }
+
+        return new PasswordChange.Changed();
+    }
+
     /// <summary>The client's address (the forwarded one only from a trusted proxy, see <see cref="SignInOptions.TrustedProxies"/>).</summary>
     public static string ClientOf(HttpContext? http) => http?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }
@@ -55,4 +114,13 @@ public abstract record SignInOutcome
     public sealed record Failed : SignInOutcome;
 
     public sealed record Wait(TimeSpan RetryAfter) : SignInOutcome;
+}
+
+public abstract record PasswordChange
+{
+    public sealed record Changed : PasswordChange;
+
+    public sealed record Invalid(Common.Validation Fields) : PasswordChange;
+
+    public sealed record Wait(TimeSpan RetryAfter) : PasswordChange;
 }

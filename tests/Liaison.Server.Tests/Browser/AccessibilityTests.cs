@@ -52,6 +52,10 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
         await page.GotoAsync($"/cases/{number}");
         await AssertAccessibleAsync(page, "case page");
 
+        await page.GotoAsync("/account/password");
+        await AssertAccessibleAsync(page, "change password");
+        await page.GotoAsync($"/cases/{number}");
+
         await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
         await Assertions.Expect(page.Locator("h2").First).ToContainTextAsync("Enterprise");
         await AssertAccessibleAsync(page, "case page en");

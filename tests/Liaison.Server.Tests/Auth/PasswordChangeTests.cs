@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Auth;
+
+/// <summary>A signed-in officer changes their own password, through the API and the page.</summary>
+public sealed class PasswordChangeTests : IAsyncLifetime
+{
+    private const string Email = "officer@test.example";
+    private const string Password = "officer-password-1";
+    private LiaisonApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await LiaisonApp.StartAsync(nameof(PasswordChangeTests), withSmtp: false);
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<HttpStatusCode> SignInStatusAsync(string password) =>
+        (await _app.Anonymous().PostAsJsonAsync("/api/auth/login", new { email = Email, password })).StatusCode;
+
+    [Fact]
+    public async Task The_api_needs_the_current_password_checks_the_new_one_and_ends_every_session()
+    {
+        var officer = await _app.AsOfficerAsync(Email);
+
+        async Task<List<string>> ProblemsAsync(object body, string field)
+        {
+            var response = await officer.PostAsJsonAsync("/api/auth/password", body);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty(field)
+                .EnumerateArray().Select(e => e.GetString()!).ToList();
+        }
+
+        Assert.Contains(await ProblemsAsync(new { currentPassword = "wrong-password-9", newPassword = "a-fresh-password-7" }, "currentPassword"),
+            m => m.Contains("current password is wrong", StringComparison.Ordinal));
+        Assert.NotEmpty(await ProblemsAsync(new { currentPassword = Password, newPassword = "short" }, "newPassword"));
+        Assert.NotEmpty(await ProblemsAsync(new { newPassword = "a-fresh-password-7" }, "currentPassword"));
+        Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync(Password));
+
+        var other = await _app.SignInAsync(Email, Password);
+        var changed = await officer.PostAsJsonAsync("/api/auth/password", new { currentPassword = Password, newPassword = "a-fresh-password-7" });
+
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await officer.GetAsync("/api/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await other.GetAsync("/api/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync(Password));
+        Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync("a-fresh-password-7"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.Anonymous().PostAsJsonAsync("/api/auth/password",
+            new { currentPassword = "a-fresh-password-7", newPassword = "another-password-8" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Guessing_the_current_password_from_an_address_that_never_signed_in_is_throttled_like_a_sign_in()
+    {
+        var officer = await _app.AsOfficerAsync(Email);
+        // A token used from elsewhere than where it was signed in with (stolen): its address is not a known client.
+        await _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DELETE FROM sign_in_known_clients"));
+        HttpResponseMessage? refused = null;
+        for (var i = 0; i < 12 && refused is null; i++)
+        {
+            var response = await officer.PostAsJsonAsync("/api/auth/password", new { currentPassword = $"guess-number-{i}", newPassword = "a-fresh-password-7" });
+            if (response.StatusCode == HttpStatusCode.TooManyRequests) refused = response;
+            else Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+
+        Assert.NotNull(refused);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.OK, (await officer.GetAsync("/api/auth/me")).StatusCode); // nothing changed
+    }
+
+    [Fact]
+    public async Task The_page_changes_it_and_keeps_this_browser_signed_in()
+    {
+        await _app.AsOfficerAsync(Email);
+        var api = await _app.SignInAsync(Email, Password);
+        var browser = await _app.SignInThroughFormAsync(Email, Password);
+        Assert.Contains("href=\"/account/password\"", await browser.GetStringAsync("/cases"));
+        var page = await browser.GetStringAsync("/account/password");
+
+        var bad = await browser.PostAsync("/account/password", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(page), ["currentPassword"] = "wrong-password-9", ["newPassword"] = "a-fresh-password-7",
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("当前密码不正确", await bad.Content.ReadAsStringAsync());
+
+        var response = await browser.PostAsync("/account/password", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(page), ["currentPassword"] = Password, ["newPassword"] = "a-fresh-password-7",
+        }));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("密码已修改", await browser.GetStringAsync(response.Headers.Location!.OriginalString));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/cases")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync("a-fresh-password-7"));
+    }
+}
