@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Liaison.Cases.Common;
 using Liaison.Cases.Digests;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
@@ -114,16 +115,26 @@ public static class ReportsApi
 
     private static ((DateOnly From, DateOnly To) Period, BadRequestProblem? Problem) Period(string? from, string? to, CalendarService calendars, TimeProvider clock)
     {
+        var (period, error) = TryPeriod(from, to, calendars, clock);
+        return error is { } e ? (default, new BadRequestProblem(e)) : (period!.Value, null);
+    }
+
+    /// <summary>
+    /// The local days a request asks for, <paramref name="from"/>–<paramref name="to"/> (yyyy-MM-dd), checked: by default
+    /// the 7 days up to yesterday (on a Monday, last week as the weekly mail has it); at most <see cref="MaxDays"/> days.
+    /// </summary>
+    public static ((DateOnly From, DateOnly To)? Period, Text? Error) TryPeriod(string? from, string? to, CalendarService calendars, TimeProvider clock)
+    {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), calendars.TimeZone).DateTime);
         DateOnly f = today.AddDays(-7), t = today.AddDays(-1);
         if (!string.IsNullOrWhiteSpace(to) && !DateOnly.TryParseExact(to.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out t))
         {
-            return (default, Problems.BadRequest($"to 不是有效日期（yyyy-MM-dd）：{to}", $"to must be a date as yyyy-MM-dd, got '{to}'"));
+            return (null, new Text($"to 不是有效日期（yyyy-MM-dd）：{to}", $"to must be a date as yyyy-MM-dd, got '{to}'"));
         }
 
         if (t < Earliest || t > Latest)
         {
-            return (default, OutOfRange("to"));
+            return (null, OutOfRange("to"));
         }
 
         if (string.IsNullOrWhiteSpace(from))
@@ -132,28 +143,28 @@ public static class ReportsApi
         }
         else if (!DateOnly.TryParseExact(from.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out f))
         {
-            return (default, Problems.BadRequest($"from 不是有效日期（yyyy-MM-dd）：{from}", $"from must be a date as yyyy-MM-dd, got '{from}'"));
+            return (null, new Text($"from 不是有效日期（yyyy-MM-dd）：{from}", $"from must be a date as yyyy-MM-dd, got '{from}'"));
         }
 
         if (f < Earliest || f > Latest)
         {
-            return (default, OutOfRange("from"));
+            return (null, OutOfRange("from"));
         }
 
         if (f > t)
         {
-            return (default, Problems.BadRequest("from 不能晚于 to", "from must not be after to"));
+            return (null, new Text("from 不能晚于 to", "from must not be after to"));
         }
 
         if (t.DayNumber - f.DayNumber + 1 > MaxDays)
         {
-            return (default, Problems.BadRequest($"统计期间不能超过 {MaxDays} 天", $"the period may cover at most {MaxDays} days"));
+            return (null, new Text($"统计期间不能超过 {MaxDays} 天", $"the period may cover at most {MaxDays} days"));
         }
 
         return ((f, t), null);
     }
 
-    private static BadRequestProblem OutOfRange(string name) => Problems.BadRequest(
+    private static Text OutOfRange(string name) => new(
         $"{name} 须在 {Earliest:yyyy-MM-dd} 至 {Latest:yyyy-MM-dd} 之间", $"{name} must be between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}");
 }
 

@@ -212,6 +212,7 @@ public static class LiaisonHost
         app.MapCasesApi();
         app.MapCategoriesApi();
         app.MapReportsApi();
+        app.MapLeagueTablePages();
         app.MapLinkPages();
         app.MapEnterpriseView();
         app.MapCasePages();

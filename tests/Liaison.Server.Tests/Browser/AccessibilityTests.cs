@@ -54,6 +54,8 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
 
         await page.GotoAsync("/account/password");
         await AssertAccessibleAsync(page, "change password");
+        await page.GotoAsync("/reports/league-table");
+        await AssertAccessibleAsync(page, "league table");
         await page.GotoAsync($"/cases/{number}");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();

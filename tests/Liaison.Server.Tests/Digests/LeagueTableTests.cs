@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Digests;
 using Liaison.Server.Calendar;
@@ -157,6 +158,43 @@ public sealed class LeagueTableTests : IAsyncLifetime
         // The lead's columns as they always were, then the co-handling ones (none here).
         Assert.Contains("fgj,发展和改革局,红 Red,3,2,1,50%,2,1,50%,0,1,1,0,3.5,0,0,0,,0,0,0,,0,0,0,0,0,0,0,,0", lines);
         Assert.Contains(",合计 / Total,,6,4,3,75%,4,3,75%,1,1,1,1,3.5,0,0,0,,0,0,0,,0,0,0,0,0,0,0,,0", lines);
+    }
+
+    [Fact]
+    public async Task The_league_table_page_shows_the_same_numbers_for_any_period_with_its_csv()
+    {
+        await CraftAsync();
+        var browser = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        Assert.Contains("href=\"/reports/league-table\"", await browser.GetStringAsync("/cases"));
+
+        var page = await browser.GetStringAsync($"/reports/league-table?{Period}");
+        var lead = Regex.Match(page, "<table data-table=\"lead\">(.*?)</table>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Equal(["jxj", "fgj", "gdgs"], Regex.Matches(lead, "data-department=\"([a-z]+)\"").Select(m => m.Groups[1].Value).Take(3));
+        var fgj = Regex.Match(lead, "<tr data-department=\"fgj\" data-mark=\"red\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
+        var cells = Regex.Matches(fgj, "<t[dh][^>]*>(.*?)</t[dh]>", RegexOptions.Singleline).Select(m => Regex.Replace(m.Groups[1].Value, "<[^>]+>", "").Trim()).ToList();
+        Assert.Equal(["发展和改革局", "红榜", "3", "2（1）", "50%", "2（1）", "50%", "0", "1", "1", "0", "3.5"], cells);
+        Assert.Matches("<tr data-department=\"total\"[^>]*>\\s*<th scope=\"row\">合计</th>", lead);
+        Assert.DoesNotContain("data-table=\"co-handling\"", page); // no joint cases here
+        Assert.Contains("value=\"2026-03-02\"", page);
+
+        // The CSV link downloads with the page's sign-in.
+        var csvUrl = WebUtility.HtmlDecode(Regex.Match(page, "href=\"(/api/reports/league-table\\.csv[^\"]*)\"").Groups[1].Value);
+        Assert.Equal("/api/reports/league-table.csv?from=2026-03-02&to=2026-03-10", csvUrl);
+        var csv = await browser.GetAsync(csvUrl);
+        Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+
+        // By default, the 7 days up to yesterday (Tuesday 10th: Tuesday 3rd to Monday 9th).
+        var byDefault = await browser.GetStringAsync("/reports/league-table");
+        Assert.Contains("value=\"2026-03-03\"", byDefault);
+        Assert.Contains("value=\"2026-03-09\"", byDefault);
+
+        var wrong = await browser.GetAsync("/reports/league-table?from=2026-03-10&to=2026-03-02");
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        var wrongPage = await wrong.Content.ReadAsStringAsync();
+        Assert.Contains("from 不能晚于 to", wrongPage);
+        Assert.DoesNotContain("data-table=", wrongPage);
+        Assert.Equal(HttpStatusCode.Redirect, (await _app.Anonymous().GetAsync("/reports/league-table")).StatusCode);
     }
 
     /// <summary>
