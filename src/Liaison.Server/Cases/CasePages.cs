@@ -47,8 +47,8 @@ public static class CasePages
         Results.Redirect(user.Identity?.IsAuthenticated == true ? "/cases" : "/account/login");
 
     private static async Task<IResult> List(
-        CaseQueries queries, DepartmentService departments, EnterpriseService enterprises,
-        string? status, string? department, string? role, string? overdue, string? q, string? page, string? enterpriseId, CancellationToken ct)
+        CaseQueries queries, DepartmentService departments, EnterpriseService enterprises, ClaimsPrincipal user, UserManager<LiaisonUser> users,
+        string? status, string? department, string? role, string? overdue, string? q, string? page, string? enterpriseId, string? officer, CancellationToken ct)
     {
         var errors = new List<Text>();
         long? enterpriseFilter = null;
@@ -97,12 +97,13 @@ public static class CasePages
 
         var filter = new CaseListFilter(status?.Trim(), department?.Trim(), overdueFilter, q?.Trim())
         {
-            Role = role?.Trim(), EnterpriseId = enterpriseFilter, EnterpriseName = enterpriseName,
+            Role = role?.Trim(), EnterpriseId = enterpriseFilter, EnterpriseName = enterpriseName, Officer = Validation.Optional(officer),
         };
         CasePage? list = null;
         if (errors.Count == 0)
         {
-            var result = await queries.ListAsync(filter.Status, filter.Department, filter.Overdue, filter.Q, pageNumber, ct, filter.Role, filter.EnterpriseId);
+            var result = await queries.ListAsync(filter.Status, filter.Department, filter.Overdue, filter.Q, pageNumber, ct, filter.Role, filter.EnterpriseId,
+                filter.Officer, users.GetUserId(user));
             if (result.Error is ServiceError.Invalid invalid)
             {
                 errors.AddRange(invalid.Fields.Errors.SelectMany(e => e.Value));
@@ -111,7 +112,7 @@ public static class CasePages
             list = result.Value;
         }
 
-        var model = new CaseListModel(filter, await DepartmentOption.AllAsync(departments, ct), list, errors);
+        var model = new CaseListModel(filter, await DepartmentOption.AllAsync(departments, ct), list, errors) { Officers = await queries.OfficersAsync(ct) };
         return PageResults.Page<CaseListPage>(model, errors.Count > 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
     }
 
@@ -313,14 +314,21 @@ public sealed record CaseListFilter(string? Status, string? Department, bool? Ov
     /// <summary>The entry's name, to say whose cases these are; null when there is no such entry.</summary>
     public string? EnterpriseName { get; init; }
 
+    /// <summary>Only the cases this officer is responsible for: <see cref="CaseQueries.Me"/> or an account's email.</summary>
+    public string? Officer { get; init; }
+
     public string PageUrl(int page) => "/cases?" + string.Join("&", new[]
     {
-        ("status", Status), ("department", Department), ("role", Role), ("overdue", Overdue?.ToString().ToLowerInvariant()), ("q", Q),
+        ("status", Status), ("department", Department), ("role", Role), ("overdue", Overdue?.ToString().ToLowerInvariant()), ("q", Q), ("officer", Officer),
         ("enterpriseId", EnterpriseId?.ToString(CultureInfo.InvariantCulture)), ("page", page.ToString(CultureInfo.InvariantCulture)),
     }.Where(x => !string.IsNullOrEmpty(x.Item2)).Select(x => $"{x.Item1}={Uri.EscapeDataString(x.Item2!)}"));
 }
 
-public sealed record CaseListModel(CaseListFilter Filter, IReadOnlyList<DepartmentOption> Departments, CasePage? List, IReadOnlyList<Text> Errors);
+public sealed record CaseListModel(CaseListFilter Filter, IReadOnlyList<DepartmentOption> Departments, CasePage? List, IReadOnlyList<Text> Errors)
+{
+    /// <summary>The officer filter's choices besides "me": every active account.</summary>
+    public IReadOnlyList<PersonRef> Officers { get; init; } = [];
+}
 
 /// <summary>What the officer typed into the new-case form, kept when it is shown again with errors.</summary>
 /// <param name="CoDepartments">The filled co-handling rows (协办), in the order typed; empty rows are left out, so row i is

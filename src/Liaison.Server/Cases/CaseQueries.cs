@@ -53,6 +53,9 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
 
     public const int MaxPage = 100_000;
 
+    /// <summary>The officer filter's word for the caller.</summary>
+    public const string Me = "me";
+
     /// <summary>Matches counted at most; beyond it the list says "more than 10,000" (<see cref="CasePage.TotalIsExact"/>).</summary>
     public int CountLimit { get; set; } = 10_000;
 
@@ -62,11 +65,27 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     /// <c>lead</c> only those it leads (主办), <c>co</c> only those it co-handles.
     /// </param>
     /// <param name="enterpriseId">The cases of this register entry (<c>cases.enterprise_id</c>), as its page links to them.</param>
+    /// <param name="officer">The cases an officer is responsible for: <c>me</c> (<paramref name="me"/>, the caller's account id) or an account's email.</param>
     public async Task<ServiceResult<CasePage>> ListAsync(
-        string? status, string? departmentCode, bool? overdue, string? q, int? page, CancellationToken ct, string? role = null, long? enterpriseId = null)
+        string? status, string? departmentCode, bool? overdue, string? q, int? page, CancellationToken ct, string? role = null, long? enterpriseId = null,
+        string? officer = null, string? me = null)
     {
         var v = new Validation();
         var query = db.Cases.AsNoTracking();
+        if (Validation.Optional(officer) is { } wanted)
+        {
+            var officerId = string.Equals(wanted, Me, StringComparison.OrdinalIgnoreCase) ? me
+                : await db.Users.AsNoTracking().Where(u => u.NormalizedEmail == wanted.ToUpperInvariant()).Select(u => u.Id).FirstOrDefaultAsync(ct);
+            if (officerId is null)
+            {
+                v.Add("officer", $"没有邮箱为 {wanted} 的账号（或用 me 表示自己）", $"no account has the email '{wanted}' (or use me for yourself)");
+            }
+            else
+            {
+                query = query.Where(c => c.OfficerId == officerId);
+            }
+        }
+
         if (enterpriseId is { } enterprise)
         {
             query = query.Where(c => c.EnterpriseId == enterprise);

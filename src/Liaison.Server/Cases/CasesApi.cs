@@ -52,10 +52,11 @@ public static class CasesApi
     /// <param name="departmentCode">The cases this department leads or co-handles (see <paramref name="role"/>).</param>
     /// <param name="role">With departmentCode: any (default: leads or co-handles), lead (主办 only) or co (协办 only).</param>
     /// <param name="enterpriseId">The cases of this enterprise register entry.</param>
+    /// <param name="officer">The cases this officer is responsible for: <c>me</c>, or an account's email.</param>
     public static async Task<Results<Ok<CasePage>, ValidationProblem>> List(
         CaseQueries queries, string? status, string? departmentCode, string? role, bool? overdue, string? q, int? page, long? enterpriseId,
-        CancellationToken ct) =>
-        await queries.ListAsync(status, departmentCode, overdue, q, page, ct, role, enterpriseId) switch
+        string? officer, ClaimsPrincipal user, UserManager<LiaisonUser> users, CancellationToken ct) =>
+        await queries.ListAsync(status, departmentCode, overdue, q, page, ct, role, enterpriseId, officer, users.GetUserId(user)) switch
         {
             { Value: { } list } => TypedResults.Ok(list),
             var failed => Problems.Invalid(((ServiceError.Invalid)failed.Error!).Fields),

@@ -125,6 +125,8 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
             e.HasIndex(c => new { c.Status, c.Id }).IncludeProperties(c => new { c.DueAt, c.DepartmentCode });
             e.HasIndex(c => c.Id, "ix_cases_id_status_due_at").IncludeProperties(c => new { c.Status, c.DueAt }).HasDatabaseName("ix_cases_id_status_due_at");
             e.HasIndex(c => new { c.DepartmentCode, c.Id });
+            // An officer's cases newest first (the case list's officer filter, "my cases"), and an account's work to hand over.
+            e.HasIndex(c => new { c.OfficerId, c.Id });
             // The admin start page's warning: open cases whose deadline is provisional (its year has no holiday
             // schedule yet). Few at any time, so the index is small; its filter is the page's WHERE (AdminPages.Index).
             e.HasIndex(c => c.DueAt, "ix_cases_provisional_open").HasFilter(OpenProvisionalCases).HasDatabaseName("ix_cases_provisional_open");

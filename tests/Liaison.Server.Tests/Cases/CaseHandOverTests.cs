@@ -50,6 +50,34 @@ public sealed class CaseHandOverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_case_list_filters_by_the_officer_responsible_me_or_an_email()
+    {
+        var mine = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
+        var handed = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await HandOverAsync(handed, new { officer = Colleague })).StatusCode);
+        var colleague = await _app.SignInAsync(Colleague, "officer-password-2");
+
+        static async Task<List<string>> NumbersAsync(HttpClient client, string query) =>
+            (await client.GetFromJsonAsync<JsonElement>($"/api/cases?{query}")).GetProperty("items").EnumerateArray()
+                .Select(c => c.GetProperty("number").GetString()!).ToList();
+
+        Assert.Equal([mine], await NumbersAsync(_officer, "officer=me"));
+        Assert.Equal([handed], await NumbersAsync(colleague, "officer=ME"));
+        Assert.Equal([handed], await NumbersAsync(_officer, "officer=LI.NA@test.example"));
+        Assert.Equal([handed, mine], await NumbersAsync(_officer, ""));
+        Assert.Empty(await NumbersAsync(_officer, "officer=me&status=closed"));
+        var unknown = await _officer.GetAsync("/api/cases?officer=nobody@test.example");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.True((await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("officer", out _));
+
+        var browser = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
+        var page = await browser.GetStringAsync("/cases?officer=me");
+        Assert.Contains(mine, page);
+        Assert.DoesNotContain(handed, page);
+        Assert.Contains("<option value=\"me\" selected>", page);
+    }
+
+    [Fact]
     public async Task Bad_hand_overs_are_refused_and_change_nothing()
     {
         var number = (await OpenAsync(_officer)).GetProperty("number").GetString()!;

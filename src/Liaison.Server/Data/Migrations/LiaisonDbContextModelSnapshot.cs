@@ -230,6 +230,9 @@ namespace Liaison.Server.Data.Migrations
                         .HasDatabaseName("ix_cases_enterprise_id_id")
                         .HasFilter("enterprise_id IS NOT NULL");
 
+                    b.HasIndex("OfficerId", "Id")
+                        .HasDatabaseName("ix_cases_officer_id_id");
+
                     b.HasIndex("Status", "Id")
                         .HasDatabaseName("ix_cases_status_id");
 
