@@ -224,7 +224,7 @@ public static class MillionBench
         Line();
         Line(string.Create(CultureInfo.InvariantCulture, $"Ratio of the warm sweeps, {total + due:N0} / {small + due:N0}: **{warmRatio:F2}** (target ≤ 1.2)."));
         Line();
-        Line("Each sweep's cost, over a window from 3 s after the start to its end (the server's and PostgreSQL's CPU from /proc, commits from pg_stat_database):");
+        Line("Each sweep's cost, over a window from 3 s after the start (or from half the due timers fired, if sooner) to its end (the server's and PostgreSQL's CPU from /proc, commits from pg_stat_database):");
         Line();
         Line($"- cold, {small:N0}: {probeLine}");
         Line($"- cold, {total:N0}: {bigProbeLine}");
