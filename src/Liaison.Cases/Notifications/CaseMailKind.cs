@@ -47,6 +47,9 @@ public static class CaseMailKind
     /// <summary>(previous handler) The case was reassigned (改派) away from you; your old link no longer works.</summary>
     public const string ReassignedAway = "reassigned-away";
 
+    /// <summary>(officer) A case was handed over to you (移交), with who had it and why; a link to its page.</summary>
+    public const string OfficerHandover = "officer-handover";
+
     /// <summary>(handler) The officer cancelled the case (撤销).</summary>
     public const string Cancelled = "cancelled";
 
@@ -72,7 +75,7 @@ public static class CaseMailKind
     [
         Dispatch, DispatchLeaderCopy, AcceptReminder, DueReminder, Overdue, EscalationZone, ProgressReportDue,
         Returned, ExtensionRequested, ExtensionDecided, Resolved, Reopened, ReassignedAway, Cancelled,
-        LeaderReminder, Closed, PartSubmitted, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate,
+        LeaderReminder, Closed, PartSubmitted, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, OfficerHandover,
     ];
 
     public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind, StringComparer.Ordinal);
@@ -93,6 +96,7 @@ public static class CaseMailKind
         Resolved => new("办结待确认", "Resolved, please confirm"),
         Reopened => new("重办", "Reopened"),
         ReassignedAway => new("已改派", "Reassigned away"),
+        OfficerHandover => new("事项移交给您（园区干部）", "Case handed over to you (officer)"),
         Cancelled => new("撤销", "Cancelled"),
         LeaderReminder => new("领导提醒", "Leader reminder"),
         Closed => new("销号", "Closed"),

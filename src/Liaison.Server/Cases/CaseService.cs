@@ -876,7 +876,7 @@ public sealed class CaseService(
 
     /// <summary>
     /// 移交: hands the case to another park officer (an active account, by email or id), e.g. while its officer is away.
-    /// The timeline names both; the new officer's digest lists it. Any officer may, as with the other decisions; an
+    /// The timeline names both, and the new officer gets a mail (<see cref="CaseMailKind.OfficerHandover"/>). Any officer may, as with the other decisions; an
     /// ended case (closed, cancelled) stays with whoever had it. An admin moves all of a leaving officer's work at once
     /// from the account's page (<see cref="Auth.Handover"/>).
     /// </summary>
@@ -921,8 +921,10 @@ public sealed class CaseService(
         var now = clock.GetUtcNow();
         c.OfficerId = to.Id;
         c.UpdatedAt = now;
-        CaseTimeline.Add(db, c, now, CaseEventKinds.OfficerChanged, actor, Handover.Note(from?.DisplayName, to.DisplayName, reason),
-            new { from = from?.Email, to = to.Email });
+        var handoverNote = Handover.Note(from?.DisplayName, to.DisplayName, reason);
+        CaseTimeline.Add(db, c, now, CaseEventKinds.OfficerChanged, actor, handoverNote, new { from = from?.Email, to = to.Email });
+        // The new officer hears of it now, in the same commit (the case's officer is already the new one).
+        await mailer.SendAsync(db, c, CaseMailKind.OfficerHandover, [Audiences.Officer], new CaseMailer.Extras(Note: handoverNote), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new ActionResult(c, null);

@@ -44,6 +44,12 @@ public sealed class CaseHandOverTests : IAsyncLifetime
         Assert.Equal("测试专员 → 李娜：本人休假", entry.GetProperty("note").GetString());
         Assert.Equal(Officer, entry.GetProperty("actor").GetString());
 
+        // The new officer hears of it at once, with a link to the case's page.
+        var mail = Assert.Single(await MailsAsync(_app, Colleague, "【移交】"));
+        Assert.Equal($"【移交】{number} 项目用电报装 已移交给您负责", mail.Subject);
+        Assert.Contains("测试专员 → 李娜：本人休假", mail.TextBody);
+        Assert.Contains($"https://liaison.test.example/cases/{number}", mail.TextBody);
+
         // Again to the same officer: nothing to do.
         Assert.Equal(HttpStatusCode.Conflict, (await HandOverAsync(number, new { officer = Colleague })).StatusCode);
         Assert.Single((await GetCaseAsync(_officer, number)).GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.OfficerChanged);
