@@ -1,4 +1,6 @@
 using System.Linq.Expressions;
+using Liaison.Server.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Auth;
 
@@ -16,4 +18,16 @@ public static class Accounts
 
     /// <summary><see cref="IsActive"/> for queries: digests and pickers leave deactivated accounts out.</summary>
     public static readonly Expression<Func<LiaisonUser, bool>> Active = u => u.LockoutEnd == null;
+
+    /// <summary>The advisory lock account changes take (any number: the same for every request that uses it).</summary>
+    public const long ChangesLock = 0x4C49_4153_4143_4354; // "LIASACCT"
+
+    /// <summary>
+    /// Takes <see cref="ChangesLock"/> until the transaction ends: exclusive for an admin's change of an account, shared
+    /// for work given to an account (a case handed over), so that work never goes to an account whose deactivation is
+    /// committing, and the last-admin check sees every change that commits before it.
+    /// </summary>
+    public static Task LockChangesAsync(LiaisonDbContext db, bool shared, CancellationToken ct) => shared
+        ? db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({ChangesLock})", ct)
+        : db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChangesLock})", ct);
 }

@@ -84,7 +84,7 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // Account changes one at a time: the last-admin check must see every other change that commits before it.
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AccountsLock})", ct);
+        await Accounts.LockChangesAsync(db, shared: false, ct);
         if (await users.FindByIdAsync(id) is not { } user)
         {
             return new ServiceError.NotFound(new Text("账号不存在", "no such account"));
@@ -184,9 +184,6 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
         await tx.CommitAsync(ct);
         return await DescribeAsync(user);
     }
-
-    // Any number: it only has to be the same for every request that changes accounts.
-    private const long AccountsLock = 0x4C49_4153_4143_4354; // "LIASACCT"
 
     private async Task<int> ActiveAdminsAsync(CancellationToken ct)
     {

@@ -893,6 +893,8 @@ public sealed class CaseService(
         var reason = Validation.Optional(note);
         v.MaxLength("note", reason, 2000);
         var wanted = v.Required("officer", officer, 256);
+        // Not to an account whose deactivation is committing: wait for it, then read the account as it ends up.
+        await Accounts.LockChangesAsync(db, shared: true, ct);
         var to = wanted.Length == 0 ? null : await db.Users.AsNoTracking().Where(Accounts.Active)
             .Where(u => u.Id == wanted || u.NormalizedEmail == wanted.ToUpperInvariant())
             .Select(u => new { u.Id, u.DisplayName, u.Email }).FirstOrDefaultAsync(ct);

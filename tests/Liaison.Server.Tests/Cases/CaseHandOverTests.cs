@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Liaison.Cases.Cases;
+using Liaison.Server.Auth;
 using Liaison.Server.Tests.Infrastructure;
+using Npgsql;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
 
 namespace Liaison.Server.Tests.Cases;
@@ -107,6 +109,31 @@ public sealed class CaseHandOverTests : IAsyncLifetime
         var ended = await HandOverAsync(number, new { officer = Colleague });
         Assert.Equal(HttpStatusCode.Conflict, ended.StatusCode);
         Assert.Contains("ended case", await ended.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_hand_over_to_an_account_whose_deactivation_is_committing_waits_for_it_and_is_refused()
+    {
+        var number = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
+        // An admin deactivating the colleague, not committed yet: it holds the accounts' lock, as UserService does.
+        await using var admin = new NpgsqlConnection(_app.ConnectionString);
+        await admin.OpenAsync();
+        await using var tx = await admin.BeginTransactionAsync();
+        await using (var deactivate = new NpgsqlCommand(
+            $"SELECT pg_advisory_xact_lock({Accounts.ChangesLock}); " +
+            "UPDATE \"AspNetUsers\" SET lockout_enabled = true, lockout_end = '9999-01-01' WHERE normalized_email = 'LI.NA@TEST.EXAMPLE'", admin, tx))
+        {
+            await deactivate.ExecuteNonQueryAsync();
+        }
+
+        var handing = HandOverAsync(number, new { officer = Colleague });
+        await _app.WaitUntilABackendWaitsOnALockAsync();
+        await tx.CommitAsync();
+        var response = await handing;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("no active officer account", await response.Content.ReadAsStringAsync());
+        Assert.Equal(Officer, (await GetCaseAsync(_officer, number)).GetProperty("officer").GetProperty("email").GetString());
     }
 
     [Fact]

@@ -203,6 +203,22 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>
+    /// Returns once some connection to this app's database waits on a lock (a request blocked by a transaction the test
+    /// holds open); fails after a minute.
+    /// </summary>
+    public async Task WaitUntilABackendWaitsOnALockAsync()
+    {
+        await using var probe = new Npgsql.NpgsqlConnection(ConnectionString);
+        await probe.OpenAsync();
+        await using var waiting = new Npgsql.NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", probe);
+        for (var until = DateTime.UtcNow.AddMinutes(1); (long)(await waiting.ExecuteScalarAsync())! == 0; await Task.Delay(20))
+        {
+            Assert.True(DateTime.UtcNow < until, "the request never waited on a lock");
+        }
+    }
+
     public async Task<T> WithDbAsync<T>(Func<LiaisonDbContext, Task<T>> work)
     {
         await using var scope = Services.CreateAsyncScope();
