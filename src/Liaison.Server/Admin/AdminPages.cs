@@ -11,6 +11,7 @@ using Liaison.Server.Cases;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Departments;
+using Liaison.Server.Enterprises;
 using Liaison.Server.Mail;
 using Liaison.Server.Pages;
 using Microsoft.AspNetCore.Identity;
@@ -193,8 +194,7 @@ public static class AdminPages
     private static async Task<IResult> UserEditPageAsync(
         UserService accounts, UserDto user, UserForm form, ServiceError? error, bool saved, int status, CancellationToken ct) =>
         PageResults.Page<UserEditPage>(
-            new UserEditModel(user, form, await accounts.WorkOfAsync(user.Id, ct),
-                (await accounts.ListAsync(ct)).Where(u => u.Active && u.Id != user.Id).ToList(), error, saved), status);
+            new UserEditModel(user, form, await accounts.WorkOfAsync(user.Id, ct), await accounts.SuccessorsOfAsync(user.Id, ct), error, saved), status);
 
     private static IResult NoSuchAccount() => PageResults.Message(
         new MessageModel(MessageModel.NotFoundTitle, new Text("账号不存在", "No such account"), "/admin/users", new Text("返回账号列表", "Back to the accounts")),
@@ -273,7 +273,7 @@ public sealed record UserForm(string Email, string DisplayName, string Role, str
 /// <param name="Work">What the account holds that a handover would move.</param>
 /// <param name="Successors">The accounts its work may go to: every other active account.</param>
 public sealed record UserEditModel(
-    UserDto User, UserForm Form, Handover.Work Work, IReadOnlyList<UserDto> Successors, ServiceError? Error, bool Saved)
+    UserDto User, UserForm Form, Handover.Work Work, IReadOnlyList<OfficerRef> Successors, ServiceError? Error, bool Saved)
 {
     public IReadOnlyDictionary<string, List<Text>> Errors => Error is ServiceError.Invalid invalid ? invalid.Fields.Errors : DepartmentEditModel.NoErrors;
 }

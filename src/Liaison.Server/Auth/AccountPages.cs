@@ -87,10 +87,8 @@ public sealed record LoginModel(string? ReturnUrl, string? Email, Text? Error);
 /// <param name="Done">The password was just changed (the notice after the redirect).</param>
 public sealed record PasswordModel(bool Done, Common.ServiceError? Error)
 {
-    public IReadOnlyDictionary<string, List<Text>> Errors => Error is Common.ServiceError.Invalid invalid ? invalid.Fields.Errors : NoErrors;
+    public IReadOnlyDictionary<string, List<Text>> Errors => Error is Common.ServiceError.Invalid invalid ? invalid.Fields.Errors : Admin.DepartmentEditModel.NoErrors;
 
     /// <summary>The summary line above the form: the throttle's message; a field's problem is shown at the field.</summary>
     public Text? Message => Error is Common.ServiceError.Invalid ? new Text("未修改，请修改标出的内容。", "Not changed; correct the fields marked below.") : Error?.Message;
-
-    private static readonly IReadOnlyDictionary<string, List<Text>> NoErrors = new Dictionary<string, List<Text>>();
 }

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Liaison.Server.Data;
+using Liaison.Server.Enterprises;
 using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Auth;
@@ -18,6 +19,20 @@ public static class Accounts
 
     /// <summary><see cref="IsActive"/> for queries: digests and pickers leave deactivated accounts out.</summary>
     public static readonly Expression<Func<LiaisonUser, bool>> Active = u => u.LockoutEnd == null;
+
+    /// <summary>
+    /// Every active officer and admin, by name: the choices wherever someone is named to serve (an enterprise's chief
+    /// and squad, a case's officer, the case list's officer filter, the successor of a leaving officer).
+    /// </summary>
+    public static Task<List<OfficerRef>> ListActiveAsync(LiaisonDbContext db, CancellationToken ct)
+    {
+        var roles = db.Roles.Where(r => r.Name == Roles.Officer || r.Name == Roles.Admin).Select(r => r.Id);
+        return db.Users.AsNoTracking().Where(Active)
+            .Where(u => u.Email != null && db.UserRoles.Any(ur => ur.UserId == u.Id && roles.Contains(ur.RoleId)))
+            .OrderBy(u => u.DisplayName).ThenBy(u => u.Email)
+            .Select(u => new OfficerRef(u.Id, u.Email!, u.DisplayName))
+            .ToListAsync(ct);
+    }
 
     /// <summary>The advisory lock account changes take (any number: the same for every request that uses it).</summary>
     public const long ChangesLock = 0x4C49_4153_4143_4354; // "LIASACCT"

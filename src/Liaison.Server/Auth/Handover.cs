@@ -4,6 +4,7 @@ using Liaison.Cases.Enterprises;
 using Liaison.Server.Cases;
 using Liaison.Server.Data;
 using Liaison.Server.EnterpriseView;
+using Liaison.Server.Enterprises;
 using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Auth;
@@ -41,12 +42,10 @@ public static class Handover
         if (ids.Count > 0)
         {
             var cases = await db.Cases.FromSql($"SELECT *, xmin FROM cases WHERE id = ANY({ids.ToArray()}) ORDER BY id FOR UPDATE").ToListAsync(ct);
+            var (fromRef, toRef) = (new OfficerRef(from.Id, from.Email ?? "", from.DisplayName), new OfficerRef(to.Id, to.Email ?? "", to.DisplayName));
             foreach (var c in cases.Where(c => c.OfficerId == from.Id))
             {
-                c.OfficerId = to.Id;
-                c.UpdatedAt = now;
-                CaseTimeline.Add(db, c, now, CaseEventKinds.OfficerChanged, actor, Note(from.DisplayName, to.DisplayName, null),
-                    new { from = from.Email, to = to.Email });
+                Give(db, c, fromRef, toRef, actor, now, reason: null);
             }
 
             await db.SaveChangesAsync(ct);
@@ -62,8 +61,18 @@ public static class Handover
         await db.Database.ExecuteSqlAsync($"DELETE FROM enterprise_service_squad WHERE officer_id = {from.Id}", ct);
     }
 
-    /// <summary>The timeline note of a handover: "张三 → 李四", and the reason when one was given.</summary>
-    public static string Note(string? from, string to, string? reason) => $"{from ?? "?"} → {to}" + (reason is null ? "" : $"：{reason}");
+    /// <summary>
+    /// Gives the (locked) case <paramref name="c"/> to <paramref name="to"/>, with a timeline entry naming both and the
+    /// reason; returns the entry's note ("张三 → 李四：reason"), which a mail to the new officer may repeat.
+    /// </summary>
+    public static string Give(LiaisonDbContext db, Case c, OfficerRef? from, OfficerRef to, string actor, DateTimeOffset now, string? reason)
+    {
+        var note = $"{from?.DisplayName ?? "?"} → {to.DisplayName}" + (reason is null ? "" : $"：{reason}");
+        c.OfficerId = to.Id;
+        c.UpdatedAt = now;
+        CaseTimeline.Add(db, c, now, CaseEventKinds.OfficerChanged, actor, note, new { from = from?.Email, to = to.Email });
+        return note;
+    }
 
     /// <summary>
     /// The cases that still need <paramref name="userId"/> as their officer: not closed or cancelled, or closed with

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Liaison.Server.Common;
 using Microsoft.AspNetCore.Identity;
 
 namespace Liaison.Server.Auth;
@@ -51,9 +53,9 @@ public sealed class SignInService(
     /// is signed in again at once.
     /// </summary>
     public async Task<PasswordChange> ChangePasswordAsync(
-        System.Security.Claims.ClaimsPrincipal principal, string? current, string? next, string? cookieScheme)
+        ClaimsPrincipal principal, string? current, string? next, string? cookieScheme)
     {
-        var v = new Common.Validation();
+        var v = new Validation();
         v.Required("currentPassword", current, 200);
         v.Required("newPassword", next, 200);
         if (!v.IsValid)
@@ -120,7 +122,7 @@ public abstract record PasswordChange
 {
     public sealed record Changed : PasswordChange;
 
-    public sealed record Invalid(Common.Validation Fields) : PasswordChange;
+    public sealed record Invalid(Validation Fields) : PasswordChange;
 
     public sealed record Wait(TimeSpan RetryAfter) : PasswordChange;
 }

@@ -1,6 +1,7 @@
 using Liaison.Cases.Common;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
+using Liaison.Server.Enterprises;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,6 +24,10 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
 
     public async Task<UserDto> DescribeAsync(LiaisonUser u) =>
         new(u.Id, u.Email ?? "", u.DisplayName, u.Culture, (await users.GetRolesAsync(u)).Order().ToList(), Accounts.IsActive(u));
+
+    /// <summary>The accounts the work of <paramref name="id"/> may be handed over to: every other active account.</summary>
+    public async Task<List<OfficerRef>> SuccessorsOfAsync(string id, CancellationToken ct) =>
+        (await Accounts.ListActiveAsync(db, ct)).Where(o => o.Id != id).ToList();
 
     /// <summary>What the account holds that a handover would move (<see cref="Handover"/>).</summary>
     public Task<Handover.Work> WorkOfAsync(string id, CancellationToken ct) => Handover.WorkOfAsync(db, id, clock.GetUtcNow(), ct);

@@ -327,7 +327,7 @@ public sealed record CaseListFilter(string? Status, string? Department, bool? Ov
 public sealed record CaseListModel(CaseListFilter Filter, IReadOnlyList<DepartmentOption> Departments, CasePage? List, IReadOnlyList<Text> Errors)
 {
     /// <summary>The officer filter's choices besides "me": every active account.</summary>
-    public IReadOnlyList<PersonRef> Officers { get; init; } = [];
+    public IReadOnlyList<OfficerRef> Officers { get; init; } = [];
 }
 
 /// <summary>What the officer typed into the new-case form, kept when it is shown again with errors.</summary>
@@ -403,4 +403,4 @@ public sealed record NewCaseModel(
 /// <param name="Officers">Who the case may be handed over to (移交): every active account.</param>
 public sealed record CasePageModel(
     CaseDto Case, IReadOnlyList<TimelineRow> Timeline, IReadOnlyList<DepartmentOption> Departments,
-    IReadOnlyDictionary<string, string> DepartmentNames, Text? Flash, ServiceError? Error, CaseCategory? Category, IReadOnlyList<PersonRef> Officers);
+    IReadOnlyDictionary<string, string> DepartmentNames, Text? Flash, ServiceError? Error, CaseCategory? Category, IReadOnlyList<OfficerRef> Officers);

@@ -5,6 +5,7 @@ using Liaison.Cases.Common;
 using Liaison.Server.Calendar;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
+using Liaison.Server.Enterprises;
 using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Cases;
@@ -243,10 +244,8 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         return CaseDto.From(c, department, events, clock.GetUtcNow()) with { CoDepartments = parts, Officer = officer };
     }
 
-    /// <summary>The park officers a case may be handed over to: every active account, by name.</summary>
-    public Task<List<PersonRef>> OfficersAsync(CancellationToken ct) =>
-        db.Users.AsNoTracking().Where(Auth.Accounts.Active).Where(u => u.Email != null).OrderBy(u => u.DisplayName).ThenBy(u => u.Email)
-            .Select(u => new PersonRef(u.DisplayName, u.Email!)).ToListAsync(ct);
+    /// <summary>The park officers a case may be handed over to or filtered by: every active account, by name.</summary>
+    public Task<List<OfficerRef>> OfficersAsync(CancellationToken ct) => Auth.Accounts.ListActiveAsync(db, ct);
 
     private Task<PersonRef?> OfficerAsync(string officerId, CancellationToken ct) =>
         db.Users.AsNoTracking().Where(u => u.Id == officerId).Select(u => new PersonRef(u.DisplayName, u.Email ?? "")).FirstOrDefaultAsync(ct);

@@ -897,7 +897,7 @@ public sealed class CaseService(
         await Accounts.LockChangesAsync(db, shared: true, ct);
         var to = wanted.Length == 0 ? null : await db.Users.AsNoTracking().Where(Accounts.Active)
             .Where(u => u.Id == wanted || u.NormalizedEmail == wanted.ToUpperInvariant())
-            .Select(u => new { u.Id, u.DisplayName, u.Email }).FirstOrDefaultAsync(ct);
+            .Select(u => new OfficerRef(u.Id, u.Email ?? "", u.DisplayName)).FirstOrDefaultAsync(ct);
         if (wanted.Length > 0 && to is null)
         {
             v.Add("officer", $"没有邮箱为 {wanted} 的在用园区工作人员账号", $"no active officer account has the email '{wanted}'");
@@ -919,12 +919,9 @@ public sealed class CaseService(
             return Fail(new ServiceError.Conflict(new("该园区干部已负责此事项", "The case is already that officer's")));
         }
 
-        var from = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Select(u => new { u.DisplayName, u.Email }).FirstOrDefaultAsync(ct);
-        var now = clock.GetUtcNow();
-        c.OfficerId = to.Id;
-        c.UpdatedAt = now;
-        var handoverNote = Handover.Note(from?.DisplayName, to.DisplayName, reason);
-        CaseTimeline.Add(db, c, now, CaseEventKinds.OfficerChanged, actor, handoverNote, new { from = from?.Email, to = to.Email });
+        var from = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId)
+            .Select(u => new OfficerRef(u.Id, u.Email ?? "", u.DisplayName)).FirstOrDefaultAsync(ct);
+        var handoverNote = Handover.Give(db, c, from, to, actor, clock.GetUtcNow(), reason);
         // The new officer hears of it now, in the same commit (the case's officer is already the new one).
         await mailer.SendAsync(db, c, CaseMailKind.OfficerHandover, [Audiences.Officer], new CaseMailer.Extras(Note: handoverNote), ct);
         await db.SaveChangesAsync(ct);

@@ -48,15 +48,7 @@ public sealed partial class EnterpriseService
     }
 
     /// <summary>The accounts that may be an enterprise's chief service officer or squad member: active officers and admins, by name.</summary>
-    public async Task<List<OfficerRef>> ListOfficersAsync(CancellationToken ct)
-    {
-        var roles = db.Roles.Where(r => r.Name == Roles.Officer || r.Name == Roles.Admin).Select(r => r.Id);
-        return await db.Users.AsNoTracking().Where(Accounts.Active)
-            .Where(u => u.Email != null && db.UserRoles.Any(ur => ur.UserId == u.Id && roles.Contains(ur.RoleId)))
-            .OrderBy(u => u.DisplayName).ThenBy(u => u.Email)
-            .Select(u => new OfficerRef(u.Id, u.Email!, u.DisplayName))
-            .ToListAsync(ct);
-    }
+    public Task<List<OfficerRef>> ListOfficersAsync(CancellationToken ct) => Accounts.ListActiveAsync(db, ct);
 }
 
 /// <summary>The cases an enterprise's page lists, and how many it has.</summary>
