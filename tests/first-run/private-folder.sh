@@ -17,11 +17,15 @@ fi
 
 say() { echo "first-run: $*" >&2; }
 
-# A port nobody listens on, away from the usual ones.
+# A port nobody listens on, away from the usual ones and below the kernel's ephemeral range: a port inside it can
+# become the local end of some outgoing connection (the build's, PostgreSQL's clients') in the seconds before the
+# server binds it, and the bind then fails with "address already in use" (seen once on CI).
 free_port() {
-  local p
+  local p low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$low" -gt 21000 ] 2>/dev/null || low=32768
   for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((20000 + RANDOM % (low - 20000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
   done
   say "no free port found"; return 1
