@@ -18,12 +18,13 @@ public sealed class CalendarService
     public CalendarService(IServiceScopeFactory scopes, IOptions<LiaisonOptions> options, TimeProvider clock)
     {
         TimeZone = WorkingCalendar.ResolveTimeZone(options.Value.TimeZone);
+        var closeOfBusiness = options.Value.CloseOfBusiness;
         _calendar = new RefreshingValue<WorkingCalendar>(clock, TimeSpan.FromMinutes(1), async ct =>
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
             var stored = await db.Set<CalendarYearRecord>().AsNoTracking().ToListAsync(ct);
-            return WorkingCalendar.Create(stored.Select(r => YearSchedule.Parse(r.Json)), TimeZone);
+            return WorkingCalendar.Create(stored.Select(r => YearSchedule.Parse(r.Json)), TimeZone, closeOfBusiness);
         });
     }
 

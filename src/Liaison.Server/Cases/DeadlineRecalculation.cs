@@ -228,6 +228,10 @@ public sealed class DeadlineRecalculation(
         }
 
         var now = calendar.AddWorkingDays(old.Start, old.WorkingDays);
+        // The schedule moves the day, not the hour: a deadline set before an admin changed Liaison:CloseOfBusiness
+        // keeps the time of day it was given.
+        var hour = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(old.Due, calendar.TimeZone).DateTime);
+        now = now with { Due = calendar.AtLocalTime(calendar.LocalDate(now.Due), hour) };
         return (now.Due == current && now.Provisional == old.Provisional ? null : now, old.Provisional);
     }
 }

@@ -43,6 +43,10 @@ public static class LiaisonHost
         services.Configure<SmtpOptions>(config.GetSection(SmtpOptions.Section));
         var liaison = config.GetSection(LiaisonOptions.Section).Get<LiaisonOptions>() ?? new LiaisonOptions();
         var smtp = config.GetSection(SmtpOptions.Section).Get<SmtpOptions>() ?? new SmtpOptions();
+        if (liaison.CloseOfBusiness == TimeOnly.MinValue)
+        {
+            throw new InvalidOperationException("Liaison:CloseOfBusiness must be a time of day after 00:00, e.g. 18:00 or 17:30.");
+        }
 
         services.AddSingleton(TimeProvider.System);
 

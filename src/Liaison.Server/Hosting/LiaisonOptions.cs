@@ -11,6 +11,12 @@ public sealed class LiaisonOptions
     /// <summary>IANA time zone for deadlines, digests and displayed times.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
 
+    /// <summary>
+    /// The local time a working day's deadlines fall due (DESIGN §2: "close of business, default 18:00, configurable").
+    /// A change applies to deadlines computed from then on; deadlines already set keep their time.
+    /// </summary>
+    public TimeOnly CloseOfBusiness { get; set; } = Liaison.Cases.Calendar.WorkingCalendar.DefaultCloseOfBusiness;
+
     public BootstrapAdminOptions BootstrapAdmin { get; set; } = new();
 
     /// <summary>How long a bearer token from <c>POST /api/auth/login</c> stays valid (default: a working day).</summary>

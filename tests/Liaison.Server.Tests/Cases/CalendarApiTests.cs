@@ -295,6 +295,51 @@ public sealed class CalendarYearTests
     }
 
     [Fact]
+    public async Task A_configured_close_of_business_sets_new_deadlines_and_a_schedule_change_keeps_the_hour_of_older_ones()
+    {
+        var monday = new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime();
+        await using var at18 = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Close");
+        at18.Clock.SetUtcNow(monday);
+        var older = (await OpenAsync(await at18.AsOfficerAsync())).GetProperty("number").GetString()!;
+        // The zone moves its close of business to 17:30: the same database under a server configured anew.
+        await using var at1730 = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Close2", configure: s =>
+        {
+            s["ConnectionStrings:Liaison"] = at18.ConnectionString;
+            s["Liaison:CloseOfBusiness"] = "17:30";
+        });
+        at1730.Clock.SetUtcNow(monday);
+        var officer = await at1730.AsOfficerAsync();
+        var admin = await at1730.AsAdminAsync();
+
+        var opened = await OpenAsync(officer);
+        var preview = await officer.GetFromJsonAsync<JsonElement>("/api/calendar/due?from=2026-12-28T09:00&workingDays=5");
+
+        // 29th, 30th, 31st, 1st (provisional), 4th.
+        Assert.Equal("2027-01-04T17:30:00+08:00", opened.GetProperty("dueAt").GetString());
+        Assert.Equal("2027-01-04T17:30:00+08:00", preview.GetProperty("due").GetString());
+        Assert.Equal("2027-01-04T18:00:00+08:00", (await GetCaseAsync(officer, older)).GetProperty("dueAt").GetString());
+
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        await at1730.RecomputeDeadlinesAsync();
+
+        // New Year's Day is a holiday: each deadline moves a day and keeps the hour it was given.
+        var number = opened.GetProperty("number").GetString()!;
+        await AssertRecomputedOnceAsync(officer, number, "2027-01-05T17:30:00+08:00");
+        await AssertRecomputedOnceAsync(officer, older, "2027-01-05T18:00:00+08:00");
+    }
+
+    [Theory]
+    [InlineData("00:00")]
+    [InlineData("six pm")]
+    public async Task A_close_of_business_that_is_no_time_of_day_stops_the_start(string value)
+    {
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() =>
+            LiaisonApp.StartAsync(nameof(CalendarYearTests) + "BadClose", withSmtp: false, configure: s => s["Liaison:CloseOfBusiness"] = value));
+
+        Assert.Contains("Liaison:CloseOfBusiness", error.ToString());
+    }
+
+    [Fact]
     public async Task A_save_while_the_last_chunk_of_a_run_commits_queues_a_new_run()
     {
         await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Race");
