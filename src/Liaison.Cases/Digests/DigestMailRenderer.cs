@@ -63,6 +63,22 @@ public sealed partial class DigestMailRenderer
         return Render(DigestKind.LeagueTable, culture, Values(mail, IsEnglish(culture)), []);
     }
 
+    public RenderedMail Render(WorkHandoverMail mail, string? culture) =>
+        Render(DigestKind.WorkHandover, culture, Values(mail, IsEnglish(culture)), mail.Cases);
+
+    private Dictionary<string, object?> Values(WorkHandoverMail mail, bool en) => new()
+        {
+            ["Recipient"] = Obj(("Name", mail.RecipientName)),
+            ["From"] = mail.FromName,
+            ["By"] = mail.ByName,
+            ["At"] = FormatLocal(mail.At, en),
+            ["Cases"] = Lines(mail.Cases, en),
+            ["CaseCount"] = Total(mail.Cases, mail.CasesTotal),
+            ["ChiefOf"] = Enterprises(mail.ChiefOf),
+            ["SquadOf"] = Enterprises(mail.SquadOf),
+            ["Omitted"] = Omitted((mail.Cases, mail.CasesTotal)),
+        };
+
     private Dictionary<string, object?> Values(HandlerDigestMail mail, bool en) => new()
         {
             ["Recipient"] = Obj(("Name", mail.RecipientName)),
@@ -206,6 +222,7 @@ public sealed partial class DigestMailRenderer
             DigestKind.Handler => Render(DigestSamples.Handler(local), culture),
             DigestKind.Officer => Render(DigestSamples.Officer(local), culture),
             DigestKind.LeagueTable => Render(DigestSamples.LeagueTable(local), culture),
+            DigestKind.WorkHandover => Render(DigestSamples.WorkHandover(local), culture),
             _ => throw new ArgumentException($"Unknown digest kind '{kind}'.", nameof(kind)),
         };
     }
@@ -220,6 +237,7 @@ public sealed partial class DigestMailRenderer
             DigestKind.Handler => [Values(DigestSamples.Handler(now), en: false), Values(DigestSamples.EmptyHandler(now), en: false)],
             DigestKind.Officer => [Values(DigestSamples.Officer(now), en: false), Values(DigestSamples.EmptyOfficer(now), en: false)],
             DigestKind.LeagueTable => [Values(DigestSamples.LeagueTable(now), en: false), Values(DigestSamples.EmptyLeagueTable(now), en: false)],
+            DigestKind.WorkHandover => [Values(DigestSamples.WorkHandover(now), en: false), Values(DigestSamples.EmptyWorkHandover(now), en: false)],
             _ => throw new ArgumentException($"Unknown digest kind '{kind}'.", nameof(kind)),
         };
     }
@@ -287,6 +305,12 @@ public sealed partial class DigestMailRenderer
             ("LastVisited", l.LastVisitedOn is { } d ? FormatDate(d, en) : null),
             ("OverdueDays", l.OverdueDays),
             ("Link", l.Link));
+    }).ToArray();
+
+    private static Node[] Enterprises(IReadOnlyList<EnterpriseLine> lines) => lines.Take(MaxLinesPerSection).Select(l =>
+    {
+        if (!IsHttpUrl(l.Link)) throw new ArgumentException($"A digest link must be an absolute http(s) URL, got '{l.Link}'.", nameof(lines));
+        return Obj(("Name", l.Name), ("Link", l.Link));
     }).ToArray();
 
     private static Node KeyService(KeyEnterpriseServiceCounts k, bool en) => Obj(

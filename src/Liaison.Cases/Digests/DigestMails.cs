@@ -15,7 +15,10 @@ public static class DigestKind
     /// <summary>(zone leadership, admins) Weekly: the league table (红黄榜).</summary>
     public const string LeagueTable = "league-table";
 
-    public static IReadOnlyList<string> All { get; } = [Handler, Officer, LeagueTable];
+    /// <summary>(officer) At once, when an admin hands a leaving account's work over to them (工作移交通知).</summary>
+    public const string WorkHandover = "work-handover";
+
+    public static IReadOnlyList<string> All { get; } = [Handler, Officer, LeagueTable, WorkHandover];
 
     /// <summary>What a kind of digest is, for the admins' template pages.</summary>
     public static Text Label(string kind) => kind switch
@@ -23,6 +26,7 @@ public static class DigestKind
         Handler => new("每日待办（经办人）", "Daily cases (handler)"),
         Officer => new("每日案件动态（园区干部）", "Daily case news (officer)"),
         LeagueTable => new("每周红黄榜（园区领导、管理员）", "Weekly league table (zone leadership, admins)"),
+        WorkHandover => new("工作移交通知（接手的园区干部）", "Work handed over (the officer taking it over)"),
         _ => new(kind, kind),
     };
 }
@@ -147,3 +151,19 @@ public sealed record LeagueTableMail(string RecipientName, LeagueTableResult Tab
     /// <summary>The key-enterprise service block (重点企业服务), zone-wide, for the same period.</summary>
     public KeyEnterpriseServiceCounts? KeyEnterpriseService { get; init; }
 }
+
+/// <summary>
+/// To the officer who takes over another account's work (移交), e.g. when an admin deactivates a leaving officer: the
+/// cases now theirs (the first <see cref="DigestMailRenderer.MaxLinesPerSection"/>, all counted in
+/// <see cref="CasesTotal"/>), and the key enterprises they now serve as chief service officer or in the service squad.
+/// </summary>
+public sealed record WorkHandoverMail(
+    string RecipientName, string FromName, string ByName, DateTimeOffset At,
+    IReadOnlyList<DigestCaseLine> Cases, IReadOnlyList<EnterpriseLine> ChiefOf, IReadOnlyList<EnterpriseLine> SquadOf)
+{
+    /// <summary>Every case handed over, when <see cref="Cases"/> holds only the lines the mail shows; null is its count.</summary>
+    public int? CasesTotal { get; init; }
+}
+
+/// <summary>A key enterprise in a mail, with the officer's page of it (an absolute http(s) URL).</summary>
+public sealed record EnterpriseLine(string Name, string Link);

@@ -92,6 +92,27 @@ internal static class DigestSamples
         return new LeagueTableMail("张主任", new LeagueTableResult(to.AddDays(-6), to, now, new LeagueRules(), [], totals), null);
     }
 
+    public static WorkHandoverMail WorkHandover(DateTimeOffset now) => new("李娜", "张伟", "管理员", now,
+        [
+            Line(now, "AYKF-2026-000128", "厂区道路 <规划> 调整") with
+            {
+                DueAt = now.AddDays(-1), OverdueWorkingDays = 1, Link = "https://liaison.example/cases/AYKF-2026-000128",
+                CoHandlers = [("交通运输局", PartStatus.Accepted)],
+            },
+            Line(now, "AYKF-2026-000129", "企业评价待处理") with
+            {
+                Status = CaseStatus.Closed, Decision = OfficerDigests.DecideUnsatisfied, EnterpriseComment = "沟通不够及时。",
+                Link = "https://liaison.example/cases/AYKF-2026-000129",
+            },
+        ],
+        [new EnterpriseLine("安岳示例柠檬科技有限公司", "https://liaison.example/enterprises/1")],
+        [new EnterpriseLine("安岳示例新材料有限公司", "https://liaison.example/enterprises/2")])
+    {
+        CasesTotal = 102,
+    };
+
+    public static WorkHandoverMail EmptyWorkHandover(DateTimeOffset now) => new("李娜", "张伟", "管理员", now, [], [], []);
+
     private static DigestCaseLine Line(DateTimeOffset now, string number, string title) => new()
     {
         Number = number,

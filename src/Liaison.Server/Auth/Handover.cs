@@ -31,14 +31,21 @@ public static class Handover
         await db.Set<RegisteredEnterprise>().CountAsync(e => e.ChiefServiceOfficerId == userId, ct),
         await db.Set<ServiceSquadMember>().CountAsync(m => m.OfficerId == userId, ct));
 
+    /// <summary>What a handover moved: the cases (locked, in id order) and the enterprises whose chief or squad place moved.</summary>
+    public sealed record Moved(IReadOnlyList<Case> Cases, IReadOnlyList<long> ChiefOf, IReadOnlyList<long> SquadOf)
+    {
+        public bool IsEmpty => Cases.Count == 0 && ChiefOf.Count == 0 && SquadOf.Count == 0;
+    }
+
     /// <summary>
     /// Moves <paramref name="from"/>'s work to <paramref name="to"/>: each case is locked (in id order, as case actions
     /// lock them), gets its new officer and a timeline entry naming both; the enterprises' chief and squad places are
     /// moved by SQL (a squad that already has <paramref name="to"/> just loses <paramref name="from"/>).
     /// </summary>
-    public static async Task MoveAsync(LiaisonDbContext db, LiaisonUser from, LiaisonUser to, string actor, DateTimeOffset now, CancellationToken ct)
+    public static async Task<Moved> MoveAsync(LiaisonDbContext db, LiaisonUser from, LiaisonUser to, string actor, DateTimeOffset now, CancellationToken ct)
     {
         var ids = await CasesOf(db, from.Id, now).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
+        var moved = new List<Case>();
         if (ids.Count > 0)
         {
             var cases = await db.Cases.FromSql($"SELECT *, xmin FROM cases WHERE id = ANY({ids.ToArray()}) ORDER BY id FOR UPDATE").ToListAsync(ct);
@@ -46,10 +53,14 @@ public static class Handover
             foreach (var c in cases.Where(c => c.OfficerId == from.Id))
             {
                 Give(db, c, fromRef, toRef, actor, now, reason: null);
+                moved.Add(c);
             }
 
             await db.SaveChangesAsync(ct);
         }
+
+        var chiefOf = await db.Set<RegisteredEnterprise>().Where(e => e.ChiefServiceOfficerId == from.Id).OrderBy(e => e.Id).Select(e => e.Id).ToListAsync(ct);
+        var squadOf = await db.Set<ServiceSquadMember>().Where(m => m.OfficerId == from.Id).OrderBy(m => m.EnterpriseId).Select(m => m.EnterpriseId).ToListAsync(ct);
 
         await db.Database.ExecuteSqlAsync(
             $"UPDATE enterprises SET chief_service_officer_id = {to.Id}, updated_at = {now} WHERE chief_service_officer_id = {from.Id}", ct);
@@ -59,6 +70,7 @@ public static class Handover
               AND NOT EXISTS (SELECT 1 FROM enterprise_service_squad t WHERE t.enterprise_id = s.enterprise_id AND t.officer_id = {to.Id})
             """, ct);
         await db.Database.ExecuteSqlAsync($"DELETE FROM enterprise_service_squad WHERE officer_id = {from.Id}", ct);
+        return new Moved(moved, chiefOf, squadOf);
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Liaison.Server.Auth;
 
 /// <summary>Officer and admin accounts; shared by the API and the admin pages. There is no self-registration.</summary>
-public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext db, TimeProvider clock)
+public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext db, HandoverNotice notice, TimeProvider clock)
 {
     public async Task<List<UserDto>> ListAsync(CancellationToken ct)
     {
@@ -177,7 +177,11 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
 
         if (successor is not null)
         {
-            await Handover.MoveAsync(db, user, successor, actor, clock.GetUtcNow(), ct);
+            var moved = await Handover.MoveAsync(db, user, successor, actor, clock.GetUtcNow(), ct);
+            // The successor hears of it at once, in the same commit: one mail listing what is now theirs.
+            var byName = actorId is null ? null : (await users.FindByIdAsync(actorId))?.DisplayName;
+            await notice.QueueAsync(moved, user, successor, byName ?? actor, ct);
+            await db.SaveChangesAsync(ct);
         }
 
         if (signInChanged)

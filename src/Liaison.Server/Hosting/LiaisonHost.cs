@@ -109,6 +109,7 @@ public static class LiaisonHost
         services.AddAntiforgery();
         services.AddLiaisonSessions(config); // sign-in throttling, rate limits, session revocation, antiforgery (Auth/SessionSecurity.cs)
         services.AddScoped<UserService>();
+        services.AddScoped<HandoverNotice>();
         services.AddScoped<DepartmentService>();
         services.AddScoped<EnterpriseService>();
         services.AddVisits();

@@ -32,6 +32,32 @@ public sealed class DigestMailRendererTests
     }
 
     [Fact]
+    public void The_work_handover_mail_lists_the_cases_and_enterprises_taken_over_in_the_recipients_language()
+    {
+        var cases = Enumerable.Range(1, 101).Select(n => Line($"AYKF-2026-{n:D6}", n == 1 ? "<b>用地</b>" : $"事项 {n}", $"https://liaison.example/cases/AYKF-2026-{n:D6}")).ToList();
+        WorkHandoverMail Mail(string name) => new(name, "张伟", "管理员", Local(3, 10, 9), cases,
+            [new EnterpriseLine("安岳示例柠檬科技有限公司", "https://liaison.example/enterprises/7")], []);
+
+        var zh = _renderer.Render(Mail("李娜"), "zh-CN");
+        var en = _renderer.Render(Mail("Li Na"), "en");
+        var nothing = _renderer.Render(new WorkHandoverMail("李娜", "张伟", "管理员", Local(3, 10, 9), [], [], [new EnterpriseLine("安岳示例新材料有限公司", "https://liaison.example/enterprises/8")]), "zh-CN");
+
+        Assert.Equal("【工作移交】张伟 的工作已移交给您：101 件事项，1 家重点企业的首席服务员", zh.Subject);
+        Assert.Contains("管理员 于 2026年3月10日（周二）09:00 将 张伟 的工作移交给您", zh.TextBody);
+        Assert.Contains("== 移交给您的事项（101） ==", zh.TextBody);
+        Assert.Contains("AYKF-2026-000100", zh.TextBody);
+        Assert.DoesNotContain("AYKF-2026-000101", zh.TextBody);
+        Assert.Contains("另有 1 件事项未在此列出", zh.HtmlBody);
+        Assert.Contains("&lt;b&gt;用地&lt;/b&gt;", zh.HtmlBody);
+        Assert.Contains("href=\"https://liaison.example/enterprises/7\"", zh.HtmlBody);
+        Assert.Equal("[Work handed over] 张伟's work is now yours: 101 case(s), chief service officer of 1 key enterprise(s)", en.Subject);
+        Assert.Contains("Cases handed over to you (101)", en.HtmlBody);
+        Assert.Equal("【工作移交】张伟 的工作已移交给您：0 件事项，1 个服务专班", nothing.Subject);
+        Assert.DoesNotContain("移交给您的事项", nothing.TextBody);
+        Assert.Throws<ArgumentException>(() => _renderer.Render(new WorkHandoverMail("李娜", "张伟", "管理员", Local(3, 10, 9), [], [new EnterpriseLine("x", "javascript:alert(1)")], []), "zh-CN"));
+    }
+
+    [Fact]
     public void English_recipients_get_the_english_template()
     {
         var mail = _renderer.Render(new HandlerDigestMail("Wang", new DateOnly(2026, 3, 10), [], [Line("AYKF-2026-000002", "Power")], []), "en-GB");

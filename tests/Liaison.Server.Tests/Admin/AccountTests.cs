@@ -121,6 +121,16 @@ public sealed class AccountTests : IAsyncLifetime
         var handover = Assert.Single(timeline, e => e.GetProperty("kind").GetString() == CaseEventKinds.OfficerChanged);
         Assert.Equal("测试专员 → 测试专员", handover.GetProperty("note").GetString());
 
+        // The successor is told at once, in one mail: the open case with its page, the enterprise it is now chief of and
+        // the squad it joined. Nobody else gets one.
+        var told = Assert.Single(await MailsAsync(_app, "successor@test.example", "【工作移交】"));
+        Assert.Equal("【工作移交】测试专员 的工作已移交给您：1 件事项，1 家重点企业的首席服务员，2 个服务专班", told.Subject);
+        Assert.Contains($"https://liaison.test.example/cases/{open}", told.TextBody);
+        Assert.DoesNotContain(cancelled, told.TextBody);
+        Assert.Contains("安岳移交测试企业1", told.TextBody);
+        Assert.Contains("安岳移交测试企业2", told.TextBody);
+        Assert.Empty(_app.Smtp!.Received.Where(m => m.Subject.Contains("【工作移交】") && !m.To.Mailboxes.Any(b => b.Address == "successor@test.example")));
+
         string[] codes = [Code(1), Code(2)];
         var enterprises = await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().Include(e => e.ServiceSquad)
             .Where(e => codes.Contains(e.CreditCode)).OrderBy(e => e.Name).ToListAsync());
@@ -144,6 +154,10 @@ public sealed class AccountTests : IAsyncLifetime
         Assert.True((await AccountAsync("leaver@test.example")).GetProperty("active").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync("leaver@test.example", Password));
         Assert.Equal(successorId, await _app.WithDbAsync(db => db.Cases.Where(c => c.Number == open).Select(c => c.OfficerId).SingleAsync()));
+
+        // A handover with nothing to move tells nobody.
+        Assert.Equal(HttpStatusCode.OK, (await PutAsync(leaverId, new { email = "leaver@test.example", displayName = "测试专员", active = false, handOverTo = "successor@test.example" })).StatusCode);
+        Assert.Single(await MailsAsync(_app, "successor@test.example", "【工作移交】"));
     }
 
     [Fact]
