@@ -317,11 +317,16 @@ public sealed record CaseListFilter(string? Status, string? Department, bool? Ov
     /// <summary>Only the cases this officer is responsible for: <see cref="CaseQueries.Me"/> or an account's email.</summary>
     public string? Officer { get; init; }
 
-    public string PageUrl(int page) => "/cases?" + string.Join("&", new[]
+    public string PageUrl(int page) => "/cases?" + Query(("department", Department), ("page", page.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>The same cases as a CSV file (<see cref="CaseExport"/>), which names the department filter as the API does.</summary>
+    public string ExportUrl() => CaseExport.Path + "?" + Query(("departmentCode", Department));
+
+    private string Query(params (string Name, string? Value)[] more) => string.Join("&", new[]
     {
-        ("status", Status), ("department", Department), ("role", Role), ("overdue", Overdue?.ToString().ToLowerInvariant()), ("q", Q), ("officer", Officer),
-        ("enterpriseId", EnterpriseId?.ToString(CultureInfo.InvariantCulture)), ("page", page.ToString(CultureInfo.InvariantCulture)),
-    }.Where(x => !string.IsNullOrEmpty(x.Item2)).Select(x => $"{x.Item1}={Uri.EscapeDataString(x.Item2!)}"));
+        ("status", Status), ("role", Role), ("overdue", Overdue?.ToString().ToLowerInvariant()), ("q", Q), ("officer", Officer),
+        ("enterpriseId", EnterpriseId?.ToString(CultureInfo.InvariantCulture)),
+    }.Concat(more).Where(x => !string.IsNullOrEmpty(x.Item2)).Select(x => $"{x.Item1}={Uri.EscapeDataString(x.Item2!)}"));
 }
 
 public sealed record CaseListModel(CaseListFilter Filter, IReadOnlyList<DepartmentOption> Departments, CasePage? List, IReadOnlyList<Text> Errors)

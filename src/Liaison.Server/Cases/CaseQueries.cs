@@ -67,9 +67,10 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     /// </param>
     /// <param name="enterpriseId">The cases of this register entry (<c>cases.enterprise_id</c>), as its page links to them.</param>
     /// <param name="officer">The cases an officer is responsible for: <c>me</c> (<paramref name="me"/>, the caller's account id) or an account's email.</param>
+    /// <param name="pageSize">Cases a page: <see cref="PageSize"/> for the list, more for an export (<see cref="CaseExport"/>).</param>
     public async Task<ServiceResult<CasePage>> ListAsync(
         string? status, string? departmentCode, bool? overdue, string? q, int? page, CancellationToken ct, string? role = null, long? enterpriseId = null,
-        string? officer = null, string? me = null)
+        string? officer = null, string? me = null, int pageSize = PageSize)
     {
         var v = new Validation();
         var query = db.Cases.AsNoTracking();
@@ -146,9 +147,9 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             var matching = await query.Select(c => c.Id).Take(CountLimit + 1).ToListAsync(ct);
             counted = matching.Count;
             pageIds = counted <= CountLimit
-                ? [.. matching.OrderDescending().Skip((p - 1) * PageSize).Take(PageSize)]
+                ? [.. matching.OrderDescending().Skip((p - 1) * pageSize).Take(pageSize)]
                 // A broad search (more than CountLimit matches) finds a page newest first quickly: matches are everywhere.
-                : await query.OrderByDescending(c => c.Id).Select(c => c.Id).Skip((p - 1) * PageSize).Take(PageSize).ToListAsync(ct);
+                : await query.OrderByDescending(c => c.Id).Select(c => c.Id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         }
         else if (department is null)
         {
@@ -156,9 +157,9 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             counted = await query.Take(CountLimit + 1).CountAsync(ct);
             // The page's ids first, then its rows: skipping to a deep page reads ids (from an index, where the filter
             // allows), not whole cases.
-            pageIds = counted <= CountLimit && (p - 1) * PageSize >= counted
+            pageIds = counted <= CountLimit && (p - 1) * pageSize >= counted
                 ? [] // past the last page: nothing to look for
-                : await query.OrderByDescending(c => c.Id).Select(c => c.Id).Skip((p - 1) * PageSize).Take(PageSize).ToListAsync(ct);
+                : await query.OrderByDescending(c => c.Id).Select(c => c.Id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         }
         else
         {
@@ -178,14 +179,14 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             };
 
             counted = await Newest(CountLimit + 1).Take(CountLimit + 1).CountAsync(ct);
-            pageIds = counted <= CountLimit && (p - 1) * PageSize >= counted
+            pageIds = counted <= CountLimit && (p - 1) * pageSize >= counted
                 ? []
-                : await Newest(p * PageSize).OrderByDescending(id => id).Skip((p - 1) * PageSize).Take(PageSize).ToListAsync(ct);
+                : await Newest(p * pageSize).OrderByDescending(id => id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         }
 
         List<Case> rows = pageIds.Count == 0 ? [] : await db.Cases.AsNoTracking().Where(c => pageIds.Contains(c.Id)).OrderByDescending(c => c.Id).ToListAsync(ct);
         var exact = counted <= CountLimit;
-        return new CasePage(p, PageSize, Math.Min(counted, CountLimit), exact, await SummariesAsync(db, rows, now, ct));
+        return new CasePage(p, pageSize, Math.Min(counted, CountLimit), exact, await SummariesAsync(db, rows, now, ct));
     }
 
     /// <summary>

@@ -22,6 +22,7 @@ public static class CasesApi
         api.MapPost("/", Open);
         api.MapGet("/", List);
         api.MapGet("/deadline-preview", DeadlinePreview);
+        api.MapGet("/export.csv", CaseExport.ExportCsv);
         api.MapGet("/{number}", Get);
         api.MapGet("/{number}/workflow", Workflow);
         api.MapPost("/{number}/reassign", Reassign);

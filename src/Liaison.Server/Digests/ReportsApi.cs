@@ -72,7 +72,7 @@ public static class ReportsApi
             "评价期满未评价 Rating windows expired",
         ];
         var sb = new StringBuilder();
-        sb.Append(string.Join(',', header.Select(Field))).Append("\r\n");
+        Common.Csv.AppendLine(sb, header);
         foreach (var r in table.Rows.Append(table.Totals))
         {
             var mark = r == table.Totals ? "" : r.Mark switch { LeagueMark.Red => "红 Red", LeagueMark.Yellow => "黄 Yellow", _ => "" };
@@ -87,30 +87,23 @@ public static class ReportsApi
                 N(r.Satisfaction.Satisfied), N(r.Satisfaction.FairlySatisfied), N(r.Satisfaction.Unsatisfied), N(r.Satisfaction.Rated),
                 Rate(r.Satisfaction.Rate), N(r.Satisfaction.Expired),
             ];
-            sb.Append(string.Join(',', cells.Select(Field))).Append("\r\n");
+            Common.Csv.AppendLine(sb, cells);
         }
 
         if (keyService is { } k)
         {
             // Zone-wide, after the departments: a blank line, then one label and value a line.
-            sb.Append("\r\n").Append(Field("重点企业服务 Key-enterprise service")).Append("\r\n");
+            Common.Csv.AppendLine(sb.Append("\r\n"), ["重点企业服务 Key-enterprise service"]);
             foreach (var (label, value) in KeyEnterpriseServiceCsv.Lines(k))
             {
-                sb.Append(Field(label)).Append(',').Append(Field(value)).Append("\r\n");
+                Common.Csv.AppendLine(sb, [label, value]);
             }
         }
 
-        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(sb.ToString())];
+        return Common.Csv.Utf8WithBom(sb);
 
         static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
         static string Rate(double? rate) => rate is null ? "" : DigestMailRenderer.Percent(rate);
-    }
-
-    // Quotes when needed; a leading = + - @ would make Excel run the cell as a formula (CSV injection), so it is defused.
-    private static string Field(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }
 
     private static ((DateOnly From, DateOnly To) Period, BadRequestProblem? Problem) Period(string? from, string? to, CalendarService calendars, TimeProvider clock)

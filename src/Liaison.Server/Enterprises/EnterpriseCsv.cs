@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
+using Liaison.Server.Common;
 
 namespace Liaison.Server.Enterprises;
 
@@ -258,7 +259,7 @@ public static class EnterpriseCsv
     public static string Cell(string raw)
     {
         var value = raw.Trim();
-        return value.Length > 1 && value[0] == '\'' && NeedsGuard(value.AsSpan(1)) ? value[1..] : value;
+        return value.Length > 1 && value[0] == '\'' && Csv.NeedsGuard(value.AsSpan(1)) ? value[1..] : value;
     }
 
     /// <summary>The register as a file: UTF-8 with a byte-order mark (so Excel reads the Chinese), CRLF lines.</summary>
@@ -272,7 +273,7 @@ public static class EnterpriseCsv
         }
 
         var sb = new StringBuilder();
-        sb.AppendJoin(',', header.Select(Field)).Append("\r\n");
+        Csv.AppendLine(sb, header);
         foreach (var e in entries)
         {
             var cells = new List<string>
@@ -287,25 +288,11 @@ public static class EnterpriseCsv
                 cells.AddRange(c is null ? ["", "", "", ""] : [c.Name, c.Phone ?? "", c.Email ?? "", c.ForNotices ? "是" : "否"]);
             }
 
-            sb.AppendJoin(',', cells.Select(Field)).Append("\r\n");
+            Csv.AppendLine(sb, cells);
         }
 
-        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(sb.ToString())];
+        return Csv.Utf8WithBom(sb);
     }
-
-    private static string Field(string value)
-    {
-        if (NeedsGuard(value))
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 || value != value.Trim() ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
-    }
-
-    /// <summary>Excel would run the cell as a formula; an apostrophe before such a cell is guarded too, so reading is exact.</summary>
-    private static bool NeedsGuard(ReadOnlySpan<char> value) =>
-        value.Length > 0 && (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' || (value[0] == '\'' && NeedsGuard(value[1..])));
 
     /// <summary>Header text compared without spaces, case or full-width brackets.</summary>
     private static string Normalize(string header) =>

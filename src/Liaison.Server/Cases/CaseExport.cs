@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using Liaison.Cases.Cases;
+using Liaison.Server.Auth;
+using Liaison.Server.Calendar;
+using Liaison.Server.Categories;
+using Liaison.Server.Common;
+using Liaison.Server.Departments;
+using Liaison.Server.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+
+namespace Liaison.Server.Cases;
+
+/// <summary>
+/// The case list as a CSV file, for the dispatch meeting (调度会) or a spreadsheet: the same filters as
+/// <c>GET /api/cases</c> and the case list page, every matching case newest first, read in one query so the file is
+/// one moment's list. At most <see cref="CaseQueries.CountLimit"/> cases: a filter that matches more is refused (400)
+/// rather than cut short, so a file never leaves cases out without saying so.
+/// </summary>
+public static class CaseExport
+{
+    public const string Path = "/api/cases/export.csv";
+
+    private static readonly string[] Header =
+    [
+        "编号 Number", "事项 Title", "企业 Enterprise", "类别 Category", "优先级 Priority", "主办部门 Lead department",
+        "协办部门数 Co-handling departments", "经办人 Handler", "状态 Status", "签收期限 Accept by", "办结期限 Due",
+        "期限暂定 Provisional", "超期 Overdue", "受理时间 Opened",
+    ];
+
+    /// <param name="departmentCode">The cases this department leads or co-handles (see <paramref name="role"/>).</param>
+    /// <param name="role">With departmentCode: any (default: leads or co-handles), lead (主办 only) or co (协办 only).</param>
+    /// <param name="enterpriseId">The cases of this enterprise register entry.</param>
+    /// <param name="officer">The cases this officer is responsible for: <c>me</c>, or an account's email.</param>
+    public static async Task<Results<FileContentHttpResult, ValidationProblem, BadRequestProblem>> ExportCsv(
+        CaseQueries queries, DepartmentService departments, CategoryService categories, CalendarService calendars, TimeProvider clock,
+        string? status, string? departmentCode, string? role, bool? overdue, string? q, long? enterpriseId, string? officer,
+        ClaimsPrincipal user, UserManager<LiaisonUser> users, HttpResponse response, CancellationToken ct)
+    {
+        var read = await queries.ListAsync(status, departmentCode, overdue, q, page: 1, ct, role, enterpriseId, officer, users.GetUserId(user),
+            pageSize: queries.CountLimit);
+        if (read.Error is ServiceError.Invalid invalid)
+        {
+            return Problems.Invalid(invalid.Fields);
+        }
+
+        var list = read.Value!;
+        if (!list.TotalIsExact)
+        {
+            return Problems.BadRequest(
+                $"符合条件的事项超过 {queries.CountLimit:N0} 件，请缩小筛选范围后再导出",
+                $"more than {queries.CountLimit:N0} cases match: narrow the filter to export them");
+        }
+
+        var names = (await departments.ListAsync(active: null, ct)).ToDictionary(d => d.Code, d => d.Name);
+        var categoryNames = (await categories.ListAsync(ct)).ToDictionary(c => c.Code, c => c.NameZh);
+        var zone = calendars.TimeZone;
+        string Local(DateTimeOffset? at) => at is { } t ? TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "";
+        static string YesNo(bool value) => value ? "是" : "否";
+
+        var sb = new StringBuilder();
+        Csv.AppendLine(sb, Header);
+        foreach (var c in list.Items)
+        {
+            Csv.AppendLine(sb,
+            [
+                c.Number, c.Title, c.Enterprise, categoryNames.GetValueOrDefault(c.Category, c.Category), CaseStatuses.Label(c.Priority).Zh,
+                names.GetValueOrDefault(c.Department, c.Department), c.CoHandlers.ToString(CultureInfo.InvariantCulture), c.Handler.Name,
+                CaseStatuses.Label(c.Status).Zh, Local(c.AcceptBy), Local(c.DueAt), YesNo(c.Provisional), YesNo(c.Overdue), Local(c.CreatedAt),
+            ]);
+        }
+
+        response.Headers.CacheControl = "no-store";
+        var today = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone);
+        return TypedResults.File(Csv.Utf8WithBom(sb), "text/csv; charset=utf-8", $"cases-{today:yyyy-MM-dd}.csv");
+    }
+}
