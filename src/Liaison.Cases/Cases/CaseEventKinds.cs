@@ -45,6 +45,9 @@ public static class CaseEventKinds
     /// <summary>An admin handed the case over to another officer (移交), e.g. when its officer's account was deactivated; the entry names both.</summary>
     public const string OfficerChanged = "officer-changed";
 
+    /// <summary>An admin named the department's new handler or leader; the case (or its part) went to them. The entry names both.</summary>
+    public const string LiaisonChanged = "liaison-changed";
+
     // A handler's actions are recorded under the action's own name (CaseActions.Accept, …).
 
     public static Text Label(string kind) => kind switch
@@ -52,6 +55,7 @@ public static class CaseEventKinds
         Opened => new("受理", "Opened"),
         Dispatched => new("派单", "Dispatched"),
         OfficerChanged => new("移交园区干部", "Handed over to another officer"),
+        LiaisonChanged => new("部门联络人变更", "Department liaison changed"),
         Status => new("状态变更", "Status changed"),
         Escalated => new("督办", "Escalated"),
         DeadlineChanged => new("期限变更", "Deadline changed"),

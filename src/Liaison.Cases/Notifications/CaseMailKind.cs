@@ -50,6 +50,12 @@ public static class CaseMailKind
     /// <summary>(officer) A case was handed over to you (移交), with who had it and why; a link to its page.</summary>
     public const string OfficerHandover = "officer-handover";
 
+    /// <summary>
+    /// (new handler) An admin named the department's new handler (经办人): its open case, or co-handling part, is now
+    /// theirs to carry on, with a link of their own; the previous handler's links no longer work.
+    /// </summary>
+    public const string HandlerHandover = "handler-handover";
+
     /// <summary>(handler) The officer cancelled the case (撤销).</summary>
     public const string Cancelled = "cancelled";
 
@@ -76,6 +82,7 @@ public static class CaseMailKind
         Dispatch, DispatchLeaderCopy, AcceptReminder, DueReminder, Overdue, EscalationZone, ProgressReportDue,
         Returned, ExtensionRequested, ExtensionDecided, Resolved, Reopened, ReassignedAway, Cancelled,
         LeaderReminder, Closed, PartSubmitted, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, OfficerHandover,
+        HandlerHandover,
     ];
 
     public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind, StringComparer.Ordinal);
@@ -97,6 +104,7 @@ public static class CaseMailKind
         Reopened => new("重办", "Reopened"),
         ReassignedAway => new("已改派", "Reassigned away"),
         OfficerHandover => new("事项移交给您（园区干部）", "Case handed over to you (officer)"),
+        HandlerHandover => new("联络人变更，事项转交给您（新经办人）", "Case handed over to you (the department's new handler)"),
         Cancelled => new("撤销", "Cancelled"),
         LeaderReminder => new("领导提醒", "Leader reminder"),
         Closed => new("销号", "Closed"),

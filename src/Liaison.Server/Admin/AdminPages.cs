@@ -91,7 +91,7 @@ public static class AdminPages
             ? DepartmentPage(isNew: false, DepartmentForm.From(DepartmentDto.From(department)), department.IsSample, null, StatusCodes.Status200OK)
             : DepartmentNotFound(code);
 
-    private static async Task<IResult> UpdateDepartment(string code, IFormCollection form, DepartmentService departments, CancellationToken ct)
+    private static async Task<IResult> UpdateDepartment(string code, IFormCollection form, DepartmentService departments, ClaimsPrincipal user, CancellationToken ct)
     {
         if (await departments.GetAsync(code, ct) is not { Value: { } current })
         {
@@ -99,7 +99,7 @@ public static class AdminPages
         }
 
         var input = DepartmentForm.From(form, code);
-        var result = await departments.UpdateAsync(code, input.ToInput(), ct);
+        var result = await departments.UpdateAsync(code, input.ToInput(), user.Identity?.Name ?? "admin", ct);
         return result.Error is { } error
             ? DepartmentPage(isNew: false, input, current.IsSample, error, PageResults.StatusOf(error))
             : Results.Redirect("/admin/departments?done=saved");

@@ -284,7 +284,7 @@ public sealed class CaseService(
         var link = await db.Set<LiaisonLink>().FirstOrDefaultAsync(l => l.TokenHash == hash, ct);
         if (link is null || link.EndedAt is not null)
         {
-            return Fail(new ServiceError.Gone(new("此链接已失效（事项已改派、撤销或办结）", "This link no longer works (the case was reassigned, cancelled or closed)")));
+            return Fail(new ServiceError.Gone(new("此链接已失效（事项已改派、撤销、办结，或已转交本单位新的联络人）", "This link no longer works (the case was reassigned, cancelled or closed, or went to your department's new liaison)")));
         }
 
         var c = await LockAsync(link.CaseId, ct);

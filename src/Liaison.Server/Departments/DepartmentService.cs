@@ -9,7 +9,7 @@ using Npgsql;
 namespace Liaison.Server.Departments;
 
 /// <summary>Reads and changes the departments and their two liaisons; shared by the API and the admin pages.</summary>
-public sealed partial class DepartmentService(LiaisonDbContext db, TimeProvider clock)
+public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange liaisons, TimeProvider clock)
 {
     public async Task<List<Department>> ListAsync(bool? active, CancellationToken ct)
     {
@@ -69,7 +69,11 @@ public sealed partial class DepartmentService(LiaisonDbContext db, TimeProvider 
         return department;
     }
 
-    public async Task<ServiceResult<Department>> UpdateAsync(string code, DepartmentInput input, CancellationToken ct)
+    /// <summary>
+    /// Changes a department. A new handler or leader takes over the department's open cases and co-handling parts in
+    /// the same transaction (<see cref="LiaisonChange"/>); <paramref name="actor"/> (the admin) is named on their timelines.
+    /// </summary>
+    public async Task<ServiceResult<Department>> UpdateAsync(string code, DepartmentInput input, string actor, CancellationToken ct)
     {
         var v = new Validation();
         if (input.Code is { } bodyCode && bodyCode.Trim() != code)
@@ -83,7 +87,9 @@ public sealed partial class DepartmentService(LiaisonDbContext db, TimeProvider 
             return new ServiceError.Invalid(v);
         }
 
-        var department = await db.Departments.FirstOrDefaultAsync(d => d.Code == code, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Locked: two admins saving the same department at once move its cases one after the other.
+        var department = (await db.Departments.FromSql($"SELECT * FROM departments WHERE code = {code} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
         if (department is null)
         {
             return NotFound(code);
@@ -96,7 +102,9 @@ public sealed partial class DepartmentService(LiaisonDbContext db, TimeProvider 
         // Once an admin has named real people, the row is no longer sample data.
         department.IsSample = false;
         department.UpdatedAt = clock.GetUtcNow();
+        await liaisons.ApplyAsync(db, department, actor, ct);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return department;
     }
 

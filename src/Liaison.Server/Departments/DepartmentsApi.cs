@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Liaison.Server.Auth;
 using Liaison.Server.Common;
 using Liaison.Server.Http;
@@ -37,8 +38,8 @@ public static class DepartmentsApi
         };
 
     public static async Task<Results<Ok<DepartmentDto>, ValidationProblem, NotFoundProblem>> Update(
-        string code, DepartmentInput input, DepartmentService departments, CancellationToken ct) =>
-        await departments.UpdateAsync(code, input, ct) switch
+        string code, DepartmentInput input, DepartmentService departments, ClaimsPrincipal user, CancellationToken ct) =>
+        await departments.UpdateAsync(code, input, user.Identity?.Name ?? "admin", ct) switch
         {
             { Value: { } d } => TypedResults.Ok(DepartmentDto.From(d)),
             { Error: ServiceError.Invalid invalid } => Problems.Invalid(invalid.Fields),

@@ -111,6 +111,7 @@ public static class LiaisonHost
         services.AddScoped<UserService>();
         services.AddScoped<HandoverNotice>();
         services.AddScoped<DepartmentService>();
+        services.AddScoped<LiaisonChange>();
         services.AddScoped<EnterpriseService>();
         services.AddVisits();
 

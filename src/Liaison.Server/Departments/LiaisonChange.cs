@@ -1,0 +1,115 @@
+using Liaison.Cases.Cases;
+using Liaison.Cases.Departments;
+using Liaison.Cases.Notifications;
+using Liaison.Cases.Routing;
+using Liaison.Server.Cases;
+using Liaison.Server.Data;
+using Liaison.Server.Links;
+using Microsoft.EntityFrameworkCore;
+
+namespace Liaison.Server.Departments;
+
+/// <summary>
+/// When an admin names a department's new handler (经办人) or leader (分管领导), the department's open cases and
+/// co-handling parts follow (they keep the people they were dispatched to otherwise, and the old handler would go on
+/// getting their reminders): the new names on them, the replaced person's links ended, a timeline entry naming both,
+/// and, for each case or part that is with the handler now, a mail to the new handler with a link of their own
+/// (<see cref="CaseMailKind.HandlerHandover"/>, 【转交】). Deadlines, round and state stay as they are. Runs in the
+/// department update's transaction; the cases are locked in id order, as case actions lock them.
+/// </summary>
+public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
+{
+    /// <summary>Moves the open work of <paramref name="department"/> (already changed, not yet saved) to its liaisons; returns how many cases changed.</summary>
+    public async Task<int> ApplyAsync(LiaisonDbContext db, Department department, string actor, CancellationToken ct)
+    {
+        var code = department.Code;
+        var (handler, leader) = (department.Handler, department.Leader);
+        // Compared as stored: an email differing only in case is the same person (no new link), but its spelling is still updated.
+        var leads = db.Cases.Where(c => c.DepartmentCode == code && !CaseStatuses.Ended.Contains(c.Status)
+            && (c.HandlerEmail != handler.Email || c.HandlerName != handler.Name || c.HandlerCulture != handler.Culture
+                || c.LeaderEmail != leader.Email || c.LeaderName != leader.Name || c.LeaderCulture != leader.Culture));
+        var parts = db.Set<CasePart>().Where(p => p.DepartmentCode == code && CasePart.OpenStatuses.Contains(p.Status)
+            && (p.HandlerEmail != handler.Email || p.HandlerName != handler.Name || p.HandlerCulture != handler.Culture
+                || p.LeaderEmail != leader.Email || p.LeaderName != leader.Name || p.LeaderCulture != leader.Culture));
+        var ids = (await leads.Select(c => c.Id).Union(parts.Select(p => p.CaseId)).ToListAsync(ct)).Order().ToArray();
+        if (ids.Length == 0)
+        {
+            return 0;
+        }
+
+        var cases = await db.Cases.FromSql($"SELECT *, xmin FROM cases WHERE id = ANY({ids}) ORDER BY id FOR UPDATE").ToListAsync(ct);
+        var partsByCase = (await parts.Where(p => ids.Contains(p.CaseId)).OrderBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.CaseId);
+        var now = clock.GetUtcNow();
+        var changed = 0;
+        foreach (var c in cases)
+        {
+            // Read again under the lock: the case may have ended or moved to another department meanwhile.
+            var any = c.DepartmentCode == code && !CaseStatuses.Ended.Contains(c.Status)
+                && await MoveAsync(db, c, null, department, actor, now, CaseStatuses.IsWithHandler(c.Status), ct);
+            foreach (var part in partsByCase[c.Id].Where(p => !CaseStatuses.Ended.Contains(c.Status)))
+            {
+                any |= await MoveAsync(db, c, part, department, actor, now, withHandler: true, ct);
+            }
+
+            if (any) changed++;
+        }
+
+        return changed;
+    }
+
+    /// <summary>The lead's assignment (<paramref name="part"/> null) or a co-handler's part, given to the department's current liaisons.</summary>
+    private async Task<bool> MoveAsync(LiaisonDbContext db, Case c, CasePart? part, Department department, string actor, DateTimeOffset now, bool withHandler, CancellationToken ct)
+    {
+        IAssignment holder = (IAssignment?)part ?? c;
+        var (handler, leader) = (department.Handler, department.Leader);
+        var newHandler = !SamePerson(holder.HandlerEmail, handler.Email);
+        var newLeader = !SamePerson(holder.LeaderEmail, leader.Email);
+        var (oldHandler, oldLeader) = (holder.HandlerName, holder.LeaderName);
+        if (!newHandler && !newLeader && (holder.HandlerName, holder.HandlerCulture, holder.LeaderName, holder.LeaderCulture, holder.HandlerEmail, holder.LeaderEmail)
+            == (handler.Name, handler.Culture, leader.Name, leader.Culture, handler.Email, leader.Email))
+        {
+            return false;
+        }
+
+        if (newHandler) await EndLinksAsync(db, c, part, LinkRole.Handler, holder.HandlerEmail, now, ct);
+        if (newLeader && holder.LeaderEmail is { } oldEmail) await EndLinksAsync(db, c, part, LinkRole.Leader, oldEmail, now, ct);
+        (holder.HandlerName, holder.HandlerEmail, holder.HandlerCulture) = (handler.Name, handler.Email, handler.Culture);
+        (holder.LeaderName, holder.LeaderEmail, holder.LeaderCulture) = (leader.Name, leader.Email, leader.Culture);
+        if (!newHandler && !newLeader)
+        {
+            // A name or language corrected: nothing to tell anyone.
+            return true;
+        }
+
+        var note = string.Join("；", new[]
+        {
+            newHandler ? $"经办人 {oldHandler} → {handler.Name}" : null,
+            newLeader ? $"分管领导 {oldLeader ?? "—"} → {leader.Name}" : null,
+        }.OfType<string>());
+        CaseTimeline.Add(db, c, now, CaseEventKinds.LiaisonChanged, actor, note,
+            new { handler = newHandler ? new { from = oldHandler, to = handler.Name } : null, leader = newLeader ? new { from = oldLeader, to = leader.Name } : null },
+            part);
+        if (newHandler && withHandler)
+        {
+            await mailer.SendAsync(db, c, CaseMailKind.HandlerHandover, [Audiences.Handler], new CaseMailer.Extras(Note: oldHandler), ct, part);
+        }
+
+        return true;
+    }
+
+    /// <summary>Ends the replaced person's open links to this case (or part): they show "this link no longer works".</summary>
+    private static async Task EndLinksAsync(LiaisonDbContext db, Case c, CasePart? part, LinkRole role, string email, DateTimeOffset now, CancellationToken ct)
+    {
+        var partId = part?.Id;
+        var links = await db.Set<LiaisonLink>()
+            .Where(l => l.CaseId == c.Id && l.PartId == partId && l.Role == role && l.EndedAt == null && l.RecipientEmail.ToLower() == email.ToLower())
+            .ToListAsync(ct);
+        foreach (var link in links)
+        {
+            link.EndedAt = now;
+            link.ExpiresAt = now;
+        }
+    }
+
+    private static bool SamePerson(string? a, string? b) => string.Equals(a?.Trim(), b?.Trim(), StringComparison.OrdinalIgnoreCase);
+}
