@@ -28,6 +28,9 @@ public static class CaseActions
     public const string Cancel = "cancel";
     public const string ExtensionDecision = "extension-decision";
 
+    /// <summary>The officer urges the handler to act (催办): a mail with the note, the leader copied on request. Changes no state.</summary>
+    public const string Urge = "urge";
+
     /// <summary>The officer ends a co-handler's part of a joint case (撤回协办), with a reason.</summary>
     public const string Drop = "drop";
 
@@ -48,7 +51,7 @@ public static class CaseActions
     public static readonly string[] OfficerPartActions = [Reassign, Drop, ExtensionDecision];
 
     /// <summary>The officer's decisions, in the order the case page offers them.</summary>
-    public static readonly string[] OfficerActions = [Reassign, ExtensionDecision, Confirm, Reopen, Cancel];
+    public static readonly string[] OfficerActions = [Reassign, ExtensionDecision, Confirm, Reopen, Urge, Cancel];
 
     /// <summary>Null when allowed; otherwise why not.</summary>
     public static Text? WhyNot(Case c, string action)
@@ -62,6 +65,7 @@ public static class CaseActions
             Return => (c.Status == CaseStatus.Dispatched || held) && !pendingExtension,
             Extension => held && !pendingExtension,
             RemindHandler => CaseStatuses.IsWithHandler(c.Status),
+            Urge => CaseStatuses.IsWithHandler(c.Status) && !pendingExtension,
             Reassign => (c.Status is CaseStatus.Dispatched or CaseStatus.Returned || held) && !pendingExtension,
             Confirm or Reopen => c.Status == CaseStatus.Resolved,
             Cancel => CaseStatuses.IsOpen(c.Status),
@@ -76,6 +80,11 @@ public static class CaseActions
         if (pendingExtension && action is Progress or Resolve or Return or Extension or Reassign)
         {
             return new("延期申请正在等待园区专员审批，审批后才能继续", "An extension request is waiting for the officer's decision");
+        }
+
+        if (pendingExtension && action == Urge)
+        {
+            return new("经办人申请了延期，请先审批延期申请", "The handler asked for more time: decide the extension request first");
         }
 
         var state = CaseStatuses.Label(c.Status);
@@ -126,7 +135,7 @@ public static class CaseActions
     }
 
     public static bool Known(string action) =>
-        action is Accept or Progress or Return or Extension or Resolve or Submit or RemindHandler or Reassign or Confirm or Reopen or Cancel or ExtensionDecision or Drop;
+        action is Accept or Progress or Return or Extension or Resolve or Submit or RemindHandler or Reassign or Confirm or Reopen or Cancel or ExtensionDecision or Drop or Urge;
 
     /// <summary>The action's name on a button or in a heading.</summary>
     public static Text Label(string action) => action switch
@@ -138,6 +147,7 @@ public static class CaseActions
         Resolve => new("办结", "Resolve"),
         Submit => new("提交协办意见", "Submit our part"),
         RemindHandler => new("提醒经办人", "Remind the handler"),
+        Urge => new("催办", "Urge the handler"),
         Reassign => new("改派", "Reassign"),
         Confirm => new("确认销号", "Confirm and close"),
         Reopen => new("重办", "Reopen"),
@@ -157,6 +167,7 @@ public static class CaseActions
         Resolve => new("已提交办结", "Marked as resolved"),
         Submit => new("协办意见已提交", "Your part was submitted"),
         RemindHandler => new("已提醒经办人", "The handler was reminded"),
+        Urge => new("已催办，经办人将收到邮件", "The handler was urged by mail"),
         Reassign => new("已改派", "Reassigned"),
         ExtensionDecision => new("延期申请已审批", "The extension request was decided"),
         Confirm => new("已确认销号", "Confirmed and closed"),

@@ -48,6 +48,9 @@ public static class CaseEventKinds
     /// <summary>An admin named the department's new handler or leader; the case (or its part) went to them. The entry names both.</summary>
     public const string LiaisonChanged = "liaison-changed";
 
+    /// <summary>The officer urged the handler to act (催办), with a note; the entry's data says whether the leader was copied.</summary>
+    public const string Urged = "urged";
+
     // A handler's actions are recorded under the action's own name (CaseActions.Accept, …).
 
     public static Text Label(string kind) => kind switch
@@ -56,6 +59,7 @@ public static class CaseEventKinds
         Dispatched => new("派单", "Dispatched"),
         OfficerChanged => new("移交园区干部", "Handed over to another officer"),
         LiaisonChanged => new("部门联络人变更", "Department liaison changed"),
+        Urged => new("园区催办", "Urged by the officer"),
         Status => new("状态变更", "Status changed"),
         Escalated => new("督办", "Escalated"),
         DeadlineChanged => new("期限变更", "Deadline changed"),

@@ -56,6 +56,9 @@ public static class CaseMailKind
     /// </summary>
     public const string HandlerHandover = "handler-handover";
 
+    /// <summary>(handler, and the leader when the officer copies them) The officer urges action on the case (催办), with a note.</summary>
+    public const string OfficerUrge = "officer-urge";
+
     /// <summary>(handler) The officer cancelled the case (撤销).</summary>
     public const string Cancelled = "cancelled";
 
@@ -82,7 +85,7 @@ public static class CaseMailKind
         Dispatch, DispatchLeaderCopy, AcceptReminder, DueReminder, Overdue, EscalationZone, ProgressReportDue,
         Returned, ExtensionRequested, ExtensionDecided, Resolved, Reopened, ReassignedAway, Cancelled,
         LeaderReminder, Closed, PartSubmitted, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, OfficerHandover,
-        HandlerHandover,
+        HandlerHandover, OfficerUrge,
     ];
 
     public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind, StringComparer.Ordinal);
@@ -105,6 +108,7 @@ public static class CaseMailKind
         ReassignedAway => new("已改派", "Reassigned away"),
         OfficerHandover => new("事项移交给您（园区干部）", "Case handed over to you (officer)"),
         HandlerHandover => new("联络人变更，事项转交给您（新经办人）", "Case handed over to you (the department's new handler)"),
+        OfficerUrge => new("园区催办（经办人，可抄送分管领导）", "Urged by the officer (handler, leader in copy)"),
         Cancelled => new("撤销", "Cancelled"),
         LeaderReminder => new("领导提醒", "Leader reminder"),
         Closed => new("销号", "Closed"),

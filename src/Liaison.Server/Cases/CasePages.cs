@@ -212,7 +212,8 @@ public static class CasePages
 
     private static async Task<IResult> Decide(
         string number, string action, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
-        DepartmentService departments, CategoryService categories, [FromForm] string? note, [FromForm] string? departmentCode, [FromForm] string? approve, CancellationToken ct)
+        DepartmentService departments, CategoryService categories, [FromForm] string? note, [FromForm] string? departmentCode, [FromForm] string? approve,
+        [FromForm] string? copyLeader, [FromForm] string? requestId, CancellationToken ct)
     {
         if (!CaseActions.OfficerActions.Contains(action))
         {
@@ -221,7 +222,8 @@ public static class CasePages
         }
 
         bool? approved = approve?.Trim().ToLowerInvariant() switch { "true" => true, "false" => false, _ => null };
-        var result = await cases.DecideAsync(number, action, user.Identity?.Name ?? "officer", new CaseService.OfficerDecision(note, departmentCode, approved), ct);
+        var decision = new CaseService.OfficerDecision(note, departmentCode, approved, copyLeader == "true", Guid.TryParse(requestId, out var id) ? id : null);
+        var result = await cases.DecideAsync(number, action, user.Identity?.Name ?? "officer", decision, ct);
         if (result.Error is { } error)
         {
             return await CasePageAsync(number, null, error, PageResults.StatusOf(error), queries, timeline, departments, categories, ct);

@@ -541,9 +541,11 @@ public sealed class CaseService(
             mustKeepWaitingFor: action is CaseActions.Return or CaseActions.Extension ? action : null);
     }
 
-    public sealed record OfficerDecision(string? Note, string? DepartmentCode, bool? Approve);
+    /// <param name="CopyLeader">Urge (催办): copy the department's leader (分管领导) too.</param>
+    /// <param name="RequestId">Optional idempotency key: the same request again changes nothing (a double click urges once).</param>
+    public sealed record OfficerDecision(string? Note, string? DepartmentCode, bool? Approve, bool CopyLeader = false, Guid? RequestId = null);
 
-    /// <summary>An officer's action (改派, 确认销号, 重办, 撤销, 延期审批).</summary>
+    /// <summary>An officer's action (改派, 确认销号, 重办, 催办, 撤销, 延期审批).</summary>
     public async Task<ActionResult> DecideAsync(string number, string action, string officer, OfficerDecision input, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -570,6 +572,22 @@ public sealed class CaseService(
 
         switch (action)
         {
+            case CaseActions.Urge:
+                if (input.RequestId is { } requestId)
+                {
+                    if (await db.Set<CaseActionRequest>().AnyAsync(r => r.RequestId == requestId, ct))
+                    {
+                        return new ActionResult(c, null, Repeated: true);
+                    }
+
+                    db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
+                }
+
+                CaseTimeline.Add(db, c, now, CaseEventKinds.Urged, officer, note, new { copyLeader = input.CopyLeader });
+                await mailer.SendAsync(db, c, CaseMailKind.OfficerUrge, input.CopyLeader ? [Audiences.Handler, Audiences.Leader] : [Audiences.Handler],
+                    new CaseMailer.Extras(string.IsNullOrEmpty(note) ? null : note), ct);
+                return await CommitAsync(tx, c, ct);
+
             case CaseActions.Reassign:
                 var code = input.DepartmentCode?.Trim();
                 if (string.IsNullOrEmpty(code) || !await db.Departments.AnyAsync(d => d.Code == code && d.Active, ct))

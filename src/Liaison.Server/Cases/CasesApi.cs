@@ -30,6 +30,7 @@ public static class CasesApi
         api.MapPost("/{number}/confirm", Confirm);
         api.MapPost("/{number}/reopen", Reopen);
         api.MapPost("/{number}/cancel", Cancel);
+        api.MapPost("/{number}/urge", Urge);
         api.MapPost("/{number}/officer", HandOver);
         api.MapPost("/{number}/parts/{partId:long}/reassign", ReassignPart);
         api.MapPost("/{number}/parts/{partId:long}/drop", DropPart);
@@ -124,6 +125,14 @@ public static class CasesApi
         string number, NoteRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
         DecideAsync(number, CaseActions.Reopen, new CaseService.OfficerDecision(body.Note, null, null), user, cases, queries, ct);
 
+    /// <summary>
+    /// 催办: urge the handler to act on a case that is with them, with an optional note; <c>copyLeader</c> copies the
+    /// department's leader. A mail with the handler's link, and a timeline entry; the case's state does not change.
+    /// </summary>
+    public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Urge(
+        string number, UrgeRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecideAsync(number, CaseActions.Urge, new CaseService.OfficerDecision(body?.Note, null, null, body?.CopyLeader ?? false, body?.RequestId), user, cases, queries, ct);
+
     /// <summary>撤销: end the case; every open link stops working.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Cancel(
         string number, NoteRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
@@ -192,6 +201,10 @@ public sealed record ExtensionDecisionRequest(bool? Approve, string? Note);
 public sealed record PartExtensionDecisionRequest(bool? Approve, string? Note, Guid? RequestId);
 
 public sealed record NoteRequest(string? Note);
+
+/// <param name="CopyLeader">Copy the department's leader (分管领导) too.</param>
+/// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
+public sealed record UrgeRequest(string? Note, bool? CopyLeader, Guid? RequestId);
 
 /// <param name="CoHandler">What each co-handling department (协办) of a joint case would get: its accept and submit deadlines.</param>
 public sealed record DeadlinePreviewDto(string Category, CasePriority Priority, DueDto AcceptBy, DueDto DueAt, DueDto? NextProgressReport, CoHandlerDeadlinesDto CoHandler);

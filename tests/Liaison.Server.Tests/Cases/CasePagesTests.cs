@@ -213,7 +213,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Contains("派单（经办人） → 发展和改革局联络人（示例）", timeline); // the mail's kind and recipient in words
         Assert.DoesNotContain("@", timeline); // no email address where a name is known
         Assert.DoesNotContain("dispatch-leader-copy", timeline);
-        Assert.Equal(["reassign", "cancel"], ActionsOn(page));
+        Assert.Equal(["reassign", "urge", "cancel"], ActionsOn(page));
         Assert.DoesNotContain("<option value=\"fgj\">", FormOf(page, "reassign")); // not back to where it is
 
         var response = await PostFormAsync(browser, page, number, "reassign", new() { ["departmentCode"] = "gdgs", ["note"] = "应由供电公司办理" });
@@ -305,7 +305,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         var refused = await response.Content.ReadAsStringAsync();
         Assert.Contains("当前状态（已派单，待签收）下不能执行此操作", refused);
-        Assert.Equal(["reassign", "cancel"], ActionsOn(refused)); // the page is shown again with what is allowed
+        Assert.Equal(["reassign", "urge", "cancel"], ActionsOn(refused)); // the page is shown again with what is allowed
         var after = await GetCaseAsync(_api, number);
         Assert.Equal("dispatched", after.GetProperty("status").GetString());
         Assert.Equal(before, after.GetProperty("timeline").GetArrayLength());

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Liaison.Cases.Cases;
+using Liaison.Server.Tests.Infrastructure;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Cases;
+
+/// <summary>催办: the officer urges the handler of a case that is with them; a mail, a timeline entry, no change of state.</summary>
+public sealed class CaseUrgeTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private const string Handler = "fgj.handler@anyue.example";
+    private const string Leader = "fgj.leader@anyue.example";
+    private readonly LiaisonApp _app = fixture.App;
+
+    private static List<JsonElement> Urges(JsonElement c) =>
+        c.GetProperty("timeline").EnumerateArray().Where(e => e.GetProperty("kind").GetString() == CaseEventKinds.Urged).ToList();
+
+    [Fact]
+    public async Task The_handler_gets_the_officers_note_with_a_working_link_once_per_request_and_the_leader_when_copied()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        var request = new { note = "企业下周要开工，请尽快出具意见", copyLeader = true, requestId = Guid.NewGuid() };
+
+        var first = await officer.PostAsJsonAsync($"/api/cases/{number}/urge", request);
+        var again = await officer.PostAsJsonAsync($"/api/cases/{number}/urge", request);
+        var plain = await officer.PostAsync($"/api/cases/{number}/urge", null);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        var c = await GetCaseAsync(officer, number);
+        Assert.Equal("dispatched", c.GetProperty("status").GetString());
+        var urges = Urges(c);
+        Assert.Equal(2, urges.Count);
+        Assert.Equal(("officer@test.example", "企业下周要开工，请尽快出具意见"), (urges[0].GetProperty("actor").GetString(), urges[0].GetProperty("note").GetString()));
+        var toHandler = await MailsAsync(_app, Handler, "【催办】");
+        Assert.Equal(2, toHandler.Count);
+        var withNote = Assert.Single(toHandler, m => m.TextBody.Contains("催办意见：企业下周要开工，请尽快出具意见"));
+        Assert.Single(toHandler, m => !m.TextBody.Contains("催办意见"));
+        Assert.Single(await MailsAsync(_app, Leader, "【催办】"));
+        // The mail threads with the case's first one and its link works.
+        Assert.NotNull(withNote.InReplyTo);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), PathOf(LinkIn(withNote)), "accept")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Only_a_case_with_its_handler_is_urged_and_a_long_note_is_refused()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+
+        var tooLong = await officer.PostAsJsonAsync($"/api/cases/{number}/urge", new { note = new string('催', 2001) });
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.True((await tooLong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("note", out _));
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业已撤回诉求" })).StatusCode);
+        var ended = await officer.PostAsJsonAsync($"/api/cases/{number}/urge", new { note = "请办理" });
+        Assert.Equal(HttpStatusCode.Conflict, ended.StatusCode);
+        Assert.Contains("Not allowed while the case is", await ended.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await officer.PostAsJsonAsync("/api/cases/AYKF-2026-999999/urge", new { note = "x" })).StatusCode);
+        Assert.Empty(Urges(await GetCaseAsync(officer, number)));
+    }
+
+    [Fact]
+    public async Task The_case_page_offers_it_while_the_case_is_with_the_handler()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer, NewCase("czj", title: "页面催办"))).GetProperty("number").GetString()!;
+        var browser = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+
+        var form = FormFor(await browser.GetStringAsync($"/cases/{number}"), CaseActions.Urge)!;
+        var response = await browser.PostAsync($"/cases/{number}/urge",
+            new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["note"] = "请本周内签收", ["copyLeader"] = "true" }));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"/cases/{number}?done=urge", response.Headers.Location?.OriginalString);
+        Assert.Single(Urges(await GetCaseAsync(officer, number)));
+        Assert.Single(await MailsAsync(_app, "czj.leader@anyue.example", "【催办】"));
+        var page = await browser.GetStringAsync($"/cases/{number}?done=urge");
+        Assert.Contains("已催办", page);
+    }
+}
