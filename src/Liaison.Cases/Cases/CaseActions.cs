@@ -45,10 +45,10 @@ public static class CaseActions
     public static readonly string[] CoHandlerActions = [Accept, Progress, Return, Extension, Submit];
 
     /// <summary>
-    /// The officer's decisions on a co-handler's part: reassign a returned part to another department, drop a part, or
-    /// decide its extension request.
+    /// The officer's decisions on a co-handler's part: reassign a returned part to another department, drop a part,
+    /// decide its extension request, or urge the co-handler (催办).
     /// </summary>
-    public static readonly string[] OfficerPartActions = [Reassign, Drop, ExtensionDecision];
+    public static readonly string[] OfficerPartActions = [Reassign, Drop, ExtensionDecision, Urge];
 
     /// <summary>The officer's decisions, in the order the case page offers them.</summary>
     public static readonly string[] OfficerActions = [Reassign, ExtensionDecision, Confirm, Reopen, Urge, Cancel];
@@ -114,6 +114,7 @@ public static class CaseActions
             Reassign => part.Status == PartStatus.Returned,
             Drop => part.IsUnfinished,
             ExtensionDecision => pendingExtension && part.IsOpen,
+            Urge => part.IsOpen && !pendingExtension,
             _ => false,
         };
         if (ok)
@@ -128,6 +129,7 @@ public static class CaseActions
             Progress or Submit or Extension or Return when pendingExtension && part.IsOpen =>
                 new("延期申请正在等待园区专员审批，审批后才能继续", "An extension request is waiting for the officer's decision"),
             ExtensionDecision => new("此协办没有待审批的延期申请", "This part has no extension request to decide"),
+            Urge when pendingExtension && part.IsOpen => new("协办单位申请了延期，请先审批延期申请", "The co-handler asked for more time: decide the extension request first"),
             Accept => new($"已签收，当前状态：{state.Zh}", $"Already accepted; the part is {state.En}"),
             Reassign => new($"只有已退回的协办才能改派，当前状态：{state.Zh}", $"Only a returned part can be reassigned; the part is {state.En}"),
             _ => new($"当前状态（{state.Zh}）下不能执行此操作", $"Not allowed while the part is {state.En}"),

@@ -253,7 +253,7 @@ public static class CasePages
     private static async Task<IResult> DecidePart(
         string number, long partId, string action, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
         DepartmentService departments, CategoryService categories, [FromForm] string? departmentCode, [FromForm] string? task, [FromForm] string? reason,
-        [FromForm] string? note, [FromForm] string? requestId, [FromForm] string? approve, CancellationToken ct)
+        [FromForm] string? note, [FromForm] string? requestId, [FromForm] string? approve, [FromForm] string? copyLeader, CancellationToken ct)
     {
         if (!CaseActions.OfficerPartActions.Contains(action))
         {
@@ -262,7 +262,7 @@ public static class CasePages
         }
 
         bool? approved = approve?.Trim().ToLowerInvariant() switch { "true" => true, "false" => false, _ => null };
-        var decision = new CaseService.PartDecision(departmentCode, task, reason, note, Guid.TryParse(requestId, out var id) ? id : null, approved);
+        var decision = new CaseService.PartDecision(departmentCode, task, reason, note, Guid.TryParse(requestId, out var id) ? id : null, approved, copyLeader == "true");
         var result = await cases.DecidePartAsync(number, partId, action, user.Identity?.Name ?? "officer", decision, ct);
         if (result.Error is { } error)
         {

@@ -583,9 +583,7 @@ public sealed class CaseService(
                     db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
                 }
 
-                CaseTimeline.Add(db, c, now, CaseEventKinds.Urged, officer, note, new { copyLeader = input.CopyLeader });
-                await mailer.SendAsync(db, c, CaseMailKind.OfficerUrge, input.CopyLeader ? [Audiences.Handler, Audiences.Leader] : [Audiences.Handler],
-                    new CaseMailer.Extras(string.IsNullOrEmpty(note) ? null : note), ct);
+                await UrgeAsync(c, null, officer, note, input.CopyLeader, now, ct);
                 return await CommitAsync(tx, c, ct);
 
             case CaseActions.Reassign:
@@ -666,8 +664,10 @@ public sealed class CaseService(
     /// <param name="Reason">Drop: why the part is dropped (required).</param>
     /// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
     /// <param name="Approve">Extension decision: approve (the part's submit deadline moves) or refuse the co-handler's request.</param>
+    /// <param name="CopyLeader">Urge: copy the co-handling department's leader too.</param>
     public sealed record PartDecision(
-        string? DepartmentCode = null, string? Task = null, string? Reason = null, string? Note = null, Guid? RequestId = null, bool? Approve = null);
+        string? DepartmentCode = null, string? Task = null, string? Reason = null, string? Note = null, Guid? RequestId = null, bool? Approve = null,
+        bool CopyLeader = false);
 
     /// <summary>
     /// The officer's decision on a co-handler's part of a joint case: reassign a returned part to another department
@@ -725,6 +725,18 @@ public sealed class CaseService(
 
             RecordRequest(input.RequestId, c, action, now);
             await DropPartAsync(c, part, officer, reason, now, ct);
+            return await CommitAsync(tx, c, ct);
+        }
+
+        if (action == CaseActions.Urge)
+        {
+            if (!v.IsValid)
+            {
+                return Fail(new ServiceError.Invalid(v));
+            }
+
+            RecordRequest(input.RequestId, c, action, now);
+            await UrgeAsync(c, part, officer, note, input.CopyLeader, now, ct);
             return await CommitAsync(tx, c, ct);
         }
 
@@ -945,6 +957,14 @@ public sealed class CaseService(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new ActionResult(c, null);
+    }
+
+    /// <summary>催办: the timeline entry and the mail to the handler of the case or of <paramref name="part"/> (and its leader when copied).</summary>
+    private async Task UrgeAsync(Case c, CasePart? part, string officer, string? note, bool copyLeader, DateTimeOffset now, CancellationToken ct)
+    {
+        CaseTimeline.Add(db, c, now, CaseEventKinds.Urged, officer, note, new { department = part?.DepartmentCode, copyLeader }, part);
+        await mailer.SendAsync(db, c, CaseMailKind.OfficerUrge, copyLeader ? [Audiences.Handler, Audiences.Leader] : [Audiences.Handler],
+            new CaseMailer.Extras(string.IsNullOrEmpty(note) ? null : note), ct, part);
     }
 
     /// <summary>Locks the case row for the rest of the transaction: actions on one case run one at a time.</summary>

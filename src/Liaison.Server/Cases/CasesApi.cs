@@ -35,6 +35,7 @@ public static class CasesApi
         api.MapPost("/{number}/parts/{partId:long}/reassign", ReassignPart);
         api.MapPost("/{number}/parts/{partId:long}/drop", DropPart);
         api.MapPost("/{number}/parts/{partId:long}/extension-decision", DecidePartExtension);
+        api.MapPost("/{number}/parts/{partId:long}/urge", UrgePart);
         return api;
     }
 
@@ -162,6 +163,12 @@ public static class CasesApi
         string number, long partId, PartExtensionDecisionRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
         DecidePartAsync(number, partId, CaseActions.ExtensionDecision, new CaseService.PartDecision(Note: body.Note, RequestId: body.RequestId, Approve: body.Approve),
             user, cases, queries, ct);
+
+    /// <summary>催办协办: urge a co-handler whose part is still open (not submitted, returned or ended); <c>copyLeader</c> copies its leader.</summary>
+    public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> UrgePart(
+        string number, long partId, UrgeRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecidePartAsync(number, partId, CaseActions.Urge,
+            new CaseService.PartDecision(Note: body?.Note, RequestId: body?.RequestId, CopyLeader: body?.CopyLeader ?? false), user, cases, queries, ct);
 
     private static async Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DecidePartAsync(
         string number, long partId, string action, CaseService.PartDecision decision, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>

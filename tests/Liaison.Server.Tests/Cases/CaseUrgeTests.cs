@@ -64,6 +64,44 @@ public sealed class CaseUrgeTests(AppFixture fixture) : IClassFixture<AppFixture
     }
 
     [Fact]
+    public async Task A_co_handler_whose_part_is_open_is_urged_on_its_own_link_and_a_submitted_part_is_not()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var opened = await OpenAsync(officer, JointLeadViewTests.JointCase("zjj", ("gsgs", "请核实用水指标"), ("gdgs", "请核实用电容量")));
+        var number = opened.GetProperty("number").GetString()!;
+        var parts = opened.GetProperty("coDepartments").EnumerateArray().ToDictionary(p => p.GetProperty("departmentCode").GetString()!, p => p.GetProperty("id").GetInt64());
+        var browser = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        var form = FormFor(page, $"part-urge-{parts["gsgs"]}")!;
+
+        var urged = await browser.PostAsync($"/cases/{number}/parts/{parts["gsgs"]}/urge",
+            new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["note"] = "主办单位在等贵单位意见" }));
+        var twice = await browser.PostAsync($"/cases/{number}/parts/{parts["gsgs"]}/urge",
+            new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["note"] = "主办单位在等贵单位意见" }));
+
+        Assert.Equal(HttpStatusCode.Redirect, urged.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, twice.StatusCode);
+        var mail = Assert.Single(await MailsAsync(_app, "gsgs.handler@anyue.example", "【催办】"));
+        Assert.Contains("主办单位在等贵单位意见", mail.TextBody);
+        Assert.Empty(await MailsAsync(_app, "gdgs.handler@anyue.example", "【催办】"));
+        Assert.Empty(await MailsAsync(_app, "zjj.handler@anyue.example", "【催办】"));
+        var entry = Assert.Single(Urges(await GetCaseAsync(officer, number)));
+        Assert.Equal(parts["gsgs"], entry.GetProperty("partId").GetInt64());
+        // The mail carries the co-handler's own link: it accepts the part.
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), PathOf(LinkIn(mail)), "accept")).StatusCode);
+        Assert.Equal("accepted", (await GetCaseAsync(officer, number)).GetProperty("coDepartments").EnumerateArray()
+            .Single(p => p.GetProperty("id").GetInt64() == parts["gsgs"]).GetProperty("status").GetString());
+
+        // A part its department has submitted is not urged.
+        var partLink = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, "gdgs.handler@anyue.example", "【派单】"))));
+        await PostActionAsync(_app.Anonymous(), partLink, "accept");
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), partLink, "submit", new() { ["note"] = "用电容量满足" })).StatusCode);
+        var refused = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{parts["gdgs"]}/urge", new { note = "请办理" });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Empty(await MailsAsync(_app, "gdgs.handler@anyue.example", "【催办】"));
+    }
+
+    [Fact]
     public async Task The_case_page_offers_it_while_the_case_is_with_the_handler()
     {
         var officer = await _app.AsOfficerAsync();
