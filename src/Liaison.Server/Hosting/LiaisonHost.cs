@@ -60,6 +60,9 @@ public static class LiaisonHost
             .UseNpgsql(appConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")
                 .ExecutionStrategy(dependencies => new ReadRetryExecutionStrategy(dependencies)))
             .UseSnakeCaseNamingConvention()
+            // Every unordered Take is on purpose: "count up to N" (CaseQueries, the enterprise page) and a search's
+            // matching ids, read in no order and paged after. EF warned on each at every start.
+            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.RowLimitingOperationWithoutOrderByWarning))
             .AddInterceptors(sp.GetRequiredService<OutboxKickInterceptor>()),
             // Built once: options built per request cost each request a few per cent of its CPU (bench/RESULTS.md (e)).
             optionsLifetime: ServiceLifetime.Singleton);

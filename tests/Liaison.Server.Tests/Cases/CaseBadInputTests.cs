@@ -156,6 +156,19 @@ public sealed class CaseBadInputTests(AppFixture fixture) : IClassFixture<AppFix
     }
 
     [Fact]
+    public async Task The_lists_unordered_limits_are_on_purpose_and_log_no_warning()
+    {
+        var officer = await _app.AsOfficerAsync();
+        await OpenAsync(officer, NewCase("czj", title: "无序上限"));
+
+        Assert.Equal(HttpStatusCode.OK, (await officer.GetAsync("/api/cases?q=无序上限")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await officer.GetAsync("/api/cases?status=dispatched")).StatusCode);
+
+        // EF's "row limiting operation without OrderBy" warning, once per query shape: counting up to a limit needs no order.
+        Assert.DoesNotContain(_app.Logs.Entries, e => e.Text.Contains("without an 'OrderBy'", StringComparison.Ordinal) || e.Text.Contains("RowLimitingOperationWithoutOrderBy", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_search_lists_its_matches_newest_first_and_counts_them_up_to_the_limit()
     {
         var officer = await _app.AsOfficerAsync();
