@@ -143,7 +143,7 @@ public static class MillionBench
             """);
         Sweep bigSweep;
         string bigProbeLine, bigWarmProbeLine;
-        List<Timing> list, outbox, league;
+        List<Timing> list, exports, outbox, league;
         Timing digest, rollup;
         (long Pending, long Sent, TimeSpan Took) relay;
         long bigRss;
@@ -158,6 +158,7 @@ public static class MillionBench
             using var http = Client(port);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", officer);
             list = await CaseListAsync(http, requests);
+            exports = await CaseExportAsync(http, Math.Max(3, requests / 5));
             using var admin = await AdminClientAsync(port);
             outbox = await OutboxListAsync(admin, requests);
             Step("case lists");
@@ -236,6 +237,12 @@ public static class MillionBench
         Line("| Filter | Total | p50 | p99 | Max |");
         Line("|---|---:|---:|---:|---:|");
         list.ForEach(t => Line(t.Row()));
+        Line();
+        Line($"## The case list as CSV, `GET /api/cases/export.csv` (every match, at most 10,000), {Math.Max(3, requests / 5)} requests each, one client");
+        Line();
+        Line("| Filter | Rows | p50 | p99 | Max |");
+        Line("|---|---:|---:|---:|---:|");
+        exports.ForEach(t => Line(t.Row()));
         Line();
         Line($"## The admin's outbox list, `GET /api/admin/outbox` (500 newest) and `GET /admin/outbox` (the page), {requests} requests each, one client");
         Line();
@@ -488,7 +495,8 @@ public static class MillionBench
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{url}: {(int)response.StatusCode} {body[..Math.Min(300, body.Length)]}");
             if (i == 0)
             {
-                total = body.StartsWith('[') ? $"{System.Text.Json.Nodes.JsonNode.Parse(body)!.AsArray().Count:N0} rows"
+                total = url.Contains(".csv", StringComparison.Ordinal) ? $"{body.Count(ch => ch == '\n') - 1:N0} rows"
+                    : body.StartsWith('[') ? $"{System.Text.Json.Nodes.JsonNode.Parse(body)!.AsArray().Count:N0} rows"
                     : body.StartsWith('{') ? System.Text.Json.Nodes.JsonNode.Parse(body)?["total"]?.ToString() ?? $"{body.Length:N0} bytes"
                     : $"{body.Length:N0} bytes";
             }
@@ -516,6 +524,20 @@ public static class MillionBench
                 await TimeAsync(http, name, url, 1);
                 timings.Add(await TimeAsync(http, $"{name}, page {page}", url, n));
             }
+        }
+
+        return timings;
+    }
+
+    /// <summary>The case list's CSV export: a department's accepted cases, and every overdue case (thousands of rows at 1 M cases).</summary>
+    private static async Task<List<Timing>> CaseExportAsync(HttpClient http, int n)
+    {
+        var timings = new List<Timing>();
+        foreach (var (name, query) in new[] { ("status=accepted&departmentCode=fgj", "status=accepted&departmentCode=fgj"), ("overdue=true", "overdue=true") })
+        {
+            var url = $"/api/cases/export.csv?{query}";
+            await TimeAsync(http, name, url, 1);
+            timings.Add(await TimeAsync(http, name, url, n));
         }
 
         return timings;

@@ -84,6 +84,9 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
             case CaseActions.Extension or CaseEventKinds.ExtensionApproved or CaseEventKinds.ExtensionDenied when Int(data, "days") is { } days:
                 detail = new Text($"{days} 个工作日", $"{days} working day{(days == 1 ? "" : "s")}");
                 break;
+            case CaseEventKinds.Urged when data is { } u && u.TryGetProperty("copyLeader", out var copied) && copied.ValueKind == JsonValueKind.True:
+                detail = new Text("已抄送分管领导", "the leader copied");
+                break;
             case CaseEventKinds.FromVisit:
                 detail = new Text($"走访记录 {Int(data, "visitId")}（{Str(data, "visitedOn")}）", $"visit {Int(data, "visitId")} ({Str(data, "visitedOn")})");
                 break;
