@@ -51,6 +51,9 @@ public static class CaseEventKinds
     /// <summary>The officer urged the handler to act (催办), with a note; the entry's data says whether the leader was copied.</summary>
     public const string Urged = "urged";
 
+    /// <summary>An officer's note on the case (园区备注): a call made, a visit, what the enterprise said. For officers only: the liaison's link page leaves it out.</summary>
+    public const string OfficerNote = "officer-note";
+
     // A handler's actions are recorded under the action's own name (CaseActions.Accept, …).
 
     public static Text Label(string kind) => kind switch
@@ -60,6 +63,7 @@ public static class CaseEventKinds
         OfficerChanged => new("移交园区干部", "Handed over to another officer"),
         LiaisonChanged => new("部门联络人变更", "Department liaison changed"),
         Urged => new("园区催办", "Urged by the officer"),
+        OfficerNote => new("园区备注", "Officer's note"),
         Status => new("状态变更", "Status changed"),
         Escalated => new("督办", "Escalated"),
         DeadlineChanged => new("期限变更", "Deadline changed"),

@@ -34,6 +34,7 @@ public static class CasePages
         pages.MapPost("/new", Create);
         pages.MapGet("/{number}", Show);
         pages.MapPost("/{number}/officer", HandOver);
+        pages.MapPost("/{number}/notes", AddNote);
         pages.MapPost("/{number}/{action}", Decide);
         pages.MapPost("/{number}/parts/{partId:long}/{action}", DecidePart);
         return app;
@@ -204,6 +205,7 @@ public static class CasePages
         {
             Opened => new Text("事项已受理并派单", "The case was opened and dispatched"),
             HandedOver => new Text("事项已移交", "The case was handed over"),
+            NoteAdded => new Text("备注已添加", "Note added"),
             { } action when CaseActions.OfficerActions.Contains(action) || CaseActions.OfficerPartActions.Contains(action) => CaseActions.Done(action),
             _ => null,
         };
@@ -233,6 +235,20 @@ public static class CasePages
         return Results.Redirect(CaseUrl(number) + "?done=" + Uri.EscapeDataString(action));
     }
 
+    /// <summary>备注: an officer's note on the timeline.</summary>
+    private static async Task<IResult> AddNote(
+        string number, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
+        DepartmentService departments, CategoryService categories, [FromForm] string? note, [FromForm] string? requestId, CancellationToken ct)
+    {
+        var result = await cases.AddNoteAsync(number, note, Guid.TryParse(requestId, out var id) ? id : null, user.Identity?.Name ?? "officer", ct);
+        if (result.Error is { } error)
+        {
+            return await CasePageAsync(number, null, error, PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
+        }
+
+        return Results.Redirect(CaseUrl(number) + "?done=" + NoteAdded);
+    }
+
     /// <summary>移交: the case to another park officer (the form's <c>officer</c> is an account's email).</summary>
     private static async Task<IResult> HandOver(
         string number, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
@@ -248,6 +264,8 @@ public static class CasePages
     }
 
     private const string HandedOver = "officer";
+
+    private const string NoteAdded = "note";
 
     /// <summary>The officer's decision on a co-handler's part: reassign a returned part, drop a part, or decide its extension request.</summary>
     private static async Task<IResult> DecidePart(

@@ -959,6 +959,43 @@ public sealed class CaseService(
         return new ActionResult(c, null);
     }
 
+    /// <summary>
+    /// 备注: an officer's note on the case's timeline, for officers only (the liaison's link page leaves it out). Any
+    /// case, ended ones too (a call to the enterprise after it closed); the state does not change. A request id adds it once.
+    /// </summary>
+    public async Task<ActionResult> AddNoteAsync(string number, string? note, Guid? requestId, string officer, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var id = await db.Cases.Where(x => x.Number == number).Select(x => (long?)x.Id).FirstOrDefaultAsync(ct);
+        if (id is null)
+        {
+            return Fail(CaseQueries.NotFound(number));
+        }
+
+        var v = new Validation();
+        var text = v.Required("note", note, 2000);
+        if (!v.IsValid)
+        {
+            return Fail(new ServiceError.Invalid(v));
+        }
+
+        var c = await LockAsync(id.Value, ct);
+        if (requestId is { } key)
+        {
+            if (await db.Set<CaseActionRequest>().AnyAsync(r => r.RequestId == key, ct))
+            {
+                return new ActionResult(c, null, Repeated: true);
+            }
+
+            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = key, CaseId = c.Id, Action = "note", At = clock.GetUtcNow() });
+        }
+
+        CaseTimeline.Add(db, c, clock.GetUtcNow(), CaseEventKinds.OfficerNote, officer, text);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new ActionResult(c, null);
+    }
+
     /// <summary>催办: the timeline entry and the mail to the handler of the case or of <paramref name="part"/> (and its leader when copied).</summary>
     private async Task UrgeAsync(Case c, CasePart? part, string officer, string? note, bool copyLeader, DateTimeOffset now, CancellationToken ct)
     {

@@ -31,6 +31,7 @@ public static class CasesApi
         api.MapPost("/{number}/reopen", Reopen);
         api.MapPost("/{number}/cancel", Cancel);
         api.MapPost("/{number}/urge", Urge);
+        api.MapPost("/{number}/notes", AddNote);
         api.MapPost("/{number}/officer", HandOver);
         api.MapPost("/{number}/parts/{partId:long}/reassign", ReassignPart);
         api.MapPost("/{number}/parts/{partId:long}/drop", DropPart);
@@ -134,6 +135,11 @@ public static class CasesApi
         string number, UrgeRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
         DecideAsync(number, CaseActions.Urge, new CaseService.OfficerDecision(body?.Note, null, null, body?.CopyLeader ?? false, body?.RequestId), user, cases, queries, ct);
 
+    /// <summary>备注: add an officer's note to the case's timeline (required, up to 2,000 characters); officers only see it.</summary>
+    public static async Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> AddNote(
+        string number, NoteWithRequestId body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        await AnswerAsync(await cases.AddNoteAsync(number, body.Note, body.RequestId, user.Identity?.Name ?? "officer", ct), number, queries, ct);
+
     /// <summary>撤销: end the case; every open link stops working.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Cancel(
         string number, NoteRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
@@ -208,6 +214,9 @@ public sealed record ExtensionDecisionRequest(bool? Approve, string? Note);
 public sealed record PartExtensionDecisionRequest(bool? Approve, string? Note, Guid? RequestId);
 
 public sealed record NoteRequest(string? Note);
+
+/// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
+public sealed record NoteWithRequestId(string? Note, Guid? RequestId);
 
 /// <param name="CopyLeader">Copy the department's leader (分管领导) too.</param>
 /// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>

@@ -119,7 +119,8 @@ public static class LinkPages
         ui.AddressRecipient(link.RecipientCulture);
         var departments = await db.Departments.AsNoTracking().ToListAsync(ct);
         var department = departments.FirstOrDefault(d => d.Code == c.DepartmentCode)?.Name;
-        var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && e.Kind != CaseEventKinds.Email)
+        // Mail bookkeeping and the officers' own notes are not the liaison's to read.
+        var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && e.Kind != CaseEventKinds.Email && e.Kind != CaseEventKinds.OfficerNote)
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(TimelineLength).ToListAsync(ct);
         var rows = await timeline.DescribeAsync(events.Select(TimelineEntryDto.From).ToList(), departments, ct);
 
