@@ -514,6 +514,7 @@ public static class MillionBench
             ("departmentCode=zjj", "departmentCode=zjj"), ("overdue=true", "overdue=true"), ("overdue=false", "overdue=false"),
             ("q=enterprise name", "q=" + Uri.EscapeDataString("川渝食品")), ("q=case number", "q=" + Uri.EscapeDataString("-2026-0001")),
             ("status=accepted&departmentCode=fgj", "status=accepted&departmentCode=fgj"), ("officer=me", "officer=me"),
+            ("decision=true", "decision=true"),
         ];
         var timings = new List<Timing>();
         foreach (var (name, query) in filters)

@@ -34,13 +34,14 @@ public static class CaseExport
     /// <param name="role">With departmentCode: any (default: leads or co-handles), lead (主办 only) or co (协办 only).</param>
     /// <param name="enterpriseId">The cases of this enterprise register entry.</param>
     /// <param name="officer">The cases this officer is responsible for: <c>me</c>, or an account's email.</param>
+    /// <param name="decision">true: only the cases waiting for an officer's decision; false: the others.</param>
     public static async Task<Results<FileContentHttpResult, ValidationProblem, BadRequestProblem>> ExportCsv(
         CaseQueries queries, DepartmentService departments, CategoryService categories, CalendarService calendars, TimeProvider clock,
         string? status, string? departmentCode, string? role, bool? overdue, string? q, long? enterpriseId, string? officer,
-        ClaimsPrincipal user, UserManager<LiaisonUser> users, HttpResponse response, CancellationToken ct)
+        ClaimsPrincipal user, UserManager<LiaisonUser> users, HttpResponse response, CancellationToken ct, bool? decision = null)
     {
         var read = await queries.ListAsync(status, departmentCode, overdue, q, page: 1, ct, role, enterpriseId, officer, users.GetUserId(user),
-            pageSize: queries.CountLimit);
+            pageSize: queries.CountLimit, decision: decision);
         if (read.Error is ServiceError.Invalid invalid)
         {
             return Problems.Invalid(invalid.Fields);

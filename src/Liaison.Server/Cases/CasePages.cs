@@ -49,7 +49,8 @@ public static class CasePages
 
     private static async Task<IResult> List(
         CaseQueries queries, DepartmentService departments, EnterpriseService enterprises, ClaimsPrincipal user, UserManager<LiaisonUser> users,
-        string? status, string? department, string? role, string? overdue, string? q, string? page, string? enterpriseId, string? officer, CancellationToken ct)
+        string? status, string? department, string? role, string? overdue, string? q, string? page, string? enterpriseId, string? officer,
+        string? decision, CancellationToken ct)
     {
         var errors = new List<Text>();
         long? enterpriseFilter = null;
@@ -67,21 +68,24 @@ public static class CasePages
             }
         }
 
-        bool? overdueFilter = null;
-        switch (overdue?.Trim())
+        bool? YesNo(string? value, Text error)
         {
-            case null or "":
-                break;
-            case "true" or "1" or "on":
-                overdueFilter = true;
-                break;
-            case "false" or "0":
-                overdueFilter = false;
-                break;
-            default:
-                errors.Add(new("超期筛选只能是 true 或 false", "overdue must be true or false"));
-                break;
+            switch (value?.Trim())
+            {
+                case null or "":
+                    return null;
+                case "true" or "1" or "on":
+                    return true;
+                case "false" or "0":
+                    return false;
+                default:
+                    errors.Add(error);
+                    return null;
+            }
         }
+
+        var overdueFilter = YesNo(overdue, new("超期筛选只能是 true 或 false", "overdue must be true or false"));
+        var decisionFilter = YesNo(decision, new("待决定筛选只能是 true 或 false", "decision must be true or false"));
 
         int? pageNumber = null;
         if (!string.IsNullOrWhiteSpace(page))
@@ -99,12 +103,13 @@ public static class CasePages
         var filter = new CaseListFilter(status?.Trim(), department?.Trim(), overdueFilter, q?.Trim())
         {
             Role = role?.Trim(), EnterpriseId = enterpriseFilter, EnterpriseName = enterpriseName, Officer = Validation.Optional(officer),
+            Decision = decisionFilter,
         };
         CasePage? list = null;
         if (errors.Count == 0)
         {
             var result = await queries.ListAsync(filter.Status, filter.Department, filter.Overdue, filter.Q, pageNumber, ct, filter.Role, filter.EnterpriseId,
-                filter.Officer, users.GetUserId(user));
+                filter.Officer, users.GetUserId(user), decision: filter.Decision);
             if (result.Error is ServiceError.Invalid invalid)
             {
                 errors.AddRange(invalid.Fields.Errors.SelectMany(e => e.Value));
@@ -337,6 +342,9 @@ public sealed record CaseListFilter(string? Status, string? Department, bool? Ov
     /// <summary>Only the cases this officer is responsible for: <see cref="CaseQueries.Me"/> or an account's email.</summary>
     public string? Officer { get; init; }
 
+    /// <summary>Only the cases waiting for an officer's decision (true), or only those that are not (false).</summary>
+    public bool? Decision { get; init; }
+
     public string PageUrl(int page) => "/cases?" + Query(("department", Department), ("page", page.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>The same cases as a CSV file (<see cref="CaseExport"/>), which names the department filter as the API does.</summary>
@@ -345,7 +353,7 @@ public sealed record CaseListFilter(string? Status, string? Department, bool? Ov
     private string Query(params (string Name, string? Value)[] more) => string.Join("&", new[]
     {
         ("status", Status), ("role", Role), ("overdue", Overdue?.ToString().ToLowerInvariant()), ("q", Q), ("officer", Officer),
-        ("enterpriseId", EnterpriseId?.ToString(CultureInfo.InvariantCulture)),
+        ("enterpriseId", EnterpriseId?.ToString(CultureInfo.InvariantCulture)), ("decision", Decision?.ToString().ToLowerInvariant()),
     }.Concat(more).Where(x => !string.IsNullOrEmpty(x.Item2)).Select(x => $"{x.Item1}={Uri.EscapeDataString(x.Item2!)}"));
 }
 

@@ -68,12 +68,19 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     /// <param name="enterpriseId">The cases of this register entry (<c>cases.enterprise_id</c>), as its page links to them.</param>
     /// <param name="officer">The cases an officer is responsible for: <c>me</c> (<paramref name="me"/>, the caller's account id) or an account's email.</param>
     /// <param name="pageSize">Cases a page: <see cref="PageSize"/> for the list, more for an export (<see cref="CaseExport"/>).</param>
+    /// <param name="decision">Only the cases waiting for an officer's decision (<see cref="WaitingForDecision"/>), or (false) the others.</param>
     public async Task<ServiceResult<CasePage>> ListAsync(
         string? status, string? departmentCode, bool? overdue, string? q, int? page, CancellationToken ct, string? role = null, long? enterpriseId = null,
-        string? officer = null, string? me = null, int pageSize = PageSize)
+        string? officer = null, string? me = null, int pageSize = PageSize, bool? decision = null)
     {
         var v = new Validation();
         var query = db.Cases.AsNoTracking();
+        if (decision is { } waits)
+        {
+            var waiting = WaitingForDecision(db);
+            query = waits ? query.Where(c => waiting.Contains(c.Id)) : query.Where(c => !waiting.Contains(c.Id));
+        }
+
         if (Validation.Optional(officer) is { } wanted)
         {
             var officerId = string.Equals(wanted, Me, StringComparison.OrdinalIgnoreCase) ? me
@@ -188,6 +195,20 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         var exact = counted <= CountLimit;
         return new CasePage(p, pageSize, Math.Min(counted, CountLimit), exact, await SummariesAsync(db, rows, now, ct));
     }
+
+    /// <summary>
+    /// The ids of the cases waiting for an officer's decision (待园区决定), as the officer's digest counts them: returned
+    /// (退回) or resolved (办结，待确认), an extension request pending (申请延期), a co-handler's part returned or its
+    /// extension request pending, or an unsatisfied rating not decided yet. Each from a small index: the cases' status,
+    /// and partial indexes on the pending requests and the undecided ratings.
+    /// </summary>
+    internal static IQueryable<long> WaitingForDecision(LiaisonDbContext db) =>
+        db.Cases.Where(c => c.Status == CaseStatus.Returned || c.Status == CaseStatus.Resolved).Select(c => c.Id)
+            .Union(db.Cases.Where(c => c.PendingExtensionDays != null && CaseStatuses.WithHandler.Contains(c.Status)).Select(c => c.Id))
+            .Union(db.Set<CasePart>().Where(p => p.Status == PartStatus.Returned).Select(p => p.CaseId))
+            .Union(db.Set<CasePart>().Where(p => p.PendingExtensionDays != null && CasePart.OpenStatuses.Contains(p.Status)).Select(p => p.CaseId))
+            .Union(db.Set<EnterpriseView.CaseRating>().Where(r => r.Decision == null && r.Score == Liaison.Cases.Enterprises.RatingScore.Unsatisfied)
+                .Select(r => r.CaseId));
 
     /// <summary>
     /// The rows as the case list shows them, in their order. Joint cases' co-handler counts come from one grouped query

@@ -56,6 +56,8 @@ internal sealed class CaseRecordsConfiguration :
         e.HasIndex(x => new { x.DepartmentCode, x.CaseId });
         // Open parts past their deadline (league table) and a handler's open parts (digest).
         e.HasIndex(x => new { x.Status, x.DueAt });
+        // The case list's "awaiting a decision" filter: the parts with an extension request pending (CaseQueries.WaitingForDecision).
+        e.HasIndex(x => x.CaseId, "ix_case_parts_pending_extension").HasFilter("pending_extension_days IS NOT NULL").HasDatabaseName("ix_case_parts_pending_extension");
         e.HasOne<Case>().WithMany().HasForeignKey(x => x.CaseId);
         e.Property(x => x.DepartmentCode).HasMaxLength(32);
         e.Property(x => x.Task).HasMaxLength(CasePart.MaxTaskLength);

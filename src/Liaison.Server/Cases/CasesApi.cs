@@ -57,10 +57,12 @@ public static class CasesApi
     /// <param name="role">With departmentCode: any (default: leads or co-handles), lead (主办 only) or co (协办 only).</param>
     /// <param name="enterpriseId">The cases of this enterprise register entry.</param>
     /// <param name="officer">The cases this officer is responsible for: <c>me</c>, or an account's email.</param>
+    /// <param name="decision">true: only the cases waiting for an officer's decision (returned, resolved, an extension request,
+    /// a co-handler's returned part or request, an unsatisfied rating); false: the others.</param>
     public static async Task<Results<Ok<CasePage>, ValidationProblem>> List(
         CaseQueries queries, string? status, string? departmentCode, string? role, bool? overdue, string? q, int? page, long? enterpriseId,
-        string? officer, ClaimsPrincipal user, UserManager<LiaisonUser> users, CancellationToken ct) =>
-        await queries.ListAsync(status, departmentCode, overdue, q, page, ct, role, enterpriseId, officer, users.GetUserId(user)) switch
+        string? officer, bool? decision, ClaimsPrincipal user, UserManager<LiaisonUser> users, CancellationToken ct) =>
+        await queries.ListAsync(status, departmentCode, overdue, q, page, ct, role, enterpriseId, officer, users.GetUserId(user), decision: decision) switch
         {
             { Value: { } list } => TypedResults.Ok(list),
             var failed => Problems.Invalid(((ServiceError.Invalid)failed.Error!).Fields),

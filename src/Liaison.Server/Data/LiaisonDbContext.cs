@@ -127,6 +127,8 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
             e.HasIndex(c => new { c.DepartmentCode, c.Id });
             // An officer's cases newest first (the case list's officer filter, "my cases"), and an account's work to hand over.
             e.HasIndex(c => new { c.OfficerId, c.Id });
+            // The case list's "awaiting a decision" filter: the few cases with an extension request pending (CaseQueries.WaitingForDecision).
+            e.HasIndex(c => c.Id, "ix_cases_pending_extension").HasFilter("pending_extension_days IS NOT NULL").HasDatabaseName("ix_cases_pending_extension");
             // The admin start page's warning: open cases whose deadline is provisional (its year has no holiday
             // schedule yet). Few at any time, so the index is small; its filter is the page's WHERE (AdminPages.Index).
             e.HasIndex(c => c.DueAt, "ix_cases_provisional_open").HasFilter(OpenProvisionalCases).HasDatabaseName("ix_cases_provisional_open");

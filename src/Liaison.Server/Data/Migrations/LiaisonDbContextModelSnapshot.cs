@@ -252,6 +252,10 @@ namespace Liaison.Server.Data.Migrations
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Number" }, "ix_cases_number_trgm"), "gin");
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Number" }, "ix_cases_number_trgm"), new[] { "gin_trgm_ops" });
 
+                    b.HasIndex(new[] { "Id" }, "ix_cases_pending_extension")
+                        .HasDatabaseName("ix_cases_pending_extension")
+                        .HasFilter("pending_extension_days IS NOT NULL");
+
                     b.HasIndex(new[] { "DueAt" }, "ix_cases_provisional_open")
                         .HasDatabaseName("ix_cases_provisional_open")
                         .HasFilter("provisional AND status NOT IN ('Closed', 'Cancelled')");
@@ -495,6 +499,10 @@ namespace Liaison.Server.Data.Migrations
 
                     b.HasIndex("Status", "DueAt")
                         .HasDatabaseName("ix_case_parts_status_due_at");
+
+                    b.HasIndex(new[] { "CaseId" }, "ix_case_parts_pending_extension")
+                        .HasDatabaseName("ix_case_parts_pending_extension")
+                        .HasFilter("pending_extension_days IS NOT NULL");
 
                     b.ToTable("case_parts", (string)null);
                 });
