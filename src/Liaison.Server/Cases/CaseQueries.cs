@@ -77,7 +77,9 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         var query = db.Cases.AsNoTracking();
         if (decision is { } waits)
         {
-            var waiting = WaitingForDecision(db);
+            // The waiting ids first (a few index ranges), then the cases by them: as a subquery, PostgreSQL walked every
+            // case newest first probing it for a deep page (120 ms for page 1,000 at a million cases, 30,000 waiting).
+            var waiting = await WaitingForDecision(db).ToListAsync(ct);
             query = waits ? query.Where(c => waiting.Contains(c.Id)) : query.Where(c => !waiting.Contains(c.Id));
         }
 
