@@ -75,11 +75,9 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     {
         var v = new Validation();
         var query = db.Cases.AsNoTracking();
+        var waiting = WaitingForDecision(db);
         if (decision is { } waits)
         {
-            // The waiting ids first (a few index ranges), then the cases by them: as a subquery, PostgreSQL walked every
-            // case newest first probing it for a deep page (120 ms for page 1,000 at a million cases, 30,000 waiting).
-            var waiting = await WaitingForDecision(db).ToListAsync(ct);
             query = waits ? query.Where(c => waiting.Contains(c.Id)) : query.Where(c => !waiting.Contains(c.Id));
         }
 
@@ -148,7 +146,17 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         var p = page ?? 1;
         int counted;
         List<long> pageIds;
-        if (department is null && !string.IsNullOrEmpty(q))
+        if (decision == true && officer is null && enterpriseId is null && string.IsNullOrWhiteSpace(status) && department is null && overdue is null
+            && string.IsNullOrEmpty(q))
+        {
+            // "Awaiting a decision" alone: counted and paged from the waiting ids themselves (index ranges), not by walking
+            // every case newest first and probing the waiting set (120 ms for page 1,000 at a million cases, 30,000 waiting).
+            counted = await waiting.Take(CountLimit + 1).CountAsync(ct);
+            pageIds = counted <= CountLimit && (p - 1) * pageSize >= counted
+                ? []
+                : await waiting.OrderByDescending(id => id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        }
+        else if (department is null && !string.IsNullOrEmpty(q))
         {
             // A search reads the ids of its matches (up to CountLimit + 1, in no order, from the trigram indexes) and
             // pages them here. Asked for "ORDER BY id DESC LIMIT 50", PostgreSQL may walk the whole table newest first,

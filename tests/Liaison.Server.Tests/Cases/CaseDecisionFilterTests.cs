@@ -50,6 +50,12 @@ public sealed class CaseDecisionFilterTests(AppFixture fixture) : IClassFixture<
         Assert.Equal(new[] { returned.Number, resolved.Number, extension.Number, joint.Number }.Order(), await NumbersAsync("decision=true"));
         Assert.Equal(new[] { untouched.Number, accepted.Number }.Order(), await NumbersAsync("decision=false"));
         Assert.Equal([returned.Number], await NumbersAsync("decision=true&status=returned"));
+        // Alone, the filter is counted and paged from the waiting ids themselves (this class's app has only these cases).
+        var alone = await officer.GetFromJsonAsync<JsonElement>("/api/cases?decision=true");
+        Assert.Equal(4, alone.GetProperty("total").GetInt32());
+        Assert.Equal(new[] { returned.Number, resolved.Number, extension.Number, joint.Number }.OrderDescending(),
+            alone.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("number").GetString()!));
+        Assert.Empty((await officer.GetFromJsonAsync<JsonElement>("/api/cases?decision=true&page=2")).GetProperty("items").EnumerateArray());
         Assert.Equal(HttpStatusCode.BadRequest, (await officer.GetAsync("/api/cases?decision=maybe")).StatusCode);
 
         // The page keeps the choice, and its export link carries it.
