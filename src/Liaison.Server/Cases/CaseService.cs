@@ -549,7 +549,7 @@ public sealed class CaseService(
     public async Task<ActionResult> DecideAsync(string number, string action, string officer, OfficerDecision input, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var id = await db.Cases.Where(x => x.Number == number).Select(x => (long?)x.Id).FirstOrDefaultAsync(ct);
+        var id = await IdOfAsync(number, ct);
         if (id is null)
         {
             return Fail(CaseQueries.NotFound(number));
@@ -677,7 +677,7 @@ public sealed class CaseService(
     public async Task<ActionResult> DecidePartAsync(string number, long partId, string action, string officer, PartDecision input, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var id = await db.Cases.Where(x => x.Number == number).Select(x => (long?)x.Id).FirstOrDefaultAsync(ct);
+        var id = await IdOfAsync(number, ct);
         if (id is null)
         {
             return Fail(CaseQueries.NotFound(number));
@@ -913,7 +913,7 @@ public sealed class CaseService(
     public async Task<ActionResult> HandOverAsync(string number, string? officer, string? note, string actor, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var id = await db.Cases.Where(x => x.Number == number).Select(x => (long?)x.Id).FirstOrDefaultAsync(ct);
+        var id = await IdOfAsync(number, ct);
         if (id is null)
         {
             return Fail(CaseQueries.NotFound(number));
@@ -966,7 +966,7 @@ public sealed class CaseService(
     public async Task<ActionResult> AddNoteAsync(string number, string? note, Guid? requestId, string officer, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var id = await db.Cases.Where(x => x.Number == number).Select(x => (long?)x.Id).FirstOrDefaultAsync(ct);
+        var id = await IdOfAsync(number, ct);
         if (id is null)
         {
             return Fail(CaseQueries.NotFound(number));
@@ -1003,6 +1003,10 @@ public sealed class CaseService(
         await mailer.SendAsync(db, c, CaseMailKind.OfficerUrge, copyLeader ? [Audiences.Handler, Audiences.Leader] : [Audiences.Handler],
             new CaseMailer.Extras(string.IsNullOrEmpty(note) ? null : note), ct, part);
     }
+
+    /// <summary>The id of the case numbered <paramref name="number"/>, or null when there is none.</summary>
+    private Task<long?> IdOfAsync(string number, CancellationToken ct) =>
+        db.Cases.Where(x => x.Number == number).Select(x => (long?)x.Id).FirstOrDefaultAsync(ct);
 
     /// <summary>Locks the case row for the rest of the transaction: actions on one case run one at a time.</summary>
     private async Task<Case> LockAsync(long id, CancellationToken ct) =>
