@@ -47,6 +47,8 @@ public static class LinkPages
     /// <summary>How many of the latest timeline entries the liaison sees.</summary>
     private const int TimelineLength = 12;
 
+    private static readonly string[] HiddenFromLiaisons = [CaseEventKinds.Email, CaseEventKinds.OfficerNote, CaseEventKinds.OfficerChanged];
+
     private static async Task<IResult> Show(string token, string? done, LiaisonDbContext db, CaseTimelineView timeline, Ui ui, TimeProvider clock, CancellationToken ct)
     {
         if (await FindAsync(token, db, clock, ct) is not var (link, c))
@@ -119,8 +121,9 @@ public static class LinkPages
         ui.AddressRecipient(link.RecipientCulture);
         var departments = await db.Departments.AsNoTracking().ToListAsync(ct);
         var department = departments.FirstOrDefault(d => d.Code == c.DepartmentCode)?.Name;
-        // Mail bookkeeping and the officers' own notes are not the liaison's to read.
-        var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && e.Kind != CaseEventKinds.Email && e.Kind != CaseEventKinds.OfficerNote)
+        // Mail bookkeeping, the officers' own notes and which officer follows the case (with the reason it changed
+        // hands) are not the liaison's to read.
+        var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && !HiddenFromLiaisons.Contains(e.Kind))
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(TimelineLength).ToListAsync(ct);
         var rows = await timeline.DescribeAsync(events.Select(TimelineEntryDto.From).ToList(), departments, ct);
 

@@ -52,6 +52,10 @@ public sealed class CaseHandOverTests : IAsyncLifetime
         Assert.Contains("测试专员 → 李娜：本人休假", mail.TextBody);
         Assert.Contains($"https://liaison.test.example/cases/{number}", mail.TextBody);
 
+        // The department's liaison does not read why the case changed officers.
+        var link = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, "fgj.handler@anyue.example", "【派单】"), m => m.Subject.Contains(number))));
+        Assert.DoesNotContain("本人休假", await _app.Anonymous().GetStringAsync(link));
+
         // Again to the same officer: nothing to do.
         Assert.Equal(HttpStatusCode.Conflict, (await HandOverAsync(number, new { officer = Colleague })).StatusCode);
         Assert.Single((await GetCaseAsync(_officer, number)).GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.OfficerChanged);
