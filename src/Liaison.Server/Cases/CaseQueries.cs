@@ -75,10 +75,10 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     {
         var v = new Validation();
         var query = db.Cases.AsNoTracking();
-        var waiting = WaitingForDecision(db);
+        var waiting = decision is null ? null : WaitingForDecision(db);
         if (decision is { } waits)
         {
-            query = waits ? query.Where(c => waiting.Contains(c.Id)) : query.Where(c => !waiting.Contains(c.Id));
+            query = waits ? query.Where(c => waiting!.Contains(c.Id)) : query.Where(c => !waiting!.Contains(c.Id));
         }
 
         if (Validation.Optional(officer) is { } wanted)
@@ -146,7 +146,7 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         var p = page ?? 1;
         int counted;
         List<long> pageIds;
-        if (decision == true && officer is null && enterpriseId is null && string.IsNullOrWhiteSpace(status) && department is null && overdue is null
+        if (decision == true && waiting is not null && officer is null && enterpriseId is null && string.IsNullOrWhiteSpace(status) && department is null && overdue is null
             && string.IsNullOrEmpty(q))
         {
             // "Awaiting a decision" alone: counted and paged from the waiting ids themselves (index ranges), not by walking

@@ -573,14 +573,9 @@ public sealed class CaseService(
         switch (action)
         {
             case CaseActions.Urge:
-                if (input.RequestId is { } requestId)
+                if (await RepeatedAsync(input.RequestId, c, action, now, ct))
                 {
-                    if (await db.Set<CaseActionRequest>().AnyAsync(r => r.RequestId == requestId, ct))
-                    {
-                        return new ActionResult(c, null, Repeated: true);
-                    }
-
-                    db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
+                    return new ActionResult(c, null, Repeated: true);
                 }
 
                 await UrgeAsync(c, null, officer, note, input.CopyLeader, now, ct);
@@ -980,17 +975,13 @@ public sealed class CaseService(
         }
 
         var c = await LockAsync(id.Value, ct);
-        if (requestId is { } key)
+        var now = clock.GetUtcNow();
+        if (await RepeatedAsync(requestId, c, "note", now, ct))
         {
-            if (await db.Set<CaseActionRequest>().AnyAsync(r => r.RequestId == key, ct))
-            {
-                return new ActionResult(c, null, Repeated: true);
-            }
-
-            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = key, CaseId = c.Id, Action = "note", At = clock.GetUtcNow() });
+            return new ActionResult(c, null, Repeated: true);
         }
 
-        CaseTimeline.Add(db, c, clock.GetUtcNow(), CaseEventKinds.OfficerNote, officer, text);
+        CaseTimeline.Add(db, c, now, CaseEventKinds.OfficerNote, officer, text);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new ActionResult(c, null);
@@ -1002,6 +993,26 @@ public sealed class CaseService(
         CaseTimeline.Add(db, c, now, CaseEventKinds.Urged, officer, note, new { department = part?.DepartmentCode, copyLeader }, part);
         await mailer.SendAsync(db, c, CaseMailKind.OfficerUrge, copyLeader ? [Audiences.Handler, Audiences.Leader] : [Audiences.Handler],
             new CaseMailer.Extras(string.IsNullOrEmpty(note) ? null : note), ct, part);
+    }
+
+    /// <summary>
+    /// True when <paramref name="requestId"/> was carried out before (a double click, a replay); otherwise records it in
+    /// this transaction, so the case's lock makes the second of two concurrent requests see the first. No id, no check.
+    /// </summary>
+    private async Task<bool> RepeatedAsync(Guid? requestId, Case c, string action, DateTimeOffset now, CancellationToken ct)
+    {
+        if (requestId is not { } id)
+        {
+            return false;
+        }
+
+        if (await db.Set<CaseActionRequest>().AnyAsync(r => r.RequestId == id, ct))
+        {
+            return true;
+        }
+
+        db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = id, CaseId = c.Id, Action = action, At = now });
+        return false;
     }
 
     /// <summary>The id of the case numbered <paramref name="number"/>, or null when there is none.</summary>

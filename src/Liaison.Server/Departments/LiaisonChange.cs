@@ -19,8 +19,8 @@ namespace Liaison.Server.Departments;
 /// </summary>
 public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
 {
-    /// <summary>Moves the open work of <paramref name="department"/> (already changed, not yet saved) to its liaisons; returns how many cases changed.</summary>
-    public async Task<int> ApplyAsync(LiaisonDbContext db, Department department, string actor, CancellationToken ct)
+    /// <summary>Moves the open work of <paramref name="department"/> (already changed, not yet saved) to its liaisons.</summary>
+    public async Task ApplyAsync(LiaisonDbContext db, Department department, string actor, CancellationToken ct)
     {
         var code = department.Code;
         var (handler, leader) = (department.Handler, department.Leader);
@@ -34,51 +34,44 @@ public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
         var ids = (await leads.Select(c => c.Id).Union(parts.Select(p => p.CaseId)).ToListAsync(ct)).Order().ToArray();
         if (ids.Length == 0)
         {
-            return 0;
+            return;
         }
 
         var cases = await db.Cases.FromSql($"SELECT *, xmin FROM cases WHERE id = ANY({ids}) ORDER BY id FOR UPDATE").ToListAsync(ct);
         var partsByCase = (await parts.Where(p => ids.Contains(p.CaseId)).OrderBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.CaseId);
         var now = clock.GetUtcNow();
-        var changed = 0;
-        foreach (var c in cases)
+        // Read again under the lock: a case may have ended or moved to another department meanwhile. A lead already
+        // with the department's people (listed for a part) changes nothing.
+        foreach (var c in cases.Where(c => !CaseStatuses.Ended.Contains(c.Status)))
         {
-            // Read again under the lock: the case may have ended or moved to another department meanwhile.
-            var any = c.DepartmentCode == code && !CaseStatuses.Ended.Contains(c.Status)
-                && await MoveAsync(db, c, null, department, actor, now, CaseStatuses.IsWithHandler(c.Status), ct);
-            foreach (var part in partsByCase[c.Id].Where(p => !CaseStatuses.Ended.Contains(c.Status)))
+            if (c.DepartmentCode == code)
             {
-                any |= await MoveAsync(db, c, part, department, actor, now, withHandler: true, ct);
+                await MoveAsync(db, c, null, department, actor, now, CaseStatuses.IsWithHandler(c.Status), ct);
             }
 
-            if (any) changed++;
+            foreach (var part in partsByCase[c.Id])
+            {
+                await MoveAsync(db, c, part, department, actor, now, withHandler: true, ct);
+            }
         }
-
-        return changed;
     }
 
     /// <summary>The lead's assignment (<paramref name="part"/> null) or a co-handler's part, given to the department's current liaisons.</summary>
-    private async Task<bool> MoveAsync(LiaisonDbContext db, Case c, CasePart? part, Department department, string actor, DateTimeOffset now, bool withHandler, CancellationToken ct)
+    private async Task MoveAsync(LiaisonDbContext db, Case c, CasePart? part, Department department, string actor, DateTimeOffset now, bool withHandler, CancellationToken ct)
     {
         IAssignment holder = (IAssignment?)part ?? c;
         var (handler, leader) = (department.Handler, department.Leader);
         var newHandler = !SamePerson(holder.HandlerEmail, handler.Email);
         var newLeader = !SamePerson(holder.LeaderEmail, leader.Email);
         var (oldHandler, oldLeader) = (holder.HandlerName, holder.LeaderName);
-        if (!newHandler && !newLeader && (holder.HandlerName, holder.HandlerCulture, holder.LeaderName, holder.LeaderCulture, holder.HandlerEmail, holder.LeaderEmail)
-            == (handler.Name, handler.Culture, leader.Name, leader.Culture, handler.Email, leader.Email))
-        {
-            return false;
-        }
-
         if (newHandler) await EndLinksAsync(db, c, part, LinkRole.Handler, holder.HandlerEmail, now, ct);
         if (newLeader && holder.LeaderEmail is { } oldEmail) await EndLinksAsync(db, c, part, LinkRole.Leader, oldEmail, now, ct);
         (holder.HandlerName, holder.HandlerEmail, holder.HandlerCulture) = (handler.Name, handler.Email, handler.Culture);
         (holder.LeaderName, holder.LeaderEmail, holder.LeaderCulture) = (leader.Name, leader.Email, leader.Culture);
         if (!newHandler && !newLeader)
         {
-            // A name or language corrected: nothing to tell anyone.
-            return true;
+            // The same people (or a name or language corrected): nothing to tell anyone.
+            return;
         }
 
         var note = string.Join("；", new[]
@@ -93,8 +86,6 @@ public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
         {
             await mailer.SendAsync(db, c, CaseMailKind.HandlerHandover, [Audiences.Handler], new CaseMailer.Extras(Note: oldHandler), ct, part);
         }
-
-        return true;
     }
 
     /// <summary>Ends the replaced person's open links to this case (or part): they show "this link no longer works".</summary>
