@@ -90,7 +90,7 @@ public sealed partial class SourceRulesTests
     }
 
     /// <summary>An insert-only row added to a DbSet: <c>db.Outbox.Add(</c>, <c>Set&lt;LiaisonLink&gt;().AddRange(</c>.</summary>
-    [GeneratedRegex(@"(\.Outbox|\.CaseEvents|Set<(OutboxMessage|CaseEvent|LiaisonLink|CaseDeadlineFired|WorkflowBookmarkRecord|WorkflowJournalRecord|WorkflowIncidentRecord)>\(\))\.(Add|AddRange|Attach)\(")]
+    [GeneratedRegex(@"(\.Outbox|\.CaseEvents|Set<(OutboxMessage|CaseEvent|LiaisonLink|CaseDeadlineFired|WorkflowBookmarkRecord|WorkflowJournalRecord|WorkflowIncidentRecord|AuditEntry)>\(\))\.(Add|AddRange|Attach)\(")]
     private static partial Regex TrackedInsertOnlyRow();
 
     private static string RepositoryRoot()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Liaison.Server.Audit;
 using Liaison.Server.Data;
 using Liaison.Server.Workflows;
 using Liaison.Testing;
@@ -71,8 +72,8 @@ public static class DurableChildrenBench
         var store = scope.ServiceProvider.GetRequiredService<WorkflowDefinitionStore>();
         foreach (var json in definitions)
         {
-            var draft = await store.SaveDraftAsync(db, WorkflowDefinitionJson.Parse(json), default);
-            var published = await store.PublishAsync(db, draft.DefinitionId, default);
+            var draft = await store.SaveDraftAsync(db, WorkflowDefinitionJson.Parse(json), Actor.Server, default);
+            var published = await store.PublishAsync(db, draft.DefinitionId, Actor.Server, default);
             if (published.Errors.Count > 0)
             {
                 throw new InvalidOperationException($"{draft.DefinitionId} did not publish: " + string.Join("; ", published.Errors));

@@ -6,6 +6,7 @@ using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
 using Liaison.Cases.Routing;
+using Liaison.Server.Audit;
 using Liaison.Server.Data;
 using Liaison.Server.Mail;
 using Liaison.Server.Workflows;
@@ -165,8 +166,8 @@ public static class DurableCycleBench
         await db.Database.MigrateAsync();
         var store = scope.ServiceProvider.GetRequiredService<WorkflowDefinitionStore>();
         var json = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Flows", "durable-cycle.json"));
-        var draft = await store.SaveDraftAsync(db, WorkflowDefinitionJson.Parse(json), default);
-        var published = await store.PublishAsync(db, draft.DefinitionId, default);
+        var draft = await store.SaveDraftAsync(db, WorkflowDefinitionJson.Parse(json), Actor.Server, default);
+        var published = await store.PublishAsync(db, draft.DefinitionId, Actor.Server, default);
         if (published.Errors.Count > 0 || published.Record is null)
         {
             throw new InvalidOperationException("The benchmark flow did not publish: " + string.Join("; ", published.Errors));

@@ -4,6 +4,7 @@ using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
 using Liaison.Cases.Sla;
+using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
 using Liaison.Server.Categories;
@@ -14,7 +15,6 @@ using Liaison.Server.Departments;
 using Liaison.Server.Enterprises;
 using Liaison.Server.Mail;
 using Liaison.Server.Pages;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Admin;
@@ -99,7 +99,7 @@ public static class AdminPages
         }
 
         var input = DepartmentForm.From(form, code);
-        var result = await departments.UpdateAsync(code, input.ToInput(), user.Identity?.Name ?? "admin", ct);
+        var result = await departments.UpdateAsync(code, input.ToInput(), Actor.Of(user), ct);
         return result.Error is { } error
             ? DepartmentPage(isNew: false, input, current.IsSample, error, PageResults.StatusOf(error))
             : Results.Redirect("/admin/departments?done=saved");
@@ -107,10 +107,10 @@ public static class AdminPages
 
     private static IResult NewDepartmentForm() => DepartmentPage(isNew: true, DepartmentForm.Empty, sample: false, null, StatusCodes.Status200OK);
 
-    private static async Task<IResult> CreateDepartment(IFormCollection form, DepartmentService departments, CancellationToken ct)
+    private static async Task<IResult> CreateDepartment(IFormCollection form, DepartmentService departments, ClaimsPrincipal user, CancellationToken ct)
     {
         var input = DepartmentForm.From(form);
-        var result = await departments.CreateAsync(input.ToInput(), ct);
+        var result = await departments.CreateAsync(input.ToInput(), Actor.Of(user), ct);
         return result.Error is { } error
             ? DepartmentPage(isNew: true, input, false, error, PageResults.StatusOf(error))
             : Results.Redirect("/admin/departments?done=created");
@@ -143,7 +143,7 @@ public static class AdminPages
         var typed = CategoryForm.From(form, code);
         var (input, unreadable) = typed.Read();
         ServiceResult<CaseCategory> result = unreadable.IsValid
-            ? await categories.UpdateAsync(db, code, input, user.Identity?.Name, ct)
+            ? await categories.UpdateAsync(db, code, input, Actor.Of(user), ct)
             : new ServiceError.Invalid(unreadable);
         return result.Error is { } error
             ? PageResults.Page<CategoryEditPage>(new CategoryEditModel(typed, error), PageResults.StatusOf(error))
@@ -158,11 +158,11 @@ public static class AdminPages
     private static async Task<IResult> Users(UserService accounts, string? created, CancellationToken ct) =>
         await UsersPageAsync(accounts, new CreateUserRequest("", "", "", Roles.Officer, Cultures.Chinese), null, created, StatusCodes.Status200OK, ct);
 
-    private static async Task<IResult> CreateUser(IFormCollection form, UserService accounts, CancellationToken ct)
+    private static async Task<IResult> CreateUser(IFormCollection form, UserService accounts, ClaimsPrincipal user, CancellationToken ct)
     {
         var request = new CreateUserRequest(
             form["email"].ToString(), form["displayName"].ToString(), form["password"].ToString(), form["role"].ToString(), form["culture"].ToString());
-        var result = await accounts.CreateAsync(request);
+        var result = await accounts.CreateAsync(request, Actor.Of(user));
         return result.Error is { } error
             ? await UsersPageAsync(accounts, request with { Password = "" }, error, null, PageResults.StatusOf(error), ct)
             : Results.Redirect("/admin/users?created=" + Uri.EscapeDataString(result.Value!.Email));
@@ -173,8 +173,7 @@ public static class AdminPages
             ? await UserEditPageAsync(accounts, user, UserForm.Of(user), null, saved is not null, StatusCodes.Status200OK, ct)
             : NoSuchAccount();
 
-    private static async Task<IResult> UpdateUser(string id, IFormCollection form, ClaimsPrincipal principal, UserManager<LiaisonUser> users,
-        UserService accounts, CancellationToken ct)
+    private static async Task<IResult> UpdateUser(string id, IFormCollection form, ClaimsPrincipal principal, UserService accounts, CancellationToken ct)
     {
         if (await accounts.FindAsync(id) is not { } user)
         {
@@ -185,7 +184,7 @@ public static class AdminPages
             form["active"].ToString() == "true", form["handOverTo"].ToString());
         var request = new UpdateUserRequest(input.Email, input.DisplayName, input.Role, input.Culture, input.Active,
             Validation.Optional(form["password"].ToString()), Validation.Optional(input.HandOverTo));
-        var result = await accounts.UpdateAsync(id, request, users.GetUserId(principal), principal.Identity?.Name ?? "admin", ct);
+        var result = await accounts.UpdateAsync(id, request, Actor.Of(principal), ct);
         return result.Error is { } error
             ? await UserEditPageAsync(accounts, user, input, error, false, PageResults.StatusOf(error), ct)
             : Results.Redirect($"/admin/users/{Uri.EscapeDataString(id)}?saved=1");
@@ -220,7 +219,7 @@ public static class AdminPages
             return await CalendarPageAsync(calendars, db, json, errors, null, StatusCodes.Status400BadRequest, ct);
         }
 
-        await CalendarYearStore.SaveAsync(schedule, user.Identity?.Name, db, calendars, recompute, clock, ct);
+        await CalendarYearStore.SaveAsync(schedule, Actor.Of(user), db, calendars, recompute, clock, ct);
         return Results.Redirect($"/admin/calendar?saved={schedule.Year}");
     }
 

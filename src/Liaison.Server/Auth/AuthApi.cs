@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Liaison.Server.Audit;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Http;
@@ -74,13 +75,16 @@ public static class AuthApi
         };
 
     /// <summary>An admin ends all of an account's sessions (tokens and cookies), e.g. for a lost laptop.</summary>
-    public static async Task<Results<NoContent, NotFoundProblem>> RevokeSessions(string id, UserManager<LiaisonUser> users)
+    public static async Task<Results<NoContent, NotFoundProblem>> RevokeSessions(
+        string id, ClaimsPrincipal principal, UserManager<LiaisonUser> users, LiaisonDbContext db, TimeProvider clock)
     {
         if (await users.FindByIdAsync(id) is not { } user)
         {
             return Problems.NotFound("账号不存在", "no such account");
         }
 
+        // The new stamp (saved by Identity) and the change log's line commit together.
+        AuditLog.Add(db, clock, Actor.Of(principal), AuditActions.AccountSessionsEnded, user.Email ?? user.Id);
         await users.UpdateSecurityStampAsync(user);
         return TypedResults.NoContent();
     }
@@ -108,8 +112,8 @@ public static class AuthApi
     /// hands its work over to another account (<c>handOverTo</c>); see <see cref="UserService.UpdateAsync"/>.
     /// </summary>
     public static async Task<Results<Ok<UserDto>, ValidationProblem, NotFoundProblem, ConflictProblem>> UpdateUser(
-        string id, UpdateUserRequest request, ClaimsPrincipal principal, UserManager<LiaisonUser> users, UserService accounts, CancellationToken ct) =>
-        await accounts.UpdateAsync(id, request, users.GetUserId(principal), principal.Identity?.Name ?? "admin", ct) switch
+        string id, UpdateUserRequest request, ClaimsPrincipal principal, UserService accounts, CancellationToken ct) =>
+        await accounts.UpdateAsync(id, request, Actor.Of(principal), ct) switch
         {
             { Value: { } user } => TypedResults.Ok(user),
             { Error: ServiceError.Invalid invalid } => Problems.Invalid(invalid.Fields),
@@ -118,8 +122,9 @@ public static class AuthApi
         };
 
     /// <summary>Admins create officer (or admin) accounts; there is no self-registration.</summary>
-    public static async Task<Results<Created<UserDto>, ValidationProblem, ConflictProblem>> CreateUser(CreateUserRequest request, UserService accounts) =>
-        await accounts.CreateAsync(request) switch
+    public static async Task<Results<Created<UserDto>, ValidationProblem, ConflictProblem>> CreateUser(
+        CreateUserRequest request, ClaimsPrincipal principal, UserService accounts) =>
+        await accounts.CreateAsync(request, Actor.Of(principal)) switch
         {
             { Value: { } user } => TypedResults.Created($"/api/users/{user.Id}", user),
             { Error: ServiceError.Invalid invalid } => Problems.Invalid(invalid.Fields),

@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using Liaison.Server.Audit;
 using Liaison.Server.Common;
+using Liaison.Server.Data;
 using Microsoft.AspNetCore.Identity;
 
 namespace Liaison.Server.Auth;
@@ -11,7 +13,7 @@ namespace Liaison.Server.Auth;
 /// </summary>
 public sealed class SignInService(
     SignInManager<LiaisonUser> signIn, UserManager<LiaisonUser> users, IPasswordHasher<LiaisonUser> hasher, SignInThrottle throttle,
-    IHttpContextAccessor http)
+    IHttpContextAccessor http, LiaisonDbContext db, TimeProvider clock)
 {
     private static readonly LiaisonUser Nobody = new() { Id = "nobody", UserName = "nobody" };
     private static readonly string DummyHash = new PasswordHasher<LiaisonUser>().HashPassword(Nobody, Guid.NewGuid().ToString());
@@ -71,7 +73,19 @@ public sealed class SignInService(
             return new PasswordChange.Wait(wait);
         }
 
-        var changed = await users.ChangePasswordAsync(user, current!, next!);
+        IdentityResult changed;
+        // The change and its line in the change log commit together; a refused change writes neither.
+        await using (var tx = await db.Database.BeginTransactionAsync())
+        {
+            changed = await users.ChangePasswordAsync(user, current!, next!);
+            if (changed.Succeeded)
+            {
+                AuditLog.Add(db, clock, Actor.Of(principal), AuditActions.AccountPasswordChanged, user.Email ?? user.Id);
+                await db.SaveChangesAsync();
+                await tx.CommitAsync();
+            }
+        }
+
         if (!changed.Succeeded)
         {
             foreach (var e in changed.Errors)

@@ -1,4 +1,5 @@
 using Liaison.Cases.Common;
+using Liaison.Server.Audit;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Enterprises;
@@ -34,7 +35,7 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
 
     public async Task<UserDto?> FindAsync(string id) => await users.FindByIdAsync(id) is { } u ? await DescribeAsync(u) : null;
 
-    public async Task<ServiceResult<UserDto>> CreateAsync(CreateUserRequest request)
+    public async Task<ServiceResult<UserDto>> CreateAsync(CreateUserRequest request, Actor actor)
     {
         var v = new Validation();
         var (email, displayName, role, culture) = ReadAccount(v, request.Email, request.DisplayName, request.Role, request.Culture);
@@ -50,6 +51,8 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
         }
 
         var user = new LiaisonUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName, Culture = culture };
+        // The account, its role and its line in the change log commit together.
+        await using var tx = await db.Database.BeginTransactionAsync();
         var created = await users.CreateAsync(user, request.Password!);
         if (!created.Succeeded)
         {
@@ -63,6 +66,10 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
         }
 
         await users.AddToRoleAsync(user, role);
+        AuditLog.Add(db, clock, actor, AuditActions.AccountCreated, email, new AuditChanges { RecordEmpty = true }
+            .Field("displayName", null, displayName).Field("role", null, role).Field("culture", null, culture));
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
         return await DescribeAsync(user);
     }
 
@@ -75,8 +82,8 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
     /// Refused: deactivating or demoting the last active admin, deactivating oneself, and deactivating an account
     /// that still holds work without naming who takes it over.
     /// </summary>
-    /// <param name="actor">The admin's email, for the cases' timelines; <paramref name="actorId"/> is their account's id.</param>
-    public async Task<ServiceResult<UserDto>> UpdateAsync(string id, UpdateUserRequest request, string? actorId, string actor, CancellationToken ct)
+    /// <param name="actor">The admin: their email goes on the cases' timelines and in the change log.</param>
+    public async Task<ServiceResult<UserDto>> UpdateAsync(string id, UpdateUserRequest request, Actor actor, CancellationToken ct)
     {
         var v = new Validation();
         var (email, displayName, role, culture) = ReadAccount(v, request.Email, request.DisplayName, request.Role, request.Culture);
@@ -107,7 +114,7 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
             return new ServiceError.Conflict(new Text("至少要保留一名在用的管理员", "at least one active admin must remain"));
         }
 
-        if (!active && user.Id == actorId)
+        if (!active && user.Id == actor.Id)
         {
             return new ServiceError.Conflict(new Text("不能停用自己的账号", "you cannot deactivate your own account"));
         }
@@ -133,6 +140,14 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
         // What a session carries or was allowed by: changing any of it ends the account's sessions.
         var signInChanged = !string.Equals(user.Email, email, StringComparison.OrdinalIgnoreCase) || password is not null
             || wasAdmin != (role == Roles.Admin) || !active;
+        var subject = user.Email ?? user.Id;
+        var changes = new AuditChanges()
+            .Field("email", user.Email, email)
+            .Field("displayName", user.DisplayName, displayName)
+            .Field("role", (await users.GetRolesAsync(user)).FirstOrDefault(), role)
+            .Field("culture", user.Culture, culture)
+            .Field("active", Accounts.IsActive(user), active)
+            .Changed("password", password is not null);
         user.Email = email;
         user.UserName = email;
         user.DisplayName = displayName;
@@ -177,12 +192,18 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
 
         if (successor is not null)
         {
-            var moved = await Handover.MoveAsync(db, user, successor, actor, clock.GetUtcNow(), ct);
+            var moved = await Handover.MoveAsync(db, user, successor, actor.Name, clock.GetUtcNow(), ct);
             // The successor hears of it at once, in the same commit: one mail listing what is now theirs.
-            var byName = actorId is null ? null : (await users.FindByIdAsync(actorId))?.DisplayName;
-            await notice.QueueAsync(moved, user, successor, byName ?? actor, ct);
-            await db.SaveChangesAsync(ct);
+            var byName = actor.Id is null ? null : (await users.FindByIdAsync(actor.Id))?.DisplayName;
+            await notice.QueueAsync(moved, user, successor, byName ?? actor.Name, ct);
+            changes.Field("handOverTo", null, successor.Email)
+                .Field("casesMoved", null, moved.Cases.Count)
+                .Field("chiefOfMoved", null, moved.ChiefOf.Count)
+                .Field("squadOfMoved", null, moved.SquadOf.Count);
         }
+
+        AuditLog.Add(db, clock, actor, AuditActions.AccountChanged, subject, changes);
+        await db.SaveChangesAsync(ct);
 
         if (signInChanged)
         {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Liaison.Cases.Calendar;
+using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Cases;
 using Liaison.Server.Data;
@@ -77,7 +78,7 @@ public static class CalendarApi
             return Problems.BadRequest($"请求体中的年份 {schedule.Year} 与地址中的 {year} 不一致", $"the body is for {schedule.Year}, the URL for {year}");
         }
 
-        var state = await CalendarYearStore.SaveAsync(schedule, user.Identity?.Name, db, calendars, recompute, clock, ct);
+        var state = await CalendarYearStore.SaveAsync(schedule, Actor.Of(user), db, calendars, recompute, clock, ct);
         return TypedResults.Accepted($"/api/calendar/years/{year}/recompute", state);
     }
 }

@@ -1,4 +1,5 @@
 using Liaison.Cases.Calendar;
+using Liaison.Server.Audit;
 using Liaison.Server.Cases;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
@@ -28,7 +29,7 @@ public static class CalendarYearStore
     /// returns the stored year's recomputation state.
     /// </summary>
     public static async Task<RecomputeDto> SaveAsync(
-        YearSchedule schedule, string? updatedBy, LiaisonDbContext db, CalendarService calendars,
+        YearSchedule schedule, Actor actor, LiaisonDbContext db, CalendarService calendars,
         DeadlineRecomputePump recompute, TimeProvider clock, CancellationToken ct)
     {
         var year = schedule.Year;
@@ -38,16 +39,22 @@ public static class CalendarYearStore
         // here, and the second one updates the first one's row instead of failing on the key.
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"""
+        var firstSave = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO calendar_years (year, json, version, updated_at, recompute_cursor, recompute_checked, recomputed_cases)
             VALUES ({year}, {schedule.ToJson()}, {schedule.Version}, {now}, 0, 0, 0)
             ON CONFLICT (year) DO NOTHING
             """, ct);
         var record = (await db.Set<CalendarYearRecord>().FromSql($"SELECT * FROM calendar_years WHERE year = {year} FOR UPDATE").ToListAsync(ct)).Single();
+        var before = firstSave == 1 ? ShippedYearSchedules.All.FirstOrDefault(s => s.Year == year) : YearSchedule.Parse(record.Json);
+        AuditLog.Add(db, clock, actor, AuditActions.CalendarYearSaved, year.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            new AuditChanges { RecordEmpty = true }
+                .Field("version", before?.Version, schedule.Version)
+                .Field("holidays", before?.Holidays.Sum(h => h.Days.Count), schedule.Holidays.Sum(h => h.Days.Count))
+                .Field("workdays", before?.Workdays.Count, schedule.Workdays.Count));
         record.Json = schedule.ToJson();
         record.Version = schedule.Version;
         record.UpdatedAt = now;
-        record.UpdatedBy = updatedBy;
+        record.UpdatedBy = actor.Name;
         record.RequestRecompute(now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
@@ -24,7 +25,7 @@ public static class CategoriesApi
     /// <summary>New names and limits for a category; dispatches from now on use them, deadlines already set stay.</summary>
     public static async Task<Results<Ok<CategoryDto>, ValidationProblem, NotFoundProblem, ConflictProblem>> Update(
         string code, CategoryInput input, ClaimsPrincipal user, LiaisonDbContext db, CategoryService categories, CancellationToken ct) =>
-        await categories.UpdateAsync(db, code, input, user.Identity?.Name, ct) switch
+        await categories.UpdateAsync(db, code, input, Actor.Of(user), ct) switch
         {
             { Value: { } c } => TypedResults.Ok(CategoryDto.From(c)),
             { Error: ServiceError.Invalid invalid } => Problems.Invalid(invalid.Fields),

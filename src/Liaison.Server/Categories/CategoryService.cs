@@ -1,5 +1,6 @@
 using Liaison.Cases.Common;
 using Liaison.Cases.Sla;
+using Liaison.Server.Audit;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
@@ -50,7 +51,7 @@ public sealed class CategoryService
     public void Invalidate() => _categories.Invalidate();
 
     /// <summary>Sets a category's names and limits; refused whole when any field is wrong.</summary>
-    public async Task<ServiceResult<CaseCategory>> UpdateAsync(LiaisonDbContext db, string code, CategoryInput input, string? user, CancellationToken ct)
+    public async Task<ServiceResult<CaseCategory>> UpdateAsync(LiaisonDbContext db, string code, CategoryInput input, Actor actor, CancellationToken ct)
     {
         if (CaseCategories.FindDefault(code) is null)
         {
@@ -83,6 +84,7 @@ public sealed class CategoryService
         }
 
         var record = await db.Set<CaseCategoryRecord>().FirstOrDefaultAsync(x => x.Code == code, ct);
+        var before = record is null ? CaseCategories.FindDefault(code)! : FromRecord(record);
         if (record is null)
         {
             record = new CaseCategoryRecord { Code = code, NameZh = nameZh, Name = name };
@@ -96,7 +98,15 @@ public sealed class CategoryService
         record.ProgressReportEveryWorkingDays = input.ProgressReportEveryWorkingDays;
         record.CoHandlerLeadWorkingDays = lead;
         record.UpdatedAt = _clock.GetUtcNow();
-        record.UpdatedBy = user;
+        record.UpdatedBy = actor.Name;
+        var after = FromRecord(record);
+        AuditLog.Add(db, _clock, actor, AuditActions.CategoryChanged, code, new AuditChanges()
+            .Field("nameZh", before.NameZh, after.NameZh)
+            .Field("name", before.Name, after.Name)
+            .Field("acceptWithinWorkingDays", before.Sla.AcceptWithinWorkingDays, after.Sla.AcceptWithinWorkingDays)
+            .Field("resolveWithinWorkingDays", before.Sla.ResolveWithinWorkingDays, after.Sla.ResolveWithinWorkingDays)
+            .Field("progressReportEveryWorkingDays", before.Sla.ProgressReportEveryWorkingDays, after.Sla.ProgressReportEveryWorkingDays)
+            .Field("coHandlerLeadWorkingDays", before.Sla.CoHandlerLeadWorkingDays, after.Sla.CoHandlerLeadWorkingDays));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -107,7 +117,7 @@ public sealed class CategoryService
         }
 
         Invalidate();
-        return FromRecord(record);
+        return after;
     }
 
     private static CaseCategory FromRecord(CaseCategoryRecord r) => new(r.Code, r.NameZh, r.Name,

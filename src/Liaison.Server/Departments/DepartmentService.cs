@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Liaison.Cases.Common;
 using Liaison.Cases.Departments;
+using Liaison.Server.Audit;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +26,7 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
     public async Task<ServiceResult<Department>> GetAsync(string code, CancellationToken ct) =>
         await db.Departments.AsNoTracking().FirstOrDefaultAsync(x => x.Code == code, ct) is { } d ? d : NotFound(code);
 
-    public async Task<ServiceResult<Department>> CreateAsync(DepartmentInput input, CancellationToken ct)
+    public async Task<ServiceResult<Department>> CreateAsync(DepartmentInput input, Actor actor, CancellationToken ct)
     {
         var v = new Validation();
         var code = v.Required("code", input.Code, 32);
@@ -57,6 +58,7 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
             UpdatedAt = now,
         };
         db.Departments.Add(department);
+        AuditLog.Add(db, clock, actor, AuditActions.DepartmentCreated, code, Changes(null, Snapshot.Of(department)));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -71,9 +73,10 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
 
     /// <summary>
     /// Changes a department. A new handler or leader takes over the department's open cases and co-handling parts in
-    /// the same transaction (<see cref="LiaisonChange"/>); <paramref name="actor"/> (the admin) is named on their timelines.
+    /// the same transaction (<see cref="LiaisonChange"/>); <paramref name="actor"/> (the admin) is named on their timelines
+    /// and in the change log.
     /// </summary>
-    public async Task<ServiceResult<Department>> UpdateAsync(string code, DepartmentInput input, string actor, CancellationToken ct)
+    public async Task<ServiceResult<Department>> UpdateAsync(string code, DepartmentInput input, Actor actor, CancellationToken ct)
     {
         var v = new Validation();
         if (input.Code is { } bodyCode && bodyCode.Trim() != code)
@@ -95,6 +98,7 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
             return NotFound(code);
         }
 
+        var before = Snapshot.Of(department);
         department.Name = fields.Name;
         department.Handler = fields.Handler;
         department.Leader = fields.Leader;
@@ -102,11 +106,26 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
         // Once an admin has named real people, the row is no longer sample data.
         department.IsSample = false;
         department.UpdatedAt = clock.GetUtcNow();
-        await liaisons.ApplyAsync(db, department, actor, ct);
+        await liaisons.ApplyAsync(db, department, actor.Name, ct);
+        AuditLog.Add(db, clock, actor, AuditActions.DepartmentChanged, code, Changes(before, Snapshot.Of(department)));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return department;
     }
+
+    /// <summary>What the change log compares; the liaisons are replaced, never changed in place, so holding them is enough.</summary>
+    private sealed record Snapshot(string Name, DepartmentLiaison Handler, DepartmentLiaison Leader, bool Active)
+    {
+        public static Snapshot Of(Department d) => new(d.Name, d.Handler, d.Leader, d.Active);
+    }
+
+    private static AuditChanges Changes(Snapshot? before, Snapshot after) => new AuditChanges { RecordEmpty = before is null }
+        .Field("name", before?.Name, after.Name)
+        .Field("handler", Describe(before?.Handler), Describe(after.Handler))
+        .Field("leader", Describe(before?.Leader), Describe(after.Leader))
+        .Field("active", before?.Active, after.Active);
+
+    private static string? Describe(DepartmentLiaison? p) => p is null ? null : $"{p.Name} <{p.Email}> {p.Culture}";
 
     private static (string Name, DepartmentLiaison Handler, DepartmentLiaison Leader) Read(DepartmentInput input, Validation v)
     {

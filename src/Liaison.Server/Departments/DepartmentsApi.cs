@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Common;
 using Liaison.Server.Http;
@@ -29,8 +30,8 @@ public static class DepartmentsApi
         };
 
     public static async Task<Results<Created<DepartmentDto>, ValidationProblem, ConflictProblem>> Create(
-        DepartmentInput input, DepartmentService departments, CancellationToken ct) =>
-        await departments.CreateAsync(input, ct) switch
+        DepartmentInput input, DepartmentService departments, ClaimsPrincipal user, CancellationToken ct) =>
+        await departments.CreateAsync(input, Actor.Of(user), ct) switch
         {
             { Value: { } d } => TypedResults.Created($"/api/departments/{d.Code}", DepartmentDto.From(d)),
             { Error: ServiceError.Invalid invalid } => Problems.Invalid(invalid.Fields),
@@ -39,7 +40,7 @@ public static class DepartmentsApi
 
     public static async Task<Results<Ok<DepartmentDto>, ValidationProblem, NotFoundProblem>> Update(
         string code, DepartmentInput input, DepartmentService departments, ClaimsPrincipal user, CancellationToken ct) =>
-        await departments.UpdateAsync(code, input, user.Identity?.Name ?? "admin", ct) switch
+        await departments.UpdateAsync(code, input, Actor.Of(user), ct) switch
         {
             { Value: { } d } => TypedResults.Ok(DepartmentDto.From(d)),
             { Error: ServiceError.Invalid invalid } => Problems.Invalid(invalid.Fields),

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Security.Claims;
 using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
+using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Cases;
 using Liaison.Server.Common;
@@ -80,7 +82,7 @@ public static class EnterprisePages
     }
 
     /// <summary>The upload form on the list page: the same import as the API, all or nothing.</summary>
-    private static async Task<IResult> Import(IFormFile? file, EnterpriseService enterprises, CancellationToken ct)
+    private static async Task<IResult> Import(IFormFile? file, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
     {
         var filter = new EnterpriseListFilter(null, false, null);
         if (file is null || file.Length == 0)
@@ -99,7 +101,7 @@ public static class EnterprisePages
             return await ListPageAsync(enterprises, filter, null, null, new ServiceError.Invalid(tooLarge), ct, StatusCodes.Status413PayloadTooLarge);
         }
 
-        var result = await enterprises.ImportCsvAsync(bytes, ct);
+        var result = await enterprises.ImportCsvAsync(bytes, Actor.Of(user), ct);
         return result.Value is { } s
             ? Results.Redirect($"/enterprises?created={s.Created}&updated={s.Updated}&unchanged={s.Unchanged}")
             : await ListPageAsync(enterprises, filter, null, null, result.Error, ct);
@@ -130,7 +132,7 @@ public static class EnterprisePages
     private static async Task<IResult> NewForm(EnterpriseService enterprises, CancellationToken ct) =>
         await FormPageAsync(enterprises, null, EnterpriseForm.Empty, false, null, StatusCodes.Status200OK, ct);
 
-    private static async Task<IResult> Create(IFormCollection form, string? addContact, EnterpriseService enterprises, CancellationToken ct)
+    private static async Task<IResult> Create(IFormCollection form, string? addContact, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
     {
         var typed = EnterpriseForm.From(form);
         if (addContact is not null)
@@ -140,7 +142,7 @@ public static class EnterprisePages
         }
 
         var (input, unreadable) = typed.Read();
-        var result = unreadable.IsValid ? await enterprises.CreateAsync(input, ct) : await enterprises.RefuseAsync<RegisteredEnterprise>(input, unreadable, ct);
+        var result = unreadable.IsValid ? await enterprises.CreateAsync(input, Actor.Of(user), ct) : await enterprises.RefuseAsync<RegisteredEnterprise>(input, unreadable, ct);
         return result.Value is { } created
             ? Results.Redirect(EnterpriseUrl(created.Id) + "?done=created")
             : await FormPageAsync(enterprises, null, typed, false, result.Error, PageResults.StatusOf(result.Error!), ct);
@@ -151,7 +153,8 @@ public static class EnterprisePages
             ? await FormPageAsync(enterprises, id, EnterpriseForm.From(await enterprises.DescribeAsync(enterprise, ct)), enterprise.IsSample, null, StatusCodes.Status200OK, ct)
             : NotFound(id);
 
-    private static async Task<IResult> Update(long id, IFormCollection form, string? addContact, EnterpriseService enterprises, CancellationToken ct)
+    private static async Task<IResult> Update(
+        long id, IFormCollection form, string? addContact, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
     {
         if (await enterprises.GetAsync(id, ct) is not { Value: { } current })
         {
@@ -165,7 +168,7 @@ public static class EnterprisePages
         }
 
         var (input, unreadable) = typed.Read();
-        var result = unreadable.IsValid ? await enterprises.UpdateAsync(id, input, ct) : await enterprises.RefuseAsync<RegisteredEnterprise>(input, unreadable, ct);
+        var result = unreadable.IsValid ? await enterprises.UpdateAsync(id, input, Actor.Of(user), ct) : await enterprises.RefuseAsync<RegisteredEnterprise>(input, unreadable, ct);
         return result.Value is not null
             ? Results.Redirect(EnterpriseUrl(id) + "?done=saved")
             : await FormPageAsync(enterprises, id, typed, current.IsSample, result.Error, PageResults.StatusOf(result.Error!), ct);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
+using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Common;
 using Microsoft.EntityFrameworkCore;
@@ -27,7 +28,7 @@ public sealed partial class EnterpriseService
     /// cell clears an optional value), the columns it lacks keep them, and its contact columns, when there are any,
     /// replace its contacts as a whole. Other lines create entries. A line that would change nothing is left alone.
     /// </summary>
-    public async Task<ServiceResult<ImportSummary>> ImportCsvAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    public async Task<ServiceResult<ImportSummary>> ImportCsvAsync(ReadOnlyMemory<byte> bytes, Actor actor, CancellationToken ct)
     {
         var v = new Validation();
         if (bytes.Length > EnterpriseCsv.MaxBytes)
@@ -162,6 +163,8 @@ public sealed partial class EnterpriseService
             }
         }
 
+        AuditLog.Add(db, clock, actor, AuditActions.EnterprisesImported, "CSV",
+            new AuditChanges().Field("created", null, created == 0 ? null : created).Field("updated", null, updated == 0 ? null : updated));
         // One SaveChanges is one transaction: the whole file or nothing.
         try
         {

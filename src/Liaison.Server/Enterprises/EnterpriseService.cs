@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
+using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
 using Liaison.Server.Common;
@@ -76,7 +77,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
     public Task<RegisteredEnterprise?> FindByCreditCodeAsync(string creditCode, CancellationToken ct) =>
         Load(tracking: false).FirstOrDefaultAsync(e => e.CreditCode == creditCode, ct);
 
-    public async Task<ServiceResult<RegisteredEnterprise>> CreateAsync(EnterpriseInput input, CancellationToken ct)
+    public async Task<ServiceResult<RegisteredEnterprise>> CreateAsync(EnterpriseInput input, Actor actor, CancellationToken ct)
     {
         var v = new Validation();
         var officers = await FindOfficersAsync(input, ct);
@@ -93,6 +94,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
 
         var now = clock.GetUtcNow();
         var enterprise = new RegisteredEnterprise { Name = read.Name, CreditCode = read.CreditCode, CreatedAt = now };
+        AuditLog.Add(db, clock, actor, AuditActions.EnterpriseCreated, read.CreditCode, await ChangesAsync(null, read, ct));
         read.ApplyTo(enterprise, now);
         db.Add(enterprise);
         try
@@ -110,7 +112,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         return enterprise;
     }
 
-    public async Task<ServiceResult<RegisteredEnterprise>> UpdateAsync(long id, EnterpriseInput input, CancellationToken ct)
+    public async Task<ServiceResult<RegisteredEnterprise>> UpdateAsync(long id, EnterpriseInput input, Actor actor, CancellationToken ct)
     {
         var v = new Validation();
         var officers = await FindOfficersAsync(input, ct);
@@ -131,6 +133,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
             return DuplicateCode(other);
         }
 
+        AuditLog.Add(db, clock, actor, AuditActions.EnterpriseChanged, enterprise.CreditCode, await ChangesAsync(enterprise, read, ct));
         enterprise.Name = read.Name;
         enterprise.CreditCode = read.CreditCode;
         read.ApplyTo(enterprise, clock.GetUtcNow());
@@ -153,6 +156,32 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         }
 
         return enterprise;
+    }
+
+    /// <summary>
+    /// The change log's fields: officers by email, the squad as one sorted list; contacts only as "changed", since their
+    /// phones and emails are shown to signed-in officers and admins alone and never kept anywhere else.
+    /// </summary>
+    private async Task<AuditChanges> ChangesAsync(RegisteredEnterprise? before, EnterpriseFields after, CancellationToken ct)
+    {
+        var beforeSquad = before?.ServiceSquad.Select(m => m.OfficerId).ToList() ?? [];
+        var ids = after.ServiceSquad.Concat(beforeSquad).Append(after.ChiefServiceOfficerId).Append(before?.ChiefServiceOfficerId).OfType<string>().Distinct().ToList();
+        var emails = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email ?? u.Id, ct);
+        string? Email(string? id) => id is null ? null : emails.GetValueOrDefault(id, id);
+        string? Squad(IEnumerable<string> squad) => string.Join(", ", squad.Select(Email).Order(StringComparer.Ordinal)) is { Length: > 0 } list ? list : null;
+        var contacts = after.Contacts.Select(c => (c.Name, c.Phone, c.Email, c.ForNotices));
+        return new AuditChanges { RecordEmpty = before is null }
+            .Field("name", before?.Name, after.Name)
+            .Field("creditCode", before?.CreditCode, after.CreditCode)
+            .Field("industryChain", before?.IndustryChain, after.IndustryChain)
+            .Field("address", before?.Address, after.Address)
+            .Field("isKey", before?.IsKey, after.IsKey)
+            .Field("chiefServiceOfficer", Email(before?.ChiefServiceOfficerId), Email(after.ChiefServiceOfficerId))
+            .Field("serviceSquad", Squad(beforeSquad), Squad(after.ServiceSquad))
+            .Field("visitEveryDays", before?.VisitEveryDays, after.VisitEveryDays)
+            .Changed("contacts", before is null
+                ? after.Contacts.Count > 0
+                : !before.Contacts.OrderBy(c => c.Position).Select(c => (c.Name, c.Phone, c.Email, c.ForNotices)).SequenceEqual(contacts));
     }
 
     /// <summary>The DTOs of <paramref name="rows"/>, with their officers' names (one query for all of them).</summary>

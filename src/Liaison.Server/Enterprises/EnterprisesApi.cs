@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
-using Liaison.Server.Calendar;
+using Liaison.Server.Audit;
 using Liaison.Server.Auth;
+using Liaison.Server.Calendar;
 using Liaison.Server.Common;
 using Liaison.Server.Http;
 using Microsoft.AspNetCore.Antiforgery;
@@ -75,8 +77,8 @@ public static class EnterprisesApi
 
     /// <summary>Registers an enterprise; a credit code already registered answers 409 naming the entry that has it.</summary>
     public static async Task<Results<Created<EnterpriseDto>, ValidationProblem, ConflictProblem>> Create(
-        EnterpriseInput input, EnterpriseService enterprises, CancellationToken ct) =>
-        await enterprises.CreateAsync(input, ct) switch
+        EnterpriseInput input, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct) =>
+        await enterprises.CreateAsync(input, Actor.Of(user), ct) switch
         {
             { Value: { } e } => TypedResults.Created($"/api/enterprises/{e.Id}", await enterprises.DescribeAsync(e, ct)),
             { Error: ServiceError.Invalid invalid } => Problems.Invalid(invalid.Fields),
@@ -85,8 +87,8 @@ public static class EnterprisesApi
 
     /// <summary>Replaces an entry as a whole (contacts and squad included).</summary>
     public static async Task<Results<Ok<EnterpriseDto>, ValidationProblem, NotFoundProblem, ConflictProblem>> Update(
-        long id, EnterpriseInput input, EnterpriseService enterprises, CancellationToken ct) =>
-        await enterprises.UpdateAsync(id, input, ct) switch
+        long id, EnterpriseInput input, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct) =>
+        await enterprises.UpdateAsync(id, input, Actor.Of(user), ct) switch
         {
             { Value: { } e } => TypedResults.Ok(await enterprises.DescribeAsync(e, ct)),
             { Error: ServiceError.Invalid invalid } => Problems.Invalid(invalid.Fields),
@@ -113,7 +115,7 @@ public static class EnterprisesApi
     /// credit code updates that entry. At most 2 MB (413) and 5,000 enterprises.
     /// </summary>
     public static async Task<Results<Ok<ImportSummary>, ValidationProblem, BadRequestProblem, ConflictProblem, ContentTooLargeProblem>> ImportCsv(
-        HttpRequest request, IAntiforgery antiforgery, EnterpriseService enterprises, CancellationToken ct)
+        HttpRequest request, IAntiforgery antiforgery, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
     {
         byte[]? bytes;
         if (request.HasFormContentType)
@@ -148,7 +150,7 @@ public static class EnterprisesApi
             return new ContentTooLargeProblem(EnterpriseService.TooLarge);
         }
 
-        return await enterprises.ImportCsvAsync(bytes, ct) switch
+        return await enterprises.ImportCsvAsync(bytes, Actor.Of(user), ct) switch
         {
             { Value: { } summary } => TypedResults.Ok(summary),
             { Error: ServiceError.Invalid invalid } => TypedResults.ValidationProblem(invalid.Fields.ToDictionary(), title: "Bad Request",

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Liaison.Cases.Routing;
 using Liaison.Server.Admin;
+using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
 using Liaison.Server.Categories;
@@ -216,6 +217,8 @@ public static class LiaisonHost
         app.MapEnterprisesApi();
         app.MapOutboxApi();
         app.MapOutboxPages();
+        app.MapAuditApi();
+        app.MapAuditPages();
         app.MapWorkflowsApi();
         app.MapCalendarApi();
         app.MapCasesApi();

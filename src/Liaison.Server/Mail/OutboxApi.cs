@@ -1,4 +1,6 @@
 using System.Linq.Expressions;
+using System.Security.Claims;
+using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
@@ -83,9 +85,9 @@ public static class OutboxApi
 
     /// <summary>A mail the SMTP server refused (5xx) goes back to the queue, due now, with the same Message-ID.</summary>
     public static async Task<Results<Ok<OutboxItemDto>, NotFoundProblem, ConflictProblem>> Retry(
-        Guid id, LiaisonDbContext db, TimeProvider clock, OutboxPump pump, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, LiaisonDbContext db, TimeProvider clock, OutboxPump pump, CancellationToken ct)
     {
-        var (outcome, row) = await OutboxRetry.RetryAsync(db, clock, id, ct);
+        var (outcome, row) = await OutboxRetry.RetryAsync(db, clock, id, Actor.Of(user), ct);
         switch (outcome)
         {
             case OutboxRetry.Outcome.NotFound:
@@ -99,9 +101,9 @@ public static class OutboxApi
     }
 
     /// <summary>Every failed mail goes back to the queue.</summary>
-    public static async Task<Ok<RetriedMail>> RetryFailed(LiaisonDbContext db, TimeProvider clock, OutboxPump pump, CancellationToken ct)
+    public static async Task<Ok<RetriedMail>> RetryFailed(ClaimsPrincipal user, LiaisonDbContext db, TimeProvider clock, OutboxPump pump, CancellationToken ct)
     {
-        var retried = await OutboxRetry.RetryAllFailedAsync(db, clock, ct);
+        var retried = await OutboxRetry.RetryAllFailedAsync(db, clock, Actor.Of(user), ct);
         if (retried > 0)
         {
             pump.Nudge();

@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using Liaison.Server.Admin;
+using Liaison.Server.Audit;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,9 +32,9 @@ public static class OutboxPages
             OutboxApi.Items(OutboxApi.NewestFirst(db.Outbox.AsNoTracking().Where(m => m.Status == status), status).Take(count)).ToListAsync(ct);
     }
 
-    private static async Task<IResult> Retry(Guid id, LiaisonDbContext db, TimeProvider clock, OutboxPump pump, CancellationToken ct)
+    private static async Task<IResult> Retry(Guid id, ClaimsPrincipal user, LiaisonDbContext db, TimeProvider clock, OutboxPump pump, CancellationToken ct)
     {
-        var (outcome, _) = await OutboxRetry.RetryAsync(db, clock, id, ct);
+        var (outcome, _) = await OutboxRetry.RetryAsync(db, clock, id, Actor.Of(user), ct);
         if (outcome == OutboxRetry.Outcome.Queued)
         {
             pump.Nudge();
@@ -41,9 +43,9 @@ public static class OutboxPages
         return Results.Redirect($"/admin/outbox?retried={(outcome == OutboxRetry.Outcome.Queued ? 1 : 0)}");
     }
 
-    private static async Task<IResult> RetryFailed(LiaisonDbContext db, TimeProvider clock, OutboxPump pump, CancellationToken ct)
+    private static async Task<IResult> RetryFailed(ClaimsPrincipal user, LiaisonDbContext db, TimeProvider clock, OutboxPump pump, CancellationToken ct)
     {
-        var retried = await OutboxRetry.RetryAllFailedAsync(db, clock, ct);
+        var retried = await OutboxRetry.RetryAllFailedAsync(db, clock, Actor.Of(user), ct);
         if (retried > 0)
         {
             pump.Nudge();

@@ -1,3 +1,4 @@
+using Liaison.Server.Audit;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,16 +18,25 @@ public static class OutboxRetry
         NotFailed,
     }
 
-    public static async Task<(Outcome Outcome, OutboxMessage? Row)> RetryAsync(LiaisonDbContext db, TimeProvider clock, Guid id, CancellationToken ct)
+    public static async Task<(Outcome Outcome, OutboxMessage? Row)> RetryAsync(LiaisonDbContext db, TimeProvider clock, Guid id, Actor actor, CancellationToken ct)
     {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var moved = await RequeueAsync(db.Outbox.Where(m => m.Id == id), clock, ct);
         var row = await db.Outbox.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct);
+        await LogAsync(db, clock, actor, row?.ToAddress ?? id.ToString(), moved, ct);
+        await tx.CommitAsync(ct);
         return (row is null ? Outcome.NotFound : moved == 1 ? Outcome.Queued : Outcome.NotFailed, row);
     }
 
     /// <returns>How many failed mails were queued again.</returns>
-    public static Task<int> RetryAllFailedAsync(LiaisonDbContext db, TimeProvider clock, CancellationToken ct) =>
-        RequeueAsync(db.Outbox, clock, ct);
+    public static async Task<int> RetryAllFailedAsync(LiaisonDbContext db, TimeProvider clock, Actor actor, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var moved = await RequeueAsync(db.Outbox, clock, ct);
+        await LogAsync(db, clock, actor, "*", moved, ct);
+        await tx.CommitAsync(ct);
+        return moved;
+    }
 
     private static Task<int> RequeueAsync(IQueryable<OutboxMessage> rows, TimeProvider clock, CancellationToken ct)
     {
@@ -34,5 +44,15 @@ public static class OutboxRetry
         return rows.Where(m => m.Status == OutboxStatus.Failed).ExecuteUpdateAsync(u => u
             .SetProperty(m => m.Status, OutboxStatus.Pending)
             .SetProperty(m => m.NextAttemptAt, now), ct);
+    }
+
+    /// <summary>A retry that queued nothing (the mail was not failed) changed nothing, so it is not logged.</summary>
+    private static async Task LogAsync(LiaisonDbContext db, TimeProvider clock, Actor actor, string subject, int moved, CancellationToken ct)
+    {
+        if (moved > 0)
+        {
+            AuditLog.Add(db, clock, actor, AuditActions.MailRetried, subject, new AuditChanges().Field("mails", null, moved));
+            await db.SaveChangesAsync(ct);
+        }
     }
 }

@@ -1,5 +1,6 @@
 using Liaison.Cases.Common;
 using Liaison.Cases.Notifications;
+using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
 using Liaison.Server.Pages;
@@ -59,7 +60,7 @@ public static class MailTemplatePages
         var intent = form["intent"].ToString();
         if (intent == "reset")
         {
-            await templates.ResetAsync(k, c, MailTemplateKeys.Parts, ct);
+            await templates.ResetAsync(k, c, MailTemplateKeys.Parts, Actor.Of(http.User), ct);
             return Results.Redirect(TemplateEditModel.Url(k, c) + "?done=reset");
         }
 
@@ -71,7 +72,7 @@ public static class MailTemplatePages
                 var preview = templates.Preview(k, c, sources.ToDictionary(s => s.Key, s => (string?)s.Value), calendars.TimeZone);
                 return Page(model with { Problems = preview.Problems, Preview = preview });
             case "save":
-                var problems = await templates.SaveAsync(k, c, sources.ToDictionary(s => s.Key, s => (string?)s.Value), http.User.Identity?.Name, ct);
+                var problems = await templates.SaveAsync(k, c, sources.ToDictionary(s => s.Key, s => (string?)s.Value), Actor.Of(http.User), ct);
                 if (problems.Count > 0)
                 {
                     return Page(model with { Problems = problems, Refused = new Text("模板有错误，未保存", "The templates have problems and were not saved") },

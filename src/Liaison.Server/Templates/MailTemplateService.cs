@@ -1,6 +1,7 @@
 using Liaison.Cases.Cases;
 using Liaison.Cases.Digests;
 using Liaison.Cases.Notifications;
+using Liaison.Server.Audit;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -59,7 +60,7 @@ public sealed class MailTemplateService(
     /// when there are any.
     /// </summary>
     public async Task<IDictionary<string, string[]>> SaveAsync(
-        string kind, string culture, IReadOnlyDictionary<MailPart, string?> sources, string? user, CancellationToken ct)
+        string kind, string culture, IReadOnlyDictionary<MailPart, string?> sources, Actor actor, CancellationToken ct)
     {
         var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
         foreach (var (part, source) in sources)
@@ -77,6 +78,8 @@ public sealed class MailTemplateService(
         }
 
         var now = clock.GetUtcNow();
+        // The log says which parts changed, not their text (up to 64 KB each); the template page shows the current one.
+        var changes = new AuditChanges();
         foreach (var (part, raw) in sources)
         {
             var name = MailTemplateKeys.PartName(part);
@@ -85,35 +88,62 @@ public sealed class MailTemplateService(
             if (MailTemplateKeys.IsShipped(kind, culture, part, source))
             {
                 if (row is not null) db.Remove(row);
+                changes.Changed(name, row is not null);
                 continue;
             }
 
+            changes.Changed(name, row?.Source != source);
             if (row is null)
             {
-                db.Add(new MailTemplateRecord { Kind = kind, Culture = culture, Part = name, Source = source, UpdatedAt = now, UpdatedBy = user });
+                db.Add(new MailTemplateRecord { Kind = kind, Culture = culture, Part = name, Source = source, UpdatedAt = now, UpdatedBy = actor.Name });
             }
             else if (row.Source != source)
             {
                 row.Source = source;
                 row.UpdatedAt = now;
-                row.UpdatedBy = user;
+                row.UpdatedBy = actor.Name;
             }
         }
 
+        AuditLog.Add(db, clock, actor, AuditActions.TemplateSaved, $"{kind}/{culture}", changes);
         await db.SaveChangesAsync(ct);
         overrides.Invalidate();
         return problems;
     }
 
     /// <summary>Back to the shipped template for these parts. Returns whether anything was removed.</summary>
-    public async Task<bool> ResetAsync(string kind, string culture, IEnumerable<MailPart> parts, CancellationToken ct)
+    public async Task<bool> ResetAsync(string kind, string culture, IEnumerable<MailPart> parts, Actor actor, CancellationToken ct)
     {
         var names = parts.Select(MailTemplateKeys.PartName).ToList();
-        var removed = await db.Set<MailTemplateRecord>()
-            .Where(r => r.Kind == kind && r.Culture == culture && names.Contains(r.Part))
-            .ExecuteDeleteAsync(ct);
-        overrides.Invalidate();
-        return removed > 0;
+        var rows = await db.Set<MailTemplateRecord>().Where(r => r.Kind == kind && r.Culture == culture && names.Contains(r.Part)).ToListAsync(ct);
+        if (rows.Count == 0)
+        {
+            return false;
+        }
+
+        db.RemoveRange(rows);
+        var changes = new AuditChanges();
+        foreach (var row in rows.OrderBy(r => names.IndexOf(r.Part)))
+        {
+            changes.Changed(row.Part, true);
+        }
+
+        AuditLog.Add(db, clock, actor, AuditActions.TemplateReset, $"{kind}/{culture}", changes);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another admin reset it first: the shipped template is what both asked for.
+            return false;
+        }
+        finally
+        {
+            overrides.Invalidate();
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Liaison.Cases.Notifications;
+using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
 using Liaison.Server.Http;
@@ -42,7 +43,7 @@ public static class MailTemplatesApi
             return NotFound(kind, culture, part);
         }
 
-        var problems = await templates.SaveAsync(k, c, new Dictionary<MailPart, string?> { [p] = input.Source }, http.User.Identity?.Name, ct);
+        var problems = await templates.SaveAsync(k, c, new Dictionary<MailPart, string?> { [p] = input.Source }, Actor.Of(http.User), ct);
         if (problems.Count > 0)
         {
             return Problems.Invalid(new Dictionary<string, string[]> { ["source"] = problems.Values.SelectMany(v => v).ToArray() });
@@ -52,14 +53,14 @@ public static class MailTemplatesApi
     }
 
     public static async Task<Results<NoContent, NotFoundProblem>> Delete(
-        string kind, string culture, string part, MailTemplateService templates, CancellationToken ct)
+        string kind, string culture, string part, MailTemplateService templates, HttpContext http, CancellationToken ct)
     {
         if (Resolve(kind, culture, part) is not ({ } k, { } c, { } p))
         {
             return NotFound(kind, culture, part);
         }
 
-        await templates.ResetAsync(k, c, [p], ct);
+        await templates.ResetAsync(k, c, [p], Actor.Of(http.User), ct);
         return TypedResults.NoContent();
     }
 

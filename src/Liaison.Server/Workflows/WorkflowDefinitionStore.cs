@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Liaison.Server.Audit;
 using Liaison.Server.Data;
 using Liaison.Workflows.Activities;
 using Liaison.Workflows.Definitions;
@@ -204,7 +205,7 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
     /// Saves <paramref name="definition"/> as the draft of its definition: overwrites the latest version when it was
     /// never published, else adds the next version. Drafts are not validated (the designer saves work in progress).
     /// </summary>
-    public Task<WorkflowDefinitionRecord> SaveDraftAsync(LiaisonDbContext db, WorkflowDefinition definition, CancellationToken ct) =>
+    public Task<WorkflowDefinitionRecord> SaveDraftAsync(LiaisonDbContext db, WorkflowDefinition definition, Actor actor, CancellationToken ct) =>
         Transactions.RunAsync(db, async () =>
         {
             Writing(db, publishes: false);
@@ -213,19 +214,24 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
             if (latest is { IsDraft: true })
             {
                 Stamp(definition, latest.VersionId, latest.Version, isLatest: true, isPublished: false);
+                var json = WorkflowDefinitionJson.Serialize(definition);
+                var changes = new AuditChanges().Field("name", latest.Name, NameOf(definition)).Changed("definition", latest.Json != json);
                 latest.Name = NameOf(definition);
-                latest.Json = WorkflowDefinitionJson.Serialize(definition);
+                latest.Json = json;
                 latest.UpdatedAt = now;
+                AuditLog.Add(db, clock, actor, AuditActions.WorkflowDraftSaved, $"{definition.DefinitionId} v{latest.Version}", changes);
                 await db.SaveChangesAsync(ct);
                 return latest;
             }
 
             var version = await MaxVersionAsync(db, definition.DefinitionId, ct) + 1;
+            AuditLog.Add(db, clock, actor, AuditActions.WorkflowDraftSaved, $"{definition.DefinitionId} v{version}",
+                new AuditChanges { RecordEmpty = true }.Field("version", latest?.Version, version));
             return await AddVersionAsync(db, definition, version, NewVersionId(now), publish: false, ct);
         }, ct);
 
     /// <summary>Validates and publishes the latest version; the previously published one stays for its pinned instances.</summary>
-    public Task<PublishResult> PublishAsync(LiaisonDbContext db, string definitionId, CancellationToken ct) =>
+    public Task<PublishResult> PublishAsync(LiaisonDbContext db, string definitionId, Actor actor, CancellationToken ct) =>
         AfterPublishingAsync(Transactions.RunAsync(db, async () =>
         {
             var latest = await LockLatestAsync(db, definitionId, ct);
@@ -254,6 +260,10 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
                 latest.Json = WorkflowDefinitionJson.Serialize(definition);
             }
 
+            var previous = await db.Set<WorkflowDefinitionRecord>().Where(d => d.DefinitionId == definitionId && d.IsPublished)
+                .Select(d => (int?)d.Version).SingleOrDefaultAsync(ct);
+            AuditLog.Add(db, clock, actor, AuditActions.WorkflowPublished, definitionId,
+                new AuditChanges { RecordEmpty = true }.Field("version", previous, latest.Version));
             await UnpublishAsync(db, definitionId, ct);
             latest.IsPublished = true;
             latest.PublishedAt = clock.GetUtcNow();
@@ -271,10 +281,14 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
         {
             Writing(db, publish);
             await LockLatestAsync(db, definition.DefinitionId, ct);
-            if (definition.Version <= await MaxVersionAsync(db, definition.DefinitionId, ct))
+            var stored = await MaxVersionAsync(db, definition.DefinitionId, ct);
+            if (definition.Version <= stored)
             {
                 return null;
             }
+
+            AuditLog.Add(db, clock, Actor.Server, AuditActions.WorkflowImported, definition.DefinitionId,
+                new AuditChanges { RecordEmpty = true }.Field("version", stored == 0 ? null : stored, definition.Version).Field("published", null, publish));
 
             if (publish)
             {

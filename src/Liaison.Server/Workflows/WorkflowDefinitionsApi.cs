@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Data;
 using Liaison.Server.Http;
@@ -80,7 +82,7 @@ public static partial class WorkflowDefinitionsApi
         definition.DefinitionId = definitionId;
         try
         {
-            var row = await store.SaveDraftAsync(db, definition, ct);
+            var row = await store.SaveDraftAsync(db, definition, Actor.Of(request.HttpContext.User), ct);
             return TypedResults.Ok(store.ToJson(row));
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
@@ -92,9 +94,9 @@ public static partial class WorkflowDefinitionsApi
 
     /// <summary>Validates and publishes the latest version; 400 lists every error with its activity id.</summary>
     public static async Task<Results<Ok<WorkflowVersionDto>, NotFoundProblem, BadRequestProblem>> Publish(
-        string definitionId, LiaisonDbContext db, WorkflowDefinitionStore store, CancellationToken ct)
+        string definitionId, LiaisonDbContext db, WorkflowDefinitionStore store, ClaimsPrincipal user, CancellationToken ct)
     {
-        var result = await store.PublishAsync(db, definitionId, ct);
+        var result = await store.PublishAsync(db, definitionId, Actor.Of(user), ct);
         if (result.Record is null)
         {
             return NotFound(definitionId, null);

@@ -72,6 +72,7 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
             "/admin", "/admin/departments", "/admin/departments/fgj", "/admin/departments/new", "/admin/users", "/admin/calendar",
             "/admin/categories", "/admin/categories/legacy-issue",
             "/admin/templates", "/admin/templates/dispatch/zh-CN", "/admin/templates/league-table/en",
+            "/admin/audit", "/admin/audit?area=workflow", "/admin/audit?from=2026-13-01",
         })
         {
             await page.GotoAsync(path);

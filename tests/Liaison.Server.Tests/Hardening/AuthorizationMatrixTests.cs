@@ -99,7 +99,7 @@ public sealed partial class AuthorizationMatrixTests(AppFixture fixture) : IClas
         var admin = await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
         var anonymous = _app.Anonymous();
         string[] officerPages = ["/cases", "/cases/new", "/enterprises", "/enterprises/new", "/ratings"];
-        string[] adminPages = ["/admin", "/admin/departments", "/admin/users", "/admin/categories", "/admin/calendar", "/admin/templates", "/designer", "/hangfire"];
+        string[] adminPages = ["/admin", "/admin/departments", "/admin/users", "/admin/categories", "/admin/calendar", "/admin/templates", "/admin/audit", "/designer", "/hangfire"];
         var wrong = new List<string>();
 
         foreach (var page in officerPages.Concat(adminPages))

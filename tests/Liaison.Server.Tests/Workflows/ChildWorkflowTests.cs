@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Liaison.Server.Audit;
 using Liaison.Server.Data;
 using Liaison.Server.Tests.Infrastructure;
 using Liaison.Server.Workflows;
@@ -266,8 +267,8 @@ public sealed class ChildWorkflowTests(ChildWorkflowTests.Fixture fixture) : ICl
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
         var store = scope.ServiceProvider.GetRequiredService<WorkflowDefinitionStore>();
-        var draft = await store.SaveDraftAsync(db, WorkflowDefinitionJson.Parse(json), default);
-        return (await store.PublishAsync(db, draft.DefinitionId, default)).Errors;
+        var draft = await store.SaveDraftAsync(db, WorkflowDefinitionJson.Parse(json), Actor.Server, default);
+        return (await store.PublishAsync(db, draft.DefinitionId, Actor.Server, default)).Errors;
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Liaison.Server.Audit;
 using Liaison.Server.Data;
 using Liaison.Server.Mail;
 using Liaison.Server.Tests.Infrastructure;
@@ -117,8 +118,8 @@ public sealed class WorkflowRuntimeTests(WorkflowRuntimeTests.Fixture fixture) :
             var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
             var store = scope.ServiceProvider.GetRequiredService<WorkflowDefinitionStore>();
             await using var tx = await db.Database.BeginTransactionAsync();
-            await store.SaveDraftAsync(db, Liaison.Workflows.Definitions.WorkflowDefinitionJson.Parse(EventThenWrite("rolled-back", "rolled back")), default);
-            Assert.Empty((await store.PublishAsync(db, "rolled-back", default)).Errors);
+            await store.SaveDraftAsync(db, Liaison.Workflows.Definitions.WorkflowDefinitionJson.Parse(EventThenWrite("rolled-back", "rolled back")), Actor.Server, default);
+            Assert.Empty((await store.PublishAsync(db, "rolled-back", Actor.Server, default)).Errors);
             var inside = await scope.ServiceProvider.GetRequiredService<WorkflowHost>()
                 .StartAsync(db, "rolled-back", new Dictionary<string, object?>(), null, null, default);
             Assert.Equal(2, inside.DefinitionVersion);

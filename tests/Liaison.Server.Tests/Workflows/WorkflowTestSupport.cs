@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Liaison.Server.Audit;
 using Liaison.Server.Data;
 using Liaison.Server.Tests.Infrastructure;
 using Liaison.Server.Workflows;
@@ -80,8 +81,8 @@ internal static class Wf
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
         var store = scope.ServiceProvider.GetRequiredService<WorkflowDefinitionStore>();
-        var draft = await store.SaveDraftAsync(db, WorkflowDefinitionJson.Parse(json), default);
-        var published = await store.PublishAsync(db, draft.DefinitionId, default);
+        var draft = await store.SaveDraftAsync(db, WorkflowDefinitionJson.Parse(json), Actor.Server, default);
+        var published = await store.PublishAsync(db, draft.DefinitionId, Actor.Server, default);
         Assert.True(published.Errors.Count == 0, string.Join("; ", published.Errors));
         return published.Record!.Version;
     }
