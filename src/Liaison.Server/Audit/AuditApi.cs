@@ -13,6 +13,7 @@ public static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("api/admin/audit", List).WithTags("Audit").RequirePolicy(Policies.Admin);
+        app.MapGet(AuditExport.Path, AuditExport.ExportCsv).WithTags("Audit").RequirePolicy(Policies.Admin);
         return app;
     }
 

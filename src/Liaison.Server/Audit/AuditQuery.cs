@@ -31,6 +31,9 @@ public sealed record AuditFilter(string? Area, string? Actor, string? Subject, s
         if (page > 1) query.Add($"page={page}");
         return "/admin/audit" + (query.Count > 0 ? "?" + string.Join("&", query) : "");
     }
+
+    /// <summary>This filter's CSV file (every page).</summary>
+    public string ExportUrl() => AuditExport.Path + PageUrl(1)["/admin/audit".Length..];
 }
 
 /// <summary>Reads the change log newest first, a page at a time.</summary>
@@ -40,7 +43,9 @@ public static class AuditQuery
     public const int MaxPage = 10_000;
     private const int MaxTextLength = 200;
 
-    public static async Task<ServiceResult<AuditPage>> ListAsync(LiaisonDbContext db, AuditFilter filter, TimeZoneInfo zone, CancellationToken ct)
+    /// <param name="pageSize">Entries a page: <see cref="PageSize"/> for the page and the API, more for the CSV file.</param>
+    public static async Task<ServiceResult<AuditPage>> ListAsync(
+        LiaisonDbContext db, AuditFilter filter, TimeZoneInfo zone, CancellationToken ct, int pageSize = PageSize)
     {
         var v = new Validation();
         var query = db.Set<AuditEntry>().AsNoTracking();
@@ -99,8 +104,8 @@ public static class AuditQuery
         }
 
         var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(ct);
-        return new AuditPage(page, PageSize, total, rows.Select(AuditEntryDto.From).ToList());
+        var rows = await query.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        return new AuditPage(page, pageSize, total, rows.Select(AuditEntryDto.From).ToList());
     }
 
     /// <summary>A LIKE pattern matching <paramref name="text"/> anywhere, its own wildcards taken literally.</summary>

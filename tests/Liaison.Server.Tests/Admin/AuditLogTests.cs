@@ -71,6 +71,8 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Equal(AuditActions.DepartmentChanged, entry.GetProperty("action").GetString());
         Assert.Equal("fgj", entry.GetProperty("subject").GetString());
         Assert.Equal(LiaisonApp.AdminEmail, entry.GetProperty("actor").GetString());
+        var adminId = await _app.WithDbAsync(db => db.Users.Where(u => u.Email == LiaisonApp.AdminEmail).Select(u => u.Id).SingleAsync());
+        Assert.Equal(adminId, await _app.WithDbAsync(db => db.Set<AuditEntry>().Where(e => e.Action == AuditActions.DepartmentChanged).Select(e => e.ActorId).SingleAsync()));
         Assert.Equal("修改部门", entry.GetProperty("label").GetProperty("zh").GetString());
         Assert.Equal(_app.Clock.GetUtcNow(), entry.GetProperty("at").GetDateTimeOffset());
         var handler = Assert.Single(Changes(entry)).Value;
@@ -246,5 +248,32 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Contains("操作日志", page);
         Assert.Contains("data-action=\"department.changed\"", page);
         Assert.Contains("甲 &lt;jia@jxj.example&gt; zh-CN → 乙 &lt;yi@jxj.example&gt; zh-CN", page);
+    }
+
+    [Fact]
+    public async Task The_log_downloads_as_csv_with_the_same_filters_and_a_filter_matching_too_many_entries_is_refused_not_cut_short()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await SaveHandlerAsync("czj", "丙", "bing@czj.example")).StatusCode);
+
+        var file = await _admin.GetAsync("/api/admin/audit.csv?area=department&subject=czj");
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        Assert.Equal("text/csv", file.Content.Headers.ContentType?.MediaType);
+        var lines = (await file.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("时间 Time,操作人 By,操作 Change,对象 What,变更内容 Before → after", lines[0]);
+        var row = Assert.Single(lines[1..]);
+        Assert.StartsWith($"2026-03-02 09:00:00,{LiaisonApp.AdminEmail},修改部门,czj,经办联络人：", row);
+        Assert.EndsWith("→ 丙 <bing@czj.example> zh-CN", row);
+
+        // 10,001 entries on one earlier day, written straight to the table.
+        await _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO audit_entries (at, actor, action, subject, changes)
+            SELECT timestamptz '2026-01-05 10:00+08' + n * interval '1 second', 'bulk@test.example', 'bulk.test', 'bulk', '[]'
+            FROM generate_series(1, 10001) AS n
+            """));
+        var tooMany = await _admin.GetAsync("/api/admin/audit.csv?from=2026-01-05&to=2026-01-05");
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        Assert.Contains("narrow", await tooMany.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await _admin.GetAsync("/api/admin/audit.csv?from=2026-1-5")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await _app.AsOfficerAsync()).GetAsync("/api/admin/audit.csv")).StatusCode);
     }
 }
