@@ -248,6 +248,12 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Contains("操作日志", page);
         Assert.Contains("data-action=\"department.changed\"", page);
         Assert.Contains("甲 &lt;jia@jxj.example&gt; zh-CN → 乙 &lt;yi@jxj.example&gt; zh-CN", page);
+
+        // The department's own page links to its history.
+        var edit = await browser.GetStringAsync("/admin/departments/jxj");
+        var link = System.Text.RegularExpressions.Regex.Match(edit, "href=\"([^\"]+)\" data-audit-link").Groups[1].Value.Replace("&amp;", "&");
+        Assert.Equal("/admin/audit?area=department&subject=jxj", link);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(await browser.GetStringAsync(link), "data-action=\"department.changed\""));
     }
 
     [Fact]
