@@ -23,6 +23,9 @@ public static class AuditActions
     public const string EnterprisesImported = "enterprise.imported";
     public const string MailRetried = "mail.retried";
 
+    /// <summary>The sample departments or key enterprises seeded into an empty database (subject <c>departments</c> or <c>enterprises</c>).</summary>
+    public const string SamplesSeeded = "sample.seeded";
+
     private static readonly Dictionary<string, Text> Labels = new(StringComparer.Ordinal)
     {
         [DepartmentCreated] = new("新增部门", "Department added"),
@@ -42,6 +45,7 @@ public static class AuditActions
         [EnterpriseChanged] = new("修改企业", "Enterprise changed"),
         [EnterprisesImported] = new("导入企业名录", "Enterprise register imported"),
         [MailRetried] = new("重试失败邮件", "Failed mail retried"),
+        [SamplesSeeded] = new("写入示例数据", "Sample data seeded"),
     };
 
     /// <summary>The areas a log reader filters by, in the admin page's order: the part of an action before the dot.</summary>
@@ -55,6 +59,7 @@ public static class AuditActions
         ("account", new("账号", "Accounts")),
         ("enterprise", new("企业名录", "Enterprises")),
         ("mail", new("邮件", "Mail")),
+        ("sample", new("示例数据", "Sample data")),
     ];
 
     public static IEnumerable<string> All => Labels.Keys;

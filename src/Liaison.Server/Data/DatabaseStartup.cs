@@ -1,5 +1,6 @@
 using Liaison.Cases.Departments;
 using Liaison.Cases.Enterprises;
+using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Hosting;
 using Microsoft.AspNetCore.Identity;
@@ -45,7 +46,7 @@ public static class DatabaseStartup
         await SeedDepartmentsAsync(db, sp.GetRequiredService<TimeProvider>(), log, ct);
         await SeedEnterprisesAsync(db, sp.GetRequiredService<TimeProvider>(), log, ct);
         await EnsureRolesAsync(sp.GetRequiredService<RoleManager<IdentityRole>>());
-        await EnsureBootstrapAdminAsync(sp.GetRequiredService<UserManager<LiaisonUser>>(), options.BootstrapAdmin, log);
+        await EnsureBootstrapAdminAsync(db, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<UserManager<LiaisonUser>>(), options.BootstrapAdmin, log);
     }
 
     /// <summary>Seeds the sample departments into an empty table only; a restart or a second instance adds nothing.</summary>
@@ -56,7 +57,9 @@ public static class DatabaseStartup
             return;
         }
 
-        db.Departments.AddRange(SampleDepartments.Create(clock.GetUtcNow()));
+        var samples = SampleDepartments.Create(clock.GetUtcNow());
+        db.Departments.AddRange(samples);
+        AuditLog.Add(db, clock, Actor.Server, AuditActions.SamplesSeeded, "departments", new AuditChanges().Field("created", null, samples.Count));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -78,6 +81,7 @@ public static class DatabaseStartup
         }
 
         db.AddRange(SampleEnterprises.Create(clock.GetUtcNow()));
+        AuditLog.Add(db, clock, Actor.Server, AuditActions.SamplesSeeded, "enterprises", new AuditChanges().Field("created", null, SampleEnterprises.Count));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -100,7 +104,8 @@ public static class DatabaseStartup
         }
     }
 
-    private static async Task EnsureBootstrapAdminAsync(UserManager<LiaisonUser> users, LiaisonOptions.BootstrapAdminOptions boot, ILogger log)
+    private static async Task EnsureBootstrapAdminAsync(
+        LiaisonDbContext db, TimeProvider clock, UserManager<LiaisonUser> users, LiaisonOptions.BootstrapAdminOptions boot, ILogger log)
     {
         if ((await users.GetUsersInRoleAsync(Roles.Admin)).Count > 0)
         {
@@ -114,6 +119,7 @@ public static class DatabaseStartup
         }
 
         var user = await users.FindByEmailAsync(boot.Email);
+        var existed = user is not null;
         if (user is null)
         {
             user = new LiaisonUser { UserName = boot.Email, Email = boot.Email, EmailConfirmed = true, DisplayName = "管理员 Admin" };
@@ -125,6 +131,9 @@ public static class DatabaseStartup
             }
         }
 
+        // Saved with the role: the change log's first account entry, by the server.
+        AuditLog.Add(db, clock, Actor.Server, existed ? AuditActions.AccountChanged : AuditActions.AccountCreated, boot.Email,
+            new AuditChanges { RecordEmpty = true }.Field("role", null, Roles.Admin));
         await users.AddToRoleAsync(user, Roles.Admin);
         log.LogInformation("Created the bootstrap admin {Email}", boot.Email);
     }

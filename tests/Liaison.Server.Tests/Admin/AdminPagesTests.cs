@@ -282,7 +282,7 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var page = await admin.GetStringAsync(response.Headers.Location!.OriginalString);
         Assert.Contains("已保存 2027 年安排。受影响的在办事项在后台重新计算期限", page);
-        Assert.Matches("<tr data-year=\"2027\"><td>2027</td><td>cn-2027-admin</td><td>[^<]*</td><td>管理员</td>", page);
+        Assert.Matches("<tr data-year=\"2027\"><td>2027</td><td>cn-2027-admin</td><td>[^<]*</td><td>管理员 · <a [^>]*>修改记录</a></td>", page);
         Assert.Contains("<td data-recompute=\"queued\">排队中</td>", page);
         Assert.Contains("刷新进度", page);
         await _app.RecomputeDeadlinesAsync(); // what the job process does

@@ -108,6 +108,8 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Equal("2027", calendar.GetProperty("subject").GetString());
         Assert.Equal((null, "cn-2027-audit"), Changes(calendar)["version"]);
         Assert.Equal((null, "1"), Changes(calendar)["holidays"]);
+        var calendarPage = await (await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword)).GetStringAsync("/admin/calendar");
+        Assert.Contains("href=\"/admin/audit?area=calendar&amp;subject=2027\" data-audit-link", calendarPage);
 
         var templates = await EntriesAsync("?area=template");
         Assert.Equal([AuditActions.TemplateReset, AuditActions.TemplateSaved], templates.Select(e => e.GetProperty("action").GetString()));
@@ -120,11 +122,16 @@ public sealed class AuditLogTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Workflow_drafts_and_publishes_are_logged_with_their_versions_and_the_startup_import_as_the_system()
+    public async Task Workflow_drafts_and_publishes_are_logged_with_their_versions_and_what_the_first_start_wrote_as_the_system()
     {
         var imported = await EntriesAsync("?area=workflow&actor=system");
         Assert.Contains(imported, e => e.GetProperty("action").GetString() == AuditActions.WorkflowImported
             && e.GetProperty("subject").GetString() == "case-routing");
+        var seeded = (await EntriesAsync("?area=sample&actor=system")).ToDictionary(e => e.GetProperty("subject").GetString()!, e => Changes(e)["created"].To);
+        Assert.Equal(new Dictionary<string, string?> { ["departments"] = "29", ["enterprises"] = "76" }, seeded);
+        var admin = Assert.Single(await EntriesAsync($"?area=account&subject={LiaisonApp.AdminEmail}&actor=system"));
+        Assert.Equal(AuditActions.AccountCreated, admin.GetProperty("action").GetString());
+        Assert.Equal(((string?)null, (string?)"Admin"), Changes(admin)["role"]);
 
         var json = Wf.Json("audited", [Wf.Start(), Wf.WriteLine("hello", "hi"), Wf.End()], "start->hello", "hello->end");
         Assert.Equal(HttpStatusCode.OK, (await _admin.PutAsync("/api/workflow-definitions/audited", new StringContent(json, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
