@@ -30,7 +30,7 @@ public static class AccountPages
             switch (await signIn.SignInAsync(email, password, IdentityConstants.ApplicationScheme))
             {
                 case SignInOutcome.Succeeded:
-                    return Results.LocalRedirect(LanguagePages.IsLocal(returnUrl) ? returnUrl! : "/cases");
+                    return Results.LocalRedirect(LanguagePages.IsLocal(returnUrl) ? returnUrl! : Workbench.WorkbenchPages.Path);
                 case SignInOutcome.Wait wait:
                     http.Response.Headers.RetryAfter = SessionSecurity.Seconds(wait.RetryAfter);
                     return PageResults.Page<LoginPage>(

@@ -30,6 +30,7 @@ public static class CaseExport
         "期限暂定 Provisional", "超期 Overdue", "受理时间 Opened",
     ];
 
+    /// <param name="status"><c>open</c> (every case not yet closed or cancelled, 在办) or one status.</param>
     /// <param name="departmentCode">The cases this department leads or co-handles (see <paramref name="role"/>).</param>
     /// <param name="role">With departmentCode: any (default: leads or co-handles), lead (主办 only) or co (协办 only).</param>
     /// <param name="enterpriseId">The cases of this enterprise register entry.</param>

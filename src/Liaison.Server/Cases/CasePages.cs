@@ -43,9 +43,9 @@ public static class CasePages
     /// <summary>What the case page says after the case was opened (<c>?done=opened</c>).</summary>
     private const string Opened = "opened";
 
-    /// <summary>Signed-in people start at their case list; everyone else at the sign-in form.</summary>
+    /// <summary>Signed-in people start at their workbench (工作台); everyone else at the sign-in form.</summary>
     private static IResult Home(ClaimsPrincipal user) =>
-        Results.Redirect(user.Identity?.IsAuthenticated == true ? "/cases" : "/account/login");
+        Results.Redirect(user.Identity?.IsAuthenticated == true ? Workbench.WorkbenchPages.Path : "/account/login");
 
     private static async Task<IResult> List(
         CaseQueries queries, DepartmentService departments, EnterpriseService enterprises, ClaimsPrincipal user, UserManager<LiaisonUser> users,

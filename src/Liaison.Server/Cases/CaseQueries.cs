@@ -57,6 +57,9 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     /// <summary>The officer filter's word for the caller.</summary>
     public const string Me = "me";
 
+    /// <summary>The status filter's word for every case not yet closed or cancelled (在办).</summary>
+    public const string OpenStatus = "open";
+
     /// <summary>Matches counted at most; beyond it the list says "more than 10,000" (<see cref="CasePage.TotalIsExact"/>).</summary>
     public int CountLimit { get; set; } = 10_000;
 
@@ -102,13 +105,18 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
 
         if (!string.IsNullOrWhiteSpace(status))
         {
-            if (CaseStatuses.TryParse(status, out var s))
+            if (string.Equals(status.Trim(), OpenStatus, StringComparison.OrdinalIgnoreCase))
+            {
+                query = query.Where(c => CaseStatuses.Open.Contains(c.Status));
+            }
+            else if (CaseStatuses.TryParse(status, out var s))
             {
                 query = query.Where(c => c.Status == s);
             }
             else
             {
-                v.Add("status", $"状态筛选无效：{status}", $"unknown status '{status}': use dispatched, accepted, in-progress, returned, resolved, closed or cancelled");
+                v.Add("status", $"状态筛选无效：{status}（可用 open 表示全部在办）",
+                    $"unknown status '{status}': use open (every status before closed), dispatched, accepted, in-progress, returned, resolved, closed or cancelled");
             }
         }
 

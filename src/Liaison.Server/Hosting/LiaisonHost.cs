@@ -20,6 +20,7 @@ using Liaison.Server.Mail;
 using Liaison.Server.Pages;
 using Liaison.Server.Templates;
 using Liaison.Server.Visits;
+using Liaison.Server.Workbench;
 using Liaison.Server.Workflows;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -219,6 +220,7 @@ public static class LiaisonHost
         app.MapOutboxPages();
         app.MapAuditApi();
         app.MapAuditPages();
+        app.MapWorkbenchPages();
         app.MapWorkflowsApi();
         app.MapCalendarApi();
         app.MapCasesApi();

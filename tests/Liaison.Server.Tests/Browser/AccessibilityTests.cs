@@ -52,6 +52,11 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
         await page.GotoAsync($"/cases/{number}");
         await AssertAccessibleAsync(page, "case page");
 
+        await page.GotoAsync("/workbench");
+        await AssertAccessibleAsync(page, "workbench");
+        await page.GotoAsync("/cases?status=open");
+        await AssertAccessibleAsync(page, "case list, open cases");
+
         await page.GotoAsync("/account/password");
         await AssertAccessibleAsync(page, "change password");
         await page.GotoAsync("/reports/league-table");

@@ -30,10 +30,10 @@ public sealed partial class CasePagesTests : IAsyncLifetime
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
-    public async Task Anonymous_visitors_are_sent_to_sign_in_and_officers_land_on_the_case_list()
+    public async Task Anonymous_visitors_are_sent_to_sign_in_and_officers_land_on_their_workbench()
     {
         var anonymous = _app.Anonymous();
-        foreach (var path in new[] { "/cases", "/cases/new", "/cases/AYKF-2026-000001" })
+        foreach (var path in new[] { "/workbench", "/cases", "/cases/new", "/cases/AYKF-2026-000001" })
         {
             var response = await anonymous.GetAsync(path);
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -53,8 +53,8 @@ public sealed partial class CasePagesTests : IAsyncLifetime
             ["returnUrl"] = "",
         }));
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        Assert.Equal("/cases", signedIn.Headers.Location?.OriginalString);
-        Assert.Equal("/cases", (await browser.GetAsync("/")).Headers.Location?.OriginalString);
+        Assert.Equal("/workbench", signedIn.Headers.Location?.OriginalString);
+        Assert.Equal("/workbench", (await browser.GetAsync("/")).Headers.Location?.OriginalString);
         var list = await browser.GetAsync("/cases");
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         Assert.Contains("action=\"/account/logout\"", await list.Content.ReadAsStringAsync());

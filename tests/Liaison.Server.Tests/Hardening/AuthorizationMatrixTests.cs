@@ -98,7 +98,7 @@ public sealed partial class AuthorizationMatrixTests(AppFixture fixture) : IClas
         var officer = await _app.SignInThroughFormAsync("pages-officer@test.example", "officer-password-1");
         var admin = await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
         var anonymous = _app.Anonymous();
-        string[] officerPages = ["/cases", "/cases/new", "/enterprises", "/enterprises/new", "/ratings"];
+        string[] officerPages = ["/workbench", "/cases", "/cases/new", "/enterprises", "/enterprises/new", "/ratings"];
         string[] adminPages = ["/admin", "/admin/departments", "/admin/users", "/admin/categories", "/admin/calendar", "/admin/templates", "/admin/audit", "/designer", "/hangfire"];
         var wrong = new List<string>();
 
