@@ -514,7 +514,7 @@ public static class MillionBench
             ("departmentCode=zjj", "departmentCode=zjj"), ("overdue=true", "overdue=true"), ("overdue=false", "overdue=false"),
             ("q=enterprise name", "q=" + Uri.EscapeDataString("川渝食品")), ("q=case number", "q=" + Uri.EscapeDataString("-2026-0001")),
             ("status=accepted&departmentCode=fgj", "status=accepted&departmentCode=fgj"), ("officer=me", "officer=me"),
-            ("decision=true", "decision=true"),
+            ("decision=true", "decision=true"), ("status=open", "status=open"),
         ];
         var timings = new List<Timing>();
         foreach (var (name, query) in filters)
@@ -527,6 +527,10 @@ public static class MillionBench
             }
         }
 
+        // The officer's workbench: five of these lists' counts (officer=me with decision, overdue and open; decision for
+        // everyone) and their key enterprises due a visit, in one page.
+        await TimeAsync(http, "the workbench (page)", "/workbench", 1);
+        timings.Add(await TimeAsync(http, "the workbench (page)", "/workbench", n));
         return timings;
     }
 
