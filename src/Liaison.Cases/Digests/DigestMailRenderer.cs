@@ -109,6 +109,7 @@ public sealed partial class DigestMailRenderer
             ["ChangedCount"] = Total(mail.Changed, mail.ChangedTotal),
             ["ServedCount"] = mail.Served.Count,
             ["VisitsDue"] = VisitsDue(mail.VisitsDue, en),
+            ["WorkbenchLink"] = mail.WorkbenchLink,
             ["Omitted"] = Omitted((mail.NeedsDecision, mail.NeedsDecisionTotal), (mail.Overdue, mail.OverdueTotal), (mail.Changed, mail.ChangedTotal), (mail.Served, null)),
         };
 

@@ -133,6 +133,9 @@ public sealed record OfficerDigestMail(
     /// <summary>For a chief service officer: their key enterprises whose visit (走访) is due.</summary>
     public IReadOnlyList<VisitDueLine> VisitsDue { get; init; } = [];
 
+    /// <summary>The officer's workbench page (工作台), where every case awaiting them is listed; null leaves the link out.</summary>
+    public string? WorkbenchLink { get; init; }
+
     /// <summary>
     /// Each case section's full count, when the caller passed only the lines the mail shows (the first
     /// <see cref="DigestMailRenderer.MaxLinesPerSection"/> of each); null is its list's count.

@@ -59,6 +59,7 @@ internal static class DigestSamples
             new VisitDueLine("安岳示例新材料有限公司", null, null, "https://liaison.example/enterprises/2/visits"),
         ],
         ChangedTotal = 120,
+        WorkbenchLink = "https://liaison.example/workbench",
     };
 
     public static OfficerDigestMail EmptyOfficer(DateTimeOffset now) => new("李娜", Today(now), now.AddDays(-1), [], [], []);

@@ -242,6 +242,7 @@ public sealed class DigestService(
                     {
                         Served = served.Served,
                         VisitsDue = served.VisitsDue,
+                        WorkbenchLink = $"{BaseUrl}/workbench",
                         NeedsDecisionTotal = totals.GetValueOrDefault(OfficerDigestSection.NeedsDecision),
                         OverdueTotal = totals.GetValueOrDefault(OfficerDigestSection.Overdue),
                         ChangedTotal = totals.GetValueOrDefault(OfficerDigestSection.Changed),

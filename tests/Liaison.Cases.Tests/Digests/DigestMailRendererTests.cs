@@ -85,6 +85,25 @@ public sealed class DigestMailRendererTests
     }
 
     [Fact]
+    public void The_officer_digest_links_the_workbench_when_it_has_one()
+    {
+        var overdue = new List<DigestCaseLine> { Line("AYKF-2026-000001", "消防验收") };
+        var with = new OfficerDigestMail("王建国", new DateOnly(2026, 3, 10), DateTimeOffset.UnixEpoch, [], overdue, [])
+        {
+            WorkbenchLink = "https://liaison.example/workbench",
+        };
+
+        var zh = _renderer.Render(with, "zh-CN");
+        var en = _renderer.Render(with, "en");
+        Assert.Contains("<a href=\"https://liaison.example/workbench\" style=\"color:#1d4ed8;\">打开工作台</a>", zh.HtmlBody);
+        Assert.Contains("工作台（等待您决定和已超期的全部事项）：https://liaison.example/workbench", zh.TextBody);
+        Assert.Contains(">Open your workbench</a>", en.HtmlBody);
+        Assert.Contains("Your workbench (every case awaiting your decision or overdue): https://liaison.example/workbench", en.TextBody);
+        var without = _renderer.Render(with with { WorkbenchLink = null }, "zh-CN");
+        Assert.DoesNotContain("工作台", without.HtmlBody + without.TextBody);
+    }
+
+    [Fact]
     public void A_link_that_is_not_http_is_refused()
     {
         Assert.Throws<ArgumentException>(() => _renderer.Render(

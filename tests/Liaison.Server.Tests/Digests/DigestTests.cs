@@ -287,6 +287,7 @@ public sealed partial class DigestTests : IAsyncLifetime
         Assert.Contains("== 有新动态（1） ==", text);
         Assert.Contains("进展：已现场踏勘", text);
         Assert.Contains($"https://liaison.test.example/cases/{progressed}", text);
+        Assert.Contains("工作台（等待您决定和已超期的全部事项）：https://liaison.test.example/workbench", text);
         Assert.DoesNotContain(quiet, text);
         Assert.True(text.IndexOf(returned, StringComparison.Ordinal) < text.IndexOf(progressed, StringComparison.Ordinal));
 
