@@ -252,6 +252,12 @@ namespace Liaison.Server.Data.Migrations
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Number" }, "ix_cases_number_trgm"), "gin");
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Number" }, "ix_cases_number_trgm"), new[] { "gin_trgm_ops" });
 
+                    b.HasIndex(new[] { "OfficerId", "Id" }, "ix_cases_open_by_officer")
+                        .HasDatabaseName("ix_cases_open_by_officer")
+                        .HasFilter("status IN ('Dispatched', 'Accepted', 'InProgress', 'Returned', 'Resolved')");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "OfficerId", "Id" }, "ix_cases_open_by_officer"), new[] { "Status", "DueAt" });
+
                     b.HasIndex(new[] { "Id" }, "ix_cases_pending_extension")
                         .HasDatabaseName("ix_cases_pending_extension")
                         .HasFilter("pending_extension_days IS NOT NULL");
