@@ -70,7 +70,7 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     /// </param>
     /// <param name="enterpriseId">The cases of this register entry (<c>cases.enterprise_id</c>), as its page links to them.</param>
     /// <param name="officer">The cases an officer is responsible for: <c>me</c> (<paramref name="me"/>, the caller's account id) or an account's email.</param>
-    /// <param name="pageSize">Cases a page: <see cref="PageSize"/> for the list, more for an export (<see cref="CaseExport"/>).</param>
+    /// <param name="pageSize">Cases a page: <see cref="PageSize"/> for the list, more for an export (<see cref="CaseExport"/>), 0 for the count alone.</param>
     /// <param name="decision">Only the cases waiting for an officer's decision (<see cref="WaitingForDecision"/>), or (false) the others.</param>
     public async Task<ServiceResult<CasePage>> ListAsync(
         string? status, string? departmentCode, bool? overdue, string? q, int? page, CancellationToken ct, string? role = null, long? enterpriseId = null,
@@ -152,6 +152,8 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         }
 
         var p = page ?? 1;
+        // No page to read: the count alone was asked for (pageSize 0), or the page is past the last match.
+        bool Nothing(int counted) => pageSize == 0 || (counted <= CountLimit && (p - 1) * pageSize >= counted);
         int counted;
         List<long> pageIds;
         if (decision == true && waiting is not null && officer is null && enterpriseId is null && string.IsNullOrWhiteSpace(status) && department is null && overdue is null
@@ -160,19 +162,21 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             // "Awaiting a decision" alone: counted and paged from the waiting ids themselves (index ranges), not by walking
             // every case newest first and probing the waiting set (120 ms for page 1,000 at a million cases, 30,000 waiting).
             counted = await waiting.Take(CountLimit + 1).CountAsync(ct);
-            pageIds = counted <= CountLimit && (p - 1) * pageSize >= counted
+            pageIds = Nothing(counted)
                 ? []
                 : await waiting.OrderByDescending(id => id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         }
-        else if (department is null && !string.IsNullOrEmpty(q))
+        else if (department is null && (!string.IsNullOrEmpty(q) || decision == true))
         {
             // A search reads the ids of its matches (up to CountLimit + 1, in no order, from the trigram indexes) and
             // pages them here. Asked for "ORDER BY id DESC LIMIT 50", PostgreSQL may walk the whole table newest first,
             // expecting many matches: trigram estimates are rough, and 100 matches at a million cases took 2.4 s that way.
+            // "Awaiting a decision" with another filter too: the waiting set is built once, for the count and the page.
             var matching = await query.Select(c => c.Id).Take(CountLimit + 1).ToListAsync(ct);
             counted = matching.Count;
             pageIds = counted <= CountLimit
                 ? [.. matching.OrderDescending().Skip((p - 1) * pageSize).Take(pageSize)]
+                : pageSize == 0 ? []
                 // A broad search (more than CountLimit matches) finds a page newest first quickly: matches are everywhere.
                 : await query.OrderByDescending(c => c.Id).Select(c => c.Id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         }
@@ -182,7 +186,7 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             counted = await query.Take(CountLimit + 1).CountAsync(ct);
             // The page's ids first, then its rows: skipping to a deep page reads ids (from an index, where the filter
             // allows), not whole cases.
-            pageIds = counted <= CountLimit && (p - 1) * pageSize >= counted
+            pageIds = Nothing(counted)
                 ? [] // past the last page: nothing to look for
                 : await query.OrderByDescending(c => c.Id).Select(c => c.Id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         }
@@ -204,7 +208,7 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             };
 
             counted = await Newest(CountLimit + 1).Take(CountLimit + 1).CountAsync(ct);
-            pageIds = counted <= CountLimit && (p - 1) * pageSize >= counted
+            pageIds = Nothing(counted)
                 ? []
                 : await Newest(p * pageSize).OrderByDescending(id => id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         }

@@ -36,8 +36,8 @@ public static class WorkbenchPages
         // One query at a time: they share the request's DbContext.
         var decide = await CasesAsync(officer: CaseQueries.Me, decision: true);
         var overdue = await CasesAsync(officer: CaseQueries.Me, overdue: true);
-        var open = await CasesAsync(officer: CaseQueries.Me, status: CaseQueries.OpenStatus, size: 1);
-        var everyonesDecisions = await CasesAsync(decision: true, size: 1);
+        var open = await CasesAsync(officer: CaseQueries.Me, status: CaseQueries.OpenStatus, size: 0);
+        var everyonesDecisions = await CasesAsync(decision: true, size: 0);
         var visits = await enterprises.ListAsync(new EnterpriseFilter(ChiefServiceOfficerId: me, VisitDue: true, PageSize: Shown), ct);
         var names = (await departments.ListAsync(active: null, ct)).ToDictionary(d => d.Code, d => d.Name);
         return PageResults.Page<WorkbenchPage>(new WorkbenchModel(decide, overdue, open, everyonesDecisions, visits, names));
@@ -50,8 +50,8 @@ public static class WorkbenchPages
 
 /// <param name="Decide">The officer's cases waiting for their decision.</param>
 /// <param name="Overdue">The officer's overdue cases.</param>
-/// <param name="Open">The officer's open cases (its total only).</param>
-/// <param name="EveryonesDecisions">All cases waiting for an officer's decision (its total only).</param>
+/// <param name="Open">The officer's open cases (counted only).</param>
+/// <param name="EveryonesDecisions">All cases waiting for an officer's decision (counted only).</param>
 /// <param name="Visits">The officer's key enterprises (as chief service officer) due a visit.</param>
 public sealed record WorkbenchModel(
     CasePage Decide, CasePage Overdue, CasePage Open, CasePage EveryonesDecisions, EnterprisePage Visits, IReadOnlyDictionary<string, string> Departments);

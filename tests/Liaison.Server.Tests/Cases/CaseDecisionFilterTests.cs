@@ -56,6 +56,11 @@ public sealed class CaseDecisionFilterTests(AppFixture fixture) : IClassFixture<
         Assert.Equal(new[] { returned.Number, resolved.Number, extension.Number, joint.Number }.OrderDescending(),
             alone.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("number").GetString()!));
         Assert.Empty((await officer.GetFromJsonAsync<JsonElement>("/api/cases?decision=true&page=2")).GetProperty("items").EnumerateArray());
+        // With another filter, the waiting cases' ids are read once and paged newest first in the request.
+        var mine = await officer.GetFromJsonAsync<JsonElement>("/api/cases?decision=true&officer=me");
+        Assert.Equal(4, mine.GetProperty("total").GetInt32());
+        Assert.Equal(new[] { returned.Number, resolved.Number, extension.Number, joint.Number }.OrderDescending(),
+            mine.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("number").GetString()!));
         Assert.Equal(HttpStatusCode.BadRequest, (await officer.GetAsync("/api/cases?decision=maybe")).StatusCode);
 
         // The page keeps the choice, and its export link carries it.
