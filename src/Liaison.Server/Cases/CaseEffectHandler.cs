@@ -3,6 +3,7 @@ using Liaison.Cases.Notifications;
 using Liaison.Cases.Routing;
 using Liaison.Server.Calendar;
 using Liaison.Server.Data;
+using Liaison.Server.Departments;
 using Liaison.Server.Hosting;
 using Liaison.Server.Links;
 using Liaison.Server.Workflows;
@@ -189,6 +190,13 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
     {
         IAssignment a = (IAssignment?)part ?? c;
         var earlierRound = a.RoundStartedAt is not null;
+        // The liaisons as they are now, under the department's lock: the run's routing may have read the department
+        // before an admin's save of it committed, whose handover cannot see this uncommitted case (DepartmentLocks).
+        if (await DepartmentLocks.ReadForDispatchAsync(db, d.Department.Code, ct) is { } current)
+        {
+            d = d with { Department = current };
+        }
+
         a.HandlerName = d.Department.Handler.Name;
         a.HandlerEmail = d.Department.Handler.Email;
         a.HandlerCulture = d.Department.Handler.Culture;

@@ -91,6 +91,8 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
         }
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // First: the cases being dispatched to the department commit before its handover looks for them (DepartmentLocks).
+        await DepartmentLocks.LockForChangeAsync(db, code, ct);
         // Locked: two admins saving the same department at once move its cases one after the other.
         var department = (await db.Departments.FromSql($"SELECT * FROM departments WHERE code = {code} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
         if (department is null)

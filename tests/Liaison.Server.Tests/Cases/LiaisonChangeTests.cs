@@ -2,7 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Liaison.Cases.Cases;
+using Liaison.Server.Cases;
+using Liaison.Server.Data;
+using Liaison.Server.Departments;
 using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
 
 namespace Liaison.Server.Tests.Cases;
@@ -110,4 +115,90 @@ public sealed class LiaisonChangeTests : IAsyncLifetime
         var handlerLink = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, OldHandler, number))));
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), handlerLink, "accept")).StatusCode);
     }
+
+    private Task<HttpResponseMessage> SaveAsync(string code, string name, string handlerEmail) =>
+        _admin.PutAsJsonAsync($"/api/departments/{code}", new
+        {
+            name,
+            handler = new { name = "新经办人", email = handlerEmail },
+            leader = new { name = $"{name}分管领导（示例）", email = $"{code}.leader@anyue.example" },
+        });
+
+    [Fact]
+    public async Task A_case_opened_with_the_department_read_before_a_liaison_change_committed_goes_to_the_new_handler()
+    {
+        // The open reads every department first (its validation, the routing); here that read comes before the admin's
+        // save commits, and the rest of the open after it, as two requests arriving together can interleave.
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
+        var routing = scope.ServiceProvider.GetRequiredService<CaseRoutingFactory>();
+        Assert.Equal("gaj.handler@anyue.example", (await routing.ActiveDepartmentAsync(db, "gaj", default))!.Handler.Email);
+        var replacement = "gaj.new.handler@anyue.example";
+        Assert.Equal(HttpStatusCode.OK, (await SaveAsync("gaj", "公安局", replacement)).StatusCode);
+
+        var officerId = await db.Users.Where(u => u.Email == "officer@test.example").Select(u => u.Id).SingleAsync();
+        var opened = await scope.ServiceProvider.GetRequiredService<CaseService>().OpenAsync(officerId, new CaseService.OpenCase(
+            "项目用电报装", "企业新厂房需要 10kV 专线接入。", "factor-guarantee", "normal", "gaj",
+            new CaseService.EnterpriseInput("安岳示例柠檬科技有限公司", CreditCode, "王经理 13800000000", false, null)), default);
+
+        var number = opened.Value!.Number;
+        var c = await GetCaseAsync(_officer, number);
+        Assert.Equal(replacement, c.GetProperty("handler").GetProperty("email").GetString());
+        Assert.Single(await MailsAsync(_app, replacement, "【派单】" + number));
+        Assert.Empty(await MailsAsync(_app, "gaj.handler@anyue.example", number));
+    }
+
+    [Fact]
+    public async Task A_liaison_change_waits_for_a_dispatch_to_the_department_in_flight()
+    {
+        // A dispatch to sfj in flight: its transaction holds the department's lock, as an open does from its dispatch to
+        // its commit, so the save's handover (which runs after the lock) sees the case.
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
+        await using (var tx = await db.Database.BeginTransactionAsync())
+        {
+            Assert.Equal("sfj.handler@anyue.example", (await DepartmentLocks.ReadForDispatchAsync(db, "sfj", default))!.Handler.Email);
+            var saving = SaveAsync("sfj", "司法局", "sfj.new.handler@anyue.example");
+            Assert.True(await WaitsOnTheLockAsync(saving), "the save did not wait for the department's lock");
+            await tx.CommitAsync();
+            Assert.Equal(HttpStatusCode.OK, (await saving).StatusCode);
+        }
+
+        var department = await _admin.GetFromJsonAsync<JsonElement>("/api/departments/sfj");
+        Assert.Equal("sfj.new.handler@anyue.example", department.GetProperty("handler").GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task A_case_opened_while_a_liaison_change_is_being_saved_waits_for_it_and_goes_to_the_new_handler()
+    {
+        // The admin's save in progress: its lock taken, the department changed, not yet committed.
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
+        Task<JsonElement> opening;
+        await using (var tx = await db.Database.BeginTransactionAsync())
+        {
+            await DepartmentLocks.LockForChangeAsync(db, "swj", default);
+            await db.Database.ExecuteSqlAsync($"UPDATE departments SET handler_email = 'swj.new.handler@anyue.example' WHERE code = 'swj'");
+            opening = OpenAsync(_officer, NewCase("swj"));
+            Assert.True(await WaitsOnTheLockAsync(opening), "the open did not wait for the department's lock");
+            await tx.CommitAsync();
+        }
+
+        var number = (await opening).GetProperty("number").GetString()!;
+        Assert.Equal("swj.new.handler@anyue.example", (await GetCaseAsync(_officer, number)).GetProperty("handler").GetProperty("email").GetString());
+    }
+
+    /// <summary>True once PostgreSQL lists an advisory lock waited for (not granted) while <paramref name="work"/> is still running.</summary>
+    private Task<bool> WaitsOnTheLockAsync(Task work) => _app.WithDbAsync(async other =>
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline && !work.IsCompleted; await Task.Delay(20))
+        {
+            if (await other.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").SingleAsync() > 0)
+            {
+                return !work.IsCompleted;
+            }
+        }
+
+        return false;
+    });
 }
