@@ -191,8 +191,9 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         IAssignment a = (IAssignment?)part ?? c;
         var earlierRound = a.RoundStartedAt is not null;
         // The liaisons as they are now, under the department's lock: the run's routing may have read the department
-        // before an admin's save of it committed, whose handover cannot see this uncommitted case (DepartmentLocks).
-        if (await DepartmentLocks.ReadForDispatchAsync(db, d.Department.Code, ct) is { } current)
+        // before an admin's save of it committed, whose handover cannot see this uncommitted case (DepartmentLocks). A
+        // case open read them under the lock already.
+        if (!routings.HoldsDispatchLock(db, d.Department.Code) && await DepartmentLocks.ReadForDispatchAsync(db, d.Department.Code, ct) is { } current)
         {
             d = d with { Department = current };
         }

@@ -8,6 +8,7 @@ using Liaison.Cases.Sla;
 using Liaison.Server.Calendar;
 using Liaison.Server.Categories;
 using Liaison.Server.Data;
+using Liaison.Server.Departments;
 using Liaison.Server.Workflows;
 using Liaison.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
@@ -223,6 +224,31 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
     };
 
     private Dictionary<string, DepartmentContact>? _departments;
+
+    // The departments whose dispatch locks the scope's read of them holds, and the transaction that holds them.
+    private (Guid Transaction, HashSet<string> Codes)? _dispatchLocks;
+
+    /// <summary>
+    /// A case open's read of the departments (the scope's first), under the dispatch locks of the departments it names
+    /// (<see cref="DepartmentLocks"/>): its dispatches to them need no read of their own. Does nothing when the scope
+    /// read them already or has no transaction; the dispatches then read under the lock themselves.
+    /// </summary>
+    public async Task ReadDepartmentsForDispatchAsync(LiaisonDbContext db, IReadOnlyCollection<string> dispatchTo, CancellationToken ct)
+    {
+        if (_departments is not null || db.Database.CurrentTransaction is not { } tx
+            || await DepartmentLocks.ReadAllForDispatchAsync(db, dispatchTo, ct) is not { } all)
+        {
+            return;
+        }
+
+        mailer.KnowDepartments(all);
+        _departments = Contacts(all.Where(d => d.Active));
+        _dispatchLocks = (tx.TransactionId, dispatchTo.ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>Whether this scope read the department under its dispatch lock in the current transaction (what the routing holds is current).</summary>
+    public bool HoldsDispatchLock(LiaisonDbContext db, string code) =>
+        _dispatchLocks is { } held && db.Database.CurrentTransaction?.TransactionId == held.Transaction && held.Codes.Contains(code);
 
     /// <summary>The active department with this code (from the scope's one read of all departments); null if none.</summary>
     public async Task<DepartmentContact?> ActiveDepartmentAsync(LiaisonDbContext db, string code, CancellationToken ct) =>

@@ -103,6 +103,9 @@ public sealed class CaseService(
 
         var departmentCode = v.Required("departmentCode", input.DepartmentCode, 32);
         var enterprise = await CaseEnterprises.ReadAsync(db, v, input.EnterpriseId, input.Enterprise, ct);
+        // The departments it names, read under their dispatch locks: an admin's save of one waits for this open to commit.
+        await routing.ReadDepartmentsForDispatchAsync(db,
+            [departmentCode, .. (input.CoDepartments ?? []).Select(p => p?.DepartmentCode?.Trim()).OfType<string>()], ct);
 
         // From the one read of all departments the routing makes anyway; the answer takes the name from it (DescribeOpenedAsync).
         if (departmentCode.Length > 0 && await routing.ActiveDepartmentAsync(db, departmentCode, ct) is null)

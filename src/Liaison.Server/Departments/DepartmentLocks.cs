@@ -1,3 +1,4 @@
+using Liaison.Cases.Departments;
 using Liaison.Cases.Routing;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
@@ -24,40 +25,70 @@ public static class DepartmentLocks
     private const int LockClass = 0x4C494153;
 
     /// <summary>
-    /// For a dispatch in the current transaction: the department's liaisons as they are now, read under the shared lock
+    /// For a dispatch in the current transaction: the department's liaisons as they are now, read under its shared lock
     /// (held until the transaction ends), in one round trip. Null when there is no transaction to hold the lock, or no
     /// department has the code: the caller keeps what it read.
     /// </summary>
-    public static async Task<DepartmentContact?> ReadForDispatchAsync(LiaisonDbContext db, string code, CancellationToken ct)
+    public static async Task<DepartmentContact?> ReadForDispatchAsync(LiaisonDbContext db, string code, CancellationToken ct) =>
+        await ReadAsync(db, [code], "WHERE code = $1", code, ct) is [var d]
+            ? new DepartmentContact(d.Code, d.Name,
+                new Person(d.Handler.Name, d.Handler.Email, d.Handler.Culture), new Person(d.Leader.Name, d.Leader.Email, d.Leader.Culture))
+            : null;
+
+    /// <summary>
+    /// Every department, read in the current transaction under the shared locks of <paramref name="dispatchTo"/> (the
+    /// departments a case open is about to dispatch to), in one round trip: the read the open makes anyway, so its
+    /// dispatches cost nothing more. Null when there is no transaction to hold the locks.
+    /// </summary>
+    public static Task<List<Department>?> ReadAllForDispatchAsync(LiaisonDbContext db, IReadOnlyCollection<string> dispatchTo, CancellationToken ct) =>
+        ReadAsync(db, dispatchTo, "ORDER BY id", null, ct);
+
+    private static async Task<List<Department>?> ReadAsync(LiaisonDbContext db, IReadOnlyCollection<string> locked, string where, string? code, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction?.GetDbTransaction() is not NpgsqlTransaction tx || tx.Connection is not { } connection)
         {
             return null;
         }
 
-        // Two statements in one batch: the read's snapshot is taken after the lock is granted (each statement has its own
-        // under READ COMMITTED), so a save that held it is seen.
+        // Two statements in one batch: the read's snapshot is taken after the locks are granted (each statement has its
+        // own under READ COMMITTED), so a save that held one is seen.
+        var read = new NpgsqlBatchCommand($"""
+            SELECT id, code, name, active, is_sample, created_at, updated_at,
+                   handler_name, handler_email, handler_culture, leader_name, leader_email, leader_culture
+            FROM departments {where}
+            """);
+        if (code is not null) read.Parameters.Add(new() { Value = code });
         await using var batch = new NpgsqlBatch(connection, tx)
         {
             BatchCommands =
             {
-                new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock_shared($1, hashtext($2))") { Parameters = { new() { Value = LockClass }, new() { Value = code } } },
-                new NpgsqlBatchCommand("""
-                    SELECT name, handler_name, handler_email, handler_culture, leader_name, leader_email, leader_culture
-                    FROM departments WHERE code = $1
-                    """) { Parameters = { new() { Value = code } } },
+                new NpgsqlBatchCommand("SELECT count(pg_advisory_xact_lock_shared($1, hashtext(c))) FROM unnest($2::text[]) AS c")
+                {
+                    Parameters = { new() { Value = LockClass }, new() { Value = locked.Distinct(StringComparer.Ordinal).ToArray() } },
+                },
+                read,
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.NextResultAsync(ct);
-        if (!await reader.ReadAsync(ct))
+        var rows = new List<Department>();
+        while (await reader.ReadAsync(ct))
         {
-            return null;
+            rows.Add(new Department
+            {
+                Id = reader.GetInt64(0),
+                Code = reader.GetString(1),
+                Name = reader.GetString(2),
+                Active = reader.GetBoolean(3),
+                IsSample = reader.GetBoolean(4),
+                CreatedAt = reader.GetFieldValue<DateTimeOffset>(5),
+                UpdatedAt = reader.GetFieldValue<DateTimeOffset>(6),
+                Handler = new DepartmentLiaison { Name = reader.GetString(7), Email = reader.GetString(8), Culture = reader.GetString(9) },
+                Leader = new DepartmentLiaison { Name = reader.GetString(10), Email = reader.GetString(11), Culture = reader.GetString(12) },
+            });
         }
 
-        return new DepartmentContact(code, reader.GetString(0),
-            new Person(reader.GetString(1), reader.GetString(2), reader.GetString(3)),
-            new Person(reader.GetString(4), reader.GetString(5), reader.GetString(6)));
+        return rows;
     }
 
     /// <summary>For the admin's save, first in its transaction: waits for the dispatches to the department in flight, and holds new ones until it commits.</summary>

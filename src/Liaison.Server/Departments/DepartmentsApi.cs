@@ -38,12 +38,14 @@ public static class DepartmentsApi
             var failed => new ConflictProblem(failed.Error!.Message),
         };
 
-    public static async Task<Results<Ok<DepartmentDto>, ValidationProblem, NotFoundProblem>> Update(
+    public static async Task<Results<Ok<DepartmentDto>, ValidationProblem, NotFoundProblem, ConflictProblem>> Update(
         string code, DepartmentInput input, DepartmentService departments, ClaimsPrincipal user, CancellationToken ct) =>
         await departments.UpdateAsync(code, input, Actor.Of(user), ct) switch
         {
             { Value: { } d } => TypedResults.Ok(DepartmentDto.From(d)),
             { Error: ServiceError.Invalid invalid } => Problems.Invalid(invalid.Fields),
+            // Its cases stayed locked while it tried (LiaisonChange gives way): nothing was saved.
+            { Error: ServiceError.Conflict busy } => new ConflictProblem(busy.Message),
             var failed => new NotFoundProblem(failed.Error!.Message),
         };
 }

@@ -37,7 +37,9 @@ public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
             return;
         }
 
-        var cases = await db.Cases.FromSql($"SELECT *, xmin FROM cases WHERE id = ANY({ids}) ORDER BY id FOR UPDATE").ToListAsync(ct);
+        // NOWAIT: the save holds the department's lock (DepartmentLocks), and a case action holding one of these cases
+        // may be waiting for it to dispatch; the save gives way (LockNotAvailable) and tries again, instead of a deadlock.
+        var cases = await db.Cases.FromSql($"SELECT *, xmin FROM cases WHERE id = ANY({ids}) ORDER BY id FOR UPDATE NOWAIT").ToListAsync(ct);
         var partsByCase = (await parts.Where(p => ids.Contains(p.CaseId)).OrderBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.CaseId);
         var now = clock.GetUtcNow();
         // Read again under the lock: a case may have ended or moved to another department meanwhile. A lead already

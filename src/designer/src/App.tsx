@@ -493,6 +493,11 @@ export default function App() {
             )}
             {tab === 'versions' && (
               <div className="versions" data-testid="versions">
+                {def && (
+                  <p className="hint">
+                    <a href={`/admin/audit?area=workflow&subject=${encodeURIComponent(def.definitionId)}`} data-testid="audit-link">{t('versions.changeLog')}</a>
+                  </p>
+                )}
                 {!versions && <div className="hint">{t('versions.notSaved')}</div>}
                 {versions && (
                   <ul>

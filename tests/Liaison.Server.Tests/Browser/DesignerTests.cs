@@ -115,6 +115,13 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         Assert.Equal(shipped + 1, (int)published["version"]!);
         Assert.True((bool)published["isPublished"]!);
         Assert.Equal(["start", "hello", "end"], published["root"]!["activities"]!.AsArray().Select(a => (string)a!["id"]!));
+
+        // The versions tab links the workflow's change log, where the publish is, with who did it.
+        await page.GetByRole(AriaRole.Button, new() { Name = "版本历史", Exact = true }).ClickAsync();
+        await page.GetByTestId("audit-link").ClickAsync();
+        await page.WaitForURLAsync("**/admin/audit?area=workflow&subject=hello-world");
+        var entry = page.Locator("tbody tr").Filter(new() { HasText = "发布流程" });
+        await Assertions.Expect(entry.First).ToContainTextAsync(LiaisonApp.AdminEmail);
     });
 
     [Fact]

@@ -188,6 +188,31 @@ public sealed class LiaisonChangeTests : IAsyncLifetime
         Assert.Equal("swj.new.handler@anyue.example", (await GetCaseAsync(_officer, number)).GetProperty("handler").GetProperty("email").GetString());
     }
 
+    [Fact]
+    public async Task A_liaison_change_gives_way_to_a_case_being_handled_and_answers_409_when_it_stays_locked()
+    {
+        var number = (await OpenAsync(_officer, NewCase("jrj"))).GetProperty("number").GetString()!;
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
+        await using (var tx = await db.Database.BeginTransactionAsync())
+        {
+            // A case action holds the case's row (and might wait for the department's lock to dispatch): the save does
+            // not wait on it while holding that lock; it rolls back and tries again, and at last says so.
+            await db.Database.ExecuteSqlAsync($"SELECT id FROM cases WHERE number = {number} FOR UPDATE");
+            var refused = await SaveAsync("jrj", "金融工作局", "jrj.new.handler@anyue.example").WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Contains("正在办理", await refused.Content.ReadAsStringAsync());
+            await tx.RollbackAsync();
+        }
+
+        // Nothing of it was kept.
+        Assert.Equal("jrj.handler@anyue.example", (await _admin.GetFromJsonAsync<JsonElement>("/api/departments/jrj")).GetProperty("handler").GetProperty("email").GetString());
+        Assert.Equal("jrj.handler@anyue.example", (await GetCaseAsync(_officer, number)).GetProperty("handler").GetProperty("email").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await SaveAsync("jrj", "金融工作局", "jrj.new.handler@anyue.example")).StatusCode);
+        Assert.Equal("jrj.new.handler@anyue.example", (await GetCaseAsync(_officer, number)).GetProperty("handler").GetProperty("email").GetString());
+    }
+
     /// <summary>True once PostgreSQL lists an advisory lock waited for (not granted) while <paramref name="work"/> is still running.</summary>
     private Task<bool> WaitsOnTheLockAsync(Task work) => _app.WithDbAsync(async other =>
     {
