@@ -467,10 +467,39 @@ public sealed class DevMailboxTests
     }
 
     [Fact]
-    public async Task The_dev_mailbox_does_not_exist_outside_development()
+    public async Task Outside_development_without_an_smtp_host_mail_is_held_in_the_outbox_and_the_admin_is_told()
     {
         await using var app = await LiaisonApp.StartAsync(nameof(DevMailboxTests) + "Prod", withSmtp: false);
+        var row = await app.QueueMailAsync(new OutgoingMail("handler@anyue.example", "张三", "【派单】无邮件服务器", "请点击 https://x/l/abc", null, "dispatch"));
+
+        var report = await app.RelayMailAsync();
+        var stored = await app.WithDbAsync(db => db.Outbox.SingleAsync(m => m.Id == row.Id));
 
         Assert.Equal(HttpStatusCode.NotFound, (await app.Anonymous().GetAsync("/dev/mailbox")).StatusCode);
+        // Neither sent nor tried: it waits, as it was, for an SMTP host.
+        Assert.Equal(0, report.Sent);
+        Assert.Equal((OutboxStatus.Pending, 0, null, null), (stored.Status, stored.Attempts, stored.DeliveredVia, stored.LastError));
+        var index = await (await app.AsAdminAsync()).GetStringAsync("/admin");
+        Assert.Contains("data-warning=\"mail-held\"", index);
+        Assert.Contains("1 封保存在", index);
+        // The tests configure no zone leadership either.
+        Assert.Contains("data-warning=\"leadership\"", index);
+        Assert.Contains("leadership@anyue.example", index);
+    }
+
+    [Fact]
+    public async Task A_server_that_sends_mail_with_its_leadership_configured_shows_neither_warning()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(DevMailboxTests) + "Configured", configure: s =>
+        {
+            s["Liaison:ZoneLeadership:0:Name"] = "园区领导小组办公室";
+            s["Liaison:ZoneLeadership:0:Email"] = "office@zone.example";
+        });
+        await app.QueueMailAsync(new OutgoingMail("handler@anyue.example", "张三", "s", "t", null, "dispatch"));
+
+        var index = await (await app.AsAdminAsync()).GetStringAsync("/admin");
+
+        Assert.DoesNotContain("data-warning=\"mail-held\"", index);
+        Assert.DoesNotContain("data-warning=\"leadership\"", index);
     }
 }

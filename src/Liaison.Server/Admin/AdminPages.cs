@@ -7,15 +7,17 @@ using Liaison.Cases.Sla;
 using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
-using Liaison.Server.Categories;
 using Liaison.Server.Cases;
+using Liaison.Server.Categories;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Departments;
 using Liaison.Server.Enterprises;
+using Liaison.Server.Hosting;
 using Liaison.Server.Mail;
 using Liaison.Server.Pages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Liaison.Server.Admin;
 
@@ -63,7 +65,9 @@ public static class AdminPages
     private static async ValueTask<object?> AdminOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         context.HttpContext.User.IsInRole(Roles.Admin) ? await next(context) : Forbidden();
 
-    private static async Task<IResult> Index(LiaisonDbContext db, DepartmentService departments, CalendarService calendars, CancellationToken ct)
+    private static async Task<IResult> Index(
+        LiaisonDbContext db, DepartmentService departments, CalendarService calendars, IMailTransport transport, IOptions<LiaisonOptions> options,
+        CancellationToken ct)
     {
         var samples = (await departments.ListAsync(active: null, ct)).Count(d => d.IsSample);
         var calendar = await calendars.GetAsync(ct);
@@ -79,7 +83,14 @@ public static class AdminPages
         var provisional = await db.Database.SqlQueryRaw<ProvisionalYear>(sql, calendar.TimeZone.Id).ToListAsync(ct);
         var missingYears = provisional.Select(p => p.Year).OfType<int>().Where(y => !calendar.HasYear(y)).Order().ToList();
         var failedMail = await db.Outbox.CountAsync(m => m.Status == OutboxStatus.Failed, ct);
-        return PageResults.Page<AdminIndexPage>(new AdminIndexModel(samples, provisional.Sum(p => p.Cases), missingYears, failedMail));
+        // Held mail (no SMTP host outside Development) is every pending mail; counted up to a limit, like the case list.
+        int? heldMail = transport.Sends ? null : await db.Outbox.Where(m => m.Status == OutboxStatus.Pending).Take(100_001).CountAsync(ct);
+        var sampleLeadership = options.Value.ZoneLeadership.Count == 0 ? options.Value.ZoneLeadershipOrSample()[0].Email : null;
+        return PageResults.Page<AdminIndexPage>(new AdminIndexModel(samples, provisional.Sum(p => p.Cases), missingYears, failedMail)
+        {
+            HeldMail = heldMail,
+            SampleLeadership = sampleLeadership,
+        });
     }
 
     private static async Task<IResult> Departments(DepartmentService departments, string? done, CancellationToken ct) =>
@@ -231,7 +242,14 @@ public static class AdminPages
 /// <param name="Year">The deadline's year in the calendar's time zone; null for a case without a deadline.</param>
 internal sealed record ProvisionalYear(int? Year, int Cases);
 
-public sealed record AdminIndexModel(int SampleDepartments, int ProvisionalCases, IReadOnlyList<int> MissingYears, int FailedMail);
+public sealed record AdminIndexModel(int SampleDepartments, int ProvisionalCases, IReadOnlyList<int> MissingYears, int FailedMail)
+{
+    /// <summary>Mails waiting because no SMTP host is configured outside Development; null when mail is sent.</summary>
+    public int? HeldMail { get; init; }
+
+    /// <summary>The sample address the zone leadership's mail goes to when <c>Liaison:ZoneLeadership</c> is not configured.</summary>
+    public string? SampleLeadership { get; init; }
+}
 
 public sealed record DepartmentListModel(IReadOnlyList<DepartmentDto> Departments, bool Saved);
 

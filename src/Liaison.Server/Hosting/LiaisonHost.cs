@@ -17,6 +17,7 @@ using Liaison.Server.Http;
 using Liaison.Server.Jobs;
 using Liaison.Server.Links;
 using Liaison.Server.Mail;
+using Microsoft.Extensions.Options;
 using Liaison.Server.Pages;
 using Liaison.Server.Templates;
 using Liaison.Server.Visits;
@@ -143,9 +144,14 @@ public static class LiaisonHost
         services.AddSingleton<Outbox>();
         services.AddScoped<OutboxRelay>();
         services.AddScoped<OutboxRelayJob>();
-        if (smtp.UsesDevMailbox)
+        if (smtp.UsesDevMailbox && builder.Environment.IsDevelopment())
         {
             services.AddSingleton<IMailTransport, DevMailboxTransport>();
+        }
+        else if (smtp.UsesDevMailbox)
+        {
+            // Not Development and no SMTP host: mail waits in the outbox rather than being marked sent and lost.
+            services.AddSingleton<IMailTransport, HeldMailTransport>();
         }
         else
         {
@@ -248,6 +254,16 @@ public static class LiaisonHost
     public static async Task PrepareAsync(WebApplication app)
     {
         RuntimeSettings.Report(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RuntimeSettings)));
+        if (!app.Services.GetRequiredService<IMailTransport>().Sends)
+        {
+            app.Logger.LogWarning("No SMTP host is configured (Smtp:Host) outside Development: mail is kept in the outbox and not sent until one is");
+        }
+
+        if (app.Services.GetRequiredService<IOptions<LiaisonOptions>>().Value.ZoneLeadership.Count == 0)
+        {
+            app.Logger.LogWarning("Liaison:ZoneLeadership is not configured: top-level escalations and the weekly league table go to the sample address {Email}",
+                app.Services.GetRequiredService<IOptions<LiaisonOptions>>().Value.ZoneLeadershipOrSample()[0].Email);
+        }
         await DatabaseStartup.PrepareAsync(app.Services);
         HangfireSetup.RegisterRecurringJobs(app.Services);
         await app.Services.PrepareWorkflowsAsync();

@@ -14,6 +14,9 @@ public interface IMailTransport
 
     /// <summary>Opens one session (one SMTP connection) for a batch. Not thread-safe, like <see cref="SmtpClient"/>.</summary>
     Task<IMailSession> OpenAsync(CancellationToken ct);
+
+    /// <summary>False when mail is kept in the outbox, not sent (<see cref="HeldMailTransport"/>).</summary>
+    bool Sends => true;
 }
 
 public interface IMailSession : IAsyncDisposable
@@ -98,4 +101,18 @@ public sealed class DevMailboxTransport : IMailTransport
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
+}
+
+/// <summary>
+/// Outside Development with no SMTP host configured: nothing is sent and nothing is marked sent. The mail waits in
+/// the outbox (pending), the admin pages say why, and it goes out once an SMTP host is configured and the server restarted.
+/// </summary>
+public sealed class HeldMailTransport : IMailTransport
+{
+    public string Name => "held";
+
+    public bool Sends => false;
+
+    public Task<IMailSession> OpenAsync(CancellationToken ct) =>
+        throw new InvalidOperationException("No SMTP host is configured (Smtp:Host): mail is held in the outbox.");
 }

@@ -28,6 +28,12 @@ public sealed partial class OutboxRelay(
     {
         var o = options.Value;
         var report = new RelayReport();
+        if (!transport.Sends)
+        {
+            // Held (no SMTP host outside Development): the mail stays pending, untouched, until a host is configured.
+            return report;
+        }
+
         IMailSession? session = null;
         var sentOnSession = 0;
         var candidates = new Queue<DueMail>();
