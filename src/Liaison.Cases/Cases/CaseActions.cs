@@ -115,6 +115,8 @@ public static class CaseActions
             Drop => part.IsUnfinished,
             ExtensionDecision => pendingExtension && part.IsOpen,
             Urge => part.IsOpen && !pendingExtension,
+            // The part's leader reminds its handler while the part is with them.
+            RemindHandler => part.IsOpen,
             _ => false,
         };
         if (ok)
@@ -125,7 +127,8 @@ public static class CaseActions
         var state = CasePart.Label(part.Status);
         return action switch
         {
-            _ when !CoHandlerActions.Contains(action) && !OfficerPartActions.Contains(action) => new("协办部门不能执行此操作", "A co-handling department cannot do that"),
+            _ when !CoHandlerActions.Contains(action) && !OfficerPartActions.Contains(action) && !LeaderActions.Contains(action) =>
+                new("协办部门不能执行此操作", "A co-handling department cannot do that"),
             Progress or Submit or Extension or Return when pendingExtension && part.IsOpen =>
                 new("延期申请正在等待园区专员审批，审批后才能继续", "An extension request is waiting for the officer's decision"),
             ExtensionDecision => new("此协办没有待审批的延期申请", "This part has no extension request to decide"),

@@ -463,7 +463,7 @@ public sealed class CaseService(
             return new ActionResult(c, null, Repeated: true);
         }
 
-        if (link.Role == LinkRole.Leader || !CaseActions.CoHandlerActions.Contains(action))
+        if (!(link.Role == LinkRole.Leader ? CaseActions.LeaderActions : CaseActions.CoHandlerActions).Contains(action))
         {
             return Fail(new ServiceError.Forbidden(new("此链接不能执行该操作", "This link cannot do that")));
         }
@@ -475,6 +475,15 @@ public sealed class CaseService(
 
         var now = clock.GetUtcNow();
         var note = input.Note?.Trim();
+        if (action == CaseActions.RemindHandler)
+        {
+            // The co-handling department's leader reminds its own handler, as the lead's leader does: the part's thread.
+            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
+            CaseTimeline.Add(db, c, now, CaseEventKinds.LeaderReminder, link.RecipientEmail, note, new { department = part.DepartmentCode }, part);
+            await mailer.SendAsync(db, c, CaseMailKind.LeaderReminder, [Audiences.Handler], new CaseMailer.Extras(note), ct, part);
+            return await CommitAsync(tx, c, ct);
+        }
+
         var v = new Validation();
         string outcome;
         switch (action)

@@ -132,7 +132,7 @@ public static class LinkPages
         {
             // A co-handler's link: the part is what it sees and acts on.
             var partEnded = link.EndedAt is not null || link.Round != part.AssignmentRound || !part.IsOpen;
-            var partActions = link.Role == LinkRole.Leader ? [] : CaseActions.CoHandlerActions;
+            var partActions = link.Role == LinkRole.Leader ? CaseActions.LeaderActions : CaseActions.CoHandlerActions;
             var partAllowed = partEnded ? [] : partActions.Where(a => CaseActions.WhyNot(part, a) is null).ToList();
             // E.g. its extension request waits for the officer.
             var partWhy = partEnded || partAllowed.Count > 0 || link.Role == LinkRole.Leader ? null : CaseActions.WhyNot(part, CaseActions.Progress);

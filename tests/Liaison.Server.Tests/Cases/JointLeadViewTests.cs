@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Liaison.Cases.Cases;
 using Liaison.Server.Links;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -135,6 +136,36 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains("协办部门（2）", page);
         Assert.Contains("data-status=\"dispatched\"", PartOn(page, "gdgs"));
         Assert.Null(FormFor(page, "resolve"));
+    }
+
+    [Fact]
+    public async Task A_co_handling_departments_leader_reminds_its_own_handler_from_the_leader_copy()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var browser = _app.Anonymous();
+        var number = (await OpenAsync(officer, JointCase("zrzyj", ("xfdd", null)))).GetProperty("number").GetString()!;
+        var copy = (await MailsAsync(_app, Leader("xfdd"), number)).Single(m => m.Subject.StartsWith("【派单抄送"));
+        var link = PathOf(LinkIn(copy));
+
+        var page = await browser.GetStringAsync(link);
+        var remind = FormFor(page, "remind");
+        Assert.NotNull(remind);
+        Assert.Null(FormFor(page, "accept"));
+        // Not the co-handler's actions: the leader only reminds (its form, posted as an accept, is refused).
+        var accept = new Dictionary<string, string>(remind) { ["action"] = "accept", ["requestId"] = Guid.NewGuid().ToString() };
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.PostAsync(link, new FormUrlEncodedContent(accept))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "remind", new() { ["note"] = "请今天内签收" })).StatusCode);
+
+        var reminder = Assert.Single(await MailsAsync(_app, Handler("xfdd"), "【领导督促】" + number));
+        Assert.Contains("领导留言：请今天内签收", reminder.TextBody);
+        // With the part's own link: the co-handler acts from it.
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, PathOf(LinkIn(reminder)), "accept")).StatusCode);
+        Assert.Empty(await MailsAsync(_app, Handler("zrzyj"), "【领导督促】"));
+        var c = await GetCaseAsync(officer, number);
+        var entry = Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.LeaderReminder);
+        Assert.Equal(Leader("xfdd"), entry.GetProperty("actor").GetString());
+        Assert.Equal(Assert.Single(c.GetProperty("coDepartments").EnumerateArray()).GetProperty("id").GetInt64(), entry.GetProperty("partId").GetInt64());
+        Assert.Equal("accepted", Assert.Single(c.GetProperty("coDepartments").EnumerateArray()).GetProperty("status").GetString());
     }
 
     [Fact]
