@@ -53,7 +53,7 @@ public static class LinkPages
     {
         if (await FindAsync(token, db, clock, ct) is not var (link, c))
         {
-            return Invalid(StatusCodes.Status404NotFound);
+            return await NotFoundOrEndedAsync(token, db, ct);
         }
 
         Text? flash = done is not null && CaseActions.Known(done) ? CaseActions.Done(done) : null;
@@ -108,7 +108,7 @@ public static class LinkPages
         var status = PageResults.StatusOf(refused);
         if (await FindAsync(token, db, clock, ct) is not var (link, c))
         {
-            return Invalid(status == StatusCodes.Status410Gone ? status : StatusCodes.Status404NotFound);
+            return await NotFoundOrEndedAsync(token, db, ct);
         }
 
         return await PageAsync(link, c, null, refused, status, db, timeline, ui, clock, ct);
@@ -170,12 +170,35 @@ public static class LinkPages
         return await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == link.CaseId, ct) is { } c ? (link, c) : null;
     }
 
-    /// <summary>The same plain page for unknown, expired and superseded links: it reveals nothing about any case.</summary>
+    /// <summary>
+    /// A link that once worked and has ended (the case reassigned, cancelled, handed to the department's new liaison,
+    /// or closed and past its grace period) says so, 410, so its recipient knows nothing is left for them; an unknown
+    /// token gets the plain 404. Neither names the case or what became of it: the link may have been forwarded.
+    /// </summary>
+    private static async Task<IResult> NotFoundOrEndedAsync(string token, LiaisonDbContext db, CancellationToken ct)
+    {
+        if (!LinkTokens.LooksValid(token))
+        {
+            return Invalid(StatusCodes.Status404NotFound);
+        }
+
+        var hash = LinkTokens.Hash(token);
+        return await db.Set<LiaisonLink>().AnyAsync(l => l.TokenHash == hash, ct) ? Ended() : Invalid(StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>The same plain page for unknown links: it reveals nothing about any case.</summary>
     private static IResult Invalid(int status) => PageResults.Message(
         new MessageModel(new Text("链接无效或已过期", "This link is invalid or has expired"),
             new Text("如需办理，请联系园区工作人员。", "If you need to act on a case, contact the zone's officer."))
         { Navigation = false },
         status);
+
+    private static IResult Ended() => PageResults.Message(
+        new MessageModel(new Text("此链接已结束", "This link has ended"),
+            new Text("该事项已不再由您办理：已改派其他部门、已撤销、已办结，或已转交本单位新的联络人。无需再操作；如有疑问，请联系园区工作人员。",
+                "This case is no longer with you: it was reassigned to another department, cancelled or closed, or went to your department's new liaison. There is nothing to do; if in doubt, contact the zone's officer."))
+        { Navigation = false },
+        StatusCodes.Status410Gone);
 }
 
 /// <param name="Ended">The case is no longer with this recipient (reassigned, cancelled, closed): nothing to do.</param>

@@ -185,7 +185,7 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         Assert.Equal(1, reassigned.GetProperty("returns").GetInt32());
         var newMail = Assert.Single(await MailsAsync(_app, "gdgs.handler@anyue.example", number));
         var old = await browser.GetAsync(oldLink);
-        Assert.Equal(HttpStatusCode.NotFound, old.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, old.StatusCode);
         Assert.DoesNotContain(number, await old.Content.ReadAsStringAsync());
         var newPage = await browser.GetStringAsync(PathOf(LinkIn(newMail)));
         Assert.NotNull(FormFor(newPage, "accept"));
@@ -255,7 +255,11 @@ public sealed class CaseSidePathTests : IAsyncLifetime
 
         Assert.Equal("cancelled", c.GetProperty("status").GetString());
         Assert.Equal("Cancelled", workflow.GetProperty("status").GetString());
-        Assert.Equal(HttpStatusCode.NotFound, (await _app.Anonymous().GetAsync(link)).StatusCode);
+        var ended = await _app.Anonymous().GetAsync(link);
+        Assert.Equal(HttpStatusCode.Gone, ended.StatusCode);
+        var endedPage = await ended.Content.ReadAsStringAsync();
+        Assert.Contains("此链接已结束", endedPage);
+        Assert.DoesNotContain(number, endedPage); // nothing of the case: the link may have been forwarded
         var cancelled = Assert.Single(await MailsAsync(_app, Handler, number), m => m.Subject.Contains("撤销"));
         Assert.DoesNotContain("/l/", cancelled.TextBody); // its round is over: no dead link in the mail
     }

@@ -183,7 +183,7 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         var entry = await _app.WithDbAsync(db => db.CaseEvents.SingleAsync(e => e.Kind == CaseEventKinds.PartOverridden && db.Cases.Any(c => c.Id == e.CaseId && c.Number == number)));
         Assert.Equal("jtysj", entry.DepartmentCode);
         var gone = await browser.GetAsync(part);
-        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
         // The silent department is told it need not act, with the lead's reason and no link.
         var told = Assert.Single(await MailsAsync(_app, Handler("jtysj"), "协办已撤回"), m => m.Subject.Contains(number));
         Assert.Contains("主办部门已先行办结", told.TextBody);

@@ -262,7 +262,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.DoesNotContain("/l/", mail.TextBody);
         // Only the dropped department hears of it.
         Assert.Empty(await MailsAsync(_app, Handler("jtysj"), "协办已撤回"));
-        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(rsj)).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await browser.GetAsync(rsj)).StatusCode);
     }
 
     [Fact]

@@ -105,8 +105,8 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, sthjj, "accept")).StatusCode);
         Assert.Equal("accepted", Part(await GetCaseAsync(officer, number), "sthjj").GetProperty("status").GetString());
         var old = await browser.GetAsync(zjj);
-        Assert.Equal(HttpStatusCode.NotFound, old.StatusCode);
-        Assert.Contains("链接无效或已过期", await old.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Gone, old.StatusCode);
+        Assert.Contains("此链接已结束", await old.Content.ReadAsStringAsync());
 
         // The part's entries name it; its one workflow instance looped back to dispatch and waits again.
         var timeline = (await GetCaseAsync(officer, number)).GetProperty("timeline").EnumerateArray().ToList();
@@ -154,8 +154,8 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
         foreach (var link in new[] { jtysj, rsj })
         {
             var gone = await browser.GetAsync(link);
-            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
-            Assert.Contains("链接无效或已过期", await gone.Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
+            Assert.Contains("此链接已结束", await gone.Content.ReadAsStringAsync());
         }
 
         // The parts' workflows are cancelled: no timers or waits are left for them.
@@ -263,7 +263,7 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
         Assert.Equal("企业撤回诉求", Part(c, "rsj").GetProperty("endedReason").GetString());
         foreach (var link in new[] { gdgs, rsj })
         {
-            Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(link)).StatusCode);
+            Assert.Equal(HttpStatusCode.Gone, (await browser.GetAsync(link)).StatusCode);
         }
 
         var rsjId = IdOf(Part(c, "rsj"));
