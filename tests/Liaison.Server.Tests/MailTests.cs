@@ -479,9 +479,13 @@ public sealed class DevMailboxTests
         // Neither sent nor tried: it waits, as it was, for an SMTP host.
         Assert.Equal(0, report.Sent);
         Assert.Equal((OutboxStatus.Pending, 0, null, null), (stored.Status, stored.Attempts, stored.DeliveredVia, stored.LastError));
-        var index = await (await app.AsAdminAsync()).GetStringAsync("/admin");
+        var admin = await app.AsAdminAsync();
+        var index = await admin.GetStringAsync("/admin");
         Assert.Contains("data-warning=\"mail-held\"", index);
         Assert.Contains("1 封保存在", index);
+        var outbox = await admin.GetStringAsync("/admin/outbox");
+        Assert.Contains("data-warning=\"mail-held\"", outbox);
+        Assert.Contains("【派单】无邮件服务器", outbox);
         // The tests configure no zone leadership either.
         Assert.Contains("data-warning=\"leadership\"", index);
         Assert.Contains("leadership@anyue.example", index);
@@ -497,9 +501,11 @@ public sealed class DevMailboxTests
         });
         await app.QueueMailAsync(new OutgoingMail("handler@anyue.example", "张三", "s", "t", null, "dispatch"));
 
-        var index = await (await app.AsAdminAsync()).GetStringAsync("/admin");
+        var admin = await app.AsAdminAsync();
+        var index = await admin.GetStringAsync("/admin");
 
         Assert.DoesNotContain("data-warning=\"mail-held\"", index);
         Assert.DoesNotContain("data-warning=\"leadership\"", index);
+        Assert.DoesNotContain("data-warning=\"mail-held\"", await admin.GetStringAsync("/admin/outbox"));
     }
 }

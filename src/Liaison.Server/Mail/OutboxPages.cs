@@ -20,13 +20,13 @@ public static class OutboxPages
 
     private const int Shown = 200;
 
-    private static async Task<IResult> Index(LiaisonDbContext db, int? retried, CancellationToken ct)
+    private static async Task<IResult> Index(LiaisonDbContext db, IMailTransport transport, int? retried, CancellationToken ct)
     {
         // Refused mail first, then waiting mail, each newest first from its own partial index: one query over "not
         // sent" would sort every unsent row, and read the whole outbox to find them.
         var rows = await Newest(OutboxStatus.Failed, Shown);
         rows.AddRange(await Newest(OutboxStatus.Pending, Shown - rows.Count));
-        return Pages.PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(rows, retried));
+        return Pages.PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(rows, retried, Held: !transport.Sends));
 
         Task<List<OutboxItemDto>> Newest(OutboxStatus status, int count) =>
             OutboxApi.Items(OutboxApi.NewestFirst(db.Outbox.AsNoTracking().Where(m => m.Status == status), status).Take(count)).ToListAsync(ct);
@@ -55,4 +55,5 @@ public static class OutboxPages
     }
 }
 
-public sealed record OutboxAdminModel(IReadOnlyList<OutboxItemDto> Mails, int? Retried);
+/// <param name="Held">No SMTP host outside Development: the waiting mail is held, not sent (<see cref="HeldMailTransport"/>).</param>
+public sealed record OutboxAdminModel(IReadOnlyList<OutboxItemDto> Mails, int? Retried, bool Held = false);
