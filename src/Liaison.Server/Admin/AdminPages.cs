@@ -85,11 +85,10 @@ public static class AdminPages
         var failedMail = await db.Outbox.CountAsync(m => m.Status == OutboxStatus.Failed, ct);
         // Held mail (no SMTP host outside Development) is every pending mail; counted up to a limit, like the case list.
         int? heldMail = transport.Sends ? null : await db.Outbox.Where(m => m.Status == OutboxStatus.Pending).Take(100_001).CountAsync(ct);
-        var sampleLeadership = options.Value.ZoneLeadership.Count == 0 ? options.Value.ZoneLeadershipOrSample()[0].Email : null;
         return PageResults.Page<AdminIndexPage>(new AdminIndexModel(samples, provisional.Sum(p => p.Cases), missingYears, failedMail)
         {
             HeldMail = heldMail,
-            SampleLeadership = sampleLeadership,
+            SampleLeadership = options.Value.SampleLeadershipEmail,
         });
     }
 

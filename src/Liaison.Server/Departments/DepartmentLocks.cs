@@ -1,5 +1,6 @@
 using Liaison.Cases.Departments;
 using Liaison.Cases.Routing;
+using Liaison.Server.Cases;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -30,10 +31,7 @@ public static class DepartmentLocks
     /// department has the code: the caller keeps what it read.
     /// </summary>
     public static async Task<DepartmentContact?> ReadForDispatchAsync(LiaisonDbContext db, string code, CancellationToken ct) =>
-        await ReadAsync(db, [code], "WHERE code = $1", code, ct) is [var d]
-            ? new DepartmentContact(d.Code, d.Name,
-                new Person(d.Handler.Name, d.Handler.Email, d.Handler.Culture), new Person(d.Leader.Name, d.Leader.Email, d.Leader.Culture))
-            : null;
+        await ReadAsync(db, [code], "WHERE code = $1", code, ct) is [var d] ? CaseRoutingFactory.ContactOf(d) : null;
 
     /// <summary>
     /// Every department, read in the current transaction under the shared locks of <paramref name="dispatchTo"/> (the

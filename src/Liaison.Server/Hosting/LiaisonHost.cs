@@ -17,7 +17,6 @@ using Liaison.Server.Http;
 using Liaison.Server.Jobs;
 using Liaison.Server.Links;
 using Liaison.Server.Mail;
-using Microsoft.Extensions.Options;
 using Liaison.Server.Pages;
 using Liaison.Server.Templates;
 using Liaison.Server.Visits;
@@ -27,6 +26,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Scalar.AspNetCore;
 
@@ -259,10 +259,9 @@ public static class LiaisonHost
             app.Logger.LogWarning("No SMTP host is configured (Smtp:Host) outside Development: mail is kept in the outbox and not sent until one is");
         }
 
-        if (app.Services.GetRequiredService<IOptions<LiaisonOptions>>().Value.ZoneLeadership.Count == 0)
+        if (app.Services.GetRequiredService<IOptions<LiaisonOptions>>().Value.SampleLeadershipEmail is { } sample)
         {
-            app.Logger.LogWarning("Liaison:ZoneLeadership is not configured: top-level escalations and the weekly league table go to the sample address {Email}",
-                app.Services.GetRequiredService<IOptions<LiaisonOptions>>().Value.ZoneLeadershipOrSample()[0].Email);
+            app.Logger.LogWarning("Liaison:ZoneLeadership is not configured: top-level escalations and the weekly league table go to the sample address {Email}", sample);
         }
         await DatabaseStartup.PrepareAsync(app.Services);
         HangfireSetup.RegisterRecurringJobs(app.Services);

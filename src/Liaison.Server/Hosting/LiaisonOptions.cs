@@ -34,6 +34,9 @@ public sealed class LiaisonOptions
             ? ZoneLeadership
             : [new ContactOptions { Name = "园区领导小组办公室（示例）", Email = "leadership@anyue.example" }];
 
+    /// <summary>The sample address the leadership's mail goes to while <see cref="ZoneLeadership"/> is not configured; null once it is.</summary>
+    public string? SampleLeadershipEmail => ZoneLeadership.Count == 0 ? ZoneLeadershipOrSample()[0].Email : null;
+
     /// <summary>How long a link still shows its (closed) case after the round ended by closing; reassign and cancel end links at once.</summary>
     public TimeSpan LinkGracePeriod { get; set; } = TimeSpan.FromDays(7);
 

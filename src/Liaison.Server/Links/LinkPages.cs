@@ -51,13 +51,14 @@ public static class LinkPages
 
     private static async Task<IResult> Show(string token, string? done, LiaisonDbContext db, CaseTimelineView timeline, Ui ui, TimeProvider clock, CancellationToken ct)
     {
-        if (await FindAsync(token, db, clock, ct) is not var (link, c))
+        var (link, c) = await FindAsync(token, db, clock, ct);
+        if (c is null)
         {
-            return await NotFoundOrEndedAsync(token, db, ct);
+            return NotFoundOrEnded(link);
         }
 
         Text? flash = done is not null && CaseActions.Known(done) ? CaseActions.Done(done) : null;
-        return await PageAsync(link, c, flash, null, StatusCodes.Status200OK, db, timeline, ui, clock, ct);
+        return await PageAsync(link!, c, flash, null, StatusCodes.Status200OK, db, timeline, ui, clock, ct);
     }
 
     private static async Task<IResult> Act(
@@ -106,12 +107,13 @@ public static class LinkPages
         }
 
         var status = PageResults.StatusOf(refused);
-        if (await FindAsync(token, db, clock, ct) is not var (link, c))
+        var (link, c) = await FindAsync(token, db, clock, ct);
+        if (c is null)
         {
-            return await NotFoundOrEndedAsync(token, db, ct);
+            return NotFoundOrEnded(link);
         }
 
-        return await PageAsync(link, c, null, refused, status, db, timeline, ui, clock, ct);
+        return await PageAsync(link!, c, null, refused, status, db, timeline, ui, clock, ct);
     }
 
     private static async Task<IResult> PageAsync(
@@ -153,21 +155,25 @@ public static class LinkPages
         }, status);
     }
 
-    private static async Task<(LiaisonLink Link, Case Case)?> FindAsync(string token, LiaisonDbContext db, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// The link and its case when the link works now; the link alone when it once worked and has ended (or its case is
+    /// gone); neither for a token no link has.
+    /// </summary>
+    private static async Task<(LiaisonLink? Link, Case? Case)> FindAsync(string token, LiaisonDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (!LinkTokens.LooksValid(token))
         {
-            return null;
+            return (null, null);
         }
 
         var hash = LinkTokens.Hash(token);
         var link = await db.Set<LiaisonLink>().AsNoTracking().FirstOrDefaultAsync(l => l.TokenHash == hash, ct);
         if (link is null || link.ExpiresAt <= clock.GetUtcNow())
         {
-            return null;
+            return (link, null);
         }
 
-        return await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == link.CaseId, ct) is { } c ? (link, c) : null;
+        return (link, await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == link.CaseId, ct));
     }
 
     /// <summary>
@@ -175,16 +181,7 @@ public static class LinkPages
     /// or closed and past its grace period) says so, 410, so its recipient knows nothing is left for them; an unknown
     /// token gets the plain 404. Neither names the case or what became of it: the link may have been forwarded.
     /// </summary>
-    private static async Task<IResult> NotFoundOrEndedAsync(string token, LiaisonDbContext db, CancellationToken ct)
-    {
-        if (!LinkTokens.LooksValid(token))
-        {
-            return Invalid(StatusCodes.Status404NotFound);
-        }
-
-        var hash = LinkTokens.Hash(token);
-        return await db.Set<LiaisonLink>().AnyAsync(l => l.TokenHash == hash, ct) ? Ended() : Invalid(StatusCodes.Status404NotFound);
-    }
+    private static IResult NotFoundOrEnded(LiaisonLink? link) => link is null ? Invalid(StatusCodes.Status404NotFound) : Ended();
 
     /// <summary>The same plain page for unknown links: it reveals nothing about any case.</summary>
     private static IResult Invalid(int status) => PageResults.Message(
