@@ -339,6 +339,7 @@ public sealed partial class DigestMailRenderer
         ("ResolveRate", Percent(r.ResolveOnTimeRate)),
         ("OverdueNow", r.OverdueNow),
         ("Returns", r.Returns),
+        ("Insists", r.Insists),
         ("Extensions", r.Extensions),
         ("Reopenings", r.Reopenings),
         ("MedianDays", Days(r.MedianWorkingDaysToResolve)),

@@ -40,6 +40,9 @@ public sealed record LeagueRow(
 
     /// <summary>The enterprises' ratings of the cases the department led (满意率); not part of the marking.</summary>
     public SatisfactionCounts Satisfaction { get; init; } = SatisfactionCounts.Zero;
+
+    /// <summary>Returns the officer insisted on (坚持原派): the case went back to this department, counted against it; not part of the marking.</summary>
+    public int Insists { get; init; }
 }
 
 /// <summary>
@@ -85,7 +88,7 @@ public static class LeagueTable
     /// <summary>The timeline entries the league table scores.</summary>
     public static readonly string[] ScoringKinds =
         [CaseEventKinds.Dispatched, CaseActions.Accept, CaseActions.Return, CaseActions.Extension, CaseActions.Resolve, CaseEventKinds.Reopened,
-         CaseActions.Submit, CaseEventKinds.PartOverridden];
+         CaseActions.Submit, CaseEventKinds.PartOverridden, CaseEventKinds.Insisted];
 
     /// <summary>
     /// Writes an entry's score as it is recorded, so the database can add up the league table without replaying
@@ -144,7 +147,7 @@ public static class LeagueTable
     private static LeagueRow Row(string code, string name, LeagueCounts n, LeagueRules rules)
     {
         var row = new LeagueRow(code, name, n.Received, n.Accepted, n.AcceptedOnTime, n.Resolved, n.ResolvedOnTime, n.OverdueNow,
-            n.Returns, n.Extensions, n.Reopenings, n.MedianWorkingDaysToResolve, LeagueMark.Green) { CoHandling = n.CoHandling };
+            n.Returns, n.Extensions, n.Reopenings, n.MedianWorkingDaysToResolve, LeagueMark.Green) { CoHandling = n.CoHandling, Insists = n.Insists };
         return row with { Mark = Mark(n.OverdueNow + n.CoHandling.OverdueNow, Worst(row), rules) };
     }
 
@@ -234,6 +237,10 @@ public static class LeagueTable
                         break;
                     case (CaseActions.Return, false):
                         t.Returns++;
+                        break;
+                    case (CaseEventKinds.Insisted, false):
+                        // The officer sent a returned case back to the department that returned it (坚持原派): against it.
+                        t.Insists++;
                         break;
                     case (CaseActions.Extension, false):
                         t.Extensions++;
@@ -358,7 +365,7 @@ public static class LeagueTable
 
     private sealed class Tally
     {
-        public int Received, Accepted, AcceptedOnTime, Resolved, ResolvedOnTime, OverdueNow, Returns, Extensions, Reopenings;
+        public int Received, Accepted, AcceptedOnTime, Resolved, ResolvedOnTime, OverdueNow, Returns, Extensions, Reopenings, Insists;
         public int CoReceived, CoAccepted, CoAcceptedOnTime, CoSubmitted, CoSubmittedOnTime, CoOverridden, CoOverdueNow, CoReturns, CoExtensions;
         public List<int> ResolveDays { get; } = [];
 
@@ -366,7 +373,7 @@ public static class LeagueTable
         {
             Received += o.Received; Accepted += o.Accepted; AcceptedOnTime += o.AcceptedOnTime; Resolved += o.Resolved;
             ResolvedOnTime += o.ResolvedOnTime; OverdueNow += o.OverdueNow; Returns += o.Returns; Extensions += o.Extensions;
-            Reopenings += o.Reopenings; ResolveDays.AddRange(o.ResolveDays);
+            Reopenings += o.Reopenings; Insists += o.Insists; ResolveDays.AddRange(o.ResolveDays);
             CoReceived += o.CoReceived; CoAccepted += o.CoAccepted; CoAcceptedOnTime += o.CoAcceptedOnTime; CoSubmitted += o.CoSubmitted;
             CoSubmittedOnTime += o.CoSubmittedOnTime; CoOverridden += o.CoOverridden; CoOverdueNow += o.CoOverdueNow; CoReturns += o.CoReturns;
             CoExtensions += o.CoExtensions;
@@ -376,6 +383,7 @@ public static class LeagueTable
             Extensions, Reopenings, Median(ResolveDays))
         {
             CoHandling = new(CoReceived, CoAccepted, CoAcceptedOnTime, CoSubmitted, CoSubmittedOnTime, CoOverridden, CoOverdueNow, CoReturns, CoExtensions),
+            Insists = Insists,
         };
     }
 }
@@ -394,6 +402,9 @@ public sealed record LeagueCounts(
     double? MedianWorkingDaysToResolve)
 {
     public static readonly LeagueCounts Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+
+    /// <summary>Returned cases the officer sent back to the department that returned them (坚持原派), counted against it.</summary>
+    public int Insists { get; init; }
 
     /// <summary>The department's co-handling parts (协办); the counts above are its lead (主办) work only.</summary>
     public CoHandlingCounts CoHandling { get; init; } = CoHandlingCounts.Zero;

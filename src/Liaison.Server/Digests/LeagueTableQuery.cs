@@ -97,6 +97,7 @@ public static class LeagueTableQuery
                 coalesce(sum(n) FILTER (WHERE kind = 'return' AND NOT part), 0)::int AS returns,
                 coalesce(sum(n) FILTER (WHERE kind = 'extension' AND NOT part), 0)::int AS extensions,
                 coalesce(sum(n) FILTER (WHERE kind = 'reopened' AND NOT part), 0)::int AS reopenings,
+                coalesce(sum(n) FILTER (WHERE kind = 'insisted' AND NOT part), 0)::int AS insists,
                 coalesce(sum(n) FILTER (WHERE kind = 'dispatched' AND part AND last), 0)::int AS co_received,
                 coalesce(sum(n) FILTER (WHERE kind = 'accept' AND part), 0)::int AS co_accepted,
                 coalesce(sum(n) FILTER (WHERE kind = 'accept' AND part AND on_time), 0)::int AS co_accepted_on_time,
@@ -136,6 +137,7 @@ public static class LeagueTableQuery
                 Received = n.Received + r.Received, Accepted = n.Accepted + r.Accepted, AcceptedOnTime = n.AcceptedOnTime + r.AcceptedOnTime,
                 Resolved = n.Resolved + r.Resolved, ResolvedOnTime = n.ResolvedOnTime + r.ResolvedOnTime,
                 Returns = n.Returns + r.Returns, Extensions = n.Extensions + r.Extensions, Reopenings = n.Reopenings + r.Reopenings,
+                Insists = n.Insists + r.Insists,
                 CoHandling = n.CoHandling + new CoHandlingCounts(r.CoReceived, r.CoAccepted, r.CoAcceptedOnTime, r.CoSubmitted,
                     r.CoSubmittedOnTime, r.CoOverridden, 0, r.CoReturns, r.CoExtensions),
             };
@@ -171,13 +173,14 @@ public static class LeagueTableQuery
             LeagueTable.MedianOfHistogram(allDays))
         {
             CoHandling = all.Aggregate(CoHandlingCounts.Zero, (sum, n) => sum + n.CoHandling),
+            Insists = all.Sum(n => n.Insists),
         };
         return (byDepartment, total);
     }
 
     private sealed record ScoredCounts(
         string Department, int? Days, int Received, int Accepted, int AcceptedOnTime, int Resolved, int ResolvedOnTime,
-        int Returns, int Extensions, int Reopenings, int CoReceived, int CoAccepted, int CoAcceptedOnTime, int CoSubmitted,
+        int Returns, int Extensions, int Reopenings, int Insists, int CoReceived, int CoAccepted, int CoAcceptedOnTime, int CoSubmitted,
         int CoSubmittedOnTime, int CoOverridden, int CoReturns, int CoExtensions);
 
     private sealed record OverdueCount(string Department, int OverdueNow);

@@ -63,7 +63,7 @@ public static class ReportsApi
         [
             "部门代码 Department code", "部门 Department", "标记 Mark", "收到 Received", "签收 Accepted", "按时签收 Accepted on time",
             "按时签收率 On-time accept rate", "办结 Resolved", "按时办结 Resolved on time", "按时办结率 On-time resolve rate",
-            "当前超期 Overdue now", "退回 Returns", "延期 Extensions", "重办 Reopenings", "办结用时中位数（工作日） Median working days to resolve",
+            "当前超期 Overdue now", "退回 Returns", "坚持原派 Insisted", "延期 Extensions", "重办 Reopenings", "办结用时中位数（工作日） Median working days to resolve",
             "协办收到 Co-handling received", "协办签收 Co-handling accepted", "协办按时签收 Co-handling accepted on time",
             "协办按时签收率 Co-handling on-time accept rate", "协办提交 Parts submitted", "协办按时提交 Parts submitted on time",
             "协办未提交被越过 Parts resolved over", "协办按时提交率 On-time submit rate", "协办当前超期 Parts overdue now", "协办退回 Parts returned",
@@ -79,7 +79,7 @@ public static class ReportsApi
             string[] cells =
             [
                 r.DepartmentCode, r.DepartmentName, mark, N(r.Received), N(r.Accepted), N(r.AcceptedOnTime), Rate(r.AcceptOnTimeRate),
-                N(r.Resolved), N(r.ResolvedOnTime), Rate(r.ResolveOnTimeRate), N(r.OverdueNow), N(r.Returns), N(r.Extensions),
+                N(r.Resolved), N(r.ResolvedOnTime), Rate(r.ResolveOnTimeRate), N(r.OverdueNow), N(r.Returns), N(r.Insists), N(r.Extensions),
                 N(r.Reopenings), r.MedianWorkingDaysToResolve?.ToString("0.#", CultureInfo.InvariantCulture) ?? "",
                 N(r.CoHandling.Received), N(r.CoHandling.Accepted), N(r.CoHandling.AcceptedOnTime), Rate(r.CoHandling.AcceptOnTimeRate),
                 N(r.CoHandling.Submitted), N(r.CoHandling.SubmittedOnTime), N(r.CoHandling.Overridden), Rate(r.CoHandling.SubmitOnTimeRate),
@@ -186,7 +186,11 @@ public sealed record LeagueRowDto(
         r.ResolveOnTimeRate, r.OverdueNow, r.Returns, r.Extensions, r.Reopenings, r.MedianWorkingDaysToResolve, CoHandlingDto.From(r.CoHandling))
     {
         Satisfaction = SatisfactionDto.From(r.Satisfaction),
+        Insists = r.Insists,
     };
+
+    /// <summary>Returns the officer insisted on (坚持原派): the case went back to this department, counted against it.</summary>
+    public int Insists { get; init; }
 
     /// <summary>The enterprises' ratings of the department's lead cases (满意率); see <see cref="SatisfactionDto"/>.</summary>
     public SatisfactionDto Satisfaction { get; init; } = SatisfactionDto.From(SatisfactionCounts.Zero);

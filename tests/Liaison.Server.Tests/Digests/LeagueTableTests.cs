@@ -155,9 +155,9 @@ public sealed class LeagueTableTests : IAsyncLifetime
         Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
         var lines = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).Split("\r\n");
         Assert.StartsWith("部门代码 Department code,部门 Department,标记 Mark,收到 Received,签收 Accepted,按时签收 Accepted on time", lines[0]);
-        // The lead's columns as they always were, then the co-handling ones (none here).
-        Assert.Contains("fgj,发展和改革局,红 Red,3,2,1,50%,2,1,50%,0,1,1,0,3.5,0,0,0,,0,0,0,,0,0,0,0,0,0,0,,0", lines);
-        Assert.Contains(",合计 / Total,,6,4,3,75%,4,3,75%,1,1,1,1,3.5,0,0,0,,0,0,0,,0,0,0,0,0,0,0,,0", lines);
+        // The lead's columns (insisted after returns: none here), then the co-handling ones (none here).
+        Assert.Contains("fgj,发展和改革局,红 Red,3,2,1,50%,2,1,50%,0,1,0,1,0,3.5,0,0,0,,0,0,0,,0,0,0,0,0,0,0,,0", lines);
+        Assert.Contains(",合计 / Total,,6,4,3,75%,4,3,75%,1,1,0,1,1,3.5,0,0,0,,0,0,0,,0,0,0,0,0,0,0,,0", lines);
     }
 
     [Fact]
@@ -172,7 +172,7 @@ public sealed class LeagueTableTests : IAsyncLifetime
         Assert.Equal(["jxj", "fgj", "gdgs"], Regex.Matches(lead, "data-department=\"([a-z]+)\"").Select(m => m.Groups[1].Value).Take(3));
         var fgj = Regex.Match(lead, "<tr data-department=\"fgj\" data-mark=\"red\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
         var cells = Regex.Matches(fgj, "<t[dh][^>]*>(.*?)</t[dh]>", RegexOptions.Singleline).Select(m => Regex.Replace(m.Groups[1].Value, "<[^>]+>", "").Trim()).ToList();
-        Assert.Equal(["发展和改革局", "红榜", "3", "2（1）", "50%", "2（1）", "50%", "0", "1", "1", "0", "3.5"], cells);
+        Assert.Equal(["发展和改革局", "红榜", "3", "2（1）", "50%", "2（1）", "50%", "0", "1", "0", "1", "0", "3.5"], cells);
         Assert.Matches("<tr data-department=\"total\"[^>]*>\\s*<th scope=\"row\">合计</th>", lead);
         Assert.DoesNotContain("data-table=\"co-handling\"", page); // no joint cases here
         Assert.Contains("value=\"2026-03-02\"", page);
@@ -238,8 +238,13 @@ public sealed class LeagueTableTests : IAsyncLifetime
         Assert.Contains("\"Resolved\":5", tables[2].Sql);
         Assert.Contains("\"Received\":0", tables[4].Sql);
         Assert.Matches("\"DepartmentCode\":\"czj\",\"DepartmentName\":\"[^\"]*\",\"Received\":1,\"Accepted\":1,", tables[2].Sql);
+        // The insist counts against czj, which returned the case (the tables above are equal, so the replay agrees).
+        Assert.Equal(1, JsonDocument.Parse(tables[2].Sql).RootElement.GetProperty("Rows").EnumerateArray()
+            .Single(r => r.GetProperty("DepartmentCode").GetString() == "czj").GetProperty("Insists").GetInt32());
+        Assert.Equal(1, JsonDocument.Parse(tables[2].Sql).RootElement.GetProperty("Totals").GetProperty("Insists").GetInt32());
 
         var scores = await ScoresAsync();
+        Assert.Contains(scores, s => s.Contains(" insisted czj "));
         Assert.Contains(scores, s => s.Contains(" resolve gdgs False ") || s.Contains(" resolve gdgs True "));
         await using (var scope = _app.Services.CreateAsyncScope())
         {
@@ -252,6 +257,7 @@ public sealed class LeagueTableTests : IAsyncLifetime
                 .Rows.Where(r => r.DepartmentCode == "gdgs").Select(r => $"{r.Mark.ToString().ToLowerInvariant()},{r.Received}").Single());
             await db.Database.ExecuteSqlRawAsync(LeagueScores.BackfillSql);
             await db.Database.ExecuteSqlRawAsync(LeagueNextSame.BackfillSql);
+            await db.Database.ExecuteSqlRawAsync(LeagueInsists.BackfillSql);
         }
 
         Assert.Equal(scores, await ScoresAsync());
