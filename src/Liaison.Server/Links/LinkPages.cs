@@ -130,6 +130,10 @@ public static class LinkPages
         var rows = await timeline.DescribeAsync(events.Select(TimelineEntryDto.From).ToList(), departments, ct);
 
         var parts = await db.Set<CasePart>().AsNoTracking().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
+        // The enterprise's contact (name and phone) is for signed-in officers only (DESIGN: enterprises); the liaison
+        // reaches the enterprise through the officer who follows the case (全程代办).
+        var officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId)
+            .Select(u => new PersonRef(u.DisplayName, u.Email ?? "")).FirstOrDefaultAsync(ct);
         if (link.PartId is { } partId && parts.FirstOrDefault(p => p.Id == partId) is { } part)
         {
             // A co-handler's link: the part is what it sees and acts on.
@@ -139,7 +143,7 @@ public static class LinkPages
             // E.g. its extension request waits for the officer.
             var partWhy = partEnded || partAllowed.Count > 0 || link.Role == LinkRole.Leader ? null : CaseActions.WhyNot(part, CaseActions.Progress);
             return PageResults.Page<LinkPage>(new LinkPageModel(c, departments.FirstOrDefault(d => d.Code == part.DepartmentCode)?.Name, partEnded, partAllowed,
-                partWhy, rows, flash, error) { Part = part, LeadDepartmentName = department }, status);
+                partWhy, rows, flash, error) { Part = part, LeadDepartmentName = department, Officer = officer }, status);
         }
 
         var ended = link.EndedAt is not null || link.Round != c.AssignmentRound;
@@ -152,6 +156,7 @@ public static class LinkPages
             // The lead (its handler and its leader) sees every co-handler's part: status, deadlines, submission.
             CoHandlers = parts.Select(p => new CoHandlerPart(p, departments.FirstOrDefault(d => d.Code == p.DepartmentCode)?.Name ?? p.DepartmentCode)).ToList(),
             Now = clock.GetUtcNow(),
+            Officer = officer,
         }, status);
     }
 
@@ -219,6 +224,9 @@ public sealed record LinkPageModel(
 
     /// <summary>When the page was made: a part is late (超期) as of now.</summary>
     public DateTimeOffset Now { get; init; }
+
+    /// <summary>The officer who follows the case: the liaison's contact for it, in place of the enterprise's own.</summary>
+    public PersonRef? Officer { get; init; }
 }
 
 /// <summary>A co-handler's part as the lead's page shows it, with its department's name.</summary>

@@ -96,6 +96,10 @@ public sealed class CaseLifecycleTests : IAsyncLifetime
         var page = await browser.GetStringAsync(link);
         Assert.Contains(number, page);
         Assert.Equal("dispatched", (await GetCaseAsync(_officer, number)).GetProperty("status").GetString());
+        // The enterprise's contact is for signed-in officers (DESIGN); the liaison's contact is the case's officer.
+        Assert.DoesNotContain("13800000000", page);
+        Assert.DoesNotContain("王经理", page);
+        Assert.Matches("<dd data-officer>[^<]+（<a href=\"mailto:officer@test.example\">officer@test.example</a>）</dd>", page);
 
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "accept")).StatusCode);
         Assert.Equal("accepted", (await GetCaseAsync(_officer, number)).GetProperty("status").GetString());
