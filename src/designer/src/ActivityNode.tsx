@@ -8,7 +8,7 @@ import { local, t } from './i18n';
  * A node that runs a child workflow says so, and opens the child on a double-click.
  */
 function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNode>) {
-  const { activity, descriptor, ports, errors } = data;
+  const { activity, descriptor, ports, errors, trace } = data;
   const child = childDefinitionId(activity);
   const updateNodeInternals = useUpdateNodeInternals();
   // Ports follow the configuration (a fork's branches, a switch's cases): React Flow must measure the new handles. Not
@@ -26,10 +26,13 @@ function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNode>) {
   if (errors.length > 0) classes.push('invalid');
   if (!descriptor) classes.push('unknown');
   if (child) classes.push('child');
+  if (trace) classes.push('traced');
+  if (trace?.waiting) classes.push('waiting');
+  if (trace?.faulted) classes.push('faulted');
   const about = descriptor?.description || (descriptor ? '' : t('unknownType', { type: activity.type }));
   return (
     <div className={classes.join(' ')} title={child ? [about, t('node.openChild', { id: child })].filter(Boolean).join('\n') : about}
-      data-child-definition={child ?? undefined}>
+      data-child-definition={child ?? undefined} data-trace={trace ? traceState(trace) : undefined}>
       <Handle type="target" position={Position.Left} id={IN_PORT} className="port-in" />
       <div className="act-title" title={activity.name || activity.id}>{activity.name || activity.id}</div>
       <div className="act-type">
@@ -37,6 +40,13 @@ function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNode>) {
         {typeof activity.version === 'number' && activity.workflowDefinitionId ? ` · v${activity.version}` : ''}
         <span className="act-id">{activity.id}</span>
       </div>
+      {trace && (
+        <div className="act-trace" data-testid={`trace-${activity.id}`}>
+          {trace.faulted ? t('trace.faulted') : trace.waiting ? t('trace.waiting') : null}
+          {(trace.faulted || trace.waiting) && trace.completed > 0 ? ' · ' : null}
+          {trace.completed > 0 ? t('trace.completed', { n: trace.completed, outcomes: trace.outcomes.join(', ') || '—' }) : null}
+        </div>
+      )}
       {ports.length > 0 && (
         <div className="act-ports">
           {ports.map((p) => (
@@ -55,5 +65,8 @@ function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNode>) {
     </div>
   );
 }
+
+/** The node's state in the instance on view: faulted, waiting now, or ran. */
+const traceState = (x: NonNullable<ActivityNode['data']['trace']>) => (x.faulted ? 'faulted' : x.waiting ? 'waiting' : 'ran');
 
 export default memo(ActivityNodeView);

@@ -7,26 +7,31 @@ import { ApiError, api } from './api';
 import ActivityNodeView from './ActivityNode';
 import Inspector from './Inspector';
 import Palette, { DRAG_TYPE } from './Palette';
+import InstanceView from './InstanceView';
 import TryIt, { sampleCaseText } from './TryIt';
 import {
-  IN_PORT, childDefinitionId, edgeAria, freshId, fromGraph, initialView, newActivity, newEdgeId, nodeAria, portsOf, toGraph,
+  IN_PORT, childDefinitionId, edgeAria, freshId, fromGraph, initialView, newActivity, newEdgeId, nodeAria, portsOf, toGraph, traceOf,
   type ActivityNode, type ConnectionEdge,
 } from './graph';
 import { flowAriaLabels, lang, t, tryT, type Key } from './i18n';
 import type {
   Activity, ActivityDescriptor, CaseJson, Connection, Definition, DefinitionSummary, TestRunResult, ValidationError, VersionInfo,
+  WorkflowInstance,
 } from './types';
 
 const nodeTypes = { activity: ActivityNodeView };
 const marker = { type: MarkerType.ArrowClosed, width: 16, height: 16 };
 
-type Tab = 'inspector' | 'problems' | 'run' | 'versions';
+type Tab = 'inspector' | 'problems' | 'run' | 'versions' | 'instance';
 const TABS: { id: Tab; label: Key }[] = [
   { id: 'inspector', label: 'tab.inspector' },
   { id: 'problems', label: 'tab.problems' },
   { id: 'run', label: 'tab.run' },
   { id: 'versions', label: 'tab.versions' },
 ];
+/** With an instance on view (#instance=<id>), a fifth tab shows where it stands. */
+const INSTANCE_TAB: { id: Tab; label: Key } = { id: 'instance', label: 'tab.instance' };
+const INSTANCE_HASH = 'instance=';
 type Message = { kind: 'ok' | 'error' | 'info'; text: string };
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -61,6 +66,8 @@ export default function App() {
   const [caseText, setCaseText] = useState('');
   const [versions, setVersions] = useState<VersionInfo[] | null>(null);
   const [tab, setTab] = useState<Tab>('inspector');
+  const [instance, setInstance] = useState<WorkflowInstance | null>(null);
+  const tabs = instance ? [...TABS, INSTANCE_TAB] : TABS;
   const [canvasKey, setCanvasKey] = useState(0);
   const [view, setView] = useState<ReturnType<typeof initialView>>({ fit: true });
   const wrapper = useRef<HTMLDivElement>(null);
@@ -104,9 +111,59 @@ export default function App() {
       setCanvasKey((k) => k + 1);
       setProblems(null);
       setRun(null);
+      setInstance(null);
+      setTab((x) => (x === 'instance' ? 'inspector' : x));
     }
     if (window.location.hash !== `#${d.definitionId}`) history.replaceState(null, '', `#${d.definitionId}`);
   }, [flow, setNodes, setEdges]);
+
+  /**
+   * The instance view: the version a stored instance runs, with what its journal, bookmarks and incidents say drawn on
+   * the nodes and the connections it took drawn bold. The address (#instance=<id>) reopens it.
+   */
+  const showInstance = useCallback(async (id: string) => {
+    const i = await api.instance(id);
+    const d = await api.get(i.definitionId, i.definitionVersion);
+    show(d, true);
+    const { traces, taken } = traceOf(i.journal, i.bookmarks.map((b) => b.activityId),
+      i.incidents.flatMap((x) => (x.activityId ? [x.activityId] : [])));
+    setNodes((ns) => ns.map((n) => ({ ...n, data: { ...n.data, trace: traces.get(n.id) } })));
+    setEdges((es) => es.map((e) => (taken.has(`${e.source}\n${e.sourceHandle ?? 'Done'}`) ? { ...e, className: 'taken' } : e)));
+    setInstance(i);
+    setTab('instance');
+    setMessage({ kind: 'info', text: t('message.instance', { id: i.id, v: i.definitionVersion }) });
+    refreshVersions(i.definitionId);
+    history.replaceState(null, '', `#${INSTANCE_HASH}${i.id}`);
+  }, [show, setNodes, setEdges, refreshVersions]);
+
+  const openInstance = useCallback(async (id: string) => {
+    if (dirty && !window.confirm(t('confirm.discard'))) return;
+    setBusy(true);
+    try {
+      await showInstance(id);
+    } catch (e) {
+      setMessage({ kind: 'error', text: errorText(e) });
+    } finally {
+      setBusy(false);
+    }
+  }, [dirty, showInstance]);
+
+  /** Back to plain editing of the same version: the marks go, the canvas stays. */
+  const closeInstance = useCallback(() => {
+    setNodes((ns) => ns.map((n) => (n.data.trace ? { ...n, data: { ...n.data, trace: undefined } } : n)));
+    setEdges((es) => es.map((e) => (e.className ? { ...e, className: undefined } : e)));
+    setInstance(null);
+    setTab('inspector');
+    setMessage({ kind: 'info', text: t('message.instanceClosed') });
+    if (def) history.replaceState(null, '', `#${def.definitionId}`);
+  }, [def, setNodes, setEdges]);
+
+  /** Selects an activity on the canvas and brings it into view (from the problems list or an instance's journal). */
+  const focusActivity = useCallback((activityId: string) => {
+    setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === activityId })));
+    const n = flow.getNode(activityId);
+    if (n) flow.setCenter(n.position.x + 90, n.position.y + 40, { zoom: 1, duration: 300 });
+  }, [flow, setNodes]);
 
   const open = useCallback(async (definitionId: string, version?: number) => {
     if (dirty && !window.confirm(t('confirm.discard'))) return;
@@ -137,8 +194,14 @@ export default function App() {
           setSampleCase(c);
           setCaseText((text) => text || sampleCaseText(c));
         }).catch(() => setSampleCase(null));
-        // #definitionId opens its latest version, #definitionId@3 its version 3 (an instance page links there).
-        const [wanted, at] = decodeURIComponent(window.location.hash.slice(1)).split('@');
+        // #instance=<id> opens an instance's view (the admin's instance page links there).
+        const hash = decodeURIComponent(window.location.hash.slice(1));
+        if (hash.startsWith(INSTANCE_HASH)) {
+          await showInstance(hash.slice(INSTANCE_HASH.length));
+          return;
+        }
+        // #definitionId opens its latest version, #definitionId@3 its version 3.
+        const [wanted, at] = hash.split('@');
         const version = /^\d+$/.test(at ?? '') ? Number(at) : undefined;
         if (wanted) {
           const d = await api.get(wanted, version);
@@ -345,12 +408,12 @@ export default function App() {
 
   const onTabKey = (e: KeyboardEvent<HTMLButtonElement>) => {
     // Arrow keys move between the tabs, as in any tab list.
-    const i = TABS.findIndex((x) => x.id === tab);
-    const next = e.key === 'ArrowRight' ? (i + 1) % TABS.length : e.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length : -1;
+    const i = tabs.findIndex((x) => x.id === tab);
+    const next = e.key === 'ArrowRight' ? (i + 1) % tabs.length : e.key === 'ArrowLeft' ? (i + tabs.length - 1) % tabs.length : -1;
     if (next < 0) return;
     e.preventDefault();
-    setTab(TABS[next].id);
-    document.getElementById(`tab-${TABS[next].id}`)?.focus();
+    setTab(tabs[next].id);
+    document.getElementById(`tab-${tabs[next].id}`)?.focus();
   };
 
   const outgoing = selectedNode
@@ -441,7 +504,7 @@ export default function App() {
         </main>
         <aside className="right" aria-label={t('side')}>
           <div className="tabs" role="tablist" aria-label={t('side')}>
-            {TABS.map((x) => (
+            {tabs.map((x) => (
               <button type="button" key={x.id} id={`tab-${x.id}`} role="tab" aria-selected={tab === x.id} aria-controls="side-panel"
                 tabIndex={tab === x.id ? 0 : -1} className={tab === x.id ? 'active' : ''} onClick={() => setTab(x.id)} onKeyDown={onTabKey}>
                 {t(x.label)}{x.id === 'problems' && problemCount ? ` (${problemCount})` : ''}
@@ -474,11 +537,7 @@ export default function App() {
                     {problems.map((p, i) => (
                       <li key={i}>
                         {p.activityId ? (
-                          <button type="button" className="link" onClick={() => {
-                            setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === p.activityId })));
-                            const n = flow.getNode(p.activityId!);
-                            if (n) flow.setCenter(n.position.x + 90, n.position.y + 40, { zoom: 1, duration: 300 });
-                          }}>{p.activityId}</button>
+                          <button type="button" className="link" onClick={() => focusActivity(p.activityId!)}>{p.activityId}</button>
                         ) : <em>{t('problems.workflow')}</em>}
                         {' '}<code>{p.code}</code> {p.message}
                       </li>
@@ -490,6 +549,12 @@ export default function App() {
             {tab === 'run' && (
               <TryIt canRun={!!def} busy={busy} input={runInput} onInput={setRunInput} caseText={caseText} onCaseText={setCaseText}
                 sampleText={sampleText} run={run} onRun={onTryIt} />
+            )}
+            {tab === 'instance' && instance && (
+              <>
+                <InstanceView instance={instance} onSelect={focusActivity} onOpenInstance={openInstance} />
+                <button type="button" className="small" onClick={closeInstance}>{t('action.closeInstance')}</button>
+              </>
             )}
             {tab === 'versions' && (
               <div className="versions" data-testid="versions">

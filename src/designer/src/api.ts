@@ -1,6 +1,7 @@
 import { t } from './i18n';
 import type {
   ActivityDescriptor, CaseJson, Definition, DefinitionSummary, TestRunResult, ValidationError, ValidationResult, VersionInfo,
+  WorkflowInstance,
 } from './types';
 
 /** A non-2xx answer: the problem-details message, and the validation errors of a refused publish. */
@@ -71,4 +72,6 @@ export const api = {
   testRun: (def: Definition, input: Record<string, unknown>, kase: CaseJson | null) =>
     request<TestRunResult>('POST', `${base}/test-run`, { definition: def, input, resumeAll: true, ...(kase ? { case: kase } : {}) }),
   sampleCase: () => request<CaseJson>('GET', `${base}/test-run/sample-case`),
+  /** A stored instance with its bookmarks, journal, incidents, parent and children. */
+  instance: (id: string) => request<WorkflowInstance>('GET', `/api/workflow-instances/${enc(id)}`),
 };

@@ -4,12 +4,41 @@ import type { Edge, Node, Viewport } from '@xyflow/react';
 import { local, t } from './i18n';
 import type { Activity, ActivityDescriptor, Connection, Definition, InputValue } from './types';
 
+/** One activity's part in an instance's run: how often it completed, its last outcomes, whether it waits or faulted now. */
+export type Trace = { completed: number; outcomes: string[]; waiting: boolean; faulted: boolean };
+
+/**
+ * Per activity, what one instance's journal, bookmarks and incidents say, and the ports it left by (`activity\nport`).
+ * Only activities the instance touched get a trace.
+ */
+export function traceOf(journal: { activityId: string; kind: string; outcomes: string[] }[], waitingIds: string[], faultedIds: string[]) {
+  const traces = new Map<string, Trace>();
+  const taken = new Set<string>();
+  const of = (id: string) => {
+    let x = traces.get(id);
+    if (!x) traces.set(id, x = { completed: 0, outcomes: [], waiting: false, faulted: false });
+    return x;
+  };
+  for (const j of journal) {
+    const x = of(j.activityId);
+    if (j.kind !== 'Completed') continue;
+    x.completed++;
+    x.outcomes = j.outcomes;
+    j.outcomes.forEach((port) => taken.add(`${j.activityId}\n${port}`));
+  }
+  waitingIds.forEach((id) => { of(id).waiting = true; });
+  faultedIds.forEach((id) => { of(id).faulted = true; });
+  return { traces, taken };
+}
+
 export type ActivityNodeData = {
   activity: Activity;
   descriptor?: ActivityDescriptor;
   /** Outcome ports: the descriptor's, plus any port a stored connection uses (so no connection is dropped). */
   ports: string[];
   errors: string[];
+  /** What the instance on view did here (the instance view); absent otherwise. */
+  trace?: Trace;
 };
 export type ActivityNode = Node<ActivityNodeData, 'activity'>;
 export type ConnectionEdge = Edge<{ connection: Connection }>;

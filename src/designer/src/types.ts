@@ -179,3 +179,42 @@ export interface TestRunChild {
   output: Record<string, unknown>;
   outcomes: string[];
 }
+
+export interface Bookmark {
+  id: string;
+  activityId: string;
+  kind: string;
+  key?: string | null;
+  resumeAt?: string | null;
+  createdAt: string;
+}
+
+export interface InstanceChild {
+  id: string;
+  definitionId: string;
+  definitionVersion: number;
+  status: string;
+  parentActivityId?: string | null;
+  bodyPath?: string | null;
+  createdAt: string;
+}
+
+/** A stored workflow instance as `GET /api/workflow-instances/{id}` answers (the designer's instance view). */
+export interface WorkflowInstance {
+  id: string;
+  definitionId: string;
+  definitionVersion: number;
+  status: string;
+  correlationId?: string | null;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt?: string | null;
+  bookmarks: Bookmark[];
+  journal: JournalEntry[];
+  incidents: Incident[];
+  parentInstanceId?: string | null;
+  parentActivityId?: string | null;
+  name?: string | null;
+  bodyPath?: string | null;
+  children: InstanceChild[];
+}

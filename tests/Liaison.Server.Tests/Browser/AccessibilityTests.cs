@@ -234,6 +234,16 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("case-routing") }).ClickAsync();
         await Assertions.Expect(page.Locator(".react-flow__node").First).ToBeVisibleAsync();
         await AssertAccessibleAsync(page, "designer with case-routing open");
+
+        // The instance view: marks on the nodes and connections, the instance tab.
+        var admin = await fixture.App.AsAdminAsync();
+        var number = (await OpenAsync(admin)).GetProperty("number").GetString()!;
+        var id = (await admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/cases/{number}/workflow")).GetProperty("id").GetString();
+        await page.GotoAsync("about:blank");
+        await page.GotoAsync($"/designer#instance={id}");
+        await Assertions.Expect(page.GetByTestId("instance-journal")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".act[data-trace=waiting]").First).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page, "designer's instance view");
     });
 
     /// <summary>In the dev mailbox, opens the mail to <paramref name="to"/> about case <paramref name="number"/>.</summary>

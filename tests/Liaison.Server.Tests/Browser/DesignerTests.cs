@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text;
+using Liaison.Server.Tests.Cases;
 using Liaison.Server.Tests.Infrastructure;
 using Liaison.Server.Tests.Workflows;
 using Microsoft.Playwright;
@@ -388,6 +389,62 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         Assert.Equal("Yes,No", (string)after["script"]!["possibleOutcomes"]!["expression"]!["value"]!);
         Assert.Contains(draft["root"]!["connections"]!.AsArray(), c =>
             (string)c!["source"]!["activity"]! == "switch" && (string)c["source"]!["port"]! == "Small" && (string)c["target"]!["activity"]! == "loop");
+    });
+
+    [Fact]
+    public Task The_admins_instance_page_opens_the_instance_view_the_path_a_case_took_and_where_it_waits() => fixture.RunAsync(async page =>
+    {
+        var admin = await fixture.App.AsAdminAsync();
+        var number = (await CaseTestKit.OpenAsync(admin)).GetProperty("number").GetString()!;
+        var workflow = await admin.GetFromJsonAsync<JsonObject>($"/api/cases/{number}/workflow");
+        var id = (string)workflow!["id"]!;
+        var version = (int)workflow["definitionVersion"]!;
+        var waits = workflow["bookmarks"]!.AsArray().Select(b => (string)b!["activityId"]!).Distinct().ToList();
+        var completed = workflow["journal"]!.AsArray().Where(j => (string)j!["kind"]! == "Completed").Select(j => (string)j!["activityId"]!).ToHashSet();
+
+        await SignInAsync(page);
+        await page.GotoAsync($"/admin/workflow-instances/{id}");
+        await page.Locator("a[data-designer-instance-link]").ClickAsync();
+        Assert.EndsWith($"#instance={id}", page.Url);
+        await Assertions.Expect(page.GetByTestId("message")).ToContainTextAsync($"正在查看流程实例 {id}（第 {version} 版）");
+        await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "实例" })).ToHaveAttributeAsync("aria-selected", "true");
+        await Assertions.Expect(page.GetByTestId("instance-status")).ToHaveAttributeAsync("data-status", "Suspended");
+
+        // The dispatch ran once and left by Done; the handler's wait is where the case stands; untouched activities are unmarked.
+        Assert.Contains("dispatch", completed);
+        Assert.Contains("wait", waits);
+        await Assertions.Expect(Node(page, "dispatch").Locator(".act")).ToHaveAttributeAsync("data-trace", "ran");
+        await Assertions.Expect(page.GetByTestId("trace-dispatch")).ToHaveTextAsync("已执行 1 次 → Done");
+        await Assertions.Expect(Node(page, "wait").Locator(".act")).ToHaveAttributeAsync("data-trace", "waiting");
+        await Assertions.Expect(page.GetByTestId("trace-wait")).ToContainTextAsync("等待中");
+        var untouched = Activities((await admin.GetFromJsonAsync<JsonObject>($"/api/workflow-definitions/case-routing?version={version}"))!).Keys
+            .Except(completed).Except(waits).ToList();
+        Assert.NotEmpty(untouched);
+        foreach (var activity in untouched)
+        {
+            await Assertions.Expect(Node(page, activity).Locator(".act")).Not.ToHaveAttributeAsync("data-trace", new System.Text.RegularExpressions.Regex("."));
+        }
+
+        // The connections it took are drawn bold: the one out of the dispatch's Done among them.
+        await Assertions.Expect(page.Locator(".react-flow__edge.taken[data-id]").First).ToBeVisibleAsync();
+        Assert.True(await page.Locator(".react-flow__edge.taken").CountAsync() >= completed.Count - 1);
+        await Assertions.Expect(page.GetByTestId("instance-waiting")).ToContainTextAsync("wait");
+        await Assertions.Expect(page.GetByTestId("instance-journal").Locator("li")).ToHaveCountAsync(workflow["journal"]!.AsArray().Count);
+
+        // An activity id in the journal selects its node; leaving the view removes the marks and keeps the workflow open.
+        await page.GetByTestId("instance-journal").Locator("button[data-activity='dispatch']").First.ClickAsync();
+        await Assertions.Expect(Node(page, "dispatch")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("selected"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "退出实例视图" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".act[data-trace]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".react-flow__edge.taken")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = "实例" })).ToHaveCountAsync(0);
+        Assert.EndsWith("#case-routing", page.Url);
+
+        // An unknown instance says so and opens nothing.
+        await page.GotoAsync("about:blank");
+        await page.GotoAsync($"/designer#instance={Guid.NewGuid()}");
+        await Assertions.Expect(page.GetByTestId("message")).ToContainTextAsync("流程实例");
+        await Assertions.Expect(page.Locator(".react-flow__node")).ToHaveCountAsync(0);
     });
 
     private static ILocator Node(IPage page, string id) => page.Locator($".react-flow__node[data-id='{id}']");
