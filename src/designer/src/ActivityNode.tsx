@@ -1,14 +1,18 @@
-import { memo, useEffect, useRef } from 'react';
+import { createContext, memo, useContext, useEffect, useRef } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
-import { IN_PORT, childDefinitionId, type ActivityNode } from './graph';
+import { IN_PORT, childDefinitionId, type ActivityNode, type Trace } from './graph';
 import { local, t } from './i18n';
+
+/** The traces of the run on view (an instance, or the last try-it run), by activity id; null when none is shown. */
+export const TraceContext = createContext<Map<string, Trace> | null>(null);
 
 /**
  * One activity: its name and type, one input handle, one labelled handle per outcome port, and its validation errors.
  * A node that runs a child workflow says so, and opens the child on a double-click.
  */
 function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNode>) {
-  const { activity, descriptor, ports, errors, trace } = data;
+  const { activity, descriptor, ports, errors } = data;
+  const trace = useContext(TraceContext)?.get(id);
   const child = childDefinitionId(activity);
   const updateNodeInternals = useUpdateNodeInternals();
   // Ports follow the configuration (a fork's branches, a switch's cases): React Flow must measure the new handles. Not
@@ -67,6 +71,6 @@ function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNode>) {
 }
 
 /** The node's state in the instance on view: faulted, waiting now, or ran. */
-const traceState = (x: NonNullable<ActivityNode['data']['trace']>) => (x.faulted ? 'faulted' : x.waiting ? 'waiting' : 'ran');
+const traceState = (x: Trace) => (x.faulted ? 'faulted' : x.waiting ? 'waiting' : 'ran');
 
 export default memo(ActivityNodeView);

@@ -4,14 +4,14 @@ import {
   type Connection as FlowConnection, type EdgeChange, type NodeChange,
 } from '@xyflow/react';
 import { ApiError, api } from './api';
-import ActivityNodeView from './ActivityNode';
+import ActivityNodeView, { TraceContext } from './ActivityNode';
 import Inspector from './Inspector';
 import Palette, { DRAG_TYPE } from './Palette';
 import InstanceView from './InstanceView';
 import TryIt, { sampleCaseText } from './TryIt';
 import {
   IN_PORT, childDefinitionId, edgeAria, freshId, fromGraph, initialView, newActivity, newEdgeId, nodeAria, portsOf, toGraph, traceOf,
-  type ActivityNode, type ConnectionEdge,
+  type ActivityNode, type ConnectionEdge, type Marks,
 } from './graph';
 import { flowAriaLabels, lang, t, tryT, type Key } from './i18n';
 import type {
@@ -47,6 +47,10 @@ function parseObject(text: string): Record<string, unknown> | null {
   }
 }
 
+/** The marks a run leaves on the canvas: its journal, where it waits and where it faulted. */
+const marksOf = (r: Pick<TestRunResult, 'journal' | 'bookmarks' | 'incidents'>) =>
+  traceOf(r.journal, r.bookmarks.map((b) => b.activityId), r.incidents.flatMap((x) => (x.activityId ? [x.activityId] : [])));
+
 export default function App() {
   const flow = useReactFlow<ActivityNode, ConnectionEdge>();
   const [descriptors, setDescriptors] = useState<ActivityDescriptor[]>([]);
@@ -67,6 +71,11 @@ export default function App() {
   const [versions, setVersions] = useState<VersionInfo[] | null>(null);
   const [tab, setTab] = useState<Tab>('inspector');
   const [instance, setInstance] = useState<WorkflowInstance | null>(null);
+  // What the instance on view or the last try-it run did, drawn on the canvas until the workflow's shape changes.
+  const [marks, setMarks] = useState<Marks | null>(null);
+  const shownEdges = useMemo(() => (marks
+    ? edges.map((e) => (marks.taken.has(`${e.source}\n${e.sourceHandle ?? 'Done'}`) ? { ...e, className: 'taken' } : e))
+    : edges), [edges, marks]);
   const tabs = instance ? [...TABS, INSTANCE_TAB] : TABS;
   const [canvasKey, setCanvasKey] = useState(0);
   const [view, setView] = useState<ReturnType<typeof initialView>>({ fit: true });
@@ -112,6 +121,7 @@ export default function App() {
       setProblems(null);
       setRun(null);
       setInstance(null);
+      setMarks(null);
       setTab((x) => (x === 'instance' ? 'inspector' : x));
     }
     if (window.location.hash !== `#${d.definitionId}`) history.replaceState(null, '', `#${d.definitionId}`);
@@ -125,16 +135,13 @@ export default function App() {
     const i = await api.instance(id);
     const d = await api.get(i.definitionId, i.definitionVersion);
     show(d, true);
-    const { traces, taken } = traceOf(i.journal, i.bookmarks.map((b) => b.activityId),
-      i.incidents.flatMap((x) => (x.activityId ? [x.activityId] : [])));
-    setNodes((ns) => ns.map((n) => ({ ...n, data: { ...n.data, trace: traces.get(n.id) } })));
-    setEdges((es) => es.map((e) => (taken.has(`${e.source}\n${e.sourceHandle ?? 'Done'}`) ? { ...e, className: 'taken' } : e)));
+    setMarks(marksOf(i));
     setInstance(i);
     setTab('instance');
     setMessage({ kind: 'info', text: t('message.instance', { id: i.id, v: i.definitionVersion }) });
     refreshVersions(i.definitionId);
     history.replaceState(null, '', `#${INSTANCE_HASH}${i.id}`);
-  }, [show, setNodes, setEdges, refreshVersions]);
+  }, [show, refreshVersions]);
 
   const openInstance = useCallback(async (id: string) => {
     if (dirty && !window.confirm(t('confirm.discard'))) return;
@@ -150,13 +157,12 @@ export default function App() {
 
   /** Back to plain editing of the same version: the marks go, the canvas stays. */
   const closeInstance = useCallback(() => {
-    setNodes((ns) => ns.map((n) => (n.data.trace ? { ...n, data: { ...n.data, trace: undefined } } : n)));
-    setEdges((es) => es.map((e) => (e.className ? { ...e, className: undefined } : e)));
+    setMarks(null);
     setInstance(null);
     setTab('inspector');
     setMessage({ kind: 'info', text: t('message.instanceClosed') });
     if (def) history.replaceState(null, '', `#${def.definitionId}`);
-  }, [def, setNodes, setEdges]);
+  }, [def]);
 
   /** Selects an activity on the canvas and brings it into view (from the problems list or an instance's journal). */
   const focusActivity = useCallback((activityId: string) => {
@@ -220,11 +226,16 @@ export default function App() {
   const handleNodesChange = useCallback((changes: NodeChange<ActivityNode>[]) => {
     onNodesChange(changes);
     if (changes.some((c) => c.type === 'position' || c.type === 'remove' || c.type === 'add' || c.type === 'replace')) setDirty(true);
+    // Moving a node keeps the marks; adding, removing or replacing one changes what ran.
+    if (changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace')) setMarks(null);
   }, [onNodesChange]);
 
   const handleEdgesChange = useCallback((changes: EdgeChange<ConnectionEdge>[]) => {
     onEdgesChange(changes);
-    if (changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace')) setDirty(true);
+    if (changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace')) {
+      setDirty(true);
+      setMarks(null);
+    }
   }, [onEdgesChange]);
 
   const onConnect = useCallback((c: FlowConnection) => {
@@ -234,6 +245,7 @@ export default function App() {
       ...c, id: newEdgeId(), targetHandle: IN_PORT, markerEnd: marker, ariaLabel: edgeAria(c.source, c.sourceHandle!, c.target), data: { connection },
     }, es));
     setDirty(true);
+    setMarks(null);
   }, [setEdges]);
 
   const addActivity = useCallback((d: ActivityDescriptor, at?: { x: number; y: number }) => {
@@ -261,6 +273,7 @@ export default function App() {
     setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), node]);
     setEdges((es) => es.map((e) => (e.selected ? { ...e, selected: false } : e)));
     setDirty(true);
+    setMarks(null);
     setTab('inspector');
   }, [def, flow, setNodes, setEdges]);
 
@@ -279,6 +292,7 @@ export default function App() {
       ? { ...n, ariaLabel: nodeAria(a, n.data.descriptor), data: { ...n.data, activity: a, ports: portsOf(a, n.data.descriptor, used) } }
       : n)));
     setDirty(true);
+    setMarks(null);
   }, [flow, setNodes]);
 
   /** A node that runs a child workflow opens the child, as choosing it in the list would (asking first about unsaved changes). */
@@ -353,6 +367,7 @@ export default function App() {
     }
     const r = await api.testRun(current(), input, kase);
     setRun(r);
+    setMarks(marksOf(r));
     setTab('run');
     const status = tryT(`status.${r.status}`) ?? r.status;
     setMessage({ kind: r.status === 'Faulted' ? 'error' : 'ok', text: t('run.result', { status }) });
@@ -473,31 +488,33 @@ export default function App() {
         <main className="canvas" ref={wrapper} aria-label={t('canvas')}
           onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop}>
           {def ? (
-            <ReactFlow<ActivityNode, ConnectionEdge>
-              key={canvasKey}
-              nodes={nodes}
-              edges={edges}
-              nodeTypes={nodeTypes}
-              onNodesChange={handleNodesChange}
-              onEdgesChange={handleEdgesChange}
-              onConnect={onConnect}
-              onNodeClick={() => setTab('inspector')}
-              onNodeDoubleClick={(_, node) => openChild(node)}
-              onEdgeClick={() => setTab('inspector')}
-              isValidConnection={(c) => !!c.sourceHandle && c.source !== undefined && c.target !== undefined}
-              deleteKeyCode={['Backspace', 'Delete']}
-              fitView={view.fit}
-              fitViewOptions={{ padding: 0.1, maxZoom: 1 }}
-              defaultViewport={view.fit ? undefined : view.viewport}
-              minZoom={0.15}
-              maxZoom={2}
-              ariaLabelConfig={flowAriaLabels}
-              proOptions={{ hideAttribution: true }}
-            >
-              <Background gap={20} />
-              <Controls />
-              <MiniMap pannable zoomable />
-            </ReactFlow>
+            <TraceContext.Provider value={marks?.traces ?? null}>
+              <ReactFlow<ActivityNode, ConnectionEdge>
+                key={canvasKey}
+                nodes={nodes}
+                edges={shownEdges}
+                nodeTypes={nodeTypes}
+                onNodesChange={handleNodesChange}
+                onEdgesChange={handleEdgesChange}
+                onConnect={onConnect}
+                onNodeClick={() => setTab('inspector')}
+                onNodeDoubleClick={(_, node) => openChild(node)}
+                onEdgeClick={() => setTab('inspector')}
+                isValidConnection={(c) => !!c.sourceHandle && c.source !== undefined && c.target !== undefined}
+                deleteKeyCode={['Backspace', 'Delete']}
+                fitView={view.fit}
+                fitViewOptions={{ padding: 0.1, maxZoom: 1 }}
+                defaultViewport={view.fit ? undefined : view.viewport}
+                minZoom={0.15}
+                maxZoom={2}
+                ariaLabelConfig={flowAriaLabels}
+                proOptions={{ hideAttribution: true }}
+              >
+                <Background gap={20} />
+                <Controls />
+                <MiniMap pannable zoomable />
+              </ReactFlow>
+            </TraceContext.Provider>
           ) : (
             <div className="empty">{t('canvas.empty')}</div>
           )}

@@ -7,11 +7,14 @@ import type { Activity, ActivityDescriptor, Connection, Definition, InputValue }
 /** One activity's part in an instance's run: how often it completed, its last outcomes, whether it waits or faulted now. */
 export type Trace = { completed: number; outcomes: string[]; waiting: boolean; faulted: boolean };
 
+/** What a run did, drawn on the canvas: a trace per activity it touched, and the ports it left by (`activity\nport`). */
+export type Marks = { traces: Map<string, Trace>; taken: Set<string> };
+
 /**
- * Per activity, what one instance's journal, bookmarks and incidents say, and the ports it left by (`activity\nport`).
- * Only activities the instance touched get a trace.
+ * Per activity, what one run's journal, bookmarks and incidents say (a stored instance or a try-it run), and the ports it
+ * left by. Only activities the run touched get a trace.
  */
-export function traceOf(journal: { activityId: string; kind: string; outcomes: string[] }[], waitingIds: string[], faultedIds: string[]) {
+export function traceOf(journal: { activityId: string; kind: string; outcomes: string[] }[], waitingIds: string[], faultedIds: string[]): Marks {
   const traces = new Map<string, Trace>();
   const taken = new Set<string>();
   const of = (id: string) => {
@@ -37,8 +40,6 @@ export type ActivityNodeData = {
   /** Outcome ports: the descriptor's, plus any port a stored connection uses (so no connection is dropped). */
   ports: string[];
   errors: string[];
-  /** What the instance on view did here (the instance view); absent otherwise. */
-  trace?: Trace;
 };
 export type ActivityNode = Node<ActivityNodeData, 'activity'>;
 export type ConnectionEdge = Edge<{ connection: Connection }>;

@@ -97,10 +97,16 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await Assertions.Expect(page.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "Finished");
         await Assertions.Expect(page.GetByTestId("run-status")).ToHaveTextAsync("已完成");
         await Assertions.Expect(page.GetByTestId("run-writelines")).ToContainTextAsync("你好，世界 / Hello, world");
+        // The run's path is drawn on the canvas: every activity ran once, every connection was taken.
+        await Assertions.Expect(page.GetByTestId("trace-hello")).ToHaveTextAsync("已执行 1 次 → Done");
+        await Assertions.Expect(page.Locator(".act[data-trace=ran]")).ToHaveCountAsync(await page.Locator(".react-flow__node").CountAsync());
+        await Assertions.Expect(page.Locator(".react-flow__edge.taken")).ToHaveCountAsync(await page.Locator(".react-flow__edge").CountAsync());
 
-        // A new, unconnected activity from the palette: validation names it and the canvas marks it.
+        // A new, unconnected activity from the palette: the marks go (the workflow changed); validation names it and the canvas marks it.
         await page.Locator(".palette-item[data-type='Elsa.WriteLine']").ClickAsync();
         await Assertions.Expect(Node(page, "writeline-1")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".act[data-trace]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".react-flow__edge.taken")).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Button, new() { Name = "校验", Exact = true }).ClickAsync();
         await Assertions.Expect(Node(page, "writeline-1").Locator(".act.invalid")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("problems")).ToContainTextAsync("writeline-1");
