@@ -102,8 +102,11 @@ export default function App() {
   const refreshList = useCallback(() => api.list().then(setList).catch((e) => setMessage({ kind: 'error', text: errorText(e) })), []);
   const refreshVersions = useCallback((id: string) => api.versions(id).then(setVersions).catch(() => setVersions(null)), []);
 
-  /** Shows a definition; `refit` re-centres the canvas (a new definition), otherwise the view and selection stay. */
-  const show = useCallback((d: Definition, refit: boolean) => {
+  /**
+   * Shows a definition; `refit` re-centres the canvas (a new definition), otherwise the view and selection stay. A
+   * `focus` activity is put in the middle when the whole workflow does not fit at a readable zoom.
+   */
+  const show = useCallback((d: Definition, refit: boolean, focus?: string) => {
     const g = toGraph(d, byType.current);
     const selected = new Set(flow.getNodes().filter((n) => n.selected).map((n) => n.id));
     if (!refit) g.nodes.forEach((n) => { n.selected = selected.has(n.id); });
@@ -116,7 +119,7 @@ export default function App() {
     if (refit) {
       // A new canvas (remounted by its key) opens at a readable zoom; see initialView.
       const r = wrapper.current?.getBoundingClientRect();
-      setView(initialView(g.nodes, r?.width ?? 0, r?.height ?? 0));
+      setView(initialView(g.nodes, r?.width ?? 0, r?.height ?? 0, focus));
       setCanvasKey((k) => k + 1);
       setProblems(null);
       setRun(null);
@@ -134,7 +137,8 @@ export default function App() {
   const showInstance = useCallback(async (id: string) => {
     const i = await api.instance(id);
     const d = await api.get(i.definitionId, i.definitionVersion);
-    show(d, true);
+    // Opened where it stands: the first activity it waits on, or where it faulted.
+    show(d, true, i.bookmarks[0]?.activityId ?? i.incidents.find((x) => x.activityId)?.activityId ?? undefined);
     setMarks(marksOf(i));
     setInstance(i);
     setTab('instance');

@@ -269,7 +269,9 @@ export const READABLE_ZOOM = 0.8;
  * (`fit`), else zoom 1 with the start (Elsa.Start, or the leftmost activity) at the left edge, vertically centred, so
  * the flow reads from its beginning. The canvas's controls still zoom out or fit the whole workflow.
  */
-export function initialView(nodes: ActivityNode[], width: number, height: number): { fit: true } | { fit: false; viewport: Viewport } {
+export function initialView(
+  nodes: ActivityNode[], width: number, height: number, focusId?: string,
+): { fit: true } | { fit: false; viewport: Viewport } {
   if (nodes.length === 0 || width <= 0 || height <= 0) return { fit: true };
   const left = Math.min(...nodes.map((n) => n.position.x));
   const top = Math.min(...nodes.map((n) => n.position.y));
@@ -277,6 +279,14 @@ export function initialView(nodes: ActivityNode[], width: number, height: number
   const bottom = Math.max(...nodes.map((n) => n.position.y + nodeHeight(n)));
   const fitZoom = Math.min((width * 0.9) / (right - left), (height * 0.9) / (bottom - top));
   if (fitZoom >= READABLE_ZOOM) return { fit: true };
+  // An activity to show (where an instance waits) is put in the middle; otherwise the start sits at the left.
+  const focus = focusId ? nodes.find((n) => n.id === focusId) : undefined;
+  if (focus) {
+    return {
+      fit: false,
+      viewport: { x: width / 2 - (focus.position.x + NODE_WIDTH / 2), y: height / 2 - (focus.position.y + nodeHeight(focus) / 2), zoom: 1 },
+    };
+  }
   const start = nodes.find((n) => n.data.activity.type === 'Elsa.Start')
     ?? nodes.reduce((a, b) => (b.position.x < a.position.x ? b : a));
   return {

@@ -431,6 +431,8 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
             await Assertions.Expect(Node(page, activity).Locator(".act")).Not.ToHaveAttributeAsync("data-trace", new System.Text.RegularExpressions.Regex("."));
         }
 
+        // It opens where the case stands: the handler's wait is on screen.
+        await AssertInsideCanvasAsync(page, Node(page, "wait"));
         // The connections it took are drawn bold: the one out of the dispatch's Done among them.
         await Assertions.Expect(page.Locator(".react-flow__edge.taken[data-id]").First).ToBeVisibleAsync();
         Assert.True(await page.Locator(".react-flow__edge.taken").CountAsync() >= completed.Count - 1);
