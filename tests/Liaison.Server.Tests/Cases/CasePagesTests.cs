@@ -241,7 +241,10 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         var instancePage = await (await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword)).GetStringAsync($"/admin/workflow-instances/{instance}");
 
         Assert.Contains($"href=\"/admin/workflow-instances/{instance}\"", asAdmin);
+        Assert.Contains($"href=\"/designer#instance={instance}\"", asAdmin);
+        Assert.Contains($"href=\"/designer#instance={instance}\"", instancePage);
         Assert.DoesNotContain("/admin/workflow-instances/", asOfficer);
+        Assert.DoesNotContain("/designer", asOfficer);
         Assert.Contains("case-routing", instancePage);
     }
 
