@@ -213,6 +213,12 @@ public sealed class CaseService(
     /// Checks a joint case's co-handling departments (联办): active, not the lead, each once, at most
     /// <see cref="CasePart.MaxPerCase"/>, task notes not too long. Fields are named <c>coDepartments[i].departmentCode</c>.
     /// </summary>
+    /// <summary>The next progress report due from <paramref name="from"/>, for a long-running category; null for the others.</summary>
+    private async Task<DateTimeOffset?> NextProgressReportAsync(Case c, DateTimeOffset from, CancellationToken ct) =>
+        (await categories.FindAsync(c.Category, ct))?.Sla is { ProgressReportEveryWorkingDays: not null } sla
+            ? SlaDeadlines.NextProgressReport(await calendars.GetAsync(ct), from, sla)?.Due
+            : null;
+
     private async Task<List<(string Code, string? Task)>> CoDepartmentsAsync(
         Validation v, string lead, IReadOnlyList<CoDepartmentInput?>? input, CancellationToken ct)
     {
@@ -339,12 +345,7 @@ public sealed class CaseService(
             case CaseActions.Progress:
                 v.Required("note", note, 2000);
                 outcome = WaitForLiaison.Progress;
-                var sla = (await categories.FindAsync(c.Category, ct))?.Sla;
-                if (sla?.ProgressReportEveryWorkingDays is not null)
-                {
-                    c.NextProgressReportAt = SlaDeadlines.NextProgressReport(await calendars.GetAsync(ct), now, sla)?.Due;
-                }
-
+                c.NextProgressReportAt = await NextProgressReportAsync(c, now, ct) ?? c.NextProgressReportAt;
                 break;
             case CaseActions.Return:
                 if (input.ReasonCode is null || !CaseActions.ReturnReasons.ContainsKey(input.ReasonCode))
@@ -494,6 +495,8 @@ public sealed class CaseService(
             case CaseActions.Progress:
                 v.Required("note", note, 2000);
                 outcome = WaitForLiaison.Progress;
+                // The part's own progress-report clock (long-running categories) starts again, as the lead's does.
+                part.NextProgressReportAt = await NextProgressReportAsync(c, now, ct) ?? part.NextProgressReportAt;
                 break;
             case CaseActions.Return:
                 // Returns the part, not the case: the officer reassigns it to another department or drops it.
@@ -626,6 +629,8 @@ public sealed class CaseService(
                 }
 
                 c.ReopenCount++;
+                // Re-handling starts the progress-report clock again (long-running categories), not the old round's date.
+                c.NextProgressReportAt = await NextProgressReportAsync(c, now, ct) ?? c.NextProgressReportAt;
                 CaseTimeline.Add(db, c, now, CaseEventKinds.Reopened, officer, note);
                 return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ResolutionDecision, WaitForOfficer.Reopened, officer, note, null, ct);
 

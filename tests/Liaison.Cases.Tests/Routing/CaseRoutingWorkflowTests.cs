@@ -228,6 +228,32 @@ public sealed class CaseRoutingWorkflowTests
     }
 
     [Fact]
+    public void A_silent_handler_is_asked_for_a_progress_report_every_period_until_the_resolve_deadline()
+    {
+        // Bankruptcy: resolve within 30 working days, a progress report every 10.
+        _routing.Case.Category = CaseCategories.Bankruptcy;
+        var run = _runner.Start(_definition, null, Context);
+        run = Act(run, WaitForLiaison.BookmarkKind, null, WaitForLiaison.Accepted);
+        var first = run.State.Bookmarks.Single(b => b.Key == WaitForLiaison.ProgressReportDue).ResumeAt!.Value;
+
+        run = Timer(run, WaitForLiaison.ProgressReportDue);
+
+        Assert.Equal("progress-report: handler", Rung(run));
+        var second = Calendar.AddWorkingDays(first, 10).Due;
+        Assert.Equal(second, Assert.Single(run.Effects.OfType<ProgressReportRescheduled>()).Next);
+        Assert.Equal(second, run.State.Bookmarks.Single(b => b.Key == WaitForLiaison.ProgressReportDue).ResumeAt);
+        Assert.Equal(second, _routing.Case.NextProgressReportAt);
+
+        run = Timer(run, WaitForLiaison.ProgressReportDue);
+
+        // The third would fall on the resolve deadline, where the escalation ladder takes over.
+        Assert.Equal(Calendar.AddWorkingDays(second, 10).Due, _routing.Case.DueAt);
+        Assert.Empty(run.Effects.OfType<ProgressReportRescheduled>());
+        Assert.DoesNotContain(WaitForLiaison.ProgressReportDue, Timers(run));
+        Assert.Contains(WaitForLiaison.ResolveDue, Timers(run));
+    }
+
+    [Fact]
     public void Dispatch_to_an_unknown_department_faults_with_a_clear_incident()
     {
         _routing.Case.DepartmentCode = "nowhere";

@@ -97,8 +97,19 @@ public sealed class WaitForLiaison : CaseActivity
         // A deadline: record it, run its branch, keep waiting for the handler.
         var kind = bookmark.Key!;
         var deadline = DateTimeOffset.Parse(bookmark.Payload?["deadline"]?.GetValue<string>() ?? context.Now.ToString("O"));
-        CaseRouting.From(context)?.Case.FiredEscalations.Add(CaseSnapshot.EscalationKey(kind, deadline));
+        var routing = CaseRouting.From(context);
+        routing?.Case.FiredEscalations.Add(CaseSnapshot.EscalationKey(kind, deadline));
         context.AddEffect(new DeadlineReached(context.ActivityId, kind, deadline));
+        if (kind == ProgressReportDue && routing?.Category.Sla.ProgressReportEveryWorkingDays is { } every
+            && routing.Calendar.AddWorkingDays(deadline, every).Due is var next && routing.Case.DueAt is { } due && next < due)
+        {
+            // The report is asked for again a period later while the handler stays silent, up to the resolve deadline,
+            // where the escalation ladder takes over.
+            routing.Case.NextProgressReportAt = next;
+            context.AddEffect(new ProgressReportRescheduled(context.ActivityId, next));
+            Arm(context, routing.Case, ProgressReportDue, next, next);
+        }
+
         context.Fire(kind);
     }
 
