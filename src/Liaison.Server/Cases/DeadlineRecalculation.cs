@@ -150,12 +150,26 @@ public sealed class DeadlineRecalculation(
         var before = (holder.AcceptBy, holder.DueAt);
         if (accept is not null)
         {
+            // The round's acceptance deadline, which the league table scores a later accept against, is this one.
+            if (holder.RoundAcceptBy == holder.AcceptBy)
+            {
+                holder.RoundAcceptBy = accept.Due;
+            }
+
             holder.AcceptBy = accept.Due;
             holder.AcceptByBasis = Basis(accept);
         }
 
         if (due is not null)
         {
+            // The original deadline a resolution is scored against moves with it while no extension or reopening has
+            // moved the deadline away from it (a provisional date was a guess, not a promise); one already scored keeps
+            // its mark.
+            if (holder.OriginalDueAt == holder.DueAt)
+            {
+                holder.OriginalDueAt = due.Due;
+            }
+
             holder.DueAt = due.Due;
             holder.DueAtBasis = Basis(due);
         }

@@ -134,6 +134,16 @@ public sealed class CalendarYearTests
         // The reminder one working day before follows the new schedule too (the 4th, not New Year's Day).
         var reminder = workflow.GetProperty("bookmarks").EnumerateArray().Single(b => b.GetProperty("key").GetString() == "ReminderDue");
         Assert.Equal("2027-01-04T18:00:00+08:00", reminder.GetProperty("resumeAt").GetString());
+        // The original deadline the league table scores against moved too (no extension had moved the deadline away from
+        // it): resolved on the 5th, after the provisional 4th, the case is on time.
+        Assert.Equal("2027-01-05T18:00:00+08:00", c.GetProperty("originalDueAt").GetString());
+        var link = PathOf(LinkIn((await MailsAsync(app, "fgj.handler@anyue.example", number)).Single(m => m.Subject.Contains("派单"))));
+        await PostActionAsync(app.Anonymous(), link, "accept");
+        app.Clock.SetUtcNow(new DateTimeOffset(2027, 1, 5, 10, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        await PostActionAsync(app.Anonymous(), link, "resolve", new() { ["note"] = "已办结" });
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Liaison.Server.Data.LiaisonDbContext>();
+        Assert.True(await db.CaseEvents.Where(e => e.Kind == "resolve").Select(e => e.OnTime).SingleAsync());
     }
 
     [Fact]
