@@ -45,6 +45,29 @@ public sealed class OpenApiTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_case_opens_enterprise_and_the_registers_enterprise_are_two_schemas()
+    {
+        // Both inputs were once records named EnterpriseInput, and the document showed the register's for a case open.
+        var doc = await fixture.App.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+        JsonElement Resolve(JsonElement schema)
+        {
+            var text = schema.ToString();
+            var m = System.Text.RegularExpressions.Regex.Match(text, "\"\\$ref\":\\s*\"#/components/schemas/([^\"]+)\"");
+            return m.Success ? schemas.GetProperty(m.Groups[1].Value) : schema;
+        }
+
+        JsonElement Body(string path) =>
+            Resolve(doc.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+
+        var ofCase = Resolve(Body("/api/cases").GetProperty("properties").GetProperty("enterprise")).GetProperty("properties");
+        Assert.True(ofCase.TryGetProperty("contact", out _), ofCase.ToString());
+        Assert.False(ofCase.TryGetProperty("contacts", out _), ofCase.ToString());
+        var ofRegister = Body("/api/enterprises").GetProperty("properties");
+        Assert.True(ofRegister.TryGetProperty("contacts", out _), ofRegister.ToString());
+    }
+
+    [Fact]
     public async Task Errors_are_documented_as_problem_details()
     {
         var notFound = (await OperationAsync("/api/cases/{number}", "get")).GetProperty("responses").GetProperty("404");

@@ -412,7 +412,7 @@ public sealed record NewCaseInput(
 
     public CaseService.OpenCase ToOpenCase(Guid? requestId) => new(
         Title, Description, Category, Priority, DepartmentCode,
-        new CaseService.EnterpriseInput(NullIfBlank(EnterpriseName), NullIfBlank(CreditCode), NullIfBlank(Contact), null, null),
+        new CaseService.CaseEnterpriseInput(NullIfBlank(EnterpriseName), NullIfBlank(CreditCode), NullIfBlank(Contact), null, null),
         requestId, CoDepartments.Count == 0 ? null : CoDepartments, EnterpriseId);
 
     private static string? NullIfBlank(string s) => string.IsNullOrWhiteSpace(s) ? null : s;

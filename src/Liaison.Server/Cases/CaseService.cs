@@ -44,12 +44,12 @@ public sealed class CaseService(
     /// <param name="CoDepartments">Joint case (联办): co-handling departments, each with an optional task note; absent or empty: one department, as always.</param>
     /// <param name="EnterpriseId">The enterprise's register entry; instead of, or besides, <paramref name="Enterprise"/>.</param>
     public sealed record OpenCase(
-        string? Title, string? Description, string? Category, string? Priority, string? DepartmentCode, EnterpriseInput? Enterprise,
+        string? Title, string? Description, string? Category, string? Priority, string? DepartmentCode, CaseEnterpriseInput? Enterprise,
         Guid? RequestId = null, IReadOnlyList<CoDepartmentInput?>? CoDepartments = null, long? EnterpriseId = null);
 
     public sealed record CoDepartmentInput(string? DepartmentCode, string? Task);
 
-    public sealed record EnterpriseInput(string? Name, string? CreditCode, string? Contact, bool? IsKey, string? ChiefServiceOfficer);
+    public sealed record CaseEnterpriseInput(string? Name, string? CreditCode, string? Contact, bool? IsKey, string? ChiefServiceOfficer);
 
     /// <summary>
     /// What a case is opened from (a visit's problem), with work that commits or rolls back with the open:

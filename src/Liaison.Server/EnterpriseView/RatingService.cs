@@ -151,7 +151,7 @@ public sealed class RatingService(LiaisonDbContext db, CaseService cases, TimePr
             original.Category,
             original.Priority.ToString(),
             original.DepartmentCode,
-            new CaseService.EnterpriseInput(original.Enterprise.Name, original.Enterprise.CreditCode, original.Enterprise.Contact, null, null),
+            new CaseService.CaseEnterpriseInput(original.Enterprise.Name, original.Enterprise.CreditCode, original.Enterprise.Contact, null, null),
             EnterpriseId: original.EnterpriseId), ct, alongside: async (followUp, innerCt) =>
         {
             var (rating, refused) = await RecordAsync(original.Id, decision, note, officerName, followUp, innerCt);

@@ -19,7 +19,7 @@ internal static class CaseEnterprises
     public sealed record Resolved(long? Id, Enterprise Snapshot);
 
     public static async Task<Resolved?> ReadAsync(
-        LiaisonDbContext db, Validation v, long? enterpriseId, CaseService.EnterpriseInput? input, CancellationToken ct)
+        LiaisonDbContext db, Validation v, long? enterpriseId, CaseService.CaseEnterpriseInput? input, CancellationToken ct)
     {
         var contact = Validation.Optional(input?.Contact);
         var chief = Validation.Optional(input?.ChiefServiceOfficer);

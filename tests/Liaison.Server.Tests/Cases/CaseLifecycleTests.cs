@@ -31,7 +31,7 @@ public sealed class CaseLifecycleTests : IAsyncLifetime
         await OpenAsync(_officer); // the categories, the calendar and the published workflow are cached from here on
         var officerId = await _app.WithDbAsync(db => db.Users.Where(u => u.Email == "officer@test.example").Select(u => u.Id).SingleAsync());
         var input = new Liaison.Server.Cases.CaseService.OpenCase("项目用电报装", "企业新厂房需要 10kV 专线接入。", "factor-guarantee", "normal", "fgj",
-            new Liaison.Server.Cases.CaseService.EnterpriseInput("安岳示例柠檬科技有限公司", CreditCode, "王经理 13800000000", null, null));
+            new Liaison.Server.Cases.CaseService.CaseEnterpriseInput("安岳示例柠檬科技有限公司", CreditCode, "王经理 13800000000", null, null));
         Liaison.Cases.Cases.Case opened;
         int commands;
         IReadOnlyList<string> texts;

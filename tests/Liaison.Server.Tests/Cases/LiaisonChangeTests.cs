@@ -139,7 +139,7 @@ public sealed class LiaisonChangeTests : IAsyncLifetime
         var officerId = await db.Users.Where(u => u.Email == "officer@test.example").Select(u => u.Id).SingleAsync();
         var opened = await scope.ServiceProvider.GetRequiredService<CaseService>().OpenAsync(officerId, new CaseService.OpenCase(
             "项目用电报装", "企业新厂房需要 10kV 专线接入。", "factor-guarantee", "normal", "gaj",
-            new CaseService.EnterpriseInput("安岳示例柠檬科技有限公司", CreditCode, "王经理 13800000000", false, null)), default);
+            new CaseService.CaseEnterpriseInput("安岳示例柠檬科技有限公司", CreditCode, "王经理 13800000000", false, null)), default);
 
         var number = opened.Value!.Number;
         var c = await GetCaseAsync(_officer, number);
