@@ -98,7 +98,9 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 break;
         }
 
-        return new TimelineRow(e.At, who, what, detail, human ? e.Note : null, e.Kind == CaseEventKinds.Email);
+        // A status change's note is the machine's bilingual "状态：… / Status: …", which the detail already says in the reader's language.
+        var note = human && e.Kind != CaseEventKinds.Status ? e.Note : null;
+        return new TimelineRow(e.At, who, what, detail, note, e.Kind == CaseEventKinds.Email);
     }
 
     private string When(DateTimeOffset? at) =>
