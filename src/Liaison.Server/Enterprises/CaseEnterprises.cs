@@ -1,4 +1,5 @@
 using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
 using Liaison.Server.Cases;
 using Liaison.Server.Common;
@@ -51,7 +52,7 @@ internal static class CaseEnterprises
         }
         else if (!UnifiedSocialCreditCode.TryParse(input.CreditCode, out var code, out var error))
         {
-            v.Add("enterprise.creditCode", error, "is not a valid unified social credit code (GB 32100-2015)");
+            v.Add("enterprise.creditCode", Text.FromBilingual(error));
         }
         else
         {

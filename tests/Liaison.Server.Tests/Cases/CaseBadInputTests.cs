@@ -45,6 +45,25 @@ public sealed class CaseBadInputTests(AppFixture fixture) : IClassFixture<AppFix
         { Body(b => b["enterprise"] = new Dictionary<string, object?> { ["name"] = "示例企业", ["creditCode"] = CreditCode, ["chiefServiceOfficer"] = new string('王', 101) }), "enterprise.chiefServiceOfficer" },
     };
 
+    [Fact]
+    public async Task A_wrong_check_character_is_named_in_both_languages_once()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var response = await officer.PostAsJsonAsync("/api/cases", new
+        {
+            title = "用电", description = "专线接入", category = "factor-guarantee", priority = "normal", departmentCode = "fgj",
+            enterprise = new { name = "示例企业", creditCode = "91350100M000100Y44" },
+        });
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = Assert.Single(problem.GetProperty("errors").GetProperty("enterprise.creditCode").EnumerateArray()).GetString()!;
+        Assert.Contains("统一社会信用代码校验位错误，请核对", message);
+        Assert.Contains("the check character is wrong; please check the code", message);
+        Assert.DoesNotContain("is not a valid unified social credit code", message);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(message, " / "));
+    }
+
     [Theory]
     [MemberData(nameof(BadCases))]
     public async Task Opening_a_case_with_bad_input_is_400_naming_the_field_and_creates_nothing(string json, string field)
