@@ -438,6 +438,66 @@ public sealed class MailConnectionTests
         Assert.Equal(1, stored.Attempts);
         Assert.NotNull(stored.LastError);
     }
+
+    [Fact]
+    public async Task A_server_that_refuses_the_relay_at_its_greeting_defers_the_mail_with_its_reply()
+    {
+        // A server that answers every connection 554 (a relay it does not accept) and hangs up.
+        using var refusing = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        refusing.Start();
+        using var stop = new CancellationTokenSource();
+        var serving = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = await refusing.AcceptTcpClientAsync(stop.Token);
+                var stream = client.GetStream();
+                await stream.WriteAsync("554 5.7.1 relay access denied\r\n"u8.ToArray(), stop.Token);
+                await stream.FlushAsync(stop.Token);
+            }
+        });
+        await using var app = await LiaisonApp.StartAsync(nameof(MailConnectionTests) + "554", withSmtp: false, configure: s =>
+        {
+            s["Smtp:Host"] = "127.0.0.1";
+            s["Smtp:Port"] = ((System.Net.IPEndPoint)refusing.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        });
+        var row = await app.QueueMailAsync(new OutgoingMail("x@anyue.example", null, "s", "t", null, "test"));
+
+        var report = await app.RelayMailAsync();
+        var stored = await app.WithDbAsync(db => db.Outbox.SingleAsync(m => m.Id == row.Id));
+        await stop.CancelAsync();
+
+        Assert.Equal(1, report.Retrying);
+        Assert.Equal(OutboxStatus.Pending, stored.Status);
+        Assert.Equal(554, stored.LastSmtpStatus);
+        Assert.Contains("relay access denied", stored.LastError);
+        Assert.True(stored.NextAttemptAt > app.Clock.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task A_sender_that_is_no_address_stops_the_start()
+    {
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() =>
+            LiaisonApp.StartAsync(nameof(MailConnectionTests) + "From", withSmtp: false, configure: s => s["Smtp:From"] = "安岳经开区 liaison"));
+
+        Assert.Contains("Smtp:From", error.ToString());
+    }
+
+    [Fact]
+    public async Task A_mail_whose_address_cannot_be_written_fails_with_the_reason_and_the_next_is_sent()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(MailConnectionTests) + "Parse");
+        var bad = await app.QueueMailAsync(new OutgoingMail("zhang@@anyue..example", null, "s", "t", null, "test"));
+        var good = await app.QueueMailAsync(new OutgoingMail("li@anyue.example", null, "s", "t", null, "test"));
+
+        var report = await app.RelayMailAsync();
+
+        var stored = await app.WithDbAsync(db => db.Outbox.SingleAsync(m => m.Id == bad.Id));
+        Assert.Equal(OutboxStatus.Failed, stored.Status);
+        Assert.Contains("An address cannot be parsed", stored.LastError);
+        Assert.Equal(OutboxStatus.Sent, (await app.WithDbAsync(db => db.Outbox.SingleAsync(m => m.Id == good.Id))).Status);
+        Assert.Equal((1, 1), (report.Sent, report.Failed));
+    }
 }
 
 /// <summary>With no SMTP host, mail lands in the dev mailbox, readable in the browser in Development.</summary>

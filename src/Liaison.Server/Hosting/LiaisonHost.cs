@@ -51,6 +51,12 @@ public static class LiaisonHost
             throw new InvalidOperationException("Liaison:CloseOfBusiness must be a time of day after 00:00, e.g. 18:00 or 17:30.");
         }
 
+        // Checked here, not at the first send: a sender the relay cannot parse would stop every mail with no row saying why.
+        if (!MimeKit.MailboxAddress.TryParse(smtp.From, out var from) || string.IsNullOrEmpty(from.Address) || !from.Address.Contains('@'))
+        {
+            throw new InvalidOperationException($"Smtp:From must be a mail address, e.g. \"安岳经开区点对点联络 <liaison@anyue.example>\"; it is \"{smtp.From}\".");
+        }
+
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<OutboxKickInterceptor>();

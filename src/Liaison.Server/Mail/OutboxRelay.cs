@@ -75,14 +75,17 @@ public sealed partial class OutboxRelay(
                         session = await transport.OpenAsync(ct);
                         sentOnSession = 0;
                     }
-                    catch (Exception ex) when (IsConnectionError(ex) || ex is SmtpCommandException { StatusCode: < (SmtpStatusCode)500 })
+                    catch (Exception ex) when (IsConnectionError(ex) || ex is SmtpCommandException)
                     {
                         // One refused connection speaks for the mails due after this one: they wait too, each with its back-off.
+                        // A 5xx here (a greeting or an EHLO refused) is the server refusing this relay, not a mail: the
+                        // mails wait, each showing the reply, until the server or the configuration is put right.
                         var waiting = await DueRows(o.BatchSize).ToListAsync(ct);
                         log.LogWarning(ex, "SMTP connection failed; {Count} mails wait for a retry", waiting.Count);
+                        var status = ex is SmtpCommandException command ? (int)command.StatusCode : (int?)null;
                         foreach (var r in waiting)
                         {
-                            Retry(r, null, ex.Message, report);
+                            Retry(r, status, ex.Message, report);
                         }
 
                         await db.SaveChangesAsync(ct);
@@ -212,6 +215,15 @@ public sealed partial class OutboxRelay(
         catch (SmtpCommandException ex)
         {
             Retry(row, (int)ex.StatusCode, ex.Message, report);
+        }
+        catch (ParseException ex)
+        {
+            // An address in this mail cannot be written as a mail header: no retry will change that.
+            row.Attempts++;
+            row.Status = OutboxStatus.Failed;
+            row.LastError = "地址无法解析 / An address cannot be parsed: " + ex.Message;
+            report.Failed++;
+            log.LogError("Mail {OutboxId} ({Kind}) failed: an address cannot be parsed", row.Id, row.Kind);
         }
         catch (Exception ex) when (IsConnectionError(ex))
         {
