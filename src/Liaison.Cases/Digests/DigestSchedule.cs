@@ -10,12 +10,18 @@ public static class DigestSchedule
 {
     public static readonly TimeOnly DefaultSendAt = new(8, 30);
 
-    /// <summary>The date a daily digest is due for at <paramref name="now"/>: today, if it is a working day and the send time has come.</summary>
+    /// <summary>
+    /// The date a daily digest is due for at <paramref name="now"/>: today, if it is a working day, the send time has
+    /// come and the working day has not ended (the calendar's close of business, when that is after the send time). A
+    /// run delayed past the end of the day skips it: a morning's to-do list read at night is no use, and tomorrow's comes.
+    /// </summary>
     public static DateOnly? DailyDue(WorkingCalendar calendar, DateTimeOffset now, TimeOnly sendAt)
     {
         var local = TimeZoneInfo.ConvertTime(now, calendar.TimeZone);
         var today = DateOnly.FromDateTime(local.DateTime);
-        return calendar.IsWorkingDay(today) && TimeOnly.FromDateTime(local.DateTime) >= sendAt ? today : null;
+        var time = TimeOnly.FromDateTime(local.DateTime);
+        var ended = calendar.CloseOfBusiness > sendAt && time >= calendar.CloseOfBusiness;
+        return calendar.IsWorkingDay(today) && time >= sendAt && !ended ? today : null;
     }
 
     /// <summary>

@@ -10,6 +10,9 @@ public sealed class DigestScheduleTests
     [Theory]
     [InlineData(3, 2, 8, 30, "2026-03-02")] // Monday, at the send time
     [InlineData(3, 2, 17, 0, "2026-03-02")] // later the same day (a run delayed by downtime) still sends today's
+    [InlineData(3, 2, 17, 59, "2026-03-02")]
+    [InlineData(3, 2, 18, 0, null)] // from the close of business the day's digest is skipped
+    [InlineData(3, 2, 22, 0, null)]
     [InlineData(3, 2, 8, 29, null)] // too early
     [InlineData(3, 7, 9, 0, null)] // Saturday
     [InlineData(10, 1, 9, 0, null)] // National Day
