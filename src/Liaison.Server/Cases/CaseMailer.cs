@@ -244,7 +244,10 @@ public sealed class CaseMailer(
                 ? label.In(culture) : null,
         };
         var mail = renderer.Render(kind, culture, model);
-        var row = outbox.Add(db, new OutgoingMail(email, name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id, holder.ThreadRootMessageId));
+        // Every mail of the case, a co-handler's too, threads under the case's first one (a co-handler's mails share
+        // that root, so they group in its mailbox as well).
+        var row = outbox.Add(db, new OutgoingMail(email, name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id, c.ThreadRootMessageId));
+        c.ThreadRootMessageId ??= row.MessageId;
         holder.ThreadRootMessageId ??= row.MessageId;
         CaseTimeline.Add(db, c, clock.GetUtcNow(), CaseEventKinds.Email, CaseTimeline.System, $"{kind} → {name} <{email}>",
             new { kind, to = email, toName = name, messageId = row.MessageId }, part);

@@ -113,7 +113,9 @@ public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, 
             Provisional = c.Provisional,
             Note = note,
         });
-        var row = outbox.Add(db, new OutgoingMail(contact.Email!, contact.Name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id));
+        // In the case's thread, as every mail of the case.
+        var row = outbox.Add(db, new OutgoingMail(contact.Email!, contact.Name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id, c.ThreadRootMessageId));
+        c.ThreadRootMessageId ??= row.MessageId;
         // The timeline names the contact, never the address: contacts' emails stay in the register (issue 11 §5).
         CaseTimeline.Add(db, c, now, CaseEventKinds.Email, CaseTimeline.System, $"{kind} → {contact.Name}",
             new { kind, toName = contact.Name, messageId = row.MessageId });

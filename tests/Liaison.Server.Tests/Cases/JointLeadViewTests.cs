@@ -44,7 +44,14 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         var browser = _app.Anonymous();
         var number = (await OpenAsync(officer, JointCase("zrzyj", ("zjj", "请核实施工许可"), ("gdgs", "请确认10kV接入方案")))).GetProperty("number").GetString()!;
         var leadDispatch = await DispatchMailAsync(Handler("zrzyj"), number);
-        var zjj = PathOf(LinkIn(await DispatchMailAsync(Handler("zjj"), number)));
+        var zjjDispatch = await DispatchMailAsync(Handler("zjj"), number);
+        var zjj = PathOf(LinkIn(zjjDispatch));
+        // Every mail of the case threads under its first one, a co-handler's too.
+        var first = new[] { leadDispatch, zjjDispatch }.Select(m => m.InReplyTo).Count(r => r is null);
+        Assert.Equal(1, first);
+        var root = leadDispatch.InReplyTo ?? leadDispatch.MessageId;
+        Assert.Equal(root, zjjDispatch.InReplyTo ?? zjjDispatch.MessageId);
+        Assert.All(await MailsAsync(_app, Handler("gdgs"), number), m => Assert.Equal(root, m.InReplyTo));
 
         await PostActionAsync(browser, zjj, "accept");
         var submitted = await PostActionAsync(browser, zjj, "submit",

@@ -47,6 +47,9 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.StartsWith("【已受理】", mail.Subject);
         Assert.Contains("发展和改革局", mail.TextBody);
         Assert.Equal("张敏", mail.To.Mailboxes.Single().Name);
+        // In the case's thread, under its first mail (the handler's dispatch).
+        var dispatch = (await MailsAsync(_app, "fgj.handler@anyue.example", number)).Single(m => m.Subject.StartsWith("【派单"));
+        Assert.Equal(dispatch.MessageId, mail.InReplyTo);
         Assert.StartsWith("/e/", path);
         // The other contact hears nothing; an enterprise without a notice contact gets no mail and no link.
         Assert.Empty(await MailsAsync(_app, OtherEmail));
