@@ -16,7 +16,7 @@ namespace Liaison.Server.Enterprises;
 internal static class CaseEnterprises
 {
     /// <param name="Id">The register entry, or null when the case's credit code is not registered yet.</param>
-    /// <param name="Snapshot">What the case keeps: the name, code and contact as typed, else as registered.</param>
+    /// <param name="Snapshot">What the case keeps: the name, code and contact as typed, else as registered; the key flag and the chief service officer as registered when picked from the register.</param>
     public sealed record Resolved(long? Id, Enterprise Snapshot);
 
     public static async Task<Resolved?> ReadAsync(
@@ -77,8 +77,11 @@ internal static class CaseEnterprises
             Name = name,
             CreditCode = creditCode ?? "",
             Contact = contact ?? (notice is null ? null : $"{notice.Name} {notice.Phone}".Trim()),
-            IsKey = input?.IsKey == true || entry?.IsKey == true,
-            ChiefServiceOfficer = chief ?? chiefName,
+            // Picked from the register (enterpriseId): the register says whether it is a key enterprise and who its chief
+            // service officer is. Named by a typed code, the request's words count as they always did (the entry may be
+            // a plain one registered by an earlier case, knowing less than the officer typing).
+            IsKey = enterpriseId is not null ? entry!.IsKey : input?.IsKey == true || entry?.IsKey == true,
+            ChiefServiceOfficer = enterpriseId is not null ? chiefName : chief ?? chiefName,
         });
     }
 

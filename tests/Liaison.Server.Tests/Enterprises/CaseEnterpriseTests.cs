@@ -112,6 +112,15 @@ public sealed class CaseEnterpriseTests : IAsyncLifetime
         Assert.Single(await MailsAsync(_app, Handler, "【派单】"));
         Assert.Empty(await MailsAsync(_app, Chief));
         Assert.Empty(await MailsAsync(_app, Squad));
+
+        // Picked from the register, it stays what the register says, whatever the request claims.
+        var claimed = await OpenAsync(_officer, new
+        {
+            title = "用工", description = "企业反映用工缺口。", category = "factor-guarantee", departmentCode = "fgj", enterpriseId,
+            enterprise = new { isKey = true, chiefServiceOfficer = "冒名首席" },
+        });
+        Assert.False(claimed.GetProperty("enterprise").GetProperty("isKey").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, claimed.GetProperty("enterprise").GetProperty("chiefServiceOfficer").ValueKind);
     }
 
     [Fact]
