@@ -72,7 +72,11 @@ public sealed class DesignerAccessTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
             Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
             Assert.Contains("<div id=\"root\">", await page.Content.ReadAsStringAsync());
+            Assert.True(page.Headers.CacheControl is { NoCache: true }, page.Headers.CacheControl?.ToString());
         }
+
+        // The page carries the antiforgery token without the log warning that a header was overridden.
+        Assert.DoesNotContain(_app.Logs.Entries, e => e.Text.Contains("have been overridden"));
 
         var script = await admin.GetAsync("/designer/assets/index-abc.js");
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);

@@ -56,7 +56,8 @@ public static class DesignerEndpoints
         }
 
         // The app's own routes (and /designer itself) get the app, and its scripts the antiforgery token for their changes.
-        http.Response.Headers.CacheControl = "no-cache";
+        // Issuing the token marks the page no-cache (a Cache-Control set here first would only be overridden,
+        // with a warning in the log at every load).
         SessionSecurity.IssueScriptToken(http);
         return Results.File(index, "text/html; charset=utf-8");
     }
