@@ -36,6 +36,11 @@ public static class EnterpriseLinkPages
             return Invalid();
         }
 
+        if (await ratings.EndedAsync(c, ct))
+        {
+            return Ended();
+        }
+
         Text? flash = done == Rated ? new Text("评价已提交，感谢您的反馈！", "Your rating was sent: thank you!") : null;
         return await PageAsync(c, flash, null, StatusCodes.Status200OK, ratings, db, ui, clock, ct);
     }
@@ -47,6 +52,11 @@ public static class EnterpriseLinkPages
         if (await ratings.FindAsync(token, ct) is not var (_, c))
         {
             return Invalid();
+        }
+
+        if (await ratings.EndedAsync(c, ct))
+        {
+            return Ended();
         }
 
         var result = await ratings.RateAsync(c.Id, score, comment, ct);
@@ -79,6 +89,14 @@ public static class EnterpriseLinkPages
             c, names.GetValueOrDefault(c.DepartmentCode) ?? c.DepartmentCode, parts.Select(p => names.GetValueOrDefault(p) ?? p).ToList(),
             resolution, c.Status == CaseStatus.Closed ? await ratings.RatingAsync(c.Id, ct) : null, clock.GetUtcNow(), flash, error), status);
     }
+
+    /// <summary>A link whose case ended a while ago (<see cref="RatingService.EndedAsync"/>): 410, naming nothing.</summary>
+    private static IResult Ended() => PageResults.Message(
+        new MessageModel(new Text("此链接已结束", "This link has ended"),
+            new Text("该事项已办结或撤销，评价期也已结束。如需了解情况，请联系园区工作人员。",
+                "The case was closed or cancelled and its rating period is over. To ask about it, contact the zone's officer."))
+        { Navigation = false },
+        StatusCodes.Status410Gone);
 
     /// <summary>The same plain page as the liaisons' links for unknown and malformed tokens: it reveals nothing.</summary>
     private static IResult Invalid() => PageResults.Message(

@@ -5,7 +5,9 @@ using Liaison.Server.Cases;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Links;
+using Liaison.Server.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Liaison.Server.EnterpriseView;
@@ -15,8 +17,30 @@ namespace Liaison.Server.EnterpriseView;
 /// that locks the rating row (<c>FOR UPDATE</c>) and checks its state first, so a rating or a decision happens exactly
 /// once, however many requests race.
 /// </summary>
-public sealed class RatingService(LiaisonDbContext db, CaseService cases, TimeProvider clock)
+public sealed class RatingService(LiaisonDbContext db, CaseService cases, TimeProvider clock, IOptions<LiaisonOptions> options)
 {
+    /// <summary>
+    /// Whether an enterprise link has ended, as a liaison's does when its round ends: the link grace period
+    /// (<c>Liaison:LinkGracePeriod</c>) after the case was cancelled, or after it closed and its rating window (if it
+    /// has one) ended. While the case runs, and during that time, the page shows progress and the rating.
+    /// </summary>
+    public async Task<bool> EndedAsync(Case c, CancellationToken ct)
+    {
+        if (c.Status is not (CaseStatus.Closed or CaseStatus.Cancelled) || c.ClosedAt is not { } end)
+        {
+            return false;
+        }
+
+        if (c.Status == CaseStatus.Closed
+            && await db.Set<CaseRating>().AsNoTracking().Where(r => r.CaseId == c.Id).Select(r => (DateTimeOffset?)r.ClosesAt).FirstOrDefaultAsync(ct) is { } closes
+            && closes > end)
+        {
+            end = closes;
+        }
+
+        return clock.GetUtcNow() >= end + options.Value.LinkGracePeriod;
+    }
+
     /// <summary>The case behind an enterprise link, or null for an unknown or malformed token.</summary>
     public async Task<(EnterpriseLink Link, Case Case)?> FindAsync(string? token, CancellationToken ct)
     {

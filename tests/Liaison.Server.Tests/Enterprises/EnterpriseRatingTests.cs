@@ -201,6 +201,18 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.Contains("评价期已结束", page);
         Assert.DoesNotContain("data-action=\"rate\"", page);
         Assert.Null(await _app.WithDbAsync(db => db.Set<CaseRating>().Where(r => db.Cases.Any(x => x.Id == r.CaseId && x.Number == number)).Select(r => r.RatedAt).SingleAsync()));
+
+        // The link grace period (7 days) after the window, the link ends, as a liaison's does after its round: 410, naming nothing.
+        _app.Clock.SetUtcNow(closesAt.AddDays(7).AddMinutes(-1).ToUniversalTime());
+        Assert.Contains("评价期已结束", await browser.GetStringAsync(path));
+        _app.Clock.SetUtcNow(closesAt.AddDays(7).ToUniversalTime());
+        foreach (var ended in new[] { await browser.GetAsync(path), await browser.PostAsync(path, new FormUrlEncodedContent(form)) })
+        {
+            var text = await ended.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.Gone, ended.StatusCode);
+            Assert.Contains("此链接已结束", text);
+            Assert.DoesNotContain(number, text);
+        }
     }
 
     [Fact]
