@@ -61,7 +61,9 @@ public static class CaseActions
         var ok = action switch
         {
             Accept => c.Status == CaseStatus.Dispatched,
-            Progress or Resolve => held && !pendingExtension,
+            Progress => held && !pendingExtension,
+            // Done sooner than feared: resolving withdraws the extension request still waiting for the officer.
+            Resolve => held,
             Return => (c.Status == CaseStatus.Dispatched || held) && !pendingExtension,
             Extension => held && !pendingExtension,
             RemindHandler => CaseStatuses.IsWithHandler(c.Status),
@@ -77,7 +79,7 @@ public static class CaseActions
             return null;
         }
 
-        if (pendingExtension && action is Progress or Resolve or Return or Extension or Reassign)
+        if (pendingExtension && action is Progress or Return or Extension or Reassign)
         {
             return new("延期申请正在等待园区专员审批，审批后才能继续", "An extension request is waiting for the officer's decision");
         }

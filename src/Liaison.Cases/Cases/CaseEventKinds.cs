@@ -18,6 +18,8 @@ public static class CaseEventKinds
     public const string Reopened = "reopened";
     public const string ExtensionApproved = "extension-approved";
     public const string ExtensionDenied = "extension-denied";
+    /// <summary>The handler resolved while its extension request waited: the request lapses, nothing to decide.</summary>
+    public const string ExtensionWithdrawn = "extension-withdrawn";
     public const string Cancelled = "cancelled";
     public const string Email = "email";
 
@@ -83,6 +85,7 @@ public static class CaseEventKinds
         Reopened => new("重办", "Reopened"),
         ExtensionApproved => CaseActions.ApproveExtension,
         ExtensionDenied => CaseActions.DenyExtension,
+        ExtensionWithdrawn => new("延期申请撤回（已办结）", "Extension request withdrawn (resolved)"),
         Cancelled => new("撤销", "Cancelled"),
         Email => new("邮件", "Email"),
         EnterpriseRated => new("企业评价", "Enterprise's rating"),

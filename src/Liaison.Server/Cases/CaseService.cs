@@ -386,6 +386,20 @@ public sealed class CaseService(
             return Fail(new ServiceError.Invalid(v));
         }
 
+        if (action == CaseActions.Resolve && c.PendingExtensionDays is { } asked)
+        {
+            // Done sooner than feared: the request lapses and the workflow goes back to waiting for the handler, who
+            // resolves below, all in this one commit.
+            c.PendingExtensionDays = null;
+            c.PendingExtensionReason = null;
+            CaseTimeline.Add(db, c, now, CaseEventKinds.ExtensionWithdrawn, actor, null, new { days = asked });
+            if (await ResumeUncommittedAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision, WaitForOfficer.Withdrawn,
+                    actor, null, null, ct, mustKeepWaitingFor: CaseActions.Resolve) is { } refused)
+            {
+                return refused;
+            }
+        }
+
         var entry = CaseTimeline.Add(db, c, now, action, actor, note,
             action == CaseActions.Extension ? new { days = input.Days } : action == CaseActions.Return ? new { reasonCode = input.ReasonCode } : null);
         if (action == CaseActions.Resolve)
@@ -858,6 +872,14 @@ public sealed class CaseService(
     private async Task<ActionResult> ResumeAsync(
         IDbContextTransaction tx, Case c, string kind, string key, string outcome,
         string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null, int? extensionDays = null, CasePart? part = null,
+        string? mustKeepWaitingFor = null) =>
+        await ResumeUncommittedAsync(tx, c, kind, key, outcome, actor, note, reasonCode, ct, approved, extensionDays, part, mustKeepWaitingFor)
+            ?? await CommitAsync(tx, c, ct);
+
+    /// <summary>Resumes the workflow in the caller's transaction; null when it did, else the refusal (the transaction rolled back).</summary>
+    private async Task<ActionResult?> ResumeUncommittedAsync(
+        IDbContextTransaction tx, Case c, string kind, string key, string outcome,
+        string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null, int? extensionDays = null, CasePart? part = null,
         string? mustKeepWaitingFor = null)
     {
         if ((part is null ? c.WorkflowInstanceId : part.WorkflowInstanceId) is not { } instanceId)
@@ -889,14 +911,16 @@ public sealed class CaseService(
         if (mustKeepWaitingFor is { } waitedFor && result.Instance?.Status is not WorkflowStatus.Suspended)
         {
             // A part's workflow older than case-part-routing v2 has no path for a return, older than v3 none for an
-            // extension request: it would just end.
+            // extension request; a case's older than case-routing v5 none for resolving over a pending extension: it
+            // would just end.
             await tx.RollbackAsync(ct);
             var label = CaseActions.Label(waitedFor);
-            return Fail(new ServiceError.Conflict(new($"此协办的流程版本不支持{label.Zh}，请联系园区工作人员",
-                $"This part's workflow version cannot take this action ({label.En}); contact the zone's officer")));
+            var whose = part is null ? new Text("此事项", "This case's") : new Text("此协办", "This part's");
+            return Fail(new ServiceError.Conflict(new($"{whose.Zh}的流程版本不支持{label.Zh}，请联系园区工作人员",
+                $"{whose.En} workflow version cannot take this action ({label.En}); contact the zone's officer")));
         }
 
-        return await CommitAsync(tx, c, ct);
+        return null;
     }
 
     private async Task<ActionResult> CommitAsync(IDbContextTransaction tx, Case c, CancellationToken ct)

@@ -235,6 +235,32 @@ public sealed class CaseSidePathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Resolving_while_an_extension_request_waits_withdraws_it_in_the_same_commit()
+    {
+        var (number, link) = await OpenWithLinkAsync();
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "extension", new() { ["days"] = "3", ["note"] = "等待上级批复" });
+        var page = await browser.GetStringAsync(link);
+        Assert.Null(FormFor(page, "progress"));
+        Assert.NotNull(FormFor(page, "resolve")); // done sooner than feared
+        Assert.Contains("延期 3 个工作日的申请正在等待园区审批。如已办完，可直接办结，申请随之撤回。", page);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "resolve", new() { ["note"] = "已提前办结" })).StatusCode);
+
+        var c = await GetCaseAsync(_officer, number);
+        Assert.Equal("resolved", c.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, c.GetProperty("pendingExtension").ValueKind);
+        var kinds = c.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.True(kinds.IndexOf("extension-withdrawn") < kinds.IndexOf("resolve"), string.Join(", ", kinds));
+        // The officer now confirms or reopens; there is no extension left to decide.
+        var decide = await _officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true });
+        Assert.Equal(HttpStatusCode.Conflict, decide.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/confirm", new { note = "已核实" })).StatusCode);
+        Assert.Equal("closed", (await GetCaseAsync(_officer, number)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task A_denied_extension_keeps_the_deadline_and_tells_the_handler()
     {
         var (number, link) = await OpenWithLinkAsync();

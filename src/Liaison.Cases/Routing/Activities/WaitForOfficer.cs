@@ -5,14 +5,16 @@ namespace Liaison.Cases.Routing.Activities;
 
 /// <summary>Waits for the park officer's decision on the case: an extension request, a return, or a resolution.</summary>
 [Activity("Liaison.WaitForOfficer", Category = CaseActivity.Category, DisplayNameZh = "等待园区专员决定", DisplayNameEn = "Wait for the officer",
-    Description = "Human task of the park officer: decide an extension (Approved/Denied), a return (Reassigned/Insisted) or a resolution (Confirmed/Reopened).")]
-[Outcomes(Approved, Denied, Reassigned, Insisted, Confirmed, Reopened)]
+    Description = "Human task of the park officer: decide an extension (Approved/Denied; Withdrawn when the handler resolves meanwhile), a return (Reassigned/Insisted) or a resolution (Confirmed/Reopened).")]
+[Outcomes(Approved, Denied, Withdrawn, Reassigned, Insisted, Confirmed, Reopened)]
 public sealed class WaitForOfficer : CaseActivity
 {
     public const string BookmarkKind = "Liaison.WaitForOfficer";
 
     public const string Approved = "Approved";
     public const string Denied = "Denied";
+    /// <summary>No decision needed any more: the handler resolved the case while the extension request waited.</summary>
+    public const string Withdrawn = "Withdrawn";
     public const string Reassigned = "Reassigned";
     public const string Insisted = "Insisted";
     public const string Confirmed = "Confirmed";
@@ -24,7 +26,7 @@ public sealed class WaitForOfficer : CaseActivity
 
     private static readonly Dictionary<string, string[]> OutcomesByDecision = new()
     {
-        [ExtensionDecision] = [Approved, Denied],
+        [ExtensionDecision] = [Approved, Denied, Withdrawn],
         [ReturnDecision] = [Reassigned, Insisted],
         [ResolutionDecision] = [Confirmed, Reopened],
     };
