@@ -112,7 +112,7 @@ public sealed class CaseRoutingWorkflowTests
         _routing.Case.PendingExtensionDays = 3;
         run = Act(run, WaitForLiaison.BookmarkKind, null, WaitForLiaison.ExtensionRequested);
         Assert.Equal(["officer"], Assert.Single(run.Effects.OfType<CaseNotification>()).Audience);
-        Assert.Empty(Timers(run)); // the deadline is under review while the officer decides
+        Assert.Equal(["Overdue", "ReminderDue", "ResolveDue"], Timers(run)); // the deadline still runs while the officer decides
         run = Act(run, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision, WaitForOfficer.Approved);
         var changed = Assert.Single(run.Effects.OfType<CaseDeadlineChanged>());
         Assert.Equal(new DateTimeOffset(2026, 3, 12, 18, 0, 0, TimeSpan.FromHours(8)), changed.DueAt.Due);
@@ -189,6 +189,29 @@ public sealed class CaseRoutingWorkflowTests
         Assert.Empty(Timers(run));
         Assert.Single(run.State.Bookmarks, b => b.Key == WaitForLiaison.ActionKey);
         Assert.Equal(WorkflowStatus.Suspended, run.Status);
+    }
+
+    [Fact]
+    public void The_ladder_keeps_running_while_the_officer_decides_an_extension_and_each_rung_fires_once()
+    {
+        var run = _runner.Start(_definition, null, Context);
+        run = Act(run, WaitForLiaison.BookmarkKind, null, WaitForLiaison.Accepted);
+        run = Act(run, WaitForLiaison.BookmarkKind, null, WaitForLiaison.ExtensionRequested);
+        Assert.Equal(["Overdue", "ReminderDue", "ResolveDue"], Timers(run));
+
+        var due = run.State.Bookmarks.Single(b => b.Key == WaitForOfficer.ResolveDue);
+        Assert.Equal(WaitForOfficer.BookmarkKind + ".Timer", due.Kind);
+        _clock.SetUtcNow(due.ResumeAt!.Value);
+        run = _runner.Resume(_definition, run.State, due.Id, null, Context);
+
+        Assert.Equal("red: handler,leader", Rung(run));
+        Assert.Single(run.State.Bookmarks, b => b.Kind == WaitForOfficer.BookmarkKind); // the decision is still awaited
+
+        run = Act(run, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision, WaitForOfficer.Denied);
+
+        // Back with the handler: the officer's timers are gone, the red rung of that deadline is not armed again.
+        Assert.DoesNotContain(run.State.Bookmarks, b => b.Kind == WaitForOfficer.BookmarkKind + ".Timer");
+        Assert.Equal(["Overdue", "ReminderDue"], Timers(run));
     }
 
     [Fact]

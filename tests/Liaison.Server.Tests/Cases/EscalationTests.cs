@@ -69,6 +69,44 @@ public sealed class EscalationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_ladder_runs_on_while_the_officer_sits_on_an_extension_request_and_each_rung_fires_once()
+    {
+        // Opened Monday 2 March (factor-guarantee): due Monday 9th 18:00. The handler asks for more time on Thursday;
+        // the officer decides only the next Friday.
+        var number = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(_app, Handler, number)).Single()));
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 5, 10, 0, 0, China).ToUniversalTime());
+        await PostActionAsync(browser, link, "extension", new() { ["days"] = "3", ["note"] = "等待上级批复" });
+
+        foreach (var day in new[] { 6, 9, 12 })
+        {
+            _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, day, 18, 1, 0, China).ToUniversalTime());
+            await _app.SweepTimersAsync();
+        }
+
+        Assert.Equal(1, await CountAsync(Handler, "【即将到期】"));
+        Assert.Equal(1, await CountAsync(Leader, "【超期督办】"));
+        Assert.Equal(1, await CountAsync(Zone, "【督办升级】"));
+        Assert.Equal(1, await CountAsync(Officer, "【督办升级】"));
+
+        // Denied late: back with the handler, and no rung of that deadline fires again.
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 13, 9, 0, 0, China).ToUniversalTime());
+        Assert.True((await _officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = false, note = "请尽快办结" })).IsSuccessStatusCode);
+        _app.Clock.Advance(TimeSpan.FromDays(10));
+        await _app.SweepTimersAsync();
+        await _app.SweepTimersAsync();
+
+        Assert.Equal(1, await CountAsync(Handler, "【即将到期】"));
+        Assert.Equal(1, await CountAsync(Handler, "【超期督办】"));
+        Assert.Equal(1, await CountAsync(Zone, "【督办升级】"));
+        var levels = (await GetCaseAsync(_officer, number)).GetProperty("timeline").EnumerateArray()
+            .Where(e => e.GetProperty("kind").GetString() == "escalated").Select(e => e.GetProperty("data").GetProperty("level").GetString()).ToList();
+        Assert.Equal(["yellow", "red", "zone"], levels);
+    }
+
+    [Fact]
     public async Task An_accepted_case_gets_no_acceptance_reminder()
     {
         var number = (await OpenAsync(_officer)).GetProperty("number").GetString()!;

@@ -98,8 +98,7 @@ public sealed class WaitForLiaison : CaseActivity
         var kind = bookmark.Key!;
         var deadline = DateTimeOffset.Parse(bookmark.Payload?["deadline"]?.GetValue<string>() ?? context.Now.ToString("O"));
         var routing = CaseRouting.From(context);
-        routing?.Case.FiredEscalations.Add(CaseSnapshot.EscalationKey(kind, deadline));
-        context.AddEffect(new DeadlineReached(context.ActivityId, kind, deadline));
+        Reached(context, bookmark);
         if (kind == ProgressReportDue && routing?.Category.Sla.ProgressReportEveryWorkingDays is { } every
             && routing.Calendar.AddWorkingDays(deadline, every).Due is var next && routing.Case.DueAt is { } due && next < due)
         {
@@ -113,14 +112,23 @@ public sealed class WaitForLiaison : CaseActivity
         context.Fire(kind);
     }
 
-    /// <summary>Arms one deadline timer unless it already fired for that deadline.</summary>
-    private static void Arm(ActivityContext context, CaseSnapshot c, string outcome, DateTimeOffset at, DateTimeOffset deadline)
+    /// <summary>Arms one deadline timer unless it already fired for that deadline (the officer's wait arms them too).</summary>
+    internal static void Arm(ActivityContext context, CaseSnapshot c, string outcome, DateTimeOffset at, DateTimeOffset deadline, string kind = BookmarkKind)
     {
         if (c.FiredEscalations.Contains(CaseSnapshot.EscalationKey(outcome, deadline)))
         {
             return;
         }
 
-        context.CreateBookmark(BookmarkKind + ".Timer", outcome, at, new JsonObject { ["deadline"] = deadline.ToString("O") });
+        context.CreateBookmark(kind + ".Timer", outcome, at, new JsonObject { ["deadline"] = deadline.ToString("O") });
+    }
+
+    /// <summary>A deadline timer fired: recorded (so it fires once per deadline, whichever wait armed it) and its effect added.</summary>
+    internal static void Reached(ActivityContext context, Bookmark bookmark)
+    {
+        var kind = bookmark.Key!;
+        var deadline = DateTimeOffset.Parse(bookmark.Payload?["deadline"]?.GetValue<string>() ?? context.Now.ToString("O"));
+        CaseRouting.From(context)?.Case.FiredEscalations.Add(CaseSnapshot.EscalationKey(kind, deadline));
+        context.AddEffect(new DeadlineReached(context.ActivityId, kind, deadline));
     }
 }

@@ -6,7 +6,7 @@ namespace Liaison.Cases.Routing.Activities;
 /// <summary>Waits for the park officer's decision on the case: an extension request, a return, or a resolution.</summary>
 [Activity("Liaison.WaitForOfficer", Category = CaseActivity.Category, DisplayNameZh = "等待园区专员决定", DisplayNameEn = "Wait for the officer",
     Description = "Human task of the park officer: decide an extension (Approved/Denied; Withdrawn when the handler resolves meanwhile), a return (Reassigned/Insisted) or a resolution (Confirmed/Reopened).")]
-[Outcomes(Approved, Denied, Withdrawn, Reassigned, Insisted, Confirmed, Reopened)]
+[Outcomes(Approved, Denied, Withdrawn, Reassigned, Insisted, Confirmed, Reopened, ReminderDue, ResolveDue, Overdue)]
 public sealed class WaitForOfficer : CaseActivity
 {
     public const string BookmarkKind = "Liaison.WaitForOfficer";
@@ -19,6 +19,14 @@ public sealed class WaitForOfficer : CaseActivity
     public const string Insisted = "Insisted";
     public const string Confirmed = "Confirmed";
     public const string Reopened = "Reopened";
+
+    /// <summary>
+    /// While an extension request waits, the handler's resolve deadline still runs: these fire as the handler's wait's
+    /// do (once per deadline, whichever wait armed them), when their port is connected.
+    /// </summary>
+    public const string ReminderDue = WaitForLiaison.ReminderDue;
+    public const string ResolveDue = WaitForLiaison.ResolveDue;
+    public const string Overdue = WaitForLiaison.Overdue;
 
     public const string ExtensionDecision = "extension";
     public const string ReturnDecision = "return";
@@ -35,6 +43,14 @@ public sealed class WaitForOfficer : CaseActivity
         Description = "extension, return or resolution.", Required = true)]
     public string? Decision { get; set; }
 
+    [Input(DisplayNameZh = "审批延期期间：到期前提醒（工作日）", DisplayNameEn = "While deciding an extension: remind before due (working days)",
+        Description = "Extension decisions: fire ReminderDue this many working days before the handler's resolve deadline; 0 = none.", DefaultValue = 1)]
+    public int ReminderWorkingDaysBeforeDue { get; set; } = 1;
+
+    [Input(DisplayNameZh = "审批延期期间：逾期升级（工作日）", DisplayNameEn = "While deciding an extension: escalate when overdue by (working days)",
+        Description = "Extension decisions: fire Overdue when the case is this many working days past its resolve deadline; 0 = never.", DefaultValue = 3)]
+    public int OverdueEscalationWorkingDays { get; set; } = 3;
+
     protected override void Execute(ActivityContext context, CaseRouting routing)
     {
         if (Decision is null || !OutcomesByDecision.ContainsKey(Decision))
@@ -44,10 +60,37 @@ public sealed class WaitForOfficer : CaseActivity
         }
 
         context.CreateBookmark(BookmarkKind, Decision);
+        if (Decision == ExtensionDecision && routing.Case.DueAt is { } due)
+        {
+            // The officer deciding is no reason for the ladder to stop: a request left waiting past the deadline is
+            // escalated as the case would be (the zone's notice goes to the officer too).
+            if (ReminderWorkingDaysBeforeDue > 0 && context.IsConnected(ReminderDue))
+            {
+                WaitForLiaison.Arm(context, routing.Case, ReminderDue, routing.Calendar.SubtractWorkingDays(due, ReminderWorkingDaysBeforeDue), due, BookmarkKind);
+            }
+
+            if (context.IsConnected(ResolveDue))
+            {
+                WaitForLiaison.Arm(context, routing.Case, ResolveDue, due, due, BookmarkKind);
+            }
+
+            if (OverdueEscalationWorkingDays > 0 && context.IsConnected(Overdue))
+            {
+                WaitForLiaison.Arm(context, routing.Case, Overdue, routing.Calendar.AddWorkingDays(due, OverdueEscalationWorkingDays).Due, due, BookmarkKind);
+            }
+        }
     }
 
     public override void Resume(ActivityContext context, Bookmark bookmark, object? payload)
     {
+        if (bookmark.Kind == BookmarkKind + ".Timer")
+        {
+            // A deadline while the officer decides: its branch runs, the decision is still awaited.
+            WaitForLiaison.Reached(context, bookmark);
+            context.Fire(bookmark.Key!);
+            return;
+        }
+
         var outcome = ActivityContext.OutcomeFromPayload(payload);
         if (outcome is null || !OutcomesByDecision[bookmark.Key!].Contains(outcome))
         {
