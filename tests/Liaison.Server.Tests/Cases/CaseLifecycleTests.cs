@@ -261,6 +261,32 @@ public sealed class CaseSidePathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_case_on_a_workflow_without_the_withdrawal_answers_409_and_keeps_its_request()
+    {
+        // A version published without the Withdrawn path (as case-routing v4 was): resolving over the request would end it.
+        var admin = await _app.AsAdminAsync();
+        var definition = await admin.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/api/workflow-definitions/case-routing");
+        var connections = definition!["root"]!["connections"]!.AsArray();
+        connections.Remove(connections.Single(k => k!["source"]!["port"]!.GetValue<string>() == "Withdrawn"));
+        Assert.True((await admin.PutAsJsonAsync("/api/workflow-definitions/case-routing", definition)).IsSuccessStatusCode);
+        Assert.True((await admin.PostAsync("/api/workflow-definitions/case-routing/publish", null)).IsSuccessStatusCode);
+        var (number, link) = await OpenWithLinkAsync();
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "extension", new() { ["days"] = "3", ["note"] = "等待上级批复" });
+
+        var refused = await PostActionAsync(browser, link, "resolve", new() { ["note"] = "已提前办结" });
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("此事项的流程版本不支持办结", await refused.Content.ReadAsStringAsync());
+        var c = await GetCaseAsync(_officer, number);
+        Assert.Equal("accepted", c.GetProperty("status").GetString());
+        Assert.Equal(3, c.GetProperty("pendingExtension").GetProperty("days").GetInt32());
+        Assert.DoesNotContain("extension-withdrawn", c.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true })).StatusCode);
+    }
+
+    [Fact]
     public async Task A_denied_extension_keeps_the_deadline_and_tells_the_handler()
     {
         var (number, link) = await OpenWithLinkAsync();
