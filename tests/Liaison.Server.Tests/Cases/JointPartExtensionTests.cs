@@ -24,9 +24,9 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
     /// <summary>Monday 2 March 2026: the lead resolves by Monday 9 March, co-handlers submit by Friday 6 March (factor-guarantee, 5 − 1 working days).</summary>
     private static readonly DateTimeOffset Monday = new(2026, 3, 2, 9, 0, 0, China);
 
-    private static DateTimeOffset At(int day, int hour = 18) => new(2026, 3, day, hour, 0, 0, China);
+    internal static DateTimeOffset At(int day, int hour = 18) => new(2026, 3, day, hour, 0, 0, China);
 
-    private static object JointCase(string lead, params (string Code, string? Task)[] co) => new
+    internal static object JointCase(string lead, params (string Code, string? Task)[] co) => new
     {
         title = "新厂房无法投产",
         description = "用地、施工许可、供电需同时协调。",
@@ -37,15 +37,15 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         coDepartments = co.Select(c => new { departmentCode = c.Code, task = c.Task }).ToArray(),
     };
 
-    private static string Handler(string department) => $"{department}.handler@anyue.example";
+    internal static string Handler(string department) => $"{department}.handler@anyue.example";
 
     private async Task<string> LinkOfAsync(string department, string number) =>
         PathOf(LinkIn(Assert.Single((await MailsAsync(_app, Handler(department), number)).Where(m => m.Subject.Contains("派单")))));
 
-    private static JsonElement Part(JsonElement c, string department) =>
+    internal static JsonElement Part(JsonElement c, string department) =>
         c.GetProperty("coDepartments").EnumerateArray().Single(p => p.GetProperty("departmentCode").GetString() == department);
 
-    private static long IdOf(JsonElement part) => part.GetProperty("id").GetInt64();
+    internal static long IdOf(JsonElement part) => part.GetProperty("id").GetInt64();
 
     private static IEnumerable<JsonElement> EntriesOf(JsonElement c, string kind, long partId) =>
         c.GetProperty("timeline").EnumerateArray().Where(e => e.GetProperty("kind").GetString() == kind
@@ -318,5 +318,54 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         // The part still waits for its department: it submits as before.
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, fgj, "submit", new() { ["note"] = "电价已协调" })).StatusCode);
         Assert.Equal("submitted", Part(await GetCaseAsync(officer, number), "fgj").GetProperty("status").GetString());
+    }
+}
+
+/// <summary>A co-handler's escalation ladder while the officer decides its extension request (its own app: the clock moves far).</summary>
+public sealed class JointPartLadderTests : IAsyncLifetime
+{
+    private LiaisonApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await LiaisonApp.StartAsync(nameof(JointPartLadderTests));
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private static DateTimeOffset At(int day) => JointPartExtensionTests.At(day);
+
+    private async Task<Dictionary<string, DateTimeOffset>> TimersAsync(long partId) =>
+        await _app.WithDbAsync(async db =>
+        {
+            var instance = await db.Set<CasePart>().Where(p => p.Id == partId).Select(p => p.WorkflowInstanceId).SingleAsync();
+            return await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == instance && b.ResumeAt != null)
+                .ToDictionaryAsync(b => b.Key!, b => b.ResumeAt!.Value);
+        });
+
+    [Fact]
+    public async Task A_parts_ladder_runs_on_while_the_officer_sits_on_its_extension_request_and_each_rung_fires_once()
+    {
+        // Monday 2 March: the part submits by Friday 6 March 18:00.
+        var officer = await _app.AsOfficerAsync();
+        var number = (await CaseTestKit.OpenAsync(officer, JointPartExtensionTests.JointCase("zrzyj", ("sthjj", "请出具环评意见")))).GetProperty("number").GetString()!;
+        var browser = _app.Anonymous();
+        var link = PathOf(LinkIn(Assert.Single((await MailsAsync(_app, JointPartExtensionTests.Handler("sthjj"), number)).Where(m => m.Subject.Contains("派单")))));
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "extension", new() { ["days"] = "2", ["note"] = "专家评审延期" });
+        var partId = JointPartExtensionTests.IdOf(JointPartExtensionTests.Part(await GetCaseAsync(officer, number), "sthjj"));
+        // While the officer decides, the officer's wait holds the part's rungs.
+        Assert.Equal(new Dictionary<string, DateTimeOffset> { ["ReminderDue"] = At(5), ["ResolveDue"] = At(6), ["Overdue"] = At(11) }, await TimersAsync(partId));
+
+        _app.Clock.SetUtcNow(At(6).AddMinutes(1).ToUniversalTime());
+        await _app.SweepTimersAsync();
+        await _app.SweepTimersAsync();
+        async Task<int> RedAsync() => (await MailsAsync(_app, JointPartExtensionTests.Handler("sthjj"), number)).Count(m => m.Subject.Contains("超期督办"));
+        Assert.Equal(1, await RedAsync());
+
+        // Refused late: back with the co-handler; the rungs already fired are not armed again.
+        var refused = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{partId}/extension-decision", new { approve = false, note = "请按期提交" });
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Equal(new Dictionary<string, DateTimeOffset> { ["Overdue"] = At(11) }, await TimersAsync(partId));
+        _app.Clock.SetUtcNow(At(9).ToUniversalTime());
+        await _app.SweepTimersAsync();
+        Assert.Equal(1, await RedAsync());
     }
 }
