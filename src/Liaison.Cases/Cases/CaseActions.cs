@@ -111,7 +111,9 @@ public static class CaseActions
         var ok = action switch
         {
             Accept => part.Status == PartStatus.Dispatched,
-            Progress or Submit or Extension => held && !pendingExtension,
+            Progress or Extension => held && !pendingExtension,
+            // Done sooner than feared: submitting withdraws the extension request still waiting for the officer.
+            Submit => held,
             Return => part.IsOpen && !pendingExtension,
             Reassign => part.Status == PartStatus.Returned,
             Drop => part.IsUnfinished,

@@ -555,6 +555,19 @@ public sealed class CaseService(
         }
 
         db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
+        if (action == CaseActions.Submit && part.PendingExtensionDays is { } asked)
+        {
+            // As the lead's resolution: the part's request lapses and its workflow goes back to waiting for the co-handler.
+            part.PendingExtensionDays = null;
+            part.PendingExtensionReason = null;
+            CaseTimeline.Add(db, c, now, CaseEventKinds.ExtensionWithdrawn, link.RecipientEmail, null, new { department = part.DepartmentCode, days = asked }, part);
+            if (await ResumeUncommittedAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision, WaitForOfficer.Withdrawn,
+                    link.RecipientEmail, null, null, ct, part: part, mustKeepWaitingFor: CaseActions.Submit) is { } refused)
+            {
+                return refused;
+            }
+        }
+
         CaseTimeline.Add(db, c, now, action, link.RecipientEmail, note,
             action switch
             {

@@ -101,9 +101,10 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Equal(JsonValueKind.Null, Part(asked, "gdgs").GetProperty("pendingExtension").ValueKind);
         Assert.Single(EntriesOf(asked, "extension", partId));
         var waiting = await browser.GetStringAsync(zjj);
-        Assert.Null(FormFor(waiting, "submit"));
+        Assert.Null(FormFor(waiting, "progress"));
         Assert.Null(FormFor(waiting, "extension"));
-        Assert.Contains("延期申请正在等待园区专员审批", waiting);
+        Assert.NotNull(FormFor(waiting, "submit")); // submitting withdraws the request
+        Assert.Contains("延期 3 个工作日的申请正在等待园区审批。如已办完，可直接提交协办意见，申请随之撤回。", waiting);
 
         // The officer is told: the department, its task, the days and the reason, with the case page's address.
         var mail = Assert.Single(await MailsAsync(_app, Officer, "协办延期申请"), m => m.Subject.Contains(number));
@@ -175,6 +176,31 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
 
         // Decided already: nothing is pending any more.
         var late = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{partId}/extension-decision", new { approve = true });
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+    }
+
+    [Fact]
+    public async Task Submitting_while_the_parts_extension_request_waits_withdraws_it_in_the_same_commit()
+    {
+        var (officer, number) = await OpenAsync(JointCase("zrzyj", ("swj", "请核实用水指标")));
+        var browser = _app.Anonymous();
+        var link = await LinkOfAsync("swj", number);
+        await PostActionAsync(browser, link, "accept");
+        await AskAsync(browser, link, 2);
+        var page = await browser.GetStringAsync(link);
+        Assert.Null(FormFor(page, "progress"));
+        Assert.NotNull(FormFor(page, "submit"));
+
+        var submitted = await PostActionAsync(browser, link, "submit", new() { ["note"] = "用水指标充足" });
+
+        Assert.Equal(HttpStatusCode.Redirect, submitted.StatusCode);
+        var c = await GetCaseAsync(officer, number);
+        var part = Part(c, "swj");
+        Assert.Equal("submitted", part.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, part.GetProperty("pendingExtension").ValueKind);
+        Assert.Single(EntriesOf(c, CaseEventKinds.ExtensionWithdrawn, IdOf(part)));
+        Assert.Single(await MailsAsync(_app, Handler("zrzyj"), "协办意见已提交"), m => m.Subject.Contains(number));
+        var late = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{IdOf(part)}/extension-decision", new { approve = true });
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
     }
 
