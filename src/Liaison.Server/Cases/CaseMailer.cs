@@ -248,7 +248,6 @@ public sealed class CaseMailer(
         // that root, so they group in its mailbox as well).
         var row = outbox.Add(db, new OutgoingMail(email, name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id, c.ThreadRootMessageId));
         c.ThreadRootMessageId ??= row.MessageId;
-        holder.ThreadRootMessageId ??= row.MessageId;
         CaseTimeline.Add(db, c, clock.GetUtcNow(), CaseEventKinds.Email, CaseTimeline.System, $"{kind} → {name} <{email}>",
             new { kind, to = email, toName = name, messageId = row.MessageId }, part);
     }

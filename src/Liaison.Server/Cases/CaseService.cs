@@ -209,16 +209,16 @@ public sealed class CaseService(
         return c;
     }
 
-    /// <summary>
-    /// Checks a joint case's co-handling departments (联办): active, not the lead, each once, at most
-    /// <see cref="CasePart.MaxPerCase"/>, task notes not too long. Fields are named <c>coDepartments[i].departmentCode</c>.
-    /// </summary>
     /// <summary>The next progress report due from <paramref name="from"/>, for a long-running category; null for the others.</summary>
     private async Task<DateTimeOffset?> NextProgressReportAsync(Case c, DateTimeOffset from, CancellationToken ct) =>
         (await categories.FindAsync(c.Category, ct))?.Sla is { ProgressReportEveryWorkingDays: not null } sla
             ? SlaDeadlines.NextProgressReport(await calendars.GetAsync(ct), from, sla)?.Due
             : null;
 
+    /// <summary>
+    /// Checks a joint case's co-handling departments (联办): active, not the lead, each once, at most
+    /// <see cref="CasePart.MaxPerCase"/>, task notes not too long. Fields are named <c>coDepartments[i].departmentCode</c>.
+    /// </summary>
     private async Task<List<(string Code, string? Task)>> CoDepartmentsAsync(
         Validation v, string lead, IReadOnlyList<CoDepartmentInput?>? input, CancellationToken ct)
     {
@@ -386,18 +386,11 @@ public sealed class CaseService(
             return Fail(new ServiceError.Invalid(v));
         }
 
-        if (action == CaseActions.Resolve && c.PendingExtensionDays is { } asked)
+        // Done sooner than feared: the handler resolves below, in this one commit.
+        if (action == CaseActions.Resolve && c.PendingExtensionDays is { } asked
+            && await WithdrawExtensionAsync(tx, c, null, asked, actor, action, now, ct) is { } withdrawalRefused)
         {
-            // Done sooner than feared: the request lapses and the workflow goes back to waiting for the handler, who
-            // resolves below, all in this one commit.
-            c.PendingExtensionDays = null;
-            c.PendingExtensionReason = null;
-            CaseTimeline.Add(db, c, now, CaseEventKinds.ExtensionWithdrawn, actor, null, new { days = asked });
-            if (await ResumeUncommittedAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision, WaitForOfficer.Withdrawn,
-                    actor, null, null, ct, mustKeepWaitingFor: CaseActions.Resolve) is { } refused)
-            {
-                return refused;
-            }
+            return withdrawalRefused;
         }
 
         var entry = CaseTimeline.Add(db, c, now, action, actor, note,
@@ -555,17 +548,11 @@ public sealed class CaseService(
         }
 
         db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
-        if (action == CaseActions.Submit && part.PendingExtensionDays is { } asked)
+        // As the lead's resolution: the co-handler submits below, in this one commit.
+        if (action == CaseActions.Submit && part.PendingExtensionDays is { } asked
+            && await WithdrawExtensionAsync(tx, c, part, asked, link.RecipientEmail, action, now, ct) is { } withdrawalRefused)
         {
-            // As the lead's resolution: the part's request lapses and its workflow goes back to waiting for the co-handler.
-            part.PendingExtensionDays = null;
-            part.PendingExtensionReason = null;
-            CaseTimeline.Add(db, c, now, CaseEventKinds.ExtensionWithdrawn, link.RecipientEmail, null, new { department = part.DepartmentCode, days = asked }, part);
-            if (await ResumeUncommittedAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision, WaitForOfficer.Withdrawn,
-                    link.RecipientEmail, null, null, ct, part: part, mustKeepWaitingFor: CaseActions.Submit) is { } refused)
-            {
-                return refused;
-            }
+            return withdrawalRefused;
         }
 
         CaseTimeline.Add(db, c, now, action, link.RecipientEmail, note,
@@ -880,6 +867,31 @@ public sealed class CaseService(
         {
             await DropPartAsync(c, part, officer, string.IsNullOrEmpty(note) ? "事项已撤销 / The case was cancelled" : note, now, ct);
         }
+    }
+
+    /// <summary>
+    /// The handler resolves (a co-handler submits, <paramref name="part"/>) while its extension request waits for the
+    /// officer: the request lapses, with an entry, and the workflow goes from the officer's decision back to waiting for
+    /// the handler, in the caller's transaction. Null when done; else the refusal (a workflow version with no Withdrawn path).
+    /// </summary>
+    private async Task<ActionResult?> WithdrawExtensionAsync(
+        IDbContextTransaction tx, Case c, CasePart? part, int asked, string actor, string action, DateTimeOffset now, CancellationToken ct)
+    {
+        if (part is null)
+        {
+            c.PendingExtensionDays = null;
+            c.PendingExtensionReason = null;
+        }
+        else
+        {
+            part.PendingExtensionDays = null;
+            part.PendingExtensionReason = null;
+        }
+
+        CaseTimeline.Add(db, c, now, CaseEventKinds.ExtensionWithdrawn, actor, null,
+            part is null ? new { days = asked } : (object)new { department = part.DepartmentCode, days = asked }, part);
+        return await ResumeUncommittedAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision, WaitForOfficer.Withdrawn,
+            actor, null, null, ct, part: part, mustKeepWaitingFor: action);
     }
 
     private async Task<ActionResult> ResumeAsync(

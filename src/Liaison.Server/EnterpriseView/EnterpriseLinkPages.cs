@@ -31,14 +31,10 @@ public static class EnterpriseLinkPages
 
     private static async Task<IResult> Show(string token, string? done, RatingService ratings, LiaisonDbContext db, Ui ui, TimeProvider clock, CancellationToken ct)
     {
-        if (await ratings.FindAsync(token, ct) is not var (_, c))
+        var (c, refusal) = await OpenAsync(token, ratings, ct);
+        if (c is null)
         {
-            return Invalid();
-        }
-
-        if (await ratings.EndedAsync(c, ct))
-        {
-            return Ended();
+            return refusal!;
         }
 
         Text? flash = done == Rated ? new Text("评价已提交，感谢您的反馈！", "Your rating was sent: thank you!") : null;
@@ -49,14 +45,10 @@ public static class EnterpriseLinkPages
         string token, [FromForm] string? score, [FromForm] string? comment, RatingService ratings, LiaisonDbContext db, Ui ui, TimeProvider clock,
         CancellationToken ct)
     {
-        if (await ratings.FindAsync(token, ct) is not var (_, c))
+        var (c, refusal) = await OpenAsync(token, ratings, ct);
+        if (c is null)
         {
-            return Invalid();
-        }
-
-        if (await ratings.EndedAsync(c, ct))
-        {
-            return Ended();
+            return refusal!;
         }
 
         var result = await ratings.RateAsync(c.Id, score, comment, ct);
@@ -88,6 +80,17 @@ public static class EnterpriseLinkPages
         return PageResults.Page<EnterpriseLinkPage>(new EnterpriseLinkPageModel(
             c, names.GetValueOrDefault(c.DepartmentCode) ?? c.DepartmentCode, parts.Select(p => names.GetValueOrDefault(p) ?? p).ToList(),
             resolution, c.Status == CaseStatus.Closed ? await ratings.RatingAsync(c.Id, ct) : null, clock.GetUtcNow(), flash, error), status);
+    }
+
+    /// <summary>The case behind a working link; else the page that says why not (unknown: 404, ended: 410).</summary>
+    private static async Task<(Case? Case, IResult? Refusal)> OpenAsync(string token, RatingService ratings, CancellationToken ct)
+    {
+        if (await ratings.FindAsync(token, ct) is not var (_, c))
+        {
+            return (null, Invalid());
+        }
+
+        return await ratings.EndedAsync(c, ct) ? (null, Ended()) : (c, null);
     }
 
     /// <summary>A link whose case ended a while ago (<see cref="RatingService.EndedAsync"/>): 410, naming nothing.</summary>

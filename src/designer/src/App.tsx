@@ -13,7 +13,7 @@ import {
   IN_PORT, childDefinitionId, edgeAria, freshId, fromGraph, initialView, newActivity, newEdgeId, nodeAria, portsOf, toGraph, traceOf,
   type ActivityNode, type ConnectionEdge, type Marks,
 } from './graph';
-import { flowAriaLabels, lang, t, tryT, type Key } from './i18n';
+import { flowAriaLabels, lang, statusText, t, when, type Key } from './i18n';
 import type {
   Activity, ActivityDescriptor, CaseJson, Connection, Definition, DefinitionSummary, TestRunResult, ValidationError, VersionInfo,
   WorkflowInstance,
@@ -35,7 +35,6 @@ const INSTANCE_HASH = 'instance=';
 type Message = { kind: 'ok' | 'error' | 'info'; text: string };
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-const when = (iso?: string | null) => (iso ? new Date(iso).toLocaleString(lang, { hour12: false }) : '');
 
 /** A JSON object typed into a try-it box, or null when it is not one. */
 function parseObject(text: string): Record<string, unknown> | null {
@@ -373,7 +372,7 @@ export default function App() {
     setRun(r);
     setMarks(marksOf(r));
     setTab('run');
-    const status = tryT(`status.${r.status}`) ?? r.status;
+    const status = statusText(r.status);
     setMessage({ kind: r.status === 'Faulted' ? 'error' : 'ok', text: t('run.result', { status }) });
   });
 

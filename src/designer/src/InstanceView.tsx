@@ -1,8 +1,8 @@
-import { t, tryT } from './i18n';
+import { statusText, t, when as whenOr } from './i18n';
+import { statusBadge } from './TryIt';
 import type { WorkflowInstance } from './types';
 
-const when = (iso?: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { hour12: false }) : '—');
-const statusText = (s: string) => tryT(`status.${s}`) ?? s;
+const when = (iso?: string | null) => whenOr(iso, '—');
 
 /**
  * The instance view's side panel: where a stored instance stands (status, what it waits for, what went wrong), its
@@ -24,7 +24,7 @@ export default function InstanceView({ instance, onSelect, onOpenInstance }: {
         <dt>{t('instance.id')}</dt>
         <dd><a className="mono" href={`/admin/workflow-instances/${instance.id}`} data-testid="instance-admin-link">{instance.id}</a></dd>
         <dt>{t('run.status')}</dt>
-        <dd><span className={`badge status-${instance.status.toLowerCase()}`} data-testid="instance-status" data-status={instance.status}>{statusText(instance.status)}</span></dd>
+        <dd>{statusBadge(instance.status, 'instance-status')}</dd>
         <dt>{t('instance.version')}</dt><dd>{t('version', { v: instance.definitionVersion })}</dd>
         {instance.correlationId && <><dt>{t('instance.correlation')}</dt><dd className="mono">{instance.correlationId}</dd></>}
         <dt>{t('instance.created')}</dt><dd>{when(instance.createdAt)}</dd>

@@ -1,4 +1,4 @@
-import { lang, t, tryT } from './i18n';
+import { lang, statusText, t, tryT } from './i18n';
 import type { CaseJson, Effect, TestRunChild, TestRunResult } from './types';
 
 /** The case fields worth editing in a try-it run; the server lays whatever is sent over its sample case. */
@@ -63,8 +63,9 @@ export function effectText(e: Effect): string {
 
 const hasKeys = (o: Record<string, unknown> | null | undefined): o is Record<string, unknown> => !!o && Object.keys(o).length > 0;
 
-const statusBadge = (status: string, testId?: string) => (
-  <span className={`badge status-${status.toLowerCase()}`} data-testid={testId} data-status={status}>{tryT(`status.${status}`) ?? status}</span>
+/** A run's or an instance's status as a coloured badge. */
+export const statusBadge = (status: string, testId?: string) => (
+  <span className={`badge status-${status.toLowerCase()}`} data-testid={testId} data-status={status}>{statusText(status)}</span>
 );
 
 /** One child instance of the run: which workflow (or which body), who started it, how it ended, what it wrote. */

@@ -61,16 +61,7 @@ public sealed class WaitForLiaison : CaseActivity
 
         if (c.DueAt is { } due)
         {
-            if (ReminderWorkingDaysBeforeDue > 0)
-            {
-                Arm(context, c, ReminderDue, routing.Calendar.SubtractWorkingDays(due, ReminderWorkingDaysBeforeDue), due);
-            }
-
-            Arm(context, c, ResolveDue, due, due);
-            if (OverdueEscalationWorkingDays > 0)
-            {
-                Arm(context, c, Overdue, routing.Calendar.AddWorkingDays(due, OverdueEscalationWorkingDays).Due, due);
-            }
+            ArmResolveLadder(context, routing, due, ReminderWorkingDaysBeforeDue, OverdueEscalationWorkingDays, BookmarkKind, static _ => true);
         }
 
         if (c.NextProgressReportAt is { } report && c.Status is CaseStatus.Accepted or CaseStatus.InProgress)
@@ -96,9 +87,8 @@ public sealed class WaitForLiaison : CaseActivity
 
         // A deadline: record it, run its branch, keep waiting for the handler.
         var kind = bookmark.Key!;
-        var deadline = DateTimeOffset.Parse(bookmark.Payload?["deadline"]?.GetValue<string>() ?? context.Now.ToString("O"));
+        var deadline = Reached(context, bookmark);
         var routing = CaseRouting.From(context);
-        Reached(context, bookmark);
         if (kind == ProgressReportDue && routing?.Category.Sla.ProgressReportEveryWorkingDays is { } every
             && routing.Calendar.AddWorkingDays(deadline, every).Due is var next && routing.Case.DueAt is { } due && next < due)
         {
@@ -112,8 +102,32 @@ public sealed class WaitForLiaison : CaseActivity
         context.Fire(kind);
     }
 
-    /// <summary>Arms one deadline timer unless it already fired for that deadline (the officer's wait arms them too).</summary>
-    internal static void Arm(ActivityContext context, CaseSnapshot c, string outcome, DateTimeOffset at, DateTimeOffset deadline, string kind = BookmarkKind)
+    /// <summary>
+    /// The resolve deadline's rungs: the reminder before it, the red notice at it, the zone's after it (a count of 0
+    /// turns a rung off), each as a timer of the <paramref name="kind"/> bookmark unless it fired already, and only
+    /// where <paramref name="wanted"/> says. The officer's wait for an extension decision arms them too.
+    /// </summary>
+    internal static void ArmResolveLadder(
+        ActivityContext context, CaseRouting routing, DateTimeOffset due, int reminderWorkingDays, int overdueWorkingDays, string kind, Func<string, bool> wanted)
+    {
+        if (reminderWorkingDays > 0 && wanted(ReminderDue))
+        {
+            Arm(context, routing.Case, ReminderDue, routing.Calendar.SubtractWorkingDays(due, reminderWorkingDays), due, kind);
+        }
+
+        if (wanted(ResolveDue))
+        {
+            Arm(context, routing.Case, ResolveDue, due, due, kind);
+        }
+
+        if (overdueWorkingDays > 0 && wanted(Overdue))
+        {
+            Arm(context, routing.Case, Overdue, routing.Calendar.AddWorkingDays(due, overdueWorkingDays).Due, due, kind);
+        }
+    }
+
+    /// <summary>Arms one deadline timer unless it already fired for that deadline.</summary>
+    private static void Arm(ActivityContext context, CaseSnapshot c, string outcome, DateTimeOffset at, DateTimeOffset deadline, string kind = BookmarkKind)
     {
         if (c.FiredEscalations.Contains(CaseSnapshot.EscalationKey(outcome, deadline)))
         {
@@ -123,12 +137,16 @@ public sealed class WaitForLiaison : CaseActivity
         context.CreateBookmark(kind + ".Timer", outcome, at, new JsonObject { ["deadline"] = deadline.ToString("O") });
     }
 
-    /// <summary>A deadline timer fired: recorded (so it fires once per deadline, whichever wait armed it) and its effect added.</summary>
-    internal static void Reached(ActivityContext context, Bookmark bookmark)
+    /// <summary>
+    /// A deadline timer fired: recorded (so it fires once per deadline, whichever wait armed it) and its effect added;
+    /// returns the deadline it was for.
+    /// </summary>
+    internal static DateTimeOffset Reached(ActivityContext context, Bookmark bookmark)
     {
         var kind = bookmark.Key!;
         var deadline = DateTimeOffset.Parse(bookmark.Payload?["deadline"]?.GetValue<string>() ?? context.Now.ToString("O"));
         CaseRouting.From(context)?.Case.FiredEscalations.Add(CaseSnapshot.EscalationKey(kind, deadline));
         context.AddEffect(new DeadlineReached(context.ActivityId, kind, deadline));
+        return deadline;
     }
 }

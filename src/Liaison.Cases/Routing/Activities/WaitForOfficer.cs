@@ -63,21 +63,8 @@ public sealed class WaitForOfficer : CaseActivity
         if (Decision == ExtensionDecision && routing.Case.DueAt is { } due)
         {
             // The officer deciding is no reason for the ladder to stop: a request left waiting past the deadline is
-            // escalated as the case would be (the zone's notice goes to the officer too).
-            if (ReminderWorkingDaysBeforeDue > 0 && context.IsConnected(ReminderDue))
-            {
-                WaitForLiaison.Arm(context, routing.Case, ReminderDue, routing.Calendar.SubtractWorkingDays(due, ReminderWorkingDaysBeforeDue), due, BookmarkKind);
-            }
-
-            if (context.IsConnected(ResolveDue))
-            {
-                WaitForLiaison.Arm(context, routing.Case, ResolveDue, due, due, BookmarkKind);
-            }
-
-            if (OverdueEscalationWorkingDays > 0 && context.IsConnected(Overdue))
-            {
-                WaitForLiaison.Arm(context, routing.Case, Overdue, routing.Calendar.AddWorkingDays(due, OverdueEscalationWorkingDays).Due, due, BookmarkKind);
-            }
+            // escalated as the case would be (the zone's notice goes to the officer too). Only connected rungs run.
+            WaitForLiaison.ArmResolveLadder(context, routing, due, ReminderWorkingDaysBeforeDue, OverdueEscalationWorkingDays, BookmarkKind, context.IsConnected);
         }
     }
 
