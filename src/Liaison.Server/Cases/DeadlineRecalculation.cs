@@ -185,19 +185,26 @@ public sealed class DeadlineRecalculation(
 
     /// <summary>
     /// A case (or co-handler's part) waiting for its handler re-enters the wait so its deadline timers follow the new
-    /// dates — when its workflow version has the <c>DeadlinesChanged</c> loop (older versions keep their timers).
+    /// dates, and so does the officer's wait for a pending extension request, which runs the same ladder — when the
+    /// workflow version connects that wait's <c>DeadlinesChanged</c> port (older versions keep their timers).
     /// </summary>
     private async Task RearmTimersAsync(LiaisonDbContext db, WorkingCalendar calendar, Case c, CasePart? part, CancellationToken ct)
     {
-        var waiting = part is null ? c.PendingExtensionDays is null && CaseStatuses.IsWithHandler(c.Status) : part.PendingExtensionDays is null && part.IsOpen;
-        if ((part is null ? c.WorkflowInstanceId : part.WorkflowInstanceId) is not { } instanceId || !waiting)
+        var open = part is null ? CaseStatuses.IsWithHandler(c.Status) : part.IsOpen;
+        var extensionPending = (part is null ? c.PendingExtensionDays : part.PendingExtensionDays) is not null;
+        if ((part is null ? c.WorkflowInstanceId : part.WorkflowInstanceId) is not { } instanceId || !open)
         {
             return;
         }
 
+        var (waitType, bookmarkKind, key) = extensionPending
+            ? ("Liaison.WaitForOfficer", WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision)
+            : ("Liaison.WaitForLiaison", WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey);
         var instance = await db.Set<WorkflowInstanceRecord>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, ct);
         var record = instance is null ? null : await definitions.FindAsync(db, instance.DefinitionId, instance.DefinitionVersion, ct);
-        if (record is null || !definitions.ToRunnable(record).Root.Connections.Any(k => k.SourcePort == WaitForLiaison.DeadlinesChanged))
+        var root = record is null ? null : definitions.ToRunnable(record).Root;
+        if (root is null || !root.Connections.Any(k => k.SourcePort == WaitForLiaison.DeadlinesChanged
+                && root.Activities.Any(a => a.Id == k.SourceActivity && a.Type == waitType)))
         {
             return;
         }
@@ -205,7 +212,7 @@ public sealed class DeadlineRecalculation(
         await db.SaveChangesAsync(ct);
         // The run sees the calendar with the new year: the zone's cached one does not have it until this commits.
         var context = part is null ? await routing.CreateAsync(db, c, ct, calendar: calendar) : await routing.CreateAsync(db, c, part, ct, calendar);
-        await workflows.ResumeAsync(db, instanceId, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey,
+        await workflows.ResumeAsync(db, instanceId, bookmarkKind, key,
             new Dictionary<string, object?> { ["outcome"] = WaitForLiaison.DeadlinesChanged }, context, ct);
     }
 

@@ -182,6 +182,40 @@ public sealed class CalendarYearTests
     }
 
     [Fact]
+    public async Task Adding_2027_moves_the_timers_of_an_extension_request_waiting_for_the_officer()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Extension");
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        var officer = await app.AsOfficerAsync();
+        var admin = await app.AsAdminAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(app, "fgj.handler@anyue.example", number)).Single(m => m.Subject.Contains("派单"))));
+        await PostActionAsync(app.Anonymous(), link, "accept");
+        await PostActionAsync(app.Anonymous(), link, "extension", new() { ["days"] = "3", ["note"] = "等待上级批复" });
+        // Provisionally due on the 4th, the reminder on New Year's Day; the officer's wait holds them.
+        Assert.Equal(["2027-01-01T18:00:00+08:00", "2027-01-04T18:00:00+08:00"], await LadderAsync());
+
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(1, await app.RecomputeDeadlinesAsync());
+
+        // The new deadline is the 5th, its reminder the 4th: the officer's timers moved with it, one of each.
+        Assert.Equal("2027-01-05T18:00:00+08:00", (await GetCaseAsync(officer, number)).GetProperty("dueAt").GetString());
+        Assert.Equal(["2027-01-04T18:00:00+08:00", "2027-01-05T18:00:00+08:00"], await LadderAsync());
+        // Still the officer's to decide, from the new date: approved, three working days after the 5th.
+        Assert.True((await officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true })).IsSuccessStatusCode);
+        Assert.Equal("2027-01-08T18:00:00+08:00", (await GetCaseAsync(officer, number)).GetProperty("dueAt").GetString());
+
+        // The reminder and red-notice timers of the workflow, in time order.
+        async Task<string?[]> LadderAsync()
+        {
+            var workflow = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/workflow");
+            return workflow.GetProperty("bookmarks").EnumerateArray()
+                .Where(b => b.GetProperty("key").GetString() is "ReminderDue" or "ResolveDue")
+                .Select(b => b.GetProperty("resumeAt").GetString()).Order().ToArray();
+        }
+    }
+
+    [Fact]
     public async Task A_recomputation_commits_a_chunk_at_a_time_and_resumes_after_the_last_committed_chunk()
     {
         await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Chunks");

@@ -5,8 +5,8 @@ namespace Liaison.Cases.Routing.Activities;
 
 /// <summary>Waits for the park officer's decision on the case: an extension request, a return, or a resolution.</summary>
 [Activity("Liaison.WaitForOfficer", Category = CaseActivity.Category, DisplayNameZh = "等待园区专员决定", DisplayNameEn = "Wait for the officer",
-    Description = "Human task of the park officer: decide an extension (Approved/Denied; Withdrawn when the handler resolves meanwhile), a return (Reassigned/Insisted) or a resolution (Confirmed/Reopened).")]
-[Outcomes(Approved, Denied, Withdrawn, Reassigned, Insisted, Confirmed, Reopened, ReminderDue, ResolveDue, Overdue)]
+    Description = "Human task of the park officer: decide an extension (Approved/Denied; Withdrawn when the handler resolves meanwhile; DeadlinesChanged when a schedule change moved the deadline meanwhile), a return (Reassigned/Insisted) or a resolution (Confirmed/Reopened).")]
+[Outcomes(Approved, Denied, Withdrawn, DeadlinesChanged, Reassigned, Insisted, Confirmed, Reopened, ReminderDue, ResolveDue, Overdue)]
 public sealed class WaitForOfficer : CaseActivity
 {
     public const string BookmarkKind = "Liaison.WaitForOfficer";
@@ -15,6 +15,11 @@ public sealed class WaitForOfficer : CaseActivity
     public const string Denied = "Denied";
     /// <summary>No decision needed any more: the handler resolved the case while the extension request waited.</summary>
     public const string Withdrawn = "Withdrawn";
+    /// <summary>
+    /// Still undecided, but a schedule change moved the resolve deadline: connected back to this wait, it re-enters and
+    /// arms the ladder's timers on the new date, as the handler's wait does.
+    /// </summary>
+    public const string DeadlinesChanged = WaitForLiaison.DeadlinesChanged;
     public const string Reassigned = "Reassigned";
     public const string Insisted = "Insisted";
     public const string Confirmed = "Confirmed";
@@ -34,7 +39,7 @@ public sealed class WaitForOfficer : CaseActivity
 
     private static readonly Dictionary<string, string[]> OutcomesByDecision = new()
     {
-        [ExtensionDecision] = [Approved, Denied, Withdrawn],
+        [ExtensionDecision] = [Approved, Denied, Withdrawn, DeadlinesChanged],
         [ReturnDecision] = [Reassigned, Insisted],
         [ResolutionDecision] = [Confirmed, Reopened],
     };
