@@ -67,7 +67,11 @@ public sealed class Case : IAssignment
     /// <summary>How <see cref="DueAt"/> was computed, as JSON.</summary>
     public string? DueAtBasis { get; set; }
 
-    /// <summary>Next progress report of a long-running case (legacy issues, bankruptcies).</summary>
+    /// <summary>
+    /// The progress report a long-running case (legacy issues, bankruptcies) is next due, as acceptance, the last
+    /// progress note or a reopening set it; the workflow's timer asks again every period from there while the handler
+    /// stays silent (it does not write this back).
+    /// </summary>
     public DateTimeOffset? NextProgressReportAt { get; set; }
 
     /// <summary>Working days and reason of an extension request awaiting the officer (申请延期).</summary>

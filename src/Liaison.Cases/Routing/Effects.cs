@@ -24,12 +24,6 @@ public sealed record CaseNotification(string ActivityId, string Template, IReadO
 /// </summary>
 public sealed record DeadlineReached(string ActivityId, string Kind, DateTimeOffset Deadline) : IWorkflowEffect;
 
-/// <summary>
-/// A progress report fell due unreported (long-running categories): the next one is due <paramref name="Next"/>, a
-/// period after it, so a silent handler is asked again every period, not once.
-/// </summary>
-public sealed record ProgressReportRescheduled(string ActivityId, DateTimeOffset Next) : IWorkflowEffect;
-
 /// <summary>One rung of the escalation ladder (督办): a notice to the audiences, recorded on the timeline.</summary>
 public sealed record CaseEscalated(string ActivityId, string Level, string Template, IReadOnlyList<string> Audience) : IWorkflowEffect;
 

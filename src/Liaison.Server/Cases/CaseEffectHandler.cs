@@ -28,8 +28,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
     public const string ExtensionDaysKey = "action.extensionDays";
 
     public bool CanHandle(IWorkflowEffect effect) =>
-        effect is CaseDispatched or CaseStatusSet or CaseNotification or CaseEscalated or DeadlineReached or ProgressReportRescheduled
-            or CaseDeadlineChanged;
+        effect is CaseDispatched or CaseStatusSet or CaseNotification or CaseEscalated or DeadlineReached or CaseDeadlineChanged;
 
     public async Task HandleAsync(WorkflowEffectContext context, IWorkflowEffect effect, CancellationToken ct)
     {
@@ -106,10 +105,6 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 await RecordFiredAsync(db, c.Id, 0, r, now, ct);
                 break;
 
-            case ProgressReportRescheduled p:
-                c.NextProgressReportAt = p.Next;
-                break;
-
             case CaseDeadlineChanged dc:
                 c.DueAt = dc.DueAt.Due;
                 c.DueAtBasis = DeadlineRecalculation.Basis(dc.DueAt);
@@ -175,10 +170,6 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
 
             case DeadlineReached r:
                 await RecordFiredAsync(db, c.Id, part.Id, r, now, ct);
-                break;
-
-            case ProgressReportRescheduled p:
-                part.NextProgressReportAt = p.Next;
                 break;
 
             case CaseDeadlineChanged dc:

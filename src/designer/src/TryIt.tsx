@@ -47,8 +47,6 @@ export function effectText(e: Effect): string {
       return t('effect.CaseEscalated', { level: String(e.level ?? ''), template: String(e.template ?? ''), audience: audience(e.audience) });
     case 'DeadlineReached':
       return t('effect.DeadlineReached', { kind: String(e.kind ?? ''), deadline: at(e.deadline) });
-    case 'ProgressReportRescheduled':
-      return t('effect.ProgressReportRescheduled', { next: at(e.next) });
     case 'CaseDeadlineChanged':
       return t('effect.CaseDeadlineChanged', { dueAt: at(obj(e.dueAt).due), reason: String(e.reason ?? '') });
     case 'OutboxEmail':

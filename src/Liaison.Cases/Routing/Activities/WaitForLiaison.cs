@@ -64,10 +64,35 @@ public sealed class WaitForLiaison : CaseActivity
             ArmResolveLadder(context, routing, due, ReminderWorkingDaysBeforeDue, OverdueEscalationWorkingDays, BookmarkKind, static _ => true);
         }
 
-        if (c.NextProgressReportAt is { } report && c.Status is CaseStatus.Accepted or CaseStatus.InProgress)
+        if (c.NextProgressReportAt is { } report && c.Status is CaseStatus.Accepted or CaseStatus.InProgress
+            && NextProgressReport(routing, report) is { } next)
         {
-            Arm(context, c, ProgressReportDue, report, report);
+            Arm(context, c, ProgressReportDue, next, next);
         }
+    }
+
+    /// <summary>
+    /// The first progress report from <paramref name="from"/> on not asked for yet: the stored date is the one a person's
+    /// act set (acceptance, a progress note, a reopening); each report asked for while the handler stays silent is
+    /// followed by the next a period later, up to the resolve deadline, where the escalation ladder takes over. Null
+    /// past that. Kept in the timer, not written back to the case, so a timer's run never writes the case's row: it
+    /// holds the workflow's lock, and a person's action takes the case's lock before the workflow's.
+    /// </summary>
+    private static DateTimeOffset? NextProgressReport(CaseRouting routing, DateTimeOffset from)
+    {
+        var next = from;
+        while (routing.Case.FiredEscalations.Contains(CaseSnapshot.EscalationKey(ProgressReportDue, next)))
+        {
+            if (routing.Category.Sla.ProgressReportEveryWorkingDays is not { } every || routing.Case.DueAt is not { } due
+                || routing.Calendar.AddWorkingDays(next, every).Due is var later && later >= due)
+            {
+                return null;
+            }
+
+            next = later;
+        }
+
+        return next;
     }
 
     public override void Resume(ActivityContext context, Bookmark bookmark, object? payload)
@@ -88,14 +113,9 @@ public sealed class WaitForLiaison : CaseActivity
         // A deadline: record it, run its branch, keep waiting for the handler.
         var kind = bookmark.Key!;
         var deadline = Reached(context, bookmark);
-        var routing = CaseRouting.From(context);
-        if (kind == ProgressReportDue && routing?.Category.Sla.ProgressReportEveryWorkingDays is { } every
-            && routing.Calendar.AddWorkingDays(deadline, every).Due is var next && routing.Case.DueAt is { } due && next < due)
+        if (kind == ProgressReportDue && CaseRouting.From(context) is { } routing && NextProgressReport(routing, deadline) is { } next)
         {
-            // The report is asked for again a period later while the handler stays silent, up to the resolve deadline,
-            // where the escalation ladder takes over.
-            routing.Case.NextProgressReportAt = next;
-            context.AddEffect(new ProgressReportRescheduled(context.ActivityId, next));
+            // Asked again a period later while the handler stays silent.
             Arm(context, routing.Case, ProgressReportDue, next, next);
         }
 
