@@ -297,12 +297,14 @@ public sealed class CaseService(
         }
 
         var c = await LockAsync(link.CaseId, ct);
+        // Read again under the case's lock: a new liaison named meanwhile ended it (LiaisonChange locks the case too).
+        await db.Entry(link).ReloadAsync(ct);
         if (link.PartId is { } partId)
         {
             return await ActOnPartAsync(tx, link, c, partId, action, requestId, input, ct);
         }
 
-        if (link.Round != c.AssignmentRound)
+        if (!link.WorksOn(c))
         {
             return Fail(new ServiceError.Gone(new("此链接已失效", "This link no longer works")));
         }
@@ -461,7 +463,7 @@ public sealed class CaseService(
         string action, Guid requestId, LinkActionInput input, CancellationToken ct)
     {
         var part = await db.Set<CasePart>().FirstAsync(p => p.Id == partId, ct);
-        if (link.Round != part.AssignmentRound || part.Status is PartStatus.Overridden or PartStatus.Dropped)
+        if (!link.WorksOn(part) || part.Status is PartStatus.Overridden or PartStatus.Dropped)
         {
             return Fail(new ServiceError.Gone(new("此链接已失效", "This link no longer works")));
         }

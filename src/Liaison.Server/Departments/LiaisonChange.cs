@@ -41,6 +41,12 @@ public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
         // may be waiting for it to dispatch; the save gives way (LockNotAvailable) and tries again, instead of a deadlock.
         var cases = await db.Cases.FromSql($"SELECT *, xmin FROM cases WHERE id = ANY({ids}) ORDER BY id FOR UPDATE NOWAIT").ToListAsync(ct);
         var partsByCase = (await parts.Where(p => ids.Contains(p.CaseId)).OrderBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.CaseId);
+        // Their workflows too, after the cases as a case action takes them. A deadline timer locks the workflow, then
+        // reads the case to mail its handler: it fires either before this commits, to the person who held the case then
+        // (whose links this then ends), or after, to the new one; never to the old person once the change committed.
+        var instances = cases.Select(c => c.WorkflowInstanceId).Concat(partsByCase.SelectMany(g => g).Select(p => p.WorkflowInstanceId))
+            .OfType<Guid>().Distinct().ToArray();
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM workflow_instances WHERE id = ANY({instances}) ORDER BY depth, id FOR UPDATE NOWAIT", ct);
         var now = clock.GetUtcNow();
         // Read again under the lock: a case may have ended or moved to another department meanwhile. A lead already
         // with the department's people (listed for a part) changes nothing.

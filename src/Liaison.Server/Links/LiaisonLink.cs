@@ -1,3 +1,4 @@
+using Liaison.Cases.Cases;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -37,6 +38,16 @@ public sealed class LiaisonLink
 
     /// <summary>After this the link shows nothing at all.</summary>
     public DateTimeOffset? ExpiresAt { get; set; }
+
+    /// <summary>
+    /// Whether the link acts on <paramref name="holder"/> (its case, or its part) now: not ended, of the holder's current
+    /// round, and sent to whoever is the holder's handler or leader (by its role). The last matters when a department
+    /// names a new liaison: the change ends the old one's links, but a timer or a digest that read the case just before
+    /// it committed may still have minted the old one a link.
+    /// </summary>
+    public bool WorksOn(IAssignment holder) =>
+        EndedAt is null && Round == holder.AssignmentRound
+        && string.Equals(RecipientEmail.Trim(), (Role == LinkRole.Leader ? holder.LeaderEmail : holder.HandlerEmail)?.Trim(), StringComparison.OrdinalIgnoreCase);
 }
 
 public enum LinkRole

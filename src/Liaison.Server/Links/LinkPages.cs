@@ -137,7 +137,7 @@ public static class LinkPages
         if (link.PartId is { } partId && parts.FirstOrDefault(p => p.Id == partId) is { } part)
         {
             // A co-handler's link: the part is what it sees and acts on.
-            var partEnded = link.EndedAt is not null || link.Round != part.AssignmentRound || !part.IsOpen;
+            var partEnded = !link.WorksOn(part) || !part.IsOpen;
             var partActions = link.Role == LinkRole.Leader ? CaseActions.LeaderActions : CaseActions.CoHandlerActions;
             var partAllowed = partEnded ? [] : partActions.Where(a => CaseActions.WhyNot(part, a) is null).ToList();
             // E.g. its extension request waits for the officer.
@@ -146,7 +146,7 @@ public static class LinkPages
                 partWhy, rows, flash, error) { Part = part, LeadDepartmentName = department, Officer = officer }, status);
         }
 
-        var ended = link.EndedAt is not null || link.Round != c.AssignmentRound;
+        var ended = !link.WorksOn(c);
         var actions = link.Role == LinkRole.Leader ? CaseActions.LeaderActions : CaseActions.HandlerActions;
         var allowed = ended ? [] : actions.Where(a => CaseActions.WhyNot(c, a) is null).ToList();
         var why = ended || allowed.Count > 0 ? null : CaseActions.WhyNot(c, actions[0]);

@@ -213,6 +213,52 @@ public sealed class LiaisonChangeTests : IAsyncLifetime
         Assert.Equal("jrj.new.handler@anyue.example", (await GetCaseAsync(_officer, number)).GetProperty("handler").GetProperty("email").GetString());
     }
 
+    [Fact]
+    public async Task A_liaison_change_gives_way_to_a_timer_firing_on_the_case()
+    {
+        var number = (await OpenAsync(_officer, NewCase("sfj"))).GetProperty("number").GetString()!;
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
+        await using (var tx = await db.Database.BeginTransactionAsync())
+        {
+            // A timer's run holds the case's workflow and is about to mail the handler it read: the change waits for it,
+            // so the reminder goes to the old handler before the change (whose links it then ends) or to the new one after.
+            await db.Database.ExecuteSqlAsync($"SELECT id FROM workflow_instances WHERE id = (SELECT workflow_instance_id FROM cases WHERE number = {number}) FOR UPDATE");
+            var refused = await SaveAsync("sfj", "司法局", "sfj.new.handler@anyue.example").WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            await tx.RollbackAsync();
+        }
+
+        Assert.Equal("sfj.handler@anyue.example", (await GetCaseAsync(_officer, number)).GetProperty("handler").GetProperty("email").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await SaveAsync("sfj", "司法局", "sfj.new.handler@anyue.example")).StatusCode);
+        Assert.Equal("sfj.new.handler@anyue.example", (await GetCaseAsync(_officer, number)).GetProperty("handler").GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task A_link_of_the_replaced_handler_that_escaped_the_change_does_not_act()
+    {
+        var number = (await OpenAsync(_officer, NewCase("tcj"))).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, "tcj.handler@anyue.example", number))));
+        var browser = _app.Anonymous();
+        // The old handler's page, open on their phone.
+        var form = FormFor(await browser.GetStringAsync(link), "accept")!;
+        Assert.Equal(HttpStatusCode.OK, (await SaveAsync("tcj", "投资促进局", "tcj.new.handler@anyue.example")).StatusCode);
+        // As if a digest or a timer had read the case just before the change and minted the old handler a link of the
+        // current round after the change ended theirs.
+        await _app.WithDbAsync(db => db.Set<Liaison.Server.Links.LiaisonLink>()
+            .Where(l => l.RecipientEmail == "tcj.handler@anyue.example" && db.Cases.Any(c => c.Id == l.CaseId && c.Number == number))
+            .ExecuteUpdateAsync(u => u.SetProperty(l => l.EndedAt, (DateTimeOffset?)null).SetProperty(l => l.ExpiresAt, (DateTimeOffset?)null)));
+
+        var page = await browser.GetStringAsync(link);
+        var accepted = await browser.PostAsync(link, new FormUrlEncodedContent(form));
+
+        Assert.Null(FormFor(page, "accept"));
+        Assert.Equal(HttpStatusCode.Gone, accepted.StatusCode);
+        var c = await GetCaseAsync(_officer, number);
+        Assert.Equal("dispatched", c.GetProperty("status").GetString());
+        Assert.DoesNotContain(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("actor").GetString() == "tcj.handler@anyue.example");
+    }
+
     /// <summary>True once PostgreSQL lists an advisory lock waited for (not granted) while <paramref name="work"/> is still running.</summary>
     private Task<bool> WaitsOnTheLockAsync(Task work) => _app.WithDbAsync(async other =>
     {
