@@ -72,6 +72,19 @@ public class ExpressionTests
     }
 
     [Fact]
+    public void Scripts_and_templates_tell_the_runs_time_in_the_hosts_zone()
+    {
+        var options = new WorkflowRunnerOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai") };
+        options.Scripts.Timeout = TimeSpan.FromMinutes(1);
+        var (runner, clock) = Harness.Create(options);
+        // 00:30 UTC is 08:30 in Shanghai; neither is the machine's clock.
+        clock.SetUtcNow(new DateTimeOffset(2027, 1, 1, 0, 30, 0, TimeSpan.Zero));
+
+        Assert.Equal(["2027-01-01T00:30:00.000Z 8"], RunLine(In.Js("new Date().toISOString() + ' ' + new Date().getHours()"), runner).WriteLines);
+        Assert.Equal(["2027-01-01 08:30"], RunLine(In.Liquid("{{ 'now' | date: '%Y-%m-%d %H:%M' }}"), runner).WriteLines);
+    }
+
+    [Fact]
     public void Liquid_sees_Variables_and_Input()
     {
         var result = RunLine(In.Liquid("{{ Variables.title }} ({{ Variables.Counter | plus: 1 }}) for {{ Input.name }}"),

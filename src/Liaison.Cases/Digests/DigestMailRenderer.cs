@@ -174,7 +174,7 @@ public sealed partial class DigestMailRenderer
         var fluid = values.ToDictionary(v => v.Key, v => ToFluid(v.Key, v.Value, onUnknown: null));
         TemplateContext NewContext()
         {
-            var context = new TemplateContext(Templates.RenderOptions);
+            var context = new TemplateContext(Templates.RenderOptions) { TimeZone = _timeZone };
             foreach (var (name, value) in fluid) context.SetValue(name, value);
             return context;
         }

@@ -71,7 +71,7 @@ public sealed partial class CaseMailRenderer
         var lang = ResolveCulture(culture);
         TemplateContext NewContext()
         {
-            var context = new TemplateContext(Templates.RenderOptions);
+            var context = new TemplateContext(Templates.RenderOptions) { TimeZone = _timeZone };
             CaseMailValues.Fill(context, model, lang, _timeZone);
             return context;
         }

@@ -1,4 +1,5 @@
 using Hangfire;
+using Liaison.Server.Calendar;
 using Liaison.Server.Data;
 using Liaison.Workflows.Activities;
 using Liaison.Workflows.Runtime;
@@ -42,6 +43,7 @@ public static class WorkflowRuntimeSetup
     {
         var options = new WorkflowRunnerOptions();
         sp.GetRequiredService<IConfiguration>().GetSection("Liaison:Workflows").Bind(options);
+        options.TimeZone = sp.GetRequiredService<CalendarService>().TimeZone;
         return options;
     }
 

@@ -22,6 +22,12 @@ internal interface IExpressionScope
     object? GetLastResult();
     ScriptLimits Limits { get; }
 
+    /// <summary>The run's clock: a script's <c>new Date()</c> and Liquid's <c>"now"</c>.</summary>
+    TimeProvider Clock { get; }
+
+    /// <summary>The zone local dates and times are shown in.</summary>
+    TimeZoneInfo TimeZone { get; }
+
     /// <summary>The run's JavaScript engine, created on first use.</summary>
     JavaScriptRuntime GetJavaScript();
 

@@ -43,6 +43,7 @@ internal sealed class JavaScriptRuntime
             o.MaxStatements(_limits.MaxStatements);
             o.Constraints.RegexTimeout = _limits.RegexTimeout;
             o.Constraints.MaxArraySize = _limits.MaxArraySize;
+            o.TimeSystem = new ClockTimeSystem(scope.Clock, scope.TimeZone);
         });
         GuardStringBuilders();
         DefineGlobals(variableNames);
@@ -274,4 +275,18 @@ internal sealed class JavaScriptRuntime
             }
         }
     }
+}
+
+/// <summary>Jint's clock and zone from the run's: <c>new Date()</c> is the run's now, shown in the host's zone.</summary>
+internal sealed class ClockTimeSystem(TimeProvider clock, TimeZoneInfo zone) : ITimeSystem
+{
+    private readonly DefaultTimeSystem _parsing = new(zone, System.Globalization.CultureInfo.InvariantCulture);
+
+    public TimeZoneInfo DefaultTimeZone => zone;
+
+    public DateTimeOffset GetUtcNow() => clock.GetUtcNow();
+
+    public bool TryParse(string date, out long epochMilliseconds) => _parsing.TryParse(date, out epochMilliseconds);
+
+    public TimeSpan GetUtcOffset(long epochMilliseconds) => _parsing.GetUtcOffset(epochMilliseconds);
 }

@@ -48,6 +48,8 @@ internal sealed class WorkflowExecution : IExpressionScope
 
     public WorkflowInstanceState State { get; }
     public TimeProvider Clock { get; }
+
+    public TimeZoneInfo TimeZone => _options.TimeZone;
     public RunContext? Context { get; }
 
     private WorkflowExecution(ExecutionPlan plan, WorkflowInstanceState state, TimeProvider clock, WorkflowRunnerOptions options, RunContext? context,

@@ -12,6 +12,12 @@ public sealed class WorkflowRunnerOptions
     /// <summary>Caps on a whole designer test run (every resume and child of it together).</summary>
     public TestRunLimits TestRun { get; set; } = new();
 
+    /// <summary>
+    /// The time zone of scripts' dates (<c>new Date()</c>'s local parts) and of Liquid's <c>date</c> filter; their "now"
+    /// is the runner's clock. The host sets its zone (Liaison:TimeZone); UTC otherwise.
+    /// </summary>
+    public TimeZoneInfo TimeZone { get; set; } = TimeZoneInfo.Utc;
+
     /// <summary>Host additions to every run's JavaScript and Liquid globals.</summary>
     public List<IExpressionGlobalsContributor> ExpressionContributors { get; } = [];
 }
