@@ -21,6 +21,12 @@ public sealed class EnterpriseVisit
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// The id the logging form (or API call) sent with it, unique: the same form sent twice (a double tap, a resend after
+    /// a lost answer) logs one visit.
+    /// </summary>
+    public Guid? RequestId { get; set; }
+
     /// <summary>Who went.</summary>
     public List<VisitOfficer> Officers { get; set; } = [];
 

@@ -15,6 +15,8 @@ internal sealed class EnterpriseVisitConfiguration : IEntityTypeConfiguration<En
         e.HasIndex(x => new { x.EnterpriseId, x.VisitedOn });
         // The league table's visits in a period.
         e.HasIndex(x => x.VisitedOn);
+        // One visit per logging request (a form sent twice).
+        e.HasIndex(x => x.RequestId).IsUnique().HasFilter("request_id IS NOT NULL");
         e.Property(x => x.Findings).HasMaxLength(EnterpriseVisit.MaxFindingsLength);
         e.Property(x => x.LoggedById).HasMaxLength(450);
         e.HasOne<RegisteredEnterprise>().WithMany().HasForeignKey(x => x.EnterpriseId).OnDelete(DeleteBehavior.Restrict);

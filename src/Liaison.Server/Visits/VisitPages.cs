@@ -128,15 +128,17 @@ public static class VisitPages
 /// <param name="OtherOfficers">Other officers' emails, separated by commas, 、 or spaces.</param>
 /// <param name="Problems">The filled problem rows in the order typed; empty rows are left out, so row i is the service's <c>problems[i]</c>.</param>
 /// <param name="Rows">How many problem rows the form shows (filled and empty).</param>
+/// <param name="RequestId">The form's one-time id: sent twice (a double tap), the visit is logged once.</param>
 public sealed record VisitForm(
-    string VisitedOn, IReadOnlyList<string> Officers, string OtherOfficers, string Findings, IReadOnlyList<VisitProblemInput> Problems, int Rows)
+    string VisitedOn, IReadOnlyList<string> Officers, string OtherOfficers, string Findings, IReadOnlyList<VisitProblemInput> Problems, int Rows,
+    Guid RequestId)
 {
     public const int FirstRows = 2;
 
     public const string AddRowQuery = "?addProblem=1";
 
     public static VisitForm Empty(DateOnly today) =>
-        new(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), [], "", "", [], FirstRows);
+        new(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), [], "", "", [], FirstRows, Guid.NewGuid());
 
     public static string ProblemField(int row, string name) => $"problems[{row}].{name}";
 
@@ -151,7 +153,8 @@ public sealed record VisitForm(
             .ToList();
         return new VisitForm(
             f["visitedOn"].ToString(), f["officers"].Where(o => !string.IsNullOrWhiteSpace(o)).Select(o => o!).ToList(), f["otherOfficers"].ToString(),
-            f["findings"].ToString(), problems, Math.Clamp(posted, FirstRows, EnterpriseVisit.MaxProblems));
+            f["findings"].ToString(), problems, Math.Clamp(posted, FirstRows, EnterpriseVisit.MaxProblems),
+            Guid.TryParse(f["requestId"].ToString(), out var requestId) ? requestId : Guid.NewGuid());
     }
 
     /// <summary>The ticked officers first, then the typed ones: <c>officers[i]</c> errors name the typed address.</summary>
@@ -160,7 +163,8 @@ public sealed record VisitForm(
         Officers.Concat(OtherOfficers.Split([',', '，', '、', ';', '；', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries))
             .Select(o => (string?)o.Trim()).ToList(),
         Findings,
-        Problems.Select(p => (VisitProblemInput?)p).ToList());
+        Problems.Select(p => (VisitProblemInput?)p).ToList(),
+        RequestId);
 
 }
 

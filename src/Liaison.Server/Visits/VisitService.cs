@@ -38,6 +38,11 @@ public sealed class VisitService(
             return EnterpriseService.NotFound(enterpriseId);
         }
 
+        if (await LoggedAlreadyAsync(enterpriseId, input.RequestId, ct) is { } earlier)
+        {
+            return earlier;
+        }
+
         var v = new Validation();
         var visitedOn = ReadDate(input.VisitedOn, v);
         var findings = v.Required("findings", input.Findings, EnterpriseVisit.MaxFindingsLength);
@@ -57,10 +62,38 @@ public sealed class VisitService(
             CreatedAt = clock.GetUtcNow(),
             Officers = officers.Select(id => new VisitOfficer { OfficerId = id }).ToList(),
             Problems = problems,
+            RequestId = input.RequestId,
         };
         db.Add(visit);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (input.RequestId is not null
+            && ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ix_enterprise_visits_request_id" })
+        {
+            // The same form sent twice at once: the other one logged it.
+            db.DiscardChanges();
+            return (await LoggedAlreadyAsync(enterpriseId, input.RequestId, ct)).GetValueOrDefault();
+        }
+
         return visit;
+    }
+
+    /// <summary>
+    /// The visit a request with <paramref name="requestId"/> logged already (a repeat), a 409 when that id logged a visit
+    /// of another enterprise (a caller's id reused), or null: a new request.
+    /// </summary>
+    private async Task<ServiceResult<EnterpriseVisit>?> LoggedAlreadyAsync(long enterpriseId, Guid? requestId, CancellationToken ct)
+    {
+        if (requestId is not { } id || await db.Set<EnterpriseVisit>().AsNoTracking().FirstOrDefaultAsync(v => v.RequestId == id, ct) is not { } earlier)
+        {
+            return null;
+        }
+
+        return earlier.EnterpriseId == enterpriseId
+            ? earlier
+            : new ServiceError.Conflict(new("此请求编号（requestId）已用于另一次走访登记", "This requestId was already used to log another visit"));
     }
 
     /// <summary>An enterprise's visits, newest first, with where it stands against its cadence.</summary>
@@ -394,7 +427,8 @@ public sealed class VisitService(
 
 /// <param name="VisitedOn">The local day of the visit, yyyy-MM-dd; not in the future.</param>
 /// <param name="Officers">The emails of the officers who went, besides the one logging (always counted).</param>
-public sealed record VisitInput(string? VisitedOn, List<string?>? Officers, string? Findings, List<VisitProblemInput?>? Problems = null);
+/// <param name="RequestId">Optional: sent again with the same id (a double tap, a retry), the visit is logged once.</param>
+public sealed record VisitInput(string? VisitedOn, List<string?>? Officers, string? Findings, List<VisitProblemInput?>? Problems = null, Guid? RequestId = null);
 
 /// <param name="DepartmentCode">Optional: the department the problem should go to.</param>
 /// <param name="Category">Optional: the case category. With both, one click opens and dispatches its case.</param>

@@ -33,9 +33,10 @@ public static class VisitsApi
     /// <summary>
     /// Logs a visit: <c>visitedOn</c> (yyyy-MM-dd, not in the future), <c>officers</c> who went (emails; the one logging
     /// always counts), <c>findings</c>, and the <c>problems</c> found, each with a title, a description and optionally
-    /// the <c>departmentCode</c> and <c>category</c> its case should go to.
+    /// the <c>departmentCode</c> and <c>category</c> its case should go to. With a <c>requestId</c>, the same request sent
+    /// again answers with the visit it logged (201 again), not a second visit.
     /// </summary>
-    public static async Task<Results<Created<VisitDto>, ValidationProblem, NotFoundProblem>> Log(
+    public static async Task<Results<Created<VisitDto>, ValidationProblem, NotFoundProblem, ConflictProblem>> Log(
         long id, VisitInput input, ClaimsPrincipal user, UserManager<LiaisonUser> users, VisitService visits, CancellationToken ct)
     {
         var logged = await visits.LogAsync(id, users.GetUserId(user)!, input, ct);
@@ -43,6 +44,7 @@ public static class VisitsApi
         {
             { Value: { } visit } => TypedResults.Created($"/api/visits/{visit.Id}", (await visits.GetAsync(visit.Id, ct)).Value),
             { Error: ServiceError.Invalid invalid } => Problems.Invalid(invalid.Fields),
+            { Error: ServiceError.Conflict conflict } => new ConflictProblem(conflict.Message),
             var failed => new NotFoundProblem(failed.Error!.Message),
         };
     }

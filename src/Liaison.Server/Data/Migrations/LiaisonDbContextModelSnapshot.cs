@@ -640,6 +640,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("character varying(450)")
                         .HasColumnName("logged_by_id");
 
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
                     b.Property<DateOnly>("VisitedOn")
                         .HasColumnType("date")
                         .HasColumnName("visited_on");
@@ -649,6 +653,11 @@ namespace Liaison.Server.Data.Migrations
 
                     b.HasIndex("LoggedById")
                         .HasDatabaseName("ix_enterprise_visits_logged_by_id");
+
+                    b.HasIndex("RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_enterprise_visits_request_id")
+                        .HasFilter("request_id IS NOT NULL");
 
                     b.HasIndex("VisitedOn")
                         .HasDatabaseName("ix_enterprise_visits_visited_on");
