@@ -1,4 +1,5 @@
 using System.Globalization;
+using Liaison.Cases.Common;
 using Liaison.Cases.Digests;
 
 namespace Liaison.Server.Digests;
@@ -19,16 +20,21 @@ public sealed record KeyEnterpriseServiceDto(
 /// <summary>The block's lines in the league table's CSV, bilingual labels like its header.</summary>
 public static class KeyEnterpriseServiceCsv
 {
-    public static IEnumerable<(string Label, string Value)> Lines(KeyEnterpriseServiceCounts k)
+    /// <summary>The block's lines for the CSV: each label in both languages, "中文 English".</summary>
+    public static IEnumerable<(string Label, string Value)> Lines(KeyEnterpriseServiceCounts k) =>
+        Labelled(k).Select(l => ($"{l.Label.Zh} {l.Label.En}", l.Value));
+
+    /// <summary>The block's lines, each label in both languages for a page to say in its reader's; an empty value has no rate yet.</summary>
+    public static IEnumerable<(Text Label, string Value)> Labelled(KeyEnterpriseServiceCounts k)
     {
         var asOf = k.OverdueAsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        yield return ("走访次数 Visits made", N(k.Visits));
-        yield return (k.AsOfNow ? $"逾期未走访的重点企业（截至今天 {asOf}） Key enterprises overdue for a visit (as of today, {asOf})"
-            : $"逾期未走访的重点企业（截至 {asOf}） Key enterprises overdue for a visit (as of {asOf})", N(k.OverdueForVisit));
-        yield return ("走访发现问题 Problems found on visits", N(k.ProblemsFound));
-        yield return ("走访问题转办事项 Cases raised from visit problems", N(k.ProblemsRaised));
-        yield return ("其中已解决（已办结或已销号） Of which solved (resolved or closed)", N(k.Solved));
-        yield return ("解决率 Solved rate", k.SolvedRate is null ? "" : DigestMailRenderer.Percent(k.SolvedRate));
+        yield return (new("走访次数", "Visits made"), N(k.Visits));
+        yield return (k.AsOfNow ? new($"逾期未走访的重点企业（截至今天 {asOf}）", $"Key enterprises overdue for a visit (as of today, {asOf})")
+            : new($"逾期未走访的重点企业（截至 {asOf}）", $"Key enterprises overdue for a visit (as of {asOf})"), N(k.OverdueForVisit));
+        yield return (new("走访发现问题", "Problems found on visits"), N(k.ProblemsFound));
+        yield return (new("走访问题转办事项", "Cases raised from visit problems"), N(k.ProblemsRaised));
+        yield return (new("其中已解决（已办结或已销号）", "Of which solved (resolved or closed)"), N(k.Solved));
+        yield return (new("解决率", "Solved rate"), k.SolvedRate is null ? "" : DigestMailRenderer.Percent(k.SolvedRate));
     }
 
     private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);

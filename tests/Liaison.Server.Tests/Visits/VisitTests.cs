@@ -87,6 +87,27 @@ public sealed class VisitTests : IAsyncLifetime
         officer.PostAsJsonAsync($"/api/visits/{visit.GetProperty("id").GetInt64()}/problems/{ProblemId(visit, problem)}/case", body ?? new { });
 
     [Fact]
+    public async Task A_visit_sent_twice_or_five_times_at_once_with_its_request_id_is_logged_once()
+    {
+        var enterpriseId = await RegisterAsync(90, "安岳重复提交测试有限公司");
+        var other = await RegisterAsync(91, "安岳另一家测试有限公司");
+        var id = Guid.NewGuid();
+        object Body(long e) => new { visitedOn = "2026-03-02", officers = new[] { Chief }, findings = "企业生产正常。", problems = new[] { Problem("用电") }, requestId = id };
+
+        var sent = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => _squad.PostAsJsonAsync($"/api/enterprises/{enterpriseId}/visits", Body(enterpriseId))));
+        var again = await _squad.PostAsJsonAsync($"/api/enterprises/{enterpriseId}/visits", Body(enterpriseId));
+        var elsewhere = await _squad.PostAsJsonAsync($"/api/enterprises/{other}/visits", Body(other));
+
+        Assert.All(sent.Append(again), r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var ids = await Task.WhenAll(sent.Append(again).Select(async r => (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64()));
+        Assert.Single(ids.Distinct());
+        Assert.Equal(HttpStatusCode.Conflict, elsewhere.StatusCode);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Set<EnterpriseVisit>().CountAsync(v => v.EnterpriseId == enterpriseId)));
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Set<VisitProblem>().CountAsync(p => db.Set<EnterpriseVisit>().Any(v => v.Id == p.VisitId && v.EnterpriseId == enterpriseId))));
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Set<EnterpriseVisit>().CountAsync(v => v.EnterpriseId == other)));
+    }
+
+    [Fact]
     public async Task A_squad_member_logs_a_visit_with_two_problems_and_raises_two_cases_in_one_click_each()
     {
         var enterpriseId = await RegisterAsync(1, "安岳走访燃气有限公司");
@@ -327,6 +348,10 @@ public sealed class VisitTests : IAsyncLifetime
         Assert.Contains("\r\n\r\n重点企业服务 Key-enterprise service\r\n走访次数 Visits made,2\r\n", csv);
         Assert.Contains($"(as of 2026-03-08),{keys - 1}\r\n", csv);
         Assert.Contains("其中已解决（已办结或已销号） Of which solved (resolved or closed),1\r\n", csv);
+        // The page says each label once, in the reader's language.
+        var page = await (await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword)).GetStringAsync("/reports/league-table?from=2026-03-02&to=2026-03-08");
+        Assert.Contains("<dt>走访次数</dt><dd>2</dd>", page);
+        Assert.DoesNotContain("Visits made", page);
 
         // The current week is judged as of today.
         var now = (await admin.GetFromJsonAsync<JsonElement>("/api/reports/league-table?from=2026-03-09&to=2026-03-15")).GetProperty("keyEnterpriseService");
