@@ -56,6 +56,12 @@ public sealed record CaseMailModel
     /// <summary>The deadlines fall in a year whose holiday schedule is not loaded yet, so they may move.</summary>
     public bool Provisional { get; init; }
 
+    /// <summary>A dispatch after the department returned the case and the officer insisted on it (坚持原派).</summary>
+    public bool Insisted { get; init; }
+
+    /// <summary>The acceptance deadline itself is provisional (it may be certain while the resolve deadline is not).</summary>
+    public bool AcceptByProvisional { get; init; }
+
     public int? OverdueWorkingDays { get; init; }
 
     /// <summary>

@@ -73,6 +73,7 @@ internal static class CaseMailValues
                 ("Due", FormatLocal(model.DueAt, timeZone, en)),
                 ("OriginalDue", FormatLocal(model.OriginalDueAt, timeZone, en)),
                 ("Provisional", model.Provisional),
+                ("AcceptByProvisional", model.AcceptByProvisional),
                 ("OverdueDays", model.OverdueWorkingDays),
             }),
             // Joint case, the lead's mails: one item per co-handling department (联办).
@@ -114,6 +115,7 @@ internal static class CaseMailValues
             ("Link", model.LinkUrl),
             ("Reason", new (string, object?)[] { ("Code", model.ReasonCode), ("Label", model.ReasonLabel ?? model.ReasonCode) }),
             ("Note", Blank(model.Note)),
+            ("Insisted", model.Insisted),
             ("Extension", new (string, object?)[]
             {
                 ("Days", model.ExtensionDays),

@@ -55,6 +55,8 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         switch (effect)
         {
             case CaseDispatched d:
+                // Back to the department that returned it: the officer insisted (坚持原派), and its mail says so.
+                var insisted = c.Status == CaseStatus.Returned && c.DepartmentCode == d.Department.Code;
                 if (c.AssignmentRound > 0 || c.RoundStartedAt is not null)
                 {
                     // Links are minted for a round: a case never dispatched (just opened) has none to end.
@@ -67,7 +69,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 c.PendingExtensionDays = null;
                 c.PendingExtensionReason = null;
                 c.UpdatedAt = now;
-                await DispatchAsync(db, c, null, d, now, extras, ct);
+                await DispatchAsync(db, c, null, d, now, extras with { Insisted = insisted }, ct);
                 break;
 
             case CaseStatusSet s:

@@ -39,8 +39,9 @@ public sealed class CaseMailer(
     private readonly Dictionary<long, List<CasePart>> _parts = [];
 
     /// <param name="AboutPart">Joint case: the co-handler's part a mail to the lead is about (协办意见已提交).</param>
+    /// <param name="Insisted">A dispatch to the department that returned the case, the officer insisting (坚持原派).</param>
     public sealed record Extras(string? Note = null, string? ReasonCode = null, int? ExtensionDays = null, bool? ExtensionApproved = null, int? OverdueWorkingDays = null,
-        CasePart? AboutPart = null);
+        CasePart? AboutPart = null, bool Insisted = false);
 
     /// <param name="part">
     /// A co-handler's part of a joint case: its handler and leader get the mail, with links to the part, its deadlines,
@@ -152,10 +153,12 @@ public sealed class CaseMailer(
             DueAt = holder.DueAt,
             OriginalDueAt = holder.OriginalDueAt,
             Provisional = holder.Provisional,
+            AcceptByProvisional = DeadlineRecalculation.IsProvisional(holder.AcceptByBasis, holder.Provisional),
             OverdueWorkingDays = extras?.OverdueWorkingDays
                 ?? (holder.DueAt is { } due && due < now ? calendar.WorkingDaysBetween(due, now) : null),
             ReasonCode = extras?.ReasonCode,
             Note = extras?.Note,
+            Insisted = extras?.Insisted ?? false,
             ExtensionDays = extras?.ExtensionDays,
             ExtensionApproved = extras?.ExtensionApproved,
             CoHandlers = part is null ? await CoHandlersAsync(db, c, now, ct) : [],

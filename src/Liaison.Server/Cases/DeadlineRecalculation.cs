@@ -218,6 +218,13 @@ public sealed class DeadlineRecalculation(
 
     public static string Basis(Deadline d) => JsonSerializer.Serialize(d, JsonSerializerOptions.Web);
 
+    /// <summary>
+    /// Whether the one deadline stored with <paramref name="basis"/> is provisional; <paramref name="either"/> (the
+    /// holder's flag, set when either deadline is) when there is no basis. The accept-by date in a loaded year is
+    /// certain even when the resolve date in the next is not.
+    /// </summary>
+    public static bool IsProvisional(string? basis, bool either) => ReadBasis(basis)?.Provisional ?? either;
+
     /// <summary>The deadline stored by <see cref="Basis"/>; null when there is none or it cannot be read.</summary>
     public static Deadline? ReadBasis(string? json)
     {

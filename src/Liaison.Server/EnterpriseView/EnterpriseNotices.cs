@@ -111,6 +111,7 @@ public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, 
             AcceptBy = c.AcceptBy,
             DueAt = c.DueAt,
             Provisional = c.Provisional,
+            AcceptByProvisional = Cases.DeadlineRecalculation.IsProvisional(c.AcceptByBasis, c.Provisional),
             Note = note,
         });
         // In the case's thread, as every mail of the case.

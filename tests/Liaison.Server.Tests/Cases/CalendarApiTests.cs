@@ -90,6 +90,13 @@ public sealed class CalendarYearTests
         // 29th, 30th, 31st, 1st (counted provisionally), 4th.
         Assert.Equal("2027-01-04T18:00:00+08:00", opened.GetProperty("dueAt").GetString());
         Assert.True(opened.GetProperty("provisional").GetBoolean());
+        // Accept by the 29th, in 2026's loaded schedule: certain, so only the resolve deadline is marked provisional.
+        var dispatch = (await MailsAsync(app, "fgj.handler@anyue.example", opened.GetProperty("number").GetString()!)).Single(m => m.Subject.Contains("派单"));
+        Assert.Matches("签收期限：[^\n]+\n", dispatch.TextBody);
+        Assert.DoesNotMatch("签收期限：[^\n]*暂定", dispatch.TextBody);
+        Assert.Matches("办结期限：[^\n]+（暂定）", dispatch.TextBody);
+        var linkPage = await app.Anonymous().GetStringAsync(PathOf(LinkIn(dispatch)));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(linkPage, "（暂定）"));
 
         var byOfficer = await officer.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"));
         var wrongYear = await admin.PutAsync("/api/calendar/years/2028", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"));
