@@ -100,6 +100,24 @@ public static class CaseActions
     }
 
     /// <summary>
+    /// Why the handler or leader has nothing to do on the case now, said as where the case is (the link page's note when
+    /// no action is open to them).
+    /// </summary>
+    public static Text NothingToDo(Case c)
+    {
+        var state = CaseStatuses.Label(c.Status);
+        return c.Status switch
+        {
+            _ when c.PendingExtensionDays is not null => new("延期申请正在等待园区专员审批，审批后才能继续", "An extension request is waiting for the officer's decision"),
+            CaseStatus.Returned => new("事项已退回园区，等待园区专员改派或坚持原派", "The case was returned to the zone; the officer will reassign it or send it back"),
+            CaseStatus.Resolved => new("事项已办结，等待园区专员确认销号", "The case was resolved; the officer will confirm and close it"),
+            CaseStatus.Closed => new("事项已销号", "The case is closed"),
+            CaseStatus.Cancelled => new("事项已撤销", "The case was cancelled"),
+            _ => new($"当前状态：{state.Zh}", $"The case is {state.En}"),
+        };
+    }
+
+    /// <summary>
     /// Null when <paramref name="action"/> may be taken on the part now: a co-handler's action (<see cref="CoHandlerActions"/>)
     /// or the officer's (<see cref="OfficerPartActions"/>); otherwise why not.
     /// </summary>

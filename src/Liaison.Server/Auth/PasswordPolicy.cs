@@ -36,7 +36,12 @@ public sealed class PasswordPolicy : IPasswordValidator<LiaisonUser>
         CommonCode => new Text("是最常见的密码之一，请换一个", error.Description),
         EmailCode => new Text("不能是邮箱地址或邮箱用户名", error.Description),
         nameof(IdentityErrorDescriber.PasswordTooShort) => new Text("太短（至少 10 个字符）", "is too short (at least 10 characters)"),
-        _ => new Text("不符合要求：" + error.Description, error.Description),
+        nameof(IdentityErrorDescriber.PasswordRequiresDigit) => new Text("至少要有一个数字（0–9）", "needs at least one digit (0–9)"),
+        nameof(IdentityErrorDescriber.PasswordRequiresLower) => new Text("至少要有一个小写字母（a–z）", "needs at least one lowercase letter (a–z)"),
+        nameof(IdentityErrorDescriber.PasswordRequiresUpper) => new Text("至少要有一个大写字母（A–Z）", "needs at least one uppercase letter (A–Z)"),
+        nameof(IdentityErrorDescriber.PasswordRequiresNonAlphanumeric) => new Text("至少要有一个符号", "needs at least one symbol"),
+        nameof(IdentityErrorDescriber.PasswordRequiresUniqueChars) => new Text("不同的字符太少", "has too few different characters"),
+        _ => new Text("不符合密码规则", error.Description),
     };
 
     private static bool IsTheEmail(string? email, string password)

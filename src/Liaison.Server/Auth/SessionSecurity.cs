@@ -117,6 +117,12 @@ public static class SessionSecurity
                     var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
                     if (!await antiforgery.IsRequestValidAsync(http))
                     {
+                        if (ExpiredForm.IsPageForm(http))
+                        {
+                            await ExpiredForm.WriteAsync(http);
+                            return;
+                        }
+
                         await Problems.BadRequest(
                             "缺少或无效的防伪令牌（antiforgery token），请刷新页面后重试",
                             "missing or invalid antiforgery token; reload the page and try again").ExecuteAsync(http);

@@ -168,7 +168,14 @@ public static class CasePages
         }
 
         var errors = opened.Error is ServiceError.Invalid invalid ? invalid.Fields : new Validation();
-        return PageResults.Page<NewCasePage>(await NewCaseModelAsync(input, errors, enterprises, departments, calendars, categories, clock, ct), StatusCodes.Status400BadRequest);
+        if (opened.Error is { } error and not ServiceError.Invalid)
+        {
+            // Refused as a whole (a request id used before, the visit's problem raised meanwhile): said above the form.
+            errors.Add("request", error.Message);
+        }
+
+        return PageResults.Page<NewCasePage>(await NewCaseModelAsync(input, errors, enterprises, departments, calendars, categories, clock, ct),
+            opened.Error is { } refused ? PageResults.StatusOf(refused) : StatusCodes.Status400BadRequest);
     }
 
     private static async Task<NewCaseModel> NewCaseModelAsync(

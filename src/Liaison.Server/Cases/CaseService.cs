@@ -81,6 +81,11 @@ public sealed class CaseService(
             return existing;
         }
 
+        if (input.RequestId is { } reused && await db.Set<CaseActionRequest>().AnyAsync(r => r.RequestId == reused, ct))
+        {
+            return RequestIdReused;
+        }
+
         if (origin is not null && await origin.Claim(ct) is { } claimRefused)
         {
             return claimRefused;
@@ -96,7 +101,7 @@ public sealed class CaseService(
         }
 
         var priority = CasePriority.Normal;
-        if (!string.IsNullOrWhiteSpace(input.Priority) && !Enum.TryParse(input.Priority.Trim(), ignoreCase: true, out priority))
+        if (!string.IsNullOrWhiteSpace(input.Priority) && !EnumNames.TryParse(input.Priority, out priority))
         {
             v.Add("priority", "只能是 normal 或 urgent", "must be normal or urgent");
         }
@@ -198,12 +203,13 @@ public sealed class CaseService(
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && input.RequestId is not null)
+        catch (DbUpdateException ex) when (RequestIdTaken(ex))
         {
-            // The same form was submitted twice at once: the other submission opened the case.
+            // The same form was submitted twice at once: the other submission opened the case (or, a caller's id reused,
+            // did something else).
             await tx.RollbackAsync(ct);
             db.DiscardChanges();
-            return (await AlreadyOpenedAsync(input.RequestId, ct))!;
+            return await AlreadyOpenedAsync(input.RequestId, ct) is { } opened ? opened : (ServiceResult<Case>)RequestIdReused;
         }
 
         return c;
@@ -309,9 +315,9 @@ public sealed class CaseService(
             return Fail(new ServiceError.Gone(new("此链接已失效", "This link no longer works")));
         }
 
-        if (await db.Set<CaseActionRequest>().AnyAsync(r => r.RequestId == requestId, ct))
+        if (await EarlierAsync(requestId, c, action, null, ct) is { } earlier)
         {
-            return new ActionResult(c, null, Repeated: true);
+            return earlier;
         }
 
         var allowedForRole = (link.Role == LinkRole.Leader ? CaseActions.LeaderActions : CaseActions.HandlerActions).Contains(action);
@@ -328,6 +334,11 @@ public sealed class CaseService(
         var now = clock.GetUtcNow();
         var actor = link.RecipientEmail;
         var note = input.Note?.Trim();
+        if (action == CaseActions.RemindHandler && ReminderNoteTooLong(note) is { } tooLong)
+        {
+            return tooLong;
+        }
+
         db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
 
         if (action == CaseActions.RemindHandler)
@@ -424,10 +435,12 @@ public sealed class CaseService(
 
         if (string.IsNullOrEmpty(reason))
         {
-            var names = string.Join("、", open.Select(p => p.DepartmentCode));
+            var codes = open.Select(p => p.DepartmentCode).ToList();
+            var byCode = await db.Departments.AsNoTracking().Where(d => codes.Contains(d.Code)).ToDictionaryAsync(d => d.Code, d => d.Name, ct);
+            var names = codes.Select(code => byCode.GetValueOrDefault(code, code)).ToList();
             return new ServiceError.Conflict(new(
-                $"协办部门尚未提交协办意见：{names}。请等待提交，或填写理由后先行办结",
-                $"Co-handling departments have not submitted their parts: {names}. Wait for them, or give a reason to resolve without them"));
+                $"协办部门尚未提交协办意见：{string.Join("、", names)}。请等待提交，或在“先行办结理由”中填写理由后先行办结",
+                $"Co-handling departments have not submitted their parts: {string.Join(", ", names)}. Wait for them, or give a reason to resolve without them"));
         }
 
         v.MaxLength("overrideReason", reason, 2000);
@@ -468,9 +481,9 @@ public sealed class CaseService(
             return Fail(new ServiceError.Gone(new("此链接已失效", "This link no longer works")));
         }
 
-        if (await db.Set<CaseActionRequest>().AnyAsync(r => r.RequestId == requestId, ct))
+        if (await EarlierAsync(requestId, c, action, null, ct) is { } earlier)
         {
-            return new ActionResult(c, null, Repeated: true);
+            return earlier;
         }
 
         if (!(link.Role == LinkRole.Leader ? CaseActions.LeaderActions : CaseActions.CoHandlerActions).Contains(action))
@@ -487,6 +500,11 @@ public sealed class CaseService(
         var note = input.Note?.Trim();
         if (action == CaseActions.RemindHandler)
         {
+            if (ReminderNoteTooLong(note) is { } tooLong)
+            {
+                return tooLong;
+            }
+
             // The co-handling department's leader reminds its own handler, as the lead's leader does: the part's thread.
             db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
             CaseTimeline.Add(db, c, now, CaseEventKinds.LeaderReminder, link.RecipientEmail, note, new { department = part.DepartmentCode }, part);
@@ -604,9 +622,9 @@ public sealed class CaseService(
         switch (action)
         {
             case CaseActions.Urge:
-                if (await RepeatedAsync(input.RequestId, c, action, now, ct))
+                if (await EarlierAsync(input.RequestId, c, action, now, ct) is { } earlier)
                 {
-                    return new ActionResult(c, null, Repeated: true);
+                    return earlier;
                 }
 
                 await UrgeAsync(c, null, officer, note, input.CopyLeader, now, ct);
@@ -718,9 +736,9 @@ public sealed class CaseService(
             return Fail(new ServiceError.NotFound(new($"事项 {number} 没有编号为 {partId} 的协办", $"Case '{number}' has no co-handling part {partId}")));
         }
 
-        if (input.RequestId is { } repeated && await db.Set<CaseActionRequest>().AnyAsync(r => r.RequestId == repeated, ct))
+        if (await EarlierAsync(input.RequestId, c, "part-" + action, null, ct) is { } earlier)
         {
-            return new ActionResult(c, null, Repeated: true);
+            return earlier;
         }
 
         if (!CaseActions.OfficerPartActions.Contains(action))
@@ -958,7 +976,7 @@ public sealed class CaseService(
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException ex) when (RequestIdTaken(ex))
         {
             // The same form was submitted twice at once; the other submission made the change.
             return new ActionResult(null, null, Repeated: true);
@@ -1044,9 +1062,9 @@ public sealed class CaseService(
 
         var c = await LockAsync(id.Value, ct);
         var now = clock.GetUtcNow();
-        if (await RepeatedAsync(requestId, c, "note", now, ct))
+        if (await EarlierAsync(requestId, c, "note", now, ct) is { } earlier)
         {
-            return new ActionResult(c, null, Repeated: true);
+            return earlier;
         }
 
         CaseTimeline.Add(db, c, now, CaseEventKinds.OfficerNote, officer, text);
@@ -1064,24 +1082,38 @@ public sealed class CaseService(
     }
 
     /// <summary>
-    /// True when <paramref name="requestId"/> was carried out before (a double click, a replay); otherwise records it in
-    /// this transaction, so the case's lock makes the second of two concurrent requests see the first. No id, no check.
+    /// What an earlier request with <paramref name="requestId"/> did: null when there was none (and, given
+    /// <paramref name="recordAt"/>, it is recorded in this transaction, so the case's lock makes the second of two
+    /// concurrent requests see the first); a repeat when it did <paramref name="action"/> to this case (a double click, a
+    /// replay: answered as the first was); a 409 when it did something else, since a caller's id reused for another
+    /// request must not pass for a repeat that did nothing. No id, no check.
     /// </summary>
-    private async Task<bool> RepeatedAsync(Guid? requestId, Case c, string action, DateTimeOffset now, CancellationToken ct)
+    private async Task<ActionResult?> EarlierAsync(Guid? requestId, Case c, string action, DateTimeOffset? recordAt, CancellationToken ct)
     {
         if (requestId is not { } id)
         {
-            return false;
+            return null;
         }
 
-        if (await db.Set<CaseActionRequest>().AnyAsync(r => r.RequestId == id, ct))
+        if (await db.Set<CaseActionRequest>().AsNoTracking().FirstOrDefaultAsync(r => r.RequestId == id, ct) is { } earlier)
         {
-            return true;
+            return earlier.CaseId == c.Id && earlier.Action == action ? new ActionResult(c, null, Repeated: true) : Fail(RequestIdReused);
         }
 
-        db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = id, CaseId = c.Id, Action = action, At = now });
-        return false;
+        if (recordAt is { } now)
+        {
+            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = id, CaseId = c.Id, Action = action, At = now });
+        }
+
+        return null;
     }
+
+    private static readonly ServiceError RequestIdReused = new ServiceError.Conflict(new(
+        "此请求编号（requestId）已用于另一项操作，请为每项操作使用新的编号", "This requestId was already used for another request; send a new one for each request"));
+
+    /// <summary>A unique-key violation of the request ids' table: the same request committed by a concurrent submission.</summary>
+    private static bool RequestIdTaken(DbUpdateException ex) =>
+        ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "pk_case_action_requests" };
 
     /// <summary>The id of the case numbered <paramref name="number"/>, or null when there is none.</summary>
     private Task<long?> IdOfAsync(string number, CancellationToken ct) =>
@@ -1092,6 +1124,14 @@ public sealed class CaseService(
         (await db.Cases.FromSql($"SELECT *, xmin FROM cases WHERE id = {id} FOR UPDATE").ToListAsync(ct)).Single();
 
     private static ActionResult Fail(ServiceError error) => new(null, error);
+
+    /// <summary>A leader's reminder note over the limit every note has (it goes into the handler's mail): refused.</summary>
+    private static ActionResult? ReminderNoteTooLong(string? note)
+    {
+        var v = new Validation();
+        v.MaxLength("note", note, 2000);
+        return v.IsValid ? null : Fail(new ServiceError.Invalid(v));
+    }
 
     /// <summary>Next number of the year in the zone, e.g. AYKF-2026-000123, and the new case's id (CaseNumbers).</summary>
     private Task<(string Number, long CaseId)> NextNumberAsync(DateTimeOffset now, CancellationToken ct) =>

@@ -53,6 +53,12 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 var round = Int(data, "round");
                 detail = new Text($"{department.Zh}，第 {round} 轮", $"to {department.En}, round {round}");
                 break;
+            case CaseEventKinds.Status when Str(data, "department") is { } partOf && EnumNames.TryParse<PartStatus>(Str(data, "status"), out var partStatus):
+                // A co-handler's part: its own status words, and whose part it is.
+                var part = CasePart.Label(partStatus);
+                var co = names.Department(partOf);
+                detail = new Text($"{co.Zh}（协办）：{part.Zh}", $"{co.En} (co-handler): {part.En}");
+                break;
             case CaseEventKinds.Status when CaseStatuses.TryParse(Str(data, "status"), out var status):
                 detail = CaseStatuses.Label(status);
                 break;
@@ -98,8 +104,9 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 break;
         }
 
-        // A status change's note is the machine's bilingual "状态：… / Status: …", which the detail already says in the reader's language.
-        var note = human && e.Kind != CaseEventKinds.Status ? e.Note : null;
+        // A status change's note is the machine's bilingual "状态：… / Status: …", and a deadline change's "延期已批准… / Extension
+        // approved…" (its actor the officer who decided): the detail already says it in the reader's language.
+        var note = human && e.Kind is not (CaseEventKinds.Status or CaseEventKinds.DeadlineChanged) ? e.Note : null;
         return new TimelineRow(e.At, who, what, detail, note, e.Kind == CaseEventKinds.Email);
     }
 

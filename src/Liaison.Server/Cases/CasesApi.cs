@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
 using Liaison.Cases.Sla;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
@@ -40,13 +41,19 @@ public static class CasesApi
         return api;
     }
 
-    public static async Task<Results<Created<CaseDto>, ValidationProblem>> Open(
+    public static async Task<Results<Created<CaseDto>, ValidationProblem, ConflictProblem>> Open(
         CaseService.OpenCase body, ClaimsPrincipal user, UserManager<LiaisonUser> users, CaseService cases, CaseQueries queries, CancellationToken ct)
     {
         var opened = await cases.OpenAsync(users.GetUserId(user)!, body, ct);
         if (opened.Error is ServiceError.Invalid invalid)
         {
             return Problems.Invalid(invalid.Fields);
+        }
+
+        if (opened.Error is { } refused)
+        {
+            // A request id used before for another request.
+            return new ConflictProblem(refused.Message);
         }
 
         var c = opened.Value!;
@@ -83,7 +90,7 @@ public static class CasesApi
         }
 
         var p = CasePriority.Normal;
-        if (!string.IsNullOrWhiteSpace(priority) && !Enum.TryParse(priority.Trim(), ignoreCase: true, out p))
+        if (!string.IsNullOrWhiteSpace(priority) && !EnumNames.TryParse(priority, out p))
         {
             return Problems.BadRequest("优先级只能是 normal 或 urgent", "priority must be normal or urgent");
         }

@@ -26,11 +26,11 @@ public sealed class Validation
         list.Add(message);
     }
 
-    /// <summary>Adds "required" when the value is blank; returns the trimmed value.</summary>
+    /// <summary>Adds "required" when the value is blank (invisible characters alone count as blank); returns the trimmed value.</summary>
     public string Required(string field, string? value, int maxLength)
     {
         var v = value?.Trim() ?? "";
-        if (v.Length == 0)
+        if (v.All(ch => char.IsWhiteSpace(ch) || Invisible(ch)))
         {
             Add(field, "必填", "is required");
         }
@@ -45,14 +45,31 @@ public sealed class Validation
     /// <summary>An optional value as typed: trimmed, or null when blank.</summary>
     public static string? Optional(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    /// <summary>Adds "too long" when <paramref name="value"/> is longer than <paramref name="maxLength"/>.</summary>
+    /// <summary>
+    /// Adds "too long" when <paramref name="value"/> is longer than <paramref name="maxLength"/>, and "control
+    /// characters" when it holds any but tab and line breaks: a bell or an escape sequence typed into a title would
+    /// travel into mail subjects and terminals.
+    /// </summary>
     public void MaxLength(string field, string? value, int maxLength)
     {
-        if (value is { } v && v.Length > maxLength)
+        if (value is not { } v)
+        {
+            return;
+        }
+
+        if (v.Length > maxLength)
         {
             Add(field, $"不能超过 {maxLength} 个字符", $"must be at most {maxLength} characters");
         }
+
+        if (v.Any(ch => char.IsControl(ch) && ch is not ('\t' or '\n' or '\r')))
+        {
+            Add(field, "不能含有控制字符", "must not contain control characters");
+        }
     }
+
+    /// <summary>Zero-width characters: a value of only these looks empty.</summary>
+    private static bool Invisible(char ch) => ch is '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF';
 
     /// <summary>The errors as the API's problem details carry them: "中文 / English" per message.</summary>
     public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.Select(m => m.ToString()).ToArray());

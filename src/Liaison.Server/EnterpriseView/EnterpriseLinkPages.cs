@@ -25,7 +25,7 @@ public static class EnterpriseLinkPages
         // As the liaisons' links: the token is the key, so no Referer, no cache, no search engine.
         var links = app.MapPersonalLinkGroup("/e");
         links.MapGet("/{token}", Show);
-        links.MapPost("/{token}", Rate).RequireRateLimiting(SessionSecurity.LinkPostPolicy);
+        links.MapPost("/{token}", Rate).RequireRateLimiting(SessionSecurity.LinkPostPolicy).DisableAntiforgery();
         return app;
     }
 

@@ -134,7 +134,13 @@ public static class LiaisonHost
         services.AddHttpContextAccessor();
         services.AddScoped<Ui>();
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            if (c.ProblemDetails.Status is { } status && c.ProblemDetails.Detail is null)
+            {
+                c.ProblemDetails.Detail = Problems.DetailOf(status);
+            }
+        });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

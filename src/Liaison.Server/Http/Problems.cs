@@ -1,6 +1,8 @@
 using System.Reflection;
 using Liaison.Cases.Common;
 using Liaison.Server.Common;
+using Liaison.Server.Pages;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -33,6 +35,21 @@ public static class Problems
 
     public static ValidationProblem Invalid(Validation validation) => Invalid(validation.ToDictionary());
 
+    /// <summary>
+    /// The detail of a problem the framework answers with its status alone (no sign-in, no such address, a method or
+    /// content type the route does not take), so every 4xx says what is wrong in both languages.
+    /// </summary>
+    internal static string? DetailOf(int status) => status switch
+    {
+        401 => "需要登录（Cookie 或 Bearer 令牌） / Sign in first (a cookie or a bearer token)",
+        403 => "无权执行此操作 / You may not do this",
+        404 => "没有这个地址，或地址中的编号格式不对 / No such address, or an id in it has the wrong format",
+        405 => "此地址不接受该请求方法，见 Allow 标头 / This address does not take that method; see the Allow header",
+        413 => "请求体过大 / The request body is too large",
+        415 => "请求体类型不受支持，请发送 application/json / Unsupported content type: send application/json",
+        _ => null,
+    };
+
     internal static string Title(int status) => status switch
     {
         400 => "Bad Request",
@@ -41,7 +58,9 @@ public static class Problems
         404 => "Not Found",
         409 => "Conflict",
         410 => "Gone",
+        405 => "Method Not Allowed",
         413 => "Content Too Large",
+        415 => "Unsupported Media Type",
         429 => "Too Many Requests",
         503 => "Service Unavailable",
         _ => "Error",
@@ -129,7 +148,7 @@ public sealed class TooManyRequestsProblem(Text message, IDictionary<string, obj
 /// Turns a caller's malformed request (bad JSON, wrong types, missing body) into a 400 with the reason, instead of
 /// the bare 400 or a 500. Everything else is a 500 without internals.
 /// </summary>
-public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+public sealed partial class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
@@ -138,15 +157,91 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
             return false;
         }
 
-        var detail = bad.InnerException is System.Text.Json.JsonException json
-            ? $"请求体不是有效的 JSON / The request body is not valid JSON: {json.Message}"
-            : $"请求无效 / Bad request: {bad.Message}";
-        http.Response.StatusCode = bad.StatusCode;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        if (bad.InnerException is AntiforgeryValidationException && ExpiredForm.IsPageForm(http))
         {
-            HttpContext = http,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails { Status = bad.StatusCode, Title = "Bad Request", Detail = detail },
-        });
+            await ExpiredForm.WriteAsync(http);
+            return true;
+        }
+
+        http.Response.StatusCode = bad.StatusCode;
+        var (detail, field, error) = Explain(bad);
+        var problem = field is null
+            ? new ProblemDetails { Detail = detail.ToString() }
+            : new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [error!.ToString()] }) { Detail = detail.ToString() };
+        problem.Status = bad.StatusCode;
+        problem.Title = Problems.Title(bad.StatusCode);
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, Exception = exception, ProblemDetails = problem });
+    }
+
+    /// <summary>
+    /// What the caller got wrong, in both languages, and the field or parameter it concerns when the framework's message
+    /// names one (its own wording names .NET types: "Failed to bind parameter \"Nullable&lt;int&gt; page\" from \"abc\"").
+    /// </summary>
+    internal static (Text Detail, string? Field, Text? Error) Explain(BadHttpRequestException bad)
+    {
+        if (bad.InnerException is System.Text.Json.JsonException json)
+        {
+            // A value of the wrong type names its member ("$.enterprise.name" → "enterprise.name"); broken JSON says where.
+            var converting = json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal);
+            var path = converting && json.Path is { Length: > 2 } p && p.StartsWith("$.", StringComparison.Ordinal) ? p[2..] : null;
+            var line = json.LineNumber is { } n ? $"（第 {n + 1} 行）" : "";
+            var lineEn = json.LineNumber is { } m ? $" (line {m + 1})" : "";
+            return path is null
+                ? (new Text($"请求体不是有效的 JSON{line}", $"The request body is not valid JSON{lineEn}"), null, null)
+                : (new Text($"请求体（JSON）中 {path} 的值类型或格式不对", $"The value of {path} in the JSON body has the wrong type or format"), path,
+                    new Text("类型或格式不对", "has the wrong type or format"));
+        }
+
+        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (new Text("请求体过大", "The request body is too large"), null, null);
+        }
+
+        var parameter = BoundParameter().Match(bad.Message) is { Success: true } named ? named.Groups["name"].Value : null;
+        if (bad.Message.StartsWith("Implicit body inferred", StringComparison.Ordinal) || bad.Message.Contains("from the request body", StringComparison.Ordinal))
+        {
+            return (new Text("缺少请求体（JSON）", "A request body (JSON) is required"), null, null);
+        }
+
+        if (parameter is not null && bad.Message.StartsWith("Required parameter", StringComparison.Ordinal))
+        {
+            return (new Text($"缺少参数 {parameter}", $"The parameter {parameter} is missing"), parameter, new Text("必填", "is required"));
+        }
+
+        if (parameter is not null && bad.Message.StartsWith("Failed to bind parameter", StringComparison.Ordinal))
+        {
+            var what = bad.Message.Contains("int", StringComparison.Ordinal) || bad.Message.Contains("long", StringComparison.Ordinal)
+                ? new Text("必须是整数（且在范围内）", "must be a whole number (within range)")
+                : bad.Message.Contains("bool", StringComparison.OrdinalIgnoreCase) ? new Text("只能是 true 或 false", "must be true or false")
+                : bad.Message.Contains("Guid", StringComparison.Ordinal) ? new Text("必须是 GUID", "must be a GUID")
+                : bad.Message.Contains("Date", StringComparison.Ordinal) ? new Text("必须是日期时间（如 2026-03-02T10:00）", "must be a date and time (e.g. 2026-03-02T10:00)")
+                : new Text("格式不对", "has the wrong format");
+            return (new Text($"参数 {parameter} 的值无效", $"The value of {parameter} is not valid"), parameter, what);
+        }
+
+        return (new Text("请求无效", $"Bad request: {bad.Message}"), null, null);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("parameter \"(?:[^\"]*\\s)?(?<name>[A-Za-z_][A-Za-z0-9_]*)\"")]
+    private static partial System.Text.RegularExpressions.Regex BoundParameter();
+}
+
+/// <summary>
+/// A page's form sent without a valid antiforgery token (the cookie lost: signed out meanwhile, cookies cleared, a
+/// restored tab): the reader gets a page in their language with the way back to where they were, not JSON.
+/// </summary>
+public static class ExpiredForm
+{
+    /// <summary>A form post to a page (not the API).</summary>
+    public static bool IsPageForm(HttpContext http) => !http.Request.Path.StartsWithSegments("/api") && http.Request.HasFormContentType;
+
+    public static Task WriteAsync(HttpContext http)
+    {
+        var back = Uri.TryCreate(http.Request.Headers.Referer.ToString(), UriKind.Absolute, out var referer)
+            && referer.Authority == http.Request.Host.Value ? referer.PathAndQuery : "/";
+        return PageResults.Message(new MessageModel(new Text("页面已过期", "This page has expired"),
+                new Text("表单没有提交，没有任何改动。请返回页面，刷新后重新填写并提交。", "The form was not sent and nothing changed. Go back to the page, reload it, then fill in and send the form again."),
+                back, new Text("返回页面", "Back to the page")), StatusCodes.Status400BadRequest)
+            .ExecuteAsync(http);
     }
 }

@@ -20,13 +20,16 @@ public static class LinkPages
     {
         var links = app.MapPersonalLinkGroup("/l");
         links.MapGet("/{token}", Show);
-        links.MapPost("/{token}", Act).RequireRateLimiting(SessionSecurity.LinkPostPolicy);
+        links.MapPost("/{token}", Act).RequireRateLimiting(SessionSecurity.LinkPostPolicy).DisableAntiforgery();
         return app;
     }
 
     /// <summary>
     /// A group of personal-link pages (the liaisons' <c>/l</c>, the enterprises' <c>/e</c>): anonymous, and the token is
-    /// the key, so it stays out of Referer headers, caches and search engines. "no-cache, no-store" is also what the
+    /// the key, so it stays out of Referer headers, caches and search engines. Their forms are not checked for an
+    /// antiforgery token (their posts <c>DisableAntiforgery</c>): a forged post from another site would need the URL's
+    /// token, which is all it takes to act anyway; and a phone whose mail app lost its cookies (a restored tab, a browser
+    /// inside the mail app) would have its liaison's action refused with nothing they could do about it. "no-cache, no-store" is also what the
     /// antiforgery token demands, so it keeps the header as it is (and logs nothing about it).
     /// </summary>
     public static RouteGroupBuilder MapPersonalLinkGroup(this IEndpointRouteBuilder app, string prefix)
@@ -54,7 +57,7 @@ public static class LinkPages
         var (link, c) = await FindAsync(token, db, clock, ct);
         if (c is null)
         {
-            return NotFoundOrEnded(link);
+            return await NotFoundOrEndedAsync(link, db, ct);
         }
 
         Text? flash = done is not null && CaseActions.Known(done) ? CaseActions.Done(done) : null;
@@ -110,22 +113,26 @@ public static class LinkPages
         var (link, c) = await FindAsync(token, db, clock, ct);
         if (c is null)
         {
-            return NotFoundOrEnded(link);
+            return await NotFoundOrEndedAsync(link, db, ct);
         }
 
-        return await PageAsync(link!, c, null, refused, status, db, timeline, ui, clock, ct);
+        // What they typed comes back in its form, next to the reason it was refused: a phone's note is not retyped.
+        var submitted = action is null ? null : new LinkFormInput(action, note, reasonCode, days, attachments, overrideReason);
+        return await PageAsync(link!, c, null, refused, status, db, timeline, ui, clock, ct, submitted);
     }
 
     private static async Task<IResult> PageAsync(
         LiaisonLink link, Case c, Text? flash, ServiceError? error, int status, LiaisonDbContext db, CaseTimelineView timeline, Ui ui, TimeProvider clock,
-        CancellationToken ct)
+        CancellationToken ct, LinkFormInput? submitted = null)
     {
         ui.AddressRecipient(link.RecipientCulture);
         var departments = await db.Departments.AsNoTracking().ToListAsync(ct);
         var department = departments.FirstOrDefault(d => d.Code == c.DepartmentCode)?.Name;
         // Mail bookkeeping, the officers' own notes and which officer follows the case (with the reason it changed
-        // hands) are not the liaison's to read.
-        var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && !HiddenFromLiaisons.Contains(e.Kind))
+        // hands) are not the liaison's to read; nor, for a co-handler, the other co-handlers' parts (the lead sees them all).
+        var ownPart = link.PartId;
+        var events = await db.CaseEvents.AsNoTracking()
+            .Where(e => e.CaseId == c.Id && !HiddenFromLiaisons.Contains(e.Kind) && (ownPart == null || e.PartId == null || e.PartId == ownPart))
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(TimelineLength).ToListAsync(ct);
         var rows = await timeline.DescribeAsync(events.Select(TimelineEntryDto.From).ToList(), departments, ct);
 
@@ -143,13 +150,13 @@ public static class LinkPages
             // E.g. its extension request waits for the officer.
             var partWhy = partEnded || partAllowed.Count > 0 || link.Role == LinkRole.Leader ? null : CaseActions.WhyNot(part, CaseActions.Progress);
             return PageResults.Page<LinkPage>(new LinkPageModel(c, departments.FirstOrDefault(d => d.Code == part.DepartmentCode)?.Name, partEnded, partAllowed,
-                partWhy, rows, flash, error) { Part = part, LeadDepartmentName = department, Officer = officer }, status);
+                partWhy, rows, flash, error) { Part = part, LeadDepartmentName = department, Officer = officer, Submitted = submitted }, status);
         }
 
         var ended = !link.WorksOn(c);
         var actions = link.Role == LinkRole.Leader ? CaseActions.LeaderActions : CaseActions.HandlerActions;
         var allowed = ended ? [] : actions.Where(a => CaseActions.WhyNot(c, a) is null).ToList();
-        var why = ended || allowed.Count > 0 ? null : CaseActions.WhyNot(c, actions[0]);
+        Text? why = ended || allowed.Count > 0 ? null : CaseActions.NothingToDo(c);
         return PageResults.Page<LinkPage>(new LinkPageModel(c, department, ended, allowed, why, rows, flash, error)
         {
             OpenParts = parts.Where(p => p.IsUnfinished).Select(p => departments.FirstOrDefault(d => d.Code == p.DepartmentCode)?.Name ?? p.DepartmentCode).ToList(),
@@ -157,6 +164,7 @@ public static class LinkPages
             CoHandlers = parts.Select(p => new CoHandlerPart(p, departments.FirstOrDefault(d => d.Code == p.DepartmentCode)?.Name ?? p.DepartmentCode)).ToList(),
             Now = clock.GetUtcNow(),
             Officer = officer,
+            Submitted = submitted,
         }, status);
     }
 
@@ -186,7 +194,30 @@ public static class LinkPages
     /// or closed and past its grace period) says so, 410, so its recipient knows nothing is left for them; an unknown
     /// token gets the plain 404. Neither names the case or what became of it: the link may have been forwarded.
     /// </summary>
-    private static IResult NotFoundOrEnded(LiaisonLink? link) => link is null ? Invalid(StatusCodes.Status404NotFound) : Ended();
+    private static async Task<IResult> NotFoundOrEndedAsync(LiaisonLink? link, LiaisonDbContext db, CancellationToken ct)
+    {
+        if (link is null)
+        {
+            return Invalid(StatusCodes.Status404NotFound);
+        }
+
+        // Sent to the same person again in a newer round (the officer insisted after their return, or reopened the case):
+        // the case is with them, under the newer mail's link. Told only to whoever holds this one, which was theirs.
+        var current = link.PartId is { } partId
+            ? await db.Set<CasePart>().AsNoTracking().Where(p => p.Id == partId && CasePart.OpenStatuses.Contains(p.Status))
+                .Select(p => new { p.HandlerEmail, p.LeaderEmail, p.AssignmentRound }).FirstOrDefaultAsync(ct)
+            : await db.Cases.AsNoTracking().Where(c => c.Id == link.CaseId && !CaseStatuses.Ended.Contains(c.Status))
+                .Select(c => new { c.HandlerEmail, c.LeaderEmail, c.AssignmentRound }).FirstOrDefaultAsync(ct);
+        var stillTheirs = current is not null && current.AssignmentRound > link.Round
+            && string.Equals((link.Role == LinkRole.Leader ? current.LeaderEmail : current.HandlerEmail)?.Trim(), link.RecipientEmail.Trim(), StringComparison.OrdinalIgnoreCase);
+        return stillTheirs ? Replaced() : Ended();
+    }
+
+    private static IResult Replaced() => PageResults.Message(
+        new MessageModel(new Text("此链接已更新", "This link was replaced"),
+            new Text("该事项已重新派给您，请使用最新一封邮件中的链接办理。", "The case was sent to you again: use the link in the latest mail about it."))
+        { Navigation = false },
+        StatusCodes.Status410Gone);
 
     /// <summary>The same plain page for unknown links: it reveals nothing about any case.</summary>
     private static IResult Invalid(int status) => PageResults.Message(
@@ -227,7 +258,13 @@ public sealed record LinkPageModel(
 
     /// <summary>The officer who follows the case: the liaison's contact for it, in place of the enterprise's own.</summary>
     public PersonRef? Officer { get; init; }
+
+    /// <summary>A refused form's values: its card shows them again, with the error.</summary>
+    public LinkFormInput? Submitted { get; init; }
 }
+
+/// <summary>What a liaison sent with an action's form.</summary>
+public sealed record LinkFormInput(string Action, string? Note, string? ReasonCode, string? Days, string? Attachments, string? OverrideReason);
 
 /// <summary>A co-handler's part as the lead's page shows it, with its department's name.</summary>
 public sealed record CoHandlerPart(CasePart Part, string DepartmentName);

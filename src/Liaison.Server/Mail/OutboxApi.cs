@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Security.Claims;
+using Liaison.Cases.Common;
 using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Common;
@@ -29,7 +30,7 @@ public static class OutboxApi
         OutboxStatus? filter = null;
         if (!string.IsNullOrEmpty(status))
         {
-            if (!Enum.TryParse<OutboxStatus>(status, ignoreCase: true, out var s) || !Enum.IsDefined(s))
+            if (!EnumNames.TryParse<OutboxStatus>(status, out var s))
             {
                 return Problems.BadRequest("status 只能是 pending、sent 或 failed", "status must be pending, sent or failed");
             }

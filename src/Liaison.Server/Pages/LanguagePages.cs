@@ -33,7 +33,11 @@ public static class LanguagePages
         return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
     }
 
-    /// <summary>A path on this server (not <c>//host</c> or <c>/\host</c>), safe to redirect to.</summary>
+    /// <summary>
+    /// A path on this server (not <c>//host</c> or <c>/\host</c>), safe to redirect to: printable ASCII only, as the pages
+    /// write it (percent-encoded), since a Location header carries nothing else.
+    /// </summary>
     public static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\");
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\")
+        && url.All(ch => ch is > ' ' and < (char)0x7F);
 }

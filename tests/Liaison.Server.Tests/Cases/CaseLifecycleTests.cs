@@ -105,11 +105,13 @@ public sealed class CaseLifecycleTests : IAsyncLifetime
         Assert.Equal("accepted", (await GetCaseAsync(_officer, number)).GetProperty("status").GetString());
         // The timeline says the new status once, in the reader's language: not the machine's bilingual note besides.
         var accepted = await browser.GetStringAsync(link);
-        Assert.Contains("状态变更：已签收", accepted);
+        Assert.Contains("状态变更（已签收）", accepted);
         Assert.DoesNotContain("Status: accepted", accepted);
 
         await PostActionAsync(browser, link, "progress", new() { ["note"] = "已现场踏勘" });
         Assert.Equal("in-progress", (await GetCaseAsync(_officer, number)).GetProperty("status").GetString());
+        // What was done, then what they wrote, set apart.
+        Assert.Contains("：已现场踏勘</li>", await browser.GetStringAsync(link));
 
         await PostActionAsync(browser, link, "extension", new() { ["days"] = "3", ["note"] = "需等待上级审批" });
         var pending = await GetCaseAsync(_officer, number);
@@ -182,6 +184,10 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         var returned = await GetCaseAsync(_officer, number);
         Assert.Equal("returned", returned.GetProperty("status").GetString());
         Assert.Single(await MailsAsync(_app, "officer@test.example", "退回"));
+        // The handler's page says where the case is now (it said "already accepted", of a case never accepted).
+        var waiting = await browser.GetStringAsync(oldLink);
+        Assert.Contains("事项已退回园区，等待园区专员改派或坚持原派", waiting);
+        Assert.DoesNotContain("事项已签收", waiting);
 
         var response = await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "gdgs", note = "改派供电公司" });
         var reassigned = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -212,6 +218,15 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         Assert.Equal("fgj", c.GetProperty("department").GetString());
         Assert.Equal(2, c.GetProperty("assignmentRound").GetInt32());
         Assert.Contains("insisted", c.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+        // The department hears it is being sent back, with the officer's note, not a first dispatch's wording; its old
+        // link says the case came back to it under the new one.
+        var again = (await MailsAsync(_app, Handler, number)).Single(m => m.Subject.Contains("坚持原派"));
+        Assert.StartsWith("【派单·坚持原派】", again.Subject);
+        Assert.Contains("园区说明：材料已补齐，请继续办理", again.TextBody);
+        Assert.DoesNotContain("如不属于贵单位职责", again.TextBody);
+        var old = await _app.Anonymous().GetAsync(link);
+        Assert.Equal(HttpStatusCode.Gone, old.StatusCode);
+        Assert.Contains("该事项已重新派给您", await old.Content.ReadAsStringAsync());
     }
 
     [Fact]

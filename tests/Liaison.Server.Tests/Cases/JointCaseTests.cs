@@ -171,6 +171,13 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         var lead = PathOf(LinkIn((await MailsAsync(_app, Handler("zrzyj"), number)).Single(m => m.Subject.Contains("派单"))));
         var part = await PartLinkAsync("jtysj", number);
         await PostActionAsync(browser, lead, "accept");
+        // Without a reason: refused in the resolve form's card, naming the silent department, with the note as typed.
+        var refused = await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结，待交通运输局确认" });
+        var again = await refused.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("协办部门尚未提交协办意见：交通运输局。", again);
+        Assert.Contains(">已办结，待交通运输局确认</textarea>", again);
+        Assert.Equal("accepted", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
 
         var resolved = await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结", ["overrideReason"] = "交通运输局三日未回复，道路开口已由企业自行报批" });
 

@@ -38,6 +38,26 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         (await MailsAsync(_app, to, number)).Single(m => m.Subject.StartsWith("【派单"));
 
     [Fact]
+    public async Task A_co_handlers_page_shows_its_own_parts_events_not_the_other_co_handlers()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var browser = _app.Anonymous();
+        var number = (await OpenAsync(officer, JointCase("zrzyj", ("zjj", "请核实施工许可"), ("sthjj", "请核实环评")))).GetProperty("number").GetString()!;
+        var zjj = PathOf(LinkIn(await DispatchMailAsync(Handler("zjj"), number)));
+        var sthjj = PathOf(LinkIn(await DispatchMailAsync(Handler("sthjj"), number)));
+        var lead = PathOf(LinkIn(await DispatchMailAsync(Handler("zrzyj"), number)));
+        await PostActionAsync(browser, zjj, "accept");
+        await PostActionAsync(browser, zjj, "progress", new() { ["note"] = "已调取施工许可档案" });
+
+        await PostActionAsync(browser, sthjj, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "环评不在本局职责范围" });
+
+        var own = await browser.GetStringAsync(zjj);
+        Assert.Contains("已调取施工许可档案", own);
+        Assert.DoesNotContain("环评不在本局职责范围", own);
+        Assert.Contains("环评不在本局职责范围", await browser.GetStringAsync(lead));
+    }
+
+    [Fact]
     public async Task The_lead_hears_of_a_submitted_part_in_its_own_thread_with_the_note_and_a_link_to_its_page()
     {
         var officer = await _app.AsOfficerAsync();
@@ -46,6 +66,11 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         var leadDispatch = await DispatchMailAsync(Handler("zrzyj"), number);
         var zjjDispatch = await DispatchMailAsync(Handler("zjj"), number);
         var zjj = PathOf(LinkIn(zjjDispatch));
+        // A co-handler's dispatch is worded for its part: whose case it helps with, and its submit deadline.
+        Assert.Contains("主办单位为自然资源和规划局", zjjDispatch.TextBody);
+        Assert.Contains("提交期限：", zjjDispatch.TextBody);
+        Assert.DoesNotContain("办结期限：", zjjDispatch.TextBody);
+        Assert.DoesNotContain("责任单位：", zjjDispatch.TextBody);
         // Every mail of the case threads under its first one, a co-handler's too.
         var first = new[] { leadDispatch, zjjDispatch }.Select(m => m.InReplyTo).Count(r => r is null);
         Assert.Equal(1, first);

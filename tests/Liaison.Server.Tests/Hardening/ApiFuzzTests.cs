@@ -68,6 +68,10 @@ public sealed class ApiFuzzTests(ApiFuzzTests.KestrelFixture fixture, ITestOutpu
             {
                 findings.Add($"{request}: {status} without problem details ({response.Content.Headers.ContentType}) {Excerpt(body)}");
             }
+            else if (status >= 400 && !RefusedByKestrel(request, response) && !BilingualDetail(body))
+            {
+                findings.Add($"{request}: {status} without a detail in both languages {Excerpt(body)}");
+            }
 
             if (request.Method != HttpMethod.Get)
             {
@@ -94,6 +98,20 @@ public sealed class ApiFuzzTests(ApiFuzzTests.KestrelFixture fixture, ITestOutpu
 
         Assert.True(findings.Count == 0, $"seed {seed}, {tried} requests, {findings.Count} findings:\n" + string.Join("\n", findings.Take(60)));
         Assert.True(tried > 1000, $"only {tried} requests were tried");
+    }
+
+    /// <summary>A problem whose detail says what is wrong in Chinese, then in English ("中文 / English").</summary>
+    private static bool BilingualDetail(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body)?["detail"]?.GetValue<string>() is { } detail
+                && System.Text.RegularExpressions.Regex.IsMatch(detail, @"\p{IsCJKUnifiedIdeographs}.* / \S");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The server on real Kestrel: what it does with a bad path or header is what production does, not the in-memory TestServer.</summary>

@@ -175,6 +175,158 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/workflow-definitions/nul-plain")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("99")]
+    [InlineData("1")]
+    [InlineData("normal,urgent")]
+    public async Task A_priority_given_as_a_number_or_a_list_is_400_not_some_priority(string priority)
+    {
+        var officer = await _app.AsOfficerAsync();
+        var body = JsonSerializer.SerializeToNode(Cases.CaseTestKit.NewCase())!.AsObject();
+        body["priority"] = priority;
+        var before = await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count()));
+
+        var preview = await officer.GetAsync($"/api/cases/deadline-preview?category=other&priority={Uri.EscapeDataString(priority)}");
+        var opened = await officer.PostAsJsonAsync("/api/cases", body);
+
+        await ProblemAsync(preview, HttpStatusCode.BadRequest);
+        var problem = await ProblemAsync(opened, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("priority", out _), problem.ToString());
+        Assert.Equal(before, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
+    }
+
+    [Theory]
+    [InlineData("/中文")]
+    [InlineData("/a\r\nb")]
+    [InlineData("/a\u0001b")]
+    public async Task A_return_address_that_is_no_plain_local_path_goes_to_the_start_page(string escaped)
+    {
+        var returnUrl = System.Text.RegularExpressions.Regex.Unescape(escaped);
+        var response = await _app.Anonymous().PostAsync("/language", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["culture"] = "en", ["returnUrl"] = returnUrl,
+        }));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task A_request_id_already_used_for_another_request_is_409_and_does_nothing()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+        var other = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+        var id = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/notes", new { note = "第一条", requestId = id })).StatusCode);
+        var (timeline, otherTimeline) = (await TimelineLengthAsync(officer, number), await TimelineLengthAsync(officer, other));
+        var cases = await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count()));
+        var body = JsonSerializer.SerializeToNode(Cases.CaseTestKit.NewCase())!.AsObject();
+        body["requestId"] = id.ToString();
+
+        var again = await officer.PostAsJsonAsync($"/api/cases/{number}/notes", new { note = "第一条", requestId = id });
+        var urge = await officer.PostAsJsonAsync($"/api/cases/{number}/urge", new { note = "请尽快", requestId = id });
+        var elsewhere = await officer.PostAsJsonAsync($"/api/cases/{other}/notes", new { note = "另一事项", requestId = id });
+        var open = await officer.PostAsJsonAsync("/api/cases", body);
+
+        // The same request again is a repeat; the id on anything else is the caller's mistake, said as such.
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        foreach (var refused in new[] { urge, elsewhere, open })
+        {
+            var problem = await ProblemAsync(refused, HttpStatusCode.Conflict);
+            Assert.Contains("requestId", problem.GetProperty("detail").GetString());
+        }
+
+        Assert.Equal((timeline, otherTimeline), (await TimelineLengthAsync(officer, number), await TimelineLengthAsync(officer, other)));
+        Assert.Equal(cases, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
+    }
+
+    [Fact]
+    public async Task An_outbox_status_given_as_a_list_is_400()
+    {
+        var admin = await _app.AsAdminAsync();
+
+        await ProblemAsync(await admin.GetAsync("/api/admin/outbox?status=pending&status=sent"), HttpStatusCode.BadRequest);
+        await ProblemAsync(await admin.GetAsync("/api/admin/outbox?status=1"), HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/admin/outbox?status=Sent")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/cases?page=abc", "page")]
+    [InlineData("/api/cases?page=999999999999", "page")]
+    [InlineData("/api/cases?overdue=maybe", "overdue")]
+    public async Task A_query_value_of_the_wrong_type_is_400_naming_the_parameter_without_dotnet_types(string url, string parameter)
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        var problem = await ProblemAsync(await officer.GetAsync(url), HttpStatusCode.BadRequest);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out _), problem.ToString());
+        Assert.DoesNotContain("Nullable", problem.ToString());
+    }
+
+    [Fact]
+    public async Task A_body_member_of_the_wrong_type_is_400_naming_it_and_a_missing_body_says_so()
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        var typed = await ProblemAsync(await officer.PostAsync("/api/cases", Json("""{"title": 5}""")), HttpStatusCode.BadRequest);
+        var missing = await ProblemAsync(await officer.PostAsync("/api/cases", new StringContent("", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
+
+        Assert.True(typed.GetProperty("errors").TryGetProperty("title", out _), typed.ToString());
+        Assert.DoesNotContain("Liaison.Server", typed.ToString());
+        Assert.Contains("缺少请求体", missing.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task The_frameworks_own_refusals_say_what_is_wrong_in_both_languages()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var plain = new StringContent("{}", Encoding.UTF8, "text/plain");
+
+        foreach (var (response, status) in new[]
+        {
+            (await _app.Anonymous().GetAsync("/api/cases"), HttpStatusCode.Unauthorized),
+            (await officer.GetAsync("/api/users"), HttpStatusCode.Forbidden),
+            (await officer.GetAsync("/api/no-such-thing"), HttpStatusCode.NotFound),
+            (await officer.DeleteAsync("/api/cases"), HttpStatusCode.MethodNotAllowed),
+            (await officer.PostAsync("/api/cases", plain), HttpStatusCode.UnsupportedMediaType),
+        })
+        {
+            var detail = (await ProblemAsync(response, status)).GetProperty("detail").GetString()!;
+            Assert.Matches(@"\p{IsCJKUnifiedIdeographs}.* / [A-Z]", detail);
+        }
+    }
+
+    [Fact]
+    public async Task A_password_without_a_digit_is_refused_in_both_languages()
+    {
+        var admin = await _app.AsAdminAsync();
+
+        var response = await admin.PostAsJsonAsync("/api/users", new { email = "nodigit@test.example", displayName = "无数字", password = "abcdefghijkl", role = "Officer" });
+
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        var message = problem.GetProperty("errors").GetProperty("password")[0].GetString()!;
+        Assert.Contains("至少要有一个数字", message);
+        Assert.Contains("needs at least one digit", message);
+    }
+
+    [Theory]
+    [InlineData("控制字符\u0007\u001b[31m")]
+    [InlineData("\u200b\u200b")]
+    public async Task A_title_with_control_characters_or_only_invisible_ones_is_400_naming_it(string title)
+    {
+        var officer = await _app.AsOfficerAsync();
+        var body = JsonSerializer.SerializeToNode(Cases.CaseTestKit.NewCase())!.AsObject();
+        body["title"] = System.Text.RegularExpressions.Regex.Unescape(title);
+        var before = await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count()));
+
+        var problem = await ProblemAsync(await officer.PostAsJsonAsync("/api/cases", body), HttpStatusCode.BadRequest);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty("title", out _), problem.ToString());
+        Assert.Equal(before, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
+    }
+
     private static async Task<int> TimelineLengthAsync(HttpClient officer, string number) =>
         (await Cases.CaseTestKit.GetCaseAsync(officer, number)).GetProperty("timeline").GetArrayLength();
 }

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Json;
+using Liaison.Server.Tests.Infrastructure;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Cases;
+
+/// <summary>The forms of the liaisons' link pages and the officer's case page as a phone meets them.</summary>
+public sealed class LinkPageFormTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private const string Handler = "fgj.handler@anyue.example";
+    private const string Leader = "fgj.leader@anyue.example";
+    private readonly LiaisonApp _app = fixture.App;
+
+    [Fact]
+    public async Task A_link_form_works_from_a_browser_that_lost_its_cookies()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(_app, Handler, number)).Single()));
+        // The page was loaded by one browser (the mail app's), the form sent by another without its cookies: the link's
+        // token is the key, so the action goes through instead of an antiforgery error.
+        var form = FormFor(await _app.Anonymous().GetStringAsync(link), "accept")!;
+
+        var response = await _app.Anonymous().PostAsync(link, new FormUrlEncodedContent(form));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("accepted", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task An_officer_form_sent_without_its_antiforgery_token_gets_a_page_saying_so_and_changes_nothing()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        var browser = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/cases/{number}/notes")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["note"] = "页面过期后提交", ["requestId"] = Guid.NewGuid().ToString() }),
+        };
+        request.Headers.Referrer = new Uri(browser.BaseAddress!, $"/cases/{number}");
+        var timeline = (await GetCaseAsync(officer, number)).GetProperty("timeline").GetArrayLength();
+
+        var response = await browser.SendAsync(request);
+
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("页面已过期", page);
+        Assert.Contains($"href=\"/cases/{number}\"", page);
+        Assert.Equal(timeline, (await GetCaseAsync(officer, number)).GetProperty("timeline").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_leaders_reminder_over_the_note_limit_is_refused_and_sends_nothing()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        var leaderLink = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, Leader, number))));
+        var mails = (await MailsAsync(_app, Handler, number)).Count;
+
+        var response = await PostActionAsync(_app.Anonymous(), leaderLink, "remind", new() { ["note"] = new string('催', 2001) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain((await GetCaseAsync(officer, number)).GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "leader-reminder");
+        Assert.Equal(mails, (await MailsAsync(_app, Handler, number)).Count);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), leaderLink, "remind", new() { ["note"] = "请抓紧办理" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_officers_page_shows_the_resolution_to_decide_on_and_a_deadline_change_once()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var browser = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(_app, Handler, number)).Single()));
+        var liaison = _app.Anonymous();
+        await PostActionAsync(liaison, link, "accept");
+        await PostActionAsync(liaison, link, "extension", new() { ["days"] = "2", ["note"] = "等待批复" });
+        Assert.True((await officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true })).IsSuccessStatusCode);
+        await PostActionAsync(liaison, link, "resolve", new() { ["note"] = "专线已接通，企业已用电" });
+
+        var page = await browser.GetStringAsync($"/cases/{number}");
+
+        var resolution = System.Text.RegularExpressions.Regex.Match(page, "<div class=\"card\" data-resolution>(.*?)</div>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(resolution.Success, page);
+        Assert.Contains("专线已接通，企业已用电", resolution.Groups[1].Value);
+        // The timeline says the new deadline in the reader's language, without the stored bilingual note after it.
+        Assert.Contains("延期已批准，新的办结期限", page);
+        Assert.DoesNotContain("/ Extension approved", page);
+    }
+}
