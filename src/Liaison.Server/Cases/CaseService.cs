@@ -76,14 +76,9 @@ public sealed class CaseService(
         Func<Case, CancellationToken, Task<ServiceError?>>? alongside = null, OpenOrigin? origin = null)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (await AlreadyOpenedAsync(input.RequestId, ct) is { } existing)
+        if (await EarlierOpenAsync(input.RequestId, ct) is { } earlier)
         {
-            return existing;
-        }
-
-        if (input.RequestId is { } reused && await db.Set<CaseActionRequest>().AnyAsync(r => r.RequestId == reused, ct))
-        {
-            return RequestIdReused;
+            return earlier;
         }
 
         if (origin is not null && await origin.Claim(ct) is { } claimRefused)
@@ -209,7 +204,7 @@ public sealed class CaseService(
             // did something else).
             await tx.RollbackAsync(ct);
             db.DiscardChanges();
-            return await AlreadyOpenedAsync(input.RequestId, ct) is { } opened ? opened : (ServiceResult<Case>)RequestIdReused;
+            return await EarlierOpenAsync(input.RequestId, ct) ?? RequestIdReused;
         }
 
         return c;
@@ -279,15 +274,21 @@ public sealed class CaseService(
         return result;
     }
 
-    private async Task<Case?> AlreadyOpenedAsync(Guid? requestId, CancellationToken ct)
+    /// <summary>
+    /// What an earlier request with <paramref name="requestId"/> did, in one round trip: null when there was none; the
+    /// case it opened (the same form sent twice); a 409 when it was another request (a caller's id reused).
+    /// </summary>
+    private async Task<ServiceResult<Case>?> EarlierOpenAsync(Guid? requestId, CancellationToken ct)
     {
-        if (requestId is not { } id)
+        if (requestId is not { } id
+            || await db.Set<CaseActionRequest>().Where(r => r.RequestId == id).Select(r => new { r.Action, r.CaseId }).FirstOrDefaultAsync(ct) is not { } earlier)
         {
             return null;
         }
 
-        var caseId = await db.Set<CaseActionRequest>().Where(r => r.RequestId == id && r.Action == "open").Select(r => (long?)r.CaseId).FirstOrDefaultAsync(ct);
-        return caseId is null ? null : await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == caseId, ct);
+        return earlier.Action == "open" && await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == earlier.CaseId, ct) is { } opened
+            ? opened
+            : RequestIdReused;
     }
 
     /// <summary>An action of a handler or leader through a personal link.</summary>

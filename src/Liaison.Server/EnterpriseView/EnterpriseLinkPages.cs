@@ -77,10 +77,37 @@ public static class EnterpriseLinkPages
         var codes = parts.Append(c.DepartmentCode).ToList();
         var names = await db.Departments.AsNoTracking().Where(d => codes.Contains(d.Code)).ToDictionaryAsync(d => d.Code, d => d.Name, ct);
         var resolution = c.Status is CaseStatus.Resolved or CaseStatus.Closed ? await EnterpriseNotices.ResolutionAsync(db, c.Id, ct) : null;
+        var steps = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && e.PartId == null && Milestones.Contains(e.Kind))
+            .OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new { e.At, e.Kind }).ToListAsync(ct);
         return PageResults.Page<EnterpriseLinkPage>(new EnterpriseLinkPageModel(
             c, names.GetValueOrDefault(c.DepartmentCode) ?? c.DepartmentCode, parts.Select(p => names.GetValueOrDefault(p) ?? p).ToList(),
-            resolution, c.Status == CaseStatus.Closed ? await ratings.RatingAsync(c.Id, ct) : null, clock.GetUtcNow(), flash, error), status);
+            resolution, c.Status == CaseStatus.Closed ? await ratings.RatingAsync(c.Id, ct) : null, clock.GetUtcNow(), flash, error)
+        {
+            Steps = steps.Select(e => new EnterpriseStep(e.At, MilestoneText(e.Kind))).ToList(),
+        }, status);
     }
+
+    /// <summary>
+    /// The lead's events an enterprise is told of, as dates and what happened: no notes, no names, no returns or
+    /// escalations (those are the zone's own business).
+    /// </summary>
+    private static readonly string[] Milestones =
+    [
+        CaseEventKinds.Dispatched, CaseActions.Accept, CaseActions.Progress, CaseEventKinds.DeadlineChanged, CaseActions.Resolve,
+        CaseEventKinds.Reopened, CaseEventKinds.Confirmed, CaseEventKinds.Cancelled,
+    ];
+
+    private static Text MilestoneText(string kind) => kind switch
+    {
+        CaseEventKinds.Dispatched => new("交办承办部门", "Passed to the department"),
+        CaseActions.Accept => new("承办部门签收", "Accepted by the department"),
+        CaseActions.Progress => new("承办部门报告办理进展", "The department reported progress"),
+        CaseEventKinds.DeadlineChanged => new("办结期限调整", "The resolve deadline was changed"),
+        CaseActions.Resolve => new("承办部门办结", "Resolved by the department"),
+        CaseEventKinds.Reopened => new("园区要求重新办理", "The zone asked for it to be handled again"),
+        CaseEventKinds.Confirmed => new("园区确认办结", "Confirmed by the zone"),
+        _ => new("撤销", "Cancelled"),
+    };
 
     /// <summary>The case behind a working link; else the page that says why not (unknown: 404, ended: 410).</summary>
     private static async Task<(Case? Case, IResult? Refusal)> OpenAsync(string token, RatingService ratings, CancellationToken ct)
@@ -130,4 +157,10 @@ public sealed record EnterpriseLinkPageModel(
     };
 
     public bool CanRate => Rating is { RatedAt: null } r && r.ClosesAt > Now;
+
+    /// <summary>What has happened so far, oldest first: dates and steps, nothing internal.</summary>
+    public IReadOnlyList<EnterpriseStep> Steps { get; init; } = [];
 }
+
+/// <summary>One step of the case as the enterprise sees it.</summary>
+public sealed record EnterpriseStep(DateTimeOffset At, Text What);

@@ -86,6 +86,10 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.Contains("已办结（园区已确认）", page);
         Assert.Contains("10kV 专线已接通", page); // the resolution
         Assert.Contains("签收期限", page);
+        // What happened, step by step with dates, and nothing of what anyone wrote.
+        var steps = System.Text.RegularExpressions.Regex.Match(page, "<div class=\"card\" data-steps>(.*?)</div>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        Assert.Equal(["交办承办部门", "承办部门签收", "承办部门报告办理进展", "承办部门办结", "园区确认办结"],
+            System.Text.RegularExpressions.Regex.Matches(steps, "</span> ([^<]+)</li>").Select(m => m.Groups[1].Value.Trim()));
         Assert.DoesNotContain("内部进展：已协调供电公司", page);
         Assert.DoesNotContain("专员内部意见", page);
         Assert.DoesNotContain(Handler, page);
