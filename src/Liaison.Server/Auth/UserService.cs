@@ -196,10 +196,14 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
             // The successor hears of it at once, in the same commit: one mail listing what is now theirs.
             var byName = actor.Id is null ? null : (await users.FindByIdAsync(actor.Id))?.DisplayName;
             await notice.QueueAsync(moved, user, successor, byName ?? actor.Name, ct);
-            changes.Field("handOverTo", null, successor.Email)
-                .Field("casesMoved", null, moved.Cases.Count)
-                .Field("chiefOfMoved", null, moved.ChiefOf.Count)
-                .Field("squadOfMoved", null, moved.SquadOf.Count);
+            if (!moved.IsEmpty)
+            {
+                // A handover that found nothing left to move (the same request again) is no change to log.
+                changes.Field("handOverTo", null, successor.Email)
+                    .Field("casesMoved", null, moved.Cases.Count)
+                    .Field("chiefOfMoved", null, moved.ChiefOf.Count)
+                    .Field("squadOfMoved", null, moved.SquadOf.Count);
+            }
         }
 
         AuditLog.Add(db, clock, actor, AuditActions.AccountChanged, subject, changes);

@@ -167,7 +167,7 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         var (detail, field, error) = Explain(bad);
         var problem = field is null
             ? new ProblemDetails { Detail = detail.ToString() }
-            : new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [error!.ToString()] }) { Detail = detail.ToString() };
+            : new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [error?.ToString() ?? ""] }) { Detail = detail.ToString() };
         problem.Status = bad.StatusCode;
         problem.Title = Problems.Title(bad.StatusCode);
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, Exception = exception, ProblemDetails = problem });

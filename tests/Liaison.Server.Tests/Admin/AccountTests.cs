@@ -158,6 +158,11 @@ public sealed class AccountTests : IAsyncLifetime
         // A handover with nothing to move tells nobody.
         Assert.Equal(HttpStatusCode.OK, (await PutAsync(leaverId, new { email = "leaver@test.example", displayName = "测试专员", active = false, handOverTo = "successor@test.example" })).StatusCode);
         Assert.Single(await MailsAsync(_app, "successor@test.example", "【工作移交】"));
+        // The same request again (a resend) changes nothing and logs nothing.
+        Task<int> EntriesAsync() => _app.WithDbAsync(db => db.Set<Liaison.Server.Audit.AuditEntry>().CountAsync(e => e.Subject == "leaver@test.example"));
+        var entries = await EntriesAsync();
+        Assert.Equal(HttpStatusCode.OK, (await PutAsync(leaverId, new { email = "leaver@test.example", displayName = "测试专员", active = false, handOverTo = "successor@test.example" })).StatusCode);
+        Assert.Equal(entries, await EntriesAsync());
     }
 
     [Fact]
