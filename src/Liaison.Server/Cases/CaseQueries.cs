@@ -220,7 +220,7 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
 
         List<Case> rows = pageIds.Count == 0 ? [] : await db.Cases.AsNoTracking().Where(c => pageIds.Contains(c.Id)).OrderByDescending(c => c.Id).ToListAsync(ct);
         var exact = counted <= CountLimit;
-        return new CasePage(p, pageSize, Math.Min(counted, CountLimit), exact, await SummariesAsync(db, rows, now, ct));
+        return new CasePage(p, pageSize, Math.Min(counted, CountLimit), exact, await SummariesAsync(db, rows, now, ct, withDecisions: decision == true));
     }
 
     /// <summary>
@@ -241,14 +241,66 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     /// The rows as the case list shows them, in their order. Joint cases' co-handler counts come from one grouped query
     /// for all of them, not one per row.
     /// </summary>
-    internal static async Task<List<CaseSummaryDto>> SummariesAsync(LiaisonDbContext db, IReadOnlyList<Case> rows, DateTimeOffset now, CancellationToken ct)
+    /// <param name="withDecisions">
+    /// Also what each case waits for an officer to decide, its co-handlers' requests and an unsatisfied rating included
+    /// (two more reads, of the page's ids only): the "awaiting a decision" lists. Otherwise only what the case's own row says.
+    /// </param>
+    internal static async Task<List<CaseSummaryDto>> SummariesAsync(LiaisonDbContext db, IReadOnlyList<Case> rows, DateTimeOffset now, CancellationToken ct,
+        bool withDecisions = false)
     {
         var ids = rows.Select(c => c.Id).ToList();
         var coHandlers = ids.Count == 0
             ? []
             : await db.Set<CasePart>().AsNoTracking().Where(x => ids.Contains(x.CaseId)).GroupBy(x => x.CaseId)
                 .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        return rows.Select(c => CaseSummaryDto.From(c, now) with { CoHandlers = coHandlers.GetValueOrDefault(c.Id) }).ToList();
+        var parts = withDecisions && ids.Count > 0
+            ? (await db.Set<CasePart>().AsNoTracking()
+                .Where(x => ids.Contains(x.CaseId) && (x.Status == PartStatus.Returned || (x.PendingExtensionDays != null && CasePart.OpenStatuses.Contains(x.Status))))
+                .OrderBy(x => x.Id).Select(x => new { x.CaseId, x.DepartmentCode, x.Status, x.PendingExtensionDays }).ToListAsync(ct))
+            : [];
+        var names = parts.Count == 0
+            ? []
+            : await db.Departments.AsNoTracking().Where(d => parts.Select(x => x.DepartmentCode).Contains(d.Code)).ToDictionaryAsync(d => d.Code, d => d.Name, ct);
+        var unsatisfied = withDecisions && ids.Count > 0
+            ? (await db.Set<EnterpriseView.CaseRating>().AsNoTracking()
+                .Where(r => ids.Contains(r.CaseId) && r.Decision == null && r.Score == Liaison.Cases.Enterprises.RatingScore.Unsatisfied)
+                .Select(r => r.CaseId).ToListAsync(ct)).ToHashSet()
+            : [];
+        return rows.Select(c =>
+        {
+            var awaiting = new List<Text>(OwnDecision(c));
+            foreach (var part in parts.Where(x => x.CaseId == c.Id))
+            {
+                var name = names.GetValueOrDefault(part.DepartmentCode, part.DepartmentCode);
+                awaiting.Add(part.Status == PartStatus.Returned
+                    ? new($"协办部门 {name} 退回", $"Part returned by {name}")
+                    : new($"协办部门 {name} 申请延期 {part.PendingExtensionDays} 个工作日", $"{name} asks for {part.PendingExtensionDays} more working day(s) for its part"));
+            }
+
+            if (unsatisfied.Contains(c.Id))
+            {
+                awaiting.Add(new("企业评价不满意，待决定是否重办", "The enterprise is unsatisfied: reopen or not"));
+            }
+
+            return CaseSummaryDto.From(c, now) with { CoHandlers = coHandlers.GetValueOrDefault(c.Id), Awaiting = awaiting };
+        }).ToList();
+    }
+
+    /// <summary>What the case's own row says an officer must decide: a return, a resolution to confirm, an extension request.</summary>
+    private static IEnumerable<Text> OwnDecision(Case c)
+    {
+        if (c.Status == CaseStatus.Returned)
+        {
+            yield return new("部门退回，待改派或坚持原派", "Returned: reassign it or send it back");
+        }
+        else if (c.Status == CaseStatus.Resolved)
+        {
+            yield return new("已办结，待确认销号或重办", "Resolved: confirm and close it, or reopen it");
+        }
+        else if (c.PendingExtensionDays is { } days && CaseStatuses.IsWithHandler(c.Status))
+        {
+            yield return new($"申请延期 {days} 个工作日，待审批", $"Asks for {days} more working day(s): approve or deny");
+        }
     }
 
     /// <summary>The case with its whole timeline, or null when no case has that number.</summary>
@@ -323,6 +375,9 @@ public sealed record CaseSummaryDto(
 {
     /// <summary>Joint case (联办): how many co-handling departments it has (<see cref="Department"/> leads); 0 for a single-department case.</summary>
     public int CoHandlers { get; init; }
+
+    /// <summary>What it waits for an officer to decide (待园区决定), each in both languages; empty when nothing.</summary>
+    public IReadOnlyList<Text> Awaiting { get; init; } = [];
 
     public static CaseSummaryDto From(Case c, DateTimeOffset now) => new(
         c.Number, c.Title, c.Status, c.Category, c.Priority, c.DepartmentCode, new PersonRef(c.HandlerName, c.HandlerEmail),

@@ -56,6 +56,13 @@ public sealed class CaseDecisionFilterTests(AppFixture fixture) : IClassFixture<
         Assert.Equal(new[] { returned.Number, resolved.Number, extension.Number, joint.Number }.OrderDescending(),
             alone.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("number").GetString()!));
         Assert.Empty((await officer.GetFromJsonAsync<JsonElement>("/api/cases?decision=true&page=2")).GetProperty("items").EnumerateArray());
+        // Each says what waits for the decision (an extension request read only "in progress").
+        var why = alone.GetProperty("items").EnumerateArray().ToDictionary(c => c.GetProperty("number").GetString()!,
+            c => string.Join(" | ", c.GetProperty("awaiting").EnumerateArray().Select(a => a.GetProperty("zh").GetString())));
+        Assert.Equal("部门退回，待改派或坚持原派", why[returned.Number]);
+        Assert.Equal("已办结，待确认销号或重办", why[resolved.Number]);
+        Assert.Equal("申请延期 3 个工作日，待审批", why[extension.Number]);
+        Assert.Equal("协办部门 公安局 退回", why[joint.Number]);
         // With another filter, the waiting cases' ids are read once and paged newest first in the request.
         var mine = await officer.GetFromJsonAsync<JsonElement>("/api/cases?decision=true&officer=me");
         Assert.Equal(4, mine.GetProperty("total").GetInt32());
@@ -68,6 +75,7 @@ public sealed class CaseDecisionFilterTests(AppFixture fixture) : IClassFixture<
         var page = await signedIn.GetStringAsync($"/cases?decision=true&q={Uri.EscapeDataString("待决定筛选")}");
         Assert.Matches("<select id=\"f-decision\" name=\"decision\">\\s*<option value>[^<]*</option>\\s*<option value=\"true\" selected", page);
         Assert.Contains(extension.Number, page);
+        Assert.Contains("<span class=\"tag note\" data-awaiting>申请延期 3 个工作日，待审批</span>", page);
         Assert.DoesNotContain(untouched.Number, page);
         Assert.Contains("decision=true", System.Text.RegularExpressions.Regex.Match(page, "<a href=\"([^\"]+)\" data-export").Groups[1].Value);
         var csv = await signedIn.GetStringAsync($"/api/cases/export.csv?decision=true&q={Uri.EscapeDataString("待决定筛选")}");
