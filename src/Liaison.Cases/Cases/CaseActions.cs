@@ -81,7 +81,7 @@ public static class CaseActions
 
         if (pendingExtension && action is Progress or Return or Extension or Reassign)
         {
-            return new("延期申请正在等待园区专员审批，审批后才能继续", "An extension request is waiting for the officer's decision");
+            return AwaitingExtensionDecision;
         }
 
         if (pendingExtension && action == Urge)
@@ -99,6 +99,10 @@ public static class CaseActions
         };
     }
 
+    /// <summary>Why the handler (or co-handler) cannot act: its extension request waits for the officer.</summary>
+    private static readonly Text AwaitingExtensionDecision =
+        new("延期申请正在等待园区专员审批，审批后才能继续", "An extension request is waiting for the officer's decision");
+
     /// <summary>
     /// Why the handler or leader has nothing to do on the case now, said as where the case is (the link page's note when
     /// no action is open to them).
@@ -108,7 +112,7 @@ public static class CaseActions
         var state = CaseStatuses.Label(c.Status);
         return c.Status switch
         {
-            _ when c.PendingExtensionDays is not null => new("延期申请正在等待园区专员审批，审批后才能继续", "An extension request is waiting for the officer's decision"),
+            _ when c.PendingExtensionDays is not null => AwaitingExtensionDecision,
             CaseStatus.Returned => new("事项已退回园区，等待园区专员改派或坚持原派", "The case was returned to the zone; the officer will reassign it or send it back"),
             CaseStatus.Resolved => new("事项已办结，等待园区专员确认销号", "The case was resolved; the officer will confirm and close it"),
             CaseStatus.Closed => new("事项已销号", "The case is closed"),
@@ -152,7 +156,7 @@ public static class CaseActions
             _ when !CoHandlerActions.Contains(action) && !OfficerPartActions.Contains(action) && !LeaderActions.Contains(action) =>
                 new("协办部门不能执行此操作", "A co-handling department cannot do that"),
             Progress or Submit or Extension or Return when pendingExtension && part.IsOpen =>
-                new("延期申请正在等待园区专员审批，审批后才能继续", "An extension request is waiting for the officer's decision"),
+                AwaitingExtensionDecision,
             ExtensionDecision => new("此协办没有待审批的延期申请", "This part has no extension request to decide"),
             Urge when pendingExtension && part.IsOpen => new("协办单位申请了延期，请先审批延期申请", "The co-handler asked for more time: decide the extension request first"),
             Accept => new($"已签收，当前状态：{state.Zh}", $"Already accepted; the part is {state.En}"),

@@ -297,15 +297,17 @@ public sealed class CaseService(
     {
         var hash = LinkTokens.Hash(token);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var link = await db.Set<LiaisonLink>().FirstOrDefaultAsync(l => l.TokenHash == hash, ct);
-        if (link is null || link.EndedAt is not null)
+        // The link's case locked first, then the link read under that lock: a new liaison named meanwhile (LiaisonChange
+        // locks the case too) has ended it by then.
+        var c = (await db.Cases.FromSql($"""
+            SELECT *, xmin FROM cases WHERE id = (SELECT case_id FROM liaison_links WHERE token_hash = {hash}) FOR UPDATE
+            """).ToListAsync(ct)).SingleOrDefault();
+        var link = c is null ? null : await db.Set<LiaisonLink>().FirstOrDefaultAsync(l => l.TokenHash == hash, ct);
+        if (c is null || link is null || link.EndedAt is not null)
         {
             return Fail(new ServiceError.Gone(new("此链接已失效（事项已改派、撤销、办结，或已转交本单位新的联络人）", "This link no longer works (the case was reassigned, cancelled or closed, or went to your department's new liaison)")));
         }
 
-        var c = await LockAsync(link.CaseId, ct);
-        // Read again under the case's lock: a new liaison named meanwhile ended it (LiaisonChange locks the case too).
-        await db.Entry(link).ReloadAsync(ct);
         if (link.PartId is { } partId)
         {
             return await ActOnPartAsync(tx, link, c, partId, action, requestId, input, ct);

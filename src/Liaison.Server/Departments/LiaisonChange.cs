@@ -1,4 +1,5 @@
 using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
 using Liaison.Cases.Departments;
 using Liaison.Cases.Notifications;
 using Liaison.Cases.Routing;
@@ -69,8 +70,8 @@ public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
     {
         IAssignment holder = (IAssignment?)part ?? c;
         var (handler, leader) = (department.Handler, department.Leader);
-        var newHandler = !SamePerson(holder.HandlerEmail, handler.Email);
-        var newLeader = !SamePerson(holder.LeaderEmail, leader.Email);
+        var newHandler = !EmailAddress.Same(holder.HandlerEmail, handler.Email);
+        var newLeader = !EmailAddress.Same(holder.LeaderEmail, leader.Email);
         var (oldHandler, oldLeader) = (holder.HandlerName, holder.LeaderName);
         if (newHandler) await EndLinksAsync(db, c, part, LinkRole.Handler, holder.HandlerEmail, now, ct);
         if (newLeader && holder.LeaderEmail is { } oldEmail) await EndLinksAsync(db, c, part, LinkRole.Leader, oldEmail, now, ct);
@@ -109,6 +110,4 @@ public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
             link.ExpiresAt = now;
         }
     }
-
-    private static bool SamePerson(string? a, string? b) => string.Equals(a?.Trim(), b?.Trim(), StringComparison.OrdinalIgnoreCase);
 }

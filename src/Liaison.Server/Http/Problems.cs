@@ -45,10 +45,12 @@ public static class Problems
         403 => "无权执行此操作 / You may not do this",
         404 => "没有这个地址，或地址中的编号格式不对 / No such address, or an id in it has the wrong format",
         405 => "此地址不接受该请求方法，见 Allow 标头 / This address does not take that method; see the Allow header",
-        413 => "请求体过大 / The request body is too large",
+        413 => TooLarge.ToString(),
         415 => "请求体类型不受支持，请发送 application/json / Unsupported content type: send application/json",
         _ => null,
     };
+
+    internal static readonly Text TooLarge = new("请求体过大", "The request body is too large");
 
     internal static string Title(int status) => status switch
     {
@@ -194,7 +196,7 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
 
         if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (new Text("请求体过大", "The request body is too large"), null, null);
+            return (Problems.TooLarge, null, null);
         }
 
         var parameter = BoundParameter().Match(bad.Message) is { Success: true } named ? named.Groups["name"].Value : null;

@@ -1,5 +1,6 @@
-using Liaison.Cases.Cases;
 using System.Security.Cryptography;
+using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -46,8 +47,11 @@ public sealed class LiaisonLink
     /// it committed may still have minted the old one a link.
     /// </summary>
     public bool WorksOn(IAssignment holder) =>
-        EndedAt is null && Round == holder.AssignmentRound
-        && string.Equals(RecipientEmail.Trim(), (Role == LinkRole.Leader ? holder.LeaderEmail : holder.HandlerEmail)?.Trim(), StringComparison.OrdinalIgnoreCase);
+        EndedAt is null && Round == holder.AssignmentRound && IsFor(holder.HandlerEmail, holder.LeaderEmail);
+
+    /// <summary>Whether the link was sent to the person who is now the handler (or, a leader's link, the leader).</summary>
+    public bool IsFor(string? handlerEmail, string? leaderEmail) =>
+        EmailAddress.Same(RecipientEmail, Role == LinkRole.Leader ? leaderEmail : handlerEmail);
 }
 
 public enum LinkRole

@@ -208,8 +208,7 @@ public static class LinkPages
                 .Select(p => new { p.HandlerEmail, p.LeaderEmail, p.AssignmentRound }).FirstOrDefaultAsync(ct)
             : await db.Cases.AsNoTracking().Where(c => c.Id == link.CaseId && !CaseStatuses.Ended.Contains(c.Status))
                 .Select(c => new { c.HandlerEmail, c.LeaderEmail, c.AssignmentRound }).FirstOrDefaultAsync(ct);
-        var stillTheirs = current is not null && current.AssignmentRound > link.Round
-            && string.Equals((link.Role == LinkRole.Leader ? current.LeaderEmail : current.HandlerEmail)?.Trim(), link.RecipientEmail.Trim(), StringComparison.OrdinalIgnoreCase);
+        var stillTheirs = current is not null && current.AssignmentRound > link.Round && link.IsFor(current.HandlerEmail, current.LeaderEmail);
         return stillTheirs ? Replaced() : Ended();
     }
 
