@@ -71,7 +71,13 @@ public static class LiaisonHost
             .UseSnakeCaseNamingConvention()
             // Every unordered Take is on purpose: "count up to N" (CaseQueries, the enterprise page) and a search's
             // matching ids, read in no order and paged after. EF warned on each at every start.
-            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.RowLimitingOperationWithoutOrderByWarning))
+            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.RowLimitingOperationWithoutOrderByWarning)
+                // A failed save or statement is the caller's to judge: a unique key that answers a repeat (a double
+                // submit, a request id sent again, a code taken) is handled and is no error. What nobody handles is
+                // logged where it ends: ASP.NET's unhandled-request line, the workflow host, the timer sweep, the pumps
+                // and Hangfire's failed jobs, each with the database's exception.
+                .Log((Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, LogLevel.Debug),
+                    (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, LogLevel.Debug)))
             .AddInterceptors(sp.GetRequiredService<OutboxKickInterceptor>()),
             // Built once: options built per request cost each request a few per cent of its CPU (bench/RESULTS.md (e)).
             optionsLifetime: ServiceLifetime.Singleton);
