@@ -43,7 +43,7 @@ public sealed partial class JointCasePageTests(BrowserFixture fixture) : IClassF
 
         // The co-handler, on its phone, accepts and submits its part through its link.
         await page.SetViewportSizeAsync(390, 844);
-        await page.GotoAsync(await LinkToAsync(app, "zjj.handler@anyue.example", number, "【派单】"));
+        await page.GotoAsync(await LinkToAsync(app, "zjj.handler@anyue.example", number, "【派单·协办】"));
         await page.Locator("form[data-action=accept] button").ClickAsync();
         await Assertions.Expect(page.Locator(".ok")).ToContainTextAsync("已签收");
         await page.Locator("#submit-note").FillAsync("施工许可已核发，无障碍");

@@ -93,7 +93,7 @@ public sealed class CaseUrgeTests(AppFixture fixture) : IClassFixture<AppFixture
             .Single(p => p.GetProperty("id").GetInt64() == parts["gsgs"]).GetProperty("status").GetString());
 
         // A part its department has submitted is not urged.
-        var partLink = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, "gdgs.handler@anyue.example", "【派单】"))));
+        var partLink = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, "gdgs.handler@anyue.example", "【派单·协办】"))));
         await PostActionAsync(_app.Anonymous(), partLink, "accept");
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), partLink, "submit", new() { ["note"] = "用电容量满足" })).StatusCode);
         var refused = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{parts["gdgs"]}/urge", new { note = "请办理" });

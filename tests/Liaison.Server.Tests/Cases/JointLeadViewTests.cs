@@ -177,6 +177,13 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         var browser = _app.Anonymous();
         var number = (await OpenAsync(officer, JointCase("zrzyj", ("xfdd", null)))).GetProperty("number").GetString()!;
         var copy = (await MailsAsync(_app, Leader("xfdd"), number)).Single(m => m.Subject.StartsWith("【派单抄送"));
+        // Told it is a co-handling part, with the lead named and the part's submit deadline, as its handler is.
+        Assert.StartsWith("【派单抄送·协办】" + number, copy.Subject);
+        Assert.StartsWith("【派单·协办】" + number, (await DispatchMailAsync(Handler("xfdd"), number)).Subject);
+        Assert.Contains("由自然资源和规划局主办、贵单位协办", copy.TextBody);
+        Assert.Contains("提交期限：", copy.TextBody);
+        Assert.DoesNotContain("办结期限", copy.TextBody);
+        Assert.Contains(">提交期限</td>", copy.HtmlBody);
         var link = PathOf(LinkIn(copy));
 
         var page = await browser.GetStringAsync(link);
@@ -292,7 +299,7 @@ public sealed class JointLeadLateTests : IAsyncLifetime
         var number = (await OpenAsync(await _app.AsOfficerAsync(), JointLeadViewTests.JointCase("zrzyj", ("zjj", "施工许可"), ("gdgs", "供电"))))
             .GetProperty("number").GetString()!;
         var lead = PathOf(LinkIn((await MailsAsync(_app, JointLeadViewTests.Handler("zrzyj"), number)).Single(m => m.Subject.StartsWith("【派单】"))));
-        var zjj = PathOf(LinkIn((await MailsAsync(_app, JointLeadViewTests.Handler("zjj"), number)).Single(m => m.Subject.StartsWith("【派单】"))));
+        var zjj = PathOf(LinkIn((await MailsAsync(_app, JointLeadViewTests.Handler("zjj"), number)).Single(m => m.Subject.StartsWith("【派单·协办】"))));
         await PostActionAsync(browser, zjj, "accept");
         await PostActionAsync(browser, zjj, "submit", new() { ["note"] = "许可已办" });
         Assert.Contains("data-status=\"dispatched\"", JointLeadViewTests.PartOn(await browser.GetStringAsync(lead), "gdgs"));
