@@ -42,6 +42,26 @@ public sealed class MailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sent_mail_keeps_its_text_but_not_its_personal_links_tokens()
+    {
+        const string token = "Q2FzZS1saW5rLXRva2VuLWZvci10aGUtdGVzdC0xMjM", enterpriseToken = "RW50ZXJwcmlzZS1saW5rLXRva2VuLWZvci10ZXN0LTQ1";
+        var row = await _app.QueueMailAsync(new OutgoingMail("handler@anyue.example", "张三", "【派单】令牌测试",
+            $"请签收 https://liaison.test.example/l/{token} 企业 https://liaison.test.example/e/{enterpriseToken}",
+            $"<p><a href=\"https://liaison.test.example/l/{token}\">签收</a></p>", "dispatch"));
+
+        await _app.RelayMailAsync();
+        var received = Assert.Single(await _app.Smtp!.WaitForAsync(1));
+
+        // The recipient gets the links; the outbox keeps what the mail said, the tokens masked (the database has only their hashes).
+        Assert.Contains(token, received.TextBody);
+        Assert.Contains(token, received.HtmlBody);
+        var stored = await _app.WithDbAsync(db => db.Outbox.SingleAsync(m => m.Id == row.Id));
+        Assert.Equal(OutboxStatus.Sent, stored.Status);
+        Assert.Equal("请签收 https://liaison.test.example/l/*** 企业 https://liaison.test.example/e/***", stored.TextBody);
+        Assert.Equal("<p><a href=\"https://liaison.test.example/l/***\">签收</a></p>", stored.HtmlBody);
+    }
+
+    [Fact]
     public async Task A_second_relay_run_sends_nothing_again()
     {
         await _app.QueueMailAsync(Mail());
@@ -507,7 +527,7 @@ public sealed class DevMailboxTests
     public async Task Mail_goes_to_the_dev_mailbox_and_shows_in_the_browser()
     {
         await using var app = await LiaisonApp.StartAsync(nameof(DevMailboxTests), withSmtp: false, environment: "Development");
-        var row = await app.QueueMailAsync(new OutgoingMail("handler@anyue.example", "张三", "【派单】开发邮箱测试", "请点击 https://x/l/abc", "<p>请点击</p>", "dispatch"));
+        var row = await app.QueueMailAsync(new OutgoingMail("handler@anyue.example", "张三", "【派单】开发邮箱测试", "请点击 https://x/l/RGV2LW1haWxib3gtdG9rZW4ta2VwdC1mb3ItdGhlLXRlc3Q", "<p>请点击</p>", "dispatch"));
 
         var report = await app.RelayMailAsync();
         var inbox = await app.Anonymous().GetStringAsync("/dev/mailbox");
@@ -517,11 +537,13 @@ public sealed class DevMailboxTests
         Assert.Equal(1, report.Sent);
         Assert.Equal("dev-mailbox", stored.DeliveredVia);
         Assert.Contains("【派单】开发邮箱测试", inbox);
+        // The row is the mailbox here: its links keep their tokens once "sent".
+        Assert.Contains("/l/RGV2LW1haWxib3gtdG9rZW4ta2VwdC1mb3ItdGhlLXRlc3Q", stored.TextBody);
         Assert.Contains("2026-03-02 09:00:00", inbox); // queued at 01:00 UTC, shown in the zone's time
-        Assert.Contains("请点击 https://x/l/abc", message);
+        Assert.Contains("请点击 https://x/l/RGV2LW1haWxib3gtdG9rZW4ta2VwdC1mb3ItdGhlLXRlc3Q", message);
         // The mail's links also stand outside its frame, and inside the frame they open in a new, ordinary tab
         // (a sandboxed frame would block the link page's forms).
-        Assert.Contains("<a href=\"https://x/l/abc\" data-mail-link>https://x/l/abc</a>", message);
+        Assert.Contains("<a href=\"https://x/l/RGV2LW1haWxib3gtdG9rZW4ta2VwdC1mb3ItdGhlLXRlc3Q\" data-mail-link>https://x/l/RGV2LW1haWxib3gtdG9rZW4ta2VwdC1mb3ItdGhlLXRlc3Q</a>", message);
         Assert.Contains("sandbox=\"allow-popups allow-popups-to-escape-sandbox\"", message);
         Assert.Contains("srcdoc=\"&lt;base target=&quot;_blank&quot;&gt;&lt;p&gt;请点击&lt;/p&gt;\"", message);
     }

@@ -101,7 +101,7 @@ public static class CaseActions
 
     /// <summary>Why the handler (or co-handler) cannot act: its extension request waits for the officer.</summary>
     private static readonly Text AwaitingExtensionDecision =
-        new("延期申请正在等待园区专员审批，审批后才能继续", "An extension request is waiting for the officer's decision");
+        new("延期申请正在等待园区工作人员审批，审批后才能继续", "An extension request is waiting for the officer's decision");
 
     /// <summary>
     /// Why the handler or leader has nothing to do on the case now, said as where the case is (the link page's note when
@@ -113,8 +113,8 @@ public static class CaseActions
         return c.Status switch
         {
             _ when c.PendingExtensionDays is not null => AwaitingExtensionDecision,
-            CaseStatus.Returned => new("事项已退回园区，等待园区专员改派或坚持原派", "The case was returned to the zone; the officer will reassign it or send it back"),
-            CaseStatus.Resolved => new("事项已办结，等待园区专员确认销号", "The case was resolved; the officer will confirm and close it"),
+            CaseStatus.Returned => new("事项已退回园区，等待园区工作人员改派或坚持原派", "The case was returned to the zone; the officer will reassign it or send it back"),
+            CaseStatus.Resolved => new("事项已办结，等待园区工作人员确认销号", "The case was resolved; the officer will confirm and close it"),
             CaseStatus.Closed => new("事项已销号", "The case is closed"),
             CaseStatus.Cancelled => new("事项已撤销", "The case was cancelled"),
             _ => new($"当前状态：{state.Zh}", $"The case is {state.En}"),
@@ -202,7 +202,7 @@ public static class CaseActions
         Reassign => new("已改派", "Reassigned"),
         ExtensionDecision => new("延期申请已审批", "The extension request was decided"),
         Confirm => new("已确认销号", "Confirmed and closed"),
-        Reopen => new("已退回重办", "Reopened"),
+        Reopen => new("已重办，事项回到部门重新办理", "Reopened: the case is back with the department"),
         Cancel => new("事项已撤销", "Cancelled"),
         Drop => new("协办已撤回", "The part was dropped"),
         _ => new(action, action),

@@ -62,7 +62,7 @@ public static class CaseEventKinds
     {
         Opened => new("受理", "Opened"),
         Dispatched => new("派单", "Dispatched"),
-        OfficerChanged => new("移交园区干部", "Handed over to another officer"),
+        OfficerChanged => new("移交园区工作人员", "Handed over to another officer"),
         LiaisonChanged => new("部门联络人变更", "Department liaison changed"),
         Urged => new("园区催办", "Urged by the officer"),
         OfficerNote => new("园区备注", "Officer's note"),
@@ -77,7 +77,7 @@ public static class CaseEventKinds
         CaseActions.Extension => new("申请延期", "Extension requested"),
         CaseActions.Resolve => new("办结", "Resolved"),
         CaseActions.Submit => new("提交协办意见", "Co-handler's part submitted"),
-        PartOverridden => new("主办办结（协办未提交）", "Resolved over a co-handler"),
+        PartOverridden => new("主办办结（协办未提交）", "Resolved without a co-handler's part"),
         PartDropped => new("撤回协办", "Co-handler's part dropped"),
         Reassigned => new("改派", "Reassigned"),
         Insisted => CaseActions.Insist,
@@ -92,7 +92,7 @@ public static class CaseEventKinds
         RatingReopened => new("企业不满意，重办", "Unsatisfied: reopened as a follow-up case"),
         RatingClosed => new("企业不满意，说明后结案", "Unsatisfied: closed with a note"),
         FollowUpOf => new("重办（企业不满意）", "Follow-up of an unsatisfied case"),
-        FromVisit => new("来自走访发现的问题", "Raised from a visit's problem"),
+        FromVisit => new("来自走访发现的问题", "Opened from a problem found on a visit"),
         _ => new(kind, kind),
     };
 

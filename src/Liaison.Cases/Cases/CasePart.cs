@@ -145,12 +145,12 @@ public sealed class CasePart : IAssignment
 
     public static Text Label(PartStatus status) => status switch
     {
-        PartStatus.Dispatched => new("待签收", "waiting"),
+        PartStatus.Dispatched => new("待签收", "awaiting acceptance"),
         PartStatus.Accepted => new("已签收", "accepted"),
         PartStatus.InProgress => new("办理中", "in progress"),
         PartStatus.Returned => new("已退回", "returned"),
         PartStatus.Submitted => new("已提交", "submitted"),
-        PartStatus.Overridden => new("主办已办结（未提交）", "resolved over by the lead"),
+        PartStatus.Overridden => new("主办已办结（未提交）", "not submitted; the lead resolved the case"),
         _ => new("已撤回", "dropped"),
     };
 }

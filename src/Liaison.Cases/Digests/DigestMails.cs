@@ -9,7 +9,7 @@ public static class DigestKind
     /// <summary>(handler) Daily: every open case you hold, overdue first (每日待办提醒).</summary>
     public const string Handler = "handler-digest";
 
-    /// <summary>(officer) Daily: your cases that need a decision, are overdue or changed (每日案件动态).</summary>
+    /// <summary>(officer) Daily: your cases that need a decision, are overdue or changed (每日事项动态).</summary>
     public const string Officer = "officer-digest";
 
     /// <summary>(zone leadership, admins) Weekly: the league table (红黄榜).</summary>
@@ -24,9 +24,9 @@ public static class DigestKind
     public static Text Label(string kind) => kind switch
     {
         Handler => new("每日待办（经办人）", "Daily cases (handler)"),
-        Officer => new("每日案件动态（园区干部）", "Daily case news (officer)"),
+        Officer => new("每日事项动态（园区工作人员）", "Daily case news (officer)"),
         LeagueTable => new("每周红黄榜（园区领导、管理员）", "Weekly league table (zone leadership, admins)"),
-        WorkHandover => new("工作移交通知（接手的园区干部）", "Work handed over (the officer taking it over)"),
+        WorkHandover => new("工作移交通知（接手的园区工作人员）", "Work handed over (the officer taking it over)"),
         _ => new(kind, kind),
     };
 }

@@ -106,7 +106,7 @@ public static class CaseMailKind
         Resolved => new("办结待确认", "Resolved, please confirm"),
         Reopened => new("重办", "Reopened"),
         ReassignedAway => new("已改派", "Reassigned away"),
-        OfficerHandover => new("事项移交给您（园区干部）", "Case handed over to you (officer)"),
+        OfficerHandover => new("事项移交给您（园区工作人员）", "Case handed over to you (officer)"),
         HandlerHandover => new("联络人变更，事项转交给您（新经办人）", "Case handed over to you (the department's new handler)"),
         OfficerUrge => new("园区催办（经办人，可抄送分管领导）", "Urged by the officer (handler, leader in copy)"),
         Cancelled => new("撤销", "Cancelled"),

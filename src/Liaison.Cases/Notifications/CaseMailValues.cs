@@ -144,7 +144,7 @@ internal static class CaseMailValues
     private static string PriorityLabel(CasePriority priority, bool english) => priority switch
     {
         CasePriority.Urgent => english ? "Urgent" : "紧急",
-        _ => english ? "Normal" : "一般",
+        _ => english ? "Normal" : "普通",
     };
 
     internal static string? Excerpt(string? description)

@@ -22,7 +22,7 @@ public static class Handover
         public bool IsEmpty => Cases == 0 && ChiefOf == 0 && SquadOf == 0;
 
         public Text Describe() => new(
-            $"该账号还有 {Cases} 件需要园区干部跟进的事项，是 {ChiefOf} 家重点企业的首席服务员、{SquadOf} 家重点企业服务专班的成员",
+            $"该账号还有 {Cases} 件需要园区工作人员跟进的事项，是 {ChiefOf} 家重点企业的首席服务员、{SquadOf} 家重点企业服务专班的成员",
             $"the account still has {Cases} case(s) that need their officer, is the chief service officer of {ChiefOf} key enterprise(s) and serves in {SquadOf} service squad(s)");
     }
 

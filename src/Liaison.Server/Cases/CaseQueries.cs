@@ -429,7 +429,7 @@ public sealed record CaseDto(
     /// <summary>Joint case (联办): the co-handling departments' parts; empty for a single-department case.</summary>
     public IReadOnlyList<CoDepartmentDto> CoDepartments { get; init; } = [];
 
-    /// <summary>The park officer responsible for the case (园区责任人), who opened it or took it over; null if the account is gone.</summary>
+    /// <summary>The park officer responsible for the case (园区工作人员), who opened it or took it over; null if the account is gone.</summary>
     public PersonRef? Officer { get; init; }
 
     public static CaseDto From(Case c, string? departmentName, IEnumerable<CaseEvent> events, DateTimeOffset now) => new(

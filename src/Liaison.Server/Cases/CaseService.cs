@@ -5,6 +5,7 @@ using Liaison.Cases.Notifications;
 using Liaison.Cases.Routing;
 using Liaison.Cases.Routing.Activities;
 using Liaison.Cases.Sla;
+using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
 using Liaison.Server.Categories;
@@ -120,7 +121,11 @@ public sealed class CaseService(
         }
 
         var now = clock.GetUtcNow();
-        var enterpriseId = enterprise!.Id ?? await CaseEnterprises.RegisterAsync(db, enterprise.Snapshot, now, ct);
+        // Read by the request's session check already, when it came with one (ScopeReads).
+        var officer = db.Reads.AccountOf(officerId) ?? await db.Users.AsNoTracking().Where(u => u.Id == officerId)
+            .Select(u => new ScopeReads.Account(u.Email, u.DisplayName)).FirstOrDefaultAsync(ct);
+        var actor = officer?.Email ?? officerId;
+        var enterpriseId = enterprise!.Id ?? await CaseEnterprises.RegisterAsync(db, enterprise.Snapshot, new Actor(officerId, actor), clock, ct);
         var (number, id) = await NextNumberAsync(now, ct);
         var c = new Case
         {
@@ -154,11 +159,7 @@ public sealed class CaseService(
 
         // A case new in this transaction: its run need not read its parts or fired deadlines (it has none but these).
         routing.Opened(db, c.Id, parts);
-        // Read by the request's session check already, when it came with one (ScopeReads).
-        var officer = db.Reads.AccountOf(officerId) ?? await db.Users.AsNoTracking().Where(u => u.Id == officerId)
-            .Select(u => new ScopeReads.Account(u.Email, u.DisplayName)).FirstOrDefaultAsync(ct);
         mailer.KnowOfficer(officerId, officer?.DisplayName);
-        var actor = officer?.Email ?? officerId;
         CaseTimeline.Begin(db, c);
         CaseTimeline.Add(db, c, now, CaseEventKinds.Opened, actor, data: parts.Count == 0 ? null
             : new { coDepartments = parts.Select(p => new { departmentCode = p.DepartmentCode, task = p.Task }) });
@@ -1030,7 +1031,7 @@ public sealed class CaseService(
 
         if (c.OfficerId == to!.Id)
         {
-            return Fail(new ServiceError.Conflict(new("该园区干部已负责此事项", "The case is already that officer's")));
+            return Fail(new ServiceError.Conflict(new("该园区工作人员已负责此事项", "The case is already that officer's")));
         }
 
         var from = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId)

@@ -1,6 +1,7 @@
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
+using Liaison.Server.Audit;
 using Liaison.Server.Cases;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
@@ -87,17 +88,27 @@ internal static class CaseEnterprises
 
     /// <summary>
     /// Registers a plain entry for a credit code typed on a new case, or finds the one a concurrent open just registered.
-    /// Runs inside the case's transaction, so a case that is not opened registers nothing.
+    /// Runs inside the case's transaction, so a case that is not opened registers nothing; an entry it registers is in
+    /// the change log (新增企业) under the officer opening the case, committed with it.
     /// </summary>
-    public static async Task<long> RegisterAsync(LiaisonDbContext db, Enterprise snapshot, DateTimeOffset now, CancellationToken ct)
+    public static async Task<long> RegisterAsync(LiaisonDbContext db, Enterprise snapshot, Actor actor, TimeProvider clock, CancellationToken ct)
     {
-        var utc = now.ToUniversalTime();
+        var utc = clock.GetUtcNow().ToUniversalTime();
         var other = IndustryChain.Other.ToString();
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
+        var registered = await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO enterprises (name, credit_code, industry_chain, is_key, visit_every_days, is_sample, created_at, updated_at)
             VALUES ({snapshot.Name}, {snapshot.CreditCode}, {other}, false, {RegisteredEnterprise.DefaultVisitEveryDays}, false, {utc}, {utc})
             ON CONFLICT (credit_code) DO NOTHING
             """, ct);
+        if (registered == 1)
+        {
+            AuditLog.Add(db, clock, actor, AuditActions.EnterpriseCreated, snapshot.CreditCode, new AuditChanges { RecordEmpty = true }
+                .Field("name", null, snapshot.Name)
+                .Field("creditCode", null, snapshot.CreditCode)
+                .Field("industryChain", null, IndustryChain.Other)
+                .Field("isKey", null, false)
+                .Field("visitEveryDays", null, RegisteredEnterprise.DefaultVisitEveryDays));
+        }
         return await db.Set<RegisteredEnterprise>().Where(e => e.CreditCode == snapshot.CreditCode).Select(e => e.Id).SingleAsync(ct);
     }
 

@@ -316,7 +316,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         var marked = contacts.Where(c => c.ForNotices).ToList();
         if (marked.Count > 1)
         {
-            v.Add("contacts", "只能有一位联系人接收案件通知", "only one contact can receive case notices");
+            v.Add("contacts", "只能有一位联系人接收事项通知", "only one contact can receive case notices");
         }
         else if (marked.Count == 0 && contacts.FirstOrDefault(c => c.Email is not null) is { } first)
         {
@@ -325,7 +325,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         }
         else if (marked is [{ Email: null } notice])
         {
-            v.Add($"contacts[{notice.Position}].email", "接收案件通知的联系人必须有邮箱", "the contact for case notices needs an email");
+            v.Add($"contacts[{notice.Position}].email", "接收事项通知的联系人必须有邮箱", "the contact for case notices needs an email");
         }
 
         return contacts;

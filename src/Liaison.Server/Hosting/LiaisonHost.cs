@@ -214,7 +214,7 @@ public static class LiaisonHost
     {
         app.UseForwardedHeadersFromTrustedProxies();
         app.UseReadOnlyRequests();
-        app.UseSecurityHeaders();
+        app.UseSecurityHeaders(SecurityHeaders.PublicHttps(app.Configuration));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // The pages' stylesheet and scripts; the designer's files are served by its own endpoint, for admins only.

@@ -24,12 +24,30 @@ public static class SecurityHeaders
 
     private static readonly PathString[] ThirdParty = ["/hangfire", "/api-docs"];
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
+    /// <summary>HSTS for a year, sent when the zone reaches the server over HTTPS (<see cref="PublicHttps"/>).</summary>
+    public const string StrictTransportSecurity = "max-age=31536000";
+
+    /// <summary>
+    /// True when <c>Liaison:PublicBaseUrl</c> is an https address: people reach the server over HTTPS, even when a proxy
+    /// in front of it speaks plain HTTP to it. Then every answer carries HSTS, whatever the request looked like here, and
+    /// a browser that was once sent it goes to HTTPS on its own. (Cookies are Secure on HTTPS requests: behind a proxy,
+    /// <c>Liaison:SignIn:TrustedProxies</c> makes its requests count as HTTPS.)
+    /// </summary>
+    public static bool PublicHttps(IConfiguration config) =>
+        config[$"{Hosting.LiaisonOptions.Section}:{nameof(Hosting.LiaisonOptions.PublicBaseUrl)}"] is { } url
+        && url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, bool publicHttps) => app.Use((context, next) =>
     {
-        context.Response.OnStarting(static state =>
+        context.Response.OnStarting(state =>
         {
             var http = (HttpContext)state;
             var headers = http.Response.Headers;
+            if (publicHttps)
+            {
+                headers.StrictTransportSecurity = StrictTransportSecurity;
+            }
+
             headers.XContentTypeOptions = "nosniff";
             // Antiforgery writes SAMEORIGIN on pages with a form; no page of Liaison is meant to be framed at all.
             headers.XFrameOptions = "DENY";

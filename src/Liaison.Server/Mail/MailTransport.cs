@@ -17,6 +17,12 @@ public interface IMailTransport
 
     /// <summary>False when mail is kept in the outbox, not sent (<see cref="HeldMailTransport"/>).</summary>
     bool Sends => true;
+
+    /// <summary>
+    /// True when the outbox row is where the mail is read (<see cref="DevMailboxTransport"/>): its personal links stay
+    /// in it. Mail delivered elsewhere has them masked once sent (<see cref="OutboxRelay"/>).
+    /// </summary>
+    bool KeepsLinks => false;
 }
 
 public interface IMailSession : IAsyncDisposable
@@ -92,6 +98,8 @@ public sealed class SmtpMailTransport(IOptions<SmtpOptions> options) : IMailTran
 public sealed class DevMailboxTransport : IMailTransport
 {
     public string Name => "dev-mailbox";
+
+    public bool KeepsLinks => true;
 
     public Task<IMailSession> OpenAsync(CancellationToken ct) => Task.FromResult<IMailSession>(new Session());
 

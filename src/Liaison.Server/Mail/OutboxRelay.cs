@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Liaison.Server.Data;
+using Liaison.Server.Hosting;
 using MailKit;
 using MailKit.Net.Smtp;
 using Microsoft.EntityFrameworkCore;
@@ -197,6 +198,14 @@ public sealed partial class OutboxRelay(
             await session.SendAsync(MailMessageFactory.Build(row, options.Value), ct);
             row.Status = OutboxStatus.Sent;
             row.SentAt = clock.GetUtcNow();
+            if (!transport.KeepsLinks)
+            {
+                // The database keeps link tokens only as hashes: once the mail is out, its copy here loses them too (a
+                // backup or a reader of this table cannot act on a case). What it said stays readable.
+                row.TextBody = LogRedaction.Redact(row.TextBody);
+                row.HtmlBody = row.HtmlBody is null ? null : LogRedaction.Redact(row.HtmlBody);
+            }
+
             row.Attempts++;
             row.DeliveredVia = transport.Name;
             row.LastError = null;

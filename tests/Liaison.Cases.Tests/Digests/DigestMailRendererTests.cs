@@ -21,7 +21,7 @@ public sealed class DigestMailRendererTests
             [Line("AYKF-2026-000002", "用电")],
             [Line("AYKF-2026-000003", "用地")]), "zh-CN");
 
-        Assert.Equal("【每日待办】2026年3月10日（周二） 您有 3 件案件待办理，其中 1 件已超期", mail.Subject);
+        Assert.Equal("【每日待办】2026年3月10日（周二） 您有 3 件事项待办理，其中 1 件已超期", mail.Subject);
         Assert.DoesNotContain("<script>", mail.HtmlBody);
         Assert.Contains("&lt;script&gt;", mail.HtmlBody);
         Assert.Contains("<script>alert(1)</script>", mail.TextBody);
@@ -77,8 +77,8 @@ public sealed class DigestMailRendererTests
         Assert.Contains("AYKF-2026-000100", zh.TextBody);
         Assert.DoesNotContain("AYKF-2026-000101", zh.TextBody);
         Assert.Contains("== 已超期（130） ==", zh.TextBody);
-        Assert.Contains("另有 30 件案件未在此列出", zh.TextBody);
-        Assert.Contains("另有 30 件案件未在此列出", zh.HtmlBody);
+        Assert.Contains("另有 30 件事项未在此列出", zh.TextBody);
+        Assert.Contains("另有 30 件事项未在此列出", zh.HtmlBody);
         Assert.Contains("30 more cases are not listed here", en.TextBody);
         Assert.DoesNotContain("AYKF-2026-000101", en.HtmlBody);
         Assert.DoesNotContain("未在此列出", _renderer.Render(new OfficerDigestMail("王建国", new DateOnly(2026, 3, 10), DateTimeOffset.UnixEpoch, [], overdue[..100], []), "zh-CN").TextBody);

@@ -146,7 +146,7 @@ public class CaseMailRendererTests
     public void An_urgent_case_is_marked_in_Chinese()
     {
         Assert.Contains("紧急程度：紧急", Renderer.Render(CaseMailKind.Dispatch, "zh-CN", Model(m => m with { Priority = CasePriority.Urgent })).TextBody);
-        Assert.Contains("紧急程度：一般", Renderer.Render(CaseMailKind.Dispatch, "zh-CN", Model()).TextBody);
+        Assert.Contains("紧急程度：普通", Renderer.Render(CaseMailKind.Dispatch, "zh-CN", Model()).TextBody);
     }
 
     [Fact]
@@ -311,7 +311,7 @@ public class CaseMailRendererTests
         var lead = Renderer.Render(CaseMailKind.Returned, "zh-CN", Model());
 
         Assert.StartsWith("【协办退回】", zh.Subject);
-        Assert.Contains("协办单位住房和城乡建设局退回了以下联办案件中的协办任务（主办单位：自然资源和规划局）", zh.TextBody);
+        Assert.Contains("协办单位住房和城乡建设局退回了以下联办事项中的协办任务（主办单位：自然资源和规划局）", zh.TextBody);
         Assert.Contains("协办任务：请核实施工许可", zh.TextBody);
         Assert.Contains("请核实施工许可", zh.HtmlBody);
         Assert.StartsWith("[Part returned]", en.Subject);
@@ -334,7 +334,7 @@ public class CaseMailRendererTests
         var mail = Renderer.Render(CaseMailKind.ExtensionRequested, "en", Model(m => m with { ExtensionDays = 7, Note = "Waiting for the survey." }));
 
         Assert.Contains("7 more working days", mail.TextBody);
-        Assert.Contains("Extension asked: 7 working days", mail.TextBody);
+        Assert.Contains("Extension requested: 7 working days", mail.TextBody);
         Assert.Contains("Reason: Waiting for the survey.", mail.TextBody);
     }
 
@@ -383,7 +383,7 @@ public class CaseMailRendererTests
         var en = Renderer.Render(kind, "en", Model(m => m with { CoHandlers = CoHandlers }));
 
         Assert.Contains("协办部门办理情况：\n- 住房和城乡建设局：已提交\n- 供电公司：超期（待签收）\n- 生态环境局：已签收\n", zh.TextBody);
-        Assert.Contains("Co-handling departments:\n- 住房和城乡建设局: submitted\n- 供电公司: late (waiting)\n- 生态环境局: accepted\n", en.TextBody);
+        Assert.Contains("Co-handling departments:\n- 住房和城乡建设局: submitted\n- 供电公司: late (awaiting acceptance)\n- 生态环境局: accepted\n", en.TextBody);
         Assert.Contains("font-weight:bold;\">超期（待签收）</td>", zh.HtmlBody);
         Assert.Contains("color:#047857;\">已提交</td>", zh.HtmlBody);
     }

@@ -208,7 +208,7 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         var successorId = EditLink("page.successor@test.example")["/admin/users/".Length..];
 
         var page = await admin.GetStringAsync(path);
-        Assert.Contains("该账号还有 1 件需要园区干部跟进的事项", page);
+        Assert.Contains("该账号还有 1 件需要园区工作人员跟进的事项", page);
         Assert.Contains($"<option value=\"{successorId}\">", page);
         Assert.DoesNotContain($"<option value=\"{path["/admin/users/".Length..]}\">", page); // not to itself
         Dictionary<string, string> Form(string handOverTo) => new()

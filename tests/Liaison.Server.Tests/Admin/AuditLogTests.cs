@@ -209,6 +209,29 @@ public sealed class AuditLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_enterprise_registered_by_a_new_case_is_logged_under_the_officer_and_a_second_case_for_it_logs_nothing()
+    {
+        var officer = await _app.AsOfficerAsync("opener@test.example");
+        var code = RatingTestKit.Code(902);
+        object Body(string title) => new
+        {
+            title, description = "新企业的第一件事项", category = "other", priority = "normal", departmentCode = "fgj",
+            enterprise = new { name = "安岳登记测试有限公司", creditCode = code, contact = "李经理 13900000009" },
+        };
+
+        await OpenAsync(officer, Body("第一件"));
+        await OpenAsync(officer, Body("第二件"));
+
+        var entry = Assert.Single(await EntriesAsync($"?area=enterprise&subject={code}"));
+        Assert.Equal(AuditActions.EnterpriseCreated, entry.GetProperty("action").GetString());
+        Assert.Equal("opener@test.example", entry.GetProperty("actor").GetString());
+        var changes = Changes(entry);
+        Assert.Equal(((string?)null, (string?)"安岳登记测试有限公司"), changes["name"]);
+        Assert.Equal(((string?)null, (string?)code), changes["creditCode"]);
+        Assert.DoesNotContain("13900000009", string.Join("\n", await _app.WithDbAsync(db => db.Set<AuditEntry>().Select(e => e.Changes).ToListAsync())));
+    }
+
+    [Fact]
     public async Task Retrying_failed_mail_is_logged_and_a_retry_that_queues_nothing_is_not()
     {
         var mail = await _app.QueueMailAsync(new OutgoingMail("refused@test.example", null, "审计", "text", null, Kind: "test"));

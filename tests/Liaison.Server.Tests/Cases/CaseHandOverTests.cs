@@ -161,6 +161,6 @@ public sealed class CaseHandOverTests : IAsyncLifetime
         var after = await browser.GetStringAsync(response.Headers.Location!.OriginalString);
         Assert.Contains("事项已移交", after);
         Assert.Contains($"<dd data-officer>李娜 <span class=\"muted\">{Colleague}</span></dd>", after);
-        Assert.Contains("移交园区干部", after);
+        Assert.Contains("移交园区工作人员", after);
     }
 }

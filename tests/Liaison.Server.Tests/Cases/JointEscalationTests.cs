@@ -85,7 +85,7 @@ public sealed class JointEscalationTests : IAsyncLifetime
         // Wednesday 11th: gdgs's part is 3 working days late (its rung fires); the lead is 2 days late.
         await SweepAtAsync(11);
         var first = Assert.Single(await ZoneAsync());
-        Assert.Contains("本案为联办案件，目前超期的部门：", first.TextBody);
+        Assert.Contains("本事项为联办事项，目前超期的部门：", first.TextBody);
         Assert.Contains("- 自然资源和规划局（主办）：期限 2026年3月9日（周一）18:00，已超期 2 个工作日", first.TextBody);
         Assert.Contains("- 供电公司（协办）：期限 2026年3月6日（周五）18:00，已超期 3 个工作日", first.TextBody);
         Assert.DoesNotContain("住房和城乡建设局", first.TextBody);

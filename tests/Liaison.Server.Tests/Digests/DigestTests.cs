@@ -17,7 +17,7 @@ public sealed partial class DigestTests : IAsyncLifetime
     private const string Handler = "fgj.handler@anyue.example";
     private const string Officer = "officer@test.example";
     private const string HandlerSubject = "【每日待办】";
-    private const string OfficerSubject = "【案件动态】";
+    private const string OfficerSubject = "【事项动态】";
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
     private LiaisonApp _app = null!;
     private HttpClient _officer = null!;
@@ -82,7 +82,7 @@ public sealed partial class DigestTests : IAsyncLifetime
         Assert.True(text.IndexOf(soon, StringComparison.Ordinal) < text.IndexOf(rest, StringComparison.Ordinal), text);
         Assert.DoesNotContain(returned, text);
         Assert.Contains("已超期 1 个工作日", text);
-        Assert.Contains("【每日待办】2026年3月10日（周二） 您有 3 件案件待办理，其中 1 件已超期", mail.Subject);
+        Assert.Contains("【每日待办】2026年3月10日（周二） 您有 3 件事项待办理，其中 1 件已超期", mail.Subject);
 
         // Three fresh personal links, each opening its own case.
         var links = LinkPattern().Matches(text).Select(m => m.Value).Distinct().ToList();
@@ -140,17 +140,17 @@ public sealed partial class DigestTests : IAsyncLifetime
 
         var handler = Assert.Single(await DigestsToAsync(Handler));
         var text = handler.TextBody ?? "";
-        Assert.Contains("您有 102 件案件待办理", handler.Subject);
+        Assert.Contains("您有 102 件事项待办理", handler.Subject);
         Assert.Contains("== 其他在办（102） ==", text);
-        Assert.Contains("另有 2 件案件未在此列出，请通过各案件派单邮件中的链接办理。", text);
-        Assert.Contains("另有 2 件案件未在此列出", handler.HtmlBody);
+        Assert.Contains("另有 2 件事项未在此列出，请通过各事项派单邮件中的链接办理。", text);
+        Assert.Contains("另有 2 件事项未在此列出", handler.HtmlBody);
         Assert.Equal(100, LinkPattern().Matches(text).Select(m => m.Value).Distinct().Count());
         Assert.Equal(100, await _app.WithDbAsync(db => db.Set<LiaisonLink>().CountAsync()) - linksBefore);
 
         var officer = Assert.Single(await DigestsToAsync(Officer, OfficerSubject));
-        Assert.Contains("102 件案件需要您关注", officer.Subject);
+        Assert.Contains("102 件事项需要您关注", officer.Subject);
         Assert.Contains("== 有新动态（102） ==", officer.TextBody);
-        Assert.Contains("另有 2 件案件未在此列出，请登录平台在案件列表中查看。", officer.TextBody);
+        Assert.Contains("另有 2 件事项未在此列出，请登录平台在事项列表中查看。", officer.TextBody);
     }
 
     [Fact]
@@ -242,7 +242,7 @@ public sealed partial class DigestTests : IAsyncLifetime
         Assert.Empty(await DigestsToAsync(Officer, OfficerSubject));
         var taker = Assert.Single(await DigestsToAsync("taker@test.example", OfficerSubject));
         Assert.Contains(number, taker.TextBody);
-        Assert.Contains("移交园区干部", taker.TextBody);
+        Assert.Contains("移交园区工作人员", taker.TextBody);
     }
 
     /// <param name="casesPerRead">Null: the default batch; "1": one case per read, so every section is merged across batches.</param>
@@ -320,7 +320,7 @@ public sealed partial class DigestTests : IAsyncLifetime
 
         var mail = Assert.Single(await DigestsToAsync(Handler));
         var text = mail.TextBody ?? "";
-        Assert.Contains("您有 2 件案件待办理", mail.Subject);
+        Assert.Contains("您有 2 件事项待办理", mail.Subject);
         Assert.Contains($"- 【协办】{joint} 联办的事项\n  发展和改革局，主办：自然资源和规划局，协办状态：待签收，提交期限：2026年3月6日（周五）18:00\n  协办任务：请核实用地红线\n  还剩 3 个工作日", text);
         Assert.Contains($"- {own} 主办的事项\n  发展和改革局，状态：已派单，待签收，办结期限：2026年3月9日（周一）18:00", text);
         Assert.True(text.IndexOf(joint, StringComparison.Ordinal) < text.IndexOf(own, StringComparison.Ordinal), text); // by deadline
@@ -342,7 +342,7 @@ public sealed partial class DigestTests : IAsyncLifetime
         await RunDailyAsync();
 
         var next = (await DigestsToAsync(Handler)).Last();
-        Assert.Contains("您有 1 件案件待办理", next.Subject);
+        Assert.Contains("您有 1 件事项待办理", next.Subject);
         Assert.DoesNotContain(joint, next.TextBody);
         Assert.Contains("  协办：发展和改革局（已提交）、供电公司（待签收）", (await DigestsToAsync(Officer, OfficerSubject)).Last().TextBody);
     }

@@ -383,8 +383,8 @@ public sealed class LeagueTableTests : IAsyncLifetime
         await RunWeeklyAsync();
         var weekly = (await MailsAsync(_app, "leadership@anyue.example", "【红黄榜】")).Last();
         Assert.Contains("2026年3月9日", weekly.Subject);
-        Assert.Contains("；协办：收到 2，按时签收 1/1（100%），按时提交 1/1（100%），被越过 0，当前超期 0，退回 0", weekly.TextBody);
-        Assert.Contains("协办（联办案件）", weekly.HtmlBody);
+        Assert.Contains("；协办：收到 2，按时签收 1/1（100%），按时提交 1/1（100%），未提交（主办先行办结） 0，当前超期 0，退回 0", weekly.TextBody);
+        Assert.Contains("协办（联办事项）", weekly.HtmlBody);
 
         At(3, 18, 9);
         await ActAsync(j1.Parts["zjj"], "submit", new() { ["note"] = "施工许可已核实" }); // late: due Tuesday 18:00

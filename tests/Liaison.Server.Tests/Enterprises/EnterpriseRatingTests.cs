@@ -262,7 +262,7 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
             await scope.ServiceProvider.GetRequiredService<DigestService>().SendDailyAsync();
         }
 
-        var digest = Assert.Single(await MailsAsync(_app, "officer@test.example", "【案件动态】"));
+        var digest = Assert.Single(await MailsAsync(_app, "officer@test.example", "【事项动态】"));
         Assert.Contains("企业评价不满意，请决定重办或说明后结案", digest.TextBody);
         Assert.Contains("企业意见：电压仍不稳定，设备无法开机", digest.TextBody);
 

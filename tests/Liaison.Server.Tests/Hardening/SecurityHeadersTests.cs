@@ -57,3 +57,26 @@ public sealed class SecurityHeadersTests(AppFixture fixture) : IClassFixture<App
         }
     }
 }
+
+/// <summary>HSTS follows the zone's public address (Liaison:PublicBaseUrl), not the scheme a proxy used to reach the server.</summary>
+public sealed class PublicHttpsTests
+{
+    [Theory]
+    [InlineData("https://liaison.anyue.example", true)]
+    [InlineData("http://liaison.anyue.example", false)]
+    public async Task Every_answer_carries_hsts_when_the_public_address_is_https_though_the_request_came_over_http(string publicBaseUrl, bool hsts)
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(PublicHttpsTests) + (hsts ? "Https" : "Http"), configure: s => s["Liaison:PublicBaseUrl"] = publicBaseUrl);
+        var anonymous = app.Anonymous();
+
+        foreach (var path in new[] { "/account/login", "/api/cases", "/site/site.css", "/l/" + new string('A', 43) })
+        {
+            var response = await anonymous.GetAsync(path);
+            Assert.Equal(hsts, response.Headers.Contains("Strict-Transport-Security"));
+            if (hsts)
+            {
+                Assert.Equal("max-age=31536000", string.Join(",", response.Headers.GetValues("Strict-Transport-Security")));
+            }
+        }
+    }
+}

@@ -68,7 +68,7 @@ public sealed class AppendOnlyRowsTests : IAsyncLifetime
     {
         // A digest's HTML: large and repetitive, so PostgreSQL compresses it (lz4 by the column's setting, not pglz).
         var mail = Mail(1000);
-        mail.HtmlBody = string.Concat(Enumerable.Range(1, 400).Select(n => $"<p style=\"margin:0 0 8px;color:#374151;\">案件 AYKF-2026-{n:D6}</p>"));
+        mail.HtmlBody = string.Concat(Enumerable.Range(1, 400).Select(n => $"<p style=\"margin:0 0 8px;color:#374151;\">事项 AYKF-2026-{n:D6}</p>"));
         await _app.WithDbAsync(async db =>
         {
             db.Append(mail);

@@ -120,7 +120,7 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.Contains("环评批复进度 &amp;amp; 材料", preview); // escaped in the mail, and the mail escaped into srcdoc
         Assert.Equal(0, await RowsAsync("officer-digest"));
 
-        var saved = await PostAsync(admin, "/admin/templates/officer-digest/zh-CN", fields, ("intent", "save"), ("subject", "{{ Recipient.Name }} 的案件动态"));
+        var saved = await PostAsync(admin, "/admin/templates/officer-digest/zh-CN", fields, ("intent", "save"), ("subject", "{{ Recipient.Name }} 的事项动态"));
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         Assert.Contains("已修改：subject", RowOf(await admin.GetStringAsync("/admin/templates"), "officer-digest"));
         await PostAsync(admin, "/admin/templates/officer-digest/zh-CN", Fields(await admin.GetStringAsync("/admin/templates/officer-digest/zh-CN")), ("intent", "reset"));

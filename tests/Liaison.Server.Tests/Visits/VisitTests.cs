@@ -291,7 +291,7 @@ public sealed class VisitTests : IAsyncLifetime
         }
 
         // The chief opened nothing and is asked nothing, but serves the enterprise.
-        var chiefMail = Assert.Single(await MailsAsync(_app, Chief, "【案件动态】"));
+        var chiefMail = Assert.Single(await MailsAsync(_app, Chief, "【事项动态】"));
         var text = chiefMail.TextBody ?? "";
         var servedAt = text.IndexOf("您服务的重点企业的在办事项（1）", StringComparison.Ordinal);
         Assert.True(servedAt >= 0, text);
@@ -306,7 +306,7 @@ public sealed class VisitTests : IAsyncLifetime
         Assert.Contains("家重点企业到期应走访", chiefMail.Subject);
 
         // The squad member sees the cases, not the chief's visit list.
-        var squadText = Assert.Single(await MailsAsync(_app, Squad, "【案件动态】")).TextBody ?? "";
+        var squadText = Assert.Single(await MailsAsync(_app, Squad, "【事项动态】")).TextBody ?? "";
         Assert.Contains(number, squadText);
         Assert.DoesNotContain("到期应走访的重点企业", squadText);
     }

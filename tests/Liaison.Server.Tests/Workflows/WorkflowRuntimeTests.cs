@@ -296,14 +296,14 @@ public sealed class WorkflowRuntimeTests(WorkflowRuntimeTests.Fixture fixture) :
              Wf.Activity("mail", "Elsa.SendEmail",
                  ("to", Wf.Literal("handler@anyue.example, not-an-address")),
                  ("cc", Wf.Literal("leader@anyue.example")),
-                 ("subject", Wf.Literal("新案件 / New case")),
+                 ("subject", Wf.Literal("新事项 / New case")),
                  ("body", Wf.Literal("<p>请签收 / Please accept</p>"))),
              Wf.End()],
             "start->mail", "mail->end"));
         App.Smtp!.Clear();
 
         var started = await Wf.StartAsync(Services, "mail");
-        var rows = await Wf.DbAsync(Services, db => db.Outbox.AsNoTracking().Where(m => m.Kind == OutboxEmailHandler.MailKind && m.Subject == "新案件 / New case").ToListAsync());
+        var rows = await Wf.DbAsync(Services, db => db.Outbox.AsNoTracking().Where(m => m.Kind == OutboxEmailHandler.MailKind && m.Subject == "新事项 / New case").ToListAsync());
         var incident = Assert.Single(await Wf.IncidentsAsync(Services, started.Id));
         await App.RelayMailAsync();
         var received = await App.Smtp.WaitForAsync(2, TimeSpan.FromSeconds(30));

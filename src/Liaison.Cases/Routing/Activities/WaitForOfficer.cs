@@ -4,7 +4,7 @@ using Liaison.Workflows.Runtime;
 namespace Liaison.Cases.Routing.Activities;
 
 /// <summary>Waits for the park officer's decision on the case: an extension request, a return, or a resolution.</summary>
-[Activity("Liaison.WaitForOfficer", Category = CaseActivity.Category, DisplayNameZh = "等待园区专员决定", DisplayNameEn = "Wait for the officer",
+[Activity("Liaison.WaitForOfficer", Category = CaseActivity.Category, DisplayNameZh = "等待园区工作人员决定", DisplayNameEn = "Wait for the officer",
     Description = "Human task of the park officer: decide an extension (Approved/Denied; Withdrawn when the handler resolves meanwhile; DeadlinesChanged when a schedule change moved the deadline meanwhile), a return (Reassigned/Insisted) or a resolution (Confirmed/Reopened).")]
 [Outcomes(Approved, Denied, Withdrawn, DeadlinesChanged, Reassigned, Insisted, Confirmed, Reopened, ReminderDue, ResolveDue, Overdue)]
 public sealed class WaitForOfficer : CaseActivity
