@@ -36,6 +36,12 @@ public sealed class RegisteredEnterprise
     /// <summary>Optimistic concurrency token.</summary>
     public uint RowVersion { get; set; }
 
+    /// <summary>
+    /// Counts the changes of the notice contact (to another address, or to none). The enterprise's links carry the count
+    /// they were mailed under and stop working once it moves on: a former contact keeps no view of the cases.
+    /// </summary>
+    public int NoticeContactVersion { get; set; }
+
     public List<EnterpriseContact> Contacts { get; set; } = [];
 
     /// <summary>The officers of its service squad (服务专班).</summary>

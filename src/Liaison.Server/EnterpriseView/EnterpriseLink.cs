@@ -21,6 +21,12 @@ public sealed class EnterpriseLink
     /// <summary>The notice contact it was mailed to (kept for the record; the address stays in the register).</summary>
     public long? ContactId { get; set; }
 
+    /// <summary>
+    /// The enterprise's <see cref="RegisteredEnterprise.NoticeContactVersion"/> when it was mailed: the link works while the
+    /// enterprise's notice contact is still that one.
+    /// </summary>
+    public int ContactVersion { get; set; }
+
     /// <summary>Why it was minted: the case opened, or the officer confirmed it (请评价).</summary>
     public EnterpriseLinkPurpose Purpose { get; set; }
 

@@ -112,13 +112,29 @@ public static class EnterpriseLinkPages
     /// <summary>The case behind a working link; else the page that says why not (unknown: 404, ended: 410).</summary>
     private static async Task<(Case? Case, IResult? Refusal)> OpenAsync(string token, RatingService ratings, CancellationToken ct)
     {
-        if (await ratings.FindAsync(token, ct) is not var (_, c))
+        if (await ratings.FindAsync(token, ct) is not var (link, c))
         {
             return (null, Invalid());
         }
 
+        if (await ratings.ReplacedAsync(link, c, ct))
+        {
+            return (null, Replaced());
+        }
+
         return await ratings.EndedAsync(c, ct) ? (null, Ended()) : (c, null);
     }
+
+    /// <summary>
+    /// A link of a notice contact the enterprise has since replaced (<see cref="RatingService.ReplacedAsync"/>): 410, as a
+    /// liaison's link after the department named a new liaison. The new contact was mailed links of its own.
+    /// </summary>
+    private static IResult Replaced() => PageResults.Message(
+        new MessageModel(new Text("此链接已停用", "This link no longer works"),
+            new Text("企业接收通知的联系人已更换，办理进度已改为告知新的联系人。如需了解情况，请联系园区工作人员。",
+                "The enterprise named another contact for case notices, who now receives the case's progress. To ask about it, contact the park officer."))
+        { Navigation = false },
+        StatusCodes.Status410Gone);
 
     /// <summary>A link whose case ended a while ago (<see cref="RatingService.EndedAsync"/>): 410, naming nothing.</summary>
     private static IResult Ended() => PageResults.Message(

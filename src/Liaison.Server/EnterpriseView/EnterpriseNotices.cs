@@ -46,32 +46,67 @@ public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, 
             return;
         }
 
-        // Read with its register entry in this scope when the case is being opened (ScopeReads).
-        var contact = db.Reads.EnterpriseOf(enterpriseId) is { } entry
-            ? entry.Contacts.FirstOrDefault(x => x.ForNotices)
-            : await db.Set<EnterpriseContact>().AsNoTracking().FirstOrDefaultAsync(x => x.EnterpriseId == enterpriseId && x.ForNotices, ct);
+        // Read with its register entry in this scope when the case is being opened (ScopeReads); the contact and the count
+        // of its changes in one statement, so a link is never minted under a newer count than the contact it goes to.
+        var notice = db.Reads.EnterpriseOf(enterpriseId) is { } entry
+            ? new Notice(entry.NoticeContact, entry.NoticeContactVersion)
+            : await db.Set<RegisteredEnterprise>().AsNoTracking().Where(e => e.Id == enterpriseId)
+                .Select(e => new Notice(e.Contacts.FirstOrDefault(x => x.ForNotices), e.NoticeContactVersion)).FirstOrDefaultAsync(ct)
+              ?? new Notice(null, 0);
         var now = clock.GetUtcNow();
         if (effect is CaseDispatched)
         {
             // Round 1 is the case's first dispatch, once per case: later rounds (reassign, insist) say nothing new to it.
-            if (contact?.Email is { Length: > 0 })
+            if (notice.Contact?.Email is { Length: > 0 })
             {
-                await MailAsync(db, c, contact, CaseMailKind.EnterpriseOpened, EnterpriseLinkPurpose.Opened, null, now, ct);
+                await MailAsync(db, c, notice, CaseMailKind.EnterpriseOpened, EnterpriseLinkPurpose.Opened, null, now, ct);
             }
 
             return;
         }
 
-        await OpenRatingAsync(db, c, contact, now, ct);
+        await OpenRatingAsync(db, c, notice, now, ct);
+    }
+
+    /// <summary>The enterprise's notice contact and <see cref="RegisteredEnterprise.NoticeContactVersion"/>, read together.</summary>
+    private sealed record Notice(EnterpriseContact? Contact, int Version);
+
+    /// <summary>
+    /// The enterprise's notice contact was replaced (<see cref="RegisteredEnterprise.NoticeContactVersion"/> moved on, which
+    /// ended the former contact's links): the new one gets a link of its own to each case it would still be following, an
+    /// open case (受理告知) and a closed one whose rating is still open (请评价), in the caller's transaction.
+    /// </summary>
+    public async Task HandOverAsync(LiaisonDbContext db, RegisteredEnterprise enterprise, CancellationToken ct)
+    {
+        if (enterprise.NoticeContact is not { Email.Length: > 0 } contact)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var notice = new Notice(contact, enterprise.NoticeContactVersion);
+        var open = await db.Cases.Where(c => c.EnterpriseId == enterprise.Id && CaseStatuses.Open.Contains(c.Status)).OrderBy(c => c.Id).ToListAsync(ct);
+        foreach (var c in open)
+        {
+            await MailAsync(db, c, notice, CaseMailKind.EnterpriseOpened, EnterpriseLinkPurpose.Opened, null, now, ct);
+        }
+
+        var rating = await db.Cases.Where(c => c.EnterpriseId == enterprise.Id && c.Status == CaseStatus.Closed
+                && db.Set<CaseRating>().Any(r => r.CaseId == c.Id && r.Score == null && r.ClosesAt > now))
+            .OrderBy(c => c.Id).ToListAsync(ct);
+        foreach (var c in rating)
+        {
+            await MailAsync(db, c, notice, CaseMailKind.EnterpriseRate, EnterpriseLinkPurpose.Rate, await ResolutionAsync(db, c.Id, ct), now, ct);
+        }
     }
 
     /// <summary>
     /// The confirmation opens the rating window, once per case (unique case_id): for a case whose enterprise can be
     /// asked, that is one with a notice contact's email now or a link mailed before.
     /// </summary>
-    private async Task OpenRatingAsync(LiaisonDbContext db, Case c, EnterpriseContact? contact, DateTimeOffset now, CancellationToken ct)
+    private async Task OpenRatingAsync(LiaisonDbContext db, Case c, Notice notice, DateTimeOffset now, CancellationToken ct)
     {
-        var canMail = contact?.Email is { Length: > 0 };
+        var canMail = notice.Contact?.Email is { Length: > 0 };
         if (await db.Set<CaseRating>().AnyAsync(r => r.CaseId == c.Id, ct)
             || (!canMail && !await db.Set<EnterpriseLink>().AnyAsync(l => l.CaseId == c.Id, ct)))
         {
@@ -83,7 +118,7 @@ public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, 
         db.Set<CaseRating>().Add(rating);
         if (canMail)
         {
-            await MailAsync(db, c, contact!, CaseMailKind.EnterpriseRate, EnterpriseLinkPurpose.Rate, await ResolutionAsync(db, c.Id, ct), now, ct);
+            await MailAsync(db, c, notice, CaseMailKind.EnterpriseRate, EnterpriseLinkPurpose.Rate, await ResolutionAsync(db, c.Id, ct), now, ct);
         }
     }
 
@@ -93,10 +128,14 @@ public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, 
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Select(e => e.Note).FirstOrDefaultAsync(ct);
 
     private async Task MailAsync(
-        LiaisonDbContext db, Case c, EnterpriseContact contact, string kind, EnterpriseLinkPurpose purpose, string? note, DateTimeOffset now, CancellationToken ct)
+        LiaisonDbContext db, Case c, Notice notice, string kind, EnterpriseLinkPurpose purpose, string? note, DateTimeOffset now, CancellationToken ct)
     {
+        var contact = notice.Contact!;
         var token = LinkTokens.NewToken();
-        db.Set<EnterpriseLink>().Add(new EnterpriseLink { CaseId = c.Id, TokenHash = LinkTokens.Hash(token), ContactId = contact.Id, Purpose = purpose, CreatedAt = now });
+        db.Set<EnterpriseLink>().Add(new EnterpriseLink
+        {
+            CaseId = c.Id, TokenHash = LinkTokens.Hash(token), ContactId = contact.Id, ContactVersion = notice.Version, Purpose = purpose, CreatedAt = now,
+        });
         var department = await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
         var mail = renderer.Render(kind, CaseMailRenderer.Chinese, new CaseMailModel
         {

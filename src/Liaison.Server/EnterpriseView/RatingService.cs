@@ -41,6 +41,15 @@ public sealed class RatingService(LiaisonDbContext db, CaseService cases, TimePr
         return clock.GetUtcNow() >= end + options.Value.LinkGracePeriod;
     }
 
+    /// <summary>
+    /// Whether the link went to a notice contact the enterprise has replaced since (its
+    /// <see cref="RegisteredEnterprise.NoticeContactVersion"/> moved past the link's): then it shows and rates nothing.
+    /// </summary>
+    public async Task<bool> ReplacedAsync(EnterpriseLink link, Case c, CancellationToken ct) =>
+        c.EnterpriseId is { } id
+        && await db.Set<RegisteredEnterprise>().AsNoTracking().Where(e => e.Id == id).Select(e => (int?)e.NoticeContactVersion).FirstOrDefaultAsync(ct) is { } version
+        && version != link.ContactVersion;
+
     /// <summary>The case behind an enterprise link, or null for an unknown or malformed token.</summary>
     public async Task<(EnterpriseLink Link, Case Case)?> FindAsync(string? token, CancellationToken ct)
     {

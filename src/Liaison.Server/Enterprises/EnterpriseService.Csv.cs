@@ -141,6 +141,7 @@ public sealed partial class EnterpriseService
 
         var now = clock.GetUtcNow();
         int created = 0, updated = 0, unchanged = 0;
+        List<RegisteredEnterprise> replaced = [];
         foreach (var (fields, current) in read)
         {
             if (current is null)
@@ -157,7 +158,11 @@ public sealed partial class EnterpriseService
             else
             {
                 current.Name = fields.Name;
-                fields.ApplyTo(current, now);
+                if (fields.ApplyTo(current, now))
+                {
+                    replaced.Add(current);
+                }
+
                 current.IsSample = false;
                 updated++;
             }
@@ -165,10 +170,10 @@ public sealed partial class EnterpriseService
 
         AuditLog.Add(db, clock, actor, AuditActions.EnterprisesImported, "CSV",
             new AuditChanges().Field("created", null, created == 0 ? null : created).Field("updated", null, updated == 0 ? null : updated));
-        // One SaveChanges is one transaction: the whole file or nothing.
+        // One transaction: the whole file or nothing, the new notice contacts' links included.
         try
         {
-            await db.SaveChangesAsync(ct);
+            await SaveHandingOverAsync(replaced, ct);
         }
         catch (Exception ex) when (ex is DbUpdateConcurrencyException
                                    || ex is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } })

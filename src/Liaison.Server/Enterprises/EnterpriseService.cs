@@ -6,6 +6,7 @@ using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
+using Liaison.Server.EnterpriseView;
 using Liaison.Server.Visits;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -16,7 +17,7 @@ namespace Liaison.Server.Enterprises;
 /// Reads and changes the enterprise register (企业名录); shared by the API, the pages and the CSV import. Officers and
 /// admins edit it. Contacts' phones and emails leave this service only towards signed-in officers and admins.
 /// </summary>
-public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider clock, CalendarService calendars)
+public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider clock, CalendarService calendars, EnterpriseNotices notices)
 {
     public const int MaxContacts = 20;
 
@@ -136,12 +137,12 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         AuditLog.Add(db, clock, actor, AuditActions.EnterpriseChanged, enterprise.CreditCode, await ChangesAsync(enterprise, read, ct));
         enterprise.Name = read.Name;
         enterprise.CreditCode = read.CreditCode;
-        read.ApplyTo(enterprise, clock.GetUtcNow());
+        var replaced = read.ApplyTo(enterprise, clock.GetUtcNow());
         // Once someone has edited a sample entry, it describes a real enterprise.
         enterprise.IsSample = false;
         try
         {
-            await db.SaveChangesAsync(ct);
+            await SaveHandingOverAsync(replaced ? [enterprise] : [], ct);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
@@ -156,6 +157,30 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         }
 
         return enterprise;
+    }
+
+    /// <summary>
+    /// Saves the unit of work; where an entry's notice contact was replaced, in the same transaction the new contact is
+    /// mailed a link to each case it follows (the former contact's links ended with the change).
+    /// </summary>
+    private async Task SaveHandingOverAsync(IReadOnlyList<RegisteredEnterprise> replaced, CancellationToken ct)
+    {
+        if (replaced.Count == 0)
+        {
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The new contacts are inserted first: each link names its contact's row.
+        await db.SaveChangesAsync(ct);
+        foreach (var enterprise in replaced)
+        {
+            await notices.HandOverAsync(db, enterprise, ct);
+        }
+
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>
@@ -381,9 +406,15 @@ public sealed record EnterpriseFields(
     string Name, string CreditCode, IndustryChain IndustryChain, string? Address, bool IsKey, string? ChiefServiceOfficerId,
     IReadOnlyList<string> ServiceSquad, int VisitEveryDays, IReadOnlyList<EnterpriseContact> Contacts)
 {
-    /// <summary>Writes everything but the name and credit code; contacts and squad are replaced as a whole.</summary>
-    public void ApplyTo(RegisteredEnterprise e, DateTimeOffset now)
+    /// <summary>
+    /// Writes everything but the name and credit code; contacts and squad are replaced as a whole. True when the notice
+    /// contact's address changed (another one, or none): its <see cref="RegisteredEnterprise.NoticeContactVersion"/>
+    /// moves on, which ends the former contact's links, and the caller hands the cases over
+    /// (<see cref="EnterpriseNotices.HandOverAsync"/>).
+    /// </summary>
+    public bool ApplyTo(RegisteredEnterprise e, DateTimeOffset now)
     {
+        var before = e.NoticeContact?.Email;
         e.IndustryChain = IndustryChain;
         e.Address = Address;
         e.IsKey = IsKey;
@@ -398,6 +429,13 @@ public sealed record EnterpriseFields(
         }
 
         e.UpdatedAt = now;
+        if (EmailAddress.Same(before ?? "", e.NoticeContact?.Email ?? ""))
+        {
+            return false;
+        }
+
+        e.NoticeContactVersion++;
+        return true;
     }
 }
 

@@ -35,6 +35,54 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, month, day, hour, minute, 0, China).ToUniversalTime());
 
     [Fact]
+    public async Task A_replaced_notice_contacts_links_stop_working_and_the_new_contact_gets_its_own_for_open_and_rateable_cases()
+    {
+        var id = await RegisterAsync(_officer, 40);
+        var open = await OpenForAsync(_officer, id, title: "仍在办理的事项");
+        var closed = await OpenForAsync(_officer, id, title: "待评价的事项");
+        await ConfirmAsync(_app, _officer, closed);
+        var oldOpen = (await EnterpriseLinksAsync(_app, open)).Single().Path;
+        var oldRate = (await EnterpriseLinksAsync(_app, closed)).Last().Path;
+        var browser = _app.Anonymous();
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(oldOpen)).StatusCode);
+
+        object Entry(params object[] contacts) => new { name = "安岳测试柠檬科技有限公司40", creditCode = Code(40), industryChain = "other", contacts };
+        var same = new { name = "张敏", phone = NoticePhone, email = NoticeEmail.ToUpperInvariant(), forNotices = true };
+        // A save that keeps the notice contact's address (another phone, the address in capitals) changes no link.
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PutAsJsonAsync($"/api/enterprises/{id}", Entry(same))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(oldOpen)).StatusCode);
+
+        const string newEmail = "wang.new@lemon.example";
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PutAsJsonAsync($"/api/enterprises/{id}",
+            Entry(new { name = "王新", phone = "13900002222", email = newEmail, forNotices = true }))).StatusCode);
+
+        foreach (var path in new[] { oldOpen, oldRate })
+        {
+            var gone = await browser.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
+            Assert.Contains("此链接已停用", await gone.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(HttpStatusCode.Gone, (await RateAsyncRefused(browser, oldRate)).StatusCode);
+        var toNew = await MailsAsync(_app, newEmail);
+        var openMail = Assert.Single(toNew, m => m.Subject.Contains(open));
+        var rateMail = Assert.Single(toNew, m => m.Subject.Contains(closed));
+        Assert.Contains("请评价", rateMail.Subject);
+        Assert.Equal(2, toNew.Count);
+        var newOpen = PathOf(EnterpriseLinkPattern().Match(openMail.TextBody!).Value);
+        Assert.Contains("仍在办理的事项", await browser.GetStringAsync(newOpen));
+        var newRate = PathOf(EnterpriseLinkPattern().Match(rateMail.TextBody!).Value);
+        Assert.Equal(HttpStatusCode.Redirect, (await RateAsync(browser, newRate, "satisfied")).StatusCode);
+    }
+
+    /// <summary>Posts a rating to a link whose page no longer offers the form (the form as a working link's page has it).</summary>
+    private static Task<HttpResponseMessage> RateAsyncRefused(HttpClient browser, string path) =>
+        browser.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["action"] = "rate", ["score"] = "unsatisfied", ["requestId"] = Guid.NewGuid().ToString(),
+        }));
+
+    [Fact]
     public async Task A_case_opened_for_an_enterprise_mails_its_notice_contact_a_personal_link_in_the_same_commit()
     {
         var id = await RegisterAsync(_officer, 1);

@@ -717,6 +717,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<int>("NoticeContactVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("notice_contact_version");
+
                     b.Property<uint>("RowVersion")
                         .IsConcurrencyToken()
                         .ValueGeneratedOnAddOrUpdate()
@@ -1450,6 +1454,10 @@ namespace Liaison.Server.Data.Migrations
                     b.Property<long?>("ContactId")
                         .HasColumnType("bigint")
                         .HasColumnName("contact_id");
+
+                    b.Property<int>("ContactVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("contact_version");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
