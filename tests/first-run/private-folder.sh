@@ -2,7 +2,8 @@
 # A newcomer's first run (issue 7), as root, in a folder the postgres user cannot enter:
 #   1. clone the repository's committed state into a 0700 temporary folder (as `mktemp -d` makes it);
 #   2. `./liaison run` there on free ports, until /health answers; the start log of that fresh database has no `fail:` line;
-#   3. stop it and start it again: the cluster is found again (no new initdb, no new bootstrap admin) and /health answers.
+#   3. another user of this machine cannot connect to its database (a password over TCP, the socket its owner's);
+#   4. stop it and start it again: the cluster is found again (no new initdb, no new bootstrap admin) and /health answers.
 # Whatever happens, the server and its PostgreSQL are stopped and the folder and the cluster are removed.
 # Slow (a fresh clone builds everything), so .ci/run calls it after ./liaison test rather than the test suite.
 # LIAISON_FIRSTRUN_TIMEOUT: seconds to wait for /health on each start (default 900).
@@ -158,6 +159,15 @@ case "$(clusters)" in
 esac
 say "cluster kept in $(clusters)"
 no_fail_lines "$first"
+# Another user of this machine gets no way in: over TCP the cluster asks for the password ./liaison run made (kept
+# beside it, readable by its owner alone), and its Unix socket is its owner's alone.
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+if (cd / && PGCONNECT_TIMEOUT=5 runuser -u nobody -- "$pgbin/psql" -w -h 127.0.0.1 -p "$pg_port" -U liaison -d liaison -Atc 'SELECT 1') >/dev/null 2>&1; then
+  fail "another user of this machine connected to the database without a password" "$first"
+fi
+for d in $(clusters); do
+  [ "$(stat -c %a "$d-password")" = 600 ] || fail "the cluster's password file $d-password is not the owner's alone" "$first"
+done
 stop_server
 if [ -n "$(for d in $(clusters); do [ -f "$d/postmaster.pid" ] && echo "$d"; done)" ]; then
   fail "PostgreSQL still runs after ./liaison run stopped" "$first"
