@@ -25,6 +25,34 @@ public sealed class AuthTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_refresh_token_gets_new_tokens_until_the_accounts_sessions_end()
+    {
+        await _app.AsOfficerAsync("refresh@test.example");
+        var anonymous = _app.Anonymous();
+        var login = await (await anonymous.PostAsJsonAsync("/api/auth/login", new { email = "refresh@test.example", password = "officer-password-1" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+
+        var refreshed = await anonymous.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = login.GetProperty("refreshToken").GetString() });
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        var tokens = await refreshed.Content.ReadFromJsonAsync<JsonElement>();
+        var client = _app.Anonymous();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", tokens.GetProperty("accessToken").GetString());
+        Assert.Equal("refresh@test.example", (await client.GetFromJsonAsync<JsonElement>("/api/auth/me")).GetProperty("email").GetString());
+
+        // Signing out ends every session of the account: its refresh tokens too, the new one included.
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/auth/logout", null)).StatusCode);
+        foreach (var token in new[] { login.GetProperty("refreshToken").GetString(), tokens.GetProperty("refreshToken").GetString() })
+        {
+            var refused = await anonymous.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = token });
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Contains("sign in again", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = "not-a-token" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.PostAsJsonAsync("/api/auth/refresh", new { })).StatusCode);
+    }
+
+    [Fact]
     public async Task Wrong_password_is_401_with_a_readable_problem()
     {
         var response = await _app.Anonymous().PostAsJsonAsync("/api/auth/login", new { email = LiaisonApp.AdminEmail, password = "not-the-password" });

@@ -3,8 +3,10 @@ using Liaison.Server.Audit;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Http;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Liaison.Server.Auth;
 
@@ -14,6 +16,7 @@ public static class AuthApi
     {
         var auth = app.MapGroup("api/auth").WithTags("Auth");
         auth.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(SessionSecurity.SignInPolicy);
+        auth.MapPost("/refresh", Refresh).AllowAnonymous().RequireRateLimiting(SessionSecurity.SignInPolicy);
         auth.MapPost("/logout", Logout).RequirePolicy(Policies.Officer);
         auth.MapGet("/me", Me).RequirePolicy(Policies.Officer);
         auth.MapPost("/password", ChangePassword).RequirePolicy(Policies.Officer).RequireRateLimiting(SessionSecurity.SignInPolicy);
@@ -48,6 +51,31 @@ public static class AuthApi
             SignInOutcome.Wait wait => Throttled(http, wait.RetryAfter),
             _ => Problems.Unauthorized("邮箱或密码错误", "wrong email or password"),
         };
+    }
+
+    /// <summary>
+    /// New tokens (<c>{tokenType, accessToken, expiresIn, refreshToken}</c>, as <see cref="Login"/> writes) for a refresh
+    /// token from a sign-in or an earlier refresh, until it expires (14 days) or the account's sessions end (its security
+    /// stamp changes: sign-out, a password change, a deactivation, an admin ending its sessions), as the access token does.
+    /// </summary>
+    public static async Task<Results<SignInHttpResult, ValidationProblem, UnauthorizedProblem>> Refresh(
+        RefreshRequest request, IOptionsMonitor<BearerTokenOptions> bearer, SignInManager<LiaisonUser> signIn, TimeProvider clock)
+    {
+        var v = new Validation();
+        var token = v.Required("refreshToken", request.RefreshToken, 8000);
+        if (!v.IsValid)
+        {
+            return Problems.Invalid(v);
+        }
+
+        var ticket = bearer.Get(IdentityConstants.BearerScheme).RefreshTokenProtector.Unprotect(token);
+        if (ticket?.Properties.ExpiresUtc is not { } expires || clock.GetUtcNow() >= expires
+            || await signIn.ValidateSecurityStampAsync(ticket.Principal) is not { } user)
+        {
+            return Problems.Unauthorized("刷新令牌无效、已过期或会话已结束，请重新登录", "the refresh token is invalid or expired, or the session has ended: sign in again");
+        }
+
+        return TypedResults.SignIn(await signIn.CreateUserPrincipalAsync(user), authenticationScheme: IdentityConstants.BearerScheme);
     }
 
     /// <summary>
@@ -133,5 +161,7 @@ public static class AuthApi
 }
 
 public sealed record LoginRequest(string? Email, string? Password);
+
+public sealed record RefreshRequest(string? RefreshToken);
 
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
