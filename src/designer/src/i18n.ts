@@ -367,8 +367,8 @@ export function t(key: Key, params: Record<string, string | number> = {}): strin
   return dictionaries[lang][key].replace(/\{(\w+)\}/g, (all, name: string) => (name in params ? String(params[name]) : all));
 }
 
-/** A time in the reader's language, or `none` when there is none. */
-export const when = (iso?: string | null, none = ''): string => (iso ? new Date(iso).toLocaleString(lang, { hour12: false }) : none);
+/** A time as the server's pages write it (2026-03-03 18:00:00, the browser's time zone) in either language, or `none`. */
+export const when = (iso?: string | null, none = ''): string => (iso ? new Date(iso).toLocaleString('sv-SE', { hour12: false }) : none);
 
 /** A workflow status or journal kind (Finished, Suspended, Completed, …) in the reader's words, else as it is. */
 export const statusText = (status: string): string => tryT(`status.${status}`) ?? status;
