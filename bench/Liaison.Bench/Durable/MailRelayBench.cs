@@ -55,8 +55,11 @@ public static class MailRelayBench
             var outbox = scope.ServiceProvider.GetRequiredService<Outbox>();
             for (var i = 0; i < mails; i++)
             {
+                // A personal link in each body, as a dispatch has: the relay masks its token once the mail is sent.
+                var link = $"https://liaison.bench.example/l/{Liaison.Server.Links.LinkTokens.NewToken()}";
                 outbox.Add(db, new OutgoingMail($"handler{i % 29}@anyue.example", "联络人", $"【派单】事项 AYKF-2026-{i:D6}",
-                    "您有一件新的点对点事项，请在期限内签收。", "<p>您有一件新的点对点事项，请在期限内签收。</p>", "dispatch"));
+                    $"您有一件新的点对点事项，请在期限内签收。\n查看并签收：\n{link}\n",
+                    $"<p>您有一件新的点对点事项，请在期限内签收。</p><p><a href=\"{link}\">查看并签收</a></p><p>{link}</p>", "dispatch"));
             }
 
             await db.SaveChangesAsync();
