@@ -55,8 +55,9 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         switch (effect)
         {
             case CaseDispatched d:
-                // Back to the department that returned it: the officer insisted (坚持原派), and its mail says so.
-                var insisted = c.Status == CaseStatus.Returned && c.DepartmentCode == d.Department.Code;
+                // Back to the department of the round that returned it: the officer insisted (坚持原派), and its mail says
+                // so. (Not DepartmentCode: a reassignment sets it to the new department before the workflow dispatches.)
+                var insisted = c.Status == CaseStatus.Returned && c.RoundDepartmentCode == d.Department.Code;
                 if (c.AssignmentRound > 0 || c.RoundStartedAt is not null)
                 {
                     // Links are minted for a round: a case never dispatched (just opened) has none to end.

@@ -198,6 +198,9 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         Assert.Equal(2, reassigned.GetProperty("assignmentRound").GetInt32());
         Assert.Equal(1, reassigned.GetProperty("returns").GetInt32());
         var newMail = Assert.Single(await MailsAsync(_app, "gdgs.handler@anyue.example", number));
+        // A plain dispatch to the new department: it returned nothing, so nothing was insisted on (坚持原派).
+        Assert.StartsWith("【派单】" + number, newMail.Subject);
+        Assert.DoesNotContain("坚持原派", newMail.TextBody);
         var old = await browser.GetAsync(oldLink);
         Assert.Equal(HttpStatusCode.Gone, old.StatusCode);
         Assert.DoesNotContain(number, await old.Content.ReadAsStringAsync());
