@@ -61,10 +61,13 @@ public sealed partial class WorkbenchTests : IAsyncLifetime
         Assert.DoesNotContain($"data-case=\"{cancelled.Number}\"", page);
         Assert.Contains("安岳工作台柠檬有限公司", page);
 
-        // Each count is its list's total.
-        foreach (var (query, total) in new[] { ("officer=me&decision=true", 1), ("officer=me&overdue=true", 2), ("officer=me&status=open", 2), ("decision=true", 2) })
+        // Each count is the total of the list its link opens (the link as the browser reads it).
+        var links = FigureLink().Matches(page).ToDictionary(m => m.Groups[1].Value, m => System.Net.WebUtility.HtmlDecode(m.Groups[2].Value));
+        foreach (var (figure, query, total) in new[]
+                 { ("decide", "officer=me&decision=true", 1), ("overdue", "officer=me&overdue=true", 2), ("open", "officer=me&status=open", 2), ("everyone", "decision=true", 2) })
         {
-            var list = await officer.GetFromJsonAsync<JsonElement>("/api/cases?" + query);
+            Assert.Equal("/cases?" + query, links[figure]);
+            var list = await officer.GetFromJsonAsync<JsonElement>("/api/cases?" + links[figure]["/cases?".Length..]);
             Assert.True(total == list.GetProperty("total").GetInt32(), query);
         }
 
@@ -88,4 +91,7 @@ public sealed partial class WorkbenchTests : IAsyncLifetime
 
     [GeneratedRegex("data-figure=\"(\\w+)\"><a [^>]*><strong>([^<]+)</strong>")]
     private static partial Regex Figure();
+
+    [GeneratedRegex("data-figure=\"(\\w+)\"><a href=\"([^\"]*)\">")]
+    private static partial Regex FigureLink();
 }
