@@ -46,11 +46,22 @@ public static class DigestSchedule
     /// <summary>Monday of the ISO week of <paramref name="date"/>.</summary>
     public static DateOnly WeekStart(DateOnly date) => date.AddDays(-(((int)date.DayOfWeek + 6) % 7));
 
-    /// <summary>The league table's period in the weekly mail: the whole previous ISO week, Monday to Sunday.</summary>
-    public static (DateOnly From, DateOnly To) PreviousWeek(DateOnly sendDate)
+    /// <summary>
+    /// The league table's period in the weekly mail sent on <paramref name="sendDate"/>: every day since the period of
+    /// the mail before, Monday to Sunday. Normally the previous ISO week. A week without a working day (the Spring
+    /// Festival's) sends no mail, so the next one covers it and the week before it too: no week goes unreported.
+    /// </summary>
+    public static (DateOnly From, DateOnly To) ReportedPeriod(WorkingCalendar calendar, DateOnly sendDate)
     {
-        var monday = WeekStart(sendDate).AddDays(-7);
-        return (monday, monday.AddDays(6));
+        var thisWeek = WeekStart(sendDate);
+        // The mail before this one went out in the last week with a working day, covering up to the Sunday before it.
+        var from = thisWeek.AddDays(-7);
+        while (from > thisWeek.AddDays(-63) && !Enumerable.Range(0, 7).Any(d => calendar.IsWorkingDay(from.AddDays(d))))
+        {
+            from = from.AddDays(-7);
+        }
+
+        return (from, thisWeek.AddDays(-1));
     }
 
     /// <summary>The most recent working day before <paramref name="date"/> (for a first officer digest's "since"), at most 30 days back.</summary>

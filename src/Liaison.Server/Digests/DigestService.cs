@@ -66,7 +66,7 @@ public sealed class DigestService(
             return new DigestRunReport(null, 0, 0);
         }
 
-        var (from, to) = DigestSchedule.PreviousWeek(date);
+        var (from, to) = DigestSchedule.ReportedPeriod(calendar, date);
         var table = await ComputeLeagueTableAsync(from, to, ct);
         var keyService = await KeyEnterpriseServiceQuery.CountAsync(db, calendar, from, to, now, ct);
         var csv = $"{BaseUrl}/api/reports/league-table.csv?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}";

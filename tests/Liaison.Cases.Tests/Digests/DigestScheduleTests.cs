@@ -39,8 +39,25 @@ public sealed class DigestScheduleTests
     [Fact]
     public void The_weekly_mail_covers_the_whole_previous_week()
     {
-        Assert.Equal((new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 8)), DigestSchedule.PreviousWeek(new DateOnly(2026, 3, 9)));
-        Assert.Equal((new DateOnly(2026, 9, 28), new DateOnly(2026, 10, 4)), DigestSchedule.PreviousWeek(new DateOnly(2026, 10, 8)));
+        Assert.Equal((new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 8)), DigestSchedule.ReportedPeriod(Zone, new DateOnly(2026, 3, 9)));
+        Assert.Equal((new DateOnly(2026, 9, 28), new DateOnly(2026, 10, 4)), DigestSchedule.ReportedPeriod(Zone, new DateOnly(2026, 10, 8)));
+    }
+
+    [Fact]
+    public void A_week_without_a_working_day_sends_nothing_and_the_next_mail_covers_it_and_the_week_before_it()
+    {
+        // Spring Festival 2026: 02-15 to 02-23 off, 02-14 and 02-28 worked. The mails go out on 02-09, 02-24 and 03-02.
+        var sent = Enumerable.Range(0, 35).Select(d => new DateOnly(2026, 2, 2).AddDays(d))
+            .Where(d => DigestSchedule.WeeklyDue(Zone, Local(d.Month, d.Day, 9), SendAt) is not null).ToList();
+        Assert.Equal([new DateOnly(2026, 2, 2), new DateOnly(2026, 2, 9), new DateOnly(2026, 2, 24), new DateOnly(2026, 3, 2)], sent);
+
+        var periods = sent.Select(d => DigestSchedule.ReportedPeriod(Zone, d)).ToList();
+        Assert.Equal((new DateOnly(2026, 2, 9), new DateOnly(2026, 2, 22)), periods[2]);
+        // Back to back: every day from the first period on is in exactly one mail.
+        for (var i = 1; i < periods.Count; i++)
+        {
+            Assert.Equal(periods[i - 1].To.AddDays(1), periods[i].From);
+        }
     }
 
     [Fact]
