@@ -249,7 +249,7 @@ public static class LeagueTable
                         t.Reopenings++;
                         break;
                     case (CaseActions.Resolve, false):
-                        // Scored against the round's original deadline (extensions and reopenings do not move it).
+                        // Scored against the round's original deadline (extensions do not move it; a reopening sets the re-handling's).
                         lastResolve[round.Department] = (dueOnTime, _calendar.WorkingDaysBetween(round.Start, e.At));
                         break;
                     case (CaseActions.Accept, true):

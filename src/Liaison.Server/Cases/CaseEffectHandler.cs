@@ -110,6 +110,13 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
 
             case CaseDeadlineChanged dc:
                 c.DueAt = dc.DueAt.Due;
+                if (dc.Reason == "reopen")
+                {
+                    // Re-handling is scored against the deadline the reopen gave (an extension after it keeps that one):
+                    // the first resolution was scored against the first, in its own week.
+                    c.OriginalDueAt = dc.DueAt.Due;
+                }
+
                 c.DueAtBasis = DeadlineRecalculation.Basis(dc.DueAt);
                 c.Provisional = dc.DueAt.Provisional;
                 c.PendingExtensionDays = null;

@@ -117,6 +117,28 @@ public sealed class LeagueTableTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reopened_case_is_scored_against_the_new_deadline_the_reopen_gave()
+    {
+        At(3, 2, 9);
+        var (number, link) = await OpenAsync("fgj", Fgj); // resolve by Monday 9th 18:00
+        At(3, 2, 10);
+        await ActAsync(link, "accept");
+        At(3, 6, 9);
+        await ActAsync(link, "resolve", new() { ["note"] = "已办结" });
+        At(3, 9, 10);
+        await DecideAsync(number, "reopen", new { note = "企业反映仍未解决" });
+        Assert.True((await GetCaseAsync(_officer, number)).GetProperty("dueAt").GetDateTimeOffset() > new DateTimeOffset(2026, 3, 12, 0, 0, 0, China));
+
+        // After the first round's deadline, within the one the reopen set: handled again in time.
+        At(3, 11, 9);
+        await ActAsync(link, "resolve", new() { ["note"] = "再次办结" });
+
+        var json = await _officer.GetFromJsonAsync<JsonElement>("/api/reports/league-table?from=2026-03-09&to=2026-03-15");
+        var fgj = json.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("departmentCode").GetString() == "fgj");
+        Assert.Equal((1, 1, 1), (fgj.GetProperty("resolved").GetInt32(), fgj.GetProperty("resolvedOnTime").GetInt32(), fgj.GetProperty("reopenings").GetInt32()));
+    }
+
+    [Fact]
     public async Task League_table_numbers_weekly_mail_json_and_csv()
     {
         await CraftAsync();
