@@ -37,7 +37,8 @@ public sealed class CaseService(
     CalendarService calendars,
     CategoryService categories,
     IOptions<LiaisonOptions> options,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<CaseService> log)
 {
     public const string RoutingDefinitionId = "case-routing";
 
@@ -177,9 +178,15 @@ public sealed class CaseService(
             c.WorkflowInstanceId);
         if (instance.Status == WorkflowStatus.Faulted)
         {
+            // The published routing workflow fails (an admin's change): nothing is kept, so the fault is said here, to the
+            // log for the admins and to the officer, naming the version and what failed.
             await tx.RollbackAsync(ct);
-            v.Add("departmentCode", "流程无法派单，请联系管理员", "the routing workflow could not dispatch the case; ask an admin");
-            return new ServiceError.Invalid(v);
+            var fault = string.Join("; ", WorkflowInstanceState.FromJson(instance.State).Incidents.Select(i => i.ActivityId is null ? i.Message : $"{i.ActivityId}: {i.Message}"));
+            log.LogError("The routing workflow {DefinitionId} v{Version} faulted dispatching a new case; nothing was opened: {Fault}",
+                instance.DefinitionId, instance.DefinitionVersion, fault);
+            return new ServiceError.Conflict(new Text(
+                $"流程 {instance.DefinitionId} 第 {instance.DefinitionVersion} 版无法派单，事项未建立，请联系管理员（{fault}）",
+                $"the routing workflow {instance.DefinitionId} v{instance.DefinitionVersion} could not dispatch the case, so nothing was opened; ask an admin ({fault})"));
         }
 
         if (alongside is not null && await alongside(c, ct) is { } refused)

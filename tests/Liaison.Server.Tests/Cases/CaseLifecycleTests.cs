@@ -279,6 +279,29 @@ public sealed class CaseSidePathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_published_routing_workflow_that_fails_opens_nothing_and_says_which_version_and_why()
+    {
+        var admin = await _app.AsAdminAsync();
+        var definition = await admin.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/api/workflow-definitions/case-routing");
+        var dispatch = definition!["root"]!["activities"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == "dispatch")!;
+        dispatch["department"]!["expression"]!["value"] = "getCase().nope.code";
+        Assert.True((await admin.PutAsJsonAsync("/api/workflow-definitions/case-routing", definition)).IsSuccessStatusCode);
+        var published = await (await admin.PostAsync("/api/workflow-definitions/case-routing/publish", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var version = published.GetProperty("version").GetInt32();
+        var before = await _app.WithDbAsync(db => db.Cases.CountAsync());
+
+        var response = await _officer.PostAsJsonAsync("/api/cases", NewCase());
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+        Assert.Contains($"流程 case-routing 第 {version} 版无法派单，事项未建立，请联系管理员（dispatch: ", detail);
+        Assert.Equal(before, await _app.WithDbAsync(db => db.Cases.CountAsync()));
+        // The admins find it in the log, with the version and the failing activity.
+        Assert.Contains(_app.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error
+            && e.Message.Contains($"case-routing v{version} faulted") && e.Message.Contains("dispatch: "));
+    }
+
+    [Fact]
     public async Task A_case_on_a_workflow_without_the_withdrawal_answers_409_and_keeps_its_request()
     {
         // A version published without the Withdrawn path (as case-routing v4 was): resolving over the request would end it.
