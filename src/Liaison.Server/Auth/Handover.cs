@@ -21,9 +21,15 @@ public static class Handover
     {
         public bool IsEmpty => Cases == 0 && ChiefOf == 0 && SquadOf == 0;
 
-        public Text Describe() => new(
-            $"该账号还有 {Cases} 件需要园区工作人员跟进的事项，是 {ChiefOf} 家重点企业的首席服务员、{SquadOf} 家重点企业服务专班的成员",
-            $"the account still has {Cases} case(s) that need their officer, is the chief service officer of {ChiefOf} key enterprise(s) and serves in {SquadOf} service squad(s)");
+        /// <summary>What the account still holds, naming only what it has (no "0 key enterprises").</summary>
+        public Text Describe()
+        {
+            List<(string Zh, string En)> held = [];
+            if (Cases > 0) held.Add(($"还有 {Cases} 件需要园区工作人员跟进的事项", $"still has {Cases} case(s) that need their officer"));
+            if (ChiefOf > 0) held.Add(($"是 {ChiefOf} 家重点企业的首席服务员", $"is the chief service officer of {ChiefOf} key enterprise(s)"));
+            if (SquadOf > 0) held.Add(($"是 {SquadOf} 家重点企业服务专班的成员", $"serves in {SquadOf} service squad(s)"));
+            return new("该账号" + string.Join("，", held.Select(h => h.Zh)), "the account " + string.Join(", ", held.Select(h => h.En)));
+        }
     }
 
     public static async Task<Work> WorkOfAsync(LiaisonDbContext db, string userId, DateTimeOffset now, CancellationToken ct) => new(

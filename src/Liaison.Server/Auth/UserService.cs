@@ -133,7 +133,8 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
         var work = await Handover.WorkOfAsync(db, user.Id, clock.GetUtcNow(), ct);
         if (!active && successor is null && !work.IsEmpty)
         {
-            v.Add("handOverTo", work.Describe() + "，停用前请指定移交给谁", work.Describe().En + "; name who takes them over before deactivating");
+            var held = work.Describe();
+            v.Add("handOverTo", held.Zh + "，停用前请指定移交给谁", held.En + "; name who takes them over before deactivating");
             return new ServiceError.Invalid(v);
         }
 

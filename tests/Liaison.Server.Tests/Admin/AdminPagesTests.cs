@@ -225,7 +225,11 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
 
         var refused = await admin.PostAsync(path, new FormUrlEncodedContent(Form("")));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Contains("停用前请指定移交给谁", await refused.Content.ReadAsStringAsync());
+        var refusal = await refused.Content.ReadAsStringAsync();
+        // In the page's language only, naming only what the account holds.
+        Assert.Contains("该账号还有 1 件需要园区工作人员跟进的事项，停用前请指定移交给谁", refusal);
+        Assert.DoesNotContain("the account", refusal);
+        Assert.DoesNotContain("0 家", refusal);
 
         var saved = await admin.PostAsync(path, new FormUrlEncodedContent(Form(successorId)));
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
