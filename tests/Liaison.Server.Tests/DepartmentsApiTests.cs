@@ -77,6 +77,30 @@ public sealed class DepartmentsApiTests(AppFixture fixture) : IClassFixture<AppF
     }
 
     [Fact]
+    public async Task A_department_with_open_cases_is_not_deactivated_and_an_unchanged_save_keeps_it_a_sample()
+    {
+        var admin = await _app.AsAdminAsync();
+        var officer = await _app.AsOfficerAsync();
+        await Cases.CaseTestKit.OpenAsync(officer, Cases.CaseTestKit.NewCase("sthjj"));
+        var current = await admin.GetFromJsonAsync<JsonElement>("/api/departments/sthjj");
+        object Body(bool active) => new
+        {
+            name = current.GetProperty("name").GetString(),
+            handler = new { name = current.GetProperty("handler").GetProperty("name").GetString(), email = current.GetProperty("handler").GetProperty("email").GetString() },
+            leader = new { name = current.GetProperty("leader").GetProperty("name").GetString(), email = current.GetProperty("leader").GetProperty("email").GetString() },
+            active,
+        };
+
+        var refused = await admin.PutAsJsonAsync("/api/departments/sthjj", Body(active: false));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("还有 1 件在办事项或协办任务", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.True(await _app.WithDbAsync(db => db.Departments.Where(d => d.Code == "sthjj").Select(d => d.Active).SingleAsync()));
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/departments/sthjj", Body(active: true))).StatusCode);
+        Assert.True(await _app.WithDbAsync(db => db.Departments.Where(d => d.Code == "sthjj").Select(d => d.IsSample).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Duplicate_code_is_409_and_nothing_changes()
     {
         var admin = await _app.AsAdminAsync();

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
 using Liaison.Cases.Departments;
 using Liaison.Server.Audit;
@@ -126,13 +127,24 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
             return NotFound(code);
         }
 
+        if (input.Active == false && department.Active && await OpenWorkAsync(code, ct) is > 0 and var open)
+        {
+            // Its cases would wait on a department nobody can dispatch to again: they are reassigned first.
+            return new ServiceError.Conflict(new Text(
+                $"该部门还有 {open} 件在办事项或协办任务，请先改派或撤回后再停用",
+                $"the department still has {open} open case(s) or co-handling part(s): reassign or drop them before deactivating it"));
+        }
+
         var before = Snapshot.Of(department);
         department.Name = fields.Name;
         department.Handler = fields.Handler;
         department.Leader = fields.Leader;
         department.Active = input.Active ?? department.Active;
-        // Once an admin has named real people, the row is no longer sample data.
-        department.IsSample = false;
+        if (Describe(before.Handler) != Describe(department.Handler) || Describe(before.Leader) != Describe(department.Leader))
+        {
+            // Once an admin has named real people, the row is no longer sample data (a save that keeps them changes nothing).
+            department.IsSample = false;
+        }
         department.UpdatedAt = clock.GetUtcNow();
         await liaisons.ApplyAsync(db, department, actor.Name, ct);
         AuditLog.Add(db, clock, actor, AuditActions.DepartmentChanged, code, Changes(before, Snapshot.Of(department)));
@@ -140,6 +152,11 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
         await tx.CommitAsync(ct);
         return department;
     }
+
+    /// <summary>The department's open cases (as lead) and open co-handling parts.</summary>
+    private async Task<int> OpenWorkAsync(string code, CancellationToken ct) =>
+        await db.Cases.CountAsync(c => c.DepartmentCode == code && CaseStatuses.Open.Contains(c.Status), ct)
+        + await db.Set<CasePart>().CountAsync(p => p.DepartmentCode == code && CasePart.OpenStatuses.Contains(p.Status), ct);
 
     /// <summary>What the change log compares; the liaisons are replaced, never changed in place, so holding them is enough.</summary>
     private sealed record Snapshot(string Name, DepartmentLiaison Handler, DepartmentLiaison Leader, bool Active)
