@@ -225,6 +225,13 @@ public static class LeagueTable
                     continue;
                 }
 
+                if (e.Kind == CaseEventKinds.DeadlineChanged && !co && rounds.TryGetValue(0, out var current) && ReopenedDue(e) is { } reopenedDue)
+                {
+                    // A reopening gives the re-handling a deadline of its own to be scored against (an extension does not).
+                    rounds[0] = current with { DueAt = reopenedDue };
+                    continue;
+                }
+
                 if (!rounds.TryGetValue(e.PartId ?? 0, out var round) || !InPeriod(e.At)) continue;
                 var t = For(round.Department);
                 var acceptedOnTime = round.AcceptBy is not { } acceptBy || e.At <= acceptBy;
@@ -341,6 +348,24 @@ public static class LeagueTable
     }
 
     private sealed record Round(string Department, DateTimeOffset Start, DateTimeOffset? AcceptBy, DateTimeOffset? DueAt);
+
+    // A deadline change's data: { reason, dueAt: { due, … }, originalDueAt } (CaseEffectHandler); the new deadline of a reopening.
+    private static DateTimeOffset? ReopenedDue(CaseEvent e)
+    {
+        if (e.Data is null) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(e.Data);
+            var root = doc.RootElement;
+            return root.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String && reason.GetString() == "reopen"
+                && root.TryGetProperty("dueAt", out var d) && d.ValueKind == JsonValueKind.Object && d.TryGetProperty("due", out var due)
+                && due.TryGetDateTimeOffset(out var at) ? at : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     // The dispatched entry's data: { department, round, acceptBy: { due, … }, dueAt: { due, … } } (CaseEffectHandler).
     private static Round? ReadRound(CaseEvent e)

@@ -136,6 +136,9 @@ public sealed class LeagueTableTests : IAsyncLifetime
         var json = await _officer.GetFromJsonAsync<JsonElement>("/api/reports/league-table?from=2026-03-09&to=2026-03-15");
         var fgj = json.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("departmentCode").GetString() == "fgj");
         Assert.Equal((1, 1, 1), (fgj.GetProperty("resolved").GetInt32(), fgj.GetProperty("resolvedOnTime").GetInt32(), fgj.GetProperty("reopenings").GetInt32()));
+        // The replay of the timelines (LeagueTable.Compute) agrees, both weeks.
+        Assert.All(await TablesAsync([(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 8)), (new DateOnly(2026, 3, 9), new DateOnly(2026, 3, 15))]),
+            t => Assert.Equal(t.Sql, t.Replay));
     }
 
     [Fact]

@@ -15,9 +15,8 @@ namespace Liaison.Server.Data.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql("""
-                UPDATE mail_outbox
-                SET text_body = regexp_replace(text_body, '(/[le]/)[A-Za-z0-9_-]{16,}', '\1***', 'g'),
-                    html_body = regexp_replace(html_body, '(/[le]/)[A-Za-z0-9_-]{16,}', '\1***', 'g')
+                UPDATE mail_outbox SET text_body = regexp_replace(text_body, '(/[le]/)[A-Za-z0-9_-]{16,}', '\1***', 'g'),
+                                       html_body = regexp_replace(html_body, '(/[le]/)[A-Za-z0-9_-]{16,}', '\1***', 'g')
                 WHERE status = 'Sent' AND delivered_via IS DISTINCT FROM 'dev-mailbox'
                   AND (text_body ~ '/[le]/[A-Za-z0-9_-]{16,}' OR html_body ~ '/[le]/[A-Za-z0-9_-]{16,}')
                 """);
