@@ -50,7 +50,7 @@ public sealed record LeagueRow(
 /// </summary>
 /// <param name="Received">Distinct cases on which a part was dispatched to the department.</param>
 /// <param name="Submitted">Parts submitted (协办意见), each on time or not by the part's original deadline.</param>
-/// <param name="Overridden">Parts the lead resolved over because they never came (recorded against the co-handler).</param>
+/// <param name="Overridden">Parts the lead resolved over after their deadline passed without them (recorded against the co-handler).</param>
 /// <param name="OverdueNow">Parts still open now past their submit deadline; independent of the period.</param>
 public sealed record CoHandlingCounts(
     int Received,
@@ -109,7 +109,8 @@ public static class LeagueTable
         e.OnTime = e.Kind switch
         {
             CaseActions.Accept => a.RoundAcceptBy is not { } acceptBy || e.At <= acceptBy,
-            CaseActions.Resolve or CaseActions.Submit => a.OriginalDueAt is not { } due || e.At <= due,
+            // A part the lead resolved over is late when its own deadline had passed, and not counted when it had not.
+            CaseActions.Resolve or CaseActions.Submit or CaseEventKinds.PartOverridden => a.OriginalDueAt is not { } due || e.At <= due,
             _ => null,
         };
     }
@@ -274,7 +275,9 @@ public static class LeagueTable
                         if (dueOnTime) t.CoSubmittedOnTime++;
                         break;
                     case (CaseEventKinds.PartOverridden, true):
-                        t.CoOverridden++;
+                        // Only when the part was already late: a lead that goes ahead before the co-handler's deadline
+                        // takes nothing from the co-handler's rate.
+                        if (!dueOnTime) t.CoOverridden++;
                         break;
                 }
             }

@@ -103,7 +103,7 @@ public static class LeagueTableQuery
                 coalesce(sum(n) FILTER (WHERE kind = 'accept' AND part AND on_time), 0)::int AS co_accepted_on_time,
                 coalesce(sum(n) FILTER (WHERE kind = 'submit' AND part), 0)::int AS co_submitted,
                 coalesce(sum(n) FILTER (WHERE kind = 'submit' AND part AND on_time), 0)::int AS co_submitted_on_time,
-                coalesce(sum(n) FILTER (WHERE kind = 'part-overridden' AND part), 0)::int AS co_overridden,
+                coalesce(sum(n) FILTER (WHERE kind = 'part-overridden' AND part AND NOT coalesce(on_time, false)), 0)::int AS co_overridden,
                 coalesce(sum(n) FILTER (WHERE kind = 'return' AND part), 0)::int AS co_returns,
                 coalesce(sum(n) FILTER (WHERE kind = 'extension' AND part), 0)::int AS co_extensions
             FROM scored

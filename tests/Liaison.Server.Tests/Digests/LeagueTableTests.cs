@@ -347,6 +347,23 @@ public sealed class LeagueTableTests : IAsyncLifetime
         return result;
     }
 
+    [Fact]
+    public async Task A_part_the_lead_resolved_over_before_its_deadline_is_not_counted_late()
+    {
+        At(3, 11, 9);
+        var j = await OpenJointAsync("zrzyj", "sthjj"); // sthjj submits by Tuesday 17th 18:00
+        At(3, 11, 10);
+        await ActAsync(j.Lead, "accept");
+        await ActAsync(j.Parts["sthjj"], "accept");
+        At(3, 13, 9);
+        await ActAsync(j.Lead, "resolve", new() { ["note"] = "已办结", ["overrideReason"] = "企业已自行解决环评问题" });
+
+        var json = await _officer.GetFromJsonAsync<JsonElement>("/api/reports/league-table?from=2026-03-09&to=2026-03-15");
+        var co = json.GetProperty("rows").EnumerateArray().Single(x => x.GetProperty("departmentCode").GetString() == "sthjj").GetProperty("coHandling");
+        Assert.Equal((0, 0, JsonValueKind.Null), (co.GetProperty("submitted").GetInt32(), co.GetProperty("overridden").GetInt32(), co.GetProperty("submitOnTimeRate").ValueKind));
+        Assert.All(await TablesAsync([(new DateOnly(2026, 3, 9), new DateOnly(2026, 3, 15))]), t => Assert.Equal(t.Sql, t.Replay));
+    }
+
     private async Task<(string Number, string Lead, Dictionary<string, string> Parts)> OpenJointAsync(string lead, params string[] co)
     {
         var body = new
