@@ -56,6 +56,12 @@ public static class CaseMailKind
     /// </summary>
     public const string HandlerHandover = "handler-handover";
 
+    /// <summary>
+    /// (new leader) An admin named the department's new leader (分管领导): its open case, or co-handling part, is now
+    /// theirs to oversee, with a read-only link of their own (to remind the handler); the previous leader's links end.
+    /// </summary>
+    public const string LeaderHandover = "leader-handover";
+
     /// <summary>(handler, and the leader when the officer copies them) The officer urges action on the case (催办), with a note.</summary>
     public const string OfficerUrge = "officer-urge";
 
@@ -85,7 +91,7 @@ public static class CaseMailKind
         Dispatch, DispatchLeaderCopy, AcceptReminder, DueReminder, Overdue, EscalationZone, ProgressReportDue,
         Returned, ExtensionRequested, ExtensionDecided, Resolved, Reopened, ReassignedAway, Cancelled,
         LeaderReminder, Closed, PartSubmitted, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, OfficerHandover,
-        HandlerHandover, OfficerUrge,
+        HandlerHandover, LeaderHandover, OfficerUrge,
     ];
 
     public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind, StringComparer.Ordinal);
@@ -108,6 +114,7 @@ public static class CaseMailKind
         ReassignedAway => new("已改派", "Reassigned away"),
         OfficerHandover => new("事项移交给您（园区工作人员）", "Case handed over to you (officer)"),
         HandlerHandover => new("联络人变更，事项转交给您（新经办人）", "Case handed over to you (the department's new handler)"),
+        LeaderHandover => new("分管领导变更，事项转交给您（新分管领导）", "Case handed over to you (the department's new leader)"),
         OfficerUrge => new("园区催办（经办人，可抄送分管领导）", "Urged by the officer (handler, leader in copy)"),
         Cancelled => new("撤销", "Cancelled"),
         LeaderReminder => new("领导提醒", "Leader reminder"),

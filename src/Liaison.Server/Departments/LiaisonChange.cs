@@ -15,7 +15,8 @@ namespace Liaison.Server.Departments;
 /// co-handling parts follow (they keep the people they were dispatched to otherwise, and the old handler would go on
 /// getting their reminders): the new names on them, the replaced person's links ended, a timeline entry naming both,
 /// and, for each case or part that is with the handler now, a mail to the new handler with a link of their own
-/// (<see cref="CaseMailKind.HandlerHandover"/>, 【转交】). Deadlines, round and state stay as they are. Runs in the
+/// (<see cref="CaseMailKind.HandlerHandover"/>, 【转交】), and to a new leader one with a read-only link
+/// (<see cref="CaseMailKind.LeaderHandover"/>, 【分管转交】). Deadlines, round and state stay as they are. Runs in the
 /// department update's transaction; the cases are locked in id order, as case actions lock them.
 /// </summary>
 public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
@@ -94,6 +95,12 @@ public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
         if (newHandler && withHandler)
         {
             await mailer.SendAsync(db, c, CaseMailKind.HandlerHandover, [Audiences.Handler], new CaseMailer.Extras(Note: oldHandler), ct, part);
+        }
+
+        if (newLeader && withHandler)
+        {
+            // The new leader sees the case and can remind the handler, as the leader's copy of the dispatch allowed.
+            await mailer.SendAsync(db, c, CaseMailKind.LeaderHandover, [Audiences.Leader], new CaseMailer.Extras(Note: oldLeader), ct, part);
         }
     }
 

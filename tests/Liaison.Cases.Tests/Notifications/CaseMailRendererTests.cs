@@ -593,13 +593,13 @@ public class CaseMailRendererTests
     }
 
     [Fact]
-    public void Kinds_are_the_sixteen_of_the_design_part_submitted_the_key_enterprises_three_the_two_handovers_and_the_urging()
+    public void Kinds_are_the_sixteen_of_the_design_part_submitted_the_key_enterprises_three_the_three_handovers_and_the_urging()
     {
         Assert.Equal(
             ["dispatch", "dispatch-leader-copy", "accept-reminder", "due-reminder", "overdue", "escalation-zone", "progress-report-due",
              "returned", "extension-requested", "extension-decided", "resolved", "reopened", "reassigned-away", "cancelled", "leader-reminder", "closed",
              "part-submitted", "key-enterprise-update", "enterprise-opened", "enterprise-rate", "officer-handover", "handler-handover",
-             "officer-urge"],
+             "leader-handover", "officer-urge"],
             CaseMailKind.All);
     }
 

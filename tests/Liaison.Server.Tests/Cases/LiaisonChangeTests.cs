@@ -95,7 +95,7 @@ public sealed class LiaisonChangeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_new_leader_is_named_on_the_open_cases_without_a_mail_and_the_old_leaders_links_end()
+    public async Task A_new_leader_is_named_on_the_open_cases_gets_a_link_to_each_and_the_old_leaders_links_end()
     {
         var number = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
         var leaderCopy = Assert.Single(await MailsAsync(_app, "fgj.leader@anyue.example", number));
@@ -109,8 +109,14 @@ public sealed class LiaisonChangeTests : IAsyncLifetime
         Assert.Equal(OldHandler.ToUpperInvariant(), c.GetProperty("handler").GetProperty("email").GetString());
         var entry = Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.LiaisonChanged);
         Assert.Equal("分管领导 发展和改革局分管领导（示例） → 新领导", entry.GetProperty("note").GetString());
-        await _app.RelayMailAsync();
-        Assert.Equal(before, _app.Smtp.Received.Count);
+        // One mail, to the new leader: a read-only link of their own, from which they remind the handler.
+        var handover = Assert.Single(await MailsAsync(_app, "new.leader@anyue.example", number));
+        Assert.Equal(before + 1, _app.Smtp.Received.Count);
+        Assert.StartsWith($"【分管转交】{number}", handover.Subject);
+        Assert.Contains("原分管领导：发展和改革局分管领导（示例）", handover.TextBody);
+        var page = await _app.Anonymous().GetStringAsync(PathOf(LinkIn(handover)));
+        Assert.NotNull(FormFor(page, "remind"));
+        Assert.Null(FormFor(page, "accept"));
         Assert.NotEqual(HttpStatusCode.OK, (await _app.Anonymous().GetAsync(PathOf(LinkIn(leaderCopy)))).StatusCode);
         var handlerLink = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, OldHandler, number))));
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), handlerLink, "accept")).StatusCode);
