@@ -313,7 +313,7 @@ public static class CasePages
         }
 
         var all = await departments.ListAsync(active: null, ct);
-        var rows = await timeline.DescribeAsync(c.Timeline, all, ct);
+        var rows = await timeline.DescribeAsync(c.Timeline, all, c.Number, ct);
         var active = all.Where(d => d.Active).Select(DepartmentOption.From).ToList();
         var names = all.ToDictionary(d => d.Code, d => d.Name);
         return PageResults.Page<CaseViewPage>(

@@ -6,6 +6,7 @@ using Liaison.Cases.Notifications;
 using Liaison.Server.Calendar;
 using Liaison.Server.Data;
 using Liaison.Server.Hosting;
+using Liaison.Server.Links;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -27,10 +28,11 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
     private static readonly Text SystemActor = new("系统", "System");
 
     /// <param name="departments">Every department (its name, handler and leader name the people and places).</param>
+    /// <param name="caseNumber">The case of the entries: a liaison who has left its department is named by their links to it.</param>
     public async Task<IReadOnlyList<TimelineRow>> DescribeAsync(
-        IReadOnlyList<TimelineEntryDto> entries, IReadOnlyList<Department> departments, CancellationToken ct)
+        IReadOnlyList<TimelineEntryDto> entries, IReadOnlyList<Department> departments, string caseNumber, CancellationToken ct)
     {
-        var names = await NamesAsync(entries, departments, ct);
+        var names = await NamesAsync(entries, departments, caseNumber, ct);
         return entries.Select(e => Describe(e, names)).ToList();
     }
 
@@ -114,7 +116,7 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
         at is { } t ? TimeZoneInfo.ConvertTime(t, calendars.TimeZone).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : "—";
 
     /// <summary>Who the actors and recipients are: officers by account, liaisons by department, the zone leadership by configuration.</summary>
-    private async Task<Names> NamesAsync(IReadOnlyList<TimelineEntryDto> entries, IReadOnlyList<Department> departments, CancellationToken ct)
+    private async Task<Names> NamesAsync(IReadOnlyList<TimelineEntryDto> entries, IReadOnlyList<Department> departments, string caseNumber, CancellationToken ct)
     {
         var ids = entries.Select(e => e.Actor).Concat(entries.Select(e => e.Data is { ValueKind: JsonValueKind.Object } d ? Str(d, "to") : null))
             .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -139,6 +141,20 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
             if (u.Email is not null)
             {
                 people[u.Email] = new Text(name, name);
+            }
+        }
+
+        // A liaison who has since left the department (a new handler or leader named): by the name their link was mailed to.
+        var former = ids.Where(id => id.Contains('@') && !people.ContainsKey(id)).ToList();
+        if (former.Count > 0)
+        {
+            var lowered = former.Select(e => e.ToLowerInvariant()).ToList();
+            var recipients = await db.Set<LiaisonLink>().AsNoTracking()
+                .Where(l => db.Cases.Any(c => c.Id == l.CaseId && c.Number == caseNumber) && lowered.Contains(l.RecipientEmail.ToLower()))
+                .Select(l => new { l.RecipientEmail, l.RecipientName }).Distinct().ToListAsync(ct);
+            foreach (var r in recipients.Where(r => r.RecipientName.Length > 0))
+            {
+                people.TryAdd(r.RecipientEmail, new Text(r.RecipientName, r.RecipientName));
             }
         }
 

@@ -88,6 +88,10 @@ public sealed class LiaisonChangeTests : IAsyncLifetime
         var partLink = PathOf(LinkIn(handedOver.Single(m => m.Subject.Contains(joint))));
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, partLink, "accept")).StatusCode);
 
+        // The officer's page names the old handler by name for what they did, though they are no longer the department's.
+        var officerPage = await (await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1")).GetStringAsync($"/cases/{accepted}");
+        Assert.DoesNotContain(OldHandler, officerPage, StringComparison.OrdinalIgnoreCase);
+
         // Saving the same people again changes nothing and sends nothing.
         Assert.Equal(HttpStatusCode.OK, (await SaveFgjAsync("新经办人", NewHandler, "发展和改革局分管领导（示例）", "fgj.leader@anyue.example")).StatusCode);
         Assert.Equal(3, (await MailsAsync(_app, NewHandler, "【转交】")).Count);
