@@ -28,6 +28,9 @@ public sealed class InputAttribute : Attribute
     /// <summary>Used when the definition does not set the input.</summary>
     public object? DefaultValue { get; init; }
 
+    /// <summary>The smallest number a literal value may be (a count of working days: 0); checked when a version is saved or published.</summary>
+    public long Min { get; init; } = long.MinValue;
+
     /// <summary>Overrides the type name shown to the designer.</summary>
     public string? TypeName { get; init; }
 

@@ -149,6 +149,9 @@ public static class WorkflowValidator
                 case JavaScriptExpression js: JavaScriptRuntime.Prepare(js.Source); break;
                 case LiquidExpression lq: LiquidRuntime.Prepare(lq.Source); break;
                 case LiteralExpression { Value: string script } when p.Attribute.Script: JavaScriptRuntime.Prepare(script); break;
+                case LiteralExpression { Value: int or long } literal when Convert.ToInt64(literal.Value) < p.Attribute.Min:
+                    errors.Add(new(a.Id, "invalid-input", $"Activity '{a.Id}' input '{p.Name}' must be {p.Attribute.Min} or more, not {literal.Value}. / 活动“{a.Id}”的输入“{p.Name}”不能小于 {p.Attribute.Min}。"));
+                    break;
             }
         }
         catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or ArgumentException or ExpressionException or System.Text.Json.JsonException)

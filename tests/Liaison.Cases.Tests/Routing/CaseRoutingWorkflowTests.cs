@@ -228,6 +228,22 @@ public sealed class CaseRoutingWorkflowTests
     }
 
     [Fact]
+    public void A_negative_count_of_working_days_is_refused_when_the_version_is_checked()
+    {
+        var registry = ActivityRegistry.CreateDefault().AddCaseActivities();
+        _definition.Root.Activities.Single(a => a.Id == "wait").Inputs["overdueEscalationWorkingDays"] = InputValue.Literal(System.Text.Json.Nodes.JsonValue.Create(-2));
+        _definition.Root.Activities.Single(a => a.Id == "dispatch").Inputs["resolveWithinWorkingDays"] = InputValue.Literal(System.Text.Json.Nodes.JsonValue.Create(0));
+
+        var errors = WorkflowValidator.Validate(_definition, registry);
+
+        Assert.Contains(errors, e => e.ActivityId == "wait" && e.Code == "invalid-input" && e.Message.Contains("must be 0 or more, not -2") && e.Message.Contains("不能小于 0"));
+        Assert.Contains(errors, e => e.ActivityId == "dispatch" && e.Code == "invalid-input" && e.Message.Contains("must be 1 or more, not 0"));
+        // 0 is "never" for the ladder: allowed.
+        _definition.Root.Activities.Single(a => a.Id == "wait").Inputs["overdueEscalationWorkingDays"] = InputValue.Literal(System.Text.Json.Nodes.JsonValue.Create(0));
+        Assert.DoesNotContain(WorkflowValidator.Validate(_definition, registry), e => e.ActivityId == "wait");
+    }
+
+    [Fact]
     public void Editing_an_input_of_the_workflow_changes_the_ladder_without_code()
     {
         var wait = _definition.Root.Activities.Single(a => a.Id == "wait");

@@ -30,7 +30,7 @@ public sealed class ExtendDeadline : CaseActivity
 public sealed class Reopen : CaseActivity
 {
     [Input(DisplayNameZh = "办结时限（工作日）", DisplayNameEn = "Resolve within (working days)",
-        Description = "Empty = the category's limit.")]
+        Description = "Empty = the category's limit.", Min = 1)]
     public int? ResolveWithinWorkingDays { get; set; }
 
     protected override void Execute(ActivityContext context, CaseRouting routing)

@@ -14,11 +14,11 @@ public sealed class Dispatch : CaseActivity
     public string? Department { get; set; }
 
     [Input(DisplayNameZh = "签收时限（工作日）", DisplayNameEn = "Accept within (working days)",
-        Description = "Empty = the category's limit.")]
+        Description = "Empty = the category's limit.", Min = 1)]
     public int? AcceptWithinWorkingDays { get; set; }
 
     [Input(DisplayNameZh = "办结时限（工作日）", DisplayNameEn = "Resolve within (working days)",
-        Description = "Empty = the category's limit (halved, rounded up, for urgent cases).")]
+        Description = "Empty = the category's limit (halved, rounded up, for urgent cases).", Min = 1)]
     public int? ResolveWithinWorkingDays { get; set; }
 
     protected override void Execute(ActivityContext context, CaseRouting routing)

@@ -39,11 +39,11 @@ public sealed class WaitForLiaison : CaseActivity
     public static readonly string[] Actions = [Accepted, Progress, Returned, ExtensionRequested, Resolved, Reassigned, DeadlinesChanged];
 
     [Input(DisplayNameZh = "到期前提醒（工作日）", DisplayNameEn = "Remind before due (working days)",
-        Description = "Yellow reminder this many working days before the resolve deadline; 0 = none.", DefaultValue = 1)]
+        Description = "Yellow reminder this many working days before the resolve deadline; 0 = none.", DefaultValue = 1, Min = 0)]
     public int ReminderWorkingDaysBeforeDue { get; set; } = 1;
 
     [Input(DisplayNameZh = "逾期升级（工作日）", DisplayNameEn = "Escalate when overdue by (working days)",
-        Description = "Zone leadership is told when the case is this many working days overdue; 0 = never.", DefaultValue = 3)]
+        Description = "Zone leadership is told when the case is this many working days overdue; 0 = never.", DefaultValue = 3, Min = 0)]
     public int OverdueEscalationWorkingDays { get; set; } = 3;
 
     [Input(DisplayNameZh = "签收超时提醒", DisplayNameEn = "Remind at the acceptance deadline",

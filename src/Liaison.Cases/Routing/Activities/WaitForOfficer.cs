@@ -49,11 +49,11 @@ public sealed class WaitForOfficer : CaseActivity
     public string? Decision { get; set; }
 
     [Input(DisplayNameZh = "审批延期期间：到期前提醒（工作日）", DisplayNameEn = "While deciding an extension: remind before due (working days)",
-        Description = "Extension decisions: fire ReminderDue this many working days before the handler's resolve deadline; 0 = none.", DefaultValue = 1)]
+        Description = "Extension decisions: fire ReminderDue this many working days before the handler's resolve deadline; 0 = none.", DefaultValue = 1, Min = 0)]
     public int ReminderWorkingDaysBeforeDue { get; set; } = 1;
 
     [Input(DisplayNameZh = "审批延期期间：逾期升级（工作日）", DisplayNameEn = "While deciding an extension: escalate when overdue by (working days)",
-        Description = "Extension decisions: fire Overdue when the case is this many working days past its resolve deadline; 0 = never.", DefaultValue = 3)]
+        Description = "Extension decisions: fire Overdue when the case is this many working days past its resolve deadline; 0 = never.", DefaultValue = 3, Min = 0)]
     public int OverdueEscalationWorkingDays { get; set; } = 3;
 
     protected override void Execute(ActivityContext context, CaseRouting routing)
