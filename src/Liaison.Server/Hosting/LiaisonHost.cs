@@ -117,7 +117,10 @@ public static class LiaisonHost
             o.Cookie.SameSite = SameSiteMode.Lax;
             // The API answers 401/403; only pages redirect to the sign-in form.
             o.Events.OnRedirectToLogin = ctx => ApiAware(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status401Unauthorized);
-            o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx.HttpContext, null, StatusCodes.Status403Forbidden);
+            // A signed-in officer opening an admins' page (the job dashboard, the designer) gets the admin pages' 403 page.
+            o.Events.OnRedirectToAccessDenied = ctx => HttpMethods.IsGet(ctx.Request.Method) && !ctx.Request.Path.StartsWithSegments("/api")
+                ? AdminPages.Forbidden().ExecuteAsync(ctx.HttpContext)
+                : ApiAware(ctx.HttpContext, null, StatusCodes.Status403Forbidden);
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Officer, p => p.RequireRole(Roles.Officer, Roles.Admin))

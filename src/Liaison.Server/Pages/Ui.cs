@@ -37,6 +37,9 @@ public sealed class Ui(IHttpContextAccessor accessor, CalendarService calendars)
 
     public bool IsAdmin => User.IsInRole(Roles.Admin);
 
+    /// <summary>What the signed-in person signs in with (their email), for password managers.</summary>
+    public string? SignInName => User.Identity?.Name;
+
     /// <summary>The signed-in person's name, falling back to their email.</summary>
     public string? UserName => User.FindFirstValue(LiaisonClaims.DisplayName) is { Length: > 0 } name ? name : User.Identity?.Name;
 

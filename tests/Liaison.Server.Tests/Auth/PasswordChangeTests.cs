@@ -79,6 +79,9 @@ public sealed class PasswordChangeTests : IAsyncLifetime
         var browser = await _app.SignInThroughFormAsync(Email, Password);
         Assert.Contains("href=\"/account/password\"", await browser.GetStringAsync("/cases"));
         var page = await browser.GetStringAsync("/account/password");
+        // A password manager files the new password under what the person signs in with, not their display name.
+        var username = System.Text.RegularExpressions.Regex.Match(page, "<input [^>]*autocomplete=\"username\"[^>]*>").Value;
+        Assert.Contains($"value=\"{Email}\"", username);
 
         var bad = await browser.PostAsync("/account/password", new FormUrlEncodedContent(new Dictionary<string, string>
         {

@@ -114,11 +114,17 @@ public sealed partial class AuthorizationMatrixTests(AppFixture fixture) : IClas
                 }
             }
 
-            var asOfficer = (await officer.GetAsync(page)).StatusCode;
+            var officerAnswer = await officer.GetAsync(page);
+            var asOfficer = officerAnswer.StatusCode;
             var officerAllowed = officerPages.Contains(page);
             if (officerAllowed ? asOfficer != HttpStatusCode.OK : asOfficer is not (HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized))
             {
                 wrong.Add($"{page} as an officer: {(int)asOfficer}");
+            }
+            else if (!officerAllowed && !(await officerAnswer.Content.ReadAsStringAsync()).Contains("此页面仅限管理员使用"))
+            {
+                // A page saying so, as every admin page does, not a JSON problem.
+                wrong.Add($"{page} as an officer: {(int)asOfficer} without the admin pages' 403 page ({officerAnswer.Content.Headers.ContentType})");
             }
 
             var asAdmin = await admin.GetAsync(page);
