@@ -356,6 +356,23 @@ public sealed class MailTests : IAsyncLifetime
         Assert.DoesNotContain(_app.Logs.Entries, e => e.Text.Contains("gone@anyue.example"));
     }
 
+    [Fact]
+    public async Task A_case_mail_refused_for_good_is_on_the_cases_timeline_for_its_officer()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+        _app.Smtp!.FailNext(550);
+
+        await _app.RelayMailAsync();
+
+        var failed = await _app.WithDbAsync(db => db.Outbox.SingleAsync(m => m.Status == OutboxStatus.Failed));
+        var timeline = (await Cases.CaseTestKit.GetCaseAsync(officer, number)).GetProperty("timeline").EnumerateArray().ToList();
+        var entry = Assert.Single(timeline, e => e.GetProperty("kind").GetString() == "mail-failed");
+        Assert.Equal($"{failed.Kind} → {failed.ToName}", entry.GetProperty("note").GetString());
+        Assert.Equal("system", entry.GetProperty("actor").GetString());
+        Assert.DoesNotContain(failed.ToAddress, entry.ToString());
+    }
+
     [Theory]
     [InlineData("5.1.1 <zhao@gas.example>: Recipient address rejected", "5.1.1 <<email>>: Recipient address rejected")]
     [InlineData("mailbox unavailable", "mailbox unavailable")]

@@ -23,6 +23,9 @@ public static class CaseEventKinds
     public const string Cancelled = "cancelled";
     public const string Email = "email";
 
+    /// <summary>A mail of the case was refused for good (a 5xx, an address that cannot be written): it will never arrive.</summary>
+    public const string MailFailed = "mail-failed";
+
     /// <summary>The lead resolved a joint case over a co-handler that had not submitted; the reason is recorded against that part.</summary>
     public const string PartOverridden = "part-overridden";
 
@@ -88,6 +91,7 @@ public static class CaseEventKinds
         ExtensionWithdrawn => new("延期申请撤回（已办结）", "Extension request withdrawn (resolved)"),
         Cancelled => new("撤销", "Cancelled"),
         Email => new("邮件", "Email"),
+        MailFailed => new("邮件未能送达", "Mail not delivered"),
         EnterpriseRated => new("企业评价", "Enterprise's rating"),
         RatingReopened => new("企业不满意，重办", "Unsatisfied: reopened as a follow-up case"),
         RatingClosed => new("企业不满意，说明后结案", "Unsatisfied: closed with a note"),

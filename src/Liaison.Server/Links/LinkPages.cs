@@ -50,7 +50,7 @@ public static class LinkPages
     /// <summary>How many of the latest timeline entries the liaison sees.</summary>
     private const int TimelineLength = 12;
 
-    private static readonly string[] HiddenFromLiaisons = [CaseEventKinds.Email, CaseEventKinds.OfficerNote, CaseEventKinds.OfficerChanged];
+    private static readonly string[] HiddenFromLiaisons = [CaseEventKinds.Email, CaseEventKinds.MailFailed, CaseEventKinds.OfficerNote, CaseEventKinds.OfficerChanged];
 
     private static async Task<IResult> Show(string token, string? done, LiaisonDbContext db, CaseTimelineView timeline, Ui ui, TimeProvider clock, CancellationToken ct)
     {

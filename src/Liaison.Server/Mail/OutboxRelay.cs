@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using Liaison.Cases.Cases;
+using Liaison.Server.Cases;
 using Liaison.Server.Data;
 using Liaison.Server.Hosting;
 using MailKit;
@@ -190,6 +192,21 @@ public sealed partial class OutboxRelay(
             """);
     }
 
+    /// <summary>
+    /// A case's mail that will never arrive goes on the case's timeline (邮件未能送达, naming the recipient, never the
+    /// address), where the officer following the case sees it: the mail was on the timeline as sent.
+    /// </summary>
+    private async Task NoteFailedAsync(OutboxMessage row, CancellationToken ct)
+    {
+        if (row.CaseId is not { } caseId || await db.Cases.FirstOrDefaultAsync(c => c.Id == caseId, ct) is not { } c)
+        {
+            return;
+        }
+
+        CaseTimeline.Add(db, c, clock.GetUtcNow(), CaseEventKinds.MailFailed, CaseTimeline.System, $"{row.Kind} → {row.ToName}",
+            new { kind = row.Kind, toName = row.ToName, messageId = row.MessageId, status = row.LastSmtpStatus });
+    }
+
     /// <returns>True when the connection failed and the rest of the due rows should wait for the next run.</returns>
     private async Task<bool> SendOneAsync(IMailSession session, OutboxMessage row, RelayReport report, CancellationToken ct)
     {
@@ -220,6 +237,7 @@ public sealed partial class OutboxRelay(
             report.Failed++;
             // Recipients are never logged (enterprise contacts' emails are private); the outbox row names them to admins.
             log.LogError("Mail {OutboxId} ({Kind}) rejected permanently: {Status} {Error}", row.Id, row.Kind, (int)ex.StatusCode, RedactEmails(ex.Message));
+            await NoteFailedAsync(row, ct);
         }
         catch (SmtpCommandException ex)
         {
@@ -233,6 +251,7 @@ public sealed partial class OutboxRelay(
             row.LastError = "地址无法解析 / An address cannot be parsed: " + ex.Message;
             report.Failed++;
             log.LogError("Mail {OutboxId} ({Kind}) failed: an address cannot be parsed", row.Id, row.Kind);
+            await NoteFailedAsync(row, ct);
         }
         catch (Exception ex) when (IsConnectionError(ex))
         {
