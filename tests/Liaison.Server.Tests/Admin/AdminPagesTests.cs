@@ -248,6 +248,9 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
         var page = await admin.GetStringAsync("/admin/calendar");
         Assert.Contains("<tr data-year=\"2026\">", page);
+        // Each year's schedule is there to copy from, as JSON.
+        var json = System.Text.RegularExpressions.Regex.Match(page, "href=\"(/api/calendar/years/2026)\"").Groups[1].Value;
+        Assert.Equal(2026, (await admin.GetFromJsonAsync<System.Text.Json.JsonElement>(json)).GetProperty("year").GetInt32());
         var broken = Year2027.Replace("\"2027-01-01\"", "\"2026-12-31\"");
 
         var response = await admin.PostAsync("/admin/calendar", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -286,7 +289,7 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var page = await admin.GetStringAsync(response.Headers.Location!.OriginalString);
         Assert.Contains("已保存 2027 年安排。受影响的在办事项在后台重新计算期限", page);
-        Assert.Matches("<tr data-year=\"2027\"><td>2027</td><td>cn-2027-admin</td><td>[^<]*</td><td>管理员 · <a [^>]*>修改记录</a></td>", page);
+        Assert.Matches("<tr data-year=\"2027\"><td>2027 <a [^>]*>JSON</a></td><td>cn-2027-admin</td><td>[^<]*</td><td>管理员 · <a [^>]*>修改记录</a></td>", page);
         Assert.Contains("<td data-recompute=\"queued\">排队中</td>", page);
         Assert.Contains("刷新进度", page);
         await _app.RecomputeDeadlinesAsync(); // what the job process does

@@ -62,7 +62,7 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         var row = Assert.Single(rows);
         Assert.Equal(("en", "subject", "Late: {{ Case.Number }}\n"), (row.Culture, row.Part, row.Source));
         Assert.Equal(LiaisonApp.AdminEmail, row.UpdatedBy);
-        Assert.Contains("已修改：subject", RowOf(await admin.GetStringAsync("/admin/templates"), "overdue"));
+        Assert.Contains("已修改：主题", RowOf(await admin.GetStringAsync("/admin/templates"), "overdue"));
         Assert.Equal("Late: {{ Case.Number }}\n", Fields(await admin.GetStringAsync("/admin/templates/overdue/en"))["subject"]);
 
         var reset = await PostAsync(admin, "/admin/templates/overdue/en", Fields(await admin.GetStringAsync("/admin/templates/overdue/en")), ("intent", "reset"));
@@ -122,7 +122,7 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
 
         var saved = await PostAsync(admin, "/admin/templates/officer-digest/zh-CN", fields, ("intent", "save"), ("subject", "{{ Recipient.Name }} 的事项动态"));
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
-        Assert.Contains("已修改：subject", RowOf(await admin.GetStringAsync("/admin/templates"), "officer-digest"));
+        Assert.Contains("已修改：主题", RowOf(await admin.GetStringAsync("/admin/templates"), "officer-digest"));
         await PostAsync(admin, "/admin/templates/officer-digest/zh-CN", Fields(await admin.GetStringAsync("/admin/templates/officer-digest/zh-CN")), ("intent", "reset"));
         Assert.Equal(0, await RowsAsync("officer-digest"));
     }
