@@ -176,6 +176,10 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Equal(("zh-CN", "en"), changed["culture"]);
         Assert.Equal(((string?)null, (string?)null), changed["password"]);
         Assert.Equal(((string?)null, (string?)"Officer"), Changes(entries[3])["role"]);
+        // The page says them in the reader's words.
+        var page = await (await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword)).GetStringAsync($"/admin/audit?area=account&subject={email}");
+        Assert.Contains("<strong>角色</strong>：工作人员 → 管理员", page);
+        Assert.Contains("<strong>语言</strong>：中文 → English", page);
         var stored = await _app.WithDbAsync(db => db.Set<AuditEntry>().Select(e => e.Changes).ToListAsync());
         Assert.DoesNotContain(stored, c => c.Contains(password) || c.Contains(newPassword) || c.Contains(ownPassword));
     }
