@@ -407,7 +407,8 @@ public sealed class MailTests : IAsyncLifetime
         var admin = await _app.AsAdminAsync();
         async Task<string[]> ListAsync(string query) =>
             [.. (await admin.GetFromJsonAsync<JsonElement[]>($"/api/admin/outbox{query}"))!.Select(m => m.GetProperty("messageId").GetString()!)];
-        var page = await (await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword)).GetStringAsync("/admin/outbox");
+        var browser = await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var page = await browser.GetStringAsync("/admin/outbox");
         int At(OutboxMessage m) => page.IndexOf($"data-mail=\"{m.Id}\"", StringComparison.Ordinal);
 
         Assert.Equal([newer.MessageId, older.MessageId, refused.MessageId, sent.MessageId], await ListAsync(""));
@@ -416,6 +417,13 @@ public sealed class MailTests : IAsyncLifetime
         Assert.Equal([sent.MessageId], await ListAsync("?status=sent"));
         Assert.True(At(refused) >= 0 && At(refused) < At(newer) && At(newer) < At(older), "refused mail, then waiting mail newest first");
         Assert.Equal(-1, At(sent));
+        // The sent mail has its own list, with when it went out.
+        var sentPage = await browser.GetStringAsync("/admin/outbox?show=sent");
+        Assert.Contains($"data-mail=\"{sent.Id}\"", sentPage);
+        Assert.DoesNotContain($"data-mail=\"{refused.Id}\"", sentPage);
+        Assert.Contains("已发送 " + TimeZoneInfo.ConvertTime((await _app.WithDbAsync(db => db.Outbox.SingleAsync(m => m.Id == sent.Id))).SentAt!.Value,
+            TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM-dd HH:mm:ss"), sentPage);
+        Assert.Contains("href=\"/admin/outbox?show=sent\"", page);
     }
 
     [Fact]

@@ -6,7 +6,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Mail;
 
-/// <summary>The admin's outbox page: mail that is waiting or was refused, with a retry button for refused mail.</summary>
+/// <summary>
+/// The admin's outbox page: mail that is waiting or was refused, with a retry button for refused mail; or
+/// (<c>?show=sent</c>) the newest mail sent, to answer "did it go out, and when?".
+/// </summary>
 public static class OutboxPages
 {
     public static IEndpointRouteBuilder MapOutboxPages(this IEndpointRouteBuilder app)
@@ -20,8 +23,13 @@ public static class OutboxPages
 
     private const int Shown = 200;
 
-    private static async Task<IResult> Index(LiaisonDbContext db, IMailTransport transport, int? retried, CancellationToken ct)
+    private static async Task<IResult> Index(LiaisonDbContext db, IMailTransport transport, int? retried, string? show, CancellationToken ct)
     {
+        if (string.Equals(show, "sent", StringComparison.OrdinalIgnoreCase))
+        {
+            return Pages.PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(await Newest(OutboxStatus.Sent, Shown), retried, Held: !transport.Sends, Sent: true));
+        }
+
         // Refused mail first, then waiting mail, each newest first from its own partial index: one query over "not
         // sent" would sort every unsent row, and read the whole outbox to find them.
         var rows = await Newest(OutboxStatus.Failed, Shown);
@@ -56,4 +64,5 @@ public static class OutboxPages
 }
 
 /// <param name="Held">No SMTP host outside Development: the waiting mail is held, not sent (<see cref="HeldMailTransport"/>).</param>
-public sealed record OutboxAdminModel(IReadOnlyList<OutboxItemDto> Mails, int? Retried, bool Held = false);
+/// <param name="Sent">The list is of mail sent (the newest), not of mail waiting or refused.</param>
+public sealed record OutboxAdminModel(IReadOnlyList<OutboxItemDto> Mails, int? Retried, bool Held = false, bool Sent = false);
