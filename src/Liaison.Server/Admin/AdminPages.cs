@@ -92,9 +92,9 @@ public static class AdminPages
         });
     }
 
-    private static async Task<IResult> Departments(DepartmentService departments, string? done, CancellationToken ct) =>
+    private static async Task<IResult> Departments(DepartmentService departments, string? done, int? handedOver, CancellationToken ct) =>
         PageResults.Page<DepartmentListPage>(new DepartmentListModel(
-            (await departments.ListAsync(active: null, ct)).Select(DepartmentDto.From).ToList(), done is "saved" or "created"));
+            (await departments.ListAsync(active: null, ct)).Select(DepartmentDto.From).ToList(), done is "saved" or "created", handedOver));
 
     private static async Task<IResult> EditDepartmentForm(string code, DepartmentService departments, CancellationToken ct) =>
         await departments.GetAsync(code, ct) is { Value: { } department }
@@ -112,7 +112,7 @@ public static class AdminPages
         var result = await departments.UpdateAsync(code, input.ToInput(), Actor.Of(user), ct);
         return result.Error is { } error
             ? DepartmentPage(isNew: false, input, current.IsSample, error, PageResults.StatusOf(error))
-            : Results.Redirect("/admin/departments?done=saved");
+            : Results.Redirect($"/admin/departments?done=saved&handedOver={result.Value!.HandedOver}");
     }
 
     private static IResult NewDepartmentForm() => DepartmentPage(isNew: true, DepartmentForm.Empty, sample: false, null, StatusCodes.Status200OK);
@@ -250,7 +250,8 @@ public sealed record AdminIndexModel(int SampleDepartments, int ProvisionalCases
     public string? SampleLeadership { get; init; }
 }
 
-public sealed record DepartmentListModel(IReadOnlyList<DepartmentDto> Departments, bool Saved);
+/// <param name="HandedOver">After a save: how many open cases and parts went to the department's new handler or leader.</param>
+public sealed record DepartmentListModel(IReadOnlyList<DepartmentDto> Departments, bool Saved, int? HandedOver = null);
 
 /// <summary>What the admin typed into a department form, kept when it is shown again with errors.</summary>
 public sealed record DepartmentForm(

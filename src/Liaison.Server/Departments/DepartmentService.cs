@@ -77,7 +77,7 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
     /// the same transaction (<see cref="LiaisonChange"/>); <paramref name="actor"/> (the admin) is named on their timelines
     /// and in the change log.
     /// </summary>
-    public async Task<ServiceResult<Department>> UpdateAsync(string code, DepartmentInput input, Actor actor, CancellationToken ct)
+    public async Task<ServiceResult<DepartmentSaved>> UpdateAsync(string code, DepartmentInput input, Actor actor, CancellationToken ct)
     {
         // A case being handled right now (its row locked) makes the handover give way: all of it rolls back and runs again.
         for (var attempt = 1; ; attempt++)
@@ -103,7 +103,7 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
     /// <summary>Tries of a save whose handover finds a case locked, about 1.3 s of pauses in all, before it answers 409.</summary>
     internal const int HandoverAttempts = 12;
 
-    private async Task<ServiceResult<Department>> UpdateOnceAsync(string code, DepartmentInput input, Actor actor, CancellationToken ct)
+    private async Task<ServiceResult<DepartmentSaved>> UpdateOnceAsync(string code, DepartmentInput input, Actor actor, CancellationToken ct)
     {
         var v = new Validation();
         if (input.Code is { } bodyCode && bodyCode.Trim() != code)
@@ -146,11 +146,11 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
             department.IsSample = false;
         }
         department.UpdatedAt = clock.GetUtcNow();
-        await liaisons.ApplyAsync(db, department, actor.Name, ct);
+        var handedOver = await liaisons.ApplyAsync(db, department, actor.Name, ct);
         AuditLog.Add(db, clock, actor, AuditActions.DepartmentChanged, code, Changes(before, Snapshot.Of(department)));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return department;
+        return new DepartmentSaved(department, handedOver);
     }
 
     /// <summary>The department's open cases (as lead) and open co-handling parts.</summary>
@@ -228,3 +228,6 @@ public sealed record DepartmentDto(string Code, string Name, PersonDto Handler, 
 public sealed record PersonInput(string? Name, string? Email, string? Culture);
 
 public sealed record DepartmentInput(string? Code, string? Name, PersonInput? Handler, PersonInput? Leader, bool? Active);
+
+/// <param name="HandedOver">Open cases and co-handling parts that went to a new handler or leader in the save.</param>
+public sealed record DepartmentSaved(Department Department, int HandedOver);

@@ -42,7 +42,7 @@ public static class DepartmentsApi
         string code, DepartmentInput input, DepartmentService departments, ClaimsPrincipal user, CancellationToken ct) =>
         await departments.UpdateAsync(code, input, Actor.Of(user), ct) switch
         {
-            { Value: { } d } => TypedResults.Ok(DepartmentDto.From(d)),
+            { Value: { } saved } => TypedResults.Ok(DepartmentDto.From(saved.Department)),
             { Error: ServiceError.Invalid invalid } => Problems.Invalid(invalid.Fields),
             // Its cases stayed locked while it tried (LiaisonChange gives way): nothing was saved.
             { Error: ServiceError.Conflict busy } => new ConflictProblem(busy.Message),

@@ -22,7 +22,8 @@ namespace Liaison.Server.Departments;
 public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
 {
     /// <summary>Moves the open work of <paramref name="department"/> (already changed, not yet saved) to its liaisons.</summary>
-    public async Task ApplyAsync(LiaisonDbContext db, Department department, string actor, CancellationToken ct)
+    /// <returns>How many open cases and co-handling parts went to a new handler or leader.</returns>
+    public async Task<int> ApplyAsync(LiaisonDbContext db, Department department, string actor, CancellationToken ct)
     {
         var code = department.Code;
         var (handler, leader) = (department.Handler, department.Leader);
@@ -36,7 +37,7 @@ public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
         var ids = (await leads.Select(c => c.Id).Union(parts.Select(p => p.CaseId)).ToListAsync(ct)).Order().ToArray();
         if (ids.Length == 0)
         {
-            return;
+            return 0;
         }
 
         // NOWAIT: the save holds the department's lock (DepartmentLocks), and a case action holding one of these cases
@@ -50,24 +51,28 @@ public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
             .OfType<Guid>().Distinct().ToArray();
         await db.Database.ExecuteSqlAsync($"SELECT 1 FROM workflow_instances WHERE id = ANY({instances}) ORDER BY depth, id FOR UPDATE NOWAIT", ct);
         var now = clock.GetUtcNow();
+        var moved = 0;
         // Read again under the lock: a case may have ended or moved to another department meanwhile. A lead already
         // with the department's people (listed for a part) changes nothing.
         foreach (var c in cases.Where(c => !CaseStatuses.Ended.Contains(c.Status)))
         {
-            if (c.DepartmentCode == code)
+            if (c.DepartmentCode == code && await MoveAsync(db, c, null, department, actor, now, CaseStatuses.IsWithHandler(c.Status), ct))
             {
-                await MoveAsync(db, c, null, department, actor, now, CaseStatuses.IsWithHandler(c.Status), ct);
+                moved++;
             }
 
             foreach (var part in partsByCase[c.Id])
             {
-                await MoveAsync(db, c, part, department, actor, now, withHandler: true, ct);
+                if (await MoveAsync(db, c, part, department, actor, now, withHandler: true, ct)) moved++;
             }
         }
+
+        return moved;
     }
 
     /// <summary>The lead's assignment (<paramref name="part"/> null) or a co-handler's part, given to the department's current liaisons.</summary>
-    private async Task MoveAsync(LiaisonDbContext db, Case c, CasePart? part, Department department, string actor, DateTimeOffset now, bool withHandler, CancellationToken ct)
+    /// <returns>True when a new person took it over (not only a name or a language corrected).</returns>
+    private async Task<bool> MoveAsync(LiaisonDbContext db, Case c, CasePart? part, Department department, string actor, DateTimeOffset now, bool withHandler, CancellationToken ct)
     {
         IAssignment holder = (IAssignment?)part ?? c;
         var (handler, leader) = (department.Handler, department.Leader);
@@ -81,7 +86,7 @@ public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
         if (!newHandler && !newLeader)
         {
             // The same people (or a name or language corrected): nothing to tell anyone.
-            return;
+            return false;
         }
 
         var note = string.Join("；", new[]
@@ -102,6 +107,8 @@ public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
             // The new leader sees the case and can remind the handler, as the leader's copy of the dispatch allowed.
             await mailer.SendAsync(db, c, CaseMailKind.LeaderHandover, [Audiences.Leader], new CaseMailer.Extras(Note: oldLeader), ct, part);
         }
+
+        return true;
     }
 
     /// <summary>Ends the replaced person's open links to this case (or part): they show "this link no longer works".</summary>

@@ -91,13 +91,16 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         var form = await admin.GetStringAsync("/admin/departments/fgj");
         Assert.Contains("value=\"fgj.handler@anyue.example\"", form);
 
+        // An open case of the department: the save hands it to the new handler, and says so.
+        await OpenAsync(_officerApi);
         var fields = DepartmentFields(handlerEmail: "zhang.wei@anyue.gov.example");
         fields["__RequestVerificationToken"] = TokenIn(form);
         var response = await admin.PostAsync("/admin/departments/fgj", new FormUrlEncodedContent(fields));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/admin/departments?done=saved", response.Headers.Location?.OriginalString);
-        var after = await admin.GetStringAsync("/admin/departments?done=saved");
+        Assert.Equal("/admin/departments?done=saved&handedOver=1", response.Headers.Location?.OriginalString);
+        var after = await admin.GetStringAsync(response.Headers.Location!.OriginalString);
+        Assert.Contains("已保存。1 件在办事项或协办任务已转交新的联络人，并已邮件通知。", after);
         var newRow = RowOf(after, "fgj");
         Assert.DoesNotContain("data-sample", newRow);
         Assert.Contains("张伟", newRow);
