@@ -36,6 +36,9 @@ public static class Cultures
     public static bool IsEnglish(string? culture) =>
         culture is not null && (culture.Equals(English, StringComparison.OrdinalIgnoreCase) || culture.StartsWith("en-", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>A language as its own speakers name it, the same on every page: English, or 中文.</summary>
+    public static string Label(string? culture) => IsEnglish(culture) ? "English" : "中文";
+
     /// <summary><c>en</c> for any English culture, <c>zh-CN</c> for any Chinese one, null for anything else.</summary>
     public static string? Normalize(string? culture) =>
         IsEnglish(culture) ? English

@@ -353,43 +353,35 @@ public static class LeagueTable
     private sealed record Round(string Department, DateTimeOffset Start, DateTimeOffset? AcceptBy, DateTimeOffset? DueAt);
 
     // A deadline change's data: { reason, dueAt: { due, … }, originalDueAt } (CaseEffectHandler); the new deadline of a reopening.
-    private static DateTimeOffset? ReopenedDue(CaseEvent e)
-    {
-        if (e.Data is null) return null;
-        try
-        {
-            using var doc = JsonDocument.Parse(e.Data);
-            var root = doc.RootElement;
-            return root.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String && reason.GetString() == "reopen"
-                && root.TryGetProperty("dueAt", out var d) && d.ValueKind == JsonValueKind.Object && d.TryGetProperty("due", out var due)
-                && due.TryGetDateTimeOffset(out var at) ? at : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static DateTimeOffset? ReopenedDue(CaseEvent e) => Read(e, root =>
+        root.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String && reason.GetString() == "reopen"
+            ? Due(root, "dueAt")
+            : null);
 
     // The dispatched entry's data: { department, round, acceptBy: { due, … }, dueAt: { due, … } } (CaseEffectHandler).
-    private static Round? ReadRound(CaseEvent e)
+    private static Round? ReadRound(CaseEvent e) => Read(e, root =>
+        root.TryGetProperty("department", out var dep) && dep.ValueKind == JsonValueKind.String
+            ? new Round(dep.GetString()!, e.At, Due(root, "acceptBy"), Due(root, "dueAt"))
+            : null);
+
+    /// <summary>What <paramref name="read"/> finds in the entry's data; nothing for an entry without data or with data that is not JSON.</summary>
+    private static T? Read<T>(CaseEvent e, Func<JsonElement, T?> read)
     {
-        if (e.Data is null) return null;
+        if (e.Data is null) return default;
         try
         {
             using var doc = JsonDocument.Parse(e.Data);
-            var root = doc.RootElement;
-            if (!root.TryGetProperty("department", out var dep) || dep.ValueKind != JsonValueKind.String) return null;
-            return new Round(dep.GetString()!, e.At, Due(root, "acceptBy"), Due(root, "dueAt"));
+            return read(doc.RootElement);
         }
         catch (JsonException)
         {
-            return null;
+            return default;
         }
-
-        static DateTimeOffset? Due(JsonElement root, string name) =>
-            root.TryGetProperty(name, out var d) && d.ValueKind == JsonValueKind.Object && d.TryGetProperty("due", out var due)
-            && due.TryGetDateTimeOffset(out var at) ? at : null;
     }
+
+    private static DateTimeOffset? Due(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var d) && d.ValueKind == JsonValueKind.Object && d.TryGetProperty("due", out var due)
+        && due.TryGetDateTimeOffset(out var at) ? at : null;
 
     private sealed class Tally
     {

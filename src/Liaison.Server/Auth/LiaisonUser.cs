@@ -1,3 +1,4 @@
+using Liaison.Cases.Common;
 using Microsoft.AspNetCore.Identity;
 
 namespace Liaison.Server.Auth;
@@ -17,6 +18,14 @@ public static class Roles
     public const string Admin = "Admin";
 
     public static readonly string[] All = [Officer, Admin];
+
+    /// <summary>A role in words, for pages (the change log shows the stored name of any other).</summary>
+    public static Text Label(string role) => role switch
+    {
+        Admin => new("管理员", "Admin"),
+        Officer => new("工作人员", "Officer"),
+        _ => new(role, role),
+    };
 }
 
 public static class Policies

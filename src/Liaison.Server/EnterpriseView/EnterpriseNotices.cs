@@ -85,18 +85,19 @@ public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, 
 
         var now = clock.GetUtcNow();
         var notice = new Notice(contact, enterprise.NoticeContactVersion);
-        var open = await db.Cases.Where(c => c.EnterpriseId == enterprise.Id && CaseStatuses.Open.Contains(c.Status)).OrderBy(c => c.Id).ToListAsync(ct);
-        foreach (var c in open)
-        {
-            await MailAsync(db, c, notice, CaseMailKind.EnterpriseOpened, EnterpriseLinkPurpose.Opened, null, now, ct);
-        }
-
-        var rating = await db.Cases.Where(c => c.EnterpriseId == enterprise.Id && c.Status == CaseStatus.Closed
-                && db.Set<CaseRating>().Any(r => r.CaseId == c.Id && r.Score == null && r.ClosesAt > now))
+        var followed = await db.Cases.Where(c => c.EnterpriseId == enterprise.Id && (CaseStatuses.Open.Contains(c.Status)
+                || (c.Status == CaseStatus.Closed && db.Set<CaseRating>().Any(r => r.CaseId == c.Id && r.Score == null && r.ClosesAt > now))))
             .OrderBy(c => c.Id).ToListAsync(ct);
-        foreach (var c in rating)
+        foreach (var c in followed)
         {
-            await MailAsync(db, c, notice, CaseMailKind.EnterpriseRate, EnterpriseLinkPurpose.Rate, await ResolutionAsync(db, c.Id, ct), now, ct);
+            if (CaseStatuses.IsOpen(c.Status))
+            {
+                await MailAsync(db, c, notice, CaseMailKind.EnterpriseOpened, EnterpriseLinkPurpose.Opened, null, now, ct);
+            }
+            else
+            {
+                await MailAsync(db, c, notice, CaseMailKind.EnterpriseRate, EnterpriseLinkPurpose.Rate, await ResolutionAsync(db, c.Id, ct), now, ct);
+            }
         }
     }
 

@@ -217,7 +217,7 @@ public static class LiaisonHost
     {
         app.UseForwardedHeadersFromTrustedProxies();
         app.UseReadOnlyRequests();
-        app.UseSecurityHeaders(SecurityHeaders.PublicHttps(app.Configuration));
+        app.UseSecurityHeaders(SecurityHeaders.PublicHttps(app.Services.GetRequiredService<IOptions<LiaisonOptions>>().Value.PublicBaseUrl));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // The pages' stylesheet and scripts; the designer's files are served by its own endpoint, for admins only.

@@ -33,9 +33,7 @@ public static class SecurityHeaders
     /// a browser that was once sent it goes to HTTPS on its own. (Cookies are Secure on HTTPS requests: behind a proxy,
     /// <c>Liaison:SignIn:TrustedProxies</c> makes its requests count as HTTPS.)
     /// </summary>
-    public static bool PublicHttps(IConfiguration config) =>
-        config[$"{Hosting.LiaisonOptions.Section}:{nameof(Hosting.LiaisonOptions.PublicBaseUrl)}"] is { } url
-        && url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+    public static bool PublicHttps(string publicBaseUrl) => publicBaseUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, bool publicHttps) => app.Use((context, next) =>
     {

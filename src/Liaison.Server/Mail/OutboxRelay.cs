@@ -192,21 +192,6 @@ public sealed partial class OutboxRelay(
             """);
     }
 
-    /// <summary>
-    /// A case's mail that will never arrive goes on the case's timeline (邮件未能送达, naming the recipient, never the
-    /// address), where the officer following the case sees it: the mail was on the timeline as sent.
-    /// </summary>
-    private async Task NoteFailedAsync(OutboxMessage row, CancellationToken ct)
-    {
-        if (row.CaseId is not { } caseId || await db.Cases.FirstOrDefaultAsync(c => c.Id == caseId, ct) is not { } c)
-        {
-            return;
-        }
-
-        CaseTimeline.Add(db, c, clock.GetUtcNow(), CaseEventKinds.MailFailed, CaseTimeline.System, $"{row.Kind} → {row.ToName}",
-            new { kind = row.Kind, toName = row.ToName, messageId = row.MessageId, status = row.LastSmtpStatus });
-    }
-
     /// <returns>True when the connection failed and the rest of the due rows should wait for the next run.</returns>
     private async Task<bool> SendOneAsync(IMailSession session, OutboxMessage row, RelayReport report, CancellationToken ct)
     {
@@ -230,14 +215,9 @@ public sealed partial class OutboxRelay(
         }
         catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
         {
-            row.Attempts++;
-            row.Status = OutboxStatus.Failed;
-            row.LastSmtpStatus = (int)ex.StatusCode;
-            row.LastError = ex.Message;
-            report.Failed++;
             // Recipients are never logged (enterprise contacts' emails are private); the outbox row names them to admins.
             log.LogError("Mail {OutboxId} ({Kind}) rejected permanently: {Status} {Error}", row.Id, row.Kind, (int)ex.StatusCode, RedactEmails(ex.Message));
-            await NoteFailedAsync(row, ct);
+            await FailAsync(row, (int)ex.StatusCode, ex.Message, report, ct);
         }
         catch (SmtpCommandException ex)
         {
@@ -246,12 +226,8 @@ public sealed partial class OutboxRelay(
         catch (ParseException ex)
         {
             // An address in this mail cannot be written as a mail header: no retry will change that.
-            row.Attempts++;
-            row.Status = OutboxStatus.Failed;
-            row.LastError = "地址无法解析 / An address cannot be parsed: " + ex.Message;
-            report.Failed++;
             log.LogError("Mail {OutboxId} ({Kind}) failed: an address cannot be parsed", row.Id, row.Kind);
-            await NoteFailedAsync(row, ct);
+            await FailAsync(row, null, "地址无法解析 / An address cannot be parsed: " + ex.Message, report, ct);
         }
         catch (Exception ex) when (IsConnectionError(ex))
         {
@@ -261,6 +237,25 @@ public sealed partial class OutboxRelay(
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A failure for good: the mail is marked failed (an admin may retry it) and, a case's mail, goes on the case's
+    /// timeline (邮件未能送达, naming the recipient, never the address), where the officer following the case sees it: the
+    /// mail was on the timeline as sent.
+    /// </summary>
+    private async Task FailAsync(OutboxMessage row, int? smtpStatus, string error, RelayReport report, CancellationToken ct)
+    {
+        row.Attempts++;
+        row.Status = OutboxStatus.Failed;
+        row.LastSmtpStatus = smtpStatus;
+        row.LastError = error;
+        report.Failed++;
+        if (row.CaseId is { } caseId && await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == caseId, ct) is { } c)
+        {
+            CaseTimeline.Add(db, c, clock.GetUtcNow(), CaseEventKinds.MailFailed, CaseTimeline.System, $"{row.Kind} → {row.ToName}",
+                new { kind = row.Kind, toName = row.ToName, messageId = row.MessageId, status = smtpStatus });
+        }
     }
 
     /// <summary>A temporary failure: the mail stays pending and is tried again after its back-off, however long the outage.</summary>
