@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Liaison.Cases.Calendar;
 
 /// <summary>
@@ -16,4 +18,13 @@ namespace Liaison.Cases.Calendar;
 /// <c>cn-2025-v1+cn-2026-v1</c>, or <c>cn-2026-v1+provisional-2027</c> for a year with no schedule.
 /// Only the years actually walked appear, so adding a later year does not make an earlier deadline look stale.
 /// </param>
-public sealed record Deadline(DateTimeOffset Due, bool Provisional, DateTimeOffset Start, int WorkingDays, string CalendarVersion);
+public sealed record Deadline(DateTimeOffset Due, bool Provisional, DateTimeOffset Start, int WorkingDays, string CalendarVersion)
+{
+    /// <summary>
+    /// The deadline this one counts on from (an approved extension counts its days after the resolve deadline it moves),
+    /// so a schedule loaded later recounts both: <see cref="Start"/> is that deadline as it stood. Null when the clock
+    /// started at an event (a dispatch, a reopening).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Deadline? Extends { get; init; }
+}

@@ -117,7 +117,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                     c.OriginalDueAt = dc.DueAt.Due;
                 }
 
-                c.DueAtBasis = DeadlineRecalculation.Basis(dc.DueAt);
+                c.DueAtBasis = DeadlineRecalculation.Basis(dc.Reason == "extension" ? DeadlineRecalculation.Extending(dc.DueAt, c.DueAtBasis) : dc.DueAt);
                 c.Provisional = dc.DueAt.Provisional;
                 c.PendingExtensionDays = null;
                 c.PendingExtensionReason = null;
@@ -184,7 +184,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
 
             case CaseDeadlineChanged dc:
                 part.DueAt = dc.DueAt.Due;
-                part.DueAtBasis = DeadlineRecalculation.Basis(dc.DueAt);
+                part.DueAtBasis = DeadlineRecalculation.Basis(dc.Reason == "extension" ? DeadlineRecalculation.Extending(dc.DueAt, part.DueAtBasis) : dc.DueAt);
                 part.Provisional = dc.DueAt.Provisional;
                 part.PendingExtensionDays = null;
                 part.PendingExtensionReason = null;

@@ -162,12 +162,11 @@ public sealed class DeadlineRecalculation(
 
         if (due is not null)
         {
-            // The original deadline a resolution is scored against moves with it while no extension or reopening has
-            // moved the deadline away from it (a provisional date was a guess, not a promise); one already scored keeps
-            // its mark.
-            if (holder.OriginalDueAt == holder.DueAt)
+            // The original deadline a resolution is scored against moves with it, or with the deadline an extension
+            // counted from (a provisional date was a guess, not a promise); one already scored keeps its mark.
+            if (Counterpart(ReadBasis(holder.DueAtBasis), due, holder.OriginalDueAt) is { } original)
             {
-                holder.OriginalDueAt = due.Due;
+                holder.OriginalDueAt = original;
             }
 
             holder.DueAt = due.Due;
@@ -255,13 +254,42 @@ public sealed class DeadlineRecalculation(
             return (null, false);
         }
 
-        var now = calendar.AddWorkingDays(old.Start, old.WorkingDays);
+        var now = Recount(calendar, old);
+        return (now.Due == current && now.Provisional == old.Provisional ? null : now, old.Provisional);
+    }
+
+    /// <summary>
+    /// <paramref name="old"/> counted again with <paramref name="calendar"/>: an extension from the deadline it extends,
+    /// itself counted again first (it was provisional too, or it moved with the new schedule).
+    /// </summary>
+    private static Deadline Recount(WorkingCalendar calendar, Deadline old)
+    {
+        var earlier = old.Extends is { } extended ? Recount(calendar, extended) : null;
+        var now = calendar.AddWorkingDays(earlier?.Due ?? old.Start, old.WorkingDays);
         // The schedule moves the day, not the hour: a deadline set before an admin changed Liaison:CloseOfBusiness
         // keeps the time of day it was given.
         var hour = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(old.Due, calendar.TimeZone).DateTime);
-        now = now with { Due = calendar.AtLocalTime(calendar.LocalDate(now.Due), hour) };
-        return (now.Due == current && now.Provisional == old.Provisional ? null : now, old.Provisional);
+        return now with
+        {
+            Due = calendar.AtLocalTime(calendar.LocalDate(now.Due), hour),
+            Provisional = now.Provisional || earlier?.Provisional == true,
+            Extends = earlier,
+        };
     }
+
+    /// <summary>
+    /// The basis of an approved extension: <paramref name="extension"/>, counted after the deadline stored as
+    /// <paramref name="extendedBasis"/>, remembers that deadline, so a schedule loaded later moves both.
+    /// </summary>
+    public static Deadline Extending(Deadline extension, string? extendedBasis) =>
+        ReadBasis(extendedBasis) is { } extended && extended.Due == extension.Start ? extension with { Extends = extended } : extension;
+
+    /// <summary>
+    /// The deadline in <paramref name="now"/>'s chain that stands where <paramref name="original"/> stood in
+    /// <paramref name="old"/>'s (the deadline itself or one it extends); null when none of them was it.
+    /// </summary>
+    private static DateTimeOffset? Counterpart(Deadline? old, Deadline? now, DateTimeOffset? original) =>
+        old is null || now is null ? null : old.Due == original ? now.Due : Counterpart(old.Extends, now.Extends, original);
 }
 
 /// <summary>What one <see cref="DeadlineRecalculation.RunChunkAsync"/> did.</summary>

@@ -223,6 +223,37 @@ public sealed class CalendarYearTests
     }
 
     [Fact]
+    public async Task An_extension_approved_before_2027_was_loaded_counts_again_from_the_deadline_it_extends()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Extended");
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        var officer = await app.AsOfficerAsync();
+        var admin = await app.AsAdminAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(app, "fgj.handler@anyue.example", number)).Single(m => m.Subject.Contains("派单"))));
+        await PostActionAsync(app.Anonymous(), link, "accept");
+        await PostActionAsync(app.Anonymous(), link, "extension", new() { ["days"] = "3", ["note"] = "等待上级批复" });
+        Assert.True((await officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true })).IsSuccessStatusCode);
+        // Provisionally the 4th (New Year's Day counted), three working days more: the 7th.
+        var extended = await GetCaseAsync(officer, number);
+        Assert.Equal("2027-01-07T18:00:00+08:00", extended.GetProperty("dueAt").GetString());
+        Assert.Equal("2027-01-04T18:00:00+08:00", extended.GetProperty("originalDueAt").GetString());
+
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(1, await app.RecomputeDeadlinesAsync());
+
+        // The deadline extended is the 5th now, so the extension ends on the 8th (counted from the provisional 4th, it
+        // stayed the 7th), and the original deadline the resolution is scored against is the 5th.
+        var c = await GetCaseAsync(officer, number);
+        Assert.Equal("2027-01-08T18:00:00+08:00", c.GetProperty("dueAt").GetString());
+        Assert.False(c.GetProperty("provisional").GetBoolean());
+        Assert.Equal("2027-01-05T18:00:00+08:00", c.GetProperty("originalDueAt").GetString());
+        var workflow = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/workflow");
+        Assert.Equal("2027-01-08T18:00:00+08:00", workflow.GetProperty("bookmarks").EnumerateArray()
+            .Single(b => b.GetProperty("key").GetString() == "ResolveDue").GetProperty("resumeAt").GetString());
+    }
+
+    [Fact]
     public async Task A_recomputation_commits_a_chunk_at_a_time_and_resumes_after_the_last_committed_chunk()
     {
         await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Chunks");
