@@ -171,8 +171,11 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
                 ? []
                 : await waiting.OrderByDescending(id => id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         }
-        else if (department is null && (!string.IsNullOrEmpty(q) || decision == true))
+        else if (department is null && (!string.IsNullOrEmpty(q) || decision == true || pageSize >= CountLimit))
         {
+            // An export (a page as large as the count's limit) reads its matches' ids here too, in no order: asked for
+            // "ORDER BY id DESC LIMIT 10000", PostgreSQL expects to stop early and walks the whole id index newest first
+            // when fewer than 10,000 match (overdue=true: every one of a million index entries for 3,468 matches).
             // A search reads the ids of its matches (up to CountLimit + 1, in no order, from the trigram indexes) and
             // pages them here. Asked for "ORDER BY id DESC LIMIT 50", PostgreSQL may walk the whole table newest first,
             // expecting many matches: trigram estimates are rough, and 100 matches at a million cases took 2.4 s that way.
