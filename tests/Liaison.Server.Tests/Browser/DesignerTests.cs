@@ -36,6 +36,10 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await Assertions.Expect(Node(page, "dispatch")).ToContainTextAsync("派单 Dispatch");
         await Assertions.Expect(Node(page, "wait")).ToContainTextAsync("等待部门联络人"); // the type's Chinese name
         await Assertions.Expect(Node(page, "wait").Locator(".act-port")).ToHaveCountAsync(12); // one handle per outcome
+        // A port shows its outcome's Chinese label; the outcome itself (the JSON's identifier) is its title.
+        var accepted = Node(page, "wait").Locator(".act-port[data-port='Accepted'] span");
+        await Assertions.Expect(accepted).ToHaveTextAsync("已签收");
+        await Assertions.Expect(accepted).ToHaveAttributeAsync("title", "Accepted");
         Assert.Equal(original["root"]!["activities"]!.AsArray().Count, await page.Locator(".react-flow__node").CountAsync());
 
         // Drag a node in the middle of the canvas a little (near an edge the canvas would pan instead).
@@ -110,6 +114,8 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await page.GetByRole(AriaRole.Button, new() { Name = "校验", Exact = true }).ClickAsync();
         await Assertions.Expect(Node(page, "writeline-1").Locator(".act.invalid")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("problems")).ToContainTextAsync("writeline-1");
+        await Assertions.Expect(page.GetByTestId("problems")).ToContainTextAsync("无法到达活动“writeline-1”"); // the Chinese message alone
+        await Assertions.Expect(page.GetByTestId("problems")).Not.ToContainTextAsync("cannot be reached");
         await Assertions.Expect(Node(page, "hello").Locator(".act.invalid")).ToHaveCountAsync(0);
 
         // Delete it again (select, Delete key) and publish: the saved draft becomes the published version.
