@@ -42,6 +42,56 @@ public class DescriptorTests
     }
 
     [Fact]
+    public void Every_built_in_activity_and_input_is_described_in_Chinese_and_in_English()
+    {
+        foreach (var d in ActivityRegistry.CreateDefault().Descriptors)
+        {
+            Assert.True(IsChinese(d.Description.ZhCn), $"{d.Type} has no Chinese description: '{d.Description.ZhCn}'");
+            Assert.False(string.IsNullOrWhiteSpace(d.Description.En), $"{d.Type} has no English description");
+            foreach (var i in d.Inputs)
+            {
+                Assert.True(IsChinese(i.Description.ZhCn), $"{d.Type}.{i.Name} has no Chinese description: '{i.Description.ZhCn}'");
+                Assert.False(string.IsNullOrWhiteSpace(i.Description.En), $"{d.Type}.{i.Name} has no English description");
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_outcome_of_a_built_in_activity_has_a_label_and_keeps_its_identifier()
+    {
+        var byType = ActivityRegistry.CreateDefault().Descriptors.ToDictionary(d => d.Type);
+        foreach (var d in byType.Values)
+        {
+            foreach (var outcome in d.Outcomes)
+            {
+                Assert.True(d.OutcomeLabels.TryGetValue(outcome, out var label), $"{d.Type} has no label for {outcome}");
+                Assert.True(IsChinese(label.ZhCn) && label.En.Length > 0, $"{d.Type}.{outcome}: {label}");
+            }
+        }
+
+        Assert.Equal(["True", "False"], byType["Elsa.FlowDecision"].Outcomes);
+        Assert.Equal(("是", "否"), (byType["Elsa.FlowDecision"].OutcomeLabels["True"].ZhCn, byType["Elsa.FlowDecision"].OutcomeLabels["False"].ZhCn));
+        Assert.Equal("完成", byType["Elsa.WriteLine"].OutcomeLabels["Done"].ZhCn); // inherited from Activity.Done
+        Assert.Equal("默认", byType["Elsa.FlowSwitch"].OutcomeLabels["Default"].ZhCn); // an outcome its configuration gives it
+        Assert.Equal("子流程故障", byType["Elsa.ExecuteWorkflow"].OutcomeLabels["Faulted"].ZhCn);
+    }
+
+    [Fact]
+    public void Descriptions_and_outcome_labels_serialise_with_locale_keys()
+    {
+        var json = JsonSerializer.SerializeToNode(ActivityRegistry.CreateDefault().Descriptors, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var delay = json.AsArray().Single(d => d!["type"]!.GetValue<string>() == "Elsa.Delay")!;
+        Assert.Equal("等待一段时间（由系统定时器计时）。", delay["description"]!["zh-CN"]!.GetValue<string>());
+        Assert.Equal("Waits for a time span (a timer the host schedules).", delay["description"]!["en"]!.GetValue<string>());
+        Assert.Equal("等待多长时间，如 00:00:05 或 PT5S。", delay["inputs"]![0]!["description"]!["zh-CN"]!.GetValue<string>());
+        Assert.Equal("完成", delay["outcomeLabels"]!["Done"]!["zh-CN"]!.GetValue<string>());
+        Assert.Equal("Done", delay["outcomes"]![0]!.GetValue<string>());
+    }
+
+    /// <summary>Has Chinese characters (a Chinese field that fell back to the English has none).</summary>
+    internal static bool IsChinese(string? text) => text is not null && text.Any(c => c is >= '\u4e00' and <= '\u9fff');
+
+    [Fact]
     public void Registering_a_second_class_under_the_same_type_name_fails()
     {
         var registry = ActivityRegistry.CreateDefault();
@@ -94,7 +144,13 @@ public class ValidationTests
         Has("set", "unknown-variable");
         Has("orphan", "unreachable");
         Has("bad", "invalid-input");
-        Assert.All(errors, e => Assert.Contains($"'{e.ActivityId}'", e.Message));
+        Assert.All(errors, e => Assert.Contains($"'{e.ActivityId}'", e.LocalizedMessage.En));
+        // The admin reading Chinese gets Chinese, naming the same activity; Message carries both, as problem details do.
+        Assert.All(errors, e => Assert.Contains($"“{e.ActivityId}”", e.LocalizedMessage.ZhCn));
+        Assert.All(errors, e => Assert.True(DescriptorTests.IsChinese(e.LocalizedMessage.ZhCn), e.LocalizedMessage.ZhCn));
+        Assert.All(errors, e => Assert.Equal($"{e.LocalizedMessage.ZhCn} / {e.LocalizedMessage.En}", e.Message));
+        Assert.Contains(errors, e => e.LocalizedMessage.ZhCn == "活动“decide”缺少必填的输入“条件（condition）”。");
+        Assert.Contains(errors, e => e.LocalizedMessage.ZhCn == "活动“decide”（Elsa.FlowDecision）没有结果端口 Maybe；它的结果端口有 True、False。");
     }
 
     [Fact]

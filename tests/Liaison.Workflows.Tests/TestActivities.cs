@@ -13,14 +13,16 @@ public sealed class SplitBoth : Activity
 
 /// <summary>Shaped like the domain's wait-for-liaison: one outcome per action and one per deadline.</summary>
 [Activity("Liaison.TestHumanTask", Category = "Liaison", DisplayNameZh = "等待联络人", DisplayNameEn = "Wait for liaison",
-    Description = "Waits for the liaison to act.")]
+    DescriptionZh = "等待联络人办理。", DescriptionEn = "Waits for the liaison to act.")]
 [Outcomes("Accepted", "Returned", "ResolveDue")]
 public sealed class TestHumanTask : Activity
 {
     [Input(DisplayNameZh = "处理人", DisplayNameEn = "Handler", Required = true)]
     public string? Handler { get; set; }
 
-    [Input(DisplayNameZh = "期限", DisplayNameEn = "Due in", Description = "How long until the deadline.", DefaultValue = "1.00:00:00")]
+    [Input(DisplayNameZh = "期限", DisplayNameEn = "Due in",
+        DescriptionZh = "距离期限还有多久。",
+        DescriptionEn = "How long until the deadline.", DefaultValue = "1.00:00:00")]
     public TimeSpan DueIn { get; set; }
 
     public override void Execute(ActivityContext context)

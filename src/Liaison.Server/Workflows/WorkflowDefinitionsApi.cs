@@ -148,7 +148,7 @@ public static partial class WorkflowDefinitionsApi
         {
             definition = body.Definition switch
             {
-                null => throw new WorkflowDefinitionException("The request has no definition.", "$.definition"),
+                null => throw new WorkflowDefinitionException("The request has no definition.", "$.definition") { MessageZh = "请求中没有流程定义（definition）。" },
                 JsonValue v when v.TryGetValue<string>(out var text) => WorkflowDefinitionJson.Parse(text),
                 var node => WorkflowDefinitionJson.Parse(node),
             };
@@ -174,7 +174,7 @@ public static partial class WorkflowDefinitionsApi
             }
             catch (WorkflowDefinitionException ex)
             {
-                return DefinitionProblem(new WorkflowDefinitionException(ex.Message, $"$.definitions[{i}]{ex.Path?.TrimStart('$')}", ex.ActivityId, ex));
+                return DefinitionProblem(new WorkflowDefinitionException(ex.Message, $"$.definitions[{i}]{ex.Path?.TrimStart('$')}", ex.ActivityId, ex) { MessageZh = ex.MessageZh });
             }
         }
 
@@ -251,7 +251,7 @@ public static partial class WorkflowDefinitionsApi
     }
 
     private static BadRequestProblem DefinitionProblem(WorkflowDefinitionException ex) => new(
-        new($"工作流定义无法读取：{ex.Message}", $"The workflow definition cannot be read: {ex.Message}"),
+        new($"工作流定义无法读取：{ex.MessageZh}", $"The workflow definition cannot be read: {ex.Message}"),
         new Dictionary<string, object?> { ["path"] = ex.Path, ["activityId"] = ex.ActivityId });
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Liaison.Workflows.Activities;
 using Liaison.Workflows.Runtime;
 using Liaison.Workflows.Validation;
 
@@ -17,9 +18,11 @@ public sealed record WorkflowVersionDto(
         new(r.Version, r.VersionId, r.Name, r.IsLatest, r.IsPublished, r.IsDraft, r.CreatedAt, r.UpdatedAt, r.PublishedAt);
 }
 
-public sealed record ValidationErrorDto(string? ActivityId, string Code, string Message)
+/// <param name="Message">Both languages, "中文 / English", as every problem detail writes a message.</param>
+/// <param name="LocalizedMessage">Each language on its own (<c>{"zh-CN": …, "en": …}</c>), for a reader of one.</param>
+public sealed record ValidationErrorDto(string? ActivityId, string Code, string Message, LocalizedText LocalizedMessage)
 {
-    public static ValidationErrorDto From(ValidationError e) => new(e.ActivityId, e.Code, e.Message);
+    public static ValidationErrorDto From(ValidationError e) => new(e.ActivityId, e.Code, e.Message, e.LocalizedMessage);
 }
 
 public sealed record ValidationResultDto(bool Valid, IReadOnlyList<ValidationErrorDto> Errors);

@@ -10,6 +10,7 @@ namespace Liaison.Workflows.Activities;
 public abstract class Activity
 {
     /// <summary>The conventional single outcome.</summary>
+    [OutcomeLabel("完成", "Done")]
     public const string Done = "Done";
 
     /// <summary>

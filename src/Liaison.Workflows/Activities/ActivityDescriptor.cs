@@ -2,14 +2,19 @@ using System.Text.Json.Serialization;
 
 namespace Liaison.Workflows.Activities;
 
-/// <summary>What the designer's palette shows for one activity type; derived from the class once.</summary>
+/// <summary>
+/// What the designer's palette shows for one activity type; derived from the class once. <see cref="OutcomeLabels"/>
+/// names outcomes for people (the ports keep their identifiers): the static ones and those a configuration may give,
+/// such as a switch's Default.
+/// </summary>
 public sealed record ActivityDescriptor(
     string Type,
     string Category,
     LocalizedText DisplayName,
-    string Description,
+    LocalizedText Description,
     IReadOnlyList<InputDescriptor> Inputs,
-    IReadOnlyList<string> Outcomes)
+    IReadOnlyList<string> Outcomes,
+    IReadOnlyDictionary<string, LocalizedText> OutcomeLabels)
 {
     /// <summary>For a workflow used as an activity: the definition a new node runs (written as its <c>workflowDefinitionId</c>).</summary>
     public string? WorkflowDefinitionId { get; init; }
@@ -28,12 +33,14 @@ public sealed record ActivityDescriptor(
             .Where(i => Text(i, "name").Length > 0)
             .Select(i => new InputDescriptor(Text(i, "name"), Text(i, "type") is { Length: > 0 } t ? t : "Object", false,
                 new LocalizedText(Text(i, "displayName") is { Length: > 0 } n ? n : Text(i, "name"), Text(i, "displayName") is { Length: > 0 } m ? m : Text(i, "name")),
-                Text(i, "description"), null))
+                new LocalizedText(Text(i, "description"), Text(i, "description")), null))
             .ToList();
         var name = string.IsNullOrWhiteSpace(d.Name) ? d.DefinitionId : d.Name;
-        return new ActivityDescriptor(d.DefinitionId, "Workflows", new LocalizedText(name, name), d.Description ?? "", inputs,
+        // The workflow's own outcomes are named by its author; Done, Faulted and Cancelled as every child activity names them.
+        return new ActivityDescriptor(d.DefinitionId, "Workflows", new LocalizedText(name, name), new LocalizedText(d.Description ?? "", d.Description ?? ""), inputs,
             // Done too: a child that ends without Elsa.Complete continues its node along Done.
-            [.. d.DeclaredOutcomes.Append(Activity.Done).Distinct(StringComparer.Ordinal), Composition.ChildWorkflowActivity.Faulted, Composition.ChildWorkflowActivity.Cancelled])
+            [.. d.DeclaredOutcomes.Append(Activity.Done).Distinct(StringComparer.Ordinal), Composition.ChildWorkflowActivity.Faulted, Composition.ChildWorkflowActivity.Cancelled],
+            OutcomeLabel.Of(typeof(Composition.WorkflowDefinitionActivity)))
         {
             WorkflowDefinitionId = d.DefinitionId,
             WorkflowDefinitionVersionId = d.Id,
@@ -47,10 +54,30 @@ public sealed record InputDescriptor(
     string TypeName,
     bool Required,
     LocalizedText DisplayName,
-    string Description,
+    LocalizedText Description,
     object? DefaultValue);
 
 /// <summary>Chinese and English text, serialised as <c>{"zh-CN": …, "en": …}</c>.</summary>
 public sealed record LocalizedText(
     [property: JsonPropertyName("zh-CN")] string ZhCn,
     [property: JsonPropertyName("en")] string En);
+
+/// <summary>Reads the <see cref="OutcomeLabelAttribute"/>s of an activity class and the classes it derives from.</summary>
+public static class OutcomeLabel
+{
+    /// <summary>Each labelled outcome constant of <paramref name="activityType"/> (own or inherited, such as Done), by its value.</summary>
+    public static IReadOnlyDictionary<string, LocalizedText> Of(Type activityType)
+    {
+        var labels = new Dictionary<string, LocalizedText>(StringComparer.Ordinal);
+        // Walk from the class up, so a class may relabel an outcome it inherits.
+        for (var t = activityType; t != null && t != typeof(object); t = t.BaseType)
+        {
+            foreach (var f in t.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.DeclaredOnly))
+            {
+                if (f.IsLiteral && f.FieldType == typeof(string) && f.GetCustomAttributes(typeof(OutcomeLabelAttribute), false) is [OutcomeLabelAttribute a, ..])
+                    labels.TryAdd((string)f.GetRawConstantValue()!, new LocalizedText(a.Zh, a.En));
+            }
+        }
+        return labels;
+    }
+}

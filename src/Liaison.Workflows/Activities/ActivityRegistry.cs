@@ -141,19 +141,20 @@ public sealed class ActivityType
             attr.Type,
             attr.Category,
             new LocalizedText(Or(attr.DisplayNameZh, attr.DisplayNameEn, clrType.Name), Or(attr.DisplayNameEn, clrType.Name)),
-            attr.Description,
+            new LocalizedText(Or(attr.DescriptionZh, attr.DescriptionEn), attr.DescriptionEn),
             inputs.Select(i => new InputDescriptor(
                 i.Name,
                 i.Attribute.TypeName ?? TypeNameOf(i.Type),
                 i.Attribute.Required,
                 new LocalizedText(Or(i.Attribute.DisplayNameZh, i.Attribute.DisplayNameEn, i.Name), Or(i.Attribute.DisplayNameEn, i.Name)),
-                i.Attribute.Description,
+                new LocalizedText(Or(i.Attribute.DescriptionZh, i.Attribute.DescriptionEn), i.Attribute.DescriptionEn),
                 i.DefaultValue is Enum e ? e.ToString() : i.DefaultValue)).ToList(),
-            outcomes.ToList());
+            outcomes.ToList(),
+            OutcomeLabel.Of(clrType));
         return new ActivityType(attr.Type, clrType, descriptor, factory, inputs.ToArray());
     }
 
-    private static string Or(params string[] values) => values.First(v => !string.IsNullOrEmpty(v));
+    private static string Or(params string[] values) => values.FirstOrDefault(v => !string.IsNullOrEmpty(v)) ?? "";
 
     private static string CamelCase(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 

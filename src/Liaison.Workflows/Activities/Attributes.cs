@@ -1,6 +1,9 @@
 namespace Liaison.Workflows.Activities;
 
-/// <summary>Names an activity class in the definition JSON and describes it for the designer's palette.</summary>
+/// <summary>
+/// Names an activity class in the definition JSON and describes it for the designer's palette, in Chinese and English
+/// (the Chinese falls back to the English when left empty).
+/// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class ActivityAttribute(string type) : Attribute
 {
@@ -10,7 +13,8 @@ public sealed class ActivityAttribute(string type) : Attribute
     public string Category { get; init; } = "Misc";
     public string DisplayNameZh { get; init; } = "";
     public string DisplayNameEn { get; init; } = "";
-    public string Description { get; init; } = "";
+    public string DescriptionZh { get; init; } = "";
+    public string DescriptionEn { get; init; } = "";
 }
 
 /// <summary>
@@ -22,7 +26,8 @@ public sealed class InputAttribute : Attribute
 {
     public string DisplayNameZh { get; init; } = "";
     public string DisplayNameEn { get; init; } = "";
-    public string Description { get; init; } = "";
+    public string DescriptionZh { get; init; } = "";
+    public string DescriptionEn { get; init; } = "";
     public bool Required { get; init; }
 
     /// <summary>Used when the definition does not set the input.</summary>
@@ -49,4 +54,15 @@ public sealed class InputAttribute : Attribute
 public sealed class OutcomesAttribute(params string[] outcomes) : Attribute
 {
     public IReadOnlyList<string> Outcomes { get; } = outcomes;
+}
+
+/// <summary>
+/// Names an outcome for people, on the <c>const string</c> that holds it: the designer labels the port with it, while
+/// the outcome itself (the identifier in the definition JSON) stays as it is.
+/// </summary>
+[AttributeUsage(AttributeTargets.Field, Inherited = false)]
+public sealed class OutcomeLabelAttribute(string zh, string en) : Attribute
+{
+    public string Zh { get; } = zh;
+    public string En { get; } = en;
 }

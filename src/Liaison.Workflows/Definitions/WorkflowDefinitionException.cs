@@ -2,7 +2,7 @@ namespace Liaison.Workflows.Definitions;
 
 /// <summary>
 /// The definition JSON is malformed or cannot be compiled. The message names the JSON path and/or activity id;
-/// callers turn it into HTTP 400.
+/// callers turn it into HTTP 400. <see cref="Exception.Message"/> is English, <see cref="MessageZh"/> Chinese.
 /// </summary>
 public sealed class WorkflowDefinitionException : Exception
 {
@@ -17,4 +17,13 @@ public sealed class WorkflowDefinitionException : Exception
     public string? Path { get; }
 
     public string? ActivityId { get; }
+
+    /// <summary>The message in Chinese; the English one when none was given.</summary>
+    public string MessageZh
+    {
+        get => _messageZh ?? Message;
+        init => _messageZh = value;
+    }
+
+    private readonly string? _messageZh;
 }

@@ -28,7 +28,7 @@ public static class WorkflowDefinitionJson
     public static WorkflowDefinition Parse(string json)
     {
         if (string.IsNullOrWhiteSpace(json))
-            throw new WorkflowDefinitionException("The workflow definition is empty.", "$");
+            throw new WorkflowDefinitionException("The workflow definition is empty.", "$") { MessageZh = "流程定义为空。" };
         JsonNode? node;
         try
         {
@@ -38,7 +38,10 @@ public static class WorkflowDefinitionJson
         {
             throw new WorkflowDefinitionException(
                 $"The workflow definition is not valid JSON (line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}): {ex.Message}",
-                ex.Path ?? "$", inner: ex);
+                ex.Path ?? "$", inner: ex)
+            {
+                MessageZh = $"流程定义不是有效的 JSON（第 {ex.LineNumber + 1} 行，第 {ex.BytePositionInLine + 1} 个字节）：{ex.Message}",
+            };
         }
         return Parse(node);
     }
@@ -57,7 +60,10 @@ public static class WorkflowDefinitionJson
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
         {
             // E.g. two properties differing only by case: surface as a definition error, never a 500.
-            throw new WorkflowDefinitionException($"The workflow definition is malformed: {ex.Message}", "$", inner: ex);
+            throw new WorkflowDefinitionException($"The workflow definition is malformed: {ex.Message}", "$", inner: ex)
+            {
+                MessageZh = $"流程定义格式有误：{ex.Message}",
+            };
         }
     }
 
@@ -157,7 +163,7 @@ public static class WorkflowDefinitionJson
             for (var i = 0; i < arr.Count; i++)
                 d.Variables.Add(ReadVariable(Obj(arr[i], $"$.variables[{i}]"), $"$.variables[{i}]"));
         }
-        var root = o["root"] ?? throw new WorkflowDefinitionException("The workflow definition has no 'root' flowchart.", "$.root");
+        var root = o["root"] ?? throw new WorkflowDefinitionException("The workflow definition has no 'root' flowchart.", "$.root") { MessageZh = "流程定义缺少根流程图（root）。" };
         d.Root = ReadRoot(Obj(root, "$.root"));
         d.Extra = ExtraOf(o, DefinitionKeys);
         return d;
@@ -174,7 +180,7 @@ public static class WorkflowDefinitionJson
             Extra = ExtraOf(o, VariableKeys),
         };
         if (v.Id.Length == 0 && v.Name.Length == 0)
-            throw new WorkflowDefinitionException($"{path}: a variable needs an 'id' or a 'name'.", path);
+            throw new WorkflowDefinitionException($"{path}: a variable needs an 'id' or a 'name'.", path) { MessageZh = $"{path}：变量需要 id 或 name。" };
         if (v.Id.Length == 0) v.Id = v.Name;
         if (v.Name.Length == 0) v.Name = v.Id;
         v.Value = o["value"] switch
@@ -197,7 +203,10 @@ public static class WorkflowDefinitionJson
             // Elsa's root may be any activity; one that is not a container runs alone.
             if (o["activities"] is not null || o["connections"] is not null)
                 throw new WorkflowDefinitionException(
-                    $"{path}.type: a root with activities must be '{Flowchart.TypeName}' or '{Flowchart.SequenceTypeName}', not '{type}'.", path + ".type");
+                    $"{path}.type: a root with activities must be '{Flowchart.TypeName}' or '{Flowchart.SequenceTypeName}', not '{type}'.", path + ".type")
+                {
+                    MessageZh = $"{path}.type：含有活动的根必须是 {Flowchart.TypeName} 或 {Flowchart.SequenceTypeName}，而不是 {type}。",
+                };
             var single = ReadActivity(o, path);
             return new Flowchart { Id = single.Id, Type = single.Type, Activities = [single] };
         }
@@ -217,7 +226,7 @@ public static class WorkflowDefinitionJson
                 var p = $"{path}.activities[{i}]";
                 var a = ReadActivity(Obj(arr[i], p), p);
                 if (!ids.Add(a.Id))
-                    throw new WorkflowDefinitionException($"{p}: duplicate activity id '{a.Id}'.", p + ".id", a.Id);
+                    throw new WorkflowDefinitionException($"{p}: duplicate activity id '{a.Id}'.", p + ".id", a.Id) { MessageZh = $"{p}：活动编号“{a.Id}”重复。" };
                 f.Activities.Add(a);
             }
         }
@@ -237,10 +246,10 @@ public static class WorkflowDefinitionJson
     {
         var id = Str(o, "id", path);
         if (string.IsNullOrWhiteSpace(id))
-            throw new WorkflowDefinitionException($"{path}: the activity has no 'id'.", path + ".id");
+            throw new WorkflowDefinitionException($"{path}: the activity has no 'id'.", path + ".id") { MessageZh = $"{path}：活动没有编号（id）。" };
         var type = Str(o, "type", path);
         if (string.IsNullOrWhiteSpace(type))
-            throw new WorkflowDefinitionException($"{path}: activity '{id}' has no 'type'.", path + ".type", id);
+            throw new WorkflowDefinitionException($"{path}: activity '{id}' has no 'type'.", path + ".type", id) { MessageZh = $"{path}：活动“{id}”没有类型（type）。" };
         var a = new ActivityNode { Id = id, Type = type, Name = Str(o, "name", path) };
         foreach (var (key, value) in o)
         {
@@ -268,7 +277,10 @@ public static class WorkflowDefinitionJson
                 break;
             default:
                 throw new WorkflowDefinitionException(
-                    $"{path}.expression: activity '{activityId}' has an expression that is not an object.", path + ".expression", activityId);
+                    $"{path}.expression: activity '{activityId}' has an expression that is not an object.", path + ".expression", activityId)
+                {
+                    MessageZh = $"{path}.expression：活动“{activityId}”的表达式不是 JSON 对象。",
+                };
         }
         return input;
     }
@@ -300,13 +312,19 @@ public static class WorkflowDefinitionJson
     }
 
     private static string Required(string? value, string path) =>
-        string.IsNullOrWhiteSpace(value) ? throw new WorkflowDefinitionException($"{path} is required.", path) : value;
+        string.IsNullOrWhiteSpace(value) ? throw new WorkflowDefinitionException($"{path} is required.", path) { MessageZh = $"{path} 必填。" } : value;
 
     private static JsonObject Obj(JsonNode? node, string path) => node as JsonObject
-        ?? throw new WorkflowDefinitionException($"{path}: expected a JSON object{(node == null ? " but found nothing" : $" but found {Kind(node)}")}.", path);
+        ?? throw new WorkflowDefinitionException($"{path}: expected a JSON object{(node == null ? " but found nothing" : $" but found {Kind(node)}")}.", path)
+        {
+            MessageZh = $"{path}：应为 JSON 对象{(node == null ? "，但没有内容" : $"，实际是 {Kind(node)}")}。",
+        };
 
     private static JsonArray Arr(JsonNode node, string path) => node as JsonArray
-        ?? throw new WorkflowDefinitionException($"{path}: expected a JSON array but found {Kind(node)}.", path);
+        ?? throw new WorkflowDefinitionException($"{path}: expected a JSON array but found {Kind(node)}.", path)
+        {
+            MessageZh = $"{path}：应为 JSON 数组，实际是 {Kind(node)}。",
+        };
 
     private static string Kind(JsonNode node) => node.GetValueKind().ToString().ToLowerInvariant();
 
@@ -322,7 +340,10 @@ public static class WorkflowDefinitionJson
                 case JsonValueKind.Number: return v.ToJsonString();
             }
         }
-        throw new WorkflowDefinitionException($"{path}.{name}: expected a string but found {Kind(n)}.", $"{path}.{name}");
+        throw new WorkflowDefinitionException($"{path}.{name}: expected a string but found {Kind(n)}.", $"{path}.{name}")
+        {
+            MessageZh = $"{path}.{name}：应为字符串，实际是 {Kind(n)}。",
+        };
     }
 
     private static int? Int(JsonObject o, string name, string path)
@@ -334,7 +355,7 @@ public static class WorkflowDefinitionJson
             if (v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out var i)) return i;
             if (v.GetValueKind() == JsonValueKind.String && int.TryParse(v.GetValue<string>(), NumberStyles.Integer, CultureInfo.InvariantCulture, out i)) return i;
         }
-        throw new WorkflowDefinitionException($"{path}.{name}: expected an integer.", $"{path}.{name}");
+        throw new WorkflowDefinitionException($"{path}.{name}: expected an integer.", $"{path}.{name}") { MessageZh = $"{path}.{name}：应为整数。" };
     }
 
     private static bool? Bool(JsonObject o, string name, string path)
@@ -346,7 +367,7 @@ public static class WorkflowDefinitionJson
             if (v.GetValueKind() is JsonValueKind.True or JsonValueKind.False) return v.GetValue<bool>();
             if (v.GetValueKind() == JsonValueKind.String && bool.TryParse(v.GetValue<string>(), out var b)) return b;
         }
-        throw new WorkflowDefinitionException($"{path}.{name}: expected true or false.", $"{path}.{name}");
+        throw new WorkflowDefinitionException($"{path}.{name}: expected true or false.", $"{path}.{name}") { MessageZh = $"{path}.{name}：只能是 true 或 false。" };
     }
 
     private static JsonObject ExtraOf(JsonObject o, HashSet<string> known)

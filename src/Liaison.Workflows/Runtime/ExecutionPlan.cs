@@ -61,9 +61,12 @@ internal sealed class ExecutionPlan
         {
             var a = acts[i];
             if (!nodeIndex.TryAdd(a.Id, i))
-                throw new WorkflowDefinitionException($"Duplicate activity id '{a.Id}'.", activityId: a.Id);
+                throw new WorkflowDefinitionException($"Duplicate activity id '{a.Id}'.", activityId: a.Id) { MessageZh = $"活动编号“{a.Id}”重复。" };
             var type = registry.Resolve(a)
-                       ?? throw new WorkflowDefinitionException($"Activity '{a.Id}' has unknown type '{a.Type}'.", activityId: a.Id);
+                       ?? throw new WorkflowDefinitionException($"Activity '{a.Id}' has unknown type '{a.Type}'.", activityId: a.Id)
+                       {
+                           MessageZh = $"活动“{a.Id}”的类型 {a.Type} 无法识别。",
+                       };
             nodes[i] = new PlanNode(i, a, type, BindInputs(a, type, varNames));
         }
 
@@ -91,7 +94,10 @@ internal sealed class ExecutionPlan
             start = nodes.Length > 0 ? 0 : -1;
         else if (triggerActivityId != null)
             start = nodeIndex.TryGetValue(triggerActivityId, out var t) ? t
-                : throw new WorkflowDefinitionException($"The run was triggered by activity '{triggerActivityId}', which the definition does not have.", activityId: triggerActivityId);
+                : throw new WorkflowDefinitionException($"The run was triggered by activity '{triggerActivityId}', which the definition does not have.", activityId: triggerActivityId)
+                {
+                    MessageZh = $"触发运行的活动“{triggerActivityId}”不在流程定义中。",
+                };
         else
             start = FindStart(definition, nodes, conns);
         ClassifyConnections(nodes.Length, conns, start);
@@ -214,7 +220,10 @@ internal sealed class ExecutionPlan
                 }
                 catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or ArgumentException or System.Text.Json.JsonException)
                 {
-                    throw new WorkflowDefinitionException($"Activity '{node.Id}' input '{p.Name}': {ex.Message}", activityId: node.Id, inner: ex);
+                    throw new WorkflowDefinitionException($"Activity '{node.Id}' input '{p.Name}': {ex.Message}", activityId: node.Id, inner: ex)
+                    {
+                        MessageZh = $"活动“{node.Id}”的输入“{p.Name}”无效：{ex.Message}",
+                    };
                 }
             }
             else
@@ -247,7 +256,10 @@ internal sealed class ExecutionPlan
             }
             catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or ArgumentException or System.Text.Json.JsonException)
             {
-                throw new WorkflowDefinitionException($"Activity '{node.Id}' input '{name}': {ex.Message}", activityId: node.Id, inner: ex);
+                throw new WorkflowDefinitionException($"Activity '{node.Id}' input '{name}': {ex.Message}", activityId: node.Id, inner: ex)
+                {
+                    MessageZh = $"活动“{node.Id}”的输入“{name}”无效：{ex.Message}",
+                };
             }
         }
         return dynamic;

@@ -73,7 +73,7 @@ public static class WorkflowBodies
     private static WorkflowDefinition Create(WorkflowDefinition parent, string segment)
     {
         var colon = segment.LastIndexOf(':');
-        if (colon <= 0) throw new WorkflowDefinitionException($"'{segment}' does not name an activity's body.");
+        if (colon <= 0) throw new WorkflowDefinitionException($"'{segment}' does not name an activity's body.") { MessageZh = $"“{segment}”不是某个活动的循环体或容器体。" };
         var activityId = segment[..colon];
         var property = segment[(colon + 1)..];
         int? index = null;
@@ -83,11 +83,17 @@ public static class WorkflowBodies
             property = property[..open];
         }
         var node = parent.Root.Activities.FirstOrDefault(a => a.Id == activityId)
-                   ?? throw new WorkflowDefinitionException($"Activity '{activityId}' does not exist, so its body cannot run.", activityId: activityId);
+                   ?? throw new WorkflowDefinitionException($"Activity '{activityId}' does not exist, so its body cannot run.", activityId: activityId)
+                   {
+                       MessageZh = $"活动“{activityId}”不存在，它的循环体或容器体无法运行。",
+                   };
         var json = property == "self" ? WorkflowDefinitionJson.WriteActivity(node) : node.GetProperty(property);
         if (index is { } i) json = json is JsonArray array && i < array.Count ? array[i] : null;
         if (json is not JsonObject body)
-            throw new WorkflowDefinitionException($"Activity '{activityId}' has no body '{property}{(index is { } n ? $"[{n}]" : "")}'.", activityId: activityId);
+            throw new WorkflowDefinitionException($"Activity '{activityId}' has no body '{property}{(index is { } n ? $"[{n}]" : "")}'.", activityId: activityId)
+            {
+                MessageZh = $"活动“{activityId}”没有循环体或容器体 {property}{(index is { } m ? $"[{m}]" : "")}。",
+            };
         return new WorkflowDefinition
         {
             Id = parent.Id,

@@ -6,8 +6,19 @@ using Liaison.Workflows.Runtime;
 
 namespace Liaison.Workflows.Validation;
 
-/// <summary>A problem that blocks publishing; <see cref="ActivityId"/> names the activity concerned.</summary>
-public sealed record ValidationError(string? ActivityId, string Code, string Message);
+/// <summary>
+/// A problem that blocks publishing; <see cref="ActivityId"/> names the activity concerned, <see cref="LocalizedMessage"/>
+/// says what is wrong in Chinese and in English.
+/// </summary>
+public sealed record ValidationError(string? ActivityId, string Code, LocalizedText LocalizedMessage)
+{
+    public ValidationError(string? activityId, string code, string zh, string en) : this(activityId, code, new LocalizedText(zh, en))
+    {
+    }
+
+    /// <summary>Both languages, "中文 / English", as the host's problem details write a message.</summary>
+    public string Message => $"{LocalizedMessage.ZhCn} / {LocalizedMessage.En}";
+}
 
 /// <summary>Checks a definition before it is published.</summary>
 public static class WorkflowValidator
@@ -21,23 +32,23 @@ public static class WorkflowValidator
         foreach (var a in acts)
         {
             if (string.IsNullOrWhiteSpace(a.Id))
-                errors.Add(new(null, "missing-id", $"An activity of type '{a.Type}' has no id."));
+                errors.Add(new(null, "missing-id", $"有一个类型为 {a.Type} 的活动没有编号。", $"An activity of type '{a.Type}' has no id."));
             else if (!byId.TryAdd(a.Id, a))
-                errors.Add(new(a.Id, "duplicate-id", $"Activity id '{a.Id}' is used more than once."));
+                errors.Add(new(a.Id, "duplicate-id", $"活动编号“{a.Id}”重复使用。", $"Activity id '{a.Id}' is used more than once."));
         }
 
         var varIds = new HashSet<string>(definition.AllVariables.Select(v => v.Id), StringComparer.Ordinal);
         var varNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var v in definition.AllVariables)
             if (!varNames.Add(v.Name))
-                errors.Add(new(null, "duplicate-variable", $"Variable name '{v.Name}' is declared more than once."));
+                errors.Add(new(null, "duplicate-variable", $"变量名“{v.Name}”重复声明。", $"Variable name '{v.Name}' is declared more than once."));
 
         foreach (var a in acts)
         {
             var type = registry.Resolve(a);
             if (type == null)
             {
-                errors.Add(new(a.Id, "unknown-type", $"Activity '{a.Id}' has unknown type '{a.Type}'."));
+                errors.Add(new(a.Id, "unknown-type", $"活动“{a.Id}”的类型 {a.Type} 无法识别。", $"Activity '{a.Id}' has unknown type '{a.Type}'."));
                 continue;
             }
             foreach (var p in type.Inputs)
@@ -46,7 +57,7 @@ public static class WorkflowValidator
             {
                 var reference = SetVariable.ReferenceOf(a.GetProperty("variable"));
                 if (reference != null && !varIds.Contains(reference) && !varNames.Contains(reference))
-                    errors.Add(new(a.Id, "unknown-variable", $"Activity '{a.Id}' sets variable '{reference}', which is not declared."));
+                    errors.Add(new(a.Id, "unknown-variable", $"活动“{a.Id}”设置的变量“{reference}”未声明。", $"Activity '{a.Id}' sets variable '{reference}', which is not declared."));
             }
         }
 
@@ -54,12 +65,14 @@ public static class WorkflowValidator
         {
             var sourceOk = byId.TryGetValue(c.SourceActivity, out var source);
             if (!sourceOk)
-                errors.Add(new(c.SourceActivity, "dangling-connection", $"Connection {c} starts at missing activity '{c.SourceActivity}'."));
+                errors.Add(new(c.SourceActivity, "dangling-connection", $"连接 {c} 的起点活动“{c.SourceActivity}”不存在。", $"Connection {c} starts at missing activity '{c.SourceActivity}'."));
             if (!byId.ContainsKey(c.TargetActivity))
-                errors.Add(new(c.TargetActivity, "dangling-connection", $"Connection {c} ends at missing activity '{c.TargetActivity}'."));
+                errors.Add(new(c.TargetActivity, "dangling-connection", $"连接 {c} 的终点活动“{c.TargetActivity}”不存在。", $"Connection {c} ends at missing activity '{c.TargetActivity}'."));
             if (sourceOk && registry.OutcomesOf(source!) is { } outcomes && !outcomes.Contains(c.SourcePort))
                 errors.Add(new(c.SourceActivity, "unknown-port",
-                    $"Activity '{c.SourceActivity}' ({source!.Type}) has no outcome '{c.SourcePort}'" +
+                    $"活动“{c.SourceActivity}”（{source!.Type}）没有结果端口 {c.SourcePort}" +
+                    (outcomes.Count == 0 ? "（它没有任何结果端口）。" : $"；它的结果端口有 {string.Join("、", outcomes)}。"),
+                    $"Activity '{c.SourceActivity}' ({source.Type}) has no outcome '{c.SourcePort}'" +
                     (outcomes.Count == 0 ? " (it has no outcomes)." : $"; its outcomes are {string.Join(", ", outcomes)}.")));
         }
 
@@ -76,11 +89,12 @@ public static class WorkflowValidator
                 foreach (var c in plan.Connections)
                     if (c.IsBackward && !c.BackwardValid)
                         errors.Add(new(c.Definition.SourceActivity, "invalid-loop",
+                            $"连接 {c.Key} 是回环，但从“{c.Definition.SourceActivity}”回到开始的路径并不都经过“{c.Definition.TargetActivity}”。",
                             $"Connection {c.Key} loops back, but not every path from '{c.Definition.SourceActivity}' to the start passes through '{c.Definition.TargetActivity}'."));
             }
             catch (WorkflowDefinitionException ex)
             {
-                errors.Add(new(ex.ActivityId, "invalid", ex.Message));
+                errors.Add(new(ex.ActivityId, "invalid", $"流程定义有误：{ex.MessageZh}", ex.Message));
             }
         }
         return errors;
@@ -100,7 +114,7 @@ public static class WorkflowValidator
                 }
                 catch (WorkflowDefinitionException ex)
                 {
-                    errors.Add(new(ex.ActivityId ?? a.Id, "invalid-body", $"Activity '{a.Id}': {ex.Message}"));
+                    errors.Add(new(ex.ActivityId ?? a.Id, "invalid-body", $"活动“{a.Id}”的循环体或容器体有误：{ex.MessageZh}", $"Activity '{a.Id}': {ex.Message}"));
                 }
             }
         }
@@ -113,14 +127,17 @@ public static class WorkflowValidator
             if (id == definition.DefinitionId) continue; // reported as a cycle below
             var child = catalog.Find(id);
             if (child == null)
-                errors.Add(new(node.Id, "unknown-workflow", $"Activity '{node.Id}' runs workflow '{id}', which has no published version."));
+                errors.Add(new(node.Id, "unknown-workflow", $"活动“{node.Id}”运行的流程 {id} 没有已发布的版本。",
+                    $"Activity '{node.Id}' runs workflow '{id}', which has no published version."));
             else if (asActivity && !child.UsableAsActivity)
-                errors.Add(new(node.Id, "not-usable-as-activity", $"Activity '{node.Id}' places workflow '{id}' as an activity, but that workflow is not marked usable as an activity."));
+                errors.Add(new(node.Id, "not-usable-as-activity", $"活动“{node.Id}”把流程 {id} 当作活动使用，但该流程未设置为“可作为活动使用”。",
+                    $"Activity '{node.Id}' places workflow '{id}' as an activity, but that workflow is not marked usable as an activity."));
         }
         if (catalog.CycleThrough(definition) is { } cycle)
         {
             var first = WorkflowCatalog.ChildReferences(definition).First(r => r.DefinitionId == cycle[1]).Node.Id;
-            errors.Add(new(first, "workflow-cycle", $"Workflow '{definition.DefinitionId}' would run itself: {string.Join(" → ", cycle)}."));
+            errors.Add(new(first, "workflow-cycle", $"流程 {definition.DefinitionId} 会运行它自己：{string.Join(" → ", cycle)}。",
+                $"Workflow '{definition.DefinitionId}' would run itself: {string.Join(" → ", cycle)}."));
         }
     }
 
@@ -129,7 +146,7 @@ public static class WorkflowValidator
         if (p.Attribute.Raw)
         {
             if (p.Attribute.Required && a.GetProperty(p.Name) is null)
-                errors.Add(new(a.Id, "missing-input", $"Activity '{a.Id}' is missing required input '{p.Name}'."));
+                errors.Add(MissingInput(a, p));
             return;
         }
         a.Inputs.TryGetValue(p.Name, out var input);
@@ -138,7 +155,7 @@ public static class WorkflowValidator
         if (empty)
         {
             if (p.Attribute.Required && p.DefaultValue == null)
-                errors.Add(new(a.Id, "missing-input", $"Activity '{a.Id}' is missing required input '{p.Name}'."));
+                errors.Add(MissingInput(a, p));
             return;
         }
         try
@@ -150,15 +167,23 @@ public static class WorkflowValidator
                 case LiquidExpression lq: LiquidRuntime.Prepare(lq.Source); break;
                 case LiteralExpression { Value: string script } when p.Attribute.Script: JavaScriptRuntime.Prepare(script); break;
                 case LiteralExpression { Value: int or long } literal when Convert.ToInt64(literal.Value) < p.Attribute.Min:
-                    errors.Add(new(a.Id, "invalid-input", $"Activity '{a.Id}' input '{p.Name}' must be {p.Attribute.Min} or more, not {literal.Value}. / 活动“{a.Id}”的输入“{p.Name}”不能小于 {p.Attribute.Min}。"));
+                    errors.Add(new(a.Id, "invalid-input", $"活动“{a.Id}”的输入“{ZhName(p)}”不能小于 {p.Attribute.Min}（现为 {literal.Value}）。",
+                        $"Activity '{a.Id}' input '{p.Name}' must be {p.Attribute.Min} or more, not {literal.Value}."));
                     break;
             }
         }
         catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or ArgumentException or ExpressionException or System.Text.Json.JsonException)
         {
-            errors.Add(new(a.Id, "invalid-input", $"Activity '{a.Id}' input '{p.Name}': {ex.Message}"));
+            errors.Add(new(a.Id, "invalid-input", $"活动“{a.Id}”的输入“{ZhName(p)}”无效：{ex.Message}", $"Activity '{a.Id}' input '{p.Name}': {ex.Message}"));
         }
     }
+
+    private static ValidationError MissingInput(ActivityNode a, InputProperty p) =>
+        new(a.Id, "missing-input", $"活动“{a.Id}”缺少必填的输入“{ZhName(p)}”。", $"Activity '{a.Id}' is missing required input '{p.Name}'.");
+
+    /// <summary>An input as the Chinese designer shows it, with the name it has in the JSON: 办结时限（工作日）（resolveWithinWorkingDays）.</summary>
+    private static string ZhName(InputProperty p) =>
+        string.IsNullOrEmpty(p.Attribute.DisplayNameZh) ? p.Name : $"{p.Attribute.DisplayNameZh}（{p.Name}）";
 
     private static void CheckReachability(WorkflowDefinition def, ActivityRegistry registry, Dictionary<string, ActivityNode> byId, List<ValidationError> errors)
     {
@@ -179,6 +204,6 @@ public static class WorkflowValidator
                     queue.Enqueue(c.TargetActivity);
         foreach (var a in acts)
             if (!seen.Contains(a.Id))
-                errors.Add(new(a.Id, "unreachable", $"Activity '{a.Id}' cannot be reached from the start ('{start.Id}')."));
+                errors.Add(new(a.Id, "unreachable", $"从开始活动（“{start.Id}”）无法到达活动“{a.Id}”。", $"Activity '{a.Id}' cannot be reached from the start ('{start.Id}')."));
     }
 }

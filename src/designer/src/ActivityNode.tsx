@@ -1,7 +1,7 @@
 import { createContext, memo, useContext, useEffect, useRef } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { IN_PORT, childDefinitionId, type ActivityNode, type Trace } from './graph';
-import { local, t } from './i18n';
+import { local, outcomeLabel, t } from './i18n';
 
 /** The traces of the run on view (an instance, or the last try-it run), by activity id; null when none is shown. */
 export const TraceContext = createContext<Map<string, Trace> | null>(null);
@@ -33,7 +33,7 @@ function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNode>) {
   if (trace) classes.push('traced');
   if (trace?.waiting) classes.push('waiting');
   if (trace?.faulted) classes.push('faulted');
-  const about = descriptor?.description || (descriptor ? '' : t('unknownType', { type: activity.type }));
+  const about = descriptor ? local(descriptor.description) : t('unknownType', { type: activity.type });
   return (
     <div className={classes.join(' ')} title={child ? [about, t('node.openChild', { id: child })].filter(Boolean).join('\n') : about}
       data-child-definition={child ?? undefined} data-trace={trace ? traceState(trace) : undefined}>
@@ -48,14 +48,14 @@ function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNode>) {
         <div className="act-trace" data-testid={`trace-${activity.id}`}>
           {trace.faulted ? t('trace.faulted') : trace.waiting ? t('trace.waiting') : null}
           {(trace.faulted || trace.waiting) && trace.completed > 0 ? ' · ' : null}
-          {trace.completed > 0 ? t('trace.completed', { n: trace.completed, outcomes: trace.outcomes.join(', ') || '—' }) : null}
+          {trace.completed > 0 ? t('trace.completed', { n: trace.completed, outcomes: trace.outcomes.map((o) => outcomeLabel(o, descriptor)).join(', ') || '—' }) : null}
         </div>
       )}
       {ports.length > 0 && (
         <div className="act-ports">
           {ports.map((p) => (
             <div className="act-port" key={p} data-port={p}>
-              <span>{p}</span>
+              <span title={p}>{outcomeLabel(p, descriptor)}</span>
               <Handle type="source" position={Position.Right} id={p} className="port-out" />
             </div>
           ))}

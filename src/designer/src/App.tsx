@@ -13,7 +13,7 @@ import {
   IN_PORT, childDefinitionId, edgeAria, freshId, fromGraph, initialView, newActivity, newEdgeId, nodeAria, portsOf, toGraph, traceOf,
   type ActivityNode, type ConnectionEdge, type Marks,
 } from './graph';
-import { flowAriaLabels, lang, statusText, t, when, type Key } from './i18n';
+import { flowAriaLabels, lang, outcomeLabel, problemText, statusText, t, when, type Key } from './i18n';
 import type {
   Activity, ActivityDescriptor, CaseJson, Connection, Definition, DefinitionSummary, TestRunResult, ValidationError, VersionInfo,
   WorkflowInstance,
@@ -54,6 +54,7 @@ export default function App() {
   const flow = useReactFlow<ActivityNode, ConnectionEdge>();
   const [descriptors, setDescriptors] = useState<ActivityDescriptor[]>([]);
   const byType = useRef(new Map<string, ActivityDescriptor>());
+  const labelOutcome = useCallback((type: string, port: string) => outcomeLabel(port, byType.current.get(type)), []);
   const [list, setList] = useState<DefinitionSummary[]>([]);
   const [def, setDef] = useState<Definition | null>(null);
   const [nodes, setNodes, onNodesChange] = useNodesState<ActivityNode>([]);
@@ -245,11 +246,12 @@ export default function App() {
     if (!c.sourceHandle) return;
     const connection: Connection = { source: { activity: c.source, port: c.sourceHandle }, target: { activity: c.target, port: IN_PORT } };
     setEdges((es) => addEdge({
-      ...c, id: newEdgeId(), targetHandle: IN_PORT, markerEnd: marker, ariaLabel: edgeAria(c.source, c.sourceHandle!, c.target), data: { connection },
+      ...c, id: newEdgeId(), targetHandle: IN_PORT, markerEnd: marker, ariaLabel: edgeAria(c.source, c.sourceHandle!, c.target, (flow.getNode(c.source) as ActivityNode | undefined)?.data.descriptor),
+      data: { connection },
     }, es));
     setDirty(true);
     setMarks(null);
-  }, [setEdges]);
+  }, [setEdges, flow]);
 
   const addActivity = useCallback((d: ActivityDescriptor, at?: { x: number; y: number }) => {
     if (!def) {
@@ -307,7 +309,7 @@ export default function App() {
   const showProblems = useCallback((errors: ValidationError[]) => {
     setProblems(errors);
     setNodes((ns) => ns.map((n) => {
-      const mine = errors.filter((e) => e.activityId === n.id).map((e) => e.message);
+      const mine = errors.filter((e) => e.activityId === n.id).map(problemText);
       return mine.length === 0 && n.data.errors.length === 0 ? n : { ...n, data: { ...n.data, errors: mine } };
     }));
   }, [setNodes]);
@@ -542,7 +544,8 @@ export default function App() {
             ) : selectedEdge ? (
               <div className="inspector">
                 <h3>{t('connection')}</h3>
-                <p><code>{selectedEdge.source}</code> · {selectedEdge.sourceHandle} → <code>{selectedEdge.target}</code></p>
+                <p><code>{selectedEdge.source}</code> · <span title={selectedEdge.sourceHandle ?? 'Done'}>{outcomeLabel(selectedEdge.sourceHandle ?? 'Done',
+                  nodes.find((n) => n.id === selectedEdge.source)?.data.descriptor)}</span> → <code>{selectedEdge.target}</code></p>
                 <button type="button" className="danger" onClick={() => flow.deleteElements({ edges: [{ id: selectedEdge.id }] })}>{t('action.deleteConnection')}</button>
               </div>
             ) : (
@@ -559,7 +562,7 @@ export default function App() {
                         {p.activityId ? (
                           <button type="button" className="link" onClick={() => focusActivity(p.activityId!)}>{p.activityId}</button>
                         ) : <em>{t('problems.workflow')}</em>}
-                        {' '}<code>{p.code}</code> {p.message}
+                        {' '}<code>{p.code}</code> {problemText(p)}
                       </li>
                     ))}
                   </ul>
@@ -568,11 +571,11 @@ export default function App() {
             )}
             {tab === 'run' && (
               <TryIt canRun={!!def} busy={busy} input={runInput} onInput={setRunInput} caseText={caseText} onCaseText={setCaseText}
-                sampleText={sampleText} run={run} onRun={onTryIt} />
+                sampleText={sampleText} run={run} onRun={onTryIt} labelOutcome={labelOutcome} />
             )}
             {tab === 'instance' && instance && (
               <>
-                <InstanceView instance={instance} onSelect={focusActivity} onOpenInstance={openInstance} />
+                <InstanceView instance={instance} onSelect={focusActivity} onOpenInstance={openInstance} labelOutcome={labelOutcome} />
                 <button type="button" className="small" onClick={closeInstance}>{t('action.closeInstance')}</button>
               </>
             )}

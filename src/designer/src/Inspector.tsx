@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Activity, ActivityDescriptor, InputDescriptor, InputValue, Variable } from './types';
 import { childDefinitionId, extraInputs, inputKey } from './graph';
-import { local, t } from './i18n';
+import { local, outcomeLabel, t } from './i18n';
 
 export const EXPRESSION_TYPES = ['Literal', 'JavaScript', 'Liquid', 'Variable'] as const;
 
@@ -118,7 +118,7 @@ export default function Inspector({
       typeName: (activity[name] as InputValue)?.typeName ?? 'Object',
       required: false,
       displayName: { 'zh-CN': `${name} ${t('inspector.notInPalette')}`, en: `${name} ${t('inspector.notInPalette')}` },
-      description: '',
+      description: { 'zh-CN': '', en: '' },
       defaultValue: null,
     })),
   ];
@@ -155,7 +155,7 @@ export default function Inspector({
         const key = inputKey(activity, input.name);
         const domId = `input-${input.name}`;
         const label = (
-          <label htmlFor={domId} title={input.description}>
+          <label htmlFor={domId} title={local(input.description)}>
             {local(input.displayName, input.name)}
             {input.required && <span className="required" title={t('inspector.required')}> *</span>}
             <span className="typename">{input.typeName}</span>
@@ -187,7 +187,7 @@ export default function Inspector({
             <div className="field" key={input.name}>
               {label}
               <JsonInput id={domId} value={stored} expect={RAW_TYPES[input.typeName]} onApply={(v) => set(key, v)} />
-              {input.description && <div className="hint">{input.description}</div>}
+              {local(input.description) && <div className="hint">{local(input.description)}</div>}
             </div>
           );
         }
@@ -227,7 +227,7 @@ export default function Inspector({
                   onChange={(e) => write(exprType, e.target.value)} />
               )}
             </div>
-            {input.description && <div className="hint">{input.description}</div>}
+            {local(input.description) && <div className="hint">{local(input.description)}</div>}
           </div>
         );
       })}
@@ -238,8 +238,8 @@ export default function Inspector({
             <ul>
               {outgoing.map((o) => (
                 <li key={o.edgeId}>
-                  <span>{o.port} → <code>{o.target}</code></span>
-                  <button type="button" className="small" aria-label={`${t('action.deleteConnection')}: ${o.port} → ${o.target}`}
+                  <span><span title={o.port}>{outcomeLabel(o.port, descriptor)}</span> → <code>{o.target}</code></span>
+                  <button type="button" className="small" aria-label={`${t('action.deleteConnection')}: ${outcomeLabel(o.port, descriptor)} → ${o.target}`}
                     onClick={() => onDeleteConnection(o.edgeId)}>×</button>
                 </li>
               ))}
@@ -249,7 +249,7 @@ export default function Inspector({
             const id = `connect-${port}`;
             return (
               <div className="field connect" key={port}>
-                <label htmlFor={id}>{t('connections.from', { port })}</label>
+                <label htmlFor={id} title={port}>{t('connections.from', { port: outcomeLabel(port, descriptor) })}</label>
                 <div className="expr">
                   <select id={id} value={pick[port] ?? ''} onChange={(e) => setPick({ ...pick, [port]: e.target.value })}>
                     <option value="">{t('connections.pick')}</option>

@@ -9,10 +9,12 @@ const when = (iso?: string | null) => whenOr(iso, '—');
  * journal in order, and its parent and children. Activity ids select their node on the canvas; a parent or child opens
  * that instance here.
  */
-export default function InstanceView({ instance, onSelect, onOpenInstance }: {
+export default function InstanceView({ instance, onSelect, onOpenInstance, labelOutcome }: {
   instance: WorkflowInstance;
   onSelect: (activityId: string) => void;
   onOpenInstance: (id: string) => void;
+  /** An activity type's outcome as the reader names it. */
+  labelOutcome: (activityType: string, port: string) => string;
 }) {
   const activity = (id?: string | null) => (id
     ? <button type="button" className="link mono" onClick={() => onSelect(id)} data-activity={id}>{id}</button>
@@ -87,7 +89,7 @@ export default function InstanceView({ instance, onSelect, onOpenInstance }: {
           {instance.journal.map((j) => (
             <li key={j.sequence} data-kind={j.kind}>
               <span className="hint">{when(j.at)}</span> {activity(j.activityId)} {statusText(j.kind)}
-              {j.outcomes.length ? ` → ${j.outcomes.join(', ')}` : ''}
+              {j.outcomes.length ? ` → ${j.outcomes.map((o) => labelOutcome(j.activityType, o)).join(', ')}` : ''}
             </li>
           ))}
         </ol>

@@ -1,4 +1,4 @@
-import { lang, local, t, tryT } from './i18n';
+import { lang, local, outcomeLabel, t, tryT } from './i18n';
 import type { ActivityDescriptor } from './types';
 
 export const DRAG_TYPE = 'application/x-liaison-activity';
@@ -11,7 +11,7 @@ export function workflowSummary(d: ActivityDescriptor): { inputs: string; outcom
     inputs: t('palette.inputs', {
       list: d.inputs.length === 0 ? t('none') : list(d.inputs.map((i) => `${local(i.displayName, i.name)} (${i.typeName})`)),
     }),
-    outcomes: t('palette.outcomes', { list: list(d.outcomes) }),
+    outcomes: t('palette.outcomes', { list: list(d.outcomes.map((o) => outcomeLabel(o, d))) }),
   };
 }
 
@@ -36,9 +36,10 @@ export default function Palette({ descriptors, onAdd }: { descriptors: ActivityD
             const name = local(d.displayName, d.type);
             const workflow = d.workflowDefinitionId ? workflowSummary(d) : null;
             const detailId = `palette-detail-${d.type}`;
+            const about = local(d.description);
             const title = workflow
-              ? [`${d.type} · ${t('version', { v: d.version ?? '' })}`, d.description, workflow.inputs, workflow.outcomes].filter(Boolean).join('\n')
-              : `${d.type}\n${d.description}`;
+              ? [`${d.type} · ${t('version', { v: d.version ?? '' })}`, about, workflow.inputs, workflow.outcomes].filter(Boolean).join('\n')
+              : `${d.type}\n${about}`;
             return (
               <button key={d.type} type="button" className={workflow ? 'palette-item workflow' : 'palette-item'} draggable title={title}
                 data-type={d.type} aria-label={t('palette.add', { name })} aria-describedby={workflow ? detailId : undefined}

@@ -100,10 +100,12 @@ interface Props {
   sampleText: string;
   run: TestRunResult | null;
   onRun: () => void;
+  /** An activity type's outcome as the reader names it. */
+  labelOutcome: (activityType: string, port: string) => string;
 }
 
 /** The try-it panel: the input and the case to route, and what the run did (nothing of it stored). */
-export default function TryIt({ canRun, busy, input, onInput, caseText, onCaseText, sampleText, run, onRun }: Props) {
+export default function TryIt({ canRun, busy, input, onInput, caseText, onCaseText, sampleText, run, onRun, labelOutcome }: Props) {
   const none = <div className="hint">{t('none')}</div>;
   return (
     <div className="run">
@@ -171,7 +173,7 @@ export default function TryIt({ canRun, busy, input, onInput, caseText, onCaseTe
           <h3>{t('run.journal')}</h3>
           <ol className="journal">
             {run.journal.map((j) => (
-              <li key={j.sequence}><code>{j.activityId}</code> {j.kind}{j.outcomes.length ? ` → ${j.outcomes.join(', ')}` : ''}</li>
+              <li key={j.sequence}><code>{j.activityId}</code> {j.kind}{j.outcomes.length ? ` → ${j.outcomes.map((o) => labelOutcome(j.activityType, o)).join(', ')}` : ''}</li>
             ))}
           </ol>
           {run.case && (

@@ -1,7 +1,7 @@
 // Between the Elsa JSON and React Flow's nodes and edges. Each node carries its whole activity object and each edge its
 // whole connection object, so a save writes back exactly what was loaded plus the user's edits.
 import type { Edge, Node, Viewport } from '@xyflow/react';
-import { local, t } from './i18n';
+import { local, outcomeLabel, t } from './i18n';
 import type { Activity, ActivityDescriptor, Connection, Definition, InputValue } from './types';
 
 /** One activity's part in an instance's run: how often it completed, its last outcomes, whether it waits or faulted now. */
@@ -136,7 +136,8 @@ export const newEdgeId = () => `edge-${++edgeSeq}`;
 export const nodeAria = (a: Activity, d?: ActivityDescriptor) =>
   t('node.aria', { name: a.name || a.id, type: d ? local(d.displayName, d.type) : t('unknownType', { type: a.type }) });
 
-export const edgeAria = (source: string, port: string, target: string) => t('connections.aria', { source, port, target });
+export const edgeAria = (source: string, port: string, target: string, descriptor?: ActivityDescriptor) =>
+  t('connections.aria', { source, port: outcomeLabel(port, descriptor), target });
 
 export function toGraph(def: Definition, descriptors: Map<string, ActivityDescriptor>): Graph {
   const activities = def.root?.activities ?? [];
@@ -166,7 +167,7 @@ export function toGraph(def: Definition, descriptors: Map<string, ActivityDescri
       sourceHandle: sourcePort(c),
       target: c.target.activity,
       targetHandle: IN_PORT,
-      ariaLabel: edgeAria(c.source.activity, sourcePort(c), c.target.activity),
+      ariaLabel: edgeAria(c.source.activity, sourcePort(c), c.target.activity, descriptors.get(activities.find((a) => a.id === c.source.activity)!.type)),
       data: { connection: c },
     });
   }

@@ -1,6 +1,6 @@
 // The designer speaks the reader's language, once: Chinese by default, English on request. The pages' language switch
 // remembers the choice in the `liaison.lang` cookie (zh-CN or en); without it, a browser asking for English gets English.
-import type { Localized } from './types';
+import type { ActivityDescriptor, Localized, ValidationError } from './types';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -375,6 +375,15 @@ export const statusText = (status: string): string => tryT(`status.${status}`) ?
 
 /** A server-side name (activity types and inputs carry both languages). */
 export const local = (names: Localized | undefined, fallback = ''): string => names?.[lang] || names?.['zh-CN'] || fallback;
+
+/**
+ * An outcome port as people read it: the descriptor's label in the reader's language, else the outcome itself (a fork's
+ * branch, a switch's case). The outcome stays the identifier in the JSON; where a label is shown, it is its title.
+ */
+export const outcomeLabel = (port: string, descriptor?: ActivityDescriptor): string => local(descriptor?.outcomeLabels?.[port], port);
+
+/** A validation error in the reader's language (the server sends both; an older answer only "中文 / English"). */
+export const problemText = (e: ValidationError): string => local(e.localizedMessage, e.message);
 
 /** A known key, or null (e.g. an activity category the dictionary does not name). */
 export function tryT(key: string, params: Record<string, string | number> = {}): string | null {

@@ -8,7 +8,7 @@ export interface InputDescriptor {
   typeName: string;
   required: boolean;
   displayName: Localized;
-  description: string;
+  description: Localized;
   defaultValue: unknown;
 }
 
@@ -16,9 +16,11 @@ export interface ActivityDescriptor {
   type: string;
   category: string;
   displayName: Localized;
-  description: string;
+  description: Localized;
   inputs: InputDescriptor[];
   outcomes: string[];
+  /** Outcomes named for people, by outcome (the identifier a connection's port keeps); an outcome without one is shown as it is. */
+  outcomeLabels?: Record<string, Localized>;
   /** Set for a published workflow usable as an activity (category "Workflows"): the child a new node runs and the version it is pinned to. */
   workflowDefinitionId?: string | null;
   workflowDefinitionVersionId?: string | null;
@@ -115,7 +117,10 @@ export interface VersionInfo {
 export interface ValidationError {
   activityId?: string | null;
   code: string;
+  /** Both languages, "中文 / English". */
   message: string;
+  /** Each language on its own: the designer shows its reader's. */
+  localizedMessage?: Localized;
 }
 
 export interface ValidationResult {

@@ -36,6 +36,10 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await Assertions.Expect(Node(page, "dispatch")).ToContainTextAsync("派单 Dispatch");
         await Assertions.Expect(Node(page, "wait")).ToContainTextAsync("等待部门联络人"); // the type's Chinese name
         await Assertions.Expect(Node(page, "wait").Locator(".act-port")).ToHaveCountAsync(12); // one handle per outcome
+        // A port shows its outcome's Chinese label; the outcome itself (the JSON's identifier) is its title.
+        var accepted = Node(page, "wait").Locator(".act-port[data-port='Accepted'] span");
+        await Assertions.Expect(accepted).ToHaveTextAsync("已签收");
+        await Assertions.Expect(accepted).ToHaveAttributeAsync("title", "Accepted");
         Assert.Equal(original["root"]!["activities"]!.AsArray().Count, await page.Locator(".react-flow__node").CountAsync());
 
         // Drag a node in the middle of the canvas a little (near an edge the canvas would pan instead).
@@ -98,7 +102,7 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await Assertions.Expect(page.GetByTestId("run-status")).ToHaveTextAsync("已完成");
         await Assertions.Expect(page.GetByTestId("run-writelines")).ToContainTextAsync("你好，世界 / Hello, world");
         // The run's path is drawn on the canvas: every activity ran once, every connection was taken.
-        await Assertions.Expect(page.GetByTestId("trace-hello")).ToHaveTextAsync("已执行 1 次 → Done");
+        await Assertions.Expect(page.GetByTestId("trace-hello")).ToHaveTextAsync("已执行 1 次 → 完成");
         await Assertions.Expect(page.Locator(".act[data-trace=ran]")).ToHaveCountAsync(await page.Locator(".react-flow__node").CountAsync());
         await Assertions.Expect(page.Locator(".react-flow__edge.taken")).ToHaveCountAsync(await page.Locator(".react-flow__edge").CountAsync());
 
@@ -110,6 +114,8 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await page.GetByRole(AriaRole.Button, new() { Name = "校验", Exact = true }).ClickAsync();
         await Assertions.Expect(Node(page, "writeline-1").Locator(".act.invalid")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("problems")).ToContainTextAsync("writeline-1");
+        await Assertions.Expect(page.GetByTestId("problems")).ToContainTextAsync("无法到达活动“writeline-1”"); // the Chinese message alone
+        await Assertions.Expect(page.GetByTestId("problems")).Not.ToContainTextAsync("cannot be reached");
         await Assertions.Expect(Node(page, "hello").Locator(".act.invalid")).ToHaveCountAsync(0);
 
         // Delete it again (select, Delete key) and publish: the saved draft becomes the published version.
@@ -224,10 +230,10 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await page.Locator(".palette-item[data-type='Elsa.WriteLine']").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(Node(page, "writeline-1")).ToBeVisibleAsync();
-        await page.GetByLabel("从 Done 连接到").SelectOptionAsync("end");
+        await page.GetByLabel("从 完成 连接到").SelectOptionAsync("end");
         await page.GetByRole(AriaRole.Button, new() { Name = "添加连接" }).PressAsync("Enter");
         await Assertions.Expect(page.Locator(".react-flow__edge")).ToHaveCountAsync(edges + 1);
-        await Assertions.Expect(page.Locator(".connections")).ToContainTextAsync("Done → end");
+        await Assertions.Expect(page.Locator(".connections")).ToContainTextAsync("完成 → end");
 
         // On the canvas: Escape unselects the new activity (and leaves it); focused again, Enter selects it and Delete
         // deletes it with its connection.
@@ -274,11 +280,11 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         var item = workflows.Locator(".palette-item[data-type='greeter']");
         await Assertions.Expect(item).ToContainTextAsync("问候");
         await Assertions.Expect(item).ToContainTextAsync("输入：词 (String)");
-        await Assertions.Expect(item).ToContainTextAsync("结果：Heard、Done、Faulted、Cancelled");
+        await Assertions.Expect(item).ToContainTextAsync("结果：Heard、完成、子流程故障、子流程已取消");
 
         await item.ClickAsync();
         var node = Node(page, "greeter-1");
-        await Assertions.Expect(node.Locator(".act-port")).ToHaveTextAsync(["Heard", "Done", "Faulted", "Cancelled"]);
+        await Assertions.Expect(node.Locator(".act-port")).ToHaveTextAsync(["Heard", "完成", "子流程故障", "子流程已取消"]);
         await Assertions.Expect(page.GetByTestId("inspector-child")).ToContainTextAsync("固定为第 1 版");
         await page.GetByRole(AriaRole.Textbox, new() { Name = "词 String" }).FillAsync("世界"); // the declared input, by its display name
 
@@ -296,7 +302,7 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
 
         await Node(page, "out").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        await page.GetByLabel("从 Done 连接到").SelectOptionAsync("greeter-1");
+        await page.GetByLabel("从 完成 连接到").SelectOptionAsync("greeter-1");
         await page.GetByRole(AriaRole.Button, new() { Name = "添加连接" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "保存草稿", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("message")).ToContainTextAsync("已保存草稿");
@@ -350,10 +356,10 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
 
         await SignInAsync(page);
         await page.Locator("button[data-definition-id='ports-and-raw']").ClickAsync();
-        await Assertions.Expect(Node(page, "switch").Locator(".act-port")).ToHaveTextAsync(["Big", "Default"]);
+        await Assertions.Expect(Node(page, "switch").Locator(".act-port")).ToHaveTextAsync(["Big", "默认"]);
         await Assertions.Expect(Node(page, "fork").Locator(".act-port")).ToHaveTextAsync(["Left", "Right"]);
-        await Assertions.Expect(Node(page, "script").Locator(".act-port")).ToHaveTextAsync(["Done", "Yes"]);
-        await Assertions.Expect(Node(page, "loop").Locator(".act-port")).ToHaveTextAsync(["Done"]);
+        await Assertions.Expect(Node(page, "script").Locator(".act-port")).ToHaveTextAsync(["完成", "Yes"]);
+        await Assertions.Expect(Node(page, "loop").Locator(".act-port")).ToHaveTextAsync(["完成"]);
 
         // The switch's cases are JSON: a broken or wrongly shaped text is refused with a message and changes nothing.
         await Node(page, "switch").ClickAsync();
@@ -364,9 +370,9 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await Assertions.Expect(cases).ToHaveAttributeAsync("aria-invalid", "true");
         await cases.FillAsync("""{ "label": "Big" }""");
         await Assertions.Expect(page.GetByTestId("input-cases-message")).ToHaveTextAsync("应为 JSON 数组，尚未应用");
-        await Assertions.Expect(Node(page, "switch").Locator(".act-port")).ToHaveTextAsync(["Big", "Default"]);
+        await Assertions.Expect(Node(page, "switch").Locator(".act-port")).ToHaveTextAsync(["Big", "默认"]);
         await cases.FillAsync("""[{ "label": "Big", "condition": { "type": "JavaScript", "value": "true" } }, { "label": "Small", "condition": { "type": "JavaScript", "value": "false" } }]""");
-        await Assertions.Expect(Node(page, "switch").Locator(".act-port")).ToHaveTextAsync(["Big", "Small", "Default"]);
+        await Assertions.Expect(Node(page, "switch").Locator(".act-port")).ToHaveTextAsync(["Big", "Small", "默认"]);
         await Assertions.Expect(page.GetByTestId("input-cases-message")).Not.ToContainTextAsync("尚未应用");
 
         // The new port is a real handle: a connection from it is drawn.
@@ -380,7 +386,7 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await Assertions.Expect(Node(page, "fork").Locator(".act-port")).ToHaveTextAsync(["Left", "Right", "Middle"]);
         await Node(page, "script").ClickAsync();
         await page.Locator("#input-possibleOutcomes").FillAsync("Yes,No");
-        await Assertions.Expect(Node(page, "script").Locator(".act-port")).ToHaveTextAsync(["Done", "Yes", "No"]);
+        await Assertions.Expect(Node(page, "script").Locator(".act-port")).ToHaveTextAsync(["完成", "Yes", "No"]);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "保存草稿", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("message")).ToContainTextAsync("已保存草稿");
@@ -420,7 +426,7 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         Assert.Contains("dispatch", completed);
         Assert.Contains("wait", waits);
         await Assertions.Expect(Node(page, "dispatch").Locator(".act")).ToHaveAttributeAsync("data-trace", "ran");
-        await Assertions.Expect(page.GetByTestId("trace-dispatch")).ToHaveTextAsync("已执行 1 次 → Done");
+        await Assertions.Expect(page.GetByTestId("trace-dispatch")).ToHaveTextAsync("已执行 1 次 → 完成");
         await Assertions.Expect(Node(page, "wait").Locator(".act")).ToHaveAttributeAsync("data-trace", "waiting");
         await Assertions.Expect(page.GetByTestId("trace-wait")).ToContainTextAsync("等待中");
         var untouched = Activities((await admin.GetFromJsonAsync<JsonObject>($"/api/workflow-definitions/case-routing?version={version}"))!).Keys

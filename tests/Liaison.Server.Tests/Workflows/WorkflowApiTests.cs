@@ -85,7 +85,9 @@ public sealed class WorkflowApiTests(WorkflowApiTests.Fixture fixture) : IClassF
         var problem = await publish.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
-        Assert.Contains("not valid JSON", await malformed.Content.ReadAsStringAsync());
+        var unreadable = await malformed.Content.ReadAsStringAsync();
+        Assert.Contains("not valid JSON", unreadable);
+        Assert.Contains("流程定义不是有效的 JSON", unreadable);
         Assert.Equal(HttpStatusCode.BadRequest, mismatch.StatusCode);
         Assert.Contains("does not match", await mismatch.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
@@ -96,6 +98,12 @@ public sealed class WorkflowApiTests(WorkflowApiTests.Fixture fixture) : IClassF
         Assert.Contains(("mystery", "unknown-type"), errors);
         Assert.Contains(("noname", "missing-input"), errors);
         Assert.Contains(("ghost", "dangling-connection"), errors);
+        // Each error in both languages: together as every problem detail writes them, and each on its own.
+        var missing = problem.GetProperty("errors").EnumerateArray().Single(e => e.GetProperty("code").GetString() == "missing-input");
+        Assert.Equal("活动“noname”缺少必填的输入“事件名（eventName）”。", missing.GetProperty("localizedMessage").GetProperty("zh-CN").GetString());
+        Assert.Equal("Activity 'noname' is missing required input 'eventName'.", missing.GetProperty("localizedMessage").GetProperty("en").GetString());
+        Assert.Equal("活动“noname”缺少必填的输入“事件名（eventName）”。 / Activity 'noname' is missing required input 'eventName'.",
+            missing.GetProperty("message").GetString());
         Assert.Equal(HttpStatusCode.NotFound, publishMissing.StatusCode);
         Assert.Equal("application/problem+json", publishMissing.Content.Headers.ContentType?.MediaType);
     }
@@ -114,6 +122,7 @@ public sealed class WorkflowApiTests(WorkflowApiTests.Fixture fixture) : IClassF
         Assert.False(bad.GetProperty("valid").GetBoolean());
         var error = Assert.Single(bad.GetProperty("errors").EnumerateArray());
         Assert.Equal(("orphan", "unreachable"), (error.GetProperty("activityId").GetString(), error.GetProperty("code").GetString()));
+        Assert.Equal("从开始活动（“start”）无法到达活动“orphan”。", error.GetProperty("localizedMessage").GetProperty("zh-CN").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/workflow-definitions/val")).StatusCode);
     }
@@ -251,6 +260,15 @@ public sealed class WorkflowApiTests(WorkflowApiTests.Fixture fixture) : IClassF
 
         Assert.Equal(["True", "False"], decision.GetProperty("outcomes").EnumerateArray().Select(o => o.GetString()));
         Assert.Equal("判断", decision.GetProperty("displayName").GetProperty("zh-CN").GetString());
+        Assert.Equal("按条件是否成立，沿“是”或“否”继续。", decision.GetProperty("description").GetProperty("zh-CN").GetString());
+        Assert.Equal("Continues along True or False depending on a condition.", decision.GetProperty("description").GetProperty("en").GetString());
+        Assert.Equal("要判断的条件。", decision.GetProperty("inputs")[0].GetProperty("description").GetProperty("zh-CN").GetString());
+        // The ports keep their identifiers; the labels are for people.
+        Assert.Equal("否", decision.GetProperty("outcomeLabels").GetProperty("False").GetProperty("zh-CN").GetString());
+        var wait = descriptors.EnumerateArray().Single(d => d.GetProperty("type").GetString() == "Liaison.WaitForLiaison");
+        Assert.Equal("已签收", wait.GetProperty("outcomeLabels").GetProperty("Accepted").GetProperty("zh-CN").GetString());
+        Assert.Equal("完成", descriptors.EnumerateArray().Single(d => d.GetProperty("type").GetString() == "Elsa.WriteLine")
+            .GetProperty("outcomeLabels").GetProperty("Done").GetProperty("zh-CN").GetString());
         Assert.Contains(descriptors.EnumerateArray(), d => d.GetProperty("type").GetString() == "Elsa.SendEmail");
     }
 

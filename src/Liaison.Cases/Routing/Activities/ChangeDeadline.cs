@@ -6,7 +6,8 @@ using Liaison.Workflows.Runtime;
 namespace Liaison.Cases.Routing.Activities;
 
 [Activity("Liaison.ExtendDeadline", Category = CaseActivity.Category, DisplayNameZh = "批准延期", DisplayNameEn = "Extend deadline",
-    Description = "Moves the resolve deadline by the working days the handler asked for. The original deadline is kept for scoring.")]
+    DescriptionZh = "按经办人申请的工作日数推迟办结时限。原时限保留，用于考核。",
+    DescriptionEn = "Moves the resolve deadline by the working days the handler asked for. The original deadline is kept for scoring.")]
 public sealed class ExtendDeadline : CaseActivity
 {
     protected override void Execute(ActivityContext context, CaseRouting routing)
@@ -26,11 +27,12 @@ public sealed class ExtendDeadline : CaseActivity
 }
 
 [Activity("Liaison.Reopen", Category = CaseActivity.Category, DisplayNameZh = "重办", DisplayNameEn = "Reopen",
-    Description = "Sends a resolved case back to the handler as accepted, with a new resolve deadline counted from now.")]
+    DescriptionZh = "把已办结的事项退给经办人重办（状态回到已签收），办结时限从现在起重新计算。",
+    DescriptionEn = "Sends a resolved case back to the handler as accepted, with a new resolve deadline counted from now.")]
 public sealed class Reopen : CaseActivity
 {
     [Input(DisplayNameZh = "办结时限（工作日）", DisplayNameEn = "Resolve within (working days)",
-        Description = "Empty = the category's limit.", Min = 1)]
+        DescriptionZh = "留空则按事项类别的时限。", DescriptionEn = "Empty = the category's limit.", Min = 1)]
     public int? ResolveWithinWorkingDays { get; set; }
 
     protected override void Execute(ActivityContext context, CaseRouting routing)

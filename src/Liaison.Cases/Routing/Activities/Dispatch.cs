@@ -6,19 +6,21 @@ using Liaison.Workflows.Runtime;
 namespace Liaison.Cases.Routing.Activities;
 
 [Activity("Liaison.Dispatch", Category = CaseActivity.Category, DisplayNameZh = "派单", DisplayNameEn = "Dispatch",
-    Description = "Sends the case point to point to a department's handler: new assignment round, deadlines in working days, personal links by email.")]
+    DescriptionZh = "把事项点对点派给部门经办人：开始新一轮派单，按工作日计算时限，并通过邮件发送个人办理链接。",
+    DescriptionEn = "Sends the case point to point to a department's handler: new assignment round, deadlines in working days, personal links by email.")]
 public sealed class Dispatch : CaseActivity
 {
     [Input(DisplayNameZh = "责任部门", DisplayNameEn = "Department",
-        Description = "Department code; empty = the case's department (getCase().departmentCode).")]
+        DescriptionZh = "部门代码；留空则为事项的责任部门（getCase().departmentCode）。",
+        DescriptionEn = "Department code; empty = the case's department (getCase().departmentCode).")]
     public string? Department { get; set; }
 
     [Input(DisplayNameZh = "签收时限（工作日）", DisplayNameEn = "Accept within (working days)",
-        Description = "Empty = the category's limit.", Min = 1)]
+        DescriptionZh = "留空则按事项类别的时限。", DescriptionEn = "Empty = the category's limit.", Min = 1)]
     public int? AcceptWithinWorkingDays { get; set; }
 
     [Input(DisplayNameZh = "办结时限（工作日）", DisplayNameEn = "Resolve within (working days)",
-        Description = "Empty = the category's limit (halved, rounded up, for urgent cases).", Min = 1)]
+        DescriptionZh = "留空则按事项类别的时限（紧急事项减半，向上取整）。", DescriptionEn = "Empty = the category's limit (halved, rounded up, for urgent cases).", Min = 1)]
     public int? ResolveWithinWorkingDays { get; set; }
 
     protected override void Execute(ActivityContext context, CaseRouting routing)

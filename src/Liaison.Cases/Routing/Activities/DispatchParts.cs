@@ -4,13 +4,15 @@ using Liaison.Workflows.Runtime;
 namespace Liaison.Cases.Routing.Activities;
 
 [Activity("Liaison.DispatchParts", Category = CaseActivity.Category, DisplayNameZh = "协办派单", DisplayNameEn = "Dispatch co-handlers",
-    Description = "Joint case (联办): starts one child workflow per co-handling department, each with its own links, deadlines and escalation. A case without co-handlers goes straight on.")]
+    DescriptionZh = "联办事项：为每个协办部门启动一个子流程，各有自己的办理链接、时限和督办。没有协办部门的事项直接继续。",
+    DescriptionEn = "Joint case (联办): starts one child workflow per co-handling department, each with its own links, deadlines and escalation. A case without co-handlers goes straight on.")]
 public sealed class DispatchParts : CaseActivity
 {
     public const string DefaultWorkflow = "case-part-routing";
 
     [Input(DisplayNameZh = "协办流程", DisplayNameEn = "Co-handler workflow",
-        Description = "The published workflow run for each co-handling department.", DefaultValue = DefaultWorkflow)]
+        DescriptionZh = "为每个协办部门运行的已发布流程。",
+        DescriptionEn = "The published workflow run for each co-handling department.", DefaultValue = DefaultWorkflow)]
     public string? Workflow { get; set; } = DefaultWorkflow;
 
     protected override void Execute(ActivityContext context, CaseRouting routing)

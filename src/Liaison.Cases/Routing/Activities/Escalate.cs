@@ -4,16 +4,23 @@ using Liaison.Workflows.Runtime;
 namespace Liaison.Cases.Routing.Activities;
 
 [Activity("Liaison.Escalate", Category = CaseActivity.Category, DisplayNameZh = "督办升级", DisplayNameEn = "Escalate",
-    Description = "One rung of the escalation ladder: a notice to the chosen people, recorded on the case timeline.")]
+    DescriptionZh = "督办升级中的一级：通知指定的人员，并记入事项的办理记录。",
+    DescriptionEn = "One rung of the escalation ladder: a notice to the chosen people, recorded on the case timeline.")]
 public sealed class Escalate : CaseActivity
 {
-    [Input(DisplayNameZh = "级别", DisplayNameEn = "Level", Description = "Shown on the timeline, e.g. yellow, red, zone.", Required = true)]
+    [Input(DisplayNameZh = "级别", DisplayNameEn = "Level",
+        DescriptionZh = "显示在办理记录中，如 yellow（黄灯）、red（红灯）、zone（园区督办）。",
+        DescriptionEn = "Shown on the timeline, e.g. yellow, red, zone.", Required = true)]
     public string? Level { get; set; }
 
-    [Input(DisplayNameZh = "邮件模板", DisplayNameEn = "Template", Description = "e.g. due-reminder, overdue, escalation-zone, accept-reminder.", Required = true)]
+    [Input(DisplayNameZh = "邮件模板", DisplayNameEn = "Template",
+        DescriptionZh = "如 due-reminder（到期提醒）、overdue（逾期）、escalation-zone（园区督办）、accept-reminder（签收提醒）。",
+        DescriptionEn = "e.g. due-reminder, overdue, escalation-zone, accept-reminder.", Required = true)]
     public string? Template { get; set; }
 
-    [Input(DisplayNameZh = "收件人", DisplayNameEn = "To", Description = "Comma-separated: handler, leader, officer, zone.", Required = true)]
+    [Input(DisplayNameZh = "收件人", DisplayNameEn = "To",
+        DescriptionZh = "用逗号分隔：handler（经办人）、leader（分管领导）、officer（园区工作人员）、zone（园区领导小组）。",
+        DescriptionEn = "Comma-separated: handler, leader, officer, zone.", Required = true)]
     public string? To { get; set; }
 
     protected override void Execute(ActivityContext context, CaseRouting routing)

@@ -4,13 +4,18 @@ using Liaison.Workflows.Runtime;
 namespace Liaison.Cases.Routing.Activities;
 
 [Activity("Liaison.Notify", Category = CaseActivity.Category, DisplayNameZh = "发送通知", DisplayNameEn = "Notify",
-    Description = "Emails a case template (e.g. returned, resolved, reopened) to handler, leader, officer and/or zone leadership.")]
+    DescriptionZh = "按事项邮件模板（如 returned 退回、resolved 办结、reopened 重办）发邮件给经办人、分管领导、园区工作人员和/或园区领导小组。",
+    DescriptionEn = "Emails a case template (e.g. returned, resolved, reopened) to handler, leader, officer and/or zone leadership.")]
 public sealed class Notify : CaseActivity
 {
-    [Input(DisplayNameZh = "邮件模板", DisplayNameEn = "Template", Description = "Mail kind, e.g. resolved, returned, extension-decided.", Required = true)]
+    [Input(DisplayNameZh = "邮件模板", DisplayNameEn = "Template",
+        DescriptionZh = "邮件类型，如 resolved（办结）、returned（退回）、extension-decided（延期审批结果）。",
+        DescriptionEn = "Mail kind, e.g. resolved, returned, extension-decided.", Required = true)]
     public string? Template { get; set; }
 
-    [Input(DisplayNameZh = "收件人", DisplayNameEn = "To", Description = "Comma-separated: handler, leader, officer, zone.", Required = true)]
+    [Input(DisplayNameZh = "收件人", DisplayNameEn = "To",
+        DescriptionZh = "用逗号分隔：handler（经办人）、leader（分管领导）、officer（园区工作人员）、zone（园区领导小组）。",
+        DescriptionEn = "Comma-separated: handler, leader, officer, zone.", Required = true)]
     public string? To { get; set; }
 
     protected override void Execute(ActivityContext context, CaseRouting routing)

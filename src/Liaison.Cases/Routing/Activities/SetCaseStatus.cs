@@ -5,10 +5,13 @@ using Liaison.Workflows.Runtime;
 namespace Liaison.Cases.Routing.Activities;
 
 [Activity("Liaison.SetCaseStatus", Category = CaseActivity.Category, DisplayNameZh = "设置事项状态", DisplayNameEn = "Set case status",
-    Description = "Moves the case to a status: dispatched, accepted, in-progress, returned, resolved, closed or cancelled.")]
+    DescriptionZh = "把事项改为某一状态：dispatched（已派单）、accepted（已签收）、in-progress（办理中）、returned（已退回）、resolved（已办结）、closed（已销号）或 cancelled（已撤销）。",
+    DescriptionEn = "Moves the case to a status: dispatched, accepted, in-progress, returned, resolved, closed or cancelled.")]
 public sealed class SetCaseStatus : CaseActivity
 {
-    [Input(DisplayNameZh = "状态", DisplayNameEn = "Status", Description = "accepted, in-progress, returned, resolved, closed, …", Required = true)]
+    [Input(DisplayNameZh = "状态", DisplayNameEn = "Status",
+        DescriptionZh = "accepted（已签收）、in-progress（办理中）、returned（已退回）、resolved（已办结）、closed（已销号）等。",
+        DescriptionEn = "accepted, in-progress, returned, resolved, closed, …", Required = true)]
     public string? Status { get; set; }
 
     protected override void Execute(ActivityContext context, CaseRouting routing)

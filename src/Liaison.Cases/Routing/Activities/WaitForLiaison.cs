@@ -12,7 +12,8 @@ namespace Liaison.Cases.Routing.Activities;
 /// except those already escalated.
 /// </summary>
 [Activity("Liaison.WaitForLiaison", Category = CaseActivity.Category, DisplayNameZh = "等待部门联络人", DisplayNameEn = "Wait for the liaison",
-    Description = "Human task of the department handler (acts through email links), with the acceptance and resolve deadlines inside.")]
+    DescriptionZh = "部门经办人的人工任务（通过邮件中的链接办理），签收时限和办结时限的计时都在其中。",
+    DescriptionEn = "Human task of the department handler (acts through email links), with the acceptance and resolve deadlines inside.")]
 [Outcomes(Accepted, Progress, Returned, ExtensionRequested, Resolved, Reassigned, DeadlinesChanged,
     AcceptanceDue, ReminderDue, ResolveDue, Overdue, ProgressReportDue)]
 public sealed class WaitForLiaison : CaseActivity
@@ -20,34 +21,59 @@ public sealed class WaitForLiaison : CaseActivity
     public const string BookmarkKind = "Liaison.WaitForLiaison";
     public const string ActionKey = "action";
 
+    [OutcomeLabel("已签收", "Accepted")]
     public const string Accepted = "Accepted";
+
+    [OutcomeLabel("报告进展", "Progress reported")]
     public const string Progress = "Progress";
+
+    [OutcomeLabel("已退回", "Returned")]
     public const string Returned = "Returned";
+
+    [OutcomeLabel("申请延期", "Extension requested")]
     public const string ExtensionRequested = "ExtensionRequested";
+
+    [OutcomeLabel("提交办结", "Marked as resolved")]
     public const string Resolved = "Resolved";
+
     /// <summary>The officer moved the case elsewhere (改派) while the handler held it.</summary>
+    [OutcomeLabel("已改派", "Reassigned")]
     public const string Reassigned = "Reassigned";
+
     /// <summary>The case's deadlines were recomputed (a year's holiday schedule was loaded): loop back to re-arm the timers.</summary>
+    [OutcomeLabel("期限已重算", "Deadlines recomputed")]
     public const string DeadlinesChanged = "DeadlinesChanged";
 
+    [OutcomeLabel("签收超时", "Not accepted in time")]
     public const string AcceptanceDue = "AcceptanceDue";
+
+    [OutcomeLabel("到期前提醒（黄灯）", "Reminder before due (yellow)")]
     public const string ReminderDue = "ReminderDue";
+
+    [OutcomeLabel("已到办结期限（红灯）", "Resolve deadline reached (red)")]
     public const string ResolveDue = "ResolveDue";
+
+    [OutcomeLabel("逾期升级", "Overdue (escalate)")]
     public const string Overdue = "Overdue";
+
+    [OutcomeLabel("进展报告提醒", "Progress report due")]
     public const string ProgressReportDue = "ProgressReportDue";
 
     public static readonly string[] Actions = [Accepted, Progress, Returned, ExtensionRequested, Resolved, Reassigned, DeadlinesChanged];
 
     [Input(DisplayNameZh = "到期前提醒（工作日）", DisplayNameEn = "Remind before due (working days)",
-        Description = "Yellow reminder this many working days before the resolve deadline; 0 = none.", DefaultValue = 1, Min = 0)]
+        DescriptionZh = "在办结时限前此工作日数发出黄灯提醒；0 表示不提醒。",
+        DescriptionEn = "Yellow reminder this many working days before the resolve deadline; 0 = none.", DefaultValue = 1, Min = 0)]
     public int ReminderWorkingDaysBeforeDue { get; set; } = 1;
 
     [Input(DisplayNameZh = "逾期升级（工作日）", DisplayNameEn = "Escalate when overdue by (working days)",
-        Description = "Zone leadership is told when the case is this many working days overdue; 0 = never.", DefaultValue = 3, Min = 0)]
+        DescriptionZh = "事项逾期达此工作日数时通知园区领导小组；0 表示不通知。",
+        DescriptionEn = "Zone leadership is told when the case is this many working days overdue; 0 = never.", DefaultValue = 3, Min = 0)]
     public int OverdueEscalationWorkingDays { get; set; } = 3;
 
     [Input(DisplayNameZh = "签收超时提醒", DisplayNameEn = "Remind at the acceptance deadline",
-        Description = "Fire AcceptanceDue when the case is still not accepted at its acceptance deadline.", DefaultValue = true)]
+        DescriptionZh = "到签收时限仍未签收时，走“签收超时”端口。",
+        DescriptionEn = "Fire AcceptanceDue when the case is still not accepted at its acceptance deadline.", DefaultValue = true)]
     public bool RemindAtAcceptanceDeadline { get; set; } = true;
 
     protected override void Execute(ActivityContext context, CaseRouting routing)

@@ -4,10 +4,12 @@ using Liaison.Workflows.Runtime;
 namespace Liaison.Workflows.Activities.BuiltIn;
 
 [Activity("Elsa.FlowFork", Category = "Branching", DisplayNameZh = "分支", DisplayNameEn = "Fork",
-    Description = "Continues along every named branch at once.")]
+    DescriptionZh = "同时沿每个命名的分支继续。", DescriptionEn = "Continues along every named branch at once.")]
 public sealed class FlowFork : Activity, IDynamicOutcomes
 {
-    [Input(DisplayNameZh = "分支", DisplayNameEn = "Branches", Description = "The branch names; each is an outcome.")]
+    [Input(DisplayNameZh = "分支", DisplayNameEn = "Branches",
+        DescriptionZh = "分支名称；每个分支名就是一个结果端口。",
+        DescriptionEn = "The branch names; each is an outcome.")]
     public string[] Branches { get; set; } = [];
 
     public override void Execute(ActivityContext context) => context.Complete(Branches);

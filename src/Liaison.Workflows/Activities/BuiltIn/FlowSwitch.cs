@@ -15,16 +15,22 @@ public enum SwitchMode
 }
 
 [Activity("Elsa.FlowSwitch", Category = "Branching", DisplayNameZh = "多路选择", DisplayNameEn = "Switch",
-    Description = "Continues along the case whose condition holds (the first, or every one), else Default.")]
+    DescriptionZh = "沿条件成立的情形继续（第一个，或每一个）；都不成立时沿“默认”继续。",
+    DescriptionEn = "Continues along the case whose condition holds (the first, or every one), else Default.")]
 public sealed class FlowSwitch : Activity, IDynamicOutcomes
 {
+    [OutcomeLabel("默认", "Default")]
     public const string Default = "Default";
 
     /// <summary>Elsa's shape: <c>[{"label": "A", "condition": {"type": "JavaScript", "value": "…"}}, …]</c>.</summary>
-    [Input(DisplayNameZh = "情形", DisplayNameEn = "Cases", Description = "Each case's label (its outcome) and condition.", Raw = true, TypeName = "SwitchCase[]")]
+    [Input(DisplayNameZh = "情形", DisplayNameEn = "Cases",
+        DescriptionZh = "每种情形的标签（即其结果端口）和条件。",
+        DescriptionEn = "Each case's label (its outcome) and condition.", Raw = true, TypeName = "SwitchCase[]")]
     public JsonNode? Cases { get; set; }
 
-    [Input(DisplayNameZh = "匹配方式", DisplayNameEn = "Mode", Description = "MatchFirst or MatchAny.", DefaultValue = "MatchFirst")]
+    [Input(DisplayNameZh = "匹配方式", DisplayNameEn = "Mode",
+        DescriptionZh = "MatchFirst（只走第一个成立的情形）或 MatchAny（走所有成立的情形）。",
+        DescriptionEn = "MatchFirst or MatchAny.", DefaultValue = "MatchFirst")]
     public SwitchMode Mode { get; set; }
 
     public override void Execute(ActivityContext context)

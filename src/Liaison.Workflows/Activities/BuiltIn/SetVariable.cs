@@ -4,14 +4,16 @@ using Liaison.Workflows.Runtime;
 namespace Liaison.Workflows.Activities.BuiltIn;
 
 [Activity("Elsa.SetVariable", Category = "Primitives", DisplayNameZh = "设置变量", DisplayNameEn = "Set Variable",
-    Description = "Assigns a value to a declared workflow variable.")]
+    DescriptionZh = "给已声明的流程变量赋值。", DescriptionEn = "Assigns a value to a declared workflow variable.")]
 public sealed class SetVariable : Activity
 {
     /// <summary>Elsa's shape: <c>{"id": …, "name": …, "typeName": …}</c>; the id wins, as in Elsa.</summary>
-    [Input(DisplayNameZh = "变量", DisplayNameEn = "Variable", Description = "The declared variable to set.", Required = true, Raw = true, TypeName = "Variable")]
+    [Input(DisplayNameZh = "变量", DisplayNameEn = "Variable",
+        DescriptionZh = "要设置的已声明变量。",
+        DescriptionEn = "The declared variable to set.", Required = true, Raw = true, TypeName = "Variable")]
     public JsonNode? Variable { get; set; }
 
-    [Input(DisplayNameZh = "值", DisplayNameEn = "Value", Description = "The value to assign.", TypeName = "Object")]
+    [Input(DisplayNameZh = "值", DisplayNameEn = "Value", DescriptionZh = "要赋的值。", DescriptionEn = "The value to assign.", TypeName = "Object")]
     public object? Value { get; set; }
 
     public override void Execute(ActivityContext context)

@@ -11,7 +11,10 @@ namespace Liaison.Workflows.Activities.Composition;
 /// </summary>
 public abstract class ChildWorkflowActivity : Activity
 {
+    [OutcomeLabel("子流程故障", "Child faulted")]
     public const string Faulted = "Faulted";
+
+    [OutcomeLabel("子流程已取消", "Child cancelled")]
     public const string Cancelled = "Cancelled";
 
     public override void Resume(ActivityContext context, Bookmark bookmark, object? payload)

@@ -15,9 +15,10 @@ public abstract class ContainerActivity : BodyActivity
 }
 
 [Activity("Elsa.Sequence", Category = "Flow", DisplayNameZh = "顺序", DisplayNameEn = "Sequence",
-    Description = "Runs its activities one after another (as the root, or nested in a flowchart or a loop).")]
+    DescriptionZh = "依次运行其中的活动（作为流程根节点，或嵌套在流程图、循环中）。",
+    DescriptionEn = "Runs its activities one after another (as the root, or nested in a flowchart or a loop).")]
 public sealed class Sequence : ContainerActivity;
 
 [Activity("Elsa.Flowchart", Category = "Flow", DisplayNameZh = "流程图", DisplayNameEn = "Flowchart",
-    Description = "A flowchart nested in another container.")]
+    DescriptionZh = "嵌套在另一个容器（顺序、循环等）中的流程图。", DescriptionEn = "A flowchart nested in another container.")]
 public sealed class NestedFlowchart : ContainerActivity;

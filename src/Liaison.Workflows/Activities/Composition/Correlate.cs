@@ -3,10 +3,12 @@ using Liaison.Workflows.Runtime;
 namespace Liaison.Workflows.Activities.Composition;
 
 [Activity("Elsa.Correlate", Category = "Primitives", DisplayNameZh = "设置关联号", DisplayNameEn = "Correlate",
-    Description = "Sets the workflow instance's correlation id.")]
+    DescriptionZh = "设置流程实例的关联号。", DescriptionEn = "Sets the workflow instance's correlation id.")]
 public sealed class Correlate : Activity
 {
-    [Input(DisplayNameZh = "关联号", DisplayNameEn = "Correlation id", Description = "The new correlation id.", Required = true)]
+    [Input(DisplayNameZh = "关联号", DisplayNameEn = "Correlation id",
+        DescriptionZh = "新的关联号。",
+        DescriptionEn = "The new correlation id.", Required = true)]
     public string? CorrelationId { get; set; }
 
     public override void Execute(ActivityContext context)

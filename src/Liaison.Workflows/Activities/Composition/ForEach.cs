@@ -5,14 +5,19 @@ using Liaison.Workflows.Runtime;
 namespace Liaison.Workflows.Activities.Composition;
 
 [Activity("Elsa.ForEach", Category = "Looping", DisplayNameZh = "逐项循环", DisplayNameEn = "For Each",
-    Description = "Runs its body once per item, one after another (the body sees CurrentValue and CurrentIndex), then continues along Done.")]
+    DescriptionZh = "对每一项依次运行一次循环体（循环体中可用 CurrentValue 和 CurrentIndex），全部完成后沿“完成”继续。",
+    DescriptionEn = "Runs its body once per item, one after another (the body sees CurrentValue and CurrentIndex), then continues along Done.")]
 public sealed class ForEach : BodyActivity
 {
-    [Input(DisplayNameZh = "项目", DisplayNameEn = "Items", Description = "The items to go through (an array).", TypeName = "Object[]")]
+    [Input(DisplayNameZh = "项目", DisplayNameEn = "Items",
+        DescriptionZh = "要逐项处理的项目（数组）。",
+        DescriptionEn = "The items to go through (an array).", TypeName = "Object[]")]
     public object? Items { get; set; }
 
     /// <summary>The embedded activity run per item (Elsa: a Sequence, a Flowchart or one activity).</summary>
-    [Input(DisplayNameZh = "循环体", DisplayNameEn = "Body", Description = "The activity run for each item.", Raw = true, TypeName = "Activity")]
+    [Input(DisplayNameZh = "循环体", DisplayNameEn = "Body",
+        DescriptionZh = "对每一项运行的活动。",
+        DescriptionEn = "The activity run for each item.", Raw = true, TypeName = "Activity")]
     public JsonNode? Body { get; set; }
 
     public override void Execute(ActivityContext context)

@@ -4,14 +4,19 @@ using Liaison.Workflows.Runtime;
 namespace Liaison.Workflows.Activities.Composition;
 
 [Activity("Elsa.Fork", Category = "Branching", DisplayNameZh = "并行", DisplayNameEn = "Fork",
-    Description = "Runs its embedded branches in parallel; continues when all (WaitAll) or the first (WaitAny) have finished.")]
+    DescriptionZh = "并行运行其中的各分支；全部完成（WaitAll）或第一个完成（WaitAny）后继续。",
+    DescriptionEn = "Runs its embedded branches in parallel; continues when all (WaitAll) or the first (WaitAny) have finished.")]
 public sealed class Fork : BodyActivity
 {
-    [Input(DisplayNameZh = "分支", DisplayNameEn = "Branches", Description = "The activities to run in parallel.", Raw = true, TypeName = "Activity[]")]
+    [Input(DisplayNameZh = "分支", DisplayNameEn = "Branches",
+        DescriptionZh = "要并行运行的活动。",
+        DescriptionEn = "The activities to run in parallel.", Raw = true, TypeName = "Activity[]")]
     public JsonNode? Branches { get; set; }
 
     /// <summary>Elsa writes it raw (<c>"joinMode": "WaitAny"</c>); a wrapped <c>{typeName, expression}</c> input works too.</summary>
-    [Input(DisplayNameZh = "汇合方式", DisplayNameEn = "Join mode", Description = "WaitAll or WaitAny.", Raw = true, TypeName = "String")]
+    [Input(DisplayNameZh = "汇合方式", DisplayNameEn = "Join mode",
+        DescriptionZh = "WaitAll（等待全部）或 WaitAny（任一完成即继续）。",
+        DescriptionEn = "WaitAll or WaitAny.", Raw = true, TypeName = "String")]
     public JsonNode? JoinMode { get; set; }
 
     public override void Execute(ActivityContext context)

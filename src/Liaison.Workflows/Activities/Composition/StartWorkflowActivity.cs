@@ -9,13 +9,19 @@ namespace Liaison.Workflows.Activities.Composition;
 /// </summary>
 public abstract class StartWorkflowActivity : ChildWorkflowActivity
 {
-    [Input(DisplayNameZh = "流程定义", DisplayNameEn = "Workflow definition", Description = "The definition id of the workflow to run (its published version).", Required = true)]
+    [Input(DisplayNameZh = "流程定义", DisplayNameEn = "Workflow definition",
+        DescriptionZh = "要运行的流程的定义编号（运行其已发布的版本）。",
+        DescriptionEn = "The definition id of the workflow to run (its published version).", Required = true)]
     public string? WorkflowDefinitionId { get; set; }
 
-    [Input(DisplayNameZh = "关联号", DisplayNameEn = "Correlation id", Description = "The child's correlation id; empty: the parent's.")]
+    [Input(DisplayNameZh = "关联号", DisplayNameEn = "Correlation id",
+        DescriptionZh = "子流程的关联号；留空则沿用上级流程的关联号。",
+        DescriptionEn = "The child's correlation id; empty: the parent's.")]
     public string? CorrelationId { get; set; }
 
-    [Input(DisplayNameZh = "输入", DisplayNameEn = "Input", Description = "An object whose properties become the child's inputs.", TypeName = "Object")]
+    [Input(DisplayNameZh = "输入", DisplayNameEn = "Input",
+        DescriptionZh = "一个对象，其各属性作为子流程的输入。",
+        DescriptionEn = "An object whose properties become the child's inputs.", TypeName = "Object")]
     public object? Input { get; set; }
 
     public abstract bool WaitForCompletion { get; set; }

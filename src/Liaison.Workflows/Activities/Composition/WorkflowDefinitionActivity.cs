@@ -13,7 +13,8 @@ namespace Liaison.Workflows.Activities.Composition;
 /// <c>Elsa.Complete</c> outcomes, or <c>Done</c>.
 /// </summary>
 [Activity(TypeName, Category = "Workflows", DisplayNameZh = "子流程", DisplayNameEn = "Workflow as activity",
-    Description = "Runs a published workflow as one step (the palette lists each usable workflow by name).")]
+    DescriptionZh = "把一个已发布的流程作为一个步骤运行（活动面板按名称列出每个可用的流程）。",
+    DescriptionEn = "Runs a published workflow as one step (the palette lists each usable workflow by name).")]
 [Outcomes(Done, Faulted, Cancelled)]
 public sealed class WorkflowDefinitionActivity : ChildWorkflowActivity, IDynamicInputs, IDynamicOutcomes
 {
