@@ -2,6 +2,7 @@ using System.Text.Json;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
 using Liaison.Cases.Departments;
+using Liaison.Cases.Enterprises;
 using Liaison.Cases.Notifications;
 using Liaison.Server.Calendar;
 using Liaison.Server.Data;
@@ -94,6 +95,9 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 break;
             case CaseEventKinds.Urged when data is { } u && u.TryGetProperty("copyLeader", out var copied) && copied.ValueKind == JsonValueKind.True:
                 detail = new Text("已抄送分管领导", "the leader copied");
+                break;
+            case CaseEventKinds.EnterpriseRated when Ratings.TryParse(Str(data, "score"), out RatingScore score):
+                detail = Ratings.Label(score);
                 break;
             case CaseEventKinds.FromVisit:
                 detail = new Text($"走访记录 {Int(data, "visitId")}（{Str(data, "visitedOn")}）", $"visit {Int(data, "visitId")} ({Str(data, "visitedOn")})");

@@ -216,6 +216,32 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_joint_cases_co_handler_sees_the_rating_but_not_the_enterprises_words_which_the_lead_reads()
+    {
+        var enterprise = await RegisterAsync(_officer, 11);
+        var number = (await OpenAsync(_officer, new
+        {
+            title = "新厂房专线接电", description = "企业新厂房需要 10kV 专线接入。", category = "factor-guarantee", priority = "normal", departmentCode = "fgj",
+            enterpriseId = enterprise, coDepartments = new[] { new { departmentCode = "zjj", task = "请核实施工许可" } },
+        })).GetProperty("number").GetString()!;
+        var browser = _app.Anonymous();
+        var coHandler = PathOf(LinkIn((await MailsAsync(_app, "zjj.handler@anyue.example", number)).First()));
+        var lead = PathOf(LinkIn((await MailsAsync(_app, Handler, number)).First()));
+        await PostActionAsync(browser, coHandler, "accept");
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, coHandler, "submit", new() { ["note"] = "施工许可已核实" })).StatusCode);
+        await ConfirmAsync(_app, _officer, number);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await RateAsync(browser, (await EnterpriseLinksAsync(_app, number))[^1].Path, "fairly-satisfied", "供电局响应很快，住建审批拖了两天")).StatusCode);
+
+        var coPage = await browser.GetStringAsync(coHandler);
+        Assert.Contains("基本满意", coPage);
+        Assert.DoesNotContain("住建审批拖了两天", coPage);
+        var leadPage = await browser.GetStringAsync(lead);
+        Assert.Contains("基本满意", leadPage);
+        Assert.Contains("住建审批拖了两天", leadPage);
+    }
+
+    [Fact]
     public async Task Bad_ratings_are_refused_naming_the_field_and_change_nothing()
     {
         var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 6));
