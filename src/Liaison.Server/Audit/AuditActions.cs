@@ -12,6 +12,7 @@ public static class AuditActions
     public const string TemplateSaved = "template.saved";
     public const string TemplateReset = "template.reset";
     public const string WorkflowDraftSaved = "workflow.draft-saved";
+    public const string WorkflowDraftDiscarded = "workflow.draft-discarded";
     public const string WorkflowPublished = "workflow.published";
     public const string WorkflowImported = "workflow.imported";
     public const string AccountCreated = "account.created";
@@ -35,6 +36,7 @@ public static class AuditActions
         [TemplateSaved] = new("修改邮件模板", "Email template changed"),
         [TemplateReset] = new("恢复默认邮件模板", "Email template reset"),
         [WorkflowDraftSaved] = new("保存流程草稿", "Workflow draft saved"),
+        [WorkflowDraftDiscarded] = new("放弃流程草稿", "Workflow draft discarded"),
         [WorkflowPublished] = new("发布流程", "Workflow published"),
         [WorkflowImported] = new("导入内置流程", "Shipped workflow imported"),
         [AccountCreated] = new("新增账号", "Account added"),

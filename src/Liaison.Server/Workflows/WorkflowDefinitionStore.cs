@@ -230,6 +230,47 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
             return await AddVersionAsync(db, definition, version, NewVersionId(now), publish: false, ct);
         }, ct);
 
+    /// <summary>
+    /// Discards the draft (the latest version, never published): the version before it is the latest again, so the
+    /// designer opens what is published. A workflow never published goes with its only version. Refused while an
+    /// instance runs the draft (a parent's workflow activity may run a child's latest version).
+    /// </summary>
+    public Task<DiscardResult> DiscardDraftAsync(LiaisonDbContext db, string definitionId, Actor actor, CancellationToken ct) =>
+        Transactions.RunAsync(db, async () =>
+        {
+            var latest = await LockLatestAsync(db, definitionId, ct);
+            if (latest is null)
+            {
+                return DiscardResult.NotFound;
+            }
+
+            if (!latest.IsDraft)
+            {
+                return DiscardResult.NoDraft;
+            }
+
+            if (await db.Set<WorkflowInstanceRecord>().AnyAsync(i => i.DefinitionId == definitionId && i.DefinitionVersion == latest.Version, ct))
+            {
+                return DiscardResult.InUse;
+            }
+
+            Writing(db, publishes: false);
+            var previous = await db.Set<WorkflowDefinitionRecord>().Where(d => d.DefinitionId == definitionId && d.Version < latest.Version)
+                .OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct);
+            AuditLog.Add(db, clock, actor, AuditActions.WorkflowDraftDiscarded, $"{definitionId} v{latest.Version}",
+                new AuditChanges { RecordEmpty = true }.Field("version", latest.Version, previous?.Version));
+            // The draft's row first: one latest row per definition (unique index).
+            db.Remove(latest);
+            await db.SaveChangesAsync(ct);
+            if (previous is not null)
+            {
+                previous.IsLatest = true;
+                await db.SaveChangesAsync(ct);
+            }
+
+            return DiscardResult.Discarded;
+        }, ct);
+
     /// <summary>Validates and publishes the latest version; the previously published one stays for its pinned instances.</summary>
     public Task<PublishResult> PublishAsync(LiaisonDbContext db, string definitionId, Actor actor, CancellationToken ct) =>
         AfterPublishingAsync(Transactions.RunAsync(db, async () =>
@@ -394,6 +435,19 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
 
 /// <summary><see cref="Record"/> null: no such definition. <see cref="Errors"/> non-empty: not published.</summary>
 public sealed record PublishResult(WorkflowDefinitionRecord? Record, IReadOnlyList<ValidationError> Errors);
+
+/// <summary>What <see cref="WorkflowDefinitionStore.DiscardDraftAsync"/> did.</summary>
+public enum DiscardResult
+{
+    Discarded,
+    NotFound,
+
+    /// <summary>The latest version is published: there is no draft.</summary>
+    NoDraft,
+
+    /// <summary>An instance runs the draft.</summary>
+    InUse,
+}
 
 internal static class Transactions
 {

@@ -24,6 +24,7 @@ public static partial class WorkflowDefinitionsApi
         api.MapGet("/", List);
         api.MapGet("/{definitionId}", Get);
         api.MapPut("/{definitionId}", SaveDraft).Accepts<JsonObject>("application/json");
+        api.MapDelete("/{definitionId}/draft", DiscardDraft);
         api.MapPost("/{definitionId}/publish", Publish);
         api.MapGet("/{definitionId}/versions", Versions);
         api.MapPost("/validate", Validate).Accepts<JsonObject>("application/json");
@@ -91,6 +92,17 @@ public static partial class WorkflowDefinitionsApi
                 "another admin saved this workflow at the same time; reload and try again");
         }
     }
+
+    /// <summary>Discards the unpublished latest version (204); the version before it is the latest again.</summary>
+    public static async Task<Results<NoContent, NotFoundProblem, ConflictProblem>> DiscardDraft(
+        string definitionId, LiaisonDbContext db, WorkflowDefinitionStore store, ClaimsPrincipal user, CancellationToken ct) =>
+        await store.DiscardDraftAsync(db, definitionId, Actor.Of(user), ct) switch
+        {
+            DiscardResult.Discarded => TypedResults.NoContent(),
+            DiscardResult.NotFound => NotFound(definitionId, null),
+            DiscardResult.NoDraft => Problems.Conflict("此流程没有未发布的草稿", "this workflow has no unpublished draft"),
+            _ => Problems.Conflict("有流程实例正在运行此草稿，不能放弃", "a workflow instance runs this draft: it cannot be discarded"),
+        };
 
     /// <summary>Validates and publishes the latest version; 400 lists every error with its activity id.</summary>
     public static async Task<Results<Ok<WorkflowVersionDto>, NotFoundProblem, BadRequestProblem>> Publish(

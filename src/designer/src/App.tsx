@@ -361,6 +361,31 @@ export default function App() {
     setMessage({ kind: 'ok', text: t('message.published', { v: v.version }) });
   });
 
+  const onDiscardDraft = () => {
+    const v = def!.version ?? 0;
+    if (!window.confirm(t('confirm.discardDraft', { v }))) return;
+    act(async () => {
+      const id = def!.definitionId;
+      await api.discardDraft(id);
+      const remaining = await api.list();
+      setList(remaining);
+      if (remaining.some((s) => s.definitionId === id)) {
+        show(await api.get(id), false);
+        refreshVersions(id);
+      } else {
+        // A workflow never published went with its only version.
+        setDef(null);
+        setNodes([]);
+        setEdges([]);
+        setVersions(null);
+        setDirty(false);
+        history.replaceState(null, '', window.location.pathname);
+      }
+      showProblems([]);
+      setMessage({ kind: 'ok', text: t('message.draftDiscarded', { v }) });
+    });
+  };
+
   const onTryIt = () => act(async () => {
     const input = parseObject(runInput);
     // The unchanged sample is left to the server, which then marks the run as a sample run.
@@ -456,6 +481,9 @@ export default function App() {
           <button type="button" disabled={!def || busy} onClick={onSave}>{t('action.save')}</button>
           <button type="button" disabled={!def || busy} onClick={onValidate}>{t('action.validate')}</button>
           <button type="button" disabled={!def || busy} onClick={onPublish}>{t('action.publish')}</button>
+          {def && def.isLatest && !def.isPublished && (def.version ?? 0) > 0 && (
+            <button type="button" disabled={busy} onClick={onDiscardDraft} data-testid="discard-draft">{t('action.discardDraft')}</button>
+          )}
           <button type="button" disabled={!def || busy} onClick={onTryIt}>{t('action.tryIt')}</button>
           <button type="button" disabled={!def || busy} onClick={() => { setTab('versions'); if (def) refreshVersions(def.definitionId); }}>{t('action.history')}</button>
           <button type="button" disabled={!def} onClick={onExport}>{t('action.export')}</button>

@@ -66,6 +66,8 @@ export const api = {
     request<Definition>('GET', `${base}/${enc(definitionId)}${version ? `?version=${version}` : ''}`),
   saveDraft: (def: Definition) => request<Definition>('PUT', `${base}/${enc(def.definitionId)}`, def),
   publish: (definitionId: string) => request<VersionInfo>('POST', `${base}/${enc(definitionId)}/publish`),
+  /** Throws the draft (the unpublished latest version) away; the version before it is the latest again. */
+  discardDraft: (definitionId: string) => request<null>('DELETE', `${base}/${enc(definitionId)}/draft`),
   versions: (definitionId: string) => request<VersionInfo[]>('GET', `${base}/${enc(definitionId)}/versions`),
   validate: (def: Definition) => request<ValidationResult>('POST', `${base}/validate`, def),
   /** Runs the definition without storing anything; `kase` is the case it routes (null: the server's sample case). */

@@ -85,6 +85,15 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         {
             Assert.True(JsonNode.DeepEquals(original[key], draft[key]), $"{key} changed");
         }
+
+        // 放弃草稿 (asked first) throws the draft away and shows the published version again.
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await page.GetByTestId("discard-draft").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("message")).ToContainTextAsync($"已放弃第 {version + 1} 版草稿");
+        await Assertions.Expect(page.Locator("[data-testid=current-definition]")).ToContainTextAsync("已发布");
+        await Assertions.Expect(page.GetByTestId("discard-draft")).ToHaveCountAsync(0);
+        var published = (await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/case-routing"))!;
+        Assert.Equal((version, true), ((int)published["version"]!, (bool)published["isPublished"]!));
     });
 
     [Fact]

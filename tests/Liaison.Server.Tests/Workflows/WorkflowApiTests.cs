@@ -70,6 +70,40 @@ public sealed class WorkflowApiTests(WorkflowApiTests.Fixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_draft_is_discarded_and_the_published_version_is_the_latest_again()
+    {
+        var admin = await App.AsAdminAsync();
+        var officer = await App.AsOfficerAsync("wf-discard-officer@test.example");
+        await admin.PutAsync("/api/workflow-definitions/discard-me", Body(Greeting("discard-me", "v1")));
+        await admin.PostAsync("/api/workflow-definitions/discard-me/publish", null);
+        await admin.PutAsync("/api/workflow-definitions/discard-me", Body(Greeting("discard-me", "v2 half done")));
+
+        var byOfficer = await officer.DeleteAsync("/api/workflow-definitions/discard-me/draft");
+        var discarded = await admin.DeleteAsync("/api/workflow-definitions/discard-me/draft");
+        var latest = await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/discard-me");
+        var versions = await admin.GetFromJsonAsync<JsonElement>("/api/workflow-definitions/discard-me/versions");
+        var again = await admin.DeleteAsync("/api/workflow-definitions/discard-me/draft");
+        var next = await (await admin.PutAsync("/api/workflow-definitions/discard-me", Body(Greeting("discard-me", "v2 again")))).Content.ReadFromJsonAsync<JsonObject>();
+
+        Assert.Equal(HttpStatusCode.Forbidden, byOfficer.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, discarded.StatusCode);
+        Assert.Equal((1, true, true), (latest!["version"]!.GetValue<int>(), latest["isPublished"]!.GetValue<bool>(), latest["isLatest"]!.GetValue<bool>()));
+        Assert.Equal([1], versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+        // Nothing left to discard: the latest version is the published one.
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("没有未发布的草稿", await again.Content.ReadAsStringAsync());
+        Assert.Equal(2, next!["version"]!.GetValue<int>());
+        Assert.Equal(1, await App.WithDbAsync(db => db.Set<Liaison.Server.Audit.AuditEntry>()
+            .CountAsync(a => a.Action == "workflow.draft-discarded" && a.Subject == "discard-me v2")));
+
+        // A workflow never published goes with its only version; an unknown one is a 404.
+        await admin.PutAsync("/api/workflow-definitions/discard-new", Body(Greeting("discard-new", "v1 idea")));
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/workflow-definitions/discard-new/draft")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/workflow-definitions/discard-new")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync("/api/workflow-definitions/discard-new/draft")).StatusCode);
+    }
+
+    [Fact]
     public async Task Bad_definitions_are_400s_with_reasons()
     {
         var admin = await App.AsAdminAsync();
