@@ -16,6 +16,7 @@ using Liaison.Server.Enterprises;
 using Liaison.Server.Hosting;
 using Liaison.Server.Mail;
 using Liaison.Server.Pages;
+using Liaison.Server.Workflows;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -67,7 +68,7 @@ public static class AdminPages
 
     private static async Task<IResult> Index(
         LiaisonDbContext db, DepartmentService departments, CalendarService calendars, IMailTransport transport, IOptions<LiaisonOptions> options,
-        CancellationToken ct)
+        TimeProvider clock, CancellationToken ct)
     {
         var samples = (await departments.ListAsync(active: null, ct)).Count(d => d.IsSample);
         var calendar = await calendars.GetAsync(ct);
@@ -89,6 +90,8 @@ public static class AdminPages
         {
             HeldMail = heldMail,
             SampleLeadership = options.Value.SampleLeadershipEmail,
+            // Incidents are few (a workflow that faults), and read newest first by their key.
+            RecentIncidents = await db.Set<WorkflowIncidentRecord>().Where(x => x.At >= clock.GetUtcNow().AddDays(-AdminIndexModel.IncidentDays)).CountAsync(ct),
         });
     }
 
@@ -248,6 +251,11 @@ public sealed record AdminIndexModel(int SampleDepartments, int ProvisionalCases
 
     /// <summary>The sample address the zone leadership's mail goes to when <c>Liaison:ZoneLeadership</c> is not configured.</summary>
     public string? SampleLeadership { get; init; }
+
+    /// <summary>Workflow incidents (faults) in the last <see cref="IncidentDays"/> days.</summary>
+    public int RecentIncidents { get; init; }
+
+    public const int IncidentDays = 7;
 }
 
 /// <param name="HandedOver">After a save: how many open cases and parts went to the department's new handler or leader.</param>

@@ -1,7 +1,10 @@
+using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
+using Liaison.Cases.Routing.Activities;
 using Liaison.Server.Admin;
 using Liaison.Server.Data;
 using Liaison.Server.Pages;
+using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Workflows;
 
@@ -15,11 +18,71 @@ public static class WorkflowInstancePages
     public static IEndpointRouteBuilder MapWorkflowInstancePages(this IEndpointRouteBuilder app)
     {
         var pages = app.MapAdminPageGroup("admin/workflow-instances");
+        pages.MapGet("/", List);
         pages.MapGet("/{id}", Show);
         return app;
     }
 
     public static string InstanceUrl(Guid id) => $"/admin/workflow-instances/{id}";
+
+    public const string ListUrl = "/admin/workflow-instances";
+
+    /// <summary>How many of the latest incidents the list shows.</summary>
+    public const int IncidentsShown = 50;
+
+    /// <summary>
+    /// The list: the latest incidents of every workflow (newest first, by the incidents' key), and with <paramref name="q"/>
+    /// an instance's page (its id) or a case's instances (its number: the lead's and each co-handler's, which share the
+    /// case's correlation id). Nothing found is a 404 with the form and the incidents.
+    /// </summary>
+    private static async Task<IResult> List(string? q, LiaisonDbContext db, CancellationToken ct)
+    {
+        var query = q?.Trim();
+        var incidents = await (
+            from x in db.Set<WorkflowIncidentRecord>().AsNoTracking().OrderByDescending(x => x.Id).Take(IncidentsShown)
+            join i in db.Set<WorkflowInstanceRecord>() on x.InstanceId equals i.Id
+            orderby x.Id descending
+            select new { x.InstanceId, x.At, x.ActivityId, x.Message, i.DefinitionId, i.DefinitionVersion, i.Status, i.CorrelationId }).ToListAsync(ct);
+        static long? CaseOf(string? correlation) => PartCorrelation.TryParse(correlation, out var id, out _) ? id : null;
+        var caseIds = incidents.Select(x => CaseOf(x.CorrelationId)).OfType<long>().Distinct().ToList();
+        var numbers = caseIds.Count == 0 ? [] : await db.Cases.AsNoTracking().Where(c => caseIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Number, ct);
+        var rows = incidents.Select(x => new IncidentRow(x.InstanceId, x.At, x.ActivityId, x.Message, x.DefinitionId, x.DefinitionVersion, x.Status.ToString(),
+            CaseOf(x.CorrelationId) is { } id ? numbers.GetValueOrDefault(id) : null)).ToList();
+        var model = new WorkflowInstanceListModel(query, null, null, rows);
+        if (string.IsNullOrEmpty(query))
+        {
+            return PageResults.Page<WorkflowInstanceListPage>(model);
+        }
+
+        if (Guid.TryParse(query, out var instanceId))
+        {
+            return await db.Set<WorkflowInstanceRecord>().AnyAsync(i => i.Id == instanceId, ct)
+                ? Results.Redirect(InstanceUrl(instanceId))
+                : PageResults.Page<WorkflowInstanceListPage>(
+                    model with { NotFound = new($"没有编号为 {instanceId} 的流程实例", $"There is no workflow instance '{instanceId}'") }, StatusCodes.Status404NotFound);
+        }
+
+        var caseId = query.Length <= 100 ? await db.Cases.AsNoTracking().Where(c => c.Number == query).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct) : null;
+        // The lead's instance by the case's correlation id, each co-handler's by its part's row (their correlation ids
+        // name the part: case:{id}/part:{part}).
+        var lead = caseId is { } cid ? PartCorrelation.CasePrefix + cid.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        var partInstances = db.Set<CasePart>().Where(p => p.CaseId == caseId && p.WorkflowInstanceId != null).Select(p => p.WorkflowInstanceId!.Value);
+        var found = caseId is not null
+            ? await db.Set<WorkflowInstanceRecord>().AsNoTracking().Where(i => i.CorrelationId == lead || partInstances.Contains(i.Id))
+                .OrderBy(i => i.CreatedAt).ThenBy(i => i.Id)
+                .Select(i => new InstanceRow(i.Id, i.DefinitionId, i.DefinitionVersion, i.Status.ToString(), i.CreatedAt, i.UpdatedAt)).ToListAsync(ct)
+            : [];
+        return found.Count > 0
+            ? PageResults.Page<WorkflowInstanceListPage>(model with { Found = found })
+            : PageResults.Page<WorkflowInstanceListPage>(
+                model with
+                {
+                    NotFound = caseId is null
+                        ? new($"没有编号为 {query} 的事项或流程实例", $"No case or workflow instance is numbered '{query}'")
+                        : new($"事项 {query} 没有流程实例", $"Case {query} has no workflow instance"),
+                },
+                StatusCodes.Status404NotFound);
+    }
 
     private static async Task<IResult> Show(string id, LiaisonDbContext db, CancellationToken ct)
     {
@@ -53,3 +116,14 @@ public static class WorkflowInstancePages
         _ => new(status, status),
     };
 }
+
+/// <param name="Query">What the admin looked for, as typed.</param>
+/// <param name="Found">The instances of the case looked for; null when no case was looked for or found.</param>
+/// <param name="NotFound">Why nothing was found.</param>
+public sealed record WorkflowInstanceListModel(string? Query, IReadOnlyList<InstanceRow>? Found, Text? NotFound, IReadOnlyList<IncidentRow> Incidents);
+
+public sealed record InstanceRow(Guid Id, string DefinitionId, int DefinitionVersion, string Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <param name="CaseNumber">The case the instance routes (the lead's or a co-handler's), when it routes one.</param>
+public sealed record IncidentRow(
+    Guid InstanceId, DateTimeOffset At, string? ActivityId, string Message, string DefinitionId, int DefinitionVersion, string Status, string? CaseNumber);

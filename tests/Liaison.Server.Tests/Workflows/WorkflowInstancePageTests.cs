@@ -70,6 +70,44 @@ public sealed class WorkflowInstancePageTests(WorkflowInstancePageTests.Fixture 
     }
 
     [Fact]
+    public async Task The_list_shows_the_latest_incidents_and_finds_a_cases_instances_or_one_by_its_id()
+    {
+        var admin = await App.AsAdminAsync();
+        var officer = await App.AsOfficerAsync("instance-list-officer@test.example");
+        await PublishAsync(admin, "list-runaway", Wf.Json("list-runaway",
+            [Wf.Start(), Wf.WriteLine("a", "a"), Wf.WriteLine("b", "b")], "start->a", "a->b", "b->a"));
+        var started = await admin.PostAsJsonAsync("/api/workflow-definitions/list-runaway/instances", new { });
+        var faulted = (await started.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        var browser = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+
+        var list = await browser.GetStringAsync("/admin/workflow-instances");
+        var byId = await browser.GetAsync($"/admin/workflow-instances?q={faulted}");
+        var byCase = await browser.GetAsync($"/admin/workflow-instances?q={number}");
+        var unknownCase = await browser.GetAsync("/admin/workflow-instances?q=AYKF-1999-000001");
+        var unknownId = await browser.GetAsync($"/admin/workflow-instances?q={Guid.NewGuid()}");
+        var index = await browser.GetStringAsync("/admin");
+
+        var incident = Regex.Match(list, $"<tr data-incident=\"{faulted}\".*?</tr>", RegexOptions.Singleline).Value;
+        Assert.Contains("list-runaway · 第 1 版", incident);
+        Assert.Contains("Runaway", incident);
+        Assert.Contains("出错终止", incident);
+        Assert.Contains($"href=\"/admin/workflow-instances/{faulted}\"", incident);
+        Assert.Equal(HttpStatusCode.Redirect, byId.StatusCode);
+        Assert.Equal($"/admin/workflow-instances/{faulted}", byId.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, byCase.StatusCode);
+        var found = Section(await byCase.Content.ReadAsStringAsync(), "data-found");
+        Assert.Contains("case-routing", found);
+        Assert.Contains("等待中", found);
+        Assert.Equal(HttpStatusCode.NotFound, unknownCase.StatusCode);
+        Assert.Contains("没有编号为 AYKF-1999-000001 的事项或流程实例", await unknownCase.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, unknownId.StatusCode);
+        // The admin's start page warns of the week's incidents and links the list.
+        Assert.Contains("data-warning=\"incidents\"", index);
+        Assert.Contains("href=\"/admin/workflow-instances\"", index);
+    }
+
+    [Fact]
     public async Task An_unknown_id_gets_a_404_page_and_a_malformed_one_a_400_page()
     {
         var browser = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
