@@ -92,6 +92,11 @@ public static class AdminPages
             SampleLeadership = options.Value.SampleLeadershipEmail,
             // Incidents are few (a workflow that faults), and read newest first by their key.
             RecentIncidents = await db.Set<WorkflowIncidentRecord>().Where(x => x.At >= clock.GetUtcNow().AddDays(-AdminIndexModel.IncidentDays)).CountAsync(ct),
+            // A shipped workflow's new version added as a draft after an admin's own versions (WorkflowDefinitionStore.ImportAsync).
+            ShippedDrafts = await db.Set<WorkflowDefinitionRecord>()
+                .Where(d => d.IsLatest && d.PublishedAt == null && d.ShippedVersion != null
+                    && db.Set<WorkflowDefinitionRecord>().Any(a => a.DefinitionId == d.DefinitionId && a.ShippedVersion == null))
+                .OrderBy(d => d.DefinitionId).Select(d => new ShippedDraft(d.DefinitionId, d.Version, d.ShippedVersion!.Value)).ToListAsync(ct),
         });
     }
 
@@ -241,6 +246,10 @@ public static class AdminPages
         PageResults.Page<CalendarAdminPage>(new CalendarAdminModel(await CalendarYearStore.ListAsync(calendars, db, ct), json, errors, saved), status);
 }
 
+/// <param name="Version">The draft's version number here.</param>
+/// <param name="Shipped">The shipped file's version number.</param>
+public sealed record ShippedDraft(string DefinitionId, int Version, int Shipped);
+
 /// <param name="Year">The deadline's year in the calendar's time zone; null for a case without a deadline.</param>
 internal sealed record ProvisionalYear(int? Year, int Cases);
 
@@ -256,6 +265,9 @@ public sealed record AdminIndexModel(int SampleDepartments, int ProvisionalCases
     public int RecentIncidents { get; init; }
 
     public const int IncidentDays = 7;
+
+    /// <summary>Shipped workflows' new versions waiting as drafts, because an admin had changed the workflow.</summary>
+    public IReadOnlyList<ShippedDraft> ShippedDrafts { get; init; } = [];
 }
 
 /// <param name="HandedOver">After a save: how many open cases and parts went to the department's new handler or leader.</param>

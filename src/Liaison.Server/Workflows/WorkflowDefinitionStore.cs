@@ -203,7 +203,8 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
 
     /// <summary>
     /// Saves <paramref name="definition"/> as the draft of its definition: overwrites the latest version when it was
-    /// never published, else adds the next version. Drafts are not validated (the designer saves work in progress).
+    /// never published (and is an admin's, not a shipped version waiting), else adds the next version. Drafts are not
+    /// validated (the designer saves work in progress).
     /// </summary>
     public Task<WorkflowDefinitionRecord> SaveDraftAsync(LiaisonDbContext db, WorkflowDefinition definition, Actor actor, CancellationToken ct) =>
         Transactions.RunAsync(db, async () =>
@@ -211,7 +212,8 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
             Writing(db, publishes: false);
             var now = clock.GetUtcNow();
             var latest = await LockLatestAsync(db, definition.DefinitionId, ct);
-            if (latest is { IsDraft: true })
+            // A shipped version waiting as a draft stays as shipped: an admin's edit of it is a version of their own.
+            if (latest is { IsDraft: true, ShippedVersion: null })
             {
                 Stamp(definition, latest.VersionId, latest.Version, isLatest: true, isPublished: false);
                 var json = WorkflowDefinitionJson.Serialize(definition);
@@ -232,8 +234,9 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
 
     /// <summary>
     /// Discards the draft (the latest version, never published): the version before it is the latest again, so the
-    /// designer opens what is published. A workflow never published goes with its only version. Refused while an
-    /// instance runs the draft (a parent's workflow activity may run a child's latest version).
+    /// designer opens what is published. A workflow never published goes with its only version. A shipped version
+    /// waiting as a draft is kept in the history, no longer the latest. Refused while an instance runs the draft (a
+    /// parent's workflow activity may run a child's latest version).
     /// </summary>
     public Task<DiscardResult> DiscardDraftAsync(LiaisonDbContext db, string definitionId, Actor actor, CancellationToken ct) =>
         Transactions.RunAsync(db, async () =>
@@ -259,8 +262,17 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
                 .OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct);
             AuditLog.Add(db, clock, actor, AuditActions.WorkflowDraftDiscarded, $"{definitionId} v{latest.Version}",
                 new AuditChanges { RecordEmpty = true }.Field("version", latest.Version, previous?.Version));
-            // The draft's row first: one latest row per definition (unique index).
-            db.Remove(latest);
+            // The draft's row first: one latest row per definition (unique index). A shipped version waiting as a draft
+            // stays in the history, declined, so the next start does not bring it back.
+            if (latest.ShippedVersion is null)
+            {
+                db.Remove(latest);
+            }
+            else
+            {
+                latest.IsLatest = false;
+            }
+
             await db.SaveChangesAsync(ct);
             if (previous is not null)
             {
@@ -314,22 +326,40 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
         }, ct));
 
     /// <summary>
-    /// Adds a shipped file's definition when its version is newer than every stored version of its definitionId.
-    /// Returns the new row, or null when the database already holds that version or a newer one.
+    /// Adds a shipped file's definition once: when its version is newer than every shipped version stored of its
+    /// definitionId (<see cref="WorkflowDefinitionRecord.ShippedVersion"/>). While the version in force is a shipped
+    /// one, it becomes the latest version and is published as the file says. When the version in force is an admin's,
+    /// it does not replace their work: it is added after their versions as a draft, for an admin to compare and publish
+    /// or discard; while an admin's draft is open it waits for the next start (<see cref="ImportResult.HeldBack"/>).
     /// </summary>
-    public Task<WorkflowDefinitionRecord?> ImportAsync(LiaisonDbContext db, WorkflowDefinition definition, bool publish, CancellationToken ct) =>
+    public Task<ImportResult> ImportAsync(LiaisonDbContext db, WorkflowDefinition definition, bool publish, CancellationToken ct) =>
         AfterPublishingAsync(Transactions.RunAsync(db, async () =>
         {
             Writing(db, publish);
-            await LockLatestAsync(db, definition.DefinitionId, ct);
+            var latest = await LockLatestAsync(db, definition.DefinitionId, ct);
+            var versions = db.Set<WorkflowDefinitionRecord>().Where(d => d.DefinitionId == definition.DefinitionId);
+            var lastShipped = await versions.MaxAsync(d => d.ShippedVersion, ct);
             var stored = await MaxVersionAsync(db, definition.DefinitionId, ct);
-            if (definition.Version <= stored)
+            if (lastShipped is { } shipped ? shipped >= definition.Version : stored >= definition.Version)
             {
-                return null;
+                return ImportResult.Nothing;
             }
 
+            // An admin's work: the version in force is theirs, or they have a draft open.
+            var published = await versions.Where(d => d.IsPublished).Select(d => new { d.ShippedVersion }).FirstOrDefaultAsync(ct);
+            var draftOpen = latest is { IsDraft: true, ShippedVersion: null };
+            var afterAdmins = draftOpen || published is { ShippedVersion: null };
+            if (draftOpen)
+            {
+                return ImportResult.WaitsForDraft;
+            }
+
+            // The file's number unless it is taken (an admin's version, or a shipped one numbered after theirs).
+            var version = afterAdmins ? stored + 1 : Math.Max(definition.Version, stored + 1);
+            publish &= !afterAdmins;
             AuditLog.Add(db, clock, Actor.Server, AuditActions.WorkflowImported, definition.DefinitionId,
-                new AuditChanges { RecordEmpty = true }.Field("version", stored == 0 ? null : stored, definition.Version).Field("published", null, publish));
+                new AuditChanges { RecordEmpty = true }.Field("version", stored == 0 ? null : stored, version).Field("published", null, publish)
+                    .Field("shippedVersion", null, definition.Version));
 
             if (publish)
             {
@@ -338,8 +368,11 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
                 (await PublishedCatalogAsync(db, ct)).PinChildren(definition);
             }
 
-            var versionId = string.IsNullOrWhiteSpace(definition.Id) ? NewVersionId(clock.GetUtcNow()) : definition.Id;
-            return (WorkflowDefinitionRecord?)await AddVersionAsync(db, definition, definition.Version, versionId, publish, ct);
+            // The file's version id names the file's number: another number gets an id of its own.
+            var versionId = version == definition.Version && !string.IsNullOrWhiteSpace(definition.Id) ? definition.Id : NewVersionId(clock.GetUtcNow());
+
+            var row = await AddVersionAsync(db, definition, version, versionId, publish, ct, shippedVersion: definition.Version);
+            return new ImportResult(row, false);
         }, ct));
 
     /// <summary>When the store ran its own transaction it has committed by now: invalidate again (covers a DbContext without the hook).</summary>
@@ -356,7 +389,7 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
     }
 
     private async Task<WorkflowDefinitionRecord> AddVersionAsync(
-        LiaisonDbContext db, WorkflowDefinition definition, int version, string versionId, bool publish, CancellationToken ct)
+        LiaisonDbContext db, WorkflowDefinition definition, int version, string versionId, bool publish, CancellationToken ct, int? shippedVersion = null)
     {
         var now = clock.GetUtcNow();
         // Release the partial unique indexes before the new row takes them.
@@ -381,6 +414,7 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
             CreatedAt = now,
             UpdatedAt = now,
             PublishedAt = publish ? now : null,
+            ShippedVersion = shippedVersion,
         };
         db.Set<WorkflowDefinitionRecord>().Add(row);
         await db.SaveChangesAsync(ct);
@@ -435,6 +469,15 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
 
 /// <summary><see cref="Record"/> null: no such definition. <see cref="Errors"/> non-empty: not published.</summary>
 public sealed record PublishResult(WorkflowDefinitionRecord? Record, IReadOnlyList<ValidationError> Errors);
+
+/// <summary>What <see cref="WorkflowDefinitionStore.ImportAsync"/> did: the row it added, or none (already stored, or held back).</summary>
+/// <param name="HeldBack">Not added because an admin's draft of the workflow is open, after their own versions: tried again at the next start.</param>
+public sealed record ImportResult(WorkflowDefinitionRecord? Row, bool HeldBack)
+{
+    public static readonly ImportResult Nothing = new(null, false);
+
+    public static readonly ImportResult WaitsForDraft = new(null, true);
+}
 
 /// <summary>What <see cref="WorkflowDefinitionStore.DiscardDraftAsync"/> did.</summary>
 public enum DiscardResult

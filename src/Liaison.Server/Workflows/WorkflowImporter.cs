@@ -7,9 +7,10 @@ using Npgsql;
 namespace Liaison.Server.Workflows;
 
 /// <summary>
-/// Imports the shipped <c>workflows/*.json</c> at start: a file whose version is newer than every stored version of
-/// its definitionId becomes the latest version, published unless it says <c>"isPublished": false</c>. A file that
-/// does not parse, or that would be published but fails validation, is logged and skipped.
+/// Imports the shipped <c>workflows/*.json</c> at start: a file whose version is newer than every shipped version stored
+/// of its definitionId becomes the latest version, published unless it says <c>"isPublished": false</c>; after an
+/// admin's own versions, a draft for them to publish or discard (<see cref="WorkflowDefinitionStore.ImportAsync"/>). A
+/// file that does not parse, or that would be published but fails validation, is logged and skipped.
 /// </summary>
 public sealed class WorkflowImporter(
     LiaisonDbContext db, WorkflowDefinitionStore store, IConfiguration config, ILogger<WorkflowImporter> log)
@@ -58,10 +59,26 @@ public sealed class WorkflowImporter(
 
             try
             {
-                if (await store.ImportAsync(db, definition, publish, ct) is { } row)
+                var result = await store.ImportAsync(db, definition, publish, ct);
+                if (result.Row is { } row)
                 {
                     imported.Add((row.DefinitionId, row.Version));
-                    log.LogInformation("Imported workflow {DefinitionId} v{Version} from {File}", row.DefinitionId, row.Version, file);
+                    if (publish && !row.IsPublished)
+                    {
+                        log.LogWarning(
+                            "Imported shipped workflow {DefinitionId} v{Shipped} from {File} as draft v{Version}, unpublished: an admin has changed this workflow; compare and publish or discard it in the designer",
+                            row.DefinitionId, definition.Version, file, row.Version);
+                    }
+                    else
+                    {
+                        log.LogInformation("Imported workflow {DefinitionId} v{Version} from {File}", row.DefinitionId, row.Version, file);
+                    }
+                }
+                else if (result.HeldBack)
+                {
+                    log.LogWarning(
+                        "Shipped workflow {DefinitionId} v{Shipped} from {File} waits: an admin's draft of it is open; publish or discard the draft, and it is imported at the next start",
+                        definition.DefinitionId, definition.Version, file);
                 }
             }
             catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })

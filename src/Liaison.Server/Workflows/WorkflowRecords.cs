@@ -36,6 +36,13 @@ public sealed class WorkflowDefinitionRecord
     public DateTimeOffset? PublishedAt { get; set; }
 
     public bool IsDraft => PublishedAt is null;
+
+    /// <summary>
+    /// The version number of the shipped file (<c>workflows/*.json</c>) this version was imported from; null for a
+    /// version an admin saved. An admin's version numbers and the shipped ones may differ once an admin has changed a
+    /// shipped workflow (its next shipped version is then added after theirs, as a draft).
+    /// </summary>
+    public int? ShippedVersion { get; set; }
 }
 
 /// <summary>A running or ended workflow instance, pinned to the definition version it started with.</summary>

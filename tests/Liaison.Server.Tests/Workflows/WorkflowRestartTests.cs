@@ -1,7 +1,10 @@
+using Liaison.Server.Audit;
 using Liaison.Server.Tests.Infrastructure;
 using Liaison.Server.Workflows;
+using Liaison.Workflows.Definitions;
 using Liaison.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Liaison.Server.Tests.Workflows;
 
@@ -42,6 +45,75 @@ public sealed class WorkflowRestartTests
             Assert.Equal(["draft-only:1:draft", "routing:3:published"], afterFirst);
             Assert.Equal(afterFirst, afterRestart);
             Assert.Equal(["draft-only:1:draft", "routing:3:old", "routing:4:published"], afterNewer);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_shipped_version_after_an_admins_own_is_added_as_a_draft_and_waits_while_an_admins_draft_is_open()
+    {
+        var folder = Directory.CreateTempSubdirectory("liaison-workflows-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "routing.json"), Versioned("routing", 3, "shipped v3"));
+            var settings = new Dictionary<string, string?> { [WorkflowImporter.PathSetting] = folder };
+            await using var app = await LiaisonApp.StartAsync(nameof(WorkflowRestartTests) + "Shipped", withSmtp: false,
+                configure: s => s[WorkflowImporter.PathSetting] = folder);
+            // The zone's admin changes the shipped workflow: their version 4 is in force.
+            Assert.Equal(4, await Wf.PublishAsync(app.Services, Versioned("routing", 0, "zone own")));
+
+            // The next release ships its own version 4: it does not replace the zone's, it waits as draft 5.
+            await File.WriteAllTextAsync(Path.Combine(folder, "routing.json"), Versioned("routing", 4, "shipped v4"));
+            await RestartAsync();
+            var afterShipped = await RowsAsync();
+            await RestartAsync();
+
+            Assert.Equal(["3:shipped v3:shipped 3", "4:zone own:published", "5:shipped v4:shipped 4:draft:latest"], afterShipped);
+            Assert.Equal(afterShipped, await RowsAsync()); // imported once
+            // The admins' start page says so.
+            var admin = await app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+            Assert.Contains("内置流程 routing 有新版本（内置第 4 版），因本园区修改过此流程，已作为第 5 版草稿加入", await admin.GetStringAsync("/admin"));
+
+            // Discarded, it stays out: in the history, not the latest, and not brought back by the next start.
+            await Wf.DbAsync(app.Services, async db =>
+                await app.Services.GetRequiredService<WorkflowDefinitionStore>().DiscardDraftAsync(db, "routing", Actor.Server, default));
+            await RestartAsync();
+            Assert.Equal(["3:shipped v3:shipped 3", "4:zone own:published:latest", "5:shipped v4:shipped 4:draft"], await RowsAsync());
+            Assert.DoesNotContain("data-warning=\"shipped-draft\"", await admin.GetStringAsync("/admin"));
+
+            // While an admin's draft is open, a shipped version waits for the next start after it is published.
+            await Wf.DbAsync(app.Services, async db =>
+                await app.Services.GetRequiredService<WorkflowDefinitionStore>().SaveDraftAsync(db, WorkflowDefinitionJson.Parse(Versioned("routing", 0, "zone draft")), Actor.Server, default));
+            await File.WriteAllTextAsync(Path.Combine(folder, "routing.json"), Versioned("routing", 5, "shipped v5"));
+            await RestartAsync();
+            Assert.Equal(4, (await RowsAsync()).Count);
+            await Wf.DbAsync(app.Services, async db => await app.Services.GetRequiredService<WorkflowDefinitionStore>().PublishAsync(db, "routing", Actor.Server, default));
+            await RestartAsync();
+            Assert.Equal("7:shipped v5:shipped 5:draft:latest", (await RowsAsync())[^1]);
+
+            async Task RestartAsync()
+            {
+                await using (RestartedServer.Start(app.ConnectionString, app.Clock.GetUtcNow(), settings))
+                {
+                }
+            }
+
+            // Each version: its number, its text, where it came from, and whether it is published, a draft, the latest.
+            Task<List<string>> RowsAsync() => Wf.DbAsync(app.Services, async db =>
+                (await db.Set<WorkflowDefinitionRecord>().AsNoTracking().Where(d => d.DefinitionId == "routing").OrderBy(d => d.Version).ToListAsync())
+                .Select(d => string.Join(':', new[]
+                {
+                    d.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    System.Text.RegularExpressions.Regex.Match(d.Json, "(shipped v\\d|zone \\w+)").Value,
+                    d.ShippedVersion is { } n ? $"shipped {n}" : d.IsPublished ? "published" : null,
+                    d.ShippedVersion is not null && d.IsPublished ? "published" : null,
+                    d.IsDraft && !d.IsPublished ? "draft" : null,
+                    d.IsLatest ? "latest" : null,
+                }.OfType<string>()))
+                .ToList());
         }
         finally
         {

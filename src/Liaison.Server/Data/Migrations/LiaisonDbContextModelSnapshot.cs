@@ -1815,6 +1815,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("published_at");
 
+                    b.Property<int?>("ShippedVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("shipped_version");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
