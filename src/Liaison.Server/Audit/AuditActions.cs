@@ -84,6 +84,7 @@ public static class AuditActions
         ["coHandlerLeadWorkingDays"] = new("协办提前量（工作日）", "Co-handler lead (working days)"),
         ["version"] = new("版本", "Version"),
         ["published"] = new("发布", "Published"),
+        ["shippedVersion"] = new("内置版本", "Shipped version"),
         ["definition"] = new("流程图", "Flowchart"),
         ["holidays"] = new("节假日天数", "Holidays"),
         ["workdays"] = new("调休上班天数", "Make-up working days"),
