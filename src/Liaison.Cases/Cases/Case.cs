@@ -58,6 +58,9 @@ public sealed class Case : IAssignment
     /// <summary>The current round's acceptance deadline as dispatched (a later recomputation does not move it; scoring).</summary>
     public DateTimeOffset? RoundAcceptBy { get; set; }
 
+    /// <summary>The current round's acceptance deadline passed before it was accepted (scored once; see <see cref="CaseEventKinds.AcceptOverdue"/>).</summary>
+    public bool RoundAcceptMissed { get; set; }
+
     /// <summary>True when a deadline fell in a year whose holiday schedule was not loaded.</summary>
     public bool Provisional { get; set; }
 

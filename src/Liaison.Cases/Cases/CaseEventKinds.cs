@@ -32,6 +32,12 @@ public static class CaseEventKinds
     /// <summary>The officer dropped a co-handler's part (撤回协办), or cancelled the case while it was unfinished; the entry names the part.</summary>
     public const string PartDropped = "part-dropped";
 
+    /// <summary>
+    /// A round's acceptance deadline passed before its handler accepted it (未按时签收): it counts in the league table's
+    /// acceptance rate as not on time, once, and the round's later acceptance is not counted again.
+    /// </summary>
+    public const string AcceptOverdue = "accept-overdue";
+
     /// <summary>The enterprise rated the confirmed case through its link (满意 / 基本满意 / 不满意).</summary>
     public const string EnterpriseRated = "enterprise-rated";
 
@@ -93,6 +99,7 @@ public static class CaseEventKinds
         Email => new("邮件", "Email"),
         MailFailed => new("邮件未能送达", "Mail not delivered"),
         EnterpriseRated => new("企业评价", "Enterprise's rating"),
+        AcceptOverdue => new("超过签收期限未签收", "Not accepted by the acceptance deadline"),
         RatingReopened => new("企业不满意，重办", "Unsatisfied: reopened as a follow-up case"),
         RatingClosed => new("企业不满意，说明后结案", "Unsatisfied: closed with a note"),
         FollowUpOf => new("重办（企业不满意）", "Follow-up of an unsatisfied case"),

@@ -52,6 +52,8 @@ public sealed class CasePart : IAssignment
 
     public DateTimeOffset? RoundAcceptBy { get; set; }
 
+    public bool RoundAcceptMissed { get; set; }
+
     public bool Provisional { get; set; }
 
     public string? AcceptByBasis { get; set; }
@@ -201,6 +203,9 @@ public interface IAssignment
     DateTimeOffset? RoundStartedAt { get; set; }
 
     DateTimeOffset? RoundAcceptBy { get; set; }
+
+    /// <summary>The round's acceptance deadline passed before it was accepted: scored once (<see cref="CaseEventKinds.AcceptOverdue"/>).</summary>
+    bool RoundAcceptMissed { get; set; }
 
     DateTimeOffset? NextProgressReportAt { get; set; }
 

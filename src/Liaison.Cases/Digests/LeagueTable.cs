@@ -88,7 +88,7 @@ public static class LeagueTable
     /// <summary>The timeline entries the league table scores.</summary>
     public static readonly string[] ScoringKinds =
         [CaseEventKinds.Dispatched, CaseActions.Accept, CaseActions.Return, CaseActions.Extension, CaseActions.Resolve, CaseEventKinds.Reopened,
-         CaseActions.Submit, CaseEventKinds.PartOverridden, CaseEventKinds.Insisted];
+         CaseActions.Submit, CaseEventKinds.PartOverridden, CaseEventKinds.Insisted, CaseEventKinds.AcceptOverdue];
 
     /// <summary>
     /// Writes an entry's score as it is recorded, so the database can add up the league table without replaying
@@ -108,7 +108,9 @@ public static class LeagueTable
         e.RoundStartedAt = start;
         e.OnTime = e.Kind switch
         {
-            CaseActions.Accept => a.RoundAcceptBy is not { } acceptBy || e.At <= acceptBy,
+            // A round whose acceptance deadline passed unaccepted was counted late then (AcceptOverdue): its acceptance is not counted again.
+            CaseActions.Accept => a.RoundAcceptMissed ? null : a.RoundAcceptBy is not { } acceptBy || e.At <= acceptBy,
+            CaseEventKinds.AcceptOverdue => false,
             // A part the lead resolved over is late when its own deadline had passed, and not counted when it had not.
             CaseActions.Resolve or CaseActions.Submit or CaseEventKinds.PartOverridden => a.OriginalDueAt is not { } due || e.At <= due,
             _ => null,
@@ -209,6 +211,8 @@ public static class LeagueTable
             // A department counts a case received once as lead and once as co-handler (the lead may be reassigned to a
             // department that co-handles the same case).
             var rounds = new Dictionary<long, Round>();
+            // Rounds (by part, 0 the lead's) whose acceptance deadline passed unaccepted: counted late then, their acceptance not again.
+            var missed = new HashSet<long>();
             var received = new HashSet<(string, bool)>();
             var lastResolve = new Dictionary<string, (bool OnTime, int Days)>(StringComparer.Ordinal);
             foreach (var e in c.Timeline.OrderBy(e => e.At).ThenBy(e => e.Id))
@@ -217,6 +221,7 @@ public static class LeagueTable
                 if (e.Kind == CaseEventKinds.Dispatched && ReadRound(e) is { } r)
                 {
                     rounds[e.PartId ?? 0] = r;
+                    missed.Remove(e.PartId ?? 0);
                     if (InPeriod(e.At) && received.Add((r.Department, co)))
                     {
                         if (co) For(r.Department).CoReceived++;
@@ -233,13 +238,20 @@ public static class LeagueTable
                     continue;
                 }
 
+                if (e.Kind == CaseEventKinds.AcceptOverdue && rounds.TryGetValue(e.PartId ?? 0, out var late) && missed.Add(e.PartId ?? 0) && InPeriod(e.At))
+                {
+                    if (co) For(late.Department).CoAccepted++;
+                    else For(late.Department).Accepted++;
+                    continue;
+                }
+
                 if (!rounds.TryGetValue(e.PartId ?? 0, out var round) || !InPeriod(e.At)) continue;
                 var t = For(round.Department);
                 var acceptedOnTime = round.AcceptBy is not { } acceptBy || e.At <= acceptBy;
                 var dueOnTime = round.DueAt is not { } due || e.At <= due;
                 switch (e.Kind, co)
                 {
-                    case (CaseActions.Accept, false):
+                    case (CaseActions.Accept, false) when !missed.Contains(0):
                         t.Accepted++;
                         if (acceptedOnTime) t.AcceptedOnTime++;
                         break;
@@ -260,7 +272,7 @@ public static class LeagueTable
                         // Scored against the round's original deadline (extensions do not move it; a reopening sets the re-handling's).
                         lastResolve[round.Department] = (dueOnTime, _calendar.WorkingDaysBetween(round.Start, e.At));
                         break;
-                    case (CaseActions.Accept, true):
+                    case (CaseActions.Accept, true) when !missed.Contains(e.PartId!.Value):
                         t.CoAccepted++;
                         if (acceptedOnTime) t.CoAcceptedOnTime++;
                         break;

@@ -1,6 +1,8 @@
 using Liaison.Cases.Cases;
+using Liaison.Cases.Digests;
 using Liaison.Cases.Notifications;
 using Liaison.Cases.Routing;
+using Liaison.Cases.Routing.Activities;
 using Liaison.Server.Calendar;
 using Liaison.Server.Data;
 using Liaison.Server.Departments;
@@ -106,6 +108,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
 
             case DeadlineReached r:
                 await RecordFiredAsync(db, c.Id, 0, r, now, ct);
+                MissedAcceptance(db, c, null, r, now);
                 break;
 
             case CaseDeadlineChanged dc:
@@ -180,6 +183,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
 
             case DeadlineReached r:
                 await RecordFiredAsync(db, c.Id, part.Id, r, now, ct);
+                MissedAcceptance(db, c, part, r, now);
                 break;
 
             case CaseDeadlineChanged dc:
@@ -222,6 +226,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         a.OriginalDueAt = d.DueAt.Due;
         a.RoundStartedAt = now;
         a.RoundAcceptBy = d.AcceptBy.Due;
+        a.RoundAcceptMissed = false;
         a.Provisional = d.AcceptBy.Provisional || d.DueAt.Provisional;
         a.NextProgressReportAt = d.NextProgressReport?.Due;
         var (zh, en) = part is null ? ("派单至", "Dispatched to") : ("协办派单至", "Co-handling dispatched to");
@@ -238,6 +243,25 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
 
         await mailer.SendAsync(db, c, CaseMailKind.Dispatch, [Audiences.Handler], extras, ct, part);
         await mailer.SendAsync(db, c, CaseMailKind.DispatchLeaderCopy, [Audiences.Leader], extras, ct, part);
+    }
+
+    /// <summary>
+    /// The acceptance deadline passed and the round (the lead's, or a co-handler's part's) is still not accepted: the
+    /// timeline says so (未按时签收), scored against the round's department in the league table's acceptance rate, once per
+    /// round; its later acceptance is not counted again (<see cref="LeagueTable.Score"/>).
+    /// </summary>
+    private static void MissedAcceptance(LiaisonDbContext db, Case c, CasePart? part, DeadlineReached r, DateTimeOffset now)
+    {
+        IAssignment a = (IAssignment?)part ?? c;
+        var waiting = part is null ? c.Status == CaseStatus.Dispatched : part.Status == PartStatus.Dispatched;
+        if (r.Kind != WaitForLiaison.AcceptanceDue || !waiting || a.RoundAcceptMissed)
+        {
+            return;
+        }
+
+        a.RoundAcceptMissed = true;
+        CaseTimeline.Add(db, c, now, CaseEventKinds.AcceptOverdue, "workflow", "超过签收期限仍未签收 / Not accepted by the acceptance deadline",
+            new { acceptBy = a.AcceptBy, department = a.RoundDepartmentCode }, part);
     }
 
     private async Task RecordFiredAsync(LiaisonDbContext db, long caseId, long partId, DeadlineReached r, DateTimeOffset now, CancellationToken ct)

@@ -90,7 +90,7 @@ public static class LeagueTableQuery
                     THEN {dayNumbers}[day - {first} + 1] - {dayNumbers}[round_day - {first} + 1]
                 END AS days,
                 coalesce(sum(n) FILTER (WHERE kind = 'dispatched' AND NOT part AND last), 0)::int AS received,
-                coalesce(sum(n) FILTER (WHERE kind = 'accept' AND NOT part), 0)::int AS accepted,
+                coalesce(sum(n) FILTER (WHERE kind IN ('accept', 'accept-overdue') AND NOT part AND on_time IS NOT NULL), 0)::int AS accepted,
                 coalesce(sum(n) FILTER (WHERE kind = 'accept' AND NOT part AND on_time), 0)::int AS accepted_on_time,
                 coalesce(sum(n) FILTER (WHERE kind = 'resolve' AND NOT part AND last), 0)::int AS resolved,
                 coalesce(sum(n) FILTER (WHERE kind = 'resolve' AND NOT part AND on_time AND last), 0)::int AS resolved_on_time,
@@ -99,7 +99,7 @@ public static class LeagueTableQuery
                 coalesce(sum(n) FILTER (WHERE kind = 'reopened' AND NOT part), 0)::int AS reopenings,
                 coalesce(sum(n) FILTER (WHERE kind = 'insisted' AND NOT part), 0)::int AS insists,
                 coalesce(sum(n) FILTER (WHERE kind = 'dispatched' AND part AND last), 0)::int AS co_received,
-                coalesce(sum(n) FILTER (WHERE kind = 'accept' AND part), 0)::int AS co_accepted,
+                coalesce(sum(n) FILTER (WHERE kind IN ('accept', 'accept-overdue') AND part AND on_time IS NOT NULL), 0)::int AS co_accepted,
                 coalesce(sum(n) FILTER (WHERE kind = 'accept' AND part AND on_time), 0)::int AS co_accepted_on_time,
                 coalesce(sum(n) FILTER (WHERE kind = 'submit' AND part), 0)::int AS co_submitted,
                 coalesce(sum(n) FILTER (WHERE kind = 'submit' AND part AND on_time), 0)::int AS co_submitted_on_time,

@@ -142,6 +142,35 @@ public sealed class LeagueTableTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_round_not_accepted_by_its_deadline_counts_late_in_the_acceptance_rate_once()
+    {
+        At(3, 2, 9);
+        var (number, link) = await OpenAsync("fgj", Fgj); // accept by Tuesday 3rd 18:00
+        At(3, 3, 19);
+        await _app.SweepTimersAsync(); // the acceptance deadline's reminder
+        await _app.SweepTimersAsync();
+
+        var timeline = (await GetCaseAsync(_officer, number)).GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Single(timeline, k => k == CaseEventKinds.AcceptOverdue);
+        Assert.Equal((1, 0), await AcceptedAsync("from=2026-03-02&to=2026-03-08"));
+
+        // Accepted late the next week: counted once, in the week its deadline passed.
+        At(3, 9, 9);
+        await ActAsync(link, "accept");
+        Assert.Equal((1, 0), await AcceptedAsync("from=2026-03-02&to=2026-03-08"));
+        Assert.Equal((0, 0), await AcceptedAsync("from=2026-03-09&to=2026-03-15"));
+        Assert.All(await TablesAsync([(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 8)), (new DateOnly(2026, 3, 9), new DateOnly(2026, 3, 15))]),
+            t => Assert.Equal(t.Sql, t.Replay));
+
+        async Task<(int, int)> AcceptedAsync(string period)
+        {
+            var json = await _officer.GetFromJsonAsync<JsonElement>($"/api/reports/league-table?{period}");
+            var fgj = json.GetProperty("rows").EnumerateArray().SingleOrDefault(r => r.GetProperty("departmentCode").GetString() == "fgj");
+            return fgj.ValueKind == JsonValueKind.Undefined ? (0, 0) : (fgj.GetProperty("accepted").GetInt32(), fgj.GetProperty("acceptedOnTime").GetInt32());
+        }
+    }
+
+    [Fact]
     public async Task League_table_numbers_weekly_mail_json_and_csv()
     {
         await CraftAsync();

@@ -174,6 +174,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("round_accept_by");
 
+                    b.Property<bool>("RoundAcceptMissed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("round_accept_missed");
+
                     b.Property<string>("RoundDepartmentCode")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
@@ -454,6 +458,10 @@ namespace Liaison.Server.Data.Migrations
                     b.Property<DateTimeOffset?>("RoundAcceptBy")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("round_accept_by");
+
+                    b.Property<bool>("RoundAcceptMissed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("round_accept_missed");
 
                     b.Property<DateTimeOffset?>("RoundStartedAt")
                         .HasColumnType("timestamp with time zone")
