@@ -345,14 +345,14 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
                 return ImportResult.Nothing;
             }
 
-            // An admin's work: the version in force is theirs, or they have a draft open.
-            var published = await versions.Where(d => d.IsPublished).Select(d => new { d.ShippedVersion }).FirstOrDefaultAsync(ct);
-            var draftOpen = latest is { IsDraft: true, ShippedVersion: null };
-            var afterAdmins = draftOpen || published is { ShippedVersion: null };
-            if (draftOpen)
+            // An admin's draft is open: their work in progress is the latest version until they publish or discard it.
+            if (latest is { IsDraft: true, ShippedVersion: null })
             {
                 return ImportResult.WaitsForDraft;
             }
+
+            // The version in force is an admin's.
+            var afterAdmins = await versions.AnyAsync(d => d.IsPublished && d.ShippedVersion == null, ct);
 
             // The file's number unless it is taken (an admin's version, or a shipped one numbered after theirs).
             var version = afterAdmins ? stored + 1 : Math.Max(definition.Version, stored + 1);
