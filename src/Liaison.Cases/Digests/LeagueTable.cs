@@ -370,11 +370,16 @@ public static class LeagueTable
             ? Due(root, "dueAt")
             : null);
 
-    // The dispatched entry's data: { department, round, acceptBy: { due, … }, dueAt: { due, … } } (CaseEffectHandler).
+    // The dispatched entry's data: { department, round, acceptBy: { due, … }, dueAt: { due, … } } (CaseEffectHandler);
+    // an insist's round also { insisted: { scoredDueAt } }, the deadline its resolution is scored against.
     private static Round? ReadRound(CaseEvent e) => Read(e, root =>
         root.TryGetProperty("department", out var dep) && dep.ValueKind == JsonValueKind.String
-            ? new Round(dep.GetString()!, e.At, Due(root, "acceptBy"), Due(root, "dueAt"))
+            ? new Round(dep.GetString()!, e.At, Due(root, "acceptBy"), ScoredDue(root) ?? Due(root, "dueAt"))
             : null);
+
+    private static DateTimeOffset? ScoredDue(JsonElement root) =>
+        root.TryGetProperty("insisted", out var insisted) && insisted.ValueKind == JsonValueKind.Object
+        && insisted.TryGetProperty("scoredDueAt", out var scored) && scored.ValueKind == JsonValueKind.String && scored.TryGetDateTimeOffset(out var at) ? at : null;
 
     /// <summary>What <paramref name="read"/> finds in the entry's data; nothing for an entry without data or with data that is not JSON.</summary>
     private static T? Read<T>(CaseEvent e, Func<JsonElement, T?> read)

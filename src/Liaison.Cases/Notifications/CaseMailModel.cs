@@ -59,6 +59,12 @@ public sealed record CaseMailModel
     /// <summary>A dispatch after the department returned the case and the officer insisted on it (坚持原派).</summary>
     public bool Insisted { get; init; }
 
+    /// <summary>An insist's round runs on the working days the returned round had left, this many, from the insist.</summary>
+    public int? InsistWorkingDaysLeft { get; init; }
+
+    /// <summary>An insist's round was already overdue when returned: its resolve deadline stays.</summary>
+    public bool InsistOverdue { get; init; }
+
     /// <summary>The acceptance deadline itself is provisional (it may be certain while the resolve deadline is not).</summary>
     public bool AcceptByProvisional { get; init; }
 

@@ -116,6 +116,7 @@ internal static class CaseMailValues
             ("Reason", new (string, object?)[] { ("Code", model.ReasonCode), ("Label", model.ReasonLabel ?? model.ReasonCode) }),
             ("Note", Blank(model.Note)),
             ("Insisted", model.Insisted),
+            ("Insist", new (string, object?)[] { ("WorkingDaysLeft", model.InsistWorkingDaysLeft), ("Overdue", model.InsistOverdue) }),
             ("Extension", new (string, object?)[]
             {
                 ("Days", model.ExtensionDays),

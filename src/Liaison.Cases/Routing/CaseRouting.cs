@@ -92,6 +92,9 @@ public sealed class CaseSnapshot
 
     /// <summary>The co-handling departments of a joint case (the lead's snapshot only); empty for a single-department case.</summary>
     public List<CasePartRef> Parts { get; set; } = [];
+
+    /// <summary>The round the handler returned, while the case waits for the officer's decision (status returned); null otherwise.</summary>
+    public ReturnedRound? Returned { get; set; }
 }
 
 /// <summary>A co-handler's part as the case's workflow sees it.</summary>

@@ -1,5 +1,6 @@
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
+using Liaison.Cases.Sla;
 using Liaison.Workflows.Runtime;
 
 namespace Liaison.Cases.Routing;
@@ -11,7 +12,11 @@ public sealed record CaseDispatched(
     int Round,
     Deadline AcceptBy,
     Deadline DueAt,
-    Deadline? NextProgressReport) : IWorkflowEffect;
+    Deadline? NextProgressReport) : IWorkflowEffect
+{
+    /// <summary>The officer insisted (坚持原派) and the returned round's resolve clock runs on (<see cref="DueAt"/> is its deadline); null for a round on a fresh clock.</summary>
+    public InsistDeadline? Insisted { get; init; }
+}
 
 public sealed record CaseStatusSet(string ActivityId, CaseStatus Status) : IWorkflowEffect;
 

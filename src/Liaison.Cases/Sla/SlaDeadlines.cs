@@ -9,6 +9,23 @@ namespace Liaison.Cases.Sla;
 /// <param name="NextProgressReport">First progress note due, for long-running categories; null otherwise.</param>
 public sealed record CaseDeadlines(Deadline AcceptBy, Deadline DueAt, Deadline? NextProgressReport);
 
+/// <summary>A round its handler returned (退回), as it stood then.</summary>
+/// <param name="DepartmentCode">The department that returned it.</param>
+/// <param name="At">When it was returned.</param>
+/// <param name="DueAt">Its resolve deadline then, with how it was computed; null when none was stored.</param>
+/// <param name="OriginalDueAt">The deadline its resolution would have been scored against (before any extension).</param>
+public sealed record ReturnedRound(string DepartmentCode, DateTimeOffset At, Deadline? DueAt, DateTimeOffset? OriginalDueAt);
+
+/// <summary>
+/// The resolve deadline of a round the officer sent back to the department that returned it (坚持原派).
+/// </summary>
+/// <param name="DueAt">The round's resolve deadline.</param>
+/// <param name="ScoredDueAt">The deadline its resolution is scored against, when not <paramref name="DueAt"/> (an
+/// extension was approved before the return: the original deadline continues as the due one does).</param>
+/// <param name="WorkingDaysLeft">Working days the department had left when it returned the case, counted again from the
+/// insist; null when it was already overdue then and the deadline stays as it was.</param>
+public sealed record InsistDeadline(Deadline DueAt, DateTimeOffset? ScoredDueAt, int? WorkingDaysLeft);
+
 /// <summary>Turns an <see cref="SlaPolicy"/> into concrete deadlines on the working-day calendar.</summary>
 public static class SlaDeadlines
 {
@@ -59,5 +76,35 @@ public static class SlaDeadlines
         ArgumentNullException.ThrowIfNull(calendar);
         ArgumentNullException.ThrowIfNull(policy);
         return policy.ProgressReportEveryWorkingDays is { } every ? calendar.AddWorkingDays(lastReportAt, every) : null;
+    }
+
+    /// <summary>
+    /// The resolve clock of a returned round the officer insists on (坚持原派) runs on where it stopped: the working
+    /// days the department had left when it returned the case are counted again from <paramref name="insistedAt"/>
+    /// (at least one, for a return on the due day before its close of business), so returning gains nothing and the
+    /// days the case waited for the officer's decision cost the department nothing. A round already overdue when it
+    /// was returned keeps its deadline, and with it the escalations already sent for it. Null when the returned
+    /// round has no stored deadline to go on (the caller then counts a fresh one).
+    /// </summary>
+    public static InsistDeadline? Insisted(WorkingCalendar calendar, DateTimeOffset insistedAt, ReturnedRound returned)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(returned);
+        if (returned.DueAt is not { } basis)
+        {
+            return null;
+        }
+
+        if (returned.At >= basis.Due)
+        {
+            return new InsistDeadline(basis, returned.OriginalDueAt is { } kept && kept != basis.Due ? kept : null, null);
+        }
+
+        var left = Math.Max(1, calendar.WorkingDaysBetween(returned.At, basis.Due));
+        var due = calendar.AddWorkingDays(insistedAt, left);
+        DateTimeOffset? scored = returned.OriginalDueAt is not { } original || original == basis.Due ? null
+            : returned.At >= original ? original
+            : calendar.AddWorkingDays(insistedAt, Math.Max(1, calendar.WorkingDaysBetween(returned.At, original))).Due;
+        return new InsistDeadline(due, scored, left);
     }
 }

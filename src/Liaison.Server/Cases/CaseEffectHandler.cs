@@ -72,7 +72,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 c.PendingExtensionDays = null;
                 c.PendingExtensionReason = null;
                 c.UpdatedAt = now;
-                await DispatchAsync(db, c, null, d, now, extras with { Insisted = insisted }, ct);
+                await DispatchAsync(db, c, null, d, now, extras with { Insisted = insisted, InsistClock = d.Insisted }, ct);
                 break;
 
             case CaseStatusSet s:
@@ -223,18 +223,27 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         a.AcceptByBasis = DeadlineRecalculation.Basis(d.AcceptBy);
         a.DueAt = d.DueAt.Due;
         a.DueAtBasis = DeadlineRecalculation.Basis(d.DueAt);
-        a.OriginalDueAt = d.DueAt.Due;
+        // An insist's round is scored against the deadline the returned round's original one runs on to (an extension before the return kept it apart).
+        a.OriginalDueAt = d.Insisted?.ScoredDueAt ?? d.DueAt.Due;
         a.RoundStartedAt = now;
         a.RoundAcceptBy = d.AcceptBy.Due;
         a.RoundAcceptMissed = false;
         a.Provisional = d.AcceptBy.Provisional || d.DueAt.Provisional;
         a.NextProgressReportAt = d.NextProgressReport?.Due;
         var (zh, en) = part is null ? ("派单至", "Dispatched to") : ("协办派单至", "Co-handling dispatched to");
+        var (clockZh, clockEn) = d.Insisted switch
+        {
+            null => ("", ""),
+            { WorkingDaysLeft: { } left } => ($"；坚持原派，退回时剩余的 {left} 个工作日继续计算", $"; insisted, the {left} working days left at the return run on"),
+            _ => ("；坚持原派，退回时已超期，办结时限不变", "; insisted, overdue at the return, the resolve deadline stays"),
+        };
         var dispatched = CaseTimeline.Add(db, c, now, CaseEventKinds.Dispatched, "workflow",
-            $"{zh} {d.Department.Name}（{d.Department.Handler.Name}），第 {d.Round} 轮 / {en} {d.Department.Name} ({d.Department.Handler.Name}), round {d.Round}",
-            part is null
-                ? new { department = d.Department.Code, round = d.Round, acceptBy = d.AcceptBy, dueAt = d.DueAt }
-                : new { department = d.Department.Code, round = d.Round, acceptBy = d.AcceptBy, dueAt = d.DueAt, coHandling = true, task = part.Task },
+            $"{zh} {d.Department.Name}（{d.Department.Handler.Name}），第 {d.Round} 轮{clockZh} / {en} {d.Department.Name} ({d.Department.Handler.Name}), round {d.Round}{clockEn}",
+            part is not null
+                ? new { department = d.Department.Code, round = d.Round, acceptBy = d.AcceptBy, dueAt = d.DueAt, coHandling = true, task = part.Task }
+                : d.Insisted is { } kept
+                    ? new { department = d.Department.Code, round = d.Round, acceptBy = d.AcceptBy, dueAt = d.DueAt, insisted = new { workingDaysLeft = kept.WorkingDaysLeft, scoredDueAt = a.OriginalDueAt } }
+                    : (object)new { department = d.Department.Code, round = d.Round, acceptBy = d.AcceptBy, dueAt = d.DueAt },
             part);
         if (earlierRound)
         {

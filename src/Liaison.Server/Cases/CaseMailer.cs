@@ -40,8 +40,9 @@ public sealed class CaseMailer(
 
     /// <param name="AboutPart">Joint case: the co-handler's part a mail to the lead is about (协办意见已提交).</param>
     /// <param name="Insisted">A dispatch to the department that returned the case, the officer insisting (坚持原派).</param>
+    /// <param name="InsistClock">That dispatch's resolve clock ran on from the returned round (null: a fresh one).</param>
     public sealed record Extras(string? Note = null, string? ReasonCode = null, int? ExtensionDays = null, bool? ExtensionApproved = null, int? OverdueWorkingDays = null,
-        CasePart? AboutPart = null, bool Insisted = false);
+        CasePart? AboutPart = null, bool Insisted = false, InsistDeadline? InsistClock = null);
 
     /// <param name="part">
     /// A co-handler's part of a joint case: its handler and leader get the mail, with links to the part, its deadlines,
@@ -159,6 +160,8 @@ public sealed class CaseMailer(
             ReasonCode = extras?.ReasonCode,
             Note = extras?.Note,
             Insisted = extras?.Insisted ?? false,
+            InsistWorkingDaysLeft = extras?.InsistClock?.WorkingDaysLeft,
+            InsistOverdue = extras?.InsistClock is { WorkingDaysLeft: null },
             ExtensionDays = extras?.ExtensionDays,
             ExtensionApproved = extras?.ExtensionApproved,
             CoHandlers = part is null ? await CoHandlersAsync(db, c, now, ct) : [],

@@ -147,6 +147,7 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
     {
         var snapshot = Snapshot(c, await FiredAsync(db, c.Id, 0, ct));
         snapshot.Parts = parts?.Select(p => new CasePartRef(p.Id, p.DepartmentCode, p.Task)).ToList() ?? [];
+        snapshot.Returned = await ReturnedAsync(db, c, ct);
         return Context(await RoutingAsync(db, snapshot, ct, calendar));
     }
 
@@ -323,6 +324,24 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
     internal static DepartmentContact ContactOf(Department d) => new(d.Code, d.Name,
         new Person(d.Handler.Name, d.Handler.Email, d.Handler.Culture),
         new Person(d.Leader.Name, d.Leader.Email, d.Leader.Culture));
+
+    /// <summary>
+    /// The round its handler returned, while the case waits for the officer (an insist runs its clock on from it):
+    /// the return's time from the timeline, one read for a returned case only.
+    /// </summary>
+    private static async Task<ReturnedRound?> ReturnedAsync(LiaisonDbContext db, Case c, CancellationToken ct)
+    {
+        if (c.Status != CaseStatus.Returned || c.RoundDepartmentCode is not { } department)
+        {
+            return null;
+        }
+
+        var at = await db.Set<CaseEvent>().Where(e => e.CaseId == c.Id && e.PartId == null && e.Kind == CaseActions.Return)
+            .MaxAsync(e => (DateTimeOffset?)e.At, ct);
+        // A stored basis that is not the deadline in force (none is, for rows from before bases) gives nothing to go on.
+        var basis = DeadlineRecalculation.ReadBasis(c.DueAtBasis) is { } b && b.Due == c.DueAt ? b : null;
+        return at is { } returnedAt ? new ReturnedRound(department, returnedAt, basis, c.OriginalDueAt) : null;
+    }
 
     private static CaseSnapshot Snapshot(Case c, IEnumerable<string> fired) => new()
     {

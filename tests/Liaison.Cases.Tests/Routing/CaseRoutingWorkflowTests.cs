@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Routing;
@@ -142,6 +143,60 @@ public sealed class CaseRoutingWorkflowTests
         Assert.Equal("wang@anyue.example", dispatched.Department.Handler.Email);
         Assert.Equal(2, dispatched.Round);
         Assert.Contains("AcceptanceDue", Timers(run));
+    }
+
+    [Fact]
+    public void An_insist_dispatches_the_same_department_again_on_the_clock_it_had_and_the_ladder_follows()
+    {
+        var run = _runner.Start(_definition, null, Context);
+        var first = Assert.Single(run.Effects.OfType<CaseDispatched>()).DueAt; // Monday 03-09
+        _clock.SetUtcNow(new DateTimeOffset(2026, 3, 4, 11, 0, 0, TimeSpan.FromHours(8))); // Wednesday: 3 working days left
+        run = Act(run, WaitForLiaison.BookmarkKind, null, WaitForLiaison.Returned);
+        _routing.Case.Status = CaseStatus.Returned;
+        _routing.Case.Returned = new ReturnedRound("zrzyj", _clock.GetUtcNow(), first, first.Due);
+
+        _clock.SetUtcNow(new DateTimeOffset(2026, 3, 6, 9, 0, 0, TimeSpan.FromHours(8))); // the officer insists on Friday
+        run = Act(run, WaitForOfficer.BookmarkKind, WaitForOfficer.ReturnDecision, WaitForOfficer.Insisted);
+
+        var dispatched = Assert.Single(run.Effects.OfType<CaseDispatched>());
+        Assert.Equal(2, dispatched.Round);
+        Assert.Equal(3, dispatched.Insisted!.WorkingDaysLeft);
+        // 03-09, 10, 11 (a fresh round would be due 03-13); acceptance is a fresh working day.
+        Assert.Equal(new DateTimeOffset(2026, 3, 11, 18, 0, 0, TimeSpan.FromHours(8)), dispatched.DueAt.Due);
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, TimeSpan.FromHours(8)), dispatched.AcceptBy.Due);
+        Assert.Equal(dispatched.DueAt.Due, run.State.Bookmarks.Single(b => b.Key == "ResolveDue").ResumeAt);
+        Assert.Null(_routing.Case.Returned);
+    }
+
+    [Theory]
+    [InlineData(true)] // the workflow turns keepDeadlineOnInsist off
+    [InlineData(false)] // a reassignment to another department
+    public void An_insist_gets_a_fresh_clock_when_the_workflow_says_so_and_a_reassignment_always_does(bool insist)
+    {
+        var definition = _definition;
+        if (insist)
+        {
+            var json = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "workflows", "case-routing.json")))!;
+            var dispatch = json["root"]!["activities"]!.AsArray().Single(a => (string?)a!["id"] == "dispatch")!;
+            dispatch["keepDeadlineOnInsist"] = JsonNode.Parse("""{ "typeName": "Boolean", "expression": { "type": "Literal", "value": false } }""");
+            definition = WorkflowDefinitionJson.Parse(json);
+        }
+
+        var run = _runner.Start(definition, null, Context);
+        var first = Assert.Single(run.Effects.OfType<CaseDispatched>()).DueAt;
+        _clock.SetUtcNow(new DateTimeOffset(2026, 3, 4, 11, 0, 0, TimeSpan.FromHours(8)));
+        run = _runner.Resume(definition, run.State, run.State.Bookmarks.Single(b => b.Kind == WaitForLiaison.BookmarkKind && b.ResumeAt == null).Id,
+            WaitForLiaison.Returned, Context);
+        _routing.Case.Status = CaseStatus.Returned;
+        _routing.Case.Returned = new ReturnedRound("zrzyj", _clock.GetUtcNow(), first, first.Due);
+        _routing.Case.DepartmentCode = insist ? "zrzyj" : "gdgs";
+        _clock.SetUtcNow(new DateTimeOffset(2026, 3, 6, 9, 0, 0, TimeSpan.FromHours(8)));
+        run = _runner.Resume(definition, run.State, run.State.Bookmarks.Single(b => b.Kind == WaitForOfficer.BookmarkKind).Id,
+            insist ? WaitForOfficer.Insisted : WaitForOfficer.Reassigned, Context);
+
+        var dispatched = Assert.Single(run.Effects.OfType<CaseDispatched>());
+        Assert.Null(dispatched.Insisted);
+        Assert.Equal(new DateTimeOffset(2026, 3, 13, 18, 0, 0, TimeSpan.FromHours(8)), dispatched.DueAt.Due); // 5 from Friday
     }
 
     [Fact]

@@ -141,4 +141,72 @@ public class SlaDeadlinesTests
         Assert.True(new SlaPolicy(2, 15, 5).IsLongRunning);
         Assert.False(new SlaPolicy(2, 15).IsLongRunning);
     }
+
+    // 坚持原派 around Labour Day 2026: 05-01..05 off, Saturday 05-09 a make-up working day. Dispatched Monday 04-27 with
+    // 5 working days, the round is due Thursday 05-07 (04-28, 29, 30, 05-06, 07).
+    private static readonly Deadline MayRound = Calendar.AddWorkingDays(At("2026-04-27T10:00+08:00"), 5);
+
+    [Fact]
+    public void An_insist_runs_the_returned_rounds_clock_on_from_where_the_return_stopped_it()
+    {
+        AssertAt("2026-05-07T18:00+08:00", MayRound.Due);
+        // Returned Wednesday 04-29 with 3 working days left (04-30, 05-06, 05-07); the officer insists on Friday 05-08
+        // after the holiday. The days the case waited for the decision cost the department nothing.
+        var insisted = SlaDeadlines.Insisted(Calendar, At("2026-05-08T09:00+08:00"),
+            new ReturnedRound("fgj", At("2026-04-29T15:00+08:00"), MayRound, MayRound.Due))!;
+
+        Assert.Equal(3, insisted.WorkingDaysLeft);
+        AssertAt("2026-05-12T18:00+08:00", insisted.DueAt.Due); // 05-09 (make-up Saturday), 11, 12
+        Assert.Equal(3, insisted.DueAt.WorkingDays);
+        Assert.Equal(At("2026-05-08T09:00+08:00"), insisted.DueAt.Start);
+        Assert.Null(insisted.ScoredDueAt);
+        // A fresh round would have had all 5.
+        AssertAt("2026-05-14T18:00+08:00", Calendar.AddWorkingDays(At("2026-05-08T09:00+08:00"), 5).Due);
+    }
+
+    [Fact]
+    public void A_return_on_the_due_day_before_close_of_business_leaves_one_working_day()
+    {
+        var insisted = SlaDeadlines.Insisted(Calendar, At("2026-05-08T09:00+08:00"),
+            new ReturnedRound("fgj", At("2026-05-07T10:00+08:00"), MayRound, MayRound.Due))!;
+
+        Assert.Equal(1, insisted.WorkingDaysLeft);
+        AssertAt("2026-05-09T18:00+08:00", insisted.DueAt.Due);
+    }
+
+    [Fact]
+    public void A_round_overdue_when_returned_keeps_its_deadline()
+    {
+        var insisted = SlaDeadlines.Insisted(Calendar, At("2026-05-11T09:00+08:00"),
+            new ReturnedRound("fgj", At("2026-05-07T18:30+08:00"), MayRound, MayRound.Due))!;
+
+        Assert.Null(insisted.WorkingDaysLeft);
+        Assert.Same(MayRound, insisted.DueAt);
+        Assert.Null(insisted.ScoredDueAt);
+    }
+
+    [Fact]
+    public void An_extension_approved_before_the_return_keeps_its_original_deadline_apart_for_scoring()
+    {
+        // Extended by 3 working days to Monday 05-11 (05-08, 05-09, 05-11); scored against 05-07 still.
+        var extended = Calendar.AddWorkingDays(MayRound.Due, 3) with { Extends = MayRound };
+        AssertAt("2026-05-11T18:00+08:00", extended.Due);
+
+        var early = SlaDeadlines.Insisted(Calendar, At("2026-05-08T09:00+08:00"),
+            new ReturnedRound("fgj", At("2026-04-29T15:00+08:00"), extended, MayRound.Due))!;
+        Assert.Equal(6, early.WorkingDaysLeft); // 04-30, 05-06, 07, 08, 09, 11
+        AssertAt("2026-05-15T18:00+08:00", early.DueAt.Due);
+        AssertAt("2026-05-12T18:00+08:00", early.ScoredDueAt!.Value); // the original's 3 days left run on too
+
+        // Returned after the original deadline but within the extension: the original stays, already missed.
+        var late = SlaDeadlines.Insisted(Calendar, At("2026-05-11T09:00+08:00"),
+            new ReturnedRound("fgj", At("2026-05-08T10:00+08:00"), extended, MayRound.Due))!;
+        Assert.Equal(2, late.WorkingDaysLeft); // 05-09, 05-11
+        AssertAt("2026-05-13T18:00+08:00", late.DueAt.Due);
+        Assert.Equal(MayRound.Due, late.ScoredDueAt);
+    }
+
+    [Fact]
+    public void An_insist_without_a_stored_deadline_gives_nothing_to_go_on() =>
+        Assert.Null(SlaDeadlines.Insisted(Calendar, At("2026-05-08T09:00+08:00"), new ReturnedRound("fgj", At("2026-04-29T15:00+08:00"), null, null)));
 }

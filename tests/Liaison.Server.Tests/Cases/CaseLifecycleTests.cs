@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Liaison.Cases.Cases;
+using Liaison.Server.Data;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -156,6 +158,7 @@ public sealed class CaseLifecycleTests : IAsyncLifetime
 public sealed class CaseSidePathTests : IAsyncLifetime
 {
     private const string Handler = "fgj.handler@anyue.example";
+    private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
     private LiaisonApp _app = null!;
     private HttpClient _officer = null!;
 
@@ -230,6 +233,55 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         var old = await _app.Anonymous().GetAsync(link);
         Assert.Equal(HttpStatusCode.Gone, old.StatusCode);
         Assert.Contains("该事项已重新派给您", await old.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_insist_runs_the_returned_rounds_clock_on_and_the_department_is_told_why()
+    {
+        // Opened Monday 03-02 09:00 (factor-guarantee, due Monday 03-09); returned Wednesday with 3 working days left.
+        var (number, link) = await OpenWithLinkAsync();
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 4, 11, 0, 0, Beijing).ToUniversalTime());
+        await PostActionAsync(_app.Anonymous(), link, "return", new() { ["reasonCode"] = "insufficient-information", ["note"] = "缺材料" });
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 6, 9, 0, 0, Beijing).ToUniversalTime()); // the officer decides on Friday
+
+        var c = await (await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "fgj", note = "请继续办理" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+
+        // The 3 days run on from Friday (03-09, 10, 11), not a fresh 5 (03-13); acceptance is a fresh working day.
+        Assert.Equal(new DateTimeOffset(2026, 3, 11, 18, 0, 0, Beijing), c.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, Beijing), c.GetProperty("acceptBy").GetDateTimeOffset());
+        Assert.Contains(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("note").GetString()?.Contains("坚持原派，退回时剩余的 3 个工作日继续计算") == true);
+        var again = (await MailsAsync(_app, Handler, number)).Single(m => m.Subject.Contains("坚持原派"));
+        Assert.Contains("办结期限按退回时剩余的 3 个工作日从今天起继续计算（园区研究期间不计）", again.TextBody);
+
+        // Resolved after the kept deadline: late, in the database's count and the timelines' replay alike.
+        var newLink = PathOf(LinkIn(again));
+        await PostActionAsync(_app.Anonymous(), newLink, "accept");
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 12, 10, 0, 0, Beijing).ToUniversalTime());
+        await PostActionAsync(_app.Anonymous(), newLink, "resolve", new() { ["note"] = "已办结" });
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
+        var resolve = await db.Set<CaseEvent>().SingleAsync(e => e.Kind == CaseActions.Resolve);
+        Assert.False(resolve.OnTime);
+    }
+
+    [Fact]
+    public async Task An_insist_on_a_round_overdue_when_returned_keeps_its_deadline_and_sends_no_second_notice()
+    {
+        var (number, link) = await OpenWithLinkAsync();
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 10, 9, 0, 0, Beijing).ToUniversalTime()); // past Monday 03-09 18:00
+        await _app.SweepTimersAsync();
+        Assert.Single(await MailsAsync(_app, Handler, "【超期督办】"));
+        await PostActionAsync(_app.Anonymous(), link, "return", new() { ["reasonCode"] = "insufficient-information", ["note"] = "缺材料" });
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 11, 9, 0, 0, Beijing).ToUniversalTime());
+
+        var c = await (await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "fgj" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        await _app.SweepTimersAsync();
+
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, Beijing), c.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Contains("退回时已超过办结期限，办结期限不变", (await MailsAsync(_app, Handler, number)).Single(m => m.Subject.Contains("坚持原派")).TextBody);
+        Assert.Single(await MailsAsync(_app, Handler, "【超期督办】"));
     }
 
     [Fact]

@@ -23,6 +23,12 @@ public sealed class Dispatch : CaseActivity
         DescriptionZh = "留空则按事项类别的时限（紧急事项减半，向上取整）。", DescriptionEn = "Empty = the category's limit (halved, rounded up, for urgent cases).", Min = 1)]
     public int? ResolveWithinWorkingDays { get; set; }
 
+    [Input(DisplayNameZh = "坚持原派时续算办结时限", DisplayNameEn = "Keep the resolve clock on insist",
+        DescriptionZh = "园区坚持原派（退回后仍派给同一部门）时，退回时剩余的工作日数从现在起继续计算（至少 1 个工作日）；退回时已超期的，办结时限不变。关闭则重新计算完整时限。",
+        DescriptionEn = "When the officer insists (a returned case goes back to the department that returned it), the working days it had left at the return run on from now (at least 1); one already overdue at the return keeps its deadline. Off: a full new limit.",
+        DefaultValue = true)]
+    public bool KeepDeadlineOnInsist { get; set; } = true;
+
     protected override void Execute(ActivityContext context, CaseRouting routing)
     {
         var snapshot = routing.Case;
@@ -44,6 +50,14 @@ public sealed class Dispatch : CaseActivity
         var deadlines = ResolveWithinWorkingDays is not null ? SlaDeadlines.AtDispatch(routing.Calendar, now, policy, CasePriority.Normal)
             : snapshot.PartId is not null ? SlaDeadlines.ForCoHandler(routing.Calendar, now, policy, snapshot.Priority)
             : SlaDeadlines.AtDispatch(routing.Calendar, now, policy, snapshot.Priority);
+        // 坚持原派: the round the department returned goes on, on the clock it had (a reassignment starts a new one).
+        var insisted = KeepDeadlineOnInsist && snapshot.Returned is { } returned && returned.DepartmentCode == code
+            ? SlaDeadlines.Insisted(routing.Calendar, now, returned)
+            : null;
+        if (insisted is not null)
+        {
+            deadlines = deadlines with { DueAt = insisted.DueAt };
+        }
 
         snapshot.DepartmentCode = code;
         snapshot.AssignedDepartmentCode = code;
@@ -55,8 +69,9 @@ public sealed class Dispatch : CaseActivity
         snapshot.DueAt = deadlines.DueAt.Due;
         snapshot.NextProgressReportAt = deadlines.NextProgressReport?.Due;
         snapshot.PendingExtensionDays = null;
+        snapshot.Returned = null;
         context.AddEffect(new CaseDispatched(context.ActivityId, department, snapshot.AssignmentRound,
-            deadlines.AcceptBy, deadlines.DueAt, deadlines.NextProgressReport));
+            deadlines.AcceptBy, deadlines.DueAt, deadlines.NextProgressReport) { Insisted = insisted });
         context.Complete();
     }
 }
