@@ -88,7 +88,8 @@ public static class LeagueTable
     /// <summary>The timeline entries the league table scores.</summary>
     public static readonly string[] ScoringKinds =
         [CaseEventKinds.Dispatched, CaseActions.Accept, CaseActions.Return, CaseActions.Extension, CaseActions.Resolve, CaseEventKinds.Reopened,
-         CaseActions.Submit, CaseEventKinds.PartOverridden, CaseEventKinds.Insisted, CaseEventKinds.AcceptOverdue];
+         CaseActions.Submit, CaseEventKinds.PartOverridden, CaseEventKinds.Insisted, CaseEventKinds.AcceptOverdue,
+         CaseEventKinds.RatingReopened];
 
     /// <summary>
     /// Writes an entry's score as it is recorded, so the database can add up the league table without replaying
@@ -266,6 +267,9 @@ public static class LeagueTable
                         t.Extensions++;
                         break;
                     case (CaseEventKinds.Reopened, false):
+                    case (CaseEventKinds.RatingReopened, false):
+                        // 重办 before the close, or after it on the enterprise's unsatisfied rating (as a follow-up case):
+                        // re-handling, against the department whose round it was.
                         t.Reopenings++;
                         break;
                     case (CaseActions.Resolve, false):

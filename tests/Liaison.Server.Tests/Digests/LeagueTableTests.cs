@@ -9,6 +9,7 @@ using Liaison.Server.Calendar;
 using Liaison.Server.Data;
 using Liaison.Server.Data.Migrations;
 using Liaison.Server.Digests;
+using Liaison.Server.Tests.Enterprises;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -249,6 +250,44 @@ public sealed class LeagueTableTests : IAsyncLifetime
         Assert.Contains("from 不能晚于 to", wrongPage);
         Assert.DoesNotContain("data-table=", wrongPage);
         Assert.Equal(HttpStatusCode.Redirect, (await _app.Anonymous().GetAsync("/reports/league-table")).StatusCode);
+    }
+
+    /// <summary>
+    /// 重办 after the enterprise rated a closed case 不满意 opens a follow-up case: a reopening of the department whose
+    /// round the case was in, as a 重办 before the close is (DESIGN: reopen counts as re-handling), and the follow-up is
+    /// a case received. The migration stamps entries written before it as the product does.
+    /// </summary>
+    [Fact]
+    public async Task A_reopening_after_an_unsatisfied_rating_counts_as_a_reopening_of_the_department()
+    {
+        At(3, 2, 9);
+        var enterprise = await RatingTestKit.RegisterAsync(_officer, 31);
+        var number = await RatingTestKit.OpenForAsync(_officer, enterprise);
+        await RatingTestKit.ConfirmAsync(_app, _officer, number);
+        At(3, 3, 10);
+        var rating = (await RatingTestKit.EnterpriseLinksAsync(_app, number))[1].Path;
+        Assert.Equal(HttpStatusCode.Redirect, (await RatingTestKit.RateAsync(_app.Anonymous(), rating, "unsatisfied", "仍未通电")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await _officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "reopen", note = "请现场复测" })).StatusCode);
+        (DateOnly From, DateOnly To)[] week = [(new(2026, 3, 2), new(2026, 3, 8))];
+
+        var tables = await TablesAsync(week);
+
+        var (sql, replay) = Assert.Single(tables);
+        Assert.Equal(replay, sql);
+        var fgj = JsonDocument.Parse(sql).RootElement.GetProperty("Rows").EnumerateArray().Single(r => r.GetProperty("DepartmentCode").GetString() == "fgj");
+        Assert.Equal(1, fgj.GetProperty("Reopenings").GetInt32());
+        Assert.Equal(2, fgj.GetProperty("Received").GetInt32()); // the case and its follow-up
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LiaisonDbContext>();
+            Assert.Equal(1, await db.Database.ExecuteSqlRawAsync(
+                "UPDATE case_events SET department_code = NULL, round_started_at = NULL WHERE kind = 'rating-reopened'"));
+            Assert.NotEqual(tables, await TablesAsync(week));
+            await db.Database.ExecuteSqlRawAsync(LeagueRatingReopened.BackfillSql);
+        }
+
+        Assert.Equal(tables, await TablesAsync(week));
     }
 
     /// <summary>

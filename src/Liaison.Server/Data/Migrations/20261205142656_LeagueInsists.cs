@@ -13,7 +13,13 @@ namespace Liaison.Server.Data.Migrations
     public partial class LeagueInsists : Migration
     {
         /// <summary>The stamps of the existing `insisted` entries; the league table test runs it too, to compare with the product's.</summary>
-        public const string BackfillSql = """
+        public static readonly string BackfillSql = Backfill("insisted");
+
+        /// <summary>
+        /// Stamps the existing lead entries of <paramref name="kind"/> as LeagueTable.Score would have: the department
+        /// and start of the lead's round at that moment (the case's latest lead dispatch before the entry).
+        /// </summary>
+        public static string Backfill(string kind) => $"""
             UPDATE case_events e SET department_code = s.round ->> 'department', round_started_at = s.round_at
             FROM (
                 SELECT e.id, r.data AS round, r.at AS round_at
@@ -24,7 +30,7 @@ namespace Liaison.Server.Data.Migrations
                         AND jsonb_typeof(d.data -> 'department') = 'string'
                     ORDER BY d.at DESC, d.id DESC
                     LIMIT 1) r
-                WHERE e.kind = 'insisted' AND e.part_id IS NULL) s
+                WHERE e.kind = '{kind}' AND e.part_id IS NULL) s
             WHERE s.id = e.id;
             """;
 
