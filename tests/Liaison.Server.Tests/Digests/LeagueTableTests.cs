@@ -416,6 +416,43 @@ public sealed class LeagueTableTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_co_handlers_part_not_accepted_by_its_deadline_counts_late_once_for_the_co_handler_only()
+    {
+        At(3, 2, 9);
+        var j = await OpenJointAsync("zrzyj", "sthjj"); // both accept by Tuesday 3rd 18:00
+        At(3, 2, 10);
+        await ActAsync(j.Lead, "accept");
+        At(3, 3, 19);
+        await _app.SweepTimersAsync();
+        await _app.SweepTimersAsync();
+
+        var overdue = (await GetCaseAsync(_officer, j.Number)).GetProperty("timeline").EnumerateArray()
+            .Where(e => e.GetProperty("kind").GetString() == CaseEventKinds.AcceptOverdue).ToList();
+        Assert.Single(overdue); // the part's; the lead accepted in time
+        Assert.Equal(((1, 1), (1, 0)), await AcceptedAsync("from=2026-03-02&to=2026-03-08"));
+
+        // Accepted late the next week: not counted again.
+        At(3, 9, 9);
+        await ActAsync(j.Parts["sthjj"], "accept");
+        Assert.Equal(((1, 1), (1, 0)), await AcceptedAsync("from=2026-03-02&to=2026-03-08"));
+        Assert.Equal(((0, 0), (0, 0)), await AcceptedAsync("from=2026-03-09&to=2026-03-15"));
+        Assert.All(await TablesAsync([(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 8)), (new DateOnly(2026, 3, 9), new DateOnly(2026, 3, 15))]),
+            t => Assert.Equal(t.Sql, t.Replay));
+
+        // (zrzyj as lead: accepted, on time), (sthjj as co-handler: accepted, on time).
+        async Task<((int, int), (int, int))> AcceptedAsync(string period)
+        {
+            var rows = (await _officer.GetFromJsonAsync<JsonElement>($"/api/reports/league-table?{period}")).GetProperty("rows").EnumerateArray().ToList();
+            var lead = rows.SingleOrDefault(r => r.GetProperty("departmentCode").GetString() == "zrzyj");
+            var co = rows.SingleOrDefault(r => r.GetProperty("departmentCode").GetString() == "sthjj");
+            return (
+                lead.ValueKind == JsonValueKind.Undefined ? (0, 0) : (lead.GetProperty("accepted").GetInt32(), lead.GetProperty("acceptedOnTime").GetInt32()),
+                co.ValueKind == JsonValueKind.Undefined ? (0, 0)
+                    : (co.GetProperty("coHandling").GetProperty("accepted").GetInt32(), co.GetProperty("coHandling").GetProperty("acceptedOnTime").GetInt32()));
+        }
+    }
+
+    [Fact]
     public async Task A_part_the_lead_resolved_over_before_its_deadline_is_not_counted_late()
     {
         At(3, 11, 9);
