@@ -1,4 +1,5 @@
 using Liaison.Cases.Common;
+using Liaison.Workflows.Definitions;
 
 namespace Liaison.Server.Audit;
 
@@ -112,8 +113,43 @@ public static class AuditActions
         ["updated"] = new("更新", "Updated"),
         ["mails"] = new("邮件数", "Mails"),
         ["to"] = new("收件人", "To"),
+        [AuditChanges.LayoutField] = new("布局（仅位置变动）", "Layout (positions only)"),
+        [AuditChanges.MoreField] = new("其余变更（条）", "More changes"),
     };
 
     /// <summary>What the log page calls a changed field; the field's own name when it has no label.</summary>
-    public static Text FieldLabel(string field) => Fields.TryGetValue(field, out var label) ? label : new Text(field, field);
+    public static Text FieldLabel(string field) => Fields.TryGetValue(field, out var label) ? label : WorkflowFieldLabel(field) ?? new Text(field, field);
+
+    /// <summary>A workflow's change (<see cref="WorkflowDiff"/>): the activity, its input or port, or the variable it names.</summary>
+    private static Text? WorkflowFieldLabel(string field)
+    {
+        if (field.StartsWith(WorkflowDiff.ActivityPrefix, StringComparison.Ordinal))
+        {
+            var rest = field[WorkflowDiff.ActivityPrefix.Length..];
+            var dot = rest.IndexOf('.');
+            if (dot < 0)
+            {
+                return new($"节点 {rest}", $"Activity {rest}");
+            }
+
+            var (id, input) = (rest[..dot], rest[(dot + 1)..]);
+            return input switch
+            {
+                "name" => new($"节点 {id} 的名称", $"Activity {id}: name"),
+                "type" => new($"节点 {id} 的类型", $"Activity {id}: type"),
+                _ => new($"节点 {id} 的输入 {input}", $"Activity {id}: input {input}"),
+            };
+        }
+
+        if (field.StartsWith(WorkflowDiff.ConnectionPrefix, StringComparison.Ordinal))
+        {
+            var port = field[WorkflowDiff.ConnectionPrefix.Length..];
+            var colon = port.LastIndexOf(':');
+            return colon < 0 ? null : new($"节点 {port[..colon]} 的 {port[(colon + 1)..]} 端口连至", $"Activity {port[..colon]}: port {port[(colon + 1)..]} leads to");
+        }
+
+        return field.StartsWith(WorkflowDiff.VariablePrefix, StringComparison.Ordinal)
+            ? new($"变量 {field[WorkflowDiff.VariablePrefix.Length..]}", $"Variable {field[WorkflowDiff.VariablePrefix.Length..]}")
+            : null;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Liaison.Server.Data;
+using Liaison.Workflows.Definitions;
 
 namespace Liaison.Server.Audit;
 
@@ -64,6 +65,33 @@ public sealed class AuditChanges
 
         return this;
     }
+
+    /// <summary>
+    /// Adds what changed between two versions of a workflow (<see cref="WorkflowDiff"/>): the first
+    /// <see cref="MaxWorkflowChanges"/>, then how many more (<c>more</c>); <c>layout</c> when only the designer's layout
+    /// moved. Nothing when <paramref name="before"/> is null (a first version).
+    /// </summary>
+    public AuditChanges Workflow(WorkflowDefinition? before, WorkflowDefinition after)
+    {
+        if (before is null)
+        {
+            return this;
+        }
+
+        var changes = WorkflowDiff.Compare(before, after);
+        foreach (var c in changes.Take(MaxWorkflowChanges))
+        {
+            Field(c.Field, c.Before, c.After);
+        }
+
+        Field(MoreField, null, changes.Count > MaxWorkflowChanges ? changes.Count - MaxWorkflowChanges : null);
+        return changes.Count > 0 ? this
+            : Changed(LayoutField, WorkflowDefinitionJson.Serialize(before, indented: false) != WorkflowDefinitionJson.Serialize(after, indented: false));
+    }
+
+    public const int MaxWorkflowChanges = 40;
+    public const string MoreField = "more";
+    public const string LayoutField = "layout";
 
     /// <summary>Adds <paramref name="field"/>, when it changed, without its values (a password, a template's source).</summary>
     public AuditChanges Changed(string field, bool changed)

@@ -217,7 +217,7 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
             {
                 Stamp(definition, latest.VersionId, latest.Version, isLatest: true, isPublished: false);
                 var json = WorkflowDefinitionJson.Serialize(definition);
-                var changes = new AuditChanges().Field("name", latest.Name, NameOf(definition)).Changed("definition", latest.Json != json);
+                var changes = new AuditChanges().Workflow(Materialize(latest), definition);
                 latest.Name = NameOf(definition);
                 latest.Json = json;
                 latest.UpdatedAt = now;
@@ -228,7 +228,7 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
 
             var version = await MaxVersionAsync(db, definition.DefinitionId, ct) + 1;
             AuditLog.Add(db, clock, actor, AuditActions.WorkflowDraftSaved, $"{definition.DefinitionId} v{version}",
-                new AuditChanges { RecordEmpty = true }.Field("version", latest?.Version, version));
+                new AuditChanges { RecordEmpty = true }.Field("version", latest?.Version, version).Workflow(latest is null ? null : Materialize(latest), definition));
             return await AddVersionAsync(db, definition, version, NewVersionId(now), publish: false, ct);
         }, ct);
 
@@ -313,10 +313,11 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
                 latest.Json = WorkflowDefinitionJson.Serialize(definition);
             }
 
-            var previous = await db.Set<WorkflowDefinitionRecord>().Where(d => d.DefinitionId == definitionId && d.IsPublished)
-                .Select(d => (int?)d.Version).SingleOrDefaultAsync(ct);
+            // What this publish changes for new cases: the difference from the version in force.
+            var previous = await db.Set<WorkflowDefinitionRecord>().AsNoTracking().Where(d => d.DefinitionId == definitionId && d.IsPublished)
+                .SingleOrDefaultAsync(ct);
             AuditLog.Add(db, clock, actor, AuditActions.WorkflowPublished, definitionId,
-                new AuditChanges { RecordEmpty = true }.Field("version", previous, latest.Version));
+                new AuditChanges { RecordEmpty = true }.Field("version", previous?.Version, latest.Version).Workflow(previous is null ? null : Materialize(previous), definition));
             await UnpublishAsync(db, definitionId, ct);
             latest.IsPublished = true;
             latest.PublishedAt = clock.GetUtcNow();
@@ -359,7 +360,8 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
             publish &= !afterAdmins;
             AuditLog.Add(db, clock, Actor.Server, AuditActions.WorkflowImported, definition.DefinitionId,
                 new AuditChanges { RecordEmpty = true }.Field("version", stored == 0 ? null : stored, version).Field("published", null, publish)
-                    .Field("shippedVersion", null, definition.Version));
+                    .Field("shippedVersion", null, definition.Version)
+                    .Workflow(await versions.AsNoTracking().Where(d => d.IsPublished).SingleOrDefaultAsync(ct) is { } inForce ? Materialize(inForce) : null, definition));
 
             if (publish)
             {

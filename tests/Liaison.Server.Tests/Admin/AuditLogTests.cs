@@ -136,14 +136,40 @@ public sealed class AuditLogTests : IAsyncLifetime
         var json = Wf.Json("audited", [Wf.Start(), Wf.WriteLine("hello", "hi"), Wf.End()], "start->hello", "hello->end");
         Assert.Equal(HttpStatusCode.OK, (await _admin.PutAsync("/api/workflow-definitions/audited", new StringContent(json, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _admin.PostAsync("/api/workflow-definitions/audited/publish", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _admin.PutAsync("/api/workflow-definitions/audited", new StringContent(json, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        var changed = Wf.Json("audited", [Wf.Start(), Wf.WriteLine("hello", "hi there"), Wf.End()], "start->hello", "hello->end");
+        Assert.Equal(HttpStatusCode.OK, (await _admin.PutAsync("/api/workflow-definitions/audited", new StringContent(changed, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        var more = Wf.Json("audited", [Wf.Start(), Wf.WriteLine("hello", "hi there"), Wf.WriteLine("bye", "bye"), Wf.End()], "start->hello", "hello->bye", "bye->end");
+        Assert.Equal(HttpStatusCode.OK, (await _admin.PutAsync("/api/workflow-definitions/audited", new StringContent(more, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _admin.PostAsync("/api/workflow-definitions/audited/publish", null)).StatusCode);
 
         var entries = await EntriesAsync($"?area=workflow&actor={LiaisonApp.AdminEmail}");
         Assert.Equal(
-            [(AuditActions.WorkflowDraftSaved, "audited v2"), (AuditActions.WorkflowPublished, "audited"), (AuditActions.WorkflowDraftSaved, "audited v1")],
+            [
+                (AuditActions.WorkflowPublished, "audited"), (AuditActions.WorkflowDraftSaved, "audited v2"), (AuditActions.WorkflowDraftSaved, "audited v2"),
+                (AuditActions.WorkflowPublished, "audited"), (AuditActions.WorkflowDraftSaved, "audited v1"),
+            ],
             entries.Select(e => (e.GetProperty("action").GetString(), e.GetProperty("subject").GetString())));
-        Assert.Equal(((string?)null, (string?)"1"), Changes(entries[1])["version"]);
-        Assert.Equal(((string?)"1", (string?)"2"), Changes(entries[0])["version"]);
+        Assert.Equal(((string?)null, (string?)"1"), Changes(entries[3])["version"]);
+        // What each save changed in the flowchart, and what the publish changes against the version in force.
+        Assert.Equal(
+            new Dictionary<string, (string?, string?)> { ["version"] = ("1", "2"), ["activity:hello.text"] = ("hi", "hi there") },
+            Changes(entries[2]));
+        Assert.Equal(
+            new Dictionary<string, (string?, string?)>
+            {
+                ["activity:bye"] = (null, "Elsa.WriteLine"), ["connection:bye:Done"] = (null, "end"), ["connection:hello:Done"] = ("end", "bye"),
+            },
+            Changes(entries[1]));
+        Assert.Equal(
+            new Dictionary<string, (string?, string?)>
+            {
+                ["version"] = ("1", "2"), ["activity:hello.text"] = ("hi", "hi there"), ["activity:bye"] = (null, "Elsa.WriteLine"),
+                ["connection:bye:Done"] = (null, "end"), ["connection:hello:Done"] = ("end", "bye"),
+            },
+            Changes(entries[0]));
+        var page = await (await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword)).GetStringAsync("/admin/audit?area=workflow");
+        Assert.Contains("节点 hello 的输入 text", page);
+        Assert.Contains("节点 hello 的 Done 端口连至", page);
     }
 
     [Fact]
