@@ -9,12 +9,14 @@ using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
 using Liaison.Server.Categories;
 using Liaison.Server.Common;
+using Liaison.Server.Data;
 using Liaison.Server.Departments;
 using Liaison.Server.Enterprises;
 using Liaison.Server.Pages;
 using Liaison.Server.Visits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Cases;
 
@@ -42,6 +44,13 @@ public static class CasePages
 
     /// <summary>What the case page says after the case was opened (<c>?done=opened</c>).</summary>
     private const string Opened = "opened";
+
+    /// <summary>The banners of decisions that can go two ways (<c>?done=…</c>), and of the rating's decision.</summary>
+    public const string Insisted = "insisted";
+    public const string ExtensionApproved = "extension-approved";
+    public const string ExtensionDenied = "extension-denied";
+    public const string RatingReopened = "rating-reopened";
+    public const string RatingClosed = "rating-closed";
 
     /// <summary>Signed-in people start at their workbench (工作台); everyone else at the sign-in form.</summary>
     private static IResult Home(ClaimsPrincipal user) =>
@@ -218,6 +227,11 @@ public static class CasePages
             Opened => new Text("事项已受理并派单", "The case was opened and dispatched"),
             HandedOver => new Text("事项已移交", "The case was handed over"),
             NoteAdded => new Text("备注已添加", "Note added"),
+            Insisted => new Text("已坚持原派，事项回到原部门重新签收", "Insisted: the case is back with the same department, to be accepted again"),
+            ExtensionApproved => new Text("已批准延期", "The extension was approved"),
+            ExtensionDenied => new Text("已不同意延期", "The extension was denied"),
+            RatingReopened => new Text("已重办：开立了关联的重办事项", "Reopened: a linked follow-up case was opened"),
+            RatingClosed => new Text("已说明后结案", "Closed with a note"),
             { } action when CaseActions.OfficerActions.Contains(action) || CaseActions.OfficerPartActions.Contains(action) => CaseActions.Done(action),
             _ => null,
         };
@@ -225,7 +239,7 @@ public static class CasePages
     }
 
     private static async Task<IResult> Decide(
-        string number, string action, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
+        string number, string action, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline, LiaisonDbContext db,
         DepartmentService departments, CategoryService categories, [FromForm] string? note, [FromForm] string? departmentCode, [FromForm] string? approve,
         [FromForm] string? copyLeader, [FromForm] string? requestId, CancellationToken ct)
     {
@@ -236,6 +250,9 @@ public static class CasePages
         }
 
         bool? approved = approve?.Trim().ToLowerInvariant() switch { "true" => true, "false" => false, _ => null };
+        // A returned case sent to the department that returned it is an insist (坚持原派), whose banner says so.
+        var insisting = action == CaseActions.Reassign && await db.Cases.AsNoTracking()
+            .AnyAsync(c => c.Number == number && c.Status == CaseStatus.Returned && c.DepartmentCode == (departmentCode ?? "").Trim(), ct);
         var decision = new CaseService.OfficerDecision(note, departmentCode, approved, copyLeader == "true", Guid.TryParse(requestId, out var id) ? id : null);
         var result = await cases.DecideAsync(number, action, user.Identity?.Name ?? "officer", decision, ct);
         if (result.Error is { } error)
@@ -243,8 +260,14 @@ public static class CasePages
             return await CasePageAsync(number, null, error, PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
         }
 
-        // Post/Redirect/Get: reloading shows the case, it does not post again.
-        return Results.Redirect(CaseUrl(number) + "?done=" + Uri.EscapeDataString(action));
+        // Post/Redirect/Get: reloading shows the case, it does not post again. The banner says which way it went.
+        var done = action switch
+        {
+            CaseActions.Reassign when insisting => Insisted,
+            CaseActions.ExtensionDecision => approved == true ? ExtensionApproved : ExtensionDenied,
+            _ => action,
+        };
+        return Results.Redirect(CaseUrl(number) + "?done=" + Uri.EscapeDataString(done));
     }
 
     /// <summary>备注: an officer's note on the timeline.</summary>
@@ -317,7 +340,8 @@ public static class CasePages
         var active = all.Where(d => d.Active).Select(DepartmentOption.From).ToList();
         var names = all.ToDictionary(d => d.Code, d => d.Name);
         return PageResults.Page<CaseViewPage>(
-            new CasePageModel(c, rows, active, names, flash, error, await categories.FindAsync(c.Category, ct), await queries.OfficersAsync(ct)), status);
+            new CasePageModel(c, rows, active, names, flash, error, await categories.FindAsync(c.Category, ct), await queries.OfficersAsync(ct),
+                await timeline.InsistPreviewAsync(c, ct)), status);
     }
 
     private static readonly Text BackToCases = new("返回事项列表", "Back to the cases");
@@ -443,4 +467,5 @@ public sealed record NewCaseModel(
 /// <param name="Officers">Who the case may be handed over to (移交): every active account.</param>
 public sealed record CasePageModel(
     CaseDto Case, IReadOnlyList<TimelineRow> Timeline, IReadOnlyList<DepartmentOption> Departments,
-    IReadOnlyDictionary<string, string> DepartmentNames, Text? Flash, ServiceError? Error, CaseCategory? Category, IReadOnlyList<OfficerRef> Officers);
+    IReadOnlyDictionary<string, string> DepartmentNames, Text? Flash, ServiceError? Error, CaseCategory? Category, IReadOnlyList<OfficerRef> Officers,
+    InsistDeadline? Insist = null);

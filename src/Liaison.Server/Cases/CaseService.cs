@@ -655,6 +655,15 @@ public sealed class CaseService(
                     return Fail(new ServiceError.Conflict(new("事项已在该部门", "The case is already with that department")));
                 }
 
+                // A joint case's co-handler cannot also lead it (as a new case's form refuses): its part is dropped first.
+                if (await db.Set<CasePart>().AnyAsync(p => p.CaseId == c.Id && p.DepartmentCode == code && p.Status != PartStatus.Dropped, ct))
+                {
+                    var name = await db.Departments.Where(d => d.Code == code).Select(d => d.Name).SingleAsync(ct);
+                    v.Add("departmentCode", $"{name}是本事项的协办部门，不能同时主办：请先撤回其协办，或改派其他部门",
+                        $"{name} co-handles this case and cannot also lead it: drop its part first, or choose another department");
+                    return Fail(new ServiceError.Invalid(v));
+                }
+
                 CaseTimeline.Add(db, c, now, insist ? CaseEventKinds.Insisted : CaseEventKinds.Reassigned, officer, note, new { from = c.DepartmentCode, to = code });
                 c.DepartmentCode = code;
                 return c.Status == CaseStatus.Returned

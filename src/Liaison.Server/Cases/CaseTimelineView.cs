@@ -1,9 +1,11 @@
 using System.Text.Json;
+using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
 using Liaison.Cases.Departments;
 using Liaison.Cases.Enterprises;
 using Liaison.Cases.Notifications;
+using Liaison.Cases.Sla;
 using Liaison.Server.Calendar;
 using Liaison.Server.Data;
 using Liaison.Server.Hosting;
@@ -23,10 +25,28 @@ public sealed record TimelineRow(DateTimeOffset At, Text Who, Text What, Text? D
 /// Turns a case's timeline into words for the pages: names instead of email addresses, labels instead of codes such as
 /// <c>dispatch-leader-copy</c>, and the stored details (departments, deadlines, levels) instead of machine notes.
 /// </summary>
-public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calendars, IOptions<LiaisonOptions> options)
+public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calendars, IOptions<LiaisonOptions> options, TimeProvider clock)
 {
     private static readonly Text Workflow = new("流程", "Workflow");
     private static readonly Text SystemActor = new("系统", "System");
+
+    /// <summary>
+    /// For a case its department returned: the resolve deadline insisting now would give it, by the shipped workflow's
+    /// rule (<see cref="SlaDeadlines.Insisted"/>), for the officer to see before deciding; null for any other case.
+    /// </summary>
+    public async Task<InsistDeadline?> InsistPreviewAsync(CaseDto c, CancellationToken ct)
+    {
+        if (c.Status != CaseStatus.Returned || c.DueAt is not { } due
+            || c.Timeline.LastOrDefault(e => e.Kind == CaseActions.Return && e.PartId is null) is not { } returned)
+        {
+            return null;
+        }
+
+        var calendar = await calendars.GetAsync(ct);
+        // The deadline's basis matters only to keep it (overdue at the return): its due time stands in for it here.
+        return SlaDeadlines.Insisted(calendar, clock.GetUtcNow(),
+            new ReturnedRound(c.Department, returned.At, new Deadline(due, c.Provisional, due, 1, calendar.Version), c.OriginalDueAt));
+    }
 
     /// <param name="departments">Every department (its name, handler and leader name the people and places).</param>
     /// <param name="caseNumber">The case of the entries: a liaison who has left its department is named by their links to it.</param>
@@ -54,7 +74,17 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
             case CaseEventKinds.Dispatched:
                 var department = names.Department(Str(data, "department"));
                 var round = Int(data, "round");
-                detail = new Text($"{department.Zh}，第 {round} 轮", $"to {department.En}, round {round}");
+                var roundText = new Text($"{department.Zh}，第 {round} 轮", $"to {department.En}, round {round}");
+                detail = roundText;
+                if (data is { } dispatched && dispatched.TryGetProperty("insisted", out var insisted) && insisted.ValueKind == JsonValueKind.Object)
+                {
+                    // 坚持原派 on the returned round's clock (SlaDeadlines.Insisted).
+                    var clock = Int(insisted, "workingDaysLeft") is { } left
+                        ? new Text($"；坚持原派，退回时剩余的 {left} 个工作日继续计算", $"; insisted: the {left} working days left at the return run on")
+                        : new Text("；坚持原派，退回时已超期，办结期限不变", "; insisted: overdue at the return, the resolve deadline stays");
+                    detail = new Text(roundText.Zh + clock.Zh, roundText.En + clock.En);
+                }
+
                 break;
             case CaseEventKinds.Status when Str(data, "department") is { } partOf && EnumNames.TryParse<PartStatus>(Str(data, "status"), out var partStatus):
                 // A co-handler's part: its own status words, and whose part it is.

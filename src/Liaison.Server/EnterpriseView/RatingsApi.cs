@@ -84,7 +84,7 @@ public static class RatingsApi
         }
 
         // Post/Redirect/Get: the case page shows the decision (and the follow-up case it opened).
-        return Results.Redirect(CasePages.CaseUrl(number) + "#rating");
+        return Results.Redirect(CasePages.CaseUrl(number) + "?done=" + (decision == "reopen" ? CasePages.RatingReopened : CasePages.RatingClosed) + "#rating");
     }
 
     private static async Task<List<AwaitingDecisionDto>> AwaitingAsync(LiaisonDbContext db, CancellationToken ct)

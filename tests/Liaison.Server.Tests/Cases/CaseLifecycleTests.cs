@@ -243,9 +243,13 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 4, 11, 0, 0, Beijing).ToUniversalTime());
         await PostActionAsync(_app.Anonymous(), link, "return", new() { ["reasonCode"] = "insufficient-information", ["note"] = "缺材料" });
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 6, 9, 0, 0, Beijing).ToUniversalTime()); // the officer decides on Friday
+        // The case page says what insisting would give before the officer decides.
+        var page = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        Assert.Contains("该部门退回时还剩 3 个工作日：今天坚持原派，办结期限为 2026-03-11 18:00", await page.GetStringAsync($"/cases/{number}"));
 
         var c = await (await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "fgj", note = "请继续办理" }))
             .Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("第 2 轮；坚持原派，退回时剩余的 3 个工作日继续计算", await page.GetStringAsync($"/cases/{number}"));
 
         // The 3 days run on from Friday (03-09, 10, 11), not a fresh 5 (03-13); acceptance is a fresh working day.
         Assert.Equal(new DateTimeOffset(2026, 3, 11, 18, 0, 0, Beijing), c.GetProperty("dueAt").GetDateTimeOffset());
@@ -275,9 +279,12 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         await PostActionAsync(_app.Anonymous(), link, "return", new() { ["reasonCode"] = "insufficient-information", ["note"] = "缺材料" });
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 11, 9, 0, 0, Beijing).ToUniversalTime());
 
+        var page = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        Assert.Contains("该部门退回时已超过办结期限（2026-03-09 18:00）：坚持原派则期限不变", await page.GetStringAsync($"/cases/{number}"));
         var c = await (await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "fgj" }))
             .Content.ReadFromJsonAsync<JsonElement>();
         await _app.SweepTimersAsync();
+        Assert.Contains("坚持原派，退回时已超期，办结期限不变", await page.GetStringAsync($"/cases/{number}"));
 
         Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, Beijing), c.GetProperty("dueAt").GetDateTimeOffset());
         Assert.Contains("退回时已超过办结期限，办结期限不变", (await MailsAsync(_app, Handler, number)).Single(m => m.Subject.Contains("坚持原派")).TextBody);

@@ -269,6 +269,9 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Equal("dispatched", after.GetProperty("status").GetString());
         Assert.Equal("fgj", after.GetProperty("department").GetString());
         Assert.Contains("insisted", after.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+        // The banner says it was an insist, not a reassignment.
+        Assert.Equal($"/cases/{number}?done=insisted", response.Headers.Location?.OriginalString);
+        Assert.Contains("已坚持原派，事项回到原部门重新签收", await browser.GetStringAsync(response.Headers.Location!.OriginalString));
     }
 
     [Fact]
@@ -289,7 +292,9 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         var response = await PostFormAsync(browser, page, number, "extension-decision", new() { ["approve"] = "true", ["note"] = "同意" });
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var shown = await browser.GetStringAsync($"/cases/{number}");
+        Assert.Equal($"/cases/{number}?done=extension-approved", response.Headers.Location?.OriginalString);
+        var shown = await browser.GetStringAsync(response.Headers.Location!.OriginalString);
+        Assert.Contains("已批准延期", shown);
         Assert.Contains("原办结期限</dt><dd>2026-03-09 18:00", shown);
         Assert.Contains("2026-03-12 18:00", shown);
         Assert.DoesNotContain("data-action=\"extension-decision\"", shown);
@@ -466,9 +471,13 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Equal([co], await NumbersAsync("departmentCode=zrzyj"));
         Assert.Empty(await NumbersAsync("departmentCode=zrzyj&role=co"));
         Assert.Equal([other, lead, co], await NumbersAsync("role=co")); // no department: the role alone filters nothing
-        // With the other filters, and a case whose lead was reassigned into its co-handler's department: listed once.
+        // With the other filters, and a case whose lead was reassigned into its co-handler's department (its part
+        // dropped first: a co-handler cannot also lead): listed once.
         Assert.Equal([co], await NumbersAsync($"departmentCode=gdgs&q={co}"));
         Assert.Equal([lead, co], await NumbersAsync("departmentCode=gdgs&status=dispatched&overdue=false"));
+        var part = (await GetCaseAsync(_api, co)).GetProperty("coDepartments").EnumerateArray()
+            .Single(p => p.GetProperty("departmentCode").GetString() == "gdgs").GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.OK, (await _api.PostAsJsonAsync($"/api/cases/{co}/parts/{part}/drop", new { reason = "改由供电公司主办" })).StatusCode);
         var moved = await _api.PostAsJsonAsync($"/api/cases/{co}/reassign", new { departmentCode = "gdgs", note = "由供电公司主办" });
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
         Assert.Equal([lead, co], await NumbersAsync("departmentCode=gdgs"));

@@ -32,6 +32,27 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
     private async Task<string> PartLinkAsync(string department, string number) =>
         PathOf(LinkIn((await MailsAsync(_app, Handler(department), number)).Single(m => m.Subject.Contains("派单"))));
 
+    [Fact]
+    public async Task The_lead_is_not_reassigned_to_a_department_co_handling_the_case_until_its_part_is_dropped()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var opened = await OpenAsync(officer, JointCase("zrzyj", ("xzspj", null), ("zjj", null)));
+        var number = opened.GetProperty("number").GetString()!;
+
+        var refused = await officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "xzspj", note = "改由行政审批局主办" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("是本事项的协办部门，不能同时主办", problem.GetProperty("errors").GetProperty("departmentCode")[0].GetString());
+        var unchanged = await GetCaseAsync(officer, number);
+        Assert.Equal(("zrzyj", 1), (unchanged.GetProperty("department").GetString(), unchanged.GetProperty("assignmentRound").GetInt32()));
+
+        var part = unchanged.GetProperty("coDepartments").EnumerateArray().Single(p => p.GetProperty("departmentCode").GetString() == "xzspj").GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{part}/drop", new { reason = "改由其主办" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "xzspj", note = "改由行政审批局主办" })).StatusCode);
+        Assert.Equal("xzspj", (await GetCaseAsync(officer, number)).GetProperty("department").GetString());
+    }
+
     public static TheoryData<string, string> BadCoDepartments => new()
     {
         { JsonSerializer.Serialize(JointCase("zrzyj", ("zrzyj", null))), "coDepartments[0].departmentCode" },

@@ -383,12 +383,17 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         // Through the case page's form, as the officer does it.
         var browser = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
         var page = await browser.GetStringAsync($"/cases/{number}");
+        Assert.DoesNotContain("当前无需您决定", page); // the rating waits for a decision on the same page
         var form = FormFor(page, "rating-close")!;
         form["note"] = "电费减免不属于本案范围，已向企业解释";
         var closed = await browser.PostAsync($"/cases/{number}/rating/close", new FormUrlEncodedContent(form));
         var twice = await browser.PostAsync($"/cases/{number}/rating/close", new FormUrlEncodedContent(form));
 
         Assert.Equal(HttpStatusCode.Redirect, closed.StatusCode);
+        Assert.Equal($"/cases/{number}?done=rating-closed#rating", closed.Headers.Location?.OriginalString);
+        var after = await browser.GetStringAsync($"/cases/{number}?done=rating-closed");
+        Assert.Contains("已说明后结案", after);
+        Assert.Matches("已决定：<strong>[^<]+</strong> <span class=\"muted\">测试专员 ", after); // who decided, by name (it showed the email)
         Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
         Assert.Empty((await _officer.GetFromJsonAsync<JsonElement>("/api/ratings/awaiting-decision")).EnumerateArray());
         var rating = await _officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/rating");
