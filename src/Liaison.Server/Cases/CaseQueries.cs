@@ -429,6 +429,12 @@ public sealed record CaseDto(
     /// <summary>The routing workflow instance (admins can open it at /admin/workflow-instances/{id}); null before it started.</summary>
     public Guid? WorkflowInstanceId { get; init; }
 
+    /// <summary>
+    /// Long-running categories (遗留问题, 破产): when the handler's next progress report is due, while the case is
+    /// accepted or in progress (the workflow asks again each period from there while they stay silent); null otherwise.
+    /// </summary>
+    public DateTimeOffset? NextProgressReportAt { get; init; }
+
     /// <summary>Joint case (联办): the co-handling departments' parts; empty for a single-department case.</summary>
     public IReadOnlyList<CoDepartmentDto> CoDepartments { get; init; } = [];
 
@@ -450,6 +456,7 @@ public sealed record CaseDto(
         events.Select(TimelineEntryDto.From).ToList())
     {
         WorkflowInstanceId = c.WorkflowInstanceId,
+        NextProgressReportAt = c.Status is CaseStatus.Accepted or CaseStatus.InProgress ? c.NextProgressReportAt : null,
     };
 }
 

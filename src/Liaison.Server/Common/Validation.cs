@@ -10,6 +10,25 @@ public sealed class Validation
 {
     private readonly Dictionary<string, List<Text>> _errors = new(StringComparer.Ordinal);
 
+    /// <summary>What the summary calls a field in words: the fields people fill in on the pages.</summary>
+    private static readonly Dictionary<string, Text> Labels = new(StringComparer.Ordinal)
+    {
+        ["note"] = new("说明", "Note"),
+        ["days"] = new("延期天数", "Days"),
+        ["reasonCode"] = new("退回原因", "Reason"),
+        ["reason"] = new("原因", "Reason"),
+        ["overrideReason"] = new("先行办结理由", "Reason to go ahead"),
+        ["attachments"] = new("附件", "Attachments"),
+        ["score"] = new("评价", "Rating"),
+        ["comment"] = new("意见", "Comment"),
+        ["title"] = new("标题", "Title"),
+        ["description"] = new("问题描述", "Description"),
+        ["task"] = new("协办任务", "Task"),
+        ["departmentCode"] = new("部门", "Department"),
+        ["from"] = new("开始日期", "From"),
+        ["to"] = new("结束日期", "To"),
+    };
+
     public bool IsValid => _errors.Count == 0;
 
     public IReadOnlyDictionary<string, List<Text>> Errors => _errors;
@@ -74,8 +93,18 @@ public sealed class Validation
     /// <summary>The errors as the API's problem details carry them: "中文 / English" per message.</summary>
     public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.Select(m => m.ToString()).ToArray());
 
-    /// <summary>One line naming every field and message, for a caller that has no fields to show them next to.</summary>
-    public Text Summary() => new(
-        string.Join("；", _errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m.Zh}"))),
-        string.Join("; ", _errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m.En}"))));
+    /// <summary>
+    /// One line of every message, for a caller that has no fields to show them next to (a link page, the API's
+    /// detail), each led by its field: in words for the fields people fill in, where the message does not already say
+    /// it ("说明：必填", but "请选择退回原因" alone), else by the field's name.
+    /// </summary>
+    public Text Summary()
+    {
+        var lines = _errors.SelectMany(e => e.Value.Select(m => (Field: e.Key, Message: m))).ToList();
+        return new(
+            string.Join("；", lines.Select(l => Labels.TryGetValue(l.Field, out var label)
+                ? l.Message.Zh.Contains(label.Zh, StringComparison.Ordinal) ? l.Message.Zh : $"{label.Zh}：{l.Message.Zh}"
+                : $"{l.Field}: {l.Message.Zh}")),
+            string.Join("; ", lines.Select(l => Labels.TryGetValue(l.Field, out var label) ? $"{label.En}: {l.Message.En}" : $"{l.Field}: {l.Message.En}")));
+    }
 }

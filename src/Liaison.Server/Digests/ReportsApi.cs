@@ -122,7 +122,7 @@ public static class ReportsApi
         DateOnly f = today.AddDays(-7), t = today.AddDays(-1);
         if (!string.IsNullOrWhiteSpace(to) && !DateOnly.TryParseExact(to.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out t))
         {
-            return (null, new Text($"to 不是有效日期（yyyy-MM-dd）：{to}", $"to must be a date as yyyy-MM-dd, got '{to}'"));
+            return (null, new Text($"结束日期（to）不是有效日期（yyyy-MM-dd）：{to}", $"to must be a date as yyyy-MM-dd, got '{to}'"));
         }
 
         if (t < Earliest || t > Latest)
@@ -136,7 +136,7 @@ public static class ReportsApi
         }
         else if (!DateOnly.TryParseExact(from.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out f))
         {
-            return (null, new Text($"from 不是有效日期（yyyy-MM-dd）：{from}", $"from must be a date as yyyy-MM-dd, got '{from}'"));
+            return (null, new Text($"开始日期（from）不是有效日期（yyyy-MM-dd）：{from}", $"from must be a date as yyyy-MM-dd, got '{from}'"));
         }
 
         if (f < Earliest || f > Latest)
@@ -146,7 +146,7 @@ public static class ReportsApi
 
         if (f > t)
         {
-            return (null, new Text("from 不能晚于 to", "from must not be after to"));
+            return (null, new Text("开始日期（from）不能晚于结束日期（to）", "from must not be after to"));
         }
 
         if (t.DayNumber - f.DayNumber + 1 > MaxDays)
@@ -158,7 +158,7 @@ public static class ReportsApi
     }
 
     private static Text OutOfRange(string name) => new(
-        $"{name} 须在 {Earliest:yyyy-MM-dd} 至 {Latest:yyyy-MM-dd} 之间", $"{name} must be between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}");
+        $"{(name == "from" ? "开始日期" : "结束日期")}（{name}）须在 {Earliest:yyyy-MM-dd} 至 {Latest:yyyy-MM-dd} 之间", $"{name} must be between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}");
 }
 
 public sealed record LeagueTableDto(DateOnly From, DateOnly To, DateTimeOffset GeneratedAt, LeagueRulesDto Rules, IReadOnlyList<LeagueRowDto> Rows, LeagueRowDto Totals)

@@ -1,7 +1,9 @@
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
+using Liaison.Cases.Sla;
 using Liaison.Server.Auth;
 using Liaison.Server.Cases;
+using Liaison.Server.Categories;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Pages;
@@ -52,7 +54,8 @@ public static class LinkPages
 
     private static readonly string[] HiddenFromLiaisons = [CaseEventKinds.Email, CaseEventKinds.MailFailed, CaseEventKinds.OfficerNote, CaseEventKinds.OfficerChanged];
 
-    private static async Task<IResult> Show(string token, string? done, LiaisonDbContext db, CaseTimelineView timeline, Ui ui, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Show(
+        string token, string? done, LiaisonDbContext db, CaseTimelineView timeline, CategoryService categories, Ui ui, TimeProvider clock, CancellationToken ct)
     {
         var (link, c) = await FindAsync(token, db, clock, ct);
         if (c is null)
@@ -61,11 +64,11 @@ public static class LinkPages
         }
 
         Text? flash = done is not null && CaseActions.Known(done) ? CaseActions.Done(done) : null;
-        return await PageAsync(link!, c, flash, null, StatusCodes.Status200OK, db, timeline, ui, clock, ct);
+        return await PageAsync(link!, c, flash, null, StatusCodes.Status200OK, db, timeline, categories, ui, clock, ct);
     }
 
     private static async Task<IResult> Act(
-        string token, LiaisonDbContext db, CaseService cases, CaseTimelineView timeline, Ui ui, TimeProvider clock,
+        string token, LiaisonDbContext db, CaseService cases, CaseTimelineView timeline, CategoryService categories, Ui ui, TimeProvider clock,
         [FromForm] string? action, [FromForm] Guid? requestId, [FromForm] string? note, [FromForm] string? reasonCode, [FromForm] string? days,
         [FromForm] string? attachments, [FromForm] string? overrideReason, CancellationToken ct)
     {
@@ -118,14 +121,15 @@ public static class LinkPages
 
         // What they typed comes back in its form, next to the reason it was refused: a phone's note is not retyped.
         var submitted = action is null ? null : new LinkFormInput(action, note, reasonCode, days, attachments, overrideReason);
-        return await PageAsync(link!, c, null, refused, status, db, timeline, ui, clock, ct, submitted);
+        return await PageAsync(link!, c, null, refused, status, db, timeline, categories, ui, clock, ct, submitted);
     }
 
     private static async Task<IResult> PageAsync(
-        LiaisonLink link, Case c, Text? flash, ServiceError? error, int status, LiaisonDbContext db, CaseTimelineView timeline, Ui ui, TimeProvider clock,
-        CancellationToken ct, LinkFormInput? submitted = null)
+        LiaisonLink link, Case c, Text? flash, ServiceError? error, int status, LiaisonDbContext db, CaseTimelineView timeline, CategoryService categories,
+        Ui ui, TimeProvider clock, CancellationToken ct, LinkFormInput? submitted = null)
     {
         ui.AddressRecipient(link.RecipientCulture);
+        var category = await categories.FindAsync(c.Category, ct);
         var departments = await db.Departments.AsNoTracking().ToListAsync(ct);
         var department = departments.FirstOrDefault(d => d.Code == c.DepartmentCode)?.Name;
         // Mail bookkeeping, the officers' own notes and which officer follows the case (with the reason it changed
@@ -153,7 +157,7 @@ public static class LinkPages
             // E.g. its extension request waits for the officer.
             var partWhy = partEnded || partAllowed.Count > 0 || link.Role == LinkRole.Leader ? null : CaseActions.WhyNot(part, CaseActions.Progress);
             return PageResults.Page<LinkPage>(new LinkPageModel(c, departments.FirstOrDefault(d => d.Code == part.DepartmentCode)?.Name, partEnded, partAllowed,
-                partWhy, rows, flash, error) { Part = part, LeadDepartmentName = department, Officer = officer, Submitted = submitted }, status);
+                partWhy, rows, flash, error) { Part = part, LeadDepartmentName = department, Officer = officer, Submitted = submitted, Category = category, Now = clock.GetUtcNow() }, status);
         }
 
         var ended = !link.WorksOn(c);
@@ -168,6 +172,7 @@ public static class LinkPages
             Now = clock.GetUtcNow(),
             Officer = officer,
             Submitted = submitted,
+            Category = category,
         }, status);
     }
 
@@ -248,6 +253,9 @@ public sealed record LinkPageModel(
 
     /// <summary>A co-handler's link: the lead department's name.</summary>
     public string? LeadDepartmentName { get; init; }
+
+    /// <summary>The case's category (its name, and whether it asks for progress reports); null when unknown.</summary>
+    public CaseCategory? Category { get; init; }
 
     /// <summary>The lead's link: co-handling departments that have not submitted yet, returned parts included (resolving then needs a reason).</summary>
     public IReadOnlyList<string> OpenParts { get; init; } = [];

@@ -292,6 +292,33 @@ public sealed class CaseSidePathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_link_page_shows_the_category_urgency_and_next_progress_report_and_names_fields_in_words()
+    {
+        // An urgent legacy issue (遗留问题化解: 20 working days halved to 10, a progress report every 10).
+        var number = (await OpenAsync(_officer, new
+        {
+            title = "历史用地遗留问题", description = "厂区用地手续不全。", category = "legacy-issue", priority = "urgent", departmentCode = "fgj",
+            enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = CreditCode, contact = "王经理 13800000000" },
+        })).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(_app, Handler, number)).Single(m => m.Subject.Contains("派单"))));
+        var browser = _app.Anonymous();
+
+        var page = await browser.GetStringAsync(link);
+        Assert.Matches("<dd data-category>遗留问题化解 · <strong class=\"error\">紧急</strong></dd>", page);
+        Assert.DoesNotContain("data-progress-report", page); // asked for once accepted
+
+        await PostActionAsync(browser, link, "accept");
+        Assert.Contains("2026-03-16 18:00（每 10 个工作日报告一次进展）", await browser.GetStringAsync(link));
+        var officerPage = await (await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1")).GetStringAsync($"/cases/{number}");
+        Assert.Contains("2026-03-16 18:00（每 10 个工作日）", officerPage);
+
+        // A refused action names the field in words, not by its form name.
+        var refused = await (await PostActionAsync(browser, link, "progress", new() { ["note"] = " " })).Content.ReadAsStringAsync();
+        Assert.Contains("说明：必填", refused);
+        Assert.DoesNotContain("note: 必填", refused);
+    }
+
+    [Fact]
     public async Task Reopen_sends_a_resolved_case_back_with_a_new_deadline()
     {
         var (number, link) = await OpenWithLinkAsync();

@@ -247,7 +247,7 @@ public sealed class LeagueTableTests : IAsyncLifetime
         var wrong = await browser.GetAsync("/reports/league-table?from=2026-03-10&to=2026-03-02");
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
         var wrongPage = await wrong.Content.ReadAsStringAsync();
-        Assert.Contains("from 不能晚于 to", wrongPage);
+        Assert.Contains("开始日期（from）不能晚于结束日期（to）", wrongPage);
         Assert.DoesNotContain("data-table=", wrongPage);
         Assert.Equal(HttpStatusCode.Redirect, (await _app.Anonymous().GetAsync("/reports/league-table")).StatusCode);
     }
