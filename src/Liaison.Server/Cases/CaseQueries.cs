@@ -318,11 +318,16 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         var events = await TimelineAsync(c.Id, ct);
         var department = await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
         var parts = await db.Set<CasePart>().AsNoTracking().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
-        var calendar = parts.Any(p => p.PendingExtensionDays is not null) ? await calendars.GetAsync(ct) : null;
-        return CaseDto.From(c, department, events, clock.GetUtcNow()) with
+        var calendar = c.PendingExtensionDays is not null || parts.Any(p => p.PendingExtensionDays is not null) ? await calendars.GetAsync(ct) : null;
+        var dto = CaseDto.From(c, department, events, clock.GetUtcNow());
+        return dto with
         {
             CoDepartments = parts.Select(p => CoDepartmentDto.From(p, c, calendar)).ToList(),
             Officer = await OfficerAsync(c.OfficerId, ct),
+            // As Liaison.ExtendDeadline will move it: the working days asked, after the current resolve deadline.
+            PendingExtension = dto.PendingExtension is { } pending && calendar is not null && c.DueAt is { } due
+                ? pending with { DueAtIfApproved = calendar.AddWorkingDays(due, pending.Days).Due }
+                : dto.PendingExtension,
         };
     }
 
@@ -404,7 +409,11 @@ public sealed record CaseEnterpriseDto(string Name, string CreditCode, string? C
     public long? Id { get; init; }
 }
 
-public sealed record ExtensionRequestDto(int Days, string? Reason);
+public sealed record ExtensionRequestDto(int Days, string? Reason)
+{
+    /// <summary>The resolve deadline if the officer approves: the current one plus the days asked (on the case's own read).</summary>
+    public DateTimeOffset? DueAtIfApproved { get; init; }
+}
 
 /// <summary>A co-handler's extension request (申请延期) awaiting the officer.</summary>
 /// <param name="DueAtIfApproved">The part's submit deadline if the officer approves: its deadline plus the days asked.</param>

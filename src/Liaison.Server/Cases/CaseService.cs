@@ -655,6 +655,13 @@ public sealed class CaseService(
                     return Fail(new ServiceError.Conflict(new("事项已在该部门", "The case is already with that department")));
                 }
 
+                // The department that returned the case is told why it is sent back (the returned mail asks for reasons).
+                if (insist && string.IsNullOrEmpty(note))
+                {
+                    v.Add("note", "坚持原派请说明理由", "give your reasons for sending the case back to the same department");
+                    return Fail(new ServiceError.Invalid(v));
+                }
+
                 // A joint case's co-handler cannot also lead it (as a new case's form refuses): its part is dropped first.
                 if (await db.Set<CasePart>().AnyAsync(p => p.CaseId == c.Id && p.DepartmentCode == code && p.Status != PartStatus.Dropped, ct))
                 {
@@ -707,6 +714,13 @@ public sealed class CaseService(
                     approve ? WaitForOfficer.Approved : WaitForOfficer.Denied, officer, note, null, ct, approve, days);
 
             default: // cancel
+                // The department, the enterprise and the record are told why the case ended.
+                if (string.IsNullOrEmpty(note))
+                {
+                    v.Add("note", "请填写撤销原因", "give the reason for cancelling");
+                    return Fail(new ServiceError.Invalid(v));
+                }
+
                 if (c.WorkflowInstanceId is { } instanceId)
                 {
                     // Cancels the parts' child workflows too.

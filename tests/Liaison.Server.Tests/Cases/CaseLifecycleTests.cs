@@ -281,7 +281,11 @@ public sealed class CaseSidePathTests : IAsyncLifetime
 
         var page = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
         Assert.Contains("该部门退回时已超过办结期限（2026-03-09 18:00）：坚持原派则期限不变", await page.GetStringAsync($"/cases/{number}"));
-        var c = await (await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "fgj" }))
+        // An insist gives its reasons.
+        var bare = await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "fgj" });
+        Assert.Equal(HttpStatusCode.BadRequest, bare.StatusCode);
+        Assert.Contains("坚持原派请说明理由", await bare.Content.ReadAsStringAsync());
+        var c = await (await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "fgj", note = "属贵单位职责，请尽快办理" }))
             .Content.ReadFromJsonAsync<JsonElement>();
         await _app.SweepTimersAsync();
         Assert.Contains("坚持原派，退回时已超期，办结期限不变", await page.GetStringAsync($"/cases/{number}"));

@@ -510,7 +510,13 @@ public sealed class LeagueTableTests : IAsyncLifetime
         await ActAsync(j1.Parts["gdgs"], "accept");
         await ActAsync(j1.Parts["zjj"], "accept");
         await ActAsync(j2.Lead, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "应由供电公司主办" });
+        // A case from before a co-handler was kept from also leading (now its part is dropped first): the lead went to
+        // the co-handling department while its part stayed open. Such cases still count each role apart.
+        var gdgsPart = (await _officer.GetFromJsonAsync<JsonElement>($"/api/cases/{j2.Number}")).GetProperty("coDepartments").EnumerateArray()
+            .Single(p => p.GetProperty("departmentCode").GetString() == "gdgs").GetProperty("id").GetInt64();
+        await _app.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE case_parts SET status = 'Dropped' WHERE id = {gdgsPart}"));
         await DecideAsync(j2.Number, "reassign", new { departmentCode = "gdgs", note = "改由供电公司主办" });
+        await _app.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE case_parts SET status = 'Dispatched' WHERE id = {gdgsPart}"));
         var j2Lead = PathOf(LinkIn((await MailsAsync(_app, "gdgs.handler@anyue.example", j2.Number)).Last(m => m.Subject.Contains("派单"))));
         Assert.NotEqual(j2.Parts["gdgs"], j2Lead);
         await ActAsync(j2Lead, "accept");
