@@ -598,12 +598,15 @@ public sealed class CasePagesBrowserTests(BrowserFixture fixture) : IClassFixtur
             asked.Add(dialog.Message);
             await (accept ? dialog.AcceptAsync() : dialog.DismissAsync());
         };
+        // The reason is required: the form asks for it before anything else.
+        await page.GetByRole(AriaRole.Button, new() { Name = "撤销事项" }).ClickAsync();
+        Assert.Empty(asked);
+        await page.GetByLabel("撤销原因").FillAsync("企业已自行解决");
         await page.GetByRole(AriaRole.Button, new() { Name = "撤销事项" }).ClickAsync();
         Assert.Contains("确定撤销此事项", Assert.Single(asked));
         Assert.Equal("dispatched", (await CaseTestKit.GetCaseAsync(api, number)).GetProperty("status").GetString());
 
         accept = true;
-        await page.GetByLabel("撤销原因").FillAsync("企业已自行解决");
         await page.GetByRole(AriaRole.Button, new() { Name = "撤销事项" }).ClickAsync();
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("事项已撤销");
         Assert.Equal("cancelled", (await CaseTestKit.GetCaseAsync(api, number)).GetProperty("status").GetString());

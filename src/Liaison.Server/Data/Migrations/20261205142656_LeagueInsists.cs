@@ -15,6 +15,9 @@ namespace Liaison.Server.Data.Migrations
         /// <summary>The stamps of the existing `insisted` entries; the league table test runs it too, to compare with the product's.</summary>
         public static readonly string BackfillSql = Backfill("insisted");
 
+        /// <summary>Has the daily roll-up count again from the start, so the days it rolled up before take in new stamps.</summary>
+        public const string RollUpAgainSql = "DELETE FROM league_days; UPDATE league_rollup_state SET rolled_before = NULL WHERE id = 1;";
+
         /// <summary>
         /// Stamps the existing lead entries of <paramref name="kind"/> as LeagueTable.Score would have: the department
         /// and start of the lead's round at that moment (the case's latest lead dispatch before the entry).
@@ -38,14 +41,14 @@ namespace Liaison.Server.Data.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql(BackfillSql);
-            migrationBuilder.Sql("DELETE FROM league_days; UPDATE league_rollup_state SET rolled_before = NULL WHERE id = 1;");
+            migrationBuilder.Sql(RollUpAgainSql);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql("UPDATE case_events SET department_code = NULL, round_started_at = NULL WHERE kind = 'insisted';");
-            migrationBuilder.Sql("DELETE FROM league_days; UPDATE league_rollup_state SET rolled_before = NULL WHERE id = 1;");
+            migrationBuilder.Sql(RollUpAgainSql);
         }
     }
 }

@@ -17,14 +17,14 @@ namespace Liaison.Server.Data.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql(BackfillSql);
-            migrationBuilder.Sql("DELETE FROM league_days; UPDATE league_rollup_state SET rolled_before = NULL WHERE id = 1;");
+            migrationBuilder.Sql(LeagueInsists.RollUpAgainSql);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql("UPDATE case_events SET department_code = NULL, round_started_at = NULL WHERE kind = 'rating-reopened';");
-            migrationBuilder.Sql("DELETE FROM league_days; UPDATE league_rollup_state SET rolled_before = NULL WHERE id = 1;");
+            migrationBuilder.Sql(LeagueInsists.RollUpAgainSql);
         }
     }
 }
