@@ -50,11 +50,34 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
 
     /// <param name="departments">Every department (its name, handler and leader name the people and places).</param>
     /// <param name="caseNumber">The case of the entries: a liaison who has left its department is named by their links to it.</param>
+    /// <param name="partDepartments">A joint case's co-handling parts' departments by part id: a part's entries say whose they are.</param>
     public async Task<IReadOnlyList<TimelineRow>> DescribeAsync(
-        IReadOnlyList<TimelineEntryDto> entries, IReadOnlyList<Department> departments, string caseNumber, CancellationToken ct)
+        IReadOnlyList<TimelineEntryDto> entries, IReadOnlyList<Department> departments, string caseNumber, CancellationToken ct,
+        IReadOnlyDictionary<long, string>? partDepartments = null)
     {
         var names = await NamesAsync(entries, departments, caseNumber, ct);
-        return entries.Select(e => Describe(e, names)).ToList();
+        return entries.Select(e => OfPart(e, Describe(e, names), names, partDepartments)).ToList();
+    }
+
+    /// <summary>
+    /// A co-handler's entry (its accept, return, submission…) names its department, so the lead's people do not read it
+    /// as their own; a dispatch and a part's status already do.
+    /// </summary>
+    private static TimelineRow OfPart(TimelineEntryDto e, TimelineRow row, Names names, IReadOnlyDictionary<long, string>? partDepartments)
+    {
+        if (e.PartId is not { } id || partDepartments?.GetValueOrDefault(id) is not { } code
+            || e.Kind is CaseEventKinds.Dispatched || (e.Kind is CaseEventKinds.Status && e.Data is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("department", out _)))
+        {
+            return row;
+        }
+
+        var co = names.Department(code);
+        return row with
+        {
+            Detail = row.Detail is { } detail
+                ? new Text($"{co.Zh}（协办）：{detail.Zh}", $"{co.En} (co-handler): {detail.En}")
+                : new Text($"{co.Zh}（协办）", $"{co.En} (co-handler)"),
+        };
     }
 
     private TimelineRow Describe(TimelineEntryDto e, Names names)

@@ -33,6 +33,20 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         PathOf(LinkIn((await MailsAsync(_app, Handler(department), number)).Single(m => m.Subject.Contains("派单"))));
 
     [Fact]
+    public async Task The_leads_link_page_names_the_department_of_a_co_handlers_entries()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer, JointCase("zrzyj", ("zjj", null)))).GetProperty("number").GetString()!;
+        var lead = PathOf(LinkIn((await MailsAsync(_app, Handler("zrzyj"), number)).Single(m => m.Subject.Contains("派单"))));
+        await PostActionAsync(_app.Anonymous(), await PartLinkAsync("zjj", number), "accept");
+
+        var page = await _app.Anonymous().GetStringAsync(lead);
+
+        // The co-handler's acceptance says whose it is (it read as the lead's own 签收).
+        Assert.Matches("签收（住房和城乡建设局（协办））", page);
+    }
+
+    [Fact]
     public async Task The_lead_is_not_reassigned_to_a_department_co_handling_the_case_until_its_part_is_dropped()
     {
         var officer = await _app.AsOfficerAsync();
