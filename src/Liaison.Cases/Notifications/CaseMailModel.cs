@@ -21,6 +21,9 @@ public sealed record CaseMailModel
 
     public string? CategoryNameEn { get; init; }
 
+    /// <summary>Long-running categories (遗留问题, 破产): a progress report is due every this many working days; null otherwise.</summary>
+    public int? ProgressReportEveryWorkingDays { get; init; }
+
     public CasePriority Priority { get; init; }
 
     public string? EnterpriseName { get; init; }

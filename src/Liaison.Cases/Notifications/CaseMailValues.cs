@@ -62,6 +62,7 @@ internal static class CaseMailValues
                 ("Title", model.Title),
                 ("Description", Excerpt(model.Description)),
                 ("Category", en ? model.CategoryNameEn ?? model.CategoryNameZh : model.CategoryNameZh ?? model.CategoryNameEn),
+                ("ProgressReportEvery", model.ProgressReportEveryWorkingDays),
                 ("Priority", PriorityLabel(model.Priority, en)),
                 ("Urgent", model.Priority == CasePriority.Urgent),
                 ("Enterprise", model.EnterpriseName),

@@ -143,6 +143,7 @@ public sealed class CaseMailer(
             Description = c.Description,
             CategoryNameZh = category?.NameZh,
             CategoryNameEn = category?.Name,
+            ProgressReportEveryWorkingDays = category?.Sla.ProgressReportEveryWorkingDays,
             Priority = c.Priority,
             EnterpriseName = c.Enterprise.Name,
             DepartmentName = department,

@@ -257,6 +257,7 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         Assert.Contains(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("note").GetString()?.Contains("坚持原派，退回时剩余的 3 个工作日继续计算") == true);
         var again = (await MailsAsync(_app, Handler, number)).Single(m => m.Subject.Contains("坚持原派"));
         Assert.Contains("办结期限按退回时剩余的 3 个工作日从今天起继续计算（园区研究期间不计）", again.TextBody);
+        Assert.DoesNotContain("进展报告", again.TextBody); // not a long-running category
 
         // Resolved after the kept deadline: late, in the database's count and the timelines' replay alike.
         var newLink = PathOf(LinkIn(again));
@@ -304,7 +305,10 @@ public sealed class CaseSidePathTests : IAsyncLifetime
             title = "历史用地遗留问题", description = "厂区用地手续不全。", category = "legacy-issue", priority = "urgent", departmentCode = "fgj",
             enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = CreditCode, contact = "王经理 13800000000" },
         })).GetProperty("number").GetString()!;
-        var link = PathOf(LinkIn((await MailsAsync(_app, Handler, number)).Single(m => m.Subject.Contains("派单"))));
+        var dispatch = (await MailsAsync(_app, Handler, number)).Single(m => m.Subject.Contains("派单"));
+        Assert.Contains("进展报告：签收后每 10 个工作日报告一次进展", dispatch.TextBody);
+        Assert.Contains("签收后每 10 个工作日报告一次进展", dispatch.HtmlBody);
+        var link = PathOf(LinkIn(dispatch));
         var browser = _app.Anonymous();
 
         var page = await browser.GetStringAsync(link);
