@@ -662,12 +662,13 @@ public sealed class CaseService(
                     return Fail(new ServiceError.Invalid(v));
                 }
 
-                // A joint case's co-handler cannot also lead it (as a new case's form refuses): its part is dropped first.
-                if (await db.Set<CasePart>().AnyAsync(p => p.CaseId == c.Id && p.DepartmentCode == code && p.Status != PartStatus.Dropped, ct))
+                // A department with an unfinished co-handling part cannot also lead the case (as a new case's form refuses):
+                // its part is dropped first. One whose part is done (submitted, or resolved over) may take the lead.
+                if (await db.Set<CasePart>().AnyAsync(p => p.CaseId == c.Id && p.DepartmentCode == code && CasePart.Unfinished.Contains(p.Status), ct))
                 {
                     var name = await db.Departments.Where(d => d.Code == code).Select(d => d.Name).SingleAsync(ct);
-                    v.Add("departmentCode", $"{name}是本事项的协办部门，不能同时主办：请先撤回其协办，或改派其他部门",
-                        $"{name} co-handles this case and cannot also lead it: drop its part first, or choose another department");
+                    v.Add("departmentCode", $"{name}是本事项的协办部门，协办尚未完成，不能同时主办：请先撤回其协办，或改派其他部门",
+                        $"{name} co-handles this case and its part is not done, so it cannot also lead it: drop its part first, or choose another department");
                     return Fail(new ServiceError.Invalid(v));
                 }
 

@@ -57,7 +57,7 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Contains("是本事项的协办部门，不能同时主办", problem.GetProperty("errors").GetProperty("departmentCode")[0].GetString());
+        Assert.Contains("是本事项的协办部门，协办尚未完成，不能同时主办", problem.GetProperty("errors").GetProperty("departmentCode")[0].GetString());
         var unchanged = await GetCaseAsync(officer, number);
         Assert.Equal(("zrzyj", 1), (unchanged.GetProperty("department").GetString(), unchanged.GetProperty("assignmentRound").GetInt32()));
 
