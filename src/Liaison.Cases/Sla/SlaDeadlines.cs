@@ -1,5 +1,6 @@
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
 
 namespace Liaison.Cases.Sla;
 
@@ -24,7 +25,13 @@ public sealed record ReturnedRound(string DepartmentCode, DateTimeOffset At, Dea
 /// extension was approved before the return: the original deadline continues as the due one does).</param>
 /// <param name="WorkingDaysLeft">Working days the department had left when it returned the case, counted again from the
 /// insist; null when it was already overdue then and the deadline stays as it was.</param>
-public sealed record InsistDeadline(Deadline DueAt, DateTimeOffset? ScoredDueAt, int? WorkingDaysLeft);
+public sealed record InsistDeadline(Deadline DueAt, DateTimeOffset? ScoredDueAt, int? WorkingDaysLeft)
+{
+    /// <summary>How the timeline explains such a round's deadline (<paramref name="workingDaysLeft"/> as stored with it).</summary>
+    public static Text Explain(int? workingDaysLeft) => workingDaysLeft is { } left
+        ? new($"坚持原派，退回时剩余的 {left} 个工作日继续计算", $"insisted: the {left} working days left at the return run on")
+        : new("坚持原派，退回时已超期，办结期限不变", "insisted: overdue at the return, the resolve deadline stays");
+}
 
 /// <summary>Turns an <see cref="SlaPolicy"/> into concrete deadlines on the working-day calendar.</summary>
 public static class SlaDeadlines

@@ -1,8 +1,10 @@
 using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
 using Liaison.Cases.Digests;
 using Liaison.Cases.Notifications;
 using Liaison.Cases.Routing;
 using Liaison.Cases.Routing.Activities;
+using Liaison.Cases.Sla;
 using Liaison.Server.Calendar;
 using Liaison.Server.Data;
 using Liaison.Server.Departments;
@@ -231,14 +233,9 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         a.Provisional = d.AcceptBy.Provisional || d.DueAt.Provisional;
         a.NextProgressReportAt = d.NextProgressReport?.Due;
         var (zh, en) = part is null ? ("派单至", "Dispatched to") : ("协办派单至", "Co-handling dispatched to");
-        var (clockZh, clockEn) = d.Insisted switch
-        {
-            null => ("", ""),
-            { WorkingDaysLeft: { } left } => ($"；坚持原派，退回时剩余的 {left} 个工作日继续计算", $"; insisted, the {left} working days left at the return run on"),
-            _ => ("；坚持原派，退回时已超期，办结时限不变", "; insisted, overdue at the return, the resolve deadline stays"),
-        };
+        var clock = d.Insisted is { } insist ? InsistDeadline.Explain(insist.WorkingDaysLeft) : (Text?)null;
         var dispatched = CaseTimeline.Add(db, c, now, CaseEventKinds.Dispatched, "workflow",
-            $"{zh} {d.Department.Name}（{d.Department.Handler.Name}），第 {d.Round} 轮{clockZh} / {en} {d.Department.Name} ({d.Department.Handler.Name}), round {d.Round}{clockEn}",
+            $"{zh} {d.Department.Name}（{d.Department.Handler.Name}），第 {d.Round} 轮{(clock is { } zhClock ? "；" + zhClock.Zh : "")} / {en} {d.Department.Name} ({d.Department.Handler.Name}), round {d.Round}{(clock is { } enClock ? "; " + enClock.En : "")}",
             part is not null
                 ? new { department = d.Department.Code, round = d.Round, acceptBy = d.AcceptBy, dueAt = d.DueAt, coHandling = true, task = part.Task }
                 : d.Insisted is { } kept

@@ -9,14 +9,12 @@ using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
 using Liaison.Server.Categories;
 using Liaison.Server.Common;
-using Liaison.Server.Data;
 using Liaison.Server.Departments;
 using Liaison.Server.Enterprises;
 using Liaison.Server.Pages;
 using Liaison.Server.Visits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Cases;
 
@@ -239,7 +237,7 @@ public static class CasePages
     }
 
     private static async Task<IResult> Decide(
-        string number, string action, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline, LiaisonDbContext db,
+        string number, string action, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
         DepartmentService departments, CategoryService categories, [FromForm] string? note, [FromForm] string? departmentCode, [FromForm] string? approve,
         [FromForm] string? copyLeader, [FromForm] string? requestId, CancellationToken ct)
     {
@@ -250,9 +248,6 @@ public static class CasePages
         }
 
         bool? approved = approve?.Trim().ToLowerInvariant() switch { "true" => true, "false" => false, _ => null };
-        // A returned case sent to the department that returned it is an insist (坚持原派), whose banner says so.
-        var insisting = action == CaseActions.Reassign && await db.Cases.AsNoTracking()
-            .AnyAsync(c => c.Number == number && c.Status == CaseStatus.Returned && c.DepartmentCode == (departmentCode ?? "").Trim(), ct);
         var decision = new CaseService.OfficerDecision(note, departmentCode, approved, copyLeader == "true", Guid.TryParse(requestId, out var id) ? id : null);
         var result = await cases.DecideAsync(number, action, user.Identity?.Name ?? "officer", decision, ct);
         if (result.Error is { } error)
@@ -263,7 +258,7 @@ public static class CasePages
         // Post/Redirect/Get: reloading shows the case, it does not post again. The banner says which way it went.
         var done = action switch
         {
-            CaseActions.Reassign when insisting => Insisted,
+            CaseActions.Reassign when result.Insisted => Insisted,
             CaseActions.ExtensionDecision => approved == true ? ExtensionApproved : ExtensionDenied,
             _ => action,
         };

@@ -63,7 +63,11 @@ public sealed class CaseService(
 
     /// <summary>The result of an action: the case afterwards, or why nothing changed.</summary>
     /// <param name="Repeated">The same request (its request id) was carried out before: nothing changed this time.</param>
-    public sealed record ActionResult(Case? Case, ServiceError? Error, bool Repeated = false);
+    public sealed record ActionResult(Case? Case, ServiceError? Error, bool Repeated = false)
+    {
+        /// <summary>A reassignment that sent a returned case back to the department that returned it (坚持原派).</summary>
+        public bool Insisted { get; init; }
+    }
 
     /// <summary>Opens a case and dispatches it through the routing workflow; the case, or what is wrong with the input.</summary>
     /// <remarks>
@@ -674,10 +678,11 @@ public sealed class CaseService(
 
                 CaseTimeline.Add(db, c, now, insist ? CaseEventKinds.Insisted : CaseEventKinds.Reassigned, officer, note, new { from = c.DepartmentCode, to = code });
                 c.DepartmentCode = code;
-                return c.Status == CaseStatus.Returned
+                var reassigned = c.Status == CaseStatus.Returned
                     ? await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ReturnDecision,
                         insist ? WaitForOfficer.Insisted : WaitForOfficer.Reassigned, officer, note, null, ct)
                     : await ResumeAsync(tx, c, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey, WaitForLiaison.Reassigned, officer, note, null, ct);
+                return reassigned with { Insisted = insist };
 
             case CaseActions.Confirm:
                 CaseTimeline.Add(db, c, now, CaseEventKinds.Confirmed, officer, note);

@@ -102,10 +102,8 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 if (data is { } dispatched && dispatched.TryGetProperty("insisted", out var insisted) && insisted.ValueKind == JsonValueKind.Object)
                 {
                     // 坚持原派 on the returned round's clock (SlaDeadlines.Insisted).
-                    var clock = Int(insisted, "workingDaysLeft") is { } left
-                        ? new Text($"；坚持原派，退回时剩余的 {left} 个工作日继续计算", $"; insisted: the {left} working days left at the return run on")
-                        : new Text("；坚持原派，退回时已超期，办结期限不变", "; insisted: overdue at the return, the resolve deadline stays");
-                    detail = new Text(roundText.Zh + clock.Zh, roundText.En + clock.En);
+                    var clock = InsistDeadline.Explain(Int(insisted, "workingDaysLeft"));
+                    detail = new Text($"{roundText.Zh}；{clock.Zh}", $"{roundText.En}; {clock.En}");
                 }
 
                 break;

@@ -138,8 +138,8 @@ public static class LinkPages
         var events = await db.CaseEvents.AsNoTracking()
             .Where(e => e.CaseId == c.Id && !HiddenFromLiaisons.Contains(e.Kind) && (ownPart == null || e.PartId == null || e.PartId == ownPart))
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(TimelineLength).ToListAsync(ct);
-        // The enterprise's words on its rating are for the lead it rated (and the zone): a co-handler sees the score.
         var parts = await db.Set<CasePart>().AsNoTracking().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
+        // The enterprise's words on its rating are for the lead it rated (and the zone): a co-handler sees the score.
         var rows = await timeline.DescribeAsync(
             events.Select(TimelineEntryDto.From).Select(e => ownPart is not null && e.Kind == CaseEventKinds.EnterpriseRated ? e with { Note = null } : e).ToList(),
             departments, c.Number, ct, parts.ToDictionary(p => p.Id, p => p.DepartmentCode));

@@ -352,8 +352,9 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
                 return ImportResult.WaitsForDraft;
             }
 
-            // The version in force is an admin's.
-            var afterAdmins = await versions.AnyAsync(d => d.IsPublished && d.ShippedVersion == null, ct);
+            // The version in force, and whether it is an admin's.
+            var inForce = await versions.AsNoTracking().Where(d => d.IsPublished).SingleOrDefaultAsync(ct);
+            var afterAdmins = inForce is { ShippedVersion: null };
 
             // The file's number unless it is taken (an admin's version, or a shipped one numbered after theirs).
             var version = afterAdmins ? stored + 1 : Math.Max(definition.Version, stored + 1);
@@ -361,7 +362,7 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
             AuditLog.Add(db, clock, Actor.Server, AuditActions.WorkflowImported, definition.DefinitionId,
                 new AuditChanges { RecordEmpty = true }.Field("version", stored == 0 ? null : stored, version).Field("published", null, publish)
                     .Field("shippedVersion", null, definition.Version)
-                    .Workflow(await versions.AsNoTracking().Where(d => d.IsPublished).SingleOrDefaultAsync(ct) is { } inForce ? Materialize(inForce) : null, definition));
+                    .Workflow(inForce is null ? null : Materialize(inForce), definition));
 
             if (publish)
             {
