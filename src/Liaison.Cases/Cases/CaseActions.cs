@@ -61,14 +61,16 @@ public static class CaseActions
         var ok = action switch
         {
             Accept => c.Status == CaseStatus.Dispatched,
-            Progress => held && !pendingExtension,
-            // Done sooner than feared: resolving withdraws the extension request still waiting for the officer.
-            Resolve => held,
-            Return => (c.Status == CaseStatus.Dispatched || held) && !pendingExtension,
+            // The handler works on while the officer decides an extension request: a progress note is recorded, and
+            // resolving or returning withdraws the request (it asked for time the case no longer needs from them).
+            Progress or Resolve => held,
+            Return => c.Status == CaseStatus.Dispatched || held,
+            // One request at a time.
             Extension => held && !pendingExtension,
             RemindHandler => CaseStatuses.IsWithHandler(c.Status),
+            // The handler asked for time: the officer answers that first, not with a reminder. Reassigning (改派) withdraws it.
             Urge => CaseStatuses.IsWithHandler(c.Status) && !pendingExtension,
-            Reassign => (c.Status is CaseStatus.Dispatched or CaseStatus.Returned || held) && !pendingExtension,
+            Reassign => c.Status is CaseStatus.Dispatched or CaseStatus.Returned || held,
             Confirm or Reopen => c.Status == CaseStatus.Resolved,
             Cancel => CaseStatuses.IsOpen(c.Status),
             ExtensionDecision => pendingExtension,
@@ -79,7 +81,7 @@ public static class CaseActions
             return null;
         }
 
-        if (pendingExtension && action is Progress or Return or Extension or Reassign)
+        if (pendingExtension && action == Extension)
         {
             return AwaitingExtensionDecision;
         }
@@ -99,9 +101,9 @@ public static class CaseActions
         };
     }
 
-    /// <summary>Why the handler (or co-handler) cannot act: its extension request waits for the officer.</summary>
+    /// <summary>Why the handler (or co-handler) cannot ask again: its extension request waits for the officer.</summary>
     private static readonly Text AwaitingExtensionDecision =
-        new("延期申请正在等待园区工作人员审批，审批后才能继续", "An extension request is waiting for the officer's decision");
+        new("已有延期申请正在等待园区工作人员审批，审批后才能再次申请", "An extension request is already waiting for the officer's decision");
 
     /// <summary>
     /// Why the handler or leader has nothing to do on the case now, said as where the case is (the link page's note when
@@ -112,7 +114,7 @@ public static class CaseActions
         var state = CaseStatuses.Label(c.Status);
         return c.Status switch
         {
-            _ when c.PendingExtensionDays is not null => AwaitingExtensionDecision,
+            _ when c.PendingExtensionDays is not null => new("延期申请正在等待园区工作人员审批", "An extension request is waiting for the officer's decision"),
             CaseStatus.Returned => new("事项已退回园区，等待园区工作人员改派或坚持原派", "The case was returned to the zone; the officer will reassign it or send it back"),
             CaseStatus.Resolved => new("事项已办结，等待园区工作人员确认销号", "The case was resolved; the officer will confirm and close it"),
             CaseStatus.Closed => new("事项已销号", "The case is closed"),
@@ -133,10 +135,10 @@ public static class CaseActions
         var ok = action switch
         {
             Accept => part.Status == PartStatus.Dispatched,
-            Progress or Extension => held && !pendingExtension,
-            // Done sooner than feared: submitting withdraws the extension request still waiting for the officer.
-            Submit => held,
-            Return => part.IsOpen && !pendingExtension,
+            // As the lead's handler: progress is recorded while the request waits; submitting or returning withdraws it.
+            Progress or Submit => held,
+            Extension => held && !pendingExtension,
+            Return => part.IsOpen,
             Reassign => part.Status == PartStatus.Returned,
             Drop => part.IsUnfinished,
             ExtensionDecision => pendingExtension && part.IsOpen,
@@ -155,8 +157,7 @@ public static class CaseActions
         {
             _ when !CoHandlerActions.Contains(action) && !OfficerPartActions.Contains(action) && !LeaderActions.Contains(action) =>
                 new("协办部门不能执行此操作", "A co-handling department cannot do that"),
-            Progress or Submit or Extension or Return when pendingExtension && part.IsOpen =>
-                AwaitingExtensionDecision,
+            Extension when pendingExtension && part.IsOpen => AwaitingExtensionDecision,
             ExtensionDecision => new("此协办没有待审批的延期申请", "This part has no extension request to decide"),
             Urge when pendingExtension && part.IsOpen => new("协办单位申请了延期，请先审批延期申请", "The co-handler asked for more time: decide the extension request first"),
             Accept => new($"已签收，当前状态：{state.Zh}", $"Already accepted; the part is {state.En}"),
@@ -206,6 +207,16 @@ public static class CaseActions
         Cancel => new("事项已撤销", "Cancelled"),
         Drop => new("协办已撤回", "The part was dropped"),
         _ => new(action, action),
+    };
+
+    /// <summary>Why an extension request lapsed before the officer decided it: what <paramref name="action"/> made it moot.</summary>
+    public static Text Withdrawal(string action) => action switch
+    {
+        Resolve => new("经办人已办结", "the handler resolved the case"),
+        Submit => new("协办单位已提交协办意见", "the co-handler submitted its part"),
+        Return => new("已退回", "returned"),
+        Reassign => new("园区工作人员已改派", "the officer reassigned the case"),
+        _ => Label(action),
     };
 
     /// <summary>The officer's answer to a return (退回): another department, or the same one (坚持原部门).</summary>

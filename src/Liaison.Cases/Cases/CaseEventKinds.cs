@@ -18,7 +18,10 @@ public static class CaseEventKinds
     public const string Reopened = "reopened";
     public const string ExtensionApproved = "extension-approved";
     public const string ExtensionDenied = "extension-denied";
-    /// <summary>The handler resolved while its extension request waited: the request lapses, nothing to decide.</summary>
+    /// <summary>
+    /// The extension request lapsed before the officer decided it: its handler resolved (submitted) or returned the case
+    /// (part), or the officer reassigned the case. The entry's data says which (<c>because</c>: the action).
+    /// </summary>
     public const string ExtensionWithdrawn = "extension-withdrawn";
     public const string Cancelled = "cancelled";
     public const string Email = "email";
@@ -94,7 +97,7 @@ public static class CaseEventKinds
         Reopened => new("重办", "Reopened"),
         ExtensionApproved => CaseActions.ApproveExtension,
         ExtensionDenied => CaseActions.DenyExtension,
-        ExtensionWithdrawn => new("延期申请撤回（已办结）", "Extension request withdrawn (resolved)"),
+        ExtensionWithdrawn => new("延期申请撤回", "Extension request withdrawn"),
         Cancelled => new("撤销", "Cancelled"),
         Email => new("邮件", "Email"),
         MailFailed => new("邮件未能送达", "Mail not delivered"),

@@ -78,24 +78,12 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 break;
 
             case CaseStatusSet s:
-                c.Status = s.Status;
-                c.UpdatedAt = now;
-                switch (s.Status)
+                SetStatus(db, c, s.Status, actor, now);
+                if (s.Status == CaseStatus.Closed)
                 {
-                    case CaseStatus.Accepted:
-                        c.AcceptedAt ??= now;
-                        break;
-                    case CaseStatus.Resolved:
-                        c.ResolvedAt = now;
-                        break;
-                    case CaseStatus.Closed:
-                        c.ClosedAt = now;
-                        await EndRoundAsync(db, c, now, options.Value.LinkGracePeriod, ct);
-                        break;
+                    await EndRoundAsync(db, c, now, options.Value.LinkGracePeriod, ct);
                 }
 
-                var label = CaseStatuses.Label(s.Status);
-                CaseTimeline.Add(db, c, now, CaseEventKinds.Status, actor, $"状态：{label.Zh} / Status: {label.En}", new { status = CaseStatuses.Name(s.Status) });
                 break;
 
             case CaseNotification n:
@@ -134,6 +122,42 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         }
     }
 
+    /// <summary>The case's status and its time stamps, with the timeline's entry: a workflow's SetCaseStatus, or the service's own.</summary>
+    public static void SetStatus(LiaisonDbContext db, Case c, CaseStatus status, string actor, DateTimeOffset now)
+    {
+        c.Status = status;
+        c.UpdatedAt = now;
+        switch (status)
+        {
+            case CaseStatus.Accepted:
+                c.AcceptedAt ??= now;
+                break;
+            case CaseStatus.Resolved:
+                c.ResolvedAt = now;
+                break;
+            case CaseStatus.Closed:
+                c.ClosedAt = now;
+                break;
+        }
+
+        var label = CaseStatuses.Label(status);
+        CaseTimeline.Add(db, c, now, CaseEventKinds.Status, actor, $"状态：{label.Zh} / Status: {label.En}", new { status = CaseStatuses.Name(status) });
+    }
+
+    /// <summary>A co-handler's part's status, with the timeline's entry against it.</summary>
+    public static void SetStatus(LiaisonDbContext db, Case c, CasePart part, PartStatus status, string actor, DateTimeOffset now)
+    {
+        part.Status = status;
+        if (status == PartStatus.Accepted)
+        {
+            part.AcceptedAt ??= now;
+        }
+
+        var label = CasePart.Label(status);
+        CaseTimeline.Add(db, c, now, CaseEventKinds.Status, actor, $"协办状态：{label.Zh} / Co-handler's part: {label.En}",
+            new { status = status.ToString(), department = part.DepartmentCode }, part);
+    }
+
     /// <summary>
     /// A co-handler's part of a joint case: the same effects, applied to the part (its round, deadlines, status,
     /// links, mails and timeline entries) instead of the case. The case's own status is the lead's and stays.
@@ -154,15 +178,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 break;
 
             case CaseStatusSet s when CasePart.FromCaseStatus(s.Status) is { } status:
-                part.Status = status;
-                if (status == PartStatus.Accepted)
-                {
-                    part.AcceptedAt ??= now;
-                }
-
-                var label = CasePart.Label(status);
-                CaseTimeline.Add(db, c, now, CaseEventKinds.Status, actor, $"协办状态：{label.Zh} / Co-handler's part: {label.En}",
-                    new { status = status.ToString(), department = part.DepartmentCode }, part);
+                SetStatus(db, c, part, status, actor, now);
                 if (status == PartStatus.Submitted && CaseStatuses.IsOpen(c.Status))
                 {
                     // The lead's handler hears of each part as it comes in, in the lead's own thread. No part is passed:

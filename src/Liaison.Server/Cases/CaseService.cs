@@ -414,8 +414,14 @@ public sealed class CaseService(
             return Fail(new ServiceError.Invalid(v));
         }
 
-        // Done sooner than feared: the handler resolves below, in this one commit.
-        if (action == CaseActions.Resolve && c.PendingExtensionDays is { } asked
+        if (action == CaseActions.Progress && c.PendingExtensionDays is not null)
+        {
+            return await ProgressWhileDecidingAsync(tx, c, null, actor, note!, now, ct);
+        }
+
+        // Done sooner than feared, or not theirs after all: the handler resolves or returns below, in this one commit,
+        // and the time asked for is no longer needed.
+        if (action is CaseActions.Resolve or CaseActions.Return && c.PendingExtensionDays is { } asked
             && await WithdrawExtensionAsync(tx, c, null, asked, actor, action, now, ct) is { } withdrawalRefused)
         {
             return withdrawalRefused;
@@ -583,8 +589,13 @@ public sealed class CaseService(
         }
 
         db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
-        // As the lead's resolution: the co-handler submits below, in this one commit.
-        if (action == CaseActions.Submit && part.PendingExtensionDays is { } asked
+        if (action == CaseActions.Progress && part.PendingExtensionDays is not null)
+        {
+            return await ProgressWhileDecidingAsync(tx, c, part, link.RecipientEmail, note!, now, ct);
+        }
+
+        // As the lead's: the co-handler submits or returns its part below, in this one commit.
+        if (action is CaseActions.Submit or CaseActions.Return && part.PendingExtensionDays is { } asked
             && await WithdrawExtensionAsync(tx, c, part, asked, link.RecipientEmail, action, now, ct) is { } withdrawalRefused)
         {
             return withdrawalRefused;
@@ -674,6 +685,13 @@ public sealed class CaseService(
                     v.Add("departmentCode", $"{name}是本事项的协办部门，协办尚未完成，不能同时主办：请先撤回其协办，或改派其他部门",
                         $"{name} co-handles this case and its part is not done, so it cannot also lead it: drop its part first, or choose another department");
                     return Fail(new ServiceError.Invalid(v));
+                }
+
+                // The department's request for more time goes with the case it no longer has.
+                if (c.PendingExtensionDays is { } asked
+                    && await WithdrawExtensionAsync(tx, c, null, asked, officer, action, now, ct) is { } withdrawalRefused)
+                {
+                    return withdrawalRefused;
                 }
 
                 CaseTimeline.Add(db, c, now, insist ? CaseEventKinds.Insisted : CaseEventKinds.Reassigned, officer, note, new { from = c.DepartmentCode, to = code });
@@ -930,9 +948,11 @@ public sealed class CaseService(
     }
 
     /// <summary>
-    /// The handler resolves (a co-handler submits, <paramref name="part"/>) while its extension request waits for the
-    /// officer: the request lapses, with an entry, and the workflow goes from the officer's decision back to waiting for
-    /// the handler, in the caller's transaction. Null when done; else the refusal (a workflow version with no Withdrawn path).
+    /// The handler resolves or returns (a co-handler submits or returns, <paramref name="part"/>), or the officer
+    /// reassigns, while the extension request waits for the officer: the request lapses, with an entry saying why
+    /// (<paramref name="action"/>), and the workflow goes from the officer's decision back to waiting for the handler, in
+    /// the caller's transaction, for the action to follow. Null when done; else the refusal (a workflow version with no
+    /// Withdrawn path).
     /// </summary>
     private async Task<ActionResult?> WithdrawExtensionAsync(
         IDbContextTransaction tx, Case c, CasePart? part, int asked, string actor, string action, DateTimeOffset now, CancellationToken ct)
@@ -949,9 +969,37 @@ public sealed class CaseService(
         }
 
         CaseTimeline.Add(db, c, now, CaseEventKinds.ExtensionWithdrawn, actor, null,
-            part is null ? new { days = asked } : (object)new { department = part.DepartmentCode, days = asked }, part);
+            part is null ? new { days = asked, because = action } : (object)new { department = part.DepartmentCode, days = asked, because = action }, part);
         return await ResumeUncommittedAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision, WaitForOfficer.Withdrawn,
             actor, null, null, ct, part: part, mustKeepWaitingFor: action);
+    }
+
+    /// <summary>
+    /// A progress report while the extension request waits: the workflow waits for the officer's decision, not for the
+    /// handler, so the report is recorded here as the workflow's progress path would (the entry, 办理中 after 已签收);
+    /// the next report is due from it, armed when the handler's wait resumes after the decision. The request stays.
+    /// </summary>
+    private async Task<ActionResult> ProgressWhileDecidingAsync(
+        IDbContextTransaction tx, Case c, CasePart? part, string actor, string note, DateTimeOffset now, CancellationToken ct)
+    {
+        if (part is null)
+        {
+            CaseTimeline.Add(db, c, now, CaseActions.Progress, actor, note);
+            if (c.Status == CaseStatus.Accepted)
+            {
+                CaseEffectHandler.SetStatus(db, c, CaseStatus.InProgress, actor, now);
+            }
+        }
+        else
+        {
+            CaseTimeline.Add(db, c, now, CaseActions.Progress, actor, note, new { department = part.DepartmentCode }, part);
+            if (part.Status == PartStatus.Accepted)
+            {
+                CaseEffectHandler.SetStatus(db, c, part, PartStatus.InProgress, actor, now);
+            }
+        }
+
+        return await CommitAsync(tx, c, ct);
     }
 
     private async Task<ActionResult> ResumeAsync(

@@ -144,6 +144,15 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
             case CaseActions.Extension or CaseEventKinds.ExtensionApproved or CaseEventKinds.ExtensionDenied when Int(data, "days") is { } days:
                 detail = new Text($"{days} 个工作日", $"{days} working day{(days == 1 ? "" : "s")}");
                 break;
+            case CaseEventKinds.ExtensionWithdrawn:
+                // Entries from before returns and reassignments withdrew a request carry no reason: those were all finishes.
+                var because = Str(data, "because") ?? (Str(data, "department") is null ? CaseActions.Resolve : CaseActions.Submit);
+                var asked = Int(data, "days");
+                var why = CaseActions.Withdrawal(because);
+                detail = asked is { } n
+                    ? new Text($"{n} 个工作日；{why.Zh}", $"{n} working day{(n == 1 ? "" : "s")}; {why.En}")
+                    : why;
+                break;
             case CaseEventKinds.Urged when data is { } u && u.TryGetProperty("copyLeader", out var copied) && copied.ValueKind == JsonValueKind.True:
                 detail = new Text("已抄送分管领导", "the leader copied");
                 break;

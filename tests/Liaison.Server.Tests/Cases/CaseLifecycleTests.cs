@@ -354,9 +354,9 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         await PostActionAsync(browser, link, "accept");
         await PostActionAsync(browser, link, "extension", new() { ["days"] = "3", ["note"] = "等待上级批复" });
         var page = await browser.GetStringAsync(link);
-        Assert.Null(FormFor(page, "progress"));
         Assert.NotNull(FormFor(page, "resolve")); // done sooner than feared
-        Assert.Contains("延期 3 个工作日的申请正在等待园区审批。如已办完，可直接办结，申请随之撤回。", page);
+        Assert.Null(FormFor(page, "extension")); // one request at a time
+        Assert.Contains("延期 3 个工作日的申请正在等待园区审批，其间仍可报告进展。如已办完，可直接办结；如不属于本单位，可直接退回：申请随之撤回。", page);
 
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "resolve", new() { ["note"] = "已提前办结" })).StatusCode);
 
@@ -437,6 +437,88 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, c.GetProperty("pendingExtension").ValueKind);
         Assert.StartsWith("【延期未同意】", Assert.Single(await MailsAsync(_app, Handler, "延期")).Subject);
         Assert.NotNull(FormFor(await browser.GetStringAsync(link), "resolve"));
+    }
+
+    [Fact]
+    public async Task While_an_extension_request_waits_the_handler_reports_progress_and_the_request_stays()
+    {
+        var (number, link) = await OpenWithLinkAsync();
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "extension", new() { ["days"] = "3", ["note"] = "等待上级批复" });
+
+        var reported = await PostActionAsync(browser, link, "progress", new() { ["note"] = "已报县政府，等待批复" });
+
+        Assert.Equal(HttpStatusCode.Redirect, reported.StatusCode);
+        var c = await GetCaseAsync(_officer, number);
+        Assert.Equal("in-progress", c.GetProperty("status").GetString());
+        Assert.Equal(3, c.GetProperty("pendingExtension").GetProperty("days").GetInt32());
+        Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "progress"
+            && e.GetProperty("note").GetString() == "已报县政府，等待批复");
+        // The workflow still waits for the officer, who decides as before; the handler's wait then runs again.
+        var workflow = await _officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/workflow");
+        Assert.Equal("Suspended", workflow.GetProperty("status").GetString());
+        var approved = await _officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true, note = "同意" });
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        c = await approved.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(new DateTimeOffset(2026, 3, 12, 18, 0, 0, Beijing), c.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal("in-progress", c.GetProperty("status").GetString());
+        Assert.NotNull(FormFor(await browser.GetStringAsync(link), "progress"));
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "resolve", new() { ["note"] = "已办结" })).StatusCode);
+        Assert.Equal("resolved", (await GetCaseAsync(_officer, number)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Returning_while_an_extension_request_waits_withdraws_it_and_the_case_comes_back()
+    {
+        var (number, link) = await OpenWithLinkAsync();
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "extension", new() { ["days"] = "3", ["note"] = "需要协调" });
+
+        var returned = await PostActionAsync(browser, link, "return",
+            new() { ["reasonCode"] = "not-our-remit", ["note"] = "核实后不属于本局职责" });
+
+        Assert.Equal(HttpStatusCode.Redirect, returned.StatusCode);
+        var c = await GetCaseAsync(_officer, number);
+        Assert.Equal("returned", c.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, c.GetProperty("pendingExtension").ValueKind);
+        var timeline = c.GetProperty("timeline").EnumerateArray().ToList();
+        var withdrawn = Assert.Single(timeline, e => e.GetProperty("kind").GetString() == "extension-withdrawn");
+        Assert.Equal("return", withdrawn.GetProperty("data").GetProperty("because").GetString());
+        Assert.True(timeline.IndexOf(withdrawn) < timeline.FindIndex(e => e.GetProperty("kind").GetString() == "return"));
+        Assert.Equal(new[] { "reassign", "cancel" }, c.GetProperty("allowedActions").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(HttpStatusCode.Conflict, (await _officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true })).StatusCode);
+        Assert.Single(await MailsAsync(_app, "officer@test.example", number), m => m.Subject.Contains("退回"));
+        var page = await _officer.GetStringAsync($"/cases/{number}");
+        Assert.Contains("延期申请撤回", page);
+        Assert.Contains("3 个工作日；已退回", page);
+    }
+
+    [Fact]
+    public async Task Reassigning_while_an_extension_request_waits_withdraws_it_and_dispatches_the_new_department()
+    {
+        var (number, link) = await OpenWithLinkAsync();
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "extension", new() { ["days"] = "2", ["note"] = "需要协调" });
+        Assert.Contains("改派后，该部门待审批的延期申请随之撤回。", await _officer.GetStringAsync($"/cases/{number}"));
+        // Urging waits for the answer to the request.
+        Assert.Equal(HttpStatusCode.Conflict, (await _officer.PostAsJsonAsync($"/api/cases/{number}/urge", new { note = "请加快" })).StatusCode);
+
+        var response = await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "gdgs", note = "改由供电公司办理" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var c = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("dispatched", c.GetProperty("status").GetString());
+        Assert.Equal("gdgs", c.GetProperty("department").GetString());
+        Assert.Equal(JsonValueKind.Null, c.GetProperty("pendingExtension").ValueKind);
+        var withdrawn = Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "extension-withdrawn");
+        Assert.Equal("reassign", withdrawn.GetProperty("data").GetProperty("because").GetString());
+        Assert.Equal(HttpStatusCode.Gone, (await browser.GetAsync(link)).StatusCode);
+        Assert.Single(await MailsAsync(_app, "gdgs.handler@anyue.example", number), m => m.Subject.Contains("派单"));
+        Assert.Single(await MailsAsync(_app, Handler, number), m => m.Subject.Contains("改派"));
+        Assert.Contains("2 个工作日；园区工作人员已改派", await _officer.GetStringAsync($"/cases/{number}"));
     }
 
     [Fact]

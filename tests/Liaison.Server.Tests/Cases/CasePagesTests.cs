@@ -287,7 +287,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         var page = await browser.GetStringAsync($"/cases/{number}");
         Assert.Contains("申请延期 <strong>3</strong> 个工作日", page);
         Assert.Contains("需等待上级审批", page);
-        Assert.Equal(["extension-decision", "cancel"], ActionsOn(page));
+        Assert.Equal(["reassign", "extension-decision", "cancel"], ActionsOn(page));
         Assert.Contains("批准后的办结期限：<strong data-due-if-approved>2026-03-12 18:00</strong>", page); // what approving gives
 
         var response = await PostFormAsync(browser, page, number, "extension-decision", new() { ["approve"] = "true", ["note"] = "同意" });

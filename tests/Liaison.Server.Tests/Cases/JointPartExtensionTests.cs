@@ -101,10 +101,10 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Equal(JsonValueKind.Null, Part(asked, "gdgs").GetProperty("pendingExtension").ValueKind);
         Assert.Single(EntriesOf(asked, "extension", partId));
         var waiting = await browser.GetStringAsync(zjj);
-        Assert.Null(FormFor(waiting, "progress"));
+        Assert.NotNull(FormFor(waiting, "progress"));
         Assert.Null(FormFor(waiting, "extension"));
         Assert.NotNull(FormFor(waiting, "submit")); // submitting withdraws the request
-        Assert.Contains("延期 3 个工作日的申请正在等待园区审批。如已办完，可直接提交协办意见，申请随之撤回。", waiting);
+        Assert.Contains("延期 3 个工作日的申请正在等待园区审批，其间仍可报告进展。如已办完，可直接提交协办意见；如不属于本单位，可直接退回：申请随之撤回。", waiting);
 
         // The officer is told: the department, its task, the days and the reason, with the case page's address.
         var mail = Assert.Single(await MailsAsync(_app, Officer, "协办延期申请"), m => m.Subject.Contains(number));
@@ -188,8 +188,8 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         await PostActionAsync(browser, link, "accept");
         await AskAsync(browser, link, 2);
         var page = await browser.GetStringAsync(link);
-        Assert.Null(FormFor(page, "progress"));
         Assert.NotNull(FormFor(page, "submit"));
+        Assert.Null(FormFor(page, "extension"));
 
         var submitted = await PostActionAsync(browser, link, "submit", new() { ["note"] = "用水指标充足" });
 
@@ -200,6 +200,37 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Equal(JsonValueKind.Null, part.GetProperty("pendingExtension").ValueKind);
         Assert.Single(EntriesOf(c, CaseEventKinds.ExtensionWithdrawn, IdOf(part)));
         Assert.Single(await MailsAsync(_app, Handler("zrzyj"), "协办意见已提交"), m => m.Subject.Contains(number));
+        var late = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{IdOf(part)}/extension-decision", new { approve = true });
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+    }
+
+    [Fact]
+    public async Task While_the_parts_request_waits_the_co_handler_reports_progress_then_returning_withdraws_it()
+    {
+        var (officer, number) = await OpenAsync(JointCase("zrzyj", ("swj", "请核实用水指标")));
+        var browser = _app.Anonymous();
+        var link = await LinkOfAsync("swj", number);
+        await PostActionAsync(browser, link, "accept");
+        await AskAsync(browser, link, 2);
+        Assert.Contains("其间仍可报告进展", await browser.GetStringAsync(link));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "progress", new() { ["note"] = "已向水务公司调取数据" })).StatusCode);
+
+        var part = Part(await GetCaseAsync(officer, number), "swj");
+        Assert.Equal("in-progress", part.GetProperty("status").GetString());
+        Assert.Equal(2, part.GetProperty("pendingExtension").GetProperty("days").GetInt32());
+
+        var returned = await PostActionAsync(browser, link, "return", new() { ["reasonCode"] = "needs-other-department", ["note"] = "用水指标由县水务局核定" });
+
+        Assert.Equal(HttpStatusCode.Redirect, returned.StatusCode);
+        var c = await GetCaseAsync(officer, number);
+        part = Part(c, "swj");
+        Assert.Equal("returned", part.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, part.GetProperty("pendingExtension").ValueKind);
+        Assert.Single(EntriesOf(c, CaseActions.Progress, IdOf(part)));
+        var withdrawn = Assert.Single(EntriesOf(c, CaseEventKinds.ExtensionWithdrawn, IdOf(part)));
+        Assert.Equal("return", withdrawn.GetProperty("data").GetProperty("because").GetString());
+        Assert.Contains("reassign", part.GetProperty("allowedActions").EnumerateArray().Select(a => a.GetString()));
         var late = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{IdOf(part)}/extension-decision", new { approve = true });
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
     }
