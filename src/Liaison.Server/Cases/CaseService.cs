@@ -631,6 +631,12 @@ public sealed class CaseService(
         }
 
         var c = await LockAsync(id.Value, ct);
+        // The same form again (a reload, a retry, the back button) after it went through: done once, answered as done.
+        if (await EarlierAsync(input.RequestId, c, action, null, ct) is { } earlier)
+        {
+            return earlier;
+        }
+
         if (CaseActions.WhyNot(c, action) is { } why)
         {
             return Fail(new ServiceError.NotAllowed(why));
@@ -645,14 +651,11 @@ public sealed class CaseService(
             return Fail(new ServiceError.Invalid(v));
         }
 
+        // Saved with the decision's changes only: a refusal below saves nothing, so the same id may be sent again.
+        RecordRequest(input.RequestId, c, action, now);
         switch (action)
         {
             case CaseActions.Urge:
-                if (await EarlierAsync(input.RequestId, c, action, now, ct) is { } earlier)
-                {
-                    return earlier;
-                }
-
                 await UrgeAsync(c, null, officer, note, input.CopyLeader, now, ct);
                 return await CommitAsync(tx, c, ct);
 
@@ -794,7 +797,7 @@ public sealed class CaseService(
             return Fail(new ServiceError.NotFound(new($"事项 {number} 没有编号为 {partId} 的协办", $"Case '{number}' has no co-handling part {partId}")));
         }
 
-        if (await EarlierAsync(input.RequestId, c, "part-" + action, null, ct) is { } earlier)
+        if (await EarlierAsync(input.RequestId, c, PartAction(action), null, ct) is { } earlier)
         {
             return earlier;
         }
@@ -827,7 +830,7 @@ public sealed class CaseService(
                 return Fail(new ServiceError.Invalid(v));
             }
 
-            RecordRequest(input.RequestId, c, action, now);
+            RecordRequest(input.RequestId, c, PartAction(action), now);
             await DropPartAsync(c, part, officer, reason, now, ct);
             return await CommitAsync(tx, c, ct);
         }
@@ -839,7 +842,7 @@ public sealed class CaseService(
                 return Fail(new ServiceError.Invalid(v));
             }
 
-            RecordRequest(input.RequestId, c, action, now);
+            RecordRequest(input.RequestId, c, PartAction(action), now);
             await UrgeAsync(c, part, officer, note, input.CopyLeader, now, ct);
             return await CommitAsync(tx, c, ct);
         }
@@ -857,7 +860,7 @@ public sealed class CaseService(
             }
 
             var approve = input.Approve!.Value;
-            RecordRequest(input.RequestId, c, action, now);
+            RecordRequest(input.RequestId, c, PartAction(action), now);
             var days = part.PendingExtensionDays;
             CaseTimeline.Add(db, c, now, approve ? CaseEventKinds.ExtensionApproved : CaseEventKinds.ExtensionDenied, officer, note,
                 new { department = part.DepartmentCode, days }, part);
@@ -899,7 +902,7 @@ public sealed class CaseService(
             return Fail(new ServiceError.Invalid(v));
         }
 
-        RecordRequest(input.RequestId, c, action, now);
+        RecordRequest(input.RequestId, c, PartAction(action), now);
         CaseTimeline.Add(db, c, now, CaseEventKinds.Reassigned, officer, note, new { from = part.DepartmentCode, to = code, coHandling = true, task }, part);
         part.DepartmentCode = code!;
         part.Task = string.IsNullOrEmpty(task) ? part.Task : task;
@@ -912,9 +915,12 @@ public sealed class CaseService(
     {
         if (requestId is { } id)
         {
-            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = id, CaseId = c.Id, Action = "part-" + action, At = now });
+            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = id, CaseId = c.Id, Action = action, At = now });
         }
     }
+
+    /// <summary>How a decision on a part is recorded against its request id: apart from the same decision on the case.</summary>
+    private static string PartAction(string action) => "part-" + action;
 
     /// <summary>Ends a part for good: dropped with the reason on the timeline against it, its links ended, its workflow (timers) cancelled.</summary>
     private async Task DropPartAsync(Case c, CasePart part, string actor, string reason, DateTimeOffset now, CancellationToken ct)

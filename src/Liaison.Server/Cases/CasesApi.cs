@@ -120,22 +120,22 @@ public static class CasesApi
     /// <summary>改派: send the case to another department (or, when it was returned, insist on the same one).</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Reassign(
         string number, ReassignRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        DecideAsync(number, CaseActions.Reassign, new CaseService.OfficerDecision(body.Note, body.DepartmentCode, null), user, cases, queries, ct);
+        DecideAsync(number, CaseActions.Reassign, new CaseService.OfficerDecision(body.Note, body.DepartmentCode, null, RequestId: body.RequestId), user, cases, queries, ct);
 
     /// <summary>延期审批: approve the handler's extension request (new resolve deadline) or deny it.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DecideExtension(
         string number, ExtensionDecisionRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        DecideAsync(number, CaseActions.ExtensionDecision, new CaseService.OfficerDecision(body.Note, null, body.Approve), user, cases, queries, ct);
+        DecideAsync(number, CaseActions.ExtensionDecision, new CaseService.OfficerDecision(body.Note, null, body.Approve, RequestId: body.RequestId), user, cases, queries, ct);
 
     /// <summary>确认销号: accept the handler's resolution; the case closes.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Confirm(
-        string number, NoteRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        DecideAsync(number, CaseActions.Confirm, new CaseService.OfficerDecision(body?.Note, null, null), user, cases, queries, ct);
+        string number, NoteWithRequestId? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecideAsync(number, CaseActions.Confirm, new CaseService.OfficerDecision(body?.Note, null, null, RequestId: body?.RequestId), user, cases, queries, ct);
 
     /// <summary>重办: send a resolved case back to the department, with the reason (required).</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Reopen(
-        string number, NoteRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        DecideAsync(number, CaseActions.Reopen, new CaseService.OfficerDecision(body.Note, null, null), user, cases, queries, ct);
+        string number, NoteWithRequestId body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecideAsync(number, CaseActions.Reopen, new CaseService.OfficerDecision(body.Note, null, null, RequestId: body.RequestId), user, cases, queries, ct);
 
     /// <summary>
     /// 催办: urge the handler to act on a case that is with them, with an optional note; <c>copyLeader</c> copies the
@@ -152,8 +152,8 @@ public static class CasesApi
 
     /// <summary>撤销: end the case; every open link stops working.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Cancel(
-        string number, NoteRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        DecideAsync(number, CaseActions.Cancel, new CaseService.OfficerDecision(body?.Note, null, null), user, cases, queries, ct);
+        string number, NoteWithRequestId? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecideAsync(number, CaseActions.Cancel, new CaseService.OfficerDecision(body?.Note, null, null, RequestId: body?.RequestId), user, cases, queries, ct);
 
     /// <summary>移交: hand the case to another park officer (<c>officer</c>: an active account's email or id), with an optional note.</summary>
     public static async Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> HandOver(
@@ -207,7 +207,8 @@ public static class CasesApi
         };
 }
 
-public sealed record ReassignRequest(string? DepartmentCode, string? Note);
+/// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
+public sealed record ReassignRequest(string? DepartmentCode, string? Note, Guid? RequestId = null);
 
 /// <param name="Officer">The park officer taking the case over: an active account's email or id.</param>
 public sealed record HandOverRequest(string? Officer, string? Note);
@@ -218,12 +219,11 @@ public sealed record ReassignPartRequest(string? DepartmentCode, string? Task, s
 /// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
 public sealed record DropPartRequest(string? Reason, Guid? RequestId);
 
-public sealed record ExtensionDecisionRequest(bool? Approve, string? Note);
+/// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
+public sealed record ExtensionDecisionRequest(bool? Approve, string? Note, Guid? RequestId = null);
 
 /// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
 public sealed record PartExtensionDecisionRequest(bool? Approve, string? Note, Guid? RequestId);
-
-public sealed record NoteRequest(string? Note);
 
 /// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
 public sealed record NoteWithRequestId(string? Note, Guid? RequestId);

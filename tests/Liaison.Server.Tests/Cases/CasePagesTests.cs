@@ -302,6 +302,52 @@ public sealed partial class CasePagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_decision_form_sent_again_after_it_went_through_is_done_once_and_says_so()
+    {
+        var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, "fgj.handler@anyue.example"))));
+        var handler = _app.Anonymous();
+        await PostActionAsync(handler, link, "accept");
+        await PostActionAsync(handler, link, "extension", new() { ["days"] = "3", ["note"] = "需等待上级审批" });
+        var browser = await SignInAsync();
+
+        // Each decision's form as the page has it (its one-time request id), sent twice: a reload, a retry, the back button.
+        async Task<string> TwiceAsync(string action, Dictionary<string, string> fields, string done)
+        {
+            var page = await browser.GetStringAsync($"/cases/{number}");
+            var form = FormOf(page, action);
+            var requestId = Regex.Match(form, "name=\"requestId\" value=\"([0-9a-f-]{36})\"").Groups[1].Value;
+            Assert.True(Guid.TryParse(requestId, out _), form);
+            fields["requestId"] = requestId;
+            var first = await PostFormAsync(browser, page, number, action, new(fields));
+            var again = await PostFormAsync(browser, page, number, action, new(fields));
+            Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+            Assert.Equal($"/cases/{number}?done={done}", again.Headers.Location?.OriginalString);
+            return requestId;
+        }
+
+        await TwiceAsync("extension-decision", new() { ["approve"] = "true", ["note"] = "同意" }, "extension-approved");
+        await TwiceAsync("urge", new() { ["note"] = "请抓紧" }, "urge");
+        await TwiceAsync("reassign", new() { ["departmentCode"] = "gdgs", ["note"] = "改由供电公司办理" }, "reassign");
+        var cancelId = await TwiceAsync("cancel", new() { ["note"] = "企业撤回诉求" }, "cancel");
+
+        var c = await GetCaseAsync(_api, number);
+        Assert.Equal("cancelled", c.GetProperty("status").GetString());
+        var kinds = c.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+        foreach (var kind in new[] { "extension-approved", "urged", "reassigned", "cancelled" })
+        {
+            Assert.Single(kinds, k => k == kind);
+        }
+
+        Assert.Single(await MailsAsync(_app, "gdgs.handler@anyue.example", number), m => m.Subject.Contains("派单"));
+        // An id is one decision's: sent with another decision, it is refused and changes nothing.
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        var reused = await PostFormAsync(browser, page, number, "reopen", new() { ["note"] = "重办", ["requestId"] = cancelId });
+        Assert.Equal(HttpStatusCode.Conflict, reused.StatusCode);
+    }
+
+    [Fact]
     public async Task A_decision_not_allowed_now_gets_a_409_page_and_changes_nothing()
     {
         var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
