@@ -88,27 +88,42 @@ internal static class CaseEnterprises
 
     /// <summary>
     /// Registers a plain entry for a credit code typed on a new case, or finds the one a concurrent open just registered.
-    /// Runs inside the case's transaction, so a case that is not opened registers nothing; an entry it registers is in
-    /// the change log (新增企业) under the officer opening the case, committed with it.
+    /// The contact typed on the case comes with it when it reads as one (<see cref="TypedContact"/>: a name and a phone
+    /// or an email); one with an email is the entry's notice contact, so the enterprise hears of its case and is asked
+    /// to rate it, as a registered one is. Runs inside the case's transaction, so a case that is not opened registers
+    /// nothing; an entry it registers is in the change log (新增企业) under the officer opening the case, committed with it.
     /// </summary>
     public static async Task<long> RegisterAsync(LiaisonDbContext db, Enterprise snapshot, Actor actor, TimeProvider clock, CancellationToken ct)
     {
         var utc = clock.GetUtcNow().ToUniversalTime();
         var other = IndustryChain.Other.ToString();
-        var registered = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO enterprises (name, credit_code, industry_chain, is_key, visit_every_days, is_sample, created_at, updated_at)
-            VALUES ({snapshot.Name}, {snapshot.CreditCode}, {other}, false, {RegisteredEnterprise.DefaultVisitEveryDays}, false, {utc}, {utc})
-            ON CONFLICT (credit_code) DO NOTHING
-            """, ct);
-        if (registered == 1)
+        var contact = TypedContact.Parse(snapshot.Contact);
+        // One statement: the entry, its contact, and the new entry's id (none when the code was registered meanwhile).
+        var inserted = await db.Database.SqlQuery<long>($"""
+            WITH e AS (
+                INSERT INTO enterprises (name, credit_code, industry_chain, is_key, visit_every_days, is_sample, created_at, updated_at)
+                VALUES ({snapshot.Name}, {snapshot.CreditCode}, {other}, false, {RegisteredEnterprise.DefaultVisitEveryDays}, false, {utc}, {utc})
+                ON CONFLICT (credit_code) DO NOTHING
+                RETURNING id),
+            c AS (
+                INSERT INTO enterprise_contacts (enterprise_id, name, phone, email, for_notices, position)
+                SELECT id, {contact?.Name}::text, {contact?.Phone}::text, {contact?.Email}::text, {contact?.Email is not null}, 0 FROM e WHERE {contact is not null}
+                RETURNING 1)
+            SELECT id AS "Value" FROM e
+            """).ToListAsync(ct);
+        if (inserted is [var id])
         {
-            AuditLog.Add(db, clock, actor, AuditActions.EnterpriseCreated, snapshot.CreditCode, new AuditChanges { RecordEmpty = true }
+            var changes = new AuditChanges { RecordEmpty = true }
                 .Field("name", null, snapshot.Name)
                 .Field("creditCode", null, snapshot.CreditCode)
                 .Field("industryChain", null, IndustryChain.Other)
                 .Field("isKey", null, false)
-                .Field("visitEveryDays", null, RegisteredEnterprise.DefaultVisitEveryDays));
+                .Field("visitEveryDays", null, RegisteredEnterprise.DefaultVisitEveryDays)
+                .Changed("contacts", contact is not null);
+            AuditLog.Add(db, clock, actor, AuditActions.EnterpriseCreated, snapshot.CreditCode, changes);
+            return id;
         }
+
         return await db.Set<RegisteredEnterprise>().Where(e => e.CreditCode == snapshot.CreditCode).Select(e => e.Id).SingleAsync(ct);
     }
 

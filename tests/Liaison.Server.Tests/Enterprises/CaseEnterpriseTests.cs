@@ -155,6 +155,34 @@ public sealed class CaseEnterpriseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_enterprises_typed_contact_goes_into_the_register_and_one_with_an_email_hears_of_its_case()
+    {
+        object Body(string code, string contact) => new
+        {
+            title = "招工难", description = "企业反映用工缺口。", category = "factor-guarantee", departmentCode = "fgj",
+            enterprise = new { name = "安岳新设鞋服有限公司", creditCode = code, contact },
+        };
+
+        var withEmail = await OpenAsync(_officer, Body(Code(21), "钱经理 13800001234 qian@shoes.example"));
+        var phoneOnly = await OpenAsync(_officer, Body(Code(22), "孙会计，0832-1234567"));
+        var nameOnly = await OpenAsync(_officer, Body(Code(23), "周经理"));
+
+        async Task<List<EnterpriseContact>> ContactsAsync(string code) => await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>()
+            .Where(e => e.CreditCode == code).SelectMany(e => e.Contacts).ToListAsync());
+        var noticed = Assert.Single(await ContactsAsync(Code(21)));
+        Assert.Equal(("钱经理", "13800001234", "qian@shoes.example", true), (noticed.Name, noticed.Phone, noticed.Email, noticed.ForNotices));
+        var phoned = Assert.Single(await ContactsAsync(Code(22)));
+        Assert.Equal(("孙会计", "0832-1234567", (string?)null, false), (phoned.Name, phoned.Phone, phoned.Email, phoned.ForNotices));
+        Assert.Empty(await ContactsAsync(Code(23))); // the register needs a phone or an email
+        // The enterprise with an email is told its case was opened, with its own link, as a registered one is.
+        var told = Assert.Single(await MailsAsync(_app, "qian@shoes.example", withEmail.GetProperty("number").GetString()));
+        Assert.Contains("/e/", told.TextBody);
+        // The cases keep the line as typed.
+        Assert.Equal("孙会计，0832-1234567", phoneOnly.GetProperty("enterprise").GetProperty("contact").GetString());
+        Assert.Equal("周经理", nameOnly.GetProperty("enterprise").GetProperty("contact").GetString());
+    }
+
+    [Fact]
     public async Task An_unknown_enterprise_id_or_a_code_that_does_not_match_it_is_400_and_opens_nothing()
     {
         var registered = await RegisterAsync(Code(5), key: false);

@@ -1,0 +1,79 @@
+using System.Text.RegularExpressions;
+using Liaison.Cases.Common;
+
+namespace Liaison.Cases.Enterprises;
+
+/// <summary>
+/// A contact typed as one line on a new case ("王经理 13800000000", "Ms Li, li@example.com"), read into the register's
+/// shape: a name and a phone or an email. Used when the case registers its enterprise, so the register starts with the
+/// person the officer spoke to.
+/// </summary>
+public static partial class TypedContact
+{
+    /// <summary>What the register stores for a contact whose line gives no name.</summary>
+    public const string UnnamedContact = "联系人";
+
+    /// <summary>The contact in <paramref name="text"/>, or null when it holds neither a phone number nor an email address, or a name too long for the register.</summary>
+    public static (string Name, string? Phone, string? Email)? Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        // Full-width digits and brackets, as Chinese input methods type them, read as their ASCII forms.
+        var rest = new string(text.Select(ch => ch switch
+        {
+            >= '０' and <= '９' => (char)('0' + (ch - '０')),
+            '（' => '(',
+            '）' => ')',
+            '＋' => '+',
+            _ => ch,
+        }).ToArray());
+        string? email = null;
+        if (EmailPattern().Match(rest) is { Success: true } e && EmailAddress.IsValid(e.Value))
+        {
+            email = e.Value;
+            rest = rest.Remove(e.Index, e.Length).Insert(e.Index, " ");
+        }
+
+        string? phone = null;
+        foreach (Match p in PhonePattern().Matches(rest))
+        {
+            var candidate = p.Value.Trim();
+            if (candidate.Count(char.IsAsciiDigit) >= 5 && candidate.Length <= 32)
+            {
+                phone = candidate;
+                rest = rest.Remove(p.Index, p.Length).Insert(p.Index, " ");
+                break;
+            }
+        }
+
+        if (phone is null && email is null)
+        {
+            return null;
+        }
+
+        var name = Separators().Replace(rest, " ").Trim();
+        name = Spaces().Replace(name, " ");
+        if (name.Length > 100)
+        {
+            return null;
+        }
+
+        return (name.Length == 0 ? UnnamedContact : name, phone, email);
+    }
+
+    [GeneratedRegex(@"[^\s@<>(),;:""\[\]\\，；：、（）《》]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
+    private static partial Regex EmailPattern();
+
+    /// <summary>Digits with the separators phone numbers are written with: +86 138-0000-0000, (0832) 1234567, 138 0000 0000.</summary>
+    [GeneratedRegex(@"(?<!\d)\+?\(?\d[\d\-() ]{3,30}\d(?!\d)", RegexOptions.CultureInvariant)]
+    private static partial Regex PhonePattern();
+
+    [GeneratedRegex(@"[,，;；:：/、|()（）<>《》\[\]【】\-–—]+")]
+    private static partial Regex Separators();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
+}
