@@ -90,6 +90,7 @@ internal static class CaseMailValues
             {
                 ("Department", model.PartDepartmentName),
                 ("Attachments", Blank(model.PartAttachments)),
+                ("ResolvedOver", model.PartResolvedOver),
             }),
             ("Recipient", new (string, object?)[] { ("Name", model.RecipientName) }),
             // Joint case, zone escalation: the late departments (lead first); nil otherwise.

@@ -478,8 +478,7 @@ public sealed class CaseService(
             if (part.AssignmentRound > 0)
             {
                 // The silent department learns it need not act any more (no link: its links end here), worded for its part.
-                await mailer.SendAsync(db, c, CaseMailKind.Cancelled, [Audiences.Handler],
-                    new CaseMailer.Extras($"主办部门已先行办结 / The lead department resolved the case without this part: {reason}"), ct, part);
+                await mailer.SendAsync(db, c, CaseMailKind.Cancelled, [Audiences.Handler], new CaseMailer.Extras(reason, PartResolvedOver: true), ct, part);
             }
 
             await CaseEffectHandler.EndPartRoundAsync(db, part, now, ct);

@@ -54,6 +54,12 @@ public static class LinkPages
 
     private static readonly string[] HiddenFromLiaisons = [CaseEventKinds.Email, CaseEventKinds.MailFailed, CaseEventKinds.OfficerNote, CaseEventKinds.OfficerChanged];
 
+    /// <summary>
+    /// A department's own business on a joint case: its leader's reminders, the zone urging it, its staff changes. Shown
+    /// on the links of that department's thread (the lead's, or one part's), not to the other departments.
+    /// </summary>
+    private static readonly string[] OwnThreadOnly = [CaseEventKinds.LeaderReminder, CaseEventKinds.Urged, CaseEventKinds.LiaisonChanged];
+
     private static async Task<IResult> Show(
         string token, string? done, LiaisonDbContext db, CaseTimelineView timeline, CategoryService categories, Ui ui, TimeProvider clock, CancellationToken ct)
     {
@@ -133,10 +139,12 @@ public static class LinkPages
         var departments = await db.Departments.AsNoTracking().ToListAsync(ct);
         var department = departments.FirstOrDefault(d => d.Code == c.DepartmentCode)?.Name;
         // Mail bookkeeping, the officers' own notes and which officer follows the case (with the reason it changed
-        // hands) are not the liaison's to read; nor, for a co-handler, the other co-handlers' parts (the lead sees them all).
+        // hands) are not the liaison's to read; nor, for a co-handler, the other co-handlers' parts (the lead sees them
+        // all); nor another department's own business (OwnThreadOnly).
         var ownPart = link.PartId;
         var events = await db.CaseEvents.AsNoTracking()
-            .Where(e => e.CaseId == c.Id && !HiddenFromLiaisons.Contains(e.Kind) && (ownPart == null || e.PartId == null || e.PartId == ownPart))
+            .Where(e => e.CaseId == c.Id && !HiddenFromLiaisons.Contains(e.Kind) && (ownPart == null || e.PartId == null || e.PartId == ownPart)
+                && (!OwnThreadOnly.Contains(e.Kind) || e.PartId == ownPart))
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(TimelineLength).ToListAsync(ct);
         var parts = await db.Set<CasePart>().AsNoTracking().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
         // The enterprise's words on its rating are for the lead it rated (and the zone): a co-handler sees the score.

@@ -26,7 +26,7 @@ public sealed class EnterpriseRatingPageTests(BrowserFixture fixture) : IClassFi
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("新厂房专线接电");
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("已办结（园区已确认）");
         await AssertAccessibleAsync(page, "the rating form");
-        Assert.False(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth"));
+        await BrowserFixture.AssertFitsPhonesAsync(page);
 
         await page.GetByLabel("基本满意").CheckAsync();
         await page.Locator("#rate-comment").FillAsync("总体满意，希望后续跟进电压情况");

@@ -65,7 +65,7 @@ public sealed partial class JointCasePageTests(BrowserFixture fixture) : IClassF
         await Assertions.Expect(gdgs).ToContainTextAsync("请确认10kV接入方案");
         // Opening the page changed nothing, and it fits a phone: no horizontal scrolling.
         Assert.Equal("dispatched", (await GetCaseAsync(await app.AsOfficerAsync(), number)).GetProperty("status").GetString());
-        Assert.False(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth"));
+        await BrowserFixture.AssertFitsPhonesAsync(page);
 
         // Accepted, the lead's resolve form explains the wait and offers the reason to resolve without the silent one.
         await page.Locator("form[data-action=accept] button").ClickAsync();

@@ -34,7 +34,6 @@ public sealed class LiaisonPageTests(BrowserFixture fixture) : IClassFixture<Bro
         await Assertions.Expect(page.Locator("form[data-action=accept]")).ToHaveCountAsync(0);
         Assert.Equal("accepted", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
         // The page fits a phone: no horizontal scrolling.
-        var overflow = await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth");
-        Assert.False(overflow);
+        await BrowserFixture.AssertFitsPhonesAsync(page);
     });
 }

@@ -227,9 +227,12 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         var gone = await browser.GetAsync(part);
         Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
         // The silent department is told it need not act, with the lead's reason and no link.
-        var told = Assert.Single(await MailsAsync(_app, Handler("jtysj"), "协办已撤回"), m => m.Subject.Contains(number));
-        Assert.Contains("主办部门已先行办结", told.TextBody);
-        Assert.Contains("三日未回复", told.TextBody);
+        // The lead resolved, not the zone: the mail says so, in the recipient's language only.
+        var told = Assert.Single(await MailsAsync(_app, Handler("jtysj"), "主办已先行办结"), m => m.Subject.Contains(number));
+        Assert.Contains("已先行办结以下联办事项，贵单位的协办任务", told.TextBody);
+        Assert.Contains("先行办结理由：交通运输局三日未回复", told.TextBody);
+        Assert.DoesNotContain("园区已撤回", told.TextBody);
+        Assert.DoesNotContain("The lead", told.TextBody);
         Assert.DoesNotContain("/l/", told.TextBody);
         var child = await _app.WithDbAsync(db => db.Set<WorkflowInstanceRecord>().SingleAsync(i => i.CorrelationId!.EndsWith($"/part:{entry.PartId}")));
         Assert.Equal(WorkflowStatus.Cancelled, child.Status);

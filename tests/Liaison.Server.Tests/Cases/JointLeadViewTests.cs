@@ -58,6 +58,35 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
     }
 
     [Fact]
+    public async Task A_departments_own_business_leader_reminders_and_urging_stays_on_its_own_links()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var browser = _app.Anonymous();
+        var number = (await OpenAsync(officer, JointCase("swj", ("fgj", "请核实能耗指标")))).GetProperty("number").GetString()!;
+        var lead = PathOf(LinkIn(await DispatchMailAsync(Handler("swj"), number)));
+        var leadLeader = PathOf(LinkIn((await MailsAsync(_app, Leader("swj"), number)).Single(m => m.Subject.StartsWith("【派单抄送"))));
+        var co = PathOf(LinkIn(await DispatchMailAsync(Handler("fgj"), number)));
+        var coLeader = PathOf(LinkIn((await MailsAsync(_app, Leader("fgj"), number)).Single(m => m.Subject.StartsWith("【派单抄送"))));
+        await PostActionAsync(browser, leadLeader, "remind", new() { ["note"] = "主办局长：请抓紧签收" });
+        await PostActionAsync(browser, coLeader, "remind", new() { ["note"] = "协办局长：请抓紧核实" });
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/urge", new { note = "园区催主办" })).StatusCode);
+
+        var coPage = await browser.GetStringAsync(co);
+        var leadPage = await browser.GetStringAsync(lead);
+
+        Assert.Contains("协办局长：请抓紧核实", coPage);
+        Assert.DoesNotContain("主办局长：请抓紧签收", coPage);
+        Assert.DoesNotContain("园区催主办", coPage);
+        Assert.Contains("主办局长：请抓紧签收", leadPage);
+        Assert.Contains("园区催主办", leadPage);
+        Assert.DoesNotContain("协办局长：请抓紧核实", leadPage);
+        // The officer's page has it all.
+        var all = await officer.GetStringAsync($"/cases/{number}");
+        Assert.Contains("协办局长：请抓紧核实", all);
+        Assert.Contains("主办局长：请抓紧签收", all);
+    }
+
+    [Fact]
     public async Task The_lead_hears_of_a_submitted_part_in_its_own_thread_with_the_note_and_a_link_to_its_page()
     {
         var officer = await _app.AsOfficerAsync();

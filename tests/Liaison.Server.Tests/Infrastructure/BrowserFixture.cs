@@ -111,6 +111,22 @@ public class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The page fits a phone without horizontal scrolling, at 390 px and on the narrowest phones still sold (360 and
+    /// 320 px): long words (an email address) wrap. Leaves the page at 390 × 844.
+    /// </summary>
+    public static async Task AssertFitsPhonesAsync(IPage page)
+    {
+        foreach (var width in new[] { 390, 360, 320 })
+        {
+            await page.SetViewportSizeAsync(width, 740);
+            var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+            Assert.True(scrollWidth <= width, $"{page.Url} is {scrollWidth} px wide on a {width} px phone");
+        }
+
+        await page.SetViewportSizeAsync(390, 844);
+    }
+
     /// <summary>Signs in through the sign-in form (in Chinese, the default) and waits to land on <paramref name="returnUrl"/>.</summary>
     public static async Task SignInAsync(IPage page, string returnUrl, string email = LiaisonApp.AdminEmail, string password = LiaisonApp.AdminPassword)
     {
