@@ -219,7 +219,22 @@ public static class LiaisonHost
         app.UseReadOnlyRequests();
         app.UseSecurityHeaders(SecurityHeaders.PublicHttps(app.Services.GetRequiredService<IOptions<LiaisonOptions>>().Value.PublicBaseUrl));
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            if (PageErrors.IsPage(http) && http.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed or StatusCodes.Status400BadRequest)
+            {
+                await PageErrors.WriteAsync(http, http.Response.StatusCode);
+                return;
+            }
+
+            // The API's answer: problem details with the status's detail (AddProblemDetails above), as the default did.
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = { Status = http.Response.StatusCode },
+            });
+        });
         // The pages' stylesheet and scripts; the designer's files are served by its own endpoint, for admins only.
         app.UseStaticFiles(new StaticFileOptions
         {

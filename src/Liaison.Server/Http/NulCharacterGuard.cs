@@ -33,6 +33,14 @@ public sealed class NulCharacterGuard(RequestDelegate next)
 
         http.Response.StatusCode = StatusCodes.Status400BadRequest;
         var field = where.Replace("\0", "\\u0000");
+        if (HttpMethods.IsGet(http.Request.Method) && PageErrors.IsPage(http))
+        {
+            // A page's address typed or pasted with it: the page's answer.
+            await PageErrors.WriteAsync(http, StatusCodes.Status400BadRequest,
+                new($"地址中的 {field} 含有无法处理的字符 U+0000", $"{field} in the address contains the character U+0000, which cannot be handled"));
+            return;
+        }
+
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,

@@ -167,6 +167,13 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
 
         http.Response.StatusCode = bad.StatusCode;
         var (detail, field, error) = Explain(bad);
+        if (PageErrors.IsPage(http))
+        {
+            // A page's address with a malformed value (/cases/new?enterpriseId=abc): the page's answer, not JSON.
+            await PageErrors.WriteAsync(http, bad.StatusCode, field is null ? detail : new Text($"{detail.Zh}（{field}：{error?.Zh}）", $"{detail.En} ({field}: {error?.En})"));
+            return true;
+        }
+
         var problem = field is null
             ? new ProblemDetails { Detail = detail.ToString() }
             : new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [error?.ToString() ?? ""] }) { Detail = detail.ToString() };
@@ -245,5 +252,30 @@ public static class ExpiredForm
                 new Text("表单没有提交，没有任何改动。请返回页面，刷新后重新填写并提交。", "The form was not sent and nothing changed. Go back to the page, reload it, then fill in and send the form again."),
                 back, new Text("返回页面", "Back to the page")), StatusCodes.Status400BadRequest)
             .ExecuteAsync(http);
+    }
+}
+
+/// <summary>
+/// Errors the framework answers by status alone (no such address, a malformed value in it, a method the address does not
+/// take), answered on a page's address as a page in the reader's language, and on the API's as problem details.
+/// </summary>
+public static class PageErrors
+{
+    /// <summary>Where a person reads the answer in a browser: anything but the API, the jobs dashboard, health and the API description.</summary>
+    public static bool IsPage(HttpContext http) =>
+        !(http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/hangfire")
+          || http.Request.Path.StartsWithSegments("/health") || http.Request.Path.StartsWithSegments("/openapi"));
+
+    public static Task WriteAsync(HttpContext http, int status, Text? detail = null)
+    {
+        var (title, message) = status switch
+        {
+            StatusCodes.Status404NotFound => (MessageModel.NotFoundTitle,
+                new Text("没有这个页面，或地址中的编号格式不对。", "There is no such page, or an id in its address has the wrong format.")),
+            StatusCodes.Status405MethodNotAllowed => (new Text("不支持此操作", "Not supported"),
+                new Text("此地址不接受该请求方式。", "This address does not take that kind of request.")),
+            _ => (new Text("请求有误", "Bad request"), new Text("地址或提交的内容格式不对，没有任何改动。", "The address or what was sent has the wrong format; nothing changed.")),
+        };
+        return PageResults.Message(new MessageModel(title, detail ?? message, "/", new Text("返回首页", "Home")), status).ExecuteAsync(http);
     }
 }

@@ -25,6 +25,38 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         return JsonDocument.Parse(body).RootElement;
     }
 
+    [Theory]
+    [InlineData("/enterprises/abc", HttpStatusCode.NotFound, "没有这个页面")]
+    [InlineData("/visits/abc", HttpStatusCode.NotFound, "没有这个页面")]
+    [InlineData("/cases/new?enterpriseId=abc", HttpStatusCode.BadRequest, "enterpriseId")]
+    [InlineData("/cases/new?visitProblemId=abc", HttpStatusCode.BadRequest, "visitProblemId")]
+    [InlineData("/enterprises?q=%00", HttpStatusCode.BadRequest, "含有无法处理的字符")]
+    [InlineData("/no/such/page", HttpStatusCode.NotFound, "没有这个页面")]
+    public async Task A_malformed_page_address_gets_a_page_saying_what_is_wrong_not_json(string url, HttpStatusCode status, string says)
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        var response = await officer.GetAsync(url);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(body.Contains(says, StringComparison.Ordinal), body);
+        Assert.Contains("<html", body);
+    }
+
+    [Theory]
+    [InlineData("/api/enterprises/abc", HttpStatusCode.NotFound)]
+    [InlineData("/api/no/such/thing", HttpStatusCode.NotFound)]
+    public async Task The_apis_answer_to_a_malformed_address_stays_problem_details(string url, HttpStatusCode status)
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        var problem = await ProblemAsync(await officer.GetAsync(url), status);
+
+        Assert.Contains("没有这个地址", problem.GetProperty("detail").GetString());
+    }
+
     [Fact]
     public async Task Signing_in_with_U0000_in_the_email_is_400_naming_the_field_even_anonymously()
     {
