@@ -9,12 +9,14 @@ using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
 using Liaison.Server.Categories;
 using Liaison.Server.Common;
+using Liaison.Server.Data;
 using Liaison.Server.Departments;
 using Liaison.Server.Enterprises;
 using Liaison.Server.Pages;
 using Liaison.Server.Visits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Cases;
 
@@ -49,6 +51,9 @@ public static class CasePages
     public const string ExtensionDenied = "extension-denied";
     public const string RatingReopened = "rating-reopened";
     public const string RatingClosed = "rating-closed";
+
+    /// <summary>The new-case form was asked for a visit's problem that is a case already: its case, with this banner.</summary>
+    private const string AlreadyRaised = "already-raised";
 
     /// <summary>Signed-in people start at their workbench (工作台); everyone else at the sign-in form.</summary>
     private static IResult Home(ClaimsPrincipal user) =>
@@ -135,11 +140,24 @@ public static class CasePages
     /// </summary>
     private static async Task<IResult> NewForm(
         long? enterpriseId, long? visitProblemId, EnterpriseService enterprises, VisitService visits, DepartmentService departments,
-        CalendarService calendars, CategoryService categories, TimeProvider clock, CancellationToken ct)
+        CalendarService calendars, CategoryService categories, LiaisonDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var input = NewCaseInput.Empty with { EnterpriseId = enterpriseId };
-        if (visitProblemId is { } problemId && await visits.ProblemForFormAsync(problemId, ct) is var (problem, visitEnterprise))
+        if (visitProblemId is { } problemId)
         {
+            if (await visits.ProblemForFormAsync(problemId, ct) is not var (problem, visitEnterprise))
+            {
+                return PageResults.Message(new MessageModel(MessageModel.NotFoundTitle,
+                    new Text($"没有编号为 {problemId} 的走访问题", $"No problem found on a visit has the id {problemId}"), "/visits", new Text("走访记录", "Visits")),
+                    StatusCodes.Status404NotFound);
+            }
+
+            // Raised already (by this officer a moment ago, or a colleague): its case, not a form that would lead there.
+            if (problem.CaseId is { } raised && await db.Cases.Where(c => c.Id == raised).Select(c => c.Number).FirstOrDefaultAsync(ct) is { } number)
+            {
+                return Results.Redirect(CaseUrl(number) + "?done=" + AlreadyRaised);
+            }
+
             input = NewCaseInput.ForVisitProblem(problem, visitEnterprise);
         }
 
@@ -230,6 +248,7 @@ public static class CasePages
             ExtensionDenied => new Text("已不同意延期", "The extension was denied"),
             RatingReopened => new Text("已重办：开立了关联的重办事项", "Reopened: a linked follow-up case was opened"),
             RatingClosed => new Text("已说明后结案", "Closed with a note"),
+            AlreadyRaised => new Text("此走访问题已转为本事项，无需再次受理", "This problem from a visit is already this case; nothing to open again"),
             { } action when CaseActions.OfficerActions.Contains(action) || CaseActions.OfficerPartActions.Contains(action) => CaseActions.Done(action),
             _ => null,
         };

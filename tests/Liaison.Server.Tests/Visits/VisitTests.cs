@@ -229,6 +229,16 @@ public sealed class VisitTests : IAsyncLifetime
         Assert.Equal("/cases/" + number, sent.Headers.Location!.OriginalString.Split('?')[0]);
         Assert.Equal(enterpriseId, (await GetCaseAsync(_squad, number!)).GetProperty("enterprise").GetProperty("id").GetInt64());
         Assert.Equal(1, await _app.WithDbAsync(db => db.Cases.CountAsync(c => c.EnterpriseId == enterpriseId)));
+
+        // The form asked for again (the back button, a colleague's link) goes to the case it became.
+        var again = await browser.GetAsync($"/cases/new?visitProblemId={problemId}");
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal($"/cases/{number}?done=already-raised", again.Headers.Location!.OriginalString);
+        Assert.Contains("此走访问题已转为本事项，无需再次受理", await browser.GetStringAsync(again.Headers.Location!.OriginalString));
+        // A problem that does not exist is a 404, not an empty form.
+        var missing = await browser.GetAsync("/cases/new?visitProblemId=987654321");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("没有编号为 987654321 的走访问题", await missing.Content.ReadAsStringAsync());
     }
 
     [Fact]
