@@ -339,7 +339,8 @@ public static class CasePages
         return Results.Redirect(CaseUrl(number) + "?done=" + Uri.EscapeDataString(action));
     }
 
-    private static async Task<IResult> CasePageAsync(
+    /// <summary>The case page, with a banner (<paramref name="flash"/>) or the refusal of what was just sent (<paramref name="error"/>).</summary>
+    internal static async Task<IResult> CasePageAsync(
         string number, Text? flash, ServiceError? error, int status, CaseQueries queries, CaseTimelineView timeline,
         DepartmentService departments, CategoryService categories, CancellationToken ct)
     {

@@ -2,8 +2,10 @@ using System.Security.Claims;
 using Liaison.Cases.Enterprises;
 using Liaison.Server.Auth;
 using Liaison.Server.Cases;
+using Liaison.Server.Categories;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
+using Liaison.Server.Departments;
 using Liaison.Server.Http;
 using Liaison.Server.Pages;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -74,17 +76,26 @@ public static class RatingsApi
 
     private static async Task<IResult> DecideFromPage(
         string number, string decision, [FromForm] string? note, ClaimsPrincipal user, UserManager<LiaisonUser> users, RatingService ratings,
-        CancellationToken ct)
+        LiaisonDbContext db, CaseQueries queries, CaseTimelineView timeline, DepartmentService departments, CategoryService categories, CancellationToken ct)
     {
         var result = await ratings.DecideAsync(number, users.GetUserId(user)!, user.Identity?.Name ?? "officer", new RatingService.DecisionInput(decision, note), ct);
-        if (result.Error is { } error)
+        // Post/Redirect/Get: the case page shows the decision (and the follow-up case it opened).
+        var done = Results.Redirect(CasePages.CaseUrl(number) + "?done=" + (decision == "reopen" ? CasePages.RatingReopened : CasePages.RatingClosed) + "#rating");
+        if (result.Error is null)
         {
-            return PageResults.Message(new MessageModel(new("未执行，事项没有变化", "Nothing was changed"), error.Message,
-                CasePages.CaseUrl(number), new("返回事项", "Back to the case")) { Alert = true }, PageResults.StatusOf(error));
+            return done;
         }
 
-        // Post/Redirect/Get: the case page shows the decision (and the follow-up case it opened).
-        return Results.Redirect(CasePages.CaseUrl(number) + "?done=" + (decision == "reopen" ? CasePages.RatingReopened : CasePages.RatingClosed) + "#rating");
+        // The same decision sent again after it went through (a reload, the back button, a double tap): done, as the
+        // other decisions' forms answer. The panel says who decided and when.
+        if (result.Error is ServiceError.Conflict && Ratings.TryParse(decision, out RatingDecision wanted)
+            && await db.Set<CaseRating>().Where(r => db.Cases.Any(c => c.Id == r.CaseId && c.Number == number)).Select(r => r.Decision).FirstOrDefaultAsync(ct) == wanted)
+        {
+            return done;
+        }
+
+        // Refused (a note missing, decided the other way meanwhile): the case page again, saying why.
+        return await CasePages.CasePageAsync(number, null, result.Error, PageResults.StatusOf(result.Error), queries, timeline, departments, categories, ct);
     }
 
     private static async Task<List<AwaitingDecisionDto>> AwaitingAsync(LiaisonDbContext db, CancellationToken ct)

@@ -385,16 +385,27 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         var page = await browser.GetStringAsync($"/cases/{number}");
         Assert.DoesNotContain("当前无需您决定", page); // the rating waits for a decision on the same page
         var form = FormFor(page, "rating-close")!;
+        form["note"] = "  ";
+        var blank = await browser.PostAsync($"/cases/{number}/rating/close", new FormUrlEncodedContent(form));
+        Assert.Equal(HttpStatusCode.BadRequest, blank.StatusCode);
+        var refused = await blank.Content.ReadAsStringAsync();
+        Assert.Contains("请填写结案说明", refused);
+        Assert.Contains("data-action=\"rating-close\"", refused); // the case page again, its forms there to fill in
         form["note"] = "电费减免不属于本案范围，已向企业解释";
         var closed = await browser.PostAsync($"/cases/{number}/rating/close", new FormUrlEncodedContent(form));
         var twice = await browser.PostAsync($"/cases/{number}/rating/close", new FormUrlEncodedContent(form));
+        var otherWay = await browser.PostAsync($"/cases/{number}/rating/reopen", new FormUrlEncodedContent(form));
 
         Assert.Equal(HttpStatusCode.Redirect, closed.StatusCode);
         Assert.Equal($"/cases/{number}?done=rating-closed#rating", closed.Headers.Location?.OriginalString);
         var after = await browser.GetStringAsync($"/cases/{number}?done=rating-closed");
         Assert.Contains("已说明后结案", after);
         Assert.Matches("已决定：<strong>[^<]+</strong> <span class=\"muted\">测试专员 ", after); // who decided, by name (it showed the email)
-        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        // Sent again, the same decision is answered as done; the other one is refused on the case page.
+        Assert.Equal(HttpStatusCode.Redirect, twice.StatusCode);
+        Assert.Equal(closed.Headers.Location, twice.Headers.Location);
+        Assert.Equal(HttpStatusCode.Conflict, otherWay.StatusCode);
+        Assert.Contains("已决定：", await otherWay.Content.ReadAsStringAsync());
         Assert.Empty((await _officer.GetFromJsonAsync<JsonElement>("/api/ratings/awaiting-decision")).EnumerateArray());
         var rating = await _officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/rating");
         Assert.Equal("close", rating.GetProperty("decision").GetString());
