@@ -81,7 +81,7 @@ public sealed class DepartmentsApiTests(AppFixture fixture) : IClassFixture<AppF
     {
         var admin = await _app.AsAdminAsync();
         var officer = await _app.AsOfficerAsync();
-        await Cases.CaseTestKit.OpenAsync(officer, Cases.CaseTestKit.NewCase("sthjj"));
+        var number = (await Cases.CaseTestKit.OpenAsync(officer, Cases.CaseTestKit.NewCase("sthjj"))).GetProperty("number").GetString();
         var current = await admin.GetFromJsonAsync<JsonElement>("/api/departments/sthjj");
         object Body(bool active) => new
         {
@@ -93,7 +93,8 @@ public sealed class DepartmentsApiTests(AppFixture fixture) : IClassFixture<AppF
 
         var refused = await admin.PutAsJsonAsync("/api/departments/sthjj", Body(active: false));
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        Assert.Contains("还有 1 件在办事项或协办任务", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        // Named, so the admin finds the case to reassign.
+        Assert.Contains($"还有在办事项或协办任务（{number}）", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         Assert.True(await _app.WithDbAsync(db => db.Departments.Where(d => d.Code == "sthjj").Select(d => d.Active).SingleAsync()));
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/departments/sthjj", Body(active: true))).StatusCode);

@@ -29,6 +29,7 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
 {
     private static readonly Text Workflow = new("流程", "Workflow");
     private static readonly Text SystemActor = new("系统", "System");
+    private static readonly Text EnterpriseActor = new("企业", "The enterprise");
 
     /// <summary>
     /// For a case its department returned: the resolve deadline insisting now would give it, by the shipped workflow's
@@ -87,6 +88,7 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
         {
             "workflow" => Workflow,
             CaseTimeline.System => SystemActor,
+            EnterpriseView.RatingEvents.Enterprise => EnterpriseActor,
             var actor => names.Person(actor),
         };
         var what = CaseEventKinds.Label(e.Kind);

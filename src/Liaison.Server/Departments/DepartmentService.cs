@@ -127,12 +127,15 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
             return NotFound(code);
         }
 
-        if (input.Active == false && department.Active && await OpenWorkAsync(code, ct) is > 0 and var open)
+        if (input.Active == false && department.Active && await OpenWorkAsync(code, ct) is { Count: > 0 } open)
         {
-            // Its cases would wait on a department nobody can dispatch to again: they are reassigned first.
+            // Its cases would wait on a department nobody can dispatch to again: they are reassigned first. Named, so
+            // the admin can find them (the first few, oldest first).
+            var shown = string.Join("、", open.Take(OpenWorkShown));
+            var more = open.Count > OpenWorkShown ? "…" : "";
             return new ServiceError.Conflict(new Text(
-                $"该部门还有 {open} 件在办事项或协办任务，请先改派或撤回后再停用",
-                $"the department still has {open} open case(s) or co-handling part(s): reassign or drop them before deactivating it"));
+                $"该部门还有在办事项或协办任务（{shown}{more}），请先改派或撤回后再停用",
+                $"the department still has open cases or co-handling parts ({shown.Replace("、", ", ")}{more}): reassign or drop them before deactivating it"));
         }
 
         var before = Snapshot.Of(department);
@@ -154,9 +157,14 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
     }
 
     /// <summary>The department's open cases (as lead) and open co-handling parts.</summary>
-    private async Task<int> OpenWorkAsync(string code, CancellationToken ct) =>
-        await db.Cases.CountAsync(c => c.DepartmentCode == code && CaseStatuses.Open.Contains(c.Status), ct)
-        + await db.Set<CasePart>().CountAsync(p => p.DepartmentCode == code && CasePart.OpenStatuses.Contains(p.Status), ct);
+    /// <summary>How many of a department's open cases a refused deactivation names.</summary>
+    private const int OpenWorkShown = 10;
+
+    /// <summary>The numbers of the cases the department leads or co-handles while they are open, oldest first; one past those shown at most.</summary>
+    private async Task<List<string>> OpenWorkAsync(string code, CancellationToken ct) =>
+        await db.Cases.Where(c => CaseStatuses.Open.Contains(c.Status) && (c.DepartmentCode == code
+                || db.Set<CasePart>().Any(p => p.CaseId == c.Id && p.DepartmentCode == code && CasePart.OpenStatuses.Contains(p.Status))))
+            .OrderBy(c => c.Id).Select(c => c.Number).Take(OpenWorkShown + 1).ToListAsync(ct);
 
     /// <summary>What the change log compares; the liaisons are replaced, never changed in place, so holding them is enough.</summary>
     private sealed record Snapshot(string Name, DepartmentLiaison Handler, DepartmentLiaison Leader, bool Active)

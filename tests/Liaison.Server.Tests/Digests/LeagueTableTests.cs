@@ -231,6 +231,12 @@ public sealed class LeagueTableTests : IAsyncLifetime
         Assert.Matches("<tr data-department=\"total\"[^>]*>\\s*<th scope=\"row\">合计</th>", lead);
         Assert.DoesNotContain("data-table=\"co-handling\"", page); // no joint cases here
         Assert.Contains("value=\"2026-03-02\"", page);
+        // In English, English brackets.
+        await browser.PostAsync("/language", new FormUrlEncodedContent(new Dictionary<string, string> { ["culture"] = "en", ["returnUrl"] = "/" }));
+        var english = await browser.GetStringAsync($"/reports/league-table?{Period}");
+        Assert.Contains("<td>2 (1)</td>", english);
+        Assert.DoesNotContain("（", Regex.Match(english, "<table data-table=\"lead\">(.*?)</table>", RegexOptions.Singleline).Groups[1].Value);
+        await browser.PostAsync("/language", new FormUrlEncodedContent(new Dictionary<string, string> { ["culture"] = "zh-CN", ["returnUrl"] = "/" }));
 
         // The CSV link downloads with the page's sign-in.
         var csvUrl = WebUtility.HtmlDecode(Regex.Match(page, "href=\"(/api/reports/league-table\\.csv[^\"]*)\"").Groups[1].Value);
