@@ -79,11 +79,16 @@ public static class EnterpriseLinkPages
         var resolution = c.Status is CaseStatus.Resolved or CaseStatus.Closed ? await EnterpriseNotices.ResolutionAsync(db, c.Id, ct) : null;
         var steps = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && e.PartId == null && Milestones.Contains(e.Kind))
             .OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new { e.At, e.Kind }).ToListAsync(ct);
+        var rating = c.Status == CaseStatus.Closed ? await ratings.RatingAsync(c.Id, ct) : null;
         return PageResults.Page<EnterpriseLinkPage>(new EnterpriseLinkPageModel(
             c, names.GetValueOrDefault(c.DepartmentCode) ?? c.DepartmentCode, parts.Select(p => names.GetValueOrDefault(p) ?? p).ToList(),
-            resolution, c.Status == CaseStatus.Closed ? await ratings.RatingAsync(c.Id, ct) : null, clock.GetUtcNow(), flash, error)
+            resolution, rating, clock.GetUtcNow(), flash, error)
         {
             Steps = steps.Select(e => new EnterpriseStep(e.At, MilestoneText(e.Kind))).ToList(),
+            // What the zone did about an unsatisfied rating: the follow-up case it opened is the enterprise's to follow.
+            FollowUpNumber = rating?.FollowUpCaseId is { } followUp
+                ? await db.Cases.AsNoTracking().Where(x => x.Id == followUp).Select(x => x.Number).FirstOrDefaultAsync(ct)
+                : null,
         }, status);
     }
 
@@ -176,6 +181,9 @@ public sealed record EnterpriseLinkPageModel(
 
     /// <summary>What has happened so far, oldest first: dates and steps, nothing internal.</summary>
     public IReadOnlyList<EnterpriseStep> Steps { get; init; } = [];
+
+    /// <summary>The follow-up case the zone opened on an unsatisfied rating (重办), if it did.</summary>
+    public string? FollowUpNumber { get; init; }
 }
 
 /// <summary>One step of the case as the enterprise sees it.</summary>

@@ -328,6 +328,9 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.Equal("电压仍不稳定，设备无法开机", item.GetProperty("comment").GetString());
         Assert.Contains("电压仍不稳定", await _officer.GetStringAsync("/ratings"));
         Assert.Contains("data-action=\"rating-reopen\"", await _officer.GetStringAsync($"/cases/{number}"));
+        // The enterprise is told what comes next.
+        var enterpriseBrowser = _app.Anonymous();
+        Assert.Contains("园区工作人员将决定重办，或向您作出说明。", await enterpriseBrowser.GetStringAsync(path));
 
         // The officer's daily digest (Tuesday 08:30) lists it as awaiting a decision, with the enterprise's comment.
         At(3, 3, 9);
@@ -362,6 +365,8 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         // The follow-up is a new case of the enterprise's: its department is dispatched and the enterprise gets a link to it.
         Assert.Single(await MailsAsync(_app, Handler, followUp));
         Assert.Single(await EnterpriseLinksAsync(_app, followUp));
+        // Its link to the original case says the case is being handled again, and as which case.
+        Assert.Contains($"园区已根据您的评价安排重办：<strong>{followUp}</strong>", await enterpriseBrowser.GetStringAsync(path));
     }
 
     [Fact]
@@ -399,6 +404,10 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, closed.StatusCode);
         Assert.Equal($"/cases/{number}?done=rating-closed#rating", closed.Headers.Location?.OriginalString);
         var after = await browser.GetStringAsync($"/cases/{number}?done=rating-closed");
+        // The enterprise reads the zone's answer on its link.
+        var answered = await _app.Anonymous().GetStringAsync(path);
+        Assert.Contains("园区的答复：", answered);
+        Assert.Contains("电费减免不属于本案范围，已向企业解释", answered);
         Assert.Contains("已说明后结案", after);
         Assert.Matches("已决定：<strong>[^<]+</strong> <span class=\"muted\">测试专员 ", after); // who decided, by name (it showed the email)
         Assert.Matches("<td>企业</td>\\s*<td>企业评价", after); // the rating's actor in words (it showed "enterprise")
