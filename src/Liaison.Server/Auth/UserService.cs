@@ -254,7 +254,7 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
             : Roles.All.FirstOrDefault(r => string.Equals(r, roleInput.Trim(), StringComparison.OrdinalIgnoreCase)) ?? roleInput.Trim();
         if (!Roles.All.Contains(role))
         {
-            v.Add("role", "只能是 Officer 或 Admin", "must be Officer or Admin");
+            v.Add("role", "只能是园区工作人员（Officer）或管理员（Admin）", "must be Officer or Admin");
         }
 
         var culture = string.IsNullOrWhiteSpace(cultureInput) ? Cultures.Chinese : cultureInput.Trim();

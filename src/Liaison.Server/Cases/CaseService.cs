@@ -98,7 +98,7 @@ public sealed class CaseService(
         var category = input.Category?.Trim() ?? "";
         if (await categories.FindAsync(category, ct) is null)
         {
-            v.Add("category", await categories.UnknownAsync(ct));
+            v.Add("category", await categories.UnknownAsync(category, ct));
         }
 
         var priority = CasePriority.Normal;
@@ -260,7 +260,8 @@ public sealed class CaseService(
 
             if (code == lead)
             {
-                v.Add(field + ".departmentCode", $"{code} 已是主办部门，不能同时协办", $"'{code}' is the lead department; it cannot also co-handle");
+                var name = await db.Departments.AsNoTracking().Where(d => d.Code == code).Select(d => d.Name).FirstOrDefaultAsync(ct) ?? code;
+                v.Add(field + ".departmentCode", $"{name}已是主办部门，不能同时协办", $"{name} is the lead department; it cannot also co-handle");
             }
             else if (result.Any(r => r.Code == code))
             {
@@ -378,7 +379,7 @@ public sealed class CaseService(
             case CaseActions.Return:
                 if (input.ReasonCode is null || !CaseActions.ReturnReasons.ContainsKey(input.ReasonCode))
                 {
-                    v.Add("reasonCode", "请选择退回原因", "choose a reason: " + string.Join(", ", CaseActions.ReturnReasons.Keys));
+                    v.Add("reasonCode", "请选择退回原因", ReturnReasonsHint);
                 }
 
                 v.Required("note", note, 2000);
@@ -549,7 +550,7 @@ public sealed class CaseService(
                 // Returns the part, not the case: the officer reassigns it to another department or drops it.
                 if (input.ReasonCode is null || !CaseActions.ReturnReasons.ContainsKey(input.ReasonCode))
                 {
-                    v.Add("reasonCode", "请选择退回原因", "choose a reason: " + string.Join(", ", CaseActions.ReturnReasons.Keys));
+                    v.Add("reasonCode", "请选择退回原因", ReturnReasonsHint);
                 }
 
                 v.Required("note", note, 2000);
@@ -883,7 +884,8 @@ public sealed class CaseService(
         }
         else if (code == c.DepartmentCode)
         {
-            v.Add("departmentCode", $"{code} 是主办部门，不能同时协办", $"'{code}' is the lead department; it cannot also co-handle");
+            var name = await db.Departments.AsNoTracking().Where(d => d.Code == code).Select(d => d.Name).FirstAsync(ct);
+            v.Add("departmentCode", $"{name}是主办部门，不能同时协办", $"{name} is the lead department; it cannot also co-handle");
         }
         else if (code == part.DepartmentCode)
         {
@@ -1200,6 +1202,10 @@ public sealed class CaseService(
 
         return null;
     }
+
+    /// <summary>The return reasons an API client may send, each with what it means.</summary>
+    private static readonly string ReturnReasonsHint =
+        "choose a reason: " + string.Join(", ", CaseActions.ReturnReasons.Select(r => $"{r.Key} ({r.Value.En})"));
 
     private static readonly ServiceError RequestIdReused = new ServiceError.Conflict(new(
         "此请求编号（requestId）已用于另一项操作，请为每项操作使用新的编号", "This requestId was already used for another request; send a new one for each request"));

@@ -40,11 +40,20 @@ public sealed class CategoryService
         return (await ListAsync(ct)).FirstOrDefault(c => c.Code == trimmed);
     }
 
-    /// <summary>"must be one of …" for a field naming an unknown category.</summary>
-    public async Task<Text> UnknownAsync(CancellationToken ct = default)
+    /// <summary>
+    /// What is wrong with a field naming no category (required) or an unknown one (one of …, each by its name and the
+    /// code an API client sends).
+    /// </summary>
+    public async Task<Text> UnknownAsync(string? given, CancellationToken ct = default)
     {
-        var codes = (await ListAsync(ct)).Select(c => c.Code).ToList();
-        return new Text("类别无效，可选：" + string.Join("、", codes), "must be one of " + string.Join(", ", codes));
+        if (string.IsNullOrWhiteSpace(given))
+        {
+            return new Text("必填：请选择类别", "is required: choose a category");
+        }
+
+        var all = await ListAsync(ct);
+        return new Text("类别无效，可选：" + string.Join("、", all.Select(c => $"{c.NameZh}（{c.Code}）")),
+            "must be one of " + string.Join(", ", all.Select(c => $"{c.Name} ({c.Code})")));
     }
 
     /// <summary>Forget the cached list (after a local change).</summary>

@@ -27,6 +27,9 @@ public sealed class Validation
         ["departmentCode"] = new("部门", "Department"),
         ["from"] = new("开始日期", "From"),
         ["to"] = new("结束日期", "To"),
+        ["officer"] = new("接手人", "New officer"),
+        ["approve"] = new("审批意见", "Decision"),
+        ["decision"] = new("决定", "Decision"),
     };
 
     public bool IsValid => _errors.Count == 0;
@@ -105,6 +108,13 @@ public sealed class Validation
             string.Join("；", lines.Select(l => Labels.TryGetValue(l.Field, out var label)
                 ? l.Message.Zh.Contains(label.Zh, StringComparison.Ordinal) ? l.Message.Zh : $"{label.Zh}：{l.Message.Zh}"
                 : $"{l.Field}: {l.Message.Zh}")),
-            string.Join("; ", lines.Select(l => Labels.TryGetValue(l.Field, out var label) ? $"{label.En}: {l.Message.En}" : $"{l.Field}: {l.Message.En}")));
+            string.Join("; ", lines.Select(l => SaysItsField(l.Message.En, l.Field, Labels.TryGetValue(l.Field, out var named) ? named.En : null)
+                ? l.Message.En
+                : $"{(Labels.TryGetValue(l.Field, out var label) ? label.En : l.Field)}: {l.Message.En}")));
     }
+
+    /// <summary>An English message that already names its field ("days must be 1–60 working days") needs no label before it.</summary>
+    private static bool SaysItsField(string message, string field, string? label) =>
+        message.StartsWith(field + " ", StringComparison.OrdinalIgnoreCase)
+        || (label is not null && message.Contains(label, StringComparison.OrdinalIgnoreCase));
 }

@@ -403,7 +403,7 @@ public sealed class VisitService(
             var category = Validation.Optional(p.Category);
             if (category is not null && await categories.FindAsync(category, ct) is null)
             {
-                v.Add($"{field}.category", await categories.UnknownAsync(ct));
+                v.Add($"{field}.category", await categories.UnknownAsync(category, ct));
             }
 
             problems.Add(new VisitProblem { Title = title, Description = description, DepartmentCode = department, Category = category, Position = i });

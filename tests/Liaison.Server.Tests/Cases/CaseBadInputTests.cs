@@ -45,6 +45,33 @@ public sealed class CaseBadInputTests(AppFixture fixture) : IClassFixture<AppFix
         { Body(b => b["enterprise"] = new Dictionary<string, object?> { ["name"] = "示例企业", ["creditCode"] = CreditCode, ["chiefServiceOfficer"] = new string('王', 101) }), "enterprise.chiefServiceOfficer" },
     };
 
+    [Theory]
+    [InlineData("", "category", "必填：请选择类别 / is required: choose a category")]
+    [InlineData("parking", "category", "类别无效，可选：项目快速落地（project-landing）、")]
+    [InlineData("parking", "category", "must be one of ")]
+    public async Task A_refusal_names_things_as_people_know_them_codes_beside_names(string category, string field, string says)
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        var response = await officer.PostAsync("/api/cases", new StringContent(Body(b => b["category"] = category), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty(field);
+        Assert.Contains(errors.EnumerateArray(), e => e.GetString()!.Contains(says, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_lead_named_as_its_own_co_handler_is_named_in_words()
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        var response = await officer.PostAsync("/api/cases", new StringContent(Body(b => b["coDepartments"] = new[] { new { departmentCode = "gdgs" } }), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("coDepartments[0].departmentCode")[0].GetString();
+        Assert.StartsWith("供电公司已是主办部门，不能同时协办", error);
+    }
+
     [Fact]
     public async Task A_wrong_check_character_is_named_in_both_languages_once()
     {
