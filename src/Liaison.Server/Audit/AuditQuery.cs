@@ -120,9 +120,15 @@ public static class AuditQuery
             return null;
         }
 
-        if (!DateOnly.TryParseExact(given, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) || date.Year is < 2000 or > 2100)
+        if (!DateOnly.TryParseExact(given, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
             v.Add(field, "日期格式应为 yyyy-MM-dd", "must be a date as yyyy-MM-dd");
+            return null;
+        }
+
+        if (date.Year is < 2000 or > 2100)
+        {
+            v.Add(field, "日期应在 2000 年至 2100 年之间", "must be a date from 2000 to 2100");
             return null;
         }
 

@@ -304,6 +304,11 @@ public sealed class AuditLogTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.BadRequest, (await browser.GetAsync("/admin/audit?" + bad)).StatusCode);
         }
 
+        // A well-formed date out of range says so, not that its format is wrong.
+        var ancient = await (await _admin.GetAsync("/api/admin/audit?from=0001-01-01")).Content.ReadAsStringAsync();
+        Assert.Contains("日期应在 2000 年至 2100 年之间", ancient);
+        Assert.DoesNotContain("yyyy-MM-dd", ancient);
+
         var page = await browser.GetStringAsync("/admin/audit?area=department");
         Assert.Contains("操作日志", page);
         Assert.Contains("data-action=\"department.changed\"", page);
