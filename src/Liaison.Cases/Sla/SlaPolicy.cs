@@ -60,7 +60,8 @@ public sealed record SlaPolicy
         CheckRange(acceptWithinWorkingDays, "acceptWithinWorkingDays", "签收时限", errors);
         CheckRange(resolveWithinWorkingDays, "resolveWithinWorkingDays", "办结时限", errors);
         if (progressReportEveryWorkingDays is { } every) CheckRange(every, "progressReportEveryWorkingDays", "进展报告间隔", errors);
-        if (acceptWithinWorkingDays > resolveWithinWorkingDays)
+        // Compared only when both are in range: a limit already refused needs no second message about it.
+        if (errors.Count == 0 && acceptWithinWorkingDays > resolveWithinWorkingDays)
         {
             errors.Add(("acceptWithinWorkingDays", new Text("签收时限不能长于办结时限", "acceptWithinWorkingDays cannot exceed resolveWithinWorkingDays")));
         }

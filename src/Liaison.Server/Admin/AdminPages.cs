@@ -160,9 +160,7 @@ public static class AdminPages
 
         var typed = CategoryForm.From(form, code);
         var (input, unreadable) = typed.Read();
-        ServiceResult<CaseCategory> result = unreadable.IsValid
-            ? await categories.UpdateAsync(db, code, input, Actor.Of(user), ct)
-            : new ServiceError.Invalid(unreadable);
+        var result = await categories.UpdateAsync(db, code, input, Actor.Of(user), ct, unreadable);
         return result.Error is { } error
             ? PageResults.Page<CategoryEditPage>(new CategoryEditModel(typed, error), PageResults.StatusOf(error))
             : Results.Redirect("/admin/categories?done=saved");

@@ -60,28 +60,37 @@ public sealed class CategoryService
     public void Invalidate() => _categories.Invalidate();
 
     /// <summary>Sets a category's names and limits; refused whole when any field is wrong.</summary>
-    public async Task<ServiceResult<CaseCategory>> UpdateAsync(LiaisonDbContext db, string code, CategoryInput input, Actor actor, CancellationToken ct)
+    /// <param name="unreadable">
+    /// The form's fields that were not numbers (a page's form), refused already: their errors come first, and the rest
+    /// is checked as well, so every error shows at once.
+    /// </param>
+    public async Task<ServiceResult<CaseCategory>> UpdateAsync(LiaisonDbContext db, string code, CategoryInput input, Actor actor, CancellationToken ct,
+        Validation? unreadable = null)
     {
         if (CaseCategories.FindDefault(code) is null)
         {
             return new ServiceError.NotFound(new Text($"没有代码为 {code} 的类别", $"No category has the code '{code}'"));
         }
 
-        var v = new Validation();
+        var v = unreadable ?? new Validation();
         var nameZh = v.Required("nameZh", input.NameZh, 100);
         var name = v.Required("name", input.Name, 200);
         var accept = Limit(v, "acceptWithinWorkingDays", input.AcceptWithinWorkingDays);
         var resolve = Limit(v, "resolveWithinWorkingDays", input.ResolveWithinWorkingDays);
-        if (accept is { } a && resolve is { } r)
+        // A limit missing or unreadable stands in as one in range, so the others are still checked, and nothing is said of it twice.
+        var problems = SlaPolicy.Problems(accept ?? 1, resolve ?? SlaPolicy.MaxWorkingDays, input.ProgressReportEveryWorkingDays)
+            .Where(p => (accept is not null || p.Field != "acceptWithinWorkingDays") && (resolve is not null || p.Field != "resolveWithinWorkingDays"))
+            .ToList();
+        foreach (var (field, message) in problems)
         {
-            foreach (var (field, message) in SlaPolicy.Problems(a, r, input.ProgressReportEveryWorkingDays))
-            {
-                v.Add(field, message);
-            }
+            v.Add(field, message);
         }
 
+        var resolveInRange = resolve is not null && problems.All(p => p.Field != "resolveWithinWorkingDays");
+
         var lead = input.CoHandlerLeadWorkingDays ?? SlaPolicy.DefaultCoHandlerLeadWorkingDays;
-        if (lead < 0 || (resolve is { } limit && lead >= limit))
+        // Its upper bound is the resolve limit: checked against a resolve limit that stands, not one refused above.
+        if (!v.Errors.ContainsKey("coHandlerLeadWorkingDays") && (lead < 0 || (resolveInRange && lead >= resolve!.Value)))
         {
             v.Add("coHandlerLeadWorkingDays", $"应为 0 至 {Math.Max(0, (resolve ?? 1) - 1)} 个工作日（须短于办结时限）",
                 $"must be 0–{Math.Max(0, (resolve ?? 1) - 1)} working days (shorter than the resolve limit)");
@@ -137,7 +146,7 @@ public sealed class CategoryService
 
     private static int? Limit(Validation v, string field, int? value)
     {
-        if (value is null)
+        if (value is null && !v.Errors.ContainsKey(field))
         {
             v.Add(field, "必填", "is required");
         }

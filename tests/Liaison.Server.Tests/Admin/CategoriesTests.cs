@@ -143,6 +143,20 @@ public sealed class CategoriesTests : IAsyncLifetime
         Assert.Contains("value=\"twelve\"", page);
         Assert.Equal(0, await _app.WithDbAsync(db => db.Set<CaseCategoryRecord>().CountAsync()));
 
+        // Every error at once: the unreadable number beside the others' ranges, and nothing said twice about one limit.
+        var several = new Dictionary<string, string>(fields)
+        {
+            ["acceptWithinWorkingDays"] = "abc", ["resolveWithinWorkingDays"] = "-1", ["progressReportEveryWorkingDays"] = "0",
+            ["coHandlerLeadWorkingDays"] = "9",
+        };
+        var all = await (await admin.PostAsync("/admin/categories/project-landing", new FormUrlEncodedContent(several))).Content.ReadAsStringAsync();
+        Assert.Contains("data-field=\"acceptWithinWorkingDays\">应为整数", all);
+        Assert.Contains("办结时限应为1–250个工作日，实际为-1", all);
+        Assert.Contains("进展报告间隔应为1–250个工作日，实际为0", all);
+        Assert.DoesNotContain("签收时限不能长于办结时限", all);
+        Assert.DoesNotContain("应为 0 至 0 个工作日", all);
+        Assert.DoesNotContain("必填", all);
+
         fields["resolveWithinWorkingDays"] = "12";
         var saved = await admin.PostAsync("/admin/categories/project-landing", new FormUrlEncodedContent(fields));
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
