@@ -94,16 +94,9 @@ public static class LinkPages
         int? dayCount = null;
         if (refused is null && !string.IsNullOrWhiteSpace(days))
         {
-            if (int.TryParse(days, out var n))
-            {
-                dayCount = n;
-            }
-            else
-            {
-                var v = new Validation();
-                v.Add("days", "延期天数必须是整数", "Days must be a whole number");
-                refused = new ServiceError.Invalid(v);
-            }
+            // Not a whole number (or far too large): out of the 1–60 range, so the service says so beside the form's
+            // other errors, rather than this one hiding them.
+            dayCount = int.TryParse(days, out var n) ? n : 0;
         }
 
         if (refused is null)

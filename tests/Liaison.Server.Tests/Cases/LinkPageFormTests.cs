@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Liaison.Server.Tests.Infrastructure;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
 
@@ -26,6 +27,24 @@ public sealed class LinkPageFormTests(AppFixture fixture) : IClassFixture<AppFix
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("accepted", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task An_extension_form_with_days_not_a_number_and_no_reason_says_both_and_changes_nothing()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(_app, Handler, number)).Single()));
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+
+        var refused = await PostActionAsync(browser, link, "extension", new() { ["days"] = "abc", ["note"] = " " });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("延期天数必须在 1 到 60 个工作日之间", page);
+        Assert.Contains("说明：必填", page);
+        Assert.Equal(JsonValueKind.Null, (await GetCaseAsync(officer, number)).GetProperty("pendingExtension").ValueKind);
     }
 
     [Fact]
