@@ -470,6 +470,7 @@ export default function App() {
   return (
     <div className="app">
       <header>
+        <a className="home" href="/admin" data-testid="back-to-admin">{t('nav.admin')}</a>
         <h1 className="brand">{t('brand')}</h1>
         {def && (
           <div className="current" data-testid="current-definition" title={def.definitionId}>

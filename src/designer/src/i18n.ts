@@ -1,12 +1,14 @@
-// The designer speaks the reader's language, once: Chinese by default, English on request. The pages' language switch
-// remembers the choice in the `liaison.lang` cookie (zh-CN or en); without it, a browser asking for English gets English.
+// The designer speaks the reader's language, once: the language the server resolved for the other pages (the reader's
+// choice in the `liaison.lang` cookie, else the account's, else the browser's), which it writes into the page as
+// `<html lang=… data-server-lang>`. Served without it (Vite's dev server): the cookie, else the browser's language.
 import type { ActivityDescriptor, Localized, ValidationError } from './types';
 
 export type Lang = 'zh-CN' | 'en';
 
 export const LANG_COOKIE = 'liaison.lang';
 
-export function detectLang(cookie = document.cookie, browser = navigator.language): Lang {
+export function detectLang(cookie = document.cookie, browser = navigator.language, root: HTMLElement | null = document.documentElement): Lang {
+  if (root?.hasAttribute('data-server-lang')) return root.lang === 'en' ? 'en' : 'zh-CN';
   const m = cookie.match(/(?:^|;\s*)liaison\.lang=([^;]*)/);
   if (m) return decodeURIComponent(m[1]).trim() === 'en' ? 'en' : 'zh-CN';
   return (browser || '').toLowerCase().startsWith('en') ? 'en' : 'zh-CN';
@@ -31,6 +33,7 @@ const zh = {
   'action.history': '版本历史',
   'action.export': '导出',
   'action.close': '关闭消息',
+  'nav.admin': '← 返回管理',
   'action.new': '新建流程',
   'action.open': '打开第 {v} 版',
   'action.deleteActivity': '删除活动',
@@ -208,6 +211,7 @@ const en: Record<Key, string> = {
   'action.history': 'History',
   'action.export': 'Export',
   'action.close': 'Close the message',
+  'nav.admin': '← Back to admin',
   'action.new': 'New workflow',
   'action.open': 'Open version {v}',
   'action.deleteActivity': 'Delete activity',

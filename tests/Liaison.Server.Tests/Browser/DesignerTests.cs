@@ -229,6 +229,23 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
     });
 
     [Fact]
+    public Task Speaks_the_accounts_language_over_the_browsers_and_leads_back_to_the_admin_pages() => fixture.RunAsync(async page =>
+    {
+        await SignInAsync(page);
+        // A browser asking for English, for a Chinese account with no choice made on the pages: Chinese, as every page is.
+        await page.SetExtraHTTPHeadersAsync(new Dictionary<string, string> { ["Accept-Language"] = "en-US,en;q=0.9" });
+        await page.AddInitScriptAsync("Object.defineProperty(navigator, 'language', { get: () => 'en-US' });");
+        await page.ReloadAsync();
+
+        await Assertions.Expect(page.Locator(".brand")).ToHaveTextAsync("流程设计器");
+        Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));
+        Assert.Equal("en-US", await page.EvaluateAsync<string>("navigator.language"));
+
+        await page.GetByTestId("back-to-admin").ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/admin");
+    });
+
+    [Fact]
     public Task The_keyboard_adds_connects_and_deletes_an_activity() => fixture.RunAsync(async page =>
     {
         await SignInAsync(page);
