@@ -33,6 +33,15 @@ public class DescriptorTests
     }
 
     [Fact]
+    public void Each_activitys_name_is_its_own_in_each_language_so_the_palette_tells_them_apart()
+    {
+        var descriptors = ActivityRegistry.CreateDefault().Descriptors;
+
+        Assert.Empty(descriptors.GroupBy(d => d.DisplayName.ZhCn).Where(g => g.Count() > 1).Select(g => g.Key));
+        Assert.Empty(descriptors.GroupBy(d => d.DisplayName.En).Where(g => g.Count() > 1).Select(g => g.Key));
+    }
+
+    [Fact]
     public void Descriptors_serialise_with_locale_keys()
     {
         var json = JsonSerializer.SerializeToNode(ActivityRegistry.CreateDefault().Descriptors, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;

@@ -3,7 +3,7 @@ using Liaison.Workflows.Runtime;
 
 namespace Liaison.Workflows.Activities.BuiltIn;
 
-[Activity("Elsa.FlowFork", Category = "Branching", DisplayNameZh = "分支", DisplayNameEn = "Fork",
+[Activity("Elsa.FlowFork", Category = "Branching", DisplayNameZh = "分支", DisplayNameEn = "Fork (named ports)",
     DescriptionZh = "同时沿每个命名的分支继续。", DescriptionEn = "Continues along every named branch at once.")]
 public sealed class FlowFork : Activity, IDynamicOutcomes
 {

@@ -3,7 +3,7 @@ using Liaison.Workflows.Runtime;
 
 namespace Liaison.Workflows.Activities.Composition;
 
-[Activity("Elsa.Fork", Category = "Branching", DisplayNameZh = "并行", DisplayNameEn = "Fork",
+[Activity("Elsa.Fork", Category = "Branching", DisplayNameZh = "并行", DisplayNameEn = "Parallel branches",
     DescriptionZh = "并行运行其中的各分支；全部完成（WaitAll）或第一个完成（WaitAny）后继续。",
     DescriptionEn = "Runs its embedded branches in parallel; continues when all (WaitAll) or the first (WaitAny) have finished.")]
 public sealed class Fork : BodyActivity
