@@ -15,9 +15,10 @@ public sealed class DigestJob(DigestService digests)
     public const string DailyId = "digests-daily";
     public const string WeeklyId = "league-table-weekly";
 
-    public Task RunDailyAsync(CancellationToken ct) => digests.SendDailyAsync(ct);
+    /// <summary>The run's summary is the job's result, shown in the jobs dashboard (e.g. why a run triggered on a Sunday sent nothing).</summary>
+    public async Task<string> RunDailyAsync(CancellationToken ct) => (await digests.SendDailyAsync(ct)).Summary;
 
-    public Task RunWeeklyAsync(CancellationToken ct) => digests.SendLeagueTableAsync(ct);
+    public async Task<string> RunWeeklyAsync(CancellationToken ct) => (await digests.SendLeagueTableAsync(ct)).Summary;
 
     /// <summary>Registers (or updates) both recurring jobs; idempotent.</summary>
     public static void Register(IRecurringJobManager recurring, IServiceProvider services)

@@ -16,7 +16,14 @@ using Npgsql;
 namespace Liaison.Server.Digests;
 
 /// <summary>What one run did: the date it sent for (null when today is no digest day or it is too early), new and repeated digests.</summary>
-public sealed record DigestRunReport(DateOnly? Date, int Sent, int AlreadySent);
+/// <param name="NotDue">Why nothing was sent, when it was not a digest day or time (Date is null then).</param>
+public sealed record DigestRunReport(DateOnly? Date, int Sent, int AlreadySent, string? NotDue = null)
+{
+    /// <summary>What the run did, in a line: the job's result in the jobs dashboard, for an admin who triggered it.</summary>
+    public string Summary => Date is { } date
+        ? $"{date:yyyy-MM-dd}：已发送 {Sent} 封，{AlreadySent} 封此前已发送 / {date:yyyy-MM-dd}: {Sent} sent, {AlreadySent} already sent"
+        : NotDue ?? "未发送 / nothing sent";
+}
 
 /// <summary>
 /// Builds the daily handler and officer digests and the weekly league table and queues them in the outbox. Each
@@ -47,13 +54,23 @@ public sealed class DigestService(
         var now = clock.GetUtcNow();
         if (DigestSchedule.DailyDue(calendar, now, Settings.SendAt) is not { } date)
         {
-            return new DigestRunReport(null, 0, 0);
+            return NotDue(calendar, now, "每日摘要仅在工作日", "daily digests go out on working days");
         }
 
         var handlers = await SendHandlerDigestsAsync(date, now, calendar, ct);
         var officers = await SendOfficerDigestsAsync(date, now, calendar, ct);
         log.LogInformation("Daily digests for {Date}: {Sent} sent, {Repeated} already sent", date, handlers.Sent + officers.Sent, handlers.AlreadySent + officers.AlreadySent);
         return new DigestRunReport(date, handlers.Sent + officers.Sent, handlers.AlreadySent + officers.AlreadySent);
+    }
+
+    /// <summary>Nothing due now, and why: the day, or the hour (zone time), is not the digests'.</summary>
+    private DigestRunReport NotDue(WorkingCalendar calendar, DateTimeOffset now, string whenZh, string whenEn)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, calendar.TimeZone);
+        var at = Settings.SendAt.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        var reason = $"现在（{local:yyyy-MM-dd HH:mm}）不发送：{whenZh} {at} 后、下班前发送 / Nothing sent now ({local:yyyy-MM-dd HH:mm}): {whenEn}, from {at} until close of business";
+        log.LogInformation("Digests not due: {Reason}", reason);
+        return new DigestRunReport(null, 0, 0, reason);
     }
 
     /// <summary>The weekly league table for the previous week, on the week's first working day after the send time.</summary>
@@ -63,7 +80,7 @@ public sealed class DigestService(
         var now = clock.GetUtcNow();
         if (DigestSchedule.WeeklyDue(calendar, now, Settings.SendAt) is not { } date)
         {
-            return new DigestRunReport(null, 0, 0);
+            return NotDue(calendar, now, "红黄榜仅在每周第一个工作日", "the league table goes out on the week's first working day");
         }
 
         var (from, to) = DigestSchedule.ReportedPeriod(calendar, date);
