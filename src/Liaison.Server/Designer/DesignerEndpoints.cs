@@ -59,11 +59,7 @@ public static class DesignerEndpoints
         // Issuing the token marks the page no-cache (a Cache-Control set here first would only be overridden,
         // with a warning in the log at every load).
         SessionSecurity.IssueScriptToken(http);
-        // In the language the other pages use for this reader (their choice, else their account's, else the browser's):
-        // the app reads it from the page (data-server-lang), not from the browser alone.
-        var culture = http.RequestServices.GetRequiredService<Ui>().Culture;
-        var html = File.ReadAllText(index).Replace("<html lang=\"zh-CN\">", $"<html lang=\"{culture}\" data-server-lang>", StringComparison.Ordinal);
-        return Results.Text(html, "text/html; charset=utf-8");
+        return Results.File(index, "text/html; charset=utf-8");
     }
 
     private static string Root(IWebHostEnvironment env, IConfiguration config)

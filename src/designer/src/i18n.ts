@@ -1,20 +1,37 @@
-// The designer speaks the reader's language, once: the language the server resolved for the other pages (the reader's
-// choice in the `liaison.lang` cookie, else the account's, else the browser's), which it writes into the page as
-// `<html lang=… data-server-lang>`. Served without it (Vite's dev server): the cookie, else the browser's language.
+// The designer speaks the reader's language, once, in the order the other pages choose it: the reader's choice on the
+// pages (the `liaison.lang` cookie, zh-CN or en), else the account's language (asked of the server before the app
+// renders), else the browser's. Chinese by default.
 import type { ActivityDescriptor, Localized, ValidationError } from './types';
 
 export type Lang = 'zh-CN' | 'en';
 
 export const LANG_COOKIE = 'liaison.lang';
 
-export function detectLang(cookie = document.cookie, browser = navigator.language, root: HTMLElement | null = document.documentElement): Lang {
-  if (root?.hasAttribute('data-server-lang')) return root.lang === 'en' ? 'en' : 'zh-CN';
+const chosen = (cookie: string): Lang | null => {
   const m = cookie.match(/(?:^|;\s*)liaison\.lang=([^;]*)/);
-  if (m) return decodeURIComponent(m[1]).trim() === 'en' ? 'en' : 'zh-CN';
-  return (browser || '').toLowerCase().startsWith('en') ? 'en' : 'zh-CN';
+  return m ? (decodeURIComponent(m[1]).trim() === 'en' ? 'en' : 'zh-CN') : null;
+};
+
+export function detectLang(cookie = document.cookie, browser = navigator.language): Lang {
+  return chosen(cookie) ?? ((browser || '').toLowerCase().startsWith('en') ? 'en' : 'zh-CN');
 }
 
-export const lang: Lang = detectLang();
+export let lang: Lang = detectLang();
+
+/**
+ * Without a choice on the pages, the account's language (GET /api/auth/me) rather than the browser's: called once
+ * before the app renders. Kept as it was when the server cannot say (signed out, offline).
+ */
+export async function settleLang(me: () => Promise<Response> = () => fetch('/api/auth/me', { headers: { Accept: 'application/json' } })): Promise<void> {
+  if (chosen(document.cookie)) return;
+  try {
+    const res = await me();
+    const culture = res.ok ? ((await res.json()) as { culture?: string }).culture : undefined;
+    if (culture === 'en' || culture === 'zh-CN') lang = culture;
+  } catch {
+    // The browser's language stands.
+  }
+}
 
 const zh = {
   'app.title': '流程设计器 · Liaison',

@@ -4,11 +4,14 @@ import { ReactFlowProvider } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import './styles.css';
 import App from './App';
+import { settleLang } from './i18n';
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <ReactFlowProvider>
-      <App />
-    </ReactFlowProvider>
-  </StrictMode>,
+void settleLang().then(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <ReactFlowProvider>
+        <App />
+      </ReactFlowProvider>
+    </StrictMode>,
+  ),
 );

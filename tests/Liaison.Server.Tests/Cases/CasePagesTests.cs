@@ -448,7 +448,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var page = await response.Content.ReadAsStringAsync();
         Assert.Matches("<select id=\"co-0-department\" name=\"coDepartments\\[0\\].departmentCode\" aria-invalid=\"true\" aria-describedby=\"coDepartments\\[0\\].departmentCode-error\">\\s*<option value>[^<]*</option>(\\s*<option[^>]*>[^<]*</option>)*?\\s*<option value=\"fgj\" selected", page);
-        Assert.Matches("<div id=\"coDepartments\\[0\\].departmentCode-error\">\\s*<p class=\"field-error\" data-field=\"coDepartments\\[0\\].departmentCode\">fgj 已是主办部门", page);
+        Assert.Matches("<div id=\"coDepartments\\[0\\].departmentCode-error\">\\s*<p class=\"field-error\" data-field=\"coDepartments\\[0\\].departmentCode\">发展和改革局已是主办部门", page);
         Assert.Contains("value=\"请协助\"", page);
         Assert.Matches("<select id=\"co-1-department\" name=\"coDepartments\\[1\\].departmentCode\">(\\s*<option[^>]*>[^<]*</option>)*?\\s*<option value=\"zjj\" selected", page);
         Assert.DoesNotContain("data-field=\"coDepartments[1].departmentCode\"", page);
