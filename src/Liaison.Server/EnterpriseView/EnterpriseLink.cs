@@ -67,6 +67,12 @@ public sealed class CaseRating
 
     public string? DecisionNote { get; set; }
 
+    /// <summary>
+    /// The closing note is the zone's answer to the enterprise, shown on its link: true for every decision since the
+    /// officer's form and the API said so (2026-12-06); false for those written before, as internal notes.
+    /// </summary>
+    public bool NoteForEnterprise { get; set; }
+
     public DateTimeOffset? DecidedAt { get; set; }
 
     public string? DecidedBy { get; set; }

@@ -212,6 +212,7 @@ public sealed class RatingService(LiaisonDbContext db, CaseService cases, TimePr
         var now = clock.GetUtcNow();
         rating.Decision = decision;
         rating.DecisionNote = note;
+        rating.NoteForEnterprise = decision == RatingDecision.Closed;
         rating.DecidedAt = now;
         rating.DecidedBy = officer;
         rating.FollowUpCaseId = followUp?.Id;

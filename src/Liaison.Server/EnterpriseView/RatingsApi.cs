@@ -55,7 +55,8 @@ public static class RatingsApi
 
     /// <summary>
     /// The decision on an unsatisfied rating: <c>reopen</c> (重办) opens a follow-up case for the same enterprise and
-    /// lead department, linked to this one; <c>close</c> needs a note. 409 when it was decided already.
+    /// lead department, linked to this one; <c>close</c> needs a note, which the enterprise reads on its link as the
+    /// zone's answer. 409 when it was decided already.
     /// </summary>
     public static async Task<Results<Ok<RatingDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Decide(
         string number, RatingDecisionRequest body, ClaimsPrincipal user, UserManager<LiaisonUser> users, RatingService ratings, LiaisonDbContext db,
@@ -86,10 +87,14 @@ public static class RatingsApi
             return done;
         }
 
-        // The same decision sent again after it went through (a reload, the back button, a double tap): done, as the
-        // other decisions' forms answer. The panel says who decided and when.
+        // The same form sent again after it went through (a reload, the back button, a double tap): done, as the other
+        // decisions' forms answer. The same form is the same decision by the same officer with the same note; a
+        // colleague's decision, or another note, is refused below (the note sent would otherwise be silently dropped).
+        var sentNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
         if (result.Error is ServiceError.Conflict && Ratings.TryParse(decision, out RatingDecision wanted)
-            && await db.Set<CaseRating>().Where(r => db.Cases.Any(c => c.Id == r.CaseId && c.Number == number)).Select(r => r.Decision).FirstOrDefaultAsync(ct) == wanted)
+            && await db.Set<CaseRating>().Where(r => db.Cases.Any(c => c.Id == r.CaseId && c.Number == number))
+                .Select(r => new { r.Decision, r.DecidedBy, r.DecisionNote }).FirstOrDefaultAsync(ct) is { } decided
+            && decided.Decision == wanted && decided.DecidedBy == (user.Identity?.Name ?? "officer") && decided.DecisionNote == sentNote)
         {
             return done;
         }
@@ -112,7 +117,7 @@ public static class RatingsApi
 }
 
 /// <param name="Decision"><c>reopen</c> or <c>close</c>.</param>
-/// <param name="Note">Required to close; with a reopen it goes into the follow-up case's description.</param>
+/// <param name="Note">Required to close, and read by the enterprise as the zone's answer; with a reopen it goes into the follow-up case's description.</param>
 public sealed record RatingDecisionRequest(string? Decision, string? Note);
 
 public sealed record AwaitingDecisionDto(

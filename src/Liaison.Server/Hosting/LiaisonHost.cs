@@ -228,12 +228,13 @@ public static class LiaisonHost
                 return;
             }
 
-            // The API's answer: problem details with the status's detail (AddProblemDetails above), as the default did.
-            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            // The API's answer: problem details with the status's detail (AddProblemDetails above); a client that accepts
+            // no JSON (a CSV download's) gets the detail as plain text, as the framework's own handler falls back.
+            var problem = new ProblemDetailsContext { HttpContext = http, ProblemDetails = { Status = http.Response.StatusCode } };
+            if (!await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(problem))
             {
-                HttpContext = http,
-                ProblemDetails = { Status = http.Response.StatusCode },
-            });
+                await http.Response.WriteAsync(Problems.DetailOf(http.Response.StatusCode) ?? $"Status Code: {http.Response.StatusCode}");
+            }
         });
         // The pages' stylesheet and scripts; the designer's files are served by its own endpoint, for admins only.
         app.UseStaticFiles(new StaticFileOptions

@@ -400,6 +400,11 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         var closed = await browser.PostAsync($"/cases/{number}/rating/close", new FormUrlEncodedContent(form));
         var twice = await browser.PostAsync($"/cases/{number}/rating/close", new FormUrlEncodedContent(form));
         var otherWay = await browser.PostAsync($"/cases/{number}/rating/reopen", new FormUrlEncodedContent(form));
+        // A colleague's form from an older page, closing with another note: refused, not reported as done (the note would be lost).
+        await _app.AsOfficerAsync("colleague@test.example");
+        var colleague = await _app.SignInThroughFormAsync("colleague@test.example", "officer-password-1");
+        var otherNote = new Dictionary<string, string>(form) { ["note"] = "另一位专员的说明", ["__RequestVerificationToken"] = TokenIn(await colleague.GetStringAsync($"/cases/{number}")) };
+        var colleagues = await colleague.PostAsync($"/cases/{number}/rating/close", new FormUrlEncodedContent(otherNote));
 
         Assert.Equal(HttpStatusCode.Redirect, closed.StatusCode);
         Assert.Equal($"/cases/{number}?done=rating-closed#rating", closed.Headers.Location?.OriginalString);
@@ -408,6 +413,14 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         var answered = await _app.Anonymous().GetStringAsync(path);
         Assert.Contains("园区的答复：", answered);
         Assert.Contains("电费减免不属于本案范围，已向企业解释", answered);
+        // A note written before the form said the enterprise reads it stays internal.
+        await _app.WithDbAsync(db => db.Set<CaseRating>().Where(r => db.Cases.Any(c => c.Id == r.CaseId && c.Number == number))
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.NoteForEnterprise, false)));
+        var older = await _app.Anonymous().GetStringAsync(path);
+        Assert.DoesNotContain("电费减免不属于本案范围", older);
+        Assert.Contains("园区工作人员已处理您的评价", older);
+        await _app.WithDbAsync(db => db.Set<CaseRating>().Where(r => db.Cases.Any(c => c.Id == r.CaseId && c.Number == number))
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.NoteForEnterprise, true)));
         Assert.Contains("已说明后结案", after);
         Assert.Matches("已决定：<strong>[^<]+</strong> <span class=\"muted\">测试专员 ", after); // who decided, by name (it showed the email)
         Assert.Matches("<td>企业</td>\\s*<td>企业评价", after); // the rating's actor in words (it showed "enterprise")
@@ -415,6 +428,7 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, twice.StatusCode);
         Assert.Equal(closed.Headers.Location, twice.Headers.Location);
         Assert.Equal(HttpStatusCode.Conflict, otherWay.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, colleagues.StatusCode);
         Assert.Contains("已决定：", await otherWay.Content.ReadAsStringAsync());
         Assert.Empty((await _officer.GetFromJsonAsync<JsonElement>("/api/ratings/awaiting-decision")).EnumerateArray());
         var rating = await _officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/rating");

@@ -57,6 +57,22 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains("没有这个地址", problem.GetProperty("detail").GetString());
     }
 
+    [Theory]
+    [InlineData("/api/reports/league-table.csv?from=2026-03-02&to=2026-03-08", HttpStatusCode.Unauthorized, "需要登录")]
+    [InlineData("/api/no/such/thing", HttpStatusCode.NotFound, "没有这个地址")]
+    public async Task A_client_that_accepts_no_json_gets_the_status_with_its_reason_in_plain_text(string url, HttpStatusCode status, string says)
+    {
+        var client = url.Contains("league") ? _app.Anonymous() : await _app.AsOfficerAsync();
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.ParseAdd("text/csv");
+
+        var response = await client.SendAsync(request);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {body}");
+        Assert.Contains(says, body);
+    }
+
     [Fact]
     public async Task Signing_in_with_U0000_in_the_email_is_400_naming_the_field_even_anonymously()
     {

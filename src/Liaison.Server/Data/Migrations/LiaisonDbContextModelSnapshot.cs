@@ -1412,6 +1412,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("follow_up_case_id");
 
+                    b.Property<bool>("NoteForEnterprise")
+                        .HasColumnType("boolean")
+                        .HasColumnName("note_for_enterprise");
+
                     b.Property<DateTimeOffset?>("RatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("rated_at");
