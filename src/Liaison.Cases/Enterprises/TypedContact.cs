@@ -54,7 +54,7 @@ public static partial class TypedContact
             return null;
         }
 
-        var name = Separators().Replace(rest, " ").Trim();
+        var name = Separators().Replace(Labels().Replace(rest, " "), " ").Trim();
         name = Spaces().Replace(name, " ");
         if (name.Length > 100)
         {
@@ -64,7 +64,8 @@ public static partial class TypedContact
         return (name.Length == 0 ? UnnamedContact : name, phone, email);
     }
 
-    [GeneratedRegex(@"[^\s@<>(),;:""\[\]\\，；：、（）《》]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
+    /// <summary>An address's local part in ASCII: "邮箱wang@x.cn" is the label 邮箱 and wang@x.cn, not one undeliverable address.</summary>
+    [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();
 
     /// <summary>Digits with the separators phone numbers are written with: +86 138-0000-0000, (0832) 1234567, 138 0000 0000.</summary>
@@ -73,6 +74,10 @@ public static partial class TypedContact
 
     [GeneratedRegex(@"[,，;；:：/、|()（）<>《》\[\]【】\-–—]+")]
     private static partial Regex Separators();
+
+    /// <summary>The words a line labels its parts with (联系人：…，电话：…), which are no part of the name.</summary>
+    [GeneratedRegex(@"联系人|联系电话|电话|手机|邮箱|电子邮件|(?i:\b(?:contact|tel|phone|mobile|e-?mail)\b)")]
+    private static partial Regex Labels();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();

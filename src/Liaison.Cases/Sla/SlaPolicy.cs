@@ -59,9 +59,10 @@ public sealed record SlaPolicy
         var errors = new List<(string, Text)>();
         CheckRange(acceptWithinWorkingDays, "acceptWithinWorkingDays", "签收时限", errors);
         CheckRange(resolveWithinWorkingDays, "resolveWithinWorkingDays", "办结时限", errors);
-        if (progressReportEveryWorkingDays is { } every) CheckRange(every, "progressReportEveryWorkingDays", "进展报告间隔", errors);
         // Compared only when both are in range: a limit already refused needs no second message about it.
-        if (errors.Count == 0 && acceptWithinWorkingDays > resolveWithinWorkingDays)
+        var bothInRange = errors.Count == 0;
+        if (progressReportEveryWorkingDays is { } every) CheckRange(every, "progressReportEveryWorkingDays", "进展报告间隔", errors);
+        if (bothInRange && acceptWithinWorkingDays > resolveWithinWorkingDays)
         {
             errors.Add(("acceptWithinWorkingDays", new Text("签收时限不能长于办结时限", "acceptWithinWorkingDays cannot exceed resolveWithinWorkingDays")));
         }

@@ -260,7 +260,7 @@ public sealed class CaseService(
 
             if (code == lead)
             {
-                var name = await db.Departments.AsNoTracking().Where(d => d.Code == code).Select(d => d.Name).FirstOrDefaultAsync(ct) ?? code;
+                var name = await DepartmentNameAsync(code, ct);
                 v.Add(field + ".departmentCode", $"{name}已是主办部门，不能同时协办", $"{name} is the lead department; it cannot also co-handle");
             }
             else if (result.Any(r => r.Code == code))
@@ -684,7 +684,7 @@ public sealed class CaseService(
                 // its part is dropped first. One whose part is done (submitted, or resolved over) may take the lead.
                 if (await db.Set<CasePart>().AnyAsync(p => p.CaseId == c.Id && p.DepartmentCode == code && CasePart.Unfinished.Contains(p.Status), ct))
                 {
-                    var name = await db.Departments.Where(d => d.Code == code).Select(d => d.Name).SingleAsync(ct);
+                    var name = await DepartmentNameAsync(code, ct);
                     v.Add("departmentCode", $"{name}是本事项的协办部门，协办尚未完成，不能同时主办：请先撤回其协办，或改派其他部门",
                         $"{name} co-handles this case and its part is not done, so it cannot also lead it: drop its part first, or choose another department");
                     return Fail(new ServiceError.Invalid(v));
@@ -884,7 +884,7 @@ public sealed class CaseService(
         }
         else if (code == c.DepartmentCode)
         {
-            var name = await db.Departments.AsNoTracking().Where(d => d.Code == code).Select(d => d.Name).FirstAsync(ct);
+            var name = await DepartmentNameAsync(code!, ct);
             v.Add("departmentCode", $"{name}是主办部门，不能同时协办", $"{name} is the lead department; it cannot also co-handle");
         }
         else if (code == part.DepartmentCode)
@@ -977,8 +977,21 @@ public sealed class CaseService(
 
         CaseTimeline.Add(db, c, now, CaseEventKinds.ExtensionWithdrawn, actor, null,
             part is null ? new { days = asked, because = action } : (object)new { department = part.DepartmentCode, days = asked, because = action }, part);
-        return await ResumeUncommittedAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision, WaitForOfficer.Withdrawn,
+        var refused = await ResumeUncommittedAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision, WaitForOfficer.Withdrawn,
             actor, null, null, ct, part: part, mustKeepWaitingFor: action);
+        if (refused is null || action is CaseActions.Resolve or CaseActions.Submit)
+        {
+            return refused;
+        }
+
+        // A workflow version with no Withdrawn path: the return or reassignment waits for the decision, and whoever
+        // tried is told that, rather than that the version cannot return or reassign at all.
+        var label = CaseActions.Label(action);
+        return action == CaseActions.Reassign
+            ? Fail(new ServiceError.Conflict(new($"此事项的流程版本不能在延期申请待审批时{label.Zh}：请先审批延期申请，再{label.Zh}",
+                $"This case's workflow version cannot be reassigned while an extension request waits: decide the request first, then reassign")))
+            : Fail(new ServiceError.Conflict(new($"延期申请待审批期间，此{(part is null ? "事项" : "协办")}的流程版本不能{label.Zh}：请等待园区审批后再{label.Zh}",
+                $"While the extension request waits, this {(part is null ? "case's" : "part's")} workflow version cannot take a return: return it once the zone has decided")));
     }
 
     /// <summary>
@@ -1051,8 +1064,8 @@ public sealed class CaseService(
         if (mustKeepWaitingFor is { } waitedFor && result.Instance?.Status is not WorkflowStatus.Suspended)
         {
             // A part's workflow older than case-part-routing v2 has no path for a return, older than v3 none for an
-            // extension request; a case's older than case-routing v5 none for resolving over a pending extension: it
-            // would just end.
+            // extension request; a case's older than case-routing v5 (a part's than v4) none for withdrawing a pending
+            // extension request (to resolve, return or reassign over it): it would just end.
             await tx.RollbackAsync(ct);
             var label = CaseActions.Label(waitedFor);
             var whose = part is null ? new Text("此事项", "This case's") : new Text("此协办", "This part's");
@@ -1213,6 +1226,10 @@ public sealed class CaseService(
     /// <summary>A unique-key violation of the request ids' table: the same request committed by a concurrent submission.</summary>
     private static bool RequestIdTaken(DbUpdateException ex) =>
         ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "pk_case_action_requests" };
+
+    /// <summary>A department's name for a refusal's words (its code when there is no such department).</summary>
+    private async Task<string> DepartmentNameAsync(string code, CancellationToken ct) =>
+        await db.Departments.AsNoTracking().Where(d => d.Code == code).Select(d => d.Name).FirstOrDefaultAsync(ct) ?? code;
 
     /// <summary>The id of the case numbered <paramref name="number"/>, or null when there is none.</summary>
     private Task<long?> IdOfAsync(string number, CancellationToken ct) =>

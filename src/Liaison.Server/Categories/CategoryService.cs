@@ -90,10 +90,18 @@ public sealed class CategoryService
 
         var lead = input.CoHandlerLeadWorkingDays ?? SlaPolicy.DefaultCoHandlerLeadWorkingDays;
         // Its upper bound is the resolve limit: checked against a resolve limit that stands, not one refused above.
-        if (!v.Errors.ContainsKey("coHandlerLeadWorkingDays") && (lead < 0 || (resolveInRange && lead >= resolve!.Value)))
+        if (v.Errors.ContainsKey("coHandlerLeadWorkingDays"))
         {
-            v.Add("coHandlerLeadWorkingDays", $"应为 0 至 {Math.Max(0, (resolve ?? 1) - 1)} 个工作日（须短于办结时限）",
-                $"must be 0–{Math.Max(0, (resolve ?? 1) - 1)} working days (shorter than the resolve limit)");
+            // Unreadable: said already.
+        }
+        else if (resolveInRange && (lead < 0 || lead >= resolve!.Value))
+        {
+            v.Add("coHandlerLeadWorkingDays", $"应为 0 至 {resolve!.Value - 1} 个工作日（须短于办结时限）",
+                $"must be 0–{resolve!.Value - 1} working days (shorter than the resolve limit)");
+        }
+        else if (lead < 0)
+        {
+            v.Add("coHandlerLeadWorkingDays", "不能为负数", "cannot be negative");
         }
 
         if (!v.IsValid)

@@ -116,5 +116,5 @@ public sealed class Validation
     /// <summary>An English message that already names its field ("days must be 1–60 working days") needs no label before it.</summary>
     private static bool SaysItsField(string message, string field, string? label) =>
         message.StartsWith(field + " ", StringComparison.OrdinalIgnoreCase)
-        || (label is not null && message.Contains(label, StringComparison.OrdinalIgnoreCase));
+        || (label is not null && message.StartsWith(label + " ", StringComparison.OrdinalIgnoreCase));
 }

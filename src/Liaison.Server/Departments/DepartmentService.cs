@@ -156,7 +156,6 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
         return new DepartmentSaved(department, handedOver);
     }
 
-    /// <summary>The department's open cases (as lead) and open co-handling parts.</summary>
     /// <summary>How many of a department's open cases a refused deactivation names.</summary>
     private const int OpenWorkShown = 10;
 

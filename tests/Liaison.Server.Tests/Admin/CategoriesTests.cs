@@ -156,6 +156,16 @@ public sealed class CategoriesTests : IAsyncLifetime
         Assert.DoesNotContain("签收时限不能长于办结时限", all);
         Assert.DoesNotContain("应为 0 至 0 个工作日", all);
         Assert.DoesNotContain("必填", all);
+        // Both limits in range: their order is checked even when another field is wrong; a negative lead time is said as such.
+        several["acceptWithinWorkingDays"] = "20";
+        several["resolveWithinWorkingDays"] = "10";
+        var ordered = await (await admin.PostAsync("/admin/categories/project-landing", new FormUrlEncodedContent(several))).Content.ReadAsStringAsync();
+        Assert.Contains("签收时限不能长于办结时限", ordered);
+        Assert.Contains("进展报告间隔应为1–250个工作日，实际为0", ordered);
+        several["resolveWithinWorkingDays"] = "500";
+        several["coHandlerLeadWorkingDays"] = "-1";
+        var negative = await (await admin.PostAsync("/admin/categories/project-landing", new FormUrlEncodedContent(several))).Content.ReadAsStringAsync();
+        Assert.Contains("data-field=\"coHandlerLeadWorkingDays\">不能为负数", negative);
 
         fields["resolveWithinWorkingDays"] = "12";
         var saved = await admin.PostAsync("/admin/categories/project-landing", new FormUrlEncodedContent(fields));

@@ -414,6 +414,13 @@ public sealed class CaseSidePathTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains("此事项的流程版本不支持办结", await refused.Content.ReadAsStringAsync());
+        // Returning or reassigning over the request waits for the decision, and says so to whoever tried.
+        var notReturned = await PostActionAsync(browser, link, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "不属于本局" });
+        Assert.Equal(HttpStatusCode.Conflict, notReturned.StatusCode);
+        Assert.Contains("延期申请待审批期间，此事项的流程版本不能退回：请等待园区审批后再退回", await notReturned.Content.ReadAsStringAsync());
+        var notReassigned = await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "gdgs", note = "改派" });
+        Assert.Equal(HttpStatusCode.Conflict, notReassigned.StatusCode);
+        Assert.Contains("此事项的流程版本不能在延期申请待审批时改派：请先审批延期申请，再改派", await notReassigned.Content.ReadAsStringAsync());
         var c = await GetCaseAsync(_officer, number);
         Assert.Equal("accepted", c.GetProperty("status").GetString());
         Assert.Equal(3, c.GetProperty("pendingExtension").GetProperty("days").GetInt32());
@@ -455,9 +462,12 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         Assert.Equal(3, c.GetProperty("pendingExtension").GetProperty("days").GetInt32());
         Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "progress"
             && e.GetProperty("note").GetString() == "已报县政府，等待批复");
-        // The workflow still waits for the officer, who decides as before; the handler's wait then runs again.
-        var workflow = await _officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/workflow");
-        Assert.Equal("Suspended", workflow.GetProperty("status").GetString());
+        // The workflow still waits for the officer's decision (not the handler's next action), who decides as before;
+        // the handler's wait then runs again.
+        var waits = await _app.WithDbAsync(db => db.Set<Liaison.Server.Workflows.WorkflowBookmarkRecord>()
+            .Where(b => b.ResumeAt == null && db.Cases.Any(c => c.Number == number && c.WorkflowInstanceId == b.InstanceId))
+            .Select(b => b.Kind).ToListAsync());
+        Assert.Equal(["Liaison.WaitForOfficer"], waits);
         var approved = await _officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true, note = "同意" });
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
         c = await approved.Content.ReadFromJsonAsync<JsonElement>();
