@@ -274,15 +274,21 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Contains("已坚持原派，事项回到原部门重新签收", await browser.GetStringAsync(response.Headers.Location!.OriginalString));
     }
 
-    [Fact]
-    public async Task A_pending_extension_is_shown_and_approved_from_the_page()
+    /// <summary>A case its handler accepted and asked 3 more working days for, and the officer's browser.</summary>
+    private async Task<(string Number, HttpClient Browser)> OpenWithExtensionRequestAsync()
     {
         var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
         var link = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, "fgj.handler@anyue.example"))));
         var handler = _app.Anonymous();
         await PostActionAsync(handler, link, "accept");
         await PostActionAsync(handler, link, "extension", new() { ["days"] = "3", ["note"] = "需等待上级审批" });
-        var browser = await SignInAsync();
+        return (number, await SignInAsync());
+    }
+
+    [Fact]
+    public async Task A_pending_extension_is_shown_and_approved_from_the_page()
+    {
+        var (number, browser) = await OpenWithExtensionRequestAsync();
 
         var page = await browser.GetStringAsync($"/cases/{number}");
         Assert.Contains("申请延期 <strong>3</strong> 个工作日", page);
@@ -304,12 +310,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
     [Fact]
     public async Task A_decision_form_sent_again_after_it_went_through_is_done_once_and_says_so()
     {
-        var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
-        var link = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, "fgj.handler@anyue.example"))));
-        var handler = _app.Anonymous();
-        await PostActionAsync(handler, link, "accept");
-        await PostActionAsync(handler, link, "extension", new() { ["days"] = "3", ["note"] = "需等待上级审批" });
-        var browser = await SignInAsync();
+        var (number, browser) = await OpenWithExtensionRequestAsync();
 
         // Each decision's form as the page has it (its one-time request id), sent twice: a reload, a retry, the back button.
         async Task<string> TwiceAsync(string action, Dictionary<string, string> fields, string done)
