@@ -114,7 +114,6 @@ public static class CaseActions
         var state = CaseStatuses.Label(c.Status);
         return c.Status switch
         {
-            _ when c.PendingExtensionDays is not null => new("延期申请正在等待园区工作人员审批", "An extension request is waiting for the officer's decision"),
             CaseStatus.Returned => new("事项已退回园区，等待园区工作人员改派或坚持原派", "The case was returned to the zone; the officer will reassign it or send it back"),
             CaseStatus.Resolved => new("事项已办结，等待园区工作人员确认销号", "The case was resolved; the officer will confirm and close it"),
             CaseStatus.Closed => new("事项已销号", "The case is closed"),

@@ -631,10 +631,18 @@ public sealed class CaseService(
         }
 
         var c = await LockAsync(id.Value, ct);
-        // The same form again (a reload, a retry, the back button) after it went through: done once, answered as done.
+        // The same form again (a reload, a retry, the back button) after it went through: done once, answered as done (a
+        // reassignment as what it was, an insist or not, for its banner).
         if (await EarlierAsync(input.RequestId, c, action, null, ct) is { } earlier)
         {
-            return earlier;
+            return action == CaseActions.Reassign && earlier.Error is null
+                ? earlier with
+                {
+                    Insisted = await db.CaseEvents.Where(e => e.CaseId == c.Id && e.PartId == null
+                            && (e.Kind == CaseEventKinds.Reassigned || e.Kind == CaseEventKinds.Insisted))
+                        .OrderByDescending(e => e.Id).Select(e => e.Kind).FirstOrDefaultAsync(ct) == CaseEventKinds.Insisted,
+                }
+                : earlier;
         }
 
         if (CaseActions.WhyNot(c, action) is { } why)

@@ -262,9 +262,12 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Contains("不属于本部门职责", form);
         Assert.Contains("<option value=\"fgj\">发展和改革局（原部门，坚持原派）</option>", form);
 
-        var response = await PostFormAsync(browser, page, number, "reassign", new() { ["departmentCode"] = "fgj", ["note"] = "经研究仍由发改局牵头" });
+        var fields = new Dictionary<string, string> { ["departmentCode"] = "fgj", ["note"] = "经研究仍由发改局牵头", ["requestId"] = Guid.NewGuid().ToString() };
+        var response = await PostFormAsync(browser, page, number, "reassign", new(fields));
+        var again = await PostFormAsync(browser, page, number, "reassign", new(fields));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(response.Headers.Location, again.Headers.Location); // sent again: the same banner, an insist's
         var after = await GetCaseAsync(_api, number);
         Assert.Equal("dispatched", after.GetProperty("status").GetString());
         Assert.Equal("fgj", after.GetProperty("department").GetString());
@@ -272,6 +275,23 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         // The banner says it was an insist, not a reassignment.
         Assert.Equal($"/cases/{number}?done=insisted", response.Headers.Location?.OriginalString);
         Assert.Contains("已坚持原派，事项回到原部门重新签收", await browser.GetStringAsync(response.Headers.Location!.OriginalString));
+    }
+
+    [Fact]
+    public async Task Twenty_copies_of_one_decision_form_sent_at_once_make_one_decision_and_all_answer_done()
+    {
+        var (number, browser) = await OpenWithExtensionRequestAsync();
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        var requestId = Regex.Match(FormOf(page, "extension-decision"), "name=\"requestId\" value=\"([0-9a-f-]{36})\"").Groups[1].Value;
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => PostFormAsync(browser, page, number, "extension-decision",
+            new() { ["approve"] = "true", ["note"] = "同意", ["requestId"] = requestId })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        Assert.All(responses, r => Assert.Equal($"/cases/{number}?done=extension-approved", r.Headers.Location?.OriginalString));
+        var c = await GetCaseAsync(_api, number);
+        Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "extension-approved");
+        Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "deadline-changed");
     }
 
     /// <summary>A case its handler accepted and asked 3 more working days for, and the officer's browser.</summary>
