@@ -1,5 +1,4 @@
 using Liaison.Cases.Cases;
-using Liaison.Cases.Common;
 using Liaison.Cases.Digests;
 using Liaison.Cases.Notifications;
 using Liaison.Cases.Routing;
@@ -249,9 +248,9 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         a.Provisional = d.AcceptBy.Provisional || d.DueAt.Provisional;
         a.NextProgressReportAt = d.NextProgressReport?.Due;
         var (zh, en) = part is null ? ("派单至", "Dispatched to") : ("协办派单至", "Co-handling dispatched to");
-        var clock = d.Insisted is { } insist ? InsistDeadline.Explain(insist.WorkingDaysLeft) : (Text?)null;
+        var (clockZh, clockEn) = d.Insisted is { } insist && InsistDeadline.Explain(insist.WorkingDaysLeft) is var clock ? ("；" + clock.Zh, "; " + clock.En) : ("", "");
         var dispatched = CaseTimeline.Add(db, c, now, CaseEventKinds.Dispatched, "workflow",
-            $"{zh} {d.Department.Name}（{d.Department.Handler.Name}），第 {d.Round} 轮{(clock is { } zhClock ? "；" + zhClock.Zh : "")} / {en} {d.Department.Name} ({d.Department.Handler.Name}), round {d.Round}{(clock is { } enClock ? "; " + enClock.En : "")}",
+            $"{zh} {d.Department.Name}（{d.Department.Handler.Name}），第 {d.Round} 轮{clockZh} / {en} {d.Department.Name} ({d.Department.Handler.Name}), round {d.Round}{clockEn}",
             part is not null
                 ? new { department = d.Department.Code, round = d.Round, acceptBy = d.AcceptBy, dueAt = d.DueAt, coHandling = true, task = part.Task }
                 : d.Insisted is { } kept

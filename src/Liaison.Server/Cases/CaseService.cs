@@ -377,10 +377,7 @@ public sealed class CaseService(
                 c.NextProgressReportAt = await NextProgressReportAsync(c, now, ct) ?? c.NextProgressReportAt;
                 break;
             case CaseActions.Return:
-                if (input.ReasonCode is null || !CaseActions.ReturnReasons.ContainsKey(input.ReasonCode))
-                {
-                    v.Add("reasonCode", "请选择退回原因", ReturnReasonsHint);
-                }
+                CheckReturnReason(v, input.ReasonCode);
 
                 v.Required("note", note, 2000);
                 c.ReturnReasonCode = input.ReasonCode;
@@ -548,10 +545,7 @@ public sealed class CaseService(
                 break;
             case CaseActions.Return:
                 // Returns the part, not the case: the officer reassigns it to another department or drops it.
-                if (input.ReasonCode is null || !CaseActions.ReturnReasons.ContainsKey(input.ReasonCode))
-                {
-                    v.Add("reasonCode", "请选择退回原因", ReturnReasonsHint);
-                }
+                CheckReturnReason(v, input.ReasonCode);
 
                 v.Required("note", note, 2000);
                 outcome = WaitForLiaison.Returned;
@@ -1224,7 +1218,15 @@ public sealed class CaseService(
         return null;
     }
 
-    /// <summary>The return reasons an API client may send, each with what it means.</summary>
+    /// <summary>A return (退回) names one of the reasons; else the refusal lists them, each with what it means.</summary>
+    private static void CheckReturnReason(Validation v, string? code)
+    {
+        if (code is null || !CaseActions.ReturnReasons.ContainsKey(code))
+        {
+            v.Add("reasonCode", "请选择退回原因", ReturnReasonsHint);
+        }
+    }
+
     private static readonly string ReturnReasonsHint =
         "choose a reason: " + string.Join(", ", CaseActions.ReturnReasons.Select(r => $"{r.Key} ({r.Value.En})"));
 

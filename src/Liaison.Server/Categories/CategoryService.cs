@@ -89,19 +89,13 @@ public sealed class CategoryService
         var resolveInRange = resolve is not null && problems.All(p => p.Field != "resolveWithinWorkingDays");
 
         var lead = input.CoHandlerLeadWorkingDays ?? SlaPolicy.DefaultCoHandlerLeadWorkingDays;
-        // Its upper bound is the resolve limit: checked against a resolve limit that stands, not one refused above.
-        if (v.Errors.ContainsKey("coHandlerLeadWorkingDays"))
+        // Its upper bound is the resolve limit: checked against a resolve limit that stands, not one refused above (an
+        // unreadable lead time was said already).
+        if (!v.Errors.ContainsKey("coHandlerLeadWorkingDays") && (lead < 0 || (resolveInRange && lead >= resolve!.Value)))
         {
-            // Unreadable: said already.
-        }
-        else if (resolveInRange && (lead < 0 || lead >= resolve!.Value))
-        {
-            v.Add("coHandlerLeadWorkingDays", $"应为 0 至 {resolve!.Value - 1} 个工作日（须短于办结时限）",
-                $"must be 0–{resolve!.Value - 1} working days (shorter than the resolve limit)");
-        }
-        else if (lead < 0)
-        {
-            v.Add("coHandlerLeadWorkingDays", "不能为负数", "cannot be negative");
+            v.Add("coHandlerLeadWorkingDays", resolveInRange
+                ? new Text($"应为 0 至 {resolve!.Value - 1} 个工作日（须短于办结时限）", $"must be 0–{resolve!.Value - 1} working days (shorter than the resolve limit)")
+                : new Text("不能为负数", "cannot be negative"));
         }
 
         if (!v.IsValid)

@@ -103,14 +103,13 @@ public sealed class Validation
     /// </summary>
     public Text Summary()
     {
-        var lines = _errors.SelectMany(e => e.Value.Select(m => (Field: e.Key, Message: m))).ToList();
+        var lines = _errors.SelectMany(e => e.Value.Select(m => (Field: e.Key, Label: Labels.TryGetValue(e.Key, out var label) ? label : (Text?)null, Message: m)))
+            .ToList();
         return new(
-            string.Join("；", lines.Select(l => Labels.TryGetValue(l.Field, out var label)
+            string.Join("；", lines.Select(l => l.Label is { } label
                 ? l.Message.Zh.Contains(label.Zh, StringComparison.Ordinal) ? l.Message.Zh : $"{label.Zh}：{l.Message.Zh}"
                 : $"{l.Field}: {l.Message.Zh}")),
-            string.Join("; ", lines.Select(l => SaysItsField(l.Message.En, l.Field, Labels.TryGetValue(l.Field, out var named) ? named.En : null)
-                ? l.Message.En
-                : $"{(Labels.TryGetValue(l.Field, out var label) ? label.En : l.Field)}: {l.Message.En}")));
+            string.Join("; ", lines.Select(l => SaysItsField(l.Message.En, l.Field, l.Label?.En) ? l.Message.En : $"{l.Label?.En ?? l.Field}: {l.Message.En}")));
     }
 
     /// <summary>An English message that already names its field ("days must be 1–60 working days") needs no label before it.</summary>

@@ -142,7 +142,7 @@ public sealed class RatingService(LiaisonDbContext db, CaseService cases, TimePr
             v.Add("decision", "请选择：reopen（重办）或 close（说明后结案）", "must be reopen or close");
         }
 
-        var note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim();
+        var note = Validation.Optional(input.Note);
         v.MaxLength("note", note, Ratings.MaxDecisionNoteLength);
         if (v.IsValid && decision == RatingDecision.Closed && note is null)
         {

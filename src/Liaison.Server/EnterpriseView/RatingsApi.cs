@@ -90,7 +90,7 @@ public static class RatingsApi
         // The same form sent again after it went through (a reload, the back button, a double tap): done, as the other
         // decisions' forms answer. The same form is the same decision by the same officer with the same note; a
         // colleague's decision, or another note, is refused below (the note sent would otherwise be silently dropped).
-        var sentNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        var sentNote = Validation.Optional(note);
         if (result.Error is ServiceError.Conflict && Ratings.TryParse(decision, out RatingDecision wanted)
             && await db.Set<CaseRating>().Where(r => db.Cases.Any(c => c.Id == r.CaseId && c.Number == number))
                 .Select(r => new { r.Decision, r.DecidedBy, r.DecisionNote }).FirstOrDefaultAsync(ct) is { } decided
