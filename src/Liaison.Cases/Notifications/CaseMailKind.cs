@@ -86,11 +86,17 @@ public static class CaseMailKind
     /// <summary>(the enterprise's notice contact) The case is closed: please rate it (办结，请评价), with a fresh link.</summary>
     public const string EnterpriseRate = "enterprise-rate";
 
+    /// <summary>
+    /// (the enterprise's notice contact) The officer answered its unsatisfied rating and closed it (说明后结案): the answer,
+    /// with a link while the case's links still work.
+    /// </summary>
+    public const string EnterpriseAnswered = "enterprise-answered";
+
     public static IReadOnlyList<string> All { get; } =
     [
         Dispatch, DispatchLeaderCopy, AcceptReminder, DueReminder, Overdue, EscalationZone, ProgressReportDue,
         Returned, ExtensionRequested, ExtensionDecided, Resolved, Reopened, ReassignedAway, Cancelled,
-        LeaderReminder, Closed, PartSubmitted, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, OfficerHandover,
+        LeaderReminder, Closed, PartSubmitted, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, OfficerHandover,
         HandlerHandover, LeaderHandover, OfficerUrge,
     ];
 
@@ -123,6 +129,7 @@ public static class CaseMailKind
         KeyEnterpriseUpdate => new("重点企业事项动态（首席服务员、服务专班）", "Key enterprise's case update (chief service officer, squad)"),
         EnterpriseOpened => new("受理通知（企业）", "Case opened (enterprise)"),
         EnterpriseRate => new("办结请评价（企业）", "Closed, please rate (enterprise)"),
+        EnterpriseAnswered => new("评价答复（企业）", "Answer to a rating (enterprise)"),
         _ => new(kind, kind),
     };
 }

@@ -27,7 +27,7 @@ public sealed class EnterpriseLink
     /// </summary>
     public int ContactVersion { get; set; }
 
-    /// <summary>Why it was minted: the case opened, or the officer confirmed it (请评价).</summary>
+    /// <summary>Why it was minted: the case opened, the officer confirmed it (请评价), or answered its unsatisfied rating (评价答复).</summary>
     public EnterpriseLinkPurpose Purpose { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
@@ -37,6 +37,7 @@ public enum EnterpriseLinkPurpose
 {
     Opened,
     Rate,
+    Answered,
 }
 
 /// <summary>

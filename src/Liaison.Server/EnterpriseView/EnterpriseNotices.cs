@@ -50,9 +50,7 @@ public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, 
         // of its changes in one statement, so a link is never minted under a newer count than the contact it goes to.
         var notice = db.Reads.EnterpriseOf(enterpriseId) is { } entry
             ? new Notice(entry.NoticeContact, entry.NoticeContactVersion)
-            : await db.Set<RegisteredEnterprise>().AsNoTracking().Where(e => e.Id == enterpriseId)
-                .Select(e => new Notice(e.Contacts.FirstOrDefault(x => x.ForNotices), e.NoticeContactVersion)).FirstOrDefaultAsync(ct)
-              ?? new Notice(null, 0);
+            : await NoticeOfAsync(db, enterpriseId, ct);
         var now = clock.GetUtcNow();
         if (effect is CaseDispatched)
         {
@@ -70,6 +68,25 @@ public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, 
 
     /// <summary>The enterprise's notice contact and <see cref="RegisteredEnterprise.NoticeContactVersion"/>, read together.</summary>
     private sealed record Notice(EnterpriseContact? Contact, int Version);
+
+    private static async Task<Notice> NoticeOfAsync(LiaisonDbContext db, long enterpriseId, CancellationToken ct) =>
+        await db.Set<RegisteredEnterprise>().AsNoTracking().Where(e => e.Id == enterpriseId)
+            .Select(e => new Notice(e.Contacts.FirstOrDefault(x => x.ForNotices), e.NoticeContactVersion)).FirstOrDefaultAsync(ct)
+        ?? new Notice(null, 0);
+
+    /// <summary>
+    /// The officer answered the enterprise's unsatisfied rating and closed it (说明后结案): its notice contact gets the
+    /// answer in the caller's transaction, with a fresh link when <paramref name="withLink"/> (the case's links still work).
+    /// </summary>
+    public async Task AnswerAsync(LiaisonDbContext db, Case c, string answer, bool withLink, CancellationToken ct)
+    {
+        if (c.EnterpriseId is not { } enterpriseId || await NoticeOfAsync(db, enterpriseId, ct) is not { Contact.Email.Length: > 0 } notice)
+        {
+            return;
+        }
+
+        await MailAsync(db, c, notice, CaseMailKind.EnterpriseAnswered, withLink ? EnterpriseLinkPurpose.Answered : null, answer, clock.GetUtcNow(), ct);
+    }
 
     /// <summary>
     /// The enterprise's notice contact was replaced (<see cref="RegisteredEnterprise.NoticeContactVersion"/> moved on, which
@@ -129,14 +146,20 @@ public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, 
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Select(e => e.Note).FirstOrDefaultAsync(ct);
 
     private async Task MailAsync(
-        LiaisonDbContext db, Case c, Notice notice, string kind, EnterpriseLinkPurpose purpose, string? note, DateTimeOffset now, CancellationToken ct)
+        LiaisonDbContext db, Case c, Notice notice, string kind, EnterpriseLinkPurpose? purpose, string? note, DateTimeOffset now, CancellationToken ct)
     {
         var contact = notice.Contact!;
-        var token = LinkTokens.NewToken();
-        db.Set<EnterpriseLink>().Add(new EnterpriseLink
+        string? linkUrl = null;
+        if (purpose is { } linkPurpose)
         {
-            CaseId = c.Id, TokenHash = LinkTokens.Hash(token), ContactId = contact.Id, ContactVersion = notice.Version, Purpose = purpose, CreatedAt = now,
-        });
+            var token = LinkTokens.NewToken();
+            db.Set<EnterpriseLink>().Add(new EnterpriseLink
+            {
+                CaseId = c.Id, TokenHash = LinkTokens.Hash(token), ContactId = contact.Id, ContactVersion = notice.Version, Purpose = linkPurpose, CreatedAt = now,
+            });
+            linkUrl = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/e/{token}";
+        }
+
         var department = await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct);
         var mail = renderer.Render(kind, CaseMailRenderer.Chinese, new CaseMailModel
         {
@@ -147,7 +170,7 @@ public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, 
             EnterpriseName = c.Enterprise.Name,
             DepartmentName = department,
             RecipientName = contact.Name,
-            LinkUrl = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/e/{token}",
+            LinkUrl = linkUrl,
             AcceptBy = c.AcceptBy,
             DueAt = c.DueAt,
             Provisional = c.Provisional,

@@ -17,7 +17,7 @@ namespace Liaison.Server.EnterpriseView;
 /// that locks the rating row (<c>FOR UPDATE</c>) and checks its state first, so a rating or a decision happens exactly
 /// once, however many requests race.
 /// </summary>
-public sealed class RatingService(LiaisonDbContext db, CaseService cases, TimeProvider clock, IOptions<LiaisonOptions> options)
+public sealed class RatingService(LiaisonDbContext db, CaseService cases, EnterpriseNotices notices, TimeProvider clock, IOptions<LiaisonOptions> options)
 {
     /// <summary>
     /// Whether an enterprise link has ended, as a liaison's does when its round ends: the link grace period
@@ -220,6 +220,9 @@ public sealed class RatingService(LiaisonDbContext db, CaseService cases, TimePr
         if (followUp is null)
         {
             CaseTimeline.Add(db, c, now, CaseEventKinds.RatingClosed, officer, note);
+            // The enterprise hears the answer by mail too: it may have rated days ago and not look at its link again.
+            // A reopen needs no mail of its own here: the follow-up case's opening mails the enterprise its link.
+            await notices.AnswerAsync(db, c, note!, withLink: !await EndedAsync(c, ct), ct);
         }
         else
         {

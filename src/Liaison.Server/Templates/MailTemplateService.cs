@@ -210,7 +210,7 @@ public sealed class MailTemplateService(
             ExtensionApproved = true,
             KeyEvent = CaseMailKind.Overdue,
         };
-        return kind is CaseMailKind.EnterpriseOpened or CaseMailKind.EnterpriseRate
+        return kind is CaseMailKind.EnterpriseOpened or CaseMailKind.EnterpriseRate or CaseMailKind.EnterpriseAnswered
             ? sample with
             {
                 RecipientName = en ? "Zhang Min" : "张敏",

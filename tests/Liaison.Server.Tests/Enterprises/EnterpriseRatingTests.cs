@@ -370,6 +370,27 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_answer_decided_after_the_cases_links_ended_is_mailed_without_a_link()
+    {
+        At(3, 2, 10);
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 11));
+        await ConfirmAsync(_app, _officer, number); // the window closes Monday 9 March 18:00; the links end 7 days later
+        var path = (await EnterpriseLinksAsync(_app, number))[1].Path;
+        At(3, 9, 17);
+        Assert.Equal(HttpStatusCode.Redirect, (await RateAsync(_app.Anonymous(), path, "unsatisfied", "电压仍不稳定")).StatusCode);
+
+        At(3, 17, 9);
+        var decided = await _officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "close", note = "供电公司已复测，电压正常" });
+
+        Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+        var answer = Assert.Single(await MailsAsync(_app, NoticeEmail, "【评价答复】"));
+        Assert.Contains("园区的答复：供电公司已复测，电压正常", answer.TextBody);
+        Assert.DoesNotMatch(EnterpriseLinkPattern(), answer.TextBody ?? "");
+        Assert.DoesNotContain("/e/", answer.HtmlBody);
+        Assert.Equal(2, await _app.WithDbAsync(db => db.Set<EnterpriseLink>().CountAsync(l => db.Cases.Any(c => c.Id == l.CaseId && c.Number == number))));
+    }
+
+    [Fact]
     public async Task Closing_an_unsatisfied_rating_needs_a_note_and_takes_it_off_the_list_once()
     {
         var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 10));
@@ -430,6 +451,11 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, otherWay.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, colleagues.StatusCode);
         Assert.Contains("已决定：", await otherWay.Content.ReadAsStringAsync());
+        // The enterprise is mailed the answer once, with a link of its own to the case.
+        var answer = Assert.Single(await MailsAsync(_app, NoticeEmail, "【评价答复】"));
+        Assert.Contains(number, answer.Subject);
+        Assert.Contains("园区的答复：电费减免不属于本案范围，已向企业解释", answer.TextBody);
+        Assert.Contains("电费减免不属于本案范围", await _app.Anonymous().GetStringAsync(PathOf(EnterpriseLinkPattern().Match(answer.TextBody ?? "").Value)));
         Assert.Empty((await _officer.GetFromJsonAsync<JsonElement>("/api/ratings/awaiting-decision")).EnumerateArray());
         var rating = await _officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/rating");
         Assert.Equal("close", rating.GetProperty("decision").GetString());
