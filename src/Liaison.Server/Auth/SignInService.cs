@@ -15,12 +15,17 @@ public sealed class SignInService(
     SignInManager<LiaisonUser> signIn, UserManager<LiaisonUser> users, IPasswordHasher<LiaisonUser> hasher, SignInThrottle throttle,
     IHttpContextAccessor http, LiaisonDbContext db, TimeProvider clock)
 {
+    /// <summary>The longest email an account may have (RFC 5321's path limit).</summary>
+    public const int MaxEmailLength = 254;
+
     private static readonly LiaisonUser Nobody = new() { Id = "nobody", UserName = "nobody" };
     private static readonly string DummyHash = new PasswordHasher<LiaisonUser>().HashPassword(Nobody, Guid.NewGuid().ToString());
 
     public async Task<SignInOutcome> SignInAsync(string email, string password, string scheme)
     {
         var account = email.Trim().ToUpperInvariant();
+        // No account's email is longer (the API refuses it); the throttle's key is cut to fit its column.
+        account = account.Length > MaxEmailLength ? account[..MaxEmailLength] : account;
         var client = ClientOf(http.HttpContext);
         if (await throttle.CheckAsync(account, client) is { } wait)
         {

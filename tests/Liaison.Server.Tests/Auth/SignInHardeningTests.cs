@@ -6,6 +6,7 @@ using Liaison.Server.Auth;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Liaison.Server.Tests.Auth;
@@ -266,6 +267,25 @@ public sealed class SignInHardeningTests(AppFixture fixture) : IClassFixture<App
 
         Assert.Equal(HttpStatusCode.BadRequest, without.StatusCode);
         Assert.True(with.StatusCode is not (HttpStatusCode.BadRequest or HttpStatusCode.Forbidden), with.StatusCode.ToString());
+    }
+
+    [Fact]
+    public async Task A_sign_in_form_with_an_email_longer_than_any_account_is_the_wrong_email_or_password_page()
+    {
+        var client = _app.Anonymous();
+        var form = await client.GetStringAsync("/account/login");
+        var email = new string('a', 400) + "@anyue.example";
+
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Cases.CaseTestKit.TokenIn(form), ["email"] = email, ["password"] = "whatever-password-1",
+        }));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("邮箱或密码错误", await response.Content.ReadAsStringAsync());
+        // The failure is counted, under the address cut to the longest an account may have.
+        var key = email.ToUpperInvariant()[..SignInService.MaxEmailLength];
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Set<SignInFailureCount>().CountAsync(f => f.Key == key)));
     }
 
     [Fact]
