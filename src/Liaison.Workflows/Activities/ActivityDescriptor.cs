@@ -55,7 +55,14 @@ public sealed record InputDescriptor(
     bool Required,
     LocalizedText DisplayName,
     LocalizedText Description,
-    object? DefaultValue);
+    object? DefaultValue)
+{
+    /// <summary>The values a literal may take (<see cref="InputAttribute.Choices"/>); null when any value goes.</summary>
+    public IReadOnlyList<string>? Choices { get; init; }
+
+    /// <summary>A literal may name several of <see cref="Choices"/>, separated by commas.</summary>
+    public bool SeveralChoices { get; init; }
+}
 
 /// <summary>Chinese and English text, serialised as <c>{"zh-CN": …, "en": …}</c>.</summary>
 public sealed record LocalizedText(

@@ -133,7 +133,11 @@ public sealed class ActivityType
             object? defaultValue = null;
             if (ia.DefaultValue != null)
                 defaultValue = ValueConverter.ConvertTo(ia.DefaultValue, p.PropertyType);
-            inputs.Add(new InputProperty(CamelCase(p.Name), p.PropertyType, setter, ia, defaultValue));
+            IInputChoices? choices = null;
+            if (ia.Choices is { } choicesType)
+                choices = Activator.CreateInstance(choicesType) as IInputChoices
+                          ?? throw new ArgumentException($"{clrType.FullName}.{p.Name}: {choicesType.FullName} does not implement IInputChoices.");
+            inputs.Add(new InputProperty(CamelCase(p.Name), p.PropertyType, setter, ia, defaultValue, choices));
         }
 
         var outcomes = clrType.GetCustomAttribute<OutcomesAttribute>()?.Outcomes ?? [Activity.Done];
@@ -148,7 +152,7 @@ public sealed class ActivityType
                 i.Attribute.Required,
                 new LocalizedText(Or(i.Attribute.DisplayNameZh, i.Attribute.DisplayNameEn, i.Name), Or(i.Attribute.DisplayNameEn, i.Name)),
                 new LocalizedText(Or(i.Attribute.DescriptionZh, i.Attribute.DescriptionEn), i.Attribute.DescriptionEn),
-                i.DefaultValue is Enum e ? e.ToString() : i.DefaultValue)).ToList(),
+                i.DefaultValue is Enum e ? e.ToString() : i.DefaultValue) { Choices = i.Choices?.Values, SeveralChoices = i.Choices?.Several == true }).ToList(),
             outcomes.ToList(),
             OutcomeLabel.Of(clrType));
         return new ActivityType(attr.Type, clrType, descriptor, factory, inputs.ToArray());
@@ -175,4 +179,4 @@ public sealed class ActivityType
     }
 }
 
-internal sealed record InputProperty(string Name, Type Type, Action<Activity, object?> Setter, InputAttribute Attribute, object? DefaultValue);
+internal sealed record InputProperty(string Name, Type Type, Action<Activity, object?> Setter, InputAttribute Attribute, object? DefaultValue, IInputChoices? Choices = null);

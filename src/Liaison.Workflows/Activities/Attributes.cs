@@ -47,6 +47,29 @@ public sealed class InputAttribute : Attribute
 
     /// <summary>The literal value is JavaScript source the activity runs (RunJavaScript's script): checked and scanned like an expression.</summary>
     public bool Script { get; init; }
+
+    /// <summary>
+    /// A type implementing <see cref="IInputChoices"/> with a parameterless constructor: the values a literal may take,
+    /// checked when a version is saved or published and offered by the designer. An expression is not checked: its value
+    /// is known only when it runs.
+    /// </summary>
+    public Type? Choices { get; init; }
+}
+
+/// <summary>The closed set of values an input's literal may take (<see cref="InputAttribute.Choices"/>).</summary>
+public interface IInputChoices
+{
+    /// <summary>The values, exactly as the activity reads them.</summary>
+    IReadOnlyList<string> Values { get; }
+
+    /// <summary>A literal may name several of them, separated by commas (or semicolons or spaces), in any letter case.</summary>
+    bool Several { get; }
+
+    /// <summary>The names in <paramref name="literal"/> that are not among <see cref="Values"/>.</summary>
+    IReadOnlyList<string> Unknown(string literal) => Several
+        ? literal.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(v => !Values.Contains(v, StringComparer.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase).ToList()
+        : Values.Contains(literal.Trim(), StringComparer.Ordinal) ? [] : [literal];
 }
 
 /// <summary>Declares the outcomes (ports) of an activity. Without this attribute an activity has the single outcome "Done".</summary>

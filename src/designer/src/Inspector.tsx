@@ -188,6 +188,11 @@ export default function Inspector({
               {label}
               <JsonInput id={domId} value={stored} expect={RAW_TYPES[input.typeName]} onApply={(v) => set(key, v)} />
               {local(input.description) && <div className="hint">{local(input.description)}</div>}
+            {input.choices && (
+              <div className="hint" data-testid={`${domId}-choices-hint`}>
+                {t(input.severalChoices ? 'inspector.choicesSeveral' : 'inspector.choices', { v: input.choices.join(', ') })}
+              </div>
+            )}
             </div>
           );
         }
@@ -221,13 +226,24 @@ export default function Inspector({
                   <option value="false">{t('inspector.false')}</option>
                 </select>
               ) : exprType === 'Literal' && !text.includes('\n') ? (
-                <input id={domId} value={text} placeholder={placeholder} onChange={(e) => write(exprType, e.target.value)} />
+                <>
+                  <input id={domId} value={text} placeholder={placeholder} onChange={(e) => write(exprType, e.target.value)}
+                    list={input.choices && !input.severalChoices ? `${domId}-choices` : undefined} />
+                  {input.choices && !input.severalChoices && (
+                    <datalist id={`${domId}-choices`}>{input.choices.map((c) => <option key={c} value={c} />)}</datalist>
+                  )}
+                </>
               ) : (
                 <textarea id={domId} value={text} rows={3} spellCheck={false} placeholder={placeholder}
                   onChange={(e) => write(exprType, e.target.value)} />
               )}
             </div>
             {local(input.description) && <div className="hint">{local(input.description)}</div>}
+            {input.choices && (
+              <div className="hint" data-testid={`${domId}-choices-hint`}>
+                {t(input.severalChoices ? 'inspector.choicesSeveral' : 'inspector.choices', { v: input.choices.join(', ') })}
+              </div>
+            )}
           </div>
         );
       })}

@@ -10,6 +10,10 @@ export interface InputDescriptor {
   displayName: Localized;
   description: Localized;
   defaultValue: unknown;
+  /** The values a literal may take (the server refuses others when the version is saved); null when any value goes. */
+  choices?: string[] | null;
+  /** A literal may name several of `choices`, separated by commas. */
+  severalChoices?: boolean;
 }
 
 export interface ActivityDescriptor {

@@ -283,6 +283,37 @@ public sealed class CaseRoutingWorkflowTests
     }
 
     [Fact]
+    public void A_status_mail_kind_recipient_or_decision_nobody_knows_is_refused_when_the_version_is_checked()
+    {
+        var registry = ActivityRegistry.CreateDefault().AddCaseActivities();
+        Assert.Empty(WorkflowValidator.Validate(_definition, registry));
+        void Set(string id, string input, string value) =>
+            _definition.Root.Activities.Single(a => a.Id == id).Inputs[input] = InputValue.Literal(System.Text.Json.Nodes.JsonValue.Create(value));
+        Set("status-accepted", "status", "flying");
+        Set("notify-returned", "template", "no-such-template");
+        Set("notify-resolved", "to", "officer, nobody,Martians");
+        Set("officer-return", "decision", "Return");
+        // A level is the admin's own word, shown as written: any goes. Several recipients in any case and order are fine.
+        Set("escalate-red", "level", "purple");
+        Set("escalate-zone", "to", "Zone;officer");
+
+        var errors = WorkflowValidator.Validate(_definition, registry);
+
+        Assert.Equal(["notify-resolved", "notify-returned", "officer-return", "status-accepted"], errors.Select(e => e.ActivityId).Order());
+        Assert.All(errors, e => Assert.Equal("invalid-input", e.Code));
+        var status = errors.Single(e => e.ActivityId == "status-accepted").Message;
+        Assert.Contains("'flying'", status);
+        Assert.Contains("“flying”", status);
+        Assert.Contains("in-progress", status);
+        Assert.Contains("'nobody', 'Martians'; use handler, leader, officer, zone", errors.Single(e => e.ActivityId == "notify-resolved").Message);
+        Assert.Contains("no-such-template", errors.Single(e => e.ActivityId == "notify-returned").Message);
+        Assert.Contains("'Return'; use extension, return, resolution", errors.Single(e => e.ActivityId == "officer-return").Message);
+        // An expression is checked when it runs, not here.
+        _definition.Root.Activities.Single(a => a.Id == "status-accepted").Inputs["status"] = InputValue.Of("JavaScript", "'fly' + 'ing'");
+        Assert.DoesNotContain(WorkflowValidator.Validate(_definition, registry), e => e.ActivityId == "status-accepted");
+    }
+
+    [Fact]
     public void A_negative_count_of_working_days_is_refused_when_the_version_is_checked()
     {
         var registry = ActivityRegistry.CreateDefault().AddCaseActivities();

@@ -208,6 +208,27 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
     });
 
     [Fact]
+    public Task An_input_with_a_closed_set_of_values_offers_them_and_validation_names_a_typo() => fixture.RunAsync(async page =>
+    {
+        await SignInAsync(page);
+        await page.Locator("button[data-definition-id='case-routing']").ClickAsync();
+        await FitWholeWorkflowAsync(page);
+
+        await Node(page, "notify-resolved").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("input-to-choices-hint")).ToHaveTextAsync("可用的值（可填多个，用逗号分隔）：handler, leader, officer, zone");
+        await Assertions.Expect(page.Locator("#input-template")).ToHaveAttributeAsync("list", "input-template-choices");
+        await Assertions.Expect(page.Locator("#input-template-choices option[value='enterprise-answered']")).ToHaveCountAsync(1);
+
+        await Node(page, "status-accepted").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("input-status-choices-hint")).ToContainTextAsync("in-progress");
+        await page.Locator("#input-status").FillAsync("flying");
+        await page.GetByRole(AriaRole.Button, new() { Name = "校验", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(Node(page, "status-accepted").Locator(".act.invalid")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("problems")).ToContainTextAsync("没有 “flying” 这一值");
+    });
+
+    [Fact]
     public Task Shows_each_label_once_in_the_language_of_the_liaison_lang_cookie() => fixture.RunAsync(async page =>
     {
         await SignInAsync(page);

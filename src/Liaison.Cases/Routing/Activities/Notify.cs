@@ -10,12 +10,14 @@ public sealed class Notify : CaseActivity
 {
     [Input(DisplayNameZh = "邮件模板", DisplayNameEn = "Template",
         DescriptionZh = "邮件类型，如 resolved（办结）、returned（退回）、extension-decided（延期审批结果）。",
-        DescriptionEn = "Mail kind, e.g. resolved, returned, extension-decided.", Required = true)]
+        DescriptionEn = "Mail kind, e.g. resolved, returned, extension-decided.", Required = true,
+        Choices = typeof(MailKindChoices))]
     public string? Template { get; set; }
 
     [Input(DisplayNameZh = "收件人", DisplayNameEn = "To",
         DescriptionZh = "用逗号分隔：handler（经办人）、leader（分管领导）、officer（园区工作人员）、zone（园区领导小组）。",
-        DescriptionEn = "Comma-separated: handler, leader, officer, zone.", Required = true)]
+        DescriptionEn = "Comma-separated: handler, leader, officer, zone.", Required = true,
+        Choices = typeof(AudienceChoices))]
     public string? To { get; set; }
 
     protected override void Execute(ActivityContext context, CaseRouting routing)

@@ -11,7 +11,8 @@ public sealed class SetCaseStatus : CaseActivity
 {
     [Input(DisplayNameZh = "状态", DisplayNameEn = "Status",
         DescriptionZh = "accepted（已签收）、in-progress（办理中）、returned（已退回）、resolved（已办结）、closed（已销号）等。",
-        DescriptionEn = "accepted, in-progress, returned, resolved, closed, …", Required = true)]
+        DescriptionEn = "accepted, in-progress, returned, resolved, closed, …", Required = true,
+        Choices = typeof(CaseStatusChoices))]
     public string? Status { get; set; }
 
     protected override void Execute(ActivityContext context, CaseRouting routing)

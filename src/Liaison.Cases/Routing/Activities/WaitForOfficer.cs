@@ -64,8 +64,12 @@ public sealed class WaitForOfficer : CaseActivity
         [ResolutionDecision] = [Confirmed, Reopened],
     };
 
+    /// <summary>The decisions it may wait for, as a workflow names them.</summary>
+    public static IReadOnlyList<string> Decisions { get; } = [ExtensionDecision, ReturnDecision, ResolutionDecision];
+
     [Input(DisplayNameZh = "决定类型", DisplayNameEn = "Decision",
-        DescriptionZh = "extension（延期申请）、return（退回）或 resolution（办结确认）。", DescriptionEn = "extension, return or resolution.", Required = true)]
+        DescriptionZh = "extension（延期申请）、return（退回）或 resolution（办结确认）。", DescriptionEn = "extension, return or resolution.", Required = true,
+        Choices = typeof(OfficerDecisionChoices))]
     public string? Decision { get; set; }
 
     [Input(DisplayNameZh = "审批延期期间：到期前提醒（工作日）", DisplayNameEn = "While deciding an extension: remind before due (working days)",
