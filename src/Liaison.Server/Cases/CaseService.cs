@@ -1059,8 +1059,10 @@ public sealed class CaseService(
         if (result.Instance?.Status == WorkflowStatus.Faulted)
         {
             await tx.RollbackAsync(ct);
-            var incident = result.Run?.Incidents.LastOrDefault()?.Message;
-            return Fail(new ServiceError.Conflict(new($"流程出错，未做任何更改：{incident}", $"The workflow faulted; nothing changed: {incident}")));
+            var recorded = await RecordRefusedFaultAsync(instanceId, result.Run?.Incidents.LastOrDefault(), outcome, ct);
+            return Fail(new ServiceError.Conflict(new(
+                $"流程出错，此操作未生效，未做任何更改。已记为流程故障 #{recorded}，供管理员处理；请联系园区工作人员",
+                $"The workflow failed on this action, so nothing changed. It is recorded as workflow incident #{recorded} for the admins; contact the zone's officer")));
         }
 
         if (mustKeepWaitingFor is { } waitedFor && result.Instance?.Status is not WorkflowStatus.Suspended)
@@ -1250,6 +1252,27 @@ public sealed class CaseService(
         (await db.Cases.FromSql($"SELECT *, xmin FROM cases WHERE id = {id} FOR UPDATE").ToListAsync(ct)).Single();
 
     private static ActionResult Fail(ServiceError error) => new(null, error);
+
+    /// <summary>
+    /// A person's action made the workflow fault (an admin's version with a mistake the validator cannot see, such as an
+    /// expression's value): the run was rolled back, so its incident was too. It is written again on its own, so the
+    /// admins find it among the instance's incidents, and the person is given its number.
+    /// </summary>
+    private async Task<long> RecordRefusedFaultAsync(Guid instanceId, Incident? incident, string outcome, CancellationToken ct)
+    {
+        db.DiscardChanges();
+        var row = new WorkflowIncidentRecord
+        {
+            InstanceId = instanceId,
+            ActivityId = incident?.ActivityId,
+            ActivityType = incident?.ActivityType,
+            Message = $"{incident?.Message ?? "The workflow faulted."} — 操作 {outcome} 因此未生效，已回滚 / the action {outcome} was refused and rolled back",
+            At = clock.GetUtcNow(),
+        };
+        db.Set<WorkflowIncidentRecord>().Add(row);
+        await db.SaveChangesAsync(ct);
+        return row.Id;
+    }
 
     /// <summary>A leader's reminder note over the limit every note has (it goes into the handler's mail): refused.</summary>
     private static ActionResult? ReminderNoteTooLong(string? note)

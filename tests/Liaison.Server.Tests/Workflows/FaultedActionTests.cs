@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Liaison.Server.Tests.Infrastructure;
+using Liaison.Server.Workflows;
+using Microsoft.EntityFrameworkCore;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Workflows;
+
+/// <summary>
+/// A published version with a mistake the validator cannot see (an expression's value) faults when a person acts: the
+/// action changes nothing, and the admins find the fault among the incidents, under the number the person was given.
+/// </summary>
+public sealed class FaultedActionTests : IAsyncLifetime
+{
+    private LiaisonApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await LiaisonApp.StartAsync(nameof(FaultedActionTests));
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task An_action_that_faults_the_workflow_changes_nothing_and_is_an_incident_the_admins_see_under_the_number_given()
+    {
+        var admin = await _app.AsAdminAsync();
+        var routing = (await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/case-routing"))!;
+        var accepted = routing["root"]!["activities"]!.AsArray().Single(a => (string?)a!["id"] == "status-accepted")!;
+        accepted["status"] = new JsonObject
+        {
+            ["typeName"] = "String", ["expression"] = new JsonObject { ["type"] = "JavaScript", ["value"] = "'fly' + 'ing'" },
+        };
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/workflow-definitions/case-routing", routing)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/workflow-definitions/case-routing/publish", null)).StatusCode);
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(_app, "fgj.handler@anyue.example", number)).Single()));
+
+        var refused = await PostActionAsync(_app.Anonymous(), link, "accept");
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var page = await refused.Content.ReadAsStringAsync();
+        var said = System.Text.RegularExpressions.Regex.Match(page, "已记为流程故障 #(\\d+)");
+        Assert.True(said.Success, page);
+        Assert.DoesNotContain("Unknown case status", page); // the engine's words are for the admins
+        var c = await GetCaseAsync(officer, number);
+        Assert.Equal("dispatched", c.GetProperty("status").GetString());
+        Assert.DoesNotContain(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "accept");
+        var incident = await _app.WithDbAsync(db => db.Set<WorkflowIncidentRecord>().AsNoTracking().SingleAsync());
+        Assert.Equal(long.Parse(said.Groups[1].Value), incident.Id);
+        Assert.Equal("status-accepted", incident.ActivityId);
+        Assert.Contains("flying", incident.Message);
+        Assert.Contains("操作 Accepted 因此未生效", incident.Message);
+        Assert.Contains("flying", await (await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword)).GetStringAsync("/admin/workflow-instances"));
+    }
+}
