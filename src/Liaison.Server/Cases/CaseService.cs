@@ -1207,6 +1207,9 @@ public sealed class CaseService(
             return null;
         }
 
+        // The case's lock orders two requests with one id on one case; this orders them across cases, so the second
+        // of two sent at once for two cases finds the first's row here (a 409) instead of failing on its key at commit.
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({RequestIdLockClass}, hashtext({id.ToString()}))", ct);
         if (await db.Set<CaseActionRequest>().AsNoTracking().FirstOrDefaultAsync(r => r.RequestId == id, ct) is { } earlier)
         {
             return earlier.CaseId == c.Id && earlier.Action == action ? new ActionResult(c, null, Repeated: true) : Fail(RequestIdReused);
@@ -1231,6 +1234,9 @@ public sealed class CaseService(
 
     private static readonly string ReturnReasonsHint =
         "choose a reason: " + string.Join(", ", CaseActions.ReturnReasons.Select(r => $"{r.Key} ({r.Value.En})"));
+
+    /// <summary>The first key of the request ids' advisory locks ('LREQ'; the departments' are 'LIAS'); the second is the id's hash.</summary>
+    private const int RequestIdLockClass = 0x4C524551;
 
     private static readonly ServiceError RequestIdReused = new ServiceError.Conflict(new(
         "此请求编号（requestId）已用于另一项操作，请为每项操作使用新的编号", "This requestId was already used for another request; send a new one for each request"));

@@ -47,6 +47,35 @@ public sealed class CaseUrgeTests(AppFixture fixture) : IClassFixture<AppFixture
     }
 
     [Fact]
+    public async Task One_request_id_sent_at_once_for_eight_cases_urges_one_and_the_others_are_told_it_was_used()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var numbers = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            numbers.Add((await OpenAsync(officer)).GetProperty("number").GetString()!);
+        }
+
+        var requestId = Guid.NewGuid();
+        var answers = await Task.WhenAll(numbers.Select(n => officer.PostAsJsonAsync($"/api/cases/{n}/urge", new { note = "请尽快办理", requestId })));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+        Assert.Equal(7, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+        foreach (var refused in answers.Where(a => a.StatusCode == HttpStatusCode.Conflict))
+        {
+            Assert.Contains("requestId", await refused.Content.ReadAsStringAsync());
+        }
+
+        var urged = 0;
+        foreach (var n in numbers)
+        {
+            urged += Urges(await GetCaseAsync(officer, n)).Count;
+        }
+
+        Assert.Equal(1, urged);
+    }
+
+    [Fact]
     public async Task Only_a_case_with_its_handler_is_urged_and_a_long_note_is_refused()
     {
         var officer = await _app.AsOfficerAsync();
