@@ -39,20 +39,31 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
     {
         var v = new Validation();
         var (email, displayName, role, culture) = ReadAccount(v, request.Email, request.DisplayName, request.Role, request.Culture);
+        var user = new LiaisonUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName, Culture = culture };
         v.Required("password", request.Password, 200);
+        if (request.Password is { Length: <= 200 } password && !string.IsNullOrWhiteSpace(password))
+        {
+            // Every rule of the password with the other fields' errors, so the form shows them all at once.
+            foreach (var validator in users.PasswordValidators)
+            {
+                Check(await validator.ValidateAsync(users, user, password), v, "password");
+            }
+        }
+
         if (!v.IsValid)
         {
             return new ServiceError.Invalid(v);
         }
 
+        // The account, its role and its line in the change log commit together; account changes one at a time, so two
+        // admins creating one account at once get one account and a 409, not a unique-key error.
+        await using var tx = await db.Database.BeginTransactionAsync();
+        await Accounts.LockChangesAsync(db, shared: false, default);
         if (await users.FindByEmailAsync(email) is not null)
         {
             return new ServiceError.Conflict(new Text($"账号 {email} 已存在", $"an account for '{email}' already exists"));
         }
 
-        var user = new LiaisonUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName, Culture = culture };
-        // The account, its role and its line in the change log commit together.
-        await using var tx = await db.Database.BeginTransactionAsync();
         var created = await users.CreateAsync(user, request.Password!);
         if (!created.Succeeded)
         {

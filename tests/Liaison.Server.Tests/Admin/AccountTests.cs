@@ -188,6 +188,24 @@ public sealed class AccountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_account_with_several_mistakes_hears_of_all_of_them_and_two_admins_creating_one_get_one_account()
+    {
+        var bad = await _admin.PostAsJsonAsync("/api/users", new { email = "bad", displayName = "y", password = "short" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("email", out _), errors.ToString());
+        Assert.Contains("太短", errors.GetProperty("password").ToString());
+
+        var body = new { email = "twice@test.example", displayName = "同时创建", password = Password, role = "Officer" };
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => _admin.PostAsJsonAsync("/api/users", body)));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+        Assert.Equal(5, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+        Assert.Single((await _admin.GetFromJsonAsync<List<JsonElement>>("/api/users"))!, u => u.GetProperty("email").GetString() == "twice@test.example");
+    }
+
+    [Fact]
     public async Task Bad_changes_are_refused_and_change_nothing()
     {
         await _app.AsOfficerAsync("taken@test.example");
