@@ -70,10 +70,12 @@ public static class Handover
 
         await db.Database.ExecuteSqlAsync(
             $"UPDATE enterprises SET chief_service_officer_id = {to.Id}, updated_at = {now} WHERE chief_service_officer_id = {from.Id}", ct);
+        // ON CONFLICT, not NOT EXISTS: an enterprise's edit adding the successor to the squad at the same moment is not
+        // visible to this statement until it commits, and would then break the squad's key.
         await db.Database.ExecuteSqlAsync($"""
-            UPDATE enterprise_service_squad s SET officer_id = {to.Id}
-            WHERE s.officer_id = {from.Id}
-              AND NOT EXISTS (SELECT 1 FROM enterprise_service_squad t WHERE t.enterprise_id = s.enterprise_id AND t.officer_id = {to.Id})
+            INSERT INTO enterprise_service_squad (enterprise_id, officer_id)
+            SELECT enterprise_id, {to.Id} FROM enterprise_service_squad WHERE officer_id = {from.Id}
+            ON CONFLICT DO NOTHING
             """, ct);
         await db.Database.ExecuteSqlAsync($"DELETE FROM enterprise_service_squad WHERE officer_id = {from.Id}", ct);
         return new Moved(moved, chiefOf, squadOf);

@@ -77,6 +77,7 @@ public sealed class MailTemplateService(
             return problems;
         }
 
+        await using var tx = await LockAsync(kind, culture, ct);
         var now = clock.GetUtcNow();
         // The log says which parts changed, not their text (up to 64 KB each); the template page shows the current one.
         var changes = new AuditChanges();
@@ -107,14 +108,31 @@ public sealed class MailTemplateService(
 
         AuditLog.Add(db, clock, actor, AuditActions.TemplateSaved, $"{kind}/{culture}", changes);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         overrides.Invalidate();
         return problems;
+    }
+
+    /// <summary>The advisory locks' first key ('LTPL'); the second is the template's hash.</summary>
+    private const int LockClass = 0x4C54504C;
+
+    /// <summary>
+    /// A transaction in which saves and resets of one template (kind and language) take turns: each reads the rows the
+    /// one before committed, so two admins saving at once both succeed (the later save wins) instead of one failing on
+    /// the template's key or on a row the other removed.
+    /// </summary>
+    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> LockAsync(string kind, string culture, CancellationToken ct)
+    {
+        var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockClass}, hashtext({kind + "/" + culture}))", ct);
+        return tx;
     }
 
     /// <summary>Back to the shipped template for these parts. Returns whether anything was removed.</summary>
     public async Task<bool> ResetAsync(string kind, string culture, IEnumerable<MailPart> parts, Actor actor, CancellationToken ct)
     {
         var names = parts.Select(MailTemplateKeys.PartName).ToList();
+        await using var tx = await LockAsync(kind, culture, ct);
         var rows = await db.Set<MailTemplateRecord>().Where(r => r.Kind == kind && r.Culture == culture && names.Contains(r.Part)).ToListAsync(ct);
         if (rows.Count == 0)
         {
@@ -129,19 +147,9 @@ public sealed class MailTemplateService(
         }
 
         AuditLog.Add(db, clock, actor, AuditActions.TemplateReset, $"{kind}/{culture}", changes);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Another admin reset it first: the shipped template is what both asked for.
-            return false;
-        }
-        finally
-        {
-            overrides.Invalidate();
-        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        overrides.Invalidate();
 
         return true;
     }

@@ -115,6 +115,21 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
     }
 
     [Fact]
+    public async Task Admins_saving_and_resetting_one_template_at_once_take_turns_and_none_gets_an_error()
+    {
+        var admin = await App.AsAdminAsync();
+        var sources = Enumerable.Range(1, 6).Select(i => $"<p>{{{{ Recipient.Name }}}}：第 {i} 稿</p>").ToList();
+
+        var answers = await Task.WhenAll(sources.Select(source => admin.PutAsJsonAsync("/api/mail-templates/leader-reminder/zh-CN/html", new { source }))
+            .Append(admin.DeleteAsync("/api/mail-templates/leader-reminder/zh-CN/html")).Append(admin.DeleteAsync("/api/mail-templates/leader-reminder/zh-CN/html")));
+
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent or HttpStatusCode.NotFound, a.StatusCode.ToString()));
+        Assert.True(await RowsAsync("leader-reminder") <= 1);
+        var current = await admin.GetFromJsonAsync<JsonElement>("/api/mail-templates/leader-reminder/zh-CN/html");
+        Assert.True(!current.GetProperty("overridden").GetBoolean() || sources.Contains(current.GetProperty("source").GetString()));
+    }
+
+    [Fact]
     public async Task Unknown_kind_culture_or_part_is_a_404_problem()
     {
         var admin = await App.AsAdminAsync();
