@@ -74,6 +74,9 @@ public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, 
             .Select(e => new Notice(e.Contacts.FirstOrDefault(x => x.ForNotices), e.NoticeContactVersion)).FirstOrDefaultAsync(ct)
         ?? new Notice(null, 0);
 
+    private static async Task<bool> LockContactAsync(LiaisonDbContext db, long contactId, CancellationToken ct) =>
+        (await db.Database.SqlQuery<int>($"SELECT 1 AS \"Value\" FROM enterprise_contacts WHERE id = {contactId} FOR KEY SHARE").ToListAsync(ct)).Count > 0;
+
     /// <summary>
     /// The officer answered the enterprise's unsatisfied rating and closed it (说明后结案): its notice contact gets the
     /// answer in the caller's transaction, with a fresh link when <paramref name="withLink"/> (the case's links still work).
@@ -152,6 +155,19 @@ public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, 
         string? linkUrl = null;
         if (purpose is { } linkPurpose)
         {
+            // The link names its contact: locked here, so an edit of the register that replaces the contacts (and
+            // commits first) cannot leave the link pointing at a removed row. Gone already: the entry's notice contact now.
+            for (var tries = 0; !await LockContactAsync(db, contact.Id, ct); tries++)
+            {
+                if (tries == 3 || c.EnterpriseId is not { } enterpriseId
+                    || await NoticeOfAsync(db, enterpriseId, ct) is not { Contact.Email.Length: > 0 } current)
+                {
+                    return;
+                }
+
+                (notice, contact) = (current, current.Contact!);
+            }
+
             var token = LinkTokens.NewToken();
             db.Set<EnterpriseLink>().Add(new EnterpriseLink
             {
