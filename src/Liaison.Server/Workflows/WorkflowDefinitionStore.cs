@@ -263,14 +263,16 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
             AuditLog.Add(db, clock, actor, AuditActions.WorkflowDraftDiscarded, $"{definitionId} v{latest.Version}",
                 new AuditChanges { RecordEmpty = true }.Field("version", latest.Version, previous?.Version));
             // The draft's row first: one latest row per definition (unique index). A shipped version waiting as a draft
-            // stays in the history, declined, so the next start does not bring it back.
-            if (latest.ShippedVersion is null)
+            // stays in the history, declined, so the next start does not bring it back; an admin's stays too, marked
+            // discarded, so its number is not given again, unless it was the workflow's only version.
+            if (latest.ShippedVersion is null && previous is null)
             {
                 db.Remove(latest);
             }
             else
             {
                 latest.IsLatest = false;
+                latest.DiscardedAt = latest.ShippedVersion is null ? clock.GetUtcNow() : null;
             }
 
             await db.SaveChangesAsync(ct);

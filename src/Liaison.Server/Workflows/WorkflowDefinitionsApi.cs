@@ -129,7 +129,12 @@ public static partial class WorkflowDefinitionsApi
     {
         var rows = await db.Set<WorkflowDefinitionRecord>().AsNoTracking()
             .Where(d => d.DefinitionId == definitionId).OrderByDescending(d => d.Version).ToListAsync(ct);
-        return rows.Count == 0 ? NotFound(definitionId, null) : TypedResults.Ok(rows.Select(WorkflowVersionDto.From).ToList());
+        var running = await db.Set<WorkflowInstanceRecord>().AsNoTracking()
+            .Where(i => i.DefinitionId == definitionId && (i.Status == WorkflowStatus.Running || i.Status == WorkflowStatus.Suspended))
+            .GroupBy(i => i.DefinitionVersion).Select(g => new { Version = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Version, g => g.Count, ct);
+        return rows.Count == 0
+            ? NotFound(definitionId, null)
+            : TypedResults.Ok(rows.Select(r => WorkflowVersionDto.From(r) with { RunningInstances = running.GetValueOrDefault(r.Version) }).ToList());
     }
 
     /// <summary>Checks a definition as publishing would; the answer lists every error (200 either way).</summary>

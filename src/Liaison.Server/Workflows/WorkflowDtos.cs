@@ -10,12 +10,14 @@ public sealed record WorkflowDefinitionSummaryDto(
     string DefinitionId, string Name, int Version, bool IsLatest, bool IsPublished, int? PublishedVersion,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt);
 
+/// <param name="DiscardedAt">When an admin discarded this draft (it stays in the history); null otherwise.</param>
+/// <param name="RunningInstances">Instances still running on this version (waiting or running): they stay on it, whatever is published later.</param>
 public sealed record WorkflowVersionDto(
     int Version, string Id, string Name, bool IsLatest, bool IsPublished, bool IsDraft,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt)
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, DateTimeOffset? DiscardedAt = null, int RunningInstances = 0)
 {
     public static WorkflowVersionDto From(WorkflowDefinitionRecord r) =>
-        new(r.Version, r.VersionId, r.Name, r.IsLatest, r.IsPublished, r.IsDraft, r.CreatedAt, r.UpdatedAt, r.PublishedAt);
+        new(r.Version, r.VersionId, r.Name, r.IsLatest, r.IsPublished, r.IsDraft, r.CreatedAt, r.UpdatedAt, r.PublishedAt, r.DiscardedAt);
 }
 
 /// <param name="Message">Both languages, "中文 / English", as every problem detail writes a message.</param>

@@ -38,6 +38,12 @@ public sealed class WorkflowDefinitionRecord
     public bool IsDraft => PublishedAt is null;
 
     /// <summary>
+    /// When an admin discarded this draft: it stays in the history, so its version number is never given again (the
+    /// change log names versions by number). A workflow's only version, never published, goes entirely instead.
+    /// </summary>
+    public DateTimeOffset? DiscardedAt { get; set; }
+
+    /// <summary>
     /// The version number of the shipped file (<c>workflows/*.json</c>) this version was imported from; null for a
     /// version an admin saved. An admin's version numbers and the shipped ones may differ once an admin has changed a
     /// shipped workflow (its next shipped version is then added after theirs, as a draft).
@@ -188,6 +194,9 @@ internal sealed class WorkflowInstanceRecordConfiguration : IEntityTypeConfigura
         e.HasIndex(i => i.ParentInstanceId).HasFilter("parent_instance_id IS NOT NULL");
         e.HasOne<WorkflowInstanceRecord>().WithMany().HasForeignKey(i => i.ParentInstanceId).OnDelete(DeleteBehavior.Restrict);
         e.HasIndex(i => new { i.DefinitionId, i.DefinitionVersion });
+        // What still runs on each version (the designer's versions tab): the few open among a million finished.
+        e.HasIndex(i => new { i.DefinitionId, i.DefinitionVersion }, "ix_workflow_instances_running_by_version")
+            .HasFilter("status IN ('Running', 'Suspended')").HasDatabaseName("ix_workflow_instances_running_by_version");
         e.HasOne<WorkflowDefinitionRecord>().WithMany()
             .HasForeignKey(i => new { i.DefinitionId, i.DefinitionVersion })
             .HasPrincipalKey(d => new { d.DefinitionId, d.Version })

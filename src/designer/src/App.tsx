@@ -622,9 +622,13 @@ export default function App() {
                       <li key={v.version} className={def?.version === v.version ? 'current' : ''}>
                         <strong>{t('version', { v: v.version })}</strong>
                         {v.isPublished && <span className="badge published">{t('badge.published')}</span>}
-                        {v.isDraft && <span className="badge draft">{t('badge.draft')}</span>}
+                        {v.isDraft && !v.discardedAt && <span className="badge draft">{t('badge.draft')}</span>}
+                        {v.discardedAt && <span className="badge old">{t('badge.discarded')}</span>}
                         {v.isLatest && <span className="badge">{t('badge.latest')}</span>}
-                        <div className="hint">{when(v.updatedAt)}{v.publishedAt ? ` · ${t('versions.publishedAt', { when: when(v.publishedAt) })}` : ''}</div>
+                        <div className="hint">{when(v.updatedAt)}{v.publishedAt ? ` · ${t('versions.publishedAt', { when: when(v.publishedAt) })}` : ''}{v.discardedAt ? ` · ${t('versions.discardedAt', { when: when(v.discardedAt) })}` : ''}</div>
+                        {(v.runningInstances ?? 0) > 0 && (
+                          <div className="hint" data-testid={`running-${v.version}`}>{t('versions.running', { n: v.runningInstances! })}</div>
+                        )}
                         <button type="button" className="small" disabled={busy} onClick={() => open(def!.definitionId, v.version)}>
                           {t('action.open', { v: v.version })}
                         </button>

@@ -116,6 +116,10 @@ export interface VersionInfo {
   createdAt: string;
   updatedAt: string;
   publishedAt: string | null;
+  /** When an admin discarded this draft; it stays in the history so its number is never given again. */
+  discardedAt?: string | null;
+  /** Instances still running on this version: they stay on it, whatever is published later. */
+  runningInstances?: number;
 }
 
 export interface ValidationError {

@@ -34,6 +34,10 @@ public sealed class FaultedActionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/workflow-definitions/case-routing/publish", null)).StatusCode);
         var officer = await _app.AsOfficerAsync();
         var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        // The designer's versions tab says what runs on which version.
+        var versions = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/workflow-definitions/case-routing/versions");
+        Assert.Equal(1, versions[0].GetProperty("runningInstances").GetInt32());
+        Assert.All(versions.EnumerateArray().Skip(1), v => Assert.Equal(0, v.GetProperty("runningInstances").GetInt32()));
         var link = PathOf(LinkIn((await MailsAsync(_app, "fgj.handler@anyue.example", number)).Single()));
 
         var refused = await PostActionAsync(_app.Anonymous(), link, "accept");

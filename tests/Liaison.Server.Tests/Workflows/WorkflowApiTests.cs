@@ -88,11 +88,14 @@ public sealed class WorkflowApiTests(WorkflowApiTests.Fixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.Forbidden, byOfficer.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, discarded.StatusCode);
         Assert.Equal((1, true, true), (latest!["version"]!.GetValue<int>(), latest["isPublished"]!.GetValue<bool>(), latest["isLatest"]!.GetValue<bool>()));
-        Assert.Equal([1], versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+        // The discarded draft stays in the history, marked, so its number is never given again.
+        Assert.Equal([2, 1], versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+        Assert.Equal(JsonValueKind.String, versions[0].GetProperty("discardedAt").ValueKind);
+        Assert.Equal(JsonValueKind.Null, versions[1].GetProperty("discardedAt").ValueKind);
         // Nothing left to discard: the latest version is the published one.
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("没有未发布的草稿", await again.Content.ReadAsStringAsync());
-        Assert.Equal(2, next!["version"]!.GetValue<int>());
+        Assert.Equal(3, next!["version"]!.GetValue<int>());
         Assert.Equal(1, await App.WithDbAsync(db => db.Set<Liaison.Server.Audit.AuditEntry>()
             .CountAsync(a => a.Action == "workflow.draft-discarded" && a.Subject == "discard-me v2")));
 

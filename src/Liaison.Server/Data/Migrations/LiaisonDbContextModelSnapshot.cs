@@ -1804,6 +1804,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("definition_id");
 
+                    b.Property<DateTimeOffset?>("DiscardedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("discarded_at");
+
                     b.Property<bool>("IsLatest")
                         .HasColumnType("boolean")
                         .HasColumnName("is_latest");
@@ -1987,6 +1991,10 @@ namespace Liaison.Server.Data.Migrations
 
                     b.HasIndex("DefinitionId", "DefinitionVersion")
                         .HasDatabaseName("ix_workflow_instances_definition_id_definition_version");
+
+                    b.HasIndex(new[] { "DefinitionId", "DefinitionVersion" }, "ix_workflow_instances_running_by_version")
+                        .HasDatabaseName("ix_workflow_instances_running_by_version")
+                        .HasFilter("status IN ('Running', 'Suspended')");
 
                     b.ToTable("workflow_instances", (string)null);
                 });
