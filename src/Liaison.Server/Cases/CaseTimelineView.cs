@@ -161,6 +161,13 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
             case CaseEventKinds.EnterpriseRated when Ratings.TryParse(Str(data, "score"), out RatingScore score):
                 detail = Ratings.Label(score);
                 break;
+            case CaseEventKinds.LiaisonChanged when data is { } changed:
+                var people = new[] { ("handler", new Text("经办人", "handler")), ("leader", new Text("分管领导", "leader")) }
+                    .Where(p => changed.TryGetProperty(p.Item1, out var c) && c.ValueKind == JsonValueKind.Object)
+                    .Select(p => (Role: p.Item2, From: Str(changed.GetProperty(p.Item1), "from") ?? "—", To: Str(changed.GetProperty(p.Item1), "to") ?? "—"))
+                    .ToList();
+                detail = new Text(string.Join("；", people.Select(p => $"{p.Role.Zh} {p.From} → {p.To}")), string.Join("; ", people.Select(p => $"{p.Role.En} {p.From} → {p.To}")));
+                break;
             case CaseEventKinds.FromVisit:
                 detail = new Text($"走访记录 {Int(data, "visitId")}（{Str(data, "visitedOn")}）", $"visit {Int(data, "visitId")} ({Str(data, "visitedOn")})");
                 break;
@@ -172,9 +179,10 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 break;
         }
 
-        // A status change's note is the machine's bilingual "状态：… / Status: …", and a deadline change's "延期已批准… / Extension
-        // approved…" (its actor the officer who decided): the detail already says it in the reader's language.
-        var note = human && e.Kind is not (CaseEventKinds.Status or CaseEventKinds.DeadlineChanged) ? e.Note : null;
+        // A status change's note is the machine's bilingual "状态：… / Status: …", a deadline change's "延期已批准… / Extension
+        // approved…" (its actor the officer who decided) and a liaison change's Chinese "经办人 … → …" (its actor the admin):
+        // the detail already says it in the reader's language.
+        var note = human && e.Kind is not (CaseEventKinds.Status or CaseEventKinds.DeadlineChanged or CaseEventKinds.LiaisonChanged) ? e.Note : null;
         return new TimelineRow(e.At, who, what, detail, note, e.Kind == CaseEventKinds.Email);
     }
 

@@ -66,6 +66,15 @@ public sealed class LiaisonChangeTests : IAsyncLifetime
             Assert.Equal(LiaisonApp.AdminEmail, entry.GetProperty("actor").GetString());
         }
 
+        // The case page says it in the reader's language, once.
+        var officerPages = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        var english = new HttpRequestMessage(HttpMethod.Get, $"/cases/{dispatched}");
+        english.Headers.Add("Cookie", "liaison.lang=en");
+        var englishPage = await (await officerPages.SendAsync(english)).Content.ReadAsStringAsync();
+        Assert.Contains("handler 发展和改革局联络人（示例） → 新经办人", englishPage);
+        Assert.DoesNotContain("经办人 发展和改革局联络人", englishPage);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(await officerPages.GetStringAsync($"/cases/{dispatched}"), "经办人 发展和改革局联络人（示例） → 新经办人"));
+
         var part = Assert.Single((await GetCaseAsync(_officer, joint)).GetProperty("coDepartments").EnumerateArray());
         Assert.Equal(NewHandler, part.GetProperty("handler").GetProperty("email").GetString());
         Assert.Equal(OldHandler, (await GetCaseAsync(_officer, cancelled)).GetProperty("handler").GetProperty("email").GetString());
