@@ -243,6 +243,19 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         Assert.Contains("data-email=\"page.leaver@test.example\" data-active=\"false\"", await admin.GetStringAsync("/admin/users"));
         Assert.Equal(successorId, await _app.WithDbAsync(db => db.Cases.Where(c => c.Number == number).Select(c => c.OfficerId).SingleAsync()));
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/admin/users/no-such-account")).StatusCode);
+
+        // A refusal that marks no field says its reason after what was not done, in the page's language only.
+        var ownPath = EditLink(LiaisonApp.AdminEmail);
+        var own = await admin.GetStringAsync(ownPath);
+        var self = new Dictionary<string, string>(Form("")) { ["__RequestVerificationToken"] = TokenIn(own), ["email"] = LiaisonApp.AdminEmail, ["role"] = "Admin", ["culture"] = "en" };
+        var selfRefused = await (await admin.PostAsync(ownPath, new FormUrlEncodedContent(self))).Content.ReadAsStringAsync();
+        Assert.Contains("未保存：", selfRefused);
+        Assert.DoesNotContain("请修改标出的内容", selfRefused);
+        var english = new HttpRequestMessage(HttpMethod.Post, ownPath) { Content = new FormUrlEncodedContent(self) };
+        english.Headers.Add("Cookie", "liaison.lang=en");
+        var englishRefusal = await (await admin.SendAsync(english)).Content.ReadAsStringAsync();
+        Assert.Matches("Nothing was saved: [a-z]", englishRefusal);
+        Assert.DoesNotContain("marked below", englishRefusal);
     }
 
     [Fact]
