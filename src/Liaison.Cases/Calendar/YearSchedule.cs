@@ -114,9 +114,21 @@ public sealed class YearSchedule
     /// <summary>Reads a schedule as an admin uploads it; on failure <paramref name="errors"/> lists every problem, each in Chinese and English.</summary>
     public static bool TryParse(string? json, [NotNullWhen(true)] out YearSchedule? schedule, out IReadOnlyList<string> errors)
     {
-        schedule = null;
         var found = new List<string>();
-        errors = found;
+        var parsed = TryParse(json, out schedule, found);
+        // A paste gone wrong (a list of every day, twice) can hold thousands of problems: the first ones say what to fix.
+        errors = found.Count > MaxErrorsListed
+            ? [.. found.Take(MaxErrorsListed), $"另有 {found.Count - MaxErrorsListed} 个问题未列出 / {found.Count - MaxErrorsListed} more problems not listed"]
+            : found;
+        return parsed;
+    }
+
+    /// <summary>The most problems a refused schedule lists; a line says how many more there are.</summary>
+    public const int MaxErrorsListed = 50;
+
+    private static bool TryParse(string? json, [NotNullWhen(true)] out YearSchedule? schedule, List<string> found)
+    {
+        schedule = null;
         if (string.IsNullOrWhiteSpace(json))
         {
             found.Add("日程内容为空 / the schedule is empty");
@@ -244,7 +256,7 @@ public sealed class YearSchedule
     {
         if (year is < MinYear or > MaxYear)
         {
-            errors.Add($"year: {year} 超出支持范围 {MinYear}–{MaxYear} / is outside the supported range {MinYear}–{MaxYear}");
+            errors.Add($"year: {year} 超出支持范围 {MinYear}–{MaxYear} / {year} is outside the supported range {MinYear}–{MaxYear}");
         }
     }
 
@@ -254,7 +266,7 @@ public sealed class YearSchedule
         var v = (version ?? "").Trim();
         if (v.Length is 0 or > 64 || !v.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
-            errors.Add($"version: “{version}” 应为1–64位字母、数字、-、_ 或 . / must be 1–64 letters, digits, '-', '_' or '.' (e.g. cn-{year ?? 2027}-v1)");
+            errors.Add($"version: “{version}” 应为1–64位字母、数字、-、_ 或 . / '{version}' must be 1–64 letters, digits, '-', '_' or '.' (e.g. cn-{year ?? 2027}-v1)");
         }
     }
 
@@ -280,11 +292,11 @@ public sealed class YearSchedule
             var text = Format(date);
             if (date.Year != year)
             {
-                errors.Add($"{path}: {text} 不在 {year} 年内 / is not in {year}");
+                errors.Add($"{path}: {text} 不在 {year} 年内 / {text} is not in {year}");
             }
             else if (!firstSeenOff.TryAdd(date, path))
             {
-                errors.Add($"{path}: {text} 与 {firstSeenOff[date]} 重复 / repeats {firstSeenOff[date]}");
+                errors.Add($"{path}: {text} 与 {firstSeenOff[date]} 重复 / {text} repeats {firstSeenOff[date]}");
             }
         }
 
@@ -294,20 +306,20 @@ public sealed class YearSchedule
             var text = Format(date);
             if (date.Year != year)
             {
-                errors.Add($"{path}: {text} 不在 {year} 年内 / is not in {year}");
+                errors.Add($"{path}: {text} 不在 {year} 年内 / {text} is not in {year}");
             }
             else if (!firstSeenWork.TryAdd(date, path))
             {
-                errors.Add($"{path}: {text} 与 {firstSeenWork[date]} 重复 / repeats {firstSeenWork[date]}");
+                errors.Add($"{path}: {text} 与 {firstSeenWork[date]} 重复 / {text} repeats {firstSeenWork[date]}");
             }
             else if (firstSeenOff.TryGetValue(date, out var offPath))
             {
-                errors.Add($"{path}: {text} 同时是假日（{offPath}）和调休上班日 / is both a holiday ({offPath}) and a working day");
+                errors.Add($"{path}: {text} 同时是假日（{offPath}）和调休上班日 / {text} is both a holiday ({offPath}) and a working day");
             }
             else if (!IsWeekend(date))
             {
                 // An adjusted working day on a weekday changes nothing, so it is almost certainly a typo.
-                errors.Add($"{path}: {text} 是{ZhWeekday(date)}，本来就是工作日；调休上班日应为周六或周日 / is a {date.DayOfWeek}, already a working day; adjusted working days fall on a Saturday or Sunday");
+                errors.Add($"{path}: {text} 是{ZhWeekday(date)}，本来就是工作日；调休上班日应为周六或周日 / {text} is a {date.DayOfWeek}, already a working day; adjusted working days fall on a Saturday or Sunday");
             }
         }
     }
@@ -316,7 +328,7 @@ public sealed class YearSchedule
     {
         if (Required(root, "year", JsonValueKind.Number, "", errors) is not { } element) return null;
         if (element.TryGetInt32(out var year)) return year;
-        errors.Add($"year: {element.GetRawText()} 应为整数 / must be a whole number");
+        errors.Add($"year: {element.GetRawText()} 应为整数 / {element.GetRawText()} must be a whole number");
         return null;
     }
 
@@ -338,7 +350,7 @@ public sealed class YearSchedule
             }
             else
             {
-                errors.Add($"{path}: {element.GetRawText()} 不是有效日期（应为 yyyy-MM-dd） / is not a valid date (yyyy-MM-dd)");
+                errors.Add($"{path}: {element.GetRawText()} 不是有效日期（应为 yyyy-MM-dd） / {element.GetRawText()} is not a valid date (yyyy-MM-dd)");
             }
         }
 

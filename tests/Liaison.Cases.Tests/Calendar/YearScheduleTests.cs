@@ -1,4 +1,5 @@
 using Liaison.Cases.Calendar;
+using Liaison.Cases.Common;
 
 namespace Liaison.Cases.Tests.Calendar;
 
@@ -105,6 +106,20 @@ public class YearScheduleTests
         Assert.Equal(2, errors.Count);
         Assert.Contains(errors, e => e.StartsWith("holidays[0].days[2]: 2026-12-31", StringComparison.Ordinal) && e.Contains("is not in 2027"));
         Assert.Contains(errors, e => e.StartsWith("workdays[0]: 2028-01-08", StringComparison.Ordinal) && e.Contains("is not in 2027"));
+        // Each language names the date, as the pages show one of them.
+        Assert.Equal("2026-12-31 is not in 2027", Text.FromBilingual(errors[0]).En.Split(": ", 2)[1]);
+    }
+
+    [Fact]
+    public void Lists_the_first_fifty_problems_and_says_how_many_more()
+    {
+        var days = string.Join(", ", Enumerable.Range(0, 120).Select(i => $"\"2026-12-{i % 28 + 1:D2}\""));
+
+        var errors = ErrorsOf(With("\"2027-01-03\"", days));
+
+        Assert.Equal(YearSchedule.MaxErrorsListed + 1, errors.Count);
+        Assert.EndsWith("70 more problems not listed", errors[^1]);
+        Assert.StartsWith("另有 70 个问题未列出", errors[^1]);
     }
 
     [Fact]
