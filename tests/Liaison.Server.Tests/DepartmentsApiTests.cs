@@ -121,6 +121,7 @@ public sealed class DepartmentsApiTests(AppFixture fixture) : IClassFixture<AppF
     [InlineData("{\"code\":\"okcode\",\"name\":\"x\",\"handler\":{\"name\":\"a\",\"email\":\"not an email\"},\"leader\":{\"name\":\"b\",\"email\":\"b@anyue.example\"}}", "handler.email")]
     [InlineData("{\"code\":\"okcode\",\"name\":\"x\",\"handler\":{\"name\":\"a\",\"email\":\"a@anyue.example\"}}", "leader")]
     [InlineData("{\"code\":\"okcode\",\"name\":\"x\",\"handler\":{\"name\":\"a\",\"email\":\"a@anyue.example\",\"culture\":\"fr\"},\"leader\":{\"name\":\"b\",\"email\":\"b@anyue.example\"}}", "handler.culture")]
+    [InlineData("{\"code\":\"okcode\",\"name\":\"x\",\"handler\":{\"name\":\"a\",\"email\":\"a@anyue.example\"},\"leader\":{\"name\":\"a\",\"email\":\"A@anyue.example\"}}", "leader.email")]
     public async Task Bad_input_is_400_naming_the_field_and_writes_nothing(string json, string field)
     {
         var admin = await _app.AsAdminAsync();

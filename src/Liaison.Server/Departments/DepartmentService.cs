@@ -182,7 +182,15 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
     private static (string Name, DepartmentLiaison Handler, DepartmentLiaison Leader) Read(DepartmentInput input, Validation v)
     {
         var name = v.Required("name", input.Name, 100);
-        return (name, ReadPerson("handler", input.Handler, v), ReadPerson("leader", input.Leader, v));
+        var handler = ReadPerson("handler", input.Handler, v);
+        var leader = ReadPerson("leader", input.Leader, v);
+        if (handler.Email.Length > 0 && string.Equals(handler.Email, leader.Email, StringComparison.OrdinalIgnoreCase))
+        {
+            v.Add("leader.email", "分管领导应是经办人以外的另一人：签收提醒、逾期通知要抄送分管领导",
+                "must be someone other than the handler: acceptance reminders and overdue notices copy the leader");
+        }
+
+        return (name, handler, leader);
     }
 
     private static DepartmentLiaison ReadPerson(string field, PersonInput? p, Validation v)
