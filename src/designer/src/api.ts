@@ -1,4 +1,4 @@
-import { t } from './i18n';
+import { oneLanguage, t } from './i18n';
 import type {
   ActivityDescriptor, CaseJson, Definition, DefinitionSummary, TestRunResult, ValidationError, ValidationResult, VersionInfo,
   WorkflowInstance,
@@ -48,9 +48,9 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
     // A refused publish lists its validation errors; a refused request names its bad fields ({field: [messages]}).
     const errors = Array.isArray(p.errors) ? (p.errors as ValidationError[]) : [];
     const fields = p.errors && !Array.isArray(p.errors) && typeof p.errors === 'object'
-      ? Object.entries(p.errors as Record<string, string[]>).map(([field, messages]) => `${field}: ${messages.join('; ')}`)
+      ? Object.entries(p.errors as Record<string, string[]>).map(([field, messages]) => `${field}: ${messages.map(oneLanguage).join('; ')}`)
       : [];
-    const message = [p.detail || p.title || text || `HTTP ${res.status}`, ...fields].join('\n');
+    const message = [p.detail ? oneLanguage(p.detail) : p.title || text || `HTTP ${res.status}`, ...fields].join('\n');
     throw new ApiError(res.status, res.status === 403 ? `${t('message.forbidden')} (${message})` : message, errors);
   }
   return data as T;

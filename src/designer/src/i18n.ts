@@ -414,6 +414,19 @@ export const statusText = (status: string): string => tryT(`status.${status}`) ?
 export const local = (names: Localized | undefined, fallback = ''): string => names?.[lang] || names?.['zh-CN'] || fallback;
 
 /**
+ * The reader's half of a server message written "field: 中文 / English" (the API's problem details carry both
+ * languages); a message without " / " is the same in both. The server's Text.FromBilingual reads it the same way.
+ */
+export function oneLanguage(message: string): string {
+  const colon = message.indexOf(': ');
+  const prefix = colon > 0 && message.indexOf(' / ') > colon ? message.substring(0, colon + 2) : '';
+  const rest = message.substring(prefix.length);
+  const slash = rest.indexOf(' / ');
+  if (slash < 0) return message;
+  return prefix + (lang === 'en' ? rest.substring(slash + 3) : rest.substring(0, slash));
+}
+
+/**
  * An outcome port as people read it: the descriptor's label in the reader's language, else the outcome itself (a fork's
  * branch, a switch's case). The outcome stays the identifier in the JSON; where a label is shown, it is its title.
  */

@@ -205,6 +205,9 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await caseBox.FillAsync("""{ "priority": "whenever" }""");
         await page.Locator(".run button.primary").ClickAsync();
         await Assertions.Expect(page.GetByTestId("message")).ToContainTextAsync("case.priority");
+        // The server's bilingual message, in the designer's language only.
+        await Assertions.Expect(page.GetByTestId("message")).ToContainTextAsync("值的类型或取值不对");
+        await Assertions.Expect(page.GetByTestId("message")).Not.ToContainTextAsync("wrong type");
     });
 
     [Fact]
