@@ -1,5 +1,7 @@
+using Liaison.Cases.Common;
 using System.Net.Sockets;
 using Liaison.Server.Data;
+using Liaison.Server.Pages;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -9,7 +11,9 @@ namespace Liaison.Server.Http;
 /// <summary>
 /// PostgreSQL away for a moment (restarting, failing over, out of connections) is not the caller's fault and not a bug:
 /// the request answers 503 with <c>Retry-After</c>, a problem details for the API and a plain page for the pages.
-/// Its transaction rolled back, so nothing was half done; a retried case open with its <c>requestId</c> is safe.
+/// Its transaction rolled back, so nothing was half done; a retried case open with its <c>requestId</c> is safe. A
+/// request PostgreSQL stopped because it met another on the same rows (a deadlock, a serialization failure, a lock not
+/// available) answers 409: the database is fine, and trying again goes through.
 /// </summary>
 public sealed class DatabaseUnavailableExceptionHandler(ILogger<DatabaseUnavailableExceptionHandler> log)
     : IExceptionHandler
@@ -19,6 +23,26 @@ public sealed class DatabaseUnavailableExceptionHandler(ILogger<DatabaseUnavaila
 
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
+        if (SqlState(exception) is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable)
+        {
+            // Two requests met on the same rows and PostgreSQL stopped this one: the database is fine, the transaction
+            // rolled back, and the same request sent again goes through.
+            log.LogInformation("Concurrent change ({SqlState}): {Error}; answered 409", SqlState(exception), Innermost(exception).Message);
+            http.Response.Headers.CacheControl = "no-store";
+            var message = new Text("与同时进行的另一项操作冲突，没有任何改动，请刷新后重试", "Another change happened at the same moment; nothing changed. Reload and try again");
+            if (PageErrors.IsPage(http))
+            {
+                await PageResults.Message(new MessageModel(new Text("请重试", "Please try again"), message, "/", new Text("返回首页", "Home")),
+                    StatusCodes.Status409Conflict).ExecuteAsync(http);
+            }
+            else
+            {
+                await new ConflictProblem(message).ExecuteAsync(http);
+            }
+
+            return true;
+        }
+
         if (!IsTransient(exception))
         {
             return false;

@@ -189,6 +189,25 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains(traceId.Split('-')[1], logged[0].Text);
     }
 
+    [Theory]
+    [InlineData("40P01")]
+    [InlineData("40001")]
+    [InlineData("55P03")]
+    public async Task A_request_postgresql_stopped_for_meeting_another_is_a_409_to_try_again_not_a_503(string sqlState)
+    {
+        await using var racing = _app.WithWebHostBuilder(b => b.ConfigureServices(s =>
+            s.AddScoped<DepartmentService>(_ => throw new Npgsql.PostgresException("stopped for another", "ERROR", "ERROR", sqlState))));
+        var client = racing.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var login = await client.PostAsJsonAsync("/api/auth/login", new { email = LiaisonApp.AdminEmail, password = LiaisonApp.AdminPassword });
+        client.DefaultRequestHeaders.Authorization = new("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+
+        var response = await client.GetAsync("/api/departments");
+
+        var problem = await ProblemAsync(response, HttpStatusCode.Conflict);
+        Assert.Contains("请刷新后重试", problem.GetProperty("detail").GetString());
+        Assert.False(response.Headers.Contains("Retry-After"));
+    }
+
     [Fact]
     public async Task A_liaisons_form_with_U0000_in_the_note_is_400_and_changes_nothing()
     {
