@@ -301,9 +301,10 @@ public static class CasePages
     /// <summary>移交: the case to another park officer (the form's <c>officer</c> is an account's email).</summary>
     private static async Task<IResult> HandOver(
         string number, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
-        DepartmentService departments, CategoryService categories, [FromForm] string? officer, [FromForm] string? note, CancellationToken ct)
+        DepartmentService departments, CategoryService categories, [FromForm] string? officer, [FromForm] string? note, [FromForm] string? requestId,
+        CancellationToken ct)
     {
-        var result = await cases.HandOverAsync(number, officer, note, user.Identity?.Name ?? "officer", ct);
+        var result = await cases.HandOverAsync(number, officer, note, Guid.TryParse(requestId, out var id) ? id : null, user.Identity?.Name ?? "officer", ct);
         if (result.Error is { } error)
         {
             return await CasePageAsync(number, null, error, PageResults.StatusOf(error), queries, timeline, departments, categories, ct);

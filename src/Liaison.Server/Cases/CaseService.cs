@@ -1103,7 +1103,7 @@ public sealed class CaseService(
     /// ended case (closed, cancelled) stays with whoever had it. An admin moves all of a leaving officer's work at once
     /// from the account's page (<see cref="Auth.Handover"/>).
     /// </summary>
-    public async Task<ActionResult> HandOverAsync(string number, string? officer, string? note, string actor, CancellationToken ct)
+    public async Task<ActionResult> HandOverAsync(string number, string? officer, string? note, Guid? requestId, string actor, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var id = await IdOfAsync(number, ct);
@@ -1132,6 +1132,11 @@ public sealed class CaseService(
         }
 
         var c = await LockAsync(id.Value, ct);
+        if (await EarlierAsync(requestId, c, "handover", clock.GetUtcNow(), ct) is { } earlier)
+        {
+            return earlier;
+        }
+
         if (CaseStatuses.Ended.Contains(c.Status))
         {
             return Fail(new ServiceError.NotAllowed(new("已结束的事项不能移交", "An ended case cannot be handed over")));

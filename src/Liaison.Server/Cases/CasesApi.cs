@@ -158,7 +158,7 @@ public static class CasesApi
     /// <summary>移交: hand the case to another park officer (<c>officer</c>: an active account's email or id), with an optional note.</summary>
     public static async Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> HandOver(
         string number, HandOverRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        await AnswerAsync(await cases.HandOverAsync(number, body.Officer, body.Note, user.Identity?.Name ?? "officer", ct), number, queries, ct);
+        await AnswerAsync(await cases.HandOverAsync(number, body.Officer, body.Note, body.RequestId, user.Identity?.Name ?? "officer", ct), number, queries, ct);
 
     /// <summary>改派协办: send a co-handler's returned part to another department (not the lead's, not one with a part already), optionally with a new task note.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> ReassignPart(
@@ -211,7 +211,8 @@ public static class CasesApi
 public sealed record ReassignRequest(string? DepartmentCode, string? Note, Guid? RequestId = null);
 
 /// <param name="Officer">The park officer taking the case over: an active account's email or id.</param>
-public sealed record HandOverRequest(string? Officer, string? Note);
+/// <param name="RequestId">Makes the request safe to send twice: the same id again answers as the first did.</param>
+public sealed record HandOverRequest(string? Officer, string? Note, Guid? RequestId = null);
 
 /// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
 public sealed record ReassignPartRequest(string? DepartmentCode, string? Task, string? Note, Guid? RequestId);

@@ -199,6 +199,23 @@ public sealed class RatingService(LiaisonDbContext db, CaseService cases, Enterp
         return decided!;
     }
 
+    /// <summary>
+    /// The case's rating when <paramref name="officer"/> already decided it as <paramref name="decision"/> with
+    /// <paramref name="note"/>: the same decision sent again (a reload, a double tap, a retry after a lost answer).
+    /// A colleague's decision, or another note, is not: the note sent would otherwise be silently dropped.
+    /// </summary>
+    public async Task<CaseRating?> SameDecisionAsync(string number, string officer, string? decision, string? note, CancellationToken ct)
+    {
+        if (!Ratings.TryParse(decision, out RatingDecision wanted))
+        {
+            return null;
+        }
+
+        var sentNote = Validation.Optional(note);
+        var rating = await db.Set<CaseRating>().AsNoTracking().Where(r => db.Cases.Any(c => c.Id == r.CaseId && c.Number == number)).FirstOrDefaultAsync(ct);
+        return rating is not null && rating.Decision == wanted && rating.DecidedBy == officer && rating.DecisionNote == sentNote ? rating : null;
+    }
+
     /// <summary>Locks the rating, checks it still awaits a decision and records it (and, for a reopen, links the follow-up both ways).</summary>
     private async Task<(CaseRating? Rating, ServiceError? Refused)> RecordAsync(
         long caseId, RatingDecision decision, string? note, string officer, Case? followUp, CancellationToken ct)

@@ -56,13 +56,21 @@ public static class RatingsApi
     /// <summary>
     /// The decision on an unsatisfied rating: <c>reopen</c> (重办) opens a follow-up case for the same enterprise and
     /// lead department, linked to this one; <c>close</c> needs a note, which the enterprise reads on its link as the
-    /// zone's answer. 409 when it was decided already.
+    /// zone's answer. 409 when it was decided already, unless by the same officer with the same decision and note: that is
+    /// this request sent again, answered with the decision as made.
     /// </summary>
     public static async Task<Results<Ok<RatingDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Decide(
         string number, RatingDecisionRequest body, ClaimsPrincipal user, UserManager<LiaisonUser> users, RatingService ratings, LiaisonDbContext db,
         CancellationToken ct)
     {
-        var result = await ratings.DecideAsync(number, users.GetUserId(user)!, user.Identity?.Name ?? "officer", new RatingService.DecisionInput(body.Decision, body.Note), ct);
+        var officer = user.Identity?.Name ?? "officer";
+        var result = await ratings.DecideAsync(number, users.GetUserId(user)!, officer, new RatingService.DecisionInput(body.Decision, body.Note), ct);
+        // Sent again after it went through (a retry after a lost answer): the decision as made, as the page's form answers.
+        if (result.Error is ServiceError.Conflict && await ratings.SameDecisionAsync(number, officer, body.Decision, body.Note, ct) is { } made)
+        {
+            return TypedResults.Ok(await RatingDto.FromAsync(db, made, ct));
+        }
+
         return result.Error switch
         {
             null => TypedResults.Ok(await RatingDto.FromAsync(db, result.Value!, ct)),
@@ -90,11 +98,7 @@ public static class RatingsApi
         // The same form sent again after it went through (a reload, the back button, a double tap): done, as the other
         // decisions' forms answer. The same form is the same decision by the same officer with the same note; a
         // colleague's decision, or another note, is refused below (the note sent would otherwise be silently dropped).
-        var sentNote = Validation.Optional(note);
-        if (result.Error is ServiceError.Conflict && Ratings.TryParse(decision, out RatingDecision wanted)
-            && await db.Set<CaseRating>().Where(r => db.Cases.Any(c => c.Id == r.CaseId && c.Number == number))
-                .Select(r => new { r.Decision, r.DecidedBy, r.DecisionNote }).FirstOrDefaultAsync(ct) is { } decided
-            && decided.Decision == wanted && decided.DecidedBy == (user.Identity?.Name ?? "officer") && decided.DecisionNote == sentNote)
+        if (result.Error is ServiceError.Conflict && await ratings.SameDecisionAsync(number, user.Identity?.Name ?? "officer", decision, note, ct) is not null)
         {
             return done;
         }

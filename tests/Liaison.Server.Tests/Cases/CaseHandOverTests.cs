@@ -56,8 +56,13 @@ public sealed class CaseHandOverTests : IAsyncLifetime
         var link = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, "fgj.handler@anyue.example", "【派单】"), m => m.Subject.Contains(number))));
         Assert.DoesNotContain("本人休假", await _app.Anonymous().GetStringAsync(link));
 
-        // Again to the same officer: nothing to do.
+        // Again to the same officer: nothing to do. With a request id, the request sent again answers as the first did.
         Assert.Equal(HttpStatusCode.Conflict, (await HandOverAsync(number, new { officer = Colleague })).StatusCode);
+        var other = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
+        var request = new { officer = Colleague, requestId = Guid.NewGuid() };
+        Assert.Equal(HttpStatusCode.OK, (await HandOverAsync(other, request)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await HandOverAsync(other, request)).StatusCode);
+        Assert.Single((await GetCaseAsync(_officer, other)).GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.OfficerChanged);
         Assert.Single((await GetCaseAsync(_officer, number)).GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.OfficerChanged);
     }
 
@@ -150,14 +155,18 @@ public sealed class CaseHandOverTests : IAsyncLifetime
         Assert.Contains($"<option value=\"{Colleague}\">李娜（{Colleague}）</option>", page);
         Assert.DoesNotContain($"<option value=\"{Officer}\">", page); // not to the officer it is already with
 
-        var response = await browser.PostAsync($"/cases/{number}/officer", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = TokenIn(page),
-            ["officer"] = Colleague,
-            ["note"] = "",
-        }));
+        var form = FormFor(page, "officer")!;
+        form["officer"] = Colleague;
+        form["note"] = "";
+
+        var response = await browser.PostAsync($"/cases/{number}/officer", new FormUrlEncodedContent(form));
+        var again = await browser.PostAsync($"/cases/{number}/officer", new FormUrlEncodedContent(form));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        // The form sent again (a reload, a double tap) is answered as done: one handover, one mail.
+        Assert.Equal(response.Headers.Location, again.Headers.Location);
+        Assert.Single((await GetCaseAsync(_officer, number)).GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.OfficerChanged);
+        Assert.Single(await MailsAsync(_app, Colleague, number));
         var after = await browser.GetStringAsync(response.Headers.Location!.OriginalString);
         Assert.Contains("事项已移交", after);
         Assert.Contains($"<dd data-officer>李娜 <span class=\"muted\">{Colleague}</span></dd>", after);

@@ -343,15 +343,20 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.Contains("企业评价不满意，请决定重办或说明后结案", digest.TextBody);
         Assert.Contains("企业意见：电压仍不稳定，设备无法开机", digest.TextBody);
 
-        // Two decisions at once: one wins (one follow-up case), the other is refused and opens nothing.
+        // The same decision sent twice at once (a retry after a lost answer): one decision, one follow-up case, and both
+        // are answered with it. Another note, or the other decision, is refused and opens nothing.
         var decisions = await Task.WhenAll(
             _officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "reopen", note = "请供电公司现场复测" }),
             _officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "reopen", note = "请供电公司现场复测" }));
-        Assert.Single(decisions, d => d.StatusCode == HttpStatusCode.OK);
-        Assert.Single(decisions, d => d.StatusCode == HttpStatusCode.Conflict);
-        var decided = await decisions.Single(d => d.StatusCode == HttpStatusCode.OK).Content.ReadFromJsonAsync<JsonElement>();
-        var followUp = decided.GetProperty("followUpCaseNumber").GetString()!;
-        Assert.Equal("reopen", decided.GetProperty("decision").GetString());
+        var otherNote = await _officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "reopen", note = "另一条意见" });
+        var otherWay = await _officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "close", note = "请供电公司现场复测" });
+        Assert.All(decisions, d => Assert.Equal(HttpStatusCode.OK, d.StatusCode));
+        Assert.Equal(HttpStatusCode.Conflict, otherNote.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, otherWay.StatusCode);
+        var answered = await Task.WhenAll(decisions.Select(d => d.Content.ReadFromJsonAsync<JsonElement>()));
+        var followUp = answered[0].GetProperty("followUpCaseNumber").GetString()!;
+        Assert.Equal(followUp, answered[1].GetProperty("followUpCaseNumber").GetString());
+        Assert.Equal("reopen", answered[0].GetProperty("decision").GetString());
 
         Assert.Empty((await _officer.GetFromJsonAsync<JsonElement>("/api/ratings/awaiting-decision")).EnumerateArray());
         var original = await GetCaseAsync(_officer, number);
