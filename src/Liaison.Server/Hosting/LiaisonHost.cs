@@ -237,11 +237,15 @@ public static class LiaisonHost
             }
         });
         // The pages' stylesheet and scripts; the designer's files are served by its own endpoint, for admins only.
-        app.UseStaticFiles(new StaticFileOptions
+        var site = Path.Combine(app.Environment.WebRootPath ?? Path.Combine(app.Environment.ContentRootPath, "wwwroot"), "site");
+        if (!Directory.Exists(site))
         {
-            RequestPath = "/site",
-            FileProvider = new PhysicalFileProvider(Path.Combine(app.Environment.WebRootPath ?? Path.Combine(app.Environment.ContentRootPath, "wwwroot"), "site")),
-        });
+            throw new InvalidOperationException(
+                $"The pages' files are not at {site}. Run the server from a `dotnet publish` folder (README, configuration), "
+                + "or with `./liaison run`; a `dotnet build` output has no wwwroot outside Development.");
+        }
+
+        app.UseStaticFiles(new StaticFileOptions { RequestPath = "/site", FileProvider = new PhysicalFileProvider(site) });
         // Everything past the static files may need the database: admitted up to its capacity, shed beyond.
         var admission = app.Services.GetRequiredService<RequestAdmission>();
         app.Use((http, next) => admission.InvokeAsync(http, next));
