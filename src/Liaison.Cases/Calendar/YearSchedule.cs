@@ -142,7 +142,9 @@ public sealed class YearSchedule
         }
         catch (JsonException e)
         {
-            found.Add($"不是有效的 JSON / not valid JSON: {e.Message}");
+            // Where, in both languages; the parser's own words (with ": " in them) would split the message wrongly.
+            var (line, position) = ((e.LineNumber ?? 0) + 1, (e.BytePositionInLine ?? 0) + 1);
+            found.Add($"不是有效的 JSON（第 {line} 行第 {position} 个字节附近） / not valid JSON (near line {line}, byte {position})");
             return false;
         }
 

@@ -100,6 +100,14 @@ public static class CaseMailKind
         HandlerHandover, LeaderHandover, OfficerUrge,
     ];
 
+    /// <summary>
+    /// The kinds a workflow's Notify and Escalate may send: not those the host sends itself with a model of their own
+    /// (the enterprise's, the handovers', a key enterprise's copies), which a workflow's mail could not fill.
+    /// </summary>
+    public static IReadOnlyList<string> SentByWorkflows { get; } = All
+        .Except([KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, OfficerHandover, HandlerHandover, LeaderHandover])
+        .ToList();
+
     public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind, StringComparer.Ordinal);
 
     /// <summary>What a kind of email is, for the timeline and the admins' template pages.</summary>

@@ -48,8 +48,7 @@ public static class Audiences
     public static IReadOnlyList<string> Parse(string? value, out string? error)
     {
         error = null;
-        var list = (value ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(a => a.ToLowerInvariant()).Distinct().ToList();
+        var list = Names(value);
         var unknown = list.Where(a => !All.Contains(a)).ToList();
         if (unknown.Count > 0)
         {
@@ -58,4 +57,11 @@ public static class Audiences
 
         return list;
     }
+
+    /// <summary>The names in <paramref name="value"/> that are no audience.</summary>
+    public static IReadOnlyList<string> Unknown(string? value) => Names(value).Where(a => !All.Contains(a)).ToList();
+
+    private static List<string> Names(string? value) =>
+        (value ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(a => a.ToLowerInvariant()).Distinct().ToList();
 }

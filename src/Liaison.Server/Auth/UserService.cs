@@ -64,15 +64,8 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
             return new ServiceError.Conflict(new Text($"账号 {email} 已存在", $"an account for '{email}' already exists"));
         }
 
-        var created = await users.CreateAsync(user, request.Password!);
-        if (!created.Succeeded)
+        if (!Check(await users.CreateAsync(user, request.Password!), v, "password"))
         {
-            foreach (var e in created.Errors)
-            {
-                var text = PasswordPolicy.Describe(e);
-                v.Add("password", text.Zh, text.En);
-            }
-
             return new ServiceError.Invalid(v);
         }
 

@@ -85,14 +85,18 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
 
                 break;
 
-            case CaseNotification n:
+            case CaseNotification n when KnownKind(context, n.ActivityId, n.Template):
                 await mailer.SendAsync(db, c, n.Template, n.Audience, extras, ct);
                 break;
 
             case CaseEscalated e:
                 CaseTimeline.Add(db, c, now, CaseEventKinds.Escalated, "workflow", $"督办：{e.Level} / Escalation: {e.Level}",
                     new { level = e.Level, template = e.Template, to = e.Audience });
-                await mailer.SendAsync(db, c, e.Template, e.Audience, extras, ct);
+                if (KnownKind(context, e.ActivityId, e.Template))
+                {
+                    await mailer.SendAsync(db, c, e.Template, e.Audience, extras, ct);
+                }
+
                 break;
 
             case DeadlineReached r:
@@ -161,6 +165,21 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
     /// A co-handler's part of a joint case: the same effects, applied to the part (its round, deadlines, status,
     /// links, mails and timeline entries) instead of the case. The case's own status is the lead's and stays.
     /// </summary>
+    /// <summary>
+    /// A mail kind the workflow names that no workflow may send (an admin's expression gave it; a literal one is refused
+    /// when the version is published): no mail, an incident for the admins, and the run goes on, so the case is not stuck.
+    /// </summary>
+    private static bool KnownKind(WorkflowEffectContext context, string activityId, string kind)
+    {
+        if (CaseMailKind.SentByWorkflows.Contains(kind, StringComparer.Ordinal))
+        {
+            return true;
+        }
+
+        context.AddIncident(activityId, $"No mail kind '{kind}' a workflow may send: no mail was sent. / 流程不能发送名为“{kind}”的邮件，未发送邮件。");
+        return false;
+    }
+
     private async Task HandlePartAsync(WorkflowEffectContext context, IWorkflowEffect effect, Case c, CasePart part, DateTimeOffset now, string actor,
         CaseMailer.Extras extras, CancellationToken ct)
     {
@@ -188,14 +207,18 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
 
                 break;
 
-            case CaseNotification n:
+            case CaseNotification n when KnownKind(context, n.ActivityId, n.Template):
                 await mailer.SendAsync(db, c, n.Template, n.Audience, extras, ct, part);
                 break;
 
             case CaseEscalated e:
                 CaseTimeline.Add(db, c, now, CaseEventKinds.Escalated, "workflow", $"督办（协办 {part.DepartmentCode}）：{e.Level} / Escalation (co-handler {part.DepartmentCode}): {e.Level}",
                     new { level = e.Level, template = e.Template, to = e.Audience, department = part.DepartmentCode }, part);
-                await mailer.SendAsync(db, c, e.Template, e.Audience, extras, ct, part);
+                if (KnownKind(context, e.ActivityId, e.Template))
+                {
+                    await mailer.SendAsync(db, c, e.Template, e.Audience, extras, ct, part);
+                }
+
                 break;
 
             case DeadlineReached r:

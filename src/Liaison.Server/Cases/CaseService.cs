@@ -67,6 +67,9 @@ public sealed class CaseService(
     {
         /// <summary>A reassignment that sent a returned case back to the department that returned it (坚持原派).</summary>
         public bool Insisted { get; init; }
+
+        /// <summary>Refused because the case's workflow version has no path for the action (not because it faulted).</summary>
+        public bool NoPath { get; init; }
     }
 
     /// <summary>Opens a case and dispatches it through the routing workflow; the case, or what is wrong with the input.</summary>
@@ -981,7 +984,7 @@ public sealed class CaseService(
             part is null ? new { days = asked, because = action } : (object)new { department = part.DepartmentCode, days = asked, because = action }, part);
         var refused = await ResumeUncommittedAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision, WaitForOfficer.Withdrawn,
             actor, null, null, ct, part: part, mustKeepWaitingFor: action);
-        if (refused is null || action is CaseActions.Resolve or CaseActions.Submit)
+        if (refused is not { NoPath: true } || action is CaseActions.Resolve or CaseActions.Submit)
         {
             return refused;
         }
@@ -1060,9 +1063,7 @@ public sealed class CaseService(
         {
             await tx.RollbackAsync(ct);
             var recorded = await RecordRefusedFaultAsync(instanceId, result.Run?.Incidents.LastOrDefault(), outcome, ct);
-            return Fail(new ServiceError.Conflict(new(
-                $"流程出错，此操作未生效，未做任何更改。已记为流程故障 #{recorded}，供管理员处理；请联系园区工作人员",
-                $"The workflow failed on this action, so nothing changed. It is recorded as workflow incident #{recorded} for the admins; contact the zone's officer")));
+            return Fail(WorkflowFaulted(recorded));
         }
 
         if (mustKeepWaitingFor is { } waitedFor && result.Instance?.Status is not WorkflowStatus.Suspended)
@@ -1074,7 +1075,7 @@ public sealed class CaseService(
             var label = CaseActions.Label(waitedFor);
             var whose = part is null ? new Text("此事项", "This case's") : new Text("此协办", "This part's");
             return Fail(new ServiceError.Conflict(new($"{whose.Zh}的流程版本不支持{label.Zh}，请联系园区工作人员",
-                $"{whose.En} workflow version cannot take this action ({label.En}); contact the zone's officer")));
+                $"{whose.En} workflow version cannot take this action ({label.En}); contact the zone's officer"))) with { NoPath = true };
         }
 
         return null;
@@ -1083,6 +1084,16 @@ public sealed class CaseService(
     private async Task<ActionResult> CommitAsync(IDbContextTransaction tx, Case c, CancellationToken ct)
     {
         c.UpdatedAt = clock.GetUtcNow();
+        return await SaveAndCommitAsync(tx, c, ct);
+    }
+
+    /// <summary>
+    /// Saves and commits the action on <paramref name="c"/>. Requests with one id take turns (<see cref="EarlierAsync"/>),
+    /// but a case open records its id without that lock (its hot path): an open that took the id meanwhile makes this
+    /// the 409 for an id reused, and nothing is saved.
+    /// </summary>
+    private async Task<ActionResult> SaveAndCommitAsync(IDbContextTransaction tx, Case c, CancellationToken ct)
+    {
         try
         {
             await db.SaveChangesAsync(ct);
@@ -1090,8 +1101,9 @@ public sealed class CaseService(
         }
         catch (DbUpdateException ex) when (RequestIdTaken(ex))
         {
-            // The same form was submitted twice at once; the other submission made the change.
-            return new ActionResult(null, null, Repeated: true);
+            await tx.RollbackAsync(ct);
+            db.DiscardChanges();
+            return Fail(RequestIdReused);
         }
 
         return new ActionResult(c, null);
@@ -1152,9 +1164,7 @@ public sealed class CaseService(
         var handoverNote = Handover.Give(db, c, from, to, actor, clock.GetUtcNow(), reason);
         // The new officer hears of it now, in the same commit (the case's officer is already the new one).
         await mailer.SendAsync(db, c, CaseMailKind.OfficerHandover, [Audiences.Officer], new CaseMailer.Extras(Note: handoverNote), ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new ActionResult(c, null);
+        return await SaveAndCommitAsync(tx, c, ct);
     }
 
     /// <summary>
@@ -1185,9 +1195,7 @@ public sealed class CaseService(
         }
 
         CaseTimeline.Add(db, c, now, CaseEventKinds.OfficerNote, officer, text);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new ActionResult(c, null);
+        return await SaveAndCommitAsync(tx, c, ct);
     }
 
     /// <summary>催办: the timeline entry and the mail to the handler of the case or of <paramref name="part"/> (and its leader when copied).</summary>
@@ -1214,7 +1222,7 @@ public sealed class CaseService(
 
         // The case's lock orders two requests with one id on one case; this orders them across cases, so the second
         // of two sent at once for two cases finds the first's row here (a 409) instead of failing on its key at commit.
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({RequestIdLockClass}, hashtext({id.ToString()}))", ct);
+        await AdvisoryLocks.TakeAsync(db, AdvisoryLocks.RequestId, id.ToString(), ct);
         if (await db.Set<CaseActionRequest>().AsNoTracking().FirstOrDefaultAsync(r => r.RequestId == id, ct) is { } earlier)
         {
             return earlier.CaseId == c.Id && earlier.Action == action ? new ActionResult(c, null, Repeated: true) : Fail(RequestIdReused);
@@ -1239,9 +1247,6 @@ public sealed class CaseService(
 
     private static readonly string ReturnReasonsHint =
         "choose a reason: " + string.Join(", ", CaseActions.ReturnReasons.Select(r => $"{r.Key} ({r.Value.En})"));
-
-    /// <summary>The first key of the request ids' advisory locks ('LREQ'; the departments' are 'LIAS'); the second is the id's hash.</summary>
-    private const int RequestIdLockClass = 0x4C524551;
 
     private static readonly ServiceError RequestIdReused = new ServiceError.Conflict(new(
         "此请求编号（requestId）已用于另一项操作，请为每项操作使用新的编号", "This requestId was already used for another request; send a new one for each request"));
@@ -1269,20 +1274,20 @@ public sealed class CaseService(
     /// expression's value): the run was rolled back, so its incident was too. It is written again on its own, so the
     /// admins find it among the instance's incidents, and the person is given its number.
     /// </summary>
+    private static ServiceError WorkflowFaulted(long incident) => new ServiceError.Conflict(new(
+        $"流程出错，此操作未生效，未做任何更改。已记为流程故障 #{incident}，请把这个编号告诉园区管理员",
+        $"The workflow failed on this action, so nothing changed. It is recorded as workflow incident #{incident}: give this number to the zone's admins"));
+
     private async Task<long> RecordRefusedFaultAsync(Guid instanceId, Incident? incident, string outcome, CancellationToken ct)
     {
         db.DiscardChanges();
-        var row = new WorkflowIncidentRecord
-        {
-            InstanceId = instanceId,
-            ActivityId = incident?.ActivityId,
-            ActivityType = incident?.ActivityType,
-            Message = $"{incident?.Message ?? "The workflow faulted."} — 操作 {outcome} 因此未生效，已回滚 / the action {outcome} was refused and rolled back",
-            At = clock.GetUtcNow(),
-        };
-        db.Set<WorkflowIncidentRecord>().Add(row);
-        await db.SaveChangesAsync(ct);
-        return row.Id;
+        var message = $"{incident?.Message ?? "The workflow faulted."} [{outcome}: 已回滚 rolled back]";
+        // Written on its own, after the rollback, with its number returned for the person to quote.
+        return (await db.Database.SqlQuery<long>($"""
+            INSERT INTO workflow_incidents (instance_id, activity_id, activity_type, message, at)
+            VALUES ({instanceId}, {incident?.ActivityId}, {incident?.ActivityType}, {message}, {clock.GetUtcNow()})
+            RETURNING id AS "Value"
+            """).ToListAsync(ct)).Single();
     }
 
     /// <summary>A leader's reminder note over the limit every note has (it goes into the handler's mail): refused.</summary>

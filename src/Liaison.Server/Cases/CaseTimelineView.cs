@@ -162,11 +162,10 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 detail = Ratings.Label(score);
                 break;
             case CaseEventKinds.LiaisonChanged when data is { } changed:
-                var people = new[] { ("handler", new Text("经办人", "handler")), ("leader", new Text("分管领导", "leader")) }
-                    .Where(p => changed.TryGetProperty(p.Item1, out var c) && c.ValueKind == JsonValueKind.Object)
-                    .Select(p => (Role: p.Item2, From: Str(changed.GetProperty(p.Item1), "from") ?? "—", To: Str(changed.GetProperty(p.Item1), "to") ?? "—"))
-                    .ToList();
-                detail = new Text(string.Join("；", people.Select(p => $"{p.Role.Zh} {p.From} → {p.To}")), string.Join("; ", people.Select(p => $"{p.Role.En} {p.From} → {p.To}")));
+                (string? From, string? To)? Change(string role) => changed.TryGetProperty(role, out var c) && c.ValueKind == JsonValueKind.Object
+                    ? (Str(c, "from"), Str(c, "to"))
+                    : null;
+                detail = Departments.LiaisonChange.Describe(Change("handler"), Change("leader"));
                 break;
             case CaseEventKinds.FromVisit:
                 detail = new Text($"走访记录 {Int(data, "visitId")}（{Str(data, "visitedOn")}）", $"visit {Int(data, "visitId")} ({Str(data, "visitedOn")})");

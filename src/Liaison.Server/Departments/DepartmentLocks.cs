@@ -23,7 +23,7 @@ namespace Liaison.Server.Departments;
 public static class DepartmentLocks
 {
     /// <summary>The advisory locks' first key ('LIAS'); the second is the department code's hash.</summary>
-    private const int LockClass = 0x4C494153;
+    private const int LockClass = AdvisoryLocks.Department;
 
     /// <summary>
     /// For a dispatch in the current transaction: the department's liaisons as they are now, read under its shared lock
@@ -91,5 +91,5 @@ public static class DepartmentLocks
 
     /// <summary>For the admin's save, first in its transaction: waits for the dispatches to the department in flight, and holds new ones until it commits.</summary>
     public static Task LockForChangeAsync(LiaisonDbContext db, string code, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockClass}, hashtext({code}))", ct);
+        AdvisoryLocks.TakeAsync(db, LockClass, code, ct);
 }

@@ -184,7 +184,7 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
         var name = v.Required("name", input.Name, 100);
         var handler = ReadPerson("handler", input.Handler, v);
         var leader = ReadPerson("leader", input.Leader, v);
-        if (handler.Email.Length > 0 && string.Equals(handler.Email, leader.Email, StringComparison.OrdinalIgnoreCase))
+        if (handler.Email.Length > 0 && EmailAddress.Same(handler.Email, leader.Email))
         {
             v.Add("leader.email", "分管领导应是经办人以外的另一人：签收提醒、逾期通知要抄送分管领导",
                 "must be someone other than the handler: acceptance reminders and overdue notices copy the leader");

@@ -89,11 +89,7 @@ public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
             return false;
         }
 
-        var note = string.Join("；", new[]
-        {
-            newHandler ? $"经办人 {oldHandler} → {handler.Name}" : null,
-            newLeader ? $"分管领导 {oldLeader ?? "—"} → {leader.Name}" : null,
-        }.OfType<string>());
+        var note = Describe(newHandler ? (oldHandler, handler.Name) : null, newLeader ? (oldLeader, leader.Name) : null).Zh;
         CaseTimeline.Add(db, c, now, CaseEventKinds.LiaisonChanged, actor, note,
             new { handler = newHandler ? new { from = oldHandler, to = handler.Name } : null, leader = newLeader ? new { from = oldLeader, to = leader.Name } : null },
             part);
@@ -123,5 +119,13 @@ public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
             link.EndedAt = now;
             link.ExpiresAt = now;
         }
+    }
+
+    /// <summary>A change of a department's people as the timeline says it: 经办人 张三 → 李四；分管领导 … (handler … → …; leader …).</summary>
+    public static Text Describe((string? From, string? To)? handler, (string? From, string? To)? leader)
+    {
+        var people = new[] { (Role: new Text("经办人", "handler"), Change: handler), (Role: new Text("分管领导", "leader"), Change: leader) }
+            .Where(p => p.Change is not null).Select(p => (p.Role, From: p.Change!.Value.From ?? "—", To: p.Change!.Value.To ?? "—")).ToList();
+        return new Text(string.Join("；", people.Select(p => $"{p.Role.Zh} {p.From} → {p.To}")), string.Join("; ", people.Select(p => $"{p.Role.En} {p.From} → {p.To}")));
     }
 }

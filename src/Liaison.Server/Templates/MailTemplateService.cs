@@ -113,9 +113,6 @@ public sealed class MailTemplateService(
         return problems;
     }
 
-    /// <summary>The advisory locks' first key ('LTPL'); the second is the template's hash.</summary>
-    private const int LockClass = 0x4C54504C;
-
     /// <summary>
     /// A transaction in which saves and resets of one template (kind and language) take turns: each reads the rows the
     /// one before committed, so two admins saving at once both succeed (the later save wins) instead of one failing on
@@ -124,7 +121,7 @@ public sealed class MailTemplateService(
     private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> LockAsync(string kind, string culture, CancellationToken ct)
     {
         var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockClass}, hashtext({kind + "/" + culture}))", ct);
+        await AdvisoryLocks.TakeAsync(db, AdvisoryLocks.Template, $"{kind}/{culture}", ct);
         return tx;
     }
 

@@ -258,7 +258,9 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
             }
 
             Writing(db, publishes: false);
-            var previous = await db.Set<WorkflowDefinitionRecord>().Where(d => d.DefinitionId == definitionId && d.Version < latest.Version)
+            // The version before it that was published: not a draft discarded or declined before this one.
+            var previous = await db.Set<WorkflowDefinitionRecord>()
+                .Where(d => d.DefinitionId == definitionId && d.Version < latest.Version && d.PublishedAt != null)
                 .OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct);
             AuditLog.Add(db, clock, actor, AuditActions.WorkflowDraftDiscarded, $"{definitionId} v{latest.Version}",
                 new AuditChanges { RecordEmpty = true }.Field("version", latest.Version, previous?.Version));

@@ -62,14 +62,14 @@ public interface IInputChoices
     /// <summary>The values, exactly as the activity reads them.</summary>
     IReadOnlyList<string> Values { get; }
 
-    /// <summary>A literal may name several of them, separated by commas (or semicolons or spaces), in any letter case.</summary>
+    /// <summary>A literal may name several of them (the designer says so).</summary>
     bool Several { get; }
 
-    /// <summary>The names in <paramref name="literal"/> that are not among <see cref="Values"/>.</summary>
-    IReadOnlyList<string> Unknown(string literal) => Several
-        ? literal.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(v => !Values.Contains(v, StringComparer.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase).ToList()
-        : Values.Contains(literal.Trim(), StringComparer.Ordinal) ? [] : [literal];
+    /// <summary>
+    /// The names in <paramref name="literal"/> the activity would not take, read exactly as the activity reads its input
+    /// (so the check at publish and the run agree); empty when it takes it.
+    /// </summary>
+    IReadOnlyList<string> Unknown(string literal);
 }
 
 /// <summary>Declares the outcomes (ports) of an activity. Without this attribute an activity has the single outcome "Done".</summary>

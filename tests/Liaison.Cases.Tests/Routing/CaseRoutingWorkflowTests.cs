@@ -293,19 +293,22 @@ public sealed class CaseRoutingWorkflowTests
         Set("notify-returned", "template", "no-such-template");
         Set("notify-resolved", "to", "officer, nobody,Martians");
         Set("officer-return", "decision", "Return");
+        // What the activities themselves take: a status in any letter case; not a mail the server sends itself.
+        Set("status-closed", "status", "Closed");
+        Set("notify-closed", "template", "enterprise-answered");
         // A level is the admin's own word, shown as written: any goes. Several recipients in any case and order are fine.
         Set("escalate-red", "level", "purple");
         Set("escalate-zone", "to", "Zone;officer");
 
         var errors = WorkflowValidator.Validate(_definition, registry);
 
-        Assert.Equal(["notify-resolved", "notify-returned", "officer-return", "status-accepted"], errors.Select(e => e.ActivityId).Order());
+        Assert.Equal(["notify-closed", "notify-resolved", "notify-returned", "officer-return", "status-accepted"], errors.Select(e => e.ActivityId).Order());
         Assert.All(errors, e => Assert.Equal("invalid-input", e.Code));
         var status = errors.Single(e => e.ActivityId == "status-accepted").Message;
         Assert.Contains("'flying'", status);
         Assert.Contains("“flying”", status);
         Assert.Contains("in-progress", status);
-        Assert.Contains("'nobody', 'Martians'; use handler, leader, officer, zone", errors.Single(e => e.ActivityId == "notify-resolved").Message);
+        Assert.Contains("'nobody', 'martians'; use handler, leader, officer, zone", errors.Single(e => e.ActivityId == "notify-resolved").Message);
         Assert.Contains("no-such-template", errors.Single(e => e.ActivityId == "notify-returned").Message);
         Assert.Contains("'Return'; use extension, return, resolution", errors.Single(e => e.ActivityId == "officer-return").Message);
         // An expression is checked when it runs, not here.

@@ -220,7 +220,9 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await Node(page, "notify-resolved").ClickAsync();
         await Assertions.Expect(page.GetByTestId("input-to-choices-hint")).ToHaveTextAsync("可用的值（可填多个，用逗号分隔）：handler, leader, officer, zone");
         await Assertions.Expect(page.Locator("#input-template")).ToHaveAttributeAsync("list", "input-template-choices");
-        await Assertions.Expect(page.Locator("#input-template-choices option[value='enterprise-answered']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#input-template-choices option[value='resolved']")).ToHaveCountAsync(1);
+        // Not the mails the server sends itself with models of their own (the enterprise's, the handovers').
+        await Assertions.Expect(page.Locator("#input-template-choices option[value='enterprise-answered']")).ToHaveCountAsync(0);
 
         await Node(page, "status-accepted").ClickAsync();
         await Assertions.Expect(page.GetByTestId("input-status-choices-hint")).ToContainTextAsync("in-progress");

@@ -20,18 +20,43 @@ public sealed class FaultedActionTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
+    /// <summary>Publishes case-routing with <paramref name="activityId"/>'s <paramref name="input"/> set to a JavaScript expression.</summary>
+    private static async Task PublishWithExpressionAsync(HttpClient admin, string activityId, string input, string script)
+    {
+        var routing = (await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/case-routing"))!;
+        var activity = routing["root"]!["activities"]!.AsArray().Single(a => (string?)a!["id"] == activityId)!;
+        activity[input] = new JsonObject
+        {
+            ["typeName"] = "String", ["expression"] = new JsonObject { ["type"] = "JavaScript", ["value"] = script },
+        };
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/workflow-definitions/case-routing", routing)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/workflow-definitions/case-routing/publish", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_mail_kind_nobody_has_sends_nothing_and_is_an_incident_while_the_case_goes_on()
+    {
+        var admin = await _app.AsAdminAsync();
+        await PublishWithExpressionAsync(admin, "notify-returned", "template", "'no-such' + '-kind'");
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(_app, "fgj.handler@anyue.example", number)).Single()));
+
+        var returned = await PostActionAsync(_app.Anonymous(), link, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "不属于本局职责" });
+
+        Assert.Equal(HttpStatusCode.Redirect, returned.StatusCode);
+        Assert.Equal("returned", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
+        Assert.Empty(await MailsAsync(_app, "officer@test.example", "【退回】"));
+        var incident = await _app.WithDbAsync(db => db.Set<WorkflowIncidentRecord>().AsNoTracking().SingleAsync());
+        Assert.Equal("notify-returned", incident.ActivityId);
+        Assert.Contains("no-such-kind", incident.Message);
+    }
+
     [Fact]
     public async Task An_action_that_faults_the_workflow_changes_nothing_and_is_an_incident_the_admins_see_under_the_number_given()
     {
         var admin = await _app.AsAdminAsync();
-        var routing = (await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/case-routing"))!;
-        var accepted = routing["root"]!["activities"]!.AsArray().Single(a => (string?)a!["id"] == "status-accepted")!;
-        accepted["status"] = new JsonObject
-        {
-            ["typeName"] = "String", ["expression"] = new JsonObject { ["type"] = "JavaScript", ["value"] = "'fly' + 'ing'" },
-        };
-        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/workflow-definitions/case-routing", routing)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/workflow-definitions/case-routing/publish", null)).StatusCode);
+        await PublishWithExpressionAsync(admin, "status-accepted", "status", "'fly' + 'ing'");
         var officer = await _app.AsOfficerAsync();
         var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
         // The designer's versions tab says what runs on which version.
@@ -54,7 +79,7 @@ public sealed class FaultedActionTests : IAsyncLifetime
         Assert.Equal(long.Parse(said.Groups[1].Value), incident.Id);
         Assert.Equal("status-accepted", incident.ActivityId);
         Assert.Contains("flying", incident.Message);
-        Assert.Contains("操作 Accepted 因此未生效", incident.Message);
+        Assert.EndsWith("[Accepted: 已回滚 rolled back]", incident.Message);
         Assert.Contains("flying", await (await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword)).GetStringAsync("/admin/workflow-instances"));
     }
 }

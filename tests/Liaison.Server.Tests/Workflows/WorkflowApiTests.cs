@@ -96,6 +96,12 @@ public sealed class WorkflowApiTests(WorkflowApiTests.Fixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("没有未发布的草稿", await again.Content.ReadAsStringAsync());
         Assert.Equal(3, next!["version"]!.GetValue<int>());
+        // Discarded again: the published version is the latest again, not the draft discarded before.
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/workflow-definitions/discard-me/draft")).StatusCode);
+        var afterSecond = await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/discard-me");
+        Assert.Equal((1, true), (afterSecond!["version"]!.GetValue<int>(), afterSecond["isPublished"]!.GetValue<bool>()));
+        var third = await (await admin.PutAsync("/api/workflow-definitions/discard-me", Body(Greeting("discard-me", "v4")))).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(4, third!["version"]!.GetValue<int>());
         Assert.Equal(1, await App.WithDbAsync(db => db.Set<Liaison.Server.Audit.AuditEntry>()
             .CountAsync(a => a.Action == "workflow.draft-discarded" && a.Subject == "discard-me v2")));
 

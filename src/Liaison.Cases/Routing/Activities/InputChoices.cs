@@ -10,14 +10,18 @@ public sealed class CaseStatusChoices : IInputChoices
     public IReadOnlyList<string> Values { get; } = Enum.GetValues<CaseStatus>().Select(CaseStatuses.Name).ToList();
 
     public bool Several => false;
+
+    public IReadOnlyList<string> Unknown(string literal) => CaseStatuses.TryParse(literal, out _) ? [] : [literal];
 }
 
-/// <summary>The case mail kinds a workflow may send (<see cref="CaseMailKind.All"/>).</summary>
+/// <summary>The case mail kinds a workflow may send (<see cref="CaseMailKind.SentByWorkflows"/>).</summary>
 public sealed class MailKindChoices : IInputChoices
 {
-    public IReadOnlyList<string> Values => CaseMailKind.All;
+    public IReadOnlyList<string> Values => CaseMailKind.SentByWorkflows;
 
     public bool Several => false;
+
+    public IReadOnlyList<string> Unknown(string literal) => CaseMailKind.SentByWorkflows.Contains(literal.Trim(), StringComparer.Ordinal) ? [] : [literal];
 }
 
 /// <summary>Who a case mail may go to, one or several (<see cref="Audiences"/>).</summary>
@@ -26,6 +30,8 @@ public sealed class AudienceChoices : IInputChoices
     public IReadOnlyList<string> Values => Audiences.All;
 
     public bool Several => true;
+
+    public IReadOnlyList<string> Unknown(string literal) => Audiences.Unknown(literal);
 }
 
 /// <summary>What <see cref="WaitForOfficer"/> may wait for the officer to decide.</summary>
@@ -34,4 +40,6 @@ public sealed class OfficerDecisionChoices : IInputChoices
     public IReadOnlyList<string> Values => WaitForOfficer.Decisions;
 
     public bool Several => false;
+
+    public IReadOnlyList<string> Unknown(string literal) => WaitForOfficer.Decisions.Contains(literal, StringComparer.Ordinal) ? [] : [literal];
 }
