@@ -375,6 +375,48 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_confirmation_racing_an_edit_that_replaces_the_contacts_mails_the_new_notice_contact()
+    {
+        var enterprise = await RegisterAsync(_officer, 12);
+        var number = await OpenForAsync(_officer, enterprise);
+        await ResolveAsync(_app, number);
+        // An edit of the register in flight: the contacts deleted and written again, a new notice contact, not committed.
+        await using var edit = new Npgsql.NpgsqlConnection(_app.ConnectionString);
+        await edit.OpenAsync();
+        await using var editing = await edit.BeginTransactionAsync();
+        await using (var write = new Npgsql.NpgsqlCommand("""
+            DELETE FROM enterprise_contacts WHERE enterprise_id = @id;
+            INSERT INTO enterprise_contacts (enterprise_id, name, phone, email, for_notices, position) VALUES (@id, '王新', '13900002222', 'wang.xin@lemon.example', true, 0);
+            UPDATE enterprises SET notice_contact_version = notice_contact_version + 1 WHERE id = @id;
+            """, edit, editing))
+        {
+            write.Parameters.AddWithValue("id", enterprise);
+            await write.ExecuteNonQueryAsync();
+        }
+
+        // The confirmation reads the old contact, then waits on its row until the edit commits.
+        var confirming = _officer.PostAsJsonAsync($"/api/cases/{number}/confirm", new { note = "已核实" });
+        await using (var probe = new Npgsql.NpgsqlConnection(_app.ConnectionString))
+        {
+            await probe.OpenAsync();
+            await using var waiting = new Npgsql.NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", probe);
+            while (!confirming.IsCompleted && (long)(await waiting.ExecuteScalarAsync())! == 0)
+            {
+                await Task.Yield();
+            }
+        }
+
+        Assert.False(confirming.IsCompleted, "the confirmation should wait for the edit");
+        await editing.CommitAsync();
+        var confirmed = await confirming;
+
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Single(await MailsAsync(_app, "wang.xin@lemon.example", "【办结，请评价】"));
+        Assert.Empty((await MailsAsync(_app, NoticeEmail, number)).Where(m => m.Subject.StartsWith("【办结，请评价】")));
+    }
+
+    [Fact]
     public async Task An_answer_decided_after_the_cases_links_ended_is_mailed_without_a_link()
     {
         At(3, 2, 10);
