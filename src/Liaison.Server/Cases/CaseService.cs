@@ -1275,8 +1275,8 @@ public sealed class CaseService(
     /// admins find it among the instance's incidents, and the person is given its number.
     /// </summary>
     private static ServiceError WorkflowFaulted(long incident) => new ServiceError.Conflict(new(
-        $"流程出错，此操作未生效，未做任何更改。已记为流程故障 #{incident}，请把这个编号告诉园区管理员",
-        $"The workflow failed on this action, so nothing changed. It is recorded as workflow incident #{incident}: give this number to the zone's admins"));
+        $"流程出错，此操作未生效，未做任何更改。已记为流程故障 #{incident}，请把这个编号告诉园区管理员。",
+        $"The workflow failed on this action, so nothing changed. It is recorded as workflow incident #{incident}: give this number to the zone's admins."));
 
     private async Task<long> RecordRefusedFaultAsync(Guid instanceId, Incident? incident, string outcome, CancellationToken ct)
     {

@@ -85,11 +85,12 @@ public sealed record BookmarkDto(string Id, string ActivityId, string Kind, stri
         new(b.Id, b.ActivityId, b.Kind, b.Key, b.ResumeAt, b.Payload is null ? null : JsonNode.Parse(b.Payload), b.CreatedAt);
 }
 
-public sealed record IncidentDto(string? ActivityId, string? ActivityType, string Message, DateTimeOffset At)
+/// <param name="Number">The stored incident's number (流程故障 #N, as a refused action quotes it); null for a test run's.</param>
+public sealed record IncidentDto(string? ActivityId, string? ActivityType, string Message, DateTimeOffset At, long? Number = null)
 {
     public static IncidentDto From(Incident i) => new(i.ActivityId, i.ActivityType, i.Message, i.At);
 
-    public static IncidentDto From(WorkflowIncidentRecord i) => new(i.ActivityId, i.ActivityType, i.Message, i.At);
+    public static IncidentDto From(WorkflowIncidentRecord i) => new(i.ActivityId, i.ActivityType, i.Message, i.At, i.Id);
 }
 
 public sealed record StartInstanceRequest(JsonObject? Input, string? CorrelationId);

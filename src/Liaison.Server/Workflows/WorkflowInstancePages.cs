@@ -13,7 +13,7 @@ namespace Liaison.Server.Workflows;
 /// its parent and children (each a link to its own page), its bookmarks, journal and incidents. It reads what
 /// <c>GET /api/workflow-instances/{id}</c> answers, from the same loader.
 /// </summary>
-public static class WorkflowInstancePages
+public static partial class WorkflowInstancePages
 {
     public static IEndpointRouteBuilder MapWorkflowInstancePages(this IEndpointRouteBuilder app)
     {
@@ -42,16 +42,25 @@ public static class WorkflowInstancePages
             from x in db.Set<WorkflowIncidentRecord>().AsNoTracking().OrderByDescending(x => x.Id).Take(IncidentsShown)
             join i in db.Set<WorkflowInstanceRecord>() on x.InstanceId equals i.Id
             orderby x.Id descending
-            select new { x.InstanceId, x.At, x.ActivityId, x.Message, i.DefinitionId, i.DefinitionVersion, i.Status, i.CorrelationId }).ToListAsync(ct);
+            select new { x.Id, x.InstanceId, x.At, x.ActivityId, x.Message, i.DefinitionId, i.DefinitionVersion, i.Status, i.CorrelationId }).ToListAsync(ct);
         static long? CaseOf(string? correlation) => PartCorrelation.TryParse(correlation, out var id, out _) ? id : null;
         var caseIds = incidents.Select(x => CaseOf(x.CorrelationId)).OfType<long>().Distinct().ToList();
         var numbers = caseIds.Count == 0 ? [] : await db.Cases.AsNoTracking().Where(c => caseIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Number, ct);
         var rows = incidents.Select(x => new IncidentRow(x.InstanceId, x.At, x.ActivityId, x.Message, x.DefinitionId, x.DefinitionVersion, x.Status.ToString(),
-            CaseOf(x.CorrelationId) is { } id ? numbers.GetValueOrDefault(id) : null)).ToList();
+            CaseOf(x.CorrelationId) is { } id ? numbers.GetValueOrDefault(id) : null, x.Id)).ToList();
         var model = new WorkflowInstanceListModel(query, null, null, rows);
         if (string.IsNullOrEmpty(query))
         {
             return PageResults.Page<WorkflowInstanceListPage>(model);
+        }
+
+        // An incident's number, as a refused action quoted it (流程故障 #N): its instance's page, at the incident.
+        if (IncidentNumber().Match(query) is { Success: true } number && long.TryParse(number.Groups[1].Value, out var incidentId))
+        {
+            return await db.Set<WorkflowIncidentRecord>().AsNoTracking().Where(x => x.Id == incidentId).Select(x => (Guid?)x.InstanceId).FirstOrDefaultAsync(ct) is { } of
+                ? Results.Redirect(InstanceUrl(of) + $"#incident-{incidentId}")
+                : PageResults.Page<WorkflowInstanceListPage>(
+                    model with { NotFound = new($"没有编号为 #{incidentId} 的流程故障", $"There is no workflow incident #{incidentId}") }, StatusCodes.Status404NotFound);
         }
 
         if (Guid.TryParse(query, out var instanceId))
@@ -105,6 +114,9 @@ public static class WorkflowInstancePages
 
     private static readonly Text BackToAdmin = new("返回管理", "Back to admin");
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"^#?(\d{1,18})$")]
+    private static partial System.Text.RegularExpressions.Regex IncidentNumber();
+
     /// <summary>An instance's status in the reader's words.</summary>
     public static Text StatusLabel(string status) => status switch
     {
@@ -126,4 +138,5 @@ public sealed record InstanceRow(Guid Id, string DefinitionId, int DefinitionVer
 
 /// <param name="CaseNumber">The case the instance routes (the lead's or a co-handler's), when it routes one.</param>
 public sealed record IncidentRow(
-    Guid InstanceId, DateTimeOffset At, string? ActivityId, string Message, string DefinitionId, int DefinitionVersion, string Status, string? CaseNumber);
+    Guid InstanceId, DateTimeOffset At, string? ActivityId, string Message, string DefinitionId, int DefinitionVersion, string Status, string? CaseNumber,
+    long Number);

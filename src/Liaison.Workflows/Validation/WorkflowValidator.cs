@@ -168,8 +168,8 @@ public static class WorkflowValidator
                 case LiteralExpression { Value: string script } when p.Attribute.Script: JavaScriptRuntime.Prepare(script); break;
                 case LiteralExpression { Value: string text } when p.Choices?.Unknown(text) is { Count: > 0 } unknown:
                     errors.Add(new(a.Id, "invalid-input",
-                        $"活动“{a.Id}”的输入“{ZhName(p)}”没有 {string.Join("、", unknown.Select(u => $"“{u}”"))} 这一值，可用：{string.Join("、", p.Choices.Values)}。",
-                        $"Activity '{a.Id}' input '{p.Name}' has no value {string.Join(", ", unknown.Select(u => $"'{u}'"))}; use {string.Join(", ", p.Choices.Values)}."));
+                        $"活动“{a.Id}”的输入“{ZhName(p)}”不接受{string.Join("、", unknown.Select(u => $"“{u}”"))}，可用：{string.Join("、", p.Choices.Values)}。",
+                        $"Activity '{a.Id}' input '{p.Name}': {string.Join(", ", unknown.Select(u => $"'{u}'"))} {(unknown.Count == 1 ? "is" : "are")} not among its values; use {string.Join(", ", p.Choices.Values)}."));
                     break;
                 case LiteralExpression { Value: int or long } literal when Convert.ToInt64(literal.Value) < p.Attribute.Min:
                     errors.Add(new(a.Id, "invalid-input", $"活动“{a.Id}”的输入“{ZhName(p)}”不能小于 {p.Attribute.Min}（现为 {literal.Value}）。",

@@ -307,7 +307,7 @@ const en: Record<Key, string> = {
   'versions.changeLog': 'Change history: who saved and published, and when',
   'versions.publishedAt': 'published {when}',
   'versions.discardedAt': 'discarded {when}',
-  'versions.running': '{n} instances still run on this version (later versions do not change them)',
+  'versions.running': '{n} instance(s) still run on this version (later versions do not change them)',
   'message.saved': 'Draft saved (version {v})',
   'message.valid': 'Valid',
   'message.problems': '{n} problem(s) found',
@@ -405,7 +405,9 @@ export function t(key: Key, params: Record<string, string | number> = {}): strin
 }
 
 /** A time as the server's pages write it (2026-03-03 18:00:00, the browser's time zone) in either language, or `none`. */
-export const when = (iso?: string | null, none = ''): string => (iso ? new Date(iso).toLocaleString('sv-SE', { hour12: false }) : none);
+/** A time as the zone's pages show it (yyyy-MM-dd HH:mm:ss in Asia/Shanghai, the server's Liaison:TimeZone), whatever the browser's zone. */
+export const when = (iso?: string | null, none = ''): string =>
+  iso ? new Date(iso).toLocaleString('sv-SE', { hour12: false, timeZone: 'Asia/Shanghai' }) : none;
 
 /** A workflow status or journal kind (Finished, Suspended, Completed, …) in the reader's words, else as it is. */
 export const statusText = (status: string): string => tryT(`status.${status}`) ?? status;

@@ -308,9 +308,9 @@ public sealed class CaseRoutingWorkflowTests
         Assert.Contains("'flying'", status);
         Assert.Contains("“flying”", status);
         Assert.Contains("in-progress", status);
-        Assert.Contains("'nobody', 'martians'; use handler, leader, officer, zone", errors.Single(e => e.ActivityId == "notify-resolved").Message);
+        Assert.Contains("'nobody', 'martians' are not among its values; use handler, leader, officer, zone", errors.Single(e => e.ActivityId == "notify-resolved").Message);
         Assert.Contains("no-such-template", errors.Single(e => e.ActivityId == "notify-returned").Message);
-        Assert.Contains("'Return'; use extension, return, resolution", errors.Single(e => e.ActivityId == "officer-return").Message);
+        Assert.Contains("'Return' is not among its values; use extension, return, resolution", errors.Single(e => e.ActivityId == "officer-return").Message);
         // An expression is checked when it runs, not here.
         _definition.Root.Activities.Single(a => a.Id == "status-accepted").Inputs["status"] = InputValue.Of("JavaScript", "'fly' + 'ing'");
         Assert.DoesNotContain(WorkflowValidator.Validate(_definition, registry), e => e.ActivityId == "status-accepted");

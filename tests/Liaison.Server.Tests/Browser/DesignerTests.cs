@@ -230,7 +230,7 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await page.GetByRole(AriaRole.Button, new() { Name = "校验", Exact = true }).ClickAsync();
 
         await Assertions.Expect(Node(page, "status-accepted").Locator(".act.invalid")).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByTestId("problems")).ToContainTextAsync("没有 “flying” 这一值");
+        await Assertions.Expect(page.GetByTestId("problems")).ToContainTextAsync("不接受“flying”");
     });
 
     [Fact]

@@ -80,6 +80,15 @@ public sealed class FaultedActionTests : IAsyncLifetime
         Assert.Equal("status-accepted", incident.ActivityId);
         Assert.Contains("flying", incident.Message);
         Assert.EndsWith("[Accepted: 已回滚 rolled back]", incident.Message);
-        Assert.Contains("flying", await (await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword)).GetStringAsync("/admin/workflow-instances"));
+        var adminPages = await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var list = await adminPages.GetStringAsync("/admin/workflow-instances");
+        Assert.Contains("flying", list);
+        Assert.Contains($"<td class=\"nowrap\">#{incident.Id}</td>", list);
+        // The number the person was given finds it.
+        var found = await adminPages.GetAsync($"/admin/workflow-instances?q=%23{incident.Id}");
+        Assert.Equal(HttpStatusCode.Redirect, found.StatusCode);
+        Assert.Equal($"/admin/workflow-instances/{incident.InstanceId}#incident-{incident.Id}", found.Headers.Location!.OriginalString);
+        Assert.Contains($"id=\"incident-{incident.Id}\"", await adminPages.GetStringAsync($"/admin/workflow-instances/{incident.InstanceId}"));
+        Assert.Equal(HttpStatusCode.NotFound, (await adminPages.GetAsync($"/admin/workflow-instances?q={incident.Id + 1000}")).StatusCode);
     }
 }

@@ -92,7 +92,7 @@ public sealed class WorkflowInstancePageTests(WorkflowInstancePageTests.Fixture 
         Assert.Contains("list-runaway · 第 1 版", incident);
         Assert.Contains("Runaway", incident);
         Assert.Contains("出错终止", incident);
-        Assert.Contains($"href=\"/admin/workflow-instances/{faulted}\"", incident);
+        Assert.Matches($"href=\"/admin/workflow-instances/{faulted}#incident-\\d+\"", incident);
         Assert.Equal(HttpStatusCode.Redirect, byId.StatusCode);
         Assert.Equal($"/admin/workflow-instances/{faulted}", byId.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.OK, byCase.StatusCode);
