@@ -108,6 +108,9 @@ public static class CaseMailKind
         .Except([KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, OfficerHandover, HandlerHandover, LeaderHandover])
         .ToList();
 
+    /// <summary>Whether a workflow may send <paramref name="kind"/> (<see cref="SentByWorkflows"/>), exactly as written.</summary>
+    public static bool WorkflowMaySend(string? kind) => kind is not null && SentByWorkflows.Contains(kind, StringComparer.Ordinal);
+
     public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind, StringComparer.Ordinal);
 
     /// <summary>What a kind of email is, for the timeline and the admins' template pages.</summary>

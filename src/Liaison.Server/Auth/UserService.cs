@@ -44,10 +44,7 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
         if (request.Password is { Length: <= 200 } password && !string.IsNullOrWhiteSpace(password))
         {
             // Every rule of the password with the other fields' errors, so the form shows them all at once.
-            foreach (var validator in users.PasswordValidators)
-            {
-                Check(await validator.ValidateAsync(users, user, password), v, "password");
-            }
+            await CheckPasswordAsync(user, password, v);
         }
 
         if (!v.IsValid)
@@ -160,10 +157,7 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
         if (password is not null)
         {
             // The same rules as a new account's password; checked before anything is written.
-            foreach (var validator in users.PasswordValidators)
-            {
-                Check(await validator.ValidateAsync(users, user, password), v, "password");
-            }
+            await CheckPasswordAsync(user, password, v);
 
             if (!v.IsValid)
             {
@@ -228,6 +222,15 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
     {
         var admins = await users.GetUsersInRoleAsync(Roles.Admin);
         return admins.Count(Accounts.IsActive);
+    }
+
+    /// <summary>Every password rule (Identity's and <see cref="PasswordPolicy"/>), each refusal under <c>password</c>.</summary>
+    private async Task CheckPasswordAsync(LiaisonUser user, string password, Validation v)
+    {
+        foreach (var validator in users.PasswordValidators)
+        {
+            Check(await validator.ValidateAsync(users, user, password), v, "password");
+        }
     }
 
     private static bool Check(IdentityResult result, Validation v, string field = "email")

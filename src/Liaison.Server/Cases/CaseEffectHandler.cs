@@ -171,7 +171,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
     /// </summary>
     private static bool KnownKind(WorkflowEffectContext context, string activityId, string kind)
     {
-        if (CaseMailKind.SentByWorkflows.Contains(kind, StringComparer.Ordinal))
+        if (CaseMailKind.WorkflowMaySend(kind))
         {
             return true;
         }

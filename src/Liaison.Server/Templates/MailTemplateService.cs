@@ -4,6 +4,7 @@ using Liaison.Cases.Notifications;
 using Liaison.Server.Audit;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Liaison.Server.Templates;
 
@@ -118,7 +119,7 @@ public sealed class MailTemplateService(
     /// one before committed, so two admins saving at once both succeed (the later save wins) instead of one failing on
     /// the template's key or on a row the other removed.
     /// </summary>
-    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> LockAsync(string kind, string culture, CancellationToken ct)
+    private async Task<IDbContextTransaction> LockAsync(string kind, string culture, CancellationToken ct)
     {
         var tx = await db.Database.BeginTransactionAsync(ct);
         await AdvisoryLocks.TakeAsync(db, AdvisoryLocks.Template, $"{kind}/{culture}", ct);

@@ -209,6 +209,8 @@ export default function Inspector({
           const value = type === 'Literal' ? literalFromText(typeName, valueText) : valueText;
           set(key, { ...(current ?? {}), typeName, expression: { ...(current?.expression ?? {}), type, value } });
         };
+        // One value to pick: the browser suggests them; several (a list) only the hint below names them.
+        const suggestions = input.severalChoices ? null : input.choices;
         const placeholder = input.defaultValue !== null && input.defaultValue !== undefined ? t('inspector.default', { v: textOf(input.defaultValue) }) : '';
         return (
           <div className="field" key={input.name}>
@@ -228,10 +230,8 @@ export default function Inspector({
               ) : exprType === 'Literal' && !text.includes('\n') ? (
                 <>
                   <input id={domId} value={text} placeholder={placeholder} onChange={(e) => write(exprType, e.target.value)}
-                    list={input.choices && !input.severalChoices ? `${domId}-choices` : undefined} />
-                  {input.choices && !input.severalChoices && (
-                    <datalist id={`${domId}-choices`}>{input.choices.map((c) => <option key={c} value={c} />)}</datalist>
-                  )}
+                    list={suggestions ? `${domId}-choices` : undefined} />
+                  {suggestions && <datalist id={`${domId}-choices`}>{suggestions.map((c) => <option key={c} value={c} />)}</datalist>}
                 </>
               ) : (
                 <textarea id={domId} value={text} rows={3} spellCheck={false} placeholder={placeholder}

@@ -21,7 +21,7 @@ public sealed class MailKindChoices : IInputChoices
 
     public bool Several => false;
 
-    public IReadOnlyList<string> Unknown(string literal) => CaseMailKind.SentByWorkflows.Contains(literal.Trim(), StringComparer.Ordinal) ? [] : [literal];
+    public IReadOnlyList<string> Unknown(string literal) => CaseMailKind.WorkflowMaySend(literal.Trim()) ? [] : [literal];
 }
 
 /// <summary>Who a case mail may go to, one or several (<see cref="Audiences"/>).</summary>
