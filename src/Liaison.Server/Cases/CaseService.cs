@@ -1281,7 +1281,7 @@ public sealed class CaseService(
     private async Task<long> RecordRefusedFaultAsync(Guid instanceId, Incident? incident, string outcome, CancellationToken ct)
     {
         db.DiscardChanges();
-        var message = $"{incident?.Message ?? "The workflow faulted."} [{outcome}: 已回滚 rolled back]";
+        var message = $"{incident?.Message ?? "The workflow faulted."} [操作 {outcome} 已回滚 / the action {outcome} was rolled back]";
         // Written on its own, after the rollback, with its number returned for the person to quote.
         return (await db.Database.SqlQuery<long>($"""
             INSERT INTO workflow_incidents (instance_id, activity_id, activity_type, message, at)

@@ -39,7 +39,7 @@ public static class KeyEnterpriseServiceQuery
             {
                 Raised = g.Count(),
                 Solved = g.Count(c => c.Status == CaseStatus.Resolved || c.Status == CaseStatus.Closed),
-            }).FirstOrDefaultAsync(ct);
+            }).SingleOrDefaultAsync(ct); // one group, or none without cases (First would ask for an order)
         return new KeyEnterpriseServiceCounts(visitCount, overdue, asOf, asOfNow, found, raised?.Raised ?? 0, raised?.Solved ?? 0);
     }
 }

@@ -65,6 +65,7 @@ public static class LiaisonHost
         var poolSize = new NpgsqlConnectionStringBuilder(appConnectionString).MaxPoolSize;
         services.AddSingleton(sp => RequestAdmission.From(
             liaison.Http, poolSize, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RequestAdmission>>()));
+        var strictQueries = !builder.Environment.IsProduction();
         services.AddDbContext<LiaisonDbContext>((sp, o) => o
             .UseNpgsql(appConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")
                 .ExecutionStrategy(dependencies => new ReadRetryExecutionStrategy(dependencies)))
@@ -72,6 +73,9 @@ public static class LiaisonHost
             // Every unordered Take is on purpose: "count up to N" (CaseQueries, the enterprise page) and a search's
             // matching ids, read in no order and paged after. EF warned on each at every start.
             .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.RowLimitingOperationWithoutOrderByWarning)
+                // A First with neither an order nor a filter may answer differently from one run to the next: an error
+                // outside production, so the test that runs it names the query (production logs EF's warning).
+                .Throw(strictQueries ? [Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.FirstWithoutOrderByAndFilterWarning] : [])
                 // A failed save or statement is the caller's to judge: a unique key that answers a repeat (a double
                 // submit, a request id sent again, a code taken) is handled and is no error. What nobody handles is
                 // logged where it ends: ASP.NET's unhandled-request line, the workflow host, the timer sweep, the pumps
@@ -118,7 +122,7 @@ public static class LiaisonHost
             // The API answers 401/403; only pages redirect to the sign-in form.
             o.Events.OnRedirectToLogin = ctx => ApiAware(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status401Unauthorized);
             // A signed-in officer opening an admins' page (the job dashboard, the designer) gets the admin pages' 403 page.
-            o.Events.OnRedirectToAccessDenied = ctx => HttpMethods.IsGet(ctx.Request.Method) && !ctx.Request.Path.StartsWithSegments("/api")
+            o.Events.OnRedirectToAccessDenied = ctx => HttpMethods.IsGet(ctx.Request.Method) && !PageErrors.IsMachines(ctx.HttpContext)
                 ? AdminPages.Forbidden().ExecuteAsync(ctx.HttpContext)
                 : ApiAware(ctx.HttpContext, null, StatusCodes.Status403Forbidden);
         });
@@ -311,7 +315,7 @@ public static class LiaisonHost
 
     private static Task ApiAware(HttpContext http, string? redirect, int status)
     {
-        if (redirect is null || http.Request.Path.StartsWithSegments("/api"))
+        if (redirect is null || PageErrors.IsMachines(http))
         {
             http.Response.StatusCode = status;
         }

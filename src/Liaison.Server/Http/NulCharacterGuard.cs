@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Liaison.Cases.Common;
 
 namespace Liaison.Server.Http;
 
@@ -38,6 +39,15 @@ public sealed class NulCharacterGuard(RequestDelegate next)
             // A page's address typed or pasted with it: the page's answer.
             await PageErrors.WriteAsync(http, StatusCodes.Status400BadRequest,
                 new($"地址中的 {field} 含有无法处理的字符 U+0000", $"{field} in the address contains the character U+0000, which cannot be handled"));
+            return;
+        }
+
+        if (ExpiredForm.IsPageForm(http))
+        {
+            // A page's form (a liaison's note, an officer's form): a page saying which field, with the way back to it.
+            await ExpiredForm.WriteRefusedAsync(http, new Text("内容无法保存", "This cannot be saved"),
+                new Text($"表单中 {field} 的内容含有无法保存的字符 U+0000，没有任何改动。请返回页面，删去该字符后重新提交。",
+                    $"The form's {field} contains the character U+0000, which cannot be stored; nothing changed. Go back to the page, remove it and send the form again."));
             return;
         }
 

@@ -241,16 +241,24 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
 /// </summary>
 public static class ExpiredForm
 {
-    /// <summary>A form post to a page (not the API).</summary>
-    public static bool IsPageForm(HttpContext http) => !http.Request.Path.StartsWithSegments("/api") && http.Request.HasFormContentType;
+    /// <summary>A form post to a page (not the API, not the jobs dashboard's own forms).</summary>
+    public static bool IsPageForm(HttpContext http) => PageErrors.IsPage(http) && http.Request.HasFormContentType;
 
-    public static Task WriteAsync(HttpContext http)
+    public static Task WriteAsync(HttpContext http) =>
+        WriteRefusedAsync(http, new Text("页面已过期", "This page has expired"),
+            new Text("表单没有提交，没有任何改动。请返回页面，刷新后重新填写并提交。", "The form was not sent and nothing changed. Go back to the page, reload it, then fill in and send the form again."));
+
+    /// <summary>
+    /// A page's form refused before its page could answer: a 400 page with the way back to the form. A personal link's
+    /// page sends no referrer (its address is a key), but its form posts to the page's own address.
+    /// </summary>
+    public static Task WriteRefusedAsync(HttpContext http, Text title, Text message)
     {
-        var back = Uri.TryCreate(http.Request.Headers.Referer.ToString(), UriKind.Absolute, out var referer)
-            && referer.Authority == http.Request.Host.Value ? referer.PathAndQuery : "/";
-        return PageResults.Message(new MessageModel(new Text("页面已过期", "This page has expired"),
-                new Text("表单没有提交，没有任何改动。请返回页面，刷新后重新填写并提交。", "The form was not sent and nothing changed. Go back to the page, reload it, then fill in and send the form again."),
-                back, new Text("返回页面", "Back to the page")), StatusCodes.Status400BadRequest)
+        var path = http.Request.Path;
+        var back = Uri.TryCreate(http.Request.Headers.Referer.ToString(), UriKind.Absolute, out var referer) && referer.Authority == http.Request.Host.Value
+            ? referer.PathAndQuery
+            : path.StartsWithSegments("/l") || path.StartsWithSegments("/e") ? path.ToString() : "/";
+        return PageResults.Message(new MessageModel(title, message, back, new Text("返回页面", "Back to the page")), StatusCodes.Status400BadRequest)
             .ExecuteAsync(http);
     }
 }
@@ -261,10 +269,15 @@ public static class ExpiredForm
 /// </summary>
 public static class PageErrors
 {
-    /// <summary>Where a person reads the answer in a browser: anything but the API, the jobs dashboard, health and the API description.</summary>
-    public static bool IsPage(HttpContext http) =>
-        !(http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/hangfire")
-          || http.Request.Path.StartsWithSegments("/health") || http.Request.Path.StartsWithSegments("/openapi"));
+    /// <summary>
+    /// Where a person reads the answer on one of our pages: anything but the machines' addresses (<see cref="IsMachines"/>)
+    /// and the jobs dashboard, which answers its own errors. The one rule every error answer asks.
+    /// </summary>
+    public static bool IsPage(HttpContext http) => !IsMachines(http) && !http.Request.Path.StartsWithSegments("/hangfire");
+
+    /// <summary>The API, the health check and the API description: answered with status codes and problem details.</summary>
+    public static bool IsMachines(HttpContext http) =>
+        http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/health") || http.Request.Path.StartsWithSegments("/openapi");
 
     public static Task WriteAsync(HttpContext http, int status, Text? detail = null)
     {

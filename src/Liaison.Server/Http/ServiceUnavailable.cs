@@ -14,7 +14,7 @@ public static class ServiceUnavailable
         http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         http.Response.Headers.CacheControl = "no-store";
-        if (!http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/health"))
+        if (!PageErrors.IsMachines(http))
         {
             var environment = http.RequestServices.GetRequiredService<IWebHostEnvironment>();
             var root = environment.WebRootPath ?? Path.Combine(environment.ContentRootPath, "wwwroot");

@@ -99,8 +99,10 @@ public static class MailTemplatePages
 /// <summary>One kind of email in one language, as the admin edits it.</summary>
 /// <param name="Problems">What is wrong, per part (<c>subject</c>, <c>html</c>, <c>text</c>), in "中文 / English".</param>
 /// <param name="Variables">What the templates of this kind may use (<see cref="MailTemplateService.Variables"/>).</param>
+/// <param name="ShippedChanged">Edited parts whose shipped text changed since the edit was saved, with that shipped text.</param>
 public sealed record TemplateEditModel(
-    string Kind, string Culture, IReadOnlyDictionary<MailPart, string> Sources, IReadOnlySet<MailPart> Edited, IReadOnlyList<string> Variables)
+    string Kind, string Culture, IReadOnlyDictionary<MailPart, string> Sources, IReadOnlySet<MailPart> Edited, IReadOnlyList<string> Variables,
+    IReadOnlyDictionary<MailPart, string> ShippedChanged)
 {
     public Text? Flash { get; init; }
 
@@ -118,14 +120,19 @@ public sealed record TemplateEditModel(
         string kind, string culture, IReadOnlyDictionary<MailPart, string> sources, MailTemplateService templates, CancellationToken ct)
     {
         var edited = new HashSet<MailPart>();
+        var shippedChanged = new Dictionary<MailPart, string>();
         foreach (var part in MailTemplateKeys.Parts)
         {
-            if (await templates.FindAsync(kind, culture, part, ct) is not null)
+            if (await templates.FindAsync(kind, culture, part, ct) is { } row)
             {
                 edited.Add(part);
+                if (MailTemplateKeys.ShippedChangedSince(row))
+                {
+                    shippedChanged[part] = MailTemplateKeys.ShippedSource(kind, culture, part);
+                }
             }
         }
 
-        return new TemplateEditModel(kind, culture, sources, edited, templates.Variables(kind));
+        return new TemplateEditModel(kind, culture, sources, edited, templates.Variables(kind), shippedChanged);
     }
 }

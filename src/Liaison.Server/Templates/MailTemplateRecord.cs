@@ -24,6 +24,13 @@ public sealed class MailTemplateRecord
     /// <summary>The Liquid source, validated (<see cref="MailTemplateService.Check"/>) before it was stored.</summary>
     public required string Source { get; set; }
 
+    /// <summary>
+    /// The shipped text's fingerprint (<see cref="MailTemplateKeys.ShippedHash"/>) when the edit was last saved, so a
+    /// later release's change to the shipped text (a new variable, a new sentence) can be pointed out to the admins,
+    /// whose edit does not follow it. Null for edits saved before it was kept: unknown, not pointed out.
+    /// </summary>
+    public string? ShippedHash { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 
     public string? UpdatedBy { get; set; }
@@ -39,6 +46,7 @@ internal sealed class MailTemplateRecordConfiguration : IEntityTypeConfiguration
         e.Property(x => x.Culture).HasMaxLength(8);
         e.Property(x => x.Part).HasMaxLength(16);
         e.Property(x => x.UpdatedBy).HasMaxLength(256);
+        e.Property(x => x.ShippedHash).HasMaxLength(64);
     }
 }
 
@@ -88,6 +96,15 @@ public static class MailTemplateKeys
     /// <summary>The shipped text of a known kind's part.</summary>
     public static string ShippedSource(string kind, string culture, MailPart part) =>
         IsDigest(kind) ? DigestMailRenderer.ShippedSource(kind, culture, part) : CaseMailRenderer.ShippedSource(kind, culture, part);
+
+    /// <summary>The fingerprint (SHA-256, hex) of a known kind's shipped part as this release ships it.</summary>
+    public static string ShippedHash(string kind, string culture, MailPart part) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(Normalize(ShippedSource(kind, culture, part)).TrimEnd())));
+
+    /// <summary>Whether the shipped text changed since <paramref name="row"/> was saved (unknown for older edits: false).</summary>
+    public static bool ShippedChangedSince(MailTemplateRecord row) =>
+        row.ShippedHash is { } saved && TryParsePart(row.Part, out var part) && saved != ShippedHash(row.Kind, row.Culture, part);
 
     /// <summary>Browsers send textareas with CRLF; templates are stored with LF.</summary>
     public static string Normalize(string source) => source.Replace("\r\n", "\n").Replace('\r', '\n');

@@ -9,7 +9,9 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Liaison.Server.Templates;
 
 /// <summary>One part of one email as an admin sees it.</summary>
-public sealed record MailTemplateEntry(string Kind, string Culture, string Part, bool Overridden, DateTimeOffset? UpdatedAt, string? UpdatedBy);
+/// <param name="ShippedChanged">The shipped text changed (a newer release) since the admin's edit was saved: the edit does not follow it.</param>
+public sealed record MailTemplateEntry(
+    string Kind, string Culture, string Part, bool Overridden, DateTimeOffset? UpdatedAt, string? UpdatedBy, bool ShippedChanged = false);
 
 /// <summary>The result of a preview: the email as it would be sent to a sample recipient, plus what is wrong with the edit.</summary>
 /// <param name="Problems">Validation problems per part (<c>subject</c>, <c>html</c>, <c>text</c>) of the sources given.</param>
@@ -31,7 +33,8 @@ public sealed class MailTemplateService(
             from part in MailTemplateKeys.Parts
             let name = MailTemplateKeys.PartName(part)
             let row = byKey.GetValueOrDefault((kind, culture, name))
-            select new MailTemplateEntry(kind, culture, name, row is not null, row?.UpdatedAt, row?.UpdatedBy)).ToList();
+            select new MailTemplateEntry(kind, culture, name, row is not null, row?.UpdatedAt, row?.UpdatedBy,
+                row is not null && MailTemplateKeys.ShippedChangedSince(row))).ToList();
     }
 
     /// <summary>The stored edit, or null when the shipped template is used.</summary>
@@ -95,13 +98,20 @@ public sealed class MailTemplateService(
             }
 
             changes.Changed(name, row?.Source != source);
+            // Saving is the admin's answer to the shipped text they were shown: a changed shipped text is noted again
+            // only when a later release changes it once more.
+            var shipped = MailTemplateKeys.ShippedHash(kind, culture, part);
             if (row is null)
             {
-                db.Add(new MailTemplateRecord { Kind = kind, Culture = culture, Part = name, Source = source, UpdatedAt = now, UpdatedBy = actor.Name });
+                db.Add(new MailTemplateRecord
+                {
+                    Kind = kind, Culture = culture, Part = name, Source = source, ShippedHash = shipped, UpdatedAt = now, UpdatedBy = actor.Name,
+                });
             }
-            else if (row.Source != source)
+            else if (row.Source != source || row.ShippedHash != shipped)
             {
                 row.Source = source;
+                row.ShippedHash = shipped;
                 row.UpdatedAt = now;
                 row.UpdatedBy = actor.Name;
             }

@@ -196,6 +196,9 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         var page = await browser.GetStringAsync(rated.Headers.Location!.OriginalString);
         Assert.Contains("您的评价：", page);
         Assert.Contains("基本满意", page);
+        // The section reports the rating; it no longer asks for one.
+        Assert.Contains(">评价</h2>", page);
+        Assert.DoesNotContain("评价办理结果", page);
 
         // The first link's form, loaded before the rating, posts too: the plain page, nothing changed.
         earlyForm["score"] = "unsatisfied";

@@ -209,7 +209,7 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
     }
 
     [Fact]
-    public async Task A_liaisons_form_with_U0000_in_the_note_is_400_and_changes_nothing()
+    public async Task A_liaisons_form_with_U0000_in_the_note_is_a_400_page_naming_the_field_and_changes_nothing()
     {
         var officer = await _app.AsOfficerAsync();
         var opened = await Cases.CaseTestKit.OpenAsync(officer);
@@ -221,8 +221,12 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
 
         var returned = await Cases.CaseTestKit.PostActionAsync(_app.Anonymous(), link, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "不属于\0本部门" });
 
-        var problem = await ProblemAsync(returned, HttpStatusCode.BadRequest);
-        Assert.True(problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty("note", out _), problem.ToString());
+        // A person on a phone sent the form: a page in their language with the way back to the form, not JSON.
+        var body = await returned.Content.ReadAsStringAsync();
+        Assert.True(returned.StatusCode == HttpStatusCode.BadRequest, $"{(int)returned.StatusCode}: {body}");
+        Assert.Equal("text/html", returned.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("表单中 note 的内容含有无法保存的字符 U+0000", System.Net.WebUtility.HtmlDecode(body));
+        Assert.Contains($"href=\"{link}\"", body);
         Assert.Equal("dispatched", (await Cases.CaseTestKit.GetCaseAsync(officer, number)).GetProperty("status").GetString());
         Assert.Equal(timeline, await TimelineLengthAsync(officer, number));
     }

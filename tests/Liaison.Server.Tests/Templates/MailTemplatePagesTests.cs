@@ -73,6 +73,36 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
     }
 
     [Fact]
+    public async Task An_edit_saved_before_the_shipped_text_changed_is_pointed_out_until_the_admin_saves_it_again()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var fields = Fields(await admin.GetStringAsync("/admin/templates/cancelled/zh-CN"));
+        var saved = await PostAsync(admin, "/admin/templates/cancelled/zh-CN", fields, ("intent", "save"), ("text", "事项 {{ Case.Number }} 已撤销。"));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.DoesNotContain("默认模板已更新", RowOf(await admin.GetStringAsync("/admin/templates"), "cancelled"));
+        Assert.DoesNotContain("data-shipped-changed", await admin.GetStringAsync("/admin/templates/cancelled/zh-CN"));
+
+        // As if the edit were saved under an older release, whose shipped text differed.
+        await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "cancelled")
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ShippedHash, new string('0', 64))));
+
+        Assert.Contains("默认模板已更新", RowOf(await admin.GetStringAsync("/admin/templates"), "cancelled"));
+        var page = await admin.GetStringAsync("/admin/templates/cancelled/zh-CN");
+        var note = Regex.Match(page, "<details class=\"shipped-changed\" data-shipped-changed=\"(?<part>[a-z]+)\">.*?<pre class=\"mail\">(?<text>.*?)</pre>", RegexOptions.Singleline);
+        Assert.True(note.Success, page);
+        Assert.Equal("text", note.Groups["part"].Value);
+        Assert.Equal(MailTemplateKeys.ShippedSource("cancelled", "zh-CN", Liaison.Cases.Notifications.MailPart.Text), WebUtility.HtmlDecode(note.Groups["text"].Value));
+        Assert.Equal("事项 {{ Case.Number }} 已撤销。", Fields(page)["text"]);
+        var api = await (await App.AsAdminAsync()).GetStringAsync("/api/mail-templates");
+        Assert.Contains("\"shippedChanged\":true", api);
+
+        // Saving the edit again is the admin's answer to the new shipped text: the note goes.
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(admin, "/admin/templates/cancelled/zh-CN", Fields(page), ("intent", "save"))).StatusCode);
+        Assert.DoesNotContain("默认模板已更新", RowOf(await admin.GetStringAsync("/admin/templates"), "cancelled"));
+        Assert.DoesNotContain("data-shipped-changed", await admin.GetStringAsync("/admin/templates/cancelled/zh-CN"));
+    }
+
+    [Fact]
     public async Task Preview_shows_the_unsaved_edit_with_values_escaped_inside_a_sandboxed_frame()
     {
         var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);

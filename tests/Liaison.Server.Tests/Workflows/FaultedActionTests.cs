@@ -79,7 +79,7 @@ public sealed class FaultedActionTests : IAsyncLifetime
         Assert.Equal(long.Parse(said.Groups[1].Value), incident.Id);
         Assert.Equal("status-accepted", incident.ActivityId);
         Assert.Contains("flying", incident.Message);
-        Assert.EndsWith("[Accepted: 已回滚 rolled back]", incident.Message);
+        Assert.EndsWith("[操作 Accepted 已回滚 / the action Accepted was rolled back]", incident.Message);
         var adminPages = await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
         var list = await adminPages.GetStringAsync("/admin/workflow-instances");
         Assert.Contains("flying", list);

@@ -1708,6 +1708,11 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("part");
 
+                    b.Property<string>("ShippedHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("shipped_hash");
+
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasColumnType("text")
