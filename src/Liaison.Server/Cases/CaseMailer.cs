@@ -84,13 +84,20 @@ public sealed class CaseMailer(
 
     /// <summary>
     /// A key enterprise's chief service officer and service squad are told of its case's key events (派单, 超期, 办结),
-    /// except whoever the event's own mail already reached.
+    /// except whoever the event's own mail already reached, and the officer who follows the case (who opened or moved
+    /// it, and reads it on their own list and digest): a chief service officer who opens a case from a visit is not
+    /// mailed about their own dispatch.
     /// </summary>
     private async Task CopyServiceTeamAsync(LiaisonDbContext db, Case c, string kind, CaseMailModel shared, HashSet<string> mailed, CancellationToken ct)
     {
         if (c.EnterpriseId is not { } enterpriseId)
         {
             return;
+        }
+
+        if (await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Select(u => u.Email).SingleOrDefaultAsync(ct) is { } follower)
+        {
+            mailed.Add(follower);
         }
 
         var copy = shared with { KeyEvent = kind, Note = kind == CaseMailKind.Resolved ? shared.Note : null };

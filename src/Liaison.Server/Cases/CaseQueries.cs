@@ -326,10 +326,13 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             Officer = await OfficerAsync(c.OfficerId, ct),
             // As Liaison.ExtendDeadline will move it: the working days asked, after the current resolve deadline.
             PendingExtension = dto.PendingExtension is { } pending && calendar is not null && c.DueAt is { } due
-                ? pending with { DueAtIfApproved = calendar.AddWorkingDays(due, pending.Days).Due }
+                ? IfApproved(pending, calendar.AddWorkingDays(due, pending.Days))
                 : dto.PendingExtension,
         };
     }
+
+    private static ExtensionRequestDto IfApproved(ExtensionRequestDto pending, Deadline after) =>
+        pending with { DueAtIfApproved = after.Due, ProvisionalIfApproved = after.Provisional };
 
     /// <summary>
     /// A case just opened in this scope, described from what the open tracked (the case, its department, its parts)
@@ -413,12 +416,16 @@ public sealed record ExtensionRequestDto(int Days, string? Reason)
 {
     /// <summary>The resolve deadline if the officer approves: the current one plus the days asked (on the case's own read).</summary>
     public DateTimeOffset? DueAtIfApproved { get; init; }
+
+    /// <summary>That deadline falls in a year whose holiday schedule is not loaded yet (computed with weekends only).</summary>
+    public bool ProvisionalIfApproved { get; init; }
 }
 
 /// <summary>A co-handler's extension request (申请延期) awaiting the officer.</summary>
 /// <param name="DueAtIfApproved">The part's submit deadline if the officer approves: its deadline plus the days asked.</param>
 /// <param name="LaterThanLead">That date is after the lead's resolve deadline (allowed; the officer decides).</param>
-public sealed record PartExtensionRequestDto(int Days, string? Reason, DateTimeOffset? DueAtIfApproved, bool LaterThanLead);
+/// <param name="ProvisionalIfApproved">That date falls in a year whose holiday schedule is not loaded yet.</param>
+public sealed record PartExtensionRequestDto(int Days, string? Reason, DateTimeOffset? DueAtIfApproved, bool LaterThanLead, bool ProvisionalIfApproved = false);
 
 /// <summary>How a deadline was computed: <see cref="WorkingDays"/> working days after <see cref="Start"/>, by <see cref="CalendarVersion"/>.</summary>
 public sealed record DeadlineBasisDto(DateTimeOffset Start, int WorkingDays, string CalendarVersion, bool Provisional)
@@ -503,7 +510,7 @@ public sealed record CoDepartmentDto(
         }
 
         // As Liaison.ExtendDeadline will move it: the working days asked, after the part's current deadline.
-        var after = calendar is not null && p.DueAt is { } due ? calendar.AddWorkingDays(due, days).Due : (DateTimeOffset?)null;
-        return new PartExtensionRequestDto(days, p.PendingExtensionReason, after, after > c.DueAt);
+        var after = calendar is not null && p.DueAt is { } due ? calendar.AddWorkingDays(due, days) : null;
+        return new PartExtensionRequestDto(days, p.PendingExtensionReason, after?.Due, after?.Due > c.DueAt, after?.Provisional == true);
     }
 }

@@ -268,7 +268,8 @@ public sealed class CaseService(
             }
             else if (result.Any(r => r.Code == code))
             {
-                v.Add(field + ".departmentCode", $"协办部门 {code} 重复", $"'{code}' is listed twice");
+                var name = await DepartmentNameAsync(code, ct);
+                v.Add(field + ".departmentCode", $"协办部门{name}重复列出", $"{name} is listed twice");
             }
             else
             {
@@ -390,7 +391,7 @@ public sealed class CaseService(
             case CaseActions.Extension:
                 if (input.Days is not (>= 1 and <= 60))
                 {
-                    v.Add("days", "延期天数必须在 1 到 60 个工作日之间", "days must be 1–60 working days");
+                    v.Add("days", "延期天数必须在 1 到 60 个工作日之间", "Days must be 1–60 working days");
                 }
 
                 v.Required("note", note, 2000);
@@ -557,7 +558,7 @@ public sealed class CaseService(
                 // More time for the part's submit deadline: the officer approves or refuses it, the part waits meanwhile.
                 if (input.Days is not (>= 1 and <= 60))
                 {
-                    v.Add("days", "延期天数必须在 1 到 60 个工作日之间", "days must be 1–60 working days");
+                    v.Add("days", "延期天数必须在 1 到 60 个工作日之间", "Days must be 1–60 working days");
                 }
 
                 v.Required("note", note, 2000);

@@ -52,32 +52,79 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
     /// <param name="departments">Every department (its name, handler and leader name the people and places).</param>
     /// <param name="caseNumber">The case of the entries: a liaison who has left its department is named by their links to it.</param>
     /// <param name="partDepartments">A joint case's co-handling parts' departments by part id: a part's entries say whose they are.</param>
+    /// <param name="newestFirst">The entries are listed newest first (a link page), not oldest first.</param>
     public async Task<IReadOnlyList<TimelineRow>> DescribeAsync(
         IReadOnlyList<TimelineEntryDto> entries, IReadOnlyList<Department> departments, string caseNumber, CancellationToken ct,
-        IReadOnlyDictionary<long, string>? partDepartments = null)
+        IReadOnlyDictionary<long, string>? partDepartments = null, bool newestFirst = false)
     {
         var names = await NamesAsync(entries, departments, caseNumber, ct);
-        return entries.Select(e => OfPart(e, Describe(e, names), names, partDepartments)).ToList();
+        var joint = partDepartments is { Count: > 0 };
+        var at = joint ? DepartmentsAtTheTime(entries, partDepartments!, newestFirst) : null;
+        return entries.Select((e, i) => joint ? Whose(e, Describe(e, names), names, at![i]) : Describe(e, names)).ToList();
     }
 
     /// <summary>
-    /// A co-handler's entry (its accept, return, submission…) names its department, so the lead's people do not read it
-    /// as their own; a dispatch and a part's status already do.
+    /// On a joint case, the department each entry belongs to when it happened: a part or the lead is with the department
+    /// of its latest dispatch before the entry (a reassigned part's earlier entries stay its first department's), or
+    /// the one the entry names. Entries older than the first dispatch shown fall back to the part's department today;
+    /// the lead's then stay unnamed.
     /// </summary>
-    private static TimelineRow OfPart(TimelineEntryDto e, TimelineRow row, Names names, IReadOnlyDictionary<long, string>? partDepartments)
+    private static string?[] DepartmentsAtTheTime(IReadOnlyList<TimelineEntryDto> entries, IReadOnlyDictionary<long, string> partDepartments, bool newestFirst)
     {
-        if (e.PartId is not { } id || partDepartments?.GetValueOrDefault(id) is not { } code
-            || e.Kind is CaseEventKinds.Dispatched || (e.Kind is CaseEventKinds.Status && e.Data is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("department", out _)))
+        // Walked oldest first, whichever way the page lists it (entries of one instant keep their order).
+        var order = Enumerable.Range(0, entries.Count).ToList();
+        if (newestFirst)
+        {
+            order.Reverse();
+        }
+
+        var current = new Dictionary<long, string>(); // the lead under key 0 (part ids start at 1)
+        var result = new string?[entries.Count];
+        foreach (var i in order)
+        {
+            var e = entries[i];
+            var key = e.PartId ?? 0;
+            var named = e.Data is { ValueKind: JsonValueKind.Object } d ? Str(d, "department") : null;
+            if (e.Kind == CaseEventKinds.Dispatched && named is not null)
+            {
+                current[key] = named;
+            }
+
+            result[i] = named ?? current.GetValueOrDefault(key) ?? (e.PartId is { } id ? partDepartments.GetValueOrDefault(id) : null);
+        }
+
+        return result;
+    }
+
+    /// <summary>What a department of a joint case did or was told; the lead's own entries say so too.</summary>
+    private static readonly HashSet<string> DepartmentsOwn =
+    [
+        CaseActions.Accept, CaseActions.Progress, CaseActions.Return, CaseActions.Extension, CaseActions.Resolve, CaseActions.Submit,
+        CaseEventKinds.Status, CaseEventKinds.Escalated, CaseEventKinds.AcceptOverdue, CaseEventKinds.Urged, CaseEventKinds.LeaderReminder,
+        CaseEventKinds.ExtensionApproved, CaseEventKinds.ExtensionDenied, CaseEventKinds.ExtensionWithdrawn, CaseEventKinds.DeadlineChanged,
+    ];
+
+    /// <summary>
+    /// On a joint case an entry says whose it is: a co-handler's (its accept, return, submission…) so the lead's people
+    /// do not read it as their own, and the lead's so a co-handler does not read it as its own. A dispatch, a
+    /// reassignment and a part's status name their departments already.
+    /// </summary>
+    private static TimelineRow Whose(TimelineEntryDto e, TimelineRow row, Names names, string? code)
+    {
+        var partStatus = e.Kind is CaseEventKinds.Status && e.PartId is not null && e.Data is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("department", out _);
+        if (code is null || e.Kind is CaseEventKinds.Dispatched or CaseEventKinds.Reassigned || partStatus
+            || (e.PartId is null && !DepartmentsOwn.Contains(e.Kind)))
         {
             return row;
         }
 
-        var co = names.Department(code);
+        var department = names.Department(code);
+        var (zh, en) = e.PartId is null ? ("主办", "lead") : ("协办", "co-handler");
         return row with
         {
             Detail = row.Detail is { } detail
-                ? new Text($"{co.Zh}（协办）：{detail.Zh}", $"{co.En} (co-handler): {detail.En}")
-                : new Text($"{co.Zh}（协办）", $"{co.En} (co-handler)"),
+                ? new Text($"{department.Zh}（{zh}）：{detail.Zh}", $"{department.En} ({en}): {detail.En}")
+                : new Text($"{department.Zh}（{zh}）", $"{department.En} ({en})"),
         };
     }
 
@@ -123,8 +170,11 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 break;
             case CaseEventKinds.DeadlineChanged:
                 var due = When(Due(data, "dueAt"));
+                // A co-handler's part is submitted, not resolved: its deadline is a submit deadline.
                 detail = Str(data, "reason") == "extension"
-                    ? new Text($"延期已批准，新的办结期限 {due}", $"Extension approved; new resolve deadline {due}")
+                    ? e.PartId is null
+                        ? new Text($"延期已批准，新的办结期限 {due}", $"Extension approved; new resolve deadline {due}")
+                        : new Text($"延期已批准，新的提交期限 {due}", $"Extension approved; new submit deadline {due}")
                     : new Text($"重办，新的办结期限 {due}", $"Reopened; new resolve deadline {due}");
                 break;
             case CaseEventKinds.DeadlineRecomputed:

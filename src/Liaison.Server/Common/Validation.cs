@@ -101,10 +101,11 @@ public sealed class Validation
     /// detail), each led by its field: in words for the fields people fill in, where the message does not already say
     /// it ("说明：必填", but "请选择退回原因" alone), else by the field's name.
     /// </summary>
-    public Text Summary()
+    /// <param name="labels">The form's own words for some fields, where they differ from the usual ones (a link page's note is "理由" on a request for more time).</param>
+    public Text Summary(IReadOnlyDictionary<string, Text>? labels = null)
     {
-        var lines = _errors.SelectMany(e => e.Value.Select(m => (Field: e.Key, Label: Labels.TryGetValue(e.Key, out var label) ? label : (Text?)null, Message: m)))
-            .ToList();
+        Text? LabelOf(string field) => labels?.GetValueOrDefault(field) ?? (Labels.TryGetValue(field, out var label) ? label : null);
+        var lines = _errors.SelectMany(e => e.Value.Select(m => (Field: e.Key, Label: LabelOf(e.Key), Message: m))).ToList();
         return new(
             string.Join("；", lines.Select(l => l.Label is { } label
                 ? l.Message.Zh.Contains(label.Zh, StringComparison.Ordinal) ? l.Message.Zh : $"{label.Zh}：{l.Message.Zh}"

@@ -66,7 +66,7 @@ public static class LinkPages
         var (link, c) = await FindAsync(token, db, clock, ct);
         if (c is null)
         {
-            return await NotFoundOrEndedAsync(link, db, ct);
+            return await NotFoundOrEndedAsync(link, db, ui, ct);
         }
 
         Text? flash = done is not null && CaseActions.Known(done) ? CaseActions.Done(done) : null;
@@ -115,7 +115,7 @@ public static class LinkPages
         var (link, c) = await FindAsync(token, db, clock, ct);
         if (c is null)
         {
-            return await NotFoundOrEndedAsync(link, db, ct);
+            return await NotFoundOrEndedAsync(link, db, ui, ct);
         }
 
         // What they typed comes back in its form, next to the reason it was refused: a phone's note is not retyped.
@@ -143,7 +143,7 @@ public static class LinkPages
         // The enterprise's words on its rating are for the lead it rated (and the zone): a co-handler sees the score.
         var rows = await timeline.DescribeAsync(
             events.Select(TimelineEntryDto.From).Select(e => ownPart is not null && e.Kind == CaseEventKinds.EnterpriseRated ? e with { Note = null } : e).ToList(),
-            departments, c.Number, ct, parts.ToDictionary(p => p.Id, p => p.DepartmentCode));
+            departments, c.Number, ct, parts.ToDictionary(p => p.Id, p => p.DepartmentCode), newestFirst: true);
         // The enterprise's contact (name and phone) is for signed-in officers only (DESIGN: enterprises); the liaison
         // reaches the enterprise through the officer who follows the case (全程代办).
         var officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId)
@@ -202,12 +202,15 @@ public static class LinkPages
     /// or closed and past its grace period) says so, 410, so its recipient knows nothing is left for them; an unknown
     /// token gets the plain 404. Neither names the case or what became of it: the link may have been forwarded.
     /// </summary>
-    private static async Task<IResult> NotFoundOrEndedAsync(LiaisonLink? link, LiaisonDbContext db, CancellationToken ct)
+    private static async Task<IResult> NotFoundOrEndedAsync(LiaisonLink? link, LiaisonDbContext db, Ui ui, CancellationToken ct)
     {
         if (link is null)
         {
             return Invalid(StatusCodes.Status404NotFound);
         }
+
+        // Told in the language its mails were in, as the page itself was.
+        ui.AddressRecipient(link.RecipientCulture);
 
         // Sent to the same person again in a newer round (the officer insisted after their return, or reopened the case):
         // the case is with them, under the newer mail's link. Told only to whoever holds this one, which was theirs.

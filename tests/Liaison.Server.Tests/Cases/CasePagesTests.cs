@@ -306,6 +306,23 @@ public sealed partial class CasePagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_extension_that_would_end_in_a_year_without_its_holiday_schedule_is_previewed_as_provisional()
+    {
+        // Monday 2026-12-14: 20 more working days run into 2027, whose schedule is not loaded.
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 14, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, "fgj.handler@anyue.example", number))));
+        var handler = _app.Anonymous();
+        await PostActionAsync(handler, link, "accept");
+        await PostActionAsync(handler, link, "extension", new() { ["days"] = "20", ["note"] = "需跨年协调" });
+
+        var page = await (await SignInAsync()).GetStringAsync($"/cases/{number}");
+
+        Assert.Matches("批准后的办结期限：<strong data-due-if-approved>2027-[0-9-]+ 18:00</strong><span class=\"muted\">（暂定）</span>", page);
+        Assert.True((await GetCaseAsync(_api, number)).GetProperty("pendingExtension").GetProperty("provisionalIfApproved").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_pending_extension_is_shown_and_approved_from_the_page()
     {
         var (number, browser) = await OpenWithExtensionRequestAsync();

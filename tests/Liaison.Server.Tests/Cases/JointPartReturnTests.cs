@@ -216,6 +216,28 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
     }
 
     [Fact]
+    public async Task After_a_part_is_reassigned_its_earlier_entries_still_name_the_department_that_acted_and_the_leads_say_so()
+    {
+        var (officer, number, _) = await OpenAsync(JointCase("zrzyj", ("zjj", "请核实施工许可")));
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, await LinkOfAsync("zrzyj", number), "accept");
+        await ReturnAsync(browser, await LinkOfAsync("zjj", number), "应由生态环境局核实");
+        var partId = IdOf(Part(await GetCaseAsync(officer, number), "zjj"));
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{partId}/reassign", new { departmentCode = "sthjj" })).StatusCode);
+
+        var casePage = WebUtility.HtmlDecode(await (await _app.SignInThroughFormAsync(Officer, "officer-password-1")).GetStringAsync($"/cases/{number}"));
+        var newcomerPage = WebUtility.HtmlDecode(await browser.GetStringAsync(await LinkOfAsync("sthjj", number)));
+
+        // The return was 住房和城乡建设局's, though the part is 生态环境局's now.
+        Assert.Contains("住房和城乡建设局（协办）：原因：", casePage);
+        Assert.DoesNotContain("生态环境局（协办）：原因：", casePage);
+        Assert.DoesNotContain("生态环境局（协办）：原因：", newcomerPage);
+        // The co-handler reads the lead's accept as the lead's, not its own.
+        Assert.True(newcomerPage.Contains("自然资源和规划局（主办）", StringComparison.Ordinal), newcomerPage);
+        Assert.Contains("自然资源和规划局（主办）", casePage);
+    }
+
+    [Fact]
     public async Task The_officer_reassigns_a_returned_part_from_the_case_page()
     {
         var (officer, number, _) = await OpenAsync(JointCase("zrzyj", ("jxj", "请协调电价")));

@@ -102,6 +102,18 @@ public sealed class CaseEnterpriseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_chief_service_officer_who_opens_the_case_is_not_copied_on_their_own_dispatch_and_the_squad_is()
+    {
+        var enterpriseId = await RegisterAsync(Code(3), key: true, name: "安岳首席自开有限公司");
+        var chief = await _app.AsOfficerAsync(Chief);
+
+        var number = (await OpenAsync(chief, CaseFor(enterpriseId))).GetProperty("number").GetString()!;
+
+        Assert.Single(await MailsAsync(_app, Squad, number));
+        Assert.Empty(await MailsAsync(_app, Chief, number));
+    }
+
+    [Fact]
     public async Task A_plain_enterprise_s_case_copies_nobody()
     {
         var enterpriseId = await RegisterAsync(Code(2), key: false, name: "安岳普通企业有限公司");

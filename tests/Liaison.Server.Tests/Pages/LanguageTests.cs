@@ -104,7 +104,7 @@ public sealed class LanguageTests(AppFixture fixture) : IClassFixture<AppFixture
         });
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
         var officer = await App.AsOfficerAsync("language.officer@test.example");
-        await OpenAsync(officer, NewCase("jxj"));
+        var number = (await OpenAsync(officer, NewCase("jxj"))).GetProperty("number").GetString()!;
         var handlerLink = PathOf(LinkIn(Assert.Single(await MailsAsync(App, "li.ming@anyue.gov.example"))));
         var leaderLink = PathOf(LinkIn(Assert.Single(await MailsAsync(App, "jxj.leader@anyue.gov.example"))));
 
@@ -122,6 +122,14 @@ public sealed class LanguageTests(AppFixture fixture) : IClassFixture<AppFixture
         Assert.Contains(">提醒经办人</h2>", leaderPage);
         Assert.Contains("<html lang=\"zh-CN\">", handlerInChinese); // the reader's own choice wins
         Assert.Contains(">签收</h2>", handlerInChinese);
+
+        // Once the case is cancelled the link has ended, and says so in the recipient's language too.
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业撤回" })).StatusCode);
+        var ended = await App.Anonymous().GetAsync(handlerLink);
+        var endedPage = await ended.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Gone, ended.StatusCode);
+        Assert.Contains("<html lang=\"en\">", endedPage);
+        Assert.Contains("This link has ended", endedPage);
     }
 
     private async Task<string> GetAsync(string path, string acceptLanguage)
