@@ -18,18 +18,32 @@ export function detectLang(cookie = document.cookie, browser = navigator.languag
 
 export let lang: Lang = detectLang();
 
+/** The zone times are shown in: the server's `Liaison:TimeZone`, as GET /api/auth/me names it; Asia/Shanghai until then. */
+export let timeZone = 'Asia/Shanghai';
+
+const knownZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
- * Without a choice on the pages, the account's language (GET /api/auth/me) rather than the browser's: called once
- * before the app renders. Kept as it was when the server cannot say (signed out, offline).
+ * Asks the server (GET /api/auth/me) once, before the app renders, for the zone times are shown in and, without a choice
+ * on the pages, the account's language, which goes before the browser's. Both stay as they are when the server cannot
+ * say (signed out, offline).
  */
-export async function settleLang(me: () => Promise<Response> = () => fetch('/api/auth/me', { headers: { Accept: 'application/json' } })): Promise<void> {
-  if (chosen(document.cookie)) return;
+export async function settle(me: () => Promise<Response> = () => fetch('/api/auth/me', { headers: { Accept: 'application/json' } })): Promise<void> {
   try {
     const res = await me();
-    const culture = res.ok ? ((await res.json()) as { culture?: string }).culture : undefined;
-    if (culture === 'en' || culture === 'zh-CN') lang = culture;
+    if (!res.ok) return;
+    const account = (await res.json()) as { culture?: string; timeZone?: string };
+    if (!chosen(document.cookie) && (account.culture === 'en' || account.culture === 'zh-CN')) lang = account.culture;
+    if (account.timeZone && knownZone(account.timeZone)) timeZone = account.timeZone;
   } catch {
-    // The browser's language stands.
+    // The browser's language and Asia/Shanghai stand.
   }
 }
 
@@ -404,10 +418,9 @@ export function t(key: Key, params: Record<string, string | number> = {}): strin
   return dictionaries[lang][key].replace(/\{(\w+)\}/g, (all, name: string) => (name in params ? String(params[name]) : all));
 }
 
-/** A time as the server's pages write it (2026-03-03 18:00:00, the browser's time zone) in either language, or `none`. */
-/** A time as the zone's pages show it (yyyy-MM-dd HH:mm:ss in Asia/Shanghai, the server's Liaison:TimeZone), whatever the browser's zone. */
+/** A time as the server's pages show it (yyyy-MM-dd HH:mm:ss in its `Liaison:TimeZone`), whatever the browser's zone; else `none`. */
 export const when = (iso?: string | null, none = ''): string =>
-  iso ? new Date(iso).toLocaleString('sv-SE', { hour12: false, timeZone: 'Asia/Shanghai' }) : none;
+  iso ? new Date(iso).toLocaleString('sv-SE', { hour12: false, timeZone }) : none;
 
 /** A workflow status or journal kind (Finished, Suspended, Completed, …) in the reader's words, else as it is. */
 export const statusText = (status: string): string => tryT(`status.${status}`) ?? status;
