@@ -62,7 +62,6 @@ const zh = {
   'action.publish': '发布',
   'action.discardDraft': '放弃草稿',
   'action.tryIt': '试运行',
-  'action.history': '版本历史',
   'action.export': '导出',
   'action.close': '关闭消息',
   'nav.admin': '← 返回管理',
@@ -245,7 +244,6 @@ const en: Record<Key, string> = {
   'action.publish': 'Publish',
   'action.discardDraft': 'Discard draft',
   'action.tryIt': 'Try it',
-  'action.history': 'History',
   'action.export': 'Export',
   'action.close': 'Close the message',
   'nav.admin': '← Back to admin',
@@ -421,6 +419,9 @@ export function t(key: Key, params: Record<string, string | number> = {}): strin
 /** A time as the server's pages show it (yyyy-MM-dd HH:mm:ss in its `Liaison:TimeZone`), whatever the browser's zone; else `none`. */
 export const when = (iso?: string | null, none = ''): string =>
   iso ? new Date(iso).toLocaleString('sv-SE', { hour12: false, timeZone }) : none;
+
+/** A phrase written to run on in a sentence ("version 3"), at the start of a label ("Version 3"). */
+export const capitalized = (phrase: string): string => phrase.charAt(0).toLocaleUpperCase(lang) + phrase.slice(1);
 
 /** A workflow status or journal kind (Finished, Suspended, Completed, …) in the reader's words, else as it is. */
 export const statusText = (status: string): string => tryT(`status.${status}`) ?? status;

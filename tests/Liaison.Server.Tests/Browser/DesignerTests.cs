@@ -138,8 +138,12 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         Assert.True((bool)published["isPublished"]!);
         Assert.Equal(["start", "hello", "end"], published["root"]!["activities"]!.AsArray().Select(a => (string)a!["id"]!));
 
-        // The versions tab links the workflow's change log, where the publish is, with who did it.
-        await page.GetByRole(AriaRole.Button, new() { Name = "版本历史", Exact = true }).ClickAsync();
+        // The versions tab (the one way to the history) shows the publish's time once: it is also the version's last change.
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "版本历史" })).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Tab, new() { Name = "版本" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId($"version-times-{shipped + 1}"))
+            .ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^发布于 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$"));
+        // It links the workflow's change log, where the publish is, with who did it.
         await page.GetByTestId("audit-link").ClickAsync();
         await page.WaitForURLAsync("**/admin/audit?area=workflow&subject=hello-world");
         var entry = page.Locator("tbody tr").Filter(new() { HasText = "发布流程" });
