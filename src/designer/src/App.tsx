@@ -13,7 +13,7 @@ import {
   IN_PORT, childDefinitionId, edgeAria, freshId, fromGraph, initialView, newActivity, newEdgeId, nodeAria, portsOf, toGraph, traceOf,
   type ActivityNode, type ConnectionEdge, type Marks,
 } from './graph';
-import { capitalized, flowAriaLabels, lang, outcomeLabel, problemText, statusText, t, when, type Key } from './i18n';
+import { capitalized, choiceLabel, flowAriaLabels, lang, outcomeLabel, problemText, statusText, t, when, type Key } from './i18n';
 import type {
   Activity, ActivityDescriptor, CaseJson, Connection, Definition, DefinitionSummary, TestRunResult, ValidationError, VersionInfo,
   WorkflowInstance,
@@ -71,6 +71,10 @@ export default function App() {
   const [descriptors, setDescriptors] = useState<ActivityDescriptor[]>([]);
   const byType = useRef(new Map<string, ActivityDescriptor>());
   const labelOutcome = useCallback((type: string, port: string) => outcomeLabel(port, byType.current.get(type)), []);
+  const labelChoice = useCallback((type: string, input: string, value: string) => {
+    const i = byType.current.get(type)?.inputs.find((x) => x.name === input);
+    return i ? choiceLabel(value, i) : '';
+  }, []);
   const [list, setList] = useState<DefinitionSummary[]>([]);
   const [def, setDef] = useState<Definition | null>(null);
   const [nodes, setNodes, onNodesChange] = useNodesState<ActivityNode>([]);
@@ -621,7 +625,7 @@ export default function App() {
             )}
             {tab === 'run' && (
               <TryIt canRun={!!def} busy={busy} input={runInput} onInput={setRunInput} caseText={caseText} onCaseText={setCaseText}
-                sampleText={sampleText} run={run} onRun={onTryIt} labelOutcome={labelOutcome} />
+                sampleText={sampleText} run={run} onRun={onTryIt} labelOutcome={labelOutcome} labelChoice={labelChoice} />
             )}
             {tab === 'instance' && instance && (
               <>

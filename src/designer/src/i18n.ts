@@ -1,7 +1,7 @@
 // The designer speaks the reader's language, once, in the order the other pages choose it: the reader's choice on the
 // pages (the `liaison.lang` cookie, zh-CN or en), else the account's language (asked of the server before the app
 // renders), else the browser's. Chinese by default.
-import type { ActivityDescriptor, Localized, ValidationError } from './types';
+import type { ActivityDescriptor, InputDescriptor, Localized, ValidationError } from './types';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -175,8 +175,8 @@ const zh = {
   'inspector.noVariable': '（未选择）',
   'inspector.undeclared': '（未声明）',
   'inspector.default': '默认：{v}',
-  'inspector.choices': '可用的值：{v}',
-  'inspector.choicesSeveral': '可用的值（可填多个，用逗号分隔）：{v}',
+  'inspector.choices': '可用的值：',
+  'inspector.choicesSeveral': '可用的值（可填多个，用逗号分隔）：',
   'inspector.defaultOption': '（默认）',
   'inspector.defaultOptionValue': '（默认：{v}）',
   'inspector.true': '是',
@@ -203,10 +203,6 @@ const zh = {
   'category.Scheduling': '定时',
   'category.Email': '邮件',
   'category.Liaison': '事项流转',
-  'audience.handler': '承办人',
-  'audience.leader': '分管领导',
-  'audience.officer': '园区工作人员',
-  'audience.zone': '领导小组',
   'effect.CaseDispatched': '派单给 {department}（{handler}），第 {round} 轮；签收时限 {acceptBy}，办结时限 {dueAt}（{days} 个工作日）',
   'effect.CaseStatusSet': '事项状态改为 {status}',
   'effect.CaseNotification': '邮件“{template}”发给 {audience}',
@@ -357,8 +353,8 @@ const en: Record<Key, string> = {
   'inspector.noVariable': '(none)',
   'inspector.undeclared': '(undeclared)',
   'inspector.default': 'default: {v}',
-  'inspector.choices': 'Values: {v}',
-  'inspector.choicesSeveral': 'Values (one or several, separated by commas): {v}',
+  'inspector.choices': 'Values:',
+  'inspector.choicesSeveral': 'Values (one or several, separated by commas):',
   'inspector.defaultOption': '(default)',
   'inspector.defaultOptionValue': '(default: {v})',
   'inspector.true': 'true',
@@ -385,10 +381,6 @@ const en: Record<Key, string> = {
   'category.Scheduling': 'Scheduling',
   'category.Email': 'Email',
   'category.Liaison': 'Case routing',
-  'audience.handler': 'the handler',
-  'audience.leader': 'the leader',
-  'audience.officer': 'the officer',
-  'audience.zone': 'the zone leadership',
   'effect.CaseDispatched': 'Dispatched to {department} ({handler}), round {round}; accept by {acceptBy}, resolve by {dueAt} ({days} working days)',
   'effect.CaseStatusSet': 'Case status set to {status}',
   'effect.CaseNotification': 'Mail "{template}" to {audience}',
@@ -447,6 +439,16 @@ export function oneLanguage(message: string): string {
  * branch, a switch's case). The outcome stays the identifier in the JSON; where a label is shown, it is its title.
  */
 export const outcomeLabel = (port: string, descriptor?: ActivityDescriptor): string => local(descriptor?.outcomeLabels?.[port], port);
+
+/**
+ * What one of an input's values means (the server's label for it) in the reader's language; empty when the label only
+ * repeats the value (in-progress: "in progress").
+ */
+export function choiceLabel(value: string, input: Pick<InputDescriptor, 'choiceLabels'>): string {
+  const label = local(input.choiceLabels?.[value]);
+  const plain = (text: string) => text.toLocaleLowerCase().replace(/[-_\s]+/g, ' ').trim();
+  return label && plain(label) !== plain(value) ? label : '';
+}
 
 /** A validation error in the reader's language (the server sends both; an older answer only "中文 / English"). */
 export const problemText = (e: ValidationError): string => local(e.localizedMessage, e.message);

@@ -196,6 +196,9 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await Assertions.Expect(dispatch).ToHaveCountAsync(1);
         await Assertions.Expect(dispatch).ToContainTextAsync($"派单给 {departments[sampleDepartment]}");
         await Assertions.Expect(page.Locator("[data-testid=run-effects] li[data-effect-type=CaseEscalated]")).ToHaveCountAsync(4);
+        // Who a mail goes to, in the words the inspector's list of audiences uses.
+        await Assertions.Expect(page.Locator("[data-testid=run-effects] li[data-effect-type=CaseEscalated]", new() { HasText = "escalation-zone" }))
+            .ToContainTextAsync("发给 园区领导小组、园区工作人员");
         await Assertions.Expect(page.GetByTestId("run-incidents")).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByTestId("run-waiting")).ToContainTextAsync("等待人员决定");
 
@@ -222,14 +225,21 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await FitWholeWorkflowAsync(page);
 
         await Node(page, "notify-resolved").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("input-to-choices-hint")).ToHaveTextAsync("可用的值（可填多个，用逗号分隔）：handler, leader, officer, zone");
+        // Each value with what it means, as the server names it (the audiences', the mail kinds' own labels).
+        await Assertions.Expect(page.GetByTestId("input-to-choices-hint")).ToContainTextAsync("可用的值（可填多个，用逗号分隔）：");
+        await Assertions.Expect(page.GetByTestId("input-to-choices-hint").Locator("li"))
+            .ToHaveTextAsync(["handler 经办人", "leader 分管领导", "officer 园区工作人员", "zone 园区领导小组"]);
         await Assertions.Expect(page.Locator("#input-template")).ToHaveAttributeAsync("list", "input-template-choices");
-        await Assertions.Expect(page.Locator("#input-template-choices option[value='resolved']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#input-template-choices option[value='resolved']")).ToHaveAttributeAsync("label", "办结待确认");
+        await Assertions.Expect(page.GetByTestId("input-template-choices-hint").Locator("li[data-value='overdue']")).ToHaveTextAsync("overdue 逾期（红灯）");
         // Not the mails the server sends itself with models of their own (the enterprise's, the handovers').
         await Assertions.Expect(page.Locator("#input-template-choices option[value='enterprise-answered']")).ToHaveCountAsync(0);
 
         await Node(page, "status-accepted").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("input-status-choices-hint")).ToContainTextAsync("in-progress");
+        await Assertions.Expect(page.GetByTestId("input-status-choices-hint").Locator("li[data-value='in-progress']")).ToHaveTextAsync("in-progress 办理中");
+        // The values are listed once: in the list, not in the input's description too.
+        await Assertions.Expect(page.GetByTestId("input-status-description")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("input-status-description")).Not.ToContainTextAsync("in-progress");
         await page.Locator("#input-status").FillAsync("flying");
         await page.GetByRole(AriaRole.Button, new() { Name = "校验", Exact = true }).ClickAsync();
 
