@@ -269,6 +269,79 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
     });
 
     [Fact]
+    public Task In_English_labels_start_with_a_capital_times_show_once_in_the_servers_zone_and_long_names_keep_clear_of_ids() => fixture.RunAsync(async page =>
+    {
+        // Version 1 published, version 2 a draft with long English type names beside long ids (the type's name of
+        // dispatch-parts once ran into its id).
+        var admin = await fixture.App.AsAdminAsync();
+        await PutAsync(admin, "english-check", JsonNode.Parse(Wf.Json("english-check", [At(Wf.Start(), 0, 0), At(Wf.End(), 300, 0)], "start->end"))!);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await admin.PostAsync("/api/workflow-definitions/english-check/publish", null)).StatusCode);
+        await PutAsync(admin, "english-check", JsonNode.Parse(Wf.Json("english-check",
+        [
+            At(Wf.Start(), 0, 0), At(Wf.End(), 300, 0), At(Wf.Activity("dispatch-parts", "Liaison.DispatchParts"), 600, 0),
+            At(Wf.Activity("officer-decides-on-the-extension", "Liaison.WaitForOfficer", ("decision", Wf.Literal("extension"))), 0, 160),
+            At(Wf.Activity("notify-the-officer-of-a-return", "Liaison.Notify", ("template", Wf.Literal("returned")), ("to", Wf.Literal("officer"))), 300, 160),
+            At(Wf.Activity("status-back-to-dispatched", "Liaison.SetCaseStatus", ("status", Wf.Literal("dispatched"))), 600, 160),
+        ], "start->end"))!);
+        var published = (await admin.GetFromJsonAsync<JsonArray>("/api/workflow-definitions/english-check/versions"))!
+            .Single(v => (int)v!["version"]! == 1)!;
+
+        // The server's zone, as /api/auth/me names it, is London here: not the browser's (Asia/Shanghai).
+        var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+        await page.RouteAsync("**/api/auth/me", async route =>
+        {
+            var response = await route.FetchAsync();
+            var me = JsonNode.Parse(await response.TextAsync())!;
+            me["timeZone"] = london.Id;
+            await route.FulfillAsync(new() { Response = response, Body = me.ToJsonString() });
+        });
+        await SignInAsync(page);
+        await page.Context.AddCookiesAsync([new Cookie { Name = "liaison.lang", Value = "en", Url = fixture.App.Address.ToString() }]);
+        await page.GotoAsync("about:blank"); // from /designer, a new hash alone would not load the app again
+        await page.GotoAsync("/designer#english-check");
+        await Assertions.Expect(page.Locator(".current-meta")).ToContainTextAsync("english-check version 2"); // on in a line: lower case
+
+        // The versions tab is the one way to the history; a label starts with a capital; a publish's time shows once.
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "History" })).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Versions" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=versions] li.current strong")).ToHaveTextAsync("Version 2");
+        var publishedAt = TimeZoneInfo.ConvertTime(DateTimeOffset.Parse((string)published["publishedAt"]!), london);
+        await Assertions.Expect(page.GetByTestId("version-times-1")).ToHaveTextAsync($"Published {publishedAt:yyyy-MM-dd HH:mm:ss}");
+
+        // However long a type's English name and an activity's id, neither runs into the other.
+        await Assertions.Expect(Node(page, "dispatch-parts")).ToContainTextAsync("Dispatch co-handlers");
+        await Assertions.Expect(Node(page, "officer-decides-on-the-extension")).ToContainTextAsync("Wait for the officer");
+        var overlapping = await page.Locator(".act-type").EvaluateAllAsync<string[]>("""
+            rows => rows.filter(row => {
+              const id = row.querySelector('.act-id').getBoundingClientRect();
+              const text = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+              for (let n = text.nextNode(); n; n = text.nextNode()) {
+                if (row.querySelector('.act-id').contains(n)) continue;
+                const range = document.createRange();
+                range.selectNodeContents(n);
+                for (const r of range.getClientRects())
+                  if (r.bottom > id.top && r.top < id.bottom && r.right > id.left - 4 && r.left < id.right) return true;
+              }
+              return false;
+            }).map(row => row.closest('.react-flow__node').dataset.id)
+            """);
+        Assert.Empty(overlapping);
+
+        // A value's meaning beside it, in the hint and in the suggestions; a label that only repeats its value is left out.
+        await Node(page, "notify-the-officer-of-a-return").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("input-template-choices-hint").Locator("li[data-value='overdue']")).ToHaveTextAsync("overdue Overdue (red)");
+        await Assertions.Expect(page.Locator("#input-template-choices option[value='overdue']")).ToHaveAttributeAsync("label", "Overdue (red)");
+        await Assertions.Expect(page.GetByTestId("input-to-choices-hint").Locator("li[data-value='zone']")).ToHaveTextAsync("zone the zone leadership");
+        await Node(page, "status-back-to-dispatched").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("input-status-choices-hint").Locator("li[data-value='dispatched']"))
+            .ToHaveTextAsync("dispatched dispatched, waiting to be accepted");
+        await Assertions.Expect(page.GetByTestId("input-status-choices-hint").Locator("li[data-value='in-progress']")).ToHaveTextAsync("in-progress");
+        await Node(page, "officer-decides-on-the-extension").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("input-decision-choices-hint").Locator("li[data-value='extension']"))
+            .ToHaveTextAsync("extension the handler's extension request");
+    });
+
+    [Fact]
     public Task Speaks_the_accounts_language_over_the_browsers_and_leads_back_to_the_admin_pages() => fixture.RunAsync(async page =>
     {
         await SignInAsync(page);
