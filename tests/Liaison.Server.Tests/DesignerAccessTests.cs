@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Liaison.Server.Designer;
 using Liaison.Server.Tests.Infrastructure;
 
@@ -6,7 +8,8 @@ namespace Liaison.Server.Tests;
 
 /// <summary>
 /// /designer is for admins only, its files included (no static-file middleware hands them out); paths that are not files
-/// get the app; a server without the built designer says how to build it instead of failing.
+/// get the app; a server without the built designer says how to build it instead of failing; the app learns the zone to
+/// show times in from the server's setting.
 /// </summary>
 public sealed class DesignerAccessTests : IAsyncLifetime
 {
@@ -21,8 +24,11 @@ public sealed class DesignerAccessTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(_built, "index.html"),
             "<!doctype html><title>designer</title><div id=\"root\"></div><script type=\"module\" src=\"/designer/assets/index-abc.js\"></script>");
         await File.WriteAllTextAsync(Path.Combine(_built, "assets", "index-abc.js"), "console.log('designer')");
-        _app = await LiaisonApp.StartAsync(nameof(DesignerAccessTests), withSmtp: false,
-            configure: s => s[DesignerEndpoints.PathSetting] = _built);
+        _app = await LiaisonApp.StartAsync(nameof(DesignerAccessTests), withSmtp: false, configure: s =>
+        {
+            s[DesignerEndpoints.PathSetting] = _built;
+            s["Liaison:TimeZone"] = "Europe/Berlin";
+        });
     }
 
     public async Task DisposeAsync()
@@ -88,6 +94,18 @@ public sealed class DesignerAccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/designer/assets/index-gone.js")).StatusCode);
         var escape = await admin.GetAsync("/designer/..%2F..%2Fappsettings.json");
         Assert.NotEqual(HttpStatusCode.OK, escape.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_app_is_told_the_configured_time_zone_with_the_account()
+    {
+        var admin = await _app.AsAdminAsync();
+
+        var me = await admin.GetFromJsonAsync<JsonElement>("/api/auth/me");
+
+        // What the designer reads before it renders (src/designer/src/i18n.ts, settle): Liaison:TimeZone, not Asia/Shanghai.
+        Assert.Equal("Europe/Berlin", me.GetProperty("timeZone").GetString());
+        Assert.Equal(LiaisonApp.AdminEmail, me.GetProperty("email").GetString());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
 using Liaison.Cases.Sla;
 using Liaison.Workflows.Runtime;
 
@@ -43,6 +44,16 @@ public static class Audiences
     public const string Zone = "zone";
 
     public static readonly string[] All = [Handler, Leader, Officer, Zone];
+
+    /// <summary>Who an audience is, for the designer.</summary>
+    public static Text Label(string audience) => audience switch
+    {
+        Handler => new("经办人", "the department's handler"),
+        Leader => new("分管领导", "the department's leader"),
+        Officer => new("园区工作人员", "the park officer"),
+        Zone => new("园区领导小组", "the zone leadership"),
+        _ => new(audience, audience),
+    };
 
     /// <summary>Reads "handler, leader" into a list; unknown names are reported.</summary>
     public static IReadOnlyList<string> Parse(string? value, out string? error)

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Liaison.Server.Audit;
+using Liaison.Server.Calendar;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Http;
@@ -123,10 +124,10 @@ public static class AuthApi
         return Problems.TooManyRequests("尝试过于频繁，请稍后再试", "too many attempts; try again later");
     }
 
-    public static async Task<Ok<UserDto>> Me(ClaimsPrincipal principal, UserManager<LiaisonUser> users, UserService accounts)
+    public static async Task<Ok<MeDto>> Me(ClaimsPrincipal principal, UserManager<LiaisonUser> users, UserService accounts, CalendarService calendars)
     {
         var user = await users.GetUserAsync(principal) ?? throw new InvalidOperationException("Authenticated user not found");
-        return TypedResults.Ok(await accounts.DescribeAsync(user));
+        return TypedResults.Ok(new MeDto(await accounts.DescribeAsync(user), calendars.TimeZoneName));
     }
 
     public static async Task<Ok<List<UserDto>>> ListUsers(UserService accounts, CancellationToken ct) =>

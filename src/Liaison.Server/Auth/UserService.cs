@@ -285,3 +285,15 @@ public sealed record UpdateUserRequest(
 
 /// <param name="Active">False once an admin deactivated it (停用): it cannot sign in.</param>
 public sealed record UserDto(string Id, string Email, string DisplayName, string Culture, IReadOnlyList<string> Roles, bool Active = true);
+
+/// <summary>
+/// The signed-in account as <see cref="UserDto"/> describes it, and the zone the pages show times in
+/// (<c>Liaison:TimeZone</c>, by its IANA name), so a script such as the designer shows them the same way.
+/// </summary>
+public sealed record MeDto(string Id, string Email, string DisplayName, string Culture, IReadOnlyList<string> Roles, bool Active, string TimeZone)
+{
+    public MeDto(UserDto user, string timeZone)
+        : this(user.Id, user.Email, user.DisplayName, user.Culture, user.Roles, user.Active, timeZone)
+    {
+    }
+}

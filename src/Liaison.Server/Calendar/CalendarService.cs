@@ -30,6 +30,10 @@ public sealed class CalendarService
 
     public TimeZoneInfo TimeZone { get; }
 
+    /// <summary>The zone's IANA name (Asia/Shanghai), as browsers know it, also when it was configured by its Windows id.</summary>
+    public string TimeZoneName =>
+        !TimeZone.HasIanaId && TimeZoneInfo.TryConvertWindowsIdToIanaId(TimeZone.Id, out var iana) ? iana : TimeZone.Id;
+
     public Task<WorkingCalendar> GetAsync(CancellationToken ct = default) => _calendar.GetAsync(ct);
 
     /// <summary>Forget the cached calendar (after an admin stored a year).</summary>

@@ -62,6 +62,12 @@ public sealed record InputDescriptor(
 
     /// <summary>A literal may name several of <see cref="Choices"/>, separated by commas.</summary>
     public bool SeveralChoices { get; init; }
+
+    /// <summary>
+    /// What each of <see cref="Choices"/> means, by value (<see cref="IInputChoices.Label"/>), for the designer to show
+    /// beside it; a value without one speaks for itself. Null when none has a label.
+    /// </summary>
+    public IReadOnlyDictionary<string, LocalizedText>? ChoiceLabels { get; init; }
 }
 
 /// <summary>Chinese and English text, serialised as <c>{"zh-CN": …, "en": …}</c>.</summary>

@@ -152,10 +152,24 @@ public sealed class ActivityType
                 i.Attribute.Required,
                 new LocalizedText(Or(i.Attribute.DisplayNameZh, i.Attribute.DisplayNameEn, i.Name), Or(i.Attribute.DisplayNameEn, i.Name)),
                 new LocalizedText(Or(i.Attribute.DescriptionZh, i.Attribute.DescriptionEn), i.Attribute.DescriptionEn),
-                i.DefaultValue is Enum e ? e.ToString() : i.DefaultValue) { Choices = i.Choices?.Values, SeveralChoices = i.Choices?.Several == true }).ToList(),
+                i.DefaultValue is Enum e ? e.ToString() : i.DefaultValue)
+                {
+                    Choices = i.Choices?.Values, SeveralChoices = i.Choices?.Several == true, ChoiceLabels = i.Choices is { } c ? LabelsOf(c) : null,
+                }).ToList(),
             outcomes.ToList(),
             OutcomeLabel.Of(clrType));
         return new ActivityType(attr.Type, clrType, descriptor, factory, inputs.ToArray());
+    }
+
+    private static Dictionary<string, LocalizedText>? LabelsOf(IInputChoices choices)
+    {
+        var labels = new Dictionary<string, LocalizedText>(StringComparer.Ordinal);
+        foreach (var value in choices.Values)
+        {
+            if (choices.Label(value) is { } label) labels[value] = label;
+        }
+
+        return labels.Count > 0 ? labels : null;
     }
 
     private static string Or(params string[] values) => values.FirstOrDefault(v => !string.IsNullOrEmpty(v)) ?? "";

@@ -65,6 +65,9 @@ public interface IInputChoices
     /// <summary>A literal may name several of them (the designer says so).</summary>
     bool Several { get; }
 
+    /// <summary>What <paramref name="value"/>, one of <see cref="Values"/>, means, for the designer to show beside it; null when the value speaks for itself.</summary>
+    LocalizedText? Label(string value) => null;
+
     /// <summary>
     /// The names in <paramref name="literal"/> the activity would not take, read exactly as the activity reads its input
     /// (so the check at publish and the run agree); empty when it takes it.

@@ -39,9 +39,12 @@ function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNode>) {
       data-child-definition={child ?? undefined} data-trace={trace ? traceState(trace) : undefined}>
       <Handle type="target" position={Position.Left} id={IN_PORT} className="port-in" />
       <div className="act-title" title={activity.name || activity.id}>{activity.name || activity.id}</div>
+      {/* The type's name and the id side by side, each wrapping in its own column: a long English name never runs under the id. */}
       <div className="act-type">
-        {descriptor ? local(descriptor.displayName, descriptor.type) : t('unknownType', { type: activity.type })}
-        {typeof activity.version === 'number' && activity.workflowDefinitionId ? ` · v${activity.version}` : ''}
+        <span className="act-type-name">
+          {descriptor ? local(descriptor.displayName, descriptor.type) : t('unknownType', { type: activity.type })}
+          {typeof activity.version === 'number' && activity.workflowDefinitionId ? ` · v${activity.version}` : ''}
+        </span>
         <span className="act-id">{activity.id}</span>
       </div>
       {trace && (

@@ -13,7 +13,7 @@ import {
   IN_PORT, childDefinitionId, edgeAria, freshId, fromGraph, initialView, newActivity, newEdgeId, nodeAria, portsOf, toGraph, traceOf,
   type ActivityNode, type ConnectionEdge, type Marks,
 } from './graph';
-import { flowAriaLabels, lang, outcomeLabel, problemText, statusText, t, when, type Key } from './i18n';
+import { capitalized, choiceLabel, flowAriaLabels, lang, outcomeLabel, problemText, statusText, t, when, type Key } from './i18n';
 import type {
   Activity, ActivityDescriptor, CaseJson, Connection, Definition, DefinitionSummary, TestRunResult, ValidationError, VersionInfo,
   WorkflowInstance,
@@ -36,6 +36,22 @@ type Message = { kind: 'ok' | 'error' | 'info'; text: string };
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/**
+ * When a version was last saved, published and discarded, each time once: a publish is also the version's last change,
+ * so a publish alone reads "published <time>", not the same time twice.
+ */
+function versionTimes(v: VersionInfo): string {
+  const updated = when(v.updatedAt);
+  const published = when(v.publishedAt);
+  const discarded = when(v.discardedAt);
+  const parts = [
+    ...(updated !== published && updated !== discarded ? [updated] : []),
+    ...(published ? [t('versions.publishedAt', { when: published })] : []),
+    ...(discarded ? [t('versions.discardedAt', { when: discarded })] : []),
+  ];
+  return capitalized(parts.join(' · '));
+}
+
 /** A JSON object typed into a try-it box, or null when it is not one. */
 function parseObject(text: string): Record<string, unknown> | null {
   try {
@@ -55,6 +71,10 @@ export default function App() {
   const [descriptors, setDescriptors] = useState<ActivityDescriptor[]>([]);
   const byType = useRef(new Map<string, ActivityDescriptor>());
   const labelOutcome = useCallback((type: string, port: string) => outcomeLabel(port, byType.current.get(type)), []);
+  const labelChoice = useCallback((type: string, input: string, value: string) => {
+    const i = byType.current.get(type)?.inputs.find((x) => x.name === input);
+    return i ? choiceLabel(value, i) : '';
+  }, []);
   const [list, setList] = useState<DefinitionSummary[]>([]);
   const [def, setDef] = useState<Definition | null>(null);
   const [nodes, setNodes, onNodesChange] = useNodesState<ActivityNode>([]);
@@ -451,13 +471,19 @@ export default function App() {
     return tags;
   }, [def, dirty]);
 
+  /** Shows a tab; the versions tab asks for the history afresh (instances may have finished on a version meanwhile). */
+  const chooseTab = (id: Tab) => {
+    setTab(id);
+    if (id === 'versions' && def && (def.version ?? 0) > 0) refreshVersions(def.definitionId);
+  };
+
   const onTabKey = (e: KeyboardEvent<HTMLButtonElement>) => {
     // Arrow keys move between the tabs, as in any tab list.
     const i = tabs.findIndex((x) => x.id === tab);
     const next = e.key === 'ArrowRight' ? (i + 1) % tabs.length : e.key === 'ArrowLeft' ? (i + tabs.length - 1) % tabs.length : -1;
     if (next < 0) return;
     e.preventDefault();
-    setTab(tabs[next].id);
+    chooseTab(tabs[next].id);
     document.getElementById(`tab-${tabs[next].id}`)?.focus();
   };
 
@@ -486,7 +512,6 @@ export default function App() {
             <button type="button" disabled={busy} onClick={onDiscardDraft} data-testid="discard-draft">{t('action.discardDraft')}</button>
           )}
           <button type="button" disabled={!def || busy} onClick={onTryIt}>{t('action.tryIt')}</button>
-          <button type="button" disabled={!def || busy} onClick={() => { setTab('versions'); if (def) refreshVersions(def.definitionId); }}>{t('action.history')}</button>
           <button type="button" disabled={!def} onClick={onExport}>{t('action.export')}</button>
         </div>
       </header>
@@ -557,7 +582,7 @@ export default function App() {
           <div className="tabs" role="tablist" aria-label={t('side')}>
             {tabs.map((x) => (
               <button type="button" key={x.id} id={`tab-${x.id}`} role="tab" aria-selected={tab === x.id} aria-controls="side-panel"
-                tabIndex={tab === x.id ? 0 : -1} className={tab === x.id ? 'active' : ''} onClick={() => setTab(x.id)} onKeyDown={onTabKey}>
+                tabIndex={tab === x.id ? 0 : -1} className={tab === x.id ? 'active' : ''} onClick={() => chooseTab(x.id)} onKeyDown={onTabKey}>
                 {t(x.label)}{x.id === 'problems' && problemCount ? ` (${problemCount})` : ''}
               </button>
             ))}
@@ -600,7 +625,7 @@ export default function App() {
             )}
             {tab === 'run' && (
               <TryIt canRun={!!def} busy={busy} input={runInput} onInput={setRunInput} caseText={caseText} onCaseText={setCaseText}
-                sampleText={sampleText} run={run} onRun={onTryIt} labelOutcome={labelOutcome} />
+                sampleText={sampleText} run={run} onRun={onTryIt} labelOutcome={labelOutcome} labelChoice={labelChoice} />
             )}
             {tab === 'instance' && instance && (
               <>
@@ -620,12 +645,12 @@ export default function App() {
                   <ul>
                     {versions.map((v) => (
                       <li key={v.version} className={def?.version === v.version ? 'current' : ''}>
-                        <strong>{t('version', { v: v.version })}</strong>
+                        <strong>{capitalized(t('version', { v: v.version }))}</strong>
                         {v.isPublished && <span className="badge published">{t('badge.published')}</span>}
                         {v.isDraft && !v.discardedAt && <span className="badge draft">{t('badge.draft')}</span>}
                         {v.discardedAt && <span className="badge old">{t('badge.discarded')}</span>}
                         {v.isLatest && <span className="badge">{t('badge.latest')}</span>}
-                        <div className="hint">{when(v.updatedAt)}{v.publishedAt ? ` · ${t('versions.publishedAt', { when: when(v.publishedAt) })}` : ''}{v.discardedAt ? ` · ${t('versions.discardedAt', { when: when(v.discardedAt) })}` : ''}</div>
+                        <div className="hint" data-testid={`version-times-${v.version}`}>{versionTimes(v)}</div>
                         {(v.runningInstances ?? 0) > 0 && (
                           <div className="hint" data-testid={`running-${v.version}`}>{t('versions.running', { n: v.runningInstances! })}</div>
                         )}

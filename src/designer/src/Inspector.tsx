@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Activity, ActivityDescriptor, InputDescriptor, InputValue, Variable } from './types';
 import { childDefinitionId, extraInputs, inputKey } from './graph';
-import { local, outcomeLabel, t } from './i18n';
+import { choiceLabel, local, outcomeLabel, t } from './i18n';
 
 export const EXPRESSION_TYPES = ['Literal', 'JavaScript', 'Liquid', 'Variable'] as const;
 
@@ -74,6 +74,30 @@ function JsonInput({ id, value, expect, onApply }: {
       <div id={`${id}-hint`} className={error ? 'json-error' : 'hint'} aria-live="polite" data-testid={`${id}-message`}>
         {error ?? t('inspector.json.hint')}
       </div>
+    </>
+  );
+}
+
+/**
+ * What an input is for, and the values it takes, each with its meaning (a mail kind's name, a status's words) when the
+ * value alone does not say it.
+ */
+function InputHints({ domId, input }: { domId: string; input: InputDescriptor }) {
+  const description = local(input.description);
+  return (
+    <>
+      {description && <div className="hint" data-testid={`${domId}-description`}>{description}</div>}
+      {input.choices && (
+        <div className="hint" data-testid={`${domId}-choices-hint`}>
+          {t(input.severalChoices ? 'inspector.choicesSeveral' : 'inspector.choices')}
+          <ul className="choices">
+            {input.choices.map((c) => {
+              const label = choiceLabel(c, input);
+              return <li key={c} data-value={c}><code>{c}</code>{label && <> {label}</>}</li>;
+            })}
+          </ul>
+        </div>
+      )}
     </>
   );
 }
@@ -187,12 +211,7 @@ export default function Inspector({
             <div className="field" key={input.name}>
               {label}
               <JsonInput id={domId} value={stored} expect={RAW_TYPES[input.typeName]} onApply={(v) => set(key, v)} />
-              {local(input.description) && <div className="hint">{local(input.description)}</div>}
-            {input.choices && (
-              <div className="hint" data-testid={`${domId}-choices-hint`}>
-                {t(input.severalChoices ? 'inspector.choicesSeveral' : 'inspector.choices', { v: input.choices.join(', ') })}
-              </div>
-            )}
+              <InputHints domId={domId} input={input} />
             </div>
           );
         }
@@ -231,19 +250,18 @@ export default function Inspector({
                 <>
                   <input id={domId} value={text} placeholder={placeholder} onChange={(e) => write(exprType, e.target.value)}
                     list={suggestions ? `${domId}-choices` : undefined} />
-                  {suggestions && <datalist id={`${domId}-choices`}>{suggestions.map((c) => <option key={c} value={c} />)}</datalist>}
+                  {suggestions && (
+                    <datalist id={`${domId}-choices`}>
+                      {suggestions.map((c) => <option key={c} value={c} label={choiceLabel(c, input) || undefined} />)}
+                    </datalist>
+                  )}
                 </>
               ) : (
                 <textarea id={domId} value={text} rows={3} spellCheck={false} placeholder={placeholder}
                   onChange={(e) => write(exprType, e.target.value)} />
               )}
             </div>
-            {local(input.description) && <div className="hint">{local(input.description)}</div>}
-            {input.choices && (
-              <div className="hint" data-testid={`${domId}-choices-hint`}>
-                {t(input.severalChoices ? 'inspector.choicesSeveral' : 'inspector.choices', { v: input.choices.join(', ') })}
-              </div>
-            )}
+            <InputHints domId={domId} input={input} />
           </div>
         );
       })}

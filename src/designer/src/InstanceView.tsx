@@ -1,4 +1,4 @@
-import { statusText, t, when as whenOr } from './i18n';
+import { capitalized, statusText, t, when as whenOr } from './i18n';
 import { statusBadge } from './TryIt';
 import type { WorkflowInstance } from './types';
 
@@ -27,7 +27,7 @@ export default function InstanceView({ instance, onSelect, onOpenInstance, label
         <dd><a className="mono" href={`/admin/workflow-instances/${instance.id}`} data-testid="instance-admin-link">{instance.id}</a></dd>
         <dt>{t('run.status')}</dt>
         <dd>{statusBadge(instance.status, 'instance-status')}</dd>
-        <dt>{t('instance.version')}</dt><dd>{t('version', { v: instance.definitionVersion })}</dd>
+        <dt>{t('instance.version')}</dt><dd>{capitalized(t('version', { v: instance.definitionVersion }))}</dd>
         {instance.correlationId && <><dt>{t('instance.correlation')}</dt><dd className="mono">{instance.correlationId}</dd></>}
         <dt>{t('instance.created')}</dt><dd>{when(instance.createdAt)}</dd>
         <dt>{t('instance.updated')}</dt><dd>{when(instance.updatedAt)}</dd>

@@ -1,4 +1,4 @@
-import { lang, statusText, t, tryT } from './i18n';
+import { lang, statusText, t } from './i18n';
 import type { CaseJson, Effect, TestRunChild, TestRunResult } from './types';
 
 /** The case fields worth editing in a try-it run; the server lays whatever is sent over its sample case. */
@@ -18,15 +18,19 @@ const PERSON_KINDS = new Set(['Liaison.WaitForLiaison', 'Liaison.WaitForOfficer'
 /** "2026-12-02T18:00:00+08:00" as "2026-12-02 18:00": the server's local time, without guessing a zone. */
 const at = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v) ? v.slice(0, 16).replace('T', ' ') : String(v ?? ''));
 
-const audience = (v: unknown) => (Array.isArray(v) ? v : [])
-  .map((a) => tryT(`audience.${a}`) ?? String(a))
+/** A value of an activity type's input as the reader names it (the descriptor's label), or '' when it has none. */
+export type LabelChoice = (activityType: string, input: string, value: string) => string;
+
+/** An effect's audiences (handler, officer, …), named as the activity's `to` input names them. */
+const audience = (v: unknown, activityType: string, labelChoice: LabelChoice) => (Array.isArray(v) ? v : [])
+  .map((a) => labelChoice(activityType, 'to', String(a)) || String(a))
   .join(lang === 'en' ? ', ' : '、');
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === 'object' ? (v as Obj) : {});
 
 /** One effect as a sentence in the reader's language; unknown types show their name and JSON. */
-export function effectText(e: Effect): string {
+export function effectText(e: Effect, labelChoice: LabelChoice): string {
   switch (e.type) {
     case 'CaseDispatched': {
       const d = obj(e.department);
@@ -42,9 +46,9 @@ export function effectText(e: Effect): string {
     case 'CaseStatusSet':
       return t('effect.CaseStatusSet', { status: String(e.status ?? '') });
     case 'CaseNotification':
-      return t('effect.CaseNotification', { template: String(e.template ?? ''), audience: audience(e.audience) });
+      return t('effect.CaseNotification', { template: String(e.template ?? ''), audience: audience(e.audience, 'Liaison.Notify', labelChoice) });
     case 'CaseEscalated':
-      return t('effect.CaseEscalated', { level: String(e.level ?? ''), template: String(e.template ?? ''), audience: audience(e.audience) });
+      return t('effect.CaseEscalated', { level: String(e.level ?? ''), template: String(e.template ?? ''), audience: audience(e.audience, 'Liaison.Escalate', labelChoice) });
     case 'DeadlineReached':
       return t('effect.DeadlineReached', { kind: String(e.kind ?? ''), deadline: at(e.deadline) });
     case 'CaseDeadlineChanged':
@@ -102,10 +106,11 @@ interface Props {
   onRun: () => void;
   /** An activity type's outcome as the reader names it. */
   labelOutcome: (activityType: string, port: string) => string;
+  labelChoice: LabelChoice;
 }
 
 /** The try-it panel: the input and the case to route, and what the run did (nothing of it stored). */
-export default function TryIt({ canRun, busy, input, onInput, caseText, onCaseText, sampleText, run, onRun, labelOutcome }: Props) {
+export default function TryIt({ canRun, busy, input, onInput, caseText, onCaseText, sampleText, run, onRun, labelOutcome, labelChoice }: Props) {
   const none = <div className="hint">{t('none')}</div>;
   return (
     <div className="run">
@@ -135,7 +140,7 @@ export default function TryIt({ canRun, busy, input, onInput, caseText, onCaseTe
           {run.effects.length === 0 ? none : (
             <ul className="effects" data-testid="run-effects">
               {run.effects.map((e, i) => (
-                <li key={i} data-effect-type={e.type}><code>{e.activityId}</code> {effectText(e)}</li>
+                <li key={i} data-effect-type={e.type}><code>{e.activityId}</code> {effectText(e, labelChoice)}</li>
               ))}
             </ul>
           )}

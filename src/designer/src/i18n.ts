@@ -1,7 +1,7 @@
 // The designer speaks the reader's language, once, in the order the other pages choose it: the reader's choice on the
 // pages (the `liaison.lang` cookie, zh-CN or en), else the account's language (asked of the server before the app
 // renders), else the browser's. Chinese by default.
-import type { ActivityDescriptor, Localized, ValidationError } from './types';
+import type { ActivityDescriptor, InputDescriptor, Localized, ValidationError } from './types';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -18,18 +18,32 @@ export function detectLang(cookie = document.cookie, browser = navigator.languag
 
 export let lang: Lang = detectLang();
 
+/** The zone times are shown in: the server's `Liaison:TimeZone`, as GET /api/auth/me names it; Asia/Shanghai until then. */
+export let timeZone = 'Asia/Shanghai';
+
+const knownZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
- * Without a choice on the pages, the account's language (GET /api/auth/me) rather than the browser's: called once
- * before the app renders. Kept as it was when the server cannot say (signed out, offline).
+ * Asks the server (GET /api/auth/me) once, before the app renders, for the zone times are shown in and, without a choice
+ * on the pages, the account's language, which goes before the browser's. Both stay as they are when the server cannot
+ * say (signed out, offline).
  */
-export async function settleLang(me: () => Promise<Response> = () => fetch('/api/auth/me', { headers: { Accept: 'application/json' } })): Promise<void> {
-  if (chosen(document.cookie)) return;
+export async function settle(me: () => Promise<Response> = () => fetch('/api/auth/me', { headers: { Accept: 'application/json' } })): Promise<void> {
   try {
     const res = await me();
-    const culture = res.ok ? ((await res.json()) as { culture?: string }).culture : undefined;
-    if (culture === 'en' || culture === 'zh-CN') lang = culture;
+    if (!res.ok) return;
+    const account = (await res.json()) as { culture?: string; timeZone?: string };
+    if (!chosen(document.cookie) && (account.culture === 'en' || account.culture === 'zh-CN')) lang = account.culture;
+    if (account.timeZone && knownZone(account.timeZone)) timeZone = account.timeZone;
   } catch {
-    // The browser's language stands.
+    // The browser's language and Asia/Shanghai stand.
   }
 }
 
@@ -48,7 +62,6 @@ const zh = {
   'action.publish': '发布',
   'action.discardDraft': '放弃草稿',
   'action.tryIt': '试运行',
-  'action.history': '版本历史',
   'action.export': '导出',
   'action.close': '关闭消息',
   'nav.admin': '← 返回管理',
@@ -162,8 +175,8 @@ const zh = {
   'inspector.noVariable': '（未选择）',
   'inspector.undeclared': '（未声明）',
   'inspector.default': '默认：{v}',
-  'inspector.choices': '可用的值：{v}',
-  'inspector.choicesSeveral': '可用的值（可填多个，用逗号分隔）：{v}',
+  'inspector.choices': '可用的值：',
+  'inspector.choicesSeveral': '可用的值（可填多个，用逗号分隔）：',
   'inspector.defaultOption': '（默认）',
   'inspector.defaultOptionValue': '（默认：{v}）',
   'inspector.true': '是',
@@ -190,10 +203,6 @@ const zh = {
   'category.Scheduling': '定时',
   'category.Email': '邮件',
   'category.Liaison': '事项流转',
-  'audience.handler': '承办人',
-  'audience.leader': '分管领导',
-  'audience.officer': '园区工作人员',
-  'audience.zone': '领导小组',
   'effect.CaseDispatched': '派单给 {department}（{handler}），第 {round} 轮；签收时限 {acceptBy}，办结时限 {dueAt}（{days} 个工作日）',
   'effect.CaseStatusSet': '事项状态改为 {status}',
   'effect.CaseNotification': '邮件“{template}”发给 {audience}',
@@ -231,7 +240,6 @@ const en: Record<Key, string> = {
   'action.publish': 'Publish',
   'action.discardDraft': 'Discard draft',
   'action.tryIt': 'Try it',
-  'action.history': 'History',
   'action.export': 'Export',
   'action.close': 'Close the message',
   'nav.admin': '← Back to admin',
@@ -345,8 +353,8 @@ const en: Record<Key, string> = {
   'inspector.noVariable': '(none)',
   'inspector.undeclared': '(undeclared)',
   'inspector.default': 'default: {v}',
-  'inspector.choices': 'Values: {v}',
-  'inspector.choicesSeveral': 'Values (one or several, separated by commas): {v}',
+  'inspector.choices': 'Values:',
+  'inspector.choicesSeveral': 'Values (one or several, separated by commas):',
   'inspector.defaultOption': '(default)',
   'inspector.defaultOptionValue': '(default: {v})',
   'inspector.true': 'true',
@@ -373,10 +381,6 @@ const en: Record<Key, string> = {
   'category.Scheduling': 'Scheduling',
   'category.Email': 'Email',
   'category.Liaison': 'Case routing',
-  'audience.handler': 'the handler',
-  'audience.leader': 'the leader',
-  'audience.officer': 'the officer',
-  'audience.zone': 'the zone leadership',
   'effect.CaseDispatched': 'Dispatched to {department} ({handler}), round {round}; accept by {acceptBy}, resolve by {dueAt} ({days} working days)',
   'effect.CaseStatusSet': 'Case status set to {status}',
   'effect.CaseNotification': 'Mail "{template}" to {audience}',
@@ -404,10 +408,12 @@ export function t(key: Key, params: Record<string, string | number> = {}): strin
   return dictionaries[lang][key].replace(/\{(\w+)\}/g, (all, name: string) => (name in params ? String(params[name]) : all));
 }
 
-/** A time as the server's pages write it (2026-03-03 18:00:00, the browser's time zone) in either language, or `none`. */
-/** A time as the zone's pages show it (yyyy-MM-dd HH:mm:ss in Asia/Shanghai, the server's Liaison:TimeZone), whatever the browser's zone. */
+/** A time as the server's pages show it (yyyy-MM-dd HH:mm:ss in its `Liaison:TimeZone`), whatever the browser's zone; else `none`. */
 export const when = (iso?: string | null, none = ''): string =>
-  iso ? new Date(iso).toLocaleString('sv-SE', { hour12: false, timeZone: 'Asia/Shanghai' }) : none;
+  iso ? new Date(iso).toLocaleString('sv-SE', { hour12: false, timeZone }) : none;
+
+/** A phrase written to run on in a sentence ("version 3"), at the start of a label ("Version 3"). */
+export const capitalized = (phrase: string): string => phrase.charAt(0).toLocaleUpperCase(lang) + phrase.slice(1);
 
 /** A workflow status or journal kind (Finished, Suspended, Completed, …) in the reader's words, else as it is. */
 export const statusText = (status: string): string => tryT(`status.${status}`) ?? status;
@@ -433,6 +439,16 @@ export function oneLanguage(message: string): string {
  * branch, a switch's case). The outcome stays the identifier in the JSON; where a label is shown, it is its title.
  */
 export const outcomeLabel = (port: string, descriptor?: ActivityDescriptor): string => local(descriptor?.outcomeLabels?.[port], port);
+
+/**
+ * What one of an input's values means (the server's label for it) in the reader's language; empty when the label only
+ * repeats the value (in-progress: "in progress").
+ */
+export function choiceLabel(value: string, input: Pick<InputDescriptor, 'choiceLabels'>): string {
+  const label = local(input.choiceLabels?.[value]);
+  const plain = (text: string) => text.toLocaleLowerCase().replace(/[-_\s]+/g, ' ').trim();
+  return label && plain(label) !== plain(value) ? label : '';
+}
 
 /** A validation error in the reader's language (the server sends both; an older answer only "中文 / English"). */
 export const problemText = (e: ValidationError): string => local(e.localizedMessage, e.message);

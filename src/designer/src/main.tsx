@@ -4,9 +4,9 @@ import { ReactFlowProvider } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import './styles.css';
 import App from './App';
-import { settleLang } from './i18n';
+import { settle } from './i18n';
 
-void settleLang().then(() =>
+void settle().then(() =>
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <ReactFlowProvider>

@@ -14,6 +14,8 @@ export interface InputDescriptor {
   choices?: string[] | null;
   /** A literal may name several of `choices`, separated by commas. */
   severalChoices?: boolean;
+  /** What each choice means, by value (a mail kind's name, a status's words); a value without one speaks for itself. */
+  choiceLabels?: Record<string, Localized> | null;
 }
 
 export interface ActivityDescriptor {

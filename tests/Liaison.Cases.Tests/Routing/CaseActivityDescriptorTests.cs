@@ -43,5 +43,46 @@ public sealed class CaseActivityDescriptorTests
         Assert.Equal("确认销号", CaseActivities.Single(d => d.Type == "Liaison.WaitForOfficer").OutcomeLabels["Confirmed"].ZhCn);
     }
 
+    [Fact]
+    public void Every_value_of_a_case_input_with_choices_has_its_meaning_in_both_languages()
+    {
+        var withChoices = CaseActivities.SelectMany(d => d.Inputs.Where(i => i.Choices is not null).Select(i => (d.Type, Input: i))).ToList();
+        Assert.Equal(6, withChoices.Count); // a status, two mail kinds, two audiences, a decision
+        foreach (var (type, input) in withChoices)
+        {
+            foreach (var value in input.Choices!)
+            {
+                Assert.True(input.ChoiceLabels!.TryGetValue(value, out var label), $"{type}.{input.Name} has no label for {value}");
+                Assert.True(IsChinese(label.ZhCn) && label.En.Length > 0, $"{type}.{input.Name}.{value}: {label}");
+            }
+        }
+
+        // The meanings the rest of Liaison already gives them: a mail kind's, a status's.
+        var notify = Input("Liaison.Notify", "template");
+        Assert.Equal(new LocalizedText("逾期（红灯）", "Overdue (red)"), notify.ChoiceLabels!["overdue"]);
+        Assert.Equal("办理中", Input("Liaison.SetCaseStatus", "status").ChoiceLabels!["in-progress"].ZhCn);
+        Assert.Equal("经办人", Input("Liaison.Escalate", "to").ChoiceLabels!["handler"].ZhCn);
+        Assert.Equal("延期申请", Input("Liaison.WaitForOfficer", "decision").ChoiceLabels!["extension"].ZhCn);
+    }
+
+    [Fact]
+    public void An_input_with_choices_leaves_its_values_to_the_designers_list_of_them()
+    {
+        foreach (var d in CaseActivities)
+        {
+            foreach (var input in d.Inputs.Where(i => i.Choices is not null))
+            {
+                foreach (var value in input.Choices!)
+                {
+                    var named = new System.Text.RegularExpressions.Regex($@"(?<![\w-]){System.Text.RegularExpressions.Regex.Escape(value)}(?![\w-])");
+                    Assert.False(named.IsMatch(input.Description.ZhCn) || named.IsMatch(input.Description.En),
+                        $"{d.Type}.{input.Name}'s description names {value}: {input.Description}");
+                }
+            }
+        }
+    }
+
+    private static InputDescriptor Input(string type, string name) => CaseActivities.Single(d => d.Type == type).Inputs.Single(i => i.Name == name);
+
     private static bool IsChinese(string? text) => text is not null && text.Any(c => c is >= '\u4e00' and <= '\u9fff');
 }

@@ -138,8 +138,12 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         Assert.True((bool)published["isPublished"]!);
         Assert.Equal(["start", "hello", "end"], published["root"]!["activities"]!.AsArray().Select(a => (string)a!["id"]!));
 
-        // The versions tab links the workflow's change log, where the publish is, with who did it.
-        await page.GetByRole(AriaRole.Button, new() { Name = "版本历史", Exact = true }).ClickAsync();
+        // The versions tab (the one way to the history) shows the publish's time once: it is also the version's last change.
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "版本历史" })).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Tab, new() { Name = "版本" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId($"version-times-{shipped + 1}"))
+            .ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^发布于 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$"));
+        // It links the workflow's change log, where the publish is, with who did it.
         await page.GetByTestId("audit-link").ClickAsync();
         await page.WaitForURLAsync("**/admin/audit?area=workflow&subject=hello-world");
         var entry = page.Locator("tbody tr").Filter(new() { HasText = "发布流程" });
@@ -192,6 +196,9 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await Assertions.Expect(dispatch).ToHaveCountAsync(1);
         await Assertions.Expect(dispatch).ToContainTextAsync($"派单给 {departments[sampleDepartment]}");
         await Assertions.Expect(page.Locator("[data-testid=run-effects] li[data-effect-type=CaseEscalated]")).ToHaveCountAsync(4);
+        // Who a mail goes to, in the words the inspector's list of audiences uses.
+        await Assertions.Expect(page.Locator("[data-testid=run-effects] li[data-effect-type=CaseEscalated]", new() { HasText = "escalation-zone" }))
+            .ToContainTextAsync("发给 园区领导小组、园区工作人员");
         await Assertions.Expect(page.GetByTestId("run-incidents")).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByTestId("run-waiting")).ToContainTextAsync("等待人员决定");
 
@@ -218,14 +225,21 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await FitWholeWorkflowAsync(page);
 
         await Node(page, "notify-resolved").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("input-to-choices-hint")).ToHaveTextAsync("可用的值（可填多个，用逗号分隔）：handler, leader, officer, zone");
+        // Each value with what it means, as the server names it (the audiences', the mail kinds' own labels).
+        await Assertions.Expect(page.GetByTestId("input-to-choices-hint")).ToContainTextAsync("可用的值（可填多个，用逗号分隔）：");
+        await Assertions.Expect(page.GetByTestId("input-to-choices-hint").Locator("li"))
+            .ToHaveTextAsync(["handler 经办人", "leader 分管领导", "officer 园区工作人员", "zone 园区领导小组"]);
         await Assertions.Expect(page.Locator("#input-template")).ToHaveAttributeAsync("list", "input-template-choices");
-        await Assertions.Expect(page.Locator("#input-template-choices option[value='resolved']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#input-template-choices option[value='resolved']")).ToHaveAttributeAsync("label", "办结待确认");
+        await Assertions.Expect(page.GetByTestId("input-template-choices-hint").Locator("li[data-value='overdue']")).ToHaveTextAsync("overdue 逾期（红灯）");
         // Not the mails the server sends itself with models of their own (the enterprise's, the handovers').
         await Assertions.Expect(page.Locator("#input-template-choices option[value='enterprise-answered']")).ToHaveCountAsync(0);
 
         await Node(page, "status-accepted").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("input-status-choices-hint")).ToContainTextAsync("in-progress");
+        await Assertions.Expect(page.GetByTestId("input-status-choices-hint").Locator("li[data-value='in-progress']")).ToHaveTextAsync("in-progress 办理中");
+        // The values are listed once: in the list, not in the input's description too.
+        await Assertions.Expect(page.GetByTestId("input-status-description")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("input-status-description")).Not.ToContainTextAsync("in-progress");
         await page.Locator("#input-status").FillAsync("flying");
         await page.GetByRole(AriaRole.Button, new() { Name = "校验", Exact = true }).ClickAsync();
 
@@ -252,6 +266,79 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await Assertions.Expect(Node(page, "wait").Locator(".act-type")).ToContainTextAsync("Wait for the liaison"); // the descriptor's en name
         await Assertions.Expect(page.Locator(".palette-item[data-type='Liaison.Dispatch']")).ToHaveTextAsync("Dispatch");
         Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
+    });
+
+    [Fact]
+    public Task In_English_labels_start_with_a_capital_times_show_once_in_the_servers_zone_and_long_names_keep_clear_of_ids() => fixture.RunAsync(async page =>
+    {
+        // Version 1 published, version 2 a draft with long English type names beside long ids (the type's name of
+        // dispatch-parts once ran into its id).
+        var admin = await fixture.App.AsAdminAsync();
+        await PutAsync(admin, "english-check", JsonNode.Parse(Wf.Json("english-check", [At(Wf.Start(), 0, 0), At(Wf.End(), 300, 0)], "start->end"))!);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await admin.PostAsync("/api/workflow-definitions/english-check/publish", null)).StatusCode);
+        await PutAsync(admin, "english-check", JsonNode.Parse(Wf.Json("english-check",
+        [
+            At(Wf.Start(), 0, 0), At(Wf.End(), 300, 0), At(Wf.Activity("dispatch-parts", "Liaison.DispatchParts"), 600, 0),
+            At(Wf.Activity("officer-decides-on-the-extension", "Liaison.WaitForOfficer", ("decision", Wf.Literal("extension"))), 0, 160),
+            At(Wf.Activity("notify-the-officer-of-a-return", "Liaison.Notify", ("template", Wf.Literal("returned")), ("to", Wf.Literal("officer"))), 300, 160),
+            At(Wf.Activity("status-back-to-dispatched", "Liaison.SetCaseStatus", ("status", Wf.Literal("dispatched"))), 600, 160),
+        ], "start->end"))!);
+        var published = (await admin.GetFromJsonAsync<JsonArray>("/api/workflow-definitions/english-check/versions"))!
+            .Single(v => (int)v!["version"]! == 1)!;
+
+        // The server's zone, as /api/auth/me names it, is London here: not the browser's (Asia/Shanghai).
+        var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+        await page.RouteAsync("**/api/auth/me", async route =>
+        {
+            var response = await route.FetchAsync();
+            var me = JsonNode.Parse(await response.TextAsync())!;
+            me["timeZone"] = london.Id;
+            await route.FulfillAsync(new() { Response = response, Body = me.ToJsonString() });
+        });
+        await SignInAsync(page);
+        await page.Context.AddCookiesAsync([new Cookie { Name = "liaison.lang", Value = "en", Url = fixture.App.Address.ToString() }]);
+        await page.GotoAsync("about:blank"); // from /designer, a new hash alone would not load the app again
+        await page.GotoAsync("/designer#english-check");
+        await Assertions.Expect(page.Locator(".current-meta")).ToContainTextAsync("english-check version 2"); // on in a line: lower case
+
+        // The versions tab is the one way to the history; a label starts with a capital; a publish's time shows once.
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "History" })).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Versions" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=versions] li.current strong")).ToHaveTextAsync("Version 2");
+        var publishedAt = TimeZoneInfo.ConvertTime(DateTimeOffset.Parse((string)published["publishedAt"]!), london);
+        await Assertions.Expect(page.GetByTestId("version-times-1")).ToHaveTextAsync($"Published {publishedAt:yyyy-MM-dd HH:mm:ss}");
+
+        // However long a type's English name and an activity's id, neither runs into the other.
+        await Assertions.Expect(Node(page, "dispatch-parts")).ToContainTextAsync("Dispatch co-handlers");
+        await Assertions.Expect(Node(page, "officer-decides-on-the-extension")).ToContainTextAsync("Wait for the officer");
+        var overlapping = await page.Locator(".act-type").EvaluateAllAsync<string[]>("""
+            rows => rows.filter(row => {
+              const id = row.querySelector('.act-id').getBoundingClientRect();
+              const text = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+              for (let n = text.nextNode(); n; n = text.nextNode()) {
+                if (row.querySelector('.act-id').contains(n)) continue;
+                const range = document.createRange();
+                range.selectNodeContents(n);
+                for (const r of range.getClientRects())
+                  if (r.bottom > id.top && r.top < id.bottom && r.right > id.left - 4 && r.left < id.right) return true;
+              }
+              return false;
+            }).map(row => row.closest('.react-flow__node').dataset.id)
+            """);
+        Assert.Empty(overlapping);
+
+        // A value's meaning beside it, in the hint and in the suggestions; a label that only repeats its value is left out.
+        await Node(page, "notify-the-officer-of-a-return").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("input-template-choices-hint").Locator("li[data-value='overdue']")).ToHaveTextAsync("overdue Overdue (red)");
+        await Assertions.Expect(page.Locator("#input-template-choices option[value='overdue']")).ToHaveAttributeAsync("label", "Overdue (red)");
+        await Assertions.Expect(page.GetByTestId("input-to-choices-hint").Locator("li[data-value='zone']")).ToHaveTextAsync("zone the zone leadership");
+        await Node(page, "status-back-to-dispatched").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("input-status-choices-hint").Locator("li[data-value='dispatched']"))
+            .ToHaveTextAsync("dispatched dispatched, waiting to be accepted");
+        await Assertions.Expect(page.GetByTestId("input-status-choices-hint").Locator("li[data-value='in-progress']")).ToHaveTextAsync("in-progress");
+        await Node(page, "officer-decides-on-the-extension").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("input-decision-choices-hint").Locator("li[data-value='extension']"))
+            .ToHaveTextAsync("extension the handler's extension request");
     });
 
     [Fact]

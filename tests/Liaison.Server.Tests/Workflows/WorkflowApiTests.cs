@@ -313,6 +313,14 @@ public sealed class WorkflowApiTests(WorkflowApiTests.Fixture fixture) : IClassF
         Assert.Equal("完成", descriptors.EnumerateArray().Single(d => d.GetProperty("type").GetString() == "Elsa.WriteLine")
             .GetProperty("outcomeLabels").GetProperty("Done").GetProperty("zh-CN").GetString());
         Assert.Contains(descriptors.EnumerateArray(), d => d.GetProperty("type").GetString() == "Elsa.SendEmail");
+
+        // An input's closed set of values, each with what it means (added beside choices, which stays a list of codes).
+        var template = descriptors.EnumerateArray().Single(d => d.GetProperty("type").GetString() == "Liaison.Notify")
+            .GetProperty("inputs").EnumerateArray().Single(i => i.GetProperty("name").GetString() == "template");
+        Assert.Contains("overdue", template.GetProperty("choices").EnumerateArray().Select(c => c.GetString()));
+        var overdue = template.GetProperty("choiceLabels").GetProperty("overdue");
+        Assert.Equal(("逾期（红灯）", "Overdue (red)"), (overdue.GetProperty("zh-CN").GetString(), overdue.GetProperty("en").GetString()));
+        Assert.Equal(JsonValueKind.Null, decision.GetProperty("inputs")[0].GetProperty("choiceLabels").ValueKind);
     }
 
     [Fact]

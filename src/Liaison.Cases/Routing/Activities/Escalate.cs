@@ -14,14 +14,12 @@ public sealed class Escalate : CaseActivity
     public string? Level { get; set; }
 
     [Input(DisplayNameZh = "邮件模板", DisplayNameEn = "Template",
-        DescriptionZh = "如 due-reminder（到期提醒）、overdue（逾期）、escalation-zone（园区督办）、accept-reminder（签收提醒）。",
-        DescriptionEn = "e.g. due-reminder, overdue, escalation-zone, accept-reminder.", Required = true,
+        DescriptionZh = "这一级发送的邮件。", DescriptionEn = "The mail this rung sends.", Required = true,
         Choices = typeof(MailKindChoices))]
     public string? Template { get; set; }
 
     [Input(DisplayNameZh = "收件人", DisplayNameEn = "To",
-        DescriptionZh = "用逗号分隔：handler（经办人）、leader（分管领导）、officer（园区工作人员）、zone（园区领导小组）。",
-        DescriptionEn = "Comma-separated: handler, leader, officer, zone.", Required = true,
+        DescriptionZh = "谁收到这封邮件。", DescriptionEn = "Who receives the mail.", Required = true,
         Choices = typeof(AudienceChoices))]
     public string? To { get; set; }
 

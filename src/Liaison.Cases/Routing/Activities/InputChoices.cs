@@ -1,4 +1,5 @@
 using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
 using Liaison.Cases.Notifications;
 using Liaison.Workflows.Activities;
 
@@ -12,6 +13,8 @@ public sealed class CaseStatusChoices : IInputChoices
     public bool Several => false;
 
     public IReadOnlyList<string> Unknown(string literal) => CaseStatuses.TryParse(literal, out _) ? [] : [literal];
+
+    public LocalizedText? Label(string value) => CaseStatuses.TryParse(value, out var status) ? CaseStatuses.Label(status).Localized() : null;
 }
 
 /// <summary>The case mail kinds a workflow may send (<see cref="CaseMailKind.SentByWorkflows"/>).</summary>
@@ -22,6 +25,8 @@ public sealed class MailKindChoices : IInputChoices
     public bool Several => false;
 
     public IReadOnlyList<string> Unknown(string literal) => CaseMailKind.WorkflowMaySend(literal.Trim()) ? [] : [literal];
+
+    public LocalizedText? Label(string value) => CaseMailKind.Label(value).Localized();
 }
 
 /// <summary>Who a case mail may go to, one or several (<see cref="Audiences"/>).</summary>
@@ -32,6 +37,8 @@ public sealed class AudienceChoices : IInputChoices
     public bool Several => true;
 
     public IReadOnlyList<string> Unknown(string literal) => Audiences.Unknown(literal);
+
+    public LocalizedText? Label(string value) => Audiences.Label(value).Localized();
 }
 
 /// <summary>What <see cref="WaitForOfficer"/> may wait for the officer to decide.</summary>
@@ -42,4 +49,12 @@ public sealed class OfficerDecisionChoices : IInputChoices
     public bool Several => false;
 
     public IReadOnlyList<string> Unknown(string literal) => WaitForOfficer.Decisions.Contains(literal, StringComparer.Ordinal) ? [] : [literal];
+
+    public LocalizedText? Label(string value) => WaitForOfficer.DecisionLabel(value).Localized();
+}
+
+file static class TextExtensions
+{
+    /// <summary>The domain's phrase as the designer's descriptors carry it.</summary>
+    public static LocalizedText Localized(this Text text) => new(text.Zh, text.En);
 }

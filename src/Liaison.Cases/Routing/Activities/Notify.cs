@@ -9,14 +9,12 @@ namespace Liaison.Cases.Routing.Activities;
 public sealed class Notify : CaseActivity
 {
     [Input(DisplayNameZh = "邮件模板", DisplayNameEn = "Template",
-        DescriptionZh = "邮件类型，如 resolved（办结）、returned（退回）、extension-decided（延期审批结果）。",
-        DescriptionEn = "Mail kind, e.g. resolved, returned, extension-decided.", Required = true,
+        DescriptionZh = "要发送的邮件。", DescriptionEn = "The mail to send.", Required = true,
         Choices = typeof(MailKindChoices))]
     public string? Template { get; set; }
 
     [Input(DisplayNameZh = "收件人", DisplayNameEn = "To",
-        DescriptionZh = "用逗号分隔：handler（经办人）、leader（分管领导）、officer（园区工作人员）、zone（园区领导小组）。",
-        DescriptionEn = "Comma-separated: handler, leader, officer, zone.", Required = true,
+        DescriptionZh = "谁收到这封邮件。", DescriptionEn = "Who receives the mail.", Required = true,
         Choices = typeof(AudienceChoices))]
     public string? To { get; set; }
 

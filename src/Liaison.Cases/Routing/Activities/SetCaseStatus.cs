@@ -10,8 +10,7 @@ namespace Liaison.Cases.Routing.Activities;
 public sealed class SetCaseStatus : CaseActivity
 {
     [Input(DisplayNameZh = "状态", DisplayNameEn = "Status",
-        DescriptionZh = "accepted（已签收）、in-progress（办理中）、returned（已退回）、resolved（已办结）、closed（已销号）等。",
-        DescriptionEn = "accepted, in-progress, returned, resolved, closed, …", Required = true,
+        DescriptionZh = "事项改为的状态。", DescriptionEn = "The status the case moves to.", Required = true,
         Choices = typeof(CaseStatusChoices))]
     public string? Status { get; set; }
 

@@ -1,3 +1,4 @@
+using Liaison.Cases.Common;
 using Liaison.Workflows.Activities;
 using Liaison.Workflows.Runtime;
 
@@ -67,8 +68,17 @@ public sealed class WaitForOfficer : CaseActivity
     /// <summary>The decisions it may wait for, as a workflow names them.</summary>
     public static IReadOnlyList<string> Decisions { get; } = [ExtensionDecision, ReturnDecision, ResolutionDecision];
 
+    /// <summary>What the officer decides on, for the designer.</summary>
+    public static Text DecisionLabel(string decision) => decision switch
+    {
+        ExtensionDecision => new("延期申请", "the handler's extension request"),
+        ReturnDecision => new("退回", "the handler's return of the case"),
+        ResolutionDecision => new("办结确认", "confirming the handler's resolution"),
+        _ => new(decision, decision),
+    };
+
     [Input(DisplayNameZh = "决定类型", DisplayNameEn = "Decision",
-        DescriptionZh = "extension（延期申请）、return（退回）或 resolution（办结确认）。", DescriptionEn = "extension, return or resolution.", Required = true,
+        DescriptionZh = "园区工作人员要作出的决定。", DescriptionEn = "What the officer is to decide.", Required = true,
         Choices = typeof(OfficerDecisionChoices))]
     public string? Decision { get; set; }
 
