@@ -92,12 +92,15 @@ public static class CaseMailKind
     /// </summary>
     public const string EnterpriseAnswered = "enterprise-answered";
 
+    /// <summary>(the enterprise's notice contact) The officer cancelled its case (撤销), with the reason given.</summary>
+    public const string EnterpriseCancelled = "enterprise-cancelled";
+
     public static IReadOnlyList<string> All { get; } =
     [
         Dispatch, DispatchLeaderCopy, AcceptReminder, DueReminder, Overdue, EscalationZone, ProgressReportDue,
         Returned, ExtensionRequested, ExtensionDecided, Resolved, Reopened, ReassignedAway, Cancelled,
-        LeaderReminder, Closed, PartSubmitted, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, OfficerHandover,
-        HandlerHandover, LeaderHandover, OfficerUrge,
+        LeaderReminder, Closed, PartSubmitted, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled,
+        OfficerHandover, HandlerHandover, LeaderHandover, OfficerUrge,
     ];
 
     /// <summary>
@@ -105,7 +108,7 @@ public static class CaseMailKind
     /// (the enterprise's, the handovers', a key enterprise's copies), which a workflow's mail could not fill.
     /// </summary>
     public static IReadOnlyList<string> SentByWorkflows { get; } = All
-        .Except([KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, OfficerHandover, HandlerHandover, LeaderHandover])
+        .Except([KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled, OfficerHandover, HandlerHandover, LeaderHandover])
         .ToList();
 
     /// <summary>Whether a workflow may send <paramref name="kind"/> (<see cref="SentByWorkflows"/>), exactly as written.</summary>
@@ -141,6 +144,7 @@ public static class CaseMailKind
         EnterpriseOpened => new("受理通知（企业）", "Case opened (enterprise)"),
         EnterpriseRate => new("办结请评价（企业）", "Closed, please rate (enterprise)"),
         EnterpriseAnswered => new("评价答复（企业）", "Answer to a rating (enterprise)"),
+        EnterpriseCancelled => new("事项撤销（企业）", "Case cancelled (enterprise)"),
         _ => new(kind, kind),
     };
 }

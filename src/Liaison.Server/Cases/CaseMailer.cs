@@ -204,7 +204,7 @@ public sealed class CaseMailer(
     }
 
     /// <summary>A joint case's co-handlers as the lead's mails list them.</summary>
-    private async Task<IReadOnlyList<CoHandlerStanding>> CoHandlersAsync(LiaisonDbContext db, Case c, DateTimeOffset now, CancellationToken ct)
+    internal async Task<IReadOnlyList<CoHandlerStanding>> CoHandlersAsync(LiaisonDbContext db, Case c, DateTimeOffset now, CancellationToken ct)
     {
         var parts = await PartsAsync(db, c, ct);
         var lines = new List<CoHandlerStanding>(parts.Count);

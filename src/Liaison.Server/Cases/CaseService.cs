@@ -33,6 +33,7 @@ public sealed class CaseService(
     WorkflowHost workflows,
     CaseRoutingFactory routing,
     CaseMailer mailer,
+    EnterpriseView.EnterpriseNotices enterpriseNotices,
     CaseNumbers numbers,
     CalendarService calendars,
     CategoryService categories,
@@ -767,6 +768,7 @@ public sealed class CaseService(
                 c.UpdatedAt = now;
                 CaseTimeline.Add(db, c, now, CaseEventKinds.Cancelled, officer, note);
                 await mailer.SendAsync(db, c, CaseMailKind.Cancelled, [Audiences.Handler], new CaseMailer.Extras(note), ct);
+                await enterpriseNotices.CancelledAsync(db, c, note, ct);
                 await CaseEffectHandler.EndRoundAsync(db, c, now, TimeSpan.Zero, ct);
                 return await CommitAsync(tx, c, ct);
         }

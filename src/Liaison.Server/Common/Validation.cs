@@ -104,7 +104,8 @@ public sealed class Validation
     /// <param name="labels">The form's own words for some fields, where they differ from the usual ones (a link page's note is "理由" on a request for more time).</param>
     public Text Summary(IReadOnlyDictionary<string, Text>? labels = null)
     {
-        Text? LabelOf(string field) => labels?.GetValueOrDefault(field) ?? (Labels.TryGetValue(field, out var label) ? label : null);
+        Text? LabelOf(string field) =>
+            labels is not null && labels.TryGetValue(field, out var own) ? own : Labels.TryGetValue(field, out var label) ? label : null;
         var lines = _errors.SelectMany(e => e.Value.Select(m => (Field: e.Key, Label: LabelOf(e.Key), Message: m))).ToList();
         return new(
             string.Join("；", lines.Select(l => l.Label is { } label

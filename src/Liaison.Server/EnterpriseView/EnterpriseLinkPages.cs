@@ -84,7 +84,11 @@ public static class EnterpriseLinkPages
             c, names.GetValueOrDefault(c.DepartmentCode) ?? c.DepartmentCode, parts.Select(p => names.GetValueOrDefault(p) ?? p).ToList(),
             resolution, rating, clock.GetUtcNow(), flash, error)
         {
-            Steps = steps.Select(e => new EnterpriseStep(e.At, MilestoneText(e.Kind))).ToList(),
+            // A later dispatch (the case moved to another department, or was sent back to the same one) says so.
+            Steps = steps.Select((e, i) => new EnterpriseStep(e.At,
+                e.Kind == CaseEventKinds.Dispatched && steps.Take(i).Any(x => x.Kind == CaseEventKinds.Dispatched)
+                    ? new Text("重新交办承办部门", "Passed to a department again")
+                    : MilestoneText(e.Kind))).ToList(),
             // What the zone did about an unsatisfied rating: the follow-up case it opened is the enterprise's to follow.
             FollowUpNumber = rating?.FollowUpCaseId is { } followUp
                 ? await db.Cases.AsNoTracking().Where(x => x.Id == followUp).Select(x => x.Number).FirstOrDefaultAsync(ct)

@@ -25,7 +25,8 @@ namespace Liaison.Server.EnterpriseView;
 /// Registered after <see cref="CaseEffectHandler"/>: by the time it sees an effect, the case row already carries the
 /// department and deadlines of the dispatch, or its closing.
 /// </remarks>
-public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, CalendarService calendars, IOptions<LiaisonOptions> options, TimeProvider clock)
+public sealed class EnterpriseNotices(
+    CaseMailRenderer renderer, CaseMailer mailer, Outbox outbox, CalendarService calendars, IOptions<LiaisonOptions> options, TimeProvider clock)
     : IWorkflowEffectHandler
 {
     public bool CanHandle(IWorkflowEffect effect) =>
@@ -89,6 +90,20 @@ public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, 
         }
 
         await MailAsync(db, c, notice, CaseMailKind.EnterpriseAnswered, withLink ? EnterpriseLinkPurpose.Answered : null, answer, clock.GetUtcNow(), ct);
+    }
+
+    /// <summary>
+    /// The officer cancelled the case (撤销): its notice contact is told, with the reason, in the caller's transaction. No
+    /// link: there is nothing more to follow.
+    /// </summary>
+    public async Task CancelledAsync(LiaisonDbContext db, Case c, string reason, CancellationToken ct)
+    {
+        if (c.EnterpriseId is not { } enterpriseId || await NoticeOfAsync(db, enterpriseId, ct) is not { Contact.Email.Length: > 0 } notice)
+        {
+            return;
+        }
+
+        await MailAsync(db, c, notice, CaseMailKind.EnterpriseCancelled, null, reason, clock.GetUtcNow(), ct);
     }
 
     /// <summary>
@@ -192,6 +207,8 @@ public sealed class EnterpriseNotices(CaseMailRenderer renderer, Outbox outbox, 
             Provisional = c.Provisional,
             AcceptByProvisional = Cases.DeadlineRecalculation.IsProvisional(c.AcceptByBasis, c.Provisional),
             Note = note,
+            // A joint case's co-handling departments, which the enterprise's page names too (their standing is the zone's).
+            CoHandlers = kind == CaseMailKind.EnterpriseOpened ? await mailer.CoHandlersAsync(db, c, now, ct) : [],
         });
         // In the case's thread, as every mail of the case.
         var row = outbox.Add(db, new OutgoingMail(contact.Email!, contact.Name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id, c.ThreadRootMessageId));

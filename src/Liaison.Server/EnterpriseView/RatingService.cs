@@ -178,6 +178,12 @@ public sealed class RatingService(LiaisonDbContext db, CaseService cases, Enterp
         // with a workflow, deadlines and links of its own. The decision is recorded inside the open's transaction.
         CaseRating? decided = null;
         var title = $"重办：{original.Title}";
+        // A joint case is handled again jointly: the co-handlers whose parts were in at the close (submitted, or resolved
+        // over) get their part again, with its task; dropped and returned parts, and departments no longer active, do not.
+        var coDepartments = await db.Set<CasePart>().AsNoTracking()
+            .Where(p => p.CaseId == original.Id && (p.Status == PartStatus.Submitted || p.Status == PartStatus.Overridden)
+                && p.DepartmentCode != original.DepartmentCode && db.Departments.Any(d => d.Code == p.DepartmentCode && d.Active))
+            .OrderBy(p => p.Id).Select(p => new CaseService.CoDepartmentInput(p.DepartmentCode, p.Task)).ToListAsync(ct);
         var opened = await cases.OpenAsync(officerId, new CaseService.OpenCase(
             title.Length > 200 ? title[..200] : title,
             FollowUpDescription(original, current, note),
@@ -185,7 +191,7 @@ public sealed class RatingService(LiaisonDbContext db, CaseService cases, Enterp
             original.Priority.ToString(),
             original.DepartmentCode,
             new CaseService.CaseEnterpriseInput(original.Enterprise.Name, original.Enterprise.CreditCode, original.Enterprise.Contact, null, null),
-            EnterpriseId: original.EnterpriseId), ct, alongside: async (followUp, innerCt) =>
+            CoDepartments: coDepartments, EnterpriseId: original.EnterpriseId), ct, alongside: async (followUp, innerCt) =>
         {
             var (rating, refused) = await RecordAsync(original.Id, decision, note, officerName, followUp, innerCt);
             decided = rating;

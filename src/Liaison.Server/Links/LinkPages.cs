@@ -14,7 +14,9 @@ namespace Liaison.Server.Links;
 
 /// <summary>
 /// The liaison's page behind a personal link, mobile first, in the recipient's language. GET only shows (mail scanners
-/// pre-fetch links); actions are POSTs from its forms, protected by an antiforgery token and a one-time request id.
+/// pre-fetch links); actions are POSTs from its forms, each with a one-time request id. The token in the address is the
+/// key, so another site cannot forge a post (it would need the token), and no antiforgery cookie is asked for: a phone
+/// whose mail app opened the page in one browser and posts from another still acts (docs/hardening.md).
 /// </summary>
 public static class LinkPages
 {

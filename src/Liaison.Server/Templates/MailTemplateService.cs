@@ -226,7 +226,7 @@ public sealed class MailTemplateService(
             ExtensionApproved = true,
             KeyEvent = CaseMailKind.Overdue,
         };
-        return kind is CaseMailKind.EnterpriseOpened or CaseMailKind.EnterpriseRate or CaseMailKind.EnterpriseAnswered
+        return kind is CaseMailKind.EnterpriseOpened or CaseMailKind.EnterpriseRate or CaseMailKind.EnterpriseAnswered or CaseMailKind.EnterpriseCancelled
             ? sample with
             {
                 RecipientName = en ? "Zhang Min" : "张敏",

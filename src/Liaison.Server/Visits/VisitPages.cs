@@ -42,10 +42,11 @@ public static class VisitPages
     private const string Logged = "logged";
 
     private static async Task<IResult> List(
-        long id, VisitService visits, EnterpriseService enterprises,
+        long id, ClaimsPrincipal user, UserManager<LiaisonUser> users, VisitService visits, EnterpriseService enterprises,
         DepartmentService departments, CategoryService categories, CancellationToken ct)
     {
-        return await ListPageAsync(id, VisitForm.Empty(visits.Today()), new Validation(), StatusCodes.Status200OK, visits, enterprises, departments, categories, ct);
+        return await ListPageAsync(id, users.GetUserId(user), VisitForm.Empty(visits.Today()), new Validation(), StatusCodes.Status200OK,
+            visits, enterprises, departments, categories, ct);
     }
 
     private static async Task<IResult> Log(
@@ -57,7 +58,7 @@ public static class VisitPages
         {
             // "Add a problem" (its button's formaction): the same form again, as typed, with one more empty row.
             var more = form with { Rows = Math.Min(form.Rows + 1, EnterpriseVisit.MaxProblems) };
-            return await ListPageAsync(id, more, new Validation(), StatusCodes.Status200OK, visits, enterprises, departments, categories, ct);
+            return await ListPageAsync(id, users.GetUserId(user), more, new Validation(), StatusCodes.Status200OK, visits, enterprises, departments, categories, ct);
         }
 
         var logged = await visits.LogAsync(id, users.GetUserId(user)!, form.ToInput(), ct);
@@ -67,11 +68,12 @@ public static class VisitPages
         }
 
         var errors = logged.Error is ServiceError.Invalid invalid ? invalid.Fields : new Validation();
-        return await ListPageAsync(id, form, errors, StatusCodes.Status400BadRequest, visits, enterprises, departments, categories, ct);
+        return await ListPageAsync(id, users.GetUserId(user), form, errors, StatusCodes.Status400BadRequest, visits, enterprises, departments, categories, ct);
     }
 
+    /// <param name="self">The officer logging: counted without a box to tick.</param>
     private static async Task<IResult> ListPageAsync(
-        long id, VisitForm form, Validation errors, int status, VisitService visits, EnterpriseService enterprises,
+        long id, string? self, VisitForm form, Validation errors, int status, VisitService visits, EnterpriseService enterprises,
         DepartmentService departments, CategoryService categories, CancellationToken ct)
     {
         if ((await visits.ListAsync(id, ct)).Value is not { } list || (await enterprises.GetAsync(id, ct)).Value is not { } entry)
@@ -81,7 +83,7 @@ public static class VisitPages
         }
 
         var described = await enterprises.DescribeAsync(entry, ct);
-        var team = described.ServiceSquad.Prepend(described.ChiefServiceOfficer).OfType<OfficerRef>().DistinctBy(o => o.Id).ToList();
+        var team = described.ServiceSquad.Prepend(described.ChiefServiceOfficer).OfType<OfficerRef>().DistinctBy(o => o.Id).Where(o => o.Id != self).ToList();
         var active = (await DepartmentOption.AllAsync(departments, ct)).Where(d => d.Active).ToList();
         return PageResults.Page<VisitsPage>(
             new VisitsPageModel(list, described.ChiefServiceOfficer, team, form, active, await categories.ListAsync(ct), visits.Today(), errors.Errors), status);
@@ -168,7 +170,7 @@ public sealed record VisitForm(
 
 }
 
-/// <param name="Team">The enterprise's chief service officer and squad, offered as "who went".</param>
+/// <param name="Team">The enterprise's chief service officer and squad but the officer logging (counted anyway), offered as "who went".</param>
 public sealed record VisitsPageModel(
     EnterpriseVisitsDto Enterprise, OfficerRef? Chief, IReadOnlyList<OfficerRef> Team, VisitForm Form, IReadOnlyList<DepartmentOption> Departments,
     IReadOnlyList<CaseCategory> Categories, DateOnly Today, IReadOnlyDictionary<string, List<Text>> Errors);

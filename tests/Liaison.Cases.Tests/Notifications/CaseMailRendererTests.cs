@@ -593,12 +593,12 @@ public class CaseMailRendererTests
     }
 
     [Fact]
-    public void Kinds_are_the_sixteen_of_the_design_part_submitted_the_key_enterprises_three_the_enterprises_answer_the_three_handovers_and_the_urging()
+    public void Kinds_are_the_sixteen_of_the_design_part_submitted_the_key_enterprises_three_the_enterprises_answer_and_cancellation_the_three_handovers_and_the_urging()
     {
         Assert.Equal(
             ["dispatch", "dispatch-leader-copy", "accept-reminder", "due-reminder", "overdue", "escalation-zone", "progress-report-due",
              "returned", "extension-requested", "extension-decided", "resolved", "reopened", "reassigned-away", "cancelled", "leader-reminder", "closed",
-             "part-submitted", "key-enterprise-update", "enterprise-opened", "enterprise-rate", "enterprise-answered", "officer-handover", "handler-handover",
+             "part-submitted", "key-enterprise-update", "enterprise-opened", "enterprise-rate", "enterprise-answered", "enterprise-cancelled", "officer-handover", "handler-handover",
              "leader-handover", "officer-urge"],
             CaseMailKind.All);
     }

@@ -320,9 +320,9 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         var officerPage = await (await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1")).GetStringAsync($"/cases/{number}");
         Assert.Contains("2026-03-16 18:00（每 10 个工作日）", officerPage);
 
-        // A refused action names the field in words, not by its form name.
+        // A refused action names the field in words, the form's own (进展情况 on a progress report), not by its form name.
         var refused = await (await PostActionAsync(browser, link, "progress", new() { ["note"] = " " })).Content.ReadAsStringAsync();
-        Assert.Contains("说明：必填", refused);
+        Assert.Contains("进展情况：必填", refused);
         Assert.DoesNotContain("note: 必填", refused);
     }
 

@@ -316,6 +316,62 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cancelled_case_is_mailed_to_the_enterprise_with_the_reason_and_no_link()
+    {
+        At(3, 2, 10);
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 42));
+        var reassigned = await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "gdgs", note = "应由供电公司办理" });
+        Assert.Equal(HttpStatusCode.OK, reassigned.StatusCode);
+        // The enterprise's page says the case went to a department again, not a second "passed to the department".
+        var steps = await _app.Anonymous().GetStringAsync((await EnterpriseLinksAsync(_app, number))[0].Path);
+        Assert.Contains("重新交办承办部门", steps);
+
+        var cancelled = await _officer.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业已自行解决，申请撤回" });
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        var mail = Assert.Single(await MailsAsync(_app, NoticeEmail, "【事项撤销】"));
+        Assert.Contains(number, mail.Subject);
+        Assert.Contains("撤销原因：企业已自行解决，申请撤回", mail.TextBody);
+        Assert.DoesNotMatch(EnterpriseLinkPattern(), mail.TextBody ?? "");
+        Assert.Equal(2, (await MailsAsync(_app, NoticeEmail, number)).Count); // the opening's notice, and this
+    }
+
+    [Fact]
+    public async Task Reopening_an_unsatisfied_joint_case_hands_it_to_the_lead_and_the_co_handlers_whose_parts_were_in()
+    {
+        At(3, 2, 10);
+        var enterprise = await RegisterAsync(_officer, 41);
+        var number = (await OpenAsync(_officer, new
+        {
+            title = "新厂房投产", description = "用地、施工许可需同时协调。", category = "factor-guarantee", priority = "normal", departmentCode = "fgj", enterpriseId = enterprise,
+            coDepartments = new[] { new { departmentCode = "zjj", task = "请核实施工许可" }, new { departmentCode = "sthjj", task = "请核实环评" } },
+        })).GetProperty("number").GetString()!;
+        // The enterprise is told every department that handles it.
+        Assert.Contains("协办部门：住房和城乡建设局、生态环境局", (await EnterpriseLinksAsync(_app, number))[0].Mail.TextBody);
+        var browser = _app.Anonymous();
+        var zjj = PathOf(LinkIn((await MailsAsync(_app, "zjj.handler@anyue.example", number)).First()));
+        await PostActionAsync(browser, zjj, "accept");
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, zjj, "submit", new() { ["note"] = "施工许可已核实" })).StatusCode);
+        var sthjjPart = (await GetCaseAsync(_officer, number)).GetProperty("coDepartments").EnumerateArray().Single(p => p.GetProperty("departmentCode").GetString() == "sthjj");
+        var dropped = await _officer.PostAsJsonAsync($"/api/cases/{number}/parts/{sthjjPart.GetProperty("id").GetInt64()}/drop", new { reason = "不再需要环评" });
+        Assert.True(dropped.StatusCode == HttpStatusCode.OK, await dropped.Content.ReadAsStringAsync());
+        await ConfirmAsync(_app, _officer, number);
+        var path = (await EnterpriseLinksAsync(_app, number))[1].Path;
+        Assert.Equal(HttpStatusCode.Redirect, (await RateAsync(_app.Anonymous(), path, "unsatisfied", "施工许可仍未办下")).StatusCode);
+
+        var decided = await _officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "reopen", note = "请住建局一并复核" });
+
+        Assert.True(decided.StatusCode == HttpStatusCode.OK, await decided.Content.ReadAsStringAsync());
+        var followUp = (await decided.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("followUpCaseNumber").GetString()!;
+        var again = await GetCaseAsync(_officer, followUp);
+        Assert.Equal("fgj", again.GetProperty("department").GetString());
+        var part = Assert.Single(again.GetProperty("coDepartments").EnumerateArray());
+        Assert.Equal(("zjj", "请核实施工许可"), (part.GetProperty("departmentCode").GetString(), part.GetProperty("task").GetString()));
+        Assert.Single(await MailsAsync(_app, "zjj.handler@anyue.example", followUp), m => m.Subject.Contains("派单"));
+        Assert.Empty(await MailsAsync(_app, "sthjj.handler@anyue.example", followUp));
+    }
+
+    [Fact]
     public async Task Unsatisfied_lands_on_the_officers_list_and_digest_and_reopening_takes_it_off_once()
     {
         At(3, 2, 10);

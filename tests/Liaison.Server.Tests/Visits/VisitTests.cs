@@ -410,6 +410,9 @@ public sealed class VisitTests : IAsyncLifetime
         // The page shows the form again with the errors next to the fields, and saves nothing either.
         var browser = await _app.SignInThroughFormAsync(Squad, OfficerPassword);
         var form = await browser.GetStringAsync($"/enterprises/{enterpriseId}/visits");
+        // The squad member logging is counted anyway: only the others are offered to tick.
+        Assert.Contains($"name=\"officers\" value=\"{Chief}\"", form);
+        Assert.DoesNotContain($"name=\"officers\" value=\"{Squad}\"", form);
         var page = await browser.PostAsync($"/enterprises/{enterpriseId}/visits", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = TokenIn(form),
