@@ -95,15 +95,10 @@ public sealed class CaseMailer(
             return;
         }
 
-        if (await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Select(u => u.Email).SingleOrDefaultAsync(ct) is { } follower)
-        {
-            mailed.Add(follower);
-        }
-
         var copy = shared with { KeyEvent = kind, Note = kind == CaseMailKind.Resolved ? shared.Note : null };
         foreach (var member in await ServiceTeams.OfKeyEnterpriseAsync(db, enterpriseId, ct))
         {
-            if (mailed.Add(member.Email))
+            if (member.Id != c.OfficerId && mailed.Add(member.Email))
             {
                 Queue(db, c, c, CaseMailKind.KeyEnterpriseUpdate, member.Name, member.Email, member.Culture, $"{BaseUrl}/cases/{c.Number}", copy, null);
             }

@@ -352,7 +352,8 @@ public static class CasePages
         }
 
         var all = await departments.ListAsync(active: null, ct);
-        var rows = await timeline.DescribeAsync(c.Timeline, all, c.Number, ct, c.CoDepartments.ToDictionary(p => p.Id, p => p.DepartmentCode));
+        var rows = await timeline.DescribeAsync(c.Timeline, all, c.Number, ct,
+            new CaseTimelineView.JointDepartments(c.Department, c.CoDepartments.ToDictionary(p => p.Id, p => p.DepartmentCode)));
         var active = all.Where(d => d.Active).Select(DepartmentOption.From).ToList();
         var names = all.ToDictionary(d => d.Code, d => d.Name);
         return PageResults.Page<CaseViewPage>(

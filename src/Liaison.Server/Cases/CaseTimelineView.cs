@@ -51,46 +51,51 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
 
     /// <param name="departments">Every department (its name, handler and leader name the people and places).</param>
     /// <param name="caseNumber">The case of the entries: a liaison who has left its department is named by their links to it.</param>
-    /// <param name="partDepartments">A joint case's co-handling parts' departments by part id: a part's entries say whose they are.</param>
+    /// <param name="joint">
+    /// A joint case's lead department today and its co-handling parts' departments by part id: each department's entries
+    /// say whose they are, the lead's and the co-handlers' alike. Null for a case without co-handlers.
+    /// </param>
     /// <param name="newestFirst">The entries are listed newest first (a link page), not oldest first.</param>
     public async Task<IReadOnlyList<TimelineRow>> DescribeAsync(
         IReadOnlyList<TimelineEntryDto> entries, IReadOnlyList<Department> departments, string caseNumber, CancellationToken ct,
-        IReadOnlyDictionary<long, string>? partDepartments = null, bool newestFirst = false)
+        JointDepartments? joint = null, bool newestFirst = false)
     {
         var names = await NamesAsync(entries, departments, caseNumber, ct);
-        var joint = partDepartments is { Count: > 0 };
-        var at = joint ? DepartmentsAtTheTime(entries, partDepartments!, newestFirst) : null;
-        return entries.Select((e, i) => joint ? Whose(e, Describe(e, names), names, at![i]) : Describe(e, names)).ToList();
+        var at = joint is { Parts.Count: > 0 } ? DepartmentsAtTheTime(entries, joint, newestFirst) : null;
+        return entries.Select((e, i) => at is null ? Describe(e, names) : Whose(e, Describe(e, names), names, at[i])).ToList();
     }
 
+    /// <summary>A joint case's departments today: the lead's, and each co-handling part's by part id.</summary>
+    public sealed record JointDepartments(string Lead, IReadOnlyDictionary<long, string> Parts);
+
     /// <summary>
-    /// On a joint case, the department each entry belongs to when it happened: a part or the lead is with the department
-    /// of its latest dispatch before the entry (a reassigned part's earlier entries stay its first department's), or
-    /// the one the entry names. Entries older than the first dispatch shown fall back to the part's department today;
-    /// the lead's then stay unnamed.
+    /// On a joint case, the department each entry belongs to when it happened: the one the entry names, else its
+    /// thread's (the lead's, or one part's) at that moment. Walked from today back in time: each thread is with today's
+    /// department until, going back, a reassignment is passed, before which it was with the department moved from. So a
+    /// reassigned part's return stays the returning department's, also when the page shows only the latest entries.
     /// </summary>
-    private static string?[] DepartmentsAtTheTime(IReadOnlyList<TimelineEntryDto> entries, IReadOnlyDictionary<long, string> partDepartments, bool newestFirst)
+    private static string?[] DepartmentsAtTheTime(IReadOnlyList<TimelineEntryDto> entries, JointDepartments today, bool newestFirst)
     {
-        // Walked oldest first, whichever way the page lists it (entries of one instant keep their order).
         var order = Enumerable.Range(0, entries.Count).ToList();
-        if (newestFirst)
+        if (!newestFirst)
         {
             order.Reverse();
         }
 
-        var current = new Dictionary<long, string>(); // the lead under key 0 (part ids start at 1)
+        var current = new Dictionary<long, string?>(); // the lead under key 0 (part ids start at 1)
         var result = new string?[entries.Count];
         foreach (var i in order)
         {
             var e = entries[i];
             var key = e.PartId ?? 0;
-            var named = e.Data is { ValueKind: JsonValueKind.Object } d ? Str(d, "department") : null;
-            if (e.Kind == CaseEventKinds.Dispatched && named is not null)
+            if (!current.TryGetValue(key, out var department))
             {
-                current[key] = named;
+                department = e.PartId is { } id ? today.Parts.GetValueOrDefault(id) : today.Lead;
             }
 
-            result[i] = named ?? current.GetValueOrDefault(key) ?? (e.PartId is { } id ? partDepartments.GetValueOrDefault(id) : null);
+            var data = e.Data is { ValueKind: JsonValueKind.Object } d ? d : (JsonElement?)null;
+            result[i] = Str(data, "department") ?? department;
+            current[key] = e.Kind == CaseEventKinds.Reassigned && Str(data, "from") is { } from ? from : department;
         }
 
         return result;
@@ -104,15 +109,20 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
         CaseEventKinds.ExtensionApproved, CaseEventKinds.ExtensionDenied, CaseEventKinds.ExtensionWithdrawn, CaseEventKinds.DeadlineChanged,
     ];
 
+    /// <summary>The whole case's states, which the officer's decisions give it: not the lead's own.</summary>
+    private static readonly HashSet<CaseStatus> CaseWide = [CaseStatus.Closed, CaseStatus.Cancelled];
+
     /// <summary>
     /// On a joint case an entry says whose it is: a co-handler's (its accept, return, submission…) so the lead's people
     /// do not read it as their own, and the lead's so a co-handler does not read it as its own. A dispatch, a
-    /// reassignment and a part's status name their departments already.
+    /// reassignment and a part's status name their departments already; a close or a cancellation is the whole case's.
     /// </summary>
     private static TimelineRow Whose(TimelineEntryDto e, TimelineRow row, Names names, string? code)
     {
-        var partStatus = e.Kind is CaseEventKinds.Status && e.PartId is not null && e.Data is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("department", out _);
-        if (code is null || e.Kind is CaseEventKinds.Dispatched or CaseEventKinds.Reassigned || partStatus
+        var data = e.Data is { ValueKind: JsonValueKind.Object } d ? d : (JsonElement?)null;
+        var partStatus = e.Kind is CaseEventKinds.Status && e.PartId is not null && Str(data, "department") is not null;
+        var caseWide = e.Kind is CaseEventKinds.Status && e.PartId is null && CaseStatuses.TryParse(Str(data, "status"), out var status) && CaseWide.Contains(status);
+        if (code is null || e.Kind is CaseEventKinds.Dispatched or CaseEventKinds.Reassigned || partStatus || caseWide
             || (e.PartId is null && !DepartmentsOwn.Contains(e.Kind)))
         {
             return row;

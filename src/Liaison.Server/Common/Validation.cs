@@ -32,6 +32,9 @@ public sealed class Validation
         ["decision"] = new("决定", "Decision"),
     };
 
+    /// <summary>What the pages call <paramref name="field"/> in words, or null for a field they do not name so.</summary>
+    public static Text? LabelOf(string field) => Labels.TryGetValue(field, out var label) ? label : null;
+
     public bool IsValid => _errors.Count == 0;
 
     public IReadOnlyDictionary<string, List<Text>> Errors => _errors;
@@ -104,9 +107,8 @@ public sealed class Validation
     /// <param name="labels">The form's own words for some fields, where they differ from the usual ones (a link page's note is "理由" on a request for more time).</param>
     public Text Summary(IReadOnlyDictionary<string, Text>? labels = null)
     {
-        Text? LabelOf(string field) =>
-            labels is not null && labels.TryGetValue(field, out var own) ? own : Labels.TryGetValue(field, out var label) ? label : null;
-        var lines = _errors.SelectMany(e => e.Value.Select(m => (Field: e.Key, Label: LabelOf(e.Key), Message: m))).ToList();
+        Text? Named(string field) => labels is not null && labels.TryGetValue(field, out var own) ? own : LabelOf(field);
+        var lines = _errors.SelectMany(e => e.Value.Select(m => (Field: e.Key, Label: Named(e.Key), Message: m))).ToList();
         return new(
             string.Join("；", lines.Select(l => l.Label is { } label
                 ? l.Message.Zh.Contains(label.Zh, StringComparison.Ordinal) ? l.Message.Zh : $"{label.Zh}：{l.Message.Zh}"

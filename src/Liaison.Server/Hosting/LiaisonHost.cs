@@ -65,7 +65,7 @@ public static class LiaisonHost
         var poolSize = new NpgsqlConnectionStringBuilder(appConnectionString).MaxPoolSize;
         services.AddSingleton(sp => RequestAdmission.From(
             liaison.Http, poolSize, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RequestAdmission>>()));
-        var strictQueries = !builder.Environment.IsProduction();
+        var strictQueries = builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing");
         services.AddDbContext<LiaisonDbContext>((sp, o) => o
             .UseNpgsql(appConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")
                 .ExecutionStrategy(dependencies => new ReadRetryExecutionStrategy(dependencies)))
@@ -73,8 +73,8 @@ public static class LiaisonHost
             // Every unordered Take is on purpose: "count up to N" (CaseQueries, the enterprise page) and a search's
             // matching ids, read in no order and paged after. EF warned on each at every start.
             .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.RowLimitingOperationWithoutOrderByWarning)
-                // A First with neither an order nor a filter may answer differently from one run to the next: an error
-                // outside production, so the test that runs it names the query (production logs EF's warning).
+                // A First with neither an order nor a filter may answer differently from one run to the next: an error in
+                // development and the tests, so the test that runs it names the query (elsewhere EF's warning is logged).
                 .Throw(strictQueries ? [Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.FirstWithoutOrderByAndFilterWarning] : [])
                 // A failed save or statement is the caller's to judge: a unique key that answers a repeat (a double
                 // submit, a request id sent again, a code taken) is handled and is no error. What nobody handles is

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Liaison.Cases.Common;
+using Liaison.Server.Common;
 
 namespace Liaison.Server.Http;
 
@@ -44,10 +45,12 @@ public sealed class NulCharacterGuard(RequestDelegate next)
 
         if (ExpiredForm.IsPageForm(http))
         {
-            // A page's form (a liaison's note, an officer's form): a page saying which field, with the way back to it.
+            // A page's form (a liaison's note, an officer's form): a page saying which field, in words where the pages
+            // have them, with the way back to it.
+            var name = Validation.LabelOf(field) ?? new Text(field, field);
             await ExpiredForm.WriteRefusedAsync(http, new Text("内容无法保存", "This cannot be saved"),
-                new Text($"表单中 {field} 的内容含有无法保存的字符 U+0000，没有任何改动。请返回页面，删去该字符后重新提交。",
-                    $"The form's {field} contains the character U+0000, which cannot be stored; nothing changed. Go back to the page, remove it and send the form again."));
+                new Text($"表单中“{name.Zh}”的内容含有无法保存的字符 U+0000，没有任何改动。请返回页面，删去该字符后重新提交。",
+                    $"The form's {name.En} contains the character U+0000, which cannot be stored; nothing changed. Go back to the page, remove it and send the form again."));
             return;
         }
 

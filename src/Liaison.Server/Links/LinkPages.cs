@@ -145,7 +145,8 @@ public static class LinkPages
         // The enterprise's words on its rating are for the lead it rated (and the zone): a co-handler sees the score.
         var rows = await timeline.DescribeAsync(
             events.Select(TimelineEntryDto.From).Select(e => ownPart is not null && e.Kind == CaseEventKinds.EnterpriseRated ? e with { Note = null } : e).ToList(),
-            departments, c.Number, ct, parts.ToDictionary(p => p.Id, p => p.DepartmentCode), newestFirst: true);
+            departments, c.Number, ct, new CaseTimelineView.JointDepartments(c.DepartmentCode, parts.ToDictionary(p => p.Id, p => p.DepartmentCode)),
+            newestFirst: true);
         // The enterprise's contact (name and phone) is for signed-in officers only (DESIGN: enterprises); the liaison
         // reaches the enterprise through the officer who follows the case (全程代办).
         var officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId)

@@ -226,14 +226,23 @@ public sealed class MailTemplateService(
             ExtensionApproved = true,
             KeyEvent = CaseMailKind.Overdue,
         };
-        return kind is CaseMailKind.EnterpriseOpened or CaseMailKind.EnterpriseRate or CaseMailKind.EnterpriseAnswered or CaseMailKind.EnterpriseCancelled
-            ? sample with
+        return kind switch
+        {
+            // The cancellation notice carries the officer's reason and no link: there is nothing more to follow.
+            CaseMailKind.EnterpriseCancelled => sample with
+            {
+                RecipientName = en ? "Zhang Min" : "张敏",
+                LinkUrl = null,
+                Note = en ? "The company solved it itself & withdrew the request." : "企业已自行解决 & 申请撤回。",
+            },
+            CaseMailKind.EnterpriseOpened or CaseMailKind.EnterpriseRate or CaseMailKind.EnterpriseAnswered => sample with
             {
                 RecipientName = en ? "Zhang Min" : "张敏",
                 LinkUrl = "https://liaison.example/e/SAMPLE-LINK",
                 Note = en ? "The 10kV line was connected on 3 March & tested." : "10kV 专线已于3月3日接通并完成调试 & 验收。",
-            }
-            : sample;
+            },
+            _ => sample,
+        };
     }
 
     private sealed class PreviewOverrides(string kind, string culture, Dictionary<MailPart, string> given, ITemplateOverrides current) : ITemplateOverrides

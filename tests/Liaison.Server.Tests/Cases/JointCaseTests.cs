@@ -67,19 +67,20 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         Assert.Equal("xzspj", (await GetCaseAsync(officer, number)).GetProperty("department").GetString());
     }
 
-    public static TheoryData<string, string> BadCoDepartments => new()
+    /// <summary>A bad list of co-departments, the field its 400 names, and words its message says ("" for any).</summary>
+    public static TheoryData<string, string, string> BadCoDepartments => new()
     {
-        { JsonSerializer.Serialize(JointCase("zrzyj", ("zrzyj", null))), "coDepartments[0].departmentCode" },
-        { JsonSerializer.Serialize(JointCase("zrzyj", ("zjj", null), ("zjj", "again"))), "coDepartments[1].departmentCode" },
-        { JsonSerializer.Serialize(JointCase("zrzyj", ("nowhere", null))), "coDepartments[0].departmentCode" },
-        { JsonSerializer.Serialize(JointCase("zrzyj", ("", null))), "coDepartments[0].departmentCode" },
-        { JsonSerializer.Serialize(JointCase("zrzyj", ("zjj", new string('长', 501)))), "coDepartments[0].task" },
-        { JsonSerializer.Serialize(JointCase("zrzyj", Enumerable.Range(0, 29).Select(i => ($"d{i}", (string?)null)).ToArray())), "coDepartments" },
+        { JsonSerializer.Serialize(JointCase("zrzyj", ("zrzyj", null))), "coDepartments[0].departmentCode", "自然资源和规划局已是主办部门" },
+        { JsonSerializer.Serialize(JointCase("zrzyj", ("zjj", null), ("zjj", "again"))), "coDepartments[1].departmentCode", "协办部门住房和城乡建设局重复列出" },
+        { JsonSerializer.Serialize(JointCase("zrzyj", ("nowhere", null))), "coDepartments[0].departmentCode", "" },
+        { JsonSerializer.Serialize(JointCase("zrzyj", ("", null))), "coDepartments[0].departmentCode", "" },
+        { JsonSerializer.Serialize(JointCase("zrzyj", ("zjj", new string('长', 501)))), "coDepartments[0].task", "" },
+        { JsonSerializer.Serialize(JointCase("zrzyj", Enumerable.Range(0, 29).Select(i => ($"d{i}", (string?)null)).ToArray())), "coDepartments", "" },
     };
 
     [Theory]
     [MemberData(nameof(BadCoDepartments))]
-    public async Task Bad_co_departments_are_400_naming_the_field_and_create_nothing(string json, string field)
+    public async Task Bad_co_departments_are_400_naming_the_field_and_create_nothing(string json, string field, string says)
     {
         var officer = await _app.AsOfficerAsync();
         var before = await _app.WithDbAsync(db => db.Cases.CountAsync());
@@ -90,6 +91,7 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var messages), $"errors should name {field}: {problem}");
         Assert.Contains(" / ", messages[0].GetString());
+        Assert.Contains(says, messages[0].GetString());
         Assert.Equal(before, await _app.WithDbAsync(db => db.Cases.CountAsync()));
         Assert.Equal(0, await _app.WithDbAsync(db => db.Set<CasePart>().CountAsync()));
     }

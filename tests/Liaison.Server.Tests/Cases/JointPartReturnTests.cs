@@ -231,10 +231,23 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
         // The return was 住房和城乡建设局's, though the part is 生态环境局's now.
         Assert.Contains("住房和城乡建设局（协办）：原因：", casePage);
         Assert.DoesNotContain("生态环境局（协办）：原因：", casePage);
+        Assert.Contains("住房和城乡建设局（协办）：原因：", newcomerPage);
         Assert.DoesNotContain("生态环境局（协办）：原因：", newcomerPage);
-        // The co-handler reads the lead's accept as the lead's, not its own.
-        Assert.True(newcomerPage.Contains("自然资源和规划局（主办）", StringComparison.Ordinal), newcomerPage);
+        // The co-handler reads the lead's accept as the lead's, not its own; the header counts say they are the lead's.
+        Assert.True(newcomerPage.Contains("签收（自然资源和规划局（主办））", StringComparison.Ordinal), newcomerPage);
         Assert.Contains("自然资源和规划局（主办）", casePage);
+        Assert.Contains("主办退回 / 延期 / 重办", casePage);
+
+        // A link page shows the latest entries only: the lead's are still named once its dispatch is out of sight.
+        var lead = await LinkOfAsync("zrzyj", number);
+        for (var i = 0; i < 13; i++)
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, lead, "progress", new() { ["note"] = $"进展 {i}" })).StatusCode);
+        }
+
+        var later = WebUtility.HtmlDecode(await browser.GetStringAsync(await LinkOfAsync("sthjj", number)));
+        Assert.DoesNotContain("派单（自然资源和规划局", later);
+        Assert.Contains("进展（自然资源和规划局（主办））：进展 12", later);
     }
 
     [Fact]

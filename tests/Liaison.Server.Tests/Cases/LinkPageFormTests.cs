@@ -42,9 +42,8 @@ public sealed class LinkPageFormTests(AppFixture fixture) : IClassFixture<AppFix
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var page = await refused.Content.ReadAsStringAsync();
-        Assert.Contains("延期天数必须在 1 到 60 个工作日之间", page);
-        // The note is called by the form's own label for it (理由 on a request for more time).
-        Assert.Contains("理由：必填", page);
+        // The note is called by the form's own label for it (理由 on a request for more time); the days' message names its field.
+        Assert.Contains("data-form-error>延期天数必须在 1 到 60 个工作日之间；理由：必填</p>", page);
         Assert.Contains("<label for=\"extension-days\">延期天数（工作日）</label>", page);
         Assert.Equal(JsonValueKind.Null, (await GetCaseAsync(officer, number)).GetProperty("pendingExtension").ValueKind);
     }

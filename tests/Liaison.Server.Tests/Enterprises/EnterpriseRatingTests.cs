@@ -344,18 +344,26 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         var number = (await OpenAsync(_officer, new
         {
             title = "新厂房投产", description = "用地、施工许可需同时协调。", category = "factor-guarantee", priority = "normal", departmentCode = "fgj", enterpriseId = enterprise,
-            coDepartments = new[] { new { departmentCode = "zjj", task = "请核实施工许可" }, new { departmentCode = "sthjj", task = "请核实环评" } },
+            coDepartments = new[]
+            {
+                new { departmentCode = "zjj", task = "请核实施工许可" }, new { departmentCode = "sthjj", task = "请核实环评" }, new { departmentCode = "gdgs", task = "请确认供电" },
+            },
         })).GetProperty("number").GetString()!;
         // The enterprise is told every department that handles it.
-        Assert.Contains("协办部门：住房和城乡建设局、生态环境局", (await EnterpriseLinksAsync(_app, number))[0].Mail.TextBody);
+        Assert.Contains("协办部门：住房和城乡建设局、生态环境局、供电公司", (await EnterpriseLinksAsync(_app, number))[0].Mail.TextBody);
         var browser = _app.Anonymous();
+        // 住建局 submits its part; 供电公司's part is dropped; 生态环境局 stays silent and the lead resolves over it.
         var zjj = PathOf(LinkIn((await MailsAsync(_app, "zjj.handler@anyue.example", number)).First()));
         await PostActionAsync(browser, zjj, "accept");
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, zjj, "submit", new() { ["note"] = "施工许可已核实" })).StatusCode);
-        var sthjjPart = (await GetCaseAsync(_officer, number)).GetProperty("coDepartments").EnumerateArray().Single(p => p.GetProperty("departmentCode").GetString() == "sthjj");
-        var dropped = await _officer.PostAsJsonAsync($"/api/cases/{number}/parts/{sthjjPart.GetProperty("id").GetInt64()}/drop", new { reason = "不再需要环评" });
+        var gdgsPart = (await GetCaseAsync(_officer, number)).GetProperty("coDepartments").EnumerateArray().Single(p => p.GetProperty("departmentCode").GetString() == "gdgs");
+        var dropped = await _officer.PostAsJsonAsync($"/api/cases/{number}/parts/{gdgsPart.GetProperty("id").GetInt64()}/drop", new { reason = "不再需要" });
         Assert.True(dropped.StatusCode == HttpStatusCode.OK, await dropped.Content.ReadAsStringAsync());
-        await ConfirmAsync(_app, _officer, number);
+        var lead = PathOf(LinkIn((await MailsAsync(_app, Handler, number)).First()));
+        await PostActionAsync(browser, lead, "accept");
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结", ["overrideReason"] = "环评不影响投产" })).StatusCode);
+        var confirmed = await _officer.PostAsJsonAsync($"/api/cases/{number}/confirm", new { note = "同意" });
+        Assert.True(confirmed.StatusCode == HttpStatusCode.OK, await confirmed.Content.ReadAsStringAsync());
         var path = (await EnterpriseLinksAsync(_app, number))[1].Path;
         Assert.Equal(HttpStatusCode.Redirect, (await RateAsync(_app.Anonymous(), path, "unsatisfied", "施工许可仍未办下")).StatusCode);
 
@@ -365,10 +373,11 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         var followUp = (await decided.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("followUpCaseNumber").GetString()!;
         var again = await GetCaseAsync(_officer, followUp);
         Assert.Equal("fgj", again.GetProperty("department").GetString());
-        var part = Assert.Single(again.GetProperty("coDepartments").EnumerateArray());
-        Assert.Equal(("zjj", "请核实施工许可"), (part.GetProperty("departmentCode").GetString(), part.GetProperty("task").GetString()));
+        Assert.Equal([("zjj", "请核实施工许可"), ("sthjj", "请核实环评")],
+            again.GetProperty("coDepartments").EnumerateArray().Select(p => (p.GetProperty("departmentCode").GetString(), p.GetProperty("task").GetString())));
         Assert.Single(await MailsAsync(_app, "zjj.handler@anyue.example", followUp), m => m.Subject.Contains("派单"));
-        Assert.Empty(await MailsAsync(_app, "sthjj.handler@anyue.example", followUp));
+        Assert.Single(await MailsAsync(_app, "sthjj.handler@anyue.example", followUp), m => m.Subject.Contains("派单"));
+        Assert.Empty(await MailsAsync(_app, "gdgs.handler@anyue.example", followUp));
     }
 
     [Fact]

@@ -225,7 +225,7 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         var body = await returned.Content.ReadAsStringAsync();
         Assert.True(returned.StatusCode == HttpStatusCode.BadRequest, $"{(int)returned.StatusCode}: {body}");
         Assert.Equal("text/html", returned.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("表单中 note 的内容含有无法保存的字符 U+0000", System.Net.WebUtility.HtmlDecode(body));
+        Assert.Contains("表单中“说明”的内容含有无法保存的字符 U+0000", System.Net.WebUtility.HtmlDecode(body));
         Assert.Contains($"href=\"{link}\"", body);
         Assert.Equal("dispatched", (await Cases.CaseTestKit.GetCaseAsync(officer, number)).GetProperty("status").GetString());
         Assert.Equal(timeline, await TimelineLengthAsync(officer, number));
