@@ -36,6 +36,9 @@ public sealed record CaseMailModel
     /// <summary>Joint case, a co-handler's <c>cancelled</c> mail: its part ended because the lead resolved the case without it (先行办结), not because the zone dropped it.</summary>
     public bool PartResolvedOver { get; init; }
 
+    /// <summary>Joint case, a co-handler's <c>cancelled</c> mail: its part ended because the zone cancelled the whole case (撤销).</summary>
+    public bool PartCaseCancelled { get; init; }
+
     /// <summary>Joint case: what the officer asks of the co-handling department (协办任务).</summary>
     public string? CoHandlerTask { get; init; }
 

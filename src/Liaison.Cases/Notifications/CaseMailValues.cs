@@ -91,6 +91,7 @@ internal static class CaseMailValues
                 ("Department", model.PartDepartmentName),
                 ("Attachments", Blank(model.PartAttachments)),
                 ("ResolvedOver", model.PartResolvedOver),
+                ("CaseCancelled", model.PartCaseCancelled),
             }),
             ("Recipient", new (string, object?)[] { ("Name", model.RecipientName) }),
             // Joint case, zone escalation: the late departments (lead first); nil otherwise.

@@ -113,6 +113,13 @@ public static class SessionSecurity
                     // An endpoint that opted out on purpose (the language switch: it changes a display cookie only).
                     && http.GetEndpoint()?.Metadata.GetMetadata<IAntiforgeryMetadata>() is not { RequiresValidation: false })
                 {
+                    // A form holding U+0000 cannot be read for its token: the field is named (NulCharacterGuard), as
+                    // for anyone else's form, rather than the reader's exception becoming a 500.
+                    if (await NulCharacterGuard.RefusedFormAsync(http))
+                    {
+                        return;
+                    }
+
                     // Cookie-authenticated change: another site can make the browser send the cookie, not the token.
                     var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
                     if (!await antiforgery.IsRequestValidAsync(http))

@@ -42,7 +42,8 @@ public sealed class CaseMailer(
     /// <param name="Insisted">A dispatch to the department that returned the case, the officer insisting (坚持原派).</param>
     /// <param name="InsistClock">That dispatch's resolve clock ran on from the returned round (null: a fresh one).</param>
     public sealed record Extras(string? Note = null, string? ReasonCode = null, int? ExtensionDays = null, bool? ExtensionApproved = null, int? OverdueWorkingDays = null,
-        CasePart? AboutPart = null, bool Insisted = false, InsistDeadline? InsistClock = null, bool PartResolvedOver = false);
+        CasePart? AboutPart = null, bool Insisted = false, InsistDeadline? InsistClock = null, bool PartResolvedOver = false,
+        bool PartCaseCancelled = false);
 
     /// <param name="part">
     /// A co-handler's part of a joint case: its handler and leader get the mail, with links to the part, its deadlines,
@@ -152,6 +153,7 @@ public sealed class CaseMailer(
             LeadDepartmentName = part is null ? null : await DepartmentNameAsync(db, c.DepartmentCode, ct),
             CoHandlerTask = part?.Task,
             PartResolvedOver = extras?.PartResolvedOver ?? false,
+            PartCaseCancelled = extras?.PartCaseCancelled ?? false,
             RecipientName = "",
             OfficerName = officer,
             AcceptBy = holder.AcceptBy,

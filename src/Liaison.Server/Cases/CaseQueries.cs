@@ -491,6 +491,9 @@ public sealed record CoDepartmentDto(
     /// <summary>The co-handler's extension request awaiting the officer; null when none is pending.</summary>
     public PartExtensionRequestDto? PendingExtension { get; init; }
 
+    /// <summary>The submit deadline falls in a year whose holiday schedule is not loaded yet (computed with weekends only).</summary>
+    public bool Provisional { get; init; }
+
     /// <param name="c">The part's case (the lead's deadline is compared with a pending extension's).</param>
     /// <param name="calendar">Needed to tell a pending extension's date; null when the part has none pending.</param>
     public static CoDepartmentDto From(CasePart p, Case c, WorkingCalendar? calendar = null) => new(
@@ -500,6 +503,7 @@ public sealed record CoDepartmentDto(
         Id = p.Id,
         AllowedActions = CaseActions.OfficerPartActions.Where(a => CaseActions.WhyNot(p, a) is null).ToList(),
         PendingExtension = Pending(p, c, calendar),
+        Provisional = p.Provisional,
     };
 
     private static PartExtensionRequestDto? Pending(CasePart p, Case c, WorkingCalendar? calendar)

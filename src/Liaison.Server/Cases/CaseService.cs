@@ -932,7 +932,8 @@ public sealed class CaseService(
     private static string PartAction(string action) => "part-" + action;
 
     /// <summary>Ends a part for good: dropped with the reason on the timeline against it, its links ended, its workflow (timers) cancelled.</summary>
-    private async Task DropPartAsync(Case c, CasePart part, string actor, string reason, DateTimeOffset now, CancellationToken ct)
+    /// <param name="caseCancelled">The whole case was cancelled: its mail says so, not that the part alone was withdrawn.</param>
+    private async Task DropPartAsync(Case c, CasePart part, string actor, string reason, DateTimeOffset now, CancellationToken ct, bool caseCancelled = false)
     {
         part.Status = PartStatus.Dropped;
         part.EndedReason = reason;
@@ -942,7 +943,7 @@ public sealed class CaseService(
         if (part.AssignmentRound > 0)
         {
             // The department learns it need not act any more (no link: its links end here), worded for its part.
-            await mailer.SendAsync(db, c, CaseMailKind.Cancelled, [Audiences.Handler], new CaseMailer.Extras(reason), ct, part);
+            await mailer.SendAsync(db, c, CaseMailKind.Cancelled, [Audiences.Handler], new CaseMailer.Extras(reason, PartCaseCancelled: caseCancelled), ct, part);
         }
 
         await CaseEffectHandler.EndPartRoundAsync(db, part, now, ct);
@@ -958,7 +959,7 @@ public sealed class CaseService(
         var unfinished = await db.Set<CasePart>().Where(p => p.CaseId == c.Id && CasePart.Unfinished.Contains(p.Status)).OrderBy(p => p.Id).ToListAsync(ct);
         foreach (var part in unfinished)
         {
-            await DropPartAsync(c, part, officer, string.IsNullOrEmpty(note) ? "事项已撤销 / The case was cancelled" : note, now, ct);
+            await DropPartAsync(c, part, officer, string.IsNullOrEmpty(note) ? "事项已撤销 / The case was cancelled" : note, now, ct, caseCancelled: true);
         }
     }
 

@@ -179,13 +179,14 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 detail = CaseEventKinds.EscalationLevel(level);
                 break;
             case CaseEventKinds.DeadlineChanged:
-                var due = When(Due(data, "dueAt"));
+                var due = When(Due(data, "dueAt")) + (ProvisionalDue(data, "dueAt") ? "（暂定）" : "");
+                var dueEn = When(Due(data, "dueAt")) + (ProvisionalDue(data, "dueAt") ? " (provisional)" : "");
                 // A co-handler's part is submitted, not resolved: its deadline is a submit deadline.
                 detail = Str(data, "reason") == "extension"
                     ? e.PartId is null
-                        ? new Text($"延期已批准，新的办结期限 {due}", $"Extension approved; new resolve deadline {due}")
-                        : new Text($"延期已批准，新的提交期限 {due}", $"Extension approved; new submit deadline {due}")
-                    : new Text($"重办，新的办结期限 {due}", $"Reopened; new resolve deadline {due}");
+                        ? new Text($"延期已批准，新的办结期限 {due}", $"Extension approved; new resolve deadline {dueEn}")
+                        : new Text($"延期已批准，新的提交期限 {due}", $"Extension approved; new submit deadline {dueEn}")
+                    : new Text($"重办，新的办结期限 {due}", $"Reopened; new resolve deadline {dueEn}");
                 break;
             case CaseEventKinds.DeadlineRecomputed:
                 var after = data is { } x && x.TryGetProperty("after", out var a) ? a : (JsonElement?)null;
@@ -309,6 +310,11 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
         data is { } d && d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? n : null;
 
     /// <summary>A stored <c>Deadline</c> object's due time.</summary>
+    /// <summary>Whether the deadline stored under <paramref name="name"/> was computed without its year's holiday schedule.</summary>
+    private static bool ProvisionalDue(JsonElement? data, string name) =>
+        data is { } d && d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object
+        && v.TryGetProperty("provisional", out var p) && p.ValueKind == JsonValueKind.True;
+
     private static DateTimeOffset? Due(JsonElement? data, string name) =>
         data is { } d && d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? Instant(v, "due") : null;
 

@@ -105,10 +105,17 @@ public sealed class Validation
     /// it ("说明：必填", but "请选择退回原因" alone), else by the field's name.
     /// </summary>
     /// <param name="labels">The form's own words for some fields, where they differ from the usual ones (a link page's note is "理由" on a request for more time).</param>
-    public Text Summary(IReadOnlyDictionary<string, Text>? labels = null)
+    /// <param name="messages">
+    /// What a form says instead of the API's message for some fields (the return reason's list of codes is for API
+    /// callers; a page offers the reasons in words).
+    /// </param>
+    public Text Summary(IReadOnlyDictionary<string, Text>? labels = null, IReadOnlyDictionary<string, Text>? messages = null)
     {
         Text? Named(string field) => labels is not null && labels.TryGetValue(field, out var own) ? own : LabelOf(field);
-        var lines = _errors.SelectMany(e => e.Value.Select(m => (Field: e.Key, Label: Named(e.Key), Message: m))).ToList();
+        var lines = _errors.SelectMany(e => messages is not null && messages.TryGetValue(e.Key, out var instead)
+                ? [(Field: e.Key, Label: Named(e.Key), Message: instead)]
+                : e.Value.Select(m => (Field: e.Key, Label: Named(e.Key), Message: m)))
+            .ToList();
         return new(
             string.Join("；", lines.Select(l => l.Label is { } label
                 ? l.Message.Zh.Contains(label.Zh, StringComparison.Ordinal) ? l.Message.Zh : $"{label.Zh}：{l.Message.Zh}"

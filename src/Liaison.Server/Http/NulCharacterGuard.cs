@@ -33,6 +33,26 @@ public sealed class NulCharacterGuard(RequestDelegate next)
             return;
         }
 
+        await RefuseAsync(http, problems, where);
+    }
+
+    /// <summary>
+    /// For the antiforgery check of a signed-in officer's form, which runs before this guard and cannot read a form
+    /// holding U+0000 at all: answers the refusal naming the field and returns true, or false when no field holds one.
+    /// </summary>
+    public static async Task<bool> RefusedFormAsync(HttpContext http)
+    {
+        if (!http.Request.HasFormContentType || await FindInFormAsync(http.Request) is not { } where)
+        {
+            return false;
+        }
+
+        await RefuseAsync(http, http.RequestServices.GetRequiredService<IProblemDetailsService>(), where);
+        return true;
+    }
+
+    private static async Task RefuseAsync(HttpContext http, IProblemDetailsService problems, string where)
+    {
         http.Response.StatusCode = StatusCodes.Status400BadRequest;
         var field = where.Replace("\0", "\\u0000");
         if (HttpMethods.IsGet(http.Request.Method) && PageErrors.IsPage(http))

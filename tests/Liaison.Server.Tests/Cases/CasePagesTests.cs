@@ -320,6 +320,10 @@ public sealed partial class CasePagesTests : IAsyncLifetime
 
         Assert.Matches("批准后的办结期限：<strong data-due-if-approved>2027-[0-9-]+ 18:00</strong><span class=\"muted\">（暂定）</span>", page);
         Assert.True((await GetCaseAsync(_api, number)).GetProperty("pendingExtension").GetProperty("provisionalIfApproved").GetBoolean());
+
+        // Approved: the timeline's new deadline is marked so too.
+        Assert.Equal(HttpStatusCode.OK, (await _api.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true, note = "同意" })).StatusCode);
+        Assert.Matches("延期已批准，新的办结期限 2027-[0-9-]+ 18:00（暂定）", await (await SignInAsync()).GetStringAsync($"/cases/{number}"));
     }
 
     [Fact]

@@ -231,6 +231,28 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(timeline, await TimelineLengthAsync(officer, number));
     }
 
+    [Fact]
+    public async Task A_signed_in_officers_form_with_U0000_is_a_400_page_naming_the_field_not_a_500()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+        var browser = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        var timeline = await TimelineLengthAsync(officer, number);
+
+        // The antiforgery check reads the form first, and cannot read a form holding U+0000.
+        var posted = await browser.PostAsync($"/cases/{number}/notes", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Cases.CaseTestKit.TokenIn(page), ["note"] = "备注\0内容", ["requestId"] = Guid.NewGuid().ToString(),
+        }));
+
+        var body = System.Net.WebUtility.HtmlDecode(await posted.Content.ReadAsStringAsync());
+        Assert.True(posted.StatusCode == HttpStatusCode.BadRequest, $"{(int)posted.StatusCode}: {body}");
+        Assert.Equal("text/html", posted.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("表单中“说明”的内容含有无法保存的字符 U+0000", body);
+        Assert.Equal(timeline, await TimelineLengthAsync(officer, number));
+    }
+
     [Theory]
     [InlineData("text/plain")]
     [InlineData(null)]

@@ -123,6 +123,12 @@ public sealed class LanguageTests(AppFixture fixture) : IClassFixture<AppFixture
         Assert.Contains("<html lang=\"zh-CN\">", handlerInChinese); // the reader's own choice wins
         Assert.Contains(">签收</h2>", handlerInChinese);
 
+        // A return without its reason asks for one in words: the list of codes is for the API's callers.
+        var noReason = await (await PostActionAsync(App.Anonymous(), handlerLink, "return", new() { ["reasonCode"] = "", ["note"] = "Not ours" }))
+            .Content.ReadAsStringAsync();
+        Assert.Contains("Reason: choose a reason for returning it", noReason);
+        Assert.DoesNotContain("not-our-remit (", noReason);
+
         // Once the case is cancelled the link has ended, and says so in the recipient's language too.
         Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业撤回" })).StatusCode);
         var ended = await App.Anonymous().GetAsync(handlerLink);
