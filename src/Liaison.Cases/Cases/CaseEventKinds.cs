@@ -95,8 +95,9 @@ public static class CaseEventKinds
         Insisted => CaseActions.Insist,
         Confirmed => new("确认销号", "Confirmed"),
         Reopened => new("重办", "Reopened"),
-        ExtensionApproved => CaseActions.ApproveExtension,
-        ExtensionDenied => CaseActions.DenyExtension,
+        // What happened, not the officer's button ("Approve the extension").
+        ExtensionApproved => new("批准延期", "Extension approved"),
+        ExtensionDenied => new("不批准延期", "Extension denied"),
         ExtensionWithdrawn => new("延期申请撤回", "Extension request withdrawn"),
         Cancelled => new("撤销", "Cancelled"),
         Email => new("邮件", "Email"),

@@ -197,9 +197,12 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
             case CaseEventKinds.Reassigned or CaseEventKinds.Insisted:
                 var from = names.Department(Str(data, "from"));
                 var to = names.Department(Str(data, "to"));
+                // A co-handling part moved is not the case moved: it says so.
                 detail = e.Kind == CaseEventKinds.Insisted
                     ? new Text($"仍由 {to.Zh} 办理", $"Stays with {to.En}")
-                    : new Text($"由 {from.Zh} 改派至 {to.Zh}", $"From {from.En} to {to.En}");
+                    : e.PartId is null
+                        ? new Text($"由 {from.Zh} 改派至 {to.Zh}", $"From {from.En} to {to.En}")
+                        : new Text($"协办由 {from.Zh} 改派至 {to.Zh}", $"Co-handling part from {from.En} to {to.En}");
                 break;
             case CaseActions.Return when Str(data, "reasonCode") is { } code && CaseActions.ReturnReasons.TryGetValue(code, out var reason):
                 detail = new Text($"原因：{reason.Zh}", $"Reason: {reason.En}");
