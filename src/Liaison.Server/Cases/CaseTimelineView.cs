@@ -312,12 +312,12 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
     private static int? Int(JsonElement? data, string name) =>
         data is { } d && d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? n : null;
 
-    /// <summary>A stored <c>Deadline</c> object's due time.</summary>
-    /// <summary>Whether the deadline stored under <paramref name="name"/> was computed without its year's holiday schedule.</summary>
+    /// <summary>Whether the <c>Deadline</c> object stored under <paramref name="name"/> was computed without its year's holiday schedule.</summary>
     private static bool ProvisionalDue(JsonElement? data, string name) =>
         data is { } d && d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object
         && v.TryGetProperty("provisional", out var p) && p.ValueKind == JsonValueKind.True;
 
+    /// <summary>A stored <c>Deadline</c> object's due time.</summary>
     private static DateTimeOffset? Due(JsonElement? data, string name) =>
         data is { } d && d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? Instant(v, "due") : null;
 
