@@ -238,6 +238,7 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
         Assert.True(newcomerPage.Contains("签收（自然资源和规划局（主办））", StringComparison.Ordinal), newcomerPage);
         Assert.Contains("自然资源和规划局（主办）", casePage);
         Assert.Contains("主办退回 / 延期 / 重办", casePage);
+        Assert.Contains("<dt>主办部门</dt><dd>自然资源和规划局</dd>", casePage);
 
         // A link page shows the latest entries only: the lead's are still named once its dispatch is out of sight.
         var lead = await LinkOfAsync("zrzyj", number);
