@@ -179,8 +179,9 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 detail = CaseEventKinds.EscalationLevel(level);
                 break;
             case CaseEventKinds.DeadlineChanged:
-                var due = When(Due(data, "dueAt")) + (ProvisionalDue(data, "dueAt") ? "（暂定）" : "");
-                var dueEn = When(Due(data, "dueAt")) + (ProvisionalDue(data, "dueAt") ? " (provisional)" : "");
+                var provisional = ProvisionalDue(data, "dueAt");
+                var due = When(Due(data, "dueAt")) + (provisional ? "（暂定）" : "");
+                var dueEn = When(Due(data, "dueAt")) + (provisional ? " (provisional)" : "");
                 // A co-handler's part is submitted, not resolved: its deadline is a submit deadline.
                 detail = Str(data, "reason") == "extension"
                     ? e.PartId is null

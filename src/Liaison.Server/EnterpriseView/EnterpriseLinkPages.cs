@@ -80,15 +80,15 @@ public static class EnterpriseLinkPages
         var steps = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && e.PartId == null && Milestones.Contains(e.Kind))
             .OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new { e.At, e.Kind }).ToListAsync(ct);
         var rating = c.Status == CaseStatus.Closed ? await ratings.RatingAsync(c.Id, ct) : null;
+        var firstDispatch = steps.FindIndex(e => e.Kind == CaseEventKinds.Dispatched);
         return PageResults.Page<EnterpriseLinkPage>(new EnterpriseLinkPageModel(
             c, names.GetValueOrDefault(c.DepartmentCode) ?? c.DepartmentCode, parts.Select(p => names.GetValueOrDefault(p) ?? p).ToList(),
             resolution, rating, clock.GetUtcNow(), flash, error)
         {
             // A later dispatch (the case moved to another department, or was sent back to the same one) says so.
-            Steps = steps.Select((e, i) => new EnterpriseStep(e.At,
-                e.Kind == CaseEventKinds.Dispatched && steps.Take(i).Any(x => x.Kind == CaseEventKinds.Dispatched)
-                    ? new Text("重新交办承办部门", "Passed to a department again")
-                    : MilestoneText(e.Kind))).ToList(),
+            Steps = steps.Select((e, i) => new EnterpriseStep(e.At, e.Kind == CaseEventKinds.Dispatched && i != firstDispatch
+                ? new Text("重新交办承办部门", "Passed to a department again")
+                : MilestoneText(e.Kind))).ToList(),
             // What the zone did about an unsatisfied rating: the follow-up case it opened is the enterprise's to follow.
             FollowUpNumber = rating?.FollowUpCaseId is { } followUp
                 ? await db.Cases.AsNoTracking().Where(x => x.Id == followUp).Select(x => x.Number).FirstOrDefaultAsync(ct)
