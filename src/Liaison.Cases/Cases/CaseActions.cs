@@ -158,7 +158,7 @@ public static class CaseActions
                 new("协办部门不能执行此操作", "A co-handling department cannot do that"),
             Extension when pendingExtension && part.IsOpen => AwaitingExtensionDecision,
             ExtensionDecision => new("此协办没有待审批的延期申请", "This part has no extension request to decide"),
-            Urge when pendingExtension && part.IsOpen => new("协办单位申请了延期，请先审批延期申请", "The co-handler asked for more time: decide the extension request first"),
+            Urge when pendingExtension && part.IsOpen => new("协办部门申请了延期，请先审批延期申请", "The co-handler asked for more time: decide the extension request first"),
             Accept => new($"已签收，当前状态：{state.Zh}", $"Already accepted; the part is {state.En}"),
             Reassign => new($"只有已退回的协办才能改派，当前状态：{state.Zh}", $"Only a returned part can be reassigned; the part is {state.En}"),
             _ => new($"当前状态（{state.Zh}）下不能执行此操作", $"Not allowed while the part is {state.En}"),
@@ -212,7 +212,7 @@ public static class CaseActions
     public static Text Withdrawal(string action) => action switch
     {
         Resolve => new("经办人已办结", "the handler resolved the case"),
-        Submit => new("协办单位已提交协办意见", "the co-handler submitted its part"),
+        Submit => new("协办部门已提交协办意见", "the co-handler submitted its part"),
         Return => new("已退回", "returned"),
         Reassign => new("园区工作人员已改派", "the officer reassigned the case"),
         _ => Label(action),

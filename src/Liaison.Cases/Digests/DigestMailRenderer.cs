@@ -147,8 +147,8 @@ public sealed partial class DigestMailRenderer
         OfficerDigests.DecideReturn => ("已退回，请改派或坚持原部门", "returned: reassign it or insist"),
         OfficerDigests.DecideResolution => ("已办结，请确认销号或重办", "resolved: confirm or reopen"),
         OfficerDigests.DecideExtension => ("申请延期，请审批", "extension requested: approve or deny"),
-        OfficerDigests.DecidePartReturn => ("协办单位退回了协办任务，请改派或撤回该协办", "a co-handler returned its part: reassign or drop the part"),
-        OfficerDigests.DecidePartExtension => ("协办单位申请延期，请审批", "a co-handler asks for more time for its part: approve or deny"),
+        OfficerDigests.DecidePartReturn => ("协办部门退回了协办任务，请改派或撤回该协办", "a co-handler returned its part: reassign or drop the part"),
+        OfficerDigests.DecidePartExtension => ("协办部门申请延期，请审批", "a co-handler asks for more time for its part: approve or deny"),
         OfficerDigests.DecideUnsatisfied => ("企业评价不满意，请决定重办或说明后结案", "the enterprise is not satisfied: reopen or close with a note"),
         _ => ("", ""),
     };

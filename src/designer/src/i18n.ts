@@ -315,10 +315,10 @@ const en: Record<Key, string> = {
   'versions.changeLog': 'Change history: who saved and published, and when',
   'versions.publishedAt': 'published {when}',
   'versions.discardedAt': 'discarded {when}',
-  'versions.running': '{n} instance(s) still run on this version (later versions do not change them)',
+  'versions.running': '{n} {n:instance still runs|instances still run} on this version (later versions do not change them)',
   'message.saved': 'Draft saved (version {v})',
   'message.valid': 'Valid',
-  'message.problems': '{n} problem(s) found',
+  'message.problems': '{n} {n:problem|problems} found',
   'message.published': 'Published version {v}',
   'message.draftDiscarded': 'Draft version {v} discarded',
   'confirm.discardDraft': 'Discard draft version {v}? This cannot be undone; the published version stays.',
@@ -404,8 +404,15 @@ const en: Record<Key, string> = {
 const dictionaries: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };
 
 /** The label in the reader's language, with {name} placeholders filled in. */
+/**
+ * A message with its parameters filled in: "{n}" is the value of n; "{n:one|other}" is "one" when n is 1, else "other"
+ * (English plurals; Chinese needs none).
+ */
 export function t(key: Key, params: Record<string, string | number> = {}): string {
-  return dictionaries[lang][key].replace(/\{(\w+)\}/g, (all, name: string) => (name in params ? String(params[name]) : all));
+  return dictionaries[lang][key]
+    .replace(/\{(\w+):([^|}]*)\|([^}]*)\}/g, (all, name: string, one: string, other: string) =>
+      name in params ? (Number(params[name]) === 1 ? one : other) : all)
+    .replace(/\{(\w+)\}/g, (all, name: string) => (name in params ? String(params[name]) : all));
 }
 
 /** A time as the server's pages show it (yyyy-MM-dd HH:mm:ss in its `Liaison:TimeZone`), whatever the browser's zone; else `none`. */

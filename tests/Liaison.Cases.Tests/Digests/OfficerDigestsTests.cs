@@ -54,7 +54,7 @@ public sealed class OfficerDigestsTests
         Assert.Equal([joint.Number, other.Number], items.Select(i => i.Case.Number));
         Assert.Equal(OfficerDigestSection.NeedsDecision, items[0].Section);
         Assert.Equal(OfficerDigests.DecidePartExtension, items[0].Decision);
-        Assert.Equal("协办单位申请延期，请审批", DigestMailRenderer.DecisionLabel(items[0].Decision).Zh);
+        Assert.Equal("协办部门申请延期，请审批", DigestMailRenderer.DecisionLabel(items[0].Decision).Zh);
         Assert.Null(items[1].Decision);
     }
 }

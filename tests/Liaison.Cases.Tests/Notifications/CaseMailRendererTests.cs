@@ -311,7 +311,7 @@ public class CaseMailRendererTests
         var lead = Renderer.Render(CaseMailKind.Returned, "zh-CN", Model());
 
         Assert.StartsWith("【协办退回】", zh.Subject);
-        Assert.Contains("协办单位住房和城乡建设局退回了以下联办事项中的协办任务（主办单位：自然资源和规划局）", zh.TextBody);
+        Assert.Contains("协办部门住房和城乡建设局退回了以下联办事项中的协办任务（主办部门：自然资源和规划局）", zh.TextBody);
         Assert.Contains("协办任务：请核实施工许可", zh.TextBody);
         Assert.Contains("请核实施工许可", zh.HtmlBody);
         Assert.StartsWith("[Part returned]", en.Subject);

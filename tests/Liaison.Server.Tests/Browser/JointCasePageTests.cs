@@ -7,7 +7,8 @@ namespace Liaison.Server.Tests.Browser;
 
 /// <summary>
 /// A joint case (联办) end to end in Chromium: the officer opens it through /cases/new, a co-handler accepts and submits
-/// its part through its link, and the lead's link page on a phone shows every co-handler's status and the part.
+/// its part through its link, and the lead's link page on a phone shows every co-handler's status and the part; the
+/// officer's page of the case fits the phone too, its timeline stacked.
 /// </summary>
 public sealed partial class JointCasePageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
@@ -72,6 +73,18 @@ public sealed partial class JointCasePageTests(BrowserFixture fixture) : IClassF
         var resolve = page.Locator("form[data-action=resolve]");
         await Assertions.Expect(resolve).ToContainTextAsync("尚未提交：供电公司");
         await Assertions.Expect(resolve.GetByLabel("先行办结理由")).ToBeVisibleAsync();
+
+        // The officer's page of the case on a phone: its timeline stacks each entry instead of scrolling sideways.
+        await page.GotoAsync("/cases/" + Uri.EscapeDataString(number));
+        var timeline = page.Locator("#timeline");
+        await Assertions.Expect(timeline).ToContainTextAsync("施工许可已核发，无障碍");
+        await BrowserFixture.AssertFitsPhonesAsync(page);
+        foreach (var width in new[] { 320, 390 })
+        {
+            await page.SetViewportSizeAsync(width, 740);
+            var widths = await timeline.EvaluateAsync<int[]>("e => [e.scrollWidth, e.clientWidth]");
+            Assert.True(widths[0] <= widths[1], $"the timeline is {widths[0]} px wide in its {widths[1]} px card on a {width} px phone");
+        }
     });
 
     /// <summary>The personal link in the mail to <paramref name="to"/> about case <paramref name="number"/> whose subject starts so.</summary>

@@ -104,14 +104,14 @@ public sealed class CaseUrgeTests(AppFixture fixture) : IClassFixture<AppFixture
         var form = FormFor(page, $"part-urge-{parts["gsgs"]}")!;
 
         var urged = await browser.PostAsync($"/cases/{number}/parts/{parts["gsgs"]}/urge",
-            new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["note"] = "主办单位在等贵单位意见" }));
+            new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["note"] = "主办部门在等贵单位意见" }));
         var twice = await browser.PostAsync($"/cases/{number}/parts/{parts["gsgs"]}/urge",
-            new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["note"] = "主办单位在等贵单位意见" }));
+            new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["note"] = "主办部门在等贵单位意见" }));
 
         Assert.Equal(HttpStatusCode.Redirect, urged.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, twice.StatusCode);
         var mail = Assert.Single(await MailsAsync(_app, "gsgs.handler@anyue.example", "【催办】"));
-        Assert.Contains("主办单位在等贵单位意见", mail.TextBody);
+        Assert.Contains("主办部门在等贵单位意见", mail.TextBody);
         Assert.Empty(await MailsAsync(_app, "gdgs.handler@anyue.example", "【催办】"));
         Assert.Empty(await MailsAsync(_app, "zjj.handler@anyue.example", "【催办】"));
         var entry = Assert.Single(Urges(await GetCaseAsync(officer, number)));

@@ -96,7 +96,7 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         var zjjDispatch = await DispatchMailAsync(Handler("zjj"), number);
         var zjj = PathOf(LinkIn(zjjDispatch));
         // A co-handler's dispatch is worded for its part: whose case it helps with, and its submit deadline.
-        Assert.Contains("主办单位为自然资源和规划局", zjjDispatch.TextBody);
+        Assert.Contains("主办部门为自然资源和规划局", zjjDispatch.TextBody);
         Assert.Contains("提交期限：", zjjDispatch.TextBody);
         Assert.DoesNotContain("办结期限：", zjjDispatch.TextBody);
         Assert.DoesNotContain("责任单位：", zjjDispatch.TextBody);

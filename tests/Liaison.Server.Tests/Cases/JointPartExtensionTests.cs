@@ -119,7 +119,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         var page = await signedIn.GetStringAsync($"/cases/{number}");
         var form = FormFor(page, $"part-extension-{partId}");
         Assert.NotNull(form);
-        Assert.Contains("晚于主办单位的办结期限", page);
+        Assert.Contains("晚于主办部门的办结期限", page);
         form["__RequestVerificationToken"] = TokenIn(page);
         form["approve"] = "true";
         form["note"] = "同意，请抓紧";

@@ -305,7 +305,7 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
 
         // The co-handlers still at work are told the whole case was cancelled, not that their part alone was withdrawn.
         var told = Assert.Single(await MailsAsync(_app, Handler("rsj"), number), m => m.Subject.StartsWith("【已撤销】", StringComparison.Ordinal));
-        Assert.Contains("园区已撤销以下联办事项（主办单位：自然资源和规划局）", told.TextBody);
+        Assert.Contains("园区已撤销以下联办事项（主办部门：自然资源和规划局）", told.TextBody);
         Assert.Empty(await MailsAsync(_app, Handler("rsj"), "协办已撤回"));
 
         var rsjId = IdOf(Part(c, "rsj"));
