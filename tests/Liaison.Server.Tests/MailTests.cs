@@ -590,6 +590,11 @@ public sealed class DevMailboxTests
         var index = await admin.GetStringAsync("/admin");
         Assert.Contains("data-warning=\"mail-held\"", index);
         Assert.Contains("1 封保存在", index);
+        using var english = new HttpRequestMessage(HttpMethod.Get, "/admin");
+        english.Headers.Add("Cookie", "liaison.lang=en");
+        var englishIndex = await (await admin.SendAsync(english)).Content.ReadAsStringAsync();
+        Assert.Contains("so no mail is sent: 1 mail waits in", englishIndex);
+        Assert.Contains(" and goes out once one is configured", englishIndex);
         var outbox = await admin.GetStringAsync("/admin/outbox");
         Assert.Contains("data-warning=\"mail-held\"", outbox);
         Assert.Contains("【派单】无邮件服务器", outbox);

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Liaison.Cases.Common;
 
 /// <summary>
@@ -22,6 +24,20 @@ public readonly record struct Text(string Zh, string En)
         var slash = rest.IndexOf(" / ", StringComparison.Ordinal);
         return slash < 0 ? new Text(message, message) : new Text(prefix + rest[..slash], prefix + rest[(slash + 3)..]);
     }
+}
+
+/// <summary>
+/// Counts in English with a real plural ("1 case", "3 cases") instead of "case(s)". Chinese needs none: its counters do
+/// not change with the number.
+/// </summary>
+public static class English
+{
+    /// <summary>"1 case", "3 cases", "0 cases"; the number as written by <paramref name="format"/> in the invariant culture.</summary>
+    public static string Count(long n, string one, string many, string format = "0") =>
+        $"{n.ToString(format, CultureInfo.InvariantCulture)} {Word(n, one, many)}";
+
+    /// <summary>The word that agrees with <paramref name="n"/>, without the number: "was" or "were", "is" or "are".</summary>
+    public static string Word(long n, string one, string many) => n == 1 ? one : many;
 }
 
 /// <summary>The two cultures Liaison speaks: <c>zh-CN</c> (the default) and <c>en</c>.</summary>

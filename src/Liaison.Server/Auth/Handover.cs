@@ -25,9 +25,9 @@ public static class Handover
         public Text Describe()
         {
             List<(string Zh, string En)> held = [];
-            if (Cases > 0) held.Add(($"还有 {Cases} 件需要园区工作人员跟进的事项", $"still has {Cases} case(s) that need their officer"));
-            if (ChiefOf > 0) held.Add(($"是 {ChiefOf} 家重点企业的首席服务员", $"is the chief service officer of {ChiefOf} key enterprise(s)"));
-            if (SquadOf > 0) held.Add(($"是 {SquadOf} 家重点企业服务专班的成员", $"serves in {SquadOf} service squad(s)"));
+            if (Cases > 0) held.Add(($"还有 {Cases} 件需要园区工作人员跟进的事项", $"still has {English.Count(Cases, "case", "cases")} that {English.Word(Cases, "needs its", "need their")} officer"));
+            if (ChiefOf > 0) held.Add(($"是 {ChiefOf} 家重点企业的首席服务员", $"is the chief service officer of {English.Count(ChiefOf, "key enterprise", "key enterprises")}"));
+            if (SquadOf > 0) held.Add(($"是 {SquadOf} 家重点企业服务专班的成员", $"serves in {English.Count(SquadOf, "service squad", "service squads")}"));
             return new("该账号" + string.Join("，", held.Select(h => h.Zh)), "the account " + string.Join(", ", held.Select(h => h.En)));
         }
     }

@@ -277,7 +277,7 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
                 var name = names.GetValueOrDefault(part.DepartmentCode, part.DepartmentCode);
                 awaiting.Add(part.Status == PartStatus.Returned
                     ? new($"协办部门 {name} 退回", $"Part returned by {name}")
-                    : new($"协办部门 {name} 申请延期 {part.PendingExtensionDays} 个工作日", $"{name} asks for {part.PendingExtensionDays} more working day(s) for its part"));
+                    : new($"协办部门 {name} 申请延期 {part.PendingExtensionDays} 个工作日", $"{name} asks for {English.Count(part.PendingExtensionDays ?? 0, "more working day", "more working days")} for its part"));
             }
 
             if (unsatisfied.Contains(c.Id))
@@ -302,7 +302,7 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         }
         else if (c.PendingExtensionDays is { } days && CaseStatuses.IsWithHandler(c.Status))
         {
-            yield return new($"申请延期 {days} 个工作日，待审批", $"Asks for {days} more working day(s): approve or deny");
+            yield return new($"申请延期 {days} 个工作日，待审批", $"Asks for {English.Count(days, "more working day", "more working days")}: approve or deny");
         }
     }
 

@@ -155,7 +155,7 @@ public static class EnterprisesApi
             { Value: { } summary } => TypedResults.Ok(summary),
             { Error: ServiceError.Invalid invalid } => TypedResults.ValidationProblem(invalid.Fields.ToDictionary(), title: "Bad Request",
                 detail: new Text($"导入被拒绝，未写入任何内容：{invalid.Fields.Errors.Count} 处有误，见 errors",
-                    $"the import was refused and nothing was written: {invalid.Fields.Errors.Count} bad line(s), see errors").ToString()),
+                    $"the import was refused and nothing was written: {English.Count(invalid.Fields.Errors.Count, "bad line", "bad lines")}, see errors").ToString()),
             var failed => new ConflictProblem(failed.Error!.Message),
         };
     }

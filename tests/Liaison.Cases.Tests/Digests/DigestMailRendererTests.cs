@@ -1,5 +1,6 @@
 using Liaison.Cases.Cases;
 using Liaison.Cases.Digests;
+using Liaison.Cases.Notifications;
 using static Liaison.Cases.Tests.Digests.DigestTestData;
 
 namespace Liaison.Cases.Tests.Digests;
@@ -50,8 +51,10 @@ public sealed class DigestMailRendererTests
         Assert.Contains("另有 1 件事项未在此列出", zh.HtmlBody);
         Assert.Contains("&lt;b&gt;用地&lt;/b&gt;", zh.HtmlBody);
         Assert.Contains("href=\"https://liaison.example/enterprises/7\"", zh.HtmlBody);
-        Assert.Equal("[Work handed over] 张伟's work is now yours: 101 case(s), chief service officer of 1 key enterprise(s)", en.Subject);
+        Assert.Equal("[Work handed over] 张伟's work is now yours: 101 cases, chief service officer of 1 key enterprise", en.Subject);
         Assert.Contains("Cases handed over to you (101)", en.HtmlBody);
+        Assert.Contains("1 more case is not listed here", en.TextBody);
+        Assert.Contains("1 more case is not listed here", en.HtmlBody);
         Assert.Equal("【工作移交】张伟 的工作已移交给您：0 件事项，1 个服务专班", nothing.Subject);
         Assert.DoesNotContain("移交给您的事项", nothing.TextBody);
         Assert.Throws<ArgumentException>(() => _renderer.Render(new WorkHandoverMail("李娜", "张伟", "管理员", Local(3, 10, 9), [], [new EnterpriseLine("x", "javascript:alert(1)")], []), "zh-CN"));
@@ -62,8 +65,51 @@ public sealed class DigestMailRendererTests
     {
         var mail = _renderer.Render(new HandlerDigestMail("Wang", new DateOnly(2026, 3, 10), [], [Line("AYKF-2026-000002", "Power")], []), "en-GB");
 
-        Assert.Equal("[Daily cases] Tue 10 Mar 2026: 1 open case(s)", mail.Subject);
+        Assert.Equal("[Daily cases] Tue 10 Mar 2026: 1 open case", mail.Subject);
         Assert.Contains("Due soon", mail.HtmlBody);
+    }
+
+    [Fact]
+    public void English_mails_count_one_case_in_the_singular_and_two_in_the_plural()
+    {
+        var lines = new[] { Line("AYKF-2026-000001", "Power"), Line("AYKF-2026-000002", "Land") };
+        var squads = new[] { new EnterpriseLine("Anyue Lemon Tech", "https://liaison.example/enterprises/7"), new EnterpriseLine("Anyue New Materials", "https://liaison.example/enterprises/8") };
+        RenderedMail Handler(int n) => _renderer.Render(new HandlerDigestMail("Wang", new DateOnly(2026, 3, 10), [], lines[..n], []), "en");
+        RenderedMail Officer(int n) => _renderer.Render(new OfficerDigestMail("Wang", new DateOnly(2026, 3, 10), DateTimeOffset.UnixEpoch, [], lines[..n], [])
+        {
+            VisitsDue = squads[..n].Select(e => new VisitDueLine(e.Name, new DateOnly(2026, 1, 5), 3, e.Link)).ToList(),
+        }, "en");
+        RenderedMail Handover(int n) => _renderer.Render(new WorkHandoverMail("Li Na", "张伟", "Admin", Local(3, 10, 9), lines[..n], squads[..n], squads[..n]), "en");
+
+        Assert.Equal("[Daily cases] Tue 10 Mar 2026: 1 open case", Handler(1).Subject);
+        Assert.Equal("[Daily cases] Tue 10 Mar 2026: 2 open cases", Handler(2).Subject);
+        Assert.Equal("[Case digest] Tue 10 Mar 2026: 1 case for you, 1 key enterprise due a visit", Officer(1).Subject);
+        Assert.Equal("[Case digest] Tue 10 Mar 2026: 2 cases for you, 2 key enterprises due a visit", Officer(2).Subject);
+        Assert.Equal("[Work handed over] 张伟's work is now yours: 1 case, chief service officer of 1 key enterprise, 1 service squad", Handover(1).Subject);
+        Assert.Equal("[Work handed over] 张伟's work is now yours: 2 cases, chief service officer of 2 key enterprises, 2 service squads", Handover(2).Subject);
+        foreach (var mail in new[] { Handler(1), Handler(2), Officer(1), Officer(2), Handover(1), Handover(2) })
+        {
+            Assert.DoesNotContain("(s)", mail.Subject + mail.TextBody + mail.HtmlBody);
+        }
+    }
+
+    [Fact]
+    public void The_league_tables_key_enterprise_service_counts_agree_in_its_text_and_html()
+    {
+        var table = new LeagueTableResult(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 8), Local(3, 9, 8, 30), new LeagueRules(), [],
+            new LeagueRow("", "Total", 0, 0, 0, 0, 0, 0, 0, 0, 0, null, LeagueMark.Green));
+        RenderedMail Render(int n) => _renderer.Render(new LeagueTableMail("Leader", table, null)
+        {
+            KeyEnterpriseService = new KeyEnterpriseServiceCounts(n, 0, new DateOnly(2026, 3, 8), false, n, n, 0),
+        }, "en");
+
+        var one = Render(1);
+        var two = Render(2);
+
+        Assert.Contains("1 visit made, 1 problem found; 1 case raised from visit problems", one.TextBody);
+        Assert.Contains("1 visit made, 1 problem found; 1 case raised from visit problems", one.HtmlBody);
+        Assert.Contains("2 visits made, 2 problems found; 2 cases raised from visit problems", two.TextBody);
+        Assert.Contains("2 visits made, 2 problems found; 2 cases raised from visit problems", two.HtmlBody);
     }
 
     [Fact]

@@ -101,6 +101,7 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         Assert.Equal("/admin/departments?done=saved&handedOver=1", response.Headers.Location?.OriginalString);
         var after = await admin.GetStringAsync(response.Headers.Location!.OriginalString);
         Assert.Contains("已保存。1 件在办事项或协办任务已转交新的联络人，并已邮件通知。", after);
+        Assert.Contains("Saved. 1 open case or part went to the new liaison, who was mailed.", await InEnglishAsync(admin, response.Headers.Location!.OriginalString));
         var newRow = RowOf(after, "fgj");
         Assert.DoesNotContain("data-sample", newRow);
         Assert.Contains("张伟", newRow);
@@ -311,6 +312,7 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         await _app.RecomputeDeadlinesAsync(); // what the job process does
         var after = await admin.GetStringAsync("/admin/calendar");
         Assert.Contains("<td data-recompute=\"done\">已完成：1 件事项的期限有变（共查看 1 件）</td>", after);
+        Assert.Contains("<td data-recompute=\"done\">done: 1 case had its deadlines changed (1 looked at)</td>", await InEnglishAsync(admin, "/admin/calendar"));
         Assert.DoesNotContain("刷新进度", after);
         var years = await _officerApi.GetFromJsonAsync<JsonElement>("/api/calendar/years");
         var stored = Assert.Single(years.EnumerateArray(), y => y.GetProperty("year").GetInt32() == 2027);
@@ -330,15 +332,25 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         var cancelled = (await OpenAsync(_officerApi)).GetProperty("number").GetString()!;
         var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
         Assert.Contains("2 件在办事项的期限为暂定（缺少 2027 年节假日安排）", await admin.GetStringAsync("/admin"));
+        Assert.Contains("2 open cases have provisional deadlines (no holiday schedule for 2027)", await InEnglishAsync(admin, "/admin"));
 
         Assert.Equal(HttpStatusCode.OK, (await _officerApi.PostAsJsonAsync($"/api/cases/{cancelled}/cancel", new { note = "企业撤回" })).StatusCode);
 
         Assert.True((await GetCaseAsync(_officerApi, cancelled)).GetProperty("provisional").GetBoolean());
         Assert.Contains("1 件在办事项的期限为暂定（缺少 2027 年节假日安排）", await admin.GetStringAsync("/admin"));
+        Assert.Contains("1 open case has provisional deadlines (no holiday schedule for 2027)", await InEnglishAsync(admin, "/admin"));
         Assert.True((await GetCaseAsync(_officerApi, open)).GetProperty("provisional").GetBoolean());
     }
 
     private Task<HttpClient> SignInAsync(string email, string password) => _app.SignInThroughFormAsync(email, password);
+
+    /// <summary>A page as a reader who chose English gets it.</summary>
+    private static async Task<string> InEnglishAsync(HttpClient client, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", "liaison.lang=en");
+        return await (await client.SendAsync(request)).Content.ReadAsStringAsync();
+    }
 
     private static Dictionary<string, string> DepartmentFields(string handlerEmail) => new()
     {
