@@ -184,10 +184,26 @@ public static class AdminPages
             : Results.Redirect("/admin/users?created=" + Uri.EscapeDataString(result.Value!.Email));
     }
 
-    private static async Task<IResult> EditUserForm(string id, string? saved, UserService accounts, CancellationToken ct) =>
-        await accounts.FindAsync(id) is { } user
-            ? await UserEditPageAsync(accounts, user, UserForm.Of(user), null, saved is not null, StatusCodes.Status200OK, ct)
-            : NoSuchAccount();
+    /// <param name="to">After a save with a handover: the successor (id or email, as the form named them), and what moved to them (<paramref name="cases"/>, <paramref name="chiefOf"/>, <paramref name="squadOf"/>).</param>
+    private static async Task<IResult> EditUserForm(
+        string id, string? saved, string? to, string? cases, string? chiefOf, string? squadOf, UserService accounts, CancellationToken ct)
+    {
+        if (await accounts.FindAsync(id) is not { } user)
+        {
+            return NoSuchAccount();
+        }
+
+        static int? Count(string? n) => int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+        UserSaved? done = null;
+        if (saved is not null)
+        {
+            var successor = to is null ? null : (await accounts.SuccessorsOfAsync(user.Id, ct)).FirstOrDefault(o => o.Id == to || o.Email.Equals(to, StringComparison.OrdinalIgnoreCase));
+            done = new UserSaved(successor is not null && Count(cases) is { } c && Count(chiefOf) is { } k && Count(squadOf) is { } q
+                ? new Handover.Work(c, k, q) : null, successor?.DisplayName);
+        }
+
+        return await UserEditPageAsync(accounts, user, UserForm.Of(user), null, done, StatusCodes.Status200OK, ct);
+    }
 
     private static async Task<IResult> UpdateUser(string id, IFormCollection form, ClaimsPrincipal principal, UserService accounts, CancellationToken ct)
     {
@@ -201,13 +217,20 @@ public static class AdminPages
         var request = new UpdateUserRequest(input.Email, input.DisplayName, input.Role, input.Culture, input.Active,
             Validation.Optional(form["password"].ToString()), Validation.Optional(input.HandOverTo));
         var result = await accounts.UpdateAsync(id, request, Actor.Of(principal), ct);
-        return result.Error is { } error
-            ? await UserEditPageAsync(accounts, user, input, error, false, PageResults.StatusOf(error), ct)
-            : Results.Redirect($"/admin/users/{Uri.EscapeDataString(id)}?saved=1");
+        if (result.Error is { } error)
+        {
+            return await UserEditPageAsync(accounts, user, input, error, null, PageResults.StatusOf(error), ct);
+        }
+
+        // The banner says what a handover moved (Post/Redirect/Get: the counts ride on the address).
+        var moved = result.Value!.HandedOver is { } work
+            ? $"&to={Uri.EscapeDataString(input.HandOverTo)}&cases={work.Cases}&chiefOf={work.ChiefOf}&squadOf={work.SquadOf}"
+            : "";
+        return Results.Redirect($"/admin/users/{Uri.EscapeDataString(id)}?saved=1{moved}");
     }
 
     private static async Task<IResult> UserEditPageAsync(
-        UserService accounts, UserDto user, UserForm form, ServiceError? error, bool saved, int status, CancellationToken ct) =>
+        UserService accounts, UserDto user, UserForm form, ServiceError? error, UserSaved? saved, int status, CancellationToken ct) =>
         PageResults.Page<UserEditPage>(
             new UserEditModel(user, form, await accounts.WorkOfAsync(user.Id, ct), await accounts.SuccessorsOfAsync(user.Id, ct), error, saved), status);
 
@@ -298,6 +321,9 @@ public sealed record DepartmentEditModel(bool IsNew, DepartmentForm Form, bool S
     internal static readonly IReadOnlyDictionary<string, List<Text>> NoErrors = new Dictionary<string, List<Text>>();
 }
 
+/// <summary>An account just saved: what its handover moved, and to whom (both null without one).</summary>
+public sealed record UserSaved(Handover.Work? HandedOver, string? To);
+
 /// <summary>What the admin typed into an account's form, kept when it is shown again with errors (never the password).</summary>
 public sealed record UserForm(string Email, string DisplayName, string Role, string Culture, bool Active, string HandOverTo)
 {
@@ -307,8 +333,9 @@ public sealed record UserForm(string Email, string DisplayName, string Role, str
 
 /// <param name="Work">What the account holds that a handover would move.</param>
 /// <param name="Successors">The accounts its work may go to: every other active account.</param>
+/// <param name="Saved">Set after a save: the banner, and what a handover in it moved.</param>
 public sealed record UserEditModel(
-    UserDto User, UserForm Form, Handover.Work Work, IReadOnlyList<OfficerRef> Successors, ServiceError? Error, bool Saved)
+    UserDto User, UserForm Form, Handover.Work Work, IReadOnlyList<OfficerRef> Successors, ServiceError? Error, UserSaved? Saved)
 {
     public IReadOnlyDictionary<string, List<Text>> Errors => Error is ServiceError.Invalid invalid ? invalid.Fields.Errors : DepartmentEditModel.NoErrors;
 }

@@ -31,6 +31,8 @@ public static class AccountPages
             {
                 case SignInOutcome.Succeeded:
                     return Results.LocalRedirect(LanguagePages.IsLocal(returnUrl) ? returnUrl! : Workbench.WorkbenchPages.Path);
+                case SignInOutcome.Deactivated:
+                    return PageResults.Page<LoginPage>(new LoginModel(returnUrl, email, AuthApi.Deactivated), StatusCodes.Status401Unauthorized);
                 case SignInOutcome.Wait wait:
                     http.Response.Headers.RetryAfter = SessionSecurity.Seconds(wait.RetryAfter);
                     return PageResults.Page<LoginPage>(

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Liaison.Cases.Common;
 using Liaison.Server.Audit;
 using Liaison.Server.Calendar;
 using Liaison.Server.Common;
@@ -13,6 +14,9 @@ namespace Liaison.Server.Auth;
 
 public static class AuthApi
 {
+    /// <summary>What a sign-in with the right password for a deactivated account is told, on the API and the page.</summary>
+    public static readonly Text Deactivated = new("账号已停用，请联系管理员", "This account has been deactivated; ask an administrator");
+
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("api/auth").WithTags("Auth");
@@ -50,6 +54,7 @@ public static class AuthApi
         {
             SignInOutcome.Succeeded => TypedResults.Empty,
             SignInOutcome.Wait wait => Throttled(http, wait.RetryAfter),
+            SignInOutcome.Deactivated => Problems.Unauthorized(Deactivated.Zh, Deactivated.En),
             _ => Problems.Unauthorized("邮箱或密码错误", "wrong email or password"),
         };
     }
@@ -144,7 +149,7 @@ public static class AuthApi
         string id, UpdateUserRequest request, ClaimsPrincipal principal, UserService accounts, CancellationToken ct) =>
         await accounts.UpdateAsync(id, request, Actor.Of(principal), ct) switch
         {
-            { Value: { } user } => TypedResults.Ok(user),
+            { Value: { } updated } => TypedResults.Ok(updated.User),
             { Error: ServiceError.Invalid invalid } => Problems.Invalid(invalid.Fields),
             { Error: ServiceError.NotFound notFound } => Problems.NotFound(notFound.Message.Zh, notFound.Message.En),
             var failed => new ConflictProblem(failed.Error!.Message),

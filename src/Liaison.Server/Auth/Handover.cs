@@ -30,6 +30,19 @@ public static class Handover
             if (SquadOf > 0) held.Add(($"是 {SquadOf} 家重点企业服务专班的成员", $"serves in {English.Count(SquadOf, "service squad", "service squads")}"));
             return new("该账号" + string.Join("，", held.Select(h => h.Zh)), "the account " + string.Join(", ", held.Select(h => h.En)));
         }
+
+        /// <summary>What a handover moved to <paramref name="to"/>, naming only what it moved; moving nothing says so.</summary>
+        public Text DescribeMoved(string to)
+        {
+            List<(string Zh, string En)> moved = [];
+            if (Cases > 0) moved.Add(($"{Cases} 件事项", English.Count(Cases, "case", "cases")));
+            if (ChiefOf > 0) moved.Add(($"{ChiefOf} 家重点企业的首席服务员", $"chief service officer of {English.Count(ChiefOf, "key enterprise", "key enterprises")}"));
+            if (SquadOf > 0) moved.Add(($"{SquadOf} 个服务专班的席位", $"a place in {English.Count(SquadOf, "service squad", "service squads")}"));
+            return IsEmpty
+                ? new($"没有需要移交给 {to} 的工作。", $" Nothing was left to hand over to {to}.")
+                : new($"已移交给 {to}：{string.Join("、", moved.Select(m => m.Zh))}，并已邮件通知。",
+                    $" Handed over to {to}: {string.Join(", ", moved.Select(m => m.En))}; they have been mailed.");
+        }
     }
 
     public static async Task<Work> WorkOfAsync(LiaisonDbContext db, string userId, DateTimeOffset now, CancellationToken ct) => new(

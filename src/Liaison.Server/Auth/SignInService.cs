@@ -33,10 +33,10 @@ public sealed class SignInService(
         }
 
         var user = await users.FindByEmailAsync(email.Trim());
-        if (user is null || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
+        if (user is null)
         {
             // The same hashing work as a real check: the time taken does not tell whether the account exists.
-            hasher.VerifyHashedPassword(Nobody, user?.PasswordHash ?? DummyHash, password);
+            hasher.VerifyHashedPassword(Nobody, DummyHash, password);
             await throttle.FailedAsync(account, client);
             return new SignInOutcome.Failed();
         }
@@ -45,6 +45,15 @@ public sealed class SignInService(
         {
             await throttle.FailedAsync(account, client);
             return new SignInOutcome.Failed();
+        }
+
+        // Deactivated is locked out for good (Accounts.DeactivatedUntil); nothing else locks an account out.
+        if (!await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
+        {
+            // A deactivated account's own password: its holder is told why, instead of doubting the password. Only who
+            // knows the password learns that the account exists.
+            await throttle.FailedAsync(account, client);
+            return new SignInOutcome.Deactivated();
         }
 
         await throttle.SucceededAsync(account, client);
@@ -133,6 +142,9 @@ public abstract record SignInOutcome
     public sealed record Succeeded : SignInOutcome;
 
     public sealed record Failed : SignInOutcome;
+
+    /// <summary>The right password for an account an admin deactivated.</summary>
+    public sealed record Deactivated : SignInOutcome;
 
     public sealed record Wait(TimeSpan RetryAfter) : SignInOutcome;
 }

@@ -84,7 +84,7 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
     /// that still holds work without naming who takes it over.
     /// </summary>
     /// <param name="actor">The admin: their email goes on the cases' timelines and in the change log.</param>
-    public async Task<ServiceResult<UserDto>> UpdateAsync(string id, UpdateUserRequest request, Actor actor, CancellationToken ct)
+    public async Task<ServiceResult<UserUpdated>> UpdateAsync(string id, UpdateUserRequest request, Actor actor, CancellationToken ct)
     {
         var v = new Validation();
         var (email, displayName, role, culture) = ReadAccount(v, request.Email, request.DisplayName, request.Role, request.Culture);
@@ -189,9 +189,11 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
             }
         }
 
+        Handover.Work? handedOver = null;
         if (successor is not null)
         {
             var moved = await Handover.MoveAsync(db, user, successor, actor.Name, clock.GetUtcNow(), ct);
+            handedOver = new Handover.Work(moved.Cases.Count, moved.ChiefOf.Count, moved.SquadOf.Count);
             // The successor hears of it at once, in the same commit: one mail listing what is now theirs.
             var byName = actor.Id is null ? null : (await users.FindByIdAsync(actor.Id))?.DisplayName;
             await notice.QueueAsync(moved, user, successor, byName ?? actor.Name, ct);
@@ -215,7 +217,7 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
         }
 
         await tx.CommitAsync(ct);
-        return await DescribeAsync(user);
+        return new UserUpdated(await DescribeAsync(user), handedOver);
     }
 
     private async Task<int> ActiveAdminsAsync(CancellationToken ct)
@@ -284,6 +286,9 @@ public sealed record UpdateUserRequest(
     string? Email, string? DisplayName, string? Role, string? Culture = null, bool? Active = null, string? Password = null, string? HandOverTo = null);
 
 /// <param name="Active">False once an admin deactivated it (停用): it cannot sign in.</param>
+/// <summary>An account as changed, and what a handover moved to its successor (none asked: null; the same one again: nothing).</summary>
+public sealed record UserUpdated(UserDto User, Handover.Work? HandedOver);
+
 public sealed record UserDto(string Id, string Email, string DisplayName, string Culture, IReadOnlyList<string> Roles, bool Active = true);
 
 /// <summary>

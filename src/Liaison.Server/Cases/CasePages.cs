@@ -292,7 +292,9 @@ public static class CasePages
         var result = await cases.AddNoteAsync(number, note, Guid.TryParse(requestId, out var id) ? id : null, user.Identity?.Name ?? "officer", ct);
         if (result.Error is { } error)
         {
-            return await CasePageAsync(number, null, error, PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
+            // The form calls its note 备注, where the decision forms' is 说明.
+            var said = error is ServiceError.Invalid invalid ? invalid with { Message = invalid.Fields.Summary(NoteLabels) } : error;
+            return await CasePageAsync(number, null, said, PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
         }
 
         return Results.Redirect(CaseUrl(number) + "?done=" + NoteAdded);
@@ -316,6 +318,8 @@ public static class CasePages
     private const string HandedOver = "officer";
 
     private const string NoteAdded = "note";
+
+    private static readonly Dictionary<string, Text> NoteLabels = new() { ["note"] = new("备注", "Note") };
 
     /// <summary>The officer's decision on a co-handler's part: reassign a returned part, drop a part, or decide its extension request.</summary>
     private static async Task<IResult> DecidePart(

@@ -670,7 +670,7 @@ public sealed class CaseService(
                 var code = input.DepartmentCode?.Trim();
                 if (string.IsNullOrEmpty(code) || !await db.Departments.AnyAsync(d => d.Code == code && d.Active, ct))
                 {
-                    v.Add("departmentCode", $"没有代码为 {code} 的在用部门", $"no active department has the code '{code}'");
+                    NotAnActiveDepartment(v, code);
                     return Fail(new ServiceError.Invalid(v));
                 }
 
@@ -771,6 +771,19 @@ public sealed class CaseService(
                 await enterpriseNotices.CancelledAsync(db, c, note, ct);
                 await CaseEffectHandler.EndRoundAsync(db, c, now, TimeSpan.Zero, ct);
                 return await CommitAsync(tx, c, ct);
+        }
+    }
+
+    /// <summary>A reassignment's department: none chosen is asked for; a code that is no active department is named.</summary>
+    private static void NotAnActiveDepartment(Validation v, string? code)
+    {
+        if (string.IsNullOrEmpty(code))
+        {
+            v.Add("departmentCode", "必填：请选择接手的部门", "is required: choose the department that takes it over");
+        }
+        else
+        {
+            v.Add("departmentCode", $"没有代码为 {code} 的在用部门", $"no active department has the code '{code}'");
         }
     }
 
@@ -888,7 +901,7 @@ public sealed class CaseService(
         v.MaxLength("task", task, CasePart.MaxTaskLength);
         if (string.IsNullOrEmpty(code) || !await db.Departments.AnyAsync(d => d.Code == code && d.Active, ct))
         {
-            v.Add("departmentCode", $"没有代码为 {code} 的在用部门", $"no active department has the code '{code}'");
+            NotAnActiveDepartment(v, code);
         }
         else if (code == c.DepartmentCode)
         {

@@ -190,7 +190,8 @@ public sealed class RatingService(LiaisonDbContext db, CaseService cases, Enterp
             original.Category,
             original.Priority.ToString(),
             original.DepartmentCode,
-            new CaseService.CaseEnterpriseInput(original.Enterprise.Name, original.Enterprise.CreditCode, original.Enterprise.Contact, null, null),
+            // Registered, the register names it (it may have been renamed since the original case).
+            new CaseService.CaseEnterpriseInput(original.EnterpriseId is null ? original.Enterprise.Name : null, original.Enterprise.CreditCode, original.Enterprise.Contact, null, null),
             CoDepartments: coDepartments, EnterpriseId: original.EnterpriseId), ct, alongside: async (followUp, innerCt) =>
         {
             var (rating, refused) = await RecordAsync(original.Id, decision, note, officerName, followUp, innerCt);

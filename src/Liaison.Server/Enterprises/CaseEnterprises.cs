@@ -17,7 +17,7 @@ namespace Liaison.Server.Enterprises;
 internal static class CaseEnterprises
 {
     /// <param name="Id">The register entry, or null when the case's credit code is not registered yet.</param>
-    /// <param name="Snapshot">What the case keeps: the name, code and contact as typed, else as registered; the key flag and the chief service officer as registered when picked from the register.</param>
+    /// <param name="Snapshot">What the case keeps: the register's name and code (a typed name must match a registered one), the contact as typed, else as registered; the key flag and the chief service officer as registered when picked from the register.</param>
     public sealed record Resolved(long? Id, Enterprise Snapshot);
 
     public static async Task<Resolved?> ReadAsync(
@@ -67,8 +67,25 @@ internal static class CaseEnterprises
             db.Reads.Know(entry);
         }
 
-        // A registered enterprise may be named by its code alone; a new one needs its name.
-        var name = entry is null || !string.IsNullOrWhiteSpace(input?.Name) ? v.Required("enterprise.name", input?.Name, 200) : entry.Name;
+        // A registered enterprise is named by the register (its code alone will do): a different name typed beside its
+        // code is a mistake or an old name, refused rather than kept on the case beside the register's. A new one needs
+        // its name.
+        string? name;
+        if (entry is null)
+        {
+            name = v.Required("enterprise.name", input?.Name, 200);
+        }
+        else
+        {
+            name = entry.Name;
+            if (Validation.Optional(input?.Name) is { } typedName && !SameName(typedName, entry.Name))
+            {
+                v.Add("enterprise.name",
+                    $"统一社会信用代码 {entry.CreditCode} 已登记为“{entry.Name}”：请留空或填写登记的名称（企业更名请在企业名录中修改）",
+                    $"the credit code {entry.CreditCode} is registered as \"{entry.Name}\": leave the name blank or give the registered name (a renamed enterprise is changed in the register)");
+            }
+        }
+
         var notice = entry?.Contacts.FirstOrDefault(c => c.ForNotices);
         var chiefName = entry?.ChiefServiceOfficerId is { } chiefId
             ? await db.Users.Where(u => u.Id == chiefId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct)
@@ -126,6 +143,27 @@ internal static class CaseEnterprises
 
         return await db.Set<RegisteredEnterprise>().Where(e => e.CreditCode == snapshot.CreditCode).Select(e => e.Id).SingleAsync(ct);
     }
+
+    /// <summary>Names equal once full-width and half-width forms are folded (（集团） and (集团)) and outer spaces trimmed.</summary>
+    private static bool SameName(string typed, string registered) => string.Equals(HalfWidth(typed), HalfWidth(registered), StringComparison.Ordinal);
+
+    /// <summary>
+    /// Full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space as their ASCII letters, trimmed: what NFKC does for
+    /// them, which the invariant globalization mode this server runs in does not do.
+    /// </summary>
+    private static string HalfWidth(string name) => string.Create(name.Length, name, static (span, source) =>
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            var ch = source[i];
+            span[i] = ch switch
+            {
+                >= '\uFF01' and <= '\uFF5E' => (char)(ch - 0xFEE0),
+                '\u3000' => ' ',
+                _ => ch,
+            };
+        }
+    }).Trim();
 
     private static IQueryable<RegisteredEnterprise> Load(LiaisonDbContext db) =>
         db.Set<RegisteredEnterprise>().AsNoTracking().Include(e => e.Contacts);

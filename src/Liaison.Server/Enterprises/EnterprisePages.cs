@@ -130,7 +130,7 @@ public static class EnterprisePages
     }
 
     private static async Task<IResult> NewForm(EnterpriseService enterprises, CancellationToken ct) =>
-        await FormPageAsync(enterprises, null, EnterpriseForm.Empty, false, null, StatusCodes.Status200OK, ct);
+        await FormPageAsync(enterprises, null, EnterpriseForm.Empty, null, StatusCodes.Status200OK, ct);
 
     private static async Task<IResult> Create(IFormCollection form, string? addContact, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -138,19 +138,19 @@ public static class EnterprisePages
         if (addContact is not null)
         {
             // "Add a contact" (its button's formaction): the same form again, as typed, with one more empty row; nothing is saved.
-            return await FormPageAsync(enterprises, null, typed with { ExtraRows = typed.ExtraRows + 1 }, false, null, StatusCodes.Status200OK, ct);
+            return await FormPageAsync(enterprises, null, typed with { ExtraRows = typed.ExtraRows + 1 }, null, StatusCodes.Status200OK, ct);
         }
 
         var (input, unreadable) = typed.Read();
         var result = unreadable.IsValid ? await enterprises.CreateAsync(input, Actor.Of(user), ct) : await enterprises.RefuseAsync<RegisteredEnterprise>(input, unreadable, ct);
         return result.Value is { } created
             ? Results.Redirect(EnterpriseUrl(created.Id) + "?done=created")
-            : await FormPageAsync(enterprises, null, typed, false, result.Error, PageResults.StatusOf(result.Error!), ct);
+            : await FormPageAsync(enterprises, null, typed, result.Error, PageResults.StatusOf(result.Error!), ct);
     }
 
     private static async Task<IResult> EditForm(long id, EnterpriseService enterprises, CancellationToken ct) =>
         await enterprises.GetAsync(id, ct) is { Value: { } enterprise }
-            ? await FormPageAsync(enterprises, id, EnterpriseForm.From(await enterprises.DescribeAsync(enterprise, ct)), enterprise.IsSample, null, StatusCodes.Status200OK, ct)
+            ? await FormPageAsync(enterprises, enterprise, EnterpriseForm.From(await enterprises.DescribeAsync(enterprise, ct)), null, StatusCodes.Status200OK, ct)
             : NotFound(id);
 
     private static async Task<IResult> Update(
@@ -164,19 +164,21 @@ public static class EnterprisePages
         var typed = EnterpriseForm.From(form);
         if (addContact is not null)
         {
-            return await FormPageAsync(enterprises, id, typed with { ExtraRows = typed.ExtraRows + 1 }, current.IsSample, null, StatusCodes.Status200OK, ct);
+            return await FormPageAsync(enterprises, current, typed with { ExtraRows = typed.ExtraRows + 1 }, null, StatusCodes.Status200OK, ct);
         }
 
         var (input, unreadable) = typed.Read();
         var result = unreadable.IsValid ? await enterprises.UpdateAsync(id, input, Actor.Of(user), ct) : await enterprises.RefuseAsync<RegisteredEnterprise>(input, unreadable, ct);
         return result.Value is not null
             ? Results.Redirect(EnterpriseUrl(id) + "?done=saved")
-            : await FormPageAsync(enterprises, id, typed, current.IsSample, result.Error, PageResults.StatusOf(result.Error!), ct);
+            : await FormPageAsync(enterprises, current, typed, result.Error, PageResults.StatusOf(result.Error!), ct);
     }
 
+    /// <param name="entry">The entry being edited, as saved (its name heads the page while the form holds what was typed); null for a new one.</param>
     private static async Task<IResult> FormPageAsync(
-        EnterpriseService enterprises, long? id, EnterpriseForm form, bool sample, ServiceError? error, int status, CancellationToken ct)
+        EnterpriseService enterprises, RegisteredEnterprise? entry, EnterpriseForm form, ServiceError? error, int status, CancellationToken ct)
     {
+        var id = entry?.Id;
         var errors = error is ServiceError.Invalid invalid ? invalid.Fields.Errors : new Dictionary<string, List<Text>>();
         // A credit code registered to another entry (409): its message goes next to the field, as a bad field's would.
         if (error is ServiceError.Conflict conflict && UnifiedSocialCreditCode.TryParse(form.CreditCode, out var code, out _)
@@ -186,7 +188,7 @@ public static class EnterprisePages
         }
 
         return PageResults.Page<EnterpriseEditPage>(
-            new EnterpriseEditModel(id, form, sample, await enterprises.ListOfficersAsync(ct), error, errors), status);
+            new EnterpriseEditModel(id, entry?.Name, form, entry?.IsSample ?? false, await enterprises.ListOfficersAsync(ct), error, errors), status);
     }
 
     private static IResult NotFound(long id) => PageResults.Message(
@@ -305,8 +307,9 @@ public sealed record EnterpriseForm(
     }
 }
 
+/// <param name="SavedName">The entry's name as saved: the page's heading and breadcrumb keep it while the form is refused.</param>
 public sealed record EnterpriseEditModel(
-    long? Id, EnterpriseForm Form, bool Sample, IReadOnlyList<OfficerRef> Officers, ServiceError? Error, IReadOnlyDictionary<string, List<Text>> Errors)
+    long? Id, string? SavedName, EnterpriseForm Form, bool Sample, IReadOnlyList<OfficerRef> Officers, ServiceError? Error, IReadOnlyDictionary<string, List<Text>> Errors)
 {
     public bool IsNew => Id is null;
 

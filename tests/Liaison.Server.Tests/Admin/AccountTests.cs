@@ -141,6 +141,20 @@ public sealed class AccountTests : IAsyncLifetime
         // The account is shut: its token, its password, and it can no longer be named to serve an enterprise.
         Assert.Equal(HttpStatusCode.Unauthorized, (await leaver.GetAsync("/api/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync("leaver@test.example", Password));
+        // Its own password is told the account was deactivated, on the API and the sign-in page; a wrong one learns nothing.
+        var deactivated = await _app.Anonymous().PostAsJsonAsync("/api/auth/login", new { email = "leaver@test.example", password = Password });
+        Assert.Contains("账号已停用", await deactivated.Content.ReadAsStringAsync());
+        var wrong = await _app.Anonymous().PostAsJsonAsync("/api/auth/login", new { email = "leaver@test.example", password = Password + "x" });
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Contains("邮箱或密码错误", await wrong.Content.ReadAsStringAsync());
+        var browser = _app.Anonymous();
+        var form = await browser.GetStringAsync("/account/login");
+        var page = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(form), ["email"] = "leaver@test.example", ["password"] = Password,
+        }));
+        Assert.Equal(HttpStatusCode.Unauthorized, page.StatusCode);
+        Assert.Contains("账号已停用，请联系管理员", await page.Content.ReadAsStringAsync());
         var chief = await _admin.PostAsJsonAsync("/api/enterprises", KeyEnterprise(3, "leaver@test.example"));
         Assert.Equal(HttpStatusCode.BadRequest, chief.StatusCode);
         Assert.Contains("no active officer account", await chief.Content.ReadAsStringAsync());

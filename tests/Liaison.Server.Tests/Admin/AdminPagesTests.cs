@@ -240,6 +240,8 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         var after = await admin.GetStringAsync(saved.Headers.Location!.OriginalString);
         Assert.Contains("data-inactive", after);
         Assert.Contains("已保存", after);
+        // The banner says what moved, and to whom.
+        Assert.Matches("<p class=\"card ok\" role=\"status\" data-saved>已保存。已移交给 [^：<]+：1 件事项，并已邮件通知。</p>", after);
         Assert.DoesNotContain("data-work", after);
         Assert.Contains("data-email=\"page.leaver@test.example\" data-active=\"false\"", await admin.GetStringAsync("/admin/users"));
         Assert.Equal(successorId, await _app.WithDbAsync(db => db.Cases.Where(c => c.Number == number).Select(c => c.OfficerId).SingleAsync()));

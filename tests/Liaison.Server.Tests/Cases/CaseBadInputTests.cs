@@ -127,6 +127,7 @@ public sealed class CaseBadInputTests(AppFixture fixture) : IClassFixture<AppFix
         var before = await GetCaseAsync(officer, number);
 
         var unknownDept = await officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "nowhere" });
+        var noDept = await officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = " " });
         var sameDept = await officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "fgj" });
         var noExtension = await officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true });
         var notResolved = await officer.PostAsJsonAsync($"/api/cases/{number}/confirm", new { });
@@ -136,6 +137,10 @@ public sealed class CaseBadInputTests(AppFixture fixture) : IClassFixture<AppFix
         var after = await GetCaseAsync(officer, number);
 
         Assert.Equal(HttpStatusCode.BadRequest, unknownDept.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, noDept.StatusCode);
+        // None chosen is asked for, not named as a department with an empty code.
+        var asked = (await noDept.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("departmentCode")[0].GetString();
+        Assert.StartsWith("必填：请选择接手的部门", asked);
         Assert.Equal(HttpStatusCode.Conflict, sameDept.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, noExtension.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, notResolved.StatusCode);

@@ -657,7 +657,7 @@ public sealed class CaseOpenIdempotencyTests(AppFixture fixture) : IClassFixture
         var body = new
         {
             title = "重复提交测试", description = "双击", category = "other", priority = "normal", departmentCode = "swj",
-            enterprise = new { name = "示例企业", creditCode = CreditCode }, requestId,
+            enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = CreditCode }, requestId,
         };
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => officer.PostAsJsonAsync("/api/cases", body)));

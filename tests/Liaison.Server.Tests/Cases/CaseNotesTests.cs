@@ -83,5 +83,17 @@ public sealed class CaseNotesTests(AppFixture fixture) : IClassFixture<AppFixtur
         Assert.Equal($"/cases/{number}?done=note", response.Headers.Location?.OriginalString);
         Assert.Contains("备注已添加", await browser.GetStringAsync($"/cases/{number}?done=note"));
         Assert.Single(Notes(await GetCaseAsync(officer, number)));
+
+        // An empty note is asked for by the form's own word for it (备注), not the decision forms' 说明.
+        var empty = await browser.PostAsync($"/cases/{number}/notes", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(token),
+            ["note"] = " ",
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        var refused = await empty.Content.ReadAsStringAsync();
+        Assert.Contains("备注：必填", refused);
+        Assert.DoesNotContain("说明：必填", refused);
+        Assert.Single(Notes(await GetCaseAsync(officer, number)));
     }
 }

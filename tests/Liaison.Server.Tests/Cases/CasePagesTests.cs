@@ -88,6 +88,12 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Contains(number, await browser.GetStringAsync("/cases?status=dispatched&q=%E7%94%A8%E7%94%B5"));
         Assert.DoesNotContain(number, await browser.GetStringAsync("/cases?overdue=true"));
 
+        // A page past the last one says so and links to the last page, not "page 3 of 1".
+        var past = await browser.GetStringAsync("/cases?page=3");
+        Assert.Contains("没有第 3 页：共 1 页。", past);
+        Assert.Contains("最后一页（第 1 页）", past);
+        Assert.DoesNotContain("第 3 / 1 页", past);
+
         // Eight days on, both cases are past their resolve deadline: listed as overdue, in red.
         _app.Clock.Advance(TimeSpan.FromDays(8));
         var overdue = await browser.GetStringAsync("/cases?overdue=true");

@@ -222,6 +222,29 @@ public sealed class CaseEnterpriseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_registered_code_is_named_by_the_register_and_another_name_typed_beside_it_is_400()
+    {
+        await RegisterAsync(Code(9), key: false, name: "安岳燃气（集团）有限公司");
+        object Body(string name) => new
+        {
+            title = "用地报批", description = "x", category = "factor-guarantee", departmentCode = "fgj",
+            enterprise = new { name, creditCode = Code(9) },
+        };
+
+        var other = await _officer.PostAsJsonAsync("/api/cases", Body("完全不同的公司名"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, other.StatusCode);
+        var errors = (await other.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        var message = Assert.Single(errors.GetProperty("enterprise.name").EnumerateArray()).GetString();
+        Assert.Contains("安岳燃气（集团）有限公司", message);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Cases.CountAsync()));
+
+        // The same name with half-width brackets and spaces around it is the registered name; the case keeps the register's.
+        var same = await OpenAsync(_officer, Body(" 安岳燃气(集团)有限公司 "));
+        Assert.Equal("安岳燃气（集团）有限公司", same.GetProperty("enterprise").GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task The_new_case_form_opened_for_a_register_entry_opens_the_case_for_it()
     {
         var enterpriseId = await RegisterAsync(Code(8), key: true);

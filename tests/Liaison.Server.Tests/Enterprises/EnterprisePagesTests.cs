@@ -173,6 +173,13 @@ public sealed partial class EnterprisePagesTests(AppFixture fixture) : IClassFix
         Assert.Contains("id=\"contact-2-name\"", await more.Content.ReadAsStringAsync()); // the typed row, the blank one and one more
         Assert.Equal(sample.Name, (await FindAsync(sample.CreditCode))!.Name);
 
+        // Refused for an empty name, the page still heads and links the entry by its saved name.
+        var refused = await browser.PostAsync(path, new FormUrlEncodedContent(Form(TokenIn(form), "", sample.CreditCode)));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var refusedPage = await refused.Content.ReadAsStringAsync();
+        Assert.Contains($"<a href=\"/enterprises/{sample.Id}\">{sample.Name}</a>", refusedPage);
+        Assert.Contains($"<title>{sample.Name} · 编辑企业", refusedPage);
+
         var saved = await browser.PostAsync(path, new FormUrlEncodedContent(Form(TokenIn(form), "安岳真实鞋服有限公司", sample.CreditCode,
             ("industryChain", "textile-apparel"), ("isKey", "true"), ("visitEveryDays", "45"),
             ("contacts[0].name", "孙厂长"), ("contacts[0].phone", "0832-6666666"))));
