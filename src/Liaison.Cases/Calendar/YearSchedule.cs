@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
+using Liaison.Cases.Common;
 
 namespace Liaison.Cases.Calendar;
 
@@ -118,7 +119,7 @@ public sealed class YearSchedule
         var parsed = TryParse(json, out schedule, found);
         // A paste gone wrong (a list of every day, twice) can hold thousands of problems: the first ones say what to fix.
         errors = found.Count > MaxErrorsListed
-            ? [.. found.Take(MaxErrorsListed), $"另有 {found.Count - MaxErrorsListed} 个问题未列出 / {found.Count - MaxErrorsListed} more problems not listed"]
+            ? [.. found.Take(MaxErrorsListed), $"另有 {found.Count - MaxErrorsListed} 个问题未列出 / {English.Count(found.Count - MaxErrorsListed, "more problem", "more problems")} not listed"]
             : found;
         return parsed;
     }

@@ -29,7 +29,7 @@ public sealed record InsistDeadline(Deadline DueAt, DateTimeOffset? ScoredDueAt,
 {
     /// <summary>How the timeline explains such a round's deadline (<paramref name="workingDaysLeft"/> as stored with it).</summary>
     public static Text Explain(int? workingDaysLeft) => workingDaysLeft is { } left
-        ? new($"坚持原派，退回时剩余的 {left} 个工作日继续计算", $"insisted: the {left} working days left at the return run on")
+        ? new($"坚持原派，退回时剩余的 {left} 个工作日继续计算", $"insisted: the {English.Count(left, "working day", "working days")} left at the return {English.Word(left, "runs", "run")} on")
         : new("坚持原派，退回时已超期，办结期限不变", "insisted: overdue at the return, the resolve deadline stays");
 }
 

@@ -209,7 +209,7 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 detail = new Text($"原因：{reason.Zh}", $"Reason: {reason.En}");
                 break;
             case CaseActions.Extension or CaseEventKinds.ExtensionApproved or CaseEventKinds.ExtensionDenied when Int(data, "days") is { } days:
-                detail = new Text($"{days} 个工作日", $"{days} working day{(days == 1 ? "" : "s")}");
+                detail = new Text($"{days} 个工作日", English.Count(days, "working day", "working days"));
                 break;
             case CaseEventKinds.ExtensionWithdrawn:
                 // Entries from before returns and reassignments withdrew a request carry no reason: those were all finishes.
@@ -217,7 +217,7 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 var asked = Int(data, "days");
                 var why = CaseActions.Withdrawal(because);
                 detail = asked is { } n
-                    ? new Text($"{n} 个工作日；{why.Zh}", $"{n} working day{(n == 1 ? "" : "s")}; {why.En}")
+                    ? new Text($"{n} 个工作日；{why.Zh}", $"{English.Count(n, "working day", "working days")}; {why.En}")
                     : why;
                 break;
             case CaseEventKinds.Urged when data is { } u && u.TryGetProperty("copyLeader", out var copied) && copied.ValueKind == JsonValueKind.True:

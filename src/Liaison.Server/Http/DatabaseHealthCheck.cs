@@ -1,3 +1,4 @@
+using Liaison.Cases.Common;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -13,7 +14,7 @@ public sealed class DatabaseHealthCheck(LiaisonDbContext db) : IHealthCheck
             var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
             return pending == 0
                 ? HealthCheckResult.Healthy("PostgreSQL reachable, schema up to date")
-                : HealthCheckResult.Unhealthy($"PostgreSQL reachable, {pending} migrations pending");
+                : HealthCheckResult.Unhealthy($"PostgreSQL reachable, {English.Count(pending, "migration", "migrations")} pending");
         }
         catch (Exception ex)
         {

@@ -381,7 +381,7 @@ const en: Record<Key, string> = {
   'category.Scheduling': 'Scheduling',
   'category.Email': 'Email',
   'category.Liaison': 'Case routing',
-  'effect.CaseDispatched': 'Dispatched to {department} ({handler}), round {round}; accept by {acceptBy}, resolve by {dueAt} ({days} working days)',
+  'effect.CaseDispatched': 'Dispatched to {department} ({handler}), round {round}; accept by {acceptBy}, resolve by {dueAt} ({days} {days:working day|working days})',
   'effect.CaseStatusSet': 'Case status set to {status}',
   'effect.CaseNotification': 'Mail "{template}" to {audience}',
   'effect.CaseEscalated': 'Escalation ({level}): mail "{template}" to {audience}',

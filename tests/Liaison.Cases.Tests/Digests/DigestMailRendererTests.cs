@@ -112,6 +112,55 @@ public sealed class DigestMailRendererTests
         Assert.Contains("2 visits made, 2 problems found; 2 cases raised from visit problems", two.HtmlBody);
     }
 
+    [Theory]
+    [InlineData(1, "1 working day", "1 day", "1 more case is not listed here")]
+    [InlineData(2, "2 working days", "2 days", "2 more cases are not listed here")]
+    public void English_digests_count_days_and_unlisted_cases_in_the_singular_for_one_alike_in_text_and_html(int n, string days, string calendarDays, string omitted)
+    {
+        // A hundred lines a section are listed: 100 + n leaves n unlisted.
+        var overdue = Enumerable.Range(1, 100 + n).Select(i => Line($"AYKF-2026-{i:D6}", "Power") with { OverdueWorkingDays = n }).ToList();
+        var dueSoon = new[] { Line("AYKF-2026-000900", "Land") with { WorkingDaysLeft = n } };
+        var handler = _renderer.Render(new HandlerDigestMail("Wang", new DateOnly(2026, 3, 10), overdue, dueSoon, []), "en");
+        var officer = _renderer.Render(new OfficerDigestMail("Wang", new DateOnly(2026, 3, 10), DateTimeOffset.UnixEpoch, [], overdue, [])
+        {
+            VisitsDue = [new VisitDueLine("Anyue Lemon Tech", new DateOnly(2026, 2, 1), n, "https://liaison.example/enterprises/7")],
+        }, "en");
+        var handover = _renderer.Render(new WorkHandoverMail("Li Na", "张伟", "Admin", Local(3, 10, 9), overdue[..1], [], []), "en");
+
+        foreach (var (mail, phrase) in new[]
+        {
+            (handler, $"overdue by {days}"), (handler, $"{days} left"), (handler, omitted),
+            (officer, $"overdue by {days}"), (officer, $"overdue by {calendarDays}"), (officer, omitted),
+            (handover, $"overdue by {days}"),
+        })
+        {
+            Assert.Contains(phrase, mail.TextBody);
+            Assert.Contains(phrase, mail.HtmlBody);
+        }
+        foreach (var mail in new[] { handler, officer, handover })
+        {
+            Assert.DoesNotContain($"{days}s", mail.TextBody + mail.HtmlBody);
+            Assert.DoesNotContain($"{calendarDays}s", mail.TextBody + mail.HtmlBody);
+        }
+    }
+
+    [Theory]
+    [InlineData(1.0, "median 1 working day\n")]
+    [InlineData(2.0, "median 2 working days\n")]
+    [InlineData(1.5, "median 1.5 working days\n")]
+    public void The_English_league_table_text_gives_a_median_of_one_working_day_in_the_singular(double median, string expected)
+    {
+        var row = new LeagueRow("fgj", "发展和改革局", 3, 2, 1, 1, 1, 0, 1, 1, 0, median, LeagueMark.Red);
+        var table = new LeagueTableResult(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 8), Local(3, 9, 8, 30), new LeagueRules(), [row], row with { DepartmentName = "Total" });
+
+        var mail = _renderer.Render(new LeagueTableMail("Leader", table, null), "en");
+
+        Assert.Contains("发展和改革局: received 3", mail.TextBody);
+        Assert.Contains(expected, mail.TextBody);
+        Assert.Contains("Total: received 3", mail.TextBody);
+        Assert.Equal(2, mail.TextBody.Split(expected).Length - 1);
+    }
+
     [Fact]
     public void A_long_section_lists_its_first_hundred_cases_and_counts_the_rest()
     {

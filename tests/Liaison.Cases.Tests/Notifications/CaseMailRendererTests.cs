@@ -292,6 +292,51 @@ public class CaseMailRendererTests
         Assert.Contains("(3 working days overdue)", en.Subject);
     }
 
+    [Theory]
+    [InlineData(1, "1 working day", "1 more working day")]
+    [InlineData(2, "2 working days", "2 more working days")]
+    public void English_mails_count_working_days_in_the_singular_for_one_alike_in_text_and_html(int n, string days, string more)
+    {
+        var overdue = Renderer.Render(CaseMailKind.Overdue, "en", Model(m => m with { OverdueWorkingDays = n }));
+        var keyEnterprise = Renderer.Render(CaseMailKind.KeyEnterpriseUpdate, "en", Model(m => m with { OverdueWorkingDays = n, KeyEvent = CaseMailKind.Overdue }));
+        var escalation = Renderer.Render(CaseMailKind.EscalationZone, "en", Model(m => m with
+        {
+            OverdueWorkingDays = n,
+            LateDepartments = [new("自然资源和规划局", true, DueUtc, n)],
+        }));
+        var extension = Renderer.Render(CaseMailKind.ExtensionRequested, "en", Model(m => m with { ExtensionDays = n }));
+        var partExtension = Renderer.Render(CaseMailKind.ExtensionRequested, "en", Model(m => m with { ExtensionDays = n, LeadDepartmentName = "住房和城乡建设局" }));
+
+        Assert.Contains($"({days} overdue)", escalation.Subject);
+        foreach (var (mail, text, html) in new[]
+        {
+            (overdue, $"Overdue by: {days}\n", $">{days}</td>"),
+            (keyEnterprise, $"Overdue by: {days}\n", $">{days}</td>"),
+            (escalation, $"is {days} past its due date", $"is {days} past its due date"),
+            (escalation, $"): due Tue 3 Mar 2026 18:00, {days} late\n", $">{days}</td></tr>"),
+            (extension, $"asks for {more} on the case below", $"asks for {more} on the case below"),
+            (extension, $"Extension requested: {days}\n", $">{days}</td>"),
+            (partExtension, $"asks for {more} to submit its part", $"asks for {more} to submit its part"),
+        })
+        {
+            Assert.Contains(text, mail.TextBody);
+            Assert.Contains(html, mail.HtmlBody);
+        }
+    }
+
+    [Theory]
+    [InlineData(1, "the 1 working day it had left when returned runs on from today", "every working day once accepted")]
+    [InlineData(2, "the 2 working days it had left when returned run on from today", "every 2 working days once accepted")]
+    public void An_English_dispatch_counts_the_days_left_at_a_return_and_the_report_period_in_the_singular_for_one(int n, string left, string every)
+    {
+        var mail = Renderer.Render(CaseMailKind.Dispatch, "en", Model(m => m with { Insisted = true, InsistWorkingDaysLeft = n, ProgressReportEveryWorkingDays = n }));
+
+        Assert.Contains(left, mail.TextBody);
+        Assert.Contains(left, mail.HtmlBody);
+        Assert.Contains($"Progress reports: {every}", mail.TextBody);
+        Assert.Contains($">{every}</td>", mail.HtmlBody);
+    }
+
     [Fact]
     public void Returned_shows_the_reason_label_and_note_to_the_officer()
     {

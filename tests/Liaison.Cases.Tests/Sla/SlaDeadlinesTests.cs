@@ -206,6 +206,15 @@ public class SlaDeadlinesTests
         Assert.Equal(MayRound.Due, late.ScoredDueAt);
     }
 
+    [Theory]
+    [InlineData(1, "insisted: the 1 working day left at the return runs on")]
+    [InlineData(2, "insisted: the 2 working days left at the return run on")]
+    public void The_timeline_explains_an_insisted_deadline_by_the_working_days_left_in_the_right_number(int left, string en)
+    {
+        Assert.Equal(en, InsistDeadline.Explain(left).En);
+        Assert.Equal($"坚持原派，退回时剩余的 {left} 个工作日继续计算", InsistDeadline.Explain(left).Zh);
+    }
+
     [Fact]
     public void An_insist_without_a_stored_deadline_gives_nothing_to_go_on() =>
         Assert.Null(SlaDeadlines.Insisted(Calendar, At("2026-05-08T09:00+08:00"), new ReturnedRound("fgj", At("2026-04-29T15:00+08:00"), null, null)));

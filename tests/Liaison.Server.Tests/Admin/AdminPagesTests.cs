@@ -118,6 +118,19 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task In_English_the_count_of_sample_departments_agrees_with_one_and_with_many()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        Assert.Contains("29 departments still have sample liaisons", await InEnglishAsync(admin, "/admin/departments"));
+        Assert.Contains("29 samples to replace", await InEnglishAsync(admin, "/admin"));
+
+        await _app.WithDbAsync(db => db.Departments.Where(d => d.Code != "fgj").ExecuteUpdateAsync(d => d.SetProperty(x => x.IsSample, false)));
+
+        Assert.Contains("1 department still has sample liaisons", await InEnglishAsync(admin, "/admin/departments"));
+        Assert.Contains("1 sample to replace", await InEnglishAsync(admin, "/admin"));
+    }
+
+    [Fact]
     public async Task A_bad_email_gets_a_400_page_with_the_error_and_the_entered_values_and_changes_nothing()
     {
         var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);

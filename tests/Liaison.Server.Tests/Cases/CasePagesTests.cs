@@ -680,6 +680,29 @@ public sealed class CasePagesBrowserTests(BrowserFixture fixture) : IClassFixtur
     });
 
     [Fact]
+    public Task In_English_the_preview_says_working_day_for_one_and_working_days_for_more() => fixture.RunAsync(async page =>
+    {
+        // "Other" cut to 2 working days (a report every working day): urgent halves it to 1.
+        var admin = await fixture.App.AsAdminAsync();
+        var limits = new { nameZh = "其他", name = "Other", acceptWithinWorkingDays = 1, resolveWithinWorkingDays = 2, progressReportEveryWorkingDays = 1, coHandlerLeadWorkingDays = 1 };
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/categories/other", limits)).StatusCode);
+        await BrowserFixture.SignInAsync(page, "/cases");
+        await page.Context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = "liaison.lang", Value = "en", Url = fixture.App.Address.ToString() }]);
+        await page.GotoAsync("/cases/new");
+        var preview = page.Locator("#due-preview");
+
+        await Assertions.Expect(page.Locator("#category option[value=other]")).ToHaveTextAsync("Other (accept 1 / resolve 2 working days, progress report every working day)");
+        await page.Locator("#category").SelectOptionAsync("other");
+        await page.Locator("#priority").SelectOptionAsync("urgent");
+        await Assertions.Expect(preview.Locator("[data-days=resolve]")).ToHaveTextAsync("1");
+        await Assertions.Expect(preview.Locator("[data-status]")).ToHaveTextAsync("If sent now: accept within 1 / resolve within 1 working day");
+
+        await page.Locator("#priority").SelectOptionAsync("normal");
+        await Assertions.Expect(preview.Locator("[data-days=resolve]")).ToHaveTextAsync("2");
+        await Assertions.Expect(preview.Locator("[data-status]")).ToHaveTextAsync("If sent now: accept within 1 / resolve within 2 working days");
+    });
+
+    [Fact]
     public Task Cancelling_asks_for_confirmation_first() => fixture.RunAsync(async page =>
     {
         var api = await fixture.App.AsAdminAsync();

@@ -14,6 +14,8 @@
     box.querySelector('[data-due=' + which + ']').textContent = local(deadline.due);
     var days = box.querySelector('[data-days=' + which + ']');
     if (days) days.textContent = String(deadline.workingDays);
+    var unit = box.querySelector('[data-days-unit=' + which + ']');
+    if (unit) unit.textContent = unit.getAttribute(deadline.workingDays === 1 ? 'data-one' : 'data-many');
     box.querySelector('[data-provisional=' + which + ']').hidden = !deadline.provisional;
   }
 
