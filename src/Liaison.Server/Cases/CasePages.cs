@@ -362,7 +362,7 @@ public static class CasePages
         var names = all.ToDictionary(d => d.Code, d => d.Name);
         return PageResults.Page<CaseViewPage>(
             new CasePageModel(c, rows, active, names, flash, error, await categories.FindAsync(c.Category, ct), await queries.OfficersAsync(ct),
-                await timeline.InsistPreviewAsync(c, ct)), status);
+                await timeline.InsistPreviewAsync(c, ct), await queries.IncidentsAsync(number, ct)), status);
     }
 
     private static readonly Text BackToCases = new("返回事项列表", "Back to the cases");
@@ -489,4 +489,4 @@ public sealed record NewCaseModel(
 public sealed record CasePageModel(
     CaseDto Case, IReadOnlyList<TimelineRow> Timeline, IReadOnlyList<DepartmentOption> Departments,
     IReadOnlyDictionary<string, string> DepartmentNames, Text? Flash, ServiceError? Error, CaseCategory? Category, IReadOnlyList<OfficerRef> Officers,
-    InsistDeadline? Insist = null);
+    InsistDeadline? Insist = null, IReadOnlyList<CaseIncident>? Incidents = null);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
+using Liaison.Cases.Routing.Activities;
 using Liaison.Server.Calendar;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
@@ -307,6 +308,32 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     }
 
     /// <summary>The case with its whole timeline, or null when no case has that number.</summary>
+    /// <summary>How many of a case's latest workflow incidents its page shows.</summary>
+    public const int IncidentsShown = 5;
+
+    /// <summary>
+    /// The latest incidents of a case's workflows (the lead's and each co-handler's, found as the admins' instance list
+    /// finds them): a fault an action ran into is rolled back with the action, so the person acting is given its number,
+    /// and the officer following the case sees it here.
+    /// </summary>
+    public async Task<IReadOnlyList<CaseIncident>> IncidentsAsync(string number, CancellationToken ct)
+    {
+        var caseId = await db.Cases.AsNoTracking().Where(c => c.Number == number).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct);
+        if (caseId is not { } id)
+        {
+            return [];
+        }
+
+        var lead = PartCorrelation.CasePrefix + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var parts = db.Set<CasePart>().Where(p => p.CaseId == id && p.WorkflowInstanceId != null).Select(p => p.WorkflowInstanceId!.Value);
+        return await (
+            from x in db.Set<Workflows.WorkflowIncidentRecord>().AsNoTracking()
+            join i in db.Set<Workflows.WorkflowInstanceRecord>() on x.InstanceId equals i.Id
+            where i.CorrelationId == lead || parts.Contains(i.Id)
+            orderby x.Id descending
+            select new CaseIncident(x.Id, x.InstanceId, x.At, x.Message)).Take(IncidentsShown).ToListAsync(ct);
+    }
+
     public async Task<CaseDto?> GetAsync(string number, CancellationToken ct)
     {
         var c = await db.Cases.AsNoTracking().FirstOrDefaultAsync(x => x.Number == number, ct);
@@ -433,6 +460,9 @@ public sealed record DeadlineBasisDto(DateTimeOffset Start, int WorkingDays, str
     public static DeadlineBasisDto? Parse(string? json) =>
         DeadlineRecalculation.ReadBasis(json) is { } d ? new DeadlineBasisDto(d.Start, d.WorkingDays, d.CalendarVersion, d.Provisional) : null;
 }
+
+/// <summary>A workflow incident of a case: its number (流程故障 #N, as the person acting was told), its instance, when and what.</summary>
+public sealed record CaseIncident(long Id, Guid InstanceId, DateTimeOffset At, string Message);
 
 public sealed record CaseDto(
     string Number, string Title, string Description, CaseStatus Status, string Category, CasePriority Priority,

@@ -104,9 +104,16 @@ public static partial class WorkflowInstancePages
                 StatusCodes.Status400BadRequest);
         }
 
-        return await WorkflowInstancesApi.LoadAsync(db, instanceId, ct) is { } instance
-            ? PageResults.Page<WorkflowInstancePage>(instance)
-            : PageResults.Message(
+        if (await WorkflowInstancesApi.LoadAsync(db, instanceId, ct) is { } instance)
+        {
+            // A case's workflow (the lead's or a co-handler's) links to its case.
+            var caseNumber = PartCorrelation.TryParse(instance.CorrelationId, out var caseId, out _)
+                ? await db.Cases.AsNoTracking().Where(c => c.Id == caseId).Select(c => c.Number).FirstOrDefaultAsync(ct)
+                : null;
+            return PageResults.Page<WorkflowInstancePage>(new WorkflowInstancePageModel(instance, caseNumber));
+        }
+
+        return PageResults.Message(
                 new MessageModel(MessageModel.NotFoundTitle, new Text($"没有编号为 {instanceId} 的流程实例", $"There is no workflow instance '{instanceId}'"),
                     "/admin", BackToAdmin),
                 StatusCodes.Status404NotFound);
@@ -140,3 +147,6 @@ public sealed record InstanceRow(Guid Id, string DefinitionId, int DefinitionVer
 public sealed record IncidentRow(
     Guid InstanceId, DateTimeOffset At, string? ActivityId, string Message, string DefinitionId, int DefinitionVersion, string Status, string? CaseNumber,
     long Number);
+
+/// <param name="CaseNumber">The case whose workflow this is (the lead's or a co-handler's: its correlation id names it), if any.</param>
+public sealed record WorkflowInstancePageModel(WorkflowInstanceDto Instance, string? CaseNumber);

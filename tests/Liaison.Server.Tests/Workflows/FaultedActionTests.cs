@@ -10,7 +10,8 @@ namespace Liaison.Server.Tests.Workflows;
 
 /// <summary>
 /// A published version with a mistake the validator cannot see (an expression's value) faults when a person acts: the
-/// action changes nothing, and the admins find the fault among the incidents, under the number the person was given.
+/// action changes nothing, and the admins find the fault among the incidents, under the number the person was given;
+/// the case's officer sees it on the case's page.
 /// </summary>
 public sealed class FaultedActionTests : IAsyncLifetime
 {
@@ -88,7 +89,12 @@ public sealed class FaultedActionTests : IAsyncLifetime
         var found = await adminPages.GetAsync($"/admin/workflow-instances?q=%23{incident.Id}");
         Assert.Equal(HttpStatusCode.Redirect, found.StatusCode);
         Assert.Equal($"/admin/workflow-instances/{incident.InstanceId}#incident-{incident.Id}", found.Headers.Location!.OriginalString);
-        Assert.Contains($"id=\"incident-{incident.Id}\"", await adminPages.GetStringAsync($"/admin/workflow-instances/{incident.InstanceId}"));
+        var instancePage = await adminPages.GetStringAsync($"/admin/workflow-instances/{incident.InstanceId}");
+        Assert.Contains($"id=\"incident-{incident.Id}\"", instancePage);
+        // The instance's page links to its case, and the case's page shows the officer the incident and where to look.
+        Assert.Contains($"<a href=\"/cases/{number}\" data-case-link>事项 {number}</a>", instancePage);
+        var casePage = await (await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1")).GetStringAsync($"/cases/{number}");
+        Assert.Matches($"<li data-incident=\"{incident.Id}\">#{incident.Id} · [^<]+ · <a href=\"/admin/workflow-instances/{incident.InstanceId}#incident-{incident.Id}\">流程实例</a>", casePage);
         Assert.Equal(HttpStatusCode.NotFound, (await adminPages.GetAsync($"/admin/workflow-instances?q={incident.Id + 1000}")).StatusCode);
     }
 }
