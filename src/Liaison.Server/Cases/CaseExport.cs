@@ -8,8 +8,10 @@ using Liaison.Server.Categories;
 using Liaison.Server.Common;
 using Liaison.Server.Departments;
 using Liaison.Server.Http;
+using Liaison.Server.Pages;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Cases;
 
@@ -25,8 +27,8 @@ public static class CaseExport
 
     private static readonly string[] Header =
     [
-        "编号 Number", "事项 Title", "企业 Enterprise", "类别 Category", "优先级 Priority", "主办部门 Lead department",
-        "协办部门数 Co-handling departments", "经办人 Handler", "状态 Status", "签收期限 Accept by", "办结期限 Due",
+        "编号 Number", "事项 Title", "企业 Enterprise", "统一社会信用代码 Credit code", "类别 Category", "优先级 Priority", "主办部门 Lead department",
+        "协办部门数 Co-handling departments", "经办人 Handler", "园区工作人员 Officer", "状态 Status", "签收期限 Accept by", "办结期限 Due",
         "期限暂定 Provisional", "超期 Overdue", "受理时间 Opened",
     ];
 
@@ -39,7 +41,7 @@ public static class CaseExport
     public static async Task<Results<FileContentHttpResult, ValidationProblem, BadRequestProblem>> ExportCsv(
         CaseQueries queries, DepartmentService departments, CategoryService categories, CalendarService calendars, TimeProvider clock,
         string? status, string? departmentCode, string? role, bool? overdue, string? q, long? enterpriseId, string? officer,
-        ClaimsPrincipal user, UserManager<LiaisonUser> users, HttpResponse response, CancellationToken ct, bool? decision = null)
+        ClaimsPrincipal user, UserManager<LiaisonUser> users, Ui ui, HttpResponse response, CancellationToken ct, bool? decision = null)
     {
         var read = await queries.ListAsync(status, departmentCode, overdue, q, page: 1, ct, role, enterpriseId, officer, users.GetUserId(user),
             pageSize: queries.CountLimit, decision: decision);
@@ -57,10 +59,13 @@ public static class CaseExport
         }
 
         var names = (await departments.ListAsync(active: null, ct)).ToDictionary(d => d.Code, d => d.Name);
-        var categoryNames = (await categories.ListAsync(ct)).ToDictionary(c => c.Code, c => c.NameZh);
+        // The values in the reader's language (the headers carry both).
+        var categoryNames = (await categories.ListAsync(ct)).ToDictionary(c => c.Code, c => ui.English ? c.Name : c.NameZh);
+        var officerIds = list.Items.Select(c => c.OfficerId).Distinct().ToList();
+        var officers = await users.Users.Where(u => officerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName ?? u.Email ?? u.Id, ct);
         var zone = calendars.TimeZone;
         string Local(DateTimeOffset? at) => at is { } t ? TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "";
-        static string YesNo(bool value) => value ? "是" : "否";
+        string YesNo(bool value) => ui.T(value ? "是" : "否", value ? "yes" : "no");
 
         var sb = new StringBuilder();
         Csv.AppendLine(sb, Header);
@@ -68,9 +73,10 @@ public static class CaseExport
         {
             Csv.AppendLine(sb,
             [
-                c.Number, c.Title, c.Enterprise, categoryNames.GetValueOrDefault(c.Category, c.Category), CaseStatuses.Label(c.Priority).Zh,
+                c.Number, c.Title, c.Enterprise, c.EnterpriseCreditCode, categoryNames.GetValueOrDefault(c.Category, c.Category), ui.T(CaseStatuses.Label(c.Priority)),
                 names.GetValueOrDefault(c.Department, c.Department), c.CoHandlers.ToString(CultureInfo.InvariantCulture), c.Handler.Name,
-                CaseStatuses.Label(c.Status).Zh, Local(c.AcceptBy), Local(c.DueAt), YesNo(c.Provisional), YesNo(c.Overdue), Local(c.CreatedAt),
+                officers.GetValueOrDefault(c.OfficerId, c.OfficerId), ui.T(CaseStatuses.Label(c.Status)), Local(c.AcceptBy), Local(c.DueAt),
+                YesNo(c.Provisional), YesNo(c.Overdue), Local(c.CreatedAt),
             ]);
         }
 

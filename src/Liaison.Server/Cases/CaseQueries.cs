@@ -417,9 +417,20 @@ public sealed record CaseSummaryDto(
     /// <summary>What it waits for an officer to decide (待园区决定), each in both languages; empty when nothing.</summary>
     public IReadOnlyList<Text> Awaiting { get; init; } = [];
 
+    /// <summary>The enterprise's unified social credit code.</summary>
+    public string EnterpriseCreditCode { get; init; } = "";
+
+    /// <summary>The account of the park officer responsible for it (the export names them).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string OfficerId { get; init; } = "";
+
     public static CaseSummaryDto From(Case c, DateTimeOffset now) => new(
         c.Number, c.Title, c.Status, c.Category, c.Priority, c.DepartmentCode, new PersonRef(c.HandlerName, c.HandlerEmail),
-        c.AcceptBy, c.DueAt, c.Provisional, CaseStatuses.IsOverdue(c, now), c.Enterprise.Name, c.CreatedAt);
+        c.AcceptBy, c.DueAt, c.Provisional, CaseStatuses.IsOverdue(c, now), c.Enterprise.Name, c.CreatedAt)
+    {
+        EnterpriseCreditCode = c.Enterprise.CreditCode,
+        OfficerId = c.OfficerId,
+    };
 }
 
 /// <param name="Kind">What happened: see <see cref="CaseEventKinds"/>; a handler's action is named by the action (<c>accept</c>, …).</param>

@@ -213,6 +213,9 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         var page = await browser.GetStringAsync($"/cases/{number}");
         Assert.Contains("项目用电报装", page);
         Assert.Contains("91350100M000100Y43", page);
+        // The enterprise links to its register entry (its contacts, other cases and visits).
+        var enterpriseId = (await GetCaseAsync(_api, number)).GetProperty("enterprise").GetProperty("id").GetInt64();
+        Assert.Matches($"<a href=\"/enterprises/{enterpriseId}\" data-enterprise-link>安岳示例柠檬科技有限公司</a>", page);
         var timeline = TimelineOf(page);
         Assert.Contains("<td>受理</td>", timeline); // timeline, kind in words, in Chinese
         Assert.Contains("<td>测试专员</td>", timeline); // the officer who opened it, by name
