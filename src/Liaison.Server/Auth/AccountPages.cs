@@ -48,8 +48,16 @@ public static class AccountPages
     private static IResult PasswordForm(string? done) => PageResults.Page<PasswordPage>(new PasswordModel(done is not null, null));
 
     private static async Task<IResult> ChangePassword(
-        SignInService signIn, HttpContext http, [FromForm] string? currentPassword, [FromForm] string? newPassword)
+        SignInService signIn, HttpContext http, [FromForm] string? currentPassword, [FromForm] string? newPassword, [FromForm] string? confirmPassword)
     {
+        // The form asks for the new password twice, so a typo does not lock its owner out (the API takes it once).
+        if (!string.IsNullOrEmpty(newPassword) && newPassword != confirmPassword)
+        {
+            var v = new Common.Validation();
+            v.Add("confirmPassword", "与新密码不一致，请重新输入", "does not match the new password; type it again");
+            return PageResults.Page<PasswordPage>(new PasswordModel(false, new Common.ServiceError.Invalid(v)), StatusCodes.Status400BadRequest);
+        }
+
         switch (await signIn.ChangePasswordAsync(http.User, currentPassword, newPassword, IdentityConstants.ApplicationScheme))
         {
             case PasswordChange.Changed:

@@ -30,6 +30,11 @@ public sealed class PasswordPolicy : IPasswordValidator<LiaisonUser>
             : IdentityResult.Success);
     }
 
+    /// <summary>Every rule a new password meets, as the forms that set one say it (Identity's options and this policy).</summary>
+    public static readonly Text Rules = new(
+        "至少 10 个字符，含数字和小写字母；不能是常见密码或邮箱。",
+        "At least 10 characters, with a digit and a lowercase letter; not a common password or your email.");
+
     /// <summary>The person-facing text of a refused password, Chinese first.</summary>
     public static Text Describe(IdentityError error) => error.Code switch
     {

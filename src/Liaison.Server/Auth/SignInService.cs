@@ -74,6 +74,11 @@ public sealed class SignInService(
         var v = new Validation();
         v.Required("currentPassword", current, 200);
         v.Required("newPassword", next, 200);
+        if (v.IsValid && current == next)
+        {
+            v.Add("newPassword", "与当前密码相同，请换一个新密码", "is the same as the current password; choose a new one");
+        }
+
         if (!v.IsValid)
         {
             return new PasswordChange.Invalid(v);

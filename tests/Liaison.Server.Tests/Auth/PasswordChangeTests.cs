@@ -38,6 +38,9 @@ public sealed class PasswordChangeTests : IAsyncLifetime
             m => m.Contains("current password is wrong", StringComparison.Ordinal));
         Assert.NotEmpty(await ProblemsAsync(new { currentPassword = Password, newPassword = "short" }, "newPassword"));
         Assert.NotEmpty(await ProblemsAsync(new { newPassword = "a-fresh-password-7" }, "currentPassword"));
+        // The current password again is no change.
+        Assert.Contains(await ProblemsAsync(new { currentPassword = Password, newPassword = Password }, "newPassword"),
+            m => m.StartsWith("与当前密码相同", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync(Password));
 
         var other = await _app.SignInAsync(Email, Password);
@@ -83,16 +86,29 @@ public sealed class PasswordChangeTests : IAsyncLifetime
         var username = System.Text.RegularExpressions.Regex.Match(page, "<input [^>]*autocomplete=\"username\"[^>]*>").Value;
         Assert.Contains($"value=\"{Email}\"", username);
 
+        // The form says every rule, and asks for the new password twice.
+        Assert.Contains("至少 10 个字符，含数字和小写字母", page);
+        Assert.Contains("id=\"confirmPassword\"", page);
         var bad = await browser.PostAsync("/account/password", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = TokenIn(page), ["currentPassword"] = "wrong-password-9", ["newPassword"] = "a-fresh-password-7",
+            ["confirmPassword"] = "a-fresh-password-7",
         }));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("当前密码不正确", await bad.Content.ReadAsStringAsync());
+        var mistyped = await browser.PostAsync("/account/password", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(page), ["currentPassword"] = Password, ["newPassword"] = "a-fresh-password-7",
+            ["confirmPassword"] = "a-fresh-pasword-7",
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, mistyped.StatusCode);
+        Assert.Matches("data-field=\"confirmPassword\">[^<]*与新密码不一致", await mistyped.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync(Password)); // nothing changed
 
         var response = await browser.PostAsync("/account/password", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = TokenIn(page), ["currentPassword"] = Password, ["newPassword"] = "a-fresh-password-7",
+            ["confirmPassword"] = "a-fresh-password-7",
         }));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
