@@ -27,17 +27,26 @@ public static class OutboxPages
     {
         if (string.Equals(show, "sent", StringComparison.OrdinalIgnoreCase))
         {
-            return Pages.PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(await Newest(OutboxStatus.Sent, Shown), retried, Held: !transport.Sends, Sent: true));
+            var sent = await Newest(OutboxStatus.Sent, Shown);
+            return Pages.PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(sent, retried, Held: !transport.Sends, Sent: true, await CaseNumbersAsync(sent)));
         }
 
         // Refused mail first, then waiting mail, each newest first from its own partial index: one query over "not
         // sent" would sort every unsent row, and read the whole outbox to find them.
         var rows = await Newest(OutboxStatus.Failed, Shown);
         rows.AddRange(await Newest(OutboxStatus.Pending, Shown - rows.Count));
-        return Pages.PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(rows, retried, Held: !transport.Sends));
+        return Pages.PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(rows, retried, Held: !transport.Sends, CaseNumbers: await CaseNumbersAsync(rows)));
 
         Task<List<OutboxItemDto>> Newest(OutboxStatus status, int count) =>
             OutboxApi.Items(OutboxApi.NewestFirst(db.Outbox.AsNoTracking().Where(m => m.Status == status), status).Take(count)).ToListAsync(ct);
+
+        // The cases the listed mail is about, by number: a refused mail's row links to its case.
+        async Task<IReadOnlyDictionary<long, string>> CaseNumbersAsync(List<OutboxItemDto> mails)
+        {
+            var ids = mails.Select(m => m.CaseId).OfType<long>().Distinct().ToList();
+            return ids.Count == 0 ? new Dictionary<long, string>()
+                : await db.Cases.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Number, ct);
+        }
     }
 
     private static async Task<IResult> Retry(Guid id, ClaimsPrincipal user, LiaisonDbContext db, TimeProvider clock, OutboxPump pump, CancellationToken ct)
@@ -65,4 +74,12 @@ public static class OutboxPages
 
 /// <param name="Held">No SMTP host outside Development: the waiting mail is held, not sent (<see cref="HeldMailTransport"/>).</param>
 /// <param name="Sent">The list is of mail sent (the newest), not of mail waiting or refused.</param>
-public sealed record OutboxAdminModel(IReadOnlyList<OutboxItemDto> Mails, int? Retried, bool Held = false, bool Sent = false);
+/// <param name="CaseNumbers">The numbers of the cases the mail is about, by case id.</param>
+public sealed record OutboxAdminModel(
+    IReadOnlyList<OutboxItemDto> Mails, int? Retried, bool Held = false, bool Sent = false, IReadOnlyDictionary<long, string>? CaseNumbers = null)
+{
+    /// <summary>The SMTP answer as the server gave it: its code once (the relay's error text may already start with it).</summary>
+    public static string? ErrorOf(OutboxItemDto m) => m.LastSmtpStatus is { } code && m.LastError?.StartsWith($"{code} ", StringComparison.Ordinal) != true
+        ? $"{code} {m.LastError}".TrimEnd()
+        : m.LastError;
+}

@@ -192,9 +192,26 @@ public sealed class OutboxResilienceTests : IAsyncLifetime
 
         Assert.Contains("【派单】事项 1", page);
         Assert.Contains($"action=\"/admin/outbox/{row.Id}/retry\"", page);
+        // A refused case mail links to its case.
+        _app.Smtp!.FailNext(550);
+        var number = (await Cases.CaseTestKit.OpenAsync(await _app.AsOfficerAsync())).GetProperty("number").GetString()!;
+        await _app.RelayMailAsync();
+        Assert.Contains($"<a href=\"/cases/{number}\" data-case-link>事项 {number}</a>", await browser.GetStringAsync("/admin/outbox"));
         Assert.Contains("action=\"/admin/outbox/retry-failed\"", page);
         Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
         Assert.Equal(OutboxStatus.Pending, stored.Status);
+    }
+
+    [Theory]
+    [InlineData(550, "5.1.1 user unknown", "550 5.1.1 user unknown")]
+    [InlineData(550, "550 5.1.1 user unknown", "550 5.1.1 user unknown")] // the code already leads the text: said once
+    [InlineData(null, "connection refused", "connection refused")]
+    [InlineData(451, null, "451")]
+    public void The_outbox_page_gives_the_smtp_code_once(int? code, string? error, string shown)
+    {
+        var mail = new OutboxItemDto(Guid.NewGuid(), "<m@x>", "dispatch", "a@b.example", "s", OutboxStatus.Failed, 1, DateTimeOffset.UnixEpoch, null, code, error, null);
+
+        Assert.Equal(shown, OutboxAdminModel.ErrorOf(mail));
     }
 
     private sealed class ProcessDied : Exception;
