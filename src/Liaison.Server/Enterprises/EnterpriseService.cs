@@ -216,7 +216,16 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
             .OfType<string>().Distinct().ToList();
         var officers = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
             .ToDictionaryAsync(u => u.Id, u => new OfficerRef(u.Id, u.Email ?? "", u.DisplayName), ct);
-        return rows.Select(e => EnterpriseDto.From(e, officers)).ToList();
+        // Each key enterprise's last visit (up to today, as VisitDue counts them), for where it stands against its cadence.
+        var today = VisitService.Today(clock, calendars);
+        var keys = rows.Where(e => e.IsKey).Select(e => e.Id).ToList();
+        var last = keys.Count == 0 ? new Dictionary<long, DateOnly>()
+            : await db.Set<EnterpriseVisit>().AsNoTracking().Where(v => keys.Contains(v.EnterpriseId) && v.VisitedOn <= today)
+                .GroupBy(v => v.EnterpriseId).Select(g => new { g.Key, Last = g.Max(v => v.VisitedOn) }).ToDictionaryAsync(x => x.Key, x => x.Last, ct);
+        return rows.Select(e => EnterpriseDto.From(e, officers) with
+        {
+            Visit = VisitCadenceStatus.Of(e.IsKey, last.TryGetValue(e.Id, out var on) ? on : null, e.VisitEveryDays, today),
+        }).ToList();
     }
 
     public async Task<EnterpriseDto> DescribeAsync(RegisteredEnterprise enterprise, CancellationToken ct) =>
@@ -462,6 +471,9 @@ public sealed record EnterpriseDto(
     long Id, string Name, string CreditCode, IndustryChain IndustryChain, string? Address, bool IsKey, OfficerRef? ChiefServiceOfficer,
     IReadOnlyList<OfficerRef> ServiceSquad, int VisitEveryDays, IReadOnlyList<ContactDto> Contacts, bool Sample, DateTimeOffset UpdatedAt)
 {
+    /// <summary>Where it stands against its visit cadence today: its last visit, the next one due, how late (key enterprises).</summary>
+    public VisitCadenceStatus? Visit { get; init; }
+
     public static EnterpriseDto From(RegisteredEnterprise e, IReadOnlyDictionary<string, OfficerRef> officers) => new(
         e.Id, e.Name, e.CreditCode, e.IndustryChain, e.Address, e.IsKey,
         e.ChiefServiceOfficerId is { } chief ? officers.GetValueOrDefault(chief) : null,

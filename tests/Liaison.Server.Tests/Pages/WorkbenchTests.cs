@@ -60,6 +60,7 @@ public sealed partial class WorkbenchTests : IAsyncLifetime
         Assert.DoesNotContain($"data-case=\"{theirs.Number}\"", page);
         Assert.DoesNotContain($"data-case=\"{cancelled.Number}\"", page);
         Assert.Contains("安岳工作台柠檬有限公司", page);
+        Assert.Contains("安岳工作台柠檬有限公司</a> · <span class=\"error\" data-visit-status>从未走访，应尽快走访</span>", page);
 
         // Each count is the total of the list its link opens (the link as the browser reads it).
         var links = FigureLink().Matches(page).ToDictionary(m => m.Groups[1].Value, m => System.Net.WebUtility.HtmlDecode(m.Groups[2].Value));

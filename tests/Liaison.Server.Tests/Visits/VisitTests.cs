@@ -268,6 +268,11 @@ public sealed class VisitTests : IAsyncLifetime
         Assert.Contains("走访到期测试丙", register);
         Assert.DoesNotContain("走访到期测试乙", register);
         Assert.Matches("id=\"f-visit-due\"[^>]*checked", register);
+        // Each due row says how late, and when the last visit was; the API says it too.
+        Assert.Matches($"(?s)<tr data-enterprise=\"{weekly}\"(?:(?!</tr>).)*走访已逾期 2 天（上次 2026-02-21）", register);
+        Assert.Matches($"(?s)<tr data-enterprise=\"{never}\"(?:(?!</tr>).)*从未走访，应尽快走访", register);
+        var listed = (await _squad.GetFromJsonAsync<JsonElement>($"/api/enterprises/{weekly}"));
+        Assert.Equal(2, listed.GetProperty("visit").GetProperty("overdueDays").GetInt32());
         var enterprisePage = await browser.GetStringAsync($"/enterprises/{weekly}");
         Assert.Contains("走访已逾期 2 天", enterprisePage);
         Assert.Contains($"href=\"/enterprises/{weekly}/visits\" data-visits-link", enterprisePage);
