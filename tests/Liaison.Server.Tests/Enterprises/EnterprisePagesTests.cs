@@ -97,6 +97,11 @@ public sealed partial class EnterprisePagesTests(AppFixture fixture) : IClassFix
         Assert.True(rareEarthIds.Count >= SampleEnterprises.Count / 4);
         Assert.Equal(HttpStatusCode.BadRequest, badChain.StatusCode);
         Assert.Contains("产业链只能是", await badChain.Content.ReadAsStringAsync());
+        // A page past the last one says so and links to the last page.
+        var past = await browser.GetStringAsync("/enterprises?page=9");
+        Assert.Contains("没有第 9 页：共 2 页。", past);
+        Assert.Contains("href=\"/enterprises?page=2\">« 最后一页（第 2 页）", past);
+        Assert.DoesNotContain("第 9 / 2 页", past);
     }
 
     [Fact]
