@@ -139,6 +139,35 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_name_another_department_has_is_marked_on_the_form_and_changes_nothing()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var fields = DepartmentFields(handlerEmail: "fgj.handler@anyue.example");
+        fields["name"] = "经济和信息化局";
+        fields["__RequestVerificationToken"] = TokenIn(await admin.GetStringAsync("/admin/departments/fgj"));
+
+        var renamed = await admin.PostAsync("/admin/departments/fgj", new FormUrlEncodedContent(fields));
+        fields["code"] = "jxj-copy";
+        var created = await admin.PostAsync("/admin/departments/new", new FormUrlEncodedContent(fields));
+        var english = new HttpRequestMessage(HttpMethod.Post, "/admin/departments/fgj") { Content = new FormUrlEncodedContent(fields) };
+        english.Headers.Add("Cookie", "liaison.lang=en");
+        var inEnglish = await (await admin.SendAsync(english)).Content.ReadAsStringAsync();
+
+        foreach (var response in new[] { renamed, created })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var page = await response.Content.ReadAsStringAsync();
+            Assert.Matches("id=\"name\"[^>]*value=\"经济和信息化局\"[^>]*aria-invalid=\"true\"", page);
+            Assert.Contains("<p class=\"field-error\" data-field=\"name\">名称已被“经济和信息化局”（jxj）使用</p>", page);
+        }
+
+        Assert.Contains("data-field=\"name\">the name is already used by “经济和信息化局” (jxj)</p>", inEnglish);
+        var list = await admin.GetStringAsync("/admin/departments");
+        Assert.Contains("发展和改革局", RowOf(list, "fgj"));
+        Assert.DoesNotContain("data-code=\"jxj-copy\"", list);
+    }
+
+    [Fact]
     public async Task Admin_creates_a_department_from_the_new_form()
     {
         var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
