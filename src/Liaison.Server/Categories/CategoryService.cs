@@ -4,7 +4,6 @@ using Liaison.Server.Audit;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Liaison.Server.Categories;
 
@@ -98,12 +97,20 @@ public sealed class CategoryService
                 : new Text("不能为负数", "cannot be negative"));
         }
 
+        // Saves of categories take turns, so each checks its names against the others' as committed: no unique index can,
+        // as the shipped categories have no rows until an admin changes them.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await AdvisoryLocks.TakeAsync(db, AdvisoryLocks.Categories, "names", ct);
+        var stored = await db.Set<CaseCategoryRecord>().ToDictionaryAsync(r => r.Code, StringComparer.Ordinal, ct);
+        var others = CaseCategories.Defaults.Where(d => d.Code != code).Select(d => stored.TryGetValue(d.Code, out var r) ? FromRecord(r) : d).ToList();
+        RefuseTakenName(v, "nameZh", nameZh, others, c => c.NameZh);
+        RefuseTakenName(v, "name", name, others, c => c.Name);
         if (!v.IsValid)
         {
             return new ServiceError.Invalid(v);
         }
 
-        var record = await db.Set<CaseCategoryRecord>().FirstOrDefaultAsync(x => x.Code == code, ct);
+        var record = stored.GetValueOrDefault(code);
         var before = record is null ? CaseCategories.FindDefault(code)! : FromRecord(record);
         if (record is null)
         {
@@ -127,17 +134,27 @@ public sealed class CategoryService
             .Field("resolveWithinWorkingDays", before.Sla.ResolveWithinWorkingDays, after.Sla.ResolveWithinWorkingDays)
             .Field("progressReportEveryWorkingDays", before.Sla.ProgressReportEveryWorkingDays, after.Sla.ProgressReportEveryWorkingDays)
             .Field("coHandlerLeadWorkingDays", before.Sla.CoHandlerLeadWorkingDays, after.Sla.CoHandlerLeadWorkingDays));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            return new ServiceError.Conflict(new Text("另一位管理员同时修改了此类别，请刷新后重试", "Another admin changed this category at the same time; reload and try again"));
-        }
-
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         Invalidate();
         return after;
+    }
+
+    /// <summary>
+    /// Adds an error to <paramref name="field"/> when another category has <paramref name="name"/> already (trimmed,
+    /// without case): two of one name would be two identical entries in the lists officers pick a category from.
+    /// </summary>
+    private static void RefuseTakenName(Validation v, string field, string name, IEnumerable<CaseCategory> others, Func<CaseCategory, string> nameOf)
+    {
+        if (name.Length == 0 || v.Errors.ContainsKey(field))
+        {
+            return;
+        }
+
+        if (others.FirstOrDefault(c => string.Equals(nameOf(c).Trim(), name, StringComparison.OrdinalIgnoreCase)) is { } other)
+        {
+            v.Add(field, new Text($"名称已被“{nameOf(other)}”（{other.Code}）使用", $"the name is already used by “{nameOf(other)}” ({other.Code})"));
+        }
     }
 
     private static CaseCategory FromRecord(CaseCategoryRecord r) => new(r.Code, r.NameZh, r.Name,

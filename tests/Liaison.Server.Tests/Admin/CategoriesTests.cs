@@ -66,6 +66,46 @@ public sealed class CategoriesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_name_another_category_has_is_refused_naming_that_category_on_the_api_and_the_form()
+    {
+        // Another category's shipped Chinese name, and its English name in another case with spaces around.
+        var taken = await _admin.PutAsJsonAsync("/api/categories/factor-guarantee", Limits(nameZh: "项目快速落地", name: " fast PROJECT landing "));
+
+        Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
+        var errors = (await taken.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal("名称已被“项目快速落地”（project-landing）使用 / the name is already used by “项目快速落地” (project-landing)",
+            Assert.Single(errors.GetProperty("nameZh").EnumerateArray()).GetString());
+        Assert.Equal("名称已被“Fast project landing”（project-landing）使用 / the name is already used by “Fast project landing” (project-landing)",
+            Assert.Single(errors.GetProperty("name").EnumerateArray()).GetString());
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Set<CaseCategoryRecord>().CountAsync()));
+
+        // A name an admin gave: taken as well; the one it replaced is free again.
+        Assert.Equal(HttpStatusCode.OK, (await _admin.PutAsJsonAsync("/api/categories/other", Limits(resolve: 10, nameZh: "其他事项", name: "Other matters"))).StatusCode);
+        var admin = await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var form = await admin.GetStringAsync("/admin/categories/factor-guarantee");
+        var fields = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(form),
+            ["nameZh"] = "其他事项",
+            ["name"] = "Factor guarantee",
+            ["acceptWithinWorkingDays"] = "1",
+            ["resolveWithinWorkingDays"] = "5",
+            ["progressReportEveryWorkingDays"] = "",
+            ["coHandlerLeadWorkingDays"] = "1",
+        };
+        var refused = await admin.PostAsync("/admin/categories/factor-guarantee", new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Matches("id=\"nameZh\"[^>]*value=\"其他事项\"[^>]*aria-invalid=\"true\"", page);
+        Assert.Contains("<p class=\"field-error\" data-field=\"nameZh\">名称已被“其他事项”（other）使用</p>", page);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Set<CaseCategoryRecord>().CountAsync()));
+        fields["nameZh"] = "其他";
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync("/admin/categories/factor-guarantee", new FormUrlEncodedContent(fields))).StatusCode);
+        var names = (await _officer.GetFromJsonAsync<JsonElement>("/api/categories")).EnumerateArray().Select(c => c.GetProperty("nameZh").GetString()).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+    }
+
+    [Fact]
     public async Task Unknown_codes_blank_names_and_officers_are_refused()
     {
         Assert.Equal(HttpStatusCode.NotFound, (await _admin.PutAsJsonAsync("/api/categories/nowhere", Limits())).StatusCode);
