@@ -92,9 +92,18 @@ public sealed class CategoryService
         // unreadable lead time was said already).
         if (!v.Errors.ContainsKey("coHandlerLeadWorkingDays") && (lead < 0 || (resolveInRange && lead >= resolve!.Value)))
         {
-            v.Add("coHandlerLeadWorkingDays", resolveInRange
-                ? new Text($"应为 0 至 {resolve!.Value - 1} 个工作日（须短于办结时限）", $"must be 0–{resolve!.Value - 1} working days (shorter than the resolve limit)")
-                : new Text("不能为负数", "cannot be negative"));
+            v.Add("coHandlerLeadWorkingDays", resolveInRange ? LeadTimeRange(resolve!.Value) : new Text("不能为负数", "cannot be negative"));
+        }
+
+        // A report due less often than the case is would first fall due after the case, when the escalation ladder has
+        // taken over (WaitForLiaison asks for reports up to the resolve deadline only). A category's own rule: the
+        // policies derived from one (a co-handler's shorter limit, a workflow's ChangeDeadline) keep the interval as it is.
+        if (input.ProgressReportEveryWorkingDays is { } every && resolveInRange && every > resolve!.Value
+            && problems.All(p => p.Field != "progressReportEveryWorkingDays"))
+        {
+            v.Add("progressReportEveryWorkingDays", new Text(
+                $"进展报告间隔（{every} 个工作日）不能长于办结时限（{resolve.Value} 个工作日）：否则第一次进展报告要到办结期限之后才到期",
+                $"the progress report interval ({English.Count(every, "working day", "working days")}) cannot be longer than the resolve limit ({English.Count(resolve.Value, "working day", "working days")}): the first report would fall due after the case does"));
         }
 
         // Saves of categories take turns, so each checks its names against the others' as committed: no unique index can,
@@ -139,6 +148,12 @@ public sealed class CategoryService
         Invalidate();
         return after;
     }
+
+    /// <summary>The lead time a resolve limit of <paramref name="resolve"/> working days allows: 0 up to one day less.</summary>
+    private static Text LeadTimeRange(int resolve) => resolve == 1
+        ? new Text("应为 0：办结时限只有 1 个工作日，无法设协办提前量", "must be 0: with a resolve limit of 1 working day no lead time is possible")
+        : new Text($"应为 0 至 {resolve - 1} 个工作日（须短于 {resolve} 个工作日的办结时限）",
+            $"must be 0–{resolve - 1} working days (shorter than the resolve limit of {resolve} working days)");
 
     /// <summary>
     /// Adds an error to <paramref name="field"/> when another category has <paramref name="name"/> already (trimmed,
