@@ -316,6 +316,28 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_calendar_without_holidays_or_with_another_years_version_is_shown_with_the_reason_and_stores_nothing()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        const string json = """{"year":2027,"version":"cn-2026-v1","source":"x","holidays":[],"workdays":[]}""";
+        var fields = new Dictionary<string, string> { ["__RequestVerificationToken"] = TokenIn(await admin.GetStringAsync("/admin/calendar")), ["json"] = json };
+
+        var response = await admin.PostAsync("/admin/calendar", new FormUrlEncodedContent(fields));
+        var english = new HttpRequestMessage(HttpMethod.Post, "/admin/calendar") { Content = new FormUrlEncodedContent(fields) };
+        english.Headers.Add("Cookie", "liaison.lang=en");
+        var inEnglish = await (await admin.SendAsync(english)).Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var refused = await response.Content.ReadAsStringAsync();
+        Assert.Contains("data-field=\"schedule\">holidays: 没有列出任何法定节假日；", refused);
+        Assert.Contains("data-field=\"schedule\">version: “cn-2026-v1” 已是 2026 年安排的版本号，每年的安排须有自己的版本号（例如 cn-2027-v1）</li>", refused);
+        Assert.Contains("data-field=\"schedule\">holidays: lists no holidays; the State Council&#x27;s schedule", inEnglish);
+        Assert.Contains("version: &#x27;cn-2026-v1&#x27; is already the version of the 2026 schedule", inEnglish);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(json), refused); // kept in the textarea
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Set<CalendarYearRecord>().CountAsync()));
+    }
+
+    [Fact]
     public async Task A_good_2027_calendar_is_stored_and_recomputes_provisional_cases()
     {
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
