@@ -101,6 +101,102 @@ public sealed class DepartmentsApiTests(AppFixture fixture) : IClassFixture<AppF
         Assert.True(await _app.WithDbAsync(db => db.Departments.Where(d => d.Code == "sthjj").Select(d => d.IsSample).SingleAsync()));
     }
 
+    private static object Named(string? code, string name, bool active = true) => new
+    {
+        code,
+        name,
+        handler = new { name = "张三", email = "zhangsan@anyue.example" },
+        leader = new { name = "李四", email = "lisi@anyue.example" },
+        active,
+    };
+
+    [Fact]
+    public async Task A_name_another_department_has_is_400_naming_that_department_and_nothing_changes()
+    {
+        var admin = await _app.AsAdminAsync();
+        var before = await _app.WithDbAsync(db => db.Departments.CountAsync());
+
+        var renamed = await admin.PutAsJsonAsync("/api/departments/fgj", Named(null, "经济和信息化局"));
+        var created = await admin.PostAsJsonAsync("/api/departments", Named("jxj-copy", " 经济和信息化局 "));
+
+        foreach (var response in new[] { renamed, created })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var message = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("name").EnumerateArray()).GetString();
+            Assert.Equal("名称已被“经济和信息化局”（jxj）使用 / the name is already used by “经济和信息化局” (jxj)", message);
+        }
+
+        Assert.Equal("发展和改革局", await _app.WithDbAsync(db => db.Departments.Where(d => d.Code == "fgj").Select(d => d.Name).SingleAsync()));
+        Assert.Equal(before, await _app.WithDbAsync(db => db.Departments.CountAsync()));
+
+        // English names are compared without case, and an inactive department's name is taken as well.
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/departments", Named("old-stats", "Statistics Bureau", active: false))).StatusCode);
+        var again = await admin.PostAsJsonAsync("/api/departments", Named("stats", "statistics BUREAU"));
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Contains("the inactive department “Statistics Bureau” (old-stats)", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("name")[0].GetString());
+        Assert.False(await _app.WithDbAsync(db => db.Departments.AnyAsync(d => d.Code == "stats")));
+
+        // A department keeps its own name, in another case too.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/departments/old-stats", Named(null, "STATISTICS Bureau", active: false))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_admins_saving_one_name_at_once_get_one_department_of_that_name_and_a_409()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(DepartmentsApiTests) + "Race", withSmtp: false);
+        var admin = await app.AsAdminAsync();
+        // Another admin's new department, named like the rename below, not yet committed: the rename's check cannot see it.
+        await using var other = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await other.OpenAsync();
+        await using var tx = await other.BeginTransactionAsync();
+        await using (var insert = new Npgsql.NpgsqlCommand("""
+            INSERT INTO departments (code, name, handler_name, handler_email, handler_culture, leader_name, leader_email, leader_culture, active, is_sample, created_at, updated_at)
+            VALUES ('tjj', '统计局', '张三', 'zhangsan@anyue.example', 'zh-CN', '李四', 'lisi@anyue.example', 'zh-CN', true, false, now(), now())
+            """, other, tx))
+        {
+            Assert.Equal(1, await insert.ExecuteNonQueryAsync());
+        }
+
+        var renaming = admin.PutAsJsonAsync("/api/departments/fgj", Named(null, "统计局"));
+        await app.WaitUntilABackendWaitsOnALockAsync();
+        await tx.CommitAsync();
+        var renamed = await renaming;
+
+        Assert.Equal(HttpStatusCode.Conflict, renamed.StatusCode);
+        Assert.Contains("统计局", (await renamed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal("发展和改革局", await app.WithDbAsync(db => db.Departments.Where(d => d.Code == "fgj").Select(d => d.Name).SingleAsync()));
+        // The same through a new department.
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync("/api/departments", Named("tjj-2", "统计局"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_migration_renames_departments_that_shared_a_name_before_the_check_so_the_index_can_be_built()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(DepartmentsApiTests) + "Migration", withSmtp: false);
+        var names = await app.WithDbAsync(async db =>
+        {
+            // As a database saved before the check could be: fgj renamed to jxj's name; swj renamed, then czj to the
+            // same name in another case.
+            await db.Database.ExecuteSqlRawAsync("DROP INDEX ix_departments_lower_name");
+            await db.Database.ExecuteSqlRawAsync("UPDATE departments SET name = '经济和信息化局', updated_at = updated_at + interval '1 day' WHERE code = 'fgj'");
+            await db.Database.ExecuteSqlRawAsync("UPDATE departments SET name = 'Tax Bureau', updated_at = updated_at + interval '1 day' WHERE code = 'swj'");
+            await db.Database.ExecuteSqlRawAsync("UPDATE departments SET name = 'TAX BUREAU', updated_at = updated_at + interval '2 days' WHERE code = 'czj'");
+            await db.Database.ExecuteSqlRawAsync(Liaison.Server.Data.Migrations.DepartmentNameUnique.RenameDuplicatesSql);
+            await db.Database.ExecuteSqlRawAsync(Liaison.Server.Data.Migrations.DepartmentNameUnique.CreateIndexSql);
+            return await db.Departments.Where(d => d.Code == "fgj" || d.Code == "jxj" || d.Code == "swj" || d.Code == "czj")
+                .ToDictionaryAsync(d => d.Code, d => d.Name);
+        });
+
+        // The department that had the name first keeps it; the one saved with it later gets its code.
+        Assert.Equal("经济和信息化局（fgj）", names["fgj"]);
+        Assert.Equal("经济和信息化局", names["jxj"]);
+        Assert.Equal("Tax Bureau", names["swj"]);
+        Assert.Equal("TAX BUREAU（czj）", names["czj"]);
+        var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+            app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE departments SET name = 'tax bureau' WHERE code = 'fgj'")));
+        Assert.Equal(("23505", "ix_departments_lower_name"), (refused.SqlState, refused.ConstraintName));
+    }
+
     [Fact]
     public async Task Duplicate_code_is_409_and_nothing_changes()
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Text.RegularExpressions;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Fluid;
@@ -14,7 +15,7 @@ namespace Liaison.Cases.Notifications;
 /// the family's step and output limits and replaced by the shipped template (with a warning) when it cannot be used;
 /// and the checks an edit must pass before it is stored. Thread-safe.
 /// </summary>
-internal sealed class MailTemplateFamily
+internal sealed partial class MailTemplateFamily
 {
     public static readonly FluidParser Parser = new();
 
@@ -67,7 +68,7 @@ internal sealed class MailTemplateFamily
         if (overrides?.Find(kind, culture, part) is { } source)
         {
             var (template, error) = parsed.GetOrAdd(source, static s =>
-                Parser.TryParse(s, out var t, out var e) ? (t, null) : (null, e.Trim()));
+                Parser.TryParse(s, out var t, out var e) ? (t, null) : (null, SyntaxError(e).En));
             if (template is not null)
             {
                 try
@@ -102,7 +103,8 @@ internal sealed class MailTemplateFamily
 
         if (!Parser.TryParse(source, out var template, out var error))
         {
-            return [$"模板语法错误：{error.Trim()} / Liquid syntax error: {error.Trim()}"];
+            var (zh, en) = SyntaxError(error);
+            return [$"{zh} / {en}"];
         }
 
         var problems = new List<string>();
@@ -136,6 +138,61 @@ internal sealed class MailTemplateFamily
 
         return problems.Distinct().ToList();
     }
+
+    /// <summary>
+    /// Fluid's parse error as one message per language, with its line and column. Fluid's own is English, followed by
+    /// "Source:" and the source line, which can hold " / " and so split a bilingual message in the wrong place.
+    /// </summary>
+    internal static (string Zh, string En) SyntaxError(string error)
+    {
+        var first = error.Trim().Split('\n')[0].Trim();
+        var at = SyntaxErrorPosition().Match(first);
+        var what = at.Success ? at.Groups["what"].Value.Trim() : first;
+        var zh = InChinese(what).Replace(" / ", "/", StringComparison.Ordinal);
+        return at.Success
+            ? ($"模板语法错误（第 {at.Groups["line"].Value} 行第 {at.Groups["column"].Value} 列）：{zh}",
+                $"Liquid syntax error at line {at.Groups["line"].Value}, column {at.Groups["column"].Value}: {what}")
+            : ($"模板语法错误：{zh}", $"Liquid syntax error: {what}");
+    }
+
+    /// <summary>Fluid's usual parse errors in Chinese; another is named as Fluid says it.</summary>
+    private static string InChinese(string what)
+    {
+        if (FluidExpected().Match(what) is { Success: true } expected)
+        {
+            return expected.Groups["end"].Success ? $"标签缺少结尾 {expected.Groups["token"].Value}" : $"缺少 {expected.Groups["token"].Value}";
+        }
+
+        if (FluidUnknownTag().Match(what) is { Success: true } unknown)
+        {
+            return $"未知的标签 {unknown.Groups["tag"].Value}";
+        }
+
+        if (FluidInvalidTag().Match(what) is { Success: true } invalid)
+        {
+            return $"{invalid.Groups["tag"].Value} 标签的写法有误";
+        }
+
+        return what switch
+        {
+            "A value was expected" => "此处缺少一个值",
+            "An identifier was expected after the '|' sign" => "“|”之后缺少过滤器名",
+            _ when what.StartsWith("An identifier was expected", StringComparison.Ordinal) => "此处缺少一个名称",
+            _ => $"无法解析（{what}）",
+        };
+    }
+
+    [GeneratedRegex(@"^(?<what>.*?)\s+at\s+\((?<line>\d+):(?<column>\d+)\)\s*$")]
+    private static partial Regex SyntaxErrorPosition();
+
+    [GeneratedRegex(@"^(?<end>End of tag )?'(?<token>[^']+)' was expected")]
+    private static partial Regex FluidExpected();
+
+    [GeneratedRegex(@"^Unknown tag '(?<tag>.+)'$")]
+    private static partial Regex FluidUnknownTag();
+
+    [GeneratedRegex(@"^Invalid '(?<tag>.+)' tag$")]
+    private static partial Regex FluidInvalidTag();
 
     /// <summary>Renders an admin's template within <see cref="MaxSteps"/> and <see cref="MaxOutputLength"/>.</summary>
     private string RenderBounded(IFluidTemplate template, TemplateContext context, TextEncoder encoder)

@@ -258,8 +258,10 @@ public static class AdminPages
             return await CalendarPageAsync(calendars, db, json, errors, null, StatusCodes.Status400BadRequest, ct);
         }
 
-        await CalendarYearStore.SaveAsync(schedule, Actor.Of(user), db, calendars, recompute, clock, ct);
-        return Results.Redirect($"/admin/calendar?saved={schedule.Year}");
+        var (saved, problems) = await CalendarYearStore.SaveAsync(schedule, Actor.Of(user), db, calendars, recompute, clock, ct);
+        return saved is null
+            ? await CalendarPageAsync(calendars, db, json, problems, null, StatusCodes.Status400BadRequest, ct)
+            : Results.Redirect($"/admin/calendar?saved={schedule.Year}");
     }
 
     private static async Task<IResult> CalendarPageAsync(

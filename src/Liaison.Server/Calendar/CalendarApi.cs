@@ -78,8 +78,10 @@ public static class CalendarApi
             return Problems.BadRequest($"请求体中的年份 {schedule.Year} 与地址中的 {year} 不一致", $"the body is for {schedule.Year}, the URL for {year}");
         }
 
-        var state = await CalendarYearStore.SaveAsync(schedule, Actor.Of(user), db, calendars, recompute, clock, ct);
-        return TypedResults.Accepted($"/api/calendar/years/{year}/recompute", state);
+        var (state, problems) = await CalendarYearStore.SaveAsync(schedule, Actor.Of(user), db, calendars, recompute, clock, ct);
+        return state is null
+            ? Problems.Invalid(new Dictionary<string, string[]> { ["schedule"] = problems.ToArray() })
+            : TypedResults.Accepted($"/api/calendar/years/{year}/recompute", state);
     }
 }
 

@@ -26,19 +26,27 @@ public static class CalendarYearStore
     /// <summary>
     /// Adds or replaces <paramref name="schedule"/>'s year and, in the same commit, queues the recomputation of the open
     /// cases' deadlines it may move, which a job process does in the background (<see cref="DeadlineRecalculation"/>);
-    /// returns the stored year's recomputation state.
+    /// returns the stored year's recomputation state. A schedule that may not be stored (<see cref="ProblemsAsync"/>)
+    /// changes nothing: the problems are returned instead, worded as <c>YearSchedule.TryParse</c> words its own.
     /// </summary>
-    public static async Task<RecomputeDto> SaveAsync(
+    public static async Task<(RecomputeDto? Saved, IReadOnlyList<string> Problems)> SaveAsync(
         YearSchedule schedule, Actor actor, LiaisonDbContext db, CalendarService calendars,
         DeadlineRecomputePump recompute, TimeProvider clock, CancellationToken ct)
     {
         var year = schedule.Year;
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Saves of different years take turns here, so each compares its version with the others' as committed.
+        await AdvisoryLocks.TakeAsync(db, AdvisoryLocks.Calendar, "versions", ct);
+        if (await ProblemsAsync(schedule, db, ct) is { Count: > 0 } problems)
+        {
+            return (null, problems);
+        }
+
         // Locked, so a chunk of this year's recomputation under way commits first and this save reads what it wrote:
         // a snapshot from before it would not see the run's end (finished_at), and the new run would never start.
         // A year saved for the first time gets its row first: two admins saving it at once then wait for each other
         // here, and the second one updates the first one's row instead of failing on the key.
-        var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var firstSave = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO calendar_years (year, json, version, updated_at, recompute_cursor, recompute_checked, recomputed_cases)
             VALUES ({year}, {schedule.ToJson()}, {schedule.Version}, {now}, 0, 0, 0)
@@ -60,7 +68,39 @@ public static class CalendarYearStore
         await tx.CommitAsync(ct);
         calendars.Invalidate();
         recompute.Nudge();
-        return RecomputeDto.From(record)!;
+        return (RecomputeDto.From(record)!, []);
+    }
+
+    /// <summary>
+    /// Why a well-formed schedule may still not be stored, each as "field: 中文 / English"; empty when it may. Saving a
+    /// year recomputes the provisional deadlines in it as final, so a schedule missing its holidays would make wrong
+    /// deadlines look certain: the State Council's schedule always has some. And a deadline records the version it was
+    /// computed with: one version for two years would not say which rules were used. Not rules of
+    /// <see cref="YearSchedule"/> itself: every stored year loads through it, also one saved before these checks.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ProblemsAsync(YearSchedule schedule, LiaisonDbContext db, CancellationToken ct)
+    {
+        var problems = new List<string>();
+        if (schedule.Holidays.Count == 0)
+        {
+            problems.Add("holidays: 没有列出任何法定节假日；国务院办公厅的年度安排总有元旦、春节等假日，请对照通知补全 / lists no holidays; "
+                + "the State Council's schedule for a year always has some (New Year's Day, the Spring Festival, …): complete it from the notice");
+        }
+
+        var stored = await db.Set<CalendarYearRecord>().AsNoTracking().Where(r => r.Year != schedule.Year).Select(r => new { r.Year, r.Version }).ToListAsync(ct);
+        var other = stored.Select(r => (r.Year, r.Version))
+            .Concat(ShippedYearSchedules.All.Where(s => s.Year != schedule.Year).Select(s => (s.Year, s.Version)))
+            .Where(y => string.Equals(y.Version, schedule.Version, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(y => y.Year)
+            .Select(y => (int?)y.Year)
+            .FirstOrDefault();
+        if (other is { } year)
+        {
+            problems.Add($"version: “{schedule.Version}” 已是 {year} 年安排的版本号，每年的安排须有自己的版本号（例如 cn-{schedule.Year}-v1） / "
+                + $"'{schedule.Version}' is already the version of the {year} schedule; each year's schedule needs its own (e.g. cn-{schedule.Year}-v1)");
+        }
+
+        return problems;
     }
 
     /// <summary>The recomputation state of <paramref name="year"/>'s stored schedule; null when no admin stored that year.</summary>

@@ -4,7 +4,6 @@ using Liaison.Server.Audit;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Liaison.Server.Categories;
 
@@ -93,17 +92,34 @@ public sealed class CategoryService
         // unreadable lead time was said already).
         if (!v.Errors.ContainsKey("coHandlerLeadWorkingDays") && (lead < 0 || (resolveInRange && lead >= resolve!.Value)))
         {
-            v.Add("coHandlerLeadWorkingDays", resolveInRange
-                ? new Text($"应为 0 至 {resolve!.Value - 1} 个工作日（须短于办结时限）", $"must be 0–{resolve!.Value - 1} working days (shorter than the resolve limit)")
-                : new Text("不能为负数", "cannot be negative"));
+            v.Add("coHandlerLeadWorkingDays", resolveInRange ? LeadTimeRange(resolve!.Value) : new Text("不能为负数", "cannot be negative"));
         }
 
+        // A report due less often than the case is would first fall due after the case, when the escalation ladder has
+        // taken over (WaitForLiaison asks for reports up to the resolve deadline only). A category's own rule: the
+        // policies derived from one (a co-handler's shorter limit, a workflow's ChangeDeadline) keep the interval as it is.
+        if (input.ProgressReportEveryWorkingDays is { } every && resolveInRange && every > resolve!.Value
+            && problems.All(p => p.Field != "progressReportEveryWorkingDays"))
+        {
+            v.Add("progressReportEveryWorkingDays", new Text(
+                $"进展报告间隔（{every} 个工作日）不能长于办结时限（{resolve.Value} 个工作日）：否则第一次进展报告要到办结期限之后才到期",
+                $"the progress report interval ({English.Count(every, "working day", "working days")}) cannot be longer than the resolve limit ({English.Count(resolve.Value, "working day", "working days")}): the first report would fall due after the case does"));
+        }
+
+        // Saves of categories take turns, so each checks its names against the others' as committed: no unique index can,
+        // as the shipped categories have no rows until an admin changes them.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await AdvisoryLocks.TakeAsync(db, AdvisoryLocks.Categories, "names", ct);
+        var stored = await db.Set<CaseCategoryRecord>().ToDictionaryAsync(r => r.Code, StringComparer.Ordinal, ct);
+        var others = CaseCategories.Defaults.Where(d => d.Code != code).Select(d => stored.TryGetValue(d.Code, out var r) ? FromRecord(r) : d).ToList();
+        RefuseTakenName(v, "nameZh", nameZh, others, c => c.NameZh);
+        RefuseTakenName(v, "name", name, others, c => c.Name);
         if (!v.IsValid)
         {
             return new ServiceError.Invalid(v);
         }
 
-        var record = await db.Set<CaseCategoryRecord>().FirstOrDefaultAsync(x => x.Code == code, ct);
+        var record = stored.GetValueOrDefault(code);
         var before = record is null ? CaseCategories.FindDefault(code)! : FromRecord(record);
         if (record is null)
         {
@@ -127,17 +143,33 @@ public sealed class CategoryService
             .Field("resolveWithinWorkingDays", before.Sla.ResolveWithinWorkingDays, after.Sla.ResolveWithinWorkingDays)
             .Field("progressReportEveryWorkingDays", before.Sla.ProgressReportEveryWorkingDays, after.Sla.ProgressReportEveryWorkingDays)
             .Field("coHandlerLeadWorkingDays", before.Sla.CoHandlerLeadWorkingDays, after.Sla.CoHandlerLeadWorkingDays));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            return new ServiceError.Conflict(new Text("另一位管理员同时修改了此类别，请刷新后重试", "Another admin changed this category at the same time; reload and try again"));
-        }
-
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         Invalidate();
         return after;
+    }
+
+    /// <summary>The lead time a resolve limit of <paramref name="resolve"/> working days allows: 0 up to one day less.</summary>
+    private static Text LeadTimeRange(int resolve) => resolve == 1
+        ? new Text("应为 0：办结时限只有 1 个工作日，无法设协办提前量", "must be 0: with a resolve limit of 1 working day no lead time is possible")
+        : new Text($"应为 0 至 {resolve - 1} 个工作日（须短于 {resolve} 个工作日的办结时限）",
+            $"must be 0–{resolve - 1} working days (shorter than the resolve limit of {resolve} working days)");
+
+    /// <summary>
+    /// Adds an error to <paramref name="field"/> when another category has <paramref name="name"/> already (trimmed,
+    /// without case): two of one name would be two identical entries in the lists officers pick a category from.
+    /// </summary>
+    private static void RefuseTakenName(Validation v, string field, string name, IEnumerable<CaseCategory> others, Func<CaseCategory, string> nameOf)
+    {
+        if (name.Length == 0 || v.Errors.ContainsKey(field))
+        {
+            return;
+        }
+
+        if (others.FirstOrDefault(c => string.Equals(nameOf(c).Trim(), name, StringComparison.OrdinalIgnoreCase)) is { } other)
+        {
+            v.Add(field, new Text($"名称已被“{nameOf(other)}”（{other.Code}）使用", $"the name is already used by “{nameOf(other)}” ({other.Code})"));
+        }
     }
 
     private static CaseCategory FromRecord(CaseCategoryRecord r) => new(r.Code, r.NameZh, r.Name,

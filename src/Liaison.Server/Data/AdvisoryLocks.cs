@@ -17,6 +17,12 @@ public static class AdvisoryLocks
     /// <summary>'LTPL': the saves and resets of one mail template.</summary>
     public const int Template = 0x4C54504C;
 
+    /// <summary>'LCAT': the saves of the case categories, each checking its names against the others'.</summary>
+    public const int Categories = 0x4C434154;
+
+    /// <summary>'LCAL': the saves of the calendar's years, each checking its version against the other years'.</summary>
+    public const int Calendar = 0x4C43414C;
+
     /// <summary>Waits for, then holds until the transaction ends, the lock of <paramref name="key"/> in <paramref name="lockClass"/>.</summary>
     public static Task TakeAsync(LiaisonDbContext db, int lockClass, string key, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({lockClass}, hashtext({key}))", ct);

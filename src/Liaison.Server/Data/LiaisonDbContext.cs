@@ -105,6 +105,8 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
         {
             e.ToTable("departments");
             e.HasIndex(d => d.Code).IsUnique();
+            // Names are unique too, without case: an expression index on lower(name), created by the migration
+            // DepartmentNameUnique (the model cannot say it).
             e.Property(d => d.Code).HasMaxLength(32);
             e.Property(d => d.Name).HasMaxLength(100);
             e.OwnsOne(d => d.Handler, ConfigureLiaison);

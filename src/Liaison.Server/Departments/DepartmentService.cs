@@ -47,6 +47,11 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
             return DuplicateCode(code);
         }
 
+        if (await NameTakenAsync(fields.Name, code, v, ct))
+        {
+            return new ServiceError.Invalid(v);
+        }
+
         var now = clock.GetUtcNow();
         var department = new Department
         {
@@ -64,9 +69,9 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
         {
-            return DuplicateCode(code);
+            return unique.ConstraintName == NameIndex ? NameTakenMeanwhile(fields.Name) : DuplicateCode(code);
         }
 
         return department;
@@ -112,7 +117,7 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
         }
 
         var fields = Read(input, v);
-        if (!v.IsValid)
+        if (!v.IsValid || await NameTakenAsync(fields.Name, code, v, ct))
         {
             return new ServiceError.Invalid(v);
         }
@@ -151,10 +156,48 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
         department.UpdatedAt = clock.GetUtcNow();
         var handedOver = await liaisons.ApplyAsync(db, department, actor.Name, ct);
         AuditLog.Add(db, clock, actor, AuditActions.DepartmentChanged, code, Changes(before, Snapshot.Of(department)));
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: NameIndex })
+        {
+            db.DiscardChanges();
+            return NameTakenMeanwhile(fields.Name);
+        }
+
         await tx.CommitAsync(ct);
         return new DepartmentSaved(department, handedOver);
     }
+
+    /// <summary>
+    /// The unique index on <c>lower(name)</c> (migration <c>DepartmentNameUnique</c>): two departments of one name
+    /// are two identical entries in every list an officer picks from.
+    /// </summary>
+    internal const string NameIndex = "ix_departments_lower_name";
+
+    /// <summary>
+    /// Adds an error to <c>name</c> when another department (active or not) has it already, compared without case; the
+    /// unique index has the last word when two admins save the same name at once.
+    /// </summary>
+    private async Task<bool> NameTakenAsync(string name, string code, Validation v, CancellationToken ct)
+    {
+        var lower = name.ToLowerInvariant();
+        var other = await db.Departments.AsNoTracking().Where(d => d.Code != code && d.Name.ToLower() == lower)
+            .OrderBy(d => d.Id).Select(d => new { d.Code, d.Name, d.Active }).FirstOrDefaultAsync(ct);
+        if (other is null)
+        {
+            return false;
+        }
+
+        v.Add("name", other.Active
+            ? new Text($"名称已被“{other.Name}”（{other.Code}）使用", $"the name is already used by “{other.Name}” ({other.Code})")
+            : new Text($"名称已被已停用的“{other.Name}”（{other.Code}）使用", $"the name is already used by the inactive department “{other.Name}” ({other.Code})"));
+        return true;
+    }
+
+    private static ServiceError.Conflict NameTakenMeanwhile(string name) =>
+        new(new Text($"另一个部门刚刚以“{name}”为名保存，请刷新后换一个名称", $"another department was just saved with the name “{name}”; reload and choose another name"));
 
     /// <summary>How many of a department's open cases a refused deactivation names.</summary>
     private const int OpenWorkShown = 10;

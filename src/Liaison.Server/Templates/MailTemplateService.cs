@@ -47,15 +47,22 @@ public sealed class MailTemplateService(
     /// <summary>The variables a template of <paramref name="kind"/> may use, as the edit page lists them.</summary>
     public IReadOnlyList<string> Variables(string kind) => MailTemplateKeys.IsDigest(kind) ? digests.KnownNames(kind) : CaseMailRenderer.KnownNames;
 
-    /// <summary>Every problem with <paramref name="source"/> as a template of <paramref name="kind"/>; empty when it may be stored.</summary>
-    public IReadOnlyList<string> Check(string kind, string? source)
+    /// <summary>
+    /// Every problem with <paramref name="source"/> as the <paramref name="part"/> of <paramref name="kind"/> in
+    /// <paramref name="culture"/>; empty when it may be stored. Besides what the renderer checks, it must print the links
+    /// the shipped text prints (<see cref="MailTemplateLinks"/>).
+    /// </summary>
+    public IReadOnlyList<string> Check(string kind, string culture, MailPart part, string? source)
     {
         if (source is { Length: > MailTemplateKeys.MaxSourceLength })
         {
             return [$"模板不能超过 {MailTemplateKeys.MaxSourceLength} 个字符 / The template must be at most {MailTemplateKeys.MaxSourceLength} characters"];
         }
 
-        return MailTemplateKeys.IsDigest(kind) ? digests.Validate(kind, source ?? "") : renderer.Validate(source ?? "");
+        var problems = MailTemplateKeys.IsDigest(kind) ? digests.Validate(kind, source ?? "") : renderer.Validate(source ?? "");
+        return string.IsNullOrWhiteSpace(source)
+            ? problems
+            : [.. problems, .. MailTemplateLinks.Missing(MailTemplateKeys.ShippedSource(kind, culture, part), MailTemplateKeys.Normalize(source))];
     }
 
     /// <summary>
@@ -69,7 +76,7 @@ public sealed class MailTemplateService(
         var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
         foreach (var (part, source) in sources)
         {
-            var found = Check(kind, source);
+            var found = Check(kind, culture, part, source);
             if (found.Count > 0)
             {
                 problems[MailTemplateKeys.PartName(part)] = found.ToArray();
@@ -173,7 +180,7 @@ public sealed class MailTemplateService(
         foreach (var (part, source) in sources)
         {
             if (source is null) continue;
-            var found = Check(kind, source);
+            var found = Check(kind, culture, part, source);
             if (found.Count > 0)
             {
                 problems[MailTemplateKeys.PartName(part)] = found.ToArray();

@@ -559,9 +559,30 @@ public class CaseMailRendererTests
     {
         var problems = Renderer.Validate("<p>{{ Case.Title </p>");
 
-        var problem = Assert.Single(problems);
-        Assert.Contains("Liquid syntax error", problem);
-        Assert.Contains("(1:", problem);
+        Assert.Equal("模板语法错误（第 1 行第 17 列）：标签缺少结尾 }} / Liquid syntax error at line 1, column 17: End of tag '}}' was expected", Assert.Single(problems));
+    }
+
+    [Theory]
+    [InlineData("{{ a | }}", "“|”之后缺少过滤器名", "An identifier was expected after the '|' sign")]
+    [InlineData("{% bogus %}", "未知的标签 bogus", "Unknown tag 'bogus'")]
+    [InlineData("{{ 'x }}", "此处缺少一个值", "A value was expected")]
+    public void Validate_says_a_syntax_error_once_in_each_language_with_the_line_and_column(string source, string zh, string en)
+    {
+        // The source line after it is left out: it is in the textarea already, and a " / " in it split the message.
+        var problem = Assert.Single(Renderer.Validate("<p>{{ Case.Title }}</p>\n<p>查看 / View</p>" + source + "\n"));
+
+        var text = Liaison.Cases.Common.Text.FromBilingual(problem);
+        Assert.Matches($"^模板语法错误（第 2 行第 \\d+ 列）：{System.Text.RegularExpressions.Regex.Escape(zh)}$", text.Zh);
+        Assert.Matches($"^Liquid syntax error at line 2, column \\d+: {System.Text.RegularExpressions.Regex.Escape(en)}$", text.En);
+    }
+
+    [Fact]
+    public void An_unclosed_if_is_said_once_per_language_where_the_parser_stopped()
+    {
+        var source = string.Concat(Enumerable.Repeat("<p>{{ Case.Title }}</p>\n", 48)) + "{% if Link %}<a href=\"{{ Link }}\">查看 / View</a>";
+
+        Assert.Equal("模板语法错误（第 49 行第 48 列）：缺少 {% endif %} / Liquid syntax error at line 49, column 48: '{% endif %}' was expected",
+            Assert.Single(Renderer.Validate(source)));
     }
 
     [Fact]

@@ -152,6 +152,35 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_name_another_department_has_is_marked_on_the_form_and_changes_nothing()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var fields = DepartmentFields(handlerEmail: "fgj.handler@anyue.example");
+        fields["name"] = "经济和信息化局";
+        fields["__RequestVerificationToken"] = TokenIn(await admin.GetStringAsync("/admin/departments/fgj"));
+
+        var renamed = await admin.PostAsync("/admin/departments/fgj", new FormUrlEncodedContent(fields));
+        fields["code"] = "jxj-copy";
+        var created = await admin.PostAsync("/admin/departments/new", new FormUrlEncodedContent(fields));
+        var english = new HttpRequestMessage(HttpMethod.Post, "/admin/departments/fgj") { Content = new FormUrlEncodedContent(fields) };
+        english.Headers.Add("Cookie", "liaison.lang=en");
+        var inEnglish = await (await admin.SendAsync(english)).Content.ReadAsStringAsync();
+
+        foreach (var response in new[] { renamed, created })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var page = await response.Content.ReadAsStringAsync();
+            Assert.Matches("id=\"name\"[^>]*value=\"经济和信息化局\"[^>]*aria-invalid=\"true\"", page);
+            Assert.Contains("<p class=\"field-error\" data-field=\"name\">名称已被“经济和信息化局”（jxj）使用</p>", page);
+        }
+
+        Assert.Contains("data-field=\"name\">the name is already used by “经济和信息化局” (jxj)</p>", inEnglish);
+        var list = await admin.GetStringAsync("/admin/departments");
+        Assert.Contains("发展和改革局", RowOf(list, "fgj"));
+        Assert.DoesNotContain("data-code=\"jxj-copy\"", list);
+    }
+
+    [Fact]
     public async Task Admin_creates_a_department_from_the_new_form()
     {
         var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
@@ -299,6 +328,28 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         Assert.Equal(0, await _app.WithDbAsync(db => db.Set<CalendarYearRecord>().CountAsync()));
         var years = await _officerApi.GetFromJsonAsync<JsonElement>("/api/calendar/years");
         Assert.DoesNotContain(2027, years.EnumerateArray().Select(y => y.GetProperty("year").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_calendar_without_holidays_or_with_another_years_version_is_shown_with_the_reason_and_stores_nothing()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        const string json = """{"year":2027,"version":"cn-2026-v1","source":"x","holidays":[],"workdays":[]}""";
+        var fields = new Dictionary<string, string> { ["__RequestVerificationToken"] = TokenIn(await admin.GetStringAsync("/admin/calendar")), ["json"] = json };
+
+        var response = await admin.PostAsync("/admin/calendar", new FormUrlEncodedContent(fields));
+        var english = new HttpRequestMessage(HttpMethod.Post, "/admin/calendar") { Content = new FormUrlEncodedContent(fields) };
+        english.Headers.Add("Cookie", "liaison.lang=en");
+        var inEnglish = await (await admin.SendAsync(english)).Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var refused = await response.Content.ReadAsStringAsync();
+        Assert.Contains("data-field=\"schedule\">holidays: 没有列出任何法定节假日；", refused);
+        Assert.Contains("data-field=\"schedule\">version: “cn-2026-v1” 已是 2026 年安排的版本号，每年的安排须有自己的版本号（例如 cn-2027-v1）</li>", refused);
+        Assert.Contains("data-field=\"schedule\">holidays: lists no holidays; the State Council&#x27;s schedule", inEnglish);
+        Assert.Contains("version: &#x27;cn-2026-v1&#x27; is already the version of the 2026 schedule", inEnglish);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(json), refused); // kept in the textarea
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Set<CalendarYearRecord>().CountAsync()));
     }
 
     [Fact]

@@ -52,6 +52,7 @@ public sealed class CategoriesTests : IAsyncLifetime
     [InlineData(1, 5, 0, 1, "progressReportEveryWorkingDays")]
     [InlineData(1, 5, null, 5, "coHandlerLeadWorkingDays")] // not shorter than the resolve limit
     [InlineData(1, 5, null, -1, "coHandlerLeadWorkingDays")]
+    [InlineData(1, 20, 30, 1, "progressReportEveryWorkingDays")] // reports less often than the case is due
     public async Task Bad_limits_get_a_400_naming_the_field_and_change_nothing(int accept, int resolve, int? progress, int lead, string field)
     {
         var before = await _officer.GetStringAsync("/api/categories");
@@ -63,6 +64,74 @@ public sealed class CategoriesTests : IAsyncLifetime
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
         Assert.Equal(before, await _officer.GetStringAsync("/api/categories"));
         Assert.Equal(0, await _app.WithDbAsync(db => db.Set<CaseCategoryRecord>().CountAsync()));
+    }
+
+    [Fact]
+    public async Task A_progress_report_interval_longer_than_the_resolve_limit_is_refused_naming_both_and_an_equal_one_is_not()
+    {
+        var longer = await _admin.PutAsJsonAsync("/api/categories/legacy-issue", Limits(resolve: 20, progress: 30, nameZh: "遗留问题化解", name: "Legacy issue resolution"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, longer.StatusCode);
+        Assert.Equal(
+            "进展报告间隔（30 个工作日）不能长于办结时限（20 个工作日）：否则第一次进展报告要到办结期限之后才到期 / the progress report interval (30 working days) cannot be longer than the resolve limit (20 working days): the first report would fall due after the case does",
+            Assert.Single((await longer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("progressReportEveryWorkingDays").EnumerateArray()).GetString());
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Set<CaseCategoryRecord>().CountAsync()));
+        Assert.Equal(HttpStatusCode.OK,
+            (await _admin.PutAsJsonAsync("/api/categories/legacy-issue", Limits(resolve: 20, progress: 20, nameZh: "遗留问题化解", name: "Legacy issue resolution"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task With_a_resolve_limit_of_one_day_the_lead_time_error_says_it_must_be_0()
+    {
+        var response = await _admin.PutAsJsonAsync("/api/categories/factor-guarantee", Limits(resolve: 1, lead: 1));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("应为 0：办结时限只有 1 个工作日，无法设协办提前量 / must be 0: with a resolve limit of 1 working day no lead time is possible",
+            Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("coHandlerLeadWorkingDays").EnumerateArray()).GetString());
+        var longer = await _admin.PutAsJsonAsync("/api/categories/factor-guarantee", Limits(resolve: 3, lead: 3));
+        Assert.Equal("应为 0 至 2 个工作日（须短于 3 个工作日的办结时限） / must be 0–2 working days (shorter than the resolve limit of 3 working days)",
+            (await longer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("coHandlerLeadWorkingDays")[0].GetString());
+        Assert.Equal(HttpStatusCode.OK, (await _admin.PutAsJsonAsync("/api/categories/factor-guarantee", Limits(resolve: 1, lead: 0))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_name_another_category_has_is_refused_naming_that_category_on_the_api_and_the_form()
+    {
+        // Another category's shipped Chinese name, and its English name in another case with spaces around.
+        var taken = await _admin.PutAsJsonAsync("/api/categories/factor-guarantee", Limits(nameZh: "项目快速落地", name: " fast PROJECT landing "));
+
+        Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
+        var errors = (await taken.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal("名称已被“项目快速落地”（project-landing）使用 / the name is already used by “项目快速落地” (project-landing)",
+            Assert.Single(errors.GetProperty("nameZh").EnumerateArray()).GetString());
+        Assert.Equal("名称已被“Fast project landing”（project-landing）使用 / the name is already used by “Fast project landing” (project-landing)",
+            Assert.Single(errors.GetProperty("name").EnumerateArray()).GetString());
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Set<CaseCategoryRecord>().CountAsync()));
+
+        // A name an admin gave: taken as well; the one it replaced is free again.
+        Assert.Equal(HttpStatusCode.OK, (await _admin.PutAsJsonAsync("/api/categories/other", Limits(resolve: 10, nameZh: "其他事项", name: "Other matters"))).StatusCode);
+        var admin = await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var form = await admin.GetStringAsync("/admin/categories/factor-guarantee");
+        var fields = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(form),
+            ["nameZh"] = "其他事项",
+            ["name"] = "Factor guarantee",
+            ["acceptWithinWorkingDays"] = "1",
+            ["resolveWithinWorkingDays"] = "5",
+            ["progressReportEveryWorkingDays"] = "",
+            ["coHandlerLeadWorkingDays"] = "1",
+        };
+        var refused = await admin.PostAsync("/admin/categories/factor-guarantee", new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Matches("id=\"nameZh\"[^>]*value=\"其他事项\"[^>]*aria-invalid=\"true\"", page);
+        Assert.Contains("<p class=\"field-error\" data-field=\"nameZh\">名称已被“其他事项”（other）使用</p>", page);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Set<CaseCategoryRecord>().CountAsync()));
+        fields["nameZh"] = "其他";
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync("/admin/categories/factor-guarantee", new FormUrlEncodedContent(fields))).StatusCode);
+        var names = (await _officer.GetFromJsonAsync<JsonElement>("/api/categories")).EnumerateArray().Select(c => c.GetProperty("nameZh").GetString()).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
     }
 
     [Fact]

@@ -377,6 +377,47 @@ public sealed class CalendarYearTests
     }
 
     [Fact]
+    public async Task A_schedule_without_holidays_or_with_another_years_version_is_400_and_makes_no_deadline_final()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Refused");
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        var officer = await app.AsOfficerAsync();
+        var admin = await app.AsAdminAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        async Task<List<string>> RefusedAsync(int year, string json)
+        {
+            var response = await admin.PutAsync($"/api/calendar/years/{year}", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("schedule").EnumerateArray().Select(m => m.GetString()!).ToList();
+        }
+
+        // What was saved: no Spring Festival, and the 2026 schedule's version (shipped).
+        var both = await RefusedAsync(2027, """{"year":2027,"version":"cn-2026-v1","source":"x","holidays":[],"workdays":[]}""");
+        var reused = await RefusedAsync(2027, Year2027.Replace("\"cn-2027-test\"", "\"CN-2026-v1\""));
+
+        Assert.Equal(2, both.Count);
+        Assert.Equal("holidays: 没有列出任何法定节假日；国务院办公厅的年度安排总有元旦、春节等假日，请对照通知补全 / lists no holidays; "
+            + "the State Council's schedule for a year always has some (New Year's Day, the Spring Festival, …): complete it from the notice", both[0]);
+        Assert.Equal("version: “cn-2026-v1” 已是 2026 年安排的版本号，每年的安排须有自己的版本号（例如 cn-2027-v1） / "
+            + "'cn-2026-v1' is already the version of the 2026 schedule; each year's schedule needs its own (e.g. cn-2027-v1)", both[1]);
+        Assert.StartsWith("version: “CN-2026-v1” 已是 2026 年安排的版本号", Assert.Single(reused));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/calendar/years/2027/recompute")).StatusCode);
+        Assert.Equal(0, await app.RecomputeDeadlinesAsync());
+        Assert.True((await GetCaseAsync(officer, number)).GetProperty("provisional").GetBoolean());
+
+        // A version an admin gave another year is taken too; a year saved again under its own version is not refused.
+        var year2028 = Year2027.Replace("2027", "2028");
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PutAsync("/api/calendar/years/2028", new StringContent(year2028, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.StartsWith("version: “cn-2028-test” 已是 2028 年安排的版本号", Assert.Single(await RefusedAsync(2027, Year2027.Replace("cn-2027-test", "cn-2028-test"))));
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PutAsync("/api/calendar/years/2028", new StringContent(year2028, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        var shipped2026 = await admin.GetStringAsync("/api/calendar/years/2026");
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PutAsync("/api/calendar/years/2026", new StringContent(shipped2026, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        await app.RecomputeDeadlinesAsync();
+        Assert.False((await GetCaseAsync(officer, number)).GetProperty("provisional").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_configured_close_of_business_sets_new_deadlines_and_a_schedule_change_keeps_the_hour_of_older_ones()
     {
         var monday = new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime();

@@ -47,7 +47,7 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.Contains("<", fields["html"]);
 
         // An invalid subject: 400, the problem is shown, nothing is stored (not even the valid parts).
-        var bad = await PostAsync(admin, "/admin/templates/overdue/en", fields, ("intent", "save"), ("subject", "Overdue {{ Case.Titel }}"), ("text", "Text {{ Case.Number }}"));
+        var bad = await PostAsync(admin, "/admin/templates/overdue/en", fields, ("intent", "save"), ("subject", "Overdue {{ Case.Titel }}"), ("text", "Text {{ Case.Number }} {{ Link }}"));
         var badPage = await bad.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Matches("(?s)data-part=\"subject\"[^>]*>.*Case\\.Titel", badPage);
@@ -73,11 +73,41 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
     }
 
     [Fact]
+    public async Task The_dispatch_mail_without_its_link_is_not_saved_and_the_page_and_the_preview_say_why()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var fields = Fields(await admin.GetStringAsync("/admin/templates/dispatch/zh-CN"));
+        var withoutLink = new[] { ("html", fields["html"].Replace("{{ Link }}", "")), ("text", fields["text"].Replace("{{ Link }}", "")) };
+
+        var saved = await PostAsync(admin, "/admin/templates/dispatch/zh-CN", fields, [("intent", "save"), .. withoutLink]);
+        var previewed = await PostAsync(admin, "/admin/templates/dispatch/zh-CN", fields, [("intent", "preview"), .. withoutLink]);
+        var english = new HttpRequestMessage(HttpMethod.Post, "/admin/templates/dispatch/zh-CN")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>(fields) { ["intent"] = "save", ["html"] = withoutLink[0].Item2, ["text"] = withoutLink[1].Item2 }),
+        };
+        english.Headers.Add("Cookie", "liaison.lang=en");
+        var inEnglish = await (await admin.SendAsync(english)).Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, saved.StatusCode);
+        var page = await saved.Content.ReadAsStringAsync();
+        Assert.Contains("模板有错误，未保存", page);
+        foreach (var part in new[] { "html", "text" })
+        {
+            Assert.Matches($"<ul class=\"problems\" data-part=\"{part}\" id=\"problems-{part}\">\\s*<li>缺少 \\{{\\{{ Link }}}}：收件人将无法通过邮件办理</li>\\s*</ul>", page);
+        }
+
+        Assert.Contains("<li>{{ Link }} is missing: the recipients could not act from the mail</li>", inEnglish);
+        Assert.Equal(0, await RowsAsync("dispatch"));
+        Assert.Equal(HttpStatusCode.OK, previewed.StatusCode);
+        Assert.Matches("data-part=\"html\"[^>]*>\\s*<li>缺少 \\{\\{ Link }}", await previewed.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task An_edit_saved_before_the_shipped_text_changed_is_pointed_out_until_the_admin_saves_it_again()
     {
         var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
         var fields = Fields(await admin.GetStringAsync("/admin/templates/cancelled/zh-CN"));
-        var saved = await PostAsync(admin, "/admin/templates/cancelled/zh-CN", fields, ("intent", "save"), ("text", "事项 {{ Case.Number }} 已撤销。"));
+        var saved = await PostAsync(admin, "/admin/templates/cancelled/zh-CN", fields, ("intent", "save"), ("text", "事项 {{ Case.Number }} 已撤销。{{ Link }}"));
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         Assert.DoesNotContain("默认模板已更新", RowOf(await admin.GetStringAsync("/admin/templates"), "cancelled"));
         Assert.DoesNotContain("data-shipped-changed", await admin.GetStringAsync("/admin/templates/cancelled/zh-CN"));
@@ -92,7 +122,7 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.True(note.Success, page);
         Assert.Equal("text", note.Groups["part"].Value);
         Assert.Equal(MailTemplateKeys.ShippedSource("cancelled", "zh-CN", Liaison.Cases.Notifications.MailPart.Text), WebUtility.HtmlDecode(note.Groups["text"].Value));
-        Assert.Equal("事项 {{ Case.Number }} 已撤销。", Fields(page)["text"]);
+        Assert.Equal("事项 {{ Case.Number }} 已撤销。{{ Link }}", Fields(page)["text"]);
         var api = await (await App.AsAdminAsync()).GetStringAsync("/api/mail-templates");
         Assert.Contains("\"shippedChanged\":true", api);
 

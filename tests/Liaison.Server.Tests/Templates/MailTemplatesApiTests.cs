@@ -47,7 +47,7 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
     public async Task List_has_every_kind_culture_and_part_and_flags_the_edited_ones()
     {
         var admin = await App.AsAdminAsync();
-        var saved = await admin.PutAsJsonAsync("/api/mail-templates/reopened/en/text", new { source = "Reopened: {{ Case.Number }}" });
+        var saved = await admin.PutAsJsonAsync("/api/mail-templates/reopened/en/text", new { source = "Reopened: {{ Case.Number }} {{ Link }}" });
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
 
         var list = await admin.GetFromJsonAsync<List<JsonElement>>("/api/mail-templates");
@@ -92,10 +92,32 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
     }
 
     [Fact]
+    public async Task An_edit_that_no_longer_prints_the_link_is_a_400_naming_it_and_nothing_is_stored()
+    {
+        var admin = await App.AsAdminAsync();
+        var shipped = (await admin.GetFromJsonAsync<JsonElement>("/api/mail-templates/dispatch/zh-CN/html")).GetProperty("shippedSource").GetString()!;
+
+        var response = await admin.PutAsJsonAsync("/api/mail-templates/dispatch/zh-CN/html", new { source = shipped.Replace("{{ Link }}", "") });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var messages = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("source").EnumerateArray().Select(m => m.GetString()).ToList();
+        Assert.Equal(["缺少 {{ Link }}：收件人将无法通过邮件办理 / {{ Link }} is missing: the recipients could not act from the mail"], messages);
+        Assert.Equal(0, await RowsAsync("dispatch"));
+        // A digest's listed cases keep theirs, whatever the loop's item is called.
+        var digest = await admin.PutAsJsonAsync("/api/mail-templates/handler-digest/en/text", new { source = "{% for c in Overdue %}{{ c.Title }}{% endfor %}" });
+        Assert.Contains("{{ c.Link }} is missing from {% for c in Overdue %}", (await digest.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("source").ToString());
+        Assert.Equal(0, await RowsAsync("handler-digest"));
+
+        // A part whose shipped text prints no link may do without one.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/mail-templates/dispatch/zh-CN/subject", new { source = "【派单】{{ Case.Number }}" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/mail-templates/dispatch/zh-CN/subject")).StatusCode);
+    }
+
+    [Fact]
     public async Task Delete_restores_the_shipped_template()
     {
         var admin = await App.AsAdminAsync();
-        const string edit = "<p>{{ Recipient.Name }}，事项 {{ Case.Number }} 已撤销。</p>";
+        const string edit = "<p>{{ Recipient.Name }}，事项 {{ Case.Number }} 已撤销。<a href=\"{{ Link }}\">查看</a></p>";
         var saved = await admin.PutAsJsonAsync("/api/mail-templates/cancelled/zh-CN/html", new { source = edit });
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         var current = await admin.GetFromJsonAsync<JsonElement>("/api/mail-templates/cancelled/zh-CN/html");
@@ -118,7 +140,7 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
     public async Task Admins_saving_and_resetting_one_template_at_once_take_turns_and_none_gets_an_error()
     {
         var admin = await App.AsAdminAsync();
-        var sources = Enumerable.Range(1, 6).Select(i => $"<p>{{{{ Recipient.Name }}}}：第 {i} 稿</p>").ToList();
+        var sources = Enumerable.Range(1, 6).Select(i => $"<p>{{{{ Recipient.Name }}}}：第 {i} 稿 <a href=\"{{{{ Link }}}}\">办理</a></p>").ToList();
 
         var answers = await Task.WhenAll(sources.Select(source => admin.PutAsJsonAsync("/api/mail-templates/leader-reminder/zh-CN/html", new { source }))
             .Append(admin.DeleteAsync("/api/mail-templates/leader-reminder/zh-CN/html")).Append(admin.DeleteAsync("/api/mail-templates/leader-reminder/zh-CN/html")));
@@ -152,13 +174,14 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
         var admin = await App.AsAdminAsync();
         var response = await admin.PostAsJsonAsync("/api/mail-templates/escalation-zone/zh-CN/preview", new
         {
-            html = "<p>{{ Case.Title }}</p><p>{{ Note }}</p>",
-            text = "{{ Case.Title }} / {{ Note }}",
+            html = "<p>{{ Case.Title }}</p><p>{{ Note }}</p><a href=\"{{ Link }}\">查看</a>",
+            text = "{{ Case.Title }} / {{ Note }} {{ Link }}",
         });
         var preview = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("<p>新厂房用电报装 &lt;10kV 专线&gt;</p><p>材料 A &amp; B 已补齐。</p>", preview.GetProperty("html").GetString());
-        Assert.Equal("新厂房用电报装 <10kV 专线> / 材料 A & B 已补齐。", preview.GetProperty("text").GetString());
+        Assert.Equal("<p>新厂房用电报装 &lt;10kV 专线&gt;</p><p>材料 A &amp; B 已补齐。</p><a href=\"https://liaison.example/l/SAMPLE-LINK\">查看</a>",
+            preview.GetProperty("html").GetString());
+        Assert.Equal("新厂房用电报装 <10kV 专线> / 材料 A & B 已补齐。 https://liaison.example/l/SAMPLE-LINK", preview.GetProperty("text").GetString());
         // Parts not given are the current ones (here the shipped subject).
         Assert.Contains("AYKF-2026-000123", preview.GetProperty("subject").GetString());
         Assert.Empty(preview.GetProperty("problems").EnumerateObject());
@@ -191,7 +214,9 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
             m => m.Contains("Overdue.Titel", StringComparison.Ordinal) && m.Contains("Overdue.Title", StringComparison.Ordinal));
         Assert.Equal(0, await RowsAsync("handler-digest"));
 
-        const string edit = "{{ Recipient.Name }}：{% for c in Overdue %}{{ c.Number }} 超期 {{ c.OverdueDays }} 天；{% endfor %}共 {{ Count }} 件";
+        // Each listed case keeps its link (MailTemplateLinks).
+        const string edit = "{{ Recipient.Name }}：{% for c in Overdue %}{{ c.Number }} 超期 {{ c.OverdueDays }} 天 {{ c.Link }}；{% endfor %}"
+            + "{% for c in DueSoon %}{{ c.Link }}；{% endfor %}{% for c in Other %}{{ c.Link }}；{% endfor %}共 {{ Count }} 件";
         var saved = await admin.PutAsJsonAsync("/api/mail-templates/handler-digest/zh-CN/text", new { source = edit });
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         Assert.True((await saved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("overridden").GetBoolean());
@@ -200,7 +225,8 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
         // The preview fills every section with made-up cases; the stored edit is the current text part.
         var preview = await (await admin.PostAsJsonAsync("/api/mail-templates/handler-digest/zh-CN/preview", new { html = "<p>{{ Other.size }} {{ Omitted }}</p>" }))
             .Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("王建国：AYKF-2026-000121 超期 3 天；共 103 件", preview.GetProperty("text").GetString());
+        const string sample = "https://liaison.example/l/SAMPLE-LINK";
+        Assert.Equal($"王建国：AYKF-2026-000121 超期 3 天 {sample}；{sample}；{sample}；共 103 件", preview.GetProperty("text").GetString());
         Assert.Equal("<p>1 100</p>", preview.GetProperty("html").GetString());
         Assert.StartsWith("【每日待办】", preview.GetProperty("subject").GetString());
 
