@@ -123,7 +123,7 @@ public sealed class DepartmentsApiTests(AppFixture fixture) : IClassFixture<AppF
         {
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             var message = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("name").EnumerateArray()).GetString();
-            Assert.Equal("名称已被“经济和信息化局”（jxj）使用 / the name is already used by “经济和信息化局” (jxj)", message);
+            Assert.Equal("名称已被“经济和信息化局”（jxj）使用 / the name is already used by \"经济和信息化局\" (jxj)", message);
         }
 
         Assert.Equal("发展和改革局", await _app.WithDbAsync(db => db.Departments.Where(d => d.Code == "fgj").Select(d => d.Name).SingleAsync()));
@@ -133,7 +133,7 @@ public sealed class DepartmentsApiTests(AppFixture fixture) : IClassFixture<AppF
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/departments", Named("old-stats", "Statistics Bureau", active: false))).StatusCode);
         var again = await admin.PostAsJsonAsync("/api/departments", Named("stats", "statistics BUREAU"));
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
-        Assert.Contains("the inactive department “Statistics Bureau” (old-stats)", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("name")[0].GetString());
+        Assert.Contains("the inactive department \"Statistics Bureau\" (old-stats)", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("name")[0].GetString());
         Assert.False(await _app.WithDbAsync(db => db.Departments.AnyAsync(d => d.Code == "stats")));
 
         // A department keeps its own name, in another case too.
@@ -248,9 +248,16 @@ public sealed class DepartmentsApiTests(AppFixture fixture) : IClassFixture<AppF
         var admin = await _app.AsAdminAsync();
 
         var unknown = await admin.PutAsJsonAsync("/api/departments/nope", NewDepartment("nope"));
+        // An unknown department is a 404 even under a name another department has.
+        var unknownNamedTaken = await admin.PutAsJsonAsync("/api/departments/nope", new
+        {
+            code = "nope", name = "财政局", handler = new { name = "张三", email = "zhangsan@anyue.example" },
+            leader = new { name = "李四", email = "lisi@anyue.example" },
+        });
         var rename = await admin.PutAsJsonAsync("/api/departments/czj", NewDepartment("other"));
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknownNamedTaken.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, rename.StatusCode);
         Assert.True(await _app.WithDbAsync(db => db.Departments.AnyAsync(d => d.Code == "czj" && d.Name == "财政局")));
     }

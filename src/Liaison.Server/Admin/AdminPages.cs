@@ -106,7 +106,8 @@ public static class AdminPages
 
     private static async Task<IResult> EditDepartmentForm(string code, DepartmentService departments, CancellationToken ct) =>
         await departments.GetAsync(code, ct) is { Value: { } department }
-            ? DepartmentPage(isNew: false, DepartmentForm.From(DepartmentDto.From(department)), department.IsSample, null, StatusCodes.Status200OK)
+            ? DepartmentPage(isNew: false, DepartmentForm.From(DepartmentDto.From(department)), department.IsSample, null, StatusCodes.Status200OK,
+                await departments.OpenWorkCountAsync(code, ct))
             : DepartmentNotFound(code);
 
     private static async Task<IResult> UpdateDepartment(string code, IFormCollection form, DepartmentService departments, ClaimsPrincipal user, CancellationToken ct)
@@ -119,7 +120,7 @@ public static class AdminPages
         var input = DepartmentForm.From(form, code);
         var result = await departments.UpdateAsync(code, input.ToInput(), Actor.Of(user), ct);
         return result.Error is { } error
-            ? DepartmentPage(isNew: false, input, current.IsSample, error, PageResults.StatusOf(error))
+            ? DepartmentPage(isNew: false, input, current.IsSample, error, PageResults.StatusOf(error), await departments.OpenWorkCountAsync(code, ct))
             : Results.Redirect($"/admin/departments?done=saved&handedOver={result.Value!.HandedOver}");
     }
 
@@ -134,8 +135,8 @@ public static class AdminPages
             : Results.Redirect("/admin/departments?done=created");
     }
 
-    private static IResult DepartmentPage(bool isNew, DepartmentForm form, bool sample, ServiceError? error, int status) =>
-        PageResults.Page<DepartmentEditPage>(new DepartmentEditModel(isNew, form, sample, error), status);
+    private static IResult DepartmentPage(bool isNew, DepartmentForm form, bool sample, ServiceError? error, int status, int openWork = 0) =>
+        PageResults.Page<DepartmentEditPage>(new DepartmentEditModel(isNew, form, sample, error, openWork), status);
 
     private static IResult DepartmentNotFound(string code) => PageResults.Message(
         new MessageModel(MessageModel.NotFoundTitle, new Text($"没有代码为 {code} 的部门", $"No department has the code '{code}'"),
@@ -316,7 +317,8 @@ public sealed record DepartmentForm(
         Code, Name, new PersonInput(HandlerName, HandlerEmail, HandlerCulture), new PersonInput(LeaderName, LeaderEmail, LeaderCulture), Active);
 }
 
-public sealed record DepartmentEditModel(bool IsNew, DepartmentForm Form, bool Sample, ServiceError? Error)
+/// <param name="OpenWork">The open cases the department leads or co-handles: what a new handler or leader takes over on saving.</param>
+public sealed record DepartmentEditModel(bool IsNew, DepartmentForm Form, bool Sample, ServiceError? Error, int OpenWork = 0)
 {
     public IReadOnlyDictionary<string, List<Text>> Errors => Error is ServiceError.Invalid invalid ? invalid.Fields.Errors : NoErrors;
 

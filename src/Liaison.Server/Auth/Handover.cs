@@ -37,7 +37,7 @@ public static class Handover
             List<(string Zh, string En)> moved = [];
             if (Cases > 0) moved.Add(($"{Cases} 件事项", English.Count(Cases, "case", "cases")));
             if (ChiefOf > 0) moved.Add(($"{ChiefOf} 家重点企业的首席服务员", $"chief service officer of {English.Count(ChiefOf, "key enterprise", "key enterprises")}"));
-            if (SquadOf > 0) moved.Add(($"{SquadOf} 个服务专班的席位", $"a place in {English.Count(SquadOf, "service squad", "service squads")}"));
+            if (SquadOf > 0) moved.Add(($"{SquadOf} 个服务专班的席位", $"{English.Word(SquadOf, "a place", "places")} in {English.Count(SquadOf, "service squad", "service squads")}"));
             return IsEmpty
                 ? new($"没有需要移交给 {to} 的工作。", $" Nothing was left to hand over to {to}.")
                 : new($"已移交给 {to}：{string.Join("、", moved.Select(m => m.Zh))}，并已邮件通知。",

@@ -35,6 +35,11 @@ public sealed class PasswordPolicy : IPasswordValidator<LiaisonUser>
         "至少 10 个字符，含数字和小写字母；不能是常见密码或邮箱。",
         "At least 10 characters, with a digit and a lowercase letter; not a common password or your email.");
 
+    /// <summary><see cref="Rules"/> as an admin's form for someone else's account says them.</summary>
+    public static readonly Text RulesForAccount = new(
+        "至少 10 个字符，含数字和小写字母；不能是常见密码或该账号的邮箱。",
+        "At least 10 characters, with a digit and a lowercase letter; not a common password or the account's email.");
+
     /// <summary>The person-facing text of a refused password, Chinese first.</summary>
     public static Text Describe(IdentityError error) => error.Code switch
     {

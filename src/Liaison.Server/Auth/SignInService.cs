@@ -76,7 +76,8 @@ public sealed class SignInService(
         v.Required("newPassword", next, 200);
         if (v.IsValid && current == next)
         {
-            v.Add("newPassword", "与当前密码相同，请换一个新密码", "is the same as the current password; choose a new one");
+            // Said of what was typed: whether the current password is right is checked (and throttled) below.
+            v.Add("newPassword", "不能与填写的当前密码相同，请换一个新密码", "must differ from the current password you gave; choose a new one");
         }
 
         if (!v.IsValid)

@@ -285,10 +285,10 @@ public sealed record CreateUserRequest(string? Email, string? DisplayName, strin
 public sealed record UpdateUserRequest(
     string? Email, string? DisplayName, string? Role, string? Culture = null, bool? Active = null, string? Password = null, string? HandOverTo = null);
 
-/// <param name="Active">False once an admin deactivated it (停用): it cannot sign in.</param>
 /// <summary>An account as changed, and what a handover moved to its successor (none asked: null; the same one again: nothing).</summary>
 public sealed record UserUpdated(UserDto User, Handover.Work? HandedOver);
 
+/// <param name="Active">False once an admin deactivated it (停用): it cannot sign in.</param>
 public sealed record UserDto(string Id, string Email, string DisplayName, string Culture, IReadOnlyList<string> Roles, bool Active = true);
 
 /// <summary>

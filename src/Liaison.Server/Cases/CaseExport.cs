@@ -27,9 +27,11 @@ public static class CaseExport
 
     private static readonly string[] Header =
     [
-        "编号 Number", "事项 Title", "企业 Enterprise", "统一社会信用代码 Credit code", "类别 Category", "优先级 Priority", "主办部门 Lead department",
-        "协办部门数 Co-handling departments", "经办人 Handler", "园区工作人员 Officer", "状态 Status", "签收期限 Accept by", "办结期限 Due",
+        "编号 Number", "事项 Title", "企业 Enterprise", "类别 Category", "优先级 Priority", "主办部门 Lead department",
+        "协办部门数 Co-handling departments", "经办人 Handler", "状态 Status", "签收期限 Accept by", "办结期限 Due",
         "期限暂定 Provisional", "超期 Overdue", "受理时间 Opened",
+        // Added later, so at the end: a spreadsheet built on the earlier columns keeps working.
+        "统一社会信用代码 Credit code", "园区工作人员 Officer",
     ];
 
     /// <param name="status"><c>open</c> (every case not yet closed or cancelled, 在办) or one status.</param>
@@ -73,10 +75,10 @@ public static class CaseExport
         {
             Csv.AppendLine(sb,
             [
-                c.Number, c.Title, c.Enterprise, c.EnterpriseCreditCode, categoryNames.GetValueOrDefault(c.Category, c.Category), ui.T(CaseStatuses.Label(c.Priority)),
+                c.Number, c.Title, c.Enterprise, categoryNames.GetValueOrDefault(c.Category, c.Category), ui.T(CaseStatuses.Label(c.Priority)),
                 names.GetValueOrDefault(c.Department, c.Department), c.CoHandlers.ToString(CultureInfo.InvariantCulture), c.Handler.Name,
-                officers.GetValueOrDefault(c.OfficerId, c.OfficerId), ui.T(CaseStatuses.Label(c.Status)), Local(c.AcceptBy), Local(c.DueAt),
-                YesNo(c.Provisional), YesNo(c.Overdue), Local(c.CreatedAt),
+                ui.T(CaseStatuses.Label(c.Status)), Local(c.AcceptBy), Local(c.DueAt), YesNo(c.Provisional), YesNo(c.Overdue), Local(c.CreatedAt),
+                c.EnterpriseCreditCode, officers.GetValueOrDefault(c.OfficerId, c.OfficerId),
             ]);
         }
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
-using Liaison.Cases.Routing.Activities;
 using Liaison.Server.Calendar;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
@@ -307,32 +306,30 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         }
     }
 
-    /// <summary>The case with its whole timeline, or null when no case has that number.</summary>
     /// <summary>How many of a case's latest workflow incidents its page shows.</summary>
     public const int IncidentsShown = 5;
 
     /// <summary>
     /// The latest incidents of a case's workflows (the lead's and each co-handler's, found as the admins' instance list
-    /// finds them): a fault an action ran into is rolled back with the action, so the person acting is given its number,
-    /// and the officer following the case sees it here.
+    /// finds them) since the case last changed: a fault an action ran into is rolled back with the action, so the person
+    /// acting is given its number, and the officer following the case sees it here until the case moves on.
     /// </summary>
     public async Task<IReadOnlyList<CaseIncident>> IncidentsAsync(string number, CancellationToken ct)
     {
-        var caseId = await db.Cases.AsNoTracking().Where(c => c.Number == number).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct);
-        if (caseId is not { } id)
+        var found = await db.Cases.AsNoTracking().Where(c => c.Number == number).Select(c => new { c.Id, c.UpdatedAt }).FirstOrDefaultAsync(ct);
+        if (found is null)
         {
             return [];
         }
 
-        var lead = PartCorrelation.CasePrefix + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var parts = db.Set<CasePart>().Where(p => p.CaseId == id && p.WorkflowInstanceId != null).Select(p => p.WorkflowInstanceId!.Value);
-        return await (
-            from x in db.Set<Workflows.WorkflowIncidentRecord>().AsNoTracking()
-            join i in db.Set<Workflows.WorkflowInstanceRecord>() on x.InstanceId equals i.Id
-            where i.CorrelationId == lead || parts.Contains(i.Id)
-            orderby x.Id descending
-            select new CaseIncident(x.Id, x.InstanceId, x.At, x.Message)).Take(IncidentsShown).ToListAsync(ct);
+        var instances = Workflows.WorkflowInstancePages.InstancesOfCase(db, found.Id);
+        return await db.Set<Workflows.WorkflowIncidentRecord>().AsNoTracking()
+            .Where(x => x.At >= found.UpdatedAt && instances.Any(i => i.Id == x.InstanceId))
+            .OrderByDescending(x => x.Id)
+            .Select(x => new CaseIncident(x.Id, x.InstanceId, x.At, x.Message)).Take(IncidentsShown).ToListAsync(ct);
     }
+
+    /// <summary>The case with its whole timeline, or null when no case has that number.</summary>
 
     public async Task<CaseDto?> GetAsync(string number, CancellationToken ct)
     {

@@ -168,7 +168,7 @@ public sealed class CategoryService
 
         if (others.FirstOrDefault(c => string.Equals(nameOf(c).Trim(), name, StringComparison.OrdinalIgnoreCase)) is { } other)
         {
-            v.Add(field, new Text($"名称已被“{nameOf(other)}”（{other.Code}）使用", $"the name is already used by “{nameOf(other)}” ({other.Code})"));
+            v.Add(field, new Text($"名称已被“{nameOf(other)}”（{other.Code}）使用", $"the name is already used by \"{nameOf(other)}\" ({other.Code})"));
         }
     }
 

@@ -117,6 +117,12 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
         }
 
         var fields = Read(input, v);
+        if (!await db.Departments.AnyAsync(d => d.Code == code, ct))
+        {
+            // No such department is the answer, whatever else the body says.
+            return NotFound(code);
+        }
+
         if (!v.IsValid || await NameTakenAsync(fields.Name, code, v, ct))
         {
             return new ServiceError.Invalid(v);
@@ -191,22 +197,28 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
         }
 
         v.Add("name", other.Active
-            ? new Text($"名称已被“{other.Name}”（{other.Code}）使用", $"the name is already used by “{other.Name}” ({other.Code})")
-            : new Text($"名称已被已停用的“{other.Name}”（{other.Code}）使用", $"the name is already used by the inactive department “{other.Name}” ({other.Code})"));
+            ? new Text($"名称已被“{other.Name}”（{other.Code}）使用", $"the name is already used by \"{other.Name}\" ({other.Code})")
+            : new Text($"名称已被已停用的“{other.Name}”（{other.Code}）使用", $"the name is already used by the inactive department \"{other.Name}\" ({other.Code})"));
         return true;
     }
 
     private static ServiceError.Conflict NameTakenMeanwhile(string name) =>
-        new(new Text($"另一个部门刚刚以“{name}”为名保存，请刷新后换一个名称", $"another department was just saved with the name “{name}”; reload and choose another name"));
+        new(new Text($"另一个部门刚刚以“{name}”为名保存，请刷新后换一个名称", $"another department was just saved with the name \"{name}\"; reload and choose another name"));
 
     /// <summary>How many of a department's open cases a refused deactivation names.</summary>
     private const int OpenWorkShown = 10;
 
+    /// <summary>How many open cases the department leads or co-handles: what a new handler or leader would take over.</summary>
+    public Task<int> OpenWorkCountAsync(string code, CancellationToken ct) =>
+        OpenWork(code).CountAsync(ct);
+
+    private IQueryable<Case> OpenWork(string code) =>
+        db.Cases.Where(c => CaseStatuses.Open.Contains(c.Status) && (c.DepartmentCode == code
+            || db.Set<CasePart>().Any(p => p.CaseId == c.Id && p.DepartmentCode == code && CasePart.OpenStatuses.Contains(p.Status))));
+
     /// <summary>The numbers of the cases the department leads or co-handles while they are open, oldest first; one past those shown at most.</summary>
     private async Task<List<string>> OpenWorkAsync(string code, CancellationToken ct) =>
-        await db.Cases.Where(c => CaseStatuses.Open.Contains(c.Status) && (c.DepartmentCode == code
-                || db.Set<CasePart>().Any(p => p.CaseId == c.Id && p.DepartmentCode == code && CasePart.OpenStatuses.Contains(p.Status))))
-            .OrderBy(c => c.Id).Select(c => c.Number).Take(OpenWorkShown + 1).ToListAsync(ct);
+        await OpenWork(code).OrderBy(c => c.Id).Select(c => c.Number).Take(OpenWorkShown + 1).ToListAsync(ct);
 
     /// <summary>What the change log compares; the liaisons are replaced, never changed in place, so holding them is enough.</summary>
     private sealed record Snapshot(string Name, DepartmentLiaison Handler, DepartmentLiaison Leader, bool Active)

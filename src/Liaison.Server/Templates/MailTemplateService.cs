@@ -1,3 +1,4 @@
+using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Digests;
 using Liaison.Cases.Notifications;
@@ -195,7 +196,7 @@ public sealed class MailTemplateService(
         var edits = new PreviewOverrides(kind, culture, given, overrides);
         var mail = MailTemplateKeys.IsDigest(kind)
             ? new DigestMailRenderer(edits, timeZone).RenderSample(kind, culture, clock.GetUtcNow())
-            : new CaseMailRenderer(edits, timeZone).Render(kind, culture, Sample(culture, kind));
+            : new CaseMailRenderer(edits, timeZone).Render(kind, culture, Sample(culture, timeZone, kind));
         return new MailPreview(mail.Subject, mail.HtmlBody, mail.TextBody, problems, mail.Warnings);
     }
 
@@ -203,10 +204,17 @@ public sealed class MailTemplateService(
     /// A made-up case with every value set. The title and note carry markup characters on purpose, so a preview shows
     /// that the HTML part escapes them.
     /// </summary>
+    /// <param name="timeZone">The zone the deadlines are due in: each at close of business, as real ones are.</param>
     /// <param name="kind">A mail to the enterprise gets the enterprise's contact, link and resolution.</param>
-    public CaseMailModel Sample(string culture, string? kind = null)
+    public CaseMailModel Sample(string culture, TimeZoneInfo timeZone, string? kind = null)
     {
-        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime);
+        DateTimeOffset Due(int days)
+        {
+            var local = today.AddDays(days).ToDateTime(WorkingCalendar.DefaultCloseOfBusiness);
+            return new DateTimeOffset(local, timeZone.GetUtcOffset(local));
+        }
+
         var en = culture == CaseMailRenderer.English;
         var sample = new CaseMailModel
         {
@@ -221,9 +229,9 @@ public sealed class MailTemplateService(
             RecipientName = en ? "Wang Jianguo" : "王建国",
             OfficerName = en ? "Li Na" : "李娜",
             LinkUrl = "https://liaison.example/l/SAMPLE-LINK",
-            AcceptBy = now.AddDays(1),
-            DueAt = now.AddDays(7),
-            OriginalDueAt = now.AddDays(5),
+            AcceptBy = Due(1),
+            DueAt = Due(7),
+            OriginalDueAt = Due(5),
             Provisional = false,
             OverdueWorkingDays = 3,
             ReasonCode = "not-our-duty",

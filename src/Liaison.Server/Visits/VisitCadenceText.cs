@@ -17,6 +17,6 @@ public static class VisitCadenceText
 
     /// <summary>The same, with the last visit's date when there was one: a list's line.</summary>
     public static Text WithLast(VisitCadenceStatus c) => c.LastVisitedOn is { } last
-        ? new($"{Of(c).Zh}（上次 {last:yyyy-MM-dd}）", $"{Of(c).En} (last {last:yyyy-MM-dd})")
+        ? new($"{Of(c).Zh}（上次 {last:yyyy-MM-dd}）", $"{Of(c).En} (last visit {last:yyyy-MM-dd})")
         : Of(c);
 }

@@ -72,12 +72,8 @@ public static partial class WorkflowInstancePages
         }
 
         var caseId = query.Length <= 100 ? await db.Cases.AsNoTracking().Where(c => c.Number == query).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct) : null;
-        // The lead's instance by the case's correlation id, each co-handler's by its part's row (their correlation ids
-        // name the part: case:{id}/part:{part}).
-        var lead = caseId is { } cid ? PartCorrelation.CasePrefix + cid.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
-        var partInstances = db.Set<CasePart>().Where(p => p.CaseId == caseId && p.WorkflowInstanceId != null).Select(p => p.WorkflowInstanceId!.Value);
-        var found = caseId is not null
-            ? await db.Set<WorkflowInstanceRecord>().AsNoTracking().Where(i => i.CorrelationId == lead || partInstances.Contains(i.Id))
+        var found = caseId is { } cid
+            ? await InstancesOfCase(db, cid).AsNoTracking()
                 .OrderBy(i => i.CreatedAt).ThenBy(i => i.Id)
                 .Select(i => new InstanceRow(i.Id, i.DefinitionId, i.DefinitionVersion, i.Status.ToString(), i.CreatedAt, i.UpdatedAt)).ToListAsync(ct)
             : [];
@@ -120,6 +116,17 @@ public static partial class WorkflowInstancePages
     }
 
     private static readonly Text BackToAdmin = new("返回管理", "Back to admin");
+
+    /// <summary>
+    /// A case's workflow instances: the lead's by the case's correlation id, each co-handler's by its part's row (their
+    /// correlation ids name the part: case:{id}/part:{part}).
+    /// </summary>
+    public static IQueryable<WorkflowInstanceRecord> InstancesOfCase(LiaisonDbContext db, long caseId)
+    {
+        var lead = PartCorrelation.CasePrefix + caseId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var parts = db.Set<CasePart>().Where(p => p.CaseId == caseId && p.WorkflowInstanceId != null).Select(p => p.WorkflowInstanceId!.Value);
+        return db.Set<WorkflowInstanceRecord>().Where(i => i.CorrelationId == lead || parts.Contains(i.Id));
+    }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^#?(\d{1,18})$")]
     private static partial System.Text.RegularExpressions.Regex IncidentNumber();

@@ -403,9 +403,8 @@ const en: Record<Key, string> = {
 
 const dictionaries: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };
 
-/** The label in the reader's language, with {name} placeholders filled in. */
 /**
- * A message with its parameters filled in: "{n}" is the value of n; "{n:one|other}" is "one" when n is 1, else "other"
+ * The label in the reader's language with its parameters filled in: "{n}" is the value of n; "{n:one|other}" is "one" when n is 1, else "other"
  * (English plurals; Chinese needs none).
  */
 export function t(key: Key, params: Record<string, string | number> = {}): string {

@@ -93,6 +93,12 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
 
         // An open case of the department: the save hands it to the new handler, and says so.
         await OpenAsync(_officerApi);
+        // The form says beforehand how many open cases a new handler takes over, the number its link lists.
+        var open = (await _officerApi.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/cases?departmentCode=fgj&status=open")).GetProperty("total").GetInt32();
+        Assert.True(open > 0);
+        var before = await admin.GetStringAsync("/admin/departments/fgj");
+        Assert.Contains($"<span data-open-work=\"{open}\">本部门现有 {open} 件在办事项（含协办），</span>", before);
+        Assert.Contains("href=\"/cases?department=fgj&amp;status=open\"", before);
         var fields = DepartmentFields(handlerEmail: "zhang.wei@anyue.gov.example");
         fields["__RequestVerificationToken"] = TokenIn(form);
         var response = await admin.PostAsync("/admin/departments/fgj", new FormUrlEncodedContent(fields));
@@ -174,7 +180,7 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
             Assert.Contains("<p class=\"field-error\" data-field=\"name\">名称已被“经济和信息化局”（jxj）使用</p>", page);
         }
 
-        Assert.Contains("data-field=\"name\">the name is already used by “经济和信息化局” (jxj)</p>", inEnglish);
+        Assert.Contains("data-field=\"name\">the name is already used by &quot;经济和信息化局&quot; (jxj)</p>", inEnglish);
         var list = await admin.GetStringAsync("/admin/departments");
         Assert.Contains("发展和改革局", RowOf(list, "fgj"));
         Assert.DoesNotContain("data-code=\"jxj-copy\"", list);

@@ -102,9 +102,9 @@ public sealed class CategoriesTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
         var errors = (await taken.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
-        Assert.Equal("名称已被“项目快速落地”（project-landing）使用 / the name is already used by “项目快速落地” (project-landing)",
+        Assert.Equal("名称已被“项目快速落地”（project-landing）使用 / the name is already used by \"项目快速落地\" (project-landing)",
             Assert.Single(errors.GetProperty("nameZh").EnumerateArray()).GetString());
-        Assert.Equal("名称已被“Fast project landing”（project-landing）使用 / the name is already used by “Fast project landing” (project-landing)",
+        Assert.Equal("名称已被“Fast project landing”（project-landing）使用 / the name is already used by \"Fast project landing\" (project-landing)",
             Assert.Single(errors.GetProperty("name").EnumerateArray()).GetString());
         Assert.Equal(0, await _app.WithDbAsync(db => db.Set<CaseCategoryRecord>().CountAsync()));
 

@@ -40,7 +40,7 @@ public sealed class PasswordChangeTests : IAsyncLifetime
         Assert.NotEmpty(await ProblemsAsync(new { newPassword = "a-fresh-password-7" }, "currentPassword"));
         // The current password again is no change.
         Assert.Contains(await ProblemsAsync(new { currentPassword = Password, newPassword = Password }, "newPassword"),
-            m => m.StartsWith("与当前密码相同", StringComparison.Ordinal));
+            m => m.StartsWith("不能与填写的当前密码相同", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync(Password));
 
         var other = await _app.SignInAsync(Email, Password);

@@ -44,21 +44,24 @@ public sealed class CaseExportTests(AppFixture fixture) : IClassFixture<AppFixtu
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("cases-2026-03-02.csv", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName);
         Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
-        Assert.StartsWith("编号 Number,事项 Title,企业 Enterprise,统一社会信用代码 Credit code,类别 Category,", lines[0]);
+        Assert.StartsWith("编号 Number,事项 Title,企业 Enterprise,类别 Category,", lines[0]);
+        Assert.EndsWith(",受理时间 Opened,统一社会信用代码 Credit code,园区工作人员 Officer", lines[0]);
         Assert.Equal(numbers.AsEnumerable().Reverse(), lines.Skip(1).Select(l => l.Split(',')[0]));
         Assert.Equal(
-            $"{numbers[2]},\"导出核对, 用水\",安岳示例柠檬科技有限公司,91350100M000100Y43,综合要素保障,普通,自然资源和规划局,0,",
+            $"{numbers[2]},\"导出核对, 用水\",安岳示例柠檬科技有限公司,综合要素保障,普通,自然资源和规划局,0,",
             lines[1][..(lines[1].IndexOf(",0,", StringComparison.Ordinal) + 3)]);
-        // The handler, then the park officer following the case.
-        Assert.Contains(",测试专员,已派单，待签收,2026-03-03 18:00,2026-03-09 18:00,否,否,2026-03-02 09:00", lines[1]);
+        // Then the case's state and times; at the end the credit code and the park officer following the case.
+        Assert.EndsWith(",已派单，待签收,2026-03-03 18:00,2026-03-09 18:00,否,否,2026-03-02 09:00,91350100M000100Y43,测试专员", lines[1]);
         Assert.Contains(",\"'=HYPERLINK(\"\"http://evil.example\"\") 导出核对\",", lines[2]);
 
         // In English, the values are English too.
         var english = new HttpRequestMessage(HttpMethod.Get, "/api/cases/export.csv?q=导出核对&departmentCode=zrzyj");
         english.Headers.Add("Cookie", "liaison.lang=en");
         var englishLines = (await (await officer.SendAsync(english)).Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n");
-        Assert.Contains(",normal,", englishLines[1]);
-        Assert.Contains(",no,no,2026-03-02 09:00", englishLines[1]);
+        Assert.Contains(",\"Factor guarantee (land, power", englishLines[1]);
+        Assert.Contains("\",normal,", englishLines[1]);
+        Assert.Contains(",dispatched, waiting to be accepted,", englishLines[1].Replace("\"", ""));
+        Assert.Contains(",no,no,2026-03-02 09:00,", englishLines[1]);
     }
 
     [Fact]

@@ -672,7 +672,7 @@ public sealed class CasePagesBrowserTests(BrowserFixture fixture) : IClassFixtur
         await page.GetByLabel("事项标题 *").FillAsync("破产企业资产处置");
         await page.GetByLabel("诉求内容 *").FillAsync("协调法院与税务办理资产处置。");
         await page.Locator("#departmentCode").SelectOptionAsync("fy");
-        await page.GetByLabel("企业名称", new() { Exact = true }).FillAsync("安岳示例机械有限公司");
+        await page.GetByLabel("企业名称", new() { Exact = true }).FillAsync("安岳示例柠檬科技有限公司");
         await page.GetByLabel("统一社会信用代码 *").FillAsync(CaseTestKit.CreditCode);
         await page.GetByRole(AriaRole.Button, new() { Name = "受理并派单" }).ClickAsync();
 

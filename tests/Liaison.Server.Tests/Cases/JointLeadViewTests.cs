@@ -99,7 +99,7 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains("主办部门为自然资源和规划局", zjjDispatch.TextBody);
         Assert.Contains("提交期限：", zjjDispatch.TextBody);
         Assert.DoesNotContain("办结期限：", zjjDispatch.TextBody);
-        Assert.DoesNotContain("责任单位：", zjjDispatch.TextBody);
+        Assert.DoesNotContain("责任部门：", zjjDispatch.TextBody);
         // Every mail of the case threads under its first one, a co-handler's too.
         var first = new[] { leadDispatch, zjjDispatch }.Select(m => m.InReplyTo).Count(r => r is null);
         Assert.Equal(1, first);

@@ -192,9 +192,11 @@ public sealed class OutboxResilienceTests : IAsyncLifetime
 
         Assert.Contains("【派单】事项 1", page);
         Assert.Contains($"action=\"/admin/outbox/{row.Id}/retry\"", page);
-        // A refused case mail links to its case.
+        // A refused case mail links to its case (what was waiting goes first, so the refusal falls on the case's mail).
+        var officer = await _app.AsOfficerAsync();
+        await _app.RelayMailAsync();
         _app.Smtp!.FailNext(550);
-        var number = (await Cases.CaseTestKit.OpenAsync(await _app.AsOfficerAsync())).GetProperty("number").GetString()!;
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
         await _app.RelayMailAsync();
         Assert.Contains($"<a href=\"/cases/{number}\" data-case-link>事项 {number}</a>", await browser.GetStringAsync("/admin/outbox"));
         Assert.Contains("action=\"/admin/outbox/retry-failed\"", page);

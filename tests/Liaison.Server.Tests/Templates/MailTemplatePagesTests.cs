@@ -149,6 +149,11 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.Contains("预览 新厂房用电报装 &lt;10kV 专线&gt;", page); // the subject, encoded for this page
         Assert.DoesNotContain("<10kV", page);
         Assert.Equal(0, await RowsAsync("resolved"));
+
+        // The sample's deadlines fall at close of business, as real ones do.
+        var due = await PostAsync(admin, "/admin/templates/resolved/zh-CN", fields,
+            ("intent", "preview"), ("subject", "期限 {{ Case.AcceptBy }} / {{ Case.Due }}"), ("html", "<b>{{ Case.Title }}</b>"));
+        Assert.Matches("期限 [^<]*18:00 / [^<]*18:00", await due.Content.ReadAsStringAsync());
     }
 
     [Fact]

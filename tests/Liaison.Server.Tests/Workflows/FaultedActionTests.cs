@@ -93,8 +93,12 @@ public sealed class FaultedActionTests : IAsyncLifetime
         Assert.Contains($"id=\"incident-{incident.Id}\"", instancePage);
         // The instance's page links to its case, and the case's page shows the officer the incident and where to look.
         Assert.Contains($"<a href=\"/cases/{number}\" data-case-link>事项 {number}</a>", instancePage);
+        // The officer gets the number to quote; only an admin gets the link to the instance's page (an admin page).
         var casePage = await (await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1")).GetStringAsync($"/cases/{number}");
-        Assert.Matches($"<li data-incident=\"{incident.Id}\">#{incident.Id} · [^<]+ · <a href=\"/admin/workflow-instances/{incident.InstanceId}#incident-{incident.Id}\">流程实例</a>", casePage);
+        Assert.Matches($"<li data-incident=\"{incident.Id}\">\\s*流程故障 #{incident.Id} · ", casePage);
+        Assert.DoesNotContain($"/admin/workflow-instances/{incident.InstanceId}", casePage);
+        Assert.Contains($"<a href=\"/admin/workflow-instances/{incident.InstanceId}#incident-{incident.Id}\">流程实例</a>",
+            await adminPages.GetStringAsync($"/cases/{number}"));
         Assert.Equal(HttpStatusCode.NotFound, (await adminPages.GetAsync($"/admin/workflow-instances?q={incident.Id + 1000}")).StatusCode);
     }
 }
