@@ -330,7 +330,6 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     }
 
     /// <summary>The case with its whole timeline, or null when no case has that number.</summary>
-
     public async Task<CaseDto?> GetAsync(string number, CancellationToken ct)
     {
         var c = await db.Cases.AsNoTracking().FirstOrDefaultAsync(x => x.Number == number, ct);
