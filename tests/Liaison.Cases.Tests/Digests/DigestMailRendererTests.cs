@@ -162,6 +162,21 @@ public sealed class DigestMailRendererTests
     }
 
     [Fact]
+    public void A_league_table_row_without_a_median_says_a_dash_without_a_unit()
+    {
+        var row = new LeagueRow("fgj", "发展和改革局", 3, 0, 0, 0, 0, 0, 0, 0, 0, null, LeagueMark.Green);
+        var table = new LeagueTableResult(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 8), Local(3, 9, 8, 30), new LeagueRules(), [row], row with { DepartmentName = "Total" });
+
+        var en = _renderer.Render(new LeagueTableMail("Leader", table, null), "en").TextBody;
+        var zh = _renderer.Render(new LeagueTableMail("领导", table, null), "zh-CN").TextBody;
+
+        Assert.Contains("median —", en);
+        Assert.DoesNotContain("— working day", en);
+        Assert.Contains("中位数 —", zh);
+        Assert.DoesNotContain("— 个工作日", zh);
+    }
+
+    [Fact]
     public void A_long_section_lists_its_first_hundred_cases_and_counts_the_rest()
     {
         var overdue = Enumerable.Range(1, 130).Select(n => Line($"AYKF-2026-{n:D6}", $"事项 {n}")).ToList();
