@@ -129,6 +129,10 @@ public sealed class DepartmentsApiTests(AppFixture fixture) : IClassFixture<AppF
         Assert.Equal("发展和改革局", await _app.WithDbAsync(db => db.Departments.Where(d => d.Code == "fgj").Select(d => d.Name).SingleAsync()));
         Assert.Equal(before, await _app.WithDbAsync(db => db.Departments.CountAsync()));
 
+        // Full-width and half-width forms are one name too.
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/departments", Named("court-exec", "人民法院（执行局）"))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync("/api/departments", Named("court-exec2", "人民法院(执行局)"))).StatusCode);
+
         // English names are compared without case, and an inactive department's name is taken as well.
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/departments", Named("old-stats", "Statistics Bureau", active: false))).StatusCode);
         var again = await admin.PostAsJsonAsync("/api/departments", Named("stats", "statistics BUREAU"));

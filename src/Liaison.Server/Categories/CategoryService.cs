@@ -156,8 +156,8 @@ public sealed class CategoryService
             $"must be 0–{resolve - 1} working days (shorter than the resolve limit of {resolve} working days)");
 
     /// <summary>
-    /// Adds an error to <paramref name="field"/> when another category has <paramref name="name"/> already (trimmed,
-    /// without case): two of one name would be two identical entries in the lists officers pick a category from.
+    /// Adds an error to <paramref name="field"/> when another category has <paramref name="name"/> already
+    /// (<see cref="Names.Same"/>): two of one name would be two identical entries in the lists officers pick a category from.
     /// </summary>
     private static void RefuseTakenName(Validation v, string field, string name, IEnumerable<CaseCategory> others, Func<CaseCategory, string> nameOf)
     {
@@ -166,7 +166,7 @@ public sealed class CategoryService
             return;
         }
 
-        if (others.FirstOrDefault(c => string.Equals(nameOf(c).Trim(), name, StringComparison.OrdinalIgnoreCase)) is { } other)
+        if (others.FirstOrDefault(c => Names.Same(nameOf(c), name)) is { } other)
         {
             v.Add(field, new Text($"名称已被“{nameOf(other)}”（{other.Code}）使用", $"the name is already used by \"{nameOf(other)}\" ({other.Code})"));
         }

@@ -183,14 +183,16 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
     internal const string NameIndex = "ix_departments_lower_name";
 
     /// <summary>
-    /// Adds an error to <c>name</c> when another department (active or not) has it already, compared without case; the
+    /// Adds an error to <c>name</c> when another department (active or not) has it already (<see cref="Names.Same"/>); the
     /// unique index has the last word when two admins save the same name at once.
     /// </summary>
     private async Task<bool> NameTakenAsync(string name, string code, Validation v, CancellationToken ct)
     {
-        var lower = name.ToLowerInvariant();
-        var other = await db.Departments.AsNoTracking().Where(d => d.Code != code && d.Name.ToLower() == lower)
-            .OrderBy(d => d.Id).Select(d => new { d.Code, d.Name, d.Active }).FirstOrDefaultAsync(ct);
+        // A zone has a few dozen departments: compared here by the one rule for names (Names.Same), which folds what
+        // the index's lower(name) does not (full-width forms).
+        var others = await db.Departments.AsNoTracking().Where(d => d.Code != code)
+            .OrderBy(d => d.Id).Select(d => new { d.Code, d.Name, d.Active }).ToListAsync(ct);
+        var other = others.FirstOrDefault(d => Names.Same(d.Name, name));
         if (other is null)
         {
             return false;

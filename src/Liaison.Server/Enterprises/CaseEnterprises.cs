@@ -78,7 +78,7 @@ internal static class CaseEnterprises
         else
         {
             name = entry.Name;
-            if (Validation.Optional(input?.Name) is { } typedName && !SameName(typedName, entry.Name))
+            if (Validation.Optional(input?.Name) is { } typedName && !Names.Same(typedName, entry.Name))
             {
                 v.Add("enterprise.name",
                     $"统一社会信用代码 {entry.CreditCode} 已登记为“{entry.Name}”：请留空或填写登记的名称（企业更名请在企业名录中修改）",
@@ -143,27 +143,6 @@ internal static class CaseEnterprises
 
         return await db.Set<RegisteredEnterprise>().Where(e => e.CreditCode == snapshot.CreditCode).Select(e => e.Id).SingleAsync(ct);
     }
-
-    /// <summary>Names equal once full-width and half-width forms are folded (（集团） and (集团)) and outer spaces trimmed.</summary>
-    private static bool SameName(string typed, string registered) => string.Equals(HalfWidth(typed), HalfWidth(registered), StringComparison.Ordinal);
-
-    /// <summary>
-    /// Full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space as their ASCII letters, trimmed: what NFKC does for
-    /// them, which the invariant globalization mode this server runs in does not do.
-    /// </summary>
-    private static string HalfWidth(string name) => string.Create(name.Length, name, static (span, source) =>
-    {
-        for (var i = 0; i < source.Length; i++)
-        {
-            var ch = source[i];
-            span[i] = ch switch
-            {
-                >= '\uFF01' and <= '\uFF5E' => (char)(ch - 0xFEE0),
-                '\u3000' => ' ',
-                _ => ch,
-            };
-        }
-    }).Trim();
 
     private static IQueryable<RegisteredEnterprise> Load(LiaisonDbContext db) =>
         db.Set<RegisteredEnterprise>().AsNoTracking().Include(e => e.Contacts);
