@@ -1,9 +1,9 @@
 namespace Liaison.Cases.Common;
 
 /// <summary>
-/// When two names people type are one name: the register's enterprises, departments and categories refuse a name that
-/// another entry has, and a case's enterprise name must be the register's. Spaces around it, letter case, and
-/// full-width against half-width forms (（集团） and (集团), ＡＢＣ and ABC) do not make another name.
+/// When two names people type are one name: departments and categories refuse a name another one has, and the name
+/// typed for a case's registered enterprise must be the register's. Spaces around it, letter case, and full-width
+/// against half-width forms (（集团） and (集团), ＡＢＣ and ABC) do not make another name.
 /// </summary>
 public static class Names
 {
