@@ -77,19 +77,20 @@ public static partial class MailTemplateLinks
                     continue;
                 }
 
-                var head = written.Split('.')[0];
-                var loop = loops.LastOrDefault(l => string.Equals(l.Item, head, StringComparison.OrdinalIgnoreCase));
-                yield return loop.Item is null ? (written, written, null) : (loop.List + written[head.Length..], written, loop.Tag);
+                yield return (Resolve(written, loops), written, Enclosing(written, loops).Tag);
             }
         }
     }
 
     /// <summary>A list's path with an enclosing loop's item read as its own list (<c>r.Items</c> in <c>{% for r in Rows %}</c> is <c>Rows.Items</c>).</summary>
-    private static string Resolve(string path, List<(string Item, string List, string Tag)> loops)
+    private static string Resolve(string path, List<(string Item, string List, string Tag)> loops) =>
+        Enclosing(path, loops) is { Item: { } item } loop ? loop.List + path[item.Length..] : path;
+
+    /// <summary>The innermost loop whose item <paramref name="path"/> starts with; the default (all null) when none.</summary>
+    private static (string Item, string List, string Tag) Enclosing(string path, List<(string Item, string List, string Tag)> loops)
     {
         var head = path.Split('.')[0];
-        var loop = loops.LastOrDefault(l => string.Equals(l.Item, head, StringComparison.OrdinalIgnoreCase));
-        return loop.Item is null ? path : loop.List + path[head.Length..];
+        return loops.LastOrDefault(l => string.Equals(l.Item, head, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>An output (<c>{{ … }}</c>) or a tag (<c>{% name … %}</c>), whitespace control included.</summary>

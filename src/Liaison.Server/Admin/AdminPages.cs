@@ -195,13 +195,8 @@ public static class AdminPages
         }
 
         static int? Count(string? n) => int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
-        UserSaved? done = null;
-        if (saved is not null)
-        {
-            var successor = to is null ? null : (await accounts.SuccessorsOfAsync(user.Id, ct)).FirstOrDefault(o => o.Id == to || o.Email.Equals(to, StringComparison.OrdinalIgnoreCase));
-            done = new UserSaved(successor is not null && Count(cases) is { } c && Count(chiefOf) is { } k && Count(squadOf) is { } q
-                ? new Handover.Work(c, k, q) : null, successor?.DisplayName);
-        }
+        var done = saved is null ? null : new UserSaved(
+            to is not null && Count(cases) is { } c && Count(chiefOf) is { } k && Count(squadOf) is { } q ? new Handover.Work(c, k, q) : null, to);
 
         return await UserEditPageAsync(accounts, user, UserForm.Of(user), null, done, StatusCodes.Status200OK, ct);
     }
@@ -325,7 +320,7 @@ public sealed record DepartmentEditModel(bool IsNew, DepartmentForm Form, bool S
     internal static readonly IReadOnlyDictionary<string, List<Text>> NoErrors = new Dictionary<string, List<Text>>();
 }
 
-/// <summary>An account just saved: what its handover moved, and to whom (both null without one).</summary>
+/// <summary>An account just saved: what its handover moved, and to whom (an account's id or email; both null without one).</summary>
 public sealed record UserSaved(Handover.Work? HandedOver, string? To);
 
 /// <summary>What the admin typed into an account's form, kept when it is shown again with errors (never the password).</summary>
@@ -341,6 +336,11 @@ public sealed record UserForm(string Email, string DisplayName, string Role, str
 public sealed record UserEditModel(
     UserDto User, UserForm Form, Handover.Work Work, IReadOnlyList<OfficerRef> Successors, ServiceError? Error, UserSaved? Saved)
 {
+    /// <summary>The name of the account a just-saved handover went to, from the successors the page offers anyway.</summary>
+    public string? HandedOverTo => Saved?.To is { } to
+        ? Successors.FirstOrDefault(o => o.Id == to || o.Email.Equals(to, StringComparison.OrdinalIgnoreCase))?.DisplayName
+        : null;
+
     public IReadOnlyDictionary<string, List<Text>> Errors => Error is ServiceError.Invalid invalid ? invalid.Fields.Errors : DepartmentEditModel.NoErrors;
 }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
+using Liaison.Cases.Routing.Activities;
 using Liaison.Server.Calendar;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
@@ -322,11 +323,22 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             return [];
         }
 
-        var instances = Workflows.WorkflowInstancePages.InstancesOfCase(db, found.Id);
+        var instances = InstancesOfCase(db, found.Id);
         return await db.Set<Workflows.WorkflowIncidentRecord>().AsNoTracking()
             .Where(x => x.At >= found.UpdatedAt && instances.Any(i => i.Id == x.InstanceId))
             .OrderByDescending(x => x.Id)
             .Select(x => new CaseIncident(x.Id, x.InstanceId, x.At, x.Message)).Take(IncidentsShown).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// A case's workflow instances: the lead's by the case's correlation id, each co-handler's by its part's row (their
+    /// correlation ids name the part: case:{id}/part:{part}).
+    /// </summary>
+    public static IQueryable<Workflows.WorkflowInstanceRecord> InstancesOfCase(LiaisonDbContext db, long caseId)
+    {
+        var lead = PartCorrelation.CasePrefix + caseId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var parts = db.Set<CasePart>().Where(p => p.CaseId == caseId && p.WorkflowInstanceId != null).Select(p => p.WorkflowInstanceId!.Value);
+        return db.Set<Workflows.WorkflowInstanceRecord>().Where(i => i.CorrelationId == lead || parts.Contains(i.Id));
     }
 
     /// <summary>The case with its whole timeline, or null when no case has that number.</summary>

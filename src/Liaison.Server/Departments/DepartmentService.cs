@@ -117,13 +117,7 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
         }
 
         var fields = Read(input, v);
-        if (!await db.Departments.AnyAsync(d => d.Code == code, ct))
-        {
-            // No such department is the answer, whatever else the body says.
-            return NotFound(code);
-        }
-
-        if (!v.IsValid || await NameTakenAsync(fields.Name, code, v, ct))
+        if (!v.IsValid)
         {
             return new ServiceError.Invalid(v);
         }
@@ -136,6 +130,12 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
         if (department is null)
         {
             return NotFound(code);
+        }
+
+        // After the department is found: an unknown one is a 404 under any name.
+        if (await NameTakenAsync(fields.Name, code, v, ct))
+        {
+            return new ServiceError.Invalid(v);
         }
 
         if (input.Active == false && department.Active && await OpenWorkAsync(code, ct) is { Count: > 0 } open)

@@ -69,7 +69,7 @@ public static class MailTemplatePages
         switch (intent)
         {
             case "preview":
-                var preview = templates.Preview(k, c, sources.ToDictionary(s => s.Key, s => (string?)s.Value), calendars.TimeZone);
+                var preview = templates.Preview(k, c, sources.ToDictionary(s => s.Key, s => (string?)s.Value), await calendars.GetAsync(ct));
                 return Page(model with { Problems = preview.Problems, Preview = preview });
             case "save":
                 var problems = await templates.SaveAsync(k, c, sources.ToDictionary(s => s.Key, s => (string?)s.Value), Actor.Of(http.User), ct);

@@ -174,7 +174,7 @@ public sealed class MailTemplateService(
     /// Renders <paramref name="kind"/> with sample data (a made-up case, or a digest with every section filled); parts
     /// not given use the current template. Stores nothing.
     /// </summary>
-    public MailPreview Preview(string kind, string culture, IReadOnlyDictionary<MailPart, string?> sources, TimeZoneInfo timeZone)
+    public MailPreview Preview(string kind, string culture, IReadOnlyDictionary<MailPart, string?> sources, WorkingCalendar calendar)
     {
         var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var given = new Dictionary<MailPart, string>();
@@ -195,8 +195,8 @@ public sealed class MailTemplateService(
 
         var edits = new PreviewOverrides(kind, culture, given, overrides);
         var mail = MailTemplateKeys.IsDigest(kind)
-            ? new DigestMailRenderer(edits, timeZone).RenderSample(kind, culture, clock.GetUtcNow())
-            : new CaseMailRenderer(edits, timeZone).Render(kind, culture, Sample(culture, timeZone, kind));
+            ? new DigestMailRenderer(edits, calendar.TimeZone).RenderSample(kind, culture, clock.GetUtcNow())
+            : new CaseMailRenderer(edits, calendar.TimeZone).Render(kind, culture, Sample(culture, calendar, kind));
         return new MailPreview(mail.Subject, mail.HtmlBody, mail.TextBody, problems, mail.Warnings);
     }
 
@@ -204,16 +204,12 @@ public sealed class MailTemplateService(
     /// A made-up case with every value set. The title and note carry markup characters on purpose, so a preview shows
     /// that the HTML part escapes them.
     /// </summary>
-    /// <param name="timeZone">The zone the deadlines are due in: each at close of business, as real ones are.</param>
+    /// <param name="calendar">The zone's calendar: the deadlines fall at its close of business, as real ones do.</param>
     /// <param name="kind">A mail to the enterprise gets the enterprise's contact, link and resolution.</param>
-    public CaseMailModel Sample(string culture, TimeZoneInfo timeZone, string? kind = null)
+    public CaseMailModel Sample(string culture, WorkingCalendar calendar, string? kind = null)
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime);
-        DateTimeOffset Due(int days)
-        {
-            var local = today.AddDays(days).ToDateTime(WorkingCalendar.DefaultCloseOfBusiness);
-            return new DateTimeOffset(local, timeZone.GetUtcOffset(local));
-        }
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), calendar.TimeZone).DateTime);
+        DateTimeOffset Due(int days) => calendar.AtLocalTime(today.AddDays(days), calendar.CloseOfBusiness);
 
         var en = culture == CaseMailRenderer.English;
         var sample = new CaseMailModel

@@ -64,8 +64,8 @@ public static class MailTemplatesApi
         return TypedResults.NoContent();
     }
 
-    public static Results<Ok<MailPreview>, NotFoundProblem> Preview(
-        string kind, string culture, MailPreviewInput? input, MailTemplateService templates, CalendarService calendars)
+    public static async Task<Results<Ok<MailPreview>, NotFoundProblem>> Preview(
+        string kind, string culture, MailPreviewInput? input, MailTemplateService templates, CalendarService calendars, CancellationToken ct)
     {
         if (Resolve(kind, culture, "subject") is not ({ } k, { } c, _))
         {
@@ -78,7 +78,7 @@ public static class MailTemplatesApi
             [MailPart.Html] = input?.Html,
             [MailPart.Text] = input?.Text,
         };
-        return TypedResults.Ok(templates.Preview(k, c, sources, calendars.TimeZone));
+        return TypedResults.Ok(templates.Preview(k, c, sources, await calendars.GetAsync(ct)));
     }
 
     private static async Task<MailTemplateDto> DtoAsync(string kind, string culture, MailPart part, MailTemplateService templates, CancellationToken ct)

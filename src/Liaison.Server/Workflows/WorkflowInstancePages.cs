@@ -73,7 +73,7 @@ public static partial class WorkflowInstancePages
 
         var caseId = query.Length <= 100 ? await db.Cases.AsNoTracking().Where(c => c.Number == query).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct) : null;
         var found = caseId is { } cid
-            ? await InstancesOfCase(db, cid).AsNoTracking()
+            ? await Cases.CaseQueries.InstancesOfCase(db, cid).AsNoTracking()
                 .OrderBy(i => i.CreatedAt).ThenBy(i => i.Id)
                 .Select(i => new InstanceRow(i.Id, i.DefinitionId, i.DefinitionVersion, i.Status.ToString(), i.CreatedAt, i.UpdatedAt)).ToListAsync(ct)
             : [];
@@ -116,17 +116,6 @@ public static partial class WorkflowInstancePages
     }
 
     private static readonly Text BackToAdmin = new("返回管理", "Back to admin");
-
-    /// <summary>
-    /// A case's workflow instances: the lead's by the case's correlation id, each co-handler's by its part's row (their
-    /// correlation ids name the part: case:{id}/part:{part}).
-    /// </summary>
-    public static IQueryable<WorkflowInstanceRecord> InstancesOfCase(LiaisonDbContext db, long caseId)
-    {
-        var lead = PartCorrelation.CasePrefix + caseId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var parts = db.Set<CasePart>().Where(p => p.CaseId == caseId && p.WorkflowInstanceId != null).Select(p => p.WorkflowInstanceId!.Value);
-        return db.Set<WorkflowInstanceRecord>().Where(i => i.CorrelationId == lead || parts.Contains(i.Id));
-    }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^#?(\d{1,18})$")]
     private static partial System.Text.RegularExpressions.Regex IncidentNumber();
