@@ -180,14 +180,17 @@ public sealed class DepartmentsApiTests(AppFixture fixture) : IClassFixture<AppF
         var names = await app.WithDbAsync(async db =>
         {
             // As a database saved before the check could be: fgj renamed to jxj's name; swj renamed, then czj to the
-            // same name in another case.
-            await db.Database.ExecuteSqlRawAsync("DROP INDEX ix_departments_lower_name");
+            // same name in another case; zjj renamed, then gaj to the same name in full-width forms.
+            await db.Database.ExecuteSqlRawAsync("DROP INDEX ix_departments_folded_name");
             await db.Database.ExecuteSqlRawAsync("UPDATE departments SET name = '经济和信息化局', updated_at = updated_at + interval '1 day' WHERE code = 'fgj'");
             await db.Database.ExecuteSqlRawAsync("UPDATE departments SET name = 'Tax Bureau', updated_at = updated_at + interval '1 day' WHERE code = 'swj'");
             await db.Database.ExecuteSqlRawAsync("UPDATE departments SET name = 'TAX BUREAU', updated_at = updated_at + interval '2 days' WHERE code = 'czj'");
-            await db.Database.ExecuteSqlRawAsync(Liaison.Server.Data.Migrations.DepartmentNameUnique.RenameDuplicatesSql);
-            await db.Database.ExecuteSqlRawAsync(Liaison.Server.Data.Migrations.DepartmentNameUnique.CreateIndexSql);
-            return await db.Departments.Where(d => d.Code == "fgj" || d.Code == "jxj" || d.Code == "swj" || d.Code == "czj")
+            await db.Database.ExecuteSqlRawAsync("UPDATE departments SET name = '园区(A)局', updated_at = updated_at + interval '1 day' WHERE code = 'zjj'");
+            await db.Database.ExecuteSqlRawAsync("UPDATE departments SET name = '园区（Ａ）局', updated_at = updated_at + interval '2 days' WHERE code = 'gaj'");
+            // As the migration runs them: not as a format string (the folded forms include { and }).
+            await db.Database.ExecuteSqlRawAsync(Unformatted(Liaison.Server.Data.Migrations.DepartmentNameFold.RenameDuplicatesSql));
+            await db.Database.ExecuteSqlRawAsync(Unformatted(Liaison.Server.Data.Migrations.DepartmentNameFold.CreateIndexSql));
+            return await db.Departments.Where(d => new[] { "fgj", "jxj", "swj", "czj", "zjj", "gaj" }.Contains(d.Code))
                 .ToDictionaryAsync(d => d.Code, d => d.Name);
         });
 
@@ -196,9 +199,17 @@ public sealed class DepartmentsApiTests(AppFixture fixture) : IClassFixture<AppF
         Assert.Equal("经济和信息化局", names["jxj"]);
         Assert.Equal("Tax Bureau", names["swj"]);
         Assert.Equal("TAX BUREAU（czj）", names["czj"]);
+        Assert.Equal("园区(A)局", names["zjj"]);
+        Assert.Equal("园区（Ａ）局（gaj）", names["gaj"]);
         var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
             app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE departments SET name = 'tax bureau' WHERE code = 'fgj'")));
-        Assert.Equal(("23505", "ix_departments_lower_name"), (refused.SqlState, refused.ConstraintName));
+        Assert.Equal(("23505", "ix_departments_folded_name"), (refused.SqlState, refused.ConstraintName));
+        // Full-width forms and spaces around the name are the same name for the index, as for the service's check.
+        var folded = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+            app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE departments SET name = '　ｔａｘ ｂｕｒｅａｕ ' WHERE code = 'fgj'")));
+        Assert.Equal(("23505", "ix_departments_folded_name"), (folded.SqlState, folded.ConstraintName));
+
+        static string Unformatted(string sql) => sql.Replace("{", "{{").Replace("}", "}}");
     }
 
     [Fact]

@@ -427,6 +427,54 @@ public sealed class MailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sent_mail_is_found_by_its_recipient_or_its_case_and_pages_back_to_the_oldest()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+        var caseId = await _app.WithDbAsync(db => db.Cases.Where(c => c.Number == number).Select(c => c.Id).SingleAsync());
+        var toLiaison = new List<OutboxMessage>();
+        for (var i = 0; i < OutboxPages.SentPage + 1; i++)
+        {
+            _app.Clock.Advance(TimeSpan.FromSeconds(1));
+            toLiaison.Add(await _app.QueueMailAsync(Mail("Liaison.Zhang@anyue.example")));
+        }
+
+        var other = await _app.QueueMailAsync(Mail("other@anyue.example"));
+        await _app.WithDbAsync(db => db.Outbox.ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, OutboxStatus.Sent).SetProperty(m => m.SentAt, m => m.CreatedAt)));
+        var caseMail = await _app.WithDbAsync(db => db.Outbox.Where(m => m.CaseId == caseId).Select(m => m.Id).ToListAsync());
+        var browser = await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        static List<string> Listed(string page) => [.. System.Text.RegularExpressions.Regex.Matches(page, "data-mail=\"([^\"]+)\"").Select(m => m.Groups[1].Value)];
+
+        // By address, letter case aside: the newest page, then the older one, which ends the list.
+        var first = await browser.GetStringAsync("/admin/outbox?show=sent&q=" + Uri.EscapeDataString(" liaison.zhang@ANYUE.example "));
+        Assert.Equal(toLiaison.AsEnumerable().Reverse().Take(OutboxPages.SentPage).Select(m => m.Id.ToString()), Listed(first));
+        Assert.Contains("发给 liaison.zhang@ANYUE.example 的邮件", first);
+        var older = System.Text.RegularExpressions.Regex.Match(first, "<a href=\"([^\"]+)\" data-older>").Groups[1].Value.Replace("&amp;", "&");
+        Assert.Contains($"before={toLiaison[1].Id}", older);
+        var second = await browser.GetStringAsync(older);
+        Assert.Equal([toLiaison[0].Id.ToString()], Listed(second));
+        Assert.DoesNotContain("data-older", second);
+        Assert.Contains("最新的邮件", second);
+        // By case number: that case's mail only.
+        var byCase = await browser.GetStringAsync($"/admin/outbox?show=sent&q={number.ToLowerInvariant()}");
+        Assert.NotEmpty(caseMail);
+        Assert.Equal(caseMail.Select(id => id.ToString()).Order(), Listed(byCase).Order());
+        // A number no case has says so, and lists nothing (not the mail of no case).
+        var unknown = await browser.GetStringAsync("/admin/outbox?show=sent&q=AYKF-1999-000001");
+        Assert.Empty(Listed(unknown));
+        Assert.Contains("没有编号为“AYKF-1999-000001”的事项", unknown);
+        // The API filters the same way.
+        var admin = await _app.AsAdminAsync();
+        var api = await admin.GetFromJsonAsync<JsonElement[]>($"/api/admin/outbox?to=OTHER@anyue.example");
+        Assert.Equal([other.Id.ToString()], api!.Select(m => m.GetProperty("id").GetString()));
+        var apiCase = await admin.GetFromJsonAsync<JsonElement[]>($"/api/admin/outbox?case={number}");
+        Assert.Equal(caseMail.Count, apiCase!.Length);
+        Assert.Empty((await admin.GetFromJsonAsync<JsonElement[]>("/api/admin/outbox?case=AYKF-1999-000001"))!);
+        var apiOlder = await admin.GetFromJsonAsync<JsonElement[]>($"/api/admin/outbox?to=liaison.zhang@anyue.example&before={toLiaison[1].Id}");
+        Assert.Equal([toLiaison[0].Id.ToString()], apiOlder!.Select(m => m.GetProperty("id").GetString()));
+    }
+
+    [Fact]
     public async Task The_outbox_list_reads_no_mail_bodies()
     {
         var queued = await _app.QueueMailAsync(Mail());
@@ -434,7 +482,7 @@ public sealed class MailTests : IAsyncLifetime
         var db = scope.ServiceProvider.GetRequiredService<Liaison.Server.Data.LiaisonDbContext>();
         using var counter = EfCommandCounter.Start();
 
-        var listed = await OutboxApi.List(db, "pending", default);
+        var listed = await OutboxApi.List(db, "pending", null, null, null, default);
 
         var row = Assert.Single(Assert.IsType<Microsoft.AspNetCore.Http.HttpResults.Ok<List<OutboxItemDto>>>(listed.Result).Value!);
         Assert.Equal((queued.MessageId, "handler@anyue.example", "【派单】测试事项"), (row.MessageId, row.To, row.Subject));

@@ -177,10 +177,10 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
     }
 
     /// <summary>
-    /// The unique index on <c>lower(name)</c> (migration <c>DepartmentNameUnique</c>): two departments of one name
-    /// are two identical entries in every list an officer picks from.
+    /// The unique index on the folded name (migration <c>DepartmentNameFold</c>: letter case and full-width forms aside,
+    /// as <see cref="Names.Same"/>): two departments of one name are two identical entries in every list an officer picks from.
     /// </summary>
-    internal const string NameIndex = "ix_departments_lower_name";
+    internal const string NameIndex = "ix_departments_folded_name";
 
     /// <summary>
     /// Adds an error to <c>name</c> when another department (active or not) has it already (<see cref="Names.Same"/>); the
@@ -188,8 +188,8 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
     /// </summary>
     private async Task<bool> NameTakenAsync(string name, string code, Validation v, CancellationToken ct)
     {
-        // A zone has a few dozen departments: compared here by the one rule for names (Names.Same), which folds what
-        // the index's lower(name) does not (full-width forms).
+        // A zone has a few dozen departments: compared here by the one rule for names (Names.Same), which the index
+        // folds the same way.
         var others = await db.Departments.AsNoTracking().Where(d => d.Code != code)
             .OrderBy(d => d.Id).Select(d => new { d.Code, d.Name, d.Active }).ToListAsync(ct);
         var other = others.FirstOrDefault(d => Names.Same(d.Name, name));

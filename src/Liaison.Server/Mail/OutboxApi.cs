@@ -7,6 +7,7 @@ using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Mail;
@@ -24,7 +25,8 @@ public static class OutboxApi
         return api;
     }
 
-    public static async Task<Results<Ok<List<OutboxItemDto>>, BadRequestProblem>> List(LiaisonDbContext db, string? status, CancellationToken ct)
+    public static async Task<Results<Ok<List<OutboxItemDto>>, BadRequestProblem>> List(
+        LiaisonDbContext db, string? status, string? to, [FromQuery(Name = "case")] string? caseNumber, Guid? before, CancellationToken ct)
     {
         var query = db.Outbox.AsNoTracking();
         OutboxStatus? filter = null;
@@ -39,8 +41,45 @@ public static class OutboxApi
             query = query.Where(m => m.Status == s);
         }
 
-        return TypedResults.Ok(await Items(NewestFirst(query, filter).Take(500)).ToListAsync(ct));
+        if (!string.IsNullOrWhiteSpace(to))
+        {
+            query = ToRecipient(query, to);
+        }
+
+        if (!string.IsNullOrWhiteSpace(caseNumber))
+        {
+            // No case of that number has no mail (not the mail of no case).
+            var caseId = await CaseIdAsync(db, caseNumber, ct);
+            query = caseId is { } id ? query.Where(m => m.CaseId == id) : query.Where(m => false);
+        }
+
+        return TypedResults.Ok(await Items(NewestFirst(Before(query, before), filter).Take(500)).ToListAsync(ct));
     }
+
+    /// <summary>
+    /// Mail to one address, letter case aside: the index on <c>lower(to_address)</c> (migration
+    /// <c>OutboxRecipientIndex</c>) finds it in an outbox of millions.
+    /// </summary>
+    internal static IQueryable<OutboxMessage> ToRecipient(IQueryable<OutboxMessage> query, string address)
+    {
+        var lower = address.Trim().ToLowerInvariant();
+        return query.Where(m => m.ToAddress.ToLower() == lower);
+    }
+
+    /// <summary>The id of the case of that number (letter case aside), or null when there is none.</summary>
+    internal static async Task<long?> CaseIdAsync(LiaisonDbContext db, string number, CancellationToken ct)
+    {
+        var typed = number.Trim();
+        var upper = typed.ToUpperInvariant();
+        return await db.Cases.AsNoTracking().Where(c => c.Number == typed || c.Number == upper).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// Mail older than the one of that id, for the next page: ids are UUIDv7 in creation order (see
+    /// <see cref="NewestFirst"/>), so the page after a row starts below its id.
+    /// </summary>
+    internal static IQueryable<OutboxMessage> Before(IQueryable<OutboxMessage> query, Guid? before) =>
+        before is { } id ? query.Where(m => m.Id.CompareTo(id) < 0) : query;
 
     /// <summary>
     /// Newest first, in an order an index keeps, so a large outbox is not sorted for a page. Pending and failed mail

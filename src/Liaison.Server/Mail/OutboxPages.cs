@@ -23,22 +23,36 @@ public static class OutboxPages
 
     private const int Shown = 200;
 
-    private static async Task<IResult> Index(LiaisonDbContext db, IMailTransport transport, int? retried, string? show, CancellationToken ct)
+    /// <summary>Sent mail per page: the tab pages back through all of it, older page by older page.</summary>
+    internal const int SentPage = 100;
+
+    private static async Task<IResult> Index(
+        LiaisonDbContext db, IMailTransport transport, int? retried, string? show, string? q, Guid? before, CancellationToken ct)
     {
+        var search = await OutboxSearch.OfAsync(db, q, ct);
         if (string.Equals(show, "sent", StringComparison.OrdinalIgnoreCase))
         {
-            var sent = await Newest(OutboxStatus.Sent, Shown);
-            return Pages.PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(sent, retried, Held: !transport.Sends, Sent: true, await CaseNumbersAsync(sent)));
+            var sent = await Newest(OutboxStatus.Sent, SentPage + 1, before);
+            var older = sent.Count > SentPage ? sent[SentPage - 1].Id : (Guid?)null;
+            sent = sent.Take(SentPage).ToList();
+            return Pages.PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(sent, retried, Held: !transport.Sends, Sent: true, await CaseNumbersAsync(sent))
+            {
+                Search = search, Older = older, Paged = before is not null,
+            });
         }
 
         // Refused mail first, then waiting mail, each newest first from its own partial index: one query over "not
         // sent" would sort every unsent row, and read the whole outbox to find them.
-        var rows = await Newest(OutboxStatus.Failed, Shown);
-        rows.AddRange(await Newest(OutboxStatus.Pending, Shown - rows.Count));
-        return Pages.PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(rows, retried, Held: !transport.Sends, CaseNumbers: await CaseNumbersAsync(rows)));
+        var rows = await Newest(OutboxStatus.Failed, Shown, null);
+        rows.AddRange(await Newest(OutboxStatus.Pending, Shown - rows.Count, null));
+        return Pages.PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(rows, retried, Held: !transport.Sends, CaseNumbers: await CaseNumbersAsync(rows))
+        {
+            Search = search,
+        });
 
-        Task<List<OutboxItemDto>> Newest(OutboxStatus status, int count) =>
-            OutboxApi.Items(OutboxApi.NewestFirst(db.Outbox.AsNoTracking().Where(m => m.Status == status), status).Take(count)).ToListAsync(ct);
+        Task<List<OutboxItemDto>> Newest(OutboxStatus status, int count, Guid? olderThan) =>
+            OutboxApi.Items(OutboxApi.NewestFirst(OutboxApi.Before(search.Apply(db.Outbox.AsNoTracking().Where(m => m.Status == status)), olderThan), status)
+                .Take(count)).ToListAsync(ct);
 
         // The cases the listed mail is about, by number: a refused mail's row links to its case.
         async Task<IReadOnlyDictionary<long, string>> CaseNumbersAsync(List<OutboxItemDto> mails)
@@ -78,8 +92,76 @@ public static class OutboxPages
 public sealed record OutboxAdminModel(
     IReadOnlyList<OutboxItemDto> Mails, int? Retried, bool Held = false, bool Sent = false, IReadOnlyDictionary<long, string>? CaseNumbers = null)
 {
+    /// <summary>What the admin looked for; <see cref="OutboxSearch.None"/> for all mail.</summary>
+    public OutboxSearch Search { get; init; } = OutboxSearch.None;
+
+    /// <summary>The last sent mail listed, when older mail follows: the next page starts below it.</summary>
+    public Guid? Older { get; init; }
+
+    /// <summary>This page of sent mail is not the newest.</summary>
+    public bool Paged { get; init; }
+
+    /// <summary>This tab's address with the search kept, optionally from below a mail.</summary>
+    public string Url(bool sent, Guid? before = null)
+    {
+        var query = new List<string>();
+        if (sent)
+        {
+            query.Add("show=sent");
+        }
+
+        if (Search.Query is { } q)
+        {
+            query.Add($"q={Uri.EscapeDataString(q)}");
+        }
+
+        if (before is { } id)
+        {
+            query.Add($"before={id}");
+        }
+
+        return query.Count == 0 ? "/admin/outbox" : $"/admin/outbox?{string.Join('&', query)}";
+    }
+
     /// <summary>The SMTP answer as the server gave it: its code once (the relay's error text may already start with it).</summary>
     public static string? ErrorOf(OutboxItemDto m) => m.LastSmtpStatus is { } code && m.LastError?.StartsWith($"{code} ", StringComparison.Ordinal) != true
         ? $"{code} {m.LastError}".TrimEnd()
         : m.LastError;
+}
+
+/// <summary>
+/// The outbox page's search box: an address (it has an @) finds the mail to it, letter case aside; anything else is a
+/// case number and finds the mail about that case. Both are exact, so an index answers them in an outbox of millions.
+/// </summary>
+/// <param name="Query">What was typed, trimmed; null for no search.</param>
+/// <param name="CaseId">The case of that number; null when the query is an address, or no case has that number.</param>
+public sealed record OutboxSearch(string? Query, bool IsAddress, long? CaseId)
+{
+    public const int MaxLength = 254;
+
+    public static readonly OutboxSearch None = new(null, false, null);
+
+    public static async Task<OutboxSearch> OfAsync(LiaisonDbContext db, string? q, CancellationToken ct)
+    {
+        var query = q?.Trim() is { Length: > 0 } t ? t[..Math.Min(t.Length, MaxLength)] : null;
+        if (query is null)
+        {
+            return None;
+        }
+
+        return query.Contains('@')
+            ? new OutboxSearch(query, IsAddress: true, null)
+            : new OutboxSearch(query, IsAddress: false, await OutboxApi.CaseIdAsync(db, query, ct));
+    }
+
+    /// <summary>A case number no case has: the page says so rather than listing nothing silently.</summary>
+    public bool UnknownCase => Query is not null && !IsAddress && CaseId is null;
+
+    public IQueryable<OutboxMessage> Apply(IQueryable<OutboxMessage> mail) => Query switch
+    {
+        null => mail,
+        _ when IsAddress => OutboxApi.ToRecipient(mail, Query),
+        _ when CaseId is { } id => mail.Where(m => m.CaseId == id),
+        _ => mail.Where(m => false),
+    };
 }

@@ -79,6 +79,7 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
             "/admin/templates", "/admin/templates/dispatch/zh-CN", "/admin/templates/league-table/en",
             "/admin/audit", "/admin/audit?area=workflow", "/admin/audit?from=2026-13-01",
             "/admin/workflow-instances", "/admin/workflow-instances?q=AYKF-1999-000001",
+            "/admin/outbox", "/admin/outbox?show=sent", "/admin/outbox?show=sent&q=AYKF-1999-000001",
         })
         {
             await page.GotoAsync(path);
