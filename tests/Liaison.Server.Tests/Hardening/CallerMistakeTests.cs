@@ -341,6 +341,8 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
 
         await ProblemAsync(await admin.GetAsync("/api/admin/outbox?status=pending&status=sent"), HttpStatusCode.BadRequest);
         await ProblemAsync(await admin.GetAsync("/api/admin/outbox?status=1"), HttpStatusCode.BadRequest);
+        var before = await ProblemAsync(await admin.GetAsync("/api/admin/outbox?before=yesterday"), HttpStatusCode.BadRequest);
+        Assert.True(before.GetProperty("errors").TryGetProperty("before", out _), before.ToString());
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/admin/outbox?status=Sent")).StatusCode);
     }
 
