@@ -119,6 +119,17 @@ public class ExpressionTests
     }
 
     [Fact]
+    public void A_liquid_syntax_error_faults_with_its_line_and_column_on_one_line()
+    {
+        var result = RunLine(In.Liquid("Case {{ Case.Number }}\nto {% if x %} no end"));
+        Assert.Equal(WorkflowStatus.Faulted, result.Status);
+        var message = Assert.Single(result.Incidents).Message;
+        Assert.Matches(@"Liquid syntax error at line 2, column \d+: '\{% endif %\}' was expected", message);
+        Assert.DoesNotContain("Source:", message);
+        Assert.DoesNotContain("\n", message);
+    }
+
+    [Fact]
     public void Script_globals_do_not_leak_between_runs()
     {
         var runner = Harness.Runner();

@@ -145,14 +145,9 @@ internal sealed partial class MailTemplateFamily
     /// </summary>
     internal static (string Zh, string En) SyntaxError(string error)
     {
-        var first = error.Trim().Split('\n')[0].Trim();
-        var at = SyntaxErrorPosition().Match(first);
-        var what = at.Success ? at.Groups["what"].Value.Trim() : first;
-        var zh = InChinese(what).Replace(" / ", "/", StringComparison.Ordinal);
-        return at.Success
-            ? ($"模板语法错误（第 {at.Groups["line"].Value} 行第 {at.Groups["column"].Value} 列）：{zh}",
-                $"Liquid syntax error at line {at.Groups["line"].Value}, column {at.Groups["column"].Value}: {what}")
-            : ($"模板语法错误：{zh}", $"Liquid syntax error: {what}");
+        var parsed = LiquidSyntaxError.Parse(error);
+        var zh = InChinese(parsed.What).Replace(" / ", "/", StringComparison.Ordinal);
+        return (parsed.Line is { } line ? $"模板语法错误（第 {line} 行第 {parsed.Column} 列）：{zh}" : $"模板语法错误：{zh}", parsed.English);
     }
 
     /// <summary>Fluid's usual parse errors in Chinese; another is named as Fluid says it.</summary>
@@ -181,9 +176,6 @@ internal sealed partial class MailTemplateFamily
             _ => $"无法解析（{what}）",
         };
     }
-
-    [GeneratedRegex(@"^(?<what>.*?)\s+at\s+\((?<line>\d+):(?<column>\d+)\)\s*$")]
-    private static partial Regex SyntaxErrorPosition();
 
     [GeneratedRegex(@"^(?<end>End of tag )?'(?<token>[^']+)' was expected")]
     private static partial Regex FluidExpected();
