@@ -63,13 +63,37 @@ public class BoundedScriptTests
     }
 
     [Fact]
-    public void Liquid_loop_of_ten_million_iterations_is_stopped_by_the_step_limit()
+    public void Liquid_loop_over_more_steps_than_allowed_is_stopped_by_the_step_limit()
     {
         var runner = Harness.Runner();
 
-        var result = Run(runner, In.Liquid("{% for i in (1..10000000) %}x{% endfor %}"));
+        var result = Run(runner, In.Liquid("{% for i in (1..100000) %}x{% endfor %}"));
 
         AssertFaults(result, "LiquidMaxSteps");
+        AssertStillUsable(runner);
+    }
+
+    [Fact]
+    public void Liquid_range_too_large_to_build_is_refused_before_it_is_built()
+    {
+        var runner = Harness.Runner();
+
+        // Fluid builds a range's numbers as one array before the loop's first step: a billion would be gigabytes.
+        var result = Run(runner, In.Liquid("{% for i in (1..1000000000) %}x{% endfor %}{{ (5..-999999999) | size }}"));
+
+        AssertFaults(result, "a range of 1000000000 numbers is over the limit of 100000");
+        AssertStillUsable(runner);
+    }
+
+    [Fact]
+    public void Liquid_text_doubled_by_a_filter_is_stopped_at_the_value_limit_not_at_the_memory_limit()
+    {
+        var runner = Harness.Runner();
+
+        // Forty doublings are forty steps and would be ten trillion characters.
+        var result = Run(runner, In.Liquid("{% assign s = 'xxxxxxxxxx' %}{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}ok"));
+
+        AssertFaults(result, "a filter's text of 1310720 characters is over the limit of 1000000");
         AssertStillUsable(runner);
     }
 
@@ -78,8 +102,8 @@ public class BoundedScriptTests
     {
         var runner = Harness.Runner();
 
-        // Twenty doublings are a few steps but ten million characters of output.
-        var result = Run(runner, In.Liquid("{% assign s = 'xxxxxxxxxx' %}{% for i in (1..20) %}{% assign s = s | append: s %}{% endfor %}{{ s }}"));
+        // Sixteen doublings are a few steps and 655,360 characters, printed twice: past the million of output.
+        var result = Run(runner, In.Liquid("{% assign s = 'xxxxxxxxxx' %}{% for i in (1..16) %}{% assign s = s | append: s %}{% endfor %}{{ s }}{{ s }}"));
 
         AssertFaults(result, "LiquidMaxOutputLength");
         AssertStillUsable(runner);

@@ -68,7 +68,7 @@ internal sealed partial class MailTemplateFamily
         if (overrides?.Find(kind, culture, part) is { } source)
         {
             var (template, error) = parsed.GetOrAdd(source, static s =>
-                Parser.TryParse(s, out var t, out var e) ? (t, null) : (null, SyntaxError(e).En));
+                Parser.TryParse(s, out var t, out var e) ? (LiquidBounds.Apply(t), null) : (null, SyntaxError(e).En));
             if (template is not null)
             {
                 try
@@ -106,6 +106,8 @@ internal sealed partial class MailTemplateFamily
             var (zh, en) = SyntaxError(error);
             return [$"{zh} / {en}"];
         }
+
+        template = LiquidBounds.Apply(template);
 
         var problems = new List<string>();
         foreach (var fill in samples)
@@ -204,6 +206,11 @@ internal sealed partial class MailTemplateFamily
         InvalidOperationException when ex.Message.Contains("maximum level of recursion", StringComparison.OrdinalIgnoreCase)
             || ex.Message.Contains("maximum number of statements", StringComparison.OrdinalIgnoreCase) =>
             ($"超过 {MaxSteps} 步的执行上限（MaxSteps），可能是循环过大", $"the template exceeded the limit of {MaxSteps} steps (MaxSteps), a loop too large"),
+        LiquidValueLimitException { Kind: LiquidValueLimitException.What.Range } v =>
+            ($"范围（{v.Size:0} 个数）超过 {v.Limit} 个的上限", v.Message),
+        LiquidValueLimitException { Kind: LiquidValueLimitException.What.Text } v =>
+            ($"过滤器得到的文本（{v.Size:0} 个字符）超过 {v.Limit} 个字符的上限", v.Message),
+        LiquidValueLimitException v => ($"过滤器得到的列表（{v.Size:0} 项）超过 {v.Limit} 项的上限", v.Message),
         _ => (ex.Message, ex.Message),
     };
 

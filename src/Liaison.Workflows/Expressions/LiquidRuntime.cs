@@ -37,7 +37,7 @@ internal sealed class LiquidRuntime
     public static IFluidTemplate Prepare(string source)
     {
         var entry = Cache.GetOrAdd(source, static s =>
-            Parser.TryParse(s, out var template, out var error) ? (template, null) : (null, LiquidSyntaxError.Parse(error).English));
+            Parser.TryParse(s, out var template, out var error) ? (LiquidBounds.Apply(template), null) : (null, LiquidSyntaxError.Parse(error).English));
         return entry.Template ?? throw new ExpressionException(entry.Error!);
     }
 

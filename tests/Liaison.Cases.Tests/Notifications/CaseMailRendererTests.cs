@@ -647,9 +647,22 @@ public class CaseMailRendererTests
     [Fact]
     public void Validate_stops_a_runaway_loop()
     {
-        var problems = Renderer.Validate("{% for i in (1..10000000) %}{{ i }}{% endfor %}");
+        var problems = Renderer.Validate("{% for i in (1..100000) %}{{ i }}{% endfor %}");
 
-        Assert.Single(problems);
+        Assert.Contains("执行上限（MaxSteps）", Assert.Single(problems));
+    }
+
+    [Fact]
+    public void Validate_refuses_a_range_or_a_text_too_large_to_hold_before_building_it()
+    {
+        // Fluid would build the hundred million numbers (gigabytes) before the step limit's first count.
+        var range = Renderer.Validate("{% for i in (1..100000000) %}x{% endfor %}");
+        var doubled = Renderer.Validate("{% assign s = Case.Title %}{% for i in (1..60) %}{% assign s = s | append: s %}{% endfor %}");
+
+        Assert.Equal("模板渲染出错：范围（100000000 个数）超过 100000 个的上限 / The template failed to render: a range of 100000000 numbers is over the limit of 100000",
+            Assert.Single(range));
+        Assert.NotEmpty(doubled);
+        Assert.All(doubled, problem => Assert.Contains("超过 1000000 个字符的上限", problem));
     }
 
     [Fact]
