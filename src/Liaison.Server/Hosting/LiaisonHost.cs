@@ -151,7 +151,7 @@ public static class LiaisonHost
         {
             if (c.ProblemDetails.Status is { } status && c.ProblemDetails.Detail is null)
             {
-                c.ProblemDetails.Detail = Problems.DetailOf(status);
+                c.ProblemDetails.Detail = Problems.DetailOf(status, c.HttpContext);
             }
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -226,9 +226,11 @@ public static class LiaisonHost
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;
-            if (PageErrors.IsPage(http) && http.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed or StatusCodes.Status400BadRequest)
+            if (PageErrors.IsPage(http) && http.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed
+                    or StatusCodes.Status400BadRequest or StatusCodes.Status415UnsupportedMediaType)
             {
-                await PageErrors.WriteAsync(http, http.Response.StatusCode);
+                await PageErrors.WriteAsync(http, http.Response.StatusCode,
+                    http.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType ? Problems.UnsupportedContentType(http) : null);
                 return;
             }
 
@@ -237,7 +239,7 @@ public static class LiaisonHost
             var problem = new ProblemDetailsContext { HttpContext = http, ProblemDetails = { Status = http.Response.StatusCode } };
             if (!await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(problem))
             {
-                await http.Response.WriteAsync(Problems.DetailOf(http.Response.StatusCode) ?? $"Status Code: {http.Response.StatusCode}");
+                await http.Response.WriteAsync(Problems.DetailOf(http.Response.StatusCode, http) ?? $"Status Code: {http.Response.StatusCode}");
             }
         });
         // The pages' stylesheet and scripts; the designer's files are served by its own endpoint, for admins only.
@@ -253,6 +255,7 @@ public static class LiaisonHost
         // Everything past the static files may need the database: admitted up to its capacity, shed beyond.
         var admission = app.Services.GetRequiredService<RequestAdmission>();
         app.Use((http, next) => admission.InvokeAsync(http, next));
+        app.UseRequestCharset();
         app.UseAuthentication();
         app.UseLiaisonSessions();
         app.UseAuthorization();

@@ -119,6 +119,11 @@ public sealed class NulCharacterGuard(RequestDelegate next)
         {
             return null;
         }
+        catch (IOException ex) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // A multipart body cut short or garbled: the caller's mistake, answered as the endpoint's own reader would.
+            throw new BadHttpRequestException("The form could not be read", StatusCodes.Status400BadRequest, ex);
+        }
     }
 
     /// <summary>

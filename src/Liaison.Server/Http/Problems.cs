@@ -39,16 +39,44 @@ public static class Problems
     /// The detail of a problem the framework answers with its status alone (no sign-in, no such address, a method or
     /// content type the route does not take), so every 4xx says what is wrong in both languages.
     /// </summary>
-    internal static string? DetailOf(int status) => status switch
+    internal static string? DetailOf(int status, HttpContext? http = null) => status switch
     {
         401 => "需要登录（Cookie 或 Bearer 令牌） / Sign in first (a cookie or a bearer token)",
         403 => "无权执行此操作 / You may not do this",
         404 => "没有这个地址，或地址中的编号格式不对 / No such address, or an id in it has the wrong format",
         405 => "此地址不接受该请求方法，见 Allow 标头 / This address does not take that method; see the Allow header",
         413 => TooLarge.ToString(),
-        415 => "请求体类型不受支持，请发送 application/json / Unsupported content type: send application/json",
+        415 => UnsupportedContentType(http).ToString(),
         _ => null,
     };
+
+    /// <summary>What a route that refused the body's type takes: a form (a page's form, a link's) or JSON (the API).</summary>
+    internal static Text UnsupportedContentType(HttpContext? http) => TakesForm(http)
+        ? new Text("请求体类型不受支持，请以表单提交（application/x-www-form-urlencoded 或 multipart/form-data）",
+            "Unsupported content type: send a form (application/x-www-form-urlencoded or multipart/form-data)")
+        : new Text("请求体类型不受支持，请发送 application/json", "Unsupported content type: send application/json");
+
+    /// <summary>
+    /// The route binds a form ([FromForm]): its mistakes are a form's, not a JSON body's. An exception handler runs with
+    /// the endpoint cleared, and finds it on the exception's feature. A body of a type no route at the address takes is
+    /// refused by routing itself, with an endpoint of its own that names none: then the address says it, as the pages
+    /// take forms and the API takes JSON.
+    /// </summary>
+    internal static bool TakesForm(HttpContext? http)
+    {
+        if (http is null)
+        {
+            return false;
+        }
+
+        var accepts = (http.GetEndpoint() ?? http.Features.Get<IExceptionHandlerFeature>()?.Endpoint)?.Metadata.GetMetadata<IAcceptsMetadata>();
+        return accepts is null
+            ? !PageErrors.IsMachines(http)
+            : accepts.ContentTypes.Any(t => t.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+                || t.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase));
+    }
+
+    internal static readonly Text UnreadableForm = new("表单无法读取：字段过多、过长或内容不完整，没有任何改动", "The form could not be read: too many or too long fields, or cut short; nothing changed");
 
     internal static readonly Text TooLarge = new("请求体过大", "The request body is too large");
 
@@ -166,7 +194,7 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         }
 
         http.Response.StatusCode = bad.StatusCode;
-        var (detail, field, error) = Explain(bad);
+        var (detail, field, error) = Explain(bad, http);
         if (PageErrors.IsPage(http))
         {
             // A page's address with a malformed value (/cases/new?enterpriseId=abc): the page's answer, not JSON.
@@ -186,7 +214,7 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
     /// What the caller got wrong, in both languages, and the field or parameter it concerns when the framework's message
     /// names one (its own wording names .NET types: "Failed to bind parameter \"Nullable&lt;int&gt; page\" from \"abc\"").
     /// </summary>
-    internal static (Text Detail, string? Field, Text? Error) Explain(BadHttpRequestException bad)
+    internal static (Text Detail, string? Field, Text? Error) Explain(BadHttpRequestException bad, HttpContext? http = null)
     {
         if (bad.InnerException is System.Text.Json.JsonException json)
         {
@@ -206,10 +234,23 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
             return (Problems.TooLarge, null, null);
         }
 
+        if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            return (Problems.UnsupportedContentType(http), null, null);
+        }
+
+        if (bad.InnerException is InvalidDataException or IOException)
+        {
+            // The form reader's limits (fields, lengths) or a multipart body cut short.
+            return (Problems.UnreadableForm, null, null);
+        }
+
         var parameter = BoundParameter().Match(bad.Message) is { Success: true } named ? named.Groups["name"].Value : null;
         if (bad.Message.StartsWith("Implicit body inferred", StringComparison.Ordinal) || bad.Message.Contains("from the request body", StringComparison.Ordinal))
         {
-            return (new Text("缺少请求体（JSON）", "A request body (JSON) is required"), null, null);
+            return Problems.TakesForm(http)
+                ? (new Text("缺少表单内容", "The form's fields are missing"), null, null)
+                : (new Text("缺少请求体（JSON）", "A request body (JSON) is required"), null, null);
         }
 
         if (parameter is not null && bad.Message.StartsWith("Required parameter", StringComparison.Ordinal))
@@ -241,8 +282,14 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
 /// </summary>
 public static class ExpiredForm
 {
-    /// <summary>A form post to a page (not the API, not the jobs dashboard's own forms).</summary>
-    public static bool IsPageForm(HttpContext http) => PageErrors.IsPage(http) && http.Request.HasFormContentType;
+    /// <summary>
+    /// A form post to a page (not the API, not the jobs dashboard's own forms). Read from the header: after a failed
+    /// antiforgery check the form feature refuses even to say whether there is a form (it throws).
+    /// </summary>
+    public static bool IsPageForm(HttpContext http) =>
+        PageErrors.IsPage(http) && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type)
+        && (type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+            || type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase));
 
     public static Task WriteAsync(HttpContext http) =>
         WriteRefusedAsync(http, new Text("页面已过期", "This page has expired"),

@@ -334,6 +334,85 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(cases, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
     }
 
+    private static ByteArrayContent Typed(string body, string contentType)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        return content;
+    }
+
+    private static async Task<string> PageAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        return body;
+    }
+
+    [Fact]
+    public async Task A_multipart_body_cut_short_or_garbled_is_400_on_any_route_not_500()
+    {
+        var client = _app.CreateClient();
+        const string garbled = "multipart/form-data; boundary=xyz";
+
+        var api = await ProblemAsync(await client.PostAsync("/api/auth/login", Typed("garbage", garbled)), HttpStatusCode.BadRequest);
+        var home = await PageAsync(await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/") { Content = Typed("garbage", garbled) }), HttpStatusCode.BadRequest);
+        var signIn = await PageAsync(await client.PostAsync("/account/login",
+            Typed("--xyz\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nadmin", garbled)), HttpStatusCode.BadRequest);
+
+        Assert.Contains("表单无法读取", api.GetProperty("detail").GetString());
+        Assert.Contains("表单无法读取", home);
+        Assert.Contains("表单无法读取", signIn);
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=bogus", "“bogus”")]
+    [InlineData("application/json; charset=", "“”")]
+    public async Task A_body_in_an_unknown_charset_is_415_naming_it_not_500(string contentType, string named)
+    {
+        var client = _app.CreateClient();
+
+        var problem = await ProblemAsync(await client.PostAsync("/api/auth/login", Typed("""{"email":"a@b.example","password":"x"}""", contentType)),
+            HttpStatusCode.UnsupportedMediaType);
+
+        Assert.Contains($"无法识别请求体的字符集{named}", problem.GetProperty("detail").GetString());
+        // A known charset is read as before: a wrong password, not a refused body.
+        var known = await client.PostAsync("/api/auth/login", Typed("""{"email":"a@b.example","password":"x"}""", "application/json; charset=utf-8"));
+        Assert.Equal(HttpStatusCode.Unauthorized, known.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_form_route_answers_a_missing_or_oversized_form_or_a_json_body_in_a_forms_words()
+    {
+        var client = _app.CreateClient();
+        var manyFields = string.Join("&", Enumerable.Range(0, 1_100).Select(i => $"k{i}=v"));
+
+        var empty = await PageAsync(await client.PostAsync("/language", Typed("", "application/x-www-form-urlencoded")), HttpStatusCode.BadRequest);
+        var json = await PageAsync(await client.PostAsync("/language", Json("""{"culture":"en"}""")), HttpStatusCode.UnsupportedMediaType);
+        var oversized = await PageAsync(await client.PostAsync("/language", Typed(manyFields, "application/x-www-form-urlencoded")), HttpStatusCode.BadRequest);
+        var apiType = await ProblemAsync(await client.PostAsync("/api/auth/login", Typed("{}", "application/json;;;")), HttpStatusCode.UnsupportedMediaType);
+
+        Assert.Contains("缺少表单内容", empty);
+        Assert.DoesNotContain("JSON", empty);
+        Assert.Contains("请以表单提交", json);
+        Assert.Contains("表单无法读取", oversized);
+        Assert.Equal("请求体类型不受支持，请发送 application/json / Unsupported content type: send application/json", apiType.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_sign_in_form_without_its_antiforgery_token_gets_the_expired_page_not_an_error()
+    {
+        var client = _app.CreateClient();
+
+        var page = await PageAsync(await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = LiaisonApp.AdminEmail,
+            ["password"] = LiaisonApp.AdminPassword,
+        })), HttpStatusCode.BadRequest);
+
+        Assert.Contains("页面已过期", page);
+    }
+
     [Fact]
     public async Task An_outbox_status_given_as_a_list_is_400()
     {
