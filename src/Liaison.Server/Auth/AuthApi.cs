@@ -22,9 +22,10 @@ public static class AuthApi
         var auth = app.MapGroup("api/auth").WithTags("Auth");
         auth.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(SessionSecurity.SignInPolicy);
         auth.MapPost("/refresh", Refresh).AllowAnonymous().RequireRateLimiting(SessionSecurity.SignInPolicy);
-        auth.MapPost("/logout", Logout).RequirePolicy(Policies.Officer);
-        auth.MapGet("/me", Me).RequirePolicy(Policies.Officer);
-        auth.MapPost("/password", ChangePassword).RequirePolicy(Policies.Officer).RequireRateLimiting(SessionSecurity.SignInPolicy);
+        // Until an admin-set password is changed, these three are all a session may call (RequiredPasswordChange).
+        auth.MapPost("/logout", Logout).RequirePolicy(Policies.Officer).AllowBeforePasswordChange();
+        auth.MapGet("/me", Me).RequirePolicy(Policies.Officer).AllowBeforePasswordChange();
+        auth.MapPost("/password", ChangePassword).RequirePolicy(Policies.Officer).RequireRateLimiting(SessionSecurity.SignInPolicy).AllowBeforePasswordChange();
 
         var users = app.MapGroup("api/users").WithTags("Users").RequirePolicy(Policies.Admin);
         users.MapGet("/", ListUsers);
