@@ -38,7 +38,9 @@ public static class AuthApi
 
     /// <summary>
     /// Signs in with the bearer scheme: on success the bearer handler writes
-    /// <c>{tokenType, accessToken, expiresIn, refreshToken}</c>.
+    /// <c>{tokenType, accessToken, expiresIn, refreshToken}</c>. An account whose password an admin set gets its tokens
+    /// too, but until it changes the password (<c>POST /api/auth/password</c>) every call except that, <c>me</c>
+    /// (<c>mustChangePassword: true</c>) and sign-out answers 403 (<see cref="RequiredPasswordChange"/>).
     /// </summary>
     public static async Task<Results<EmptyHttpResult, ValidationProblem, UnauthorizedProblem, TooManyRequestsProblem>> Login(
         LoginRequest request, SignInService signIn, HttpContext http)

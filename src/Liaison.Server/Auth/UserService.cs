@@ -299,7 +299,8 @@ public sealed class UserService(
 public sealed record CreateUserRequest(string? Email, string? DisplayName, string? Password, string? Role, string? Culture = null);
 
 /// <summary>An admin's change of an account. Email, name, role and language are the account's new values (as when it is
-/// created); <paramref name="Active"/> null keeps it as it is; <paramref name="Password"/> sets a new password when given;
+/// created); <paramref name="Active"/> null keeps it as it is; <paramref name="Password"/> sets a new password when given
+/// (someone else's is temporary: they must change it at their next sign-in);
 /// <paramref name="HandOverTo"/> (an active account's id or email) takes over the account's work.</summary>
 public sealed record UpdateUserRequest(
     string? Email, string? DisplayName, string? Role, string? Culture = null, bool? Active = null, string? Password = null, string? HandOverTo = null);
