@@ -134,21 +134,34 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Creates an officer account as the bootstrap admin and signs it in; returns its bearer token. Tokens are protected
-    /// with keys kept in the database, so the token works on every process of the same database.
+    /// Creates an officer account as the bootstrap admin, signs in as it with the admin's first password and changes it
+    /// to <paramref name="password"/> (the server asks that before anything else), and signs in again; returns its bearer
+    /// token. Tokens are protected with keys kept in the database, so the token works on every process of the same database.
     /// </summary>
     public static async Task<string> NewOfficerTokenAsync(HttpClient http, string email, string password, string displayName)
     {
+        var first = password + "-first";
         var admin = await TokenAsync(http, AdminEmail, AdminPassword);
         using var create = new HttpRequestMessage(HttpMethod.Post, "/api/users")
         {
-            Content = JsonContent.Create(new { email, password, displayName, role = "officer" }),
+            Content = JsonContent.Create(new { email, password = first, displayName, role = "officer" }),
         };
         create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
         using var created = await http.SendAsync(create);
         if (!created.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"Creating the officer: {created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        }
+
+        using var change = new HttpRequestMessage(HttpMethod.Post, "/api/auth/password")
+        {
+            Content = JsonContent.Create(new { currentPassword = first, newPassword = password }),
+        };
+        change.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(http, email, first));
+        using var changed = await http.SendAsync(change);
+        if (!changed.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Changing the officer's first password: {changed.StatusCode} {await changed.Content.ReadAsStringAsync()}");
         }
 
         return await TokenAsync(http, email, password);

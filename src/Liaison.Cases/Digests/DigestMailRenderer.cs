@@ -66,6 +66,23 @@ public sealed partial class DigestMailRenderer
     public RenderedMail Render(WorkHandoverMail mail, string? culture) =>
         Render(DigestKind.WorkHandover, culture, Values(mail, IsEnglish(culture)), mail.Cases);
 
+    public RenderedMail Render(AccountCreatedMail mail, string? culture)
+    {
+        // The link goes into href: only a real web address may get there.
+        if (!IsHttpUrl(mail.SignInLink)) throw new ArgumentException($"The sign-in link must be an absolute http(s) URL, got '{mail.SignInLink}'.", nameof(mail));
+        return Render(DigestKind.AccountCreated, culture, Values(mail, IsEnglish(culture)), []);
+    }
+
+    private Dictionary<string, object?> Values(AccountCreatedMail mail, bool en) => new()
+        {
+            ["Recipient"] = Obj(("Name", mail.RecipientName), ("Email", mail.Email)),
+            ["Admin"] = mail.Admin,
+            ["Role"] = mail.Admin ? (en ? "administrator" : "管理员") : (en ? "officer" : "园区工作人员"),
+            ["By"] = mail.ByName,
+            ["At"] = FormatLocal(mail.At, en),
+            ["SignInLink"] = mail.SignInLink,
+        };
+
     private Dictionary<string, object?> Values(WorkHandoverMail mail, bool en) => new()
         {
             ["Recipient"] = Obj(("Name", mail.RecipientName)),
@@ -224,6 +241,7 @@ public sealed partial class DigestMailRenderer
             DigestKind.Officer => Render(DigestSamples.Officer(local), culture),
             DigestKind.LeagueTable => Render(DigestSamples.LeagueTable(local), culture),
             DigestKind.WorkHandover => Render(DigestSamples.WorkHandover(local), culture),
+            DigestKind.AccountCreated => Render(DigestSamples.AccountCreated(local), culture),
             _ => throw new ArgumentException($"Unknown digest kind '{kind}'.", nameof(kind)),
         };
     }
@@ -239,6 +257,7 @@ public sealed partial class DigestMailRenderer
             DigestKind.Officer => [Values(DigestSamples.Officer(now), en: false), Values(DigestSamples.EmptyOfficer(now), en: false)],
             DigestKind.LeagueTable => [Values(DigestSamples.LeagueTable(now), en: false), Values(DigestSamples.EmptyLeagueTable(now), en: false)],
             DigestKind.WorkHandover => [Values(DigestSamples.WorkHandover(now), en: false), Values(DigestSamples.EmptyWorkHandover(now), en: false)],
+            DigestKind.AccountCreated => [Values(DigestSamples.AccountCreated(now), en: false), Values(DigestSamples.AccountCreated(now) with { Admin = true }, en: false)],
             _ => throw new ArgumentException($"Unknown digest kind '{kind}'.", nameof(kind)),
         };
     }

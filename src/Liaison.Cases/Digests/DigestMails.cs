@@ -18,7 +18,10 @@ public static class DigestKind
     /// <summary>(officer) At once, when an admin hands a leaving account's work over to them (工作移交通知).</summary>
     public const string WorkHandover = "work-handover";
 
-    public static IReadOnlyList<string> All { get; } = [Handler, Officer, LeagueTable, WorkHandover];
+    /// <summary>(officer, admin) At once, when an admin creates their account: where and as whom to sign in, never the password (新账号通知).</summary>
+    public const string AccountCreated = "account-created";
+
+    public static IReadOnlyList<string> All { get; } = [Handler, Officer, LeagueTable, WorkHandover, AccountCreated];
 
     /// <summary>What a kind of digest is, for the admins' template pages.</summary>
     public static Text Label(string kind) => kind switch
@@ -27,6 +30,7 @@ public static class DigestKind
         Officer => new("每日事项动态（园区工作人员）", "Daily case news (officer)"),
         LeagueTable => new("每周红黄榜（园区领导、管理员）", "Weekly league table (zone leadership, admins)"),
         WorkHandover => new("工作移交通知（接手的园区工作人员）", "Work handed over (the officer taking it over)"),
+        AccountCreated => new("新账号通知（账号的本人）", "Account created (its holder)"),
         _ => new(kind, kind),
     };
 }
@@ -167,6 +171,17 @@ public sealed record WorkHandoverMail(
     /// <summary>Every case handed over, when <see cref="Cases"/> holds only the lines the mail shows; null is its count.</summary>
     public int? CasesTotal { get; init; }
 }
+
+/// <summary>
+/// To the holder of an account an admin just created: that it exists, the sign-in address and the email to sign in
+/// with, and that the admin gives them the first password, which they must change at the first sign-in. It never
+/// carries the password: a mailbox is no place for it.
+/// </summary>
+/// <param name="Email">The account's email, its sign-in name.</param>
+/// <param name="Admin">An admin account (else an officer's).</param>
+/// <param name="ByName">The admin who created it.</param>
+/// <param name="SignInLink">The sign-in page (an absolute http(s) URL on the configured public address).</param>
+public sealed record AccountCreatedMail(string RecipientName, string Email, bool Admin, string ByName, DateTimeOffset At, string SignInLink);
 
 /// <summary>A key enterprise in a mail, with the officer's page of it (an absolute http(s) URL).</summary>
 public sealed record EnterpriseLine(string Name, string Link);

@@ -114,6 +114,9 @@ internal static class DigestSamples
 
     public static WorkHandoverMail EmptyWorkHandover(DateTimeOffset now) => new("李娜", "张伟", "管理员", now, [], [], []);
 
+    public static AccountCreatedMail AccountCreated(DateTimeOffset now) =>
+        new("李娜", "li.na@anyue.example", Admin: false, "管理员", now, "https://liaison.example/account/login");
+
     private static DigestCaseLine Line(DateTimeOffset now, string number, string title) => new()
     {
         Number = number,

@@ -336,6 +336,9 @@ public sealed record UserForm(string Email, string DisplayName, string Role, str
 public sealed record UserEditModel(
     UserDto User, UserForm Form, Handover.Work Work, IReadOnlyList<OfficerRef> Successors, ServiceError? Error, UserSaved? Saved)
 {
+    /// <summary>The mark of an account whose password an admin set and its holder has not changed yet (the list shows it too).</summary>
+    public static readonly Text MustChangePassword = new("待修改初始密码", "Must change password");
+
     /// <summary>The name of the account a just-saved handover went to, from the successors the page offers anyway.</summary>
     public string? HandedOverTo => Saved?.To is { } to
         ? Successors.FirstOrDefault(o => o.Id == to || o.Email.Equals(to, StringComparison.OrdinalIgnoreCase))?.DisplayName

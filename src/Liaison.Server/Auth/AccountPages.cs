@@ -13,9 +13,9 @@ public static class AccountPages
     {
         app.MapGet("/account/login", LoginForm).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/account/login", Login).AllowAnonymous().RequireRateLimiting(SessionSecurity.SignInPolicy).ExcludeFromDescription();
-        app.MapPost("/account/logout", Logout).ExcludeFromDescription();
-        app.MapGet("/account/password", PasswordForm).RequireAuthorization(Policies.Officer).ExcludeFromDescription();
-        app.MapPost("/account/password", ChangePassword).RequireAuthorization(Policies.Officer)
+        app.MapPost("/account/logout", Logout).AllowBeforePasswordChange().ExcludeFromDescription();
+        app.MapGet("/account/password", PasswordForm).RequireAuthorization(Policies.Officer).AllowBeforePasswordChange().ExcludeFromDescription();
+        app.MapPost("/account/password", ChangePassword).RequireAuthorization(Policies.Officer).AllowBeforePasswordChange()
             .RequireRateLimiting(SessionSecurity.SignInPolicy).ExcludeFromDescription();
         return app;
     }
@@ -29,6 +29,9 @@ public static class AccountPages
         {
             switch (await signIn.SignInAsync(email, password, IdentityConstants.ApplicationScheme))
             {
+                case SignInOutcome.Succeeded { MustChangePassword: true }:
+                    // An admin-set password: nothing else until it is changed, so straight to the change page.
+                    return Results.LocalRedirect(RequiredPasswordChange.PagePath);
                 case SignInOutcome.Succeeded:
                     return Results.LocalRedirect(LanguagePages.IsLocal(returnUrl) ? returnUrl! : Workbench.WorkbenchPages.Path);
                 case SignInOutcome.Deactivated:
@@ -45,17 +48,19 @@ public static class AccountPages
             new LoginModel(returnUrl, email, new Text("邮箱或密码错误", "Wrong email or password")), StatusCodes.Status401Unauthorized);
     }
 
-    private static IResult PasswordForm(string? done) => PageResults.Page<PasswordPage>(new PasswordModel(done is not null, null));
+    private static IResult PasswordForm(string? done, HttpContext http) =>
+        PageResults.Page<PasswordPage>(new PasswordModel(done is not null, null) { Required = RequiredPasswordChange.IsRequired(http) });
 
     private static async Task<IResult> ChangePassword(
         SignInService signIn, HttpContext http, [FromForm] string? currentPassword, [FromForm] string? newPassword, [FromForm] string? confirmPassword)
     {
+        var required = RequiredPasswordChange.IsRequired(http);
         // The form asks for the new password twice, so a typo does not lock its owner out (the API takes it once).
         if (!string.IsNullOrEmpty(newPassword) && newPassword != confirmPassword)
         {
             var v = new Common.Validation();
             v.Add("confirmPassword", "与新密码不一致，请重新输入", "does not match the new password; type it again");
-            return PageResults.Page<PasswordPage>(new PasswordModel(false, new Common.ServiceError.Invalid(v)), StatusCodes.Status400BadRequest);
+            return PageResults.Page<PasswordPage>(new PasswordModel(false, new Common.ServiceError.Invalid(v)) { Required = required }, StatusCodes.Status400BadRequest);
         }
 
         switch (await signIn.ChangePasswordAsync(http.User, currentPassword, newPassword, IdentityConstants.ApplicationScheme))
@@ -65,9 +70,10 @@ public static class AccountPages
             case PasswordChange.Wait wait:
                 http.Response.Headers.RetryAfter = SessionSecurity.Seconds(wait.RetryAfter);
                 return PageResults.Page<PasswordPage>(new PasswordModel(false, new Common.ServiceError.Conflict(
-                    new Text("尝试过于频繁，请稍后再试", "Too many attempts; try again later"))), StatusCodes.Status429TooManyRequests);
+                    new Text("尝试过于频繁，请稍后再试", "Too many attempts; try again later"))) { Required = required }, StatusCodes.Status429TooManyRequests);
             case PasswordChange.Invalid invalid:
-                return PageResults.Page<PasswordPage>(new PasswordModel(false, new Common.ServiceError.Invalid(invalid.Fields)), StatusCodes.Status400BadRequest);
+                return PageResults.Page<PasswordPage>(
+                    new PasswordModel(false, new Common.ServiceError.Invalid(invalid.Fields)) { Required = required }, StatusCodes.Status400BadRequest);
             default:
                 throw new InvalidOperationException("Unknown outcome");
         }
@@ -97,6 +103,9 @@ public sealed record LoginModel(string? ReturnUrl, string? Email, Text? Error);
 /// <param name="Done">The password was just changed (the notice after the redirect).</param>
 public sealed record PasswordModel(bool Done, Common.ServiceError? Error)
 {
+    /// <summary>An admin set the password: it must be changed before anything else (<see cref="RequiredPasswordChange"/>).</summary>
+    public bool Required { get; init; }
+
     public IReadOnlyDictionary<string, List<Text>> Errors => Error is Common.ServiceError.Invalid invalid ? invalid.Fields.Errors : Admin.DepartmentEditModel.NoErrors;
 
     /// <summary>The summary line above the form: the throttle's message; a field's problem is shown at the field.</summary>

@@ -22,9 +22,10 @@ public static class AuthApi
         var auth = app.MapGroup("api/auth").WithTags("Auth");
         auth.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(SessionSecurity.SignInPolicy);
         auth.MapPost("/refresh", Refresh).AllowAnonymous().RequireRateLimiting(SessionSecurity.SignInPolicy);
-        auth.MapPost("/logout", Logout).RequirePolicy(Policies.Officer);
-        auth.MapGet("/me", Me).RequirePolicy(Policies.Officer);
-        auth.MapPost("/password", ChangePassword).RequirePolicy(Policies.Officer).RequireRateLimiting(SessionSecurity.SignInPolicy);
+        // Until an admin-set password is changed, these three are all a session may call (RequiredPasswordChange).
+        auth.MapPost("/logout", Logout).RequirePolicy(Policies.Officer).AllowBeforePasswordChange();
+        auth.MapGet("/me", Me).RequirePolicy(Policies.Officer).AllowBeforePasswordChange();
+        auth.MapPost("/password", ChangePassword).RequirePolicy(Policies.Officer).RequireRateLimiting(SessionSecurity.SignInPolicy).AllowBeforePasswordChange();
 
         var users = app.MapGroup("api/users").WithTags("Users").RequirePolicy(Policies.Admin);
         users.MapGet("/", ListUsers);
@@ -37,7 +38,9 @@ public static class AuthApi
 
     /// <summary>
     /// Signs in with the bearer scheme: on success the bearer handler writes
-    /// <c>{tokenType, accessToken, expiresIn, refreshToken}</c>.
+    /// <c>{tokenType, accessToken, expiresIn, refreshToken}</c>. An account whose password an admin set gets its tokens
+    /// too, but until it changes the password (<c>POST /api/auth/password</c>) every call except that, <c>me</c>
+    /// (<c>mustChangePassword: true</c>) and sign-out answers 403 (<see cref="RequiredPasswordChange"/>).
     /// </summary>
     public static async Task<Results<EmptyHttpResult, ValidationProblem, UnauthorizedProblem, TooManyRequestsProblem>> Login(
         LoginRequest request, SignInService signIn, HttpContext http)

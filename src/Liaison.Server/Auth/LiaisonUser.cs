@@ -10,6 +10,12 @@ public sealed class LiaisonUser : IdentityUser
 
     /// <summary><c>zh-CN</c> or <c>en</c>.</summary>
     public string Culture { get; set; } = "zh-CN";
+
+    /// <summary>
+    /// An admin set the password (the account's first one, or a reset): its holder must change it before anything else
+    /// (<see cref="RequiredPasswordChange"/>). Changing one's own password clears it.
+    /// </summary>
+    public bool MustChangePassword { get; set; }
 }
 
 public static class Roles

@@ -146,7 +146,8 @@ public static class SessionSecurity
     /// <summary>
     /// Whether the principal's account still exists and still has the security stamp the principal was issued with, as
     /// <see cref="SignInManager{TUser}.ValidateSecurityStampAsync(ClaimsPrincipal)"/> decides, reading only the stamp
-    /// (every authenticated request asks: no whole user row, nothing tracked).
+    /// (every authenticated request asks: no whole user row, nothing tracked), and, from the same read, whether the
+    /// account must change its password first (<see cref="RequiredPasswordChange"/>).
     /// </summary>
     private static async Task<bool> StampStillValidAsync(HttpContext http, ClaimsPrincipal principal)
     {
@@ -165,6 +166,7 @@ public static class SessionSecurity
 
         // The request's later steps (a case open's timeline actor and mails) take the account from here.
         db.Reads.Know(userId, new ScopeReads.Account(account.Email, account.DisplayName));
+        RequiredPasswordChange.Note(http, account.MustChangePassword);
         return true;
     }
 
@@ -174,9 +176,9 @@ public static class SessionSecurity
     /// </summary>
     private static readonly Func<LiaisonDbContext, string, CancellationToken, Task<AccountStamp?>> StampOf = EF.CompileAsyncQuery(
         (LiaisonDbContext db, string userId, CancellationToken ct) => db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new AccountStamp(u.SecurityStamp, u.Email, u.DisplayName)).FirstOrDefault());
+            .Select(u => new AccountStamp(u.SecurityStamp, u.Email, u.DisplayName, u.MustChangePassword)).FirstOrDefault());
 
-    private sealed record AccountStamp(string? SecurityStamp, string? Email, string DisplayName);
+    private sealed record AccountStamp(string? SecurityStamp, string? Email, string DisplayName, bool MustChangePassword);
 
     /// <summary>Gives the page a readable cookie with the antiforgery request token, for its scripts to send back in <see cref="TokenHeader"/>.</summary>
     public static void IssueScriptToken(HttpContext http)

@@ -59,14 +59,15 @@ public sealed class SignInService(
         await throttle.SucceededAsync(account, client);
         signIn.AuthenticationScheme = scheme;
         await signIn.SignInAsync(user, isPersistent: false);
-        return new SignInOutcome.Succeeded();
+        return new SignInOutcome.Succeeded(user.MustChangePassword);
     }
 
     /// <summary>
     /// A signed-in person changes their own password, giving the current one: throttled like a sign-in (a stolen session
     /// must not be a way to guess it), checked by the same rules as any password. Identity's change renews the
     /// account's security stamp, so every session of the account ends; with <paramref name="cookieScheme"/> this browser
-    /// is signed in again at once.
+    /// is signed in again at once. The password is then the person's own: an admin-set one's requirement to change it
+    /// (<see cref="LiaisonUser.MustChangePassword"/>) ends in the same commit.
     /// </summary>
     public async Task<PasswordChange> ChangePasswordAsync(
         ClaimsPrincipal principal, string? current, string? next, string? cookieScheme)
@@ -100,6 +101,7 @@ public sealed class SignInService(
             changed = await users.ChangePasswordAsync(user, current!, next!);
             if (changed.Succeeded)
             {
+                user.MustChangePassword = false;
                 AuditLog.Add(db, clock, Actor.Of(principal), AuditActions.AccountPasswordChanged, user.Email ?? user.Id);
                 await db.SaveChangesAsync();
                 await tx.CommitAsync();
@@ -145,7 +147,8 @@ public sealed class SignInService(
 
 public abstract record SignInOutcome
 {
-    public sealed record Succeeded : SignInOutcome;
+    /// <param name="MustChangePassword">An admin set the password: the person must change it before anything else (<see cref="RequiredPasswordChange"/>).</param>
+    public sealed record Succeeded(bool MustChangePassword = false) : SignInOutcome;
 
     public sealed record Failed : SignInOutcome;
 

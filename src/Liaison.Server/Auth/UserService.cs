@@ -9,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Liaison.Server.Auth;
 
 /// <summary>Officer and admin accounts; shared by the API and the admin pages. There is no self-registration.</summary>
-public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext db, HandoverNotice notice, TimeProvider clock)
+public sealed class UserService(
+    UserManager<LiaisonUser> users, LiaisonDbContext db, HandoverNotice notice, AccountWelcome welcome, TimeProvider clock)
 {
     public async Task<List<UserDto>> ListAsync(CancellationToken ct)
     {
@@ -24,7 +25,7 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
     }
 
     public async Task<UserDto> DescribeAsync(LiaisonUser u) =>
-        new(u.Id, u.Email ?? "", u.DisplayName, u.Culture, (await users.GetRolesAsync(u)).Order().ToList(), Accounts.IsActive(u));
+        new(u.Id, u.Email ?? "", u.DisplayName, u.Culture, (await users.GetRolesAsync(u)).Order().ToList(), Accounts.IsActive(u), u.MustChangePassword);
 
     /// <summary>The accounts the work of <paramref name="id"/> may be handed over to: every other active account.</summary>
     public async Task<List<OfficerRef>> SuccessorsOfAsync(string id, CancellationToken ct) =>
@@ -35,11 +36,19 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
 
     public async Task<UserDto?> FindAsync(string id) => await users.FindByIdAsync(id) is { } u ? await DescribeAsync(u) : null;
 
+    /// <summary>
+    /// Creates an account with the password the admin chose. That password is temporary: its holder must change it at the
+    /// first sign-in (<see cref="RequiredPasswordChange"/>), and is told by mail (<see cref="AccountWelcome"/>, in the same
+    /// commit) that the account exists, where to sign in and that the admin gives them the password, never the password.
+    /// </summary>
     public async Task<ServiceResult<UserDto>> CreateAsync(CreateUserRequest request, Actor actor)
     {
         var v = new Validation();
         var (email, displayName, role, culture) = ReadAccount(v, request.Email, request.DisplayName, request.Role, request.Culture);
-        var user = new LiaisonUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName, Culture = culture };
+        var user = new LiaisonUser
+        {
+            UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName, Culture = culture, MustChangePassword = true,
+        };
         v.Required("password", request.Password, 200);
         if (request.Password is { Length: <= 200 } password && !string.IsNullOrWhiteSpace(password))
         {
@@ -69,6 +78,7 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
         await users.AddToRoleAsync(user, role);
         AuditLog.Add(db, clock, actor, AuditActions.AccountCreated, email, new AuditChanges { RecordEmpty = true }
             .Field("displayName", null, displayName).Field("role", null, role).Field("culture", null, culture));
+        welcome.Queue(user, role == Roles.Admin, await NameOfAsync(actor));
         await db.SaveChangesAsync();
         await tx.CommitAsync();
         return await DescribeAsync(user);
@@ -165,6 +175,12 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
             }
 
             user.PasswordHash = users.PasswordHasher.HashPassword(user, password);
+            // Someone else's password, set by an admin, is temporary like a new account's: its holder changes it at
+            // the next sign-in. An admin's own stays theirs.
+            if (user.Id != actor.Id)
+            {
+                user.MustChangePassword = true;
+            }
         }
 
         if (!Check(await users.UpdateAsync(user), v))
@@ -195,8 +211,7 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
             var moved = await Handover.MoveAsync(db, user, successor, actor.Name, clock.GetUtcNow(), ct);
             handedOver = new Handover.Work(moved.Cases.Count, moved.ChiefOf.Count, moved.SquadOf.Count);
             // The successor hears of it at once, in the same commit: one mail listing what is now theirs.
-            var byName = actor.Id is null ? null : (await users.FindByIdAsync(actor.Id))?.DisplayName;
-            await notice.QueueAsync(moved, user, successor, byName ?? actor.Name, ct);
+            await notice.QueueAsync(moved, user, successor, await NameOfAsync(actor), ct);
             if (!moved.IsEmpty)
             {
                 // A handover that found nothing left to move (the same request again) is no change to log.
@@ -219,6 +234,10 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
         await tx.CommitAsync(ct);
         return new UserUpdated(await DescribeAsync(user), handedOver);
     }
+
+    /// <summary>How a mail names the admin who acted: their display name, else what the change log calls them.</summary>
+    private async Task<string> NameOfAsync(Actor actor) =>
+        (actor.Id is null ? null : (await users.FindByIdAsync(actor.Id))?.DisplayName) ?? actor.Name;
 
     private async Task<int> ActiveAdminsAsync(CancellationToken ct)
     {
@@ -280,7 +299,8 @@ public sealed class UserService(UserManager<LiaisonUser> users, LiaisonDbContext
 public sealed record CreateUserRequest(string? Email, string? DisplayName, string? Password, string? Role, string? Culture = null);
 
 /// <summary>An admin's change of an account. Email, name, role and language are the account's new values (as when it is
-/// created); <paramref name="Active"/> null keeps it as it is; <paramref name="Password"/> sets a new password when given;
+/// created); <paramref name="Active"/> null keeps it as it is; <paramref name="Password"/> sets a new password when given
+/// (someone else's is temporary: they must change it at their next sign-in);
 /// <paramref name="HandOverTo"/> (an active account's id or email) takes over the account's work.</summary>
 public sealed record UpdateUserRequest(
     string? Email, string? DisplayName, string? Role, string? Culture = null, bool? Active = null, string? Password = null, string? HandOverTo = null);
@@ -289,16 +309,21 @@ public sealed record UpdateUserRequest(
 public sealed record UserUpdated(UserDto User, Handover.Work? HandedOver);
 
 /// <param name="Active">False once an admin deactivated it (停用): it cannot sign in.</param>
-public sealed record UserDto(string Id, string Email, string DisplayName, string Culture, IReadOnlyList<string> Roles, bool Active = true);
+/// <param name="MustChangePassword">
+/// An admin set its password (created it, or set a new one): until its holder changes it, they can do nothing else.
+/// </param>
+public sealed record UserDto(
+    string Id, string Email, string DisplayName, string Culture, IReadOnlyList<string> Roles, bool Active = true, bool MustChangePassword = false);
 
 /// <summary>
 /// The signed-in account as <see cref="UserDto"/> describes it, and the zone the pages show times in
 /// (<c>Liaison:TimeZone</c>, by its IANA name), so a script such as the designer shows them the same way.
 /// </summary>
-public sealed record MeDto(string Id, string Email, string DisplayName, string Culture, IReadOnlyList<string> Roles, bool Active, string TimeZone)
+public sealed record MeDto(
+    string Id, string Email, string DisplayName, string Culture, IReadOnlyList<string> Roles, bool Active, string TimeZone, bool MustChangePassword = false)
 {
     public MeDto(UserDto user, string timeZone)
-        : this(user.Id, user.Email, user.DisplayName, user.Culture, user.Roles, user.Active, timeZone)
+        : this(user.Id, user.Email, user.DisplayName, user.Culture, user.Roles, user.Active, timeZone, user.MustChangePassword)
     {
     }
 }

@@ -135,6 +135,7 @@ public static class LiaisonHost
         services.AddLiaisonSessions(config); // sign-in throttling, rate limits, session revocation, antiforgery (Auth/SessionSecurity.cs)
         services.AddScoped<UserService>();
         services.AddScoped<HandoverNotice>();
+        services.AddScoped<AccountWelcome>();
         services.AddScoped<DepartmentService>();
         services.AddScoped<LiaisonChange>();
         services.AddScoped<EnterpriseService>();
@@ -258,6 +259,7 @@ public static class LiaisonHost
         app.UseRequestCharset();
         app.UseAuthentication();
         app.UseLiaisonSessions();
+        app.UseRequiredPasswordChange(); // an admin-set password: nothing but changing it (Auth/RequiredPasswordChange.cs)
         app.UseAuthorization();
         app.UseMiddleware<NulCharacterGuard>();
         app.UseAntiforgery();

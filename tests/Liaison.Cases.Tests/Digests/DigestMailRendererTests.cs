@@ -15,6 +15,25 @@ public sealed class DigestMailRendererTests
     };
 
     [Fact]
+    public void The_new_account_notice_says_where_and_as_whom_to_sign_in_in_the_accounts_language_and_escapes_html()
+    {
+        var mail = new AccountCreatedMail("<b>李娜</b>", "li.na@anyue.example", Admin: false, "张主任", Local(3, 10, 9), "https://liaison.example/account/login");
+
+        var zh = _renderer.Render(mail, "zh-CN");
+        var en = _renderer.Render(mail with { RecipientName = "Li Na", Admin = true }, "en");
+
+        Assert.Equal("【新账号】<b>李娜</b>，您的点对点联络平台账号已开通", zh.Subject);
+        Assert.Contains("张主任 于 2026年3月10日（周二）09:00 为您开通了安岳经济开发区点对点联络平台的账号（园区工作人员）。", zh.TextBody);
+        Assert.Contains("登录地址：https://liaison.example/account/login\n登录邮箱：li.na@anyue.example", zh.TextBody);
+        Assert.Contains("&lt;b&gt;李娜&lt;/b&gt;", zh.HtmlBody);
+        Assert.Contains("href=\"https://liaison.example/account/login\"", zh.HtmlBody);
+        Assert.Equal("[New account] Li Na, your Liaison account is ready", en.Subject);
+        Assert.Contains("opened an account for you (administrator)", en.TextBody);
+        Assert.Contains("Sign in with: li.na@anyue.example", en.TextBody);
+        Assert.Throws<ArgumentException>(() => _renderer.Render(mail with { SignInLink = "javascript:alert(1)" }, "zh-CN"));
+    }
+
+    [Fact]
     public void Handler_digest_lists_sections_in_order_and_escapes_html()
     {
         var mail = _renderer.Render(new HandlerDigestMail("王建国", new DateOnly(2026, 3, 10),

@@ -240,9 +240,20 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
         var listed = await admin.GetStringAsync(created.Headers.Location!.OriginalString);
         Assert.Contains("已创建账号 wang.fang@anyue.gov.example", listed);
-        Assert.Matches("<tr data-email=\"wang.fang@anyue.gov.example\" data-active=\"true\">\\s*<td>[^<]*</td><td>王芳</td><td>工作人员</td><td>中文</td>\\s*<td>在用</td>", listed);
+        Assert.Matches("<tr data-email=\"wang.fang@anyue.gov.example\" data-active=\"true\" data-must-change-password=\"true\">\\s*<td>[^<]*</td><td>王芳</td><td>工作人员</td><td>中文</td>\\s*"
+            + "<td>在用\\s*<span class=\"tag note\">待修改初始密码</span>\\s*</td>", listed);
 
+        // The admin's password is the newcomer's first one: they change it before anything else, then work as an officer.
         var newcomer = await SignInAsync("wang.fang@anyue.gov.example", "new-officer-password-1");
+        Assert.Equal("/account/password", (await newcomer.GetAsync("/cases")).Headers.Location?.OriginalString);
+        var form = await newcomer.GetStringAsync("/account/password");
+        Assert.Equal(HttpStatusCode.Redirect, (await newcomer.PostAsync("/account/password", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(form),
+            ["currentPassword"] = "new-officer-password-1",
+            ["newPassword"] = "wang-fang-own-choice-2",
+            ["confirmPassword"] = "wang-fang-own-choice-2",
+        }))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await newcomer.GetAsync("/cases")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await newcomer.GetAsync("/admin")).StatusCode); // an officer, not an admin
     }

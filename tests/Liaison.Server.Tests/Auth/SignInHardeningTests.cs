@@ -24,6 +24,7 @@ public sealed class SignInHardeningTests(AppFixture fixture) : IClassFixture<App
         var admin = await _app.AsAdminAsync();
         var created = await admin.PostAsJsonAsync("/api/users", new { email, displayName = "测试专员", password, role = "Officer" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await _app.AccountInUseAsync(email);
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 

@@ -24,6 +24,7 @@ public sealed class CaseHandOverTests : IAsyncLifetime
         var admin = await _app.AsAdminAsync();
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/users",
             new { email = Colleague, displayName = "李娜", password = "officer-password-2", role = "Officer" })).StatusCode);
+        await _app.AccountInUseAsync(Colleague);
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();

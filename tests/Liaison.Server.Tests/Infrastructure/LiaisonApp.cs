@@ -164,7 +164,10 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
 
     public Task<HttpClient> AsAdminAsync() => SignInAsync(AdminEmail, AdminPassword);
 
-    /// <summary>Creates an officer account through the admin API (once per email) and signs in as it.</summary>
+    /// <summary>
+    /// Creates an officer account through the admin API (once per email), as if its holder had already changed the
+    /// admin's password at the first sign-in and had its new-account notice long ago (<see cref="AccountInUseAsync"/>), and signs in as it.
+    /// </summary>
     public async Task<HttpClient> AsOfficerAsync(string email = "officer@test.example")
     {
         const string password = "officer-password-1";
@@ -175,7 +178,29 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
             throw new InvalidOperationException($"Could not create officer: {created.StatusCode} {await created.Content.ReadAsStringAsync()}");
         }
 
+        if (created.StatusCode == System.Net.HttpStatusCode.Created)
+        {
+            await AccountInUseAsync(email);
+        }
+
         return await SignInAsync(email, password);
+    }
+
+    /// <summary>
+    /// Makes an account an admin just created (or reset) one already in use, as tests of something else want it: its
+    /// holder changed the admin's password at the first sign-in (keeping the same one here, so the test knows it) and its
+    /// new-account notice went out long ago (its outbox row is marked sent, so it takes no part in the test's mail). The
+    /// forced change and the notice themselves are tested in Auth/FirstPasswordTests.
+    /// </summary>
+    public async Task AccountInUseAsync(string email)
+    {
+        var normalized = email.Trim().ToUpperInvariant();
+        await WithDbAsync(db => db.Users.Where(u => u.NormalizedEmail == normalized)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.MustChangePassword, false)));
+        var now = Clock.GetUtcNow();
+        await WithDbAsync(db => db.Outbox
+            .Where(m => m.Kind == Liaison.Cases.Digests.DigestKind.AccountCreated && m.ToAddress.ToUpper() == normalized && m.Status == OutboxStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Sent).SetProperty(m => m.SentAt, now)));
     }
 
     /// <summary>A browser-like client signed in through the sign-in form: it carries the cookie, not a bearer token.</summary>

@@ -78,6 +78,7 @@ public sealed class LanguageTests(AppFixture fixture) : IClassFixture<AppFixture
             email = "english.officer@test.example", displayName = "Jane Officer", password = "english-officer-1", role = "Officer", culture = "en",
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await App.AccountInUseAsync("english.officer@test.example");
         var browser = App.Anonymous();
         var login = await browser.GetStringAsync("/account/login");
         var signedIn = await browser.PostAsync("/account/login", Form(

@@ -52,11 +52,12 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
 
         var list = await admin.GetFromJsonAsync<List<JsonElement>>("/api/mail-templates");
         // The design's sixteen kinds, joint cases' part-submitted, key enterprises' three, the enterprise's answer to its rating
-        // and its cancellation notice, the officer, handler and leader handovers, the officer's urging, the three digests and
-        // the work handover notice, each in two languages and three parts.
-        Assert.Equal(30 * 2 * 3, list!.Count);
-        Assert.Equal(30 * 2 * 3, list.Select(e => $"{e.GetProperty("kind")}/{e.GetProperty("culture")}/{e.GetProperty("part")}").Distinct().Count());
-        Assert.Equal(["handler-digest", "officer-digest", "league-table", "work-handover"], list.Select(e => e.GetProperty("kind").GetString()).Distinct().TakeLast(4));
+        // and its cancellation notice, the officer, handler and leader handovers, the officer's urging, the three digests,
+        // the work handover notice and the new account's notice, each in two languages and three parts.
+        Assert.Equal(31 * 2 * 3, list!.Count);
+        Assert.Equal(31 * 2 * 3, list.Select(e => $"{e.GetProperty("kind")}/{e.GetProperty("culture")}/{e.GetProperty("part")}").Distinct().Count());
+        Assert.Equal(["handler-digest", "officer-digest", "league-table", "work-handover", "account-created"],
+            list.Select(e => e.GetProperty("kind").GetString()).Distinct().TakeLast(5));
         Assert.Contains(list, e => e.GetProperty("kind").GetString() == "part-submitted" && e.GetProperty("culture").GetString() == "en");
         var edited = Assert.Single(list, e => e.GetProperty("kind").GetString() == "reopened" && e.GetProperty("overridden").GetBoolean());
         Assert.Equal("en", edited.GetProperty("culture").GetString());
