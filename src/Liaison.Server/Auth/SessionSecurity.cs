@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Liaison.Cases.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Http;
 using Microsoft.AspNetCore.Antiforgery;
@@ -193,9 +194,22 @@ public static class SessionSecurity
         });
     }
 
+    /// <summary>
+    /// A 429 with Retry-After: on a page (a liaison's link form on a phone, the sign-in form) a page saying how long to
+    /// wait, with the way back; on the API, problem details.
+    /// </summary>
     public static async Task TooMany(HttpContext http, TimeSpan retryAfter)
     {
-        http.Response.Headers.RetryAfter = Seconds(retryAfter);
+        var seconds = Seconds(retryAfter);
+        http.Response.Headers.RetryAfter = seconds;
+        if (PageErrors.IsPage(http))
+        {
+            await ExpiredForm.WriteRefusedAsync(http, new Text("操作过于频繁", "Too many requests"),
+                new Text($"提交过于频繁，这次没有任何改动。请 {seconds} 秒后返回页面再试。", $"Too many requests in a short time; this one changed nothing. Go back to the page and try again in {seconds} seconds."),
+                StatusCodes.Status429TooManyRequests);
+            return;
+        }
+
         await Problems.TooManyRequests(
             "尝试过于频繁，请稍后再试", "too many attempts; try again later").ExecuteAsync(http);
     }

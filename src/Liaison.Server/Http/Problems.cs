@@ -299,13 +299,13 @@ public static class ExpiredForm
     /// A page's form refused before its page could answer: a 400 page with the way back to the form. A personal link's
     /// page sends no referrer (its address is a key), but its form posts to the page's own address.
     /// </summary>
-    public static Task WriteRefusedAsync(HttpContext http, Text title, Text message)
+    public static Task WriteRefusedAsync(HttpContext http, Text title, Text message, int status = StatusCodes.Status400BadRequest)
     {
         var path = http.Request.Path;
         var back = Uri.TryCreate(http.Request.Headers.Referer.ToString(), UriKind.Absolute, out var referer) && referer.Authority == http.Request.Host.Value
             ? referer.PathAndQuery
             : path.StartsWithSegments("/l") || path.StartsWithSegments("/e") ? path.ToString() : "/";
-        return PageResults.Message(new MessageModel(title, message, back, new Text("返回页面", "Back to the page")), StatusCodes.Status400BadRequest)
+        return PageResults.Message(new MessageModel(title, message, back, new Text("返回页面", "Back to the page")), status)
             .ExecuteAsync(http);
     }
 }

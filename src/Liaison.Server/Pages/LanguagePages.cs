@@ -13,11 +13,14 @@ public static class LanguagePages
         return app;
     }
 
-    private static IResult Switch(HttpContext http, [FromForm] string? culture, [FromForm] string? returnUrl)
+    private static async Task<IResult> Switch(HttpContext http, [FromForm] string? culture, [FromForm] string? returnUrl)
     {
         if (Cultures.Normalize(culture) is not { } chosen)
         {
-            return Problems.BadRequest($"不支持的语言：{culture}", $"unsupported language '{culture}': use zh-CN or en");
+            // The header's form, in a browser: a page, not JSON.
+            await PageErrors.WriteAsync(http, StatusCodes.Status400BadRequest,
+                new Text($"不支持的语言：{culture}（可选 zh-CN 或 en）", $"Unsupported language \"{culture}\": use zh-CN or en"));
+            return Results.Empty;
         }
 
         http.Response.Cookies.Append(Ui.CookieName, chosen, new CookieOptions

@@ -36,11 +36,14 @@ public static class WorkflowDefinitionJson
         }
         catch (JsonException ex)
         {
+            // The reader's own sentence ends with its 0-based "LineNumber: 0 | BytePositionInLine: 1": the 1-based
+            // position is said once, before it.
+            var what = ex.Message.Split(" Path: ")[0].Split(" LineNumber: ")[0].Trim();
             throw new WorkflowDefinitionException(
-                $"The workflow definition is not valid JSON (line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}): {ex.Message}",
+                $"The workflow definition is not valid JSON (line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}): {what}",
                 ex.Path ?? "$", inner: ex)
             {
-                MessageZh = $"流程定义不是有效的 JSON（第 {ex.LineNumber + 1} 行，第 {ex.BytePositionInLine + 1} 个字节）：{ex.Message}",
+                MessageZh = $"流程定义不是有效的 JSON（第 {ex.LineNumber + 1} 行，第 {ex.BytePositionInLine + 1} 个字节）",
             };
         }
         return Parse(node);

@@ -50,20 +50,26 @@ public sealed class SignInLimitsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Link_posts_are_rate_limited_per_client()
+    public async Task Link_posts_are_rate_limited_per_client_with_a_page_saying_how_long_to_wait()
     {
         var client = _app.Anonymous();
-        var statuses = new List<HttpStatusCode>();
+        var answers = new List<HttpResponseMessage>();
         foreach (var prefix in new[] { "/l/", "/e/", "/l/" })
         {
             var request = new HttpRequestMessage(HttpMethod.Post, prefix + "not-a-token") { Content = new FormUrlEncodedContent([]) };
             request.Headers.Add("X-Forwarded-For", "10.2.2.2");
-            statuses.Add((await client.SendAsync(request)).StatusCode);
+            answers.Add(await client.SendAsync(request));
         }
 
-        Assert.NotEqual(HttpStatusCode.TooManyRequests, statuses[0]);
-        Assert.NotEqual(HttpStatusCode.TooManyRequests, statuses[1]);
-        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[2]);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, answers[0].StatusCode);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, answers[1].StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, answers[2].StatusCode);
+        // A liaison's phone shows a page, not JSON: how long to wait, and the way back to the link's page.
+        var limited = answers[2];
+        var page = await limited.Content.ReadAsStringAsync();
+        Assert.Equal("text/html", limited.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"请 {limited.Headers.RetryAfter!.Delta!.Value.TotalSeconds:0} 秒后返回页面再试", page);
+        Assert.Contains("href=\"/l/not-a-token\"", page);
     }
 
     [Fact]

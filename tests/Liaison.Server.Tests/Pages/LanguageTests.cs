@@ -60,12 +60,13 @@ public sealed class LanguageTests(AppFixture fixture) : IClassFixture<AppFixture
     }
 
     [Fact]
-    public async Task An_unknown_language_is_refused_and_changes_nothing()
+    public async Task An_unknown_language_is_refused_with_a_page_and_changes_nothing()
     {
         var response = await App.Anonymous().PostAsync("/language", Form(("culture", "fr"), ("returnUrl", "/")));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("不支持的语言：fr（可选 zh-CN 或 en）", await response.Content.ReadAsStringAsync());
         Assert.False(response.Headers.Contains("Set-Cookie"));
     }
 

@@ -131,6 +131,8 @@ public sealed class WorkflowApiTests(WorkflowApiTests.Fixture fixture) : IClassF
         var unreadable = await malformed.Content.ReadAsStringAsync();
         Assert.Contains("not valid JSON", unreadable);
         Assert.Contains("流程定义不是有效的 JSON", unreadable);
+        // The position once, 1-based: not the reader's own 0-based "LineNumber: 0".
+        Assert.DoesNotContain("LineNumber", unreadable);
         Assert.Equal(HttpStatusCode.BadRequest, mismatch.StatusCode);
         Assert.Contains("does not match", await mismatch.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
