@@ -30,6 +30,7 @@ public sealed class Validation
         ["officer"] = new("接手人", "New officer"),
         ["approve"] = new("审批意见", "Decision"),
         ["decision"] = new("决定", "Decision"),
+        ["requestId"] = new("请求编号", "Request id"),
     };
 
     /// <summary>What the pages call <paramref name="field"/> in words, or null for a field they do not name so.</summary>
