@@ -422,6 +422,36 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(before, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
     }
 
+    [Theory]
+    [InlineData("confirm")]
+    [InlineData("urge")]
+    [InlineData("cancel")]
+    public async Task An_optional_body_sent_as_json_null_is_400_like_a_required_one_and_changes_nothing(string action)
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+        var timeline = await TimelineLengthAsync(officer, number);
+
+        var problem = await ProblemAsync(await officer.PostAsync($"/api/cases/{number}/{action}", Json("null")), HttpStatusCode.BadRequest);
+
+        Assert.Contains("请求体是 null", problem.GetProperty("detail").GetString());
+        Assert.Equal(timeline, await TimelineLengthAsync(officer, number));
+        Assert.Equal("dispatched", (await Cases.CaseTestKit.GetCaseAsync(officer, number)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task An_optional_body_left_out_is_still_no_body()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+
+        var urged = await officer.PostAsync($"/api/cases/{number}/urge", null);
+        var emptyJson = await officer.PostAsync($"/api/cases/{number}/urge", new StringContent("", Encoding.UTF8, "application/json"));
+
+        Assert.True(urged.StatusCode == HttpStatusCode.OK, await urged.Content.ReadAsStringAsync());
+        Assert.True(emptyJson.StatusCode == HttpStatusCode.OK, await emptyJson.Content.ReadAsStringAsync());
+    }
+
     private static async Task<int> TimelineLengthAsync(HttpClient officer, string number) =>
         (await Cases.CaseTestKit.GetCaseAsync(officer, number)).GetProperty("timeline").GetArrayLength();
 }
