@@ -422,6 +422,45 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(before, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
     }
 
+    [Fact]
+    public async Task Raising_a_visit_problems_case_again_with_a_wrong_body_is_400_and_with_a_right_one_the_same_case()
+    {
+        var admin = await _app.AsAdminAsync();
+        var officer = await _app.AsOfficerAsync();
+        const string first17 = "91512021MA5000001";
+        var entry = await admin.PostAsJsonAsync("/api/enterprises", new
+        {
+            name = "安岳再次转办测试企业", creditCode = first17 + Liaison.Cases.Enterprises.UnifiedSocialCreditCode.ComputeCheckCharacter(first17), industryChain = "other",
+            contacts = new object[] { new { name = "王经理", phone = "13800001111" } },
+        });
+        var enterprise = (await entry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var logged = await officer.PostAsJsonAsync($"/api/enterprises/{enterprise}/visits", new
+        {
+            visitedOn = "2026-03-02", findings = "企业反映用电问题。",
+            problems = new[] { new { title = "用电扩容", description = "需要扩容。", departmentCode = "fgj", category = "factor-guarantee" } },
+        });
+        var visit = await logged.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(logged.StatusCode == HttpStatusCode.Created, visit.ToString());
+        var path = $"/api/visits/{visit.GetProperty("id").GetInt64()}/problems/{visit.GetProperty("problems")[0].GetProperty("id").GetInt64()}/case";
+        var raised = await officer.PostAsync(path, Json("{}"));
+        Assert.Equal(HttpStatusCode.Created, raised.StatusCode);
+        var number = (await raised.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString();
+        var cases = await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count()));
+
+        foreach (var (body, field) in new[] { ("""{"departmentCode":"zz"}""", "departmentCode"), ("""{"priority":"soon"}""", "priority"), ("""{"category":"nope"}""", "category") })
+        {
+            var problem = await ProblemAsync(await officer.PostAsync(path, Json(body)), HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        }
+
+        await ProblemAsync(await officer.PostAsync(path, Json("null")), HttpStatusCode.BadRequest);
+        var again = await officer.PostAsync(path, Json("""{"departmentCode":"gdgs","priority":"urgent"}"""));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(number, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsync(path, null)).StatusCode);
+        Assert.Equal(cases, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
+    }
+
     [Theory]
     [InlineData("confirm")]
     [InlineData("urge")]
