@@ -415,7 +415,7 @@ public sealed class VisitService(
                 continue;
             }
 
-            var title = v.Required($"{field}.title", p.Title, 200);
+            var title = v.RequiredLine($"{field}.title", p.Title, 200);
             var description = v.Required($"{field}.description", p.Description, 4000);
             var department = Validation.Optional(p.DepartmentCode);
             if (department is not null && !active.Contains(department))

@@ -461,6 +461,52 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(cases, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
     }
 
+    [Fact]
+    public async Task A_line_break_in_a_single_line_field_is_400_naming_it_and_in_a_description_is_kept()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var admin = await _app.AsAdminAsync();
+        var cases = await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count()));
+        var titled = JsonSerializer.SerializeToNode(Cases.CaseTestKit.NewCase())!.AsObject();
+        titled["title"] = "T2\r\nBcc: evil@x.example";
+        var named = JsonSerializer.SerializeToNode(Cases.CaseTestKit.NewCase())!.AsObject();
+        const string fresh17 = "91512021MA5000002", fresh3 = "91512021MA5000003";
+        var fresh3Code = fresh3 + Liaison.Cases.Enterprises.UnifiedSocialCreditCode.ComputeCheckCharacter(fresh3);
+        named["enterprise"] = JsonSerializer.SerializeToNode(new
+        {
+            name = "安岳\n换行测试有限公司", creditCode = fresh17 + Liaison.Cases.Enterprises.UnifiedSocialCreditCode.ComputeCheckCharacter(fresh17), contact = "王经理",
+        });
+
+        foreach (var (response, field) in new[]
+        {
+            (await officer.PostAsJsonAsync("/api/cases", titled), "title"),
+            (await officer.PostAsJsonAsync("/api/cases", named), "enterprise.name"),
+            (await admin.PostAsJsonAsync("/api/departments", new
+            {
+                code = "crlf", name = "换行局", handler = new { name = "张\r\n伟", email = "h@anyue.example" }, leader = new { name = "李强", email = "l@anyue.example" },
+            }), "handler.name"),
+            (await admin.PostAsJsonAsync("/api/enterprises", new
+            {
+                name = "安岳换行\r\n企业", creditCode = fresh3Code, contacts = new object[] { new { name = "王\n经理", phone = "13800001111" } },
+            }), "name"),
+            (await admin.PostAsJsonAsync("/api/enterprises", new
+            {
+                name = "安岳换行企业", creditCode = fresh3Code, contacts = new object[] { new { name = "王\n经理", phone = "13800001111" } },
+            }), "contacts[0].name"),
+        })
+        {
+            var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var messages), problem.ToString());
+            Assert.Contains("不能换行", messages[0].GetString());
+        }
+
+        Assert.Equal(cases, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/departments/crlf")).StatusCode);
+        var described = JsonSerializer.SerializeToNode(Cases.CaseTestKit.NewCase())!.AsObject();
+        described["description"] = "第一行\r\n第二行";
+        Assert.Equal("第一行\r\n第二行", (await Cases.CaseTestKit.OpenAsync(officer, described)).GetProperty("description").GetString());
+    }
+
     [Theory]
     [InlineData("confirm")]
     [InlineData("urge")]
