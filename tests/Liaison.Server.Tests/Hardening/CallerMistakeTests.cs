@@ -507,6 +507,19 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal("第一行\r\n第二行", (await Cases.CaseTestKit.OpenAsync(officer, described)).GetProperty("description").GetString());
     }
 
+    [Fact]
+    public async Task A_subject_template_longer_than_a_subject_needs_is_400_and_stores_nothing()
+    {
+        var admin = await _app.AsAdminAsync();
+        var before = await admin.GetStringAsync("/api/mail-templates/dispatch/zh-CN/subject");
+
+        var response = await admin.PutAsJsonAsync("/api/mail-templates/dispatch/zh-CN/subject", new { source = "{{ Case.Number }} " + new string('长', 100_000 - 18) });
+
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("邮件主题模板不能超过 1000 个字符", problem.GetProperty("errors").GetProperty("source")[0].GetString());
+        Assert.Equal(before, await admin.GetStringAsync("/api/mail-templates/dispatch/zh-CN/subject"));
+    }
+
     [Theory]
     [InlineData("confirm")]
     [InlineData("urge")]
