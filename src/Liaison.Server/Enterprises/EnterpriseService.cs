@@ -31,9 +31,9 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         if (!string.IsNullOrWhiteSpace(filter.Q))
         {
             var text = filter.Q.Trim();
-            var term = "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            var term = LikePattern.Containing(text);
             var code = text.ToUpperInvariant();
-            query = query.Where(e => EF.Functions.ILike(e.Name, term) || e.CreditCode == code);
+            query = query.Where(e => EF.Functions.ILike(e.Name, term, LikePattern.Escape) || e.CreditCode == code);
         }
 
         if (filter.Key is { } key)

@@ -520,6 +520,34 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(before, await admin.GetStringAsync("/api/mail-templates/dispatch/zh-CN/subject"));
     }
 
+    [Fact]
+    public async Task A_search_for_an_underscore_or_a_percent_sign_finds_them_not_every_case()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var plain = (await Cases.CaseTestKit.OpenAsync(officer, Cases.CaseTestKit.NewCase(title: "通配AXB检索"))).GetProperty("number").GetString();
+        var underscored = (await Cases.CaseTestKit.OpenAsync(officer, Cases.CaseTestKit.NewCase(title: "通配A_B检索"))).GetProperty("number").GetString();
+
+        async Task<List<string?>> FoundAsync(string q) =>
+            (await officer.GetFromJsonAsync<JsonElement>("/api/cases?q=" + Uri.EscapeDataString(q))).GetProperty("items").EnumerateArray()
+                .Select(i => i.GetProperty("number").GetString()).ToList();
+
+        Assert.Equal([underscored], await FoundAsync("通配A_B"));
+        Assert.DoesNotContain(plain, await FoundAsync("_"));
+        Assert.DoesNotContain(plain, await FoundAsync("%"));
+        Assert.DoesNotContain(plain, await FoundAsync("\\"));
+
+        // The register's search and the audit log's filters escape the same way.
+        const string first17 = "91512021MA5000004";
+        var registered = await (await _app.AsAdminAsync()).PostAsJsonAsync("/api/enterprises", new
+        {
+            name = "安岳下划线_百分号%企业", creditCode = first17 + Liaison.Cases.Enterprises.UnifiedSocialCreditCode.ComputeCheckCharacter(first17),
+            contacts = new object[] { new { name = "王经理", phone = "13800001111" } },
+        });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var found = await officer.GetFromJsonAsync<JsonElement>("/api/enterprises?q=" + Uri.EscapeDataString("线_百分号%企"));
+        Assert.Equal(["安岳下划线_百分号%企业"], found.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("name").GetString()));
+    }
+
     [Theory]
     [InlineData("confirm")]
     [InlineData("urge")]
