@@ -578,6 +578,21 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.True(emptyJson.StatusCode == HttpStatusCode.OK, await emptyJson.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task The_calendar_takes_a_years_schedule_for_the_years_it_computes_deadlines_in_and_no_other()
+    {
+        var admin = await _app.AsAdminAsync();
+        static StringContent Year(int year) => Json($$"""{"year":{{year}},"version":"test-{{year}}","source":"test","holidays":[{"name":"New Year","nameZh":"元旦","days":["{{year}}-01-01"]}],"workdays":[]}""");
+
+        var beyond = await admin.PutAsync("/api/calendar/years/2100", Year(2100));
+        var due = await admin.GetAsync("/api/calendar/due?from=2100-01-04T10:00&workingDays=1");
+
+        var problem = await ProblemAsync(beyond, HttpStatusCode.BadRequest);
+        Assert.Contains("2000–2099", problem.ToString());
+        Assert.Contains("2000–2099", (await ProblemAsync(due, HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/calendar/years/2100")).StatusCode);
+    }
+
     private static async Task<int> TimelineLengthAsync(HttpClient officer, string number) =>
         (await Cases.CaseTestKit.GetCaseAsync(officer, number)).GetProperty("timeline").GetArrayLength();
 }
