@@ -593,6 +593,19 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/calendar/years/2100")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_rating_of_a_case_that_does_not_exist_says_there_is_no_such_case()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+
+        var unknown = await ProblemAsync(await officer.GetAsync("/api/cases/NOPE/rating"), HttpStatusCode.NotFound);
+        var unrated = await ProblemAsync(await officer.GetAsync($"/api/cases/{number}/rating"), HttpStatusCode.NotFound);
+
+        Assert.Contains("没有编号为 NOPE 的事项", unknown.GetProperty("detail").GetString());
+        Assert.Contains($"事项 {number} 没有企业评价", unrated.GetProperty("detail").GetString());
+    }
+
     private static async Task<int> TimelineLengthAsync(HttpClient officer, string number) =>
         (await Cases.CaseTestKit.GetCaseAsync(officer, number)).GetProperty("timeline").GetArrayLength();
 }
