@@ -247,4 +247,17 @@ public sealed class FormMistakeTests(AppFixture fixture) : IClassFixture<AppFixt
         Assert.Contains(says, await BodyAsync(await browser.GetAsync(url), HttpStatusCode.BadRequest));
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/enterprises?key=true&visitDue=false")).StatusCode);
     }
+
+    [Fact]
+    public async Task Retrying_a_mail_that_does_not_exist_from_the_outbox_page_says_so_and_a_tab_that_does_not_exist_is_400()
+    {
+        var admin = await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+
+        var retried = await PostAsync(admin, "/admin/outbox", $"/admin/outbox/{Guid.NewGuid()}/retry", []);
+        var tab = await admin.GetAsync("/admin/outbox?show=zz");
+
+        Assert.Contains("没有这封邮件", await BodyAsync(retried, HttpStatusCode.NotFound));
+        Assert.Contains("show 只能是 sent", await BodyAsync(tab, HttpStatusCode.BadRequest));
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/admin/outbox?show=sent")).StatusCode);
+    }
 }
