@@ -25,8 +25,14 @@ public sealed record Holiday(string Name, string NameZh, IReadOnlyList<DateOnly>
 /// </remarks>
 public sealed class YearSchedule
 {
+    /// <summary>
+    /// The years Liaison's calendar works in, one range for everything dated: a year's schedule, a deadline's start,
+    /// a report's period. Far from DateOnly's ends, so the arithmetic near them never overflows.
+    /// </summary>
     public const int MinYear = 2000;
-    public const int MaxYear = 2100;
+
+    /// <inheritdoc cref="MinYear"/>
+    public const int MaxYear = 2099;
     private const string DateFormat = "yyyy-MM-dd";
 
     private readonly HashSet<DateOnly> _daysOff;

@@ -117,7 +117,14 @@ public static class AdminPages
             return DepartmentNotFound(code);
         }
 
-        var input = DepartmentForm.From(form, code);
+        var unreadable = new Validation();
+        var input = DepartmentForm.From(form, unreadable, code);
+        if (!unreadable.IsValid)
+        {
+            return DepartmentPage(isNew: false, input, current.IsSample, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest,
+                await departments.OpenWorkCountAsync(code, ct));
+        }
+
         var result = await departments.UpdateAsync(code, input.ToInput(), Actor.Of(user), ct);
         return result.Error is { } error
             ? DepartmentPage(isNew: false, input, current.IsSample, error, PageResults.StatusOf(error), await departments.OpenWorkCountAsync(code, ct))
@@ -128,7 +135,13 @@ public static class AdminPages
 
     private static async Task<IResult> CreateDepartment(IFormCollection form, DepartmentService departments, ClaimsPrincipal user, CancellationToken ct)
     {
-        var input = DepartmentForm.From(form);
+        var unreadable = new Validation();
+        var input = DepartmentForm.From(form, unreadable);
+        if (!unreadable.IsValid)
+        {
+            return DepartmentPage(isNew: true, input, false, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest);
+        }
+
         var result = await departments.CreateAsync(input.ToInput(), Actor.Of(user), ct);
         return result.Error is { } error
             ? DepartmentPage(isNew: true, input, false, error, PageResults.StatusOf(error))
@@ -208,8 +221,14 @@ public static class AdminPages
             return NoSuchAccount();
         }
 
+        var unreadable = new Validation();
         var input = new UserForm(form["email"].ToString(), form["displayName"].ToString(), form["role"].ToString(), form["culture"].ToString(),
-            form["active"].ToString() == "true", form["handOverTo"].ToString());
+            FormValues.Checkbox(form, "active", unreadable), form["handOverTo"].ToString());
+        if (!unreadable.IsValid)
+        {
+            return await UserEditPageAsync(accounts, user, input, new ServiceError.Invalid(unreadable), null, StatusCodes.Status400BadRequest, ct);
+        }
+
         var request = new UpdateUserRequest(input.Email, input.DisplayName, input.Role, input.Culture, input.Active,
             Validation.Optional(form["password"].ToString()), Validation.Optional(input.HandOverTo));
         var result = await accounts.UpdateAsync(id, request, Actor.Of(principal), ct);
@@ -302,11 +321,12 @@ public sealed record DepartmentForm(
     public static DepartmentForm From(DepartmentDto d) => new(
         d.Code, d.Name, d.Handler.Name, d.Handler.Email, d.Handler.Culture, d.Leader.Name, d.Leader.Email, d.Leader.Culture, d.Active);
 
-    public static DepartmentForm From(IFormCollection f, string? code = null) => new(
+    /// <summary>The form as sent; a checkbox that sent something else than a ticked one does goes to <paramref name="unreadable"/>.</summary>
+    public static DepartmentForm From(IFormCollection f, Validation unreadable, string? code = null) => new(
         code ?? f["code"].ToString(), f["name"].ToString(),
         f["handlerName"].ToString(), f["handlerEmail"].ToString(), f["handlerCulture"].ToString(),
         f["leaderName"].ToString(), f["leaderEmail"].ToString(), f["leaderCulture"].ToString(),
-        f["active"].Any(v => v is "true" or "on"));
+        FormValues.Checkbox(f, "active", unreadable));
 
     public DepartmentInput ToInput() => new(
         Code, Name, new PersonInput(HandlerName, HandlerEmail, HandlerCulture), new PersonInput(LeaderName, LeaderEmail, LeaderCulture), Active);

@@ -64,13 +64,13 @@ public static class AuditQuery
         if (Validation.Optional(filter.Actor) is { } actor)
         {
             v.MaxLength("actor", actor, MaxTextLength);
-            query = query.Where(e => EF.Functions.ILike(e.Actor, Like(actor)));
+            query = query.Where(e => EF.Functions.ILike(e.Actor, LikePattern.Containing(actor), LikePattern.Escape));
         }
 
         if (Validation.Optional(filter.Subject) is { } subject)
         {
             v.MaxLength("subject", subject, MaxTextLength);
-            query = query.Where(e => EF.Functions.ILike(e.Subject, Like(subject)));
+            query = query.Where(e => EF.Functions.ILike(e.Subject, LikePattern.Containing(subject), LikePattern.Escape));
         }
 
         var from = Date(v, "from", filter.From, zone);
@@ -109,9 +109,6 @@ public static class AuditQuery
     }
 
     /// <summary>A LIKE pattern matching <paramref name="text"/> anywhere, its own wildcards taken literally.</summary>
-    private static string Like(string text) =>
-        "%" + text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
-
     /// <summary>The start of a local date in <paramref name="zone"/>, or null when not given (or wrong, noted in <paramref name="v"/>).</summary>
     private static DateTimeOffset? Date(Validation v, string field, string? text, TimeZoneInfo zone)
     {

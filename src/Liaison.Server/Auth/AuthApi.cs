@@ -46,7 +46,7 @@ public static class AuthApi
         LoginRequest request, SignInService signIn, HttpContext http)
     {
         var v = new Validation();
-        var email = v.Required("email", request.Email, SignInService.MaxEmailLength);
+        var email = v.RequiredLine("email", request.Email, SignInService.MaxEmailLength);
         v.Required("password", request.Password, 200);
         if (!v.IsValid)
         {

@@ -269,13 +269,13 @@ public sealed class UserService(
     private static (string Email, string DisplayName, string Role, string Culture) ReadAccount(
         Validation v, string? emailInput, string? displayNameInput, string? roleInput, string? cultureInput)
     {
-        var email = v.Required("email", emailInput, 254);
+        var email = v.RequiredLine("email", emailInput, 254);
         if (email.Length > 0 && !EmailAddress.IsValid(email))
         {
             v.Add("email", "邮箱地址格式不正确", "is not a valid email address");
         }
 
-        var displayName = v.Required("displayName", displayNameInput, 100);
+        var displayName = v.RequiredLine("displayName", displayNameInput, 100);
         // "officer" means Officer: the role's name is matched regardless of case.
         var role = string.IsNullOrWhiteSpace(roleInput)
             ? Roles.Officer

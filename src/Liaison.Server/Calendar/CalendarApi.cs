@@ -27,7 +27,9 @@ public static class CalendarApi
     {
         if (!calendars.TryParseLocal(from, out var start))
         {
-            return Problems.BadRequest("from 必须是 2000–2099 年间的日期时间，例如 2026-02-13T10:00", "from must be a date-time in 2000–2099 such as 2026-02-13T10:00");
+            return Problems.BadRequest(
+                $"from 必须是 {YearSchedule.MinYear}–{YearSchedule.MaxYear} 年间的日期时间，例如 2026-02-13T10:00",
+                $"from must be a date-time in {YearSchedule.MinYear}–{YearSchedule.MaxYear} such as 2026-02-13T10:00");
         }
 
         if (workingDays is not (>= 1 and <= WorkingCalendar.MaxWorkingDays))

@@ -51,7 +51,7 @@ public sealed class CalendarService
         if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var withOffset)
             && (text.EndsWith('Z') || text.Contains('+') || text.LastIndexOf('-') > 9))
         {
-            if (withOffset.Year is < 2000 or > 2099)
+            if (withOffset.Year is < YearSchedule.MinYear or > YearSchedule.MaxYear)
             {
                 return false;
             }
@@ -66,7 +66,7 @@ public sealed class CalendarService
         }
 
         // Far from DateTimeOffset's ends: 0001-01-01 in UTC+8 is before year 1 in UTC, and threw (a 500).
-        if (local.Year is < 2000 or > 2099)
+        if (local.Year is < YearSchedule.MinYear or > YearSchedule.MaxYear)
         {
             return false;
         }

@@ -82,18 +82,13 @@ public static class CasePages
 
         bool? YesNo(string? value, Text error)
         {
-            switch (value?.Trim())
+            if (FormValues.TryYesNo(value, out var yesNo))
             {
-                case null or "":
-                    return null;
-                case "true" or "1" or "on":
-                    return true;
-                case "false" or "0":
-                    return false;
-                default:
-                    errors.Add(error);
-                    return null;
+                return yesNo;
             }
+
+            errors.Add(error);
+            return null;
         }
 
         var overdueFilter = YesNo(overdue, new("超期筛选只能是 true 或 false", "overdue must be true or false"));
@@ -169,16 +164,26 @@ public static class CasePages
         VisitService visits, EnterpriseService enterprises, DepartmentService departments, CalendarService calendars, CategoryService categories, TimeProvider clock,
         CancellationToken ct)
     {
-        var input = NewCaseInput.From(form);
+        var unreadable = new Validation();
+        var input = NewCaseInput.From(form, unreadable);
         if (addCoDepartment is not null)
         {
             // "Add a co-handling department" (its button's formaction): the same form again, as typed, with one more
             // empty row; nothing is opened.
             var more = input with { Rows = Math.Min(input.Rows + 1, CasePart.MaxPerCase) };
-            return PageResults.Page<NewCasePage>(await NewCaseModelAsync(more, new Validation(), enterprises, departments, calendars, categories, clock, ct));
+            return PageResults.Page<NewCasePage>(await NewCaseModelAsync(more, unreadable, enterprises, departments, calendars, categories, clock, ct),
+                unreadable.IsValid ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         }
 
-        var open = input.ToOpenCase(Guid.TryParse(form["requestId"], out var id) ? id : null);
+        var requestId = FormValues.RequestId(form[FormValues.RequestIdField], unreadable);
+        if (!unreadable.IsValid)
+        {
+            // What the form could not have sent: said above it, and nothing is opened.
+            return PageResults.Page<NewCasePage>(await NewCaseModelAsync(input, unreadable, enterprises, departments, calendars, categories, clock, ct),
+                StatusCodes.Status400BadRequest);
+        }
+
+        var open = input.ToOpenCase(requestId);
         // A visit's problem raises one case, whoever sends the form first.
         var opened = input.VisitProblemId is { } problemId
             ? await visits.RaiseCaseFromFormAsync(problemId, users.GetUserId(user)!, open, ct) switch
@@ -267,7 +272,15 @@ public static class CasePages
         }
 
         bool? approved = approve?.Trim().ToLowerInvariant() switch { "true" => true, "false" => false, _ => null };
-        var decision = new CaseService.OfficerDecision(note, departmentCode, approved, copyLeader == "true", Guid.TryParse(requestId, out var id) ? id : null);
+        var unreadable = new Validation();
+        var id = FormValues.RequestId(requestId, unreadable);
+        var copy = FormValues.Checkbox("copyLeader", copyLeader, unreadable);
+        if (!unreadable.IsValid)
+        {
+            return await CasePageAsync(number, null, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest, queries, timeline, departments, categories, ct);
+        }
+
+        var decision = new CaseService.OfficerDecision(note, departmentCode, approved, copy, id);
         var result = await cases.DecideAsync(number, action, user.Identity?.Name ?? "officer", decision, ct);
         if (result.Error is { } error)
         {
@@ -289,7 +302,14 @@ public static class CasePages
         string number, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
         DepartmentService departments, CategoryService categories, [FromForm] string? note, [FromForm] string? requestId, CancellationToken ct)
     {
-        var result = await cases.AddNoteAsync(number, note, Guid.TryParse(requestId, out var id) ? id : null, user.Identity?.Name ?? "officer", ct);
+        var unreadable = new Validation();
+        var id = FormValues.RequestId(requestId, unreadable);
+        if (!unreadable.IsValid)
+        {
+            return await CasePageAsync(number, null, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest, queries, timeline, departments, categories, ct);
+        }
+
+        var result = await cases.AddNoteAsync(number, note, id, user.Identity?.Name ?? "officer", ct);
         if (result.Error is { } error)
         {
             // The form calls its note 备注, where the decision forms' is 说明.
@@ -306,7 +326,14 @@ public static class CasePages
         DepartmentService departments, CategoryService categories, [FromForm] string? officer, [FromForm] string? note, [FromForm] string? requestId,
         CancellationToken ct)
     {
-        var result = await cases.HandOverAsync(number, officer, note, Guid.TryParse(requestId, out var id) ? id : null, user.Identity?.Name ?? "officer", ct);
+        var unreadable = new Validation();
+        var id = FormValues.RequestId(requestId, unreadable);
+        if (!unreadable.IsValid)
+        {
+            return await CasePageAsync(number, null, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest, queries, timeline, departments, categories, ct);
+        }
+
+        var result = await cases.HandOverAsync(number, officer, note, id, user.Identity?.Name ?? "officer", ct);
         if (result.Error is { } error)
         {
             return await CasePageAsync(number, null, error, PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
@@ -334,7 +361,15 @@ public static class CasePages
         }
 
         bool? approved = approve?.Trim().ToLowerInvariant() switch { "true" => true, "false" => false, _ => null };
-        var decision = new CaseService.PartDecision(departmentCode, task, reason, note, Guid.TryParse(requestId, out var id) ? id : null, approved, copyLeader == "true");
+        var unreadable = new Validation();
+        var id = FormValues.RequestId(requestId, unreadable);
+        var copy = FormValues.Checkbox("copyLeader", copyLeader, unreadable);
+        if (!unreadable.IsValid)
+        {
+            return await CasePageAsync(number, null, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest, queries, timeline, departments, categories, ct);
+        }
+
+        var decision = new CaseService.PartDecision(departmentCode, task, reason, note, id, approved, copy);
         var result = await cases.DecidePartAsync(number, partId, action, user.Identity?.Name ?? "officer", decision, ct);
         if (result.Error is { } error)
         {
@@ -436,19 +471,38 @@ public sealed record NewCaseInput(
 
     public static string CoField(int row, string name) => $"coDepartments[{row}].{name}";
 
-    public static NewCaseInput From(IFormCollection f)
+    /// <summary>The form as sent; what it could not have sent (an id that is no number, a row past its rows) goes to <paramref name="unreadable"/>.</summary>
+    public static NewCaseInput From(IFormCollection f, Validation unreadable)
     {
-        var posted = f.Keys.Count(k => k.StartsWith("coDepartments[", StringComparison.Ordinal) && k.EndsWith("].departmentCode", StringComparison.Ordinal));
-        var co = Enumerable.Range(0, Math.Min(posted, CasePart.MaxPerCase + 1))
+        var rows = FormValues.Rows(f, "coDepartments", CasePart.MaxPerCase, unreadable);
+        var co = rows
             .Select(i => new CaseService.CoDepartmentInput(f[CoField(i, "departmentCode")].ToString(), f[CoField(i, "task")].ToString()))
             .Where(r => !string.IsNullOrWhiteSpace(r.DepartmentCode) || !string.IsNullOrWhiteSpace(r.Task))
             .ToList();
         return new(
             f["title"].ToString(), f["description"].ToString(), f["category"].ToString(), f["priority"].ToString(),
             f["departmentCode"].ToString(), f["enterpriseName"].ToString(), f["creditCode"].ToString(), f["contact"].ToString(),
-            long.TryParse(f["enterpriseId"], NumberStyles.None, CultureInfo.InvariantCulture, out var enterpriseId) ? enterpriseId : null,
-            co, Math.Clamp(posted, FirstRows, CasePart.MaxPerCase),
-            long.TryParse(f["visitProblemId"], NumberStyles.None, CultureInfo.InvariantCulture, out var problemId) ? problemId : null);
+            Id(f, "enterpriseId", new Text("企业编号无效", "is not a register entry's number"), unreadable),
+            co, Math.Clamp(rows.Count == 0 ? 0 : rows[^1] + 1, FirstRows, CasePart.MaxPerCase),
+            Id(f, "visitProblemId", new Text("走访问题编号无效", "is not a visit problem's number"), unreadable));
+    }
+
+    /// <summary>A hidden id field: absent or blank is none; anything but a number is refused.</summary>
+    private static long? Id(IFormCollection f, string field, Text invalid, Validation unreadable)
+    {
+        var text = f[field].ToString().Trim();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return id;
+        }
+
+        unreadable.Add(field, invalid);
+        return null;
     }
 
     /// <summary>The form filled from a problem found on a visit (走访), for the visit's enterprise.</summary>

@@ -143,8 +143,8 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         v.MaxLength("q", q, MaxSearchLength);
         if (!string.IsNullOrEmpty(q))
         {
-            var term = $"%{q}%";
-            query = query.Where(c => EF.Functions.ILike(c.Title, term) || EF.Functions.ILike(c.Number, term) || EF.Functions.ILike(c.Enterprise.Name, term));
+            var term = LikePattern.Containing(q);
+            query = query.Where(c => EF.Functions.ILike(c.Title, term, LikePattern.Escape) || EF.Functions.ILike(c.Number, term, LikePattern.Escape) || EF.Functions.ILike(c.Enterprise.Name, term, LikePattern.Escape));
         }
 
         if (page is < 1 or > MaxPage)

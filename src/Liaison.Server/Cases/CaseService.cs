@@ -97,7 +97,7 @@ public sealed class CaseService(
         }
 
         var v = new Validation();
-        var title = v.Required("title", input.Title, 200);
+        var title = v.RequiredLine("title", input.Title, 200);
         var description = v.Required("description", input.Description, 4000);
         var category = input.Category?.Trim() ?? "";
         if (await categories.FindAsync(category, ct) is null)
@@ -111,7 +111,7 @@ public sealed class CaseService(
             v.Add("priority", "只能是 normal 或 urgent", "must be normal or urgent");
         }
 
-        var departmentCode = v.Required("departmentCode", input.DepartmentCode, 32);
+        var departmentCode = v.RequiredLine("departmentCode", input.DepartmentCode, 32);
         var enterprise = await CaseEnterprises.ReadAsync(db, v, input.EnterpriseId, input.Enterprise, ct);
         // The departments it names, read under their dispatch locks: an admin's save of one waits for this open to commit.
         await routing.ReadDepartmentsForDispatchAsync(db,
@@ -254,7 +254,7 @@ public sealed class CaseService(
         for (var i = 0; i < input.Count; i++)
         {
             var field = $"coDepartments[{i}]";
-            var code = v.Required(field + ".departmentCode", input[i]?.DepartmentCode, 32);
+            var code = v.RequiredLine(field + ".departmentCode", input[i]?.DepartmentCode, 32);
             var task = input[i]?.Task?.Trim();
             v.MaxLength(field + ".task", task, CasePart.MaxTaskLength);
             if (code.Length == 0)
@@ -1144,7 +1144,7 @@ public sealed class CaseService(
         var v = new Validation();
         var reason = Validation.Optional(note);
         v.MaxLength("note", reason, 2000);
-        var wanted = v.Required("officer", officer, 256);
+        var wanted = v.RequiredLine("officer", officer, 256);
         // Not to an account whose deactivation is committing: wait for it, then read the account as it ends up.
         await Accounts.LockChangesAsync(db, shared: true, ct);
         var to = wanted.Length == 0 ? null : await db.Users.AsNoTracking().Where(Accounts.Active)

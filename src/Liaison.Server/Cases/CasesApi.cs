@@ -28,16 +28,16 @@ public static class CasesApi
         api.MapGet("/{number}/workflow", Workflow);
         api.MapPost("/{number}/reassign", Reassign);
         api.MapPost("/{number}/extension-decision", DecideExtension);
-        api.MapPost("/{number}/confirm", Confirm);
+        api.MapPost("/{number}/confirm", Confirm).WithOptionalBody<NoteWithRequestId>();
         api.MapPost("/{number}/reopen", Reopen);
-        api.MapPost("/{number}/cancel", Cancel);
-        api.MapPost("/{number}/urge", Urge);
+        api.MapPost("/{number}/cancel", Cancel).WithOptionalBody<NoteWithRequestId>();
+        api.MapPost("/{number}/urge", Urge).WithOptionalBody<UrgeRequest>();
         api.MapPost("/{number}/notes", AddNote);
         api.MapPost("/{number}/officer", HandOver);
         api.MapPost("/{number}/parts/{partId:long}/reassign", ReassignPart);
         api.MapPost("/{number}/parts/{partId:long}/drop", DropPart);
         api.MapPost("/{number}/parts/{partId:long}/extension-decision", DecidePartExtension);
-        api.MapPost("/{number}/parts/{partId:long}/urge", UrgePart);
+        api.MapPost("/{number}/parts/{partId:long}/urge", UrgePart).WithOptionalBody<UrgeRequest>();
         return api;
     }
 

@@ -59,8 +59,8 @@ public static class TestRunCase
             return (null, v.ToDictionary());
         }
 
-        c.Number = v.Required("case.number", c.Number, 40);
-        c.Title = v.Required("case.title", c.Title, 200);
+        c.Number = v.RequiredLine("case.number", c.Number, 40);
+        c.Title = v.RequiredLine("case.title", c.Title, 200);
         if (CaseCategories.FindDefault(c.Category) is null)
         {
             v.Add("case.category", $"未知类别 {c.Category}",

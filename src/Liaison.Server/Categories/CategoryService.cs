@@ -72,8 +72,8 @@ public sealed class CategoryService
         }
 
         var v = unreadable ?? new Validation();
-        var nameZh = v.Required("nameZh", input.NameZh, 100);
-        var name = v.Required("name", input.Name, 200);
+        var nameZh = v.RequiredLine("nameZh", input.NameZh, 100);
+        var name = v.RequiredLine("name", input.Name, 200);
         var accept = Limit(v, "acceptWithinWorkingDays", input.AcceptWithinWorkingDays);
         var resolve = Limit(v, "resolveWithinWorkingDays", input.ResolveWithinWorkingDays);
         // A limit missing or unreadable stands in as one in range, so the others are still checked, and nothing is said of it twice.

@@ -30,6 +30,7 @@ public sealed class Validation
         ["officer"] = new("接手人", "New officer"),
         ["approve"] = new("审批意见", "Decision"),
         ["decision"] = new("决定", "Decision"),
+        ["requestId"] = new("请求编号", "Request id"),
     };
 
     /// <summary>What the pages call <paramref name="field"/> in words, or null for a field they do not name so.</summary>
@@ -73,7 +74,8 @@ public sealed class Validation
     /// <summary>
     /// Adds "too long" when <paramref name="value"/> is longer than <paramref name="maxLength"/>, and "control
     /// characters" when it holds any but tab and line breaks: a bell or an escape sequence typed into a title would
-    /// travel into mail subjects and terminals.
+    /// travel into mail subjects and terminals. Line breaks are for multi-line text (descriptions, notes); a
+    /// single-line field uses <see cref="MaxLengthLine"/>.
     /// </summary>
     public void MaxLength(string field, string? value, int maxLength)
     {
@@ -90,6 +92,32 @@ public sealed class Validation
         if (v.Any(ch => char.IsControl(ch) && ch is not ('\t' or '\n' or '\r')))
         {
             Add(field, "不能含有控制字符", "must not contain control characters");
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Required"/> for a single-line field (a title, a name, an address, a code): a line break would split
+    /// the mail subject or header line it travels into ("T2\r\nBcc: …"), so it is refused.
+    /// </summary>
+    public string RequiredLine(string field, string? value, int maxLength)
+    {
+        var v = Required(field, value, maxLength);
+        OneLine(field, v);
+        return v;
+    }
+
+    /// <summary><see cref="MaxLength"/> for a single-line field (see <see cref="RequiredLine"/>).</summary>
+    public void MaxLengthLine(string field, string? value, int maxLength)
+    {
+        MaxLength(field, value, maxLength);
+        OneLine(field, value);
+    }
+
+    private void OneLine(string field, string? value)
+    {
+        if (value is not null && value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        {
+            Add(field, "不能换行", "must be on one line (no line breaks)");
         }
     }
 

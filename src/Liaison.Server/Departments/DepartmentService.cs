@@ -30,7 +30,7 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
     public async Task<ServiceResult<Department>> CreateAsync(DepartmentInput input, Actor actor, CancellationToken ct)
     {
         var v = new Validation();
-        var code = v.Required("code", input.Code, 32);
+        var code = v.RequiredLine("code", input.Code, 32);
         if (code.Length > 0 && !CodePattern().IsMatch(code))
         {
             v.Add("code", "只能包含小写字母、数字和连字符，以字母开头，2–32 位", "must be 2–32 lowercase letters, digits or hyphens, starting with a letter");
@@ -238,7 +238,7 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
 
     private static (string Name, DepartmentLiaison Handler, DepartmentLiaison Leader) Read(DepartmentInput input, Validation v)
     {
-        var name = v.Required("name", input.Name, 100);
+        var name = v.RequiredLine("name", input.Name, 100);
         var handler = ReadPerson("handler", input.Handler, v);
         var leader = ReadPerson("leader", input.Leader, v);
         if (handler.Email.Length > 0 && EmailAddress.Same(handler.Email, leader.Email))
@@ -258,8 +258,8 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
             return new DepartmentLiaison { Name = "", Email = "" };
         }
 
-        var name = v.Required($"{field}.name", p.Name, 100);
-        var email = v.Required($"{field}.email", p.Email, 254);
+        var name = v.RequiredLine($"{field}.name", p.Name, 100);
+        var email = v.RequiredLine($"{field}.email", p.Email, 254);
         if (email.Length > 0 && !EmailAddress.IsValid(email))
         {
             v.Add($"{field}.email", "邮箱地址格式不正确", "is not a valid email address");

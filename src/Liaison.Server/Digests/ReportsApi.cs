@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Liaison.Cases.Calendar;
 using Liaison.Cases.Common;
 using Liaison.Cases.Digests;
 using Liaison.Server.Auth;
@@ -17,7 +18,7 @@ public static class ReportsApi
     public const int MaxDays = 366;
 
     /// <summary>The days a period may cover: no case is older, and the calendar's arithmetic stays far from DateOnly's ends.</summary>
-    public static readonly DateOnly Earliest = new(2000, 1, 1), Latest = new(2099, 12, 31);
+    public static readonly DateOnly Earliest = new(YearSchedule.MinYear, 1, 1), Latest = new(YearSchedule.MaxYear, 12, 31);
 
     public static RouteGroupBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {

@@ -41,16 +41,20 @@ public static class RatingsApi
     /// <summary>A case's rating window and, once rated, the score and comment and the officer's decision.</summary>
     public static async Task<Results<Ok<RatingDto>, NotFoundProblem>> Get(string number, LiaisonDbContext db, CancellationToken ct)
     {
-        var found = await (from c in db.Cases.AsNoTracking()
-                           join r in db.Set<CaseRating>().AsNoTracking() on c.Id equals r.CaseId
-                           where c.Number == number
-                           select r).FirstOrDefaultAsync(ct);
+        // One read says both whether the case exists and whether it has a rating: an unknown number is no such case.
+        var found = await db.Cases.AsNoTracking().Where(c => c.Number == number)
+            .Select(c => new { Rating = db.Set<CaseRating>().AsNoTracking().FirstOrDefault(r => r.CaseId == c.Id) }).FirstOrDefaultAsync(ct);
         if (found is null)
+        {
+            return new NotFoundProblem(CaseQueries.NotFound(number).Message);
+        }
+
+        if (found.Rating is null)
         {
             return Problems.NotFound($"事项 {number} 没有企业评价", $"Case '{number}' has no rating by its enterprise");
         }
 
-        return TypedResults.Ok(await RatingDto.FromAsync(db, found, ct));
+        return TypedResults.Ok(await RatingDto.FromAsync(db, found.Rating, ct));
     }
 
     /// <summary>

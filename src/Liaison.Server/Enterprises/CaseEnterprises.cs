@@ -25,8 +25,8 @@ internal static class CaseEnterprises
     {
         var contact = Validation.Optional(input?.Contact);
         var chief = Validation.Optional(input?.ChiefServiceOfficer);
-        v.MaxLength("enterprise.contact", contact, 200);
-        v.MaxLength("enterprise.chiefServiceOfficer", chief, 100);
+        v.MaxLengthLine("enterprise.contact", contact, 200);
+        v.MaxLengthLine("enterprise.chiefServiceOfficer", chief, 100);
 
         RegisteredEnterprise? entry = null;
         string? creditCode = null;
@@ -73,7 +73,7 @@ internal static class CaseEnterprises
         string? name;
         if (entry is null)
         {
-            name = v.Required("enterprise.name", input?.Name, 200);
+            name = v.RequiredLine("enterprise.name", input?.Name, 200);
         }
         else
         {

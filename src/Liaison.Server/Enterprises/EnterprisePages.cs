@@ -39,16 +39,28 @@ public static class EnterprisePages
         EnterpriseService enterprises, string? q, string? key, string? chain, string? page, string? visitDue,
         string? created, string? updated, string? unchanged, CancellationToken ct)
     {
-        var filter = new EnterpriseListFilter(q?.Trim(), key is "true" or "1" or "on", chain?.Trim()) { VisitDue = visitDue is "true" or "1" or "on" };
+        var errors = new List<Text>();
+        if (!FormValues.TryYesNo(key, out var keyOnly))
+        {
+            errors.Add(new Text("重点企业筛选只能是 true 或 false", "key must be true or false"));
+        }
+
+        if (!FormValues.TryYesNo(visitDue, out var due))
+        {
+            errors.Add(new Text("待走访筛选只能是 true 或 false", "visitDue must be true or false"));
+        }
+
+        var filter = new EnterpriseListFilter(q?.Trim(), keyOnly == true, chain?.Trim()) { VisitDue = due == true };
         ImportSummary? imported = Count(created) is { } c && Count(updated) is { } u && Count(unchanged) is { } n ? new ImportSummary(c, u, n) : null;
-        return await ListPageAsync(enterprises, filter, page, imported, null, ct);
+        return await ListPageAsync(enterprises, filter, page, imported, null, ct, errors: errors);
     }
 
+    /// <param name="errors">What is wrong with the filters already, as read from the address.</param>
     private static async Task<IResult> ListPageAsync(
         EnterpriseService enterprises, EnterpriseListFilter filter, string? page, ImportSummary? imported, ServiceError? importError, CancellationToken ct,
-        int? status = null)
+        int? status = null, List<Text>? errors = null)
     {
-        var errors = new List<Text>();
+        errors ??= [];
         IndustryChain? chain = null;
         if (!string.IsNullOrEmpty(filter.Chain))
         {
@@ -134,14 +146,15 @@ public static class EnterprisePages
 
     private static async Task<IResult> Create(IFormCollection form, string? addContact, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
     {
-        var typed = EnterpriseForm.From(form);
+        var unreadable = new Validation();
+        var typed = EnterpriseForm.From(form, unreadable);
         if (addContact is not null)
         {
             // "Add a contact" (its button's formaction): the same form again, as typed, with one more empty row; nothing is saved.
-            return await FormPageAsync(enterprises, null, typed with { ExtraRows = typed.ExtraRows + 1 }, null, StatusCodes.Status200OK, ct);
+            return await FormPageAsync(enterprises, null, typed with { ExtraRows = typed.ExtraRows + 1 }, Refused(unreadable), StatusOf(unreadable), ct);
         }
 
-        var (input, unreadable) = typed.Read();
+        var input = typed.Read(unreadable);
         var result = unreadable.IsValid ? await enterprises.CreateAsync(input, Actor.Of(user), ct) : await enterprises.RefuseAsync<RegisteredEnterprise>(input, unreadable, ct);
         return result.Value is { } created
             ? Results.Redirect(EnterpriseUrl(created.Id) + "?done=created")
@@ -161,13 +174,14 @@ public static class EnterprisePages
             return NotFound(id);
         }
 
-        var typed = EnterpriseForm.From(form);
+        var unreadable = new Validation();
+        var typed = EnterpriseForm.From(form, unreadable);
         if (addContact is not null)
         {
-            return await FormPageAsync(enterprises, current, typed with { ExtraRows = typed.ExtraRows + 1 }, null, StatusCodes.Status200OK, ct);
+            return await FormPageAsync(enterprises, current, typed with { ExtraRows = typed.ExtraRows + 1 }, Refused(unreadable), StatusOf(unreadable), ct);
         }
 
-        var (input, unreadable) = typed.Read();
+        var input = typed.Read(unreadable);
         var result = unreadable.IsValid ? await enterprises.UpdateAsync(id, input, Actor.Of(user), ct) : await enterprises.RefuseAsync<RegisteredEnterprise>(input, unreadable, ct);
         return result.Value is not null
             ? Results.Redirect(EnterpriseUrl(id) + "?done=saved")
@@ -190,6 +204,10 @@ public static class EnterprisePages
         return PageResults.Page<EnterpriseEditPage>(
             new EnterpriseEditModel(id, entry?.Name, form, entry?.IsSample ?? false, await enterprises.ListOfficersAsync(ct), error, errors), status);
     }
+
+    private static ServiceError? Refused(Validation unreadable) => unreadable.IsValid ? null : new ServiceError.Invalid(unreadable);
+
+    private static int StatusOf(Validation unreadable) => unreadable.IsValid ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
 
     private static IResult NotFound(long id) => PageResults.Message(
         new MessageModel(MessageModel.NotFoundTitle, EnterpriseService.NotFound(id).Message, "/enterprises", new Text("返回企业名录", "Back to the register")),
@@ -251,13 +269,20 @@ public sealed record EnterpriseForm(
         e.Contacts.Select(c => new ContactRow(c.Name, c.Phone ?? "", c.Email ?? "")).ToList(),
         e.Contacts.Select((c, i) => (c, i)).Where(x => x.c.ForNotices).Select(x => (int?)x.i).FirstOrDefault());
 
-    public static EnterpriseForm From(IFormCollection f)
+    /// <summary>The form as sent; what it could not have sent (a row past its rows, a checkbox saying "maybe") goes to <paramref name="unreadable"/>.</summary>
+    public static EnterpriseForm From(IFormCollection f, Validation unreadable)
     {
         var contacts = new List<ContactRow>();
         int? notice = null;
-        var chosen = int.TryParse(f["noticeContact"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
+        var chosen = -1;
+        if (f["noticeContact"].ToString() is { Length: > 0 } choice
+            && !(int.TryParse(choice, NumberStyles.None, CultureInfo.InvariantCulture, out chosen) && chosen < EnterpriseService.MaxContacts))
+        {
+            unreadable.Add("contacts", $"接收通知的联系人无效：{choice}", $"the contact chosen for notices is not one of the form's rows: '{choice}'");
+        }
+
         // Rows are numbered as rendered; blank ones are dropped, so the notice choice follows its row.
-        for (var i = 0; i <= EnterpriseService.MaxContacts + 2; i++)
+        foreach (var i in FormValues.Rows(f, "contacts", EnterpriseService.MaxContacts, unreadable))
         {
             var row = new ContactRow(f[Field(i, "name")].ToString().Trim(), f[Field(i, "phone")].ToString().Trim(), f[Field(i, "email")].ToString().Trim());
             if (row is { Name: "", Phone: "", Email: "" })
@@ -275,7 +300,7 @@ public sealed record EnterpriseForm(
 
         return new EnterpriseForm(
             f["name"].ToString(), f["creditCode"].ToString().Trim(), f["industryChain"].ToString(), f["address"].ToString(),
-            f["isKey"].Any(v => v is "true" or "on"), f["chiefServiceOfficer"].ToString().Trim(),
+            FormValues.Checkbox(f, "isKey", unreadable), f["chiefServiceOfficer"].ToString().Trim(),
             f["serviceSquad"].Select(s => s?.Trim() ?? "").Where(s => s.Length > 0).Distinct().ToList(),
             f["visitEveryDays"].ToString().Trim(), contacts, notice);
     }
@@ -283,10 +308,9 @@ public sealed record EnterpriseForm(
     /// <summary>The form's field name of a contact's part, which is also the service's error key.</summary>
     public static string Field(int row, string part) => $"contacts[{row}].{part}";
 
-    /// <summary>The input for the service, or what cannot be read (a cadence that is not a number).</summary>
-    public (EnterpriseInput Input, Validation Unreadable) Read()
+    /// <summary>The input for the service; what cannot be read (a cadence that is not a number) goes to <paramref name="v"/>.</summary>
+    public EnterpriseInput Read(Validation v)
     {
-        var v = new Validation();
         int? every = null;
         if (VisitEveryDays.Length > 0)
         {
@@ -303,7 +327,7 @@ public sealed record EnterpriseForm(
         var input = new EnterpriseInput(
             Name, CreditCode, IndustryChain, Address, IsKey, ChiefServiceOfficer, ServiceSquad.Select(s => (string?)s).ToList(), every,
             Contacts.Select((c, i) => (ContactInput?)new ContactInput(c.Name, c.Phone, c.Email, NoticeContact is null ? null : NoticeContact == i)).ToList());
-        return (input, v);
+        return input;
     }
 }
 

@@ -84,6 +84,14 @@ public sealed partial class EnterpriseService
                 $"at most {EnterpriseCsv.MaxRows} enterprises per file, this one has {lines.Count}: split it");
         }
 
+        // A line with more cells than the header has columns: its extra values belong to no column, and dropping them
+        // would lose what someone typed (blank extra cells, as spreadsheets pad lines, lose nothing).
+        foreach (var line in lines.Where(l => l.Fields.Skip(header.Fields.Length).Any(f => !string.IsNullOrWhiteSpace(f))))
+        {
+            v.Add(LineKey(line.Line), $"此行有 {line.Fields.Length} 格，表头只有 {header.Fields.Length} 列：多出的内容不属于任何一列",
+                $"this line has {line.Fields.Length} cells but the header only {header.Fields.Length} columns: the extra ones belong to no column");
+        }
+
         if (!v.IsValid)
         {
             return new ServiceError.Invalid(v);

@@ -31,9 +31,9 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         if (!string.IsNullOrWhiteSpace(filter.Q))
         {
             var text = filter.Q.Trim();
-            var term = "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            var term = LikePattern.Containing(text);
             var code = text.ToUpperInvariant();
-            query = query.Where(e => EF.Functions.ILike(e.Name, term) || e.CreditCode == code);
+            query = query.Where(e => EF.Functions.ILike(e.Name, term, LikePattern.Escape) || e.CreditCode == code);
         }
 
         if (filter.Key is { } key)
@@ -237,7 +237,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
     /// </summary>
     public static EnterpriseFields Read(EnterpriseInput input, Validation v, IReadOnlyDictionary<string, LiaisonUser> officers)
     {
-        var name = v.Required("name", input.Name, 200);
+        var name = v.RequiredLine("name", input.Name, 200);
         var creditCode = "";
         if (!UnifiedSocialCreditCode.TryParse(input.CreditCode, out var code, out var codeError))
         {
@@ -255,7 +255,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         }
 
         var address = Validation.Optional(input.Address);
-        v.MaxLength("address", address, 300);
+        v.MaxLength("address", address, 300); // may take two lines (street, building), unlike the name
 
         var isKey = input.IsKey ?? false;
         string? chiefId = null;
@@ -326,7 +326,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
                 continue;
             }
 
-            var name = v.Required($"{field}.name", c.Name, 100);
+            var name = v.RequiredLine($"{field}.name", c.Name, 100);
             var phone = Validation.Optional(c.Phone);
             if (phone is not null && !PhonePattern().IsMatch(phone))
             {

@@ -103,7 +103,7 @@ public static class OutboxApi
         TestMailRequest request, LiaisonDbContext db, Outbox outbox, CancellationToken ct)
     {
         var v = new Validation();
-        var to = v.Required("to", request.To, 254);
+        var to = v.RequiredLine("to", request.To, 254);
         if (to.Length > 0 && !Liaison.Cases.Common.EmailAddress.IsValid(to))
         {
             v.Add("to", "邮箱地址格式不正确", "is not a valid email address");

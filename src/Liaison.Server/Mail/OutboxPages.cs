@@ -1,7 +1,9 @@
 using System.Security.Claims;
+using Liaison.Cases.Common;
 using Liaison.Server.Admin;
 using Liaison.Server.Audit;
 using Liaison.Server.Data;
+using Liaison.Server.Pages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Mail;
@@ -29,13 +31,22 @@ public static class OutboxPages
     private static async Task<IResult> Index(
         LiaisonDbContext db, IMailTransport transport, int? retried, string? show, string? q, Guid? before, CancellationToken ct)
     {
+        if (!string.IsNullOrEmpty(show) && !string.Equals(show, "sent", StringComparison.OrdinalIgnoreCase))
+        {
+            // The tabs are "waiting or refused" (no show) and "sent": another value would quietly show the first.
+            return PageResults.Message(new MessageModel(new Text("筛选条件无效", "Invalid filter"),
+                    new Text($"show 只能是 sent（已发送），或不填（待发送和发送失败）：{show}", $"show must be sent, or left out for waiting and refused mail, not '{show}'"),
+                    "/admin/outbox", new Text("清除筛选", "Clear the filters")),
+                StatusCodes.Status400BadRequest);
+        }
+
         var search = await OutboxSearch.OfAsync(db, q, ct);
         if (string.Equals(show, "sent", StringComparison.OrdinalIgnoreCase))
         {
             var sent = await Newest(OutboxStatus.Sent, SentPage + 1, before);
             var older = sent.Count > SentPage ? sent[SentPage - 1].Id : (Guid?)null;
             sent = sent.Take(SentPage).ToList();
-            return Pages.PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(sent, retried, Held: !transport.Sends, Sent: true, await CaseNumbersAsync(sent))
+            return PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(sent, retried, Held: !transport.Sends, Sent: true, await CaseNumbersAsync(sent))
             {
                 Search = search, Older = older, Paged = before is not null,
             });
@@ -45,7 +56,7 @@ public static class OutboxPages
         // sent" would sort every unsent row, and read the whole outbox to find them.
         var rows = await Newest(OutboxStatus.Failed, Shown, null);
         rows.AddRange(await Newest(OutboxStatus.Pending, Shown - rows.Count, null));
-        return Pages.PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(rows, retried, Held: !transport.Sends, CaseNumbers: await CaseNumbersAsync(rows))
+        return PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(rows, retried, Held: !transport.Sends, CaseNumbers: await CaseNumbersAsync(rows))
         {
             Search = search,
         });
@@ -66,6 +77,14 @@ public static class OutboxPages
     private static async Task<IResult> Retry(Guid id, ClaimsPrincipal user, LiaisonDbContext db, TimeProvider clock, OutboxPump pump, CancellationToken ct)
     {
         var (outcome, _) = await OutboxRetry.RetryAsync(db, clock, id, Actor.Of(user), ct);
+        if (outcome == OutboxRetry.Outcome.NotFound)
+        {
+            // As the API answers: no such mail, not "nothing to retry".
+            return PageResults.Message(new MessageModel(MessageModel.NotFoundTitle,
+                    new Text("没有这封邮件", "No such mail"), "/admin/outbox", new Text("返回发件箱", "Back to the outbox")),
+                StatusCodes.Status404NotFound);
+        }
+
         if (outcome == OutboxRetry.Outcome.Queued)
         {
             pump.Nudge();

@@ -56,6 +56,12 @@ public static class MailTemplateKeys
     /// <summary>Longest template source accepted, in characters.</summary>
     public const int MaxSourceLength = 100_000;
 
+    /// <summary>Longest subject template accepted, in characters: a subject is one header line, its variables a case's number and title.</summary>
+    public const int MaxSubjectSourceLength = 1_000;
+
+    /// <summary>Longest source accepted for <paramref name="part"/>.</summary>
+    public static int MaxLengthOf(MailPart part) => part == MailPart.Subject ? MaxSubjectSourceLength : MaxSourceLength;
+
     public static IReadOnlyList<MailPart> Parts { get; } = [MailPart.Subject, MailPart.Html, MailPart.Text];
 
     public static string PartName(MailPart part) => part switch

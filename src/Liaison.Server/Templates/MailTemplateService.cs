@@ -55,9 +55,12 @@ public sealed class MailTemplateService(
     /// </summary>
     public IReadOnlyList<string> Check(string kind, string culture, MailPart part, string? source)
     {
-        if (source is { Length: > MailTemplateKeys.MaxSourceLength })
+        var max = MailTemplateKeys.MaxLengthOf(part);
+        if (source is not null && source.Length > max)
         {
-            return [$"模板不能超过 {MailTemplateKeys.MaxSourceLength} 个字符 / The template must be at most {MailTemplateKeys.MaxSourceLength} characters"];
+            return part == MailPart.Subject
+                ? [$"邮件主题模板不能超过 {max} 个字符 / The subject template must be at most {max} characters"]
+                : [$"模板不能超过 {max} 个字符 / The template must be at most {max} characters"];
         }
 
         var problems = MailTemplateKeys.IsDigest(kind) ? digests.Validate(kind, source ?? "") : renderer.Validate(source ?? "");
@@ -187,7 +190,7 @@ public sealed class MailTemplateService(
                 problems[MailTemplateKeys.PartName(part)] = found.ToArray();
             }
 
-            if (source.Length <= MailTemplateKeys.MaxSourceLength)
+            if (source.Length <= MailTemplateKeys.MaxLengthOf(part))
             {
                 given[part] = MailTemplateKeys.Normalize(source);
             }

@@ -53,12 +53,20 @@ public static class VisitPages
         long id, IFormCollection posted, [Microsoft.AspNetCore.Mvc.FromQuery] string? addProblem, ClaimsPrincipal user, UserManager<LiaisonUser> users,
         VisitService visits, EnterpriseService enterprises, DepartmentService departments, CategoryService categories, CancellationToken ct)
     {
-        var form = VisitForm.From(posted);
+        var unreadable = new Validation();
+        var form = VisitForm.From(posted, unreadable);
         if (addProblem is not null)
         {
             // "Add a problem" (its button's formaction): the same form again, as typed, with one more empty row.
             var more = form with { Rows = Math.Min(form.Rows + 1, EnterpriseVisit.MaxProblems) };
-            return await ListPageAsync(id, users.GetUserId(user), more, new Validation(), StatusCodes.Status200OK, visits, enterprises, departments, categories, ct);
+            return await ListPageAsync(id, users.GetUserId(user), more, unreadable, unreadable.IsValid ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest,
+                visits, enterprises, departments, categories, ct);
+        }
+
+        if (!unreadable.IsValid)
+        {
+            // What the form could not have sent: said above it, and no visit is logged.
+            return await ListPageAsync(id, users.GetUserId(user), form, unreadable, StatusCodes.Status400BadRequest, visits, enterprises, departments, categories, ct);
         }
 
         var logged = await visits.LogAsync(id, users.GetUserId(user)!, form.ToInput(), ct);
@@ -130,10 +138,10 @@ public static class VisitPages
 /// <param name="OtherOfficers">Other officers' emails, separated by commas, 、 or spaces.</param>
 /// <param name="Problems">The filled problem rows in the order typed; empty rows are left out, so row i is the service's <c>problems[i]</c>.</param>
 /// <param name="Rows">How many problem rows the form shows (filled and empty).</param>
-/// <param name="RequestId">The form's one-time id: sent twice (a double tap), the visit is logged once.</param>
+/// <param name="RequestId">The form's one-time id: sent twice (a double tap), the visit is logged once; null when the form sent none.</param>
 public sealed record VisitForm(
     string VisitedOn, IReadOnlyList<string> Officers, string OtherOfficers, string Findings, IReadOnlyList<VisitProblemInput> Problems, int Rows,
-    Guid RequestId)
+    Guid? RequestId)
 {
     public const int FirstRows = 2;
 
@@ -144,10 +152,11 @@ public sealed record VisitForm(
 
     public static string ProblemField(int row, string name) => $"problems[{row}].{name}";
 
-    public static VisitForm From(IFormCollection f)
+    /// <summary>The form as sent; what it could not have sent (a request id that is no id, a row past its rows) goes to <paramref name="unreadable"/>.</summary>
+    public static VisitForm From(IFormCollection f, Validation unreadable)
     {
-        var posted = f.Keys.Count(k => k.StartsWith("problems[", StringComparison.Ordinal) && k.EndsWith("].title", StringComparison.Ordinal));
-        var problems = Enumerable.Range(0, Math.Min(posted, EnterpriseVisit.MaxProblems + 1))
+        var rows = FormValues.Rows(f, "problems", EnterpriseVisit.MaxProblems, unreadable);
+        var problems = rows
             .Select(i => new VisitProblemInput(
                 f[ProblemField(i, "title")].ToString(), f[ProblemField(i, "description")].ToString(),
                 Validation.Optional(f[ProblemField(i, "departmentCode")].ToString()), Validation.Optional(f[ProblemField(i, "category")].ToString())))
@@ -155,8 +164,8 @@ public sealed record VisitForm(
             .ToList();
         return new VisitForm(
             f["visitedOn"].ToString(), f["officers"].Where(o => !string.IsNullOrWhiteSpace(o)).Select(o => o!).ToList(), f["otherOfficers"].ToString(),
-            f["findings"].ToString(), problems, Math.Clamp(posted, FirstRows, EnterpriseVisit.MaxProblems),
-            Guid.TryParse(f["requestId"].ToString(), out var requestId) ? requestId : Guid.NewGuid());
+            f["findings"].ToString(), problems, Math.Clamp(rows.Count == 0 ? 0 : rows[^1] + 1, FirstRows, EnterpriseVisit.MaxProblems),
+            FormValues.RequestId(f[FormValues.RequestIdField], unreadable));
     }
 
     /// <summary>The ticked officers first, then the typed ones: <c>officers[i]</c> errors name the typed address.</summary>

@@ -160,13 +160,36 @@ public sealed class VisitService(
             return error;
         }
 
+        // What the body says is checked before a repeat answers: a wrong body is the caller's mistake whether or not
+        // the case exists already, and only a right one is the same request again.
+        var v = new Validation();
+        if (Validation.Optional(input.DepartmentCode) is { } given
+            && !await db.Departments.AsNoTracking().AnyAsync(d => d.Code == given && d.Active, ct))
+        {
+            v.Add("departmentCode", $"没有代码为 {given} 的在用部门", $"no active department has the code '{given}'");
+        }
+
+        if (Validation.Optional(input.Category) is { } named && await categories.FindAsync(named, ct) is null)
+        {
+            v.Add("category", await categories.UnknownAsync(named, ct));
+        }
+
+        if (!string.IsNullOrWhiteSpace(input.Priority) && !EnumNames.TryParse<CasePriority>(input.Priority, out _))
+        {
+            v.Add("priority", "只能是 normal 或 urgent", "must be normal or urgent");
+        }
+
+        if (!v.IsValid)
+        {
+            return new ServiceError.Invalid(v);
+        }
+
         var (problem, enterpriseId) = found.Value;
         if (problem.CaseId is { } existing)
         {
             return await RepeatedAsync(existing, ct);
         }
 
-        var v = new Validation();
         var department = Validation.Optional(input.DepartmentCode) ?? problem.DepartmentCode;
         var category = Validation.Optional(input.Category) ?? problem.Category;
         if (department is null)
@@ -392,7 +415,7 @@ public sealed class VisitService(
                 continue;
             }
 
-            var title = v.Required($"{field}.title", p.Title, 200);
+            var title = v.RequiredLine($"{field}.title", p.Title, 200);
             var description = v.Required($"{field}.description", p.Description, 4000);
             var department = Validation.Optional(p.DepartmentCode);
             if (department is not null && !active.Contains(department))

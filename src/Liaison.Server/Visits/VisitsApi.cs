@@ -18,7 +18,7 @@ public static class VisitsApi
         enterprises.MapPost("/", Log);
         var visits = app.MapGroup("api/visits").WithTags("Visits").RequirePolicy(Policies.Officer);
         visits.MapGet("/{visitId:long}", Get);
-        visits.MapPost("/{visitId:long}/problems/{problemId:long}/case", RaiseCase);
+        visits.MapPost("/{visitId:long}/problems/{problemId:long}/case", RaiseCase).WithOptionalBody<RaiseCaseInput>();
         return app;
     }
 

@@ -114,6 +114,25 @@ public sealed class EnterpriseCsvTests(AppFixture fixture) : IClassFixture<AppFi
     }
 
     [Fact]
+    public async Task A_line_with_more_cells_than_the_header_is_refused_naming_the_line_and_nothing_is_written()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var before = await CountAsync();
+        var csv = "creditCode,name,industryChain,contact1Name,contact1Phone\n" +
+                  $"{Code(50)},安岳多格一有限公司,other,甲,13811112222,,\n" + // blank cells past the header, as spreadsheets pad: nothing lost
+                  $"{Code(51)},安岳多格二有限公司,other,乙,13811113333,丙,13811114444\n";
+
+        var response = await ImportAsync(officer, Utf8(csv));
+
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, problem.ToString());
+        var errors = problem.GetProperty("errors");
+        Assert.Contains("此行有 7 格，表头只有 5 列", errors.GetProperty("line 3")[0].GetString());
+        Assert.False(errors.TryGetProperty("line 2", out _), problem.ToString());
+        Assert.Equal(before, await CountAsync());
+    }
+
+    [Fact]
     public async Task A_file_with_U0000_in_a_cell_is_refused_naming_the_line_and_nothing_is_written()
     {
         var officer = await _app.AsOfficerAsync();

@@ -501,6 +501,190 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(before, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
     }
 
+    [Fact]
+    public async Task Raising_a_visit_problems_case_again_with_a_wrong_body_is_400_and_with_a_right_one_the_same_case()
+    {
+        var admin = await _app.AsAdminAsync();
+        var officer = await _app.AsOfficerAsync();
+        const string first17 = "91512021MA5000001";
+        var entry = await admin.PostAsJsonAsync("/api/enterprises", new
+        {
+            name = "安岳再次转办测试企业", creditCode = first17 + Liaison.Cases.Enterprises.UnifiedSocialCreditCode.ComputeCheckCharacter(first17), industryChain = "other",
+            contacts = new object[] { new { name = "王经理", phone = "13800001111" } },
+        });
+        var enterprise = (await entry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var logged = await officer.PostAsJsonAsync($"/api/enterprises/{enterprise}/visits", new
+        {
+            visitedOn = "2026-03-02", findings = "企业反映用电问题。",
+            problems = new[] { new { title = "用电扩容", description = "需要扩容。", departmentCode = "fgj", category = "factor-guarantee" } },
+        });
+        var visit = await logged.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(logged.StatusCode == HttpStatusCode.Created, visit.ToString());
+        var path = $"/api/visits/{visit.GetProperty("id").GetInt64()}/problems/{visit.GetProperty("problems")[0].GetProperty("id").GetInt64()}/case";
+        var raised = await officer.PostAsync(path, Json("{}"));
+        Assert.Equal(HttpStatusCode.Created, raised.StatusCode);
+        var number = (await raised.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString();
+        var cases = await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count()));
+
+        foreach (var (body, field) in new[] { ("""{"departmentCode":"zz"}""", "departmentCode"), ("""{"priority":"soon"}""", "priority"), ("""{"category":"nope"}""", "category") })
+        {
+            var problem = await ProblemAsync(await officer.PostAsync(path, Json(body)), HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        }
+
+        await ProblemAsync(await officer.PostAsync(path, Json("null")), HttpStatusCode.BadRequest);
+        var again = await officer.PostAsync(path, Json("""{"departmentCode":"gdgs","priority":"urgent"}"""));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(number, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsync(path, null)).StatusCode);
+        Assert.Equal(cases, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
+    }
+
+    [Fact]
+    public async Task A_line_break_in_a_single_line_field_is_400_naming_it_and_in_a_description_is_kept()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var admin = await _app.AsAdminAsync();
+        var cases = await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count()));
+        var titled = JsonSerializer.SerializeToNode(Cases.CaseTestKit.NewCase())!.AsObject();
+        titled["title"] = "T2\r\nBcc: evil@x.example";
+        var named = JsonSerializer.SerializeToNode(Cases.CaseTestKit.NewCase())!.AsObject();
+        const string fresh17 = "91512021MA5000002", fresh3 = "91512021MA5000003";
+        var fresh3Code = fresh3 + Liaison.Cases.Enterprises.UnifiedSocialCreditCode.ComputeCheckCharacter(fresh3);
+        named["enterprise"] = JsonSerializer.SerializeToNode(new
+        {
+            name = "安岳\n换行测试有限公司", creditCode = fresh17 + Liaison.Cases.Enterprises.UnifiedSocialCreditCode.ComputeCheckCharacter(fresh17), contact = "王经理",
+        });
+
+        foreach (var (response, field) in new[]
+        {
+            (await officer.PostAsJsonAsync("/api/cases", titled), "title"),
+            (await officer.PostAsJsonAsync("/api/cases", named), "enterprise.name"),
+            (await admin.PostAsJsonAsync("/api/departments", new
+            {
+                code = "crlf", name = "换行局", handler = new { name = "张\r\n伟", email = "h@anyue.example" }, leader = new { name = "李强", email = "l@anyue.example" },
+            }), "handler.name"),
+            (await admin.PostAsJsonAsync("/api/enterprises", new
+            {
+                name = "安岳换行\r\n企业", creditCode = fresh3Code, contacts = new object[] { new { name = "王\n经理", phone = "13800001111" } },
+            }), "name"),
+            (await admin.PostAsJsonAsync("/api/enterprises", new
+            {
+                name = "安岳换行企业", creditCode = fresh3Code, contacts = new object[] { new { name = "王\n经理", phone = "13800001111" } },
+            }), "contacts[0].name"),
+        })
+        {
+            var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var messages), problem.ToString());
+            Assert.Contains("不能换行", messages[0].GetString());
+        }
+
+        Assert.Equal(cases, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/departments/crlf")).StatusCode);
+        var described = JsonSerializer.SerializeToNode(Cases.CaseTestKit.NewCase())!.AsObject();
+        described["description"] = "第一行\r\n第二行";
+        Assert.Equal("第一行\r\n第二行", (await Cases.CaseTestKit.OpenAsync(officer, described)).GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task A_subject_template_longer_than_a_subject_needs_is_400_and_stores_nothing()
+    {
+        var admin = await _app.AsAdminAsync();
+        var before = await admin.GetStringAsync("/api/mail-templates/dispatch/zh-CN/subject");
+
+        var response = await admin.PutAsJsonAsync("/api/mail-templates/dispatch/zh-CN/subject", new { source = "{{ Case.Number }} " + new string('长', 100_000 - 18) });
+
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("邮件主题模板不能超过 1000 个字符", problem.GetProperty("errors").GetProperty("source")[0].GetString());
+        Assert.Equal(before, await admin.GetStringAsync("/api/mail-templates/dispatch/zh-CN/subject"));
+    }
+
+    [Fact]
+    public async Task A_search_for_an_underscore_or_a_percent_sign_finds_them_not_every_case()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var plain = (await Cases.CaseTestKit.OpenAsync(officer, Cases.CaseTestKit.NewCase(title: "通配AXB检索"))).GetProperty("number").GetString();
+        var underscored = (await Cases.CaseTestKit.OpenAsync(officer, Cases.CaseTestKit.NewCase(title: "通配A_B检索"))).GetProperty("number").GetString();
+
+        async Task<List<string?>> FoundAsync(string q) =>
+            (await officer.GetFromJsonAsync<JsonElement>("/api/cases?q=" + Uri.EscapeDataString(q))).GetProperty("items").EnumerateArray()
+                .Select(i => i.GetProperty("number").GetString()).ToList();
+
+        Assert.Equal([underscored], await FoundAsync("通配A_B"));
+        Assert.DoesNotContain(plain, await FoundAsync("_"));
+        Assert.DoesNotContain(plain, await FoundAsync("%"));
+        Assert.DoesNotContain(plain, await FoundAsync("\\"));
+
+        // The register's search and the audit log's filters escape the same way.
+        const string first17 = "91512021MA5000004";
+        var registered = await (await _app.AsAdminAsync()).PostAsJsonAsync("/api/enterprises", new
+        {
+            name = "安岳下划线_百分号%企业", creditCode = first17 + Liaison.Cases.Enterprises.UnifiedSocialCreditCode.ComputeCheckCharacter(first17),
+            contacts = new object[] { new { name = "王经理", phone = "13800001111" } },
+        });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var found = await officer.GetFromJsonAsync<JsonElement>("/api/enterprises?q=" + Uri.EscapeDataString("线_百分号%企"));
+        Assert.Equal(["安岳下划线_百分号%企业"], found.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("name").GetString()));
+    }
+
+    [Theory]
+    [InlineData("confirm")]
+    [InlineData("urge")]
+    [InlineData("cancel")]
+    public async Task An_optional_body_sent_as_json_null_is_400_like_a_required_one_and_changes_nothing(string action)
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+        var timeline = await TimelineLengthAsync(officer, number);
+
+        var problem = await ProblemAsync(await officer.PostAsync($"/api/cases/{number}/{action}", Json("null")), HttpStatusCode.BadRequest);
+
+        Assert.Contains("请求体是 null", problem.GetProperty("detail").GetString());
+        Assert.Equal(timeline, await TimelineLengthAsync(officer, number));
+        Assert.Equal("dispatched", (await Cases.CaseTestKit.GetCaseAsync(officer, number)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task An_optional_body_left_out_is_still_no_body()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+
+        var urged = await officer.PostAsync($"/api/cases/{number}/urge", null);
+        var emptyJson = await officer.PostAsync($"/api/cases/{number}/urge", new StringContent("", Encoding.UTF8, "application/json"));
+
+        Assert.True(urged.StatusCode == HttpStatusCode.OK, await urged.Content.ReadAsStringAsync());
+        Assert.True(emptyJson.StatusCode == HttpStatusCode.OK, await emptyJson.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_calendar_takes_a_years_schedule_for_the_years_it_computes_deadlines_in_and_no_other()
+    {
+        var admin = await _app.AsAdminAsync();
+        static StringContent Year(int year) => Json($$"""{"year":{{year}},"version":"test-{{year}}","source":"test","holidays":[{"name":"New Year","nameZh":"元旦","days":["{{year}}-01-01"]}],"workdays":[]}""");
+
+        var beyond = await admin.PutAsync("/api/calendar/years/2100", Year(2100));
+        var due = await admin.GetAsync("/api/calendar/due?from=2100-01-04T10:00&workingDays=1");
+
+        var problem = await ProblemAsync(beyond, HttpStatusCode.BadRequest);
+        Assert.Contains("2000–2099", problem.ToString());
+        Assert.Contains("2000–2099", (await ProblemAsync(due, HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/calendar/years/2100")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_rating_of_a_case_that_does_not_exist_says_there_is_no_such_case()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+
+        var unknown = await ProblemAsync(await officer.GetAsync("/api/cases/NOPE/rating"), HttpStatusCode.NotFound);
+        var unrated = await ProblemAsync(await officer.GetAsync($"/api/cases/{number}/rating"), HttpStatusCode.NotFound);
+
+        Assert.Contains("没有编号为 NOPE 的事项", unknown.GetProperty("detail").GetString());
+        Assert.Contains($"事项 {number} 没有企业评价", unrated.GetProperty("detail").GetString());
+    }
+
     private static async Task<int> TimelineLengthAsync(HttpClient officer, string number) =>
         (await Cases.CaseTestKit.GetCaseAsync(officer, number)).GetProperty("timeline").GetArrayLength();
 }
