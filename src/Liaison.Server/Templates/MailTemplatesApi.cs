@@ -17,7 +17,7 @@ public static class MailTemplatesApi
         api.MapGet("/{kind}/{culture}/{part}", Get);
         api.MapPut("/{kind}/{culture}/{part}", Put);
         api.MapDelete("/{kind}/{culture}/{part}", Delete);
-        api.MapPost("/{kind}/{culture}/preview", Preview);
+        api.MapPost("/{kind}/{culture}/preview", Preview).WithOptionalBody<MailPreviewInput>();
         return api;
     }
 

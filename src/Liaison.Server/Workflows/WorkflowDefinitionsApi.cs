@@ -30,7 +30,7 @@ public static partial class WorkflowDefinitionsApi
         api.MapPost("/validate", Validate).Accepts<JsonObject>("application/json");
         api.MapPost("/test-run", TestRunDefinition);
         api.MapGet("/test-run/sample-case", SampleCase);
-        api.MapPost("/{definitionId}/instances", WorkflowInstancesApi.Start);
+        api.MapPost("/{definitionId}/instances", WorkflowInstancesApi.Start).WithOptionalBody<StartInstanceRequest>();
         app.MapGet("api/activity-descriptors", Descriptors).WithTags("Workflows").RequirePolicy(Policies.Admin);
         app.MapWorkflowInstancesApi();
         return app;

@@ -20,8 +20,8 @@ public static class WorkflowInstancesApi
         // POST /api/workflow-definitions/{definitionId}/instances (Start) is mapped with the definitions.
         var api = app.MapGroup("api/workflow-instances").WithTags("Workflows").RequirePolicy(Policies.Admin);
         api.MapGet("/{id:guid}", Get);
-        api.MapPost("/{id:guid}/bookmarks/{bookmarkId}/resume", ResumeBookmark);
-        api.MapPost("/{id:guid}/events/{eventName}", PublishEvent);
+        api.MapPost("/{id:guid}/bookmarks/{bookmarkId}/resume", ResumeBookmark).WithOptionalBody<ResumeRequest>();
+        api.MapPost("/{id:guid}/events/{eventName}", PublishEvent).WithOptionalBody<ResumeRequest>();
         return api;
     }
 

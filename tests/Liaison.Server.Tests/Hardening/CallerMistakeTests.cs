@@ -5,6 +5,7 @@ using System.Text.Json;
 using Liaison.Server.Departments;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -642,6 +643,29 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains("请求体是 null", problem.GetProperty("detail").GetString());
         Assert.Equal(timeline, await TimelineLengthAsync(officer, number));
         Assert.Equal("dispatched", (await Cases.CaseTestKit.GetCaseAsync(officer, number)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_admins_optional_bodies_sent_as_json_null_are_400_too()
+    {
+        var admin = await _app.AsAdminAsync();
+        var instances = await _app.WithDbAsync(db => db.Set<Liaison.Server.Workflows.WorkflowInstanceRecord>().CountAsync());
+
+        foreach (var path in new[]
+        {
+            "/api/workflow-definitions/hello-world/instances",
+            $"/api/workflow-instances/{Guid.NewGuid()}/bookmarks/b/resume",
+            $"/api/workflow-instances/{Guid.NewGuid()}/events/e",
+            "/api/mail-templates/dispatch/zh-CN/preview",
+        })
+        {
+            var problem = await ProblemAsync(await admin.PostAsync(path, Json("null")), HttpStatusCode.BadRequest);
+            Assert.Contains("请求体是 null", problem.GetProperty("detail").GetString());
+        }
+
+        Assert.Equal(instances, await _app.WithDbAsync(db => db.Set<Liaison.Server.Workflows.WorkflowInstanceRecord>().CountAsync()));
+        // No body at all still starts one.
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/api/workflow-definitions/hello-world/instances", null)).StatusCode);
     }
 
     [Fact]
