@@ -12,12 +12,15 @@ public sealed record MailVariable(string Name, Text? Description);
 public static class MailTemplateVariables
 {
     /// <summary>A member of a list's items (<c>CoHandlers.Status</c>), said to be read inside a for loop.</summary>
-    public static Text InLoop(Text member) =>
-        new($"{member.Zh}（列表中每一项的，在 for 循环中读取）", $"{member.En} (of each item of a list, read inside a for loop)");
+    public static Text InLoop(Text member) => Note(member, new("列表中每一项的，在 for 循环中读取", "of each item of a list, read inside a for loop"));
 
     /// <summary>A list (<c>CoHandlers</c>), said to be read item by item in a for loop.</summary>
-    public static Text List(Text list) =>
-        new($"{list.Zh}（列表，用 for 循环逐项读取）", $"{list.En} (a list, read item by item in a for loop)");
+    public static Text List(Text list) => Note(list, new("列表，用 for 循环逐项读取", "a list, read item by item in a for loop"));
+
+    // In the description's closing brackets when it has them: "状态（用邮件的语言；列表中…）", not "（…）（…）".
+    private static Text Note(Text text, Text note) => new(
+        text.Zh.EndsWith('）') ? $"{text.Zh[..^1]}；{note.Zh}）" : $"{text.Zh}（{note.Zh}）",
+        text.En.EndsWith(')') ? $"{text.En[..^1]}; {note.En})" : $"{text.En} ({note.En})");
 
     /// <summary>
     /// Every variable <paramref name="source"/> reads, in the order first read, as written: <c>Case.Title</c>, and a
