@@ -231,6 +231,17 @@ public sealed partial class DigestMailRenderer
     public IReadOnlyList<string> KnownNames(string kind) =>
         ValidationSamples(kind)[0].SelectMany(v => Names(v.Key, v.Value)).Distinct(StringComparer.Ordinal).ToList();
 
+    /// <summary>Every variable of <see cref="KnownNames"/> with what it means, for the admins' edit page.</summary>
+    public IReadOnlyList<MailVariable> Variables(string kind) => KnownNames(kind).Select(name => new MailVariable(name, Describe(kind, name))).ToList();
+
+    /// <summary>The variables the shipped template of <paramref name="kind"/> reads, over its three parts (<see cref="MailTemplateVariables.ReadBy"/>).</summary>
+    /// <exception cref="ArgumentException">Unknown kind.</exception>
+    public static IReadOnlyList<string> ShippedReads(string kind, string? culture)
+    {
+        if (!Templates.IsKnown(kind)) throw new ArgumentException($"Unknown digest kind '{kind}'.", nameof(kind));
+        return Templates.ShippedReads(kind, CaseMailRenderer.ResolveCulture(culture));
+    }
+
     /// <summary>A digest of <paramref name="kind"/> with every section filled with made-up cases, as of <paramref name="now"/>, for a preview.</summary>
     public RenderedMail RenderSample(string kind, string? culture, DateTimeOffset now)
     {
@@ -383,6 +394,182 @@ public sealed partial class DigestMailRenderer
             ("Rated", r.Satisfaction.Rated),
             ("Rate", Percent(r.Satisfaction.Rate)),
             ("Expired", r.Satisfaction.Expired))));
+
+    /// <summary>
+    /// What a name of <paramref name="kind"/> means (README.md, in plain words): its own entry, else its list's or object's
+    /// member (<c>Overdue.Title</c> is a case line's <c>Title</c>, read in a loop); null for a name not described.
+    /// </summary>
+    internal static Text? Describe(string kind, string name)
+    {
+        if (Named.TryGetValue($"{kind}:{name}", out var text) || Named.TryGetValue(name, out text)) return text;
+        var dot = name.IndexOf('.');
+        return dot > 0 && Items.TryGetValue(name[..dot], out var items) && items.Members.TryGetValue(name[(dot + 1)..], out var member)
+            ? items.Describe(member)
+            : null;
+    }
+
+    // The names Values() defines, described; "kind:Name" where a kind means something else by it. A test keeps every
+    // name described and every entry in use.
+    internal static IReadOnlyDictionary<string, Text> Named { get; } = new Dictionary<string, Text>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Recipient"] = new("收件人（包含下列各项）", "The recipient (holds the items below)"),
+        ["Recipient.Name"] = new("收件人姓名，用于邮件开头的称呼", "Whom the mail greets"),
+        ["Recipient.Email"] = new("收件人登录用的邮箱", "The email the recipient signs in with"),
+        ["Date"] = new("提醒的日期", "The digest's date"),
+        ["Since"] = new("上次提醒的时间：列出此后有变化的事项", "The previous digest's time: cases changed since then are listed"),
+        ["Count"] = new("本邮件的事项总数（含未列出的）", "Cases in this mail, those not listed included"),
+        ["Overdue"] = MailTemplateVariables.List(new("已超期的事项", "Overdue cases")),
+        ["DueSoon"] = MailTemplateVariables.List(new("即将到期的事项", "Cases due soon")),
+        ["Other"] = MailTemplateVariables.List(new("其他在办事项", "The other open cases")),
+        ["NeedsDecision"] = MailTemplateVariables.List(new("待您决定的事项（退回、办结待确认、申请延期、企业不满意等）",
+            "Cases awaiting your decision (returned, resolved, extension requested, enterprise not satisfied…)")),
+        ["Changed"] = MailTemplateVariables.List(new("上次提醒以来有变化的事项", "Cases changed since the previous digest")),
+        ["Served"] = MailTemplateVariables.List(new("您服务的重点企业的在办事项", "Open cases of the key enterprises you serve")),
+        ["OverdueCount"] = new("已超期的事项数（含未列出的）", "Overdue cases, those not listed included"),
+        ["DueSoonCount"] = new("即将到期的事项数（含未列出的）", "Cases due soon, those not listed included"),
+        ["OtherCount"] = new("其他在办事项数（含未列出的）", "Other open cases, those not listed included"),
+        ["NeedsDecisionCount"] = new("待您决定的事项数（含未列出的）", "Cases awaiting your decision, those not listed included"),
+        ["ChangedCount"] = new("有变化的事项数（含未列出的）", "Changed cases, those not listed included"),
+        ["ServedCount"] = new("您服务的重点企业的在办事项数", "Open cases of the key enterprises you serve"),
+        ["VisitsDue"] = MailTemplateVariables.List(new("首席服务员：今天应走访的重点企业", "Chief service officer: key enterprises due a visit today")),
+        ["WorkbenchLink"] = new("您的工作台页面链接；为空时不显示", "Your workbench page; empty leaves the link out"),
+        ["Omitted"] = new("每节最多列出 100 件，其余未列出的事项数", "Cases not listed beyond the 100 shown per section"),
+        ["From"] = new("统计期的第一天", "The period's first day"),
+        ["To"] = new("统计期的最后一天", "The period's last day"),
+        ["Rows"] = MailTemplateVariables.List(new("各部门一行：红榜在前，然后黄榜，然后其他", "One row per department: red first, then yellow, then the rest")),
+        ["Totals"] = new("全部部门的合计（与每行的各项相同）", "All departments together (the same items as each row)"),
+        ["league-table:Totals.Department"] = new("合计行的名称（“合计”）", "The totals row's name (\"Total\")"),
+        ["RedCount"] = new("红榜部门数", "Departments on the red list"),
+        ["YellowCount"] = new("黄榜部门数", "Departments on the yellow list"),
+        ["Rules"] = new("红黄榜的标准（包含下列各项）", "The marking rules (hold the items below)"),
+        ["Rules.RedBelow"] = new("按时率低于此值列为红榜，如 60%", "Red below this on-time rate, e.g. 60%"),
+        ["Rules.YellowBelow"] = new("按时率低于此值列为黄榜，如 90%", "Yellow below this on-time rate, e.g. 90%"),
+        ["CsvLink"] = new("下载完整表格（CSV）的链接", "The link to download the full table (CSV)"),
+        ["KeyService"] = new("重点企业服务情况（包含下列各项）；没有时为空", "Key-enterprise service (holds the items below); empty when there is none"),
+        ["KeyService.Visits"] = new("统计期内的走访次数", "Visits in the period"),
+        ["KeyService.Overdue"] = new("逾期未走访的重点企业数", "Key enterprises overdue for a visit"),
+        ["KeyService.AsOf"] = new("逾期未走访的统计日期", "The day the overdue visits are counted on"),
+        ["KeyService.AsOfNow"] = new("统计期尚未结束、按今天统计时为真", "True when the period has not ended and they are counted as of today"),
+        ["KeyService.ProblemsFound"] = new("走访发现的问题数", "Problems found on visits"),
+        ["KeyService.Raised"] = new("由走访问题转办的事项数", "Cases opened from visit problems"),
+        ["KeyService.Solved"] = new("其中已解决的事项数", "Of those, the cases solved"),
+        ["KeyService.SolvedRate"] = new("解决率", "The solved rate"),
+        ["work-handover:From"] = new("原来负责这些工作的人", "Whose work was handed over"),
+        ["work-handover:By"] = new("办理移交的管理员", "The admin who handed it over"),
+        ["work-handover:At"] = new("移交的时间", "When it was handed over"),
+        ["Cases"] = MailTemplateVariables.List(new("移交给您的事项，超期的在前", "The cases handed to you, overdue first")),
+        ["CaseCount"] = new("移交给您的事项数（含未列出的）", "Cases handed to you, those not listed included"),
+        ["ChiefOf"] = MailTemplateVariables.List(new("您接任首席服务员的重点企业", "Key enterprises you now serve as chief service officer")),
+        ["SquadOf"] = MailTemplateVariables.List(new("您加入服务专班的重点企业", "Key enterprises whose service squad you joined")),
+        ["Admin"] = new("管理员账号时为真", "True for an administrator's account"),
+        ["Role"] = new("账号的角色（文字）", "The account's role in words"),
+        ["account-created:By"] = new("创建账号的管理员", "The admin who created the account"),
+        ["account-created:At"] = new("创建账号的时间", "When the account was created"),
+        ["SignInLink"] = new("登录页面的链接", "The sign-in page"),
+    };
+
+    // A list's or object's members, described once per kind of item: a case line, a league-table row, a visit due, an enterprise.
+    private static readonly Dictionary<string, Text> CaseLineMembers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Number"] = new("事项编号", "The case number"),
+        ["Title"] = new("事项标题", "The case's title"),
+        ["Enterprise"] = new("企业名称", "The enterprise's name"),
+        ["Department"] = new("责任部门", "The responsible department"),
+        ["Status"] = new("办理状态（用邮件的语言）", "The status, in the mail's language"),
+        ["CoHandling"] = new("是您部门的协办任务时为真", "True for your department's co-handling part"),
+        ["Task"] = new("协办任务的内容", "The co-handling part's task"),
+        ["LeadDepartment"] = new("协办任务的主办部门", "The co-handling part's lead department"),
+        ["CoHandlers"] = new("各协办部门及其状态（一段文字）", "The co-handling departments and their status, as one text"),
+        ["Urgent"] = new("紧急事项时为真", "True for an urgent case"),
+        ["Priority"] = new("紧急程度的文字", "The priority in words"),
+        ["AcceptBy"] = new("签收期限", "The acceptance deadline"),
+        ["Due"] = new("办结期限（协办任务为提交期限）", "The resolve deadline (a part's submit deadline)"),
+        ["Provisional"] = new("期限为暂定时为真", "True when the deadlines are provisional"),
+        ["OverdueDays"] = new("超期的工作日数", "Working days overdue"),
+        ["AcceptOverdue"] = new("超过签收期限仍未签收时为真", "True when still not accepted past the acceptance deadline"),
+        ["DaysLeft"] = new("距期限剩余的工作日数", "Working days left"),
+        ["Link"] = new("事项的链接（经办人的个人链接，或园区工作人员的事项页面）", "The case's link (a handler's personal link, or the officer's case page)"),
+        ["Decision"] = new("需要您作出的决定", "The decision you owe"),
+        ["EnterpriseComment"] = new("企业评价不满意时写的意见", "The enterprise's comment with its unsatisfied rating"),
+        ["Changes"] = new("最近的变化（最多 5 条，在内层 for 循环中读取）", "Its latest changes (up to 5, read in an inner for loop)"),
+        ["Changes.At"] = new("变化的时间", "When the change happened"),
+        ["Changes.What"] = new("变化的内容", "What changed"),
+        ["Changes.Note"] = new("变化附带的说明", "The change's note"),
+    };
+
+    private static readonly Dictionary<string, Text> LeagueRowMembers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Department"] = new("部门名称", "The department"),
+        ["Mark"] = new("标记代码：red、yellow 或 green", "The mark as a code: red, yellow or green"),
+        ["MarkLabel"] = new("标记的文字：红榜、黄榜或“—”", "The mark in words"),
+        ["Red"] = new("红榜时为真", "True on the red list"),
+        ["Yellow"] = new("黄榜时为真", "True on the yellow list"),
+        ["Received"] = new("收到的事项数", "Cases received"),
+        ["Accepted"] = new("签收数", "Acceptances"),
+        ["AcceptedOnTime"] = new("按时签收数", "Acceptances on time"),
+        ["AcceptRate"] = new("按时签收率", "The on-time acceptance rate"),
+        ["Resolved"] = new("办结数", "Cases resolved"),
+        ["ResolvedOnTime"] = new("按时办结数", "Cases resolved on time"),
+        ["ResolveRate"] = new("按时办结率", "The on-time resolve rate"),
+        ["OverdueNow"] = new("当前超期的事项数", "Cases overdue now"),
+        ["Returns"] = new("退回次数", "Returns"),
+        ["Insists"] = new("坚持原派次数", "Insisted dispatches"),
+        ["Extensions"] = new("申请延期次数", "Extension requests"),
+        ["Reopenings"] = new("重办次数", "Reopenings"),
+        ["MedianDays"] = new("办结用时的中位数（工作日）", "The median working days to resolve"),
+        ["Co"] = new("协办情况（包含下列各项）", "Co-handling (holds the items below)"),
+        ["Co.Any"] = new("有协办工作时为真", "True when there is any co-handling"),
+        ["Co.Received"] = new("协办收到数", "Parts received"),
+        ["Co.Accepted"] = new("协办签收数", "Parts accepted"),
+        ["Co.AcceptedOnTime"] = new("协办按时签收数", "Parts accepted on time"),
+        ["Co.AcceptRate"] = new("协办按时签收率", "The parts' on-time acceptance rate"),
+        ["Co.Submitted"] = new("协办提交数", "Parts submitted"),
+        ["Co.SubmittedOnTime"] = new("协办按时提交数", "Parts submitted on time"),
+        ["Co.Overridden"] = new("未提交（主办先行办结）数", "Parts not submitted (the lead resolved without them)"),
+        ["Co.SubmitRate"] = new("协办按时提交率", "The parts' on-time submit rate"),
+        ["Co.OverdueNow"] = new("协办当前超期数", "Parts overdue now"),
+        ["Co.Returns"] = new("协办退回次数", "Parts returned"),
+        ["Co.Extensions"] = new("协办申请延期次数", "Parts' extension requests"),
+        ["Rating"] = new("企业满意度（包含下列各项）", "Enterprise satisfaction (holds the items below)"),
+        ["Rating.Any"] = new("有企业评价或期满未评时为真", "True when there is any rating or expired window"),
+        ["Rating.Satisfied"] = new("满意数", "Satisfied"),
+        ["Rating.FairlySatisfied"] = new("基本满意数", "Fairly satisfied"),
+        ["Rating.Unsatisfied"] = new("不满意数", "Unsatisfied"),
+        ["Rating.Rated"] = new("已评价数", "Rated"),
+        ["Rating.Rate"] = new("满意率", "The satisfaction rate"),
+        ["Rating.Expired"] = new("评价期满未评价数", "Rating windows closed without a rating"),
+    };
+
+    private static readonly Dictionary<string, Text> VisitDueMembers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Enterprise"] = new("企业名称", "The enterprise's name"),
+        ["LastVisited"] = new("上次走访的日期；从未走访为空", "The last visit's date; empty when never visited"),
+        ["OverdueDays"] = new("走访逾期的天数（0 为今天到期）", "Days overdue for the visit (0: due today)"),
+        ["Link"] = new("该企业走访页面的链接", "The enterprise's visits page"),
+    };
+
+    private static readonly Dictionary<string, Text> EnterpriseMembers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Name"] = new("企业名称", "The enterprise's name"),
+        ["Link"] = new("该企业页面的链接", "The enterprise's page"),
+    };
+
+    internal static IReadOnlyDictionary<string, (IReadOnlyDictionary<string, Text> Members, Func<Text, Text> Describe)> Items { get; } =
+        new Dictionary<string, (IReadOnlyDictionary<string, Text>, Func<Text, Text>)>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Overdue"] = (CaseLineMembers, MailTemplateVariables.InLoop),
+            ["DueSoon"] = (CaseLineMembers, MailTemplateVariables.InLoop),
+            ["Other"] = (CaseLineMembers, MailTemplateVariables.InLoop),
+            ["NeedsDecision"] = (CaseLineMembers, MailTemplateVariables.InLoop),
+            ["Changed"] = (CaseLineMembers, MailTemplateVariables.InLoop),
+            ["Served"] = (CaseLineMembers, MailTemplateVariables.InLoop),
+            ["Cases"] = (CaseLineMembers, MailTemplateVariables.InLoop),
+            ["Rows"] = (LeagueRowMembers, MailTemplateVariables.InLoop),
+            ["Totals"] = (LeagueRowMembers, m => new($"全部部门合计：{m.Zh}", $"All departments together: {m.En}")),
+            ["VisitsDue"] = (VisitDueMembers, MailTemplateVariables.InLoop),
+            ["ChiefOf"] = (EnterpriseMembers, MailTemplateVariables.InLoop),
+            ["SquadOf"] = (EnterpriseMembers, MailTemplateVariables.InLoop),
+        };
 
     private static string? Short(string? note)
     {

@@ -31,6 +31,7 @@ internal static class DigestSamples
             {
                 Status = CaseStatus.Closed, Decision = OfficerDigests.DecideUnsatisfied, EnterpriseComment = "办理时间过长，希望加快。",
                 Link = "https://liaison.example/cases/AYKF-2026-000123",
+                Changes = [new CaseEvent { Kind = CaseEventKinds.EnterpriseRated, Actor = "enterprise", At = now.AddHours(-3), Note = "不满意" }],
             },
         ],
         [
@@ -38,6 +39,7 @@ internal static class DigestSamples
             {
                 DueAt = now.AddDays(-2), OverdueWorkingDays = 2, AcceptOverdue = true,
                 CoHandlers = [("住房和城乡建设局", PartStatus.Submitted), ("供电公司", PartStatus.Dispatched)],
+                Changes = [new CaseEvent { Kind = CaseEventKinds.Urged, Actor = "officer@anyue.example", At = now.AddHours(-5), Note = "请尽快办理。" }],
             },
         ],
         [

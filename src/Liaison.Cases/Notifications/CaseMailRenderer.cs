@@ -99,6 +99,18 @@ public sealed partial class CaseMailRenderer
     /// </summary>
     public static IReadOnlyList<string> KnownNames => CaseMailValues.KnownNames;
 
+    /// <summary>Every variable of <see cref="KnownNames"/> with what it means, for the admins' edit page.</summary>
+    public static IReadOnlyList<MailVariable> Variables { get; } =
+        CaseMailValues.KnownNames.Select(name => new MailVariable(name, CaseMailValues.Describe(name))).ToList();
+
+    /// <summary>The variables the shipped template of <paramref name="kind"/> reads, over its three parts (<see cref="MailTemplateVariables.ReadBy"/>).</summary>
+    /// <exception cref="ArgumentException">Unknown kind.</exception>
+    public static IReadOnlyList<string> ShippedReads(string kind, string? culture)
+    {
+        if (!CaseMailKind.IsKnown(kind)) throw new ArgumentException($"Unknown mail kind '{kind}'.", nameof(kind));
+        return Templates.ShippedReads(kind, ResolveCulture(culture));
+    }
+
     /// <summary>The shipped template text, e.g. as the starting point of an admin's edit.</summary>
     /// <exception cref="ArgumentException">Unknown kind.</exception>
     public static string ShippedSource(string kind, string? culture, MailPart part)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Fluid;
 using Fluid.Values;
 using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
 
 namespace Liaison.Cases.Notifications;
 
@@ -133,6 +134,78 @@ internal static class CaseMailValues
             }),
         ];
     }
+
+    /// <summary>What a known name means (README.md's table, in plain words), for the admins' edit page; null for any other name.</summary>
+    public static Text? Describe(string name) => Descriptions.TryGetValue(name, out var text) ? text : null;
+
+    // One entry per name Build defines, in its order; a test keeps the two in step.
+    internal static IReadOnlyDictionary<string, Text> Descriptions { get; } = new Dictionary<string, Text>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Case"] = new("事项（包含下列各项）", "The case (holds the items below)"),
+        ["Case.Number"] = new("事项编号，如 AYKF-2026-000123", "The case number, e.g. AYKF-2026-000123"),
+        ["Case.Title"] = new("事项标题", "The case's title"),
+        ["Case.Description"] = new("诉求内容，超过 200 字时截断并加“…”", "The description, cut to 200 characters with \"…\""),
+        ["Case.Category"] = new("事项类别（用邮件的语言）", "The category, in the mail's language"),
+        ["Case.ProgressReportEvery"] = new("长期事项（遗留问题、破产）签收后每隔几个工作日报告一次进展；其他事项为空",
+            "Long-running categories: a progress report is due every this many working days once accepted; empty otherwise"),
+        ["Case.Priority"] = new("紧急程度的文字（用邮件的语言）", "The priority in words, in the mail's language"),
+        ["Case.Urgent"] = new("紧急事项时为真，例如 {% if Case.Urgent %}", "True for an urgent case, e.g. {% if Case.Urgent %}"),
+        ["Case.Enterprise"] = new("企业名称", "The enterprise's name"),
+        ["Case.Department"] = new("责任部门", "The responsible department"),
+        ["Case.LeadDepartment"] = new("联办事项中关于协办部门的邮件：主办部门；其他邮件为空",
+            "Joint case, mails about a co-handling department's part: the lead department; empty otherwise"),
+        ["Case.Task"] = new("联办事项：园区交给协办部门的协办任务", "Joint case: the officer's task for the co-handling department"),
+        ["Case.Officer"] = new("跟进本事项的园区工作人员", "The park officer following the case"),
+        ["Case.AcceptBy"] = new("签收期限（北京时间，已排好格式）", "The acceptance deadline, formatted, Asia/Shanghai time"),
+        ["Case.Due"] = new("办结期限（延期或重办后的最新期限）", "The resolve deadline (after any extension or reopening)"),
+        ["Case.OriginalDue"] = new("延期或重办之前的办结期限", "The resolve deadline before an extension or reopening"),
+        ["Case.Provisional"] = new("期限为暂定时为真（当年节假日安排尚未公布）", "True when the deadlines are provisional (that year's holidays are not published yet)"),
+        ["Case.AcceptByProvisional"] = new("签收期限为暂定时为真", "True when the acceptance deadline is provisional"),
+        ["Case.OverdueDays"] = new("超过办结期限的工作日数", "Working days past the due date"),
+        ["CoHandlers"] = MailTemplateVariables.List(new("联办事项发给主办部门的邮件：各协办部门；没有协办部门时为空",
+            "Joint case, the lead department's mails: the co-handling departments; empty without co-handlers")),
+        ["CoHandlers.Department"] = MailTemplateVariables.InLoop(new("协办部门名称", "The co-handling department")),
+        ["CoHandlers.Status"] = MailTemplateVariables.InLoop(new("该部门的办理状态（用邮件的语言，超期时前面加“超期”）",
+            "Its part's status in the mail's language, with \"late\" in front when past its deadline")),
+        ["CoHandlers.Late"] = MailTemplateVariables.InLoop(new("该部门已超期时为真", "True when its part is late")),
+        ["CoHandlers.Submitted"] = MailTemplateVariables.InLoop(new("该部门已提交协办意见时为真", "True when it has submitted its part")),
+        ["Part"] = new("协办部门的协办任务（包含下列各项）", "A co-handling department's part (holds the items below)"),
+        ["Part.Department"] = new("协办意见已提交的邮件：提交协办意见的部门", "part-submitted: the co-handling department whose part came in"),
+        ["Part.Attachments"] = new("协办意见已提交的邮件：协办意见的附件（链接或文字，每行一个）", "part-submitted: its attachments, links or text, one per line"),
+        ["Part.ResolvedOver"] = new("发给协办部门的撤销邮件：因主办部门先行办结而结束时为真",
+            "cancelled, to a co-handler: true when its part ended because the lead resolved the case without it"),
+        ["Part.CaseCancelled"] = new("发给协办部门的撤销邮件：因整个事项被撤销而结束时为真",
+            "cancelled, to a co-handler: true when its part ended because the whole case was cancelled"),
+        ["Recipient"] = new("收件人（包含下列各项）", "The recipient (holds the items below)"),
+        ["Recipient.Name"] = new("收件人姓名，用于邮件开头的称呼", "Whom the mail greets"),
+        ["Late"] = MailTemplateVariables.List(new("联办事项的督办升级邮件：现已超期的各部门，主办在前；其他邮件为空",
+            "Joint case, the zone leadership's escalation: every department late now, the lead first; empty otherwise")),
+        ["Late.Department"] = MailTemplateVariables.InLoop(new("超期的部门", "The late department")),
+        ["Late.Lead"] = MailTemplateVariables.InLoop(new("主办部门时为真", "True for the lead department")),
+        ["Late.Role"] = MailTemplateVariables.InLoop(new("主办或协办（用邮件的语言）", "Lead or co-handling, in the mail's language")),
+        ["Late.Due"] = MailTemplateVariables.InLoop(new("该部门的办结或提交期限", "Its resolve or submit deadline")),
+        ["Late.OverdueDays"] = MailTemplateVariables.InLoop(new("该部门超期的工作日数", "Working days it is late")),
+        ["Event"] = new("重点企业事项通知：事项发生的事件（包含下列各项）", "key-enterprise-update: the case's event (holds the items below)"),
+        ["Event.Kind"] = new("事件代码：dispatch（派单）、overdue（超期）、resolved（办结）", "The event as a code: dispatch, overdue, resolved"),
+        ["Event.Label"] = new("事件名称（用邮件的语言）", "The event in the mail's language"),
+        ["Link"] = new("收件人的个人办理链接（只发给本人）；邮件不带链接时为空", "The recipient's personal link (for them only); empty when the mail carries none"),
+        ["Reason"] = new("退回或重办的原因（包含下列各项）", "The return or reopen reason (holds the items below)"),
+        ["Reason.Code"] = new("原因代码，如 not-our-duty", "The reason's code, e.g. not-our-duty"),
+        ["Reason.Label"] = new("原因的文字，如“不属于本单位职责”", "The reason in words"),
+        ["Note"] = new("办理人填写的说明：退回说明、延期理由、办结情况、重办原因、领导留言、协办意见等",
+            "The free text of whoever acted: return note, extension reason, resolution, reopen reason, leader's message, a co-handler's part"),
+        ["Insisted"] = new("派单邮件：园区把退回的事项仍派给原部门（坚持原派）时为真",
+            "dispatch: true when the officer sent a returned case back to the department that returned it"),
+        ["Insist"] = new("坚持原派的期限（包含下列各项）", "The insisted dispatch's deadline (holds the items below)"),
+        ["Insist.WorkingDaysLeft"] = new("坚持原派：退回时剩余、从今天起继续计算的工作日数；重新计时为空",
+            "Insisted dispatch: the working days left at the return, counted again from today; empty on a fresh clock"),
+        ["Insist.Overdue"] = new("坚持原派：退回时已超过办结期限（期限不变）时为真",
+            "Insisted dispatch: true when the case was already past its deadline when returned (the deadline stays)"),
+        ["Extension"] = new("延期申请（包含下列各项）", "The extension request (holds the items below)"),
+        ["Extension.Days"] = new("申请延期的工作日数", "Working days asked for"),
+        ["Extension.Approved"] = new("同意时为真，不同意时为假，尚未审批时为空", "True approved, false denied, empty not decided yet"),
+        ["Extension.Decision"] = new("审批结果的文字：同意或不同意", "The decision in words: approved or denied"),
+    };
 
     /// <summary>"2026年3月3日（周二）18:00" or "Tue 3 Mar 2026 18:00", in <paramref name="timeZone"/>; null stays null.</summary>
     public static string? FormatLocal(DateTimeOffset? instant, TimeZoneInfo timeZone, bool english)

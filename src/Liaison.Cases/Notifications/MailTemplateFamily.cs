@@ -52,6 +52,11 @@ internal sealed partial class MailTemplateFamily
     /// <summary>The shipped template text of a known kind.</summary>
     public string ShippedSource(string kind, string culture, MailPart part) => ReadResource(ResourceName(kind, culture, part));
 
+    /// <summary>The variables the shipped template of a known kind reads over its parts, first read first.</summary>
+    public IReadOnlyList<string> ShippedReads(string kind, string culture) =>
+        Enum.GetValues<MailPart>().SelectMany(part => MailTemplateVariables.ReadBy(ShippedSource(kind, culture, part)))
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
     /// <summary>
     /// Renders one part: the admin's edit from <paramref name="overrides"/> when there is one and it works, otherwise the
     /// shipped template. An edit that does not parse or fails to render adds a bilingual line to <paramref name="warnings"/>.

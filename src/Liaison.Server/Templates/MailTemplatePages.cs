@@ -98,10 +98,10 @@ public static class MailTemplatePages
 
 /// <summary>One kind of email in one language, as the admin edits it.</summary>
 /// <param name="Problems">What is wrong, per part (<c>subject</c>, <c>html</c>, <c>text</c>), in "中文 / English".</param>
-/// <param name="Variables">What the templates of this kind may use (<see cref="MailTemplateService.Variables"/>).</param>
+/// <param name="Variables">What the templates of this kind may use, those its shipped template reads first (<see cref="MailTemplateService.Variables"/>).</param>
 /// <param name="ShippedChanged">Edited parts whose shipped text changed since the edit was saved, with that shipped text.</param>
 public sealed record TemplateEditModel(
-    string Kind, string Culture, IReadOnlyDictionary<MailPart, string> Sources, IReadOnlySet<MailPart> Edited, IReadOnlyList<string> Variables,
+    string Kind, string Culture, IReadOnlyDictionary<MailPart, string> Sources, IReadOnlySet<MailPart> Edited, TemplateVariables Variables,
     IReadOnlyDictionary<MailPart, string> ShippedChanged)
 {
     public Text? Flash { get; init; }
@@ -133,6 +133,6 @@ public sealed record TemplateEditModel(
             }
         }
 
-        return new TemplateEditModel(kind, culture, sources, edited, templates.Variables(kind), shippedChanged);
+        return new TemplateEditModel(kind, culture, sources, edited, templates.Variables(kind, culture), shippedChanged);
     }
 }

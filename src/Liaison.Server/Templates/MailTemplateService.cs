@@ -19,6 +19,15 @@ public sealed record MailTemplateEntry(
 /// <param name="Warnings">Parts that could not be used, so the preview shows the current template for them instead.</param>
 public sealed record MailPreview(string Subject, string Html, string Text, IDictionary<string, string[]> Problems, IReadOnlyList<string> Warnings);
 
+/// <summary>
+/// The variables one email's templates may use, each with what it means: first those its shipped template reads (what
+/// the admin most likely edits), then the others; each group in the order the names are defined.
+/// </summary>
+public sealed record TemplateVariables(IReadOnlyList<MailVariable> Used, IReadOnlyList<MailVariable> Other)
+{
+    public int Count => Used.Count + Other.Count;
+}
+
 /// <summary>Reads and changes the admins' template edits; shared by the API and the admin pages.</summary>
 public sealed class MailTemplateService(
     LiaisonDbContext db, MailTemplateOverrides overrides, CaseMailRenderer renderer, DigestMailRenderer digests, TimeProvider clock)
@@ -45,8 +54,14 @@ public sealed class MailTemplateService(
         return db.Set<MailTemplateRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.Kind == kind && r.Culture == culture && r.Part == name, ct);
     }
 
-    /// <summary>The variables a template of <paramref name="kind"/> may use, as the edit page lists them.</summary>
-    public IReadOnlyList<string> Variables(string kind) => MailTemplateKeys.IsDigest(kind) ? digests.KnownNames(kind) : CaseMailRenderer.KnownNames;
+    /// <summary>The variables a template of <paramref name="kind"/> may use, described, as the edit page lists them for <paramref name="culture"/>.</summary>
+    public TemplateVariables Variables(string kind, string culture)
+    {
+        var digest = MailTemplateKeys.IsDigest(kind);
+        var all = digest ? digests.Variables(kind) : CaseMailRenderer.Variables;
+        var read = (digest ? DigestMailRenderer.ShippedReads(kind, culture) : CaseMailRenderer.ShippedReads(kind, culture)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return new TemplateVariables(all.Where(v => read.Contains(v.Name)).ToList(), all.Where(v => !read.Contains(v.Name)).ToList());
+    }
 
     /// <summary>
     /// Every problem with <paramref name="source"/> as the <paramref name="part"/> of <paramref name="kind"/> in

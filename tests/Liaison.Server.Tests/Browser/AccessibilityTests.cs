@@ -94,6 +94,20 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
     });
 
     [Fact]
+    public Task A_templates_variables_opened_have_no_serious_violations_and_fit_a_phone() => fixture.RunAsync(async page =>
+    {
+        await BrowserFixture.SignInAsync(page, "/admin");
+        foreach (var path in new[] { "/admin/templates/dispatch/zh-CN", "/admin/templates/officer-digest/en" })
+        {
+            await page.GotoAsync(path);
+            await page.Locator("details[data-variables] > summary").ClickAsync();
+            await Assertions.Expect(page.Locator("dl[data-variables=used] dt").First).ToBeVisibleAsync();
+            await AssertAccessibleAsync(page, path + ", variables open");
+            await BrowserFixture.AssertFitsPhonesAsync(page);
+        }
+    });
+
+    [Fact]
     public Task The_workflow_instance_pages_of_a_parent_and_its_child_have_no_serious_violations_in_either_language() => fixture.RunAsync(async page =>
     {
         var admin = await fixture.App.AsAdminAsync();

@@ -157,6 +157,42 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
     }
 
     [Fact]
+    public async Task The_variables_are_described_in_the_readers_language_those_of_the_shipped_template_first()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var chinese = await admin.GetStringAsync("/admin/templates/dispatch/zh-CN");
+        var english = new HttpRequestMessage(HttpMethod.Get, "/admin/templates/dispatch/zh-CN");
+        english.Headers.Add("Cookie", "liaison.lang=en");
+        var inEnglish = WebUtility.HtmlDecode(await (await admin.SendAsync(english)).Content.ReadAsStringAsync());
+
+        var used = VariableGroup(chinese, "used");
+        var other = VariableGroup(chinese, "other");
+        Assert.Matches("<h2>本邮件默认模板使用的变量（\\d+ 个）</h2>\\s*<dl class=\"facts stack\" data-variables=\"used\">", chinese);
+        Assert.Matches("<h2>其他可用变量（\\d+ 个）</h2>\\s*<dl class=\"facts stack\" data-variables=\"other\">", chinese);
+        Assert.True(chinese.IndexOf("data-variables=\"used\"", StringComparison.Ordinal) < chinese.IndexOf("data-variables=\"other\"", StringComparison.Ordinal));
+        Assert.Matches("<dt class=\"wrap\"><code>Case.Title</code></dt>\\s*<dd>事项标题</dd>", used);
+        Assert.Matches("<code>CoHandlers.Status</code></dt>\\s*<dd>该部门的办理状态[^<]*for 循环中读取）</dd>", used);
+        Assert.Contains("<code>Link</code>", used);
+        Assert.Contains("<code>Extension.Days</code>", other);
+        Assert.DoesNotContain("<code>Extension.Days</code>", used);
+        Assert.DoesNotContain("<code>Case.Title</code>", other);
+
+        Assert.Contains("<h2>Used by this mail's shipped template (", inEnglish);
+        Assert.Contains("<h2>Other variables (", inEnglish);
+        Assert.Matches("<code>Case.Title</code></dt>\\s*<dd>The case's title</dd>", VariableGroup(inEnglish, "used"));
+        Assert.Matches("<code>Link</code></dt>\\s*<dd>The recipient's personal link \\(for them only\\)", VariableGroup(inEnglish, "used"));
+
+        // A digest: a list's members are described as read in a loop.
+        var league = await admin.GetStringAsync("/admin/templates/league-table/zh-CN");
+        Assert.Matches("<code>Rows.Department</code></dt>\\s*<dd>部门名称（列表中每一项的，在 for 循环中读取）</dd>", VariableGroup(league, "used"));
+    }
+
+    private static string VariableGroup(string page, string group) =>
+        Regex.Match(page, $"<dl class=\"facts stack\" data-variables=\"{group}\">(.*?)</dl>", RegexOptions.Singleline) is { Success: true } m
+            ? m.Groups[1].Value
+            : throw new Xunit.Sdk.XunitException($"No '{group}' variables on the page");
+
+    [Fact]
     public async Task The_digests_are_listed_apart_and_their_page_lists_their_own_variables_and_previews_a_sample_digest()
     {
         var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
