@@ -156,7 +156,7 @@ internal static class CaseMailValues
             "Joint case, mails about a co-handling department's part: the lead department; empty otherwise"),
         ["Case.Task"] = new("联办事项：园区交给协办部门的协办任务", "Joint case: the officer's task for the co-handling department"),
         ["Case.Officer"] = new("跟进本事项的园区工作人员", "The park officer following the case"),
-        ["Case.AcceptBy"] = new("签收期限（北京时间，已排好格式）", "The acceptance deadline, formatted, Asia/Shanghai time"),
+        ["Case.AcceptBy"] = new("签收期限（按系统时区，已格式化）", "The acceptance deadline, formatted, in the zone's time zone"),
         ["Case.Due"] = new("办结期限（延期或重办后的最新期限）", "The resolve deadline (after any extension or reopening)"),
         ["Case.OriginalDue"] = new("延期或重办之前的办结期限", "The resolve deadline before an extension or reopening"),
         ["Case.Provisional"] = new("期限为暂定时为真（当年节假日安排尚未公布）", "True when the deadlines are provisional (that year's holidays are not published yet)"),

@@ -357,7 +357,7 @@ public sealed record UserEditModel(
     UserDto User, UserForm Form, Handover.Work Work, IReadOnlyList<OfficerRef> Successors, ServiceError? Error, UserSaved? Saved)
 {
     /// <summary>The mark of an account whose password an admin set and its holder has not changed yet (the list shows it too).</summary>
-    public static readonly Text MustChangePassword = new("待修改初始密码", "Must change password");
+    public static readonly Text MustChangePassword = new("待修改临时密码", "Must change password");
 
     /// <summary>The name of the account a just-saved handover went to, from the successors the page offers anyway.</summary>
     public string? HandedOverTo => Saved?.To is { } to

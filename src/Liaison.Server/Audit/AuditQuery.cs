@@ -108,7 +108,6 @@ public static class AuditQuery
         return new AuditPage(page, pageSize, total, rows.Select(AuditEntryDto.From).ToList());
     }
 
-    /// <summary>A LIKE pattern matching <paramref name="text"/> anywhere, its own wildcards taken literally.</summary>
     /// <summary>The start of a local date in <paramref name="zone"/>, or null when not given (or wrong, noted in <paramref name="v"/>).</summary>
     private static DateTimeOffset? Date(Validation v, string field, string? text, TimeZoneInfo zone)
     {
@@ -123,9 +122,11 @@ public static class AuditQuery
             return null;
         }
 
-        if (date.Year is < 2000 or > 2100)
+        if (date.Year is < Liaison.Cases.Calendar.YearSchedule.MinYear or > Liaison.Cases.Calendar.YearSchedule.MaxYear)
         {
-            v.Add(field, "日期应在 2000 年至 2100 年之间", "must be a date from 2000 to 2100");
+            // The years the product knows (the calendar's, the league table's).
+            v.Add(field, $"日期应在 {Liaison.Cases.Calendar.YearSchedule.MinYear} 年至 {Liaison.Cases.Calendar.YearSchedule.MaxYear} 年之间",
+                $"must be a date from {Liaison.Cases.Calendar.YearSchedule.MinYear} to {Liaison.Cases.Calendar.YearSchedule.MaxYear}");
             return null;
         }
 

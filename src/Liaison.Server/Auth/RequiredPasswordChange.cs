@@ -55,8 +55,9 @@ public static class RequiredPasswordChange
     /// </summary>
     public static void UseRequiredPasswordChange(this WebApplication app) => app.Use(async (http, next) =>
     {
+        // An address nothing answers stays a 404: there is nothing to protect there.
         var metadata = http.GetEndpoint()?.Metadata;
-        if (IsRequired(http) && metadata?.GetMetadata<AllowedBeforeChange>() is null && metadata?.GetMetadata<IAllowAnonymous>() is null)
+        if (IsRequired(http) && metadata is not null && metadata.GetMetadata<AllowedBeforeChange>() is null && metadata.GetMetadata<IAllowAnonymous>() is null)
         {
             if (PageErrors.IsMachines(http))
             {

@@ -119,9 +119,10 @@ public sealed class NulCharacterGuard(RequestDelegate next)
         {
             return null;
         }
-        catch (IOException ex) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (IOException ex) when (ex is not BadHttpRequestException && !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
             // A multipart body cut short or garbled: the caller's mistake, answered as the endpoint's own reader would.
+            // (Kestrel's own refusals, a body over its size limit's 413, are BadHttpRequestExceptions and keep their status.)
             throw new BadHttpRequestException("The form could not be read", StatusCodes.Status400BadRequest, ex);
         }
     }

@@ -5,9 +5,10 @@ using Microsoft.Net.Http.Headers;
 namespace Liaison.Server.Http;
 
 /// <summary>
-/// A body labelled with a character set .NET does not know (<c>application/json; charset=bogus</c>, or an empty
+/// A JSON body labelled with a character set .NET does not know (<c>application/json; charset=bogus</c>, or an empty
 /// <c>charset=</c>) is a 415 naming it, at the door. The JSON reader threw on it deep in a handler's binding, which
-/// answered any route a 500. Known character sets pass, as the readers transcode them.
+/// answered any route a 500. Known character sets pass, as the reader transcodes them. Other bodies are not asked: the
+/// form reader falls back to UTF-8, and the register's import reads GB18030 files whatever their label says.
 /// </summary>
 public static class RequestCharset
 {
@@ -34,10 +35,14 @@ public static class RequestCharset
         });
     });
 
-    /// <summary>The charset the request's content type names when no encoding has that name; null when it names none or a known one.</summary>
+    /// <summary>
+    /// The charset a JSON body's content type names when no encoding has that name; null when it names none or a known
+    /// one, or the body is not JSON.
+    /// </summary>
     internal static string? UnknownCharset(HttpRequest request)
     {
         if (request.ContentType is not { } type || !MediaTypeHeaderValue.TryParse(type, out var media)
+            || !media.MediaType.Value!.Contains("json", StringComparison.OrdinalIgnoreCase)
             || media.Parameters.FirstOrDefault(p => p.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)) is not { } parameter)
         {
             return null;

@@ -53,6 +53,12 @@ public static class OutboxApi
             query = caseId is { } id ? query.Where(m => m.CaseId == id) : query.Where(m => false);
         }
 
+        if (before is not null && filter is OutboxStatus.Pending or OutboxStatus.Failed)
+        {
+            // Those are listed in the order they were queued (created_at), which a mail's id follows only to the millisecond.
+            return Problems.BadRequest("before 只用于已发送邮件或全部邮件（status=sent 或不填）", "before pages sent mail or all mail only (status=sent or none)");
+        }
+
         return TypedResults.Ok(await Items(NewestFirst(Before(query, before), filter).Take(500)).ToListAsync(ct));
     }
 

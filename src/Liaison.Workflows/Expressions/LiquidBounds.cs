@@ -14,7 +14,8 @@ public sealed class LiquidBounds : AstRewriter
 {
     /// <summary>
     /// The most numbers in a range, and items in a list a filter returns, when the render has no step limit; with one,
-    /// its steps (a loop over more could not finish anyway).
+    /// its steps. A whole loop over more could not finish anyway; one with a <c>limit:</c> could, and is refused too,
+    /// since Fluid builds the whole range before the limit applies.
     /// </summary>
     public const int MaxItems = 100_000;
 

@@ -241,7 +241,7 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         var listed = await admin.GetStringAsync(created.Headers.Location!.OriginalString);
         Assert.Contains("已创建账号 wang.fang@anyue.gov.example", listed);
         Assert.Matches("<tr data-email=\"wang.fang@anyue.gov.example\" data-active=\"true\" data-must-change-password=\"true\">\\s*<td>[^<]*</td><td>王芳</td><td>工作人员</td><td>中文</td>\\s*"
-            + "<td>在用\\s*<span class=\"tag note\">待修改初始密码</span>\\s*</td>", listed);
+            + "<td>在用\\s*<span class=\"tag note\">待修改临时密码</span>\\s*</td>", listed);
 
         // The admin's password is the newcomer's first one: they change it before anything else, then work as an officer.
         var newcomer = await SignInAsync("wang.fang@anyue.gov.example", "new-officer-password-1");

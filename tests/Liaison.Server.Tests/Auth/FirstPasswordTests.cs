@@ -104,12 +104,15 @@ public sealed class FirstPasswordTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.DoesNotContain("href=\"/cases\"", page);
         Assert.Contains("action=\"/account/logout\"", page);
 
-        foreach (var path in new[] { "/cases", "/workbench", "/enterprises", "/cases/new", "/admin", "/no-such-page" })
+        foreach (var path in new[] { "/cases", "/workbench", "/enterprises", "/cases/new", "/admin" })
         {
             var other = await browser.GetAsync(path);
             Assert.Equal(HttpStatusCode.SeeOther, other.StatusCode);
             Assert.Equal("/account/password", other.Headers.Location?.OriginalString);
         }
+
+        // An address nothing answers stays a 404: there is nothing there to protect.
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/no-such-page")).StatusCode);
 
         // A form posted elsewhere is turned away the same way, its token checked first as always.
         var newCase = await browser.PostAsync("/cases/new", Form(("__RequestVerificationToken", TokenIn(page)), ("title", "不该受理")));
@@ -164,9 +167,9 @@ public sealed class FirstPasswordTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync("/api/cases")).StatusCode);
         var pages = await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
         var list = await pages.GetStringAsync("/admin/users");
-        Assert.Matches($"<tr data-email=\"{email}\" data-active=\"true\" data-must-change-password=\"true\">.*?待修改初始密码", Collapse(list));
+        Assert.Matches($"<tr data-email=\"{email}\" data-active=\"true\" data-must-change-password=\"true\">.*?待修改临时密码", Collapse(list));
         Assert.Matches($"<tr data-email=\"{LiaisonApp.AdminEmail}\" data-active=\"true\" data-must-change-password=\"false\">", list);
-        Assert.Contains("data-must-change-password>待修改初始密码</span>", await pages.GetStringAsync($"/admin/users/{id}"));
+        Assert.Contains("data-must-change-password>待修改临时密码</span>", await pages.GetStringAsync($"/admin/users/{id}"));
         Assert.Contains("data-must-change-password>Must change password</span>", await InEnglishAsync(pages, $"/admin/users/{id}"));
 
         // Another change of the account leaves the requirement as it is; the holder's own change ends it.
@@ -175,7 +178,7 @@ public sealed class FirstPasswordTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(HttpStatusCode.NoContent,
             (await api.PostAsJsonAsync("/api/auth/password", new { currentPassword = "reset-password-3", newPassword = "my-own-password-4" })).StatusCode);
         Assert.False(await FlaggedAsync(email));
-        Assert.DoesNotContain("待修改初始密码", await pages.GetStringAsync($"/admin/users/{id}"));
+        Assert.DoesNotContain("待修改临时密码", await pages.GetStringAsync($"/admin/users/{id}"));
     }
 
     [Fact]
@@ -251,7 +254,7 @@ public sealed class FirstPasswordTests(AppFixture fixture) : IClassFixture<AppFi
         var created = await pages.PostAsync("/admin/users", Form(("__RequestVerificationToken", TokenIn(form)), ("email", byPage),
             ("displayName", "页面新建"), ("password", "page-password-8"), ("role", "Officer"), ("culture", "zh-CN")));
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
-        Assert.Contains("已给本人发送开通通知邮件（不含密码）", await pages.GetStringAsync(created.Headers.Location!.OriginalString));
+        Assert.Contains("已安排给本人发送开通通知邮件（不含密码）", await pages.GetStringAsync(created.Headers.Location!.OriginalString));
         var fromPage = Assert.Single(await MailsAsync(_app, byPage));
         Assert.Contains("登录邮箱：" + byPage, fromPage.TextBody);
         Assert.DoesNotContain("page-password-8", fromPage.TextBody + fromPage.HtmlBody);

@@ -423,6 +423,9 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         await ProblemAsync(await admin.GetAsync("/api/admin/outbox?status=1"), HttpStatusCode.BadRequest);
         var before = await ProblemAsync(await admin.GetAsync("/api/admin/outbox?before=yesterday"), HttpStatusCode.BadRequest);
         Assert.True(before.GetProperty("errors").TryGetProperty("before", out _), before.ToString());
+        // Waiting and failed mail are listed in the order they were queued, which ids follow only to the millisecond.
+        var pendingBefore = await ProblemAsync(await admin.GetAsync($"/api/admin/outbox?status=pending&before={Guid.CreateVersion7()}"), HttpStatusCode.BadRequest);
+        Assert.Contains("before 只用于已发送邮件或全部邮件", pendingBefore.GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/admin/outbox?status=Sent")).StatusCode);
     }
 
