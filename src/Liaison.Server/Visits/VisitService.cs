@@ -161,10 +161,12 @@ public sealed class VisitService(
         }
 
         // What the body says is checked before a repeat answers: a wrong body is the caller's mistake whether or not
-        // the case exists already, and only a right one is the same request again.
+        // the case exists already, and only a right one is the same request again. A repeat may name a department
+        // deactivated since the case was raised: the request was right when first sent.
         var v = new Validation();
+        var repeat = found.Value.Problem.CaseId is not null;
         if (Validation.Optional(input.DepartmentCode) is { } given
-            && !await db.Departments.AsNoTracking().AnyAsync(d => d.Code == given && d.Active, ct))
+            && !await db.Departments.AsNoTracking().AnyAsync(d => d.Code == given && (d.Active || repeat), ct))
         {
             v.Add("departmentCode", $"没有代码为 {given} 的在用部门", $"no active department has the code '{given}'");
         }
