@@ -541,6 +541,17 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(number, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString());
         Assert.Equal(HttpStatusCode.OK, (await officer.PostAsync(path, null)).StatusCode);
+        // A department deactivated since is still a right request again (it answers the case raised), not a 400.
+        await _app.WithDbAsync(db => db.Departments.Where(d => d.Code == "town-xinglong").ExecuteUpdateAsync(u => u.SetProperty(d => d.Active, false)));
+        try
+        {
+            Assert.Equal(HttpStatusCode.OK, (await officer.PostAsync(path, Json("""{"departmentCode":"town-xinglong"}"""))).StatusCode);
+        }
+        finally
+        {
+            await _app.WithDbAsync(db => db.Departments.Where(d => d.Code == "town-xinglong").ExecuteUpdateAsync(u => u.SetProperty(d => d.Active, true)));
+        }
+
         Assert.Equal(cases, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
     }
 
