@@ -45,8 +45,8 @@ public sealed class DigestMailRendererTests
         Assert.DoesNotContain("<script>", mail.HtmlBody);
         Assert.Contains("&lt;script&gt;", mail.HtmlBody);
         Assert.Contains("<script>alert(1)</script>", mail.TextBody);
-        Assert.True(mail.TextBody.IndexOf("000001", StringComparison.Ordinal) < mail.TextBody.IndexOf("000002", StringComparison.Ordinal));
-        Assert.True(mail.TextBody.IndexOf("000002", StringComparison.Ordinal) < mail.TextBody.IndexOf("000003", StringComparison.Ordinal));
+        Assert.True(mail.TextBody!.IndexOf("000001", StringComparison.Ordinal) < mail.TextBody!.IndexOf("000002", StringComparison.Ordinal));
+        Assert.True(mail.TextBody!.IndexOf("000002", StringComparison.Ordinal) < mail.TextBody!.IndexOf("000003", StringComparison.Ordinal));
         Assert.Contains("已超期 1 个工作日", mail.TextBody);
         Assert.Contains("href=\"https://liaison.example/l/abc\"", mail.HtmlBody);
     }
@@ -177,7 +177,7 @@ public sealed class DigestMailRendererTests
         Assert.Contains("发展和改革局: received 3", mail.TextBody);
         Assert.Contains(expected, mail.TextBody);
         Assert.Contains("Total: received 3", mail.TextBody);
-        Assert.Equal(2, mail.TextBody.Split(expected).Length - 1);
+        Assert.Equal(2, mail.TextBody!.Split(expected).Length - 1);
     }
 
     [Fact]

@@ -91,7 +91,7 @@ public sealed partial class JointCasePageTests(BrowserFixture fixture) : IClassF
     private static async Task<string> LinkToAsync(LiaisonApp app, string to, string number, string subject)
     {
         await app.RelayMailAsync();
-        var mail = app.Smtp!.Received.Single(m => m.Subject.StartsWith(subject) && m.Subject.Contains(number) && m.To.Mailboxes.Any(b => b.Address == to));
+        var mail = app.Smtp!.Received.Single(m => m.Subject!.StartsWith(subject) && m.Subject!.Contains(number) && m.To.Mailboxes.Any(b => b.Address == to));
         var link = Link().Match(mail.TextBody).Value;
         Assert.False(string.IsNullOrEmpty(link), "the email carries a link to this server: " + mail.TextBody);
         return link;

@@ -91,7 +91,7 @@ public sealed class CalendarYearTests
         Assert.Equal("2027-01-04T18:00:00+08:00", opened.GetProperty("dueAt").GetString());
         Assert.True(opened.GetProperty("provisional").GetBoolean());
         // Accept by the 29th, in 2026's loaded schedule: certain, so only the resolve deadline is marked provisional.
-        var dispatch = (await MailsAsync(app, "fgj.handler@anyue.example", opened.GetProperty("number").GetString()!)).Single(m => m.Subject.Contains("派单"));
+        var dispatch = (await MailsAsync(app, "fgj.handler@anyue.example", opened.GetProperty("number").GetString()!)).Single(m => m.Subject!.Contains("派单"));
         Assert.Matches("签收期限：[^\n]+\n", dispatch.TextBody);
         Assert.DoesNotMatch("签收期限：[^\n]*暂定", dispatch.TextBody);
         Assert.Matches("办结期限：[^\n]+（暂定）", dispatch.TextBody);
@@ -144,7 +144,7 @@ public sealed class CalendarYearTests
         // The original deadline the league table scores against moved too (no extension had moved the deadline away from
         // it): resolved on the 5th, after the provisional 4th, the case is on time.
         Assert.Equal("2027-01-05T18:00:00+08:00", c.GetProperty("originalDueAt").GetString());
-        var link = PathOf(LinkIn((await MailsAsync(app, "fgj.handler@anyue.example", number)).Single(m => m.Subject.Contains("派单"))));
+        var link = PathOf(LinkIn((await MailsAsync(app, "fgj.handler@anyue.example", number)).Single(m => m.Subject!.Contains("派单"))));
         await PostActionAsync(app.Anonymous(), link, "accept");
         app.Clock.SetUtcNow(new DateTimeOffset(2027, 1, 5, 10, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
         await PostActionAsync(app.Anonymous(), link, "resolve", new() { ["note"] = "已办结" });
@@ -196,7 +196,7 @@ public sealed class CalendarYearTests
         var officer = await app.AsOfficerAsync();
         var admin = await app.AsAdminAsync();
         var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
-        var link = PathOf(LinkIn((await MailsAsync(app, "fgj.handler@anyue.example", number)).Single(m => m.Subject.Contains("派单"))));
+        var link = PathOf(LinkIn((await MailsAsync(app, "fgj.handler@anyue.example", number)).Single(m => m.Subject!.Contains("派单"))));
         await PostActionAsync(app.Anonymous(), link, "accept");
         await PostActionAsync(app.Anonymous(), link, "extension", new() { ["days"] = "3", ["note"] = "等待上级批复" });
         // Provisionally due on the 4th, the reminder on New Year's Day; the officer's wait holds them.
@@ -230,7 +230,7 @@ public sealed class CalendarYearTests
         var officer = await app.AsOfficerAsync();
         var admin = await app.AsAdminAsync();
         var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
-        var link = PathOf(LinkIn((await MailsAsync(app, "fgj.handler@anyue.example", number)).Single(m => m.Subject.Contains("派单"))));
+        var link = PathOf(LinkIn((await MailsAsync(app, "fgj.handler@anyue.example", number)).Single(m => m.Subject!.Contains("派单"))));
         await PostActionAsync(app.Anonymous(), link, "accept");
         await PostActionAsync(app.Anonymous(), link, "extension", new() { ["days"] = "3", ["note"] = "等待上级批复" });
         Assert.True((await officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true })).IsSuccessStatusCode);

@@ -18,7 +18,7 @@ public sealed class CaseDecisionFilterTests(AppFixture fixture) : IClassFixture<
         async Task<(string Number, string Link)> OpenAsync(string department, string title, object? body = null)
         {
             var number = (await CaseTestKit.OpenAsync(officer, body ?? NewCase(department, title: title))).GetProperty("number").GetString()!;
-            var mail = (await MailsAsync(_app, $"{department}.handler@anyue.example", "【派单】")).Single(m => m.Subject.Contains(number));
+            var mail = (await MailsAsync(_app, $"{department}.handler@anyue.example", "【派单】")).Single(m => m.Subject!.Contains(number));
             return (number, PathOf(LinkIn(mail)));
         }
 
@@ -40,7 +40,7 @@ public sealed class CaseDecisionFilterTests(AppFixture fixture) : IClassFixture<
             enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = CreditCode, contact = "王经理 13800000000" },
             coDepartments = new[] { new { departmentCode = "gaj", task = "请核实" } },
         });
-        var partLink = PathOf(LinkIn((await MailsAsync(_app, "gaj.handler@anyue.example", "【派单·协办】")).Single(m => m.Subject.Contains(joint.Number))));
+        var partLink = PathOf(LinkIn((await MailsAsync(_app, "gaj.handler@anyue.example", "【派单·协办】")).Single(m => m.Subject!.Contains(joint.Number))));
         await PostActionAsync(browser, partLink, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "非本局职责" });
 
         async Task<List<string>> NumbersAsync(string query) =>

@@ -54,7 +54,7 @@ public sealed class CaseHandOverTests : IAsyncLifetime
         Assert.Contains($"https://liaison.test.example/cases/{number}", mail.TextBody);
 
         // The department's liaison does not read why the case changed officers.
-        var link = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, "fgj.handler@anyue.example", "【派单】"), m => m.Subject.Contains(number))));
+        var link = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, "fgj.handler@anyue.example", "【派单】"), m => m.Subject!.Contains(number))));
         Assert.DoesNotContain("本人休假", await _app.Anonymous().GetStringAsync(link));
 
         // Again to the same officer: nothing to do. With a request id, the request sent again answers as the first did.

@@ -173,7 +173,7 @@ public sealed class CaseSidePathTests : IAsyncLifetime
     private async Task<(string Number, string Link)> OpenWithLinkAsync(string department = "fgj", string handler = Handler)
     {
         var number = (await OpenAsync(_officer, NewCase(department))).GetProperty("number").GetString()!;
-        var mail = (await MailsAsync(_app, handler, number)).Single(m => m.Subject.Contains("派单"));
+        var mail = (await MailsAsync(_app, handler, number)).Single(m => m.Subject!.Contains("派单"));
         return (number, PathOf(LinkIn(mail)));
     }
 
@@ -226,7 +226,7 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         Assert.Contains("insisted", c.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
         // The department hears it is being sent back, with the officer's note, not a first dispatch's wording; its old
         // link says the case came back to it under the new one.
-        var again = (await MailsAsync(_app, Handler, number)).Single(m => m.Subject.Contains("坚持原派"));
+        var again = (await MailsAsync(_app, Handler, number)).Single(m => m.Subject!.Contains("坚持原派"));
         Assert.StartsWith("【派单·坚持原派】", again.Subject);
         Assert.Contains("园区说明：材料已补齐，请继续办理", again.TextBody);
         Assert.DoesNotContain("如不属于贵单位职责", again.TextBody);
@@ -255,7 +255,7 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         Assert.Equal(new DateTimeOffset(2026, 3, 11, 18, 0, 0, Beijing), c.GetProperty("dueAt").GetDateTimeOffset());
         Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, Beijing), c.GetProperty("acceptBy").GetDateTimeOffset());
         Assert.Contains(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("note").GetString()?.Contains("坚持原派，退回时剩余的 3 个工作日继续计算") == true);
-        var again = (await MailsAsync(_app, Handler, number)).Single(m => m.Subject.Contains("坚持原派"));
+        var again = (await MailsAsync(_app, Handler, number)).Single(m => m.Subject!.Contains("坚持原派"));
         Assert.Contains("办结期限按退回时剩余的 3 个工作日从今天起继续计算（园区研究期间不计）", again.TextBody);
         Assert.DoesNotContain("进展报告", again.TextBody); // not a long-running category
 
@@ -292,7 +292,7 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         Assert.Contains("坚持原派，退回时已超期，办结期限不变", await page.GetStringAsync($"/cases/{number}"));
 
         Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, Beijing), c.GetProperty("dueAt").GetDateTimeOffset());
-        Assert.Contains("退回时已超过办结期限，办结期限不变", (await MailsAsync(_app, Handler, number)).Single(m => m.Subject.Contains("坚持原派")).TextBody);
+        Assert.Contains("退回时已超过办结期限，办结期限不变", (await MailsAsync(_app, Handler, number)).Single(m => m.Subject!.Contains("坚持原派")).TextBody);
         Assert.Single(await MailsAsync(_app, Handler, "【超期督办】"));
     }
 
@@ -305,7 +305,7 @@ public sealed class CaseSidePathTests : IAsyncLifetime
             title = "历史用地遗留问题", description = "厂区用地手续不全。", category = "legacy-issue", priority = "urgent", departmentCode = "fgj",
             enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = CreditCode, contact = "王经理 13800000000" },
         })).GetProperty("number").GetString()!;
-        var dispatch = (await MailsAsync(_app, Handler, number)).Single(m => m.Subject.Contains("派单"));
+        var dispatch = (await MailsAsync(_app, Handler, number)).Single(m => m.Subject!.Contains("派单"));
         Assert.Contains("进展报告：签收后每 10 个工作日报告一次进展", dispatch.TextBody);
         Assert.Contains("签收后每 10 个工作日报告一次进展", dispatch.HtmlBody);
         var link = PathOf(LinkIn(dispatch));
@@ -343,7 +343,7 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         Assert.Equal(1, c.GetProperty("reopenings").GetInt32());
         Assert.Equal(new DateTimeOffset(2026, 3, 11, 18, 0, 0, TimeSpan.FromHours(8)), c.GetProperty("dueAt").GetDateTimeOffset());
         Assert.NotNull(FormFor(await browser.GetStringAsync(link), "resolve"));
-        Assert.Contains(await MailsAsync(_app, Handler, number), m => m.Subject.Contains("重办"));
+        Assert.Contains(await MailsAsync(_app, Handler, number), m => m.Subject!.Contains("重办"));
     }
 
     [Fact]
@@ -499,7 +499,7 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         Assert.True(timeline.IndexOf(withdrawn) < timeline.FindIndex(e => e.GetProperty("kind").GetString() == "return"));
         Assert.Equal(new[] { "reassign", "cancel" }, c.GetProperty("allowedActions").EnumerateArray().Select(a => a.GetString()));
         Assert.Equal(HttpStatusCode.Conflict, (await _officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true })).StatusCode);
-        Assert.Single(await MailsAsync(_app, "officer@test.example", number), m => m.Subject.Contains("退回"));
+        Assert.Single(await MailsAsync(_app, "officer@test.example", number), m => m.Subject!.Contains("退回"));
         var page = await _officer.GetStringAsync($"/cases/{number}");
         Assert.Contains("延期申请撤回", page);
         Assert.Contains("3 个工作日；已退回", page);
@@ -526,8 +526,8 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         var withdrawn = Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "extension-withdrawn");
         Assert.Equal("reassign", withdrawn.GetProperty("data").GetProperty("because").GetString());
         Assert.Equal(HttpStatusCode.Gone, (await browser.GetAsync(link)).StatusCode);
-        Assert.Single(await MailsAsync(_app, "gdgs.handler@anyue.example", number), m => m.Subject.Contains("派单"));
-        Assert.Single(await MailsAsync(_app, Handler, number), m => m.Subject.Contains("改派"));
+        Assert.Single(await MailsAsync(_app, "gdgs.handler@anyue.example", number), m => m.Subject!.Contains("派单"));
+        Assert.Single(await MailsAsync(_app, Handler, number), m => m.Subject!.Contains("改派"));
         Assert.Contains("2 个工作日；园区工作人员已改派", await _officer.GetStringAsync($"/cases/{number}"));
     }
 
@@ -547,7 +547,7 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         var endedPage = await ended.Content.ReadAsStringAsync();
         Assert.Contains("此链接已结束", endedPage);
         Assert.DoesNotContain(number, endedPage); // nothing of the case: the link may have been forwarded
-        var cancelled = Assert.Single(await MailsAsync(_app, Handler, number), m => m.Subject.Contains("撤销"));
+        var cancelled = Assert.Single(await MailsAsync(_app, Handler, number), m => m.Subject!.Contains("撤销"));
         Assert.DoesNotContain("/l/", cancelled.TextBody); // its round is over: no dead link in the mail
     }
 
@@ -564,7 +564,7 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         var reminded = await PostActionAsync(browser, leaderLink, "remind", new() { ["note"] = "请尽快签收" });
 
         Assert.Equal(HttpStatusCode.Redirect, reminded.StatusCode);
-        Assert.Contains(await MailsAsync(_app, Handler, number), m => m.TextBody.Contains("请尽快签收"));
+        Assert.Contains(await MailsAsync(_app, Handler, number), m => m.TextBody!.Contains("请尽快签收"));
         Assert.Equal("dispatched", (await GetCaseAsync(_officer, number)).GetProperty("status").GetString());
     }
 

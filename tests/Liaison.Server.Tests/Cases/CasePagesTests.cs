@@ -396,7 +396,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
             Assert.Single(kinds, k => k == kind);
         }
 
-        Assert.Single(await MailsAsync(_app, "gdgs.handler@anyue.example", number), m => m.Subject.Contains("派单"));
+        Assert.Single(await MailsAsync(_app, "gdgs.handler@anyue.example", number), m => m.Subject!.Contains("派单"));
     }
 
     [Fact]
@@ -470,7 +470,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Contains("供电公司", PartRowOf(page, "gdgs"));
 
         var number = location.Split('/', '?')[2];
-        var link = PathOf(LinkIn((await MailsAsync(_app, "zjj.handler@anyue.example", number)).Single(m => m.Subject.Contains("派单"))));
+        var link = PathOf(LinkIn((await MailsAsync(_app, "zjj.handler@anyue.example", number)).Single(m => m.Subject!.Contains("派单"))));
         var liaison = _app.Anonymous();
         await PostActionAsync(liaison, link, "accept");
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(liaison, link, "submit",

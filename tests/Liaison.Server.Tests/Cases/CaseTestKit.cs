@@ -39,7 +39,7 @@ public static partial class CaseTestKit
     {
         await app.RelayMailAsync();
         return app.Smtp!.Received
-            .Where(m => m.To.Mailboxes.Any(b => b.Address == to) && (subjectPart is null || m.Subject.Contains(subjectPart)))
+            .Where(m => m.To.Mailboxes.Any(b => b.Address == to) && (subjectPart is null || m.Subject!.Contains(subjectPart)))
             .ToList();
     }
 

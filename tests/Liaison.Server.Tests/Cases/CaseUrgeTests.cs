@@ -38,8 +38,8 @@ public sealed class CaseUrgeTests(AppFixture fixture) : IClassFixture<AppFixture
         Assert.Equal(("officer@test.example", "企业下周要开工，请尽快出具意见"), (urges[0].GetProperty("actor").GetString(), urges[0].GetProperty("note").GetString()));
         var toHandler = await MailsAsync(_app, Handler, "【催办】");
         Assert.Equal(2, toHandler.Count);
-        var withNote = Assert.Single(toHandler, m => m.TextBody.Contains("催办意见：企业下周要开工，请尽快出具意见"));
-        Assert.Single(toHandler, m => !m.TextBody.Contains("催办意见"));
+        var withNote = Assert.Single(toHandler, m => m.TextBody!.Contains("催办意见：企业下周要开工，请尽快出具意见"));
+        Assert.Single(toHandler, m => !m.TextBody!.Contains("催办意见"));
         Assert.Single(await MailsAsync(_app, Leader, "【催办】"));
         // The mail threads with the case's first one and its link works.
         Assert.NotNull(withNote.InReplyTo);

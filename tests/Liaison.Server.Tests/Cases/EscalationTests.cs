@@ -167,7 +167,7 @@ public sealed class EscalationTests : IAsyncLifetime
         {
             var reminders = await MailsAsync(_app, to, "【催签收】");
             Assert.Equal(numbers.Count, reminders.Count);
-            Assert.All(numbers, n => Assert.Single(reminders, m => m.Subject.Contains(n)));
+            Assert.All(numbers, n => Assert.Single(reminders, m => m.Subject!.Contains(n)));
         }
 
         var received = _app.Smtp!.Received;

@@ -34,10 +34,10 @@ public sealed class JointCaseEndToEndTests : IAsyncLifetime
     }
 
     private async Task<string> LinkAsync(string department, string number) =>
-        PathOf(LinkIn((await MailsAsync(_app, $"{department}.handler@anyue.example", number)).Single(m => m.Subject.StartsWith("【派单】") || m.Subject.StartsWith("【派单·协办】"))));
+        PathOf(LinkIn((await MailsAsync(_app, $"{department}.handler@anyue.example", number)).Single(m => m.Subject!.StartsWith("【派单】") || m.Subject!.StartsWith("【派单·协办】"))));
 
     private async Task<int> CountAsync(string department, string subject, string number) =>
-        (await MailsAsync(_app, $"{department}.handler@anyue.example", subject)).Count(m => m.Subject.Contains(number));
+        (await MailsAsync(_app, $"{department}.handler@anyue.example", subject)).Count(m => m.Subject!.Contains(number));
 
     private static async Task ActAsync(HttpClient browser, string link, string action, Dictionary<string, string>? fields = null)
     {

@@ -30,14 +30,14 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
     private static string Handler(string department) => $"{department}.handler@anyue.example";
 
     private async Task<string> PartLinkAsync(string department, string number) =>
-        PathOf(LinkIn((await MailsAsync(_app, Handler(department), number)).Single(m => m.Subject.Contains("派单"))));
+        PathOf(LinkIn((await MailsAsync(_app, Handler(department), number)).Single(m => m.Subject!.Contains("派单"))));
 
     [Fact]
     public async Task The_leads_link_page_names_the_department_of_a_co_handlers_entries()
     {
         var officer = await _app.AsOfficerAsync();
         var number = (await OpenAsync(officer, JointCase("zrzyj", ("zjj", null)))).GetProperty("number").GetString()!;
-        var lead = PathOf(LinkIn((await MailsAsync(_app, Handler("zrzyj"), number)).Single(m => m.Subject.Contains("派单"))));
+        var lead = PathOf(LinkIn((await MailsAsync(_app, Handler("zrzyj"), number)).Single(m => m.Subject!.Contains("派单"))));
         await PostActionAsync(_app.Anonymous(), await PartLinkAsync("zjj", number), "accept");
 
         var page = await _app.Anonymous().GetStringAsync(lead);
@@ -150,9 +150,9 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, TimeSpan.FromHours(8)), leadDue);
 
         // Each department gets its own dispatch mail with its own link and the task note, in the case's one thread.
-        var zjjMail = (await MailsAsync(_app, Handler("zjj"), number)).Single(m => m.Subject.Contains("派单"));
+        var zjjMail = (await MailsAsync(_app, Handler("zjj"), number)).Single(m => m.Subject!.Contains("派单"));
         Assert.Contains("请核实施工许可", zjjMail.TextBody);
-        var leadMail = (await MailsAsync(_app, Handler("zrzyj"), number)).Single(m => m.Subject.Contains("派单"));
+        var leadMail = (await MailsAsync(_app, Handler("zrzyj"), number)).Single(m => m.Subject!.Contains("派单"));
         Assert.Equal(leadMail.InReplyTo ?? leadMail.MessageId, zjjMail.InReplyTo ?? zjjMail.MessageId);
         var lead = PathOf(LinkIn(leadMail));
 
@@ -205,7 +205,7 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         var officer = await _app.AsOfficerAsync();
         var browser = _app.Anonymous();
         var number = (await OpenAsync(officer, JointCase("zrzyj", ("jtysj", "道路开口")))).GetProperty("number").GetString()!;
-        var lead = PathOf(LinkIn((await MailsAsync(_app, Handler("zrzyj"), number)).Single(m => m.Subject.Contains("派单"))));
+        var lead = PathOf(LinkIn((await MailsAsync(_app, Handler("zrzyj"), number)).Single(m => m.Subject!.Contains("派单"))));
         var part = await PartLinkAsync("jtysj", number);
         await PostActionAsync(browser, lead, "accept");
         // Without a reason: refused in the resolve form's card, naming the silent department, with the note as typed.
@@ -230,7 +230,7 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
         // The silent department is told it need not act, with the lead's reason and no link.
         // The lead resolved, not the zone: the mail says so, in the recipient's language only.
-        var told = Assert.Single(await MailsAsync(_app, Handler("jtysj"), "主办已先行办结"), m => m.Subject.Contains(number));
+        var told = Assert.Single(await MailsAsync(_app, Handler("jtysj"), "主办已先行办结"), m => m.Subject!.Contains(number));
         Assert.Contains("已先行办结以下联办事项，贵单位的协办任务", told.TextBody);
         Assert.Contains("先行办结理由：交通运输局三日未回复", told.TextBody);
         Assert.DoesNotContain("园区已撤回", told.TextBody);

@@ -20,7 +20,7 @@ public sealed class JointEscalationTests : IAsyncLifetime
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     private async Task<int> CountAsync(string department, string subject, string number) =>
-        (await MailsAsync(_app, $"{department}.handler@anyue.example", subject)).Count(m => m.Subject.Contains(number));
+        (await MailsAsync(_app, $"{department}.handler@anyue.example", subject)).Count(m => m.Subject!.Contains(number));
 
     [Fact]
     public async Task A_silent_co_handlers_ladder_fires_on_its_own_deadline_and_no_one_elses_does()
@@ -34,7 +34,7 @@ public sealed class JointEscalationTests : IAsyncLifetime
         };
         var number = (await OpenAsync(_officer, body)).GetProperty("number").GetString()!;
         var browser = _app.Anonymous();
-        var zjj = PathOf(LinkIn((await MailsAsync(_app, "zjj.handler@anyue.example", number)).Single(m => m.Subject.Contains("派单"))));
+        var zjj = PathOf(LinkIn((await MailsAsync(_app, "zjj.handler@anyue.example", number)).Single(m => m.Subject!.Contains("派单"))));
         await PostActionAsync(browser, zjj, "accept");
         await PostActionAsync(browser, zjj, "submit", new() { ["note"] = "许可已办" });
 
@@ -66,11 +66,11 @@ public sealed class JointEscalationTests : IAsyncLifetime
             coDepartments = new[] { new { departmentCode = "zjj", task = "施工许可" }, new { departmentCode = "gdgs", task = "供电" } },
         };
         var number = (await OpenAsync(_officer, body)).GetProperty("number").GetString()!;
-        var zjj = PathOf(LinkIn((await MailsAsync(_app, "zjj.handler@anyue.example", number)).Single(m => m.Subject.Contains("派单"))));
+        var zjj = PathOf(LinkIn((await MailsAsync(_app, "zjj.handler@anyue.example", number)).Single(m => m.Subject!.Contains("派单"))));
         await PostActionAsync(_app.Anonymous(), zjj, "accept");
         await PostActionAsync(_app.Anonymous(), zjj, "submit", new() { ["note"] = "许可已办" });
 
-        async Task<List<MimeKit.MimeMessage>> ZoneAsync() => (await MailsAsync(_app, "leadership@anyue.example", "督办升级")).Where(m => m.Subject.Contains(number)).ToList();
+        async Task<List<MimeKit.MimeMessage>> ZoneAsync() => (await MailsAsync(_app, "leadership@anyue.example", "督办升级")).Where(m => m.Subject!.Contains(number)).ToList();
         async Task SweepAtAsync(int day)
         {
             _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, day, 18, 1, 0, China).ToUniversalTime());

@@ -35,7 +35,7 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
     internal static string Leader(string department) => $"{department}.leader@anyue.example";
 
     private async Task<MimeMessage> DispatchMailAsync(string to, string number) =>
-        (await MailsAsync(_app, to, number)).Single(m => m.Subject.StartsWith("【派单"));
+        (await MailsAsync(_app, to, number)).Single(m => m.Subject!.StartsWith("【派单"));
 
     [Fact]
     public async Task A_co_handlers_page_shows_its_own_parts_events_not_the_other_co_handlers()
@@ -64,9 +64,9 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         var browser = _app.Anonymous();
         var number = (await OpenAsync(officer, JointCase("swj", ("fgj", "请核实能耗指标")))).GetProperty("number").GetString()!;
         var lead = PathOf(LinkIn(await DispatchMailAsync(Handler("swj"), number)));
-        var leadLeader = PathOf(LinkIn((await MailsAsync(_app, Leader("swj"), number)).Single(m => m.Subject.StartsWith("【派单抄送"))));
+        var leadLeader = PathOf(LinkIn((await MailsAsync(_app, Leader("swj"), number)).Single(m => m.Subject!.StartsWith("【派单抄送"))));
         var co = PathOf(LinkIn(await DispatchMailAsync(Handler("fgj"), number)));
-        var coLeader = PathOf(LinkIn((await MailsAsync(_app, Leader("fgj"), number)).Single(m => m.Subject.StartsWith("【派单抄送"))));
+        var coLeader = PathOf(LinkIn((await MailsAsync(_app, Leader("fgj"), number)).Single(m => m.Subject!.StartsWith("【派单抄送"))));
         await PostActionAsync(browser, leadLeader, "remind", new() { ["note"] = "主办局长：请抓紧签收" });
         await PostActionAsync(browser, coLeader, "remind", new() { ["note"] = "协办局长：请抓紧核实" });
         Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/urge", new { note = "园区催主办" })).StatusCode);
@@ -121,7 +121,7 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains("协办部门办理情况：\n- 住房和城乡建设局：已提交\n- 供电公司：待签收\n", mail.TextBody);
         // Nobody else gets it: not the co-handler, not its leader, not the lead's leader.
         await _app.RelayMailAsync();
-        Assert.Single(_app.Smtp!.Received, m => m.Subject.Contains(number) && m.Subject.Contains("协办意见已提交"));
+        Assert.Single(_app.Smtp!.Received, m => m.Subject!.Contains(number) && m.Subject!.Contains("协办意见已提交"));
 
         // Its link is a link of the lead's current round (not of the part), and the lead's earlier link still works.
         var link = PathOf(LinkIn(mail));
@@ -183,7 +183,7 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         var number = (await OpenAsync(officer, JointCase("zrzyj", ("zjj", null), ("gdgs", null)))).GetProperty("number").GetString()!;
 
         var handlerMail = await DispatchMailAsync(Handler("zrzyj"), number);
-        var leaderMail = (await MailsAsync(_app, Leader("zrzyj"), number)).Single(m => m.Subject.StartsWith("【派单抄送"));
+        var leaderMail = (await MailsAsync(_app, Leader("zrzyj"), number)).Single(m => m.Subject!.StartsWith("【派单抄送"));
         foreach (var mail in new[] { handlerMail, leaderMail })
         {
             Assert.Contains("协办部门办理情况：\n- 住房和城乡建设局：待签收\n- 供电公司：待签收\n", mail.TextBody);
@@ -205,7 +205,7 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         var officer = await _app.AsOfficerAsync();
         var browser = _app.Anonymous();
         var number = (await OpenAsync(officer, JointCase("zrzyj", ("xfdd", null)))).GetProperty("number").GetString()!;
-        var copy = (await MailsAsync(_app, Leader("xfdd"), number)).Single(m => m.Subject.StartsWith("【派单抄送"));
+        var copy = (await MailsAsync(_app, Leader("xfdd"), number)).Single(m => m.Subject!.StartsWith("【派单抄送"));
         // Told it is a co-handling part, with the lead named and the part's submit deadline, as its handler is.
         Assert.StartsWith("【派单抄送·协办】" + number, copy.Subject);
         Assert.StartsWith("【派单·协办】" + number, (await DispatchMailAsync(Handler("xfdd"), number)).Subject);
@@ -327,8 +327,8 @@ public sealed class JointLeadLateTests : IAsyncLifetime
         var browser = _app.Anonymous();
         var number = (await OpenAsync(await _app.AsOfficerAsync(), JointLeadViewTests.JointCase("zrzyj", ("zjj", "施工许可"), ("gdgs", "供电"))))
             .GetProperty("number").GetString()!;
-        var lead = PathOf(LinkIn((await MailsAsync(_app, JointLeadViewTests.Handler("zrzyj"), number)).Single(m => m.Subject.StartsWith("【派单】"))));
-        var zjj = PathOf(LinkIn((await MailsAsync(_app, JointLeadViewTests.Handler("zjj"), number)).Single(m => m.Subject.StartsWith("【派单·协办】"))));
+        var lead = PathOf(LinkIn((await MailsAsync(_app, JointLeadViewTests.Handler("zrzyj"), number)).Single(m => m.Subject!.StartsWith("【派单】"))));
+        var zjj = PathOf(LinkIn((await MailsAsync(_app, JointLeadViewTests.Handler("zjj"), number)).Single(m => m.Subject!.StartsWith("【派单·协办】"))));
         await PostActionAsync(browser, zjj, "accept");
         await PostActionAsync(browser, zjj, "submit", new() { ["note"] = "许可已办" });
         Assert.Contains("data-status=\"dispatched\"", JointLeadViewTests.PartOn(await browser.GetStringAsync(lead), "gdgs"));

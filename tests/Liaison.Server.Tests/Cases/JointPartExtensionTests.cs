@@ -40,7 +40,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
     internal static string Handler(string department) => $"{department}.handler@anyue.example";
 
     private async Task<string> LinkOfAsync(string department, string number) =>
-        PathOf(LinkIn(Assert.Single((await MailsAsync(_app, Handler(department), number)).Where(m => m.Subject.Contains("派单")))));
+        PathOf(LinkIn(Assert.Single((await MailsAsync(_app, Handler(department), number)).Where(m => m.Subject!.Contains("派单")))));
 
     internal static JsonElement Part(JsonElement c, string department) =>
         c.GetProperty("coDepartments").EnumerateArray().Single(p => p.GetProperty("departmentCode").GetString() == department);
@@ -107,7 +107,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Contains("延期 3 个工作日的申请正在等待园区审批，其间仍可报告进展。如已办完，可直接提交协办意见；如不属于本单位，可直接退回：申请随之撤回。", waiting);
 
         // The officer is told: the department, its task, the days and the reason, with the case page's address.
-        var mail = Assert.Single(await MailsAsync(_app, Officer, "协办延期申请"), m => m.Subject.Contains(number));
+        var mail = Assert.Single(await MailsAsync(_app, Officer, "协办延期申请"), m => m.Subject!.Contains(number));
         Assert.Contains("住房和城乡建设局", mail.TextBody);
         Assert.Contains("请核实施工许可", mail.TextBody);
         Assert.Contains("3 个工作日", mail.TextBody);
@@ -142,7 +142,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Contains("住房和城乡建设局（协办）：延期已批准，新的提交期限 2026-03-11 18:00", System.Net.WebUtility.HtmlDecode(after));
 
         // The co-handler is told once, and may submit its part again.
-        var decided = Assert.Single(await MailsAsync(_app, Handler("zjj"), "协办延期已同意"), m => m.Subject.Contains(number));
+        var decided = Assert.Single(await MailsAsync(_app, Handler("zjj"), "协办延期已同意"), m => m.Subject!.Contains(number));
         Assert.Contains("新的提交期限", decided.TextBody);
         Assert.Contains("同意，请抓紧", decided.TextBody);
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, zjj, "submit", new() { ["note"] = "已核实" })).StatusCode);
@@ -173,7 +173,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Single(EntriesOf(c, CaseEventKinds.ExtensionDenied, partId));
         Assert.Empty(EntriesOf(c, CaseEventKinds.DeadlineChanged, partId));
         Assert.Equal(new Dictionary<string, DateTimeOffset> { ["ReminderDue"] = At(5), ["ResolveDue"] = At(6), ["Overdue"] = At(11) }, await TimersAsync(partId));
-        var told = Assert.Single(await MailsAsync(_app, Handler("gdgs"), "协办延期未同意"), m => m.Subject.Contains(number));
+        var told = Assert.Single(await MailsAsync(_app, Handler("gdgs"), "协办延期未同意"), m => m.Subject!.Contains(number));
         Assert.Contains("主办期限临近，不能延期", told.TextBody);
         Assert.NotNull(FormFor(await browser.GetStringAsync(gdgs), "submit"));
 
@@ -202,7 +202,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Equal("submitted", part.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, part.GetProperty("pendingExtension").ValueKind);
         Assert.Single(EntriesOf(c, CaseEventKinds.ExtensionWithdrawn, IdOf(part)));
-        Assert.Single(await MailsAsync(_app, Handler("zrzyj"), "协办意见已提交"), m => m.Subject.Contains(number));
+        Assert.Single(await MailsAsync(_app, Handler("zrzyj"), "协办意见已提交"), m => m.Subject!.Contains(number));
         var late = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{IdOf(part)}/extension-decision", new { approve = true });
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
     }
@@ -264,7 +264,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.BadRequest, (await AskAsync(browser, zjj, 61)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await AskAsync(browser, zjj, 3, " ")).StatusCode);
         Assert.Equal(JsonValueKind.Null, Part(await GetCaseAsync(officer, number), "zjj").GetProperty("pendingExtension").ValueKind);
-        Assert.Empty((await MailsAsync(_app, Officer, "协办延期申请")).Where(m => m.Subject.Contains(number)));
+        Assert.Empty((await MailsAsync(_app, Officer, "协办延期申请")).Where(m => m.Subject!.Contains(number)));
 
         await AskAsync(browser, zjj, 3);
         var before = await GetCaseAsync(officer, number);
@@ -315,7 +315,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         var part = Part(await GetCaseAsync(officer, number), "rsj");
         Assert.Equal("dropped", part.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, part.GetProperty("pendingExtension").ValueKind);
-        var mail = Assert.Single(await MailsAsync(_app, Handler("rsj"), "协办已撤回"), m => m.Subject.Contains(number));
+        var mail = Assert.Single(await MailsAsync(_app, Handler("rsj"), "协办已撤回"), m => m.Subject!.Contains(number));
         Assert.Contains("无需继续办理", mail.TextBody);
         Assert.Contains("用工招聘", mail.TextBody);
         Assert.Contains("企业已自行招聘", mail.TextBody);
@@ -374,7 +374,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         var after = await GetCaseAsync(officer, number);
         Assert.Equal(before.GetProperty("coDepartments").GetRawText(), after.GetProperty("coDepartments").GetRawText());
         Assert.Equal(before.GetProperty("timeline").GetArrayLength(), after.GetProperty("timeline").GetArrayLength());
-        Assert.Empty((await MailsAsync(_app, Officer, "协办延期申请")).Where(m => m.Subject.Contains(number)));
+        Assert.Empty((await MailsAsync(_app, Officer, "协办延期申请")).Where(m => m.Subject!.Contains(number)));
         // The part still waits for its department: it submits as before.
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, fgj, "submit", new() { ["note"] = "电价已协调" })).StatusCode);
         Assert.Equal("submitted", Part(await GetCaseAsync(officer, number), "fgj").GetProperty("status").GetString());
@@ -407,7 +407,7 @@ public sealed class JointPartLadderTests : IAsyncLifetime
         var officer = await _app.AsOfficerAsync();
         var number = (await CaseTestKit.OpenAsync(officer, JointPartExtensionTests.JointCase("zrzyj", ("sthjj", "请出具环评意见")))).GetProperty("number").GetString()!;
         var browser = _app.Anonymous();
-        var link = PathOf(LinkIn(Assert.Single((await MailsAsync(_app, JointPartExtensionTests.Handler("sthjj"), number)).Where(m => m.Subject.Contains("派单")))));
+        var link = PathOf(LinkIn(Assert.Single((await MailsAsync(_app, JointPartExtensionTests.Handler("sthjj"), number)).Where(m => m.Subject!.Contains("派单")))));
         await PostActionAsync(browser, link, "accept");
         await PostActionAsync(browser, link, "extension", new() { ["days"] = "2", ["note"] = "专家评审延期" });
         var partId = JointPartExtensionTests.IdOf(JointPartExtensionTests.Part(await GetCaseAsync(officer, number), "sthjj"));
@@ -417,7 +417,7 @@ public sealed class JointPartLadderTests : IAsyncLifetime
         _app.Clock.SetUtcNow(At(6).AddMinutes(1).ToUniversalTime());
         await _app.SweepTimersAsync();
         await _app.SweepTimersAsync();
-        async Task<int> RedAsync() => (await MailsAsync(_app, JointPartExtensionTests.Handler("sthjj"), number)).Count(m => m.Subject.Contains("超期督办"));
+        async Task<int> RedAsync() => (await MailsAsync(_app, JointPartExtensionTests.Handler("sthjj"), number)).Count(m => m.Subject!.Contains("超期督办"));
         Assert.Equal(1, await RedAsync());
 
         // Refused late: back with the co-handler; the rungs already fired are not armed again.

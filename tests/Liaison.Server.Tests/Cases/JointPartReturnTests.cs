@@ -34,7 +34,7 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
     private static string Handler(string department) => $"{department}.handler@anyue.example";
 
     private async Task<List<MimeKit.MimeMessage>> DispatchMailsAsync(string department, string number) =>
-        (await MailsAsync(_app, Handler(department), number)).Where(m => m.Subject.Contains("派单")).ToList();
+        (await MailsAsync(_app, Handler(department), number)).Where(m => m.Subject!.Contains("派单")).ToList();
 
     private async Task<string> LinkOfAsync(string department, string number) => PathOf(LinkIn((await DispatchMailsAsync(department, number)).Single()));
 
@@ -76,7 +76,7 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
         Assert.Equal(partId, returnEntry.GetProperty("partId").GetInt64());
 
         // The officer is told, naming the department and the reason, with the case page's address.
-        var mail = Assert.Single(await MailsAsync(_app, Officer, "协办退回"), m => m.Subject.Contains(number));
+        var mail = Assert.Single(await MailsAsync(_app, Officer, "协办退回"), m => m.Subject!.Contains(number));
         Assert.Contains("住房和城乡建设局", mail.TextBody);
         Assert.Contains("不属于本部门职责", mail.TextBody);
         Assert.Contains("应由生态环境局核实", mail.TextBody);
@@ -304,7 +304,7 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
         }
 
         // The co-handlers still at work are told the whole case was cancelled, not that their part alone was withdrawn.
-        var told = Assert.Single(await MailsAsync(_app, Handler("rsj"), number), m => m.Subject.StartsWith("【已撤销】", StringComparison.Ordinal));
+        var told = Assert.Single(await MailsAsync(_app, Handler("rsj"), number), m => m.Subject!.StartsWith("【已撤销】", StringComparison.Ordinal));
         Assert.Contains("园区已撤销以下联办事项（主办部门：自然资源和规划局）", told.TextBody);
         Assert.Empty(await MailsAsync(_app, Handler("rsj"), "协办已撤回"));
 

@@ -47,7 +47,7 @@ public sealed class LiaisonChangeTests : IAsyncLifetime
         var elsewhere = (await OpenAsync(_officer, NewCase("czj"))).GetProperty("number").GetString()!;
         var joint = (await OpenAsync(_officer, JointLeadViewTests.JointCase("zjj", ("fgj", "请核实立项手续")))).GetProperty("number").GetString()!;
         var oldMails = await MailsAsync(_app, OldHandler, "【派单】");
-        string OldLink(string number) => PathOf(LinkIn(oldMails.Single(m => m.Subject.Contains(number))));
+        string OldLink(string number) => PathOf(LinkIn(oldMails.Single(m => m.Subject!.Contains(number))));
         var browser = _app.Anonymous();
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, OldLink(accepted), "accept")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{cancelled}/cancel", new { note = "企业已自行解决" })).StatusCode);
@@ -88,13 +88,13 @@ public sealed class LiaisonChangeTests : IAsyncLifetime
         Assert.NotEqual(HttpStatusCode.OK, (await browser.GetAsync(OldLink(dispatched))).StatusCode);
         Assert.Equal("accepted", (await GetCaseAsync(_officer, accepted)).GetProperty("status").GetString());
         var handedOver = await MailsAsync(_app, NewHandler, "【转交】");
-        Assert.Equal(new[] { dispatched, accepted, joint }.Order(), handedOver.Select(m => m.Subject.Split(' ')[0]["【转交】".Length..]).Order());
+        Assert.Equal(new[] { dispatched, accepted, joint }.Order(), handedOver.Select(m => m.Subject!.Split(' ')[0]["【转交】".Length..]).Order());
         Assert.Contains("原经办人：发展和改革局联络人（示例）", handedOver[0].TextBody);
         Assert.Empty(await MailsAsync(_app, "fgj.leader@anyue.example", "【转交】"));
-        var newLink = PathOf(LinkIn(handedOver.Single(m => m.Subject.Contains(accepted))));
+        var newLink = PathOf(LinkIn(handedOver.Single(m => m.Subject!.Contains(accepted))));
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, newLink, "progress", new() { ["note"] = "新经办人已接手" })).StatusCode);
         Assert.Equal("in-progress", (await GetCaseAsync(_officer, accepted)).GetProperty("status").GetString());
-        var partLink = PathOf(LinkIn(handedOver.Single(m => m.Subject.Contains(joint))));
+        var partLink = PathOf(LinkIn(handedOver.Single(m => m.Subject!.Contains(joint))));
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, partLink, "accept")).StatusCode);
 
         // The officer's page names the old handler by name for what they did, though they are no longer the department's.

@@ -54,7 +54,7 @@ public sealed class ProgressReportTests : IAsyncLifetime
     }
 
     private async Task<string> LinkAsync(string to, string number) =>
-        PathOf(LinkIn((await MailsAsync(_app, to, number)).Single(m => m.Subject.Contains("派单"))));
+        PathOf(LinkIn((await MailsAsync(_app, to, number)).Single(m => m.Subject!.Contains("派单"))));
 
     [Fact]
     public async Task A_silent_handler_is_asked_every_period_until_the_resolve_deadline()

@@ -309,7 +309,7 @@ public sealed class LeagueTableTests : IAsyncLifetime
         var (c6, l6) = await OpenAsync("czj", "czj.handler@anyue.example");
         await ActAsync(l6, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "不属本部门" });
         await DecideAsync(c6, "reassign", new { departmentCode = "czj", note = "请继续办理" });
-        var l6b = PathOf(LinkIn((await MailsAsync(_app, "czj.handler@anyue.example", c6)).Last(m => m.Subject.Contains("派单"))));
+        var l6b = PathOf(LinkIn((await MailsAsync(_app, "czj.handler@anyue.example", c6)).Last(m => m.Subject!.Contains("派单"))));
         await ActAsync(l6b, "accept");
         await ActAsync(l6b, "resolve", new() { ["note"] = "已办结" });
         (DateOnly From, DateOnly To)[] periods =
@@ -489,7 +489,7 @@ public sealed class LeagueTableTests : IAsyncLifetime
         };
         var number = (await Liaison.Server.Tests.Cases.CaseTestKit.OpenAsync(_officer, body)).GetProperty("number").GetString()!;
         async Task<string> LinkOf(string department) =>
-            PathOf(LinkIn((await MailsAsync(_app, $"{department}.handler@anyue.example", number)).Single(m => m.Subject.Contains("派单"))));
+            PathOf(LinkIn((await MailsAsync(_app, $"{department}.handler@anyue.example", number)).Single(m => m.Subject!.Contains("派单"))));
         var parts = new Dictionary<string, string>();
         foreach (var c in co) parts[c] = await LinkOf(c);
         return (number, await LinkOf(lead), parts);
@@ -523,7 +523,7 @@ public sealed class LeagueTableTests : IAsyncLifetime
         await _app.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE case_parts SET status = 'Dropped' WHERE id = {gdgsPart}"));
         await DecideAsync(j2.Number, "reassign", new { departmentCode = "gdgs", note = "改由供电公司主办" });
         await _app.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE case_parts SET status = 'Dispatched' WHERE id = {gdgsPart}"));
-        var j2Lead = PathOf(LinkIn((await MailsAsync(_app, "gdgs.handler@anyue.example", j2.Number)).Last(m => m.Subject.Contains("派单"))));
+        var j2Lead = PathOf(LinkIn((await MailsAsync(_app, "gdgs.handler@anyue.example", j2.Number)).Last(m => m.Subject!.Contains("派单"))));
         Assert.NotEqual(j2.Parts["gdgs"], j2Lead);
         await ActAsync(j2Lead, "accept");
 

@@ -65,8 +65,8 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Gone, (await RateAsyncRefused(browser, oldRate)).StatusCode);
         var toNew = await MailsAsync(_app, newEmail);
-        var openMail = Assert.Single(toNew, m => m.Subject.Contains(open));
-        var rateMail = Assert.Single(toNew, m => m.Subject.Contains(closed));
+        var openMail = Assert.Single(toNew, m => m.Subject!.Contains(open));
+        var rateMail = Assert.Single(toNew, m => m.Subject!.Contains(closed));
         Assert.Contains("请评价", rateMail.Subject);
         Assert.Equal(2, toNew.Count);
         var newOpen = PathOf(EnterpriseLinkPattern().Match(openMail.TextBody!).Value);
@@ -96,7 +96,7 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.Contains("发展和改革局", mail.TextBody);
         Assert.Equal("张敏", mail.To.Mailboxes.Single().Name);
         // In the case's thread, under its first mail (the handler's dispatch).
-        var dispatch = (await MailsAsync(_app, "fgj.handler@anyue.example", number)).Single(m => m.Subject.StartsWith("【派单"));
+        var dispatch = (await MailsAsync(_app, "fgj.handler@anyue.example", number)).Single(m => m.Subject!.StartsWith("【派单"));
         Assert.Equal(dispatch.MessageId, mail.InReplyTo);
         Assert.StartsWith("/e/", path);
         // The other contact hears nothing; an enterprise without a notice contact gets no mail and no link.
@@ -375,8 +375,8 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.Equal("fgj", again.GetProperty("department").GetString());
         Assert.Equal([("zjj", "请核实施工许可"), ("sthjj", "请核实环评")],
             again.GetProperty("coDepartments").EnumerateArray().Select(p => (p.GetProperty("departmentCode").GetString(), p.GetProperty("task").GetString())));
-        Assert.Single(await MailsAsync(_app, "zjj.handler@anyue.example", followUp), m => m.Subject.Contains("派单"));
-        Assert.Single(await MailsAsync(_app, "sthjj.handler@anyue.example", followUp), m => m.Subject.Contains("派单"));
+        Assert.Single(await MailsAsync(_app, "zjj.handler@anyue.example", followUp), m => m.Subject!.Contains("派单"));
+        Assert.Single(await MailsAsync(_app, "sthjj.handler@anyue.example", followUp), m => m.Subject!.Contains("派单"));
         Assert.Empty(await MailsAsync(_app, "gdgs.handler@anyue.example", followUp));
     }
 
@@ -481,7 +481,7 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         Assert.Single(await MailsAsync(_app, "wang.xin@lemon.example", "【办结，请评价】"));
-        Assert.Empty((await MailsAsync(_app, NoticeEmail, number)).Where(m => m.Subject.StartsWith("【办结，请评价】")));
+        Assert.Empty((await MailsAsync(_app, NoticeEmail, number)).Where(m => m.Subject!.StartsWith("【办结，请评价】")));
     }
 
     [Fact]

@@ -96,7 +96,7 @@ public sealed class SatisfactionLeagueTests : IAsyncLifetime
         Assert.EndsWith(",1,1,1,3,67%,1", lines.Single(l => l.StartsWith("fgj,")));
         Assert.EndsWith(",0,0,0,0,,0", lines.Single(l => l.StartsWith("gdgs,")));
 
-        var mail = Assert.Single(await MailsAsync(_app, "leadership@anyue.example", "【红黄榜】"), m => m.Subject.Contains("2026年3月9日"));
+        var mail = Assert.Single(await MailsAsync(_app, "leadership@anyue.example", "【红黄榜】"), m => m.Subject!.Contains("2026年3月9日"));
         Assert.Contains("发展和改革局：满意 1，基本满意 1，不满意 1，满意率 67%，期满未评 1", mail.TextBody);
         Assert.Contains("合计：满意 2，基本满意 1，不满意 1，满意率 75%，期满未评 1", mail.TextBody);
         Assert.Contains("企业满意率", mail.HtmlBody);

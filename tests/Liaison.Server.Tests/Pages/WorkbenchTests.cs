@@ -25,7 +25,7 @@ public sealed partial class WorkbenchTests : IAsyncLifetime
     private async Task<(string Number, string Link)> OpenAsync(HttpClient officer, string title)
     {
         var number = (await Cases.CaseTestKit.OpenAsync(officer, NewCase("jtysj", title: title))).GetProperty("number").GetString()!;
-        var mail = (await MailsAsync(_app, "jtysj.handler@anyue.example", "【派单】")).Single(m => m.Subject.Contains(number));
+        var mail = (await MailsAsync(_app, "jtysj.handler@anyue.example", "【派单】")).Single(m => m.Subject!.Contains(number));
         return (number, PathOf(LinkIn(mail)));
     }
 
