@@ -12,7 +12,7 @@ public sealed record MailVariable(string Name, Text? Description);
 public static class MailTemplateVariables
 {
     /// <summary>A member of a list's items (<c>CoHandlers.Status</c>), said to be read inside a for loop.</summary>
-    public static Text InLoop(Text member) => Note(member, new("列表中每一项的，在 for 循环中读取", "of each item of a list, read inside a for loop"));
+    public static Text InLoop(Text member) => Note(member, new("列表各项的成员，在 for 循环中读取", "a member of each list item, read inside a for loop"));
 
     /// <summary>A list (<c>CoHandlers</c>), said to be read item by item in a for loop.</summary>
     public static Text List(Text list) => Note(list, new("列表，用 for 循环逐项读取", "a list, read item by item in a for loop"));

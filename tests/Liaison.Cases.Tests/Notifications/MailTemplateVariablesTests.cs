@@ -85,10 +85,10 @@ public sealed class MailTemplateVariablesTests
     [Fact]
     public void A_list_and_its_members_say_they_are_read_in_a_for_loop()
     {
-        Assert.Equal(new("该部门已超期时为真（列表中每一项的，在 for 循环中读取）", "True when its part is late (of each item of a list, read inside a for loop)"),
+        Assert.Equal(new("该部门已超期时为真（列表各项的成员，在 for 循环中读取）", "True when its part is late (a member of each list item, read inside a for loop)"),
             CaseMailValues.Describe("CoHandlers.Late"));
         // Within the description's own brackets when it has them.
-        Assert.Equal("该部门的办理状态（用邮件的语言，超期时前面加“超期”；列表中每一项的，在 for 循环中读取）", CaseMailValues.Describe("CoHandlers.Status")!.Value.Zh);
+        Assert.Equal("该部门的办理状态（用邮件的语言，超期时前面加“超期”；列表各项的成员，在 for 循环中读取）", CaseMailValues.Describe("CoHandlers.Status")!.Value.Zh);
         Assert.Contains("for 循环", CaseMailValues.Describe("CoHandlers")!.Value.Zh);
         Assert.Contains("for loop", DigestMailRenderer.Describe(DigestKind.Officer, "NeedsDecision.Title")!.Value.En);
         Assert.StartsWith("事项标题", DigestMailRenderer.Describe(DigestKind.Officer, "NeedsDecision.Title")!.Value.Zh);

@@ -125,6 +125,7 @@ public sealed class FirstPasswordTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
         var done = await browser.GetStringAsync(changed.Headers.Location!.OriginalString);
         Assert.Contains("密码已修改", done);
+        Assert.Contains("<a href=\"/\" data-continue>继续使用 →</a>", done);
         Assert.DoesNotContain("data-required", done);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/cases")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/cases")).StatusCode);

@@ -184,7 +184,7 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
 
         // A digest: a list's members are described as read in a loop.
         var league = await admin.GetStringAsync("/admin/templates/league-table/zh-CN");
-        Assert.Matches("<code>Rows.Department</code></dt>\\s*<dd>部门名称（列表中每一项的，在 for 循环中读取）</dd>", VariableGroup(league, "used"));
+        Assert.Matches("<code>Rows.Department</code></dt>\\s*<dd>部门名称（列表各项的成员，在 for 循环中读取）</dd>", VariableGroup(league, "used"));
     }
 
     private static string VariableGroup(string page, string group) =>
