@@ -109,5 +109,5 @@ public sealed record PasswordModel(bool Done, Common.ServiceError? Error)
     public IReadOnlyDictionary<string, List<Text>> Errors => Error is Common.ServiceError.Invalid invalid ? invalid.Fields.Errors : Admin.DepartmentEditModel.NoErrors;
 
     /// <summary>The summary line above the form: the throttle's message; a field's problem is shown at the field.</summary>
-    public Text? Message => Error is Common.ServiceError.Invalid ? new Text("未修改，请修改标出的内容。", "Not changed; correct the fields marked below.") : Error?.Message;
+    public Text? Message => Error is Common.ServiceError.Invalid ? new Text("未修改，请更正标出的内容。", "Not changed; correct the fields marked below.") : Error?.Message;
 }

@@ -312,7 +312,7 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         var self = new Dictionary<string, string>(Form("")) { ["__RequestVerificationToken"] = TokenIn(own), ["email"] = LiaisonApp.AdminEmail, ["role"] = "Admin", ["culture"] = "en" };
         var selfRefused = await (await admin.PostAsync(ownPath, new FormUrlEncodedContent(self))).Content.ReadAsStringAsync();
         Assert.Contains("未保存：", selfRefused);
-        Assert.DoesNotContain("请修改标出的内容", selfRefused);
+        Assert.DoesNotContain("请更正标出的内容", selfRefused);
         var english = new HttpRequestMessage(HttpMethod.Post, ownPath) { Content = new FormUrlEncodedContent(self) };
         english.Headers.Add("Cookie", "liaison.lang=en");
         var englishRefusal = await (await admin.SendAsync(english)).Content.ReadAsStringAsync();
