@@ -105,11 +105,7 @@ public sealed class CaseService(
             v.Add("category", await categories.UnknownAsync(category, ct));
         }
 
-        var priority = CasePriority.Normal;
-        if (!string.IsNullOrWhiteSpace(input.Priority) && !EnumNames.TryParse(input.Priority, out priority))
-        {
-            v.Add("priority", "只能是 normal 或 urgent", "must be normal or urgent");
-        }
+        var priority = PriorityOf(input.Priority, v);
 
         var departmentCode = v.RequiredLine("departmentCode", input.DepartmentCode, 32);
         var enterprise = await CaseEnterprises.ReadAsync(db, v, input.EnterpriseId, input.Enterprise, ct);
@@ -772,6 +768,22 @@ public sealed class CaseService(
                 await CaseEffectHandler.EndRoundAsync(db, c, now, TimeSpan.Zero, ct);
                 return await CommitAsync(tx, c, ct);
         }
+    }
+
+    /// <summary>A case's priority as a caller gave it: normal when left out; anything but normal or urgent is an error in <paramref name="v"/>.</summary>
+    internal static CasePriority PriorityOf(string? text, Validation v)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return CasePriority.Normal;
+        }
+
+        if (!EnumNames.TryParse(text, out CasePriority priority))
+        {
+            v.Add("priority", "只能是 normal 或 urgent", "must be normal or urgent");
+        }
+
+        return priority;
     }
 
     /// <summary>A reassignment's department: none chosen is asked for; a code that is no active department is named.</summary>

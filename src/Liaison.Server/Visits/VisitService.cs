@@ -176,10 +176,7 @@ public sealed class VisitService(
             v.Add("category", await categories.UnknownAsync(named, ct));
         }
 
-        if (!string.IsNullOrWhiteSpace(input.Priority) && !EnumNames.TryParse<CasePriority>(input.Priority, out _))
-        {
-            v.Add("priority", "只能是 normal 或 urgent", "must be normal or urgent");
-        }
+        CaseService.PriorityOf(input.Priority, v);
 
         if (!v.IsValid)
         {
