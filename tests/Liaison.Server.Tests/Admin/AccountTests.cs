@@ -132,7 +132,7 @@ public sealed class AccountTests : IAsyncLifetime
         Assert.DoesNotContain(cancelled, told.TextBody);
         Assert.Contains("安岳移交测试企业1", told.TextBody);
         Assert.Contains("安岳移交测试企业2", told.TextBody);
-        Assert.Empty(_app.Smtp!.Received.Where(m => m.Subject!.Contains("【工作移交】") && !m.To.Mailboxes.Any(b => b.Address == "successor@test.example")));
+        Assert.DoesNotContain(_app.Smtp!.Received, m => m.Subject!.Contains("【工作移交】") && !m.To.Mailboxes.Any(b => b.Address == "successor@test.example"));
 
         string[] codes = [Code(1), Code(2)];
         var enterprises = await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().Include(e => e.ServiceSquad)

@@ -193,7 +193,7 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
         {
             title = "新厂房无法投产", description = "施工许可与供电需协同。", category = "factor-guarantee", priority = "normal", departmentCode = "jxj",
             enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = CreditCode },
-            coDepartments = new[] { new { departmentCode = "zjj", task = "请核实施工许可" }, new { departmentCode = "gdgs", task = (string?)null } },
+            coDepartments = new[] { new { departmentCode = "zjj", task = (string?)"请核实施工许可" }, new { departmentCode = "gdgs", task = (string?)null } },
         };
         var number = (await OpenAsync(await fixture.App.AsAdminAsync(), body)).GetProperty("number").GetString()!;
         await page.SetViewportSizeAsync(390, 844);

@@ -18,7 +18,7 @@ public sealed class EnterpriseRatingPageTests(BrowserFixture fixture) : IClassFi
         await ConfirmAsync(app, officer, number);
         await app.RelayMailAsync();
         var mail = app.Smtp!.Received.Where(m => m.Subject!.Contains(number) && m.To.Mailboxes.Any(b => b.Address == NoticeEmail)).Last();
-        var link = System.Text.RegularExpressions.Regex.Match(mail.TextBody, @"http://127\.0\.0\.1:\d+/e/[A-Za-z0-9_-]{43}").Value;
+        var link = System.Text.RegularExpressions.Regex.Match(mail.TextBody!, @"http://127\.0\.0\.1:\d+/e/[A-Za-z0-9_-]{43}").Value;
         Assert.False(string.IsNullOrEmpty(link), "the mail carries a link to this server: " + mail.TextBody);
         await page.SetViewportSizeAsync(390, 844);
 

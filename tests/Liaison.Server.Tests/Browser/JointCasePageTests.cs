@@ -92,7 +92,7 @@ public sealed partial class JointCasePageTests(BrowserFixture fixture) : IClassF
     {
         await app.RelayMailAsync();
         var mail = app.Smtp!.Received.Single(m => m.Subject!.StartsWith(subject) && m.Subject!.Contains(number) && m.To.Mailboxes.Any(b => b.Address == to));
-        var link = Link().Match(mail.TextBody).Value;
+        var link = Link().Match(mail.TextBody!).Value;
         Assert.False(string.IsNullOrEmpty(link), "the email carries a link to this server: " + mail.TextBody);
         return link;
     }

@@ -17,7 +17,7 @@ public sealed class LiaisonPageTests(BrowserFixture fixture) : IClassFixture<Bro
         var number = (await OpenAsync(officer, NewCase("zjj"))).GetProperty("number").GetString()!;
         await app.RelayMailAsync();
         var mail = app.Smtp!.Received.Single(m => m.Subject!.Contains(number) && m.To.Mailboxes.Any(b => b.Address == "zjj.handler@anyue.example"));
-        var link = System.Text.RegularExpressions.Regex.Match(mail.TextBody, @"http://127\.0\.0\.1:\d+/l/[A-Za-z0-9_-]{43}").Value;
+        var link = System.Text.RegularExpressions.Regex.Match(mail.TextBody!, @"http://127\.0\.0\.1:\d+/l/[A-Za-z0-9_-]{43}").Value;
         Assert.False(string.IsNullOrEmpty(link), "the email carries a link to this server: " + mail.TextBody);
         await page.SetViewportSizeAsync(390, 844);
 

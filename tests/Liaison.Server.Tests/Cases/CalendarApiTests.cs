@@ -213,12 +213,12 @@ public sealed class CalendarYearTests
         Assert.Equal("2027-01-08T18:00:00+08:00", (await GetCaseAsync(officer, number)).GetProperty("dueAt").GetString());
 
         // The reminder and red-notice timers of the workflow, in time order.
-        async Task<string?[]> LadderAsync()
+        async Task<string[]> LadderAsync()
         {
             var workflow = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/workflow");
             return workflow.GetProperty("bookmarks").EnumerateArray()
                 .Where(b => b.GetProperty("key").GetString() is "ReminderDue" or "ResolveDue")
-                .Select(b => b.GetProperty("resumeAt").GetString()).Order().ToArray();
+                .Select(b => b.GetProperty("resumeAt").GetString()!).Order().ToArray();
         }
     }
 

@@ -40,7 +40,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
     internal static string Handler(string department) => $"{department}.handler@anyue.example";
 
     private async Task<string> LinkOfAsync(string department, string number) =>
-        PathOf(LinkIn(Assert.Single((await MailsAsync(_app, Handler(department), number)).Where(m => m.Subject!.Contains("派单")))));
+        PathOf(LinkIn(Assert.Single(await MailsAsync(_app, Handler(department), number), m => m.Subject!.Contains("派单"))));
 
     internal static JsonElement Part(JsonElement c, string department) =>
         c.GetProperty("coDepartments").EnumerateArray().Single(p => p.GetProperty("departmentCode").GetString() == department);
@@ -264,7 +264,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.BadRequest, (await AskAsync(browser, zjj, 61)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await AskAsync(browser, zjj, 3, " ")).StatusCode);
         Assert.Equal(JsonValueKind.Null, Part(await GetCaseAsync(officer, number), "zjj").GetProperty("pendingExtension").ValueKind);
-        Assert.Empty((await MailsAsync(_app, Officer, "协办延期申请")).Where(m => m.Subject!.Contains(number)));
+        Assert.DoesNotContain(await MailsAsync(_app, Officer, "协办延期申请"), m => m.Subject!.Contains(number));
 
         await AskAsync(browser, zjj, 3);
         var before = await GetCaseAsync(officer, number);
@@ -374,7 +374,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         var after = await GetCaseAsync(officer, number);
         Assert.Equal(before.GetProperty("coDepartments").GetRawText(), after.GetProperty("coDepartments").GetRawText());
         Assert.Equal(before.GetProperty("timeline").GetArrayLength(), after.GetProperty("timeline").GetArrayLength());
-        Assert.Empty((await MailsAsync(_app, Officer, "协办延期申请")).Where(m => m.Subject!.Contains(number)));
+        Assert.DoesNotContain(await MailsAsync(_app, Officer, "协办延期申请"), m => m.Subject!.Contains(number));
         // The part still waits for its department: it submits as before.
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, fgj, "submit", new() { ["note"] = "电价已协调" })).StatusCode);
         Assert.Equal("submitted", Part(await GetCaseAsync(officer, number), "fgj").GetProperty("status").GetString());
@@ -407,7 +407,7 @@ public sealed class JointPartLadderTests : IAsyncLifetime
         var officer = await _app.AsOfficerAsync();
         var number = (await CaseTestKit.OpenAsync(officer, JointPartExtensionTests.JointCase("zrzyj", ("sthjj", "请出具环评意见")))).GetProperty("number").GetString()!;
         var browser = _app.Anonymous();
-        var link = PathOf(LinkIn(Assert.Single((await MailsAsync(_app, JointPartExtensionTests.Handler("sthjj"), number)).Where(m => m.Subject!.Contains("派单")))));
+        var link = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, JointPartExtensionTests.Handler("sthjj"), number), m => m.Subject!.Contains("派单"))));
         await PostActionAsync(browser, link, "accept");
         await PostActionAsync(browser, link, "extension", new() { ["days"] = "2", ["note"] = "专家评审延期" });
         var partId = JointPartExtensionTests.IdOf(JointPartExtensionTests.Part(await GetCaseAsync(officer, number), "sthjj"));

@@ -481,7 +481,7 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         Assert.Single(await MailsAsync(_app, "wang.xin@lemon.example", "【办结，请评价】"));
-        Assert.Empty((await MailsAsync(_app, NoticeEmail, number)).Where(m => m.Subject!.StartsWith("【办结，请评价】")));
+        Assert.DoesNotContain(await MailsAsync(_app, NoticeEmail, number), m => m.Subject!.StartsWith("【办结，请评价】"));
     }
 
     [Fact]

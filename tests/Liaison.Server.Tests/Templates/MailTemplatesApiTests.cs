@@ -149,7 +149,7 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
         Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent or HttpStatusCode.NotFound, a.StatusCode.ToString()));
         Assert.True(await RowsAsync("leader-reminder") <= 1);
         var current = await admin.GetFromJsonAsync<JsonElement>("/api/mail-templates/leader-reminder/zh-CN/html");
-        Assert.True(!current.GetProperty("overridden").GetBoolean() || sources.Contains(current.GetProperty("source").GetString()));
+        Assert.True(!current.GetProperty("overridden").GetBoolean() || sources.Contains(current.GetProperty("source").GetString()!));
     }
 
     [Fact]

@@ -92,10 +92,12 @@ public sealed class TimerSweepTests(TimerSweepTests.Fixture fixture) : IClassFix
 
         // The fourth instance cannot be saved: its timer fails inside the chunk, after three others were resumed in it.
         var broken = instances[3];
-        await Wf.DbAsync(app.Services, db => db.Database.ExecuteSqlRawAsync($"""
+        // DDL takes no parameters: the instance id (a Guid) is written into the trigger's condition.
+        var refuse = $"""
             CREATE FUNCTION test_refuse_instance() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
             CREATE TRIGGER test_refuse BEFORE UPDATE ON workflow_instances FOR EACH ROW WHEN (NEW.id = '{broken}') EXECUTE FUNCTION test_refuse_instance();
-            """));
+            """;
+        await Wf.DbAsync(app.Services, db => db.Database.ExecuteSqlRawAsync(refuse));
         try
         {
             app.Clock.Advance(TimeSpan.FromMinutes(6));
