@@ -23,6 +23,9 @@ public static class AdvisoryLocks
     /// <summary>'LCAL': the saves of the calendar's years, each checking its version against the other years'.</summary>
     public const int Calendar = 0x4C43414C;
 
+    /// <summary>'LWFD': the saves, publishes and discards of one workflow definition's versions.</summary>
+    public const int WorkflowDefinition = 0x4C574644;
+
     /// <summary>Waits for, then holds until the transaction ends, the lock of <paramref name="key"/> in <paramref name="lockClass"/>.</summary>
     public static Task TakeAsync(LiaisonDbContext db, int lockClass, string key, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({lockClass}, hashtext({key}))", ct);

@@ -436,6 +436,10 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
     /// <summary>Locks the latest version so concurrent saves and publishes of one definition take turns.</summary>
     private static async Task<WorkflowDefinitionRecord?> LockLatestAsync(LiaisonDbContext db, string definitionId, CancellationToken ct)
     {
+        // The definition's lock first: the latest row's lock alone does not serialize these. A save waiting on that row
+        // while another adds the next version finds, once it is let go, that the row is no longer the latest, and would
+        // read "no latest version" (a second draft beside the first, or "no such workflow" for one that exists).
+        await AdvisoryLocks.TakeAsync(db, AdvisoryLocks.WorkflowDefinition, definitionId, ct);
         var wasTracked = db.ChangeTracker.Entries<WorkflowDefinitionRecord>().Any(e => e.Entity.DefinitionId == definitionId);
         var row = await db.Set<WorkflowDefinitionRecord>()
             .FromSql($"SELECT * FROM workflow_definitions WHERE definition_id = {definitionId} AND is_latest FOR UPDATE")

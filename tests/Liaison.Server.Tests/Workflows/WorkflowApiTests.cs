@@ -70,6 +70,48 @@ public sealed class WorkflowApiTests(WorkflowApiTests.Fixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Saves_at_once_of_a_published_workflow_make_one_draft()
+    {
+        var admin = await App.AsAdminAsync();
+        await admin.PutAsync("/api/workflow-definitions/at-once", Body(Greeting("at-once", "v1")));
+        await admin.PostAsync("/api/workflow-definitions/at-once/publish", null);
+
+        // Each save waits for the one before it: the first adds version 2, the others overwrite that draft.
+        var saves = await Task.WhenAll(Enumerable.Range(1, 8).Select(i => admin.PutAsync("/api/workflow-definitions/at-once", Body(Greeting("at-once", $"edit {i}")))));
+        var versions = await admin.GetFromJsonAsync<JsonElement>("/api/workflow-definitions/at-once/versions");
+
+        Assert.All(saves, s => Assert.Equal(HttpStatusCode.OK, s.StatusCode));
+        foreach (var save in saves)
+        {
+            Assert.Equal(2, (await save.Content.ReadFromJsonAsync<JsonObject>())!["version"]!.GetValue<int>());
+        }
+
+        Assert.Equal([2, 1], versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_publish_or_discard_at_the_moment_of_a_save_finds_the_workflow()
+    {
+        var admin = await App.AsAdminAsync();
+        for (var round = 1; round <= 4; round++)
+        {
+            var id = $"save-and-publish-{round}";
+            await admin.PutAsync($"/api/workflow-definitions/{id}", Body(Greeting(id, "v1")));
+            await admin.PostAsync($"/api/workflow-definitions/{id}/publish", null);
+
+            // A save starting the next draft, with a publish and a discard of it: whichever comes first, the workflow is there.
+            var answers = await Task.WhenAll(
+                admin.PutAsync($"/api/workflow-definitions/{id}", Body(Greeting(id, "v2"))),
+                admin.PostAsync($"/api/workflow-definitions/{id}/publish", null),
+                admin.DeleteAsync($"/api/workflow-definitions/{id}/draft"),
+                admin.PostAsync($"/api/workflow-definitions/{id}/publish", null));
+
+            Assert.All(answers, a => Assert.NotEqual(HttpStatusCode.NotFound, a.StatusCode));
+            Assert.Equal(HttpStatusCode.OK, answers[0].StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task A_draft_is_discarded_and_the_published_version_is_the_latest_again()
     {
         var admin = await App.AsAdminAsync();
