@@ -15,10 +15,7 @@ public sealed class LiaisonPageTests(BrowserFixture fixture) : IClassFixture<Bro
         var app = fixture.App;
         var officer = await app.AsOfficerAsync();
         var number = (await OpenAsync(officer, NewCase("zjj"))).GetProperty("number").GetString()!;
-        await app.RelayMailAsync();
-        var mail = app.Smtp!.Received.Single(m => m.Subject!.Contains(number) && m.To.Mailboxes.Any(b => b.Address == "zjj.handler@anyue.example"));
-        var link = System.Text.RegularExpressions.Regex.Match(mail.TextBody!, @"http://127\.0\.0\.1:\d+/l/[A-Za-z0-9_-]{43}").Value;
-        Assert.False(string.IsNullOrEmpty(link), "the email carries a link to this server: " + mail.TextBody);
+        var link = await DispatchLinkAsync(app, number);
         await page.SetViewportSizeAsync(390, 844);
 
         await page.GotoAsync(link);
@@ -36,4 +33,37 @@ public sealed class LiaisonPageTests(BrowserFixture fixture) : IClassFixture<Bro
         // The page fits a phone: no horizontal scrolling.
         await BrowserFixture.AssertFitsPhonesAsync(page);
     });
+
+    [Theory]
+    [InlineData("批准延期", "approved")]
+    [InlineData("不批准延期", "denied")]
+    public Task The_officer_decides_an_extension_request_with_its_buttons(string button, string decision) => fixture.RunAsync(async page =>
+    {
+        var app = fixture.App;
+        var officer = await app.AsOfficerAsync();
+        var number = (await OpenAsync(officer, NewCase("zjj"))).GetProperty("number").GetString()!;
+        var link = new Uri(await DispatchLinkAsync(app, number)).PathAndQuery;
+        await PostActionAsync(app.Anonymous(), link, "accept");
+        await PostActionAsync(app.Anonymous(), link, "extension", new() { ["days"] = "3", ["note"] = "等待上级批复" });
+        var dueBefore = (await GetCaseAsync(officer, number)).GetProperty("dueAt").GetString();
+        await BrowserFixture.SignInAsync(page, "/cases/" + Uri.EscapeDataString(number));
+
+        // The form sends one submission (its buttons disabled at once) and still says which button was clicked.
+        await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page.Locator(".ok")).ToBeVisibleAsync();
+        var after = await GetCaseAsync(officer, number);
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("pendingExtension").ValueKind);
+        Assert.Equal(decision == "approved", after.GetProperty("dueAt").GetString() != dueBefore);
+    });
+
+    /// <summary>The link in the dispatch mail to zjj's handler: to this server, which the browser opens.</summary>
+    private static async Task<string> DispatchLinkAsync(LiaisonApp app, string number)
+    {
+        await app.RelayMailAsync();
+        var mail = app.Smtp!.Received.Single(m => m.Subject!.Contains(number) && m.Subject!.Contains("派单") && m.To.Mailboxes.Any(b => b.Address == "zjj.handler@anyue.example"));
+        var link = System.Text.RegularExpressions.Regex.Match(mail.TextBody!, @"http://127\.0\.0\.1:\d+/l/[A-Za-z0-9_-]{43}").Value;
+        Assert.False(string.IsNullOrEmpty(link), "the email carries a link to this server: " + mail.TextBody);
+        return link;
+    }
 }

@@ -11,7 +11,17 @@
       return;
     }
     // <form data-once>: one submission; the server also refuses a repeat by the form's request id.
+    // A disabled button is left out of what the form sends, the clicked one too: its name and value (批准 or 不批准)
+    // go along in a hidden field instead.
     if (form.hasAttribute('data-once')) {
+      var clicked = event.submitter;
+      if (clicked && clicked.name) {
+        var carried = document.createElement('input');
+        carried.type = 'hidden';
+        carried.name = clicked.name;
+        carried.value = clicked.value;
+        form.appendChild(carried);
+      }
       form.querySelectorAll('button[type=submit]').forEach(function (b) { b.disabled = true; });
     }
   });
