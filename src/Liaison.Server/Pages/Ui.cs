@@ -61,8 +61,27 @@ public sealed class Ui(IHttpContextAccessor accessor, CalendarService calendars)
     /// <summary>Like <see cref="When"/>, with seconds.</summary>
     public string WhenExact(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, TimeZone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
-    /// <summary>The path and query of this request, to come back to after switching language.</summary>
-    public string CurrentUrl => Http.Request.Path + Http.Request.QueryString;
+    /// <summary>
+    /// The page to come back to after switching language: this request's path and query; for a form's answer (a post
+    /// showing the form again with its errors), the page the form was on, as the browser names it (the Referer, when
+    /// from this server), since an action's address may take posts only. A personal link's page sends no Referer and
+    /// takes its posts at its own address.
+    /// </summary>
+    public string CurrentUrl
+    {
+        get
+        {
+            var request = Http.Request;
+            if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)
+                && Uri.TryCreate(request.Headers.Referer.ToString(), UriKind.Absolute, out var from)
+                && string.Equals(from.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase))
+            {
+                return from.PathAndQuery;
+            }
+
+            return request.Path + request.QueryString;
+        }
+    }
 
     private string Resolve()
     {

@@ -30,6 +30,32 @@ public sealed class LanguageTests(AppFixture fixture) : IClassFixture<AppFixture
     }
 
     [Fact]
+    public async Task A_form_shown_again_with_its_errors_switches_language_back_to_the_page_it_was_on()
+    {
+        var officer = await App.AsOfficerAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        var browser = await App.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        var page = await browser.GetStringAsync($"/cases/{number}");
+
+        async Task<string> ReturnUrlAfterAnEmptyNoteAsync(string? referer)
+        {
+            using var post = new HttpRequestMessage(HttpMethod.Post, $"/cases/{number}/notes")
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = TokenIn(page), ["note"] = " " }),
+            };
+            if (referer is not null) post.Headers.Referrer = new Uri(referer);
+            var answer = await browser.SendAsync(post);
+            Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+            return System.Text.RegularExpressions.Regex.Match(await answer.Content.ReadAsStringAsync(), "name=\"returnUrl\" value=\"([^\"]*)\"").Groups[1].Value;
+        }
+
+        // The notes address takes posts only: the switch goes back to the case's page, which the browser came from.
+        Assert.Equal($"/cases/{number}?tab=notes", await ReturnUrlAfterAnEmptyNoteAsync(new Uri(browser.BaseAddress!, $"/cases/{number}?tab=notes").ToString()));
+        // Another site's page is not a place to go back to.
+        Assert.Equal($"/cases/{number}/notes", await ReturnUrlAfterAnEmptyNoteAsync($"https://elsewhere.example/cases/{number}"));
+    }
+
+    [Fact]
     public async Task The_switch_remembers_the_choice_in_a_cookie_over_the_browsers_language()
     {
         var browser = App.Anonymous();
