@@ -106,12 +106,22 @@ public sealed class CaseMailer(
         }
     }
 
-    /// <summary>A new personal link for the current round (of the case, or of the co-handler's <paramref name="part"/>); the token exists only in the returned URL.</summary>
+    /// <summary>
+    /// A new personal link for the current round (of the case, or of the co-handler's <paramref name="part"/>); the token
+    /// exists only in the returned URL. A link in a mail about a case that has ended (the 【销号】 mail, sent after its
+    /// round's links were ended) is born ended: it shows the case for the grace period, as those links do, then no more.
+    /// </summary>
     public string MintLink(LiaisonDbContext db, Case c, string name, string email, string culture, LinkRole role, CasePart? part = null)
     {
         var token = LinkTokens.NewToken();
+        var now = clock.GetUtcNow();
+        var ended = CaseStatuses.Ended.Contains(c.Status);
+        // As the round's other links: a closed case shows for the grace period, a cancelled one not at all.
+        var grace = c.Status == CaseStatus.Closed ? options.Value.LinkGracePeriod : TimeSpan.Zero;
         db.Append(new LiaisonLink
         {
+            EndedAt = ended ? now : null,
+            ExpiresAt = ended ? now + grace : null,
             CaseId = c.Id,
             PartId = part?.Id,
             TokenHash = LinkTokens.Hash(token),
@@ -120,7 +130,7 @@ public sealed class CaseMailer(
             RecipientCulture = culture,
             Role = role,
             Round = ((IAssignment?)part ?? c).AssignmentRound,
-            CreatedAt = clock.GetUtcNow(),
+            CreatedAt = now,
         });
         return $"{BaseUrl}/l/{token}";
     }

@@ -532,6 +532,27 @@ public sealed class CaseSidePathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_closed_mails_link_shows_the_case_for_the_grace_period_like_the_rounds_other_links()
+    {
+        var (number, link) = await OpenWithLinkAsync();
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "resolve", new() { ["note"] = "已办结" });
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/confirm", new { note = "企业确认" })).StatusCode);
+        var closedLink = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, Handler, number), m => m.Subject!.Contains("销号"))));
+
+        var during = await browser.GetAsync(closedLink);
+        Assert.Equal(HttpStatusCode.OK, during.StatusCode);
+        Assert.Contains(number, await during.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(link)).StatusCode);
+
+        // Minted after the round's links were ended, it still ends with them: seven days after the close, not never.
+        _app.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.Gone, (await browser.GetAsync(link)).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await browser.GetAsync(closedLink)).StatusCode);
+    }
+
+    [Fact]
     public async Task Cancel_ends_the_case_and_its_links()
     {
         var (number, link) = await OpenWithLinkAsync();
