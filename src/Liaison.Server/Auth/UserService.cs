@@ -12,9 +12,13 @@ namespace Liaison.Server.Auth;
 public sealed class UserService(
     UserManager<LiaisonUser> users, LiaisonDbContext db, HandoverNotice notice, AccountWelcome welcome, TimeProvider clock)
 {
+    /// <summary>
+    /// Every account, by email without regard to case (the accounts page and <c>GET /api/users</c>); lower-cased as in
+    /// <see cref="Accounts.ListActiveAsync"/>.
+    /// </summary>
     public async Task<List<UserDto>> ListAsync(CancellationToken ct)
     {
-        var all = await users.Users.OrderBy(u => u.Email).ToListAsync(ct);
+        var all = await users.Users.OrderBy(u => u.Email!.ToLower()).ThenBy(u => u.Email).ThenBy(u => u.Id).ToListAsync(ct);
         var result = new List<UserDto>(all.Count);
         foreach (var u in all)
         {
