@@ -48,7 +48,7 @@ public static class OutboxPages
             sent = sent.Take(SentPage).ToList();
             return PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(sent, retried, Held: !transport.Sends, Sent: true, await CaseNumbersAsync(sent))
             {
-                Search = search, Older = older, Paged = before is not null,
+                Search = search, Older = older, Paged = before is not null, DevMailbox = transport is DevMailboxTransport,
             });
         }
 
@@ -58,7 +58,7 @@ public static class OutboxPages
         rows.AddRange(await Newest(OutboxStatus.Pending, Shown - rows.Count, null));
         return PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(rows, retried, Held: !transport.Sends, CaseNumbers: await CaseNumbersAsync(rows))
         {
-            Search = search,
+            Search = search, DevMailbox = transport is DevMailboxTransport,
         });
 
         Task<List<OutboxItemDto>> Newest(OutboxStatus status, int count, Guid? olderThan) =>
@@ -111,6 +111,9 @@ public static class OutboxPages
 public sealed record OutboxAdminModel(
     IReadOnlyList<OutboxItemDto> Mails, int? Retried, bool Held = false, bool Sent = false, IReadOnlyDictionary<long, string>? CaseNumbers = null)
 {
+    /// <summary>Development with no SMTP host: mail goes to the dev mailbox, never out (<see cref="DevMailboxTransport"/>).</summary>
+    public bool DevMailbox { get; init; }
+
     /// <summary>What the admin looked for; <see cref="OutboxSearch.None"/> for all mail.</summary>
     public OutboxSearch Search { get; init; } = OutboxSearch.None;
 
