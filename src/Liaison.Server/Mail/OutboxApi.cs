@@ -26,7 +26,8 @@ public static class OutboxApi
     }
 
     public static async Task<Results<Ok<List<OutboxItemDto>>, BadRequestProblem>> List(
-        LiaisonDbContext db, string? status, string? to, [FromQuery(Name = "case")] string? caseNumber, Guid? before, CancellationToken ct)
+        LiaisonDbContext db, string? status, string? to, [FromQuery(Name = "case")] string? caseNumber,
+        [FromQuery(Name = Problems.PagingCursor)] Guid? before, CancellationToken ct)
     {
         var query = db.Outbox.AsNoTracking();
         OutboxStatus? filter = null;

@@ -3,7 +3,9 @@ using Liaison.Cases.Common;
 using Liaison.Server.Admin;
 using Liaison.Server.Audit;
 using Liaison.Server.Data;
+using Liaison.Server.Http;
 using Liaison.Server.Pages;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Mail;
@@ -29,7 +31,8 @@ public static class OutboxPages
     internal const int SentPage = 100;
 
     private static async Task<IResult> Index(
-        LiaisonDbContext db, IMailTransport transport, int? retried, string? show, string? q, Guid? before, CancellationToken ct)
+        LiaisonDbContext db, IMailTransport transport, int? retried, string? show, string? q,
+        [FromQuery(Name = Problems.PagingCursor)] Guid? before, CancellationToken ct)
     {
         if (!string.IsNullOrEmpty(show) && !string.Equals(show, "sent", StringComparison.OrdinalIgnoreCase))
         {
@@ -139,7 +142,7 @@ public sealed record OutboxAdminModel(
 
         if (before is { } id)
         {
-            query.Add($"before={id}");
+            query.Add($"{Problems.PagingCursor}={id}");
         }
 
         return query.Count == 0 ? "/admin/outbox" : $"/admin/outbox?{string.Join('&', query)}";
