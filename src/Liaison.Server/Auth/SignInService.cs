@@ -87,13 +87,7 @@ public sealed class SignInService(
         if (!v.Errors.ContainsKey("newPassword"))
         {
             // Identity checks the rules only once the current password is right; checked first, they are told with the rest.
-            foreach (var validator in users.PasswordValidators)
-            {
-                foreach (var e in (await validator.ValidateAsync(users, user, next)).Errors)
-                {
-                    v.Add("newPassword", PasswordPolicy.Describe(e));
-                }
-            }
+            await PasswordPolicy.CheckAsync(users, user, next!, v, "newPassword");
         }
 
         formChecks?.Invoke(v);

@@ -57,7 +57,7 @@ public sealed class UserService(
         if (request.Password is { Length: <= 200 } password && !string.IsNullOrWhiteSpace(password))
         {
             // Every rule of the password with the other fields' errors, so the form shows them all at once.
-            await CheckPasswordAsync(user, password, v);
+            await PasswordPolicy.CheckAsync(users, user, password, v, "password");
         }
 
         if (!v.IsValid)
@@ -171,7 +171,7 @@ public sealed class UserService(
         if (password is not null)
         {
             // The same rules as a new account's password; checked before anything is written.
-            await CheckPasswordAsync(user, password, v);
+            await PasswordPolicy.CheckAsync(users, user, password, v, "password");
 
             if (!v.IsValid)
             {
@@ -247,15 +247,6 @@ public sealed class UserService(
     {
         var admins = await users.GetUsersInRoleAsync(Roles.Admin);
         return admins.Count(Accounts.IsActive);
-    }
-
-    /// <summary>Every password rule (Identity's and <see cref="PasswordPolicy"/>), each refusal under <c>password</c>.</summary>
-    private async Task CheckPasswordAsync(LiaisonUser user, string password, Validation v)
-    {
-        foreach (var validator in users.PasswordValidators)
-        {
-            Check(await validator.ValidateAsync(users, user, password), v, "password");
-        }
     }
 
     private static bool Check(IdentityResult result, Validation v, string field = "email")
