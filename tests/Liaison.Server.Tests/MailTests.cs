@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Liaison.Server.Mail;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -423,6 +424,7 @@ public sealed class MailTests : IAsyncLifetime
         Assert.DoesNotContain($"data-mail=\"{refused.Id}\"", sentPage);
         Assert.Contains("已发送 " + TimeZoneInfo.ConvertTime((await _app.WithDbAsync(db => db.Outbox.SingleAsync(m => m.Id == sent.Id))).SentAt!.Value,
             TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM-dd HH:mm:ss"), sentPage);
+        Assert.DoesNotContain("开发邮箱", sentPage);
         Assert.Contains("href=\"/admin/outbox?show=sent\"", page);
     }
 
@@ -621,6 +623,30 @@ public sealed class DevMailboxTests
         Assert.Contains("<a href=\"https://x/l/RGV2LW1haWxib3gtdG9rZW4ta2VwdC1mb3ItdGhlLXRlc3Q\" data-mail-link>https://x/l/RGV2LW1haWxib3gtdG9rZW4ta2VwdC1mb3ItdGhlLXRlc3Q</a>", message);
         Assert.Contains("sandbox=\"allow-popups allow-popups-to-escape-sandbox\"", message);
         Assert.Contains("srcdoc=\"&lt;base target=&quot;_blank&quot;&gt;&lt;p&gt;请点击&lt;/p&gt;\"", message);
+    }
+
+    [Fact]
+    public async Task The_admins_outbox_says_mail_is_in_the_dev_mailbox_not_sent()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(DevMailboxTests) + "Outbox", withSmtp: false, environment: "Development");
+        var row = await app.QueueMailAsync(new OutgoingMail("handler@anyue.example", "张三", "【派单】开发邮箱", "请点击 https://x/l/abc", null, "dispatch"));
+        await app.RelayMailAsync();
+        var browser = await app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+
+        var sent = await browser.GetStringAsync("/admin/outbox?show=sent");
+        using var english = new HttpRequestMessage(HttpMethod.Get, "/admin/outbox?show=sent");
+        english.Headers.Add("Cookie", "liaison.lang=en");
+        var inEnglish = await (await browser.SendAsync(english)).Content.ReadAsStringAsync();
+
+        var status = Regex.Match(sent, $"<tr data-mail=\"{row.Id}\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("<td>已放入开发邮箱 2026-03-02 09:00:00</td>", status);
+        Assert.DoesNotContain("已发送 ", status);
+        Assert.Contains("<td>in the dev mailbox 2026-03-02 09:00:00</td>", inEnglish);
+        Assert.Contains("data-note=\"dev-mailbox\"", sent);
+        Assert.Contains("href=\"/dev/mailbox\"", sent);
+        Assert.Contains("data-note=\"dev-mailbox\"", await browser.GetStringAsync("/admin/outbox"));
+        var listed = await (await app.AsAdminAsync()).GetFromJsonAsync<JsonElement[]>("/api/admin/outbox?status=sent");
+        Assert.Equal("dev-mailbox", Assert.Single(listed!).GetProperty("deliveredVia").GetString());
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed partial class DigestMailRenderer
     private readonly TimeZoneInfo _timeZone;
 
     // Override sources by text, so an edited template is parsed once and a changed one is picked up at once.
-    private readonly ConcurrentDictionary<string, (IFluidTemplate? Template, string? Error)> _overrideCache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (IFluidTemplate? Template, (string Zh, string En)? Error)> _overrideCache = new(StringComparer.Ordinal);
 
     /// <param name="overrides">Admin-edited templates (the same store as the case mails'); null uses the shipped ones only.</param>
     /// <param name="timeZone">Where dates are shown; defaults to Asia/Shanghai.</param>
@@ -196,7 +196,7 @@ public sealed partial class DigestMailRenderer
             return context;
         }
 
-        var warnings = new List<string>();
+        var warnings = new List<MailTemplateFallback>();
         string Part(MailPart part, TextEncoder encoder) => Templates.Render(_overrides, _overrideCache, kind, lang, part, NewContext, encoder, warnings);
         var subject = Whitespace().Replace(Part(MailPart.Subject, NullEncoder.Default), " ").Trim();
         var text = Part(MailPart.Text, NullEncoder.Default);

@@ -17,7 +17,19 @@ public sealed record RenderedMail(string Subject, string TextBody, string HtmlBo
     /// Admin overrides that could not be used (they no longer parse or failed to render), each replaced by the
     /// shipped template so the mail still goes out. The host should show these to admins.
     /// </summary>
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public IReadOnlyList<MailTemplateFallback> Warnings { get; init; } = [];
+}
+
+/// <summary>
+/// One part of a mail whose edited template could not be used, so the shipped one was rendered instead. Carries the
+/// template's key and the reason in both languages, so each reader can be told in their own words: an operator's log
+/// line (<see cref="ToString"/>) names the key, an admin's preview names the part and the language.
+/// </summary>
+/// <param name="Why">Why the edit could not be used: a syntax error with its place, or the render failure.</param>
+public sealed record MailTemplateFallback(string Kind, string Culture, MailPart Part, Common.Text Why)
+{
+    public override string ToString() =>
+        $"{Kind}/{Culture}/{Part}: 管理员修改的模板无法使用，已改用默认模板 / the edited template could not be used, the shipped one was sent instead: {Why.En}";
 }
 
 /// <summary>
@@ -41,7 +53,7 @@ public sealed partial class CaseMailRenderer
     private readonly TimeZoneInfo _timeZone;
 
     // Override sources by text, so an edited template is parsed once and a changed one is picked up at once.
-    private readonly ConcurrentDictionary<string, (IFluidTemplate? Template, string? Error)> _overrideCache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (IFluidTemplate? Template, (string Zh, string En)? Error)> _overrideCache = new(StringComparer.Ordinal);
 
     /// <param name="overrides">Admin-edited templates; null uses the shipped ones only.</param>
     /// <param name="timeZone">Where dates are shown; defaults to Asia/Shanghai.</param>
@@ -76,7 +88,7 @@ public sealed partial class CaseMailRenderer
             return context;
         }
 
-        var warnings = new List<string>();
+        var warnings = new List<MailTemplateFallback>();
 
         var subject = RenderPart(kind, lang, MailPart.Subject, NewContext, NullEncoder.Default, warnings);
         var text = RenderPart(kind, lang, MailPart.Text, NewContext, NullEncoder.Default, warnings);
@@ -125,7 +137,7 @@ public sealed partial class CaseMailRenderer
             ? English
             : Chinese;
 
-    private string RenderPart(string kind, string culture, MailPart part, Func<TemplateContext> newContext, TextEncoder encoder, List<string> warnings) =>
+    private string RenderPart(string kind, string culture, MailPart part, Func<TemplateContext> newContext, TextEncoder encoder, List<MailTemplateFallback> warnings) =>
         Templates.Render(_overrides, _overrideCache, kind, culture, part, newContext, encoder, warnings);
 
     // One sample with every value set and one with every optional value empty, so both sides of the usual

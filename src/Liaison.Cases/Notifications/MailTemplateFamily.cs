@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Fluid;
 using Fluid.Values;
+using Liaison.Cases.Common;
 using Liaison.Workflows.Expressions;
 
 namespace Liaison.Cases.Notifications;
@@ -59,7 +60,7 @@ internal sealed partial class MailTemplateFamily
 
     /// <summary>
     /// Renders one part: the admin's edit from <paramref name="overrides"/> when there is one and it works, otherwise the
-    /// shipped template. An edit that does not parse or fails to render adds a bilingual line to <paramref name="warnings"/>.
+    /// shipped template. An edit that does not parse or fails to render adds a <see cref="MailTemplateFallback"/> to <paramref name="warnings"/>.
     /// </summary>
     /// <param name="parsed">The caller's cache of parsed edits by source text, so an edit is parsed once.</param>
     /// <param name="newContext">
@@ -67,13 +68,13 @@ internal sealed partial class MailTemplateFamily
     /// on one context: an edit stopped at the step limit would otherwise leave none for the shipped template after it.
     /// </param>
     public string Render(
-        ITemplateOverrides? overrides, ConcurrentDictionary<string, (IFluidTemplate? Template, string? Error)> parsed,
-        string kind, string culture, MailPart part, Func<TemplateContext> newContext, TextEncoder encoder, List<string> warnings)
+        ITemplateOverrides? overrides, ConcurrentDictionary<string, (IFluidTemplate? Template, (string Zh, string En)? Error)> parsed,
+        string kind, string culture, MailPart part, Func<TemplateContext> newContext, TextEncoder encoder, List<MailTemplateFallback> warnings)
     {
         if (overrides?.Find(kind, culture, part) is { } source)
         {
             var (template, error) = parsed.GetOrAdd(source, static s =>
-                Parser.TryParse(s, out var t, out var e) ? (LiquidBounds.Apply(t), null) : (null, SyntaxError(e).En));
+                Parser.TryParse(s, out var t, out var e) ? (LiquidBounds.Apply(t), null) : (null, SyntaxError(e)));
             if (template is not null)
             {
                 try
@@ -82,11 +83,11 @@ internal sealed partial class MailTemplateFamily
                 }
                 catch (Exception ex)
                 {
-                    error = Describe(ex).En;
+                    error = Describe(ex);
                 }
             }
 
-            warnings.Add($"{kind}/{culture}/{part}: 管理员修改的模板无法使用，已改用默认模板 / the edited template could not be used, the shipped one was sent instead: {error}");
+            warnings.Add(new MailTemplateFallback(kind, culture, part, new Text(error!.Value.Zh, error.Value.En)));
         }
 
         return _shipped.Value[ResourceName(kind, culture, part)].Render(newContext(), encoder);

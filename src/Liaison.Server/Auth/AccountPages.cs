@@ -55,15 +55,24 @@ public static class AccountPages
         SignInService signIn, HttpContext http, [FromForm] string? currentPassword, [FromForm] string? newPassword, [FromForm] string? confirmPassword)
     {
         var required = RequiredPasswordChange.IsRequired(http);
-        // The form asks for the new password twice, so a typo does not lock its owner out (the API takes it once).
-        if (!string.IsNullOrEmpty(newPassword) && newPassword != confirmPassword)
+        var outcome = await signIn.ChangePasswordAsync(http.User, currentPassword, newPassword, IdentityConstants.ApplicationScheme, v =>
         {
-            var v = new Common.Validation();
-            v.Add("confirmPassword", "与新密码不一致，请重新输入", "does not match the new password; type it again");
-            return PageResults.Page<PasswordPage>(new PasswordModel(false, new Common.ServiceError.Invalid(v)) { Required = required }, StatusCodes.Status400BadRequest);
-        }
+            // The form asks for the new password twice, so a typo does not lock its owner out (the API takes it once).
+            if (string.IsNullOrEmpty(newPassword))
+            {
+                return;
+            }
 
-        switch (await signIn.ChangePasswordAsync(http.User, currentPassword, newPassword, IdentityConstants.ApplicationScheme))
+            if (string.IsNullOrEmpty(confirmPassword))
+            {
+                v.Add("confirmPassword", "必填", "is required");
+            }
+            else if (newPassword != confirmPassword)
+            {
+                v.Add("confirmPassword", "与新密码不一致，请重新输入", "does not match the new password; type it again");
+            }
+        });
+        switch (outcome)
         {
             case PasswordChange.Changed:
                 return Results.LocalRedirect("/account/password?done=1");
@@ -108,6 +117,32 @@ public sealed record PasswordModel(bool Done, Common.ServiceError? Error)
 
     public IReadOnlyDictionary<string, List<Text>> Errors => Error is Common.ServiceError.Invalid invalid ? invalid.Fields.Errors : Admin.DepartmentEditModel.NoErrors;
 
-    /// <summary>The summary line above the form: the throttle's message; a field's problem is shown at the field.</summary>
-    public Text? Message => Error is Common.ServiceError.Invalid ? new Text("未修改，请更正标出的内容。", "Not changed; correct the fields marked below.") : Error?.Message;
+    /// <summary>
+    /// The summary line above the form: the throttle's message, or that fields are marked (each problem is shown at its
+    /// field, and <see cref="Summary"/> lists them all under this line).
+    /// </summary>
+    public Text? Message => Error is Common.ServiceError.Invalid ? new Text("未修改，请更正标出的内容：", "Not changed; correct the fields marked below:") : Error?.Message;
+
+    /// <summary>
+    /// Every problem, in the form's order, each with the field it is shown at, led by that field's label unless it names
+    /// the field itself (当前密码不正确).
+    /// </summary>
+    public IReadOnlyList<(string Field, Text Line)> Summary =>
+    [
+        .. from name in new[] { "currentPassword", "newPassword", "confirmPassword" }
+           where Errors.ContainsKey(name)
+           from problem in Errors[name]
+           let label = Label(name)
+           select (name, problem.Zh.StartsWith(label.Zh, StringComparison.Ordinal)
+               ? new Text(problem.Zh, char.ToUpperInvariant(problem.En[0]) + problem.En[1..])
+               : new Text($"{label.Zh}：{problem.Zh}", $"{label.En}: {problem.En}")),
+    ];
+
+    /// <summary>What the form calls a field (its label, without the hint it gives when the password was set by an admin).</summary>
+    public static Text Label(string field) => field switch
+    {
+        "currentPassword" => new Text("当前密码", "Current password"),
+        "newPassword" => new Text("新密码", "New password"),
+        _ => new Text("再次输入新密码", "New password again"),
+    };
 }

@@ -21,15 +21,18 @@ public static class Accounts
     public static readonly Expression<Func<LiaisonUser, bool>> Active = u => u.LockoutEnd == null;
 
     /// <summary>
-    /// Every active officer and admin, by name: the choices wherever someone is named to serve (an enterprise's chief
-    /// and squad, a case's officer, the case list's officer filter, the successor of a leaving officer).
+    /// Every active officer and admin, by name, then email, without regard to case: the choices wherever someone is
+    /// named to serve (an enterprise's chief and squad, a case's officer, the case list's officer filter, the successor
+    /// of a leaving officer).
     /// </summary>
     public static Task<List<OfficerRef>> ListActiveAsync(LiaisonDbContext db, CancellationToken ct)
     {
         var roles = db.Roles.Where(r => r.Name == Roles.Officer || r.Name == Roles.Admin).Select(r => r.Id);
         return db.Users.AsNoTracking().Where(Active)
             .Where(u => u.Email != null && db.UserRoles.Any(ur => ur.UserId == u.Id && roles.Contains(ur.RoleId)))
-            .OrderBy(u => u.DisplayName).ThenBy(u => u.Email)
+            // Lower-cased: a database with the C collation (as ./liaison and the tests create it) puts every capital
+            // before any lower-case letter, "Zhou" before "an".
+            .OrderBy(u => u.DisplayName.ToLower()).ThenBy(u => u.Email!.ToLower()).ThenBy(u => u.Id)
             .Select(u => new OfficerRef(u.Id, u.Email!, u.DisplayName))
             .ToListAsync(ct);
     }

@@ -40,6 +40,21 @@ public sealed class PasswordPolicy : IPasswordValidator<LiaisonUser>
         "至少 10 个字符，含数字和小写字母；不能是常见密码或该账号的邮箱。",
         "At least 10 characters, with a digit and a lowercase letter; not a common password or the account's email.");
 
+    /// <summary>
+    /// Every password rule (Identity's and this policy), each refusal added under <paramref name="field"/>, so a form
+    /// tells them with its other fields' problems instead of one at a time.
+    /// </summary>
+    public static async Task CheckAsync(UserManager<LiaisonUser> users, LiaisonUser user, string password, Common.Validation v, string field)
+    {
+        foreach (var validator in users.PasswordValidators)
+        {
+            foreach (var e in (await validator.ValidateAsync(users, user, password)).Errors)
+            {
+                v.Add(field, Describe(e));
+            }
+        }
+    }
+
     /// <summary>The person-facing text of a refused password, Chinese first.</summary>
     public static Text Describe(IdentityError error) => error.Code switch
     {

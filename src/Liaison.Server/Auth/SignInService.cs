@@ -67,10 +67,12 @@ public sealed class SignInService(
     /// must not be a way to guess it), checked by the same rules as any password. Identity's change renews the
     /// account's security stamp, so every session of the account ends; with <paramref name="cookieScheme"/> this browser
     /// is signed in again at once. The password is then the person's own: an admin-set one's requirement to change it
-    /// (<see cref="LiaisonUser.MustChangePassword"/>) ends in the same commit.
+    /// (<see cref="LiaisonUser.MustChangePassword"/>) ends in the same commit. Every problem is told at once: a field
+    /// left out, each rule the new password breaks, the form's own checks and a wrong current password.
     /// </summary>
+    /// <param name="formChecks">A form's checks of fields the API does not have (the page's new password typed twice).</param>
     public async Task<PasswordChange> ChangePasswordAsync(
-        ClaimsPrincipal principal, string? current, string? next, string? cookieScheme)
+        ClaimsPrincipal principal, string? current, string? next, string? cookieScheme, Action<Validation>? formChecks = null)
     {
         var v = new Validation();
         v.Required("currentPassword", current, 200);
@@ -81,17 +83,32 @@ public sealed class SignInService(
             v.Add("newPassword", "不能与填写的当前密码相同，请换一个新密码", "must differ from the current password you gave; choose a new one");
         }
 
-        if (!v.IsValid)
+        var user = await users.GetUserAsync(principal) ?? throw new InvalidOperationException("Authenticated user not found");
+        if (!v.Errors.ContainsKey("newPassword"))
         {
-            return new PasswordChange.Invalid(v);
+            // Identity checks the rules only once the current password is right; checked first, they are told with the rest.
+            await PasswordPolicy.CheckAsync(users, user, next!, v, "newPassword");
         }
 
-        var user = await users.GetUserAsync(principal) ?? throw new InvalidOperationException("Authenticated user not found");
+        formChecks?.Invoke(v);
+
         var account = (user.Email ?? user.Id).ToUpperInvariant();
         var client = ClientOf(http.HttpContext);
-        if (await throttle.CheckAsync(account, client) is { } wait)
+        var currentGiven = !v.Errors.ContainsKey("currentPassword");
+        if (currentGiven && await throttle.CheckAsync(account, client) is { } wait)
         {
             return new PasswordChange.Wait(wait);
+        }
+
+        if (!v.IsValid)
+        {
+            // Nothing changes, but a wrong current password is told too (and counts as a guess, as below).
+            if (currentGiven && !await users.CheckPasswordAsync(user, current!))
+            {
+                await WrongCurrentPasswordAsync();
+            }
+
+            return new PasswordChange.Invalid(v);
         }
 
         IdentityResult changed;
@@ -114,18 +131,12 @@ public sealed class SignInService(
             {
                 if (e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))
                 {
-                    v.Add("currentPassword", "当前密码不正确", "the current password is wrong");
+                    await WrongCurrentPasswordAsync();
                 }
                 else
                 {
-                    var text = PasswordPolicy.Describe(e);
-                    v.Add("newPassword", text.Zh, text.En);
+                    v.Add("newPassword", PasswordPolicy.Describe(e));
                 }
-            }
-
-            if (v.Errors.ContainsKey("currentPassword"))
-            {
-                await throttle.FailedAsync(account, client);
             }
 
             return new PasswordChange.Invalid(v);
@@ -139,6 +150,12 @@ public sealed class SignInService(
         }
 
         return new PasswordChange.Changed();
+
+        async Task WrongCurrentPasswordAsync()
+        {
+            v.Add("currentPassword", "当前密码不正确", "the current password is wrong");
+            await throttle.FailedAsync(account, client);
+        }
     }
 
     /// <summary>The client's address (the forwarded one only from a trusted proxy, see <see cref="SignInOptions.TrustedProxies"/>).</summary>

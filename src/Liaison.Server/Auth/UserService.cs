@@ -12,9 +12,13 @@ namespace Liaison.Server.Auth;
 public sealed class UserService(
     UserManager<LiaisonUser> users, LiaisonDbContext db, HandoverNotice notice, AccountWelcome welcome, TimeProvider clock)
 {
+    /// <summary>
+    /// Every account, by email without regard to case (the accounts page and <c>GET /api/users</c>); lower-cased as in
+    /// <see cref="Accounts.ListActiveAsync"/>.
+    /// </summary>
     public async Task<List<UserDto>> ListAsync(CancellationToken ct)
     {
-        var all = await users.Users.OrderBy(u => u.Email).ToListAsync(ct);
+        var all = await users.Users.OrderBy(u => u.Email!.ToLower()).ThenBy(u => u.Email).ThenBy(u => u.Id).ToListAsync(ct);
         var result = new List<UserDto>(all.Count);
         foreach (var u in all)
         {
@@ -53,7 +57,7 @@ public sealed class UserService(
         if (request.Password is { Length: <= 200 } password && !string.IsNullOrWhiteSpace(password))
         {
             // Every rule of the password with the other fields' errors, so the form shows them all at once.
-            await CheckPasswordAsync(user, password, v);
+            await PasswordPolicy.CheckAsync(users, user, password, v, "password");
         }
 
         if (!v.IsValid)
@@ -167,7 +171,7 @@ public sealed class UserService(
         if (password is not null)
         {
             // The same rules as a new account's password; checked before anything is written.
-            await CheckPasswordAsync(user, password, v);
+            await PasswordPolicy.CheckAsync(users, user, password, v, "password");
 
             if (!v.IsValid)
             {
@@ -243,15 +247,6 @@ public sealed class UserService(
     {
         var admins = await users.GetUsersInRoleAsync(Roles.Admin);
         return admins.Count(Accounts.IsActive);
-    }
-
-    /// <summary>Every password rule (Identity's and <see cref="PasswordPolicy"/>), each refusal under <c>password</c>.</summary>
-    private async Task CheckPasswordAsync(LiaisonUser user, string password, Validation v)
-    {
-        foreach (var validator in users.PasswordValidators)
-        {
-            Check(await validator.ValidateAsync(users, user, password), v, "password");
-        }
     }
 
     private static bool Check(IdentityResult result, Validation v, string field = "email")

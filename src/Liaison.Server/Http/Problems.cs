@@ -76,6 +76,15 @@ public static class Problems
                 || t.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>
+    /// The query parameter in which a list's "older" link carries where the next page starts (the outbox's, on its page
+    /// and in the API). The server writes it, so a value that does not parse is a link edited or cut short: it is
+    /// answered in the reader's words (<see cref="InvalidPagingCursor"/>), not with the value's type.
+    /// </summary>
+    public const string PagingCursor = "before";
+
+    internal static readonly Text InvalidPagingCursor = new("翻页位置无效，请从第一页重新翻页", "this page position is not valid; start again from the first page");
+
     internal static readonly Text UnreadableForm = new("表单无法读取：字段过多、过长或内容不完整，没有任何改动", "The form could not be read: too many or too long fields, or cut short; nothing changed");
 
     internal static readonly Text TooLarge = new("请求体过大", "The request body is too large");
@@ -197,6 +206,12 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         var (detail, field, error) = Explain(bad, http);
         if (PageErrors.IsPage(http))
         {
+            if (field is Problems.PagingCursor)
+            {
+                await PageErrors.WriteInvalidPagingCursorAsync(http);
+                return true;
+            }
+
             // A page's address with a malformed value (/cases/new?enterpriseId=abc): the page's answer, not JSON.
             await PageErrors.WriteAsync(http, bad.StatusCode, field is null ? detail : new Text($"{detail.Zh}（{field}：{error?.Zh}）", $"{detail.En} ({field}: {error?.En})"));
             return true;
@@ -256,6 +271,11 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         if (parameter is not null && bad.Message.StartsWith("Required parameter", StringComparison.Ordinal))
         {
             return (new Text($"缺少参数 {parameter}", $"The parameter {parameter} is missing"), parameter, new Text("必填", "is required"));
+        }
+
+        if (parameter is Problems.PagingCursor && bad.Message.StartsWith("Failed to bind parameter", StringComparison.Ordinal))
+        {
+            return (Problems.InvalidPagingCursor, parameter, Problems.InvalidPagingCursor);
         }
 
         if (parameter is not null && bad.Message.StartsWith("Failed to bind parameter", StringComparison.Ordinal))
@@ -325,6 +345,21 @@ public static class PageErrors
     /// <summary>The API, the health check and the API description: answered with status codes and problem details.</summary>
     public static bool IsMachines(HttpContext http) =>
         http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/health") || http.Request.Path.StartsWithSegments("/openapi");
+
+    /// <summary>
+    /// A list's paging link edited or cut short (<see cref="Problems.PagingCursor"/>): a 400 page leading to the list's
+    /// first page, the same address and filters without the position.
+    /// </summary>
+    public static Task WriteInvalidPagingCursorAsync(HttpContext http)
+    {
+        var query = new Microsoft.AspNetCore.Http.Extensions.QueryBuilder(
+            http.Request.Query.Where(p => !string.Equals(p.Key, Problems.PagingCursor, StringComparison.OrdinalIgnoreCase)));
+        var why = Problems.InvalidPagingCursor;
+        return PageResults.Message(
+            new MessageModel(new Text("无法翻页", "Cannot turn the page"), new Text($"{why.Zh}。", $"{char.ToUpperInvariant(why.En[0])}{why.En[1..]}."),
+                $"{http.Request.PathBase}{http.Request.Path}{query.ToQueryString()}", new Text("回到第一页", "Back to the first page")),
+            StatusCodes.Status400BadRequest).ExecuteAsync(http);
+    }
 
     public static Task WriteAsync(HttpContext http, int status, Text? detail = null)
     {

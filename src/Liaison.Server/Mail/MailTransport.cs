@@ -97,7 +97,10 @@ public sealed class SmtpMailTransport(IOptions<SmtpOptions> options) : IMailTran
 /// </summary>
 public sealed class DevMailboxTransport : IMailTransport
 {
-    public string Name => "dev-mailbox";
+    /// <summary>Stored on the rows it delivers: the admin's outbox says they are in the dev mailbox, not sent.</summary>
+    public const string TransportName = "dev-mailbox";
+
+    public string Name => TransportName;
 
     public bool KeepsLinks => true;
 

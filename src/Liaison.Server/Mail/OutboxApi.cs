@@ -26,7 +26,8 @@ public static class OutboxApi
     }
 
     public static async Task<Results<Ok<List<OutboxItemDto>>, BadRequestProblem>> List(
-        LiaisonDbContext db, string? status, string? to, [FromQuery(Name = "case")] string? caseNumber, Guid? before, CancellationToken ct)
+        LiaisonDbContext db, string? status, string? to, [FromQuery(Name = "case")] string? caseNumber,
+        [FromQuery(Name = Problems.PagingCursor)] Guid? before, CancellationToken ct)
     {
         var query = db.Outbox.AsNoTracking();
         OutboxStatus? filter = null;
@@ -163,13 +164,21 @@ public sealed record RetriedMail(int Retried);
 
 public sealed record TestMailRequest(string? To);
 
+/// <param name="DeliveredVia">
+/// Where mail marked sent went: <c>smtp</c>, or <c>dev-mailbox</c> (<see cref="DevMailboxTransport"/>: kept in this
+/// server's dev mailbox, never sent); null for mail not sent.
+/// </param>
 public sealed record OutboxItemDto(
     Guid Id, string MessageId, string Kind, string To, string Subject, OutboxStatus Status, int Attempts,
-    DateTimeOffset CreatedAt, DateTimeOffset? SentAt, int? LastSmtpStatus, string? LastError, long? CaseId)
+    DateTimeOffset CreatedAt, DateTimeOffset? SentAt, int? LastSmtpStatus, string? LastError, long? CaseId, string? DeliveredVia)
 {
     /// <summary>One mapping for rows in memory and for queries, which read only these columns.</summary>
     internal static readonly Expression<Func<OutboxMessage, OutboxItemDto>> Projection = m => new OutboxItemDto(
-        m.Id, m.MessageId, m.Kind, m.ToAddress, m.Subject, m.Status, m.Attempts, m.CreatedAt, m.SentAt, m.LastSmtpStatus, m.LastError, m.CaseId);
+        m.Id, m.MessageId, m.Kind, m.ToAddress, m.Subject, m.Status, m.Attempts, m.CreatedAt, m.SentAt, m.LastSmtpStatus, m.LastError, m.CaseId,
+        m.DeliveredVia);
+
+    /// <summary>Mail "sent" to the dev mailbox: it never left this server.</summary>
+    public bool InDevMailbox => Status == OutboxStatus.Sent && DeliveredVia == DevMailboxTransport.TransportName;
 
     private static readonly Func<OutboxMessage, OutboxItemDto> FromRow = Projection.Compile();
 

@@ -3,7 +3,9 @@ using Liaison.Cases.Common;
 using Liaison.Server.Admin;
 using Liaison.Server.Audit;
 using Liaison.Server.Data;
+using Liaison.Server.Http;
 using Liaison.Server.Pages;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Mail;
@@ -29,7 +31,8 @@ public static class OutboxPages
     internal const int SentPage = 100;
 
     private static async Task<IResult> Index(
-        LiaisonDbContext db, IMailTransport transport, int? retried, string? show, string? q, Guid? before, CancellationToken ct)
+        LiaisonDbContext db, IMailTransport transport, int? retried, string? show, string? q,
+        [FromQuery(Name = Problems.PagingCursor)] Guid? before, CancellationToken ct)
     {
         if (!string.IsNullOrEmpty(show) && !string.Equals(show, "sent", StringComparison.OrdinalIgnoreCase))
         {
@@ -48,7 +51,7 @@ public static class OutboxPages
             sent = sent.Take(SentPage).ToList();
             return PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(sent, retried, Held: !transport.Sends, Sent: true, await CaseNumbersAsync(sent))
             {
-                Search = search, Older = older, Paged = before is not null,
+                Search = search, Older = older, Paged = before is not null, DevMailbox = transport is DevMailboxTransport,
             });
         }
 
@@ -58,7 +61,7 @@ public static class OutboxPages
         rows.AddRange(await Newest(OutboxStatus.Pending, Shown - rows.Count, null));
         return PageResults.Page<OutboxAdminPage>(new OutboxAdminModel(rows, retried, Held: !transport.Sends, CaseNumbers: await CaseNumbersAsync(rows))
         {
-            Search = search,
+            Search = search, DevMailbox = transport is DevMailboxTransport,
         });
 
         Task<List<OutboxItemDto>> Newest(OutboxStatus status, int count, Guid? olderThan) =>
@@ -111,6 +114,9 @@ public static class OutboxPages
 public sealed record OutboxAdminModel(
     IReadOnlyList<OutboxItemDto> Mails, int? Retried, bool Held = false, bool Sent = false, IReadOnlyDictionary<long, string>? CaseNumbers = null)
 {
+    /// <summary>Development with no SMTP host: mail goes to the dev mailbox, never out (<see cref="DevMailboxTransport"/>).</summary>
+    public bool DevMailbox { get; init; }
+
     /// <summary>What the admin looked for; <see cref="OutboxSearch.None"/> for all mail.</summary>
     public OutboxSearch Search { get; init; } = OutboxSearch.None;
 
@@ -136,7 +142,7 @@ public sealed record OutboxAdminModel(
 
         if (before is { } id)
         {
-            query.Add($"before={id}");
+            query.Add($"{Problems.PagingCursor}={id}");
         }
 
         return query.Count == 0 ? "/admin/outbox" : $"/admin/outbox?{string.Join('&', query)}";

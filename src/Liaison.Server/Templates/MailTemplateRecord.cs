@@ -72,6 +72,18 @@ public static class MailTemplateKeys
         _ => throw new ArgumentOutOfRangeException(nameof(part), part, null),
     };
 
+    /// <summary>A part as the admin pages name it, beside its field and in what they say of it.</summary>
+    public static Text PartLabel(MailPart part) => part switch
+    {
+        MailPart.Subject => new("主题", "Subject"),
+        MailPart.Html => new("HTML 正文", "HTML body"),
+        MailPart.Text => new("纯文本正文", "Plain-text body"),
+        _ => throw new ArgumentOutOfRangeException(nameof(part), part, null),
+    };
+
+    /// <summary>A template's language as the admin pages name it, in each of the two languages.</summary>
+    public static Text LanguageLabel(string culture) => culture == CaseMailRenderer.English ? new("英文", "English") : new("中文", "Chinese");
+
     public static bool TryParsePart(string? value, out MailPart part)
     {
         switch (value?.ToLowerInvariant())

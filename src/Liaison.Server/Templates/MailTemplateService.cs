@@ -1,5 +1,6 @@
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
 using Liaison.Cases.Digests;
 using Liaison.Cases.Notifications;
 using Liaison.Server.Audit;
@@ -16,7 +17,7 @@ public sealed record MailTemplateEntry(
 
 /// <summary>The result of a preview: the email as it would be sent to a sample recipient, plus what is wrong with the edit.</summary>
 /// <param name="Problems">Validation problems per part (<c>subject</c>, <c>html</c>, <c>text</c>) of the sources given.</param>
-/// <param name="Warnings">Parts that could not be used, so the preview shows the current template for them instead.</param>
+/// <param name="Warnings">Parts that could not be used, so the preview shows the shipped template for them instead, each named as the page names it ("中文 / English").</param>
 public sealed record MailPreview(string Subject, string Html, string Text, IDictionary<string, string[]> Problems, IReadOnlyList<string> Warnings);
 
 /// <summary>
@@ -215,7 +216,29 @@ public sealed class MailTemplateService(
         var mail = MailTemplateKeys.IsDigest(kind)
             ? new DigestMailRenderer(edits, calendar.TimeZone).RenderSample(kind, culture, clock.GetUtcNow())
             : new CaseMailRenderer(edits, calendar.TimeZone).Render(kind, culture, Sample(culture, calendar, kind));
-        return new MailPreview(mail.Subject, mail.HtmlBody, mail.TextBody, problems, mail.Warnings);
+        var warnings = mail.Warnings.Select(w => PreviewWarning(
+            w, draft: given.TryGetValue(w.Part, out var source) && source != overrides.Find(w.Kind, w.Culture, w.Part))).ToList();
+        return new MailPreview(mail.Subject, mail.HtmlBody, mail.TextBody, problems, warnings);
+    }
+
+    /// <summary>
+    /// A part of the preview that fell back to the shipped template, in the admin's words ("中文 / English"): the part
+    /// and language as the page names them, and whether it was the draft being previewed or the saved edit (which the
+    /// mails sent replace the same way).
+    /// </summary>
+    private static string PreviewWarning(MailTemplateFallback fallback, bool draft)
+    {
+        var part = MailTemplateKeys.PartLabel(fallback.Part);
+        var language = MailTemplateKeys.LanguageLabel(fallback.Culture);
+        // The reason goes into a "中文 / English" line that the page splits at its first " / " again.
+        var why = fallback.Why.Zh.Replace(" / ", "/", StringComparison.Ordinal).Replace(": ", "：", StringComparison.Ordinal);
+        return draft
+            ? new Text(
+                $"{part.Zh}（{language.Zh}）：草稿无法使用，预览中改用了默认模板。原因：{why}",
+                $"{part.En} ({language.En}): the draft could not be used, so the preview shows the shipped template instead. Why: {fallback.Why.En}").ToString()
+            : new Text(
+                $"{part.Zh}（{language.Zh}）：已保存的修改无法使用，预览和发出的邮件都改用了默认模板。原因：{why}",
+                $"{part.En} ({language.En}): the saved edit could not be used, so the preview, like the mails sent, shows the shipped template instead. Why: {fallback.Why.En}").ToString();
     }
 
     /// <summary>

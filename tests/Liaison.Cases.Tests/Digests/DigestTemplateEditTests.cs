@@ -71,8 +71,9 @@ public sealed class DigestTemplateEditTests
 
         Assert.Equal(new DigestMailRenderer().RenderSample(DigestKind.LeagueTable, "zh-CN", Now).TextBody, mail.TextBody);
         var warning = Assert.Single(mail.Warnings);
-        Assert.StartsWith("league-table/zh-CN/Text:", warning);
-        Assert.Contains("MaxSteps", warning);
+        Assert.StartsWith("league-table/zh-CN/Text:", warning.ToString());
+        Assert.Contains("MaxSteps", warning.Why.En);
+        Assert.Contains("MaxSteps", warning.Why.Zh);
     }
 
     [Fact]
@@ -81,7 +82,7 @@ public sealed class DigestTemplateEditTests
         var mail = With(DigestKind.Officer, MailPart.Subject, "{% if Count %}").RenderSample(DigestKind.Officer, "zh-CN", Now);
 
         Assert.Equal(new DigestMailRenderer().RenderSample(DigestKind.Officer, "zh-CN", Now).Subject, mail.Subject);
-        Assert.Contains("officer-digest/zh-CN/Subject", Assert.Single(mail.Warnings));
+        Assert.Contains("officer-digest/zh-CN/Subject", Assert.Single(mail.Warnings).ToString());
     }
 
     [Fact]

@@ -529,7 +529,9 @@ public class CaseMailRendererTests
 
         Assert.Equal("【派单】AYKF-2026-000123 项目用地报批", mail.Subject);
         var warning = Assert.Single(mail.Warnings);
-        Assert.Contains("dispatch/zh-CN/Subject", warning);
+        Assert.Equal((CaseMailKind.Dispatch, "zh-CN", MailPart.Subject), (warning.Kind, warning.Culture, warning.Part));
+        Assert.StartsWith("模板语法错误", warning.Why.Zh);
+        Assert.Contains("dispatch/zh-CN/Subject", warning.ToString()); // the log line names the template's key
     }
 
     [Fact]

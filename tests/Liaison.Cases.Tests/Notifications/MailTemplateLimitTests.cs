@@ -38,7 +38,7 @@ public class MailTemplateLimitTests
 
         var mail = renderer.Render("dispatch", CaseMailRenderer.Chinese, Model());
 
-        Assert.Contains("MaxOutputLength", Assert.Single(mail.Warnings), StringComparison.Ordinal);
+        Assert.Contains("MaxOutputLength", Assert.Single(mail.Warnings).Why.En, StringComparison.Ordinal);
         Assert.Contains("AYKF-2026-000001", mail.HtmlBody, StringComparison.Ordinal);
         Assert.True(mail.HtmlBody.Length < 1_000_000);
     }
@@ -51,7 +51,7 @@ public class MailTemplateLimitTests
 
         var mail = renderer.Render("dispatch", CaseMailRenderer.Chinese, Model());
 
-        Assert.Contains("MaxSteps", Assert.Single(mail.Warnings), StringComparison.Ordinal);
+        Assert.Contains("MaxSteps", Assert.Single(mail.Warnings).Why.En, StringComparison.Ordinal);
         Assert.Contains("AYKF-2026-000001", mail.TextBody, StringComparison.Ordinal);
         Assert.Contains("AYKF-2026-000001", mail.HtmlBody, StringComparison.Ordinal);
     }

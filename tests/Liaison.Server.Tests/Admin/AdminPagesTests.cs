@@ -207,6 +207,27 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Accounts_are_listed_without_regard_to_case_on_the_page_in_the_api_and_in_the_pickers()
+    {
+        var api = await _app.AsAdminAsync();
+        foreach (var (email, name) in new[] { ("Zhou.Wei@test.example", "Zhou Wei"), ("an.li@test.example", "an li"), ("Bo.Chen@test.example", "Bo Chen") })
+        {
+            var created = await api.PostAsJsonAsync("/api/users", new { email, displayName = name, password = "sorting-password-1", role = "Officer" });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        string[] expected = ["an.li@test.example", "Bo.Chen@test.example", "Zhou.Wei@test.example"];
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var page = await admin.GetStringAsync("/admin/users");
+        Assert.Equal(expected, Regex.Matches(page, "<tr data-email=\"([^\"]+)\"").Select(m => m.Groups[1].Value).Where(expected.Contains));
+        var listed = await api.GetFromJsonAsync<List<JsonElement>>("/api/users");
+        Assert.Equal(expected, listed!.Select(u => u.GetProperty("email").GetString()!).Where(expected.Contains));
+        // The pickers (an enterprise's chief, a case's officer, a successor) go by name.
+        var pickers = await _app.WithDbAsync(db => Liaison.Server.Auth.Accounts.ListActiveAsync(db, default));
+        Assert.Equal(["an li", "Bo Chen", "Zhou Wei"], pickers.Select(o => o.DisplayName).Where(n => n is "an li" or "Bo Chen" or "Zhou Wei"));
+    }
+
+    [Fact]
     public async Task Admin_creates_an_officer_who_can_then_sign_in()
     {
         var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);

@@ -56,6 +56,47 @@ public sealed class PasswordChangeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_problem_is_told_at_once_at_its_field_and_in_the_forms_summary_and_through_the_api()
+    {
+        await _app.AsOfficerAsync(Email);
+        var browser = await _app.SignInThroughFormAsync(Email, Password);
+        var page = await browser.GetStringAsync("/account/password");
+
+        // A wrong current password, a new one that breaks two rules, and a different one typed again.
+        var response = await browser.PostAsync("/account/password", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(page), ["currentPassword"] = "wrong-password-9", ["newPassword"] = "short",
+            ["confirmPassword"] = "shorter",
+        }));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Matches("data-field=\"currentPassword\">当前密码不正确<", html);
+        Assert.Matches("data-field=\"newPassword\">太短（至少 10 个字符）<", html);
+        Assert.Matches("data-field=\"newPassword\">至少要有一个数字（0–9）<", html);
+        Assert.Matches("data-field=\"confirmPassword\">与新密码不一致，请重新输入<", html);
+        var summary = System.Text.RegularExpressions.Regex.Match(html, "<div role=\"alert\" data-summary>(.*?)</div>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("未修改，请更正标出的内容：", summary);
+        Assert.Equal(
+            [
+                "<a href=\"#currentPassword\">当前密码不正确</a>",
+                "<a href=\"#newPassword\">新密码：太短（至少 10 个字符）</a>",
+                "<a href=\"#newPassword\">新密码：至少要有一个数字（0–9）</a>",
+                "<a href=\"#confirmPassword\">再次输入新密码：与新密码不一致，请重新输入</a>",
+            ],
+            System.Text.RegularExpressions.Regex.Matches(summary, "<li>(.*?)</li>").Select(m => m.Groups[1].Value));
+        Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync(Password)); // nothing changed
+
+        // The API (no confirmation) tells the wrong current password and the rules together as well.
+        var api = await _app.SignInAsync(Email, Password);
+        var problem = await (await api.PostAsJsonAsync("/api/auth/password", new { currentPassword = "wrong-password-9", newPassword = "short" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var errors = problem.GetProperty("errors");
+        Assert.Equal(["当前密码不正确 / the current password is wrong"], errors.GetProperty("currentPassword").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(2, errors.GetProperty("newPassword").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Guessing_the_current_password_from_an_address_that_never_signed_in_is_throttled_like_a_sign_in()
     {
         var officer = await _app.AsOfficerAsync(Email);

@@ -429,6 +429,25 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/admin/outbox?status=Sent")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_paging_link_edited_by_hand_is_400_in_the_readers_words_with_the_way_back_to_the_first_page()
+    {
+        var admin = await _app.AsAdminAsync();
+        var browser = await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+
+        var problem = await ProblemAsync(await admin.GetAsync("/api/admin/outbox?status=sent&before=xyz"), HttpStatusCode.BadRequest);
+        var page = await PageAsync(await browser.GetAsync("/admin/outbox?show=sent&q=zhang%40anyue.example&before=xyz"), HttpStatusCode.BadRequest);
+
+        Assert.Equal("翻页位置无效，请从第一页重新翻页 / this page position is not valid; start again from the first page",
+            problem.GetProperty("errors").GetProperty("before")[0].GetString());
+        Assert.StartsWith("翻页位置无效", problem.GetProperty("detail").GetString());
+        Assert.Contains("翻页位置无效，请从第一页重新翻页。", page);
+        Assert.Contains("href=\"/admin/outbox?show=sent&amp;q=zhang@anyue.example\"", page); // the same list and search, from its first page
+        Assert.Contains("回到第一页", page);
+        Assert.DoesNotContain("GUID", page);
+        Assert.DoesNotContain("GUID", problem.ToString());
+    }
+
     [Theory]
     [InlineData("/api/cases?page=abc", "page")]
     [InlineData("/api/cases?page=999999999999", "page")]

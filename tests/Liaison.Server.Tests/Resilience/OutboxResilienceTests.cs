@@ -211,7 +211,7 @@ public sealed class OutboxResilienceTests : IAsyncLifetime
     [InlineData(451, null, "451")]
     public void The_outbox_page_gives_the_smtp_code_once(int? code, string? error, string shown)
     {
-        var mail = new OutboxItemDto(Guid.NewGuid(), "<m@x>", "dispatch", "a@b.example", "s", OutboxStatus.Failed, 1, DateTimeOffset.UnixEpoch, null, code, error, null);
+        var mail = new OutboxItemDto(Guid.NewGuid(), "<m@x>", "dispatch", "a@b.example", "s", OutboxStatus.Failed, 1, DateTimeOffset.UnixEpoch, null, code, error, null, null);
 
         Assert.Equal(shown, OutboxAdminModel.ErrorOf(mail));
     }

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Liaison.Server.Templates;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Liaison.Server.Tests.Templates;
 
@@ -155,6 +156,44 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
             ("intent", "preview"), ("subject", "期限 {{ Case.AcceptBy }} / {{ Case.Due }}"), ("html", "<b>{{ Case.Title }}</b>"));
         Assert.Matches("期限 [^<]*18:00 / [^<]*18:00", await due.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task A_preview_that_falls_back_to_the_shipped_template_names_the_part_and_language_and_whether_it_was_the_draft()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+
+        // An unsaved subject that does not parse: the preview speaks of the draft, not of an edited (saved) template.
+        var fields = Fields(await admin.GetStringAsync("/admin/templates/reopened/zh-CN"));
+        var draft = await PostAsync(admin, "/admin/templates/reopened/zh-CN", fields, ("intent", "preview"), ("subject", "{% if Case.Urgent %}急"));
+        var warnings = PreviewWarnings(await draft.Content.ReadAsStringAsync());
+        Assert.Matches("^<li>主题（中文）：草稿无法使用，预览中改用了默认模板。原因：模板语法错误", warnings);
+        Assert.DoesNotContain("reopened/zh-CN", warnings);
+        Assert.DoesNotContain("修改的模板", warnings);
+
+        var english = new HttpRequestMessage(HttpMethod.Post, "/admin/templates/reopened/zh-CN")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>(fields) { ["intent"] = "preview", ["subject"] = "{% if Case.Urgent %}急" }),
+        };
+        english.Headers.Add("Cookie", "liaison.lang=en");
+        Assert.Matches("^<li>Subject \\(Chinese\\): the draft could not be used, so the preview shows the shipped template instead\\. Why: ",
+            PreviewWarnings(await (await admin.SendAsync(english)).Content.ReadAsStringAsync()));
+
+        // A stored edit that no longer parses (as after a release that parses differently), previewed as it stands.
+        await App.WithDbAsync(db =>
+        {
+            db.Add(new MailTemplateRecord { Kind = "reopened", Culture = "en", Part = "html", Source = "<p>{% if Case.Urgent %}</p>", UpdatedAt = App.Clock.GetUtcNow() });
+            return db.SaveChangesAsync();
+        });
+        App.Services.GetRequiredService<MailTemplateOverrides>().Invalidate();
+        var saved = await PostAsync(admin, "/admin/templates/reopened/en", Fields(await admin.GetStringAsync("/admin/templates/reopened/en")), ("intent", "preview"));
+        Assert.Matches("^<li>HTML 正文（英文）：已保存的修改无法使用，预览和发出的邮件都改用了默认模板。原因：", PreviewWarnings(await saved.Content.ReadAsStringAsync()));
+    }
+
+    /// <summary>The preview's list of parts that fell back to the shipped template.</summary>
+    private static string PreviewWarnings(string page) =>
+        Regex.Match(page, "<div class=\"card\" id=\"preview\">\\s*<h2>[^<]*</h2>\\s*<ul class=\"problems\">\\s*(.*?)</ul>", RegexOptions.Singleline) is { Success: true } m
+            ? m.Groups[1].Value
+            : throw new Xunit.Sdk.XunitException("The preview warns of nothing: " + page);
 
     [Fact]
     public async Task The_variables_are_described_in_the_readers_language_those_of_the_shipped_template_first()
