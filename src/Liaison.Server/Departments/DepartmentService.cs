@@ -91,7 +91,7 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
             {
                 return await UpdateOnceAsync(code, input, actor, ct);
             }
-            catch (Exception ex) when (ex.GetBaseException() is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable })
+            catch (Exception ex) when (RowsBusyException.Is(ex))
             {
                 db.DiscardChanges();
                 if (attempt == HandoverAttempts)

@@ -6,6 +6,7 @@ using Liaison.Cases.Routing;
 using Liaison.Server.Cases;
 using Liaison.Server.Data;
 using Liaison.Server.Links;
+using Liaison.Server.Workflows;
 using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Departments;
@@ -40,16 +41,28 @@ public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
             return 0;
         }
 
-        // NOWAIT: the save holds the department's lock (DepartmentLocks), and a case action holding one of these cases
-        // may be waiting for it to dispatch; the save gives way (LockNotAvailable) and tries again, instead of a deadlock.
-        var cases = await db.Cases.FromSql($"SELECT *, xmin FROM cases WHERE id = ANY({ids}) ORDER BY id FOR UPDATE NOWAIT").ToListAsync(ct);
+        // Without waiting: the save holds the department's lock (DepartmentLocks), and a case action holding one of these
+        // cases may be waiting for it to dispatch; the save gives way (RowsBusyException) and tries again, instead of a
+        // deadlock. Cases are never deleted: a row missing from the answer is a row locked.
+        var cases = await db.Cases.FromSql($"SELECT *, xmin FROM cases WHERE id = ANY({ids}) ORDER BY id FOR UPDATE SKIP LOCKED").ToListAsync(ct);
+        if (cases.Count < ids.Length)
+        {
+            throw new RowsBusyException();
+        }
+
         var partsByCase = (await parts.Where(p => ids.Contains(p.CaseId)).OrderBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.CaseId);
         // Their workflows too, after the cases as a case action takes them. A deadline timer locks the workflow, then
         // reads the case to mail its handler: it fires either before this commits, to the person who held the case then
         // (whose links this then ends), or after, to the new one; never to the old person once the change committed.
         var instances = cases.Select(c => c.WorkflowInstanceId).Concat(partsByCase.SelectMany(g => g).Select(p => p.WorkflowInstanceId))
             .OfType<Guid>().Distinct().ToArray();
-        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM workflow_instances WHERE id = ANY({instances}) ORDER BY depth, id FOR UPDATE NOWAIT", ct);
+        var locked = await db.Database.SqlQuery<int>(
+            $"SELECT count(*)::int AS \"Value\" FROM (SELECT 1 FROM workflow_instances WHERE id = ANY({instances}) ORDER BY depth, id FOR UPDATE SKIP LOCKED) AS l").SingleAsync(ct);
+        if (locked < await db.Set<WorkflowInstanceRecord>().CountAsync(i => instances.Contains(i.Id), ct))
+        {
+            throw new RowsBusyException();
+        }
+
         var now = clock.GetUtcNow();
         var moved = 0;
         // Read again under the lock: a case may have ended or moved to another department meanwhile. A lead already

@@ -250,7 +250,7 @@ public sealed class VisitService(
             {
                 return await OpenOnceAsync(problem, visitId, visitedOn, officerId, open, ct);
             }
-            catch (Exception ex) when (LockNotAvailable(ex))
+            catch (Exception ex) when (RowsBusyException.Is(ex))
             {
                 // Another click is raising this problem's case right now. Waiting on its row lock would hold a pooled
                 // connection per click (a hundred clicks, a hundred connections): let go, then look again.
@@ -270,21 +270,23 @@ public sealed class VisitService(
         }
     }
 
-    // EF reports it wrapped (as a possibly transient failure) from inside a user transaction.
-    private static bool LockNotAvailable(Exception ex) =>
-        ex is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable } || ex.InnerException is { } inner && LockNotAvailable(inner);
-
     private async Task<ServiceResult<RaisedCase>> OpenOnceAsync(
         VisitProblem problem, long visitId, DateOnly visitedOn, string officerId, CaseService.OpenCase open, CancellationToken ct)
     {
         var origin = new CaseService.OpenOrigin(
             async token =>
             {
-                // The problem's row, locked until the case commits or rolls back; a concurrent click fails at once (NOWAIT).
+                // The problem's row, locked until the case commits or rolls back; a concurrent click finds it locked and
+                // gives way at once (the row exists: it was read before, and problems are not deleted while raised).
                 var current = await db.Database
-                    .SqlQuery<long?>($"SELECT case_id AS \"Value\" FROM visit_problems WHERE id = {problem.Id} FOR UPDATE NOWAIT")
+                    .SqlQuery<long?>($"SELECT case_id AS \"Value\" FROM visit_problems WHERE id = {problem.Id} FOR UPDATE SKIP LOCKED")
                     .ToListAsync(token);
-                return current is [null] ? null : AlreadyRaised;
+                return current switch
+                {
+                    [] => throw new RowsBusyException(),
+                    [null] => null,
+                    _ => AlreadyRaised,
+                };
             },
             async (c, actor, now, token) =>
             {

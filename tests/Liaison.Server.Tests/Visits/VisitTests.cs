@@ -182,6 +182,8 @@ public sealed class VisitTests : IAsyncLifetime
         Assert.Equal(1, await _app.WithDbAsync(db => db.Cases.CountAsync(c => c.EnterpriseId == enterpriseId)));
         Assert.Equal(1, await _app.WithDbAsync(db => db.CaseEvents.CountAsync(e => e.Kind == "from-visit")));
         Assert.Single(await MailsAsync(_app, FgjHandler, number!));
+        // The clicks that found the problem being raised gave way without a failed query in the log.
+        Assert.DoesNotContain(_app.Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
     }
 
     [Fact]
