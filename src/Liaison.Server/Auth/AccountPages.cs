@@ -80,6 +80,9 @@ public static class AccountPages
                 http.Response.Headers.RetryAfter = SessionSecurity.Seconds(wait.RetryAfter);
                 return PageResults.Page<PasswordPage>(new PasswordModel(false, new Common.ServiceError.Conflict(
                     new Text("尝试过于频繁，请稍后再试", "Too many attempts; try again later"))) { Required = required }, StatusCodes.Status429TooManyRequests);
+            case PasswordChange.Conflict conflict:
+                return PageResults.Page<PasswordPage>(
+                    new PasswordModel(false, new Common.ServiceError.Conflict(conflict.Message)) { Required = required }, StatusCodes.Status409Conflict);
             case PasswordChange.Invalid invalid:
                 return PageResults.Page<PasswordPage>(
                     new PasswordModel(false, new Common.ServiceError.Invalid(invalid.Fields)) { Required = required }, StatusCodes.Status400BadRequest);

@@ -102,12 +102,13 @@ public static class AuthApi
     /// The caller changes their own password, giving the current one. Every session of the account ends, this token's
     /// too: sign in again with the new password.
     /// </summary>
-    public static async Task<Results<NoContent, ValidationProblem, TooManyRequestsProblem>> ChangePassword(
+    public static async Task<Results<NoContent, ValidationProblem, TooManyRequestsProblem, ConflictProblem>> ChangePassword(
         ChangePasswordRequest request, ClaimsPrincipal principal, SignInService signIn, HttpContext http) =>
         await signIn.ChangePasswordAsync(principal, request.CurrentPassword, request.NewPassword, cookieScheme: null) switch
         {
             PasswordChange.Invalid invalid => Problems.Invalid(invalid.Fields),
             PasswordChange.Wait wait => Throttled(http, wait.RetryAfter),
+            PasswordChange.Conflict conflict => new ConflictProblem(conflict.Message),
             _ => TypedResults.NoContent(),
         };
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Liaison.Cases.Common;
 using Liaison.Server.Audit;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
@@ -125,6 +126,12 @@ public sealed class SignInService(
             }
         }
 
+        if (changed.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
+        {
+            // Another session changed the account in between (its password, most likely, at the same moment).
+            return new PasswordChange.Conflict(PasswordChange.ChangedElsewhere);
+        }
+
         if (!changed.Succeeded)
         {
             foreach (var e in changed.Errors)
@@ -182,4 +189,11 @@ public abstract record PasswordChange
     public sealed record Invalid(Validation Fields) : PasswordChange;
 
     public sealed record Wait(TimeSpan RetryAfter) : PasswordChange;
+
+    /// <summary>The account changed between reading it and saving the new password: nothing was changed.</summary>
+    public sealed record Conflict(Text Message) : PasswordChange;
+
+    public static readonly Text ChangedElsewhere = new(
+        "账号刚在别处修改过（可能是密码），本次修改未执行。如密码已改，请用新密码重新登录",
+        "The account was changed elsewhere just now (its password, perhaps); this change was not made. If the password was changed, sign in with the new one");
 }

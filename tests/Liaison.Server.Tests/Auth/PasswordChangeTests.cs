@@ -22,6 +22,30 @@ public sealed class PasswordChangeTests : IAsyncLifetime
         (await _app.Anonymous().PostAsJsonAsync("/api/auth/login", new { email = Email, password })).StatusCode;
 
     [Fact]
+    public async Task Changes_at_once_from_several_sessions_change_it_once_and_the_others_say_why()
+    {
+        await _app.AsOfficerAsync(Email);
+        var sessions = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => _app.SignInAsync(Email, Password)));
+
+        var answers = await Task.WhenAll(sessions.Select((s, i) =>
+            s.PostAsJsonAsync("/api/auth/password", new { currentPassword = Password, newPassword = $"a-fresh-password-{i}7" })));
+
+        var changed = Assert.Single(answers, a => a.StatusCode == HttpStatusCode.NoContent);
+        foreach (var other in answers.Where(a => a != changed))
+        {
+            // Saved over by the first (409), or read after it: the current password is then wrong (400), or the session ended (401).
+            var body = await other.Content.ReadAsStringAsync();
+            Assert.True(other.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized, $"{other.StatusCode} {body}");
+            Assert.DoesNotContain("Optimistic concurrency", body);
+            Assert.DoesNotContain("不符合密码规则", body);
+            if (other.StatusCode == HttpStatusCode.Conflict) Assert.Contains("账号刚在别处修改过", body);
+        }
+
+        var winner = Array.IndexOf(answers, changed);
+        Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync($"a-fresh-password-{winner}7"));
+    }
+
+    [Fact]
     public async Task The_api_needs_the_current_password_checks_the_new_one_and_ends_every_session()
     {
         var officer = await _app.AsOfficerAsync(Email);
