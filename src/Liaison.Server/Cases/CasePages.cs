@@ -263,7 +263,7 @@ public static class CasePages
     private static async Task<IResult> Decide(
         string number, string action, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
         DepartmentService departments, CategoryService categories, [FromForm] string? note, [FromForm] string? departmentCode, [FromForm] string? approve,
-        [FromForm] string? copyLeader, [FromForm] string? requestId, CancellationToken ct)
+        [FromForm] string? copyLeader, [FromForm] string? requestId, [FromForm] string? basis, CancellationToken ct)
     {
         if (!CaseActions.OfficerActions.Contains(action))
         {
@@ -280,7 +280,8 @@ public static class CasePages
             return await CasePageAsync(number, null, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest, queries, timeline, departments, categories, ct);
         }
 
-        var decision = new CaseService.OfficerDecision(note, departmentCode, approved, copy, id);
+        // The form carries the case as the page showed it: a decision made on a page someone else's has made stale is refused.
+        var decision = new CaseService.OfficerDecision(note, departmentCode, approved, copy, id, basis);
         var result = await cases.DecideAsync(number, action, user.Identity?.Name ?? "officer", decision, ct);
         if (result.Error is { } error)
         {
@@ -352,7 +353,8 @@ public static class CasePages
     private static async Task<IResult> DecidePart(
         string number, long partId, string action, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
         DepartmentService departments, CategoryService categories, [FromForm] string? departmentCode, [FromForm] string? task, [FromForm] string? reason,
-        [FromForm] string? note, [FromForm] string? requestId, [FromForm] string? approve, [FromForm] string? copyLeader, CancellationToken ct)
+        [FromForm] string? note, [FromForm] string? requestId, [FromForm] string? approve, [FromForm] string? copyLeader, [FromForm] string? basis,
+        CancellationToken ct)
     {
         if (!CaseActions.OfficerPartActions.Contains(action))
         {
@@ -369,7 +371,7 @@ public static class CasePages
             return await CasePageAsync(number, null, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest, queries, timeline, departments, categories, ct);
         }
 
-        var decision = new CaseService.PartDecision(departmentCode, task, reason, note, id, approved, copy);
+        var decision = new CaseService.PartDecision(departmentCode, task, reason, note, id, approved, copy, basis);
         var result = await cases.DecidePartAsync(number, partId, action, user.Identity?.Name ?? "officer", decision, ct);
         if (result.Error is { } error)
         {

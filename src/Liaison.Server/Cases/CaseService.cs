@@ -581,6 +581,7 @@ public sealed class CaseService(
         {
             part.PendingExtensionDays = input.Days;
             part.PendingExtensionReason = note;
+            part.ExtensionCount++;
         }
 
         db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
@@ -613,7 +614,11 @@ public sealed class CaseService(
 
     /// <param name="CopyLeader">Urge (催办): copy the department's leader (分管领导) too.</param>
     /// <param name="RequestId">Optional idempotency key: the same request again changes nothing (a double click urges once).</param>
-    public sealed record OfficerDecision(string? Note, string? DepartmentCode, bool? Approve, bool CopyLeader = false, Guid? RequestId = null);
+    /// <param name="Basis">
+    /// Optional: the case as the officer saw it (<see cref="DecisionBasis"/>); when it is not the case's any more, the
+    /// decision is refused and nothing changes. Null: decided on the case as it is.
+    /// </param>
+    public sealed record OfficerDecision(string? Note, string? DepartmentCode, bool? Approve, bool CopyLeader = false, Guid? RequestId = null, string? Basis = null);
 
     /// <summary>An officer's action (改派, 确认销号, 重办, 催办, 撤销, 延期审批).</summary>
     public async Task<ActionResult> DecideAsync(string number, string action, string officer, OfficerDecision input, CancellationToken ct)
@@ -638,6 +643,12 @@ public sealed class CaseService(
                         .OrderByDescending(e => e.Id).Select(e => e.Kind).FirstOrDefaultAsync(ct) == CaseEventKinds.Insisted,
                 }
                 : earlier;
+        }
+
+        // Decided on a page (or a read) from before someone else's decision or a liaison's step: not on this case.
+        if (Validation.Optional(input.Basis) is { } seen && seen != DecisionBasis.Of(c))
+        {
+            return Fail(await ChangedSinceAsync(c, null, ct));
         }
 
         if (CaseActions.WhyNot(c, action) is { } why)
@@ -805,9 +816,10 @@ public sealed class CaseService(
     /// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
     /// <param name="Approve">Extension decision: approve (the part's submit deadline moves) or refuse the co-handler's request.</param>
     /// <param name="CopyLeader">Urge: copy the co-handling department's leader too.</param>
+    /// <param name="Basis">Optional: the part as the officer saw it (<see cref="DecisionBasis"/>); a stale one refuses the decision.</param>
     public sealed record PartDecision(
         string? DepartmentCode = null, string? Task = null, string? Reason = null, string? Note = null, Guid? RequestId = null, bool? Approve = null,
-        bool CopyLeader = false);
+        bool CopyLeader = false, string? Basis = null);
 
     /// <summary>
     /// The officer's decision on a co-handler's part of a joint case: reassign a returned part to another department
@@ -838,6 +850,11 @@ public sealed class CaseService(
         if (!CaseActions.OfficerPartActions.Contains(action))
         {
             return Fail(new ServiceError.NotAllowed(new($"未知的操作 {action}", $"Unknown action '{action}'")));
+        }
+
+        if (Validation.Optional(input.Basis) is { } seen && seen != DecisionBasis.Of(part))
+        {
+            return Fail(await ChangedSinceAsync(c, part, ct));
         }
 
         if (!CaseStatuses.IsOpen(c.Status))
@@ -952,6 +969,40 @@ public sealed class CaseService(
             db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = id, CaseId = c.Id, Action = action, At = now });
         }
     }
+
+    /// <summary>
+    /// The refusal of a decision whose basis is stale: where the case (or <paramref name="part"/>) is now, and the latest
+    /// transition someone made, with who and when, so the officer knows what to look at before deciding again.
+    /// </summary>
+    private async Task<ServiceError> ChangedSinceAsync(Case c, CasePart? part, CancellationToken ct)
+    {
+        var partId = part?.Id;
+        var last = await db.CaseEvents.AsNoTracking()
+            .Where(e => e.CaseId == c.Id && e.PartId == partId && DecisionBasis.TransitionKinds.Contains(e.Kind))
+            .OrderByDescending(e => e.Id).Select(e => new { e.Kind, e.Actor, e.At }).FirstOrDefaultAsync(ct);
+        var state = part is null ? CaseStatuses.Label(c.Status) : CasePart.Label(part.Status);
+        var pending = (part is null ? c.PendingExtensionDays : part.PendingExtensionDays) is not null
+            ? new Text("，有延期申请待审批", ", with an extension request waiting")
+            : new Text("", "");
+        var latest = last is null ? new Text("", "")
+            : new Text($"；最近一次：{Local(last.At)} {last.Actor} {CaseEventKinds.Label(last.Kind).Zh}",
+                $"; last: {CaseEventKinds.Label(last.Kind).En} by {last.Actor} at {Local(last.At)}");
+        if (part is null)
+        {
+            return new ServiceError.Conflict(new(
+                $"事项在您打开页面后已有变化（当前状态：{state.Zh}{pending.Zh}{latest.Zh}），请查看最新情况后再操作",
+                $"The case changed after you opened it (now {state.En}{pending.En}{latest.En}); look at it as it is now before you decide"));
+        }
+
+        var name = await DepartmentNameAsync(part.DepartmentCode, ct);
+        return new ServiceError.Conflict(new(
+            $"{name}的协办在您打开页面后已有变化（当前状态：{state.Zh}{pending.Zh}{latest.Zh}），请查看最新情况后再操作",
+            $"The part of {name} changed after you opened the case (now {state.En}{pending.En}{latest.En}); look at it as it is now before you decide"));
+    }
+
+    /// <summary>A moment as the zone's local time, for a refusal's words.</summary>
+    private string Local(DateTimeOffset at) =>
+        TimeZoneInfo.ConvertTime(at, calendars.TimeZone).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>How a decision on a part is recorded against its request id: apart from the same decision on the case.</summary>
     private static string PartAction(string action) => "part-" + action;

@@ -400,6 +400,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("ended_reason");
 
+                    b.Property<int>("ExtensionCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("extension_count");
+
                     b.Property<string>("HandlerCulture")
                         .IsRequired()
                         .HasMaxLength(8)
