@@ -43,11 +43,17 @@ public sealed class CaseService(
 {
     public const string RoutingDefinitionId = "case-routing";
 
-    /// <param name="RequestId">Optional idempotency key: opening again with the same id returns the case opened the first time.</param>
+    /// <param name="RequestId">
+    /// Optional idempotency key: opening again with the same id and the same content returns the case opened the first
+    /// time; the id with other content (another title, department, …) or used for another request is refused (409).
+    /// </param>
     /// <param name="CoDepartments">Joint case (联办): co-handling departments, each with an optional task note; absent or empty: one department, as always.</param>
     /// <param name="EnterpriseId">The enterprise's register entry; instead of, or besides, <paramref name="Enterprise"/>.</param>
     public sealed record OpenCase(
         string? Title, string? Description, string? Category, string? Priority, string? DepartmentCode, CaseEnterpriseInput? Enterprise,
+        [property: System.ComponentModel.Description(
+            "Optional idempotency key. Sent again with the same content, the answer is the case the first request opened; "
+            + "with other content, or already used for another request, it is refused with 409.")]
         Guid? RequestId = null, IReadOnlyList<CoDepartmentInput?>? CoDepartments = null, long? EnterpriseId = null);
 
     public sealed record CoDepartmentInput(string? DepartmentCode, string? Task);
@@ -86,7 +92,8 @@ public sealed class CaseService(
         Func<Case, CancellationToken, Task<ServiceError?>>? alongside = null, OpenOrigin? origin = null)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (await EarlierOpenAsync(input.RequestId, ct) is { } earlier)
+        var fingerprint = input.RequestId is null ? null : Fingerprint(input);
+        if (await EarlierOpenAsync(input.RequestId, fingerprint, ct) is { } earlier)
         {
             return earlier;
         }
@@ -202,7 +209,7 @@ public sealed class CaseService(
 
         if (input.RequestId is { } requestId)
         {
-            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = "open", At = now });
+            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = "open", At = now, Fingerprint = fingerprint });
         }
 
         try
@@ -216,7 +223,7 @@ public sealed class CaseService(
             // did something else).
             await tx.RollbackAsync(ct);
             db.DiscardChanges();
-            return await EarlierOpenAsync(input.RequestId, ct) ?? RequestIdReused;
+            return await EarlierOpenAsync(input.RequestId, fingerprint, ct) ?? RequestIdReused;
         }
 
         return c;
@@ -290,20 +297,33 @@ public sealed class CaseService(
 
     /// <summary>
     /// What an earlier request with <paramref name="requestId"/> did, in one round trip: null when there was none; the
-    /// case it opened (the same form sent twice); a 409 when it was another request (a caller's id reused).
+    /// case it opened (the same form sent twice); a 409 when it was another request (a caller's id reused: for something
+    /// else, or to open another case than <paramref name="fingerprint"/> says).
     /// </summary>
-    private async Task<ServiceResult<Case>?> EarlierOpenAsync(Guid? requestId, CancellationToken ct)
+    private async Task<ServiceResult<Case>?> EarlierOpenAsync(Guid? requestId, byte[]? fingerprint, CancellationToken ct)
     {
         if (requestId is not { } id
-            || await db.Set<CaseActionRequest>().Where(r => r.RequestId == id).Select(r => new { r.Action, r.CaseId }).FirstOrDefaultAsync(ct) is not { } earlier)
+            || await db.Set<CaseActionRequest>().Where(r => r.RequestId == id).Select(r => new { r.Action, r.CaseId, r.Fingerprint }).FirstOrDefaultAsync(ct) is not { } earlier)
         {
             return null;
         }
 
-        return earlier.Action == "open" && await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == earlier.CaseId, ct) is { } opened
+        return earlier.Action == "open" && RequestFingerprint.Same(earlier.Fingerprint, fingerprint)
+            && await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == earlier.CaseId, ct) is { } opened
             ? opened
             : RequestIdReused;
     }
+
+    /// <summary>What an open asks for, normalized as its checks read it (<see cref="RequestFingerprint"/>).</summary>
+    private static byte[] Fingerprint(OpenCase input) => RequestFingerprint.Of(
+        "open", input.Title, input.Description, input.Category,
+        string.IsNullOrWhiteSpace(input.Priority) ? "normal" : input.Priority.Trim().ToLowerInvariant(), input.DepartmentCode, input.EnterpriseId,
+        input.Enterprise is { } e ? new object?[] { e.Name, e.CreditCode?.Trim().ToUpperInvariant(), e.Contact, e.IsKey, e.ChiefServiceOfficer } : null,
+        input.CoDepartments is { Count: > 0 } co ? co.Select(p => (object?)new object?[] { p?.DepartmentCode, p?.Task }).ToArray() : null);
+
+    /// <summary>What a liaison's action asks for (<see cref="RequestFingerprint"/>), on the case or on <paramref name="partId"/>.</summary>
+    private static byte[] Fingerprint(LinkActionInput input, long? partId) =>
+        RequestFingerprint.Of(partId, input.Note, input.ReasonCode, input.Days, input.Attachments, input.OverrideReason);
 
     /// <summary>An action of a handler or leader through a personal link.</summary>
     public async Task<ActionResult> ActThroughLinkAsync(
@@ -332,7 +352,8 @@ public sealed class CaseService(
             return Fail(new ServiceError.Gone(new("此链接已失效", "This link no longer works")));
         }
 
-        if (await EarlierAsync(requestId, c, action, null, ct) is { } earlier)
+        var fingerprint = Fingerprint(input, null);
+        if (await EarlierAsync(requestId, c, action, fingerprint, null, ct) is { } earlier)
         {
             return earlier;
         }
@@ -356,7 +377,7 @@ public sealed class CaseService(
             return tooLong;
         }
 
-        db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
+        RecordRequest(requestId, c, action, fingerprint, now);
 
         if (action == CaseActions.RemindHandler)
         {
@@ -500,7 +521,8 @@ public sealed class CaseService(
             return Fail(new ServiceError.Gone(new("此链接已失效", "This link no longer works")));
         }
 
-        if (await EarlierAsync(requestId, c, action, null, ct) is { } earlier)
+        var fingerprint = Fingerprint(input, part.Id);
+        if (await EarlierAsync(requestId, c, action, fingerprint, null, ct) is { } earlier)
         {
             return earlier;
         }
@@ -525,7 +547,7 @@ public sealed class CaseService(
             }
 
             // The co-handling department's leader reminds its own handler, as the lead's leader does: the part's thread.
-            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
+            RecordRequest(requestId, c, action, fingerprint, now);
             CaseTimeline.Add(db, c, now, CaseEventKinds.LeaderReminder, link.RecipientEmail, note, new { department = part.DepartmentCode }, part);
             await mailer.SendAsync(db, c, CaseMailKind.LeaderReminder, [Audiences.Handler], new CaseMailer.Extras(note), ct, part);
             return await CommitAsync(tx, c, ct);
@@ -584,7 +606,7 @@ public sealed class CaseService(
             part.ExtensionCount++;
         }
 
-        db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
+        RecordRequest(requestId, c, action, fingerprint, now);
         if (action == CaseActions.Progress && part.PendingExtensionDays is not null)
         {
             return await ProgressWhileDecidingAsync(tx, c, part, link.RecipientEmail, note!, now, ct);
@@ -632,8 +654,9 @@ public sealed class CaseService(
 
         var c = await LockAsync(id.Value, ct);
         // The same form again (a reload, a retry, the back button) after it went through: done once, answered as done (a
-        // reassignment as what it was, an insist or not, for its banner).
-        if (await EarlierAsync(input.RequestId, c, action, null, ct) is { } earlier)
+        // reassignment as what it was, an insist or not, for its banner). Not the basis: that is when, not what.
+        var fingerprint = RequestFingerprint.Of(input.Note, input.DepartmentCode, input.Approve, input.CopyLeader);
+        if (await EarlierAsync(input.RequestId, c, action, fingerprint, null, ct) is { } earlier)
         {
             return action == CaseActions.Reassign && earlier.Error is null
                 ? earlier with
@@ -666,7 +689,7 @@ public sealed class CaseService(
         }
 
         // Saved with the decision's changes only: a refusal below saves nothing, so the same id may be sent again.
-        RecordRequest(input.RequestId, c, action, now);
+        RecordRequest(input.RequestId, c, action, fingerprint, now);
         switch (action)
         {
             case CaseActions.Urge:
@@ -842,7 +865,8 @@ public sealed class CaseService(
             return Fail(new ServiceError.NotFound(new($"事项 {number} 没有编号为 {partId} 的协办", $"Case '{number}' has no co-handling part {partId}")));
         }
 
-        if (await EarlierAsync(input.RequestId, c, PartAction(action), null, ct) is { } earlier)
+        var fingerprint = RequestFingerprint.Of(part.Id, input.DepartmentCode, input.Task, input.Reason, input.Note, input.Approve, input.CopyLeader);
+        if (await EarlierAsync(input.RequestId, c, PartAction(action), fingerprint, null, ct) is { } earlier)
         {
             return earlier;
         }
@@ -880,7 +904,7 @@ public sealed class CaseService(
                 return Fail(new ServiceError.Invalid(v));
             }
 
-            RecordRequest(input.RequestId, c, PartAction(action), now);
+            RecordRequest(input.RequestId, c, PartAction(action), fingerprint, now);
             await DropPartAsync(c, part, officer, reason, now, ct);
             return await CommitAsync(tx, c, ct);
         }
@@ -892,7 +916,7 @@ public sealed class CaseService(
                 return Fail(new ServiceError.Invalid(v));
             }
 
-            RecordRequest(input.RequestId, c, PartAction(action), now);
+            RecordRequest(input.RequestId, c, PartAction(action), fingerprint, now);
             await UrgeAsync(c, part, officer, note, input.CopyLeader, now, ct);
             return await CommitAsync(tx, c, ct);
         }
@@ -910,7 +934,7 @@ public sealed class CaseService(
             }
 
             var approve = input.Approve!.Value;
-            RecordRequest(input.RequestId, c, PartAction(action), now);
+            RecordRequest(input.RequestId, c, PartAction(action), fingerprint, now);
             var days = part.PendingExtensionDays;
             CaseTimeline.Add(db, c, now, approve ? CaseEventKinds.ExtensionApproved : CaseEventKinds.ExtensionDenied, officer, note,
                 new { department = part.DepartmentCode, days }, part);
@@ -953,7 +977,7 @@ public sealed class CaseService(
             return Fail(new ServiceError.Invalid(v));
         }
 
-        RecordRequest(input.RequestId, c, PartAction(action), now);
+        RecordRequest(input.RequestId, c, PartAction(action), fingerprint, now);
         CaseTimeline.Add(db, c, now, CaseEventKinds.Reassigned, officer, note, new { from = part.DepartmentCode, to = code, coHandling = true, task }, part);
         part.DepartmentCode = code!;
         part.Task = string.IsNullOrEmpty(task) ? part.Task : task;
@@ -962,11 +986,12 @@ public sealed class CaseService(
         return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ReturnDecision, WaitForOfficer.Reassigned, officer, note, null, ct, part: part);
     }
 
-    private void RecordRequest(Guid? requestId, Case c, string action, DateTimeOffset now)
+    /// <summary>Records the request id with what it asked for, saved with the action's changes (a refusal saves neither).</summary>
+    private void RecordRequest(Guid? requestId, Case c, string action, byte[] fingerprint, DateTimeOffset now)
     {
         if (requestId is { } id)
         {
-            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = id, CaseId = c.Id, Action = action, At = now });
+            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = id, CaseId = c.Id, Action = action, At = now, Fingerprint = fingerprint });
         }
     }
 
@@ -1224,7 +1249,7 @@ public sealed class CaseService(
         }
 
         var c = await LockAsync(id.Value, ct);
-        if (await EarlierAsync(requestId, c, "handover", clock.GetUtcNow(), ct) is { } earlier)
+        if (await EarlierAsync(requestId, c, "handover", RequestFingerprint.Of(wanted.ToUpperInvariant(), reason), clock.GetUtcNow(), ct) is { } earlier)
         {
             return earlier;
         }
@@ -1269,7 +1294,7 @@ public sealed class CaseService(
 
         var c = await LockAsync(id.Value, ct);
         var now = clock.GetUtcNow();
-        if (await EarlierAsync(requestId, c, "note", now, ct) is { } earlier)
+        if (await EarlierAsync(requestId, c, "note", RequestFingerprint.Of(text), now, ct) is { } earlier)
         {
             return earlier;
         }
@@ -1289,11 +1314,12 @@ public sealed class CaseService(
     /// <summary>
     /// What an earlier request with <paramref name="requestId"/> did: null when there was none (and, given
     /// <paramref name="recordAt"/>, it is recorded in this transaction, so the case's lock makes the second of two
-    /// concurrent requests see the first); a repeat when it did <paramref name="action"/> to this case (a double click, a
-    /// replay: answered as the first was); a 409 when it did something else, since a caller's id reused for another
-    /// request must not pass for a repeat that did nothing. No id, no check.
+    /// concurrent requests see the first); a repeat when it did <paramref name="action"/> to this case as
+    /// <paramref name="fingerprint"/> (a double click, a replay: answered as the first was); a 409 when it did something else
+    /// or asked for something else (another department, another note), since a caller's id reused for another request
+    /// must not pass for a repeat that did nothing. No id, no check.
     /// </summary>
-    private async Task<ActionResult?> EarlierAsync(Guid? requestId, Case c, string action, DateTimeOffset? recordAt, CancellationToken ct)
+    private async Task<ActionResult?> EarlierAsync(Guid? requestId, Case c, string action, byte[] fingerprint, DateTimeOffset? recordAt, CancellationToken ct)
     {
         if (requestId is not { } id)
         {
@@ -1305,12 +1331,14 @@ public sealed class CaseService(
         await AdvisoryLocks.TakeAsync(db, AdvisoryLocks.RequestId, id.ToString(), ct);
         if (await db.Set<CaseActionRequest>().AsNoTracking().FirstOrDefaultAsync(r => r.RequestId == id, ct) is { } earlier)
         {
-            return earlier.CaseId == c.Id && earlier.Action == action ? new ActionResult(c, null, Repeated: true) : Fail(RequestIdReused);
+            return earlier.CaseId == c.Id && earlier.Action == action && RequestFingerprint.Same(earlier.Fingerprint, fingerprint)
+                ? new ActionResult(c, null, Repeated: true)
+                : Fail(RequestIdReused);
         }
 
         if (recordAt is { } now)
         {
-            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = id, CaseId = c.Id, Action = action, At = now });
+            RecordRequest(id, c, action, fingerprint, now);
         }
 
         return null;
@@ -1328,7 +1356,8 @@ public sealed class CaseService(
     private static readonly string ReturnReasonsHint =
         "choose a reason: " + string.Join(", ", CaseActions.ReturnReasons.Select(r => $"{r.Key} ({r.Value.En})"));
 
-    private static readonly ServiceError RequestIdReused = new ServiceError.Conflict(new(
+    /// <summary>A request id used before for another request; the pages say it in their own words (<see cref="CasePages.InFormWords"/>).</summary>
+    internal static readonly ServiceError RequestIdReused = new ServiceError.Conflict(new(
         "此请求编号（requestId）已用于另一项操作，请为每项操作使用新的编号", "This requestId was already used for another request; send a new one for each request"));
 
     /// <summary>A unique-key violation of the request ids' table: the same request committed by a concurrent submission.</summary>

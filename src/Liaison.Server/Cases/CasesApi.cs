@@ -28,7 +28,7 @@ public static class CasesApi
     /// <summary>The OpenAPI description of a decision body's <c>requestId</c>.</summary>
     internal const string RequestIdDescription =
         "Optional idempotency key. The same request again with the same id answers as the first did and changes nothing; "
-        + "the id sent with another request (another action or case) is refused with 409.";
+        + "the id sent with another request (another action or case, or the same action asking for something else: another department, another note) is refused with 409.";
 
     public static RouteGroupBuilder MapCasesApi(this IEndpointRouteBuilder app)
     {

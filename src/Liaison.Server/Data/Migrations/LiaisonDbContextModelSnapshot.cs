@@ -1143,6 +1143,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("case_id");
 
+                    b.Property<byte[]>("Fingerprint")
+                        .HasColumnType("bytea")
+                        .HasColumnName("fingerprint");
+
                     b.HasKey("RequestId")
                         .HasName("pk_case_action_requests");
 
