@@ -377,6 +377,11 @@ public sealed class CaseService(
             return tooLong;
         }
 
+        if (action == CaseActions.RemindHandler && await TooSoonAsync(c, null, CaseEventKinds.LeaderReminder, now, ct) is { } tooSoon)
+        {
+            return Fail(tooSoon);
+        }
+
         RecordRequest(requestId, c, action, fingerprint, now);
 
         if (action == CaseActions.RemindHandler)
@@ -546,6 +551,11 @@ public sealed class CaseService(
                 return tooLong;
             }
 
+            if (await TooSoonAsync(c, part, CaseEventKinds.LeaderReminder, now, ct) is { } tooSoon)
+            {
+                return Fail(tooSoon);
+            }
+
             // The co-handling department's leader reminds its own handler, as the lead's leader does: the part's thread.
             RecordRequest(requestId, c, action, fingerprint, now);
             CaseTimeline.Add(db, c, now, CaseEventKinds.LeaderReminder, link.RecipientEmail, note, new { department = part.DepartmentCode }, part);
@@ -686,6 +696,11 @@ public sealed class CaseService(
         if (!v.IsValid)
         {
             return Fail(new ServiceError.Invalid(v));
+        }
+
+        if (action == CaseActions.Urge && await TooSoonAsync(c, null, CaseEventKinds.Urged, now, ct) is { } tooSoon)
+        {
+            return Fail(tooSoon);
         }
 
         // Saved with the decision's changes only: a refusal below saves nothing, so the same id may be sent again.
@@ -914,6 +929,11 @@ public sealed class CaseService(
             if (!v.IsValid)
             {
                 return Fail(new ServiceError.Invalid(v));
+            }
+
+            if (await TooSoonAsync(c, part, CaseEventKinds.Urged, now, ct) is { } tooSoon)
+            {
+                return Fail(tooSoon);
             }
 
             RecordRequest(input.RequestId, c, PartAction(action), fingerprint, now);
@@ -1309,6 +1329,47 @@ public sealed class CaseService(
         CaseTimeline.Add(db, c, now, CaseEventKinds.Urged, officer, note, new { department = part?.DepartmentCode, copyLeader }, part);
         await mailer.SendAsync(db, c, CaseMailKind.OfficerUrge, copyLeader ? [Audiences.Handler, Audiences.Leader] : [Audiences.Handler],
             new CaseMailer.Extras(string.IsNullOrEmpty(note) ? null : note), ct, part);
+    }
+
+    /// <summary>
+    /// A nudge that sends the handler of the case (or of <paramref name="part"/>) mail, 催办 (<paramref name="kind"/>
+    /// <see cref="CaseEventKinds.Urged"/>) or a leader's reminder (<see cref="CaseEventKinds.LeaderReminder"/>), within
+    /// <see cref="LiaisonOptions.NudgeCoolDown"/> of the last one of its kind there: refused, saying when the last went and
+    /// when the next may. Null when it may go. Read under the case's lock, so of nudges sent at once one goes.
+    /// </summary>
+    private async Task<ServiceError?> TooSoonAsync(Case c, CasePart? part, string kind, DateTimeOffset now, CancellationToken ct)
+    {
+        var window = options.Value.NudgeCoolDown;
+        if (window <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        var partId = part?.Id;
+        var last = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && e.PartId == partId && e.Kind == kind)
+            .OrderByDescending(e => e.At).Select(e => new { e.At, e.Actor }).FirstOrDefaultAsync(ct);
+        if (last is null || last.At + window <= now)
+        {
+            return null;
+        }
+
+        // Said to the minute, rounded up: trying again at the minute shown is never too soon.
+        var next = last.At + window;
+        var shown = new DateTimeOffset(next.Ticks - next.Ticks % TimeSpan.TicksPerMinute, next.Offset);
+        shown = shown < next ? shown.AddMinutes(1) : shown;
+        var minutes = (long)Math.Ceiling(window.TotalMinutes);
+        var every = new Text($"{minutes} 分钟", English.Count(minutes, "minute", "minutes"));
+        if (kind == CaseEventKinds.LeaderReminder)
+        {
+            return new ServiceError.Conflict(new(
+                $"已于 {Local(last.At)} 提醒过经办人，{every.Zh}内只提醒一次：{Local(shown)} 后可再次提醒",
+                $"The handler was reminded at {Local(last.At)}; one reminder per {every.En}: the next may be sent from {Local(shown)}"));
+        }
+
+        var whom = part is null ? new Text("经办人", "The handler") : new Text($"{await DepartmentNameAsync(part.DepartmentCode, ct)}（协办）", $"{await DepartmentNameAsync(part.DepartmentCode, ct)} (co-handler)");
+        return new ServiceError.Conflict(new(
+            $"{last.Actor} 已于 {Local(last.At)} 催办{whom.Zh}，{every.Zh}内只催办一次：{Local(shown)} 后可再次催办",
+            $"{whom.En} was urged by {last.Actor} at {Local(last.At)}; one urge per {every.En}: the next may be sent from {Local(shown)}"));
     }
 
     /// <summary>
