@@ -684,6 +684,11 @@ public sealed class CaseService(
             return Fail(await ChangedSinceAsync(c, null, ct));
         }
 
+        if (action == CaseActions.ExtensionDecision && c.PendingExtensionDays is null)
+        {
+            return Fail(await NoExtensionRequestAsync(c, null, ct));
+        }
+
         if (CaseActions.WhyNot(c, action) is { } why)
         {
             return Fail(new ServiceError.NotAllowed(why));
@@ -902,6 +907,11 @@ public sealed class CaseService(
             return Fail(new ServiceError.NotAllowed(new($"事项{state.Zh}，协办不能再变更", $"The case is {state.En}; its parts can no longer change")));
         }
 
+        if (action == CaseActions.ExtensionDecision && part.PendingExtensionDays is null)
+        {
+            return Fail(await NoExtensionRequestAsync(c, part, ct));
+        }
+
         if (CaseActions.WhyNot(part, action) is { } why)
         {
             return Fail(new ServiceError.NotAllowed(why));
@@ -1043,6 +1053,44 @@ public sealed class CaseService(
         return new ServiceError.Conflict(new(
             $"{name}的协办在您打开页面后已有变化（当前状态：{state.Zh}{pending.Zh}{latest.Zh}），请查看最新情况后再操作",
             $"The part of {name} changed after you opened the case (now {state.En}{pending.En}{latest.En}); look at it as it is now before you decide"));
+    }
+
+    /// <summary>
+    /// An extension decision with no request waiting: what became of the last one, said with when and by whom (the
+    /// handler's resolve or return withdrew it, a colleague decided it), so the officer is not left wondering.
+    /// </summary>
+    private async Task<ServiceError> NoExtensionRequestAsync(Case c, CasePart? part, CancellationToken ct)
+    {
+        var partId = part?.Id;
+        var last = await db.CaseEvents.AsNoTracking()
+            .Where(e => e.CaseId == c.Id && e.PartId == partId && (e.Kind == CaseEventKinds.ExtensionApproved
+                || e.Kind == CaseEventKinds.ExtensionDenied || e.Kind == CaseEventKinds.ExtensionWithdrawn))
+            .OrderByDescending(e => e.Id).Select(e => new { e.Kind, e.Actor, e.At, e.Data }).FirstOrDefaultAsync(ct);
+        var none = part is null ? CaseActions.NoExtensionRequest : CaseActions.NoPartExtensionRequest;
+        if (last is null)
+        {
+            return new ServiceError.NotAllowed(none);
+        }
+
+        var at = Local(last.At);
+        Text what;
+        if (last.Kind == CaseEventKinds.ExtensionWithdrawn)
+        {
+            // As the timeline reads it: entries from before returns and reassignments withdrew requests carry no reason.
+            var because = last.Data is { } data && System.Text.Json.JsonDocument.Parse(data).RootElement is { ValueKind: System.Text.Json.JsonValueKind.Object } o
+                && o.TryGetProperty("because", out var b) && b.ValueKind == System.Text.Json.JsonValueKind.String
+                    ? b.GetString()!
+                    : part is null ? CaseActions.Resolve : CaseActions.Submit;
+            var why = CaseActions.Withdrawal(because);
+            what = new($"该申请已于 {at} 撤回（{why.Zh}）", $"it was withdrawn at {at} ({why.En})");
+        }
+        else
+        {
+            var approved = last.Kind == CaseEventKinds.ExtensionApproved;
+            what = new($"该申请已由 {last.Actor} 于 {at} {(approved ? "批准" : "不予批准")}", $"{last.Actor} {(approved ? "approved" : "denied")} it at {at}");
+        }
+
+        return new ServiceError.NotAllowed(new($"{none.Zh}：{what.Zh}", $"{none.En}: {what.En}"));
     }
 
     /// <summary>A moment as the zone's local time, for a refusal's words.</summary>
