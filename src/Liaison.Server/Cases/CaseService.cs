@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
@@ -1077,8 +1079,8 @@ public sealed class CaseService(
         if (last.Kind == CaseEventKinds.ExtensionWithdrawn)
         {
             // As the timeline reads it: entries from before returns and reassignments withdrew requests carry no reason.
-            var because = last.Data is { } data && System.Text.Json.JsonDocument.Parse(data).RootElement is { ValueKind: System.Text.Json.JsonValueKind.Object } o
-                && o.TryGetProperty("because", out var b) && b.ValueKind == System.Text.Json.JsonValueKind.String
+            var because = last.Data is { } data && JsonDocument.Parse(data).RootElement is { ValueKind: JsonValueKind.Object } o
+                && o.TryGetProperty("because", out var b) && b.ValueKind == JsonValueKind.String
                     ? b.GetString()!
                     : part is null ? CaseActions.Resolve : CaseActions.Submit;
             var why = CaseActions.Withdrawal(because);
@@ -1095,7 +1097,7 @@ public sealed class CaseService(
 
     /// <summary>A moment as the zone's local time, for a refusal's words.</summary>
     private string Local(DateTimeOffset at) =>
-        TimeZoneInfo.ConvertTime(at, calendars.TimeZone).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        TimeZoneInfo.ConvertTime(at, calendars.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     /// <summary>How a decision on a part is recorded against its request id: apart from the same decision on the case.</summary>
     private static string PartAction(string action) => "part-" + action;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
@@ -278,7 +279,7 @@ public sealed class RatingService(
         }
 
         var at = rating.DecidedAt is { } t
-            ? TimeZoneInfo.ConvertTime(t, calendars.TimeZone).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)
+            ? TimeZoneInfo.ConvertTime(t, calendars.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
             : null;
         var by = rating.DecidedBy ?? "园区工作人员 / an officer";
         var who = new Text($"{by} {(at is null ? "已" : $"已于 {at} ")}", $"by {by}{(at is null ? "" : $" at {at}")}");

@@ -760,9 +760,11 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
     {
         var officer = await _app.AsOfficerAsync();
         var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+        // Another case: a second urge of one case within the cool-down would be refused for that (NudgeCoolDownTests).
+        var other = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
 
         var urged = await officer.PostAsync($"/api/cases/{number}/urge", null);
-        var emptyJson = await officer.PostAsync($"/api/cases/{number}/urge", new StringContent("", Encoding.UTF8, "application/json"));
+        var emptyJson = await officer.PostAsync($"/api/cases/{other}/urge", new StringContent("", Encoding.UTF8, "application/json"));
 
         Assert.True(urged.StatusCode == HttpStatusCode.OK, await urged.Content.ReadAsStringAsync());
         Assert.True(emptyJson.StatusCode == HttpStatusCode.OK, await emptyJson.Content.ReadAsStringAsync());
