@@ -89,6 +89,49 @@ public sealed class OpenApiTests(AppFixture fixture) : IClassFixture<AppFixture>
         Assert.True(properties.TryGetProperty(field, out _), $"{action}'s body has no '{field}': {properties}");
     }
 
+    [Theory]
+    [InlineData("reassign")]
+    [InlineData("extension-decision")]
+    [InlineData("confirm")]
+    [InlineData("reopen")]
+    [InlineData("urge")]
+    [InlineData("cancel")]
+    [InlineData("parts/{partId}/reassign")]
+    [InlineData("parts/{partId}/drop")]
+    [InlineData("parts/{partId}/extension-decision")]
+    [InlineData("parts/{partId}/urge")]
+    public async Task Each_decision_body_says_what_its_basis_and_request_id_do(string action)
+    {
+        var operation = await OperationAsync($"/api/cases/{{number}}/{action}", "post");
+        var doc = await fixture.App.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var schema = operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        // An optional body is its type or nothing.
+        foreach (var either in new[] { "anyOf", "oneOf", "allOf" })
+        {
+            if (schema.TryGetProperty(either, out var choices))
+            {
+                schema = choices.EnumerateArray().First(c => c.TryGetProperty("$ref", out _));
+            }
+        }
+
+        Assert.True(Resolve(doc, schema).TryGetProperty("properties", out var properties), schema.ToString());
+        Assert.Contains("409", properties.GetProperty("basis").GetProperty("description").GetString());
+        Assert.Contains("409", properties.GetProperty("requestId").GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task A_case_read_says_what_its_basis_is_for()
+    {
+        var doc = await fixture.App.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var dto = doc.GetProperty("components").GetProperty("schemas").GetProperty("CaseDto").GetProperty("properties");
+        var part = doc.GetProperty("components").GetProperty("schemas").GetProperty("CoDepartmentDto").GetProperty("properties");
+
+        Assert.Contains("send it back as `basis`", dto.GetProperty("basis").GetProperty("description").GetString());
+        Assert.Contains("send it back as `basis`", part.GetProperty("basis").GetProperty("description").GetString());
+    }
+
     private static JsonElement Resolve(JsonElement doc, JsonElement schema)
     {
         if (!schema.TryGetProperty("$ref", out var reference))

@@ -94,12 +94,19 @@ public static class CaseActions
         var state = CaseStatuses.Label(c.Status);
         return action switch
         {
-            Accept when c.Status != CaseStatus.Dispatched => new($"事项已签收，当前状态：{state.Zh}", $"The case was already accepted; it is now {state.En}"),
-            ExtensionDecision => new("没有待审批的延期申请", "There is no extension request to decide"),
+            // Said once when it is still just accepted; a case returned or resolved before anyone accepted it falls to the last line.
+            Accept when c.Status == CaseStatus.Accepted => new("事项已签收", "The case was already accepted"),
+            Accept when c.Status == CaseStatus.InProgress => new($"事项已签收，当前状态：{state.Zh}", $"The case was already accepted; it is now {state.En}"),
+            ExtensionDecision => NoExtensionRequest,
             _ when !Known(action) => new($"未知的操作 {action}", $"Unknown action '{action}'"),
             _ => new($"当前状态（{state.Zh}）下不能执行此操作", $"Not allowed while the case is {state.En}"),
         };
     }
+
+    /// <summary>Why the officer has no extension request to decide, on the case and on a co-handler's part.</summary>
+    public static readonly Text NoExtensionRequest = new("没有待审批的延期申请", "There is no extension request to decide");
+
+    public static readonly Text NoPartExtensionRequest = new("此协办没有待审批的延期申请", "This part has no extension request to decide");
 
     /// <summary>Why the handler (or co-handler) cannot ask again: its extension request waits for the officer.</summary>
     private static readonly Text AwaitingExtensionDecision =
@@ -157,9 +164,10 @@ public static class CaseActions
             _ when !CoHandlerActions.Contains(action) && !OfficerPartActions.Contains(action) && !LeaderActions.Contains(action) =>
                 new("协办部门不能执行此操作", "A co-handling department cannot do that"),
             Extension when pendingExtension && part.IsOpen => AwaitingExtensionDecision,
-            ExtensionDecision => new("此协办没有待审批的延期申请", "This part has no extension request to decide"),
+            ExtensionDecision => NoPartExtensionRequest,
             Urge when pendingExtension && part.IsOpen => new("协办部门申请了延期，请先审批延期申请", "The co-handler asked for more time: decide the extension request first"),
-            Accept => new($"已签收，当前状态：{state.Zh}", $"Already accepted; the part is {state.En}"),
+            Accept when part.Status == PartStatus.Accepted => new("已签收", "Already accepted"),
+            Accept when part.Status == PartStatus.InProgress => new($"已签收，当前状态：{state.Zh}", $"Already accepted; the part is {state.En}"),
             Reassign => new($"只有已退回的协办才能改派，当前状态：{state.Zh}", $"Only a returned part can be reassigned; the part is {state.En}"),
             _ => new($"当前状态（{state.Zh}）下不能执行此操作", $"Not allowed while the part is {state.En}"),
         };

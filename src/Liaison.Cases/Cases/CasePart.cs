@@ -80,6 +80,9 @@ public sealed class CasePart : IAssignment
 
     public string? PendingExtensionReason { get; set; }
 
+    /// <summary>How many extension requests the co-handler made (as the case's <see cref="Case.ExtensionCount"/> for the lead).</summary>
+    public int ExtensionCount { get; set; }
+
     /// <summary>The part's child workflow instance.</summary>
     public Guid? WorkflowInstanceId { get; set; }
 

@@ -201,7 +201,7 @@ public static class CasePages
         if (opened.Error is { } error and not ServiceError.Invalid)
         {
             // Refused as a whole (a request id used before, the visit's problem raised meanwhile): said above the form.
-            errors.Add("request", error.Message);
+            errors.Add("request", InFormWords(error).Message);
         }
 
         return PageResults.Page<NewCasePage>(await NewCaseModelAsync(input, errors, enterprises, departments, calendars, categories, clock, ct),
@@ -263,7 +263,7 @@ public static class CasePages
     private static async Task<IResult> Decide(
         string number, string action, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
         DepartmentService departments, CategoryService categories, [FromForm] string? note, [FromForm] string? departmentCode, [FromForm] string? approve,
-        [FromForm] string? copyLeader, [FromForm] string? requestId, CancellationToken ct)
+        [FromForm] string? copyLeader, [FromForm] string? requestId, [FromForm] string? basis, CancellationToken ct)
     {
         if (!CaseActions.OfficerActions.Contains(action))
         {
@@ -280,11 +280,12 @@ public static class CasePages
             return await CasePageAsync(number, null, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest, queries, timeline, departments, categories, ct);
         }
 
-        var decision = new CaseService.OfficerDecision(note, departmentCode, approved, copy, id);
+        // The form carries the case as the page showed it: a decision made on a page someone else's has made stale is refused.
+        var decision = new CaseService.OfficerDecision(note, departmentCode, approved, copy, id, basis);
         var result = await cases.DecideAsync(number, action, user.Identity?.Name ?? "officer", decision, ct);
         if (result.Error is { } error)
         {
-            return await CasePageAsync(number, null, error, PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
+            return await CasePageAsync(number, null, InFormWords(error), PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
         }
 
         // Post/Redirect/Get: reloading shows the case, it does not post again. The banner says which way it went.
@@ -313,7 +314,7 @@ public static class CasePages
         if (result.Error is { } error)
         {
             // The form calls its note 备注, where the decision forms' is 说明.
-            var said = error is ServiceError.Invalid invalid ? invalid with { Message = invalid.Fields.Summary(NoteLabels) } : error;
+            var said = error is ServiceError.Invalid invalid ? invalid with { Message = invalid.Fields.Summary(NoteLabels) } : InFormWords(error);
             return await CasePageAsync(number, null, said, PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
         }
 
@@ -336,7 +337,7 @@ public static class CasePages
         var result = await cases.HandOverAsync(number, officer, note, id, user.Identity?.Name ?? "officer", ct);
         if (result.Error is { } error)
         {
-            return await CasePageAsync(number, null, error, PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
+            return await CasePageAsync(number, null, InFormWords(error), PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
         }
 
         return Results.Redirect(CaseUrl(number) + "?done=" + HandedOver);
@@ -352,7 +353,8 @@ public static class CasePages
     private static async Task<IResult> DecidePart(
         string number, long partId, string action, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
         DepartmentService departments, CategoryService categories, [FromForm] string? departmentCode, [FromForm] string? task, [FromForm] string? reason,
-        [FromForm] string? note, [FromForm] string? requestId, [FromForm] string? approve, [FromForm] string? copyLeader, CancellationToken ct)
+        [FromForm] string? note, [FromForm] string? requestId, [FromForm] string? approve, [FromForm] string? copyLeader, [FromForm] string? basis,
+        CancellationToken ct)
     {
         if (!CaseActions.OfficerPartActions.Contains(action))
         {
@@ -369,11 +371,11 @@ public static class CasePages
             return await CasePageAsync(number, null, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest, queries, timeline, departments, categories, ct);
         }
 
-        var decision = new CaseService.PartDecision(departmentCode, task, reason, note, id, approved, copy);
+        var decision = new CaseService.PartDecision(departmentCode, task, reason, note, id, approved, copy, basis);
         var result = await cases.DecidePartAsync(number, partId, action, user.Identity?.Name ?? "officer", decision, ct);
         if (result.Error is { } error)
         {
-            return await CasePageAsync(number, null, error, PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
+            return await CasePageAsync(number, null, InFormWords(error), PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
         }
 
         return Results.Redirect(CaseUrl(number) + "?done=" + Uri.EscapeDataString(action));
@@ -401,6 +403,16 @@ public static class CasePages
     }
 
     private static readonly Text BackToCases = new("返回事项列表", "Back to the cases");
+
+    /// <summary>
+    /// A refusal as a form says it: a request id used before for another request is, on a page (each form has its
+    /// own), the same form sent again after it was changed (the back button, a new note): the first went through.
+    /// </summary>
+    internal static ServiceError InFormWords(ServiceError error) => ReferenceEquals(error, CaseService.RequestIdReused) ? FormSentBefore : error;
+
+    private static readonly ServiceError FormSentBefore = new ServiceError.Conflict(new(
+        "这份表单已经提交过，这次的内容与上次不同：上次提交的已经生效，这次的未执行。请查看当前情况，需要时重新填写",
+        "This form was sent before with other content: that one went through, this one did not. See where things are now, and fill the form in again if needed"));
 
     public static string CaseUrl(string number) => "/cases/" + Uri.EscapeDataString(number);
 }

@@ -506,6 +506,18 @@ public sealed record CaseDto(
     /// <summary>The park officer responsible for the case (园区工作人员), who opened it or took it over; null if the account is gone.</summary>
     public PersonRef? Officer { get; init; }
 
+    /// <summary>
+    /// What a decision on the case is based on: send it back as <c>basis</c> with a decision (reassign, extension decision,
+    /// confirm, reopen, urge, cancel), and the decision is refused with 409, changing nothing, when the case changed
+    /// meanwhile (another officer's decision, the handler's accept, return, extension request or resolve). A progress
+    /// note, an urge or a note does not change it. Opaque: compare and send it as read.
+    /// </summary>
+    [System.ComponentModel.Description(
+        "What a decision on the case is based on: send it back as `basis` with a decision (reassign, extension-decision, confirm, reopen, "
+        + "urge, cancel); when the case changed since (another decision, the handler's accept, return, extension request or resolve; not a "
+        + "progress note, an urge or a note), the decision is refused with 409. Opaque: send it as read.")]
+    public string Basis { get; init; } = "";
+
     public static CaseDto From(Case c, string? departmentName, IEnumerable<CaseEvent> events, DateTimeOffset now) => new(
         c.Number, c.Title, c.Description, c.Status, c.Category, c.Priority, c.DepartmentCode, departmentName,
         new PersonRef(c.HandlerName, c.HandlerEmail), c.LeaderEmail is null ? null : new PersonRef(c.LeaderName ?? "", c.LeaderEmail),
@@ -522,6 +534,7 @@ public sealed record CaseDto(
     {
         WorkflowInstanceId = c.WorkflowInstanceId,
         NextProgressReportAt = c.Status is CaseStatus.Accepted or CaseStatus.InProgress ? c.NextProgressReportAt : null,
+        Basis = DecisionBasis.Of(c),
     };
 }
 
@@ -543,6 +556,12 @@ public sealed record CoDepartmentDto(
     /// <summary>The submit deadline falls in a year whose holiday schedule is not loaded yet (computed with weekends only).</summary>
     public bool Provisional { get; init; }
 
+    /// <summary>What a decision on the part is based on, as the case's <see cref="CaseDto.Basis"/>: send it back as <c>basis</c> with the part's decisions.</summary>
+    [System.ComponentModel.Description(
+        "What a decision on this part is based on: send it back as `basis` with the part's decisions (reassign, drop, extension-decision, "
+        + "urge); when the part changed since, the decision is refused with 409. Opaque: send it as read.")]
+    public string Basis { get; init; } = "";
+
     /// <param name="c">The part's case (the lead's deadline is compared with a pending extension's).</param>
     /// <param name="calendar">Needed to tell a pending extension's date; null when the part has none pending.</param>
     public static CoDepartmentDto From(CasePart p, Case c, WorkingCalendar? calendar = null) => new(
@@ -553,6 +572,7 @@ public sealed record CoDepartmentDto(
         AllowedActions = CaseActions.OfficerPartActions.Where(a => CaseActions.WhyNot(p, a) is null).ToList(),
         PendingExtension = Pending(p, c, calendar),
         Provisional = p.Provisional,
+        Basis = DecisionBasis.Of(p),
     };
 
     private static PartExtensionRequestDto? Pending(CasePart p, Case c, WorkingCalendar? calendar)

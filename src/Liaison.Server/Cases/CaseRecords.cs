@@ -42,6 +42,9 @@ public sealed class CaseActionRequest
     public required string Action { get; set; }
 
     public DateTimeOffset At { get; set; }
+
+    /// <summary>What the request asked for (<see cref="RequestFingerprint"/>); null for rows from before it was kept.</summary>
+    public byte[]? Fingerprint { get; set; }
 }
 
 internal sealed class CaseRecordsConfiguration :

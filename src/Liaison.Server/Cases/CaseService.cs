@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
@@ -43,11 +45,17 @@ public sealed class CaseService(
 {
     public const string RoutingDefinitionId = "case-routing";
 
-    /// <param name="RequestId">Optional idempotency key: opening again with the same id returns the case opened the first time.</param>
+    /// <param name="RequestId">
+    /// Optional idempotency key: opening again with the same id and the same content returns the case opened the first
+    /// time; the id with other content (another title, department, …) or used for another request is refused (409).
+    /// </param>
     /// <param name="CoDepartments">Joint case (联办): co-handling departments, each with an optional task note; absent or empty: one department, as always.</param>
     /// <param name="EnterpriseId">The enterprise's register entry; instead of, or besides, <paramref name="Enterprise"/>.</param>
     public sealed record OpenCase(
         string? Title, string? Description, string? Category, string? Priority, string? DepartmentCode, CaseEnterpriseInput? Enterprise,
+        [property: System.ComponentModel.Description(
+            "Optional idempotency key. Sent again with the same content, the answer is the case the first request opened; "
+            + "with other content, or already used for another request, it is refused with 409.")]
         Guid? RequestId = null, IReadOnlyList<CoDepartmentInput?>? CoDepartments = null, long? EnterpriseId = null);
 
     public sealed record CoDepartmentInput(string? DepartmentCode, string? Task);
@@ -86,7 +94,8 @@ public sealed class CaseService(
         Func<Case, CancellationToken, Task<ServiceError?>>? alongside = null, OpenOrigin? origin = null)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (await EarlierOpenAsync(input.RequestId, ct) is { } earlier)
+        var fingerprint = input.RequestId is null ? null : Fingerprint(input);
+        if (await EarlierOpenAsync(input.RequestId, fingerprint, ct) is { } earlier)
         {
             return earlier;
         }
@@ -202,7 +211,7 @@ public sealed class CaseService(
 
         if (input.RequestId is { } requestId)
         {
-            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = "open", At = now });
+            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = "open", At = now, Fingerprint = fingerprint });
         }
 
         try
@@ -216,7 +225,7 @@ public sealed class CaseService(
             // did something else).
             await tx.RollbackAsync(ct);
             db.DiscardChanges();
-            return await EarlierOpenAsync(input.RequestId, ct) ?? RequestIdReused;
+            return await EarlierOpenAsync(input.RequestId, fingerprint, ct) ?? RequestIdReused;
         }
 
         return c;
@@ -290,20 +299,33 @@ public sealed class CaseService(
 
     /// <summary>
     /// What an earlier request with <paramref name="requestId"/> did, in one round trip: null when there was none; the
-    /// case it opened (the same form sent twice); a 409 when it was another request (a caller's id reused).
+    /// case it opened (the same form sent twice); a 409 when it was another request (a caller's id reused: for something
+    /// else, or to open another case than <paramref name="fingerprint"/> says).
     /// </summary>
-    private async Task<ServiceResult<Case>?> EarlierOpenAsync(Guid? requestId, CancellationToken ct)
+    private async Task<ServiceResult<Case>?> EarlierOpenAsync(Guid? requestId, byte[]? fingerprint, CancellationToken ct)
     {
         if (requestId is not { } id
-            || await db.Set<CaseActionRequest>().Where(r => r.RequestId == id).Select(r => new { r.Action, r.CaseId }).FirstOrDefaultAsync(ct) is not { } earlier)
+            || await db.Set<CaseActionRequest>().Where(r => r.RequestId == id).Select(r => new { r.Action, r.CaseId, r.Fingerprint }).FirstOrDefaultAsync(ct) is not { } earlier)
         {
             return null;
         }
 
-        return earlier.Action == "open" && await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == earlier.CaseId, ct) is { } opened
+        return earlier.Action == "open" && RequestFingerprint.Same(earlier.Fingerprint, fingerprint)
+            && await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == earlier.CaseId, ct) is { } opened
             ? opened
             : RequestIdReused;
     }
+
+    /// <summary>What an open asks for, normalized as its checks read it (<see cref="RequestFingerprint"/>).</summary>
+    private static byte[] Fingerprint(OpenCase input) => RequestFingerprint.Of(
+        "open", input.Title, input.Description, input.Category,
+        string.IsNullOrWhiteSpace(input.Priority) ? "normal" : input.Priority.Trim().ToLowerInvariant(), input.DepartmentCode, input.EnterpriseId,
+        input.Enterprise is { } e ? new object?[] { e.Name, e.CreditCode?.Trim().ToUpperInvariant(), e.Contact, e.IsKey, e.ChiefServiceOfficer } : null,
+        input.CoDepartments is { Count: > 0 } co ? co.Select(p => (object?)new object?[] { p?.DepartmentCode, p?.Task }).ToArray() : null);
+
+    /// <summary>What a liaison's action asks for (<see cref="RequestFingerprint"/>), on the case or on <paramref name="partId"/>.</summary>
+    private static byte[] Fingerprint(LinkActionInput input, long? partId) =>
+        RequestFingerprint.Of(partId, input.Note, input.ReasonCode, input.Days, input.Attachments, input.OverrideReason);
 
     /// <summary>An action of a handler or leader through a personal link.</summary>
     public async Task<ActionResult> ActThroughLinkAsync(
@@ -332,7 +354,8 @@ public sealed class CaseService(
             return Fail(new ServiceError.Gone(new("此链接已失效", "This link no longer works")));
         }
 
-        if (await EarlierAsync(requestId, c, action, null, ct) is { } earlier)
+        var fingerprint = Fingerprint(input, null);
+        if (await EarlierAsync(requestId, c, action, fingerprint, null, ct) is { } earlier)
         {
             return earlier;
         }
@@ -356,7 +379,12 @@ public sealed class CaseService(
             return tooLong;
         }
 
-        db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
+        if (action == CaseActions.RemindHandler && await TooSoonAsync(c, null, CaseEventKinds.LeaderReminder, now, ct) is { } tooSoon)
+        {
+            return Fail(tooSoon);
+        }
+
+        RecordRequest(requestId, c, action, fingerprint, now);
 
         if (action == CaseActions.RemindHandler)
         {
@@ -500,7 +528,8 @@ public sealed class CaseService(
             return Fail(new ServiceError.Gone(new("此链接已失效", "This link no longer works")));
         }
 
-        if (await EarlierAsync(requestId, c, action, null, ct) is { } earlier)
+        var fingerprint = Fingerprint(input, part.Id);
+        if (await EarlierAsync(requestId, c, action, fingerprint, null, ct) is { } earlier)
         {
             return earlier;
         }
@@ -524,8 +553,13 @@ public sealed class CaseService(
                 return tooLong;
             }
 
+            if (await TooSoonAsync(c, part, CaseEventKinds.LeaderReminder, now, ct) is { } tooSoon)
+            {
+                return Fail(tooSoon);
+            }
+
             // The co-handling department's leader reminds its own handler, as the lead's leader does: the part's thread.
-            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
+            RecordRequest(requestId, c, action, fingerprint, now);
             CaseTimeline.Add(db, c, now, CaseEventKinds.LeaderReminder, link.RecipientEmail, note, new { department = part.DepartmentCode }, part);
             await mailer.SendAsync(db, c, CaseMailKind.LeaderReminder, [Audiences.Handler], new CaseMailer.Extras(note), ct, part);
             return await CommitAsync(tx, c, ct);
@@ -581,9 +615,10 @@ public sealed class CaseService(
         {
             part.PendingExtensionDays = input.Days;
             part.PendingExtensionReason = note;
+            part.ExtensionCount++;
         }
 
-        db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = requestId, CaseId = c.Id, Action = action, At = now });
+        RecordRequest(requestId, c, action, fingerprint, now);
         if (action == CaseActions.Progress && part.PendingExtensionDays is not null)
         {
             return await ProgressWhileDecidingAsync(tx, c, part, link.RecipientEmail, note!, now, ct);
@@ -613,7 +648,11 @@ public sealed class CaseService(
 
     /// <param name="CopyLeader">Urge (催办): copy the department's leader (分管领导) too.</param>
     /// <param name="RequestId">Optional idempotency key: the same request again changes nothing (a double click urges once).</param>
-    public sealed record OfficerDecision(string? Note, string? DepartmentCode, bool? Approve, bool CopyLeader = false, Guid? RequestId = null);
+    /// <param name="Basis">
+    /// Optional: the case as the officer saw it (<see cref="DecisionBasis"/>); when it is not the case's any more, the
+    /// decision is refused and nothing changes. Null: decided on the case as it is.
+    /// </param>
+    public sealed record OfficerDecision(string? Note, string? DepartmentCode, bool? Approve, bool CopyLeader = false, Guid? RequestId = null, string? Basis = null);
 
     /// <summary>An officer's action (改派, 确认销号, 重办, 催办, 撤销, 延期审批).</summary>
     public async Task<ActionResult> DecideAsync(string number, string action, string officer, OfficerDecision input, CancellationToken ct)
@@ -627,8 +666,9 @@ public sealed class CaseService(
 
         var c = await LockAsync(id.Value, ct);
         // The same form again (a reload, a retry, the back button) after it went through: done once, answered as done (a
-        // reassignment as what it was, an insist or not, for its banner).
-        if (await EarlierAsync(input.RequestId, c, action, null, ct) is { } earlier)
+        // reassignment as what it was, an insist or not, for its banner). Not the basis: that is when, not what.
+        var fingerprint = RequestFingerprint.Of(input.Note, input.DepartmentCode, input.Approve, input.CopyLeader);
+        if (await EarlierAsync(input.RequestId, c, action, fingerprint, null, ct) is { } earlier)
         {
             return action == CaseActions.Reassign && earlier.Error is null
                 ? earlier with
@@ -638,6 +678,17 @@ public sealed class CaseService(
                         .OrderByDescending(e => e.Id).Select(e => e.Kind).FirstOrDefaultAsync(ct) == CaseEventKinds.Insisted,
                 }
                 : earlier;
+        }
+
+        // Decided on a page (or a read) from before someone else's decision or a liaison's step: not on this case.
+        if (Validation.Optional(input.Basis) is { } seen && seen != DecisionBasis.Of(c))
+        {
+            return Fail(await ChangedSinceAsync(c, null, ct));
+        }
+
+        if (action == CaseActions.ExtensionDecision && c.PendingExtensionDays is null)
+        {
+            return Fail(await NoExtensionRequestAsync(c, null, ct));
         }
 
         if (CaseActions.WhyNot(c, action) is { } why)
@@ -654,8 +705,13 @@ public sealed class CaseService(
             return Fail(new ServiceError.Invalid(v));
         }
 
+        if (action == CaseActions.Urge && await TooSoonAsync(c, null, CaseEventKinds.Urged, now, ct) is { } tooSoon)
+        {
+            return Fail(tooSoon);
+        }
+
         // Saved with the decision's changes only: a refusal below saves nothing, so the same id may be sent again.
-        RecordRequest(input.RequestId, c, action, now);
+        RecordRequest(input.RequestId, c, action, fingerprint, now);
         switch (action)
         {
             case CaseActions.Urge:
@@ -805,9 +861,10 @@ public sealed class CaseService(
     /// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
     /// <param name="Approve">Extension decision: approve (the part's submit deadline moves) or refuse the co-handler's request.</param>
     /// <param name="CopyLeader">Urge: copy the co-handling department's leader too.</param>
+    /// <param name="Basis">Optional: the part as the officer saw it (<see cref="DecisionBasis"/>); a stale one refuses the decision.</param>
     public sealed record PartDecision(
         string? DepartmentCode = null, string? Task = null, string? Reason = null, string? Note = null, Guid? RequestId = null, bool? Approve = null,
-        bool CopyLeader = false);
+        bool CopyLeader = false, string? Basis = null);
 
     /// <summary>
     /// The officer's decision on a co-handler's part of a joint case: reassign a returned part to another department
@@ -830,7 +887,8 @@ public sealed class CaseService(
             return Fail(new ServiceError.NotFound(new($"事项 {number} 没有编号为 {partId} 的协办", $"Case '{number}' has no co-handling part {partId}")));
         }
 
-        if (await EarlierAsync(input.RequestId, c, PartAction(action), null, ct) is { } earlier)
+        var fingerprint = RequestFingerprint.Of(part.Id, input.DepartmentCode, input.Task, input.Reason, input.Note, input.Approve, input.CopyLeader);
+        if (await EarlierAsync(input.RequestId, c, PartAction(action), fingerprint, null, ct) is { } earlier)
         {
             return earlier;
         }
@@ -840,10 +898,20 @@ public sealed class CaseService(
             return Fail(new ServiceError.NotAllowed(new($"未知的操作 {action}", $"Unknown action '{action}'")));
         }
 
+        if (Validation.Optional(input.Basis) is { } seen && seen != DecisionBasis.Of(part))
+        {
+            return Fail(await ChangedSinceAsync(c, part, ct));
+        }
+
         if (!CaseStatuses.IsOpen(c.Status))
         {
             var state = CaseStatuses.Label(c.Status);
             return Fail(new ServiceError.NotAllowed(new($"事项{state.Zh}，协办不能再变更", $"The case is {state.En}; its parts can no longer change")));
+        }
+
+        if (action == CaseActions.ExtensionDecision && part.PendingExtensionDays is null)
+        {
+            return Fail(await NoExtensionRequestAsync(c, part, ct));
         }
 
         if (CaseActions.WhyNot(part, action) is { } why)
@@ -863,7 +931,7 @@ public sealed class CaseService(
                 return Fail(new ServiceError.Invalid(v));
             }
 
-            RecordRequest(input.RequestId, c, PartAction(action), now);
+            RecordRequest(input.RequestId, c, PartAction(action), fingerprint, now);
             await DropPartAsync(c, part, officer, reason, now, ct);
             return await CommitAsync(tx, c, ct);
         }
@@ -875,7 +943,12 @@ public sealed class CaseService(
                 return Fail(new ServiceError.Invalid(v));
             }
 
-            RecordRequest(input.RequestId, c, PartAction(action), now);
+            if (await TooSoonAsync(c, part, CaseEventKinds.Urged, now, ct) is { } tooSoon)
+            {
+                return Fail(tooSoon);
+            }
+
+            RecordRequest(input.RequestId, c, PartAction(action), fingerprint, now);
             await UrgeAsync(c, part, officer, note, input.CopyLeader, now, ct);
             return await CommitAsync(tx, c, ct);
         }
@@ -893,7 +966,7 @@ public sealed class CaseService(
             }
 
             var approve = input.Approve!.Value;
-            RecordRequest(input.RequestId, c, PartAction(action), now);
+            RecordRequest(input.RequestId, c, PartAction(action), fingerprint, now);
             var days = part.PendingExtensionDays;
             CaseTimeline.Add(db, c, now, approve ? CaseEventKinds.ExtensionApproved : CaseEventKinds.ExtensionDenied, officer, note,
                 new { department = part.DepartmentCode, days }, part);
@@ -936,7 +1009,7 @@ public sealed class CaseService(
             return Fail(new ServiceError.Invalid(v));
         }
 
-        RecordRequest(input.RequestId, c, PartAction(action), now);
+        RecordRequest(input.RequestId, c, PartAction(action), fingerprint, now);
         CaseTimeline.Add(db, c, now, CaseEventKinds.Reassigned, officer, note, new { from = part.DepartmentCode, to = code, coHandling = true, task }, part);
         part.DepartmentCode = code!;
         part.Task = string.IsNullOrEmpty(task) ? part.Task : task;
@@ -945,13 +1018,86 @@ public sealed class CaseService(
         return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ReturnDecision, WaitForOfficer.Reassigned, officer, note, null, ct, part: part);
     }
 
-    private void RecordRequest(Guid? requestId, Case c, string action, DateTimeOffset now)
+    /// <summary>Records the request id with what it asked for, saved with the action's changes (a refusal saves neither).</summary>
+    private void RecordRequest(Guid? requestId, Case c, string action, byte[] fingerprint, DateTimeOffset now)
     {
         if (requestId is { } id)
         {
-            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = id, CaseId = c.Id, Action = action, At = now });
+            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = id, CaseId = c.Id, Action = action, At = now, Fingerprint = fingerprint });
         }
     }
+
+    /// <summary>
+    /// The refusal of a decision whose basis is stale: where the case (or <paramref name="part"/>) is now, and the latest
+    /// transition someone made, with who and when, so the officer knows what to look at before deciding again.
+    /// </summary>
+    private async Task<ServiceError> ChangedSinceAsync(Case c, CasePart? part, CancellationToken ct)
+    {
+        var partId = part?.Id;
+        var last = await db.CaseEvents.AsNoTracking()
+            .Where(e => e.CaseId == c.Id && e.PartId == partId && DecisionBasis.TransitionKinds.Contains(e.Kind))
+            .OrderByDescending(e => e.Id).Select(e => new { e.Kind, e.Actor, e.At }).FirstOrDefaultAsync(ct);
+        var state = part is null ? CaseStatuses.Label(c.Status) : CasePart.Label(part.Status);
+        var pending = (part is null ? c.PendingExtensionDays : part.PendingExtensionDays) is not null
+            ? new Text("，有延期申请待审批", ", with an extension request waiting")
+            : new Text("", "");
+        var latest = last is null ? new Text("", "")
+            : new Text($"；最近一次：{Local(last.At)} {last.Actor} {CaseEventKinds.Label(last.Kind).Zh}",
+                $"; last: {CaseEventKinds.Label(last.Kind).En} by {last.Actor} at {Local(last.At)}");
+        if (part is null)
+        {
+            return new ServiceError.Conflict(new(
+                $"事项在您打开页面后已有变化（当前状态：{state.Zh}{pending.Zh}{latest.Zh}），请查看最新情况后再操作",
+                $"The case changed after you opened it (now {state.En}{pending.En}{latest.En}); look at it as it is now before you decide"));
+        }
+
+        var name = await DepartmentNameAsync(part.DepartmentCode, ct);
+        return new ServiceError.Conflict(new(
+            $"{name}的协办在您打开页面后已有变化（当前状态：{state.Zh}{pending.Zh}{latest.Zh}），请查看最新情况后再操作",
+            $"The part of {name} changed after you opened the case (now {state.En}{pending.En}{latest.En}); look at it as it is now before you decide"));
+    }
+
+    /// <summary>
+    /// An extension decision with no request waiting: what became of the last one, said with when and by whom (the
+    /// handler's resolve or return withdrew it, a colleague decided it), so the officer is not left wondering.
+    /// </summary>
+    private async Task<ServiceError> NoExtensionRequestAsync(Case c, CasePart? part, CancellationToken ct)
+    {
+        var partId = part?.Id;
+        var last = await db.CaseEvents.AsNoTracking()
+            .Where(e => e.CaseId == c.Id && e.PartId == partId && (e.Kind == CaseEventKinds.ExtensionApproved
+                || e.Kind == CaseEventKinds.ExtensionDenied || e.Kind == CaseEventKinds.ExtensionWithdrawn))
+            .OrderByDescending(e => e.Id).Select(e => new { e.Kind, e.Actor, e.At, e.Data }).FirstOrDefaultAsync(ct);
+        var none = part is null ? CaseActions.NoExtensionRequest : CaseActions.NoPartExtensionRequest;
+        if (last is null)
+        {
+            return new ServiceError.NotAllowed(none);
+        }
+
+        var at = Local(last.At);
+        Text what;
+        if (last.Kind == CaseEventKinds.ExtensionWithdrawn)
+        {
+            // As the timeline reads it: entries from before returns and reassignments withdrew requests carry no reason.
+            var because = last.Data is { } data && JsonDocument.Parse(data).RootElement is { ValueKind: JsonValueKind.Object } o
+                && o.TryGetProperty("because", out var b) && b.ValueKind == JsonValueKind.String
+                    ? b.GetString()!
+                    : part is null ? CaseActions.Resolve : CaseActions.Submit;
+            var why = CaseActions.Withdrawal(because);
+            what = new($"该申请已于 {at} 撤回（{why.Zh}）", $"it was withdrawn at {at} ({why.En})");
+        }
+        else
+        {
+            var approved = last.Kind == CaseEventKinds.ExtensionApproved;
+            what = new($"该申请已由 {last.Actor} 于 {at} {(approved ? "批准" : "不予批准")}", $"{last.Actor} {(approved ? "approved" : "denied")} it at {at}");
+        }
+
+        return new ServiceError.NotAllowed(new($"{none.Zh}：{what.Zh}", $"{none.En}: {what.En}"));
+    }
+
+    /// <summary>A moment as the zone's local time, for a refusal's words.</summary>
+    private string Local(DateTimeOffset at) =>
+        TimeZoneInfo.ConvertTime(at, calendars.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     /// <summary>How a decision on a part is recorded against its request id: apart from the same decision on the case.</summary>
     private static string PartAction(string action) => "part-" + action;
@@ -1173,7 +1319,7 @@ public sealed class CaseService(
         }
 
         var c = await LockAsync(id.Value, ct);
-        if (await EarlierAsync(requestId, c, "handover", clock.GetUtcNow(), ct) is { } earlier)
+        if (await EarlierAsync(requestId, c, "handover", RequestFingerprint.Of(wanted.ToUpperInvariant(), reason), clock.GetUtcNow(), ct) is { } earlier)
         {
             return earlier;
         }
@@ -1218,7 +1364,7 @@ public sealed class CaseService(
 
         var c = await LockAsync(id.Value, ct);
         var now = clock.GetUtcNow();
-        if (await EarlierAsync(requestId, c, "note", now, ct) is { } earlier)
+        if (await EarlierAsync(requestId, c, "note", RequestFingerprint.Of(text), now, ct) is { } earlier)
         {
             return earlier;
         }
@@ -1236,13 +1382,55 @@ public sealed class CaseService(
     }
 
     /// <summary>
+    /// A nudge that sends the handler of the case (or of <paramref name="part"/>) mail, 催办 (<paramref name="kind"/>
+    /// <see cref="CaseEventKinds.Urged"/>) or a leader's reminder (<see cref="CaseEventKinds.LeaderReminder"/>), within
+    /// <see cref="LiaisonOptions.NudgeCoolDown"/> of the last one of its kind there: refused, saying when the last went and
+    /// when the next may. Null when it may go. Read under the case's lock, so of nudges sent at once one goes.
+    /// </summary>
+    private async Task<ServiceError?> TooSoonAsync(Case c, CasePart? part, string kind, DateTimeOffset now, CancellationToken ct)
+    {
+        var window = options.Value.NudgeCoolDown;
+        if (window <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        var partId = part?.Id;
+        var last = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && e.PartId == partId && e.Kind == kind)
+            .OrderByDescending(e => e.At).Select(e => new { e.At, e.Actor }).FirstOrDefaultAsync(ct);
+        if (last is null || last.At + window <= now)
+        {
+            return null;
+        }
+
+        // Said to the minute, rounded up: trying again at the minute shown is never too soon.
+        var next = last.At + window;
+        var shown = new DateTimeOffset(next.Ticks - next.Ticks % TimeSpan.TicksPerMinute, next.Offset);
+        shown = shown < next ? shown.AddMinutes(1) : shown;
+        var minutes = (long)Math.Ceiling(window.TotalMinutes);
+        var every = new Text($"{minutes} 分钟", English.Count(minutes, "minute", "minutes"));
+        if (kind == CaseEventKinds.LeaderReminder)
+        {
+            return new ServiceError.Conflict(new(
+                $"已于 {Local(last.At)} 提醒过经办人，{every.Zh}内只提醒一次：{Local(shown)} 后可再次提醒",
+                $"The handler was reminded at {Local(last.At)}; one reminder per {every.En}: the next may be sent from {Local(shown)}"));
+        }
+
+        var whom = part is null ? new Text("经办人", "The handler") : new Text($"{await DepartmentNameAsync(part.DepartmentCode, ct)}（协办）", $"{await DepartmentNameAsync(part.DepartmentCode, ct)} (co-handler)");
+        return new ServiceError.Conflict(new(
+            $"{last.Actor} 已于 {Local(last.At)} 催办{whom.Zh}，{every.Zh}内只催办一次：{Local(shown)} 后可再次催办",
+            $"{whom.En} was urged by {last.Actor} at {Local(last.At)}; one urge per {every.En}: the next may be sent from {Local(shown)}"));
+    }
+
+    /// <summary>
     /// What an earlier request with <paramref name="requestId"/> did: null when there was none (and, given
     /// <paramref name="recordAt"/>, it is recorded in this transaction, so the case's lock makes the second of two
-    /// concurrent requests see the first); a repeat when it did <paramref name="action"/> to this case (a double click, a
-    /// replay: answered as the first was); a 409 when it did something else, since a caller's id reused for another
-    /// request must not pass for a repeat that did nothing. No id, no check.
+    /// concurrent requests see the first); a repeat when it did <paramref name="action"/> to this case as
+    /// <paramref name="fingerprint"/> (a double click, a replay: answered as the first was); a 409 when it did something else
+    /// or asked for something else (another department, another note), since a caller's id reused for another request
+    /// must not pass for a repeat that did nothing. No id, no check.
     /// </summary>
-    private async Task<ActionResult?> EarlierAsync(Guid? requestId, Case c, string action, DateTimeOffset? recordAt, CancellationToken ct)
+    private async Task<ActionResult?> EarlierAsync(Guid? requestId, Case c, string action, byte[] fingerprint, DateTimeOffset? recordAt, CancellationToken ct)
     {
         if (requestId is not { } id)
         {
@@ -1254,12 +1442,14 @@ public sealed class CaseService(
         await AdvisoryLocks.TakeAsync(db, AdvisoryLocks.RequestId, id.ToString(), ct);
         if (await db.Set<CaseActionRequest>().AsNoTracking().FirstOrDefaultAsync(r => r.RequestId == id, ct) is { } earlier)
         {
-            return earlier.CaseId == c.Id && earlier.Action == action ? new ActionResult(c, null, Repeated: true) : Fail(RequestIdReused);
+            return earlier.CaseId == c.Id && earlier.Action == action && RequestFingerprint.Same(earlier.Fingerprint, fingerprint)
+                ? new ActionResult(c, null, Repeated: true)
+                : Fail(RequestIdReused);
         }
 
         if (recordAt is { } now)
         {
-            db.Set<CaseActionRequest>().Add(new CaseActionRequest { RequestId = id, CaseId = c.Id, Action = action, At = now });
+            RecordRequest(id, c, action, fingerprint, now);
         }
 
         return null;
@@ -1277,7 +1467,8 @@ public sealed class CaseService(
     private static readonly string ReturnReasonsHint =
         "choose a reason: " + string.Join(", ", CaseActions.ReturnReasons.Select(r => $"{r.Key} ({r.Value.En})"));
 
-    private static readonly ServiceError RequestIdReused = new ServiceError.Conflict(new(
+    /// <summary>A request id used before for another request; the pages say it in their own words (<see cref="CasePages.InFormWords"/>).</summary>
+    internal static readonly ServiceError RequestIdReused = new ServiceError.Conflict(new(
         "此请求编号（requestId）已用于另一项操作，请为每项操作使用新的编号", "This requestId was already used for another request; send a new one for each request"));
 
     /// <summary>A unique-key violation of the request ids' table: the same request committed by a concurrent submission.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Security.Claims;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
@@ -17,6 +18,18 @@ namespace Liaison.Server.Cases;
 
 public static class CasesApi
 {
+    /// <summary>The OpenAPI description of a decision body's <c>basis</c>.</summary>
+    internal const string BasisDescription =
+        "Optional. The basis the decision is made on, as read with GET /api/cases/{number} (the case's `basis`; for a co-handling part's decision, "
+        + "the part's `coDepartments[].basis`). When the case (part) changed since (another decision; the handler's accept, return, extension "
+        + "request or resolve; not a progress note, an urge or a note), the decision is refused with 409 and nothing changes; the detail says "
+        + "where it is now. Left out, the decision is made on the case as it is.";
+
+    /// <summary>The OpenAPI description of a decision body's <c>requestId</c>.</summary>
+    internal const string RequestIdDescription =
+        "Optional idempotency key. The same request again with the same id answers as the first did and changes nothing; "
+        + "the id sent with another request (another action or case, or the same action asking for something else: another department, another note) is refused with 409.";
+
     public static RouteGroupBuilder MapCasesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/cases").WithTags("Cases").RequirePolicy(Policies.Officer);
@@ -28,9 +41,9 @@ public static class CasesApi
         api.MapGet("/{number}/workflow", Workflow);
         api.MapPost("/{number}/reassign", Reassign);
         api.MapPost("/{number}/extension-decision", DecideExtension);
-        api.MapPost("/{number}/confirm", Confirm).WithOptionalBody<NoteWithRequestId>();
+        api.MapPost("/{number}/confirm", Confirm).WithOptionalBody<DecisionRequest>();
         api.MapPost("/{number}/reopen", Reopen);
-        api.MapPost("/{number}/cancel", Cancel).WithOptionalBody<NoteWithRequestId>();
+        api.MapPost("/{number}/cancel", Cancel).WithOptionalBody<DecisionRequest>();
         api.MapPost("/{number}/urge", Urge).WithOptionalBody<UrgeRequest>();
         api.MapPost("/{number}/notes", AddNote);
         api.MapPost("/{number}/officer", HandOver);
@@ -120,22 +133,26 @@ public static class CasesApi
     /// <summary>改派: send the case to another department (or, when it was returned, insist on the same one).</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Reassign(
         string number, ReassignRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        DecideAsync(number, CaseActions.Reassign, new CaseService.OfficerDecision(body.Note, body.DepartmentCode, null, RequestId: body.RequestId), user, cases, queries, ct);
+        DecideAsync(number, CaseActions.Reassign, new CaseService.OfficerDecision(body.Note, body.DepartmentCode, null, RequestId: body.RequestId, Basis: body.Basis),
+            user, cases, queries, ct);
 
     /// <summary>延期审批: approve the handler's extension request (new resolve deadline) or deny it.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DecideExtension(
         string number, ExtensionDecisionRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        DecideAsync(number, CaseActions.ExtensionDecision, new CaseService.OfficerDecision(body.Note, null, body.Approve, RequestId: body.RequestId), user, cases, queries, ct);
+        DecideAsync(number, CaseActions.ExtensionDecision, new CaseService.OfficerDecision(body.Note, null, body.Approve, RequestId: body.RequestId, Basis: body.Basis),
+            user, cases, queries, ct);
 
     /// <summary>确认销号: accept the handler's resolution; the case closes.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Confirm(
-        string number, NoteWithRequestId? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        DecideAsync(number, CaseActions.Confirm, new CaseService.OfficerDecision(body?.Note, null, null, RequestId: body?.RequestId), user, cases, queries, ct);
+        string number, DecisionRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecideAsync(number, CaseActions.Confirm, new CaseService.OfficerDecision(body?.Note, null, null, RequestId: body?.RequestId, Basis: body?.Basis),
+            user, cases, queries, ct);
 
     /// <summary>重办: send a resolved case back to the department, with the reason (required).</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Reopen(
-        string number, NoteWithRequestId body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        DecideAsync(number, CaseActions.Reopen, new CaseService.OfficerDecision(body.Note, null, null, RequestId: body.RequestId), user, cases, queries, ct);
+        string number, DecisionRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecideAsync(number, CaseActions.Reopen, new CaseService.OfficerDecision(body.Note, null, null, RequestId: body.RequestId, Basis: body.Basis),
+            user, cases, queries, ct);
 
     /// <summary>
     /// 催办: urge the handler to act on a case that is with them, with an optional note; <c>copyLeader</c> copies the
@@ -143,7 +160,8 @@ public static class CasesApi
     /// </summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Urge(
         string number, UrgeRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        DecideAsync(number, CaseActions.Urge, new CaseService.OfficerDecision(body?.Note, null, null, body?.CopyLeader ?? false, body?.RequestId), user, cases, queries, ct);
+        DecideAsync(number, CaseActions.Urge, new CaseService.OfficerDecision(body?.Note, null, null, body?.CopyLeader ?? false, body?.RequestId, body?.Basis),
+            user, cases, queries, ct);
 
     /// <summary>备注: add an officer's note to the case's timeline (required, up to 2,000 characters); officers only see it.</summary>
     public static async Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> AddNote(
@@ -152,8 +170,9 @@ public static class CasesApi
 
     /// <summary>撤销: end the case; every open link stops working.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Cancel(
-        string number, NoteWithRequestId? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        DecideAsync(number, CaseActions.Cancel, new CaseService.OfficerDecision(body?.Note, null, null, RequestId: body?.RequestId), user, cases, queries, ct);
+        string number, DecisionRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecideAsync(number, CaseActions.Cancel, new CaseService.OfficerDecision(body?.Note, null, null, RequestId: body?.RequestId, Basis: body?.Basis),
+            user, cases, queries, ct);
 
     /// <summary>移交: hand the case to another park officer (<c>officer</c>: an active account's email or id), with an optional note.</summary>
     public static async Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> HandOver(
@@ -163,13 +182,14 @@ public static class CasesApi
     /// <summary>改派协办: send a co-handler's returned part to another department (not the lead's, not one with a part already), optionally with a new task note.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> ReassignPart(
         string number, long partId, ReassignPartRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        DecidePartAsync(number, partId, CaseActions.Reassign, new CaseService.PartDecision(body.DepartmentCode, body.Task, null, body.Note, body.RequestId),
-            user, cases, queries, ct);
+        DecidePartAsync(number, partId, CaseActions.Reassign,
+            new CaseService.PartDecision(body.DepartmentCode, body.Task, null, body.Note, body.RequestId, Basis: body.Basis), user, cases, queries, ct);
 
     /// <summary>撤回协办: end a co-handler's part (returned or still open), with the reason (required); its links stop working.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DropPart(
         string number, long partId, DropPartRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        DecidePartAsync(number, partId, CaseActions.Drop, new CaseService.PartDecision(Reason: body.Reason, RequestId: body.RequestId), user, cases, queries, ct);
+        DecidePartAsync(number, partId, CaseActions.Drop, new CaseService.PartDecision(Reason: body.Reason, RequestId: body.RequestId, Basis: body.Basis),
+            user, cases, queries, ct);
 
     /// <summary>
     /// 协办延期审批: approve a co-handler's extension request (its part's submit deadline moves by the working days asked,
@@ -177,14 +197,14 @@ public static class CasesApi
     /// </summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DecidePartExtension(
         string number, long partId, PartExtensionDecisionRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        DecidePartAsync(number, partId, CaseActions.ExtensionDecision, new CaseService.PartDecision(Note: body.Note, RequestId: body.RequestId, Approve: body.Approve),
-            user, cases, queries, ct);
+        DecidePartAsync(number, partId, CaseActions.ExtensionDecision,
+            new CaseService.PartDecision(Note: body.Note, RequestId: body.RequestId, Approve: body.Approve, Basis: body.Basis), user, cases, queries, ct);
 
     /// <summary>催办协办: urge a co-handler whose part is still open (not submitted, returned or ended); <c>copyLeader</c> copies its leader.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> UrgePart(
         string number, long partId, UrgeRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
         DecidePartAsync(number, partId, CaseActions.Urge,
-            new CaseService.PartDecision(Note: body?.Note, RequestId: body?.RequestId, CopyLeader: body?.CopyLeader ?? false), user, cases, queries, ct);
+            new CaseService.PartDecision(Note: body?.Note, RequestId: body?.RequestId, CopyLeader: body?.CopyLeader ?? false, Basis: body?.Basis), user, cases, queries, ct);
 
     private static async Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DecidePartAsync(
         string number, long partId, string action, CaseService.PartDecision decision, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
@@ -207,31 +227,53 @@ public static class CasesApi
         };
 }
 
-/// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
-public sealed record ReassignRequest(string? DepartmentCode, string? Note, Guid? RequestId = null);
+public sealed record ReassignRequest(
+    string? DepartmentCode,
+    string? Note,
+    [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId = null,
+    [property: Description(CasesApi.BasisDescription)] string? Basis = null);
 
 /// <param name="Officer">The park officer taking the case over: an active account's email or id.</param>
-/// <param name="RequestId">Makes the request safe to send twice: the same id again answers as the first did.</param>
-public sealed record HandOverRequest(string? Officer, string? Note, Guid? RequestId = null);
+public sealed record HandOverRequest(string? Officer, string? Note, [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId = null);
 
-/// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
-public sealed record ReassignPartRequest(string? DepartmentCode, string? Task, string? Note, Guid? RequestId);
+public sealed record ReassignPartRequest(
+    string? DepartmentCode,
+    string? Task,
+    string? Note,
+    [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId,
+    [property: Description(CasesApi.BasisDescription)] string? Basis = null);
 
-/// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
-public sealed record DropPartRequest(string? Reason, Guid? RequestId);
+public sealed record DropPartRequest(
+    string? Reason,
+    [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId,
+    [property: Description(CasesApi.BasisDescription)] string? Basis = null);
 
-/// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
-public sealed record ExtensionDecisionRequest(bool? Approve, string? Note, Guid? RequestId = null);
+public sealed record ExtensionDecisionRequest(
+    bool? Approve,
+    string? Note,
+    [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId = null,
+    [property: Description(CasesApi.BasisDescription)] string? Basis = null);
 
-/// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
-public sealed record PartExtensionDecisionRequest(bool? Approve, string? Note, Guid? RequestId);
+public sealed record PartExtensionDecisionRequest(
+    bool? Approve,
+    string? Note,
+    [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId,
+    [property: Description(CasesApi.BasisDescription)] string? Basis = null);
 
-/// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
-public sealed record NoteWithRequestId(string? Note, Guid? RequestId);
+public sealed record NoteWithRequestId(string? Note, [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId);
+
+/// <summary>A decision with a note: confirm (意见, optional), reopen (重办原因, required), cancel (撤销原因, required).</summary>
+public sealed record DecisionRequest(
+    string? Note,
+    [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId,
+    [property: Description(CasesApi.BasisDescription)] string? Basis = null);
 
 /// <param name="CopyLeader">Copy the department's leader (分管领导) too.</param>
-/// <param name="RequestId">Optional idempotency key: the same request again changes nothing.</param>
-public sealed record UrgeRequest(string? Note, bool? CopyLeader, Guid? RequestId);
+public sealed record UrgeRequest(
+    string? Note,
+    bool? CopyLeader,
+    [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId,
+    [property: Description(CasesApi.BasisDescription)] string? Basis = null);
 
 /// <param name="CoHandler">What each co-handling department (协办) of a joint case would get: its accept and submit deadlines.</param>
 public sealed record DeadlinePreviewDto(string Category, CasePriority Priority, DueDto AcceptBy, DueDto DueAt, DueDto? NextProgressReport, CoHandlerDeadlinesDto CoHandler);

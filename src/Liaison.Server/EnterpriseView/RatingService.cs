@@ -1,3 +1,4 @@
+using System.Globalization;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
@@ -17,7 +18,8 @@ namespace Liaison.Server.EnterpriseView;
 /// that locks the rating row (<c>FOR UPDATE</c>) and checks its state first, so a rating or a decision happens exactly
 /// once, however many requests race.
 /// </summary>
-public sealed class RatingService(LiaisonDbContext db, CaseService cases, EnterpriseNotices notices, TimeProvider clock, IOptions<LiaisonOptions> options)
+public sealed class RatingService(
+    LiaisonDbContext db, CaseService cases, EnterpriseNotices notices, Calendar.CalendarService calendars, TimeProvider clock, IOptions<LiaisonOptions> options)
 {
     /// <summary>
     /// Whether an enterprise link has ended, as a liaison's does when its round ends: the link grace period
@@ -157,7 +159,7 @@ public sealed class RatingService(LiaisonDbContext db, CaseService cases, Enterp
         var current = await RatingAsync(original.Id, ct);
         if (current?.AwaitsDecision != true)
         {
-            return NothingToDecide(current);
+            return await NothingToDecideAsync(current, ct);
         }
 
         if (decision == RatingDecision.Closed)
@@ -230,7 +232,7 @@ public sealed class RatingService(LiaisonDbContext db, CaseService cases, Enterp
         var rating = await LockAsync(caseId, ct);
         if (rating?.AwaitsDecision != true)
         {
-            return (null, NothingToDecide(rating));
+            return (null, await NothingToDecideAsync(rating, ct));
         }
 
         var now = clock.GetUtcNow();
@@ -265,9 +267,28 @@ public sealed class RatingService(LiaisonDbContext db, CaseService cases, Enterp
         return text.Length > 4000 ? text[..4000] : text;
     }
 
-    private static ServiceError NothingToDecide(CaseRating? rating) => rating?.Decision is not null
-        ? new ServiceError.Conflict(new("已对企业评价作出决定", "The enterprise's rating was already decided"))
-        : new ServiceError.NotAllowed(new("企业没有不满意评价待决定", "There is no unsatisfied rating to decide"));
+    /// <summary>
+    /// Why there is no rating to decide: none unsatisfied, or decided already, said with what was decided, by whom and
+    /// when (and the follow-up case a reopen opened), so a colleague's decision is not taken for a fault.
+    /// </summary>
+    private async Task<ServiceError> NothingToDecideAsync(CaseRating? rating, CancellationToken ct)
+    {
+        if (rating is not { Decision: { } decision })
+        {
+            return new ServiceError.NotAllowed(new("企业没有不满意评价待决定", "There is no unsatisfied rating to decide"));
+        }
+
+        var at = rating.DecidedAt is { } t
+            ? TimeZoneInfo.ConvertTime(t, calendars.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
+            : null;
+        var by = rating.DecidedBy ?? "园区工作人员 / an officer";
+        var who = new Text($"{by} {(at is null ? "已" : $"已于 {at} ")}", $"by {by}{(at is null ? "" : $" at {at}")}");
+        var followUp = rating.FollowUpCaseId is { } id ? await db.Cases.AsNoTracking().Where(c => c.Id == id).Select(c => c.Number).FirstOrDefaultAsync(ct) : null;
+        var what = decision == RatingDecision.Reopened
+            ? new Text($"重办{(followUp is null ? "" : $"（重办事项 {followUp}）")}", $"reopened{(followUp is null ? "" : $" as follow-up case {followUp}")}")
+            : new Text("说明后结案", "closed with a note");
+        return new ServiceError.Conflict(new($"{who.Zh}对企业评价作出决定：{what.Zh}", $"The enterprise's rating was already decided {who.En}: {what.En}"));
+    }
 
     private async Task<CaseRating?> LockAsync(long caseId, CancellationToken ct) =>
         (await db.Set<CaseRating>().FromSql($"SELECT * FROM case_ratings WHERE case_id = {caseId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();

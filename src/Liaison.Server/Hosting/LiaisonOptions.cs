@@ -40,6 +40,16 @@ public sealed class LiaisonOptions
     /// <summary>How long a link still shows its (closed) case after the round ended by closing; reassign and cancel end links at once.</summary>
     public TimeSpan LinkGracePeriod { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// The least time between two nudges of one kind to one handler: the officer's urges (催办) of a case, or of one
+    /// co-handler's part, and a leader's reminders (领导督促). Each sends mail; a second within this window is refused
+    /// (409, saying when the last went and when the next may). Zero turns the limit off.
+    /// </summary>
+    public TimeSpan NudgeCoolDown { get; set; } = DefaultNudgeCoolDown;
+
+    /// <summary>Ten minutes: a double-sent nudge or a burst from several officers goes once; a real follow-up waits little.</summary>
+    public static readonly TimeSpan DefaultNudgeCoolDown = TimeSpan.FromMinutes(10);
+
     public sealed class ContactOptions
     {
         public string Name { get; set; } = "";

@@ -110,7 +110,7 @@ public static class LinkPages
                 return Results.Redirect($"/l/{token}?done={Uri.EscapeDataString(action!)}", permanent: false, preserveMethod: false);
             }
 
-            refused = result.Error;
+            refused = CasePages.InFormWords(result.Error);
         }
 
         var status = PageResults.StatusOf(refused);

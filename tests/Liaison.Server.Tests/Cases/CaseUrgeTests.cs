@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Liaison.Cases.Cases;
+using Liaison.Server.Hosting;
 using Liaison.Server.Tests.Infrastructure;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
 
@@ -26,6 +27,8 @@ public sealed class CaseUrgeTests(AppFixture fixture) : IClassFixture<AppFixture
 
         var first = await officer.PostAsJsonAsync($"/api/cases/{number}/urge", request);
         var again = await officer.PostAsJsonAsync($"/api/cases/{number}/urge", request);
+        // Another urge waits out the cool-down (NudgeCoolDownTests).
+        _app.Clock.Advance(LiaisonOptions.DefaultNudgeCoolDown);
         var plain = await officer.PostAsync($"/api/cases/{number}/urge", null);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);

@@ -335,6 +335,79 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(cases, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
     }
 
+    [Fact]
+    public async Task A_request_id_sent_again_asking_for_something_else_is_409_and_does_nothing()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var openId = Guid.NewGuid();
+        var body = JsonSerializer.SerializeToNode(Cases.CaseTestKit.NewCase(title: "同一请求编号"))!.AsObject();
+        body["requestId"] = openId.ToString();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer, body)).GetProperty("number").GetString()!;
+        var cases = await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count()));
+
+        // The same request written differently (spaces around the title) is that request; another title is not.
+        var padded = body.DeepClone().AsObject();
+        padded["title"] = "  同一请求编号 ";
+        var other = body.DeepClone().AsObject();
+        other["title"] = "另一个事项";
+        var same = await officer.PostAsJsonAsync("/api/cases", padded);
+        var changed = await officer.PostAsJsonAsync("/api/cases", other);
+
+        Assert.Equal(HttpStatusCode.Created, same.StatusCode);
+        Assert.Equal(number, (await same.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString());
+        Assert.Contains("requestId", (await ProblemAsync(changed, HttpStatusCode.Conflict)).GetProperty("detail").GetString());
+        Assert.Equal(cases, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
+
+        // A decision's id sent again to another department, and a note's with another note.
+        var reassignId = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.OK,
+            (await officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "zjj", note = "改派", requestId = reassignId })).StatusCode);
+        var noteId = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/notes", new { note = "第一条", requestId = noteId })).StatusCode);
+        var timeline = await TimelineLengthAsync(officer, number);
+
+        var elsewhere = await officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "gdgs", note = "改派", requestId = reassignId });
+        var again = await officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "zjj", note = "改派", requestId = reassignId });
+        var otherNote = await officer.PostAsJsonAsync($"/api/cases/{number}/notes", new { note = "第二条", requestId = noteId });
+
+        Assert.Contains("requestId", (await ProblemAsync(elsewhere, HttpStatusCode.Conflict)).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("requestId", (await ProblemAsync(otherNote, HttpStatusCode.Conflict)).GetProperty("detail").GetString());
+        Assert.Equal(timeline, await TimelineLengthAsync(officer, number));
+        Assert.Equal("zjj", (await Cases.CaseTestKit.GetCaseAsync(officer, number)).GetProperty("department").GetString());
+        Assert.Empty(await Cases.CaseTestKit.MailsAsync(_app, "gdgs.handler@anyue.example", number));
+    }
+
+    [Fact]
+    public async Task A_form_sent_again_changed_says_the_first_went_through_and_this_did_not()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+        var browser = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        var form = Cases.CaseTestKit.FormFor(await browser.GetStringAsync($"/cases/{number}"), "urge")!;
+        var link = Cases.CaseTestKit.PathOf(Cases.CaseTestKit.LinkIn(Assert.Single(await Cases.CaseTestKit.MailsAsync(_app, "fgj.handler@anyue.example", number))));
+        var handler = _app.Anonymous();
+
+        var urged = await browser.PostAsync($"/cases/{number}/urge", new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["note"] = "请尽快签收" }));
+        var changed = await browser.PostAsync($"/cases/{number}/urge", new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["note"] = "请今天签收" }));
+        Assert.Equal(HttpStatusCode.Redirect, (await Cases.CaseTestKit.PostActionAsync(handler, link, "accept")).StatusCode);
+        var progress = Cases.CaseTestKit.FormFor(await handler.GetStringAsync(link), "progress")!;
+        progress["note"] = "已联系企业";
+        var firstNote = await handler.PostAsync(link, new FormUrlEncodedContent(progress));
+        progress["note"] = "已联系企业，约定周三踏勘";
+        var secondNote = await handler.PostAsync(link, new FormUrlEncodedContent(progress));
+
+        Assert.Equal(HttpStatusCode.Redirect, urged.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, changed.StatusCode);
+        Assert.Contains("这份表单已经提交过，这次的内容与上次不同：上次提交的已经生效，这次的未执行", await changed.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, firstNote.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, secondNote.StatusCode);
+        Assert.Contains("这份表单已经提交过", await secondNote.Content.ReadAsStringAsync());
+        var c = await Cases.CaseTestKit.GetCaseAsync(officer, number);
+        var notes = c.GetProperty("timeline").EnumerateArray().Where(e => e.GetProperty("kind").GetString() is "urged" or "progress").Select(e => e.GetProperty("note").GetString()).ToList();
+        Assert.Equal(["请尽快签收", "已联系企业"], notes);
+    }
+
     private static ByteArrayContent Typed(string body, string contentType)
     {
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
@@ -706,9 +779,11 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
     {
         var officer = await _app.AsOfficerAsync();
         var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+        // Another case: a second urge of one case within the cool-down would be refused for that (NudgeCoolDownTests).
+        var other = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
 
         var urged = await officer.PostAsync($"/api/cases/{number}/urge", null);
-        var emptyJson = await officer.PostAsync($"/api/cases/{number}/urge", new StringContent("", Encoding.UTF8, "application/json"));
+        var emptyJson = await officer.PostAsync($"/api/cases/{other}/urge", new StringContent("", Encoding.UTF8, "application/json"));
 
         Assert.True(urged.StatusCode == HttpStatusCode.OK, await urged.Content.ReadAsStringAsync());
         Assert.True(emptyJson.StatusCode == HttpStatusCode.OK, await emptyJson.Content.ReadAsStringAsync());

@@ -400,6 +400,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("ended_reason");
 
+                    b.Property<int>("ExtensionCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("extension_count");
+
                     b.Property<string>("HandlerCulture")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -1138,6 +1142,10 @@ namespace Liaison.Server.Data.Migrations
                     b.Property<long>("CaseId")
                         .HasColumnType("bigint")
                         .HasColumnName("case_id");
+
+                    b.Property<byte[]>("Fingerprint")
+                        .HasColumnType("bytea")
+                        .HasColumnName("fingerprint");
 
                     b.HasKey("RequestId")
                         .HasName("pk_case_action_requests");
