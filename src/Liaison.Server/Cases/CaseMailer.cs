@@ -1,4 +1,5 @@
 using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
 using Liaison.Cases.Departments;
 using Liaison.Cases.Notifications;
 using Liaison.Cases.Routing;
@@ -35,7 +36,7 @@ public sealed class CaseMailer(
     // Names read once per scope (one request or job run): a dispatch mails the handler and the leader's copy, and both
     // show the same department and officer.
     private Dictionary<string, string>? _departmentNames;
-    private readonly Dictionary<string, string?> _officerNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string? Name, string? Email)> _officers = new(StringComparer.Ordinal);
     private readonly Dictionary<long, List<CasePart>> _parts = [];
 
     /// <param name="AboutPart">Joint case: the co-handler's part a mail to the lead is about (协办意见已提交).</param>
@@ -61,6 +62,7 @@ public sealed class CaseMailer(
         }
 
         var mailed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var officer = await OfficerAsync(db, c, ct);
         foreach (var audience in audiences.Distinct())
         {
             foreach (var (name, email, culture, role) in await RecipientsAsync(db, c, holder, audience, ct))
@@ -73,7 +75,10 @@ public sealed class CaseMailer(
                     _ when audience == Audiences.Officer => $"{BaseUrl}/cases/{c.Number}",
                     _ => null,
                 };
-                Queue(db, c, holder, kind, name, email, culture, link, shared, part);
+                // A liaison's (or the zone's) reply goes to the officer who follows the case, not to the system's address.
+                (string Name, string Address)? replyTo = audience != Audiences.Officer && officer.Email is { } officerEmail
+                    && !EmailAddress.Same(officerEmail, email) ? (officer.Name ?? officerEmail, officerEmail) : null;
+                Queue(db, c, holder, kind, name, email, culture, link, shared, part, replyTo);
             }
         }
 
@@ -143,10 +148,7 @@ public sealed class CaseMailer(
         IAssignment holder = (IAssignment?)part ?? c;
         var department = await DepartmentNameAsync(db, part?.DepartmentCode ?? c.DepartmentCode, ct);
 
-        if (!_officerNames.TryGetValue(c.OfficerId, out var officer))
-        {
-            _officerNames[c.OfficerId] = officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
-        }
+        var officer = (await OfficerAsync(db, c, ct)).Name;
         var calendar = await calendars.GetAsync(ct);
         var now = clock.GetUtcNow();
         return new CaseMailModel
@@ -245,8 +247,20 @@ public sealed class CaseMailer(
     internal void KnowDepartments(IEnumerable<Department> all) =>
         _departmentNames ??= all.ToDictionary(d => d.Code, d => d.Name, StringComparer.Ordinal);
 
-    /// <summary>An officer's display name, read by the caller in this scope.</summary>
-    internal void KnowOfficer(string officerId, string? displayName) => _officerNames[officerId] = displayName;
+    /// <summary>An officer's display name and email, read by the caller in this scope.</summary>
+    internal void KnowOfficer(string officerId, string? displayName, string? email) => _officers[officerId] = (displayName, email);
+
+    /// <summary>The case's officer, read once per scope: named in the mails, and where a liaison's reply goes.</summary>
+    private async Task<(string? Name, string? Email)> OfficerAsync(LiaisonDbContext db, Case c, CancellationToken ct)
+    {
+        if (!_officers.TryGetValue(c.OfficerId, out var officer))
+        {
+            var read = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Select(u => new { u.DisplayName, u.Email }).FirstOrDefaultAsync(ct);
+            _officers[c.OfficerId] = officer = (read?.DisplayName, read?.Email);
+        }
+
+        return officer;
+    }
 
     private async Task<string?> DepartmentNameAsync(LiaisonDbContext db, string code, CancellationToken ct)
     {
@@ -256,7 +270,7 @@ public sealed class CaseMailer(
     }
 
     private void Queue(LiaisonDbContext db, Case c, IAssignment holder, string kind, string name, string email, string culture, string? link, CaseMailModel shared,
-        CasePart? part)
+        CasePart? part, (string Name, string Address)? replyTo = null)
     {
         var model = shared with
         {
@@ -268,7 +282,7 @@ public sealed class CaseMailer(
         var mail = renderer.Render(kind, culture, model);
         // Every mail of the case, a co-handler's too, threads under the case's first one (a co-handler's mails share
         // that root, so they group in its mailbox as well).
-        var row = outbox.Add(db, new OutgoingMail(email, name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id, c.ThreadRootMessageId));
+        var row = outbox.Add(db, new OutgoingMail(email, name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id, c.ThreadRootMessageId, replyTo));
         c.ThreadRootMessageId ??= row.MessageId;
         CaseTimeline.Add(db, c, clock.GetUtcNow(), CaseEventKinds.Email, CaseTimeline.System, $"{kind} → {name} <{email}>",
             new { kind, to = email, toName = name, messageId = row.MessageId }, part);

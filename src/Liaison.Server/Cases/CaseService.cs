@@ -173,7 +173,7 @@ public sealed class CaseService(
 
         // A case new in this transaction: its run need not read its parts or fired deadlines (it has none but these).
         routing.Opened(db, c.Id, parts);
-        mailer.KnowOfficer(officerId, officer?.DisplayName);
+        mailer.KnowOfficer(officerId, officer?.DisplayName, officer?.Email);
         CaseTimeline.Begin(db, c);
         CaseTimeline.Add(db, c, now, CaseEventKinds.Opened, actor, data: parts.Count == 0 ? null
             : new { coDepartments = parts.Select(p => new { departmentCode = p.DepartmentCode, task = p.Task }) });

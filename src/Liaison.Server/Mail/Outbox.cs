@@ -11,7 +11,8 @@ public sealed record OutgoingMail(
     string? HtmlBody,
     string Kind,
     long? CaseId = null,
-    string? ThreadRootMessageId = null);
+    string? ThreadRootMessageId = null,
+    (string Name, string Address)? ReplyTo = null);
 
 /// <summary>
 /// The one way mail enters the system: rows appended to the caller's <see cref="LiaisonDbContext"/> (never tracked), so
@@ -34,6 +35,8 @@ public sealed class Outbox(TimeProvider clock)
             CaseId = mail.CaseId,
             ToAddress = mail.ToAddress,
             ToName = mail.ToName,
+            ReplyToAddress = mail.ReplyTo?.Address,
+            ReplyToName = mail.ReplyTo?.Name,
             Subject = mail.Subject,
             TextBody = mail.TextBody,
             HtmlBody = mail.HtmlBody,

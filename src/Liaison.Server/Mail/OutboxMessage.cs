@@ -20,6 +20,11 @@ public sealed class OutboxMessage
 
     public string? ToName { get; set; }
 
+    /// <summary>Where a reply goes (Reply-To): a case's officer, on the mails to its liaisons; null for the sender's address.</summary>
+    public string? ReplyToAddress { get; set; }
+
+    public string? ReplyToName { get; set; }
+
     public required string Subject { get; set; }
 
     public required string TextBody { get; set; }

@@ -316,6 +316,11 @@ public static class MailMessageFactory
         };
         message.From.Add(MailboxAddress.Parse(options.From));
         message.To.Add(new MailboxAddress(row.ToName ?? "", row.ToAddress));
+        if (row.ReplyToAddress is { } replyTo)
+        {
+            message.ReplyTo.Add(new MailboxAddress(row.ReplyToName ?? "", replyTo));
+        }
+
         if (row.ThreadRootMessageId is { } root)
         {
             message.InReplyTo = root;

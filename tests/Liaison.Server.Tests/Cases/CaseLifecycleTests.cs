@@ -28,6 +28,28 @@ public sealed class CaseLifecycleTests : IAsyncLifetime
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
+    public async Task A_liaisons_reply_goes_to_the_officer_who_follows_the_case()
+    {
+        var number = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
+        var dispatch = Assert.Single(await MailsAsync(_app, Handler, number));
+        var copy = Assert.Single(await MailsAsync(_app, Leader, number));
+
+        var officerName = await _app.WithDbAsync(db => db.Users.Where(u => u.Email == "officer@test.example").Select(u => u.DisplayName).SingleAsync());
+        foreach (var mail in new[] { dispatch, copy })
+        {
+            var replyTo = Assert.Single(mail.ReplyTo.Mailboxes);
+            Assert.Equal(("officer@test.example", officerName), (replyTo.Address, replyTo.Name));
+        }
+
+        // The officer's own mails keep the sender's address for replies.
+        var link = PathOf(LinkIn(dispatch));
+        await PostActionAsync(_app.Anonymous(), link, "accept");
+        await PostActionAsync(_app.Anonymous(), link, "resolve", new() { ["note"] = "已办结" });
+        var resolved = Assert.Single(await MailsAsync(_app, "officer@test.example", number), m => m.Subject!.Contains("办结"));
+        Assert.Empty(resolved.ReplyTo.Mailboxes);
+    }
+
+    [Fact]
     public async Task Opening_a_case_reads_what_it_needs_once_and_writes_its_rows_in_one_batch()
     {
         await OpenAsync(_officer); // the categories, the calendar and the published workflow are cached from here on

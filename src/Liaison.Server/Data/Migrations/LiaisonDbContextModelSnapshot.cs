@@ -1647,6 +1647,14 @@ namespace Liaison.Server.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_attempt_at");
 
+                    b.Property<string>("ReplyToAddress")
+                        .HasColumnType("text")
+                        .HasColumnName("reply_to_address");
+
+                    b.Property<string>("ReplyToName")
+                        .HasColumnType("text")
+                        .HasColumnName("reply_to_name");
+
                     b.Property<DateTimeOffset?>("SentAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("sent_at");
