@@ -231,6 +231,11 @@ public sealed class VisitTests : IAsyncLifetime
         Assert.Equal("/cases/" + number, sent.Headers.Location!.OriginalString.Split('?')[0]);
         Assert.Equal(enterpriseId, (await GetCaseAsync(_squad, number!)).GetProperty("enterprise").GetProperty("id").GetInt64());
         Assert.Equal(1, await _app.WithDbAsync(db => db.Cases.CountAsync(c => c.EnterpriseId == enterpriseId)));
+        // The visit page no longer says the problem names no department: the case it raised says where it went; its
+        // number and status read apart.
+        var raisedPage = await browser.GetStringAsync($"/visits/{visit.GetProperty("id")}");
+        Assert.DoesNotContain("未指定", raisedPage);
+        Assert.Matches($@"{number}</a>\s*<span>\s*· 已派单，待签收</span>", raisedPage);
 
         // The form asked for again (the back button, a colleague's link) goes to the case it became.
         var again = await browser.GetAsync($"/cases/new?visitProblemId={problemId}");
