@@ -425,6 +425,8 @@ public sealed class VisitTests : IAsyncLifetime
         // The squad member logging is counted anyway: only the others are offered to tick.
         Assert.Contains($"name=\"officers\" value=\"{Chief}\"", form);
         Assert.DoesNotContain($"name=\"officers\" value=\"{Squad}\"", form);
+        // The date picker offers no day after today in Shanghai, as its hint says.
+        Assert.Matches("<input id=\"visitedOn\"[^>]* max=\"2026-03-02\"", form);
         var page = await browser.PostAsync($"/enterprises/{enterpriseId}/visits", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = TokenIn(form),
