@@ -114,18 +114,18 @@ public static class CaseActions
 
     /// <summary>
     /// Why the handler or leader has nothing to do on the case now, said as where the case is (the link page's note when
-    /// no action is open to them).
+    /// no action is open to them), each a whole sentence with its full stop.
     /// </summary>
     public static Text NothingToDo(Case c)
     {
         var state = CaseStatuses.Label(c.Status);
         return c.Status switch
         {
-            CaseStatus.Returned => new("事项已退回园区，等待园区工作人员改派或坚持原派", "The case was returned to the zone; the officer will reassign it or send it back"),
-            CaseStatus.Resolved => new("事项已办结，等待园区工作人员确认销号", "The case was resolved; the officer will confirm and close it"),
-            CaseStatus.Closed => new("事项已销号", "The case is closed"),
-            CaseStatus.Cancelled => new("事项已撤销", "The case was cancelled"),
-            _ => new($"当前状态：{state.Zh}", $"The case is {state.En}"),
+            CaseStatus.Returned => new("事项已退回园区，等待园区工作人员改派或坚持原派。", "The case was returned to the zone; the officer will reassign it or send it back."),
+            CaseStatus.Resolved => new("事项已办结，等待园区工作人员确认销号。", "The case was resolved; the officer will confirm and close it."),
+            CaseStatus.Closed => new("事项已销号。", "The case is closed."),
+            CaseStatus.Cancelled => new("事项已撤销。", "The case was cancelled."),
+            _ => new($"当前状态：{state.Zh}。", $"The case is {state.En}."),
         };
     }
 

@@ -116,19 +116,24 @@ public static class ReportsApi
     /// <summary>
     /// The local days a request asks for, <paramref name="from"/>–<paramref name="to"/> (yyyy-MM-dd), checked: by default
     /// the 7 days up to yesterday (on a Monday, last week as the weekly mail has it); at most <see cref="MaxDays"/> days.
+    /// The errors name the API's parameters (开始日期（from）), or with <paramref name="asFields"/> the page's fields
+    /// (开始日期, Start date).
     /// </summary>
-    public static ((DateOnly From, DateOnly To)? Period, Text? Error) TryPeriod(string? from, string? to, CalendarService calendars, TimeProvider clock)
+    public static ((DateOnly From, DateOnly To)? Period, Text? Error) TryPeriod(
+        string? from, string? to, CalendarService calendars, TimeProvider clock, bool asFields = false)
     {
+        var fromName = asFields ? new Text("开始日期", "Start date") : new Text("开始日期（from）", "from");
+        var toName = asFields ? new Text("结束日期", "End date") : new Text("结束日期（to）", "to");
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), calendars.TimeZone).DateTime);
         DateOnly f = today.AddDays(-7), t = today.AddDays(-1);
         if (!string.IsNullOrWhiteSpace(to) && !DateOnly.TryParseExact(to.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out t))
         {
-            return (null, new Text($"结束日期（to）不是有效日期（yyyy-MM-dd）：{to}", $"to must be a date as yyyy-MM-dd, got '{to}'"));
+            return (null, new Text($"{toName.Zh}不是有效日期（yyyy-MM-dd）：{to}", $"{toName.En} must be a date as yyyy-MM-dd, got '{to}'"));
         }
 
         if (t < Earliest || t > Latest)
         {
-            return (null, OutOfRange("to"));
+            return (null, OutOfRange(toName));
         }
 
         if (string.IsNullOrWhiteSpace(from))
@@ -137,17 +142,17 @@ public static class ReportsApi
         }
         else if (!DateOnly.TryParseExact(from.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out f))
         {
-            return (null, new Text($"开始日期（from）不是有效日期（yyyy-MM-dd）：{from}", $"from must be a date as yyyy-MM-dd, got '{from}'"));
+            return (null, new Text($"{fromName.Zh}不是有效日期（yyyy-MM-dd）：{from}", $"{fromName.En} must be a date as yyyy-MM-dd, got '{from}'"));
         }
 
         if (f < Earliest || f > Latest)
         {
-            return (null, OutOfRange("from"));
+            return (null, OutOfRange(fromName));
         }
 
         if (f > t)
         {
-            return (null, new Text("开始日期（from）不能晚于结束日期（to）", "from must not be after to"));
+            return (null, new Text($"{fromName.Zh}不能晚于{toName.Zh}", $"{fromName.En} must not be after {(asFields ? toName.En.ToLowerInvariant() : toName.En)}"));
         }
 
         if (t.DayNumber - f.DayNumber + 1 > MaxDays)
@@ -158,8 +163,8 @@ public static class ReportsApi
         return ((f, t), null);
     }
 
-    private static Text OutOfRange(string name) => new(
-        $"{(name == "from" ? "开始日期" : "结束日期")}（{name}）须在 {Earliest:yyyy-MM-dd} 至 {Latest:yyyy-MM-dd} 之间", $"{name} must be between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}");
+    private static Text OutOfRange(Text name) => new(
+        $"{name.Zh}须在 {Earliest:yyyy-MM-dd} 至 {Latest:yyyy-MM-dd} 之间", $"{name.En} must be between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}");
 }
 
 public sealed record LeagueTableDto(DateOnly From, DateOnly To, DateTimeOffset GeneratedAt, LeagueRulesDto Rules, IReadOnlyList<LeagueRowDto> Rows, LeagueRowDto Totals)

@@ -211,7 +211,7 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         Assert.Single(await MailsAsync(_app, "officer@test.example", "退回"));
         // The handler's page says where the case is now (it said "already accepted", of a case never accepted).
         var waiting = await browser.GetStringAsync(oldLink);
-        Assert.Contains("事项已退回园区，等待园区工作人员改派或坚持原派", waiting);
+        Assert.Contains("当前无需操作。 事项已退回园区，等待园区工作人员改派或坚持原派。", waiting);
         Assert.DoesNotContain("事项已签收", waiting);
 
         var response = await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "gdgs", note = "改派供电公司" });

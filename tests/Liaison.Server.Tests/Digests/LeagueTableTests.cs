@@ -249,11 +249,19 @@ public sealed class LeagueTableTests : IAsyncLifetime
         var byDefault = await browser.GetStringAsync("/reports/league-table");
         Assert.Contains("value=\"2026-03-03\"", byDefault);
         Assert.Contains("value=\"2026-03-09\"", byDefault);
+        // Next to the period's fields, this week so far: Monday 9th to today, Tuesday 10th.
+        Assert.Contains("href=\"/reports/league-table?from=2026-03-09&amp;to=2026-03-10\"", byDefault);
+        Assert.Contains(">本周至今</a>", byDefault);
 
         var wrong = await browser.GetAsync("/reports/league-table?from=2026-03-10&to=2026-03-02");
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
         var wrongPage = await wrong.Content.ReadAsStringAsync();
-        Assert.Contains("开始日期（from）不能晚于结束日期（to）", wrongPage);
+        // The page names its own fields, not the API's parameters (which the API keeps).
+        Assert.Contains("开始日期不能晚于结束日期", wrongPage);
+        Assert.DoesNotContain("（from）", wrongPage);
+        var api = await _officer.GetAsync("/api/reports/league-table?from=2026-03-10&to=2026-03-02");
+        Assert.Equal(HttpStatusCode.BadRequest, api.StatusCode);
+        Assert.Contains("开始日期（from）不能晚于结束日期（to）", (await api.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         Assert.DoesNotContain("data-table=", wrongPage);
         Assert.Equal(HttpStatusCode.Redirect, (await _app.Anonymous().GetAsync("/reports/league-table")).StatusCode);
     }

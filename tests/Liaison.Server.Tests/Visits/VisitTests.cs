@@ -218,6 +218,12 @@ public sealed class VisitTests : IAsyncLifetime
             ["priority"] = "normal",
             ["departmentCode"] = "fgj",
         };
+        // Without its category the form comes back, its summary worded as the other forms'.
+        var withoutCategory = fields.Where(f => f.Key != "category").ToDictionary();
+        withoutCategory["requestId"] = Guid.NewGuid().ToString();
+        var incomplete = await browser.PostAsync("/cases/new", new FormUrlEncodedContent(withoutCategory));
+        Assert.Equal(HttpStatusCode.BadRequest, incomplete.StatusCode);
+        Assert.Contains("未受理，请更正标出的内容。", await incomplete.Content.ReadAsStringAsync());
         var sent = await browser.PostAsync("/cases/new", new FormUrlEncodedContent(fields));
         // The same problem from a second form (another request id): the case raised first, nothing new.
         fields["requestId"] = Guid.NewGuid().ToString();
@@ -231,6 +237,11 @@ public sealed class VisitTests : IAsyncLifetime
         Assert.Equal("/cases/" + number, sent.Headers.Location!.OriginalString.Split('?')[0]);
         Assert.Equal(enterpriseId, (await GetCaseAsync(_squad, number!)).GetProperty("enterprise").GetProperty("id").GetInt64());
         Assert.Equal(1, await _app.WithDbAsync(db => db.Cases.CountAsync(c => c.EnterpriseId == enterpriseId)));
+        // The visit page no longer says the problem names no department: the case it raised says where it went; its
+        // number and status read apart.
+        var raisedPage = await browser.GetStringAsync($"/visits/{visit.GetProperty("id")}");
+        Assert.DoesNotContain("未指定", raisedPage);
+        Assert.Matches($@"{number}</a>\s*<span>\s*· 已派单，待签收</span>", raisedPage);
 
         // The form asked for again (the back button, a colleague's link) goes to the case it became.
         var again = await browser.GetAsync($"/cases/new?visitProblemId={problemId}");
@@ -420,6 +431,8 @@ public sealed class VisitTests : IAsyncLifetime
         // The squad member logging is counted anyway: only the others are offered to tick.
         Assert.Contains($"name=\"officers\" value=\"{Chief}\"", form);
         Assert.DoesNotContain($"name=\"officers\" value=\"{Squad}\"", form);
+        // The date picker offers no day after today in Shanghai, as its hint says.
+        Assert.Matches("<input id=\"visitedOn\"[^>]* max=\"2026-03-02\"", form);
         var page = await browser.PostAsync($"/enterprises/{enterpriseId}/visits", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = TokenIn(form),
@@ -430,6 +443,7 @@ public sealed class VisitTests : IAsyncLifetime
         }));
         var html = await page.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
+        Assert.Contains("走访未保存，请更正标出的内容。", html);
         Assert.Contains("data-field=\"visitedOn\"", html);
         Assert.Contains("data-field=\"problems[0].title\"", html);
         Assert.Contains("只有描述", html);
