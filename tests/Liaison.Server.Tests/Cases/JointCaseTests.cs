@@ -61,8 +61,13 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         var unchanged = await GetCaseAsync(officer, number);
         Assert.Equal(("zrzyj", 1), (unchanged.GetProperty("department").GetString(), unchanged.GetProperty("assignmentRound").GetInt32()));
 
+        // The case page lists it, not to be chosen, and says why.
+        var browser = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        Assert.Contains("<option value=\"xzspj\" disabled>行政审批局（协办中，须先撤回其协办）</option>", await browser.GetStringAsync($"/cases/{number}"));
+
         var part = unchanged.GetProperty("coDepartments").EnumerateArray().Single(p => p.GetProperty("departmentCode").GetString() == "xzspj").GetProperty("id").GetInt64();
         Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{part}/drop", new { reason = "改由其主办" })).StatusCode);
+        Assert.Contains("<option value=\"xzspj\">行政审批局</option>", await browser.GetStringAsync($"/cases/{number}"));
         Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "xzspj", note = "改由行政审批局主办" })).StatusCode);
         Assert.Equal("xzspj", (await GetCaseAsync(officer, number)).GetProperty("department").GetString());
     }
