@@ -281,8 +281,8 @@ public sealed class RatingService(
         var at = rating.DecidedAt is { } t
             ? TimeZoneInfo.ConvertTime(t, calendars.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
             : null;
-        var by = rating.DecidedBy ?? "园区工作人员 / an officer";
-        var who = new Text($"{by} {(at is null ? "已" : $"已于 {at} ")}", $"by {by}{(at is null ? "" : $" at {at}")}");
+        var by = new Text(rating.DecidedBy ?? "园区工作人员", rating.DecidedBy ?? "an officer");
+        var who = new Text($"{by.Zh} {(at is null ? "已" : $"已于 {at} ")}", $"by {by.En}{(at is null ? "" : $" at {at}")}");
         var followUp = rating.FollowUpCaseId is { } id ? await db.Cases.AsNoTracking().Where(c => c.Id == id).Select(c => c.Number).FirstOrDefaultAsync(ct) : null;
         var what = decision == RatingDecision.Reopened
             ? new Text($"重办{(followUp is null ? "" : $"（重办事项 {followUp}）")}", $"reopened{(followUp is null ? "" : $" as follow-up case {followUp}")}")
