@@ -30,6 +30,10 @@ public sealed class CalendarService
 
     public TimeZoneInfo TimeZone { get; }
 
+    /// <summary>A moment as the zone's local time to the minute, <c>yyyy-MM-dd HH:mm</c>: how pages and messages show times.</summary>
+    public string Minute(DateTimeOffset at) =>
+        TimeZoneInfo.ConvertTime(at, TimeZone).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The zone's IANA name (Asia/Shanghai), as browsers know it, also when it was configured by its Windows id.</summary>
     public string TimeZoneName =>
         !TimeZone.HasIanaId && TimeZoneInfo.TryConvertWindowsIdToIanaId(TimeZone.Id, out var iana) ? iana : TimeZone.Id;

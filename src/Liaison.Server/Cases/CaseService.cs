@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
@@ -1096,8 +1095,7 @@ public sealed class CaseService(
     }
 
     /// <summary>A moment as the zone's local time, for a refusal's words.</summary>
-    private string Local(DateTimeOffset at) =>
-        TimeZoneInfo.ConvertTime(at, calendars.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+    private string Local(DateTimeOffset at) => calendars.Minute(at);
 
     /// <summary>How a decision on a part is recorded against its request id: apart from the same decision on the case.</summary>
     private static string PartAction(string action) => "part-" + action;
@@ -1416,7 +1414,8 @@ public sealed class CaseService(
                 $"The handler was reminded at {Local(last.At)}; one reminder per {every.En}: the next may be sent from {Local(shown)}"));
         }
 
-        var whom = part is null ? new Text("经办人", "The handler") : new Text($"{await DepartmentNameAsync(part.DepartmentCode, ct)}（协办）", $"{await DepartmentNameAsync(part.DepartmentCode, ct)} (co-handler)");
+        var department = part is null ? null : await DepartmentNameAsync(part.DepartmentCode, ct);
+        var whom = part is null ? new Text("经办人", "The handler") : new Text($"{department}（协办）", $"{department} (co-handler)");
         return new ServiceError.Conflict(new(
             $"{last.Actor} 已于 {Local(last.At)} 催办{whom.Zh}，{every.Zh}内只催办一次：{Local(shown)} 后可再次催办",
             $"{whom.En} was urged by {last.Actor} at {Local(last.At)}; one urge per {every.En}: the next may be sent from {Local(shown)}"));

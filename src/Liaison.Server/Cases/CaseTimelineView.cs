@@ -251,7 +251,7 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
     }
 
     private string When(DateTimeOffset? at) =>
-        at is { } t ? TimeZoneInfo.ConvertTime(t, calendars.TimeZone).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : "—";
+        at is { } t ? calendars.Minute(t) : "—";
 
     /// <summary>Who the actors and recipients are: officers by account, liaisons by department, the zone leadership by configuration.</summary>
     private async Task<Names> NamesAsync(IReadOnlyList<TimelineEntryDto> entries, IReadOnlyList<Department> departments, string caseNumber, CancellationToken ct)

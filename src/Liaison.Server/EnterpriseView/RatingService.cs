@@ -1,4 +1,3 @@
-using System.Globalization;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
@@ -278,9 +277,7 @@ public sealed class RatingService(
             return new ServiceError.NotAllowed(new("企业没有不满意评价待决定", "There is no unsatisfied rating to decide"));
         }
 
-        var at = rating.DecidedAt is { } t
-            ? TimeZoneInfo.ConvertTime(t, calendars.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
-            : null;
+        var at = rating.DecidedAt is { } t ? calendars.Minute(t) : null;
         var by = new Text(rating.DecidedBy ?? "园区工作人员", rating.DecidedBy ?? "an officer");
         var who = new Text($"{by.Zh} {(at is null ? "已" : $"已于 {at} ")}", $"by {by.En}{(at is null ? "" : $" at {at}")}");
         var followUp = rating.FollowUpCaseId is { } id ? await db.Cases.AsNoTracking().Where(c => c.Id == id).Select(c => c.Number).FirstOrDefaultAsync(ct) : null;

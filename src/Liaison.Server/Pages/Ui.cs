@@ -56,7 +56,7 @@ public sealed class Ui(IHttpContextAccessor accessor, CalendarService calendars)
 
     /// <summary>A moment as the zone's local time, <c>yyyy-MM-dd HH:mm</c>; "—" when there is none.</summary>
     public string When(DateTimeOffset? at) =>
-        at is { } t ? TimeZoneInfo.ConvertTime(t, TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "—";
+        at is { } t ? calendars.Minute(t) : "—";
 
     /// <summary>Like <see cref="When"/>, with seconds.</summary>
     public string WhenExact(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, TimeZone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
