@@ -62,7 +62,64 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
     {
         var names = await NamesAsync(entries, departments, caseNumber, ct);
         var at = joint is { Parts.Count: > 0 } ? DepartmentsAtTheTime(entries, joint, newestFirst) : null;
-        return entries.Select((e, i) => at is null ? Describe(e, names) : Whose(e, Describe(e, names), names, at[i])).ToList();
+        var rows = entries.Select((e, i) => at is null ? Describe(e, names) : Whose(e, Describe(e, names), names, at[i])).ToList();
+        return FoldStatuses(entries, rows, newestFirst);
+    }
+
+    /// <summary>How long after an entry a status change of its thread still reads as that entry's effect.</summary>
+    private static readonly TimeSpan EffectWindow = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A status change is shown on the entry that caused it (签收 … 状态：已签收) instead of as a row of its own: the
+    /// nearest earlier entry of the same thread (the lead's, or one co-handling part's), mails aside, if it is not a
+    /// status change itself and came at most <see cref="EffectWindow"/> before. Otherwise it keeps its row.
+    /// </summary>
+    private static List<TimelineRow> FoldStatuses(IReadOnlyList<TimelineEntryDto> entries, List<TimelineRow> rows, bool newestFirst)
+    {
+        var order = Enumerable.Range(0, entries.Count).ToList();
+        if (newestFirst)
+        {
+            order.Reverse();
+        }
+
+        var folded = new bool[entries.Count];
+        var last = new Dictionary<long, int>(); // the thread's latest entry that may take a status, the lead under key 0
+        foreach (var i in order)
+        {
+            var e = entries[i];
+            var key = e.PartId ?? 0;
+            if (e.Kind == CaseEventKinds.Email)
+            {
+                continue;
+            }
+
+            if (e.Kind != CaseEventKinds.Status)
+            {
+                last[key] = i;
+                continue;
+            }
+
+            if (last.Remove(key, out var cause) && e.At - entries[cause].At <= EffectWindow && StatusOf(e) is { } status)
+            {
+                var now = new Text($"状态：{status.Zh}", $"Status: {status.En}");
+                rows[cause] = rows[cause] with
+                {
+                    Detail = rows[cause].Detail is { } detail ? new Text($"{detail.Zh}；{now.Zh}", $"{detail.En}; {now.En}") : now,
+                };
+                folded[i] = true;
+            }
+        }
+
+        return rows.Where((_, i) => !folded[i]).ToList();
+    }
+
+    /// <summary>A status entry's status in words: the case's, or a co-handling part's.</summary>
+    private static Text? StatusOf(TimelineEntryDto e)
+    {
+        var data = e.Data is { ValueKind: JsonValueKind.Object } d ? d : (JsonElement?)null;
+        return e.PartId is not null && EnumNames.TryParse<PartStatus>(Str(data, "status"), out var part) ? CasePart.Label(part)
+            : e.PartId is null && CaseStatuses.TryParse(Str(data, "status"), out var status) ? CaseStatuses.Label(status)
+            : null;
     }
 
     /// <summary>A joint case's departments today: the lead's, and each co-handling part's by part id.</summary>

@@ -127,9 +127,11 @@ public sealed class CaseLifecycleTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "accept")).StatusCode);
         Assert.Equal("accepted", (await GetCaseAsync(_officer, number)).GetProperty("status").GetString());
-        // The timeline says the new status once, in the reader's language: not the machine's bilingual note besides.
+        // The timeline says the new status once, in the reader's language: not the machine's bilingual note besides,
+        // and on the accept that caused it, not as a row of its own.
         var accepted = await browser.GetStringAsync(link);
-        Assert.Contains("状态变更（已签收）", accepted);
+        Assert.Contains("签收（状态：已签收）", accepted);
+        Assert.DoesNotContain("状态变更", accepted);
         Assert.DoesNotContain("Status: accepted", accepted);
 
         await PostActionAsync(browser, link, "progress", new() { ["note"] = "已现场踏勘" });

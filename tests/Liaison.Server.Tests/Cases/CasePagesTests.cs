@@ -267,6 +267,10 @@ public sealed partial class CasePagesTests : IAsyncLifetime
 
         var page = await browser.GetStringAsync($"/cases/{number}");
         Assert.Equal(["reassign", "cancel"], ActionsOn(page));
+        // The return's row says the status it left the case in; no row of its own repeats it.
+        var timeline = TimelineOf(page);
+        Assert.Matches("<td>退回</td>\\s*<td>\\s*<span>原因：不属于本部门职责；状态：[^<]+</span>", timeline);
+        Assert.DoesNotContain("状态变更", timeline);
         var form = FormOf(page, "reassign");
         Assert.Contains("不属于本部门职责", form);
         Assert.Contains("<option value=\"fgj\">发展和改革局（原部门，坚持原派）</option>", form);
