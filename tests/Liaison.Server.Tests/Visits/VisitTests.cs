@@ -206,6 +206,28 @@ public sealed class VisitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_visit_pages_button_on_a_problem_raised_for_another_department_says_so_and_links_the_case()
+    {
+        var enterpriseId = await RegisterAsync(24, "安岳改选部门测试有限公司");
+        var visit = await LogAsync(_squad, enterpriseId, "2026-03-02", Problem("改选部门的问题"));
+        var visitId = visit.GetProperty("id").GetInt64();
+        var browser = await _app.SignInThroughFormAsync(Squad, OfficerPassword);
+        // The page, open before a colleague raised the problem for another department than it names.
+        var stale = await browser.GetStringAsync($"/visits/{visitId}");
+        var button = FormFor(stale, $"raise-{ProblemId(visit, 0)}") ?? throw new InvalidOperationException(stale);
+        var raised = await ClickAsync(_squad, visit, 0, new { departmentCode = "gdgs" });
+        var number = (await raised.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()!;
+
+        var clicked = await browser.PostAsync($"/visits/{visitId}/problems/{ProblemId(visit, 0)}/case", new FormUrlEncodedContent(button));
+
+        Assert.Equal(HttpStatusCode.Conflict, clicked.StatusCode);
+        var page = await clicked.Content.ReadAsStringAsync();
+        Assert.Contains($"此问题已转为事项 {number}（责任部门：供电公司）", page);
+        Assert.Contains($"<a href=\"/cases/{number}\">查看事项 {number}</a>", page);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Cases.CountAsync(c => c.EnterpriseId == enterpriseId)));
+    }
+
+    [Fact]
     public async Task A_problem_raised_for_two_departments_at_once_becomes_one_case_and_the_other_department_is_told_which()
     {
         var enterpriseId = await RegisterAsync(21, "安岳同时两部门测试有限公司");
