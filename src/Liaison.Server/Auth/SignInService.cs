@@ -28,7 +28,8 @@ public sealed class SignInService(
         // No account's email is longer (the API refuses it); the throttle's key is cut to fit its column.
         account = account.Length > MaxEmailLength ? account[..MaxEmailLength] : account;
         var client = ClientOf(http.HttpContext);
-        if (await throttle.CheckAsync(account, client) is { } wait)
+        // From here the attempt counts as a wrong password (SignInThrottle.AttemptAsync) until it proves right.
+        if (await throttle.AttemptAsync(account, client) is { } wait)
         {
             return new SignInOutcome.Wait(wait);
         }
@@ -38,13 +39,11 @@ public sealed class SignInService(
         {
             // The same hashing work as a real check: the time taken does not tell whether the account exists.
             hasher.VerifyHashedPassword(Nobody, DummyHash, password);
-            await throttle.FailedAsync(account, client);
             return new SignInOutcome.Failed();
         }
 
         if (!await users.CheckPasswordAsync(user, password))
         {
-            await throttle.FailedAsync(account, client);
             return new SignInOutcome.Failed();
         }
 
@@ -52,8 +51,7 @@ public sealed class SignInService(
         if (!await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
         {
             // A deactivated account's own password: its holder is told why, instead of doubting the password. Only who
-            // knows the password learns that the account exists.
-            await throttle.FailedAsync(account, client);
+            // knows the password learns that the account exists. It stays counted as a wrong password.
             return new SignInOutcome.Deactivated();
         }
 
@@ -96,17 +94,25 @@ public sealed class SignInService(
         var account = (user.Email ?? user.Id).ToUpperInvariant();
         var client = ClientOf(http.HttpContext);
         var currentGiven = !v.Errors.ContainsKey("currentPassword");
-        if (currentGiven && await throttle.CheckAsync(account, client) is { } wait)
+        if (currentGiven && await throttle.AttemptAsync(account, client) is { } wait)
         {
             return new PasswordChange.Wait(wait);
         }
 
         if (!v.IsValid)
         {
-            // Nothing changes, but a wrong current password is told too (and counts as a guess, as below).
-            if (currentGiven && !await users.CheckPasswordAsync(user, current!))
+            // Nothing changes, but a wrong current password is told too (and stays counted as a guess, as below); a
+            // right one is taken back from the throttle's counts.
+            if (currentGiven)
             {
-                await WrongCurrentPasswordAsync();
+                if (await users.CheckPasswordAsync(user, current!))
+                {
+                    await throttle.ReleaseAsync(account, client);
+                }
+                else
+                {
+                    WrongCurrentPassword();
+                }
             }
 
             return new PasswordChange.Invalid(v);
@@ -126,6 +132,12 @@ public sealed class SignInService(
             }
         }
 
+        if (!changed.Succeeded && !changed.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
+        {
+            // The current password was right (Identity checks it first): the attempt is not a guess.
+            await throttle.ReleaseAsync(account, client);
+        }
+
         if (changed.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
         {
             // Another session changed the account in between (its password, most likely, at the same moment).
@@ -138,7 +150,7 @@ public sealed class SignInService(
             {
                 if (e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))
                 {
-                    await WrongCurrentPasswordAsync();
+                    WrongCurrentPassword();
                 }
                 else
                 {
@@ -158,11 +170,8 @@ public sealed class SignInService(
 
         return new PasswordChange.Changed();
 
-        async Task WrongCurrentPasswordAsync()
-        {
-            v.Add("currentPassword", "当前密码不正确", "the current password is wrong");
-            await throttle.FailedAsync(account, client);
-        }
+        // Already counted as a guess by the throttle's attempt.
+        void WrongCurrentPassword() => v.Add("currentPassword", "当前密码不正确", "the current password is wrong");
     }
 
     /// <summary>The client's address (the forwarded one only from a trusted proxy, see <see cref="SignInOptions.TrustedProxies"/>).</summary>

@@ -12,9 +12,12 @@ namespace Liaison.Server.Auth;
 /// <see cref="SignInOptions.FreeFailuresPerClient"/> (per client), a client must wait before its next try, twice as long
 /// after each further failure (up to <see cref="SignInOptions.MaxDelay"/>). A client that has signed into the account
 /// before is never made to wait for it: the real user, at their usual desk, is never shut out by someone else's guesses.
-/// A success clears the account's count. The counts and the known clients are rows in PostgreSQL, so every server
-/// process sees the same ones (several nodes do not multiply the allowance) and a restart forgets nothing; only the
-/// per-window attempt limit (<see cref="SignInAttemptLimiter"/>, ASP.NET Core's rate limiter) is per process.
+/// An attempt is counted as a wrong password before its password is checked, in the same locked step that decides it
+/// may go ahead: a burst of guesses sent at once checks no more passwords than the allowance, however many server
+/// processes share it. A right password takes its count back and clears the account's. The counts and the known
+/// clients are rows in PostgreSQL, so every server process sees the same ones (several nodes do not multiply the
+/// allowance) and a restart forgets nothing; only the per-window attempt limit (<see cref="SignInAttemptLimiter"/>,
+/// ASP.NET Core's rate limiter) is per process.
 /// </summary>
 public sealed class SignInThrottle(LiaisonDbContext db, SignInAttemptLimiter limiter, IOptions<SignInOptions> options, TimeProvider clock)
 {
@@ -25,58 +28,81 @@ public sealed class SignInThrottle(LiaisonDbContext db, SignInAttemptLimiter lim
     private readonly SignInOptions _options = options.Value;
 
     /// <summary>
-    /// Null to go ahead with checking the password, otherwise how long the client must wait. Clients that signed into
-    /// the account before always go ahead; others wait out the back-off, then count one attempt in the window.
+    /// Null to go ahead with checking the password, otherwise how long the client must wait (and nothing is counted).
+    /// Clients that signed into the account before always go ahead; others wait out the back-off, then count one
+    /// attempt in the window. An attempt that goes ahead is already counted as a wrong password for the account and the
+    /// client: a right one is told with <see cref="SucceededAsync"/>, a right one whose request was refused for another
+    /// reason with <see cref="ReleaseAsync"/>; a wrong one needs nothing more.
     /// </summary>
-    public async Task<TimeSpan?> CheckAsync(string account, string client, CancellationToken ct = default)
+    public async Task<TimeSpan?> AttemptAsync(string account, string client, CancellationToken ct = default)
     {
-        if (await IsKnownAsync(account, client, ct))
+        var known = await IsKnownAsync(account, client, ct);
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Both counts, created if new, locked until this attempt is counted: concurrent attempts on the account (on any
+        // server process) take their turns here, each seeing the ones before it. Rows are locked in the order they are
+        // listed (the account's first), so two attempts never wait on each other.
+        var counts = await db.Set<SignInFailureCount>().FromSqlInterpolated($"""
+            INSERT INTO sign_in_failures (scope, key, failures, last_failure_at)
+            VALUES ({AccountScope}, {account}, 0, {now}), ({ClientScope}, {client}, 0, {now})
+            ON CONFLICT (scope, key) DO UPDATE SET failures = sign_in_failures.failures
+            RETURNING *
+            """).AsNoTracking().ToListAsync(ct);
+        if (!known)
         {
-            return null;
+            var wait = counts.Select(f => Remaining(f, f.Scope == AccountScope ? _options.FreeFailuresPerAccount : _options.FreeFailuresPerClient, now))
+                .DefaultIfEmpty(TimeSpan.Zero).Max();
+            if ((wait > TimeSpan.Zero ? wait : limiter.Attempt(account)) is { } refused)
+            {
+                await tx.RollbackAsync(ct);
+                return refused;
+            }
         }
 
-        var now = clock.GetUtcNow();
-        var counts = await db.Set<SignInFailureCount>().AsNoTracking()
-            .Where(f => (f.Scope == AccountScope && f.Key == account) || (f.Scope == ClientScope && f.Key == client))
-            .ToListAsync(ct);
-        var wait = counts.Select(f => Remaining(f, f.Scope == AccountScope ? _options.FreeFailuresPerAccount : _options.FreeFailuresPerClient, now))
-            .DefaultIfEmpty(TimeSpan.Zero).Max();
-        return wait > TimeSpan.Zero ? wait : limiter.Attempt(account);
+        var forget = _options.ForgetFailuresAfter;
+        var expired = now - forget;
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE sign_in_failures SET
+              failures = CASE WHEN {now} - last_failure_at > {forget} THEN 1 ELSE failures + 1 END,
+              last_failure_at = {now}
+            WHERE (scope = {AccountScope} AND key = {account}) OR (scope = {ClientScope} AND key = {client});
+            DELETE FROM sign_in_failures WHERE ctid IN
+              (SELECT ctid FROM sign_in_failures WHERE last_failure_at < {expired} LIMIT {ExpiredRowsPerCleanup} FOR UPDATE SKIP LOCKED);
+            """, ct);
+        await tx.CommitAsync(ct);
+        return null;
     }
 
     /// <summary>Whether <paramref name="client"/> has signed into <paramref name="account"/> before (one of its last 20 addresses).</summary>
     public Task<bool> IsKnownAsync(string account, string client, CancellationToken ct = default) =>
         db.Set<SignInKnownClient>().AnyAsync(k => k.Account == account && k.Client == client, ct);
 
-    /// <summary>One more wrong password for the account and the client, in one statement; expired counts are dropped a few at a time.</summary>
-    public async Task FailedAsync(string account, string client, CancellationToken ct = default)
-    {
-        var now = clock.GetUtcNow();
-        var forget = _options.ForgetFailuresAfter;
-        var expired = now - forget;
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO sign_in_failures (scope, key, failures, last_failure_at)
-            VALUES ({AccountScope}, {account}, 1, {now}), ({ClientScope}, {client}, 1, {now})
-            ON CONFLICT (scope, key) DO UPDATE SET
-              failures = CASE WHEN EXCLUDED.last_failure_at - sign_in_failures.last_failure_at > {forget} THEN 1 ELSE sign_in_failures.failures + 1 END,
-              last_failure_at = EXCLUDED.last_failure_at;
-            DELETE FROM sign_in_failures WHERE ctid IN
-              (SELECT ctid FROM sign_in_failures WHERE last_failure_at < {expired} LIMIT {ExpiredRowsPerCleanup});
-            """, ct);
-    }
-
-    /// <summary>Clears the account's count and remembers the client among the account's last 20.</summary>
+    /// <summary>
+    /// The attempt's password was right: the account's count is cleared, the client's attempt taken back, and the client
+    /// remembered among the account's last 20.
+    /// </summary>
     public async Task SucceededAsync(string account, string client, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             DELETE FROM sign_in_failures WHERE scope = {AccountScope} AND key = {account};
+            UPDATE sign_in_failures SET failures = failures - 1 WHERE scope = {ClientScope} AND key = {client} AND failures > 0;
             INSERT INTO sign_in_known_clients (account, client, last_sign_in_at) VALUES ({account}, {client}, {now})
             ON CONFLICT (account, client) DO UPDATE SET last_sign_in_at = EXCLUDED.last_sign_in_at;
             DELETE FROM sign_in_known_clients WHERE account = {account} AND client NOT IN
               (SELECT client FROM sign_in_known_clients WHERE account = {account} ORDER BY last_sign_in_at DESC, client LIMIT {KnownClientsPerAccount});
             """, ct);
     }
+
+    /// <summary>
+    /// The attempt's password was right but its request was refused for another reason (a new password that breaks the
+    /// rules): the attempt is taken back from both counts, nothing else changes.
+    /// </summary>
+    public async Task ReleaseAsync(string account, string client, CancellationToken ct = default) =>
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE sign_in_failures SET failures = failures - 1
+            WHERE ((scope = {AccountScope} AND key = {account}) OR (scope = {ClientScope} AND key = {client})) AND failures > 0
+            """, ct);
 
     private TimeSpan Remaining(SignInFailureCount f, int free, DateTimeOffset now)
     {

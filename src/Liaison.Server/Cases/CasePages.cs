@@ -185,16 +185,23 @@ public static class CasePages
 
         var open = input.ToOpenCase(requestId);
         // A visit's problem raises one case, whoever sends the form first.
-        var opened = input.VisitProblemId is { } problemId
-            ? await visits.RaiseCaseFromFormAsync(problemId, users.GetUserId(user)!, open, ct) switch
-            {
-                { Value: { } raised } => new ServiceResult<Case>(raised.Case, null),
-                var failed => new ServiceResult<Case>(null, failed.Error),
-            }
-            : await cases.OpenAsync(users.GetUserId(user)!, open, ct);
+        ServiceResult<Case> opened;
+        var repeated = false;
+        if (input.VisitProblemId is { } problemId)
+        {
+            var raised = await visits.RaiseCaseFromFormAsync(problemId, users.GetUserId(user)!, open, ct);
+            repeated = raised.Value?.Repeated == true;
+            opened = new ServiceResult<Case>(raised.Value?.Case, raised.Error);
+        }
+        else
+        {
+            opened = await cases.OpenAsync(users.GetUserId(user)!, open, ct);
+        }
+
         if (opened.Value is { } c)
         {
-            return Results.Redirect(CaseUrl(c.Number) + "?done=" + Opened);
+            // A colleague's form for the same problem and department got there first: its case, said to be that.
+            return Results.Redirect(CaseUrl(c.Number) + "?done=" + (repeated ? AlreadyRaised : Opened));
         }
 
         var errors = opened.Error is ServiceError.Invalid invalid ? invalid.Fields : new Validation();

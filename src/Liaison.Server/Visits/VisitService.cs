@@ -148,9 +148,11 @@ public sealed class VisitService(
 
     /// <summary>
     /// Turns a problem into a case (one click): opened for the visit's enterprise, by <paramref name="officerId"/>, with
-    /// the department and category the problem names or <paramref name="input"/> gives. A problem that already raised
-    /// its case answers that case (<see cref="RaisedCase.Repeated"/>): clicking twice, or a hundred times at once,
-    /// opens one case.
+    /// the department and category the problem names or <paramref name="input"/> gives. A problem raises one case. Asked
+    /// again for the department its case went to (clicking twice, or a hundred times at once), it answers that case
+    /// (<see cref="RaisedCase.Repeated"/>); asked for another department, it refuses (<see cref="RaisedForAnother"/>),
+    /// as a second case would be the same problem twice. A request sent again with its request id answers as it did
+    /// the first time.
     /// </summary>
     public async Task<ServiceResult<RaisedCase>> RaiseCaseAsync(long visitId, long problemId, string officerId, RaiseCaseInput input, CancellationToken ct)
     {
@@ -184,13 +186,14 @@ public sealed class VisitService(
         }
 
         var (problem, enterpriseId) = found.Value;
-        if (problem.CaseId is { } existing)
-        {
-            return await RepeatedAsync(existing, ct);
-        }
-
         var department = Validation.Optional(input.DepartmentCode) ?? problem.DepartmentCode;
         var category = Validation.Optional(input.Category) ?? problem.Category;
+        if (problem.CaseId is { } existing && (input.RequestId is null || department is null || category is null))
+        {
+            // With its request id, the open itself tells a replay (the case it opened) from another request.
+            return await RaisedAlreadyAsync(existing, department, ct);
+        }
+
         if (department is null)
         {
             v.Add("departmentCode", "必填：此问题未指定责任部门，请选择", "is required: the problem names no department; choose one");
@@ -206,7 +209,8 @@ public sealed class VisitService(
             return new ServiceError.Invalid(v);
         }
 
-        var open = new CaseService.OpenCase(problem.Title, problem.Description, category, input.Priority, department, null, EnterpriseId: enterpriseId);
+        var open = new CaseService.OpenCase(
+            problem.Title, problem.Description, category, input.Priority, department, null, RequestId: input.RequestId, EnterpriseId: enterpriseId);
         return await OpenAsync(problem, visitId, officerId, open, ct);
     }
 
@@ -223,9 +227,9 @@ public sealed class VisitService(
         }
 
         var (problem, enterpriseId) = found.Value;
-        if (problem.CaseId is { } existing)
+        if (problem.CaseId is { } existing && typed.RequestId is null)
         {
-            return await RepeatedAsync(existing, ct);
+            return await RaisedAlreadyAsync(existing, typed.DepartmentCode, ct);
         }
 
         return await OpenAsync(problem, problem.VisitId, officerId, typed with { Enterprise = null, EnterpriseId = enterpriseId }, ct);
@@ -257,7 +261,13 @@ public sealed class VisitService(
                 db.DiscardChanges();
                 if (await db.Set<VisitProblem>().Where(p => p.Id == problem.Id).Select(p => p.CaseId).SingleAsync(ct) is { } raised)
                 {
-                    return await RepeatedAsync(raised, ct);
+                    if (open.RequestId is null)
+                    {
+                        return await RaisedAlreadyAsync(raised, open.DepartmentCode, ct);
+                    }
+
+                    // Raised now: once more, so that the open tells this request's replay (the case it opened) from another's.
+                    continue;
                 }
 
                 if (attempt == Attempts)
@@ -304,7 +314,7 @@ public sealed class VisitService(
         {
             db.DiscardChanges();
             var caseId = await db.Set<VisitProblem>().Where(p => p.Id == problem.Id).Select(p => p.CaseId).SingleAsync(ct);
-            return await RepeatedAsync(caseId!.Value, ct);
+            return await RaisedAlreadyAsync(caseId!.Value, open.DepartmentCode, ct);
         }
 
         return opened.Error is { } error ? error : new RaisedCase(opened.Value!, false);
@@ -312,8 +322,24 @@ public sealed class VisitService(
 
     private static readonly ServiceError AlreadyRaised = new ServiceError.Conflict(new Text("此问题已转为事项", "this problem has already raised its case"));
 
-    private async Task<RaisedCase> RepeatedAsync(long caseId, CancellationToken ct) =>
-        new(await db.Cases.AsNoTracking().SingleAsync(c => c.Id == caseId, ct), true);
+    /// <summary>
+    /// The problem raised <paramref name="caseId"/> already: asked again for its department (or for none), that case;
+    /// asked for another department, a conflict naming the case and where it went. The case's department now is what
+    /// counts: after a reassignment the problem is with the new one.
+    /// </summary>
+    private async Task<ServiceResult<RaisedCase>> RaisedAlreadyAsync(long caseId, string? department, CancellationToken ct)
+    {
+        var c = await db.Cases.AsNoTracking().SingleAsync(x => x.Id == caseId, ct);
+        if (Validation.Optional(department) is not { } asked || string.Equals(asked, c.DepartmentCode, StringComparison.Ordinal))
+        {
+            return new RaisedCase(c, true);
+        }
+
+        var name = await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct) ?? c.DepartmentCode;
+        return new RaisedForAnother(c.Number, c.DepartmentCode, new Text(
+            $"此问题已转为事项 {c.Number}（责任部门：{name}），一个问题只立一件事项，未再立案；如需其他部门参与，请在该事项中改派或增加协办部门",
+            $"this problem was already raised as case {c.Number} for {name}; a problem raises one case, so nothing was opened. To involve another department, reassign that case or add it as a co-handler"));
+    }
 
     private async Task<ServiceResult<(VisitProblem Problem, long EnterpriseId)>> FindProblemAsync(long? visitId, long problemId, CancellationToken ct)
     {
@@ -459,7 +485,17 @@ public sealed record VisitInput(string? VisitedOn, List<string?>? Officers, stri
 public sealed record VisitProblemInput(string? Title, string? Description, string? DepartmentCode = null, string? Category = null);
 
 /// <summary>Fills or overrides what the problem names; <c>priority</c>: normal (default) or urgent.</summary>
-public sealed record RaiseCaseInput(string? DepartmentCode = null, string? Category = null, string? Priority = null);
+/// <param name="RequestId">
+/// Optional idempotency key: sent again with the same id and content, the answer is the one the first request got; the
+/// id with other content, or used for another request, is refused (409).
+/// </param>
+public sealed record RaiseCaseInput(string? DepartmentCode = null, string? Category = null, string? Priority = null, Guid? RequestId = null);
+
+/// <summary>
+/// A problem asked to raise a case for one department had raised its case for another already (two officers choosing
+/// differently, two tabs, one request per department): nothing was opened; <see cref="CaseNumber"/> is the case it became.
+/// </summary>
+public sealed record RaisedForAnother(string CaseNumber, string DepartmentCode, Text Message) : ServiceError(Message);
 
 /// <param name="Repeated">The problem had raised this case before: nothing was opened now.</param>
 public sealed record RaisedCase(Case Case, bool Repeated);

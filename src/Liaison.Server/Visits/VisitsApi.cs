@@ -59,7 +59,10 @@ public static class VisitsApi
     /// <summary>
     /// Turns a problem into a case, opened and dispatched at once for the visit's enterprise: 201 with the case. The
     /// body (optional) gives the <c>departmentCode</c>, <c>category</c> or <c>priority</c> the problem does not name;
-    /// without a department or category: 400 naming it. A problem raises one case: asking again answers 200 with it.
+    /// without a department or category: 400 naming it. A problem raises one case: asking again for the department it
+    /// went to answers 200 with it; asking for another department is a 409 naming the case and its department, with
+    /// <c>caseNumber</c>, <c>caseUrl</c> (this API) and <c>casePage</c> (the officers' page). With a <c>requestId</c>,
+    /// the same request sent again answers as the first time (201 with the case it opened).
     /// </summary>
     public static async Task<Results<Created<CaseDto>, Ok<CaseDto>, ValidationProblem, NotFoundProblem, ConflictProblem>> RaiseCase(
         long visitId, long problemId, RaiseCaseInput? input, ClaimsPrincipal user, UserManager<LiaisonUser> users, VisitService visits,
@@ -72,6 +75,12 @@ public static class VisitsApi
             {
                 ServiceError.Invalid invalid => Problems.Invalid(invalid.Fields),
                 ServiceError.NotFound notFound => new NotFoundProblem(notFound.Message),
+                RaisedForAnother other => new ConflictProblem(other.Message, new Dictionary<string, object?>
+                {
+                    ["caseNumber"] = other.CaseNumber,
+                    ["caseUrl"] = $"/api/cases/{other.CaseNumber}",
+                    ["casePage"] = CasePages.CaseUrl(other.CaseNumber),
+                }),
                 var error => new ConflictProblem(error!.Message),
             };
         }

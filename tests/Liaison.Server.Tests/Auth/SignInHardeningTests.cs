@@ -65,22 +65,24 @@ public sealed class SignInHardeningTests(AppFixture fixture) : IClassFixture<App
         var (throttle, clock, scope) = Throttle(new Liaison.Server.Auth.SignInOptions { FreeFailuresPerAccount = 3, FreeFailuresPerClient = 100 });
         using var _ = scope;
         await throttle.SucceededAsync("BACKOFF-ACCOUNT", "10.1.0.1");
+        // Each attempt that goes ahead counts as a wrong password until it proves right (none does here).
         for (var i = 0; i < 3; i++)
         {
-            Assert.Null(await throttle.CheckAsync("BACKOFF-ACCOUNT", "10.1.0.66"));
-            await throttle.FailedAsync("BACKOFF-ACCOUNT", "10.1.0.66");
+            Assert.Null(await throttle.AttemptAsync("BACKOFF-ACCOUNT", "10.1.0.66"));
         }
 
-        var first = await throttle.CheckAsync("BACKOFF-ACCOUNT", "10.1.0.66");
-        await throttle.FailedAsync("BACKOFF-ACCOUNT", "10.1.0.66");
-        var second = await throttle.CheckAsync("BACKOFF-ACCOUNT", "10.1.0.66");
+        var first = await throttle.AttemptAsync("BACKOFF-ACCOUNT", "10.1.0.66");
+        clock.Advance(first!.Value);
+        Assert.Null(await throttle.AttemptAsync("BACKOFF-ACCOUNT", "10.1.0.66"));
+        var second = await throttle.AttemptAsync("BACKOFF-ACCOUNT", "10.1.0.66");
 
-        Assert.NotNull(first);
         Assert.True(second > first, $"{second} after {first}");
-        Assert.Null(await throttle.CheckAsync("BACKOFF-ACCOUNT", "10.1.0.1"));
-        Assert.NotNull(await throttle.CheckAsync("BACKOFF-ACCOUNT", "10.1.0.99"));
+        Assert.NotNull(await throttle.AttemptAsync("BACKOFF-ACCOUNT", "10.1.0.99"));
         clock.Advance(second!.Value);
-        Assert.Null(await throttle.CheckAsync("BACKOFF-ACCOUNT", "10.1.0.66"));
+        Assert.Null(await throttle.AttemptAsync("BACKOFF-ACCOUNT", "10.1.0.66"));
+        // The client that signed in before goes ahead even while strangers wait.
+        Assert.NotNull(await throttle.AttemptAsync("BACKOFF-ACCOUNT", "10.1.0.99"));
+        Assert.Null(await throttle.AttemptAsync("BACKOFF-ACCOUNT", "10.1.0.1"));
     }
 
     [Fact]
@@ -90,11 +92,11 @@ public sealed class SignInHardeningTests(AppFixture fixture) : IClassFixture<App
         using var _ = scope;
         for (var i = 0; i < 5; i++)
         {
-            await throttle.FailedAsync("MANY-ACCOUNT" + i, "10.2.0.66");
+            Assert.Null(await throttle.AttemptAsync("MANY-ACCOUNT" + i, "10.2.0.66"));
         }
 
-        Assert.NotNull(await throttle.CheckAsync("MANY-ANOTHER", "10.2.0.66"));
-        Assert.Null(await throttle.CheckAsync("MANY-ANOTHER", "10.2.0.1"));
+        Assert.NotNull(await throttle.AttemptAsync("MANY-ANOTHER", "10.2.0.66"));
+        Assert.Null(await throttle.AttemptAsync("MANY-ANOTHER", "10.2.0.1"));
     }
 
     [Fact]
@@ -112,14 +114,14 @@ public sealed class SignInHardeningTests(AppFixture fixture) : IClassFixture<App
         // Two wrong passwords on each node: four in all, the account's free allowance.
         for (var i = 0; i < 2; i++)
         {
-            await one.FailedAsync("NODES-ACCOUNT", "10.3.0.66");
-            await two.FailedAsync("NODES-ACCOUNT", "10.3.0.66");
+            Assert.Null(await one.AttemptAsync("NODES-ACCOUNT", "10.3.0.66"));
+            Assert.Null(await two.AttemptAsync("NODES-ACCOUNT", "10.3.0.66"));
         }
 
-        Assert.NotNull(await one.CheckAsync("NODES-ACCOUNT", "10.3.0.66"));
-        Assert.NotNull(await two.CheckAsync("NODES-ACCOUNT", "10.3.0.66"));
+        Assert.NotNull(await one.AttemptAsync("NODES-ACCOUNT", "10.3.0.66"));
+        Assert.NotNull(await two.AttemptAsync("NODES-ACCOUNT", "10.3.0.66"));
         Assert.True(await two.IsKnownAsync("NODES-ACCOUNT", "10.3.0.1"));
-        Assert.Null(await two.CheckAsync("NODES-ACCOUNT", "10.3.0.1"));
+        Assert.Null(await two.AttemptAsync("NODES-ACCOUNT", "10.3.0.1"));
     }
 
     [Fact]
@@ -153,6 +155,43 @@ public sealed class SignInHardeningTests(AppFixture fixture) : IClassFixture<App
         Assert.Single(new[] { unknown, wrong, lockedWrong }.Select(Detail).Distinct());
         // Only who knows a deactivated account's password learns that it exists, and why it cannot sign in.
         Assert.StartsWith("账号已停用，请联系管理员", Detail(locked));
+    }
+
+    [Fact]
+    public async Task A_burst_of_wrong_passwords_at_once_checks_no_more_of_them_than_the_free_allowance()
+    {
+        await NewOfficerAsync("burst@test.example");
+        var hasher = new GatedHasher();
+        // Its own address, so the burst's counts touch no other test's client; a stranger to the account.
+        await using var burst = _app.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<IPasswordHasher<LiaisonUser>>(hasher);
+            s.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter>(_ => new FixedClientAddress(IPAddress.Parse("10.44.0.66")));
+        }));
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
+        var client = burst.CreateClient();
+
+        // Twenty at once; every check that gets through is held at the hasher until all twenty are either being checked
+        // or answered, so none of them can finish (and be counted) before the others have asked.
+        var sent = Enumerable.Range(0, 20).Select(i => LoginAsync(client, "burst@test.example", "wrong-password-" + i)).ToList();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (hasher.Held + sent.Count(t => t.IsCompleted) < sent.Count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        hasher.Open();
+        var answers = await Task.WhenAll(sent);
+        var checkedInBurst = hasher.Verifications;
+        var right = await LoginAsync(client, "burst@test.example", "officer-password-1");
+
+        Assert.Equal(new Liaison.Server.Auth.SignInOptions().FreeFailuresPerAccount, checkedInBurst);
+        Assert.Equal(checkedInBurst, answers.Count(a => a.StatusCode == HttpStatusCode.Unauthorized));
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Unauthorized), a => Assert.Equal(HttpStatusCode.TooManyRequests, a.StatusCode));
+        // The right password, from the same stranger while it must wait: refused without being checked.
+        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+        Assert.Equal(checkedInBurst, hasher.Verifications);
     }
 
     [Theory]
@@ -325,6 +364,45 @@ public sealed class SignInHardeningTests(AppFixture fixture) : IClassFixture<App
     }
 
     private Task<string> IdOf(string email) => _app.WithDbAsync(db => Task.FromResult(db.Users.Single(u => u.Email == email).Id));
+
+    /// <summary>Counts password checks and holds each until <see cref="Open"/>.</summary>
+    private sealed class GatedHasher : IPasswordHasher<LiaisonUser>
+    {
+        private readonly PasswordHasher<LiaisonUser> _inner = new();
+        private readonly ManualResetEventSlim _open = new();
+        private int _verifications;
+        private int _held;
+
+        public int Verifications => Volatile.Read(ref _verifications);
+
+        public int Held => Volatile.Read(ref _held);
+
+        public void Open() => _open.Set();
+
+        public string HashPassword(LiaisonUser user, string password) => _inner.HashPassword(user, password);
+
+        public PasswordVerificationResult VerifyHashedPassword(LiaisonUser user, string hashedPassword, string providedPassword)
+        {
+            Interlocked.Increment(ref _verifications);
+            Interlocked.Increment(ref _held);
+            _open.Wait(TimeSpan.FromSeconds(90));
+            return _inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
+        }
+    }
+
+    /// <summary>Every request comes from <paramref name="address"/>.</summary>
+    private sealed class FixedClientAddress(IPAddress address) : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use(nextMiddleware => context =>
+            {
+                context.Connection.RemoteIpAddress = address;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
 
     private sealed class CountingHasher : IPasswordHasher<LiaisonUser>
     {

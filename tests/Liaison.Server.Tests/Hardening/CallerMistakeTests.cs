@@ -629,19 +629,22 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         }
 
         await ProblemAsync(await officer.PostAsync(path, Json("null")), HttpStatusCode.BadRequest);
-        var again = await officer.PostAsync(path, Json("""{"departmentCode":"gdgs","priority":"urgent"}"""));
+        var again = await officer.PostAsync(path, Json("""{"departmentCode":"fgj","priority":"urgent"}"""));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(number, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString());
         Assert.Equal(HttpStatusCode.OK, (await officer.PostAsync(path, null)).StatusCode);
-        // A department deactivated since is still a right request again (it answers the case raised), not a 400.
-        await _app.WithDbAsync(db => db.Departments.Where(d => d.Code == "town-xinglong").ExecuteUpdateAsync(u => u.SetProperty(d => d.Active, false)));
+        // Another department is not the same request again: the problem is that case already, and the answer says so.
+        var elsewhere = await ProblemAsync(await officer.PostAsync(path, Json("""{"departmentCode":"gdgs"}""")), HttpStatusCode.Conflict);
+        Assert.Equal(number, elsewhere.GetProperty("caseNumber").GetString());
+        // The department it went to, deactivated since, is still a right request again (it answers the case raised), not a 400.
+        await _app.WithDbAsync(db => db.Departments.Where(d => d.Code == "fgj").ExecuteUpdateAsync(u => u.SetProperty(d => d.Active, false)));
         try
         {
-            Assert.Equal(HttpStatusCode.OK, (await officer.PostAsync(path, Json("""{"departmentCode":"town-xinglong"}"""))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await officer.PostAsync(path, Json("""{"departmentCode":"fgj"}"""))).StatusCode);
         }
         finally
         {
-            await _app.WithDbAsync(db => db.Departments.Where(d => d.Code == "town-xinglong").ExecuteUpdateAsync(u => u.SetProperty(d => d.Active, true)));
+            await _app.WithDbAsync(db => db.Departments.Where(d => d.Code == "fgj").ExecuteUpdateAsync(u => u.SetProperty(d => d.Active, true)));
         }
 
         Assert.Equal(cases, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));

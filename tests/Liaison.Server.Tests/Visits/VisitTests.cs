@@ -187,6 +187,137 @@ public sealed class VisitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_problem_raised_for_one_department_is_refused_for_another_naming_its_case_and_asked_again_for_the_same_answers_it()
+    {
+        var enterpriseId = await RegisterAsync(20, "安岳两部门测试有限公司");
+        var visit = await LogAsync(_squad, enterpriseId, "2026-03-02", Problem("部门待定的问题", department: null));
+
+        var first = await ClickAsync(_squad, visit, 0, new { departmentCode = "fgj" });
+        var other = await ClickAsync(_squad, visit, 0, new { departmentCode = "gdgs" });
+        var same = await ClickAsync(_squad, visit, 0, new { departmentCode = "fgj" });
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var number = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()!;
+        await AssertRaisedForAnotherAsync(other, number);
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+        Assert.Equal(number, (await same.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString());
+        var c = Assert.Single(await _app.WithDbAsync(db => db.Cases.Where(x => x.EnterpriseId == enterpriseId).ToListAsync()));
+        Assert.Equal("fgj", c.DepartmentCode);
+    }
+
+    [Fact]
+    public async Task The_visit_pages_button_on_a_problem_raised_for_another_department_says_so_and_links_the_case()
+    {
+        var enterpriseId = await RegisterAsync(24, "安岳改选部门测试有限公司");
+        var visit = await LogAsync(_squad, enterpriseId, "2026-03-02", Problem("改选部门的问题"));
+        var visitId = visit.GetProperty("id").GetInt64();
+        var browser = await _app.SignInThroughFormAsync(Squad, OfficerPassword);
+        // The page, open before a colleague raised the problem for another department than it names.
+        var stale = await browser.GetStringAsync($"/visits/{visitId}");
+        var button = FormFor(stale, $"raise-{ProblemId(visit, 0)}") ?? throw new InvalidOperationException(stale);
+        var raised = await ClickAsync(_squad, visit, 0, new { departmentCode = "gdgs" });
+        var number = (await raised.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()!;
+
+        var clicked = await browser.PostAsync($"/visits/{visitId}/problems/{ProblemId(visit, 0)}/case", new FormUrlEncodedContent(button));
+
+        Assert.Equal(HttpStatusCode.Conflict, clicked.StatusCode);
+        var page = await clicked.Content.ReadAsStringAsync();
+        Assert.Contains($"此问题已转为事项 {number}（责任部门：供电公司）", page);
+        Assert.Contains($"<a href=\"/cases/{number}\">查看事项 {number}</a>", page);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Cases.CountAsync(c => c.EnterpriseId == enterpriseId)));
+    }
+
+    [Fact]
+    public async Task A_problem_raised_for_two_departments_at_once_becomes_one_case_and_the_other_department_is_told_which()
+    {
+        var enterpriseId = await RegisterAsync(21, "安岳同时两部门测试有限公司");
+        var visit = await LogAsync(_squad, enterpriseId, "2026-03-02", Problem("同时选了两个部门的问题", department: null));
+
+        // Ten requests for each department, all at once: whichever wins, the other department's are refused.
+        var sent = Enumerable.Range(0, 20).Select(i => (Department: i % 2 == 0 ? "fgj" : "gdgs", Response: ClickAsync(_squad, visit, 0, new { departmentCode = i % 2 == 0 ? "fgj" : "gdgs" }))).ToList();
+        await Task.WhenAll(sent.Select(s => s.Response));
+
+        var c = Assert.Single(await _app.WithDbAsync(db => db.Cases.Where(x => x.EnterpriseId == enterpriseId).ToListAsync()));
+        var won = sent.Where(s => s.Department == c.DepartmentCode).Select(s => s.Response.Result).ToList();
+        Assert.Equal(1, won.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.All(won, r => Assert.True(r.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, r.StatusCode.ToString()));
+        foreach (var lost in sent.Where(s => s.Department != c.DepartmentCode))
+        {
+            await AssertRaisedForAnotherAsync(lost.Response.Result, c.Number);
+        }
+
+        Assert.Equal(1, await _app.WithDbAsync(db => db.CaseEvents.CountAsync(e => e.CaseId == c.Id && e.Kind == "from-visit")));
+    }
+
+    [Fact]
+    public async Task A_raise_sent_again_with_its_request_id_answers_as_the_first_time_and_another_request_for_another_department_is_refused()
+    {
+        var enterpriseId = await RegisterAsync(22, "安岳重放测试有限公司");
+        var visit = await LogAsync(_squad, enterpriseId, "2026-03-02", Problem("带请求编号的问题", department: null));
+        var id = Guid.NewGuid();
+
+        // Sent three times at once with one id (a retry after a lost answer), then once more.
+        var sent = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ClickAsync(_squad, visit, 0, new { departmentCode = "fgj", requestId = id })));
+        var again = await ClickAsync(_squad, visit, 0, new { departmentCode = "fgj", requestId = id });
+        var otherDepartment = await ClickAsync(_squad, visit, 0, new { departmentCode = "gdgs", requestId = Guid.NewGuid() });
+        var idReused = await ClickAsync(_squad, visit, 0, new { departmentCode = "gdgs", requestId = id });
+
+        Assert.All(sent.Append(again), r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var numbers = await Task.WhenAll(sent.Append(again).Select(async r => (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()!));
+        var number = Assert.Single(numbers.Distinct());
+        await AssertRaisedForAnotherAsync(otherDepartment, number);
+        Assert.Equal(HttpStatusCode.Conflict, idReused.StatusCode);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Cases.CountAsync(c => c.EnterpriseId == enterpriseId)));
+    }
+
+    [Fact]
+    public async Task A_second_new_case_form_for_a_raised_problem_naming_another_department_is_refused_above_the_form()
+    {
+        var enterpriseId = await RegisterAsync(23, "安岳两张表单测试有限公司");
+        var visit = await LogAsync(_squad, enterpriseId, "2026-03-02", Problem("两张表单的问题", department: null, category: null));
+        var problemId = ProblemId(visit, 0);
+        var browser = await _app.SignInThroughFormAsync(Squad, OfficerPassword);
+        // Two tabs opened on the form before either was sent.
+        var tabs = await Task.WhenAll(browser.GetStringAsync($"/cases/new?visitProblemId={problemId}"), browser.GetStringAsync($"/cases/new?visitProblemId={problemId}"));
+        Dictionary<string, string> Fields(string form, string department) => new()
+        {
+            ["__RequestVerificationToken"] = TokenIn(form),
+            ["requestId"] = System.Text.RegularExpressions.Regex.Match(form, "name=\"requestId\" value=\"([^\"]+)\"").Groups[1].Value,
+            ["visitProblemId"] = problemId.ToString(),
+            ["enterpriseId"] = enterpriseId.ToString(),
+            ["title"] = "两张表单的问题",
+            ["description"] = "补充说明后派单。",
+            ["category"] = "factor-guarantee",
+            ["priority"] = "normal",
+            ["departmentCode"] = department,
+        };
+
+        var sent = await browser.PostAsync("/cases/new", new FormUrlEncodedContent(Fields(tabs[0], "fgj")));
+        var replayed = await browser.PostAsync("/cases/new", new FormUrlEncodedContent(Fields(tabs[0], "fgj")));
+        var otherTab = await browser.PostAsync("/cases/new", new FormUrlEncodedContent(Fields(tabs[1], "gdgs")));
+
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        var number = (await _squad.GetFromJsonAsync<JsonElement>($"/api/visits/{visit.GetProperty("id")}")).GetProperty("problems")[0].GetProperty("caseNumber").GetString();
+        Assert.Equal($"/cases/{number}?done=opened", sent.Headers.Location!.OriginalString);
+        Assert.Equal($"/cases/{number}?done=opened", replayed.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Conflict, otherTab.StatusCode);
+        var page = await otherTab.Content.ReadAsStringAsync();
+        Assert.Contains($"此问题已转为事项 {number}（责任部门：发展和改革局）", page);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Cases.CountAsync(c => c.EnterpriseId == enterpriseId)));
+    }
+
+    /// <summary>A 409 saying the problem is case <paramref name="number"/> with 发展和改革局 (fgj), with links to it.</summary>
+    private static async Task AssertRaisedForAnotherAsync(HttpResponseMessage response, string number)
+    {
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == HttpStatusCode.Conflict, $"{response.StatusCode} {body}");
+        Assert.Equal(number, body.GetProperty("caseNumber").GetString());
+        Assert.Equal($"/api/cases/{number}", body.GetProperty("caseUrl").GetString());
+        Assert.Equal($"/cases/{number}", body.GetProperty("casePage").GetString());
+        Assert.Contains($"此问题已转为事项 {number}（责任部门：", body.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task A_problem_naming_no_department_is_raised_through_the_prefilled_new_case_form_once()
     {
         var enterpriseId = await RegisterAsync(3, "安岳表单测试有限公司");
@@ -231,7 +362,7 @@ public sealed class VisitTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, resent.StatusCode);
-        Assert.Equal(sent.Headers.Location!.OriginalString.Split('?')[0], resent.Headers.Location!.OriginalString.Split('?')[0]);
+        Assert.Equal(sent.Headers.Location!.OriginalString.Split('?')[0] + "?done=already-raised", resent.Headers.Location!.OriginalString);
         var read = await _squad.GetFromJsonAsync<JsonElement>($"/api/visits/{visit.GetProperty("id")}");
         var number = read.GetProperty("problems")[0].GetProperty("caseNumber").GetString();
         Assert.Equal("/cases/" + number, sent.Headers.Location!.OriginalString.Split('?')[0]);
