@@ -47,6 +47,12 @@ public static class CaseEventKinds
     /// <summary>The officer decided an unsatisfied rating: reopened as a follow-up case (重办), named in the entry.</summary>
     public const string RatingReopened = "rating-reopened";
 
+    /// <summary>
+    /// The lead's entries that count as re-handling (重办): reopened before the close, or after it on the enterprise's
+    /// unsatisfied rating as a follow-up case. The league table counts them, and the case's own count says the same.
+    /// </summary>
+    public static readonly string[] Reopenings = [Reopened, RatingReopened];
+
     /// <summary>The officer decided an unsatisfied rating: closed with a note.</summary>
     public const string RatingClosed = "rating-closed";
 

@@ -266,8 +266,7 @@ public static class LeagueTable
                     case (CaseActions.Extension, false):
                         t.Extensions++;
                         break;
-                    case (CaseEventKinds.Reopened, false):
-                    case (CaseEventKinds.RatingReopened, false):
+                    case (_, false) when CaseEventKinds.Reopenings.Contains(e.Kind):
                         // 重办 before the close, or after it on the enterprise's unsatisfied rating (as a follow-up case):
                         // re-handling, against the department whose round it was.
                         t.Reopenings++;

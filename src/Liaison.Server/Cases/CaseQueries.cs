@@ -528,7 +528,7 @@ public sealed record CaseDto(
             Id = c.EnterpriseId,
         },
         c.PendingExtensionDays is { } days ? new ExtensionRequestDto(days, c.PendingExtensionReason) : null,
-        c.ReturnCount, c.ExtensionCount, c.ReopenCount, c.CreatedAt, c.UpdatedAt,
+        c.ReturnCount, c.ExtensionCount, ReopeningsIn(events), c.CreatedAt, c.UpdatedAt,
         CaseActions.OfficerActions.Where(a => CaseActions.WhyNot(c, a) is null).ToList(),
         events.Select(TimelineEntryDto.From).ToList())
     {
@@ -536,6 +536,13 @@ public sealed record CaseDto(
         NextProgressReportAt = c.Status is CaseStatus.Accepted or CaseStatus.InProgress ? c.NextProgressReportAt : null,
         Basis = DecisionBasis.Of(c),
     };
+
+    /// <summary>
+    /// The lead's re-handlings (重办) as the league table counts them (<see cref="CaseEventKinds.Reopenings"/>): a reopen
+    /// of the resolved case, and a reopen after the close on the enterprise's unsatisfied rating (a follow-up case).
+    /// </summary>
+    private static int ReopeningsIn(IEnumerable<CaseEvent> events) =>
+        events.Count(e => e.PartId is null && CaseEventKinds.Reopenings.Contains(e.Kind));
 }
 
 /// <summary>A co-handling department's part of a joint case, as the officer sees it.</summary>

@@ -96,7 +96,7 @@ public static class LeagueTableQuery
                 coalesce(sum(n) FILTER (WHERE kind = 'resolve' AND NOT part AND on_time AND last), 0)::int AS resolved_on_time,
                 coalesce(sum(n) FILTER (WHERE kind = 'return' AND NOT part), 0)::int AS returns,
                 coalesce(sum(n) FILTER (WHERE kind = 'extension' AND NOT part), 0)::int AS extensions,
-                coalesce(sum(n) FILTER (WHERE kind IN ('reopened', 'rating-reopened') AND NOT part), 0)::int AS reopenings,
+                coalesce(sum(n) FILTER (WHERE kind = ANY({CaseEventKinds.Reopenings}) AND NOT part), 0)::int AS reopenings,
                 coalesce(sum(n) FILTER (WHERE kind = 'insisted' AND NOT part), 0)::int AS insists,
                 coalesce(sum(n) FILTER (WHERE kind = 'dispatched' AND part AND last), 0)::int AS co_received,
                 coalesce(sum(n) FILTER (WHERE kind IN ('accept', 'accept-overdue') AND part AND on_time IS NOT NULL), 0)::int AS co_accepted,

@@ -56,6 +56,12 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
         await AssertAccessibleAsync(page, "workbench");
         await page.GotoAsync("/cases?status=open");
         await AssertAccessibleAsync(page, "case list, open cases");
+        // On a phone the list shows each case as a block and the case page stacks its facts: still one table, one list.
+        await page.SetViewportSizeAsync(375, 667);
+        await AssertAccessibleAsync(page, "case list on a phone");
+        await page.GotoAsync($"/cases/{number}");
+        await AssertAccessibleAsync(page, "case page on a phone");
+        await page.SetViewportSizeAsync(1280, 800);
 
         await page.GotoAsync("/account/password");
         await AssertAccessibleAsync(page, "change password");

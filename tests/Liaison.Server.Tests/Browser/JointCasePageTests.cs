@@ -8,7 +8,7 @@ namespace Liaison.Server.Tests.Browser;
 /// <summary>
 /// A joint case (联办) end to end in Chromium: the officer opens it through /cases/new, a co-handler accepts and submits
 /// its part through its link, and the lead's link page on a phone shows every co-handler's status and the part; the
-/// officer's page of the case fits the phone too, its timeline stacked.
+/// officer's page of the case fits the phone too, its timeline stacked, the part's attachments links as on the lead's page.
 /// </summary>
 public sealed partial class JointCasePageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
@@ -48,7 +48,7 @@ public sealed partial class JointCasePageTests(BrowserFixture fixture) : IClassF
         await page.Locator("form[data-action=accept] button").ClickAsync();
         await Assertions.Expect(page.Locator(".ok")).ToContainTextAsync("已签收");
         await page.Locator("#submit-note").FillAsync("施工许可已核发，无障碍");
-        await page.Locator("#submit-attachments").FillAsync("https://files.example/permit.pdf");
+        await page.Locator("#submit-attachments").FillAsync("https://files.example/permit.pdf\n现场照片.jpg");
         await page.Locator("form[data-action=submit] button").ClickAsync();
         await Assertions.Expect(page.Locator(".ok")).ToBeVisibleAsync();
 
@@ -78,6 +78,12 @@ public sealed partial class JointCasePageTests(BrowserFixture fixture) : IClassF
         await page.GotoAsync("/cases/" + Uri.EscapeDataString(number));
         var timeline = page.Locator("#timeline");
         await Assertions.Expect(timeline).ToContainTextAsync("施工许可已核发，无障碍");
+        // The co-handler's attachments as on the lead's page: the web address a link, the file name text.
+        var submitted = page.Locator("#co-departments tr[data-part=zjj]");
+        await Assertions.Expect(submitted.GetByRole(AriaRole.Link, new() { Name = "https://files.example/permit.pdf" }))
+            .ToHaveAttributeAsync("href", "https://files.example/permit.pdf");
+        await Assertions.Expect(submitted).ToContainTextAsync("现场照片.jpg");
+        await Assertions.Expect(submitted.GetByRole(AriaRole.Link)).ToHaveCountAsync(1);
         await BrowserFixture.AssertFitsPhonesAsync(page);
         foreach (var width in new[] { 320, 390 })
         {

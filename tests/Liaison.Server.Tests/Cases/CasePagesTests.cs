@@ -97,7 +97,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         // Eight days on, both cases are past their resolve deadline: listed as overdue, in red.
         _app.Clock.Advance(TimeSpan.FromDays(8));
         var overdue = await browser.GetStringAsync("/cases?overdue=true");
-        Assert.Contains("<tr class=\"overdue\"", RowOf(overdue, number));
+        Assert.Contains("<tr role=\"row\" class=\"overdue\"", RowOf(overdue, number));
     }
 
     [Theory]
@@ -546,7 +546,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
 
         var page = await browser.GetStringAsync("/cases");
 
-        Assert.Matches("<td>自然资源和规划局[^<]*<span class=\"tag note\" data-co-handlers=\"2\">&#x2B;2 协办</span>", RowOf(page, jointNumber));
+        Assert.Matches("<td role=\"cell\">自然资源和规划局[^<]*<span class=\"tag note\" data-co-handlers=\"2\">&#x2B;2 协办</span>", RowOf(page, jointNumber));
         Assert.DoesNotContain("协办", RowOf(page, single));
         var api = await _api.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/cases");
         var items = api.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("number").GetString()!, i => i.GetProperty("coHandlers").GetInt32());

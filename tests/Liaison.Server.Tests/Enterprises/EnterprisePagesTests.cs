@@ -326,9 +326,9 @@ public sealed partial class EnterprisePagesTests(AppFixture fixture) : IClassFix
             ? m.Value
             : throw new InvalidOperationException($"No row for {number} in:\n{page}");
 
-    /// <summary>The case list's enterprise cell of a row (the enterprise page has no such column).</summary>
+    /// <summary>The case list's enterprise cell of a row, after the number and the title (the enterprise page has no such column).</summary>
     private static string EnterpriseCell(string list, string number) =>
-        Regex.Matches(RowOf(list, number), "<td>.*?</td>", RegexOptions.Singleline)[1] is { } cell ? cell.Value : "";
+        Regex.Matches(RowOf(list, number), "<td[^>]*>.*?</td>", RegexOptions.Singleline)[2] is { } cell ? cell.Value : "";
 
     private static string Squeeze(string html) => Regex.Replace(Regex.Replace(html, @">\s+<", "><"), @"\s+", " ");
 

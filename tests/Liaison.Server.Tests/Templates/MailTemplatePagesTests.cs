@@ -206,8 +206,8 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
 
         var used = VariableGroup(chinese, "used");
         var other = VariableGroup(chinese, "other");
-        Assert.Matches("<h2>本邮件默认模板使用的变量（\\d+ 个）</h2>\\s*<dl class=\"facts stack\" data-variables=\"used\">", chinese);
-        Assert.Matches("<h2>其他可用变量（\\d+ 个）</h2>\\s*<dl class=\"facts stack\" data-variables=\"other\">", chinese);
+        Assert.Matches("<h2>本邮件默认模板使用的变量（\\d+ 个）</h2>\\s*<dl class=\"facts\" data-variables=\"used\">", chinese);
+        Assert.Matches("<h2>其他可用变量（\\d+ 个）</h2>\\s*<dl class=\"facts\" data-variables=\"other\">", chinese);
         Assert.True(chinese.IndexOf("data-variables=\"used\"", StringComparison.Ordinal) < chinese.IndexOf("data-variables=\"other\"", StringComparison.Ordinal));
         Assert.Matches("<dt class=\"wrap\"><code>Case.Title</code></dt>\\s*<dd>事项标题</dd>", used);
         Assert.Matches("<code>CoHandlers.Status</code></dt>\\s*<dd>该部门的办理状态[^<]*for 循环中读取）</dd>", used);
@@ -227,7 +227,7 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
     }
 
     private static string VariableGroup(string page, string group) =>
-        Regex.Match(page, $"<dl class=\"facts stack\" data-variables=\"{group}\">(.*?)</dl>", RegexOptions.Singleline) is { Success: true } m
+        Regex.Match(page, $"<dl class=\"facts\" data-variables=\"{group}\">(.*?)</dl>", RegexOptions.Singleline) is { Success: true } m
             ? m.Groups[1].Value
             : throw new Xunit.Sdk.XunitException($"No '{group}' variables on the page");
 

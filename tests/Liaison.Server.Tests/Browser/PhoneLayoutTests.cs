@@ -1,0 +1,93 @@
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Browser;
+
+/// <summary>
+/// The pages on a narrow phone (375 × 667): the liaison's link page puts each label above what it names, and the
+/// officer's case list shows a case's status and deadline without scrolling sideways.
+/// </summary>
+public sealed partial class PhoneLayoutTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private const int Width = 375;
+
+    [Fact]
+    public Task The_link_page_puts_each_label_above_its_field_and_each_fact_above_its_value() => fixture.RunAsync(async page =>
+    {
+        var app = fixture.App;
+        var number = (await OpenAsync(await app.AsOfficerAsync(), NewCase("zjj"))).GetProperty("number").GetString()!;
+        var link = await DispatchLinkAsync(app, number);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await PostActionAsync(app.Anonymous(), new Uri(link).PathAndQuery, "accept")).StatusCode);
+        await page.SetViewportSizeAsync(Width, 667);
+
+        await page.GotoAsync(link);
+        await Assertions.Expect(page.Locator("form[data-action=extension]")).ToBeVisibleAsync();
+
+        // A form's label is above its field (the days of an extension request, the reason of a return, the notes).
+        var days = await BoxAsync(page.Locator("label[for=extension-days]"));
+        var field = await BoxAsync(page.Locator("#extension-days"));
+        Assert.True(days.Y + days.Height <= field.Y, $"the label ends at {days.Y + days.Height}, below its field's top {field.Y}");
+        var misplaced = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('form label[for]')].filter(l => {
+                const field = document.getElementById(l.htmlFor);
+                return field && l.getBoundingClientRect().bottom > field.getBoundingClientRect().top + 0.5;
+            }).map(l => l.textContent.trim())
+            """);
+        Assert.Empty(misplaced);
+        Assert.True(await page.Locator("form label[for]").CountAsync() >= 4);
+
+        // The case's facts alike: each label above its value, the value as wide as the card.
+        var dt = await BoxAsync(page.Locator("dl.facts dt").First);
+        var dd = await BoxAsync(page.Locator("dl.facts dd").First);
+        Assert.True(dt.Y + dt.Height <= dd.Y, $"the fact's label ends at {dt.Y + dt.Height}, below its value's top {dd.Y}");
+        var beside = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('dl.facts dt')].filter(dt =>
+                dt.nextElementSibling && dt.getBoundingClientRect().bottom > dt.nextElementSibling.getBoundingClientRect().top + 0.5)
+                .map(dt => dt.textContent.trim())
+            """);
+        Assert.Empty(beside);
+        await BrowserFixture.AssertFitsPhonesAsync(page);
+    });
+
+    [Fact]
+    public Task The_case_list_shows_each_cases_status_and_deadline_without_scrolling_sideways() => fixture.RunAsync(async page =>
+    {
+        var officer = await fixture.App.AsOfficerAsync();
+        var number = (await OpenAsync(officer, NewCase("zjj"))).GetProperty("number").GetString()!;
+        await BrowserFixture.SignInAsync(page, "/cases");
+        await page.SetViewportSizeAsync(Width, 667);
+        await page.ReloadAsync();
+
+        var row = page.Locator($"tr[data-case='{number}']");
+        await Assertions.Expect(row.Locator("td[data-status]")).ToHaveTextAsync("已派单，待签收");
+        var due = row.Locator("td").Last;
+        await Assertions.Expect(due).ToContainTextAsync("2026-");
+        foreach (var (what, cell) in new[] { ("number", row.Locator("td").First), ("status", row.Locator("td[data-status]")), ("deadline", due) })
+        {
+            var box = await BoxAsync(cell);
+            Assert.True(box.X >= 0 && box.X + box.Width <= Width, $"the {what} cell spans {box.X}–{box.X + box.Width} px on a {Width} px phone");
+        }
+
+        // Nothing scrolls: neither the page nor the list inside its card.
+        await BrowserFixture.AssertFitsPhonesAsync(page);
+        var widths = await page.Locator("table.cases").Locator("xpath=..").EvaluateAsync<int[]>("e => [e.scrollWidth, e.clientWidth]");
+        Assert.True(widths[0] <= widths[1], $"the list is {widths[0]} px wide in its {widths[1]} px card");
+    });
+
+    private static async Task<LocatorBoundingBoxResult> BoxAsync(ILocator locator) =>
+        await locator.BoundingBoxAsync() ?? throw new InvalidOperationException($"{locator} is not shown");
+
+    /// <summary>The link in the dispatch mail to zjj's handler: to this server, which the browser opens.</summary>
+    private static async Task<string> DispatchLinkAsync(LiaisonApp app, string number)
+    {
+        await app.RelayMailAsync();
+        var mail = app.Smtp!.Received.Single(m => m.Subject!.Contains(number) && m.Subject!.Contains("派单") && m.To.Mailboxes.Any(b => b.Address == "zjj.handler@anyue.example"));
+        var link = Link().Match(mail.TextBody!).Value;
+        Assert.False(string.IsNullOrEmpty(link), "the email carries a link to this server: " + mail.TextBody);
+        return link;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"http://127\.0\.0\.1:\d+/l/[A-Za-z0-9_-]{43}")]
+    private static partial System.Text.RegularExpressions.Regex Link();
+}
