@@ -72,7 +72,8 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
     /// <summary>
     /// A status change is shown on the entry that caused it (签收 … 状态：已签收) instead of as a row of its own: the
     /// nearest earlier entry of the same thread (the lead's, or one co-handling part's), mails aside, if it is not a
-    /// status change itself and came at most <see cref="EffectWindow"/> before. Otherwise it keeps its row.
+    /// status change itself and came at most <see cref="EffectWindow"/> before. Otherwise it keeps its row. A status the
+    /// thread had already (a workflow sets 办理中 again at each progress note) is no change: it is not shown at all.
     /// </summary>
     private static List<TimelineRow> FoldStatuses(IReadOnlyList<TimelineEntryDto> entries, List<TimelineRow> rows, bool newestFirst)
     {
@@ -84,6 +85,7 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
 
         var folded = new bool[entries.Count];
         var last = new Dictionary<long, int>(); // the thread's latest entry that may take a status, the lead under key 0
+        var was = new Dictionary<long, string?>(); // the thread's status as the entries so far left it
         foreach (var i in order)
         {
             var e = entries[i];
@@ -99,6 +101,15 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 continue;
             }
 
+            var code = Str(e.Data is { ValueKind: JsonValueKind.Object } d ? d : null, "status");
+            if (code is not null && was.TryGetValue(key, out var before) && before == code)
+            {
+                last.Remove(key);
+                folded[i] = true;
+                continue;
+            }
+
+            was[key] = code;
             if (last.Remove(key, out var cause) && e.At - entries[cause].At <= EffectWindow && StatusOf(e) is { } status)
             {
                 var now = new Text($"状态：{status.Zh}", $"Status: {status.En}");

@@ -140,13 +140,17 @@ public static class LinkPages
         var events = await db.CaseEvents.AsNoTracking()
             .Where(e => e.CaseId == c.Id && !HiddenFromLiaisons.Contains(e.Kind) && (ownPart == null || e.PartId == null || e.PartId == ownPart)
                 && (!OwnThreadOnly.Contains(e.Kind) || e.PartId == ownPart))
-            .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(TimelineLength).ToListAsync(ct);
+            .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(2 * TimelineLength).ToListAsync(ct);
         var parts = await db.Set<CasePart>().AsNoTracking().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
         // The enterprise's words on its rating are for the lead it rated (and the zone): a co-handler sees the score.
         var rows = await timeline.DescribeAsync(
             events.Select(TimelineEntryDto.From).Select(e => ownPart is not null && e.Kind == CaseEventKinds.EnterpriseRated ? e with { Note = null } : e).ToList(),
             departments, c.Number, ct, new CaseTimelineView.JointDepartments(c.DepartmentCode, parts.ToDictionary(p => p.Id, p => p.DepartmentCode)),
             newestFirst: true);
+        // A status change is told on the entry that caused it, which takes two entries into one row: twice the rows are
+        // read, so that the page still shows its number of rows, and none is a status whose cause was cut off (it is
+        // the oldest read, and at least as many rows come before it).
+        rows = rows.Take(TimelineLength).ToList();
         // The enterprise's contact (name and phone) is for signed-in officers only (DESIGN: enterprises); the liaison
         // reaches the enterprise through the officer who follows the case (全程代办).
         var officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Liaison.Cases.Cases;
 using Liaison.Server.Data;
 using Liaison.Server.Tests.Infrastructure;
@@ -47,6 +48,31 @@ public sealed class CaseLifecycleTests : IAsyncLifetime
         await PostActionAsync(_app.Anonymous(), link, "resolve", new() { ["note"] = "已办结" });
         var resolved = Assert.Single(await MailsAsync(_app, "officer@test.example", number), m => m.Subject!.Contains("办结"));
         Assert.Empty(resolved.ReplyTo.Mailboxes);
+    }
+
+    [Fact]
+    public async Task Progress_notes_do_not_repeat_a_status_the_case_has_and_the_link_page_keeps_its_twelve_rows()
+    {
+        var number = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, Handler, number))));
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        for (var i = 1; i <= 13; i++)
+        {
+            await PostActionAsync(browser, link, "progress", new() { ["note"] = $"第 {i} 次进展" });
+        }
+
+        // The first note put the case in progress; the others changed no status, and say none.
+        var page = await (await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1")).GetStringAsync($"/cases/{number}");
+        Assert.Equal(1, Regex.Count(page, "状态：办理中"));
+        Assert.DoesNotContain("状态变更", page);
+        // The link page shows its twelve latest rows, the statuses on their actions: none a status whose action is cut off.
+        var linkPage = await browser.GetStringAsync(link);
+        var timeline = Regex.Match(linkPage, "<ul class=\"timeline\">.*?</ul>", RegexOptions.Singleline).Value;
+        Assert.Equal(12, Regex.Count(timeline, "<li>"));
+        Assert.DoesNotContain("状态变更", timeline);
+        Assert.Contains("第 13 次进展", timeline);
+        Assert.DoesNotContain("第 1 次进展", timeline);
     }
 
     [Fact]

@@ -42,8 +42,8 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
 
         var page = await _app.Anonymous().GetStringAsync(lead);
 
-        // The co-handler's acceptance says whose it is (it read as the lead's own 签收).
-        Assert.Matches("签收（住房和城乡建设局（协办））", page);
+        // The co-handler's acceptance says whose it is (it read as the lead's own 签收), and its part's new status.
+        Assert.Contains("签收（住房和城乡建设局（协办）；状态：已签收）", page);
     }
 
     [Fact]

@@ -235,7 +235,7 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
         Assert.Contains("住房和城乡建设局（协办）：原因：", newcomerPage);
         Assert.DoesNotContain("生态环境局（协办）：原因：", newcomerPage);
         // The co-handler reads the lead's accept as the lead's, not its own; the header counts say they are the lead's.
-        Assert.True(newcomerPage.Contains("签收（自然资源和规划局（主办））", StringComparison.Ordinal), newcomerPage);
+        Assert.True(newcomerPage.Contains("签收（自然资源和规划局（主办）；状态：已签收）", StringComparison.Ordinal), newcomerPage);
         Assert.Contains("自然资源和规划局（主办）", casePage);
         Assert.Contains("主办退回 / 延期 / 重办", casePage);
         Assert.Contains("<dt>主办部门</dt><dd>自然资源和规划局</dd>", casePage);
