@@ -275,7 +275,10 @@ public sealed class MailTemplateService(
             ReasonLabel = en ? "Not our department's duty" : "不属于本单位职责",
             Note = en ? "Documents A & B are attached." : "材料 A & B 已补齐。",
             ExtensionDays = 5,
+            ExtensionDueIfApproved = Due(12),
             ExtensionApproved = true,
+            ReturnedByDepartmentName = "自然资源和规划局",
+            ReturnNote = en ? "Land use is not ours to decide & needs another bureau." : "用地审批不属于本局职责 & 需其他部门办理。",
             KeyEvent = CaseMailKind.Overdue,
         };
         return kind switch
