@@ -75,7 +75,8 @@ public sealed class CaseMailer(
                 {
                     _ when NoLinkKinds.Contains(kind) => null,
                     LinkRole.Handler or LinkRole.Leader => MintLink(db, c, name, email, culture, role.Value, part),
-                    _ when audience == Audiences.Officer => $"{BaseUrl}/cases/{c.Number}",
+                    // The enterprise's unsatisfied rating is decided in the case page's rating panel.
+                    _ when audience == Audiences.Officer => $"{BaseUrl}/cases/{c.Number}{(kind == CaseMailKind.RatedUnsatisfied ? "#rating" : "")}",
                     _ => null,
                 };
                 // A liaison's (or the zone's) reply goes to the officer who follows the case, not to the system's address.

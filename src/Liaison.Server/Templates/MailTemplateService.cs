@@ -284,6 +284,12 @@ public sealed class MailTemplateService(
         return kind switch
         {
             // The cancellation notice carries the officer's reason and no link: there is nothing more to follow.
+            // The officer reads the enterprise's comment and decides on the case page's rating panel.
+            CaseMailKind.RatedUnsatisfied => sample with
+            {
+                LinkUrl = "https://liaison.example/cases/AYKF-2026-000123#rating",
+                Note = en ? "The voltage is still unstable & the machines cannot start." : "电压仍不稳定 & 设备无法开机。",
+            },
             CaseMailKind.EnterpriseCancelled => sample with
             {
                 RecipientName = en ? "Zhang Min" : "张敏",
