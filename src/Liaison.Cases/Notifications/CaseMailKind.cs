@@ -92,6 +92,12 @@ public static class CaseMailKind
     /// </summary>
     public const string EnterpriseAnswered = "enterprise-answered";
 
+    /// <summary>
+    /// (the officer who follows the case) The enterprise rated the closed case 不满意, with its comment: decide on the case
+    /// page, reopen (重办, a follow-up case) or close with a note to the enterprise (说明后结案).
+    /// </summary>
+    public const string RatedUnsatisfied = "rated-unsatisfied";
+
     /// <summary>(the enterprise's notice contact) The officer cancelled its case (撤销), with the reason given.</summary>
     public const string EnterpriseCancelled = "enterprise-cancelled";
 
@@ -100,15 +106,17 @@ public static class CaseMailKind
         Dispatch, DispatchLeaderCopy, AcceptReminder, DueReminder, Overdue, EscalationZone, ProgressReportDue,
         Returned, ExtensionRequested, ExtensionDecided, Resolved, Reopened, ReassignedAway, Cancelled,
         LeaderReminder, Closed, PartSubmitted, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled,
-        OfficerHandover, HandlerHandover, LeaderHandover, OfficerUrge,
+        OfficerHandover, HandlerHandover, LeaderHandover, OfficerUrge, RatedUnsatisfied,
     ];
 
     /// <summary>
     /// The kinds a workflow's Notify and Escalate may send: not those the host sends itself with a model of their own
-    /// (the enterprise's, the handovers', a key enterprise's copies), which a workflow's mail could not fill.
+    /// (the enterprise's, the handovers', a key enterprise's copies), which a workflow's mail could not fill, nor the
+    /// enterprise's rating, which comes after the case's workflow has ended.
     /// </summary>
     public static IReadOnlyList<string> SentByWorkflows { get; } = All
-        .Except([KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled, OfficerHandover, HandlerHandover, LeaderHandover])
+        .Except([KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled, OfficerHandover, HandlerHandover, LeaderHandover,
+            RatedUnsatisfied])
         .ToList();
 
     /// <summary>Whether a workflow may send <paramref name="kind"/> (<see cref="SentByWorkflows"/>), exactly as written.</summary>
@@ -145,6 +153,7 @@ public static class CaseMailKind
         EnterpriseRate => new("办结请评价（企业）", "Closed, please rate (enterprise)"),
         EnterpriseAnswered => new("评价答复（企业）", "Answer to a rating (enterprise)"),
         EnterpriseCancelled => new("事项撤销（企业）", "Case cancelled (enterprise)"),
+        RatedUnsatisfied => new("企业不满意待决定（园区工作人员）", "Enterprise unsatisfied, please decide (officer)"),
         _ => new(kind, kind),
     };
 }

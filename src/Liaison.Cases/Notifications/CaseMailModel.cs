@@ -74,6 +74,15 @@ public sealed record CaseMailModel
     /// <summary>An insist's round was already overdue when returned: its resolve deadline stays.</summary>
     public bool InsistOverdue { get; init; }
 
+    /// <summary>
+    /// A dispatch after the officer reassigned a returned case, or a co-handler's returned part (改派): the department
+    /// that returned it. Its reason is <see cref="ReasonCode"/>; null for any other dispatch.
+    /// </summary>
+    public string? ReturnedByDepartmentName { get; init; }
+
+    /// <summary>That department's return note (退回说明).</summary>
+    public string? ReturnNote { get; init; }
+
     /// <summary>The acceptance deadline itself is provisional (it may be certain while the resolve deadline is not).</summary>
     public bool AcceptByProvisional { get; init; }
 
@@ -95,6 +104,15 @@ public sealed record CaseMailModel
     public string? Note { get; init; }
 
     public int? ExtensionDays { get; init; }
+
+    /// <summary>
+    /// A pending extension request: the resolve (a co-handler's: submit) deadline it gives if approved, counted as the
+    /// approval counts it (<c>ExtendDeadline.IfApproved</c>). Null when nothing is pending.
+    /// </summary>
+    public DateTimeOffset? ExtensionDueIfApproved { get; init; }
+
+    /// <summary>That date falls in a year whose holiday schedule is not loaded yet, so it may move.</summary>
+    public bool ExtensionDueIfApprovedProvisional { get; init; }
 
     /// <summary>
     /// Joint case, mails to the lead department (主办): each co-handling department and how its part stands, in the

@@ -152,10 +152,11 @@ public sealed partial class CaseMailRenderer
             LinkUrl = "https://liaison.example/l/sample", AcceptBy = DateTimeOffset.UnixEpoch, DueAt = DateTimeOffset.UnixEpoch,
             OriginalDueAt = DateTimeOffset.UnixEpoch, Provisional = true, OverdueWorkingDays = 3, ReasonCode = "not-our-duty",
             ReasonLabel = "不属于本单位职责", Note = "说明", ExtensionDays = 5, ExtensionApproved = true,
+            ExtensionDueIfApproved = DateTimeOffset.UnixEpoch, ExtensionDueIfApprovedProvisional = true,
             LateDepartments = [new("自然资源和规划局", true, DateTimeOffset.UnixEpoch, 3), new("供电公司", false, DateTimeOffset.UnixEpoch, 4)],
             CoHandlers = [new("住房和城乡建设局", PartStatus.Submitted, false), new("供电公司", PartStatus.Dispatched, true)],
             PartDepartmentName = "住房和城乡建设局", PartAttachments = "https://files.example/permit.pdf",
-            KeyEvent = CaseMailKind.Overdue,
+            KeyEvent = CaseMailKind.Overdue, ReturnedByDepartmentName = "发展和改革局", ReturnNote = "应由供电公司办理",
         },
         new() { CaseNumber = "AYKF-2026-000124", Title = "示例", RecipientName = "张三", ExtensionApproved = false },
     ];

@@ -121,9 +121,13 @@ internal static class CaseMailValues
             ("Note", Blank(model.Note)),
             ("Insisted", model.Insisted),
             ("Insist", new (string, object?)[] { ("WorkingDaysLeft", model.InsistWorkingDaysLeft), ("Overdue", model.InsistOverdue) }),
+            // dispatch after a return and reassignment (改派): who returned it; the reason is Reason.
+            ("Return", new (string, object?)[] { ("Department", model.ReturnedByDepartmentName), ("Note", Blank(model.ReturnNote)) }),
             ("Extension", new (string, object?)[]
             {
                 ("Days", model.ExtensionDays),
+                ("DueIfApproved", FormatLocal(model.ExtensionDueIfApproved, timeZone, en)),
+                ("DueIfApprovedProvisional", model.ExtensionDueIfApprovedProvisional),
                 ("Approved", model.ExtensionApproved),
                 ("Decision", model.ExtensionApproved switch
                 {
@@ -192,8 +196,8 @@ internal static class CaseMailValues
         ["Reason"] = new("退回或重办的原因（成员是以它开头的各变量）", "The return or reopen reason (its members are the variables starting with its name)"),
         ["Reason.Code"] = new("原因代码，如 not-our-duty", "The reason's code, e.g. not-our-duty"),
         ["Reason.Label"] = new("原因的文字，如“不属于本单位职责”", "The reason in words"),
-        ["Note"] = new("办理人填写的说明：退回说明、延期理由、办结情况、重办原因、领导留言、协办意见等",
-            "The free text of whoever acted: return note, extension reason, resolution, reopen reason, leader's message, a co-handler's part"),
+        ["Note"] = new("办理人填写的说明：退回说明、延期理由、办结情况、重办原因、领导留言、协办意见、企业不满意时的意见等",
+            "The free text of whoever acted: return note, extension reason, resolution, reopen reason, leader's message, a co-handler's part, an unsatisfied enterprise's comment"),
         ["Insisted"] = new("派单邮件：园区把退回的事项仍派给原部门（坚持原派）时为真",
             "dispatch: true when the officer sent a returned case back to the department that returned it"),
         ["Insist"] = new("坚持原派的期限（成员是以它开头的各变量）", "The insisted dispatch's deadline (its members are the variables starting with its name)"),
@@ -201,8 +205,16 @@ internal static class CaseMailValues
             "Insisted dispatch: the working days left at the return, counted again from today; empty on a fresh clock"),
         ["Insist.Overdue"] = new("坚持原派：退回时已超过办结期限（期限不变）时为真",
             "Insisted dispatch: true when the case was already past its deadline when returned (the deadline stays)"),
+        ["Return"] = new("改派前的退回（成员是以它开头的各变量）", "The return before a reassignment (its members are the variables starting with its name)"),
+        ["Return.Department"] = new("派单邮件：园区把退回的事项改派给新部门时，退回该事项的部门；首次派单和坚持原派为空（退回原因见 Reason.Label）",
+            "dispatch: when the officer reassigned a returned case to a new department, the department that returned it; empty on a first dispatch and an insist (the reason is Reason.Label)"),
+        ["Return.Note"] = new("该部门填写的退回说明", "That department's return note"),
         ["Extension"] = new("延期申请（成员是以它开头的各变量）", "The extension request (its members are the variables starting with its name)"),
         ["Extension.Days"] = new("申请延期的工作日数", "Working days asked for"),
+        ["Extension.DueIfApproved"] = new("延期申请待审批时：批准后的办结期限（协办为提交期限），按工作日历从当前期限起顺延；其他情况为空",
+            "A pending extension request: the resolve (a co-handler's: submit) deadline if approved, the days counted on the working-day calendar after the current one; empty otherwise"),
+        ["Extension.DueIfApprovedProvisional"] = new("批准后的期限为暂定时为真（当年节假日安排尚未公布）",
+            "True when that deadline is provisional (that year's holidays are not published yet)"),
         ["Extension.Approved"] = new("同意时为真，不同意时为假，尚未审批时为空", "True approved, false denied, empty not decided yet"),
         ["Extension.Decision"] = new("审批结果的文字：同意或不同意", "The decision in words: approved or denied"),
     };

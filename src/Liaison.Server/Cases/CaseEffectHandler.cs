@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Digests;
 using Liaison.Cases.Notifications;
@@ -61,6 +62,8 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 // Back to the department of the round that returned it: the officer insisted (坚持原派), and its mail says
                 // so. (Not DepartmentCode: a reassignment sets it to the new department before the workflow dispatches.)
                 var insisted = c.Status == CaseStatus.Returned && c.RoundDepartmentCode == d.Department.Code;
+                // Reassigned after a return (改派): the new department hears which department returned it and why.
+                var answered = c.Status == CaseStatus.Returned && !insisted ? await ReturnAnsweredAsync(db, c.Id, null, ct) : null;
                 if (c.AssignmentRound > 0 || c.RoundStartedAt is not null)
                 {
                     // Links are minted for a round: a case never dispatched (just opened) has none to end.
@@ -73,7 +76,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 c.PendingExtensionDays = null;
                 c.PendingExtensionReason = null;
                 c.UpdatedAt = now;
-                await DispatchAsync(db, c, null, d, now, extras with { Insisted = insisted, InsistClock = d.Insisted }, ct);
+                await DispatchAsync(db, c, null, d, now, WithReturn(extras, answered) with { Insisted = insisted, InsistClock = d.Insisted }, ct);
                 break;
 
             case CaseStatusSet s:
@@ -187,6 +190,9 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         switch (effect)
         {
             case CaseDispatched d:
+                // A returned part reassigned to another department (改派): as the lead's, its mail says who returned it and why.
+                var answered = part.Status == PartStatus.Returned ? await ReturnAnsweredAsync(db, c.Id, part.Id, ct) : null;
+                extras = WithReturn(extras, answered);
                 await EndPartRoundAsync(db, part, now, ct);
                 part.Status = PartStatus.Dispatched;
                 part.PendingExtensionDays = null;
@@ -287,6 +293,34 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
 
         await mailer.SendAsync(db, c, CaseMailKind.Dispatch, [Audiences.Handler], extras, ct, part);
         await mailer.SendAsync(db, c, CaseMailKind.DispatchLeaderCopy, [Audiences.Leader], extras, ct, part);
+    }
+
+    /// <summary>
+    /// The handler's return (退回) of the case, or of the co-handler's part <paramref name="partId"/>, that a reassignment
+    /// answers: the latest, which names the department whose round it ended (scored against it), its note and reason.
+    /// </summary>
+    private static Task<CaseEvent?> ReturnAnsweredAsync(LiaisonDbContext db, long caseId, long? partId, CancellationToken ct) =>
+        db.CaseEvents.AsNoTracking()
+            .Where(e => e.CaseId == caseId && e.PartId == partId && e.Kind == CaseActions.Return)
+            .OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
+            .FirstOrDefaultAsync(ct);
+
+    /// <summary>A dispatch's mail extras with the return it follows (null: a plain dispatch, the extras unchanged).</summary>
+    private static CaseMailer.Extras WithReturn(CaseMailer.Extras extras, CaseEvent? returned)
+    {
+        if (returned is null)
+        {
+            return extras;
+        }
+
+        string? reason = null;
+        if (returned.Data is { } data)
+        {
+            using var json = JsonDocument.Parse(data);
+            reason = json.RootElement.TryGetProperty("reasonCode", out var code) && code.ValueKind == JsonValueKind.String ? code.GetString() : null;
+        }
+
+        return extras with { ReturnedBy = returned.DepartmentCode, ReturnNote = returned.Note, ReasonCode = reason ?? extras.ReasonCode };
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Liaison.Cases.Common;
 using Liaison.Cases.Departments;
 using Liaison.Cases.Notifications;
 using Liaison.Cases.Routing;
+using Liaison.Cases.Routing.Activities;
 using Liaison.Cases.Sla;
 using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
@@ -42,9 +43,11 @@ public sealed class CaseMailer(
     /// <param name="AboutPart">Joint case: the co-handler's part a mail to the lead is about (协办意见已提交).</param>
     /// <param name="Insisted">A dispatch to the department that returned the case, the officer insisting (坚持原派).</param>
     /// <param name="InsistClock">That dispatch's resolve clock ran on from the returned round (null: a fresh one).</param>
+    /// <param name="ReturnedBy">A dispatch after a return and reassignment (改派): the code of the department that returned it.</param>
+    /// <param name="ReturnNote">That department's return note (退回说明).</param>
     public sealed record Extras(string? Note = null, string? ReasonCode = null, int? ExtensionDays = null, bool? ExtensionApproved = null, int? OverdueWorkingDays = null,
         CasePart? AboutPart = null, bool Insisted = false, InsistDeadline? InsistClock = null, bool PartResolvedOver = false,
-        bool PartCaseCancelled = false);
+        bool PartCaseCancelled = false, string? ReturnedBy = null, string? ReturnNote = null);
 
     /// <param name="part">
     /// A co-handler's part of a joint case: its handler and leader get the mail, with links to the part, its deadlines,
@@ -72,7 +75,8 @@ public sealed class CaseMailer(
                 {
                     _ when NoLinkKinds.Contains(kind) => null,
                     LinkRole.Handler or LinkRole.Leader => MintLink(db, c, name, email, culture, role.Value, part),
-                    _ when audience == Audiences.Officer => $"{BaseUrl}/cases/{c.Number}",
+                    // The enterprise's unsatisfied rating is decided in the case page's rating panel.
+                    _ when audience == Audiences.Officer => $"{BaseUrl}/cases/{c.Number}{(kind == CaseMailKind.RatedUnsatisfied ? "#rating" : "")}",
                     _ => null,
                 };
                 // A liaison's (or the zone's) reply goes to the officer who follows the case, not to the system's address.
@@ -151,6 +155,10 @@ public sealed class CaseMailer(
         var officer = (await OfficerAsync(db, c, ct)).Name;
         var calendar = await calendars.GetAsync(ct);
         var now = clock.GetUtcNow();
+        // A request still waiting for the officer: the date it would give, as the approval will count it.
+        var ifApproved = extras is { ExtensionDays: { } days, ExtensionApproved: null } && holder.DueAt is { } current
+            ? ExtendDeadline.IfApproved(calendar, current, days)
+            : null;
         return new CaseMailModel
         {
             CaseNumber = c.Number,
@@ -180,7 +188,11 @@ public sealed class CaseMailer(
             Insisted = extras?.Insisted ?? false,
             InsistWorkingDaysLeft = extras?.InsistClock?.WorkingDaysLeft,
             InsistOverdue = extras?.InsistClock is { WorkingDaysLeft: null },
+            ReturnedByDepartmentName = extras?.ReturnedBy is { } returnedBy ? await DepartmentNameAsync(db, returnedBy, ct) ?? returnedBy : null,
+            ReturnNote = extras?.ReturnedBy is null ? null : extras.ReturnNote,
             ExtensionDays = extras?.ExtensionDays,
+            ExtensionDueIfApproved = ifApproved?.Due,
+            ExtensionDueIfApprovedProvisional = ifApproved?.Provisional == true,
             ExtensionApproved = extras?.ExtensionApproved,
             CoHandlers = part is null ? await CoHandlersAsync(db, c, now, ct) : [],
             PartDepartmentName = extras?.AboutPart is { } about ? await DepartmentNameAsync(db, about.DepartmentCode, ct) : null,

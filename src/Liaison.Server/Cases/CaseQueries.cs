@@ -361,7 +361,7 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             Officer = await OfficerAsync(c.OfficerId, ct),
             // As Liaison.ExtendDeadline will move it: the working days asked, after the current resolve deadline.
             PendingExtension = dto.PendingExtension is { } pending && calendar is not null && c.DueAt is { } due
-                ? IfApproved(pending, calendar.AddWorkingDays(due, pending.Days))
+                ? IfApproved(pending, ExtendDeadline.IfApproved(calendar, due, pending.Days))
                 : dto.PendingExtension,
         };
     }
@@ -590,7 +590,7 @@ public sealed record CoDepartmentDto(
         }
 
         // As Liaison.ExtendDeadline will move it: the working days asked, after the part's current deadline.
-        var after = calendar is not null && p.DueAt is { } due ? calendar.AddWorkingDays(due, days) : null;
+        var after = calendar is not null && p.DueAt is { } due ? ExtendDeadline.IfApproved(calendar, due, days) : null;
         return new PartExtensionRequestDto(days, p.PendingExtensionReason, after?.Due, after?.Due > c.DueAt, after?.Provisional == true);
     }
 }

@@ -1,6 +1,8 @@
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
+using Liaison.Cases.Notifications;
+using Liaison.Cases.Routing;
 using Liaison.Server.Cases;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
@@ -18,7 +20,8 @@ namespace Liaison.Server.EnterpriseView;
 /// once, however many requests race.
 /// </summary>
 public sealed class RatingService(
-    LiaisonDbContext db, CaseService cases, EnterpriseNotices notices, Calendar.CalendarService calendars, TimeProvider clock, IOptions<LiaisonOptions> options)
+    LiaisonDbContext db, CaseService cases, EnterpriseNotices notices, CaseMailer mailer, Calendar.CalendarService calendars, TimeProvider clock,
+    IOptions<LiaisonOptions> options)
 {
     /// <summary>
     /// Whether an enterprise link has ended, as a liaison's does when its round ends: the link grace period
@@ -115,6 +118,13 @@ public sealed class RatingService(
         var label = Ratings.Label(parsed);
         CaseTimeline.Add(db, c, now, CaseEventKinds.EnterpriseRated, RatingEvents.Enterprise, text,
             new { score = Ratings.Name(parsed), label = label.Zh, department = rating.DepartmentCode });
+        if (parsed == RatingScore.Unsatisfied)
+        {
+            // The officer who follows the case hears at once, not only from the next digest: in this commit, so the mail
+            // goes exactly when the rating is recorded (the lock above refuses a second rating, and with it a second mail).
+            await mailer.SendAsync(db, c, CaseMailKind.RatedUnsatisfied, [Audiences.Officer], new CaseMailer.Extras(text), ct);
+        }
+
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return rating;

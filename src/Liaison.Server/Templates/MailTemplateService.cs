@@ -275,12 +275,21 @@ public sealed class MailTemplateService(
             ReasonLabel = en ? "Not our department's duty" : "不属于本单位职责",
             Note = en ? "Documents A & B are attached." : "材料 A & B 已补齐。",
             ExtensionDays = 5,
+            ExtensionDueIfApproved = Due(12),
             ExtensionApproved = true,
+            ReturnedByDepartmentName = "自然资源和规划局",
+            ReturnNote = en ? "Land use is not ours to decide & needs another bureau." : "用地审批不属于本局职责 & 需其他部门办理。",
             KeyEvent = CaseMailKind.Overdue,
         };
         return kind switch
         {
             // The cancellation notice carries the officer's reason and no link: there is nothing more to follow.
+            // The officer reads the enterprise's comment and decides on the case page's rating panel.
+            CaseMailKind.RatedUnsatisfied => sample with
+            {
+                LinkUrl = "https://liaison.example/cases/AYKF-2026-000123#rating",
+                Note = en ? "The voltage is still unstable & the machines cannot start." : "电压仍不稳定 & 设备无法开机。",
+            },
             CaseMailKind.EnterpriseCancelled => sample with
             {
                 RecipientName = en ? "Zhang Min" : "张敏",

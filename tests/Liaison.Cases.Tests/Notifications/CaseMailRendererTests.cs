@@ -406,6 +406,21 @@ public class CaseMailRendererTests
         Assert.Contains("confirm", mail.TextBody);
     }
 
+    [Fact]
+    public void Rated_unsatisfied_gives_the_officer_the_enterprises_comment_or_says_it_wrote_none()
+    {
+        var zh = Renderer.Render(CaseMailKind.RatedUnsatisfied, "zh-CN", Model(m => m with { Note = "电压仍不稳定" }));
+        var en = Renderer.Render(CaseMailKind.RatedUnsatisfied, "en", Model(m => m with { Note = null }));
+
+        Assert.Equal("【企业不满意】AYKF-2026-000123 项目用地报批", zh.Subject);
+        Assert.Contains("安岳柠檬科技有限公司对以下已销号事项的办理结果评价为“不满意”", zh.TextBody);
+        Assert.Contains("企业意见：电压仍不稳定", zh.TextBody);
+        Assert.Contains(LinkUrl, zh.HtmlBody);
+        Assert.Equal("[Enterprise unsatisfied] AYKF-2026-000123 项目用地报批", en.Subject);
+        Assert.Contains("Enterprise's comment: (none given)", en.TextBody);
+        Assert.Contains("reopen it", en.TextBody);
+    }
+
     private static readonly CoHandlerStanding[] CoHandlers =
     [
         new("住房和城乡建设局", PartStatus.Submitted, false),
@@ -674,13 +689,13 @@ public class CaseMailRendererTests
     }
 
     [Fact]
-    public void Kinds_are_the_sixteen_of_the_design_part_submitted_the_key_enterprises_three_the_enterprises_answer_and_cancellation_the_three_handovers_and_the_urging()
+    public void Kinds_are_the_sixteen_of_the_design_part_submitted_the_key_enterprises_three_the_enterprises_answer_and_cancellation_the_three_handovers_the_urging_and_the_unsatisfied_rating()
     {
         Assert.Equal(
             ["dispatch", "dispatch-leader-copy", "accept-reminder", "due-reminder", "overdue", "escalation-zone", "progress-report-due",
              "returned", "extension-requested", "extension-decided", "resolved", "reopened", "reassigned-away", "cancelled", "leader-reminder", "closed",
              "part-submitted", "key-enterprise-update", "enterprise-opened", "enterprise-rate", "enterprise-answered", "enterprise-cancelled", "officer-handover", "handler-handover",
-             "leader-handover", "officer-urge"],
+             "leader-handover", "officer-urge", "rated-unsatisfied"],
             CaseMailKind.All);
     }
 

@@ -114,14 +114,15 @@ public sealed class MailTemplateVariablesTests
     }
 
     [Fact]
-    public void The_shipped_dispatch_mail_reads_the_case_the_link_and_the_co_handlers_status_but_no_extension()
+    public void The_shipped_dispatch_mail_reads_the_case_the_link_the_co_handlers_status_and_the_return_it_follows_but_no_extension()
     {
         var reads = CaseMailRenderer.ShippedReads(CaseMailKind.Dispatch, "zh-CN");
 
-        Assert.Superset(new HashSet<string> { "Case.Title", "Recipient.Name", "Link", "Insisted", "Insist.WorkingDaysLeft", "CoHandlers", "CoHandlers.Status", "Case.AcceptBy" },
+        Assert.Superset(new HashSet<string> { "Case.Title", "Recipient.Name", "Link", "Insisted", "Insist.WorkingDaysLeft", "CoHandlers", "CoHandlers.Status", "Case.AcceptBy",
+                "Return.Department", "Return.Note", "Reason.Label" },
             reads.ToHashSet());
         Assert.DoesNotContain("Extension.Days", reads);
-        Assert.DoesNotContain("Reason.Label", reads);
+        Assert.DoesNotContain("Reason.Code", reads);
         Assert.DoesNotContain("h.Status", reads);
     }
 

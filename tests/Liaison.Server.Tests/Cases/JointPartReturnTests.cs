@@ -101,6 +101,10 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
         // One dispatch, whose link works; the returned department's old link is no longer active.
         var dispatch = Assert.Single(await DispatchMailsAsync("sthjj", number));
         Assert.Contains("请核实环评批复", dispatch.TextBody);
+        // It says which department returned the part, and why.
+        Assert.Contains("此协办任务原派住房和城乡建设局办理，该部门已退回，退回原因：不属于本部门职责。园区现改派贵单位办理。", dispatch.TextBody);
+        Assert.Contains("住房和城乡建设局的退回说明：应由生态环境局核实", dispatch.TextBody);
+        Assert.DoesNotContain("已退回", Assert.Single(await DispatchMailsAsync("gdgs", number)).TextBody);
         var sthjj = PathOf(LinkIn(dispatch));
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, sthjj, "accept")).StatusCode);
         Assert.Equal("accepted", Part(await GetCaseAsync(officer, number), "sthjj").GetProperty("status").GetString());

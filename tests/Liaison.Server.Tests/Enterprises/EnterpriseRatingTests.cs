@@ -381,6 +381,44 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Unsatisfied_mails_the_cases_officer_once_with_the_comment_and_a_link_to_decide()
+    {
+        var enterprise = await RegisterAsync(_officer, 13);
+        var number = await OpenForAsync(_officer, enterprise);
+        var satisfied = await OpenForAsync(_officer, enterprise, title: "满意的事项");
+        await ConfirmAsync(_app, _officer, number);
+        await ConfirmAsync(_app, _officer, satisfied);
+        var path = (await EnterpriseLinksAsync(_app, number))[1].Path;
+        var browser = _app.Anonymous();
+
+        // The same form sent twice at once (a double tap), then again later: one rating, one mail.
+        var form = FormFor(await browser.GetStringAsync(path), "rate")!;
+        form["score"] = "unsatisfied";
+        form["comment"] = "电压仍不稳定，设备无法开机";
+        var posts = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => browser.PostAsync(path, new FormUrlEncodedContent(form))));
+        Assert.Contains(posts, p => p.StatusCode == HttpStatusCode.Redirect);
+        Assert.NotEqual(HttpStatusCode.Redirect, (await RateAsyncRefused(browser, path)).StatusCode);
+        // A satisfied rating needs no decision and mails nobody.
+        Assert.Equal(HttpStatusCode.Redirect, (await RateAsync(browser, (await EnterpriseLinksAsync(_app, satisfied))[1].Path, "satisfied")).StatusCode);
+
+        var mail = Assert.Single(await MailsAsync(_app, "officer@test.example", "【企业不满意】"));
+        Assert.Contains(number, mail.Subject);
+        Assert.Contains("安岳测试柠檬科技有限公司13对以下已销号事项的办理结果评价为“不满意”", mail.TextBody);
+        Assert.Contains("企业意见：电压仍不稳定，设备无法开机", mail.TextBody);
+        Assert.Contains("电压仍不稳定，设备无法开机", mail.HtmlBody);
+        var link = System.Text.RegularExpressions.Regex.Match(mail.TextBody!, @"https?://\S+/cases/\S+").Value;
+        Assert.EndsWith($"/cases/{number}#rating", link);
+        // It opens the decision: the case page's rating panel offers reopen and close.
+        var page = await _officer.GetStringAsync(PathOf(link));
+        Assert.Contains("data-action=\"rating-reopen\"", page);
+        // In the case's thread, and once on its timeline.
+        var dispatch = (await MailsAsync(_app, Handler, number)).Single(m => m.Subject!.StartsWith("【派单"));
+        Assert.Equal(dispatch.MessageId, mail.InReplyTo);
+        Assert.Single((await GetCaseAsync(_officer, number)).GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.Email
+            && e.GetProperty("data").GetProperty("kind").GetString() == "rated-unsatisfied");
+    }
+
+    [Fact]
     public async Task Unsatisfied_lands_on_the_officers_list_and_digest_and_reopening_takes_it_off_once()
     {
         At(3, 2, 10);

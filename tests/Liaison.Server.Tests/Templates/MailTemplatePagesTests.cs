@@ -33,6 +33,9 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         var list = await admin.GetStringAsync("/admin/templates");
         Assert.Contains("href=\"/admin/templates/dispatch/zh-CN\"", list);
         Assert.Contains("href=\"/admin/templates/closed/en\"", list);
+        Assert.Contains("href=\"/admin/templates/rated-unsatisfied/zh-CN\"", list);
+        Assert.Contains("企业不满意待决定（园区工作人员）", list);
+        Assert.Contains("【企业不满意】", await admin.GetStringAsync("/admin/templates/rated-unsatisfied/zh-CN"));
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/admin/templates/no-such-kind/zh-CN")).StatusCode);
         Assert.Contains("href=\"/admin/templates\"", await admin.GetStringAsync("/cases")); // in the admins' navigation
         Assert.DoesNotContain("href=\"/admin/templates\"", await officer.GetStringAsync("/cases"));

@@ -44,6 +44,26 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
     }
 
     [Fact]
+    public async Task The_unsatisfied_rating_notice_previews_in_both_languages_with_the_enterprises_comment()
+    {
+        var admin = await App.AsAdminAsync();
+
+        var zh = await admin.PostAsJsonAsync("/api/mail-templates/rated-unsatisfied/zh-CN/preview", new { });
+        var en = await admin.PostAsJsonAsync("/api/mail-templates/rated-unsatisfied/en/preview", new { });
+
+        Assert.Equal(HttpStatusCode.OK, zh.StatusCode);
+        var zhMail = await zh.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.StartsWith("【企业不满意】", zhMail.GetProperty("subject").GetString());
+        Assert.Contains("企业意见：电压仍不稳定 & 设备无法开机。", zhMail.GetProperty("text").GetString());
+        Assert.Contains("电压仍不稳定 &amp; 设备无法开机", zhMail.GetProperty("html").GetString());
+        Assert.Contains("/cases/AYKF-2026-000123#rating", zhMail.GetProperty("html").GetString());
+        Assert.Equal(HttpStatusCode.OK, en.StatusCode);
+        var enMail = await en.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.StartsWith("[Enterprise unsatisfied]", enMail.GetProperty("subject").GetString());
+        Assert.Contains("Enterprise's comment: The voltage is still unstable", enMail.GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task List_has_every_kind_culture_and_part_and_flags_the_edited_ones()
     {
         var admin = await App.AsAdminAsync();
@@ -52,13 +72,15 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
 
         var list = await admin.GetFromJsonAsync<List<JsonElement>>("/api/mail-templates");
         // The design's sixteen kinds, joint cases' part-submitted, key enterprises' three, the enterprise's answer to its rating
-        // and its cancellation notice, the officer, handler and leader handovers, the officer's urging, the three digests,
-        // the work handover notice and the new account's notice, each in two languages and three parts.
-        Assert.Equal(31 * 2 * 3, list!.Count);
-        Assert.Equal(31 * 2 * 3, list.Select(e => $"{e.GetProperty("kind")}/{e.GetProperty("culture")}/{e.GetProperty("part")}").Distinct().Count());
+        // and its cancellation notice, the officer, handler and leader handovers, the officer's urging, the officer's notice of
+        // an unsatisfied rating, the three digests, the work handover notice and the new account's notice, each in two
+        // languages and three parts.
+        Assert.Equal(32 * 2 * 3, list!.Count);
+        Assert.Equal(32 * 2 * 3, list.Select(e => $"{e.GetProperty("kind")}/{e.GetProperty("culture")}/{e.GetProperty("part")}").Distinct().Count());
         Assert.Equal(["handler-digest", "officer-digest", "league-table", "work-handover", "account-created"],
             list.Select(e => e.GetProperty("kind").GetString()).Distinct().TakeLast(5));
         Assert.Contains(list, e => e.GetProperty("kind").GetString() == "part-submitted" && e.GetProperty("culture").GetString() == "en");
+        Assert.Equal(6, list.Count(e => e.GetProperty("kind").GetString() == "rated-unsatisfied"));
         var edited = Assert.Single(list, e => e.GetProperty("kind").GetString() == "reopened" && e.GetProperty("overridden").GetBoolean());
         Assert.Equal("en", edited.GetProperty("culture").GetString());
         Assert.Equal("text", edited.GetProperty("part").GetString());

@@ -1,3 +1,4 @@
+using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Sla;
 using Liaison.Workflows.Activities;
@@ -19,11 +20,17 @@ public sealed class ExtendDeadline : CaseActivity
             return;
         }
 
-        var deadline = routing.Calendar.AddWorkingDays(due, days);
+        var deadline = IfApproved(routing.Calendar, due, days);
         c.DueAt = deadline.Due;
         c.PendingExtensionDays = null;
         context.AddEffect(new CaseDeadlineChanged(context.ActivityId, deadline, "extension"));
     }
+
+    /// <summary>
+    /// The deadline an approved request for <paramref name="days"/> working days gives: counted after the current
+    /// <paramref name="due"/> one. The one rule for the approval, the officer's page and the request's mail.
+    /// </summary>
+    public static Deadline IfApproved(WorkingCalendar calendar, DateTimeOffset due, int days) => calendar.AddWorkingDays(due, days);
 }
 
 [Activity("Liaison.Reopen", Category = CaseActivity.Category, DisplayNameZh = "重办", DisplayNameEn = "Reopen",
