@@ -39,7 +39,7 @@ public static class AccountPages
                 case SignInOutcome.Wait wait:
                     http.Response.Headers.RetryAfter = SessionSecurity.Seconds(wait.RetryAfter);
                     return PageResults.Page<LoginPage>(
-                        new LoginModel(returnUrl, email, new Text("尝试过于频繁，请稍后再试", "Too many attempts; try again later")),
+                        new LoginModel(returnUrl, email, SignInThrottle.TooManyAttempts(wait.RetryAfter)),
                         StatusCodes.Status429TooManyRequests);
             }
         }
@@ -79,7 +79,7 @@ public static class AccountPages
             case PasswordChange.Wait wait:
                 http.Response.Headers.RetryAfter = SessionSecurity.Seconds(wait.RetryAfter);
                 return PageResults.Page<PasswordPage>(new PasswordModel(false, new Common.ServiceError.Conflict(
-                    new Text("尝试过于频繁，请稍后再试", "Too many attempts; try again later"))) { Required = required }, StatusCodes.Status429TooManyRequests);
+                    SignInThrottle.TooManyAttempts(wait.RetryAfter))) { Required = required }, StatusCodes.Status429TooManyRequests);
             case PasswordChange.Conflict conflict:
                 return PageResults.Page<PasswordPage>(
                     new PasswordModel(false, new Common.ServiceError.Conflict(conflict.Message)) { Required = required }, StatusCodes.Status409Conflict);

@@ -130,7 +130,8 @@ public static class AuthApi
     private static TooManyRequestsProblem Throttled(HttpContext http, TimeSpan wait)
     {
         http.Response.Headers.RetryAfter = SessionSecurity.Seconds(wait);
-        return Problems.TooManyRequests("尝试过于频繁，请稍后再试", "too many attempts; try again later");
+        var words = SignInThrottle.TooManyAttempts(wait);
+        return Problems.TooManyRequests(words.Zh, words.En);
     }
 
     public static async Task<Ok<MeDto>> Me(ClaimsPrincipal principal, UserManager<LiaisonUser> users, UserService accounts, CalendarService calendars)

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Liaison.Cases.Common;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -103,6 +104,20 @@ public sealed class SignInThrottle(LiaisonDbContext db, SignInAttemptLimiter lim
             UPDATE sign_in_failures SET failures = failures - 1
             WHERE ((scope = {AccountScope} AND key = {account}) OR (scope = {ClientScope} AND key = {client})) AND failures > 0
             """, ct);
+
+    /// <summary>
+    /// A refused attempt in words: its password was not checked (a right one too, so its holder does not doubt it), and
+    /// when to try again, in seconds, or in minutes from two minutes on.
+    /// </summary>
+    public static Text TooManyAttempts(TimeSpan wait)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        var minutes = (seconds + 59) / 60;
+        var (zh, en) = seconds < 120
+            ? ($"{seconds} 秒", English.Count(seconds, "second", "seconds"))
+            : ($"{minutes} 分钟", English.Count(minutes, "minute", "minutes"));
+        return new Text($"尝试过于频繁，本次未核对密码，请 {zh}后再试。", $"Too many attempts: the password was not checked. Try again in {en}.");
+    }
 
     private TimeSpan Remaining(SignInFailureCount f, int free, DateTimeOffset now)
     {

@@ -211,7 +211,8 @@ public static class CasePages
             errors.Add("request", InFormWords(error).Message);
         }
 
-        return PageResults.Page<NewCasePage>(await NewCaseModelAsync(input, errors, enterprises, departments, calendars, categories, clock, ct),
+        var model = await NewCaseModelAsync(input, errors, enterprises, departments, calendars, categories, clock, ct);
+        return PageResults.Page<NewCasePage>(model with { RaisedAs = (opened.Error as RaisedForAnother)?.CaseNumber },
             opened.Error is { } refused ? PageResults.StatusOf(refused) : StatusCodes.Status400BadRequest);
     }
 
@@ -555,6 +556,9 @@ public sealed record NewCaseModel(
 
     /// <summary>Suggestions for the credit code field: the register's entries, key enterprises first.</summary>
     public IReadOnlyList<EnterpriseSuggestion> Register { get; init; } = [];
+
+    /// <summary>The case the form's visit problem became meanwhile, for another department: linked above the form.</summary>
+    public string? RaisedAs { get; init; }
 }
 
 /// <param name="DepartmentNames">Every department's name by code, inactive ones too (a part may name one).</param>

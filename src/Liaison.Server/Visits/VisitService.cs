@@ -337,8 +337,8 @@ public sealed class VisitService(
 
         var name = await db.Departments.AsNoTracking().Where(d => d.Code == c.DepartmentCode).Select(d => d.Name).FirstOrDefaultAsync(ct) ?? c.DepartmentCode;
         return new RaisedForAnother(c.Number, c.DepartmentCode, new Text(
-            $"此问题已转为事项 {c.Number}（责任部门：{name}），一个问题只立一件事项，未再立案；如需其他部门参与，请在该事项中改派或增加协办部门",
-            $"this problem was already raised as case {c.Number} for {name}; a problem raises one case, so nothing was opened. To involve another department, reassign that case or add it as a co-handler"));
+            $"此问题已转为事项 {c.Number}（责任部门：{name}），一个问题只立一件事项。如需改由其他部门办理，请在该事项页面改派。",
+            $"This problem was already raised as case {c.Number}, for {name}: a problem raises one case. To have another department handle it, reassign that case on its page."));
     }
 
     private async Task<ServiceResult<(VisitProblem Problem, long EnterpriseId)>> FindProblemAsync(long? visitId, long problemId, CancellationToken ct)

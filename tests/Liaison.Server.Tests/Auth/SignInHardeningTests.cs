@@ -192,6 +192,10 @@ public sealed class SignInHardeningTests(AppFixture fixture) : IClassFixture<App
         // The right password, from the same stranger while it must wait: refused without being checked.
         Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
         Assert.Equal(checkedInBurst, hasher.Verifications);
+        // It says so, and how long to wait: the Retry-After header's time, in words.
+        var wait = (int)right.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
+        var detail = (await right.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.Contains(wait < 120 ? $"尝试过于频繁，本次未核对密码，请 {wait} 秒后再试。" : $"请 {(wait + 59) / 60} 分钟后再试。", detail);
     }
 
     [Theory]

@@ -302,7 +302,8 @@ public sealed class VisitTests : IAsyncLifetime
         Assert.Equal($"/cases/{number}?done=opened", replayed.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.Conflict, otherTab.StatusCode);
         var page = await otherTab.Content.ReadAsStringAsync();
-        Assert.Contains($"此问题已转为事项 {number}（责任部门：发展和改革局）", page);
+        Assert.Contains($"此问题已转为事项 {number}（责任部门：发展和改革局），一个问题只立一件事项。如需改由其他部门办理，请在该事项页面改派。", page);
+        Assert.Contains($"<a href=\"/cases/{number}\" data-raised-as>查看事项 {number}</a>", page); // the case, one click away
         Assert.Equal(1, await _app.WithDbAsync(db => db.Cases.CountAsync(c => c.EnterpriseId == enterpriseId)));
     }
 
