@@ -75,6 +75,36 @@ public sealed partial class PhoneLayoutTests(BrowserFixture fixture) : IClassFix
         Assert.True(widths[0] <= widths[1], $"the list is {widths[0]} px wide in its {widths[1]} px card");
     });
 
+    [Theory]
+    [InlineData("case")]
+    [InlineData("/enterprises")]
+    public Task Tables_an_officer_reads_on_the_go_show_each_row_as_a_card_without_scrolling_sideways(string where) => fixture.RunAsync(async page =>
+    {
+        var officer = await fixture.App.AsOfficerAsync();
+        // A joint case: its co-handling departments' table, with its deadlines and submitted parts.
+        var number = (await OpenAsync(officer, Cases.JointLeadViewTests.JointCase("zjj", ("gdgs", "核实供电线路"), ("fgj", null))))
+            .GetProperty("number").GetString()!;
+        await BrowserFixture.SignInAsync(page, where == "case" ? $"/cases/{number}" : where);
+        await page.SetViewportSizeAsync(Width, 667);
+        await page.ReloadAsync();
+
+        var table = page.Locator("table.cards").First;
+        await Assertions.Expect(table).ToBeVisibleAsync();
+        var widths = await page.Locator("table.cards").EvaluateAllAsync<int[][]>("ts => ts.map(t => [t.parentElement.scrollWidth, t.parentElement.clientWidth])");
+        Assert.All(widths, w => Assert.True(w[0] <= w[1], $"a table is {w[0]} px wide in its {w[1]} px card"));
+        if (where == "case")
+        {
+            // Each cell under its column's name: the submit deadline of a co-handler, in full.
+            var due = page.Locator("#co-departments tr[data-part=gdgs] td[data-label]").Nth(3);
+            Assert.Equal("提交期限：", await due.GetAttributeAsync("data-label"));
+            var box = await BoxAsync(due);
+            Assert.True(box.X >= 0 && box.X + box.Width <= Width, $"the submit deadline spans {box.X}–{box.X + box.Width} px on a {Width} px phone");
+            await Assertions.Expect(due).ToContainTextAsync("2026-");
+        }
+
+        await BrowserFixture.AssertFitsPhonesAsync(page);
+    });
+
     private static async Task<LocatorBoundingBoxResult> BoxAsync(ILocator locator) =>
         await locator.BoundingBoxAsync() ?? throw new InvalidOperationException($"{locator} is not shown");
 
