@@ -61,8 +61,12 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
         JointDepartments? joint = null, bool newestFirst = false)
     {
         var names = await NamesAsync(entries, departments, caseNumber, ct);
-        var at = joint is { Parts.Count: > 0 } ? DepartmentsAtTheTime(entries, joint, newestFirst) : null;
-        var rows = entries.Select((e, i) => at is null ? Describe(e, names) : Whose(e, Describe(e, names), names, at[i])).ToList();
+        // A joint case's entries say whose they are; so do a reassigned case's, whose new department would otherwise
+        // read the one before's 签收 as its own.
+        var shared = joint is { Parts.Count: > 0 };
+        var moved = !shared && entries.Any(e => e.Kind == CaseEventKinds.Reassigned && e.PartId is null);
+        var at = joint is not null && (shared || moved) ? DepartmentsAtTheTime(entries, joint, newestFirst) : null;
+        var rows = entries.Select((e, i) => at is null ? Describe(e, names) : Whose(e, Describe(e, names), names, at[i], shared)).ToList();
         return FoldStatuses(entries, rows, newestFirst);
     }
 
@@ -184,8 +188,10 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
     /// On a joint case an entry says whose it is: a co-handler's (its accept, return, submission…) so the lead's people
     /// do not read it as their own, and the lead's so a co-handler does not read it as its own. A dispatch, a
     /// reassignment and a part's status name their departments already; a close or a cancellation is the whole case's.
+    /// On a reassigned case that has no co-handlers (<paramref name="roles"/> false), the department alone, without
+    /// 主办.
     /// </summary>
-    private static TimelineRow Whose(TimelineEntryDto e, TimelineRow row, Names names, string? code)
+    private static TimelineRow Whose(TimelineEntryDto e, TimelineRow row, Names names, string? code, bool roles)
     {
         var data = e.Data is { ValueKind: JsonValueKind.Object } d ? d : (JsonElement?)null;
         var partStatus = e.Kind is CaseEventKinds.Status && e.PartId is not null && Str(data, "department") is not null;
@@ -198,11 +204,10 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
 
         var department = names.Department(code);
         var (zh, en) = e.PartId is null ? ("主办", "lead") : ("协办", "co-handler");
+        var whose = roles ? new Text($"{department.Zh}（{zh}）", $"{department.En} ({en})") : department;
         return row with
         {
-            Detail = row.Detail is { } detail
-                ? new Text($"{department.Zh}（{zh}）：{detail.Zh}", $"{department.En} ({en}): {detail.En}")
-                : new Text($"{department.Zh}（{zh}）", $"{department.En} ({en})"),
+            Detail = row.Detail is { } detail ? new Text($"{whose.Zh}：{detail.Zh}", $"{whose.En}: {detail.En}") : whose,
         };
     }
 
