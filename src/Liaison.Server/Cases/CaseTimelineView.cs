@@ -102,6 +102,11 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
             if (e.Kind != CaseEventKinds.Status)
             {
                 last[key] = i;
+                if (StatusWithoutEntry.Contains(e.Kind))
+                {
+                    was.Remove(key);
+                }
+
                 continue;
             }
 
@@ -127,6 +132,13 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
 
         return rows.Where((_, i) => !folded[i]).ToList();
     }
+
+    /// <summary>
+    /// Entries whose change of status has no status entry of its own (a dispatch makes the case or part 已派单, a
+    /// cancellation 已撤销…): after one, the thread's status is not known from its entries.
+    /// </summary>
+    private static readonly HashSet<string> StatusWithoutEntry =
+        [CaseEventKinds.Dispatched, CaseEventKinds.Cancelled, CaseEventKinds.PartOverridden, CaseEventKinds.PartDropped];
 
     /// <summary>A status entry's status in words: the case's, or a co-handling part's.</summary>
     private static Text? StatusOf(TimelineEntryDto e)
