@@ -121,10 +121,12 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
             was[key] = code;
             if (last.Remove(key, out var cause) && e.At - entries[cause].At <= EffectWindow && StatusOf(e) is { } status)
             {
-                var now = new Text($"状态：{status.Zh}", $"Status: {status.En}");
+                // Its own detail, or after the cause's (where English goes on in lower case).
                 rows[cause] = rows[cause] with
                 {
-                    Detail = rows[cause].Detail is { } detail ? new Text($"{detail.Zh}；{now.Zh}", $"{detail.En}; {now.En}") : now,
+                    Detail = rows[cause].Detail is { } detail
+                        ? new Text($"{detail.Zh}；状态：{status.Zh}", $"{detail.En}; status: {status.En}")
+                        : new Text($"状态：{status.Zh}", $"Status: {status.En}"),
                 };
                 folded[i] = true;
             }
