@@ -210,8 +210,10 @@ public static class SessionSecurity
             return;
         }
 
+        // The API's answer says the same as the page's, the wait included (a client may not read Retry-After).
         await Problems.TooManyRequests(
-            "尝试过于频繁，请稍后再试", "too many attempts; try again later").ExecuteAsync(http);
+            $"请求过于频繁，这次没有任何改动。请 {seconds} 秒后再试。", $"Too many requests in a short time; this one changed nothing. Try again in {seconds} seconds.")
+            .ExecuteAsync(http);
     }
 
     public static string Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

@@ -43,6 +43,10 @@ public sealed class SignInLimitsTests : IAsyncLifetime
             Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
         }
 
+        // The answer says how long to wait, as the header does.
+        var seconds = (int)answers[6].Headers.RetryAfter!.Delta!.Value.TotalSeconds;
+        Assert.Contains($"请 {seconds} 秒后再试。", await answers[6].Content.ReadAsStringAsync());
+
         // Another client (another address, through the trusted proxy) is not limited by the first one.
         var other = new HttpRequestMessage(HttpMethod.Post, "/api/auth/login") { Content = System.Net.Http.Json.JsonContent.Create(new { email = "ghost5@test.example", password = "whatever-password-1" }) };
         other.Headers.Add("X-Forwarded-For", "10.1.1.7");
