@@ -310,6 +310,25 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         Regex.Match(page, $"<form method=\"post\"[^>]* data-action=\"{action}\".*?</form>", RegexOptions.Singleline) is { Success: true } m
             ? WebUtility.HtmlDecode(m.Value)
             : throw new InvalidOperationException($"No {action} form on the page:\n{page}");
+
+    [Fact]
+    public async Task A_co_handlers_page_says_the_lead_returned_the_case_until_the_officer_chooses_the_lead_again()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var browser = _app.Anonymous();
+        var number = (await OpenAsync(officer, JointCase("zrzyj", ("zjj", "请核实施工许可")))).GetProperty("number").GetString()!;
+        var lead = PathOf(LinkIn(await DispatchMailAsync(Handler("zrzyj"), number)));
+        var co = PathOf(LinkIn(await DispatchMailAsync(Handler("zjj"), number)));
+        await PostActionAsync(browser, co, "accept");
+        Assert.DoesNotContain("已退回园区", await browser.GetStringAsync(co));
+
+        await PostActionAsync(browser, lead, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "不属于本局职责" });
+
+        var page = await browser.GetStringAsync(co);
+        Assert.Contains("<dd data-lead>自然资源和规划局<span class=\"muted\">（已退回园区，等待园区改派主办部门；贵单位协办不受影响）</span></dd>", page);
+        // The part goes on meanwhile: its progress is still offered.
+        Assert.Contains("id=\"progress-title\"", page);
+    }
 }
 
 /// <summary>Joint cases: a late co-handler as the lead sees it, in its reminder mail and on its page (own app: the clock moves).</summary>
