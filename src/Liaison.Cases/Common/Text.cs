@@ -48,6 +48,13 @@ public static class English
     /// <summary>"accepted" → "Accepted": a phrase starting a sentence, cell, badge or option. See <see cref="Text.Capitalized"/>.</summary>
     public static string Capitalize(string phrase) =>
         phrase.Length > 0 && char.IsLower(phrase[0]) ? char.ToUpperInvariant(phrase[0]) + phrase[1..] : phrase;
+
+    /// <summary>
+    /// "Reason: …" → "reason: …": a phrase written to start a sentence, going on after another one. Only a capital that
+    /// starts an ordinary word is lowered (a lower-case letter follows it): "SMS" or "A" stay as they are.
+    /// </summary>
+    public static string GoOn(string phrase) =>
+        phrase.Length > 1 && char.IsUpper(phrase[0]) && char.IsLower(phrase[1]) ? char.ToLowerInvariant(phrase[0]) + phrase[1..] : phrase;
 }
 
 /// <summary>The two cultures Liaison speaks: <c>zh-CN</c> (the default) and <c>en</c>.</summary>
