@@ -113,6 +113,24 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task An_extension_request_withdrawn_by_a_reassignment_reads_between_the_reassignment_and_the_new_dispatch()
+    {
+        var (api, browser) = await OfficerAsync();
+        var number = (await OpenAsync(api)).GetProperty("number").GetString()!;
+        var link = await LinkOfAsync("fgj", number);
+        var handler = _app.Anonymous();
+        await PostActionAsync(handler, link, "accept");
+        await PostActionAsync(handler, link, "extension", new() { ["days"] = "3", ["note"] = "需等待上级审批" });
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "gdgs", note = "改由供电公司办理" })).StatusCode);
+
+        var rows = Rows(await browser.GetStringAsync($"/cases/{number}"));
+        var reassigned = rows.FindIndex(r => r.StartsWith("改派 | ", StringComparison.Ordinal));
+        Assert.True(reassigned >= 0, string.Join("\n", rows));
+        Assert.Equal("延期申请撤回 | 发展和改革局；3 个工作日；园区工作人员已改派", rows[reassigned + 1]);
+        Assert.StartsWith("派单 | 供电公司，第 2 轮；状态：已派单，待签收", rows[reassigned + 2]);
+    }
+
+    [Fact]
     public async Task A_joint_cases_rows_list_a_departments_facts_without_two_colons_and_its_parts_ends_say_their_status()
     {
         var (api, browser) = await OfficerAsync();
