@@ -13,6 +13,12 @@ public readonly record struct Text(string Zh, string En)
     public override string ToString() => $"{Zh} / {En}";
 
     /// <summary>
+    /// The phrase where it stands alone, at the start of a cell, badge, option or sentence: its English with a capital
+    /// (labels such as statuses are written lower-case, for use mid-sentence: "…; status: accepted").
+    /// </summary>
+    public Text Capitalized() => new(Zh, English.Capitalize(En));
+
+    /// <summary>
     /// Reads a message written as <c>"field: 中文 / English"</c> (or without the field) back into its two languages;
     /// a message without " / " is the same in both.
     /// </summary>
@@ -38,6 +44,17 @@ public static class English
 
     /// <summary>The word that agrees with <paramref name="n"/>, without the number: "was" or "were", "is" or "are".</summary>
     public static string Word(long n, string one, string many) => n == 1 ? one : many;
+
+    /// <summary>"accepted" → "Accepted": a phrase starting a sentence, cell, badge or option. See <see cref="Text.Capitalized"/>.</summary>
+    public static string Capitalize(string phrase) =>
+        phrase.Length > 0 && char.IsLower(phrase[0]) ? char.ToUpperInvariant(phrase[0]) + phrase[1..] : phrase;
+
+    /// <summary>
+    /// "Reason: …" → "reason: …": a phrase written to start a sentence, going on after another one. Only a capital that
+    /// starts an ordinary word is lowered (a lower-case letter follows it): "SMS" or "A" stay as they are.
+    /// </summary>
+    public static string GoOn(string phrase) =>
+        phrase.Length > 1 && char.IsUpper(phrase[0]) && char.IsLower(phrase[1]) ? char.ToLowerInvariant(phrase[0]) + phrase[1..] : phrase;
 }
 
 /// <summary>The two cultures Liaison speaks: <c>zh-CN</c> (the default) and <c>en</c>.</summary>

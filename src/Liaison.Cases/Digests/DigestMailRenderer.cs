@@ -306,7 +306,7 @@ public sealed partial class DigestMailRenderer
         ("Title", l.Title),
         ("Enterprise", l.Enterprise),
         ("Department", l.Department),
-        ("Status", (l.PartStatus is { } part ? CasePart.Label(part) : CaseStatuses.Label(l.Status)).In(en ? Cultures.English : Cultures.Chinese)),
+        ("Status", (l.PartStatus is { } part ? CasePart.Label(part) : CaseStatuses.Label(l.Status)).Capitalized().In(en ? Cultures.English : Cultures.Chinese)),
         ("CoHandling", l.PartStatus is not null),
         ("Task", l.Task),
         ("LeadDepartment", l.LeadDepartment),

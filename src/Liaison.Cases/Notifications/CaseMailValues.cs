@@ -83,7 +83,7 @@ internal static class CaseMailValues
             ("CoHandlers", model.CoHandlers.Count == 0 ? null : model.CoHandlers.Select(h => new (string, object?)[]
             {
                 ("Department", h.Department),
-                ("Status", CasePart.Label(h.Status, h.Late).In(culture)),
+                ("Status", CasePart.Label(h.Status, h.Late).Capitalized().In(culture)),
                 ("Late", h.Late),
                 ("Submitted", h.Status == PartStatus.Submitted),
             }).ToArray()),

@@ -75,9 +75,9 @@ public static class CaseExport
         {
             Csv.AppendLine(sb,
             [
-                c.Number, c.Title, c.Enterprise, categoryNames.GetValueOrDefault(c.Category, c.Category), ui.T(CaseStatuses.Label(c.Priority)),
+                c.Number, c.Title, c.Enterprise, categoryNames.GetValueOrDefault(c.Category, c.Category), ui.T(CaseStatuses.Label(c.Priority).Capitalized()),
                 names.GetValueOrDefault(c.Department, c.Department), c.CoHandlers.ToString(CultureInfo.InvariantCulture), c.Handler.Name,
-                ui.T(CaseStatuses.Label(c.Status)), Local(c.AcceptBy), Local(c.DueAt), YesNo(c.Provisional), YesNo(c.Overdue), Local(c.CreatedAt),
+                ui.T(CaseStatuses.Label(c.Status).Capitalized()), Local(c.AcceptBy), Local(c.DueAt), YesNo(c.Provisional), YesNo(c.Overdue), Local(c.CreatedAt),
                 c.EnterpriseCreditCode, officers.GetValueOrDefault(c.OfficerId, c.OfficerId),
             ]);
         }

@@ -67,7 +67,64 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
         var moved = !shared && entries.Any(e => e.Kind == CaseEventKinds.Reassigned && e.PartId is null);
         var at = joint is not null && (shared || moved) ? DepartmentsAtTheTime(entries, joint, newestFirst) : null;
         var rows = entries.Select((e, i) => at is null ? Describe(e, names) : Whose(e, Describe(e, names), names, at[i], shared)).ToList();
-        return FoldStatuses(entries, rows, newestFirst);
+        var order = WithdrawalsAfterTheirCause(entries, newestFirst);
+        return FoldStatuses(order.Select(i => entries[i]).ToList(), order.Select(i => rows[i]).ToList(), newestFirst);
+    }
+
+    /// <summary>
+    /// The entries' order with each extension request's withdrawal (延期申请撤回) moved to just after what withdrew it: the
+    /// 办结, 提交, 退回 or 改派 that made the request lapse is recorded after the withdrawal, in the same moment, yet caused
+    /// it, so it reads first. A withdrawal whose cause is not among the entries stays where it is.
+    /// </summary>
+    private static List<int> WithdrawalsAfterTheirCause(IReadOnlyList<TimelineEntryDto> entries, bool newestFirst)
+    {
+        var chronological = Enumerable.Range(0, entries.Count).ToList();
+        if (newestFirst)
+        {
+            chronological.Reverse();
+        }
+
+        var causeOf = new Dictionary<int, int>(); // a withdrawal's index, its cause's
+        for (var n = 0; n < chronological.Count; n++)
+        {
+            var withdrawal = entries[chronological[n]];
+            if (withdrawal.Kind != CaseEventKinds.ExtensionWithdrawn)
+            {
+                continue;
+            }
+
+            var by = WithdrawnBy(withdrawal);
+            string[] causes = by == CaseActions.Reassign ? [CaseEventKinds.Reassigned, CaseEventKinds.Insisted] : [by];
+            var cause = chronological.Skip(n + 1).Where(i => entries[i].PartId == withdrawal.PartId && causes.Contains(entries[i].Kind)).Take(1).ToList();
+            if (cause is [var c] && entries[c].At - withdrawal.At <= EffectWindow)
+            {
+                causeOf[chronological[n]] = c;
+            }
+        }
+
+        var order = new List<int>(entries.Count);
+        foreach (var i in chronological.Where(i => !causeOf.ContainsKey(i)))
+        {
+            order.Add(i);
+            order.AddRange(causeOf.Where(w => w.Value == i).Select(w => w.Key));
+        }
+
+        if (newestFirst)
+        {
+            order.Reverse();
+        }
+
+        return order;
+    }
+
+    /// <summary>
+    /// The action that withdrew an extension request. Entries from before returns and reassignments withdrew a request
+    /// carry none: those were all finishes, the lead's 办结 or a co-handler's 提交.
+    /// </summary>
+    private static string WithdrawnBy(TimelineEntryDto e)
+    {
+        var data = e.Data is { ValueKind: JsonValueKind.Object } d ? d : (JsonElement?)null;
+        return Str(data, "because") ?? (Str(data, "department") is null ? CaseActions.Resolve : CaseActions.Submit);
     }
 
     /// <summary>How long after an entry a status change of its thread still reads as that entry's effect.</summary>
@@ -75,9 +132,11 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
 
     /// <summary>
     /// A status change is shown on the entry that caused it (签收 … 状态：已签收) instead of as a row of its own: the
-    /// nearest earlier entry of the same thread (the lead's, or one co-handling part's), mails aside, if it is not a
-    /// status change itself and came at most <see cref="EffectWindow"/> before. Otherwise it keeps its row. A status the
-    /// thread had already (a workflow sets 办理中 again at each progress note) is no change: it is not shown at all.
+    /// nearest earlier entry of the same thread (the lead's, or one co-handling part's), mails and withdrawn extension
+    /// requests aside, if it is not a status change itself and came at most <see cref="EffectWindow"/> before. Otherwise
+    /// it keeps its row. A status the thread had already (a workflow sets 办理中 again at each progress note) is no change:
+    /// it is not shown at all. A dispatch, a cancellation and a part's override or drop change the status without a
+    /// status entry: their own rows say the status they leave (派单 … 状态：已派单，待签收), unless the thread had it already.
     /// </summary>
     private static List<TimelineRow> FoldStatuses(IReadOnlyList<TimelineEntryDto> entries, List<TimelineRow> rows, bool newestFirst)
     {
@@ -89,45 +148,60 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
 
         var folded = new bool[entries.Count];
         var last = new Dictionary<long, int>(); // the thread's latest entry that may take a status, the lead under key 0
-        var was = new Dictionary<long, string?>(); // the thread's status as the entries so far left it
+        var was = new Dictionary<long, string>(); // the thread's status as the entries so far left it
         foreach (var i in order)
         {
             var e = entries[i];
             var key = e.PartId ?? 0;
-            if (e.Kind == CaseEventKinds.Email)
+            if (e.Kind is CaseEventKinds.Email or CaseEventKinds.ExtensionWithdrawn)
             {
                 continue;
             }
 
+            var left = StatusLeftBy(e);
             if (e.Kind != CaseEventKinds.Status)
             {
                 last[key] = i;
-                if (StatusWithoutEntry.Contains(e.Kind))
+                if (e.Kind == CaseEventKinds.Reassigned)
                 {
+                    // The new department's dispatch and 签收 are its own: they say the status again.
                     was.Remove(key);
+                }
+
+                if (left is { } own)
+                {
+                    // It changed the status itself: no later entry's status is its effect.
+                    last.Remove(key);
+                    if (!was.TryGetValue(key, out var had) || had != own.Code)
+                    {
+                        rows[i] = WithStatus(rows[i], own.Label);
+                    }
+
+                    was[key] = own.Code;
                 }
 
                 continue;
             }
 
-            var code = Str(e.Data is { ValueKind: JsonValueKind.Object } d ? d : null, "status");
-            if (code is not null && was.TryGetValue(key, out var before) && before == code)
+            if (left is not { } status)
+            {
+                // A status these words do not know: its row stays, and the thread's status is not known after it.
+                was.Remove(key);
+                last.Remove(key);
+                continue;
+            }
+
+            if (was.TryGetValue(key, out var before) && before == status.Code)
             {
                 last.Remove(key);
                 folded[i] = true;
                 continue;
             }
 
-            was[key] = code;
-            if (last.Remove(key, out var cause) && e.At - entries[cause].At <= EffectWindow && StatusOf(e) is { } status)
+            was[key] = status.Code;
+            if (last.Remove(key, out var cause) && e.At - entries[cause].At <= EffectWindow)
             {
-                // Its own detail, or after the cause's (where English goes on in lower case).
-                rows[cause] = rows[cause] with
-                {
-                    Detail = rows[cause].Detail is { } detail
-                        ? new Text($"{detail.Zh}；状态：{status.Zh}", $"{detail.En}; status: {status.En}")
-                        : new Text($"状态：{status.Zh}", $"Status: {status.En}"),
-                };
+                rows[cause] = WithStatus(rows[cause], status.Label);
                 folded[i] = true;
             }
         }
@@ -135,20 +209,43 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
         return rows.Where((_, i) => !folded[i]).ToList();
     }
 
-    /// <summary>
-    /// Entries whose change of status has no status entry of its own (a dispatch makes the case or part 已派单, a
-    /// cancellation 已撤销…): after one, the thread's status is not known from its entries.
-    /// </summary>
-    private static readonly HashSet<string> StatusWithoutEntry =
-        [CaseEventKinds.Dispatched, CaseEventKinds.Cancelled, CaseEventKinds.PartOverridden, CaseEventKinds.PartDropped];
+    /// <summary>A row that says the status its entry left: after its own detail (where English goes on in lower case), or as it.</summary>
+    private static TimelineRow WithStatus(TimelineRow row, Text status) => row with
+    {
+        Detail = row.Detail is { } detail
+            ? new Text($"{detail.Zh}；状态：{status.Zh}", $"{detail.En}; status: {status.En}")
+            : new Text($"状态：{status.Zh}", $"Status: {status.En}"),
+    };
 
-    /// <summary>A status entry's status in words: the case's, or a co-handling part's.</summary>
-    private static Text? StatusOf(TimelineEntryDto e)
+    /// <summary>
+    /// The status an entry leaves its thread in (the case's, or a co-handling part's), as a code to compare and in words:
+    /// a status entry's, or the one a dispatch (已派单), a cancellation (已撤销) or a part's override or drop gives without
+    /// a status entry of its own. Null for an entry that leaves the status as it was, or a status these words do not know.
+    /// </summary>
+    private static (string Code, Text Label)? StatusLeftBy(TimelineEntryDto e)
     {
         var data = e.Data is { ValueKind: JsonValueKind.Object } d ? d : (JsonElement?)null;
-        return e.PartId is not null && EnumNames.TryParse<PartStatus>(Str(data, "status"), out var part) ? CasePart.Label(part)
-            : e.PartId is null && CaseStatuses.TryParse(Str(data, "status"), out var status) ? CaseStatuses.Label(status)
-            : null;
+        if (e.PartId is not null)
+        {
+            PartStatus? part = e.Kind switch
+            {
+                CaseEventKinds.Status => EnumNames.TryParse<PartStatus>(Str(data, "status"), out var s) ? s : null,
+                CaseEventKinds.Dispatched => PartStatus.Dispatched,
+                CaseEventKinds.PartOverridden => PartStatus.Overridden,
+                CaseEventKinds.PartDropped => PartStatus.Dropped,
+                _ => null,
+            };
+            return part is { } p ? (CasePart.Name(p), CasePart.Label(p)) : null;
+        }
+
+        CaseStatus? status = e.Kind switch
+        {
+            CaseEventKinds.Status => CaseStatuses.TryParse(Str(data, "status"), out var s) ? s : null,
+            CaseEventKinds.Dispatched => CaseStatus.Dispatched,
+            CaseEventKinds.Cancelled => CaseStatus.Cancelled,
+            _ => null,
+        };
+        return status is { } c ? (CaseStatuses.Name(c), CaseStatuses.Label(c)) : null;
     }
 
     /// <summary>A joint case's departments today: the lead's, and each co-handling part's by part id.</summary>
@@ -221,7 +318,8 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
         var whose = roles ? new Text($"{department.Zh}（{zh}）", $"{department.En} ({en})") : department;
         return row with
         {
-            Detail = row.Detail is { } detail ? new Text($"{whose.Zh}：{detail.Zh}", $"{whose.En}: {detail.En}") : whose,
+            // A list of facts, as a status after it goes on (…；状态：…): not 部门（协办）：原因：… with two colons.
+            Detail = row.Detail is { } detail ? new Text($"{whose.Zh}；{detail.Zh}", $"{whose.En}; {English.GoOn(detail.En)}") : whose,
         };
     }
 
@@ -260,7 +358,7 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 detail = new Text($"{co.Zh}（协办）：{part.Zh}", $"{co.En} (co-handler): {part.En}");
                 break;
             case CaseEventKinds.Status when CaseStatuses.TryParse(Str(data, "status"), out var status):
-                detail = CaseStatuses.Label(status);
+                detail = CaseStatuses.Label(status).Capitalized();
                 break;
             case CaseEventKinds.Escalated when Str(data, "level") is { } level:
                 detail = CaseEventKinds.EscalationLevel(level);
@@ -299,10 +397,8 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 detail = new Text($"{days} 个工作日", English.Count(days, "working day", "working days"));
                 break;
             case CaseEventKinds.ExtensionWithdrawn:
-                // Entries from before returns and reassignments withdrew a request carry no reason: those were all finishes.
-                var because = Str(data, "because") ?? (Str(data, "department") is null ? CaseActions.Resolve : CaseActions.Submit);
                 var asked = Int(data, "days");
-                var why = CaseActions.Withdrawal(because);
+                var why = CaseActions.Withdrawal(WithdrawnBy(e));
                 detail = asked is { } n
                     ? new Text($"{n} 个工作日；{why.Zh}", $"{English.Count(n, "working day", "working days")}; {why.En}")
                     : why;

@@ -443,8 +443,10 @@ public class CaseMailRendererTests
         var en = Renderer.Render(kind, "en", Model(m => m with { CoHandlers = CoHandlers }));
 
         Assert.Contains("协办部门办理情况：\n- 住房和城乡建设局：已提交\n- 供电公司：超期（待签收）\n- 生态环境局：已签收\n", zh.TextBody);
-        Assert.Contains("Co-handling departments:\n- 住房和城乡建设局: submitted\n- 供电公司: late (awaiting acceptance)\n- 生态环境局: accepted\n", en.TextBody);
+        // A status standing alone as a list item's value or a cell starts with a capital in English.
+        Assert.Contains("Co-handling departments:\n- 住房和城乡建设局: Submitted\n- 供电公司: Late (awaiting acceptance)\n- 生态环境局: Accepted\n", en.TextBody);
         Assert.Contains("font-weight:bold;\">超期（待签收）</td>", zh.HtmlBody);
+        Assert.Contains("font-weight:bold;\">Late (awaiting acceptance)</td>", en.HtmlBody);
         Assert.Contains("color:#047857;\">已提交</td>", zh.HtmlBody);
     }
 

@@ -59,8 +59,8 @@ public sealed class CaseExportTests(AppFixture fixture) : IClassFixture<AppFixtu
         english.Headers.Add("Cookie", "liaison.lang=en");
         var englishLines = (await (await officer.SendAsync(english)).Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n");
         Assert.Contains(",\"Factor guarantee (land, power", englishLines[1]);
-        Assert.Contains("\",normal,", englishLines[1]);
-        Assert.Contains(",dispatched, waiting to be accepted,", englishLines[1].Replace("\"", ""));
+        Assert.Contains("\",Normal,", englishLines[1]);
+        Assert.Contains(",Dispatched, waiting to be accepted,", englishLines[1].Replace("\"", ""));
         Assert.Contains(",no,no,2026-03-02 09:00,", englishLines[1]);
     }
 

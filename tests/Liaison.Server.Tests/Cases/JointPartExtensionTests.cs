@@ -139,7 +139,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         var after = await signedIn.GetStringAsync($"/cases/{number}");
         Assert.Null(FormFor(after, $"part-extension-{partId}"));
         // The part's timeline entry speaks of its submit deadline, not a resolve deadline.
-        Assert.Contains("住房和城乡建设局（协办）：延期已批准，新的提交期限 2026-03-11 18:00", System.Net.WebUtility.HtmlDecode(after));
+        Assert.Contains("住房和城乡建设局（协办）；延期已批准，新的提交期限 2026-03-11 18:00", System.Net.WebUtility.HtmlDecode(after));
 
         // The co-handler is told once, and may submit its part again.
         var decided = Assert.Single(await MailsAsync(_app, Handler("zjj"), "协办延期已同意"), m => m.Subject!.Contains(number));

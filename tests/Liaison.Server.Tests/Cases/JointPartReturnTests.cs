@@ -233,11 +233,11 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
         var newcomerPage = WebUtility.HtmlDecode(await browser.GetStringAsync(await LinkOfAsync("sthjj", number)));
 
         // The return was 住房和城乡建设局's, though the part is 生态环境局's now.
-        Assert.Contains("住房和城乡建设局（协办）：原因：", casePage);
-        Assert.DoesNotContain("生态环境局（协办）：原因：", casePage);
+        Assert.Contains("住房和城乡建设局（协办）；原因：", casePage);
+        Assert.DoesNotContain("生态环境局（协办）；原因：", casePage);
         Assert.Contains("<span>协办由 住房和城乡建设局 改派至 生态环境局</span>", casePage); // the part moved, not the case
-        Assert.Contains("住房和城乡建设局（协办）：原因：", newcomerPage);
-        Assert.DoesNotContain("生态环境局（协办）：原因：", newcomerPage);
+        Assert.Contains("住房和城乡建设局（协办）；原因：", newcomerPage);
+        Assert.DoesNotContain("生态环境局（协办）；原因：", newcomerPage);
         // The co-handler reads the lead's accept as the lead's, not its own; the header counts say they are the lead's.
         Assert.True(newcomerPage.Contains("签收（自然资源和规划局（主办）；状态：已签收）", StringComparison.Ordinal), newcomerPage);
         Assert.Contains("自然资源和规划局（主办）", casePage);
