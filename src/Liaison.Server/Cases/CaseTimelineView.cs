@@ -378,7 +378,9 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 var after = data is { } x && x.TryGetProperty("after", out var a) ? a : (JsonElement?)null;
                 var accept = When(Instant(after, "acceptBy"));
                 var resolve = When(Instant(after, "dueAt"));
-                detail = new Text($"节假日安排已加载，签收期限 {accept}，办结期限 {resolve}", $"Holiday schedule loaded: accept by {accept}, resolve by {resolve}");
+                detail = e.PartId is null
+                    ? new Text($"节假日安排已加载，签收期限 {accept}，办结期限 {resolve}", $"Holiday schedule loaded: accept by {accept}, resolve by {resolve}")
+                    : new Text($"节假日安排已加载，签收期限 {accept}，提交期限 {resolve}", $"Holiday schedule loaded: accept by {accept}, submit by {resolve}");
                 break;
             case CaseEventKinds.Reassigned or CaseEventKinds.Insisted:
                 var from = names.Department(Str(data, "from"));
