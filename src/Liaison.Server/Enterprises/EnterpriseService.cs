@@ -9,6 +9,7 @@ using Liaison.Server.Data;
 using Liaison.Server.EnterpriseView;
 using Liaison.Server.Visits;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace Liaison.Server.Enterprises;
@@ -81,6 +82,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
     public async Task<ServiceResult<RegisteredEnterprise>> CreateAsync(EnterpriseInput input, Actor actor, CancellationToken ct)
     {
         var v = new Validation();
+        await using var tx = await BeginAsync(ct);
         var officers = await FindOfficersAsync(input, ct);
         var read = Read(input, v, officers);
         if (!v.IsValid)
@@ -101,9 +103,11 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         try
         {
             await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
+            await tx.RollbackAsync(ct);
             db.DiscardChanges();
             return await FindByCreditCodeAsync(read.CreditCode, ct) is { } winner
                 ? DuplicateCode(winner)
@@ -116,6 +120,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
     public async Task<ServiceResult<RegisteredEnterprise>> UpdateAsync(long id, EnterpriseInput input, Actor actor, CancellationToken ct)
     {
         var v = new Validation();
+        await using var tx = await BeginAsync(ct);
         var officers = await FindOfficersAsync(input, ct);
         var read = Read(input, v, officers);
         if (!v.IsValid)
@@ -143,9 +148,11 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         try
         {
             await SaveHandingOverAsync(replaced ? [enterprise] : [], ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
+            await tx.RollbackAsync(ct);
             db.DiscardChanges();
             return await FindByCreditCodeAsync(read.CreditCode, ct) is { } winner && winner.Id != id
                 ? DuplicateCode(winner)
@@ -160,27 +167,37 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
     }
 
     /// <summary>
-    /// Saves the unit of work; where an entry's notice contact was replaced, in the same transaction the new contact is
-    /// mailed a link to each case it follows (the former contact's links ended with the change).
+    /// Begins a change of the register, holding off account changes (<see cref="Accounts.LockChangesAsync"/>, shared) until
+    /// it commits: the officers it names are read after a deactivation committing meanwhile (which then names none of
+    /// them), and a deactivation's handover (<see cref="Handover.MoveAsync"/>) waits and then sees the entry as it ended
+    /// up, so no chief or squad place goes to a deactivated account and the handover's mail names only what it moved.
+    /// </summary>
+    private async Task<IDbContextTransaction> BeginAsync(CancellationToken ct)
+    {
+        var tx = await db.Database.BeginTransactionAsync(ct);
+        await Accounts.LockChangesAsync(db, shared: true, ct);
+        return tx;
+    }
+
+    /// <summary>
+    /// Saves the unit of work in the caller's transaction (<see cref="BeginAsync"/>); where an entry's notice contact was
+    /// replaced, the new contact is mailed a link to each case it follows (the former contact's links ended with the change).
     /// </summary>
     private async Task SaveHandingOverAsync(IReadOnlyList<RegisteredEnterprise> replaced, CancellationToken ct)
     {
+        // The new contacts are inserted first: each link names its contact's row.
+        await db.SaveChangesAsync(ct);
         if (replaced.Count == 0)
         {
-            await db.SaveChangesAsync(ct);
             return;
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // The new contacts are inserted first: each link names its contact's row.
-        await db.SaveChangesAsync(ct);
         foreach (var enterprise in replaced)
         {
             await notices.HandOverAsync(db, enterprise, ct);
         }
 
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
     }
 
     /// <summary>
