@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
@@ -134,6 +135,12 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
             return NotFound(id);
         }
 
+        // Saved from a form (or a read) of the entry as it was before someone else's save: that save would be lost.
+        if (Validation.Optional(input.Basis) is { } seen && seen != BasisOf(enterprise))
+        {
+            return new ServiceError.Conflict(Stale);
+        }
+
         if (read.CreditCode != enterprise.CreditCode && await FindByCreditCodeAsync(read.CreditCode, ct) is { } other)
         {
             return DuplicateCode(other);
@@ -145,6 +152,8 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         var replaced = read.ApplyTo(enterprise, clock.GetUtcNow());
         // Once someone has edited a sample entry, it describes a real enterprise.
         enterprise.IsSample = false;
+        // The row itself is written even when only contacts or squad changed, so its version (the basis) moves on.
+        db.Entry(enterprise).Property(e => e.UpdatedAt).IsModified = true;
         try
         {
             await SaveHandingOverAsync(replaced ? [enterprise] : [], ct);
@@ -417,6 +426,16 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         return tracking ? query : query.AsNoTracking();
     }
 
+    /// <summary>
+    /// The entry's version as a read shows it (<see cref="EnterpriseDto.Basis"/>); a save naming an older one is refused
+    /// (<see cref="Stale"/>). Every save of the entry moves it on.
+    /// </summary>
+    public static string BasisOf(RegisteredEnterprise e) => e.RowVersion.ToString(CultureInfo.InvariantCulture);
+
+    public static readonly Text Stale = new(
+        "企业信息在您打开后已被他人修改，您的修改未保存：请重新打开后再改",
+        "the entry was changed by someone else after you opened it and your changes were not saved: open it again and make them there");
+
     public static ServiceError.NotFound NotFound(long id) => new(new Text($"没有编号为 {id} 的企业", $"no enterprise has the id {id}"));
 
     public static ServiceError.Conflict DuplicateCode(RegisteredEnterprise existing) => new(new Text(
@@ -465,9 +484,14 @@ public sealed record EnterpriseFields(
     }
 }
 
+/// <param name="Basis">
+/// Optional, on a change: the entry's <see cref="EnterpriseDto.Basis"/> as read; when someone has saved it since, the
+/// change is refused with 409 and nothing changes (their save is not overwritten unseen).
+/// </param>
 public sealed record EnterpriseInput(
     string? Name, string? CreditCode, string? IndustryChain = null, string? Address = null, bool? IsKey = null,
-    string? ChiefServiceOfficer = null, List<string?>? ServiceSquad = null, int? VisitEveryDays = null, List<ContactInput?>? Contacts = null);
+    string? ChiefServiceOfficer = null, List<string?>? ServiceSquad = null, int? VisitEveryDays = null, List<ContactInput?>? Contacts = null,
+    string? Basis = null);
 
 public sealed record ContactInput(string? Name, string? Phone = null, string? Email = null, bool? ForNotices = null);
 
@@ -491,11 +515,14 @@ public sealed record EnterpriseDto(
     /// <summary>Where it stands against its visit cadence today: its last visit, the next one due, how late (key enterprises).</summary>
     public VisitCadenceStatus? Visit { get; init; }
 
+    /// <summary>The entry's version: sent back with a change (<see cref="EnterpriseInput.Basis"/>), a save since refuses it.</summary>
+    public string Basis { get; init; } = "";
+
     public static EnterpriseDto From(RegisteredEnterprise e, IReadOnlyDictionary<string, OfficerRef> officers) => new(
         e.Id, e.Name, e.CreditCode, e.IndustryChain, e.Address, e.IsKey,
         e.ChiefServiceOfficerId is { } chief ? officers.GetValueOrDefault(chief) : null,
         e.ServiceSquad.Select(m => officers.GetValueOrDefault(m.OfficerId)).OfType<OfficerRef>().OrderBy(o => o.DisplayName, StringComparer.Ordinal).ToList(),
         e.VisitEveryDays,
         e.Contacts.OrderBy(c => c.Position).Select(c => new ContactDto(c.Name, c.Phone, c.Email, c.ForNotices)).ToList(),
-        e.IsSample, e.UpdatedAt);
+        e.IsSample, e.UpdatedAt) { Basis = EnterpriseService.BasisOf(e) };
 }

@@ -199,7 +199,7 @@ public sealed class AccountTests : IAsyncLifetime
         var edit = colleague.PutAsJsonAsync($"/api/enterprises/{contested}", KeyEnterprise(4, "colleague@test.example"));
         await row.UntilWaitingAsync(1);
         var handover = PutAsync(leaverId, new { email = "leaver@test.example", displayName = "测试专员", active = false, handOverTo = "successor@test.example" });
-        await row.UntilWaitingAsync(2);
+        await row.UntilWaitingAsync(2, orDone: handover);
         await row.ReleaseAsync();
 
         Assert.Equal(HttpStatusCode.OK, (await edit).StatusCode);
@@ -335,9 +335,17 @@ public sealed class AccountTests : IAsyncLifetime
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()", _connection);
             for (var i = 0; (long)(await command.ExecuteScalarAsync())! < count && orDone?.IsCompleted != true; i++)
             {
-                Assert.True(i < 1500, $"timed out waiting until {count} sessions wait for a lock");
+                Assert.True(i < 3000, $"timed out waiting until {count} sessions wait for a lock; sessions: {await SessionsAsync()}");
                 await Task.Delay(20);
             }
+        }
+
+        private async Task<string> SessionsAsync()
+        {
+            await using var command = new Npgsql.NpgsqlCommand(
+                "SELECT string_agg(state || '/' || coalesce(wait_event_type, '-') || '/' || coalesce(wait_event, '-') || ': ' || left(query, 120), E'\\n') FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                _connection);
+            return (await command.ExecuteScalarAsync())?.ToString() ?? "none";
         }
 
         public async Task ReleaseAsync()

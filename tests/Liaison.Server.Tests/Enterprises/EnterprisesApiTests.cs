@@ -160,6 +160,42 @@ public sealed class EnterprisesApiTests(AppFixture fixture) : IClassFixture<AppF
     }
 
     [Fact]
+    public async Task A_change_made_on_an_entry_saved_by_someone_else_since_it_was_read_is_409_and_changes_nothing()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var admin = await _app.AsAdminAsync();
+        var id = (await (await officer.PostAsJsonAsync("/api/enterprises", NewEnterprise(Code(53)))).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var read = await officer.GetFromJsonAsync<JsonElement>($"/api/enterprises/{id}");
+        var basis = read.GetProperty("basis").GetString()!;
+        object Entry(string address, string phone, string? basis) => new
+        {
+            name = "安岳测试燃气有限公司", creditCode = Code(53), industryChain = "天然气", address, basis,
+            contacts = new object[]
+            {
+                new { name = "王经理", phone, email = "wang@gas.example" },
+                new { name = "李会计", phone = "028-12345678", email = "li@gas.example", forNotices = true },
+            },
+        };
+
+        // The admin corrects a contact's phone (the row itself unchanged but for that); the officer then saves the form read before.
+        var first = await admin.PutAsJsonAsync($"/api/enterprises/{id}", Entry("安岳经济开发区兴安路1号", "13800009999", basis));
+        var second = await officer.PutAsJsonAsync($"/api/enterprises/{id}", Entry("安岳经济开发区兴安路2号", "13800001111", basis));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.NotEqual(basis, (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("basis").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Contains("已被他人修改", (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        var now = await officer.GetFromJsonAsync<JsonElement>($"/api/enterprises/{id}");
+        Assert.Equal("安岳经济开发区兴安路1号", now.GetProperty("address").GetString());
+        Assert.Equal("13800009999", now.GetProperty("contacts")[0].GetProperty("phone").GetString());
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Set<AuditEntry>().CountAsync(e => e.Action == AuditActions.EnterpriseChanged && e.Subject == Code(53))));
+        // Made again on the entry as it is now, the change goes through; without a basis, as before, the last save wins.
+        Assert.Equal(HttpStatusCode.OK, (await officer.PutAsJsonAsync($"/api/enterprises/{id}",
+            Entry("安岳经济开发区兴安路2号", "13800009999", now.GetProperty("basis").GetString()))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await officer.PutAsJsonAsync($"/api/enterprises/{id}", Entry("安岳经济开发区兴安路3号", "13800009999", null))).StatusCode);
+    }
+
+    [Fact]
     public async Task Bad_fields_are_400_naming_each_field()
     {
         var officer = await _app.AsOfficerAsync();
