@@ -195,7 +195,7 @@ public sealed class AccountTests : IAsyncLifetime
 
         // The edit naming another chief is saving when the handover starts: the two meet on the enterprise's row, held
         // here until both are under way, and the edit commits first.
-        await using var row = await RowLock.TakeAsync(_app, $"SELECT 1 FROM enterprises WHERE id = {contested} FOR UPDATE");
+        await using var row = await HeldLock.TakeAsync(_app, $"SELECT 1 FROM enterprises WHERE id = {contested} FOR UPDATE");
         var edit = colleague.PutAsJsonAsync($"/api/enterprises/{contested}", KeyEnterprise(4, "colleague@test.example"));
         await row.UntilWaitingAsync(1);
         var handover = PutAsync(leaverId, new { email = "leaver@test.example", displayName = "测试专员", active = false, handOverTo = "successor@test.example" });
@@ -228,7 +228,7 @@ public sealed class AccountTests : IAsyncLifetime
         var id = await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().Where(e => e.CreditCode == Code(6)).Select(e => e.Id).SingleAsync());
 
         // The edit found the officer active and is saving when the admin deactivates the account, which holds nothing yet.
-        await using var row = await RowLock.TakeAsync(_app, $"SELECT 1 FROM enterprises WHERE id = {id} FOR UPDATE");
+        await using var row = await HeldLock.TakeAsync(_app, $"SELECT 1 FROM enterprises WHERE id = {id} FOR UPDATE");
         var edit = colleague.PutAsJsonAsync($"/api/enterprises/{id}", KeyEnterprise(6, "colleague@test.example", "leaver@test.example"));
         await row.UntilWaitingAsync(1);
         var deactivation = PutAsync(leaverId, new { email = "leaver@test.example", displayName = "测试专员", active = false });
@@ -305,63 +305,5 @@ public sealed class AccountTests : IAsyncLifetime
         var officer = await _app.AsOfficerAsync("other.officer@test.example");
         Assert.Equal(HttpStatusCode.Forbidden, (await officer.PutAsJsonAsync($"/api/users/{id}", new { email = "kept@test.example", displayName = "x", active = false })).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await _app.Anonymous().GetAsync($"/api/users/{id}")).StatusCode);
-    }
-
-    /// <summary>
-    /// A row lock this test holds on its own connection, so that requests meet on it in a known order: each waits for the
-    /// one before it is blocked (PostgreSQL queues them), then the lock is released.
-    /// </summary>
-    private sealed class RowLock : IAsyncDisposable
-    {
-        private readonly Npgsql.NpgsqlConnection _connection;
-        private Npgsql.NpgsqlTransaction? _tx;
-
-        private RowLock(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction tx) => (_connection, _tx) = (connection, tx);
-
-        public static async Task<RowLock> TakeAsync(LiaisonApp app, string sql)
-        {
-            var connection = new Npgsql.NpgsqlConnection(app.ConnectionString);
-            await connection.OpenAsync();
-            var tx = await connection.BeginTransactionAsync();
-            await using var command = new Npgsql.NpgsqlCommand(sql, connection, tx);
-            await command.ExecuteNonQueryAsync();
-            return new RowLock(connection, tx);
-        }
-
-        /// <summary>Until <paramref name="count"/> other sessions wait for a lock (or <paramref name="orDone"/> finished without waiting).</summary>
-        public async Task UntilWaitingAsync(int count, Task? orDone = null)
-        {
-            await using var command = new Npgsql.NpgsqlCommand(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()", _connection);
-            for (var i = 0; (long)(await command.ExecuteScalarAsync())! < count && orDone?.IsCompleted != true; i++)
-            {
-                Assert.True(i < 3000, $"timed out waiting until {count} sessions wait for a lock; sessions: {await SessionsAsync()}");
-                await Task.Delay(20);
-            }
-        }
-
-        private async Task<string> SessionsAsync()
-        {
-            await using var command = new Npgsql.NpgsqlCommand(
-                "SELECT string_agg(state || '/' || coalesce(wait_event_type, '-') || '/' || coalesce(wait_event, '-') || ': ' || left(query, 120), E'\\n') FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
-                _connection);
-            return (await command.ExecuteScalarAsync())?.ToString() ?? "none";
-        }
-
-        public async Task ReleaseAsync()
-        {
-            await _tx!.RollbackAsync();
-            _tx = null;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_tx is not null)
-            {
-                await _tx.RollbackAsync();
-            }
-
-            await _connection.DisposeAsync();
-        }
     }
 }
