@@ -259,6 +259,9 @@ public sealed record EnterpriseForm(
     /// <summary>Empty contact rows shown after the typed ones.</summary>
     public int ExtraRows { get; init; } = 1;
 
+    /// <summary>The entry's version when the form was opened (<see cref="EnterpriseDto.Basis"/>); empty for a new one.</summary>
+    public string Basis { get; init; } = "";
+
     public static readonly EnterpriseForm Empty = new(
         "", "", IndustryChains.JsonName(Liaison.Cases.Enterprises.IndustryChain.Other), "", false, "", [],
         RegisteredEnterprise.DefaultVisitEveryDays.ToString(CultureInfo.InvariantCulture), [], null) { ExtraRows = 2 };
@@ -267,7 +270,7 @@ public sealed record EnterpriseForm(
         e.Name, e.CreditCode, IndustryChains.JsonName(e.IndustryChain), e.Address ?? "", e.IsKey, e.ChiefServiceOfficer?.Email ?? "",
         e.ServiceSquad.Select(o => o.Email).ToList(), e.VisitEveryDays.ToString(CultureInfo.InvariantCulture),
         e.Contacts.Select(c => new ContactRow(c.Name, c.Phone ?? "", c.Email ?? "")).ToList(),
-        e.Contacts.Select((c, i) => (c, i)).Where(x => x.c.ForNotices).Select(x => (int?)x.i).FirstOrDefault());
+        e.Contacts.Select((c, i) => (c, i)).Where(x => x.c.ForNotices).Select(x => (int?)x.i).FirstOrDefault()) { Basis = e.Basis };
 
     /// <summary>The form as sent; what it could not have sent (a row past its rows, a checkbox saying "maybe") goes to <paramref name="unreadable"/>.</summary>
     public static EnterpriseForm From(IFormCollection f, Validation unreadable)
@@ -302,7 +305,7 @@ public sealed record EnterpriseForm(
             f["name"].ToString(), f["creditCode"].ToString().Trim(), f["industryChain"].ToString(), f["address"].ToString(),
             FormValues.Checkbox(f, "isKey", unreadable), f["chiefServiceOfficer"].ToString().Trim(),
             f["serviceSquad"].Select(s => s?.Trim() ?? "").Where(s => s.Length > 0).Distinct().ToList(),
-            f["visitEveryDays"].ToString().Trim(), contacts, notice);
+            f["visitEveryDays"].ToString().Trim(), contacts, notice) { Basis = f["basis"].ToString() };
     }
 
     /// <summary>The form's field name of a contact's part, which is also the service's error key.</summary>
@@ -326,7 +329,8 @@ public sealed record EnterpriseForm(
 
         var input = new EnterpriseInput(
             Name, CreditCode, IndustryChain, Address, IsKey, ChiefServiceOfficer, ServiceSquad.Select(s => (string?)s).ToList(), every,
-            Contacts.Select((c, i) => (ContactInput?)new ContactInput(c.Name, c.Phone, c.Email, NoticeContact is null ? null : NoticeContact == i)).ToList());
+            Contacts.Select((c, i) => (ContactInput?)new ContactInput(c.Name, c.Phone, c.Email, NoticeContact is null ? null : NoticeContact == i)).ToList(),
+            Basis);
         return input;
     }
 }

@@ -98,6 +98,7 @@ public sealed partial class EnterpriseService
         }
 
         // What the file refers to, each read once: the registered entries it names and the officer accounts.
+        await using var tx = await BeginAsync(ct);
         var cells = lines.Select(r => Cells(r, keys)).ToList();
         var codes = cells.Select(c => UnifiedSocialCreditCode.TryParse(c.GetValueOrDefault("creditCode"), out var code, out _) ? code.Value : null)
             .OfType<string>().Distinct().ToList();
@@ -182,6 +183,7 @@ public sealed partial class EnterpriseService
         try
         {
             await SaveHandingOverAsync(replaced, ct);
+            await tx.CommitAsync(ct);
         }
         catch (Exception ex) when (ex is DbUpdateConcurrencyException
                                    || ex is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } })

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
@@ -9,6 +10,7 @@ using Liaison.Server.Data;
 using Liaison.Server.EnterpriseView;
 using Liaison.Server.Visits;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace Liaison.Server.Enterprises;
@@ -81,6 +83,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
     public async Task<ServiceResult<RegisteredEnterprise>> CreateAsync(EnterpriseInput input, Actor actor, CancellationToken ct)
     {
         var v = new Validation();
+        await using var tx = await BeginAsync(ct);
         var officers = await FindOfficersAsync(input, ct);
         var read = Read(input, v, officers);
         if (!v.IsValid)
@@ -101,9 +104,11 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         try
         {
             await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
+            await tx.RollbackAsync(ct);
             db.DiscardChanges();
             return await FindByCreditCodeAsync(read.CreditCode, ct) is { } winner
                 ? DuplicateCode(winner)
@@ -116,6 +121,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
     public async Task<ServiceResult<RegisteredEnterprise>> UpdateAsync(long id, EnterpriseInput input, Actor actor, CancellationToken ct)
     {
         var v = new Validation();
+        await using var tx = await BeginAsync(ct);
         var officers = await FindOfficersAsync(input, ct);
         var read = Read(input, v, officers);
         if (!v.IsValid)
@@ -129,6 +135,12 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
             return NotFound(id);
         }
 
+        // Saved from a form (or a read) of the entry as it was before someone else's save: that save would be lost.
+        if (Validation.Optional(input.Basis) is { } seen && seen != BasisOf(enterprise))
+        {
+            return new ServiceError.Conflict(Stale);
+        }
+
         if (read.CreditCode != enterprise.CreditCode && await FindByCreditCodeAsync(read.CreditCode, ct) is { } other)
         {
             return DuplicateCode(other);
@@ -140,12 +152,16 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         var replaced = read.ApplyTo(enterprise, clock.GetUtcNow());
         // Once someone has edited a sample entry, it describes a real enterprise.
         enterprise.IsSample = false;
+        // The row itself is written even when only contacts or squad changed, so its version (the basis) moves on.
+        db.Entry(enterprise).Property(e => e.UpdatedAt).IsModified = true;
         try
         {
             await SaveHandingOverAsync(replaced ? [enterprise] : [], ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
+            await tx.RollbackAsync(ct);
             db.DiscardChanges();
             return await FindByCreditCodeAsync(read.CreditCode, ct) is { } winner && winner.Id != id
                 ? DuplicateCode(winner)
@@ -160,27 +176,37 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
     }
 
     /// <summary>
-    /// Saves the unit of work; where an entry's notice contact was replaced, in the same transaction the new contact is
-    /// mailed a link to each case it follows (the former contact's links ended with the change).
+    /// Begins a change of the register, holding off account changes (<see cref="Accounts.LockChangesAsync"/>, shared) until
+    /// it commits: the officers it names are read after a deactivation committing meanwhile (which then names none of
+    /// them), and a deactivation's handover (<see cref="Handover.MoveAsync"/>) waits and then sees the entry as it ended
+    /// up, so no chief or squad place goes to a deactivated account and the handover's mail names only what it moved.
+    /// </summary>
+    private async Task<IDbContextTransaction> BeginAsync(CancellationToken ct)
+    {
+        var tx = await db.Database.BeginTransactionAsync(ct);
+        await Accounts.LockChangesAsync(db, shared: true, ct);
+        return tx;
+    }
+
+    /// <summary>
+    /// Saves the unit of work in the caller's transaction (<see cref="BeginAsync"/>); where an entry's notice contact was
+    /// replaced, the new contact is mailed a link to each case it follows (the former contact's links ended with the change).
     /// </summary>
     private async Task SaveHandingOverAsync(IReadOnlyList<RegisteredEnterprise> replaced, CancellationToken ct)
     {
+        // The new contacts are inserted first: each link names its contact's row.
+        await db.SaveChangesAsync(ct);
         if (replaced.Count == 0)
         {
-            await db.SaveChangesAsync(ct);
             return;
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // The new contacts are inserted first: each link names its contact's row.
-        await db.SaveChangesAsync(ct);
         foreach (var enterprise in replaced)
         {
             await notices.HandOverAsync(db, enterprise, ct);
         }
 
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
     }
 
     /// <summary>
@@ -400,6 +426,16 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         return tracking ? query : query.AsNoTracking();
     }
 
+    /// <summary>
+    /// The entry's version as a read shows it (<see cref="EnterpriseDto.Basis"/>); a save naming an older one is refused
+    /// (<see cref="Stale"/>). Every save of the entry moves it on.
+    /// </summary>
+    public static string BasisOf(RegisteredEnterprise e) => e.RowVersion.ToString(CultureInfo.InvariantCulture);
+
+    public static readonly Text Stale = new(
+        "企业信息在您打开后已被他人修改，您的修改未保存：请重新打开后再改",
+        "the entry was changed by someone else after you opened it and your changes were not saved: open it again and make them there");
+
     public static ServiceError.NotFound NotFound(long id) => new(new Text($"没有编号为 {id} 的企业", $"no enterprise has the id {id}"));
 
     public static ServiceError.Conflict DuplicateCode(RegisteredEnterprise existing) => new(new Text(
@@ -448,9 +484,14 @@ public sealed record EnterpriseFields(
     }
 }
 
+/// <param name="Basis">
+/// Optional, on a change: the entry's <see cref="EnterpriseDto.Basis"/> as read; when someone has saved it since, the
+/// change is refused with 409 and nothing changes (their save is not overwritten unseen).
+/// </param>
 public sealed record EnterpriseInput(
     string? Name, string? CreditCode, string? IndustryChain = null, string? Address = null, bool? IsKey = null,
-    string? ChiefServiceOfficer = null, List<string?>? ServiceSquad = null, int? VisitEveryDays = null, List<ContactInput?>? Contacts = null);
+    string? ChiefServiceOfficer = null, List<string?>? ServiceSquad = null, int? VisitEveryDays = null, List<ContactInput?>? Contacts = null,
+    string? Basis = null);
 
 public sealed record ContactInput(string? Name, string? Phone = null, string? Email = null, bool? ForNotices = null);
 
@@ -474,11 +515,14 @@ public sealed record EnterpriseDto(
     /// <summary>Where it stands against its visit cadence today: its last visit, the next one due, how late (key enterprises).</summary>
     public VisitCadenceStatus? Visit { get; init; }
 
+    /// <summary>The entry's version: sent back with a change (<see cref="EnterpriseInput.Basis"/>), a save since refuses it.</summary>
+    public string Basis { get; init; } = "";
+
     public static EnterpriseDto From(RegisteredEnterprise e, IReadOnlyDictionary<string, OfficerRef> officers) => new(
         e.Id, e.Name, e.CreditCode, e.IndustryChain, e.Address, e.IsKey,
         e.ChiefServiceOfficerId is { } chief ? officers.GetValueOrDefault(chief) : null,
         e.ServiceSquad.Select(m => officers.GetValueOrDefault(m.OfficerId)).OfType<OfficerRef>().OrderBy(o => o.DisplayName, StringComparer.Ordinal).ToList(),
         e.VisitEveryDays,
         e.Contacts.OrderBy(c => c.Position).Select(c => new ContactDto(c.Name, c.Phone, c.Email, c.ForNotices)).ToList(),
-        e.IsSample, e.UpdatedAt);
+        e.IsSample, e.UpdatedAt) { Basis = EnterpriseService.BasisOf(e) };
 }

@@ -85,7 +85,10 @@ public static class EnterprisesApi
             var failed => new ConflictProblem(failed.Error!.Message),
         };
 
-    /// <summary>Replaces an entry as a whole (contacts and squad included).</summary>
+    /// <summary>
+    /// Replaces an entry as a whole (contacts and squad included). With <c>basis</c> as read (<c>GET</c>'s <c>basis</c>),
+    /// a change made on an entry someone has saved since is 409 and changes nothing.
+    /// </summary>
     public static async Task<Results<Ok<EnterpriseDto>, ValidationProblem, NotFoundProblem, ConflictProblem>> Update(
         long id, EnterpriseInput input, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct) =>
         await enterprises.UpdateAsync(id, input, Actor.Of(user), ct) switch

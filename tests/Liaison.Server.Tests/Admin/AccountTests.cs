@@ -183,6 +183,66 @@ public sealed class AccountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_handover_racing_an_edit_that_gives_the_leavers_enterprise_another_chief_names_and_logs_only_what_it_moved()
+    {
+        await _app.AsOfficerAsync("leaver@test.example");
+        await _app.AsOfficerAsync("successor@test.example");
+        var colleague = await _app.AsOfficerAsync("colleague@test.example");
+        var leaverId = await IdOfAsync("leaver@test.example");
+        Assert.Equal(HttpStatusCode.Created, (await colleague.PostAsJsonAsync("/api/enterprises", KeyEnterprise(4, "leaver@test.example"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await colleague.PostAsJsonAsync("/api/enterprises", KeyEnterprise(5, "leaver@test.example"))).StatusCode);
+        var contested = await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().Where(e => e.CreditCode == Code(4)).Select(e => e.Id).SingleAsync());
+
+        // The edit naming another chief is saving when the handover starts: the two meet on the enterprise's row, held
+        // here until both are under way, and the edit commits first.
+        await using var row = await HeldLock.TakeAsync(_app, $"SELECT 1 FROM enterprises WHERE id = {contested} FOR UPDATE");
+        var edit = colleague.PutAsJsonAsync($"/api/enterprises/{contested}", KeyEnterprise(4, "colleague@test.example"));
+        await row.UntilWaitingAsync(1);
+        var handover = PutAsync(leaverId, new { email = "leaver@test.example", displayName = "测试专员", active = false, handOverTo = "successor@test.example" });
+        await row.UntilWaitingAsync(2, orDone: handover);
+        await row.ReleaseAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await edit).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await handover).StatusCode);
+        var chiefs = await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().Where(e => e.CreditCode == Code(4) || e.CreditCode == Code(5))
+            .ToDictionaryAsync(e => e.CreditCode, e => e.ChiefServiceOfficerId));
+        Assert.Equal(await IdOfAsync("colleague@test.example"), chiefs[Code(4)]);
+        Assert.Equal(await IdOfAsync("successor@test.example"), chiefs[Code(5)]);
+        // The successor is told of the one enterprise that became theirs, and the log counts that one.
+        var told = Assert.Single(await MailsAsync(_app, "successor@test.example", "【工作移交】"));
+        Assert.Contains("1 家重点企业的首席服务员", told.Subject);
+        Assert.Contains("安岳移交测试企业5", told.TextBody);
+        Assert.DoesNotContain("安岳移交测试企业4", told.TextBody);
+        var logged = await _app.WithDbAsync(db => db.Set<Liaison.Server.Audit.AuditEntry>()
+            .Where(e => e.Subject == "leaver@test.example" && e.Action == "account.changed").Select(e => e.Changes).SingleAsync());
+        Assert.Equal("1", Liaison.Server.Audit.AuditLog.ReadChanges(logged).Single(c => c.Field == "chiefOfMoved").To);
+    }
+
+    [Fact]
+    public async Task An_edit_naming_an_officer_whose_deactivation_is_committing_leaves_no_seat_to_a_deactivated_account()
+    {
+        await _app.AsOfficerAsync("leaver@test.example");
+        var colleague = await _app.AsOfficerAsync("colleague@test.example");
+        var leaverId = await IdOfAsync("leaver@test.example");
+        Assert.Equal(HttpStatusCode.Created, (await colleague.PostAsJsonAsync("/api/enterprises", KeyEnterprise(6, "colleague@test.example"))).StatusCode);
+        var id = await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().Where(e => e.CreditCode == Code(6)).Select(e => e.Id).SingleAsync());
+
+        // The edit found the officer active and is saving when the admin deactivates the account, which holds nothing yet.
+        await using var row = await HeldLock.TakeAsync(_app, $"SELECT 1 FROM enterprises WHERE id = {id} FOR UPDATE");
+        var edit = colleague.PutAsJsonAsync($"/api/enterprises/{id}", KeyEnterprise(6, "colleague@test.example", "leaver@test.example"));
+        await row.UntilWaitingAsync(1);
+        var deactivation = PutAsync(leaverId, new { email = "leaver@test.example", displayName = "测试专员", active = false });
+        await row.UntilWaitingAsync(2, orDone: deactivation);
+        await row.ReleaseAsync();
+
+        // One of them waits for the other: here the edit commits and the deactivation then finds a squad place to hand over.
+        Assert.Equal(HttpStatusCode.OK, (await edit).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await deactivation).StatusCode);
+        Assert.True((await AccountAsync("leaver@test.example")).GetProperty("active").GetBoolean());
+        Assert.Equal([leaverId], await _app.WithDbAsync(db => db.Set<ServiceSquadMember>().Where(m => m.EnterpriseId == id).Select(m => m.OfficerId).ToListAsync()));
+    }
+
+    [Fact]
     public async Task The_last_active_admin_stays_and_nobody_deactivates_themselves()
     {
         var adminId = await IdOfAsync(LiaisonApp.AdminEmail);

@@ -136,6 +136,37 @@ public sealed partial class EnterprisePagesTests(AppFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Of_two_forms_opened_together_the_second_saved_is_refused_and_the_first_save_stays()
+    {
+        var browser = await BrowserAsync();
+        await _app.AsOfficerAsync("second.editor@test.example");
+        var colleague = await _app.SignInThroughFormAsync("second.editor@test.example", OfficerPassword);
+        var created = await browser.PostAsync("/enterprises/new", new FormUrlEncodedContent(Form(TokenIn(await browser.GetStringAsync("/enterprises/new")),
+            "同时编辑的企业", Code(30), ("contacts[0].name", "王经理"), ("contacts[0].phone", "13800001111"))));
+        var entry = (await FindAsync(Code(30)))!;
+        var edit = $"/enterprises/{entry.Id}/edit";
+        var mine = await browser.GetStringAsync(edit);
+        var theirs = await colleague.GetStringAsync(edit);
+        static string BasisIn(string page) => Regex.Match(page, "name=\"basis\" value=\"([^\"]+)\"").Groups[1].Value;
+
+        var saved = await browser.PostAsync(edit, new FormUrlEncodedContent(Form(TokenIn(mine), "同时编辑的企业", Code(30), ("basis", BasisIn(mine)),
+            ("contacts[0].name", "王经理"), ("contacts[0].phone", "13800009999"))));
+        var refused = await colleague.PostAsync(edit, new FormUrlEncodedContent(Form(TokenIn(theirs), "同时编辑的企业（改名）", Code(30), ("basis", BasisIn(theirs)),
+            ("contacts[0].name", "王经理"), ("contacts[0].phone", "13800001111"))));
+
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        Assert.NotEmpty(BasisIn(mine));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("企业信息在您打开后已被他人修改", page);
+        Assert.Contains("同时编辑的企业（改名）", page); // what the colleague typed is still in the form to copy
+        var now = (await FindAsync(Code(30)))!;
+        Assert.Equal("同时编辑的企业", now.Name);
+        Assert.Equal("13800009999", Assert.Single(now.Contacts).Phone);
+    }
+
+    [Fact]
     public async Task The_form_shows_errors_next_to_the_fields_and_a_duplicate_credit_code_with_the_409_message()
     {
         var browser = await BrowserAsync();

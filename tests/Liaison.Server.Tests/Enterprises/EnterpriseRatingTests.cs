@@ -544,6 +544,31 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_officers_closing_and_reopening_an_unsatisfied_rating_at_once_make_one_decision_and_one_mail_to_the_enterprise()
+    {
+        var enterprise = await RegisterAsync(_officer, 14);
+        var number = await OpenForAsync(_officer, enterprise);
+        await ConfirmAsync(_app, _officer, number);
+        var path = (await EnterpriseLinksAsync(_app, number))[1].Path;
+        Assert.Equal(HttpStatusCode.Redirect, (await RateAsync(_app.Anonymous(), path, "unsatisfied", "电压仍不稳定")).StatusCode);
+        var colleague = await _app.AsOfficerAsync("colleague@test.example");
+        var mailsBefore = (await MailsAsync(_app, NoticeEmail)).Count;
+
+        var answers = await Task.WhenAll(
+            _officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "reopen", note = "请供电公司现场复测" }),
+            colleague.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "close", note = "已向企业说明电压标准" }));
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+        var reopened = answers[0].StatusCode == HttpStatusCode.OK;
+        var rating = await _app.WithDbAsync(db => db.Set<CaseRating>().SingleAsync(r => db.Cases.Any(c => c.Id == r.CaseId && c.Number == number)));
+        Assert.Equal(reopened ? RatingDecision.Reopened : RatingDecision.Closed, rating.Decision);
+        Assert.Equal(reopened, rating.FollowUpCaseId is not null);
+        Assert.Equal(reopened ? 2 : 1, await _app.WithDbAsync(db => db.Cases.CountAsync(c => c.EnterpriseId == enterprise)));
+        // The enterprise hears once: the follow-up case's link, or the answer.
+        Assert.Equal(mailsBefore + 1, (await MailsAsync(_app, NoticeEmail)).Count);
+    }
+
+    [Fact]
     public async Task Closing_an_unsatisfied_rating_needs_a_note_and_takes_it_off_the_list_once()
     {
         var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 10));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Liaison.Cases.Enterprises;
+using Liaison.Server.Audit;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -90,6 +91,114 @@ public sealed class EnterprisesApiTests(AppFixture fixture) : IClassFixture<AppF
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("先登记的企业", problem.GetProperty("detail").GetString());
         Assert.False(await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().AnyAsync(e => e.Name == "后登记的企业")));
+    }
+
+    [Fact]
+    public async Task The_same_credit_code_registered_twice_at_once_makes_one_entry_and_the_other_409_naming_it()
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        // Both found the code free and are inserting when they meet: the register's table is held until both wait on it.
+        HttpResponseMessage[] answers;
+        await using (var held = await HeldLock.TakeAsync(_app, "LOCK TABLE enterprises IN SHARE MODE"))
+        {
+            var first = officer.PostAsJsonAsync("/api/enterprises", NewEnterprise(Code(51), "同时登记的企业甲"));
+            await held.UntilWaitingAsync(1);
+            var second = officer.PostAsJsonAsync("/api/enterprises", NewEnterprise(Code(51), "同时登记的企业乙"));
+            await held.UntilWaitingAsync(2);
+            await held.ReleaseAsync();
+            answers = [await first, await second];
+        }
+
+        var created = Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+        var refused = Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Conflict);
+        var name = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString()!;
+        Assert.Contains(name, (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().CountAsync(e => e.CreditCode == Code(51))));
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Set<AuditEntry>().CountAsync(e => e.Action == AuditActions.EnterpriseCreated && e.Subject == Code(51))));
+    }
+
+    [Fact]
+    public async Task Two_edits_of_the_same_entry_at_once_leave_one_whole_with_its_mails_and_log_and_refuse_the_other_or_follow_it()
+    {
+        var officer = await _app.AsOfficerAsync("race.chief@test.example");
+        var admin = await _app.AsAdminAsync();
+        await _app.AsOfficerAsync("race.one@test.example");
+        await _app.AsOfficerAsync("race.two@test.example");
+        var registered = await officer.PostAsJsonAsync("/api/enterprises", NewEnterprise(Code(52), chief: "race.chief@test.example"));
+        var id = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer, new
+        {
+            title = "新厂房专线接电", description = "企业新厂房需要 10kV 专线接入。", category = "factor-guarantee", priority = "normal", departmentCode = "fgj", enterpriseId = id,
+        })).GetProperty("number").GetString()!;
+        object Edit(string who) => new
+        {
+            name = "安岳测试燃气有限公司", creditCode = Code(52), industryChain = "天然气", isKey = true,
+            chiefServiceOfficer = $"race.{who}@test.example", serviceSquad = new[] { $"race.{who}@test.example" },
+            contacts = new object[] { new { name = "新联系人", email = $"notice.{who}@gas.example", forNotices = true } },
+        };
+
+        var answers = await Task.WhenAll(
+            officer.PutAsJsonAsync($"/api/enterprises/{id}", Edit("one")),
+            admin.PutAsJsonAsync($"/api/enterprises/{id}", Edit("two")));
+
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, a.StatusCode.ToString()));
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.OK);
+        var entry = await officer.GetFromJsonAsync<JsonElement>($"/api/enterprises/{id}");
+        var chief = entry.GetProperty("chiefServiceOfficer").GetProperty("email").GetString()!;
+        var who = chief.Split('@')[0]["race.".Length..];
+        Assert.Equal([chief], entry.GetProperty("serviceSquad").EnumerateArray().Select(o => o.GetProperty("email").GetString()));
+        Assert.Equal($"notice.{who}@gas.example", Assert.Single(entry.GetProperty("contacts").EnumerateArray()).GetProperty("email").GetString());
+        // Each change that happened handed the open case to its new notice contact; a refused one mailed nobody.
+        foreach (var (edit, answer) in new[] { ("one", answers[0]), ("two", answers[1]) })
+        {
+            Assert.Equal(answer.StatusCode == HttpStatusCode.OK ? 1 : 0, (await Cases.CaseTestKit.MailsAsync(_app, $"notice.{edit}@gas.example", number)).Count);
+        }
+
+        // One log entry per change that happened, each starting where the one before ended, the last where the entry is.
+        var logged = await _app.WithDbAsync(db => db.Set<AuditEntry>().Where(e => e.Action == AuditActions.EnterpriseChanged && e.Subject == Code(52))
+            .OrderBy(e => e.Id).Select(e => e.Changes).ToListAsync());
+        var chiefs = logged.Select(l => AuditLog.ReadChanges(l).Single(c => c.Field == "chiefServiceOfficer")).ToList();
+        Assert.Equal(answers.Count(a => a.StatusCode == HttpStatusCode.OK), chiefs.Count);
+        Assert.Equal("race.chief@test.example", chiefs[0].From);
+        Assert.Equal(chief, chiefs[^1].To);
+        Assert.All(chiefs.Zip(chiefs.Skip(1)), p => Assert.Equal(p.First.To, p.Second.From));
+    }
+
+    [Fact]
+    public async Task A_change_made_on_an_entry_saved_by_someone_else_since_it_was_read_is_409_and_changes_nothing()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var admin = await _app.AsAdminAsync();
+        var id = (await (await officer.PostAsJsonAsync("/api/enterprises", NewEnterprise(Code(53)))).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var read = await officer.GetFromJsonAsync<JsonElement>($"/api/enterprises/{id}");
+        var basis = read.GetProperty("basis").GetString()!;
+        object Entry(string address, string phone, string? basis) => new
+        {
+            name = "安岳测试燃气有限公司", creditCode = Code(53), industryChain = "天然气", address, basis,
+            contacts = new object[]
+            {
+                new { name = "王经理", phone, email = "wang@gas.example" },
+                new { name = "李会计", phone = "028-12345678", email = "li@gas.example", forNotices = true },
+            },
+        };
+
+        // The admin corrects a contact's phone (the row itself unchanged but for that); the officer then saves the form read before.
+        var first = await admin.PutAsJsonAsync($"/api/enterprises/{id}", Entry("安岳经济开发区兴安路1号", "13800009999", basis));
+        var second = await officer.PutAsJsonAsync($"/api/enterprises/{id}", Entry("安岳经济开发区兴安路2号", "13800001111", basis));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.NotEqual(basis, (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("basis").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Contains("已被他人修改", (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        var now = await officer.GetFromJsonAsync<JsonElement>($"/api/enterprises/{id}");
+        Assert.Equal("安岳经济开发区兴安路1号", now.GetProperty("address").GetString());
+        Assert.Equal("13800009999", now.GetProperty("contacts")[0].GetProperty("phone").GetString());
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Set<AuditEntry>().CountAsync(e => e.Action == AuditActions.EnterpriseChanged && e.Subject == Code(53))));
+        // Made again on the entry as it is now, the change goes through; without a basis, as before, the last save wins.
+        Assert.Equal(HttpStatusCode.OK, (await officer.PutAsJsonAsync($"/api/enterprises/{id}",
+            Entry("安岳经济开发区兴安路2号", "13800009999", now.GetProperty("basis").GetString()))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await officer.PutAsJsonAsync($"/api/enterprises/{id}", Entry("安岳经济开发区兴安路3号", "13800009999", null))).StatusCode);
     }
 
     [Fact]

@@ -1,0 +1,61 @@
+using Npgsql;
+
+namespace Liaison.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A lock a test holds on its own connection (a row's, a table's), so that racing requests meet on it in a known order:
+/// the test waits until each is blocked (PostgreSQL queues them in that order), then releases it.
+/// </summary>
+public sealed class HeldLock : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+    private NpgsqlTransaction? _tx;
+
+    private HeldLock(NpgsqlConnection connection, NpgsqlTransaction tx) => (_connection, _tx) = (connection, tx);
+
+    public static async Task<HeldLock> TakeAsync(LiaisonApp app, string sql)
+    {
+        var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        var tx = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        await command.ExecuteNonQueryAsync();
+        return new HeldLock(connection, tx);
+    }
+
+    /// <summary>Until <paramref name="count"/> other sessions wait for a lock (or <paramref name="orDone"/> finished without waiting).</summary>
+    public async Task UntilWaitingAsync(int count, Task? orDone = null)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()", _connection);
+        for (var i = 0; (long)(await command.ExecuteScalarAsync())! < count && orDone?.IsCompleted != true; i++)
+        {
+            Assert.True(i < 3000, $"timed out waiting until {count} sessions wait for a lock; sessions: {await SessionsAsync()}");
+            await Task.Delay(20);
+        }
+    }
+
+    private async Task<string> SessionsAsync()
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT string_agg(state || '/' || coalesce(wait_event_type, '-') || '/' || coalesce(wait_event, '-') || ': ' || left(query, 120), E'\\n') FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            _connection);
+        return (await command.ExecuteScalarAsync())?.ToString() ?? "none";
+    }
+
+    public async Task ReleaseAsync()
+    {
+        await _tx!.RollbackAsync();
+        _tx = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_tx is not null)
+        {
+            await _tx.RollbackAsync();
+        }
+
+        await _connection.DisposeAsync();
+    }
+}
