@@ -256,4 +256,32 @@ public sealed class DigestMailRendererTests
         Assert.Contains("background-color:#fee2e2;", mail.HtmlBody);
         Assert.Contains("league-table.csv?from=2026-03-02&amp;to=2026-03-08", mail.HtmlBody);
     }
+
+    /// <summary>
+    /// The co-handling column counts a part the lead resolved over only once the part's deadline had passed (see
+    /// docs/joint-cases.md): the rule text and the column's name say so in both languages, as text and HTML.
+    /// </summary>
+    [Fact]
+    public void League_table_mail_says_a_part_resolved_over_counts_only_after_its_deadline()
+    {
+        var sample = DigestSamples.LeagueTable(Local(3, 9, 8, 30));
+        var zh = _renderer.Render(sample, "zh-CN");
+        var en = _renderer.Render(sample, "en");
+
+        foreach (var body in new[] { zh.TextBody, zh.HtmlBody })
+        {
+            Assert.Contains("协办期限届满仍未提交、由主办先行办结的计为未按时提交（逾期未提交），期限届满前主办先行办结的不计入", body);
+            Assert.DoesNotContain("主办在协办未提交时先行办结的计为未按时提交", body);
+        }
+
+        Assert.Contains("逾期未提交（主办先行办结） 1", zh.TextBody);
+        Assert.Contains(">逾期未提交（主办先行办结）</th>", zh.HtmlBody);
+        foreach (var body in new[] { en.TextBody, en.HtmlBody })
+        {
+            Assert.Contains("a part the lead resolved over after its deadline had passed (never submitted) counts as late (not submitted by the deadline); one resolved over before its deadline is not counted", body);
+        }
+
+        Assert.Contains("not submitted by the deadline (lead resolved) 1", en.TextBody);
+        Assert.Contains(">Not submitted by the deadline (lead resolved)</th>", en.HtmlBody);
+    }
 }

@@ -550,7 +550,7 @@ public sealed class LeagueTableTests : IAsyncLifetime
         await RunWeeklyAsync();
         var weekly = (await MailsAsync(_app, "leadership@anyue.example", "【红黄榜】")).Last();
         Assert.Contains("2026年3月9日", weekly.Subject);
-        Assert.Contains("；协办：收到 2，按时签收 1/1（100%），按时提交 1/1（100%），未提交（主办先行办结） 0，当前超期 0，退回 0", weekly.TextBody);
+        Assert.Contains("；协办：收到 2，按时签收 1/1（100%），按时提交 1/1（100%），逾期未提交（主办先行办结） 0，当前超期 0，退回 0", weekly.TextBody);
         Assert.Contains("协办（联办事项）", weekly.HtmlBody);
 
         At(3, 18, 9);
