@@ -255,6 +255,16 @@ public sealed class DigestMailRendererTests
         Assert.Contains("红榜 发展和改革局：收到 3，按时签收 1/2（50%），按时办结 1/1（100%）", mail.TextBody);
         Assert.Contains("background-color:#fee2e2;", mail.HtmlBody);
         Assert.Contains("league-table.csv?from=2026-03-02&amp;to=2026-03-08", mail.HtmlBody);
+        // The zone leadership has no account: the mail neither asks it to sign in nor needs it to.
+        Assert.Contains("下载 CSV（调度会用；此链接无需登录，仅用于本期，一个月内有效）：", mail.TextBody);
+        Assert.Contains("此链接无需登录，仅用于本期，一个月内有效。", mail.HtmlBody);
+        Assert.DoesNotContain("登录", mail.TextBody.Replace("无需登录", ""));
+        Assert.DoesNotContain("登录", mail.HtmlBody.Replace("无需登录", ""));
+        var english = _renderer.Render(new LeagueTableMail("Leader", table, "https://liaison.example/reports/league-table.csv?from=2026-03-02&to=2026-03-08&sig=x"), "en");
+        Assert.Contains("the link needs no sign-in, is for this period only and works for a month", english.TextBody);
+        Assert.Contains("The link needs no sign-in, is for this period only and works for a month.", english.HtmlBody);
+        Assert.DoesNotContain("Sign in to", english.TextBody);
+        Assert.DoesNotContain("Sign in to", english.HtmlBody);
     }
 
     /// <summary>
