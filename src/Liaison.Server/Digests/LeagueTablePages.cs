@@ -89,8 +89,23 @@ public sealed record LeagueTablePageModel(string From, string To, LeagueTableRes
     /// Monday of this week to today: what the day's work has done so far (the default, the 7 days up to yesterday,
     /// is last week's on a Monday and shows none of today's).
     /// </summary>
-    public string ThisWeekUrl =>
-        $"{LeagueTablePages.Path}?from={LeagueTablePages.Day(Today.AddDays(-(((int)Today.DayOfWeek + 6) % 7)))}&to={LeagueTablePages.Day(Today)}";
+    public string ThisWeekUrl => Url(Monday, Today);
+
+    /// <summary>The first of this month to today.</summary>
+    public string ThisMonthUrl => Url(new DateOnly(Today.Year, Today.Month, 1), Today);
+
+    /// <summary>1 January to today.</summary>
+    public string ThisYearUrl => Url(new DateOnly(Today.Year, 1, 1), Today);
+
+    /// <summary>Last week, Monday to Sunday: what the Monday mail reported.</summary>
+    public string LastWeekUrl => Url(Monday.AddDays(-7), Monday.AddDays(-1));
+
+    /// <summary>Last calendar month, for the monthly review.</summary>
+    public string LastMonthUrl => Url(new DateOnly(Today.Year, Today.Month, 1).AddMonths(-1), new DateOnly(Today.Year, Today.Month, 1).AddDays(-1));
+
+    private DateOnly Monday => Today.AddDays(-(((int)Today.DayOfWeek + 6) % 7));
+
+    private static string Url(DateOnly from, DateOnly to) => $"{LeagueTablePages.Path}?from={LeagueTablePages.Day(from)}&to={LeagueTablePages.Day(to)}";
 
     public string CsvUrl => $"/api/reports/league-table.csv?from={Uri.EscapeDataString(From)}&to={Uri.EscapeDataString(To)}";
 

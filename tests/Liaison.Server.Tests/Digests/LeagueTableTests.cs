@@ -260,6 +260,12 @@ public sealed class LeagueTableTests : IAsyncLifetime
         // Next to the period's fields, this week so far: Monday 9th to today, Tuesday 10th.
         Assert.Contains("href=\"/reports/league-table?from=2026-03-09&amp;to=2026-03-10\"", byDefault);
         Assert.Contains(">本周至今</a>", byDefault);
+        // This month and this year so far, last week (the Monday mail's) and last month.
+        Assert.Contains("href=\"/reports/league-table?from=2026-03-01&amp;to=2026-03-10\" data-period=\"this-month\">本月至今</a>", byDefault);
+        Assert.Contains("href=\"/reports/league-table?from=2026-01-01&amp;to=2026-03-10\" data-period=\"this-year\">本年至今</a>", byDefault);
+        Assert.Contains("href=\"/reports/league-table?from=2026-03-02&amp;to=2026-03-08\" data-period=\"last-week\">上周</a>", byDefault);
+        Assert.Contains("href=\"/reports/league-table?from=2026-02-01&amp;to=2026-02-28\" data-period=\"last-month\">上月</a>", byDefault);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/reports/league-table?from=2026-01-01&to=2026-03-10")).StatusCode);
 
         var wrong = await browser.GetAsync("/reports/league-table?from=2026-03-10&to=2026-03-02");
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
