@@ -71,6 +71,14 @@ public sealed partial class WorkbenchTests : IAsyncLifetime
         // The figure says whose enterprises it counts: those the officer is chief service officer of (首席服务员), as the digest's visits due.
         Assert.Contains("<strong>1</strong> 家我任首席服务员的重点企业待走访</a>", page);
         Assert.DoesNotContain("安岳工作台专班有限公司", page);
+        // Its link lists the same: the chief's enterprises due a visit, not every one due.
+        Assert.Contains("data-figure=\"visits\"><a href=\"/enterprises?visitDue=true&amp;chief=me\">", page);
+        var visits = await browser.GetStringAsync("/enterprises?visitDue=true&chief=me");
+        Assert.Contains("安岳工作台柠檬有限公司", visits);
+        Assert.DoesNotContain("安岳工作台专班有限公司", visits);
+        Assert.Contains("id=\"f-chief\" name=\"chief\" value=\"me\" checked", visits);
+        Assert.Contains("安岳工作台专班有限公司", await browser.GetStringAsync("/enterprises?visitDue=true"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await browser.GetAsync("/enterprises?chief=someone")).StatusCode);
 
         // Each count is the total of the list its link opens (the link as the browser reads it).
         var links = FigureLink().Matches(page).ToDictionary(m => m.Groups[1].Value, m => System.Net.WebUtility.HtmlDecode(m.Groups[2].Value));
