@@ -525,7 +525,7 @@ public sealed partial class DigestMailRenderer
         ["Co.AcceptRate"] = new("协办按时签收率", "The parts' on-time acceptance rate"),
         ["Co.Submitted"] = new("协办提交数", "Parts submitted"),
         ["Co.SubmittedOnTime"] = new("协办按时提交数", "Parts submitted on time"),
-        ["Co.Overridden"] = new("未提交（主办先行办结）数", "Parts not submitted (the lead resolved without them)"),
+        ["Co.Overridden"] = new("逾期未提交（主办先行办结）数：期限届满仍未提交、由主办先行办结的协办", "Parts not submitted by their deadline (the lead resolved without them after it passed)"),
         ["Co.SubmitRate"] = new("协办按时提交率", "The parts' on-time submit rate"),
         ["Co.OverdueNow"] = new("协办当前超期数", "Parts overdue now"),
         ["Co.Returns"] = new("协办退回次数", "Parts returned"),

@@ -82,7 +82,7 @@ internal static class DigestSamples
             Satisfaction = new SatisfactionCounts(12, 3, 3, 3),
         };
         return new LeagueTableMail("张主任", new LeagueTableResult(to.AddDays(-6), to, now, new LeagueRules(), rows, totals),
-            "https://liaison.example/api/reports/league-table.csv")
+            "https://liaison.example/reports/league-table.csv?from=2026-03-02&to=2026-03-08&sig=CfDJ8sample")
         {
             KeyEnterpriseService = new KeyEnterpriseServiceCounts(12, 3, to, false, 5, 4, 3),
         };

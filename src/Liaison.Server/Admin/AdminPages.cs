@@ -273,9 +273,9 @@ public static class AdminPages
             return await CalendarPageAsync(calendars, db, json, errors, null, StatusCodes.Status400BadRequest, ct);
         }
 
-        var (saved, problems) = await CalendarYearStore.SaveAsync(schedule, Actor.Of(user), db, calendars, recompute, clock, ct);
+        var (saved, problems, conflict) = await CalendarYearStore.SaveAsync(schedule, Actor.Of(user), db, calendars, recompute, clock, ct);
         return saved is null
-            ? await CalendarPageAsync(calendars, db, json, problems, null, StatusCodes.Status400BadRequest, ct)
+            ? await CalendarPageAsync(calendars, db, json, problems, null, conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest, ct)
             : Results.Redirect($"/admin/calendar?saved={schedule.Year}");
     }
 

@@ -117,6 +117,21 @@ public static class AuditActions
         [AuditChanges.MoreField] = new("其余变更（条）", "More changes"),
     };
 
+    /// <summary>
+    /// A stored value in the reader's words where its field names its values (yes/no, a role, a language, an industry
+    /// chain: 医药食品, not MedicineFood); null when it is shown as stored. The log page and its CSV export both use it.
+    /// </summary>
+    public static Text? ValueLabel(string field, string value) => (field, value) switch
+    {
+        (_, "true") => new Text("是", "yes"),
+        (_, "false") => new Text("否", "no"),
+        ("role", Liaison.Server.Auth.Roles.Admin or Liaison.Server.Auth.Roles.Officer) => Liaison.Server.Auth.Roles.Label(value),
+        ("culture", _) when Cultures.Normalize(value) is { } culture => new Text(Cultures.Label(culture), Cultures.Label(culture)),
+        ("industryChain", _) when Enum.TryParse<Liaison.Cases.Enterprises.IndustryChain>(value, out var chain) && Enum.IsDefined(chain)
+            => Liaison.Cases.Enterprises.IndustryChains.Label(chain),
+        _ => null,
+    };
+
     /// <summary>What the log page calls a changed field; the field's own name when it has no label.</summary>
     public static Text FieldLabel(string field) => Fields.TryGetValue(field, out var label) ? label : WorkflowFieldLabel(field) ?? new Text(field, field);
 

@@ -54,10 +54,13 @@ public static class AuditExport
         return TypedResults.File(Csv.Utf8WithBom(sb), "text/csv; charset=utf-8", $"change-log-{today:yyyy-MM-dd}.csv");
     }
 
+    // Values in words as the page shows them (医药食品, 是, 管理员), in Chinese as the export's labels are.
     private static string Describe(AuditChange c) => AuditActions.FieldLabel(c.Field).Zh + "：" + (c.From, c.To) switch
     {
         (null, null) => "已更改",
-        (null, { } value) => value,
-        var (before, after) => $"{before} → {after ?? "（空）"}",
+        (null, { } value) => Value(c.Field, value),
+        var (before, after) => $"{Value(c.Field, before)} → {(after is null ? "（空）" : Value(c.Field, after))}",
     };
+
+    private static string Value(string field, string value) => AuditActions.ValueLabel(field, value)?.Zh ?? value;
 }

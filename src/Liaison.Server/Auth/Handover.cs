@@ -50,10 +50,19 @@ public static class Handover
         await db.Set<RegisteredEnterprise>().CountAsync(e => e.ChiefServiceOfficerId == userId, ct),
         await db.Set<ServiceSquadMember>().CountAsync(m => m.OfficerId == userId, ct));
 
-    /// <summary>What a handover moved: the cases (locked, in id order) and the enterprises whose chief or squad place moved.</summary>
+    /// <summary>
+    /// What a handover moved: the cases (locked, in id order) and the enterprises whose chief or squad place moved;
+    /// <see cref="SquadJoined"/>, of those squads, the ones the successor joined (in the others it was already).
+    /// </summary>
     public sealed record Moved(IReadOnlyList<Case> Cases, IReadOnlyList<long> ChiefOf, IReadOnlyList<long> SquadOf)
     {
         public bool IsEmpty => Cases.Count == 0 && ChiefOf.Count == 0 && SquadOf.Count == 0;
+
+        /// <summary>The squads the successor joined: what changed for it (the handover mail lists these).</summary>
+        public IReadOnlyList<long> SquadJoined { get; init; } = [];
+
+        /// <summary>Nothing changed for the successor: no case, no chief place, no squad it was not in already.</summary>
+        public bool NothingNew => Cases.Count == 0 && ChiefOf.Count == 0 && SquadJoined.Count == 0;
     }
 
     /// <summary>
@@ -79,19 +88,20 @@ public static class Handover
         }
 
         var chiefOf = await db.Set<RegisteredEnterprise>().Where(e => e.ChiefServiceOfficerId == from.Id).OrderBy(e => e.Id).Select(e => e.Id).ToListAsync(ct);
-        var squadOf = await db.Set<ServiceSquadMember>().Where(m => m.OfficerId == from.Id).OrderBy(m => m.EnterpriseId).Select(m => m.EnterpriseId).ToListAsync(ct);
-
         await db.Database.ExecuteSqlAsync(
             $"UPDATE enterprises SET chief_service_officer_id = {to.Id}, updated_at = {now} WHERE chief_service_officer_id = {from.Id}", ct);
         // ON CONFLICT, not NOT EXISTS: an enterprise's edit adding the successor to the squad at the same moment is not
-        // visible to this statement until it commits, and would then break the squad's key.
-        await db.Database.ExecuteSqlAsync($"""
+        // visible to this statement until it commits, and would then break the squad's key. RETURNING: the squads the
+        // successor joined, not those it was in already (the handover mail lists only what changed for them).
+        var squadOf = await db.Set<ServiceSquadMember>().Where(m => m.OfficerId == from.Id).OrderBy(m => m.EnterpriseId).Select(m => m.EnterpriseId).ToListAsync(ct);
+        var joined = (await db.Database.SqlQuery<long>($"""
             INSERT INTO enterprise_service_squad (enterprise_id, officer_id)
             SELECT enterprise_id, {to.Id} FROM enterprise_service_squad WHERE officer_id = {from.Id}
             ON CONFLICT DO NOTHING
-            """, ct);
+            RETURNING enterprise_id AS "Value"
+            """).ToListAsync(ct)).Order().ToList();
         await db.Database.ExecuteSqlAsync($"DELETE FROM enterprise_service_squad WHERE officer_id = {from.Id}", ct);
-        return new Moved(moved, chiefOf, squadOf);
+        return new Moved(moved, chiefOf, squadOf) { SquadJoined = joined };
     }
 
     /// <summary>

@@ -13,7 +13,8 @@ namespace Liaison.Server.Auth;
 /// <summary>
 /// Tells the account that took over another's work (<see cref="Handover.MoveAsync"/>) what is now theirs: one mail
 /// (<see cref="DigestKind.WorkHandover"/>) listing the cases, with links to their pages, and the key enterprises,
-/// queued in the handover's transaction so it goes out exactly when the handover commits. Nothing moved, no mail.
+/// queued in the handover's transaction so it goes out exactly when the handover commits. Only what changed for it:
+/// a squad it was in already is not listed. Nothing new for it, no mail.
 /// </summary>
 public sealed class HandoverNotice(
     LiaisonDbContext db, Outbox outbox, DigestMailRenderer renderer, CalendarService calendars,
@@ -21,7 +22,7 @@ public sealed class HandoverNotice(
 {
     public async Task QueueAsync(Handover.Moved moved, LiaisonUser from, LiaisonUser to, string byName, CancellationToken ct)
     {
-        if (moved.IsEmpty || to.Email is not { Length: > 0 } email)
+        if (moved.NothingNew || to.Email is not { Length: > 0 } email)
         {
             return;
         }
@@ -41,13 +42,13 @@ public sealed class HandoverNotice(
                 OverdueWorkingDays = CaseStatuses.IsOverdue(c, now) ? calendar.WorkingDaysBetween(c.DueAt!.Value, now) : null,
             })
             .ToList();
-        var ids = moved.ChiefOf.Concat(moved.SquadOf).Distinct().ToArray();
+        var ids = moved.ChiefOf.Concat(moved.SquadJoined).Distinct().ToArray();
         var names = await db.Set<RegisteredEnterprise>().AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
         List<EnterpriseLine> Enterprises(IEnumerable<long> of) =>
             of.Where(names.ContainsKey).Select(id => new EnterpriseLine(names[id], $"{baseUrl}/enterprises/{id}")).ToList();
 
         var mail = renderer.Render(
-            new WorkHandoverMail(to.DisplayName, from.DisplayName, byName, now, cases, Enterprises(moved.ChiefOf), Enterprises(moved.SquadOf))
+            new WorkHandoverMail(to.DisplayName, from.DisplayName, byName, now, cases, Enterprises(moved.ChiefOf), Enterprises(moved.SquadJoined))
             {
                 CasesTotal = moved.Cases.Count,
             },

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Liaison.Cases.Calendar;
+using Liaison.Cases.Common;
 using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Cases;
@@ -62,9 +63,10 @@ public static class CalendarApi
     /// Adds or replaces a year's schedule (body: the schedule JSON): 202 once it is stored. Open cases whose deadlines
     /// are provisional or fall in that year or later are then recomputed in the background, a timeline entry for each
     /// deadline that moves; the answer's
-    /// <c>Location</c> (<c>/api/calendar/years/{year}/recompute</c>) says how far that has come.
+    /// <c>Location</c> (<c>/api/calendar/years/{year}/recompute</c>) says how far that has come. A changed schedule under
+    /// the version the year already has is refused (409): deadlines name the version they were computed with.
     /// </summary>
-    public static async Task<Results<Accepted<RecomputeDto>, BadRequestProblem, ValidationProblem>> PutYear(
+    public static async Task<Results<Accepted<RecomputeDto>, BadRequestProblem, ValidationProblem, ConflictProblem>> PutYear(
         int year, HttpRequest request, ClaimsPrincipal user, LiaisonDbContext db, CalendarService calendars,
         DeadlineRecomputePump recompute, TimeProvider clock, CancellationToken ct)
     {
@@ -80,7 +82,13 @@ public static class CalendarApi
             return Problems.BadRequest($"请求体中的年份 {schedule.Year} 与地址中的 {year} 不一致", $"the body is for {schedule.Year}, the URL for {year}");
         }
 
-        var (state, problems) = await CalendarYearStore.SaveAsync(schedule, Actor.Of(user), db, calendars, recompute, clock, ct);
+        var (state, problems, conflict) = await CalendarYearStore.SaveAsync(schedule, Actor.Of(user), db, calendars, recompute, clock, ct);
+        if (conflict)
+        {
+            var message = Text.FromBilingual(problems[0]["version: ".Length..]);
+            return new ConflictProblem(message);
+        }
+
         return state is null
             ? Problems.Invalid(new Dictionary<string, string[]> { ["schedule"] = problems.ToArray() })
             : TypedResults.Accepted($"/api/calendar/years/{year}/recompute", state);

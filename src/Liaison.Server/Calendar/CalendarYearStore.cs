@@ -29,7 +29,8 @@ public static class CalendarYearStore
     /// returns the stored year's recomputation state. A schedule that may not be stored (<see cref="ProblemsAsync"/>)
     /// changes nothing: the problems are returned instead, worded as <c>YearSchedule.TryParse</c> words its own.
     /// </summary>
-    public static async Task<(RecomputeDto? Saved, IReadOnlyList<string> Problems)> SaveAsync(
+    /// <param name="Conflict">The problem is a changed schedule under the version the year already has (409, not 400).</param>
+    public static async Task<(RecomputeDto? Saved, IReadOnlyList<string> Problems, bool Conflict)> SaveAsync(
         YearSchedule schedule, Actor actor, LiaisonDbContext db, CalendarService calendars,
         DeadlineRecomputePump recompute, TimeProvider clock, CancellationToken ct)
     {
@@ -40,7 +41,12 @@ public static class CalendarYearStore
         await AdvisoryLocks.TakeAsync(db, AdvisoryLocks.Calendar, "versions", ct);
         if (await ProblemsAsync(schedule, db, ct) is { Count: > 0 } problems)
         {
-            return (null, problems);
+            return (null, problems, false);
+        }
+
+        if (await VersionReusedAsync(schedule, db, ct) is { } reused)
+        {
+            return (null, [reused], true);
         }
 
         // Locked, so a chunk of this year's recomputation under way commits first and this save reads what it wrote:
@@ -68,7 +74,7 @@ public static class CalendarYearStore
         await tx.CommitAsync(ct);
         calendars.Invalidate();
         recompute.Nudge();
-        return (RecomputeDto.From(record)!, []);
+        return (RecomputeDto.From(record)!, [], false);
     }
 
     /// <summary>
@@ -101,6 +107,40 @@ public static class CalendarYearStore
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// Why <paramref name="schedule"/> may not replace its year's: it changes the days (holidays or make-up working days)
+    /// under the version the year already has. Each deadline records the version it was computed with
+    /// (<c>calendarVersion: cn-2026-v2</c>); two different schedules under one version would leave it unclear which one
+    /// made a deadline. The same days again (a repeated save; a corrected source or holiday name) are no change and pass.
+    /// </summary>
+    public static async Task<string?> VersionReusedAsync(YearSchedule schedule, LiaisonDbContext db, CancellationToken ct)
+    {
+        var json = await db.Set<CalendarYearRecord>().AsNoTracking().Where(r => r.Year == schedule.Year).Select(r => r.Json).FirstOrDefaultAsync(ct);
+        var current = json is null ? ShippedYearSchedules.All.FirstOrDefault(s => s.Year == schedule.Year) : YearSchedule.Parse(json);
+        if (current is null || !string.Equals(current.Version, schedule.Version, StringComparison.OrdinalIgnoreCase) || SameDays(current, schedule))
+        {
+            return null;
+        }
+
+        return $"version: {schedule.Year} 年的安排已以版本号“{current.Version}”保存，且与此次提交的假日或调休上班日不同；"
+            + $"期限记录了计算所用的版本号，修改安排须使用新的版本号（例如 {NextVersion(current.Version)}） / "
+            + $"the {schedule.Year} schedule is already stored as '{current.Version}' with other holidays or make-up working days; "
+            + $"deadlines record the version they were computed with, so a changed schedule needs a new version (e.g. {NextVersion(current.Version)})";
+
+        static bool SameDays(YearSchedule a, YearSchedule b) =>
+            a.Holidays.SelectMany(h => h.Days).ToHashSet().SetEquals(b.Holidays.SelectMany(h => h.Days))
+            && a.Workdays.ToHashSet().SetEquals(b.Workdays);
+    }
+
+    /// <summary><c>cn-2026-v2</c> for <c>cn-2026-v1</c>; the version with <c>-v2</c> appended when it ends in no number.</summary>
+    private static string NextVersion(string version)
+    {
+        var digits = version.Length - version.Reverse().TakeWhile(char.IsAsciiDigit).Count();
+        return digits < version.Length && int.TryParse(version[digits..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            ? version[..digits] + (n + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : version + "-v2";
     }
 
     /// <summary>The recomputation state of <paramref name="year"/>'s stored schedule; null when no admin stored that year.</summary>

@@ -39,6 +39,7 @@ public sealed class DigestService(
     IOptions<LiaisonOptions> options,
     IOptions<DigestOptions> digestOptions,
     TimeProvider clock,
+    LeagueTableCsvLinks csvLinks,
     ILogger<DigestService> log)
 {
     // The same sample fallback as CaseMailer's escalations, so an unconfigured zone still sees its league table in the dev mailbox.
@@ -86,7 +87,8 @@ public sealed class DigestService(
         var (from, to) = DigestSchedule.ReportedPeriod(calendar, date);
         var table = await ComputeLeagueTableAsync(from, to, ct);
         var keyService = await KeyEnterpriseServiceQuery.CountAsync(db, calendar, from, to, now, ct);
-        var csv = $"{BaseUrl}/api/reports/league-table.csv?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}";
+        // A signed link: the zone leadership has no account, so the officers' API would answer them 401.
+        var csv = csvLinks.Url(BaseUrl, from, to);
         int sent = 0, repeated = 0;
         foreach (var (name, email, culture) in await LeagueTableRecipientsAsync(ct))
         {

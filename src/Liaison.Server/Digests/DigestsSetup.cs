@@ -12,6 +12,7 @@ public static class DigestsSetup
         services.Configure<DigestOptions>(config.GetSection(DigestOptions.Section));
         services.AddSingleton(sp => new DigestMailRenderer(sp.GetRequiredService<ITemplateOverrides>(), sp.GetRequiredService<CalendarService>().TimeZone));
         services.AddScoped<DigestService>();
+        services.AddSingleton<LeagueTableCsvLinks>();
         services.AddScoped<DigestJob>();
         services.AddScoped<LeagueRollupJob>();
         return services;

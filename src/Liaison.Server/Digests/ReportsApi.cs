@@ -67,7 +67,7 @@ public static class ReportsApi
             "当前超期 Overdue now", "退回 Returns", "坚持原派 Insisted", "延期 Extensions", "重办 Reopenings", "办结用时中位数（工作日） Median working days to resolve",
             "协办收到 Co-handling received", "协办签收 Co-handling accepted", "协办按时签收 Co-handling accepted on time",
             "协办按时签收率 Co-handling on-time accept rate", "协办提交 Parts submitted", "协办按时提交 Parts submitted on time",
-            "协办未提交（主办先行办结） Parts not submitted (lead resolved)", "协办按时提交率 On-time submit rate", "协办当前超期 Parts overdue now", "协办退回 Parts returned",
+            "协办逾期未提交（主办先行办结） Parts not submitted by their deadline (lead resolved)", "协办按时提交率 On-time submit rate", "协办当前超期 Parts overdue now", "协办退回 Parts returned",
             "协办延期 Parts' extensions",
             "企业满意 Satisfied", "企业基本满意 Fairly satisfied", "企业不满意 Unsatisfied", "企业已评价 Rated", "满意率 Satisfaction rate",
             "评价期满未评价 Rating windows expired",
@@ -213,7 +213,7 @@ public sealed record SatisfactionDto(int Satisfied, int FairlySatisfied, int Uns
 
 /// <summary>
 /// A department's co-handling parts: received (distinct cases), accepted (on time), submitted (on time by the part's
-/// original deadline), resolved over by the lead (never submitted; late in the submit rate), overdue now, returned,
+/// original deadline), resolved over by the lead after the part's deadline had passed (never submitted; late in the submit rate; one resolved over before its deadline is not counted), overdue now, returned,
 /// extensions asked for (申请延期, decided or not).
 /// </summary>
 public sealed record CoHandlingDto(

@@ -9,6 +9,7 @@ using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Liaison.Server.Pages;
 using Liaison.Server.Visits;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Enterprises;
@@ -36,8 +37,8 @@ public static class EnterprisePages
     public static string EnterpriseUrl(long id) => "/enterprises/" + id.ToString(CultureInfo.InvariantCulture);
 
     private static async Task<IResult> List(
-        EnterpriseService enterprises, string? q, string? key, string? chain, string? page, string? visitDue,
-        string? created, string? updated, string? unchanged, CancellationToken ct)
+        EnterpriseService enterprises, string? q, string? key, string? chain, string? page, string? visitDue, string? chief,
+        string? created, string? updated, string? unchanged, ClaimsPrincipal user, UserManager<LiaisonUser> users, CancellationToken ct)
     {
         var errors = new List<Text>();
         if (!FormValues.TryYesNo(key, out var keyOnly))
@@ -50,7 +51,19 @@ public static class EnterprisePages
             errors.Add(new Text("待走访筛选只能是 true 或 false", "visitDue must be true or false"));
         }
 
-        var filter = new EnterpriseListFilter(q?.Trim(), keyOnly == true, chain?.Trim()) { VisitDue = due == true };
+        // chief=me: the enterprises the signed-in officer is chief service officer of (the workbench's visits figure links here).
+        var mine = string.Equals(chief?.Trim(), "me", StringComparison.OrdinalIgnoreCase);
+        if (!string.IsNullOrWhiteSpace(chief) && !mine)
+        {
+            errors.Add(new Text("首席服务员筛选只能是 me（我）", "chief must be me"));
+        }
+
+        var filter = new EnterpriseListFilter(q?.Trim(), keyOnly == true, chain?.Trim())
+        {
+            VisitDue = due == true,
+            ChiefIsMe = mine,
+            Me = mine ? users.GetUserId(user) : null,
+        };
         ImportSummary? imported = Count(created) is { } c && Count(updated) is { } u && Count(unchanged) is { } n ? new ImportSummary(c, u, n) : null;
         return await ListPageAsync(enterprises, filter, page, imported, null, ct, errors: errors);
     }
@@ -87,7 +100,7 @@ public static class EnterprisePages
 
         var list = errors.Count == 0
             ? await enterprises.ListAsync(new EnterpriseFilter(filter.Q, filter.KeyOnly ? true : null, chain, Page: pageNumber, PageSize: EnterpriseListFilter.PageSize,
-                VisitDue: filter.VisitDue ? true : null), ct)
+                VisitDue: filter.VisitDue ? true : null, ChiefServiceOfficerId: filter.ChiefIsMe ? filter.Me ?? "" : null), ct)
             : null;
         status ??= importError is not null ? PageResults.StatusOf(importError) : errors.Count > 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
         return PageResults.Page<EnterpriseListPage>(new EnterpriseListModel(filter, list, errors, imported, importError), status.Value);
@@ -225,6 +238,12 @@ public sealed record EnterpriseListFilter(string? Q, bool KeyOnly, string? Chain
     /// <summary>Only the key enterprises due a visit (走访) today.</summary>
     public bool VisitDue { get; init; }
 
+    /// <summary>Only the enterprises the signed-in officer is chief service officer of (<c>chief=me</c>).</summary>
+    public bool ChiefIsMe { get; init; }
+
+    /// <summary>The signed-in officer's account id, when <see cref="ChiefIsMe"/>; not part of the address.</summary>
+    public string? Me { get; init; }
+
     public string PageUrl(int page)
     {
         var query = new List<string>();
@@ -232,6 +251,7 @@ public sealed record EnterpriseListFilter(string? Q, bool KeyOnly, string? Chain
         if (KeyOnly) query.Add("key=true");
         if (!string.IsNullOrEmpty(Chain)) query.Add("chain=" + Uri.EscapeDataString(Chain));
         if (VisitDue) query.Add("visitDue=true");
+        if (ChiefIsMe) query.Add("chief=me");
         query.Add("page=" + page.ToString(CultureInfo.InvariantCulture));
         return "/enterprises?" + string.Join('&', query);
     }

@@ -255,5 +255,43 @@ public sealed class DigestMailRendererTests
         Assert.Contains("红榜 发展和改革局：收到 3，按时签收 1/2（50%），按时办结 1/1（100%）", mail.TextBody);
         Assert.Contains("background-color:#fee2e2;", mail.HtmlBody);
         Assert.Contains("league-table.csv?from=2026-03-02&amp;to=2026-03-08", mail.HtmlBody);
+        // The zone leadership has no account: the mail neither asks it to sign in nor needs it to.
+        Assert.Contains("下载 CSV（调度会用；此链接无需登录，仅用于本期，一个月内有效）：", mail.TextBody);
+        Assert.Contains("此链接无需登录，仅用于本期，一个月内有效。", mail.HtmlBody);
+        Assert.DoesNotContain("登录", mail.TextBody.Replace("无需登录", ""));
+        Assert.DoesNotContain("登录", mail.HtmlBody.Replace("无需登录", ""));
+        var english = _renderer.Render(new LeagueTableMail("Leader", table, "https://liaison.example/reports/league-table.csv?from=2026-03-02&to=2026-03-08&sig=x"), "en");
+        Assert.Contains("the link needs no sign-in, is for this period only and works for a month", english.TextBody);
+        Assert.Contains("The link needs no sign-in, is for this period only and works for a month.", english.HtmlBody);
+        Assert.DoesNotContain("Sign in to", english.TextBody);
+        Assert.DoesNotContain("Sign in to", english.HtmlBody);
+    }
+
+    /// <summary>
+    /// The co-handling column counts a part the lead resolved over only once the part's deadline had passed (see
+    /// docs/joint-cases.md): the rule text and the column's name say so in both languages, as text and HTML.
+    /// </summary>
+    [Fact]
+    public void League_table_mail_says_a_part_resolved_over_counts_only_after_its_deadline()
+    {
+        var sample = DigestSamples.LeagueTable(Local(3, 9, 8, 30));
+        var zh = _renderer.Render(sample, "zh-CN");
+        var en = _renderer.Render(sample, "en");
+
+        foreach (var body in new[] { zh.TextBody, zh.HtmlBody })
+        {
+            Assert.Contains("协办期限届满仍未提交、由主办先行办结的计为未按时提交（逾期未提交），期限届满前主办先行办结的不计入", body);
+            Assert.DoesNotContain("主办在协办未提交时先行办结的计为未按时提交", body);
+        }
+
+        Assert.Contains("逾期未提交（主办先行办结） 1", zh.TextBody);
+        Assert.Contains(">逾期未提交（主办先行办结）</th>", zh.HtmlBody);
+        foreach (var body in new[] { en.TextBody, en.HtmlBody })
+        {
+            Assert.Contains("a part the lead resolved over after its deadline had passed (never submitted) counts as late (not submitted by the deadline); one resolved over before its deadline is not counted", body);
+        }
+
+        Assert.Contains("not submitted by the deadline (lead resolved) 1", en.TextBody);
+        Assert.Contains(">Not submitted by the deadline (lead resolved)</th>", en.HtmlBody);
     }
 }

@@ -391,6 +391,27 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_changed_calendar_under_the_years_version_is_refused_with_the_text_kept()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var token = TokenIn(await admin.GetStringAsync("/admin/calendar"));
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync("/admin/calendar",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["json"] = Year2027 }))).StatusCode);
+        var changed = Year2027.Replace("\"2027-01-03\"]", "\"2027-01-03\", \"2027-01-04\"]");
+
+        var response = await admin.PostAsync("/admin/calendar",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["json"] = changed }));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var refused = await response.Content.ReadAsStringAsync();
+        Assert.Contains("data-field=\"schedule\">version: 2027 年的安排已以版本号“cn-2027-admin”保存，且与此次提交的假日或调休上班日不同；", refused);
+        Assert.Contains("（例如 cn-2027-admin-v2）</li>", refused);
+        Assert.Contains("2027-01-04", refused); // the pasted text is kept in the textarea
+        var stored = await _app.WithDbAsync(db => db.Set<CalendarYearRecord>().SingleAsync());
+        Assert.DoesNotContain("2027-01-04", stored.Json);
+    }
+
+    [Fact]
     public async Task A_good_2027_calendar_is_stored_and_recomputes_provisional_cases()
     {
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());

@@ -233,6 +233,21 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Equal(((string?)null, (string?)"chief@test.example"), changed["chiefServiceOfficer"]);
         Assert.Equal(((string?)null, (string?)null), changed["contacts"]);
         Assert.Equal(3, changed.Count);
+        // An industry chain in words on the page and in its export (医药食品, not MedicineFood).
+        var medicine = new
+        {
+            name = "安岳审计柠檬有限公司", creditCode = code, industryChain = "medicine-food", isKey = true, chiefServiceOfficer = "chief@test.example",
+            contacts = new[] { new { name = "张敏", phone = "13800000002", email = "zhang.min@lemon.example" } },
+        };
+        Assert.Equal(HttpStatusCode.OK, (await officer.PutAsJsonAsync($"/api/enterprises/{id}", medicine)).StatusCode);
+        var admin = await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var page = await admin.GetStringAsync($"/admin/audit?area=enterprise&subject={code}");
+        Assert.Contains("<strong>产业链</strong>：其他 → 医药食品", page);
+        Assert.DoesNotContain("MedicineFood", page);
+        var export = await admin.GetStringAsync($"/api/admin/audit.csv?area=enterprise&subject={code}");
+        Assert.Contains("产业链：其他 → 医药食品", export);
+        Assert.Contains("重点企业：否 → 是", export);
+        Assert.DoesNotContain("MedicineFood", export);
         var stored = string.Join("\n", await _app.WithDbAsync(db => db.Set<AuditEntry>().Select(e => e.Changes).ToListAsync()));
         Assert.DoesNotContain("1380000000", stored);
         Assert.DoesNotContain("zhang.min@lemon.example", stored);

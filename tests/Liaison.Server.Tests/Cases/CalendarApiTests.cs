@@ -466,6 +466,46 @@ public sealed class CalendarYearTests
         Assert.Contains("Liaison:CloseOfBusiness", error.ToString());
     }
 
+    /// <summary>
+    /// A deadline names the calendar version it was computed with, so one version means one schedule: the same days
+    /// again under the year's version are accepted (idempotent), other days under it are refused with a 409 in both
+    /// languages that changes nothing, the shipped years' versions included; a new version is accepted.
+    /// </summary>
+    [Fact]
+    public async Task A_changed_schedule_under_the_version_the_year_already_has_is_409_and_changes_nothing()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "SameVersion");
+        var admin = await app.AsAdminAsync();
+        Task<HttpResponseMessage> PutAsync(int year, string json) =>
+            admin.PutAsync($"/api/calendar/years/{year}", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Accepted, (await PutAsync(2027, Year2027)).StatusCode);
+        await app.RecomputeDeadlinesAsync();
+        Assert.Equal(HttpStatusCode.Accepted, (await PutAsync(2027, Year2027)).StatusCode);
+        // Only the source corrected: the same days, the same schedule.
+        Assert.Equal(HttpStatusCode.Accepted, (await PutAsync(2027, Year2027.Replace("测试用安排 test schedule", "国办发明电〔2026〕1号"))).StatusCode);
+        await app.RecomputeDeadlinesAsync();
+
+        var changed = Year2027.Replace("\"2027-01-03\"]", "\"2027-01-03\", \"2027-01-04\"]");
+        var refused = await PutAsync(2027, changed);
+        var sameVersionOtherCase = await PutAsync(2027, changed.Replace("cn-2027-test", "CN-2027-TEST"));
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, sameVersionOtherCase.StatusCode);
+        var detail = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.Contains("2027 年的安排已以版本号“cn-2027-test”保存，且与此次提交的假日或调休上班日不同", detail);
+        Assert.Contains("修改安排须使用新的版本号（例如 cn-2027-test-v2）", detail);
+        Assert.Contains(" / the 2027 schedule is already stored as 'cn-2027-test' with other holidays or make-up working days", detail);
+        var stored = await admin.GetFromJsonAsync<JsonElement>("/api/calendar/years/2027");
+        Assert.Equal(3, stored.GetProperty("holidays")[0].GetProperty("days").GetArrayLength());
+        Assert.Equal("done", (await admin.GetFromJsonAsync<JsonElement>("/api/calendar/years/2027/recompute")).GetProperty("state").GetString());
+
+        // The shipped 2026 schedule's version belongs to the shipped days too.
+        var shipped2026 = await admin.GetStringAsync("/api/calendar/years/2026");
+        Assert.Equal(HttpStatusCode.Conflict, (await PutAsync(2026, shipped2026.Replace("\"2026-10-10\"", "\"2026-10-11\""))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await PutAsync(2027, changed.Replace("cn-2027-test", "cn-2027-test-v2"))).StatusCode);
+    }
+
     [Fact]
     public async Task A_save_while_the_last_chunk_of_a_run_commits_queues_a_new_run()
     {

@@ -44,8 +44,15 @@ public sealed class NudgeCoolDownTests(AppFixture fixture) : IClassFixture<AppFi
 
         var won = Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Redirect);
         Assert.Equal(5, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
-        Assert.Contains($"已于 {Local(at)} 提醒过经办人，10 分钟内只提醒一次：{Local(at + Window)} 后可再次提醒",
-            await answers.First(a => a.StatusCode == HttpStatusCode.Conflict).Content.ReadAsStringAsync());
+        var tooSoon = await answers.First(a => a.StatusCode == HttpStatusCode.Conflict).Content.ReadAsStringAsync();
+        var message = $"已于 {Local(at)} 提醒过经办人，10 分钟内只提醒一次：{Local(at + Window)} 后可再次提醒";
+        Assert.Contains(message, tooSoon);
+        // Said once, at the top: there is nothing in the form to correct.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(tooSoon, System.Text.RegularExpressions.Regex.Escape(message)));
+        Assert.Contains($"<div class=\"card\" role=\"alert\"><p class=\"error\">{message}", tooSoon);
+        Assert.DoesNotContain("请更正下方表单中标出的内容", tooSoon);
+        Assert.DoesNotContain("data-refused-summary", tooSoon);
+        Assert.DoesNotContain("data-form-error", tooSoon);
         Assert.Single(await MailsAsync(Handler, number, "领导督促"));
 
         // The reminder that went, sent again, answers as it did; one refused, sent again, is still too soon.

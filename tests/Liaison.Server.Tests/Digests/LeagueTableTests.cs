@@ -181,7 +181,15 @@ public sealed class LeagueTableTests : IAsyncLifetime
         Assert.Single(await MailsAsync(_app, LiaisonApp.AdminEmail, "【红黄榜】"));
         Assert.Contains("2026年3月2日（周一）至2026年3月8日（周日）", leadership.Subject);
         Assert.Contains("红榜 发展和改革局：收到 3，按时签收 1/2（50%）", leadership.TextBody);
-        Assert.Contains("https://liaison.test.example/api/reports/league-table.csv?from=2026-03-02&to=2026-03-08", leadership.TextBody);
+        // The leadership has no account: the mail's CSV link is signed for the week and works without signing in.
+        Assert.DoesNotContain("/api/reports/league-table.csv", leadership.TextBody);
+        var shared = Regex.Match(leadership.TextBody!, @"https://liaison\.test\.example(/reports/league-table\.csv\?from=2026-03-02&to=2026-03-08&sig=[A-Za-z0-9_-]+)").Groups[1].Value;
+        Assert.NotEmpty(shared);
+        var download = await _app.Anonymous().GetAsync(shared);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("text/csv", download.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(await (await _officer.GetAsync("/api/reports/league-table.csv?from=2026-03-02&to=2026-03-08")).Content.ReadAsByteArrayAsync(),
+            await download.Content.ReadAsByteArrayAsync());
 
         var json = await _officer.GetFromJsonAsync<JsonElement>($"/api/reports/league-table?{Period}");
         var rows = json.GetProperty("rows").EnumerateArray().ToList();
@@ -252,6 +260,12 @@ public sealed class LeagueTableTests : IAsyncLifetime
         // Next to the period's fields, this week so far: Monday 9th to today, Tuesday 10th.
         Assert.Contains("href=\"/reports/league-table?from=2026-03-09&amp;to=2026-03-10\"", byDefault);
         Assert.Contains(">本周至今</a>", byDefault);
+        // This month and this year so far, last week (the Monday mail's) and last month.
+        Assert.Contains("href=\"/reports/league-table?from=2026-03-01&amp;to=2026-03-10\" data-period=\"this-month\">本月至今</a>", byDefault);
+        Assert.Contains("href=\"/reports/league-table?from=2026-01-01&amp;to=2026-03-10\" data-period=\"this-year\">本年至今</a>", byDefault);
+        Assert.Contains("href=\"/reports/league-table?from=2026-03-02&amp;to=2026-03-08\" data-period=\"last-week\">上周</a>", byDefault);
+        Assert.Contains("href=\"/reports/league-table?from=2026-02-01&amp;to=2026-02-28\" data-period=\"last-month\">上月</a>", byDefault);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/reports/league-table?from=2026-01-01&to=2026-03-10")).StatusCode);
 
         var wrong = await browser.GetAsync("/reports/league-table?from=2026-03-10&to=2026-03-02");
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
@@ -550,7 +564,7 @@ public sealed class LeagueTableTests : IAsyncLifetime
         await RunWeeklyAsync();
         var weekly = (await MailsAsync(_app, "leadership@anyue.example", "【红黄榜】")).Last();
         Assert.Contains("2026年3月9日", weekly.Subject);
-        Assert.Contains("；协办：收到 2，按时签收 1/1（100%），按时提交 1/1（100%），未提交（主办先行办结） 0，当前超期 0，退回 0", weekly.TextBody);
+        Assert.Contains("；协办：收到 2，按时签收 1/1（100%），按时提交 1/1（100%），逾期未提交（主办先行办结） 0，当前超期 0，退回 0", weekly.TextBody);
         Assert.Contains("协办（联办事项）", weekly.HtmlBody);
 
         At(3, 18, 9);
@@ -623,6 +637,65 @@ public sealed class LeagueTableTests : IAsyncLifetime
         });
         Assert.Equal(linked, await NextSameAsync());
         Assert.Equal(tables, await TablesAsync(periods));
+    }
+
+    /// <summary>
+    /// The weekly mail's signed CSV link downloads exactly its week without an account; a changed period, a missing or
+    /// damaged signature is refused (404) and an expired link is gone (410), as a page for a browser and as problem
+    /// details otherwise, and the officers' API still wants a sign-in.
+    /// </summary>
+    [Fact]
+    public async Task The_weekly_mails_csv_link_works_without_an_account_for_its_week_only_until_it_expires()
+    {
+        At(3, 9, 9);
+        Assert.Equal(2, (await RunWeeklyAsync()).Sent);
+        var mail = Assert.Single(await MailsAsync(_app, "leadership@anyue.example", "【红黄榜】"));
+        var link = PathOf(Regex.Match(mail.TextBody!, @"https://\S+/reports/league-table\.csv\?\S+").Value);
+        Assert.StartsWith("/reports/league-table.csv?from=2026-03-02&to=2026-03-08&sig=", link);
+        Assert.Contains(link, WebUtility.HtmlDecode(mail.HtmlBody));
+        var admin = Assert.Single(await MailsAsync(_app, LiaisonApp.AdminEmail, "【红黄榜】"));
+        Assert.Contains("/reports/league-table.csv?from=2026-03-02&to=2026-03-08&sig=", admin.TextBody);
+
+        var anonymous = _app.Anonymous();
+        var ok = await anonymous.GetAsync(link);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal("league-table-2026-03-02-2026-03-08.csv", ok.Content.Headers.ContentDisposition!.FileNameStar ?? ok.Content.Headers.ContentDisposition.FileName);
+        var header = Encoding.UTF8.GetString(await ok.Content.ReadAsByteArrayAsync()).TrimStart('\uFEFF').Split("\r\n")[0];
+        Assert.StartsWith("部门代码 Department code", header);
+        // The co-handling column counts a part resolved over only after its deadline, and says so.
+        Assert.Contains(",协办逾期未提交（主办先行办结） Parts not submitted by their deadline (lead resolved),", header);
+
+        var sig = link[(link.IndexOf("&sig=", StringComparison.Ordinal) + 5)..];
+        var otherWeek = $"/reports/league-table.csv?from=2026-01-01&to=2026-03-08&sig={sig}";
+        var damaged = link[..^4] + (link[^4] == 'A' ? "B" : "A") + link[^3..];
+        foreach (var bad in new[] { otherWeek, damaged, "/reports/league-table.csv?from=2026-03-02&to=2026-03-08", "/reports/league-table.csv?sig=%%%" })
+        {
+            var refused = await anonymous.GetAsync(bad);
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
+            Assert.Contains("链接无效", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        }
+
+        var page = new HttpRequestMessage(HttpMethod.Get, damaged);
+        page.Headers.Accept.ParseAdd("text/html,application/xhtml+xml");
+        var refusedPage = await anonymous.SendAsync(page);
+        Assert.Equal(HttpStatusCode.NotFound, refusedPage.StatusCode);
+        Assert.Equal("text/html", refusedPage.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("<h1>链接无效</h1>", await refusedPage.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/reports/league-table.csv?from=2026-03-02&to=2026-03-08")).StatusCode);
+
+        // Still valid on the 31st day after the mail, gone after it.
+        At(4, 9, 8);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(link)).StatusCode);
+        At(4, 9, 10);
+        var gone = await anonymous.GetAsync(link);
+        Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
+        Assert.Contains("已过期", (await gone.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        var goneRequest = new HttpRequestMessage(HttpMethod.Get, link);
+        goneRequest.Headers.Accept.ParseAdd("text/html");
+        var gonePage = await anonymous.SendAsync(goneRequest);
+        Assert.Equal(HttpStatusCode.Gone, gonePage.StatusCode);
+        Assert.Contains("<h1>链接已过期</h1>", await gonePage.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -47,6 +47,13 @@ public sealed partial class WorkbenchTests : IAsyncLifetime
             name = "安岳工作台柠檬有限公司", creditCode = Enterprises.RatingTestKit.Code(902), industryChain = "other", isKey = true, chiefServiceOfficer = Me,
         });
         Assert.Equal(HttpStatusCode.Created, key.StatusCode);
+        // In its squad only: the chief (a colleague) sees to its visits, so it is not counted here.
+        var squad = await officer.PostAsJsonAsync("/api/enterprises", new
+        {
+            name = "安岳工作台专班有限公司", creditCode = Enterprises.RatingTestKit.Code(903), industryChain = "other", isKey = true, chiefServiceOfficer = Colleague,
+            serviceSquad = new[] { Me },
+        });
+        Assert.Equal(HttpStatusCode.Created, squad.StatusCode);
         // Past every resolve deadline: the returned case's clock still runs, so it is overdue too.
         _app.Clock.Advance(TimeSpan.FromDays(40));
 
@@ -61,6 +68,17 @@ public sealed partial class WorkbenchTests : IAsyncLifetime
         Assert.DoesNotContain($"data-case=\"{cancelled.Number}\"", page);
         Assert.Contains("安岳工作台柠檬有限公司", page);
         Assert.Contains("安岳工作台柠檬有限公司</a> · <span class=\"error\" data-visit-status>从未走访，应尽快走访</span>", page);
+        // The figure says whose enterprises it counts: those the officer is chief service officer of (首席服务员), as the digest's visits due.
+        Assert.Contains("<strong>1</strong> 家我任首席服务员的重点企业待走访</a>", page);
+        Assert.DoesNotContain("安岳工作台专班有限公司", page);
+        // Its link lists the same: the chief's enterprises due a visit, not every one due.
+        Assert.Contains("data-figure=\"visits\"><a href=\"/enterprises?visitDue=true&amp;chief=me\">", page);
+        var visits = await browser.GetStringAsync("/enterprises?visitDue=true&chief=me");
+        Assert.Contains("安岳工作台柠檬有限公司", visits);
+        Assert.DoesNotContain("安岳工作台专班有限公司", visits);
+        Assert.Contains("id=\"f-chief\" name=\"chief\" value=\"me\" checked", visits);
+        Assert.Contains("安岳工作台专班有限公司", await browser.GetStringAsync("/enterprises?visitDue=true"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await browser.GetAsync("/enterprises?chief=someone")).StatusCode);
 
         // Each count is the total of the list its link opens (the link as the browser reads it).
         var links = FigureLink().Matches(page).ToDictionary(m => m.Groups[1].Value, m => System.Net.WebUtility.HtmlDecode(m.Groups[2].Value));
