@@ -392,7 +392,7 @@ public static class CasePages
     /// <summary>The case page, with a banner (<paramref name="flash"/>) or the refusal of what was just sent (<paramref name="error"/>).</summary>
     internal static async Task<IResult> CasePageAsync(
         string number, Text? flash, ServiceError? error, int status, CaseQueries queries, CaseTimelineView timeline,
-        DepartmentService departments, CategoryService categories, CancellationToken ct)
+        DepartmentService departments, CategoryService categories, CancellationToken ct, EnterpriseView.RatingForm? ratingForm = null)
     {
         if (await queries.GetAsync(number, ct) is not { } c)
         {
@@ -407,7 +407,7 @@ public static class CasePages
         var names = all.ToDictionary(d => d.Code, d => d.Name);
         return PageResults.Page<CaseViewPage>(
             new CasePageModel(c, rows, active, names, flash, error, await categories.FindAsync(c.Category, ct), await queries.OfficersAsync(ct),
-                await timeline.InsistPreviewAsync(c, ct), await queries.IncidentsAsync(number, ct)), status);
+                await timeline.InsistPreviewAsync(c, ct), await queries.IncidentsAsync(number, ct)) { RatingForm = ratingForm }, status);
     }
 
     private static readonly Text BackToCases = new("返回事项列表", "Back to the cases");
@@ -566,4 +566,8 @@ public sealed record NewCaseModel(
 public sealed record CasePageModel(
     CaseDto Case, IReadOnlyList<TimelineRow> Timeline, IReadOnlyList<DepartmentOption> Departments,
     IReadOnlyDictionary<string, string> DepartmentNames, Text? Flash, ServiceError? Error, CaseCategory? Category, IReadOnlyList<OfficerRef> Officers,
-    InsistDeadline? Insist = null, IReadOnlyList<CaseIncident>? Incidents = null);
+    InsistDeadline? Insist = null, IReadOnlyList<CaseIncident>? Incidents = null)
+{
+    /// <summary>The rating decision form the page refused, as it was filled in.</summary>
+    public EnterpriseView.RatingForm? RatingForm { get; init; }
+}
