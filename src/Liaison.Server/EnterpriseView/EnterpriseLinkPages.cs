@@ -1,5 +1,6 @@
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
+using Liaison.Cases.Notifications;
 using Liaison.Server.Auth;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
@@ -85,6 +86,7 @@ public static class EnterpriseLinkPages
             c, names.GetValueOrDefault(c.DepartmentCode) ?? c.DepartmentCode, parts.Select(p => names.GetValueOrDefault(p) ?? p).ToList(),
             resolution, rating, clock.GetUtcNow(), flash, error)
         {
+            Contacts = await EnterpriseNotices.ContactsAsync(db, c, ct),
             // A later dispatch (the case moved to another department, or was sent back to the same one) says so.
             Steps = steps.Select((e, i) => new EnterpriseStep(e.At, e.Kind == CaseEventKinds.Dispatched && i != firstDispatch
                 ? new Text("重新交办承办部门", "Passed to a department again")
@@ -161,7 +163,10 @@ public static class EnterpriseLinkPages
         StatusCodes.Status404NotFound);
 }
 
-/// <summary>What the enterprise's page shows: nothing internal (no notes, no people, no addresses).</summary>
+/// <summary>
+/// What the enterprise's page shows: nothing internal (no notes, no handlers, no contacts of its own); the only people
+/// named are those at the zone it may ask (<see cref="Contacts"/>).
+/// </summary>
 /// <param name="CoDepartments">A joint case's co-handling departments (协办), names only.</param>
 /// <param name="Resolution">The lead's resolution note, once resolved.</param>
 /// <param name="Rating">The rating window of a closed case, if it has one.</param>
@@ -188,6 +193,9 @@ public sealed record EnterpriseLinkPageModel(
 
     /// <summary>The follow-up case the zone opened on an unsatisfied rating (重办), if it did.</summary>
     public string? FollowUpNumber { get; init; }
+
+    /// <summary>Whom at the zone to ask (园区联系人): the case's officer and a key enterprise's chief service officer.</summary>
+    public IReadOnlyList<ZoneContact> Contacts { get; init; } = [];
 }
 
 /// <summary>One step of the case as the enterprise sees it.</summary>

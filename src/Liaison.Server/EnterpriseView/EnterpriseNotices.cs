@@ -158,6 +158,25 @@ public sealed class EnterpriseNotices(
         }
     }
 
+    /// <summary>
+    /// Whom at the zone the enterprise may ask about the case (园区联系人), on its page and in its mails: the officer who
+    /// follows the case (全程代办, the one who acts on it) and, for a key enterprise, its chief service officer (首席服务员,
+    /// who looks after the enterprise as a whole) when another person; the register says who that is now. Never a
+    /// department's liaison: the enterprise deals with the zone, the zone with the departments.
+    /// </summary>
+    public static async Task<IReadOnlyList<ZoneContact>> ContactsAsync(LiaisonDbContext db, Case c, CancellationToken ct)
+    {
+        var chiefId = c.EnterpriseId is { } id
+            ? await db.Set<RegisteredEnterprise>().AsNoTracking().Where(e => e.Id == id && e.IsKey).Select(e => e.ChiefServiceOfficerId).FirstOrDefaultAsync(ct)
+            : null;
+        var ids = new[] { c.OfficerId, chiefId }.OfType<string>().Distinct().ToList();
+        var people = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync(ct);
+        return ids.Select(i => people.FirstOrDefault(p => p.Id == i) is { } p
+                ? new ZoneContact(p.DisplayName is { Length: > 0 } name ? name : p.Email ?? "", p.Email ?? "", i == chiefId && i != c.OfficerId)
+                : null)
+            .OfType<ZoneContact>().ToList();
+    }
+
     /// <summary>The lead's latest resolution note (办理结果), which the enterprise may read.</summary>
     public static Task<string?> ResolutionAsync(LiaisonDbContext db, long caseId, CancellationToken ct) =>
         db.CaseEvents.AsNoTracking().Where(e => e.CaseId == caseId && e.Kind == CaseActions.Resolve && e.PartId == null)
@@ -209,6 +228,7 @@ public sealed class EnterpriseNotices(
             Note = note,
             // A joint case's co-handling departments, which the enterprise's page names too (their standing is the zone's).
             CoHandlers = kind == CaseMailKind.EnterpriseOpened ? await mailer.CoHandlersAsync(db, c, now, ct) : [],
+            ZoneContacts = await ContactsAsync(db, c, ct),
         });
         // In the case's thread, as every mail of the case.
         var row = outbox.Add(db, new OutgoingMail(contact.Email!, contact.Name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id, c.ThreadRootMessageId));

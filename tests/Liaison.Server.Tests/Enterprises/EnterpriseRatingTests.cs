@@ -141,7 +141,8 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.DoesNotContain("内部进展：已协调供电公司", page);
         Assert.DoesNotContain("专员内部意见", page);
         Assert.DoesNotContain(Handler, page);
-        Assert.DoesNotContain("officer@test.example", page);
+        // The one person it names is whom at the zone to ask: the officer who follows the case (园区联系人).
+        Assert.Matches("<dd data-zone-contacts>\\s*<div>跟进专员 测试专员（<a href=\"mailto:officer@test.example\">officer@test.example</a>）</div>\\s*</dd>", page);
         foreach (var secret in new[] { NoticePhone, NoticeEmail, OtherPhone, OtherEmail, "李会计" })
         {
             Assert.DoesNotContain(secret, page);
@@ -149,6 +150,34 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
 
         // Looking changed nothing (a mail scanner may fetch the link).
         Assert.Null(await _app.WithDbAsync(db => db.Set<CaseRating>().Where(r => db.Cases.Any(x => x.Id == r.CaseId && x.Number == number)).Select(r => r.RatedAt).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task A_key_enterprises_page_and_mails_name_the_cases_officer_and_its_chief_service_officer_as_zone_contacts()
+    {
+        const string chief = "chief.zhou@test.example";
+        await _app.AsOfficerAsync(chief);
+        var response = await _officer.PostAsJsonAsync("/api/enterprises", new
+        {
+            name = "安岳重点柠檬有限公司", creditCode = Code(40), industryChain = "other", address = "安岳经济开发区", isKey = true, chiefServiceOfficer = chief,
+            contacts = new[] { new { name = "张敏", phone = NoticePhone, email = NoticeEmail, forNotices = true } },
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var number = await OpenForAsync(_officer, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业撤回诉求" })).StatusCode);
+
+        var mails = await MailsAsync(_app, NoticeEmail, number);
+        Assert.Equal(2, mails.Count); // 已受理, 事项撤销
+        foreach (var mail in mails)
+        {
+            Assert.Contains($"园区联系人：跟进专员 测试专员（officer@test.example）；首席服务员 测试专员（{chief}）", mail.TextBody);
+            Assert.Contains($"<a href=\"mailto:{chief}\"", mail.HtmlBody);
+        }
+
+        var page = await _app.Anonymous().GetStringAsync(PathOf(EnterpriseLinkPattern().Match(mails[0].TextBody!).Value));
+        var contacts = System.Text.RegularExpressions.Regex.Match(page, "<dd data-zone-contacts>(.*?)</dd>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("跟进专员 测试专员（<a href=\"mailto:officer@test.example\">", contacts);
+        Assert.Contains($"首席服务员 测试专员（<a href=\"mailto:{chief}\">", contacts);
     }
 
     [Fact]
