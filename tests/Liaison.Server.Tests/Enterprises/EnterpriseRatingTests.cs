@@ -181,6 +181,53 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_officer_resends_the_progress_link_once_per_form_and_the_old_link_keeps_working()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 41));
+        var (_, first) = (await EnterpriseLinksAsync(_app, number)).Single();
+
+        var page = await _officer.GetStringAsync($"/cases/{number}");
+        var form = FormFor(page, "enterprise-link")!;
+        var sent = await _officer.PostAsync($"/cases/{number}/enterprise-link", new FormUrlEncodedContent(form));
+        var again = await _officer.PostAsync($"/cases/{number}/enterprise-link", new FormUrlEncodedContent(form));
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Contains("已向企业重发进度链接", await _officer.GetStringAsync(sent.Headers.Location!.OriginalString));
+
+        // One more mail (a double submit is one), with a fresh link; the first link still works.
+        var links = await EnterpriseLinksAsync(_app, number);
+        Assert.Equal(2, links.Count);
+        Assert.StartsWith("【已受理】", links[1].Mail.Subject);
+        Assert.NotEqual(first, links[1].Path);
+        Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().GetAsync(links[1].Path)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().GetAsync(first)).StatusCode);
+        var entries = await _app.WithDbAsync(db => db.CaseEvents.Where(e => db.Cases.Any(c => c.Id == e.CaseId && c.Number == number) && e.Kind == CaseEventKinds.EnterpriseLinkResent)
+            .Select(e => e.Actor).ToListAsync());
+        Assert.Equal(["officer@test.example"], entries);
+        Assert.Contains("重发企业进度链接", await _officer.GetStringAsync($"/cases/{number}"));
+
+        // The API too, once per request id.
+        var requestId = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/enterprise-link", new { requestId })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/enterprise-link", new { requestId })).StatusCode);
+        Assert.Equal(3, (await EnterpriseLinksAsync(_app, number)).Count);
+    }
+
+    [Fact]
+    public async Task Resending_the_link_without_a_notice_contact_is_refused_and_changes_nothing()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 42, withNoticeContact: false));
+        int Count(Liaison.Server.Data.LiaisonDbContext db) => db.CaseEvents.Count(e => db.Cases.Any(c => c.Id == e.CaseId && c.Number == number));
+        var before = await _app.WithDbAsync(db => Task.FromResult(Count(db)));
+
+        var refused = await _officer.PostAsJsonAsync($"/api/cases/{number}/enterprise-link", new { });
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("没有接收通知的联系人邮箱", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(before, await _app.WithDbAsync(db => Task.FromResult(Count(db))));
+    }
+
+    [Fact]
     public async Task A_cancelled_case_says_so_and_unknown_links_get_the_plain_page()
     {
         var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 4));
