@@ -236,7 +236,8 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
 
         var page = await _app.Anonymous().GetStringAsync(path);
         Assert.Contains("此事项已撤销", page);
-        Assert.DoesNotContain("企业撤回诉求", page);
+        // The reason, as its 【事项撤销】 mail gives it.
+        Assert.Contains("<p class=\"pre\" data-cancel-reason>企业撤回诉求</p>", page);
         Assert.DoesNotContain("data-action=\"rate\"", page);
 
         foreach (var bad in new[] { "/e/short", "/e/" + new string('A', 43), "/e/" + new string('A', 42) + "!" })
@@ -333,6 +334,15 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, noScore.StatusCode);
         Assert.Contains("满意、基本满意或不满意", await noScore.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        // The refused form keeps what was chosen and typed.
+        var tooLongPage = await tooLong.Content.ReadAsStringAsync();
+        Assert.Contains("value=\"satisfied\" required checked", tooLongPage);
+        Assert.Contains(">" + new string('长', Ratings.MaxCommentLength + 1) + "</textarea>", tooLongPage);
+        var noChoice = await RateAsync(_app.Anonymous(), path, "", "电压仍不稳定");
+        Assert.Equal(HttpStatusCode.BadRequest, noChoice.StatusCode);
+        var noChoicePage = await noChoice.Content.ReadAsStringAsync();
+        Assert.Contains(">电压仍不稳定</textarea>", noChoicePage);
+        Assert.DoesNotContain("required checked", noChoicePage);
         Assert.Null(await _app.WithDbAsync(db => db.Set<CaseRating>().Where(r => db.Cases.Any(x => x.Id == r.CaseId && x.Number == number)).Select(r => r.RatedAt).SingleAsync()));
     }
 
