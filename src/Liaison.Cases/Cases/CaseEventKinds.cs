@@ -74,6 +74,12 @@ public static class CaseEventKinds
     /// <summary>An officer's note on the case (园区备注): a call made, a visit, what the enterprise said. For officers only: the liaison's link page leaves it out.</summary>
     public const string OfficerNote = "officer-note";
 
+    /// <summary>
+    /// An officer mailed the enterprise's notice contact a fresh progress link (重发进度链接), e.g. when the first mail was
+    /// lost; the entry names the contact. The zone's business: the liaison's link page leaves it out.
+    /// </summary>
+    public const string EnterpriseLinkResent = "enterprise-link-resent";
+
     // A handler's actions are recorded under the action's own name (CaseActions.Accept, …).
 
     public static Text Label(string kind) => kind switch
@@ -84,6 +90,7 @@ public static class CaseEventKinds
         LiaisonChanged => new("部门联络人变更", "Department liaison changed"),
         Urged => new("园区催办", "Urged by the officer"),
         OfficerNote => new("园区备注", "Officer's note"),
+        EnterpriseLinkResent => new("重发企业进度链接", "Progress link sent to the enterprise again"),
         Status => new("状态变更", "Status changed"),
         Escalated => new("督办", "Escalated"),
         DeadlineChanged => new("期限变更", "Deadline changed"),

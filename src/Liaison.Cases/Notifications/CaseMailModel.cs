@@ -120,6 +120,12 @@ public sealed record CaseMailModel
     /// </summary>
     public IReadOnlyList<CoHandlerStanding> CoHandlers { get; init; } = [];
 
+    /// <summary>
+    /// The enterprise's mails: whom at the zone to ask (园区联系人), the officer who follows the case and, for a key
+    /// enterprise, its chief service officer. Empty in every other mail.
+    /// </summary>
+    public IReadOnlyList<ZoneContact> ZoneContacts { get; init; } = [];
+
     /// <summary>The co-handling department a mail is about (协办意见已提交: whose part came in).</summary>
     public string? PartDepartmentName { get; init; }
 
@@ -139,3 +145,7 @@ public sealed record LateDepartment(string Name, bool Lead, DateTimeOffset Due, 
 /// <summary>One co-handling department of a joint case as its lead sees it in a mail.</summary>
 /// <param name="Late">Open past its accept or submit deadline (超期).</param>
 public sealed record CoHandlerStanding(string Department, PartStatus Status, bool Late);
+
+/// <summary>A person at the zone an enterprise may ask about its case (园区联系人).</summary>
+/// <param name="Chief">The key enterprise's chief service officer (首席服务员); else the officer who follows the case.</param>
+public sealed record ZoneContact(string Name, string Email, bool Chief);

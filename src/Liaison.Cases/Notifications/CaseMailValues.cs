@@ -41,7 +41,7 @@ internal static class CaseMailValues
     /// </summary>
     public static IReadOnlyList<string> KnownNames { get; } =
         Build(new CaseMailModel { CaseNumber = "", Title = "", RecipientName = "", LateDepartments = [new("", true, default, 0)],
-            CoHandlers = [new("", PartStatus.Dispatched, false)] },
+            CoHandlers = [new("", PartStatus.Dispatched, false)], ZoneContacts = [new("", "", false)] },
                 CaseMailRenderer.Chinese, TimeZoneInfo.Utc)
             .SelectMany(v => v.Value switch
             {
@@ -86,6 +86,14 @@ internal static class CaseMailValues
                 ("Status", CasePart.Label(h.Status, h.Late).Capitalized().In(culture)),
                 ("Late", h.Late),
                 ("Submitted", h.Status == PartStatus.Submitted),
+            }).ToArray()),
+            // The enterprise's mails: whom at the zone to ask (园区联系人); nil in every other mail.
+            ("Contacts", model.ZoneContacts.Count == 0 ? null : model.ZoneContacts.Select(p => new (string, object?)[]
+            {
+                ("Name", p.Name),
+                ("Email", Blank(p.Email)),
+                ("Role", p.Chief ? (en ? "Chief service officer" : "首席服务员") : (en ? "Case officer" : "跟进专员")),
+                ("Chief", p.Chief),
             }).ToArray()),
             ("Part", new (string, object?)[]
             {
@@ -173,6 +181,12 @@ internal static class CaseMailValues
             "Its part's status in the mail's language, with \"late\" in front when past its deadline")),
         ["CoHandlers.Late"] = MailTemplateVariables.InLoop(new("该部门已超期时为真", "True when its part is late")),
         ["CoHandlers.Submitted"] = MailTemplateVariables.InLoop(new("该部门已提交协办意见时为真", "True when it has submitted its part")),
+        ["Contacts"] = MailTemplateVariables.List(new("发给企业的邮件：园区联系人（跟进本事项的园区工作人员；重点企业另有首席服务员）；其他邮件为空",
+            "The enterprise's mails: whom at the zone to ask (the officer following the case; for a key enterprise, also its chief service officer); empty otherwise")),
+        ["Contacts.Name"] = MailTemplateVariables.InLoop(new("联系人姓名", "The contact's name")),
+        ["Contacts.Email"] = MailTemplateVariables.InLoop(new("联系人邮箱", "The contact's email")),
+        ["Contacts.Role"] = MailTemplateVariables.InLoop(new("跟进专员或首席服务员（用邮件的语言）", "Case officer or chief service officer, in the mail's language")),
+        ["Contacts.Chief"] = MailTemplateVariables.InLoop(new("首席服务员时为真", "True for the chief service officer")),
         ["Part"] = new("协办部门的协办任务（成员是以它开头的各变量）", "A co-handling department's part (its members are the variables starting with its name)"),
         ["Part.Department"] = new("协办意见已提交的邮件：提交协办意见的部门", "part-submitted: the co-handling department whose part came in"),
         ["Part.Attachments"] = new("协办意见已提交的邮件：协办意见的附件（链接或文字，每行一个）", "part-submitted: its attachments, links or text, one per line"),

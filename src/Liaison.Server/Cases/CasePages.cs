@@ -37,6 +37,7 @@ public static class CasePages
         pages.MapGet("/{number}", Show);
         pages.MapPost("/{number}/officer", HandOver);
         pages.MapPost("/{number}/notes", AddNote);
+        pages.MapPost("/{number}/enterprise-link", ResendEnterpriseLink);
         pages.MapPost("/{number}/{action}", Decide);
         pages.MapPost("/{number}/parts/{partId:long}/{action}", DecidePart);
         return app;
@@ -256,6 +257,7 @@ public static class CasePages
             Opened => new Text("事项已受理并派单", "The case was opened and dispatched"),
             HandedOver => new Text("事项已移交", "The case was handed over"),
             NoteAdded => new Text("备注已添加", "Note added"),
+            LinkResent => new Text("已向企业重发进度链接", "A fresh progress link was mailed to the enterprise"),
             Insisted => new Text("已坚持原派，事项回到原部门重新签收", "Insisted: the case is back with the same department, to be accepted again"),
             ExtensionApproved => new Text("已批准延期", "The extension was approved"),
             ExtensionDenied => new Text("已不同意延期", "The extension was denied"),
@@ -329,6 +331,29 @@ public static class CasePages
         return Results.Redirect(CaseUrl(number) + "?done=" + NoteAdded);
     }
 
+    /// <summary>重发进度链接: a fresh link mailed to the enterprise's notice contact.</summary>
+    private static async Task<IResult> ResendEnterpriseLink(
+        string number, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
+        DepartmentService departments, CategoryService categories, [FromForm] string? requestId, CancellationToken ct)
+    {
+        var unreadable = new Validation();
+        var id = FormValues.RequestId(requestId, unreadable);
+        if (!unreadable.IsValid)
+        {
+            return await CasePageAsync(number, null, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest, queries, timeline, departments, categories, ct);
+        }
+
+        var result = await cases.ResendEnterpriseLinkAsync(number, id, user.Identity?.Name ?? "officer", ct);
+        if (result.Error is { } error)
+        {
+            return await CasePageAsync(number, null, InFormWords(error), PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
+        }
+
+        return Results.Redirect(CaseUrl(number) + "?done=" + LinkResent);
+    }
+
+    private const string LinkResent = "enterprise-link";
+
     /// <summary>移交: the case to another park officer (the form's <c>officer</c> is an account's email).</summary>
     private static async Task<IResult> HandOver(
         string number, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
@@ -392,7 +417,7 @@ public static class CasePages
     /// <summary>The case page, with a banner (<paramref name="flash"/>) or the refusal of what was just sent (<paramref name="error"/>).</summary>
     internal static async Task<IResult> CasePageAsync(
         string number, Text? flash, ServiceError? error, int status, CaseQueries queries, CaseTimelineView timeline,
-        DepartmentService departments, CategoryService categories, CancellationToken ct)
+        DepartmentService departments, CategoryService categories, CancellationToken ct, EnterpriseView.RatingForm? ratingForm = null)
     {
         if (await queries.GetAsync(number, ct) is not { } c)
         {
@@ -407,7 +432,7 @@ public static class CasePages
         var names = all.ToDictionary(d => d.Code, d => d.Name);
         return PageResults.Page<CaseViewPage>(
             new CasePageModel(c, rows, active, names, flash, error, await categories.FindAsync(c.Category, ct), await queries.OfficersAsync(ct),
-                await timeline.InsistPreviewAsync(c, ct), await queries.IncidentsAsync(number, ct)), status);
+                await timeline.InsistPreviewAsync(c, ct), await queries.IncidentsAsync(number, ct)) { RatingForm = ratingForm }, status);
     }
 
     private static readonly Text BackToCases = new("返回事项列表", "Back to the cases");
@@ -566,4 +591,8 @@ public sealed record NewCaseModel(
 public sealed record CasePageModel(
     CaseDto Case, IReadOnlyList<TimelineRow> Timeline, IReadOnlyList<DepartmentOption> Departments,
     IReadOnlyDictionary<string, string> DepartmentNames, Text? Flash, ServiceError? Error, CaseCategory? Category, IReadOnlyList<OfficerRef> Officers,
-    InsistDeadline? Insist = null, IReadOnlyList<CaseIncident>? Incidents = null);
+    InsistDeadline? Insist = null, IReadOnlyList<CaseIncident>? Incidents = null)
+{
+    /// <summary>The rating decision form the page refused, as it was filled in.</summary>
+    public EnterpriseView.RatingForm? RatingForm { get; init; }
+}

@@ -1371,6 +1371,38 @@ public sealed class CaseService(
         return await SaveAndCommitAsync(tx, c, ct);
     }
 
+    /// <summary>
+    /// 重发进度链接: a fresh link mailed to the enterprise's notice contact (<see cref="EnterpriseView.EnterpriseNotices.ResendAsync"/>)
+    /// and the officer's entry on the timeline, in one commit. The request id makes a double submit one mail.
+    /// </summary>
+    public async Task<ActionResult> ResendEnterpriseLinkAsync(string number, Guid? requestId, string officer, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var id = await IdOfAsync(number, ct);
+        if (id is null)
+        {
+            return Fail(CaseQueries.NotFound(number));
+        }
+
+        var c = await LockAsync(id.Value, ct);
+        var now = clock.GetUtcNow();
+        if (await EarlierAsync(requestId, c, CaseEventKinds.EnterpriseLinkResent, RequestFingerprint.Of(""), now, ct) is { } earlier)
+        {
+            return earlier;
+        }
+
+        var (sentTo, refused) = await enterpriseNotices.ResendAsync(db, c, ct);
+        if (refused is not null)
+        {
+            await tx.RollbackAsync(ct);
+            db.DiscardChanges();
+            return Fail(refused);
+        }
+
+        CaseTimeline.Add(db, c, now, CaseEventKinds.EnterpriseLinkResent, officer, null, new { toName = sentTo });
+        return await SaveAndCommitAsync(tx, c, ct);
+    }
+
     /// <summary>催办: the timeline entry and the mail to the handler of the case or of <paramref name="part"/> (and its leader when copied).</summary>
     private async Task UrgeAsync(Case c, CasePart? part, string officer, string? note, bool copyLeader, DateTimeOffset now, CancellationToken ct)
     {

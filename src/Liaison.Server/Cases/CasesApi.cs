@@ -46,6 +46,7 @@ public static class CasesApi
         api.MapPost("/{number}/cancel", Cancel).WithOptionalBody<DecisionRequest>();
         api.MapPost("/{number}/urge", Urge).WithOptionalBody<UrgeRequest>();
         api.MapPost("/{number}/notes", AddNote);
+        api.MapPost("/{number}/enterprise-link", ResendEnterpriseLink);
         api.MapPost("/{number}/officer", HandOver);
         api.MapPost("/{number}/parts/{partId:long}/reassign", ReassignPart);
         api.MapPost("/{number}/parts/{partId:long}/drop", DropPart);
@@ -168,6 +169,16 @@ public static class CasesApi
         string number, NoteWithRequestId body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
         await AnswerAsync(await cases.AddNoteAsync(number, body.Note, body.RequestId, user.Identity?.Name ?? "officer", ct), number, queries, ct);
 
+    /// <summary>
+    /// 重发进度链接: mail the enterprise's notice contact a fresh link to the case (an open case's 受理告知, a closed one's
+    /// 请评价 while its rating is open); earlier links keep working. Written on the timeline as the officer's. 409 when the
+    /// enterprise has no notice contact with an email, or the case has nothing left for it to follow; the same
+    /// <c>requestId</c> sent again sends nothing more.
+    /// </summary>
+    public static async Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> ResendEnterpriseLink(
+        string number, RequestIdOnly? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        await AnswerAsync(await cases.ResendEnterpriseLinkAsync(number, body?.RequestId, user.Identity?.Name ?? "officer", ct), number, queries, ct);
+
     /// <summary>撤销: end the case; every open link stops working.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Cancel(
         string number, DecisionRequest? body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
@@ -281,3 +292,5 @@ public sealed record DeadlinePreviewDto(string Category, CasePriority Priority, 
 /// <param name="DueAt">The part's submit deadline: the lead's resolve deadline less the category's lead time.</param>
 public sealed record CoHandlerDeadlinesDto(DueDto AcceptBy, DueDto DueAt);
 
+/// <param name="RequestId">Optional idempotency key: sent again, nothing more is done.</param>
+public sealed record RequestIdOnly(Guid? RequestId);

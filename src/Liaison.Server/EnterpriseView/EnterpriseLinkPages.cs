@@ -1,5 +1,6 @@
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
+using Liaison.Cases.Notifications;
 using Liaison.Server.Auth;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
@@ -58,7 +59,8 @@ public static class EnterpriseLinkPages
                 // Post/Redirect/Get: a reload shows the page, it does not post again.
                 return Results.Redirect($"/e/{token}?done={Rated}", permanent: false, preserveMethod: false);
             case ServiceError.Invalid:
-                return await PageAsync(c, null, result.Error, StatusCodes.Status400BadRequest, ratings, db, ui, clock, ct);
+                // The form again as it was filled in: the score chosen and the comment typed are not lost.
+                return await PageAsync(c, null, result.Error, StatusCodes.Status400BadRequest, ratings, db, ui, clock, ct, new SentRating(score, comment));
             default:
                 // Rated already, the window closed, or nothing to rate yet: the plain page, nothing changed.
                 ui.AddressRecipient(Cultures.Chinese);
@@ -69,7 +71,8 @@ public static class EnterpriseLinkPages
     }
 
     private static async Task<IResult> PageAsync(
-        Case c, Text? flash, ServiceError? error, int status, RatingService ratings, LiaisonDbContext db, Ui ui, TimeProvider clock, CancellationToken ct)
+        Case c, Text? flash, ServiceError? error, int status, RatingService ratings, LiaisonDbContext db, Ui ui, TimeProvider clock, CancellationToken ct,
+        SentRating? sent = null)
     {
         ui.AddressRecipient(Cultures.Chinese);
         var parts = await db.Set<CasePart>().AsNoTracking().Where(p => p.CaseId == c.Id && p.Status != PartStatus.Dropped).OrderBy(p => p.Id)
@@ -85,6 +88,13 @@ public static class EnterpriseLinkPages
             c, names.GetValueOrDefault(c.DepartmentCode) ?? c.DepartmentCode, parts.Select(p => names.GetValueOrDefault(p) ?? p).ToList(),
             resolution, rating, clock.GetUtcNow(), flash, error)
         {
+            Contacts = await EnterpriseNotices.ContactsAsync(db, c, ct),
+            Sent = sent,
+            // The reason the officer wrote for the department and the enterprise, as the 【事项撤销】 mail gives it.
+            CancelReason = c.Status == CaseStatus.Cancelled
+                ? await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && e.PartId == null && e.Kind == CaseEventKinds.Cancelled)
+                    .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Select(e => e.Note).FirstOrDefaultAsync(ct)
+                : null,
             // A later dispatch (the case moved to another department, or was sent back to the same one) says so.
             Steps = steps.Select((e, i) => new EnterpriseStep(e.At, e.Kind == CaseEventKinds.Dispatched && i != firstDispatch
                 ? new Text("重新交办承办部门", "Passed to a department again")
@@ -161,7 +171,10 @@ public static class EnterpriseLinkPages
         StatusCodes.Status404NotFound);
 }
 
-/// <summary>What the enterprise's page shows: nothing internal (no notes, no people, no addresses).</summary>
+/// <summary>
+/// What the enterprise's page shows: nothing internal (no notes, no handlers, no contacts of its own); the only people
+/// named are those at the zone it may ask (<see cref="Contacts"/>).
+/// </summary>
 /// <param name="CoDepartments">A joint case's co-handling departments (协办), names only.</param>
 /// <param name="Resolution">The lead's resolution note, once resolved.</param>
 /// <param name="Rating">The rating window of a closed case, if it has one.</param>
@@ -188,7 +201,19 @@ public sealed record EnterpriseLinkPageModel(
 
     /// <summary>The follow-up case the zone opened on an unsatisfied rating (重办), if it did.</summary>
     public string? FollowUpNumber { get; init; }
+
+    /// <summary>A rating the page refused, as it was sent: the form shows it again.</summary>
+    public SentRating? Sent { get; init; }
+
+    /// <summary>A cancelled case's reason (撤销原因), which its 【事项撤销】 mail gives too.</summary>
+    public string? CancelReason { get; init; }
+
+    /// <summary>Whom at the zone to ask (园区联系人): the case's officer and a key enterprise's chief service officer.</summary>
+    public IReadOnlyList<ZoneContact> Contacts { get; init; } = [];
 }
+
+/// <summary>The score and comment of a refused rating, as sent.</summary>
+public sealed record SentRating(string? Score, string? Comment);
 
 /// <summary>One step of the case as the enterprise sees it.</summary>
 public sealed record EnterpriseStep(DateTimeOffset At, Text What);

@@ -107,6 +107,41 @@ public sealed class EnterpriseNotices(
     }
 
     /// <summary>
+    /// 重发进度链接: the officer mails the enterprise's notice contact a fresh link to the case, in the caller's transaction,
+    /// as the mail it would have had for the case as it stands: an open case's 受理告知, a closed one's 请评价 while its
+    /// rating is still open. Earlier links keep working (same contact, same mailbox: ending them protects nothing and
+    /// would break the mail the enterprise may find again). The contact's name, or the refusal: no notice contact with an
+    /// email, or nothing left for the enterprise to follow.
+    /// </summary>
+    public async Task<(string? SentTo, Liaison.Server.Common.ServiceError? Refused)> ResendAsync(LiaisonDbContext db, Case c, CancellationToken ct)
+    {
+        if (c.EnterpriseId is not { } enterpriseId || await NoticeOfAsync(db, enterpriseId, ct) is not { Contact.Email.Length: > 0 } notice)
+        {
+            return (null, new Liaison.Server.Common.ServiceError.Conflict(new(
+                "该事项的企业没有接收通知的联系人邮箱，无法发送进度链接：请先在企业名录中填写",
+                "The case's enterprise has no notice contact with an email to send the link to: add one in the register first")));
+        }
+
+        var now = clock.GetUtcNow();
+        if (CaseStatuses.IsOpen(c.Status))
+        {
+            await MailAsync(db, c, notice, CaseMailKind.EnterpriseOpened, EnterpriseLinkPurpose.Opened, null, now, ct);
+        }
+        else if (c.Status == CaseStatus.Closed && await db.Set<CaseRating>().AnyAsync(r => r.CaseId == c.Id && r.Score == null && r.ClosesAt > now, ct))
+        {
+            await MailAsync(db, c, notice, CaseMailKind.EnterpriseRate, EnterpriseLinkPurpose.Rate, await ResolutionAsync(db, c.Id, ct), now, ct);
+        }
+        else
+        {
+            return (null, new Liaison.Server.Common.ServiceError.Conflict(new(
+                "事项已办结或撤销，且没有待企业评价的内容，无需重发进度链接",
+                "The case has ended and has no rating waiting for the enterprise: there is no link to send again")));
+        }
+
+        return (notice.Contact!.Name, null);
+    }
+
+    /// <summary>
     /// The enterprise's notice contact was replaced (<see cref="RegisteredEnterprise.NoticeContactVersion"/> moved on, which
     /// ended the former contact's links): the new one gets a link of its own to each case it would still be following, an
     /// open case (受理告知) and a closed one whose rating is still open (请评价), in the caller's transaction.
@@ -156,6 +191,25 @@ public sealed class EnterpriseNotices(
         {
             await MailAsync(db, c, notice, CaseMailKind.EnterpriseRate, EnterpriseLinkPurpose.Rate, await ResolutionAsync(db, c.Id, ct), now, ct);
         }
+    }
+
+    /// <summary>
+    /// Whom at the zone the enterprise may ask about the case (园区联系人), on its page and in its mails: the officer who
+    /// follows the case (全程代办, the one who acts on it) and, for a key enterprise, its chief service officer (首席服务员,
+    /// who looks after the enterprise as a whole) when another person; the register says who that is now. Never a
+    /// department's liaison: the enterprise deals with the zone, the zone with the departments.
+    /// </summary>
+    public static async Task<IReadOnlyList<ZoneContact>> ContactsAsync(LiaisonDbContext db, Case c, CancellationToken ct)
+    {
+        var chiefId = c.EnterpriseId is { } id
+            ? await db.Set<RegisteredEnterprise>().AsNoTracking().Where(e => e.Id == id && e.IsKey).Select(e => e.ChiefServiceOfficerId).FirstOrDefaultAsync(ct)
+            : null;
+        var ids = new[] { c.OfficerId, chiefId }.OfType<string>().Distinct().ToList();
+        var people = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync(ct);
+        return ids.Select(i => people.FirstOrDefault(p => p.Id == i) is { } p
+                ? new ZoneContact(p.DisplayName is { Length: > 0 } name ? name : p.Email ?? "", p.Email ?? "", i == chiefId && i != c.OfficerId)
+                : null)
+            .OfType<ZoneContact>().ToList();
     }
 
     /// <summary>The lead's latest resolution note (办理结果), which the enterprise may read.</summary>
@@ -209,6 +263,7 @@ public sealed class EnterpriseNotices(
             Note = note,
             // A joint case's co-handling departments, which the enterprise's page names too (their standing is the zone's).
             CoHandlers = kind == CaseMailKind.EnterpriseOpened ? await mailer.CoHandlersAsync(db, c, now, ct) : [],
+            ZoneContacts = await ContactsAsync(db, c, ct),
         });
         // In the case's thread, as every mail of the case.
         var row = outbox.Add(db, new OutgoingMail(contact.Email!, contact.Name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id, c.ThreadRootMessageId));

@@ -131,7 +131,10 @@ public sealed class RatingService(
     }
 
     /// <param name="Decision"><c>reopen</c> (重办: a follow-up case) or <c>close</c> (说明后结案).</param>
-    public sealed record DecisionInput(string? Decision, string? Note);
+    /// <param name="DepartmentCode">
+    /// Reopen only: the follow-up case's lead department; absent, the original's, which must then still be active.
+    /// </param>
+    public sealed record DecisionInput(string? Decision, string? Note, string? DepartmentCode = null);
 
     /// <summary>
     /// The officer's decision on an unsatisfied rating, exactly once: reopen opens a follow-up case (same enterprise,
@@ -171,6 +174,14 @@ public sealed class RatingService(
             return await NothingToDecideAsync(current, ct);
         }
 
+        // After the state check: the same reopen sent again after it went through is a conflict its caller recognises,
+        // not a department to choose once more.
+        var department = await FollowUpDepartmentAsync(original, decision, Validation.Optional(input.DepartmentCode), v, ct);
+        if (!v.IsValid)
+        {
+            return new ServiceError.Invalid(v);
+        }
+
         if (decision == RatingDecision.Closed)
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -193,14 +204,14 @@ public sealed class RatingService(
         // over) get their part again, with its task; dropped and returned parts, and departments no longer active, do not.
         var coDepartments = await db.Set<CasePart>().AsNoTracking()
             .Where(p => p.CaseId == original.Id && (p.Status == PartStatus.Submitted || p.Status == PartStatus.Overridden)
-                && p.DepartmentCode != original.DepartmentCode && db.Departments.Any(d => d.Code == p.DepartmentCode && d.Active))
+                && p.DepartmentCode != department && db.Departments.Any(d => d.Code == p.DepartmentCode && d.Active))
             .OrderBy(p => p.Id).Select(p => new CaseService.CoDepartmentInput(p.DepartmentCode, p.Task)).ToListAsync(ct);
         var opened = await cases.OpenAsync(officerId, new CaseService.OpenCase(
             title.Length > 200 ? title[..200] : title,
             FollowUpDescription(original, current, note),
             original.Category,
             original.Priority.ToString(),
-            original.DepartmentCode,
+            department!,
             // Registered, the register names it (it may have been renamed since the original case).
             new CaseService.CaseEnterpriseInput(original.EnterpriseId is null ? original.Enterprise.Name : null, original.Enterprise.CreditCode, original.Enterprise.Contact, null, null),
             CoDepartments: coDepartments, EnterpriseId: original.EnterpriseId), ct, alongside: async (followUp, innerCt) =>
@@ -211,10 +222,73 @@ public sealed class RatingService(
         });
         if (opened.Error is { } error)
         {
-            return error;
+            return error is ServiceError.Invalid invalid ? new ServiceError.Invalid(AsDecisionFields(invalid.Fields)) : error;
         }
 
         return decided!;
+    }
+
+    /// <summary>
+    /// The follow-up's lead department: the one chosen (active), else the original's while it is active. A department
+    /// deactivated since the close must be replaced by a choice, said against the request's own <c>departmentCode</c>.
+    /// Null (nothing to choose) for a close, which takes no department.
+    /// </summary>
+    private async Task<string?> FollowUpDepartmentAsync(Case original, RatingDecision decision, string? chosen, Validation v, CancellationToken ct)
+    {
+        if (decision != RatingDecision.Reopened)
+        {
+            if (chosen is not null)
+            {
+                v.Add("departmentCode", "只有重办需要选择承办部门", "a department is chosen only to reopen");
+            }
+
+            return null;
+        }
+
+        if (chosen is not null)
+        {
+            if (!await db.Departments.AsNoTracking().AnyAsync(d => d.Code == chosen && d.Active, ct))
+            {
+                v.Add("departmentCode", $"没有代码为 {chosen} 的在用部门，请选择在用的部门", $"no active department has the code '{chosen}': choose an active one");
+            }
+
+            return chosen;
+        }
+
+        var lead = await db.Departments.AsNoTracking().Where(d => d.Code == original.DepartmentCode).Select(d => new { d.Name, d.Active }).FirstOrDefaultAsync(ct);
+        if (lead?.Active != true)
+        {
+            var name = lead?.Name ?? original.DepartmentCode;
+            v.Add("departmentCode", $"原承办部门（{name}）已停用，请选择重办事项的承办部门", $"the original department ({name}) is no longer active: choose the follow-up case's department");
+        }
+
+        return original.DepartmentCode;
+    }
+
+    /// <summary>
+    /// The open's refusal in the decision's own fields: <c>departmentCode</c> (a department deactivated meanwhile) stays; what
+    /// the follow-up takes from the original (its title, category, enterprise) is no field of the request, so it is said
+    /// under <c>decision</c>.
+    /// </summary>
+    private static Validation AsDecisionFields(Validation open)
+    {
+        var v = new Validation();
+        foreach (var (field, messages) in open.Errors)
+        {
+            foreach (var m in messages)
+            {
+                if (field == "departmentCode")
+                {
+                    v.Add(field, m);
+                }
+                else
+                {
+                    v.Add("decision", $"无法开立重办事项（{field}）：{m.Zh}", $"the follow-up case cannot be opened ({field}): {m.En}");
+                }
+            }
+        }
+
+        return v;
     }
 
     /// <summary>

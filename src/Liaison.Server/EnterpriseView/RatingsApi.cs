@@ -68,7 +68,7 @@ public static class RatingsApi
         CancellationToken ct)
     {
         var officer = user.Identity?.Name ?? "officer";
-        var result = await ratings.DecideAsync(number, users.GetUserId(user)!, officer, new RatingService.DecisionInput(body.Decision, body.Note), ct);
+        var result = await ratings.DecideAsync(number, users.GetUserId(user)!, officer, new RatingService.DecisionInput(body.Decision, body.Note, body.DepartmentCode), ct);
         // Sent again after it went through (a retry after a lost answer): the decision as made, as the page's form answers.
         if (result.Error is ServiceError.Conflict && await ratings.SameDecisionAsync(number, officer, body.Decision, body.Note, ct) is { } made)
         {
@@ -88,10 +88,10 @@ public static class RatingsApi
         PageResults.Page<AwaitingDecisionPage>(await AwaitingAsync(db, ct));
 
     private static async Task<IResult> DecideFromPage(
-        string number, string decision, [FromForm] string? note, ClaimsPrincipal user, UserManager<LiaisonUser> users, RatingService ratings,
+        string number, string decision, [FromForm] string? note, [FromForm] string? departmentCode, ClaimsPrincipal user, UserManager<LiaisonUser> users, RatingService ratings,
         LiaisonDbContext db, CaseQueries queries, CaseTimelineView timeline, DepartmentService departments, CategoryService categories, CancellationToken ct)
     {
-        var result = await ratings.DecideAsync(number, users.GetUserId(user)!, user.Identity?.Name ?? "officer", new RatingService.DecisionInput(decision, note), ct);
+        var result = await ratings.DecideAsync(number, users.GetUserId(user)!, user.Identity?.Name ?? "officer", new RatingService.DecisionInput(decision, note, departmentCode), ct);
         // Post/Redirect/Get: the case page shows the decision (and the follow-up case it opened).
         var done = Results.Redirect(CasePages.CaseUrl(number) + "?done=" + (decision == "reopen" ? CasePages.RatingReopened : CasePages.RatingClosed) + "#rating");
         if (result.Error is null)
@@ -107,8 +107,10 @@ public static class RatingsApi
             return done;
         }
 
-        // Refused (a note missing, decided the other way meanwhile): the case page again, saying why.
-        return await CasePages.CasePageAsync(number, null, result.Error, PageResults.StatusOf(result.Error), queries, timeline, departments, categories, ct);
+        // Refused (a note missing, a department to choose, decided the other way meanwhile): the case page again, saying why,
+        // with the form as it was filled in.
+        return await CasePages.CasePageAsync(number, null, result.Error, PageResults.StatusOf(result.Error), queries, timeline, departments, categories, ct,
+            new RatingForm(decision, note, departmentCode));
     }
 
     private static async Task<List<AwaitingDecisionDto>> AwaitingAsync(LiaisonDbContext db, CancellationToken ct)
@@ -126,7 +128,14 @@ public static class RatingsApi
 
 /// <param name="Decision"><c>reopen</c> or <c>close</c>.</param>
 /// <param name="Note">Required to close, and read by the enterprise as the zone's answer; with a reopen it goes into the follow-up case's description.</param>
-public sealed record RatingDecisionRequest(string? Decision, string? Note);
+/// <param name="DepartmentCode">
+/// Reopen only, optional: the follow-up case's lead department (an active one). Absent: the original case's, which is
+/// then required to be still active (400 under <c>departmentCode</c> otherwise).
+/// </param>
+public sealed record RatingDecisionRequest(string? Decision, string? Note, string? DepartmentCode = null);
+
+/// <summary>A rating decision form the case page refused, as it was filled in: shown again so nothing typed is lost.</summary>
+public sealed record RatingForm(string? Decision, string? Note, string? DepartmentCode);
 
 public sealed record AwaitingDecisionDto(
     string CaseNumber, string Title, string Enterprise, string DepartmentCode, string? DepartmentName, string? Comment, DateTimeOffset RatedAt);

@@ -54,7 +54,7 @@ public static class LinkPages
     /// <summary>How many of the latest timeline entries the liaison sees.</summary>
     private const int TimelineLength = 12;
 
-    private static readonly string[] HiddenFromLiaisons = [CaseEventKinds.Email, CaseEventKinds.MailFailed, CaseEventKinds.OfficerNote, CaseEventKinds.OfficerChanged];
+    private static readonly string[] HiddenFromLiaisons = [CaseEventKinds.Email, CaseEventKinds.MailFailed, CaseEventKinds.OfficerNote, CaseEventKinds.OfficerChanged, CaseEventKinds.EnterpriseLinkResent];
 
     /// <summary>
     /// A department's own business on a joint case: its leader's reminders, the zone urging it, its staff changes. Shown

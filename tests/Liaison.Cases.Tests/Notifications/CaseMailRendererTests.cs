@@ -101,6 +101,26 @@ public class CaseMailRendererTests
         Assert.Equal("[New case] AYKF-2026-000123 项目用地报批", Renderer.Render(CaseMailKind.Dispatch, "en", Model()).Subject);
     }
 
+    [Theory]
+    [InlineData(CaseMailKind.EnterpriseOpened)]
+    [InlineData(CaseMailKind.EnterpriseRate)]
+    [InlineData(CaseMailKind.EnterpriseAnswered)]
+    [InlineData(CaseMailKind.EnterpriseCancelled)]
+    public void The_enterprises_mails_name_its_zone_contacts_in_both_cultures(string kind)
+    {
+        var model = Model(m => m with { ZoneContacts = [new("李晓梅", "li.xiaomei@anyue.example", false), new("周首席", "zhou.chief@anyue.example", true)] });
+
+        var zh = Renderer.Render(kind, "zh-CN", model);
+        var en = Renderer.Render(kind, "en", model);
+
+        Assert.Contains("园区联系人：跟进专员 李晓梅（li.xiaomei@anyue.example）；首席服务员 周首席（zhou.chief@anyue.example）", zh.TextBody);
+        Assert.Contains("<a href=\"mailto:zhou.chief@anyue.example\"", zh.HtmlBody);
+        Assert.Contains("Zone contact: Case officer 李晓梅 (li.xiaomei@anyue.example); Chief service officer 周首席 (zhou.chief@anyue.example)", en.TextBody);
+        Assert.Contains("<a href=\"mailto:li.xiaomei@anyue.example\"", en.HtmlBody);
+        // No contacts, no line: other mails never name them.
+        Assert.DoesNotContain("园区联系人", Renderer.Render(kind, "zh-CN", Model()).TextBody);
+    }
+
     [Fact]
     public void A_title_with_line_breaks_cannot_break_the_subject_header()
     {

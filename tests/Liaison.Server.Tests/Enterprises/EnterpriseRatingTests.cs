@@ -141,7 +141,8 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.DoesNotContain("内部进展：已协调供电公司", page);
         Assert.DoesNotContain("专员内部意见", page);
         Assert.DoesNotContain(Handler, page);
-        Assert.DoesNotContain("officer@test.example", page);
+        // The one person it names is whom at the zone to ask: the officer who follows the case (园区联系人).
+        Assert.Matches("<dd data-zone-contacts>\\s*<div>跟进专员 测试专员（<a href=\"mailto:officer@test.example\">officer@test.example</a>）</div>\\s*</dd>", page);
         foreach (var secret in new[] { NoticePhone, NoticeEmail, OtherPhone, OtherEmail, "李会计" })
         {
             Assert.DoesNotContain(secret, page);
@@ -149,6 +150,81 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
 
         // Looking changed nothing (a mail scanner may fetch the link).
         Assert.Null(await _app.WithDbAsync(db => db.Set<CaseRating>().Where(r => db.Cases.Any(x => x.Id == r.CaseId && x.Number == number)).Select(r => r.RatedAt).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task A_key_enterprises_page_and_mails_name_the_cases_officer_and_its_chief_service_officer_as_zone_contacts()
+    {
+        const string chief = "chief.zhou@test.example";
+        await _app.AsOfficerAsync(chief);
+        var response = await _officer.PostAsJsonAsync("/api/enterprises", new
+        {
+            name = "安岳重点柠檬有限公司", creditCode = Code(40), industryChain = "other", address = "安岳经济开发区", isKey = true, chiefServiceOfficer = chief,
+            contacts = new[] { new { name = "张敏", phone = NoticePhone, email = NoticeEmail, forNotices = true } },
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var number = await OpenForAsync(_officer, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业撤回诉求" })).StatusCode);
+
+        var mails = await MailsAsync(_app, NoticeEmail, number);
+        Assert.Equal(2, mails.Count); // 已受理, 事项撤销
+        foreach (var mail in mails)
+        {
+            Assert.Contains($"园区联系人：跟进专员 测试专员（officer@test.example）；首席服务员 测试专员（{chief}）", mail.TextBody);
+            Assert.Contains($"<a href=\"mailto:{chief}\"", mail.HtmlBody);
+        }
+
+        var page = await _app.Anonymous().GetStringAsync(PathOf(EnterpriseLinkPattern().Match(mails[0].TextBody!).Value));
+        var contacts = System.Text.RegularExpressions.Regex.Match(page, "<dd data-zone-contacts>(.*?)</dd>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("跟进专员 测试专员（<a href=\"mailto:officer@test.example\">", contacts);
+        Assert.Contains($"首席服务员 测试专员（<a href=\"mailto:{chief}\">", contacts);
+    }
+
+    [Fact]
+    public async Task The_officer_resends_the_progress_link_once_per_form_and_the_old_link_keeps_working()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 41));
+        var (_, first) = (await EnterpriseLinksAsync(_app, number)).Single();
+
+        var page = await _officer.GetStringAsync($"/cases/{number}");
+        var form = FormFor(page, "enterprise-link")!;
+        var sent = await _officer.PostAsync($"/cases/{number}/enterprise-link", new FormUrlEncodedContent(form));
+        var again = await _officer.PostAsync($"/cases/{number}/enterprise-link", new FormUrlEncodedContent(form));
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Contains("已向企业重发进度链接", await _officer.GetStringAsync(sent.Headers.Location!.OriginalString));
+
+        // One more mail (a double submit is one), with a fresh link; the first link still works.
+        var links = await EnterpriseLinksAsync(_app, number);
+        Assert.Equal(2, links.Count);
+        Assert.StartsWith("【已受理】", links[1].Mail.Subject);
+        Assert.NotEqual(first, links[1].Path);
+        Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().GetAsync(links[1].Path)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().GetAsync(first)).StatusCode);
+        var entries = await _app.WithDbAsync(db => db.CaseEvents.Where(e => db.Cases.Any(c => c.Id == e.CaseId && c.Number == number) && e.Kind == CaseEventKinds.EnterpriseLinkResent)
+            .Select(e => e.Actor).ToListAsync());
+        Assert.Equal(["officer@test.example"], entries);
+        Assert.Contains("重发企业进度链接", await _officer.GetStringAsync($"/cases/{number}"));
+
+        // The API too, once per request id.
+        var requestId = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/enterprise-link", new { requestId })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/enterprise-link", new { requestId })).StatusCode);
+        Assert.Equal(3, (await EnterpriseLinksAsync(_app, number)).Count);
+    }
+
+    [Fact]
+    public async Task Resending_the_link_without_a_notice_contact_is_refused_and_changes_nothing()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 42, withNoticeContact: false));
+        int Count(Liaison.Server.Data.LiaisonDbContext db) => db.CaseEvents.Count(e => db.Cases.Any(c => c.Id == e.CaseId && c.Number == number));
+        var before = await _app.WithDbAsync(db => Task.FromResult(Count(db)));
+
+        var refused = await _officer.PostAsJsonAsync($"/api/cases/{number}/enterprise-link", new { });
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("没有接收通知的联系人邮箱", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(before, await _app.WithDbAsync(db => Task.FromResult(Count(db))));
     }
 
     [Fact]
@@ -160,7 +236,8 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
 
         var page = await _app.Anonymous().GetStringAsync(path);
         Assert.Contains("此事项已撤销", page);
-        Assert.DoesNotContain("企业撤回诉求", page);
+        // The reason, as its 【事项撤销】 mail gives it.
+        Assert.Contains("<p class=\"pre\" data-cancel-reason>企业撤回诉求</p>", page);
         Assert.DoesNotContain("data-action=\"rate\"", page);
 
         foreach (var bad in new[] { "/e/short", "/e/" + new string('A', 43), "/e/" + new string('A', 42) + "!" })
@@ -257,6 +334,15 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, noScore.StatusCode);
         Assert.Contains("满意、基本满意或不满意", await noScore.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        // The refused form keeps what was chosen and typed.
+        var tooLongPage = await tooLong.Content.ReadAsStringAsync();
+        Assert.Contains("value=\"satisfied\" required checked", tooLongPage);
+        Assert.Contains(">" + new string('长', Ratings.MaxCommentLength + 1) + "</textarea>", tooLongPage);
+        var noChoice = await RateAsync(_app.Anonymous(), path, "", "电压仍不稳定");
+        Assert.Equal(HttpStatusCode.BadRequest, noChoice.StatusCode);
+        var noChoicePage = await noChoice.Content.ReadAsStringAsync();
+        Assert.Contains(">电压仍不稳定</textarea>", noChoicePage);
+        Assert.DoesNotContain("required checked", noChoicePage);
         Assert.Null(await _app.WithDbAsync(db => db.Set<CaseRating>().Where(r => db.Cases.Any(x => x.Id == r.CaseId && x.Number == number)).Select(r => r.RatedAt).SingleAsync()));
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
 using static Liaison.Server.Tests.Enterprises.RatingTestKit;
 
@@ -55,5 +56,63 @@ public sealed class FollowUpCaseTests : IAsyncLifetime
         Assert.Contains("<dd>0 / 0 / 0</dd>", next);
         Assert.Matches($"<a href=\"/cases/{number}\" data-original-case[^>]*>{number}</a>", next);
         Assert.DoesNotContain("data-follow-up", next);
+    }
+
+    [Fact]
+    public async Task Reopening_after_the_department_was_deactivated_takes_another_department_and_a_refused_form_keeps_what_was_typed()
+    {
+        At(3, 9, 10);
+        var admin = await _app.AsAdminAsync();
+        var current = await admin.GetFromJsonAsync<JsonElement>("/api/departments/town-shiqiao");
+        var handler = current.GetProperty("handler").GetProperty("email").GetString()!;
+        object Shiqiao(bool active) => new
+        {
+            name = current.GetProperty("name").GetString(),
+            handler = new { name = current.GetProperty("handler").GetProperty("name").GetString(), email = handler },
+            leader = new { name = current.GetProperty("leader").GetProperty("name").GetString(), email = current.GetProperty("leader").GetProperty("email").GetString() },
+            active,
+        };
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 32), department: "town-shiqiao");
+        await ResolveAsync(_app, number, handler: handler);
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/confirm", new { note = "已核实" })).StatusCode);
+        var rating = (await EnterpriseLinksAsync(_app, number))[1].Path;
+        Assert.Equal(HttpStatusCode.Redirect, (await RateAsync(_app.Anonymous(), rating, "unsatisfied", "仍未通电")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/departments/town-shiqiao", Shiqiao(false))).StatusCode);
+
+        // The API: without a department it is asked for, under the request's own field; an unknown one is named.
+        var refused = await _officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "reopen", note = "请现场复测" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var errors = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains("原承办部门（石桥街道）已停用", errors.GetProperty("departmentCode")[0].GetString());
+        var unknown = await _officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "reopen", departmentCode = "town-shiqiao" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("town-shiqiao", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("departmentCode")[0].GetString());
+        Assert.Null(await _app.WithDbAsync(db => db.Set<Liaison.Server.EnterpriseView.CaseRating>()
+            .Where(r => db.Cases.Any(c => c.Id == r.CaseId && c.Number == number)).Select(r => r.Decision).SingleAsync()));
+
+        // The page offers the active departments; refused without one, it keeps the typed note.
+        var page = await _officer.GetStringAsync($"/cases/{number}");
+        var select = System.Text.RegularExpressions.Regex.Match(page, "<select id=\"rating-reopen-department\"[^>]*>(.*?)</select>",
+            System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("<option value=\"fgj\"", select);
+        Assert.DoesNotContain("town-shiqiao", select);
+        var form = FormFor(page, "rating-reopen")!;
+        form["note"] = "请现场复测，三日内答复";
+        var posted = await _officer.PostAsync($"/cases/{number}/rating/reopen", new FormUrlEncodedContent(form));
+        var again = await posted.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, posted.StatusCode);
+        Assert.Contains("已停用", again);
+        Assert.Contains(">请现场复测，三日内答复</textarea>", again);
+
+        // A choice of a department that was deactivated too is refused, and both the choice and the note are kept.
+        form["departmentCode"] = "town-shiqiao";
+        again = await (await _officer.PostAsync($"/cases/{number}/rating/reopen", new FormUrlEncodedContent(form))).Content.ReadAsStringAsync();
+        Assert.Contains(">请现场复测，三日内答复</textarea>", again);
+
+        form["departmentCode"] = "fgj";
+        Assert.Equal(HttpStatusCode.Redirect, (await _officer.PostAsync($"/cases/{number}/rating/reopen", new FormUrlEncodedContent(form))).StatusCode);
+        var decided = await _officer.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/rating");
+        var followUp = await GetCaseAsync(_officer, decided.GetProperty("followUpCaseNumber").GetString()!);
+        Assert.Equal("fgj", followUp.GetProperty("department").GetString());
     }
 }
