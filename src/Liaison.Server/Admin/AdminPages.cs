@@ -100,9 +100,12 @@ public static class AdminPages
         });
     }
 
-    private static async Task<IResult> Departments(DepartmentService departments, string? done, int? handedOver, CancellationToken ct) =>
-        PageResults.Page<DepartmentListPage>(new DepartmentListModel(
-            (await departments.ListAsync(active: null, ct)).Select(DepartmentDto.From).ToList(), done is "saved" or "created", handedOver));
+    private static async Task<IResult> Departments(DepartmentService departments, HttpContext http, CancellationToken ct)
+    {
+        var saved = Flash.Take<DepartmentSavedNotice>(http);
+        return PageResults.Page<DepartmentListPage>(new DepartmentListModel(
+            (await departments.ListAsync(active: null, ct)).Select(DepartmentDto.From).ToList(), saved is not null, saved?.HandedOver));
+    }
 
     private static async Task<IResult> EditDepartmentForm(string code, DepartmentService departments, CancellationToken ct) =>
         await departments.GetAsync(code, ct) is { Value: { } department }
@@ -110,7 +113,7 @@ public static class AdminPages
                 await departments.OpenWorkCountAsync(code, ct))
             : DepartmentNotFound(code);
 
-    private static async Task<IResult> UpdateDepartment(string code, IFormCollection form, DepartmentService departments, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> UpdateDepartment(string code, IFormCollection form, DepartmentService departments, HttpContext http, CancellationToken ct)
     {
         if (await departments.GetAsync(code, ct) is not { Value: { } current })
         {
@@ -125,15 +128,15 @@ public static class AdminPages
                 await departments.OpenWorkCountAsync(code, ct));
         }
 
-        var result = await departments.UpdateAsync(code, input.ToInput(), Actor.Of(user), ct);
+        var result = await departments.UpdateAsync(code, input.ToInput(), Actor.Of(http.User), ct);
         return result.Error is { } error
             ? DepartmentPage(isNew: false, input, current.IsSample, error, PageResults.StatusOf(error), await departments.OpenWorkCountAsync(code, ct))
-            : Results.Redirect($"/admin/departments?done=saved&handedOver={result.Value!.HandedOver}");
+            : Flash.Redirect(http, "/admin/departments", new DepartmentSavedNotice(result.Value!.HandedOver));
     }
 
     private static IResult NewDepartmentForm() => DepartmentPage(isNew: true, DepartmentForm.Empty, sample: false, null, StatusCodes.Status200OK);
 
-    private static async Task<IResult> CreateDepartment(IFormCollection form, DepartmentService departments, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> CreateDepartment(IFormCollection form, DepartmentService departments, HttpContext http, CancellationToken ct)
     {
         var unreadable = new Validation();
         var input = DepartmentForm.From(form, unreadable);
@@ -142,10 +145,10 @@ public static class AdminPages
             return DepartmentPage(isNew: true, input, false, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest);
         }
 
-        var result = await departments.CreateAsync(input.ToInput(), Actor.Of(user), ct);
+        var result = await departments.CreateAsync(input.ToInput(), Actor.Of(http.User), ct);
         return result.Error is { } error
             ? DepartmentPage(isNew: true, input, false, error, PageResults.StatusOf(error))
-            : Results.Redirect("/admin/departments?done=created");
+            : Flash.Redirect(http, "/admin/departments", new DepartmentSavedNotice(null));
     }
 
     private static IResult DepartmentPage(bool isNew, DepartmentForm form, bool sample, ServiceError? error, int status, int openWork = 0) =>
@@ -156,8 +159,9 @@ public static class AdminPages
             "/admin/departments", new Text("返回部门列表", "Back to the departments")),
         StatusCodes.Status404NotFound);
 
-    private static async Task<IResult> CategoryList(CategoryService categories, string? done, CancellationToken ct) =>
-        PageResults.Page<CategoryListPage>(new CategoryListModel((await categories.ListAsync(ct)).Select(CategoryDto.From).ToList(), done == "saved"));
+    private static async Task<IResult> CategoryList(CategoryService categories, HttpContext http, CancellationToken ct) =>
+        PageResults.Page<CategoryListPage>(new CategoryListModel(
+            (await categories.ListAsync(ct)).Select(CategoryDto.From).ToList(), Flash.Take<CategorySavedNotice>(http) is not null));
 
     private static async Task<IResult> EditCategoryForm(string code, CategoryService categories, CancellationToken ct) =>
         (await categories.ListAsync(ct)).FirstOrDefault(c => c.Code == code) is { } category
@@ -165,7 +169,7 @@ public static class AdminPages
             : CategoryNotFound(code);
 
     private static async Task<IResult> UpdateCategory(
-        string code, IFormCollection form, ClaimsPrincipal user, LiaisonDbContext db, CategoryService categories, CancellationToken ct)
+        string code, IFormCollection form, HttpContext http, LiaisonDbContext db, CategoryService categories, CancellationToken ct)
     {
         if ((await categories.ListAsync(ct)).All(c => c.Code != code))
         {
@@ -174,10 +178,10 @@ public static class AdminPages
 
         var typed = CategoryForm.From(form, code);
         var (input, unreadable) = typed.Read();
-        var result = await categories.UpdateAsync(db, code, input, Actor.Of(user), ct, unreadable);
+        var result = await categories.UpdateAsync(db, code, input, Actor.Of(http.User), ct, unreadable);
         return result.Error is { } error
             ? PageResults.Page<CategoryEditPage>(new CategoryEditModel(typed, error), PageResults.StatusOf(error))
-            : Results.Redirect("/admin/categories?done=saved");
+            : Flash.Redirect(http, "/admin/categories", new CategorySavedNotice());
     }
 
     private static IResult CategoryNotFound(string code) => PageResults.Message(
@@ -185,36 +189,31 @@ public static class AdminPages
             "/admin/categories", new Text("返回事项类别", "Back to the categories")),
         StatusCodes.Status404NotFound);
 
-    private static async Task<IResult> Users(UserService accounts, string? created, CancellationToken ct) =>
-        await UsersPageAsync(accounts, new CreateUserRequest("", "", "", Roles.Officer, Cultures.Chinese), null, created, StatusCodes.Status200OK, ct);
+    private static async Task<IResult> Users(UserService accounts, HttpContext http, CancellationToken ct) =>
+        await UsersPageAsync(accounts, new CreateUserRequest("", "", "", Roles.Officer, Cultures.Chinese), null,
+            Flash.Take<UserCreatedNotice>(http)?.Email, StatusCodes.Status200OK, ct);
 
-    private static async Task<IResult> CreateUser(IFormCollection form, UserService accounts, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> CreateUser(IFormCollection form, UserService accounts, HttpContext http, CancellationToken ct)
     {
         var request = new CreateUserRequest(
             form["email"].ToString(), form["displayName"].ToString(), form["password"].ToString(), form["role"].ToString(), form["culture"].ToString());
-        var result = await accounts.CreateAsync(request, Actor.Of(user));
+        var result = await accounts.CreateAsync(request, Actor.Of(http.User));
         return result.Error is { } error
             ? await UsersPageAsync(accounts, request with { Password = "" }, error, null, PageResults.StatusOf(error), ct)
-            : Results.Redirect("/admin/users?created=" + Uri.EscapeDataString(result.Value!.Email));
+            : Flash.Redirect(http, "/admin/users", new UserCreatedNotice(result.Value!.Email));
     }
 
-    /// <param name="to">After a save with a handover: the successor (id or email, as the form named them), and what moved to them (<paramref name="cases"/>, <paramref name="chiefOf"/>, <paramref name="squadOf"/>).</param>
-    private static async Task<IResult> EditUserForm(
-        string id, string? saved, string? to, string? cases, string? chiefOf, string? squadOf, UserService accounts, CancellationToken ct)
+    private static async Task<IResult> EditUserForm(string id, HttpContext http, UserService accounts, CancellationToken ct)
     {
         if (await accounts.FindAsync(id) is not { } user)
         {
             return NoSuchAccount();
         }
 
-        static int? Count(string? n) => int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
-        var done = saved is null ? null : new UserSaved(
-            to is not null && Count(cases) is { } c && Count(chiefOf) is { } k && Count(squadOf) is { } q ? new Handover.Work(c, k, q) : null, to);
-
-        return await UserEditPageAsync(accounts, user, UserForm.Of(user), null, done, StatusCodes.Status200OK, ct);
+        return await UserEditPageAsync(accounts, user, UserForm.Of(user), null, Flash.Take<UserSaved>(http), StatusCodes.Status200OK, ct);
     }
 
-    private static async Task<IResult> UpdateUser(string id, IFormCollection form, ClaimsPrincipal principal, UserService accounts, CancellationToken ct)
+    private static async Task<IResult> UpdateUser(string id, IFormCollection form, HttpContext http, UserService accounts, CancellationToken ct)
     {
         if (await accounts.FindAsync(id) is not { } user)
         {
@@ -231,17 +230,15 @@ public static class AdminPages
 
         var request = new UpdateUserRequest(input.Email, input.DisplayName, input.Role, input.Culture, input.Active,
             Validation.Optional(form["password"].ToString()), Validation.Optional(input.HandOverTo));
-        var result = await accounts.UpdateAsync(id, request, Actor.Of(principal), ct);
+        var result = await accounts.UpdateAsync(id, request, Actor.Of(http.User), ct);
         if (result.Error is { } error)
         {
             return await UserEditPageAsync(accounts, user, input, error, null, PageResults.StatusOf(error), ct);
         }
 
-        // The banner says what a handover moved (Post/Redirect/Get: the counts ride on the address).
-        var moved = result.Value!.HandedOver is { } work
-            ? $"&to={Uri.EscapeDataString(input.HandOverTo)}&cases={work.Cases}&chiefOf={work.ChiefOf}&squadOf={work.SquadOf}"
-            : "";
-        return Results.Redirect($"/admin/users/{Uri.EscapeDataString(id)}?saved=1{moved}");
+        // The banner says what a handover moved, and to whom.
+        var moved = result.Value!.HandedOver;
+        return Flash.Redirect(http, $"/admin/users/{Uri.EscapeDataString(id)}", new UserSaved(moved, moved is null ? null : input.HandOverTo));
     }
 
     private static async Task<IResult> UserEditPageAsync(
@@ -257,14 +254,11 @@ public static class AdminPages
         UserService accounts, CreateUserRequest form, ServiceError? error, string? created, int status, CancellationToken ct) =>
         PageResults.Page<UsersPage>(new UsersModel(await accounts.ListAsync(ct), form, error, created), status);
 
-    private static async Task<IResult> CalendarPage(CalendarService calendars, LiaisonDbContext db, string? saved, CancellationToken ct)
-    {
-        int? year = int.TryParse(saved, NumberStyles.None, CultureInfo.InvariantCulture, out var y) ? y : null;
-        return await CalendarPageAsync(calendars, db, "", [], year, StatusCodes.Status200OK, ct);
-    }
+    private static async Task<IResult> CalendarPage(CalendarService calendars, LiaisonDbContext db, HttpContext http, CancellationToken ct) =>
+        await CalendarPageAsync(calendars, db, "", [], Flash.Take<CalendarYearSavedNotice>(http)?.Year, StatusCodes.Status200OK, ct);
 
     private static async Task<IResult> PutCalendar(
-        IFormCollection form, ClaimsPrincipal user, LiaisonDbContext db, CalendarService calendars,
+        IFormCollection form, HttpContext http, LiaisonDbContext db, CalendarService calendars,
         DeadlineRecomputePump recompute, TimeProvider clock, CancellationToken ct)
     {
         var json = form["json"].ToString();
@@ -273,10 +267,10 @@ public static class AdminPages
             return await CalendarPageAsync(calendars, db, json, errors, null, StatusCodes.Status400BadRequest, ct);
         }
 
-        var (saved, problems, conflict) = await CalendarYearStore.SaveAsync(schedule, Actor.Of(user), db, calendars, recompute, clock, ct);
+        var (saved, problems, conflict) = await CalendarYearStore.SaveAsync(schedule, Actor.Of(http.User), db, calendars, recompute, clock, ct);
         return saved is null
             ? await CalendarPageAsync(calendars, db, json, problems, null, conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest, ct)
-            : Results.Redirect($"/admin/calendar?saved={schedule.Year}");
+            : Flash.Redirect(http, "/admin/calendar", new CalendarYearSavedNotice(schedule.Year));
     }
 
     private static async Task<IResult> CalendarPageAsync(
@@ -342,6 +336,18 @@ public sealed record DepartmentEditModel(bool IsNew, DepartmentForm Form, bool S
 
 /// <summary>An account just saved: what its handover moved, and to whom (an account's id or email; both null without one).</summary>
 public sealed record UserSaved(Handover.Work? HandedOver, string? To);
+
+/// <summary>The notice after a department's save or creation: how many open cases and parts went to its new handler or leader.</summary>
+public sealed record DepartmentSavedNotice(int? HandedOver);
+
+/// <summary>The notice after a category's save.</summary>
+public sealed record CategorySavedNotice;
+
+/// <summary>The notice after an account's creation: its email.</summary>
+public sealed record UserCreatedNotice(string Email);
+
+/// <summary>The notice after a year of the calendar was saved.</summary>
+public sealed record CalendarYearSavedNotice(int Year);
 
 /// <summary>What the admin typed into an account's form, kept when it is shown again with errors (never the password).</summary>
 public sealed record UserForm(string Email, string DisplayName, string Role, string Culture, bool Active, string HandOverTo)

@@ -32,7 +32,7 @@ public static class MailTemplatePages
     private static async Task<IResult> List(MailTemplateService templates, CancellationToken ct) =>
         PageResults.Page<TemplateListPage>(await templates.ListAsync(ct));
 
-    private static async Task<IResult> Edit(string kind, string culture, string? done, MailTemplateService templates, CancellationToken ct)
+    private static async Task<IResult> Edit(string kind, string culture, HttpContext http, MailTemplateService templates, CancellationToken ct)
     {
         if (Resolve(kind, culture) is not ({ } k, { } c))
         {
@@ -45,7 +45,7 @@ public static class MailTemplatePages
             sources[part] = (await templates.FindAsync(k, c, part, ct))?.Source ?? MailTemplateKeys.ShippedSource(k, c, part);
         }
 
-        Text? flash = done is not null && Done.TryGetValue(done, out var m) ? m : null;
+        Text? flash = Flash.Take<TemplateDoneNotice>(http) is { } done && Done.TryGetValue(done.What, out var m) ? m : null;
         return Page(await TemplateEditModel.CreateAsync(k, c, sources, templates, ct) with { Flash = flash });
     }
 
@@ -61,7 +61,7 @@ public static class MailTemplatePages
         if (intent == "reset")
         {
             await templates.ResetAsync(k, c, MailTemplateKeys.Parts, Actor.Of(http.User), ct);
-            return Results.Redirect(TemplateEditModel.Url(k, c) + "?done=reset");
+            return Flash.Redirect(http, TemplateEditModel.Url(k, c), new TemplateDoneNotice("reset"));
         }
 
         var sources = MailTemplateKeys.Parts.ToDictionary(p => p, p => MailTemplateKeys.Normalize(form[MailTemplateKeys.PartName(p)].ToString()));
@@ -79,7 +79,7 @@ public static class MailTemplatePages
                         StatusCodes.Status400BadRequest);
                 }
 
-                return Results.Redirect(TemplateEditModel.Url(k, c) + "?done=saved");
+                return Flash.Redirect(http, TemplateEditModel.Url(k, c), new TemplateDoneNotice("saved"));
             default:
                 return Page(model with { Refused = new Text($"未知操作：{intent}", $"Unknown action: {intent}") }, StatusCodes.Status400BadRequest);
         }
@@ -95,6 +95,9 @@ public static class MailTemplatePages
 
     private static (string? Kind, string? Culture) Resolve(string kind, string culture) => (MailTemplateKeys.Kind(kind), MailTemplateKeys.Culture(culture));
 }
+
+/// <summary>The notice after a save or a reset: <c>saved</c> or <c>reset</c>.</summary>
+public sealed record TemplateDoneNotice(string What);
 
 /// <summary>One kind of email in one language, as the admin edits it.</summary>
 /// <param name="Problems">What is wrong, per part (<c>subject</c>, <c>html</c>, <c>text</c>), in "中文 / English".</param>

@@ -104,10 +104,10 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         var response = await admin.PostAsync("/admin/departments/fgj", new FormUrlEncodedContent(fields));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/admin/departments?done=saved&handedOver=1", response.Headers.Location?.OriginalString);
+        Assert.Equal("/admin/departments", response.Headers.Location?.OriginalString);
         var after = await admin.GetStringAsync(response.Headers.Location!.OriginalString);
         Assert.Contains("已保存。1 件在办事项或协办任务已转交新的联络人，并已邮件通知。", after);
-        Assert.Contains("Saved. 1 open case or part went to the new liaison, who was mailed.", await InEnglishAsync(admin, response.Headers.Location!.OriginalString));
+        Assert.DoesNotContain("已保存", await admin.GetStringAsync("/admin/departments")); // once: a reload does not say it again
         var newRow = RowOf(after, "fgj");
         Assert.DoesNotContain("data-sample", newRow);
         Assert.Contains("张伟", newRow);
@@ -121,6 +121,13 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         Assert.Equal("en", fgj.GetProperty("handler").GetProperty("culture").GetString());
         Assert.False(fgj.GetProperty("sample").GetBoolean());
         Assert.True(fgj.GetProperty("active").GetBoolean());
+
+        // In English alike, when the case goes on to another new handler.
+        fields = DepartmentFields(handlerEmail: "li.na@anyue.gov.example");
+        fields["__RequestVerificationToken"] = TokenIn(await admin.GetStringAsync("/admin/departments/fgj"));
+        var again = await admin.PostAsync("/admin/departments/fgj", new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Contains("Saved. 1 open case or part went to the new liaison, who was mailed.", await InEnglishAsync(admin, again.Headers.Location!.OriginalString));
     }
 
     [Fact]
@@ -465,6 +472,68 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
         Assert.Contains("1 件在办事项的期限为暂定（缺少 2027 年节假日安排）", await admin.GetStringAsync("/admin"));
         Assert.Contains("1 open case has provisional deadlines (no holiday schedule for 2027)", await InEnglishAsync(admin, "/admin"));
         Assert.True((await GetCaseAsync(_officerApi, open)).GetProperty("provisional").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_crafted_address_or_cookie_shows_no_saved_banner()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var account = Regex.Match(await admin.GetStringAsync("/admin/users"), "href=\"(/admin/users/[^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(account);
+        // The addresses the saves used to redirect to, with what their banners said.
+        (string Path, string Banner)[] crafted =
+        [
+            ("/admin/departments?done=saved&handedOver=5", "已保存。"), ("/admin/departments?done=created", "已保存。"),
+            ("/admin/categories?done=saved", "已保存。"), ("/admin/users?created=mallory%40evil.example", "已创建账号"),
+            ($"{account}?saved=1&to=x&cases=3&chiefOf=0&squadOf=0", "data-saved"), ("/admin/calendar?saved=2031", "年安排。"),
+            ("/admin/templates/overdue/en?done=saved", "模板已保存"), ("/admin/templates/overdue/en?done=reset", "已恢复为默认模板"),
+        ];
+
+        foreach (var (path, banner) in crafted)
+        {
+            var page = await admin.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.DoesNotContain(banner, await page.Content.ReadAsStringAsync());
+
+            // Nor a flash cookie this server did not write: the page is shown as usual, without a notice.
+            using var forged = new HttpRequestMessage(HttpMethod.Get, path.Split('?')[0]);
+            forged.Headers.Add("Cookie", "liaison.flash=CfDJ8forged");
+            var answer = await admin.SendAsync(forged);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.DoesNotContain(banner, await answer.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_save_shows_its_saved_banner_once_and_only_on_its_page()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var fields = DepartmentFields(handlerEmail: "zhang.wei@anyue.gov.example");
+        fields["__RequestVerificationToken"] = TokenIn(await admin.GetStringAsync("/admin/departments/fgj"));
+
+        var saved = await admin.PostAsync("/admin/departments/fgj", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal("/admin/departments", saved.Headers.Location?.OriginalString);
+        // A short-lived cookie for that page only, unreadable by scripts and not sent from other sites.
+        var cookie = Assert.Single(saved.Headers.GetValues("Set-Cookie"), c => c.StartsWith("liaison.flash=", StringComparison.Ordinal));
+        Assert.Contains("path=/admin/departments", cookie);
+        Assert.Contains("max-age=60", cookie);
+        Assert.Contains("httponly", cookie);
+        Assert.Contains("samesite=strict", cookie);
+        var value = cookie["liaison.flash=".Length..cookie.IndexOf(';')];
+        Assert.DoesNotContain("saved", value); // protected, not a readable flag
+
+        // Another page given the same cookie says nothing.
+        using var elsewhere = new HttpRequestMessage(HttpMethod.Get, "/admin/categories");
+        elsewhere.Headers.Add("Cookie", "liaison.flash=" + value);
+        Assert.DoesNotContain("已保存。", await (await admin.SendAsync(elsewhere)).Content.ReadAsStringAsync());
+
+        var shown = await admin.GetAsync("/admin/departments");
+        Assert.Contains("<p class=\"ok\" role=\"status\">已保存。</p>", await shown.Content.ReadAsStringAsync());
+        // Read once: the page deletes it, and a reload shows no banner.
+        Assert.Contains(shown.Headers.GetValues("Set-Cookie"), c => c.StartsWith("liaison.flash=;", StringComparison.Ordinal) && c.Contains("path=/admin/departments"));
+        Assert.DoesNotContain("已保存。", await admin.GetStringAsync("/admin/departments"));
     }
 
     private Task<HttpClient> SignInAsync(string email, string password) => _app.SignInThroughFormAsync(email, password);

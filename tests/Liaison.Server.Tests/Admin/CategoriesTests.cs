@@ -239,8 +239,8 @@ public sealed class CategoriesTests : IAsyncLifetime
         fields["resolveWithinWorkingDays"] = "12";
         var saved = await admin.PostAsync("/admin/categories/project-landing", new FormUrlEncodedContent(fields));
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
-        Assert.Equal("/admin/categories?done=saved", saved.Headers.Location?.OriginalString);
-        var after = await admin.GetStringAsync("/admin/categories?done=saved");
+        Assert.Equal("/admin/categories", saved.Headers.Location?.OriginalString);
+        var after = await admin.GetStringAsync("/admin/categories");
         Assert.Contains("12 个工作日", AdminPagesTests.RowOf(after, "project-landing"));
         Assert.Contains("已保存", after);
         var api = (await _officer.GetFromJsonAsync<JsonElement>("/api/categories")).EnumerateArray().First();

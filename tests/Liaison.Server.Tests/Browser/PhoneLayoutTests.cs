@@ -1,3 +1,8 @@
+using System.Net;
+using System.Net.Http.Json;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Liaison.Server.Tests.Enterprises;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
@@ -6,7 +11,8 @@ namespace Liaison.Server.Tests.Browser;
 
 /// <summary>
 /// The pages on a narrow phone (375 × 667): the liaison's link page puts each label above what it names, and the
-/// officer's case list shows a case's status and deadline without scrolling sideways.
+/// officer's case list shows a case's status and deadline without scrolling sideways, and the tables shown as cards
+/// keep their table roles.
 /// </summary>
 public sealed partial class PhoneLayoutTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
@@ -103,6 +109,53 @@ public sealed partial class PhoneLayoutTests(BrowserFixture fixture) : IClassFix
         }
 
         await BrowserFixture.AssertFitsPhonesAsync(page);
+    });
+
+    [Fact]
+    public Task Tables_shown_as_cards_keep_their_table_roles_on_a_phone() => fixture.RunAsync(async page =>
+    {
+        var app = fixture.App;
+        var officer = await app.AsOfficerAsync();
+        // Something in each table shown as cards: a joint case's co-handlers, an enterprise's contacts and visit, and a
+        // rating awaiting a decision.
+        var joint = (await OpenAsync(officer, Cases.JointLeadViewTests.JointCase("zjj", ("gdgs", "核实供电线路"))))
+            .GetProperty("number").GetString()!;
+        var enterprise = await RatingTestKit.RegisterAsync(officer, 62);
+        var visit = await officer.PostAsJsonAsync($"/api/enterprises/{enterprise}/visits",
+            new { visitedOn = "2026-03-02", findings = "企业生产正常。", problems = Array.Empty<object>() });
+        Assert.True(visit.StatusCode == HttpStatusCode.Created, await visit.Content.ReadAsStringAsync());
+        var rated = await RatingTestKit.OpenForAsync(officer, enterprise);
+        await RatingTestKit.ConfirmAsync(app, officer, rated);
+        var rating = (await RatingTestKit.EnterpriseLinksAsync(app, rated))[1].Path;
+        Assert.Equal(HttpStatusCode.Redirect, (await RatingTestKit.RateAsync(app.Anonymous(), rating, "unsatisfied", "电压仍不稳定")).StatusCode);
+        await BrowserFixture.SignInAsync(page, $"/cases/{joint}");
+        await page.SetViewportSizeAsync(Width, 667);
+
+        foreach (var path in new[] { $"/cases/{joint}", "/enterprises", $"/enterprises/{enterprise}", $"/enterprises/{enterprise}/visits", "/ratings" })
+        {
+            await page.GotoAsync(path);
+            var tables = page.Locator("table.cards");
+            await Assertions.Expect(tables.First).ToBeVisibleAsync();
+            // Shown as blocks, a table keeps its semantics only by its roles, written on each part.
+            var missing = await page.EvaluateAsync<string[]>("""
+                () => [...document.querySelectorAll('table.cards')].flatMap(t => [
+                    [t, 'table'],
+                    ...[...t.querySelectorAll('thead, tbody')].map(e => [e, 'rowgroup']),
+                    ...[...t.querySelectorAll('tr')].map(e => [e, 'row']),
+                    ...[...t.querySelectorAll('th')].map(e => [e, 'columnheader']),
+                    ...[...t.querySelectorAll('td')].map(e => [e, 'cell']),
+                ].filter(([e, role]) => e.getAttribute('role') !== role).map(([e, role]) => role + ': ' + e.outerHTML.slice(0, 80)))
+                """);
+            Assert.True(missing.Length == 0, $"{path}: without their role:\n" + string.Join("\n", missing));
+            // As the browser reads it: a table with its column headers and cells, though each row is shown as a card.
+            Assert.True(await tables.First.GetByRole(AriaRole.Columnheader).CountAsync() > 1, $"{path}: no column headers");
+            Assert.True(await tables.First.GetByRole(AriaRole.Cell).CountAsync() > 1, $"{path}: no cells");
+            Assert.Equal("block", await tables.First.Locator("tr").Last.EvaluateAsync<string>("e => getComputedStyle(e).display"));
+
+            var axe = await page.RunAxe(new AxeRunOptions { Iframes = false });
+            var bad = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+            Assert.True(bad.Count == 0, $"{path}: " + string.Join("\n", bad.Select(v => $"- {v.Impact} {v.Id}: {v.Help} {string.Join(" ", v.Nodes.Take(3).Select(n => n.Html))}")));
+        }
     });
 
     private static async Task<LocatorBoundingBoxResult> BoxAsync(ILocator locator) =>

@@ -669,7 +669,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
             : throw new InvalidOperationException("No timeline in:\n" + page);
 
     private static string PartRowOf(string page, string department) =>
-        Regex.Match(page, $"<tr data-part=\"{Regex.Escape(department)}\">.*?</tr>", RegexOptions.Singleline) is { Success: true } m
+        Regex.Match(page, $"<tr role=\"row\" data-part=\"{Regex.Escape(department)}\">.*?</tr>", RegexOptions.Singleline) is { Success: true } m
             ? m.Value
             : throw new InvalidOperationException($"No part of {department} in:\n{page}");
 

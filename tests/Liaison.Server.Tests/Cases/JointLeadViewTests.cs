@@ -139,7 +139,7 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains("data-status=\"submitted\"", zjjPart);
         Assert.Contains("<span class=\"tag done\">已提交</span>", zjjPart);
         Assert.Contains("施工许可已核发，无障碍", zjjPart);
-        Assert.Contains("<a href=\"https://files.example/permit.pdf\" rel=\"noopener noreferrer\">https://files.example/permit.pdf</a>", zjjPart);
+        Assert.Contains("<a href=\"https://files.example/permit.pdf\" target=\"_blank\" rel=\"noopener noreferrer\">https://files.example/permit.pdf</a>", zjjPart);
         Assert.Contains("<li class=\"wrap\">许可证编号 AY-2026-17</li>", zjjPart);
         Assert.Contains("提交时间", zjjPart);
         var gdgsPart = PartOn(page, "gdgs");

@@ -363,7 +363,7 @@ public sealed partial class EnterprisePagesTests(AppFixture fixture) : IClassFix
 
     private static string Squeeze(string html) => Regex.Replace(Regex.Replace(html, @">\s+<", "><"), @"\s+", " ");
 
-    [GeneratedRegex("<tr data-enterprise=\"(\\d+)\"")]
+    [GeneratedRegex("<tr role=\"row\" data-enterprise=\"(\\d+)\"")]
     private static partial Regex RowPattern();
 
     [GeneratedRegex("data-case=\"([^\"]+)\"")]

@@ -414,8 +414,8 @@ public sealed class VisitTests : IAsyncLifetime
         Assert.DoesNotContain("走访到期测试乙", register);
         Assert.Matches("id=\"f-visit-due\"[^>]*checked", register);
         // Each due row says how late, and when the last visit was; the API says it too.
-        Assert.Matches($"(?s)<tr data-enterprise=\"{weekly}\"(?:(?!</tr>).)*走访已逾期 2 天（上次 2026-02-21）", register);
-        Assert.Matches($"(?s)<tr data-enterprise=\"{never}\"(?:(?!</tr>).)*从未走访，应尽快走访", register);
+        Assert.Matches($"(?s)<tr role=\"row\" data-enterprise=\"{weekly}\"(?:(?!</tr>).)*走访已逾期 2 天（上次 2026-02-21）", register);
+        Assert.Matches($"(?s)<tr role=\"row\" data-enterprise=\"{never}\"(?:(?!</tr>).)*从未走访，应尽快走访", register);
         var listed = (await _squad.GetFromJsonAsync<JsonElement>($"/api/enterprises/{weekly}"));
         Assert.Equal(2, listed.GetProperty("visit").GetProperty("overdueDays").GetInt32());
         var enterprisePage = await browser.GetStringAsync($"/enterprises/{weekly}");
