@@ -18,7 +18,9 @@ public sealed class AccountTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = await LiaisonApp.StartAsync(nameof(AccountTests));
+        // The race tests hold a row until the second request waits on it too; on a loaded machine that request may take
+        // longer to get there than the first's default 30 s command timeout allows.
+        _app = await LiaisonApp.StartAsync(nameof(AccountTests), configure: s => s["ConnectionStrings:Liaison"] += ";Command Timeout=120");
         _admin = await _app.AsAdminAsync();
     }
 
@@ -198,7 +200,7 @@ public sealed class AccountTests : IAsyncLifetime
         // here until both are under way, and the edit commits first.
         await using var row = await HeldLock.TakeAsync(_app, $"SELECT 1 FROM enterprises WHERE id = {contested} FOR UPDATE");
         var edit = colleague.PutAsJsonAsync($"/api/enterprises/{contested}", KeyEnterprise(4, "colleague@test.example"));
-        await row.UntilWaitingAsync(1);
+        await row.UntilWaitingAsync(1, orDone: edit);
         var handover = PutAsync(leaverId, new { email = "leaver@test.example", displayName = "测试专员", active = false, handOverTo = "successor@test.example" });
         await row.UntilWaitingAsync(2, orDone: handover);
         await row.ReleaseAsync();
@@ -231,7 +233,7 @@ public sealed class AccountTests : IAsyncLifetime
         // The edit found the officer active and is saving when the admin deactivates the account, which holds nothing yet.
         await using var row = await HeldLock.TakeAsync(_app, $"SELECT 1 FROM enterprises WHERE id = {id} FOR UPDATE");
         var edit = colleague.PutAsJsonAsync($"/api/enterprises/{id}", KeyEnterprise(6, "colleague@test.example", "leaver@test.example"));
-        await row.UntilWaitingAsync(1);
+        await row.UntilWaitingAsync(1, orDone: edit);
         var deactivation = PutAsync(leaverId, new { email = "leaver@test.example", displayName = "测试专员", active = false });
         await row.UntilWaitingAsync(2, orDone: deactivation);
         await row.ReleaseAsync();

@@ -103,9 +103,9 @@ public sealed class EnterprisesApiTests(AppFixture fixture) : IClassFixture<AppF
         await using (var held = await HeldLock.TakeAsync(_app, "LOCK TABLE enterprises IN SHARE MODE"))
         {
             var first = officer.PostAsJsonAsync("/api/enterprises", NewEnterprise(Code(51), "同时登记的企业甲"));
-            await held.UntilWaitingAsync(1);
+            await held.UntilWaitingAsync(1, orDone: first);
             var second = officer.PostAsJsonAsync("/api/enterprises", NewEnterprise(Code(51), "同时登记的企业乙"));
-            await held.UntilWaitingAsync(2);
+            await held.UntilWaitingAsync(2, orDone: second);
             await held.ReleaseAsync();
             answers = [await first, await second];
         }

@@ -26,17 +26,31 @@ public sealed class HeldLock : IAsyncDisposable
     /// <summary>Until <paramref name="count"/> other sessions wait for a lock (or <paramref name="orDone"/> finished without waiting).</summary>
     public async Task UntilWaitingAsync(int count, Task? orDone = null)
     {
+        // pg_stat_activity is read once per transaction and kept until it ends (this one holds the lock): the snapshot
+        // is cleared before each count, or the count never moves.
+        await using var clear = new NpgsqlCommand("SELECT pg_stat_clear_snapshot()", _connection);
         await using var command = new NpgsqlCommand(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()", _connection);
-        for (var i = 0; (long)(await command.ExecuteScalarAsync())! < count && orDone?.IsCompleted != true; i++)
+        for (var i = 0; await WaitingAsync() < count && orDone?.IsCompleted != true; i++)
         {
             Assert.True(i < 3000, $"timed out waiting until {count} sessions wait for a lock; sessions: {await SessionsAsync()}");
             await Task.Delay(20);
+        }
+
+        async Task<long> WaitingAsync()
+        {
+            await clear.ExecuteNonQueryAsync();
+            return (long)(await command.ExecuteScalarAsync())!;
         }
     }
 
     private async Task<string> SessionsAsync()
     {
+        await using (var clear = new NpgsqlCommand("SELECT pg_stat_clear_snapshot()", _connection))
+        {
+            await clear.ExecuteNonQueryAsync();
+        }
+
         await using var command = new NpgsqlCommand(
             "SELECT string_agg(state || '/' || coalesce(wait_event_type, '-') || '/' || coalesce(wait_event, '-') || ': ' || left(query, 120), E'\\n') FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
             _connection);
