@@ -27,11 +27,19 @@ public static partial class LogRedaction
         return services;
     }
 
-    /// <summary><paramref name="text"/> with every personal link's token masked (<c>/l/***</c>, <c>/e/***</c>).</summary>
-    public static string Redact(string text) =>
-        text.Contains("/l/", StringComparison.Ordinal) || text.Contains("/e/", StringComparison.Ordinal)
-            ? LinkToken().Replace(text, m => m.Groups[1].Value + Mask)
-            : text;
+    /// <summary>
+    /// <paramref name="text"/> with every personal link's token masked (<c>/l/***</c>, <c>/e/***</c>), and every shared
+    /// link's signature (<c>sig=***</c>, the league-table mail's CSV link).
+    /// </summary>
+    public static string Redact(string text)
+    {
+        if (text.Contains("/l/", StringComparison.Ordinal) || text.Contains("/e/", StringComparison.Ordinal))
+        {
+            text = LinkToken().Replace(text, m => m.Groups[1].Value + Mask);
+        }
+
+        return text.Contains("sig=", StringComparison.Ordinal) ? Signature().Replace(text, m => m.Groups[1].Value + Mask) : text;
+    }
 
     internal static object? Redact(object? value) => value is string s ? Redact(s) : value;
 
@@ -39,6 +47,9 @@ public static partial class LogRedaction
     // a reader (or a wrong one pasted) is masked too.
     [GeneratedRegex("(/[le]/)[A-Za-z0-9_-]{16,}")]
     private static partial Regex LinkToken();
+
+    [GeneratedRegex("([?&]sig=)[A-Za-z0-9_%-]+")]
+    private static partial Regex Signature();
 }
 
 /// <summary>Hands out loggers that redact (<see cref="LogRedaction"/>); otherwise the framework's own factory.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Liaison.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
 
 namespace Liaison.Server.Tests.Hardening;
@@ -50,10 +51,16 @@ public sealed class LogSecretsTests : IAsyncLifetime
         withBearer.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
         Assert.Equal(HttpStatusCode.NotFound, (await withBearer.GetAsync("/api/cases/AYKF-1999-000001")).StatusCode);
 
+        // The league-table mail's CSV link for the zone leadership, signed.
+        var csv = new Uri(_app.Services.GetRequiredService<Liaison.Server.Digests.LeagueTableCsvLinks>()
+            .Url("http://localhost", new DateOnly(2026, 11, 30), new DateOnly(2026, 12, 6))).PathAndQuery;
+        Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().GetAsync(csv)).StatusCode);
+        var signature = csv[(csv.IndexOf("sig=", StringComparison.Ordinal) + "sig=".Length)..];
+
         var logs = _app.Logs.Entries;
         Assert.Contains(logs, e => e.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
         var token = link["/l/".Length..];
-        foreach (var secret in new[] { token, bearer, "officer-password-1", "a-wrong-secret-9" })
+        foreach (var secret in new[] { token, bearer, signature, "officer-password-1", "a-wrong-secret-9" })
         {
             var leaked = logs.Where(e => e.Text.Contains(secret, StringComparison.Ordinal)).Select(e => $"{e.Category}: {e.Text}").Take(3).ToList();
             Assert.True(leaked.Count == 0, $"{secret[..Math.Min(8, secret.Length)]}… in the logs:\n{string.Join("\n", leaked)}");
