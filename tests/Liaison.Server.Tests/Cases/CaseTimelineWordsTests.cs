@@ -90,8 +90,8 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
         Assert.DoesNotContain(">dispatched, waiting", page + list);
     }
 
-    [Fact]
-    public async Task An_extension_request_withdrawn_by_the_resolve_reads_after_the_resolve_in_both_orders()
+    /// <summary>A case its handler accepted and asked three more working days for, waiting for the officer.</summary>
+    private async Task<(HttpClient Api, HttpClient Browser, HttpClient Handler, string Number, string Link)> WithExtensionRequestAsync()
     {
         var (api, browser) = await OfficerAsync();
         var number = (await OpenAsync(api)).GetProperty("number").GetString()!;
@@ -99,6 +99,13 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
         var handler = _app.Anonymous();
         await PostActionAsync(handler, link, "accept");
         await PostActionAsync(handler, link, "extension", new() { ["days"] = "3", ["note"] = "需等待上级审批" });
+        return (api, browser, handler, number, link);
+    }
+
+    [Fact]
+    public async Task An_extension_request_withdrawn_by_the_resolve_reads_after_the_resolve_in_both_orders()
+    {
+        var (_, browser, handler, number, link) = await WithExtensionRequestAsync();
         await PostActionAsync(handler, link, "resolve", new() { ["note"] = "已办结" });
 
         // Oldest first: the 办结 (with the status it left), then the withdrawal it caused.
@@ -115,12 +122,7 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
     [Fact]
     public async Task An_extension_request_withdrawn_by_a_reassignment_reads_between_the_reassignment_and_the_new_dispatch()
     {
-        var (api, browser) = await OfficerAsync();
-        var number = (await OpenAsync(api)).GetProperty("number").GetString()!;
-        var link = await LinkOfAsync("fgj", number);
-        var handler = _app.Anonymous();
-        await PostActionAsync(handler, link, "accept");
-        await PostActionAsync(handler, link, "extension", new() { ["days"] = "3", ["note"] = "需等待上级审批" });
+        var (api, browser, _, number, _) = await WithExtensionRequestAsync();
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "gdgs", note = "改由供电公司办理" })).StatusCode);
 
         var rows = Rows(await browser.GetStringAsync($"/cases/{number}"));
