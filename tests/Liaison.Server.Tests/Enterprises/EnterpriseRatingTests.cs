@@ -175,7 +175,7 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         }
 
         // The 已受理 mail's link (the mails may arrive in either order).
-        var link = Assert.Single(mails.Select(m => EnterpriseLinkPattern().Match(m.TextBody!)).Where(m => m.Success)).Value;
+        var link = Assert.Single(mails.Select(m => EnterpriseLinkPattern().Match(m.TextBody!)), m => m.Success).Value;
         var page = await _app.Anonymous().GetStringAsync(PathOf(link));
         var contacts = System.Text.RegularExpressions.Regex.Match(page, "<dd data-zone-contacts>(.*?)</dd>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
         Assert.Contains("跟进专员 测试专员（<a href=\"mailto:officer@test.example\">", contacts);

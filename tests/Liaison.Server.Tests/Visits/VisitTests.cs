@@ -243,7 +243,7 @@ public sealed class VisitTests : IAsyncLifetime
         Assert.All(won, r => Assert.True(r.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, r.StatusCode.ToString()));
         foreach (var lost in sent.Where(s => s.Department != c.DepartmentCode))
         {
-            await AssertRaisedForAnotherAsync(lost.Response.Result, c.Number);
+            await AssertRaisedForAnotherAsync(await lost.Response, c.Number);
         }
 
         Assert.Equal(1, await _app.WithDbAsync(db => db.CaseEvents.CountAsync(e => e.CaseId == c.Id && e.Kind == "from-visit")));
