@@ -134,11 +134,15 @@ public static class CalendarYearStore
             && a.Workdays.ToHashSet().SetEquals(b.Workdays);
     }
 
-    /// <summary><c>cn-2026-v2</c> for <c>cn-2026-v1</c>; the version with <c>-v2</c> appended when it ends in no number.</summary>
-    private static string NextVersion(string version)
+    /// <summary>
+    /// <c>cn-2026-v2</c> for <c>cn-2026-v1</c>: a trailing version number after a <c>v</c> goes up by one; any other
+    /// version gets <c>-v2</c> appended (<c>cn-2026</c> becomes <c>cn-2026-v2</c>, not the next year's name).
+    /// </summary>
+    internal static string NextVersion(string version)
     {
         var digits = version.Length - version.Reverse().TakeWhile(char.IsAsciiDigit).Count();
-        return digits < version.Length && int.TryParse(version[digits..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+        return digits > 0 && digits < version.Length && version[digits - 1] is 'v' or 'V'
+            && int.TryParse(version[digits..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
             ? version[..digits] + (n + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)
             : version + "-v2";
     }

@@ -599,3 +599,17 @@ public sealed class CalendarYearTests
         Assert.Equal(dueAt, resolveDue.GetProperty("resumeAt").GetString());
     }
 }
+
+/// <summary>The version a refused schedule change suggests instead of the one the year already has.</summary>
+public sealed class CalendarNextVersionTests
+{
+    [Theory]
+    [InlineData("cn-2026-v1", "cn-2026-v2")]
+    [InlineData("cn-2026-V9", "cn-2026-V10")]
+    [InlineData("cn-2027-test", "cn-2027-test-v2")]
+    // A year at the end is the schedule's name, not a version number: not the next year's.
+    [InlineData("cn-2026", "cn-2026-v2")]
+    [InlineData("v", "v-v2")]
+    public void A_version_number_after_a_v_goes_up_and_anything_else_gets_v2(string version, string next) =>
+        Assert.Equal(next, Liaison.Server.Calendar.CalendarYearStore.NextVersion(version));
+}
