@@ -196,10 +196,25 @@ public static class EnterprisePages
 
         var input = typed.Read(unreadable);
         var result = unreadable.IsValid ? await enterprises.UpdateAsync(id, input, Actor.Of(user), ct) : await enterprises.RefuseAsync<RegisteredEnterprise>(input, unreadable, ct);
-        return result.Value is not null
-            ? Results.Redirect(EnterpriseUrl(id) + "?done=saved")
+        if (result.Value is not null)
+        {
+            return Results.Redirect(EnterpriseUrl(id) + "?done=saved");
+        }
+
+        // Someone saved the entry after this form was opened: nothing was saved. The form comes back with what was
+        // typed and the entry's version as it is now, so that saving it again, once the officer has compared it with
+        // the entry's page, is a deliberate choice that overwrites the other save (and not a 409 for ever).
+        return result.Error is ServiceError.Conflict { Message: var message } && message == EnterpriseService.Stale
+            && await enterprises.GetAsync(id, ct) is { Value: { } now }
+            ? await FormPageAsync(enterprises, now, typed with { Basis = EnterpriseService.BasisOf(now) }, new ServiceError.Conflict(StaleOnForm),
+                StatusCodes.Status409Conflict, ct)
             : await FormPageAsync(enterprises, current, typed, result.Error, PageResults.StatusOf(result.Error!), ct);
     }
+
+    /// <summary>The stale save's refusal on the form, which keeps what was typed and can be saved again on purpose.</summary>
+    private static readonly Text StaleOnForm = new(
+        "企业信息在您打开后已被他人修改，您的修改未保存。下方仍是您填写的内容：请先在企业页面查看他人的修改；再次保存将以您填写的内容为准。",
+        "The entry was changed by someone else after you opened it; your changes were not saved. The form below still holds what you typed: look at the entry's page for the other changes first; saving again keeps what you typed.");
 
     /// <param name="entry">The entry being edited, as saved (its name heads the page while the form holds what was typed); null for a new one.</param>
     private static async Task<IResult> FormPageAsync(

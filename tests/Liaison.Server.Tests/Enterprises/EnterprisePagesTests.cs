@@ -164,6 +164,14 @@ public sealed partial class EnterprisePagesTests(AppFixture fixture) : IClassFix
         var now = (await FindAsync(Code(30)))!;
         Assert.Equal("同时编辑的企业", now.Name);
         Assert.Equal("13800009999", Assert.Single(now.Contacts).Phone);
+
+        // The refused form carries the entry's version as it is now: saved again, on purpose, what was typed stands.
+        Assert.Contains("再次保存将以您填写的内容为准", page);
+        Assert.NotEqual(BasisIn(theirs), BasisIn(page));
+        var again = await colleague.PostAsync(edit, new FormUrlEncodedContent(Form(TokenIn(page), "同时编辑的企业（改名）", Code(30), ("basis", BasisIn(page)),
+            ("contacts[0].name", "王经理"), ("contacts[0].phone", "13800001111"))));
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal("同时编辑的企业（改名）", (await FindAsync(Code(30)))!.Name);
     }
 
     [Fact]
