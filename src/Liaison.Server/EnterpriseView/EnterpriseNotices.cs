@@ -2,6 +2,7 @@ using Liaison.Cases.Cases;
 using Liaison.Cases.Enterprises;
 using Liaison.Cases.Notifications;
 using Liaison.Cases.Routing;
+using Liaison.Server.Auth;
 using Liaison.Server.Calendar;
 using Liaison.Server.Cases;
 using Liaison.Server.Data;
@@ -196,7 +197,8 @@ public sealed class EnterpriseNotices(
     /// <summary>
     /// Whom at the zone the enterprise may ask about the case (园区联系人), on its page and in its mails: the officer who
     /// follows the case (全程代办, the one who acts on it) and, for a key enterprise, its chief service officer (首席服务员,
-    /// who looks after the enterprise as a whole) when another person; the register says who that is now. Never a
+    /// who looks after the enterprise as a whole) when another person; the register says who that is now. Active accounts
+    /// only. Never a
     /// department's liaison: the enterprise deals with the zone, the zone with the departments.
     /// </summary>
     public static async Task<IReadOnlyList<ZoneContact>> ContactsAsync(LiaisonDbContext db, Case c, CancellationToken ct)
@@ -205,7 +207,9 @@ public sealed class EnterpriseNotices(
             ? await db.Set<RegisteredEnterprise>().AsNoTracking().Where(e => e.Id == id && e.IsKey).Select(e => e.ChiefServiceOfficerId).FirstOrDefaultAsync(ct)
             : null;
         var ids = new[] { c.OfficerId, chiefId }.OfType<string>().Distinct().ToList();
-        var people = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync(ct);
+        // A deactivated account is nobody to ask any more (an ended case keeps the officer it had).
+        var people = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Where(Accounts.Active)
+            .Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync(ct);
         return ids.Select(i => people.FirstOrDefault(p => p.Id == i) is { } p
                 ? new ZoneContact(p.DisplayName is { Length: > 0 } name ? name : p.Email ?? "", p.Email ?? "", i == chiefId && i != c.OfficerId)
                 : null)

@@ -252,6 +252,27 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_ended_cases_page_names_no_zone_contact_whose_account_was_deactivated_since()
+    {
+        const string leaving = "leaving.officer@test.example";
+        var officer = await _app.AsOfficerAsync(leaving);
+        var number = await OpenForAsync(officer, await RegisterAsync(officer, 42));
+        var (_, path) = (await EnterpriseLinksAsync(_app, number)).Single();
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业撤回诉求" })).StatusCode);
+        Assert.Contains(leaving, await _app.Anonymous().GetStringAsync(path));
+
+        // The officer leaves: nothing of theirs is open, so no hand-over is needed.
+        var admin = await _app.AsAdminAsync();
+        var id = (await admin.GetFromJsonAsync<List<JsonElement>>("/api/users"))!.Single(u => u.GetProperty("email").GetString() == leaving).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/users/{id}", new { email = leaving, displayName = "测试专员", active = false })).StatusCode);
+
+        var page = await _app.Anonymous().GetStringAsync(path);
+        Assert.Contains("此事项已撤销", page);
+        Assert.DoesNotContain(leaving, page);
+        Assert.DoesNotContain("data-zone-contacts", page);
+    }
+
+    [Fact]
     public async Task After_confirmation_the_link_takes_one_rating_and_a_second_gets_the_plain_page()
     {
         var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 5));
