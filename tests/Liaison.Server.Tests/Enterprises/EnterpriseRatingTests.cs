@@ -216,6 +216,21 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_resend_form_is_offered_only_while_a_link_can_be_sent()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 43));
+        Assert.Contains("data-resend-link", await _officer.GetStringAsync($"/cases/{number}"));
+
+        // Closed: in the rating panel while the enterprise's rating is awaited, and no more once it rated.
+        await ConfirmAsync(_app, _officer, number);
+        var closed = await _officer.GetStringAsync($"/cases/{number}");
+        Assert.Matches("<div class=\"card\" id=\"rating\">.*?<details data-resend-link>", System.Text.RegularExpressions.Regex.Replace(closed, "\\s+", " "));
+        var (_, rate) = (await EnterpriseLinksAsync(_app, number)).Last();
+        Assert.Equal(HttpStatusCode.Redirect, (await RateAsync(_app.Anonymous(), rate, "satisfied")).StatusCode);
+        Assert.DoesNotContain("data-resend-link", await _officer.GetStringAsync($"/cases/{number}"));
+    }
+
+    [Fact]
     public async Task Resending_the_link_without_a_notice_contact_is_refused_and_changes_nothing()
     {
         var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 42, withNoticeContact: false));
