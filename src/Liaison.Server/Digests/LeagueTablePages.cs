@@ -21,7 +21,8 @@ public static class LeagueTablePages
     public static IEndpointRouteBuilder MapLeagueTablePages(this IEndpointRouteBuilder app)
     {
         app.MapGet(Path, Show).RequireAuthorization(Policies.Officer).ExcludeFromDescription();
-        app.MapGet(LeagueTableCsvLinks.Path, SharedCsv).AllowAnonymous().ExcludeFromDescription();
+        // Anonymous, and each download computes the table: limited per client as the personal links' actions are.
+        app.MapGet(LeagueTableCsvLinks.Path, SharedCsv).AllowAnonymous().RequireRateLimiting(SessionSecurity.LinkPostPolicy).ExcludeFromDescription();
         return app;
     }
 
@@ -55,6 +56,8 @@ public static class LeagueTablePages
 
         var table = await digests.ComputeLeagueTableAsync(f, t, ct);
         var keyService = await KeyEnterpriseServiceQuery.CountAsync(db, await calendars.GetAsync(ct), f, t, clock.GetUtcNow(), ct);
+        // The table as of the download, behind a secret address: kept by no cache.
+        http.Response.Headers.CacheControl = "no-store";
         return TypedResults.File(ReportsApi.Csv(table, keyService), "text/csv; charset=utf-8", $"league-table-{Day(f)}-{Day(t)}.csv");
     }
 

@@ -188,6 +188,7 @@ public sealed class LeagueTableTests : IAsyncLifetime
         var download = await _app.Anonymous().GetAsync(shared);
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal("text/csv", download.Content.Headers.ContentType!.MediaType);
+        Assert.True(download.Headers.CacheControl?.NoStore, download.Headers.ToString());
         Assert.Equal(await (await _officer.GetAsync("/api/reports/league-table.csv?from=2026-03-02&to=2026-03-08")).Content.ReadAsByteArrayAsync(),
             await download.Content.ReadAsByteArrayAsync());
 
