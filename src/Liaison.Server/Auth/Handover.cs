@@ -101,6 +101,13 @@ public static class Handover
             RETURNING enterprise_id AS "Value"
             """).ToListAsync(ct)).Order().ToList();
         await db.Database.ExecuteSqlAsync($"DELETE FROM enterprise_service_squad WHERE officer_id = {from.Id}", ct);
+        // The squads' entries changed too: their version moves on, so an edit form opened before the handover is refused
+        // (stale) instead of saving its squad over the successor's new place.
+        if (squadOf.Count > 0)
+        {
+            await db.Database.ExecuteSqlAsync($"UPDATE enterprises SET updated_at = {now} WHERE id = ANY({squadOf.ToArray()})", ct);
+        }
+
         return new Moved(moved, chiefOf, squadOf) { SquadJoined = joined };
     }
 

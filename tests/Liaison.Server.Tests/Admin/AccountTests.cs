@@ -222,6 +222,28 @@ public sealed class AccountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_edit_opened_before_a_handover_moved_a_squad_place_is_refused_as_stale()
+    {
+        await _app.AsOfficerAsync("leaver@test.example");
+        await _app.AsOfficerAsync("successor@test.example");
+        var colleague = await _app.AsOfficerAsync("colleague@test.example");
+        var leaverId = await IdOfAsync("leaver@test.example");
+        var registered = await colleague.PostAsJsonAsync("/api/enterprises", KeyEnterprise(7, "colleague@test.example", "leaver@test.example"));
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var id = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var basis = (await colleague.GetFromJsonAsync<JsonElement>($"/api/enterprises/{id}")).GetProperty("basis").GetString();
+
+        Assert.Equal(HttpStatusCode.OK, (await PutAsync(leaverId, new { email = "leaver@test.example", displayName = "测试专员", active = false, handOverTo = "successor@test.example" })).StatusCode);
+
+        // The form still shows the leaver in the squad; without them, it would drop the successor's new place unseen.
+        var edit = JsonSerializer.SerializeToNode(KeyEnterprise(7, "colleague@test.example"))!.AsObject();
+        edit["basis"] = basis;
+        Assert.Equal(HttpStatusCode.Conflict, (await colleague.PutAsJsonAsync($"/api/enterprises/{id}", edit)).StatusCode);
+        Assert.Equal([await IdOfAsync("successor@test.example")],
+            await _app.WithDbAsync(db => db.Set<ServiceSquadMember>().Where(m => m.EnterpriseId == id).Select(m => m.OfficerId).ToListAsync()));
+    }
+
+    [Fact]
     public async Task An_edit_naming_an_officer_whose_deactivation_is_committing_leaves_no_seat_to_a_deactivated_account()
     {
         await _app.AsOfficerAsync("leaver@test.example");
