@@ -169,7 +169,9 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         }
         catch (DbUpdateConcurrencyException)
         {
-            return new ServiceError.Conflict(new Text("企业信息刚被他人修改，请重试", "the entry changed meanwhile; please try again"));
+            // Someone's save landed between the read and this write: the same refusal as a stale basis (a retry of the
+            // same change would meet it), which the edit page answers with the entry's version as it is now.
+            return new ServiceError.Conflict(Stale);
         }
 
         return enterprise;
