@@ -123,7 +123,7 @@ public static class SessionSecurity
 
                     // Cookie-authenticated change: another site can make the browser send the cookie, not the token.
                     var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
-                    if (!await antiforgery.IsRequestValidAsync(http))
+                    if (!await IsFormValidAsync(antiforgery, http))
                     {
                         if (ExpiredForm.IsPageForm(http))
                         {
@@ -142,6 +142,23 @@ public static class SessionSecurity
             await next(http);
         });
         app.UseRateLimiter();
+    }
+
+    /// <summary>
+    /// The antiforgery check of a signed-in change. A form the reader refuses (a field name over 2,048 characters, a value
+    /// over 4 MB, too many fields, a multipart body cut short) is the caller's mistake: it is answered as the endpoint's
+    /// own reader would answer it (400, the form could not be read), not as the 500 of the wrapped exception.
+    /// </summary>
+    private static async Task<bool> IsFormValidAsync(IAntiforgery antiforgery, HttpContext http)
+    {
+        try
+        {
+            return await antiforgery.IsRequestValidAsync(http);
+        }
+        catch (AntiforgeryValidationException ex) when (ex.InnerException is InvalidDataException or IOException && !http.RequestAborted.IsCancellationRequested)
+        {
+            throw new BadHttpRequestException("The form could not be read", StatusCodes.Status400BadRequest, ex.InnerException);
+        }
     }
 
     /// <summary>

@@ -249,6 +249,24 @@ public sealed class FormMistakeTests(AppFixture fixture) : IClassFixture<AppFixt
     }
 
     [Fact]
+    public async Task A_signed_in_form_the_reader_refuses_is_a_400_page_not_a_500_and_changes_nothing()
+    {
+        var (api, browser) = await OfficerAsync();
+        var number = (await OpenAsync(api)).GetProperty("number").GetString()!;
+        var timeline = await TimelineLengthAsync(api, number);
+        var cases = await CasesAsync();
+
+        // A field name over the form reader's 2,048 characters, and a value over its 4 MB.
+        var longName = await PostAsync(browser, $"/cases/{number}", $"/cases/{number}/notes", [new(new string('n', 3000), "x"), new("note", "一条备注")]);
+        var longValue = await PostAsync(browser, "/cases/new", "/cases/new", [new("title", "过长的描述"), new("description", new string('x', 4_300_000))]);
+
+        Assert.Contains("表单无法读取", await BodyAsync(longName, HttpStatusCode.BadRequest));
+        Assert.Contains("表单无法读取", await BodyAsync(longValue, HttpStatusCode.BadRequest));
+        Assert.Equal(timeline, await TimelineLengthAsync(api, number));
+        Assert.Equal(cases, await CasesAsync());
+    }
+
+    [Fact]
     public async Task Retrying_a_mail_that_does_not_exist_from_the_outbox_page_says_so_and_a_tab_that_does_not_exist_is_400()
     {
         var admin = await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
