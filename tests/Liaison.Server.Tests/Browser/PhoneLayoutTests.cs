@@ -57,6 +57,29 @@ public sealed partial class PhoneLayoutTests(BrowserFixture fixture) : IClassFix
     });
 
     [Fact]
+    public Task Long_unbroken_text_in_a_description_and_a_note_wraps_on_the_link_page_and_the_case_page() => fixture.RunAsync(async page =>
+    {
+        var app = fixture.App;
+        const string Address = "https://zwfw.anyue.example/approvals/documents/2026/factor-guarantee/attachments/0123456789abcdef0123456789abcdef.pdf";
+        var body = System.Text.Json.JsonSerializer.SerializeToNode(NewCase("zjj"))!.AsObject();
+        body["description"] = "材料见 " + Address;
+        var number = (await OpenAsync(await app.AsOfficerAsync(), body)).GetProperty("number").GetString()!;
+        var link = new Uri(await DispatchLinkAsync(app, number)).PathAndQuery;
+        var liaison = app.Anonymous();
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(liaison, link, "accept")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(liaison, link, "progress", new() { ["note"] = "已上传：" + Address + Address })).StatusCode);
+
+        await page.SetViewportSizeAsync(Width, 667);
+        await page.GotoAsync(link);
+        await Assertions.Expect(page.GetByText("已上传：", new() { Exact = false }).First).ToBeVisibleAsync();
+        await BrowserFixture.AssertFitsPhonesAsync(page);
+
+        await BrowserFixture.SignInAsync(page, $"/cases/{number}");
+        await Assertions.Expect(page.GetByText("已上传：", new() { Exact = false }).First).ToBeVisibleAsync();
+        await BrowserFixture.AssertFitsPhonesAsync(page);
+    });
+
+    [Fact]
     public Task The_case_list_shows_each_cases_status_and_deadline_without_scrolling_sideways() => fixture.RunAsync(async page =>
     {
         var officer = await fixture.App.AsOfficerAsync();
