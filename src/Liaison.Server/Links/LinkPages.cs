@@ -142,9 +142,12 @@ public static class LinkPages
                 && (!OwnThreadOnly.Contains(e.Kind) || e.PartId == ownPart))
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(2 * TimelineLength).ToListAsync(ct);
         var parts = await db.Set<CasePart>().AsNoTracking().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
-        // The enterprise's words on its rating are for the lead it rated (and the zone): a co-handler sees the score.
+        // The enterprise's words on its rating are for the zone and the lead it rated, the department handling the case:
+        // its current handler's and leader's links. A co-handler, or someone the case has left (another department's
+        // earlier round, a replaced liaison), sees the score.
+        var readsRatingWords = ownPart is null && link.IsOf(c);
         var rows = await timeline.DescribeAsync(
-            events.Select(TimelineEntryDto.From).Select(e => ownPart is not null && e.Kind == CaseEventKinds.EnterpriseRated ? e with { Note = null } : e).ToList(),
+            events.Select(TimelineEntryDto.From).Select(e => !readsRatingWords && e.Kind == CaseEventKinds.EnterpriseRated ? e with { Note = null } : e).ToList(),
             departments, c.Number, ct, new CaseTimelineView.JointDepartments(c.DepartmentCode, parts.ToDictionary(p => p.Id, p => p.DepartmentCode)),
             newestFirst: true);
         // A status change is told on the entry that caused it, which takes two entries into one row: twice the rows are
