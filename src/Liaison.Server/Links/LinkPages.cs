@@ -155,8 +155,9 @@ public static class LinkPages
         // the oldest read, and at least as many rows come before it).
         rows = rows.Take(TimelineLength).ToList();
         // The enterprise's contact (name and phone) is for signed-in officers only (DESIGN: enterprises); the liaison
-        // reaches the enterprise through the officer who follows the case (全程代办).
-        var officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId)
+        // reaches the enterprise through the officer who follows the case (全程代办). A deactivated account is nobody to
+        // ask any more (an ended case keeps the officer it had), as on the enterprise's page (EnterpriseNotices.ContactsAsync).
+        var officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Where(Accounts.Active)
             .Select(u => new PersonRef(u.DisplayName, u.Email ?? "")).FirstOrDefaultAsync(ct);
         if (link.PartId is { } partId && parts.FirstOrDefault(p => p.Id == partId) is { } part)
         {
