@@ -63,7 +63,7 @@ public static class LinkPages
     private static readonly string[] OwnThreadOnly = [CaseEventKinds.LeaderReminder, CaseEventKinds.Urged, CaseEventKinds.LiaisonChanged];
 
     private static async Task<IResult> Show(
-        string token, string? done, LiaisonDbContext db, CaseTimelineView timeline, CategoryService categories, Ui ui, TimeProvider clock, CancellationToken ct)
+        string token, HttpContext http, LiaisonDbContext db, CaseTimelineView timeline, CategoryService categories, Ui ui, TimeProvider clock, CancellationToken ct)
     {
         var (link, c) = await FindAsync(token, db, clock, ct);
         if (c is null)
@@ -71,12 +71,13 @@ public static class LinkPages
             return await NotFoundOrEndedAsync(link, db, ui, ct);
         }
 
-        Text? flash = done is not null && CaseActions.Known(done) ? CaseActions.Done(done) : null;
+        // Said by the action that redirected here, once (Flash): the address cannot make the page claim an action was done.
+        Text? flash = Flash.Take<LinkActionDone>(http) is { } done && CaseActions.Known(done.Action) ? CaseActions.Done(done.Action) : null;
         return await PageAsync(link!, c, flash, null, StatusCodes.Status200OK, db, timeline, categories, ui, clock, ct);
     }
 
     private static async Task<IResult> Act(
-        string token, LiaisonDbContext db, CaseService cases, CaseTimelineView timeline, CategoryService categories, Ui ui, TimeProvider clock,
+        string token, HttpContext http, LiaisonDbContext db, CaseService cases, CaseTimelineView timeline, CategoryService categories, Ui ui, TimeProvider clock,
         [FromForm] string? action, [FromForm] Guid? requestId, [FromForm] string? note, [FromForm] string? reasonCode, [FromForm] string? days,
         [FromForm] string? attachments, [FromForm] string? overrideReason, CancellationToken ct)
     {
@@ -106,8 +107,8 @@ public static class LinkPages
             var result = await cases.ActThroughLinkAsync(token, action!, requestId!.Value, new CaseService.LinkActionInput(note, reasonCode, dayCount, attachments, overrideReason), ct);
             if (result.Error is null)
             {
-                // Post/Redirect/Get: a reload shows the page, it does not post again.
-                return Results.Redirect($"/l/{token}?done={Uri.EscapeDataString(action!)}", permanent: false, preserveMethod: false);
+                // Post/Redirect/Get: a reload shows the page, it does not post again; the page says what was done, once.
+                return Flash.Redirect(http, $"/l/{token}", new LinkActionDone(action!));
             }
 
             refused = CasePages.InFormWords(result.Error);
@@ -286,6 +287,9 @@ public sealed record LinkPageModel(
     /// <summary>A refused form's values: its card shows them again, with the error.</summary>
     public LinkFormInput? Submitted { get; init; }
 }
+
+/// <summary>The notice an action leaves for the link's page (<see cref="Flash"/>): which action was done.</summary>
+public sealed record LinkActionDone(string Action);
 
 /// <summary>What a liaison sent with an action's form.</summary>
 public sealed record LinkFormInput(string Action, string? Note, string? ReasonCode, string? Days, string? Attachments, string? OverrideReason);

@@ -402,6 +402,27 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_thank_you_notice_is_shown_once_after_the_rating_and_never_from_the_address()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 44));
+        await ConfirmAsync(_app, _officer, number);
+        var path = (await EnterpriseLinksAsync(_app, number))[^1].Path;
+        var browser = _app.Anonymous();
+        // A crafted address claims nothing: not before the rating, and not to a browser that did not rate.
+        Assert.DoesNotContain("评价已提交", await browser.GetStringAsync($"{path}?done=rated"));
+
+        var rated = await RateAsync(browser, path, "satisfied");
+
+        // Post/Redirect/Get to the page's own address, which thanks them once (a reload says no more).
+        Assert.Equal(HttpStatusCode.Redirect, rated.StatusCode);
+        Assert.Equal(path, rated.Headers.Location?.OriginalString);
+        Assert.Matches("<div class=\"card ok\" role=\"status\">[^<]*评价已提交", await browser.GetStringAsync(path));
+        Assert.DoesNotContain("评价已提交", await browser.GetStringAsync(path));
+        Assert.DoesNotContain("评价已提交", await browser.GetStringAsync($"{path}?done=rated"));
+        Assert.DoesNotContain("评价已提交", await _app.Anonymous().GetStringAsync($"{path}?done=rated"));
+    }
+
+    [Fact]
     public async Task Bad_ratings_are_refused_naming_the_field_and_change_nothing()
     {
         var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 6));
