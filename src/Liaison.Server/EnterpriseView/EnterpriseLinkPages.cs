@@ -14,8 +14,8 @@ namespace Liaison.Server.EnterpriseView;
 /// <summary>
 /// The enterprise's page behind its personal link (<c>/e/{token}</c>), phone first, in Chinese unless the reader
 /// switches: the case's progress without internal notes and, once the officer confirmed, the rating form. GET only
-/// shows (mail scanners pre-fetch links); the rating is a POST with an antiforgery token, and the rating row's lock
-/// makes it count once.
+/// shows (mail scanners pre-fetch links); the rating is a POST from the page (as the liaisons' links: no antiforgery
+/// token, another site's post refused, <see cref="CrossSitePosts"/>), and the rating row's lock makes it count once.
 /// </summary>
 public static class EnterpriseLinkPages
 {

@@ -15,8 +15,8 @@ namespace Liaison.Server.Links;
 /// <summary>
 /// The liaison's page behind a personal link, mobile first, in the recipient's language. GET only shows (mail scanners
 /// pre-fetch links); actions are POSTs from its forms, each with a one-time request id. The token in the address is the
-/// key, so another site cannot forge a post (it would need the token), and no antiforgery cookie is asked for: a phone
-/// whose mail app opened the page in one browser and posts from another still acts (docs/hardening.md).
+/// key, and no antiforgery cookie is asked for: a phone whose mail app opened the page in one browser and posts from
+/// another still acts (docs/hardening.md). A post another site's page sent is refused (<see cref="CrossSitePosts"/>).
 /// </summary>
 public static class LinkPages
 {
@@ -34,11 +34,13 @@ public static class LinkPages
     /// antiforgery token (their posts <c>DisableAntiforgery</c>): a forged post from another site would need the URL's
     /// token, which is all it takes to act anyway; and a phone whose mail app lost its cookies (a restored tab, a browser
     /// inside the mail app) would have its liaison's action refused with nothing they could do about it. "no-cache, no-store" is also what the
-    /// antiforgery token demands, so it keeps the header as it is (and logs nothing about it).
+    /// antiforgery token demands, so it keeps the header as it is (and logs nothing about it). A post that another
+    /// site's page sent, though, is refused whatever it carries (<see cref="CrossSitePosts"/>): a page elsewhere that
+    /// got hold of a link does not act with it in its holder's browser.
     /// </summary>
     public static RouteGroupBuilder MapPersonalLinkGroup(this IEndpointRouteBuilder app, string prefix)
     {
-        var links = app.MapGroup(prefix).AllowAnonymous().ExcludeFromDescription();
+        var links = app.MapGroup(prefix).AllowAnonymous().ExcludeFromDescription().RefuseCrossSitePosts();
         links.AddEndpointFilter(async (ctx, next) =>
         {
             var headers = ctx.HttpContext.Response.Headers;
