@@ -14,13 +14,11 @@ namespace Liaison.Server.EnterpriseView;
 /// <summary>
 /// The enterprise's page behind its personal link (<c>/e/{token}</c>), phone first, in Chinese unless the reader
 /// switches: the case's progress without internal notes and, once the officer confirmed, the rating form. GET only
-/// shows (mail scanners pre-fetch links); the rating is a POST with an antiforgery token, and the rating row's lock
-/// makes it count once.
+/// shows (mail scanners pre-fetch links); the rating is a POST from the page (as the liaisons' links: no antiforgery
+/// token, another site's post refused, <see cref="CrossSitePosts"/>), and the rating row's lock makes it count once.
 /// </summary>
 public static class EnterpriseLinkPages
 {
-    public const string Rated = "rated";
-
     public static IEndpointRouteBuilder MapEnterpriseLinkPages(this IEndpointRouteBuilder app)
     {
         // As the liaisons' links: the token is the key, so no Referer, no cache, no search engine.
@@ -30,7 +28,7 @@ public static class EnterpriseLinkPages
         return app;
     }
 
-    private static async Task<IResult> Show(string token, string? done, RatingService ratings, LiaisonDbContext db, Ui ui, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Show(string token, HttpContext http, RatingService ratings, LiaisonDbContext db, Ui ui, TimeProvider clock, CancellationToken ct)
     {
         var (c, refusal) = await OpenAsync(token, ratings, ct);
         if (c is null)
@@ -38,12 +36,13 @@ public static class EnterpriseLinkPages
             return refusal!;
         }
 
-        Text? flash = done == Rated ? new Text("评价已提交，感谢您的反馈！", "Your rating was sent: thank you!") : null;
+        // Said by the rating that redirected here, once (Flash): the address cannot make the page claim a rating was sent.
+        Text? flash = Flash.Take<RatingSent>(http) is not null ? new Text("评价已提交，感谢您的反馈！", "Your rating was sent: thank you!") : null;
         return await PageAsync(c, flash, null, StatusCodes.Status200OK, ratings, db, ui, clock, ct);
     }
 
     private static async Task<IResult> Rate(
-        string token, [FromForm] string? score, [FromForm] string? comment, RatingService ratings, LiaisonDbContext db, Ui ui, TimeProvider clock,
+        string token, HttpContext http, [FromForm] string? score, [FromForm] string? comment, RatingService ratings, LiaisonDbContext db, Ui ui, TimeProvider clock,
         CancellationToken ct)
     {
         var (c, refusal) = await OpenAsync(token, ratings, ct);
@@ -56,8 +55,8 @@ public static class EnterpriseLinkPages
         switch (result.Error)
         {
             case null:
-                // Post/Redirect/Get: a reload shows the page, it does not post again.
-                return Results.Redirect($"/e/{token}?done={Rated}", permanent: false, preserveMethod: false);
+                // Post/Redirect/Get: a reload shows the page, it does not post again; the page thanks them, once.
+                return Flash.Redirect(http, $"/e/{token}", new RatingSent());
             case ServiceError.Invalid:
                 // The form again as it was filled in: the score chosen and the comment typed are not lost.
                 return await PageAsync(c, null, result.Error, StatusCodes.Status400BadRequest, ratings, db, ui, clock, ct, new SentRating(score, comment));
@@ -211,6 +210,9 @@ public sealed record EnterpriseLinkPageModel(
     /// <summary>Whom at the zone to ask (园区联系人): the case's officer and a key enterprise's chief service officer.</summary>
     public IReadOnlyList<ZoneContact> Contacts { get; init; } = [];
 }
+
+/// <summary>The notice a rating leaves for the enterprise's page (<see cref="Flash"/>).</summary>
+public sealed record RatingSent;
 
 /// <summary>The score and comment of a refused rating, as sent.</summary>
 public sealed record SentRating(string? Score, string? Comment);

@@ -257,6 +257,8 @@ public static class LiaisonHost
         var admission = app.Services.GetRequiredService<RequestAdmission>();
         app.Use((http, next) => admission.InvokeAsync(http, next));
         app.UseRequestCharset();
+        // A personal link's post from another site's page: refused before its body is read or anything counted.
+        app.UseCrossSitePostRefusal();
         app.UseAuthentication();
         app.UseLiaisonSessions();
         app.UseRequiredPasswordChange(); // an admin-set password: nothing but changing it (Auth/RequiredPasswordChange.cs)

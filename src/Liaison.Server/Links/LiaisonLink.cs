@@ -46,8 +46,13 @@ public sealed class LiaisonLink
     /// names a new liaison: the change ends the old one's links, but a timer or a digest that read the case just before
     /// it committed may still have minted the old one a link.
     /// </summary>
-    public bool WorksOn(IAssignment holder) =>
-        EndedAt is null && Round == holder.AssignmentRound && IsFor(holder.HandlerEmail, holder.LeaderEmail);
+    public bool WorksOn(IAssignment holder) => EndedAt is null && IsOf(holder);
+
+    /// <summary>
+    /// Whether the link is of <paramref name="holder"/>'s assignment as it stands, ended or not: of its current round and
+    /// sent to its current handler or leader. A closed case's links are ended but still this; a replaced person's are not.
+    /// </summary>
+    public bool IsOf(IAssignment holder) => Round == holder.AssignmentRound && IsFor(holder.HandlerEmail, holder.LeaderEmail);
 
     /// <summary>Whether the link was sent to the person who is now the handler (or, a leader's link, the leader).</summary>
     public bool IsFor(string? handlerEmail, string? leaderEmail) =>

@@ -15,8 +15,8 @@ namespace Liaison.Server.Links;
 /// <summary>
 /// The liaison's page behind a personal link, mobile first, in the recipient's language. GET only shows (mail scanners
 /// pre-fetch links); actions are POSTs from its forms, each with a one-time request id. The token in the address is the
-/// key, so another site cannot forge a post (it would need the token), and no antiforgery cookie is asked for: a phone
-/// whose mail app opened the page in one browser and posts from another still acts (docs/hardening.md).
+/// key, and no antiforgery cookie is asked for: a phone whose mail app opened the page in one browser and posts from
+/// another still acts (docs/hardening.md). A post another site's page sent is refused (<see cref="CrossSitePosts"/>).
 /// </summary>
 public static class LinkPages
 {
@@ -34,11 +34,13 @@ public static class LinkPages
     /// antiforgery token (their posts <c>DisableAntiforgery</c>): a forged post from another site would need the URL's
     /// token, which is all it takes to act anyway; and a phone whose mail app lost its cookies (a restored tab, a browser
     /// inside the mail app) would have its liaison's action refused with nothing they could do about it. "no-cache, no-store" is also what the
-    /// antiforgery token demands, so it keeps the header as it is (and logs nothing about it).
+    /// antiforgery token demands, so it keeps the header as it is (and logs nothing about it). A post that another
+    /// site's page sent, though, is refused whatever it carries (<see cref="CrossSitePosts"/>): a page elsewhere that
+    /// got hold of a link does not act with it in its holder's browser.
     /// </summary>
     public static RouteGroupBuilder MapPersonalLinkGroup(this IEndpointRouteBuilder app, string prefix)
     {
-        var links = app.MapGroup(prefix).AllowAnonymous().ExcludeFromDescription();
+        var links = app.MapGroup(prefix).AllowAnonymous().ExcludeFromDescription().RefuseCrossSitePosts();
         links.AddEndpointFilter(async (ctx, next) =>
         {
             var headers = ctx.HttpContext.Response.Headers;
@@ -63,7 +65,7 @@ public static class LinkPages
     private static readonly string[] OwnThreadOnly = [CaseEventKinds.LeaderReminder, CaseEventKinds.Urged, CaseEventKinds.LiaisonChanged];
 
     private static async Task<IResult> Show(
-        string token, string? done, LiaisonDbContext db, CaseTimelineView timeline, CategoryService categories, Ui ui, TimeProvider clock, CancellationToken ct)
+        string token, HttpContext http, LiaisonDbContext db, CaseTimelineView timeline, CategoryService categories, Ui ui, TimeProvider clock, CancellationToken ct)
     {
         var (link, c) = await FindAsync(token, db, clock, ct);
         if (c is null)
@@ -71,12 +73,13 @@ public static class LinkPages
             return await NotFoundOrEndedAsync(link, db, ui, ct);
         }
 
-        Text? flash = done is not null && CaseActions.Known(done) ? CaseActions.Done(done) : null;
+        // Said by the action that redirected here, once (Flash): the address cannot make the page claim an action was done.
+        Text? flash = Flash.Take<LinkActionDone>(http) is { } done && CaseActions.Known(done.Action) ? CaseActions.Done(done.Action) : null;
         return await PageAsync(link!, c, flash, null, StatusCodes.Status200OK, db, timeline, categories, ui, clock, ct);
     }
 
     private static async Task<IResult> Act(
-        string token, LiaisonDbContext db, CaseService cases, CaseTimelineView timeline, CategoryService categories, Ui ui, TimeProvider clock,
+        string token, HttpContext http, LiaisonDbContext db, CaseService cases, CaseTimelineView timeline, CategoryService categories, Ui ui, TimeProvider clock,
         [FromForm] string? action, [FromForm] Guid? requestId, [FromForm] string? note, [FromForm] string? reasonCode, [FromForm] string? days,
         [FromForm] string? attachments, [FromForm] string? overrideReason, CancellationToken ct)
     {
@@ -106,8 +109,8 @@ public static class LinkPages
             var result = await cases.ActThroughLinkAsync(token, action!, requestId!.Value, new CaseService.LinkActionInput(note, reasonCode, dayCount, attachments, overrideReason), ct);
             if (result.Error is null)
             {
-                // Post/Redirect/Get: a reload shows the page, it does not post again.
-                return Results.Redirect($"/l/{token}?done={Uri.EscapeDataString(action!)}", permanent: false, preserveMethod: false);
+                // Post/Redirect/Get: a reload shows the page, it does not post again; the page says what was done, once.
+                return Flash.Redirect(http, $"/l/{token}", new LinkActionDone(action!));
             }
 
             refused = CasePages.InFormWords(result.Error);
@@ -142,9 +145,12 @@ public static class LinkPages
                 && (!OwnThreadOnly.Contains(e.Kind) || e.PartId == ownPart))
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(2 * TimelineLength).ToListAsync(ct);
         var parts = await db.Set<CasePart>().AsNoTracking().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
-        // The enterprise's words on its rating are for the lead it rated (and the zone): a co-handler sees the score.
+        // The enterprise's words on its rating are for the zone and the lead it rated, the department handling the case:
+        // its current handler's and leader's links. A co-handler, or someone the case has left (another department's
+        // earlier round, a replaced liaison), sees the score.
+        var readsRatingWords = ownPart is null && link.IsOf(c);
         var rows = await timeline.DescribeAsync(
-            events.Select(TimelineEntryDto.From).Select(e => ownPart is not null && e.Kind == CaseEventKinds.EnterpriseRated ? e with { Note = null } : e).ToList(),
+            events.Select(TimelineEntryDto.From).Select(e => !readsRatingWords && e.Kind == CaseEventKinds.EnterpriseRated ? e with { Note = null } : e).ToList(),
             departments, c.Number, ct, new CaseTimelineView.JointDepartments(c.DepartmentCode, parts.ToDictionary(p => p.Id, p => p.DepartmentCode)),
             newestFirst: true);
         // A status change is told on the entry that caused it, which takes two entries into one row: twice the rows are
@@ -152,8 +158,9 @@ public static class LinkPages
         // the oldest read, and at least as many rows come before it).
         rows = rows.Take(TimelineLength).ToList();
         // The enterprise's contact (name and phone) is for signed-in officers only (DESIGN: enterprises); the liaison
-        // reaches the enterprise through the officer who follows the case (全程代办).
-        var officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId)
+        // reaches the enterprise through the officer who follows the case (全程代办). A deactivated account is nobody to
+        // ask any more (an ended case keeps the officer it had), as on the enterprise's page (EnterpriseNotices.ContactsAsync).
+        var officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Where(Accounts.Active)
             .Select(u => new PersonRef(u.DisplayName, u.Email ?? "")).FirstOrDefaultAsync(ct);
         if (link.PartId is { } partId && parts.FirstOrDefault(p => p.Id == partId) is { } part)
         {
@@ -282,6 +289,9 @@ public sealed record LinkPageModel(
     /// <summary>A refused form's values: its card shows them again, with the error.</summary>
     public LinkFormInput? Submitted { get; init; }
 }
+
+/// <summary>The notice an action leaves for the link's page (<see cref="Flash"/>): which action was done.</summary>
+public sealed record LinkActionDone(string Action);
 
 /// <summary>What a liaison sent with an action's form.</summary>
 public sealed record LinkFormInput(string Action, string? Note, string? ReasonCode, string? Days, string? Attachments, string? OverrideReason);

@@ -603,6 +603,30 @@ public sealed class CaseSidePathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_closed_cases_link_names_no_officer_whose_account_was_deactivated_since()
+    {
+        const string leaving = "leaving.officer@test.example";
+        var officer = await _app.AsOfficerAsync(leaving);
+        var number = (await OpenAsync(officer, NewCase())).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(_app, Handler, number)).Single(m => m.Subject!.Contains("派单"))));
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "resolve", new() { ["note"] = "已办结" });
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/confirm", new { note = "企业确认" })).StatusCode);
+        Assert.Contains(leaving, await browser.GetStringAsync(link));
+
+        // The officer leaves: nothing of theirs is open, so no hand-over is needed.
+        var admin = await _app.AsAdminAsync();
+        var id = (await admin.GetFromJsonAsync<List<JsonElement>>("/api/users"))!.Single(u => u.GetProperty("email").GetString() == leaving).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/users/{id}", new { email = leaving, displayName = "测试专员", active = false })).StatusCode);
+
+        var page = await browser.GetStringAsync(link);
+        Assert.Contains(number, page);
+        Assert.DoesNotContain(leaving, page);
+        Assert.DoesNotContain("data-officer", page);
+    }
+
+    [Fact]
     public async Task Cancel_ends_the_case_and_its_links()
     {
         var (number, link) = await OpenWithLinkAsync();

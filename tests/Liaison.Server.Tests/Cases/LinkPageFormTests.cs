@@ -30,6 +30,32 @@ public sealed class LinkPageFormTests(AppFixture fixture) : IClassFixture<AppFix
     }
 
     [Fact]
+    public async Task The_done_notice_is_shown_once_after_the_action_and_never_from_the_address()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(_app, Handler, number)).Single()));
+        var browser = _app.Anonymous();
+        // A crafted address claims nothing: not before the action, and not to a browser that did not act.
+        Assert.DoesNotContain("class=\"card ok\"", await browser.GetStringAsync($"{link}?done=accept"));
+
+        var accepted = await PostActionAsync(browser, link, "accept");
+
+        // Post/Redirect/Get to the page's own address, which says it once (a reload says no more).
+        Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+        Assert.Equal(link, accepted.Headers.Location?.OriginalString);
+        Assert.Matches("<div class=\"card ok\" role=\"status\">[^<]*已签收</div>", await browser.GetStringAsync(link));
+        Assert.DoesNotContain("class=\"card ok\"", await browser.GetStringAsync(link));
+        foreach (var done in new[] { "accept", "resolve", "progress" })
+        {
+            Assert.DoesNotContain("class=\"card ok\"", await browser.GetStringAsync($"{link}?done={done}"));
+            Assert.DoesNotContain("class=\"card ok\"", await _app.Anonymous().GetStringAsync($"{link}?done={done}"));
+        }
+
+        Assert.Equal("accepted", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task An_extension_form_with_days_not_a_number_and_no_reason_says_both_and_changes_nothing()
     {
         var officer = await _app.AsOfficerAsync();

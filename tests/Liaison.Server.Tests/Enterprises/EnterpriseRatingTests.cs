@@ -5,6 +5,7 @@ using Liaison.Cases.Cases;
 using Liaison.Cases.Enterprises;
 using Liaison.Server.Digests;
 using Liaison.Server.EnterpriseView;
+using Liaison.Server.Links;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -357,6 +358,68 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         var leadPage = await browser.GetStringAsync(lead);
         Assert.Contains("基本满意", leadPage);
         Assert.Contains("住建审批拖了两天", leadPage);
+    }
+
+    [Fact]
+    public async Task A_replaced_handlers_link_sees_the_rating_but_not_the_enterprises_words_which_the_current_lead_reads()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 43));
+        var first = PathOf(LinkIn((await MailsAsync(_app, Handler, number)).First()));
+        var reassigned = await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "gdgs", note = "改派供电公司" });
+        Assert.True(reassigned.StatusCode == HttpStatusCode.OK, await reassigned.Content.ReadAsStringAsync());
+        // What a digest that read the case just before the reassignment committed leaves behind (LiaisonLink.WorksOn): the
+        // first department's handler holds a link of the first round that the reassignment did not end. The close ends it
+        // with the round's links, so it shows the case for the grace period.
+        var stale = LinkTokens.NewToken();
+        await _app.WithDbAsync(async db =>
+        {
+            db.Add(new LiaisonLink
+            {
+                CaseId = await db.Cases.Where(x => x.Number == number).Select(x => x.Id).SingleAsync(), TokenHash = LinkTokens.Hash(stale),
+                RecipientEmail = Handler, RecipientName = "发改局经办人", Role = LinkRole.Handler, Round = 1, CreatedAt = _app.Clock.GetUtcNow(),
+            });
+            return await db.SaveChangesAsync();
+        });
+        const string gdgs = "gdgs.handler@anyue.example";
+        await ResolveAsync(_app, number, handler: gdgs);
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/confirm", new { note = "确认" })).StatusCode);
+        var browser = _app.Anonymous();
+        Assert.Equal(HttpStatusCode.Redirect, (await RateAsync(browser, (await EnterpriseLinksAsync(_app, number))[^1].Path, "unsatisfied", "供电公司三次上门才接通")).StatusCode);
+
+        var replaced = await browser.GetAsync("/l/" + stale);
+        var replacedPage = await replaced.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
+        Assert.Contains("企业评价（不满意）", replacedPage);
+        Assert.DoesNotContain("三次上门", replacedPage);
+        Assert.Equal(HttpStatusCode.Gone, (await browser.GetAsync(first)).StatusCode);
+        // The department handling the case reads them, its handler and its leader, on the links of its round.
+        foreach (var current in new[] { gdgs, "gdgs.leader@anyue.example" })
+        {
+            var page = await browser.GetStringAsync(PathOf(LinkIn((await MailsAsync(_app, current, number)).First())));
+            Assert.Contains("企业评价（不满意）", page);
+            Assert.Contains("供电公司三次上门才接通", page);
+        }
+    }
+
+    [Fact]
+    public async Task The_thank_you_notice_is_shown_once_after_the_rating_and_never_from_the_address()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 44));
+        await ConfirmAsync(_app, _officer, number);
+        var path = (await EnterpriseLinksAsync(_app, number))[^1].Path;
+        var browser = _app.Anonymous();
+        // A crafted address claims nothing: not before the rating, and not to a browser that did not rate.
+        Assert.DoesNotContain("评价已提交", await browser.GetStringAsync($"{path}?done=rated"));
+
+        var rated = await RateAsync(browser, path, "satisfied");
+
+        // Post/Redirect/Get to the page's own address, which thanks them once (a reload says no more).
+        Assert.Equal(HttpStatusCode.Redirect, rated.StatusCode);
+        Assert.Equal(path, rated.Headers.Location?.OriginalString);
+        Assert.Matches("<div class=\"card ok\" role=\"status\">[^<]*评价已提交", await browser.GetStringAsync(path));
+        Assert.DoesNotContain("评价已提交", await browser.GetStringAsync(path));
+        Assert.DoesNotContain("评价已提交", await browser.GetStringAsync($"{path}?done=rated"));
+        Assert.DoesNotContain("评价已提交", await _app.Anonymous().GetStringAsync($"{path}?done=rated"));
     }
 
     [Fact]
