@@ -281,15 +281,34 @@ public sealed class RatingService(
                 {
                     v.Add(field, m);
                 }
+                else if (TakenFromOriginal(field) is { } what)
+                {
+                    v.Add("decision", $"无法按原事项的{what.Zh}开立重办事项：{m.Zh}", $"the follow-up case cannot be opened with the original case's {what.En}: {m.En}");
+                }
                 else
                 {
-                    v.Add("decision", $"无法开立重办事项（{field}）：{m.Zh}", $"the follow-up case cannot be opened ({field}): {m.En}");
+                    v.Add("decision", $"无法开立重办事项：{m.Zh}", $"the follow-up case cannot be opened: {m.En}");
                 }
             }
         }
 
         return v;
     }
+
+    /// <summary>
+    /// What the follow-up takes from the original, in words inside a sentence (the open names it by its field code:
+    /// <c>category</c>, <c>enterprise.creditCode</c>, <c>coDepartments[0].departmentCode</c>); null for another field.
+    /// </summary>
+    private static Text? TakenFromOriginal(string field) => field.Split('.', '[')[0] switch
+    {
+        "title" => new("标题", "title"),
+        "description" => new("问题描述", "description"),
+        "category" => new("类别", "category"),
+        "priority" => new("紧急程度", "priority"),
+        "enterprise" or "enterpriseId" => new("企业", "enterprise"),
+        "coDepartments" => new("协办部门", "co-handling departments"),
+        _ => null,
+    };
 
     /// <summary>
     /// The case's rating when <paramref name="officer"/> already decided it as <paramref name="decision"/> with

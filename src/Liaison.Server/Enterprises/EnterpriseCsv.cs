@@ -40,6 +40,13 @@ public static class EnterpriseCsv
         new("visitEveryDays", "走访周期（天）", "走访周期"),
     ];
 
+    /// <summary>
+    /// The entry's version when it was exported (<see cref="EnterpriseDto.Basis"/>), written last: an import refuses a
+    /// line whose entry was changed since (<see cref="EnterpriseService.ImportCsvAsync"/>). Files without it, or a
+    /// blank cell, are imported as before, the file's values winning.
+    /// </summary>
+    public static readonly CsvColumn Basis = new("basis", "版本（勿改）", "版本");
+
     /// <summary>The parts of a contact's column group: <c>联系人{n}姓名</c> / <c>contact{n}Name</c>, ….</summary>
     public static readonly IReadOnlyList<(string Key, string Zh)> ContactParts =
         [("Name", "姓名"), ("Phone", "电话"), ("Email", "邮箱"), ("ForNotices", "接收通知")];
@@ -198,7 +205,7 @@ public static class EnterpriseCsv
     public static string? KeyOf(string header)
     {
         var h = Normalize(header);
-        foreach (var column in Columns)
+        foreach (var column in Columns.Append(Basis))
         {
             if (h == Normalize(column.Key) || column.Zh.Any(zh => h == Normalize(zh)))
             {
@@ -228,7 +235,7 @@ public static class EnterpriseCsv
     /// <summary>A column's Chinese header as the export writes it, for messages.</summary>
     public static string Label(string key)
     {
-        if (Columns.FirstOrDefault(c => c.Key == key) is { } column)
+        if (Columns.Append(Basis).FirstOrDefault(c => c.Key == key) is { } column)
         {
             return column.Zh[0];
         }
@@ -272,6 +279,8 @@ public static class EnterpriseCsv
             header.AddRange(ContactParts.Select(p => $"联系人{n}{p.Zh}"));
         }
 
+        header.Add(Basis.Zh[0]);
+
         var sb = new StringBuilder();
         Csv.AppendLine(sb, header);
         foreach (var e in entries)
@@ -287,6 +296,8 @@ public static class EnterpriseCsv
                 var c = n < e.Contacts.Count ? e.Contacts[n] : null;
                 cells.AddRange(c is null ? ["", "", "", ""] : [c.Name, c.Phone ?? "", c.Email ?? "", c.ForNotices ? "是" : "否"]);
             }
+
+            cells.Add(e.Basis);
 
             Csv.AppendLine(sb, cells);
         }

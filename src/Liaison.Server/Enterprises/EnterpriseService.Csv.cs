@@ -27,6 +27,9 @@ public sealed partial class EnterpriseService
     /// A line whose credit code is registered updates that entry: the columns the file has replace its values (a blank
     /// cell clears an optional value), the columns it lacks keep them, and its contact columns, when there are any,
     /// replace its contacts as a whole. Other lines create entries. A line that would change nothing is left alone.
+    /// A line that would change an entry changed since the file was exported (its <see cref="EnterpriseCsv.Basis"/> cell
+    /// names an older version) is a bad line like any other: it would undo that change. Without the column, or with a
+    /// blank cell, the file's values win (files made before the column, or an admin restoring an old export on purpose).
     /// </summary>
     public async Task<ServiceResult<ImportSummary>> ImportCsvAsync(ReadOnlyMemory<byte> bytes, Actor actor, CancellationToken ct)
     {
@@ -140,6 +143,13 @@ public sealed partial class EnterpriseService
                 }
             }
 
+            // Only a line that would change the entry: one equal to it loses nobody's change.
+            if (current is not null && lineErrors.IsValid && Validation.Optional(row.GetValueOrDefault(EnterpriseCsv.Basis.Key)) is { } basis
+                && basis != BasisOf(current) && !Same(current, fields))
+            {
+                v.Add(LineKey(line), $"{EnterpriseCsv.Basis.Zh[0]}：{StaleInFile.Zh}", $"{EnterpriseCsv.Basis.Key}: {StaleInFile.En}");
+            }
+
             read.Add((fields, current));
         }
 
@@ -194,6 +204,11 @@ public sealed partial class EnterpriseService
 
         return new ImportSummary(created, updated, unchanged);
     }
+
+    /// <summary>A line of an import whose entry was changed after the export it comes from.</summary>
+    public static readonly Text StaleInFile = new(
+        "该企业在导出此文件后已被他人修改，导入此行会覆盖那次修改，整个文件未导入：请重新导出，在新文件中修改后再导入（确要以此行覆盖时，清空此行的版本格）",
+        "the entry was changed by someone else after this file was exported and this line would undo that change, so nothing was imported: export again and make your changes in the new file (to overwrite with this line on purpose, clear its version cell)");
 
     /// <summary>The key of the file as a whole in an import's errors.</summary>
     public const string FileKey = "file";

@@ -27,7 +27,11 @@ public static class MailTemplatePages
     {
         ["saved"] = new("模板已保存，下一封邮件起生效", "Saved; the next email uses it"),
         ["reset"] = new("已恢复为默认模板", "Reset to the shipped templates"),
+        ["reset-part"] = new("该部分已恢复为默认模板，其他部分未变", "That part is back to the shipped text; the other parts are unchanged"),
     };
+
+    /// <summary>The intent of a button that resets one part (<c>reset:html</c>), beside that part's note that the shipped text changed.</summary>
+    public const string ResetPartIntent = "reset:";
 
     private static async Task<IResult> List(MailTemplateService templates, CancellationToken ct) =>
         PageResults.Page<TemplateListPage>(await templates.ListAsync(ct));
@@ -62,6 +66,14 @@ public static class MailTemplatePages
         {
             await templates.ResetAsync(k, c, MailTemplateKeys.Parts, Actor.Of(http.User), ct);
             return Flash.Redirect(http, TemplateEditModel.Url(k, c), new TemplateDoneNotice("reset"));
+        }
+
+        if (intent.StartsWith(ResetPartIntent, StringComparison.Ordinal) && MailTemplateKeys.TryParsePart(intent[ResetPartIntent.Length..], out var resetPart)
+            && intent == ResetPartIntent + MailTemplateKeys.PartName(resetPart))
+        {
+            // One part back to the shipped text; the other parts keep their saved edits (the form's unsaved drafts are dropped, as on a reset).
+            await templates.ResetAsync(k, c, [resetPart], Actor.Of(http.User), ct);
+            return Flash.Redirect(http, TemplateEditModel.Url(k, c), new TemplateDoneNotice("reset-part"));
         }
 
         var sources = MailTemplateKeys.Parts.ToDictionary(p => p, p => MailTemplateKeys.Normalize(form[MailTemplateKeys.PartName(p)].ToString()));
@@ -103,9 +115,10 @@ public sealed record TemplateDoneNotice(string What);
 /// <param name="Problems">What is wrong, per part (<c>subject</c>, <c>html</c>, <c>text</c>), in "中文 / English".</param>
 /// <param name="Variables">What the templates of this kind may use, those its shipped template reads first (<see cref="MailTemplateService.Variables"/>).</param>
 /// <param name="ShippedChanged">Edited parts whose shipped text changed since the edit was saved, with that shipped text.</param>
+/// <param name="ShippedUnknown">Edited parts saved before the shipped text's fingerprint was kept, with the current shipped text to compare with.</param>
 public sealed record TemplateEditModel(
     string Kind, string Culture, IReadOnlyDictionary<MailPart, string> Sources, IReadOnlySet<MailPart> Edited, TemplateVariables Variables,
-    IReadOnlyDictionary<MailPart, string> ShippedChanged)
+    IReadOnlyDictionary<MailPart, string> ShippedChanged, IReadOnlyDictionary<MailPart, string> ShippedUnknown)
 {
     public Text? Flash { get; init; }
 
@@ -124,6 +137,7 @@ public sealed record TemplateEditModel(
     {
         var edited = new HashSet<MailPart>();
         var shippedChanged = new Dictionary<MailPart, string>();
+        var shippedUnknown = new Dictionary<MailPart, string>();
         foreach (var part in MailTemplateKeys.Parts)
         {
             if (await templates.FindAsync(kind, culture, part, ct) is { } row)
@@ -133,9 +147,13 @@ public sealed record TemplateEditModel(
                 {
                     shippedChanged[part] = MailTemplateKeys.ShippedSource(kind, culture, part);
                 }
+                else if (MailTemplateKeys.ShippedUnknownSince(row))
+                {
+                    shippedUnknown[part] = MailTemplateKeys.ShippedSource(kind, culture, part);
+                }
             }
         }
 
-        return new TemplateEditModel(kind, culture, sources, edited, templates.Variables(kind, culture), shippedChanged);
+        return new TemplateEditModel(kind, culture, sources, edited, templates.Variables(kind, culture), shippedChanged, shippedUnknown);
     }
 }

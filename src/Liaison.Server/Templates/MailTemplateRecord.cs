@@ -124,6 +124,12 @@ public static class MailTemplateKeys
     public static bool ShippedChangedSince(MailTemplateRecord row) =>
         row.ShippedHash is { } saved && TryParsePart(row.Part, out var part) && saved != ShippedHash(row.Kind, row.Culture, part);
 
+    /// <summary>
+    /// Whether <paramref name="row"/> was saved before the shipped text's fingerprint was kept, so whether the shipped
+    /// text changed since cannot be told: the edit page offers the current shipped text to compare with.
+    /// </summary>
+    public static bool ShippedUnknownSince(MailTemplateRecord row) => row.ShippedHash is null;
+
     /// <summary>Browsers send textareas with CRLF; templates are stored with LF.</summary>
     public static string Normalize(string source) => source.Replace("\r\n", "\n").Replace('\r', '\n');
 

@@ -12,8 +12,10 @@ namespace Liaison.Server.Templates;
 
 /// <summary>One part of one email as an admin sees it.</summary>
 /// <param name="ShippedChanged">The shipped text changed (a newer release) since the admin's edit was saved: the edit does not follow it.</param>
+/// <param name="ShippedUnknown">The admin's edit was saved before the shipped text's fingerprint was kept: whether it changed since is unknown.</param>
 public sealed record MailTemplateEntry(
-    string Kind, string Culture, string Part, bool Overridden, DateTimeOffset? UpdatedAt, string? UpdatedBy, bool ShippedChanged = false);
+    string Kind, string Culture, string Part, bool Overridden, DateTimeOffset? UpdatedAt, string? UpdatedBy, bool ShippedChanged = false,
+    bool ShippedUnknown = false);
 
 /// <summary>The result of a preview: the email as it would be sent to a sample recipient, plus what is wrong with the edit.</summary>
 /// <param name="Problems">Validation problems per part (<c>subject</c>, <c>html</c>, <c>text</c>) of the sources given.</param>
@@ -45,7 +47,7 @@ public sealed class MailTemplateService(
             let name = MailTemplateKeys.PartName(part)
             let row = byKey.GetValueOrDefault((kind, culture, name))
             select new MailTemplateEntry(kind, culture, name, row is not null, row?.UpdatedAt, row?.UpdatedBy,
-                row is not null && MailTemplateKeys.ShippedChangedSince(row))).ToList();
+                row is not null && MailTemplateKeys.ShippedChangedSince(row), row is not null && MailTemplateKeys.ShippedUnknownSince(row))).ToList();
     }
 
     /// <summary>The stored edit, or null when the shipped template is used.</summary>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Activity, ActivityDescriptor, InputDescriptor, InputValue, Variable } from './types';
 import { childDefinitionId, extraInputs, inputKey } from './graph';
-import { choiceLabel, local, outcomeLabel, t } from './i18n';
+import { capitalized, choiceLabel, local, outcomeLabel, t } from './i18n';
 
 export const EXPRESSION_TYPES = ['Literal', 'JavaScript', 'Liquid', 'Variable'] as const;
 
@@ -92,7 +92,8 @@ function InputHints({ domId, input }: { domId: string; input: InputDescriptor })
           {t(input.severalChoices ? 'inspector.choicesSeveral' : 'inspector.choices')}
           <ul className="choices">
             {input.choices.map((c) => {
-              const label = choiceLabel(c, input);
+              // A label of its own beside the value, capitalised as the UI's labels are (the server's runs on in sentences).
+              const label = capitalized(choiceLabel(c, input));
               return <li key={c} data-value={c}><code>{c}</code>{label && <> {label}</>}</li>;
             })}
           </ul>
@@ -252,7 +253,7 @@ export default function Inspector({
                     list={suggestions ? `${domId}-choices` : undefined} />
                   {suggestions && (
                     <datalist id={`${domId}-choices`}>
-                      {suggestions.map((c) => <option key={c} value={c} label={choiceLabel(c, input) || undefined} />)}
+                      {suggestions.map((c) => <option key={c} value={c} label={capitalized(choiceLabel(c, input)) || undefined} />)}
                     </datalist>
                   )}
                 </>

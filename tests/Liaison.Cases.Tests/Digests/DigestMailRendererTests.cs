@@ -1,3 +1,4 @@
+using System.Net;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Digests;
 using Liaison.Cases.Notifications;
@@ -285,13 +286,54 @@ public sealed class DigestMailRendererTests
         }
 
         Assert.Contains("逾期未提交（主办先行办结） 1", zh.TextBody);
-        Assert.Contains(">逾期未提交（主办先行办结）</th>", zh.HtmlBody);
+        Assert.Contains(">逾期未提交（主办先行办结） 1</span>", zh.HtmlBody);
         foreach (var body in new[] { en.TextBody, en.HtmlBody })
         {
             Assert.Contains("a part the lead resolved over after its deadline had passed (never submitted) counts as late (not submitted by the deadline); one resolved over before its deadline is not counted", body);
         }
 
         Assert.Contains("not submitted by the deadline (lead resolved) 1", en.TextBody);
-        Assert.Contains(">Not submitted by the deadline (lead resolved)</th>", en.HtmlBody);
+        Assert.Contains(">Not submitted by the deadline (lead resolved) 1</span>", en.HtmlBody);
+    }
+
+    /// <summary>
+    /// Leaders read the league table on a phone: the HTML is a ranked list with one block per department (no
+    /// multi-column table), its headline figures labelled first, every other figure on the lines below, and the mail
+    /// says the CSV holds the same as a table.
+    /// </summary>
+    [Fact]
+    public void League_table_mail_is_a_ranked_list_of_department_blocks()
+    {
+        var sample = DigestSamples.LeagueTable(Local(3, 9, 8, 30));
+        var zh = _renderer.Render(sample, "zh-CN");
+        var en = _renderer.Render(sample, "en");
+
+        foreach (var html in new[] { zh.HtmlBody, en.HtmlBody })
+        {
+            Assert.DoesNotContain("<th", html);
+            Assert.DoesNotMatch("</td>\\s*<td", html);
+        }
+
+        Assert.Contains("1. 自然资源和规划局 <span style=\"white-space:nowrap;color:#b91c1c;\">红榜</span>", zh.HtmlBody);
+        Assert.Contains("2. 发展和改革局 <span style=\"white-space:nowrap;color:#b45309;\">黄榜</span>", zh.HtmlBody);
+        Assert.Contains("3. 供电公司</p>", zh.HtmlBody);
+        var first = zh.HtmlBody[zh.HtmlBody.IndexOf("1. 自然资源和规划局", StringComparison.Ordinal)..zh.HtmlBody.IndexOf("2. 发展和改革局", StringComparison.Ordinal)];
+        Assert.Contains("当前超期 <strong>2</strong>", first);
+        Assert.Contains("按时签收 <strong>89%</strong>（8/9）", first);
+        Assert.Contains("按时办结 <strong>50%</strong>（4/8）", first);
+        foreach (var figure in new[] { "收到 10", "退回 1", "坚持原派 0", "延期 2", "重办 1", "办结中位数 3.5 个工作日", "协办：", "按时提交 33%（1/2）", "满意率 ", "期满未评 1" })
+        {
+            Assert.Contains(">" + figure, first);
+        }
+
+        Assert.Contains("本邮件已列出各部门的全部数字；需要表格形式（调度会用，另含各部门的已评价数）时，请下载 CSV", zh.HtmlBody);
+        Assert.Contains("1. 红榜 自然资源和规划局：收到 10，", zh.TextBody);
+        Assert.Contains("以上已列出各部门的全部数字；需要表格形式（另含各部门的已评价数）时，", zh.TextBody);
+
+        Assert.Contains("1. 自然资源和规划局 <span style=\"white-space:nowrap;color:#b91c1c;\">Red</span>", en.HtmlBody);
+        Assert.Contains(">Accepted on time <strong>89%</strong> (8/9)</span>", en.HtmlBody);
+        Assert.Contains(">Median 3.5 working days</span>", en.HtmlBody);
+        Assert.Contains("This mail lists every department's figures", WebUtility.HtmlDecode(en.HtmlBody));
+        Assert.Contains("1. Red 自然资源和规划局: received 10,", en.TextBody);
     }
 }

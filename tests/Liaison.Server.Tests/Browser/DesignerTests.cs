@@ -331,14 +331,14 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         await SelectAsync(page, "notify-the-officer-of-a-return");
         await Assertions.Expect(page.GetByTestId("input-template-choices-hint").Locator("li[data-value='overdue']")).ToHaveTextAsync("overdue Overdue (red)");
         await Assertions.Expect(page.Locator("#input-template-choices option[value='overdue']")).ToHaveAttributeAsync("label", "Overdue (red)");
-        await Assertions.Expect(page.GetByTestId("input-to-choices-hint").Locator("li[data-value='zone']")).ToHaveTextAsync("zone the zone leadership");
+        await Assertions.Expect(page.GetByTestId("input-to-choices-hint").Locator("li[data-value='zone']")).ToHaveTextAsync("zone The zone leadership");
         await SelectAsync(page, "status-back-to-dispatched");
         await Assertions.Expect(page.GetByTestId("input-status-choices-hint").Locator("li[data-value='dispatched']"))
-            .ToHaveTextAsync("dispatched dispatched, waiting to be accepted");
+            .ToHaveTextAsync("dispatched Dispatched, waiting to be accepted");
         await Assertions.Expect(page.GetByTestId("input-status-choices-hint").Locator("li[data-value='in-progress']")).ToHaveTextAsync("in-progress");
         await SelectAsync(page, "officer-decides-on-the-extension");
         await Assertions.Expect(page.GetByTestId("input-decision-choices-hint").Locator("li[data-value='extension']"))
-            .ToHaveTextAsync("extension the handler's extension request");
+            .ToHaveTextAsync("extension The handler's extension request");
     });
 
     [Fact]

@@ -58,6 +58,31 @@ public sealed class FollowUpCaseTests : IAsyncLifetime
         Assert.DoesNotContain("data-follow-up", next);
     }
 
+    /// <summary>
+    /// A follow-up that cannot take what it takes from the original (here a category no longer offered) is refused under
+    /// <c>decision</c>, the sentence naming that in words in both languages, not by its field code.
+    /// </summary>
+    [Fact]
+    public async Task A_reopening_refused_for_the_original_case_s_category_names_it_in_words()
+    {
+        At(3, 2, 10);
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 33));
+        await ConfirmAsync(_app, _officer, number);
+        At(3, 3, 10);
+        var rating = (await EnterpriseLinksAsync(_app, number))[1].Path;
+        Assert.Equal(HttpStatusCode.Redirect, (await RateAsync(_app.Anonymous(), rating, "unsatisfied", "仍未通电")).StatusCode);
+        await _app.WithDbAsync(db => db.Cases.Where(c => c.Number == number).ExecuteUpdateAsync(u => u.SetProperty(c => c.Category, "retired-category")));
+
+        var refused = await _officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "reopen", note = "请现场复测" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var message = Assert.Single((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("decision").EnumerateArray()).GetString()!;
+        Assert.StartsWith("无法按原事项的类别开立重办事项：类别无效", message);
+        Assert.Contains("the follow-up case cannot be opened with the original case's category: must be one of", message);
+        Assert.DoesNotContain("(category)", message);
+        Assert.DoesNotContain("（category）", message);
+    }
+
     [Fact]
     public async Task Reopening_after_the_department_was_deactivated_takes_another_department_and_a_refused_form_keeps_what_was_typed()
     {

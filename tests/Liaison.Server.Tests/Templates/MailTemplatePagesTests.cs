@@ -136,6 +136,86 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.DoesNotContain("data-shipped-changed", await admin.GetStringAsync("/admin/templates/cancelled/zh-CN"));
     }
 
+    /// <summary>
+    /// An edit saved before the shipped text's fingerprint was kept (e.g. the league table's old 11-column table) cannot
+    /// be told apart from one that is up to date: the page says so, shows the current shipped text, and one part can be
+    /// reset to it while the others keep their edits.
+    /// </summary>
+    [Fact]
+    public async Task An_edit_of_unknown_basis_offers_the_current_shipped_text_and_a_reset_of_that_part_alone()
+    {
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        const string path = "/admin/templates/league-table/zh-CN";
+        var saved = await PostAsync(admin, path, Fields(await admin.GetStringAsync(path)), ("intent", "save"),
+            ("subject", "红黄榜 {{ From }}"), ("html", "<p>旧的红黄榜 {{ CsvLink }}</p>"));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal(["html", "subject"], await PartsAsync("league-table", "zh-CN"));
+        Assert.DoesNotContain("data-shipped-unknown", await admin.GetStringAsync(path));
+
+        // As if the HTML edit were saved under a release that kept no fingerprint.
+        await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "league-table" && r.Culture == "zh-CN" && r.Part == "html")
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ShippedHash, (string?)null)));
+        var page = await admin.GetStringAsync(path);
+        var note = Regex.Match(page, "<details class=\"shipped-changed\" data-shipped-unknown=\"(?<part>[a-z]+)\">.*?<pre class=\"mail\">(?<text>.*?)</pre>(?<rest>.*?)</details>", RegexOptions.Singleline);
+        Assert.True(note.Success, page);
+        Assert.Equal("html", note.Groups["part"].Value);
+        Assert.Contains("默认模板可能已更新", page);
+        Assert.Contains("data-shipped-unknown", RowOf(await admin.GetStringAsync("/admin/templates"), "league-table"));
+        Assert.Equal(MailTemplateKeys.ShippedSource("league-table", "zh-CN", Liaison.Cases.Notifications.MailPart.Html), WebUtility.HtmlDecode(note.Groups["text"].Value));
+        Assert.Contains("name=\"intent\" value=\"reset:html\"", note.Groups["rest"].Value);
+        Assert.DoesNotContain("data-shipped-changed", page);
+        var english = new HttpRequestMessage(HttpMethod.Get, path);
+        english.Headers.Add("Cookie", "liaison.lang=en");
+        Assert.Contains("Shipped text may have changed", await (await admin.SendAsync(english)).Content.ReadAsStringAsync());
+
+        // Only the HTML goes back to the shipped text; the subject keeps its edit.
+        var reset = await PostAsync(admin, path, Fields(page), ("intent", "reset:html"));
+        Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
+        Assert.Equal(["subject"], await PartsAsync("league-table", "zh-CN"));
+        var after = await admin.GetStringAsync(path);
+        Assert.Contains("该部分已恢复为默认模板，其他部分未变", after);
+        Assert.DoesNotContain("data-shipped-unknown", after);
+        Assert.DoesNotContain("data-shipped-unknown", RowOf(await admin.GetStringAsync("/admin/templates"), "league-table"));
+        Assert.Equal("红黄榜 {{ From }}", Fields(after)["subject"]);
+
+        var bogus = await PostAsync(admin, path, Fields(after), ("intent", "reset:body"));
+        Assert.Equal(HttpStatusCode.BadRequest, bogus.StatusCode);
+        Assert.Equal(["subject"], await PartsAsync("league-table", "zh-CN"));
+    }
+
+    /// <summary>
+    /// The league-table mail's HTML and text changed in this release (a ranked list read on phones): the migration gives
+    /// edits of them with no fingerprint the previous text's, so the page points them out as behind the shipped text.
+    /// </summary>
+    [Fact]
+    public async Task The_migration_points_out_older_edits_of_the_league_table_mail_as_behind_the_shipped_text()
+    {
+        foreach (var (kind, culture, part, hash) in Liaison.Server.Data.Migrations.LeagueTableMailShippedHash.PreviousShipped)
+        {
+            Assert.True(MailTemplateKeys.TryParsePart(part, out var p));
+            Assert.NotEqual(MailTemplateKeys.ShippedHash(kind, culture, p), hash);
+        }
+
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        const string path = "/admin/templates/league-table/en";
+        var saved = await PostAsync(admin, path, Fields(await admin.GetStringAsync(path)), ("intent", "save"),
+            ("subject", "League table {{ From }}"), ("html", "<p>The old table {{ CsvLink }}</p>"));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "league-table" && r.Culture == "en")
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ShippedHash, (string?)null)));
+
+        foreach (var sql in Liaison.Server.Data.Migrations.LeagueTableMailShippedHash.Statements())
+        {
+            await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
+        }
+
+        var page = await admin.GetStringAsync(path);
+        Assert.Contains("data-shipped-changed=\"html\"", page);
+        // The subject did not change in this release: whether it is behind stays unknown.
+        Assert.Contains("data-shipped-unknown=\"subject\"", page);
+        Assert.DoesNotContain("data-shipped-unknown=\"html\"", page);
+    }
+
     [Fact]
     public async Task Preview_shows_the_unsaved_edit_with_values_escaped_inside_a_sandboxed_frame()
     {
@@ -282,6 +362,9 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(0, await RowsAsync("closed"));
     }
+
+    private Task<List<string>> PartsAsync(string kind, string culture) =>
+        App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == kind && r.Culture == culture).OrderBy(r => r.Part).Select(r => r.Part).ToListAsync());
 
     private Task<int> RowsAsync(string kind) => App.WithDbAsync(db => db.Set<MailTemplateRecord>().CountAsync(r => r.Kind == kind));
 

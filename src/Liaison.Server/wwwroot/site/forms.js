@@ -4,8 +4,8 @@
   document.addEventListener('submit', function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement)) return;
-    // <form data-confirm="…">: ask before an action that cannot be undone.
-    var question = form.getAttribute('data-confirm');
+    // <form data-confirm="…"> or <button data-confirm="…">: ask before an action that cannot be undone.
+    var question = (event.submitter && event.submitter.getAttribute('data-confirm')) || form.getAttribute('data-confirm');
     if (question && !window.confirm(question)) {
       event.preventDefault();
       return;
