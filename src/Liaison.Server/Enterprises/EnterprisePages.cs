@@ -132,17 +132,17 @@ public static class EnterprisePages
             : await ListPageAsync(enterprises, filter, null, null, result.Error, ct);
     }
 
-    private static async Task<IResult> Show(long id, string? done, EnterpriseService enterprises, VisitService visits, LiaisonDbContext db, CancellationToken ct)
+    private static async Task<IResult> Show(long id, HttpContext http, EnterpriseService enterprises, VisitService visits, LiaisonDbContext db, CancellationToken ct)
     {
         if (await enterprises.GetAsync(id, ct) is not { Value: { } enterprise })
         {
             return NotFound(id);
         }
 
-        Text? flash = done switch
+        Text? flash = Flash.Take<EnterpriseSavedNotice>(http)?.What switch
         {
-            "created" => new Text("企业已登记", "The enterprise was registered"),
-            "saved" => new Text("已保存", "Saved"),
+            Created => new Text("企业已登记", "The enterprise was registered"),
+            Saved => new Text("已保存", "Saved"),
             _ => null,
         };
         var cases = await enterprises.ListCasesAsync(id, ct);
@@ -157,7 +157,7 @@ public static class EnterprisePages
     private static async Task<IResult> NewForm(EnterpriseService enterprises, CancellationToken ct) =>
         await FormPageAsync(enterprises, null, EnterpriseForm.Empty, null, StatusCodes.Status200OK, ct);
 
-    private static async Task<IResult> Create(IFormCollection form, string? addContact, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> Create(IFormCollection form, string? addContact, HttpContext http, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
     {
         var unreadable = new Validation();
         var typed = EnterpriseForm.From(form, unreadable);
@@ -170,7 +170,7 @@ public static class EnterprisePages
         var input = typed.Read(unreadable);
         var result = unreadable.IsValid ? await enterprises.CreateAsync(input, Actor.Of(user), ct) : await enterprises.RefuseAsync<RegisteredEnterprise>(input, unreadable, ct);
         return result.Value is { } created
-            ? Results.Redirect(EnterpriseUrl(created.Id) + "?done=created")
+            ? Flash.Redirect(http, EnterpriseUrl(created.Id), new EnterpriseSavedNotice(Created))
             : await FormPageAsync(enterprises, null, typed, result.Error, PageResults.StatusOf(result.Error!), ct);
     }
 
@@ -180,7 +180,7 @@ public static class EnterprisePages
             : NotFound(id);
 
     private static async Task<IResult> Update(
-        long id, IFormCollection form, string? addContact, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
+        long id, IFormCollection form, string? addContact, HttpContext http, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
     {
         if (await enterprises.GetAsync(id, ct) is not { Value: { } current })
         {
@@ -198,7 +198,7 @@ public static class EnterprisePages
         var result = unreadable.IsValid ? await enterprises.UpdateAsync(id, input, Actor.Of(user), ct) : await enterprises.RefuseAsync<RegisteredEnterprise>(input, unreadable, ct);
         if (result.Value is not null)
         {
-            return Results.Redirect(EnterpriseUrl(id) + "?done=saved");
+            return Flash.Redirect(http, EnterpriseUrl(id), new EnterpriseSavedNotice(Saved));
         }
 
         // Someone saved the entry after this form was opened: nothing was saved. The form comes back with what was
@@ -243,7 +243,13 @@ public static class EnterprisePages
 
     private static int? Count(string? text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    private const string Created = "created";
+    private const string Saved = "saved";
 }
+
+/// <summary>The enterprise page's banner after its entry was registered or saved (<see cref="Flash"/>).</summary>
+public sealed record EnterpriseSavedNotice(string What);
 
 /// <summary>The register's filters as the officer set them.</summary>
 public sealed record EnterpriseListFilter(string? Q, bool KeyOnly, string? Chain)
