@@ -218,8 +218,8 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         var enterpriseId = (await GetCaseAsync(_api, number)).GetProperty("enterprise").GetProperty("id").GetInt64();
         Assert.Matches($"<a href=\"/enterprises/{enterpriseId}\" data-enterprise-link>安岳示例柠檬科技有限公司</a>", page);
         var timeline = TimelineOf(page);
-        Assert.Contains("<td>受理</td>", timeline); // timeline, kind in words, in Chinese
-        Assert.Contains("<td>测试专员</td>", timeline); // the officer who opened it, by name
+        Assert.Contains("<td role=\"cell\">受理</td>", timeline); // timeline, kind in words, in Chinese
+        Assert.Contains("<td role=\"cell\">测试专员</td>", timeline); // the officer who opened it, by name
         Assert.Contains("派单（经办人） → 发展和改革局联络人（示例）", timeline); // the mail's kind and recipient in words
         Assert.DoesNotContain("@", timeline); // no email address where a name is known
         Assert.DoesNotContain("dispatch-leader-copy", timeline);
@@ -270,7 +270,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Equal(["reassign", "cancel"], ActionsOn(page));
         // The return's row says the status it left the case in; no row of its own repeats it.
         var timeline = TimelineOf(page);
-        Assert.Matches("<td>退回</td>\\s*<td>\\s*<span>原因：不属于本部门职责；状态：[^<]+</span>", timeline);
+        Assert.Matches("<td role=\"cell\">退回</td>\\s*<td role=\"cell\">\\s*<span>原因：不属于本部门职责；状态：[^<]+</span>", timeline);
         Assert.DoesNotContain("状态变更", timeline);
         var form = FormOf(page, "reassign");
         Assert.Contains("不属于本部门职责", form);

@@ -150,7 +150,7 @@ public sealed class CaseUrgeTests(AppFixture fixture) : IClassFixture<AppFixture
         Assert.Single(await MailsAsync(_app, "czj.leader@anyue.example", "【催办】"));
         var page = await browser.GetStringAsync($"/cases/{number}");
         Assert.Contains("已催办，经办人将收到邮件", page);
-        Assert.Contains("<td>园区催办</td>", page);
+        Assert.Contains("<td role=\"cell\">园区催办</td>", page);
         Assert.Contains("已抄送分管领导", page);
     }
 }

@@ -749,7 +749,7 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.Contains("已说明后结案", after);
         Assert.DoesNotContain("已重办：开立了关联的重办事项", after); // the refused decision after it left no banner of its own
         Assert.Matches("已决定：<strong>[^<]+</strong> <span class=\"muted\">测试专员 ", after); // who decided, by name (it showed the email)
-        Assert.Matches("<td>企业</td>\\s*<td>企业评价", after); // the rating's actor in words (it showed "enterprise")
+        Assert.Matches("<td role=\"cell\">企业</td>\\s*<td role=\"cell\">企业评价", after); // the rating's actor in words (it showed "enterprise")
         // Sent again, the same decision is answered as done; the other one is refused on the case page.
         Assert.Equal(HttpStatusCode.Redirect, twice.StatusCode);
         Assert.Equal(closed.Headers.Location, twice.Headers.Location);
