@@ -34,11 +34,14 @@ public static class EnterprisePages
         return app;
     }
 
+    /// <summary>The register's page, which says what an import did once after it (<see cref="Flash"/>).</summary>
+    private const string ListPath = "/enterprises";
+
     public static string EnterpriseUrl(long id) => "/enterprises/" + id.ToString(CultureInfo.InvariantCulture);
 
     private static async Task<IResult> List(
         EnterpriseService enterprises, string? q, string? key, string? chain, string? page, string? visitDue, string? chief,
-        string? created, string? updated, string? unchanged, ClaimsPrincipal user, UserManager<LiaisonUser> users, CancellationToken ct)
+        HttpContext http, ClaimsPrincipal user, UserManager<LiaisonUser> users, CancellationToken ct)
     {
         var errors = new List<Text>();
         if (!FormValues.TryYesNo(key, out var keyOnly))
@@ -64,8 +67,7 @@ public static class EnterprisePages
             ChiefIsMe = mine,
             Me = mine ? users.GetUserId(user) : null,
         };
-        ImportSummary? imported = Count(created) is { } c && Count(updated) is { } u && Count(unchanged) is { } n ? new ImportSummary(c, u, n) : null;
-        return await ListPageAsync(enterprises, filter, page, imported, null, ct, errors: errors);
+        return await ListPageAsync(enterprises, filter, page, Flash.Take<ImportSummary>(http), null, ct, errors: errors);
     }
 
     /// <param name="errors">What is wrong with the filters already, as read from the address.</param>
@@ -107,7 +109,7 @@ public static class EnterprisePages
     }
 
     /// <summary>The upload form on the list page: the same import as the API, all or nothing.</summary>
-    private static async Task<IResult> Import(IFormFile? file, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> Import(IFormFile? file, HttpContext http, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
     {
         var filter = new EnterpriseListFilter(null, false, null);
         if (file is null || file.Length == 0)
@@ -128,7 +130,7 @@ public static class EnterprisePages
 
         var result = await enterprises.ImportCsvAsync(bytes, Actor.Of(user), ct);
         return result.Value is { } s
-            ? Results.Redirect($"/enterprises?created={s.Created}&updated={s.Updated}&unchanged={s.Unchanged}")
+            ? Flash.Redirect(http, ListPath, s)
             : await ListPageAsync(enterprises, filter, null, null, result.Error, ct);
     }
 
@@ -240,9 +242,6 @@ public static class EnterprisePages
     private static IResult NotFound(long id) => PageResults.Message(
         new MessageModel(MessageModel.NotFoundTitle, EnterpriseService.NotFound(id).Message, "/enterprises", new Text("返回企业名录", "Back to the register")),
         StatusCodes.Status404NotFound);
-
-    private static int? Count(string? text) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
     private const string Created = "created";
     private const string Saved = "saved";
