@@ -48,8 +48,8 @@ public static class AccountPages
             new LoginModel(returnUrl, email, new Text("邮箱或密码错误", "Wrong email or password")), StatusCodes.Status401Unauthorized);
     }
 
-    private static IResult PasswordForm(string? done, HttpContext http) =>
-        PageResults.Page<PasswordPage>(new PasswordModel(done is not null, null) { Required = RequiredPasswordChange.IsRequired(http) });
+    private static IResult PasswordForm(HttpContext http) =>
+        PageResults.Page<PasswordPage>(new PasswordModel(Flash.Take<PasswordChangedNotice>(http) is not null, null) { Required = RequiredPasswordChange.IsRequired(http) });
 
     private static async Task<IResult> ChangePassword(
         SignInService signIn, HttpContext http, [FromForm] string? currentPassword, [FromForm] string? newPassword, [FromForm] string? confirmPassword)
@@ -75,7 +75,7 @@ public static class AccountPages
         switch (outcome)
         {
             case PasswordChange.Changed:
-                return Results.LocalRedirect("/account/password?done=1");
+                return Flash.Redirect(http, RequiredPasswordChange.PagePath, new PasswordChangedNotice());
             case PasswordChange.Wait wait:
                 http.Response.Headers.RetryAfter = SessionSecurity.Seconds(wait.RetryAfter);
                 return PageResults.Page<PasswordPage>(new PasswordModel(false, new Common.ServiceError.Conflict(
@@ -111,6 +111,9 @@ public static class AccountPages
 }
 
 public sealed record LoginModel(string? ReturnUrl, string? Email, Text? Error);
+
+/// <summary>The password page's notice after the password was changed (<see cref="Flash"/>).</summary>
+public sealed record PasswordChangedNotice;
 
 /// <param name="Done">The password was just changed (the notice after the redirect).</param>
 public sealed record PasswordModel(bool Done, Common.ServiceError? Error)

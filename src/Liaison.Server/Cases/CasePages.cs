@@ -43,10 +43,10 @@ public static class CasePages
         return app;
     }
 
-    /// <summary>What the case page says after the case was opened (<c>?done=opened</c>).</summary>
-    private const string Opened = "opened";
+    /// <summary>What the case page says after the case was opened.</summary>
+    internal const string Opened = "opened";
 
-    /// <summary>The banners of decisions that can go two ways (<c>?done=…</c>), and of the rating's decision.</summary>
+    /// <summary>The banners of decisions that can go two ways, and of the rating's decision.</summary>
     public const string Insisted = "insisted";
     public const string ExtensionApproved = "extension-approved";
     public const string ExtensionDenied = "extension-denied";
@@ -135,7 +135,7 @@ public static class CasePages
     /// <paramref name="visitProblemId"/> (from a visit's page) for a problem found on a visit, filled from it.
     /// </summary>
     private static async Task<IResult> NewForm(
-        long? enterpriseId, long? visitProblemId, EnterpriseService enterprises, VisitService visits, DepartmentService departments,
+        long? enterpriseId, long? visitProblemId, HttpContext http, EnterpriseService enterprises, VisitService visits, DepartmentService departments,
         CalendarService calendars, CategoryService categories, LiaisonDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var input = NewCaseInput.Empty with { EnterpriseId = enterpriseId };
@@ -151,7 +151,7 @@ public static class CasePages
             // Raised already (by this officer a moment ago, or a colleague): its case, not a form that would lead there.
             if (problem.CaseId is { } raised && await db.Cases.Where(c => c.Id == raised).Select(c => c.Number).FirstOrDefaultAsync(ct) is { } number)
             {
-                return Results.Redirect(CaseUrl(number) + "?done=" + AlreadyRaised);
+                return Done(http, number, AlreadyRaised);
             }
 
             input = NewCaseInput.ForVisitProblem(problem, visitEnterprise);
@@ -161,7 +161,7 @@ public static class CasePages
     }
 
     private static async Task<IResult> Create(
-        IFormCollection form, [FromQuery] string? addCoDepartment, ClaimsPrincipal user, UserManager<LiaisonUser> users, CaseService cases,
+        IFormCollection form, [FromQuery] string? addCoDepartment, HttpContext http, ClaimsPrincipal user, UserManager<LiaisonUser> users, CaseService cases,
         VisitService visits, EnterpriseService enterprises, DepartmentService departments, CalendarService calendars, CategoryService categories, TimeProvider clock,
         CancellationToken ct)
     {
@@ -202,7 +202,7 @@ public static class CasePages
         if (opened.Value is { } c)
         {
             // A colleague's form for the same problem and department got there first: its case, said to be that.
-            return Results.Redirect(CaseUrl(c.Number) + "?done=" + (repeated ? AlreadyRaised : Opened));
+            return Done(http, c.Number, repeated ? AlreadyRaised : Opened);
         }
 
         var errors = opened.Error is ServiceError.Invalid invalid ? invalid.Fields : new Validation();
@@ -250,9 +250,10 @@ public static class CasePages
     }
 
     private static async Task<IResult> Show(
-        string number, string? done, CaseQueries queries, CaseTimelineView timeline, DepartmentService departments, CategoryService categories, CancellationToken ct)
+        string number, HttpContext http, CaseQueries queries, CaseTimelineView timeline, DepartmentService departments, CategoryService categories,
+        CancellationToken ct)
     {
-        Text? flash = done switch
+        Text? flash = Flash.Take<CaseDoneNotice>(http)?.What switch
         {
             Opened => new Text("事项已受理并派单", "The case was opened and dispatched"),
             HandedOver => new Text("事项已移交", "The case was handed over"),
@@ -271,7 +272,7 @@ public static class CasePages
     }
 
     private static async Task<IResult> Decide(
-        string number, string action, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
+        string number, string action, HttpContext http, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
         DepartmentService departments, CategoryService categories, [FromForm] string? note, [FromForm] string? departmentCode, [FromForm] string? approve,
         [FromForm] string? copyLeader, [FromForm] string? requestId, [FromForm] string? basis, CancellationToken ct)
     {
@@ -305,12 +306,12 @@ public static class CasePages
             CaseActions.ExtensionDecision => approved == true ? ExtensionApproved : ExtensionDenied,
             _ => action,
         };
-        return Results.Redirect(CaseUrl(number) + "?done=" + Uri.EscapeDataString(done));
+        return Done(http, number, done);
     }
 
     /// <summary>备注: an officer's note on the timeline.</summary>
     private static async Task<IResult> AddNote(
-        string number, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
+        string number, HttpContext http, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
         DepartmentService departments, CategoryService categories, [FromForm] string? note, [FromForm] string? requestId, CancellationToken ct)
     {
         var unreadable = new Validation();
@@ -328,12 +329,12 @@ public static class CasePages
             return await CasePageAsync(number, null, said, PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
         }
 
-        return Results.Redirect(CaseUrl(number) + "?done=" + NoteAdded);
+        return Done(http, number, NoteAdded);
     }
 
     /// <summary>重发进度链接: a fresh link mailed to the enterprise's notice contact.</summary>
     private static async Task<IResult> ResendEnterpriseLink(
-        string number, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
+        string number, HttpContext http, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
         DepartmentService departments, CategoryService categories, [FromForm] string? requestId, CancellationToken ct)
     {
         var unreadable = new Validation();
@@ -349,14 +350,14 @@ public static class CasePages
             return await CasePageAsync(number, null, InFormWords(error), PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
         }
 
-        return Results.Redirect(CaseUrl(number) + "?done=" + LinkResent);
+        return Done(http, number, LinkResent);
     }
 
     private const string LinkResent = "enterprise-link";
 
     /// <summary>移交: the case to another park officer (the form's <c>officer</c> is an account's email).</summary>
     private static async Task<IResult> HandOver(
-        string number, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
+        string number, HttpContext http, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
         DepartmentService departments, CategoryService categories, [FromForm] string? officer, [FromForm] string? note, [FromForm] string? requestId,
         CancellationToken ct)
     {
@@ -373,7 +374,7 @@ public static class CasePages
             return await CasePageAsync(number, null, InFormWords(error), PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
         }
 
-        return Results.Redirect(CaseUrl(number) + "?done=" + HandedOver);
+        return Done(http, number, HandedOver);
     }
 
     private const string HandedOver = "officer";
@@ -384,7 +385,7 @@ public static class CasePages
 
     /// <summary>The officer's decision on a co-handler's part: reassign a returned part, drop a part, or decide its extension request.</summary>
     private static async Task<IResult> DecidePart(
-        string number, long partId, string action, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
+        string number, long partId, string action, HttpContext http, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
         DepartmentService departments, CategoryService categories, [FromForm] string? departmentCode, [FromForm] string? task, [FromForm] string? reason,
         [FromForm] string? note, [FromForm] string? requestId, [FromForm] string? approve, [FromForm] string? copyLeader, [FromForm] string? basis,
         CancellationToken ct)
@@ -411,7 +412,7 @@ public static class CasePages
             return await CasePageAsync(number, null, InFormWords(error), PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
         }
 
-        return Results.Redirect(CaseUrl(number) + "?done=" + Uri.EscapeDataString(action));
+        return Done(http, number, action);
     }
 
     /// <summary>The case page, with a banner (<paramref name="flash"/>) or the refusal of what was just sent (<paramref name="error"/>).</summary>
@@ -448,7 +449,17 @@ public static class CasePages
         "This form was sent before with other content: that one went through, this one did not. See where things are now, and fill the form in again if needed"));
 
     public static string CaseUrl(string number) => "/cases/" + Uri.EscapeDataString(number);
+
+    /// <summary>
+    /// Post/Redirect/Get to the case page, whose banner says <paramref name="done"/> (an action's name or one of the
+    /// constants above) once, after this request only (<see cref="Flash"/>); <paramref name="fragment"/> scrolls to a part of the page.
+    /// </summary>
+    internal static IResult Done(HttpContext http, string number, string done, string? fragment = null) =>
+        Flash.Redirect(http, CaseUrl(number), new CaseDoneNotice(done), fragment);
 }
+
+/// <summary>What was just done on a case page, for its banner (<see cref="CasePages.Done"/>).</summary>
+public sealed record CaseDoneNotice(string What);
 
 /// <summary>A department as a form's choice.</summary>
 public sealed record DepartmentOption(string Code, string Name, bool Active)

@@ -88,15 +88,16 @@ public static class RatingsApi
         PageResults.Page<AwaitingDecisionPage>(await AwaitingAsync(db, ct));
 
     private static async Task<IResult> DecideFromPage(
-        string number, string decision, [FromForm] string? note, [FromForm] string? departmentCode, ClaimsPrincipal user, UserManager<LiaisonUser> users, RatingService ratings,
+        string number, string decision, [FromForm] string? note, [FromForm] string? departmentCode, HttpContext http, ClaimsPrincipal user, UserManager<LiaisonUser> users, RatingService ratings,
         LiaisonDbContext db, CaseQueries queries, CaseTimelineView timeline, DepartmentService departments, CategoryService categories, CancellationToken ct)
     {
         var result = await ratings.DecideAsync(number, users.GetUserId(user)!, user.Identity?.Name ?? "officer", new RatingService.DecisionInput(decision, note, departmentCode), ct);
         // Post/Redirect/Get: the case page shows the decision (and the follow-up case it opened).
-        var done = Results.Redirect(CasePages.CaseUrl(number) + "?done=" + (decision == "reopen" ? CasePages.RatingReopened : CasePages.RatingClosed) + "#rating");
+        // Answered only once it is known to be done: the answer sets the banner's cookie.
+        IResult Done() => CasePages.Done(http, number, decision == "reopen" ? CasePages.RatingReopened : CasePages.RatingClosed, "rating");
         if (result.Error is null)
         {
-            return done;
+            return Done();
         }
 
         // The same form sent again after it went through (a reload, the back button, a double tap): done, as the other
@@ -104,7 +105,7 @@ public static class RatingsApi
         // colleague's decision, or another note, is refused below (the note sent would otherwise be silently dropped).
         if (result.Error is ServiceError.Conflict && await ratings.SameDecisionAsync(number, user.Identity?.Name ?? "officer", decision, note, ct) is not null)
         {
-            return done;
+            return Done();
         }
 
         // Refused (a note missing, a department to choose, decided the other way meanwhile): the case page again, saying why,

@@ -34,11 +34,14 @@ public static class EnterprisePages
         return app;
     }
 
+    /// <summary>The register's page, which says what an import did once after it (<see cref="Flash"/>).</summary>
+    private const string ListPath = "/enterprises";
+
     public static string EnterpriseUrl(long id) => "/enterprises/" + id.ToString(CultureInfo.InvariantCulture);
 
     private static async Task<IResult> List(
         EnterpriseService enterprises, string? q, string? key, string? chain, string? page, string? visitDue, string? chief,
-        string? created, string? updated, string? unchanged, ClaimsPrincipal user, UserManager<LiaisonUser> users, CancellationToken ct)
+        HttpContext http, ClaimsPrincipal user, UserManager<LiaisonUser> users, CancellationToken ct)
     {
         var errors = new List<Text>();
         if (!FormValues.TryYesNo(key, out var keyOnly))
@@ -64,8 +67,7 @@ public static class EnterprisePages
             ChiefIsMe = mine,
             Me = mine ? users.GetUserId(user) : null,
         };
-        ImportSummary? imported = Count(created) is { } c && Count(updated) is { } u && Count(unchanged) is { } n ? new ImportSummary(c, u, n) : null;
-        return await ListPageAsync(enterprises, filter, page, imported, null, ct, errors: errors);
+        return await ListPageAsync(enterprises, filter, page, Flash.Take<ImportSummary>(http), null, ct, errors: errors);
     }
 
     /// <param name="errors">What is wrong with the filters already, as read from the address.</param>
@@ -107,7 +109,7 @@ public static class EnterprisePages
     }
 
     /// <summary>The upload form on the list page: the same import as the API, all or nothing.</summary>
-    private static async Task<IResult> Import(IFormFile? file, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> Import(IFormFile? file, HttpContext http, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
     {
         var filter = new EnterpriseListFilter(null, false, null);
         if (file is null || file.Length == 0)
@@ -128,21 +130,21 @@ public static class EnterprisePages
 
         var result = await enterprises.ImportCsvAsync(bytes, Actor.Of(user), ct);
         return result.Value is { } s
-            ? Results.Redirect($"/enterprises?created={s.Created}&updated={s.Updated}&unchanged={s.Unchanged}")
+            ? Flash.Redirect(http, ListPath, s)
             : await ListPageAsync(enterprises, filter, null, null, result.Error, ct);
     }
 
-    private static async Task<IResult> Show(long id, string? done, EnterpriseService enterprises, VisitService visits, LiaisonDbContext db, CancellationToken ct)
+    private static async Task<IResult> Show(long id, HttpContext http, EnterpriseService enterprises, VisitService visits, LiaisonDbContext db, CancellationToken ct)
     {
         if (await enterprises.GetAsync(id, ct) is not { Value: { } enterprise })
         {
             return NotFound(id);
         }
 
-        Text? flash = done switch
+        Text? flash = Flash.Take<EnterpriseSavedNotice>(http)?.What switch
         {
-            "created" => new Text("企业已登记", "The enterprise was registered"),
-            "saved" => new Text("已保存", "Saved"),
+            Created => new Text("企业已登记", "The enterprise was registered"),
+            Saved => new Text("已保存", "Saved"),
             _ => null,
         };
         var cases = await enterprises.ListCasesAsync(id, ct);
@@ -157,7 +159,7 @@ public static class EnterprisePages
     private static async Task<IResult> NewForm(EnterpriseService enterprises, CancellationToken ct) =>
         await FormPageAsync(enterprises, null, EnterpriseForm.Empty, null, StatusCodes.Status200OK, ct);
 
-    private static async Task<IResult> Create(IFormCollection form, string? addContact, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> Create(IFormCollection form, string? addContact, HttpContext http, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
     {
         var unreadable = new Validation();
         var typed = EnterpriseForm.From(form, unreadable);
@@ -170,7 +172,7 @@ public static class EnterprisePages
         var input = typed.Read(unreadable);
         var result = unreadable.IsValid ? await enterprises.CreateAsync(input, Actor.Of(user), ct) : await enterprises.RefuseAsync<RegisteredEnterprise>(input, unreadable, ct);
         return result.Value is { } created
-            ? Results.Redirect(EnterpriseUrl(created.Id) + "?done=created")
+            ? Flash.Redirect(http, EnterpriseUrl(created.Id), new EnterpriseSavedNotice(Created))
             : await FormPageAsync(enterprises, null, typed, result.Error, PageResults.StatusOf(result.Error!), ct);
     }
 
@@ -180,7 +182,7 @@ public static class EnterprisePages
             : NotFound(id);
 
     private static async Task<IResult> Update(
-        long id, IFormCollection form, string? addContact, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
+        long id, IFormCollection form, string? addContact, HttpContext http, EnterpriseService enterprises, ClaimsPrincipal user, CancellationToken ct)
     {
         if (await enterprises.GetAsync(id, ct) is not { Value: { } current })
         {
@@ -198,7 +200,7 @@ public static class EnterprisePages
         var result = unreadable.IsValid ? await enterprises.UpdateAsync(id, input, Actor.Of(user), ct) : await enterprises.RefuseAsync<RegisteredEnterprise>(input, unreadable, ct);
         if (result.Value is not null)
         {
-            return Results.Redirect(EnterpriseUrl(id) + "?done=saved");
+            return Flash.Redirect(http, EnterpriseUrl(id), new EnterpriseSavedNotice(Saved));
         }
 
         // Someone saved the entry after this form was opened: nothing was saved. The form comes back with what was
@@ -241,9 +243,12 @@ public static class EnterprisePages
         new MessageModel(MessageModel.NotFoundTitle, EnterpriseService.NotFound(id).Message, "/enterprises", new Text("返回企业名录", "Back to the register")),
         StatusCodes.Status404NotFound);
 
-    private static int? Count(string? text) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+    private const string Created = "created";
+    private const string Saved = "saved";
 }
+
+/// <summary>The enterprise page's banner after its entry was registered or saved (<see cref="Flash"/>).</summary>
+public sealed record EnterpriseSavedNotice(string What);
 
 /// <summary>The register's filters as the officer set them.</summary>
 public sealed record EnterpriseListFilter(string? Q, bool KeyOnly, string? Chain)

@@ -17,12 +17,16 @@ public static class Flash
 
     private const string Purpose = "Liaison.Pages.Flash";
 
-    /// <summary>Redirects to <paramref name="path"/> (a path of this site, without query), which will show <paramref name="notice"/> once.</summary>
-    public static IResult Redirect<T>(HttpContext http, string path, T notice) where T : class
+    /// <summary>
+    /// Redirects to <paramref name="path"/> (a path of this site, without query), which will show <paramref name="notice"/>
+    /// once; <paramref name="fragment"/> (without <c>#</c>) scrolls the page to a part of it. The cookie is the path's: the
+    /// browser keeps the fragment to itself.
+    /// </summary>
+    public static IResult Redirect<T>(HttpContext http, string path, T notice, string? fragment = null) where T : class
     {
         var payload = JsonSerializer.Serialize(new Envelope(path, typeof(T).Name, JsonSerializer.SerializeToElement(notice)));
         http.Response.Cookies.Append(CookieName, Protector(http).Protect(payload), Options(http, path, Lifetime));
-        return Results.Redirect(path);
+        return Results.Redirect(string.IsNullOrEmpty(fragment) ? path : path + "#" + Uri.EscapeDataString(fragment));
     }
 
     /// <summary>

@@ -39,8 +39,6 @@ public static class VisitPages
     /// <summary>The new-case form opened for a problem that names no department or category.</summary>
     public static string NewCaseUrl(long problemId) => $"/cases/new?visitProblemId={problemId}";
 
-    private const string Logged = "logged";
-
     private static async Task<IResult> List(
         long id, ClaimsPrincipal user, UserManager<LiaisonUser> users, VisitService visits, EnterpriseService enterprises,
         DepartmentService departments, CategoryService categories, CancellationToken ct)
@@ -50,7 +48,7 @@ public static class VisitPages
     }
 
     private static async Task<IResult> Log(
-        long id, IFormCollection posted, [Microsoft.AspNetCore.Mvc.FromQuery] string? addProblem, ClaimsPrincipal user, UserManager<LiaisonUser> users,
+        long id, IFormCollection posted, [Microsoft.AspNetCore.Mvc.FromQuery] string? addProblem, HttpContext http, ClaimsPrincipal user, UserManager<LiaisonUser> users,
         VisitService visits, EnterpriseService enterprises, DepartmentService departments, CategoryService categories, CancellationToken ct)
     {
         var unreadable = new Validation();
@@ -72,7 +70,7 @@ public static class VisitPages
         var logged = await visits.LogAsync(id, users.GetUserId(user)!, form.ToInput(), ct);
         if (logged.Value is { } visit)
         {
-            return Results.Redirect(VisitUrl(visit.Id) + "?done=" + Logged);
+            return Flash.Redirect(http, VisitUrl(visit.Id), new VisitLoggedNotice());
         }
 
         var errors = logged.Error is ServiceError.Invalid invalid ? invalid.Fields : new Validation();
@@ -98,20 +96,20 @@ public static class VisitPages
     }
 
     private static async Task<IResult> Show(
-        long visitId, string? done, VisitService visits, DepartmentService departments, CategoryService categories, CancellationToken ct)
+        long visitId, HttpContext http, VisitService visits, DepartmentService departments, CategoryService categories, CancellationToken ct)
     {
-        Text? flash = done == Logged ? new Text("走访记录已保存", "The visit was logged") : null;
+        Text? flash = Flash.Take<VisitLoggedNotice>(http) is null ? null : new Text("走访记录已保存", "The visit was logged");
         return await VisitPageAsync(visitId, flash, null, StatusCodes.Status200OK, visits, ct);
     }
 
     /// <summary>The problem's button: opens and dispatches its case (once), then shows the case.</summary>
     private static async Task<IResult> RaiseCase(
-        long visitId, long problemId, ClaimsPrincipal user, UserManager<LiaisonUser> users, VisitService visits, CancellationToken ct)
+        long visitId, long problemId, HttpContext http, ClaimsPrincipal user, UserManager<LiaisonUser> users, VisitService visits, CancellationToken ct)
     {
         var raised = await visits.RaiseCaseAsync(visitId, problemId, users.GetUserId(user)!, new RaiseCaseInput(), ct);
         if (raised.Value is { } r)
         {
-            return Results.Redirect(CasePages.CaseUrl(r.Case.Number) + (r.Repeated ? "" : "?done=opened"));
+            return r.Repeated ? Results.Redirect(CasePages.CaseUrl(r.Case.Number)) : CasePages.Done(http, r.Case.Number, CasePages.Opened);
         }
 
         return raised.Error is ServiceError.NotFound notFound
@@ -132,6 +130,9 @@ public static class VisitPages
 
     private static readonly Text BackToCases = new("返回事项列表", "Back to the cases");
 }
+
+/// <summary>The visit page's banner after the visit was logged (<see cref="Flash"/>).</summary>
+public sealed record VisitLoggedNotice;
 
 /// <summary>What the officer typed into the "log a visit" form, kept when it is shown again with errors.</summary>
 /// <param name="Officers">The emails ticked among the enterprise's chief and squad.</param>

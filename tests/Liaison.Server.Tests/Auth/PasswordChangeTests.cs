@@ -169,6 +169,7 @@ public sealed class PasswordChangeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, mistyped.StatusCode);
         Assert.Matches("data-field=\"confirmPassword\">[^<]*与新密码不一致", await mistyped.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync(Password)); // nothing changed
+        Assert.DoesNotContain("密码已修改", await browser.GetStringAsync("/account/password?done=1")); // the old address says nothing now
 
         var response = await browser.PostAsync("/account/password", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -177,7 +178,9 @@ public sealed class PasswordChangeTests : IAsyncLifetime
         }));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Contains("密码已修改", await browser.GetStringAsync(response.Headers.Location!.OriginalString));
+        Assert.Equal("/account/password", response.Headers.Location?.OriginalString);
+        Assert.Contains("密码已修改", await browser.GetStringAsync("/account/password"));
+        Assert.DoesNotContain("密码已修改", await browser.GetStringAsync("/account/password")); // once: a reload says nothing
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/cases")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync("a-fresh-password-7"));

@@ -139,8 +139,8 @@ public sealed partial class PhoneLayoutTests(BrowserFixture fixture) : IClassFix
     {
         var app = fixture.App;
         var officer = await app.AsOfficerAsync();
-        // Something in each table shown as cards: a joint case's co-handlers, an enterprise's contacts and visit, and a
-        // rating awaiting a decision.
+        // Something in each table shown as cards: a joint case's co-handlers (and its timeline, whose entries stack), an
+        // enterprise's contacts and visit, and a rating awaiting a decision.
         var joint = (await OpenAsync(officer, Cases.JointLeadViewTests.JointCase("zjj", ("gdgs", "核实供电线路"))))
             .GetProperty("number").GetString()!;
         var enterprise = await RatingTestKit.RegisterAsync(officer, 62);
@@ -161,7 +161,7 @@ public sealed partial class PhoneLayoutTests(BrowserFixture fixture) : IClassFix
             await Assertions.Expect(tables.First).ToBeVisibleAsync();
             // Shown as blocks, a table keeps its semantics only by its roles, written on each part.
             var missing = await page.EvaluateAsync<string[]>("""
-                () => [...document.querySelectorAll('table.cards')].flatMap(t => [
+                () => [...document.querySelectorAll('table.cards, table.stack')].flatMap(t => [
                     [t, 'table'],
                     ...[...t.querySelectorAll('thead, tbody')].map(e => [e, 'rowgroup']),
                     ...[...t.querySelectorAll('tr')].map(e => [e, 'row']),
@@ -174,6 +174,14 @@ public sealed partial class PhoneLayoutTests(BrowserFixture fixture) : IClassFix
             Assert.True(await tables.First.GetByRole(AriaRole.Columnheader).CountAsync() > 1, $"{path}: no column headers");
             Assert.True(await tables.First.GetByRole(AriaRole.Cell).CountAsync() > 1, $"{path}: no cells");
             Assert.Equal("block", await tables.First.Locator("tr").Last.EvaluateAsync<string>("e => getComputedStyle(e).display"));
+            if (path == $"/cases/{joint}")
+            {
+                // The timeline alike: its entries stack, and it is still read as a table.
+                var timeline = page.Locator("table.stack");
+                Assert.Equal(4, await timeline.GetByRole(AriaRole.Columnheader).CountAsync());
+                Assert.True(await timeline.GetByRole(AriaRole.Cell).CountAsync() >= 4, "the timeline has no cells");
+                Assert.Equal("block", await timeline.Locator("tbody tr").Last.EvaluateAsync<string>("e => getComputedStyle(e).display"));
+            }
 
             var axe = await page.RunAxe(new AxeRunOptions { Iframes = false });
             var bad = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();

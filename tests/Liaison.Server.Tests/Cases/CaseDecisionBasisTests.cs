@@ -165,7 +165,8 @@ public sealed class CaseDecisionBasisTests(AppFixture fixture) : IClassFixture<A
 
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
-        Assert.Equal($"/cases/{number}?done=reassign", again.Headers.Location?.OriginalString);
+        Assert.Equal($"/cases/{number}", again.Headers.Location?.OriginalString);
+        Assert.Contains("已改派", await browser.GetStringAsync($"/cases/{number}")); // the second answer's banner
         Assert.Equal(1, Count(await GetCaseAsync(api, number), "reassigned"));
         Assert.Single(await MailsAsync(_app, Handler("zjj"), number));
     }

@@ -38,7 +38,7 @@ public sealed class CaseNotesTests(AppFixture fixture) : IClassFixture<AppFixtur
         Assert.DoesNotContain("王经理，材料周五补齐", liaisonPage);
         var browser = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
         var casePage = await browser.GetStringAsync($"/cases/{number}");
-        Assert.Contains("<td>园区备注</td>", casePage);
+        Assert.Contains("<td role=\"cell\">园区备注</td>", casePage);
         Assert.Contains("已电话联系企业王经理，材料周五补齐", casePage);
     }
 
@@ -80,8 +80,8 @@ public sealed class CaseNotesTests(AppFixture fixture) : IClassFixture<AppFixtur
         }));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal($"/cases/{number}?done=note", response.Headers.Location?.OriginalString);
-        Assert.Contains("备注已添加", await browser.GetStringAsync($"/cases/{number}?done=note"));
+        Assert.Equal($"/cases/{number}", response.Headers.Location?.OriginalString);
+        Assert.Contains("备注已添加", await browser.GetStringAsync($"/cases/{number}"));
         Assert.Single(Notes(await GetCaseAsync(officer, number)));
 
         // An empty note is asked for by the form's own word for it (备注), not the decision forms' 说明.

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Enterprises;
+using Liaison.Server.Pages;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
@@ -147,7 +148,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var location = response.Headers.Location!.OriginalString;
-        var number = Regex.Match(location, @"^/cases/(AYKF-2026-\d{6})\?done=opened$").Groups[1].Value;
+        var number = Regex.Match(location, @"^/cases/(AYKF-2026-\d{6})$").Groups[1].Value;
         Assert.NotEmpty(number);
         var stored = await _app.WithDbAsync(db => db.Cases.SingleAsync());
         Assert.Equal(number, stored.Number);
@@ -217,8 +218,8 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         var enterpriseId = (await GetCaseAsync(_api, number)).GetProperty("enterprise").GetProperty("id").GetInt64();
         Assert.Matches($"<a href=\"/enterprises/{enterpriseId}\" data-enterprise-link>安岳示例柠檬科技有限公司</a>", page);
         var timeline = TimelineOf(page);
-        Assert.Contains("<td>受理</td>", timeline); // timeline, kind in words, in Chinese
-        Assert.Contains("<td>测试专员</td>", timeline); // the officer who opened it, by name
+        Assert.Contains("<td role=\"cell\">受理</td>", timeline); // timeline, kind in words, in Chinese
+        Assert.Contains("<td role=\"cell\">测试专员</td>", timeline); // the officer who opened it, by name
         Assert.Contains("派单（经办人） → 发展和改革局联络人（示例）", timeline); // the mail's kind and recipient in words
         Assert.DoesNotContain("@", timeline); // no email address where a name is known
         Assert.DoesNotContain("dispatch-leader-copy", timeline);
@@ -228,7 +229,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         var response = await PostFormAsync(browser, page, number, "reassign", new() { ["departmentCode"] = "gdgs", ["note"] = "应由供电公司办理" });
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal($"/cases/{number}?done=reassign", response.Headers.Location?.OriginalString);
+        Assert.Equal($"/cases/{number}", response.Headers.Location?.OriginalString);
         var after = await GetCaseAsync(_api, number);
         Assert.Equal("gdgs", after.GetProperty("department").GetString());
         Assert.Equal("gdgs.handler@anyue.example", after.GetProperty("handler").GetProperty("email").GetString());
@@ -269,7 +270,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Equal(["reassign", "cancel"], ActionsOn(page));
         // The return's row says the status it left the case in; no row of its own repeats it.
         var timeline = TimelineOf(page);
-        Assert.Matches("<td>退回</td>\\s*<td>\\s*<span>原因：不属于本部门职责；状态：[^<]+</span>", timeline);
+        Assert.Matches("<td role=\"cell\">退回</td>\\s*<td role=\"cell\">\\s*<span>原因：不属于本部门职责；状态：[^<]+</span>", timeline);
         Assert.DoesNotContain("状态变更", timeline);
         var form = FormOf(page, "reassign");
         Assert.Contains("不属于本部门职责", form);
@@ -280,14 +281,16 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         var again = await PostFormAsync(browser, page, number, "reassign", new(fields));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal(response.Headers.Location, again.Headers.Location); // sent again: the same banner, an insist's
+        Assert.Equal(response.Headers.Location, again.Headers.Location);
         var after = await GetCaseAsync(_api, number);
         Assert.Equal("dispatched", after.GetProperty("status").GetString());
         Assert.Equal("fgj", after.GetProperty("department").GetString());
         Assert.Contains("insisted", after.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
         // The banner says it was an insist, not a reassignment.
-        Assert.Equal($"/cases/{number}?done=insisted", response.Headers.Location?.OriginalString);
-        Assert.Contains("已坚持原派，事项回到原部门重新签收", await browser.GetStringAsync(response.Headers.Location!.OriginalString));
+        // Sent again, it answers with the same banner, an insist's (the page shows the later answer's).
+        Assert.Equal($"/cases/{number}", response.Headers.Location?.OriginalString);
+        var shown = await browser.GetStringAsync(response.Headers.Location!.OriginalString);
+        Assert.Contains("✓ 已坚持原派，事项回到原部门重新签收</div>", shown);
     }
 
     [Fact]
@@ -329,7 +332,9 @@ public sealed partial class CasePagesTests : IAsyncLifetime
             new() { ["approve"] = "true", ["note"] = "同意", ["requestId"] = requestId })));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
-        Assert.All(responses, r => Assert.Equal($"/cases/{number}?done=extension-approved", r.Headers.Location?.OriginalString));
+        Assert.All(responses, r => Assert.Equal($"/cases/{number}", r.Headers.Location?.OriginalString));
+        Assert.All(responses, r => Assert.Contains(r.Headers.GetValues("Set-Cookie"), cookie => cookie.StartsWith(Flash.CookieName + "=", StringComparison.Ordinal)));
+        Assert.Contains("已批准延期", await browser.GetStringAsync($"/cases/{number}"));
         var c = await GetCaseAsync(_api, number);
         Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "extension-approved");
         Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "deadline-changed");
@@ -381,7 +386,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         var response = await PostFormAsync(browser, page, number, "extension-decision", new() { ["approve"] = "true", ["note"] = "同意" });
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal($"/cases/{number}?done=extension-approved", response.Headers.Location?.OriginalString);
+        Assert.Equal($"/cases/{number}", response.Headers.Location?.OriginalString);
         var shown = await browser.GetStringAsync(response.Headers.Location!.OriginalString);
         Assert.Contains("已批准延期", shown);
         Assert.Contains("原办结期限</dt><dd>2026-03-09 18:00", shown);
@@ -395,7 +400,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         var (number, browser) = await OpenWithExtensionRequestAsync();
 
         // Each decision's form as the page has it (its one-time request id), sent twice: a reload, a retry, the back button.
-        async Task<string> TwiceAsync(string action, Dictionary<string, string> fields, string done)
+        async Task<string> TwiceAsync(string action, Dictionary<string, string> fields, string banner)
         {
             var page = await browser.GetStringAsync($"/cases/{number}");
             var form = FormOf(page, action);
@@ -406,19 +411,20 @@ public sealed partial class CasePagesTests : IAsyncLifetime
             var again = await PostFormAsync(browser, page, number, action, new(fields));
             Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
             Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
-            Assert.Equal($"/cases/{number}?done={done}", again.Headers.Location?.OriginalString);
+            Assert.Equal($"/cases/{number}", again.Headers.Location?.OriginalString);
+            Assert.Contains($"✓ {banner}</div>", await browser.GetStringAsync($"/cases/{number}")); // the second answer's banner
             return requestId;
         }
 
-        await TwiceAsync("extension-decision", new() { ["approve"] = "true", ["note"] = "同意" }, "extension-approved");
-        var urgeId = await TwiceAsync("urge", new() { ["note"] = "请抓紧" }, "urge");
+        await TwiceAsync("extension-decision", new() { ["approve"] = "true", ["note"] = "同意" }, "已批准延期");
+        var urgeId = await TwiceAsync("urge", new() { ["note"] = "请抓紧" }, "已催办，经办人将收到邮件");
         // An id is one decision's: sent with another decision that would go through, it is refused and changes nothing.
         var reused = await PostFormAsync(browser, await browser.GetStringAsync($"/cases/{number}"), number, "reassign",
             new() { ["departmentCode"] = "gdgs", ["note"] = "改派", ["requestId"] = urgeId });
         Assert.Equal(HttpStatusCode.Conflict, reused.StatusCode);
         Assert.Equal("fgj", (await GetCaseAsync(_api, number)).GetProperty("department").GetString());
-        await TwiceAsync("reassign", new() { ["departmentCode"] = "gdgs", ["note"] = "改由供电公司办理" }, "reassign");
-        await TwiceAsync("cancel", new() { ["note"] = "企业撤回诉求" }, "cancel");
+        await TwiceAsync("reassign", new() { ["departmentCode"] = "gdgs", ["note"] = "改由供电公司办理" }, "已改派");
+        await TwiceAsync("cancel", new() { ["note"] = "企业撤回诉求" }, "事项已撤销");
 
         var c = await GetCaseAsync(_api, number);
         Assert.Equal("cancelled", c.GetProperty("status").GetString());
@@ -429,6 +435,45 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         }
 
         Assert.Single(await MailsAsync(_app, "gdgs.handler@anyue.example", number), m => m.Subject!.Contains("派单"));
+    }
+
+    [Fact]
+    public async Task A_decision_is_said_done_once_on_the_case_page_and_a_crafted_address_or_cookie_says_nothing()
+    {
+        var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+        var browser = await SignInAsync();
+        const string Banner = "class=\"card ok\" role=\"status\"";
+        // The addresses the decisions used to redirect to say nothing now: each of the page's banners, and an action's.
+        foreach (var done in new[]
+                 {
+                     "opened", "officer", "note", "enterprise-link", "insisted", "extension-approved", "extension-denied", "rating-reopened",
+                     "rating-closed", "already-raised", "urge", "cancel", "confirm", "reassign", "drop",
+                 })
+        {
+            var crafted = await browser.GetAsync($"/cases/{number}?done={done}");
+            Assert.Equal(HttpStatusCode.OK, crafted.StatusCode);
+            Assert.DoesNotContain(Banner, await crafted.Content.ReadAsStringAsync());
+        }
+
+        // Nor does a flash cookie this server did not write.
+        using (var forged = new HttpRequestMessage(HttpMethod.Get, $"/cases/{number}"))
+        {
+            forged.Headers.Add("Cookie", Flash.CookieName + "=CfDJ8forged");
+            var answer = await browser.SendAsync(forged);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.DoesNotContain(Banner, await answer.Content.ReadAsStringAsync());
+        }
+
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        var urged = await PostFormAsync(browser, page, number, "urge", new() { ["note"] = "请抓紧" });
+
+        Assert.Equal(HttpStatusCode.Redirect, urged.StatusCode);
+        Assert.Equal($"/cases/{number}", urged.Headers.Location?.OriginalString);
+        var cookie = Assert.Single(urged.Headers.GetValues("Set-Cookie"), c => c.StartsWith(Flash.CookieName + "=", StringComparison.Ordinal));
+        Assert.Contains($"path=/cases/{number};", cookie);
+        Assert.Contains($"<div {Banner}>✓ 已催办，经办人将收到邮件</div>", await browser.GetStringAsync($"/cases/{number}"));
+        // Once: a reload says nothing.
+        Assert.DoesNotContain(Banner, await browser.GetStringAsync($"/cases/{number}"));
     }
 
     [Fact]

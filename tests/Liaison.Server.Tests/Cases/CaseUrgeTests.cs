@@ -145,12 +145,12 @@ public sealed class CaseUrgeTests(AppFixture fixture) : IClassFixture<AppFixture
             new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["note"] = "请本周内签收", ["copyLeader"] = "true" }));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal($"/cases/{number}?done=urge", response.Headers.Location?.OriginalString);
+        Assert.Equal($"/cases/{number}", response.Headers.Location?.OriginalString);
         Assert.Single(Urges(await GetCaseAsync(officer, number)));
         Assert.Single(await MailsAsync(_app, "czj.leader@anyue.example", "【催办】"));
-        var page = await browser.GetStringAsync($"/cases/{number}?done=urge");
-        Assert.Contains("已催办", page);
-        Assert.Contains("<td>园区催办</td>", page);
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        Assert.Contains("已催办，经办人将收到邮件", page);
+        Assert.Contains("<td role=\"cell\">园区催办</td>", page);
         Assert.Contains("已抄送分管领导", page);
     }
 }

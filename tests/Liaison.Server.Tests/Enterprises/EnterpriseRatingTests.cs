@@ -793,8 +793,10 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         var colleagues = await colleague.PostAsync($"/cases/{number}/rating/close", new FormUrlEncodedContent(otherNote));
 
         Assert.Equal(HttpStatusCode.Redirect, closed.StatusCode);
-        Assert.Equal($"/cases/{number}?done=rating-closed#rating", closed.Headers.Location?.OriginalString);
-        var after = await browser.GetStringAsync($"/cases/{number}?done=rating-closed");
+        // The case page, at its rating panel; the cookie that carries the banner is the page's.
+        Assert.Equal($"/cases/{number}#rating", closed.Headers.Location?.OriginalString);
+        Assert.Contains(closed.Headers.GetValues("Set-Cookie"), c => c.StartsWith("liaison.flash=", StringComparison.Ordinal) && c.Contains($"path=/cases/{number};"));
+        var after = await browser.GetStringAsync($"/cases/{number}");
         // The enterprise reads the zone's answer on its link.
         var answered = await _app.Anonymous().GetStringAsync(path);
         Assert.Contains("园区的答复：", answered);
@@ -808,13 +810,15 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         await _app.WithDbAsync(db => db.Set<CaseRating>().Where(r => db.Cases.Any(c => c.Id == r.CaseId && c.Number == number))
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.NoteForEnterprise, true)));
         Assert.Contains("已说明后结案", after);
+        Assert.DoesNotContain("已重办：开立了关联的重办事项", after); // the refused decision after it left no banner of its own
         Assert.Matches("已决定：<strong>[^<]+</strong> <span class=\"muted\">测试专员 ", after); // who decided, by name (it showed the email)
-        Assert.Matches("<td>企业</td>\\s*<td>企业评价", after); // the rating's actor in words (it showed "enterprise")
+        Assert.Matches("<td role=\"cell\">企业</td>\\s*<td role=\"cell\">企业评价", after); // the rating's actor in words (it showed "enterprise")
         // Sent again, the same decision is answered as done; the other one is refused on the case page.
         Assert.Equal(HttpStatusCode.Redirect, twice.StatusCode);
         Assert.Equal(closed.Headers.Location, twice.Headers.Location);
         Assert.Equal(HttpStatusCode.Conflict, otherWay.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, colleagues.StatusCode);
+        Assert.DoesNotContain(otherWay.Headers.TryGetValues("Set-Cookie", out var set) ? set : [], c => c.StartsWith("liaison.flash=", StringComparison.Ordinal));
         Assert.Contains("已决定：", await otherWay.Content.ReadAsStringAsync());
         // The enterprise is mailed the answer once, with a link of its own to the case.
         var answer = Assert.Single(await MailsAsync(_app, NoticeEmail, "【评价答复】"));

@@ -126,7 +126,8 @@ public sealed class VisitTests : IAsyncLifetime
         var button = FormFor(page, $"raise-{ProblemId(visit, 1)}") ?? throw new InvalidOperationException(page);
         var clicked = await browser.PostAsync($"/visits/{visitId}/problems/{ProblemId(visit, 1)}/case", new FormUrlEncodedContent(button));
         Assert.Equal(HttpStatusCode.Redirect, clicked.StatusCode);
-        Assert.Contains("?done=opened", clicked.Headers.Location!.OriginalString);
+        Assert.DoesNotContain("?", clicked.Headers.Location!.OriginalString);
+        Assert.Contains("事项已受理并派单", await browser.GetStringAsync(clicked.Headers.Location!.OriginalString));
         Assert.Contains("转为事项并派单至", page);
 
         var read = await _squad.GetFromJsonAsync<JsonElement>($"/api/visits/{visitId}");
@@ -298,8 +299,9 @@ public sealed class VisitTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
         var number = (await _squad.GetFromJsonAsync<JsonElement>($"/api/visits/{visit.GetProperty("id")}")).GetProperty("problems")[0].GetProperty("caseNumber").GetString();
-        Assert.Equal($"/cases/{number}?done=opened", sent.Headers.Location!.OriginalString);
-        Assert.Equal($"/cases/{number}?done=opened", replayed.Headers.Location!.OriginalString);
+        Assert.Equal($"/cases/{number}", sent.Headers.Location!.OriginalString);
+        Assert.Equal($"/cases/{number}", replayed.Headers.Location!.OriginalString);
+        Assert.Contains("事项已受理并派单", await browser.GetStringAsync($"/cases/{number}")); // the replay's answer, as the first's
         Assert.Equal(HttpStatusCode.Conflict, otherTab.StatusCode);
         var page = await otherTab.Content.ReadAsStringAsync();
         Assert.Contains($"此问题已转为事项 {number}（责任部门：发展和改革局），一个问题只立一件事项。如需改由其他部门办理，请在该事项页面改派。", page);
@@ -363,7 +365,8 @@ public sealed class VisitTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, resent.StatusCode);
-        Assert.Equal(sent.Headers.Location!.OriginalString.Split('?')[0] + "?done=already-raised", resent.Headers.Location!.OriginalString);
+        Assert.Equal(sent.Headers.Location!.OriginalString, resent.Headers.Location!.OriginalString);
+        Assert.Contains("此走访问题已转为本事项，无需再次受理", await browser.GetStringAsync(resent.Headers.Location!.OriginalString));
         var read = await _squad.GetFromJsonAsync<JsonElement>($"/api/visits/{visit.GetProperty("id")}");
         var number = read.GetProperty("problems")[0].GetProperty("caseNumber").GetString();
         Assert.Equal("/cases/" + number, sent.Headers.Location!.OriginalString.Split('?')[0]);
@@ -378,7 +381,7 @@ public sealed class VisitTests : IAsyncLifetime
         // The form asked for again (the back button, a colleague's link) goes to the case it became.
         var again = await browser.GetAsync($"/cases/new?visitProblemId={problemId}");
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
-        Assert.Equal($"/cases/{number}?done=already-raised", again.Headers.Location!.OriginalString);
+        Assert.Equal($"/cases/{number}", again.Headers.Location!.OriginalString);
         Assert.Contains("此走访问题已转为本事项，无需再次受理", await browser.GetStringAsync(again.Headers.Location!.OriginalString));
         // A problem that does not exist is a 404, not an empty form.
         var missing = await browser.GetAsync("/cases/new?visitProblemId=987654321");
@@ -582,5 +585,26 @@ public sealed class VisitTests : IAsyncLifetime
 
         Assert.Equal(0, await _app.WithDbAsync(db => db.Set<EnterpriseVisit>().CountAsync()));
         Assert.Equal(0, await _app.WithDbAsync(db => db.Set<VisitProblem>().CountAsync()));
+    }
+
+    [Fact]
+    public async Task A_visit_logged_on_the_page_is_said_saved_once_and_a_crafted_address_says_nothing()
+    {
+        var enterpriseId = await RegisterAsync(8, "安岳横幅测试有限公司");
+        var browser = await _app.SignInThroughFormAsync(Squad, OfficerPassword);
+        var form = await browser.GetStringAsync($"/enterprises/{enterpriseId}/visits");
+
+        var logged = await browser.PostAsync($"/enterprises/{enterpriseId}/visits", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(form), ["visitedOn"] = "2026-03-02", ["findings"] = "企业生产正常",
+        }));
+
+        Assert.Equal(HttpStatusCode.Redirect, logged.StatusCode);
+        var path = logged.Headers.Location!.OriginalString;
+        Assert.Matches("^/visits/[0-9]+$", path);
+        Assert.Contains("✓ 走访记录已保存</div>", await browser.GetStringAsync(path));
+        // Shown once: a reload, or the old address with ?done=, says nothing.
+        Assert.DoesNotContain("走访记录已保存", await browser.GetStringAsync(path));
+        Assert.DoesNotContain("走访记录已保存", await browser.GetStringAsync(path + "?done=logged"));
     }
 }
