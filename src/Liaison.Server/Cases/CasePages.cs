@@ -163,7 +163,7 @@ public static class CasePages
     private static async Task<IResult> Create(
         IFormCollection form, [FromQuery] string? addCoDepartment, HttpContext http, ClaimsPrincipal user, UserManager<LiaisonUser> users, CaseService cases,
         VisitService visits, EnterpriseService enterprises, DepartmentService departments, CalendarService calendars, CategoryService categories, TimeProvider clock,
-        CancellationToken ct)
+        CaseQueries queries, CancellationToken ct)
     {
         var unreadable = new Validation();
         var input = NewCaseInput.From(form, unreadable);
@@ -212,8 +212,10 @@ public static class CasePages
             errors.Add("request", InFormWords(error).Message);
         }
 
+        // The form sent again after a change (the back button): the case its first sending opened, to go and see.
+        var openedBefore = ReferenceEquals(opened.Error, CaseService.RequestIdReused) && requestId is { } id ? await queries.OpenedByAsync(id, ct) : null;
         var model = await NewCaseModelAsync(input, errors, enterprises, departments, calendars, categories, clock, ct);
-        return PageResults.Page<NewCasePage>(model with { RaisedAs = (opened.Error as RaisedForAnother)?.CaseNumber },
+        return PageResults.Page<NewCasePage>(model with { RaisedAs = (opened.Error as RaisedForAnother)?.CaseNumber ?? openedBefore },
             opened.Error is { } refused ? PageResults.StatusOf(refused) : StatusCodes.Status400BadRequest);
     }
 
@@ -593,7 +595,10 @@ public sealed record NewCaseModel(
     /// <summary>Suggestions for the credit code field: the register's entries, key enterprises first.</summary>
     public IReadOnlyList<EnterpriseSuggestion> Register { get; init; } = [];
 
-    /// <summary>The case the form's visit problem became meanwhile, for another department: linked above the form.</summary>
+    /// <summary>
+    /// The case linked above the form: the one the form's visit problem became meanwhile, for another department, or the
+    /// one this form opened when it was first sent (sent again after a change).
+    /// </summary>
     public string? RaisedAs { get; init; }
 }
 

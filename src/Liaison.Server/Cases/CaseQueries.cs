@@ -315,6 +315,11 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     /// finds them) since the case last changed: a fault an action ran into is rolled back with the action, so the person
     /// acting is given its number, and the officer following the case sees it here until the case moves on.
     /// </summary>
+    /// <summary>The number of the case a request id opened, or null when it opened none (unused, or used for something else).</summary>
+    public Task<string?> OpenedByAsync(Guid requestId, CancellationToken ct) =>
+        db.Set<CaseActionRequest>().Where(r => r.RequestId == requestId && r.Action == "open")
+            .Join(db.Cases, r => r.CaseId, c => c.Id, (r, c) => c.Number).FirstOrDefaultAsync(ct);
+
     public async Task<IReadOnlyList<CaseIncident>> IncidentsAsync(string number, CancellationToken ct)
     {
         var found = await db.Cases.AsNoTracking().Where(c => c.Number == number).Select(c => new { c.Id, c.UpdatedAt }).FirstOrDefaultAsync(ct);

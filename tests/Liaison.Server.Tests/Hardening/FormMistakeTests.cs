@@ -93,6 +93,27 @@ public sealed class FormMistakeTests(AppFixture fixture) : IClassFixture<AppFixt
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task The_new_case_form_sent_again_after_a_change_links_the_case_its_first_sending_opened_and_opens_nothing()
+    {
+        var (_, browser) = await OfficerAsync();
+        var id = Guid.NewGuid().ToString();
+        var first = await PostAsync(browser, "/cases/new", "/cases/new", NewCaseFields(("requestId", id)));
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        var number = first.Headers.Location!.OriginalString.Split('/').Last();
+        var cases = await CasesAsync();
+
+        // The back button, the title changed, the same form sent again.
+        var again = await PostAsync(browser, "/cases/new", "/cases/new", [.. NewCaseFields(("requestId", id)).Where(f => f.Key != "title"), new("title", "项目用电报装（改）")]);
+
+        var body = await BodyAsync(again, HttpStatusCode.Conflict);
+        Assert.Contains("这份表单已经提交过", body);
+        Assert.Contains($"<a href=\"/cases/{number}\" data-raised-as>查看事项 {number}</a>", body);
+        Assert.Contains("未受理。", body);
+        Assert.DoesNotContain("请更正标出的内容", body); // nothing on the form is marked
+        Assert.Equal(cases, await CasesAsync());
+    }
+
     private static List<KeyValuePair<string, string>> NewCaseFields(params (string Key, string Value)[] more) =>
     [
         new("title", "项目用电报装"), new("description", "企业新厂房需要 10kV 专线接入。"), new("category", "factor-guarantee"), new("priority", "normal"),
