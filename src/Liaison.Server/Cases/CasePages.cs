@@ -435,7 +435,11 @@ public static class CasePages
         var names = all.ToDictionary(d => d.Code, d => d.Name);
         return PageResults.Page<CaseViewPage>(
             new CasePageModel(c, rows, active, names, flash, error, await categories.FindAsync(c.Category, ct), await queries.OfficersAsync(ct),
-                await timeline.InsistPreviewAsync(c, ct), await queries.IncidentsAsync(number, ct)) { RatingForm = ratingForm }, status);
+                await timeline.InsistPreviewAsync(c, ct), await queries.IncidentsAsync(number, ct))
+            {
+                RatingForm = ratingForm,
+                NoticeEmail = await queries.HasNoticeEmailAsync(c.Enterprise.Id, ct),
+            }, status);
     }
 
     private static readonly Text BackToCases = new("返回事项列表", "Back to the cases");
@@ -611,4 +615,7 @@ public sealed record CasePageModel(
 {
     /// <summary>The rating decision form the page refused, as it was filled in.</summary>
     public EnterpriseView.RatingForm? RatingForm { get; init; }
+
+    /// <summary>The enterprise's register entry has a notice contact with an email: it is mailed its progress link.</summary>
+    public bool NoticeEmail { get; init; }
 }

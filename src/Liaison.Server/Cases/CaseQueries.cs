@@ -2,6 +2,7 @@ using System.Text.Json;
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
+using Liaison.Cases.Enterprises;
 using Liaison.Cases.Routing.Activities;
 using Liaison.Server.Calendar;
 using Liaison.Server.Common;
@@ -315,6 +316,15 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     /// finds them) since the case last changed: a fault an action ran into is rolled back with the action, so the person
     /// acting is given its number, and the officer following the case sees it here until the case moves on.
     /// </summary>
+    /// <summary>
+    /// Whether the register entry has a notice contact with an email: the enterprise gets its progress link then, and the
+    /// officer can send it again (<see cref="EnterpriseView.EnterpriseNotices.ResendAsync"/>).
+    /// </summary>
+    public Task<bool> HasNoticeEmailAsync(long? enterpriseId, CancellationToken ct) =>
+        enterpriseId is { } id
+            ? db.Set<RegisteredEnterprise>().Where(e => e.Id == id).SelectMany(e => e.Contacts).AnyAsync(x => x.ForNotices && x.Email != null && x.Email != "", ct)
+            : Task.FromResult(false);
+
     /// <summary>The number of the case a request id opened, or null when it opened none (unused, or used for something else).</summary>
     public Task<string?> OpenedByAsync(Guid requestId, CancellationToken ct) =>
         db.Set<CaseActionRequest>().Where(r => r.RequestId == requestId && r.Action == "open")

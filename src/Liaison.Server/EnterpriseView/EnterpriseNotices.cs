@@ -119,8 +119,8 @@ public sealed class EnterpriseNotices(
         if (c.EnterpriseId is not { } enterpriseId || await NoticeOfAsync(db, enterpriseId, ct) is not { Contact.Email.Length: > 0 } notice)
         {
             return (null, new Liaison.Server.Common.ServiceError.Conflict(new(
-                "该事项的企业没有接收通知的联系人邮箱，无法发送进度链接：请先在企业名录中填写",
-                "The case's enterprise has no notice contact with an email to send the link to: add one in the register first")));
+                "该事项的企业没有接收通知的联系人邮箱，无法发送进度链接：请先在企业名录中为该企业的一位联系人填写邮箱，并设为接收通知的联系人",
+                "The case's enterprise has no notice contact with an email to send the link to: in the register, give one of its contacts an email and make them the notice contact first")));
         }
 
         var now = clock.GetUtcNow();

@@ -220,7 +220,9 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
     public async Task The_resend_form_is_offered_only_while_a_link_can_be_sent()
     {
         var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 43));
-        Assert.Contains("data-resend-link", await _officer.GetStringAsync($"/cases/{number}"));
+        var open = await _officer.GetStringAsync($"/cases/{number}");
+        Assert.Contains("data-resend-link", open);
+        Assert.DoesNotContain("data-no-notice-email", open);
 
         // Closed: in the rating panel while the enterprise's rating is awaited, and no more once it rated.
         await ConfirmAsync(_app, _officer, number);
@@ -234,7 +236,15 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
     [Fact]
     public async Task Resending_the_link_without_a_notice_contact_is_refused_and_changes_nothing()
     {
-        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 42, withNoticeContact: false));
+        var enterprise = await RegisterAsync(_officer, 42, withNoticeContact: false);
+        var number = await OpenForAsync(_officer, enterprise);
+
+        // The page does not offer it, and says where the missing email goes.
+        var page = await _officer.GetStringAsync($"/cases/{number}");
+        Assert.DoesNotContain("data-resend-link", page);
+        Assert.Matches($"<p class=\"muted\" data-no-notice-email>\\s*企业名录中该企业没有接收通知的联系人邮箱.*?<a href=\"/enterprises/{enterprise}/edit\">在企业名录中填写</a>",
+            System.Text.RegularExpressions.Regex.Replace(page, "\\s+", " "));
+
         int Count(Liaison.Server.Data.LiaisonDbContext db) => db.CaseEvents.Count(e => db.Cases.Any(c => c.Id == e.CaseId && c.Number == number));
         var before = await _app.WithDbAsync(db => Task.FromResult(Count(db)));
 
