@@ -1360,7 +1360,7 @@ public sealed class CaseService(
             .Select(u => new OfficerRef(u.Id, u.Email ?? "", u.DisplayName)).FirstOrDefaultAsync(ct);
         var handoverNote = Handover.Give(db, c, from, to, actor, clock.GetUtcNow(), reason);
         // The new officer hears of it now, in the same commit (the case's officer is already the new one).
-        await mailer.SendAsync(db, c, CaseMailKind.OfficerHandover, [Audiences.Officer], new CaseMailer.Extras(Note: handoverNote), ct);
+        await mailer.SendAsync(db, c, CaseMailKind.OfficerHandover, [Audiences.Officer], new CaseMailer.Extras(CultureNote: handoverNote), ct);
         return await SaveAndCommitAsync(tx, c, ct);
     }
 
