@@ -49,6 +49,15 @@ public sealed record CaseMailModel
     public string? OfficerName { get; init; }
 
     /// <summary>
+    /// Whoever's action the mail tells of (the officer who urged or reopened), by display name; null when the system
+    /// acted. Not always <see cref="OfficerName"/>: another officer may act on a case.
+    /// </summary>
+    public string? ActorName { get; init; }
+
+    /// <summary>The recipient is the department's leader, mailed a copy for information (their link is read-only).</summary>
+    public bool RecipientIsCopy { get; init; }
+
+    /// <summary>
     /// The recipient's personal link, built by the host from <c>Liaison:PublicBaseUrl</c> (never from a request).
     /// Absolute http(s) only; null when the email carries no link.
     /// </summary>

@@ -73,7 +73,8 @@ internal static class CaseMailValues
                 ("Officer", model.OfficerName),
                 ("AcceptBy", FormatLocal(model.AcceptBy, timeZone, en)),
                 ("Due", FormatLocal(model.DueAt, timeZone, en)),
-                ("OriginalDue", FormatLocal(model.OriginalDueAt, timeZone, en)),
+                // Nil when it is the current one (a denied extension, a reopen): no "original" line repeating the date.
+                ("OriginalDue", model.OriginalDueAt == model.DueAt ? null : FormatLocal(model.OriginalDueAt, timeZone, en)),
                 ("Provisional", model.Provisional),
                 ("AcceptByProvisional", model.AcceptByProvisional),
                 ("OverdueDays", model.OverdueWorkingDays),
@@ -92,7 +93,7 @@ internal static class CaseMailValues
             {
                 ("Name", p.Name),
                 ("Email", Blank(p.Email)),
-                ("Role", p.Chief ? (en ? "Chief service officer" : "首席服务员") : (en ? "Case officer" : "跟进专员")),
+                ("Role", p.Chief ? (en ? "Chief service officer" : "首席服务员") : (en ? "Park officer" : "园区工作人员")),
                 ("Chief", p.Chief),
             }).ToArray()),
             ("Part", new (string, object?)[]
@@ -102,7 +103,9 @@ internal static class CaseMailValues
                 ("ResolvedOver", model.PartResolvedOver),
                 ("CaseCancelled", model.PartCaseCancelled),
             }),
-            ("Recipient", new (string, object?)[] { ("Name", model.RecipientName) }),
+            ("Recipient", new (string, object?)[] { ("Name", model.RecipientName), ("Copy", model.RecipientIsCopy) }),
+            // Who acted (urged, reopened): not always the case's officer.
+            ("Actor", new (string, object?)[] { ("Name", model.ActorName) }),
             // Joint case, zone escalation: the late departments (lead first); nil otherwise.
             ("Late", model.LateDepartments?.Select(d => new (string, object?)[]
             {
@@ -170,7 +173,7 @@ internal static class CaseMailValues
         ["Case.Officer"] = new("跟进本事项的园区工作人员", "The park officer following the case"),
         ["Case.AcceptBy"] = new("签收期限（按系统时区，已格式化）", "The acceptance deadline, formatted, in the zone's time zone"),
         ["Case.Due"] = new("办结期限（延期或重办后的最新期限）", "The resolve deadline (after any extension or reopening)"),
-        ["Case.OriginalDue"] = new("延期或重办之前的办结期限", "The resolve deadline before an extension or reopening"),
+        ["Case.OriginalDue"] = new("延期或重办之前的办结期限；与当前办结期限相同时为空", "The resolve deadline before an extension or reopening; empty when it is the current one"),
         ["Case.Provisional"] = new("期限为暂定时为真（当年节假日安排尚未公布）", "True when the deadlines are provisional (that year's holidays are not published yet)"),
         ["Case.AcceptByProvisional"] = new("签收期限为暂定时为真", "True when the acceptance deadline is provisional"),
         ["Case.OverdueDays"] = new("超过办结期限的工作日数", "Working days past the due date"),
@@ -185,7 +188,7 @@ internal static class CaseMailValues
             "The enterprise's mails: whom at the zone to ask (the officer following the case; for a key enterprise, also its chief service officer); empty otherwise")),
         ["Contacts.Name"] = MailTemplateVariables.InLoop(new("联系人姓名", "The contact's name")),
         ["Contacts.Email"] = MailTemplateVariables.InLoop(new("联系人邮箱", "The contact's email")),
-        ["Contacts.Role"] = MailTemplateVariables.InLoop(new("跟进专员或首席服务员（用邮件的语言）", "Case officer or chief service officer, in the mail's language")),
+        ["Contacts.Role"] = MailTemplateVariables.InLoop(new("园区工作人员或首席服务员（用邮件的语言）", "Park officer or chief service officer, in the mail's language")),
         ["Contacts.Chief"] = MailTemplateVariables.InLoop(new("首席服务员时为真", "True for the chief service officer")),
         ["Part"] = new("协办部门的协办任务（成员是以它开头的各变量）", "A co-handling department's part (its members are the variables starting with its name)"),
         ["Part.Department"] = new("协办意见已提交的邮件：提交协办意见的部门", "part-submitted: the co-handling department whose part came in"),
@@ -196,6 +199,10 @@ internal static class CaseMailValues
             "cancelled, to a co-handler: true when its part ended because the whole case was cancelled"),
         ["Recipient"] = new("收件人（成员是以它开头的各变量）", "The recipient (its members are the variables starting with its name)"),
         ["Recipient.Name"] = new("收件人姓名，用于邮件开头的称呼", "Whom the mail greets"),
+        ["Recipient.Copy"] = new("收件人是部门分管领导、收到的是抄送（链接只读）时为真", "True when the recipient is the department's leader, mailed a copy for information (a read-only link)"),
+        ["Actor"] = new("本次操作的人（成员是以它开头的各变量）", "Whoever acted (its members are the variables starting with its name)"),
+        ["Actor.Name"] = new("本次操作（催办、重办）的园区工作人员姓名，不一定是跟进本事项的人；系统操作时为空",
+            "The park officer who acted (urged, reopened), not always the one following the case; empty when the system acted"),
         ["Late"] = MailTemplateVariables.List(new("联办事项的督办升级邮件：现已超期的各部门，主办在前；其他邮件为空",
             "Joint case, the zone leadership's escalation: every department late now, the lead first; empty otherwise")),
         ["Late.Department"] = MailTemplateVariables.InLoop(new("超期的部门", "The late department")),

@@ -113,16 +113,23 @@ public static class Handover
 
     /// <summary>
     /// Gives the (locked) case <paramref name="c"/> to <paramref name="to"/>, with a timeline entry naming both and the
-    /// reason; returns the entry's note ("张三 → 李四：reason"), which a mail to the new officer may repeat.
+    /// reason; returns that in both languages ("张三 → 李四：reason", "张三 → Amy Chen: reason"), which a mail to the new
+    /// officer may repeat in theirs.
     /// </summary>
-    public static string Give(LiaisonDbContext db, Case c, OfficerRef? from, OfficerRef to, string actor, DateTimeOffset now, string? reason)
+    public static Text Give(LiaisonDbContext db, Case c, OfficerRef? from, OfficerRef to, string actor, DateTimeOffset now, string? reason)
     {
-        var note = $"{from?.DisplayName ?? "?"} → {to.DisplayName}" + (reason is null ? "" : $"：{reason}");
+        var words = Words(from?.DisplayName ?? "?", to.DisplayName, reason);
         c.OfficerId = to.Id;
         c.UpdatedAt = now;
-        CaseTimeline.Add(db, c, now, CaseEventKinds.OfficerChanged, actor, note, new { from = from?.Email, to = to.Email });
-        return note;
+        // The note keeps the Chinese words (one string); the data lets the timeline say them in the reader's language.
+        CaseTimeline.Add(db, c, now, CaseEventKinds.OfficerChanged, actor, words.Zh, new { from = from?.Email, to = to.Email, reason });
+        return words;
     }
+
+    /// <summary>A handover in words: each language with its own punctuation (Chinese "：", English ": ").</summary>
+    public static Text Words(string from, string to, string? reason) => new(
+        $"{from} → {to}" + (string.IsNullOrEmpty(reason) ? "" : $"：{reason}"),
+        $"{from} → {to}" + (string.IsNullOrEmpty(reason) ? "" : $": {reason}"));
 
     /// <summary>
     /// The cases that still need <paramref name="userId"/> as their officer: not closed or cancelled, or closed with

@@ -42,11 +42,14 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
         var c = await db.Cases.GetAsync(routing.Case.Id, ct);
         var now = clock.GetUtcNow();
         var actor = context.RunContext.Get<string>(ActorKey) ?? "workflow";
+        // The reason is this action's own, never the case's last return reason: a reopen after an insisted return would
+        // otherwise show the department's old reason as the zone's. (A dispatch after a return reads the return's, below.)
         var extras = new CaseMailer.Extras(
             context.RunContext.Get<string>(NoteKey),
-            context.RunContext.Get<string>(ReasonKey) ?? c.ReturnReasonCode,
+            context.RunContext.Get<string>(ReasonKey),
             context.RunContext.Get<int?>(ExtensionDaysKey) ?? c.PendingExtensionDays,
-            context.RunContext.Get<bool?>(ApprovedKey));
+            context.RunContext.Get<bool?>(ApprovedKey),
+            Actor: context.RunContext.Get<string>(ActorKey));
         if (routing.Case.PartId is { } partId)
         {
             var part = await db.Set<CasePart>().GetAsync(partId, ct);
@@ -108,6 +111,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 break;
 
             case CaseDeadlineChanged dc:
+                var previousDueAt = c.DueAt;
                 c.DueAt = dc.DueAt.Due;
                 if (dc.Reason == "reopen")
                 {
@@ -123,7 +127,9 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 c.UpdatedAt = now;
                 CaseTimeline.Add(db, c, now, CaseEventKinds.DeadlineChanged, actor,
                     dc.Reason == "extension" ? "延期已批准，新的办结期限 / Extension approved, new resolve deadline" : "重办，新的办结期限 / Reopened, new resolve deadline",
-                    new { reason = dc.Reason, dueAt = dc.DueAt, originalDueAt = c.OriginalDueAt });
+                    // The entry stays when the date did not move (a reopen's scores its re-handling, LeagueTable), and says
+                    // the date before, so the enterprise's page shows no change that is none.
+                    new { reason = dc.Reason, dueAt = dc.DueAt, originalDueAt = c.OriginalDueAt, previousDueAt });
                 break;
         }
     }

@@ -45,9 +45,11 @@ public sealed class CaseMailer(
     /// <param name="InsistClock">That dispatch's resolve clock ran on from the returned round (null: a fresh one).</param>
     /// <param name="ReturnedBy">A dispatch after a return and reassignment (改派): the code of the department that returned it.</param>
     /// <param name="ReturnNote">That department's return note (退回说明).</param>
+    /// <param name="CultureNote">A note the system words (a handover's "张三 → 李四：…"): each recipient reads it in their language, in place of <paramref name="Note"/>.</param>
+    /// <param name="Actor">Whose action the mail tells of (an officer's account email or id, as the timeline names them); null: the system's.</param>
     public sealed record Extras(string? Note = null, string? ReasonCode = null, int? ExtensionDays = null, bool? ExtensionApproved = null, int? OverdueWorkingDays = null,
         CasePart? AboutPart = null, bool Insisted = false, InsistDeadline? InsistClock = null, bool PartResolvedOver = false,
-        bool PartCaseCancelled = false, string? ReturnedBy = null, string? ReturnNote = null);
+        bool PartCaseCancelled = false, string? ReturnedBy = null, string? ReturnNote = null, string? Actor = null, Text? CultureNote = null);
 
     /// <param name="part">
     /// A co-handler's part of a joint case: its handler and leader get the mail, with links to the part, its deadlines,
@@ -82,7 +84,8 @@ public sealed class CaseMailer(
                 // A liaison's (or the zone's) reply goes to the officer who follows the case, not to the system's address.
                 (string Name, string Address)? replyTo = audience != Audiences.Officer && officer.Email is { } officerEmail
                     && !EmailAddress.Same(officerEmail, email) ? (officer.Name ?? officerEmail, officerEmail) : null;
-                Queue(db, c, holder, kind, name, email, culture, link, shared, part, replyTo);
+                var own = extras?.CultureNote is { } words ? shared with { Note = words.In(culture) } : shared;
+                Queue(db, c, holder, kind, name, email, culture, link, role == LinkRole.Leader ? own with { RecipientIsCopy = true } : own, part, replyTo);
             }
         }
 
@@ -176,6 +179,7 @@ public sealed class CaseMailer(
             PartCaseCancelled = extras?.PartCaseCancelled ?? false,
             RecipientName = "",
             OfficerName = officer,
+            ActorName = extras?.Actor is { } actor ? await ActorNameAsync(db, c, actor, ct) : null,
             AcceptBy = holder.AcceptBy,
             DueAt = holder.DueAt,
             OriginalDueAt = holder.OriginalDueAt,
@@ -272,6 +276,23 @@ public sealed class CaseMailer(
         }
 
         return officer;
+    }
+
+    /// <summary>
+    /// The display name of whoever acted, by the account email or id the timeline records; the case's officer without a
+    /// read. An actor who is no account (a name given by a test or an import) is named as given.
+    /// </summary>
+    private async Task<string> ActorNameAsync(LiaisonDbContext db, Case c, string actor, CancellationToken ct)
+    {
+        var officer = await OfficerAsync(db, c, ct);
+        if (actor == c.OfficerId || (officer.Email is { } email && EmailAddress.Same(email, actor)))
+        {
+            return officer.Name ?? actor;
+        }
+
+        var name = await db.Users.AsNoTracking().Where(u => u.Id == actor || u.Email == actor || u.UserName == actor)
+            .Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+        return string.IsNullOrEmpty(name) ? actor : name;
     }
 
     private async Task<string?> DepartmentNameAsync(LiaisonDbContext db, string code, CancellationToken ct)

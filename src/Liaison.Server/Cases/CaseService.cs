@@ -787,6 +787,11 @@ public sealed class CaseService(
                     return Fail(new ServiceError.Invalid(v));
                 }
 
+                if (!approve && DenialWithoutReason(v, note))
+                {
+                    return Fail(new ServiceError.Invalid(v));
+                }
+
                 var days = c.PendingExtensionDays;
                 CaseTimeline.Add(db, c, now, approve ? CaseEventKinds.ExtensionApproved : CaseEventKinds.ExtensionDenied, officer, note, new { days });
                 if (!approve)
@@ -839,6 +844,21 @@ public sealed class CaseService(
         }
 
         return priority;
+    }
+
+    /// <summary>
+    /// A denied extension request needs the officer's reason: the department's 【延期未同意】 mail would otherwise explain
+    /// nothing. True (the error added to <paramref name="v"/>) when none was given.
+    /// </summary>
+    private static bool DenialWithoutReason(Validation v, string? note)
+    {
+        if (!string.IsNullOrWhiteSpace(note))
+        {
+            return false;
+        }
+
+        v.Add("note", "不同意延期请说明理由", "give the reason for denying the extension");
+        return true;
     }
 
     /// <summary>A reassignment's department: none chosen is asked for; a code that is no active department is named.</summary>
@@ -957,6 +977,10 @@ public sealed class CaseService(
             if (input.Approve is null)
             {
                 v.Add("approve", "必填（true 或 false）", "is required (true or false)");
+            }
+            else if (input.Approve == false)
+            {
+                DenialWithoutReason(v, note);
             }
 
             if (!v.IsValid)
@@ -1336,7 +1360,7 @@ public sealed class CaseService(
             .Select(u => new OfficerRef(u.Id, u.Email ?? "", u.DisplayName)).FirstOrDefaultAsync(ct);
         var handoverNote = Handover.Give(db, c, from, to, actor, clock.GetUtcNow(), reason);
         // The new officer hears of it now, in the same commit (the case's officer is already the new one).
-        await mailer.SendAsync(db, c, CaseMailKind.OfficerHandover, [Audiences.Officer], new CaseMailer.Extras(Note: handoverNote), ct);
+        await mailer.SendAsync(db, c, CaseMailKind.OfficerHandover, [Audiences.Officer], new CaseMailer.Extras(CultureNote: handoverNote), ct);
         return await SaveAndCommitAsync(tx, c, ct);
     }
 
@@ -1408,7 +1432,7 @@ public sealed class CaseService(
     {
         CaseTimeline.Add(db, c, now, CaseEventKinds.Urged, officer, note, new { department = part?.DepartmentCode, copyLeader }, part);
         await mailer.SendAsync(db, c, CaseMailKind.OfficerUrge, copyLeader ? [Audiences.Handler, Audiences.Leader] : [Audiences.Handler],
-            new CaseMailer.Extras(string.IsNullOrEmpty(note) ? null : note), ct, part);
+            new CaseMailer.Extras(string.IsNullOrEmpty(note) ? null : note, Actor: officer), ct, part);
     }
 
     /// <summary>

@@ -432,6 +432,16 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
         // approved…" (its actor the officer who decided) and a liaison change's Chinese "经办人 … → …" (its actor the admin):
         // the detail already says it in the reader's language.
         var note = human && e.Kind is not (CaseEventKinds.Status or CaseEventKinds.DeadlineChanged or CaseEventKinds.LiaisonChanged) ? e.Note : null;
+        // A handover that keeps its reason in its data (Handover.Give) is said in the reader's language, with its punctuation;
+        // an older one shows its note as written.
+        if (e.Kind == CaseEventKinds.OfficerChanged && data is { } handover && handover.TryGetProperty("reason", out var handoverReason))
+        {
+            var (from, to) = (names.Person(Str(data, "from") ?? "?"), names.Person(Str(data, "to") ?? "?"));
+            var why = handoverReason.ValueKind == JsonValueKind.String ? handoverReason.GetString() : null;
+            detail = new Text(Auth.Handover.Words(from.Zh, to.Zh, why).Zh, Auth.Handover.Words(from.En, to.En, why).En);
+            note = null;
+        }
+
         return new TimelineRow(e.At, who, what, detail, note, e.Kind == CaseEventKinds.Email);
     }
 

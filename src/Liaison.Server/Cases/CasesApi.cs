@@ -259,12 +259,14 @@ public sealed record DropPartRequest(
     [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId,
     [property: Description(CasesApi.BasisDescription)] string? Basis = null);
 
+/// <summary>An extension decision: approve or deny, with a note (意见), required to deny (the department is told why).</summary>
 public sealed record ExtensionDecisionRequest(
     bool? Approve,
     string? Note,
     [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId = null,
     [property: Description(CasesApi.BasisDescription)] string? Basis = null);
 
+/// <summary>A co-handler's extension decision: approve or deny, with a note (意见), required to deny.</summary>
 public sealed record PartExtensionDecisionRequest(
     bool? Approve,
     string? Note,

@@ -113,9 +113,9 @@ public class CaseMailRendererTests
         var zh = Renderer.Render(kind, "zh-CN", model);
         var en = Renderer.Render(kind, "en", model);
 
-        Assert.Contains("园区联系人：跟进专员 李晓梅（li.xiaomei@anyue.example）；首席服务员 周首席（zhou.chief@anyue.example）", zh.TextBody);
+        Assert.Contains("园区联系人：园区工作人员 李晓梅（li.xiaomei@anyue.example）；首席服务员 周首席（zhou.chief@anyue.example）", zh.TextBody);
         Assert.Contains("<a href=\"mailto:zhou.chief@anyue.example\"", zh.HtmlBody);
-        Assert.Contains("Zone contact: Case officer 李晓梅 (li.xiaomei@anyue.example); Chief service officer 周首席 (zhou.chief@anyue.example)", en.TextBody);
+        Assert.Contains("Zone contact: Park officer 李晓梅 (li.xiaomei@anyue.example); Chief service officer 周首席 (zhou.chief@anyue.example)", en.TextBody);
         Assert.Contains("<a href=\"mailto:li.xiaomei@anyue.example\"", en.HtmlBody);
         // No contacts, no line: other mails never name them.
         Assert.DoesNotContain("园区联系人", Renderer.Render(kind, "zh-CN", Model()).TextBody);
@@ -415,6 +415,106 @@ public class CaseMailRendererTests
         Assert.StartsWith("【延期未同意】", denied.Subject);
         Assert.Contains("审核结果：不同意", denied.TextBody);
         Assert.Equal("[Extension denied] AYKF-2026-000123 项目用地报批", Renderer.Render(CaseMailKind.ExtensionDecided, "en", Model(m => m with { ExtensionApproved = false })).Subject);
+    }
+
+    [Theory]
+    [InlineData(CaseMailKind.ExtensionDecided, "zh-CN", "原办结期限")]
+    [InlineData(CaseMailKind.ExtensionDecided, "en", "Original due date")]
+    [InlineData(CaseMailKind.Reopened, "zh-CN", "原办结期限")]
+    [InlineData(CaseMailKind.Reopened, "en", "Original due date")]
+    public void An_original_deadline_is_shown_only_when_it_differs_from_the_current_one(string kind, string culture, string label)
+    {
+        // A denied extension (or a reopen, whose deadline is scored as its own) leaves the two the same: no line repeating the date.
+        var same = Renderer.Render(kind, culture, Model(m => m with { ExtensionApproved = false, OriginalDueAt = DueUtc }));
+        var moved = Renderer.Render(kind, culture, Model());
+
+        Assert.DoesNotContain(label, same.TextBody);
+        Assert.DoesNotContain(label, same.HtmlBody);
+        Assert.Contains(label, moved.TextBody);
+        Assert.Contains(label, moved.HtmlBody);
+    }
+
+    [Theory]
+    [InlineData("zh-CN", "园区工作人员张伟认为", "李晓梅", "原因")]
+    [InlineData("en", "The park officer 张伟 found", "李晓梅", "Reason")]
+    public void Reopened_names_the_officer_who_reopened_it_and_no_reason_it_was_not_given(string culture, string actorSays, string caseOfficer, string reasonLabel)
+    {
+        var mail = Renderer.Render(CaseMailKind.Reopened, culture, Model(m => m with
+        {
+            ActorName = "张伟", ReasonCode = null, ReasonLabel = null, Note = "Quota still too low.",
+        }));
+
+        foreach (var body in new[] { mail.TextBody, mail.HtmlBody })
+        {
+            Assert.Contains(actorSays, body);
+            Assert.DoesNotContain(caseOfficer, body);
+            Assert.DoesNotContain(reasonLabel, body);
+            Assert.Contains("Quota still too low.", body);
+        }
+    }
+
+    [Theory]
+    [InlineData("zh-CN", "园区工作人员 张伟 催办以下事项，请您抓紧办理", "打开事项办理", "现抄送您知悉，请督促经办人抓紧办理", "查看事项（只读）")]
+    [InlineData("en", "The park officer 张伟 urges action on the case below: please act on it promptly", "Open the case",
+        "This copy is for your information: please see that the handler acts on it", "View the case (read-only)")]
+    public void Urge_names_the_officer_who_urged_and_words_the_leaders_copy_as_a_copy_with_a_read_only_link(
+        string culture, string handlerSays, string handlerButton, string leaderSays, string leaderButton)
+    {
+        var handler = Renderer.Render(CaseMailKind.OfficerUrge, culture, Model(m => m with { ActorName = "张伟" }));
+        var leader = Renderer.Render(CaseMailKind.OfficerUrge, culture, Model(m => m with { ActorName = "张伟", RecipientIsCopy = true }));
+
+        foreach (var body in new[] { handler.TextBody, handler.HtmlBody })
+        {
+            Assert.Contains(handlerSays, body);
+            Assert.Contains(handlerButton, body);
+            Assert.DoesNotContain("李晓梅", body);
+        }
+
+        foreach (var body in new[] { leader.TextBody, leader.HtmlBody })
+        {
+            Assert.Contains(leaderSays, body);
+            Assert.Contains(leaderButton, body);
+            Assert.DoesNotContain(handlerButton, body);
+            Assert.DoesNotContain(handlerSays, body);
+        }
+    }
+
+    [Theory]
+    [InlineData(CaseMailKind.Dispatch)]
+    [InlineData(CaseMailKind.Reopened)]
+    [InlineData(CaseMailKind.OfficerUrge)]
+    [InlineData(CaseMailKind.ExtensionDecided)]
+    [InlineData(CaseMailKind.Overdue)]
+    [InlineData(CaseMailKind.Cancelled)]
+    [InlineData(CaseMailKind.ReassignedAway)]
+    public void A_liaisons_mail_says_replies_reach_the_park_officer(string kind)
+    {
+        // The host sets Reply-To to the officer on every mail but the officer's own (CaseMailer).
+        foreach (var (culture, says, wrong) in new[] { ("zh-CN", "回复本邮件将发给园区工作人员", "无法办理"), ("en", "Replies go to the park officer", "replies are not processed") })
+        {
+            var mail = Renderer.Render(kind, culture, Model());
+            Assert.Contains(says, mail.TextBody);
+            Assert.Contains(says, mail.HtmlBody);
+            Assert.DoesNotContain(wrong, mail.TextBody);
+            Assert.DoesNotContain(wrong, mail.HtmlBody);
+        }
+    }
+
+    [Theory]
+    [InlineData(CaseMailKind.Returned)]
+    [InlineData(CaseMailKind.ExtensionRequested)]
+    [InlineData(CaseMailKind.Resolved)]
+    [InlineData(CaseMailKind.RatedUnsatisfied)]
+    [InlineData(CaseMailKind.OfficerHandover)]
+    [InlineData(CaseMailKind.EscalationZone)]
+    public void A_mail_whose_link_is_the_sign_in_page_does_not_call_it_personal(string kind)
+    {
+        foreach (var (culture, personal) in new[] { ("zh-CN", "请勿转发"), ("en", "do not forward") })
+        {
+            var mail = Renderer.Render(kind, culture, Model());
+            Assert.DoesNotContain(personal, mail.TextBody);
+            Assert.DoesNotContain(personal, mail.HtmlBody);
+        }
     }
 
     [Fact]

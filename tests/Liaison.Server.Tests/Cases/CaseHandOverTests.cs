@@ -173,4 +173,27 @@ public sealed class CaseHandOverTests : IAsyncLifetime
         Assert.Contains($"<dd data-officer>李娜 <span class=\"muted\">{Colleague}</span></dd>", after);
         Assert.Contains("移交园区工作人员", after);
     }
+
+    [Fact]
+    public async Task A_handover_to_an_English_reader_is_said_with_English_punctuation_in_the_mail_and_on_the_page()
+    {
+        const string amy = "amy.chen@test.example";
+        var admin = await _app.AsAdminAsync();
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/users",
+            new { email = amy, displayName = "Amy Chen", password = "officer-password-3", role = "Officer", culture = "en" })).StatusCode);
+        await _app.AccountInUseAsync(amy);
+        var number = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
+
+        Assert.Equal(HttpStatusCode.OK, (await HandOverAsync(number, new { officer = amy, note = "Amy 接手" })).StatusCode);
+
+        var mail = Assert.Single(await MailsAsync(_app, amy, number));
+        Assert.Contains("测试专员 → Amy Chen: Amy 接手", mail.TextBody);
+        Assert.DoesNotContain("：", mail.TextBody);
+        var page = await (await _app.SignInThroughFormAsync(amy, "officer-password-3")).GetStringAsync($"/cases/{number}");
+        Assert.Contains("<html lang=\"en\">", page);
+        Assert.Contains("Amy Chen: Amy 接手", page);
+        Assert.DoesNotContain("Amy Chen：", page);
+        // The Chinese reader keeps the Chinese colon.
+        Assert.Contains("测试专员 → Amy Chen：Amy 接手", await (await _app.SignInThroughFormAsync(Officer, "officer-password-1")).GetStringAsync($"/cases/{number}"));
+    }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
+using static Liaison.Server.Tests.Enterprises.RatingTestKit;
 
 namespace Liaison.Server.Tests.Cases;
 
@@ -93,5 +94,108 @@ public sealed class CaseMailContentTests : IAsyncLifetime
         Assert.Contains("This case was first sent to 发展和改革局, which returned it (not within our department's remit)", mail.TextBody);
         Assert.Contains("发展和改革局's return note: 专线接入由供电公司负责", mail.TextBody);
         Assert.DoesNotContain("The zone's note", mail.TextBody);
+    }
+
+    /// <summary>Another officer than the case's, named in the mails their actions send.</summary>
+    private async Task<HttpClient> ColleagueAsync()
+    {
+        var colleague = await _app.AsOfficerAsync("colleague@test.example");
+        await _app.WithDbAsync(db => db.Users.Where(u => u.Email == "colleague@test.example").ExecuteUpdateAsync(u => u.SetProperty(x => x.DisplayName, "张伟")));
+        return colleague;
+    }
+
+    [Fact]
+    public async Task A_reopen_after_an_insisted_return_gives_its_own_note_and_no_old_return_reason_and_names_who_reopened()
+    {
+        var (number, link) = await OpenWithLinkAsync();
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "企业已撤回申请" });
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "fgj", note = "请继续办理" })).StatusCode);
+        var insisted = (await MailsAsync(_app, Handler, number)).Last(m => m.Subject!.Contains("派单"));
+        var again = PathOf(LinkIn(insisted));
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, again, "accept")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, again, "resolve", new() { ["note"] = "已办结" })).StatusCode);
+
+        var colleague = await ColleagueAsync();
+        var reopened = await colleague.PostAsJsonAsync($"/api/cases/{number}/reopen", new { note = "Quota still too low." });
+
+        Assert.Equal(HttpStatusCode.OK, reopened.StatusCode);
+        var mail = Assert.Single(await MailsAsync(_app, Handler, "【重办】"));
+        foreach (var body in new[] { mail.TextBody!, mail.HtmlBody! })
+        {
+            Assert.Contains("Quota still too low.", body);
+            Assert.DoesNotContain("不属于本部门职责", body);
+            Assert.DoesNotContain("原因", body);
+            Assert.Contains("园区工作人员张伟认为", body);
+            Assert.DoesNotContain("测试专员", body);
+        }
+    }
+
+    [Fact]
+    public async Task An_urge_names_the_officer_who_urged_and_the_leaders_copy_is_worded_as_a_copy_with_a_read_only_link()
+    {
+        var (number, _) = await OpenWithLinkAsync();
+        var colleague = await ColleagueAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await colleague.PostAsJsonAsync($"/api/cases/{number}/urge", new { note = "请尽快", copyLeader = true })).StatusCode);
+
+        var toHandler = Assert.Single(await MailsAsync(_app, Handler, "【催办】"));
+        Assert.Contains("园区工作人员 张伟 催办以下事项，请您抓紧办理", toHandler.TextBody);
+        Assert.Contains("打开事项办理", toHandler.TextBody);
+        var toLeader = Assert.Single(await MailsAsync(_app, "fgj.leader@anyue.example", "【催办】"));
+        Assert.Contains("园区工作人员 张伟 催办以下事项，现抄送您知悉，请督促经办人抓紧办理", toLeader.TextBody);
+        Assert.Contains("查看事项（只读）", toLeader.HtmlBody);
+        Assert.DoesNotContain("打开事项办理", toLeader.HtmlBody);
+        Assert.DoesNotContain("请您抓紧办理", toLeader.TextBody);
+        // Both reach the case's officer with a reply, as the footer says.
+        Assert.Equal(Officer, toLeader.ReplyTo.Mailboxes.Single().Address);
+        Assert.Contains("回复本邮件将发给园区工作人员", toLeader.TextBody);
+    }
+
+    [Fact]
+    public async Task A_denial_without_a_reason_is_refused_in_both_languages_and_changes_nothing()
+    {
+        var (number, link) = await OpenWithLinkAsync();
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "extension", new() { ["days"] = "5", ["note"] = "需要更多时间" });
+
+        var refused = await _officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = false, note = "  " });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("不同意延期请说明理由", problem);
+        Assert.Contains("give the reason for denying the extension", problem);
+        var c = await GetCaseAsync(_officer, number);
+        Assert.Equal(5, c.GetProperty("pendingExtension").GetProperty("days").GetInt32());
+        Assert.Empty(await MailsAsync(_app, Handler, "延期"));
+        // With a reason it goes, and the mail says the deadline once: it did not move.
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = false, note = "请按期办结" })).StatusCode);
+        var mail = Assert.Single(await MailsAsync(_app, Handler, "【延期未同意】"));
+        Assert.Contains("说明：请按期办结", mail.TextBody);
+        Assert.DoesNotContain("原办结期限", mail.TextBody);
+    }
+
+    [Fact]
+    public async Task The_enterprises_page_shows_a_deadline_change_only_when_the_date_moved()
+    {
+        var enterprise = await RegisterAsync(_officer, 51);
+        var same = await OpenForAsync(_officer, enterprise);
+        var moved = await OpenForAsync(_officer, enterprise, title: "新厂房用水报装");
+        await ResolveAsync(_app, same);
+        await ResolveAsync(_app, moved);
+        var dueBefore = (await GetCaseAsync(_officer, same)).GetProperty("dueAt").GetDateTimeOffset();
+
+        // Reopened at the instant it was opened: the reopen's deadline comes out the date it had.
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{same}/reopen", new { note = "企业反映未解决" })).StatusCode);
+        _app.Clock.Advance(TimeSpan.FromDays(3));
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{moved}/reopen", new { note = "企业反映未解决" })).StatusCode);
+
+        Assert.Equal(dueBefore, (await GetCaseAsync(_officer, same)).GetProperty("dueAt").GetDateTimeOffset());
+        var unchangedPage = await _app.Anonymous().GetStringAsync(Assert.Single(await EnterpriseLinksAsync(_app, same)).Path);
+        var movedPage = await _app.Anonymous().GetStringAsync(Assert.Single(await EnterpriseLinksAsync(_app, moved)).Path);
+        Assert.Contains("园区要求重新办理", unchangedPage);
+        Assert.DoesNotContain("办结期限调整", unchangedPage);
+        Assert.Contains("办结期限调整", movedPage);
     }
 }

@@ -395,6 +395,22 @@ public sealed partial class CasePagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Denying_an_extension_on_the_page_without_a_reason_is_refused_and_the_request_still_waits()
+    {
+        var (number, browser) = await OpenWithExtensionRequestAsync();
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        Assert.Contains("意见（不同意时必填）", FormOf(page, "extension-decision"));
+
+        var response = await PostFormAsync(browser, page, number, "extension-decision", new() { ["approve"] = "false", ["note"] = "" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var shown = await response.Content.ReadAsStringAsync();
+        Assert.Contains("不同意延期请说明理由", shown);
+        Assert.Contains("data-action=\"extension-decision\"", shown);
+        Assert.Equal(3, (await GetCaseAsync(_api, number)).GetProperty("pendingExtension").GetProperty("days").GetInt32());
+    }
+
+    [Fact]
     public async Task A_decision_form_sent_again_after_it_went_through_is_done_once_and_says_so()
     {
         var (number, browser) = await OpenWithExtensionRequestAsync();

@@ -143,7 +143,7 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.DoesNotContain("专员内部意见", page);
         Assert.DoesNotContain(Handler, page);
         // The one person it names is whom at the zone to ask: the officer who follows the case (园区联系人).
-        Assert.Matches("<dd data-zone-contacts>\\s*<div>跟进专员 测试专员（<a href=\"mailto:officer@test.example\">officer@test.example</a>）</div>\\s*</dd>", page);
+        Assert.Matches("<dd data-zone-contacts>\\s*<div>园区工作人员 测试专员（<a href=\"mailto:officer@test.example\">officer@test.example</a>）</div>\\s*</dd>", page);
         foreach (var secret in new[] { NoticePhone, NoticeEmail, OtherPhone, OtherEmail, "李会计" })
         {
             Assert.DoesNotContain(secret, page);
@@ -171,7 +171,7 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.Equal(2, mails.Count); // 已受理, 事项撤销
         foreach (var mail in mails)
         {
-            Assert.Contains($"园区联系人：跟进专员 测试专员（officer@test.example）；首席服务员 测试专员（{chief}）", mail.TextBody);
+            Assert.Contains($"园区联系人：园区工作人员 测试专员（officer@test.example）；首席服务员 测试专员（{chief}）", mail.TextBody);
             Assert.Contains($"<a href=\"mailto:{chief}\"", mail.HtmlBody);
         }
 
@@ -179,7 +179,7 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         var link = Assert.Single(mails.Select(m => EnterpriseLinkPattern().Match(m.TextBody!)), m => m.Success).Value;
         var page = await _app.Anonymous().GetStringAsync(PathOf(link));
         var contacts = System.Text.RegularExpressions.Regex.Match(page, "<dd data-zone-contacts>(.*?)</dd>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
-        Assert.Contains("跟进专员 测试专员（<a href=\"mailto:officer@test.example\">", contacts);
+        Assert.Contains("园区工作人员 测试专员（<a href=\"mailto:officer@test.example\">", contacts);
         Assert.Contains($"首席服务员 测试专员（<a href=\"mailto:{chief}\">", contacts);
     }
 
