@@ -25,12 +25,8 @@ public sealed record TimelineRow(DateTimeOffset At, Text Who, Text What, Text? D
 /// Turns a case's timeline into words for the pages: names instead of email addresses, labels instead of codes such as
 /// <c>dispatch-leader-copy</c>, and the stored details (departments, deadlines, levels) instead of machine notes.
 /// </summary>
-public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calendars, IOptions<LiaisonOptions> options, TimeProvider clock)
+public sealed class CaseTimelineView(CalendarService calendars, ActorNames actors, TimeProvider clock)
 {
-    private static readonly Text Workflow = new("流程", "Workflow");
-    private static readonly Text SystemActor = new("系统", "System");
-    private static readonly Text EnterpriseActor = new("企业", "The enterprise");
-
     /// <summary>
     /// For a case its department returned: the resolve deadline insisting now would give it, by the shipped workflow's
     /// rule (<see cref="SlaDeadlines.Insisted"/>), for the officer to see before deciding; null for any other case.
@@ -326,13 +322,7 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
     private TimelineRow Describe(TimelineEntryDto e, Names names)
     {
         var data = e.Data is { ValueKind: JsonValueKind.Object } d ? d : (JsonElement?)null;
-        var who = e.Actor switch
-        {
-            "workflow" => Workflow,
-            CaseTimeline.System => SystemActor,
-            EnterpriseView.RatingEvents.Enterprise => EnterpriseActor,
-            var actor => names.Person(actor),
-        };
+        var who = names.Person(e.Actor);
         var what = CaseEventKinds.Label(e.Kind);
         var human = e.Actor is not ("workflow" or CaseTimeline.System);
         Text? detail = null;
@@ -438,55 +428,17 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
     private string When(DateTimeOffset? at) =>
         at is { } t ? calendars.Minute(t) : "—";
 
-    /// <summary>Who the actors and recipients are: officers by account, liaisons by department, the zone leadership by configuration.</summary>
+    /// <summary>Who the actors and recipients are (<see cref="ActorNames"/>), and the departments by code.</summary>
     private async Task<Names> NamesAsync(IReadOnlyList<TimelineEntryDto> entries, IReadOnlyList<Department> departments, string caseNumber, CancellationToken ct)
     {
         var ids = entries.Select(e => e.Actor).Concat(entries.Select(e => e.Data is { ValueKind: JsonValueKind.Object } d ? Str(d, "to") : null))
             .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var people = new Dictionary<string, Text>(StringComparer.OrdinalIgnoreCase);
-        foreach (var z in options.Value.ZoneLeadershipOrSample())
-        {
-            people[z.Email] = new Text(z.Name, z.Name);
-        }
-
-        foreach (var d in departments)
-        {
-            people[d.Leader.Email] = new Text($"{d.Leader.Name}（{d.Name}分管领导）", $"{d.Leader.Name} ({d.Name}, leader)");
-            people[d.Handler.Email] = new Text($"{d.Handler.Name}（{d.Name}）", $"{d.Handler.Name} ({d.Name})");
-        }
-
-        var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) || ids.Contains(u.Email!))
-            .Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync(ct);
-        foreach (var u in users)
-        {
-            var name = string.IsNullOrEmpty(u.DisplayName) ? u.Email ?? u.Id : u.DisplayName;
-            people[u.Id] = new Text(name, name);
-            if (u.Email is not null)
-            {
-                people[u.Email] = new Text(name, name);
-            }
-        }
-
-        // A liaison who has since left the department (a new handler or leader named): by the name their link was mailed to.
-        var former = ids.Where(id => id.Contains('@') && !people.ContainsKey(id)).ToList();
-        if (former.Count > 0)
-        {
-            var lowered = former.Select(e => e.ToLowerInvariant()).ToList();
-            var recipients = await db.Set<LiaisonLink>().AsNoTracking()
-                .Where(l => db.Cases.Any(c => c.Id == l.CaseId && c.Number == caseNumber) && lowered.Contains(l.RecipientEmail.ToLower()))
-                .Select(l => new { l.RecipientEmail, l.RecipientName }).Distinct().ToListAsync(ct);
-            foreach (var r in recipients.Where(r => r.RecipientName.Length > 0))
-            {
-                people.TryAdd(r.RecipientEmail, new Text(r.RecipientName, r.RecipientName));
-            }
-        }
-
-        return new Names(people, departments.ToDictionary(d => d.Code, d => d.Name));
+        return new Names(await actors.PeopleAsync(ids, departments, caseNumber, ct), departments.ToDictionary(d => d.Code, d => d.Name));
     }
 
     private sealed record Names(Dictionary<string, Text> People, Dictionary<string, string> Departments)
     {
-        public Text Person(string who) => People.TryGetValue(who, out var name) ? name : new Text(who, who);
+        public Text Person(string who) => ActorNames.Person(People, who);
 
         public Text Department(string? code) =>
             code is null ? new Text("—", "—") : Departments.TryGetValue(code, out var name) ? new Text(name, name) : new Text(code, code);

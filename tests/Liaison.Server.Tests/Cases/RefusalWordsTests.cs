@@ -72,12 +72,13 @@ public sealed class RefusalWordsTests(AppFixture fixture) : IClassFixture<AppFix
         await PostActionAsync(handler, link, "accept");
         await PostActionAsync(handler, link, "extension", new() { ["days"] = "3", ["note"] = "需等待上级审批" });
         var colleague = await _app.AsOfficerAsync("colleague@test.example");
+        await _app.NameAsync("colleague@test.example", "李四");
         Assert.Equal(HttpStatusCode.OK, (await colleague.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = false, note = "不同意" })).StatusCode);
 
         var detail = await DetailAsync(await officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true, note = "同意" }));
 
-        Assert.Contains($"没有待审批的延期申请：该申请已由 colleague@test.example 于 {Now} 不予批准", detail);
-        Assert.Contains($"colleague@test.example denied it at {Now}", detail);
+        Assert.Contains($"没有待审批的延期申请：该申请已由 李四 于 {Now} 不予批准", detail);
+        Assert.Contains($"李四 denied it at {Now}", detail);
     }
 
     [Fact]
@@ -108,13 +109,14 @@ public sealed class RefusalWordsTests(AppFixture fixture) : IClassFixture<AppFix
         var rate = (await RatingTestKit.EnterpriseLinksAsync(_app, number))[1].Path;
         Assert.Equal(HttpStatusCode.Redirect, (await RatingTestKit.RateAsync(_app.Anonymous(), rate, "unsatisfied", "仍未通电")).StatusCode);
         var colleague = await _app.AsOfficerAsync("colleague@test.example");
+        await _app.NameAsync("colleague@test.example", "李四");
         var reopened = await colleague.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "reopen", note = "请供电公司复测" });
         Assert.Equal(HttpStatusCode.OK, reopened.StatusCode);
         var followUp = (await reopened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("followUpCaseNumber").GetString();
 
         var detail = await DetailAsync(await officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "close", note = "已说明" }));
 
-        Assert.Contains($"colleague@test.example 已于 {Now} 对企业评价作出决定：重办（重办事项 {followUp}）", detail);
-        Assert.Contains($"The enterprise's rating was already decided by colleague@test.example at {Now}: reopened as follow-up case {followUp}", detail);
+        Assert.Contains($"李四 已于 {Now} 对企业评价作出决定：重办（重办事项 {followUp}）", detail);
+        Assert.Contains($"The enterprise's rating was already decided by 李四 at {Now}: reopened as follow-up case {followUp}", detail);
     }
 }
