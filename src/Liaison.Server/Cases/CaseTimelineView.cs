@@ -16,7 +16,10 @@ using Microsoft.Extensions.Options;
 namespace Liaison.Server.Cases;
 
 /// <summary>One timeline entry as a person reads it: who by name, what happened in words, and the note someone wrote.</summary>
-/// <param name="Detail">What the system adds in words (the department it went to, the new deadline, the mail's recipient).</param>
+/// <param name="Detail">
+/// What the system adds in words (the department it went to, the new deadline, the mail's recipient). In English it goes
+/// on after the event in lower case ("Reassigned (from A to B)"); where it stands alone, in a cell, the page capitalises it.
+/// </param>
 /// <param name="Note">What a person wrote, shown as written.</param>
 /// <param name="Quiet">Routine entries (emails) shown muted.</param>
 public sealed record TimelineRow(DateTimeOffset At, Text Who, Text What, Text? Detail, string? Note, bool Quiet);
@@ -210,7 +213,7 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
     {
         Detail = row.Detail is { } detail
             ? new Text($"{detail.Zh}；状态：{status.Zh}", $"{detail.En}; status: {status.En}")
-            : new Text($"状态：{status.Zh}", $"Status: {status.En}"),
+            : new Text($"状态：{status.Zh}", $"status: {status.En}"),
     };
 
     /// <summary>
@@ -348,7 +351,7 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
                 detail = new Text($"{co.Zh}（协办）：{part.Zh}", $"{co.En} (co-handler): {part.En}");
                 break;
             case CaseEventKinds.Status when CaseStatuses.TryParse(Str(data, "status"), out var status):
-                detail = CaseStatuses.Label(status).Capitalized();
+                detail = CaseStatuses.Label(status);
                 break;
             case CaseEventKinds.Escalated when Str(data, "level") is { } level:
                 detail = CaseEventKinds.EscalationLevel(level);
@@ -360,30 +363,30 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
                 // A co-handler's part is submitted, not resolved: its deadline is a submit deadline.
                 detail = Str(data, "reason") == "extension"
                     ? e.PartId is null
-                        ? new Text($"延期已批准，新的办结期限 {due}", $"Extension approved; new resolve deadline {dueEn}")
-                        : new Text($"延期已批准，新的提交期限 {due}", $"Extension approved; new submit deadline {dueEn}")
-                    : new Text($"重办，新的办结期限 {due}", $"Reopened; new resolve deadline {dueEn}");
+                        ? new Text($"延期已批准，新的办结期限 {due}", $"extension approved; new resolve deadline {dueEn}")
+                        : new Text($"延期已批准，新的提交期限 {due}", $"extension approved; new submit deadline {dueEn}")
+                    : new Text($"重办，新的办结期限 {due}", $"reopened; new resolve deadline {dueEn}");
                 break;
             case CaseEventKinds.DeadlineRecomputed:
                 var after = data is { } x && x.TryGetProperty("after", out var a) ? a : (JsonElement?)null;
                 var accept = When(Instant(after, "acceptBy"));
                 var resolve = When(Instant(after, "dueAt"));
                 detail = e.PartId is null
-                    ? new Text($"节假日安排已加载，签收期限 {accept}，办结期限 {resolve}", $"Holiday schedule loaded: accept by {accept}, resolve by {resolve}")
-                    : new Text($"节假日安排已加载，签收期限 {accept}，提交期限 {resolve}", $"Holiday schedule loaded: accept by {accept}, submit by {resolve}");
+                    ? new Text($"节假日安排已加载，签收期限 {accept}，办结期限 {resolve}", $"holiday schedule loaded: accept by {accept}, resolve by {resolve}")
+                    : new Text($"节假日安排已加载，签收期限 {accept}，提交期限 {resolve}", $"holiday schedule loaded: accept by {accept}, submit by {resolve}");
                 break;
             case CaseEventKinds.Reassigned or CaseEventKinds.Insisted:
                 var from = names.Department(Str(data, "from"));
                 var to = names.Department(Str(data, "to"));
                 // A co-handling part moved is not the case moved: it says so.
                 detail = e.Kind == CaseEventKinds.Insisted
-                    ? new Text($"仍由 {to.Zh} 办理", $"Stays with {to.En}")
+                    ? new Text($"仍由 {to.Zh} 办理", $"stays with {to.En}")
                     : e.PartId is null
-                        ? new Text($"由 {from.Zh} 改派至 {to.Zh}", $"From {from.En} to {to.En}")
-                        : new Text($"协办由 {from.Zh} 改派至 {to.Zh}", $"Co-handling part from {from.En} to {to.En}");
+                        ? new Text($"由 {from.Zh} 改派至 {to.Zh}", $"from {from.En} to {to.En}")
+                        : new Text($"协办由 {from.Zh} 改派至 {to.Zh}", $"co-handling part from {from.En} to {to.En}");
                 break;
             case CaseActions.Return when Str(data, "reasonCode") is { } code && CaseActions.ReturnReasons.TryGetValue(code, out var reason):
-                detail = new Text($"原因：{reason.Zh}", $"Reason: {reason.En}");
+                detail = new Text($"原因：{reason.Zh}", $"reason: {English.GoOn(reason.En)}");
                 break;
             case CaseActions.Extension or CaseEventKinds.ExtensionApproved or CaseEventKinds.ExtensionDenied when Int(data, "days") is { } days:
                 detail = new Text($"{days} 个工作日", English.Count(days, "working day", "working days"));
@@ -399,7 +402,7 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
                 detail = new Text("已抄送分管领导", "the leader copied");
                 break;
             case CaseEventKinds.EnterpriseRated when Ratings.TryParse(Str(data, "score"), out RatingScore score):
-                detail = Ratings.Label(score);
+                detail = new Text(Ratings.Label(score).Zh, English.GoOn(Ratings.Label(score).En));
                 break;
             case CaseEventKinds.LiaisonChanged when data is { } changed:
                 (string? From, string? To)? Change(string role) => changed.TryGetProperty(role, out var c) && c.ValueKind == JsonValueKind.Object

@@ -148,8 +148,20 @@ public sealed class Validation
             string.Join("；", lines.Select(l => l.Label is { } label
                 ? l.Message.Zh.Contains(label.Zh, StringComparison.Ordinal) ? l.Message.Zh : $"{label.Zh}：{l.Message.Zh}"
                 : $"{l.Field}: {l.Message.Zh}")),
-            string.Join("; ", lines.Select(l => SaysItsField(l.Message.En, l.Field, l.Label?.En) ? l.Message.En : $"{l.Label?.En ?? l.Field}: {l.Message.En}")));
+            string.Join("; ", lines.Select(l => SaysItsField(l.Message.En, l.Field, l.Label?.En) ? l.Message.En
+                : GoesOnFromItsField(l.Message.En) ? $"{l.Label?.En ?? l.Field} {l.Message.En}"
+                : $"{l.Label?.En ?? l.Field}: {l.Message.En}")));
     }
+
+    /// <summary>Openings of English messages that say what their field is or must be, so follow its name as a sentence.</summary>
+    private static readonly string[] Predicates = ["is ", "are ", "must ", "cannot ", "can ", "may ", "has ", "have ", "needs ", "need ", "should "];
+
+    /// <summary>
+    /// An English message that goes on from its field's name ("is required", "must be on one line") reads after it
+    /// without a colon: "Note is required", not "Note: is required". (Chinese reads "说明：必填" either way.)
+    /// </summary>
+    private static bool GoesOnFromItsField(string message) =>
+        Predicates.Any(p => message.StartsWith(p, StringComparison.Ordinal));
 
     /// <summary>An English message that already names its field ("days must be 1–60 working days") needs no label before it.</summary>
     private static bool SaysItsField(string message, string field, string? label) =>

@@ -83,7 +83,9 @@ public sealed class RatingService(
         var v = new Validation();
         if (!Ratings.TryParse(score, out RatingScore parsed))
         {
-            v.Add("score", "请选择：满意、基本满意或不满意", "choose satisfied, fairly-satisfied or unsatisfied");
+            // In the words the form offers, not the codes it posts.
+            var (good, fair, bad) = (Ratings.Label(RatingScore.Satisfied), Ratings.Label(RatingScore.FairlySatisfied), Ratings.Label(RatingScore.Unsatisfied));
+            v.Add("score", $"请选择：{good.Zh}、{fair.Zh}或{bad.Zh}", $"choose {good.En}, {fair.En} or {bad.En}");
         }
 
         var text = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
