@@ -28,7 +28,9 @@ public sealed class Validation
         ["from"] = new("开始日期", "From"),
         ["to"] = new("结束日期", "To"),
         ["officer"] = new("接手人", "New officer"),
-        ["approve"] = new("审批意见", "Decision"),
+        // The approve buttons' choice, not the note beside them (意见).
+        ["approve"] = new("是否批准", "Approve or deny"),
+        ["copyLeader"] = new("同时抄送分管领导", "Copy the department's leader"),
         ["decision"] = new("决定", "Decision"),
         ["requestId"] = new("请求编号", "Request id"),
     };

@@ -285,7 +285,8 @@ public sealed class RatingService(
                 }
                 else
                 {
-                    v.Add("decision", $"无法开立重办事项（{field}）：{m.Zh}", $"the follow-up case cannot be opened ({field}): {m.En}");
+                    var name = Validation.LabelOf(field) ?? new Text(field, field);
+                    v.Add("decision", $"无法开立重办事项（{name.Zh}）：{m.Zh}", $"the follow-up case cannot be opened ({name.En}): {m.En}");
                 }
             }
         }

@@ -119,4 +119,29 @@ public sealed class RefusalWordsTests(AppFixture fixture) : IClassFixture<AppFix
         Assert.Contains($"李四 已于 {Now} 对企业评价作出决定：重办（重办事项 {followUp}）", detail);
         Assert.Contains($"The enterprise's rating was already decided by 李四 at {Now}: reopened as follow-up case {followUp}", detail);
     }
+
+    [Fact]
+    public async Task A_tampered_checkbox_or_decision_on_the_case_page_is_named_by_its_label_not_its_field_key()
+    {
+        var (_, number, link) = await OpenAsync();
+        var browser = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        var urged = await browser.PostAsync($"/cases/{number}/urge", new FormUrlEncodedContent(
+            new Dictionary<string, string>(FormFor(await browser.GetStringAsync($"/cases/{number}"), "urge")!) { ["note"] = "请办理", ["copyLeader"] = "yes" }));
+        var handler = _app.Anonymous();
+        await PostActionAsync(handler, link, "accept");
+        await PostActionAsync(handler, link, "extension", new() { ["days"] = "3", ["note"] = "需等待上级审批" });
+        var page = await browser.GetStringAsync($"/cases/{number}");
+
+        var decided = await browser.PostAsync($"/cases/{number}/extension-decision",
+            new FormUrlEncodedContent(new Dictionary<string, string>(FormFor(page, "extension-decision")!) { ["note"] = "同意", ["approve"] = "maybe" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, urged.StatusCode);
+        var urgedPage = await urged.Content.ReadAsStringAsync();
+        Assert.Contains("同时抄送分管领导：勾选框只能发送 true", urgedPage);
+        Assert.DoesNotContain("copyLeader", urgedPage.Replace("name=\"copyLeader\"", ""));
+        Assert.Equal(HttpStatusCode.BadRequest, decided.StatusCode);
+        var decidedPage = await decided.Content.ReadAsStringAsync();
+        Assert.Contains("是否批准：必填（true 或 false）", decidedPage);
+        Assert.DoesNotContain("审批意见", decidedPage);
+    }
 }
