@@ -132,6 +132,11 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         }
 
         var department = string.IsNullOrWhiteSpace(departmentCode) ? null : departmentCode.Trim();
+        // An unknown code is a mistake (a typo, a stale bookmark), not a department with no cases: said, as an unknown officer is.
+        if (department is not null && !await db.Departments.AsNoTracking().AnyAsync(d => d.Code == department, ct))
+        {
+            v.Add("departmentCode", $"没有编码为 {department} 的部门", $"no department has the code '{department}'");
+        }
 
         var now = clock.GetUtcNow();
         if (overdue is { } o)
