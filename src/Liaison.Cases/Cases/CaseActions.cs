@@ -121,7 +121,7 @@ public static class CaseActions
         var state = CaseStatuses.Label(c.Status);
         return c.Status switch
         {
-            CaseStatus.Returned => new("事项已退回园区，等待园区工作人员改派或坚持原派。", "The case was returned to the zone; the officer will reassign it or send it back."),
+            CaseStatus.Returned => new("事项已退回园区，等待园区工作人员改派或坚持原派。", "The case was returned to the zone; the officer will reassign it or insist on the same department."),
             CaseStatus.Resolved => new("事项已办结，等待园区工作人员确认销号。", "The case was resolved; the officer will confirm and close it."),
             CaseStatus.Closed => new("事项已销号。", "The case is closed."),
             CaseStatus.Cancelled => new("事项已撤销。", "The case was cancelled."),

@@ -300,7 +300,7 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     {
         if (c.Status == CaseStatus.Returned)
         {
-            yield return new("部门退回，待改派或坚持原派", "Returned: reassign it or send it back");
+            yield return new("部门退回，待改派或坚持原派", "Returned: reassign it or insist on the same department");
         }
         else if (c.Status == CaseStatus.Resolved)
         {
