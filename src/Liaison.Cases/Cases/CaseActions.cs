@@ -121,7 +121,7 @@ public static class CaseActions
         var state = CaseStatuses.Label(c.Status);
         return c.Status switch
         {
-            CaseStatus.Returned => new("事项已退回园区，等待园区工作人员改派或坚持原派。", "The case was returned to the zone; the officer will reassign it or send it back."),
+            CaseStatus.Returned => new("事项已退回园区，等待园区工作人员改派或坚持原派。", "The case was returned to the zone; the officer will reassign it or insist on the same department."),
             CaseStatus.Resolved => new("事项已办结，等待园区工作人员确认销号。", "The case was resolved; the officer will confirm and close it."),
             CaseStatus.Closed => new("事项已销号。", "The case is closed."),
             CaseStatus.Cancelled => new("事项已撤销。", "The case was cancelled."),
@@ -234,13 +234,16 @@ public static class CaseActions
 
     public static readonly Text DenyExtension = new("不批准延期", "Deny the extension");
 
-    /// <summary>Reasons a handler may give for returning a case (退回原因).</summary>
+    /// <summary>
+    /// Reasons a handler may give for returning a case (退回原因), as labels (capitalised, said of the department, not by
+    /// it: officers and other departments read them too); mid-sentence, <see cref="English.GoOn"/> lowers the capital.
+    /// </summary>
     public static readonly IReadOnlyDictionary<string, Text> ReturnReasons = new Dictionary<string, Text>
     {
-        ["not-our-remit"] = new("不属于本部门职责", "not within our department's remit"),
-        ["needs-other-department"] = new("需其他部门牵头", "another department must lead"),
-        ["insufficient-information"] = new("材料或信息不全", "information or documents missing"),
-        ["enterprise-withdrew"] = new("企业已撤回诉求", "the enterprise withdrew the request"),
-        ["other"] = new("其他", "other"),
+        ["not-our-remit"] = new("不属于本部门职责", "Not within the department's remit"),
+        ["needs-other-department"] = new("需其他部门牵头", "Another department must lead"),
+        ["insufficient-information"] = new("材料或信息不全", "Information or documents missing"),
+        ["enterprise-withdrew"] = new("企业已撤回诉求", "The enterprise withdrew the request"),
+        ["other"] = new("其他", "Other"),
     };
 }

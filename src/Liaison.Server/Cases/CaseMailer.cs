@@ -309,8 +309,9 @@ public sealed class CaseMailer(
         {
             RecipientName = name,
             LinkUrl = link,
+            // The dispatch after a return says it mid-sentence ("…, which returned it (not within …)"); the others as a label.
             ReasonLabel = shared.ReasonCode is { } code && CaseActions.ReturnReasons.TryGetValue(code, out var label)
-                ? label.In(culture) : null,
+                ? kind == CaseMailKind.Dispatch && Cultures.IsEnglish(culture) ? English.GoOn(label.En) : label.In(culture) : null,
         };
         var mail = renderer.Render(kind, culture, model);
         // Every mail of the case, a co-handler's too, threads under the case's first one (a co-handler's mails share

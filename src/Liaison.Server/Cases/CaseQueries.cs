@@ -133,6 +133,11 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         }
 
         var department = string.IsNullOrWhiteSpace(departmentCode) ? null : departmentCode.Trim();
+        // An unknown code is a mistake (a typo, a stale bookmark), not a department with no cases: said, as an unknown officer is.
+        if (department is not null && !await db.Departments.AsNoTracking().AnyAsync(d => d.Code == department, ct))
+        {
+            v.Add("departmentCode", $"没有编码为 {department} 的部门", $"no department has the code '{department}'");
+        }
 
         var now = clock.GetUtcNow();
         if (overdue is { } o)
@@ -296,7 +301,7 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     {
         if (c.Status == CaseStatus.Returned)
         {
-            yield return new("部门退回，待改派或坚持原派", "Returned: reassign it or send it back");
+            yield return new("部门退回，待改派或坚持原派", "Returned: reassign it or insist on the same department");
         }
         else if (c.Status == CaseStatus.Resolved)
         {

@@ -38,6 +38,7 @@ public sealed class CaseService(
     CaseNumbers numbers,
     CalendarService calendars,
     CategoryService categories,
+    ActorNames actors,
     IOptions<LiaisonOptions> options,
     TimeProvider clock,
     ILogger<CaseService> log)
@@ -1064,9 +1065,14 @@ public sealed class CaseService(
         var pending = (part is null ? c.PendingExtensionDays : part.PendingExtensionDays) is not null
             ? new Text("，有延期申请待审批", ", with an extension request waiting")
             : new Text("", "");
-        var latest = last is null ? new Text("", "")
-            : new Text($"；最近一次：{Local(last.At)} {last.Actor} {CaseEventKinds.Label(last.Kind).Zh}",
-                $"; last: {CaseEventKinds.Label(last.Kind).En} by {last.Actor} at {Local(last.At)}");
+        var latest = new Text("", "");
+        if (last is not null)
+        {
+            var by = await actors.NameAsync(last.Actor, c.Number, ct);
+            latest = new Text($"；最近一次：{Local(last.At)} {by.Zh} {CaseEventKinds.Label(last.Kind).Zh}",
+                $"; last: {CaseEventKinds.Label(last.Kind).En} by {by.En} at {Local(last.At)}");
+        }
+
         if (part is null)
         {
             return new ServiceError.Conflict(new(
@@ -1112,7 +1118,8 @@ public sealed class CaseService(
         else
         {
             var approved = last.Kind == CaseEventKinds.ExtensionApproved;
-            what = new($"该申请已由 {last.Actor} 于 {at} {(approved ? "批准" : "不予批准")}", $"{last.Actor} {(approved ? "approved" : "denied")} it at {at}");
+            var by = await actors.NameAsync(last.Actor, c.Number, ct);
+            what = new($"该申请已由 {by.Zh} 于 {at} {(approved ? "批准" : "不予批准")}", $"{by.En} {(approved ? "approved" : "denied")} it at {at}");
         }
 
         return new ServiceError.NotAllowed(new($"{none.Zh}：{what.Zh}", $"{none.En}: {what.En}"));
@@ -1472,9 +1479,10 @@ public sealed class CaseService(
 
         var department = part is null ? null : await DepartmentNameAsync(part.DepartmentCode, ct);
         var whom = part is null ? new Text("经办人", "The handler") : new Text($"{department}（协办）", $"{department} (co-handler)");
+        var by = await actors.NameAsync(last.Actor, c.Number, ct);
         return new ServiceError.Conflict(new(
-            $"{last.Actor} 已于 {Local(last.At)} 催办{whom.Zh}，{every.Zh}内只催办一次：{Local(shown)} 后可再次催办",
-            $"{whom.En} was urged by {last.Actor} at {Local(last.At)}; one urge per {every.En}: the next may be sent from {Local(shown)}"));
+            $"{by.Zh} 已于 {Local(last.At)} 催办{whom.Zh}，{every.Zh}内只催办一次：{Local(shown)} 后可再次催办",
+            $"{whom.En} was urged by {by.En} at {Local(last.At)}; one urge per {every.En}: the next may be sent from {Local(shown)}"));
     }
 
     /// <summary>

@@ -16,7 +16,10 @@ using Microsoft.Extensions.Options;
 namespace Liaison.Server.Cases;
 
 /// <summary>One timeline entry as a person reads it: who by name, what happened in words, and the note someone wrote.</summary>
-/// <param name="Detail">What the system adds in words (the department it went to, the new deadline, the mail's recipient).</param>
+/// <param name="Detail">
+/// What the system adds in words (the department it went to, the new deadline, the mail's recipient). In English it goes
+/// on after the event in lower case ("Reassigned (from A to B)"); where it stands alone, in a cell, the page capitalises it.
+/// </param>
 /// <param name="Note">What a person wrote, shown as written.</param>
 /// <param name="Quiet">Routine entries (emails) shown muted.</param>
 public sealed record TimelineRow(DateTimeOffset At, Text Who, Text What, Text? Detail, string? Note, bool Quiet);
@@ -25,12 +28,8 @@ public sealed record TimelineRow(DateTimeOffset At, Text Who, Text What, Text? D
 /// Turns a case's timeline into words for the pages: names instead of email addresses, labels instead of codes such as
 /// <c>dispatch-leader-copy</c>, and the stored details (departments, deadlines, levels) instead of machine notes.
 /// </summary>
-public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calendars, IOptions<LiaisonOptions> options, TimeProvider clock)
+public sealed class CaseTimelineView(CalendarService calendars, ActorNames actors, TimeProvider clock)
 {
-    private static readonly Text Workflow = new("流程", "Workflow");
-    private static readonly Text SystemActor = new("系统", "System");
-    private static readonly Text EnterpriseActor = new("企业", "The enterprise");
-
     /// <summary>
     /// For a case its department returned: the resolve deadline insisting now would give it, by the shipped workflow's
     /// rule (<see cref="SlaDeadlines.Insisted"/>), for the officer to see before deciding; null for any other case.
@@ -214,7 +213,7 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
     {
         Detail = row.Detail is { } detail
             ? new Text($"{detail.Zh}；状态：{status.Zh}", $"{detail.En}; status: {status.En}")
-            : new Text($"状态：{status.Zh}", $"Status: {status.En}"),
+            : new Text($"状态：{status.Zh}", $"status: {status.En}"),
     };
 
     /// <summary>
@@ -326,13 +325,7 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
     private TimelineRow Describe(TimelineEntryDto e, Names names)
     {
         var data = e.Data is { ValueKind: JsonValueKind.Object } d ? d : (JsonElement?)null;
-        var who = e.Actor switch
-        {
-            "workflow" => Workflow,
-            CaseTimeline.System => SystemActor,
-            EnterpriseView.RatingEvents.Enterprise => EnterpriseActor,
-            var actor => names.Person(actor),
-        };
+        var who = names.Person(e.Actor);
         var what = CaseEventKinds.Label(e.Kind);
         var human = e.Actor is not ("workflow" or CaseTimeline.System);
         Text? detail = null;
@@ -358,7 +351,7 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 detail = new Text($"{co.Zh}（协办）：{part.Zh}", $"{co.En} (co-handler): {part.En}");
                 break;
             case CaseEventKinds.Status when CaseStatuses.TryParse(Str(data, "status"), out var status):
-                detail = CaseStatuses.Label(status).Capitalized();
+                detail = CaseStatuses.Label(status);
                 break;
             case CaseEventKinds.Escalated when Str(data, "level") is { } level:
                 detail = CaseEventKinds.EscalationLevel(level);
@@ -370,30 +363,30 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 // A co-handler's part is submitted, not resolved: its deadline is a submit deadline.
                 detail = Str(data, "reason") == "extension"
                     ? e.PartId is null
-                        ? new Text($"延期已批准，新的办结期限 {due}", $"Extension approved; new resolve deadline {dueEn}")
-                        : new Text($"延期已批准，新的提交期限 {due}", $"Extension approved; new submit deadline {dueEn}")
-                    : new Text($"重办，新的办结期限 {due}", $"Reopened; new resolve deadline {dueEn}");
+                        ? new Text($"延期已批准，新的办结期限 {due}", $"extension approved; new resolve deadline {dueEn}")
+                        : new Text($"延期已批准，新的提交期限 {due}", $"extension approved; new submit deadline {dueEn}")
+                    : new Text($"重办，新的办结期限 {due}", $"reopened; new resolve deadline {dueEn}");
                 break;
             case CaseEventKinds.DeadlineRecomputed:
                 var after = data is { } x && x.TryGetProperty("after", out var a) ? a : (JsonElement?)null;
                 var accept = When(Instant(after, "acceptBy"));
                 var resolve = When(Instant(after, "dueAt"));
                 detail = e.PartId is null
-                    ? new Text($"节假日安排已加载，签收期限 {accept}，办结期限 {resolve}", $"Holiday schedule loaded: accept by {accept}, resolve by {resolve}")
-                    : new Text($"节假日安排已加载，签收期限 {accept}，提交期限 {resolve}", $"Holiday schedule loaded: accept by {accept}, submit by {resolve}");
+                    ? new Text($"节假日安排已加载，签收期限 {accept}，办结期限 {resolve}", $"holiday schedule loaded: accept by {accept}, resolve by {resolve}")
+                    : new Text($"节假日安排已加载，签收期限 {accept}，提交期限 {resolve}", $"holiday schedule loaded: accept by {accept}, submit by {resolve}");
                 break;
             case CaseEventKinds.Reassigned or CaseEventKinds.Insisted:
                 var from = names.Department(Str(data, "from"));
                 var to = names.Department(Str(data, "to"));
                 // A co-handling part moved is not the case moved: it says so.
                 detail = e.Kind == CaseEventKinds.Insisted
-                    ? new Text($"仍由 {to.Zh} 办理", $"Stays with {to.En}")
+                    ? new Text($"仍由 {to.Zh} 办理", $"stays with {to.En}")
                     : e.PartId is null
-                        ? new Text($"由 {from.Zh} 改派至 {to.Zh}", $"From {from.En} to {to.En}")
-                        : new Text($"协办由 {from.Zh} 改派至 {to.Zh}", $"Co-handling part from {from.En} to {to.En}");
+                        ? new Text($"由 {from.Zh} 改派至 {to.Zh}", $"from {from.En} to {to.En}")
+                        : new Text($"协办由 {from.Zh} 改派至 {to.Zh}", $"co-handling part from {from.En} to {to.En}");
                 break;
             case CaseActions.Return when Str(data, "reasonCode") is { } code && CaseActions.ReturnReasons.TryGetValue(code, out var reason):
-                detail = new Text($"原因：{reason.Zh}", $"Reason: {reason.En}");
+                detail = new Text($"原因：{reason.Zh}", $"reason: {English.GoOn(reason.En)}");
                 break;
             case CaseActions.Extension or CaseEventKinds.ExtensionApproved or CaseEventKinds.ExtensionDenied when Int(data, "days") is { } days:
                 detail = new Text($"{days} 个工作日", English.Count(days, "working day", "working days"));
@@ -409,7 +402,7 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
                 detail = new Text("已抄送分管领导", "the leader copied");
                 break;
             case CaseEventKinds.EnterpriseRated when Ratings.TryParse(Str(data, "score"), out RatingScore score):
-                detail = Ratings.Label(score);
+                detail = new Text(Ratings.Label(score).Zh, English.GoOn(Ratings.Label(score).En));
                 break;
             case CaseEventKinds.LiaisonChanged when data is { } changed:
                 (string? From, string? To)? Change(string role) => changed.TryGetProperty(role, out var c) && c.ValueKind == JsonValueKind.Object
@@ -448,55 +441,17 @@ public sealed class CaseTimelineView(LiaisonDbContext db, CalendarService calend
     private string When(DateTimeOffset? at) =>
         at is { } t ? calendars.Minute(t) : "—";
 
-    /// <summary>Who the actors and recipients are: officers by account, liaisons by department, the zone leadership by configuration.</summary>
+    /// <summary>Who the actors and recipients are (<see cref="ActorNames"/>), and the departments by code.</summary>
     private async Task<Names> NamesAsync(IReadOnlyList<TimelineEntryDto> entries, IReadOnlyList<Department> departments, string caseNumber, CancellationToken ct)
     {
         var ids = entries.Select(e => e.Actor).Concat(entries.Select(e => e.Data is { ValueKind: JsonValueKind.Object } d ? Str(d, "to") : null))
             .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var people = new Dictionary<string, Text>(StringComparer.OrdinalIgnoreCase);
-        foreach (var z in options.Value.ZoneLeadershipOrSample())
-        {
-            people[z.Email] = new Text(z.Name, z.Name);
-        }
-
-        foreach (var d in departments)
-        {
-            people[d.Leader.Email] = new Text($"{d.Leader.Name}（{d.Name}分管领导）", $"{d.Leader.Name} ({d.Name}, leader)");
-            people[d.Handler.Email] = new Text($"{d.Handler.Name}（{d.Name}）", $"{d.Handler.Name} ({d.Name})");
-        }
-
-        var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) || ids.Contains(u.Email!))
-            .Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync(ct);
-        foreach (var u in users)
-        {
-            var name = string.IsNullOrEmpty(u.DisplayName) ? u.Email ?? u.Id : u.DisplayName;
-            people[u.Id] = new Text(name, name);
-            if (u.Email is not null)
-            {
-                people[u.Email] = new Text(name, name);
-            }
-        }
-
-        // A liaison who has since left the department (a new handler or leader named): by the name their link was mailed to.
-        var former = ids.Where(id => id.Contains('@') && !people.ContainsKey(id)).ToList();
-        if (former.Count > 0)
-        {
-            var lowered = former.Select(e => e.ToLowerInvariant()).ToList();
-            var recipients = await db.Set<LiaisonLink>().AsNoTracking()
-                .Where(l => db.Cases.Any(c => c.Id == l.CaseId && c.Number == caseNumber) && lowered.Contains(l.RecipientEmail.ToLower()))
-                .Select(l => new { l.RecipientEmail, l.RecipientName }).Distinct().ToListAsync(ct);
-            foreach (var r in recipients.Where(r => r.RecipientName.Length > 0))
-            {
-                people.TryAdd(r.RecipientEmail, new Text(r.RecipientName, r.RecipientName));
-            }
-        }
-
-        return new Names(people, departments.ToDictionary(d => d.Code, d => d.Name));
+        return new Names(await actors.PeopleAsync(ids, departments, caseNumber, ct), departments.ToDictionary(d => d.Code, d => d.Name));
     }
 
     private sealed record Names(Dictionary<string, Text> People, Dictionary<string, string> Departments)
     {
-        public Text Person(string who) => People.TryGetValue(who, out var name) ? name : new Text(who, who);
+        public Text Person(string who) => ActorNames.Person(People, who);
 
         public Text Department(string? code) =>
             code is null ? new Text("—", "—") : Departments.TryGetValue(code, out var name) ? new Text(name, name) : new Text(code, code);

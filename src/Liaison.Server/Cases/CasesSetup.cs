@@ -22,6 +22,7 @@ public static class CasesSetup
         services.AddSingleton<CaseNumbers>();
         services.AddScoped<CaseQueries>();
         services.AddScoped<CaseTimelineView>();
+        services.AddScoped<ActorNames>();
         return services;
     }
 }

@@ -28,7 +28,9 @@ public sealed class Validation
         ["from"] = new("开始日期", "From"),
         ["to"] = new("结束日期", "To"),
         ["officer"] = new("接手人", "New officer"),
-        ["approve"] = new("审批意见", "Decision"),
+        // The approve buttons' choice, not the note beside them (意见).
+        ["approve"] = new("是否批准", "Approve or deny"),
+        ["copyLeader"] = new("同时抄送分管领导", "Copy the department's leader"),
         ["decision"] = new("决定", "Decision"),
         ["requestId"] = new("请求编号", "Request id"),
     };
@@ -148,8 +150,20 @@ public sealed class Validation
             string.Join("；", lines.Select(l => l.Label is { } label
                 ? l.Message.Zh.Contains(label.Zh, StringComparison.Ordinal) ? l.Message.Zh : $"{label.Zh}：{l.Message.Zh}"
                 : $"{l.Field}: {l.Message.Zh}")),
-            string.Join("; ", lines.Select(l => SaysItsField(l.Message.En, l.Field, l.Label?.En) ? l.Message.En : $"{l.Label?.En ?? l.Field}: {l.Message.En}")));
+            string.Join("; ", lines.Select(l => SaysItsField(l.Message.En, l.Field, l.Label?.En) ? l.Message.En
+                : GoesOnFromItsField(l.Message.En) ? $"{l.Label?.En ?? l.Field} {l.Message.En}"
+                : $"{l.Label?.En ?? l.Field}: {l.Message.En}")));
     }
+
+    /// <summary>Openings of English messages that say what their field is or must be, so follow its name as a sentence.</summary>
+    private static readonly string[] Predicates = ["is ", "are ", "must ", "cannot ", "can ", "may ", "has ", "have ", "needs ", "need ", "should "];
+
+    /// <summary>
+    /// An English message that goes on from its field's name ("is required", "must be on one line") reads after it
+    /// without a colon: "Note is required", not "Note: is required". (Chinese reads "说明：必填" either way.)
+    /// </summary>
+    private static bool GoesOnFromItsField(string message) =>
+        Predicates.Any(p => message.StartsWith(p, StringComparison.Ordinal));
 
     /// <summary>An English message that already names its field ("days must be 1–60 working days") needs no label before it.</summary>
     private static bool SaysItsField(string message, string field, string? label) =>

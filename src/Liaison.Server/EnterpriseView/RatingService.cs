@@ -20,8 +20,8 @@ namespace Liaison.Server.EnterpriseView;
 /// once, however many requests race.
 /// </summary>
 public sealed class RatingService(
-    LiaisonDbContext db, CaseService cases, EnterpriseNotices notices, CaseMailer mailer, Calendar.CalendarService calendars, TimeProvider clock,
-    IOptions<LiaisonOptions> options)
+    LiaisonDbContext db, CaseService cases, EnterpriseNotices notices, CaseMailer mailer, Calendar.CalendarService calendars, ActorNames actors,
+    TimeProvider clock, IOptions<LiaisonOptions> options)
 {
     /// <summary>
     /// Whether an enterprise link has ended, as a liaison's does when its round ends: the link grace period
@@ -83,7 +83,9 @@ public sealed class RatingService(
         var v = new Validation();
         if (!Ratings.TryParse(score, out RatingScore parsed))
         {
-            v.Add("score", "请选择：满意、基本满意或不满意", "choose satisfied, fairly-satisfied or unsatisfied");
+            // In the words the form offers, not the codes it posts.
+            var (good, fair, bad) = (Ratings.Label(RatingScore.Satisfied), Ratings.Label(RatingScore.FairlySatisfied), Ratings.Label(RatingScore.Unsatisfied));
+            v.Add("score", $"请选择：{good.Zh}、{fair.Zh}或{bad.Zh}", $"choose {good.En}, {fair.En} or {bad.En}");
         }
 
         var text = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
@@ -381,7 +383,8 @@ public sealed class RatingService(
         }
 
         var at = rating.DecidedAt is { } t ? calendars.Minute(t) : null;
-        var by = new Text(rating.DecidedBy ?? "园区工作人员", rating.DecidedBy ?? "an officer");
+        var number = await db.Cases.AsNoTracking().Where(c => c.Id == rating.CaseId).Select(c => c.Number).FirstAsync(ct);
+        var by = rating.DecidedBy is { } officer ? await actors.NameAsync(officer, number, ct) : new Text("园区工作人员", "an officer");
         var who = new Text($"{by.Zh} {(at is null ? "已" : $"已于 {at} ")}", $"by {by.En}{(at is null ? "" : $" at {at}")}");
         var followUp = rating.FollowUpCaseId is { } id ? await db.Cases.AsNoTracking().Where(c => c.Id == id).Select(c => c.Number).FirstOrDefaultAsync(ct) : null;
         var what = decision == RatingDecision.Reopened

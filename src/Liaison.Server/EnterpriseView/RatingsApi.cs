@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Liaison.Cases.Common;
 using Liaison.Cases.Enterprises;
 using Liaison.Server.Auth;
 using Liaison.Server.Cases;
@@ -84,8 +85,21 @@ public static class RatingsApi
         };
     }
 
-    private static async Task<IResult> ListPage(LiaisonDbContext db, CancellationToken ct) =>
-        PageResults.Page<AwaitingDecisionPage>(await AwaitingAsync(db, ct));
+    /// <param name="page">The list is one page; a page number is still read as the other lists read it, so a bad one is said.</param>
+    private static async Task<IResult> ListPage(LiaisonDbContext db, string? page, CancellationToken ct)
+    {
+        if (!string.IsNullOrWhiteSpace(page)
+            && !(int.TryParse(page, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= CaseQueries.MaxPage))
+        {
+            return PageResults.Message(
+                new MessageModel(new Text("页码无效", "Invalid page"),
+                    new Text($"页码须在 1 到 {CaseQueries.MaxPage} 之间：{page}", $"Page must be a whole number from 1 to {CaseQueries.MaxPage}, not '{page}'"),
+                    "/ratings", new Text("返回待决定列表", "Back to the ratings to decide")),
+                StatusCodes.Status400BadRequest);
+        }
+
+        return PageResults.Page<AwaitingDecisionPage>(await AwaitingAsync(db, ct));
+    }
 
     private static async Task<IResult> DecideFromPage(
         string number, string decision, [FromForm] string? note, [FromForm] string? departmentCode, HttpContext http, ClaimsPrincipal user, UserManager<LiaisonUser> users, RatingService ratings,

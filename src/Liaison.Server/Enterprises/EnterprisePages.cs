@@ -345,15 +345,26 @@ public sealed record EnterpriseForm(
             f["name"].ToString(), f["creditCode"].ToString().Trim(), f["industryChain"].ToString(), f["address"].ToString(),
             FormValues.Checkbox(f, "isKey", unreadable), f["chiefServiceOfficer"].ToString().Trim(),
             f["serviceSquad"].Select(s => s?.Trim() ?? "").Where(s => s.Length > 0).Distinct().ToList(),
-            f["visitEveryDays"].ToString().Trim(), contacts, notice) { Basis = f["basis"].ToString() };
+            f["visitEveryDays"].ToString().Trim(), contacts, notice) { Basis = f["basis"].ToString(), NoticeOnBlankRow = chosen >= 0 && notice is null };
     }
 
     /// <summary>The form's field name of a contact's part, which is also the service's error key.</summary>
     public static string Field(int row, string part) => $"contacts[{row}].{part}";
 
+    /// <summary>
+    /// The notice choice named a blank row (or one the form did not have): dropped with the row, it would save with no
+    /// notice contact, or another, unsaid. Refused on saving only: "add a contact" shows the form again as it was.
+    /// </summary>
+    public bool NoticeOnBlankRow { get; init; }
+
     /// <summary>The input for the service; what cannot be read (a cadence that is not a number) goes to <paramref name="v"/>.</summary>
     public EnterpriseInput Read(Validation v)
     {
+        if (NoticeOnBlankRow)
+        {
+            v.Add("contacts", "接收事项通知的联系人必须有邮箱：所选的一行是空的", "the contact for case notices needs an email: the row chosen is blank");
+        }
+
         int? every = null;
         if (VisitEveryDays.Length > 0)
         {

@@ -14,4 +14,7 @@ public abstract class PageComponent : ComponentBase
     protected string T(Text text) => Ui.T(text);
 
     protected string When(DateTimeOffset? at) => Ui.When(at);
+
+    /// <summary>A person with their email after their name, bracketed as the reader's language writes it: "李四（li@…）", "Amy Chen (amy@…)".</summary>
+    protected string NameAndEmail(string name, string email) => T($"{name}（{email}）", $"{name} ({email})");
 }

@@ -163,6 +163,18 @@ public sealed class CaseBadInputTests(AppFixture fixture) : IClassFixture<AppFix
     }
 
     [Fact]
+    public async Task An_unknown_department_code_is_400_naming_the_filter_in_words_as_an_unknown_officer_is()
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        var response = await officer.GetAsync("/api/cases?departmentCode=nope");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("没有编码为 nope 的部门 / no department has the code 'nope'", problem.GetProperty("errors").GetProperty("departmentCode")[0].GetString());
+    }
+
+    [Fact]
     public async Task Listing_filters_by_status_department_overdue_and_text()
     {
         var officer = await _app.AsOfficerAsync();

@@ -23,6 +23,8 @@ public sealed class CaseDecisionBasisTests(AppFixture fixture) : IClassFixture<A
     private async Task<HttpClient> BrowserAsync(string email)
     {
         await _app.AsOfficerAsync(email);
+        // Named apart (officers are all 测试专员 otherwise): a refusal names who acted by display name.
+        await _app.NameAsync(email, email.Split('.')[0].ToUpperInvariant() + " 专员");
         return await _app.SignInThroughFormAsync(email, Password);
     }
 
@@ -66,7 +68,7 @@ public sealed class CaseDecisionBasisTests(AppFixture fixture) : IClassFixture<A
         var page = await lost.Content.ReadAsStringAsync();
         Assert.Contains(Stale, page);
         Assert.Contains("（当前状态：已派单，待签收；最近一次：", page);
-        Assert.Contains(".officer@test.example 改派）", page);
+        Assert.Contains($"{(won == answers[0] ? "A" : "B")} 专员 改派）", page);
         Assert.Contains("请查看最新情况后再操作", page);
         var c = await GetCaseAsync(api, number);
         Assert.Equal(winner, c.GetProperty("department").GetString());
@@ -119,7 +121,7 @@ public sealed class CaseDecisionBasisTests(AppFixture fixture) : IClassFixture<A
         var page = await cancelled.Content.ReadAsStringAsync();
         Assert.Contains("未执行，事项没有变化。", page);
         Assert.Contains("事项在您打开页面后已有变化（当前状态：已派单，待签收；最近一次：2026-", page);
-        Assert.Contains("b.officer@test.example 改派）", page);
+        Assert.Contains("B 专员 改派）", page);
         // The refused page is the case as it is now: a fresh form to decide again on.
         Assert.Equal((await GetCaseAsync(api, number)).GetProperty("basis").GetString(), FormFor(page, "cancel")!["basis"]);
         var c = await GetCaseAsync(api, number);
@@ -185,7 +187,7 @@ public sealed class CaseDecisionBasisTests(AppFixture fixture) : IClassFixture<A
         Assert.Equal(8, answers.Count(r => r.StatusCode == HttpStatusCode.Conflict));
         var refused = await answers.First(r => r.StatusCode == HttpStatusCode.Conflict).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains($"{Stale}（当前状态：已派单，待签收", refused.GetProperty("detail").GetString());
-        Assert.Contains("The case changed after you opened it (now dispatched, waiting to be accepted; last: Reassigned by officer@test.example", refused.GetProperty("detail").GetString());
+        Assert.Contains("The case changed after you opened it (now dispatched, waiting to be accepted; last: Reassigned by 测试专员 at", refused.GetProperty("detail").GetString());
         var c = await GetCaseAsync(api, number);
         Assert.Equal(1, Count(c, "reassigned"));
         var mailed = 0;

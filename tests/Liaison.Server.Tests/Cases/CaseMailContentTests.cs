@@ -91,7 +91,7 @@ public sealed class CaseMailContentTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "gdgs" })).StatusCode);
 
         var mail = Assert.Single(await MailsAsync(_app, "gdgs.handler@anyue.example", number));
-        Assert.Contains("This case was first sent to 发展和改革局, which returned it (not within our department's remit)", mail.TextBody);
+        Assert.Contains("This case was first sent to 发展和改革局, which returned it (not within the department's remit)", mail.TextBody);
         Assert.Contains("发展和改革局's return note: 专线接入由供电公司负责", mail.TextBody);
         Assert.DoesNotContain("The zone's note", mail.TextBody);
     }

@@ -28,6 +28,7 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "gdgs", note = "改由供电公司办理" })).StatusCode);
         var newLink = await LinkOfAsync("gdgs", number);
         var beforeCancel = Rows(await _app.Anonymous().GetStringAsync(newLink));
+        var beforeCancelInEnglish = Rows(await InEnglishAsync(_app.Anonymous(), newLink));
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业已撤回诉求" })).StatusCode);
 
         var rows = Rows(await browser.GetStringAsync($"/cases/{number}"));
@@ -41,8 +42,11 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
         Assert.Equal("派单（供电公司，第 2 轮；状态：已派单，待签收）", beforeCancel[0]);
 
         var english = Rows(await InEnglishAsync(browser, $"/cases/{number}"));
-        Assert.Contains("Dispatched | to 供电公司, round 2; status: dispatched, waiting to be accepted", english);
+        Assert.Contains("Dispatched | To 供电公司, round 2; status: dispatched, waiting to be accepted", english);
         Assert.Contains("Cancelled | Status: cancelled 企业已撤回诉求", english);
+        // On the link page the detail goes on after the event, in brackets: in lower case, as the status after it.
+        Assert.Contains(beforeCancelInEnglish, r => r.StartsWith("Reassigned (from 发展和改革局 to 供电公司", StringComparison.Ordinal));
+        Assert.Contains(beforeCancelInEnglish, r => r.StartsWith("Accepted (发展和改革局; status: accepted", StringComparison.Ordinal) || r.StartsWith("Accepted (status: accepted", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -157,7 +161,7 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
         Assert.Contains("办结 | 自然资源和规划局（主办）；状态：已办结，待确认 已办结", rows);
 
         var english = Rows(await InEnglishAsync(browser, $"/cases/{number}"));
-        Assert.Contains("Returned | 住房和城乡建设局 (co-handler); reason: not within our department's remit; status: returned 不属于本部门", english);
+        Assert.Contains("Returned | 住房和城乡建设局 (co-handler); reason: not within the department's remit; status: returned 不属于本部门", english);
         Assert.Contains("Co-handler's part dropped | 人力资源和社会保障局 (co-handler); status: dropped 企业已自行招聘", english);
         Assert.DoesNotContain(english, r => r.Contains("): ", StringComparison.Ordinal));
     }

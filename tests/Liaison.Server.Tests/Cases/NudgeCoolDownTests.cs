@@ -70,7 +70,8 @@ public sealed class NudgeCoolDownTests(AppFixture fixture) : IClassFixture<AppFi
     [Fact]
     public async Task Six_urges_at_once_mail_the_handler_and_the_leader_once_and_any_officers_next_waits_for_the_window()
     {
-        var officer = await _app.AsOfficerAsync();
+        var officer = await _app.AsOfficerAsync("li.si@test.example");
+        await _app.NameAsync("li.si@test.example", "李四");
         var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
         var at = _app.Clock.GetUtcNow();
         var bodies = Enumerable.Range(0, 6).Select(_ => new { note = "企业急需，请尽快办理", copyLeader = true, requestId = Guid.NewGuid() }).ToList();
@@ -80,8 +81,8 @@ public sealed class NudgeCoolDownTests(AppFixture fixture) : IClassFixture<AppFi
         var won = Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
         Assert.Equal(5, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
         var detail = (await answers.First(a => a.StatusCode == HttpStatusCode.Conflict).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
-        Assert.Contains($"officer@test.example 已于 {Local(at)} 催办经办人，10 分钟内只催办一次：{Local(at + Window)} 后可再次催办", detail);
-        Assert.Contains($"The handler was urged by officer@test.example at {Local(at)}; one urge per 10 minutes: the next may be sent from {Local(at + Window)}", detail);
+        Assert.Contains($"李四 已于 {Local(at)} 催办经办人，10 分钟内只催办一次：{Local(at + Window)} 后可再次催办", detail);
+        Assert.Contains($"The handler was urged by 李四 at {Local(at)}; one urge per 10 minutes: the next may be sent from {Local(at + Window)}", detail);
         Assert.Single(await MailsAsync(Handler, number, "催办"));
         Assert.Single(await MailsAsync(Leader, number, "催办"));
 
@@ -89,7 +90,7 @@ public sealed class NudgeCoolDownTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/urge", bodies[Array.IndexOf(answers, won)])).StatusCode);
         var colleague = await _app.AsOfficerAsync("colleague@test.example");
         Assert.Equal(HttpStatusCode.Conflict, (await colleague.PostAsJsonAsync($"/api/cases/{number}/urge", new { note = "请办理" })).StatusCode);
-        var browser = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        var browser = await _app.SignInThroughFormAsync("li.si@test.example", "officer-password-1");
         var page = await browser.PostAsync($"/cases/{number}/urge",
             new FormUrlEncodedContent(new Dictionary<string, string>(FormFor(await browser.GetStringAsync($"/cases/{number}"), "urge")!) { ["note"] = "请办理" }));
         Assert.Equal(HttpStatusCode.Conflict, page.StatusCode);

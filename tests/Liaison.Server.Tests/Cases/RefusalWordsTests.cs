@@ -72,12 +72,13 @@ public sealed class RefusalWordsTests(AppFixture fixture) : IClassFixture<AppFix
         await PostActionAsync(handler, link, "accept");
         await PostActionAsync(handler, link, "extension", new() { ["days"] = "3", ["note"] = "需等待上级审批" });
         var colleague = await _app.AsOfficerAsync("colleague@test.example");
+        await _app.NameAsync("colleague@test.example", "李四");
         Assert.Equal(HttpStatusCode.OK, (await colleague.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = false, note = "不同意" })).StatusCode);
 
         var detail = await DetailAsync(await officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true, note = "同意" }));
 
-        Assert.Contains($"没有待审批的延期申请：该申请已由 colleague@test.example 于 {Now} 不予批准", detail);
-        Assert.Contains($"colleague@test.example denied it at {Now}", detail);
+        Assert.Contains($"没有待审批的延期申请：该申请已由 李四 于 {Now} 不予批准", detail);
+        Assert.Contains($"李四 denied it at {Now}", detail);
     }
 
     [Fact]
@@ -108,13 +109,39 @@ public sealed class RefusalWordsTests(AppFixture fixture) : IClassFixture<AppFix
         var rate = (await RatingTestKit.EnterpriseLinksAsync(_app, number))[1].Path;
         Assert.Equal(HttpStatusCode.Redirect, (await RatingTestKit.RateAsync(_app.Anonymous(), rate, "unsatisfied", "仍未通电")).StatusCode);
         var colleague = await _app.AsOfficerAsync("colleague@test.example");
+        await _app.NameAsync("colleague@test.example", "李四");
         var reopened = await colleague.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "reopen", note = "请供电公司复测" });
         Assert.Equal(HttpStatusCode.OK, reopened.StatusCode);
         var followUp = (await reopened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("followUpCaseNumber").GetString();
 
         var detail = await DetailAsync(await officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "close", note = "已说明" }));
 
-        Assert.Contains($"colleague@test.example 已于 {Now} 对企业评价作出决定：重办（重办事项 {followUp}）", detail);
-        Assert.Contains($"The enterprise's rating was already decided by colleague@test.example at {Now}: reopened as follow-up case {followUp}", detail);
+        Assert.Contains($"李四 已于 {Now} 对企业评价作出决定：重办（重办事项 {followUp}）", detail);
+        Assert.Contains($"The enterprise's rating was already decided by 李四 at {Now}: reopened as follow-up case {followUp}", detail);
+    }
+
+    [Fact]
+    public async Task A_tampered_checkbox_or_decision_on_the_case_page_is_named_by_its_label_not_its_field_key()
+    {
+        var (_, number, link) = await OpenAsync();
+        var browser = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        var urged = await browser.PostAsync($"/cases/{number}/urge", new FormUrlEncodedContent(
+            new Dictionary<string, string>(FormFor(await browser.GetStringAsync($"/cases/{number}"), "urge")!) { ["note"] = "请办理", ["copyLeader"] = "yes" }));
+        var handler = _app.Anonymous();
+        await PostActionAsync(handler, link, "accept");
+        await PostActionAsync(handler, link, "extension", new() { ["days"] = "3", ["note"] = "需等待上级审批" });
+        var page = await browser.GetStringAsync($"/cases/{number}");
+
+        var decided = await browser.PostAsync($"/cases/{number}/extension-decision",
+            new FormUrlEncodedContent(new Dictionary<string, string>(FormFor(page, "extension-decision")!) { ["note"] = "同意", ["approve"] = "maybe" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, urged.StatusCode);
+        var urgedPage = await urged.Content.ReadAsStringAsync();
+        Assert.Contains("同时抄送分管领导：勾选框只能发送 true", urgedPage);
+        Assert.DoesNotContain("copyLeader", urgedPage.Replace("name=\"copyLeader\"", ""));
+        Assert.Equal(HttpStatusCode.BadRequest, decided.StatusCode);
+        var decidedPage = await decided.Content.ReadAsStringAsync();
+        Assert.Contains("是否批准：必填（true 或 false）", decidedPage);
+        Assert.DoesNotContain("审批意见", decidedPage);
     }
 }

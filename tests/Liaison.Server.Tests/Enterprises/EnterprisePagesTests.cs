@@ -140,6 +140,21 @@ public sealed partial class EnterprisePagesTests(AppFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_notice_contact_chosen_on_a_blank_row_is_refused_as_a_field_error_and_nothing_is_saved()
+    {
+        var browser = await BrowserAsync();
+        var form = await browser.GetStringAsync("/enterprises/new");
+
+        var response = await browser.PostAsync("/enterprises/new", new FormUrlEncodedContent(Form(TokenIn(form), "安岳空行通知有限公司", Code(91),
+            ("contacts[0].name", "王经理"), ("contacts[0].email", "wang@blank.example"),
+            ("contacts[1].name", ""), ("contacts[1].phone", ""), ("contacts[1].email", ""), ("noticeContact", "1"))));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("接收事项通知的联系人必须有邮箱：所选的一行是空的", await response.Content.ReadAsStringAsync());
+        Assert.Null(await FindAsync(Code(91)));
+    }
+
+    [Fact]
     public async Task Of_two_forms_opened_together_the_second_saved_is_refused_and_the_first_save_stays()
     {
         var browser = await BrowserAsync();

@@ -186,6 +186,14 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         return await SignInAsync(email, password);
     }
 
+    /// <summary>Gives the account of <paramref name="email"/> its own display name (every officer a test creates is 测试专员).</summary>
+    public Task NameAsync(string email, string displayName)
+    {
+        var normalized = email.Trim().ToUpperInvariant();
+        return WithDbAsync(db => db.Users.Where(u => u.NormalizedEmail == normalized)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.DisplayName, displayName)));
+    }
+
     /// <summary>
     /// Makes an account an admin just created (or reset) one already in use, as tests of something else want it: its
     /// holder changed the admin's password at the first sign-in (keeping the same one here, so the test knows it) and its

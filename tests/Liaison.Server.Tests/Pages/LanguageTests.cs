@@ -30,6 +30,33 @@ public sealed class LanguageTests(AppFixture fixture) : IClassFixture<AppFixture
     }
 
     [Fact]
+    public async Task An_officer_picker_brackets_the_email_as_the_readers_language_writes_it()
+    {
+        await App.AsOfficerAsync();
+        var browser = await App.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        var chinese = await browser.GetStringAsync("/cases");
+        await browser.PostAsync("/language", new FormUrlEncodedContent(new Dictionary<string, string> { ["culture"] = "en", ["returnUrl"] = "/" }));
+        var english = await browser.GetStringAsync("/cases");
+
+        Assert.Contains("测试专员（officer@test.example）</option>", chinese);
+        Assert.Contains("测试专员 (officer@test.example)</option>", english);
+        Assert.DoesNotContain("（officer@test.example）", english);
+    }
+
+    [Fact]
+    public async Task The_workbenchs_visit_figure_reads_as_English()
+    {
+        await App.AsOfficerAsync();
+        var browser = await App.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        await browser.PostAsync("/language", new FormUrlEncodedContent(new Dictionary<string, string> { ["culture"] = "en", ["returnUrl"] = "/" }));
+
+        var page = await browser.GetStringAsync("/workbench");
+
+        Assert.Contains("key enterprises due a visit (mine, as chief service officer)", page);
+        Assert.DoesNotContain("I am chief service officer of", page);
+    }
+
+    [Fact]
     public async Task A_form_shown_again_with_its_errors_switches_language_back_to_the_page_it_was_on()
     {
         var officer = await App.AsOfficerAsync();
