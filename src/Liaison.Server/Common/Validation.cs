@@ -33,6 +33,7 @@ public sealed class Validation
         ["copyLeader"] = new("同时抄送分管领导", "Copy the department's leader"),
         ["decision"] = new("决定", "Decision"),
         ["requestId"] = new("请求编号", "Request id"),
+        ["request"] = new("请求", "Request"),
     };
 
     /// <summary>What the pages call <paramref name="field"/> in words, or null for a field they do not name so.</summary>

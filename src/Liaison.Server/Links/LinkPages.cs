@@ -92,7 +92,8 @@ public static class LinkPages
         if (string.IsNullOrEmpty(action) || requestId is null || requestId == Guid.Empty)
         {
             var v = new Validation();
-            v.Add("action", "请求不完整，请刷新页面后重试", "Incomplete request; reload the page and try again");
+            // Not about a field the page shows: said as the request's, with no field name in front.
+            v.Add("request", "请求不完整，请刷新页面后重试", "Request incomplete; reload the page and try again");
             refused = new ServiceError.Invalid(v);
         }
 

@@ -48,6 +48,12 @@ public sealed class LiaisonPageTests(BrowserFixture fixture) : IClassFixture<Bro
         var dueBefore = (await GetCaseAsync(officer, number)).GetProperty("dueAt").GetString();
         await BrowserFixture.SignInAsync(page, "/cases/" + Uri.EscapeDataString(number));
 
+        // A denial says why (the handler's mail gives it); an approval needs no note.
+        if (decision == "denied")
+        {
+            await page.GetByLabel("意见（不同意时必填）").FillAsync("上级批复不需要延期");
+        }
+
         // The form sends one submission (its buttons disabled at once) and still says which button was clicked.
         await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
 

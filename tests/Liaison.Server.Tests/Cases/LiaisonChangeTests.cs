@@ -71,7 +71,7 @@ public sealed class LiaisonChangeTests : IAsyncLifetime
         var english = new HttpRequestMessage(HttpMethod.Get, $"/cases/{dispatched}");
         english.Headers.Add("Cookie", "liaison.lang=en");
         var englishPage = await (await officerPages.SendAsync(english)).Content.ReadAsStringAsync();
-        Assert.Contains("handler 发展和改革局联络人（示例） → 新经办人", englishPage);
+        Assert.Contains("Handler 发展和改革局联络人（示例） → 新经办人", englishPage); // the detail stands alone in its cell
         Assert.DoesNotContain("经办人 发展和改革局联络人", englishPage);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(await officerPages.GetStringAsync($"/cases/{dispatched}"), "经办人 发展和改革局联络人（示例） → 新经办人"));
 

@@ -56,6 +56,24 @@ public sealed class LinkPageFormTests(AppFixture fixture) : IClassFixture<AppFix
     }
 
     [Fact]
+    public async Task A_link_form_without_its_request_id_says_so_without_a_field_code_and_changes_nothing()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(_app, Handler, number)).Single()));
+        var form = FormFor(await _app.Anonymous().GetStringAsync(link), "accept")!.Where(f => f.Key != "requestId");
+
+        var refused = await _app.Anonymous().PostAsync(link, new FormUrlEncodedContent(form));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("<p class=\"error\">请求不完整，请刷新页面后重试</p>", page);
+        Assert.DoesNotContain("action:", page);
+        Assert.DoesNotContain("请更正下方表单", page); // nothing on the form to correct
+        Assert.Equal("dispatched", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task An_extension_form_with_days_not_a_number_and_no_reason_says_both_and_changes_nothing()
     {
         var officer = await _app.AsOfficerAsync();
