@@ -38,6 +38,9 @@ public sealed class CaseMailer(
     // show the same department and officer.
     private Dictionary<string, string>? _departmentNames;
     private readonly Dictionary<string, (string? Name, string? Email)> _officers = new(StringComparer.Ordinal);
+
+    /// <summary>Display names of the other accounts that acted, by actor (<see cref="ActorNameAsync"/>).</summary>
+    private readonly Dictionary<string, string?> _actors = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<long, List<CasePart>> _parts = [];
 
     /// <param name="AboutPart">Joint case: the co-handler's part a mail to the lead is about (协办意见已提交).</param>
@@ -179,7 +182,7 @@ public sealed class CaseMailer(
             PartCaseCancelled = extras?.PartCaseCancelled ?? false,
             RecipientName = "",
             OfficerName = officer,
-            ActorName = extras?.Actor is { } actor ? await ActorNameAsync(db, c, actor, ct) : null,
+            ActorName = extras?.Actor is { } actor ? await ActorNameAsync(db, c, holder, actor, ct) : null,
             AcceptBy = holder.AcceptBy,
             DueAt = holder.DueAt,
             OriginalDueAt = holder.OriginalDueAt,
@@ -282,7 +285,7 @@ public sealed class CaseMailer(
     /// The display name of whoever acted, by the account email or id the timeline records; the case's officer without a
     /// read. An actor who is no account (a name given by a test or an import) is named as given.
     /// </summary>
-    private async Task<string> ActorNameAsync(LiaisonDbContext db, Case c, string actor, CancellationToken ct)
+    private async Task<string> ActorNameAsync(LiaisonDbContext db, Case c, IAssignment holder, string actor, CancellationToken ct)
     {
         var officer = await OfficerAsync(db, c, ct);
         if (actor == c.OfficerId || (officer.Email is { } email && EmailAddress.Same(email, actor)))
@@ -290,8 +293,26 @@ public sealed class CaseMailer(
             return officer.Name ?? actor;
         }
 
-        var name = await db.Users.AsNoTracking().Where(u => u.Id == actor || u.Email == actor || u.UserName == actor)
-            .Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+        // A liaison acting through their link (a return, a resolve, a request for more time): named as the assignment
+        // names them, without a read.
+        if (EmailAddress.Same(holder.HandlerEmail, actor))
+        {
+            return holder.HandlerName;
+        }
+
+        if (holder.LeaderEmail is { } leader && EmailAddress.Same(leader, actor))
+        {
+            return holder.LeaderName ?? actor;
+        }
+
+        // Another officer (a colleague's urge or reopening): read once per scope, however many mails the action sends.
+        if (!_actors.TryGetValue(actor, out var name))
+        {
+            name = await db.Users.AsNoTracking().Where(u => u.Id == actor || u.Email == actor)
+                .Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+            _actors[actor] = name;
+        }
+
         return string.IsNullOrEmpty(name) ? actor : name;
     }
 

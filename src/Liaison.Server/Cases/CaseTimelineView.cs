@@ -444,7 +444,9 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
     /// <summary>Who the actors and recipients are (<see cref="ActorNames"/>), and the departments by code.</summary>
     private async Task<Names> NamesAsync(IReadOnlyList<TimelineEntryDto> entries, IReadOnlyList<Department> departments, string caseNumber, CancellationToken ct)
     {
+        // A handover's previous officer too: they need not have acted on the case themselves.
         var ids = entries.Select(e => e.Actor).Concat(entries.Select(e => e.Data is { ValueKind: JsonValueKind.Object } d ? Str(d, "to") : null))
+            .Concat(entries.Select(e => e.Kind == CaseEventKinds.OfficerChanged && e.Data is { ValueKind: JsonValueKind.Object } d ? Str(d, "from") : null))
             .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         return new Names(await actors.PeopleAsync(ids, departments, caseNumber, ct), departments.ToDictionary(d => d.Code, d => d.Name));
     }

@@ -322,6 +322,7 @@ public sealed record EnterpriseForm(
             && !(int.TryParse(choice, NumberStyles.None, CultureInfo.InvariantCulture, out chosen) && chosen < EnterpriseService.MaxContacts))
         {
             unreadable.Add("contacts", $"接收通知的联系人无效：{choice}", $"the contact chosen for notices is not one of the form's rows: '{choice}'");
+            chosen = -1; // said once: not also as a blank row
         }
 
         // Rows are numbered as rendered; blank ones are dropped, so the notice choice follows its row.

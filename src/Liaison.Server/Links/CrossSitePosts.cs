@@ -49,7 +49,8 @@ public static class CrossSitePosts
     /// <summary>
     /// Whether another site's page sent the request: its <c>Origin</c> names another origin than this server's, which is
     /// the request's own scheme and host or <c>Liaison:PublicBaseUrl</c> (behind a proxy the request may say neither
-    /// right). Without an <c>Origin</c>, or with the opaque <c>null</c>, <c>Sec-Fetch-Site: cross-site</c> says so. A
+    /// right). Without an <c>Origin</c>, or with the opaque <c>null</c>, a <c>Sec-Fetch-Site</c> other than same-origin or none says so
+    /// (cross-site, or same-site: a sibling subdomain's page). A
     /// link page's own form sends <c>Origin: null</c>: its <c>Referrer-Policy: no-referrer</c> makes browsers hide the
     /// origin of its posts (Fetch, "append a request Origin header"), and <c>Sec-Fetch-Site</c> then says same-origin.
     /// </summary>
@@ -63,7 +64,10 @@ public static class CrossSitePosts
             return !SameOrigin(origin, $"{http.Request.Scheme}://{http.Request.Host.Value}") && !SameOrigin(origin, publicBaseUrl);
         }
 
-        return string.Equals(headers["Sec-Fetch-Site"].ToString(), "cross-site", StringComparison.OrdinalIgnoreCase);
+        // Only the page itself (same-origin) or the person (none: typed, a bookmark) may act; a sibling subdomain's page
+        // (same-site) is another site here. Without the header (curl, an old client) the token is the key.
+        return headers["Sec-Fetch-Site"].ToString() is { Length: > 0 } site
+            && !site.Equals("same-origin", StringComparison.OrdinalIgnoreCase) && !site.Equals("none", StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool SameOrigin(string origin, string? other) =>

@@ -27,7 +27,8 @@ public sealed class MailTemplateRecord
     /// <summary>
     /// The shipped text's fingerprint (<see cref="MailTemplateKeys.ShippedHash"/>) when the edit was last saved, so a
     /// later release's change to the shipped text (a new variable, a new sentence) can be pointed out to the admins,
-    /// whose edit does not follow it. Null for edits saved before it was kept: unknown, not pointed out.
+    /// whose edit does not follow it. Null for edits saved before it was kept: unknown, pointed out as "may have changed"
+    /// (默认模板可能已更新) until the edit is saved again.
     /// </summary>
     public string? ShippedHash { get; set; }
 

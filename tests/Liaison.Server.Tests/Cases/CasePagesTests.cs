@@ -477,7 +477,10 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         // Nor does a flash cookie this server did not write.
         using (var forged = new HttpRequestMessage(HttpMethod.Get, $"/cases/{number}"))
         {
-            forged.Headers.Add("Cookie", Flash.CookieName + "=CfDJ8forged");
+            // A well-formed notice for this very page, only not protected by this server: it would show if the cookie
+            // were trusted as written.
+            var plain = System.Text.Json.JsonSerializer.Serialize(new { Path = $"/cases/{number}", Kind = "CaseDoneNotice", Notice = new { What = "urge" } });
+            forged.Headers.Add("Cookie", Flash.CookieName + "=" + Uri.EscapeDataString(plain));
             var answer = await browser.SendAsync(forged);
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
             Assert.DoesNotContain(Banner, await answer.Content.ReadAsStringAsync());

@@ -70,6 +70,8 @@ public sealed class CrossSiteLinkPostTests : IAsyncLifetime
             // Without an Origin, or with the opaque one, the browser's own word for where the post comes from.
             [("Sec-Fetch-Site", "cross-site")],
             [("Origin", "null"), ("Sec-Fetch-Site", "cross-site")],
+            // A sibling subdomain's page hiding its origin (no-referrer) is another site too.
+            [("Origin", "null"), ("Sec-Fetch-Site", "same-site")],
             // A same-site Sec-Fetch-Site does not outweigh an Origin naming another site.
             [("Origin", "https://evil.example"), ("Sec-Fetch-Site", "same-origin")],
         })

@@ -212,6 +212,7 @@ public sealed class FormMistakeTests(AppFixture fixture) : IClassFixture<AppFixt
     [InlineData(2, "contacts[20].name", "李会计", "此表单的行号为 0 到 19")]
     [InlineData(3, "isKey", "maybe", "勾选框只能发送 true，收到的是“maybe”")]
     [InlineData(4, "noticeContact", "abc", "接收通知的联系人无效：abc")]
+    [InlineData(5, "noticeContact", "99", "接收通知的联系人无效：99")]
     public async Task The_enterprise_form_with_a_value_it_could_not_have_sent_is_refused_and_registers_nothing(int n, string field, string value, string says)
     {
         var (_, browser) = await OfficerAsync();
@@ -222,6 +223,7 @@ public sealed class FormMistakeTests(AppFixture fixture) : IClassFixture<AppFixt
         var body = await BodyAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains(says, body);
         Assert.Contains("未保存", body);
+        Assert.DoesNotContain("所选的一行是空的", body); // one mistake, said once
         Assert.Equal(entries, await CountAsync<RegisteredEnterprise>());
     }
 
