@@ -197,5 +197,12 @@ public sealed class CaseMailContentTests : IAsyncLifetime
         Assert.Contains("园区要求重新办理", unchangedPage);
         Assert.DoesNotContain("办结期限调整", unchangedPage);
         Assert.Contains("办结期限调整", movedPage);
+
+        // The officer's timeline says so too: an unchanged deadline is not called new.
+        var officerPages = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        Assert.Contains("重办，办结期限不变（", await officerPages.GetStringAsync($"/cases/{same}"));
+        var movedCase = await officerPages.GetStringAsync($"/cases/{moved}");
+        Assert.Contains("重办，新的办结期限", movedCase);
+        Assert.DoesNotContain("办结期限不变", movedCase);
     }
 }
