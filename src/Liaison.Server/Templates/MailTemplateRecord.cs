@@ -117,9 +117,11 @@ public static class MailTemplateKeys
         IsDigest(kind) ? DigestMailRenderer.ShippedSource(kind, culture, part) : CaseMailRenderer.ShippedSource(kind, culture, part);
 
     /// <summary>The fingerprint (SHA-256, hex) of a known kind's shipped part as this release ships it.</summary>
-    public static string ShippedHash(string kind, string culture, MailPart part) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(Normalize(ShippedSource(kind, culture, part)).TrimEnd())));
+    public static string ShippedHash(string kind, string culture, MailPart part) => HashOf(ShippedSource(kind, culture, part));
+
+    /// <summary>A template text's fingerprint as <see cref="ShippedHash"/> takes it (line ends and trailing blanks aside).</summary>
+    public static string HashOf(string source) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Normalize(source).TrimEnd())));
 
     /// <summary>Whether the shipped text changed since <paramref name="row"/> was saved (unknown for older edits: false).</summary>
     public static bool ShippedChangedSince(MailTemplateRecord row) =>

@@ -194,6 +194,8 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         {
             Assert.True(MailTemplateKeys.TryParsePart(part, out var p));
             Assert.NotEqual(MailTemplateKeys.ShippedHash(kind, culture, p), hash);
+            // The fingerprint is the previous release's text's (kept beside this test as it shipped in b63b9c2).
+            Assert.Equal(hash, MailTemplateKeys.HashOf(File.ReadAllText(Path.Combine(PreviousShippedFolder(), $"{kind}.{culture}.{part}.liquid"))));
         }
 
         var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
@@ -416,4 +418,19 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
+
+    /// <summary>The league-table mail's parts as the release before the phone layout shipped them (Templates/PreviousShipped).</summary>
+    private static string PreviousShippedFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var folder = Path.Combine(dir.FullName, "tests", "Liaison.Server.Tests", "Templates", "PreviousShipped");
+            if (Directory.Exists(folder))
+            {
+                return folder;
+            }
+        }
+
+        throw new InvalidOperationException("Templates/PreviousShipped not found above " + AppContext.BaseDirectory);
+    }
 }
