@@ -234,6 +234,27 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_score_the_form_does_not_offer_is_refused_in_the_forms_words_in_both_languages_and_records_nothing()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 44));
+        await ConfirmAsync(_app, _officer, number);
+        var (_, path) = (await EnterpriseLinksAsync(_app, number)).Last();
+
+        var chinese = await RateAsync(_app.Anonymous(), path, "great");
+        var form = FormFor(await _app.Anonymous().GetStringAsync(path), "rate")!;
+        form["score"] = "fairly-satisfied-ish";
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add("Cookie", "liaison.lang=en");
+        var english = await _app.Anonymous().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, chinese.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, english.StatusCode);
+        Assert.Contains("请选择：满意、基本满意或不满意", await chinese.Content.ReadAsStringAsync());
+        Assert.Contains("choose Satisfied, Fairly satisfied or Unsatisfied", await english.Content.ReadAsStringAsync());
+        Assert.False(await _app.WithDbAsync(db => db.Set<CaseRating>().AnyAsync(r => db.Cases.Any(c => c.Id == r.CaseId && c.Number == number) && r.Score != null)));
+    }
+
+    [Fact]
     public async Task Resending_the_link_without_a_notice_contact_is_refused_and_changes_nothing()
     {
         var enterprise = await RegisterAsync(_officer, 42, withNoticeContact: false);
