@@ -2,7 +2,6 @@ using System.Text.Json;
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
-using Liaison.Cases.Enterprises;
 using Liaison.Cases.Routing.Activities;
 using Liaison.Server.Calendar;
 using Liaison.Server.Common;
@@ -325,10 +324,7 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     /// Whether the register entry has a notice contact with an email: the enterprise gets its progress link then, and the
     /// officer can send it again (<see cref="EnterpriseView.EnterpriseNotices.ResendAsync"/>).
     /// </summary>
-    public Task<bool> HasNoticeEmailAsync(long? enterpriseId, CancellationToken ct) =>
-        enterpriseId is { } id
-            ? db.Set<RegisteredEnterprise>().Where(e => e.Id == id).SelectMany(e => e.Contacts).AnyAsync(x => x.ForNotices && x.Email != null && x.Email != "", ct)
-            : Task.FromResult(false);
+    public Task<bool> HasNoticeEmailAsync(long? enterpriseId, CancellationToken ct) => EnterpriseView.EnterpriseNotices.CanMailAsync(db, enterpriseId, ct);
 
     /// <summary>The number of the case a request id opened, or null when it opened none (unused, or used for something else).</summary>
     public Task<string?> OpenedByAsync(Guid requestId, CancellationToken ct) =>

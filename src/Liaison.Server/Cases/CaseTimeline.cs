@@ -10,6 +10,29 @@ namespace Liaison.Server.Cases;
 /// <summary>Every transition, decision, email and escalation lands here, in the caller's transaction.</summary>
 public static class CaseTimeline
 {
+    /// <summary>
+    /// A deadline-changed entry's date moved: its data's <c>previousDueAt</c> (CaseEffectHandler) differs from its new
+    /// <c>dueAt.due</c>. Entries written before the previous date was kept count as moved.
+    /// </summary>
+    public static bool DeadlineMoved(string? data)
+    {
+        if (data is null)
+        {
+            return true;
+        }
+
+        using var json = JsonDocument.Parse(data);
+        return DeadlineMoved(json.RootElement);
+    }
+
+    /// <inheritdoc cref="DeadlineMoved(string?)"/>
+    public static bool DeadlineMoved(JsonElement data) =>
+        !(data.ValueKind == JsonValueKind.Object
+            && data.TryGetProperty("previousDueAt", out var previous) && previous.ValueKind == JsonValueKind.String
+            && data.TryGetProperty("dueAt", out var dueAt) && dueAt.ValueKind == JsonValueKind.Object
+            && dueAt.TryGetProperty("due", out var due) && due.ValueKind == JsonValueKind.String
+            && previous.TryGetDateTimeOffset(out var before) && due.TryGetDateTimeOffset(out var after) && before == after);
+
     public const string System = "system";
 
     /// <summary>

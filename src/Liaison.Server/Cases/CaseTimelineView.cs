@@ -365,7 +365,7 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
                     ? e.PartId is null
                         ? new Text($"延期已批准，新的办结期限 {due}", $"extension approved; new resolve deadline {dueEn}")
                         : new Text($"延期已批准，新的提交期限 {due}", $"extension approved; new submit deadline {dueEn}")
-                    : Due(data, "dueAt") is { } reopenedDue && Instant(data, "previousDueAt") == reopenedDue
+                    : data is { } deadlineData && !CaseTimeline.DeadlineMoved(deadlineData)
                         // The re-handling's clock gave the date the case had (entries before the previous date was kept say "new").
                         ? new Text($"重办，办结期限不变（{due}）", $"reopened; resolve deadline unchanged ({dueEn})")
                         : new Text($"重办，新的办结期限 {due}", $"reopened; new resolve deadline {dueEn}");

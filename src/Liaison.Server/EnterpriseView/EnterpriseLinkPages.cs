@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
 using Liaison.Cases.Notifications;
@@ -83,7 +82,7 @@ public static class EnterpriseLinkPages
         var steps = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && e.PartId == null && Milestones.Contains(e.Kind))
             .OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new { e.At, e.Kind, e.Data }).ToListAsync(ct);
         // A deadline "change" that left the date where it was (a reopen whose deadline came out the same) is none to the enterprise.
-        steps.RemoveAll(e => e.Kind == CaseEventKinds.DeadlineChanged && !DeadlineMoved(e.Data));
+        steps.RemoveAll(e => e.Kind == CaseEventKinds.DeadlineChanged && !Cases.CaseTimeline.DeadlineMoved(e.Data));
         var rating = c.Status == CaseStatus.Closed ? await ratings.RatingAsync(c.Id, ct) : null;
         var firstDispatch = steps.FindIndex(e => e.Kind == CaseEventKinds.Dispatched);
         return PageResults.Page<EnterpriseLinkPage>(new EnterpriseLinkPageModel(
@@ -117,29 +116,6 @@ public static class EnterpriseLinkPages
         CaseEventKinds.Dispatched, CaseActions.Accept, CaseActions.Progress, CaseEventKinds.DeadlineChanged, CaseActions.Resolve,
         CaseEventKinds.Reopened, CaseEventKinds.Confirmed, CaseEventKinds.Cancelled,
     ];
-
-    /// <summary>
-    /// A deadline-changed entry's date moved: its data's <c>previousDueAt</c> (CaseEffectHandler) differs from its new
-    /// <c>dueAt.due</c>. Entries written before the previous date was kept count as moved.
-    /// </summary>
-    internal static bool DeadlineMoved(string? data)
-    {
-        if (data is null)
-        {
-            return true;
-        }
-
-        using var json = JsonDocument.Parse(data);
-        var root = json.RootElement;
-        if (!root.TryGetProperty("previousDueAt", out var previous) || previous.ValueKind != JsonValueKind.String
-            || !root.TryGetProperty("dueAt", out var dueAt) || dueAt.ValueKind != JsonValueKind.Object
-            || !dueAt.TryGetProperty("due", out var due) || due.ValueKind != JsonValueKind.String)
-        {
-            return true;
-        }
-
-        return previous.GetDateTimeOffset() != due.GetDateTimeOffset();
-    }
 
     private static Text MilestoneText(string kind) => kind switch
     {

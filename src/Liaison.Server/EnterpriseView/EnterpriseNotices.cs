@@ -71,6 +71,10 @@ public sealed class EnterpriseNotices(
     /// <summary>The enterprise's notice contact and <see cref="RegisteredEnterprise.NoticeContactVersion"/>, read together.</summary>
     private sealed record Notice(EnterpriseContact? Contact, int Version);
 
+    /// <summary>Whether the register entry's notice contact has an email: it is mailed its links, and they can be sent again.</summary>
+    public static async Task<bool> CanMailAsync(LiaisonDbContext db, long? enterpriseId, CancellationToken ct) =>
+        enterpriseId is { } id && await NoticeOfAsync(db, id, ct) is { Contact.Email.Length: > 0 };
+
     private static async Task<Notice> NoticeOfAsync(LiaisonDbContext db, long enterpriseId, CancellationToken ct) =>
         await db.Set<RegisteredEnterprise>().AsNoTracking().Where(e => e.Id == enterpriseId)
             .Select(e => new Notice(e.Contacts.FirstOrDefault(x => x.ForNotices), e.NoticeContactVersion)).FirstOrDefaultAsync(ct)
