@@ -310,6 +310,15 @@ public sealed class VisitService(
                 });
             });
         var opened = await cases.OpenAsync(officerId, open, ct, origin: origin);
+        if (ReferenceEquals(opened.Error, AlreadyRaised) && open.RequestId is not null)
+        {
+            // The open looked for its request id before another click's commit and found the problem raised after it:
+            // that commit may be this request's own first sending. Once more: the problem's case and its request id
+            // commit together, so the request id is found now if it is this request's.
+            db.DiscardChanges();
+            opened = await cases.OpenAsync(officerId, open, ct, origin: origin);
+        }
+
         if (ReferenceEquals(opened.Error, AlreadyRaised))
         {
             db.DiscardChanges();
