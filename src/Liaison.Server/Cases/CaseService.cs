@@ -670,12 +670,15 @@ public sealed class CaseService(
         var fingerprint = RequestFingerprint.Of(input.Note, input.DepartmentCode, input.Approve, input.CopyLeader);
         if (await EarlierAsync(input.RequestId, c, action, fingerprint, null, ct) is { } earlier)
         {
+            // Its own entry, written at the time its request id was recorded: not the latest one, which a colleague's
+            // reassignment committed since (or just before this sending got the case's lock) would have written.
             return action == CaseActions.Reassign && earlier.Error is null
                 ? earlier with
                 {
                     Insisted = await db.CaseEvents.Where(e => e.CaseId == c.Id && e.PartId == null
-                            && (e.Kind == CaseEventKinds.Reassigned || e.Kind == CaseEventKinds.Insisted))
-                        .OrderByDescending(e => e.Id).Select(e => e.Kind).FirstOrDefaultAsync(ct) == CaseEventKinds.Insisted,
+                            && (e.Kind == CaseEventKinds.Reassigned || e.Kind == CaseEventKinds.Insisted)
+                            && db.Set<CaseActionRequest>().Any(r => r.RequestId == input.RequestId && r.At == e.At))
+                        .OrderBy(e => e.Id).Select(e => e.Kind).FirstOrDefaultAsync(ct) == CaseEventKinds.Insisted,
                 }
                 : earlier;
         }

@@ -297,6 +297,36 @@ public sealed partial class CasePagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_insist_sent_again_after_a_colleagues_reassignment_still_answers_as_the_insist_it_was()
+    {
+        var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, "fgj.handler@anyue.example"))));
+        await PostActionAsync(_app.Anonymous(), link, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "不属于本局职责" });
+        var browser = await SignInAsync();
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        var fields = new Dictionary<string, string> { ["departmentCode"] = "fgj", ["note"] = "经研究仍由发改局牵头", ["requestId"] = Guid.NewGuid().ToString() };
+        Assert.Equal(HttpStatusCode.Redirect, (await PostFormAsync(browser, page, number, "reassign", new(fields))).StatusCode);
+        // The first answer's banner, read (and so taken): the one shown below is the second sending's own.
+        Assert.Contains("✓ 已坚持原派，事项回到原部门重新签收</div>", await browser.GetStringAsync($"/cases/{number}"));
+        // Before the insist's second sending (a retry after a lost answer, or the other of two sent at once, waiting on
+        // the case's lock), a colleague's reassignment commits.
+        _app.Clock.Advance(TimeSpan.FromMinutes(5));
+        var colleague = await _app.AsOfficerAsync("colleague@test.example");
+        Assert.Equal(HttpStatusCode.OK,
+            (await colleague.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "gdgs", note = "改由供电公司办理" })).StatusCode);
+
+        var again = await PostFormAsync(browser, page, number, "reassign", new(fields));
+
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Contains("✓ 已坚持原派，事项回到原部门重新签收</div>", await browser.GetStringAsync(again.Headers.Location!.OriginalString));
+        // Nothing more was done: one insist, the colleague's reassignment the last word.
+        var c = await GetCaseAsync(_api, number);
+        Assert.Equal("gdgs", c.GetProperty("department").GetString());
+        Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "insisted");
+        Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "reassigned");
+    }
+
+    [Fact]
     public async Task After_a_reassignment_the_entries_of_each_department_name_it()
     {
         var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
