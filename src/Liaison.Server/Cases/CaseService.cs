@@ -339,25 +339,33 @@ public sealed class CaseService(
             SELECT *, xmin FROM cases WHERE id = (SELECT case_id FROM liaison_links WHERE token_hash = {hash}) FOR UPDATE
             """).ToListAsync(ct)).SingleOrDefault();
         var link = c is null ? null : await db.Set<LiaisonLink>().FirstOrDefaultAsync(l => l.TokenHash == hash, ct);
-        if (c is null || link is null || link.EndedAt is not null)
+        if (c is null || link is null)
         {
-            return Fail(new ServiceError.Gone(new("此链接已失效（事项已改派、撤销、办结，或已转交本单位新的联络人）", "This link no longer works (the case was reassigned, cancelled or closed, or went to your department's new liaison)")));
+            return Fail(LinkEnded);
+        }
+
+        // Before the link's state: the same request sent again (a double tap waiting on the case's lock, a retry after a
+        // lost answer) is answered as its first sending was, also when that sending ended the link (a workflow version
+        // that closes the case on the handler's resolve) or someone has ended it since.
+        var fingerprint = Fingerprint(input, link.PartId);
+        if (await EarlierAsync(requestId, c, action, fingerprint, null, ct) is { } earlier)
+        {
+            return earlier;
+        }
+
+        if (link.EndedAt is not null)
+        {
+            return Fail(LinkEnded);
         }
 
         if (link.PartId is { } partId)
         {
-            return await ActOnPartAsync(tx, link, c, partId, action, requestId, input, ct);
+            return await ActOnPartAsync(tx, link, c, partId, action, requestId, input, fingerprint, ct);
         }
 
         if (!link.WorksOn(c))
         {
             return Fail(new ServiceError.Gone(new("此链接已失效", "This link no longer works")));
-        }
-
-        var fingerprint = Fingerprint(input, null);
-        if (await EarlierAsync(requestId, c, action, fingerprint, null, ct) is { } earlier)
-        {
-            return earlier;
         }
 
         var allowedForRole = (link.Role == LinkRole.Leader ? CaseActions.LeaderActions : CaseActions.HandlerActions).Contains(action);
@@ -519,19 +527,14 @@ public sealed class CaseService(
     }
 
     /// <summary>A co-handler's action on its part of a joint case (签收, 进展, 退回, 提交协办意见), through the part's link.</summary>
+    /// <param name="fingerprint">What the action asks for, recorded with its request id (read before the part was).</param>
     private async Task<ActionResult> ActOnPartAsync(IDbContextTransaction tx, LiaisonLink link, Case c, long partId,
-        string action, Guid requestId, LinkActionInput input, CancellationToken ct)
+        string action, Guid requestId, LinkActionInput input, byte[] fingerprint, CancellationToken ct)
     {
         var part = await db.Set<CasePart>().FirstAsync(p => p.Id == partId, ct);
         if (!link.WorksOn(part) || part.Status is PartStatus.Overridden or PartStatus.Dropped)
         {
             return Fail(new ServiceError.Gone(new("此链接已失效", "This link no longer works")));
-        }
-
-        var fingerprint = Fingerprint(input, part.Id);
-        if (await EarlierAsync(requestId, c, action, fingerprint, null, ct) is { } earlier)
-        {
-            return earlier;
         }
 
         if (!(link.Role == LinkRole.Leader ? CaseActions.LeaderActions : CaseActions.CoHandlerActions).Contains(action))
@@ -1532,6 +1535,11 @@ public sealed class CaseService(
 
     private static readonly string ReturnReasonsHint =
         "choose a reason: " + string.Join(", ", CaseActions.ReturnReasons.Select(r => $"{r.Key} ({r.Value.En})"));
+
+    /// <summary>A liaison's link that has ended (or no link has the token): nothing more is done through it.</summary>
+    private static readonly ServiceError LinkEnded = new ServiceError.Gone(new(
+        "此链接已失效（事项已改派、撤销、办结，或已转交本单位新的联络人）",
+        "This link no longer works (the case was reassigned, cancelled or closed, or went to your department's new liaison)"));
 
     /// <summary>A request id used before for another request; the pages say it in their own words (<see cref="CasePages.InFormWords"/>).</summary>
     internal static readonly ServiceError RequestIdReused = new ServiceError.Conflict(new(

@@ -479,6 +479,60 @@ public sealed class CaseSidePathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_resolve_sent_twice_at_once_that_ends_its_own_link_resolves_once_and_both_answer_done()
+    {
+        // A version an admin published without the officer's confirmation: the handler's resolve closes the case, and
+        // the close ends the case's links, the one the resolve came through too.
+        var admin = await _app.AsAdminAsync();
+        var definition = await admin.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/api/workflow-definitions/case-routing");
+        var connections = definition!["root"]!["connections"]!.AsArray();
+        connections.Single(k => k!["target"]!["activity"]!.GetValue<string>() == "officer-resolution")!["target"]!["activity"] = "status-closed";
+        string[] gone = ["officer-resolution", "reopen", "notify-reopened"];
+        foreach (var k in connections.Where(k => gone.Contains(k!["source"]!["activity"]!.GetValue<string>())).ToList())
+        {
+            connections.Remove(k);
+        }
+
+        var activities = definition["root"]!["activities"]!.AsArray();
+        foreach (var a in activities.Where(a => gone.Contains(a!["id"]!.GetValue<string>())).ToList())
+        {
+            activities.Remove(a);
+        }
+
+        Assert.True((await admin.PutAsJsonAsync("/api/workflow-definitions/case-routing", definition)).IsSuccessStatusCode);
+        var published = await admin.PostAsync("/api/workflow-definitions/case-routing/publish", null);
+        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        var (number, link) = await OpenWithLinkAsync();
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        var form = new Dictionary<string, string>(FormFor(await browser.GetStringAsync(link), "resolve")!) { ["note"] = "已完成接电" };
+        var caseId = await _app.WithDbAsync(db => db.Cases.Where(c => c.Number == number).Select(c => c.Id).SingleAsync());
+
+        // Both sendings wait on the case's row: the first through commits (the case closed, the link ended) before the
+        // second, next in line, reads anything.
+        List<Task<HttpResponseMessage>> sent;
+        await using (var held = await HeldLock.TakeAsync(_app, $"SELECT 1 FROM cases WHERE id = {caseId} FOR UPDATE"))
+        {
+            sent = Enumerable.Range(0, 2).Select(_ => browser.PostAsync(link, new FormUrlEncodedContent(form))).ToList();
+            await held.UntilWaitingAsync(2);
+            await held.ReleaseAsync();
+        }
+
+        var answers = await Task.WhenAll(sent);
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Redirect, a.StatusCode));
+        var c = await GetCaseAsync(_officer, number);
+        Assert.Equal("closed", c.GetProperty("status").GetString());
+        Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "resolve");
+        // Sent once more later (a retry after a lost answer), still the first's answer; another request through the
+        // ended link is refused.
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostAsync(link, new FormUrlEncodedContent(form))).StatusCode);
+        var another = new Dictionary<string, string>(form) { ["requestId"] = Guid.NewGuid().ToString() };
+        Assert.Equal(HttpStatusCode.Gone, (await browser.PostAsync(link, new FormUrlEncodedContent(another))).StatusCode);
+        Assert.Single((await GetCaseAsync(_officer, number)).GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "resolve");
+    }
+
+    [Fact]
     public async Task A_denied_extension_keeps_the_deadline_and_tells_the_handler()
     {
         var (number, link) = await OpenWithLinkAsync();
