@@ -135,10 +135,12 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
             return NotFound(id);
         }
 
-        // Saved from a form (or a read) of the entry as it was before someone else's save: that save would be lost.
+        // Saved from a form (or a read) of the entry as it was before someone else's save: that save would be lost. Unless
+        // the entry is already as this save asks (its first sending went through: a double click, a retry): that loses
+        // nobody's change, and an import lets such a line through alike.
         if (Validation.Optional(input.Basis) is { } seen && seen != BasisOf(enterprise))
         {
-            return new ServiceError.Conflict(Stale);
+            return Same(enterprise, read) ? enterprise : new ServiceError.Conflict(Stale);
         }
 
         if (read.CreditCode != enterprise.CreditCode && await FindByCreditCodeAsync(read.CreditCode, ct) is { } other)
@@ -163,19 +165,31 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         {
             await tx.RollbackAsync(ct);
             db.DiscardChanges();
-            return await FindByCreditCodeAsync(read.CreditCode, ct) is { } winner && winner.Id != id
-                ? DuplicateCode(winner)
+            if (await FindByCreditCodeAsync(read.CreditCode, ct) is { } winner && winner.Id != id)
+            {
+                return DuplicateCode(winner);
+            }
+
+            return await SavedAlreadyAsync(id, read, ct) is { } saved
+                ? saved
                 : new ServiceError.Conflict(new Text("企业信息刚被他人修改，请重试", "the entry changed meanwhile; please try again"));
         }
         catch (DbUpdateConcurrencyException)
         {
             // Someone's save landed between the read and this write: the same refusal as a stale basis (a retry of the
-            // same change would meet it), which the edit page answers with the entry's version as it is now.
-            return new ServiceError.Conflict(Stale);
+            // same change would meet it), which the edit page answers with the entry's version as it is now. That save
+            // may be this one's own first sending (a double click): the entry as this save asks is answered as saved.
+            await tx.RollbackAsync(ct);
+            db.DiscardChanges();
+            return await SavedAlreadyAsync(id, read, ct) is { } saved ? saved : new ServiceError.Conflict(Stale);
         }
 
         return enterprise;
     }
+
+    /// <summary>The entry as committed now, when it is already as <paramref name="read"/> asks; else null.</summary>
+    private async Task<RegisteredEnterprise?> SavedAlreadyAsync(long id, EnterpriseFields read, CancellationToken ct) =>
+        await Load(tracking: false).FirstOrDefaultAsync(e => e.Id == id, ct) is { } now && Same(now, read) ? now : null;
 
     /// <summary>
     /// Begins a change of the register, holding off account changes (<see cref="Accounts.LockChangesAsync"/>, shared) until

@@ -202,6 +202,42 @@ public sealed class EnterprisesApiTests(AppFixture fixture) : IClassFixture<AppF
     }
 
     [Fact]
+    public async Task The_same_change_sent_twice_at_once_on_one_basis_is_saved_once_and_both_answer_saved()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var id = (await (await officer.PostAsJsonAsync("/api/enterprises", NewEnterprise(Code(54)))).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var basis = (await officer.GetFromJsonAsync<JsonElement>($"/api/enterprises/{id}")).GetProperty("basis").GetString()!;
+        object Entry(string address) => new
+        {
+            name = "安岳测试燃气有限公司", creditCode = Code(54), industryChain = "天然气", address, basis,
+            contacts = new object[]
+            {
+                new { name = "王经理", phone = "13800001111", email = "wang@gas.example" },
+                new { name = "李会计", phone = "028-12345678", email = "li@gas.example", forNotices = true },
+            },
+        };
+
+        // A double click on the form's save: both sendings read the entry as the form did, and are writing when they meet
+        // (its row held until both wait); the second to write finds the first's save.
+        HttpResponseMessage[] answers;
+        await using (var held = await HeldLock.TakeAsync(_app, $"SELECT 1 FROM enterprises WHERE id = {id} FOR UPDATE"))
+        {
+            var sent = Enumerable.Range(0, 2).Select(_ => officer.PutAsJsonAsync($"/api/enterprises/{id}", Entry("安岳经济开发区兴安路8号"))).ToList();
+            await held.UntilWaitingAsync(2);
+            await held.ReleaseAsync();
+            answers = await Task.WhenAll(sent);
+        }
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        // Sent once more later (a retry after a lost answer) on the basis it was read with: saved already, so saved.
+        Assert.Equal(HttpStatusCode.OK, (await officer.PutAsJsonAsync($"/api/enterprises/{id}", Entry("安岳经济开发区兴安路8号"))).StatusCode);
+        Assert.Equal("安岳经济开发区兴安路8号", (await officer.GetFromJsonAsync<JsonElement>($"/api/enterprises/{id}")).GetProperty("address").GetString());
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Set<AuditEntry>().CountAsync(e => e.Action == AuditActions.EnterpriseChanged && e.Subject == Code(54))));
+        // Another change on that basis would undo the save unseen: still refused.
+        Assert.Equal(HttpStatusCode.Conflict, (await officer.PutAsJsonAsync($"/api/enterprises/{id}", Entry("安岳经济开发区兴安路9号"))).StatusCode);
+    }
+
+    [Fact]
     public async Task Bad_fields_are_400_naming_each_field()
     {
         var officer = await _app.AsOfficerAsync();
