@@ -23,14 +23,23 @@ public sealed class HeldLock : IAsyncDisposable
         return new HeldLock(connection, tx);
     }
 
-    /// <summary>Until <paramref name="count"/> other sessions wait for a lock (or <paramref name="orDone"/> finished without waiting).</summary>
+    /// <summary>Until <paramref name="count"/> other sessions wait for this lock (or <paramref name="orDone"/> finished without waiting).</summary>
     public async Task UntilWaitingAsync(int count, Task? orDone = null)
     {
         // pg_stat_activity is read once per transaction and kept until it ends (this one holds the lock): the snapshot
         // is cleared before each count, or the count never moves.
         await using var clear = new NpgsqlCommand("SELECT pg_stat_clear_snapshot()", _connection);
+        // Only the sessions this lock holds up, directly or queued behind one that waits for it (a second waiter on a
+        // row waits for the first waiter's tuple lock): another session waiting for some other lock (a background
+        // job's) must not count, or the lock is let go before the racing requests are all queued.
         await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()", _connection);
+            """
+            WITH RECURSIVE held_up(pid) AS (
+                SELECT a.pid FROM pg_stat_activity a WHERE a.datname = current_database() AND pg_backend_pid() = ANY(pg_blocking_pids(a.pid))
+                UNION
+                SELECT a.pid FROM pg_stat_activity a JOIN held_up h ON h.pid = ANY(pg_blocking_pids(a.pid)) WHERE a.datname = current_database())
+            SELECT count(*) FROM held_up
+            """, _connection);
         for (var i = 0; await WaitingAsync() < count && orDone?.IsCompleted != true; i++)
         {
             Assert.True(i < 3000, $"timed out waiting until {count} sessions wait for a lock; sessions: {await SessionsAsync()}");
