@@ -178,6 +178,10 @@ public sealed partial class DigestMailRenderer
 
     private string? FormatLocal(DateTimeOffset? at, bool en) => CaseMailValues.FormatLocal(at, _timeZone, en);
 
+    /// <summary>A time as the digests write it, for a reader of <paramref name="culture"/>: "2026年3月9日（周一）18:00", "Mon 9 Mar 2026 18:00".</summary>
+    public static string FormatLocal(DateTimeOffset at, TimeZoneInfo timeZone, string? culture) =>
+        CaseMailValues.FormatLocal(at, timeZone, Cultures.IsEnglish(culture))!;
+
     private RenderedMail Render(string kind, string? culture, Dictionary<string, object?> values, IEnumerable<DigestCaseLine> lines)
     {
         foreach (var line in lines)

@@ -350,6 +350,45 @@ public sealed partial class DigestTests : IAsyncLifetime
         Assert.Contains("  协办：发展和改革局（已提交）、供电公司（待签收）", (await DigestsToAsync(Officer, OfficerSubject)).Last().TextBody);
     }
 
+    /// <summary>
+    /// The officer's digest tells the system's entries in the officer's language only (they are stored as "中文 / English"),
+    /// and a reopening that kept the date as the case page does (CaseTimeline.DeadlineMoved): not as a new deadline.
+    /// </summary>
+    [Fact]
+    public async Task The_officers_digest_tells_the_systems_changes_in_the_officers_language_and_an_unchanged_deadline_as_unchanged()
+    {
+        const string amy = "amy@test.example";
+        var english = await _app.AsOfficerAsync(amy);
+        await _app.WithDbAsync(db => db.Users.Where(u => u.NormalizedEmail == amy.ToUpperInvariant())
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.Culture, "en")));
+        var number = await OpenNumberAsync(title: "重办的事项"); // Monday 2nd 09:00: due Monday 9th 18:00
+        var amys = (await OpenAsync(english, NewCase(title: "Amy 的事项"))).GetProperty("number").GetString()!;
+        foreach (var (officer, reopened) in new[] { (_officer, number), (english, amys) })
+        {
+            await Enterprises.RatingTestKit.ResolveAsync(_app, reopened);
+            // Reopened at the instant it was resolved: the re-handling's deadline comes out the date it had.
+            Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{reopened}/reopen", new { note = "企业反映未解决" })).StatusCode);
+            await OpenAsync(officer, NewCase(title: "刚派单的事项")); // its dispatch among the last changes shown
+        }
+
+        At(3, 3, 8, 30);
+        await RunDailyAsync();
+
+        var zh = Assert.Single(await DigestsToAsync(Officer, OfficerSubject)).TextBody ?? "";
+        Assert.Contains("派单：派单至 发展和改革局（", zh);
+        Assert.Contains("，第 1 轮\n", zh);
+        Assert.DoesNotContain("Dispatched to", zh);
+        Assert.Contains("期限变更：重办，办结期限不变（2026年3月9日（周一）18:00）", zh);
+        Assert.DoesNotContain("新的办结期限", zh);
+        Assert.DoesNotContain("Reopened", zh);
+
+        var en = Assert.Single(await DigestsToAsync(amy, "[Case digest]")).TextBody ?? "";
+        Assert.Contains("Dispatched: Dispatched to 发展和改革局 (", en);
+        Assert.Contains("Deadline changed: Reopened; resolve deadline unchanged (", en);
+        Assert.DoesNotContain("派单至", en);
+        Assert.DoesNotContain("重办", en);
+    }
+
     [Fact]
     public async Task Both_jobs_are_registered_at_0830_zone_time()
     {
