@@ -195,6 +195,7 @@ public sealed class DigestService(
                         OverdueWorkingDays = i.OverdueWorkingDays,
                         AcceptOverdue = i.AcceptOverdue,
                         WorkingDaysLeft = i.WorkingDaysLeft,
+                        AcceptWorkingDaysLeft = i.AcceptWorkingDaysLeft,
                     };
                 }
 

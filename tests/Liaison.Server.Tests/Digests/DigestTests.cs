@@ -130,7 +130,8 @@ public sealed partial class DigestTests : IAsyncLifetime
     {
         for (var n = 1; n <= 102; n++)
         {
-            await OpenNumberAsync(title: $"事项 {n}"); // Monday 2nd 09:00: due Monday 9th, "other" on Tuesday
+            // Monday 2nd 09:00: not accepted on Tuesday, due soon by the acceptance deadline (Tuesday 3rd 18:00)
+            await OpenNumberAsync(title: $"事项 {n}");
         }
 
         await _app.RelayMailAsync();
@@ -141,7 +142,7 @@ public sealed partial class DigestTests : IAsyncLifetime
         var handler = Assert.Single(await DigestsToAsync(Handler));
         var text = handler.TextBody ?? "";
         Assert.Contains("您有 102 件事项待办理", handler.Subject);
-        Assert.Contains("== 其他在办（102） ==", text);
+        Assert.Contains("== 即将到期（102） ==", text);
         Assert.Contains("另有 2 件事项未在此列出，请通过各事项派单邮件中的链接办理。", text);
         Assert.Contains("另有 2 件事项未在此列出", handler.HtmlBody);
         Assert.Equal(100, LinkPattern().Matches(text).Select(m => m.Value).Distinct().Count());
@@ -348,6 +349,44 @@ public sealed partial class DigestTests : IAsyncLifetime
         Assert.Contains("您有 1 件事项待办理", next.Subject);
         Assert.DoesNotContain(joint, next.TextBody);
         Assert.Contains("  协办：发展和改革局（已提交）、供电公司（待签收）", (await DigestsToAsync(Officer, OfficerSubject)).Last().TextBody);
+    }
+
+    /// <summary>
+    /// Cases not accepted yet whose acceptance deadline (签收期限) is tomorrow are due soon, and each says its acceptance
+    /// deadline, though their resolve deadline is 5 working days away; accepted, the same case is "other" again.
+    /// </summary>
+    [Fact]
+    public async Task A_case_not_accepted_yet_is_listed_as_due_soon_by_its_acceptance_deadline_and_says_it()
+    {
+        At(3, 3, 8); // Tuesday 08:00: accept by Wednesday 4th 18:00, resolve by Tuesday 10th 18:00
+        var numbers = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            numbers.Add(await OpenNumberAsync(title: $"待签收的事项 {i}"));
+        }
+
+        At(3, 3, 8, 30);
+        await RunDailyAsync();
+
+        var mail = Assert.Single(await DigestsToAsync(Handler));
+        var text = mail.TextBody ?? "";
+        Assert.Contains("== 即将到期（5） ==", text);
+        Assert.DoesNotContain("== 其他在办", text);
+        Assert.Contains($"- {numbers[0]} 待签收的事项 0\n  发展和改革局，状态：已派单，待签收，办结期限：2026年3月10日（周二）18:00\n  还剩 5 个工作日\n"
+            + "  尚未签收，签收期限：2026年3月4日（周三）18:00，还剩 1 个工作日\n", text);
+        Assert.Contains("尚未签收，签收期限：2026年3月4日（周三）18:00，还剩 1 个工作日</span>", mail.HtmlBody);
+
+        // Accepted, the acceptance deadline no longer counts: 5 working days to resolve is not due soon.
+        foreach (var number in numbers)
+        {
+            await PostActionAsync(_app.Anonymous(), PathOf(LinkIn((await MailsAsync(_app, Handler, number)).First())), "accept");
+        }
+
+        At(3, 4, 8, 30);
+        await RunDailyAsync();
+        var next = (await DigestsToAsync(Handler)).Last().TextBody ?? "";
+        Assert.Contains("== 其他在办（5） ==", next);
+        Assert.DoesNotContain("签收期限", next);
     }
 
     /// <summary>
