@@ -178,6 +178,10 @@ public sealed partial class DigestMailRenderer
 
     private string? FormatLocal(DateTimeOffset? at, bool en) => CaseMailValues.FormatLocal(at, _timeZone, en);
 
+    /// <summary>A time as the digests write it, for a reader of <paramref name="culture"/>: "2026年3月9日（周一）18:00", "Mon 9 Mar 2026 18:00".</summary>
+    public static string FormatLocal(DateTimeOffset at, TimeZoneInfo timeZone, string? culture) =>
+        CaseMailValues.FormatLocal(at, timeZone, Cultures.IsEnglish(culture))!;
+
     private RenderedMail Render(string kind, string? culture, Dictionary<string, object?> values, IEnumerable<DigestCaseLine> lines)
     {
         foreach (var line in lines)
@@ -320,6 +324,8 @@ public sealed partial class DigestMailRenderer
         ("OverdueDays", l.OverdueWorkingDays),
         ("AcceptOverdue", l.AcceptOverdue),
         ("DaysLeft", l.WorkingDaysLeft),
+        ("Unaccepted", l.AcceptWorkingDaysLeft is not null),
+        ("AcceptDaysLeft", l.AcceptWorkingDaysLeft),
         ("Link", l.Link),
         ("Decision", l.Decision is null ? null : en ? DecisionLabel(l.Decision).En : DecisionLabel(l.Decision).Zh),
         ("EnterpriseComment", Short(l.EnterpriseComment)),
@@ -488,6 +494,8 @@ public sealed partial class DigestMailRenderer
         ["OverdueDays"] = new("超期的工作日数", "Working days overdue"),
         ["AcceptOverdue"] = new("超过签收期限仍未签收时为真", "True when still not accepted past the acceptance deadline"),
         ["DaysLeft"] = new("距期限剩余的工作日数", "Working days left"),
+        ["Unaccepted"] = new("尚未签收、签收期限未过时为真", "True when not accepted yet and the acceptance deadline has not passed"),
+        ["AcceptDaysLeft"] = new("尚未签收时距签收期限剩余的工作日数（0 表示今天到期）", "Not accepted yet: working days left to the acceptance deadline (0: due today)"),
         ["Link"] = new("事项的链接（经办人的个人链接，或园区工作人员的事项页面）", "The case's link (a handler's personal link, or the officer's case page)"),
         ["Decision"] = new("需要您作出的决定", "The decision you owe"),
         ["EnterpriseComment"] = new("企业评价不满意时写的意见", "The enterprise's comment with its unsatisfied rating"),

@@ -63,6 +63,9 @@ public sealed record DigestCaseLine
 
     public int? WorkingDaysLeft { get; init; }
 
+    /// <summary>Not accepted (签收) yet, its acceptance deadline still ahead: the working days left to it (0: today); else null.</summary>
+    public int? AcceptWorkingDaysLeft { get; init; }
+
     /// <summary>Absolute http(s) URL: a handler's personal link, or the officer's case page.</summary>
     public string? Link { get; init; }
 

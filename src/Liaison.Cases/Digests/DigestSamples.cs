@@ -17,7 +17,10 @@ internal static class DigestSamples
 
     public static HandlerDigestMail Handler(DateTimeOffset now) => new("王建国", Today(now),
         [Line(now, "AYKF-2026-000121", "新厂房用电报装 <10kV 专线>") with { DueAt = now.AddDays(-3), OverdueWorkingDays = 3, Priority = CasePriority.Urgent }],
-        [Line(now, "AYKF-2026-000122", "项目用地报批") with { Status = CaseStatus.Accepted, DueAt = now.AddDays(1), WorkingDaysLeft = 1, Provisional = true }],
+        [Line(now, "AYKF-2026-000122", "项目用地报批") with
+        {
+            DueAt = now.AddDays(1), WorkingDaysLeft = 1, Provisional = true, AcceptBy = now.AddDays(1), AcceptWorkingDaysLeft = 1, // not accepted yet
+        }],
         [Part(now)])
     {
         OtherTotal = 101,

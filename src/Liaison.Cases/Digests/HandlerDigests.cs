@@ -9,14 +9,19 @@ public enum DigestUrgency
     /// <summary>Past its resolve deadline, or still not accepted (签收) past its acceptance deadline.</summary>
     Overdue,
 
-    /// <summary>Due within the next few working days (default 2).</summary>
+    /// <summary>Due within the next few working days (default 2): its resolve deadline, or, not accepted yet, its acceptance deadline.</summary>
     DueSoon,
 
     Other,
 }
 
 /// <param name="Part">A co-handling part (协办) of a joint case the handler's department holds; null for a case it leads.</param>
-public sealed record HandlerDigestItem(Case Case, DigestUrgency Urgency, int? OverdueWorkingDays, bool AcceptOverdue, int? WorkingDaysLeft, CasePart? Part = null)
+/// <param name="AcceptWorkingDaysLeft">
+/// Not accepted (签收) yet, its acceptance deadline still ahead: the working days left to it (0: today). Null once
+/// accepted, or when the acceptance deadline has passed (<paramref name="AcceptOverdue"/>).
+/// </param>
+public sealed record HandlerDigestItem(Case Case, DigestUrgency Urgency, int? OverdueWorkingDays, bool AcceptOverdue, int? WorkingDaysLeft, CasePart? Part = null,
+    int? AcceptWorkingDaysLeft = null)
 {
     /// <summary>Whose deadlines the item follows: the part's, or the case's (the lead's).</summary>
     public IAssignment Holder => (IAssignment?)Part ?? Case;
@@ -78,14 +83,17 @@ public static class HandlerDigests
         var acceptOverdue = notAccepted && a.AcceptBy is { } acceptBy && acceptBy < now;
         int? overdueDays = resolveOverdue ? calendar.WorkingDaysBetween(a.DueAt!.Value, now) : null;
         int? left = a.DueAt is { } d && !resolveOverdue ? calendar.WorkingDaysBetween(now, d) : null;
+        // Not accepted yet: the acceptance deadline comes first and counts as the resolve deadline does (overdue above).
+        int? acceptLeft = notAccepted && !acceptOverdue && a.AcceptBy is { } acceptAt ? calendar.WorkingDaysBetween(now, acceptAt) : null;
         var urgency = resolveOverdue || acceptOverdue ? DigestUrgency.Overdue
-            : left <= dueSoonWorkingDays ? DigestUrgency.DueSoon
+            : left <= dueSoonWorkingDays || acceptLeft <= dueSoonWorkingDays ? DigestUrgency.DueSoon
             : DigestUrgency.Other;
-        return new HandlerDigestItem(c, urgency, overdueDays, acceptOverdue, left, part);
+        return new HandlerDigestItem(c, urgency, overdueDays, acceptOverdue, left, part, acceptLeft);
     }
 
-    // Overdue: the deadline that passed first comes first. Otherwise: the nearest resolve deadline; none last.
+    // Overdue: the deadline that passed first comes first. Otherwise: the nearest deadline still to meet (acceptance, while
+    // not accepted, or resolve); none last.
     private static DateTimeOffset SortKey(HandlerDigestItem i, DateTimeOffset now) => i.Urgency == DigestUrgency.Overdue
         ? new[] { i.Holder.DueAt, i.AcceptOverdue ? i.Holder.AcceptBy : null }.Where(d => d < now).Min() ?? DateTimeOffset.MaxValue
-        : i.Holder.DueAt ?? DateTimeOffset.MaxValue;
+        : new[] { i.Holder.DueAt, i.AcceptWorkingDaysLeft is null ? null : i.Holder.AcceptBy }.Min() ?? DateTimeOffset.MaxValue;
 }

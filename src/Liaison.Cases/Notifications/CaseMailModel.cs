@@ -141,6 +141,12 @@ public sealed record CaseMailModel
     /// <summary>That part's attachments (links or text, one per line).</summary>
     public string? PartAttachments { get; init; }
 
+    /// <summary>
+    /// The handler resolved (办结) while their extension request waited for the officer, which withdrew it: the days it
+    /// asked for, so the officer's 【待确认办结】 says there is nothing left to decide. Null otherwise.
+    /// </summary>
+    public int? WithdrawnExtensionDays { get; init; }
+
     /// <summary>The officer's decision on an extension request: true approved, false denied, null not decided.</summary>
     public bool? ExtensionApproved { get; init; }
 

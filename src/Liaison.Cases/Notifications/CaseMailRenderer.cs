@@ -151,7 +151,7 @@ public sealed partial class CaseMailRenderer
             EnterpriseName = "安岳示例科技有限公司", DepartmentName = "自然资源和规划局", RecipientName = "张三", OfficerName = "李四",
             LinkUrl = "https://liaison.example/l/sample", AcceptBy = DateTimeOffset.UnixEpoch, DueAt = DateTimeOffset.UnixEpoch,
             OriginalDueAt = DateTimeOffset.UnixEpoch, Provisional = true, OverdueWorkingDays = 3, ReasonCode = "not-our-duty",
-            ReasonLabel = "不属于本单位职责", Note = "说明", ExtensionDays = 5, ExtensionApproved = true,
+            ReasonLabel = "不属于本单位职责", Note = "说明", ExtensionDays = 5, ExtensionApproved = true, WithdrawnExtensionDays = 2,
             ExtensionDueIfApproved = DateTimeOffset.UnixEpoch, ExtensionDueIfApprovedProvisional = true,
             LateDepartments = [new("自然资源和规划局", true, DateTimeOffset.UnixEpoch, 3), new("供电公司", false, DateTimeOffset.UnixEpoch, 4)],
             CoHandlers = [new("住房和城乡建设局", PartStatus.Submitted, false), new("供电公司", PartStatus.Dispatched, true)],

@@ -140,6 +140,7 @@ internal static class CaseMailValues
                 ("DueIfApproved", FormatLocal(model.ExtensionDueIfApproved, timeZone, en)),
                 ("DueIfApprovedProvisional", model.ExtensionDueIfApprovedProvisional),
                 ("Approved", model.ExtensionApproved),
+                ("Withdrawn", model.WithdrawnExtensionDays),
                 ("Decision", model.ExtensionApproved switch
                 {
                     true => en ? "Approved" : "同意",
@@ -238,6 +239,7 @@ internal static class CaseMailValues
             "True when that deadline is provisional (that year's holidays are not published yet)"),
         ["Extension.Approved"] = new("同意时为真，不同意时为假，尚未审批时为空", "True approved, false denied, empty not decided yet"),
         ["Extension.Decision"] = new("审批结果的文字：同意或不同意", "The decision in words: approved or denied"),
+        ["Extension.Withdrawn"] = new("经办人办结时撤回的延期申请所申请的工作日数；没有撤回时为空", "The working days of the extension request the handler's resolution withdrew; empty when none was"),
     };
 
     /// <summary>"2026年3月3日（周二）18:00" or "Tue 3 Mar 2026 18:00", in <paramref name="timeZone"/>; null stays null.</summary>

@@ -43,6 +43,15 @@ public sealed class CaseMailer(
     private readonly Dictionary<string, string?> _actors = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<long, List<CasePart>> _parts = [];
 
+    /// <summary>Cases whose handler's resolution withdrew the extension request in this scope: the days it asked for.</summary>
+    private readonly Dictionary<long, int> _withdrawnByResolve = [];
+
+    /// <summary>
+    /// The handler's resolution (办结) withdrew the case's extension request, in this scope (the action's transaction): the
+    /// 【待确认办结】 it sends the officer says so, so the officer does not look for a request to decide.
+    /// </summary>
+    internal void KnowWithdrawnByResolve(long caseId, int days) => _withdrawnByResolve[caseId] = days;
+
     /// <param name="AboutPart">Joint case: the co-handler's part a mail to the lead is about (协办意见已提交).</param>
     /// <param name="Insisted">A dispatch to the department that returned the case, the officer insisting (坚持原派).</param>
     /// <param name="InsistClock">That dispatch's resolve clock ran on from the returned round (null: a fresh one).</param>
@@ -67,6 +76,11 @@ public sealed class CaseMailer(
         if (kind == CaseMailKind.EscalationZone)
         {
             shared = shared with { LateDepartments = await LateDepartmentsAsync(db, c, ct) };
+        }
+
+        if (kind == CaseMailKind.Resolved && part is null && _withdrawnByResolve.TryGetValue(c.Id, out var withdrawn))
+        {
+            shared = shared with { WithdrawnExtensionDays = withdrawn };
         }
 
         var mailed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

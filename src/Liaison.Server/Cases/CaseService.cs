@@ -1192,6 +1192,10 @@ public sealed class CaseService(
 
         CaseTimeline.Add(db, c, now, CaseEventKinds.ExtensionWithdrawn, actor, null,
             part is null ? new { days = asked, because = action } : (object)new { department = part.DepartmentCode, days = asked, because = action }, part);
+        if (part is null && action == CaseActions.Resolve)
+        {
+            mailer.KnowWithdrawnByResolve(c.Id, asked);
+        }
         var refused = await ResumeUncommittedAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision, WaitForOfficer.Withdrawn,
             actor, null, null, ct, part: part, mustKeepWaitingFor: action);
         if (refused is not { NoPath: true } || action is CaseActions.Resolve or CaseActions.Submit)

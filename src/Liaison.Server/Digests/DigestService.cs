@@ -195,6 +195,7 @@ public sealed class DigestService(
                         OverdueWorkingDays = i.OverdueWorkingDays,
                         AcceptOverdue = i.AcceptOverdue,
                         WorkingDaysLeft = i.WorkingDaysLeft,
+                        AcceptWorkingDaysLeft = i.AcceptWorkingDaysLeft,
                     };
                 }
 
@@ -251,7 +252,8 @@ public sealed class DigestService(
                 {
                     OverdueWorkingDays = i.OverdueWorkingDays,
                     Decision = i.Decision,
-                    Changes = i.Changes.TakeLast(5).ToList(),
+                    // In the officer's language, a deadline change worded as the case page words it.
+                    Changes = i.Changes.TakeLast(5).Select(e => DigestChanges.InWordsOf(e, officer.Culture, calendar.TimeZone)).ToList(),
                     CoHandlers = coHandlers[i.Case.Id].ToList(),
                     EnterpriseComment = unsatisfied.GetValueOrDefault(i.Case.Id),
                 };

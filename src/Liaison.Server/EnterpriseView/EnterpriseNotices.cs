@@ -128,13 +128,18 @@ public sealed class EnterpriseNotices(
         }
 
         var now = clock.GetUtcNow();
+        if (await TooSoonAsync(db, c, now, ct) is { } tooSoon)
+        {
+            return (null, tooSoon);
+        }
+
         if (CaseStatuses.IsOpen(c.Status))
         {
-            await MailAsync(db, c, notice, CaseMailKind.EnterpriseOpened, EnterpriseLinkPurpose.Opened, null, now, ct);
+            await MailAsync(db, c, notice, CaseMailKind.EnterpriseOpened, EnterpriseLinkPurpose.Opened, null, now, ct, resent: true);
         }
         else if (c.Status == CaseStatus.Closed && await db.Set<CaseRating>().AnyAsync(r => r.CaseId == c.Id && r.Score == null && r.ClosesAt > now, ct))
         {
-            await MailAsync(db, c, notice, CaseMailKind.EnterpriseRate, EnterpriseLinkPurpose.Rate, await ResolutionAsync(db, c.Id, ct), now, ct);
+            await MailAsync(db, c, notice, CaseMailKind.EnterpriseRate, EnterpriseLinkPurpose.Rate, await ResolutionAsync(db, c.Id, ct), now, ct, resent: true);
         }
         else
         {
@@ -144,6 +149,52 @@ public sealed class EnterpriseNotices(
         }
 
         return (notice.Contact!.Name, null);
+    }
+
+    /// <summary>
+    /// A resend within <see cref="LiaisonOptions.NudgeCoolDown"/> of the case's last one (as the officer's urges): refused,
+    /// saying when the last went, to whom, and when the next may; nothing is sent. Null when it may go. Read under the
+    /// case's lock (the caller's), so of two clicks at once one mail goes.
+    /// </summary>
+    private async Task<Liaison.Server.Common.ServiceError?> TooSoonAsync(LiaisonDbContext db, Case c, DateTimeOffset now, CancellationToken ct)
+    {
+        var window = options.Value.NudgeCoolDown;
+        if (window <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        var last = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && e.Kind == CaseEventKinds.EnterpriseLinkResent)
+            .OrderByDescending(e => e.At).Select(e => new { e.At, e.Data }).FirstOrDefaultAsync(ct);
+        if (last is null || last.At + window <= now)
+        {
+            return null;
+        }
+
+        // Said to the minute, rounded up: trying again at the minute shown is never too soon.
+        var next = last.At + window;
+        var shown = new DateTimeOffset(next.Ticks - next.Ticks % TimeSpan.TicksPerMinute, next.Offset);
+        shown = shown < next ? shown.AddMinutes(1) : shown;
+        var minutes = (long)Math.Ceiling(window.TotalMinutes);
+        var every = new Liaison.Cases.Common.Text($"{minutes} 分钟", Liaison.Cases.Common.English.Count(minutes, "minute", "minutes"));
+        var to = ToNameOf(last.Data);
+        var (toZh, toEn) = to is null ? ("", "") : ($"（发送至 {to}）", $" (to {to})");
+        return new Liaison.Server.Common.ServiceError.Conflict(new(
+            $"进度链接已于 {calendars.Minute(last.At)} 重发过{toZh}，{every.Zh}内只重发一次，本次未发送：{calendars.Minute(shown)} 后可再次重发",
+            $"The progress link was resent at {calendars.Minute(last.At)}{toEn}; one resend per {every.En}, so nothing was sent: the next may be sent from {calendars.Minute(shown)}"));
+    }
+
+    /// <summary>The contact a resend went to, as its timeline entry names it (never the address).</summary>
+    private static string? ToNameOf(string? data)
+    {
+        if (data is null)
+        {
+            return null;
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(data);
+        return json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && json.RootElement.TryGetProperty("toName", out var name)
+            && name.ValueKind == System.Text.Json.JsonValueKind.String ? name.GetString() : null;
     }
 
     /// <summary>
@@ -225,8 +276,10 @@ public sealed class EnterpriseNotices(
         db.CaseEvents.AsNoTracking().Where(e => e.CaseId == caseId && e.Kind == CaseActions.Resolve && e.PartId == null)
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Select(e => e.Note).FirstOrDefaultAsync(ct);
 
+    /// <param name="resent">The officer's 重发进度链接: the subject says it is sent again (【重发】), so two such mails are told apart.</param>
     private async Task MailAsync(
-        LiaisonDbContext db, Case c, Notice notice, string kind, EnterpriseLinkPurpose? purpose, string? note, DateTimeOffset now, CancellationToken ct)
+        LiaisonDbContext db, Case c, Notice notice, string kind, EnterpriseLinkPurpose? purpose, string? note, DateTimeOffset now, CancellationToken ct,
+        bool resent = false)
     {
         var contact = notice.Contact!;
         string? linkUrl = null;
@@ -274,7 +327,9 @@ public sealed class EnterpriseNotices(
             ZoneContacts = await ContactsAsync(db, c, ct),
         });
         // In the case's thread, as every mail of the case.
-        var row = outbox.Add(db, new OutgoingMail(contact.Email!, contact.Name, mail.Subject, mail.TextBody, mail.HtmlBody, kind, c.Id, c.ThreadRootMessageId));
+        // Enterprises' mails are Chinese (rendered so above); the mark goes before whatever subject an admin's edit gives.
+        var subject = resent ? "【重发】" + mail.Subject : mail.Subject;
+        var row = outbox.Add(db, new OutgoingMail(contact.Email!, contact.Name, subject, mail.TextBody, mail.HtmlBody, kind, c.Id, c.ThreadRootMessageId));
         c.ThreadRootMessageId ??= row.MessageId;
         // The timeline names the contact, never the address: contacts' emails stay in the register (issue 11 §5).
         CaseTimeline.Add(db, c, now, CaseEventKinds.Email, CaseTimeline.System, $"{kind} → {contact.Name}",

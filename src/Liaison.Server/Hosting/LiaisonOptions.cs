@@ -42,8 +42,9 @@ public sealed class LiaisonOptions
 
     /// <summary>
     /// The least time between two nudges of one kind to one handler: the officer's urges (催办) of a case, or of one
-    /// co-handler's part, and a leader's reminders (领导督促). Each sends mail; a second within this window is refused
-    /// (409, saying when the last went and when the next may). Zero turns the limit off.
+    /// co-handler's part, and a leader's reminders (领导督促); also the officer's 重发进度链接 to a case's enterprise. Each
+    /// sends mail; a second within this window is refused (409, saying when the last went and when the next may). Zero
+    /// turns the limit off.
     /// </summary>
     public TimeSpan NudgeCoolDown { get; set; } = DefaultNudgeCoolDown;
 

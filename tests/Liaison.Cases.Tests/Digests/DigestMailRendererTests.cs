@@ -321,7 +321,7 @@ public sealed class DigestMailRendererTests
         Assert.Contains("当前超期 <strong>2</strong>", first);
         Assert.Contains("按时签收 <strong>89%</strong>（8/9）", first);
         Assert.Contains("按时办结 <strong>50%</strong>（4/8）", first);
-        foreach (var figure in new[] { "收到 10", "退回 1", "坚持原派 0", "延期 2", "重办 1", "办结中位数 3.5 个工作日", "协办：", "按时提交 33%（1/2）", "满意率 ", "期满未评 1" })
+        foreach (var figure in new[] { "收到 10", "退回 1", "坚持原派 0", "延期申请 2", "重办 1", "办结中位数 3.5 个工作日", "协办：", "按时提交 33%（1/2）", "满意率 ", "期满未评 1" })
         {
             Assert.Contains(">" + figure, first);
         }
@@ -335,5 +335,12 @@ public sealed class DigestMailRendererTests
         Assert.Contains(">Median 3.5 working days</span>", en.HtmlBody);
         Assert.Contains("This mail lists every department's figures", WebUtility.HtmlDecode(en.HtmlBody));
         Assert.Contains("1. Red 自然资源和规划局: received 10,", en.TextBody);
+
+        // The column counts extension requests (withdrawn and refused ones too), not extensions granted: it says so.
+        Assert.Contains(">Extension requests 2</span>", en.HtmlBody);
+        Assert.Contains(", extension requests 2, ", en.TextBody);
+        Assert.Contains("，延期申请 2，", zh.TextBody);
+        Assert.DoesNotContain(">延期 ", zh.HtmlBody);
+        Assert.DoesNotContain(">Extensions ", en.HtmlBody);
     }
 }

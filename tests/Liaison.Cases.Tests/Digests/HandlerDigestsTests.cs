@@ -35,6 +35,28 @@ public sealed class HandlerDigestsTests
         Assert.Null(mine.Items[1].OverdueWorkingDays);
     }
 
+    /// <summary>
+    /// A case not accepted yet is due soon by its acceptance deadline (签收期限), not only by its resolve deadline, and
+    /// sorts by the nearer of the two; once accepted, only the resolve deadline counts.
+    /// </summary>
+    [Fact]
+    public void A_case_not_accepted_yet_is_due_soon_by_its_acceptance_deadline()
+    {
+        var acceptTomorrow = NewCase("fgj", CaseStatus.Dispatched, Local(3, 17, 18), acceptBy: Local(3, 11, 18)); // 5 working days to resolve
+        var acceptToday = NewCase("fgj", CaseStatus.Dispatched, Local(3, 17, 18), acceptBy: Local(3, 10, 18));
+        var dueSoon = NewCase("fgj", CaseStatus.Accepted, Local(3, 12, 18)); // 2 working days left
+        var accepted = NewCase("fgj", CaseStatus.Accepted, Local(3, 17, 18), acceptBy: Local(3, 11, 18));
+        var acceptLater = NewCase("fgj", CaseStatus.Dispatched, Local(3, 20, 18), acceptBy: Local(3, 13, 18)); // 3 working days to accept
+
+        var items = HandlerDigests.Build([acceptTomorrow, dueSoon, accepted, acceptToday, acceptLater], Now, Zone).Single().Items;
+
+        // The rest by the nearer deadline too: accept by Friday 13th before resolve by Tuesday 17th.
+        Assert.Equal([acceptToday.Number, acceptTomorrow.Number, dueSoon.Number, acceptLater.Number, accepted.Number], items.Select(i => i.Case.Number));
+        Assert.Equal([DigestUrgency.DueSoon, DigestUrgency.DueSoon, DigestUrgency.DueSoon, DigestUrgency.Other, DigestUrgency.Other], items.Select(i => i.Urgency));
+        Assert.Equal([0, 1, null, 3, null], items.Select(i => i.AcceptWorkingDaysLeft));
+        Assert.Equal(5, items[1].WorkingDaysLeft); // the resolve deadline's, as before
+    }
+
     [Fact]
     public void Cases_not_with_the_handler_give_no_digest()
     {

@@ -54,6 +54,41 @@ public sealed class CaseMailContentTests : IAsyncLifetime
         Assert.Equal(new DateTimeOffset(2026, 4, 7, 18, 0, 0, Beijing), (await approved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dueAt").GetDateTimeOffset());
     }
 
+    /// <summary>
+    /// The handler asks for 2 more days, then resolves, which withdraws the request: the officer's 【待确认办结】 says so
+    /// (there is no request left to decide), in the officer's language; a resolution with no request pending says nothing of it.
+    /// </summary>
+    [Fact]
+    public async Task The_resolved_mail_tells_the_officer_that_the_resolution_withdrew_the_pending_extension_request()
+    {
+        var (number, link) = await OpenWithLinkAsync();
+        var (plain, plainLink) = await OpenWithLinkAsync();
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "extension", new() { ["days"] = "2", ["note"] = "需等待上级审批" });
+        Assert.Single(await MailsAsync(_app, Officer, "【延期申请】"));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "resolve", new() { ["note"] = "已办结" })).StatusCode);
+        await PostActionAsync(browser, plainLink, "accept");
+        await PostActionAsync(browser, plainLink, "resolve", new() { ["note"] = "已办结" });
+
+        var resolved = Assert.Single(await MailsAsync(_app, Officer, "【待确认办结】" + number));
+        Assert.Contains("经办人已办结，其延期申请（2 个工作日）随之撤回，无需审核。", resolved.TextBody);
+        Assert.Contains("经办人已办结，其延期申请（2 个工作日）随之撤回，无需审核。", resolved.HtmlBody);
+        Assert.DoesNotContain("撤回", Assert.Single(await MailsAsync(_app, Officer, "【待确认办结】" + plain)).TextBody);
+
+        // An officer who reads English reads it in English.
+        await _app.WithDbAsync(db => db.Users.Where(u => u.NormalizedEmail == Officer.ToUpperInvariant())
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.Culture, "en")));
+        var (english, englishLink) = await OpenWithLinkAsync();
+        await PostActionAsync(browser, englishLink, "accept");
+        await PostActionAsync(browser, englishLink, "extension", new() { ["days"] = "1", ["note"] = "需等待上级审批" });
+        await PostActionAsync(browser, englishLink, "resolve", new() { ["note"] = "已办结" });
+        var inEnglish = Assert.Single(await MailsAsync(_app, Officer, "[Resolved, please confirm] " + english));
+        Assert.Contains("The handler resolved the case, which withdrew their extension request (1 working day): there is nothing to decide.", inEnglish.TextBody);
+        Assert.Contains("The handler resolved the case, which withdrew their extension request (1 working day): there is nothing to decide.", inEnglish.HtmlBody);
+    }
+
     [Fact]
     public async Task A_returned_case_reassigned_to_another_department_tells_it_who_returned_it_and_why()
     {

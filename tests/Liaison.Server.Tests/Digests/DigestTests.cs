@@ -130,7 +130,8 @@ public sealed partial class DigestTests : IAsyncLifetime
     {
         for (var n = 1; n <= 102; n++)
         {
-            await OpenNumberAsync(title: $"事项 {n}"); // Monday 2nd 09:00: due Monday 9th, "other" on Tuesday
+            // Monday 2nd 09:00: not accepted on Tuesday, due soon by the acceptance deadline (Tuesday 3rd 18:00)
+            await OpenNumberAsync(title: $"事项 {n}");
         }
 
         await _app.RelayMailAsync();
@@ -141,7 +142,7 @@ public sealed partial class DigestTests : IAsyncLifetime
         var handler = Assert.Single(await DigestsToAsync(Handler));
         var text = handler.TextBody ?? "";
         Assert.Contains("您有 102 件事项待办理", handler.Subject);
-        Assert.Contains("== 其他在办（102） ==", text);
+        Assert.Contains("== 即将到期（102） ==", text);
         Assert.Contains("另有 2 件事项未在此列出，请通过各事项派单邮件中的链接办理。", text);
         Assert.Contains("另有 2 件事项未在此列出", handler.HtmlBody);
         Assert.Equal(100, LinkPattern().Matches(text).Select(m => m.Value).Distinct().Count());
@@ -348,6 +349,83 @@ public sealed partial class DigestTests : IAsyncLifetime
         Assert.Contains("您有 1 件事项待办理", next.Subject);
         Assert.DoesNotContain(joint, next.TextBody);
         Assert.Contains("  协办：发展和改革局（已提交）、供电公司（待签收）", (await DigestsToAsync(Officer, OfficerSubject)).Last().TextBody);
+    }
+
+    /// <summary>
+    /// Cases not accepted yet whose acceptance deadline (签收期限) is tomorrow are due soon, and each says its acceptance
+    /// deadline, though their resolve deadline is 5 working days away; accepted, the same case is "other" again.
+    /// </summary>
+    [Fact]
+    public async Task A_case_not_accepted_yet_is_listed_as_due_soon_by_its_acceptance_deadline_and_says_it()
+    {
+        At(3, 3, 8); // Tuesday 08:00: accept by Wednesday 4th 18:00, resolve by Tuesday 10th 18:00
+        var numbers = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            numbers.Add(await OpenNumberAsync(title: $"待签收的事项 {i}"));
+        }
+
+        At(3, 3, 8, 30);
+        await RunDailyAsync();
+
+        var mail = Assert.Single(await DigestsToAsync(Handler));
+        var text = mail.TextBody ?? "";
+        Assert.Contains("== 即将到期（5） ==", text);
+        Assert.DoesNotContain("== 其他在办", text);
+        Assert.Contains($"- {numbers[0]} 待签收的事项 0\n  发展和改革局，状态：已派单，待签收，办结期限：2026年3月10日（周二）18:00\n  还剩 5 个工作日\n"
+            + "  尚未签收，签收期限：2026年3月4日（周三）18:00，还剩 1 个工作日\n", text);
+        Assert.Contains("尚未签收，签收期限：2026年3月4日（周三）18:00，还剩 1 个工作日</span>", mail.HtmlBody);
+
+        // Accepted, the acceptance deadline no longer counts: 5 working days to resolve is not due soon.
+        foreach (var number in numbers)
+        {
+            await PostActionAsync(_app.Anonymous(), PathOf(LinkIn((await MailsAsync(_app, Handler, number)).First())), "accept");
+        }
+
+        At(3, 4, 8, 30);
+        await RunDailyAsync();
+        var next = (await DigestsToAsync(Handler)).Last().TextBody ?? "";
+        Assert.Contains("== 其他在办（5） ==", next);
+        Assert.DoesNotContain("签收期限", next);
+    }
+
+    /// <summary>
+    /// The officer's digest tells the system's entries in the officer's language only (they are stored as "中文 / English"),
+    /// and a reopening that kept the date as the case page does (CaseTimeline.DeadlineMoved): not as a new deadline.
+    /// </summary>
+    [Fact]
+    public async Task The_officers_digest_tells_the_systems_changes_in_the_officers_language_and_an_unchanged_deadline_as_unchanged()
+    {
+        const string amy = "amy@test.example";
+        var english = await _app.AsOfficerAsync(amy);
+        await _app.WithDbAsync(db => db.Users.Where(u => u.NormalizedEmail == amy.ToUpperInvariant())
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.Culture, "en")));
+        var number = await OpenNumberAsync(title: "重办的事项"); // Monday 2nd 09:00: due Monday 9th 18:00
+        var amys = (await OpenAsync(english, NewCase(title: "Amy 的事项"))).GetProperty("number").GetString()!;
+        foreach (var (officer, reopened) in new[] { (_officer, number), (english, amys) })
+        {
+            await Enterprises.RatingTestKit.ResolveAsync(_app, reopened);
+            // Reopened at the instant it was resolved: the re-handling's deadline comes out the date it had.
+            Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{reopened}/reopen", new { note = "企业反映未解决" })).StatusCode);
+            await OpenAsync(officer, NewCase(title: "刚派单的事项")); // its dispatch among the last changes shown
+        }
+
+        At(3, 3, 8, 30);
+        await RunDailyAsync();
+
+        var zh = Assert.Single(await DigestsToAsync(Officer, OfficerSubject)).TextBody ?? "";
+        Assert.Contains("派单：派单至 发展和改革局（", zh);
+        Assert.Contains("，第 1 轮\n", zh);
+        Assert.DoesNotContain("Dispatched to", zh);
+        Assert.Contains("期限变更：重办，办结期限不变（2026年3月9日（周一）18:00）", zh);
+        Assert.DoesNotContain("新的办结期限", zh);
+        Assert.DoesNotContain("Reopened", zh);
+
+        var en = Assert.Single(await DigestsToAsync(amy, "[Case digest]")).TextBody ?? "";
+        Assert.Contains("Dispatched: Dispatched to 发展和改革局 (", en);
+        Assert.Contains("Deadline changed: Reopened; resolve deadline unchanged (", en);
+        Assert.DoesNotContain("派单至", en);
+        Assert.DoesNotContain("重办", en);
     }
 
     [Fact]

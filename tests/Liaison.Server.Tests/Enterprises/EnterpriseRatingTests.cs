@@ -200,7 +200,7 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         // One more mail (a double submit is one), with a fresh link; the first link still works.
         var links = await EnterpriseLinksAsync(_app, number);
         Assert.Equal(2, links.Count);
-        Assert.StartsWith("【已受理】", links[1].Mail.Subject);
+        Assert.StartsWith("【重发】【已受理】", links[1].Mail.Subject);
         Assert.NotEqual(first, links[1].Path);
         Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().GetAsync(links[1].Path)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().GetAsync(first)).StatusCode);
@@ -209,10 +209,44 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.Equal(["officer@test.example"], entries);
         Assert.Contains("重发企业进度链接", await _officer.GetStringAsync($"/cases/{number}"));
 
-        // The API too, once per request id.
+        // The API too, once per request id (after the cool-down).
+        _app.Clock.Advance(TimeSpan.FromMinutes(10));
         var requestId = Guid.NewGuid();
         Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/enterprise-link", new { requestId })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/enterprise-link", new { requestId })).StatusCode);
+        Assert.Equal(3, (await EnterpriseLinksAsync(_app, number)).Count);
+    }
+
+    /// <summary>
+    /// Two resends a second apart (two clicks, two forms) are one mail: the second is refused, saying when the link went
+    /// and when the next may, in both languages, and nothing more is sent or recorded; after the cool-down it goes again.
+    /// </summary>
+    [Fact]
+    public async Task A_second_resend_within_ten_minutes_is_refused_saying_when_the_last_went_and_sends_nothing()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 43));
+        _app.Clock.Advance(TimeSpan.FromMinutes(30)); // Monday 2nd 09:30
+
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/enterprise-link", new { requestId = Guid.NewGuid() })).StatusCode);
+        _app.Clock.Advance(TimeSpan.FromSeconds(1));
+        var page = await _officer.GetStringAsync($"/cases/{number}");
+        var again = await _officer.PostAsync($"/cases/{number}/enterprise-link", new FormUrlEncodedContent(FormFor(page, "enterprise-link")!));
+        var api = await _officer.PostAsJsonAsync($"/api/cases/{number}/enterprise-link", new { requestId = Guid.NewGuid() });
+
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("进度链接已于 2026-03-02 09:30 重发过（发送至 张敏），10 分钟内只重发一次，本次未发送：2026-03-02 09:40 后可再次重发",
+            await again.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Conflict, api.StatusCode);
+        var detail = (await api.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.Contains("The progress link was resent at 2026-03-02 09:30 (to 张敏); one resend per 10 minutes, so nothing was sent: the next may be sent from 2026-03-02 09:40", detail);
+        var links = await EnterpriseLinksAsync(_app, number);
+        Assert.Equal(2, links.Count); // the opening's and one resend
+        Assert.StartsWith("【已受理】", links[0].Mail.Subject);
+        Assert.StartsWith("【重发】【已受理】", links[1].Mail.Subject);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.CaseEvents.CountAsync(e => db.Cases.Any(c => c.Id == e.CaseId && c.Number == number) && e.Kind == CaseEventKinds.EnterpriseLinkResent)));
+
+        _app.Clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/enterprise-link", new { requestId = Guid.NewGuid() })).StatusCode);
         Assert.Equal(3, (await EnterpriseLinksAsync(_app, number)).Count);
     }
 

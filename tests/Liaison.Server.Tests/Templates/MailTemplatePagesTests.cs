@@ -195,7 +195,7 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
             Assert.True(MailTemplateKeys.TryParsePart(part, out var p));
             Assert.NotEqual(MailTemplateKeys.ShippedHash(kind, culture, p), hash);
             // The fingerprint is the previous release's text's (kept beside this test as it shipped in b63b9c2).
-            Assert.Equal(hash, MailTemplateKeys.HashOf(File.ReadAllText(Path.Combine(PreviousShippedFolder(), $"{kind}.{culture}.{part}.liquid"))));
+            Assert.Equal(hash, MailTemplateKeys.HashOf(File.ReadAllText(Path.Combine(PreviousShippedFolder(nameof(Liaison.Server.Data.Migrations.LeagueTableMailShippedHash)), $"{kind}.{culture}.{part}.liquid"))));
         }
 
         var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
@@ -216,6 +216,44 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         // The subject did not change in this release: whether it is behind stays unknown.
         Assert.Contains("data-shipped-unknown=\"subject\"", page);
         Assert.DoesNotContain("data-shipped-unknown=\"html\"", page);
+    }
+
+    /// <summary>
+    /// The handler digest's, the 【待确认办结】's and the league table's HTML and text changed in this release: the
+    /// migration gives edits of them with no fingerprint the previous text's (kept beside this test), so the page points
+    /// them out as behind the shipped text.
+    /// </summary>
+    [Fact]
+    public async Task The_migration_points_out_older_edits_of_the_digest_resolved_and_league_table_mails_as_behind_the_shipped_text()
+    {
+        var migration = Liaison.Server.Data.Migrations.DigestAndResolvedMailShippedHash.PreviousShipped;
+        Assert.Equal(12, migration.Length);
+        foreach (var (kind, culture, part, hash) in migration)
+        {
+            Assert.True(MailTemplateKeys.TryParsePart(part, out var p));
+            Assert.NotEqual(MailTemplateKeys.ShippedHash(kind, culture, p), hash);
+            Assert.Equal(hash, MailTemplateKeys.HashOf(File.ReadAllText(Path.Combine(PreviousShippedFolder(nameof(Liaison.Server.Data.Migrations.DigestAndResolvedMailShippedHash)), $"{kind}.{culture}.{part}.liquid"))));
+        }
+
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        const string path = "/admin/templates/handler-digest/en";
+        var fields = Fields(await admin.GetStringAsync(path));
+        var saved = await PostAsync(admin, path, fields, ("intent", "save"),
+            ("subject", "Cases {{ Date }}"), ("text", fields["text"] + "\nCall the zone office with any question."));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "handler-digest" && r.Culture == "en")
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ShippedHash, (string?)null)));
+
+        foreach (var sql in Liaison.Server.Data.Migrations.DigestAndResolvedMailShippedHash.Statements())
+        {
+            await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
+        }
+
+        var page = await admin.GetStringAsync(path);
+        Assert.Contains("data-shipped-changed=\"text\"", page);
+        // The subject did not change in this release: whether it is behind stays unknown.
+        Assert.Contains("data-shipped-unknown=\"subject\"", page);
+        Assert.DoesNotContain("data-shipped-unknown=\"text\"", page);
     }
 
     [Fact]
@@ -419,12 +457,16 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
 
-    /// <summary>The league-table mail's parts as the release before the phone layout shipped them (Templates/PreviousShipped).</summary>
-    private static string PreviousShippedFolder()
+    /// <summary>
+    /// The parts a template migration names, as the release before it shipped them (Templates/PreviousShipped/{migration}):
+    /// the league table's before the phone layout, and the handler digest's, the 【待确认办结】's and the league table's
+    /// before the acceptance deadline, the withdrawn request and the 延期申请 label.
+    /// </summary>
+    private static string PreviousShippedFolder(string migration)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var folder = Path.Combine(dir.FullName, "tests", "Liaison.Server.Tests", "Templates", "PreviousShipped");
+            var folder = Path.Combine(dir.FullName, "tests", "Liaison.Server.Tests", "Templates", "PreviousShipped", migration);
             if (Directory.Exists(folder))
             {
                 return folder;
