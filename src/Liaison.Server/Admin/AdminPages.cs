@@ -71,22 +71,11 @@ public static class AdminPages
         TimeProvider clock, CancellationToken ct)
     {
         var samples = (await departments.ListAsync(active: null, ct)).Count(d => d.IsSample);
-        var calendar = await calendars.GetAsync(ct);
-        // Open cases with provisional deadlines, counted by the deadline's local year in the database, from their own
-        // small index (ix_cases_provisional_open, whose filter is this WHERE): reading every such deadline into memory
-        // took 265 ms at a million cases.
-        // The filter is the model's constant SQL (no input in it); the time zone goes as a parameter.
-        var sql = $$"""
-            SELECT EXTRACT(YEAR FROM due_at AT TIME ZONE {0})::int AS year, count(*)::int AS cases
-            FROM cases WHERE {{LiaisonDbContext.OpenProvisionalCases}}
-            GROUP BY 1
-            """;
-        var provisional = await db.Database.SqlQueryRaw<ProvisionalYear>(sql, calendar.TimeZone.Id).ToListAsync(ct);
-        var missingYears = provisional.Select(p => p.Year).OfType<int>().Where(y => !calendar.HasYear(y)).Order().ToList();
+        var unscheduled = await CalendarYearStore.UnscheduledYearsAsync(db, calendars, ct);
         var failedMail = await db.Outbox.CountAsync(m => m.Status == OutboxStatus.Failed, ct);
         // Held mail (no SMTP host outside Development) is every pending mail; counted up to a limit, like the case list.
         int? heldMail = transport.Sends ? null : await db.Outbox.Where(m => m.Status == OutboxStatus.Pending).Take(100_001).CountAsync(ct);
-        return PageResults.Page<AdminIndexPage>(new AdminIndexModel(samples, provisional.Sum(p => p.Cases), missingYears, failedMail)
+        return PageResults.Page<AdminIndexPage>(new AdminIndexModel(samples, unscheduled.Sum(p => p.Cases), unscheduled.Select(p => p.Year!.Value).ToList(), failedMail)
         {
             HeldMail = heldMail,
             SampleLeadership = options.Value.SampleLeadershipEmail,
@@ -321,15 +310,15 @@ public static class AdminPages
 
     private static async Task<IResult> CalendarPageAsync(
         CalendarService calendars, LiaisonDbContext db, string json, IReadOnlyList<string> errors, int? saved, int status, CancellationToken ct) =>
-        PageResults.Page<CalendarAdminPage>(new CalendarAdminModel(await CalendarYearStore.ListAsync(calendars, db, ct), json, errors, saved), status);
+        PageResults.Page<CalendarAdminPage>(new CalendarAdminModel(await CalendarYearStore.ListAsync(calendars, db, ct), json, errors, saved)
+        {
+            Unscheduled = await CalendarYearStore.UnscheduledYearsAsync(db, calendars, ct),
+        }, status);
 }
 
 /// <param name="Version">The draft's version number here.</param>
 /// <param name="Shipped">The shipped file's version number.</param>
 public sealed record ShippedDraft(string DefinitionId, int Version, int Shipped);
-
-/// <param name="Year">The deadline's year in the calendar's time zone; null for a case without a deadline.</param>
-internal sealed record ProvisionalYear(int? Year, int Cases);
 
 public sealed record AdminIndexModel(int SampleDepartments, int ProvisionalCases, IReadOnlyList<int> MissingYears, int FailedMail)
 {
@@ -465,6 +454,9 @@ public sealed record UsersModel(IReadOnlyList<UserDto> Users, CreateUserRequest 
 /// <param name="Saved">The year just saved (the notice after the redirect), if any.</param>
 public sealed record CalendarAdminModel(IReadOnlyList<YearDto> Years, string Json, IReadOnlyList<string> Errors, int? Saved)
 {
+    /// <summary>Years open cases' deadlines fall in with no schedule loaded, and how many cases each: the page's warning.</summary>
+    public IReadOnlyList<ProvisionalYear> Unscheduled { get; init; } = [];
+
     /// <summary>Some year's recomputation is still queued or running: the page offers a refresh.</summary>
     public bool Recomputing => Years.Any(y => y.Recompute is { State: not RecomputeDto.Done });
 }
