@@ -2,6 +2,7 @@ using Liaison.Cases.Common;
 using Liaison.Server.Audit;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
+using Liaison.Server.Departments;
 using Liaison.Server.Enterprises;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -303,7 +304,7 @@ public sealed class UserService(
         var culture = string.IsNullOrWhiteSpace(cultureInput) ? Cultures.Chinese : cultureInput.Trim();
         if (!Cultures.All.Contains(culture))
         {
-            v.Add("culture", "只能是 zh-CN 或 en", "must be zh-CN or en");
+            v.Add("culture", DepartmentService.CultureChoices);
         }
 
         return (email, displayName, role, culture);

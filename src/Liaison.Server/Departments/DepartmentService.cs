@@ -286,11 +286,14 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
         var culture = string.IsNullOrWhiteSpace(p.Culture) ? Cultures.Chinese : p.Culture.Trim();
         if (!Cultures.All.Contains(culture))
         {
-            v.Add($"{field}.culture", "只能是 zh-CN 或 en", "must be zh-CN or en");
+            v.Add($"{field}.culture", CultureChoices);
         }
 
         return new DepartmentLiaison { Name = name, Email = email, Culture = culture };
     }
+
+    /// <summary>A mail or page language other than the two: named as the language lists name them, with the code the API takes.</summary>
+    internal static readonly Text CultureChoices = new("只能是中文（zh-CN）或英文（en）", "must be Chinese (zh-CN) or English (en)");
 
     private static ServiceError.NotFound NotFound(string code) =>
         new(new Text($"没有代码为 {code} 的部门", $"no department has the code '{code}'"));
