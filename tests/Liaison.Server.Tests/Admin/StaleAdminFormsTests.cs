@@ -167,6 +167,18 @@ public sealed class StaleAdminFormsTests : IAsyncLifetime
         var now = (await _officerApi.GetFromJsonAsync<JsonElement>("/api/categories")).EnumerateArray().Single(c => c.GetProperty("code").GetString() == "other");
         Assert.Equal(17, now.GetProperty("resolveWithinWorkingDays").GetInt32());
         Assert.Equal(before.GetProperty("nameZh").GetString(), now.GetProperty("nameZh").GetString());
+
+        // The API alike, with the basis of the read before A's save.
+        var admin = await _app.AsAdminAsync();
+        var stale = await admin.PutAsJsonAsync("/api/categories/other", new
+        {
+            nameZh = "其他事项", name = before.GetProperty("name").GetString(), acceptWithinWorkingDays = 1, resolveWithinWorkingDays = 5,
+            coHandlerLeadWorkingDays = 0, basis = before.GetProperty("basis").GetString(),
+        });
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Contains("事项类别在您打开后已被他人修改", await stale.Content.ReadAsStringAsync());
+        Assert.Equal(17, (await _officerApi.GetFromJsonAsync<JsonElement>("/api/categories")).EnumerateArray()
+            .Single(c => c.GetProperty("code").GetString() == "other").GetProperty("resolveWithinWorkingDays").GetInt32());
     }
 
     private Task<HttpClient> AdminAsync() => _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
