@@ -248,6 +248,20 @@ public sealed class DepartmentsApiTests(AppFixture fixture) : IClassFixture<AppF
     }
 
     [Fact]
+    public async Task An_unknown_mail_language_is_refused_naming_the_languages_in_words_with_their_codes()
+    {
+        var admin = await _app.AsAdminAsync();
+        var json = "{\"code\":\"langcode\",\"name\":\"语言测试局\",\"handler\":{\"name\":\"a\",\"email\":\"a@anyue.example\",\"culture\":\"fr\"},\"leader\":{\"name\":\"b\",\"email\":\"b@anyue.example\"}}";
+
+        var response = await admin.PostAsync("/api/departments", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal("只能是中文（zh-CN）或英文（en） / must be Chinese (zh-CN) or English (en)",
+            Assert.Single(errors.GetProperty("handler.culture").EnumerateArray()).GetString());
+    }
+
+    [Fact]
     public async Task Wrongly_typed_json_is_400()
     {
         var admin = await _app.AsAdminAsync();

@@ -23,6 +23,19 @@ public class DefinitionJsonTests
     }
 
     [Fact]
+    public void A_definition_the_reader_cannot_take_apart_is_refused_in_words_without_the_frameworks_message()
+    {
+        // The same property twice: valid JSON text, but no object to read.
+        var json = Harness.Fixture("fork-decision-join-waitall.json").TrimStart().TrimStart('{').Insert(0, "{ \"description\": \"a\", \"description\": \"b\", ");
+
+        var error = Assert.Throws<WorkflowDefinitionException>(() => WorkflowDefinitionJson.Parse(json));
+
+        Assert.StartsWith("流程定义格式有误：请检查是否有对象含两个同名属性（不区分大小写）", error.MessageZh);
+        Assert.StartsWith("The workflow definition is malformed: check that no object has two properties of the same name", error.Message);
+        Assert.DoesNotContain("same key", error.Message + error.MessageZh);
+    }
+
+    [Fact]
     public void Reads_legacy_flat_connections_and_obsolete_properties()
     {
         var def = WorkflowDefinitionJson.Parse(Harness.Fixture("implicit-loop.json"));

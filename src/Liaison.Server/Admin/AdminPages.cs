@@ -71,22 +71,11 @@ public static class AdminPages
         TimeProvider clock, CancellationToken ct)
     {
         var samples = (await departments.ListAsync(active: null, ct)).Count(d => d.IsSample);
-        var calendar = await calendars.GetAsync(ct);
-        // Open cases with provisional deadlines, counted by the deadline's local year in the database, from their own
-        // small index (ix_cases_provisional_open, whose filter is this WHERE): reading every such deadline into memory
-        // took 265 ms at a million cases.
-        // The filter is the model's constant SQL (no input in it); the time zone goes as a parameter.
-        var sql = $$"""
-            SELECT EXTRACT(YEAR FROM due_at AT TIME ZONE {0})::int AS year, count(*)::int AS cases
-            FROM cases WHERE {{LiaisonDbContext.OpenProvisionalCases}}
-            GROUP BY 1
-            """;
-        var provisional = await db.Database.SqlQueryRaw<ProvisionalYear>(sql, calendar.TimeZone.Id).ToListAsync(ct);
-        var missingYears = provisional.Select(p => p.Year).OfType<int>().Where(y => !calendar.HasYear(y)).Order().ToList();
+        var unscheduled = await CalendarYearStore.UnscheduledYearsAsync(db, calendars, ct);
         var failedMail = await db.Outbox.CountAsync(m => m.Status == OutboxStatus.Failed, ct);
         // Held mail (no SMTP host outside Development) is every pending mail; counted up to a limit, like the case list.
         int? heldMail = transport.Sends ? null : await db.Outbox.Where(m => m.Status == OutboxStatus.Pending).Take(100_001).CountAsync(ct);
-        return PageResults.Page<AdminIndexPage>(new AdminIndexModel(samples, provisional.Sum(p => p.Cases), missingYears, failedMail)
+        return PageResults.Page<AdminIndexPage>(new AdminIndexModel(samples, unscheduled.Sum(p => p.Cases), unscheduled.Select(p => p.Year!.Value).ToList(), failedMail)
         {
             HeldMail = heldMail,
             SampleLeadership = options.Value.SampleLeadershipEmail,
@@ -129,10 +118,30 @@ public static class AdminPages
         }
 
         var result = await departments.UpdateAsync(code, input.ToInput(), Actor.Of(http.User), ct);
+        if (result.Error is ServiceError.Conflict { Message: var message } && message == DepartmentService.Stale
+            && await departments.GetAsync(code, ct) is { Value: { } now })
+        {
+            // Someone saved the department after this form was opened: nothing was saved, nothing handed over. The form
+            // comes back as typed, beside what is stored now, with the department's version as it is now, so that saving
+            // it again is a deliberate choice to overwrite the other save (and not a 409 for ever).
+            var stored = DepartmentForm.From(DepartmentDto.From(now));
+            return PageResults.Page<DepartmentEditPage>(
+                new DepartmentEditModel(false, input with { Basis = stored.Basis }, now.IsSample, new ServiceError.Conflict(StaleDepartmentOnForm),
+                    await departments.OpenWorkCountAsync(code, ct)) { Stale = stored.DifferencesFrom(input) },
+                StatusCodes.Status409Conflict);
+        }
+
         return result.Error is { } error
             ? DepartmentPage(isNew: false, input, current.IsSample, error, PageResults.StatusOf(error), await departments.OpenWorkCountAsync(code, ct))
             : Flash.Redirect(http, "/admin/departments", new DepartmentSavedNotice(result.Value!.HandedOver));
     }
+
+    /// <summary>A stale save's refusal on an admin form, which keeps what was typed and can be saved again on purpose.</summary>
+    private static Text StaleOnForm(string zh, string en) => new(
+        $"{zh}在您打开后已被他人修改，您的修改未保存，没有发出邮件。下方是现在保存的内容与您填写的不同之处，表单中仍是您填写的内容：再次保存将以您填写的内容为准。",
+        $"{en} was changed by someone else after you opened it; your changes were not saved and no mail was sent. Below is where what is saved now differs from your form, which still holds what you typed: saving again keeps what you typed.");
+
+    private static readonly Text StaleDepartmentOnForm = StaleOnForm("部门信息", "The department");
 
     private static IResult NewDepartmentForm() => DepartmentPage(isNew: true, DepartmentForm.Empty, sample: false, null, StatusCodes.Status200OK);
 
@@ -179,6 +188,19 @@ public static class AdminPages
         var typed = CategoryForm.From(form, code);
         var (input, unreadable) = typed.Read();
         var result = await categories.UpdateAsync(db, code, input, Actor.Of(http.User), ct, unreadable);
+        if (result.Error is ServiceError.Conflict { Message: var message } && message == CategoryService.Stale
+            && (await categories.ListAsync(ct)).FirstOrDefault(c => c.Code == code) is { } now)
+        {
+            // As a department's stale save: nothing saved; the form as typed beside what is stored now.
+            var stored = CategoryForm.From(CategoryDto.From(now));
+            return PageResults.Page<CategoryEditPage>(
+                new CategoryEditModel(typed with { Basis = stored.Basis }, new ServiceError.Conflict(StaleOnForm("事项类别", "The category")))
+                {
+                    Stale = stored.DifferencesFrom(typed),
+                },
+                StatusCodes.Status409Conflict);
+        }
+
         return result.Error is { } error
             ? PageResults.Page<CategoryEditPage>(new CategoryEditModel(typed, error), PageResults.StatusOf(error))
             : Flash.Redirect(http, "/admin/categories", new CategorySavedNotice());
@@ -222,15 +244,23 @@ public static class AdminPages
 
         var unreadable = new Validation();
         var input = new UserForm(form["email"].ToString(), form["displayName"].ToString(), form["role"].ToString(), form["culture"].ToString(),
-            FormValues.Checkbox(form, "active", unreadable), form["handOverTo"].ToString());
+            FormValues.Checkbox(form, "active", unreadable), form["handOverTo"].ToString()) { Basis = form["basis"].ToString() };
         if (!unreadable.IsValid)
         {
             return await UserEditPageAsync(accounts, user, input, new ServiceError.Invalid(unreadable), null, StatusCodes.Status400BadRequest, ct);
         }
 
         var request = new UpdateUserRequest(input.Email, input.DisplayName, input.Role, input.Culture, input.Active,
-            Validation.Optional(form["password"].ToString()), Validation.Optional(input.HandOverTo));
+            Validation.Optional(form["password"].ToString()), Validation.Optional(input.HandOverTo), input.Basis);
         var result = await accounts.UpdateAsync(id, request, Actor.Of(http.User), ct);
+        if (result.Error is ServiceError.Conflict { Message: var message } && message == UserService.Stale && await accounts.FindAsync(id) is { } now)
+        {
+            // As a department's stale save: nothing saved or handed over; the form as typed beside what is stored now.
+            var stored = UserForm.Of(now);
+            return await UserEditPageAsync(accounts, now, input with { Basis = stored.Basis }, new ServiceError.Conflict(StaleOnForm("账号", "The account")),
+                null, StatusCodes.Status409Conflict, ct, stored.DifferencesFrom(input));
+        }
+
         if (result.Error is { } error)
         {
             return await UserEditPageAsync(accounts, user, input, error, null, PageResults.StatusOf(error), ct);
@@ -242,9 +272,14 @@ public static class AdminPages
     }
 
     private static async Task<IResult> UserEditPageAsync(
-        UserService accounts, UserDto user, UserForm form, ServiceError? error, UserSaved? saved, int status, CancellationToken ct) =>
+        UserService accounts, UserDto user, UserForm form, ServiceError? error, UserSaved? saved, int status, CancellationToken ct,
+        IReadOnlyList<StaleField>? stale = null) =>
         PageResults.Page<UserEditPage>(
-            new UserEditModel(user, form, await accounts.WorkOfAsync(user.Id, ct), await accounts.SuccessorsOfAsync(user.Id, ct), error, saved), status);
+            new UserEditModel(user, form, await accounts.WorkOfAsync(user.Id, ct), await accounts.SuccessorsOfAsync(user.Id, ct), error, saved)
+            {
+                Stale = stale ?? [],
+            },
+            status);
 
     private static IResult NoSuchAccount() => PageResults.Message(
         new MessageModel(MessageModel.NotFoundTitle, new Text("账号不存在", "No such account"), "/admin/users", new Text("返回账号列表", "Back to the accounts")),
@@ -275,15 +310,15 @@ public static class AdminPages
 
     private static async Task<IResult> CalendarPageAsync(
         CalendarService calendars, LiaisonDbContext db, string json, IReadOnlyList<string> errors, int? saved, int status, CancellationToken ct) =>
-        PageResults.Page<CalendarAdminPage>(new CalendarAdminModel(await CalendarYearStore.ListAsync(calendars, db, ct), json, errors, saved), status);
+        PageResults.Page<CalendarAdminPage>(new CalendarAdminModel(await CalendarYearStore.ListAsync(calendars, db, ct), json, errors, saved)
+        {
+            Unscheduled = await CalendarYearStore.UnscheduledYearsAsync(db, calendars, ct),
+        }, status);
 }
 
 /// <param name="Version">The draft's version number here.</param>
 /// <param name="Shipped">The shipped file's version number.</param>
 public sealed record ShippedDraft(string DefinitionId, int Version, int Shipped);
-
-/// <param name="Year">The deadline's year in the calendar's time zone; null for a case without a deadline.</param>
-internal sealed record ProvisionalYear(int? Year, int Cases);
 
 public sealed record AdminIndexModel(int SampleDepartments, int ProvisionalCases, IReadOnlyList<int> MissingYears, int FailedMail)
 {
@@ -312,23 +347,44 @@ public sealed record DepartmentForm(
 {
     public static readonly DepartmentForm Empty = new("", "", "", "", Cultures.Chinese, "", "", Cultures.Chinese, true);
 
+    /// <summary>The department's version when the form was opened (<see cref="DepartmentDto.Basis"/>); empty for a new one.</summary>
+    public string Basis { get; init; } = "";
+
     public static DepartmentForm From(DepartmentDto d) => new(
-        d.Code, d.Name, d.Handler.Name, d.Handler.Email, d.Handler.Culture, d.Leader.Name, d.Leader.Email, d.Leader.Culture, d.Active);
+        d.Code, d.Name, d.Handler.Name, d.Handler.Email, d.Handler.Culture, d.Leader.Name, d.Leader.Email, d.Leader.Culture, d.Active)
+    {
+        Basis = d.Basis,
+    };
 
     /// <summary>The form as sent; a checkbox that sent something else than a ticked one does goes to <paramref name="unreadable"/>.</summary>
     public static DepartmentForm From(IFormCollection f, Validation unreadable, string? code = null) => new(
         code ?? f["code"].ToString(), f["name"].ToString(),
         f["handlerName"].ToString(), f["handlerEmail"].ToString(), f["handlerCulture"].ToString(),
         f["leaderName"].ToString(), f["leaderEmail"].ToString(), f["leaderCulture"].ToString(),
-        FormValues.Checkbox(f, "active", unreadable));
+        FormValues.Checkbox(f, "active", unreadable))
+    {
+        Basis = f["basis"].ToString(),
+    };
 
     public DepartmentInput ToInput() => new(
-        Code, Name, new PersonInput(HandlerName, HandlerEmail, HandlerCulture), new PersonInput(LeaderName, LeaderEmail, LeaderCulture), Active);
+        Code, Name, new PersonInput(HandlerName, HandlerEmail, HandlerCulture), new PersonInput(LeaderName, LeaderEmail, LeaderCulture), Active, Basis);
+
+    /// <summary>Where <paramref name="typed"/> differs from this form of the department as stored.</summary>
+    public IReadOnlyList<StaleField> DifferencesFrom(DepartmentForm typed) => EditBasis.Differences(
+        new(new Text("部门名称", "Name"), Name, typed.Name),
+        new(new Text("经办人", "Handler"), Person(HandlerName, HandlerEmail, HandlerCulture), Person(typed.HandlerName, typed.HandlerEmail, typed.HandlerCulture)),
+        new(new Text("分管领导", "Leader"), Person(LeaderName, LeaderEmail, LeaderCulture), Person(typed.LeaderName, typed.LeaderEmail, typed.LeaderCulture)),
+        new(new Text("启用", "Active"), Active, typed.Active));
+
+    private static string Person(string name, string email, string culture) => $"{name.Trim()} <{email.Trim()}> {culture.Trim()}";
 }
 
 /// <param name="OpenWork">The open cases the department leads or co-handles: what a new handler or leader takes over on saving.</param>
 public sealed record DepartmentEditModel(bool IsNew, DepartmentForm Form, bool Sample, ServiceError? Error, int OpenWork = 0)
 {
+    /// <summary>After a stale save (409): where the form differs from what is stored now.</summary>
+    public IReadOnlyList<StaleField> Stale { get; init; } = [];
+
     public IReadOnlyDictionary<string, List<Text>> Errors => Error is ServiceError.Invalid invalid ? invalid.Fields.Errors : NoErrors;
 
     internal static readonly IReadOnlyDictionary<string, List<Text>> NoErrors = new Dictionary<string, List<Text>>();
@@ -352,8 +408,22 @@ public sealed record CalendarYearSavedNotice(int Year);
 /// <summary>What the admin typed into an account's form, kept when it is shown again with errors (never the password).</summary>
 public sealed record UserForm(string Email, string DisplayName, string Role, string Culture, bool Active, string HandOverTo)
 {
+    /// <summary>The account's version when the form was opened (<see cref="UserDto.Basis"/>).</summary>
+    public string Basis { get; init; } = "";
+
     public static UserForm Of(UserDto u) =>
-        new(u.Email, u.DisplayName, u.Roles.Contains(Roles.Admin) ? Roles.Admin : Roles.Officer, u.Culture, u.Active, "");
+        new(u.Email, u.DisplayName, u.Roles.Contains(Roles.Admin) ? Roles.Admin : Roles.Officer, u.Culture, u.Active, "") { Basis = u.Basis };
+
+    /// <summary>Where <paramref name="typed"/> differs from this form of the account as stored.</summary>
+    public IReadOnlyList<StaleField> DifferencesFrom(UserForm typed) => EditBasis.Differences(
+        new(new Text("邮箱（登录名）", "Email (sign-in name)"), Email, typed.Email),
+        new(new Text("姓名", "Display name"), DisplayName, typed.DisplayName),
+        new(new Text("角色", "Role"), RoleLabel(Role), RoleLabel(typed.Role)),
+        new(new Text("页面和邮件语言", "Language of pages and emails"), Culture, typed.Culture),
+        new(new Text("在用", "Active"), Active, typed.Active));
+
+    private static Text RoleLabel(string role) =>
+        Roles.All.FirstOrDefault(r => string.Equals(r, role.Trim(), StringComparison.OrdinalIgnoreCase)) is { } known ? Roles.Label(known) : new Text(role, role);
 }
 
 /// <param name="Work">What the account holds that a handover would move.</param>
@@ -362,6 +432,9 @@ public sealed record UserForm(string Email, string DisplayName, string Role, str
 public sealed record UserEditModel(
     UserDto User, UserForm Form, Handover.Work Work, IReadOnlyList<OfficerRef> Successors, ServiceError? Error, UserSaved? Saved)
 {
+    /// <summary>After a stale save (409): where the form differs from what is stored now.</summary>
+    public IReadOnlyList<StaleField> Stale { get; init; } = [];
+
     /// <summary>The mark of an account whose password an admin set and its holder has not changed yet (the list shows it too).</summary>
     public static readonly Text MustChangePassword = new("待修改临时密码", "Must change password");
 
@@ -381,6 +454,9 @@ public sealed record UsersModel(IReadOnlyList<UserDto> Users, CreateUserRequest 
 /// <param name="Saved">The year just saved (the notice after the redirect), if any.</param>
 public sealed record CalendarAdminModel(IReadOnlyList<YearDto> Years, string Json, IReadOnlyList<string> Errors, int? Saved)
 {
+    /// <summary>Years open cases' deadlines fall in with no schedule loaded, and how many cases each: the page's warning.</summary>
+    public IReadOnlyList<ProvisionalYear> Unscheduled { get; init; } = [];
+
     /// <summary>Some year's recomputation is still queued or running: the page offers a refresh.</summary>
     public bool Recomputing => Years.Any(y => y.Recompute is { State: not RecomputeDto.Done });
 }
@@ -392,12 +468,30 @@ public sealed record CategoryForm(
     string Code, string NameZh, string Name, string AcceptWithinWorkingDays, string ResolveWithinWorkingDays,
     string ProgressReportEveryWorkingDays, string CoHandlerLeadWorkingDays)
 {
+    /// <summary>The category's version when the form was opened (<see cref="CategoryDto.Basis"/>).</summary>
+    public string Basis { get; init; } = "";
+
     public static CategoryForm From(CategoryDto c) => new(c.Code, c.NameZh, c.Name, Number(c.AcceptWithinWorkingDays),
-        Number(c.ResolveWithinWorkingDays), c.ProgressReportEveryWorkingDays is { } every ? Number(every) : "", Number(c.CoHandlerLeadWorkingDays));
+        Number(c.ResolveWithinWorkingDays), c.ProgressReportEveryWorkingDays is { } every ? Number(every) : "", Number(c.CoHandlerLeadWorkingDays))
+    {
+        Basis = c.Basis,
+    };
 
     public static CategoryForm From(IFormCollection f, string code) => new(code, f["nameZh"].ToString(), f["name"].ToString(),
         f["acceptWithinWorkingDays"].ToString().Trim(), f["resolveWithinWorkingDays"].ToString().Trim(),
-        f["progressReportEveryWorkingDays"].ToString().Trim(), f["coHandlerLeadWorkingDays"].ToString().Trim());
+        f["progressReportEveryWorkingDays"].ToString().Trim(), f["coHandlerLeadWorkingDays"].ToString().Trim())
+    {
+        Basis = f["basis"].ToString(),
+    };
+
+    /// <summary>Where <paramref name="typed"/> differs from this form of the category as stored.</summary>
+    public IReadOnlyList<StaleField> DifferencesFrom(CategoryForm typed) => EditBasis.Differences(
+        new(new Text("中文名称", "Chinese name"), NameZh, typed.NameZh),
+        new(new Text("英文名称", "English name"), Name, typed.Name),
+        new(new Text("签收时限（工作日）", "Accept within (working days)"), AcceptWithinWorkingDays, typed.AcceptWithinWorkingDays),
+        new(new Text("办结时限（工作日）", "Resolve within (working days)"), ResolveWithinWorkingDays, typed.ResolveWithinWorkingDays),
+        new(new Text("进展报告间隔（工作日）", "Progress report every (working days)"), ProgressReportEveryWorkingDays, typed.ProgressReportEveryWorkingDays),
+        new(new Text("协办提前量（工作日）", "Co-handler lead time (working days)"), CoHandlerLeadWorkingDays, typed.CoHandlerLeadWorkingDays));
 
     /// <summary>The input for the service, or what is not a whole number.</summary>
     public (CategoryInput Input, Validation Unreadable) Read()
@@ -413,7 +507,7 @@ public sealed record CategoryForm(
 
         var input = new CategoryInput(NameZh, Name,
             Whole(AcceptWithinWorkingDays, "acceptWithinWorkingDays"), Whole(ResolveWithinWorkingDays, "resolveWithinWorkingDays"),
-            Whole(ProgressReportEveryWorkingDays, "progressReportEveryWorkingDays"), Whole(CoHandlerLeadWorkingDays, "coHandlerLeadWorkingDays"));
+            Whole(ProgressReportEveryWorkingDays, "progressReportEveryWorkingDays"), Whole(CoHandlerLeadWorkingDays, "coHandlerLeadWorkingDays"), Basis);
         return (input, v);
     }
 
@@ -422,5 +516,8 @@ public sealed record CategoryForm(
 
 public sealed record CategoryEditModel(CategoryForm Form, ServiceError? Error)
 {
+    /// <summary>After a stale save (409): where the form differs from what is stored now.</summary>
+    public IReadOnlyList<StaleField> Stale { get; init; } = [];
+
     public IReadOnlyDictionary<string, List<Text>> Errors => Error is ServiceError.Invalid invalid ? invalid.Fields.Errors : DepartmentEditModel.NoErrors;
 }

@@ -54,8 +54,9 @@ public static class AuditQuery
             var actions = AuditActions.Of(area);
             if (actions.Count == 0)
             {
-                var areas = string.Join(", ", AuditActions.Areas.Select(a => a.Area));
-                v.Add("area", "类别无效，可选：" + areas, "must be one of " + areas);
+                // Named as the page's filter names them, with the code the address takes.
+                v.Add("area", "类别无效，可选：" + string.Join("、", AuditActions.Areas.Select(a => $"{a.Label.Zh}（{a.Area}）")),
+                    "must be one of: " + string.Join(", ", AuditActions.Areas.Select(a => $"{a.Label.En} ({a.Area})")));
             }
 
             query = query.Where(e => actions.Contains(e.Action));

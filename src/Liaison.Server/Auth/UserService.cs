@@ -2,6 +2,7 @@ using Liaison.Cases.Common;
 using Liaison.Server.Audit;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
+using Liaison.Server.Departments;
 using Liaison.Server.Enterprises;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -28,8 +29,22 @@ public sealed class UserService(
         return result;
     }
 
-    public async Task<UserDto> DescribeAsync(LiaisonUser u) =>
-        new(u.Id, u.Email ?? "", u.DisplayName, u.Culture, (await users.GetRolesAsync(u)).Order().ToList(), Accounts.IsActive(u), u.MustChangePassword);
+    public async Task<UserDto> DescribeAsync(LiaisonUser u)
+    {
+        var roles = (await users.GetRolesAsync(u)).Order().ToList();
+        return new(u.Id, u.Email ?? "", u.DisplayName, u.Culture, roles, Accounts.IsActive(u), u.MustChangePassword) { Basis = BasisOf(u, roles) };
+    }
+
+    /// <summary>
+    /// The account's version as a read shows it (<see cref="UserDto.Basis"/>): what its form edits (email, name, roles,
+    /// language, whether it is active). A change naming another one is refused (<see cref="Stale"/>).
+    /// </summary>
+    private static string BasisOf(LiaisonUser u, IEnumerable<string> roles) =>
+        EditBasis.Of(u.Email ?? "", u.DisplayName, string.Join(",", roles.Order()), u.Culture, Accounts.IsActive(u));
+
+    public static readonly Text Stale = new(
+        "账号在您打开后已被他人修改，您的修改未保存：请重新打开后再改",
+        "the account was changed by someone else after you opened it; your changes were not saved: open it again and redo them");
 
     /// <summary>The accounts the work of <paramref name="id"/> may be handed over to: every other active account.</summary>
     public async Task<List<OfficerRef>> SuccessorsOfAsync(string id, CancellationToken ct) =>
@@ -115,6 +130,12 @@ public sealed class UserService(
         if (await users.FindByIdAsync(id) is not { } user)
         {
             return new ServiceError.NotFound(new Text("账号不存在", "no such account"));
+        }
+
+        // Saved from a form (or a read) of the account as it was before someone else's save, which it would undo.
+        if (EditBasis.IsStale(request.Basis, BasisOf(user, await users.GetRolesAsync(user))))
+        {
+            return new ServiceError.Conflict(Stale);
         }
 
         if (!string.Equals(user.Email, email, StringComparison.OrdinalIgnoreCase) && await users.FindByEmailAsync(email) is { } other && other.Id != user.Id)
@@ -283,7 +304,7 @@ public sealed class UserService(
         var culture = string.IsNullOrWhiteSpace(cultureInput) ? Cultures.Chinese : cultureInput.Trim();
         if (!Cultures.All.Contains(culture))
         {
-            v.Add("culture", "只能是 zh-CN 或 en", "must be zh-CN or en");
+            v.Add("culture", DepartmentService.CultureChoices);
         }
 
         return (email, displayName, role, culture);
@@ -296,9 +317,11 @@ public sealed record CreateUserRequest(string? Email, string? DisplayName, strin
 /// <summary>An admin's change of an account. Email, name, role and language are the account's new values (as when it is
 /// created); <paramref name="Active"/> null keeps it as it is; <paramref name="Password"/> sets a new password when given
 /// (someone else's is temporary: they must change it at their next sign-in);
-/// <paramref name="HandOverTo"/> (an active account's id or email) takes over the account's work.</summary>
+/// <paramref name="HandOverTo"/> (an active account's id or email) takes over the account's work; <paramref name="Basis"/>
+/// (optional) is the account's <see cref="UserDto.Basis"/> as read: when someone has changed it since, nothing is saved (409).</summary>
 public sealed record UpdateUserRequest(
-    string? Email, string? DisplayName, string? Role, string? Culture = null, bool? Active = null, string? Password = null, string? HandOverTo = null);
+    string? Email, string? DisplayName, string? Role, string? Culture = null, bool? Active = null, string? Password = null, string? HandOverTo = null,
+    string? Basis = null);
 
 /// <summary>An account as changed, and what a handover moved to its successor (none asked: null; the same one again: nothing).</summary>
 public sealed record UserUpdated(UserDto User, Handover.Work? HandedOver);
@@ -308,7 +331,11 @@ public sealed record UserUpdated(UserDto User, Handover.Work? HandedOver);
 /// An admin set its password (created it, or set a new one): until its holder changes it, they can do nothing else.
 /// </param>
 public sealed record UserDto(
-    string Id, string Email, string DisplayName, string Culture, IReadOnlyList<string> Roles, bool Active = true, bool MustChangePassword = false);
+    string Id, string Email, string DisplayName, string Culture, IReadOnlyList<string> Roles, bool Active = true, bool MustChangePassword = false)
+{
+    /// <summary>The account's version: sent back with a change (<see cref="UpdateUserRequest.Basis"/>), a change since refuses it.</summary>
+    public string Basis { get; init; } = "";
+}
 
 /// <summary>
 /// The signed-in account as <see cref="UserDto"/> describes it, and the zone the pages show times in

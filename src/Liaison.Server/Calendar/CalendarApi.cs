@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Common;
 using Liaison.Server.Audit;
@@ -72,6 +73,13 @@ public static class CalendarApi
     {
         using var reader = new StreamReader(request.Body);
         var json = await reader.ReadToEndAsync(ct);
+        // Before the schedule's own checks: a body for another year would fail them all ("2028-01-01 is not in 2029"),
+        // which says nothing of the one mistake.
+        if (YearOf(json) is { } bodyYear && bodyYear != year)
+        {
+            return OtherYear(year, bodyYear);
+        }
+
         if (!YearSchedule.TryParse(json, out var schedule, out var errors))
         {
             return Problems.Invalid(new Dictionary<string, string[]> { ["schedule"] = errors.ToArray() });
@@ -79,7 +87,7 @@ public static class CalendarApi
 
         if (schedule!.Year != year)
         {
-            return Problems.BadRequest($"请求体中的年份 {schedule.Year} 与地址中的 {year} 不一致", $"the body is for {schedule.Year}, the URL for {year}");
+            return OtherYear(year, schedule.Year);
         }
 
         var (state, problems, conflict) = await CalendarYearStore.SaveAsync(schedule, Actor.Of(user), db, calendars, recompute, clock, ct);
@@ -92,6 +100,28 @@ public static class CalendarApi
         return state is null
             ? Problems.Invalid(new Dictionary<string, string[]> { ["schedule"] = problems.ToArray() })
             : TypedResults.Accepted($"/api/calendar/years/{year}/recompute", state);
+    }
+
+    private static ValidationProblem OtherYear(int address, int body) => Problems.Invalid(new Dictionary<string, string[]>
+    {
+        ["year"] = [$"地址中的年份是 {address}，请求体中的 year 却是 {body}：两者应为同一年 / the address is for {address} but the body's year is {body}: they must be the same year"],
+    });
+
+    /// <summary>The body's <c>year</c> when it is a JSON object with a whole-number year; anything else is left to the schedule's checks.</summary>
+    private static int? YearOf(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return document.RootElement is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("year", out var year)
+                && year.ValueKind == JsonValueKind.Number && year.TryGetInt32(out var value)
+                ? value
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }
 

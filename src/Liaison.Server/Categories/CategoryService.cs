@@ -121,6 +121,11 @@ public sealed class CategoryService
 
         var record = stored.GetValueOrDefault(code);
         var before = record is null ? CaseCategories.FindDefault(code)! : FromRecord(record);
+        // Saved from a form (or a read) of the category as it was before someone else's save, which it would undo.
+        if (EditBasis.IsStale(input.Basis, BasisOf(before)))
+        {
+            return new ServiceError.Conflict(Stale);
+        }
         if (record is null)
         {
             record = new CaseCategoryRecord { Code = code, NameZh = nameZh, Name = name };
@@ -148,6 +153,14 @@ public sealed class CategoryService
         Invalidate();
         return after;
     }
+
+    /// <summary>The category's version as a read shows it (<see cref="CategoryDto.Basis"/>): its names and limits.</summary>
+    public static string BasisOf(CaseCategory c) => EditBasis.Of(
+        c.NameZh, c.Name, c.Sla.AcceptWithinWorkingDays, c.Sla.ResolveWithinWorkingDays, c.Sla.ProgressReportEveryWorkingDays, c.Sla.CoHandlerLeadWorkingDays);
+
+    public static readonly Text Stale = new(
+        "事项类别在您打开后已被他人修改，您的修改未保存：请重新打开后再改",
+        "the category was changed by someone else after you opened it; your changes were not saved: open it again and redo them");
 
     /// <summary>The lead time a resolve limit of <paramref name="resolve"/> working days allows: 0 up to one day less.</summary>
     private static Text LeadTimeRange(int resolve) => resolve == 1
@@ -190,15 +203,19 @@ public sealed class CategoryService
 }
 
 /// <summary>A category's names and limits as an admin sends them (API body and admin form).</summary>
+/// <param name="Basis">Optional: the category's <see cref="CategoryDto.Basis"/> as read; when someone has saved it since, nothing is saved (409).</param>
 public sealed record CategoryInput(
     string? NameZh, string? Name, int? AcceptWithinWorkingDays, int? ResolveWithinWorkingDays, int? ProgressReportEveryWorkingDays,
-    int? CoHandlerLeadWorkingDays);
+    int? CoHandlerLeadWorkingDays, string? Basis = null);
 
 /// <summary>A category as the API shows it.</summary>
 public sealed record CategoryDto(
     string Code, string NameZh, string Name, int AcceptWithinWorkingDays, int ResolveWithinWorkingDays, int? ProgressReportEveryWorkingDays,
     int CoHandlerLeadWorkingDays)
 {
+    /// <summary>The category's version: sent back with a change (<see cref="CategoryInput.Basis"/>), a save since refuses it.</summary>
+    public string Basis { get; init; } = "";
+
     public static CategoryDto From(CaseCategory c) => new(c.Code, c.NameZh, c.Name, c.Sla.AcceptWithinWorkingDays, c.Sla.ResolveWithinWorkingDays,
-        c.Sla.ProgressReportEveryWorkingDays, c.Sla.CoHandlerLeadWorkingDays);
+        c.Sla.ProgressReportEveryWorkingDays, c.Sla.CoHandlerLeadWorkingDays) { Basis = CategoryService.BasisOf(c) };
 }

@@ -141,7 +141,7 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
             // The case list's "awaiting a decision" filter: the few cases with an extension request pending (CaseQueries.WaitingForDecision).
             e.HasIndex(c => c.Id, "ix_cases_pending_extension").HasFilter("pending_extension_days IS NOT NULL").HasDatabaseName("ix_cases_pending_extension");
             // The admin start page's warning: open cases whose deadline is provisional (its year has no holiday
-            // schedule yet). Few at any time, so the index is small; its filter is the page's WHERE (AdminPages.Index).
+            // schedule yet). Few at any time, so the index is small; its filter is the query's WHERE (CalendarYearStore.UnscheduledYearsAsync).
             e.HasIndex(c => c.DueAt, "ix_cases_provisional_open").HasFilter(OpenProvisionalCases).HasDatabaseName("ix_cases_provisional_open");
             e.Property(c => c.Number).HasMaxLength(32);
             e.Property(c => c.Title).HasMaxLength(200);

@@ -132,6 +132,13 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
             return NotFound(code);
         }
 
+        // Saved from a form (or a read) of the department as it was before someone else's save: that save's new handler
+        // would be replaced by the old one again, its cases handed over a second time. Checked under the row's lock.
+        if (EditBasis.IsStale(input.Basis, BasisOf(department)))
+        {
+            return new ServiceError.Conflict(Stale);
+        }
+
         // After the department is found: an unknown one is a 404 under any name.
         if (await NameTakenAsync(fields.Name, code, v, ct))
         {
@@ -175,6 +182,17 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
         await tx.CommitAsync(ct);
         return new DepartmentSaved(department, handedOver);
     }
+
+    /// <summary>
+    /// The department's version as a read shows it (<see cref="DepartmentDto.Basis"/>): its name, liaisons and whether it
+    /// is active. A save naming another one is refused (<see cref="Stale"/>).
+    /// </summary>
+    public static string BasisOf(Department d) => EditBasis.Of(
+        d.Name, d.Handler.Name, d.Handler.Email, d.Handler.Culture, d.Leader.Name, d.Leader.Email, d.Leader.Culture, d.Active);
+
+    public static readonly Text Stale = new(
+        "部门信息在您打开后已被他人修改，您的修改未保存：请重新打开后再改",
+        "the department was changed by someone else after you opened it; your changes were not saved: open it again and redo them");
 
     /// <summary>
     /// The unique index on the folded name (migration <c>DepartmentNameFold</c>: letter case and full-width forms aside,
@@ -268,11 +286,14 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
         var culture = string.IsNullOrWhiteSpace(p.Culture) ? Cultures.Chinese : p.Culture.Trim();
         if (!Cultures.All.Contains(culture))
         {
-            v.Add($"{field}.culture", "只能是 zh-CN 或 en", "must be zh-CN or en");
+            v.Add($"{field}.culture", CultureChoices);
         }
 
         return new DepartmentLiaison { Name = name, Email = email, Culture = culture };
     }
+
+    /// <summary>A mail or page language other than the two: named as the language lists name them, with the code the API takes.</summary>
+    internal static readonly Text CultureChoices = new("只能是中文（zh-CN）或英文（en）", "must be Chinese (zh-CN) or English (en)");
 
     private static ServiceError.NotFound NotFound(string code) =>
         new(new Text($"没有代码为 {code} 的部门", $"no department has the code '{code}'"));
@@ -288,18 +309,25 @@ public sealed record PersonDto(string Name, string Email, string Culture);
 
 public sealed record DepartmentDto(string Code, string Name, PersonDto Handler, PersonDto Leader, bool Active, bool Sample)
 {
+    /// <summary>The department's version: sent back with a change (<see cref="DepartmentInput.Basis"/>), a save since refuses it.</summary>
+    public string Basis { get; init; } = "";
+
     public static DepartmentDto From(Department d) => new(
         d.Code,
         d.Name,
         new PersonDto(d.Handler.Name, d.Handler.Email, d.Handler.Culture),
         new PersonDto(d.Leader.Name, d.Leader.Email, d.Leader.Culture),
         d.Active,
-        d.IsSample);
+        d.IsSample) { Basis = DepartmentService.BasisOf(d) };
 }
 
 public sealed record PersonInput(string? Name, string? Email, string? Culture);
 
-public sealed record DepartmentInput(string? Code, string? Name, PersonInput? Handler, PersonInput? Leader, bool? Active);
+/// <param name="Basis">
+/// Optional, on a change: the department's <see cref="DepartmentDto.Basis"/> as read; when someone has saved it since,
+/// the change is refused (409) and nothing is handed over.
+/// </param>
+public sealed record DepartmentInput(string? Code, string? Name, PersonInput? Handler, PersonInput? Leader, bool? Active, string? Basis = null);
 
 /// <param name="HandedOver">Open cases and co-handling parts that went to a new handler or leader in the save.</param>
 public sealed record DepartmentSaved(Department Department, int HandedOver);

@@ -151,7 +151,7 @@ public sealed class ActivityType
                 i.Attribute.TypeName ?? TypeNameOf(i.Type),
                 i.Attribute.Required,
                 new LocalizedText(Or(i.Attribute.DisplayNameZh, i.Attribute.DisplayNameEn, i.Name), Or(i.Attribute.DisplayNameEn, i.Name)),
-                new LocalizedText(Or(i.Attribute.DescriptionZh, i.Attribute.DescriptionEn), i.Attribute.DescriptionEn),
+                WithRange(new LocalizedText(Or(i.Attribute.DescriptionZh, i.Attribute.DescriptionEn), i.Attribute.DescriptionEn), i.Attribute),
                 i.DefaultValue is Enum e ? e.ToString() : i.DefaultValue)
                 {
                     Choices = i.Choices?.Values, SeveralChoices = i.Choices?.Several == true, ChoiceLabels = i.Choices is { } c ? LabelsOf(c) : null,
@@ -170,6 +170,20 @@ public sealed class ActivityType
         }
 
         return labels.Count > 0 ? labels : null;
+    }
+
+    /// <summary>An input's hint with the numbers it takes, when it has an upper bound: the validator's rule, stated once.</summary>
+    private static LocalizedText WithRange(LocalizedText description, InputAttribute input)
+    {
+        if (input.Max == long.MaxValue)
+        {
+            return description;
+        }
+
+        var (zh, en) = input.Min == long.MinValue
+            ? ($"最大 {input.Max}。", $"At most {input.Max}.")
+            : ($"可填 {input.Min}–{input.Max}。", $"From {input.Min} to {input.Max}.");
+        return new LocalizedText(description.ZhCn + zh, description.En.Length == 0 ? en : $"{description.En} {en}");
     }
 
     private static string Or(params string[] values) => values.FirstOrDefault(v => !string.IsNullOrEmpty(v)) ?? "";

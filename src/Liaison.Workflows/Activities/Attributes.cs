@@ -36,6 +36,12 @@ public sealed class InputAttribute : Attribute
     /// <summary>The smallest number a literal value may be (a count of working days: 0); checked when a version is saved or published.</summary>
     public long Min { get; init; } = long.MinValue;
 
+    /// <summary>
+    /// The largest number a literal value may be (a count of working days: about a year's worth); checked with
+    /// <see cref="Min"/>, and both shown in the designer's hint.
+    /// </summary>
+    public long Max { get; init; } = long.MaxValue;
+
     /// <summary>Overrides the type name shown to the designer.</summary>
     public string? TypeName { get; init; }
 

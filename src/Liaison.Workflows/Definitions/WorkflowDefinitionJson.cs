@@ -62,10 +62,13 @@ public static class WorkflowDefinitionJson
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
         {
-            // E.g. two properties differing only by case: surface as a definition error, never a 500.
-            throw new WorkflowDefinitionException($"The workflow definition is malformed: {ex.Message}", "$", inner: ex)
+            // E.g. two properties differing only by case: surface as a definition error, never a 500, and in words
+            // (the framework's message stays in the inner exception, for the log).
+            throw new WorkflowDefinitionException(
+                "The workflow definition is malformed: check that no object has two properties of the same name (letter case aside) and that each value has the form its property takes.",
+                "$", inner: ex)
             {
-                MessageZh = $"流程定义格式有误：{ex.Message}",
+                MessageZh = "流程定义格式有误：请检查是否有对象含两个同名属性（不区分大小写），各属性的值是否符合其格式。",
             };
         }
     }

@@ -175,12 +175,54 @@ public static class WorkflowValidator
                     errors.Add(new(a.Id, "invalid-input", $"活动“{a.Id}”的输入“{ZhName(p)}”不能小于 {p.Attribute.Min}（现为 {literal.Value}）。",
                         $"Activity '{a.Id}' input '{p.Name}' must be {p.Attribute.Min} or more, not {literal.Value}."));
                     break;
+                case LiteralExpression { Value: int or long } literal when Convert.ToInt64(literal.Value) > p.Attribute.Max:
+                    errors.Add(new(a.Id, "invalid-input", $"活动“{a.Id}”的输入“{ZhName(p)}”不能大于 {p.Attribute.Max}（现为 {literal.Value}）。",
+                        $"Activity '{a.Id}' input '{p.Name}' must be {p.Attribute.Max} or less, not {literal.Value}."));
+                    break;
             }
         }
-        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or ArgumentException or ExpressionException or System.Text.Json.JsonException)
+        catch (ExpressionException ex)
         {
-            errors.Add(new(a.Id, "invalid-input", $"活动“{a.Id}”的输入“{ZhName(p)}”无效：{ex.Message}", $"Activity '{a.Id}' input '{p.Name}': {ex.Message}"));
+            // A script's or template's own diagnostics (line, column, what the parser expected): what its author needs to fix it.
+            errors.Add(new(a.Id, "invalid-input", $"活动“{a.Id}”的输入“{ZhName(p)}”的表达式有误：{ex.Message}", $"Activity '{a.Id}' input '{p.Name}': {ex.Message}"));
         }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or ArgumentException or System.Text.Json.JsonException)
+        {
+            // Never the framework's own words ("The input string 'abc' was not in a correct format."): what the input takes.
+            var (zh, en) = Unreadable(expr!, p.Type, ex is OverflowException);
+            errors.Add(new(a.Id, "invalid-input", $"活动“{a.Id}”的输入“{ZhName(p)}”无效：{zh}", $"Activity '{a.Id}' input '{p.Name}': {en}"));
+        }
+    }
+
+    /// <summary>Why a value could not be read as the input's type, in words: what it takes, and what it was given.</summary>
+    private static (string Zh, string En) Unreadable(InputExpression expr, Type type, bool overflow)
+    {
+        if (expr.Type is not (ExpressionTypes.Literal or "Object" or ExpressionTypes.Variable or ExpressionTypes.JavaScript or ExpressionTypes.Liquid))
+        {
+            return ($"不支持表达式类型“{expr.Type}”，可用：字面值（Literal）、变量（Variable）、JavaScript、Liquid",
+                $"the expression type '{expr.Type}' is not supported; use Literal, Variable, JavaScript or Liquid");
+        }
+
+        if (expr.Type == ExpressionTypes.Variable)
+        {
+            return ("变量表达式须写明变量名", "a Variable expression needs a variable's name or id");
+        }
+
+        var given = expr.Value is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var text) ? text : expr.Value?.ToJsonString() ?? "";
+        if (given.Length > 40) given = given[..40] + "…";
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        return target switch
+        {
+            _ when overflow => ($"“{given}”超出可用的范围", $"'{given}' is out of range"),
+            _ when target == typeof(int) || target == typeof(long) => ($"应为整数，现为“{given}”", $"must be a whole number, not '{given}'"),
+            _ when target == typeof(double) || target == typeof(decimal) => ($"应为数字，现为“{given}”", $"must be a number, not '{given}'"),
+            _ when target == typeof(bool) => ($"应为“是”或“否”（true 或 false），现为“{given}”", $"must be true or false, not '{given}'"),
+            _ when target == typeof(TimeSpan) => ($"应为时长，如 1.00:00:00（1 天）或 02:00:00（2 小时），现为“{given}”",
+                $"must be a duration such as 1.00:00:00 (a day) or 02:00:00 (two hours), not '{given}'"),
+            _ when target == typeof(DateTimeOffset) || target == typeof(DateTime) => ($"应为日期时间，如 2026-02-13T10:00，现为“{given}”",
+                $"must be a date and time such as 2026-02-13T10:00, not '{given}'"),
+            _ => ($"格式不正确，现为“{given}”", $"is not in the form it takes, not '{given}'"),
+        };
     }
 
     private static ValidationError MissingInput(ActivityNode a, InputProperty p) =>

@@ -333,6 +333,39 @@ public sealed class CaseRoutingWorkflowTests
     }
 
     [Fact]
+    public void A_count_of_working_days_beyond_a_year_is_refused_and_the_designers_hint_says_the_range()
+    {
+        var registry = ActivityRegistry.CreateDefault().AddCaseActivities();
+        _definition.Root.Activities.Single(a => a.Id == "wait").Inputs["overdueEscalationWorkingDays"] = InputValue.Literal(System.Text.Json.Nodes.JsonValue.Create(100000));
+        _definition.Root.Activities.Single(a => a.Id == "dispatch").Inputs["resolveWithinWorkingDays"] = InputValue.Literal(System.Text.Json.Nodes.JsonValue.Create(251));
+
+        var errors = WorkflowValidator.Validate(_definition, registry);
+
+        Assert.Contains(errors, e => e.ActivityId == "wait" && e.Code == "invalid-input"
+            && e.Message.Contains("“逾期升级（工作日）（overdueEscalationWorkingDays）”不能大于 250（现为 100000）") && e.Message.Contains("must be 250 or less, not 100000"));
+        Assert.Contains(errors, e => e.ActivityId == "dispatch" && e.Message.Contains("must be 250 or less, not 251"));
+        _definition.Root.Activities.Single(a => a.Id == "wait").Inputs["overdueEscalationWorkingDays"] = InputValue.Literal(System.Text.Json.Nodes.JsonValue.Create(250));
+        Assert.DoesNotContain(WorkflowValidator.Validate(_definition, registry), e => e.ActivityId == "wait");
+
+        var hint = registry.Find("Liaison.WaitForLiaison")!.Descriptor.Inputs.Single(i => i.Name == "overdueEscalationWorkingDays").Description;
+        Assert.EndsWith("可填 0–250。", hint.ZhCn);
+        Assert.EndsWith("From 0 to 250.", hint.En);
+    }
+
+    [Fact]
+    public void A_value_that_is_not_a_number_is_refused_in_words_without_the_frameworks_message()
+    {
+        var registry = ActivityRegistry.CreateDefault().AddCaseActivities();
+        _definition.Root.Activities.Single(a => a.Id == "wait").Inputs["overdueEscalationWorkingDays"] = InputValue.Literal(System.Text.Json.Nodes.JsonValue.Create("abc"));
+
+        var error = Assert.Single(WorkflowValidator.Validate(_definition, registry), e => e.ActivityId == "wait");
+
+        Assert.Contains("“逾期升级（工作日）（overdueEscalationWorkingDays）”无效：应为整数，现为“abc”", error.Message);
+        Assert.Contains("must be a whole number, not 'abc'", error.Message);
+        Assert.DoesNotContain("input string", error.Message);
+    }
+
+    [Fact]
     public void Editing_an_input_of_the_workflow_changes_the_ladder_without_code()
     {
         var wait = _definition.Root.Activities.Single(a => a.Id == "wait");

@@ -475,6 +475,34 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_calendar_page_warns_of_a_year_open_cases_deadlines_fall_in_without_a_schedule_with_their_count()
+    {
+        // In December, deadlines fall in next year, whose State Council schedule is not loaded yet.
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        Assert.DoesNotContain("data-warning=\"provisional\"", await admin.GetStringAsync("/admin/calendar"));
+        await OpenAsync(_officerApi);
+        await OpenAsync(_officerApi);
+        var cancelled = (await OpenAsync(_officerApi)).GetProperty("number").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await _officerApi.PostAsJsonAsync($"/api/cases/{cancelled}/cancel", new { note = "企业撤回" })).StatusCode);
+
+        var page = await admin.GetStringAsync("/admin/calendar");
+        Assert.Contains("data-warning=\"provisional\"", page);
+        Assert.Contains("2 件在办事项的期限落在尚未加载节假日安排的年份（2027 年 2 件），现按周一至周五计算，标为“暂定”。", page);
+        Assert.Contains("2 open cases have deadlines in a year with no holiday schedule loaded (2 in 2027)", await InEnglishAsync(admin, "/admin/calendar"));
+
+        // Once the year is added, it is no longer missing (its cases are being recomputed).
+        var saved = await admin.PostAsync("/admin/calendar", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(page),
+            ["json"] = Year2027,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.DoesNotContain("data-warning=\"provisional\"", await admin.GetStringAsync("/admin/calendar"));
+        Assert.DoesNotContain("data-warning=\"provisional\"", await admin.GetStringAsync("/admin"));
+    }
+
+    [Fact]
     public async Task A_crafted_address_or_cookie_shows_no_saved_banner()
     {
         var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);

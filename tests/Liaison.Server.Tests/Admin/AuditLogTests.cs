@@ -29,6 +29,17 @@ public sealed class AuditLogTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
+    [Fact]
+    public async Task An_unknown_area_is_refused_naming_the_areas_as_the_page_does_with_their_codes()
+    {
+        var response = await _admin.GetAsync("/api/admin/audit?area=bogus");
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        var message = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("area").EnumerateArray()).GetString();
+        Assert.StartsWith("类别无效，可选：部门与联络人（department）、事项类别（category）、工作日历（calendar）、", message);
+        Assert.Contains(" / must be one of: Departments (department), Categories (category), Calendar (calendar), ", message);
+    }
+
     private async Task<List<JsonElement>> EntriesAsync(string query = "")
     {
         var page = await _admin.GetFromJsonAsync<JsonElement>("/api/admin/audit" + query);

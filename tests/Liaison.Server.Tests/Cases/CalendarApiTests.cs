@@ -37,6 +37,26 @@ public sealed class CalendarApiTests(AppFixture fixture) : IClassFixture<AppFixt
     }
 
     [Fact]
+    public async Task A_schedule_put_at_another_years_address_is_400_on_year_naming_both_years()
+    {
+        var admin = await _app.AsAdminAsync();
+        // The body is a 2028 schedule that says 2029: its days are not in 2029, but the mistake is the year.
+        var body = """
+            { "year": 2029, "version": "cn-2028-x", "source": "测试 test",
+              "holidays": [ { "name": "New Year's Day", "nameZh": "元旦", "days": ["2028-01-01"] } ], "workdays": [] }
+            """;
+
+        var response = await admin.PutAsync("/api/calendar/years/2028", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["year"], errors.EnumerateObject().Select(e => e.Name));
+        Assert.Equal("地址中的年份是 2028，请求体中的 year 却是 2029：两者应为同一年 / the address is for 2028 but the body's year is 2029: they must be the same year",
+            Assert.Single(errors.GetProperty("year").EnumerateArray()).GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/calendar/years/2028")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_deadline_in_a_year_without_a_schedule_is_provisional_weekends_only()
     {
         var officer = await _app.AsOfficerAsync();

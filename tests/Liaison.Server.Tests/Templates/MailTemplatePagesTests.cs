@@ -423,6 +423,32 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
     }
 
     /// <summary>The template form's token and textareas, as a browser would send them.</summary>
+    [Fact]
+    public async Task A_template_form_opened_before_another_admins_save_is_refused_and_that_save_stays()
+    {
+        const string path = "/admin/templates/returned/zh-CN";
+        var a = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var b = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var pageA = await a.GetStringAsync(path);
+        var pageB = await b.GetStringAsync(path);
+        static string BasisIn(string page) => Regex.Match(page, "name=\"basis\" value=\"([^\"]+)\"").Groups[1].Value;
+
+        var saved = await PostAsync(a, path, Fields(pageA), ("basis", BasisIn(pageA)), ("intent", "save"), ("subject", "甲改的主题 {{ Case.Number }}"));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var refused = await PostAsync(b, path, Fields(pageB), ("basis", BasisIn(pageB)), ("intent", "save"), ("text", Fields(pageB)["text"] + "\n乙的补充"));
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var page = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.Contains("模板在您打开后已被他人修改，您的修改未保存。与现在保存的不同之处：主题、纯文本正文。", page);
+        Assert.Contains("乙的补充", page); // the form keeps what was typed
+        var rows = await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "returned").ToListAsync());
+        Assert.Equal(("subject", "甲改的主题 {{ Case.Number }}"), (Assert.Single(rows).Part, rows[0].Source));
+
+        // Saved again from the refused page, on purpose: it carries the version as it is now.
+        var again = await PostAsync(b, path, Fields(page), ("basis", BasisIn(page)), ("intent", "save"));
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+    }
+
     private static Dictionary<string, string> Fields(string page)
     {
         var form = Regex.Match(page, "<form method=\"post\" action=\"/admin/templates/[^\"]+\" data-form=\"template\">(.*?)</form>", RegexOptions.Singleline);

@@ -39,7 +39,7 @@ public sealed class ExtendDeadline : CaseActivity
 public sealed class Reopen : CaseActivity
 {
     [Input(DisplayNameZh = "办结时限（工作日）", DisplayNameEn = "Resolve within (working days)",
-        DescriptionZh = "留空则按事项类别的时限。", DescriptionEn = "Empty = the category's limit.", Min = 1)]
+        DescriptionZh = "留空则按事项类别的时限。", DescriptionEn = "Empty = the category's limit.", Min = 1, Max = SlaPolicy.MaxWorkingDays)]
     public int? ResolveWithinWorkingDays { get; set; }
 
     protected override void Execute(ActivityContext context, CaseRouting routing)

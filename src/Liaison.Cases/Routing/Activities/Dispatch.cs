@@ -16,11 +16,11 @@ public sealed class Dispatch : CaseActivity
     public string? Department { get; set; }
 
     [Input(DisplayNameZh = "签收时限（工作日）", DisplayNameEn = "Accept within (working days)",
-        DescriptionZh = "留空则按事项类别的时限。", DescriptionEn = "Empty = the category's limit.", Min = 1)]
+        DescriptionZh = "留空则按事项类别的时限。", DescriptionEn = "Empty = the category's limit.", Min = 1, Max = SlaPolicy.MaxWorkingDays)]
     public int? AcceptWithinWorkingDays { get; set; }
 
     [Input(DisplayNameZh = "办结时限（工作日）", DisplayNameEn = "Resolve within (working days)",
-        DescriptionZh = "留空则按事项类别的时限（紧急事项减半，向上取整）。", DescriptionEn = "Empty = the category's limit (halved, rounded up, for urgent cases).", Min = 1)]
+        DescriptionZh = "留空则按事项类别的时限（紧急事项减半，向上取整）。", DescriptionEn = "Empty = the category's limit (halved, rounded up, for urgent cases).", Min = 1, Max = SlaPolicy.MaxWorkingDays)]
     public int? ResolveWithinWorkingDays { get; set; }
 
     [Input(DisplayNameZh = "坚持原派时续算办结时限", DisplayNameEn = "Keep the resolve clock on insist",

@@ -1,3 +1,4 @@
+using Liaison.Cases.Sla;
 using System.Text.Json.Nodes;
 using Liaison.Cases.Cases;
 using Liaison.Workflows.Activities;
@@ -63,12 +64,12 @@ public sealed class WaitForLiaison : CaseActivity
 
     [Input(DisplayNameZh = "到期前提醒（工作日）", DisplayNameEn = "Remind before due (working days)",
         DescriptionZh = "在办结时限前此工作日数发出黄灯提醒；0 表示不提醒。",
-        DescriptionEn = "Yellow reminder this many working days before the resolve deadline; 0 = none.", DefaultValue = 1, Min = 0)]
+        DescriptionEn = "Yellow reminder this many working days before the resolve deadline; 0 = none.", DefaultValue = 1, Min = 0, Max = SlaPolicy.MaxWorkingDays)]
     public int ReminderWorkingDaysBeforeDue { get; set; } = 1;
 
     [Input(DisplayNameZh = "逾期升级（工作日）", DisplayNameEn = "Escalate when overdue by (working days)",
         DescriptionZh = "事项逾期达此工作日数时通知园区领导小组；0 表示不通知。",
-        DescriptionEn = "Zone leadership is told when the case is this many working days overdue; 0 = never.", DefaultValue = 3, Min = 0)]
+        DescriptionEn = "Zone leadership is told when the case is this many working days overdue; 0 = never.", DefaultValue = 3, Min = 0, Max = SlaPolicy.MaxWorkingDays)]
     public int OverdueEscalationWorkingDays { get; set; } = 3;
 
     [Input(DisplayNameZh = "签收超时提醒", DisplayNameEn = "Remind at the acceptance deadline",

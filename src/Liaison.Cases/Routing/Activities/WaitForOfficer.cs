@@ -1,3 +1,4 @@
+using Liaison.Cases.Sla;
 using Liaison.Cases.Common;
 using Liaison.Workflows.Activities;
 using Liaison.Workflows.Runtime;
@@ -84,12 +85,12 @@ public sealed class WaitForOfficer : CaseActivity
 
     [Input(DisplayNameZh = "审批延期期间：到期前提醒（工作日）", DisplayNameEn = "While deciding an extension: remind before due (working days)",
         DescriptionZh = "用于延期审批：在经办人的办结时限前此工作日数走“到期前提醒（黄灯）”端口；0 表示不提醒。",
-        DescriptionEn = "Extension decisions: fire ReminderDue this many working days before the handler's resolve deadline; 0 = none.", DefaultValue = 1, Min = 0)]
+        DescriptionEn = "Extension decisions: fire ReminderDue this many working days before the handler's resolve deadline; 0 = none.", DefaultValue = 1, Min = 0, Max = SlaPolicy.MaxWorkingDays)]
     public int ReminderWorkingDaysBeforeDue { get; set; } = 1;
 
     [Input(DisplayNameZh = "审批延期期间：逾期升级（工作日）", DisplayNameEn = "While deciding an extension: escalate when overdue by (working days)",
         DescriptionZh = "用于延期审批：事项超过办结时限达此工作日数时走“逾期升级”端口；0 表示不升级。",
-        DescriptionEn = "Extension decisions: fire Overdue when the case is this many working days past its resolve deadline; 0 = never.", DefaultValue = 3, Min = 0)]
+        DescriptionEn = "Extension decisions: fire Overdue when the case is this many working days past its resolve deadline; 0 = never.", DefaultValue = 3, Min = 0, Max = SlaPolicy.MaxWorkingDays)]
     public int OverdueEscalationWorkingDays { get; set; } = 3;
 
     protected override void Execute(ActivityContext context, CaseRouting routing)

@@ -1,0 +1,45 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Liaison.Cases.Common;
+
+namespace Liaison.Server.Common;
+
+/// <summary>
+/// The version of an entry that an edit form (or an API read) was opened at, for entries whose rows carry no version of
+/// their own (departments, accounts, categories): a fingerprint of the values the form edits. A save sending an older
+/// one is refused, instead of silently undoing the save made since (two admins on one department's form). Values only:
+/// a form still showing what is stored may be saved, whatever was saved in between.
+/// </summary>
+public static class EditBasis
+{
+    public static string Of(params object?[] values) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(values)).AsSpan(0, 8));
+
+    /// <summary>
+    /// True when <paramref name="sent"/> names another version than <paramref name="current"/>; a save without one (an API
+    /// client that did not read first) is not checked.
+    /// </summary>
+    public static bool IsStale(string? sent, string current) => Validation.Optional(sent) is { } seen && seen != current;
+
+    /// <summary>The fields of a stale form that differ from what is stored now, for the 409 page beside the form.</summary>
+    public static IReadOnlyList<StaleField> Differences(params StaleField[] fields) =>
+        fields.Where(f => f.Stored != f.Typed).ToList();
+}
+
+/// <summary>A field of a form refused as stale, as stored now and as the admin typed it.</summary>
+public sealed record StaleField(Text Label, Text Stored, Text Typed)
+{
+    /// <summary>A field whose value reads the same in both languages (a name, an address, a number).</summary>
+    public StaleField(Text label, string stored, string typed)
+        : this(label, new Text(stored.Trim(), stored.Trim()), new Text(typed.Trim(), typed.Trim()))
+    {
+    }
+
+    /// <summary>A ticked or unticked box.</summary>
+    public StaleField(Text label, bool stored, bool typed)
+        : this(label, YesNo(stored), YesNo(typed))
+    {
+    }
+
+    private static Text YesNo(bool value) => value ? new Text("是", "yes") : new Text("否", "no");
+}
