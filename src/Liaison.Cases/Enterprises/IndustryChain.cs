@@ -53,8 +53,13 @@ public static class IndustryChains
         return false;
     }
 
-    /// <summary>The values a caller may send, for error messages.</summary>
-    public static string Allowed => string.Join(", ", Enum.GetValues<IndustryChain>().Select(c => $"{JsonName(c)} ({Label(c).Zh})"));
+    /// <summary>
+    /// The values a caller may send, for error messages: each chain by its name, with the code an API or CSV sends
+    /// ("天然气（natural-gas）、…" / "Natural gas (natural-gas), …").
+    /// </summary>
+    public static Text Allowed => new(
+        string.Join("、", Enum.GetValues<IndustryChain>().Select(c => $"{Label(c).Zh}（{JsonName(c)}）")),
+        string.Join(", ", Enum.GetValues<IndustryChain>().Select(c => $"{Label(c).En} ({JsonName(c)})")));
 
     /// <summary>The name the API writes (kebab case, like every enum in its JSON).</summary>
     public static string JsonName(IndustryChain chain) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(chain.ToString());

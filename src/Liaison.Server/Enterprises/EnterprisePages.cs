@@ -85,7 +85,7 @@ public static class EnterprisePages
             }
             else
             {
-                errors.Add(new Text($"产业链只能是 {IndustryChains.Allowed}", $"The industry chain must be one of {IndustryChains.Allowed}"));
+                errors.Add(new Text($"产业链只能是：{IndustryChains.Allowed.Zh}", $"The industry chain must be one of: {IndustryChains.Allowed.En}"));
             }
         }
 

@@ -293,7 +293,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         var chain = IndustryChain.Other;
         if (!string.IsNullOrWhiteSpace(input.IndustryChain) && !IndustryChains.TryParse(input.IndustryChain, out chain))
         {
-            v.Add("industryChain", $"只能是 {IndustryChains.Allowed}", $"must be one of {IndustryChains.Allowed}");
+            v.Add("industryChain", $"只能是：{IndustryChains.Allowed.Zh}", $"must be one of: {IndustryChains.Allowed.En}");
         }
 
         var address = Validation.Optional(input.Address);

@@ -44,7 +44,7 @@ public static class EnterprisesApi
             }
             else
             {
-                v.Add("chain", $"只能是 {IndustryChains.Allowed}", $"must be one of {IndustryChains.Allowed}");
+                v.Add("chain", $"只能是：{IndustryChains.Allowed.Zh}", $"must be one of: {IndustryChains.Allowed.En}");
             }
         }
 

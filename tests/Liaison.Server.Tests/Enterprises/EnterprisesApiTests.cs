@@ -57,6 +57,19 @@ public sealed class EnterprisesApiTests(AppFixture fixture) : IClassFixture<AppF
     }
 
     [Fact]
+    public async Task An_unknown_industry_chain_is_refused_naming_the_chains_by_name_with_their_codes()
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        var listed = await officer.GetAsync("/api/enterprises?chain=steel");
+        var body = await listed.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, listed.StatusCode);
+        Assert.Contains("只能是：天然气（natural-gas）、稀土（rare-earth）", System.Text.RegularExpressions.Regex.Unescape(body));
+        Assert.DoesNotContain("natural-gas (天然气)", System.Text.RegularExpressions.Regex.Unescape(body));
+    }
+
+    [Fact]
     public async Task An_officer_registers_an_enterprise_with_its_chief_squad_and_notice_contact()
     {
         var officer = await _app.AsOfficerAsync("chief@test.example");
