@@ -92,8 +92,8 @@ public static class CasePages
             return null;
         }
 
-        var overdueFilter = YesNo(overdue, new("超期筛选只能是 true 或 false", "overdue must be true or false"));
-        var decisionFilter = YesNo(decision, new("待决定筛选只能是 true 或 false", "decision must be true or false"));
+        var overdueFilter = YesNo(overdue, new("超期筛选只能是“是”或“否”（true/false）", "the overdue filter must be yes or no (true/false)"));
+        var decisionFilter = YesNo(decision, new("待决定筛选只能是“是”或“否”（true/false）", "the awaiting-a-decision filter must be yes or no (true/false)"));
 
         int? pageNumber = null;
         if (!string.IsNullOrWhiteSpace(page))
