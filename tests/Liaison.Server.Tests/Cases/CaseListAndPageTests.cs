@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Liaison.Cases.Enterprises;
+using Liaison.Server.Cases;
+using Liaison.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Cases;
+
+/// <summary>
+/// What a park officer walking through the case list and the case page expects: counts that leave withdrawn parts out,
+/// a cancelled case's reason, today's chief service officer, search by credit code, the dispatch meeting's filters,
+/// names said once, extension requests called so, and refusals in people's words.
+/// </summary>
+public sealed partial class CaseListAndPageTests : IAsyncLifetime
+{
+    private const string OfficerEmail = "officer@test.example";
+
+    // Another valid code (GB 32100-2015 check character), of another region than CaseTestKit.CreditCode.
+    private const string OtherCreditCode = "914403001922038216";
+
+    private LiaisonApp _app = null!;
+    private HttpClient _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await LiaisonApp.StartAsync(nameof(CaseListAndPageTests));
+        _api = await _app.AsOfficerAsync(OfficerEmail);
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Theory]
+    [InlineData("供电公司分管领导（示例）", "供电公司", true, "供电公司分管领导（示例）", "供电公司分管领导（示例）")]
+    [InlineData("住房和城乡建设局联络人（示例）", "住房和城乡建设局", false, "住房和城乡建设局联络人（示例）", "住房和城乡建设局联络人（示例）")]
+    [InlineData("供电公司张局", "供电公司", true, "供电公司张局（分管领导）", "供电公司张局 (leader)")]
+    [InlineData("张三", "供电公司", true, "张三（供电公司分管领导）", "张三 (供电公司, leader)")]
+    [InlineData("李四", "税务局", false, "李四（税务局）", "李四 (税务局)")]
+    public void A_liaison_s_name_says_the_department_and_role_once(string name, string department, bool leader, string zh, string en)
+    {
+        var said = ActorNames.Liaison(name, department, leader);
+
+        Assert.Equal(zh, said.Zh);
+        Assert.Equal(en, said.En);
+    }
+
+    [Fact]
+    public async Task The_timeline_names_the_sample_liaison_once()
+    {
+        var number = (await OpenAsync(_api, NewCase(department: "zjj"))).GetProperty("number").GetString()!;
+        var mail = Assert.Single(await MailsAsync(_app, "zjj.handler@anyue.example"));
+        var link = PathOf(LinkIn(mail));
+        var liaison = _app.Anonymous();
+        Assert.True((await PostActionAsync(liaison, link, "accept")).StatusCode is HttpStatusCode.Redirect or HttpStatusCode.SeeOther or HttpStatusCode.OK);
+        var browser = await _app.SignInThroughFormAsync(OfficerEmail, "officer-password-1");
+
+        var page = await browser.GetStringAsync($"/cases/{number}");
+
+        Assert.Contains("住房和城乡建设局联络人（示例）", page);
+        Assert.DoesNotContain("住房和城乡建设局联络人（示例）（住房和城乡建设局）", page);
+    }
+}
