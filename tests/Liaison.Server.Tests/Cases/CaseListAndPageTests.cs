@@ -64,4 +64,19 @@ public sealed partial class CaseListAndPageTests : IAsyncLifetime
         Assert.Contains("住房和城乡建设局联络人（示例）", page);
         Assert.DoesNotContain("住房和城乡建设局联络人（示例）（住房和城乡建设局）", page);
     }
+
+    [Fact]
+    public async Task Extension_counts_are_called_requests_on_the_case_page_and_the_league_table()
+    {
+        var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+        var browser = await _app.SignInThroughFormAsync(OfficerEmail, "officer-password-1");
+
+        Assert.Contains("<dt>退回 / 延期申请 / 重办</dt>", await browser.GetStringAsync($"/cases/{number}"));
+        var league = await browser.GetStringAsync("/reports/league-table");
+        Assert.Contains("<th scope=\"col\">延期申请</th>", league);
+        Assert.DoesNotContain("<th scope=\"col\">延期</th>", league);
+        var csv = Encoding.UTF8.GetString(await _api.GetByteArrayAsync("/api/reports/league-table.csv"));
+        Assert.Contains(",延期申请 Extension requests,", csv);
+        Assert.Contains(",协办延期申请 Parts' extension requests,", csv);
+    }
 }
