@@ -260,7 +260,8 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         var ids = rows.Select(c => c.Id).ToList();
         var coHandlers = ids.Count == 0
             ? []
-            : await db.Set<CasePart>().AsNoTracking().Where(x => ids.Contains(x.CaseId)).GroupBy(x => x.CaseId)
+            // A withdrawn part (撤回协办) no longer co-handles: not counted, as the enterprise's page does not list it.
+            : await db.Set<CasePart>().AsNoTracking().Where(x => ids.Contains(x.CaseId) && x.Status != PartStatus.Dropped).GroupBy(x => x.CaseId)
                 .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         var parts = withDecisions && ids.Count > 0
             ? (await db.Set<CasePart>().AsNoTracking()
@@ -435,7 +436,10 @@ public sealed record CaseSummaryDto(
     string Number, string Title, CaseStatus Status, string Category, CasePriority Priority, string Department, PersonRef Handler,
     DateTimeOffset? AcceptBy, DateTimeOffset? DueAt, bool Provisional, bool Overdue, string Enterprise, DateTimeOffset CreatedAt)
 {
-    /// <summary>Joint case (联办): how many co-handling departments it has (<see cref="Department"/> leads); 0 for a single-department case.</summary>
+    /// <summary>
+    /// Joint case (联办): how many co-handling departments it has (<see cref="Department"/> leads), a withdrawn part (撤回协办)
+    /// not counted; 0 for a single-department case.
+    /// </summary>
     public int CoHandlers { get; init; }
 
     /// <summary>What it waits for an officer to decide (待园区决定), each in both languages; empty when nothing.</summary>

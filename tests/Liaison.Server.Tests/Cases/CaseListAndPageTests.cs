@@ -35,6 +35,33 @@ public sealed partial class CaseListAndPageTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
+    [Fact]
+    public async Task A_withdrawn_co_handler_is_not_counted_in_the_list_the_export_or_the_case_page_which_still_shows_it_withdrawn()
+    {
+        var body = JsonSerializer.SerializeToNode(NewCase(department: "zrzyj"))!.AsObject();
+        body["coDepartments"] = JsonNode.Parse("""[{"departmentCode":"zjj"},{"departmentCode":"xzspj","task":"请核实审批材料"}]""");
+        var number = (await OpenAsync(_api, body)).GetProperty("number").GetString()!;
+        var part = (await GetCaseAsync(_api, number)).GetProperty("coDepartments").EnumerateArray()
+            .Single(p => p.GetProperty("departmentCode").GetString() == "xzspj").GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.OK, (await _api.PostAsJsonAsync($"/api/cases/{number}/parts/{part}/drop", new { reason = "无需审批" })).StatusCode);
+
+        var item = (await _api.GetFromJsonAsync<JsonElement>("/api/cases")).GetProperty("items").EnumerateArray()
+            .Single(i => i.GetProperty("number").GetString() == number);
+        Assert.Equal(1, item.GetProperty("coHandlers").GetInt32());
+
+        var browser = await _app.SignInThroughFormAsync(OfficerEmail, "officer-password-1");
+        var list = await browser.GetStringAsync("/cases");
+        Assert.Contains("data-co-handlers=\"1\">&#x2B;1 协办</span>", list);
+
+        var csv = (await _api.GetStringAsync($"/api/cases/export.csv?q={number}")).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("编号 Number,事项 Title,企业 Enterprise,类别 Category,优先级 Priority,主办部门 Lead department,协办部门数 Co-handling departments,", csv[0]);
+        Assert.Equal("1", csv[1].Split(',')[6]);
+
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        Assert.Contains("<h2 data-co-handling=\"1\">协办部门（1，另有 1 个已撤回）</h2>", page);
+        Assert.Matches("<tr role=\"row\" data-part=\"xzspj\">.*?已撤回.*?</tr>", Regex.Replace(page, "\\s+", " "));
+    }
+
     [Theory]
     [InlineData("供电公司分管领导（示例）", "供电公司", true, "供电公司分管领导（示例）", "供电公司分管领导（示例）")]
     [InlineData("住房和城乡建设局联络人（示例）", "住房和城乡建设局", false, "住房和城乡建设局联络人（示例）", "住房和城乡建设局联络人（示例）")]
