@@ -439,6 +439,7 @@ public static class CasePages
             {
                 RatingForm = ratingForm,
                 NoticeEmail = await queries.HasNoticeEmailAsync(c.Enterprise.Id, ct),
+                Cancellation = await timeline.CancellationAsync(c, ct),
             }, status);
     }
 
@@ -618,4 +619,7 @@ public sealed record CasePageModel(
 
     /// <summary>The enterprise's register entry has a notice contact with an email: it is mailed its progress link.</summary>
     public bool NoticeEmail { get; init; }
+
+    /// <summary>A cancelled case's who, when and why (撤销原因); null for any other case.</summary>
+    public CaseCancellation? Cancellation { get; init; }
 }

@@ -62,6 +62,30 @@ public sealed partial class CaseListAndPageTests : IAsyncLifetime
         Assert.Matches("<tr role=\"row\" data-part=\"xzspj\">.*?已撤回.*?</tr>", Regex.Replace(page, "\\s+", " "));
     }
 
+    [Fact]
+    public async Task A_cancelled_case_page_says_who_cancelled_it_when_and_why()
+    {
+        var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+        _app.Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(HttpStatusCode.OK, (await _api.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业已自行解决用电问题" })).StatusCode);
+        var browser = await _app.SignInThroughFormAsync(OfficerEmail, "officer-password-1");
+
+        var card = Regex.Match(await browser.GetStringAsync($"/cases/{number}"), "<div class=\"card\" data-cancellation>.*?</div>", RegexOptions.Singleline).Value;
+
+        Assert.Contains("<h2>撤销原因</h2>", card);
+        Assert.Contains("测试专员 于 2026-03-02 11:00 撤销", card);
+        Assert.Contains("<p class=\"pre\" data-cancel-reason>企业已自行解决用电问题</p>", card);
+
+        var english = new HttpRequestMessage(HttpMethod.Get, $"/cases/{number}");
+        english.Headers.Add("Cookie", "liaison.lang=en");
+        var englishPage = await (await browser.SendAsync(english)).Content.ReadAsStringAsync();
+        Assert.Contains("Cancelled by 测试专员 on 2026-03-02 11:00", englishPage);
+
+        // An open case has no such card.
+        var open = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+        Assert.DoesNotContain("data-cancellation", await browser.GetStringAsync($"/cases/{open}"));
+    }
+
     [Theory]
     [InlineData("供电公司分管领导（示例）", "供电公司", true, "供电公司分管领导（示例）", "供电公司分管领导（示例）")]
     [InlineData("住房和城乡建设局联络人（示例）", "住房和城乡建设局", false, "住房和城乡建设局联络人（示例）", "住房和城乡建设局联络人（示例）")]
