@@ -376,6 +376,7 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         {
             CoDepartments = parts.Select(p => CoDepartmentDto.From(p, c, calendar)).ToList(),
             Officer = await OfficerAsync(c.OfficerId, ct),
+            Enterprise = dto.Enterprise with { ChiefServiceOfficer = await ChiefServiceOfficerAsync(c, ct) },
             // As Liaison.ExtendDeadline will move it: the working days asked, after the current resolve deadline.
             PendingExtension = dto.PendingExtension is { } pending && calendar is not null && c.DueAt is { } due
                 ? IfApproved(pending, ExtendDeadline.IfApproved(calendar, due, pending.Days))
@@ -410,6 +411,26 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
 
     /// <summary>The park officers a case may be handed over to or filtered by: every active account, by name.</summary>
     public Task<List<OfficerRef>> OfficersAsync(CancellationToken ct) => Auth.Accounts.ListActiveAsync(db, ct);
+
+    /// <summary>
+    /// The enterprise's chief service officer (首席服务员) today: the register's, when the case's enterprise is registered
+    /// and the register names one (a chief handed over or named after the case was opened); otherwise the name the case
+    /// was opened with (typed for an enterprise the register knows less about, or not registered at all).
+    /// </summary>
+    private async Task<string?> ChiefServiceOfficerAsync(Case c, CancellationToken ct)
+    {
+        if (c.EnterpriseId is not { } enterpriseId)
+        {
+            return c.Enterprise.ChiefServiceOfficer;
+        }
+
+        var current = await db.Set<Liaison.Cases.Enterprises.RegisteredEnterprise>().AsNoTracking()
+            .Where(e => e.Id == enterpriseId && e.ChiefServiceOfficerId != null)
+            .Join(db.Users, e => e.ChiefServiceOfficerId, u => u.Id, (_, u) => new { u.DisplayName, u.Email })
+            .FirstOrDefaultAsync(ct);
+        return current is null ? c.Enterprise.ChiefServiceOfficer
+            : string.IsNullOrEmpty(current.DisplayName) ? current.Email : current.DisplayName;
+    }
 
     private Task<PersonRef?> OfficerAsync(string officerId, CancellationToken ct) =>
         db.Users.AsNoTracking().Where(u => u.Id == officerId).Select(u => new PersonRef(u.DisplayName, u.Email ?? "")).FirstOrDefaultAsync(ct);

@@ -86,6 +86,29 @@ public sealed partial class CaseListAndPageTests : IAsyncLifetime
         Assert.DoesNotContain("data-cancellation", await browser.GetStringAsync($"/cases/{open}"));
     }
 
+    [Fact]
+    public async Task A_case_shows_the_register_s_chief_service_officer_of_today_not_the_one_when_it_was_opened()
+    {
+        var number = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+        var enterpriseId = (await GetCaseAsync(_api, number)).GetProperty("enterprise").GetProperty("id").GetInt64();
+        Assert.Equal(JsonValueKind.Null, (await GetCaseAsync(_api, number)).GetProperty("enterprise").GetProperty("chiefServiceOfficer").ValueKind);
+        await _app.AsOfficerAsync("first.chief@test.example");
+        await _app.NameAsync("first.chief@test.example", "王首席");
+        await _app.AsOfficerAsync("next.chief@test.example");
+        await _app.NameAsync("next.chief@test.example", "李首席");
+        var browser = await _app.SignInThroughFormAsync(OfficerEmail, "officer-password-1");
+
+        // Named after the case was opened: shown.
+        await ChiefAsync(enterpriseId, "first.chief@test.example");
+        Assert.Equal("王首席", (await GetCaseAsync(_api, number)).GetProperty("enterprise").GetProperty("chiefServiceOfficer").GetString());
+        Assert.Contains("<dt>首席服务员</dt><dd>王首席</dd>", await browser.GetStringAsync($"/cases/{number}"));
+
+        // Handed over to another (the first deactivated): the new one, as the register says.
+        await ChiefAsync(enterpriseId, "next.chief@test.example");
+        Assert.Equal("李首席", (await GetCaseAsync(_api, number)).GetProperty("enterprise").GetProperty("chiefServiceOfficer").GetString());
+        Assert.Contains("<dt>首席服务员</dt><dd>李首席</dd>", await browser.GetStringAsync($"/cases/{number}"));
+    }
+
     [Theory]
     [InlineData("供电公司分管领导（示例）", "供电公司", true, "供电公司分管领导（示例）", "供电公司分管领导（示例）")]
     [InlineData("住房和城乡建设局联络人（示例）", "住房和城乡建设局", false, "住房和城乡建设局联络人（示例）", "住房和城乡建设局联络人（示例）")]
@@ -130,4 +153,10 @@ public sealed partial class CaseListAndPageTests : IAsyncLifetime
         Assert.Contains(",延期申请 Extension requests,", csv);
         Assert.Contains(",协办延期申请 Parts' extension requests,", csv);
     }
+
+    private Task ChiefAsync(long enterpriseId, string email) => _app.WithDbAsync(async db =>
+    {
+        var id = await db.Users.Where(u => u.NormalizedEmail == email.ToUpperInvariant()).Select(u => u.Id).SingleAsync();
+        return await db.Set<RegisteredEnterprise>().Where(e => e.Id == enterpriseId).ExecuteUpdateAsync(s => s.SetProperty(e => e.ChiefServiceOfficerId, id));
+    });
 }
