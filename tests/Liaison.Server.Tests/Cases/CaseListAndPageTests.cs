@@ -109,6 +109,121 @@ public sealed partial class CaseListAndPageTests : IAsyncLifetime
         Assert.Contains("<dt>首席服务员</dt><dd>李首席</dd>", await browser.GetStringAsync($"/cases/{number}"));
     }
 
+    [Fact]
+    public async Task The_search_finds_cases_by_the_enterprise_s_credit_code_whole_or_its_first_characters_and_the_register_by_a_prefix()
+    {
+        var lemon = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+        var other = (await OpenAsync(_api, Enterprise(NewCase(), "深圳示例电子有限公司", OtherCreditCode))).GetProperty("number").GetString()!;
+
+        Assert.Equal([lemon], await NumbersAsync($"q={CreditCode}"));
+        Assert.Equal([lemon], await NumbersAsync($"q={CreditCode.ToLowerInvariant()}"));
+        Assert.Equal([lemon], await NumbersAsync("q=91350100"));
+        Assert.Equal([other], await NumbersAsync("q=914403"));
+        Assert.Empty(await NumbersAsync("q=91350100M000100Y44")); // another code: not a match
+        Assert.Equal([lemon], await NumbersAsync($"q={CreditCode}&departmentCode=fgj"));
+
+        var browser = await _app.SignInThroughFormAsync(OfficerEmail, "officer-password-1");
+        var page = await browser.GetStringAsync($"/cases?q={CreditCode}");
+        Assert.Contains($"href=\"/cases/{lemon}\"", page);
+        Assert.DoesNotContain($"href=\"/cases/{other}\"", page);
+
+        async Task<List<string>> NamesAsync(string q) =>
+            (await _api.GetFromJsonAsync<JsonElement>($"/api/enterprises?q={q}")).GetProperty("items").EnumerateArray()
+                .Select(i => i.GetProperty("name").GetString()!).ToList();
+        Assert.Equal(["安岳示例柠檬科技有限公司"], await NamesAsync("913501"));
+        Assert.Equal(["深圳示例电子有限公司"], await NamesAsync("9144030019"));
+        Assert.Equal(["安岳示例柠檬科技有限公司"], await NamesAsync(CreditCode));
+        Assert.Empty(await NamesAsync("91350")); // fewer than 6 characters: no prefix search
+    }
+
+    [Fact]
+    public async Task The_list_filters_by_category_priority_opened_dates_and_key_enterprise_in_the_api_the_page_and_the_export()
+    {
+        var plain = (await OpenAsync(_api)).GetProperty("number").GetString()!;
+        var urgentBody = JsonSerializer.SerializeToNode(NewCase(category: "project-landing"))!.AsObject();
+        urgentBody["priority"] = "urgent";
+        var urgent = (await OpenAsync(_api, urgentBody)).GetProperty("number").GetString()!;
+        _app.Clock.Advance(TimeSpan.FromDays(1)); // 2026-03-03 09:00 in the zone
+        var keyBody = JsonSerializer.SerializeToNode(Enterprise(NewCase(), "深圳示例电子有限公司", OtherCreditCode))!.AsObject();
+        keyBody["enterprise"]!["isKey"] = true;
+        var key = (await OpenAsync(_api, keyBody)).GetProperty("number").GetString()!;
+
+        Assert.Equal([urgent], await NumbersAsync("category=project-landing"));
+        Assert.Equal([key, plain], await NumbersAsync("category=factor-guarantee"));
+        Assert.Equal([urgent], await NumbersAsync("priority=urgent"));
+        Assert.Equal([key, plain], await NumbersAsync("priority=NORMAL"));
+        Assert.Equal([key], await NumbersAsync("openedFrom=2026-03-03"));
+        Assert.Equal([urgent, plain], await NumbersAsync("openedTo=2026-03-02"));
+        Assert.Equal([urgent, plain], await NumbersAsync("openedFrom=2026-03-02&openedTo=2026-03-02"));
+        Assert.Empty(await NumbersAsync("openedFrom=2026-03-04"));
+        Assert.Equal([key], await NumbersAsync("key=true"));
+        Assert.Equal([urgent, plain], await NumbersAsync("key=false"));
+        Assert.Equal([plain], await NumbersAsync("key=false&category=factor-guarantee&openedTo=2026-03-02"));
+        // With the department filter (its own read).
+        Assert.Equal([urgent], await NumbersAsync("departmentCode=fgj&priority=urgent"));
+
+        // Unknown values: refused in words, naming the field.
+        foreach (var (query, field, words) in new[]
+        {
+            ("category=land", "category", "没有代码为 land 的类别"),
+            ("priority=high", "priority", "优先级只能是“普通”或“紧急”（normal/urgent）"),
+            ("openedFrom=2026-13-01", "openedFrom", "受理日期（起）须是日期，如 2026-03-02"),
+            ("openedTo=yesterday", "openedTo", "受理日期（止）须是日期，如 2026-03-02"),
+            ("openedFrom=2026-03-03&openedTo=2026-03-02", "openedTo", "受理日期（止）不能早于受理日期（起）"),
+            ("key=maybe", "key", "只能是“是”或“否”（true/false）"),
+            ("overdue=maybe", "overdue", "只能是“是”或“否”（true/false）"),
+            ("pageSize=0", "pageSize", "每页件数须在 1 到 200 之间"),
+            ("pageSize=201", "pageSize", "每页件数须在 1 到 200 之间"),
+        })
+        {
+            var bad = await _api.GetAsync("/api/cases?" + query);
+            var problem = await bad.Content.ReadAsStringAsync();
+            Assert.True(bad.StatusCode == HttpStatusCode.BadRequest, query + ": " + problem);
+            Assert.Contains($"\"{field}\"", problem);
+            Assert.Contains(words, Regex.Unescape(problem));
+        }
+
+        // pageSize is honoured, within its bounds.
+        var small = await _api.GetFromJsonAsync<JsonElement>("/api/cases?pageSize=2");
+        Assert.Equal(2, small.GetProperty("pageSize").GetInt32());
+        Assert.Equal(2, small.GetProperty("items").GetArrayLength());
+        Assert.Equal(3, small.GetProperty("total").GetInt32());
+        Assert.Equal(1, (await _api.GetFromJsonAsync<JsonElement>("/api/cases?pageSize=2&page=2")).GetProperty("items").GetArrayLength());
+
+        // The page: the fields, kept in the export link; refusals in words.
+        var browser = await _app.SignInThroughFormAsync(OfficerEmail, "officer-password-1");
+        var page = await browser.GetStringAsync("/cases?category=project-landing&priority=urgent&openedFrom=2026-03-01&openedTo=2026-03-02&key=false");
+        Assert.Contains($"href=\"/cases/{urgent}\"", page);
+        Assert.DoesNotContain($"href=\"/cases/{plain}\"", page);
+        Assert.Matches("<option value=\"project-landing\" selected", page);
+        Assert.Matches("<option value=\"urgent\" selected", page);
+        Assert.Matches("<option value=\"false\" selected=\"\">非重点企业</option>|<option value=\"false\" selected>非重点企业</option>", page);
+        Assert.Contains("name=\"openedFrom\" type=\"date\" value=\"2026-03-01\"", page);
+        var export = WebUtility.HtmlDecode(Regex.Match(page, "<a href=\"([^\"]+)\" data-export").Groups[1].Value);
+        Assert.Equal("/api/cases/export.csv?category=project-landing&priority=urgent&openedFrom=2026-03-01&openedTo=2026-03-02&key=false", export);
+        var csv = (await browser.GetStringAsync(export)).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([urgent], csv.Skip(1).Select(l => l.Split(',')[0]));
+
+        var refused = await browser.GetAsync("/cases?priority=high&key=maybe");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var refusedPage = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("重点企业筛选只能是“是”或“否”（true/false）", refusedPage);
+    }
+
+    [Fact]
+    public async Task The_page_links_keep_the_new_filters()
+    {
+        for (var i = 0; i < CaseQueries.PageSize + 1; i++)
+        {
+            await OpenAsync(_api, NewCase(category: "project-landing", title: $"翻页 {i}"));
+        }
+
+        var browser = await _app.SignInThroughFormAsync(OfficerEmail, "officer-password-1");
+        var page = await browser.GetStringAsync("/cases?category=project-landing&openedFrom=2026-03-02");
+
+        Assert.Contains(WebUtility.HtmlEncode("/cases?category=project-landing&openedFrom=2026-03-02&page=2"), page);
+    }
+
     [Theory]
     [InlineData("供电公司分管领导（示例）", "供电公司", true, "供电公司分管领导（示例）", "供电公司分管领导（示例）")]
     [InlineData("住房和城乡建设局联络人（示例）", "住房和城乡建设局", false, "住房和城乡建设局联络人（示例）", "住房和城乡建设局联络人（示例）")]
@@ -159,4 +274,19 @@ public sealed partial class CaseListAndPageTests : IAsyncLifetime
         var id = await db.Users.Where(u => u.NormalizedEmail == email.ToUpperInvariant()).Select(u => u.Id).SingleAsync();
         return await db.Set<RegisteredEnterprise>().Where(e => e.Id == enterpriseId).ExecuteUpdateAsync(s => s.SetProperty(e => e.ChiefServiceOfficerId, id));
     });
+
+    private async Task<List<string>> NumbersAsync(string query)
+    {
+        var response = await _api.GetAsync("/api/cases?" + query);
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, query + ": " + json);
+        return json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("number").GetString()!).ToList();
+    }
+
+    private static JsonObject Enterprise(object body, string name, string creditCode)
+    {
+        var node = JsonSerializer.SerializeToNode(body)!.AsObject();
+        node["enterprise"] = new JsonObject { ["name"] = name, ["creditCode"] = creditCode, ["contact"] = "赵经理 13900000000" };
+        return node;
+    }
 }
