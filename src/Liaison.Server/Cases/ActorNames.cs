@@ -42,6 +42,25 @@ public sealed class ActorNames(LiaisonDbContext db, IOptions<LiaisonOptions> opt
         return Person(await PeopleAsync([actor], departments, caseNumber, ct), actor);
     }
 
+    private const string LeaderRole = "分管领导";
+
+    /// <summary>
+    /// A department's liaison by name, department and (the leader) role, each added only when the name does not say it
+    /// already: a name such as 供电公司分管领导（示例）, the sample data's, reads as it is, not 供电公司分管领导（示例）（供电公司分管领导）.
+    /// </summary>
+    public static Text Liaison(string name, string department, bool leader)
+    {
+        var saysDepartment = department.Length > 0 && name.Contains(department, StringComparison.Ordinal);
+        var saysRole = !leader || name.Contains(LeaderRole, StringComparison.Ordinal);
+        return (saysDepartment, saysRole) switch
+        {
+            (true, true) => new(name, name),
+            (true, false) => new($"{name}（{LeaderRole}）", $"{name} (leader)"),
+            (false, true) => new($"{name}（{department}）", leader ? $"{name} ({department}, leader)" : $"{name} ({department})"),
+            _ => new($"{name}（{department}{LeaderRole}）", $"{name} ({department}, leader)"),
+        };
+    }
+
     /// <summary>Names by actor id or email: officers by account, liaisons by department, the zone leadership by configuration.</summary>
     /// <param name="departments">The departments whose handlers and leaders may be among <paramref name="ids"/>.</param>
     /// <param name="caseNumber">The case acted on: a liaison who has since left the department is named by their links to it.</param>
@@ -56,8 +75,8 @@ public sealed class ActorNames(LiaisonDbContext db, IOptions<LiaisonOptions> opt
 
         foreach (var d in departments)
         {
-            people[d.Leader.Email] = new Text($"{d.Leader.Name}（{d.Name}分管领导）", $"{d.Leader.Name} ({d.Name}, leader)");
-            people[d.Handler.Email] = new Text($"{d.Handler.Name}（{d.Name}）", $"{d.Handler.Name} ({d.Name})");
+            people[d.Leader.Email] = Liaison(d.Leader.Name, d.Name, leader: true);
+            people[d.Handler.Email] = Liaison(d.Handler.Name, d.Name, leader: false);
         }
 
         var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) || ids.Contains(u.Email!))

@@ -40,13 +40,16 @@ public static class CaseExport
     /// <param name="enterpriseId">The cases of this enterprise register entry.</param>
     /// <param name="officer">The cases this officer is responsible for: <c>me</c>, or an account's email.</param>
     /// <param name="decision">true: only the cases waiting for an officer's decision; false: the others.</param>
+    /// <param name="category">A category's code; <paramref name="priority"/> normal or urgent; <paramref name="openedFrom"/> and
+    /// <paramref name="openedTo"/> local dates (yyyy-MM-dd), both included; <paramref name="key"/> key enterprises' cases only (or the others): as the list.</param>
     public static async Task<Results<FileContentHttpResult, ValidationProblem, BadRequestProblem>> ExportCsv(
         CaseQueries queries, DepartmentService departments, CategoryService categories, CalendarService calendars, TimeProvider clock,
         string? status, string? departmentCode, string? role, bool? overdue, string? q, long? enterpriseId, string? officer,
-        ClaimsPrincipal user, UserManager<LiaisonUser> users, Ui ui, HttpResponse response, CancellationToken ct, bool? decision = null)
+        ClaimsPrincipal user, UserManager<LiaisonUser> users, Ui ui, HttpResponse response, CancellationToken ct, bool? decision = null,
+        string? category = null, string? priority = null, string? openedFrom = null, string? openedTo = null, bool? key = null)
     {
         var read = await queries.ListAsync(status, departmentCode, overdue, q, page: 1, ct, role, enterpriseId, officer, users.GetUserId(user),
-            pageSize: queries.CountLimit, decision: decision);
+            pageSize: queries.CountLimit, decision: decision, more: new CaseListMore(category, priority, openedFrom, openedTo, key));
         if (read.Error is ServiceError.Invalid invalid)
         {
             return Problems.Invalid(invalid.Fields);

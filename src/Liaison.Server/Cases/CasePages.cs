@@ -63,7 +63,8 @@ public static class CasePages
     private static async Task<IResult> List(
         CaseQueries queries, DepartmentService departments, EnterpriseService enterprises, ClaimsPrincipal user, UserManager<LiaisonUser> users,
         string? status, string? department, string? role, string? overdue, string? q, string? page, string? enterpriseId, string? officer,
-        string? decision, CancellationToken ct)
+        string? decision, string? category, string? priority, string? openedFrom, string? openedTo, string? key, CategoryService categories,
+        CancellationToken ct)
     {
         var errors = new List<Text>();
         long? enterpriseFilter = null;
@@ -92,8 +93,9 @@ public static class CasePages
             return null;
         }
 
-        var overdueFilter = YesNo(overdue, new("超期筛选只能是 true 或 false", "overdue must be true or false"));
-        var decisionFilter = YesNo(decision, new("待决定筛选只能是 true 或 false", "decision must be true or false"));
+        var overdueFilter = YesNo(overdue, new("超期筛选只能是“是”或“否”（true/false）", "the overdue filter must be yes or no (true/false)"));
+        var decisionFilter = YesNo(decision, new("待决定筛选只能是“是”或“否”（true/false）", "the awaiting-a-decision filter must be yes or no (true/false)"));
+        var keyFilter = YesNo(key, new("重点企业筛选只能是“是”或“否”（true/false）", "the key-enterprise filter must be yes or no (true/false)"));
 
         int? pageNumber = null;
         if (!string.IsNullOrWhiteSpace(page))
@@ -111,13 +113,14 @@ public static class CasePages
         var filter = new CaseListFilter(status?.Trim(), department?.Trim(), overdueFilter, q?.Trim())
         {
             Role = role?.Trim(), EnterpriseId = enterpriseFilter, EnterpriseName = enterpriseName, Officer = Validation.Optional(officer),
-            Decision = decisionFilter,
+            Decision = decisionFilter, Category = Validation.Optional(category), Priority = Validation.Optional(priority),
+            OpenedFrom = Validation.Optional(openedFrom), OpenedTo = Validation.Optional(openedTo), Key = keyFilter,
         };
         CasePage? list = null;
         if (errors.Count == 0)
         {
             var result = await queries.ListAsync(filter.Status, filter.Department, filter.Overdue, filter.Q, pageNumber, ct, filter.Role, filter.EnterpriseId,
-                filter.Officer, users.GetUserId(user), decision: filter.Decision);
+                filter.Officer, users.GetUserId(user), decision: filter.Decision, more: filter.More);
             if (result.Error is ServiceError.Invalid invalid)
             {
                 errors.AddRange(invalid.Fields.Errors.SelectMany(e => e.Value));
@@ -126,7 +129,10 @@ public static class CasePages
             list = result.Value;
         }
 
-        var model = new CaseListModel(filter, await DepartmentOption.AllAsync(departments, ct), list, errors) { Officers = await queries.OfficersAsync(ct) };
+        var model = new CaseListModel(filter, await DepartmentOption.AllAsync(departments, ct), list, errors)
+        {
+            Officers = await queries.OfficersAsync(ct), Categories = await categories.ListAsync(ct),
+        };
         return PageResults.Page<CaseListPage>(model, errors.Count > 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
     }
 
@@ -439,6 +445,7 @@ public static class CasePages
             {
                 RatingForm = ratingForm,
                 NoticeEmail = await queries.HasNoticeEmailAsync(c.Enterprise.Id, ct),
+                Cancellation = await timeline.CancellationAsync(c, ct),
             }, status);
     }
 
@@ -494,6 +501,19 @@ public sealed record CaseListFilter(string? Status, string? Department, bool? Ov
     /// <summary>Only the cases waiting for an officer's decision (true), or only those that are not (false).</summary>
     public bool? Decision { get; init; }
 
+    /// <summary>The dispatch meeting's filters (<see cref="CaseListMore"/>): category code, priority, opened between two local dates, key enterprise.</summary>
+    public string? Category { get; init; }
+
+    public string? Priority { get; init; }
+
+    public string? OpenedFrom { get; init; }
+
+    public string? OpenedTo { get; init; }
+
+    public bool? Key { get; init; }
+
+    public CaseListMore More => new(Category, Priority, OpenedFrom, OpenedTo, Key);
+
     public string PageUrl(int page) => "/cases?" + Query(("department", Department), ("page", page.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>The same cases as a CSV file (<see cref="CaseExport"/>), which names the department filter as the API does.</summary>
@@ -503,6 +523,7 @@ public sealed record CaseListFilter(string? Status, string? Department, bool? Ov
     {
         ("status", Status), ("role", Role), ("overdue", Overdue?.ToString().ToLowerInvariant()), ("q", Q), ("officer", Officer),
         ("enterpriseId", EnterpriseId?.ToString(CultureInfo.InvariantCulture)), ("decision", Decision?.ToString().ToLowerInvariant()),
+        ("category", Category), ("priority", Priority), ("openedFrom", OpenedFrom), ("openedTo", OpenedTo), ("key", Key?.ToString().ToLowerInvariant()),
     }.Concat(more).Where(x => !string.IsNullOrEmpty(x.Item2)).Select(x => $"{x.Item1}={Uri.EscapeDataString(x.Item2!)}"));
 }
 
@@ -510,6 +531,9 @@ public sealed record CaseListModel(CaseListFilter Filter, IReadOnlyList<Departme
 {
     /// <summary>The officer filter's choices besides "me": every active account.</summary>
     public IReadOnlyList<OfficerRef> Officers { get; init; } = [];
+
+    /// <summary>The category filter's choices.</summary>
+    public IReadOnlyList<CaseCategory> Categories { get; init; } = [];
 }
 
 /// <summary>What the officer typed into the new-case form, kept when it is shown again with errors.</summary>
@@ -618,4 +642,7 @@ public sealed record CasePageModel(
 
     /// <summary>The enterprise's register entry has a notice contact with an email: it is mailed its progress link.</summary>
     public bool NoticeEmail { get; init; }
+
+    /// <summary>A cancelled case's who, when and why (撤销原因); null for any other case.</summary>
+    public CaseCancellation? Cancellation { get; init; }
 }

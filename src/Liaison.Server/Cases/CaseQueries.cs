@@ -47,9 +47,18 @@ public static class DepartmentRoles
 }
 
 /// <summary>Reads cases for the API and the officer's pages: the filtered list and one case with its timeline.</summary>
-public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, CaseRoutingFactory routing, TimeProvider clock)
+public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, CaseRoutingFactory routing, TimeProvider clock, Categories.CategoryService categories)
 {
     public const int PageSize = 50;
+
+    /// <summary>The most cases a page of the API's list may ask for (<c>pageSize</c>).</summary>
+    public const int MaxPageSize = 200;
+
+    /// <summary>
+    /// A credit code prefix in the search matching more register entries than this is refused (type more of it): the
+    /// search reads their cases by the cases' enterprise index, which a prefix every entry shares would make a whole-table read.
+    /// </summary>
+    public const int MaxCreditCodeMatches = 200;
 
     public const int MaxSearchLength = 100;
 
@@ -73,12 +82,18 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     /// <param name="officer">The cases an officer is responsible for: <c>me</c> (<paramref name="me"/>, the caller's account id) or an account's email.</param>
     /// <param name="pageSize">Cases a page: <see cref="PageSize"/> for the list, more for an export (<see cref="CaseExport"/>), 0 for the count alone.</param>
     /// <param name="decision">Only the cases waiting for an officer's decision (<see cref="WaitingForDecision"/>), or (false) the others.</param>
+    /// <param name="more">The dispatch meeting's filters: category, priority, opened between two dates, key enterprise.</param>
     public async Task<ServiceResult<CasePage>> ListAsync(
         string? status, string? departmentCode, bool? overdue, string? q, int? page, CancellationToken ct, string? role = null, long? enterpriseId = null,
-        string? officer = null, string? me = null, int pageSize = PageSize, bool? decision = null)
+        string? officer = null, string? me = null, int pageSize = PageSize, bool? decision = null, CaseListMore? more = null)
     {
         var v = new Validation();
         var query = db.Cases.AsNoTracking();
+        if (more is not null)
+        {
+            query = await MoreAsync(query, more, v, ct);
+        }
+
         var waiting = decision is null ? null : WaitingForDecision(db);
         if (decision is { } waits)
         {
@@ -149,7 +164,27 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         if (!string.IsNullOrEmpty(q))
         {
             var term = LikePattern.Containing(q);
-            query = query.Where(c => EF.Functions.ILike(c.Title, term, LikePattern.Escape) || EF.Functions.ILike(c.Number, term, LikePattern.Escape) || EF.Functions.ILike(c.Enterprise.Name, term, LikePattern.Escape));
+            // Also the cases of the register entries whose credit code starts with the text (the whole code, or 6 characters
+            // or more): their ids from the register's prefix index, then their cases from the cases' enterprise index, one
+            // more arm of the trigram indexes' bitmap OR. A register entry's cases, whatever code the case was opened with.
+            var coded = CreditCodeSearch.Prefix(q) is { } prefix
+                ? await CreditCodeSearch.Starting(db.Set<Liaison.Cases.Enterprises.RegisteredEnterprise>().AsNoTracking(), prefix)
+                    .Select(e => (long?)e.Id).Take(MaxCreditCodeMatches + 1).ToListAsync(ct)
+                : [];
+            if (coded.Count > MaxCreditCodeMatches)
+            {
+                v.Add("q", $"以 {q} 开头的统一社会信用代码超过 {MaxCreditCodeMatches} 家企业：请多输入几位，或输入完整的信用代码",
+                    $"more than {MaxCreditCodeMatches} enterprises have a credit code starting with '{q}': type more of it, or the whole code");
+            }
+            else if (coded.Count > 0)
+            {
+                query = query.Where(c => EF.Functions.ILike(c.Title, term, LikePattern.Escape) || EF.Functions.ILike(c.Number, term, LikePattern.Escape)
+                    || EF.Functions.ILike(c.Enterprise.Name, term, LikePattern.Escape) || coded.Contains(c.EnterpriseId));
+            }
+            else
+            {
+                query = query.Where(c => EF.Functions.ILike(c.Title, term, LikePattern.Escape) || EF.Functions.ILike(c.Number, term, LikePattern.Escape) || EF.Functions.ILike(c.Enterprise.Name, term, LikePattern.Escape));
+            }
         }
 
         if (page is < 1 or > MaxPage)
@@ -168,7 +203,7 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         int counted;
         List<long> pageIds;
         if (decision == true && waiting is not null && officer is null && enterpriseId is null && string.IsNullOrWhiteSpace(status) && department is null && overdue is null
-            && string.IsNullOrEmpty(q))
+            && string.IsNullOrEmpty(q) && (more is null || more.IsEmpty))
         {
             // "Awaiting a decision" alone: counted and paged from the waiting ids themselves (index ranges), not by walking
             // every case newest first and probing the waiting set (120 ms for page 1,000 at a million cases, 30,000 waiting).
@@ -233,6 +268,92 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     }
 
     /// <summary>
+    /// The dispatch meeting's filters (<see cref="CaseListMore"/>), each refused in words when its value is unknown. The
+    /// opened dates are the zone's local days, both included. Key enterprise: as the case says (重点企业 on its page),
+    /// from a partial index of those cases; opened dates from the index on created_at.
+    /// </summary>
+    private async Task<IQueryable<Case>> MoreAsync(IQueryable<Case> query, CaseListMore more, Validation v, CancellationToken ct)
+    {
+        if (Validation.Optional(more.Category) is { } category)
+        {
+            var known = await categories.ListAsync(ct);
+            if (known.FirstOrDefault(c => string.Equals(c.Code, category, StringComparison.OrdinalIgnoreCase)) is { } found)
+            {
+                query = query.Where(c => c.Category == found.Code);
+            }
+            else
+            {
+                var codes = string.Join(", ", known.Select(c => c.Code));
+                v.Add("category", $"没有代码为 {category} 的类别（可用：{codes}）", $"no category has the code '{category}': use one of {codes}");
+            }
+        }
+
+        if (Validation.Optional(more.Priority) is { } priority)
+        {
+            if (EnumNames.TryParse<CasePriority>(priority, out var p))
+            {
+                query = query.Where(c => c.Priority == p);
+            }
+            else
+            {
+                v.Add("priority", $"优先级只能是“普通”或“紧急”（normal/urgent），不是 {priority}", $"priority must be normal or urgent, not '{priority}'");
+            }
+        }
+
+        var from = LocalDay(more.OpenedFrom, "openedFrom", "受理日期（起）", "openedFrom", v);
+        var to = LocalDay(more.OpenedTo, "openedTo", "受理日期（止）", "openedTo", v);
+        if (from is { } f && to is { } t && t < f)
+        {
+            v.Add("openedTo", "受理日期（止）不能早于受理日期（起）", "openedTo must not be before openedFrom");
+        }
+        else
+        {
+            if (from is { } start)
+            {
+                var since = StartOf(start);
+                query = query.Where(c => c.CreatedAt >= since);
+            }
+
+            if (to is { } end)
+            {
+                var before = StartOf(end.AddDays(1));
+                query = query.Where(c => c.CreatedAt < before);
+            }
+        }
+
+        if (more.Key is { } key)
+        {
+            query = query.Where(c => c.Enterprise.IsKey == key);
+        }
+
+        return query;
+    }
+
+    /// <summary>A date as the filters take it (2026-03-02); null, with the mistake said, when it is none.</summary>
+    private static DateOnly? LocalDay(string? text, string field, string zh, string en, Validation v)
+    {
+        if (Validation.Optional(text) is not { } value)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
+        {
+            return day;
+        }
+
+        v.Add(field, $"{zh}须是日期，如 2026-03-02，不是 {value}", $"{en} must be a date such as 2026-03-02, not '{value}'");
+        return null;
+    }
+
+    /// <summary>The zone's local midnight starting <paramref name="day"/>.</summary>
+    private DateTimeOffset StartOf(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(local, calendars.TimeZone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    /// <summary>
     /// The ids of the cases waiting for an officer's decision (待园区决定), as the officer's digest counts them: returned
     /// (退回) or resolved (办结，待确认), an extension request pending (申请延期), a co-handler's part returned or its
     /// extension request pending, or an unsatisfied rating not decided yet. Each from a small index: the cases' status,
@@ -260,7 +381,8 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         var ids = rows.Select(c => c.Id).ToList();
         var coHandlers = ids.Count == 0
             ? []
-            : await db.Set<CasePart>().AsNoTracking().Where(x => ids.Contains(x.CaseId)).GroupBy(x => x.CaseId)
+            // A withdrawn part (撤回协办) no longer co-handles: not counted, as the enterprise's page does not list it.
+            : await db.Set<CasePart>().AsNoTracking().Where(x => ids.Contains(x.CaseId) && x.Status != PartStatus.Dropped).GroupBy(x => x.CaseId)
                 .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         var parts = withDecisions && ids.Count > 0
             ? (await db.Set<CasePart>().AsNoTracking()
@@ -375,6 +497,7 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         {
             CoDepartments = parts.Select(p => CoDepartmentDto.From(p, c, calendar)).ToList(),
             Officer = await OfficerAsync(c.OfficerId, ct),
+            Enterprise = dto.Enterprise with { ChiefServiceOfficer = await ChiefServiceOfficerAsync(c, ct) },
             // As Liaison.ExtendDeadline will move it: the working days asked, after the current resolve deadline.
             PendingExtension = dto.PendingExtension is { } pending && calendar is not null && c.DueAt is { } due
                 ? IfApproved(pending, ExtendDeadline.IfApproved(calendar, due, pending.Days))
@@ -410,6 +533,26 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     /// <summary>The park officers a case may be handed over to or filtered by: every active account, by name.</summary>
     public Task<List<OfficerRef>> OfficersAsync(CancellationToken ct) => Auth.Accounts.ListActiveAsync(db, ct);
 
+    /// <summary>
+    /// The enterprise's chief service officer (首席服务员) today: the register's, when the case's enterprise is registered
+    /// and the register names one (a chief handed over or named after the case was opened); otherwise the name the case
+    /// was opened with (typed for an enterprise the register knows less about, or not registered at all).
+    /// </summary>
+    private async Task<string?> ChiefServiceOfficerAsync(Case c, CancellationToken ct)
+    {
+        if (c.EnterpriseId is not { } enterpriseId)
+        {
+            return c.Enterprise.ChiefServiceOfficer;
+        }
+
+        var current = await db.Set<Liaison.Cases.Enterprises.RegisteredEnterprise>().AsNoTracking()
+            .Where(e => e.Id == enterpriseId && e.ChiefServiceOfficerId != null)
+            .Join(db.Users, e => e.ChiefServiceOfficerId, u => u.Id, (_, u) => new { u.DisplayName, u.Email })
+            .FirstOrDefaultAsync(ct);
+        return current is null ? c.Enterprise.ChiefServiceOfficer
+            : string.IsNullOrEmpty(current.DisplayName) ? current.Email : current.DisplayName;
+    }
+
     private Task<PersonRef?> OfficerAsync(string officerId, CancellationToken ct) =>
         db.Users.AsNoTracking().Where(u => u.Id == officerId).Select(u => new PersonRef(u.DisplayName, u.Email ?? "")).FirstOrDefaultAsync(ct);
 
@@ -417,6 +560,18 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         db.CaseEvents.AsNoTracking().Where(e => e.CaseId == caseId).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
 
     public static ServiceError.NotFound NotFound(string number) => new(new Text($"没有编号为 {number} 的事项", $"No case numbered '{number}'"));
+}
+
+/// <summary>The case list's filters for the dispatch meeting (调度会), as sent (checked by <see cref="CaseQueries.ListAsync"/>).</summary>
+/// <param name="Category">A category's code (project-landing, factor-guarantee, …).</param>
+/// <param name="Priority">normal or urgent.</param>
+/// <param name="OpenedFrom">Opened on or after this local date (yyyy-MM-dd).</param>
+/// <param name="OpenedTo">Opened on or before this local date (yyyy-MM-dd).</param>
+/// <param name="Key">Only the cases of key enterprises (重点企业, true), or only the others (false).</param>
+public sealed record CaseListMore(string? Category = null, string? Priority = null, string? OpenedFrom = null, string? OpenedTo = null, bool? Key = null)
+{
+    public bool IsEmpty => string.IsNullOrWhiteSpace(Category) && string.IsNullOrWhiteSpace(Priority) && string.IsNullOrWhiteSpace(OpenedFrom)
+        && string.IsNullOrWhiteSpace(OpenedTo) && Key is null;
 }
 
 /// <param name="Total">Matching cases, exact up to the count limit (<see cref="CaseQueries.CountLimit"/>); the limit when <paramref name="TotalIsExact"/> is false.</param>
@@ -435,7 +590,10 @@ public sealed record CaseSummaryDto(
     string Number, string Title, CaseStatus Status, string Category, CasePriority Priority, string Department, PersonRef Handler,
     DateTimeOffset? AcceptBy, DateTimeOffset? DueAt, bool Provisional, bool Overdue, string Enterprise, DateTimeOffset CreatedAt)
 {
-    /// <summary>Joint case (联办): how many co-handling departments it has (<see cref="Department"/> leads); 0 for a single-department case.</summary>
+    /// <summary>
+    /// Joint case (联办): how many co-handling departments it has (<see cref="Department"/> leads), a withdrawn part (撤回协办)
+    /// not counted; 0 for a single-department case.
+    /// </summary>
     public int CoHandlers { get; init; }
 
     /// <summary>What it waits for an officer to decide (待园区决定), each in both languages; empty when nothing.</summary>

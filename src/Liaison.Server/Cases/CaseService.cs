@@ -790,7 +790,7 @@ public sealed class CaseService(
             case CaseActions.ExtensionDecision:
                 if (input.Approve is not { } approve)
                 {
-                    v.Add("approve", "必填（true 或 false）", "is required (true or false)");
+                    v.Add("approve", "请选择批准或不批准（true/false）", "choose approve or deny (true/false)");
                     return Fail(new ServiceError.Invalid(v));
                 }
 
@@ -983,7 +983,7 @@ public sealed class CaseService(
         {
             if (input.Approve is null)
             {
-                v.Add("approve", "必填（true 或 false）", "is required (true or false)");
+                v.Add("approve", "请选择批准或不批准（true/false）", "choose approve or deny (true/false)");
             }
             else if (input.Approve == false)
             {

@@ -22,6 +22,9 @@ namespace Liaison.Server.Cases;
 /// </param>
 /// <param name="Note">What a person wrote, shown as written.</param>
 /// <param name="Quiet">Routine entries (emails) shown muted.</param>
+/// <summary>Who cancelled a case (撤销), when, and why.</summary>
+public sealed record CaseCancellation(DateTimeOffset At, Text By, string? Reason);
+
 public sealed record TimelineRow(DateTimeOffset At, Text Who, Text What, Text? Detail, string? Note, bool Quiet);
 
 /// <summary>
@@ -46,6 +49,21 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
         // The deadline's basis matters only to keep it (overdue at the return): its due time stands in for it here.
         return SlaDeadlines.Insisted(calendar, clock.GetUtcNow(),
             new ReturnedRound(c.Department, returned.At, new Deadline(due, c.Provisional, due, 1, calendar.Version), c.OriginalDueAt));
+    }
+
+    /// <summary>
+    /// For a cancelled case: who cancelled it, when, and the reason they gave (撤销原因, as the department's and the
+    /// enterprise's mail and the enterprise's page give it); null for any other case.
+    /// </summary>
+    public async Task<CaseCancellation?> CancellationAsync(CaseDto c, CancellationToken ct)
+    {
+        if (c.Status != CaseStatus.Cancelled
+            || c.Timeline.LastOrDefault(e => e.Kind == CaseEventKinds.Cancelled && e.PartId is null) is not { } cancelled)
+        {
+            return null;
+        }
+
+        return new CaseCancellation(cancelled.At, await actors.NameAsync(cancelled.Actor, c.Number, ct), cancelled.Note);
     }
 
     /// <param name="departments">Every department (its name, handler and leader name the people and places).</param>

@@ -81,14 +81,32 @@ public static class CasesApi
     /// <param name="officer">The cases this officer is responsible for: <c>me</c>, or an account's email.</param>
     /// <param name="decision">true: only the cases waiting for an officer's decision (returned, resolved, an extension request,
     /// a co-handler's returned part or request, an unsatisfied rating); false: the others.</param>
+    /// <param name="q">Text in the number, title or enterprise name, or the start of the enterprise's credit code (6 characters or more, or the whole code).</param>
+    /// <param name="category">A category's code (project-landing, factor-guarantee, legacy-issue, bankruptcy, other, or one an admin added).</param>
+    /// <param name="priority">normal or urgent.</param>
+    /// <param name="openedFrom">Opened on or after this date (the zone's local day, yyyy-MM-dd).</param>
+    /// <param name="openedTo">Opened on or before this date (the zone's local day, yyyy-MM-dd).</param>
+    /// <param name="key">true: only the cases of key enterprises (重点企业); false: the others.</param>
+    /// <param name="pageSize">Cases a page, 1 to 200 (default 50).</param>
     public static async Task<Results<Ok<CasePage>, ValidationProblem>> List(
         CaseQueries queries, string? status, string? departmentCode, string? role, bool? overdue, string? q, int? page, long? enterpriseId,
-        string? officer, bool? decision, ClaimsPrincipal user, UserManager<LiaisonUser> users, CancellationToken ct) =>
-        await queries.ListAsync(status, departmentCode, overdue, q, page, ct, role, enterpriseId, officer, users.GetUserId(user), decision: decision) switch
+        string? officer, bool? decision, string? category, string? priority, string? openedFrom, string? openedTo, bool? key, int? pageSize,
+        ClaimsPrincipal user, UserManager<LiaisonUser> users, CancellationToken ct)
+    {
+        if (pageSize is < 1 or > CaseQueries.MaxPageSize)
+        {
+            var v = new Validation();
+            v.Add("pageSize", $"每页件数须在 1 到 {CaseQueries.MaxPageSize} 之间", $"pageSize must be a whole number from 1 to {CaseQueries.MaxPageSize}");
+            return Problems.Invalid(v);
+        }
+
+        return await queries.ListAsync(status, departmentCode, overdue, q, page, ct, role, enterpriseId, officer, users.GetUserId(user),
+                pageSize ?? CaseQueries.PageSize, decision, new CaseListMore(category, priority, openedFrom, openedTo, key)) switch
         {
             { Value: { } list } => TypedResults.Ok(list),
             var failed => Problems.Invalid(((ServiceError.Invalid)failed.Error!).Fields),
         };
+    }
 
     /// <summary>
     /// The deadlines a case of this category and priority would get if it were dispatched now, as the routing workflow

@@ -140,6 +140,12 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
                 .HasFilter(OpenCases).HasDatabaseName("ix_cases_open_by_officer");
             // The case list's "awaiting a decision" filter: the few cases with an extension request pending (CaseQueries.WaitingForDecision).
             e.HasIndex(c => c.Id, "ix_cases_pending_extension").HasFilter("pending_extension_days IS NOT NULL").HasDatabaseName("ix_cases_pending_extension");
+            // The case list's opened-date filter (CaseQueries.ListAsync: openedFrom, openedTo): a range of days, not a walk
+            // of every case newest first down to the first day.
+            e.HasIndex(c => c.CreatedAt);
+            // The case list's key-enterprise filter: the key enterprises' cases, a fraction of all, newest first from
+            // this small index, counted from it too.
+            e.HasIndex(c => c.Id, "ix_cases_key_enterprise").HasFilter("enterprise_is_key").HasDatabaseName("ix_cases_key_enterprise");
             // The admin start page's warning: open cases whose deadline is provisional (its year has no holiday
             // schedule yet). Few at any time, so the index is small; its filter is the query's WHERE (CalendarYearStore.UnscheduledYearsAsync).
             e.HasIndex(c => c.DueAt, "ix_cases_provisional_open").HasFilter(OpenProvisionalCases).HasDatabaseName("ix_cases_provisional_open");

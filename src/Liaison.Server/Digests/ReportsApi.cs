@@ -64,11 +64,11 @@ public static class ReportsApi
         [
             "部门代码 Department code", "部门 Department", "标记 Mark", "收到 Received", "签收 Accepted", "按时签收 Accepted on time",
             "按时签收率 On-time accept rate", "办结 Resolved", "按时办结 Resolved on time", "按时办结率 On-time resolve rate",
-            "当前超期 Overdue now", "退回 Returns", "坚持原派 Insisted", "延期 Extensions", "重办 Reopenings", "办结用时中位数（工作日） Median working days to resolve",
+            "当前超期 Overdue now", "退回 Returns", "坚持原派 Insisted", "延期申请 Extension requests", "重办 Reopenings", "办结用时中位数（工作日） Median working days to resolve",
             "协办收到 Co-handling received", "协办签收 Co-handling accepted", "协办按时签收 Co-handling accepted on time",
             "协办按时签收率 Co-handling on-time accept rate", "协办提交 Parts submitted", "协办按时提交 Parts submitted on time",
             "协办逾期未提交（主办先行办结） Parts not submitted by their deadline (lead resolved)", "协办按时提交率 On-time submit rate", "协办当前超期 Parts overdue now", "协办退回 Parts returned",
-            "协办延期 Parts' extensions",
+            "协办延期申请 Parts' extension requests",
             "企业满意 Satisfied", "企业基本满意 Fairly satisfied", "企业不满意 Unsatisfied", "企业已评价 Rated", "满意率 Satisfaction rate",
             "评价期满未评价 Rating windows expired",
         ];

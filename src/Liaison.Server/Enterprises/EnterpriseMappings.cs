@@ -23,6 +23,10 @@ internal sealed class RegisteredEnterpriseConfiguration : IEntityTypeConfigurati
         // The register's search (name contains the text) without reading every entry.
         e.HasIndex(x => x.Name, "ix_enterprises_name_trgm").HasMethod("gin").HasOperators("gin_trgm_ops")
             .HasDatabaseName("ix_enterprises_name_trgm");
+        // A credit code's first characters (the register's and the case list's search, CreditCodeSearch): LIKE 'prefix%'
+        // reads the unique index only under the C collation; this one under any.
+        e.HasIndex(x => x.CreditCode, "ix_enterprises_credit_code_prefix").HasOperators("text_pattern_ops")
+            .HasDatabaseName("ix_enterprises_credit_code_prefix");
         e.HasIndex(x => x.ChiefServiceOfficerId);
         e.HasOne<LiaisonUser>().WithMany().HasForeignKey(x => x.ChiefServiceOfficerId).OnDelete(DeleteBehavior.SetNull);
         e.HasMany(x => x.Contacts).WithOne().HasForeignKey(c => c.EnterpriseId).OnDelete(DeleteBehavior.Cascade);

@@ -46,12 +46,12 @@ public static class EnterprisePages
         var errors = new List<Text>();
         if (!FormValues.TryYesNo(key, out var keyOnly))
         {
-            errors.Add(new Text("重点企业筛选只能是 true 或 false", "key must be true or false"));
+            errors.Add(new Text("重点企业筛选只能是“是”或“否”（true/false）", "the key-enterprise filter must be yes or no (true/false)"));
         }
 
         if (!FormValues.TryYesNo(visitDue, out var due))
         {
-            errors.Add(new Text("待走访筛选只能是 true 或 false", "visitDue must be true or false"));
+            errors.Add(new Text("待走访筛选只能是“是”或“否”（true/false）", "the visit-due filter must be yes or no (true/false)"));
         }
 
         // chief=me: the enterprises the signed-in officer is chief service officer of (the workbench's visits figure links here).

@@ -34,8 +34,17 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         {
             var text = filter.Q.Trim();
             var term = LikePattern.Containing(text);
-            var code = text.ToUpperInvariant();
-            query = query.Where(e => EF.Functions.ILike(e.Name, term, LikePattern.Escape) || e.CreditCode == code);
+            // The name containing the text, or the credit code starting with it (a whole code, or its first 6 characters or more).
+            if (CreditCodeSearch.Prefix(text) is { } prefix)
+            {
+                // Inlined: see CreditCodeSearch.Starting.
+                var pattern = CreditCodeSearch.Pattern(prefix);
+                query = query.Where(e => EF.Functions.ILike(e.Name, term, LikePattern.Escape) || EF.Functions.Like(e.CreditCode, EF.Constant(pattern)));
+            }
+            else
+            {
+                query = query.Where(e => EF.Functions.ILike(e.Name, term, LikePattern.Escape));
+            }
         }
 
         if (filter.Key is { } key)

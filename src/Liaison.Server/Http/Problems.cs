@@ -282,7 +282,7 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         {
             var what = bad.Message.Contains("int", StringComparison.Ordinal) || bad.Message.Contains("long", StringComparison.Ordinal)
                 ? new Text("必须是整数（且在范围内）", "must be a whole number (within range)")
-                : bad.Message.Contains("bool", StringComparison.OrdinalIgnoreCase) ? new Text("只能是 true 或 false", "must be true or false")
+                : bad.Message.Contains("bool", StringComparison.OrdinalIgnoreCase) ? new Text("只能是“是”或“否”（true/false）", "must be yes or no (true/false)")
                 : bad.Message.Contains("Guid", StringComparison.Ordinal) ? new Text("必须是 GUID", "must be a GUID")
                 : bad.Message.Contains("Date", StringComparison.Ordinal) ? new Text("必须是日期时间（如 2026-03-02T10:00）", "must be a date and time (e.g. 2026-03-02T10:00)")
                 : new Text("格式不对", "has the wrong format");

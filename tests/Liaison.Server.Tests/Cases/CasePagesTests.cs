@@ -105,7 +105,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
     [InlineData("/cases?status=bogus", "状态筛选无效：bogus")]
     [InlineData("/cases?page=abc", "页码无效：abc")]
     [InlineData("/cases?page=0", "页码须在 1 到 100000 之间")]
-    [InlineData("/cases?overdue=maybe", "超期筛选只能是 true 或 false")]
+    [InlineData("/cases?overdue=maybe", "超期筛选只能是“是”或“否”（true/false）")]
     [InlineData("/cases?department=nope", "没有编码为 nope 的部门")]
     [InlineData("/ratings?page=x", "页码须在 1 到 100000 之间：x")]
     [InlineData("/ratings?page=0", "页码须在 1 到 100000 之间：0")]

@@ -241,7 +241,7 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
         // The co-handler reads the lead's accept as the lead's, not its own; the header counts say they are the lead's.
         Assert.True(newcomerPage.Contains("签收（自然资源和规划局（主办）；状态：已签收）", StringComparison.Ordinal), newcomerPage);
         Assert.Contains("自然资源和规划局（主办）", casePage);
-        Assert.Contains("主办退回 / 延期 / 重办", casePage);
+        Assert.Contains("主办退回 / 延期申请 / 重办", casePage);
         Assert.Contains("<dt>主办部门</dt><dd>自然资源和规划局</dd>", casePage);
 
         // A link page shows the latest entries only: the lead's are still named once its dispatch is out of sight.

@@ -141,7 +141,7 @@ public sealed class RefusalWordsTests(AppFixture fixture) : IClassFixture<AppFix
         Assert.DoesNotContain("copyLeader", urgedPage.Replace("name=\"copyLeader\"", ""));
         Assert.Equal(HttpStatusCode.BadRequest, decided.StatusCode);
         var decidedPage = await decided.Content.ReadAsStringAsync();
-        Assert.Contains("是否批准：必填（true 或 false）", decidedPage);
+        Assert.Contains("是否批准：请选择批准或不批准（true/false）", decidedPage);
         Assert.DoesNotContain("审批意见", decidedPage);
     }
 }

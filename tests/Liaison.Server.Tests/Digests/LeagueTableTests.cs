@@ -620,7 +620,7 @@ public sealed class LeagueTableTests : IAsyncLifetime
         Assert.StartsWith("部门代码 Department code,部门 Department,标记 Mark,收到 Received,签收 Accepted,按时签收 Accepted on time", lines[0]);
         // The enterprise-satisfaction columns (none rated here) follow the co-handling ones.
         const string NoRatings = ",0,0,0,0,,0";
-        Assert.Contains(",协办按时提交率 On-time submit rate,协办当前超期 Parts overdue now,协办退回 Parts returned,协办延期 Parts' extensions,", lines[0]);
+        Assert.Contains(",协办按时提交率 On-time submit rate,协办当前超期 Parts overdue now,协办退回 Parts returned,协办延期申请 Parts' extension requests,", lines[0]);
         Assert.Contains(lines, l => l.StartsWith("gdgs,") && l.EndsWith(",2,1,1,100%,1,1,0,100%,1,0,0" + NoRatings));
         Assert.Contains(lines, l => l.StartsWith("sthjj,") && l.EndsWith(",1,1,0,0%,0,0,1,0%,0,0,0" + NoRatings));
         Assert.Contains(lines, l => l.StartsWith("zjj,") && l.EndsWith(",1,1,1,100%,1,0,0,0%,0,0,1" + NoRatings));

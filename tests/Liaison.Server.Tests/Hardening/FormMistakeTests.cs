@@ -261,8 +261,8 @@ public sealed class FormMistakeTests(AppFixture fixture) : IClassFixture<AppFixt
     }
 
     [Theory]
-    [InlineData("/enterprises?key=maybe", "重点企业筛选只能是 true 或 false")]
-    [InlineData("/enterprises?visitDue=maybe", "待走访筛选只能是 true 或 false")]
+    [InlineData("/enterprises?key=maybe", "重点企业筛选只能是“是”或“否”（true/false）")]
+    [InlineData("/enterprises?visitDue=maybe", "待走访筛选只能是“是”或“否”（true/false）")]
     public async Task A_register_filter_that_is_neither_yes_nor_no_is_a_400_page_saying_so(string url, string says)
     {
         var (_, browser) = await OfficerAsync();
