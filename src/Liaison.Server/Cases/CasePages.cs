@@ -433,11 +433,13 @@ public static class CasePages
             new CaseTimelineView.JointDepartments(c.Department, c.CoDepartments.ToDictionary(p => p.Id, p => p.DepartmentCode)));
         var active = all.Where(d => d.Active).Select(DepartmentOption.From).ToList();
         var names = all.ToDictionary(d => d.Code, d => d.Name);
+        var category = await categories.FindAsync(c.Category, ct);
         return PageResults.Page<CaseViewPage>(
-            new CasePageModel(c, rows, active, names, flash, error, await categories.FindAsync(c.Category, ct), await queries.OfficersAsync(ct),
+            new CasePageModel(c, rows, active, names, flash, error, category, await queries.OfficersAsync(ct),
                 await timeline.InsistPreviewAsync(c, ct), await queries.IncidentsAsync(number, ct))
             {
                 RatingForm = ratingForm,
+                ReopenPreview = await timeline.ReopenPreviewAsync(c, category, ct),
                 NoticeEmail = await queries.HasNoticeEmailAsync(c.Enterprise.Id, ct),
             }, status);
     }
@@ -618,4 +620,7 @@ public sealed record CasePageModel(
 
     /// <summary>The enterprise's register entry has a notice contact with an email: it is mailed its progress link.</summary>
     public bool NoticeEmail { get; init; }
+
+    /// <summary>A resolved case: the resolve deadline reopening it now would give, and whether it is the one it has kept.</summary>
+    public (DateTimeOffset Due, bool Kept)? ReopenPreview { get; init; }
 }

@@ -48,6 +48,23 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
             new ReturnedRound(c.Department, returned.At, new Deadline(due, c.Provisional, due, 1, calendar.Version), c.OriginalDueAt));
     }
 
+    /// <summary>
+    /// For a resolved case: the resolve deadline reopening it now would give, by the shipped workflow's rule
+    /// (<see cref="Liaison.Cases.Routing.Activities.Reopen.IfReopened"/>: the category's limit from now, or the deadline it has when that is later), and
+    /// whether it is that one kept; null for any other case.
+    /// </summary>
+    public async Task<(DateTimeOffset Due, bool Kept)?> ReopenPreviewAsync(CaseDto c, CaseCategory? category, CancellationToken ct)
+    {
+        if (c.Status != CaseStatus.Resolved || category is null)
+        {
+            return null;
+        }
+
+        var calendar = await calendars.GetAsync(ct);
+        var due = Liaison.Cases.Routing.Activities.Reopen.IfReopened(calendar, clock.GetUtcNow(), category.Sla, c.Priority, c.DueAt).Due;
+        return (due, due == c.DueAt);
+    }
+
     /// <param name="departments">Every department (its name, handler and leader name the people and places).</param>
     /// <param name="caseNumber">The case of the entries: a liaison who has left its department is named by their links to it.</param>
     /// <param name="joint">

@@ -68,6 +68,10 @@ public sealed class CaseLifecycleTests : IAsyncLifetime
 
         // Reopened 7 December 17:18: a fresh count of 5 would end 14 December, before the deadline the case has.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 7, 17, 18, 0, beijing).ToUniversalTime());
+        var officerPages = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        // The reopen form says so before the officer decides, as the insist form does.
+        var before = WebUtility.HtmlDecode(await officerPages.GetStringAsync($"/cases/{number}"));
+        Assert.Contains("今天重办，办结期限不变（2026-12-17 18:00）", before);
         Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/reopen", new { note = "企业反映未解决" })).StatusCode);
 
         var c = await GetCaseAsync(_officer, number);
@@ -75,7 +79,7 @@ public sealed class CaseLifecycleTests : IAsyncLifetime
         var mail = Assert.Single(await MailsAsync(_app, Handler, "重办"));
         Assert.Contains("请于 2026年12月17日（周四）18:00 前重新办结", mail.TextBody);
         Assert.DoesNotContain("12月14日", mail.TextBody);
-        var page = await (await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1")).GetStringAsync($"/cases/{number}");
+        var page = await officerPages.GetStringAsync($"/cases/{number}");
         Assert.Contains("重办，办结期限不变（", page);
         Assert.DoesNotContain("2026-12-14", page);
     }
