@@ -262,7 +262,7 @@ public static class CasePages
             NoteAdded => new Text("备注已添加", "Note added"),
             LinkResent => new Text("已向企业重发进度链接", "A fresh progress link was mailed to the enterprise"),
             Insisted => new Text("已坚持原派，事项回到原部门重新签收", "Insisted: the case is back with the same department, to be accepted again"),
-            ExtensionApproved => new Text("已批准延期", "The extension was approved"),
+            ExtensionApproved => new Text("已同意延期", "The extension was approved"),
             ExtensionDenied => new Text("已不同意延期", "The extension was denied"),
             RatingReopened => new Text("已重办：开立了关联的重办事项", "Reopened: a linked follow-up case was opened"),
             RatingClosed => new Text("已说明后结案", "Closed with a note"),
@@ -414,7 +414,8 @@ public static class CasePages
             return await CasePageAsync(number, null, InFormWords(error), PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
         }
 
-        return Done(http, number, action);
+        // A part's extension decision says which way it went, as the lead's does.
+        return Done(http, number, action == CaseActions.ExtensionDecision ? approved == true ? ExtensionApproved : ExtensionDenied : action);
     }
 
     /// <summary>The case page, with a banner (<paramref name="flash"/>) or the refusal of what was just sent (<paramref name="error"/>).</summary>
