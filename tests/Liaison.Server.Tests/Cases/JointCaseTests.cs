@@ -216,8 +216,10 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         // Without a reason: refused in the resolve form's card, naming the silent department, with the note as typed.
         var refused = await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结，待交通运输局确认" });
         var again = await refused.Content.ReadAsStringAsync();
-        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        // A field the form must fill, not a case that changed: 400, said in the resolve form's card.
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("协办部门尚未提交协办意见：交通运输局。", again);
+        Assert.Matches("data-form-error>[^<]*协办部门尚未提交协办意见：交通运输局", again);
         Assert.Contains(">已办结，待交通运输局确认</textarea>", again);
         Assert.Equal("accepted", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
 
