@@ -35,6 +35,18 @@ public static class DecisionBasis
         CaseEventKinds.PartOverridden, CaseEventKinds.PartDropped,
     ];
 
+    /// <summary>
+    /// Whether <paramref name="basis"/> is spelled as <see cref="Of(Case)"/> (or, for a part, <see cref="Of(CasePart)"/>)
+    /// spells one: anything else is the client's mistake (400), not a case that changed since (409).
+    /// </summary>
+    public static bool IsWellFormed(string basis, bool part) => (part ? PartShape : CaseShape).IsMatch(basis);
+
+    private static readonly System.Text.RegularExpressions.Regex CaseShape =
+        new(@"^[0-9]{1,9}-[a-z]+(-[a-z]+)*-[0-9]{1,9}-[0-9]{1,9}(-pending)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static readonly System.Text.RegularExpressions.Regex PartShape =
+        new(@"^part-[0-9]{1,9}-[a-z]+(-[a-z]+)*-[0-9]{1,9}(-pending)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     private static string Stage(CaseStatus status) => CaseStatuses.Name(status == CaseStatus.InProgress ? CaseStatus.Accepted : status);
 
     private static string Pending(int? days) => days is null ? "" : "-pending";

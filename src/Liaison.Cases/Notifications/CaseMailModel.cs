@@ -95,6 +95,9 @@ public sealed record CaseMailModel
     /// <summary>The acceptance deadline itself is provisional (it may be certain while the resolve deadline is not).</summary>
     public bool AcceptByProvisional { get; init; }
 
+    /// <summary>The case (or the part the mail is about) is dispatched and not yet accepted (待签收).</summary>
+    public bool AwaitingAcceptance { get; init; }
+
     public int? OverdueWorkingDays { get; init; }
 
     /// <summary>

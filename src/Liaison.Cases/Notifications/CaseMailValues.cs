@@ -77,6 +77,7 @@ internal static class CaseMailValues
                 ("OriginalDue", model.OriginalDueAt == model.DueAt ? null : FormatLocal(model.OriginalDueAt, timeZone, en)),
                 ("Provisional", model.Provisional),
                 ("AcceptByProvisional", model.AcceptByProvisional),
+                ("AwaitingAcceptance", model.AwaitingAcceptance),
                 ("OverdueDays", model.OverdueWorkingDays),
             }),
             // Joint case, the lead's mails: one item per co-handling department (联办).
@@ -177,6 +178,7 @@ internal static class CaseMailValues
         ["Case.OriginalDue"] = new("延期或重办之前的办结期限；与当前办结期限相同时为空", "The resolve deadline before an extension or reopening; empty when it is the current one"),
         ["Case.Provisional"] = new("期限为暂定时为真（当年节假日安排尚未公布）", "True when the deadlines are provisional (that year's holidays are not published yet)"),
         ["Case.AcceptByProvisional"] = new("签收期限为暂定时为真", "True when the acceptance deadline is provisional"),
+        ["Case.AwaitingAcceptance"] = new("事项（或协办任务）尚未签收时为真", "True while the case (or the co-handling part) is not yet accepted"),
         ["Case.OverdueDays"] = new("超过办结期限的工作日数", "Working days past the due date"),
         ["CoHandlers"] = MailTemplateVariables.List(new("联办事项发给主办部门的邮件：各协办部门；没有协办部门时为空",
             "Joint case, the lead department's mails: the co-handling departments; empty without co-handlers")),

@@ -112,6 +112,9 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
 
             case CaseDeadlineChanged dc:
                 var previousDueAt = c.DueAt;
+                // A reopening that keeps the later deadline the case had (Reopen.IfReopened) keeps how it was computed too.
+                var keptBasis = dc.Reason == "reopen" && dc.DueAt.Due == previousDueAt ? DeadlineRecalculation.ReadBasis(c.DueAtBasis) : null;
+                var shownDueAt = keptBasis ?? dc.DueAt;
                 c.DueAt = dc.DueAt.Due;
                 if (dc.Reason == "reopen")
                 {
@@ -120,16 +123,21 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                     c.OriginalDueAt = dc.DueAt.Due;
                 }
 
-                c.DueAtBasis = DeadlineRecalculation.Basis(dc.Reason == "extension" ? DeadlineRecalculation.Extending(dc.DueAt, c.DueAtBasis) : dc.DueAt);
-                c.Provisional = dc.DueAt.Provisional;
+                if (keptBasis is null)
+                {
+                    c.DueAtBasis = DeadlineRecalculation.Basis(dc.Reason == "extension" ? DeadlineRecalculation.Extending(dc.DueAt, c.DueAtBasis) : dc.DueAt);
+                    c.Provisional = dc.DueAt.Provisional;
+                }
+
                 c.PendingExtensionDays = null;
                 c.PendingExtensionReason = null;
                 c.UpdatedAt = now;
                 CaseTimeline.Add(db, c, now, CaseEventKinds.DeadlineChanged, actor,
-                    dc.Reason == "extension" ? "延期已批准，新的办结期限 / Extension approved, new resolve deadline" : "重办，新的办结期限 / Reopened, new resolve deadline",
+                    dc.Reason == "extension" ? "延期已批准，新的办结期限 / Extension approved, new resolve deadline"
+                        : dc.DueAt.Due == previousDueAt ? "重办，办结期限不变 / Reopened, resolve deadline unchanged" : "重办，新的办结期限 / Reopened, new resolve deadline",
                     // The entry stays when the date did not move (a reopen's scores its re-handling, LeagueTable), and says
                     // the date before, so the enterprise's page shows no change that is none.
-                    new { reason = dc.Reason, dueAt = dc.DueAt, originalDueAt = c.OriginalDueAt, previousDueAt });
+                    new { reason = dc.Reason, dueAt = shownDueAt, originalDueAt = c.OriginalDueAt, previousDueAt });
                 break;
         }
     }

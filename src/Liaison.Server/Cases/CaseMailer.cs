@@ -202,6 +202,7 @@ public sealed class CaseMailer(
             OriginalDueAt = holder.OriginalDueAt,
             Provisional = holder.Provisional,
             AcceptByProvisional = DeadlineRecalculation.IsProvisional(holder.AcceptByBasis, holder.Provisional),
+            AwaitingAcceptance = part is null ? c.Status == CaseStatus.Dispatched : part.Status == PartStatus.Dispatched,
             OverdueWorkingDays = extras?.OverdueWorkingDays
                 ?? (holder.DueAt is { } due && due < now ? calendar.WorkingDaysBetween(due, now) : null),
             ReasonCode = extras?.ReasonCode,

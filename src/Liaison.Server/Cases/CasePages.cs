@@ -268,7 +268,7 @@ public static class CasePages
             NoteAdded => new Text("备注已添加", "Note added"),
             LinkResent => new Text("已向企业重发进度链接", "A fresh progress link was mailed to the enterprise"),
             Insisted => new Text("已坚持原派，事项回到原部门重新签收", "Insisted: the case is back with the same department, to be accepted again"),
-            ExtensionApproved => new Text("已批准延期", "The extension was approved"),
+            ExtensionApproved => new Text("已同意延期", "The extension was approved"),
             ExtensionDenied => new Text("已不同意延期", "The extension was denied"),
             RatingReopened => new Text("已重办：开立了关联的重办事项", "Reopened: a linked follow-up case was opened"),
             RatingClosed => new Text("已说明后结案", "Closed with a note"),
@@ -420,7 +420,8 @@ public static class CasePages
             return await CasePageAsync(number, null, InFormWords(error), PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
         }
 
-        return Done(http, number, action);
+        // A part's extension decision says which way it went, as the lead's does.
+        return Done(http, number, action == CaseActions.ExtensionDecision ? approved == true ? ExtensionApproved : ExtensionDenied : action);
     }
 
     /// <summary>The case page, with a banner (<paramref name="flash"/>) or the refusal of what was just sent (<paramref name="error"/>).</summary>
@@ -439,11 +440,13 @@ public static class CasePages
             new CaseTimelineView.JointDepartments(c.Department, c.CoDepartments.ToDictionary(p => p.Id, p => p.DepartmentCode)));
         var active = all.Where(d => d.Active).Select(DepartmentOption.From).ToList();
         var names = all.ToDictionary(d => d.Code, d => d.Name);
+        var category = await categories.FindAsync(c.Category, ct);
         return PageResults.Page<CaseViewPage>(
-            new CasePageModel(c, rows, active, names, flash, error, await categories.FindAsync(c.Category, ct), await queries.OfficersAsync(ct),
+            new CasePageModel(c, rows, active, names, flash, error, category, await queries.OfficersAsync(ct),
                 await timeline.InsistPreviewAsync(c, ct), await queries.IncidentsAsync(number, ct))
             {
                 RatingForm = ratingForm,
+                ReopenPreview = await timeline.ReopenPreviewAsync(c, category, ct),
                 NoticeEmail = await queries.HasNoticeEmailAsync(c.Enterprise.Id, ct),
                 Cancellation = await timeline.CancellationAsync(c, ct),
             }, status);
@@ -643,6 +646,11 @@ public sealed record CasePageModel(
     /// <summary>The enterprise's register entry has a notice contact with an email: it is mailed its progress link.</summary>
     public bool NoticeEmail { get; init; }
 
+<<<<<<< HEAD
     /// <summary>A cancelled case's who, when and why (撤销原因); null for any other case.</summary>
     public CaseCancellation? Cancellation { get; init; }
+=======
+    /// <summary>A resolved case: the resolve deadline reopening it now would give, and whether it is the one it has kept.</summary>
+    public (DateTimeOffset Due, bool Kept)? ReopenPreview { get; init; }
+>>>>>>> lifecycle
 }

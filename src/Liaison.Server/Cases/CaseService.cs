@@ -494,9 +494,11 @@ public sealed class CaseService(
             var codes = open.Select(p => p.DepartmentCode).ToList();
             var byCode = await db.Departments.AsNoTracking().Where(d => codes.Contains(d.Code)).ToDictionaryAsync(d => d.Code, d => d.Name, ct);
             var names = codes.Select(code => byCode.GetValueOrDefault(code, code)).ToList();
-            return new ServiceError.Conflict(new(
+            // The form's mistake (a field left empty), not a case that changed: said next to the reason's field.
+            v.Add("overrideReason",
                 $"协办部门尚未提交协办意见：{string.Join("、", names)}。请等待提交，或在“先行办结理由”中填写理由后先行办结",
-                $"Co-handling departments have not submitted their parts: {string.Join(", ", names)}. Wait for them, or give a reason to resolve without them"));
+                $"Co-handling departments have not submitted their parts: {string.Join(", ", names)}. Wait for them, or give a reason to resolve without them");
+            return new ServiceError.Invalid(v);
         }
 
         v.MaxLength("overrideReason", reason, 2000);
@@ -657,9 +659,30 @@ public sealed class CaseService(
     /// </param>
     public sealed record OfficerDecision(string? Note, string? DepartmentCode, bool? Approve, bool CopyLeader = false, Guid? RequestId = null, string? Basis = null);
 
+    /// <summary>
+    /// A decision's basis that is no basis Liaison gives (<see cref="DecisionBasis"/>): the client's mistake, named by
+    /// its field, not a case that changed since. Null when there is none or it reads as one.
+    /// </summary>
+    private static ServiceError? MalformedBasis(string? basis, bool part)
+    {
+        if (Validation.Optional(basis) is not { } given || DecisionBasis.IsWellFormed(given, part))
+        {
+            return null;
+        }
+
+        var v = new Validation();
+        v.Add("basis", "不是本系统给出的事项依据，请刷新页面后重试", "is not a basis Liaison gives; reload the case and try again");
+        return new ServiceError.Invalid(v);
+    }
+
     /// <summary>An officer's action (改派, 确认销号, 重办, 催办, 撤销, 延期审批).</summary>
     public async Task<ActionResult> DecideAsync(string number, string action, string officer, OfficerDecision input, CancellationToken ct)
     {
+        if (MalformedBasis(input.Basis, part: false) is { } malformed)
+        {
+            return Fail(malformed);
+        }
+
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var id = await IdOfAsync(number, ct);
         if (id is null)
@@ -899,6 +922,11 @@ public sealed class CaseService(
     /// </summary>
     public async Task<ActionResult> DecidePartAsync(string number, long partId, string action, string officer, PartDecision input, CancellationToken ct)
     {
+        if (MalformedBasis(input.Basis, part: true) is { } malformed)
+        {
+            return Fail(malformed);
+        }
+
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var id = await IdOfAsync(number, ct);
         if (id is null)

@@ -49,6 +49,27 @@ public sealed class CaseDecisionBasisTests(AppFixture fixture) : IClassFixture<A
     private static int Count(JsonElement c, string kind) => c.GetProperty("timeline").EnumerateArray().Count(e => e.GetProperty("kind").GetString() == kind);
 
     [Fact]
+    public async Task A_basis_that_is_no_basis_is_a_400_naming_the_field_and_changes_nothing()
+    {
+        var (api, number, link) = await OpenAsync();
+        await PostActionAsync(_app.Anonymous(), link, "accept");
+        await PostActionAsync(_app.Anonymous(), link, "resolve", new() { ["note"] = "已办结" });
+
+        var garbage = await api.PostAsJsonAsync($"/api/cases/{number}/reopen", new { note = "未解决", basis = "garbage" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+        var problem = await garbage.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("basis", out _), problem.ToString());
+        Assert.DoesNotContain(Stale, problem.ToString());
+        Assert.Equal("resolved", (await GetCaseAsync(api, number)).GetProperty("status").GetString());
+        // A part's decision too; a well-formed basis still goes through.
+        var part = await api.PostAsJsonAsync($"/api/cases/{number}/parts/1/drop", new { reason = "不再需要", basis = "part-garbage" });
+        Assert.Equal(HttpStatusCode.BadRequest, part.StatusCode);
+        var basis = (await GetCaseAsync(api, number)).GetProperty("basis").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/cases/{number}/reopen", new { note = "未解决", basis })).StatusCode);
+    }
+
+    [Fact]
     public async Task Two_officers_reassigning_from_the_same_page_at_once_one_wins_and_the_other_is_told_and_changes_nothing()
     {
         var (api, number, _) = await OpenAsync();

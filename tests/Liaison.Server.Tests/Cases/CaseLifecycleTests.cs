@@ -51,6 +51,40 @@ public sealed class CaseLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reopening_never_shortens_the_deadline_an_approved_extension_gave_and_says_it_stays()
+    {
+        // Opened Monday 30 November: 5 working days end Monday 7 December; an extension of 8 gives Thursday 17 December.
+        var beijing = TimeSpan.FromHours(8);
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 10, 0, 0, beijing).ToUniversalTime());
+        var number = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, Handler, number))));
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "extension", new() { ["days"] = "8", ["note"] = "需等待上级审批" });
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true })).StatusCode);
+        var extended = new DateTimeOffset(2026, 12, 17, 18, 0, 0, beijing);
+        Assert.Equal(extended, (await GetCaseAsync(_officer, number)).GetProperty("dueAt").GetDateTimeOffset());
+        await PostActionAsync(browser, link, "resolve", new() { ["note"] = "已办结" });
+
+        // Reopened 7 December 17:18: a fresh count of 5 would end 14 December, before the deadline the case has.
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 7, 17, 18, 0, beijing).ToUniversalTime());
+        var officerPages = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        // The reopen form says so before the officer decides, as the insist form does.
+        var before = WebUtility.HtmlDecode(await officerPages.GetStringAsync($"/cases/{number}"));
+        Assert.Contains("今天重办，办结期限不变（2026-12-17 18:00）", before);
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/reopen", new { note = "企业反映未解决" })).StatusCode);
+
+        var c = await GetCaseAsync(_officer, number);
+        Assert.Equal(extended, c.GetProperty("dueAt").GetDateTimeOffset());
+        var mail = Assert.Single(await MailsAsync(_app, Handler, "重办"));
+        Assert.Contains("请于 2026年12月17日（周四）18:00 前重新办结", mail.TextBody);
+        Assert.DoesNotContain("12月14日", mail.TextBody);
+        var page = await officerPages.GetStringAsync($"/cases/{number}");
+        Assert.Contains("重办，办结期限不变（", page);
+        Assert.DoesNotContain("2026-12-14", page);
+    }
+
+    [Fact]
     public async Task Progress_notes_do_not_repeat_a_status_the_case_has_and_the_link_page_keeps_its_twelve_rows()
     {
         var number = (await OpenAsync(_officer)).GetProperty("number").GetString()!;

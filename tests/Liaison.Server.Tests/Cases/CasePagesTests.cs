@@ -367,7 +367,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
         Assert.All(responses, r => Assert.Equal($"/cases/{number}", r.Headers.Location?.OriginalString));
         Assert.All(responses, r => Assert.Contains(r.Headers.GetValues("Set-Cookie"), cookie => cookie.StartsWith(Flash.CookieName + "=", StringComparison.Ordinal)));
-        Assert.Contains("已批准延期", await browser.GetStringAsync($"/cases/{number}"));
+        Assert.Contains("已同意延期", await browser.GetStringAsync($"/cases/{number}"));
         var c = await GetCaseAsync(_api, number);
         Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "extension-approved");
         Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "deadline-changed");
@@ -421,7 +421,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal($"/cases/{number}", response.Headers.Location?.OriginalString);
         var shown = await browser.GetStringAsync(response.Headers.Location!.OriginalString);
-        Assert.Contains("已批准延期", shown);
+        Assert.Contains("已同意延期", shown);
         Assert.Contains("原办结期限</dt><dd>2026-03-09 18:00", shown);
         Assert.Contains("2026-03-12 18:00", shown);
         Assert.DoesNotContain("data-action=\"extension-decision\"", shown);
@@ -465,7 +465,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
             return requestId;
         }
 
-        await TwiceAsync("extension-decision", new() { ["approve"] = "true", ["note"] = "同意" }, "已批准延期");
+        await TwiceAsync("extension-decision", new() { ["approve"] = "true", ["note"] = "同意" }, "已同意延期");
         var urgeId = await TwiceAsync("urge", new() { ["note"] = "请抓紧" }, "已催办，经办人将收到邮件");
         // An id is one decision's: sent with another decision that would go through, it is refused and changes nothing.
         var reused = await PostFormAsync(browser, await browser.GetStringAsync($"/cases/{number}"), number, "reassign",

@@ -113,10 +113,17 @@ public sealed class CaseUrgeTests(AppFixture fixture) : IClassFixture<AppFixture
 
         Assert.Equal(HttpStatusCode.Redirect, urged.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, twice.StatusCode);
-        var mail = Assert.Single(await MailsAsync(_app, "gsgs.handler@anyue.example", "【催办】"));
+        var mail = Assert.Single(await MailsAsync(_app, "gsgs.handler@anyue.example", "【催办·协办】"));
         Assert.Contains("主办部门在等贵单位意见", mail.TextBody);
-        Assert.Empty(await MailsAsync(_app, "gdgs.handler@anyue.example", "【催办】"));
-        Assert.Empty(await MailsAsync(_app, "zjj.handler@anyue.example", "【催办】"));
+        // About the part: its task, the lead, its submit deadline, and what is asked (协办意见, not the case's resolution).
+        Assert.Contains("协办任务：请核实用水指标", mail.TextBody);
+        Assert.Contains("主办部门：住房和城乡建设局（贵单位协办）", mail.TextBody);
+        Assert.Contains("提交期限：", mail.TextBody);
+        Assert.Contains("按期提交协办意见", mail.TextBody);
+        Assert.DoesNotContain("办结", mail.TextBody);
+        Assert.Contains(">提交期限</td>", mail.HtmlBody);
+        Assert.Empty(await MailsAsync(_app, "gdgs.handler@anyue.example", "催办"));
+        Assert.Empty(await MailsAsync(_app, "zjj.handler@anyue.example", "催办"));
         var entry = Assert.Single(Urges(await GetCaseAsync(officer, number)));
         Assert.Equal(parts["gsgs"], entry.GetProperty("partId").GetInt64());
         // The mail carries the co-handler's own link: it accepts the part.
@@ -130,7 +137,7 @@ public sealed class CaseUrgeTests(AppFixture fixture) : IClassFixture<AppFixture
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), partLink, "submit", new() { ["note"] = "用电容量满足" })).StatusCode);
         var refused = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{parts["gdgs"]}/urge", new { note = "请办理" });
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        Assert.Empty(await MailsAsync(_app, "gdgs.handler@anyue.example", "【催办】"));
+        Assert.Empty(await MailsAsync(_app, "gdgs.handler@anyue.example", "催办"));
     }
 
     [Fact]

@@ -45,6 +45,11 @@ public sealed class EscalationTests : IAsyncLifetime
         await _app.SweepTimersAsync();
         Assert.Equal(1, await CountAsync(Handler, "【即将到期】"));
         Assert.Equal(0, await CountAsync(Leader, "【即将到期】"));
+        // Still not accepted: the reminder says so, with the acceptance deadline.
+        var dueSoon = Assert.Single(await MailsAsync(_app, Handler, "【即将到期】"));
+        Assert.Contains("本事项尚未签收（签收期限：2026年3月3日（周二）18:00），请先签收。", dueSoon.TextBody);
+        Assert.Contains("签收期限：2026年3月3日（周二）18:00（尚未签收）", dueSoon.TextBody);
+        Assert.Contains("本事项尚未签收", dueSoon.HtmlBody);
 
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 9, 18, 1, 0, China).ToUniversalTime()); // the deadline
         await _app.SweepTimersAsync();

@@ -112,7 +112,7 @@ public sealed class JointCaseEndToEndTests : IAsyncLifetime
         Assert.All(ladder, e => Assert.Equal(gdgsPart, e.PartId));
 
         // The lead may not resolve while gdgs's part is open.
-        Assert.Equal(HttpStatusCode.Conflict, (await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已协调完毕" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已协调完毕" })).StatusCode);
 
         // Saturday: gdgs accepts and submits, late; the lead resolves on time; the officer confirms.
         var gdgs = await LinkAsync("gdgs", number);

@@ -177,7 +177,7 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
 
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, lead, "accept")).StatusCode);
         var early = await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结" });
-        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode);
         Assert.Contains("sthjj", await early.Content.ReadAsStringAsync());
         Assert.Equal("accepted", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
 
@@ -216,8 +216,10 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         // Without a reason: refused in the resolve form's card, naming the silent department, with the note as typed.
         var refused = await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结，待交通运输局确认" });
         var again = await refused.Content.ReadAsStringAsync();
-        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        // A field the form must fill, not a case that changed: 400, said in the resolve form's card.
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("协办部门尚未提交协办意见：交通运输局。", again);
+        Assert.Matches("data-form-error>[^<]*协办部门尚未提交协办意见：交通运输局", again);
         Assert.Contains(">已办结，待交通运输局确认</textarea>", again);
         Assert.Equal("accepted", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
 
@@ -241,6 +243,9 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         Assert.DoesNotContain("园区已撤回", told.TextBody);
         Assert.DoesNotContain("The lead", told.TextBody);
         Assert.DoesNotContain("/l/", told.TextBody);
+        // The officer's page shows the reason under the part as the lead's, not as the co-handler's 协办意见.
+        var page = System.Net.WebUtility.HtmlDecode(await (await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1")).GetStringAsync($"/cases/{number}"));
+        Assert.Matches("data-ended-reason>主办先行办结：交通运输局三日未回复", page);
         var child = await _app.WithDbAsync(db => db.Set<WorkflowInstanceRecord>().SingleAsync(i => i.CorrelationId!.EndsWith($"/part:{entry.PartId}")));
         Assert.Equal(WorkflowStatus.Cancelled, child.Status);
     }

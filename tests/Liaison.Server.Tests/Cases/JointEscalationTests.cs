@@ -51,6 +51,38 @@ public sealed class JointEscalationTests : IAsyncLifetime
         Assert.DoesNotContain(red, e => e.Data!.Contains("zjj"));
     }
 
+    [Fact]
+    public async Task A_co_handlers_due_soon_reminder_speaks_of_its_part_and_one_not_accepted_says_so_with_its_acceptance_deadline()
+    {
+        // Opened Monday 2026-03-02 09:00: co-handlers accept by Tue 3rd 18:00, submit by Fri 6th 18:00; reminded a working day before.
+        var body = new
+        {
+            title = "新厂房无法投产", description = "施工许可与供电需协同。", category = "factor-guarantee", priority = "normal", departmentCode = "zrzyj",
+            enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = CreditCode },
+            coDepartments = new[] { new { departmentCode = "zjj", task = "施工许可" }, new { departmentCode = "gdgs", task = "供电" } },
+        };
+        var number = (await OpenAsync(_officer, body)).GetProperty("number").GetString()!;
+        var zjj = PathOf(LinkIn((await MailsAsync(_app, "zjj.handler@anyue.example", number)).Single(m => m.Subject!.Contains("派单"))));
+        await PostActionAsync(_app.Anonymous(), zjj, "accept");
+
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 5, 18, 1, 0, China).ToUniversalTime());
+        await _app.SweepTimersAsync();
+        await _app.SweepTimersAsync();
+
+        var gdgs = Assert.Single(await MailsAsync(_app, "gdgs.handler@anyue.example", "【即将到期·协办】" + number));
+        Assert.Contains("联办事项的协办任务（主办部门为自然资源和规划局）将于 2026年3月6日（周五）18:00 到期", gdgs.TextBody);
+        Assert.Contains("提交期限：2026年3月6日（周五）18:00", gdgs.TextBody);
+        Assert.Contains("协办任务：供电", gdgs.TextBody);
+        Assert.Contains("按时提交协办意见", gdgs.TextBody);
+        Assert.DoesNotContain("办结", gdgs.TextBody);
+        Assert.Contains(">提交期限</td>", gdgs.HtmlBody);
+        Assert.Contains("此协办任务尚未签收（签收期限：2026年3月3日（周二）18:00），请先签收。", gdgs.TextBody);
+        var accepted = Assert.Single(await MailsAsync(_app, "zjj.handler@anyue.example", "【即将到期·协办】" + number));
+        Assert.Contains("协办任务：施工许可", accepted.TextBody);
+        Assert.DoesNotContain("尚未签收", accepted.TextBody);
+        Assert.Empty(await MailsAsync(_app, "zrzyj.handler@anyue.example", "即将到期"));
+    }
+
     /// <summary>
     /// The zone leadership's notice of a joint case lists every department late now, lead and co-handlers, each with
     /// its deadline and how late; a co-handler that submitted is not listed, nor a lead still within its deadline.

@@ -224,11 +224,18 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(HttpStatusCode.Forbidden, (await browser.PostAsync(link, new FormUrlEncodedContent(accept))).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "remind", new() { ["note"] = "请今天内签收" })).StatusCode);
 
-        var reminder = Assert.Single(await MailsAsync(_app, Handler("xfdd"), "【领导督促】" + number));
+        var reminder = Assert.Single(await MailsAsync(_app, Handler("xfdd"), "【领导督促·协办】" + number));
         Assert.Contains("领导留言：请今天内签收", reminder.TextBody);
+        // About the part, as the dispatch was: the lead, the submit deadline, the 协办意见 asked for.
+        Assert.Contains("联办事项的协办任务（主办部门为自然资源和规划局）", reminder.TextBody);
+        Assert.Contains("主办部门：自然资源和规划局（贵单位协办）", reminder.TextBody);
+        Assert.Contains("提交期限：", reminder.TextBody);
+        Assert.Contains("按期提交协办意见", reminder.TextBody);
+        Assert.DoesNotContain("办结期限", reminder.TextBody);
+        Assert.Contains(">提交期限</td>", reminder.HtmlBody);
         // With the part's own link: the co-handler acts from it.
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, PathOf(LinkIn(reminder)), "accept")).StatusCode);
-        Assert.Empty(await MailsAsync(_app, Handler("zrzyj"), "【领导督促】"));
+        Assert.Empty(await MailsAsync(_app, Handler("zrzyj"), "领导督促"));
         var c = await GetCaseAsync(officer, number);
         var entry = Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.LeaderReminder);
         Assert.Equal(Leader("xfdd"), entry.GetProperty("actor").GetString());

@@ -138,6 +138,9 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Equal(new Dictionary<string, DateTimeOffset> { ["ReminderDue"] = At(10), ["ResolveDue"] = At(11), ["Overdue"] = At(16) }, await TimersAsync(partId));
         var after = await signedIn.GetStringAsync($"/cases/{number}");
         Assert.Null(FormFor(after, $"part-extension-{partId}"));
+        // The banner says which way it went, as for the lead's.
+        Assert.Contains("已同意延期", after);
+        Assert.DoesNotContain("延期申请已审批", after);
         // The part's timeline entry speaks of its submit deadline, not a resolve deadline.
         Assert.Contains("住房和城乡建设局（协办）；延期已批准，新的提交期限 2026-03-11 18:00", System.Net.WebUtility.HtmlDecode(after));
 
@@ -180,6 +183,29 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         // Decided already: nothing is pending any more.
         var late = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{partId}/extension-decision", new { approve = true });
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+    }
+
+    [Fact]
+    public async Task Denying_a_parts_extension_on_the_case_page_says_it_was_denied()
+    {
+        var (officer, number) = await OpenAsync(JointCase("zrzyj", ("gdgs", "请确认供电方案")));
+        var browser = _app.Anonymous();
+        var gdgs = await LinkOfAsync("gdgs", number);
+        await PostActionAsync(browser, gdgs, "accept");
+        await AskAsync(browser, gdgs, 2, "设备到货延迟");
+        var partId = IdOf(Part(await GetCaseAsync(officer, number), "gdgs"));
+        var signedIn = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
+        var page = await signedIn.GetStringAsync($"/cases/{number}");
+        var form = FormFor(page, $"part-extension-{partId}")!;
+        form["__RequestVerificationToken"] = TokenIn(page);
+        form["approve"] = "false";
+        form["note"] = "主办期限临近，不能延期";
+
+        Assert.Equal(HttpStatusCode.Redirect, (await signedIn.PostAsync($"/cases/{number}/parts/{partId}/extension-decision", new FormUrlEncodedContent(form))).StatusCode);
+
+        var after = await signedIn.GetStringAsync($"/cases/{number}");
+        Assert.Contains("已不同意延期", after);
+        Assert.DoesNotContain("延期申请已审批", after);
     }
 
     [Fact]

@@ -137,13 +137,13 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
 
         // A returned part still stands between the lead and resolving.
         var early = await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结" });
-        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode);
         Assert.Contains("jtysj", await early.Content.ReadAsStringAsync());
 
         // An open part (not returned) may be dropped too; a returned one still blocks the lead.
         var droppedOpen = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{ids["rsj"]}/drop", new { reason = "企业已自行招聘" });
         Assert.Equal(HttpStatusCode.OK, droppedOpen.StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结" })).StatusCode);
 
         var dropped = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{ids["jtysj"]}/drop", new { reason = "道路开口由企业自行报批" });
         Assert.Equal(HttpStatusCode.OK, dropped.StatusCode);

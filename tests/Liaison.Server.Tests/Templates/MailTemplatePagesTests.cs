@@ -256,6 +256,38 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.DoesNotContain("data-shipped-unknown=\"text\"", page);
     }
 
+    /// <summary>
+    /// The co-handling reminders (即将到期, 领导督促, 催办) changed in this release: the migration gives older edits
+    /// of them with no fingerprint the previous text's, so the page points them out as behind the shipped text.
+    /// </summary>
+    [Fact]
+    public async Task The_migration_points_out_older_edits_of_the_co_handling_reminders_as_behind_the_shipped_text()
+    {
+        var migration = Liaison.Server.Data.Migrations.CoHandlingRemindersShippedHash.PreviousShipped;
+        Assert.Equal(18, migration.Length);
+        foreach (var (kind, culture, part, hash) in migration)
+        {
+            Assert.True(MailTemplateKeys.TryParsePart(part, out var p));
+            Assert.NotEqual(MailTemplateKeys.ShippedHash(kind, culture, p), hash);
+            // The fingerprint is the previous release's text's (kept beside this test as it shipped in 7c756a7).
+            Assert.Equal(hash, MailTemplateKeys.HashOf(File.ReadAllText(Path.Combine(PreviousShippedFolder(nameof(Liaison.Server.Data.Migrations.CoHandlingRemindersShippedHash)), $"{kind}.{culture}.{part}.liquid"))));
+        }
+
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        const string path = "/admin/templates/officer-urge/zh-CN";
+        var saved = await PostAsync(admin, path, Fields(await admin.GetStringAsync(path)), ("intent", "save"), ("subject", "【催办】{{ Case.Number }}"));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "officer-urge" && r.Culture == "zh-CN")
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ShippedHash, (string?)null)));
+
+        foreach (var sql in Liaison.Server.Data.Migrations.CoHandlingRemindersShippedHash.Statements())
+        {
+            await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
+        }
+
+        Assert.Contains("data-shipped-changed=\"subject\"", await admin.GetStringAsync(path));
+    }
+
     [Fact]
     public async Task Preview_shows_the_unsaved_edit_with_values_escaped_inside_a_sandboxed_frame()
     {
@@ -485,8 +517,9 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
 
     /// <summary>
     /// The parts a template migration names, as the release before it shipped them (Templates/PreviousShipped/{migration}):
-    /// the league table's before the phone layout, and the handler digest's, the 【待确认办结】's and the league table's
-    /// before the acceptance deadline, the withdrawn request and the 延期申请 label.
+    /// the league table's before the phone layout; the handler digest's, the 【待确认办结】's and the league table's
+    /// before the acceptance deadline, the withdrawn request and the 延期申请 label; the co-handling reminders' before
+    /// they spoke of the part.
     /// </summary>
     private static string PreviousShippedFolder(string migration)
     {

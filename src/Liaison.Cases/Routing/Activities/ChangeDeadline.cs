@@ -34,8 +34,8 @@ public sealed class ExtendDeadline : CaseActivity
 }
 
 [Activity("Liaison.Reopen", Category = CaseActivity.Category, DisplayNameZh = "重办", DisplayNameEn = "Reopen",
-    DescriptionZh = "把已办结的事项退给经办人重办（状态回到已签收），办结时限从现在起重新计算。",
-    DescriptionEn = "Sends a resolved case back to the handler as accepted, with a new resolve deadline counted from now.")]
+    DescriptionZh = "把已办结的事项退给经办人重办（状态回到已签收），办结时限从现在起重新计算；原办结期限更晚（如已批准延期）时，原期限不变。",
+    DescriptionEn = "Sends a resolved case back to the handler as accepted, with a new resolve deadline counted from now; when the deadline it had is later (an approved extension), that one stays.")]
 public sealed class Reopen : CaseActivity
 {
     [Input(DisplayNameZh = "办结时限（工作日）", DisplayNameEn = "Resolve within (working days)",
@@ -47,11 +47,22 @@ public sealed class Reopen : CaseActivity
         var c = routing.Case;
         var sla = routing.Category.Sla;
         var policy = new SlaPolicy(sla.AcceptWithinWorkingDays, ResolveWithinWorkingDays ?? sla.ResolveWithinWorkingDays, sla.ProgressReportEveryWorkingDays);
-        var deadline = SlaDeadlines.ResolveBy(routing.Calendar, context.Now, policy,
-            ResolveWithinWorkingDays is null ? c.Priority : CasePriority.Normal);
+        var deadline = IfReopened(routing.Calendar, context.Now, policy, ResolveWithinWorkingDays is null ? c.Priority : CasePriority.Normal, c.DueAt);
         c.DueAt = deadline.Due;
         c.Status = CaseStatus.Accepted;
         context.AddEffect(new CaseStatusSet(context.ActivityId, CaseStatus.Accepted));
         context.AddEffect(new CaseDeadlineChanged(context.ActivityId, deadline, "reopen"));
+    }
+
+    /// <summary>
+    /// The resolve deadline a reopening at <paramref name="now"/> gives: a fresh count, unless the deadline the case
+    /// had (<paramref name="current"/>, e.g. after an approved extension) is later. A reopening never shortens it;
+    /// the deadline then keeps its date, and the host keeps its stored basis (a timeline entry whose date did not
+    /// move, CaseTimeline.DeadlineMoved). The one rule for the reopening and the officer's preview.
+    /// </summary>
+    public static Deadline IfReopened(WorkingCalendar calendar, DateTimeOffset now, SlaPolicy policy, CasePriority priority, DateTimeOffset? current)
+    {
+        var fresh = SlaDeadlines.ResolveBy(calendar, now, policy, priority);
+        return current is { } had && had > fresh.Due ? fresh with { Due = had } : fresh;
     }
 }
