@@ -434,6 +434,20 @@ public class CaseMailRendererTests
         Assert.Contains(label, moved.HtmlBody);
     }
 
+    [Fact]
+    public void A_reopen_calls_its_deadline_new_only_when_the_reopening_moved_it()
+    {
+        // A reopening never shortens the deadline: it may keep the date the case had (no original deadline then).
+        var kept = Renderer.Render(CaseMailKind.Reopened, "zh-CN", Model(m => m with { OriginalDueAt = DueUtc }));
+        var moved = Renderer.Render(CaseMailKind.Reopened, "zh-CN", Model());
+
+        Assert.Contains("\n办结期限：", kept.TextBody);
+        Assert.Contains(">办结期限</td>", kept.HtmlBody);
+        Assert.DoesNotContain("新办结期限", kept.TextBody + kept.HtmlBody);
+        Assert.Contains("新办结期限：", moved.TextBody);
+        Assert.Contains(">新办结期限</td>", moved.HtmlBody);
+    }
+
     [Theory]
     [InlineData("zh-CN", "园区工作人员张伟认为", "李晓梅", "原因")]
     [InlineData("en", "The park officer 张伟 found", "李晓梅", "Reason")]

@@ -78,6 +78,10 @@ public sealed class CaseLifecycleTests : IAsyncLifetime
         Assert.Equal(extended, c.GetProperty("dueAt").GetDateTimeOffset());
         var mail = Assert.Single(await MailsAsync(_app, Handler, "重办"));
         Assert.Contains("请于 2026年12月17日（周四）18:00 前重新办结", mail.TextBody);
+        // The date the case had: not called new.
+        Assert.Contains("\n办结期限：2026年12月17日（周四）18:00", mail.TextBody);
+        Assert.DoesNotContain("新办结期限", mail.TextBody);
+        Assert.DoesNotContain("新办结期限", mail.HtmlBody);
         Assert.DoesNotContain("12月14日", mail.TextBody);
         var page = await officerPages.GetStringAsync($"/cases/{number}");
         Assert.Contains("重办，办结期限不变（", page);
