@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Liaison.Cases.Cases;
+using Liaison.Cases.Common;
 using Liaison.Cases.Digests;
 using Liaison.Server.Data;
 using Liaison.Server.Digests;
@@ -24,6 +25,22 @@ public static class CaseTimeline
         using var json = JsonDocument.Parse(data);
         return DeadlineMoved(json.RootElement);
     }
+
+    /// <summary>
+    /// A deadline change in words, as the case page and the officer's digest both tell it: an approved extension's new
+    /// date (a co-handler's part's is a submit deadline), or a reopening's, new or unchanged (<see cref="DeadlineMoved(JsonElement)"/>).
+    /// The English starts in lower case, to go on after a label; <see cref="Text.Capitalized"/> when it stands alone.
+    /// </summary>
+    /// <param name="due">The date as the reader's page or mail writes its dates, with 暂定 when provisional.</param>
+    /// <param name="dueEn">The same in English.</param>
+    public static Text DeadlineChangeWords(bool extension, bool part, bool moved, string due, string dueEn) =>
+        extension
+            ? part
+                ? new Text($"延期已批准，新的提交期限 {due}", $"extension approved; new submit deadline {dueEn}")
+                : new Text($"延期已批准，新的办结期限 {due}", $"extension approved; new resolve deadline {dueEn}")
+            : moved
+                ? new Text($"重办，新的办结期限 {due}", $"reopened; new resolve deadline {dueEn}")
+                : new Text($"重办，办结期限不变（{due}）", $"reopened; resolve deadline unchanged ({dueEn})");
 
     /// <inheritdoc cref="DeadlineMoved(string?)"/>
     public static bool DeadlineMoved(JsonElement data) =>

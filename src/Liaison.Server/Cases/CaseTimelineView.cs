@@ -394,15 +394,10 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
                 var provisional = ProvisionalDue(data, "dueAt");
                 var due = When(Due(data, "dueAt")) + (provisional ? "（暂定）" : "");
                 var dueEn = When(Due(data, "dueAt")) + (provisional ? " (provisional)" : "");
-                // A co-handler's part is submitted, not resolved: its deadline is a submit deadline.
-                detail = Str(data, "reason") == "extension"
-                    ? e.PartId is null
-                        ? new Text($"延期已批准，新的办结期限 {due}", $"extension approved; new resolve deadline {dueEn}")
-                        : new Text($"延期已批准，新的提交期限 {due}", $"extension approved; new submit deadline {dueEn}")
-                    : data is { } deadlineData && !CaseTimeline.DeadlineMoved(deadlineData)
-                        // The re-handling's clock gave the date the case had (entries before the previous date was kept say "new").
-                        ? new Text($"重办，办结期限不变（{due}）", $"reopened; resolve deadline unchanged ({dueEn})")
-                        : new Text($"重办，新的办结期限 {due}", $"reopened; new resolve deadline {dueEn}");
+                // A co-handler's part is submitted, not resolved: its deadline is a submit deadline. A reopening whose clock
+                // gave the date the case had says so (entries before the previous date was kept say "new").
+                detail = CaseTimeline.DeadlineChangeWords(Str(data, "reason") == "extension", e.PartId is not null,
+                    data is not { } deadlineData || CaseTimeline.DeadlineMoved(deadlineData), due, dueEn);
                 break;
             case CaseEventKinds.DeadlineRecomputed:
                 var after = data is { } x && x.TryGetProperty("after", out var a) ? a : (JsonElement?)null;

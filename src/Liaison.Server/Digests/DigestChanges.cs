@@ -54,12 +54,8 @@ public static class DigestChanges
         var reason = data.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
         return reason switch
         {
-            "extension" when e.PartId is null => new Text($"延期已批准，新的办结期限 {due}", $"Extension approved; new resolve deadline {dueEn}"),
-            "extension" => new Text($"延期已批准，新的提交期限 {due}", $"Extension approved; new submit deadline {dueEn}"),
-            "reopen" when e.PartId is null => CaseTimeline.DeadlineMoved(data)
-                ? new Text($"重办，新的办结期限 {due}", $"Reopened; new resolve deadline {dueEn}")
-                // The re-handling's clock gave the date the case had: not a new one.
-                : new Text($"重办，办结期限不变（{due}）", $"Reopened; resolve deadline unchanged ({dueEn})"),
+            "extension" => CaseTimeline.DeadlineChangeWords(true, e.PartId is not null, true, due, dueEn).Capitalized(),
+            "reopen" when e.PartId is null => CaseTimeline.DeadlineChangeWords(false, false, CaseTimeline.DeadlineMoved(data), due, dueEn).Capitalized(),
             _ => null,
         };
     }
