@@ -53,6 +53,9 @@ public static class LinkPages
         return links;
     }
 
+    /// <summary>Every action some personal link takes (a handler's, a leader's, a co-handler's); any other is no link's.</summary>
+    private static readonly HashSet<string> LinkActions = [.. CaseActions.HandlerActions, .. CaseActions.LeaderActions, .. CaseActions.CoHandlerActions];
+
     /// <summary>How many of the latest timeline entries the liaison sees.</summary>
     private const int TimelineLength = 12;
 
@@ -94,6 +97,16 @@ public static class LinkPages
             var v = new Validation();
             // Not about a field the page shows: said as the request's, with no field name in front.
             v.Add("request", "请求不完整，请刷新页面后重试", "Request incomplete; reload the page and try again");
+            refused = new ServiceError.Invalid(v);
+        }
+
+        else if (http.Request.Form["action"].Count > 1 || !LinkActions.Contains(action))
+        {
+            // Not a form of the page (an address edited, a script's mistake): a malformed request, not one this link's
+            // holder may not make (that is 403, for a known action of another role's).
+            var v = new Validation();
+            v.Add("request", "请求有误：操作无效（每次只能提交页面上的一项操作），没有任何改动",
+                "Bad request: not an action of this page (send one of its actions at a time); nothing changed");
             refused = new ServiceError.Invalid(v);
         }
 

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Text;
+using Liaison.Server.Tests.Infrastructure;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+using static Liaison.Server.Tests.Enterprises.RatingTestKit;
+
+namespace Liaison.Server.Tests.Cases;
+
+/// <summary>
+/// The error pages a personal link's holder (no account) meets: they lead back to the link's own page and say whom to ask,
+/// never to the sign-in page; a malformed action is a 400, an action of another role's a 403.
+/// </summary>
+public sealed class LinkErrorPageTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private const string Leader = "fgj.leader@anyue.example";
+    private readonly LiaisonApp _app = fixture.App;
+
+    private async Task<(HttpClient Officer, string Number, string Link)> CaseAsync()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        return (officer, number, PathOf(LinkIn((await MailsAsync(_app, Handler, number)).Single())));
+    }
+
+    private static void AssertLeadsBackToTheLink(string page, string link)
+    {
+        Assert.Contains($"<a href=\"{link}\">返回链接页面</a>", page);
+        Assert.Contains("请联系该事项的园区工作人员", page);
+        Assert.DoesNotContain("返回首页", page);
+        Assert.DoesNotContain("href=\"/\"", page);
+    }
+
+    [Fact]
+    public async Task Malformed_posts_to_a_liaison_link_lead_back_to_the_link_page_not_to_sign_in()
+    {
+        var (_, _, link) = await CaseAsync();
+        var browser = _app.Anonymous();
+
+        var empty = await browser.PostAsync(link, new FormUrlEncodedContent([]));
+        var badId = await browser.PostAsync(link, new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = "accept", ["requestId"] = "aaa" }));
+        var text = await browser.PostAsync(link, new StringContent("action=accept", Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        foreach (var response in new[] { empty, badId, text })
+        {
+            AssertLeadsBackToTheLink(await response.Content.ReadAsStringAsync(), link);
+        }
+    }
+
+    [Fact]
+    public async Task A_cross_site_post_to_a_link_answers_a_page_leading_back_to_the_link()
+    {
+        var (_, _, link) = await CaseAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, link) { Content = new FormUrlEncodedContent(FormFor(await _app.Anonymous().GetStringAsync(link), "accept")!) };
+        request.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+        request.Headers.TryAddWithoutValidation("Origin", "https://evil.example");
+
+        var refused = await _app.Anonymous().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
+        AssertLeadsBackToTheLink(await refused.Content.ReadAsStringAsync(), link);
+    }
+
+    [Fact]
+    public async Task A_malformed_post_to_an_enterprise_link_leads_back_to_its_page()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = await OpenForAsync(officer, await RegisterAsync(officer, 41_001));
+        var link = (await EnterpriseLinksAsync(_app, number)).First().Path;
+
+        var text = await _app.Anonymous().PostAsync(link, new StringContent("score=satisfied", Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        AssertLeadsBackToTheLink(await text.Content.ReadAsStringAsync(), link);
+    }
+
+    [Fact]
+    public async Task An_unknown_or_doubled_action_is_a_bad_request_and_another_roles_action_is_forbidden()
+    {
+        var (officer, number, link) = await CaseAsync();
+        var form = FormFor(await _app.Anonymous().GetStringAsync(link), "accept")!;
+
+        var unknown = await _app.Anonymous().PostAsync(link, new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["action"] = "frobnicate" }));
+        var twice = await _app.Anonymous().PostAsync(link, new FormUrlEncodedContent(
+            [new("action", "accept"), new("action", "resolve"), new("requestId", form["requestId"])]));
+        var officers = await _app.Anonymous().PostAsync(link, new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["action"] = "cancel" }));
+
+        foreach (var response in new[] { unknown, twice, officers })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("请求有误：操作无效", await response.Content.ReadAsStringAsync());
+        }
+
+        // A leader's link asking to resolve: a known action, not this holder's.
+        var leaderLink = PathOf(LinkIn((await MailsAsync(_app, Leader, number)).First()));
+        var leaderForm = FormFor(await _app.Anonymous().GetStringAsync(leaderLink), "remind")!;
+        var resolve = await _app.Anonymous().PostAsync(leaderLink,
+            new FormUrlEncodedContent(new Dictionary<string, string>(leaderForm) { ["action"] = "resolve", ["note"] = "办完了" }));
+        Assert.Equal(HttpStatusCode.Forbidden, resolve.StatusCode);
+        Assert.Contains("此链接不能执行该操作", await resolve.Content.ReadAsStringAsync());
+
+        Assert.Equal("dispatched", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
+    }
+}
