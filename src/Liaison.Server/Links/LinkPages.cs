@@ -174,8 +174,7 @@ public static class LinkPages
         // The enterprise's contact (name and phone) is for signed-in officers only (DESIGN: enterprises); the liaison
         // reaches the enterprise through the officer who follows the case (全程代办). A deactivated account is nobody to
         // ask any more (an ended case keeps the officer it had), as on the enterprise's page (EnterpriseNotices.ContactsAsync).
-        var officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Where(Accounts.Active)
-            .Select(u => new PersonRef(u.DisplayName, u.Email ?? "")).FirstOrDefaultAsync(ct);
+        var officer = await OfficerAsync(db, c, ct);
         if (link.PartId is { } partId && parts.FirstOrDefault(p => p.Id == partId) is { } part)
         {
             // A co-handler's link: the part is what it sees and acts on.
@@ -185,7 +184,11 @@ public static class LinkPages
             // E.g. its extension request waits for the officer.
             var partWhy = partEnded || partAllowed.Count > 0 || link.Role == LinkRole.Leader ? null : CaseActions.WhyNot(part, CaseActions.Progress);
             return PageResults.Page<LinkPage>(new LinkPageModel(c, departments.FirstOrDefault(d => d.Code == part.DepartmentCode)?.Name, partEnded, partAllowed,
-                partWhy, rows, flash, error) { Part = part, LeadDepartmentName = department, Officer = officer, Submitted = submitted, Category = category, Now = clock.GetUtcNow() }, status);
+                partWhy, rows, flash, error)
+            {
+                Part = part, LeadDepartmentName = department, Officer = officer, Submitted = submitted, Category = category, Now = clock.GetUtcNow(),
+                EndedWords = partEnded ? LinkEndings.Words(link, c, part) : null,
+            }, status);
         }
 
         var ended = !link.WorksOn(c);
@@ -198,6 +201,7 @@ public static class LinkPages
             // The lead (its handler and its leader) sees every co-handler's part: status, deadlines, submission.
             CoHandlers = parts.Select(p => new CoHandlerPart(p, departments.FirstOrDefault(d => d.Code == p.DepartmentCode)?.Name ?? p.DepartmentCode)).ToList(),
             Now = clock.GetUtcNow(),
+            EndedWords = ended ? LinkEndings.Words(link, c, null) : null,
             Officer = officer,
             Submitted = submitted,
             Category = category,
@@ -227,8 +231,9 @@ public static class LinkPages
 
     /// <summary>
     /// A link that once worked and has ended (the case reassigned, cancelled, handed to the department's new liaison,
-    /// or closed and past its grace period) says so, 410, so its recipient knows nothing is left for them; an unknown
-    /// token gets the plain 404. Neither names the case or what became of it: the link may have been forwarded.
+    /// co-handling withdrawn, or closed and past its grace period) says so, 410, in words for who holds it (a handler, a
+    /// leader, a co-handler) and why it ended, with the case's park officer to ask: the link was theirs, and that much
+    /// is theirs to know. An unknown token gets the plain 404, which reveals nothing.
     /// </summary>
     private static async Task<IResult> NotFoundOrEndedAsync(LiaisonLink? link, LiaisonDbContext db, Ui ui, CancellationToken ct)
     {
@@ -248,8 +253,21 @@ public static class LinkPages
             : await db.Cases.AsNoTracking().Where(c => c.Id == link.CaseId && !CaseStatuses.Ended.Contains(c.Status))
                 .Select(c => new { c.HandlerEmail, c.LeaderEmail, c.AssignmentRound }).FirstOrDefaultAsync(ct);
         var stillTheirs = current is not null && current.AssignmentRound > link.Round && link.IsFor(current.HandlerEmail, current.LeaderEmail);
-        return stillTheirs ? Replaced() : Ended();
+        if (stillTheirs)
+        {
+            return Replaced();
+        }
+
+        var c = await db.Cases.AsNoTracking().FirstOrDefaultAsync(x => x.Id == link.CaseId, ct);
+        var part = link.PartId is { } id ? await db.Set<CasePart>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct) : null;
+        var officer = c is null ? null : await OfficerAsync(db, c, ct);
+        return Ended(LinkEndings.Words(link, c, part), officer);
     }
+
+    /// <summary>The officer who follows the case, while their account is active (a deactivated one is nobody to ask).</summary>
+    private static Task<PersonRef?> OfficerAsync(LiaisonDbContext db, Case c, CancellationToken ct) =>
+        db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Where(Accounts.Active)
+            .Select(u => new PersonRef(u.DisplayName, u.Email ?? "")).FirstOrDefaultAsync(ct);
 
     private static IResult Replaced() => PageResults.Message(
         new MessageModel(new Text("此链接已更新", "This link was replaced"),
@@ -264,11 +282,8 @@ public static class LinkPages
         { Navigation = false },
         status);
 
-    private static IResult Ended() => PageResults.Message(
-        new MessageModel(new Text("此链接已结束", "This link has ended"),
-            new Text("该事项已不再由您办理：已改派其他部门、已撤销、已办结，或已转交本单位新的联络人。无需再操作；如有疑问，请联系园区工作人员。",
-                "This case is no longer with you: it was reassigned to another department, cancelled or closed, or went to your department's new liaison. There is nothing to do; if in doubt, contact the zone's officer."))
-        { Navigation = false },
+    private static IResult Ended(Text why, PersonRef? officer) => PageResults.Message(
+        new MessageModel(new Text("此链接已结束", "This link has ended"), why, Hint: LinkEndings.Contact(officer)) { Navigation = false },
         StatusCodes.Status410Gone);
 }
 
@@ -299,6 +314,9 @@ public sealed record LinkPageModel(
 
     /// <summary>The officer who follows the case: the liaison's contact for it, in place of the enterprise's own.</summary>
     public PersonRef? Officer { get; init; }
+
+    /// <summary>When <see cref="Ended"/>: why, in words for who holds the link (<see cref="LinkEndings"/>).</summary>
+    public Text? EndedWords { get; init; }
 
     /// <summary>A refused form's values: its card shows them again, with the error.</summary>
     public LinkFormInput? Submitted { get; init; }

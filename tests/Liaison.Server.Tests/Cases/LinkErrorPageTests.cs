@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Liaison.Server.Tests.Infrastructure;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
@@ -103,5 +104,46 @@ public sealed class LinkErrorPageTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains("此链接不能执行该操作", await resolve.Content.ReadAsStringAsync());
 
         Assert.Equal("dispatched", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task An_ended_leaders_link_is_worded_for_a_leader_says_why_and_names_the_officer()
+    {
+        var (officer, number, link) = await CaseAsync();
+        var leaderLink = PathOf(LinkIn((await MailsAsync(_app, Leader, number)).First()));
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业撤回诉求" })).StatusCode);
+
+        var leaders = await _app.Anonymous().GetAsync(leaderLink);
+        var handlers = await _app.Anonymous().GetAsync(link);
+
+        Assert.Equal(HttpStatusCode.Gone, leaders.StatusCode);
+        var leaderPage = await leaders.Content.ReadAsStringAsync();
+        Assert.Contains("此链接用于督促本单位办理该事项，现已无需督办：园区已撤销该事项。", leaderPage);
+        Assert.DoesNotContain("不再由您办理", leaderPage);
+        Assert.Contains("请联系园区工作人员", leaderPage);
+        Assert.Contains("（officer@test.example）", leaderPage);
+        var handlerPage = await handlers.Content.ReadAsStringAsync();
+        Assert.Contains("该事项已不再由您办理：园区已撤销该事项。", handlerPage);
+        Assert.Contains("（officer@test.example）", handlerPage);
+
+        // An unknown token reveals nothing, not even whom to ask by name.
+        var unknown = await _app.Anonymous().GetAsync("/l/" + new string('A', 43));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.DoesNotContain("officer@test.example", await unknown.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_co_handlers_link_after_its_part_was_withdrawn_says_so()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var opened = await OpenAsync(officer, JointPartExtensionTests.JointCase("zrzyj", ("zjj", null)));
+        var number = opened.GetProperty("number").GetString()!;
+        var partLink = PathOf(LinkIn((await MailsAsync(_app, "zjj.handler@anyue.example", number)).Single(m => m.Subject!.Contains("派单"))));
+        var part = (await GetCaseAsync(officer, number)).GetProperty("coDepartments")[0].GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{part}/drop", new { reason = "改由主办自行协调" })).StatusCode);
+
+        var page = await (await _app.Anonymous().GetAsync(partLink)).Content.ReadAsStringAsync();
+
+        Assert.Contains("贵单位在该事项中的协办已结束：园区已撤回贵单位的协办（撤回协办）。", page);
     }
 }
