@@ -146,4 +146,23 @@ public sealed class LinkErrorPageTests(AppFixture fixture) : IClassFixture<AppFi
 
         Assert.Contains("贵单位在该事项中的协办已结束：园区已撤回贵单位的协办（撤回协办）。", page);
     }
+
+    [Fact]
+    public async Task A_refused_link_forms_fields_are_marked_invalid_and_point_at_the_error()
+    {
+        var (_, _, link) = await CaseAsync();
+        var browser = _app.Anonymous();
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "accept")).StatusCode);
+
+        var refused = await PostActionAsync(browser, link, "extension", new() { ["days"] = "abc", ["note"] = " " });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("<p class=\"error\" role=\"alert\" id=\"extension-error\" data-form-error>", page);
+        Assert.Matches("<input id=\"extension-days\"[^>]* aria-invalid=\"true\" aria-describedby=\"extension-error\"", page);
+        Assert.Matches("<textarea id=\"extension-note\"[^>]* aria-invalid=\"true\" aria-describedby=\"extension-error\"", page);
+        // The other forms' fields are not the refused ones.
+        Assert.DoesNotMatch("<textarea id=\"progress-note\"[^>]* aria-invalid", page);
+        Assert.DoesNotMatch("<select id=\"return-reason\"[^>]* aria-invalid", page);
+    }
 }
