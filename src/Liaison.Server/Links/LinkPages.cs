@@ -1,7 +1,10 @@
+using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
+using Liaison.Cases.Routing.Activities;
 using Liaison.Cases.Sla;
 using Liaison.Server.Auth;
+using Liaison.Server.Calendar;
 using Liaison.Server.Cases;
 using Liaison.Server.Categories;
 using Liaison.Server.Common;
@@ -68,7 +71,8 @@ public static class LinkPages
     private static readonly string[] OwnThreadOnly = [CaseEventKinds.LeaderReminder, CaseEventKinds.Urged, CaseEventKinds.LiaisonChanged];
 
     private static async Task<IResult> Show(
-        string token, HttpContext http, LiaisonDbContext db, CaseTimelineView timeline, CategoryService categories, Ui ui, TimeProvider clock, CancellationToken ct)
+        string token, HttpContext http, LiaisonDbContext db, CaseTimelineView timeline, CategoryService categories, CalendarService calendars, Ui ui, TimeProvider clock,
+        CancellationToken ct)
     {
         var (link, c) = await FindAsync(token, db, clock, ct);
         if (c is null)
@@ -78,11 +82,12 @@ public static class LinkPages
 
         // Said by the action that redirected here, once (Flash): the address cannot make the page claim an action was done.
         Text? flash = Flash.Take<LinkActionDone>(http) is { } done && CaseActions.Known(done.Action) ? CaseActions.Done(done.Action) : null;
-        return await PageAsync(link!, c, flash, null, StatusCodes.Status200OK, db, timeline, categories, ui, clock, ct);
+        return await PageAsync(link!, c, flash, null, StatusCodes.Status200OK, db, timeline, categories, calendars, ui, clock, ct);
     }
 
     private static async Task<IResult> Act(
-        string token, HttpContext http, LiaisonDbContext db, CaseService cases, CaseTimelineView timeline, CategoryService categories, Ui ui, TimeProvider clock,
+        string token, HttpContext http, LiaisonDbContext db, CaseService cases, CaseTimelineView timeline, CategoryService categories, CalendarService calendars, Ui ui,
+        TimeProvider clock,
         [FromForm] string? action, [FromForm] Guid? requestId, [FromForm] string? note, [FromForm] string? reasonCode, [FromForm] string? days,
         [FromForm] string? attachments, [FromForm] string? overrideReason, CancellationToken ct)
     {
@@ -139,12 +144,12 @@ public static class LinkPages
 
         // What they typed comes back in its form, next to the reason it was refused: a phone's note is not retyped.
         var submitted = action is null ? null : new LinkFormInput(action, note, reasonCode, days, attachments, overrideReason);
-        return await PageAsync(link!, c, null, refused, status, db, timeline, categories, ui, clock, ct, submitted);
+        return await PageAsync(link!, c, null, refused, status, db, timeline, categories, calendars, ui, clock, ct, submitted);
     }
 
     private static async Task<IResult> PageAsync(
         LiaisonLink link, Case c, Text? flash, ServiceError? error, int status, LiaisonDbContext db, CaseTimelineView timeline, CategoryService categories,
-        Ui ui, TimeProvider clock, CancellationToken ct, LinkFormInput? submitted = null)
+        CalendarService calendars, Ui ui, TimeProvider clock, CancellationToken ct, LinkFormInput? submitted = null)
     {
         ui.AddressRecipient(link.RecipientCulture);
         var category = await categories.FindAsync(c.Category, ct);
@@ -188,6 +193,7 @@ public static class LinkPages
             {
                 Part = part, LeadDepartmentName = department, Officer = officer, Submitted = submitted, Category = category, Now = clock.GetUtcNow(),
                 EndedWords = partEnded ? LinkEndings.Words(link, c, part) : null,
+                DueIfApproved = await DueIfApprovedAsync(part.PendingExtensionDays, part.DueAt, calendars, ct),
             }, status);
         }
 
@@ -202,11 +208,19 @@ public static class LinkPages
             CoHandlers = parts.Select(p => new CoHandlerPart(p, departments.FirstOrDefault(d => d.Code == p.DepartmentCode)?.Name ?? p.DepartmentCode)).ToList(),
             Now = clock.GetUtcNow(),
             EndedWords = ended ? LinkEndings.Words(link, c, null) : null,
+            DueIfApproved = await DueIfApprovedAsync(c.PendingExtensionDays, c.DueAt, calendars, ct),
             Officer = officer,
             Submitted = submitted,
             Category = category,
         }, status);
     }
+
+    /// <summary>
+    /// The deadline an extension request still waiting for the officer would give, counted as the approval counts it (from
+    /// the current deadline, by the working calendar), as the officer's mail about the request says it; null without one.
+    /// </summary>
+    private static async Task<Deadline?> DueIfApprovedAsync(int? pendingDays, DateTimeOffset? due, CalendarService calendars, CancellationToken ct) =>
+        pendingDays is { } days && due is { } current ? ExtendDeadline.IfApproved(await calendars.GetAsync(ct), current, days) : null;
 
     /// <summary>
     /// The link and its case when the link works now; the link alone when it once worked and has ended (or its case is
@@ -314,6 +328,9 @@ public sealed record LinkPageModel(
 
     /// <summary>The officer who follows the case: the liaison's contact for it, in place of the enterprise's own.</summary>
     public PersonRef? Officer { get; init; }
+
+    /// <summary>An extension request waiting for the officer: the deadline it would give if approved.</summary>
+    public Deadline? DueIfApproved { get; init; }
 
     /// <summary>When <see cref="Ended"/>: why, in words for who holds the link (<see cref="LinkEndings"/>).</summary>
     public Text? EndedWords { get; init; }

@@ -165,4 +165,25 @@ public sealed class LinkErrorPageTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.DoesNotMatch("<textarea id=\"progress-note\"[^>]* aria-invalid", page);
         Assert.DoesNotMatch("<select id=\"return-reason\"[^>]* aria-invalid", page);
     }
+
+    [Fact]
+    public async Task A_pending_extension_shows_the_deadline_it_would_give_and_the_leaders_reminder_names_the_handler()
+    {
+        var (officer, number, link) = await CaseAsync();
+        var browser = _app.Anonymous();
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "accept")).StatusCode);
+        Assert.DoesNotContain("data-due-if-approved", await browser.GetStringAsync(link));
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "extension", new() { ["days"] = "3", ["note"] = "等供电公司排期" })).StatusCode);
+
+        var page = await browser.GetStringAsync(link);
+
+        var ifApproved = System.Text.RegularExpressions.Regex.Match(page, "<p data-due-if-approved>批准后的办结期限：([^<]+)");
+        Assert.True(ifApproved.Success, page);
+        var current = System.Text.RegularExpressions.Regex.Match(page, "<dt>办结期限</dt><dd>([^<]+)").Groups[1].Value;
+        Assert.NotEqual(current, ifApproved.Groups[1].Value);
+
+        var handler = (await GetCaseAsync(officer, number)).GetProperty("handler").GetProperty("name").GetString()!;
+        var leaderPage = await _app.Anonymous().GetStringAsync(PathOf(LinkIn((await MailsAsync(_app, Leader, number)).First())));
+        Assert.Contains($"<button type=\"submit\">提醒 {handler}</button>", leaderPage);
+    }
 }
