@@ -1570,8 +1570,8 @@ public sealed class CaseService(
 
     /// <summary>A liaison's link that has ended (or no link has the token): nothing more is done through it.</summary>
     private static readonly ServiceError LinkEnded = new ServiceError.Gone(new(
-        "此链接已失效（事项已改派、撤销、办结，或已转交本单位新的联络人）",
-        "This link no longer works (the case was reassigned, cancelled or closed, or went to your department's new liaison)"));
+        "此链接已失效（事项已改派、撤销、办结、协办已撤回，或已转交本单位新的联络人）",
+        "This link no longer works (the case was reassigned, cancelled or closed, the co-handling part was withdrawn, or it went to your department's new liaison)"));
 
     /// <summary>A request id used before for another request; the pages say it in their own words (<see cref="CasePages.InFormWords"/>).</summary>
     internal static readonly ServiceError RequestIdReused = new ServiceError.Conflict(new(

@@ -42,8 +42,8 @@ public static class EnterpriseLinkPages
     }
 
     private static async Task<IResult> Rate(
-        string token, HttpContext http, [FromForm] string? score, [FromForm] string? comment, RatingService ratings, LiaisonDbContext db, Ui ui, TimeProvider clock,
-        CancellationToken ct)
+        string token, HttpContext http, [FromForm] string? score, [FromForm] string? comment, [FromForm] Guid? requestId, RatingService ratings, LiaisonDbContext db,
+        Ui ui, TimeProvider clock, CancellationToken ct)
     {
         var (c, refusal) = await OpenAsync(token, ratings, ct);
         if (c is null)
@@ -51,7 +51,7 @@ public static class EnterpriseLinkPages
             return refusal!;
         }
 
-        var result = await ratings.RateAsync(c.Id, score, comment, ct);
+        var result = await ratings.RateAsync(c.Id, score, comment, ct, requestId);
         switch (result.Error)
         {
             case null:

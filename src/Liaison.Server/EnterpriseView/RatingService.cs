@@ -78,7 +78,14 @@ public sealed class RatingService(
     /// Rates the case of <paramref name="caseId"/>: Conflict when it was rated already, Gone after the window or when the
     /// case has no rating window; the comment is limited to <see cref="Ratings.MaxCommentLength"/>.
     /// </summary>
-    public async Task<ServiceResult<CaseRating>> RateAsync(long caseId, string? score, string? comment, CancellationToken ct)
+    /// <summary>The action a rating's request id is recorded under (<see cref="CaseActionRequest"/>).</summary>
+    private const string RateAction = "enterprise-rate";
+
+    /// <param name="requestId">
+    /// The form's one-time id: the same rating sent again with it (a double tap, a resend without script) answers as the
+    /// first sending did; null from a page loaded before forms carried one.
+    /// </param>
+    public async Task<ServiceResult<CaseRating>> RateAsync(long caseId, string? score, string? comment, CancellationToken ct, Guid? requestId = null)
     {
         var v = new Validation();
         if (!Ratings.TryParse(score, out RatingScore parsed))
@@ -100,7 +107,19 @@ public sealed class RatingService(
         var now = clock.GetUtcNow();
         if (rating is null)
         {
-            return new ServiceError.NotAllowed(new("园区确认办结后才能评价", "The case can be rated once the zone has confirmed it"));
+            // A cancelled case never gets a rating window; any other is rated once the zone confirms it.
+            return await db.Cases.AnyAsync(x => x.Id == caseId && x.Status == CaseStatus.Cancelled, ct)
+                ? new ServiceError.NotAllowed(new("该事项已撤销，无需评价", "The case was cancelled: there is nothing to rate"))
+                : new ServiceError.NotAllowed(new("园区确认办结后才能评价", "The case can be rated once the zone has confirmed it"));
+        }
+
+        var fingerprint = RequestFingerprint.Of(Ratings.Name(parsed), text);
+        if (rating.RatedAt is not null && requestId is { } sentBefore
+            && await db.Set<CaseActionRequest>().AsNoTracking().AnyAsync(
+                r => r.RequestId == sentBefore && r.CaseId == caseId && r.Action == RateAction && r.Fingerprint == fingerprint, ct))
+        {
+            // This very rating, sent again: recorded by its first sending.
+            return rating;
         }
 
         if (rating.RatedAt is null && rating.ClosesAt <= now)
@@ -116,6 +135,12 @@ public sealed class RatingService(
         rating.Score = parsed;
         rating.Comment = text;
         rating.RatedAt = now;
+        // An id already taken (only a crafted form reuses one) is not recorded again: the rating still counts once.
+        if (requestId is { } id && !await db.Set<CaseActionRequest>().AnyAsync(r => r.RequestId == id, ct))
+        {
+            db.Add(new CaseActionRequest { RequestId = id, CaseId = caseId, Action = RateAction, At = now, Fingerprint = fingerprint });
+        }
+
         var c = await db.Cases.FirstAsync(x => x.Id == caseId, ct);
         var label = Ratings.Label(parsed);
         CaseTimeline.Add(db, c, now, CaseEventKinds.EnterpriseRated, RatingEvents.Enterprise, text,

@@ -264,6 +264,7 @@ public static class LiaisonHost
         app.UseRequiredPasswordChange(); // an admin-set password: nothing but changing it (Auth/RequiredPasswordChange.cs)
         app.UseAuthorization();
         app.UseMiddleware<NulCharacterGuard>();
+        app.UseMiddleware<FormLineBreaks>(); // CRLF as LF in form text, counted as the browser's maxlength counts
         app.UseAntiforgery();
 
         app.MapOpenApi().AllowAnonymous();

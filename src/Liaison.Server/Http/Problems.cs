@@ -322,6 +322,11 @@ public static class ExpiredForm
     public static Task WriteRefusedAsync(HttpContext http, Text title, Text message, int status = StatusCodes.Status400BadRequest)
     {
         var path = http.Request.Path;
+        if (PageErrors.PersonalLinkPage(http) is { } linkPage)
+        {
+            return PageResults.Message(PageErrors.LinkRefusal(title, message, linkPage), status).ExecuteAsync(http);
+        }
+
         var back = Uri.TryCreate(http.Request.Headers.Referer.ToString(), UriKind.Absolute, out var referer) && referer.Authority == http.Request.Host.Value
             ? referer.PathAndQuery
             : path.StartsWithSegments("/l") || path.StartsWithSegments("/e") ? path.ToString() : "/";
@@ -371,6 +376,27 @@ public static class PageErrors
                 new Text("此地址不接受该请求方式。", "This address does not take that kind of request.")),
             _ => (new Text("请求有误", "Bad request"), new Text("地址或提交的内容格式不对，没有任何改动。", "The address or what was sent has the wrong format; nothing changed.")),
         };
+        if (PersonalLinkPage(http) is { } linkPage)
+        {
+            return PageResults.Message(LinkRefusal(title, detail ?? message, linkPage), status).ExecuteAsync(http);
+        }
+
         return PageResults.Message(new MessageModel(title, detail ?? message, "/", new Text("返回首页", "Home")), status).ExecuteAsync(http);
     }
+
+    /// <summary>
+    /// The page of the personal link (<c>/l/{token}</c>, <c>/e/{token}</c>) the request was sent to, or null for any other
+    /// address. Its holder has no account: the way back from an error is the link's own page, never the sign-in.
+    /// </summary>
+    public static string? PersonalLinkPage(HttpContext http) =>
+        http.Request.Path.Value?.Split('/') is ["", var prefix, var token] && prefix is "l" or "e" && Links.LinkTokens.LooksValid(token)
+            ? $"/{prefix}/{token}"
+            : null;
+
+    /// <summary>A refusal on a personal link's address: back to the link's page (a GET, which changes nothing), and whom to ask.</summary>
+    public static MessageModel LinkRefusal(Text title, Text message, string linkPage) =>
+        new(title, message, linkPage, new Text("返回链接页面", "Back to the link's page"),
+            new Text("如有疑问，请联系该事项的园区工作人员（链接页面上列有其姓名和邮箱）。",
+                "If in doubt, contact the case's park officer (the link's page gives their name and email)."))
+        { Navigation = false };
 }

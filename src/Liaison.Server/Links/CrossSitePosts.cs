@@ -80,6 +80,8 @@ public static class CrossSitePosts
     private static IResult Refusal(HttpContext http) =>
         MediaTypeHeaderValue.TryParseList(http.Request.Headers.Accept, out var accepted)
         && accepted.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase))
-            ? PageResults.Message(new MessageModel(Title, Why) { Navigation = false }, StatusCodes.Status403Forbidden)
+            ? PageResults.Message(PageErrors.PersonalLinkPage(http) is { } linkPage
+                ? PageErrors.LinkRefusal(Title, Why, linkPage)
+                : new MessageModel(Title, Why) { Navigation = false }, StatusCodes.Status403Forbidden)
             : new ForbiddenProblem(Why);
 }

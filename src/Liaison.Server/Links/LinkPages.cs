@@ -1,7 +1,10 @@
+using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
+using Liaison.Cases.Routing.Activities;
 using Liaison.Cases.Sla;
 using Liaison.Server.Auth;
+using Liaison.Server.Calendar;
 using Liaison.Server.Cases;
 using Liaison.Server.Categories;
 using Liaison.Server.Common;
@@ -53,6 +56,9 @@ public static class LinkPages
         return links;
     }
 
+    /// <summary>Every action some personal link takes (a handler's, a leader's, a co-handler's); any other is no link's.</summary>
+    private static readonly HashSet<string> LinkActions = [.. CaseActions.HandlerActions, .. CaseActions.LeaderActions, .. CaseActions.CoHandlerActions];
+
     /// <summary>How many of the latest timeline entries the liaison sees.</summary>
     private const int TimelineLength = 12;
 
@@ -65,7 +71,8 @@ public static class LinkPages
     private static readonly string[] OwnThreadOnly = [CaseEventKinds.LeaderReminder, CaseEventKinds.Urged, CaseEventKinds.LiaisonChanged];
 
     private static async Task<IResult> Show(
-        string token, HttpContext http, LiaisonDbContext db, CaseTimelineView timeline, CategoryService categories, Ui ui, TimeProvider clock, CancellationToken ct)
+        string token, HttpContext http, LiaisonDbContext db, CaseTimelineView timeline, CategoryService categories, CalendarService calendars, Ui ui, TimeProvider clock,
+        CancellationToken ct)
     {
         var (link, c) = await FindAsync(token, db, clock, ct);
         if (c is null)
@@ -75,11 +82,12 @@ public static class LinkPages
 
         // Said by the action that redirected here, once (Flash): the address cannot make the page claim an action was done.
         Text? flash = Flash.Take<LinkActionDone>(http) is { } done && CaseActions.Known(done.Action) ? CaseActions.Done(done.Action) : null;
-        return await PageAsync(link!, c, flash, null, StatusCodes.Status200OK, db, timeline, categories, ui, clock, ct);
+        return await PageAsync(link!, c, flash, null, StatusCodes.Status200OK, db, timeline, categories, calendars, ui, clock, ct);
     }
 
     private static async Task<IResult> Act(
-        string token, HttpContext http, LiaisonDbContext db, CaseService cases, CaseTimelineView timeline, CategoryService categories, Ui ui, TimeProvider clock,
+        string token, HttpContext http, LiaisonDbContext db, CaseService cases, CaseTimelineView timeline, CategoryService categories, CalendarService calendars, Ui ui,
+        TimeProvider clock,
         [FromForm] string? action, [FromForm] Guid? requestId, [FromForm] string? note, [FromForm] string? reasonCode, [FromForm] string? days,
         [FromForm] string? attachments, [FromForm] string? overrideReason, CancellationToken ct)
     {
@@ -94,6 +102,16 @@ public static class LinkPages
             var v = new Validation();
             // Not about a field the page shows: said as the request's, with no field name in front.
             v.Add("request", "请求不完整，请刷新页面后重试", "Request incomplete; reload the page and try again");
+            refused = new ServiceError.Invalid(v);
+        }
+
+        else if (http.Request.Form["action"].Count > 1 || !LinkActions.Contains(action))
+        {
+            // Not a form of the page (an address edited, a script's mistake): a malformed request, not one this link's
+            // holder may not make (that is 403, for a known action of another role's).
+            var v = new Validation();
+            v.Add("request", "请求有误：操作无效（每次只能提交页面上的一项操作），没有任何改动",
+                "Bad request: not an action of this page (send one of its actions at a time); nothing changed");
             refused = new ServiceError.Invalid(v);
         }
 
@@ -126,12 +144,12 @@ public static class LinkPages
 
         // What they typed comes back in its form, next to the reason it was refused: a phone's note is not retyped.
         var submitted = action is null ? null : new LinkFormInput(action, note, reasonCode, days, attachments, overrideReason);
-        return await PageAsync(link!, c, null, refused, status, db, timeline, categories, ui, clock, ct, submitted);
+        return await PageAsync(link!, c, null, refused, status, db, timeline, categories, calendars, ui, clock, ct, submitted);
     }
 
     private static async Task<IResult> PageAsync(
         LiaisonLink link, Case c, Text? flash, ServiceError? error, int status, LiaisonDbContext db, CaseTimelineView timeline, CategoryService categories,
-        Ui ui, TimeProvider clock, CancellationToken ct, LinkFormInput? submitted = null)
+        CalendarService calendars, Ui ui, TimeProvider clock, CancellationToken ct, LinkFormInput? submitted = null)
     {
         ui.AddressRecipient(link.RecipientCulture);
         var category = await categories.FindAsync(c.Category, ct);
@@ -161,8 +179,7 @@ public static class LinkPages
         // The enterprise's contact (name and phone) is for signed-in officers only (DESIGN: enterprises); the liaison
         // reaches the enterprise through the officer who follows the case (全程代办). A deactivated account is nobody to
         // ask any more (an ended case keeps the officer it had), as on the enterprise's page (EnterpriseNotices.ContactsAsync).
-        var officer = await db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Where(Accounts.Active)
-            .Select(u => new PersonRef(u.DisplayName, u.Email ?? "")).FirstOrDefaultAsync(ct);
+        var officer = await OfficerAsync(db, c, ct);
         if (link.PartId is { } partId && parts.FirstOrDefault(p => p.Id == partId) is { } part)
         {
             // A co-handler's link: the part is what it sees and acts on.
@@ -172,7 +189,12 @@ public static class LinkPages
             // E.g. its extension request waits for the officer.
             var partWhy = partEnded || partAllowed.Count > 0 || link.Role == LinkRole.Leader ? null : CaseActions.WhyNot(part, CaseActions.Progress);
             return PageResults.Page<LinkPage>(new LinkPageModel(c, departments.FirstOrDefault(d => d.Code == part.DepartmentCode)?.Name, partEnded, partAllowed,
-                partWhy, rows, flash, error) { Part = part, LeadDepartmentName = department, Officer = officer, Submitted = submitted, Category = category, Now = clock.GetUtcNow() }, status);
+                partWhy, rows, flash, error)
+            {
+                Part = part, LeadDepartmentName = department, Officer = officer, Submitted = submitted, Category = category, Now = clock.GetUtcNow(),
+                EndedWords = partEnded ? LinkEndings.Words(link, c, part) : null,
+                DueIfApproved = await DueIfApprovedAsync(part.PendingExtensionDays, part.DueAt, calendars, ct),
+            }, status);
         }
 
         var ended = !link.WorksOn(c);
@@ -185,11 +207,20 @@ public static class LinkPages
             // The lead (its handler and its leader) sees every co-handler's part: status, deadlines, submission.
             CoHandlers = parts.Select(p => new CoHandlerPart(p, departments.FirstOrDefault(d => d.Code == p.DepartmentCode)?.Name ?? p.DepartmentCode)).ToList(),
             Now = clock.GetUtcNow(),
+            EndedWords = ended ? LinkEndings.Words(link, c, null) : null,
+            DueIfApproved = await DueIfApprovedAsync(c.PendingExtensionDays, c.DueAt, calendars, ct),
             Officer = officer,
             Submitted = submitted,
             Category = category,
         }, status);
     }
+
+    /// <summary>
+    /// The deadline an extension request still waiting for the officer would give, counted as the approval counts it (from
+    /// the current deadline, by the working calendar), as the officer's mail about the request says it; null without one.
+    /// </summary>
+    private static async Task<Deadline?> DueIfApprovedAsync(int? pendingDays, DateTimeOffset? due, CalendarService calendars, CancellationToken ct) =>
+        pendingDays is { } days && due is { } current ? ExtendDeadline.IfApproved(await calendars.GetAsync(ct), current, days) : null;
 
     /// <summary>
     /// The link and its case when the link works now; the link alone when it once worked and has ended (or its case is
@@ -214,8 +245,9 @@ public static class LinkPages
 
     /// <summary>
     /// A link that once worked and has ended (the case reassigned, cancelled, handed to the department's new liaison,
-    /// or closed and past its grace period) says so, 410, so its recipient knows nothing is left for them; an unknown
-    /// token gets the plain 404. Neither names the case or what became of it: the link may have been forwarded.
+    /// co-handling withdrawn, or closed and past its grace period) says so, 410, in words for who holds it (a handler, a
+    /// leader, a co-handler) and why it ended, with the case's park officer to ask: the link was theirs, and that much
+    /// is theirs to know. An unknown token gets the plain 404, which reveals nothing.
     /// </summary>
     private static async Task<IResult> NotFoundOrEndedAsync(LiaisonLink? link, LiaisonDbContext db, Ui ui, CancellationToken ct)
     {
@@ -235,8 +267,21 @@ public static class LinkPages
             : await db.Cases.AsNoTracking().Where(c => c.Id == link.CaseId && !CaseStatuses.Ended.Contains(c.Status))
                 .Select(c => new { c.HandlerEmail, c.LeaderEmail, c.AssignmentRound }).FirstOrDefaultAsync(ct);
         var stillTheirs = current is not null && current.AssignmentRound > link.Round && link.IsFor(current.HandlerEmail, current.LeaderEmail);
-        return stillTheirs ? Replaced() : Ended();
+        if (stillTheirs)
+        {
+            return Replaced();
+        }
+
+        var c = await db.Cases.AsNoTracking().FirstOrDefaultAsync(x => x.Id == link.CaseId, ct);
+        var part = link.PartId is { } id ? await db.Set<CasePart>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct) : null;
+        var officer = c is null ? null : await OfficerAsync(db, c, ct);
+        return Ended(LinkEndings.Words(link, c, part), officer);
     }
+
+    /// <summary>The officer who follows the case, while their account is active (a deactivated one is nobody to ask).</summary>
+    private static Task<PersonRef?> OfficerAsync(LiaisonDbContext db, Case c, CancellationToken ct) =>
+        db.Users.AsNoTracking().Where(u => u.Id == c.OfficerId).Where(Accounts.Active)
+            .Select(u => new PersonRef(u.DisplayName, u.Email ?? "")).FirstOrDefaultAsync(ct);
 
     private static IResult Replaced() => PageResults.Message(
         new MessageModel(new Text("此链接已更新", "This link was replaced"),
@@ -251,11 +296,8 @@ public static class LinkPages
         { Navigation = false },
         status);
 
-    private static IResult Ended() => PageResults.Message(
-        new MessageModel(new Text("此链接已结束", "This link has ended"),
-            new Text("该事项已不再由您办理：已改派其他部门、已撤销、已办结，或已转交本单位新的联络人。无需再操作；如有疑问，请联系园区工作人员。",
-                "This case is no longer with you: it was reassigned to another department, cancelled or closed, or went to your department's new liaison. There is nothing to do; if in doubt, contact the zone's officer."))
-        { Navigation = false },
+    private static IResult Ended(Text why, PersonRef? officer) => PageResults.Message(
+        new MessageModel(new Text("此链接已结束", "This link has ended"), why, Hint: LinkEndings.Contact(officer)) { Navigation = false },
         StatusCodes.Status410Gone);
 }
 
@@ -286,6 +328,12 @@ public sealed record LinkPageModel(
 
     /// <summary>The officer who follows the case: the liaison's contact for it, in place of the enterprise's own.</summary>
     public PersonRef? Officer { get; init; }
+
+    /// <summary>An extension request waiting for the officer: the deadline it would give if approved.</summary>
+    public Deadline? DueIfApproved { get; init; }
+
+    /// <summary>When <see cref="Ended"/>: why, in words for who holds the link (<see cref="LinkEndings"/>).</summary>
+    public Text? EndedWords { get; init; }
 
     /// <summary>A refused form's values: its card shows them again, with the error.</summary>
     public LinkFormInput? Submitted { get; init; }
