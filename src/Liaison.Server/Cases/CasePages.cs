@@ -646,11 +646,9 @@ public sealed record CasePageModel(
     /// <summary>The enterprise's register entry has a notice contact with an email: it is mailed its progress link.</summary>
     public bool NoticeEmail { get; init; }
 
-<<<<<<< HEAD
     /// <summary>A cancelled case's who, when and why (撤销原因); null for any other case.</summary>
     public CaseCancellation? Cancellation { get; init; }
-=======
+
     /// <summary>A resolved case: the resolve deadline reopening it now would give, and whether it is the one it has kept.</summary>
     public (DateTimeOffset Due, bool Kept)? ReopenPreview { get; init; }
->>>>>>> lifecycle
 }

@@ -52,7 +52,6 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
     }
 
     /// <summary>
-<<<<<<< HEAD
     /// For a cancelled case: who cancelled it, when, and the reason they gave (撤销原因, as the department's and the
     /// enterprise's mail and the enterprise's page give it); null for any other case.
     /// </summary>
@@ -60,7 +59,14 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
     {
         if (c.Status != CaseStatus.Cancelled
             || c.Timeline.LastOrDefault(e => e.Kind == CaseEventKinds.Cancelled && e.PartId is null) is not { } cancelled)
-=======
+        {
+            return null;
+        }
+
+        return new CaseCancellation(cancelled.At, await actors.NameAsync(cancelled.Actor, c.Number, ct), cancelled.Note);
+    }
+
+    /// <summary>
     /// For a resolved case: the resolve deadline reopening it now would give, by the shipped workflow's rule
     /// (<see cref="Liaison.Cases.Routing.Activities.Reopen.IfReopened"/>: the category's limit from now, or the deadline it has when that is later), and
     /// whether it is that one kept; null for any other case.
@@ -68,18 +74,13 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
     public async Task<(DateTimeOffset Due, bool Kept)?> ReopenPreviewAsync(CaseDto c, CaseCategory? category, CancellationToken ct)
     {
         if (c.Status != CaseStatus.Resolved || category is null)
->>>>>>> lifecycle
         {
             return null;
         }
 
-<<<<<<< HEAD
-        return new CaseCancellation(cancelled.At, await actors.NameAsync(cancelled.Actor, c.Number, ct), cancelled.Note);
-=======
         var calendar = await calendars.GetAsync(ct);
         var due = Liaison.Cases.Routing.Activities.Reopen.IfReopened(calendar, clock.GetUtcNow(), category.Sla, c.Priority, c.DueAt).Due;
         return (due, due == c.DueAt);
->>>>>>> lifecycle
     }
 
     /// <param name="departments">Every department (its name, handler and leader name the people and places).</param>

@@ -223,6 +223,9 @@ namespace Liaison.Server.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_cases");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_cases_created_at");
+
                     b.HasIndex("Number")
                         .IsUnique()
                         .HasDatabaseName("ix_cases_number");
@@ -252,6 +255,10 @@ namespace Liaison.Server.Data.Migrations
                         .HasDatabaseName("ix_cases_id_status_due_at");
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "Id" }, "ix_cases_id_status_due_at"), new[] { "Status", "DueAt" });
+
+                    b.HasIndex(new[] { "Id" }, "ix_cases_key_enterprise")
+                        .HasDatabaseName("ix_cases_key_enterprise")
+                        .HasFilter("enterprise_is_key");
 
                     b.HasIndex(new[] { "Number" }, "ix_cases_number_trgm")
                         .HasDatabaseName("ix_cases_number_trgm");
@@ -761,6 +768,11 @@ namespace Liaison.Server.Data.Migrations
                     b.HasIndex("CreditCode")
                         .IsUnique()
                         .HasDatabaseName("ix_enterprises_credit_code");
+
+                    b.HasIndex(new[] { "CreditCode" }, "ix_enterprises_credit_code_prefix")
+                        .HasDatabaseName("ix_enterprises_credit_code_prefix");
+
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "CreditCode" }, "ix_enterprises_credit_code_prefix"), new[] { "text_pattern_ops" });
 
                     b.HasIndex(new[] { "Name" }, "ix_enterprises_name_trgm")
                         .HasDatabaseName("ix_enterprises_name_trgm");
