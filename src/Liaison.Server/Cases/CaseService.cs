@@ -1502,12 +1502,7 @@ public sealed class CaseService(
             return null;
         }
 
-        // Said to the minute, rounded up: trying again at the minute shown is never too soon.
-        var next = last.At + window;
-        var shown = new DateTimeOffset(next.Ticks - next.Ticks % TimeSpan.TicksPerMinute, next.Offset);
-        shown = shown < next ? shown.AddMinutes(1) : shown;
-        var minutes = (long)Math.Ceiling(window.TotalMinutes);
-        var every = new Text($"{minutes} 分钟", English.Count(minutes, "minute", "minutes"));
+        var (shown, every) = CoolDown.After(last.At, window);
         if (kind == CaseEventKinds.LeaderReminder)
         {
             return new ServiceError.Conflict(new(

@@ -171,12 +171,7 @@ public sealed class EnterpriseNotices(
             return null;
         }
 
-        // Said to the minute, rounded up: trying again at the minute shown is never too soon.
-        var next = last.At + window;
-        var shown = new DateTimeOffset(next.Ticks - next.Ticks % TimeSpan.TicksPerMinute, next.Offset);
-        shown = shown < next ? shown.AddMinutes(1) : shown;
-        var minutes = (long)Math.Ceiling(window.TotalMinutes);
-        var every = new Liaison.Cases.Common.Text($"{minutes} 分钟", Liaison.Cases.Common.English.Count(minutes, "minute", "minutes"));
+        var (shown, every) = Liaison.Server.Common.CoolDown.After(last.At, window);
         var to = ToNameOf(last.Data);
         var (toZh, toEn) = to is null ? ("", "") : ($"（发送至 {to}）", $" (to {to})");
         return new Liaison.Server.Common.ServiceError.Conflict(new(
