@@ -329,7 +329,10 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         return query;
     }
 
-    /// <summary>A date as the filters take it (2026-03-02); null, with the mistake said, when it is none.</summary>
+    /// <summary>The days the opened-date filters take: any case's, and far from the ends of the calendar (9999-12-31 + 1 day).</summary>
+    private static readonly DateOnly FirstDay = new(2000, 1, 1), LastDay = new(2099, 12, 31);
+
+    /// <summary>A date as the filters take it (2026-03-02); null, with the mistake said, when it is none or out of range.</summary>
     private static DateOnly? LocalDay(string? text, string field, string zh, string en, Validation v)
     {
         if (Validation.Optional(text) is not { } value)
@@ -337,12 +340,14 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             return null;
         }
 
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day)
+            && day >= FirstDay && day <= LastDay)
         {
             return day;
         }
 
-        v.Add(field, $"{zh}须是日期，如 2026-03-02，不是 {value}", $"{en} must be a date such as 2026-03-02, not '{value}'");
+        v.Add(field, $"{zh}须是 2000-01-01 至 2099-12-31 之间的日期，如 2026-03-02，不是 {value}",
+            $"{en} must be a date from 2000-01-01 to 2099-12-31 such as 2026-03-02, not '{value}'");
         return null;
     }
 

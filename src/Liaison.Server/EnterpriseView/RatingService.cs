@@ -74,13 +74,13 @@ public sealed class RatingService(
 
     public static readonly Text WindowClosed = new("评价期已结束", "The rating period has ended");
 
+    /// <summary>The action a rating's request id is recorded under (<see cref="CaseActionRequest"/>).</summary>
+    private const string RateAction = "enterprise-rate";
+
     /// <summary>
     /// Rates the case of <paramref name="caseId"/>: Conflict when it was rated already, Gone after the window or when the
     /// case has no rating window; the comment is limited to <see cref="Ratings.MaxCommentLength"/>.
     /// </summary>
-    /// <summary>The action a rating's request id is recorded under (<see cref="CaseActionRequest"/>).</summary>
-    private const string RateAction = "enterprise-rate";
-
     /// <param name="requestId">
     /// The form's one-time id: the same rating sent again with it (a double tap, a resend without script) answers as the
     /// first sending did; null from a page loaded before forms carried one.

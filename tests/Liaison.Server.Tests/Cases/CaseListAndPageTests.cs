@@ -167,8 +167,11 @@ public sealed partial class CaseListAndPageTests : IAsyncLifetime
         {
             ("category=land", "category", "没有代码为 land 的类别"),
             ("priority=high", "priority", "优先级只能是“普通”或“紧急”（normal/urgent）"),
-            ("openedFrom=2026-13-01", "openedFrom", "受理日期（起）须是日期，如 2026-03-02"),
-            ("openedTo=yesterday", "openedTo", "受理日期（止）须是日期，如 2026-03-02"),
+            ("openedFrom=2026-13-01", "openedFrom", "受理日期（起）须是 2000-01-01 至 2099-12-31 之间的日期，如 2026-03-02"),
+            ("openedTo=yesterday", "openedTo", "受理日期（止）须是 2000-01-01 至 2099-12-31 之间的日期，如 2026-03-02"),
+            // The ends of the calendar: no day after 9999-12-31, no offset before 0001-01-01 (were 500s).
+            ("openedTo=9999-12-31", "openedTo", "受理日期（止）须是 2000-01-01 至 2099-12-31 之间的日期"),
+            ("openedFrom=0001-01-01", "openedFrom", "受理日期（起）须是 2000-01-01 至 2099-12-31 之间的日期"),
             ("openedFrom=2026-03-03&openedTo=2026-03-02", "openedTo", "受理日期（止）不能早于受理日期（起）"),
             ("key=maybe", "key", "只能是“是”或“否”（true/false）"),
             ("overdue=maybe", "overdue", "只能是“是”或“否”（true/false）"),

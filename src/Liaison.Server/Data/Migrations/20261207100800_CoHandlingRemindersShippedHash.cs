@@ -10,8 +10,8 @@ namespace Liaison.Server.Data.Migrations
         /// <summary>
         /// The due-soon reminder (即将到期), the leader's reminder (领导督促) and the officer's urge (催办) about a co-handling
         /// part now say so (subject ·协办, the task, the lead department, 提交期限 and 提交协办意见); the due-soon reminder
-        /// also says when the case is not accepted yet, with its 签收期限. The reopen mail (重办) says 新办结期限 only when
-        /// the reopening moved the deadline (a reopening never shortens it: it may keep the date). Edits of those parts saved before the
+        /// also says when the case is not accepted yet, with its 签收期限. The reopen mail (重办) calls its deadline 办结期限 /
+        /// Due date, not new: a reopening never shortens the deadline, so it may keep the date the case had. Edits of those parts saved before the
         /// fingerprint was kept were saved against the previous text (or an older one): the previous release's
         /// fingerprint is set, so those edits are pointed out as behind the shipped text.
         /// </summary>
@@ -37,6 +37,8 @@ namespace Liaison.Server.Data.Migrations
             ("due-reminder", "en", "text", "216b2c4cdb9afb126465f889219ecf7192ebb57e3c9e038db0e7bc4d26a8c5f5"),
             ("reopened", "zh-CN", "html", "83766bbd6e0995728ed9caa9090a60c2cfdf5cd6e11ea0b280fff7595e6282a7"),
             ("reopened", "zh-CN", "text", "4441dd0d08514e80105bab4f8496ec65d075b5373cd3cd43bc2d0aa7a5a9c756"),
+            ("reopened", "en", "html", "6035009ebbb3413d95257b1f4b9c05a0ea7e9e17a177805d90a12f7433a8356b"),
+            ("reopened", "en", "text", "bb71b439ec9569ca669c7b9986e0ca6076fe5529c441be7f5628d9186e6341fc"),
         ];
 
         /// <summary>The statements of <see cref="Up"/>, one per part: only edits with no fingerprint are touched.</summary>
