@@ -870,7 +870,7 @@ public sealed class CaseService(
 
         if (!EnumNames.TryParse(text, out CasePriority priority))
         {
-            v.Add("priority", "只能是 normal 或 urgent", "must be normal or urgent");
+            v.Add("priority", $"只能是“普通”或“紧急”（normal/urgent），不是 {text.Trim()}", $"must be normal or urgent, not '{text.Trim()}'");
         }
 
         return priority;

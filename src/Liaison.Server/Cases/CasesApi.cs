@@ -124,7 +124,7 @@ public static class CasesApi
         var p = CasePriority.Normal;
         if (!string.IsNullOrWhiteSpace(priority) && !EnumNames.TryParse(priority, out p))
         {
-            return Problems.BadRequest("优先级只能是 normal 或 urgent", "priority must be normal or urgent");
+            return Problems.BadRequest($"优先级只能是“普通”或“紧急”（normal/urgent），不是 {priority.Trim()}", $"priority must be normal or urgent, not '{priority.Trim()}'");
         }
 
         var calendar = await calendars.GetAsync(ct);

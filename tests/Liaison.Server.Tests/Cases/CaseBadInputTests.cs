@@ -49,11 +49,12 @@ public sealed class CaseBadInputTests(AppFixture fixture) : IClassFixture<AppFix
     [InlineData("", "category", "必填：请选择类别 / is required: choose a category")]
     [InlineData("parking", "category", "类别无效，可选：项目快速落地（project-landing）、")]
     [InlineData("parking", "category", "must be one of ")]
-    public async Task A_refusal_names_things_as_people_know_them_codes_beside_names(string category, string field, string says)
+    [InlineData("asap", "priority", "只能是“普通”或“紧急”（normal/urgent），不是 asap / must be normal or urgent, not 'asap'")]
+    public async Task A_refusal_names_things_as_people_know_them_codes_beside_names(string value, string field, string says)
     {
         var officer = await _app.AsOfficerAsync();
 
-        var response = await officer.PostAsync("/api/cases", new StringContent(Body(b => b["category"] = category), Encoding.UTF8, "application/json"));
+        var response = await officer.PostAsync("/api/cases", new StringContent(Body(b => b[field] = value), Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty(field);
