@@ -20,18 +20,11 @@ namespace Liaison.Server.Data.Migrations
             ("league-table", "en", "text", "738e2d8ebd500d3f6cdbbcbf6d6b32740ccd9469f1d36cf61c7b45e5aec86104"),
         ];
 
-        /// <summary>The statements of <see cref="Up"/>, one per part: only edits with no fingerprint are touched.</summary>
-        public static IEnumerable<string> Statements() => PreviousShipped.Select(p =>
-            $"UPDATE mail_templates SET shipped_hash = '{p.Hash}' WHERE kind = '{p.Kind}' AND culture = '{p.Culture}' AND part = '{p.Part}' AND shipped_hash IS NULL;");
+        /// <summary>The statements of <see cref="Up"/> (<see cref="ShippedHashes.Statements"/>).</summary>
+        public static IEnumerable<string> Statements() => ShippedHashes.Statements(PreviousShipped);
 
         /// <inheritdoc />
-        protected override void Up(MigrationBuilder migrationBuilder)
-        {
-            foreach (var sql in Statements())
-            {
-                migrationBuilder.Sql(sql);
-            }
-        }
+        protected override void Up(MigrationBuilder migrationBuilder) => ShippedHashes.Apply(migrationBuilder, PreviousShipped);
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)

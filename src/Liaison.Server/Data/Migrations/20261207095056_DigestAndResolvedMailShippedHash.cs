@@ -31,18 +31,11 @@ namespace Liaison.Server.Data.Migrations
             ("league-table", "en", "text", "b2a78a88979ca13e41ea529ab24b29cc91243735160531d3db977f1aa2ac768a"),
         ];
 
-        /// <summary>The statements of <see cref="Up"/>, one per part: only edits with no fingerprint are touched.</summary>
-        public static IEnumerable<string> Statements() => PreviousShipped.Select(p =>
-            $"UPDATE mail_templates SET shipped_hash = '{p.Hash}' WHERE kind = '{p.Kind}' AND culture = '{p.Culture}' AND part = '{p.Part}' AND shipped_hash IS NULL;");
+        /// <summary>The statements of <see cref="Up"/> (<see cref="ShippedHashes.Statements"/>).</summary>
+        public static IEnumerable<string> Statements() => ShippedHashes.Statements(PreviousShipped);
 
         /// <inheritdoc />
-        protected override void Up(MigrationBuilder migrationBuilder)
-        {
-            foreach (var sql in Statements())
-            {
-                migrationBuilder.Sql(sql);
-            }
-        }
+        protected override void Up(MigrationBuilder migrationBuilder) => ShippedHashes.Apply(migrationBuilder, PreviousShipped);
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)

@@ -41,18 +41,11 @@ namespace Liaison.Server.Data.Migrations
             ("reopened", "en", "text", "bb71b439ec9569ca669c7b9986e0ca6076fe5529c441be7f5628d9186e6341fc"),
         ];
 
-        /// <summary>The statements of <see cref="Up"/>, one per part: only edits with no fingerprint are touched.</summary>
-        public static IEnumerable<string> Statements() => PreviousShipped.Select(p =>
-            $"UPDATE mail_templates SET shipped_hash = '{p.Hash}' WHERE kind = '{p.Kind}' AND culture = '{p.Culture}' AND part = '{p.Part}' AND shipped_hash IS NULL;");
+        /// <summary>The statements of <see cref="Up"/> (<see cref="ShippedHashes.Statements"/>).</summary>
+        public static IEnumerable<string> Statements() => ShippedHashes.Statements(PreviousShipped);
 
         /// <inheritdoc />
-        protected override void Up(MigrationBuilder migrationBuilder)
-        {
-            foreach (var sql in Statements())
-            {
-                migrationBuilder.Sql(sql);
-            }
-        }
+        protected override void Up(MigrationBuilder migrationBuilder) => ShippedHashes.Apply(migrationBuilder, PreviousShipped);
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
