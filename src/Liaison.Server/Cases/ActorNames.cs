@@ -31,7 +31,7 @@ public sealed class ActorNames(LiaisonDbContext db, IOptions<LiaisonOptions> opt
     /// <summary>The name of one actor of case <paramref name="caseNumber"/>.</summary>
     public async Task<Text> NameAsync(string actor, string caseNumber, CancellationToken ct)
     {
-        if (actor is "workflow" or CaseTimeline.System or EnterpriseView.RatingEvents.Enterprise)
+        if (CaseTimeline.IsMachine(actor) || actor is EnterpriseView.RatingEvents.Enterprise)
         {
             return Person(new Dictionary<string, Text>(), actor);
         }

@@ -52,6 +52,9 @@ public static class CaseTimeline
 
     public const string System = "system";
 
+    /// <summary>An entry written by the workflow or the system, not by a person: its note is the machine's "中文 / English".</summary>
+    public static bool IsMachine(string? actor) => actor is "workflow" or System;
+
     /// <summary>
     /// Adds an entry for <paramref name="c"/>, scored for the league table against the case's current round, or, for a
     /// co-handler's <paramref name="part"/> of a joint case, against the part's round (the entry names the part).

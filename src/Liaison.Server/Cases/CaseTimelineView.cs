@@ -362,7 +362,7 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
         var data = e.Data is { ValueKind: JsonValueKind.Object } d ? d : (JsonElement?)null;
         var who = names.Person(e.Actor);
         var what = CaseEventKinds.Label(e.Kind);
-        var human = e.Actor is not ("workflow" or CaseTimeline.System);
+        var human = !CaseTimeline.IsMachine(e.Actor);
         Text? detail = null;
         switch (e.Kind)
         {

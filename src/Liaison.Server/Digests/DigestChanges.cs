@@ -20,7 +20,7 @@ public static class DigestChanges
     /// <param name="zone">The zone's time zone: a date is written as the mail writes its others.</param>
     public static CaseEvent InWordsOf(CaseEvent e, string? culture, TimeZoneInfo zone)
     {
-        var machine = e.Actor is "workflow" or CaseTimeline.System || e.Kind is CaseEventKinds.DeadlineChanged or CaseEventKinds.Status;
+        var machine = CaseTimeline.IsMachine(e.Actor) || e.Kind is CaseEventKinds.DeadlineChanged or CaseEventKinds.Status;
         if (!machine || e.Note is null)
         {
             return e;
