@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Liaison.Server.Data;
+using Liaison.Workflows.Definitions;
 using Liaison.Workflows.Runtime;
+using Liaison.Workflows.Validation;
 
 namespace Liaison.Server.Workflows;
 
@@ -55,6 +57,15 @@ public interface IRunContextFactory
     /// Liaison, a case) laid over a built-in sample, or the sample alone when it is null.
     /// </summary>
     Task<TestRunContext> CreateForTestRunAsync(LiaisonDbContext db, JsonObject? subject, CancellationToken ct);
+}
+
+/// <summary>
+/// What the domain needs of a workflow it starts by name, checked with the validator's own rules wherever a version is
+/// validated (publish, the designer's check, the shipped files' import): for Liaison, a case's routing must dispatch.
+/// </summary>
+public interface IWorkflowRequirement
+{
+    IEnumerable<ValidationError> Check(WorkflowDefinition definition);
 }
 
 /// <summary>What a test run sees besides its definition and input, or why the caller's subject cannot be used.</summary>

@@ -14,7 +14,7 @@ namespace Liaison.Server.Workflows;
 /// Definition versions in the database: drafts, publishing, history, import. Also hands the runner one parsed
 /// object per stored version, so the runner's compiled-plan cache is hit.
 /// </summary>
-public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvider clock)
+public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvider clock, IEnumerable<IWorkflowRequirement> requirements)
 {
     /// <summary>
     /// How long this process trusts its answer to "which version of X is published" without asking the database.
@@ -198,8 +198,11 @@ public sealed class WorkflowDefinitionStore(ActivityRegistry registry, TimeProvi
     /// <summary>The Elsa JSON of a stored version, with id, version and flags taken from the row.</summary>
     public JsonObject ToJson(WorkflowDefinitionRecord record) => WorkflowDefinitionJson.ToJsonNode(Materialize(record));
 
-    public IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition, WorkflowCatalog? catalog = null) =>
-        WorkflowValidator.Validate(definition, registry, catalog);
+    public IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition, WorkflowCatalog? catalog = null)
+    {
+        var errors = WorkflowValidator.Validate(definition, registry, catalog);
+        return [.. errors, .. requirements.SelectMany(r => r.Check(definition))];
+    }
 
     /// <summary>
     /// Saves <paramref name="definition"/> as the draft of its definition: overwrites the latest version when it was

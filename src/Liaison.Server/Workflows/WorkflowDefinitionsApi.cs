@@ -117,7 +117,8 @@ public static partial class WorkflowDefinitionsApi
         if (result.Errors.Count > 0)
         {
             return new BadRequestProblem(
-                new($"工作流 {definitionId} 第 {result.Record.Version} 版未通过校验，见 errors", $"version {result.Record.Version} of '{definitionId}' is not valid, see errors"),
+                new($"工作流 {definitionId} 第 {result.Record.Version} 版有 {result.Errors.Count} 处问题，未发布：{result.Errors[0].LocalizedMessage.ZhCn}{(result.Errors.Count > 1 ? "（其余见问题列表）" : "")}",
+                    $"version {result.Record.Version} of '{definitionId}' was not published, it has {result.Errors.Count} problem{(result.Errors.Count > 1 ? "s" : "")}: {result.Errors[0].LocalizedMessage.En}{(result.Errors.Count > 1 ? " (the others are in the list of problems)" : "")}"),
                 new Dictionary<string, object?> { ["errors"] = result.Errors.Select(ValidationErrorDto.From).ToList() });
         }
 

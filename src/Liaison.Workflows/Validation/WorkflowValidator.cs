@@ -26,6 +26,18 @@ public static class WorkflowValidator
     /// <param name="catalog">The published workflows children may name; null skips the child checks (nothing to check them against).</param>
     public static IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition, ActivityRegistry registry, WorkflowCatalog? catalog = null)
     {
+        // A workflow with nothing in it "runs" by finishing at once: published as a case's routing, every new case
+        // would be left undispatched. (A loop's or container's empty body is checked below and may stay empty.)
+        if (definition.Root.Activities.Count == 0)
+        {
+            return [new(null, "empty", "流程中没有任何活动：至少需要一个开始活动和它之后的步骤。", "The workflow has no activities: it needs at least a start and the steps after it.")];
+        }
+
+        return Check(definition, registry, catalog);
+    }
+
+    private static List<ValidationError> Check(WorkflowDefinition definition, ActivityRegistry registry, WorkflowCatalog? catalog = null)
+    {
         var errors = new List<ValidationError>();
         var acts = definition.Root.Activities;
         var byId = new Dictionary<string, ActivityNode>(StringComparer.Ordinal);
@@ -110,7 +122,7 @@ public static class WorkflowValidator
             {
                 try
                 {
-                    errors.AddRange(Validate(WorkflowBodies.Child(definition, segment), registry));
+                    errors.AddRange(Check(WorkflowBodies.Child(definition, segment), registry));
                 }
                 catch (WorkflowDefinitionException ex)
                 {

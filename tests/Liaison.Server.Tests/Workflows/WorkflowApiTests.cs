@@ -196,6 +196,41 @@ public sealed class WorkflowApiTests(WorkflowApiTests.Fixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task An_empty_workflow_or_a_case_routing_that_never_dispatches_is_not_published()
+    {
+        var admin = await App.AsAdminAsync();
+        var before = await (await admin.GetAsync("/api/workflow-definitions/case-routing")).Content.ReadFromJsonAsync<JsonObject>();
+        var empty = Wf.Json("case-routing", [], []);
+        var onlyStart = Wf.Json("case-routing", [Wf.Start()], []);
+
+        var checkEmpty = await (await admin.PostAsync("/api/workflow-definitions/validate", Body(empty))).Content.ReadFromJsonAsync<JsonElement>();
+        var checkStart = await (await admin.PostAsync("/api/workflow-definitions/validate", Body(onlyStart))).Content.ReadFromJsonAsync<JsonElement>();
+        var checkBlank = await (await admin.PostAsync("/api/workflow-definitions/validate", Body(Wf.Json("blank", [], [])))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync("/api/workflow-definitions/case-routing", Body(empty))).StatusCode);
+        var publish = await admin.PostAsync("/api/workflow-definitions/case-routing/publish", null);
+        var problem = await publish.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/workflow-definitions/case-routing/draft")).StatusCode);
+        var after = await (await admin.GetAsync("/api/workflow-definitions/case-routing")).Content.ReadFromJsonAsync<JsonObject>();
+
+        static List<string?> Codes(JsonElement e) => e.GetProperty("errors").EnumerateArray().Select(x => x.GetProperty("code").GetString()).ToList();
+        Assert.Equal(["empty", "routing-without-dispatch"], Codes(checkEmpty));
+        Assert.Equal(["routing-without-dispatch"], Codes(checkStart));
+        Assert.False(checkStart.GetProperty("valid").GetBoolean());
+        // Any workflow needs something in it; only the ones cases run need a dispatch.
+        Assert.Equal(["empty"], Codes(checkBlank));
+        Assert.Equal(HttpStatusCode.BadRequest, publish.StatusCode);
+        Assert.Equal(["empty", "routing-without-dispatch"], Codes(problem));
+        // The answer says what is wrong, not where in the JSON to look.
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains("有 2 处问题，未发布：流程中没有任何活动", detail);
+        Assert.Contains("it has 2 problems: The workflow has no activities", detail);
+        Assert.DoesNotContain("see errors", detail);
+        // The version in force is the one before: new cases are still dispatched.
+        Assert.Equal(before!["version"]!.GetValue<int>(), after!["version"]!.GetValue<int>());
+        Assert.True(after["isPublished"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Validate_lists_errors_without_storing_anything()
     {
         var admin = await App.AsAdminAsync();
