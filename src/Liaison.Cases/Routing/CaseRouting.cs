@@ -87,6 +87,9 @@ public sealed class CaseSnapshot
     /// </summary>
     public long? PartId { get; set; }
 
+    /// <summary>For a co-handler's part: the lead's resolve deadline as it stands (its part is due before it).</summary>
+    public DateTimeOffset? LeadDueAt { get; set; }
+
     /// <summary>The officer's task note for the co-handler (parts only).</summary>
     public string? Task { get; set; }
 

@@ -61,11 +61,23 @@ public static class SlaDeadlines
     /// its part due <see cref="SlaPolicy.CoHandlerLeadWorkingDays"/> working days before the lead's resolve deadline
     /// (<see cref="SlaPolicy.CoHandlerResolveLimit"/>, counted from dispatch like every clock).
     /// </summary>
-    public static CaseDeadlines ForCoHandler(WorkingCalendar calendar, DateTimeOffset dispatchedAt, SlaPolicy policy, CasePriority priority)
+    /// <param name="leadDueAt">The lead's resolve deadline as it stands (null: not known yet). A part is never due later than
+    /// the lead time before it, whatever limit its own workflow gives (the lead's routing may set a shorter limit than
+    /// the category's), and never before its acceptance deadline.</param>
+    /// <param name="ownLimit">The policy's resolve limit is the part's own (its workflow set it), not the lead's.</param>
+    public static CaseDeadlines ForCoHandler(
+        WorkingCalendar calendar, DateTimeOffset dispatchedAt, SlaPolicy policy, CasePriority priority, DateTimeOffset? leadDueAt = null, bool ownLimit = false)
     {
+        ArgumentNullException.ThrowIfNull(calendar);
         ArgumentNullException.ThrowIfNull(policy);
         // The priority is already in the limit: urgent halves the lead's, the co-handler's follows from it.
-        var part = new SlaPolicy(policy.AcceptWithinWorkingDays, policy.CoHandlerResolveLimit(priority), policy.ProgressReportEveryWorkingDays);
+        var days = ownLimit ? policy.ResolveLimit(priority) : policy.CoHandlerResolveLimit(priority);
+        if (leadDueAt is { } lead && lead > dispatchedAt)
+        {
+            days = Math.Min(days, Math.Max(policy.AcceptWithinWorkingDays, calendar.WorkingDaysBetween(dispatchedAt, lead) - policy.CoHandlerLeadWorkingDays));
+        }
+
+        var part = new SlaPolicy(policy.AcceptWithinWorkingDays, days, policy.ProgressReportEveryWorkingDays);
         return AtDispatch(calendar, dispatchedAt, part, CasePriority.Normal);
     }
 

@@ -38,6 +38,17 @@ public sealed record SlaPolicy
     /// <summary>A co-handler (协办) must submit its part this many working days before the lead's resolve deadline.</summary>
     public int CoHandlerLeadWorkingDays { get; init; } = DefaultCoHandlerLeadWorkingDays;
 
+    /// <summary>
+    /// These limits with a workflow's own in place of any it sets (the Dispatch activity's inputs; null keeps this
+    /// policy's). Urgent still halves the resolve limit, whichever it is.
+    /// </summary>
+    public SlaPolicy With(int? acceptWithinWorkingDays, int? resolveWithinWorkingDays) =>
+        acceptWithinWorkingDays is null && resolveWithinWorkingDays is null ? this
+            : new(acceptWithinWorkingDays ?? AcceptWithinWorkingDays, resolveWithinWorkingDays ?? ResolveWithinWorkingDays, ProgressReportEveryWorkingDays)
+            {
+                CoHandlerLeadWorkingDays = CoHandlerLeadWorkingDays,
+            };
+
     /// <summary>A co-handler's submit limit from dispatch: the lead's limit less the lead time, never before its acceptance limit.</summary>
     public int CoHandlerResolveLimit(CasePriority priority) => Math.Max(AcceptWithinWorkingDays, ResolveLimit(priority) - CoHandlerLeadWorkingDays);
 

@@ -142,7 +142,7 @@ public static class CasePages
     /// </summary>
     private static async Task<IResult> NewForm(
         long? enterpriseId, long? visitProblemId, HttpContext http, EnterpriseService enterprises, VisitService visits, DepartmentService departments,
-        CalendarService calendars, CategoryService categories, LiaisonDbContext db, TimeProvider clock, CancellationToken ct)
+        CalendarService calendars, CategoryService categories, RoutingLimits limits, LiaisonDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var input = NewCaseInput.Empty with { EnterpriseId = enterpriseId };
         if (visitProblemId is { } problemId)
@@ -163,13 +163,13 @@ public static class CasePages
             input = NewCaseInput.ForVisitProblem(problem, visitEnterprise);
         }
 
-        return PageResults.Page<NewCasePage>(await NewCaseModelAsync(input, new Validation(), enterprises, departments, calendars, categories, clock, ct));
+        return PageResults.Page<NewCasePage>(await NewCaseModelAsync(input, new Validation(), enterprises, departments, calendars, categories, limits, db, clock, ct));
     }
 
     private static async Task<IResult> Create(
         IFormCollection form, [FromQuery] string? addCoDepartment, HttpContext http, ClaimsPrincipal user, UserManager<LiaisonUser> users, CaseService cases,
         VisitService visits, EnterpriseService enterprises, DepartmentService departments, CalendarService calendars, CategoryService categories, TimeProvider clock,
-        CaseQueries queries, CancellationToken ct)
+        CaseQueries queries, RoutingLimits limits, LiaisonDbContext db, CancellationToken ct)
     {
         var unreadable = new Validation();
         var input = NewCaseInput.From(form, unreadable);
@@ -178,7 +178,7 @@ public static class CasePages
             // "Add a co-handling department" (its button's formaction): the same form again, as typed, with one more
             // empty row; nothing is opened.
             var more = input with { Rows = Math.Min(input.Rows + 1, CasePart.MaxPerCase) };
-            return PageResults.Page<NewCasePage>(await NewCaseModelAsync(more, unreadable, enterprises, departments, calendars, categories, clock, ct),
+            return PageResults.Page<NewCasePage>(await NewCaseModelAsync(more, unreadable, enterprises, departments, calendars, categories, limits, db, clock, ct),
                 unreadable.IsValid ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         }
 
@@ -186,7 +186,7 @@ public static class CasePages
         if (!unreadable.IsValid)
         {
             // What the form could not have sent: said above it, and nothing is opened.
-            return PageResults.Page<NewCasePage>(await NewCaseModelAsync(input, unreadable, enterprises, departments, calendars, categories, clock, ct),
+            return PageResults.Page<NewCasePage>(await NewCaseModelAsync(input, unreadable, enterprises, departments, calendars, categories, limits, db, clock, ct),
                 StatusCodes.Status400BadRequest);
         }
 
@@ -220,14 +220,14 @@ public static class CasePages
 
         // The form sent again after a change (the back button): the case its first sending opened, to go and see.
         var openedBefore = ReferenceEquals(opened.Error, CaseService.RequestIdReused) && requestId is { } id ? await queries.OpenedByAsync(id, ct) : null;
-        var model = await NewCaseModelAsync(input, errors, enterprises, departments, calendars, categories, clock, ct);
+        var model = await NewCaseModelAsync(input, errors, enterprises, departments, calendars, categories, limits, db, clock, ct);
         return PageResults.Page<NewCasePage>(model with { RaisedAs = (opened.Error as RaisedForAnother)?.CaseNumber ?? openedBefore },
             opened.Error is { } refused ? PageResults.StatusOf(refused) : StatusCodes.Status400BadRequest);
     }
 
     private static async Task<NewCaseModel> NewCaseModelAsync(
         NewCaseInput input, Validation errors, EnterpriseService enterprises, DepartmentService departments, CalendarService calendars,
-        CategoryService categories, TimeProvider clock, CancellationToken ct)
+        CategoryService categories, RoutingLimits limits, LiaisonDbContext db, TimeProvider clock, CancellationToken ct)
     {
         EnterpriseDto? picked = null;
         if (input.EnterpriseId is { } enterpriseId)
@@ -242,8 +242,10 @@ public static class CasePages
             }
         }
 
-        var all = await categories.ListAsync(ct);
-        var category = await categories.FindAsync(input.Category, ct) ?? all[0];
+        // As a new case will get them: the published routing may set its own limits.
+        var all = await limits.ForNewCasesAsync(db, await categories.ListAsync(ct), ct);
+        var chosen = (await categories.FindAsync(input.Category, ct))?.Code;
+        var category = all.FirstOrDefault(c => c.Code == chosen) ?? all[0];
         var priority = input.Urgent ? CasePriority.Urgent : CasePriority.Normal;
         var calendar = await calendars.GetAsync(ct);
         var now = clock.GetUtcNow();
@@ -253,7 +255,7 @@ public static class CasePages
         {
             Enterprise = picked,
             Register = picked is null ? await enterprises.SuggestionsAsync(ct) : [],
-            CoHandlerPreview = SlaDeadlines.ForCoHandler(calendar, now, category.Sla, priority),
+            CoHandlerPreview = SlaDeadlines.ForCoHandler(calendar, now, category.Sla, priority, preview.DueAt.Due),
         };
     }
 

@@ -156,6 +156,7 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
     {
         var snapshot = Snapshot(c, await FiredAsync(db, c.Id, part.Id, ct));
         var dispatched = part.AssignmentRound > 0;
+        snapshot.LeadDueAt = c.DueAt;
         snapshot.Status = part.AsCaseStatus;
         snapshot.DepartmentCode = part.DepartmentCode;
         snapshot.AssignedDepartmentCode = dispatched ? part.DepartmentCode : null;

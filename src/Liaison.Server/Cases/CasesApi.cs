@@ -113,9 +113,10 @@ public static class CasesApi
     /// computes them by default (urgent halves the resolve limit): the new-case form shows them before sending.
     /// </summary>
     public static async Task<Results<Ok<DeadlinePreviewDto>, BadRequestProblem>> DeadlinePreview(
-        string? category, string? priority, CalendarService calendars, CategoryService categories, TimeProvider clock, CancellationToken ct)
+        string? category, string? priority, CalendarService calendars, CategoryService categories, RoutingLimits limits, LiaisonDbContext db, TimeProvider clock,
+        CancellationToken ct)
     {
-        if (await categories.FindAsync(category, ct) is not { } c)
+        if (await categories.FindAsync(category, ct) is not { } found)
         {
             var codes = string.Join(", ", (await categories.ListAsync(ct)).Select(x => x.Code));
             return Problems.BadRequest($"类别无效：{category}", $"unknown category '{category}': use one of {codes}");
@@ -127,10 +128,11 @@ public static class CasesApi
             return Problems.BadRequest($"优先级只能是“普通”或“紧急”（normal/urgent），不是 {priority.Trim()}", $"priority must be normal or urgent, not '{priority.Trim()}'");
         }
 
+        var c = await limits.ForNewCaseAsync(db, found, ct);
         var calendar = await calendars.GetAsync(ct);
         var now = clock.GetUtcNow();
         var deadlines = SlaDeadlines.AtDispatch(calendar, now, c, p);
-        var co = SlaDeadlines.ForCoHandler(calendar, now, c.Sla, p);
+        var co = SlaDeadlines.ForCoHandler(calendar, now, c.Sla, p, deadlines.DueAt.Due);
         return TypedResults.Ok(new DeadlinePreviewDto(c.Code, p, DueDto.From(deadlines.AcceptBy), DueDto.From(deadlines.DueAt),
             deadlines.NextProgressReport is { } report ? DueDto.From(report) : null,
             new CoHandlerDeadlinesDto(DueDto.From(co.AcceptBy), DueDto.From(co.DueAt))));

@@ -20,6 +20,7 @@ public static class CasesSetup
         services.AddScoped<IWorkflowEffectHandler, CaseEffectHandler>();
         services.AddScoped<CaseService>();
         services.AddSingleton<IWorkflowRequirement, RoutingRequirement>();
+        services.AddSingleton<RoutingLimits>();
         services.AddSingleton<CaseNumbers>();
         services.AddScoped<CaseQueries>();
         services.AddScoped<CaseTimelineView>();

@@ -14,7 +14,8 @@ namespace Liaison.Server.Cases;
 /// </summary>
 public sealed class RoutingRequirement : IWorkflowRequirement
 {
-    private static readonly string DispatchType = typeof(Dispatch).GetCustomAttribute<ActivityAttribute>()!.Type;
+    /// <summary>The Dispatch activity's type name in the JSON (Liaison.Dispatch).</summary>
+    public static readonly string DispatchType = typeof(Dispatch).GetCustomAttribute<ActivityAttribute>()!.Type;
 
     public IEnumerable<ValidationError> Check(WorkflowDefinition definition)
     {

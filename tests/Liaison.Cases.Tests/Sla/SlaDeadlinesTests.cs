@@ -59,6 +59,38 @@ public class SlaDeadlinesTests
         Assert.Equal(policy.CoHandlerResolveLimit(priority), co.DueAt.WorkingDays);
     }
 
+    [Theory]
+    [InlineData("2026-03-05T18:00+08:00", false, "2026-03-04T18:00+08:00")] // the lead's deadline (Thu) less one working day, not the category's 4 days (Fri)
+    [InlineData("2026-03-20T18:00+08:00", false, "2026-03-06T18:00+08:00")] // a later lead deadline: the part's own limit
+    [InlineData("2026-03-03T18:00+08:00", false, "2026-03-03T18:00+08:00")] // never before its acceptance deadline
+    [InlineData("2026-03-01T18:00+08:00", false, "2026-03-06T18:00+08:00")] // a lead already overdue: the part's own limit
+    [InlineData("2026-03-05T18:00+08:00", true, "2026-03-04T18:00+08:00")] // its workflow's own limit (5) is capped too
+    [InlineData("2026-03-20T18:00+08:00", true, "2026-03-09T18:00+08:00")] // and taken as written when the lead's is later
+    public void A_co_handler_is_never_due_after_the_leads_deadline_less_the_lead_time(string leadDue, bool ownLimit, string due)
+    {
+        var policy = new SlaPolicy(1, 5);
+        var dispatched = At("2026-03-02T09:00+08:00");
+
+        var co = SlaDeadlines.ForCoHandler(Calendar, dispatched, policy, CasePriority.Normal, At(leadDue), ownLimit);
+
+        AssertAt(due, co.DueAt.Due);
+        // How it was computed stays true: so many working days from dispatch.
+        Assert.Equal(co.DueAt.Due, Calendar.AddWorkingDays(dispatched, co.DueAt.WorkingDays).Due);
+    }
+
+    [Fact]
+    public void A_workflows_limits_replace_the_categorys_and_urgent_halves_them_too()
+    {
+        var category = new SlaPolicy(1, 10, 10) { CoHandlerLeadWorkingDays = 2 };
+
+        var routing = category.With(null, 3);
+
+        Assert.Same(category, category.With(null, null));
+        Assert.Equal((1, 3, (int?)10, 2), (routing.AcceptWithinWorkingDays, routing.ResolveWithinWorkingDays, routing.ProgressReportEveryWorkingDays, routing.CoHandlerLeadWorkingDays));
+        Assert.Equal(2, routing.ResolveLimit(CasePriority.Urgent));
+        Assert.Equal((2, 10), (category.With(2, null).AcceptWithinWorkingDays, category.With(2, null).ResolveWithinWorkingDays));
+    }
+
     [Fact]
     public void Project_landing_dispatched_before_spring_festival()
     {

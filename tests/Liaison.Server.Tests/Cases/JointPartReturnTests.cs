@@ -96,7 +96,8 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
         Assert.Equal(2, reassigned.GetProperty("assignmentRound").GetInt32());
         Assert.Equal("请核实环评批复", reassigned.GetProperty("task").GetString());
         Assert.Equal(new DateTimeOffset(2026, 3, 5, 18, 0, 0, China), reassigned.GetProperty("acceptBy").GetDateTimeOffset());
-        Assert.Equal(new DateTimeOffset(2026, 3, 10, 18, 0, 0, China), reassigned.GetProperty("dueAt").GetDateTimeOffset());
+        // Its own 4 working days would end Tuesday the 10th, after the lead's deadline (Monday the 9th): one working day before it.
+        Assert.Equal(new DateTimeOffset(2026, 3, 6, 18, 0, 0, China), reassigned.GetProperty("dueAt").GetDateTimeOffset());
 
         // One dispatch, whose link works; the returned department's old link is no longer active.
         var dispatch = Assert.Single(await DispatchMailsAsync("sthjj", number));

@@ -20,7 +20,7 @@ public sealed class Dispatch : CaseActivity
     public int? AcceptWithinWorkingDays { get; set; }
 
     [Input(DisplayNameZh = "办结时限（工作日）", DisplayNameEn = "Resolve within (working days)",
-        DescriptionZh = "留空则按事项类别的时限（紧急事项减半，向上取整）。", DescriptionEn = "Empty = the category's limit (halved, rounded up, for urgent cases).", Min = 1, Max = SlaPolicy.MaxWorkingDays)]
+        DescriptionZh = "留空则按事项类别的时限；紧急事项减半（向上取整），此处设定的时限也减半。", DescriptionEn = "Empty = the category's limit. Urgent cases get half (rounded up), of a limit set here too.", Min = 1, Max = SlaPolicy.MaxWorkingDays)]
     public int? ResolveWithinWorkingDays { get; set; }
 
     [Input(DisplayNameZh = "坚持原派时续算办结时限", DisplayNameEn = "Keep the resolve clock on insist",
@@ -39,16 +39,12 @@ public sealed class Dispatch : CaseActivity
             return;
         }
 
-        var category = routing.Category.Sla;
-        var policy = new SlaPolicy(
-            AcceptWithinWorkingDays ?? category.AcceptWithinWorkingDays,
-            ResolveWithinWorkingDays ?? category.ResolveWithinWorkingDays,
-            category.ProgressReportEveryWorkingDays) { CoHandlerLeadWorkingDays = category.CoHandlerLeadWorkingDays };
+        var policy = routing.Category.Sla.With(AcceptWithinWorkingDays, ResolveWithinWorkingDays);
         var now = context.Now;
-        // An explicit resolve limit is taken as written; the category's limit is halved for urgent cases, and a
-        // co-handler submits its part before the lead must resolve (the lead's limit less the category's lead time).
-        var deadlines = ResolveWithinWorkingDays is not null ? SlaDeadlines.AtDispatch(routing.Calendar, now, policy, CasePriority.Normal)
-            : snapshot.PartId is not null ? SlaDeadlines.ForCoHandler(routing.Calendar, now, policy, snapshot.Priority)
+        // Urgent halves the resolve limit, the category's or the one set here. A co-handler's part is due the category's
+        // lead time before the lead's limit (or in the limit set here, its own), and never after the lead's deadline less
+        // that lead time.
+        var deadlines = snapshot.PartId is not null ? SlaDeadlines.ForCoHandler(routing.Calendar, now, policy, snapshot.Priority, snapshot.LeadDueAt, ownLimit: ResolveWithinWorkingDays is not null)
             : SlaDeadlines.AtDispatch(routing.Calendar, now, policy, snapshot.Priority);
         // 坚持原派: the round the department returned goes on, on the clock it had (a reassignment starts a new one).
         var insisted = KeepDeadlineOnInsist && snapshot.Returned is { } returned && returned.DepartmentCode == code
