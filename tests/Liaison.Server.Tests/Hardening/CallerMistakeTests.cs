@@ -710,6 +710,26 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
     }
 
     [Fact]
+    public async Task A_search_finds_a_name_whichever_width_of_bracket_is_typed()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var full = (await Cases.CaseTestKit.OpenAsync(officer, Cases.CaseTestKit.NewCase(title: "括号检索（全角）事项"))).GetProperty("number").GetString();
+        var half = (await Cases.CaseTestKit.OpenAsync(officer, Cases.CaseTestKit.NewCase(title: "括号检索(半角)事项"))).GetProperty("number").GetString();
+
+        async Task<List<string?>> FoundAsync(string q) =>
+            (await officer.GetFromJsonAsync<JsonElement>("/api/cases?q=" + Uri.EscapeDataString(q))).GetProperty("items").EnumerateArray()
+                .Select(i => i.GetProperty("number").GetString()).ToList();
+
+        // Typed half-width, the name full-width, and the other way round (each found nothing).
+        Assert.Equal([full], await FoundAsync("括号检索(全角)"));
+        Assert.Equal([half], await FoundAsync("括号检索（半角）"));
+        // The register's search too: its sample names are written with full-width brackets.
+        var register = await (await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1"))
+            .GetStringAsync("/enterprises?q=" + Uri.EscapeDataString("企业01有限公司(示例)"));
+        Assert.Contains("企业01有限公司（示例）", register);
+    }
+
+    [Fact]
     public async Task A_search_for_an_underscore_or_a_percent_sign_finds_them_not_every_case()
     {
         var officer = await _app.AsOfficerAsync();
