@@ -300,7 +300,9 @@ public static class CasePages
         }
 
         // The form carries the case as the page showed it: a decision made on a page someone else's has made stale is refused.
-        var decision = new CaseService.OfficerDecision(note, departmentCode, approved, copy, id, basis);
+        // A reopening's ticked co-handlers (重新协办), one form value each.
+        var askAgain = action == CaseActions.Reopen && http.Request.HasFormContentType ? http.Request.Form["coDepartments"].OfType<string>().ToList() : null;
+        var decision = new CaseService.OfficerDecision(note, departmentCode, approved, copy, id, basis, askAgain);
         var result = await cases.DecideAsync(number, action, user.Identity?.Name ?? "officer", decision, ct);
         if (result.Error is { } error)
         {

@@ -443,6 +443,11 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
                     : null;
                 detail = Departments.LiaisonChange.Describe(Change("handler"), Change("leader"));
                 break;
+            case CaseEventKinds.Reopened when data is { } reopened && reopened.TryGetProperty("coDepartments", out var again) && again.ValueKind == JsonValueKind.Array:
+                // The co-handlers the officer asked again (重新协办), each dispatched a new round of its part.
+                var parts = again.EnumerateArray().Select(x => names.Department(x.GetString())).ToList();
+                detail = new Text($"重新协办：{string.Join("、", parts.Select(p => p.Zh))}", $"co-handlers asked again: {string.Join(", ", parts.Select(p => p.En))}");
+                break;
             case CaseEventKinds.FromVisit:
                 detail = new Text($"走访记录 {Int(data, "visitId")}（{Str(data, "visitedOn")}）", $"visit {Int(data, "visitId")} ({Str(data, "visitedOn")})");
                 break;

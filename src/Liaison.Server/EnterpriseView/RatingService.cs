@@ -229,10 +229,8 @@ public sealed class RatingService(
         var title = $"重办：{original.Title}";
         // A joint case is handled again jointly: the co-handlers whose parts were in at the close (submitted, or resolved
         // over) get their part again, with its task; dropped and returned parts, and departments no longer active, do not.
-        var coDepartments = await db.Set<CasePart>().AsNoTracking()
-            .Where(p => p.CaseId == original.Id && (p.Status == PartStatus.Submitted || p.Status == PartStatus.Overridden)
-                && p.DepartmentCode != department && db.Departments.Any(d => d.Code == p.DepartmentCode && d.Active))
-            .OrderBy(p => p.Id).Select(p => new CaseService.CoDepartmentInput(p.DepartmentCode, p.Task)).ToListAsync(ct);
+        var coDepartments = await cases.AskableAgain(original.Id, department!).AsNoTracking()
+            .Select(p => new CaseService.CoDepartmentInput(p.DepartmentCode, p.Task)).ToListAsync(ct);
         var opened = await cases.OpenAsync(officerId, new CaseService.OpenCase(
             title.Length > 200 ? title[..200] : title,
             FollowUpDescription(original, current, note),
