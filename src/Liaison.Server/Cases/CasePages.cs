@@ -651,6 +651,9 @@ public sealed record CasePageModel(
     /// <summary>A cancelled case's who, when and why (撤销原因); null for any other case.</summary>
     public CaseCancellation? Cancellation { get; init; }
 
-    /// <summary>A resolved case: the resolve deadline reopening it now would give, and whether it is the one it has kept.</summary>
-    public (DateTimeOffset Due, bool Kept)? ReopenPreview { get; init; }
+    /// <summary>
+    /// A resolved case: the resolve deadline reopening it now would give, whether it is the one it has kept, and a
+    /// co-handler's submit deadline when asked again.
+    /// </summary>
+    public (DateTimeOffset Due, bool Kept, DateTimeOffset PartDue)? ReopenPreview { get; init; }
 }
