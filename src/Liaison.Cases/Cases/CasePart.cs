@@ -123,6 +123,13 @@ public sealed class CasePart : IAssignment
     /// <summary>The statuses of <see cref="IsUnfinished"/>, for queries.</summary>
     public static readonly PartStatus[] Unfinished = [PartStatus.Dispatched, PartStatus.Accepted, PartStatus.InProgress, PartStatus.Returned];
 
+    /// <summary>
+    /// The statuses of a part whose department may be asked again when the case is handled again (重办): its part was
+    /// in when the lead resolved (submitted, or resolved over). A dropped part was ended on purpose; a returned one was
+    /// not its work. The officer's reopening and the follow-up case of an unsatisfied rating both go by it.
+    /// </summary>
+    public static readonly PartStatus[] AskableAgain = [PartStatus.Submitted, PartStatus.Overridden];
+
     /// <summary>The part as the case workflow's activities see it: a case status (submitted reads as resolved).</summary>
     public CaseStatus AsCaseStatus => Status switch
     {

@@ -93,7 +93,10 @@ public sealed class CaseSnapshot
     /// <summary>The officer's task note for the co-handler (parts only).</summary>
     public string? Task { get; set; }
 
-    /// <summary>The co-handling departments of a joint case (the lead's snapshot only); empty for a single-department case.</summary>
+    /// <summary>
+    /// The co-handling parts this run of the lead's workflow dispatches: all of a joint case's when it is opened, those
+    /// the officer asks again when reopening it (重办); empty otherwise, and for a single-department case.
+    /// </summary>
     public List<CasePartRef> Parts { get; set; } = [];
 
     /// <summary>The round the handler returned, while the case waits for the officer's decision (status returned); null otherwise.</summary>

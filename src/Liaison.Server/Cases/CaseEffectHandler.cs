@@ -208,6 +208,17 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 var answered = part.Status == PartStatus.Returned ? await ReturnAnsweredAsync(db, c.Id, part.Id, ct) : null;
                 extras = WithReturn(extras, answered);
                 await EndPartRoundAsync(db, part, now, ct);
+                if (CasePart.AskableAgain.Contains(part.Status))
+                {
+                    // Asked again on a reopening (重办): a new round starts empty, as a new part would; the timeline keeps
+                    // what the department submitted (or why the lead resolved over it) the last time.
+                    part.AcceptedAt = null;
+                    part.SubmittedAt = null;
+                    part.SubmissionNote = null;
+                    part.SubmissionAttachments = null;
+                    part.EndedReason = null;
+                }
+
                 part.Status = PartStatus.Dispatched;
                 part.PendingExtensionDays = null;
                 part.PendingExtensionReason = null;

@@ -302,7 +302,9 @@ public static class CasePages
         }
 
         // The form carries the case as the page showed it: a decision made on a page someone else's has made stale is refused.
-        var decision = new CaseService.OfficerDecision(note, departmentCode, approved, copy, id, basis);
+        // A reopening's ticked co-handlers (重新协办), one form value each.
+        var askAgain = action == CaseActions.Reopen && http.Request.HasFormContentType ? http.Request.Form["coDepartments"].OfType<string>().ToList() : null;
+        var decision = new CaseService.OfficerDecision(note, departmentCode, approved, copy, id, basis, askAgain);
         var result = await cases.DecideAsync(number, action, user.Identity?.Name ?? "officer", decision, ct);
         if (result.Error is { } error)
         {
@@ -651,6 +653,9 @@ public sealed record CasePageModel(
     /// <summary>A cancelled case's who, when and why (撤销原因); null for any other case.</summary>
     public CaseCancellation? Cancellation { get; init; }
 
-    /// <summary>A resolved case: the resolve deadline reopening it now would give, and whether it is the one it has kept.</summary>
-    public (DateTimeOffset Due, bool Kept)? ReopenPreview { get; init; }
+    /// <summary>
+    /// A resolved case: the resolve deadline reopening it now would give, whether it is the one it has kept, and a
+    /// co-handler's submit deadline when asked again.
+    /// </summary>
+    public (DateTimeOffset Due, bool Kept, DateTimeOffset PartDue)? ReopenPreview { get; init; }
 }

@@ -657,7 +657,21 @@ public sealed class CaseService(
     /// Optional: the case as the officer saw it (<see cref="DecisionBasis"/>); when it is not the case's any more, the
     /// decision is refused and nothing changes. Null: decided on the case as it is.
     /// </param>
-    public sealed record OfficerDecision(string? Note, string? DepartmentCode, bool? Approve, bool CopyLeader = false, Guid? RequestId = null, string? Basis = null);
+    /// <param name="CoDepartments">
+    /// Reopen (重办) of a joint case: the co-handling departments asked again, each dispatched a new round of its part
+    /// (<see cref="AskableAgain"/>); none (null or empty) leaves every part as it ended.
+    /// </param>
+    public sealed record OfficerDecision(string? Note, string? DepartmentCode, bool? Approve, bool CopyLeader = false, Guid? RequestId = null, string? Basis = null,
+        IReadOnlyList<string>? CoDepartments = null);
+
+    /// <summary>
+    /// The co-handlers a case handled again (重办) may ask again: those whose part was in when the lead resolved
+    /// (<see cref="CasePart.AskableAgain"/>), in a department still active that does not lead it (<paramref name="lead"/>).
+    /// The officer's reopening offers and checks these; the follow-up case of an unsatisfied rating takes them all.
+    /// </summary>
+    public IQueryable<CasePart> AskableAgain(long caseId, string lead) =>
+        db.Set<CasePart>().Where(p => p.CaseId == caseId && CasePart.AskableAgain.Contains(p.Status) && p.DepartmentCode != lead
+            && db.Departments.Any(d => d.Code == p.DepartmentCode && d.Active)).OrderBy(p => p.Id);
 
     /// <summary>
     /// A decision's basis that is no basis Liaison gives (<see cref="DecisionBasis"/>): the client's mistake, named by
@@ -693,7 +707,11 @@ public sealed class CaseService(
         var c = await LockAsync(id.Value, ct);
         // The same form again (a reload, a retry, the back button) after it went through: done once, answered as done (a
         // reassignment as what it was, an insist or not, for its banner). Not the basis: that is when, not what.
-        var fingerprint = RequestFingerprint.Of(input.Note, input.DepartmentCode, input.Approve, input.CopyLeader);
+        // The co-handlers asked again, as a set (a reopen without them keeps the fingerprint it always had).
+        var askAgain = (input.CoDepartments ?? []).Select(d => d?.Trim()).OfType<string>().Where(d => d.Length > 0).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var fingerprint = askAgain.Length == 0
+            ? RequestFingerprint.Of(input.Note, input.DepartmentCode, input.Approve, input.CopyLeader)
+            : RequestFingerprint.Of(input.Note, input.DepartmentCode, input.Approve, input.CopyLeader, askAgain);
         if (await EarlierAsync(input.RequestId, c, action, fingerprint, null, ct) is { } earlier)
         {
             // Its own entry, written at the time its request id was recorded: not the latest one, which a colleague's
@@ -801,14 +819,37 @@ public sealed class CaseService(
                 if (string.IsNullOrEmpty(note))
                 {
                     v.Add("note", "请填写重办原因", "give the reason for reopening");
+                }
+
+                var again = await PartsToAskAgainAsync(c, askAgain, v, ct);
+                if (!v.IsValid)
+                {
                     return Fail(new ServiceError.Invalid(v));
                 }
 
                 c.ReopenCount++;
                 // Re-handling starts the progress-report clock again (long-running categories), not the old round's date.
                 c.NextProgressReportAt = await NextProgressReportAsync(c, now, ct) ?? c.NextProgressReportAt;
-                CaseTimeline.Add(db, c, now, CaseEventKinds.Reopened, officer, note);
-                return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ResolutionDecision, WaitForOfficer.Reopened, officer, note, null, ct);
+                CaseTimeline.Add(db, c, now, CaseEventKinds.Reopened, officer, note,
+                    again.Count == 0 ? null : new { coDepartments = again.Select(p => p.DepartmentCode) });
+                var rounds = again.ToDictionary(p => p, p => p.AssignmentRound);
+                if (await ResumeUncommittedAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ResolutionDecision, WaitForOfficer.Reopened,
+                        officer, note, null, ct, dispatchParts: again) is { } refused)
+                {
+                    return refused;
+                }
+
+                if (rounds.FirstOrDefault(r => r.Key.AssignmentRound == r.Value).Key is { } notSent)
+                {
+                    // The published routing has no reopening that dispatches parts (an admin's own workflow): nothing is kept.
+                    await tx.RollbackAsync(ct);
+                    db.DiscardChanges();
+                    var name = await DepartmentNameAsync(notSent.DepartmentCode, ct);
+                    return Fail(new ServiceError.Conflict(new($"此事项的流程版本不能在重办时重新派发协办（{name}），事项没有变化；可不选协办部门重办，或联系管理员",
+                        $"This case's workflow version cannot dispatch co-handlers again on a reopening ({name}); nothing changed. Reopen without co-handlers, or ask an admin")));
+                }
+
+                return await CommitAsync(tx, c, ct);
 
             case CaseActions.ExtensionDecision:
                 if (input.Approve is not { } approve)
@@ -858,6 +899,41 @@ public sealed class CaseService(
                 await CaseEffectHandler.EndRoundAsync(db, c, now, TimeSpan.Zero, ct);
                 return await CommitAsync(tx, c, ct);
         }
+    }
+
+    /// <summary>
+    /// The co-handlers a reopening asks again (<paramref name="codes"/>, department codes), tracked: each must be one of
+    /// <see cref="AskableAgain"/>, else it is named in <paramref name="v"/> under <c>coDepartments</c>.
+    /// </summary>
+    private async Task<List<CasePart>> PartsToAskAgainAsync(Case c, string[] codes, Validation v, CancellationToken ct)
+    {
+        if (codes.Length == 0)
+        {
+            return [];
+        }
+
+        var askable = await AskableAgain(c.Id, c.DepartmentCode).ToListAsync(ct);
+        foreach (var code in codes.Where(code => askable.All(p => p.DepartmentCode != code)))
+        {
+            var part = await db.Set<CasePart>().AsNoTracking().FirstOrDefaultAsync(p => p.CaseId == c.Id && p.DepartmentCode == code, ct);
+            var name = await DepartmentNameAsync(code, ct);
+            if (part is null)
+            {
+                v.Add("coDepartments", $"{name}不是本事项的协办部门", $"{name} is no co-handler of this case");
+            }
+            else if (!await db.Departments.AnyAsync(d => d.Code == code && d.Active, ct))
+            {
+                v.Add("coDepartments", $"{name}已停用，不能重新协办", $"{name} is no longer active; it cannot co-handle again");
+            }
+            else
+            {
+                var label = CasePart.Label(part.Status);
+                v.Add("coDepartments", $"{name}的协办{label.Zh}，只有已提交或被主办先行办结的协办可以重新协办",
+                    $"{name}'s part is {label.En}; only a part submitted, or resolved over by the lead, can be asked again");
+            }
+        }
+
+        return askable.Where(p => codes.Contains(p.DepartmentCode)).ToList();
     }
 
     /// <summary>A case's priority as a caller gave it: normal when left out; anything but normal or urgent is an error in <paramref name="v"/>.</summary>
@@ -1277,10 +1353,11 @@ public sealed class CaseService(
             ?? await CommitAsync(tx, c, ct);
 
     /// <summary>Resumes the workflow in the caller's transaction; null when it did, else the refusal (the transaction rolled back).</summary>
+    /// <param name="dispatchParts">Co-handlers' parts the lead's run dispatches again (a reopening's, <see cref="AskableAgain"/>).</param>
     private async Task<ActionResult?> ResumeUncommittedAsync(
         IDbContextTransaction tx, Case c, string kind, string key, string outcome,
         string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null, int? extensionDays = null, CasePart? part = null,
-        string? mustKeepWaitingFor = null)
+        string? mustKeepWaitingFor = null, IReadOnlyList<CasePart>? dispatchParts = null)
     {
         if ((part is null ? c.WorkflowInstanceId : part.WorkflowInstanceId) is not { } instanceId)
         {
@@ -1288,7 +1365,7 @@ public sealed class CaseService(
         }
 
         await db.SaveChangesAsync(ct);
-        var context = part is null ? await routing.CreateAsync(db, c, ct) : await routing.CreateAsync(db, c, part, ct);
+        var context = part is null ? await routing.CreateAsync(db, c, ct, dispatchParts) : await routing.CreateAsync(db, c, part, ct);
         context.Set(CaseEffectHandler.ActorKey, actor);
         context.Set(CaseEffectHandler.NoteKey, note);
         context.Set(CaseEffectHandler.ReasonKey, reasonCode);

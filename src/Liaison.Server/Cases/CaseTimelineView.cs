@@ -69,9 +69,10 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
     /// <summary>
     /// For a resolved case: the resolve deadline reopening it now would give, by the shipped workflow's rule
     /// (<see cref="Liaison.Cases.Routing.Activities.Reopen.IfReopened"/>: the category's limit from now, or the deadline it has when that is later), and
-    /// whether it is that one kept; null for any other case.
+    /// whether it is that one kept, and the submit deadline of a co-handler asked again (dispatched now, as Dispatch counts
+    /// a part's); null for any other case.
     /// </summary>
-    public async Task<(DateTimeOffset Due, bool Kept)?> ReopenPreviewAsync(CaseDto c, CaseCategory? category, CancellationToken ct)
+    public async Task<(DateTimeOffset Due, bool Kept, DateTimeOffset PartDue)?> ReopenPreviewAsync(CaseDto c, CaseCategory? category, CancellationToken ct)
     {
         if (c.Status != CaseStatus.Resolved || category is null)
         {
@@ -79,8 +80,9 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
         }
 
         var calendar = await calendars.GetAsync(ct);
-        var due = Liaison.Cases.Routing.Activities.Reopen.IfReopened(calendar, clock.GetUtcNow(), category.Sla, c.Priority, c.DueAt).Due;
-        return (due, due == c.DueAt);
+        var now = clock.GetUtcNow();
+        var due = Liaison.Cases.Routing.Activities.Reopen.IfReopened(calendar, now, category.Sla, c.Priority, c.DueAt).Due;
+        return (due, due == c.DueAt, SlaDeadlines.ForCoHandler(calendar, now, category.Sla, c.Priority).DueAt.Due);
     }
 
     /// <param name="departments">Every department (its name, handler and leader name the people and places).</param>
@@ -442,6 +444,11 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
                     ? (Str(c, "from"), Str(c, "to"))
                     : null;
                 detail = Departments.LiaisonChange.Describe(Change("handler"), Change("leader"));
+                break;
+            case CaseEventKinds.Reopened when data is { } reopened && reopened.TryGetProperty("coDepartments", out var again) && again.ValueKind == JsonValueKind.Array:
+                // The co-handlers the officer asked again (重新协办), each dispatched a new round of its part.
+                var parts = again.EnumerateArray().Select(x => names.Department(x.GetString())).ToList();
+                detail = new Text($"重新协办：{string.Join("、", parts.Select(p => p.Zh))}", $"co-handlers asked again: {string.Join(", ", parts.Select(p => p.En))}");
                 break;
             case CaseEventKinds.FromVisit:
                 detail = new Text($"走访记录 {Int(data, "visitId")}（{Str(data, "visitedOn")}）", $"visit {Int(data, "visitId")} ({Str(data, "visitedOn")})");

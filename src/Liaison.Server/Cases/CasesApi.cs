@@ -169,10 +169,14 @@ public static class CasesApi
         DecideAsync(number, CaseActions.Confirm, new CaseService.OfficerDecision(body?.Note, null, null, RequestId: body?.RequestId, Basis: body?.Basis),
             user, cases, queries, ct);
 
-    /// <summary>重办: send a resolved case back to the department, with the reason (required).</summary>
+    /// <summary>
+    /// 重办: send a resolved case back to the department, with the reason (required). On a joint case, <c>coDepartments</c>
+    /// names the co-handlers asked again: each gets a new round of its part (its dispatch mail, links and deadlines).
+    /// </summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> Reopen(
-        string number, DecisionRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        DecideAsync(number, CaseActions.Reopen, new CaseService.OfficerDecision(body.Note, null, null, RequestId: body.RequestId, Basis: body.Basis),
+        string number, ReopenRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        DecideAsync(number, CaseActions.Reopen,
+            new CaseService.OfficerDecision(body.Note, null, null, RequestId: body.RequestId, Basis: body.Basis, CoDepartments: body.CoDepartments),
             user, cases, queries, ct);
 
     /// <summary>
@@ -295,9 +299,20 @@ public sealed record PartExtensionDecisionRequest(
 
 public sealed record NoteWithRequestId(string? Note, [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId);
 
-/// <summary>A decision with a note: confirm (意见, optional), reopen (重办原因, required), cancel (撤销原因, required).</summary>
+/// <summary>A decision with a note: confirm (意见, optional), cancel (撤销原因, required).</summary>
 public sealed record DecisionRequest(
     string? Note,
+    [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId,
+    [property: Description(CasesApi.BasisDescription)] string? Basis = null);
+
+/// <summary>A reopening (重办): the reason (required) and, on a joint case, the co-handlers asked again.</summary>
+/// <param name="CoDepartments">
+/// Department codes of co-handlers whose part was submitted, or resolved over by the lead, and whose department is
+/// active: each is dispatched a new round of its part. Left out or empty, no co-handler is asked again. Any other is 400.
+/// </param>
+public sealed record ReopenRequest(
+    string? Note,
+    IReadOnlyList<string>? CoDepartments,
     [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId,
     [property: Description(CasesApi.BasisDescription)] string? Basis = null);
 

@@ -229,10 +229,8 @@ public sealed class RatingService(
         var title = $"重办：{original.Title}";
         // A joint case is handled again jointly: the co-handlers whose parts were in at the close (submitted, or resolved
         // over) get their part again, with its task; dropped and returned parts, and departments no longer active, do not.
-        var coDepartments = await db.Set<CasePart>().AsNoTracking()
-            .Where(p => p.CaseId == original.Id && (p.Status == PartStatus.Submitted || p.Status == PartStatus.Overridden)
-                && p.DepartmentCode != department && db.Departments.Any(d => d.Code == p.DepartmentCode && d.Active))
-            .OrderBy(p => p.Id).Select(p => new CaseService.CoDepartmentInput(p.DepartmentCode, p.Task)).ToListAsync(ct);
+        var coDepartments = await cases.AskableAgain(original.Id, department!).AsNoTracking()
+            .Select(p => new CaseService.CoDepartmentInput(p.DepartmentCode, p.Task)).ToListAsync(ct);
         var opened = await cases.OpenAsync(officerId, new CaseService.OpenCase(
             title.Length > 200 ? title[..200] : title,
             FollowUpDescription(original, current, note),
@@ -388,11 +386,17 @@ public sealed class RatingService(
         return (rating, null);
     }
 
-    private static string FollowUpDescription(Case original, CaseRating rating, string? note)
+    /// <summary>
+    /// The follow-up case's description: why it exists, the enterprise's comment, the officer's note and the original's
+    /// description. It is stored text that every reader of the case sees (the case and link pages, the mails, the
+    /// export), so its own words are written in both languages, Chinese first; what people wrote stays as written.
+    /// </summary>
+    internal static string FollowUpDescription(Case original, CaseRating rating, string? note)
     {
-        var text = $"企业对 {original.Number} 的办理结果不满意，重办。\n企业意见：{rating.Comment ?? "（无）"}";
-        if (note is not null) text += $"\n园区意见：{note}";
-        text += $"\n\n原事项：\n{original.Description}";
+        var text = $"企业对 {original.Number} 的办理结果不满意，重办。\nThe enterprise was not satisfied with how {original.Number} was handled: it is handled again."
+            + $"\n企业意见（Enterprise's comment）：{rating.Comment ?? "（无 / none）"}";
+        if (note is not null) text += $"\n园区意见（Zone's note）：{note}";
+        text += $"\n\n原事项（Original case）：\n{original.Description}";
         return text.Length > 4000 ? text[..4000] : text;
     }
 

@@ -72,6 +72,42 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         });
 
     [Fact]
+    public async Task A_co_handler_s_part_due_after_the_lead_s_deadline_is_pointed_out_with_both_dates_to_the_officer_and_the_lead()
+    {
+        var (officer, number) = await OpenAsync(JointCase("zrzyj", ("zjj", null), ("gdgs", null)));
+        var browser = _app.Anonymous();
+        var lead = await LinkOfAsync("zrzyj", number);
+        var zjj = await LinkOfAsync("zjj", number);
+        await PostActionAsync(browser, zjj, "accept");
+        var signedIn = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
+        // Due Friday 6th, before the lead's Monday 9th: nothing to point out.
+        Assert.DoesNotContain("data-later-than-lead", await signedIn.GetStringAsync($"/cases/{number}"));
+        Assert.DoesNotContain("data-later-than-lead", await browser.GetStringAsync(lead));
+
+        // An extension of 3 working days, approved: zjj now submits by Wednesday 11th, after the lead's deadline.
+        Assert.Equal(HttpStatusCode.Redirect, (await AskAsync(browser, zjj, 3)).StatusCode);
+        var partId = IdOf(Part(await GetCaseAsync(officer, number), "zjj"));
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{partId}/extension-decision", new { approve = true })).StatusCode);
+
+        const string Warning = "注意：住房和城乡建设局（协办）的提交期限 2026-03-11 18:00 晚于主办部门的办结期限 2026-03-09 18:00。";
+        var page = await signedIn.GetStringAsync($"/cases/{number}");
+        Assert.Contains($"<p class=\"error\" data-later-than-lead=\"zjj\">{Warning}</p>", page);
+        Assert.DoesNotContain("data-later-than-lead=\"gdgs\"", page);
+        var leadPage = await browser.GetStringAsync(lead);
+        Assert.Contains(Warning, leadPage);
+        Assert.DoesNotContain("data-later-than-lead=\"gdgs\"", leadPage);
+        var english = new HttpRequestMessage(HttpMethod.Get, lead);
+        english.Headers.Add("Cookie", "liaison.lang=en");
+        Assert.Contains("submit deadline as co-handler, 2026-03-11 18:00, is after the lead&#x27;s resolve deadline, 2026-03-09 18:00.",
+            await (await browser.SendAsync(english)).Content.ReadAsStringAsync());
+
+        // Once zjj's part is in, it is due no more.
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, zjj, "submit", new() { ["note"] = "施工许可可并联办理" })).StatusCode);
+        Assert.DoesNotContain("data-later-than-lead", await signedIn.GetStringAsync($"/cases/{number}"));
+        Assert.DoesNotContain("data-later-than-lead", await browser.GetStringAsync(lead));
+    }
+
+    [Fact]
     public async Task A_co_handler_asks_for_3_working_days_and_the_officer_approves_on_the_case_page_its_deadline_and_timers_move()
     {
         var (officer, number) = await OpenAsync(JointCase("zrzyj", ("zjj", "请核实施工许可"), ("gdgs", null)));

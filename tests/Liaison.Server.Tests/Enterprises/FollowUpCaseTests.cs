@@ -49,6 +49,12 @@ public sealed class FollowUpCaseTests : IAsyncLifetime
         Assert.Equal(1, (await GetCaseAsync(_officer, number)).GetProperty("reopenings").GetInt32());
         Assert.Equal(0, (await GetCaseAsync(_officer, followUp)).GetProperty("reopenings").GetInt32());
 
+        // The follow-up's description says why it exists in both languages (it is stored text every reader sees), and
+        // what the enterprise and the officer wrote as written.
+        var description = (await GetCaseAsync(_officer, followUp)).GetProperty("description").GetString()!;
+        Assert.StartsWith($"企业对 {number} 的办理结果不满意，重办。\nThe enterprise was not satisfied with how {number} was handled: it is handled again.\n", description);
+        Assert.Contains("企业意见（Enterprise's comment）：仍未通电\n园区意见（Zone's note）：请现场复测\n\n原事项（Original case）：\n", description);
+
         var original = await _officer.GetStringAsync($"/cases/{number}");
         Assert.Contains("<dd>0 / 0 / 1</dd>", original);
         Assert.Matches($"<a href=\"/cases/{followUp}\" data-follow-up[^>]*>{followUp}</a>", original);

@@ -34,17 +34,28 @@ public sealed class ExtendDeadline : CaseActivity
 }
 
 [Activity("Liaison.Reopen", Category = CaseActivity.Category, DisplayNameZh = "重办", DisplayNameEn = "Reopen",
-    DescriptionZh = "把已办结的事项退给经办人重办（状态回到已签收），办结时限从现在起重新计算；原办结期限更晚（如已批准延期）时，原期限不变。",
-    DescriptionEn = "Sends a resolved case back to the handler as accepted, with a new resolve deadline counted from now; when the deadline it had is later (an approved extension), that one stays.")]
+    DescriptionZh = "把已办结的事项退给经办人重办（状态回到已签收），办结时限从现在起重新计算；原办结期限更晚（如已批准延期）时，原期限不变。联办事项中园区工作人员选择重新协办的协办部门，各自重新派单（新的协办流程、链接和期限）。",
+    DescriptionEn = "Sends a resolved case back to the handler as accepted, with a new resolve deadline counted from now; when the deadline it had is later (an approved extension), that one stays. On a joint case, each co-handler the officer asks again is dispatched again (a new part workflow, links and deadlines).")]
 public sealed class Reopen : CaseActivity
 {
     [Input(DisplayNameZh = "办结时限（工作日）", DisplayNameEn = "Resolve within (working days)",
         DescriptionZh = "留空则按事项类别的时限。", DescriptionEn = "Empty = the category's limit.", Min = 1, Max = SlaPolicy.MaxWorkingDays)]
     public int? ResolveWithinWorkingDays { get; set; }
 
+    [Input(DisplayNameZh = "协办流程", DisplayNameEn = "Co-handler workflow",
+        DescriptionZh = "为重新协办的协办部门运行的已发布流程。",
+        DescriptionEn = "The published workflow run for each co-handler asked again.", DefaultValue = DispatchParts.DefaultWorkflow)]
+    public string? Workflow { get; set; } = DispatchParts.DefaultWorkflow;
+
     protected override void Execute(ActivityContext context, CaseRouting routing)
     {
         var c = routing.Case;
+        // The co-handlers asked again (the officer's choice), each on its own new round, as at the open.
+        if (c.PartId is null && !DispatchParts.Start(context, c, Workflow))
+        {
+            return;
+        }
+
         var sla = routing.Category.Sla;
         var policy = new SlaPolicy(sla.AcceptWithinWorkingDays, ResolveWithinWorkingDays ?? sla.ResolveWithinWorkingDays, sla.ProgressReportEveryWorkingDays);
         var deadline = IfReopened(routing.Calendar, context.Now, policy, ResolveWithinWorkingDays is null ? c.Priority : CasePriority.Normal, c.DueAt);

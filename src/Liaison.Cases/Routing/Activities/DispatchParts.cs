@@ -17,19 +17,31 @@ public sealed class DispatchParts : CaseActivity
 
     protected override void Execute(ActivityContext context, CaseRouting routing)
     {
-        var c = routing.Case;
-        var workflow = string.IsNullOrWhiteSpace(Workflow) ? DefaultWorkflow : Workflow.Trim();
+        if (Start(context, routing.Case, Workflow))
+        {
+            context.Complete();
+        }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="workflow"/> (empty: <see cref="DefaultWorkflow"/>) for each of the run's parts
+    /// (<see cref="CaseSnapshot.Parts"/>): at the open, and for the co-handlers a reopening (重办) asks again. False
+    /// when one could not be started (the activity faulted).
+    /// </summary>
+    public static bool Start(ActivityContext context, CaseSnapshot c, string? workflow)
+    {
+        var definition = string.IsNullOrWhiteSpace(workflow) ? DefaultWorkflow : workflow.Trim();
         foreach (var part in c.Parts)
         {
             // Not waited for: the lead goes on at once; the officer's and the lead's actions reach each part directly.
-            if (context.StartChild(workflow, null, null, new Dictionary<string, object?> { ["partId"] = part.Id },
+            if (context.StartChild(definition, null, null, new Dictionary<string, object?> { ["partId"] = part.Id },
                     PartCorrelation.Of(c.Id, part.Id), wait: false) is null)
             {
-                return;
+                return false;
             }
         }
 
-        context.Complete();
+        return true;
     }
 }
 
