@@ -31,7 +31,11 @@ public sealed class CaseMailer(
     CategoryService categories,
     TimeProvider clock)
 {
-    /// <summary>Mails that end the recipient's round: a link in them would already be dead.</summary>
+    /// <summary>
+    /// Mails that end the recipient's round (改派, 撤销, 协办撤回): a link in them would already be dead. Each goes to everyone
+    /// whose link the ending kills: asked of the handler, it goes to the leader too while the leader holds a live link
+    /// to the round (<see cref="RoundHoldersAsync"/>).
+    /// </summary>
     private static readonly HashSet<string> NoLinkKinds = [CaseMailKind.ReassignedAway, CaseMailKind.Cancelled];
 
     // Names read once per scope (one request or job run): a dispatch mails the handler and the leader's copy, and both
@@ -85,6 +89,11 @@ public sealed class CaseMailer(
 
         var mailed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var officer = await OfficerAsync(db, c, ct);
+        if (NoLinkKinds.Contains(kind))
+        {
+            audiences = await RoundHoldersAsync(db, c, part, audiences, ct);
+        }
+
         foreach (var audience in audiences.Distinct())
         {
             foreach (var (name, email, culture, role) in await RecipientsAsync(db, c, holder, audience, ct))
@@ -110,6 +119,25 @@ public sealed class CaseMailer(
         {
             await CopyServiceTeamAsync(db, c, kind, shared, mailed, ct);
         }
+    }
+
+    /// <summary>
+    /// A mail that ends the round, asked of the handler: the leader too when they hold a live link to the round (the
+    /// dispatch's copy, a reminder's or an escalation's), read before the caller ends the links; their link ends with it.
+    /// </summary>
+    private static async Task<IEnumerable<string>> RoundHoldersAsync(LiaisonDbContext db, Case c, CasePart? part, IEnumerable<string> audiences, CancellationToken ct)
+    {
+        var asked = audiences.ToList();
+        IAssignment holder = (IAssignment?)part ?? c;
+        if (!asked.Contains(Audiences.Handler) || asked.Contains(Audiences.Leader) || holder.LeaderEmail is not { } leader)
+        {
+            return asked;
+        }
+
+        var partId = part?.Id;
+        var holds = await db.Set<LiaisonLink>().AnyAsync(l => l.CaseId == c.Id && l.PartId == partId && l.Role == LinkRole.Leader
+            && l.EndedAt == null && l.RecipientEmail.ToLower() == leader.ToLower(), ct);
+        return holds ? [.. asked, Audiences.Leader] : asked;
     }
 
     /// <summary>
