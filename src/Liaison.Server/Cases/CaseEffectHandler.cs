@@ -21,7 +21,8 @@ namespace Liaison.Server.Cases;
 /// Applies what the case activities decided to the case row, its links, its timeline and the outbox — all inside the
 /// run's transaction.
 /// </summary>
-public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOptions<LiaisonOptions> options, CalendarService calendars, CaseRoutingFactory routings)
+public sealed class CaseEffectHandler(
+    CaseMailer mailer, TimeProvider clock, IOptions<LiaisonOptions> options, CalendarService calendars, CaseRoutingFactory routings, EnterpriseView.EnterpriseNotices enterprise)
     : IWorkflowEffectHandler
 {
     /// <summary>Run-context keys through which a person's action passes its note and details to the mails it causes.</summary>
@@ -74,6 +75,8 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                     await mailer.SendAsync(db, c, CaseMailKind.ReassignedAway, [Audiences.Handler], extras, ct);
                 }
 
+                // Another department than the round before (改派, from the handler or after a return): the enterprise hears it.
+                var (movedFrom, dueBefore) = (c.RoundDepartmentCode is { } before && before != d.Department.Code, c.DueAt);
                 if (c.AssignmentRound > 0 || c.RoundStartedAt is not null)
                 {
                     // Links are minted for a round: a case never dispatched (just opened) has none to end.
@@ -87,6 +90,11 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 c.PendingExtensionReason = null;
                 c.UpdatedAt = now;
                 await DispatchAsync(db, c, null, d, now, WithReturn(extras, answered) with { Insisted = insisted, InsistClock = d.Insisted }, ct);
+                if (movedFrom)
+                {
+                    await enterprise.ChangedAsync(db, c, EnterpriseChange.Department, dueBefore, ct);
+                }
+
                 break;
 
             case CaseStatusSet s:
@@ -146,6 +154,12 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                     // The entry stays when the date did not move (a reopen's scores its re-handling, LeagueTable), and says
                     // the date before, so the enterprise's page shows no change that is none.
                     new { reason = dc.Reason, dueAt = shownDueAt, originalDueAt = c.OriginalDueAt, previousDueAt });
+                if (dc.DueAt.Due != previousDueAt)
+                {
+                    // The enterprise follows its case's deadline (an approved extension, a reopening that moved it).
+                    await enterprise.ChangedAsync(db, c, EnterpriseChange.Deadline, previousDueAt, ct);
+                }
+
                 break;
         }
     }
