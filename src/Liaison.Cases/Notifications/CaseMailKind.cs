@@ -101,12 +101,19 @@ public static class CaseMailKind
     /// <summary>(the enterprise's notice contact) The officer cancelled its case (撤销), with the reason given.</summary>
     public const string EnterpriseCancelled = "enterprise-cancelled";
 
+    /// <summary>
+    /// (the enterprise's notice contact) Its case went to another department (改派), or its resolve deadline moved (an
+    /// approved extension, a reopening): the department and the deadline now, which change (<c>Event.Kind</c>:
+    /// <see cref="EnterpriseChange"/>).
+    /// </summary>
+    public const string EnterpriseChanged = "enterprise-changed";
+
     public static IReadOnlyList<string> All { get; } =
     [
         Dispatch, DispatchLeaderCopy, AcceptReminder, DueReminder, Overdue, EscalationZone, ProgressReportDue,
         Returned, ExtensionRequested, ExtensionDecided, Resolved, Reopened, ReassignedAway, Cancelled,
         LeaderReminder, Closed, PartSubmitted, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled,
-        OfficerHandover, HandlerHandover, LeaderHandover, OfficerUrge, RatedUnsatisfied,
+        EnterpriseChanged, OfficerHandover, HandlerHandover, LeaderHandover, OfficerUrge, RatedUnsatisfied,
     ];
 
     /// <summary>
@@ -115,7 +122,7 @@ public static class CaseMailKind
     /// enterprise's rating, which comes after the case's workflow has ended.
     /// </summary>
     public static IReadOnlyList<string> SentByWorkflows { get; } = All
-        .Except([KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled, OfficerHandover, HandlerHandover, LeaderHandover,
+        .Except([KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled, EnterpriseChanged, OfficerHandover, HandlerHandover, LeaderHandover,
             RatedUnsatisfied])
         .ToList();
 
@@ -153,7 +160,18 @@ public static class CaseMailKind
         EnterpriseRate => new("办结请评价（企业）", "Closed, please rate (enterprise)"),
         EnterpriseAnswered => new("评价答复（企业）", "Answer to a rating (enterprise)"),
         EnterpriseCancelled => new("事项撤销（企业）", "Case cancelled (enterprise)"),
+        EnterpriseChanged => new("承办部门或办结期限变更（企业）", "Department or deadline changed (enterprise)"),
         RatedUnsatisfied => new("企业不满意待决定（园区工作人员）", "Enterprise unsatisfied, please decide (officer)"),
         _ => new(kind, kind),
     };
+}
+
+/// <summary>What changed for the enterprise in an <see cref="CaseMailKind.EnterpriseChanged"/> mail (its <c>Event.Kind</c>).</summary>
+public static class EnterpriseChange
+{
+    /// <summary>The case went to another department (改派), with its new deadlines.</summary>
+    public const string Department = "department";
+
+    /// <summary>The resolve deadline moved (an approved extension, a reopening).</summary>
+    public const string Deadline = "deadline";
 }

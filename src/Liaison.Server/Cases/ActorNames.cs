@@ -42,6 +42,9 @@ public sealed class ActorNames(LiaisonDbContext db, IOptions<LiaisonOptions> opt
         return Person(await PeopleAsync([actor], departments, caseNumber, ct), actor);
     }
 
+    /// <summary>An account as people read it: its display name, else its email, else its id.</summary>
+    public static string Account(string? displayName, string? email, string id) => string.IsNullOrEmpty(displayName) ? email ?? id : displayName;
+
     private const string LeaderRole = "分管领导";
 
     /// <summary>
@@ -83,7 +86,7 @@ public sealed class ActorNames(LiaisonDbContext db, IOptions<LiaisonOptions> opt
             .Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync(ct);
         foreach (var u in users)
         {
-            var name = string.IsNullOrEmpty(u.DisplayName) ? u.Email ?? u.Id : u.DisplayName;
+            var name = Account(u.DisplayName, u.Email, u.Id);
             people[u.Id] = new Text(name, name);
             if (u.Email is not null)
             {

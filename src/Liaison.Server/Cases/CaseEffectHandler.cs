@@ -21,7 +21,8 @@ namespace Liaison.Server.Cases;
 /// Applies what the case activities decided to the case row, its links, its timeline and the outbox — all inside the
 /// run's transaction.
 /// </summary>
-public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOptions<LiaisonOptions> options, CalendarService calendars, CaseRoutingFactory routings)
+public sealed class CaseEffectHandler(
+    CaseMailer mailer, TimeProvider clock, IOptions<LiaisonOptions> options, CalendarService calendars, CaseRoutingFactory routings, EnterpriseView.EnterpriseNotices enterprise)
     : IWorkflowEffectHandler
 {
     /// <summary>Run-context keys through which a person's action passes its note and details to the mails it causes.</summary>
@@ -67,6 +68,15 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 var insisted = c.Status == CaseStatus.Returned && c.RoundDepartmentCode == d.Department.Code;
                 // Reassigned after a return (改派): the new department hears which department returned it and why.
                 var answered = c.Status == CaseStatus.Returned && !insisted ? await ReturnAnsweredAsync(db, c.Id, null, ct) : null;
+                if (c.Status == CaseStatus.Returned && !insisted)
+                {
+                    // The department that returned it hears where it went and the officer's reason, and that its links
+                    // end (a reassignment while it held the case is told by the workflow's own notice, before this).
+                    await mailer.SendAsync(db, c, CaseMailKind.ReassignedAway, [Audiences.Handler], extras, ct);
+                }
+
+                // Another department than the round before (改派, from the handler or after a return): the enterprise hears it.
+                var (movedFrom, dueBefore) = (c.RoundDepartmentCode is { } before && before != d.Department.Code, c.DueAt);
                 if (c.AssignmentRound > 0 || c.RoundStartedAt is not null)
                 {
                     // Links are minted for a round: a case never dispatched (just opened) has none to end.
@@ -80,6 +90,11 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 c.PendingExtensionReason = null;
                 c.UpdatedAt = now;
                 await DispatchAsync(db, c, null, d, now, WithReturn(extras, answered) with { Insisted = insisted, InsistClock = d.Insisted }, ct);
+                if (movedFrom)
+                {
+                    await enterprise.ChangedAsync(db, c, EnterpriseChange.Department, dueBefore, ct);
+                }
+
                 break;
 
             case CaseStatusSet s:
@@ -87,6 +102,7 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                 if (s.Status == CaseStatus.Closed)
                 {
                     await EndRoundAsync(db, c, now, options.Value.LinkGracePeriod, ct);
+                    await TellCoHandlersClosedAsync(db, c, extras, ct);
                 }
 
                 break;
@@ -138,7 +154,33 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
                     // The entry stays when the date did not move (a reopen's scores its re-handling, LeagueTable), and says
                     // the date before, so the enterprise's page shows no change that is none.
                     new { reason = dc.Reason, dueAt = shownDueAt, originalDueAt = c.OriginalDueAt, previousDueAt });
+                if (dc.DueAt.Due != previousDueAt)
+                {
+                    // The enterprise follows its case's deadline (an approved extension, a reopening that moved it).
+                    await enterprise.ChangedAsync(db, c, EnterpriseChange.Deadline, previousDueAt, ct);
+                }
+
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A joint case closed (销号): each co-handling department whose part is in (submitted) hears it, with the lead's
+    /// resolution (办理结果), one mail per department in its own part's thread. A part dropped or resolved over was told
+    /// when it ended.
+    /// </summary>
+    private async Task TellCoHandlersClosedAsync(LiaisonDbContext db, Case c, CaseMailer.Extras extras, CancellationToken ct)
+    {
+        var parts = await db.Set<CasePart>().Where(p => p.CaseId == c.Id && p.Status == PartStatus.Submitted).OrderBy(p => p.Id).ToListAsync(ct);
+        if (parts.Count == 0)
+        {
+            return;
+        }
+
+        var outcome = await EnterpriseView.EnterpriseNotices.ResolutionAsync(db, c.Id, ct);
+        foreach (var part in parts)
+        {
+            await mailer.SendAsync(db, c, CaseMailKind.Closed, [Audiences.Handler], extras with { Note = outcome }, ct, part);
         }
     }
 
@@ -206,6 +248,12 @@ public sealed class CaseEffectHandler(CaseMailer mailer, TimeProvider clock, IOp
             case CaseDispatched d:
                 // A returned part reassigned to another department (改派): as the lead's, its mail says who returned it and why.
                 var answered = part.Status == PartStatus.Returned ? await ReturnAnsweredAsync(db, c.Id, part.Id, ct) : null;
+                if (part.Status == PartStatus.Returned)
+                {
+                    // As the lead's: the department that returned the part hears where it went, and that its links end.
+                    await mailer.SendAsync(db, c, CaseMailKind.ReassignedAway, [Audiences.Handler], extras, ct, part);
+                }
+
                 extras = WithReturn(extras, answered);
                 await EndPartRoundAsync(db, part, now, ct);
                 if (CasePart.AskableAgain.Contains(part.Status))

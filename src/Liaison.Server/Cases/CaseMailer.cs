@@ -29,9 +29,14 @@ public sealed class CaseMailer(
     IOptions<LiaisonOptions> options,
     CalendarService calendars,
     CategoryService categories,
+    ActorNames actorNames,
     TimeProvider clock)
 {
-    /// <summary>Mails that end the recipient's round: a link in them would already be dead.</summary>
+    /// <summary>
+    /// Mails that end the recipient's round (改派, 撤销, 协办撤回): a link in them would already be dead. Each goes to everyone
+    /// whose link the ending kills: asked of the handler, it goes to the leader too while the leader holds a live link
+    /// to the round (<see cref="RoundHoldersAsync"/>).
+    /// </summary>
     private static readonly HashSet<string> NoLinkKinds = [CaseMailKind.ReassignedAway, CaseMailKind.Cancelled];
 
     // Names read once per scope (one request or job run): a dispatch mails the handler and the leader's copy, and both
@@ -39,8 +44,8 @@ public sealed class CaseMailer(
     private Dictionary<string, string>? _departmentNames;
     private readonly Dictionary<string, (string? Name, string? Email)> _officers = new(StringComparer.Ordinal);
 
-    /// <summary>Display names of the other accounts that acted, by actor (<see cref="ActorNameAsync"/>).</summary>
-    private readonly Dictionary<string, string?> _actors = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The names of the others who acted, by actor, read once per scope (<see cref="ActorNameAsync"/>).</summary>
+    private readonly Dictionary<string, Text> _actors = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<long, List<CasePart>> _parts = [];
 
     /// <summary>Cases whose handler's resolution withdrew the extension request in this scope: the days it asked for.</summary>
@@ -72,7 +77,8 @@ public sealed class CaseMailer(
     {
         // What every recipient's mail shares is read once; name, link and language differ per recipient.
         IAssignment holder = (IAssignment?)part ?? c;
-        var shared = await SharedModelAsync(db, c, part, extras, ct);
+        Text? actor = extras?.Actor is { } actorId ? await ActorNameAsync(db, c, actorId, ct) : null;
+        var shared = await SharedModelAsync(db, c, part, extras, actor, ct);
         if (kind == CaseMailKind.EscalationZone)
         {
             shared = shared with { LateDepartments = await LateDepartmentsAsync(db, c, ct) };
@@ -85,6 +91,11 @@ public sealed class CaseMailer(
 
         var mailed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var officer = await OfficerAsync(db, c, ct);
+        if (NoLinkKinds.Contains(kind))
+        {
+            audiences = await RoundHoldersAsync(db, c, part, audiences, ct);
+        }
+
         foreach (var audience in audiences.Distinct())
         {
             foreach (var (name, email, culture, role) in await RecipientsAsync(db, c, holder, audience, ct))
@@ -102,6 +113,7 @@ public sealed class CaseMailer(
                 (string Name, string Address)? replyTo = audience != Audiences.Officer && officer.Email is { } officerEmail
                     && !EmailAddress.Same(officerEmail, email) ? (officer.Name ?? officerEmail, officerEmail) : null;
                 var own = extras?.CultureNote is { } words ? shared with { Note = words.In(culture) } : shared;
+                own = actor is { } named ? own with { ActorName = named.In(culture) } : own;
                 Queue(db, c, holder, kind, name, email, culture, link, role == LinkRole.Leader ? own with { RecipientIsCopy = true } : own, part, replyTo);
             }
         }
@@ -110,6 +122,25 @@ public sealed class CaseMailer(
         {
             await CopyServiceTeamAsync(db, c, kind, shared, mailed, ct);
         }
+    }
+
+    /// <summary>
+    /// A mail that ends the round, asked of the handler: the leader too when they hold a live link to the round (the
+    /// dispatch's copy, a reminder's or an escalation's), read before the caller ends the links; their link ends with it.
+    /// </summary>
+    private static async Task<IEnumerable<string>> RoundHoldersAsync(LiaisonDbContext db, Case c, CasePart? part, IEnumerable<string> audiences, CancellationToken ct)
+    {
+        var asked = audiences.ToList();
+        IAssignment holder = (IAssignment?)part ?? c;
+        if (!asked.Contains(Audiences.Handler) || asked.Contains(Audiences.Leader) || holder.LeaderEmail is not { } leader)
+        {
+            return asked;
+        }
+
+        var partId = part?.Id;
+        var holds = await db.Set<LiaisonLink>().AnyAsync(l => l.CaseId == c.Id && l.PartId == partId && l.Role == LinkRole.Leader
+            && l.EndedAt == null && l.RecipientEmail.ToLower() == leader.ToLower(), ct);
+        return holds ? [.. asked, Audiences.Leader] : asked;
     }
 
     /// <summary>
@@ -166,7 +197,7 @@ public sealed class CaseMailer(
 
     private string BaseUrl => options.Value.PublicBaseUrl.TrimEnd('/');
 
-    private async Task<CaseMailModel> SharedModelAsync(LiaisonDbContext db, Case c, CasePart? part, Extras? extras, CancellationToken ct)
+    private async Task<CaseMailModel> SharedModelAsync(LiaisonDbContext db, Case c, CasePart? part, Extras? extras, Text? actor, CancellationToken ct)
     {
         var category = await categories.FindAsync(c.Category, ct);
         IAssignment holder = (IAssignment?)part ?? c;
@@ -196,7 +227,7 @@ public sealed class CaseMailer(
             PartCaseCancelled = extras?.PartCaseCancelled ?? false,
             RecipientName = "",
             OfficerName = officer,
-            ActorName = extras?.Actor is { } actor ? await ActorNameAsync(db, c, holder, actor, ct) : null,
+            ActorName = actor?.Zh,
             AcceptBy = holder.AcceptBy,
             DueAt = holder.DueAt,
             OriginalDueAt = holder.OriginalDueAt,
@@ -297,38 +328,24 @@ public sealed class CaseMailer(
     }
 
     /// <summary>
-    /// The display name of whoever acted, by the account email or id the timeline records; the case's officer without a
-    /// read. An actor who is no account (a name given by a test or an import) is named as given.
+    /// Whoever acted, named as the timeline names them (<see cref="ActorNames"/>, their one home): the case's officer
+    /// without a read (known to this scope already), anyone else read once per scope, however many mails the action sends.
     /// </summary>
-    private async Task<string> ActorNameAsync(LiaisonDbContext db, Case c, IAssignment holder, string actor, CancellationToken ct)
+    private async Task<Text> ActorNameAsync(LiaisonDbContext db, Case c, string actor, CancellationToken ct)
     {
         var officer = await OfficerAsync(db, c, ct);
         if (actor == c.OfficerId || (officer.Email is { } email && EmailAddress.Same(email, actor)))
         {
-            return officer.Name ?? actor;
+            var name = ActorNames.Account(officer.Name, officer.Email, c.OfficerId);
+            return new Text(name, name);
         }
 
-        // A liaison acting through their link (a return, a resolve, a request for more time): named as the assignment
-        // names them, without a read.
-        if (EmailAddress.Same(holder.HandlerEmail, actor))
+        if (!_actors.TryGetValue(actor, out var named))
         {
-            return holder.HandlerName;
+            _actors[actor] = named = await actorNames.NameAsync(actor, c.Number, ct);
         }
 
-        if (holder.LeaderEmail is { } leader && EmailAddress.Same(leader, actor))
-        {
-            return holder.LeaderName ?? actor;
-        }
-
-        // Another officer (a colleague's urge or reopening): read once per scope, however many mails the action sends.
-        if (!_actors.TryGetValue(actor, out var name))
-        {
-            name = await db.Users.AsNoTracking().Where(u => u.Id == actor || u.Email == actor)
-                .Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
-            _actors[actor] = name;
-        }
-
-        return string.IsNullOrEmpty(name) ? actor : name;
+        return named;
     }
 
     private async Task<string?> DepartmentNameAsync(LiaisonDbContext db, string code, CancellationToken ct)

@@ -112,6 +112,23 @@ public sealed class EnterpriseNotices(
     }
 
     /// <summary>
+    /// Its case went to another department (改派) or its resolve deadline moved (an approved extension, a reopening that
+    /// moved it): the enterprise's notice contact is told the department and the deadline now, and the deadline before
+    /// (<paramref name="previousDue"/>), in plain words and in the caller's transaction (the change's). No link: the
+    /// opening notice's still works. Nothing without a notice contact's email.
+    /// </summary>
+    /// <param name="change">What changed (<see cref="EnterpriseChange"/>).</param>
+    public async Task ChangedAsync(LiaisonDbContext db, Case c, string change, DateTimeOffset? previousDue, CancellationToken ct)
+    {
+        if (c.EnterpriseId is not { } enterpriseId || await NoticeOfAsync(db, enterpriseId, ct) is not { Contact.Email.Length: > 0 } notice)
+        {
+            return;
+        }
+
+        await MailAsync(db, c, notice, CaseMailKind.EnterpriseChanged, null, null, clock.GetUtcNow(), ct, change: change, previousDue: previousDue);
+    }
+
+    /// <summary>
     /// 重发进度链接: the officer mails the enterprise's notice contact a fresh link to the case, in the caller's transaction,
     /// as the mail it would have had for the case as it stands: an open case's 受理告知, a closed one's 请评价 while its
     /// rating is still open. Earlier links keep working (same contact, same mailbox: ending them protects nothing and
@@ -272,9 +289,11 @@ public sealed class EnterpriseNotices(
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Select(e => e.Note).FirstOrDefaultAsync(ct);
 
     /// <param name="resent">The officer's 重发进度链接: the subject says it is sent again (【重发】), so two such mails are told apart.</param>
+    /// <param name="change">An <see cref="CaseMailKind.EnterpriseChanged"/> mail's change (its <c>Event.Kind</c>).</param>
+    /// <param name="previousDue">That mail's deadline before the change (<c>Case.OriginalDue</c>).</param>
     private async Task MailAsync(
         LiaisonDbContext db, Case c, Notice notice, string kind, EnterpriseLinkPurpose? purpose, string? note, DateTimeOffset now, CancellationToken ct,
-        bool resent = false)
+        bool resent = false, string? change = null, DateTimeOffset? previousDue = null)
     {
         var contact = notice.Contact!;
         string? linkUrl = null;
@@ -314,6 +333,9 @@ public sealed class EnterpriseNotices(
             LinkUrl = linkUrl,
             AcceptBy = c.AcceptBy,
             DueAt = c.DueAt,
+            // The date before the change, in a change notice only: the case's own original (scoring) date is internal.
+            OriginalDueAt = kind == CaseMailKind.EnterpriseChanged ? previousDue : null,
+            KeyEvent = change,
             Provisional = c.Provisional,
             AcceptByProvisional = Cases.DeadlineRecalculation.IsProvisional(c.AcceptByBasis, c.Provisional),
             Note = note,

@@ -298,6 +298,14 @@ public sealed class MailTemplateService(
                 LinkUrl = null,
                 Note = en ? "The company solved it itself & withdrew the request." : "企业已自行解决 & 申请撤回。",
             },
+            // The change notice: a deadline moved by an approved extension (from the sample's original date), no note, no link.
+            CaseMailKind.EnterpriseChanged => sample with
+            {
+                RecipientName = en ? "Zhang Min" : "张敏",
+                LinkUrl = null,
+                Note = null,
+                KeyEvent = EnterpriseChange.Deadline,
+            },
             CaseMailKind.EnterpriseOpened or CaseMailKind.EnterpriseRate or CaseMailKind.EnterpriseAnswered => sample with
             {
                 RecipientName = en ? "Zhang Min" : "张敏",

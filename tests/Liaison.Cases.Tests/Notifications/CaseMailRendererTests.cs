@@ -106,6 +106,7 @@ public class CaseMailRendererTests
     [InlineData(CaseMailKind.EnterpriseRate)]
     [InlineData(CaseMailKind.EnterpriseAnswered)]
     [InlineData(CaseMailKind.EnterpriseCancelled)]
+    [InlineData(CaseMailKind.EnterpriseChanged)]
     public void The_enterprises_mails_name_its_zone_contacts_in_both_cultures(string kind)
     {
         var model = Model(m => m with { ZoneContacts = [new("李晓梅", "li.xiaomei@anyue.example", false), new("周首席", "zhou.chief@anyue.example", true)] });
@@ -119,6 +120,24 @@ public class CaseMailRendererTests
         Assert.Contains("<a href=\"mailto:li.xiaomei@anyue.example\"", en.HtmlBody);
         // No contacts, no line: other mails never name them.
         Assert.DoesNotContain("园区联系人", Renderer.Render(kind, "zh-CN", Model()).TextBody);
+    }
+
+    [Fact]
+    public void The_enterprises_change_notice_says_what_changed_in_plain_words_with_the_deadline_before_and_after()
+    {
+        var moved = Model(m => m with { KeyEvent = EnterpriseChange.Department, DepartmentName = "供电公司", Note = "内部说明" });
+        var longer = Model(m => m with { KeyEvent = EnterpriseChange.Deadline, Note = "内部说明" });
+
+        var zh = Renderer.Render(CaseMailKind.EnterpriseChanged, "zh-CN", moved);
+        Assert.Equal("【事项进展】AYKF-2026-000123 项目用地报批（承办部门变更）", zh.Subject);
+        Assert.Contains("贵企业反映的以下事项已由园区改由供电公司承办", zh.TextBody);
+        Assert.Contains("办结期限：", zh.TextBody);
+        Assert.DoesNotContain("内部说明", zh.TextBody); // the officer's note is the zone's, not the enterprise's
+        var deadline = Renderer.Render(CaseMailKind.EnterpriseChanged, "zh-CN", longer);
+        Assert.Equal("【事项进展】AYKF-2026-000123 项目用地报批（办结期限调整）", deadline.Subject);
+        Assert.Contains("办结期限已调整如下", deadline.TextBody);
+        Assert.Equal("[Case update] AYKF-2026-000123 项目用地报批 (new deadline)", Renderer.Render(CaseMailKind.EnterpriseChanged, "en", longer).Subject);
+        Assert.Contains("passed the case below that your company raised to 供电公司", Renderer.Render(CaseMailKind.EnterpriseChanged, "en", moved).TextBody);
     }
 
     [Fact]
@@ -824,12 +843,12 @@ public class CaseMailRendererTests
     }
 
     [Fact]
-    public void Kinds_are_the_sixteen_of_the_design_part_submitted_the_key_enterprises_three_the_enterprises_answer_and_cancellation_the_three_handovers_the_urging_and_the_unsatisfied_rating()
+    public void Kinds_are_the_sixteen_of_the_design_part_submitted_the_key_enterprises_three_the_enterprises_answer_cancellation_and_change_notice_the_three_handovers_the_urging_and_the_unsatisfied_rating()
     {
         Assert.Equal(
             ["dispatch", "dispatch-leader-copy", "accept-reminder", "due-reminder", "overdue", "escalation-zone", "progress-report-due",
              "returned", "extension-requested", "extension-decided", "resolved", "reopened", "reassigned-away", "cancelled", "leader-reminder", "closed",
-             "part-submitted", "key-enterprise-update", "enterprise-opened", "enterprise-rate", "enterprise-answered", "enterprise-cancelled", "officer-handover", "handler-handover",
+             "part-submitted", "key-enterprise-update", "enterprise-opened", "enterprise-rate", "enterprise-answered", "enterprise-cancelled", "enterprise-changed", "officer-handover", "handler-handover",
              "leader-handover", "officer-urge", "rated-unsatisfied"],
             CaseMailKind.All);
     }

@@ -50,6 +50,21 @@ public sealed class CaseUrgeTests(AppFixture fixture) : IClassFixture<AppFixture
     }
 
     [Fact]
+    public async Task An_officer_without_a_display_name_is_named_in_the_urge_by_their_email_as_the_timeline_names_them()
+    {
+        const string nameless = "nameless.officer@test.example";
+        var officer = await _app.AsOfficerAsync(nameless);
+        await _app.NameAsync(nameless, "");
+        // A department of its own: the class's other tests count the mails to theirs.
+        var number = (await OpenAsync(officer, NewCase("sfj"))).GetProperty("number").GetString()!;
+
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/urge", new { note = "请尽快签收" })).StatusCode);
+
+        var urged = Assert.Single(await MailsAsync(_app, "sfj.handler@anyue.example", "【催办】"), m => m.Subject!.Contains(number));
+        Assert.Contains($"园区工作人员 {nameless} 催办以下事项", urged.TextBody);
+    }
+
+    [Fact]
     public async Task One_request_id_sent_at_once_for_eight_cases_urges_one_and_the_others_are_told_it_was_used()
     {
         var officer = await _app.AsOfficerAsync();

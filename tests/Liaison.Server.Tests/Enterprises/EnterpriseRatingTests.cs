@@ -587,7 +587,8 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.Contains(number, mail.Subject);
         Assert.Contains("撤销原因：企业已自行解决，申请撤回", mail.TextBody);
         Assert.DoesNotMatch(EnterpriseLinkPattern(), mail.TextBody ?? "");
-        Assert.Equal(2, (await MailsAsync(_app, NoticeEmail, number)).Count); // the opening's notice, and this
+        // The opening's notice, the reassignment's change notice (承办部门变更), and this.
+        Assert.Equal(3, (await MailsAsync(_app, NoticeEmail, number)).Count);
     }
 
     [Fact]

@@ -71,7 +71,8 @@ public static partial class RatingTestKit
     /// <summary>The enterprise links mailed to the notice contact about <paramref name="number"/>, in the order sent.</summary>
     public static async Task<List<(MimeMessage Mail, string Path)>> EnterpriseLinksAsync(LiaisonApp app, string number)
     {
-        var mails = await MailsAsync(app, NoticeEmail, number);
+        // The mails that carry one: a cancellation's or a change notice (改派, a new deadline) carries none.
+        var mails = (await MailsAsync(app, NoticeEmail, number)).Where(m => EnterpriseLinkPattern().IsMatch(m.TextBody ?? ""));
         return mails.Select(m => (m, PathOf(EnterpriseLinkPattern().Match(m.TextBody ?? "").Value))).ToList();
     }
 
