@@ -82,7 +82,7 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
         var calendar = await calendars.GetAsync(ct);
         var now = clock.GetUtcNow();
         var due = Liaison.Cases.Routing.Activities.Reopen.IfReopened(calendar, now, category.Sla, c.Priority, c.DueAt).Due;
-        return (due, due == c.DueAt, SlaDeadlines.ForCoHandler(calendar, now, category.Sla, c.Priority).DueAt.Due);
+        return (due, due == c.DueAt, SlaDeadlines.ForCoHandler(calendar, now, category.Sla, c.Priority, due).DueAt.Due);
     }
 
     /// <param name="departments">Every department (its name, handler and leader name the people and places).</param>

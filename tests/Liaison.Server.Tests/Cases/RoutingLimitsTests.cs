@@ -15,13 +15,15 @@ public sealed class RoutingLimitsTests(AppFixture fixture) : IClassFixture<AppFi
 {
     private readonly LiaisonApp _app = fixture.App;
 
-    private async Task PublishRoutingResolvingWithinAsync(int days)
+    private async Task PublishRoutingResolvingWithinAsync(int days, int reopenDays)
     {
         var admin = await _app.AsAdminAsync();
         var definition = (await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/case-routing"))!;
         var dispatch = definition["root"]!["activities"]!.AsArray().Single(a => a!["type"]!.GetValue<string>() == "Liaison.Dispatch")!.AsObject();
         // As the designer writes a number typed into the field.
         dispatch["resolveWithinWorkingDays"] = new JsonObject { ["typeName"] = "Int32", ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = days.ToString() } };
+        var reopen = definition["root"]!["activities"]!.AsArray().Single(a => a!["type"]!.GetValue<string>() == "Liaison.Reopen")!.AsObject();
+        reopen["resolveWithinWorkingDays"] = new JsonObject { ["typeName"] = "Int32", ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = reopenDays } };
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/workflow-definitions/case-routing", definition)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/workflow-definitions/case-routing/publish", null)).StatusCode);
     }
@@ -40,7 +42,7 @@ public sealed class RoutingLimitsTests(AppFixture fixture) : IClassFixture<AppFi
     [Fact]
     public async Task The_preview_and_the_form_show_the_routings_own_limit_urgent_halves_it_and_a_co_handler_is_due_before_the_lead()
     {
-        await PublishRoutingResolvingWithinAsync(3);
+        await PublishRoutingResolvingWithinAsync(3, reopenDays: 6);
         var officer = await _app.AsOfficerAsync();
 
         var normal = await officer.GetFromJsonAsync<JsonElement>("/api/cases/deadline-preview?category=other&priority=normal");
@@ -66,5 +68,14 @@ public sealed class RoutingLimitsTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.True(partDue < openedNormal.GetProperty("dueAt").GetDateTimeOffset());
         var mail = (await MailsAsync(_app, "zjj.handler@anyue.example", openedNormal.GetProperty("number").GetString()!)).Single(m => m.Subject!.Contains("派单"));
         Assert.Contains(partDue.ToOffset(TimeSpan.FromHours(8)).ToString("M月d日"), mail.TextBody);
+
+        // Reopened, the urgent case gets half the routing's reopening limit (6): 3 working days from now, not 6.
+        var urgentNumber = openedUrgent.GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(_app, "zrzyj.handler@anyue.example", urgentNumber)).Single(m => m.Subject!.StartsWith("【派单】"))));
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), link, "accept")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), link, "resolve", new() { ["note"] = "已接通" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{urgentNumber}/reopen", new { note = "水压不足" })).StatusCode);
+        var expected = Liaison.Cases.Calendar.WorkingCalendar.Create().AddWorkingDays(_app.Clock.GetUtcNow(), 3).Due;
+        Assert.Equal(expected, (await GetCaseAsync(officer, urgentNumber)).GetProperty("dueAt").GetDateTimeOffset());
     }
 }

@@ -39,7 +39,8 @@ public sealed class ExtendDeadline : CaseActivity
 public sealed class Reopen : CaseActivity
 {
     [Input(DisplayNameZh = "办结时限（工作日）", DisplayNameEn = "Resolve within (working days)",
-        DescriptionZh = "留空则按事项类别的时限。", DescriptionEn = "Empty = the category's limit.", Min = 1, Max = SlaPolicy.MaxWorkingDays)]
+        DescriptionZh = "留空则按事项类别的时限；紧急事项减半（向上取整），此处设定的时限也减半。", DescriptionEn = "Empty = the category's limit. Urgent cases get half (rounded up), of a limit set here too.",
+        Min = 1, Max = SlaPolicy.MaxWorkingDays)]
     public int? ResolveWithinWorkingDays { get; set; }
 
     [Input(DisplayNameZh = "协办流程", DisplayNameEn = "Co-handler workflow",
@@ -56,9 +57,8 @@ public sealed class Reopen : CaseActivity
             return;
         }
 
-        var sla = routing.Category.Sla;
-        var policy = new SlaPolicy(sla.AcceptWithinWorkingDays, ResolveWithinWorkingDays ?? sla.ResolveWithinWorkingDays, sla.ProgressReportEveryWorkingDays);
-        var deadline = IfReopened(routing.Calendar, context.Now, policy, ResolveWithinWorkingDays is null ? c.Priority : CasePriority.Normal, c.DueAt);
+        // Urgent halves the limit, the category's or the one set here, as at dispatch.
+        var deadline = IfReopened(routing.Calendar, context.Now, routing.Category.Sla.With(null, ResolveWithinWorkingDays), c.Priority, c.DueAt);
         c.DueAt = deadline.Due;
         c.Status = CaseStatus.Accepted;
         context.AddEffect(new CaseStatusSet(context.ActivityId, CaseStatus.Accepted));
