@@ -19,6 +19,7 @@ public static class CasesSetup
         services.AddScoped<IRunContextFactory>(sp => sp.GetRequiredService<CaseRoutingFactory>());
         services.AddScoped<IWorkflowEffectHandler, CaseEffectHandler>();
         services.AddScoped<CaseService>();
+        services.AddScoped<BulkReassignment>();
         services.AddSingleton<CaseNumbers>();
         services.AddScoped<CaseQueries>();
         services.AddScoped<CaseTimelineView>();
