@@ -20,6 +20,7 @@ public sealed class OpenApiTests(AppFixture fixture) : IClassFixture<AppFixture>
     [InlineData("/api/cases", "get", "200 400 401 403")]
     [InlineData("/api/cases/{number}", "get", "200 401 403 404")]
     [InlineData("/api/cases/{number}/reassign", "post", "200 400 401 403 404 409")]
+    [InlineData("/api/cases/reassign", "post", "200 400 401 403")]
     [InlineData("/api/cases/{number}/extension-decision", "post", "200 400 401 403 404 409")]
     [InlineData("/api/cases/{number}/confirm", "post", "200 400 401 403 404 409")]
     [InlineData("/api/cases/{number}/reopen", "post", "200 400 401 403 404 409")]

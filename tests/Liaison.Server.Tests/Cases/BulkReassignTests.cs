@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Liaison.Server.Tests.Infrastructure;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
 
@@ -130,5 +131,49 @@ public sealed class BulkReassignTests(AppFixture fixture) : IClassFixture<AppFix
         Assert.Equal("returned", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized,
             (await App.Anonymous().PostAsJsonAsync("/api/cases/reassign", new { cases = new[] { number }, departmentCode = "gdgs", reason = "x" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_case_list_moves_the_ticked_cases_and_lists_those_that_could_not_move()
+    {
+        var api = await App.AsOfficerAsync("bulk.page@test.example");
+        var (first, _) = await OpenWithLinkAsync(api, "rqgs", "rqgs.handler@anyue.example", "页面转交一");
+        var (second, _) = await OpenWithLinkAsync(api, "rqgs", "rqgs.handler@anyue.example", "页面转交二");
+        var (cancelled, _) = await OpenWithLinkAsync(api, "rqgs", "rqgs.handler@anyue.example", "页面转交三");
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/cases/{cancelled}/cancel", new { note = "企业撤回诉求" })).StatusCode);
+        var browser = await App.SignInThroughFormAsync("bulk.page@test.example", "officer-password-1");
+
+        var list = await browser.GetStringAsync("/cases?department=rqgs");
+        var form = Regex.Match(list, "<form method=\"post\" action=\"/cases/reassign\" data-form=\"bulk-reassign\">(.*?)</form>", RegexOptions.Singleline);
+        Assert.True(form.Success, list);
+        // A box for each case that can move; none for the cancelled one. Each is named for screen readers.
+        Assert.Contains($"id=\"pick-{first}\" aria-label=\"选择 {first}\"", form.Groups[1].Value);
+        Assert.DoesNotContain($"value=\"{cancelled}\"", form.Groups[1].Value);
+        Assert.Contains("<legend>转交选中的事项</legend>", form.Groups[1].Value);
+        string Hidden(string name) => WebUtility.HtmlDecode(Regex.Match(form.Groups[1].Value, $"name=\"{name}\" value=\"([^\"]*)\"").Groups[1].Value);
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("__RequestVerificationToken", Hidden("__RequestVerificationToken")), new("requestId", Hidden("requestId")), new("back", Hidden("back")),
+            new("cases", first), new("cases", second), new("cases", cancelled), new("departmentCode", "gsgs"), new("reason", "燃气、供水业务合并办理"),
+        };
+
+        var answer = await browser.PostAsync("/cases/reassign", new FormUrlEncodedContent(fields));
+
+        var page = WebUtility.HtmlDecode(await answer.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Contains("已转交 2 件至供水公司，1 件未转交。", page);
+        Assert.Matches($"(?s)<tr data-case=\"{cancelled}\">.*已撤销", page);
+        Assert.Contains("href=\"/cases?department=rqgs", page); // back to the list as it was
+        Assert.Equal("gsgs", (await GetCaseAsync(api, second)).GetProperty("department").GetString());
+
+        // Sent again (a reload of the answer): nothing moves twice.
+        var again = WebUtility.HtmlDecode(await (await browser.PostAsync("/cases/reassign", new FormUrlEncodedContent(fields))).Content.ReadAsStringAsync());
+        Assert.Contains("已转交 2 件至供水公司，1 件未转交。", again);
+        Assert.Single((await GetCaseAsync(api, first)).GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "reassigned");
+
+        // Nothing ticked: said in words, nothing done.
+        var none = await browser.PostAsync("/cases/reassign", new FormUrlEncodedContent(fields.Where(f => f.Key != "cases")));
+        Assert.Equal(HttpStatusCode.BadRequest, none.StatusCode);
+        Assert.Contains("请至少选择一件事项", WebUtility.HtmlDecode(await none.Content.ReadAsStringAsync()));
     }
 }
