@@ -125,17 +125,9 @@ public static class CasePages
         var decisionFilter = YesNo(decision, new("待决定筛选只能是“是”或“否”（true/false）", "the awaiting-a-decision filter must be yes or no (true/false)"));
         var keyFilter = YesNo(key, new("重点企业筛选只能是“是”或“否”（true/false）", "the key-enterprise filter must be yes or no (true/false)"));
 
-        int? pageNumber = null;
-        if (!string.IsNullOrWhiteSpace(page))
+        if (!PageNumber.TryRead(page, CaseQueries.MaxPage, out var pageNumber, out var badPage))
         {
-            if (int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-            {
-                pageNumber = n;
-            }
-            else
-            {
-                errors.Add(new($"页码无效：{page}", $"Page must be a whole number from 1, not '{page}'"));
-            }
+            errors.Add(badPage!.Value);
         }
 
         var filter = new CaseListFilter(status?.Trim(), department?.Trim(), overdueFilter, q?.Trim())
