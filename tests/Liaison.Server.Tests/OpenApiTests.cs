@@ -20,6 +20,7 @@ public sealed class OpenApiTests(AppFixture fixture) : IClassFixture<AppFixture>
     [InlineData("/api/cases", "get", "200 400 401 403")]
     [InlineData("/api/cases/{number}", "get", "200 401 403 404")]
     [InlineData("/api/cases/{number}/reassign", "post", "200 400 401 403 404 409")]
+    [InlineData("/api/cases/reassign", "post", "200 400 401 403")]
     [InlineData("/api/cases/{number}/extension-decision", "post", "200 400 401 403 404 409")]
     [InlineData("/api/cases/{number}/confirm", "post", "200 400 401 403 404 409")]
     [InlineData("/api/cases/{number}/reopen", "post", "200 400 401 403 404 409")]
@@ -30,6 +31,7 @@ public sealed class OpenApiTests(AppFixture fixture) : IClassFixture<AppFixture>
     [InlineData("/api/departments/{code}", "put", "200 400 401 403 404")]
     [InlineData("/api/users", "post", "201 400 401 403 409")]
     [InlineData("/api/users/{id}", "put", "200 400 401 403 404 409")]
+    [InlineData("/api/mail-templates/{kind}/{culture}/{part}", "put", "200 400 401 403 404 409")]
     [InlineData("/api/auth/login", "post", "400 401 429")]
     [InlineData("/api/auth/password", "post", "204 400 401 429")]
     [InlineData("/api/workflow-definitions/{definitionId}/publish", "post", "200 400 401 403 404")]
@@ -130,6 +132,20 @@ public sealed class OpenApiTests(AppFixture fixture) : IClassFixture<AppFixture>
 
         Assert.Contains("send it back as `basis`", dto.GetProperty("basis").GetProperty("description").GetString());
         Assert.Contains("send it back as `basis`", part.GetProperty("basis").GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task A_template_edit_says_what_its_basis_does()
+    {
+        var doc = await fixture.App.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var operation = await OperationAsync("/api/mail-templates/{kind}/{culture}/{part}", "put");
+
+        var schema = operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        var basis = Resolve(doc, schema).GetProperty("properties").GetProperty("basis").GetProperty("description").GetString();
+        Assert.Contains("409", basis);
+        Assert.Contains("400", basis);
+        var read = doc.GetProperty("components").GetProperty("schemas").GetProperty("MailTemplateDto").GetProperty("properties");
+        Assert.Contains("send it back as `basis`", read.GetProperty("basis").GetProperty("description").GetString());
     }
 
     private static JsonElement Resolve(JsonElement doc, JsonElement schema)

@@ -53,6 +53,10 @@ public static class CaseActions
     /// <summary>The officer's decisions, in the order the case page offers them.</summary>
     public static readonly string[] OfficerActions = [Reassign, ExtensionDecision, Confirm, Reopen, Urge, Cancel];
 
+    /// <summary>Whether a case in <paramref name="status"/> may be reassigned (改派): from dispatch until it is resolved, or returned.</summary>
+    public static bool Reassignable(CaseStatus status) =>
+        status is CaseStatus.Dispatched or CaseStatus.Returned or CaseStatus.Accepted or CaseStatus.InProgress;
+
     /// <summary>Null when allowed; otherwise why not.</summary>
     public static Text? WhyNot(Case c, string action)
     {
@@ -70,7 +74,7 @@ public static class CaseActions
             RemindHandler => CaseStatuses.IsWithHandler(c.Status),
             // The handler asked for time: the officer answers that first, not with a reminder. Reassigning (改派) withdraws it.
             Urge => CaseStatuses.IsWithHandler(c.Status) && !pendingExtension,
-            Reassign => c.Status is CaseStatus.Dispatched or CaseStatus.Returned || held,
+            Reassign => Reassignable(c.Status),
             Confirm or Reopen => c.Status == CaseStatus.Resolved,
             Cancel => CaseStatuses.IsOpen(c.Status),
             ExtensionDecision => pendingExtension,

@@ -34,6 +34,7 @@ public static class CasePages
         pages.MapGet("/", List);
         pages.MapGet("/new", NewForm);
         pages.MapPost("/new", Create);
+        pages.MapPost("/reassign", ReassignMany);
         pages.MapGet("/{number}", Show);
         pages.MapPost("/{number}/officer", HandOver);
         pages.MapPost("/{number}/notes", AddNote);
@@ -41,6 +42,33 @@ public static class CasePages
         pages.MapPost("/{number}/{action}", Decide);
         pages.MapPost("/{number}/parts/{partId:long}/{action}", DecidePart);
         return app;
+    }
+
+    /// <summary>Where the case list's batch reassignment (批量转交) posts.</summary>
+    public const string BulkReassignPath = "/cases/reassign";
+
+    /// <summary>
+    /// 批量转交 from the case list: each ticked case reassigned as on its own page (<see cref="BulkReassignment"/>); the
+    /// answer lists which moved and why the others did not, with the way back to the list as it was.
+    /// </summary>
+    private static async Task<IResult> ReassignMany(
+        ClaimsPrincipal user, BulkReassignment bulk, IFormCollection form, CancellationToken ct)
+    {
+        var cases = form["cases"].ToArray();
+        var (departmentCode, reason, requestId, back) = (form["departmentCode"].ToString(), form["reason"].ToString(), form["requestId"].ToString(), form["back"].ToString());
+        // Back to the list with its filters and page; only to the list (a form's field is no place to send anyone elsewhere).
+        var backUrl = (back == "/cases" || back.StartsWith("/cases?", StringComparison.Ordinal)) ? back : "/cases";
+        var unreadable = new Validation();
+        var id = FormValues.RequestId(requestId, unreadable);
+        if (!unreadable.IsValid)
+        {
+            return PageResults.Page<BulkReassignPage>(new BulkReassignModel(null, unreadable.Errors.SelectMany(e => e.Value).ToList(), backUrl), StatusCodes.Status400BadRequest);
+        }
+
+        var result = await bulk.ReassignAsync(cases, departmentCode, reason, id, user.Identity?.Name ?? "officer", ct);
+        return result.Error is ServiceError.Invalid invalid
+            ? PageResults.Page<BulkReassignPage>(new BulkReassignModel(null, invalid.Fields.Errors.SelectMany(e => e.Value).ToList(), backUrl), StatusCodes.Status400BadRequest)
+            : PageResults.Page<BulkReassignPage>(new BulkReassignModel(result.Value, [], backUrl));
     }
 
     /// <summary>What the case page says after the case was opened.</summary>
@@ -97,17 +125,9 @@ public static class CasePages
         var decisionFilter = YesNo(decision, new("待决定筛选只能是“是”或“否”（true/false）", "the awaiting-a-decision filter must be yes or no (true/false)"));
         var keyFilter = YesNo(key, new("重点企业筛选只能是“是”或“否”（true/false）", "the key-enterprise filter must be yes or no (true/false)"));
 
-        int? pageNumber = null;
-        if (!string.IsNullOrWhiteSpace(page))
+        if (!PageNumber.TryRead(page, CaseQueries.MaxPage, out var pageNumber, out var badPage))
         {
-            if (int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-            {
-                pageNumber = n;
-            }
-            else
-            {
-                errors.Add(new($"页码无效：{page}", $"Page must be a whole number from 1, not '{page}'"));
-            }
+            errors.Add(badPage!.Value);
         }
 
         var filter = new CaseListFilter(status?.Trim(), department?.Trim(), overdueFilter, q?.Trim())
@@ -489,6 +509,9 @@ public sealed record DepartmentOption(string Code, string Name, bool Active)
     public static async Task<IReadOnlyList<DepartmentOption>> AllAsync(DepartmentService departments, CancellationToken ct) =>
         (await departments.ListAsync(active: null, ct)).Select(From).ToList();
 }
+
+/// <summary>A batch reassignment's answer page: its result, or why nothing was done (<see cref="Errors"/>), and the list to go back to.</summary>
+public sealed record BulkReassignModel(BulkReassignResult? Result, IReadOnlyList<Text> Errors, string Back);
 
 /// <summary>The case list's filters as the officer set them.</summary>
 public sealed record CaseListFilter(string? Status, string? Department, bool? Overdue, string? Q)

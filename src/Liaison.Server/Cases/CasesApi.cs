@@ -39,6 +39,7 @@ public static class CasesApi
         api.MapGet("/export.csv", CaseExport.ExportCsv);
         api.MapGet("/{number}", Get);
         api.MapGet("/{number}/workflow", Workflow);
+        api.MapPost("/reassign", ReassignMany);
         api.MapPost("/{number}/reassign", Reassign);
         api.MapPost("/{number}/extension-decision", DecideExtension);
         api.MapPost("/{number}/confirm", Confirm).WithOptionalBody<DecisionRequest>();
@@ -157,6 +158,21 @@ public static class CasesApi
         DecideAsync(number, CaseActions.Reassign, new CaseService.OfficerDecision(body.Note, body.DepartmentCode, null, RequestId: body.RequestId, Basis: body.Basis),
             user, cases, queries, ct);
 
+    /// <summary>
+    /// 批量转交: move several cases (up to 200) to one department, with the reason (required), each exactly as its own
+    /// <c>POST /api/cases/{number}/reassign</c> would, one case at a time: one refused (closed, cancelled, already with that
+    /// department, unknown) does not hold back the others. 200 lists each case's outcome; 400 when the request itself is
+    /// wrong (no case, more than 200, no reason, no active department), changing nothing. A returned case already with the
+    /// department is refused, not insisted on (坚持原派 is decided on the case's own page).
+    /// </summary>
+    public static async Task<Results<Ok<BulkReassignDto>, ValidationProblem>> ReassignMany(
+        BulkReassignRequest body, ClaimsPrincipal user, BulkReassignment bulk, CancellationToken ct) =>
+        await bulk.ReassignAsync(body.Cases, body.DepartmentCode, body.Reason, body.RequestId, user.Identity?.Name ?? "officer", ct) switch
+        {
+            { Value: { } done } => TypedResults.Ok(BulkReassignDto.From(done)),
+            var failed => Problems.Invalid(((ServiceError.Invalid)failed.Error!).Fields),
+        };
+
     /// <summary>延期审批: approve the handler's extension request (new resolve deadline) or deny it.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DecideExtension(
         string number, ExtensionDecisionRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
@@ -267,6 +283,31 @@ public sealed record ReassignRequest(
     string? Note,
     [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId = null,
     [property: Description(CasesApi.BasisDescription)] string? Basis = null);
+
+/// <param name="Cases">The cases' numbers (AYKF-2026-000123), 1 to 200; a number twice counts once.</param>
+/// <param name="DepartmentCode">The active department that takes them over.</param>
+/// <param name="Reason">Why they move (required, up to 2,000 characters): written on each case's timeline and in the mails, as a reassignment's note.</param>
+public sealed record BulkReassignRequest(
+    IReadOnlyList<string?>? Cases,
+    string? DepartmentCode,
+    string? Reason,
+    [property: Description(
+        "Optional idempotency key for the whole batch. The same batch sent again with the same id moves nothing twice: each case it moved "
+        + "answers as moved (repeated: true); a case it could not move is tried again. A case sent with the same id asking for another "
+        + "department or reason is refused with 409 in its line.")] Guid? RequestId = null);
+
+/// <param name="Moved">How many cases are now with the department by this request (or its earlier sending).</param>
+/// <param name="Refused">How many did not move; each line says why.</param>
+public sealed record BulkReassignDto(string DepartmentCode, int Moved, int Refused, IReadOnlyList<BulkReassignCaseDto> Cases)
+{
+    public static BulkReassignDto From(BulkReassignResult r) => new(r.DepartmentCode, r.Moved, r.Refused,
+        r.Cases.Select(c => new BulkReassignCaseDto(c.Number, c.Moved, c.Repeated, c.Status, c.Why?.ToString())).ToList());
+}
+
+/// <param name="Moved">Reassigned (by this request, or by its earlier sending when <paramref name="Repeated"/>).</param>
+/// <param name="Status">When not moved: the status the case's own reassign would answer (400, 404, 409).</param>
+/// <param name="Detail">When not moved: why, in "中文 / English".</param>
+public sealed record BulkReassignCaseDto(string Number, bool Moved, bool Repeated, int? Status, string? Detail);
 
 /// <param name="Officer">The park officer taking the case over: an active account's email or id.</param>
 public sealed record HandOverRequest(string? Officer, string? Note, [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId = null);

@@ -21,6 +21,7 @@ public static class CasesSetup
         services.AddScoped<CaseService>();
         services.AddSingleton<IWorkflowRequirement, RoutingRequirement>();
         services.AddSingleton<RoutingLimits>();
+        services.AddScoped<BulkReassignment>();
         services.AddSingleton<CaseNumbers>();
         services.AddScoped<CaseQueries>();
         services.AddScoped<CaseTimelineView>();

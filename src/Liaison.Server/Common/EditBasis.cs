@@ -21,6 +21,12 @@ public static class EditBasis
     /// </summary>
     public static bool IsStale(string? sent, string current) => Validation.Optional(sent) is { } seen && seen != current;
 
+    /// <summary>
+    /// Whether <paramref name="basis"/> is spelled as <see cref="Of"/> spells one: anything else is the client's mistake
+    /// (400), not an entry changed since (409).
+    /// </summary>
+    public static bool IsWellFormed(string basis) => basis.Length == 16 && basis.All(char.IsAsciiHexDigitLower);
+
     /// <summary>The fields of a stale form that differ from what is stored now, for the 409 page beside the form.</summary>
     public static IReadOnlyList<StaleField> Differences(params StaleField[] fields) =>
         fields.Where(f => f.Stored != f.Typed).ToList();

@@ -88,13 +88,10 @@ public static class RatingsApi
     /// <param name="page">The list is one page; a page number is still read as the other lists read it, so a bad one is said.</param>
     private static async Task<IResult> ListPage(LiaisonDbContext db, string? page, CancellationToken ct)
     {
-        if (!string.IsNullOrWhiteSpace(page)
-            && !(int.TryParse(page, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= CaseQueries.MaxPage))
+        if (!PageNumber.TryRead(page, CaseQueries.MaxPage, out _, out var badPage))
         {
             return PageResults.Message(
-                new MessageModel(new Text("页码无效", "Invalid page"),
-                    new Text($"页码须在 1 到 {CaseQueries.MaxPage} 之间：{page}", $"Page must be a whole number from 1 to {CaseQueries.MaxPage}, not '{page}'"),
-                    "/ratings", new Text("返回待决定列表", "Back to the ratings to decide")),
+                new MessageModel(new Text("页码无效", "Invalid page"), badPage!.Value, "/ratings", new Text("返回待决定列表", "Back to the ratings to decide")),
                 StatusCodes.Status400BadRequest);
         }
 

@@ -44,21 +44,9 @@ public static class MailTemplatePages
             return NotFound(kind, culture);
         }
 
-        var sources = await StoredAsync(k, c, templates, ct);
+        var sources = await templates.StoredAsync(k, c, ct);
         Text? flash = Flash.Take<TemplateDoneNotice>(http) is { } done && Done.TryGetValue(done.What, out var m) ? m : null;
-        return Page(await TemplateEditModel.CreateAsync(k, c, sources, templates, ct) with { Flash = flash, Basis = EditBasis.Of(sources.Values.ToArray()) });
-    }
-
-    /// <summary>Each part as mails use it now: the admin's edit, else the shipped text.</summary>
-    private static async Task<SortedDictionary<MailPart, string>> StoredAsync(string kind, string culture, MailTemplateService templates, CancellationToken ct)
-    {
-        var sources = new SortedDictionary<MailPart, string>();
-        foreach (var part in MailTemplateKeys.Parts)
-        {
-            sources[part] = (await templates.FindAsync(kind, culture, part, ct))?.Source ?? MailTemplateKeys.ShippedSource(kind, culture, part);
-        }
-
-        return sources;
+        return Page(await TemplateEditModel.CreateAsync(k, c, sources, templates, ct) with { Flash = flash, Basis = MailTemplateService.BasisOf(sources) });
     }
 
     private static async Task<IResult> Submit(
@@ -87,33 +75,37 @@ public static class MailTemplatePages
         var sources = MailTemplateKeys.Parts.ToDictionary(p => p, p => MailTemplateKeys.Normalize(form[MailTemplateKeys.PartName(p)].ToString()));
         // The version the form was opened at goes on through previews and refusals, so the save still compares with it.
         var model = await TemplateEditModel.CreateAsync(k, c, sources, templates, ct) with { Basis = form["basis"].ToString() };
-        if (intent == "save" && await StoredAsync(k, c, templates, ct) is var stored
-            && EditBasis.IsStale(model.Basis, EditBasis.Of(stored.Values.ToArray())))
-        {
-            // Someone saved (or reset) these templates after this form was opened: nothing is saved. The form keeps what
-            // was typed, with the version as it is now, so saving it again is a deliberate choice to overwrite.
-            var differing = stored.Where(p => p.Value != sources[p.Key]).Select(p => MailTemplateKeys.PartLabel(p.Key)).ToList();
-            var changed = string.Join("、", differing.Select(l => l.Zh));
-            var changedEn = string.Join(", ", differing.Select(l => l.En));
-            return Page(model with
-            {
-                Basis = EditBasis.Of(stored.Values.ToArray()),
-                Refused = new Text(
-                    $"模板在您打开后已被他人修改，您的修改未保存。与现在保存的不同之处：{changed}。下方仍是您填写的内容：请先在新窗口打开本页查看他人的修改；再次保存将以您填写的内容为准。",
-                    $"The templates were changed by someone else after you opened them; your changes were not saved. Where they differ from what is saved now: {changedEn}. The form below still holds what you typed: open this page in a new window to see the other changes first; saving again keeps what you typed."),
-            }, StatusCodes.Status409Conflict);
-        }
-
         switch (intent)
         {
             case "preview":
                 var preview = templates.Preview(k, c, sources.ToDictionary(s => s.Key, s => (string?)s.Value), await calendars.GetAsync(ct));
                 return Page(model with { Problems = preview.Problems, Preview = preview });
             case "save":
-                var problems = await templates.SaveAsync(k, c, sources.ToDictionary(s => s.Key, s => (string?)s.Value), Actor.Of(http.User), ct);
-                if (problems.Count > 0)
+                var saved = await templates.SaveAsync(k, c, sources.ToDictionary(s => s.Key, s => (string?)s.Value), Actor.Of(http.User), ct, model.Basis);
+                if (saved is { Stale: { } differing, Stored: { } stored })
                 {
-                    return Page(model with { Problems = problems, Refused = new Text("模板有错误，未保存", "The templates have problems and were not saved") },
+                    // Someone saved (or reset) these templates after this form was opened: nothing is saved. The form keeps what
+                    // was typed, with the version as it is now, so saving it again is a deliberate choice to overwrite.
+                    var changed = string.Join("、", differing.Select(p => MailTemplateKeys.PartLabel(p).Zh));
+                    var changedEn = string.Join(", ", differing.Select(p => MailTemplateKeys.PartLabel(p).En));
+                    return Page(model with
+                    {
+                        Basis = MailTemplateService.BasisOf(stored),
+                        Refused = new Text(
+                            $"模板在您打开后已被他人修改，您的修改未保存。与现在保存的不同之处：{changed}。下方仍是您填写的内容：请先在新窗口打开本页查看他人的修改；再次保存将以您填写的内容为准。",
+                            $"The templates were changed by someone else after you opened them; your changes were not saved. Where they differ from what is saved now: {changedEn}. The form below still holds what you typed: open this page in a new window to see the other changes first; saving again keeps what you typed."),
+                    }, StatusCodes.Status409Conflict);
+                }
+
+                if (saved.Problems.ContainsKey("basis"))
+                {
+                    // A form Liaison did not write (its hidden version field altered): nothing is saved.
+                    return Page(model with { Refused = MailTemplateService.MalformedBasisOnForm }, StatusCodes.Status400BadRequest);
+                }
+
+                if (!saved.Saved)
+                {
+                    return Page(model with { Problems = saved.Problems, Refused = new Text("模板有错误，未保存", "The templates have problems and were not saved") },
                         StatusCodes.Status400BadRequest);
                 }
 

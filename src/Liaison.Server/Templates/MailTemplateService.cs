@@ -4,6 +4,7 @@ using Liaison.Cases.Common;
 using Liaison.Cases.Digests;
 using Liaison.Cases.Notifications;
 using Liaison.Server.Audit;
+using Liaison.Server.Common;
 using Liaison.Server.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -16,6 +17,19 @@ namespace Liaison.Server.Templates;
 public sealed record MailTemplateEntry(
     string Kind, string Culture, string Part, bool Overridden, DateTimeOffset? UpdatedAt, string? UpdatedBy, bool ShippedChanged = false,
     bool ShippedUnknown = false);
+
+/// <summary>What a save did: stored (no problems, not stale), or refused with nothing stored.</summary>
+/// <param name="Problems">What is wrong, per part (<c>subject</c>, <c>html</c>, <c>text</c>) or <c>basis</c>.</param>
+public sealed record TemplateSaveResult(IDictionary<string, string[]> Problems)
+{
+    /// <summary>Refused as stale: the parts saved whose stored text now differs from what was sent; null otherwise.</summary>
+    public IReadOnlyList<MailPart>? Stale { get; init; }
+
+    /// <summary>With <see cref="Stale"/>: all three parts as stored now (their version is the one to save over them on purpose).</summary>
+    public SortedDictionary<MailPart, string>? Stored { get; init; }
+
+    public bool Saved => Problems.Count == 0 && Stale is null;
+}
 
 /// <summary>The result of a preview: the email as it would be sent to a sample recipient, plus what is wrong with the edit.</summary>
 /// <param name="Problems">Validation problems per part (<c>subject</c>, <c>html</c>, <c>text</c>) of the sources given.</param>
@@ -87,15 +101,40 @@ public sealed class MailTemplateService(
             : [.. problems, .. MailTemplateLinks.Missing(MailTemplateKeys.ShippedSource(kind, culture, part), MailTemplateKeys.Normalize(source))];
     }
 
+    /// <summary>Each of <paramref name="parts"/> (all three by default) as mails use it now: the admin's edit, else the shipped text.</summary>
+    public async Task<SortedDictionary<MailPart, string>> StoredAsync(string kind, string culture, CancellationToken ct, IEnumerable<MailPart>? parts = null)
+    {
+        var sources = new SortedDictionary<MailPart, string>();
+        foreach (var part in parts ?? MailTemplateKeys.Parts)
+        {
+            sources[part] = (await FindAsync(kind, culture, part, ct))?.Source ?? MailTemplateKeys.ShippedSource(kind, culture, part);
+        }
+
+        return sources;
+    }
+
+    /// <summary>
+    /// The version of some parts as stored (<see cref="EditBasis"/>): the edit page's covers all three, the API's one part.
+    /// A save sending it back is refused when these parts were saved or reset since.
+    /// </summary>
+    public static string BasisOf(SortedDictionary<MailPart, string> stored) => EditBasis.Of(stored.Values.ToArray());
+
     /// <summary>
     /// Validates and stores the edits of several parts at once (all or nothing). A source equal to the shipped text
-    /// removes the edit, so the part follows future shipped versions. Returns the problems per part; nothing is stored
-    /// when there are any.
+    /// removes the edit, so the part follows future shipped versions. With <paramref name="basis"/> (the version of these
+    /// parts the editor read, <see cref="BasisOf"/>), the save is refused when someone saved or reset them since and what
+    /// is stored now differs from what is sent; checked under the template's lock, so of two saves from one read, one is
+    /// refused. Nothing is stored when the result has problems or is stale.
     /// </summary>
-    public async Task<IDictionary<string, string[]>> SaveAsync(
-        string kind, string culture, IReadOnlyDictionary<MailPart, string?> sources, Actor actor, CancellationToken ct)
+    public async Task<TemplateSaveResult> SaveAsync(
+        string kind, string culture, IReadOnlyDictionary<MailPart, string?> sources, Actor actor, CancellationToken ct, string? basis = null)
     {
         var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (Validation.Optional(basis) is { } given && !EditBasis.IsWellFormed(given))
+        {
+            problems["basis"] = [MalformedBasis.ToString()];
+        }
+
         foreach (var (part, source) in sources)
         {
             var found = Check(kind, culture, part, source);
@@ -107,10 +146,23 @@ public sealed class MailTemplateService(
 
         if (problems.Count > 0)
         {
-            return problems;
+            return new TemplateSaveResult(problems);
         }
 
         await using var tx = await LockAsync(kind, culture, ct);
+        var stored = await StoredAsync(kind, culture, ct, sources.Keys);
+        if (EditBasis.IsStale(basis, BasisOf(stored)))
+        {
+            // Saved or reset by someone else since the editor read these parts: saving would silently undo that. A save
+            // asking for what is stored now changes nothing and goes through.
+            var differing = stored.Where(p => p.Value != MailTemplateKeys.Normalize(sources[p.Key] ?? "")).Select(p => p.Key).ToList();
+            if (differing.Count > 0)
+            {
+                var current = await StoredAsync(kind, culture, ct);
+                return new TemplateSaveResult(problems) { Stale = differing, Stored = current };
+            }
+        }
+
         var now = clock.GetUtcNow();
         // The log says which parts changed, not their text (up to 64 KB each); the template page shows the current one.
         var changes = new AuditChanges();
@@ -150,8 +202,16 @@ public sealed class MailTemplateService(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         overrides.Invalidate();
-        return problems;
+        return new TemplateSaveResult(problems);
     }
+
+    /// <summary>A basis that is no version Liaison gives (<see cref="EditBasis.IsWellFormed"/>): the client's mistake (400), not a save since.</summary>
+    public static readonly Text MalformedBasis = new(
+        "不是本系统给出的模板版本，请重新读取模板后再保存", "is not a template version Liaison gives; read the template again and save from that");
+
+    /// <summary><see cref="MalformedBasis"/> as the edit page says it, above the form.</summary>
+    public static readonly Text MalformedBasisOnForm = new(
+        "表单的版本信息无效，您的修改未保存：请重新打开本页后再改", "The form's version is not valid; your changes were not saved: open this page again and redo them");
 
     /// <summary>
     /// A transaction in which saves and resets of one template (kind and language) take turns: each reads the rows the

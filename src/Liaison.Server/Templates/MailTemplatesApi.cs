@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using Liaison.Cases.Common;
 using Liaison.Cases.Notifications;
 using Liaison.Server.Audit;
 using Liaison.Server.Auth;
@@ -10,6 +12,12 @@ namespace Liaison.Server.Templates;
 /// <summary>The admins' API for the email templates (Liquid), the case mails' and the digests': list, read, edit, reset, preview.</summary>
 public static class MailTemplatesApi
 {
+    /// <summary>The OpenAPI description of an edit's <c>basis</c>.</summary>
+    internal const string BasisDescription =
+        "Optional. The part's version as read with GET (its `basis`). When someone saved or reset the part since and it now differs from "
+        + "the source sent, the edit is refused with 409 (`differs` names the part, `basis` is its version now) and nothing is stored; "
+        + "a basis Liaison did not give is a 400. Left out, the edit is stored over whatever is there.";
+
     public static RouteGroupBuilder MapMailTemplatesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/mail-templates").WithTags("Mail templates").RequirePolicy(Policies.Admin);
@@ -35,7 +43,11 @@ public static class MailTemplatesApi
         return TypedResults.Ok(await DtoAsync(k, c, p, templates, ct));
     }
 
-    public static async Task<Results<Ok<MailTemplateDto>, ValidationProblem, NotFoundProblem>> Put(
+    /// <summary>
+    /// Stores an edit of one part (validated first). With <c>basis</c> as read (GET's <c>basis</c>), the edit is refused
+    /// with 409, nothing stored, when the part was saved or reset since and differs from the source sent.
+    /// </summary>
+    public static async Task<Results<Ok<MailTemplateDto>, ValidationProblem, NotFoundProblem, ConflictProblem>> Put(
         string kind, string culture, string part, MailTemplateInput input, HttpContext http, MailTemplateService templates, CancellationToken ct)
     {
         if (Resolve(kind, culture, part) is not ({ } k, { } c, { } p))
@@ -43,10 +55,30 @@ public static class MailTemplatesApi
             return NotFound(kind, culture, part);
         }
 
-        var problems = await templates.SaveAsync(k, c, new Dictionary<MailPart, string?> { [p] = input.Source }, Actor.Of(http.User), ct);
-        if (problems.Count > 0)
+        var saved = await templates.SaveAsync(k, c, new Dictionary<MailPart, string?> { [p] = input.Source }, Actor.Of(http.User), ct, input.Basis);
+        if (saved.Stale is not null)
         {
-            return Problems.Invalid(new Dictionary<string, string[]> { ["source"] = problems.Values.SelectMany(v => v).ToArray() });
+            var row = await templates.FindAsync(k, c, p, ct);
+            var label = MailTemplateKeys.PartLabel(p);
+            var by = row is null
+                ? new Text("已恢复为默认模板", "it was reset to the shipped text")
+                : new Text($"最近一次由 {row.UpdatedBy} 保存", $"last saved by {row.UpdatedBy}");
+            return new ConflictProblem(
+                new Text(
+                    $"该模板（{label.Zh}）在您读取后已被他人修改（{by.Zh}），与您发送的内容不同，未保存：请重新读取后再改",
+                    $"the template's {label.En.ToLowerInvariant()} was changed by someone else after you read it ({by.En}) and differs from what you sent; nothing was saved: read it again and redo your change"),
+                new Dictionary<string, object?>
+                {
+                    ["differs"] = saved.Stale.Select(MailTemplateKeys.PartName).ToArray(),
+                    ["basis"] = MailTemplateService.BasisOf(new SortedDictionary<MailPart, string> { [p] = saved.Stored![p] }),
+                });
+        }
+
+        if (!saved.Saved)
+        {
+            return Problems.Invalid(saved.Problems.ContainsKey("basis")
+                ? new Dictionary<string, string[]> { ["basis"] = saved.Problems["basis"] }
+                : new Dictionary<string, string[]> { ["source"] = saved.Problems.Values.SelectMany(v => v).ToArray() });
         }
 
         return TypedResults.Ok(await DtoAsync(k, c, p, templates, ct));
@@ -85,7 +117,11 @@ public static class MailTemplatesApi
     {
         var row = await templates.FindAsync(kind, culture, part, ct);
         var shipped = MailTemplateKeys.ShippedSource(kind, culture, part);
-        return new MailTemplateDto(kind, culture, MailTemplateKeys.PartName(part), row is not null, row?.Source ?? shipped, shipped, row?.UpdatedAt, row?.UpdatedBy);
+        var source = row?.Source ?? shipped;
+        return new MailTemplateDto(kind, culture, MailTemplateKeys.PartName(part), row is not null, source, shipped, row?.UpdatedAt, row?.UpdatedBy)
+        {
+            Basis = MailTemplateService.BasisOf(new SortedDictionary<MailPart, string> { [part] = source }),
+        };
     }
 
     private static (string? Kind, string? Culture, MailPart? Part) Resolve(string kind, string culture, string part) =>
@@ -110,8 +146,18 @@ public static class MailTemplatesApi
 /// <param name="Source">The current Liquid source: the admin's edit, or the shipped text when <paramref name="Overridden"/> is false.</param>
 /// <param name="ShippedSource">The shipped text, to compare with or start over from.</param>
 public sealed record MailTemplateDto(
-    string Kind, string Culture, string Part, bool Overridden, string Source, string ShippedSource, DateTimeOffset? UpdatedAt, string? UpdatedBy);
+    string Kind, string Culture, string Part, bool Overridden, string Source, string ShippedSource, DateTimeOffset? UpdatedAt, string? UpdatedBy)
+{
+    /// <summary>The part's version: sent back with an edit (<see cref="MailTemplateInput.Basis"/>), a save or reset since refuses it.</summary>
+    [Description(
+        "The part's version: send it back as `basis` with an edit (PUT); when someone saved or reset the part since and it differs from "
+        + "what you send, the edit is refused with 409 and nothing is stored. Opaque: send it as read.")]
+    public string Basis { get; init; } = "";
+}
 
-public sealed record MailTemplateInput(string? Source);
+/// <param name="Source">The Liquid source to store; the shipped text removes the edit.</param>
+public sealed record MailTemplateInput(
+    string? Source,
+    [property: Description(MailTemplatesApi.BasisDescription)] string? Basis = null);
 
 public sealed record MailPreviewInput(string? Subject, string? Html, string? Text);

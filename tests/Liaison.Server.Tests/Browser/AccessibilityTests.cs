@@ -75,6 +75,25 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
     });
 
     [Fact]
+    public Task Moving_cases_from_the_list_by_keyboard_has_no_serious_violations() => fixture.RunAsync(async page =>
+    {
+        var number = (await OpenAsync(await fixture.App.AsAdminAsync(), NewCase("sthjj"))).GetProperty("number").GetString()!;
+        await BrowserFixture.SignInAsync(page, "/cases?department=sthjj");
+
+        // The box is reached and ticked with the keyboard, by its name.
+        await TabToAsync(page, $"#pick-{number}");
+        await page.Keyboard.PressAsync("Space");
+        await Assertions.Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = $"选择 {number}" })).ToBeCheckedAsync();
+        await page.GetByLabel("接手部门").SelectOptionAsync("yjglj");
+        await page.GetByLabel("转交理由").FillAsync("职能调整");
+        await AssertAccessibleAsync(page, "case list, a case ticked");
+        await page.GetByRole(AriaRole.Button, new() { Name = "转交选中的事项" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("[data-bulk-summary]")).ToContainTextAsync("已转交 1 件至应急管理局");
+        await AssertAccessibleAsync(page, "moved cases");
+    });
+
+    [Fact]
     public Task The_admin_pages_have_no_serious_violations() => fixture.RunAsync(async page =>
     {
         await BrowserFixture.SignInAsync(page, "/admin");

@@ -103,12 +103,13 @@ public sealed partial class CasePagesTests : IAsyncLifetime
 
     [Theory]
     [InlineData("/cases?status=bogus", "状态筛选无效：bogus")]
-    [InlineData("/cases?page=abc", "页码无效：abc")]
-    [InlineData("/cases?page=0", "页码须在 1 到 100000 之间")]
+    [InlineData("/cases?page=abc", "页码无效：abc，页码须在 1 到 100000 之间")]
+    [InlineData("/cases?page=0", "页码无效：0，页码须在 1 到 100000 之间")]
+    [InlineData("/cases?page=100001", "页码无效：100001，页码须在 1 到 100000 之间")]
     [InlineData("/cases?overdue=maybe", "超期筛选只能是“是”或“否”（true/false）")]
     [InlineData("/cases?department=nope", "没有编码为 nope 的部门")]
-    [InlineData("/ratings?page=x", "页码须在 1 到 100000 之间：x")]
-    [InlineData("/ratings?page=0", "页码须在 1 到 100000 之间：0")]
+    [InlineData("/ratings?page=x", "页码无效：x，页码须在 1 到 100000 之间")]
+    [InlineData("/ratings?page=0", "页码无效：0，页码须在 1 到 100000 之间")]
     public async Task Bad_list_filters_get_a_400_page_with_the_reason(string path, string reason)
     {
         var browser = await SignInAsync();
@@ -771,7 +772,8 @@ public sealed partial class CasePagesTests : IAsyncLifetime
             : throw new InvalidOperationException($"No part of {department} in:\n{page}");
 
     private static string RowOf(string page, string number) =>
-        Regex.Match(page, $"<tr[^>]*><td[^>]*><a href=\"/cases/{Regex.Escape(number)}\">.*?</tr>", RegexOptions.Singleline) is { Success: true } m
+        // The list's rows may start with the box that selects the case for a batch (批量转交).
+        Regex.Match(page, $"<tr[^>]*>(?:\\s*<td role=\"cell\" class=\"pick\">(?:(?!</td>).)*</td>\\s*)?<td[^>]*><a href=\"/cases/{Regex.Escape(number)}\">.*?</tr>", RegexOptions.Singleline) is { Success: true } m
             ? m.Value
             : throw new InvalidOperationException($"No row for {number} in:\n{page}");
 

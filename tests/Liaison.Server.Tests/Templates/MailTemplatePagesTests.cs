@@ -513,6 +513,53 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
     }
 
+    [Fact]
+    public async Task Two_saves_from_one_form_version_at_the_same_moment_end_with_one_refused()
+    {
+        // Both leave the form opened at one version; the template's lock is held here until both wait on it, so each
+        // reads what is stored only after the other could have saved (the check before the lock let both land).
+        const string path = "/admin/templates/extension-decided/zh-CN";
+        var a = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var b = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var pageA = await a.GetStringAsync(path);
+        var pageB = await b.GetStringAsync(path);
+        static string BasisIn(string page) => Regex.Match(page, "name=\"basis\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.Equal(BasisIn(pageA), BasisIn(pageB));
+
+        Task<HttpResponseMessage> first, second;
+        await using (var held = await HeldLock.TakeAsync(App, $"SELECT pg_advisory_xact_lock({Liaison.Server.Data.AdvisoryLocks.Template}, hashtext('extension-decided/zh-CN'))"))
+        {
+            first = PostAsync(a, path, Fields(pageA), ("basis", BasisIn(pageA)), ("intent", "save"), ("subject", "甲的主题 {{ Case.Number }}"));
+            await held.UntilWaitingAsync(1, orDone: first);
+            second = PostAsync(b, path, Fields(pageB), ("basis", BasisIn(pageB)), ("intent", "save"), ("subject", "乙的主题 {{ Case.Number }}"));
+            await held.UntilWaitingAsync(2, orDone: second);
+            await held.ReleaseAsync();
+        }
+
+        var answers = await Task.WhenAll(first, second);
+        Assert.Equal(new[] { HttpStatusCode.Redirect, HttpStatusCode.Conflict }, answers.Select(r => r.StatusCode).Order());
+        var refused = WebUtility.HtmlDecode(await answers.Single(r => r.StatusCode == HttpStatusCode.Conflict).Content.ReadAsStringAsync());
+        Assert.Contains("与现在保存的不同之处：主题。", refused);
+        var row = Assert.Single(await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "extension-decided").ToListAsync()));
+        // The one stored is the save that went first; the other's subject is on its refused page, not in the mails.
+        var winner = answers[0].StatusCode == HttpStatusCode.Redirect ? "甲的主题 {{ Case.Number }}" : "乙的主题 {{ Case.Number }}";
+        Assert.Equal(("subject", winner), (row.Part, row.Source));
+    }
+
+    [Fact]
+    public async Task A_template_form_with_a_version_liaison_never_wrote_is_refused_and_saves_nothing()
+    {
+        const string path = "/admin/templates/due-reminder/en";
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var page = await admin.GetStringAsync(path);
+
+        var refused = await PostAsync(admin, path, Fields(page), ("basis", "not-a-version"), ("intent", "save"), ("subject", "Changed {{ Case.Number }}"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("表单的版本信息无效，您的修改未保存", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()));
+        Assert.Equal(0, await App.WithDbAsync(db => db.Set<MailTemplateRecord>().CountAsync(r => r.Kind == "due-reminder")));
+    }
+
     private static Dictionary<string, string> Fields(string page)
     {
         var form = Regex.Match(page, "<form method=\"post\" action=\"/admin/templates/[^\"]+\" data-form=\"template\">(.*?)</form>", RegexOptions.Singleline);

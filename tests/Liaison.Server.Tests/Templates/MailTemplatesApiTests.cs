@@ -175,6 +175,51 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
     }
 
     [Fact]
+    public async Task An_edit_with_the_basis_of_an_earlier_read_is_a_409_naming_the_part_and_keeps_the_other_save()
+    {
+        var admin = await App.AsAdminAsync();
+        const string path = "/api/mail-templates/accept-reminder/en/subject";
+        var read = await admin.GetFromJsonAsync<JsonElement>(path);
+        var basis = read.GetProperty("basis").GetString();
+        Assert.False(string.IsNullOrEmpty(basis));
+
+        var first = await admin.PutAsJsonAsync(path, new { source = "First {{ Case.Number }}", basis });
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var stale = await admin.PutAsJsonAsync(path, new { source = "Second {{ Case.Number }}", basis });
+
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        var problem = await stale.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("changed by someone else after you read it", problem.GetProperty("detail").GetString());
+        Assert.Equal(new[] { "subject" }, problem.GetProperty("differs").EnumerateArray().Select(e => e.GetString()));
+        var now = await admin.GetFromJsonAsync<JsonElement>(path);
+        Assert.Equal("First {{ Case.Number }}", now.GetProperty("source").GetString());
+        Assert.Equal(now.GetProperty("basis").GetString(), problem.GetProperty("basis").GetString());
+        Assert.NotEqual(basis, now.GetProperty("basis").GetString());
+
+        // The same text as stored now goes through (nothing would be undone); so does an edit without a basis, or with the current one.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync(path, new { source = "First {{ Case.Number }}", basis })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync(path, new { source = "Third {{ Case.Number }}", basis = now.GetProperty("basis").GetString() })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync(path, new { source = "Fourth {{ Case.Number }}" })).StatusCode);
+        // Another part's save is no reason to refuse this one: each part has its own version.
+        var text = await admin.GetFromJsonAsync<JsonElement>("/api/mail-templates/accept-reminder/en/text");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/mail-templates/accept-reminder/en/text",
+            new { source = text.GetProperty("source").GetString() + "\nMore.", basis = text.GetProperty("basis").GetString() })).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_edit_with_a_basis_liaison_never_gave_is_a_400_naming_the_basis_and_nothing_is_stored()
+    {
+        var admin = await App.AsAdminAsync();
+
+        var refused = await admin.PutAsJsonAsync("/api/mail-templates/progress-report-due/zh-CN/subject", new { source = "改 {{ Case.Number }}", basis = "yesterday" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("is not a template version Liaison gives", problem.GetProperty("errors").GetProperty("basis")[0].GetString());
+        Assert.Equal(0, await RowsAsync("progress-report-due"));
+    }
+
+    [Fact]
     public async Task Unknown_kind_culture_or_part_is_a_404_problem()
     {
         var admin = await App.AsAdminAsync();
