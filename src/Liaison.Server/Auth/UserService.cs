@@ -119,6 +119,7 @@ public sealed class UserService(
         var (email, displayName, role, culture) = ReadAccount(v, request.Email, request.DisplayName, request.Role, request.Culture);
         var password = Validation.Optional(request.Password);
         v.MaxLength("password", password, 200);
+        EditBasis.Check(v, request.Basis);
         if (!v.IsValid)
         {
             return new ServiceError.Invalid(v);

@@ -106,6 +106,8 @@ public sealed class CategoryService
                 $"the progress report interval ({English.Count(every, "working day", "working days")}) cannot be longer than the resolve limit ({English.Count(resolve.Value, "working day", "working days")}): the first report would fall due after the case does"));
         }
 
+        EditBasis.Check(v, input.Basis);
+
         // Saves of categories take turns, so each checks its names against the others' as committed: no unique index can,
         // as the shipped categories have no rows until an admin changes them.
         await using var tx = await db.Database.BeginTransactionAsync(ct);

@@ -27,6 +27,19 @@ public static class EditBasis
     /// </summary>
     public static bool IsWellFormed(string basis) => basis.Length == 16 && basis.All(char.IsAsciiHexDigitLower);
 
+    /// <summary>What a save with a basis no form or read of Liaison's gave is told (400, on the <c>basis</c> field).</summary>
+    public static readonly Text Malformed = new(
+        "不是本系统给出的版本，请重新打开表单（或重新读取）后再保存", "is not a version Liaison gives; open the form again (or read it again) and save from that");
+
+    /// <summary>Refuses a basis not spelled as <see cref="Of"/> spells one: the client's mistake, not an entry changed since.</summary>
+    public static void Check(Validation v, string? basis)
+    {
+        if (Validation.Optional(basis) is { } given && !IsWellFormed(given))
+        {
+            v.Add("basis", Malformed);
+        }
+    }
+
     /// <summary>The fields of a stale form that differ from what is stored now, for the 409 page beside the form.</summary>
     public static IReadOnlyList<StaleField> Differences(params StaleField[] fields) =>
         fields.Where(f => f.Stored != f.Typed).ToList();

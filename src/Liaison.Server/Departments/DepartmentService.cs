@@ -117,6 +117,7 @@ public sealed partial class DepartmentService(LiaisonDbContext db, LiaisonChange
         }
 
         var fields = Read(input, v);
+        EditBasis.Check(v, input.Basis);
         if (!v.IsValid)
         {
             return new ServiceError.Invalid(v);

@@ -181,6 +181,56 @@ public sealed class StaleAdminFormsTests : IAsyncLifetime
             .Single(c => c.GetProperty("code").GetString() == "other").GetProperty("resolveWithinWorkingDays").GetInt32());
     }
 
+    [Fact]
+    public async Task A_basis_liaison_never_gave_is_400_on_the_basis_field_and_saves_nothing()
+    {
+        var admin = await _app.AsAdminAsync();
+        var department = await admin.GetFromJsonAsync<JsonElement>("/api/departments/swj");
+        var category = (await _officerApi.GetFromJsonAsync<JsonElement>("/api/categories")).EnumerateArray().Single(c => c.GetProperty("code").GetString() == "bankruptcy");
+        var accounts = await admin.GetFromJsonAsync<JsonElement>("/api/users");
+        var account = accounts.EnumerateArray().First(u => u.GetProperty("email").GetString() == "stale.officer@test.example");
+        var id = account.GetProperty("id").GetString();
+
+        var responses = new[]
+        {
+            await admin.PutAsJsonAsync("/api/departments/swj", new
+            {
+                name = "改名的水务局", handler = new { name = "新经办人", email = "swj.new@anyue.example", culture = "zh-CN" },
+                leader = new { name = "分管领导", email = "swj.leader@anyue.example", culture = "zh-CN" }, active = true, basis = "not-a-version",
+            }),
+            await admin.PutAsJsonAsync("/api/categories/bankruptcy", new
+            {
+                nameZh = "破产", name = category.GetProperty("name").GetString(), acceptWithinWorkingDays = 1, resolveWithinWorkingDays = 9,
+                progressReportEveryWorkingDays = 5, coHandlerLeadWorkingDays = 0, basis = "0123456789ABCDEF",
+            }),
+            await admin.PutAsJsonAsync($"/api/users/{id}", new { email = "stale.officer@test.example", displayName = "改名", role = "Officer", basis = "x" }),
+        };
+
+        // Each a 400 naming the basis (it was taken for someone else's save since: 409), and nothing saved.
+        foreach (var response in responses)
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.RequestMessage!.RequestUri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Contains("不是本系统给出的版本", problem.GetProperty("errors").GetProperty("basis")[0].GetString());
+        }
+
+        Assert.Equal(department.GetProperty("name").GetString(), (await admin.GetFromJsonAsync<JsonElement>("/api/departments/swj")).GetProperty("name").GetString());
+        Assert.Equal(category.GetProperty("resolveWithinWorkingDays").GetInt32(), (await _officerApi.GetFromJsonAsync<JsonElement>("/api/categories")).EnumerateArray()
+            .Single(c => c.GetProperty("code").GetString() == "bankruptcy").GetProperty("resolveWithinWorkingDays").GetInt32());
+        Assert.Equal(account.GetProperty("displayName").GetString(), (await admin.GetFromJsonAsync<JsonElement>($"/api/users/{id}")).GetProperty("displayName").GetString());
+
+        // A page whose hidden version was altered says so above its form.
+        var browser = await AdminAsync();
+        var form = await browser.GetStringAsync("/admin/categories/bankruptcy");
+        var posted = await browser.PostAsync("/admin/categories/bankruptcy", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenIn(form), ["basis"] = "tampered", ["nameZh"] = "破产", ["name"] = category.GetProperty("name").GetString()!,
+            ["acceptWithinWorkingDays"] = "1", ["resolveWithinWorkingDays"] = "9", ["progressReportEveryWorkingDays"] = "5", ["coHandlerLeadWorkingDays"] = "0",
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, posted.StatusCode);
+        Assert.Contains("不是本系统给出的版本", await posted.Content.ReadAsStringAsync());
+    }
+
     private Task<HttpClient> AdminAsync() => _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
 
     private Task<int> MailCountAsync() => _app.WithDbAsync(db => db.Outbox.CountAsync());
