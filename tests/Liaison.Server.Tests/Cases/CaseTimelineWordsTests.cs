@@ -233,8 +233,9 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
         return LinkTimelineItem().Matches(page).Select(m => Plain(m.Groups[1].Value)).Where(r => !r.Contains('→')).ToList();
     }
 
+    /// <summary>The text of some markup: a span (a name marked with its language) is inline, any other tag parts words.</summary>
     private static string Plain(string html) =>
-        Regex.Replace(WebUtility.HtmlDecode(Regex.Replace(html, "<[^>]+>", " ")), @"\s+", " ").Trim();
+        Regex.Replace(WebUtility.HtmlDecode(Regex.Replace(Regex.Replace(html, "</?span[^>]*>", ""), "<[^>]+>", " ")), @"\s+", " ").Trim();
 
     [GeneratedRegex("<li><span class=\"muted\">[^<]*</span>(.*?)</li>", RegexOptions.Singleline)]
     private static partial Regex LinkTimelineItem();
