@@ -201,6 +201,26 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
         Assert.DoesNotContain(english, r => r.Contains("): ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_mail_telling_a_co_handler_its_part_ended_says_whether_the_part_was_dropped_or_the_case_cancelled()
+    {
+        var (api, browser) = await OfficerAsync();
+        var number = (await OpenAsync(api, JointCase("zrzyj", ("zjj", "施工许可"), ("rsj", "招聘")))).GetProperty("number").GetString()!;
+        var parts = (await GetCaseAsync(api, number)).GetProperty("coDepartments").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("departmentCode").GetString()!, p => p.GetProperty("id").GetInt64());
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/cases/{number}/parts/{parts["rsj"]}/drop", new { reason = "企业已自行招聘" })).StatusCode);
+        _app.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业已撤回诉求" })).StatusCode);
+
+        // 撤回协办 told to the dropped department alone; the cancellation told to the lead and the other co-handler as such.
+        var chinese = WebUtility.HtmlDecode(await browser.GetStringAsync($"/cases/{number}"));
+        Assert.Single(Regex.Matches(chinese, "协办已撤回（协办部门） → "));
+        Assert.Equal(2, Regex.Matches(chinese, "[>；]撤销 → ").Count);
+        var english = WebUtility.HtmlDecode(await InEnglishAsync(browser, $"/cases/{number}"));
+        Assert.Single(Regex.Matches(english, "; co-handling part dropped \\(co-handler\\) → "));
+        Assert.Equal(2, Regex.Matches(english, "(>Cancelled|; cancelled) → ").Count);
+    }
+
     private async Task<(HttpClient Api, HttpClient Browser)> OfficerAsync()
     {
         var api = await _app.AsOfficerAsync(OfficerEmail);
