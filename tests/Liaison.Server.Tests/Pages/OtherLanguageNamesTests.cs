@@ -53,6 +53,10 @@ public sealed class OtherLanguageNamesTests(AppFixture fixture) : IClassFixture<
         Assert.Contains("From <span lang=\"zh\">发展和改革局</span> to <span lang=\"zh\">供电公司</span>", page);
         Assert.Contains("<div class=\"pre\" lang=\"zh\">改由供电公司办理</div>", page);
         Assert.Contains("<td role=\"cell\"><span lang=\"zh\">测试专员</span></td>", page);
+        // The case's facts above it alike.
+        Assert.Contains("<h1 lang=\"zh\">项目用电报装</h1>", page);
+        Assert.Contains("<dd lang=\"zh\">供电公司</dd>", page);
+        Assert.Contains("<dd data-officer><span lang=\"zh\">测试专员</span> <span class=\"muted\">", page);
     }
 
     [Fact]
