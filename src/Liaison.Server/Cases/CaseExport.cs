@@ -27,7 +27,7 @@ public static class CaseExport
 
     private static readonly string[] Header =
     [
-        "编号 Number", "事项 Title", "企业 Enterprise", "类别 Category", "优先级 Priority", "主办部门 Lead department",
+        "编号 Number", "事项 Title", "企业 Enterprise", "类别 Category", "紧急程度 Urgency", "主办部门 Lead department",
         "协办部门数 Co-handling departments", "经办人 Handler", "状态 Status", "签收期限 Accept by", "办结期限 Due",
         "期限暂定 Provisional", "超期 Overdue", "受理时间 Opened",
         // Added later, so at the end: a spreadsheet built on the earlier columns keeps working.

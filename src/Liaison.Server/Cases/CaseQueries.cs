@@ -296,7 +296,7 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             }
             else
             {
-                v.Add("priority", $"优先级只能是“普通”或“紧急”（normal/urgent），不是 {priority}", $"priority must be normal or urgent, not '{priority}'");
+                v.Add("priority", $"紧急程度只能是“普通”或“紧急”（normal/urgent），不是 {priority}", $"urgency must be normal or urgent, not '{priority}'");
             }
         }
 

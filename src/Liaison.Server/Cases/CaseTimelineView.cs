@@ -102,7 +102,8 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
         var shared = joint is { Parts.Count: > 0 };
         var moved = !shared && entries.Any(e => e.Kind == CaseEventKinds.Reassigned && e.PartId is null);
         var at = joint is not null && (shared || moved) ? DepartmentsAtTheTime(entries, joint, newestFirst) : null;
-        var rows = entries.Select((e, i) => at is null ? Describe(e, names) : Whose(e, Describe(e, names), names, at[i], shared)).ToList();
+        var partEnds = PartEndMails(entries);
+        var rows = entries.Select((e, i) => Describe(e, names, partEnds.TryGetValue(i, out var mailLabel) ? mailLabel : null)).Select((row, i) => at is null ? row : Whose(entries[i], row, names, at[i], shared)).ToList();
         var order = WithdrawalsAfterTheirCause(entries, newestFirst);
         return FoldStatuses(order.Select(i => entries[i]).ToList(), order.Select(i => rows[i]).ToList(), newestFirst);
     }
@@ -161,6 +162,40 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
     {
         var data = e.Data is { ValueKind: JsonValueKind.Object } d ? d : (JsonElement?)null;
         return Str(data, "because") ?? (Str(data, "department") is null ? CaseActions.Resolve : CaseActions.Submit);
+    }
+
+    /// <summary>
+    /// What each mail telling a co-handler its part ended is, in words: one kind of mail (<see cref="CaseMailKind.Cancelled"/>)
+    /// says the zone withdrew the part (撤回协办), the lead resolved without it, or the case was cancelled, as its subject does;
+    /// the part's entry before it (its drop or override) and a cancellation of the case in the same moment tell which.
+    /// Keyed by the mail's index; a mail whose cause is not among the entries is a part ended, without saying how.
+    /// </summary>
+    private static Dictionary<int, Text> PartEndMails(IReadOnlyList<TimelineEntryDto> entries)
+    {
+        var labels = new Dictionary<int, Text>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var mail = entries[i];
+            if (mail.Kind != CaseEventKinds.Email || mail.PartId is not { } part
+                || Str(mail.Data is { ValueKind: JsonValueKind.Object } d ? d : null, "kind") != CaseMailKind.Cancelled)
+            {
+                continue;
+            }
+
+            var cause = entries.Where(e => e.PartId == part && e.Kind is CaseEventKinds.PartDropped or CaseEventKinds.PartOverridden && e.At <= mail.At)
+                .MaxBy(e => e.At);
+            // Cancelling a case drops its unfinished parts in the same moment (one transaction's time).
+            var caseCancelled = cause is not null && entries.Any(e => e.PartId is null && e.Kind == CaseEventKinds.Cancelled && e.At == cause.At);
+            labels[i] = cause?.Kind switch
+            {
+                CaseEventKinds.PartOverridden => new("主办已先行办结（协办部门）", "Lead resolved without the part (co-handler)"),
+                CaseEventKinds.PartDropped when caseCancelled => CaseMailKind.Label(CaseMailKind.Cancelled),
+                CaseEventKinds.PartDropped => new("协办已撤回（协办部门）", "Co-handling part dropped (co-handler)"),
+                _ => new("协办已结束（协办部门）", "Co-handling part ended (co-handler)"),
+            };
+        }
+
+        return labels;
     }
 
     /// <summary>How long after an entry a status change of its thread still reads as that entry's effect.</summary>
@@ -359,7 +394,8 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
         };
     }
 
-    private TimelineRow Describe(TimelineEntryDto e, Names names)
+    /// <param name="mailLabel">A mail's words when its kind alone does not say what it told (<see cref="PartEndMails"/>).</param>
+    private TimelineRow Describe(TimelineEntryDto e, Names names, Text? mailLabel = null)
     {
         var data = e.Data is { ValueKind: JsonValueKind.Object } d ? d : (JsonElement?)null;
         var who = names.Person(e.Actor);
@@ -456,7 +492,7 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
             case CaseEventKinds.Email:
                 var kind = Str(data, "kind");
                 var recipient = Str(data, "toName") is { Length: > 0 } toName ? new Text(toName, toName) : names.Person(Str(data, "to") ?? "");
-                var label = kind is null ? new Text("", "") : CaseMailKind.Label(kind);
+                var label = mailLabel ?? (kind is null ? new Text("", "") : CaseMailKind.Label(kind));
                 detail = new Text($"{label.Zh} → {recipient.Zh}", $"{label.En} → {recipient.En}");
                 break;
         }

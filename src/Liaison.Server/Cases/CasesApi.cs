@@ -126,7 +126,7 @@ public static class CasesApi
         var p = CasePriority.Normal;
         if (!string.IsNullOrWhiteSpace(priority) && !EnumNames.TryParse(priority, out p))
         {
-            return Problems.BadRequest($"优先级只能是“普通”或“紧急”（normal/urgent），不是 {priority.Trim()}", $"priority must be normal or urgent, not '{priority.Trim()}'");
+            return Problems.BadRequest($"紧急程度只能是“普通”或“紧急”（normal/urgent），不是 {priority.Trim()}", $"urgency must be normal or urgent, not '{priority.Trim()}'");
         }
 
         var c = await limits.ForNewCaseAsync(db, found, ct);

@@ -23,6 +23,8 @@ public sealed class Validation
         ["comment"] = new("意见", "Comment"),
         ["title"] = new("标题", "Title"),
         ["description"] = new("问题描述", "Description"),
+        // Normal or urgent: 紧急程度 / Urgency, as the mails say it.
+        ["priority"] = new("紧急程度", "Urgency"),
         ["task"] = new("协办任务", "Task"),
         ["departmentCode"] = new("部门", "Department"),
         ["from"] = new("开始日期", "From"),

@@ -30,7 +30,7 @@ public static class EnterpriseLinkPages
 
     private static async Task<IResult> Show(string token, HttpContext http, RatingService ratings, LiaisonDbContext db, Ui ui, TimeProvider clock, CancellationToken ct)
     {
-        var (c, refusal) = await OpenAsync(token, ratings, ct);
+        var (c, refusal) = await OpenAsync(token, ratings, db, ct);
         if (c is null)
         {
             return refusal!;
@@ -45,7 +45,7 @@ public static class EnterpriseLinkPages
         string token, HttpContext http, [FromForm] string? score, [FromForm] string? comment, [FromForm] Guid? requestId, RatingService ratings, LiaisonDbContext db,
         Ui ui, TimeProvider clock, CancellationToken ct)
     {
-        var (c, refusal) = await OpenAsync(token, ratings, ct);
+        var (c, refusal) = await OpenAsync(token, ratings, db, ct);
         if (c is null)
         {
             return refusal!;
@@ -130,7 +130,7 @@ public static class EnterpriseLinkPages
     };
 
     /// <summary>The case behind a working link; else the page that says why not (unknown: 404, ended: 410).</summary>
-    private static async Task<(Case? Case, IResult? Refusal)> OpenAsync(string token, RatingService ratings, CancellationToken ct)
+    private static async Task<(Case? Case, IResult? Refusal)> OpenAsync(string token, RatingService ratings, LiaisonDbContext db, CancellationToken ct)
     {
         if (await ratings.FindAsync(token, ct) is not var (link, c))
         {
@@ -142,7 +142,7 @@ public static class EnterpriseLinkPages
             return (null, Replaced());
         }
 
-        return await ratings.EndedAsync(c, ct) ? (null, Ended()) : (c, null);
+        return await ratings.EndedAsync(c, ct) ? (null, Ended(c, await EnterpriseNotices.ContactsAsync(db, c, ct))) : (c, null);
     }
 
     /// <summary>
@@ -156,13 +156,32 @@ public static class EnterpriseLinkPages
         { Navigation = false },
         StatusCodes.Status410Gone);
 
-    /// <summary>A link whose case ended a while ago (<see cref="RatingService.EndedAsync"/>): 410, naming nothing.</summary>
-    private static IResult Ended() => PageResults.Message(
+    /// <summary>
+    /// A link whose case ended a while ago (<see cref="RatingService.EndedAsync"/>): 410, saying whether it was cancelled or
+    /// closed, and whom at the zone to ask with their email (the case's officer, a key enterprise's chief service officer),
+    /// as a liaison's ended link names its officer (<see cref="LinkEndings.Contact"/>). Nothing else of the case.
+    /// </summary>
+    private static IResult Ended(Case c, IReadOnlyList<ZoneContact> contacts) => PageResults.Message(
         new MessageModel(new Text("此链接已结束", "This link has ended"),
-            new Text("该事项已办结或撤销，评价期也已结束。如需了解情况，请联系园区工作人员。",
-                "The case was closed or cancelled and its rating period is over. To ask about it, contact the zone's officer."))
+            c.Status == CaseStatus.Cancelled
+                ? new Text("该事项已撤销，此链接已停止使用。", "The case was cancelled, and this link no longer works.")
+                : new Text("该事项已办结，评价期也已结束。", "The case was closed and its rating period is over."),
+            Hint: Contact(contacts))
         { Navigation = false },
         StatusCodes.Status410Gone);
+
+    /// <summary>Whom at the zone to ask, named with their emails; the zone's officers in general when no one is known.</summary>
+    private static Text Contact(IReadOnlyList<ZoneContact> contacts)
+    {
+        if (contacts.Count == 0)
+        {
+            return new Text("如需了解情况，请联系园区工作人员。", "To ask about it, contact the zone's officer.");
+        }
+
+        var zh = contacts.Select(p => $"{(p.Chief ? "首席服务员" : "园区工作人员")} {p.Name}{(p.Email.Length > 0 ? $"（{p.Email}）" : "")}");
+        var en = contacts.Select(p => $"{(p.Chief ? "the chief service officer" : "the park officer")} {p.Name}{(p.Email.Length > 0 ? $" ({p.Email})" : "")}");
+        return new Text($"如需了解情况，请联系{string.Join("或", zh)}。", $"To ask about it, contact {string.Join(" or ", en)}.");
+    }
 
     /// <summary>The same plain page as the liaisons' links for unknown and malformed tokens: it reveals nothing.</summary>
     private static IResult Invalid() => PageResults.Message(

@@ -329,7 +329,7 @@ public sealed class RatingService(
         "title" => new("标题", "title"),
         "description" => new("问题描述", "description"),
         "category" => new("类别", "category"),
-        "priority" => new("紧急程度", "priority"),
+        "priority" => new("紧急程度", "urgency"),
         "enterprise" or "enterpriseId" => new("企业", "enterprise"),
         "coDepartments" => new("协办部门", "co-handling departments"),
         _ => null,

@@ -162,7 +162,14 @@ public static class LinkPages
         var events = await db.CaseEvents.AsNoTracking()
             .Where(e => e.CaseId == c.Id && !HiddenFromLiaisons.Contains(e.Kind) && (ownPart == null || e.PartId == null || e.PartId == ownPart)
                 && (!OwnThreadOnly.Contains(e.Kind) || e.PartId == ownPart))
-            .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(2 * TimelineLength).ToListAsync(ct);
+            .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(2 * TimelineLength + 1).ToListAsync(ct);
+        // One more than is described: whether earlier entries are left out.
+        var earlierEvents = events.Count > 2 * TimelineLength;
+        if (earlierEvents)
+        {
+            events.RemoveAt(events.Count - 1);
+        }
+
         var parts = await db.Set<CasePart>().AsNoTracking().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
         // The enterprise's words on its rating are for the zone and the lead it rated, the department handling the case:
         // its current handler's and leader's links. A co-handler, or someone the case has left (another department's
@@ -174,8 +181,10 @@ public static class LinkPages
             newestFirst: true);
         // A status change is told on the entry that caused it, which takes two entries into one row: twice the rows are
         // read, so that the page still shows its number of rows, and none is a status whose cause was cut off (it is
-        // the oldest read, and at least as many rows come before it).
-        rows = rows.Take(TimelineLength).ToList();
+        // the oldest read, and at least as many rows come before it). The latest rows are then listed oldest first, as
+        // the officer's case page and the enterprise's page list theirs: read down like a conversation, the newest last.
+        var earlierLeftOut = earlierEvents || rows.Count > TimelineLength;
+        rows = rows.Take(TimelineLength).Reverse().ToList();
         // The enterprise's contact (name and phone) is for signed-in officers only (DESIGN: enterprises); the liaison
         // reaches the enterprise through the officer who follows the case (全程代办). A deactivated account is nobody to
         // ask any more (an ended case keeps the officer it had), as on the enterprise's page (EnterpriseNotices.ContactsAsync).
@@ -194,6 +203,7 @@ public static class LinkPages
                 Part = part, LeadDepartmentName = department, Officer = officer, Submitted = submitted, Category = category, Now = clock.GetUtcNow(),
                 EndedWords = partEnded ? LinkEndings.Words(link, c, part) : null,
                 DueIfApproved = await DueIfApprovedAsync(part.PendingExtensionDays, part.DueAt, calendars, ct),
+                EarlierLeftOut = earlierLeftOut,
             }, status);
         }
 
@@ -212,6 +222,7 @@ public static class LinkPages
             Officer = officer,
             Submitted = submitted,
             Category = category,
+            EarlierLeftOut = earlierLeftOut,
         }, status);
     }
 
@@ -337,6 +348,9 @@ public sealed record LinkPageModel(
 
     /// <summary>A refused form's values: its card shows them again, with the error.</summary>
     public LinkFormInput? Submitted { get; init; }
+
+    /// <summary>The timeline shows the latest entries only: earlier ones are left out, and the page says so above them.</summary>
+    public bool EarlierLeftOut { get; init; }
 }
 
 /// <summary>The notice an action leaves for the link's page (<see cref="Flash"/>): which action was done.</summary>

@@ -15,6 +15,9 @@ public abstract class PageComponent : ComponentBase
 
     protected string When(DateTimeOffset? at) => Ui.When(at);
 
+    /// <summary>The <c>lang</c> attribute an element holding only <paramref name="text"/> needs (<see cref="Languages.Of"/>); null for none.</summary>
+    protected string? LangOf(string? text) => Languages.Of(text, Ui.English);
+
     /// <summary>A person with their email after their name, bracketed as the reader's language writes it: "李四（li@…）", "Amy Chen (amy@…)".</summary>
     protected string NameAndEmail(string name, string email) => T($"{name}（{email}）", $"{name} ({email})");
 }

@@ -191,9 +191,11 @@ public sealed class CaseHandOverTests : IAsyncLifetime
         Assert.DoesNotContain("：", mail.TextBody);
         var page = await (await _app.SignInThroughFormAsync(amy, "officer-password-3")).GetStringAsync($"/cases/{number}");
         Assert.Contains("<html lang=\"en\">", page);
-        Assert.Contains("Amy Chen: Amy 接手", page);
+        // The Chinese words marked as such (lang), as the English ones on the Chinese page.
+        Assert.Contains("<span lang=\"zh\">测试专员</span> → Amy Chen: Amy <span lang=\"zh\">接手</span>", page);
         Assert.DoesNotContain("Amy Chen：", page);
         // The Chinese reader keeps the Chinese colon.
-        Assert.Contains("测试专员 → Amy Chen：Amy 接手", await (await _app.SignInThroughFormAsync(Officer, "officer-password-1")).GetStringAsync($"/cases/{number}"));
+        Assert.Contains("测试专员 → <span lang=\"en\">Amy Chen</span>：<span lang=\"en\">Amy</span> 接手",
+            await (await _app.SignInThroughFormAsync(Officer, "officer-password-1")).GetStringAsync($"/cases/{number}"));
     }
 }

@@ -36,6 +36,31 @@ public sealed partial class CaseListAndPageTests : IAsyncLifetime
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
+    public async Task Pages_the_export_and_refusals_call_normal_or_urgent_紧急程度_Urgency_as_the_mails_do()
+    {
+        var browser = await _app.SignInThroughFormAsync(OfficerEmail, "officer-password-1");
+        var list = await browser.GetStringAsync("/cases");
+        var form = await browser.GetStringAsync("/cases/new");
+        Assert.Contains("<label for=\"f-priority\">紧急程度</label>", list);
+        Assert.Contains("<label for=\"priority\">紧急程度</label>", form);
+        Assert.DoesNotContain("优先级", list + form);
+        var csv = (await _api.GetStringAsync("/api/cases/export.csv")).TrimStart('\uFEFF');
+        Assert.Contains(",紧急程度 Urgency,", csv.Split("\r\n")[0]);
+
+        // A refusal names the field so, in either language: the list's filter (its 400 page) and the API's.
+        var filtered = await browser.GetAsync("/cases?priority=asap");
+        Assert.Equal(HttpStatusCode.BadRequest, filtered.StatusCode);
+        Assert.Contains("紧急程度只能是“普通”或“紧急”（normal/urgent），不是 asap", WebUtility.HtmlDecode(await filtered.Content.ReadAsStringAsync()));
+        var problem = Regex.Unescape(await (await _api.GetAsync("/api/cases?priority=asap")).Content.ReadAsStringAsync());
+        Assert.Contains("紧急程度只能是“普通”或“紧急”（normal/urgent），不是 asap", problem);
+        Assert.Contains("urgency must be normal or urgent, not 'asap'", problem);
+
+        await browser.PostAsync("/language", new FormUrlEncodedContent(new Dictionary<string, string> { ["culture"] = "en", ["returnUrl"] = "/" }));
+        Assert.Contains("<label for=\"f-priority\">Urgency</label>", await browser.GetStringAsync("/cases"));
+        Assert.Contains("<label for=\"priority\">Urgency</label>", await browser.GetStringAsync("/cases/new"));
+    }
+
+    [Fact]
     public async Task A_withdrawn_co_handler_is_not_counted_in_the_list_the_export_or_the_case_page_which_still_shows_it_withdrawn()
     {
         var body = JsonSerializer.SerializeToNode(NewCase(department: "zrzyj"))!.AsObject();
@@ -54,7 +79,7 @@ public sealed partial class CaseListAndPageTests : IAsyncLifetime
         Assert.Contains("data-co-handlers=\"1\">&#x2B;1 协办</span>", list);
 
         var csv = (await _api.GetStringAsync($"/api/cases/export.csv?q={number}")).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("编号 Number,事项 Title,企业 Enterprise,类别 Category,优先级 Priority,主办部门 Lead department,协办部门数 Co-handling departments,", csv[0]);
+        Assert.StartsWith("编号 Number,事项 Title,企业 Enterprise,类别 Category,紧急程度 Urgency,主办部门 Lead department,协办部门数 Co-handling departments,", csv[0]);
         Assert.Equal("1", csv[1].Split(',')[6]);
 
         var page = await browser.GetStringAsync($"/cases/{number}");
@@ -166,7 +191,7 @@ public sealed partial class CaseListAndPageTests : IAsyncLifetime
         foreach (var (query, field, words) in new[]
         {
             ("category=land", "category", "没有代码为 land 的类别"),
-            ("priority=high", "priority", "优先级只能是“普通”或“紧急”（normal/urgent）"),
+            ("priority=high", "priority", "紧急程度只能是“普通”或“紧急”（normal/urgent）"),
             ("openedFrom=2026-13-01", "openedFrom", "受理日期（起）须是 2000-01-01 至 2099-12-31 之间的日期，如 2026-03-02"),
             ("openedTo=yesterday", "openedTo", "受理日期（止）须是 2000-01-01 至 2099-12-31 之间的日期，如 2026-03-02"),
             // The ends of the calendar: no day after 9999-12-31, no offset before 0001-01-01 (were 500s).

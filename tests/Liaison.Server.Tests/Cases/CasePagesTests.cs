@@ -348,10 +348,10 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         var timeline = TimelineOf(await browser.GetStringAsync($"/cases/{number}"));
         Assert.Contains("<span>发展和改革局；状态：已签收</span>", timeline);
         Assert.Contains("<span>供电公司；状态：已签收</span>", timeline);
-        // In English alike; a status after the detail goes on in lower case.
+        // In English alike (the Chinese name marked as such); a status after the detail goes on in lower case.
         await browser.PostAsync("/language", new FormUrlEncodedContent(new Dictionary<string, string> { ["culture"] = "en", ["returnUrl"] = "/" }));
         var english = await browser.GetStringAsync($"/cases/{number}");
-        Assert.Contains("<span>供电公司; status: accepted</span>", english);
+        Assert.Contains("<span><span lang=\"zh\">供电公司</span>; status: accepted</span>", english);
         Assert.DoesNotContain("Status changed", english);
     }
 

@@ -12,7 +12,7 @@ namespace Liaison.Server.Tests.Cases;
 
 /// <summary>
 /// How the timeline words its rows: each row says the status it leaves, things read in the order they happened (oldest
-/// first on the case page, newest first on a link page), and a joint case's rows read naturally in either language.
+/// first, on the case page as on a link page), and a joint case's rows read naturally in either language.
 /// </summary>
 public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassFixture<AppFixture>
 {
@@ -38,8 +38,8 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
         Assert.Contains("派单 | 发展和改革局，第 1 轮；状态：已派单，待签收", rows);
         Assert.Contains("签收 | 发展和改革局；状态：已签收", rows);
         Assert.DoesNotContain(rows, r => r.StartsWith("状态变更", StringComparison.Ordinal));
-        // The link page (newest first) alike.
-        Assert.Equal("派单（供电公司，第 2 轮；状态：已派单，待签收）", beforeCancel[0]);
+        // The link page (oldest first too) alike.
+        Assert.Equal("派单（供电公司，第 2 轮；状态：已派单，待签收）", beforeCancel[^1]);
 
         var english = Rows(await InEnglishAsync(browser, $"/cases/{number}"));
         Assert.Contains("Dispatched | To 供电公司, round 2; status: dispatched, waiting to be accepted", english);
@@ -117,10 +117,45 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
         var resolved = rows.FindIndex(r => r.StartsWith("办结 | 状态：已办结，待确认", StringComparison.Ordinal));
         var withdrawn = rows.FindIndex(r => r.StartsWith("延期申请撤回 | 3 个工作日；经办人已办结", StringComparison.Ordinal));
         Assert.True(resolved >= 0 && withdrawn == resolved + 1, string.Join("\n", rows));
-        // Newest first: the withdrawal above the 办结.
-        var newest = Rows(await handler.GetStringAsync(link));
-        Assert.Equal("延期申请撤回（3 个工作日；经办人已办结）", newest[0]);
-        Assert.Equal("办结（状态：已办结，待确认）：已办结", newest[1]);
+        // The link page alike: the withdrawal after the 办结, last.
+        var linkRows = Rows(await handler.GetStringAsync(link));
+        Assert.Equal("办结（状态：已办结，待确认）：已办结", linkRows[^2]);
+        Assert.Equal("延期申请撤回（3 个工作日；经办人已办结）", linkRows[^1]);
+    }
+
+    [Fact]
+    public async Task The_link_page_lists_its_latest_entries_oldest_first_as_the_case_page_does_and_says_earlier_ones_are_left_out()
+    {
+        var (_, browser) = await OfficerAsync();
+        var number = (await OpenAsync(await _app.AsOfficerAsync(OfficerEmail))).GetProperty("number").GetString()!;
+        var link = await LinkOfAsync("fgj", number);
+        var handler = _app.Anonymous();
+        await PostActionAsync(handler, link, "accept");
+        await PostActionAsync(handler, link, "progress", new() { ["note"] = "第一次进展" });
+        await PostActionAsync(handler, link, "progress", new() { ["note"] = "第二次进展" });
+
+        var caseRows = Rows(await browser.GetStringAsync($"/cases/{number}"));
+        var page = await handler.GetStringAsync(link);
+        var linkRows = Rows(page);
+        // The same events in the same order as the officer's page: the newest last.
+        static List<string> Events(List<string> rows) => rows.Select(r => r[..2]).Where(e => e is "派单" or "签收" or "进展").ToList();
+        Assert.Equal(["派单", "签收", "进展", "进展"], Events(linkRows));
+        Assert.Equal(Events(caseRows), Events(linkRows));
+        Assert.EndsWith("：第二次进展", linkRows[^1], StringComparison.Ordinal);
+        Assert.DoesNotContain("data-earlier-left-out", page);
+
+        // A long case: the latest twelve rows, still oldest first, and the page says earlier ones are left out.
+        for (var i = 3; i <= 14; i++)
+        {
+            await PostActionAsync(handler, link, "progress", new() { ["note"] = $"第 {i} 次进展" });
+        }
+
+        page = await handler.GetStringAsync(link);
+        linkRows = Rows(page);
+        Assert.Equal(12, linkRows.Count);
+        Assert.EndsWith("：第 3 次进展", linkRows[0], StringComparison.Ordinal);
+        Assert.EndsWith("：第 14 次进展", linkRows[^1], StringComparison.Ordinal);
+        Assert.Contains("data-earlier-left-out", page);
     }
 
     [Fact]
@@ -166,6 +201,26 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
         Assert.DoesNotContain(english, r => r.Contains("): ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_mail_telling_a_co_handler_its_part_ended_says_whether_the_part_was_dropped_or_the_case_cancelled()
+    {
+        var (api, browser) = await OfficerAsync();
+        var number = (await OpenAsync(api, JointCase("zrzyj", ("zjj", "施工许可"), ("rsj", "招聘")))).GetProperty("number").GetString()!;
+        var parts = (await GetCaseAsync(api, number)).GetProperty("coDepartments").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("departmentCode").GetString()!, p => p.GetProperty("id").GetInt64());
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/cases/{number}/parts/{parts["rsj"]}/drop", new { reason = "企业已自行招聘" })).StatusCode);
+        _app.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业已撤回诉求" })).StatusCode);
+
+        // 撤回协办 told to the dropped department alone; the cancellation told to the lead and the other co-handler as such.
+        var chinese = WebUtility.HtmlDecode(await browser.GetStringAsync($"/cases/{number}"));
+        Assert.Single(Regex.Matches(chinese, "协办已撤回（协办部门） → "));
+        Assert.Equal(2, Regex.Matches(chinese, "[>；]撤销 → ").Count);
+        var english = WebUtility.HtmlDecode(await InEnglishAsync(browser, $"/cases/{number}"));
+        Assert.Single(Regex.Matches(english, "; co-handling part dropped \\(co-handler\\) → "));
+        Assert.Equal(2, Regex.Matches(english, "(>Cancelled|; cancelled) → ").Count);
+    }
+
     private async Task<(HttpClient Api, HttpClient Browser)> OfficerAsync()
     {
         var api = await _app.AsOfficerAsync(OfficerEmail);
@@ -182,8 +237,8 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
     }
 
     /// <summary>
-    /// The timeline's rows as text, mails left out: on the case page "事件 | 说明 备注" (oldest first), on a link page
-    /// each item after its time (newest first).
+    /// The timeline's rows as text, mails left out: on the case page "事件 | 说明 备注", on a link page each item after its
+    /// time (both oldest first).
     /// </summary>
     private static List<string> Rows(string page)
     {
@@ -198,8 +253,9 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
         return LinkTimelineItem().Matches(page).Select(m => Plain(m.Groups[1].Value)).Where(r => !r.Contains('→')).ToList();
     }
 
+    /// <summary>The text of some markup: a span (a name marked with its language) is inline, any other tag parts words.</summary>
     private static string Plain(string html) =>
-        Regex.Replace(WebUtility.HtmlDecode(Regex.Replace(html, "<[^>]+>", " ")), @"\s+", " ").Trim();
+        Regex.Replace(WebUtility.HtmlDecode(Regex.Replace(Regex.Replace(html, "</?span[^>]*>", ""), "<[^>]+>", " ")), @"\s+", " ").Trim();
 
     [GeneratedRegex("<li><span class=\"muted\">[^<]*</span>(.*?)</li>", RegexOptions.Singleline)]
     private static partial Regex LinkTimelineItem();

@@ -71,7 +71,8 @@ public sealed class LiaisonChangeTests : IAsyncLifetime
         var english = new HttpRequestMessage(HttpMethod.Get, $"/cases/{dispatched}");
         english.Headers.Add("Cookie", "liaison.lang=en");
         var englishPage = await (await officerPages.SendAsync(english)).Content.ReadAsStringAsync();
-        Assert.Contains("Handler 发展和改革局联络人（示例） → 新经办人", englishPage); // the detail stands alone in its cell
+        // The detail stands alone in its cell; the Chinese names in it are marked as such (lang).
+        Assert.Contains("Handler <span lang=\"zh\">发展和改革局联络人（示例）</span> → <span lang=\"zh\">新经办人</span>", englishPage);
         Assert.DoesNotContain("经办人 发展和改革局联络人", englishPage);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(await officerPages.GetStringAsync($"/cases/{dispatched}"), "经办人 发展和改革局联络人（示例） → 新经办人"));
 

@@ -323,6 +323,20 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         Assert.Contains("<p class=\"pre\" data-cancel-reason>企业撤回诉求</p>", page);
         Assert.DoesNotContain("data-action=\"rate\"", page);
 
+        // After the links' grace period the link ends (410): it says the case was cancelled and whom to ask, with their
+        // email, as a liaison's ended link does; nothing else of the case.
+        _app.Clock.Advance(TimeSpan.FromDays(7));
+        var ended = await _app.Anonymous().GetAsync(path);
+        var endedPage = WebUtility.HtmlDecode(await ended.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Gone, ended.StatusCode);
+        Assert.Contains("该事项已撤销", endedPage);
+        Assert.Contains("如需了解情况，请联系园区工作人员 测试专员（officer@test.example）。", endedPage);
+        Assert.DoesNotContain(number, endedPage);
+        var reader = _app.Anonymous();
+        await reader.PostAsync("/language", new FormUrlEncodedContent(new Dictionary<string, string> { ["culture"] = "en", ["returnUrl"] = "/" }));
+        var english = await reader.GetAsync(path);
+        Assert.Contains("To ask about it, contact the park officer <span lang=\"zh\">测试专员</span> (officer@test.example).", await english.Content.ReadAsStringAsync());
+
         foreach (var bad in new[] { "/e/short", "/e/" + new string('A', 43), "/e/" + new string('A', 42) + "!" })
         {
             var response = await _app.Anonymous().GetAsync(bad);

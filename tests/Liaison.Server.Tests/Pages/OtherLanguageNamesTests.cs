@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Json;
+using Liaison.Server.Tests.Infrastructure;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+using static Liaison.Server.Tests.Enterprises.RatingTestKit;
+
+namespace Liaison.Server.Tests.Pages;
+
+/// <summary>
+/// Names and notes in the other language than the page's say their language (lang), so a screen reader pronounces them:
+/// Chinese departments, people and enterprises on an English page, an English name on a Chinese one.
+/// </summary>
+public sealed class OtherLanguageNamesTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private const string OfficerEmail = "lang.officer@test.example";
+    private LiaisonApp App => fixture.App;
+
+    [Fact]
+    public async Task The_link_page_in_English_marks_its_Chinese_names_and_in_Chinese_an_English_one()
+    {
+        var api = await App.AsOfficerAsync(OfficerEmail);
+        var number = (await OpenAsync(api)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(App, Handler, number)).First(m => m.Subject!.Contains("派单", StringComparison.Ordinal))));
+        var handler = App.Anonymous();
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(handler, link, "accept")).StatusCode);
+
+        var english = await InEnglishAsync(App.Anonymous(), link);
+        Assert.Contains("· <span lang=\"zh\">发展和改革局</span></p>", english);
+        Assert.Contains("<dd lang=\"zh\">安岳示例柠檬科技有限公司</dd>", english);
+        Assert.Contains("<span lang=\"zh\">测试专员</span>", english);
+        Assert.Contains("<h1 lang=\"zh\">项目用电报装</h1>", english);
+        // Inside the timeline's English words.
+        Assert.Contains("Dispatched (to <span lang=\"zh\">发展和改革局</span>, round 1;", english);
+
+        // A Chinese page marks no Chinese; an officer with an English name is marked as English.
+        await App.NameAsync(OfficerEmail, "Amy Chen");
+        var chinese = await App.Anonymous().GetStringAsync(link);
+        Assert.DoesNotContain("lang=\"zh\"", chinese[chinese.IndexOf("<body>", StringComparison.Ordinal)..]);
+        Assert.Contains("<span lang=\"en\">Amy Chen</span>", chinese);
+        Assert.Contains("· 发展和改革局</p>", chinese);
+        await App.NameAsync(OfficerEmail, "测试专员");
+    }
+
+    [Fact]
+    public async Task The_officers_timeline_in_English_marks_Chinese_names_and_notes()
+    {
+        var api = await App.AsOfficerAsync(OfficerEmail);
+        var number = (await OpenAsync(api)).GetProperty("number").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "gdgs", note = "改由供电公司办理" })).StatusCode);
+        var browser = await App.SignInThroughFormAsync(OfficerEmail, "officer-password-1");
+
+        var page = await InEnglishAsync(browser, $"/cases/{number}");
+        Assert.Contains("From <span lang=\"zh\">发展和改革局</span> to <span lang=\"zh\">供电公司</span>", page);
+        Assert.Contains("<div class=\"pre\" lang=\"zh\">改由供电公司办理</div>", page);
+        Assert.Contains("<td role=\"cell\"><span lang=\"zh\">测试专员</span></td>", page);
+        // The case's facts above it alike.
+        Assert.Contains("<h1 lang=\"zh\">项目用电报装</h1>", page);
+        Assert.Contains("<dd lang=\"zh\">供电公司</dd>", page);
+        Assert.Contains("<dd data-officer><span lang=\"zh\">测试专员</span> <span class=\"muted\">", page);
+    }
+
+    [Fact]
+    public async Task The_enterprises_page_in_English_marks_its_Chinese_names()
+    {
+        var api = await App.AsOfficerAsync(OfficerEmail);
+        var number = await OpenForAsync(api, await RegisterAsync(api, 9101));
+        var (_, path) = (await EnterpriseLinksAsync(App, number)).First();
+
+        var english = await InEnglishAsync(App.Anonymous(), path);
+        Assert.Contains("· <span lang=\"zh\">安岳测试柠檬科技有限公司</span>9101</p>", english);
+        Assert.Contains("<dd lang=\"zh\">发展和改革局</dd>", english);
+        Assert.Contains("Park officer <span lang=\"zh\">测试专员</span>", english);
+        var chinese = await App.Anonymous().GetStringAsync(path);
+        Assert.DoesNotContain("lang=\"zh\"", chinese[chinese.IndexOf("<body>", StringComparison.Ordinal)..]);
+    }
+
+    private static async Task<string> InEnglishAsync(HttpClient browser, string path)
+    {
+        await browser.PostAsync("/language", new FormUrlEncodedContent(new Dictionary<string, string> { ["culture"] = "en", ["returnUrl"] = "/" }));
+        return await browser.GetStringAsync(path);
+    }
+}
