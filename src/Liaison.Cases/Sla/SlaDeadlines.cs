@@ -71,7 +71,7 @@ public static class SlaDeadlines
         ArgumentNullException.ThrowIfNull(calendar);
         ArgumentNullException.ThrowIfNull(policy);
         // The priority is already in the limit: urgent halves the lead's, the co-handler's follows from it.
-        var days = ownLimit ? policy.ResolveLimit(priority) : policy.CoHandlerResolveLimit(priority);
+        var days = ownLimit ? Math.Max(policy.AcceptWithinWorkingDays, policy.ResolveLimit(priority)) : policy.CoHandlerResolveLimit(priority);
         if (leadDueAt is { } lead && lead > dispatchedAt)
         {
             days = Math.Min(days, Math.Max(policy.AcceptWithinWorkingDays, calendar.WorkingDaysBetween(dispatchedAt, lead) - policy.CoHandlerLeadWorkingDays));

@@ -89,7 +89,16 @@ public sealed class BulkReassignment(IServiceScopeFactory scopes, LiaisonDbConte
         return result.Error is { } error ? Refused(number, error) : new BulkReassignItem(number, true, result.Repeated, null, null);
     }
 
-    private static BulkReassignItem Refused(string number, ServiceError error) => new(number, false, false, error.Message, error switch
+    /// <summary>
+    /// The batch's request id was sent before with another department or reason: said so a page user can act on it (the
+    /// form went back with the browser and was sent again), not as the single reassignment's "request id used".
+    /// </summary>
+    internal static readonly Text SentBeforeOtherwise = new(
+        "此批转交已用其他部门或理由提交过（请求编号 requestId 相同）：请重新打开事项列表后再选择并提交",
+        "this batch was sent before with another department or reason (the same requestId): open the case list again, choose and send anew");
+
+    private static BulkReassignItem Refused(string number, ServiceError error) => new(number, false, false,
+        ReferenceEquals(error, CaseService.RequestIdReused) ? SentBeforeOtherwise : error.Message, error switch
     {
         ServiceError.NotFound => StatusCodes.Status404NotFound,
         ServiceError.Invalid => StatusCodes.Status400BadRequest,

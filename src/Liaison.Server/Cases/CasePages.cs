@@ -263,9 +263,11 @@ public static class CasePages
         }
 
         // As a new case will get them: the published routing may set its own limits.
-        var all = await limits.ForNewCasesAsync(db, await categories.ListAsync(ct), ct);
+        var listed = await categories.ListAsync(ct);
+        var all = await limits.ForNewCasesAsync(db, listed, ct);
         var chosen = (await categories.FindAsync(input.Category, ct))?.Code;
         var category = all.FirstOrDefault(c => c.Code == chosen) ?? all[0];
+        var (partLimits, ownLimit) = await limits.ForPartsAsync(db, listed.First(c => c.Code == category.Code), ct);
         var priority = input.Urgent ? CasePriority.Urgent : CasePriority.Normal;
         var calendar = await calendars.GetAsync(ct);
         var now = clock.GetUtcNow();
@@ -275,7 +277,7 @@ public static class CasePages
         {
             Enterprise = picked,
             Register = picked is null ? await enterprises.SuggestionsAsync(ct) : [],
-            CoHandlerPreview = SlaDeadlines.ForCoHandler(calendar, now, category.Sla, priority, preview.DueAt.Due),
+            CoHandlerPreview = SlaDeadlines.ForCoHandler(calendar, now, partLimits, priority, preview.DueAt.Due, ownLimit),
         };
     }
 
@@ -471,6 +473,7 @@ public static class CasePages
             {
                 RatingForm = ratingForm,
                 ReopenPreview = await timeline.ReopenPreviewAsync(c, category, ct),
+                AskableAgain = c.Status == CaseStatus.Resolved && c.CoDepartments.Count > 0 ? await queries.AskableAgainAsync(c.Number, ct) : [],
                 NoticeEmail = await queries.HasNoticeEmailAsync(c.Enterprise.Id, ct),
                 Cancellation = await timeline.CancellationAsync(c, ct),
             }, status);
@@ -672,6 +675,9 @@ public sealed record CasePageModel(
 
     /// <summary>The enterprise's register entry has a notice contact with an email: it is mailed its progress link.</summary>
     public bool NoticeEmail { get; init; }
+
+    /// <summary>The parts (ids) a reopening may ask again (CaseService.AskableAgain), for a resolved joint case.</summary>
+    public IReadOnlyList<long> AskableAgain { get; init; } = [];
 
     /// <summary>A cancelled case's who, when and why (撤销原因); null for any other case.</summary>
     public CaseCancellation? Cancellation { get; init; }

@@ -453,6 +453,12 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     /// </summary>
     public Task<bool> HasNoticeEmailAsync(long? enterpriseId, CancellationToken ct) => EnterpriseView.EnterpriseNotices.CanMailAsync(db, enterpriseId, ct);
 
+    /// <summary>The ids of the co-handlers' parts a reopening of the case may ask again (<see cref="CaseService.AskableAgain(LiaisonDbContext, long, string)"/>).</summary>
+    public async Task<IReadOnlyList<long>> AskableAgainAsync(string number, CancellationToken ct) =>
+        await db.Cases.AsNoTracking().Where(c => c.Number == number).Select(c => new { c.Id, c.DepartmentCode }).FirstOrDefaultAsync(ct) is { } c
+            ? await CaseService.AskableAgain(db, c.Id, c.DepartmentCode).Select(p => p.Id).ToListAsync(ct)
+            : [];
+
     /// <summary>The number of the case a request id opened, or null when it opened none (unused, or used for something else).</summary>
     public Task<string?> OpenedByAsync(Guid requestId, CancellationToken ct) =>
         db.Set<CaseActionRequest>().Where(r => r.RequestId == requestId && r.Action == "open")

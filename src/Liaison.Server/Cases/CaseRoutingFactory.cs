@@ -140,7 +140,8 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
         mailer.KnowParts(caseId, parts);
     }
 
-    /// <param name="parts">The co-handlers' parts to dispatch (only when the case is opened: the routing's first run).</param>
+    /// <param name="parts">The co-handlers' parts to dispatch: all of them when the case is opened (the routing's first run),
+    /// the ones the officer asks again on a reopening (重办).</param>
     /// <param name="calendar">The calendar to route with; null: the zone's current one (a year being stored is not in it yet).</param>
     public async Task<RunContext> CreateAsync(
         LiaisonDbContext db, Case c, CancellationToken ct, IReadOnlyList<CasePart>? parts = null, WorkingCalendar? calendar = null)

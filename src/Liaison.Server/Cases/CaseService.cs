@@ -669,9 +669,18 @@ public sealed class CaseService(
     /// (<see cref="CasePart.AskableAgain"/>), in a department still active that does not lead it (<paramref name="lead"/>).
     /// The officer's reopening offers and checks these; the follow-up case of an unsatisfied rating takes them all.
     /// </summary>
-    public IQueryable<CasePart> AskableAgain(long caseId, string lead) =>
+    public IQueryable<CasePart> AskableAgain(long caseId, string lead) => AskableAgain(db, caseId, lead);
+
+    /// <summary>
+    /// <see cref="AskableAgain(long, string)"/> on any context (the case page reads it too). A part its department returned
+    /// (退回: not its work) and the lead resolved over while it waited for the officer is not one: resolved over, it reads
+    /// as any part resolved over, so its round's return tells it apart.
+    /// </summary>
+    public static IQueryable<CasePart> AskableAgain(LiaisonDbContext db, long caseId, string lead) =>
         db.Set<CasePart>().Where(p => p.CaseId == caseId && CasePart.AskableAgain.Contains(p.Status) && p.DepartmentCode != lead
-            && db.Departments.Any(d => d.Code == p.DepartmentCode && d.Active)).OrderBy(p => p.Id);
+            && db.Departments.Any(d => d.Code == p.DepartmentCode && d.Active)
+            && !db.Set<CaseEvent>().Any(e => e.CaseId == caseId && e.PartId == p.Id && e.Kind == CaseActions.Return && (p.RoundStartedAt == null || e.At >= p.RoundStartedAt)))
+            .OrderBy(p => p.Id);
 
     /// <summary>
     /// A decision's basis that is no basis Liaison gives (<see cref="DecisionBasis"/>): the client's mistake, named by
@@ -924,6 +933,11 @@ public sealed class CaseService(
             else if (!await db.Departments.AnyAsync(d => d.Code == code && d.Active, ct))
             {
                 v.Add("coDepartments", $"{name}已停用，不能重新协办", $"{name} is no longer active; it cannot co-handle again");
+            }
+            else if (part.Status == PartStatus.Overridden)
+            {
+                v.Add("coDepartments", $"{name}已退回协办（不属其职责），主办随后先行办结：不能重新协办",
+                    $"{name} returned its part (not its work) before the lead resolved without it; it cannot be asked again");
             }
             else
             {

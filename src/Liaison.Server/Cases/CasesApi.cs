@@ -133,7 +133,8 @@ public static class CasesApi
         var calendar = await calendars.GetAsync(ct);
         var now = clock.GetUtcNow();
         var deadlines = SlaDeadlines.AtDispatch(calendar, now, c, p);
-        var co = SlaDeadlines.ForCoHandler(calendar, now, c.Sla, p, deadlines.DueAt.Due);
+        var (partLimits, ownLimit) = await limits.ForPartsAsync(db, found, ct);
+        var co = SlaDeadlines.ForCoHandler(calendar, now, partLimits, p, deadlines.DueAt.Due, ownLimit);
         return TypedResults.Ok(new DeadlinePreviewDto(c.Code, p, DueDto.From(deadlines.AcceptBy), DueDto.From(deadlines.DueAt),
             deadlines.NextProgressReport is { } report ? DueDto.From(report) : null,
             new CoHandlerDeadlinesDto(DueDto.From(co.AcceptBy), DueDto.From(co.DueAt))));

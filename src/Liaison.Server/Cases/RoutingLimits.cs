@@ -20,26 +20,38 @@ public sealed class RoutingLimits(WorkflowDefinitionStore store)
 
     public async Task<IReadOnlyList<CaseCategory>> ForNewCasesAsync(LiaisonDbContext db, IReadOnlyList<CaseCategory> categories, CancellationToken ct)
     {
-        var routing = await store.FindPublishedRunnableAsync(db, CaseService.RoutingDefinitionId, ct);
-        if (routing?.Root.Activities.FirstOrDefault(a => a.Type == RoutingRequirement.DispatchType) is not { } dispatch)
-        {
-            return categories;
-        }
-
-        var (accept, resolve) = (Literal(dispatch, nameof(Dispatch.AcceptWithinWorkingDays)), Literal(dispatch, nameof(Dispatch.ResolveWithinWorkingDays)));
-        return categories.Select(c => Over(c, accept, resolve)).ToList();
+        var (accept, resolve) = await LiteralsAsync(db, CaseService.RoutingDefinitionId, ct);
+        return categories.Select(c => Over(c.Sla, accept, resolve) is { } over ? c with { Sla = over } : c).ToList();
     }
 
-    private static CaseCategory Over(CaseCategory c, int? accept, int? resolve)
+    /// <summary>
+    /// The limits a new case's co-handlers get from their own routing (case-part-routing) over the category's, and whether
+    /// it sets its own resolve limit (then the part's, not the lead's less the lead time): what
+    /// <see cref="Liaison.Cases.Sla.SlaDeadlines.ForCoHandler"/> takes, with the lead's deadline.
+    /// </summary>
+    /// <param name="category">The category as admins set it (not as <see cref="ForNewCaseAsync"/> gives it for the lead).</param>
+    public async Task<(SlaPolicy Policy, bool OwnLimit)> ForPartsAsync(LiaisonDbContext db, CaseCategory category, CancellationToken ct)
+    {
+        var (accept, resolve) = await LiteralsAsync(db, DispatchParts.DefaultWorkflow, ct);
+        return Over(category.Sla, accept, resolve) is { } over ? (over, resolve is not null) : (category.Sla, false);
+    }
+
+    /// <summary>The plain-number limits of a published routing's (first) Dispatch; nulls when it has none or computes them.</summary>
+    private async Task<(int? Accept, int? Resolve)> LiteralsAsync(LiaisonDbContext db, string definitionId, CancellationToken ct) =>
+        (await store.FindPublishedRunnableAsync(db, definitionId, ct))?.Root.Activities.FirstOrDefault(a => a.Type == RoutingRequirement.DispatchType) is { } dispatch
+            ? (Literal(dispatch, nameof(Dispatch.AcceptWithinWorkingDays)), Literal(dispatch, nameof(Dispatch.ResolveWithinWorkingDays)))
+            : (null, null);
+
+    /// <summary>The category's limits with the routing's in their place; null when they do not go together (the routing faults on them).</summary>
+    private static SlaPolicy? Over(SlaPolicy category, int? accept, int? resolve)
     {
         try
         {
-            return c with { Sla = c.Sla.With(accept, resolve) };
+            return category.With(accept, resolve);
         }
         catch (ArgumentException)
         {
-            // Limits that do not go together (acceptance after resolution): the routing faults on them; show the category's.
-            return c;
+            return null;
         }
     }
 

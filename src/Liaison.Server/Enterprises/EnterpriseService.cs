@@ -133,6 +133,12 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         await using var tx = await BeginAsync(ct);
         var officers = await FindOfficersAsync(input, ct);
         var read = Read(input, v, officers);
+        // A version no read gives (the row's version is a whole number): the client's mistake, not a save since.
+        if (Validation.Optional(input.Basis) is { } given && !uint.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            v.Add("basis", EditBasis.Malformed);
+        }
+
         if (!v.IsValid)
         {
             return new ServiceError.Invalid(v);

@@ -91,6 +91,8 @@ public sealed class BulkReassignTests(AppFixture fixture) : IClassFixture<AppFix
         var other = await (await officer.PostAsJsonAsync("/api/cases/reassign", batch with { departmentCode = "gdgs" })).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(0, other.GetProperty("moved").GetInt32());
         Assert.Equal("town-shiyang", (await GetCaseAsync(officer, first)).GetProperty("department").GetString());
+        // In words a page user can act on (the form went back with the browser and was sent again), for each case.
+        Assert.All(other.GetProperty("cases").EnumerateArray(), c => Assert.Contains("此批转交已用其他部门或理由提交过", c.GetProperty("detail").GetString()));
     }
 
     [Fact]

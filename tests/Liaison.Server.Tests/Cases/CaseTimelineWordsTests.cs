@@ -214,11 +214,12 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
 
         // 撤回协办 told to the dropped department alone; the cancellation told to the lead and the other co-handler as such.
         var chinese = WebUtility.HtmlDecode(await browser.GetStringAsync($"/cases/{number}"));
-        Assert.Single(Regex.Matches(chinese, "协办已撤回（协办部门） → "));
-        Assert.Equal(2, Regex.Matches(chinese, "[>；]撤销 → ").Count);
+        // Each to the department's handler and its leader, who holds a copy link.
+        Assert.Equal(2, Regex.Matches(chinese, "协办已撤回（协办部门） → ").Count);
+        Assert.Equal(4, Regex.Matches(chinese, "[>；]撤销 → ").Count);
         var english = WebUtility.HtmlDecode(await InEnglishAsync(browser, $"/cases/{number}"));
-        Assert.Single(Regex.Matches(english, "; co-handling part dropped \\(co-handler\\) → "));
-        Assert.Equal(2, Regex.Matches(english, "(>Cancelled|; cancelled) → ").Count);
+        Assert.Equal(2, Regex.Matches(english, "; co-handling part dropped \\(co-handler\\) → ").Count);
+        Assert.Equal(4, Regex.Matches(english, "(>Cancelled|; cancelled) → ").Count);
     }
 
     private async Task<(HttpClient Api, HttpClient Browser)> OfficerAsync()

@@ -157,6 +157,9 @@ public sealed class RoundEndMailTests(AppFixture fixture) : IClassFixture<AppFix
             var told = Assert.Single(await MailsAsync(_app, to, "【已改派】"), m => m.Subject!.Contains(number));
             Assert.Contains("改派至：自然资源和规划局", told.TextBody);
             Assert.Contains("改派说明：涉及用地，改由自然资源和规划局牵头", told.TextBody);
+            // The leader's copy says it is one, and whose the case no longer is (it read as the handler's: 不再由您办理).
+            Assert.Equal(to == Leader("fgj"), told.TextBody!.Contains("不再由贵单位办理") && told.TextBody.Contains("本邮件抄送贵单位分管领导，供知悉。"));
+            Assert.Equal(to == Handler("fgj"), told.TextBody!.Contains("不再由您办理"));
         }
 
         Assert.Equal(HttpStatusCode.Gone, (await _app.Anonymous().GetAsync(link)).StatusCode);

@@ -77,5 +77,18 @@ public sealed class RoutingLimitsTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{urgentNumber}/reopen", new { note = "水压不足" })).StatusCode);
         var expected = Liaison.Cases.Calendar.WorkingCalendar.Create().AddWorkingDays(_app.Clock.GetUtcNow(), 3).Due;
         Assert.Equal(expected, (await GetCaseAsync(officer, urgentNumber)).GetProperty("dueAt").GetDateTimeOffset());
+
+        // The co-handlers' own routing sets theirs (1): the preview shows it, as the part gets it (it showed the lead's less one).
+        var admin = await _app.AsAdminAsync();
+        var parts = (await admin.GetFromJsonAsync<JsonObject>("/api/workflow-definitions/case-part-routing"))!;
+        parts["root"]!["activities"]!.AsArray().Single(a => a!["type"]!.GetValue<string>() == "Liaison.Dispatch")!.AsObject()["resolveWithinWorkingDays"] =
+            new JsonObject { ["typeName"] = "Int32", ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = 1 } };
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/workflow-definitions/case-part-routing", parts)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/workflow-definitions/case-part-routing/publish", null)).StatusCode);
+        var own = await officer.GetFromJsonAsync<JsonElement>("/api/cases/deadline-preview?category=other&priority=normal");
+        var joint = await OpenAsync(officer, Case("normal", "zjj"));
+        var ownPart = (await GetCaseAsync(officer, joint.GetProperty("number").GetString()!)).GetProperty("coDepartments")[0];
+        Assert.Equal(1, own.GetProperty("coHandler").GetProperty("dueAt").GetProperty("workingDays").GetInt32());
+        Assert.Equal(own.GetProperty("coHandler").GetProperty("dueAt").GetProperty("due").GetDateTimeOffset(), ownPart.GetProperty("dueAt").GetDateTimeOffset());
     }
 }

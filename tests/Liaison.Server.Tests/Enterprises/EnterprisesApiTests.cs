@@ -212,6 +212,11 @@ public sealed class EnterprisesApiTests(AppFixture fixture) : IClassFixture<AppF
         Assert.Equal(HttpStatusCode.OK, (await officer.PutAsJsonAsync($"/api/enterprises/{id}",
             Entry("安岳经济开发区兴安路2号", "13800009999", now.GetProperty("basis").GetString()))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await officer.PutAsJsonAsync($"/api/enterprises/{id}", Entry("安岳经济开发区兴安路3号", "13800009999", null))).StatusCode);
+        // A version no read gives is the caller's mistake, on its field (it was 409, changed by someone else); nothing saved.
+        var malformed = await officer.PutAsJsonAsync($"/api/enterprises/{id}", Entry("安岳经济开发区兴安路4号", "13800009999", "v7"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("不是本系统给出的版本", (await malformed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("basis")[0].GetString());
+        Assert.Equal("安岳经济开发区兴安路3号", (await officer.GetFromJsonAsync<JsonElement>($"/api/enterprises/{id}")).GetProperty("address").GetString());
     }
 
     [Fact]

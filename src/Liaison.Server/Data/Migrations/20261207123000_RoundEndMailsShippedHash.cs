@@ -10,7 +10,7 @@ namespace Liaison.Server.Data.Migrations
         /// <summary>
         /// The 【已销号】 mail now also goes to a joint case's co-handling departments and, to them, names the lead department
         /// and gives the lead's resolution as 办理结果 / Outcome; the 【已改派】 mail says where the case went (改派至 / Now
-        /// with) and labels the officer's note as the reason. Edits of those parts saved before the fingerprint was kept
+        /// with), labels the officer's note as the reason, and a leader's copy says it is one. Edits of those parts saved before the fingerprint was kept
         /// were saved against the previous text (or an older one): the previous release's fingerprint is set, so those
         /// edits are pointed out as behind the shipped text.
         /// </summary>
