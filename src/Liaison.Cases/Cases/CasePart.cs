@@ -126,7 +126,7 @@ public sealed class CasePart : IAssignment
     /// <summary>
     /// The statuses of a part whose department may be asked again when the case is handled again (重办): its part was
     /// in when the lead resolved (submitted, or resolved over). A dropped part was ended on purpose; a returned one was
-    /// not its work. The officer's reopening and the follow-up case of an unsatisfied rating both go by it.
+    /// handed back by its department (one resolved over after its return is left out too: CaseService.AskableAgain). The officer's reopening and the follow-up case of an unsatisfied rating both go by it.
     /// </summary>
     public static readonly PartStatus[] AskableAgain = [PartStatus.Submitted, PartStatus.Overridden];
 

@@ -99,10 +99,15 @@ public sealed class SignInThrottle(LiaisonDbContext db, SignInAttemptLimiter lim
     /// The attempt's password was right but its request was refused for another reason (a new password that breaks the
     /// rules): the attempt is taken back from both counts, nothing else changes.
     /// </summary>
+    /// <remarks>
+    /// The account's row first, then the client's, as <see cref="AttemptAsync"/> locks them: one statement for both took
+    /// them in whatever order it found them, so a release and an attempt at once (password changes from several sessions)
+    /// could each hold one and wait for the other: a deadlock, which PostgreSQL ended by failing one of them.
+    /// </remarks>
     public async Task ReleaseAsync(string account, string client, CancellationToken ct = default) =>
         await db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE sign_in_failures SET failures = failures - 1
-            WHERE ((scope = {AccountScope} AND key = {account}) OR (scope = {ClientScope} AND key = {client})) AND failures > 0
+            UPDATE sign_in_failures SET failures = failures - 1 WHERE scope = {AccountScope} AND key = {account} AND failures > 0;
+            UPDATE sign_in_failures SET failures = failures - 1 WHERE scope = {ClientScope} AND key = {client} AND failures > 0;
             """, ct);
 
     /// <summary>

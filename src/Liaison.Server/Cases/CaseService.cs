@@ -934,10 +934,15 @@ public sealed class CaseService(
             {
                 v.Add("coDepartments", $"{name}已停用，不能重新协办", $"{name} is no longer active; it cannot co-handle again");
             }
-            else if (part.Status == PartStatus.Overridden)
+            else if (code == c.DepartmentCode)
             {
-                v.Add("coDepartments", $"{name}已退回协办（不属其职责），主办随后先行办结：不能重新协办",
-                    $"{name} returned its part (not its work) before the lead resolved without it; it cannot be asked again");
+                v.Add("coDepartments", $"{name}现为本事项的主办部门，不能同时协办", $"{name} leads the case now; it cannot co-handle it too");
+            }
+            else if (CasePart.AskableAgain.Contains(part.Status))
+            {
+                // In, by its status, but its department had returned it (退回) before the lead resolved over it.
+                v.Add("coDepartments", $"{name}曾退回协办，主办随后先行办结：不能重新协办",
+                    $"{name} returned its part before the lead resolved without it; it cannot be asked again");
             }
             else
             {

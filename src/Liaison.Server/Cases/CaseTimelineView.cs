@@ -31,7 +31,7 @@ public sealed record TimelineRow(DateTimeOffset At, Text Who, Text What, Text? D
 /// Turns a case's timeline into words for the pages: names instead of email addresses, labels instead of codes such as
 /// <c>dispatch-leader-copy</c>, and the stored details (departments, deadlines, levels) instead of machine notes.
 /// </summary>
-public sealed class CaseTimelineView(CalendarService calendars, ActorNames actors, TimeProvider clock)
+public sealed class CaseTimelineView(CalendarService calendars, ActorNames actors, TimeProvider clock, RoutingLimits limits, LiaisonDbContext db)
 {
     /// <summary>
     /// For a case its department returned: the resolve deadline insisting now would give it, by the shipped workflow's
@@ -67,8 +67,9 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
     }
 
     /// <summary>
-    /// For a resolved case: the resolve deadline reopening it now would give, by the shipped workflow's rule
-    /// (<see cref="Liaison.Cases.Routing.Activities.Reopen.IfReopened"/>: the category's limit from now, or the deadline it has when that is later), and
+    /// For a resolved case: the resolve deadline reopening it now would give, by the Reopen step's rule
+    /// (<see cref="Liaison.Cases.Routing.Activities.Reopen.IfReopened"/>: the limit from now, the category's or the one the
+    /// published routing's Reopen step sets, or the deadline it has when that is later), and
     /// whether it is that one kept, and the submit deadline of a co-handler asked again (dispatched now, as Dispatch counts
     /// a part's); null for any other case.
     /// </summary>
@@ -81,8 +82,10 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
 
         var calendar = await calendars.GetAsync(ct);
         var now = clock.GetUtcNow();
-        var due = Liaison.Cases.Routing.Activities.Reopen.IfReopened(calendar, now, category.Sla, c.Priority, c.DueAt).Due;
-        return (due, due == c.DueAt, SlaDeadlines.ForCoHandler(calendar, now, category.Sla, c.Priority, due).DueAt.Due);
+        // With the limits the routing's steps set, as RoutingLimits reads them for the new-case form.
+        var due = Liaison.Cases.Routing.Activities.Reopen.IfReopened(calendar, now, await limits.ForReopenAsync(db, category, ct), c.Priority, c.DueAt).Due;
+        var (partLimits, ownLimit) = await limits.ForPartsAsync(db, category, ct);
+        return (due, due == c.DueAt, SlaDeadlines.ForCoHandler(calendar, now, partLimits, c.Priority, due, ownLimit).DueAt.Due);
     }
 
     /// <param name="departments">Every department (its name, handler and leader name the people and places).</param>

@@ -349,8 +349,9 @@ public sealed record DecisionRequest(
 
 /// <summary>A reopening (重办): the reason (required) and, on a joint case, the co-handlers asked again.</summary>
 /// <param name="CoDepartments">
-/// Department codes of co-handlers whose part was submitted, or resolved over by the lead, and whose department is
-/// active: each is dispatched a new round of its part. Left out or empty, no co-handler is asked again. Any other is 400.
+/// Department codes of co-handlers whose part was submitted, or resolved over by the lead (not one its department had
+/// returned), whose department is active and does not lead the case now: each is dispatched a new round of its part.
+/// Left out or empty, no co-handler is asked again. Any other is 400.
 /// </param>
 public sealed record ReopenRequest(
     string? Note,

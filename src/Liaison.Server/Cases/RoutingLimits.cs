@@ -1,9 +1,12 @@
+using System.Reflection;
 using System.Text.Json.Nodes;
 using Liaison.Cases.Routing.Activities;
 using Liaison.Cases.Sla;
 using Liaison.Server.Data;
 using Liaison.Server.Workflows;
+using Liaison.Workflows.Activities;
 using Liaison.Workflows.Definitions;
+using Liaison.Workflows.Runtime;
 
 namespace Liaison.Server.Cases;
 
@@ -36,11 +39,29 @@ public sealed class RoutingLimits(WorkflowDefinitionStore store)
         return Over(category.Sla, accept, resolve) is { } over ? (over, resolve is not null) : (category.Sla, false);
     }
 
+    /// <summary>
+    /// The resolve limit a reopening (重办) would count with now: the published routing's Reopen step's own, over the
+    /// category's (<paramref name="category"/> as admins set it). A case running an older version of the routing is
+    /// reopened by that version's step, which may say otherwise.
+    /// </summary>
+    public async Task<SlaPolicy> ForReopenAsync(LiaisonDbContext db, CaseCategory category, CancellationToken ct)
+    {
+        var routing = await store.FindPublishedRunnableAsync(db, CaseService.RoutingDefinitionId, ct);
+        var resolve = routing is not null && First(routing, ReopenType) is { } reopen ? Literal(reopen, nameof(Reopen.ResolveWithinWorkingDays)) : null;
+        return Over(category.Sla, null, resolve) ?? category.Sla;
+    }
+
+    private static readonly string ReopenType = typeof(Reopen).GetCustomAttribute<ActivityAttribute>()!.Type;
+
     /// <summary>The plain-number limits of a published routing's (first) Dispatch; nulls when it has none or computes them.</summary>
     private async Task<(int? Accept, int? Resolve)> LiteralsAsync(LiaisonDbContext db, string definitionId, CancellationToken ct) =>
-        (await store.FindPublishedRunnableAsync(db, definitionId, ct))?.Root.Activities.FirstOrDefault(a => a.Type == RoutingRequirement.DispatchType) is { } dispatch
+        await store.FindPublishedRunnableAsync(db, definitionId, ct) is { } routing && First(routing, RoutingRequirement.DispatchType) is { } dispatch
             ? (Literal(dispatch, nameof(Dispatch.AcceptWithinWorkingDays)), Literal(dispatch, nameof(Dispatch.ResolveWithinWorkingDays)))
             : (null, null);
+
+    /// <summary>The first activity of a type, in the flowchart or inside a structured one's body, as RoutingRequirement looks.</summary>
+    private static ActivityNode? First(WorkflowDefinition routing, string type) =>
+        routing.Root.Activities.SelectMany(a => WorkflowBodies.Descendants(a).Prepend(a)).FirstOrDefault(a => a.Type == type);
 
     /// <summary>The category's limits with the routing's in their place; null when they do not go together (the routing faults on them).</summary>
     private static SlaPolicy? Over(SlaPolicy category, int? accept, int? resolve)

@@ -74,8 +74,11 @@ public sealed class RoutingLimitsTests(AppFixture fixture) : IClassFixture<AppFi
         var link = PathOf(LinkIn((await MailsAsync(_app, "zrzyj.handler@anyue.example", urgentNumber)).Single(m => m.Subject!.StartsWith("【派单】"))));
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), link, "accept")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), link, "resolve", new() { ["note"] = "已接通" })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{urgentNumber}/reopen", new { note = "水压不足" })).StatusCode);
         var expected = Liaison.Cases.Calendar.WorkingCalendar.Create().AddWorkingDays(_app.Clock.GetUtcNow(), 3).Due;
+        // The case page's reopen form says so before (it counted with the category's 10, halved: 5).
+        var resolvedPage = await (await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1")).GetStringAsync($"/cases/{urgentNumber}");
+        Assert.Contains($"今天重办，办结期限为 {expected.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm}。", resolvedPage);
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{urgentNumber}/reopen", new { note = "水压不足" })).StatusCode);
         Assert.Equal(expected, (await GetCaseAsync(officer, urgentNumber)).GetProperty("dueAt").GetDateTimeOffset());
 
         // The co-handlers' own routing sets theirs (1): the preview shows it, as the part gets it (it showed the lead's less one).
