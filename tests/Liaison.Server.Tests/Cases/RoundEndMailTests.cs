@@ -53,6 +53,9 @@ public sealed class RoundEndMailTests(AppFixture fixture) : IClassFixture<AppFix
             Assert.Contains("撤销说明：企业已自行解决用电问题", told.TextBody);
             Assert.Contains("链接已失效", told.TextBody);
             Assert.DoesNotContain("/l/", told.TextBody);
+            // The leader's copy says it is one (the HTML part too).
+            Assert.Equal(to == Leader("fgj"), told.TextBody!.Contains("本邮件抄送贵单位分管领导，供知悉。"));
+            Assert.Equal(to == Leader("fgj"), told.HtmlBody!.Contains("本邮件抄送贵单位分管领导，供知悉。"));
         }
 
         Assert.Equal(HttpStatusCode.Gone, (await _app.Anonymous().GetAsync(leaderLink)).StatusCode);

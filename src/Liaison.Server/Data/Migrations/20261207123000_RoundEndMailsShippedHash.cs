@@ -10,7 +10,8 @@ namespace Liaison.Server.Data.Migrations
         /// <summary>
         /// The 【已销号】 mail now also goes to a joint case's co-handling departments and, to them, names the lead department
         /// and gives the lead's resolution as 办理结果 / Outcome; the 【已改派】 mail says where the case went (改派至 / Now
-        /// with), labels the officer's note as the reason, and a leader's copy says it is one. Edits of those parts saved before the fingerprint was kept
+        /// with), labels the officer's note as the reason, and a leader's copy says it is one; so does a leader's copy of 【已撤销】 /
+        /// 【协办已撤回】, which leaders now receive too. Edits of those parts saved before the fingerprint was kept
         /// were saved against the previous text (or an older one): the previous release's fingerprint is set, so those
         /// edits are pointed out as behind the shipped text.
         /// </summary>
@@ -24,6 +25,10 @@ namespace Liaison.Server.Data.Migrations
             ("reassigned-away", "zh-CN", "text", "9de7b450fef8c435f85bcda86bb77f4887f959d72cb428dfb657b694d4eb6388"),
             ("reassigned-away", "en", "html", "285e4fb4fb1a7217858aca950be7aadb9b2ff3ccc1dade884d4e062508f3f35f"),
             ("reassigned-away", "en", "text", "d63cbb781ed8ffc59d97cfce03398b2eac294857b3e9ca1704f1633a90ecc294"),
+            ("cancelled", "zh-CN", "html", "34d0f887ed71b64162975c32810f6456b21a97401ac59ee0da168c06f4aaa5bf"),
+            ("cancelled", "zh-CN", "text", "ff2dacf12157d3e82120929e53bd41819ecf26ee999d23fce2347847a8e1f09b"),
+            ("cancelled", "en", "html", "004cd137676829e299066d9f160a2720a46ca7fb751bb769ddbce50147c9a593"),
+            ("cancelled", "en", "text", "f4b6962078b0e13db2abbd20ed9d1988e8b537f99cb3cb34aaeac7d37f8571e1"),
         ];
 
         /// <summary>The statements of <see cref="Up"/> (<see cref="ShippedHashes.Statements"/>).</summary>
