@@ -6,7 +6,6 @@ using Liaison.Server.Data;
 using Liaison.Server.Workflows;
 using Liaison.Workflows.Activities;
 using Liaison.Workflows.Definitions;
-using Liaison.Workflows.Runtime;
 
 namespace Liaison.Server.Cases;
 
@@ -47,7 +46,7 @@ public sealed class RoutingLimits(WorkflowDefinitionStore store)
     public async Task<SlaPolicy> ForReopenAsync(LiaisonDbContext db, CaseCategory category, CancellationToken ct)
     {
         var routing = await store.FindPublishedRunnableAsync(db, CaseService.RoutingDefinitionId, ct);
-        var resolve = routing is not null && First(routing, ReopenType) is { } reopen ? Literal(reopen, nameof(Reopen.ResolveWithinWorkingDays)) : null;
+        var resolve = routing is not null && RoutingRequirement.First(routing, ReopenType) is { } reopen ? Literal(reopen, nameof(Reopen.ResolveWithinWorkingDays)) : null;
         return Over(category.Sla, null, resolve) ?? category.Sla;
     }
 
@@ -55,13 +54,9 @@ public sealed class RoutingLimits(WorkflowDefinitionStore store)
 
     /// <summary>The plain-number limits of a published routing's (first) Dispatch; nulls when it has none or computes them.</summary>
     private async Task<(int? Accept, int? Resolve)> LiteralsAsync(LiaisonDbContext db, string definitionId, CancellationToken ct) =>
-        await store.FindPublishedRunnableAsync(db, definitionId, ct) is { } routing && First(routing, RoutingRequirement.DispatchType) is { } dispatch
+        await store.FindPublishedRunnableAsync(db, definitionId, ct) is { } routing && RoutingRequirement.First(routing, RoutingRequirement.DispatchType) is { } dispatch
             ? (Literal(dispatch, nameof(Dispatch.AcceptWithinWorkingDays)), Literal(dispatch, nameof(Dispatch.ResolveWithinWorkingDays)))
             : (null, null);
-
-    /// <summary>The first activity of a type, in the flowchart or inside a structured one's body, as RoutingRequirement looks.</summary>
-    private static ActivityNode? First(WorkflowDefinition routing, string type) =>
-        routing.Root.Activities.SelectMany(a => WorkflowBodies.Descendants(a).Prepend(a)).FirstOrDefault(a => a.Type == type);
 
     /// <summary>The category's limits with the routing's in their place; null when they do not go together (the routing faults on them).</summary>
     private static SlaPolicy? Over(SlaPolicy category, int? accept, int? resolve)

@@ -24,11 +24,15 @@ public sealed class RoutingRequirement : IWorkflowRequirement
             yield break;
         }
 
-        if (!definition.Root.Activities.SelectMany(a => WorkflowBodies.Descendants(a).Prepend(a)).Any(a => a.Type == DispatchType))
+        if (First(definition, DispatchType) is null)
         {
             yield return new(null, "routing-without-dispatch",
                 $"流程 {definition.DefinitionId} 用于办理事项，必须包含“派单”（{DispatchType}）活动：没有它，新事项不会派给任何部门。",
                 $"Workflow '{definition.DefinitionId}' routes cases and must contain a Dispatch ({DispatchType}) activity: without it, new cases go to no department.");
         }
     }
+
+    /// <summary>The first activity of a type, in the flowchart or inside a structured one's body (a loop's, a container's).</summary>
+    internal static ActivityNode? First(WorkflowDefinition definition, string type) =>
+        definition.Root.Activities.SelectMany(a => WorkflowBodies.Descendants(a).Prepend(a)).FirstOrDefault(a => a.Type == type);
 }
