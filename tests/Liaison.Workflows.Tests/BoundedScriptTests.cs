@@ -43,12 +43,43 @@ public class BoundedScriptTests
     [InlineData("'x'.padStart(5e8, 'y')")]
     [InlineData("'x'.padEnd(5e8)")]
     [InlineData("[1, 2, 3].join('y'.repeat(600000))")]
+    [InlineData("new Array(3).fill('x'.repeat(600000)).join('')")]
+    [InlineData("'x'.repeat(600000).concat('y'.repeat(600000))")]
+    [InlineData("const s = 'x'.repeat(1000); return s.replace(/x/g, s);")]
+    [InlineData("const s = 'x'.repeat(1000); return s.replaceAll('x', s);")]
+    [InlineData("const s = 'x'.repeat(1000); return s.replace(/x/g, () => s);")]
+    [InlineData("const s = 'x'.repeat(1000); return s.replaceAll('x', () => s);")]
+    [InlineData("const s = 'x'.repeat(1500); return s.replace(/x/g, \"$'\");")]
     public void Huge_string_is_refused_by_the_string_length_limit_before_it_is_allocated(string script)
     {
         var runner = Harness.Runner();
 
         AssertFaults(Run(runner, In.Js(script)), "MaxStringLength");
         AssertStillUsable(runner);
+    }
+
+    [Theory]
+    [InlineData("'a-b-c'.replace(/-/g, '$&$&')", "a--b--c")]
+    [InlineData("'a-b-c'.replaceAll('-', () => '+')", "a+b+c")]
+    [InlineData("'x'.repeat(900).replace('x', 'y'.repeat(1000)).length", "1899")]
+    [InlineData("['ab', 'cd', 3].join('-') + 'e'.concat('f', 1)", "ab-cd-3ef1")]
+    [InlineData("'2026-12-07'.replace(/(\\d+)-(\\d+)-(\\d+)/, '$3/$2/$1')", "07/12/2026")]
+    public void Guarded_string_builders_still_build_ordinary_strings(string script, string expected)
+    {
+        Assert.Equal([expected], Run(Harness.Runner(), In.Js(script)).WriteLines);
+    }
+
+    [Theory]
+    [InlineData("Atomics")]
+    [InlineData("SharedArrayBuffer")]
+    [InlineData("ArrayBuffer")]
+    [InlineData("Uint8Array")]
+    [InlineData("DataView")]
+    [InlineData("WeakRef")]
+    public void Globals_the_limits_cannot_bound_are_not_there(string name)
+    {
+        // Atomics.wait blocked a thread past the script timeout (checked between statements); a buffer is allocated whole.
+        Assert.Equal(["undefined"], Run(Harness.Runner(), In.Js($"typeof {name}")).WriteLines);
     }
 
     [Theory]
@@ -83,6 +114,20 @@ public class BoundedScriptTests
 
         AssertFaults(result, "a range of 1000000000 numbers is over the limit of 100000");
         AssertStillUsable(runner);
+    }
+
+    [Fact]
+    public void Liquid_replace_is_measured_before_it_builds_its_text()
+    {
+        var runner = Harness.Runner();
+
+        // 65,536 characters, each replaced by all of them: 4 billion characters, more than a string can hold, so Fluid's
+        // own replace would fail on memory (after a 200 MB allocation at a tenth of that); measured first, it is refused.
+        var result = Run(runner, In.Liquid(
+            "{% assign s = 'x' %}{% for i in (1..16) %}{% assign s = s | append: s %}{% endfor %}{{ s | replace: 'x', s | size }}"));
+
+        AssertFaults(result, "a filter's text of 4294967296 characters is over the limit of 1000000");
+        Assert.Equal(["a-b-c"], Run(runner, In.Liquid("{{ 'a b c' | replace: ' ', '-' }}")).WriteLines);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ internal sealed partial class MailTemplateFamily
         _kinds = kinds;
         MaxSteps = maxSteps;
         MaxOutputLength = maxOutputLength;
-        RenderOptions = new TemplateOptions { MaxSteps = maxSteps };
+        RenderOptions = LiquidBounds.Guard(new TemplateOptions { MaxSteps = maxSteps });
         _shipped = new(LoadShipped);
     }
 
@@ -119,7 +119,7 @@ internal sealed partial class MailTemplateFamily
         foreach (var fill in samples)
         {
             var unknown = new List<string>();
-            var options = new TemplateOptions
+            var options = LiquidBounds.Guard(new TemplateOptions
             {
                 MaxSteps = MaxSteps,
                 StrictFilters = true,
@@ -128,7 +128,7 @@ internal sealed partial class MailTemplateFamily
                     unknown.Add(name);
                     return ValueTask.FromResult<FluidValue>(NilValue.Instance);
                 },
-            };
+            });
             var context = new TemplateContext(options);
             fill(context, unknown.Add);
             try

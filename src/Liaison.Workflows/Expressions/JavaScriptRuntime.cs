@@ -4,6 +4,7 @@ using Acornima.Ast;
 using Jint;
 using Jint.Native;
 using Jint.Native.Json;
+using Jint.Native.Function;
 using Jint.Native.Object;
 using System.Text.RegularExpressions;
 using Jint.Runtime;
@@ -20,6 +21,11 @@ namespace Liaison.Workflows.Expressions;
 internal sealed class JavaScriptRuntime
 {
     private static readonly ConcurrentDictionary<string, PreparedScript> Cache = new(StringComparer.Ordinal);
+
+    /// <summary>Replacement patterns that insert matched text (<c>$&amp;</c>, a group) or the text beside a match.</summary>
+    private static readonly Regex MatchedText = new(@"\$[&\d<]", RegexOptions.Compiled);
+
+    private static readonly Regex Sides = new(@"\$[`']", RegexOptions.Compiled);
 
     private readonly Engine _engine;
     private readonly IExpressionScope _scope;
@@ -46,7 +52,28 @@ internal sealed class JavaScriptRuntime
             o.TimeSystem = new ClockTimeSystem(scope.Clock, scope.TimeZone);
         });
         GuardStringBuilders();
+        RemoveUnboundedGlobals();
         DefineGlobals(variableNames);
+    }
+
+    /// <summary>
+    /// Globals a workflow script has no use for and the limits cannot bound: <c>Atomics.wait</c> blocks the thread past
+    /// the script timeout (Jint checks it between statements), and binary buffers are allocated whole in one call, outside
+    /// the array size limit. <c>WeakRef</c> and <c>FinalizationRegistry</c> would make a run depend on the garbage collector.
+    /// </summary>
+    internal static readonly string[] RemovedGlobals =
+    [
+        "Atomics", "SharedArrayBuffer", "ArrayBuffer", "DataView", "WeakRef", "FinalizationRegistry",
+        "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array",
+        "Float16Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
+    ];
+
+    private void RemoveUnboundedGlobals()
+    {
+        foreach (var name in RemovedGlobals)
+        {
+            _engine.Global.Delete(name);
+        }
     }
 
     /// <summary>Parses (or fetches from cache) a script; throws <see cref="ExpressionException"/> on a syntax error.</summary>
@@ -97,42 +124,101 @@ internal sealed class JavaScriptRuntime
     };
 
     /// <summary>
-    /// Jint checks the memory limit between statements, so one call building a huge string would allocate it first:
-    /// repeat, padStart, padEnd and join check the length they are about to build against MaxStringLength and refuse.
-    /// The originals stay in the closures only, out of a script's reach.
+    /// Jint checks the memory limit between statements, so one call building a huge string would allocate it first: the
+    /// built-ins a script can ask for an arbitrary length with (repeat, padStart, padEnd, concat, join, replace, replaceAll)
+    /// check the length they are about to build against MaxStringLength and refuse. A replacement function's results are
+    /// counted as they come. The originals stay in the closures only, out of a script's reach.
     /// </summary>
     private void GuardStringBuilders()
     {
-        var max = _limits.MaxStringLength;
         var stringPrototype = _engine.Evaluate("String.prototype").AsObject();
         var arrayPrototype = _engine.Evaluate("Array.prototype").AsObject();
         Guard(stringPrototype, "repeat", 1, (self, args) => TypeConverter.ToString(self).Length * Number(args, 0));
         Guard(stringPrototype, "padStart", 2, (self, args) => Number(args, 0));
         Guard(stringPrototype, "padEnd", 2, (self, args) => Number(args, 0));
-        Guard(arrayPrototype, "join", 1, (self, args) =>
+        Guard(stringPrototype, "concat", 1, (self, args) => TypeConverter.ToString(self).Length + args.Sum(a => (double)TypeConverter.ToString(a).Length));
+        Guard(stringPrototype, "replace", 2, (self, args) => Replaced(self, args, all: false));
+        Guard(stringPrototype, "replaceAll", 2, (self, args) => Replaced(self, args, all: true));
+        Guard(arrayPrototype, "join", 1, Joined);
+    }
+
+    /// <summary>Replaces a built-in with one that refuses, before calling it, to build more than MaxStringLength.</summary>
+    private void Guard(ObjectInstance prototype, string name, int length, Func<JsValue, JsValue[], double> resultLength)
+    {
+        var original = prototype.Get(name);
+        var replacing = name.StartsWith("replace", StringComparison.Ordinal);
+        var guarded = new ClrFunction(_engine, name, (self, args) =>
         {
-            var length = self is ObjectInstance o ? TypeConverter.ToNumber(o.Get("length")) : 0;
-            var separator = args.Length > 0 && !args[0].IsUndefined() ? TypeConverter.ToString(args[0]).Length : 1;
-            return Math.Max(0, length - 1) * separator;
+            if (resultLength(self, args) > _limits.MaxStringLength) throw TooLong(name);
+            var call = replacing && args.Length > 1 && args[1] is Function replacer
+                ? new[] { args[0], Counted(name, replacer, TypeConverter.ToString(self).Length) }
+                : args;
+            return _engine.Call(original, self, call);
+        }, length);
+        prototype.FastSetProperty(name, new PropertyDescriptor(guarded, writable: true, enumerable: false, configurable: true));
+    }
+
+    private ScriptLimitException TooLong(string name) =>
+        new($"Script exceeded the string length limit of {_limits.MaxStringLength} characters (MaxStringLength) in {name}.");
+
+    /// <summary>A replacement function, wrapped: the text plus everything it returns must stay within the limit.</summary>
+    private ClrFunction Counted(string name, Function replacer, int text)
+    {
+        var total = (double)text;
+        return new ClrFunction(_engine, "replacer", (self, args) =>
+        {
+            var value = TypeConverter.ToString(_engine.Call(replacer, self, args));
+            total += value.Length;
+            if (total > _limits.MaxStringLength) throw TooLong(name);
+            return value;
         });
+    }
 
-        void Guard(ObjectInstance prototype, string name, int length, Func<JsValue, JsValue[], double> resultLength)
+    /// <summary>The separators and the elements' own lengths: strings as they are (the array size limit bounds how many).</summary>
+    private double Joined(JsValue self, JsValue[] args)
+    {
+        if (self is not ObjectInstance array) return 0;
+        var length = TypeConverter.ToNumber(array.Get("length"));
+        var separator = args.Length > 0 && !args[0].IsUndefined() ? TypeConverter.ToString(args[0]).Length : 1;
+        var total = Math.Max(0, length - 1) * separator;
+        for (uint i = 0; i < length && total <= _limits.MaxStringLength; i++)
         {
-            var original = prototype.Get(name);
-            var guarded = new ClrFunction(_engine, name, (self, args) =>
-            {
-                if (resultLength(self, args) > max)
-                    throw new ScriptLimitException($"Script exceeded the string length limit of {max} characters (MaxStringLength) in {name}.");
-                return _engine.Call(original, self, args);
-            }, length);
-            prototype.FastSetProperty(name, new PropertyDescriptor(guarded, writable: true, enumerable: false, configurable: true));
+            var item = array.Get(i);
+            if (item.IsString()) total += item.AsString().Length;
         }
 
-        static double Number(JsValue[] args, int i)
+        return total;
+    }
+
+    /// <summary>
+    /// The text kept plus each match's replacement: one match for replace with a string or a regex without the g flag,
+    /// else at most one per occurrence of a string pattern or one per position. In the replacement, $&amp; and a group
+    /// insert matched text (all matches together at most the text), $` and $' up to the whole text each time. A
+    /// replacement function is counted as it runs (<see cref="Counted"/>).
+    /// </summary>
+    private static double Replaced(JsValue self, JsValue[] args, bool all)
+    {
+        if (args.Length < 2 || args[1] is Function) return 0;
+        var text = TypeConverter.ToString(self).Length;
+        var replacement = TypeConverter.ToString(args[1]);
+        double matches;
+        if (args[0] is ObjectInstance regex)
         {
-            var n = args.Length > i ? TypeConverter.ToNumber(args[i]) : 0;
-            return double.IsNaN(n) ? 0 : n;
+            matches = TypeConverter.ToBoolean(regex.Get("global")) ? text + 1.0 : 1;
         }
+        else
+        {
+            var pattern = TypeConverter.ToString(args[0]).Length;
+            matches = !all ? 1 : pattern > 0 ? (double)text / pattern : text + 1.0;
+        }
+
+        return text + matches * (replacement.Length + Sides.Count(replacement) * (double)text) + MatchedText.Count(replacement) * (double)text;
+    }
+
+    private static double Number(JsValue[] args, int i)
+    {
+        var n = args.Length > i ? TypeConverter.ToNumber(args[i]) : 0;
+        return double.IsNaN(n) ? 0 : n;
     }
 
     private void DefineGlobals(IReadOnlyCollection<string> variableNames)

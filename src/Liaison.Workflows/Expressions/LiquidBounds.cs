@@ -37,6 +37,50 @@ public sealed class LiquidBounds : AstRewriter
     protected override Expression VisitFilterExpression(FilterExpression filterExpression) =>
         new BoundedFilter(base.VisitFilterExpression(filterExpression));
 
+    /// <summary>
+    /// The options with Fluid's <c>replace</c> measured before it builds: a text of 10,000 characters with each of them
+    /// replaced by itself is 100 million characters, allocated in full before the filter's result could be checked. The
+    /// other filters build at most the sum of texts already within <see cref="MaxLength"/>.
+    /// </summary>
+    public static TemplateOptions Guard(TemplateOptions options)
+    {
+        if (options.Filters.TryGetValue("replace", out var replace))
+        {
+            options.Filters.AddFilter("replace", (input, arguments, context) =>
+            {
+                var text = input.ToStringValue();
+                var pattern = arguments.At(0).ToStringValue();
+                var replacement = arguments.At(1).ToStringValue();
+                var length = text.Length + Occurrences(text, pattern) * ((double)replacement.Length - pattern.Length);
+                if (length > MaxLength)
+                {
+                    throw new LiquidValueLimitException(LiquidValueLimitException.What.Text, length, MaxLength);
+                }
+
+                return replace(input, arguments, context);
+            });
+        }
+
+        return options;
+    }
+
+    /// <summary>How often <paramref name="pattern"/> occurs, without overlaps; an empty one at every position.</summary>
+    private static double Occurrences(string text, string pattern)
+    {
+        if (pattern.Length == 0)
+        {
+            return text.Length + 1.0;
+        }
+
+        var count = 0;
+        for (var at = text.IndexOf(pattern, StringComparison.Ordinal); at >= 0; at = text.IndexOf(pattern, at + pattern.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     private static int ItemsAllowed(TemplateContext context) => context.MaxSteps > 0 ? context.MaxSteps : MaxItems;
 
     /// <summary>Counts a range's numbers before Fluid builds them.</summary>

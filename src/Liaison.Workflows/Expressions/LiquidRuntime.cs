@@ -23,12 +23,12 @@ internal sealed class LiquidRuntime
         _scope = scope;
         // Fluid counts steps per context and never resets them: each render gets a new context, so the limit is per render.
         // "now" is the run's clock, told in the host's zone (Fluid's date filter prints the offset it is given).
-        _options = new TemplateOptions
+        _options = LiquidBounds.Guard(new TemplateOptions
         {
             MaxSteps = scope.Limits.LiquidMaxSteps,
             Now = () => TimeZoneInfo.ConvertTime(scope.Clock.GetUtcNow(), scope.TimeZone),
             TimeZone = scope.TimeZone,
-        };
+        });
         foreach (var (name, value) in scope.Globals.LiquidValues)
             _values.Add((name, Plain(value)));
         _values.Add(("Input", Snapshot(scope.AllInputs())));
