@@ -107,5 +107,14 @@ public sealed class LiaisonOptions
 
         /// <summary>How long a request may wait in that queue before it is answered 503.</summary>
         public TimeSpan RequestQueueTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>The largest request body, in bytes, anywhere but a file upload (<see cref="Liaison.Server.Http.RequestBodyLimits"/>); larger is 413.</summary>
+        public long MaxRequestBodyBytes { get; set; } = Liaison.Server.Http.RequestBodyLimits.Default.MaxBytes;
+
+        /// <summary>The largest body of a file upload (the enterprise register's CSV import, at most 2 MB of file).</summary>
+        public long MaxUploadBodyBytes { get; set; } = Liaison.Server.Http.RequestBodyLimits.Default.UploadBytes;
+
+        /// <summary>How long a request's body may take to arrive in full; slower is 408.</summary>
+        public TimeSpan RequestBodyTimeout { get; set; } = Liaison.Server.Http.RequestBodyLimits.Default.Timeout;
     }
 }

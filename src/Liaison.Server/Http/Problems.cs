@@ -98,6 +98,7 @@ public static class Problems
         409 => "Conflict",
         410 => "Gone",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
         413 => "Content Too Large",
         415 => "Unsupported Media Type",
         429 => "Too Many Requests",

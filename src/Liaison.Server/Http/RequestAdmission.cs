@@ -23,10 +23,13 @@ public sealed class RequestAdmission : IDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger<RequestAdmission> _log;
     private long _shed;
+    private long _bodiesArriving;
     private long _lastReport; // 0: nothing reported yet
 
-    public RequestAdmission(int maxConcurrent, int queueLimit, TimeSpan queueTimeout, TimeProvider clock, ILogger<RequestAdmission> log)
+    public RequestAdmission(int maxConcurrent, int queueLimit, TimeSpan queueTimeout, TimeProvider clock, ILogger<RequestAdmission> log,
+        RequestBodyLimits? bodies = null)
     {
+        Bodies = bodies ?? RequestBodyLimits.Default;
         if (maxConcurrent is < 1 or > MaxLimit || queueLimit is < 0 or > MaxLimit || queueTimeout < TimeSpan.Zero || queueTimeout > MaxQueueTimeout)
         {
             throw new InvalidOperationException(
@@ -55,6 +58,12 @@ public sealed class RequestAdmission : IDisposable
 
     public TimeSpan QueueTimeout { get; }
 
+    /// <summary>How large a request's body may be, and how long it may take to arrive.</summary>
+    public RequestBodyLimits Bodies { get; }
+
+    /// <summary>Requests whose body is being read now, each on the clock of <see cref="RequestBodyLimits.Timeout"/>.</summary>
+    public long BodiesArriving => Interlocked.Read(ref _bodiesArriving);
+
     /// <summary>Requests being served and waiting now, and those shed since start.</summary>
     public (long Serving, long Waiting, long Shed) Statistics()
     {
@@ -66,7 +75,8 @@ public sealed class RequestAdmission : IDisposable
     public static RequestAdmission From(LiaisonOptions.HttpOptions options, int poolSize, TimeProvider clock, ILogger<RequestAdmission> log)
     {
         var max = options.MaxConcurrentRequests ?? poolSize;
-        return new RequestAdmission(max, options.RequestQueueLimit ?? 4 * Math.Clamp(max, 0, MaxLimit / 4), options.RequestQueueTimeout, clock, log);
+        return new RequestAdmission(max, options.RequestQueueLimit ?? 4 * Math.Clamp(max, 0, MaxLimit / 4), options.RequestQueueTimeout, clock, log,
+            new RequestBodyLimits(options.MaxRequestBodyBytes, options.MaxUploadBodyBytes, options.RequestBodyTimeout));
     }
 
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
@@ -79,16 +89,44 @@ public sealed class RequestAdmission : IDisposable
 
         // A request's body is read before it takes a turn, so a client that sends slowly holds none: with a turn held
         // from the first byte, a handful of slow uploads would have every other client shed. Past 30 KB the buffer is a
-        // temporary file; Kestrel's body size limit and minimum data rate still apply.
+        // temporary file. All this comes before sign-in is known, so the body is bounded here, by its address (a stranger
+        // could otherwise park 30 MB, Kestrel's limit, per connection on disk), and must arrive in time (Kestrel's
+        // minimum data rate is an average: a fast start buys hours of trickle).
         if (http.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
+            var limit = Bodies.For(http.Request.Path);
+            if (http.Request.ContentLength > limit)
+            {
+                await Bodies.RefuseAsync(http, StatusCodes.Status413PayloadTooLarge, limit);
+                return;
+            }
+
             http.Request.EnableBuffering();
+            using var slow = new CancellationTokenSource(Bodies.Timeout, _clock);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(slow.Token, http.RequestAborted);
+            long length;
+            Interlocked.Increment(ref _bodiesArriving);
             try
             {
-                await http.Request.Body.DrainAsync(http.RequestAborted);
+                length = await RequestBodyLimits.DrainAsync(http.Request.Body, limit, either.Token);
             }
             catch (Exception) when (http.RequestAborted.IsCancellationRequested)
             {
+                return;
+            }
+            catch (OperationCanceledException) when (slow.IsCancellationRequested)
+            {
+                await Bodies.RefuseAsync(http, StatusCodes.Status408RequestTimeout, limit);
+                return;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _bodiesArriving);
+            }
+
+            if (length > limit)
+            {
+                await Bodies.RefuseAsync(http, StatusCodes.Status413PayloadTooLarge, limit);
                 return;
             }
 

@@ -168,7 +168,7 @@ public sealed class LoadSheddingTests
         public bool CanHaveBody => true;
     }
 
-    private static async Task UntilAsync(Func<bool> condition, string what)
+    internal static async Task UntilAsync(Func<bool> condition, string what)
     {
         for (var i = 0; !condition(); i++)
         {
