@@ -41,7 +41,10 @@ public sealed record RequestBodyLimits(long MaxBytes, long UploadBytes, TimeSpan
         }
     }
 
-    /// <summary>A 413 naming the limit, or a 408; the connection is closed, as its body was not read to the end.</summary>
+    /// <summary>
+    /// A 413 naming the limit, or a 408; the connection is closed, as its body was not read to the end. A page's form
+    /// gets a page with the way back to it, the API problem details.
+    /// </summary>
     public async Task RefuseAsync(HttpContext http, int status, long limit)
     {
         var message = status == StatusCodes.Status408RequestTimeout
@@ -50,6 +53,12 @@ public sealed record RequestBodyLimits(long MaxBytes, long UploadBytes, TimeSpan
             : new Text($"请求体过大：此地址最多接受 {Size(limit)}，没有任何改动",
                 $"The request body is too large: this address takes at most {Size(limit)}; nothing changed");
         http.Response.Headers.Connection = "close";
+        if (ExpiredForm.IsPageForm(http))
+        {
+            await ExpiredForm.WriteRefusedAsync(http, new Text("表单没有提交", "The form was not sent"), message, status);
+            return;
+        }
+
         await Results.Problem(message.ToString(), statusCode: status, title: Problems.Title(status)).ExecuteAsync(http);
     }
 

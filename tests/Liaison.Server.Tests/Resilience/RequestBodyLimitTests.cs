@@ -36,6 +36,20 @@ public sealed class RequestBodyLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_personal_links_form_over_the_limit_gets_a_page_leading_back_to_the_link()
+    {
+        var token = new string('A', 43);
+        var form = new FormUrlEncodedContent([new("action", "progress"), new("note", new string('x', 1_100_000))]);
+
+        var response = await _app.Anonymous().PostAsync($"/l/{token}", form);
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("请求体过大：此地址最多接受 1 MB", page);
+        Assert.Contains($"href=\"/l/{token}\"", page);
+    }
+
+    [Fact]
     public async Task A_body_sent_without_its_length_is_counted_as_it_comes_and_nothing_changes()
     {
         var officer = await _app.AsOfficerAsync();
