@@ -66,6 +66,23 @@ public sealed partial class DigestMailRenderer
     public RenderedMail Render(WorkHandoverMail mail, string? culture) =>
         Render(DigestKind.WorkHandover, culture, Values(mail, IsEnglish(culture)), mail.Cases);
 
+    public RenderedMail Render(LiaisonReplacedMail mail, string? culture) =>
+        Render(DigestKind.LiaisonReplaced, culture, Values(mail, IsEnglish(culture)), mail.Cases);
+
+    private Dictionary<string, object?> Values(LiaisonReplacedMail mail, bool en) => new()
+        {
+            ["Recipient"] = Obj(("Name", mail.RecipientName)),
+            ["Department"] = mail.Department,
+            ["At"] = FormatLocal(mail.At, en),
+            ["WasHandler"] = mail.WasHandler,
+            ["WasLeader"] = mail.WasLeader,
+            ["Handler"] = mail.HandlerName,
+            ["Leader"] = mail.LeaderName,
+            ["Cases"] = Lines(mail.Cases, en),
+            ["CaseCount"] = Total(mail.Cases, mail.CasesTotal),
+            ["Omitted"] = Omitted((mail.Cases, mail.CasesTotal)),
+        };
+
     public RenderedMail Render(AccountCreatedMail mail, string? culture)
     {
         // The link goes into href: only a real web address may get there.
@@ -257,6 +274,7 @@ public sealed partial class DigestMailRenderer
             DigestKind.LeagueTable => Render(DigestSamples.LeagueTable(local), culture),
             DigestKind.WorkHandover => Render(DigestSamples.WorkHandover(local), culture),
             DigestKind.AccountCreated => Render(DigestSamples.AccountCreated(local), culture),
+            DigestKind.LiaisonReplaced => Render(DigestSamples.LiaisonReplaced(local), culture),
             _ => throw new ArgumentException($"Unknown digest kind '{kind}'.", nameof(kind)),
         };
     }
@@ -273,6 +291,11 @@ public sealed partial class DigestMailRenderer
             DigestKind.LeagueTable => [Values(DigestSamples.LeagueTable(now), en: false), Values(DigestSamples.EmptyLeagueTable(now), en: false)],
             DigestKind.WorkHandover => [Values(DigestSamples.WorkHandover(now), en: false), Values(DigestSamples.EmptyWorkHandover(now), en: false)],
             DigestKind.AccountCreated => [Values(DigestSamples.AccountCreated(now), en: false), Values(DigestSamples.AccountCreated(now) with { Admin = true }, en: false)],
+            DigestKind.LiaisonReplaced =>
+            [
+                Values(DigestSamples.LiaisonReplaced(now), en: false),
+                Values(DigestSamples.LiaisonReplaced(now) with { WasHandler = false, WasLeader = true, Cases = [], CasesTotal = null }, en: false),
+            ],
             _ => throw new ArgumentException($"Unknown digest kind '{kind}'.", nameof(kind)),
         };
     }
@@ -472,6 +495,14 @@ public sealed partial class DigestMailRenderer
         ["account-created:By"] = new("创建账号的管理员", "The admin who created the account"),
         ["account-created:At"] = new("创建账号的时间", "When the account was created"),
         ["SignInLink"] = new("登录页面的链接", "The sign-in page"),
+        ["Department"] = new("部门名称", "The department's name"),
+        ["liaison-replaced:At"] = new("管理员更换联络人的时间", "When the admin named the new liaison"),
+        ["WasHandler"] = new("您被更换的是经办人时为真", "True when you were replaced as the handler"),
+        ["WasLeader"] = new("您被更换的是分管领导时为真", "True when you were replaced as the leader"),
+        ["Handler"] = new("部门现在的经办人（今后办理这些事项的人）", "The department's handler now (who handles the cases from now on)"),
+        ["Leader"] = new("部门现在的分管领导", "The department's leader now"),
+        ["liaison-replaced:Cases"] = MailTemplateVariables.List(new("随之转交、您的链接已失效的在办事项和协办任务", "The open cases and co-handling parts that moved on, whose links of yours have ended")),
+        ["liaison-replaced:CaseCount"] = new("转交的事项数（含未列出的）", "Cases moved on, those not listed included"),
     };
 
     // A list's or object's members, described once per kind of item: a case line, a league-table row, a visit due, an enterprise.

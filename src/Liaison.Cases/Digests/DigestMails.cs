@@ -21,7 +21,13 @@ public static class DigestKind
     /// <summary>(officer, admin) At once, when an admin creates their account: where and as whom to sign in, never the password (新账号通知).</summary>
     public const string AccountCreated = "account-created";
 
-    public static IReadOnlyList<string> All { get; } = [Handler, Officer, LeagueTable, WorkHandover, AccountCreated];
+    /// <summary>
+    /// (a department's liaison an admin replaced) At once, in the save's transaction: the open cases and co-handling parts
+    /// that left them, who has them now, and that their links to them have ended (联络人变更通知).
+    /// </summary>
+    public const string LiaisonReplaced = "liaison-replaced";
+
+    public static IReadOnlyList<string> All { get; } = [Handler, Officer, LeagueTable, WorkHandover, AccountCreated, LiaisonReplaced];
 
     /// <summary>What a kind of digest is, for the admins' template pages.</summary>
     public static Text Label(string kind) => kind switch
@@ -31,6 +37,7 @@ public static class DigestKind
         LeagueTable => new("每周红黄榜（园区领导、管理员）", "Weekly league table (zone leadership, admins)"),
         WorkHandover => new("工作移交通知（接手的园区工作人员）", "Work handed over (the officer taking it over)"),
         AccountCreated => new("新账号通知（账号的本人）", "Account created (its holder)"),
+        LiaisonReplaced => new("联络人变更通知（被替换的部门联络人）", "Liaison replaced (the department's replaced liaison)"),
         _ => new(kind, kind),
     };
 }
@@ -185,6 +192,25 @@ public sealed record WorkHandoverMail(
 /// <param name="ByName">The admin who created it.</param>
 /// <param name="SignInLink">The sign-in page (an absolute http(s) URL on the configured public address).</param>
 public sealed record AccountCreatedMail(string RecipientName, string Email, bool Admin, string ByName, DateTimeOffset At, string SignInLink);
+
+/// <summary>
+/// To a department's handler or leader whom an admin replaced (the department's save naming another person): the open
+/// cases and co-handling parts that left them with it (the first <see cref="DigestMailRenderer.MaxLinesPerSection"/>, all
+/// counted in <see cref="CasesTotal"/>), who has them now, and that the links they were mailed for them have ended. No
+/// link: nothing is left for them to do.
+/// </summary>
+/// <param name="Department">The department's name.</param>
+/// <param name="WasHandler">They were replaced as the department's handler (经办人).</param>
+/// <param name="WasLeader">They were replaced as its leader (分管领导).</param>
+/// <param name="HandlerName">The department's handler now, who handles the cases.</param>
+/// <param name="LeaderName">The department's leader now.</param>
+public sealed record LiaisonReplacedMail(
+    string RecipientName, string Department, DateTimeOffset At, bool WasHandler, bool WasLeader, string HandlerName, string LeaderName,
+    IReadOnlyList<DigestCaseLine> Cases)
+{
+    /// <summary>Every case and part that left them, when <see cref="Cases"/> holds only the lines the mail shows; null is its count.</summary>
+    public int? CasesTotal { get; init; }
+}
 
 /// <summary>A key enterprise in a mail, with the officer's page of it (an absolute http(s) URL).</summary>
 public sealed record EnterpriseLine(string Name, string Link);

@@ -122,6 +122,12 @@ internal static class DigestSamples
     public static AccountCreatedMail AccountCreated(DateTimeOffset now) =>
         new("李娜", "li.na@anyue.example", Admin: false, "管理员", now, "https://liaison.example/account/login");
 
+    public static LiaisonReplacedMail LiaisonReplaced(DateTimeOffset now) => new("王建国", "自然资源和规划局", now, WasHandler: true, WasLeader: false, "李娜", "张主任",
+        [Line(now, "AYKF-2026-000128", "厂区道路 <规划> 调整") with { Link = null }, Part(now) with { Link = null }])
+    {
+        CasesTotal = 102,
+    };
+
     private static DigestCaseLine Line(DateTimeOffset now, string number, string title) => new()
     {
         Number = number,

@@ -174,4 +174,10 @@ public static class EnterpriseChange
 
     /// <summary>The resolve deadline moved (an approved extension, a reopening).</summary>
     public const string Deadline = "deadline";
+
+    /// <summary>
+    /// The resolve deadline moved when a year's holiday schedule was published or corrected and the provisional (or that
+    /// year's) deadlines were counted again: the shipped templates word it as <see cref="Deadline"/>.
+    /// </summary>
+    public const string Schedule = "schedule";
 }

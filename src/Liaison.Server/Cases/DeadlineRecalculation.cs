@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
+using Liaison.Cases.Notifications;
 using Liaison.Cases.Routing.Activities;
 using Liaison.Server.Calendar;
 using Liaison.Server.Data;
@@ -11,7 +12,8 @@ namespace Liaison.Server.Cases;
 
 /// <summary>
 /// When an admin adds or replaces a year's schedule, open cases whose deadlines it may move get them recomputed from
-/// their stored basis; each one whose date or provisional mark changed gets a timeline entry and its timers moved.
+/// their stored basis; each one whose date or provisional mark changed gets a timeline entry and its timers moved, and the
+/// enterprise is mailed when its case's resolve deadline (the lead's) moved (<see cref="EnterpriseChange.Schedule"/>).
 /// Adding a year settles the provisional deadlines of every open case. Replacing one (a corrected notice, a typing
 /// error fixed) also moves the deadlines computed with the old one that fall in that year or later, while their clock
 /// runs: a case resolved and waiting for the officer's confirmation keeps the deadline it was resolved against, so
@@ -27,7 +29,7 @@ namespace Liaison.Server.Cases;
 /// </param>
 public sealed class DeadlineRecalculation(
     TimeProvider clock, CalendarService calendars, WorkflowHost workflows, WorkflowDefinitionStore definitions,
-    CaseRoutingFactory routing, int chunkSize = 25)
+    CaseRoutingFactory routing, EnterpriseView.EnterpriseNotices enterprise, int chunkSize = 25)
 {
     private readonly int _chunkSize = Math.Max(1, chunkSize);
 
@@ -179,6 +181,13 @@ public sealed class DeadlineRecalculation(
             $"{year} 年节假日安排已加载，期限重新计算 / The {year} holiday schedule was loaded; deadlines recomputed",
             new { before = new { acceptBy = before.AcceptBy, dueAt = before.DueAt }, after = new { acceptBy = holder.AcceptBy, dueAt = holder.DueAt }, calendar = calendar.Version },
             part);
+        if (part is null && holder.DueAt != before.DueAt)
+        {
+            // The enterprise follows its case's resolve deadline, in this chunk's commit: a date that only lost its
+            // provisional mark is no news to it, nor a co-handler's. Run again, the date comes out the same: no mail.
+            await enterprise.ChangedAsync(db, c, EnterpriseChange.Schedule, before.DueAt, ct);
+        }
+
         return true;
     }
 

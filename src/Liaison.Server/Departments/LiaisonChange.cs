@@ -17,10 +17,12 @@ namespace Liaison.Server.Departments;
 /// getting their reminders): the new names on them, the replaced person's links ended, a timeline entry naming both,
 /// and, for each case or part that is with the handler now, a mail to the new handler with a link of their own
 /// (<see cref="CaseMailKind.HandlerHandover"/>, 【转交】), and to a new leader one with a read-only link
-/// (<see cref="CaseMailKind.LeaderHandover"/>, 【分管转交】). Deadlines, round and state stay as they are. Runs in the
-/// department update's transaction; the cases are locked in id order, as case actions lock them.
+/// (<see cref="CaseMailKind.LeaderHandover"/>, 【分管转交】). The replaced handler or leader is told once, in one mail
+/// listing the cases and parts whose links of theirs ended (<see cref="ReplacedLiaisonNotice"/>). Deadlines, round and
+/// state stay as they are. Runs in the department update's transaction; the cases are locked in id order, as case
+/// actions lock them.
 /// </summary>
-public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
+public sealed class LiaisonChange(CaseMailer mailer, ReplacedLiaisonNotice replacedNotice, TimeProvider clock)
 {
     /// <summary>Moves the open work of <paramref name="department"/> (already changed, not yet saved) to its liaisons.</summary>
     /// <returns>How many open cases and co-handling parts went to a new handler or leader.</returns>
@@ -65,35 +67,53 @@ public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
 
         var now = clock.GetUtcNow();
         var moved = 0;
+        // Whose links this change ends, by email: each is told once, of all of it, after the loop.
+        var replaced = new Dictionary<string, ReplacedLiaisonNotice.Replaced>(StringComparer.OrdinalIgnoreCase);
         // Read again under the lock: a case may have ended or moved to another department meanwhile. A lead already
         // with the department's people (listed for a part) changes nothing.
         foreach (var c in cases.Where(c => !CaseStatuses.Ended.Contains(c.Status)))
         {
-            if (c.DepartmentCode == code && await MoveAsync(db, c, null, department, actor, now, CaseStatuses.IsWithHandler(c.Status), ct))
+            if (c.DepartmentCode == code && await MoveAsync(db, c, null, department, actor, now, CaseStatuses.IsWithHandler(c.Status), replaced, ct))
             {
                 moved++;
             }
 
             foreach (var part in partsByCase[c.Id])
             {
-                if (await MoveAsync(db, c, part, department, actor, now, withHandler: true, ct)) moved++;
+                if (await MoveAsync(db, c, part, department, actor, now, withHandler: true, replaced, ct)) moved++;
             }
         }
 
+        await replacedNotice.QueueAsync(db, department, replaced, now, ct);
         return moved;
     }
 
     /// <summary>The lead's assignment (<paramref name="part"/> null) or a co-handler's part, given to the department's current liaisons.</summary>
     /// <returns>True when a new person took it over (not only a name or a language corrected).</returns>
-    private async Task<bool> MoveAsync(LiaisonDbContext db, Case c, CasePart? part, Department department, string actor, DateTimeOffset now, bool withHandler, CancellationToken ct)
+    /// <param name="replaced">Whose links it ended, by email, with what left them: added to here.</param>
+    private async Task<bool> MoveAsync(LiaisonDbContext db, Case c, CasePart? part, Department department, string actor, DateTimeOffset now, bool withHandler,
+        Dictionary<string, ReplacedLiaisonNotice.Replaced> replaced, CancellationToken ct)
     {
         IAssignment holder = (IAssignment?)part ?? c;
         var (handler, leader) = (department.Handler, department.Leader);
         var newHandler = !EmailAddress.Same(holder.HandlerEmail, handler.Email);
         var newLeader = !EmailAddress.Same(holder.LeaderEmail, leader.Email);
         var (oldHandler, oldLeader) = (holder.HandlerName, holder.LeaderName);
-        if (newHandler) await EndLinksAsync(db, c, part, LinkRole.Handler, holder.HandlerEmail, now, ct);
-        if (newLeader && holder.LeaderEmail is { } oldEmail) await EndLinksAsync(db, c, part, LinkRole.Leader, oldEmail, now, ct);
+        // Told only where a link of theirs stops working: a leader mailed nothing about the case has nothing to be told.
+        if (newHandler && await EndLinksAsync(db, c, part, LinkRole.Handler, holder.HandlerEmail, now, ct) > 0)
+        {
+            var person = Replaced(replaced, holder.HandlerEmail, holder.HandlerName, holder.HandlerCulture);
+            person.WasHandler = true;
+            person.Add(c, part);
+        }
+
+        if (newLeader && holder.LeaderEmail is { } oldEmail && await EndLinksAsync(db, c, part, LinkRole.Leader, oldEmail, now, ct) > 0)
+        {
+            var person = Replaced(replaced, oldEmail, holder.LeaderName ?? oldEmail, holder.LeaderCulture);
+            person.WasLeader = true;
+            person.Add(c, part);
+        }
+
         (holder.HandlerName, holder.HandlerEmail, holder.HandlerCulture) = (handler.Name, handler.Email, handler.Culture);
         (holder.LeaderName, holder.LeaderEmail, holder.LeaderCulture) = (leader.Name, leader.Email, leader.Culture);
         if (!newHandler && !newLeader)
@@ -120,8 +140,19 @@ public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
         return true;
     }
 
+    private static ReplacedLiaisonNotice.Replaced Replaced(Dictionary<string, ReplacedLiaisonNotice.Replaced> replaced, string email, string name, string culture)
+    {
+        if (!replaced.TryGetValue(email, out var person))
+        {
+            replaced[email] = person = new ReplacedLiaisonNotice.Replaced(name, culture);
+        }
+
+        return person;
+    }
+
     /// <summary>Ends the replaced person's open links to this case (or part): they show "this link no longer works".</summary>
-    private static async Task EndLinksAsync(LiaisonDbContext db, Case c, CasePart? part, LinkRole role, string email, DateTimeOffset now, CancellationToken ct)
+    /// <returns>How many links it ended.</returns>
+    private static async Task<int> EndLinksAsync(LiaisonDbContext db, Case c, CasePart? part, LinkRole role, string email, DateTimeOffset now, CancellationToken ct)
     {
         var partId = part?.Id;
         var links = await db.Set<LiaisonLink>()
@@ -132,6 +163,8 @@ public sealed class LiaisonChange(CaseMailer mailer, TimeProvider clock)
             link.EndedAt = now;
             link.ExpiresAt = now;
         }
+
+        return links.Count;
     }
 
     /// <summary>A change of a department's people as the timeline says it: 经办人 张三 → 李四；分管领导 … (handler … → …; leader …).</summary>

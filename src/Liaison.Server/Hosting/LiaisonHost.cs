@@ -138,6 +138,7 @@ public static class LiaisonHost
         services.AddScoped<AccountWelcome>();
         services.AddScoped<DepartmentService>();
         services.AddScoped<LiaisonChange>();
+        services.AddScoped<ReplacedLiaisonNotice>();
         services.AddScoped<EnterpriseService>();
         services.AddVisits();
 

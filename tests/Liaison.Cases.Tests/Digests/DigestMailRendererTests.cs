@@ -35,6 +35,29 @@ public sealed class DigestMailRendererTests
     }
 
     [Fact]
+    public void The_replaced_liaisons_notice_lists_what_left_them_and_who_has_it_in_their_language_without_a_link()
+    {
+        var part = Line("AYKF-2026-000127", "标准厂房供水接入", null) with { PartStatus = PartStatus.InProgress, LeadDepartment = "住房和城乡建设局" };
+        var cases = new[] { Line("AYKF-2026-000128", "厂区道路 <规划> 调整", null), part };
+        var handler = new LiaisonReplacedMail("王建国", "自然资源和规划局", Local(3, 10, 9), WasHandler: true, WasLeader: false, "李娜", "张主任", cases);
+
+        var zh = _renderer.Render(handler, "zh-CN");
+        var en = _renderer.Render(handler with { RecipientName = "Wang Jianguo", Cases = cases[..1] }, "en");
+        var leader = _renderer.Render(handler with { WasHandler = false, WasLeader = true }, "zh-CN");
+
+        Assert.Equal("【联络人变更】自然资源和规划局：您经手的 2 件在办事项已转交李娜，原链接已失效", zh.Subject);
+        Assert.Contains("园区管理员已于 2026年3月10日（周二）09:00 更换自然资源和规划局的联络人：经办人改为 李娜。", zh.TextBody);
+        Assert.Contains("今后由 李娜 办理。您此前收到的这些事项的链接已失效，无需再处理。", zh.TextBody);
+        Assert.Contains("- AYKF-2026-000128 厂区道路 <规划> 调整\n- AYKF-2026-000127 标准厂房供水接入（协办，主办部门：住房和城乡建设局）\n", zh.TextBody);
+        Assert.Contains("厂区道路 &lt;规划&gt; 调整", zh.HtmlBody);
+        Assert.DoesNotContain("href=", zh.HtmlBody);
+        Assert.Equal("[Liaison changed] 自然资源和规划局: 1 open case you held is now with 李娜; your links have ended", en.Subject);
+        Assert.Contains("named 自然资源和规划局's new liaison: handler 李娜.", en.TextBody);
+        Assert.Equal("【联络人变更】自然资源和规划局：您经手的 2 件在办事项已转交张主任，原链接已失效", leader.Subject);
+        Assert.Contains("联络人：分管领导改为 张主任。以下在办事项已随之转交，今后由 李娜 办理、张主任 分管。", leader.TextBody);
+    }
+
+    [Fact]
     public void Handler_digest_lists_sections_in_order_and_escapes_html()
     {
         var mail = _renderer.Render(new HandlerDigestMail("王建国", new DateOnly(2026, 3, 10),

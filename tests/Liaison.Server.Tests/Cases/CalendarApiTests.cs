@@ -174,6 +174,40 @@ public sealed class CalendarYearTests
     }
 
     [Fact]
+    public async Task The_enterprise_hears_once_when_the_recomputation_moves_its_cases_resolve_deadline_and_not_when_the_date_stays()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Enterprise");
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        var officer = await app.AsOfficerAsync();
+        var admin = await app.AsAdminAsync();
+        // Due on the 4th, counted over New Year's Day provisionally: the 2027 schedule moves it to the 5th.
+        var moved = await Enterprises.RatingTestKit.OpenForAsync(officer, await Enterprises.RatingTestKit.RegisterAsync(officer, 91));
+        // Opened on the 4th: its five working days cross no holiday, so the date stays and only its provisional mark goes.
+        app.Clock.SetUtcNow(new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        var kept = await Enterprises.RatingTestKit.OpenForAsync(officer, await Enterprises.RatingTestKit.RegisterAsync(officer, 92));
+        var keptDue = (await GetCaseAsync(officer, kept)).GetProperty("dueAt").GetString();
+        Task<List<MimeKit.MimeMessage>> NoticesAsync(string number) => MailsAsync(app, Enterprises.RatingTestKit.NoticeEmail, "【事项进展】" + number);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(1, await app.RecomputeDeadlinesAsync());
+        // The same schedule saved again recomputes again: nothing moves, nothing is mailed twice.
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        await app.RecomputeDeadlinesAsync();
+
+        var told = Assert.Single(await NoticesAsync(moved));
+        Assert.EndsWith("（办结期限调整）", told.Subject);
+        Assert.Contains("办结期限已调整如下", told.TextBody);
+        Assert.Contains("办结期限：2027年1月5日（周二）18:00\n", told.TextBody);
+        Assert.Contains("原办结期限：2027年1月4日（周一）18:00", told.TextBody);
+        Assert.Empty(await NoticesAsync(kept));
+        Assert.Equal(keptDue, (await GetCaseAsync(officer, kept)).GetProperty("dueAt").GetString());
+        Assert.False((await GetCaseAsync(officer, kept)).GetProperty("provisional").GetBoolean());
+        // In the recomputation's commit, with the case's own mails: its timeline names it.
+        Assert.Contains((await GetCaseAsync(officer, moved)).GetProperty("timeline").EnumerateArray(),
+            e => e.GetProperty("kind").GetString() == "email" && e.GetProperty("note").GetString()!.StartsWith("enterprise-changed"));
+    }
+
+    [Fact]
     public async Task Adding_2027_recomputes_the_co_handlers_provisional_deadlines_and_moves_their_timers()
     {
         await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Joint");

@@ -123,9 +123,11 @@ public sealed class LiaisonChangeTests : IAsyncLifetime
         Assert.Equal(OldHandler.ToUpperInvariant(), c.GetProperty("handler").GetProperty("email").GetString());
         var entry = Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.LiaisonChanged);
         Assert.Equal("分管领导 发展和改革局分管领导（示例） → 新领导", entry.GetProperty("note").GetString());
-        // One mail, to the new leader: a read-only link of their own, from which they remind the handler.
+        // Two mails: to the new leader, a read-only link of their own, from which they remind the handler; to the old
+        // leader, whose links ended, the notice of what left them (the handler stayed and hears nothing).
         var handover = Assert.Single(await MailsAsync(_app, "new.leader@anyue.example", number));
-        Assert.Equal(before + 1, _app.Smtp.Received.Count);
+        Assert.Single(await NoticesAsync("fgj.leader@anyue.example"));
+        Assert.Equal(before + 2, _app.Smtp.Received.Count);
         Assert.StartsWith($"【分管转交】{number}", handover.Subject);
         Assert.Contains("原分管领导：发展和改革局分管领导（示例）", handover.TextBody);
         var page = await _app.Anonymous().GetStringAsync(PathOf(LinkIn(handover)));
@@ -135,6 +137,73 @@ public sealed class LiaisonChangeTests : IAsyncLifetime
         var handlerLink = PathOf(LinkIn(Assert.Single(await MailsAsync(_app, OldHandler, number))));
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), handlerLink, "accept")).StatusCode);
     }
+
+    [Fact]
+    public async Task The_replaced_handler_is_told_once_which_cases_left_them_who_has_them_now_and_that_their_links_ended()
+    {
+        var dispatched = (await OpenAsync(_officer, NewCase(title: "厂区道路规划调整"))).GetProperty("number").GetString()!;
+        var accepted = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
+        var cancelled = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
+        var elsewhere = (await OpenAsync(_officer, NewCase("czj"))).GetProperty("number").GetString()!;
+        var joint = (await OpenAsync(_officer, JointLeadViewTests.JointCase("zjj", ("fgj", "请核实立项手续")))).GetProperty("number").GetString()!;
+        var acceptLink = PathOf(LinkIn((await MailsAsync(_app, OldHandler, "【派单】" + accepted)).Single()));
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), acceptLink, "accept")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{cancelled}/cancel", new { note = "企业已自行解决" })).StatusCode);
+
+        // A save that changes nothing for the handler (their name's spelling, their language) ends none of their links: no notice.
+        Assert.Equal(HttpStatusCode.OK, (await _admin.PutAsJsonAsync("/api/departments/fgj", new
+        {
+            name = "发展和改革局",
+            handler = new { name = "Wang Jianguo", email = OldHandler, culture = "en" },
+            leader = new { name = "发展和改革局分管领导（示例）", email = "fgj.leader@anyue.example" },
+        })).StatusCode);
+        Assert.Empty(await NoticesAsync(OldHandler));
+
+        Assert.Equal(HttpStatusCode.OK, (await SaveFgjAsync("新经办人", NewHandler, "发展和改革局分管领导（示例）", "fgj.leader@anyue.example")).StatusCode);
+        // The same change saved again moves nothing and tells nobody again.
+        Assert.Equal(HttpStatusCode.OK, (await SaveFgjAsync("新经办人", NewHandler, "发展和改革局分管领导（示例）", "fgj.leader@anyue.example")).StatusCode);
+
+        // One mail, in the old handler's language, with every case and part that left them and nothing else.
+        var notice = Assert.Single(await NoticesAsync(OldHandler));
+        Assert.StartsWith("[Liaison changed] 发展和改革局: 3 open cases you held are now with 新经办人", notice.Subject);
+        Assert.Contains("Dear Wang Jianguo,", notice.TextBody);
+        Assert.Contains("handler 新经办人", notice.TextBody);
+        Assert.Contains("The links you received for them no longer work", notice.TextBody);
+        Assert.Contains($"- {dispatched} 厂区道路规划调整\n", notice.TextBody);
+        Assert.Contains($"- {accepted} 项目用电报装\n", notice.TextBody);
+        Assert.Contains($"- {joint} ", notice.TextBody);
+        Assert.Contains("(co-handling, lead: 住房和城乡建设局)", notice.TextBody);
+        Assert.DoesNotContain(cancelled, notice.TextBody);
+        Assert.DoesNotContain(elsewhere, notice.TextBody);
+        Assert.DoesNotMatch(@"/l/", notice.TextBody);
+        Assert.Contains("The links you received for them no longer work", notice.HtmlBody);
+        // The leader stayed: their links work on, and they hear nothing.
+        Assert.Empty(await NoticesAsync("fgj.leader@anyue.example"));
+    }
+
+    [Fact]
+    public async Task The_replaced_leader_is_told_in_chinese_and_nobody_without_an_open_case_is_mailed()
+    {
+        var number = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
+        // A department with nothing open: its replaced handler has nothing to be told.
+        Assert.Equal(HttpStatusCode.OK, (await SaveAsync("xzspj", "行政审批局", "xzspj.new.handler@anyue.example")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await SaveFgjAsync("发展和改革局联络人（示例）", OldHandler, "新领导", "new.leader@anyue.example")).StatusCode);
+
+        var notice = Assert.Single(await NoticesAsync("fgj.leader@anyue.example"));
+        Assert.StartsWith("【联络人变更】发展和改革局：您经手的 1 件在办事项已转交新领导，原链接已失效", notice.Subject);
+        Assert.Contains("发展和改革局分管领导（示例），您好：", notice.TextBody);
+        Assert.Contains("分管领导改为 新领导。", notice.TextBody);
+        Assert.Contains("今后由 发展和改革局联络人（示例） 办理、新领导 分管", notice.TextBody);
+        Assert.Contains($"- {number} 项目用电报装\n", notice.TextBody);
+        Assert.Contains("您此前收到的这些事项的链接已失效，无需再处理。", notice.TextBody);
+        Assert.Empty(await NoticesAsync(OldHandler));
+        Assert.Empty(await NoticesAsync("xzspj.handler@anyue.example"));
+    }
+
+    /// <summary>The replaced liaison's notices (【联络人变更】) mailed to <paramref name="to"/>, in either language.</summary>
+    private async Task<List<MimeKit.MimeMessage>> NoticesAsync(string to) =>
+        (await MailsAsync(_app, to)).Where(m => m.Subject!.StartsWith("【联络人变更】") || m.Subject.StartsWith("[Liaison changed]")).ToList();
 
     private Task<HttpResponseMessage> SaveAsync(string code, string name, string handlerEmail) =>
         _admin.PutAsJsonAsync($"/api/departments/{code}", new
@@ -225,12 +294,14 @@ public sealed class LiaisonChangeTests : IAsyncLifetime
             await tx.RollbackAsync();
         }
 
-        // Nothing of it was kept.
+        // Nothing of it was kept, nor its notice to the handler it would have replaced.
+        Assert.Empty(await NoticesAsync("jrj.handler@anyue.example"));
         Assert.Equal("jrj.handler@anyue.example", (await _admin.GetFromJsonAsync<JsonElement>("/api/departments/jrj")).GetProperty("handler").GetProperty("email").GetString());
         Assert.Equal("jrj.handler@anyue.example", (await GetCaseAsync(_officer, number)).GetProperty("handler").GetProperty("email").GetString());
 
         Assert.Equal(HttpStatusCode.OK, (await SaveAsync("jrj", "金融工作局", "jrj.new.handler@anyue.example")).StatusCode);
         Assert.Equal("jrj.new.handler@anyue.example", (await GetCaseAsync(_officer, number)).GetProperty("handler").GetProperty("email").GetString());
+        Assert.Single(await NoticesAsync("jrj.handler@anyue.example"));
         // Giving way is the save's own business: no failed query in the log (CI's first-run check fails on any "fail:").
         Assert.DoesNotContain(_app.Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
     }

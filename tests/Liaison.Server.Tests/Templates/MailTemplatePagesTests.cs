@@ -425,7 +425,7 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         var list = await admin.GetStringAsync("/admin/templates");
         var digests = Regex.Match(list, "<table data-group=\"digests\">(.*?)</table>", RegexOptions.Singleline);
         Assert.True(digests.Success, list);
-        Assert.Equal(["handler-digest", "officer-digest", "league-table", "work-handover", "account-created"],
+        Assert.Equal(["handler-digest", "officer-digest", "league-table", "work-handover", "account-created", "liaison-replaced"],
             Regex.Matches(digests.Groups[1].Value, "<tr data-kind=\"([^\"]+)\">").Select(m => m.Groups[1].Value));
         Assert.Contains("href=\"/admin/templates/league-table/en\"", digests.Groups[1].Value);
         Assert.DoesNotContain("data-kind=\"dispatch\"", digests.Groups[1].Value);
