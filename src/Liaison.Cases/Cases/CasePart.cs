@@ -104,6 +104,21 @@ public sealed class CasePart : IAssignment
     public bool IsLate(DateTimeOffset now) =>
         IsOpen && ((Status == PartStatus.Dispatched && AcceptBy < now) || DueAt < now);
 
+    /// <summary>
+    /// When the part turns silent if it stays as it is: past its acceptance deadline still unaccepted, or past its submit
+    /// deadline still not in (the moments <see cref="IsLate"/> is counted from). Null when it has no deadline to pass.
+    /// </summary>
+    public DateTimeOffset? LateFrom => Status == PartStatus.Dispatched && AcceptBy is { } acceptBy && !(DueAt < acceptBy) ? acceptBy : DueAt;
+
+    /// <summary>
+    /// The lead may resolve the case over this part (先行办结, DESIGN: "over a silent co-handler"): the part is late
+    /// (<see cref="IsLate"/>), its department handed it back (returned, waiting for the officer), or it was never
+    /// dispatched (no department heard of it). A part accepted and within its time is not silent: resolving over it would
+    /// record a reason against a department that has done nothing wrong; the officer may still drop it (撤回协办).
+    /// </summary>
+    public bool MayBeResolvedOver(DateTimeOffset now) =>
+        Status == PartStatus.Returned || (IsOpen && (AssignmentRound == 0 || LateFrom is null || IsLate(now)));
+
     /// <summary>The part's status as the lead sees it at <paramref name="now"/>: 超期 in front when it is late.</summary>
     public Text LabelAt(DateTimeOffset now) => Label(Status, IsLate(now));
 

@@ -478,8 +478,10 @@ public sealed class CaseService(
 
     /// <summary>
     /// The lead resolves a joint case only when every co-handler has submitted its part, or over the silent ones with a
-    /// reason: each open part then ends as overridden, the reason on the timeline against its department, its workflow
-    /// (timers) cancelled and its links ended. Null when the resolve may go on.
+    /// reason (<see cref="CasePart.MayBeResolvedOver"/>: late, or handed back): each open part then ends as overridden,
+    /// the reason on the timeline against its department, its workflow (timers) cancelled and its links ended. A part
+    /// still within its time is a 409 naming it and the moment from which the lead may go ahead without it. Null when
+    /// the resolve may go on.
     /// </summary>
     private async Task<ServiceError?> ResolveOverOpenPartsAsync(Case c, string? reason, string actor, DateTimeOffset now, Validation v, CancellationToken ct)
     {
@@ -489,10 +491,16 @@ public sealed class CaseService(
             return null;
         }
 
+        var codes = open.Select(p => p.DepartmentCode).ToList();
+        var byCode = await db.Departments.AsNoTracking().Where(d => codes.Contains(d.Code)).ToDictionaryAsync(d => d.Code, d => d.Name, ct);
+        var notYet = open.Where(p => !p.MayBeResolvedOver(now)).ToList();
+        if (notYet.Count > 0)
+        {
+            return new ServiceError.NotAllowed(NotSilentYet(notYet.Select(p => (byCode.GetValueOrDefault(p.DepartmentCode, p.DepartmentCode), p)).ToList(), Local));
+        }
+
         if (string.IsNullOrEmpty(reason))
         {
-            var codes = open.Select(p => p.DepartmentCode).ToList();
-            var byCode = await db.Departments.AsNoTracking().Where(d => codes.Contains(d.Code)).ToDictionaryAsync(d => d.Code, d => d.Name, ct);
             var names = codes.Select(code => byCode.GetValueOrDefault(code, code)).ToList();
             // The form's mistake (a field left empty), not a case that changed: said next to the reason's field.
             v.Add("overrideReason",
@@ -526,6 +534,24 @@ public sealed class CaseService(
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Why the lead may not resolve over these parts yet, each with the moment it turns silent if it stays as it is
+    /// (<see cref="CasePart.LateFrom"/>): it is within its time, so waiting for it, or asking the officer to drop it
+    /// (撤回协办), are the ways on. The lead's link page says the same beside its resolve form.
+    /// </summary>
+    public static Text NotSilentYet(IReadOnlyList<(string Name, CasePart Part)> parts, Func<DateTimeOffset, string> local)
+    {
+        var zh = parts.Select(x => x.Part.Status == PartStatus.Dispatched && x.Part.LateFrom == x.Part.AcceptBy
+            ? $"{x.Name}（签收期限 {local(x.Part.LateFrom!.Value)}，届时仍未签收方可先行办结）"
+            : $"{x.Name}（提交期限 {local(x.Part.LateFrom!.Value)}，届时仍未提交方可先行办结）");
+        var en = parts.Select(x => x.Part.Status == PartStatus.Dispatched && x.Part.LateFrom == x.Part.AcceptBy
+            ? $"{x.Name} (accept by {local(x.Part.LateFrom!.Value)}: possible once that has passed without it accepting)"
+            : $"{x.Name} (submit by {local(x.Part.LateFrom!.Value)}: possible once that has passed without its part)");
+        return new Text(
+            $"协办部门仍在期限内，暂不能先行办结：{string.Join("；", zh)}。请等待其提交协办意见；如已不需要其协办，请联系园区工作人员撤回协办。",
+            $"A co-handling department is still within its time, so the case cannot be resolved without it yet: {string.Join("; ", en)}. Wait for its part, or ask the zone's officer to drop the part if it is no longer needed.");
     }
 
     /// <summary>A co-handler's action on its part of a joint case (签收, 进展, 退回, 提交协办意见), through the part's link.</summary>

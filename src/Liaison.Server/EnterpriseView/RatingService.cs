@@ -233,7 +233,7 @@ public sealed class RatingService(
             .Select(p => new CaseService.CoDepartmentInput(p.DepartmentCode, p.Task)).ToListAsync(ct);
         var opened = await cases.OpenAsync(officerId, new CaseService.OpenCase(
             title.Length > 200 ? title[..200] : title,
-            FollowUpDescription(original, current, note),
+            FollowUpDescription(original, current, note, await ReadsEnglishAsync(department!, ct)),
             original.Category,
             original.Priority.ToString(),
             department!,
@@ -252,6 +252,11 @@ public sealed class RatingService(
 
         return decided!;
     }
+
+    /// <summary>Whether a department's handler reads English (the language of its mails); the zone's language, Chinese, otherwise.</summary>
+    private async Task<bool> ReadsEnglishAsync(string department, CancellationToken ct) =>
+        (await db.Departments.AsNoTracking().Where(d => d.Code == department).Select(d => d.Handler.Culture).FirstOrDefaultAsync(ct))?
+            .StartsWith("en", StringComparison.OrdinalIgnoreCase) == true;
 
     /// <summary>
     /// The follow-up's lead department: the one chosen (active), else the original's while it is active. A department
@@ -387,18 +392,40 @@ public sealed class RatingService(
     }
 
     /// <summary>
-    /// The follow-up case's description: why it exists, the enterprise's comment, the officer's note and the original's
-    /// description. It is stored text that every reader of the case sees (the case and link pages, the mails, the
-    /// export), so its own words are written in both languages, Chinese first; what people wrote stays as written.
+    /// The follow-up case's description, in one language: the follow-up department's (Chinese, the zone's, unless its
+    /// liaisons read English). The original problem comes first, as it is what the department must solve and what the
+    /// mails show of a description (its first 200 characters); then the
+    /// enterprise's comment, the officer's note and the original case's number. What people wrote stays as written; a
+    /// description too long for the field loses the end of the original problem (the original case keeps it whole).
     /// </summary>
-    internal static string FollowUpDescription(Case original, CaseRating rating, string? note)
+    internal static string FollowUpDescription(Case original, CaseRating rating, string? note, bool english)
     {
-        var text = $"企业对 {original.Number} 的办理结果不满意，重办。\nThe enterprise was not satisfied with how {original.Number} was handled: it is handled again."
-            + $"\n企业意见（Enterprise's comment）：{rating.Comment ?? "（无 / none）"}";
-        if (note is not null) text += $"\n园区意见（Zone's note）：{note}";
-        text += $"\n\n原事项（Original case）：\n{original.Description}";
-        return text.Length > 4000 ? text[..4000] : text;
+        var tail = english
+            ? $"\n\nEnterprise's comment: {rating.Comment ?? "(none)"}"
+                + (note is null ? "" : $"\nZone's note: {note}")
+                + $"\nOriginal case: {original.Number} (the enterprise was not satisfied with how it was handled; this case handles it again)"
+            : $"\n\n企业意见：{rating.Comment ?? "（无）"}"
+                + (note is null ? "" : $"\n园区意见：{note}")
+                + $"\n原事项：{original.Number}（企业对其办理结果不满意，本事项为重办）";
+        var problem = original.Description;
+        var room = MaxDescriptionLength - tail.Length;
+        if (problem.Length > room)
+        {
+            var cut = Math.Max(room - 1, 0);
+            if (cut > 0 && char.IsHighSurrogate(problem[cut - 1]))
+            {
+                cut--;
+            }
+
+            problem = problem[..cut] + "…";
+        }
+
+        var text = problem + tail;
+        return text.Length > MaxDescriptionLength ? text[..MaxDescriptionLength] : text;
     }
+
+    /// <summary>The longest description a case takes (CaseService.OpenAsync).</summary>
+    private const int MaxDescriptionLength = 4000;
 
     /// <summary>
     /// Why there is no rating to decide: none unsatisfied, or decided already, said with what was decided, by whom and

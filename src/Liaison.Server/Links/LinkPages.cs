@@ -213,7 +213,7 @@ public static class LinkPages
         Text? why = ended || allowed.Count > 0 ? null : CaseActions.NothingToDo(c);
         return PageResults.Page<LinkPage>(new LinkPageModel(c, department, ended, allowed, why, rows, flash, error)
         {
-            OpenParts = parts.Where(p => p.IsUnfinished).Select(p => departments.FirstOrDefault(d => d.Code == p.DepartmentCode)?.Name ?? p.DepartmentCode).ToList(),
+            OpenParts = parts.Where(p => p.IsUnfinished).Select(p => (departments.FirstOrDefault(d => d.Code == p.DepartmentCode)?.Name ?? p.DepartmentCode, p)).ToList(),
             // The lead (its handler and its leader) sees every co-handler's part: status, deadlines, submission.
             CoHandlers = parts.Select(p => new CoHandlerPart(p, departments.FirstOrDefault(d => d.Code == p.DepartmentCode)?.Name ?? p.DepartmentCode)).ToList(),
             Now = clock.GetUtcNow(),
@@ -328,8 +328,11 @@ public sealed record LinkPageModel(
     /// <summary>The case's category (its name, and whether it asks for progress reports); null when unknown.</summary>
     public CaseCategory? Category { get; init; }
 
-    /// <summary>The lead's link: co-handling departments that have not submitted yet, returned parts included (resolving then needs a reason).</summary>
-    public IReadOnlyList<string> OpenParts { get; init; } = [];
+    /// <summary>
+    /// The lead's link: co-handling departments that have not submitted yet, returned parts included, by name with their
+    /// part (resolving then needs a reason, and each must be silent: <see cref="CasePart.MayBeResolvedOver"/>).
+    /// </summary>
+    public IReadOnlyList<(string Name, CasePart Part)> OpenParts { get; init; } = [];
 
     /// <summary>The lead's link of a joint case: every co-handling department's part, in the order the officer listed them.</summary>
     public IReadOnlyList<CoHandlerPart> CoHandlers { get; init; } = [];

@@ -176,9 +176,10 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         }
 
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, lead, "accept")).StatusCode);
+        // sthjj is within its time: the lead waits for it (it may not resolve over it yet).
         var early = await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结" });
-        Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode);
-        Assert.Contains("sthjj", await early.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("暂不能先行办结：生态环境局（签收期限", await early.Content.ReadAsStringAsync());
         Assert.Equal("accepted", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
 
         await PostActionAsync(browser, sthjj, "accept");
@@ -213,6 +214,13 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         var lead = PathOf(LinkIn((await MailsAsync(_app, Handler("zrzyj"), number)).Single(m => m.Subject!.Contains("派单"))));
         var part = await PartLinkAsync("jtysj", number);
         await PostActionAsync(browser, lead, "accept");
+        // Not silent yet (its accept-by has not passed): refused, naming the department and its deadline, nothing changed.
+        var early = await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结", ["overrideReason"] = "交通运输局三日未回复" });
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        var acceptBy = Assert.Single((await GetCaseAsync(officer, number)).GetProperty("coDepartments").EnumerateArray()).GetProperty("acceptBy").GetDateTimeOffset();
+        Assert.Contains($"交通运输局（签收期限 {Local(acceptBy)}，届时仍未签收方可先行办结）", await early.Content.ReadAsStringAsync());
+        Assert.Equal("accepted", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
+        PastDeadline(acceptBy);
         // Without a reason: refused in the resolve form's card, naming the silent department, with the note as typed.
         var refused = await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结，待交通运输局确认" });
         var again = await refused.Content.ReadAsStringAsync();
@@ -249,6 +257,56 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         var child = await _app.WithDbAsync(db => db.Set<WorkflowInstanceRecord>().SingleAsync(i => i.CorrelationId!.EndsWith($"/part:{entry.PartId}")));
         Assert.Equal(WorkflowStatus.Cancelled, child.Status);
     }
+
+    /// <summary>
+    /// A co-handler that accepted and is within its submit deadline is not silent: the lead's resolve over it, with
+    /// whatever reason, is 409 naming the department and its deadline, and changes nothing (no 【主办已先行办结】 with an
+    /// untrue reason). Once the deadline has passed without its part, the lead may go ahead.
+    /// </summary>
+    [Fact]
+    public async Task The_lead_may_not_resolve_over_a_co_handler_within_its_time_and_is_told_from_when_it_may()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var browser = _app.Anonymous();
+        var number = (await OpenAsync(officer, JointCase("zrzyj", ("swuj", "取水许可")))).GetProperty("number").GetString()!;
+        var lead = PathOf(LinkIn((await MailsAsync(_app, Handler("zrzyj"), number)).Single(m => m.Subject!.Contains("派单"))));
+        await PostActionAsync(browser, lead, "accept");
+        await PostActionAsync(browser, await PartLinkAsync("swuj", number), "accept");
+
+        var refused = await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结", ["overrideReason"] = "水务局逾期未提交，先行办结" });
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var dueAt = Assert.Single((await GetCaseAsync(officer, number)).GetProperty("coDepartments").EnumerateArray()).GetProperty("dueAt").GetDateTimeOffset();
+        var page = System.Net.WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.Contains($"协办部门仍在期限内，暂不能先行办结：水务局（提交期限 {Local(dueAt)}，届时仍未提交方可先行办结）。", page);
+        var c = await GetCaseAsync(officer, number);
+        Assert.Equal("accepted", c.GetProperty("status").GetString());
+        Assert.Equal("accepted", Assert.Single(c.GetProperty("coDepartments").EnumerateArray()).GetProperty("status").GetString());
+        Assert.Empty(await MailsAsync(_app, Handler("swuj"), "主办已先行办结"));
+        // The lead's page says the same beside its resolve form, and asks no reason it would refuse.
+        var form = System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync(lead));
+        Assert.Contains($"水务局（提交期限 {Local(dueAt)}，届时仍未提交方可先行办结）", form);
+        Assert.DoesNotContain("name=\"overrideReason\"", form);
+
+        PastDeadline(dueAt);
+        var resolved = await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结", ["overrideReason"] = "水务局逾期未提交，先行办结" });
+
+        Assert.Equal(HttpStatusCode.Redirect, resolved.StatusCode);
+        Assert.Equal("overridden", Assert.Single((await GetCaseAsync(officer, number)).GetProperty("coDepartments").EnumerateArray()).GetProperty("status").GetString());
+        Assert.Single(await MailsAsync(_app, Handler("swuj"), "主办已先行办结"), m => m.Subject!.Contains(number));
+    }
+
+    /// <summary>The shared app's clock just past a deadline (it only moves forward; the other tests count from whatever now is).</summary>
+    private void PastDeadline(DateTimeOffset deadline)
+    {
+        if (_app.Clock.GetUtcNow() <= deadline)
+        {
+            _app.Clock.SetUtcNow(deadline.AddMinutes(1).ToUniversalTime());
+        }
+    }
+
+    private static string Local(DateTimeOffset at) =>
+        TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task A_hundred_parallel_submissions_of_one_part_record_one()

@@ -147,10 +147,12 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains("请确认10kV接入方案", gdgsPart);
         Assert.Contains("提交期限", gdgsPart);
         Assert.Contains("2026-03-06 18:00", gdgsPart);
-        // The resolve form says why it waits and offers the reason to resolve without the silent one.
+        // The resolve form says why it waits and, the co-handler being within its time, from when it may go ahead
+        // without it; it asks no reason before then.
         var resolve = FormOn(page, "resolve");
         Assert.Contains("联办事项须待所有协办部门提交协办意见后办结。尚未提交：供电公司。", resolve);
-        Assert.Contains("name=\"overrideReason\"", resolve);
+        Assert.Contains("暂不能先行办结：供电公司（签收期限 2026-03-03 18:00，届时仍未签收方可先行办结）", resolve);
+        Assert.DoesNotContain("name=\"overrideReason\"", resolve);
     }
 
     [Fact]

@@ -485,12 +485,14 @@ public sealed class LeagueTableTests : IAsyncLifetime
     public async Task A_part_the_lead_resolved_over_before_its_deadline_is_not_counted_late()
     {
         At(3, 11, 9);
-        var j = await OpenJointAsync("zrzyj", "sthjj"); // sthjj submits by Tuesday 17th 18:00
+        var j = await OpenJointAsync("zrzyj", "sthjj"); // sthjj accepts by Thursday 12th 18:00, submits by Tuesday 17th 18:00
         At(3, 11, 10);
         await ActAsync(j.Lead, "accept");
-        await ActAsync(j.Parts["sthjj"], "accept");
-        At(3, 13, 9);
+        // Within its time it is not silent: the lead may not resolve over it yet.
+        Assert.Equal(HttpStatusCode.Conflict, (await PostActionAsync(_app.Anonymous(), j.Lead, "resolve", new() { ["note"] = "已办结", ["overrideReason"] = "企业已自行解决环评问题" })).StatusCode);
+        At(3, 13, 9); // its acceptance deadline passed unaccepted: now it may, before its submit deadline
         await ActAsync(j.Lead, "resolve", new() { ["note"] = "已办结", ["overrideReason"] = "企业已自行解决环评问题" });
+        Assert.Equal("resolved", (await _officer.GetFromJsonAsync<JsonElement>($"/api/cases/{j.Number}")).GetProperty("status").GetString());
 
         var json = await _officer.GetFromJsonAsync<JsonElement>("/api/reports/league-table?from=2026-03-09&to=2026-03-15");
         var co = json.GetProperty("rows").EnumerateArray().Single(x => x.GetProperty("departmentCode").GetString() == "sthjj").GetProperty("coHandling");

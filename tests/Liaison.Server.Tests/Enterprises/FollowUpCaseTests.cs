@@ -49,11 +49,14 @@ public sealed class FollowUpCaseTests : IAsyncLifetime
         Assert.Equal(1, (await GetCaseAsync(_officer, number)).GetProperty("reopenings").GetInt32());
         Assert.Equal(0, (await GetCaseAsync(_officer, followUp)).GetProperty("reopenings").GetInt32());
 
-        // The follow-up's description says why it exists in both languages (it is stored text every reader sees), and
-        // what the enterprise and the officer wrote as written.
+        // The follow-up's description is in the department's language only (Chinese here): the original problem first,
+        // then what the enterprise and the officer wrote, as written, then the original case.
         var description = (await GetCaseAsync(_officer, followUp)).GetProperty("description").GetString()!;
-        Assert.StartsWith($"企业对 {number} 的办理结果不满意，重办。\nThe enterprise was not satisfied with how {number} was handled: it is handled again.\n", description);
-        Assert.Contains("企业意见（Enterprise's comment）：仍未通电\n园区意见（Zone's note）：请现场复测\n\n原事项（Original case）：\n", description);
+        Assert.Equal($"企业新厂房需要 10kV 专线接入。\n\n企业意见：仍未通电\n园区意见：请现场复测\n原事项：{number}（企业对其办理结果不满意，本事项为重办）", description);
+        // The dispatch mail shows the problem (a mail shows a description's first 200 characters, which the preamble took).
+        var dispatch = Assert.Single(await MailsAsync(_app, Handler, followUp), m => m.Subject!.StartsWith("【派单】"));
+        Assert.Contains("企业新厂房需要 10kV 专线接入。\n\n企业意见：仍未通电", dispatch.TextBody);
+        Assert.DoesNotContain("The enterprise was not satisfied", dispatch.TextBody);
 
         var original = await _officer.GetStringAsync($"/cases/{number}");
         Assert.Contains("<dd>0 / 0 / 1</dd>", original);
@@ -62,6 +65,48 @@ public sealed class FollowUpCaseTests : IAsyncLifetime
         Assert.Contains("<dd>0 / 0 / 0</dd>", next);
         Assert.Matches($"<a href=\"/cases/{number}\" data-original-case[^>]*>{number}</a>", next);
         Assert.DoesNotContain("data-follow-up", next);
+    }
+
+    /// <summary>
+    /// A follow-up for a department whose handler reads English is described in English; a long original problem keeps
+    /// its start (what the mails show) and loses its end, the comment and the original's number kept whole.
+    /// </summary>
+    [Fact]
+    public async Task A_follow_up_for_a_department_reading_english_is_described_in_english_and_a_long_problem_loses_its_end_only()
+    {
+        At(3, 2, 10);
+        var problem = "企业新厂房需要 10kV 专线接入。" + new string('电', 3990);
+        var number = (await OpenAsync(_officer, new
+        {
+            title = "新厂房专线接电", description = problem[..4000], category = "factor-guarantee", priority = "normal", departmentCode = "fgj",
+            enterpriseId = await RegisterAsync(_officer, 34),
+        })).GetProperty("number").GetString()!;
+        await ConfirmAsync(_app, _officer, number);
+        var admin = await _app.AsAdminAsync();
+        var fgj = await admin.GetFromJsonAsync<JsonElement>("/api/departments/fgj");
+        JsonElement Person(string role) => fgj.GetProperty(role);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/departments/fgj", new
+        {
+            name = fgj.GetProperty("name").GetString(),
+            handler = new { name = Person("handler").GetProperty("name").GetString(), email = Person("handler").GetProperty("email").GetString(), culture = "en" },
+            leader = new { name = Person("leader").GetProperty("name").GetString(), email = Person("leader").GetProperty("email").GetString() },
+            active = true,
+        })).StatusCode);
+        At(3, 3, 10);
+        var rating = (await EnterpriseLinksAsync(_app, number))[1].Path;
+        Assert.Equal(HttpStatusCode.Redirect, (await RateAsync(_app.Anonymous(), rating, "unsatisfied", "仍未通电")).StatusCode);
+
+        var decided = await _officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision", new { decision = "reopen" });
+
+        Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+        var followUp = (await decided.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("followUpCaseNumber").GetString()!;
+        var description = (await GetCaseAsync(_officer, followUp)).GetProperty("description").GetString()!;
+        var tail = $"…\n\nEnterprise's comment: 仍未通电\nOriginal case: {number} (the enterprise was not satisfied with how it was handled; this case handles it again)";
+        Assert.EndsWith(tail, description);
+        Assert.Equal(4000, description.Length);
+        Assert.StartsWith("企业新厂房需要 10kV 专线接入。电电", description);
+        Assert.DoesNotContain("企业意见", description);
+        Assert.DoesNotContain("原事项", description);
     }
 
     /// <summary>
