@@ -54,8 +54,7 @@ public static partial class TypedContact
             return null;
         }
 
-        var name = Separators().Replace(Labels().Replace(rest, " "), " ").Trim();
-        name = Spaces().Replace(name, " ");
+        var name = Spaces().Replace(NameIn(rest), " ").Trim();
         if (name.Length > 100)
         {
             return null;
@@ -63,6 +62,30 @@ public static partial class TypedContact
 
         return (name.Length == 0 ? UnnamedContact : name, phone, email);
     }
+
+    /// <summary>
+    /// The name left around the phone and email, without labels and separators. Text that looks like markup
+    /// (<c>&lt;i&gt;经理&lt;/i&gt;</c>) is kept as typed, tags and all, and shown escaped: its brackets and slashes are
+    /// no separators (they made "i 经理 i"); the brackets left around an email taken out ("王经理 &lt;wang@x.cn&gt;") still are.
+    /// </summary>
+    private static string NameIn(string rest)
+    {
+        var name = new System.Text.StringBuilder(rest.Length);
+        var at = 0;
+        foreach (Match tag in Tag().Matches(rest))
+        {
+            name.Append(Plain(rest[at..tag.Index])).Append(tag.Value);
+            at = tag.Index + tag.Length;
+        }
+
+        return name.Append(Plain(rest[at..])).ToString();
+
+        static string Plain(string text) => Separators().Replace(Labels().Replace(text, " "), " ");
+    }
+
+    /// <summary>An opening, closing or empty tag: <c>&lt;i&gt;</c>, <c>&lt;/i&gt;</c>, <c>&lt;br/&gt;</c>, <c>&lt;a href="…"&gt;</c>.</summary>
+    [GeneratedRegex(@"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>", RegexOptions.CultureInvariant)]
+    private static partial Regex Tag();
 
     /// <summary>An address's local part in ASCII: "邮箱wang@x.cn" is the label 邮箱 and wang@x.cn, not one undeliverable address.</summary>
     [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]

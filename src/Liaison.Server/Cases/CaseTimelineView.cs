@@ -69,7 +69,7 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
     /// <summary>
     /// For a resolved case: the resolve deadline reopening it now would give, by the Reopen step's rule
     /// (<see cref="Liaison.Cases.Routing.Activities.Reopen.IfReopened"/>: the limit from now, the category's or the one the
-    /// published routing's Reopen step sets, or the deadline it has when that is later), and
+    /// Reopen step of the case's own routing version sets, or the deadline it has when that is later), and
     /// whether it is that one kept, and the submit deadline of a co-handler asked again (dispatched now, as Dispatch counts
     /// a part's); null for any other case.
     /// </summary>
@@ -82,10 +82,10 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
 
         var calendar = await calendars.GetAsync(ct);
         var now = clock.GetUtcNow();
-        // With the limits the routing's steps set, as RoutingLimits reads them for the new-case form.
-        var due = Liaison.Cases.Routing.Activities.Reopen.IfReopened(calendar, now, await limits.ForReopenAsync(db, category, ct), c.Priority, c.DueAt).Due;
-        var (partLimits, ownLimit) = await limits.ForPartsAsync(db, category, ct);
-        return (due, due == c.DueAt, SlaDeadlines.ForCoHandler(calendar, now, partLimits, c.Priority, due, ownLimit).DueAt.Due);
+        // With the limits the steps of the case's own routing version set (it is reopened by that version's Reopen).
+        var reopen = await limits.ForReopenAsync(db, category, c.WorkflowInstanceId, ct);
+        var due = Liaison.Cases.Routing.Activities.Reopen.IfReopened(calendar, now, reopen.Lead, c.Priority, c.DueAt).Due;
+        return (due, due == c.DueAt, SlaDeadlines.ForCoHandler(calendar, now, reopen.Parts, c.Priority, due, reopen.PartsOwnLimit).DueAt.Due);
     }
 
     /// <param name="departments">Every department (its name, handler and leader name the people and places).</param>

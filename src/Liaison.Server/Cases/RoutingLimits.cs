@@ -6,6 +6,7 @@ using Liaison.Server.Data;
 using Liaison.Server.Workflows;
 using Liaison.Workflows.Activities;
 using Liaison.Workflows.Definitions;
+using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Cases;
 
@@ -13,7 +14,8 @@ namespace Liaison.Server.Cases;
 /// The limits a new case will get: its category's, with any the published routing's Dispatch sets as a plain number in
 /// their place, as <see cref="Dispatch"/> itself takes them. What the new-case form and the deadline preview show, so the
 /// deadline shown before sending is the one the case gets. A limit the routing computes (a script) cannot be known before
-/// the case exists: the category's is shown then.
+/// the case exists: the category's is shown then. A reopening's limits are read from the routing version the case
+/// runs on (<see cref="ForReopenAsync"/>), as the reopening itself takes them.
 /// </summary>
 public sealed class RoutingLimits(WorkflowDefinitionStore store)
 {
@@ -39,15 +41,33 @@ public sealed class RoutingLimits(WorkflowDefinitionStore store)
     }
 
     /// <summary>
-    /// The resolve limit a reopening (重办) would count with now: the published routing's Reopen step's own, over the
-    /// category's (<paramref name="category"/> as admins set it). A case running an older version of the routing is
-    /// reopened by that version's step, which may say otherwise.
+    /// The limits a reopening (重办) of a case would count with now. The case is reopened by the Reopen step of the
+    /// routing version it runs on (<paramref name="workflowInstanceId"/>'s; running cases stay on the version they
+    /// started with), not the published one: that step's own resolve limit over the category's (<paramref name="category"/>
+    /// as admins set it). A co-handler asked again runs the workflow that step names (case-part-routing unless it says
+    /// otherwise), started new, so in its published version: its limits, as <see cref="ForPartsAsync"/> gives them.
+    /// A case whose instance is not found (none recorded) counts with the published routing.
     /// </summary>
-    public async Task<SlaPolicy> ForReopenAsync(LiaisonDbContext db, CaseCategory category, CancellationToken ct)
+    public async Task<ReopenLimits> ForReopenAsync(LiaisonDbContext db, CaseCategory category, Guid? workflowInstanceId, CancellationToken ct)
     {
-        var routing = await store.FindPublishedRunnableAsync(db, CaseService.RoutingDefinitionId, ct);
-        var resolve = routing is not null && RoutingRequirement.First(routing, ReopenType) is { } reopen ? Literal(reopen, nameof(Reopen.ResolveWithinWorkingDays)) : null;
-        return Over(category.Sla, null, resolve) ?? category.Sla;
+        var routing = await RoutingOfAsync(db, workflowInstanceId, ct);
+        var reopen = routing is not null ? RoutingRequirement.First(routing, ReopenType) : null;
+        var resolve = reopen is not null ? Literal(reopen, nameof(Reopen.ResolveWithinWorkingDays)) : null;
+        var workflow = reopen is not null && Text(reopen, nameof(Reopen.Workflow)) is { Length: > 0 } named ? named : DispatchParts.DefaultWorkflow;
+        var (accept, partResolve) = await LiteralsAsync(db, workflow, ct);
+        var (parts, ownLimit) = Over(category.Sla, accept, partResolve) is { } over ? (over, partResolve is not null) : (category.Sla, false);
+        return new ReopenLimits(Over(category.Sla, null, resolve) ?? category.Sla, parts, ownLimit);
+    }
+
+    /// <summary>The routing version the case's workflow instance runs on; the published one when it is not found.</summary>
+    private async Task<WorkflowDefinition?> RoutingOfAsync(LiaisonDbContext db, Guid? workflowInstanceId, CancellationToken ct)
+    {
+        var pinned = workflowInstanceId is { } id
+            ? await db.Set<WorkflowInstanceRecord>().AsNoTracking().Where(i => i.Id == id)
+                .Select(i => new { i.DefinitionId, i.DefinitionVersion }).FirstOrDefaultAsync(ct)
+            : null;
+        return (pinned is not null ? await store.FindRunnableAsync(db, pinned.DefinitionId, pinned.DefinitionVersion, ct) : null)
+               ?? await store.FindPublishedRunnableAsync(db, CaseService.RoutingDefinitionId, ct);
     }
 
     private static readonly string ReopenType = typeof(Reopen).GetCustomAttribute<ActivityAttribute>()!.Type;
@@ -71,8 +91,17 @@ public sealed class RoutingLimits(WorkflowDefinitionStore store)
         }
     }
 
+    /// <summary>A plain text input (a workflow's id); null when it is computed or not set.</summary>
+    private static string? Text(ActivityNode node, string input) =>
+        node.Inputs.TryGetValue(input, out var value) && value.Expression is { Type: ExpressionTypes.Literal, Value: JsonValue v } && v.TryGetValue<string>(out var s)
+            ? s.Trim()
+            : null;
+
     private static int? Literal(ActivityNode node, string input) =>
         node.Inputs.TryGetValue(input, out var value) && value.Expression is { Type: ExpressionTypes.Literal, Value: JsonValue v }
             ? v.TryGetValue<int>(out var n) ? n : v.TryGetValue<string>(out var s) && int.TryParse(s, out var parsed) ? parsed : null
             : null;
 }
+
+/// <summary>What a reopening (重办) counts with: the lead's resolve limit, and a co-handler asked again's limits and whether its routing sets its own resolve limit.</summary>
+public sealed record ReopenLimits(SlaPolicy Lead, SlaPolicy Parts, bool PartsOwnLimit);

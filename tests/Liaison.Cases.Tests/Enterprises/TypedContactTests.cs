@@ -20,6 +20,16 @@ public class TypedContactTests
         Assert.Equal((name, phone, email), TypedContact.Parse(typed));
 
     [Theory]
+    [InlineData("<i>经理</i> 13800000000", "<i>经理</i>", "13800000000", null)]
+    [InlineData("联系人：<b>王经理</b>，电话 13800000000", "<b>王经理</b>", "13800000000", null)]
+    [InlineData("<a href=\"x\">Ms Li</a> li@lemon.example", "<a href=\"x\">Ms Li</a>", null, "li@lemon.example")]
+    // An email in angle brackets is no markup: the brackets left around it go, as other separators do.
+    [InlineData("王经理 <wang@x.cn>", "王经理", null, "wang@x.cn")]
+    [InlineData("王经理 < 13800000000 >", "王经理", "13800000000", null)]
+    public void Text_that_looks_like_markup_is_kept_as_typed_not_read_as_words(string typed, string name, string? phone, string? email) =>
+        Assert.Equal((name, phone, email), TypedContact.Parse(typed));
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("王经理")]

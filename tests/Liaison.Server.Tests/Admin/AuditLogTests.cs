@@ -216,7 +216,8 @@ public sealed class AuditLogTests : IAsyncLifetime
         // The page says them in the reader's words.
         var page = await (await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword)).GetStringAsync($"/admin/audit?area=account&subject={email}");
         Assert.Contains("<strong>角色</strong>：工作人员 → 管理员", page);
-        Assert.Contains("<strong>语言</strong>：中文 → English", page);
+        // English on the Chinese page says so (lang), as names in the other language do.
+        Assert.Contains("<strong>语言</strong>：中文 → <span lang=\"en\">English</span>", page);
         var stored = await _app.WithDbAsync(db => db.Set<AuditEntry>().Select(e => e.Changes).ToListAsync());
         Assert.DoesNotContain(stored, c => c.Contains(password) || c.Contains(newPassword) || c.Contains(ownPassword));
     }
@@ -338,7 +339,7 @@ public sealed class AuditLogTests : IAsyncLifetime
         var page = await browser.GetStringAsync("/admin/audit?area=department");
         Assert.Contains("操作日志", page);
         Assert.Contains("data-action=\"department.changed\"", page);
-        Assert.Contains("甲 &lt;jia@jxj.example&gt; zh-CN → 乙 &lt;yi@jxj.example&gt; zh-CN", page);
+        Assert.Contains("甲 &lt;jia@jxj.example&gt; <span lang=\"en\">zh-CN</span> → 乙 &lt;yi@jxj.example&gt; <span lang=\"en\">zh-CN</span>", page);
 
         // The department's own page links to its history.
         var edit = await browser.GetStringAsync("/admin/departments/jxj");

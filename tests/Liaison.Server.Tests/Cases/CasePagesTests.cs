@@ -79,7 +79,8 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Contains("已派单，待签收", row);
         Assert.Contains("2026-03-09 18:00", row); // factor-guarantee: 5 working days after Monday 2026-03-02
         Assert.DoesNotContain("overdue", row);
-        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", RowOf(page, hostile));
+        // Escaped; its English words marked as such on the Chinese page (lang).
+        Assert.Contains("&lt;<span lang=\"en\">script</span>&gt;<span lang=\"en\">alert</span>(1)&lt;/script&gt;", RowOf(page, hostile));
         Assert.DoesNotContain("<script>alert(1)", page);
 
         var byDepartment = await browser.GetStringAsync("/cases?department=gdgs");

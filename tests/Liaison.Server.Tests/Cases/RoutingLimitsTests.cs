@@ -94,4 +94,24 @@ public sealed class RoutingLimitsTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(1, own.GetProperty("coHandler").GetProperty("dueAt").GetProperty("workingDays").GetInt32());
         Assert.Equal(own.GetProperty("coHandler").GetProperty("dueAt").GetProperty("due").GetDateTimeOffset(), ownPart.GetProperty("dueAt").GetDateTimeOffset());
     }
+
+    [Fact]
+    public async Task The_reopen_form_counts_with_the_Reopen_step_of_the_version_the_case_runs_on_not_the_published_one()
+    {
+        await PublishRoutingResolvingWithinAsync(3, reopenDays: 6);
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer, Case("normal"))).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(_app, "zrzyj.handler@anyue.example", number)).Single(m => m.Subject!.StartsWith("【派单】"))));
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), link, "accept")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), link, "resolve", new() { ["note"] = "已接通" })).StatusCode);
+        // A newer routing reopens within 2; the case stays on the version it started with, whose Reopen says 6.
+        await PublishRoutingResolvingWithinAsync(3, reopenDays: 2);
+
+        var expected = Liaison.Cases.Calendar.WorkingCalendar.Create().AddWorkingDays(_app.Clock.GetUtcNow(), 6).Due;
+        var page = await (await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1")).GetStringAsync($"/cases/{number}");
+        // It read the published 2: not later than the deadline the case has (3), so it said the date is kept.
+        Assert.Contains($"今天重办，办结期限为 {expected.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm}。", page);
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/reopen", new { note = "水压不足" })).StatusCode);
+        Assert.Equal(expected, (await GetCaseAsync(officer, number)).GetProperty("dueAt").GetDateTimeOffset());
+    }
 }

@@ -195,6 +195,25 @@ public sealed class CaseEnterpriseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_typed_contact_that_looks_like_markup_is_registered_as_typed_and_shown_escaped()
+    {
+        var opened = await OpenAsync(_officer, new
+        {
+            title = "招工难", description = "企业反映用工缺口。", category = "factor-guarantee", departmentCode = "fgj",
+            enterprise = new { name = "安岳新设鞋服有限公司", creditCode = Code(24), contact = "<i>经理</i> 13800001234" },
+        });
+
+        // It was read as the name "i 经理 i": the tag's brackets and slash taken for separators.
+        var contact = Assert.Single(await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>()
+            .Where(e => e.CreditCode == Code(24)).SelectMany(e => e.Contacts).ToListAsync()));
+        Assert.Equal(("<i>经理</i>", "13800001234"), (contact.Name, contact.Phone));
+        var page = await (await _app.SignInThroughFormAsync(Officer, "officer-password-1"))
+            .GetStringAsync($"/enterprises/{opened.GetProperty("enterprise").GetProperty("id").GetInt64()}");
+        Assert.Contains("&gt;经理&lt;/i&gt;</td>", page);
+        Assert.DoesNotContain("<i>", page);
+    }
+
+    [Fact]
     public async Task An_unknown_enterprise_id_or_a_code_that_does_not_match_it_is_400_and_opens_nothing()
     {
         var registered = await RegisterAsync(Code(5), key: false);

@@ -74,6 +74,53 @@ public sealed class OtherLanguageNamesTests(AppFixture fixture) : IClassFixture<
         Assert.DoesNotContain("lang=\"zh\"", chinese[chinese.IndexOf("<body>", StringComparison.Ordinal)..]);
     }
 
+    [Fact]
+    public async Task The_officers_lists_in_English_mark_Chinese_names_and_in_Chinese_an_English_one()
+    {
+        const string email = "lang.lists@test.example";
+        var api = await App.AsOfficerAsync(email);
+        var enterprise = await RegisterAsync(api, 9102);
+        var number = await OpenForAsync(api, enterprise);
+        await ConfirmAsync(App, api, number);
+        var rating = (await EnterpriseLinksAsync(App, number))[1].Path;
+        Assert.Equal(HttpStatusCode.Redirect, (await RateAsync(App.Anonymous(), rating, "unsatisfied", "电压仍不稳定")).StatusCode);
+        var english = await App.SignInThroughFormAsync(email, "officer-password-1");
+
+        var cases = await InEnglishAsync(english, "/cases?enterpriseId=" + enterprise);
+        var row = cases[cases.IndexOf($"data-case=\"{number}\"", StringComparison.Ordinal)..];
+        Assert.Contains("<td role=\"cell\"><span lang=\"zh\">新厂房专线接电</span>", row);
+        Assert.Contains("<td role=\"cell\"><span lang=\"zh\">安岳测试柠檬科技有限公司</span>9102</td>", row);
+        Assert.Contains("<td role=\"cell\"><span lang=\"zh\">发展和改革局</span>", row);
+        Assert.Contains("<option value=\"fgj\" lang=\"zh\">发展和改革局</option>", cases);
+        Assert.Contains("<a href=\"/enterprises/" + enterprise + "\"><span lang=\"zh\">安岳测试柠檬科技有限公司</span>9102</a>", cases);
+
+        // The workbench's cases awaiting a decision (the unsatisfied rating), through the same rows.
+        Assert.Contains("<td role=\"cell\"><span lang=\"zh\">新厂房专线接电</span>", await english.GetStringAsync("/workbench"));
+
+        var register = await english.GetStringAsync("/enterprises?q=" + Code(9102));
+        Assert.Contains("\"><span lang=\"zh\">安岳测试柠檬科技有限公司</span>9102</a>", register);
+        Assert.Contains("<span lang=\"zh\">张敏</span></td>", register);
+
+        var ratings = await english.GetStringAsync("/ratings");
+        Assert.Contains($"{number}</a> <span lang=\"zh\">新厂房专线接电</span></td>", ratings);
+        Assert.Contains("<span lang=\"zh\">电压仍不稳定</span></td>", ratings);
+
+        Assert.Contains("<th scope=\"row\" lang=\"zh\">发展和改革局</th>", await english.GetStringAsync("/reports/league-table"));
+
+        var admin = await App.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var audit = await InEnglishAsync(admin, "/admin/audit?area=enterprise&subject=" + Code(9102));
+        Assert.Contains("<span lang=\"zh\">安岳测试柠檬科技有限公司</span>9102</li>", audit);
+
+        // On Chinese pages, an English title and an officer's English name.
+        await App.NameAsync(email, "Amy Chen");
+        var englishTitle = await OpenForAsync(api, enterprise, title: "Grid connection");
+        var chinese = await App.SignInThroughFormAsync(email, "officer-password-1");
+        var list = await chinese.GetStringAsync("/cases?enterpriseId=" + enterprise);
+        Assert.Contains("<td role=\"cell\"><span lang=\"en\">Grid connection</span>", list[list.IndexOf($"data-case=\"{englishTitle}\"", StringComparison.Ordinal)..]);
+        Assert.Contains("lang=\"en\">Amy Chen（lang.lists@test.example）</option>", list);
+        Assert.DoesNotContain("lang=\"zh\"", list[list.IndexOf("<body>", StringComparison.Ordinal)..]);
+    }
+
     private static async Task<string> InEnglishAsync(HttpClient browser, string path)
     {
         await browser.PostAsync("/language", new FormUrlEncodedContent(new Dictionary<string, string> { ["culture"] = "en", ["returnUrl"] = "/" }));
