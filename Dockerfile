@@ -23,4 +23,6 @@ ENV DOTNET_GCgen0size=0x2000000
 ENV DOTNET_TC_CallCountingDelayMs=0
 ENV DOTNET_TC_CallCountThreshold=0x200
 EXPOSE 8080
+# Not root: the server writes nothing but temporary files (keys and data live in PostgreSQL).
+USER $APP_UID
 ENTRYPOINT ["dotnet", "Liaison.Server.dll"]

@@ -12,7 +12,9 @@ namespace Liaison.Server.Auth;
 /// its wrong passwords. Past <see cref="SignInOptions.FreeFailuresPerAccount"/> (per account) or
 /// <see cref="SignInOptions.FreeFailuresPerClient"/> (per client), a client must wait before its next try, twice as long
 /// after each further failure (up to <see cref="SignInOptions.MaxDelay"/>). A client that has signed into the account
-/// before is never made to wait for it: the real user, at their usual desk, is never shut out by someone else's guesses.
+/// before is not made to wait for the account's count: the real user, at their usual desk, is not shut out by someone
+/// else's guesses; its own address's count still applies, so guesses from that address (a colleague behind the same
+/// office NAT) back off like any.
 /// An attempt is counted as a wrong password before its password is checked, in the same locked step that decides it
 /// may go ahead: a burst of guesses sent at once checks no more passwords than the allowance, however many server
 /// processes share it. A right password takes its count back and clears the account's. The counts and the known
@@ -49,15 +51,15 @@ public sealed class SignInThrottle(LiaisonDbContext db, SignInAttemptLimiter lim
             ON CONFLICT (scope, key) DO UPDATE SET failures = sign_in_failures.failures
             RETURNING *
             """).AsNoTracking().ToListAsync(ct);
-        if (!known)
+        // A known client is spared the account's count (others' guesses) and the window, never its own count: guesses
+        // from the real user's address (a shared office NAT, a proxy not named in TrustedProxies) back off like any.
+        var wait = counts.Where(f => !known || f.Scope == ClientScope)
+            .Select(f => Remaining(f, f.Scope == AccountScope ? _options.FreeFailuresPerAccount : _options.FreeFailuresPerClient, now))
+            .DefaultIfEmpty(TimeSpan.Zero).Max();
+        if ((wait > TimeSpan.Zero ? wait : known ? null : limiter.Attempt(account)) is { } refused)
         {
-            var wait = counts.Select(f => Remaining(f, f.Scope == AccountScope ? _options.FreeFailuresPerAccount : _options.FreeFailuresPerClient, now))
-                .DefaultIfEmpty(TimeSpan.Zero).Max();
-            if ((wait > TimeSpan.Zero ? wait : limiter.Attempt(account)) is { } refused)
-            {
-                await tx.RollbackAsync(ct);
-                return refused;
-            }
+            await tx.RollbackAsync(ct);
+            return refused;
         }
 
         var forget = _options.ForgetFailuresAfter;

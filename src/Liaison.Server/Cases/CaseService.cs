@@ -323,9 +323,12 @@ public sealed class CaseService(
         input.Enterprise is { } e ? new object?[] { e.Name, e.CreditCode?.Trim().ToUpperInvariant(), e.Contact, e.IsKey, e.ChiefServiceOfficer } : null,
         input.CoDepartments is { Count: > 0 } co ? co.Select(p => (object?)new object?[] { p?.DepartmentCode, p?.Task }).ToArray() : null);
 
-    /// <summary>What a liaison's action asks for (<see cref="RequestFingerprint"/>), on the case or on <paramref name="partId"/>.</summary>
-    private static byte[] Fingerprint(LinkActionInput input, long? partId) =>
-        RequestFingerprint.Of(partId, input.Note, input.ReasonCode, input.Days, input.Attachments, input.OverrideReason);
+    /// <summary>
+    /// What a liaison's action asks for (<see cref="RequestFingerprint"/>), through which link (so another link, the
+    /// leader's, sending the handler's request id again is not told it succeeded), on the case or on its part.
+    /// </summary>
+    private static byte[] Fingerprint(LinkActionInput input, LiaisonLink link) =>
+        RequestFingerprint.Of(link.Id, link.PartId, input.Note, input.ReasonCode, input.Days, input.Attachments, input.OverrideReason);
 
     /// <summary>An action of a handler or leader through a personal link.</summary>
     public async Task<ActionResult> ActThroughLinkAsync(
@@ -347,7 +350,7 @@ public sealed class CaseService(
         // Before the link's state: the same request sent again (a double tap waiting on the case's lock, a retry after a
         // lost answer) is answered as its first sending was, also when that sending ended the link (a workflow version
         // that closes the case on the handler's resolve) or someone has ended it since.
-        var fingerprint = Fingerprint(input, link.PartId);
+        var fingerprint = Fingerprint(input, link);
         if (await EarlierAsync(requestId, c, action, fingerprint, null, ct) is { } earlier)
         {
             return earlier;

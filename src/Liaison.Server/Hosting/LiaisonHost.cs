@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Liaison.Cases.Routing;
@@ -130,7 +131,14 @@ public static class LiaisonHost
             .AddPolicy(Policies.Officer, p => p.RequireRole(Roles.Officer, Roles.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
         // One key ring in the database: a cookie or form from one instance (or from before a restart) is read by all.
-        services.AddDataProtection().SetApplicationName("Liaison").PersistKeysToDbContext<LiaisonDbContext>();
+        var keyRing = services.AddDataProtection().SetApplicationName("Liaison").PersistKeysToDbContext<LiaisonDbContext>();
+        if (liaison.DataProtection.CertificatePath is { Length: > 0 } certificatePath)
+        {
+            // Keys written from now on are encrypted; those written before stay readable until they expire (90 days).
+            var certificate = X509CertificateLoader.LoadPkcs12FromFile(certificatePath,
+                liaison.DataProtection.CertificatePassword is { Length: > 0 } password ? password : null);
+            keyRing.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        }
         services.AddAntiforgery();
         services.AddLiaisonSessions(config); // sign-in throttling, rate limits, session revocation, antiforgery (Auth/SessionSecurity.cs)
         services.AddScoped<UserService>();
@@ -268,8 +276,19 @@ public static class LiaisonHost
         app.UseMiddleware<FormLineBreaks>(); // CRLF as LF in form text, counted as the browser's maxlength counts
         app.UseAntiforgery();
 
-        app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/api-docs").AllowAnonymous();
+        // The API's map is open to anyone on a developer's machine (and in the tests); elsewhere to signed-in people only.
+        var openApi = app.MapOpenApi();
+        var apiDocs = app.MapScalarApiReference("/api-docs");
+        if (app.Environment.IsDevelopment() || app.Environment.IsEnvironment("Testing"))
+        {
+            openApi.AllowAnonymous();
+            apiDocs.AllowAnonymous();
+        }
+        else
+        {
+            openApi.RequireAuthorization();
+            apiDocs.RequireAuthorization();
+        }
         app.MapHealth();
         app.MapAuthApi();
         app.MapAccountPages();

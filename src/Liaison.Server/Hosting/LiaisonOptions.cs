@@ -66,6 +66,21 @@ public sealed class LiaisonOptions
 
     public HttpOptions Http { get; set; } = new();
 
+    public DataProtectionOptions DataProtection { get; set; } = new();
+
+    /// <summary>
+    /// The key ring that signs cookies, bearer tokens and signed CSV links lives in the database. With a certificate
+    /// (a PKCS#12 file) its keys are stored encrypted, so a copy of the database or a backup cannot forge sign-ins.
+    /// </summary>
+    public sealed class DataProtectionOptions
+    {
+        /// <summary>A .pfx file with the certificate and its private key; empty: keys stored as plain XML (Development).</summary>
+        public string CertificatePath { get; set; } = "";
+
+        /// <summary>The .pfx file's password, if it has one.</summary>
+        public string CertificatePassword { get; set; } = "";
+    }
+
     public sealed class BootstrapAdminOptions
     {
         public string? Email { get; set; }

@@ -86,6 +86,22 @@ public sealed class SignInHardeningTests(AppFixture fixture) : IClassFixture<App
     }
 
     [Fact]
+    public async Task A_known_client_is_spared_the_accounts_count_but_not_its_own()
+    {
+        // A security review: 12 wrong passwords from an address that had signed into the account were all let through.
+        var (throttle, _, scope) = Throttle(new Liaison.Server.Auth.SignInOptions { FreeFailuresPerAccount = 3, FreeFailuresPerClient = 5 });
+        using var _ = scope;
+        await throttle.SucceededAsync("KNOWN-ACCOUNT", "10.4.0.1");
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Null(await throttle.AttemptAsync("KNOWN-ACCOUNT", "10.4.0.1"));
+        }
+
+        Assert.NotNull(await throttle.AttemptAsync("KNOWN-ACCOUNT", "10.4.0.1"));
+    }
+
+    [Fact]
     public async Task A_client_failing_on_many_accounts_is_backed_off_too()
     {
         var (throttle, _, scope) = Throttle(new Liaison.Server.Auth.SignInOptions { FreeFailuresPerAccount = 100, FreeFailuresPerClient = 5 });

@@ -138,12 +138,18 @@ public sealed partial class AuthorizationMatrixTests(AppFixture fixture) : IClas
     }
 
     [Fact]
-    public async Task The_dev_mailbox_does_not_exist_outside_development()
+    public async Task Outside_development_there_is_no_dev_mailbox_and_the_api_description_is_for_signed_in_people()
     {
-        await using var production = await LiaisonApp.StartAsync(nameof(The_dev_mailbox_does_not_exist_outside_development), environment: "Production");
+        await using var production = await LiaisonApp.StartAsync(nameof(Outside_development_there_is_no_dev_mailbox_and_the_api_description_is_for_signed_in_people),
+            environment: "Production");
+        var officer = await production.AsOfficerAsync();
 
         Assert.Equal(HttpStatusCode.NotFound, (await production.Anonymous().GetAsync("/dev/mailbox")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await production.Anonymous().GetAsync($"/dev/mailbox/{Guid.NewGuid()}")).StatusCode);
+        // A security review: the whole admin API's map was public in Production.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await production.Anonymous().GetAsync("/openapi/v1.json")).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await production.Anonymous().GetAsync("/api-docs")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await officer.GetAsync("/openapi/v1.json")).StatusCode);
     }
 
     [GeneratedRegex(@"\{([A-Za-z]+)(:[^}]*)?\??\}")]
