@@ -1593,7 +1593,7 @@ public sealed class CaseService(
         var partId = part?.Id;
         var last = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && e.PartId == partId && e.Kind == kind)
             .OrderByDescending(e => e.At).Select(e => new { e.At, e.Actor }).FirstOrDefaultAsync(ct);
-        if (last is null || last.At + window <= now)
+        if (last is null || CoolDown.Over(last.At, window, now))
         {
             return null;
         }
