@@ -414,8 +414,8 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
                 // department the case was reassigned to gets round 2 on its first dispatch.
                 var ofPart = data is { } dispatchData && dispatchData.TryGetProperty("coHandling", out var coHandling) && coHandling.ValueKind == JsonValueKind.True;
                 var roundText = ofPart
-                    ? new Text($"{department.Zh}，协办第 {round} 轮", $"to {department.En}, the part's round {round}")
-                    : new Text($"{department.Zh}，事项第 {round} 轮", $"to {department.En}, the case's round {round}");
+                    ? new Text($"{department.Zh}，协办第 {round} 轮", $"to {department.En}, round {round} of the part")
+                    : new Text($"{department.Zh}，事项第 {round} 轮", $"to {department.En}, round {round} of the case");
                 detail = roundText;
                 if (data is { } dispatched && dispatched.TryGetProperty("insisted", out var insisted) && insisted.ValueKind == JsonValueKind.Object)
                 {

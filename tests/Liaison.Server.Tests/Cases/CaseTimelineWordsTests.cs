@@ -42,7 +42,7 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
         Assert.Equal("派单（供电公司，事项第 2 轮；状态：已派单，待签收）", beforeCancel[^1]);
 
         var english = Rows(await InEnglishAsync(browser, $"/cases/{number}"));
-        Assert.Contains("Dispatched | To 供电公司, the case's round 2; status: dispatched, waiting to be accepted", english);
+        Assert.Contains("Dispatched | To 供电公司, round 2 of the case; status: dispatched, waiting to be accepted", english);
         Assert.Contains("Cancelled | Status: cancelled 企业已撤回诉求", english);
         // On the link page the detail goes on after the event, in brackets: in lower case, as the status after it.
         Assert.Contains(beforeCancelInEnglish, r => r.StartsWith("Reassigned (from 发展和改革局 to 供电公司", StringComparison.Ordinal));
