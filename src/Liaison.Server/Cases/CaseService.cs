@@ -403,6 +403,7 @@ public sealed class CaseService(
 
         var v = new Validation();
         string outcome;
+        string? resolveAttachments = null;
         switch (action)
         {
             case CaseActions.Accept:
@@ -435,6 +436,9 @@ public sealed class CaseService(
                 break;
             default:
                 v.Required("note", note, 2000);
+                // Optional, as a co-handler's part has them: kept with the resolution's timeline entry for the officer.
+                resolveAttachments = input.Attachments?.Trim() is { Length: > 0 } given ? given : null;
+                v.MaxLength("attachments", resolveAttachments, CasePart.MaxAttachmentsLength);
                 outcome = WaitForLiaison.Resolved;
                 if (v.IsValid && await ResolveOverOpenPartsAsync(c, input.OverrideReason?.Trim(), actor, now, v, ct) is { } refused)
                 {
@@ -463,7 +467,10 @@ public sealed class CaseService(
         }
 
         var entry = CaseTimeline.Add(db, c, now, action, actor, note,
-            action == CaseActions.Extension ? new { days = input.Days } : action == CaseActions.Return ? new { reasonCode = input.ReasonCode } : null);
+            action == CaseActions.Extension ? new { days = input.Days }
+            : action == CaseActions.Return ? new { reasonCode = input.ReasonCode }
+            : resolveAttachments is not null ? new { attachments = resolveAttachments }
+            : (object?)null);
         if (action == CaseActions.Resolve)
         {
             await CaseTimeline.SupersedeEarlierAsync(db, entry, calendars.TimeZone.Id, ct);

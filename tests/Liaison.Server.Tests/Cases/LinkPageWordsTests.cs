@@ -183,5 +183,29 @@ public sealed class LinkPageWordsTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains("<p class=\"muted\" data-next>进展已记入办理记录，园区工作人员可见；办完后请提交办结。</p>", leadProgressed);
     }
 
+    [Fact]
+    public async Task The_lead_resolves_with_attachments_as_a_co_handler_submits_and_the_officer_reads_them()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer, NewCase("jxj"))).GetProperty("number").GetString()!;
+        var link = await LinkOfAsync(Handler("jxj"), number);
+        var browser = _app.Anonymous();
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "accept")).StatusCode);
+        Assert.Contains("<textarea id=\"resolve-attachments\" name=\"attachments\"", await browser.GetStringAsync(link));
+
+        var tooLong = await PostActionAsync(browser, link, "resolve", new() { ["note"] = "已接电", ["attachments"] = new string('附', 4001) });
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Matches("<textarea id=\"resolve-attachments\"[^>]* aria-invalid=\"true\"", await tooLong.Content.ReadAsStringAsync());
+        Assert.Equal("accepted", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
+
+        var resolved = await PostActionAsync(browser, link, "resolve", new() { ["note"] = "已接电", ["attachments"] = "https://files.example/acceptance.pdf\n验收单已存档" });
+
+        Assert.Equal(HttpStatusCode.Redirect, resolved.StatusCode);
+        var page = await (await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1")).GetStringAsync($"/cases/{number}");
+        var card = System.Text.RegularExpressions.Regex.Match(page, "<div class=\"card\" data-resolution>.*?</div>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
+        Assert.Contains("<a href=\"https://files.example/acceptance.pdf\"", card);
+        Assert.Contains("验收单已存档", card);
+    }
+
     private static string Local(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 }
