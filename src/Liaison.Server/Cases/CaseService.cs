@@ -406,6 +406,7 @@ public sealed class CaseService(
 
         var v = new Validation();
         string outcome;
+        string? resolveAttachments = null;
         switch (action)
         {
             case CaseActions.Accept:
@@ -438,6 +439,9 @@ public sealed class CaseService(
                 break;
             default:
                 v.Required("note", note, 2000);
+                // Optional, as a co-handler's part has them: kept with the resolution's timeline entry for the officer.
+                resolveAttachments = input.Attachments?.Trim() is { Length: > 0 } given ? given : null;
+                v.MaxLength("attachments", resolveAttachments, CasePart.MaxAttachmentsLength);
                 outcome = WaitForLiaison.Resolved;
                 if (v.IsValid && await ResolveOverOpenPartsAsync(c, input.OverrideReason?.Trim(), actor, now, v, ct) is { } refused)
                 {
@@ -466,7 +470,10 @@ public sealed class CaseService(
         }
 
         var entry = CaseTimeline.Add(db, c, now, action, actor, note,
-            action == CaseActions.Extension ? new { days = input.Days } : action == CaseActions.Return ? new { reasonCode = input.ReasonCode } : null);
+            action == CaseActions.Extension ? new { days = input.Days }
+            : action == CaseActions.Return ? new { reasonCode = input.ReasonCode }
+            : resolveAttachments is not null ? new { attachments = resolveAttachments }
+            : (object?)null);
         if (action == CaseActions.Resolve)
         {
             await CaseTimeline.SupersedeEarlierAsync(db, entry, calendars.TimeZone.Id, ct);
@@ -1622,7 +1629,7 @@ public sealed class CaseService(
         var partId = part?.Id;
         var last = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && e.PartId == partId && e.Kind == kind)
             .OrderByDescending(e => e.At).Select(e => new { e.At, e.Actor }).FirstOrDefaultAsync(ct);
-        if (last is null || last.At + window <= now)
+        if (last is null || CoolDown.Over(last.At, window, now))
         {
             return null;
         }

@@ -410,7 +410,12 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
             case CaseEventKinds.Dispatched:
                 var department = names.Department(Str(data, "department"));
                 var round = Int(data, "round");
-                var roundText = new Text($"{department.Zh}，第 {round} 轮", $"to {department.En}, round {round}");
+                // Whose round it counts: the case's (the lead's) or the co-handling part's, not the department's; a
+                // department the case was reassigned to gets round 2 on its first dispatch.
+                var ofPart = data is { } dispatchData && dispatchData.TryGetProperty("coHandling", out var coHandling) && coHandling.ValueKind == JsonValueKind.True;
+                var roundText = ofPart
+                    ? new Text($"{department.Zh}，协办第 {round} 轮", $"to {department.En}, round {round} of the part")
+                    : new Text($"{department.Zh}，事项第 {round} 轮", $"to {department.En}, round {round} of the case");
                 detail = roundText;
                 if (data is { } dispatched && dispatched.TryGetProperty("insisted", out var insisted) && insisted.ValueKind == JsonValueKind.Object)
                 {

@@ -183,7 +183,7 @@ public sealed class EnterpriseNotices(
 
         var last = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && e.Kind == CaseEventKinds.EnterpriseLinkResent)
             .OrderByDescending(e => e.At).Select(e => new { e.At, e.Data }).FirstOrDefaultAsync(ct);
-        if (last is null || last.At + window <= now)
+        if (last is null || Liaison.Server.Common.CoolDown.Over(last.At, window, now))
         {
             return null;
         }

@@ -1,6 +1,9 @@
+using System.Text.Json;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
 using Liaison.Server.Cases;
+using Liaison.Server.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Liaison.Server.Links;
 
@@ -12,9 +15,10 @@ namespace Liaison.Server.Links;
 public static class LinkEndings
 {
     /// <summary>What became of the case (or part) for the holder of <paramref name="link"/>; the possible reasons when it cannot be told.</summary>
-    public static Text Words(LiaisonLink link, Case? c, CasePart? part)
+    /// <param name="after">Where the case (or part) went after the link's round (<see cref="AfterAsync"/>).</param>
+    public static Text Words(LiaisonLink link, Case? c, CasePart? part, RoundAfter after)
     {
-        var why = Reason(link, c, part);
+        var why = Reason(link, c, part, after);
         var (zh, en) = (link.Role, link.PartId) switch
         {
             (LinkRole.Leader, _) => ("此链接用于督促本单位办理该事项，现已无需督办", "This link was for following your department's work on the case, which no longer needs it"),
@@ -27,14 +31,68 @@ public static class LinkEndings
                 $"{en}: it was reassigned to another department, cancelled or closed, the co-handling part was withdrawn, or it went to your department's new liaison. There is nothing to do.");
     }
 
+    /// <summary>
+    /// Why a co-handler (or its leader) has nothing to do while its returned part (退回) waits for the officer, who
+    /// reassigns it to another department or drops it: the part is not over, as the lead's return is not
+    /// (<see cref="CaseActions.NothingToDo(Case)"/>).
+    /// </summary>
+    public static readonly Text PartReturned = new(
+        "协办已退回园区，等待园区工作人员改派其他部门或撤回协办。",
+        "Your part was returned to the zone; the officer will reassign it to another department or drop it.");
+
     /// <summary>Whom to ask: the case's park officer, named with their email when known.</summary>
     public static Text Contact(PersonRef? officer) => officer is { } o
         ? new Text($"如有疑问，请联系园区工作人员 {o.Name}{(o.Email.Length > 0 ? $"（{o.Email}）" : "")}。",
             $"If in doubt, contact the park officer {o.Name}{(o.Email.Length > 0 ? $" ({o.Email})" : "")}.")
         : new Text("如有疑问，请联系园区工作人员。", "If in doubt, contact the zone's park officer.");
 
+    /// <summary>
+    /// Where the link's case (or part) went after the link's round, as its dispatches say (each names its round's
+    /// department): <see cref="RoundAfter.MovedTo"/> names the department of the next round when it is another one (改派,
+    /// as the 【已改派】 mail says 改派至); <see cref="RoundAfter.Known"/> is false when the link's round has no dispatch to
+    /// tell its department by.
+    /// </summary>
+    public static async Task<RoundAfter> AfterAsync(LiaisonDbContext db, LiaisonLink link, CancellationToken ct)
+    {
+        var dispatches = await db.CaseEvents.AsNoTracking()
+            .Where(e => e.CaseId == link.CaseId && e.PartId == link.PartId && e.Kind == CaseEventKinds.Dispatched)
+            .Select(e => e.Data).ToListAsync(ct);
+        var rounds = dispatches.Select(RoundOf).OfType<(int Round, string Department)>().ToList();
+        var own = rounds.Where(r => r.Round == link.Round).Select(r => r.Department).FirstOrDefault();
+        if (own is null)
+        {
+            return RoundAfter.Unknown;
+        }
+
+        var next = rounds.Where(r => r.Round > link.Round).OrderBy(r => r.Round).Select(r => r.Department).FirstOrDefault();
+        if (next is null || next == own)
+        {
+            return RoundAfter.Stayed;
+        }
+
+        var name = await db.Departments.AsNoTracking().Where(d => d.Code == next).Select(d => d.Name).FirstOrDefaultAsync(ct);
+        return new RoundAfter(name ?? next, Known: true);
+    }
+
+    /// <summary>A dispatch entry's round and department; null when its data does not say them.</summary>
+    private static (int Round, string Department)? RoundOf(string? data)
+    {
+        if (data is null)
+        {
+            return null;
+        }
+
+        using var json = JsonDocument.Parse(data);
+        var root = json.RootElement;
+        return root.ValueKind == JsonValueKind.Object
+            && root.TryGetProperty("round", out var round) && round.ValueKind == JsonValueKind.Number
+            && root.TryGetProperty("department", out var department) && department.ValueKind == JsonValueKind.String
+                ? (round.GetInt32(), department.GetString()!)
+                : null;
+    }
+
     /// <summary>The reason the link ended, when the case (and part) say it; null when they do not.</summary>
-    private static Text? Reason(LiaisonLink link, Case? c, CasePart? part)
+    private static Text? Reason(LiaisonLink link, Case? c, CasePart? part, RoundAfter after)
     {
         if (c is null)
         {
@@ -46,6 +104,12 @@ public static class LinkEndings
             return new("园区已撤销该事项", "the zone cancelled the case");
         }
 
+        // Moved to another department (改派): where it went, as the 【已改派】 mail says it, whatever became of it there.
+        if (after.MovedTo is { } to)
+        {
+            return new($"已改派至{to}", $"it was reassigned to {to}");
+        }
+
         if (link.PartId is not null)
         {
             return part?.Status switch
@@ -53,8 +117,11 @@ public static class LinkEndings
                 PartStatus.Dropped => new("园区已撤回贵单位的协办（撤回协办）", "the zone withdrew your department's part (co-handling withdrawn)"),
                 PartStatus.Overridden => new("主办部门已先行办结该事项", "the lead department resolved the case without your part"),
                 null => null,
+                _ when link.Round < part.AssignmentRound && !after.Known => new("已改派", "it was reassigned"),
+                // The same department, someone else: the department named a new liaison.
                 _ when !link.IsFor(part.HandlerEmail, part.LeaderEmail) => new("已转交本单位新的联络人", "it went to your department's new liaison"),
                 _ when c.Status == CaseStatus.Closed => new("该事项已办结", "the case was closed"),
+                PartStatus.Returned => new("协办已退回园区，等待园区工作人员改派其他部门或撤回协办", "your part was returned to the zone, for the officer to reassign or drop"),
                 _ => null,
             };
         }
@@ -64,12 +131,24 @@ public static class LinkEndings
             return new("该事项已办结", "the case was closed");
         }
 
-        if (link.Round < c.AssignmentRound)
+        if (link.Round < c.AssignmentRound && !after.Known)
         {
-            // A later round for someone else: the officer reassigned it (改派), usually to another department.
+            // A later round whose departments the timeline does not tell: the officer reassigned it (改派), usually to
+            // another department.
             return new("已改派", "it was reassigned");
         }
 
+        // The same department, someone else: the department named a new liaison.
         return !link.IsFor(c.HandlerEmail, c.LeaderEmail) ? new("已转交本单位新的联络人", "it went to your department's new liaison") : null;
     }
+}
+
+/// <summary>What became of a link's case (or part) after the link's round (<see cref="LinkEndings.AfterAsync"/>).</summary>
+/// <param name="MovedTo">The department's name it was reassigned to (改派) from the link's department; null when it stayed there.</param>
+/// <param name="Known">Whether the link's round's department is known, so that a later round of the same department is not taken for a reassignment.</param>
+public sealed record RoundAfter(string? MovedTo, bool Known)
+{
+    public static readonly RoundAfter Stayed = new(null, true);
+
+    public static readonly RoundAfter Unknown = new(null, false);
 }

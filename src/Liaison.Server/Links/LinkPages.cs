@@ -81,8 +81,8 @@ public static class LinkPages
         }
 
         // Said by the action that redirected here, once (Flash): the address cannot make the page claim an action was done.
-        Text? flash = Flash.Take<LinkActionDone>(http) is { } done && CaseActions.Known(done.Action) ? CaseActions.Done(done.Action) : null;
-        return await PageAsync(link!, c, flash, null, StatusCodes.Status200OK, db, timeline, categories, calendars, ui, clock, ct);
+        var done = Flash.Take<LinkActionDone>(http) is { } taken && CaseActions.Known(taken.Action) ? taken.Action : null;
+        return await PageAsync(link!, c, done, null, StatusCodes.Status200OK, db, timeline, categories, calendars, ui, clock, ct);
     }
 
     private static async Task<IResult> Act(
@@ -147,11 +147,31 @@ public static class LinkPages
         return await PageAsync(link!, c, null, refused, status, db, timeline, categories, calendars, ui, clock, ct, submitted);
     }
 
+    /// <summary>
+    /// What comes next after an action whose notice says only that it was done (签收, 进展), in one short line: the
+    /// handler's next step, worded for the lead (办结) or a co-handler (提交协办意见); null when the notice says enough.
+    /// </summary>
+    private static Text? NextAfter(string action, bool part) => (action, part) switch
+    {
+        (CaseActions.Accept, false) => new("下一步：办理该事项，其间可报告进展，办完后在办结期限前提交办结。",
+            "Next: work on the case, report progress as you go, and resolve it by the resolve deadline."),
+        (CaseActions.Accept, true) => new("下一步：办理协办任务，其间可报告进展，办完后在提交期限前提交协办意见。",
+            "Next: work on your part, report progress as you go, and submit it by the submit deadline."),
+        (CaseActions.Progress, false) => new("进展已记入办理记录，园区工作人员可见；办完后请提交办结。",
+            "It is on the timeline for the zone's officer to read; resolve the case once it is done."),
+        (CaseActions.Progress, true) => new("进展已记入办理记录，园区工作人员可见；办完后请提交协办意见。",
+            "It is on the timeline for the zone's officer to read; submit your part once it is done."),
+        _ => null,
+    };
+
+    /// <param name="done">The action just done through this link (its notice, once), or null.</param>
     private static async Task<IResult> PageAsync(
-        LiaisonLink link, Case c, Text? flash, ServiceError? error, int status, LiaisonDbContext db, CaseTimelineView timeline, CategoryService categories,
+        LiaisonLink link, Case c, string? done, ServiceError? error, int status, LiaisonDbContext db, CaseTimelineView timeline, CategoryService categories,
         CalendarService calendars, Ui ui, TimeProvider clock, CancellationToken ct, LinkFormInput? submitted = null)
     {
         ui.AddressRecipient(link.RecipientCulture);
+        Text? flash = done is null ? null : CaseActions.Done(done);
+        var flashNext = done is null ? null : NextAfter(done, link.PartId is not null);
         var category = await categories.FindAsync(c.Category, ct);
         var departments = await db.Departments.AsNoTracking().ToListAsync(ct);
         var department = departments.FirstOrDefault(d => d.Code == c.DepartmentCode)?.Name;
@@ -191,19 +211,23 @@ public static class LinkPages
         var officer = await OfficerAsync(db, c, ct);
         if (link.PartId is { } partId && parts.FirstOrDefault(p => p.Id == partId) is { } part)
         {
-            // A co-handler's link: the part is what it sees and acts on.
-            var partEnded = !link.WorksOn(part) || !part.IsOpen;
+            // A co-handler's link: the part is what it sees and acts on. A part it returned is not over: it waits for the
+            // officer to reassign or drop it, as the lead's return waits (the link ends then).
+            var returned = link.WorksOn(part) && part.Status == PartStatus.Returned;
+            var partEnded = !link.WorksOn(part) || (!part.IsOpen && !returned);
             var partActions = link.Role == LinkRole.Leader ? CaseActions.LeaderActions : CaseActions.CoHandlerActions;
             var partAllowed = partEnded ? [] : partActions.Where(a => CaseActions.WhyNot(part, a) is null).ToList();
             // E.g. its extension request waits for the officer.
-            var partWhy = partEnded || partAllowed.Count > 0 || link.Role == LinkRole.Leader ? null : CaseActions.WhyNot(part, CaseActions.Progress);
+            var partWhy = returned ? LinkEndings.PartReturned
+                : partEnded || partAllowed.Count > 0 || link.Role == LinkRole.Leader ? null : CaseActions.WhyNot(part, CaseActions.Progress);
             return PageResults.Page<LinkPage>(new LinkPageModel(c, departments.FirstOrDefault(d => d.Code == part.DepartmentCode)?.Name, partEnded, partAllowed,
                 partWhy, rows, flash, error)
             {
                 Part = part, LeadDepartmentName = department, Officer = officer, Submitted = submitted, Category = category, Now = clock.GetUtcNow(),
-                EndedWords = partEnded ? LinkEndings.Words(link, c, part) : null,
+                EndedWords = partEnded ? LinkEndings.Words(link, c, part, await LinkEndings.AfterAsync(db, link, ct)) : null,
                 DueIfApproved = await DueIfApprovedAsync(part.PendingExtensionDays, part.DueAt, calendars, ct),
                 EarlierLeftOut = earlierLeftOut,
+                FlashNext = flashNext,
             }, status);
         }
 
@@ -217,12 +241,13 @@ public static class LinkPages
             // The lead (its handler and its leader) sees every co-handler's part: status, deadlines, submission.
             CoHandlers = parts.Select(p => new CoHandlerPart(p, departments.FirstOrDefault(d => d.Code == p.DepartmentCode)?.Name ?? p.DepartmentCode)).ToList(),
             Now = clock.GetUtcNow(),
-            EndedWords = ended ? LinkEndings.Words(link, c, null) : null,
+            EndedWords = ended ? LinkEndings.Words(link, c, null, await LinkEndings.AfterAsync(db, link, ct)) : null,
             DueIfApproved = await DueIfApprovedAsync(c.PendingExtensionDays, c.DueAt, calendars, ct),
             Officer = officer,
             Submitted = submitted,
             Category = category,
             EarlierLeftOut = earlierLeftOut,
+            FlashNext = flashNext,
         }, status);
     }
 
@@ -286,7 +311,7 @@ public static class LinkPages
         var c = await db.Cases.AsNoTracking().FirstOrDefaultAsync(x => x.Id == link.CaseId, ct);
         var part = link.PartId is { } id ? await db.Set<CasePart>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct) : null;
         var officer = c is null ? null : await OfficerAsync(db, c, ct);
-        return Ended(LinkEndings.Words(link, c, part), officer);
+        return Ended(LinkEndings.Words(link, c, part, await LinkEndings.AfterAsync(db, link, ct)), officer);
     }
 
     /// <summary>The officer who follows the case, while their account is active (a deactivated one is nobody to ask).</summary>
@@ -354,6 +379,9 @@ public sealed record LinkPageModel(
 
     /// <summary>The timeline shows the latest entries only: earlier ones are left out, and the page says so above them.</summary>
     public bool EarlierLeftOut { get; init; }
+
+    /// <summary>With <see cref="Flash"/>: what comes next, in one short line; null when the notice says enough.</summary>
+    public Text? FlashNext { get; init; }
 }
 
 /// <summary>The notice an action leaves for the link's page (<see cref="Flash"/>): which action was done.</summary>

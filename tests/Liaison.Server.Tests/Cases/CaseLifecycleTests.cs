@@ -337,7 +337,7 @@ public sealed class CaseSidePathTests : IAsyncLifetime
 
         var c = await (await _officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "fgj", note = "请继续办理" }))
             .Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Contains("第 2 轮；坚持原派，退回时剩余的 3 个工作日继续计算", await page.GetStringAsync($"/cases/{number}"));
+        Assert.Contains("事项第 2 轮；坚持原派，退回时剩余的 3 个工作日继续计算", await page.GetStringAsync($"/cases/{number}"));
 
         // The 3 days run on from Friday (03-09, 10, 11), not a fresh 5 (03-13); acceptance is a fresh working day.
         Assert.Equal(new DateTimeOffset(2026, 3, 11, 18, 0, 0, Beijing), c.GetProperty("dueAt").GetDateTimeOffset());

@@ -32,17 +32,17 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业已撤回诉求" })).StatusCode);
 
         var rows = Rows(await browser.GetStringAsync($"/cases/{number}"));
-        Assert.Contains("派单 | 供电公司，第 2 轮；状态：已派单，待签收", rows);
+        Assert.Contains("派单 | 供电公司，事项第 2 轮；状态：已派单，待签收", rows);
         Assert.Contains("撤销 | 状态：已撤销 企业已撤回诉求", rows);
         // The first dispatch says it too; 签收 after it still says its own.
-        Assert.Contains("派单 | 发展和改革局，第 1 轮；状态：已派单，待签收", rows);
+        Assert.Contains("派单 | 发展和改革局，事项第 1 轮；状态：已派单，待签收", rows);
         Assert.Contains("签收 | 发展和改革局；状态：已签收", rows);
         Assert.DoesNotContain(rows, r => r.StartsWith("状态变更", StringComparison.Ordinal));
         // The link page (oldest first too) alike.
-        Assert.Equal("派单（供电公司，第 2 轮；状态：已派单，待签收）", beforeCancel[^1]);
+        Assert.Equal("派单（供电公司，事项第 2 轮；状态：已派单，待签收）", beforeCancel[^1]);
 
         var english = Rows(await InEnglishAsync(browser, $"/cases/{number}"));
-        Assert.Contains("Dispatched | To 供电公司, round 2; status: dispatched, waiting to be accepted", english);
+        Assert.Contains("Dispatched | To 供电公司, round 2 of the case; status: dispatched, waiting to be accepted", english);
         Assert.Contains("Cancelled | Status: cancelled 企业已撤回诉求", english);
         // On the link page the detail goes on after the event, in brackets: in lower case, as the status after it.
         Assert.Contains(beforeCancelInEnglish, r => r.StartsWith("Reassigned (from 发展和改革局 to 供电公司", StringComparison.Ordinal));
@@ -70,8 +70,8 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
 
         var rows = Rows(await browser.GetStringAsync($"/cases/{number}"));
         Assert.Equal(
-            ["受理 | ", "派单 | 发展和改革局，第 1 轮；状态：已派单，待签收", "退回 | 原因：不属于本部门职责；状态：已退回 不属于本局职责", "坚持原部门 | 仍由 发展和改革局 办理 仍由发改局办理",
-             "派单 | 发展和改革局，第 2 轮；坚持原派，退回时剩余的 5 个工作日继续计算；状态：已派单，待签收", "状态变更 | 办理中"],
+            ["受理 | ", "派单 | 发展和改革局，事项第 1 轮；状态：已派单，待签收", "退回 | 原因：不属于本部门职责；状态：已退回 不属于本局职责", "坚持原部门 | 仍由 发展和改革局 办理 仍由发改局办理",
+             "派单 | 发展和改革局，事项第 2 轮；坚持原派，退回时剩余的 5 个工作日继续计算；状态：已派单，待签收", "状态变更 | 办理中"],
             rows);
         // Standing alone in its cell, the status starts with a capital in English.
         Assert.Equal("Status changed | In progress", Rows(await InEnglishAsync(browser, $"/cases/{number}"))[^1]);
@@ -168,7 +168,7 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
         var reassigned = rows.FindIndex(r => r.StartsWith("改派 | ", StringComparison.Ordinal));
         Assert.True(reassigned >= 0, string.Join("\n", rows));
         Assert.Equal("延期申请撤回 | 发展和改革局；3 个工作日；园区工作人员已改派", rows[reassigned + 1]);
-        Assert.StartsWith("派单 | 供电公司，第 2 轮；状态：已派单，待签收", rows[reassigned + 2]);
+        Assert.StartsWith("派单 | 供电公司，事项第 2 轮；状态：已派单，待签收", rows[reassigned + 2]);
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public sealed partial class CaseTimelineWordsTests(AppFixture fixture) : IClassF
         var rows = Rows(await browser.GetStringAsync($"/cases/{number}"));
         Assert.Contains("退回 | 住房和城乡建设局（协办）；原因：不属于本部门职责；状态：已退回 不属于本部门", rows);
         Assert.DoesNotContain(rows, r => r.Contains("）：", StringComparison.Ordinal));
-        Assert.Contains("派单 | 供电公司，第 2 轮；状态：待签收", rows);
+        Assert.Contains("派单 | 供电公司，协办第 2 轮；状态：待签收", rows);
         Assert.Contains("撤回协办 | 人力资源和社会保障局（协办）；状态：已撤回 企业已自行招聘", rows);
         Assert.Contains(rows, r => r.StartsWith("主办办结（协办未提交） | 交通运输局（协办）；状态：主办已办结（未提交）", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.StartsWith("主办办结（协办未提交） | 供电公司（协办）；状态：主办已办结（未提交）", StringComparison.Ordinal));

@@ -44,7 +44,7 @@ public sealed class LinkPageFormTests(AppFixture fixture) : IClassFixture<AppFix
         // Post/Redirect/Get to the page's own address, which says it once (a reload says no more).
         Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
         Assert.Equal(link, accepted.Headers.Location?.OriginalString);
-        Assert.Matches("<div class=\"card ok\" role=\"status\">[^<]*已签收</div>", await browser.GetStringAsync(link));
+        Assert.Matches("<div class=\"card ok\" role=\"status\">✓ 已签收\\s*<p class=\"muted\" data-next>下一步：办理该事项，其间可报告进展，办完后在办结期限前提交办结。</p></div>", await browser.GetStringAsync(link));
         Assert.DoesNotContain("class=\"card ok\"", await browser.GetStringAsync(link));
         foreach (var done in new[] { "accept", "resolve", "progress" })
         {

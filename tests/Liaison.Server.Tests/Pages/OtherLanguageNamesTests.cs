@@ -30,7 +30,7 @@ public sealed class OtherLanguageNamesTests(AppFixture fixture) : IClassFixture<
         Assert.Contains("<span lang=\"zh\">测试专员</span>", english);
         Assert.Contains("<h1 lang=\"zh\">项目用电报装</h1>", english);
         // Inside the timeline's English words.
-        Assert.Contains("Dispatched (to <span lang=\"zh\">发展和改革局</span>, round 1;", english);
+        Assert.Contains("Dispatched (to <span lang=\"zh\">发展和改革局</span>, round 1 of the case;", english);
 
         // A Chinese page marks no Chinese; an officer with an English name is marked as English.
         await App.NameAsync(OfficerEmail, "Amy Chen");

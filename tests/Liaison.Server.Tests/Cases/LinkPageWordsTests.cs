@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Liaison.Server.Hosting;
+using Liaison.Server.Tests.Infrastructure;
+using static Liaison.Server.Tests.Cases.CaseTestKit;
+
+namespace Liaison.Server.Tests.Cases;
+
+/// <summary>
+/// What a liaison's link page says to whoever holds it: where a case or part went when it was reassigned (改派) rather
+/// than to the department's new liaison, that a returned part waits for the officer, one reason on a closed case's
+/// refused form, when the next reminder may go, and what comes next after an action.
+/// </summary>
+public sealed class LinkPageWordsTests(AppFixture fixture) : IClassFixture<AppFixture>
+{
+    private readonly LiaisonApp _app = fixture.App;
+
+    private static string Handler(string department) => $"{department}.handler@anyue.example";
+
+    private static string Leader(string department) => $"{department}.leader@anyue.example";
+
+    private async Task<string> LinkOfAsync(string to, string number, string subject = "派单") =>
+        PathOf(LinkIn(Assert.Single(await MailsAsync(_app, to, number), m => m.Subject!.Contains(subject))));
+
+    private static long PartId(JsonElement c, string department) =>
+        c.GetProperty("coDepartments").EnumerateArray().Single(p => p.GetProperty("departmentCode").GetString() == department).GetProperty("id").GetInt64();
+
+    private static async Task<string> InEnglishAsync(HttpClient client, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", "liaison.lang=en");
+        return WebUtility.HtmlDecode(await (await client.SendAsync(request)).Content.ReadAsStringAsync());
+    }
+
+    private static Task<HttpResponseMessage> ReturnAsync(HttpClient browser, string link) =>
+        PostActionAsync(browser, link, "return", new() { ["reasonCode"] = "needs-other-department", ["note"] = "应由行政审批局办理" });
+
+    [Fact]
+    public async Task A_part_moved_to_another_department_says_where_it_went_on_its_old_links_and_a_new_liaison_is_still_told_so()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var opened = await OpenAsync(officer, JointPartExtensionTests.JointCase("zrzyj", ("zjj", "请核实施工许可"), ("gsgs", "请核实用水指标")));
+        var number = opened.GetProperty("number").GetString()!;
+        var handlerLink = await LinkOfAsync(Handler("zjj"), number);
+        var leaderLink = await LinkOfAsync(Leader("zjj"), number);
+        var browser = _app.Anonymous();
+        Assert.Equal(HttpStatusCode.Redirect, (await ReturnAsync(browser, handlerLink)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{PartId(opened, "zjj")}/reassign", new { departmentCode = "xzspj", note = "改由行政审批局协办" })).StatusCode);
+
+        var handlers = await browser.GetAsync(handlerLink);
+
+        // As its 【已改派】 mail says (改派至：行政审批局), not "your department's new liaison".
+        Assert.Equal(HttpStatusCode.Gone, handlers.StatusCode);
+        var page = WebUtility.HtmlDecode(await handlers.Content.ReadAsStringAsync());
+        Assert.Contains("贵单位在该事项中的协办已结束：已改派至行政审批局。无需再操作。", page);
+        Assert.DoesNotContain("新的联络人", page);
+        var leaders = await browser.GetAsync(leaderLink);
+        Assert.Equal(HttpStatusCode.Gone, leaders.StatusCode);
+        Assert.Contains("此链接用于督促本单位办理该事项，现已无需督办：已改派至行政审批局。", WebUtility.HtmlDecode(await leaders.Content.ReadAsStringAsync()));
+        Assert.Contains("Your department's co-handling part of this case has ended: it was reassigned to 行政审批局. There is nothing to do.",
+            await InEnglishAsync(_app.Anonymous(), handlerLink));
+
+        // A new liaison named by the other co-handler's department: its old link says so, as before.
+        var gsgsLink = await LinkOfAsync(Handler("gsgs"), number);
+        var admin = await _app.AsAdminAsync();
+        var saved = await admin.PutAsJsonAsync("/api/departments/gsgs", new
+        {
+            name = "供水公司",
+            handler = new { name = "新经办人", email = "gsgs.new@anyue.example" },
+            leader = new { name = "供水公司分管领导（示例）", email = Leader("gsgs") },
+        });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var replaced = WebUtility.HtmlDecode(await (await browser.GetAsync(gsgsLink)).Content.ReadAsStringAsync());
+        Assert.Contains("贵单位在该事项中的协办已结束：已转交本单位新的联络人。", replaced);
+    }
+
+    [Fact]
+    public async Task The_leads_old_link_says_which_department_the_case_went_to()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer, NewCase("fgj"))).GetProperty("number").GetString()!;
+        var link = await LinkOfAsync(Handler("fgj"), number);
+        var browser = _app.Anonymous();
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "accept")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/reassign", new { departmentCode = "xzspj", note = "涉及审批" })).StatusCode);
+
+        var old = await browser.GetAsync(link);
+
+        Assert.Equal(HttpStatusCode.Gone, old.StatusCode);
+        Assert.Contains("该事项已不再由您办理：已改派至行政审批局。", WebUtility.HtmlDecode(await old.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
+    public async Task A_co_handler_that_returned_its_part_is_told_it_waits_for_the_officer_not_that_it_ended()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer, JointPartExtensionTests.JointCase("zrzyj", ("jtysj", "道路开口")))).GetProperty("number").GetString()!;
+        var link = await LinkOfAsync(Handler("jtysj"), number);
+        var leaderLink = await LinkOfAsync(Leader("jtysj"), number);
+        var browser = _app.Anonymous();
+
+        Assert.Equal(HttpStatusCode.Redirect, (await ReturnAsync(browser, link)).StatusCode);
+
+        var page = WebUtility.HtmlDecode(await browser.GetStringAsync(link));
+        Assert.Contains("✓ 已退回园区", page);
+        Assert.Contains("当前无需操作。 协办已退回园区，等待园区工作人员改派其他部门或撤回协办。", page);
+        Assert.DoesNotContain("协办已结束", page);
+        Assert.DoesNotContain("data-ended", page);
+        Assert.Contains("协办已退回园区，等待园区工作人员改派其他部门或撤回协办。", WebUtility.HtmlDecode(await browser.GetStringAsync(leaderLink)));
+        var english = await InEnglishAsync(_app.Anonymous(), link);
+        Assert.Contains("Your part was returned to the zone; the officer will reassign it to another department or drop it.", english);
+        Assert.DoesNotContain("has ended", english);
+    }
+
+    [Fact]
+    public async Task A_post_on_a_closed_cases_link_says_only_that_the_case_was_closed()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer, NewCase("fgj"))).GetProperty("number").GetString()!;
+        var link = await LinkOfAsync(Handler("fgj"), number);
+        var browser = _app.Anonymous();
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "accept")).StatusCode);
+        // The progress form as it stood on the phone before the case was closed.
+        var form = FormFor(await browser.GetStringAsync(link), "progress")!;
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "resolve", new() { ["note"] = "已接电" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/confirm", new { note = "企业确认" })).StatusCode);
+
+        var posted = await browser.PostAsync(link, new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["note"] = "还在办" }));
+
+        Assert.Equal(HttpStatusCode.Gone, posted.StatusCode);
+        var page = WebUtility.HtmlDecode(await posted.Content.ReadAsStringAsync());
+        Assert.Contains("该事项已不再由您办理：该事项已办结。无需再操作。", page);
+        Assert.DoesNotContain("此链接已失效", page);
+    }
+
+    [Fact]
+    public async Task A_refused_reminder_says_the_minute_it_may_go_again_and_it_goes_then()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer, NewCase("czj"))).GetProperty("number").GetString()!;
+        var link = await LinkOfAsync(Leader("czj"), number, "派单抄送");
+        var leader = _app.Anonymous();
+        // 40 seconds into a minute: the last reminder is said at that minute, the next ten minutes after it.
+        var now = _app.Clock.GetUtcNow();
+        _app.Clock.Advance(TimeSpan.FromSeconds(100 - now.Second));
+        var at = _app.Clock.GetUtcNow();
+        Assert.Equal(40, at.Second);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(leader, link, "remind", new() { ["note"] = "请尽快签收" })).StatusCode);
+
+        var tooSoon = await PostActionAsync(leader, link, "remind", new() { ["note"] = "请尽快签收" });
+
+        Assert.Equal(HttpStatusCode.Conflict, tooSoon.StatusCode);
+        var minute = at.AddSeconds(-40);
+        Assert.Contains($"已于 {Local(minute)} 提醒过经办人，10 分钟内只提醒一次：{Local(minute + LiaisonOptions.DefaultNudgeCoolDown)} 后可再次提醒",
+            WebUtility.HtmlDecode(await tooSoon.Content.ReadAsStringAsync()));
+        // At the minute said, not a minute later.
+        _app.Clock.SetUtcNow(minute + LiaisonOptions.DefaultNudgeCoolDown);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(leader, link, "remind", new() { ["note"] = "仍未签收" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task After_accepting_or_reporting_progress_the_notice_says_what_comes_next()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer, JointPartExtensionTests.JointCase("swj", ("rsj", "用工招聘")))).GetProperty("number").GetString()!;
+        var lead = await LinkOfAsync(Handler("swj"), number);
+        var part = await LinkOfAsync(Handler("rsj"), number);
+        var browser = _app.Anonymous();
+
+        await PostActionAsync(browser, part, "accept");
+        var accepted = WebUtility.HtmlDecode(await browser.GetStringAsync(part));
+        await PostActionAsync(browser, part, "progress", new() { ["note"] = "已发布招聘信息" });
+        var progressed = WebUtility.HtmlDecode(await browser.GetStringAsync(part));
+        await PostActionAsync(browser, lead, "accept");
+        await PostActionAsync(browser, lead, "progress", new() { ["note"] = "已协调" });
+        var leadProgressed = WebUtility.HtmlDecode(await browser.GetStringAsync(lead));
+
+        Assert.Contains("<p class=\"muted\" data-next>下一步：办理协办任务，其间可报告进展，办完后在提交期限前提交协办意见。</p>", accepted);
+        Assert.Contains("<p class=\"muted\" data-next>进展已记入办理记录，园区工作人员可见；办完后请提交协办意见。</p>", progressed);
+        Assert.Contains("<p class=\"muted\" data-next>进展已记入办理记录，园区工作人员可见；办完后请提交办结。</p>", leadProgressed);
+    }
+
+    [Fact]
+    public async Task The_lead_resolves_with_attachments_as_a_co_handler_submits_and_the_officer_reads_them()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer, NewCase("jxj"))).GetProperty("number").GetString()!;
+        var link = await LinkOfAsync(Handler("jxj"), number);
+        var browser = _app.Anonymous();
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "accept")).StatusCode);
+        Assert.Contains("<textarea id=\"resolve-attachments\" name=\"attachments\"", await browser.GetStringAsync(link));
+
+        var tooLong = await PostActionAsync(browser, link, "resolve", new() { ["note"] = "已接电", ["attachments"] = new string('附', 4001) });
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Matches("<textarea id=\"resolve-attachments\"[^>]* aria-invalid=\"true\"", await tooLong.Content.ReadAsStringAsync());
+        Assert.Equal("accepted", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
+
+        var resolved = await PostActionAsync(browser, link, "resolve", new() { ["note"] = "已接电", ["attachments"] = "https://files.example/acceptance.pdf\n验收单已存档" });
+
+        Assert.Equal(HttpStatusCode.Redirect, resolved.StatusCode);
+        var page = await (await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1")).GetStringAsync($"/cases/{number}");
+        var card = System.Text.RegularExpressions.Regex.Match(page, "<div class=\"card\" data-resolution>.*?</div>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
+        Assert.Contains("<a href=\"https://files.example/acceptance.pdf\"", card);
+        Assert.Contains("验收单已存档", card);
+    }
+
+    private static string Local(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+}
