@@ -447,9 +447,11 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
                     data is not { } deadlineData || CaseTimeline.DeadlineMoved(deadlineData), due, dueEn);
                 break;
             case CaseEventKinds.DeadlineRecomputed:
+                // A date that moved shows where it was: "2027-01-18 → 2027-01-21".
                 var after = data is { } x && x.TryGetProperty("after", out var a) ? a : (JsonElement?)null;
-                var accept = When(Instant(after, "acceptBy"));
-                var resolve = When(Instant(after, "dueAt"));
+                var was = data is { } y && y.TryGetProperty("before", out var b) ? b : (JsonElement?)null;
+                var accept = Moved(Instant(was, "acceptBy"), Instant(after, "acceptBy"));
+                var resolve = Moved(Instant(was, "dueAt"), Instant(after, "dueAt"));
                 detail = e.PartId is null
                     ? new Text($"节假日安排已加载，签收期限 {accept}，办结期限 {resolve}", $"holiday schedule loaded: accept by {accept}, resolve by {resolve}")
                     : new Text($"节假日安排已加载，签收期限 {accept}，提交期限 {resolve}", $"holiday schedule loaded: accept by {accept}, submit by {resolve}");
@@ -521,6 +523,9 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
 
         return new TimelineRow(e.At, who, what, detail, note, e.Kind == CaseEventKinds.Email);
     }
+
+    private string Moved(DateTimeOffset? before, DateTimeOffset? after) =>
+        before is { } b && after is { } now && b != now && When(b) != When(now) ? $"{When(b)} → {When(now)}" : When(after);
 
     private string When(DateTimeOffset? at) =>
         at is { } t ? calendars.Minute(t) : "—";

@@ -232,10 +232,10 @@ public sealed class CalendarYearTests
         var recomputed = Assert.Single(c.GetProperty("coDepartments").EnumerateArray());
         Assert.Equal("2027-01-04T18:00:00+08:00", recomputed.GetProperty("dueAt").GetString());
         Assert.Equal(2, c.GetProperty("timeline").EnumerateArray().Count(e => e.GetProperty("kind").GetString() == "deadline-recomputed"));
-        // The officer's timeline: the lead's resolve deadline, the co-handler's submit deadline.
+        // The officer's timeline: the lead's resolve deadline, the co-handler's submit deadline, each from where it was.
         var page = await (await app.SignInThroughFormAsync("officer@test.example", "officer-password-1")).GetStringAsync($"/cases/{number}");
-        Assert.Contains("节假日安排已加载，签收期限 2026-12-29 18:00，办结期限 2027-01-05 18:00", page);
-        Assert.Contains("节假日安排已加载，签收期限 2026-12-29 18:00，提交期限 2027-01-04 18:00", page);
+        Assert.Contains("节假日安排已加载，签收期限 2026-12-29 18:00，办结期限 2027-01-04 18:00 → 2027-01-05 18:00", page);
+        Assert.Contains("节假日安排已加载，签收期限 2026-12-29 18:00，提交期限 2027-01-01 18:00 → 2027-01-04 18:00", page);
         // The co-handler's own workflow waits on the new date.
         var partInstance = await app.WithDbAsync(db => db.Set<CasePart>().Select(p => p.WorkflowInstanceId).SingleAsync());
         var timers = await app.WithDbAsync(db => db.Set<WorkflowBookmarkRecord>()
