@@ -33,6 +33,9 @@ public sealed record CaseMailModel
     /// <summary>Joint case (联办): the lead department's name, set in mails to a co-handling department.</summary>
     public string? LeadDepartmentName { get; init; }
 
+    /// <summary>Joint case, mails to a co-handling department: the lead's handler (经办人), whom the part works with.</summary>
+    public string? LeadHandlerName { get; init; }
+
     /// <summary>Joint case, a co-handler's <c>cancelled</c> mail: its part ended because the lead resolved the case without it (先行办结), not because the zone dropped it.</summary>
     public bool PartResolvedOver { get; init; }
 

@@ -234,6 +234,7 @@ public sealed class CaseMailer(
             EnterpriseName = c.Enterprise.Name,
             DepartmentName = department,
             LeadDepartmentName = part is null ? null : await DepartmentNameAsync(db, c.DepartmentCode, ct),
+            LeadHandlerName = part is null ? null : c.HandlerName,
             CoHandlerTask = part?.Task,
             PartResolvedOver = extras?.PartResolvedOver ?? false,
             PartCaseCancelled = extras?.PartCaseCancelled ?? false,

@@ -377,6 +377,7 @@ public sealed class MailTemplateService(
             {
                 DepartmentName = "住房和城乡建设局",
                 LeadDepartmentName = "司法局",
+                LeadHandlerName = en ? "Zhao Lei" : "赵磊",
                 ReassignedFromDepartmentName = "交通运输局",
                 CoHandlerTask = en ? "Check the construction permit." : "请核实施工许可。",
                 ReturnedByDepartmentName = null,

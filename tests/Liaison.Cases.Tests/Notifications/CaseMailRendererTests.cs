@@ -637,13 +637,14 @@ public class CaseMailRendererTests
     [Fact]
     public void The_reassignment_reopening_and_all_parts_in_words_are_said_in_both_languages()
     {
-        var leadChanged = Model(m => m with { DepartmentName = "水务局", LeadDepartmentName = "司法局", ReassignedFromDepartmentName = "交通运输局", CoHandlerTask = "请核实排水管网" });
+        var leadChanged = Model(m => m with { DepartmentName = "水务局", LeadDepartmentName = "司法局", LeadHandlerName = "赵磊", ReassignedFromDepartmentName = "交通运输局", CoHandlerTask = "请核实排水管网" });
         Assert.Equal("【主办部门变更】AYKF-2026-000123 项目用地报批", Renderer.Render(CaseMailKind.LeadChanged, "zh-CN", leadChanged).Subject);
         Assert.Contains("园区已将主办部门由交通运输局改派为司法局", Renderer.Render(CaseMailKind.LeadChanged, "zh-CN", leadChanged).TextBody);
         var en = Renderer.Render(CaseMailKind.LeadChanged, "en", leadChanged);
         Assert.Equal("[Lead department changed] AYKF-2026-000123 项目用地报批", en.Subject);
         Assert.Contains("from 交通运输局 to 司法局 (改派)", en.TextBody);
         Assert.Contains("Your task: 请核实排水管网", en.TextBody);
+        Assert.Contains("Please work with 司法局 (its handler: 赵磊) on your part", en.TextBody);
 
         // A reassignment of a case no one returned: from which department, and the officer's note.
         var moved = Model(m => m with { ReassignedFromDepartmentName = "交通运输局", Note = "改由司法局牵头" });

@@ -60,7 +60,7 @@ public sealed class CaseMailWordsTests(AppFixture fixture) : IClassFixture<AppFi
 
         var told = Assert.Single(await MailsAboutAsync(Handler("swuj"), "【主办部门变更】", number));
         Assert.Contains("园区已将主办部门由交通运输局改派为司法局", told.TextBody);
-        Assert.Contains("今后请与司法局对接协办事宜", told.TextBody);
+        Assert.Contains("今后请与司法局（经办人：司法局联络人（示例））对接协办事宜", told.TextBody);
         Assert.Contains("协办任务：请核实排水管网", told.TextBody);
         Assert.Contains("改派为司法局", told.HtmlBody);
         // Its link is its part's, still live: it opens the part.
