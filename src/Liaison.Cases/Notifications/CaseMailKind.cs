@@ -74,6 +74,12 @@ public static class CaseMailKind
     /// <summary>(handler) The officer confirmed the resolution; the case is closed (销号).</summary>
     public const string Closed = "closed";
 
+    /// <summary>
+    /// (a co-handler's handler) Joint case: the zone reassigned the lead (改派, after a return or not): the lead department
+    /// the part now works with, and the one before (<c>Reassign.From</c>); its own part, deadlines and link go on.
+    /// </summary>
+    public const string LeadChanged = "lead-changed";
+
     /// <summary>(lead's handler) Joint case: a co-handling department submitted its part (协办意见), with its note and attachments.</summary>
     public const string PartSubmitted = "part-submitted";
 
@@ -112,7 +118,7 @@ public static class CaseMailKind
     [
         Dispatch, DispatchLeaderCopy, AcceptReminder, DueReminder, Overdue, EscalationZone, ProgressReportDue,
         Returned, ExtensionRequested, ExtensionDecided, Resolved, Reopened, ReassignedAway, Cancelled,
-        LeaderReminder, Closed, PartSubmitted, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled,
+        LeaderReminder, Closed, PartSubmitted, LeadChanged, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled,
         EnterpriseChanged, OfficerHandover, HandlerHandover, LeaderHandover, OfficerUrge, RatedUnsatisfied,
     ];
 
@@ -122,7 +128,7 @@ public static class CaseMailKind
     /// enterprise's rating, which comes after the case's workflow has ended.
     /// </summary>
     public static IReadOnlyList<string> SentByWorkflows { get; } = All
-        .Except([KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled, EnterpriseChanged, OfficerHandover, HandlerHandover, LeaderHandover,
+        .Except([LeadChanged, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled, EnterpriseChanged, OfficerHandover, HandlerHandover, LeaderHandover,
             RatedUnsatisfied])
         .ToList();
 
@@ -155,6 +161,7 @@ public static class CaseMailKind
         LeaderReminder => new("领导提醒", "Leader reminder"),
         Closed => new("销号", "Closed"),
         PartSubmitted => new("协办意见已提交（主办）", "Co-handler's part submitted (lead)"),
+        LeadChanged => new("主办部门变更（协办部门）", "Lead department changed (co-handler)"),
         KeyEnterpriseUpdate => new("重点企业事项动态（首席服务员、服务专班）", "Key enterprise's case update (chief service officer, squad)"),
         EnterpriseOpened => new("受理通知（企业）", "Case opened (enterprise)"),
         EnterpriseRate => new("办结请评价（企业）", "Closed, please rate (enterprise)"),

@@ -33,6 +33,9 @@ public sealed record CaseMailModel
     /// <summary>Joint case (联办): the lead department's name, set in mails to a co-handling department.</summary>
     public string? LeadDepartmentName { get; init; }
 
+    /// <summary>Joint case, mails to a co-handling department: the lead's handler (经办人), whom the part works with.</summary>
+    public string? LeadHandlerName { get; init; }
+
     /// <summary>Joint case, a co-handler's <c>cancelled</c> mail: its part ended because the lead resolved the case without it (先行办结), not because the zone dropped it.</summary>
     public bool PartResolvedOver { get; init; }
 
@@ -91,6 +94,18 @@ public sealed record CaseMailModel
 
     /// <summary>That department's return note (退回说明).</summary>
     public string? ReturnNote { get; init; }
+
+    /// <summary>
+    /// A reassignment (改派) of the case's lead: the department that had it before. Set in the new department's dispatch
+    /// (also when it was not returned) and in a co-handler's notice that its lead changed; null otherwise.
+    /// </summary>
+    public string? ReassignedFromDepartmentName { get; init; }
+
+    /// <summary>A co-handler's dispatch on a reopening (重办): its part is asked again.</summary>
+    public bool PartAskedAgain { get; init; }
+
+    /// <summary>That part had submitted its opinion (协办意见) in the round before.</summary>
+    public bool PartSubmittedBefore { get; init; }
 
     /// <summary>The acceptance deadline itself is provisional (it may be certain while the resolve deadline is not).</summary>
     public bool AcceptByProvisional { get; init; }
@@ -162,7 +177,8 @@ public sealed record LateDepartment(string Name, bool Lead, DateTimeOffset Due, 
 
 /// <summary>One co-handling department of a joint case as its lead sees it in a mail.</summary>
 /// <param name="Late">Open past its accept or submit deadline (超期).</param>
-public sealed record CoHandlerStanding(string Department, PartStatus Status, bool Late);
+/// <param name="AskedAgain">The lead's 【重办】: the reopening asks this co-handler again.</param>
+public sealed record CoHandlerStanding(string Department, PartStatus Status, bool Late, bool AskedAgain = false);
 
 /// <summary>A person at the zone an enterprise may ask about its case (园区联系人).</summary>
 /// <param name="Chief">The key enterprise's chief service officer (首席服务员); else the officer who follows the case.</param>

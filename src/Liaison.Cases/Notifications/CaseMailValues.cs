@@ -69,6 +69,7 @@ internal static class CaseMailValues
                 ("Enterprise", model.EnterpriseName),
                 ("Department", model.DepartmentName),
                 ("LeadDepartment", model.LeadDepartmentName),
+                ("LeadHandler", Blank(model.LeadHandlerName)),
                 ("Task", Blank(model.CoHandlerTask)),
                 ("Officer", model.OfficerName),
                 ("AcceptBy", FormatLocal(model.AcceptBy, timeZone, en)),
@@ -79,6 +80,8 @@ internal static class CaseMailValues
                 ("AcceptByProvisional", model.AcceptByProvisional),
                 ("AwaitingAcceptance", model.AwaitingAcceptance),
                 ("OverdueDays", model.OverdueWorkingDays),
+                // The lead's mails: no co-handler's part is still to come (each submitted, dropped or resolved over).
+                ("PartsIn", model.CoHandlers.Count > 0 && model.CoHandlers.All(h => !CasePart.Unfinished.Contains(h.Status))),
             }),
             // Joint case, the lead's mails: one item per co-handling department (联办).
             // Nil (not an empty list, which Liquid counts as true) for a case without co-handlers.
@@ -88,6 +91,7 @@ internal static class CaseMailValues
                 ("Status", CasePart.Label(h.Status, h.Late).Capitalized().In(culture)),
                 ("Late", h.Late),
                 ("Submitted", h.Status == PartStatus.Submitted),
+                ("AskedAgain", h.AskedAgain),
             }).ToArray()),
             // The enterprise's mails: whom at the zone to ask (园区联系人); nil in every other mail.
             ("Contacts", model.ZoneContacts.Count == 0 ? null : model.ZoneContacts.Select(p => new (string, object?)[]
@@ -103,6 +107,8 @@ internal static class CaseMailValues
                 ("Attachments", Blank(model.PartAttachments)),
                 ("ResolvedOver", model.PartResolvedOver),
                 ("CaseCancelled", model.PartCaseCancelled),
+                ("AskedAgain", model.PartAskedAgain),
+                ("SubmittedBefore", model.PartSubmittedBefore),
             }),
             ("Recipient", new (string, object?)[] { ("Name", model.RecipientName), ("Copy", model.RecipientIsCopy) }),
             // Who acted (urged, reopened): not always the case's officer.
@@ -138,6 +144,8 @@ internal static class CaseMailValues
             ("Insist", new (string, object?)[] { ("WorkingDaysLeft", model.InsistWorkingDaysLeft), ("Overdue", model.InsistOverdue) }),
             // dispatch after a return and reassignment (改派): who returned it; the reason is Reason.
             ("Return", new (string, object?)[] { ("Department", model.ReturnedByDepartmentName), ("Note", Blank(model.ReturnNote)) }),
+            // A reassignment of the lead (改派): the department that had the case before.
+            ("Reassign", new (string, object?)[] { ("From", model.ReassignedFromDepartmentName) }),
             ("Extension", new (string, object?)[]
             {
                 ("Days", model.ExtensionDays),
@@ -174,6 +182,8 @@ internal static class CaseMailValues
         ["Case.Department"] = new("责任部门", "The responsible department"),
         ["Case.LeadDepartment"] = new("联办事项中关于协办部门的邮件：主办部门；其他邮件为空",
             "Joint case, mails about a co-handling department's part: the lead department; empty otherwise"),
+        ["Case.LeadHandler"] = new("联办事项中发给协办部门的邮件：主办部门的经办人；其他邮件为空",
+            "Joint case, mails to a co-handling department: the lead department's handler; empty otherwise"),
         ["Case.Task"] = new("联办事项：园区交给协办部门的协办任务", "Joint case: the officer's task for the co-handling department"),
         ["Case.Officer"] = new("跟进本事项的园区工作人员", "The park officer following the case"),
         ["Case.AcceptBy"] = new("签收期限（按系统时区，已格式化）", "The acceptance deadline, formatted, in the zone's time zone"),
@@ -183,6 +193,8 @@ internal static class CaseMailValues
         ["Case.AcceptByProvisional"] = new("签收期限为暂定时为真", "True when the acceptance deadline is provisional"),
         ["Case.AwaitingAcceptance"] = new("事项（或协办任务）尚未签收时为真", "True while the case (or the co-handling part) is not yet accepted"),
         ["Case.OverdueDays"] = new("超过办结期限的工作日数", "Working days past the due date"),
+        ["Case.PartsIn"] = new("联办事项发给主办部门的邮件：各协办部门均已提交（或已撤回、已先行办结）、可以办结时为真",
+            "Joint case, the lead's mails: true when no co-handler's part is still to come (each submitted, dropped or resolved over)"),
         ["CoHandlers"] = MailTemplateVariables.List(new("联办事项发给主办部门的邮件：各协办部门；没有协办部门时为空",
             "Joint case, the lead department's mails: the co-handling departments; empty without co-handlers")),
         ["CoHandlers.Department"] = MailTemplateVariables.InLoop(new("协办部门名称", "The co-handling department")),
@@ -190,6 +202,7 @@ internal static class CaseMailValues
             "Its part's status in the mail's language, with \"late\" in front when past its deadline")),
         ["CoHandlers.Late"] = MailTemplateVariables.InLoop(new("该部门已超期时为真", "True when its part is late")),
         ["CoHandlers.Submitted"] = MailTemplateVariables.InLoop(new("该部门已提交协办意见时为真", "True when it has submitted its part")),
+        ["CoHandlers.AskedAgain"] = MailTemplateVariables.InLoop(new("重办邮件：本次重办请该部门重新协办时为真", "reopened: true when the reopening asks it again")),
         ["Contacts"] = MailTemplateVariables.List(new("发给企业的邮件：园区联系人（跟进本事项的园区工作人员；重点企业另有首席服务员）；其他邮件为空",
             "The enterprise's mails: whom at the zone to ask (the officer following the case; for a key enterprise, also its chief service officer); empty otherwise")),
         ["Contacts.Name"] = MailTemplateVariables.InLoop(new("联系人姓名", "The contact's name")),
@@ -203,6 +216,10 @@ internal static class CaseMailValues
             "cancelled, to a co-handler: true when its part ended because the lead resolved the case without it"),
         ["Part.CaseCancelled"] = new("发给协办部门的撤销邮件：因整个事项被撤销而结束时为真",
             "cancelled, to a co-handler: true when its part ended because the whole case was cancelled"),
+        ["Part.AskedAgain"] = new("发给协办部门的派单邮件：园区重办事项、请该部门重新协办时为真（重办原因见 Note）",
+            "dispatch, to a co-handler: true when the zone reopened the case and asks it again (the reopen reason is Note)"),
+        ["Part.SubmittedBefore"] = new("重新协办的派单邮件：该部门上一轮已提交协办意见时为真",
+            "dispatch, to a co-handler asked again: true when it had submitted its part in the round before"),
         ["Recipient"] = new("收件人（成员是以它开头的各变量）", "The recipient (its members are the variables starting with its name)"),
         ["Recipient.Name"] = new("收件人姓名，用于邮件开头的称呼", "Whom the mail greets"),
         ["Recipient.Copy"] = new("收件人是部门分管领导、收到的是抄送（链接只读）时为真", "True when the recipient is the department's leader, mailed a copy for information (a read-only link)"),
@@ -237,6 +254,9 @@ internal static class CaseMailValues
         ["Return.Department"] = new("派单邮件：园区把退回的事项改派给新部门时，退回该事项的部门；首次派单和坚持原派为空（退回原因见 Reason.Label）",
             "dispatch: when the officer reassigned a returned case to a new department, the department that returned it; empty on a first dispatch and an insist (the reason is Reason.Label)"),
         ["Return.Note"] = new("该部门填写的退回说明", "That department's return note"),
+        ["Reassign"] = new("改派（成员是以它开头的各变量）", "A reassignment (its members are the variables starting with its name)"),
+        ["Reassign.From"] = new("派单邮件：园区把事项改派给新部门时，原来的部门；主办部门变更通知：原主办部门；其他为空",
+            "dispatch: when the officer reassigned the case to a new department, the department that had it; lead-changed: the lead before; empty otherwise"),
         ["Extension"] = new("延期申请（成员是以它开头的各变量）", "The extension request (its members are the variables starting with its name)"),
         ["Extension.Days"] = new("申请延期的工作日数", "Working days asked for"),
         ["Extension.DueIfApproved"] = new("延期申请待审批时：批准后的办结期限（协办为提交期限），按工作日历从当前期限起顺延；其他情况为空",

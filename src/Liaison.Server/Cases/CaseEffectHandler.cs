@@ -77,6 +77,7 @@ public sealed class CaseEffectHandler(
 
                 // Another department than the round before (改派, from the handler or after a return): the enterprise hears it.
                 var (movedFrom, dueBefore) = (c.RoundDepartmentCode is { } before && before != d.Department.Code, c.DueAt);
+                var leadBefore = movedFrom ? c.RoundDepartmentCode : null;
                 if (c.AssignmentRound > 0 || c.RoundStartedAt is not null)
                 {
                     // Links are minted for a round: a case never dispatched (just opened) has none to end.
@@ -89,10 +90,13 @@ public sealed class CaseEffectHandler(
                 c.PendingExtensionDays = null;
                 c.PendingExtensionReason = null;
                 c.UpdatedAt = now;
-                await DispatchAsync(db, c, null, d, now, WithReturn(extras, answered) with { Insisted = insisted, InsistClock = d.Insisted }, ct);
+                // Reassigned (改派), returned or not: the new department reads from which department, with the officer's note.
+                await DispatchAsync(db, c, null, d, now,
+                    WithReturn(extras, answered) with { Insisted = insisted, InsistClock = d.Insisted, ReassignedFrom = leadBefore }, ct);
                 if (movedFrom)
                 {
                     await enterprise.ChangedAsync(db, c, EnterpriseChange.Department, dueBefore, ct);
+                    await TellCoHandlersLeadChangedAsync(db, c, leadBefore!, extras, ct);
                 }
 
                 break;
@@ -108,7 +112,9 @@ public sealed class CaseEffectHandler(
                 break;
 
             case CaseNotification n when KnownKind(context, n.ActivityId, n.Template):
-                await mailer.SendAsync(db, c, n.Template, n.Audience, extras, ct);
+                // A reopening's 【重办】 names the co-handlers it asks again (the run's parts to dispatch).
+                await mailer.SendAsync(db, c, n.Template, n.Audience, n.Template == CaseMailKind.Reopened && routing.Case.Parts.Count > 0
+                    ? extras with { AskedAgain = routing.Case.Parts.Select(p => p.Id).ToHashSet() } : extras, ct);
                 break;
 
             case CaseEscalated e:
@@ -181,6 +187,19 @@ public sealed class CaseEffectHandler(
         foreach (var part in parts)
         {
             await mailer.SendAsync(db, c, CaseMailKind.Closed, [Audiences.Handler], extras with { Note = outcome }, ct, part);
+        }
+    }
+
+    /// <summary>
+    /// The lead changed hands (改派): each co-handler whose part is open hears which department it now works with, and
+    /// which it worked with before, in its own part's thread; its part, deadlines and links go on.
+    /// </summary>
+    private async Task TellCoHandlersLeadChangedAsync(LiaisonDbContext db, Case c, string leadBefore, CaseMailer.Extras extras, CancellationToken ct)
+    {
+        var parts = await db.Set<CasePart>().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
+        foreach (var part in parts.Where(p => p.IsOpen))
+        {
+            await mailer.SendAsync(db, c, CaseMailKind.LeadChanged, [Audiences.Handler], new CaseMailer.Extras(Actor: extras.Actor) { ReassignedFrom = leadBefore }, ct, part);
         }
     }
 
@@ -258,6 +277,13 @@ public sealed class CaseEffectHandler(
                 await EndPartRoundAsync(db, part, now, ct);
                 if (CasePart.AskableAgain.Contains(part.Status))
                 {
+                    // Its dispatch says it is asked again, why (the reopening's reason), and whether it had submitted.
+                    extras = extras with
+                    {
+                        PartAskedAgain = true,
+                        PartSubmittedBefore = part.Status == PartStatus.Submitted,
+                        Note = await ReopenReasonAsync(db, c.Id, ct) ?? extras.Note,
+                    };
                     // Asked again on a reopening (重办): a new round starts empty, as a new part would; the timeline keeps
                     // what the department submitted (or why the lead resolved over it) the last time.
                     part.AcceptedAt = null;
@@ -376,6 +402,14 @@ public sealed class CaseEffectHandler(
         db.CaseEvents.AsNoTracking()
             .Where(e => e.CaseId == caseId && e.PartId == partId && e.Kind == CaseActions.Return)
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
+            .FirstOrDefaultAsync(ct);
+
+    /// <summary>The officer's reason for the case's latest reopening (重办), written in this transaction before its parts are dispatched.</summary>
+    private static Task<string?> ReopenReasonAsync(LiaisonDbContext db, long caseId, CancellationToken ct) =>
+        db.CaseEvents.AsNoTracking()
+            .Where(e => e.CaseId == caseId && e.PartId == null && e.Kind == CaseEventKinds.Reopened)
+            .OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
+            .Select(e => e.Note)
             .FirstOrDefaultAsync(ct);
 
     /// <summary>A dispatch's mail extras with the return it follows (null: a plain dispatch, the extras unchanged).</summary>

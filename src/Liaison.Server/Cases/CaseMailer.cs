@@ -66,7 +66,19 @@ public sealed class CaseMailer(
     /// <param name="Actor">Whose action the mail tells of (an officer's account email or id, as the timeline names them); null: the system's.</param>
     public sealed record Extras(string? Note = null, string? ReasonCode = null, int? ExtensionDays = null, bool? ExtensionApproved = null, int? OverdueWorkingDays = null,
         CasePart? AboutPart = null, bool Insisted = false, InsistDeadline? InsistClock = null, bool PartResolvedOver = false,
-        bool PartCaseCancelled = false, string? ReturnedBy = null, string? ReturnNote = null, string? Actor = null, Text? CultureNote = null);
+        bool PartCaseCancelled = false, string? ReturnedBy = null, string? ReturnNote = null, string? Actor = null, Text? CultureNote = null)
+    {
+        /// <summary>A reassignment of the lead (改派): the code of the department that had the case before.</summary>
+        public string? ReassignedFrom { get; init; }
+
+        /// <summary>A co-handler's dispatch on a reopening (重办): its part is asked again; <see cref="PartSubmittedBefore"/>: it had submitted.</summary>
+        public bool PartAskedAgain { get; init; }
+
+        public bool PartSubmittedBefore { get; init; }
+
+        /// <summary>The lead's 【重办】: the parts the reopening asks again, by id.</summary>
+        public IReadOnlySet<long>? AskedAgain { get; init; }
+    }
 
     /// <param name="part">
     /// A co-handler's part of a joint case: its handler and leader get the mail, with links to the part, its deadlines,
@@ -222,6 +234,7 @@ public sealed class CaseMailer(
             EnterpriseName = c.Enterprise.Name,
             DepartmentName = department,
             LeadDepartmentName = part is null ? null : await DepartmentNameAsync(db, c.DepartmentCode, ct),
+            LeadHandlerName = part is null ? null : c.HandlerName,
             CoHandlerTask = part?.Task,
             PartResolvedOver = extras?.PartResolvedOver ?? false,
             PartCaseCancelled = extras?.PartCaseCancelled ?? false,
@@ -243,11 +256,14 @@ public sealed class CaseMailer(
             InsistOverdue = extras?.InsistClock is { WorkingDaysLeft: null },
             ReturnedByDepartmentName = extras?.ReturnedBy is { } returnedBy ? await DepartmentNameAsync(db, returnedBy, ct) ?? returnedBy : null,
             ReturnNote = extras?.ReturnedBy is null ? null : extras.ReturnNote,
+            ReassignedFromDepartmentName = extras?.ReassignedFrom is { } from ? await DepartmentNameAsync(db, from, ct) ?? from : null,
+            PartAskedAgain = extras?.PartAskedAgain ?? false,
+            PartSubmittedBefore = extras?.PartSubmittedBefore ?? false,
             ExtensionDays = extras?.ExtensionDays,
             ExtensionDueIfApproved = ifApproved?.Due,
             ExtensionDueIfApprovedProvisional = ifApproved?.Provisional == true,
             ExtensionApproved = extras?.ExtensionApproved,
-            CoHandlers = part is null ? await CoHandlersAsync(db, c, now, ct) : [],
+            CoHandlers = part is null ? await CoHandlersAsync(db, c, now, ct, extras?.AskedAgain) : [],
             PartDepartmentName = extras?.AboutPart is { } about ? await DepartmentNameAsync(db, about.DepartmentCode, ct) : null,
             PartAttachments = extras?.AboutPart?.SubmissionAttachments,
         };
@@ -278,13 +294,16 @@ public sealed class CaseMailer(
     }
 
     /// <summary>A joint case's co-handlers as the lead's mails list them.</summary>
-    internal async Task<IReadOnlyList<CoHandlerStanding>> CoHandlersAsync(LiaisonDbContext db, Case c, DateTimeOffset now, CancellationToken ct)
+    /// <param name="askedAgain">The lead's 【重办】: the parts the reopening asks again, marked so.</param>
+    internal async Task<IReadOnlyList<CoHandlerStanding>> CoHandlersAsync(LiaisonDbContext db, Case c, DateTimeOffset now, CancellationToken ct,
+        IReadOnlySet<long>? askedAgain = null)
     {
         var parts = await PartsAsync(db, c, ct);
         var lines = new List<CoHandlerStanding>(parts.Count);
         foreach (var p in parts)
         {
-            lines.Add(new CoHandlerStanding(await DepartmentNameAsync(db, p.DepartmentCode, ct) ?? p.DepartmentCode, p.Status, p.IsLate(now)));
+            lines.Add(new CoHandlerStanding(await DepartmentNameAsync(db, p.DepartmentCode, ct) ?? p.DepartmentCode, p.Status, p.IsLate(now),
+                askedAgain?.Contains(p.Id) == true));
         }
 
         return lines;

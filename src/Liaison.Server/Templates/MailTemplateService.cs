@@ -311,8 +311,8 @@ public sealed class MailTemplateService(
     /// <param name="kind">A mail to the enterprise gets the enterprise's contact, link and resolution.</param>
     public CaseMailModel Sample(string culture, WorkingCalendar calendar, string? kind = null)
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), calendar.TimeZone).DateTime);
-        DateTimeOffset Due(int days) => calendar.AtLocalTime(today.AddDays(days), calendar.CloseOfBusiness);
+        // Working days, as real deadlines count: a sample due on a Saturday reads as a mistake.
+        DateTimeOffset Due(int workingDays) => calendar.AddWorkingDays(clock.GetUtcNow(), workingDays).Due;
 
         var en = culture == CaseMailRenderer.English;
         var sample = new CaseMailModel
@@ -371,6 +371,17 @@ public sealed class MailTemplateService(
                 RecipientName = en ? "Zhang Min" : "张敏",
                 LinkUrl = "https://liaison.example/e/SAMPLE-LINK",
                 Note = en ? "The 10kV line was connected on 3 March & tested." : "10kV 专线已于3月3日接通并完成调试 & 验收。",
+            },
+            // A co-handler told that the lead changed hands: the lead now and before, its own task and deadline.
+            CaseMailKind.LeadChanged => sample with
+            {
+                DepartmentName = "住房和城乡建设局",
+                LeadDepartmentName = "司法局",
+                LeadHandlerName = en ? "Zhao Lei" : "赵磊",
+                ReassignedFromDepartmentName = "交通运输局",
+                CoHandlerTask = en ? "Check the construction permit." : "请核实施工许可。",
+                ReturnedByDepartmentName = null,
+                Note = null,
             },
             _ => sample,
         };

@@ -635,6 +635,44 @@ public class CaseMailRendererTests
     }
 
     [Fact]
+    public void The_reassignment_reopening_and_all_parts_in_words_are_said_in_both_languages()
+    {
+        var leadChanged = Model(m => m with { DepartmentName = "水务局", LeadDepartmentName = "司法局", LeadHandlerName = "赵磊", ReassignedFromDepartmentName = "交通运输局", CoHandlerTask = "请核实排水管网" });
+        Assert.Equal("【主办部门变更】AYKF-2026-000123 项目用地报批", Renderer.Render(CaseMailKind.LeadChanged, "zh-CN", leadChanged).Subject);
+        Assert.Contains("园区已将主办部门由交通运输局改派为司法局", Renderer.Render(CaseMailKind.LeadChanged, "zh-CN", leadChanged).TextBody);
+        var en = Renderer.Render(CaseMailKind.LeadChanged, "en", leadChanged);
+        Assert.Equal("[Lead department changed] AYKF-2026-000123 项目用地报批", en.Subject);
+        Assert.Contains("from 交通运输局 to 司法局 (改派)", en.TextBody);
+        Assert.Contains("Your task: 请核实排水管网", en.TextBody);
+        Assert.Contains("Please work with 司法局 (its handler: 赵磊) on your part", en.TextBody);
+
+        // A reassignment of a case no one returned: from which department, and the officer's note.
+        var moved = Model(m => m with { ReassignedFromDepartmentName = "交通运输局", Note = "改由司法局牵头" });
+        Assert.Contains("This case was with 交通运输局; the zone has now reassigned it to your department (改派).\nThe zone's note: 改由司法局牵头",
+            Renderer.Render(CaseMailKind.Dispatch, "en", moved).TextBody);
+        Assert.DoesNotContain("was with", Renderer.Render(CaseMailKind.Dispatch, "en", Model()).TextBody);
+
+        // A co-handler asked again on a reopening.
+        var again = Model(m => m with { LeadDepartmentName = "自然资源和规划局", PartAskedAgain = true, PartSubmittedBefore = true, Note = "条件有变" });
+        var againEn = Renderer.Render(CaseMailKind.Dispatch, "en", again);
+        Assert.StartsWith("[New case, co-handling, reopened]", againEn.Subject);
+        Assert.Contains("Reason for reopening: 条件有变", againEn.TextBody);
+        Assert.Contains("Your department submitted its part in the round before", againEn.TextBody);
+        Assert.StartsWith("【派单·协办·重办】", Renderer.Render(CaseMailKind.Dispatch, "zh-CN", again).Subject);
+
+        // The lead's reopen mail names whom it asks again.
+        var reopened = Model(m => m with { CoHandlers = [new("住房和城乡建设局", PartStatus.Submitted, false, AskedAgain: true), new("供电公司", PartStatus.Submitted, false)] });
+        Assert.Contains("Co-handler asked again: 住房和城乡建设局", Renderer.Render(CaseMailKind.Reopened, "en", reopened).TextBody);
+        Assert.DoesNotContain("asked again: 供电公司", Renderer.Render(CaseMailKind.Reopened, "en", reopened).TextBody);
+
+        // All parts in: the lead may resolve now.
+        var allIn = Model(m => m with { PartDepartmentName = "供电公司", CoHandlers = [new("住房和城乡建设局", PartStatus.Submitted, false), new("供电公司", PartStatus.Submitted, false)] });
+        Assert.Contains("Every co-handling department has submitted: you can resolve the case.", Renderer.Render(CaseMailKind.PartSubmitted, "en", allIn).TextBody);
+        var oneOpen = Model(m => m with { PartDepartmentName = "供电公司", CoHandlers = [new("住房和城乡建设局", PartStatus.Accepted, false), new("供电公司", PartStatus.Submitted, false)] });
+        Assert.Contains("Once every co-handling department has submitted", Renderer.Render(CaseMailKind.PartSubmitted, "en", oneOpen).TextBody);
+    }
+
+    [Fact]
     public void Validate_names_a_misspelt_member_of_a_co_handler_and_accepts_the_right_ones()
     {
         Assert.Empty(Renderer.Validate("{% for h in CoHandlers %}{{ h.Department }} {{ h.Status }}{% if h.Late %}!{% endif %}{% if h.Submitted %}✓{% endif %}{% endfor %}{{ Part.Department }} {{ Part.Attachments }}"));
@@ -843,12 +881,12 @@ public class CaseMailRendererTests
     }
 
     [Fact]
-    public void Kinds_are_the_sixteen_of_the_design_part_submitted_the_key_enterprises_three_the_enterprises_answer_cancellation_and_change_notice_the_three_handovers_the_urging_and_the_unsatisfied_rating()
+    public void Kinds_are_the_sixteen_of_the_design_part_submitted_lead_changed_the_key_enterprises_three_the_enterprises_answer_cancellation_and_change_notice_the_three_handovers_the_urging_and_the_unsatisfied_rating()
     {
         Assert.Equal(
             ["dispatch", "dispatch-leader-copy", "accept-reminder", "due-reminder", "overdue", "escalation-zone", "progress-report-due",
              "returned", "extension-requested", "extension-decided", "resolved", "reopened", "reassigned-away", "cancelled", "leader-reminder", "closed",
-             "part-submitted", "key-enterprise-update", "enterprise-opened", "enterprise-rate", "enterprise-answered", "enterprise-cancelled", "enterprise-changed", "officer-handover", "handler-handover",
+             "part-submitted", "lead-changed", "key-enterprise-update", "enterprise-opened", "enterprise-rate", "enterprise-answered", "enterprise-cancelled", "enterprise-changed", "officer-handover", "handler-handover",
              "leader-handover", "officer-urge", "rated-unsatisfied"],
             CaseMailKind.All);
     }

@@ -320,6 +320,38 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.Contains("data-shipped-changed=\"text\"", await admin.GetStringAsync(path));
     }
 
+    /// <summary>
+    /// The 【派单】, 【重办】, 【转交】 and 【协办意见已提交】 mails changed in this release (改派 and 重办 words, a part's handover):
+    /// the migration gives older edits of them with no fingerprint the previous text's, so the page points them out.
+    /// </summary>
+    [Fact]
+    public async Task The_migration_points_out_older_edits_of_the_dispatch_reopen_handover_and_part_submitted_mails_as_behind_the_shipped_text()
+    {
+        var migration = Liaison.Server.Data.Migrations.S53MailWordsShippedHash.PreviousShipped;
+        Assert.Equal(18, migration.Length);
+        foreach (var (kind, culture, part, hash) in migration)
+        {
+            Assert.True(MailTemplateKeys.TryParsePart(part, out var p));
+            Assert.NotEqual(MailTemplateKeys.ShippedHash(kind, culture, p), hash);
+            // The fingerprint is the previous release's text's (kept beside this test as it shipped in 84b11b1).
+            Assert.Equal(hash, MailTemplateKeys.HashOf(File.ReadAllText(Path.Combine(PreviousShippedFolder(nameof(Liaison.Server.Data.Migrations.S53MailWordsShippedHash)), $"{kind}.{culture}.{part}.liquid"))));
+        }
+
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        const string path = "/admin/templates/handler-handover/zh-CN";
+        var saved = await PostAsync(admin, path, Fields(await admin.GetStringAsync(path)), ("intent", "save"), ("text", "转交：{{ Case.Number }}\n{{ Link }}"));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "handler-handover" && r.Culture == "zh-CN")
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ShippedHash, (string?)null)));
+
+        foreach (var sql in Liaison.Server.Data.Migrations.S53MailWordsShippedHash.Statements())
+        {
+            await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
+        }
+
+        Assert.Contains("data-shipped-changed=\"text\"", await admin.GetStringAsync(path));
+    }
+
     [Fact]
     public async Task Preview_shows_the_unsaved_edit_with_values_escaped_inside_a_sandboxed_frame()
     {
