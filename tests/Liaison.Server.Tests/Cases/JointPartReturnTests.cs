@@ -136,15 +136,16 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
         await ReturnAsync(browser, jtysj);
         var ids = (await GetCaseAsync(officer, number)).GetProperty("coDepartments").EnumerateArray().ToDictionary(p => p.GetProperty("departmentCode").GetString()!, IdOf);
 
-        // A returned part still stands between the lead and resolving.
+        // An open part within its time stands between the lead and resolving (it may not be resolved over yet).
         var early = await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结" });
-        Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode);
-        Assert.Contains("jtysj", await early.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
 
-        // An open part (not returned) may be dropped too; a returned one still blocks the lead.
+        // An open part (not returned) may be dropped; a returned one still blocks the lead, unless resolved over with a reason.
         var droppedOpen = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{ids["rsj"]}/drop", new { reason = "企业已自行招聘" });
         Assert.Equal(HttpStatusCode.OK, droppedOpen.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结" })).StatusCode);
+        var returned = await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结" });
+        Assert.Equal(HttpStatusCode.BadRequest, returned.StatusCode);
+        Assert.Contains("jtysj", await returned.Content.ReadAsStringAsync());
 
         var dropped = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{ids["jtysj"]}/drop", new { reason = "道路开口由企业自行报批" });
         Assert.Equal(HttpStatusCode.OK, dropped.StatusCode);
