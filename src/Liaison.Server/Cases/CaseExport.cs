@@ -17,7 +17,7 @@ namespace Liaison.Server.Cases;
 
 /// <summary>
 /// The case list as a CSV file, for the dispatch meeting (调度会) or a spreadsheet: the same filters as
-/// <c>GET /api/cases</c> and the case list page, every matching case newest first, read in one query so the file is
+/// <c>GET /api/cases</c> and the case list page, every matching case in the list's order (newest first unless sorted), read in one query so the file is
 /// one moment's list. At most <see cref="CaseQueries.CountLimit"/> cases: a filter that matches more is refused (400)
 /// rather than cut short, so a file never leaves cases out without saying so.
 /// </summary>
@@ -42,14 +42,17 @@ public static class CaseExport
     /// <param name="decision">true: only the cases waiting for an officer's decision; false: the others.</param>
     /// <param name="category">A category's code; <paramref name="priority"/> normal or urgent; <paramref name="openedFrom"/> and
     /// <paramref name="openedTo"/> local dates (yyyy-MM-dd), both included; <paramref name="key"/> key enterprises' cases only (or the others): as the list.</param>
+    /// <param name="sort">The list's order (newest, due, updated), newest first by default.</param>
+    /// <param name="involved">With departmentCode: every case the department was ever dispatched, as the list.</param>
     public static async Task<Results<FileContentHttpResult, ValidationProblem, BadRequestProblem>> ExportCsv(
         CaseQueries queries, DepartmentService departments, CategoryService categories, CalendarService calendars, TimeProvider clock,
         string? status, string? departmentCode, string? role, bool? overdue, string? q, long? enterpriseId, string? officer,
         ClaimsPrincipal user, UserManager<LiaisonUser> users, Ui ui, HttpResponse response, CancellationToken ct, bool? decision = null,
-        string? category = null, string? priority = null, string? openedFrom = null, string? openedTo = null, bool? key = null)
+        string? category = null, string? priority = null, string? openedFrom = null, string? openedTo = null, bool? key = null, string? sort = null,
+        bool? involved = null)
     {
         var read = await queries.ListAsync(status, departmentCode, overdue, q, page: 1, ct, role, enterpriseId, officer, users.GetUserId(user),
-            pageSize: queries.CountLimit, decision: decision, more: new CaseListMore(category, priority, openedFrom, openedTo, key));
+            pageSize: queries.CountLimit, decision: decision, more: new CaseListMore(category, priority, openedFrom, openedTo, key), sort: sort, involved: involved);
         if (read.Error is ServiceError.Invalid invalid)
         {
             return Problems.Invalid(invalid.Fields);

@@ -91,8 +91,8 @@ public static class CasePages
     private static async Task<IResult> List(
         CaseQueries queries, DepartmentService departments, EnterpriseService enterprises, ClaimsPrincipal user, UserManager<LiaisonUser> users,
         string? status, string? department, string? role, string? overdue, string? q, string? page, string? enterpriseId, string? officer,
-        string? decision, string? category, string? priority, string? openedFrom, string? openedTo, string? key, CategoryService categories,
-        CancellationToken ct)
+        string? decision, string? category, string? priority, string? openedFrom, string? openedTo, string? key, string? sort, string? involved,
+        CategoryService categories, CancellationToken ct)
     {
         var errors = new List<Text>();
         long? enterpriseFilter = null;
@@ -124,6 +124,7 @@ public static class CasePages
         var overdueFilter = YesNo(overdue, new("超期筛选只能是“是”或“否”（true/false）", "the overdue filter must be yes or no (true/false)"));
         var decisionFilter = YesNo(decision, new("待决定筛选只能是“是”或“否”（true/false）", "the awaiting-a-decision filter must be yes or no (true/false)"));
         var keyFilter = YesNo(key, new("重点企业筛选只能是“是”或“否”（true/false）", "the key-enterprise filter must be yes or no (true/false)"));
+        var involvedFilter = YesNo(involved, new("“含曾经办理的”只能是“是”或“否”（true/false）", "the including-cases-it-handled-before filter must be yes or no (true/false)"));
 
         if (!PageNumber.TryRead(page, CaseQueries.MaxPage, out var pageNumber, out var badPage))
         {
@@ -135,12 +136,13 @@ public static class CasePages
             Role = role?.Trim(), EnterpriseId = enterpriseFilter, EnterpriseName = enterpriseName, Officer = Validation.Optional(officer),
             Decision = decisionFilter, Category = Validation.Optional(category), Priority = Validation.Optional(priority),
             OpenedFrom = Validation.Optional(openedFrom), OpenedTo = Validation.Optional(openedTo), Key = keyFilter,
+            Sort = Validation.Optional(sort), Involved = involvedFilter == true,
         };
         CasePage? list = null;
         if (errors.Count == 0)
         {
             var result = await queries.ListAsync(filter.Status, filter.Department, filter.Overdue, filter.Q, pageNumber, ct, filter.Role, filter.EnterpriseId,
-                filter.Officer, users.GetUserId(user), decision: filter.Decision, more: filter.More);
+                filter.Officer, users.GetUserId(user), decision: filter.Decision, more: filter.More, sort: filter.Sort, involved: filter.Involved ? true : null);
             if (result.Error is ServiceError.Invalid invalid)
             {
                 errors.AddRange(invalid.Fields.Errors.SelectMany(e => e.Value));
@@ -547,6 +549,15 @@ public sealed record CaseListFilter(string? Status, string? Department, bool? Ov
 
     public CaseListMore More => new(Category, Priority, OpenedFrom, OpenedTo, Key);
 
+    /// <summary>The order as sent (newest, due, updated; <see cref="CaseListSort"/>); empty is newest first.</summary>
+    public string? Sort { get; init; }
+
+    /// <summary>With a department: also the cases it handled before (every case it was dispatched), not only those it holds now.</summary>
+    public bool Involved { get; init; }
+
+    /// <summary>The order the list is in: newest first when the sort is empty or unknown (an unknown one is refused).</summary>
+    public CaseListSort Order => CaseListSorts.TryParse(Sort, out var order) ? order : CaseListSort.Newest;
+
     public string PageUrl(int page) => "/cases?" + Query(("department", Department), ("page", page.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>The same cases as a CSV file (<see cref="CaseExport"/>), which names the department filter as the API does.</summary>
@@ -557,6 +568,7 @@ public sealed record CaseListFilter(string? Status, string? Department, bool? Ov
         ("status", Status), ("role", Role), ("overdue", Overdue?.ToString().ToLowerInvariant()), ("q", Q), ("officer", Officer),
         ("enterpriseId", EnterpriseId?.ToString(CultureInfo.InvariantCulture)), ("decision", Decision?.ToString().ToLowerInvariant()),
         ("category", Category), ("priority", Priority), ("openedFrom", OpenedFrom), ("openedTo", OpenedTo), ("key", Key?.ToString().ToLowerInvariant()),
+        ("sort", Sort), ("involved", Involved ? "true" : null),
     }.Concat(more).Where(x => !string.IsNullOrEmpty(x.Item2)).Select(x => $"{x.Item1}={Uri.EscapeDataString(x.Item2!)}"));
 }
 

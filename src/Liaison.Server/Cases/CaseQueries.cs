@@ -46,6 +46,43 @@ public static class DepartmentRoles
     }
 }
 
+/// <summary>The case list's order.</summary>
+public enum CaseListSort
+{
+    /// <summary>Newest first (最新受理的在前), the default.</summary>
+    Newest,
+
+    /// <summary>
+    /// The cases whose resolve deadline runs (dispatched, accepted, in progress, returned: those that can be overdue)
+    /// first, soonest deadline first, so the most overdue lead; then the others (resolved, closed, cancelled) newest first.
+    /// </summary>
+    Due,
+
+    /// <summary>Last changed first (<see cref="Case.UpdatedAt"/>).</summary>
+    Updated,
+}
+
+public static class CaseListSorts
+{
+    /// <summary>The names the API and the page take: newest (also empty), due, updated.</summary>
+    public static string Name(CaseListSort sort) => sort.ToString().ToLowerInvariant();
+
+    public static bool TryParse(string? value, out CaseListSort sort)
+    {
+        sort = CaseListSort.Newest;
+        return string.IsNullOrWhiteSpace(value) || EnumNames.TryParse(value, out sort);
+    }
+
+    /// <summary>What the list's caption says of its order.</summary>
+    public static Text Caption(CaseListSort sort) => sort switch
+    {
+        CaseListSort.Due => new("办结期限最近的在前（已超期的最前；已办结、已销号、已撤销的在后，最新受理的在前）",
+            "Soonest resolve deadline first (the most overdue at the top; resolved, closed and cancelled cases after them, newest first)"),
+        CaseListSort.Updated => new("最近有变动的在前", "Last changed first"),
+        _ => new("最新受理的在前", "Newest first"),
+    };
+}
+
 /// <summary>Reads cases for the API and the officer's pages: the filtered list and one case with its timeline.</summary>
 public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, CaseRoutingFactory routing, TimeProvider clock, Categories.CategoryService categories)
 {
@@ -85,9 +122,16 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     /// <param name="more">The dispatch meeting's filters: category, priority, opened between two dates, key enterprise.</param>
     public async Task<ServiceResult<CasePage>> ListAsync(
         string? status, string? departmentCode, bool? overdue, string? q, int? page, CancellationToken ct, string? role = null, long? enterpriseId = null,
-        string? officer = null, string? me = null, int pageSize = PageSize, bool? decision = null, CaseListMore? more = null)
+        string? officer = null, string? me = null, int pageSize = PageSize, bool? decision = null, CaseListMore? more = null, string? sort = null,
+        bool? involved = null)
     {
         var v = new Validation();
+        if (!CaseListSorts.TryParse(sort, out var order))
+        {
+            v.Add("sort", $"排序方式无效：{sort?.Trim()}（可用 newest 最新受理的在前、due 办结期限最近的在前、updated 最近有变动的在前）",
+                $"unknown sort '{sort?.Trim()}': use newest (newest first, the default), due (soonest resolve deadline first) or updated (last changed first)");
+        }
+
         var query = db.Cases.AsNoTracking();
         if (more is not null)
         {
@@ -153,6 +197,11 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             v.Add("departmentCode", $"没有编码为 {department} 的部门", $"no department has the code '{department}'");
         }
 
+        if (involved == true && department is null)
+        {
+            v.Add("involved", "“含曾经办理的”须先选择部门", "involved (including the cases it handled before) needs a department (departmentCode)");
+        }
+
         var now = clock.GetUtcNow();
         if (overdue is { } o)
         {
@@ -198,19 +247,23 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         }
 
         var p = page ?? 1;
+        var newest = order == CaseListSort.Newest;
         // No page to read: the count alone was asked for (pageSize 0), or the page is past the last match.
         bool Nothing(int counted) => pageSize == 0 || (counted <= CountLimit && (p - 1) * pageSize >= counted);
         int counted;
-        List<long> pageIds;
+        List<long> pageIds = [];
+        // Another order than newest first reads its page from these (each a set of matches, none in two), by SortedPageAsync.
+        IReadOnlyList<IQueryable<Case>> sides = [query];
         if (decision == true && waiting is not null && officer is null && enterpriseId is null && string.IsNullOrWhiteSpace(status) && department is null && overdue is null
             && string.IsNullOrEmpty(q) && (more is null || more.IsEmpty))
         {
             // "Awaiting a decision" alone: counted and paged from the waiting ids themselves (index ranges), not by walking
             // every case newest first and probing the waiting set (120 ms for page 1,000 at a million cases, 30,000 waiting).
             counted = await waiting.Take(CountLimit + 1).CountAsync(ct);
-            pageIds = Nothing(counted)
-                ? []
-                : await waiting.OrderByDescending(id => id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+            if (newest && !Nothing(counted))
+            {
+                pageIds = await waiting.OrderByDescending(id => id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+            }
         }
         else if (department is null && (!string.IsNullOrEmpty(q) || decision == true || pageSize >= CountLimit))
         {
@@ -223,11 +276,20 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             // "Awaiting a decision" with another filter too: the waiting set is built once, for the count and the page.
             var matching = await query.Select(c => c.Id).Take(CountLimit + 1).ToListAsync(ct);
             counted = matching.Count;
-            pageIds = counted <= CountLimit
-                ? [.. matching.OrderDescending().Skip((p - 1) * pageSize).Take(pageSize)]
-                : pageSize == 0 ? []
-                // A broad search (more than CountLimit matches) finds a page newest first quickly: matches are everywhere.
-                : await query.OrderByDescending(c => c.Id).Select(c => c.Id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+            if (counted <= CountLimit)
+            {
+                // Another order sorts these matches (by their ids: at most CountLimit), not the filter again.
+                sides = [db.Cases.AsNoTracking().Where(c => matching.Contains(c.Id))];
+            }
+
+            if (newest)
+            {
+                pageIds = counted <= CountLimit
+                    ? [.. matching.OrderDescending().Skip((p - 1) * pageSize).Take(pageSize)]
+                    : pageSize == 0 ? []
+                    // A broad search (more than CountLimit matches) finds a page newest first quickly: matches are everywhere.
+                    : await query.OrderByDescending(c => c.Id).Select(c => c.Id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+            }
         }
         else if (department is null)
         {
@@ -235,9 +297,35 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             counted = await query.Take(CountLimit + 1).CountAsync(ct);
             // The page's ids first, then its rows: skipping to a deep page reads ids (from an index, where the filter
             // allows), not whole cases.
-            pageIds = Nothing(counted)
-                ? [] // past the last page: nothing to look for
-                : await query.OrderByDescending(c => c.Id).Select(c => c.Id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+            if (newest && !Nothing(counted))
+            {
+                pageIds = await query.OrderByDescending(c => c.Id).Select(c => c.Id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+            }
+        }
+        else if (involved == true)
+        {
+            // The cases the department was ever dispatched (派单, as lead or co-handler, now or before: a case it returned,
+            // had reassigned away or whose part it returned), from the partial index of the dispatch entries
+            // (department_code, case_id), newest first and only as deep as the page needs. A case dispatched to it
+            // several times (five returns) is one case.
+            var dispatched = db.CaseEvents.Where(e => e.Kind == CaseEventKinds.Dispatched && e.DepartmentCode == department);
+            dispatched = departmentRole switch
+            {
+                DepartmentRole.Lead => dispatched.Where(e => e.PartId == null),
+                DepartmentRole.Co => dispatched.Where(e => e.PartId != null),
+                _ => dispatched,
+            };
+            // Counted from the entries (a nested loop over the index, 32 ms for 10,001 at a million cases); a page as a
+            // semi-join, which PostgreSQL merges newest first with the cases' ids (0.2 ms for page 1), where "DISTINCT …
+            // ORDER BY id DESC" de-duplicated all 36,000 of a department's entries before sorting (120 ms).
+            counted = await dispatched.Join(query, e => e.CaseId, c => c.Id, (_, c) => c.Id).Distinct().Take(CountLimit + 1).CountAsync(ct);
+            var involvedCases = query.Where(c => dispatched.Select(e => e.CaseId).Contains(c.Id));
+            if (newest && !Nothing(counted))
+            {
+                pageIds = await involvedCases.OrderByDescending(c => c.Id).Select(c => c.Id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+            }
+
+            sides = [involvedCases];
         }
         else
         {
@@ -246,25 +334,81 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             // the page's rows. One `department_code = x OR id IN (…)` would filter every case instead (1.2 s for page
             // 1,000 at a million cases). A case it both leads and co-handles (the lead reassigned into a co-handler's
             // department) is listed once.
-            var led = query.Where(c => c.DepartmentCode == department).Select(c => c.Id);
+            var led = query.Where(c => c.DepartmentCode == department);
             var coHandled = query.Join(db.Set<CasePart>().Where(x => x.DepartmentCode == department), c => c.Id, x => x.CaseId, (c, _) => c);
-            IQueryable<long> Newest(int n) => departmentRole switch
+            sides = departmentRole switch
             {
-                DepartmentRole.Lead => led.OrderByDescending(id => id).Take(n),
-                DepartmentRole.Co => coHandled.Select(c => c.Id).OrderByDescending(id => id).Take(n),
-                _ => led.OrderByDescending(id => id).Take(n)
-                    .Concat(coHandled.Where(c => c.DepartmentCode != department).Select(c => c.Id).OrderByDescending(id => id).Take(n)),
+                DepartmentRole.Lead => [led],
+                DepartmentRole.Co => [coHandled],
+                _ => [led, coHandled.Where(c => c.DepartmentCode != department)],
             };
+            IQueryable<long> Newest(int n) => sides.Select(side => side.Select(c => c.Id).OrderByDescending(id => id).Take(n)).Aggregate(Queryable.Concat);
 
             counted = await Newest(CountLimit + 1).Take(CountLimit + 1).CountAsync(ct);
-            pageIds = Nothing(counted)
-                ? []
-                : await Newest(p * pageSize).OrderByDescending(id => id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+            if (newest && !Nothing(counted))
+            {
+                pageIds = await Newest(p * pageSize).OrderByDescending(id => id).Skip((p - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+            }
         }
 
-        List<Case> rows = pageIds.Count == 0 ? [] : await db.Cases.AsNoTracking().Where(c => pageIds.Contains(c.Id)).OrderByDescending(c => c.Id).ToListAsync(ct);
+        if (!newest && !Nothing(counted))
+        {
+            pageIds = await SortedPageAsync(sides, order, (p - 1) * pageSize, pageSize, ct);
+        }
+
+        var byId = pageIds.Count == 0 ? new Dictionary<long, Case>() : await db.Cases.AsNoTracking().Where(c => pageIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        // In the page's order (a case gone meanwhile, deleted by nothing today, is left out).
+        List<Case> rows = [.. pageIds.Where(byId.ContainsKey).Select(id => byId[id])];
         var exact = counted <= CountLimit;
         return new CasePage(p, pageSize, Math.Min(counted, CountLimit), exact, await SummariesAsync(db, rows, now, ct, withDecisions: decision == true));
+    }
+
+    /// <summary>
+    /// The ids of a page in another order than newest first: each side's first matches in that order, from an index
+    /// (cases (updated_at, id); for the deadline, the partial index of the cases whose deadline runs, (due_at, id)), only
+    /// as deep as the page, merged and paged. Ties go by id, so a case is on one page only. By deadline, the cases whose
+    /// deadline runs come first; a page past them takes the others newest first.
+    /// </summary>
+    private static async Task<List<long>> SortedPageAsync(IReadOnlyList<IQueryable<Case>> sides, CaseListSort order, int skip, int take, CancellationToken ct)
+    {
+        var depth = skip + take;
+        if (order == CaseListSort.Updated)
+        {
+            return await sides
+                .Select(side => side.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(depth).Select(c => new SortKey { Id = c.Id, At = c.UpdatedAt }))
+                .Aggregate(Queryable.Concat)
+                .OrderByDescending(k => k.At).ThenByDescending(k => k.Id).Skip(skip).Take(take).Select(k => k.Id).ToListAsync(ct);
+        }
+
+        // PostgreSQL puts a missing deadline (a case not dispatched yet) after the others, ascending.
+        // The statuses as constants, not a parameter: the partial index's predicate must be seen to hold whatever plan is used.
+        var running = sides
+            .Select(side => side.Where(c => EF.Constant(CaseStatuses.ClockRunning).Contains(c.Status)).OrderBy(c => c.DueAt).ThenBy(c => c.Id).Take(depth).Select(c => new SortKey { Id = c.Id, At = c.DueAt }))
+            .Aggregate(Queryable.Concat);
+        var runningCount = await running.Take(depth).CountAsync(ct);
+        var ids = runningCount > skip
+            ? await running.OrderBy(k => k.At).ThenBy(k => k.Id).Skip(skip).Take(take).Select(k => k.Id).ToListAsync(ct)
+            : [];
+        if (ids.Count < take)
+        {
+            // Fewer running than the page's end: runningCount is all of them; the page goes on with the others.
+            var otherSkip = Math.Max(0, skip - runningCount);
+            var more = take - ids.Count;
+            ids.AddRange(await sides
+                .Select(side => side.Where(c => !EF.Constant(CaseStatuses.ClockRunning).Contains(c.Status)).Select(c => c.Id).OrderByDescending(id => id).Take(otherSkip + more))
+                .Aggregate(Queryable.Concat)
+                .OrderByDescending(id => id).Skip(otherSkip).Take(more).ToListAsync(ct));
+        }
+
+        return ids;
+    }
+
+    /// <summary>A match's id and the time it is sorted by.</summary>
+    private sealed class SortKey
+    {
+        public long Id { get; init; }
+
+        public DateTimeOffset? At { get; init; }
     }
 
     /// <summary>

@@ -89,10 +89,15 @@ public static class CasesApi
     /// <param name="openedTo">Opened on or before this date (the zone's local day, yyyy-MM-dd).</param>
     /// <param name="key">true: only the cases of key enterprises (重点企业); false: the others.</param>
     /// <param name="pageSize">Cases a page, 1 to 200 (default 50).</param>
+    /// <param name="sort">newest (default: newest first), due (the cases whose resolve deadline runs first, soonest deadline
+    /// first, so the most overdue lead; then resolved, closed and cancelled cases newest first) or updated (last changed first).
+    /// Ties go by id, so paging is stable.</param>
+    /// <param name="involved">With departmentCode, true: every case the department was ever dispatched, as lead or co-handler
+    /// (role narrows it), also those it returned, had reassigned away or whose part it returned; not only those it holds now.</param>
     public static async Task<Results<Ok<CasePage>, ValidationProblem>> List(
         CaseQueries queries, string? status, string? departmentCode, string? role, bool? overdue, string? q, int? page, long? enterpriseId,
         string? officer, bool? decision, string? category, string? priority, string? openedFrom, string? openedTo, bool? key, int? pageSize,
-        ClaimsPrincipal user, UserManager<LiaisonUser> users, CancellationToken ct)
+        string? sort, bool? involved, ClaimsPrincipal user, UserManager<LiaisonUser> users, CancellationToken ct)
     {
         if (pageSize is < 1 or > CaseQueries.MaxPageSize)
         {
@@ -102,7 +107,7 @@ public static class CasesApi
         }
 
         return await queries.ListAsync(status, departmentCode, overdue, q, page, ct, role, enterpriseId, officer, users.GetUserId(user),
-                pageSize ?? CaseQueries.PageSize, decision, new CaseListMore(category, priority, openedFrom, openedTo, key)) switch
+                pageSize ?? CaseQueries.PageSize, decision, new CaseListMore(category, priority, openedFrom, openedTo, key), sort, involved) switch
         {
             { Value: { } list } => TypedResults.Ok(list),
             var failed => Problems.Invalid(((ServiceError.Invalid)failed.Error!).Fields),

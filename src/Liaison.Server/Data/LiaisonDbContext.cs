@@ -20,6 +20,9 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
     public static readonly string OpenProvisionalCases =
         $"provisional AND status NOT IN ({string.Join(", ", CaseStatuses.Ended.Select(s => $"'{s}'"))})";
 
+    /// <summary>SQL: a case whose resolve deadline runs (<see cref="CaseStatuses.ClockRunning"/>, stored by name): the filter of ix_cases_running_due.</summary>
+    public static readonly string ClockRunningCases = $"status IN ({string.Join(", ", CaseStatuses.ClockRunning.Select(s => $"'{s}'"))})";
+
     /// <summary>SQL: a case not yet closed or cancelled (<see cref="CaseStatuses.Open"/>, stored by name): the filter of ix_cases_open_by_officer.</summary>
     public static readonly string OpenCases = $"status IN ({string.Join(", ", CaseStatuses.Open.Select(s => $"'{s}'"))})";
 
@@ -148,6 +151,10 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
             e.HasIndex(c => c.Id, "ix_cases_key_enterprise").HasFilter("enterprise_is_key").HasDatabaseName("ix_cases_key_enterprise");
             // The admin start page's warning: open cases whose deadline is provisional (its year has no holiday
             // schedule yet). Few at any time, so the index is small; its filter is the query's WHERE (CalendarYearStore.UnscheduledYearsAsync).
+            // The case list by deadline (sort=due): the cases whose deadline runs, soonest first, a page straight from here.
+            e.HasIndex(c => new { c.DueAt, c.Id }, "ix_cases_running_due").HasFilter(ClockRunningCases).HasDatabaseName("ix_cases_running_due");
+            // The case list by last change (sort=updated), a page straight from here.
+            e.HasIndex(c => new { c.UpdatedAt, c.Id });
             e.HasIndex(c => c.DueAt, "ix_cases_provisional_open").HasFilter(OpenProvisionalCases).HasDatabaseName("ix_cases_provisional_open");
             e.Property(c => c.Number).HasMaxLength(32);
             e.Property(c => c.Title).HasMaxLength(200);
@@ -184,6 +191,10 @@ public sealed class LiaisonDbContext(DbContextOptions<LiaisonDbContext> options)
             e.Property(x => x.DepartmentCode).HasMaxLength(32);
             // The league table adds up the scored entries of a period from this index alone (LeagueTableQuery); part_id
             // tells a co-handler's entries from the lead's.
+            // The case list's department filter with involved=true: the cases a department was ever dispatched (lead or
+            // co-handling part), newest first, from this index alone (CaseQueries.ListAsync).
+            e.HasIndex(x => new { x.DepartmentCode, x.CaseId }, "ix_case_events_dispatched").HasDatabaseName("ix_case_events_dispatched")
+                .IncludeProperties(x => x.PartId).HasFilter($"kind = '{CaseEventKinds.Dispatched}'");
             e.HasIndex(x => x.At, "scored").HasDatabaseName("ix_case_events_scored")
                 .IncludeProperties(x => new { x.Kind, x.DepartmentCode, x.CaseId, x.OnTime, x.RoundStartedAt, x.NextSameAt, x.PartId })
                 .HasFilter("department_code IS NOT NULL");

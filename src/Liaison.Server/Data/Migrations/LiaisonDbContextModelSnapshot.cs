@@ -245,6 +245,9 @@ namespace Liaison.Server.Data.Migrations
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Status", "Id"), new[] { "DueAt", "DepartmentCode" });
 
+                    b.HasIndex("UpdatedAt", "Id")
+                        .HasDatabaseName("ix_cases_updated_at_id");
+
                     b.HasIndex("DepartmentCode", "Status", "Id")
                         .HasDatabaseName("ix_cases_department_code_status_id");
 
@@ -276,6 +279,10 @@ namespace Liaison.Server.Data.Migrations
                     b.HasIndex(new[] { "DueAt" }, "ix_cases_provisional_open")
                         .HasDatabaseName("ix_cases_provisional_open")
                         .HasFilter("provisional AND status NOT IN ('Closed', 'Cancelled')");
+
+                    b.HasIndex(new[] { "DueAt", "Id" }, "ix_cases_running_due")
+                        .HasDatabaseName("ix_cases_running_due")
+                        .HasFilter("status IN ('Dispatched', 'Accepted', 'InProgress', 'Returned')");
 
                     b.HasIndex(new[] { "Title" }, "ix_cases_title_trgm")
                         .HasDatabaseName("ix_cases_title_trgm");
@@ -349,6 +356,12 @@ namespace Liaison.Server.Data.Migrations
 
                     b.HasIndex("CaseId", "At")
                         .HasDatabaseName("ix_case_events_case_id_at");
+
+                    b.HasIndex(new[] { "DepartmentCode", "CaseId" }, "ix_case_events_dispatched")
+                        .HasDatabaseName("ix_case_events_dispatched")
+                        .HasFilter("kind = 'dispatched'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "DepartmentCode", "CaseId" }, "ix_case_events_dispatched"), new[] { "PartId" });
 
                     b.HasIndex(new[] { "At" }, "scored")
                         .HasDatabaseName("ix_case_events_scored")
