@@ -50,6 +50,11 @@ public class BoundedScriptTests
     [InlineData("const s = 'x'.repeat(1000); return s.replace(/x/g, () => s);")]
     [InlineData("const s = 'x'.repeat(1000); return s.replaceAll('x', () => s);")]
     [InlineData("const s = 'x'.repeat(1500); return s.replace(/x/g, \"$'\");")]
+    [InlineData("const s = 'x'.repeat(20000); return s.replace(/(?=(x+))/g, '$1').length;")]
+    [InlineData("new Array(30).fill(['x'.repeat(1e6)]).join('')")]
+    [InlineData("JSON.stringify(new Array(30).fill('x'.repeat(100000)))")]
+    [InlineData("JSON.stringify(new Array(30).fill({ toJSON: () => 'x'.repeat(100000) }))")]
+    [InlineData("new Array(30).fill('x'.repeat(100000)).toLocaleString()")]
     public void Huge_string_is_refused_by_the_string_length_limit_before_it_is_allocated(string script)
     {
         var runner = Harness.Runner();
@@ -63,6 +68,9 @@ public class BoundedScriptTests
     [InlineData("'a-b-c'.replaceAll('-', () => '+')", "a+b+c")]
     [InlineData("'x'.repeat(900).replace('x', 'y'.repeat(1000)).length", "1899")]
     [InlineData("['ab', 'cd', 3].join('-') + 'e'.concat('f', 1)", "ab-cd-3ef1")]
+    [InlineData("[['a', 'b'], 'c', null].join('-')", "a,b-c-")]
+    [InlineData("JSON.stringify({ a: [1, 'x\"y'], b: new Date(0) })", "{\"a\":[1,\"x\\\"y\"],\"b\":\"1970-01-01T00:00:00.000Z\"}")]
+    [InlineData("typeof String.raw", "undefined")]
     [InlineData("'2026-12-07'.replace(/(\\d+)-(\\d+)-(\\d+)/, '$3/$2/$1')", "07/12/2026")]
     public void Guarded_string_builders_still_build_ordinary_strings(string script, string expected)
     {
@@ -128,6 +136,19 @@ public class BoundedScriptTests
 
         AssertFaults(result, "a filter's text of 4294967296 characters is over the limit of 1000000");
         Assert.Equal(["a-b-c"], Run(runner, In.Liquid("{{ 'a b c' | replace: ' ', '-' }}")).WriteLines);
+    }
+
+    [Fact]
+    public void Liquid_join_is_measured_before_it_builds_its_text()
+    {
+        var runner = Harness.Runner();
+
+        // 65,536 characters split into as many items and joined by all of them: 4 billion characters (a read of the change).
+        var result = Run(runner, In.Liquid(
+            "{% assign s = 'x' %}{% for i in (1..16) %}{% assign s = s | append: s %}{% endfor %}{% assign a = s | split: '' %}{{ a | join: s | size }}"));
+
+        AssertFaults(result, "a filter's text of 4294967296 characters is over the limit of 1000000");
+        Assert.Equal(["a-b-c"], Run(runner, In.Liquid("{{ 'a b c' | split: ' ' | join: '-' }}")).WriteLines);
     }
 
     [Fact]

@@ -181,10 +181,11 @@ public sealed class DeadlineRecalculation(
             $"{year} 年节假日安排已加载，期限重新计算 / The {year} holiday schedule was loaded; deadlines recomputed",
             new { before = new { acceptBy = before.AcceptBy, dueAt = before.DueAt }, after = new { acceptBy = holder.AcceptBy, dueAt = holder.DueAt }, calendar = calendar.Version },
             part);
-        if (part is null && holder.DueAt != before.DueAt)
+        if (part is null && holder.DueAt != before.DueAt && CaseStatuses.ClockRunning.Contains(c.Status))
         {
             // The enterprise follows its case's resolve deadline, in this chunk's commit: a date that only lost its
-            // provisional mark is no news to it, nor a co-handler's. Run again, the date comes out the same: no mail.
+            // provisional mark is no news to it, nor a co-handler's, nor the date of a case already resolved (waiting
+            // for the officer). Run again, the date comes out the same: no mail.
             await enterprise.ChangedAsync(db, c, EnterpriseChange.Schedule, before.DueAt, ct);
         }
 

@@ -22,10 +22,13 @@ internal sealed class JavaScriptRuntime
 {
     private static readonly ConcurrentDictionary<string, PreparedScript> Cache = new(StringComparer.Ordinal);
 
-    /// <summary>Replacement patterns that insert matched text (<c>$&amp;</c>, a group) or the text beside a match.</summary>
-    private static readonly Regex MatchedText = new(@"\$[&\d<]", RegexOptions.Compiled);
+    /// <summary>
+    /// Replacement patterns that insert the match itself (<c>$&amp;</c>: all matches together at most the text), or up to
+    /// the whole text each time: the text beside a match, or a group (a group inside a lookahead captures past a match).
+    /// </summary>
+    private static readonly Regex MatchedText = new(@"\$&", RegexOptions.Compiled);
 
-    private static readonly Regex Sides = new(@"\$[`']", RegexOptions.Compiled);
+    private static readonly Regex Sides = new(@"\$[`'\d<]", RegexOptions.Compiled);
 
     private readonly Engine _engine;
     private readonly IExpressionScope _scope;
@@ -140,6 +143,10 @@ internal sealed class JavaScriptRuntime
         Guard(stringPrototype, "replace", 2, (self, args) => Replaced(self, args, all: false));
         Guard(stringPrototype, "replaceAll", 2, (self, args) => Replaced(self, args, all: true));
         Guard(arrayPrototype, "join", 1, Joined);
+        Guard(arrayPrototype, "toLocaleString", 0, (self, _) => Joined(self, []));
+        Guard(_engine.Evaluate("JSON").AsObject(), "stringify", 3, (_, args) => Stringified(JsValue.Undefined, args));
+        // String.raw interleaves any list of strings; nothing a workflow needs, so it is not there.
+        _engine.Evaluate("String").AsObject().Delete("raw");
     }
 
     /// <summary>Replaces a built-in with one that refuses, before calling it, to build more than MaxStringLength.</summary>
@@ -174,19 +181,83 @@ internal sealed class JavaScriptRuntime
         });
     }
 
-    /// <summary>The separators and the elements' own lengths: strings as they are (the array size limit bounds how many).</summary>
+    /// <summary>
+    /// The separators and the elements' own lengths: strings as they are, a nested array by the same count (an array met
+    /// again in its own elements counts nothing, as join writes nothing for it), anything else as its text. The array
+    /// size limit bounds how many there are.
+    /// </summary>
     private double Joined(JsValue self, JsValue[] args)
     {
-        if (self is not ObjectInstance array) return 0;
-        var length = TypeConverter.ToNumber(array.Get("length"));
         var separator = args.Length > 0 && !args[0].IsUndefined() ? TypeConverter.ToString(args[0]).Length : 1;
+        return self is ObjectInstance array ? Joined(array, separator, new HashSet<ObjectInstance>(ReferenceEqualityComparer.Instance)) : 0;
+    }
+
+    private double Joined(ObjectInstance array, int separator, HashSet<ObjectInstance> open)
+    {
+        if (!open.Add(array)) return 0;
+        var length = TypeConverter.ToNumber(array.Get("length"));
         var total = Math.Max(0, length - 1) * separator;
         for (uint i = 0; i < length && total <= _limits.MaxStringLength; i++)
         {
-            var item = array.Get(i);
-            if (item.IsString()) total += item.AsString().Length;
+            total += array.Get(i) switch
+            {
+                var item when item.IsString() => item.AsString().Length,
+                var item when item.IsNull() || item.IsUndefined() => 0,
+                ObjectInstance nested when nested.IsArray() => Joined(nested, 1, open),
+                var item => TypeConverter.ToString(item).Length,
+            };
         }
 
+        open.Remove(array);
+        return total;
+    }
+
+    /// <summary>
+    /// The most JSON.stringify could write: strings with their quotes and escapes, numbers and literals, arrays and
+    /// objects with their punctuation and indentation, a <c>toJSON</c>'s result in place of its object. A replacer
+    /// function cannot be told in advance: its results are what is written, each within the limits.
+    /// </summary>
+    private double Stringified(JsValue _, JsValue[] args)
+    {
+        var indent = args.Length > 2 ? args[2] switch
+        {
+            var n when n.IsNumber() => Math.Clamp(TypeConverter.ToNumber(n), 0, 10),
+            var t when t.IsString() => Math.Min(t.AsString().Length, 10),
+            _ => 0,
+        } : 0;
+        return args.Length > 0 ? Json(args[0], indent, 1, new HashSet<ObjectInstance>(ReferenceEqualityComparer.Instance)) : 0;
+    }
+
+    private double Json(JsValue value, double indent, int depth, HashSet<ObjectInstance> open)
+    {
+        if (value is ObjectInstance o && o.Get("toJSON") is ObjectInstance { } toJson && toJson is Function)
+        {
+            value = _engine.Call(toJson, o, [JsString.Empty]);
+        }
+
+        if (value.IsString()) return value.AsString().Sum(c => c is '"' or '\\' || c < ' ' ? 6.0 : 1.0) + 2;
+        if (value is not ObjectInstance node || node is Function) return 24;
+        if (!open.Add(node)) return 0; // a cycle: stringify refuses it
+        var line = indent > 0 ? 1 + indent * depth : 0;
+        double total = 2 + line;
+        if (node.IsArray())
+        {
+            var length = TypeConverter.ToNumber(node.Get("length"));
+            for (uint i = 0; i < length && total <= _limits.MaxStringLength; i++)
+            {
+                total += 1 + line + Json(node.Get(i), indent, depth + 1, open);
+            }
+        }
+        else
+        {
+            foreach (var key in node.GetOwnPropertyKeys(Types.String))
+            {
+                if (total > _limits.MaxStringLength) break;
+                total += TypeConverter.ToString(key).Length + 4 + line + Json(node.Get(key), indent, depth + 1, open);
+            }
+        }
+
+        open.Remove(node);
         return total;
     }
 

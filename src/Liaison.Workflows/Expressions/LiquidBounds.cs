@@ -38,12 +38,31 @@ public sealed class LiquidBounds : AstRewriter
         new BoundedFilter(base.VisitFilterExpression(filterExpression));
 
     /// <summary>
-    /// The options with Fluid's <c>replace</c> measured before it builds: a text of 10,000 characters with each of them
-    /// replaced by itself is 100 million characters, allocated in full before the filter's result could be checked. The
-    /// other filters build at most the sum of texts already within <see cref="MaxLength"/>.
+    /// The options with Fluid's <c>replace</c> and <c>join</c> measured before they build: a text of 10,000 characters
+    /// with each of them replaced by itself, or split into its characters joined by itself, is 100 million characters,
+    /// allocated in full before the filter's result could be checked. The other filters build at most the sum of texts
+    /// already within <see cref="MaxLength"/>.
     /// </summary>
     public static TemplateOptions Guard(TemplateOptions options)
     {
+        if (options.Filters.TryGetValue("join", out var join))
+        {
+            options.Filters.AddFilter("join", (input, arguments, context) =>
+            {
+                if (input is ArrayValue array)
+                {
+                    var separator = arguments.At(0).ToStringValue().Length;
+                    var length = Math.Max(0, array.Values.Count - 1) * (double)separator + array.Values.Sum(v => (double)v.ToStringValue().Length);
+                    if (length > MaxLength)
+                    {
+                        throw new LiquidValueLimitException(LiquidValueLimitException.What.Text, length, MaxLength);
+                    }
+                }
+
+                return join(input, arguments, context);
+            });
+        }
+
         if (options.Filters.TryGetValue("replace", out var replace))
         {
             options.Filters.AddFilter("replace", (input, arguments, context) =>
