@@ -78,6 +78,17 @@ public class BoundedScriptTests
     }
 
     [Theory]
+    [InlineData("let a = []; for (let i = 0; i < 30000; i++) a = [a]; return a.join('-').length;")]
+    [InlineData("let a = []; for (let i = 0; i < 30000; i++) a = [a]; return JSON.stringify(a).length;")]
+    public void Arrays_nested_thousands_deep_fault_the_script_and_leave_the_engine_usable(string script)
+    {
+        var runner = Harness.Runner();
+
+        Assert.NotEmpty(Run(runner, In.Js(script)).Incidents);
+        AssertStillUsable(runner);
+    }
+
+    [Theory]
     [InlineData("Atomics")]
     [InlineData("SharedArrayBuffer")]
     [InlineData("ArrayBuffer")]

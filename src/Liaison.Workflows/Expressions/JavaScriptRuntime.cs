@@ -6,6 +6,7 @@ using Jint.Native;
 using Jint.Native.Json;
 using Jint.Native.Function;
 using Jint.Native.Object;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Jint.Runtime;
 using Jint.Runtime.Descriptors;
@@ -194,6 +195,8 @@ internal sealed class JavaScriptRuntime
 
     private double Joined(ObjectInstance array, int separator, HashSet<ObjectInstance> open)
     {
+        // Arrays nested thousands deep (a loop of a = [a]) must not overflow this thread's stack while counting.
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         if (!open.Add(array)) return 0;
         var length = TypeConverter.ToNumber(array.Get("length"));
         var total = Math.Max(0, length - 1) * separator;
@@ -230,6 +233,7 @@ internal sealed class JavaScriptRuntime
 
     private double Json(JsValue value, double indent, int depth, HashSet<ObjectInstance> open)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         if (value is ObjectInstance o && o.Get("toJSON") is ObjectInstance { } toJson && toJson is Function)
         {
             value = _engine.Call(toJson, o, [JsString.Empty]);
