@@ -129,9 +129,10 @@ internal sealed class JavaScriptRuntime
 
     /// <summary>
     /// Jint checks the memory limit between statements, so one call building a huge string would allocate it first: the
-    /// built-ins a script can ask for an arbitrary length with (repeat, padStart, padEnd, concat, join, replace, replaceAll)
-    /// check the length they are about to build against MaxStringLength and refuse. A replacement function's results are
-    /// counted as they come. The originals stay in the closures only, out of a script's reach.
+    /// built-ins a script can ask for an arbitrary length with (repeat, padStart, padEnd, concat, replace, replaceAll,
+    /// join, toLocaleString, JSON.stringify) check the length they are about to build against MaxStringLength and
+    /// refuse. A replacement function's results are counted as they come. The originals stay in the closures only, out
+    /// of a script's reach.
     /// </summary>
     private void GuardStringBuilders()
     {
