@@ -14,19 +14,15 @@ public sealed record RequestBodyLimits(long MaxBytes, long UploadBytes, TimeSpan
 {
     public static readonly RequestBodyLimits Default = new(1024 * 1024, 4 * 1024 * 1024, TimeSpan.FromSeconds(30));
 
-    /// <summary>The addresses that take a file.</summary>
-    public static readonly string[] UploadPaths = ["/api/enterprises/import", "/enterprises/import"];
-
     /// <summary>
-    /// The addresses under which a mail template is saved: its three parts in one form, each up to 100,000 characters,
-    /// which a Chinese text URL-encodes to 9 bytes each (2.7 MB).
+    /// The addresses (and those under them) that take <see cref="UploadBytes"/>: the CSV import's file, and a mail
+    /// template's form, its three parts each up to 100,000 characters, which a Chinese text URL-encodes to 9 bytes
+    /// each (2.7 MB).
     /// </summary>
-    public static readonly string[] LargeFormPrefixes = ["/admin/templates", "/api/mail-templates"];
+    public static readonly string[] UploadPaths = ["/api/enterprises/import", "/enterprises/import", "/admin/templates", "/api/mail-templates"];
 
     public long For(PathString path) =>
-        UploadPaths.Any(p => path.Equals(p, StringComparison.OrdinalIgnoreCase)) || LargeFormPrefixes.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase))
-            ? Math.Max(UploadBytes, MaxBytes)
-            : MaxBytes;
+        UploadPaths.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)) ? Math.Max(UploadBytes, MaxBytes) : MaxBytes;
 
     /// <summary>Reads the body to its end, or until it is past <paramref name="limit"/>; returns how much it read.</summary>
     public static async Task<long> DrainAsync(Stream body, long limit, CancellationToken ct)

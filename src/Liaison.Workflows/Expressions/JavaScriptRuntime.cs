@@ -146,7 +146,7 @@ internal sealed class JavaScriptRuntime
         Guard(stringPrototype, "replaceAll", 2, (self, args) => Replaced(self, args, all: true));
         Guard(arrayPrototype, "join", 1, Joined);
         Guard(arrayPrototype, "toLocaleString", 0, (self, _) => Joined(self, []));
-        Guard(_engine.Evaluate("JSON").AsObject(), "stringify", 3, (_, args) => Stringified(JsValue.Undefined, args));
+        Guard(_engine.Evaluate("JSON").AsObject(), "stringify", 3, (_, args) => Stringified(args));
         // String.raw interleaves any list of strings; nothing a workflow needs, so it is not there.
         _engine.Evaluate("String").AsObject().Delete("raw");
     }
@@ -221,7 +221,7 @@ internal sealed class JavaScriptRuntime
     /// objects with their punctuation and indentation, a <c>toJSON</c>'s result in place of its object. A replacer
     /// function cannot be told in advance: its results are what is written, each within the limits.
     /// </summary>
-    private double Stringified(JsValue _, JsValue[] args)
+    private double Stringified(JsValue[] args)
     {
         var indent = args.Length > 2 ? args[2] switch
         {
