@@ -145,7 +145,7 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
             .ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^发布于 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$"));
         // It links the workflow's change log, where the publish is, with who did it.
         await page.GetByTestId("audit-link").ClickAsync();
-        await page.WaitForURLAsync("**/admin/audit?area=workflow&subject=hello-world");
+        await BrowserFixture.ArriveAsync(page, url => url.PathAndQuery == "/admin/audit?area=workflow&subject=hello-world");
         var entry = page.Locator("tbody tr").Filter(new() { HasText = "发布流程" });
         await Assertions.Expect(entry.First).ToContainTextAsync(LiaisonApp.AdminEmail);
     });
@@ -355,7 +355,7 @@ public sealed class DesignerTests(BrowserFixture fixture) : IClassFixture<Browse
         Assert.Equal("en-US", await page.EvaluateAsync<string>("navigator.language"));
 
         await page.GetByTestId("back-to-admin").ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/admin");
+        await BrowserFixture.ArriveAsync(page, url => url.AbsolutePath == "/admin");
     });
 
     [Fact]

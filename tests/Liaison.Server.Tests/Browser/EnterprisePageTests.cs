@@ -39,7 +39,7 @@ public sealed class EnterprisePageTests(BrowserFixture fixture) : IClassFixture<
         await page.GetByLabel("搜索").FillAsync(enterprise.CreditCode);
         await page.GetByRole(AriaRole.Button, new() { Name = "筛选" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = enterprise.Name }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == $"/enterprises/{enterprise.Id}");
+        await BrowserFixture.ArriveAsync(page, url => url.AbsolutePath == $"/enterprises/{enterprise.Id}");
 
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync(enterprise.Name);
         await Assertions.Expect(page.Locator("#contacts")).ToContainTextAsync(enterprise.Contacts.Single().Phone!);

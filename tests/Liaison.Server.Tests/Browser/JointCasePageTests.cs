@@ -38,7 +38,7 @@ public sealed partial class JointCasePageTests(BrowserFixture fixture) : IClassF
         await page.GetByLabel("统一社会信用代码 *").FillAsync(CreditCode);
         await page.GetByRole(AriaRole.Button, new() { Name = "受理并派单" }).ClickAsync();
 
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/cases/AYKF-2026-"));
+        await BrowserFixture.ArriveAsync(page, url => url.AbsolutePath.StartsWith("/cases/AYKF-2026-"));
         var number = Uri.UnescapeDataString(new Uri(page.Url).AbsolutePath["/cases/".Length..]);
         await Assertions.Expect(page.Locator("#co-departments")).ToContainTextAsync("供电公司");
 

@@ -16,7 +16,7 @@ public sealed class SignInPageTests(BrowserFixture fixture) : IClassFixture<Brow
         await page.GetByLabel("密码").FillAsync(LiaisonApp.AdminPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
 
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/hangfire");
+        await BrowserFixture.ArriveAsync(page, url => url.AbsolutePath == "/hangfire");
         Assert.Contains("Liaison jobs", await page.TitleAsync());
         // The dashboard itself rendered (not an error page): its navigation is there.
         await Assertions.Expect(page.Locator("a.navbar-brand")).ToContainTextAsync("Liaison jobs");

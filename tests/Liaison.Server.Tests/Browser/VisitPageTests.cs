@@ -46,13 +46,13 @@ public sealed class VisitPageTests(BrowserFixture fixture) : IClassFixture<Brows
         await page.Locator("#problem-0-department").SelectOptionAsync("jtysj");
         await page.Locator("#problem-0-category").SelectOptionAsync("factor-guarantee");
         await page.GetByRole(AriaRole.Button, new() { Name = "保存走访记录" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/visits/"));
+        await BrowserFixture.ArriveAsync(page, url => url.AbsolutePath.StartsWith("/visits/"));
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("走访记录已保存");
         var visitPath = new Uri(page.Url).AbsolutePath;
         await AssertAccessibleAsync(page, "visit page");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "转为事项并派单至交通运输局" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/cases/AYKF-"));
+        await BrowserFixture.ArriveAsync(page, url => url.AbsolutePath.StartsWith("/cases/AYKF-"));
         await Assertions.Expect(page.Locator("#from-visit a")).ToHaveAttributeAsync("href", visitPath);
         await AssertAccessibleAsync(page, "case raised from a visit");
 

@@ -808,7 +808,7 @@ public sealed class CasePagesBrowserTests(BrowserFixture fixture) : IClassFixtur
         await page.GetByLabel("统一社会信用代码 *").FillAsync(CaseTestKit.CreditCode);
         await page.GetByRole(AriaRole.Button, new() { Name = "受理并派单" }).ClickAsync();
 
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/cases/AYKF-2026-"));
+        await BrowserFixture.ArriveAsync(page, url => url.AbsolutePath.StartsWith("/cases/AYKF-2026-"));
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("事项已受理并派单");
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("人民法院");
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("2026-03-23 18:00");

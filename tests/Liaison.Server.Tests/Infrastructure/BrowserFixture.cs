@@ -134,7 +134,18 @@ public class BrowserFixture : IAsyncLifetime
         await page.GetByLabel("邮箱").FillAsync(email);
         await page.GetByLabel("密码").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == returnUrl);
+        await ArriveAsync(page, url => url.PathAndQuery == returnUrl);
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="page"/> is at an address <paramref name="at"/> accepts and that document has loaded.
+    /// Not Playwright's own wait for the load event: on a busy CI machine it once missed the event of a page that had
+    /// loaded (a form's POST answered by a redirect) and waited out its 20 s. The document's own readyState is polled instead.
+    /// </summary>
+    public static async Task ArriveAsync(IPage page, Func<Uri, bool> at)
+    {
+        await page.WaitForURLAsync(url => at(new Uri(url)), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForFunctionAsync("() => document.readyState === 'complete'");
     }
 
     /// <summary>Saves a full-page screenshot (and the HTML) of <paramref name="page"/> into <paramref name="dir"/>; returns a line naming the files.</summary>
