@@ -22,7 +22,9 @@ public sealed partial class OutboxEmailHandler(Outbox outbox) : IWorkflowEffectH
         var subject = string.IsNullOrWhiteSpace(email.Subject) ? "(无主题 / No subject)" : email.Subject.Trim();
         var body = email.Body ?? "";
         var isHtml = Tag().IsMatch(body);
-        var text = isHtml ? WebUtility.HtmlDecode(Tag().Replace(body, "")).Trim() : body;
+        // The body is HTML even without a tag: a Liquid body's inserted values come HTML-encoded (Html input), so the
+        // text part decodes its character references either way.
+        var text = WebUtility.HtmlDecode(isHtml ? Tag().Replace(body, "").Trim() : body);
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         // The sender is the configured Smtp:From; a per-activity From is not honoured, so mail never spoofs anyone.
         foreach (var address in (email.To ?? []).Concat(email.Cc ?? []).Concat(email.Bcc ?? []).SelectMany(Split))

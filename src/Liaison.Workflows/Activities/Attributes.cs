@@ -51,6 +51,13 @@ public sealed class InputAttribute : Attribute
     /// </summary>
     public bool Raw { get; init; }
 
+    /// <summary>
+    /// The value is HTML (SendEmail's body): a Liquid expression's inserted values are HTML-encoded, as Elsa 3 encodes
+    /// every Liquid expression, so a case's text cannot add markup or links to a mail. Other inputs keep their values
+    /// as written (Elsa's encoding would put character references for an ampersand and for Chinese into a subject).
+    /// </summary>
+    public bool Html { get; init; }
+
     /// <summary>The literal value is JavaScript source the activity runs (RunJavaScript's script): checked and scanned like an expression.</summary>
     public bool Script { get; init; }
 

@@ -41,7 +41,10 @@ internal sealed class LiquidRuntime
         return entry.Template ?? throw new ExpressionException(entry.Error!);
     }
 
-    public string Render(string source)
+    /// <summary>Inserted values are HTML-encoded for an HTML input; characters outside markup (Chinese) stay as they are.</summary>
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
+    public string Render(string source, bool html = false)
     {
         var template = Prepare(source);
         var limits = _scope.Limits;
@@ -52,7 +55,7 @@ internal sealed class LiquidRuntime
         using var output = new BoundedTextWriter(limits.LiquidMaxOutputLength, "LiquidMaxOutputLength");
         try
         {
-            return output.Render(template, context, NullEncoder.Default);
+            return output.Render(template, context, html ? Html : NullEncoder.Default);
         }
         catch (ScriptLimitException ex)
         {

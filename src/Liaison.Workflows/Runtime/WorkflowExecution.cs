@@ -255,7 +255,9 @@ internal sealed class WorkflowExecution : IExpressionScope
             {
                 var b = bound[i];
                 currentInput = b.Property.Name;
-                var value = b.Expression.Evaluate(this);
+                var value = b.Expression is LiquidExpression liquid && b.Property.Attribute.Html
+                    ? GetLiquid().Render(liquid.Source, html: true)
+                    : b.Expression.Evaluate(this);
                 if (!b.Expression.IsLiteral) value = ValueConverter.ConvertTo(value, b.Property.Type);
                 b.Property.Setter(activity, value);
                 journalInputs![b.Property.Name] = value;

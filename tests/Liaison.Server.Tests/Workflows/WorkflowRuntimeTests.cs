@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Data.Common;
 using Liaison.Server.Audit;
 using Liaison.Server.Data;
@@ -314,6 +315,34 @@ public sealed class WorkflowRuntimeTests(WorkflowRuntimeTests.Fixture fixture) :
         Assert.Contains("not-an-address", incident.Message);
         Assert.Equal(["handler@anyue.example", "leader@anyue.example"],
             received.Select(m => m.To.Mailboxes.Single().Address).Order());
+    }
+
+    [Fact]
+    public async Task A_liquid_mail_body_encodes_what_it_inserts_so_a_cases_text_adds_no_markup_and_the_text_part_reads_as_typed()
+    {
+        var liquid = (string source) => new JsonObject { ["typeName"] = "String", ["expression"] = new JsonObject { ["type"] = "Liquid", ["value"] = source } };
+        await Wf.PublishAsync(Services, Wf.Json("mail-liquid",
+            [Wf.Start(),
+             Wf.Activity("html", "Elsa.SendEmail", ("to", Wf.Literal("html@anyue.example")), ("subject", liquid("【新事项】{{ Input.Title }}")),
+                 ("body", liquid("<p>事项：{{ Input.Title }}</p>"))),
+             Wf.Activity("plain", "Elsa.SendEmail", ("to", Wf.Literal("plain@anyue.example")), ("subject", Wf.Literal("plain")),
+                 ("body", liquid("事项：{{ Input.Title }}"))),
+             Wf.End()],
+            "start->html", "html->plain", "plain->end"));
+        const string title = "电力 & 燃气 <a href=\"https://evil.example\">点此办理</a>";
+
+        await Wf.StartAsync(Services, "mail-liquid", input: new Dictionary<string, object?> { ["Title"] = title });
+        var rows = await Wf.DbAsync(Services, db => db.Outbox.AsNoTracking()
+            .Where(m => m.ToAddress == "html@anyue.example" || m.ToAddress == "plain@anyue.example").ToDictionaryAsync(m => m.ToAddress));
+
+        var html = rows["html@anyue.example"];
+        Assert.Equal("【新事项】" + title, html.Subject);
+        Assert.DoesNotContain("<a", html.HtmlBody);
+        Assert.StartsWith("<p>事项：电力 &amp; 燃气 &lt;a href=", html.HtmlBody);
+        Assert.Equal("事项：" + title, html.TextBody);
+        var plain = rows["plain@anyue.example"];
+        Assert.Null(plain.HtmlBody);
+        Assert.Equal("事项：" + title, plain.TextBody);
     }
 
     private Task<int> MailCountAsync() => Wf.DbAsync(Services, db => db.Outbox.CountAsync());

@@ -25,7 +25,9 @@ public sealed class SendEmail : Activity
     [Input(DisplayNameZh = "主题", DisplayNameEn = "Subject", DescriptionZh = "邮件主题。", DescriptionEn = "The subject line.")]
     public string? Subject { get; set; }
 
-    [Input(DisplayNameZh = "正文", DisplayNameEn = "Body", DescriptionZh = "邮件正文（可使用 HTML）。", DescriptionEn = "The message body (HTML allowed).")]
+    [Input(DisplayNameZh = "正文", DisplayNameEn = "Body", Html = true,
+        DescriptionZh = "邮件正文（可使用 HTML）。Liquid 插入的值会按 HTML 转义。",
+        DescriptionEn = "The message body (HTML allowed). Values a Liquid template inserts are HTML-encoded.")]
     public string? Body { get; set; }
 
     public override void Execute(ActivityContext context)
