@@ -111,15 +111,34 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
 
     private string Data => _data ?? throw new InvalidOperationException("An external server cannot be stopped by a test");
 
-    /// <summary>A fresh database named after <paramref name="prefix"/>; returns its (pooled) connection string.</summary>
-    public async Task<string> CreateDatabaseAsync(string prefix, int maxPoolSize = 20)
+    /// <summary>
+    /// A fresh database named after <paramref name="prefix"/>, empty or a copy of <paramref name="template"/> (a database
+    /// nobody is connected to); returns its (pooled) connection string.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(string prefix, int maxPoolSize = 20, string? template = null)
     {
         var name = $"{new string(prefix.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(24).ToArray())}_{Guid.NewGuid():N}";
         await using var conn = new NpgsqlConnection(AdminConnectionString);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn);
+        await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"" + (template is null ? "" : $" TEMPLATE \"{template}\""), conn);
         await cmd.ExecuteNonQueryAsync();
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true, MaxPoolSize = maxPoolSize }.ConnectionString;
+    }
+
+    /// <summary>
+    /// Ends every session connected to the database of <paramref name="connectionString"/> (a pool left behind), so it
+    /// can serve as a template; returns the database's name.
+    /// </summary>
+    public async Task<string> DisconnectAllAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(connectionString));
+        await using var conn = new NpgsqlConnection(AdminConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @name AND pid <> pg_backend_pid()", conn);
+        cmd.Parameters.AddWithValue("name", name);
+        await cmd.ExecuteScalarAsync();
+        return name;
     }
 
     /// <summary>The durability settings and version actually in force, for the report.</summary>

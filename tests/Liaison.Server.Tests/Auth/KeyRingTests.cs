@@ -22,7 +22,7 @@ public sealed class KeyRingTests
         await File.WriteAllBytesAsync(path, certificate.Export(X509ContentType.Pfx, "pfx-password-1"));
         try
         {
-            await using var app = await LiaisonApp.StartAsync(nameof(KeyRingTests), withSmtp: false, configure: s =>
+            await using var app = await LiaisonApp.StartAsync(nameof(KeyRingTests), withSmtp: false, emptyDatabase: true, configure: s =>
             {
                 s["Liaison:DataProtection:CertificatePath"] = path;
                 s["Liaison:DataProtection:CertificatePassword"] = "pfx-password-1";

@@ -4,6 +4,7 @@ using Liaison.Server.Data;
 using Liaison.Server.Mail;
 using Liaison.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -54,21 +55,41 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
     /// <summary>Starts on Monday 2026-03-02 09:00 in Shanghai.</summary>
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero));
 
+    /// <param name="emptyDatabase">
+    /// Start on an empty database, so this start migrates and seeds it (and makes the data-protection key ring) itself.
+    /// Otherwise the database is a copy of one a first app of this process migrated and seeded with the default settings:
+    /// the same rows a start on an empty one makes, at the same fake instant, for a few milliseconds instead of a second.
+    /// </param>
     public static async Task<LiaisonApp> StartAsync(
         string name, bool withSmtp = true, bool runJobServer = false, Action<Dictionary<string, string?>>? configure = null,
-        string environment = "Testing")
+        string environment = "Testing", bool emptyDatabase = false)
     {
-        var app = await StartAsync(name, withSmtp, runJobServer, configure, environment, kestrelPort: null);
+        var app = await StartAsync(name, withSmtp, runJobServer, configure, environment, kestrelPort: null, emptyDatabase);
         _ = app.Server; // start now, so migrations and seeding happen before the test body
         return app;
     }
 
+    private static readonly Lazy<Task<string>> Template = new(CreateTemplateAsync);
+
+    /// <summary>Migrates and seeds a database with the default settings, then leaves it for <c>CREATE DATABASE … TEMPLATE</c>.</summary>
+    private static async Task<string> CreateTemplateAsync()
+    {
+        string cs;
+        await using (var app = await StartAsync("template", withSmtp: false, runJobServer: false, configure: null, "Testing", kestrelPort: null, emptyDatabase: true))
+        {
+            _ = app.Server;
+            cs = app.ConnectionString;
+        }
+
+        return await (await PostgresServer.GetAsync()).DisconnectAllAsync(cs);
+    }
+
     private static async Task<LiaisonApp> StartAsync(
         string name, bool withSmtp, bool runJobServer, Action<Dictionary<string, string?>>? configure, string environment,
-        int? kestrelPort)
+        int? kestrelPort, bool emptyDatabase = false)
     {
         var pg = await PostgresServer.GetAsync();
-        var cs = await pg.CreateDatabaseAsync(name, maxPoolSize: 40);
+        var cs = await pg.CreateDatabaseAsync(name, maxPoolSize: 40, template: emptyDatabase ? null : await Template.Value);
         var smtp = withSmtp ? new SmtpListener() : null;
         var settings = new Dictionary<string, string?>
         {
@@ -141,7 +162,13 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(s => s.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureServices(s =>
+        {
+            s.AddSingleton<TimeProvider>(Clock);
+            // A password hash of Identity's 100,000 rounds takes 70 ms of CPU, and the suite signs in thousands of times:
+            // tests hash with 1,000 (a hash records its rounds, so one made either way verifies).
+            s.Configure<PasswordHasherOptions>(o => o.IterationCount = 1_000);
+        });
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 

@@ -26,7 +26,7 @@ public sealed class WorkflowRestartTests
                 Wf.Json("invalid", [Wf.Start(), Wf.Activity("x", "Acme.Unknown")], "start->x"));
             var settings = new Dictionary<string, string?> { [WorkflowImporter.PathSetting] = folder };
 
-            await using var app = await LiaisonApp.StartAsync(nameof(WorkflowRestartTests) + "Import", withSmtp: false,
+            await using var app = await LiaisonApp.StartAsync(nameof(WorkflowRestartTests) + "Import", withSmtp: false, emptyDatabase: true,
                 configure: s => s[WorkflowImporter.PathSetting] = folder);
             var afterFirst = await VersionsAsync(app.Services);
 
@@ -60,7 +60,7 @@ public sealed class WorkflowRestartTests
         {
             await File.WriteAllTextAsync(Path.Combine(folder, "routing.json"), Versioned("routing", 3, "shipped v3"));
             var settings = new Dictionary<string, string?> { [WorkflowImporter.PathSetting] = folder };
-            await using var app = await LiaisonApp.StartAsync(nameof(WorkflowRestartTests) + "Shipped", withSmtp: false,
+            await using var app = await LiaisonApp.StartAsync(nameof(WorkflowRestartTests) + "Shipped", withSmtp: false, emptyDatabase: true,
                 configure: s => s[WorkflowImporter.PathSetting] = folder);
             // The zone's admin changes the shipped workflow: their version 4 is in force.
             Assert.Equal(4, await Wf.PublishAsync(app.Services, Versioned("routing", 0, "zone own")));
