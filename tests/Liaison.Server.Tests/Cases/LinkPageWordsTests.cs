@@ -60,8 +60,11 @@ public sealed class LinkPageWordsTests(AppFixture fixture) : IClassFixture<AppFi
         var leaders = await browser.GetAsync(leaderLink);
         Assert.Equal(HttpStatusCode.Gone, leaders.StatusCode);
         Assert.Contains("此链接用于督促本单位办理该事项，现已无需督办：已改派至行政审批局。", WebUtility.HtmlDecode(await leaders.Content.ReadAsStringAsync()));
-        Assert.Contains("Your department's co-handling part of this case has ended: it was reassigned to 行政审批局. There is nothing to do.",
-            await InEnglishAsync(_app.Anonymous(), handlerLink));
+        // In English the Chinese department's name says its language, for a screen reader to read it in Chinese.
+        var english = await InEnglishAsync(_app.Anonymous(), handlerLink);
+        Assert.Contains("<p>Your department's co-handling part of this case has ended: it was reassigned to <span lang=\"zh\">行政审批局</span>. There is nothing to do.</p>",
+            english);
+        Assert.Matches("If in doubt, contact the park officer <span lang=\"zh\">[^<]+</span>", english);
 
         // A new liaison named by the other co-handler's department: its old link says so, as before.
         var gsgsLink = await LinkOfAsync(Handler("gsgs"), number);
