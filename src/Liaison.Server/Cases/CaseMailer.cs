@@ -57,6 +57,19 @@ public sealed class CaseMailer(
     /// </summary>
     internal void KnowWithdrawnByResolve(long caseId, int days) => _withdrawnByResolve[caseId] = days;
 
+    /// <summary>Cases whose handler's resolution in this scope came with attachments: those, as written.</summary>
+    private readonly Dictionary<long, string> _resolveAttachments = [];
+
+    /// <summary>
+    /// The handler's resolution (办结) came with attachments, in this scope: the 【待确认办结】 it sends names them after the
+    /// resolution (办结情况), as 【协办意见已提交】 names a part's, and so does a key enterprise's copy.
+    /// </summary>
+    internal void KnowResolveAttachments(long caseId, string attachments) => _resolveAttachments[caseId] = attachments;
+
+    /// <summary>A resolution with its attachments after it, as the mail's 办结情况 shows it, in each language.</summary>
+    internal static Text WithAttachments(string? note, string attachments) =>
+        new($"{note}\n\n附件：\n{attachments}".TrimStart(), $"{note}\n\nAttachments:\n{attachments}".TrimStart());
+
     /// <param name="AboutPart">Joint case: the co-handler's part a mail to the lead is about (协办意见已提交).</param>
     /// <param name="Insisted">A dispatch to the department that returned the case, the officer insisting (坚持原派).</param>
     /// <param name="InsistClock">That dispatch's resolve clock ran on from the returned round (null: a fresh one).</param>
@@ -101,6 +114,10 @@ public sealed class CaseMailer(
             shared = shared with { WithdrawnExtensionDays = withdrawn };
         }
 
+        // In place of the note, in each recipient's language.
+        var note = extras?.CultureNote
+            ?? (kind == CaseMailKind.Resolved && part is null && _resolveAttachments.TryGetValue(c.Id, out var attachments) ? WithAttachments(shared.Note, attachments) : null);
+
         var mailed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var officer = await OfficerAsync(db, c, ct);
         if (NoLinkKinds.Contains(kind))
@@ -124,7 +141,7 @@ public sealed class CaseMailer(
                 // A liaison's (or the zone's) reply goes to the officer who follows the case, not to the system's address.
                 (string Name, string Address)? replyTo = audience != Audiences.Officer && officer.Email is { } officerEmail
                     && !EmailAddress.Same(officerEmail, email) ? (officer.Name ?? officerEmail, officerEmail) : null;
-                var own = extras?.CultureNote is { } words ? shared with { Note = words.In(culture) } : shared;
+                var own = note is { } words ? shared with { Note = words.In(culture) } : shared;
                 own = actor is { } named ? own with { ActorName = named.In(culture) } : own;
                 Queue(db, c, holder, kind, name, email, culture, link, role == LinkRole.Leader ? own with { RecipientIsCopy = true } : own, part, replyTo);
             }
@@ -132,7 +149,7 @@ public sealed class CaseMailer(
 
         if (part is null && ServiceTeams.CopiedKinds.Contains(kind))
         {
-            await CopyServiceTeamAsync(db, c, kind, shared, mailed, ct);
+            await CopyServiceTeamAsync(db, c, kind, shared, note, mailed, ct);
         }
     }
 
@@ -161,7 +178,8 @@ public sealed class CaseMailer(
     /// it, and reads it on their own list and digest): a chief service officer who opens a case from a visit is not
     /// mailed about their own dispatch.
     /// </summary>
-    private async Task CopyServiceTeamAsync(LiaisonDbContext db, Case c, string kind, CaseMailModel shared, HashSet<string> mailed, CancellationToken ct)
+    /// <param name="note">The note in each language, in place of the shared one (a resolution with its attachments), or null.</param>
+    private async Task CopyServiceTeamAsync(LiaisonDbContext db, Case c, string kind, CaseMailModel shared, Text? note, HashSet<string> mailed, CancellationToken ct)
     {
         if (c.EnterpriseId is not { } enterpriseId)
         {
@@ -173,7 +191,8 @@ public sealed class CaseMailer(
         {
             if (member.Id != c.OfficerId && mailed.Add(member.Email))
             {
-                Queue(db, c, c, CaseMailKind.KeyEnterpriseUpdate, member.Name, member.Email, member.Culture, $"{BaseUrl}/cases/{c.Number}", copy, null);
+                var own = note is { } words && copy.Note is not null ? copy with { Note = words.In(member.Culture) } : copy;
+                Queue(db, c, c, CaseMailKind.KeyEnterpriseUpdate, member.Name, member.Email, member.Culture, $"{BaseUrl}/cases/{c.Number}", own, null);
             }
         }
     }

@@ -465,7 +465,7 @@ public static class CasePages
 
         var all = await departments.ListAsync(active: null, ct);
         var rows = await timeline.DescribeAsync(c.Timeline, all, c.Number, ct,
-            new CaseTimelineView.JointDepartments(c.Department, c.CoDepartments.ToDictionary(p => p.Id, p => p.DepartmentCode)));
+            new CaseTimelineView.JointDepartments(c.Department, c.CoDepartments.ToDictionary(p => p.Id, p => p.DepartmentCode)), attachments: true);
         var active = all.Where(d => d.Active).Select(DepartmentOption.From).ToList();
         var names = all.ToDictionary(d => d.Code, d => d.Name);
         var category = await categories.FindAsync(c.Category, ct);

@@ -439,7 +439,8 @@ public sealed class CaseService(
                 break;
             default:
                 v.Required("note", note, 2000);
-                // Optional, as a co-handler's part has them: kept with the resolution's timeline entry for the officer.
+                // Optional, as a co-handler's part has them: kept with the resolution's timeline entry for the officer, and
+                // named in the officer's 【待确认办结】.
                 resolveAttachments = input.Attachments?.Trim() is { Length: > 0 } given ? given : null;
                 v.MaxLength("attachments", resolveAttachments, CasePart.MaxAttachmentsLength);
                 outcome = WaitForLiaison.Resolved;
@@ -476,6 +477,11 @@ public sealed class CaseService(
             : (object?)null);
         if (action == CaseActions.Resolve)
         {
+            if (resolveAttachments is not null)
+            {
+                mailer.KnowResolveAttachments(c.Id, resolveAttachments);
+            }
+
             await CaseTimeline.SupersedeEarlierAsync(db, entry, calendars.TimeZone.Id, ct);
         }
 

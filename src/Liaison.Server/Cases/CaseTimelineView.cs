@@ -22,10 +22,13 @@ namespace Liaison.Server.Cases;
 /// </param>
 /// <param name="Note">What a person wrote, shown as written.</param>
 /// <param name="Quiet">Routine entries (emails) shown muted.</param>
+/// <param name="Attachments">
+/// The attachments the lead's 办结 or a co-handler's 提交 came with (links or text, one per line), on the officer's page only.
+/// </param>
+public sealed record TimelineRow(DateTimeOffset At, Text Who, Text What, Text? Detail, string? Note, bool Quiet, string? Attachments = null);
+
 /// <summary>Who cancelled a case (撤销), when, and why.</summary>
 public sealed record CaseCancellation(DateTimeOffset At, Text By, string? Reason);
-
-public sealed record TimelineRow(DateTimeOffset At, Text Who, Text What, Text? Detail, string? Note, bool Quiet);
 
 /// <summary>
 /// Turns a case's timeline into words for the pages: names instead of email addresses, labels instead of codes such as
@@ -95,9 +98,13 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
     /// say whose they are, the lead's and the co-handlers' alike. Null for a case without co-handlers.
     /// </param>
     /// <param name="newestFirst">The entries are listed newest first (a link page), not oldest first.</param>
+    /// <param name="attachments">
+    /// A resolution's and a part's submission's attachments go with their rows: on the officer's page, which shows them
+    /// under 办理结果 and each part too. A link page's timeline goes without (the lead reads its co-handlers' in their parts).
+    /// </param>
     public async Task<IReadOnlyList<TimelineRow>> DescribeAsync(
         IReadOnlyList<TimelineEntryDto> entries, IReadOnlyList<Department> departments, string caseNumber, CancellationToken ct,
-        JointDepartments? joint = null, bool newestFirst = false)
+        JointDepartments? joint = null, bool newestFirst = false, bool attachments = false)
     {
         var names = await NamesAsync(entries, departments, caseNumber, ct);
         // A joint case's entries say whose they are; so do a reassigned case's, whose new department would otherwise
@@ -106,7 +113,8 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
         var moved = !shared && entries.Any(e => e.Kind == CaseEventKinds.Reassigned && e.PartId is null);
         var at = joint is not null && (shared || moved) ? DepartmentsAtTheTime(entries, joint, newestFirst) : null;
         var partEnds = PartEndMails(entries);
-        var rows = entries.Select((e, i) => Describe(e, names, partEnds.TryGetValue(i, out var mailLabel) ? mailLabel : null)).Select((row, i) => at is null ? row : Whose(entries[i], row, names, at[i], shared)).ToList();
+        var rows = entries.Select((e, i) => Describe(e, names, partEnds.TryGetValue(i, out var mailLabel) ? mailLabel : null))
+            .Select((row, i) => attachments ? row with { Attachments = AttachmentsOf(entries[i]) } : row).Select((row, i) => at is null ? row : Whose(entries[i], row, names, at[i], shared)).ToList();
         var order = WithdrawalsAfterTheirCause(entries, newestFirst);
         return FoldStatuses(order.Select(i => entries[i]).ToList(), order.Select(i => rows[i]).ToList(), newestFirst);
     }
@@ -523,6 +531,12 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
 
         return new TimelineRow(e.At, who, what, detail, note, e.Kind == CaseEventKinds.Email);
     }
+
+    /// <summary>The attachments stored with a lead's 办结 or a co-handler's 提交 (data.attachments), or null.</summary>
+    private static string? AttachmentsOf(TimelineEntryDto e) =>
+        e.Kind is CaseActions.Resolve or CaseActions.Submit && Str(e.Data is { ValueKind: JsonValueKind.Object } d ? d : null, "attachments") is { Length: > 0 } given
+            ? given
+            : null;
 
     private string Moved(DateTimeOffset? before, DateTimeOffset? after) =>
         before is { } b && after is { } now && b != now && When(b) != When(now) ? $"{When(b)} → {When(now)}" : When(after);

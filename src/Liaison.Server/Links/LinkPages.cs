@@ -333,7 +333,7 @@ public static class LinkPages
         status);
 
     private static IResult Ended(Text why, PersonRef? officer) => PageResults.Message(
-        new MessageModel(new Text("此链接已结束", "This link has ended"), why, Hint: LinkEndings.Contact(officer)) { Navigation = false },
+        new MessageModel(new Text("此链接已结束", "This link has ended"), why, Hint: LinkEndings.Contact(officer)) { Navigation = false, NamesInMessage = true },
         StatusCodes.Status410Gone);
 }
 

@@ -611,6 +611,10 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Contains("已提交", submitted);
         Assert.Contains("施工许可已核实", submitted);
         Assert.Contains("https://files.example/permit.pdf", submitted);
+        // The submission's timeline entry names them too, as the lead's resolution's does.
+        var timeline = Regex.Match(await browser.GetStringAsync($"/cases/{number}"), "<h2>办理记录</h2>\\s*<table.*?</table>", RegexOptions.Singleline).Value;
+        var entry = Assert.Single(Regex.Matches(timeline, "<tr role=\"row\"[^>]*>.*?</tr>", RegexOptions.Singleline), r => r.Value.Contains("施工许可已核实")).Value;
+        Assert.Contains("<a href=\"https://files.example/permit.pdf\"", entry);
         Assert.Contains("待签收", PartRowOf(await browser.GetStringAsync($"/cases/{number}"), "gdgs"));
     }
 

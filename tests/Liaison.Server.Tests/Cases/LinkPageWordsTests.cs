@@ -60,8 +60,11 @@ public sealed class LinkPageWordsTests(AppFixture fixture) : IClassFixture<AppFi
         var leaders = await browser.GetAsync(leaderLink);
         Assert.Equal(HttpStatusCode.Gone, leaders.StatusCode);
         Assert.Contains("此链接用于督促本单位办理该事项，现已无需督办：已改派至行政审批局。", WebUtility.HtmlDecode(await leaders.Content.ReadAsStringAsync()));
-        Assert.Contains("Your department's co-handling part of this case has ended: it was reassigned to 行政审批局. There is nothing to do.",
-            await InEnglishAsync(_app.Anonymous(), handlerLink));
+        // In English the Chinese department's name says its language, for a screen reader to read it in Chinese.
+        var english = await InEnglishAsync(_app.Anonymous(), handlerLink);
+        Assert.Contains("<p>Your department's co-handling part of this case has ended: it was reassigned to <span lang=\"zh\">行政审批局</span>. There is nothing to do.</p>",
+            english);
+        Assert.Matches("If in doubt, contact the park officer <span lang=\"zh\">[^<]+</span>", english);
 
         // A new liaison named by the other co-handler's department: its old link says so, as before.
         var gsgsLink = await LinkOfAsync(Handler("gsgs"), number);
@@ -205,6 +208,36 @@ public sealed class LinkPageWordsTests(AppFixture fixture) : IClassFixture<AppFi
         var card = System.Text.RegularExpressions.Regex.Match(page, "<div class=\"card\" data-resolution>.*?</div>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
         Assert.Contains("<a href=\"https://files.example/acceptance.pdf\"", card);
         Assert.Contains("验收单已存档", card);
+    }
+
+    [Fact]
+    public async Task The_lead_s_resolve_attachments_are_on_its_timeline_entry_and_named_in_the_officer_s_mail_as_a_part_s_are()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer, NewCase("jxj"))).GetProperty("number").GetString()!;
+        var link = await LinkOfAsync(Handler("jxj"), number);
+        var browser = _app.Anonymous();
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "accept")).StatusCode);
+
+        var resolved = await PostActionAsync(browser, link, "resolve", new() { ["note"] = "已接电", ["attachments"] = "https://files.example/acceptance.pdf\n验收单已存档" });
+
+        Assert.Equal(HttpStatusCode.Redirect, resolved.StatusCode);
+        var signedIn = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        var page = await signedIn.GetStringAsync($"/cases/{number}");
+        var timeline = System.Text.RegularExpressions.Regex.Match(page, "<h2>办理记录</h2>\\s*<table.*?</table>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
+        var row = Assert.Single(System.Text.RegularExpressions.Regex.Matches(timeline, "<tr role=\"row\"[^>]*>.*?</tr>", System.Text.RegularExpressions.RegexOptions.Singleline),
+            r => r.Value.Contains("已接电")).Value;
+        Assert.Contains("附件：", row);
+        Assert.Contains("<a href=\"https://files.example/acceptance.pdf\"", row);
+        Assert.Contains("<li class=\"wrap\">验收单已存档</li>", row);
+        var english = await InEnglishAsync(signedIn, $"/cases/{number}");
+        Assert.Contains("Attachments:", System.Text.RegularExpressions.Regex.Match(english, "<h2>Timeline</h2>\\s*<table.*?</table>", System.Text.RegularExpressions.RegexOptions.Singleline).Value);
+        // The liaison's own page keeps to what it showed: the timeline goes without them.
+        Assert.DoesNotContain("acceptance.pdf", await browser.GetStringAsync(link));
+
+        var mail = Assert.Single(await MailsAsync(_app, "officer@test.example", number), m => m.Subject!.Contains("待确认办结"));
+        Assert.Contains("办结情况：已接电\n\n附件：\nhttps://files.example/acceptance.pdf\n验收单已存档\n", mail.TextBody!.ReplaceLineEndings("\n"));
+        Assert.Contains("验收单已存档", mail.HtmlBody);
     }
 
     private static string Local(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
