@@ -80,6 +80,13 @@ public static class CaseMailKind
     /// </summary>
     public const string LeadChanged = "lead-changed";
 
+    /// <summary>
+    /// (the holder whose date moved: the case's handler, or a co-handler's) A year's holiday schedule was published or
+    /// corrected and the recomputation moved its acceptance or resolve (submit) deadline: each date before and now
+    /// (<c>Case.AcceptByBefore</c>, <c>Case.DueBefore</c>, set only for what moved), with its link.
+    /// </summary>
+    public const string DeadlineMoved = "deadline-moved";
+
     /// <summary>(lead's handler) Joint case: a co-handling department submitted its part (协办意见), with its note and attachments.</summary>
     public const string PartSubmitted = "part-submitted";
 
@@ -118,7 +125,7 @@ public static class CaseMailKind
     [
         Dispatch, DispatchLeaderCopy, AcceptReminder, DueReminder, Overdue, EscalationZone, ProgressReportDue,
         Returned, ExtensionRequested, ExtensionDecided, Resolved, Reopened, ReassignedAway, Cancelled,
-        LeaderReminder, Closed, PartSubmitted, LeadChanged, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled,
+        LeaderReminder, Closed, PartSubmitted, LeadChanged, DeadlineMoved, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled,
         EnterpriseChanged, OfficerHandover, HandlerHandover, LeaderHandover, OfficerUrge, RatedUnsatisfied,
     ];
 
@@ -128,7 +135,7 @@ public static class CaseMailKind
     /// enterprise's rating, which comes after the case's workflow has ended.
     /// </summary>
     public static IReadOnlyList<string> SentByWorkflows { get; } = All
-        .Except([LeadChanged, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled, EnterpriseChanged, OfficerHandover, HandlerHandover, LeaderHandover,
+        .Except([LeadChanged, DeadlineMoved, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled, EnterpriseChanged, OfficerHandover, HandlerHandover, LeaderHandover,
             RatedUnsatisfied])
         .ToList();
 
@@ -162,6 +169,7 @@ public static class CaseMailKind
         Closed => new("销号", "Closed"),
         PartSubmitted => new("协办意见已提交（主办）", "Co-handler's part submitted (lead)"),
         LeadChanged => new("主办部门变更（协办部门）", "Lead department changed (co-handler)"),
+        DeadlineMoved => new("节假日安排调整期限（经办人）", "Deadline moved by the holiday schedule (handler)"),
         KeyEnterpriseUpdate => new("重点企业事项动态（首席服务员、服务专班）", "Key enterprise's case update (chief service officer, squad)"),
         EnterpriseOpened => new("受理通知（企业）", "Case opened (enterprise)"),
         EnterpriseRate => new("办结请评价（企业）", "Closed, please rate (enterprise)"),

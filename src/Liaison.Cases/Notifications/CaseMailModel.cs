@@ -74,6 +74,18 @@ public sealed record CaseMailModel
     /// <summary>The resolve deadline before an extension or reopening, when it differs.</summary>
     public DateTimeOffset? OriginalDueAt { get; init; }
 
+    /// <summary>
+    /// <c>deadline-moved</c>: the acceptance deadline before the holiday schedule's recomputation moved it; null when it
+    /// did not move (or no longer matters: the case was accepted).
+    /// </summary>
+    public DateTimeOffset? AcceptByBefore { get; init; }
+
+    /// <summary><c>deadline-moved</c>: the resolve (a co-handler's: submit) deadline before the recomputation moved it; null when it did not move.</summary>
+    public DateTimeOffset? DueAtBefore { get; init; }
+
+    /// <summary><c>deadline-moved</c>: the year whose holiday schedule was published or corrected.</summary>
+    public int? ScheduleYear { get; init; }
+
     /// <summary>The deadlines fall in a year whose holiday schedule is not loaded yet, so they may move.</summary>
     public bool Provisional { get; init; }
 

@@ -76,6 +76,8 @@ internal static class CaseMailValues
                 ("Due", FormatLocal(model.DueAt, timeZone, en)),
                 // Nil when it is the current one (a denied extension, a reopen): no "original" line repeating the date.
                 ("OriginalDue", model.OriginalDueAt == model.DueAt ? null : FormatLocal(model.OriginalDueAt, timeZone, en)),
+                ("AcceptByBefore", FormatLocal(model.AcceptByBefore, timeZone, en)),
+                ("DueBefore", FormatLocal(model.DueAtBefore, timeZone, en)),
                 ("Provisional", model.Provisional),
                 ("AcceptByProvisional", model.AcceptByProvisional),
                 ("AwaitingAcceptance", model.AwaitingAcceptance),
@@ -146,6 +148,8 @@ internal static class CaseMailValues
             ("Return", new (string, object?)[] { ("Department", model.ReturnedByDepartmentName), ("Note", Blank(model.ReturnNote)) }),
             // A reassignment of the lead (改派): the department that had the case before.
             ("Reassign", new (string, object?)[] { ("From", model.ReassignedFromDepartmentName) }),
+            // deadline-moved: the year whose holiday schedule moved the dates.
+            ("Schedule", new (string, object?)[] { ("Year", model.ScheduleYear) }),
             ("Extension", new (string, object?)[]
             {
                 ("Days", model.ExtensionDays),
@@ -189,6 +193,10 @@ internal static class CaseMailValues
         ["Case.AcceptBy"] = new("签收期限（按系统时区，已格式化）", "The acceptance deadline, formatted, in the zone's time zone"),
         ["Case.Due"] = new("办结期限（延期或重办后的最新期限）", "The resolve deadline (after any extension or reopening)"),
         ["Case.OriginalDue"] = new("延期或重办之前的办结期限；与当前办结期限相同时为空", "The resolve deadline before an extension or reopening; empty when it is the current one"),
+        ["Case.AcceptByBefore"] = new("期限调整邮件：节假日安排重新计算之前的签收期限；签收期限未调整（或已签收）时为空",
+            "deadline-moved: the acceptance deadline before the holiday schedule's recount; empty when it did not move (or the case was accepted)"),
+        ["Case.DueBefore"] = new("期限调整邮件：节假日安排重新计算之前的办结期限（协办为提交期限）；未调整时为空",
+            "deadline-moved: the resolve (a co-handler's: submit) deadline before the recount; empty when it did not move"),
         ["Case.Provisional"] = new("期限为暂定时为真（当年节假日安排尚未公布）", "True when the deadlines are provisional (that year's holidays are not published yet)"),
         ["Case.AcceptByProvisional"] = new("签收期限为暂定时为真", "True when the acceptance deadline is provisional"),
         ["Case.AwaitingAcceptance"] = new("事项（或协办任务）尚未签收时为真", "True while the case (or the co-handling part) is not yet accepted"),
@@ -257,6 +265,8 @@ internal static class CaseMailValues
         ["Reassign"] = new("改派（成员是以它开头的各变量）", "A reassignment (its members are the variables starting with its name)"),
         ["Reassign.From"] = new("派单邮件：园区把事项改派给新部门时，原来的部门；主办部门变更通知：原主办部门；其他为空",
             "dispatch: when the officer reassigned the case to a new department, the department that had it; lead-changed: the lead before; empty otherwise"),
+        ["Schedule"] = new("节假日安排（成员是以它开头的各变量）", "The holiday schedule (its members are the variables starting with its name)"),
+        ["Schedule.Year"] = new("期限调整邮件：公布或更正了节假日安排的年度；其他为空", "deadline-moved: the year whose holiday schedule was published or corrected; empty otherwise"),
         ["Extension"] = new("延期申请（成员是以它开头的各变量）", "The extension request (its members are the variables starting with its name)"),
         ["Extension.Days"] = new("申请延期的工作日数", "Working days asked for"),
         ["Extension.DueIfApproved"] = new("延期申请待审批时：批准后的办结期限（协办为提交期限），按工作日历从当前期限起顺延；其他情况为空",

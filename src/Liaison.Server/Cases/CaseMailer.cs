@@ -91,6 +91,13 @@ public sealed class CaseMailer(
 
         /// <summary>The lead's 【重办】: the parts the reopening asks again, by id.</summary>
         public IReadOnlySet<long>? AskedAgain { get; init; }
+
+        /// <summary>【期限调整】: the year whose holiday schedule moved the dates, and each date before it moved (null: it did not).</summary>
+        public int? ScheduleYear { get; init; }
+
+        public DateTimeOffset? AcceptByBefore { get; init; }
+
+        public DateTimeOffset? DueAtBefore { get; init; }
     }
 
     /// <param name="part">
@@ -278,6 +285,9 @@ public sealed class CaseMailer(
             ReassignedFromDepartmentName = extras?.ReassignedFrom is { } from ? await DepartmentNameAsync(db, from, ct) ?? from : null,
             PartAskedAgain = extras?.PartAskedAgain ?? false,
             PartSubmittedBefore = extras?.PartSubmittedBefore ?? false,
+            ScheduleYear = extras?.ScheduleYear,
+            AcceptByBefore = extras?.AcceptByBefore,
+            DueAtBefore = extras?.DueAtBefore,
             ExtensionDays = extras?.ExtensionDays,
             ExtensionDueIfApproved = ifApproved?.Due,
             ExtensionDueIfApprovedProvisional = ifApproved?.Provisional == true,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Notifications;
+using Liaison.Cases.Routing;
 using Liaison.Cases.Routing.Activities;
 using Liaison.Server.Calendar;
 using Liaison.Server.Data;
@@ -13,7 +14,8 @@ namespace Liaison.Server.Cases;
 /// <summary>
 /// When an admin adds or replaces a year's schedule, open cases whose deadlines it may move get them recomputed from
 /// their stored basis; each one whose date or provisional mark changed gets a timeline entry and its timers moved, and the
-/// enterprise is mailed when its case's resolve deadline (the lead's) moved (<see cref="EnterpriseChange.Schedule"/>).
+/// enterprise is mailed when its case's resolve deadline (the lead's) moved (<see cref="EnterpriseChange.Schedule"/>), and
+/// the holder whose own date moved (the case's handler, a co-handler's) is told which (<see cref="CaseMailKind.DeadlineMoved"/>).
 /// Adding a year settles the provisional deadlines of every open case. Replacing one (a corrected notice, a typing
 /// error fixed) also moves the deadlines computed with the old one that fall in that year or later, while their clock
 /// runs: a case resolved and waiting for the officer's confirmation keeps the deadline it was resolved against, so
@@ -29,7 +31,7 @@ namespace Liaison.Server.Cases;
 /// </param>
 public sealed class DeadlineRecalculation(
     TimeProvider clock, CalendarService calendars, WorkflowHost workflows, WorkflowDefinitionStore definitions,
-    CaseRoutingFactory routing, EnterpriseView.EnterpriseNotices enterprise, int chunkSize = 25)
+    CaseRoutingFactory routing, EnterpriseView.EnterpriseNotices enterprise, CaseMailer mailer, int chunkSize = 25)
 {
     private readonly int _chunkSize = Math.Max(1, chunkSize);
 
@@ -189,7 +191,35 @@ public sealed class DeadlineRecalculation(
             await enterprise.ChangedAsync(db, c, EnterpriseChange.Schedule, before.DueAt, ct);
         }
 
+        await TellHolderAsync(db, c, part, year, before, ct);
         return true;
+    }
+
+    /// <summary>
+    /// The holder works to its own dates: its handler is told, in this chunk's commit, of each that moved while its clock
+    /// runs with it — the resolve (submit) deadline, and the acceptance deadline while not accepted — by the same rules as
+    /// the enterprise: not a date that only lost its provisional mark, not a case resolved and waiting for the officer
+    /// (nor one returned to the zone: no handler holds it), and run again nothing moves, so nothing is mailed. As the
+    /// extension's decision, the handler only; its leader is not copied.
+    /// </summary>
+    private async Task TellHolderAsync(LiaisonDbContext db, Case c, CasePart? part, int year, (DateTimeOffset? AcceptBy, DateTimeOffset? DueAt) before, CancellationToken ct)
+    {
+        IAssignment holder = (IAssignment?)part ?? c;
+        var awaitingAcceptance = part is null ? c.Status == CaseStatus.Dispatched : part.Status == PartStatus.Dispatched;
+        var withHandler = part is null ? CaseStatuses.IsWithHandler(c.Status) : part.IsOpen;
+        var acceptMoved = awaitingAcceptance && holder.AcceptBy != before.AcceptBy;
+        var dueMoved = holder.DueAt != before.DueAt;
+        if (!withHandler || (!acceptMoved && !dueMoved))
+        {
+            return;
+        }
+
+        await mailer.SendAsync(db, c, CaseMailKind.DeadlineMoved, [Audiences.Handler], new CaseMailer.Extras
+        {
+            ScheduleYear = year,
+            AcceptByBefore = acceptMoved ? before.AcceptBy : null,
+            DueAtBefore = dueMoved ? before.DueAt : null,
+        }, ct, part);
     }
 
     /// <summary>

@@ -383,6 +383,14 @@ public sealed class MailTemplateService(
                 ReturnedByDepartmentName = null,
                 Note = null,
             },
+            // The handler told that the published holidays moved the case's resolve deadline by a day.
+            CaseMailKind.DeadlineMoved => sample with
+            {
+                DueAtBefore = Due(6),
+                ScheduleYear = calendar.LocalDate(Due(7)).Year,
+                ReturnedByDepartmentName = null,
+                Note = null,
+            },
             _ => sample,
         };
     }

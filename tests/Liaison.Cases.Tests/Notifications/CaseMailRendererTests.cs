@@ -635,6 +635,40 @@ public class CaseMailRendererTests
     }
 
     [Fact]
+    public void Deadline_moved_says_each_date_that_moved_from_and_to_and_why_for_the_lead_and_a_part()
+    {
+        var before = new DateTimeOffset(2027, 1, 4, 10, 0, 0, TimeSpan.Zero);
+        var after = new DateTimeOffset(2027, 1, 5, 10, 0, 0, TimeSpan.Zero);
+        var lead = Model(m => m with { DueAt = after, DueAtBefore = before, ScheduleYear = 2027 });
+        var part = Model(m => m with
+        {
+            DepartmentName = "水务局", LeadDepartmentName = "司法局", CoHandlerTask = "请核实排水管网", DueAt = after, DueAtBefore = before,
+            AcceptBy = new DateTimeOffset(2027, 1, 5, 10, 0, 0, TimeSpan.Zero), AcceptByBefore = new DateTimeOffset(2027, 1, 1, 10, 0, 0, TimeSpan.Zero), ScheduleYear = 2027,
+        });
+
+        var zh = Renderer.Render(CaseMailKind.DeadlineMoved, "zh-CN", lead);
+        var en = Renderer.Render(CaseMailKind.DeadlineMoved, "en", lead);
+        var partZh = Renderer.Render(CaseMailKind.DeadlineMoved, "zh-CN", part);
+        var partEn = Renderer.Render(CaseMailKind.DeadlineMoved, "en", part);
+
+        Assert.Equal("【期限调整】AYKF-2026-000123 项目用地报批", zh.Subject);
+        Assert.Contains("2027 年节假日安排已公布或更正，系统按新的安排重新计算了以下事项的期限，办结期限由 2027年1月4日（周一）18:00 调整为 2027年1月5日（周二）18:00。", zh.TextBody);
+        Assert.Contains("办结期限：2027年1月5日（周二）18:00\n原办结期限：2027年1月4日（周一）18:00\n", zh.TextBody);
+        Assert.DoesNotContain("签收期限", zh.TextBody);
+        Assert.Contains($"打开事项：\n{LinkUrl}", zh.TextBody);
+        Assert.Equal("[Deadline moved] AYKF-2026-000123 项目用地报批", en.Subject);
+        Assert.Contains("The 2027 holiday schedule was published or corrected", en.TextBody);
+        Assert.Contains("the due date moved from Mon 4 Jan 2027 18:00 to Tue 5 Jan 2027 18:00.", en.TextBody);
+        Assert.Equal("【协办期限调整】AYKF-2026-000123 项目用地报批", partZh.Subject);
+        Assert.Contains("贵单位协办任务的期限，提交期限由 2027年1月4日（周一）18:00 调整为 2027年1月5日（周二）18:00，签收期限由 2027年1月1日（周五）18:00 调整为 2027年1月5日（周二）18:00。", partZh.TextBody);
+        Assert.Contains("原提交期限：2027年1月4日（周一）18:00\n", partZh.TextBody);
+        Assert.Contains("原签收期限：2027年1月1日（周五）18:00\n", partZh.TextBody);
+        Assert.Contains("原提交期限</td>", partZh.HtmlBody);
+        Assert.Equal("[Part's deadline moved] AYKF-2026-000123 项目用地报批", partEn.Subject);
+        Assert.Contains("the submit deadline moved from Mon 4 Jan 2027 18:00 to Tue 5 Jan 2027 18:00; the acceptance deadline moved from Fri 1 Jan 2027 18:00", partEn.TextBody);
+    }
+
+    [Fact]
     public void The_reassignment_reopening_and_all_parts_in_words_are_said_in_both_languages()
     {
         var leadChanged = Model(m => m with { DepartmentName = "水务局", LeadDepartmentName = "司法局", LeadHandlerName = "赵磊", ReassignedFromDepartmentName = "交通运输局", CoHandlerTask = "请核实排水管网" });
@@ -881,12 +915,12 @@ public class CaseMailRendererTests
     }
 
     [Fact]
-    public void Kinds_are_the_sixteen_of_the_design_part_submitted_lead_changed_the_key_enterprises_three_the_enterprises_answer_cancellation_and_change_notice_the_three_handovers_the_urging_and_the_unsatisfied_rating()
+    public void Kinds_are_the_sixteen_of_the_design_part_submitted_lead_changed_deadline_moved_the_key_enterprises_three_the_enterprises_answer_cancellation_and_change_notice_the_three_handovers_the_urging_and_the_unsatisfied_rating()
     {
         Assert.Equal(
             ["dispatch", "dispatch-leader-copy", "accept-reminder", "due-reminder", "overdue", "escalation-zone", "progress-report-due",
              "returned", "extension-requested", "extension-decided", "resolved", "reopened", "reassigned-away", "cancelled", "leader-reminder", "closed",
-             "part-submitted", "lead-changed", "key-enterprise-update", "enterprise-opened", "enterprise-rate", "enterprise-answered", "enterprise-cancelled", "enterprise-changed", "officer-handover", "handler-handover",
+             "part-submitted", "lead-changed", "deadline-moved", "key-enterprise-update", "enterprise-opened", "enterprise-rate", "enterprise-answered", "enterprise-cancelled", "enterprise-changed", "officer-handover", "handler-handover",
              "leader-handover", "officer-urge", "rated-unsatisfied"],
             CaseMailKind.All);
     }

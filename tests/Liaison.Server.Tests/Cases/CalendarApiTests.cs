@@ -208,6 +208,57 @@ public sealed class CalendarYearTests
     }
 
     [Fact]
+    public async Task The_lead_and_the_co_handler_whose_own_deadline_moved_hear_once_and_no_one_else()
+    {
+        await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Holders");
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 28, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        var officer = await app.AsOfficerAsync();
+        var admin = await app.AsAdminAsync();
+        // The lead due on the 4th and the co-handler on the 1st, both counted over New Year's Day provisionally.
+        var body = JsonSerializer.SerializeToNode(NewCase("zrzyj"))!.AsObject();
+        body["coDepartments"] = new JsonArray(new JsonObject { ["departmentCode"] = "gdgs", ["task"] = "请确认接入方案" });
+        var joint = (await OpenAsync(officer, body)).GetProperty("number").GetString()!;
+        // Resolved against its provisional deadline, waiting for the officer's confirmation: its clock no longer runs.
+        var resolved = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        await app.WithDbAsync(db => db.Cases.Where(c => c.Number == resolved).ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, CaseStatus.Resolved)));
+        // Opened on the 4th: its five working days cross no holiday, so the date stays and only its provisional mark goes.
+        app.Clock.SetUtcNow(new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
+        var kept = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        Task<List<MimeKit.MimeMessage>> MovedAsync(string to, string number) => MailsAsync(app, to, "期限调整】" + number);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        await app.RecomputeDeadlinesAsync();
+        // The same schedule saved again recomputes again: nothing moves, nothing is mailed twice.
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PutAsync("/api/calendar/years/2027", new StringContent(Year2027, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        await app.RecomputeDeadlinesAsync();
+
+        var lead = Assert.Single(await MovedAsync("zrzyj.handler@anyue.example", joint));
+        Assert.StartsWith("【期限调整】", lead.Subject);
+        Assert.Contains("2027 年节假日安排已公布或更正", lead.TextBody);
+        Assert.Contains("办结期限由 2027年1月4日（周一）18:00 调整为 2027年1月5日（周二）18:00。", lead.TextBody);
+        Assert.Contains("原办结期限：2027年1月4日（周一）18:00", lead.TextBody);
+        // Accepted by the 29th either way: the acceptance deadline did not move, so it is not said to have.
+        Assert.DoesNotContain("签收期限", lead.TextBody);
+        var part = Assert.Single(await MovedAsync("gdgs.handler@anyue.example", joint));
+        Assert.StartsWith("【协办期限调整】", part.Subject);
+        Assert.Contains("提交期限由 2027年1月1日（周五）18:00 调整为 2027年1月4日（周一）18:00。", part.TextBody);
+        Assert.Contains("协办任务：请确认接入方案", part.TextBody);
+        // Each with a link of its own to act on, to the case and to the part.
+        Assert.Equal(HttpStatusCode.OK, (await app.Anonymous().GetAsync(PathOf(LinkIn(lead)))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Anonymous().GetAsync(PathOf(LinkIn(part)))).StatusCode);
+        // As an extension's decision, the handler's: the leaders are not copied.
+        Assert.Empty(await MovedAsync("zrzyj.leader@anyue.example", joint));
+        Assert.Empty(await MovedAsync("gdgs.leader@anyue.example", joint));
+        // Not for a case waiting for the officer, nor for a date that only lost its provisional mark.
+        Assert.Empty(await MovedAsync("fgj.handler@anyue.example", resolved));
+        Assert.Empty(await MovedAsync("fgj.handler@anyue.example", kept));
+        Assert.Contains("deadline-recomputed", (await GetCaseAsync(officer, kept)).GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+        // In the recomputation's commit, on the case's timeline with its other mails.
+        Assert.Contains((await GetCaseAsync(officer, joint)).GetProperty("timeline").EnumerateArray(),
+            e => e.GetProperty("kind").GetString() == "email" && e.GetProperty("note").GetString()!.StartsWith("deadline-moved → "));
+    }
+
+    [Fact]
     public async Task Adding_2027_recomputes_the_co_handlers_provisional_deadlines_and_moves_their_timers()
     {
         await using var app = await LiaisonApp.StartAsync(nameof(CalendarYearTests) + "Joint");

@@ -124,6 +124,15 @@ public sealed class CaseMailWordsTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains("贵单位上一轮已提交协办意见", again.TextBody);
         Assert.Contains("重办原因：施工许可条件有变，请重新核实", again.HtmlBody);
         Assert.Empty(await MailsAboutAsync(Handler("gdgs"), "重办", number));
+        // The department's leader's copy of that dispatch is worded for the part asked again, not as a fresh dispatch.
+        var copy = Assert.Single(await MailsAboutAsync("zjj.leader@anyue.example", "【派单抄送·协办·重办】", number));
+        Assert.Contains("园区已对以下联办事项重办（主办部门为自然资源和规划局），请贵单位重新协办", copy.TextBody);
+        Assert.Contains("重办原因：施工许可条件有变，请重新核实", copy.TextBody);
+        Assert.Contains("贵单位上一轮已提交协办意见", copy.TextBody);
+        Assert.Contains("协办任务：请核实施工许可", copy.TextBody);
+        Assert.DoesNotContain("贵单位收到一件园区联办事项", copy.TextBody);
+        Assert.Contains("重办原因：施工许可条件有变，请重新核实", copy.HtmlBody);
+        Assert.Empty(await MailsAboutAsync("gdgs.leader@anyue.example", "重办", number));
 
         var reopened = Assert.Single(await MailsAboutAsync(Handler("zrzyj"), "【重办】", number));
         Assert.Contains("重新协办：住房和城乡建设局", reopened.TextBody);
@@ -157,6 +166,35 @@ public sealed class CaseMailWordsTests(AppFixture fixture) : IClassFixture<AppFi
         // The part was accepted: no call to accept it, nor its acceptance deadline.
         Assert.DoesNotContain("签收", handover.TextBody);
         Assert.DoesNotContain("签收", handover.HtmlBody);
+    }
+
+    [Fact]
+    public async Task A_co_handling_parts_new_leader_reads_that_it_oversees_the_part_not_the_lead_case()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer, JointCase("zrzyj", ("wjj", "请核实卫生许可")))).GetProperty("number").GetString()!;
+        await ActAsync(await DispatchLinkAsync("wjj", number), "accept");
+
+        var admin = await _app.AsAdminAsync();
+        var saved = await admin.PutAsJsonAsync("/api/departments/wjj", new
+        {
+            name = "卫生健康局",
+            handler = new { name = "卫生健康局联络人（示例）", email = Handler("wjj") },
+            leader = new { name = "新分管领导", email = "wjj.new.leader@anyue.example" },
+        });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+
+        var handover = Assert.Single(await MailsAboutAsync("wjj.new.leader@anyue.example", "【分管转交·协办】", number));
+        Assert.Contains("贵单位在以下联办事项中的协办任务（主办部门为自然资源和规划局）今后请您分管", handover.TextBody);
+        Assert.DoesNotContain("以下事项（", handover.TextBody);
+        Assert.Contains("协办任务：请核实卫生许可", handover.TextBody);
+        Assert.Contains("督促经办人按期提交协办意见", handover.TextBody);
+        Assert.Contains("查看协办任务（只读）", handover.TextBody);
+        Assert.Contains("查看协办任务（只读）", handover.HtmlBody);
+        Assert.DoesNotContain("责任部门", handover.TextBody);
+        // The part was accepted: its acceptance deadline is no longer news.
+        Assert.DoesNotContain("签收期限", handover.TextBody);
+        Assert.DoesNotContain("签收期限", handover.HtmlBody);
     }
 
     [Fact]

@@ -352,6 +352,38 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.Contains("data-shipped-changed=\"text\"", await admin.GetStringAsync(path));
     }
 
+    /// <summary>
+    /// The leader's copy of a co-handler's dispatch (重办 for a part) and the new leader's 【分管转交】 for a part changed in
+    /// this release: the migration gives older edits of them with no fingerprint the previous text's.
+    /// </summary>
+    [Fact]
+    public async Task The_migration_points_out_older_edits_of_the_leaders_dispatch_copy_and_handover_as_behind_the_shipped_text()
+    {
+        var migration = Liaison.Server.Data.Migrations.S54PartMailWordsShippedHash.PreviousShipped;
+        Assert.Equal(12, migration.Length);
+        foreach (var (kind, culture, part, hash) in migration)
+        {
+            Assert.True(MailTemplateKeys.TryParsePart(part, out var p));
+            Assert.NotEqual(MailTemplateKeys.ShippedHash(kind, culture, p), hash);
+            // The fingerprint is the previous release's text's (kept beside this test as it shipped in adf2771).
+            Assert.Equal(hash, MailTemplateKeys.HashOf(File.ReadAllText(Path.Combine(PreviousShippedFolder(nameof(Liaison.Server.Data.Migrations.S54PartMailWordsShippedHash)), $"{kind}.{culture}.{part}.liquid"))));
+        }
+
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        const string path = "/admin/templates/leader-handover/en";
+        var saved = await PostAsync(admin, path, Fields(await admin.GetStringAsync(path)), ("intent", "save"), ("text", "Handed over: {{ Case.Number }}\n{{ Link }}"));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "leader-handover" && r.Culture == "en")
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ShippedHash, (string?)null)));
+
+        foreach (var sql in Liaison.Server.Data.Migrations.S54PartMailWordsShippedHash.Statements())
+        {
+            await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
+        }
+
+        Assert.Contains("data-shipped-changed=\"text\"", await admin.GetStringAsync(path));
+    }
+
     [Fact]
     public async Task Preview_shows_the_unsaved_edit_with_values_escaped_inside_a_sandboxed_frame()
     {
