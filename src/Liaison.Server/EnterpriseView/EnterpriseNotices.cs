@@ -114,8 +114,9 @@ public sealed class EnterpriseNotices(
     /// <summary>
     /// Its case went to another department (改派) or its resolve deadline moved (an approved extension, a reopening that
     /// moved it): the enterprise's notice contact is told the department and the deadline now, and the deadline before
-    /// (<paramref name="previousDue"/>), in plain words and in the caller's transaction (the change's). No link: the
-    /// opening notice's still works. Nothing without a notice contact's email.
+    /// (<paramref name="previousDue"/>), in plain words and in the caller's transaction (the change's), with a fresh link
+    /// to the progress page (the one reading it wants to look, and may not keep the opening notice). Nothing without a
+    /// notice contact's email.
     /// </summary>
     /// <param name="change">What changed (<see cref="EnterpriseChange"/>).</param>
     public async Task ChangedAsync(LiaisonDbContext db, Case c, string change, DateTimeOffset? previousDue, CancellationToken ct)
@@ -125,7 +126,7 @@ public sealed class EnterpriseNotices(
             return;
         }
 
-        await MailAsync(db, c, notice, CaseMailKind.EnterpriseChanged, null, null, clock.GetUtcNow(), ct, change: change, previousDue: previousDue);
+        await MailAsync(db, c, notice, CaseMailKind.EnterpriseChanged, EnterpriseLinkPurpose.Opened, null, clock.GetUtcNow(), ct, change: change, previousDue: previousDue);
     }
 
     /// <summary>

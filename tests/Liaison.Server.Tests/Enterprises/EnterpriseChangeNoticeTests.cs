@@ -36,6 +36,15 @@ public sealed class EnterpriseChangeNoticeTests(AppFixture fixture) : IClassFixt
         Assert.DoesNotContain("人手紧张", told.TextBody);
         Assert.DoesNotContain("/l/", told.TextBody);
         Assert.Empty(await MailsAsync(_app, OtherEmail, "【事项进展】"));
+
+        // Its own link to the progress page, in both parts, which opens on the case as it is now.
+        var link = EnterpriseLinkPattern().Match(told.TextBody);
+        Assert.True(link.Success, told.TextBody);
+        Assert.Contains($"href=\"{link.Value}\"", told.HtmlBody);
+        Assert.Contains("链接仅供贵企业查看本事项使用", told.TextBody);
+        var page = await _app.Anonymous().GetStringAsync(new Uri(link.Value).PathAndQuery);
+        Assert.Contains(number, page);
+        Assert.Contains("供电公司", page);
     }
 
     [Fact]

@@ -384,6 +384,34 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.Contains("data-shipped-changed=\"text\"", await admin.GetStringAsync(path));
     }
 
+    /// <summary>The enterprise's 【事项进展】 carries its progress link since this release: older edits of it are pointed out.</summary>
+    [Fact]
+    public async Task The_migration_points_out_older_edits_of_the_enterprises_change_notice_as_behind_the_shipped_text()
+    {
+        var migration = Liaison.Server.Data.Migrations.S54EnterpriseChangedLinkShippedHash.PreviousShipped;
+        Assert.Equal(4, migration.Length);
+        foreach (var (kind, culture, part, hash) in migration)
+        {
+            Assert.True(MailTemplateKeys.TryParsePart(part, out var p));
+            Assert.NotEqual(MailTemplateKeys.ShippedHash(kind, culture, p), hash);
+            Assert.Equal(hash, MailTemplateKeys.HashOf(File.ReadAllText(Path.Combine(PreviousShippedFolder(nameof(Liaison.Server.Data.Migrations.S54EnterpriseChangedLinkShippedHash)), $"{kind}.{culture}.{part}.liquid"))));
+        }
+
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        const string path = "/admin/templates/enterprise-changed/zh-CN";
+        var saved = await PostAsync(admin, path, Fields(await admin.GetStringAsync(path)), ("intent", "save"), ("text", "事项进展：{{ Case.Number }}\n{{ Link }}"));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "enterprise-changed" && r.Culture == "zh-CN")
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ShippedHash, (string?)null)));
+
+        foreach (var sql in Liaison.Server.Data.Migrations.S54EnterpriseChangedLinkShippedHash.Statements())
+        {
+            await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
+        }
+
+        Assert.Contains("data-shipped-changed=\"text\"", await admin.GetStringAsync(path));
+    }
+
     [Fact]
     public async Task Preview_shows_the_unsaved_edit_with_values_escaped_inside_a_sandboxed_frame()
     {
