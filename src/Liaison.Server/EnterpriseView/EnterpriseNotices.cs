@@ -332,7 +332,9 @@ public sealed class EnterpriseNotices(
             DepartmentName = department,
             RecipientName = contact.Name,
             LinkUrl = linkUrl,
-            AcceptBy = c.AcceptBy,
+            // The acceptance deadline only while the department has not accepted (a notice to a new contact, a resend):
+            // a passed one would read as missed.
+            AcceptBy = c.Status == CaseStatus.Dispatched ? c.AcceptBy : null,
             DueAt = c.DueAt,
             // The date before the change, in a change notice only: the case's own original (scoring) date is internal.
             OriginalDueAt = kind == CaseMailKind.EnterpriseChanged ? previousDue : null,

@@ -42,6 +42,8 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         var open = await OpenForAsync(_officer, id, title: "仍在办理的事项");
         var closed = await OpenForAsync(_officer, id, title: "待评价的事项");
         await ConfirmAsync(_app, _officer, closed);
+        var accepted = await OpenForAsync(_officer, id, title: "已签收的事项");
+        await PostActionAsync(_app.Anonymous(), PathOf(LinkIn((await MailsAsync(_app, Handler, accepted)).Single(m => m.Subject!.Contains("派单")))), "accept");
         var oldOpen = (await EnterpriseLinksAsync(_app, open)).Single().Path;
         var oldRate = (await EnterpriseLinksAsync(_app, closed)).Last().Path;
         var browser = _app.Anonymous();
@@ -69,7 +71,13 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         var openMail = Assert.Single(toNew, m => m.Subject!.Contains(open));
         var rateMail = Assert.Single(toNew, m => m.Subject!.Contains(closed));
         Assert.Contains("请评价", rateMail.Subject);
-        Assert.Equal(2, toNew.Count);
+        // The acceptance deadline only while the department has not accepted: a stale one misleads.
+        Assert.Contains("签收期限：", openMail.TextBody);
+        var acceptedMail = Assert.Single(toNew, m => m.Subject!.Contains(accepted));
+        Assert.DoesNotContain("签收期限", acceptedMail.TextBody);
+        Assert.DoesNotContain("签收期限", acceptedMail.HtmlBody);
+        Assert.Contains("办结期限：", acceptedMail.TextBody);
+        Assert.Equal(3, toNew.Count);
         var newOpen = PathOf(EnterpriseLinkPattern().Match(openMail.TextBody!).Value);
         Assert.Contains("仍在办理的事项", await browser.GetStringAsync(newOpen));
         var newRate = PathOf(EnterpriseLinkPattern().Match(rateMail.TextBody!).Value);
