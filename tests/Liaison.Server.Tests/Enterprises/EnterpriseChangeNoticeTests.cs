@@ -38,7 +38,7 @@ public sealed class EnterpriseChangeNoticeTests(AppFixture fixture) : IClassFixt
         Assert.Empty(await MailsAsync(_app, OtherEmail, "【事项进展】"));
 
         // Its own link to the progress page, in both parts, which opens on the case as it is now.
-        var link = EnterpriseLinkPattern().Match(told.TextBody);
+        var link = EnterpriseLinkPattern().Match(told.TextBody!);
         Assert.True(link.Success, told.TextBody);
         Assert.Contains($"href=\"{link.Value}\"", told.HtmlBody);
         Assert.Contains("链接仅供贵企业查看本事项使用", told.TextBody);
