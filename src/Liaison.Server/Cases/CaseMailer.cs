@@ -78,6 +78,9 @@ public sealed class CaseMailer(
 
         /// <summary>The lead's 【重办】: the parts the reopening asks again, by id.</summary>
         public IReadOnlySet<long>? AskedAgain { get; init; }
+
+        /// <summary>An approved extension: the working days granted (those asked, <see cref="ExtensionDays"/>, or fewer).</summary>
+        public int? ExtensionGranted { get; init; }
     }
 
     /// <param name="part">
@@ -263,6 +266,7 @@ public sealed class CaseMailer(
             ExtensionDueIfApproved = ifApproved?.Due,
             ExtensionDueIfApprovedProvisional = ifApproved?.Provisional == true,
             ExtensionApproved = extras?.ExtensionApproved,
+            ExtensionGrantedDays = extras?.ExtensionApproved == true ? extras.ExtensionGranted : null,
             CoHandlers = part is null ? await CoHandlersAsync(db, c, now, ct, extras?.AskedAgain) : [],
             PartDepartmentName = extras?.AboutPart is { } about ? await DepartmentNameAsync(db, about.DepartmentCode, ct) : null,
             PartAttachments = extras?.AboutPart?.SubmissionAttachments,
