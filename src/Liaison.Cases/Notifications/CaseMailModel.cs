@@ -180,6 +180,12 @@ public sealed record CaseMailModel
     /// <summary>The officer's decision on an extension request: true approved, false denied, null not decided.</summary>
     public bool? ExtensionApproved { get; init; }
 
+    /// <summary>
+    /// An approved extension: the working days granted, which may be fewer than those asked (<see cref="ExtensionDays"/>,
+    /// 部分同意). Null otherwise.
+    /// </summary>
+    public int? ExtensionGrantedDays { get; init; }
+
     /// <summary><c>key-enterprise-update</c>: the case's event the service team is told about, a <see cref="CaseMailKind"/> (dispatch, overdue, resolved).</summary>
     public string? KeyEvent { get; init; }
 }

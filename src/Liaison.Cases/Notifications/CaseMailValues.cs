@@ -156,9 +156,14 @@ internal static class CaseMailValues
                 ("DueIfApproved", FormatLocal(model.ExtensionDueIfApproved, timeZone, en)),
                 ("DueIfApprovedProvisional", model.ExtensionDueIfApprovedProvisional),
                 ("Approved", model.ExtensionApproved),
+                ("Granted", model.ExtensionGrantedDays),
                 ("Withdrawn", model.WithdrawnExtensionDays),
                 ("Decision", model.ExtensionApproved switch
                 {
+                    // Fewer days than asked (部分同意): the mail's new deadline and the officer's note say the same.
+                    true when model.ExtensionGrantedDays is { } granted && model.ExtensionDays is { } asked && granted < asked => en
+                        ? $"Partly approved: {English.Count(granted, "working day", "working days")} ({asked} asked)"
+                        : $"部分同意：延期 {granted} 个工作日（申请 {asked} 个）",
                     true => en ? "Approved" : "同意",
                     false => en ? "Denied" : "不同意",
                     null => null,
@@ -274,7 +279,10 @@ internal static class CaseMailValues
         ["Extension.DueIfApprovedProvisional"] = new("批准后的期限为暂定时为真（当年节假日安排尚未公布）",
             "True when that deadline is provisional (that year's holidays are not published yet)"),
         ["Extension.Approved"] = new("同意时为真，不同意时为假，尚未审批时为空", "True approved, false denied, empty not decided yet"),
-        ["Extension.Decision"] = new("审批结果的文字：同意或不同意", "The decision in words: approved or denied"),
+        ["Extension.Granted"] = new("同意时批准的工作日数（可少于申请的天数）；不同意或尚未审批时为空",
+            "Approved: the working days granted (possibly fewer than asked); empty when denied or not decided yet"),
+        ["Extension.Decision"] = new("审批结果的文字：同意、部分同意（批准天数少于申请时，写明两者）或不同意",
+            "The decision in words: approved, partly approved (fewer days than asked, both given) or denied"),
         ["Extension.Withdrawn"] = new("经办人办结时撤回的延期申请所申请的工作日数；没有撤回时为空", "The working days of the extension request the handler's resolution withdrew; empty when none was"),
     };
 

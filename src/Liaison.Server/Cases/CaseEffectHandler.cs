@@ -31,6 +31,7 @@ public sealed class CaseEffectHandler(
     public const string ActorKey = "action.actor";
     public const string ApprovedKey = "action.approved";
     public const string ExtensionDaysKey = "action.extensionDays";
+    public const string ExtensionGrantedKey = "action.extensionGranted";
 
     public bool CanHandle(IWorkflowEffect effect) =>
         effect is CaseDispatched or CaseStatusSet or CaseNotification or CaseEscalated or DeadlineReached or CaseDeadlineChanged;
@@ -50,7 +51,7 @@ public sealed class CaseEffectHandler(
             context.RunContext.Get<string>(ReasonKey),
             context.RunContext.Get<int?>(ExtensionDaysKey) ?? c.PendingExtensionDays,
             context.RunContext.Get<bool?>(ApprovedKey),
-            Actor: context.RunContext.Get<string>(ActorKey));
+            Actor: context.RunContext.Get<string>(ActorKey)) { ExtensionGranted = context.RunContext.Get<int?>(ExtensionGrantedKey) };
         if (routing.Case.PartId is { } partId)
         {
             var part = await db.Set<CasePart>().GetAsync(partId, ct);

@@ -98,6 +98,9 @@ public sealed class CaseMailer(
         public DateTimeOffset? AcceptByBefore { get; init; }
 
         public DateTimeOffset? DueAtBefore { get; init; }
+
+        /// <summary>An approved extension: the working days granted (those asked, <see cref="ExtensionDays"/>, or fewer).</summary>
+        public int? ExtensionGranted { get; init; }
     }
 
     /// <param name="part">
@@ -292,6 +295,7 @@ public sealed class CaseMailer(
             ExtensionDueIfApproved = ifApproved?.Due,
             ExtensionDueIfApprovedProvisional = ifApproved?.Provisional == true,
             ExtensionApproved = extras?.ExtensionApproved,
+            ExtensionGrantedDays = extras?.ExtensionApproved == true ? extras.ExtensionGranted : null,
             CoHandlers = part is null ? await CoHandlersAsync(db, c, now, ct, extras?.AskedAgain) : [],
             PartDepartmentName = extras?.AboutPart is { } about ? await DepartmentNameAsync(db, about.DepartmentCode, ct) : null,
             PartAttachments = extras?.AboutPart?.SubmissionAttachments,

@@ -308,7 +308,7 @@ public static class CasePages
     private static async Task<IResult> Decide(
         string number, string action, HttpContext http, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
         DepartmentService departments, CategoryService categories, [FromForm] string? note, [FromForm] string? departmentCode, [FromForm] string? approve,
-        [FromForm] string? copyLeader, [FromForm] string? requestId, [FromForm] string? basis, CancellationToken ct)
+        [FromForm] string? copyLeader, [FromForm] string? requestId, [FromForm] string? basis, [FromForm] string? days, CancellationToken ct)
     {
         if (!CaseActions.OfficerActions.Contains(action))
         {
@@ -320,19 +320,23 @@ public static class CasePages
         var unreadable = new Validation();
         var id = FormValues.RequestId(requestId, unreadable);
         var copy = FormValues.Checkbox("copyLeader", copyLeader, unreadable);
+        var granted = GrantedDays(action, approved, days, unreadable);
+        var sent = action == CaseActions.ExtensionDecision ? new ExtensionForm(null, days, note) : null;
         if (!unreadable.IsValid)
         {
-            return await CasePageAsync(number, null, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest, queries, timeline, departments, categories, ct);
+            return await CasePageAsync(number, null, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest, queries, timeline, departments, categories, ct,
+                extensionForm: sent);
         }
 
         // The form carries the case as the page showed it: a decision made on a page someone else's has made stale is refused.
         // A reopening's ticked co-handlers (重新协办), one form value each.
         var askAgain = action == CaseActions.Reopen && http.Request.HasFormContentType ? http.Request.Form["coDepartments"].OfType<string>().ToList() : null;
-        var decision = new CaseService.OfficerDecision(note, departmentCode, approved, copy, id, basis, askAgain);
+        var decision = new CaseService.OfficerDecision(note, departmentCode, approved, copy, id, basis, askAgain, granted);
         var result = await cases.DecideAsync(number, action, user.Identity?.Name ?? "officer", decision, ct);
         if (result.Error is { } error)
         {
-            return await CasePageAsync(number, null, InFormWords(error), PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
+            return await CasePageAsync(number, null, InFormWords(error), PageResults.StatusOf(error), queries, timeline, departments, categories, ct,
+                extensionForm: sent);
         }
 
         // Post/Redirect/Get: reloading shows the case, it does not post again. The banner says which way it went.
@@ -424,7 +428,7 @@ public static class CasePages
         string number, long partId, string action, HttpContext http, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
         DepartmentService departments, CategoryService categories, [FromForm] string? departmentCode, [FromForm] string? task, [FromForm] string? reason,
         [FromForm] string? note, [FromForm] string? requestId, [FromForm] string? approve, [FromForm] string? copyLeader, [FromForm] string? basis,
-        CancellationToken ct)
+        [FromForm] string? days, CancellationToken ct)
     {
         if (!CaseActions.OfficerPartActions.Contains(action))
         {
@@ -436,26 +440,52 @@ public static class CasePages
         var unreadable = new Validation();
         var id = FormValues.RequestId(requestId, unreadable);
         var copy = FormValues.Checkbox("copyLeader", copyLeader, unreadable);
+        var granted = GrantedDays(action, approved, days, unreadable);
+        var sent = action == CaseActions.ExtensionDecision ? new ExtensionForm(partId, days, note) : null;
         if (!unreadable.IsValid)
         {
-            return await CasePageAsync(number, null, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest, queries, timeline, departments, categories, ct);
+            return await CasePageAsync(number, null, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest, queries, timeline, departments, categories, ct,
+                extensionForm: sent);
         }
 
-        var decision = new CaseService.PartDecision(departmentCode, task, reason, note, id, approved, copy, basis);
+        var decision = new CaseService.PartDecision(departmentCode, task, reason, note, id, approved, copy, basis, granted);
         var result = await cases.DecidePartAsync(number, partId, action, user.Identity?.Name ?? "officer", decision, ct);
         if (result.Error is { } error)
         {
-            return await CasePageAsync(number, null, InFormWords(error), PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
+            return await CasePageAsync(number, null, InFormWords(error), PageResults.StatusOf(error), queries, timeline, departments, categories, ct,
+                extensionForm: sent);
         }
 
         // A part's extension decision says which way it went, as the lead's does.
         return Done(http, number, action == CaseActions.ExtensionDecision ? approved == true ? ExtensionApproved : ExtensionDenied : action);
     }
 
+    /// <summary>
+    /// An extension decision form's 批准天数: blank (or a denial, whose form still carries the days it was filled with)
+    /// grants all asked; a whole number is what the service checks against the days asked; anything else is refused.
+    /// </summary>
+    private static int? GrantedDays(string action, bool? approved, string? days, Validation unreadable)
+    {
+        if (action != CaseActions.ExtensionDecision || approved != true || string.IsNullOrWhiteSpace(days))
+        {
+            return null;
+        }
+
+        if (int.TryParse(days.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var granted))
+        {
+            return granted;
+        }
+
+        unreadable.Add("days", "批准天数须为整数", "must be a whole number of working days");
+        return null;
+    }
+
     /// <summary>The case page, with a banner (<paramref name="flash"/>) or the refusal of what was just sent (<paramref name="error"/>).</summary>
+    /// <param name="extensionForm">The extension decision form the page refused, as it was filled in.</param>
     internal static async Task<IResult> CasePageAsync(
         string number, Text? flash, ServiceError? error, int status, CaseQueries queries, CaseTimelineView timeline,
-        DepartmentService departments, CategoryService categories, CancellationToken ct, EnterpriseView.RatingForm? ratingForm = null)
+        DepartmentService departments, CategoryService categories, CancellationToken ct, EnterpriseView.RatingForm? ratingForm = null,
+        ExtensionForm? extensionForm = null)
     {
         if (await queries.GetAsync(number, ct) is not { } c)
         {
@@ -474,6 +504,7 @@ public static class CasePages
                 await timeline.InsistPreviewAsync(c, ct), await queries.IncidentsAsync(number, ct))
             {
                 RatingForm = ratingForm,
+                ExtensionForm = extensionForm,
                 ReopenPreview = await timeline.ReopenPreviewAsync(c, category, ct),
                 AskableAgain = c.Status == CaseStatus.Resolved && c.CoDepartments.Count > 0 ? await queries.AskableAgainAsync(c.Number, ct) : [],
                 NoticeEmail = await queries.HasNoticeEmailAsync(c.Enterprise.Id, ct),
@@ -502,6 +533,9 @@ public static class CasePages
     internal static IResult Done(HttpContext http, string number, string done, string? fragment = null) =>
         Flash.Redirect(http, CaseUrl(number), new CaseDoneNotice(done), fragment);
 }
+
+/// <summary>An extension decision form (the lead's, or a part's by <paramref name="PartId"/>) as it was sent, shown again when refused.</summary>
+public sealed record ExtensionForm(long? PartId, string? Days, string? Note);
 
 /// <summary>What was just done on a case page, for its banner (<see cref="CasePages.Done"/>).</summary>
 public sealed record CaseDoneNotice(string What);
@@ -684,6 +718,9 @@ public sealed record CasePageModel(
 {
     /// <summary>The rating decision form the page refused, as it was filled in.</summary>
     public EnterpriseView.RatingForm? RatingForm { get; init; }
+
+    /// <summary>The extension decision form the page refused, as it was filled in.</summary>
+    public ExtensionForm? ExtensionForm { get; init; }
 
     /// <summary>The enterprise's register entry has a notice contact with an email: it is mailed its progress link.</summary>
     public bool NoticeEmail { get; init; }

@@ -703,8 +703,9 @@ public sealed class CaseService(
     /// Reopen (重办) of a joint case: the co-handling departments asked again, each dispatched a new round of its part
     /// (<see cref="AskableAgain"/>); none (null or empty) leaves every part as it ended.
     /// </param>
+    /// <param name="Days">Extension decision, approved: the working days granted, 1 to those asked; null grants all asked.</param>
     public sealed record OfficerDecision(string? Note, string? DepartmentCode, bool? Approve, bool CopyLeader = false, Guid? RequestId = null, string? Basis = null,
-        IReadOnlyList<string>? CoDepartments = null);
+        IReadOnlyList<string>? CoDepartments = null, int? Days = null);
 
     /// <summary>
     /// The co-handlers a case handled again (重办) may ask again: those whose part was in when the lead resolved
@@ -760,8 +761,11 @@ public sealed class CaseService(
         // reassignment as what it was, an insist or not, for its banner). Not the basis: that is when, not what.
         // The co-handlers asked again, as a set (a reopen without them keeps the fingerprint it always had).
         var askAgain = (input.CoDepartments ?? []).Select(d => d?.Trim()).OfType<string>().Where(d => d.Length > 0).Distinct().Order(StringComparer.Ordinal).ToArray();
+        // Days granted, when given, too (a decision without them keeps the fingerprint it always had).
         var fingerprint = askAgain.Length == 0
-            ? RequestFingerprint.Of(input.Note, input.DepartmentCode, input.Approve, input.CopyLeader)
+            ? input.Days is { } granting
+                ? RequestFingerprint.Of(input.Note, input.DepartmentCode, input.Approve, input.CopyLeader, granting)
+                : RequestFingerprint.Of(input.Note, input.DepartmentCode, input.Approve, input.CopyLeader)
             : RequestFingerprint.Of(input.Note, input.DepartmentCode, input.Approve, input.CopyLeader, askAgain);
         if (await EarlierAsync(input.RequestId, c, action, fingerprint, null, ct) is { } earlier)
         {
@@ -909,21 +913,29 @@ public sealed class CaseService(
                     return Fail(new ServiceError.Invalid(v));
                 }
 
-                if (!approve && DenialWithoutReason(v, note))
+                var days = c.PendingExtensionDays!.Value;
+                if (!approve)
+                {
+                    DenialWithoutReason(v, note);
+                }
+
+                var granted = GrantedDays(v, approve, input.Days, days);
+                if (!v.IsValid)
                 {
                     return Fail(new ServiceError.Invalid(v));
                 }
 
-                var days = c.PendingExtensionDays;
-                CaseTimeline.Add(db, c, now, approve ? CaseEventKinds.ExtensionApproved : CaseEventKinds.ExtensionDenied, officer, note, new { days });
+                CaseTimeline.Add(db, c, now, approve ? CaseEventKinds.ExtensionApproved : CaseEventKinds.ExtensionDenied, officer, note,
+                    approve ? new { days = granted, asked = days } : (object)new { days });
+                // The workflow's ExtendDeadline moves the deadline by what is pending when it runs: the days granted.
+                c.PendingExtensionDays = approve ? granted : null;
                 if (!approve)
                 {
-                    c.PendingExtensionDays = null;
                     c.PendingExtensionReason = null;
                 }
 
                 return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision,
-                    approve ? WaitForOfficer.Approved : WaitForOfficer.Denied, officer, note, null, ct, approve, days);
+                    approve ? WaitForOfficer.Approved : WaitForOfficer.Denied, officer, note, null, ct, approve, days, extensionGranted: granted);
 
             default: // cancel
                 // The department, the enterprise and the record are told why the case ended.
@@ -1028,6 +1040,32 @@ public sealed class CaseService(
         return true;
     }
 
+    /// <summary>
+    /// The working days an extension decision grants: those asked (<paramref name="asked"/>) when <paramref name="days"/>
+    /// is left out, else <paramref name="days"/>, from 1 to those asked (an officer may grant fewer, never more). A denial
+    /// grants none and takes no days. Null (the error added to <paramref name="v"/>) for a denial or when wrong.
+    /// </summary>
+    private static int? GrantedDays(Validation v, bool approve, int? days, int asked)
+    {
+        if (!approve)
+        {
+            if (days is not null)
+            {
+                v.Add("days", "不批准时不填写天数", "leave the days out when denying the extension");
+            }
+
+            return null;
+        }
+
+        if (days is { } granted && (granted < 1 || granted > asked))
+        {
+            v.Add("days", $"批准的延期天数须在 1 到 {asked} 个工作日之间", $"must be from 1 to {English.Count(asked, "working day", "working days")} (the days asked)");
+            return null;
+        }
+
+        return days ?? asked;
+    }
+
     /// <summary>A reassignment's department: none chosen is asked for; a code that is no active department is named.</summary>
     private static void NotAnActiveDepartment(Validation v, string? code)
     {
@@ -1048,9 +1086,10 @@ public sealed class CaseService(
     /// <param name="Approve">Extension decision: approve (the part's submit deadline moves) or refuse the co-handler's request.</param>
     /// <param name="CopyLeader">Urge: copy the co-handling department's leader too.</param>
     /// <param name="Basis">Optional: the part as the officer saw it (<see cref="DecisionBasis"/>); a stale one refuses the decision.</param>
+    /// <param name="Days">Extension decision, approved: the working days granted, 1 to those asked; null grants all asked.</param>
     public sealed record PartDecision(
         string? DepartmentCode = null, string? Task = null, string? Reason = null, string? Note = null, Guid? RequestId = null, bool? Approve = null,
-        bool CopyLeader = false, string? Basis = null);
+        bool CopyLeader = false, string? Basis = null, int? Days = null);
 
     /// <summary>
     /// The officer's decision on a co-handler's part of a joint case: reassign a returned part to another department
@@ -1078,7 +1117,9 @@ public sealed class CaseService(
             return Fail(new ServiceError.NotFound(new($"事项 {number} 没有编号为 {partId} 的协办", $"Case '{number}' has no co-handling part {partId}")));
         }
 
-        var fingerprint = RequestFingerprint.Of(part.Id, input.DepartmentCode, input.Task, input.Reason, input.Note, input.Approve, input.CopyLeader);
+        var fingerprint = input.Days is { } granting
+            ? RequestFingerprint.Of(part.Id, input.DepartmentCode, input.Task, input.Reason, input.Note, input.Approve, input.CopyLeader, granting)
+            : RequestFingerprint.Of(part.Id, input.DepartmentCode, input.Task, input.Reason, input.Note, input.Approve, input.CopyLeader);
         if (await EarlierAsync(input.RequestId, c, PartAction(action), fingerprint, null, ct) is { } earlier)
         {
             return earlier;
@@ -1146,13 +1187,20 @@ public sealed class CaseService(
 
         if (action == CaseActions.ExtensionDecision)
         {
+            var days = part.PendingExtensionDays!.Value;
+            int? granted = null;
             if (input.Approve is null)
             {
                 v.Add("approve", "请选择批准或不批准（true/false）", "choose approve or deny (true/false)");
             }
-            else if (input.Approve == false)
+            else
             {
-                DenialWithoutReason(v, note);
+                if (input.Approve == false)
+                {
+                    DenialWithoutReason(v, note);
+                }
+
+                granted = GrantedDays(v, input.Approve.Value, input.Days, days);
             }
 
             if (!v.IsValid)
@@ -1162,18 +1210,19 @@ public sealed class CaseService(
 
             var approve = input.Approve!.Value;
             RecordRequest(input.RequestId, c, PartAction(action), fingerprint, now);
-            var days = part.PendingExtensionDays;
             CaseTimeline.Add(db, c, now, approve ? CaseEventKinds.ExtensionApproved : CaseEventKinds.ExtensionDenied, officer, note,
-                new { department = part.DepartmentCode, days }, part);
+                approve ? new { department = part.DepartmentCode, days = granted, asked = days } : (object)new { department = part.DepartmentCode, days },
+                part);
+            // As the lead's: the part's snapshot (CaseRoutingFactory) gives ExtendDeadline what is pending, the days granted.
+            part.PendingExtensionDays = approve ? granted : null;
             if (!approve)
             {
-                part.PendingExtensionDays = null;
                 part.PendingExtensionReason = null;
             }
 
             // The part's workflow (v3) moves the deadline when approved, tells the co-handler, and waits for it again.
             return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision,
-                approve ? WaitForOfficer.Approved : WaitForOfficer.Denied, officer, note, null, ct, approve, days, part);
+                approve ? WaitForOfficer.Approved : WaitForOfficer.Denied, officer, note, null, ct, approve, days, part, extensionGranted: granted);
         }
 
         var code = input.DepartmentCode?.Trim();
@@ -1409,16 +1458,19 @@ public sealed class CaseService(
     private async Task<ActionResult> ResumeAsync(
         IDbContextTransaction tx, Case c, string kind, string key, string outcome,
         string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null, int? extensionDays = null, CasePart? part = null,
-        string? mustKeepWaitingFor = null) =>
-        await ResumeUncommittedAsync(tx, c, kind, key, outcome, actor, note, reasonCode, ct, approved, extensionDays, part, mustKeepWaitingFor)
+        string? mustKeepWaitingFor = null, int? extensionGranted = null) =>
+        await ResumeUncommittedAsync(tx, c, kind, key, outcome, actor, note, reasonCode, ct, approved, extensionDays, part, mustKeepWaitingFor,
+                extensionGranted: extensionGranted)
             ?? await CommitAsync(tx, c, ct);
 
     /// <summary>Resumes the workflow in the caller's transaction; null when it did, else the refusal (the transaction rolled back).</summary>
     /// <param name="dispatchParts">Co-handlers' parts the lead's run dispatches again (a reopening's, <see cref="AskableAgain"/>).</param>
+    /// <param name="extensionDays">An extension request's or decision's days asked.</param>
+    /// <param name="extensionGranted">An approved extension's days granted (those asked, or fewer).</param>
     private async Task<ActionResult?> ResumeUncommittedAsync(
         IDbContextTransaction tx, Case c, string kind, string key, string outcome,
         string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null, int? extensionDays = null, CasePart? part = null,
-        string? mustKeepWaitingFor = null, IReadOnlyList<CasePart>? dispatchParts = null)
+        string? mustKeepWaitingFor = null, IReadOnlyList<CasePart>? dispatchParts = null, int? extensionGranted = null)
     {
         if ((part is null ? c.WorkflowInstanceId : part.WorkflowInstanceId) is not { } instanceId)
         {
@@ -1432,6 +1484,7 @@ public sealed class CaseService(
         context.Set(CaseEffectHandler.ReasonKey, reasonCode);
         context.Set(CaseEffectHandler.ApprovedKey, approved);
         context.Set(CaseEffectHandler.ExtensionDaysKey, extensionDays);
+        context.Set(CaseEffectHandler.ExtensionGrantedKey, extensionGranted);
         var result = await workflows.ResumeAsync(db, instanceId, kind, key, new Dictionary<string, object?> { ["outcome"] = outcome }, context, ct);
         if (!result.Resumed)
         {

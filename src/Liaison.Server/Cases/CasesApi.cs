@@ -26,6 +26,10 @@ public static class CasesApi
         + "where it is now. Left out, the decision is made on the case as it is.";
 
     /// <summary>The OpenAPI description of a decision body's <c>requestId</c>.</summary>
+    internal const string ExtensionDaysDescription =
+        "Optional, only with `approve: true`: the working days granted, from 1 to the days asked (部分同意: fewer than asked); the deadline "
+        + "moves by these. Left out, all the days asked are granted. Out of range, or sent with `approve: false`, is 400 naming `days`, and nothing changes.";
+
     internal const string RequestIdDescription =
         "Optional idempotency key. The same request again with the same id answers as the first did and changes nothing; "
         + "the id sent with another request (another action or case, or the same action asking for something else: another department, another note) is refused with 409.";
@@ -179,10 +183,14 @@ public static class CasesApi
             var failed => Problems.Invalid(((ServiceError.Invalid)failed.Error!).Fields),
         };
 
-    /// <summary>延期审批: approve the handler's extension request (new resolve deadline) or deny it.</summary>
+    /// <summary>
+    /// 延期审批: approve the handler's extension request (new resolve deadline: the days asked, or the fewer <c>days</c>
+    /// granted, after the current one) or deny it.
+    /// </summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DecideExtension(
         string number, ExtensionDecisionRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
-        DecideAsync(number, CaseActions.ExtensionDecision, new CaseService.OfficerDecision(body.Note, null, body.Approve, RequestId: body.RequestId, Basis: body.Basis),
+        DecideAsync(number, CaseActions.ExtensionDecision,
+            new CaseService.OfficerDecision(body.Note, null, body.Approve, RequestId: body.RequestId, Basis: body.Basis, Days: body.Days),
             user, cases, queries, ct);
 
     /// <summary>确认销号: accept the handler's resolution; the case closes.</summary>
@@ -250,12 +258,13 @@ public static class CasesApi
 
     /// <summary>
     /// 协办延期审批: approve a co-handler's extension request (its part's submit deadline moves by the working days asked,
-    /// even past the lead's deadline) or refuse it (the deadline stays); the co-handler is told either way.
+    /// or the fewer <c>days</c> granted, even past the lead's deadline) or refuse it (the deadline stays); the co-handler
+    /// is told either way.
     /// </summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DecidePartExtension(
         string number, long partId, PartExtensionDecisionRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
         DecidePartAsync(number, partId, CaseActions.ExtensionDecision,
-            new CaseService.PartDecision(Note: body.Note, RequestId: body.RequestId, Approve: body.Approve, Basis: body.Basis), user, cases, queries, ct);
+            new CaseService.PartDecision(Note: body.Note, RequestId: body.RequestId, Approve: body.Approve, Basis: body.Basis, Days: body.Days), user, cases, queries, ct);
 
     /// <summary>催办协办: urge a co-handler whose part is still open (not submitted, returned or ended); <c>copyLeader</c> copies its leader.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> UrgePart(
@@ -330,19 +339,24 @@ public sealed record DropPartRequest(
     [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId,
     [property: Description(CasesApi.BasisDescription)] string? Basis = null);
 
-/// <summary>An extension decision: approve or deny, with a note (意见), required to deny (the department is told why).</summary>
+/// <summary>
+/// An extension decision: approve (all the days asked, or fewer) or deny, with a note (意见), required to deny (the
+/// department is told why).
+/// </summary>
 public sealed record ExtensionDecisionRequest(
     bool? Approve,
     string? Note,
     [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId = null,
-    [property: Description(CasesApi.BasisDescription)] string? Basis = null);
+    [property: Description(CasesApi.BasisDescription)] string? Basis = null,
+    [property: Description(CasesApi.ExtensionDaysDescription)] int? Days = null);
 
-/// <summary>A co-handler's extension decision: approve or deny, with a note (意见), required to deny.</summary>
+/// <summary>A co-handler's extension decision: approve (all the days asked, or fewer) or deny, with a note (意见), required to deny.</summary>
 public sealed record PartExtensionDecisionRequest(
     bool? Approve,
     string? Note,
     [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId,
-    [property: Description(CasesApi.BasisDescription)] string? Basis = null);
+    [property: Description(CasesApi.BasisDescription)] string? Basis = null,
+    [property: Description(CasesApi.ExtensionDaysDescription)] int? Days = null);
 
 public sealed record NoteWithRequestId(string? Note, [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId);
 

@@ -832,6 +832,75 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         Assert.Equal(WithoutReturnUrl(unknownPage), WithoutReturnUrl(await malformed.Content.ReadAsStringAsync()));
         Assert.True((int)postUnknown.StatusCode is >= 400 and < 500);
     }
+
+    [Fact]
+    public async Task An_officer_grants_fewer_working_days_than_asked_and_the_deadline_the_timeline_and_the_handlers_mail_say_so()
+    {
+        var (number, link) = await OpenWithLinkAsync();
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "extension", new() { ["days"] = "10", ["note"] = "需等待省厅批复" });
+
+        var response = await _officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true, days = 2, note = "只同意2天" });
+
+        // Due Monday 9 March: 2 working days more end Wednesday 11 March, not the 10 asked (Monday 23 March).
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var c = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(new DateTimeOffset(2026, 3, 11, 18, 0, 0, Beijing), c.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 18, 0, 0, Beijing), c.GetProperty("originalDueAt").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, c.GetProperty("pendingExtension").ValueKind);
+        var approved = Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "extension-approved");
+        Assert.Equal(2, approved.GetProperty("data").GetProperty("days").GetInt32());
+        Assert.Equal(10, approved.GetProperty("data").GetProperty("asked").GetInt32());
+        // The workflow's timers follow the new deadline: its reminder the working day before.
+        var timers = await _app.WithDbAsync(db => db.Set<Liaison.Server.Workflows.WorkflowBookmarkRecord>()
+            .Where(b => b.ResumeAt != null && db.Cases.Any(x => x.Number == number && x.WorkflowInstanceId == b.InstanceId))
+            .ToDictionaryAsync(b => b.Key!, b => b.ResumeAt!.Value));
+        Assert.Equal(new DateTimeOffset(2026, 3, 11, 18, 0, 0, Beijing), timers["ResolveDue"]);
+
+        // The handler's mail says what was granted, beside the new deadline and the officer's note.
+        var decided = Assert.Single(await MailsAsync(_app, Handler, "延期"), m => m.Subject!.StartsWith("【延期已同意】"));
+        Assert.Contains("审核结果：部分同意：延期 2 个工作日（申请 10 个）", decided.TextBody);
+        Assert.Contains("办结期限：2026年3月11日（周三）18:00", decided.TextBody);
+        Assert.Contains("只同意2天", decided.TextBody);
+
+        // The officer's case page says both, in either language.
+        var signedIn = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        Assert.Matches("批准延期</td>\\s*<td role=\"cell\">\\s*<span>2 个工作日（申请 10 个）</span>", await signedIn.GetStringAsync($"/cases/{number}"));
+        var english = new HttpRequestMessage(HttpMethod.Get, $"/cases/{number}");
+        english.Headers.Add("Cookie", "liaison.lang=en");
+        Assert.Matches(@"Extension approved</td>\s*<td role=""cell"">\s*<span>2 working days \(10 asked\)</span>",
+            await (await signedIn.SendAsync(english)).Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData(true, 0, "批准的延期天数须在 1 到 10 个工作日之间")]
+    [InlineData(true, 11, "批准的延期天数须在 1 到 10 个工作日之间")]
+    [InlineData(false, 2, "不批准时不填写天数")]
+    public async Task An_extension_decision_with_days_out_of_range_or_with_a_denial_is_a_400_naming_days_and_changes_nothing(bool approve, int days, string says)
+    {
+        var (number, link) = await OpenWithLinkAsync();
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "extension", new() { ["days"] = "10", ["note"] = "需等待省厅批复" });
+        var before = await GetCaseAsync(_officer, number);
+        var outbox = await _app.WithDbAsync(db => db.Outbox.CountAsync(m => db.Cases.Any(x => x.Id == m.CaseId && x.Number == number)));
+
+        var response = await _officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve, days, note = "请抓紧" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var error = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("days").EnumerateArray()).GetString()!;
+        Assert.Contains(says, error);
+        Assert.Contains(approve ? "must be from 1 to 10 working days" : "leave the days out when denying", error);
+        var after = await GetCaseAsync(_officer, number);
+        Assert.Equal(before.GetProperty("dueAt").GetDateTimeOffset(), after.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(10, after.GetProperty("pendingExtension").GetProperty("days").GetInt32());
+        Assert.Equal(before.GetProperty("timeline").GetArrayLength(), after.GetProperty("timeline").GetArrayLength());
+        Assert.Equal(outbox, await _app.WithDbAsync(db => db.Outbox.CountAsync(m => db.Cases.Any(x => x.Id == m.CaseId && x.Number == number))));
+        // The officer may still decide it.
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true, days = 10 })).StatusCode);
+    }
 }
 
 public sealed class CaseOpenIdempotencyTests(AppFixture fixture) : IClassFixture<AppFixture>

@@ -430,6 +430,37 @@ public sealed partial class CasePagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_extension_decision_form_offers_the_days_asked_keeps_a_refused_post_and_grants_fewer()
+    {
+        var (number, browser) = await OpenWithExtensionRequestAsync();
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        var form = FormOf(page, "extension-decision");
+        Assert.Contains("<label for=\"extension-decision-days\">批准天数（工作日）</label>", form);
+        Assert.Contains("默认为申请的 3 个，可少批（1 到 3 个）", form);
+        Assert.Contains("<input type=\"number\" id=\"extension-decision-days\" name=\"days\" min=\"1\" max=\"3\" step=\"1\" inputmode=\"numeric\" value=\"3\" aria-describedby=\"extension-decision-days-help\"", form);
+        Assert.Contains("formnovalidate", form); // denying does not read it
+
+        var refused = await PostFormAsync(browser, page, number, "extension-decision", new() { ["approve"] = "true", ["days"] = "0", ["note"] = "先给两天" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var shown = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("批准的延期天数须在 1 到 3 个工作日之间", shown);
+        Assert.Contains("name=\"days\" min=\"1\" max=\"3\" step=\"1\" inputmode=\"numeric\" value=\"0\"", FormOf(shown, "extension-decision"));
+        Assert.Contains(">先给两天</textarea>", FormOf(shown, "extension-decision"));
+        Assert.Equal(3, (await GetCaseAsync(_api, number)).GetProperty("pendingExtension").GetProperty("days").GetInt32());
+        var english = new HttpRequestMessage(HttpMethod.Get, $"/cases/{number}");
+        english.Headers.Add("Cookie", "liaison.lang=en");
+        Assert.Contains("<label for=\"extension-decision-days\">Days granted (working days)</label>", await (await browser.SendAsync(english)).Content.ReadAsStringAsync());
+
+        var granted = await PostFormAsync(browser, shown, number, "extension-decision", new() { ["approve"] = "true", ["days"] = "2", ["note"] = "先给两天" });
+
+        Assert.Equal(HttpStatusCode.Redirect, granted.StatusCode);
+        // Due Monday 9 March: 2 working days more, Wednesday 11 March (the 3 asked would give Thursday 12).
+        Assert.Equal(new DateTimeOffset(2026, 3, 11, 18, 0, 0, TimeSpan.FromHours(8)), (await GetCaseAsync(_api, number)).GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Contains("2 个工作日（申请 3 个）", TimelineOf(await browser.GetStringAsync($"/cases/{number}")));
+    }
+
+    [Fact]
     public async Task Denying_an_extension_on_the_page_without_a_reason_is_refused_and_the_request_still_waits()
     {
         var (number, browser) = await OpenWithExtensionRequestAsync();

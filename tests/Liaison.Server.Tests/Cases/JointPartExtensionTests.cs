@@ -245,6 +245,124 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_officer_grants_a_co_handler_fewer_working_days_than_asked_and_its_deadline_timeline_and_mail_say_so()
+    {
+        var (officer, number) = await OpenAsync(JointCase("zrzyj", ("zjj", "请核实施工许可")));
+        var browser = _app.Anonymous();
+        var zjj = await LinkOfAsync("zjj", number);
+        await PostActionAsync(browser, zjj, "accept");
+        await AskAsync(browser, zjj, 3);
+        var partId = IdOf(Part(await GetCaseAsync(officer, number), "zjj"));
+
+        var response = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{partId}/extension-decision", new { approve = true, days = 1, note = "只同意1天" });
+
+        // Due Friday 6 March: 1 working day more ends Monday 9 March, not the 3 asked (Wednesday 11); the timers follow.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var c = await GetCaseAsync(officer, number);
+        var part = Part(c, "zjj");
+        Assert.Equal(At(9), part.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, part.GetProperty("pendingExtension").ValueKind);
+        Assert.Equal(new Dictionary<string, DateTimeOffset> { ["ReminderDue"] = At(6), ["ResolveDue"] = At(9), ["Overdue"] = At(12) }, await TimersAsync(partId));
+        var approved = Assert.Single(EntriesOf(c, CaseEventKinds.ExtensionApproved, partId));
+        Assert.Equal(1, approved.GetProperty("data").GetProperty("days").GetInt32());
+        Assert.Equal(3, approved.GetProperty("data").GetProperty("asked").GetInt32());
+
+        var decided = Assert.Single(await MailsAsync(_app, Handler("zjj"), "协办延期已同意"), m => m.Subject!.Contains(number));
+        Assert.Contains("审核结果：部分同意：延期 1 个工作日（申请 3 个）", decided.TextBody);
+        Assert.Contains("提交期限：2026年3月9日（周一）18:00", decided.TextBody);
+        Assert.Contains("只同意1天", decided.TextBody);
+        var signedIn = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
+        Assert.Contains("住房和城乡建设局（协办）；1 个工作日（申请 3 个）", System.Net.WebUtility.HtmlDecode(await signedIn.GetStringAsync($"/cases/{number}")));
+    }
+
+    [Theory]
+    [InlineData(true, 0, "批准的延期天数须在 1 到 3 个工作日之间")]
+    [InlineData(true, 4, "批准的延期天数须在 1 到 3 个工作日之间")]
+    [InlineData(false, 1, "不批准时不填写天数")]
+    public async Task A_parts_extension_decision_with_days_out_of_range_or_with_a_denial_is_a_400_naming_days_and_changes_nothing(bool approve, int days, string says)
+    {
+        var (officer, number) = await OpenAsync(JointCase("zrzyj", ("zjj", null)));
+        var browser = _app.Anonymous();
+        var zjj = await LinkOfAsync("zjj", number);
+        await PostActionAsync(browser, zjj, "accept");
+        await AskAsync(browser, zjj, 3);
+        var before = await GetCaseAsync(officer, number);
+        var partId = IdOf(Part(before, "zjj"));
+        var outbox = await _app.WithDbAsync(db => db.Outbox.CountAsync(m => db.Cases.Any(x => x.Id == m.CaseId && x.Number == number)));
+
+        var response = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{partId}/extension-decision", new { approve, days, note = "请抓紧" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("days").EnumerateArray()).GetString()!;
+        Assert.Contains(says, error);
+        var after = await GetCaseAsync(officer, number);
+        Assert.Equal(At(6), Part(after, "zjj").GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(3, Part(after, "zjj").GetProperty("pendingExtension").GetProperty("days").GetInt32());
+        Assert.Equal(before.GetProperty("timeline").GetArrayLength(), after.GetProperty("timeline").GetArrayLength());
+        Assert.Equal(outbox, await _app.WithDbAsync(db => db.Outbox.CountAsync(m => db.Cases.Any(x => x.Id == m.CaseId && x.Number == number))));
+        Assert.Equal(new Dictionary<string, DateTimeOffset> { ["ReminderDue"] = At(5), ["ResolveDue"] = At(6), ["Overdue"] = At(11) }, await TimersAsync(partId));
+    }
+
+    [Fact]
+    public async Task The_parts_decision_form_offers_the_days_asked_keeps_what_a_refused_post_sent_and_grants_fewer()
+    {
+        var (officer, number) = await OpenAsync(JointCase("zrzyj", ("gdgs", "请确认供电方案")));
+        var browser = _app.Anonymous();
+        var gdgs = await LinkOfAsync("gdgs", number);
+        await PostActionAsync(browser, gdgs, "accept");
+        await AskAsync(browser, gdgs, 3, "设备到货延迟");
+        var partId = IdOf(Part(await GetCaseAsync(officer, number), "gdgs"));
+        var signedIn = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
+        var page = await signedIn.GetStringAsync($"/cases/{number}");
+        Assert.Matches($"<label for=\"part-{partId}-extension-days\">批准天数（工作日）</label>", page);
+        Assert.Contains($"<input type=\"number\" id=\"part-{partId}-extension-days\" name=\"days\" min=\"1\" max=\"3\" step=\"1\" inputmode=\"numeric\" value=\"3\"", page);
+
+        // More than asked: refused on the page, which shows the form as sent; nothing changed.
+        var form = FormFor(page, $"part-extension-{partId}")!;
+        form["__RequestVerificationToken"] = TokenIn(page);
+        form["approve"] = "true";
+        form["days"] = "5";
+        form["note"] = "先给两天";
+        var refused = await signedIn.PostAsync($"/cases/{number}/parts/{partId}/extension-decision", new FormUrlEncodedContent(form));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var shown = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("批准的延期天数须在 1 到 3 个工作日之间", shown);
+        Assert.Contains($"id=\"part-{partId}-extension-days\" name=\"days\" min=\"1\" max=\"3\" step=\"1\" inputmode=\"numeric\" value=\"5\"", shown);
+        Assert.Contains(">先给两天</textarea>", shown);
+        Assert.Equal(3, Part(await GetCaseAsync(officer, number), "gdgs").GetProperty("pendingExtension").GetProperty("days").GetInt32());
+
+        // Two of the three: the submit deadline moves from Friday 6 to Tuesday 10 March.
+        form = FormFor(shown, $"part-extension-{partId}")!;
+        form["__RequestVerificationToken"] = TokenIn(shown);
+        form["approve"] = "true";
+        form["days"] = "2";
+        form["note"] = "先给两天";
+        Assert.Equal(HttpStatusCode.Redirect, (await signedIn.PostAsync($"/cases/{number}/parts/{partId}/extension-decision", new FormUrlEncodedContent(form))).StatusCode);
+        Assert.Equal(At(10), Part(await GetCaseAsync(officer, number), "gdgs").GetProperty("dueAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Denying_on_the_case_page_ignores_the_days_the_form_still_carries()
+    {
+        var (officer, number) = await OpenAsync(JointCase("zrzyj", ("gdgs", null)));
+        var browser = _app.Anonymous();
+        var gdgs = await LinkOfAsync("gdgs", number);
+        await PostActionAsync(browser, gdgs, "accept");
+        await AskAsync(browser, gdgs, 2, "设备到货延迟");
+        var partId = IdOf(Part(await GetCaseAsync(officer, number), "gdgs"));
+        var signedIn = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
+        var page = await signedIn.GetStringAsync($"/cases/{number}");
+        var form = FormFor(page, $"part-extension-{partId}")!;
+        form["__RequestVerificationToken"] = TokenIn(page);
+        form["approve"] = "false";
+        form["days"] = "2"; // the prefilled field goes with the deny button too
+        form["note"] = "主办期限临近";
+
+        Assert.Equal(HttpStatusCode.Redirect, (await signedIn.PostAsync($"/cases/{number}/parts/{partId}/extension-decision", new FormUrlEncodedContent(form))).StatusCode);
+        Assert.Single(EntriesOf(await GetCaseAsync(officer, number), CaseEventKinds.ExtensionDenied, partId));
+    }
+
+    [Fact]
     public async Task Submitting_while_the_parts_extension_request_waits_withdraws_it_in_the_same_commit()
     {
         var (officer, number) = await OpenAsync(JointCase("zrzyj", ("swj", "请核实用水指标")));

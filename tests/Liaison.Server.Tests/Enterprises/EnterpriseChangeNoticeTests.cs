@@ -69,6 +69,25 @@ public sealed class EnterpriseChangeNoticeTests(AppFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task An_extension_granted_for_fewer_days_than_asked_tells_the_enterprise_the_date_it_gave()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = await OpenForAsync(officer, await RegisterAsync(officer, 85));
+        var link = PathOf(LinkIn((await MailsAsync(_app, Handler, number)).Single(m => m.Subject!.Contains("派单"))));
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "extension", new() { ["days"] = "10", ["note"] = "需等待上级审批" });
+        var asked = (await GetCaseAsync(officer, number)).GetProperty("pendingExtension").GetProperty("dueAtIfApproved").GetDateTimeOffset();
+
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true, days = 1 })).StatusCode);
+
+        var due = (await GetCaseAsync(officer, number)).GetProperty("dueAt").GetDateTimeOffset().ToOffset(TimeSpan.FromHours(8));
+        Assert.True(due < asked, $"{due} should be before {asked}");
+        var told = Assert.Single(await MailsAsync(_app, NoticeEmail, "【事项进展】"), m => m.Subject!.Contains(number));
+        Assert.Contains($"办结期限：{due.Year}年{due.Month}月{due.Day}日", told.TextBody);
+    }
+
+    [Fact]
     public async Task A_denied_extension_or_an_enterprise_without_a_notice_email_gets_no_change_notice()
     {
         var officer = await _app.AsOfficerAsync();

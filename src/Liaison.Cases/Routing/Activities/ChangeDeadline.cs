@@ -7,8 +7,8 @@ using Liaison.Workflows.Runtime;
 namespace Liaison.Cases.Routing.Activities;
 
 [Activity("Liaison.ExtendDeadline", Category = CaseActivity.Category, DisplayNameZh = "批准延期", DisplayNameEn = "Extend deadline",
-    DescriptionZh = "按经办人申请的工作日数推迟办结时限。原时限保留，用于考核。",
-    DescriptionEn = "Moves the resolve deadline by the working days the handler asked for. The original deadline is kept for scoring.")]
+    DescriptionZh = "按园区批准的工作日数（申请的天数，或园区少批的天数）推迟办结时限。原时限保留，用于考核。",
+    DescriptionEn = "Moves the resolve deadline by the working days the officer granted (those the handler asked for, or fewer). The original deadline is kept for scoring.")]
 public sealed class ExtendDeadline : CaseActivity
 {
     protected override void Execute(ActivityContext context, CaseRouting routing)
