@@ -59,6 +59,8 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
     /// Start on an empty database, so this start migrates and seeds it (and makes the data-protection key ring) itself.
     /// Otherwise the database is a copy of one a first app of this process migrated and seeded with the default settings:
     /// the same rows a start on an empty one makes, at the same fake instant, for a few milliseconds instead of a second.
+    /// An app with <paramref name="runJobServer"/> always starts on an empty one: on a copy, the recurring jobs' next runs,
+    /// computed when the copy's original was made, have passed, and its job server would fire them at once.
     /// </param>
     public static async Task<LiaisonApp> StartAsync(
         string name, bool withSmtp = true, bool runJobServer = false, Action<Dictionary<string, string?>>? configure = null,
@@ -89,7 +91,7 @@ public sealed class LiaisonApp : WebApplicationFactory<Program>
         int? kestrelPort, bool emptyDatabase = false)
     {
         var pg = await PostgresServer.GetAsync();
-        var cs = await pg.CreateDatabaseAsync(name, maxPoolSize: 40, template: emptyDatabase ? null : await Template.Value);
+        var cs = await pg.CreateDatabaseAsync(name, maxPoolSize: 40, template: emptyDatabase || runJobServer ? null : await Template.Value);
         var smtp = withSmtp ? new SmtpListener() : null;
         var settings = new Dictionary<string, string?>
         {

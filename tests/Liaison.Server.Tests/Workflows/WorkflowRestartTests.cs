@@ -171,7 +171,7 @@ public sealed class WorkflowRestartTests
             var conn = db.Database.GetDbConnection();
             await conn.OpenAsync();
             await using var cmd = conn.CreateCommand();
-            cmd.CommandText = "SELECT j.id || ' ' || j.statename || ' ' || j.invocationdata::text || ' ' || coalesce((SELECT string_agg(s.name || ':' || coalesce(s.reason, '') || left(coalesce(s.data::text, ''), 400), ' | ' ORDER BY s.id) FROM hangfire.state s WHERE s.jobid = j.id), '') FROM hangfire.job j";
+            cmd.CommandText = "SELECT j.id || ' ' || coalesce(j.statename, '(no state yet)') || ' ' || j.invocationdata::text || ' ' || coalesce((SELECT string_agg(s.name || ':' || coalesce(s.reason, '') || left(coalesce(s.data::text, ''), 400), ' | ' ORDER BY s.id) FROM hangfire.state s WHERE s.jobid = j.id), '') FROM hangfire.job j";
             var list = new List<string>();
             await using var reader = await cmd.ExecuteReaderAsync();
             while (await reader.ReadAsync()) list.Add(reader.GetString(0));
