@@ -228,7 +228,10 @@ public sealed class CaseMailContentTests : IAsyncLifetime
 
         Assert.Equal(dueBefore, (await GetCaseAsync(_officer, same)).GetProperty("dueAt").GetDateTimeOffset());
         var unchangedPage = await _app.Anonymous().GetStringAsync(Assert.Single(await EnterpriseLinksAsync(_app, same)).Path);
-        var movedPage = await _app.Anonymous().GetStringAsync(Assert.Single(await EnterpriseLinksAsync(_app, moved)).Path);
+        // Two links: the opening notice's, and the change notice's (【事项进展】) for the moved date only.
+        var movedLinks = await EnterpriseLinksAsync(_app, moved);
+        Assert.Equal(2, movedLinks.Count);
+        var movedPage = await _app.Anonymous().GetStringAsync(movedLinks[0].Path);
         Assert.Contains("园区要求重新办理", unchangedPage);
         Assert.DoesNotContain("办结期限调整", unchangedPage);
         Assert.Contains("办结期限调整", movedPage);
