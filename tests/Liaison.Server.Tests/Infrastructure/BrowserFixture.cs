@@ -139,13 +139,36 @@ public class BrowserFixture : IAsyncLifetime
 
     /// <summary>
     /// Waits until <paramref name="page"/> is at an address <paramref name="at"/> accepts and that document has loaded.
-    /// Not Playwright's own wait for the load event: on a busy CI machine it once missed the event of a page that had
-    /// loaded (a form's POST answered by a redirect) and waited out its 20 s. The document's own readyState is polled instead.
+    /// Not Playwright's own waits: on a busy CI machine its wait for a sign-in's redirect (a form's POST answered 302)
+    /// hung with the page at the address and loaded, once for the load event and once for the commit, past 20 s. The
+    /// page's address and its document's readyState are asked instead, until both say so.
     /// </summary>
     public static async Task ArriveAsync(IPage page, Func<Uri, bool> at)
     {
-        await page.WaitForURLAsync(url => at(new Uri(url)), new() { WaitUntil = WaitUntilState.Commit });
-        await page.WaitForFunctionAsync("() => document.readyState === 'complete'");
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!(at(new Uri(page.Url)) && await LoadedAsync(page)))
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                throw new TimeoutException($"The page did not arrive within 20 s: it is at {page.Url}, its document {await ReadyStateAsync(page)}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<bool> LoadedAsync(IPage page) => await ReadyStateAsync(page) == "complete";
+
+    private static async Task<string> ReadyStateAsync(IPage page)
+    {
+        try
+        {
+            return await page.EvaluateAsync<string>("() => document.readyState");
+        }
+        catch (PlaywrightException)
+        {
+            return "being replaced"; // a navigation destroyed the context the script ran in
+        }
     }
 
     /// <summary>Saves a full-page screenshot (and the HTML) of <paramref name="page"/> into <paramref name="dir"/>; returns a line naming the files.</summary>
