@@ -265,27 +265,9 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
     {
         var migration = Liaison.Server.Data.Migrations.CoHandlingRemindersShippedHash.PreviousShipped;
         Assert.Equal(22, migration.Length);
-        foreach (var (kind, culture, part, hash) in migration)
-        {
-            Assert.True(MailTemplateKeys.TryParsePart(part, out var p));
-            Assert.NotEqual(MailTemplateKeys.ShippedHash(kind, culture, p), hash);
-            // The fingerprint is the previous release's text's (kept beside this test as it shipped in 7c756a7).
-            Assert.Equal(hash, MailTemplateKeys.HashOf(File.ReadAllText(Path.Combine(PreviousShippedFolder(nameof(Liaison.Server.Data.Migrations.CoHandlingRemindersShippedHash)), $"{kind}.{culture}.{part}.liquid"))));
-        }
-
-        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
-        const string path = "/admin/templates/officer-urge/zh-CN";
-        var saved = await PostAsync(admin, path, Fields(await admin.GetStringAsync(path)), ("intent", "save"), ("subject", "【催办】{{ Case.Number }}"));
-        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
-        await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "officer-urge" && r.Culture == "zh-CN")
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ShippedHash, (string?)null)));
-
-        foreach (var sql in Liaison.Server.Data.Migrations.CoHandlingRemindersShippedHash.Statements())
-        {
-            await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
-        }
-
-        Assert.Contains("data-shipped-changed=\"subject\"", await admin.GetStringAsync(path));
+        var page = await EditedBeforeTheMigrationAsync(nameof(Liaison.Server.Data.Migrations.CoHandlingRemindersShippedHash), migration,
+            Liaison.Server.Data.Migrations.CoHandlingRemindersShippedHash.Statements(), "officer-urge", "zh-CN", ("subject", "【催办】{{ Case.Number }}"));
+        Assert.Contains("data-shipped-changed=\"subject\"", page);
     }
 
     /// <summary>
@@ -297,27 +279,9 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
     {
         var migration = Liaison.Server.Data.Migrations.RoundEndMailsShippedHash.PreviousShipped;
         Assert.Equal(12, migration.Length);
-        foreach (var (kind, culture, part, hash) in migration)
-        {
-            Assert.True(MailTemplateKeys.TryParsePart(part, out var p));
-            Assert.NotEqual(MailTemplateKeys.ShippedHash(kind, culture, p), hash);
-            // The fingerprint is the previous release's text's (kept beside this test as it shipped in 96cfa47).
-            Assert.Equal(hash, MailTemplateKeys.HashOf(File.ReadAllText(Path.Combine(PreviousShippedFolder(nameof(Liaison.Server.Data.Migrations.RoundEndMailsShippedHash)), $"{kind}.{culture}.{part}.liquid"))));
-        }
-
-        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
-        const string path = "/admin/templates/closed/en";
-        var saved = await PostAsync(admin, path, Fields(await admin.GetStringAsync(path)), ("intent", "save"), ("text", "Closed: {{ Case.Number }}\n{{ Link }}"));
-        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
-        await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "closed" && r.Culture == "en")
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ShippedHash, (string?)null)));
-
-        foreach (var sql in Liaison.Server.Data.Migrations.RoundEndMailsShippedHash.Statements())
-        {
-            await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
-        }
-
-        Assert.Contains("data-shipped-changed=\"text\"", await admin.GetStringAsync(path));
+        var page = await EditedBeforeTheMigrationAsync(nameof(Liaison.Server.Data.Migrations.RoundEndMailsShippedHash), migration,
+            Liaison.Server.Data.Migrations.RoundEndMailsShippedHash.Statements(), "closed", "en", ("text", "Closed: {{ Case.Number }}\n{{ Link }}"));
+        Assert.Contains("data-shipped-changed=\"text\"", page);
     }
 
     /// <summary>
@@ -329,27 +293,9 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
     {
         var migration = Liaison.Server.Data.Migrations.S53MailWordsShippedHash.PreviousShipped;
         Assert.Equal(18, migration.Length);
-        foreach (var (kind, culture, part, hash) in migration)
-        {
-            Assert.True(MailTemplateKeys.TryParsePart(part, out var p));
-            Assert.NotEqual(MailTemplateKeys.ShippedHash(kind, culture, p), hash);
-            // The fingerprint is the previous release's text's (kept beside this test as it shipped in 84b11b1).
-            Assert.Equal(hash, MailTemplateKeys.HashOf(File.ReadAllText(Path.Combine(PreviousShippedFolder(nameof(Liaison.Server.Data.Migrations.S53MailWordsShippedHash)), $"{kind}.{culture}.{part}.liquid"))));
-        }
-
-        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
-        const string path = "/admin/templates/handler-handover/zh-CN";
-        var saved = await PostAsync(admin, path, Fields(await admin.GetStringAsync(path)), ("intent", "save"), ("text", "转交：{{ Case.Number }}\n{{ Link }}"));
-        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
-        await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "handler-handover" && r.Culture == "zh-CN")
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ShippedHash, (string?)null)));
-
-        foreach (var sql in Liaison.Server.Data.Migrations.S53MailWordsShippedHash.Statements())
-        {
-            await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
-        }
-
-        Assert.Contains("data-shipped-changed=\"text\"", await admin.GetStringAsync(path));
+        var page = await EditedBeforeTheMigrationAsync(nameof(Liaison.Server.Data.Migrations.S53MailWordsShippedHash), migration,
+            Liaison.Server.Data.Migrations.S53MailWordsShippedHash.Statements(), "handler-handover", "zh-CN", ("text", "转交：{{ Case.Number }}\n{{ Link }}"));
+        Assert.Contains("data-shipped-changed=\"text\"", page);
     }
 
     /// <summary>
@@ -361,27 +307,9 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
     {
         var migration = Liaison.Server.Data.Migrations.S54PartMailWordsShippedHash.PreviousShipped;
         Assert.Equal(12, migration.Length);
-        foreach (var (kind, culture, part, hash) in migration)
-        {
-            Assert.True(MailTemplateKeys.TryParsePart(part, out var p));
-            Assert.NotEqual(MailTemplateKeys.ShippedHash(kind, culture, p), hash);
-            // The fingerprint is the previous release's text's (kept beside this test as it shipped in adf2771).
-            Assert.Equal(hash, MailTemplateKeys.HashOf(File.ReadAllText(Path.Combine(PreviousShippedFolder(nameof(Liaison.Server.Data.Migrations.S54PartMailWordsShippedHash)), $"{kind}.{culture}.{part}.liquid"))));
-        }
-
-        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
-        const string path = "/admin/templates/leader-handover/en";
-        var saved = await PostAsync(admin, path, Fields(await admin.GetStringAsync(path)), ("intent", "save"), ("text", "Handed over: {{ Case.Number }}\n{{ Link }}"));
-        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
-        await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "leader-handover" && r.Culture == "en")
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ShippedHash, (string?)null)));
-
-        foreach (var sql in Liaison.Server.Data.Migrations.S54PartMailWordsShippedHash.Statements())
-        {
-            await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
-        }
-
-        Assert.Contains("data-shipped-changed=\"text\"", await admin.GetStringAsync(path));
+        var page = await EditedBeforeTheMigrationAsync(nameof(Liaison.Server.Data.Migrations.S54PartMailWordsShippedHash), migration,
+            Liaison.Server.Data.Migrations.S54PartMailWordsShippedHash.Statements(), "leader-handover", "en", ("text", "Handed over: {{ Case.Number }}\n{{ Link }}"));
+        Assert.Contains("data-shipped-changed=\"text\"", page);
     }
 
     /// <summary>The enterprise's 【事项进展】 carries its progress link since this release: older edits of it are pointed out.</summary>
@@ -390,26 +318,9 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
     {
         var migration = Liaison.Server.Data.Migrations.S54EnterpriseChangedLinkShippedHash.PreviousShipped;
         Assert.Equal(4, migration.Length);
-        foreach (var (kind, culture, part, hash) in migration)
-        {
-            Assert.True(MailTemplateKeys.TryParsePart(part, out var p));
-            Assert.NotEqual(MailTemplateKeys.ShippedHash(kind, culture, p), hash);
-            Assert.Equal(hash, MailTemplateKeys.HashOf(File.ReadAllText(Path.Combine(PreviousShippedFolder(nameof(Liaison.Server.Data.Migrations.S54EnterpriseChangedLinkShippedHash)), $"{kind}.{culture}.{part}.liquid"))));
-        }
-
-        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
-        const string path = "/admin/templates/enterprise-changed/zh-CN";
-        var saved = await PostAsync(admin, path, Fields(await admin.GetStringAsync(path)), ("intent", "save"), ("text", "事项进展：{{ Case.Number }}\n{{ Link }}"));
-        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
-        await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "enterprise-changed" && r.Culture == "zh-CN")
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ShippedHash, (string?)null)));
-
-        foreach (var sql in Liaison.Server.Data.Migrations.S54EnterpriseChangedLinkShippedHash.Statements())
-        {
-            await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
-        }
-
-        Assert.Contains("data-shipped-changed=\"text\"", await admin.GetStringAsync(path));
+        var page = await EditedBeforeTheMigrationAsync(nameof(Liaison.Server.Data.Migrations.S54EnterpriseChangedLinkShippedHash), migration,
+            Liaison.Server.Data.Migrations.S54EnterpriseChangedLinkShippedHash.Statements(), "enterprise-changed", "zh-CN", ("text", "事项进展：{{ Case.Number }}\n{{ Link }}"));
+        Assert.Contains("data-shipped-changed=\"text\"", page);
     }
 
     [Fact]
@@ -685,6 +596,36 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
+
+    /// <summary>
+    /// A shipped-hash migration's check: each fingerprint it sets is the previous release's text's (kept beside this test
+    /// in its folder) and not the text shipped now; then an admin's edit of <paramref name="kind"/> saved with no
+    /// fingerprint (as edits were before it was kept) is given one by the migration's statements. Returns the edit's page.
+    /// </summary>
+    private async Task<string> EditedBeforeTheMigrationAsync(string migrationName, (string Kind, string Culture, string Part, string Hash)[] previous,
+        IEnumerable<string> statements, string kind, string culture, params (string Name, string Value)[] edit)
+    {
+        foreach (var (k, c, part, hash) in previous)
+        {
+            Assert.True(MailTemplateKeys.TryParsePart(part, out var p));
+            Assert.NotEqual(MailTemplateKeys.ShippedHash(k, c, p), hash);
+            Assert.Equal(hash, MailTemplateKeys.HashOf(File.ReadAllText(Path.Combine(PreviousShippedFolder(migrationName), $"{k}.{c}.{part}.liquid"))));
+        }
+
+        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        var path = $"/admin/templates/{kind}/{culture}";
+        var saved = await PostAsync(admin, path, Fields(await admin.GetStringAsync(path)), [("intent", "save"), .. edit]);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == kind && r.Culture == culture)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ShippedHash, (string?)null)));
+
+        foreach (var sql in statements)
+        {
+            await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
+        }
+
+        return await admin.GetStringAsync(path);
+    }
 
     /// <summary>
     /// The parts a template migration names, as the release before it shipped them (Templates/PreviousShipped/{migration}):
