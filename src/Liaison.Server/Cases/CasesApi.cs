@@ -25,11 +25,12 @@ public static class CasesApi
         + "request or resolve; not a progress note, an urge or a note), the decision is refused with 409 and nothing changes; the detail says "
         + "where it is now. Left out, the decision is made on the case as it is.";
 
-    /// <summary>The OpenAPI description of a decision body's <c>requestId</c>.</summary>
+    /// <summary>The OpenAPI description of an extension decision's <c>days</c>.</summary>
     internal const string ExtensionDaysDescription =
         "Optional, only with `approve: true`: the working days granted, from 1 to the days asked (部分同意: fewer than asked); the deadline "
         + "moves by these. Left out, all the days asked are granted. Out of range, or sent with `approve: false`, is 400 naming `days`, and nothing changes.";
 
+    /// <summary>The OpenAPI description of a decision body's <c>requestId</c>.</summary>
     internal const string RequestIdDescription =
         "Optional idempotency key. The same request again with the same id answers as the first did and changes nothing; "
         + "the id sent with another request (another action or case, or the same action asking for something else: another department, another note) is refused with 409.";
