@@ -114,9 +114,13 @@ public static partial class MixedProfile
     internal static async Task<bool> ActThroughLinkAsync(HttpClient browser, string token, Dictionary<string, string> fields)
     {
         var page = await browser.GetStringAsync($"/l/{token}");
-        var antiforgery = AntiforgeryToken().Match(page);
-        if (!antiforgery.Success) return false;
-        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(antiforgery.Groups[1].Value);
+        // Link pages carry no antiforgery token since their posts became cross-site-checked (CrossSitePosts); a page that
+        // still has one gets it back.
+        if (AntiforgeryToken().Match(page) is { Success: true } antiforgery)
+        {
+            fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(antiforgery.Groups[1].Value);
+        }
+
         fields["requestId"] = Guid.NewGuid().ToString();
         using var form = new FormUrlEncodedContent(fields);
         var response = await browser.PostAsync($"/l/{token}", form);
