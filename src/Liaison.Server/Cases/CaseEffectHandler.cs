@@ -32,6 +32,8 @@ public sealed class CaseEffectHandler(
     public const string ApprovedKey = "action.approved";
     public const string ExtensionDaysKey = "action.extensionDays";
     public const string ExtensionGrantedKey = "action.extensionGranted";
+    public const string AttachmentsKey = "action.attachments";
+    public const string ExtensionWithdrawnKey = "action.extensionWithdrawn";
 
     public bool CanHandle(IWorkflowEffect effect) =>
         effect is CaseDispatched or CaseStatusSet or CaseNotification or CaseEscalated or DeadlineReached or CaseDeadlineChanged;
@@ -51,7 +53,12 @@ public sealed class CaseEffectHandler(
             context.RunContext.Get<string>(ReasonKey),
             context.RunContext.Get<int?>(ExtensionDaysKey) ?? c.PendingExtensionDays,
             context.RunContext.Get<bool?>(ApprovedKey),
-            Actor: context.RunContext.Get<string>(ActorKey)) { ExtensionGranted = context.RunContext.Get<int?>(ExtensionGrantedKey) };
+            Actor: context.RunContext.Get<string>(ActorKey))
+        {
+            ExtensionGranted = context.RunContext.Get<int?>(ExtensionGrantedKey),
+            Attachments = context.RunContext.Get<string>(AttachmentsKey),
+            WithdrawnExtensionDays = context.RunContext.Get<int?>(ExtensionWithdrawnKey),
+        };
         if (routing.Case.PartId is { } partId)
         {
             var part = await db.Set<CasePart>().GetAsync(partId, ct);

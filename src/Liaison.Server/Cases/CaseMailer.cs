@@ -48,24 +48,6 @@ public sealed class CaseMailer(
     private readonly Dictionary<string, Text> _actors = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<long, List<CasePart>> _parts = [];
 
-    /// <summary>Cases whose handler's resolution withdrew the extension request in this scope: the days it asked for.</summary>
-    private readonly Dictionary<long, int> _withdrawnByResolve = [];
-
-    /// <summary>
-    /// The handler's resolution (办结) withdrew the case's extension request, in this scope (the action's transaction): the
-    /// 【待确认办结】 it sends the officer says so, so the officer does not look for a request to decide.
-    /// </summary>
-    internal void KnowWithdrawnByResolve(long caseId, int days) => _withdrawnByResolve[caseId] = days;
-
-    /// <summary>Cases whose handler's resolution in this scope came with attachments: those, as written.</summary>
-    private readonly Dictionary<long, string> _resolveAttachments = [];
-
-    /// <summary>
-    /// The handler's resolution (办结) came with attachments, in this scope: the 【待确认办结】 it sends names them after the
-    /// resolution (办结情况), as 【协办意见已提交】 names a part's, and so does a key enterprise's copy.
-    /// </summary>
-    internal void KnowResolveAttachments(long caseId, string attachments) => _resolveAttachments[caseId] = attachments;
-
     /// <summary>A resolution with its attachments after it, as the mail's 办结情况 shows it, in each language.</summary>
     internal static Text WithAttachments(string? note, string attachments) =>
         new($"{note}\n\n附件：\n{attachments}".TrimStart(), $"{note}\n\nAttachments:\n{attachments}".TrimStart());
@@ -101,6 +83,18 @@ public sealed class CaseMailer(
 
         /// <summary>An approved extension: the working days granted (those asked, <see cref="ExtensionDays"/>, or fewer).</summary>
         public int? ExtensionGranted { get; init; }
+
+        /// <summary>
+        /// The handler's resolution (办结) came with attachments: its 【待确认办结】 names them after the resolution (办结情况),
+        /// as 【协办意见已提交】 names a part's, and so does a key enterprise's copy.
+        /// </summary>
+        public string? Attachments { get; init; }
+
+        /// <summary>
+        /// The handler's resolution withdrew its pending extension request: the days it asked for. The 【待确认办结】 says so,
+        /// so the officer does not look for a request to decide.
+        /// </summary>
+        public int? WithdrawnExtensionDays { get; init; }
     }
 
     /// <param name="part">
@@ -119,14 +113,14 @@ public sealed class CaseMailer(
             shared = shared with { LateDepartments = await LateDepartmentsAsync(db, c, ct) };
         }
 
-        if (kind == CaseMailKind.Resolved && part is null && _withdrawnByResolve.TryGetValue(c.Id, out var withdrawn))
+        if (kind == CaseMailKind.Resolved && part is null && extras?.WithdrawnExtensionDays is { } withdrawn)
         {
             shared = shared with { WithdrawnExtensionDays = withdrawn };
         }
 
         // In place of the note, in each recipient's language.
         var note = extras?.CultureNote
-            ?? (kind == CaseMailKind.Resolved && part is null && _resolveAttachments.TryGetValue(c.Id, out var attachments) ? WithAttachments(shared.Note, attachments) : null);
+            ?? (kind == CaseMailKind.Resolved && part is null && extras?.Attachments is { } attachments ? WithAttachments(shared.Note, attachments) : null);
 
         var mailed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var officer = await OfficerAsync(db, c, ct);

@@ -463,7 +463,8 @@ public sealed class CaseService(
         }
 
         // Done sooner than feared, or not theirs after all: the handler resolves or returns below, in this one commit,
-        // and the time asked for is no longer needed.
+        // and the time asked for is no longer needed. A resolution's 【待确认办结】 says the request was withdrawn.
+        var withdrawnByResolve = action == CaseActions.Resolve ? c.PendingExtensionDays : null;
         if (action is CaseActions.Resolve or CaseActions.Return && c.PendingExtensionDays is { } asked
             && await WithdrawExtensionAsync(tx, c, null, asked, actor, action, now, ct) is { } withdrawalRefused)
         {
@@ -477,15 +478,11 @@ public sealed class CaseService(
             : (object?)null);
         if (action == CaseActions.Resolve)
         {
-            if (resolveAttachments is not null)
-            {
-                mailer.KnowResolveAttachments(c.Id, resolveAttachments);
-            }
-
             await CaseTimeline.SupersedeEarlierAsync(db, entry, calendars.TimeZone.Id, ct);
         }
 
-        return await ResumeAsync(tx, c, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey, outcome, actor, note, input.ReasonCode, ct);
+        return await ResumeAsync(tx, c, WaitForLiaison.BookmarkKind, WaitForLiaison.ActionKey, outcome, actor, note, input.ReasonCode, ct,
+            resolved: new(resolveAttachments, withdrawnByResolve));
     }
 
     /// <param name="Attachments">A co-handler's submission: attachments as links or text.</param>
@@ -1406,10 +1403,6 @@ public sealed class CaseService(
 
         CaseTimeline.Add(db, c, now, CaseEventKinds.ExtensionWithdrawn, actor, null,
             part is null ? new { days = asked, because = action } : (object)new { department = part.DepartmentCode, days = asked, because = action }, part);
-        if (part is null && action == CaseActions.Resolve)
-        {
-            mailer.KnowWithdrawnByResolve(c.Id, asked);
-        }
         var refused = await ResumeUncommittedAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision, WaitForOfficer.Withdrawn,
             actor, null, null, ct, part: part, mustKeepWaitingFor: action);
         if (refused is not { NoPath: true } || action is CaseActions.Resolve or CaseActions.Submit)
@@ -1458,19 +1451,26 @@ public sealed class CaseService(
     private async Task<ActionResult> ResumeAsync(
         IDbContextTransaction tx, Case c, string kind, string key, string outcome,
         string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null, int? extensionDays = null, CasePart? part = null,
-        string? mustKeepWaitingFor = null, int? extensionGranted = null) =>
+        string? mustKeepWaitingFor = null, int? extensionGranted = null, Resolution? resolved = null) =>
         await ResumeUncommittedAsync(tx, c, kind, key, outcome, actor, note, reasonCode, ct, approved, extensionDays, part, mustKeepWaitingFor,
-                extensionGranted: extensionGranted)
+                extensionGranted: extensionGranted, resolved: resolved)
             ?? await CommitAsync(tx, c, ct);
+
+    /// <summary>
+    /// What a handler's resolution (办结) brought besides its note, for the 【待确认办结】 it causes: its attachments, and the
+    /// days of the extension request it withdrew (null: none).
+    /// </summary>
+    private sealed record Resolution(string? Attachments, int? WithdrawnExtensionDays);
 
     /// <summary>Resumes the workflow in the caller's transaction; null when it did, else the refusal (the transaction rolled back).</summary>
     /// <param name="dispatchParts">Co-handlers' parts the lead's run dispatches again (a reopening's, <see cref="AskableAgain"/>).</param>
     /// <param name="extensionDays">An extension request's or decision's days asked.</param>
     /// <param name="extensionGranted">An approved extension's days granted (those asked, or fewer).</param>
+    /// <param name="resolved">The lead handler's resolution: its attachments and the extension request it withdrew.</param>
     private async Task<ActionResult?> ResumeUncommittedAsync(
         IDbContextTransaction tx, Case c, string kind, string key, string outcome,
         string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null, int? extensionDays = null, CasePart? part = null,
-        string? mustKeepWaitingFor = null, IReadOnlyList<CasePart>? dispatchParts = null, int? extensionGranted = null)
+        string? mustKeepWaitingFor = null, IReadOnlyList<CasePart>? dispatchParts = null, int? extensionGranted = null, Resolution? resolved = null)
     {
         if ((part is null ? c.WorkflowInstanceId : part.WorkflowInstanceId) is not { } instanceId)
         {
@@ -1485,6 +1485,8 @@ public sealed class CaseService(
         context.Set(CaseEffectHandler.ApprovedKey, approved);
         context.Set(CaseEffectHandler.ExtensionDaysKey, extensionDays);
         context.Set(CaseEffectHandler.ExtensionGrantedKey, extensionGranted);
+        context.Set(CaseEffectHandler.AttachmentsKey, resolved?.Attachments);
+        context.Set(CaseEffectHandler.ExtensionWithdrawnKey, resolved?.WithdrawnExtensionDays);
         var result = await workflows.ResumeAsync(db, instanceId, kind, key, new Dictionary<string, object?> { ["outcome"] = outcome }, context, ct);
         if (!result.Resumed)
         {
