@@ -190,28 +190,10 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
     [Fact]
     public async Task The_migration_points_out_older_edits_of_the_league_table_mail_as_behind_the_shipped_text()
     {
-        foreach (var (kind, culture, part, hash) in Liaison.Server.Data.Migrations.LeagueTableMailShippedHash.PreviousShipped)
-        {
-            Assert.True(MailTemplateKeys.TryParsePart(part, out var p));
-            Assert.NotEqual(MailTemplateKeys.ShippedHash(kind, culture, p), hash);
-            // The fingerprint is the previous release's text's (kept beside this test as it shipped in b63b9c2).
-            Assert.Equal(hash, MailTemplateKeys.HashOf(File.ReadAllText(Path.Combine(PreviousShippedFolder(nameof(Liaison.Server.Data.Migrations.LeagueTableMailShippedHash)), $"{kind}.{culture}.{part}.liquid"))));
-        }
-
-        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
-        const string path = "/admin/templates/league-table/en";
-        var saved = await PostAsync(admin, path, Fields(await admin.GetStringAsync(path)), ("intent", "save"),
-            ("subject", "League table {{ From }}"), ("html", "<p>The old table {{ CsvLink }}</p>"));
-        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
-        await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "league-table" && r.Culture == "en")
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ShippedHash, (string?)null)));
-
-        foreach (var sql in Liaison.Server.Data.Migrations.LeagueTableMailShippedHash.Statements())
-        {
-            await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
-        }
-
-        var page = await admin.GetStringAsync(path);
+        // The fingerprints are the previous release's text's (kept beside this test as it shipped in b63b9c2).
+        var page = await EditedBeforeTheMigrationAsync(nameof(Liaison.Server.Data.Migrations.LeagueTableMailShippedHash),
+            Liaison.Server.Data.Migrations.LeagueTableMailShippedHash.PreviousShipped, Liaison.Server.Data.Migrations.LeagueTableMailShippedHash.Statements(),
+            "league-table", "en", ("subject", "League table {{ From }}"), ("html", "<p>The old table {{ CsvLink }}</p>"));
         Assert.Contains("data-shipped-changed=\"html\"", page);
         // The subject did not change in this release: whether it is behind stays unknown.
         Assert.Contains("data-shipped-unknown=\"subject\"", page);
@@ -228,28 +210,9 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
     {
         var migration = Liaison.Server.Data.Migrations.DigestAndResolvedMailShippedHash.PreviousShipped;
         Assert.Equal(12, migration.Length);
-        foreach (var (kind, culture, part, hash) in migration)
-        {
-            Assert.True(MailTemplateKeys.TryParsePart(part, out var p));
-            Assert.NotEqual(MailTemplateKeys.ShippedHash(kind, culture, p), hash);
-            Assert.Equal(hash, MailTemplateKeys.HashOf(File.ReadAllText(Path.Combine(PreviousShippedFolder(nameof(Liaison.Server.Data.Migrations.DigestAndResolvedMailShippedHash)), $"{kind}.{culture}.{part}.liquid"))));
-        }
-
-        var admin = await SignInAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
-        const string path = "/admin/templates/handler-digest/en";
-        var fields = Fields(await admin.GetStringAsync(path));
-        var saved = await PostAsync(admin, path, fields, ("intent", "save"),
-            ("subject", "Cases {{ Date }}"), ("text", fields["text"] + "\nCall the zone office with any question."));
-        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
-        await App.WithDbAsync(db => db.Set<MailTemplateRecord>().Where(r => r.Kind == "handler-digest" && r.Culture == "en")
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ShippedHash, (string?)null)));
-
-        foreach (var sql in Liaison.Server.Data.Migrations.DigestAndResolvedMailShippedHash.Statements())
-        {
-            await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
-        }
-
-        var page = await admin.GetStringAsync(path);
+        var text = MailTemplateKeys.ShippedSource("handler-digest", "en", Liaison.Cases.Notifications.MailPart.Text) + "\nCall the zone office with any question.";
+        var page = await EditedBeforeTheMigrationAsync(nameof(Liaison.Server.Data.Migrations.DigestAndResolvedMailShippedHash), migration,
+            Liaison.Server.Data.Migrations.DigestAndResolvedMailShippedHash.Statements(), "handler-digest", "en", ("subject", "Cases {{ Date }}"), ("text", text));
         Assert.Contains("data-shipped-changed=\"text\"", page);
         // The subject did not change in this release: whether it is behind stays unknown.
         Assert.Contains("data-shipped-unknown=\"subject\"", page);
