@@ -133,6 +133,8 @@ internal static class CaseMailValues
                     CaseMailKind.Dispatch => en ? "Dispatched" : "已派单",
                     CaseMailKind.Overdue => en ? "Overdue" : "已超期",
                     CaseMailKind.Resolved => en ? "Resolved, awaiting confirmation" : "已办结待确认",
+                    CaseMailKind.Reopened => en ? "Reopened for rework" : "已退回重办",
+                    CaseMailKind.Cancelled => en ? "Cancelled" : "已撤销",
                     EnterpriseChange.Department => en ? "Now with another department" : "承办部门已变更",
                     EnterpriseChange.Deadline => en ? "Resolve deadline changed" : "办结期限已调整",
                     EnterpriseChange.Schedule => en ? "Resolve deadline recounted with the published holidays" : "办结期限已按公布的节假日安排重新计算",

@@ -177,7 +177,7 @@ public sealed class CaseMailer(
     }
 
     /// <summary>
-    /// A key enterprise's chief service officer and service squad are told of its case's key events (派单, 超期, 办结),
+    /// A key enterprise's chief service officer and service squad are told of its case's key events (派单, 超期, 办结, 重办, 撤销),
     /// except whoever the event's own mail already reached, and the officer who follows the case (who opened or moved
     /// it, and reads it on their own list and digest): a chief service officer who opens a case from a visit is not
     /// mailed about their own dispatch.
@@ -190,7 +190,7 @@ public sealed class CaseMailer(
             return;
         }
 
-        var copy = shared with { KeyEvent = kind, Note = kind == CaseMailKind.Resolved ? shared.Note : null };
+        var copy = shared with { KeyEvent = kind, Note = ServiceTeams.NotedKinds.Contains(kind) ? shared.Note : null };
         foreach (var member in await ServiceTeams.OfKeyEnterpriseAsync(db, enterpriseId, ct))
         {
             if (member.Id != c.OfficerId && mailed.Add(member.Email))

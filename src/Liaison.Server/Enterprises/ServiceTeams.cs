@@ -8,10 +8,19 @@ namespace Liaison.Server.Enterprises;
 /// <summary>A key enterprise's service team: its chief service officer (首席服务员) and service squad (服务专班).</summary>
 public static class ServiceTeams
 {
-    /// <summary>The events of a key enterprise's case its team is copied on (issue: dispatch, overdue, resolved).</summary>
+    /// <summary>
+    /// The events of a key enterprise's case its team is copied on: dispatch, overdue and resolved (the issue's), and the
+    /// officer's reopening (重办) and cancellation (撤销), so a team told of a resolution hears that it was not the end.
+    /// </summary>
     public static readonly IReadOnlySet<string> CopiedKinds = new HashSet<string>(StringComparer.Ordinal)
     {
-        CaseMailKind.Dispatch, CaseMailKind.Overdue, CaseMailKind.Resolved,
+        CaseMailKind.Dispatch, CaseMailKind.Overdue, CaseMailKind.Resolved, CaseMailKind.Reopened, CaseMailKind.Cancelled,
+    };
+
+    /// <summary>The copied events whose note the team reads: the resolution (办理结果), and the officer's reason to reopen or cancel.</summary>
+    public static readonly IReadOnlySet<string> NotedKinds = new HashSet<string>(StringComparer.Ordinal)
+    {
+        CaseMailKind.Resolved, CaseMailKind.Reopened, CaseMailKind.Cancelled,
     };
 
     public sealed record Member(string Id, string Name, string Email, string Culture, bool Chief);

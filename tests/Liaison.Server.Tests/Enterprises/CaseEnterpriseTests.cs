@@ -101,6 +101,39 @@ public sealed class CaseEnterpriseTests : IAsyncLifetime
         Assert.Equal(3, (await MailsAsync(_app, Squad, "【重点企业")).Count);
     }
 
+    /// <summary>
+    /// A team told of a resolution hears when the officer reopens it (重办) or cancels the case (撤销), with the officer's
+    /// reason and, for a cancelled case, no deadlines.
+    /// </summary>
+    [Fact]
+    public async Task The_chief_and_squad_hear_of_a_reopening_and_a_cancellation_with_the_officers_reason()
+    {
+        var enterpriseId = await RegisterAsync(Code(7), key: true);
+        var number = (await OpenAsync(_officer, CaseFor(enterpriseId))).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(_app, Handler, "【派单】")).Single()));
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        await PostActionAsync(browser, link, "resolve", new() { ["note"] = "管道已接通" });
+
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/reopen", new { note = "企业反映压力不足" })).StatusCode);
+        var reopened = Assert.Single(await MailsAsync(_app, Chief, "【重点企业·已退回重办】"));
+        Assert.Contains(number, reopened.Subject);
+        Assert.Contains("已要求重新办理", reopened.TextBody);
+        Assert.Contains("原因：企业反映压力不足", reopened.TextBody);
+        Assert.Contains(">原因</td>", reopened.HtmlBody);
+        Assert.Single(await MailsAsync(_app, Squad, "【重点企业·已退回重办】"));
+
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业已自行解决" })).StatusCode);
+        var cancelled = Assert.Single(await MailsAsync(_app, Chief, "【重点企业·已撤销】"));
+        Assert.Contains("该事项不再办理", cancelled.TextBody);
+        Assert.Contains("原因：企业已自行解决", cancelled.TextBody);
+        Assert.DoesNotContain("办结期限", cancelled.TextBody);
+        Assert.DoesNotContain("办结期限", cancelled.HtmlBody);
+        Assert.Single(await MailsAsync(_app, Squad, "【重点企业·已撤销】"));
+        // Dispatch, resolved, reopened, cancelled: the handler's acceptance and the rest stay theirs.
+        Assert.Equal(4, (await MailsAsync(_app, Squad, "【重点企业")).Count);
+    }
+
     [Fact]
     public async Task The_chief_service_officer_who_opens_the_case_is_not_copied_on_their_own_dispatch_and_the_squad_is()
     {

@@ -286,6 +286,17 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.Contains("data-shipped-changed=\"text\"", page);
     }
 
+    /// <summary>The service team's copy tells of reopenings and cancellations since this release: older edits of it are pointed out.</summary>
+    [Fact]
+    public async Task The_migration_points_out_older_edits_of_the_service_teams_copy_as_behind_the_shipped_text()
+    {
+        var migration = Liaison.Server.Data.Migrations.S55KeyEnterpriseUpdateShippedHash.PreviousShipped;
+        Assert.Equal(4, migration.Length);
+        var page = await EditedBeforeTheMigrationAsync(nameof(Liaison.Server.Data.Migrations.S55KeyEnterpriseUpdateShippedHash), migration,
+            Liaison.Server.Data.Migrations.S55KeyEnterpriseUpdateShippedHash.Statements(), "key-enterprise-update", "en", ("text", "Update: {{ Case.Number }} {{ Event.Label }}\n{{ Link }}"));
+        Assert.Contains("data-shipped-changed=\"text\"", page);
+    }
+
     [Fact]
     public async Task Preview_shows_the_unsaved_edit_with_values_escaped_inside_a_sandboxed_frame()
     {
