@@ -32,6 +32,9 @@ public static class CaseEventKinds
     /// <summary>The lead resolved a joint case over a co-handler that had not submitted; the reason is recorded against that part.</summary>
     public const string PartOverridden = "part-overridden";
 
+    /// <summary>The officer added a co-handling department to a case under way (增加协办部门); the entry names the part and its task.</summary>
+    public const string PartAdded = "part-added";
+
     /// <summary>The officer dropped a co-handler's part (撤回协办), or cancelled the case while it was unfinished; the entry names the part.</summary>
     public const string PartDropped = "part-dropped";
 
@@ -104,6 +107,7 @@ public static class CaseEventKinds
         CaseActions.Submit => new("提交协办意见", "Co-handler's part submitted"),
         PartOverridden => new("主办办结（协办未提交）", "Resolved without a co-handler's part"),
         PartDropped => new("撤回协办", "Co-handler's part dropped"),
+        PartAdded => new("增加协办部门", "Co-handling department added"),
         Reassigned => new("改派", "Reassigned"),
         Insisted => CaseActions.Insist,
         Confirmed => new("确认销号", "Confirmed"),

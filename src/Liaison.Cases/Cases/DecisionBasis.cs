@@ -32,7 +32,7 @@ public static class DecisionBasis
         CaseActions.Accept, CaseActions.Return, CaseActions.Extension, CaseActions.Resolve, CaseActions.Submit,
         CaseEventKinds.Reassigned, CaseEventKinds.Insisted, CaseEventKinds.Confirmed, CaseEventKinds.Reopened, CaseEventKinds.Cancelled,
         CaseEventKinds.ExtensionApproved, CaseEventKinds.ExtensionDenied, CaseEventKinds.ExtensionWithdrawn,
-        CaseEventKinds.PartOverridden, CaseEventKinds.PartDropped,
+        CaseEventKinds.PartOverridden, CaseEventKinds.PartDropped, CaseEventKinds.PartAdded,
     ];
 
     /// <summary>

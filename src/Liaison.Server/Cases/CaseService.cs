@@ -29,7 +29,7 @@ namespace Liaison.Server.Cases;
 /// row, checks the action against the current state, records it, resumes the case's workflow and commits the case,
 /// its timeline, its mail and its timers together.
 /// </summary>
-public sealed class CaseService(
+public sealed partial class CaseService(
     LiaisonDbContext db,
     WorkflowHost workflows,
     CaseRoutingFactory routing,

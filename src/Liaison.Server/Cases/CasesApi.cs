@@ -54,6 +54,7 @@ public static class CasesApi
         api.MapPost("/{number}/notes", AddNote);
         api.MapPost("/{number}/enterprise-link", ResendEnterpriseLink);
         api.MapPost("/{number}/officer", HandOver);
+        api.MapPost("/{number}/parts", AddPart);
         api.MapPost("/{number}/parts/{partId:long}/reassign", ReassignPart);
         api.MapPost("/{number}/parts/{partId:long}/drop", DropPart);
         api.MapPost("/{number}/parts/{partId:long}/extension-decision", DecidePartExtension);
@@ -245,6 +246,17 @@ public static class CasesApi
         string number, HandOverRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
         await AnswerAsync(await cases.HandOverAsync(number, body.Officer, body.Note, body.RequestId, user.Identity?.Name ?? "officer", ct), number, queries, ct);
 
+    /// <summary>
+    /// 增加协办部门: a department joins the case as a co-handler while the lead department works on it (派单, 签收, 办理中).
+    /// Its part starts as those of a joint case's open do: its dispatch mail, links, deadlines counted from now (never after
+    /// the lead's less its lead time) and escalation ladder; the lead resolves once its part is in too. Not the lead, not a
+    /// department that had a part of the case; at most 28 parts.
+    /// </summary>
+    public static async Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> AddPart(
+        string number, AddPartRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
+        await AnswerAsync(await cases.AddPartAsync(number, user.Identity?.Name ?? "officer",
+            new CaseService.AddPartInput(body.DepartmentCode, body.Task, body.Note, body.RequestId, body.Basis), ct), number, queries, ct);
+
     /// <summary>改派协办: send a co-handler's returned part to another department (not the lead's, not one with a part already), optionally with a new task note.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> ReassignPart(
         string number, long partId, ReassignPartRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
@@ -327,6 +339,13 @@ public sealed record BulkReassignCaseDto(string Number, bool Moved, bool Repeate
 
 /// <param name="Officer">The park officer taking the case over: an active account's email or id.</param>
 public sealed record HandOverRequest(string? Officer, string? Note, [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId = null);
+
+public sealed record AddPartRequest(
+    string? DepartmentCode,
+    [property: Description("The co-handling department's task (协办任务), up to 500 characters; optional.")] string? Task = null,
+    [property: Description("The officer's note on the timeline, up to 2,000 characters; optional.")] string? Note = null,
+    [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId = null,
+    [property: Description(CasesApi.BasisDescription)] string? Basis = null);
 
 public sealed record ReassignPartRequest(
     string? DepartmentCode,

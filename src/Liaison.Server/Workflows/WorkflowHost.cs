@@ -37,9 +37,13 @@ public sealed class WorkflowHost(
     /// </summary>
     /// <param name="context">The run's context; null asks <see cref="IRunContextFactory"/>.</param>
     /// <param name="instanceId">The new instance's id, when the caller needs it before the run (to save it with its own rows); null: a new one.</param>
+    /// <param name="parent">
+    /// The instance the new one belongs under, as a child it did not wait for (a co-handler added to a running joint case
+    /// joins its lead's, as those its dispatch started): cancelling the parent cancels it too. Null: a top-level instance.
+    /// </param>
     /// <exception cref="WorkflowDefinitionNotFoundException">No published version.</exception>
     public async Task<WorkflowInstanceRecord> StartAsync(LiaisonDbContext db, string definitionId, IReadOnlyDictionary<string, object?> input,
-        string? correlationId, RunContext? context, CancellationToken ct, Guid? instanceId = null)
+        string? correlationId, RunContext? context, CancellationToken ct, Guid? instanceId = null, WorkflowInstanceRecord? parent = null)
     {
         // Cached: published versions never change, and a publish in this process invalidates the answer.
         var definition = await definitions.FindPublishedRunnableAsync(db, definitionId, ct) ?? throw new WorkflowDefinitionNotFoundException(definitionId);
@@ -50,6 +54,8 @@ public sealed class WorkflowHost(
             DefinitionId = definition.DefinitionId,
             DefinitionVersion = definition.Version,
             CorrelationId = correlationId,
+            ParentInstanceId = parent?.Id,
+            Depth = parent is null ? 0 : parent.Depth + 1,
             Status = WorkflowStatus.Running,
             State = "{}",
             CreatedAt = now,
