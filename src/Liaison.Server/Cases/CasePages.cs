@@ -39,6 +39,7 @@ public static class CasePages
         pages.MapPost("/{number}/officer", HandOver);
         pages.MapPost("/{number}/notes", AddNote);
         pages.MapPost("/{number}/enterprise-link", ResendEnterpriseLink);
+        pages.MapPost("/{number}/parts", AddPart);
         pages.MapPost("/{number}/{action}", Decide);
         pages.MapPost("/{number}/parts/{partId:long}/{action}", DecidePart);
         return app;
@@ -293,6 +294,7 @@ public static class CasePages
             HandedOver => new Text("事项已移交", "The case was handed over"),
             NoteAdded => new Text("备注已添加", "Note added"),
             LinkResent => new Text("已向企业重发进度链接", "A fresh progress link was mailed to the enterprise"),
+            PartAdded => new Text("已增加协办部门并派单", "The co-handling department was added and dispatched"),
             Insisted => new Text("已坚持原派，事项回到原部门重新签收", "Insisted: the case is back with the same department, to be accepted again"),
             ExtensionApproved => new Text("已同意延期", "The extension was approved"),
             ExtensionDenied => new Text("已不同意延期", "The extension was denied"),
@@ -371,6 +373,30 @@ public static class CasePages
 
         return Done(http, number, NoteAdded);
     }
+
+    /// <summary>增加协办部门: a co-handling department joins the case under way.</summary>
+    private static async Task<IResult> AddPart(
+        string number, HttpContext http, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
+        DepartmentService departments, CategoryService categories, [FromForm] string? departmentCode, [FromForm] string? task, [FromForm] string? note,
+        [FromForm] string? requestId, CancellationToken ct)
+    {
+        var unreadable = new Validation();
+        var id = FormValues.RequestId(requestId, unreadable);
+        if (!unreadable.IsValid)
+        {
+            return await CasePageAsync(number, null, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest, queries, timeline, departments, categories, ct);
+        }
+
+        var result = await cases.AddPartAsync(number, user.Identity?.Name ?? "officer", new CaseService.AddPartInput(departmentCode, task, note, id), ct);
+        if (result.Error is { } error)
+        {
+            return await CasePageAsync(number, null, InFormWords(error), PageResults.StatusOf(error), queries, timeline, departments, categories, ct);
+        }
+
+        return Done(http, number, PartAdded);
+    }
+
+    private const string PartAdded = "part-added";
 
     /// <summary>重发进度链接: a fresh link mailed to the enterprise's notice contact.</summary>
     private static async Task<IResult> ResendEnterpriseLink(

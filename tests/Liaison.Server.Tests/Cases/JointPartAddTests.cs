@@ -79,6 +79,37 @@ public sealed class JointPartAddTests(AppFixture fixture) : IClassFixture<AppFix
         Assert.Equal("resolved", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
     }
 
+    /// <summary>
+    /// The case page offers the department list without the lead, with a department that has a part listed but not
+    /// offered; adding one lands back on the page with its banner and the new part, and a refusal says why on the page.
+    /// </summary>
+    [Fact]
+    public async Task The_case_page_adds_a_co_handling_department_and_says_why_not_when_it_cannot()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer, OneDepartment("zrzyj"))).GetProperty("number").GetString()!;
+        var browser = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        Assert.DoesNotContain("<option value=\"zrzyj\">", page[page.IndexOf("data-add-part", StringComparison.Ordinal)..]);
+
+        var form = FormFor(page, "add-part") ?? throw new InvalidOperationException(page);
+        var fields = new Dictionary<string, string>(form) { ["departmentCode"] = "gdgs", ["task"] = "请确认接入方案", ["note"] = "" };
+        var posted = await browser.PostAsync($"/cases/{number}/parts", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var after = WebUtility.HtmlDecode(await browser.GetStringAsync($"/cases/{number}"));
+        Assert.Contains("已增加协办部门并派单", after);
+        Assert.Contains("请确认接入方案", after);
+        Assert.Contains("<option value=\"gdgs\" disabled>供电公司（已有协办）</option>", after);
+
+        var again = FormFor(await browser.GetStringAsync($"/cases/{number}"), "add-part")!;
+        var refused = await browser.PostAsync($"/cases/{number}/parts",
+            new FormUrlEncodedContent(new Dictionary<string, string>(again) { ["departmentCode"] = "gdgs" }));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("供电公司已是本事项的协办部门", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()));
+        Assert.Single((await GetCaseAsync(officer, number)).GetProperty("coDepartments").EnumerateArray());
+    }
+
     [Fact]
     public async Task The_same_request_again_adds_the_department_once()
     {
