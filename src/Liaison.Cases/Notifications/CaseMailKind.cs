@@ -90,6 +90,12 @@ public static class CaseMailKind
     /// <summary>(lead's handler) Joint case: a co-handling department submitted its part (协办意见), with its note and attachments.</summary>
     public const string PartSubmitted = "part-submitted";
 
+    /// <summary>
+    /// (lead's handler) A co-handling department joined the case under way (增加协办部门): which, its task and deadline, the
+    /// officer's note; the lead resolves once its part is in too.
+    /// </summary>
+    public const string PartAdded = "part-added";
+
     /// <summary>(a key enterprise's chief service officer and service squad) A key event of the enterprise's case: dispatched, overdue, resolved.</summary>
     public const string KeyEnterpriseUpdate = "key-enterprise-update";
 
@@ -125,7 +131,7 @@ public static class CaseMailKind
     [
         Dispatch, DispatchLeaderCopy, AcceptReminder, DueReminder, Overdue, EscalationZone, ProgressReportDue,
         Returned, ExtensionRequested, ExtensionDecided, Resolved, Reopened, ReassignedAway, Cancelled,
-        LeaderReminder, Closed, PartSubmitted, LeadChanged, DeadlineMoved, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled,
+        LeaderReminder, Closed, PartSubmitted, PartAdded, LeadChanged, DeadlineMoved, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled,
         EnterpriseChanged, OfficerHandover, HandlerHandover, LeaderHandover, OfficerUrge, RatedUnsatisfied,
     ];
 
@@ -135,7 +141,7 @@ public static class CaseMailKind
     /// enterprise's rating, which comes after the case's workflow has ended.
     /// </summary>
     public static IReadOnlyList<string> SentByWorkflows { get; } = All
-        .Except([LeadChanged, DeadlineMoved, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled, EnterpriseChanged, OfficerHandover, HandlerHandover, LeaderHandover,
+        .Except([PartAdded, LeadChanged, DeadlineMoved, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled, EnterpriseChanged, OfficerHandover, HandlerHandover, LeaderHandover,
             RatedUnsatisfied])
         .ToList();
 
@@ -168,6 +174,7 @@ public static class CaseMailKind
         LeaderReminder => new("领导提醒", "Leader reminder"),
         Closed => new("销号", "Closed"),
         PartSubmitted => new("协办意见已提交（主办）", "Co-handler's part submitted (lead)"),
+        PartAdded => new("新增协办部门（主办）", "Co-handling department added (lead)"),
         LeadChanged => new("主办部门变更（协办部门）", "Lead department changed (co-handler)"),
         DeadlineMoved => new("节假日安排调整期限（经办人）", "Deadline moved by the holiday schedule (handler)"),
         KeyEnterpriseUpdate => new("重点企业事项动态（首席服务员、服务专班）", "Key enterprise's case update (chief service officer, squad)"),

@@ -171,6 +171,11 @@ public sealed record CaseMailModel
     /// <summary>That part's attachments (links or text, one per line).</summary>
     public string? PartAttachments { get; init; }
 
+    /// <summary>The part a lead's mail is about: its submit deadline (part-added), and whether it is provisional.</summary>
+    public DateTimeOffset? PartDueAt { get; init; }
+
+    public bool PartDueProvisional { get; init; }
+
     /// <summary>
     /// The handler resolved (办结) while their extension request waited for the officer, which withdrew it: the days it
     /// asked for, so the officer's 【待确认办结】 says there is nothing left to decide. Null otherwise.

@@ -107,6 +107,8 @@ internal static class CaseMailValues
             {
                 ("Department", model.PartDepartmentName),
                 ("Attachments", Blank(model.PartAttachments)),
+                ("Due", FormatLocal(model.PartDueAt, timeZone, en)),
+                ("DueProvisional", model.PartDueProvisional),
                 ("ResolvedOver", model.PartResolvedOver),
                 ("CaseCancelled", model.PartCaseCancelled),
                 ("AskedAgain", model.PartAskedAgain),
@@ -227,6 +229,8 @@ internal static class CaseMailValues
         ["Part"] = new("协办部门的协办任务（成员是以它开头的各变量）", "A co-handling department's part (its members are the variables starting with its name)"),
         ["Part.Department"] = new("协办意见已提交的邮件：提交协办意见的部门", "part-submitted: the co-handling department whose part came in"),
         ["Part.Attachments"] = new("协办意见已提交的邮件：协办意见的附件（链接或文字，每行一个）", "part-submitted: its attachments, links or text, one per line"),
+        ["Part.Due"] = new("新增协办部门的邮件：该部门的提交期限", "part-added: the added department's submit deadline"),
+        ["Part.DueProvisional"] = new("新增协办部门的邮件：提交期限为暂定时为真", "part-added: true when that deadline is provisional"),
         ["Part.ResolvedOver"] = new("发给协办部门的撤销邮件：因主办部门先行办结而结束时为真",
             "cancelled, to a co-handler: true when its part ended because the lead resolved the case without it"),
         ["Part.CaseCancelled"] = new("发给协办部门的撤销邮件：因整个事项被撤销而结束时为真",

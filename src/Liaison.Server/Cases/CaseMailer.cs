@@ -258,7 +258,7 @@ public sealed class CaseMailer(
             DepartmentName = department,
             LeadDepartmentName = part is null ? null : await DepartmentNameAsync(db, c.DepartmentCode, ct),
             LeadHandlerName = part is null ? null : c.HandlerName,
-            CoHandlerTask = part?.Task,
+            CoHandlerTask = part?.Task ?? extras?.AboutPart?.Task,
             PartResolvedOver = extras?.PartResolvedOver ?? false,
             PartCaseCancelled = extras?.PartCaseCancelled ?? false,
             RecipientName = "",
@@ -293,6 +293,8 @@ public sealed class CaseMailer(
             CoHandlers = part is null ? await CoHandlersAsync(db, c, now, ct, extras?.AskedAgain) : [],
             PartDepartmentName = extras?.AboutPart is { } about ? await DepartmentNameAsync(db, about.DepartmentCode, ct) : null,
             PartAttachments = extras?.AboutPart?.SubmissionAttachments,
+            PartDueAt = extras?.AboutPart?.DueAt,
+            PartDueProvisional = extras?.AboutPart?.Provisional ?? false,
         };
     }
 

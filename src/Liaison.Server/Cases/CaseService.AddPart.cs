@@ -1,5 +1,7 @@
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
+using Liaison.Cases.Notifications;
+using Liaison.Cases.Routing;
 using Liaison.Cases.Routing.Activities;
 using Liaison.Server.Common;
 using Liaison.Server.Workflows;
@@ -123,6 +125,9 @@ public sealed partial class CaseService
                 $"the workflow {instance.DefinitionId} v{instance.DefinitionVersion} could not dispatch the part, so nothing was added; ask an admin ({fault})")));
         }
 
+        // The lead's handler hears of it in the case's thread: it resolves once this part is in too.
+        await mailer.SendAsync(db, c, CaseMailKind.PartAdded, [Audiences.Handler],
+            new CaseMailer.Extras(string.IsNullOrEmpty(note) ? null : note, AboutPart: part, Actor: officer), ct);
         return await CommitAsync(tx, c, ct);
     }
 

@@ -56,6 +56,13 @@ public sealed class JointPartAddTests(AppFixture fixture) : IClassFixture<AppFix
         Assert.Equal(("zrzyj", "accepted"), (c.GetProperty("department").GetString(), c.GetProperty("status").GetString()));
         var dispatch = (await MailsAsync(_app, Handler("gdgs"), number)).Single(m => m.Subject!.Contains("派单"));
         Assert.Contains("请确认10kV接入方案", dispatch.TextBody);
+        // The lead's handler hears of it: which department, its task and deadline, the officer's note, and a link.
+        var told = Assert.Single((await MailsAsync(_app, Handler("zrzyj"), number)).Where(m => m.Subject!.Contains("【新增协办部门】")));
+        Assert.Contains("新增协办部门：供电公司", told.TextBody);
+        Assert.Contains("协办任务：请确认10kV接入方案", told.TextBody);
+        Assert.Contains("协办提交期限：", told.TextBody);
+        Assert.Contains("园区说明：用地办理中发现需供电公司配合", told.TextBody);
+        Assert.Contains("/l/", told.TextBody);
         var timeline = c.GetProperty("timeline").EnumerateArray().ToList();
         Assert.Contains(timeline, e => e.GetProperty("kind").GetString() == CaseEventKinds.PartAdded && e.GetProperty("note").GetString() == "用地办理中发现需供电公司配合");
 
