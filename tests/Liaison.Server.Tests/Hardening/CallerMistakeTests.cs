@@ -597,6 +597,95 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(before, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
     }
 
+    [Theory]
+    [InlineData("\u202e\u200f")] // a direction override and a mark
+    [InlineData("\u200e \u061c")] // the marks, with a space
+    [InlineData("\u2066\u2069")] // an isolate, opened and closed
+    [InlineData("\u00ad")] // a soft hyphen
+    [InlineData("\u3164\uffa0")] // Hangul fillers
+    [InlineData("\u115f\u1160")]
+    [InlineData("\u180e")] // the Mongolian vowel separator
+    public async Task A_required_field_of_characters_that_show_nothing_is_required_and_opens_nothing(string blank)
+    {
+        var officer = await _app.AsOfficerAsync();
+        var body = JsonSerializer.SerializeToNode(Cases.CaseTestKit.NewCase())!.AsObject();
+        body["title"] = blank;
+        body["description"] = blank;
+        var before = await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count()));
+
+        var problem = await ProblemAsync(await officer.PostAsJsonAsync("/api/cases", body), HttpStatusCode.BadRequest);
+
+        var errors = problem.GetProperty("errors");
+        Assert.Equal("必填 / is required", Assert.Single(errors.GetProperty("title").EnumerateArray()).GetString());
+        Assert.Equal("必填 / is required", Assert.Single(errors.GetProperty("description").EnumerateArray()).GetString());
+        Assert.Equal(before, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
+    }
+
+    [Theory]
+    [InlineData('\u202a')]
+    [InlineData('\u202b')]
+    [InlineData('\u202c')]
+    [InlineData('\u202d')]
+    [InlineData('\u202e')]
+    [InlineData('\u2066')]
+    [InlineData('\u2067')]
+    [InlineData('\u2068')]
+    [InlineData('\u2069')]
+    public async Task A_text_direction_control_in_free_text_is_400_naming_the_field_and_changes_nothing(char control)
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+        var body = JsonSerializer.SerializeToNode(Cases.CaseTestKit.NewCase())!.AsObject();
+        body["title"] = $"用电{control}装报";
+        body["description"] = $"企业反映{control}电压不稳";
+        var cases = await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count()));
+        var timeline = await TimelineLengthAsync(officer, number);
+
+        var opened = await ProblemAsync(await officer.PostAsJsonAsync("/api/cases", body), HttpStatusCode.BadRequest);
+        var noted = await ProblemAsync(await officer.PostAsJsonAsync($"/api/cases/{number}/notes", new { note = $"已电话{control}联系" }), HttpStatusCode.BadRequest);
+
+        const string Refused = "不能含有文字方向控制字符（U+202A–U+202E、U+2066–U+2069） / must not contain text-direction control characters (U+202A–U+202E, U+2066–U+2069)";
+        Assert.Equal(Refused, Assert.Single(opened.GetProperty("errors").GetProperty("title").EnumerateArray()).GetString());
+        Assert.Equal(Refused, Assert.Single(opened.GetProperty("errors").GetProperty("description").EnumerateArray()).GetString());
+        Assert.Equal(Refused, Assert.Single(noted.GetProperty("errors").GetProperty("note").EnumerateArray()).GetString());
+        Assert.Equal(cases, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
+        Assert.Equal(timeline, await TimelineLengthAsync(officer, number));
+    }
+
+    [Fact]
+    public async Task The_direction_marks_inside_text_are_kept_as_typed()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var body = JsonSerializer.SerializeToNode(Cases.CaseTestKit.NewCase())!.AsObject();
+        // A right-to-left mark beside an Arabic name only settles its neighbours' order; it reverses nothing after it.
+        body["description"] = "供应商 شركة\u200f 的报价";
+
+        var opened = await Cases.CaseTestKit.OpenAsync(officer, body);
+
+        Assert.Equal("供应商 شركة\u200f 的报价", opened.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task A_signed_in_officers_form_with_a_text_direction_control_is_a_400_page_naming_the_field_and_changes_nothing()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+        var browser = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        var timeline = await TimelineLengthAsync(officer, number);
+
+        var posted = await browser.PostAsync($"/cases/{number}/notes", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Cases.CaseTestKit.TokenIn(page), ["note"] = "备注\u202e内容", ["requestId"] = Guid.NewGuid().ToString(),
+        }));
+
+        var body = System.Net.WebUtility.HtmlDecode(await posted.Content.ReadAsStringAsync());
+        Assert.True(posted.StatusCode == HttpStatusCode.BadRequest, $"{(int)posted.StatusCode}: {body}");
+        Assert.Equal("text/html", posted.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("不能含有文字方向控制字符", body);
+        Assert.Equal(timeline, await TimelineLengthAsync(officer, number));
+    }
+
     [Fact]
     public async Task Raising_a_visit_problems_case_again_with_a_wrong_body_is_400_and_with_a_right_one_the_same_case()
     {
