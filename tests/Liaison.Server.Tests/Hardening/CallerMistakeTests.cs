@@ -686,6 +686,29 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(timeline, await TimelineLengthAsync(officer, number));
     }
 
+    [Theory]
+    [InlineData("[1,2]")]
+    [InlineData("\"x\"")]
+    [InlineData("5")]
+    public async Task A_json_body_that_is_no_object_says_it_must_be_one_and_changes_nothing(string json)
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+        var cases = await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count()));
+        var timeline = await TimelineLengthAsync(officer, number);
+
+        foreach (var path in new[] { "/api/cases", $"/api/cases/{number}/extension-decision", $"/api/cases/{number}/notes" })
+        {
+            var problem = await ProblemAsync(await officer.PostAsync(path, Json(json)), HttpStatusCode.BadRequest);
+            Assert.Equal("请求体必须是一个 JSON 对象（{ … }） / The request body must be a JSON object ({ … })", problem.GetProperty("detail").GetString());
+        }
+
+        Assert.Equal(cases, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
+        Assert.Equal(timeline, await TimelineLengthAsync(officer, number));
+        // An object cut short still says it is not valid JSON, and where.
+        Assert.StartsWith("请求体不是有效的 JSON（第 1 行）", (await ProblemAsync(await officer.PostAsync("/api/cases", Json("""{"title":""")), HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
+    }
+
     [Fact]
     public async Task Raising_a_visit_problems_case_again_with_a_wrong_body_is_400_and_with_a_right_one_the_same_case()
     {
