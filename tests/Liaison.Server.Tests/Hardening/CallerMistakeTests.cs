@@ -710,6 +710,26 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
     }
 
     [Fact]
+    public async Task The_deadline_preview_without_a_category_says_it_is_required_and_an_unknown_one_lists_the_codes_in_both_languages()
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        var missing = await ProblemAsync(await officer.GetAsync("/api/cases/deadline-preview?priority=normal"), HttpStatusCode.BadRequest);
+        var blank = await ProblemAsync(await officer.GetAsync("/api/cases/deadline-preview?category=%20"), HttpStatusCode.BadRequest);
+        var unknown = await ProblemAsync(await officer.GetAsync("/api/cases/deadline-preview?category=nonsense"), HttpStatusCode.BadRequest);
+
+        Assert.Equal("必填：请选择类别 / is required: choose a category", Assert.Single(missing.GetProperty("errors").GetProperty("category").EnumerateArray()).GetString());
+        Assert.Equal("必填：请选择类别 / is required: choose a category", Assert.Single(blank.GetProperty("errors").GetProperty("category").EnumerateArray()).GetString());
+        var message = Assert.Single(unknown.GetProperty("errors").GetProperty("category").EnumerateArray()).GetString()!;
+        var (zh, en) = (message[..message.IndexOf(" / ", StringComparison.Ordinal)], message[(message.IndexOf(" / ", StringComparison.Ordinal) + 3)..]);
+        foreach (var code in new[] { "project-landing", "factor-guarantee", "legacy-issue", "bankruptcy", "other" })
+        {
+            Assert.Contains($"（{code}）", zh);
+            Assert.Contains($"({code})", en);
+        }
+    }
+
+    [Fact]
     public async Task Raising_a_visit_problems_case_again_with_a_wrong_body_is_400_and_with_a_right_one_the_same_case()
     {
         var admin = await _app.AsAdminAsync();
