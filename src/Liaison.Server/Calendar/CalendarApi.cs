@@ -29,9 +29,13 @@ public static class CalendarApi
     {
         if (!calendars.TryParseLocal(from, out var start))
         {
-            return Problems.BadRequest(
-                $"from 必须是 {YearSchedule.MinYear}–{YearSchedule.MaxYear} 年间的日期时间，例如 2026-02-13T10:00",
-                $"from must be a date-time in {YearSchedule.MinYear}–{YearSchedule.MaxYear} such as 2026-02-13T10:00");
+            return CalendarService.OffsetLostItsPlus(from)
+                ? Problems.BadRequest(
+                    "from 的时差无法识别：地址中的“+”会被读作空格。请给出不带时差的本地时间（例如 2026-12-08T10:00），或将 + 写作 %2B（2026-12-08T10:00%2B02:00）",
+                    "from's offset could not be read: a '+' in an address is read as a space. Give a local time without an offset (e.g. 2026-12-08T10:00), or write the + as %2B (2026-12-08T10:00%2B02:00)")
+                : Problems.BadRequest(
+                    $"from 必须是 {YearSchedule.MinYear}–{YearSchedule.MaxYear} 年间的日期时间，例如 2026-02-13T10:00",
+                    $"from must be a date-time in {YearSchedule.MinYear}–{YearSchedule.MaxYear} such as 2026-02-13T10:00");
         }
 
         if (workingDays is not (>= 1 and <= WorkingCalendar.MaxWorkingDays))

@@ -83,6 +83,23 @@ public sealed class CalendarApiTests(AppFixture fixture) : IClassFixture<AppFixt
     }
 
     [Fact]
+    public async Task A_from_whose_offsets_plus_the_address_turned_into_a_space_says_to_give_a_local_time()
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        // Unescaped, the '+' of +02:00 arrives as a space.
+        var response = await officer.GetAsync("/api/calendar/due?from=2026-12-08T10:00+02:00&workingDays=1");
+        var escaped = await officer.GetFromJsonAsync<JsonElement>("/api/calendar/due?from=2026-12-08T10:00%2B02:00&workingDays=1");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("from 的时差无法识别：地址中的“+”会被读作空格。请给出不带时差的本地时间（例如 2026-12-08T10:00），或将 + 写作 %2B（2026-12-08T10:00%2B02:00） / "
+            + "from's offset could not be read: a '+' in an address is read as a space. Give a local time without an offset (e.g. 2026-12-08T10:00), or write the + as %2B (2026-12-08T10:00%2B02:00)",
+            (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        // 10:00 at +02:00 is 16:00 in the zone: one working day on is the next day's close of business.
+        Assert.Equal("2026-12-09T18:00:00+08:00", escaped.GetProperty("due").GetString());
+    }
+
+    [Fact]
     public async Task Anonymous_is_401()
     {
         Assert.Equal(HttpStatusCode.Unauthorized, (await _app.Anonymous().GetAsync("/api/calendar/due?from=2026-02-13T10:00&workingDays=1")).StatusCode);
