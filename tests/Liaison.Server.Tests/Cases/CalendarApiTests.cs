@@ -100,6 +100,30 @@ public sealed class CalendarApiTests(AppFixture fixture) : IClassFixture<AppFixt
     }
 
     [Fact]
+    public async Task A_schedule_put_without_a_year_is_for_the_addresss_year_and_a_far_too_long_version_is_not_echoed_whole()
+    {
+        var admin = await _app.AsAdminAsync();
+        static StringContent Body(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+        const string WithoutYear = """
+            { "version": "cn-2031-test", "source": "测试 test",
+              "holidays": [ { "name": "New Year's Day", "nameZh": "元旦", "days": ["2031-01-01"] } ], "workdays": [] }
+            """;
+        var pasted = "cn-2031-" + new string('v', 10_000);
+
+        var tooLong = await admin.PutAsync("/api/calendar/years/2031", Body(WithoutYear.Replace("cn-2031-test", pasted)));
+        var stored = await admin.PutAsync("/api/calendar/years/2031", Body(WithoutYear));
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        var refusal = await tooLong.Content.ReadAsStringAsync();
+        Assert.Contains("cn-2031-vvvvvvvvvvvv…", refusal);
+        Assert.DoesNotContain(new string('v', 100), refusal);
+        Assert.True(stored.StatusCode == HttpStatusCode.Accepted, await stored.Content.ReadAsStringAsync());
+        var schedule = await admin.GetFromJsonAsync<JsonElement>("/api/calendar/years/2031");
+        Assert.Equal(2031, schedule.GetProperty("year").GetInt32());
+        Assert.Equal("cn-2031-test", schedule.GetProperty("version").GetString());
+    }
+
+    [Fact]
     public async Task Anonymous_is_401()
     {
         Assert.Equal(HttpStatusCode.Unauthorized, (await _app.Anonymous().GetAsync("/api/calendar/due?from=2026-02-13T10:00&workingDays=1")).StatusCode);
