@@ -581,6 +581,20 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains("needs at least one digit", message);
     }
 
+    [Fact]
+    public async Task A_password_with_a_text_direction_control_is_a_password_like_any_other()
+    {
+        var admin = await _app.AsAdminAsync();
+        // Compared, never shown: refused, it could not sign in with a password set before the rule.
+        const string password = "abc\u202edef-12345";
+
+        var created = await admin.PostAsJsonAsync("/api/users", new { email = "bidi.password@test.example", displayName = "方向", password, role = "Officer" });
+        var signedIn = await _app.Anonymous().PostAsJsonAsync("/api/auth/login", new { email = "bidi.password@test.example", password });
+
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        Assert.True(signedIn.StatusCode == HttpStatusCode.OK, await signedIn.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData("控制字符\u0007\u001b[31m")]
     [InlineData("\u200b\u200b")]
