@@ -70,6 +70,15 @@ public sealed class OpenApiTests(AppFixture fixture) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_calendar_years_put_says_its_body_and_that_the_bodys_year_may_be_left_out()
+    {
+        var description = (await OperationAsync("/api/calendar/years/{year}", "put")).GetProperty("description").GetString();
+
+        Assert.Contains("`year` is optional: the address gives it", description);
+        Assert.Contains("\"holidays\"", description);
+    }
+
+    [Fact]
     public async Task Errors_are_documented_as_problem_details()
     {
         var notFound = (await OperationAsync("/api/cases/{number}", "get")).GetProperty("responses").GetProperty("404");

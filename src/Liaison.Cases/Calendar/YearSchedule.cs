@@ -119,10 +119,14 @@ public sealed class YearSchedule
         TryParse(json, out var schedule, out var errors) ? schedule : throw new InvalidYearScheduleException(errors);
 
     /// <summary>Reads a schedule as an admin uploads it; on failure <paramref name="errors"/> lists every problem, each in Chinese and English.</summary>
-    public static bool TryParse(string? json, [NotNullWhen(true)] out YearSchedule? schedule, out IReadOnlyList<string> errors)
+    /// <param name="year">
+    /// The year the schedule is sent for, when the sender names it elsewhere (the API's address): the JSON may then
+    /// leave out <c>year</c>. Whether a year it does give is this one is the sender's to check.
+    /// </param>
+    public static bool TryParse(string? json, [NotNullWhen(true)] out YearSchedule? schedule, out IReadOnlyList<string> errors, int? year = null)
     {
         var found = new List<string>();
-        var parsed = TryParse(json, out schedule, found);
+        var parsed = TryParse(json, year, out schedule, found);
         // A paste gone wrong (a list of every day, twice) can hold thousands of problems: the first ones say what to fix.
         errors = found.Count > MaxErrorsListed
             ? [.. found.Take(MaxErrorsListed), $"另有 {found.Count - MaxErrorsListed} 个问题未列出 / {English.Count(found.Count - MaxErrorsListed, "more problem", "more problems")} not listed"]
@@ -133,7 +137,7 @@ public sealed class YearSchedule
     /// <summary>The most problems a refused schedule lists; a line says how many more there are.</summary>
     public const int MaxErrorsListed = 50;
 
-    private static bool TryParse(string? json, [NotNullWhen(true)] out YearSchedule? schedule, List<string> found)
+    private static bool TryParse(string? json, int? addressYear, [NotNullWhen(true)] out YearSchedule? schedule, List<string> found)
     {
         schedule = null;
         if (string.IsNullOrWhiteSpace(json))
@@ -165,7 +169,9 @@ public sealed class YearSchedule
             }
 
             RejectUnknown(root, "", found, "year", "version", "source", "holidays", "workdays");
-            var year = ReadYear(root, found);
+            var year = addressYear is { } given && (!root.TryGetProperty("year", out var stated) || stated.ValueKind == JsonValueKind.Null)
+                ? given
+                : ReadYear(root, found);
             if (year is not null) ValidateYear(year.Value, found);
             var version = ReadString(root, "version", "", found);
             if (version is not null) ValidateVersion(version, year, found);
@@ -275,9 +281,17 @@ public sealed class YearSchedule
         var v = (version ?? "").Trim();
         if (v.Length is 0 or > 64 || !v.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
-            errors.Add($"version: “{version}” 应为1–64位字母、数字、-、_ 或 . / '{version}' must be 1–64 letters, digits, '-', '_' or '.' (e.g. cn-{year ?? 2027}-v1)");
+            // A version pasted wrong can be a whole document: the message quotes its start, enough to recognise it.
+            var (zh, en) = v.Length > 64
+                ? ($"“{Start(v)}”（{v.Length} 个字符）", $"'{Start(v)}' ({v.Length} characters)")
+                : ($"“{v}”", $"'{v}'");
+            errors.Add($"version: {zh} 应为1–64位字母、数字、-、_ 或 . / {en} must be 1–64 letters, digits, '-', '_' or '.' (e.g. cn-{year ?? 2027}-v1)");
         }
     }
+
+    /// <summary>The first characters of a long value, for a message quoting it; a character is never cut in half.</summary>
+    private static string Start(string value, int length = 20) =>
+        value.Length <= length ? value : value[..(char.IsHighSurrogate(value[length - 1]) ? length - 1 : length)] + "…";
 
     private static void ValidateSource(string? source, List<string> errors)
     {

@@ -47,7 +47,7 @@ public static class AuthApi
     {
         var v = new Validation();
         var email = v.RequiredLine("email", request.Email, SignInService.MaxEmailLength);
-        v.Required("password", request.Password, 200);
+        v.Required("password", request.Password, 200, secret: true);
         if (!v.IsValid)
         {
             return Problems.Invalid(v);

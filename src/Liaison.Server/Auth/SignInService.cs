@@ -74,8 +74,8 @@ public sealed class SignInService(
         ClaimsPrincipal principal, string? current, string? next, string? cookieScheme, Action<Validation>? formChecks = null)
     {
         var v = new Validation();
-        v.Required("currentPassword", current, 200);
-        v.Required("newPassword", next, 200);
+        v.Required("currentPassword", current, 200, secret: true);
+        v.Required("newPassword", next, 200, secret: true);
         if (v.IsValid && current == next)
         {
             // Said of what was typed: whether the current password is right is checked (and throttled) below.

@@ -68,7 +68,7 @@ public sealed class UserService(
         {
             UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName, Culture = culture, MustChangePassword = true,
         };
-        v.Required("password", request.Password, 200);
+        v.Required("password", request.Password, 200, secret: true);
         if (request.Password is { Length: <= 200 } password && !string.IsNullOrWhiteSpace(password))
         {
             // Every rule of the password with the other fields' errors, so the form shows them all at once.
@@ -118,7 +118,7 @@ public sealed class UserService(
         var v = new Validation();
         var (email, displayName, role, culture) = ReadAccount(v, request.Email, request.DisplayName, request.Role, request.Culture);
         var password = Validation.Optional(request.Password);
-        v.MaxLength("password", password, 200);
+        v.MaxLength("password", password, 200, secret: true);
         EditBasis.Check(v, request.Basis);
         if (!v.IsValid)
         {

@@ -21,17 +21,29 @@ public static class CalendarApi
         api.MapGet("/years", Years);
         api.MapGet("/years/{year:int}", Year);
         api.MapGet("/years/{year:int}/recompute", Recompute);
-        api.MapPut("/years/{year:int}", PutYear).RequirePolicy(Policies.Admin);
+        api.MapPut("/years/{year:int}", PutYear).RequirePolicy(Policies.Admin).WithDescription(PutYearDescription);
         return api;
     }
+
+    /// <summary>The OpenAPI description of <c>PUT /api/calendar/years/{year}</c>, whose body is read as the schedule's JSON.</summary>
+    internal const string PutYearDescription =
+        "Adds or replaces the year's schedule. Body: `{ \"year\": 2027, \"version\": \"cn-2027-v1\", \"source\": \"…\", "
+        + "\"holidays\": [ { \"name\": \"New Year's Day\", \"nameZh\": \"元旦\", \"days\": [\"2027-01-01\"] } ], \"workdays\": [\"2027-02-06\"] }`. "
+        + "`year` is optional: the address gives it; one given must be the address's year, else 400 naming `year`. `version` is 1–64 letters, "
+        + "digits, '-', '_' or '.', and no other year's. 202 once stored; open cases' deadlines are then recomputed in the background "
+        + "(see the answer's Location). A changed schedule under the version the year already has is 409.";
 
     public static async Task<Results<Ok<DueDto>, BadRequestProblem>> Due(string? from, int? workingDays, CalendarService calendars, CancellationToken ct)
     {
         if (!calendars.TryParseLocal(from, out var start))
         {
-            return Problems.BadRequest(
-                $"from 必须是 {YearSchedule.MinYear}–{YearSchedule.MaxYear} 年间的日期时间，例如 2026-02-13T10:00",
-                $"from must be a date-time in {YearSchedule.MinYear}–{YearSchedule.MaxYear} such as 2026-02-13T10:00");
+            return CalendarService.OffsetLostItsPlus(from)
+                ? Problems.BadRequest(
+                    "from 的时差无法识别：地址中的“+”会被读作空格。请给出不带时差的本地时间（例如 2026-12-08T10:00），或将 + 写作 %2B（2026-12-08T10:00%2B02:00）",
+                    "from's offset could not be read: a '+' in an address is read as a space. Give a local time without an offset (e.g. 2026-12-08T10:00), or write the + as %2B (2026-12-08T10:00%2B02:00)")
+                : Problems.BadRequest(
+                    $"from 必须是 {YearSchedule.MinYear}–{YearSchedule.MaxYear} 年间的日期时间，例如 2026-02-13T10:00",
+                    $"from must be a date-time in {YearSchedule.MinYear}–{YearSchedule.MaxYear} such as 2026-02-13T10:00");
         }
 
         if (workingDays is not (>= 1 and <= WorkingCalendar.MaxWorkingDays))
@@ -61,7 +73,8 @@ public static class CalendarApi
             : Problems.NotFound($"{year} 年的安排没有经管理员保存过", $"no admin has stored a schedule for {year}");
 
     /// <summary>
-    /// Adds or replaces a year's schedule (body: the schedule JSON): 202 once it is stored. Open cases whose deadlines
+    /// Adds or replaces a year's schedule (body: the schedule JSON, whose <c>year</c> may be left out: the address gives
+    /// it): 202 once it is stored. Open cases whose deadlines
     /// are provisional or fall in that year or later are then recomputed in the background, a timeline entry for each
     /// deadline that moves; the answer's
     /// <c>Location</c> (<c>/api/calendar/years/{year}/recompute</c>) says how far that has come. A changed schedule under
@@ -80,7 +93,7 @@ public static class CalendarApi
             return OtherYear(year, bodyYear);
         }
 
-        if (!YearSchedule.TryParse(json, out var schedule, out var errors))
+        if (!YearSchedule.TryParse(json, out var schedule, out var errors, year))
         {
             return Problems.Invalid(new Dictionary<string, string[]> { ["schedule"] = errors.ToArray() });
         }

@@ -79,4 +79,17 @@ public sealed class CalendarService
         instant = new DateTimeOffset(local, TimeZone.GetUtcOffset(local));
         return true;
     }
+
+    /// <summary>
+    /// A date-time with an offset whose '+' an address turned into a space: <c>from=2026-12-08T10:00+02:00</c> unescaped
+    /// reads "2026-12-08T10:00 02:00", which <see cref="TryParseLocal"/> cannot read but would with the '+' back.
+    /// </summary>
+    public static bool OffsetLostItsPlus(string? text)
+    {
+        var at = text?.LastIndexOf(' ') ?? -1;
+        return at > 0 && at < text!.Length - 1
+            && DateTimeOffset.TryParse($"{text[..at]}+{text[(at + 1)..]}", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var parsed)
+            && parsed.Year is >= YearSchedule.MinYear and <= YearSchedule.MaxYear;
+    }
 }

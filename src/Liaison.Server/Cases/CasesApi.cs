@@ -124,20 +124,27 @@ public static class CasesApi
     /// The deadlines a case of this category and priority would get if it were dispatched now, as the routing workflow
     /// computes them by default (urgent halves the resolve limit): the new-case form shows them before sending.
     /// </summary>
-    public static async Task<Results<Ok<DeadlinePreviewDto>, BadRequestProblem>> DeadlinePreview(
+    public static async Task<Results<Ok<DeadlinePreviewDto>, ValidationProblem>> DeadlinePreview(
         string? category, string? priority, CalendarService calendars, CategoryService categories, RoutingLimits limits, LiaisonDbContext db, TimeProvider clock,
         CancellationToken ct)
     {
-        if (await categories.FindAsync(category, ct) is not { } found)
+        var v = new Validation();
+        var found = await categories.FindAsync(category, ct);
+        if (found is null)
         {
-            var codes = string.Join(", ", (await categories.ListAsync(ct)).Select(x => x.Code));
-            return Problems.BadRequest($"类别无效：{category}", $"unknown category '{category}': use one of {codes}");
+            // Missing is "required"; unknown lists the categories, by name and code, in both languages.
+            v.Add("category", await categories.UnknownAsync(category, ct));
         }
 
         var p = CasePriority.Normal;
         if (!string.IsNullOrWhiteSpace(priority) && !EnumNames.TryParse(priority, out p))
         {
-            return Problems.BadRequest($"紧急程度只能是“普通”或“紧急”（normal/urgent），不是 {priority.Trim()}", $"urgency must be normal or urgent, not '{priority.Trim()}'");
+            v.Add("priority", $"只能是“普通”或“紧急”（normal/urgent），不是 {priority.Trim()}", $"must be normal or urgent, not '{priority.Trim()}'");
+        }
+
+        if (found is null || !v.IsValid)
+        {
+            return Problems.Invalid(v);
         }
 
         var c = await limits.ForNewCaseAsync(db, found, ct);

@@ -58,16 +58,20 @@ public sealed class Validation
     }
 
     /// <summary>Adds "required" when the value is blank (invisible characters alone count as blank); returns the trimmed value.</summary>
-    public string Required(string field, string? value, int maxLength)
+    /// <param name="secret">
+    /// A password: compared, never shown, so invisible and text-direction characters are as good as any other in it
+    /// (and a password set with one still signs in); only emptiness, length and control characters are checked.
+    /// </param>
+    public string Required(string field, string? value, int maxLength, bool secret = false)
     {
         var v = value?.Trim() ?? "";
-        if (v.All(ch => char.IsWhiteSpace(ch) || Invisible(ch)))
+        if (secret ? v.Length == 0 : v.All(ch => char.IsWhiteSpace(ch) || Invisible(ch)))
         {
             Add(field, "必填", "is required");
         }
         else
         {
-            MaxLength(field, v, maxLength);
+            MaxLength(field, v, maxLength, secret);
         }
 
         return v;
@@ -80,9 +84,11 @@ public sealed class Validation
     /// Adds "too long" when <paramref name="value"/> is longer than <paramref name="maxLength"/>, and "control
     /// characters" when it holds any but tab and line breaks: a bell or an escape sequence typed into a title would
     /// travel into mail subjects and terminals. Line breaks are for multi-line text (descriptions, notes); a
-    /// single-line field uses <see cref="MaxLengthLine"/>.
+    /// single-line field uses <see cref="MaxLengthLine"/>. A text-direction control (<see cref="DirectionControl"/>) is
+    /// refused as well: stored and shown raw it reverses the text after it, in a timeline, a mail subject, a page.
     /// </summary>
-    public void MaxLength(string field, string? value, int maxLength)
+    /// <param name="secret">A password (see <see cref="Required"/>): text-direction controls are not checked in it.</param>
+    public void MaxLength(string field, string? value, int maxLength, bool secret = false)
     {
         if (value is not { } v)
         {
@@ -97,6 +103,12 @@ public sealed class Validation
         if (v.Any(ch => char.IsControl(ch) && ch is not ('\t' or '\n' or '\r')))
         {
             Add(field, "不能含有控制字符", "must not contain control characters");
+        }
+
+        if (!secret && v.Any(DirectionControl))
+        {
+            Add(field, "不能含有文字方向控制字符（U+202A–U+202E、U+2066–U+2069）",
+                "must not contain text-direction control characters (U+202A–U+202E, U+2066–U+2069)");
         }
     }
 
@@ -126,8 +138,19 @@ public sealed class Validation
         }
     }
 
-    /// <summary>Zero-width characters: a value of only these looks empty.</summary>
-    private static bool Invisible(char ch) => ch is '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF';
+    /// <summary>
+    /// Characters that show nothing: zero-width ones, the direction marks and controls, the soft hyphen, the invisible
+    /// operators and the Hangul and Mongolian fillers. A value of only these looks empty.
+    /// </summary>
+    private static bool Invisible(char ch) => ch is '\u00AD' or '\u034F' or '\u061C' or '\u115F' or '\u1160' or '\u180E' or '\u3164' or '\uFFA0' or '\uFEFF'
+        or (>= '\u200B' and <= '\u200F') or (>= '\u202A' and <= '\u202E') or (>= '\u2060' and <= '\u2064') or (>= '\u2066' and <= '\u2069');
+
+    /// <summary>
+    /// The bidirectional embeddings, overrides and isolates (LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI, PDI): each changes
+    /// the direction of the text after it, so "事项\u202E说明" reads backwards from there. The direction marks
+    /// (U+200E, U+200F, U+061C) only affect their neighbours, and stay allowed.
+    /// </summary>
+    public static bool DirectionControl(char ch) => ch is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
     /// <summary>The errors as the API's problem details carry them: "中文 / English" per message.</summary>
     public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.Select(m => m.ToString()).ToArray());

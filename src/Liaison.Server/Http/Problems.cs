@@ -239,6 +239,12 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
             var path = converting && json.Path is { Length: > 2 } p && p.StartsWith("$.", StringComparison.Ordinal) ? p[2..] : null;
             var line = json.LineNumber is { } n ? $"（第 {n + 1} 行）" : "";
             var lineEn = json.LineNumber is { } m ? $" (line {m + 1})" : "";
+            if (converting && json.Path == "$")
+            {
+                // Valid JSON of another kind ([1,2], "x", 5): every body the API takes is an object.
+                return (new Text("请求体必须是一个 JSON 对象（{ … }）", "The request body must be a JSON object ({ … })"), null, null);
+            }
+
             return path is null
                 ? (new Text($"请求体不是有效的 JSON{line}", $"The request body is not valid JSON{lineEn}"), null, null)
                 : (new Text($"请求体（JSON）中 {path} 的值类型或格式不对", $"The value of {path} in the JSON body has the wrong type or format"), path,

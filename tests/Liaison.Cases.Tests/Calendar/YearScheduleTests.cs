@@ -178,6 +178,34 @@ public class YearScheduleTests
         Assert.StartsWith("version: ", Assert.Single(ErrorsOf(With(from, to))));
 
     [Fact]
+    public void A_version_far_too_long_is_quoted_by_its_start_and_its_length_not_in_full()
+    {
+        var pasted = "cn-2027-" + new string('x', 5000);
+
+        var error = Assert.Single(ErrorsOf(With("\"cn-2027-v1\"", $"\"{pasted}\"")));
+
+        Assert.StartsWith("version: “cn-2027-xxxxxxxxxxxx…”（5008 个字符） 应为1–64位", error);
+        Assert.Contains(" / 'cn-2027-xxxxxxxxxxxx…' (5008 characters) must be 1–64 letters", error);
+        Assert.True(error.Length < 300, error);
+    }
+
+    [Fact]
+    public void A_year_given_by_the_sender_may_be_left_out_of_the_json_and_one_in_it_is_read_as_written()
+    {
+        var without = Valid2027.Replace("\"year\": 2027,", "", StringComparison.Ordinal);
+
+        Assert.True(YearSchedule.TryParse(without, out var schedule, out _, year: 2027));
+        Assert.Equal(2027, schedule.Year);
+        Assert.True(YearSchedule.TryParse(Valid2027.Replace("\"year\": 2027", "\"year\": null", StringComparison.Ordinal), out schedule, out _, year: 2027));
+        Assert.Equal(2027, schedule.Year);
+        // Without a sender's year it is required, as an admin's paste must say which year it is.
+        Assert.StartsWith("year: ", Assert.Single(ErrorsOf(without)));
+        // One the JSON gives is the JSON's: comparing it with the address is the sender's check.
+        Assert.True(YearSchedule.TryParse(Valid2027, out schedule, out _, year: 2028));
+        Assert.Equal(2027, schedule.Year);
+    }
+
+    [Fact]
     public void Refuses_a_year_out_of_range() =>
         Assert.Contains(ErrorsOf(Valid2027.Replace("\"year\": 2027", "\"year\": 20027", StringComparison.Ordinal)),
             e => e.StartsWith("year: 20027", StringComparison.Ordinal));

@@ -83,6 +83,47 @@ public sealed class CalendarApiTests(AppFixture fixture) : IClassFixture<AppFixt
     }
 
     [Fact]
+    public async Task A_from_whose_offsets_plus_the_address_turned_into_a_space_says_to_give_a_local_time()
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        // Unescaped, the '+' of +02:00 arrives as a space.
+        var response = await officer.GetAsync("/api/calendar/due?from=2026-12-08T10:00+02:00&workingDays=1");
+        var escaped = await officer.GetFromJsonAsync<JsonElement>("/api/calendar/due?from=2026-12-08T10:00%2B02:00&workingDays=1");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("from 的时差无法识别：地址中的“+”会被读作空格。请给出不带时差的本地时间（例如 2026-12-08T10:00），或将 + 写作 %2B（2026-12-08T10:00%2B02:00） / "
+            + "from's offset could not be read: a '+' in an address is read as a space. Give a local time without an offset (e.g. 2026-12-08T10:00), or write the + as %2B (2026-12-08T10:00%2B02:00)",
+            (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        // 10:00 at +02:00 is 16:00 in the zone: one working day on is the next day's close of business.
+        Assert.Equal("2026-12-09T18:00:00+08:00", escaped.GetProperty("due").GetString());
+    }
+
+    [Fact]
+    public async Task A_schedule_put_without_a_year_is_for_the_addresss_year_and_a_far_too_long_version_is_not_echoed_whole()
+    {
+        var admin = await _app.AsAdminAsync();
+        static StringContent Body(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+        const string WithoutYear = """
+            { "version": "cn-2031-test", "source": "测试 test",
+              "holidays": [ { "name": "New Year's Day", "nameZh": "元旦", "days": ["2031-01-01"] } ], "workdays": [] }
+            """;
+        var pasted = "cn-2031-" + new string('v', 10_000);
+
+        var tooLong = await admin.PutAsync("/api/calendar/years/2031", Body(WithoutYear.Replace("cn-2031-test", pasted)));
+        var stored = await admin.PutAsync("/api/calendar/years/2031", Body(WithoutYear));
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        var refusal = await tooLong.Content.ReadAsStringAsync();
+        Assert.Contains("cn-2031-vvvvvvvvvvvv…", refusal);
+        Assert.DoesNotContain(new string('v', 100), refusal);
+        Assert.True(stored.StatusCode == HttpStatusCode.Accepted, await stored.Content.ReadAsStringAsync());
+        var schedule = await admin.GetFromJsonAsync<JsonElement>("/api/calendar/years/2031");
+        Assert.Equal(2031, schedule.GetProperty("year").GetInt32());
+        Assert.Equal("cn-2031-test", schedule.GetProperty("version").GetString());
+    }
+
+    [Fact]
     public async Task Anonymous_is_401()
     {
         Assert.Equal(HttpStatusCode.Unauthorized, (await _app.Anonymous().GetAsync("/api/calendar/due?from=2026-02-13T10:00&workingDays=1")).StatusCode);

@@ -96,6 +96,29 @@ public sealed class LinkPageFormTests(AppFixture fixture) : IClassFixture<AppFix
     }
 
     [Fact]
+    public async Task A_link_forms_note_with_a_text_direction_control_is_refused_on_the_page_naming_it_and_changes_nothing()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer)).GetProperty("number").GetString()!;
+        var link = PathOf(LinkIn((await MailsAsync(_app, Handler, number)).Single()));
+        var browser = _app.Anonymous();
+        await PostActionAsync(browser, link, "accept");
+        var timeline = (await GetCaseAsync(officer, number)).GetProperty("timeline").GetArrayLength();
+
+        // U+202E would show the rest of the note reversed, on the officer's page and in the mails that quote it.
+        var refused = await PostActionAsync(browser, link, "progress", new() { ["note"] = "已协调\u202e供电公司" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
+        var page = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        // Beside the form, by the form's own word for the note.
+        Assert.Contains("data-form-error>进展情况：不能含有文字方向控制字符（U+202A–U+202E、U+2066–U+2069）</p>", page);
+        Assert.Contains("data-refused-summary", page);
+        Assert.Equal(timeline, (await GetCaseAsync(officer, number)).GetProperty("timeline").GetArrayLength());
+        Assert.Equal("accepted", (await GetCaseAsync(officer, number)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task An_officer_form_sent_without_its_antiforgery_token_gets_a_page_saying_so_and_changes_nothing()
     {
         var officer = await _app.AsOfficerAsync();

@@ -535,6 +535,24 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_comment_with_a_text_direction_control_is_refused_on_the_form_and_records_nothing()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 45));
+        await ConfirmAsync(_app, _officer, number);
+        var path = (await EnterpriseLinksAsync(_app, number)).Last().Path;
+
+        // Shown raw on /ratings and in the 【企业不满意】 mail, U+202E would reverse the rest of the comment.
+        var refused = await RateAsync(_app.Anonymous(), path, "unsatisfied", "电压\u202e仍不稳定");
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("不能含有文字方向控制字符", page);
+        Assert.Contains("value=\"unsatisfied\" required checked", page);
+        Assert.Null(await _app.WithDbAsync(db => db.Set<CaseRating>().Where(r => db.Cases.Any(x => x.Id == r.CaseId && x.Number == number)).Select(r => r.RatedAt).SingleAsync()));
+    }
+
+    [Fact]
     public async Task The_window_closes_after_5_working_days()
     {
         At(3, 2, 10);

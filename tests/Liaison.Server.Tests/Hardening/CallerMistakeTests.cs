@@ -581,6 +581,20 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains("needs at least one digit", message);
     }
 
+    [Fact]
+    public async Task A_password_with_a_text_direction_control_is_a_password_like_any_other()
+    {
+        var admin = await _app.AsAdminAsync();
+        // Compared, never shown: refused, it could not sign in with a password set before the rule.
+        const string password = "abc\u202edef-12345";
+
+        var created = await admin.PostAsJsonAsync("/api/users", new { email = "bidi.password@test.example", displayName = "方向", password, role = "Officer" });
+        var signedIn = await _app.Anonymous().PostAsJsonAsync("/api/auth/login", new { email = "bidi.password@test.example", password });
+
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        Assert.True(signedIn.StatusCode == HttpStatusCode.OK, await signedIn.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData("控制字符\u0007\u001b[31m")]
     [InlineData("\u200b\u200b")]
@@ -595,6 +609,138 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
 
         Assert.True(problem.GetProperty("errors").TryGetProperty("title", out _), problem.ToString());
         Assert.Equal(before, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
+    }
+
+    [Theory]
+    [InlineData("\u202e\u200f")] // a direction override and a mark
+    [InlineData("\u200e \u061c")] // the marks, with a space
+    [InlineData("\u2066\u2069")] // an isolate, opened and closed
+    [InlineData("\u00ad")] // a soft hyphen
+    [InlineData("\u3164\uffa0")] // Hangul fillers
+    [InlineData("\u115f\u1160")]
+    [InlineData("\u180e")] // the Mongolian vowel separator
+    public async Task A_required_field_of_characters_that_show_nothing_is_required_and_opens_nothing(string blank)
+    {
+        var officer = await _app.AsOfficerAsync();
+        var body = JsonSerializer.SerializeToNode(Cases.CaseTestKit.NewCase())!.AsObject();
+        body["title"] = blank;
+        body["description"] = blank;
+        var before = await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count()));
+
+        var problem = await ProblemAsync(await officer.PostAsJsonAsync("/api/cases", body), HttpStatusCode.BadRequest);
+
+        var errors = problem.GetProperty("errors");
+        Assert.Equal("必填 / is required", Assert.Single(errors.GetProperty("title").EnumerateArray()).GetString());
+        Assert.Equal("必填 / is required", Assert.Single(errors.GetProperty("description").EnumerateArray()).GetString());
+        Assert.Equal(before, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
+    }
+
+    [Theory]
+    [InlineData('\u202a')]
+    [InlineData('\u202b')]
+    [InlineData('\u202c')]
+    [InlineData('\u202d')]
+    [InlineData('\u202e')]
+    [InlineData('\u2066')]
+    [InlineData('\u2067')]
+    [InlineData('\u2068')]
+    [InlineData('\u2069')]
+    public async Task A_text_direction_control_in_free_text_is_400_naming_the_field_and_changes_nothing(char control)
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+        var body = JsonSerializer.SerializeToNode(Cases.CaseTestKit.NewCase())!.AsObject();
+        body["title"] = $"用电{control}装报";
+        body["description"] = $"企业反映{control}电压不稳";
+        var cases = await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count()));
+        var timeline = await TimelineLengthAsync(officer, number);
+
+        var opened = await ProblemAsync(await officer.PostAsJsonAsync("/api/cases", body), HttpStatusCode.BadRequest);
+        var noted = await ProblemAsync(await officer.PostAsJsonAsync($"/api/cases/{number}/notes", new { note = $"已电话{control}联系" }), HttpStatusCode.BadRequest);
+
+        const string Refused = "不能含有文字方向控制字符（U+202A–U+202E、U+2066–U+2069） / must not contain text-direction control characters (U+202A–U+202E, U+2066–U+2069)";
+        Assert.Equal(Refused, Assert.Single(opened.GetProperty("errors").GetProperty("title").EnumerateArray()).GetString());
+        Assert.Equal(Refused, Assert.Single(opened.GetProperty("errors").GetProperty("description").EnumerateArray()).GetString());
+        Assert.Equal(Refused, Assert.Single(noted.GetProperty("errors").GetProperty("note").EnumerateArray()).GetString());
+        Assert.Equal(cases, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
+        Assert.Equal(timeline, await TimelineLengthAsync(officer, number));
+    }
+
+    [Fact]
+    public async Task The_direction_marks_inside_text_are_kept_as_typed()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var body = JsonSerializer.SerializeToNode(Cases.CaseTestKit.NewCase())!.AsObject();
+        // A right-to-left mark beside an Arabic name only settles its neighbours' order; it reverses nothing after it.
+        body["description"] = "供应商 شركة\u200f 的报价";
+
+        var opened = await Cases.CaseTestKit.OpenAsync(officer, body);
+
+        Assert.Equal("供应商 شركة\u200f 的报价", opened.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task A_signed_in_officers_form_with_a_text_direction_control_is_a_400_page_naming_the_field_and_changes_nothing()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+        var browser = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
+        var page = await browser.GetStringAsync($"/cases/{number}");
+        var timeline = await TimelineLengthAsync(officer, number);
+
+        var posted = await browser.PostAsync($"/cases/{number}/notes", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Cases.CaseTestKit.TokenIn(page), ["note"] = "备注\u202e内容", ["requestId"] = Guid.NewGuid().ToString(),
+        }));
+
+        var body = System.Net.WebUtility.HtmlDecode(await posted.Content.ReadAsStringAsync());
+        Assert.True(posted.StatusCode == HttpStatusCode.BadRequest, $"{(int)posted.StatusCode}: {body}");
+        Assert.Equal("text/html", posted.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("不能含有文字方向控制字符", body);
+        Assert.Equal(timeline, await TimelineLengthAsync(officer, number));
+    }
+
+    [Theory]
+    [InlineData("[1,2]")]
+    [InlineData("\"x\"")]
+    [InlineData("5")]
+    public async Task A_json_body_that_is_no_object_says_it_must_be_one_and_changes_nothing(string json)
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await Cases.CaseTestKit.OpenAsync(officer)).GetProperty("number").GetString()!;
+        var cases = await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count()));
+        var timeline = await TimelineLengthAsync(officer, number);
+
+        foreach (var path in new[] { "/api/cases", $"/api/cases/{number}/extension-decision", $"/api/cases/{number}/notes" })
+        {
+            var problem = await ProblemAsync(await officer.PostAsync(path, Json(json)), HttpStatusCode.BadRequest);
+            Assert.Equal("请求体必须是一个 JSON 对象（{ … }） / The request body must be a JSON object ({ … })", problem.GetProperty("detail").GetString());
+        }
+
+        Assert.Equal(cases, await _app.WithDbAsync(db => Task.FromResult(db.Cases.Count())));
+        Assert.Equal(timeline, await TimelineLengthAsync(officer, number));
+        // An object cut short still says it is not valid JSON, and where.
+        Assert.StartsWith("请求体不是有效的 JSON（第 1 行）", (await ProblemAsync(await officer.PostAsync("/api/cases", Json("""{"title":""")), HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task The_deadline_preview_without_a_category_says_it_is_required_and_an_unknown_one_lists_the_codes_in_both_languages()
+    {
+        var officer = await _app.AsOfficerAsync();
+
+        var missing = await ProblemAsync(await officer.GetAsync("/api/cases/deadline-preview?priority=normal"), HttpStatusCode.BadRequest);
+        var blank = await ProblemAsync(await officer.GetAsync("/api/cases/deadline-preview?category=%20"), HttpStatusCode.BadRequest);
+        var unknown = await ProblemAsync(await officer.GetAsync("/api/cases/deadline-preview?category=nonsense"), HttpStatusCode.BadRequest);
+
+        Assert.Equal("必填：请选择类别 / is required: choose a category", Assert.Single(missing.GetProperty("errors").GetProperty("category").EnumerateArray()).GetString());
+        Assert.Equal("必填：请选择类别 / is required: choose a category", Assert.Single(blank.GetProperty("errors").GetProperty("category").EnumerateArray()).GetString());
+        var message = Assert.Single(unknown.GetProperty("errors").GetProperty("category").EnumerateArray()).GetString()!;
+        var (zh, en) = (message[..message.IndexOf(" / ", StringComparison.Ordinal)], message[(message.IndexOf(" / ", StringComparison.Ordinal) + 3)..]);
+        foreach (var code in new[] { "project-landing", "factor-guarantee", "legacy-issue", "bankruptcy", "other" })
+        {
+            Assert.Contains($"（{code}）", zh);
+            Assert.Contains($"({code})", en);
+        }
     }
 
     [Fact]
