@@ -211,9 +211,13 @@ public sealed class CaseEffectHandler(
         }
     }
 
-    /// <summary>The case's status and its time stamps, with the timeline's entry: a workflow's SetCaseStatus, or the service's own.</summary>
+    /// <summary>
+    /// The case's status and its time stamps, with the timeline's entry: a workflow's SetCaseStatus, or the service's own.
+    /// The entry only when the status changes: a workflow sets 办理中 again at each progress note, which is no news.
+    /// </summary>
     public static void SetStatus(LiaisonDbContext db, Case c, CaseStatus status, string actor, DateTimeOffset now)
     {
+        var changed = c.Status != status;
         c.Status = status;
         c.UpdatedAt = now;
         switch (status)
@@ -229,22 +233,29 @@ public sealed class CaseEffectHandler(
                 break;
         }
 
-        var label = CaseStatuses.Label(status);
-        CaseTimeline.Add(db, c, now, CaseEventKinds.Status, actor, $"状态：{label.Zh} / Status: {label.En}", new { status = CaseStatuses.Name(status) });
+        if (changed)
+        {
+            var label = CaseStatuses.Label(status);
+            CaseTimeline.Add(db, c, now, CaseEventKinds.Status, actor, $"状态：{label.Zh} / Status: {label.En}", new { status = CaseStatuses.Name(status) });
+        }
     }
 
-    /// <summary>A co-handler's part's status, with the timeline's entry against it.</summary>
+    /// <summary>A co-handler's part's status, with the timeline's entry against it when the status changes (as the case's).</summary>
     public static void SetStatus(LiaisonDbContext db, Case c, CasePart part, PartStatus status, string actor, DateTimeOffset now)
     {
+        var changed = part.Status != status;
         part.Status = status;
         if (status == PartStatus.Accepted)
         {
             part.AcceptedAt ??= now;
         }
 
-        var label = CasePart.Label(status);
-        CaseTimeline.Add(db, c, now, CaseEventKinds.Status, actor, $"协办状态：{label.Zh} / Co-handler's part: {label.En}",
-            new { status = status.ToString(), department = part.DepartmentCode }, part);
+        if (changed)
+        {
+            var label = CasePart.Label(status);
+            CaseTimeline.Add(db, c, now, CaseEventKinds.Status, actor, $"协办状态：{label.Zh} / Co-handler's part: {label.En}",
+                new { status = status.ToString(), department = part.DepartmentCode }, part);
+        }
     }
 
     /// <summary>

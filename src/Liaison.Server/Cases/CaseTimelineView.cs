@@ -216,7 +216,7 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
     /// A status change is shown on the entry that caused it (签收 … 状态：已签收) instead of as a row of its own: the
     /// nearest earlier entry of the same thread (the lead's, or one co-handling part's), mails and withdrawn extension
     /// requests aside, if it is not a status change itself and came at most <see cref="EffectWindow"/> before. Otherwise
-    /// it keeps its row. A status the thread had already (a workflow sets 办理中 again at each progress note) is no change:
+    /// it keeps its row. A status the thread had already (older timelines have 办理中 again at each progress note) is no change:
     /// it is not shown at all. A dispatch, a cancellation and a part's override or drop change the status without a
     /// status entry: their own rows say the status they leave (派单 … 状态：已派单，待签收), unless the thread had it already.
     /// </summary>

@@ -88,10 +88,7 @@ public sealed record LeagueTablePageModel(string From, string To, LeagueTableRes
     /// <summary>Today in the zone's time.</summary>
     public DateOnly Today { get; init; }
 
-    /// <summary>
-    /// Monday of this week to today: what the day's work has done so far (the default, the 7 days up to yesterday,
-    /// is last week's on a Monday and shows none of today's).
-    /// </summary>
+    /// <summary>Monday of this week to today: what the day's work has done so far (the default, last week, shows none of today's).</summary>
     public string ThisWeekUrl => Url(Monday, Today);
 
     /// <summary>The first of this month to today.</summary>
@@ -100,15 +97,18 @@ public sealed record LeagueTablePageModel(string From, string To, LeagueTableRes
     /// <summary>1 January to today.</summary>
     public string ThisYearUrl => Url(new DateOnly(Today.Year, 1, 1), Today);
 
-    /// <summary>Last week, Monday to Sunday: what the Monday mail reported.</summary>
-    public string LastWeekUrl => Url(Monday.AddDays(-7), Monday.AddDays(-1));
+    /// <summary>Last week, Monday to Sunday: what the Monday mail reported, and the default.</summary>
+    public string LastWeekUrl => Url(ReportsApi.LastWeek(Today).From, ReportsApi.LastWeek(Today).To);
 
     /// <summary>Last calendar month, for the monthly review.</summary>
     public string LastMonthUrl => Url(new DateOnly(Today.Year, Today.Month, 1).AddMonths(-1), new DateOnly(Today.Year, Today.Month, 1).AddDays(-1));
 
-    private DateOnly Monday => Today.AddDays(-(((int)Today.DayOfWeek + 6) % 7));
+    private DateOnly Monday => DigestSchedule.WeekStart(Today);
 
     private static string Url(DateOnly from, DateOnly to) => $"{LeagueTablePages.Path}?from={LeagueTablePages.Day(from)}&to={LeagueTablePages.Day(to)}";
+
+    /// <summary><c>page</c> when <paramref name="url"/> (a common period's) is the period shown, so its link shows as selected.</summary>
+    public string? Current(string url) => Table is not null && url == $"{LeagueTablePages.Path}?from={From}&to={To}" ? "page" : null;
 
     public string CsvUrl => $"/api/reports/league-table.csv?from={Uri.EscapeDataString(From)}&to={Uri.EscapeDataString(To)}";
 

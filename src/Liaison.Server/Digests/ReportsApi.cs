@@ -28,8 +28,8 @@ public static class ReportsApi
         return api;
     }
 
-    /// <param name="from">First local day (yyyy-MM-dd); default: 7 days before today.</param>
-    /// <param name="to">Last local day, inclusive (yyyy-MM-dd); default: yesterday.</param>
+    /// <param name="from">First local day (yyyy-MM-dd); default: Monday of last week (with <paramref name="to"/>: 6 days before it).</param>
+    /// <param name="to">Last local day, inclusive (yyyy-MM-dd); default: Sunday of last week (with <paramref name="from"/>: yesterday).</param>
     public static async Task<Results<Ok<LeagueTableDto>, BadRequestProblem>> LeagueTableJson(
         string? from, string? to, DigestService digests, CalendarService calendars, TimeProvider clock, LiaisonDbContext db, CancellationToken ct)
     {
@@ -42,6 +42,8 @@ public static class ReportsApi
         });
     }
 
+    /// <param name="from">First local day (yyyy-MM-dd); default: Monday of last week (with <paramref name="to"/>: 6 days before it).</param>
+    /// <param name="to">Last local day, inclusive (yyyy-MM-dd); default: Sunday of last week (with <paramref name="from"/>: yesterday).</param>
     public static async Task<Results<FileContentHttpResult, BadRequestProblem>> LeagueTableCsv(
         string? from, string? to, DigestService digests, CalendarService calendars, TimeProvider clock, LiaisonDbContext db, CancellationToken ct)
     {
@@ -115,7 +117,8 @@ public static class ReportsApi
 
     /// <summary>
     /// The local days a request asks for, <paramref name="from"/>–<paramref name="to"/> (yyyy-MM-dd), checked: by default
-    /// the 7 days up to yesterday (on a Monday, last week as the weekly mail has it); at most <see cref="MaxDays"/> days.
+    /// last week, Monday to Sunday in the zone's time (<see cref="LastWeek"/>, what the weekly mail reports); with only
+    /// <paramref name="to"/>, the 7 days up to it; with only <paramref name="from"/>, up to yesterday; at most <see cref="MaxDays"/> days.
     /// The errors name the API's parameters (开始日期（from）), or with <paramref name="asFields"/> the page's fields
     /// (开始日期, Start date).
     /// </summary>
@@ -125,7 +128,8 @@ public static class ReportsApi
         var fromName = asFields ? new Text("开始日期", "Start date") : new Text("开始日期（from）", "from");
         var toName = asFields ? new Text("结束日期", "End date") : new Text("结束日期（to）", "to");
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), calendars.TimeZone).DateTime);
-        DateOnly f = today.AddDays(-7), t = today.AddDays(-1);
+        var lastWeek = LastWeek(today);
+        DateOnly f = lastWeek.From, t = string.IsNullOrWhiteSpace(from) ? lastWeek.To : today.AddDays(-1);
         if (!string.IsNullOrWhiteSpace(to) && !DateOnly.TryParseExact(to.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out t))
         {
             return (null, new Text($"{toName.Zh}不是有效日期（yyyy-MM-dd）：{to}", $"{toName.En} must be a date as yyyy-MM-dd, got '{to}'"));
@@ -161,6 +165,13 @@ public static class ReportsApi
         }
 
         return ((f, t), null);
+    }
+
+    /// <summary>The full week before <paramref name="today"/>'s, Monday to Sunday: the weekly mail's period (上周).</summary>
+    public static (DateOnly From, DateOnly To) LastWeek(DateOnly today)
+    {
+        var monday = DigestSchedule.WeekStart(today);
+        return (monday.AddDays(-7), monday.AddDays(-1));
     }
 
     private static Text OutOfRange(Text name) => new(

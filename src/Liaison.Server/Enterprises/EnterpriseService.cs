@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Liaison.Cases.Common;
@@ -290,7 +292,7 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
 
     /// <summary>
     /// Checks an entry as typed (API, page or one CSV line) without touching the database beyond
-    /// <paramref name="officers"/>, the accounts its officer emails name (by normalized email).
+    /// <paramref name="officers"/>, the accounts its officer fields name (<see cref="FindOfficersAsync(EnterpriseInput, CancellationToken)"/>).
     /// </summary>
     public static EnterpriseFields Read(EnterpriseInput input, Validation v, IReadOnlyDictionary<string, LiaisonUser> officers)
     {
@@ -316,9 +318,9 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
 
         var isKey = input.IsKey ?? false;
         string? chiefId = null;
-        if (Validation.Optional(input.ChiefServiceOfficer) is { } chiefEmail)
+        if (Validation.Optional(input.ChiefServiceOfficer) is { } chief)
         {
-            chiefId = Officer("chiefServiceOfficer", chiefEmail, v, officers);
+            chiefId = Officer("chiefServiceOfficer", chief, v, officers);
             if (!isKey)
             {
                 v.Add("chiefServiceOfficer", "只有重点企业才有首席服务员", "only a key enterprise has a chief service officer");
@@ -335,11 +337,11 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         {
             for (var i = 0; i < squadInput.Count; i++)
             {
-                if (Validation.Optional(squadInput[i]) is not { } email)
+                if (Validation.Optional(squadInput[i]) is not { } member)
                 {
                     v.Add($"serviceSquad[{i}]", "必填", "is required");
                 }
-                else if (Officer($"serviceSquad[{i}]", email, v, officers) is { } id && !squad.Contains(id))
+                else if (Officer($"serviceSquad[{i}]", member, v, officers) is { } id && !squad.Contains(id))
                 {
                     squad.Add(id);
                 }
@@ -422,33 +424,58 @@ public sealed partial class EnterpriseService(LiaisonDbContext db, TimeProvider 
         return contacts;
     }
 
-    private static string? Officer(string field, string email, Validation v, IReadOnlyDictionary<string, LiaisonUser> officers)
+    private static string? Officer(string field, string idOrEmail, Validation v, IReadOnlyDictionary<string, LiaisonUser> officers)
     {
-        if (officers.TryGetValue(email.ToUpperInvariant(), out var user))
+        if (TryOfficer(officers, idOrEmail, out var user))
         {
             return user.Id;
         }
 
-        v.Add(field, $"没有邮箱为 {email} 的在用园区工作人员账号", $"no active officer account has the email '{email}'");
+        v.Add(field, UnknownOfficer(idOrEmail));
         return null;
     }
 
-    /// <summary>The accounts the input's officer emails name, keyed by normalized (upper-case) email.</summary>
+    /// <summary>
+    /// The account <paramref name="idOrEmail"/> names among <paramref name="officers"/> (<see cref="FindOfficersAsync(IEnumerable{string?}, CancellationToken)"/>):
+    /// its id, as a read gives it (<see cref="OfficerRef.Id"/>), or its email, either in any case.
+    /// </summary>
+    public static bool TryOfficer(IReadOnlyDictionary<string, LiaisonUser> officers, string idOrEmail, [NotNullWhen(true)] out LiaisonUser? user) =>
+        officers.TryGetValue(idOrEmail.Trim().ToUpperInvariant(), out user);
+
+    /// <summary>An officer field naming no active officer account, by id or by email.</summary>
+    public static Text UnknownOfficer(string idOrEmail) => new(
+        $"没有此 id 或邮箱的在用园区工作人员账号：{idOrEmail}", $"no active officer account with this id or email: '{idOrEmail}'");
+
+    /// <summary>The accounts the input's officer fields name (ids or emails); see <see cref="TryOfficer"/>.</summary>
     public Task<Dictionary<string, LiaisonUser>> FindOfficersAsync(EnterpriseInput input, CancellationToken ct) =>
         FindOfficersAsync((input.ServiceSquad ?? []).Append(input.ChiefServiceOfficer), ct);
 
-    public async Task<Dictionary<string, LiaisonUser>> FindOfficersAsync(IEnumerable<string?> emails, CancellationToken ct)
+    /// <summary>
+    /// The active accounts <paramref name="idsOrEmails"/> name, each keyed by its upper-case id and its normalized
+    /// (upper-case) email: look one up with <see cref="TryOfficer"/>. An id holds no "@", so the two never meet.
+    /// </summary>
+    public async Task<Dictionary<string, LiaisonUser>> FindOfficersAsync(IEnumerable<string?> idsOrEmails, CancellationToken ct)
     {
-        var normalized = emails.Select(Validation.Optional).OfType<string>().Select(e => e.ToUpperInvariant()).Distinct().ToList();
-        if (normalized.Count == 0)
+        var given = idsOrEmails.Select(Validation.Optional).OfType<string>().Distinct().ToList();
+        if (given.Count == 0)
         {
             return [];
         }
 
+        var normalized = given.Select(e => e.ToUpperInvariant()).Distinct().ToList();
+        // Ids are lower-case GUIDs: one pasted in upper case names the same account.
+        var ids = given.Concat(given.Select(e => e.ToLowerInvariant())).Distinct().ToList();
         // A deactivated account (停用) serves no enterprise: it is as if there were none.
         var users = await db.Users.AsNoTracking().Where(Accounts.Active)
-            .Where(u => u.NormalizedEmail != null && normalized.Contains(u.NormalizedEmail)).ToListAsync(ct);
-        return users.ToDictionary(u => u.NormalizedEmail!, u => u);
+            .Where(u => (u.NormalizedEmail != null && normalized.Contains(u.NormalizedEmail)) || ids.Contains(u.Id)).ToListAsync(ct);
+        var found = new Dictionary<string, LiaisonUser>(StringComparer.Ordinal);
+        foreach (var u in users)
+        {
+            found[u.Id.ToUpperInvariant()] = u;
+            if (u.NormalizedEmail is { } email) found[email] = u;
+        }
+
+        return found;
     }
 
     private IQueryable<RegisteredEnterprise> Load(bool tracking)
@@ -521,7 +548,13 @@ public sealed record EnterpriseFields(
 /// </param>
 public sealed record EnterpriseInput(
     string? Name, string? CreditCode, string? IndustryChain = null, string? Address = null, bool? IsKey = null,
-    string? ChiefServiceOfficer = null, List<string?>? ServiceSquad = null, int? VisitEveryDays = null, List<ContactInput?>? Contacts = null,
+    [property: Description(
+        "Key enterprises only: the chief service officer (首席服务员), an active officer account named by its id (the `id` a read gives) "
+        + "or its email, either in any case.")]
+    string? ChiefServiceOfficer = null,
+    [property: Description("Key enterprises only: the service squad (服务专班), each an active officer account's id or email, in any case.")]
+    List<string?>? ServiceSquad = null,
+    int? VisitEveryDays = null, List<ContactInput?>? Contacts = null,
     string? Basis = null);
 
 public sealed record ContactInput(string? Name, string? Phone = null, string? Email = null, bool? ForNotices = null);
@@ -534,7 +567,11 @@ public sealed record EnterprisePage(IReadOnlyList<EnterpriseDto> Items, int Tota
 
 public sealed record EnterpriseSuggestion(string CreditCode, string Name, bool IsKey);
 
-public sealed record OfficerRef(string Id, string Email, string DisplayName);
+/// <summary>An officer account as a read names it.</summary>
+public sealed record OfficerRef(
+    [property: Description("The account's id: an input naming officers (chiefServiceOfficer, serviceSquad, a visit's officers) takes it back, or the email.")]
+    string Id,
+    string Email, string DisplayName);
 
 public sealed record ContactDto(string Name, string? Phone, string? Email, bool ForNotices);
 

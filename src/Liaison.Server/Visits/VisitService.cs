@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
@@ -394,32 +395,32 @@ public sealed class VisitService(
         return date;
     }
 
-    /// <summary>The officers who went: those named (by email) and always the one logging.</summary>
-    private async Task<List<string>> ReadOfficersAsync(IReadOnlyList<string?>? emails, string loggedBy, Validation v, CancellationToken ct)
+    /// <summary>The officers who went: those named (by id or email) and always the one logging.</summary>
+    private async Task<List<string>> ReadOfficersAsync(IReadOnlyList<string?>? named, string loggedBy, Validation v, CancellationToken ct)
     {
         var ids = new List<string> { loggedBy };
-        if (emails is { Count: > EnterpriseVisit.MaxOfficers })
+        if (named is { Count: > EnterpriseVisit.MaxOfficers })
         {
             v.Add("officers", $"走访人员最多 {EnterpriseVisit.MaxOfficers} 位", $"at most {EnterpriseVisit.MaxOfficers} officers");
             return ids;
         }
 
-        var found = await enterprises.FindOfficersAsync(emails ?? [], ct);
-        for (var i = 0; i < (emails?.Count ?? 0); i++)
+        var found = await enterprises.FindOfficersAsync(named ?? [], ct);
+        for (var i = 0; i < (named?.Count ?? 0); i++)
         {
-            var email = emails![i]?.Trim();
-            if (string.IsNullOrEmpty(email))
+            var officer = named![i]?.Trim();
+            if (string.IsNullOrEmpty(officer))
             {
                 continue;
             }
 
-            if (found.TryGetValue(email.ToUpperInvariant(), out var user))
+            if (EnterpriseService.TryOfficer(found, officer, out var user))
             {
                 if (!ids.Contains(user.Id)) ids.Add(user.Id);
             }
             else
             {
-                v.Add($"officers[{i}]", $"没有邮箱为 {email} 的在用园区工作人员账号", $"no active officer account has the email '{email}'");
+                v.Add($"officers[{i}]", EnterpriseService.UnknownOfficer(officer));
             }
         }
 
@@ -485,9 +486,14 @@ public sealed class VisitService(
 }
 
 /// <param name="VisitedOn">The local day of the visit, yyyy-MM-dd; not in the future.</param>
-/// <param name="Officers">The emails of the officers who went, besides the one logging (always counted).</param>
 /// <param name="RequestId">Optional: sent again with the same id (a double tap, a retry), the visit is logged once.</param>
-public sealed record VisitInput(string? VisitedOn, List<string?>? Officers, string? Findings, List<VisitProblemInput?>? Problems = null, Guid? RequestId = null);
+public sealed record VisitInput(
+    string? VisitedOn,
+    [property: Description(
+        "The officers who went, besides the one logging (always counted): each an active officer account's id (the `id` a read gives) "
+        + "or its email, either in any case.")]
+    List<string?>? Officers,
+    string? Findings, List<VisitProblemInput?>? Problems = null, Guid? RequestId = null);
 
 /// <param name="DepartmentCode">Optional: the department the problem should go to.</param>
 /// <param name="Category">Optional: the case category. With both, one click opens and dispatches its case.</param>

@@ -31,8 +31,8 @@ public static class VisitsApi
         };
 
     /// <summary>
-    /// Logs a visit: <c>visitedOn</c> (yyyy-MM-dd, not in the future), <c>officers</c> who went (emails; the one logging
-    /// always counts), <c>findings</c>, and the <c>problems</c> found, each with a title, a description and optionally
+    /// Logs a visit: <c>visitedOn</c> (yyyy-MM-dd, not in the future), <c>officers</c> who went (ids or emails; the one
+    /// logging always counts), <c>findings</c>, and the <c>problems</c> found, each with a title, a description and optionally
     /// the <c>departmentCode</c> and <c>category</c> its case should go to. With a <c>requestId</c>, the same request sent
     /// again answers with the visit it logged (201 again), not a second visit.
     /// </summary>

@@ -57,6 +57,31 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains("环评不在本局职责范围", await browser.GetStringAsync(lead));
     }
 
+    /// <summary>A part's status entry only when its status changes, as the case's: not 办理中 again at each progress note.</summary>
+    [Fact]
+    public async Task A_co_handlers_progress_notes_write_its_parts_in_progress_once()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var browser = _app.Anonymous();
+        var number = (await OpenAsync(officer, JointCase("zrzyj", ("zjj", "请核实施工许可")))).GetProperty("number").GetString()!;
+        var zjj = PathOf(LinkIn(await DispatchMailAsync(Handler("zjj"), number)));
+        var lead = PathOf(LinkIn(await DispatchMailAsync(Handler("zrzyj"), number)));
+        await PostActionAsync(browser, zjj, "accept");
+        await PostActionAsync(browser, lead, "accept");
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, zjj, "progress", new() { ["note"] = $"协办进展 {i}" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, lead, "progress", new() { ["note"] = $"主办进展 {i}" })).StatusCode);
+        }
+
+        var statuses = (await GetCaseAsync(officer, number)).GetProperty("timeline").EnumerateArray()
+            .Where(e => e.GetProperty("kind").GetString() == CaseEventKinds.Status)
+            .Select(e => (Part: e.TryGetProperty("partId", out var p) && p.ValueKind == JsonValueKind.Number, Status: e.GetProperty("data").GetProperty("status").GetString()))
+            .ToList();
+        Assert.Equal([(true, "Accepted"), (true, "InProgress")], statuses.Where(s => s.Part));
+        Assert.Equal([(false, "accepted"), (false, "in-progress")], statuses.Where(s => !s.Part));
+    }
+
     [Fact]
     public async Task A_departments_own_business_leader_reminders_and_urging_stays_on_its_own_links()
     {

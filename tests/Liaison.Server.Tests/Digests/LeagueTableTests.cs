@@ -254,19 +254,22 @@ public sealed class LeagueTableTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
         Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
 
-        // By default, the 7 days up to yesterday (Tuesday 10th: Tuesday 3rd to Monday 9th).
+        // By default, last week as the Monday mail reported it (Tuesday 10th: Monday 2nd to Sunday 8th), its link selected.
         var byDefault = await browser.GetStringAsync("/reports/league-table");
-        Assert.Contains("value=\"2026-03-03\"", byDefault);
-        Assert.Contains("value=\"2026-03-09\"", byDefault);
+        Assert.Contains("value=\"2026-03-02\"", byDefault);
+        Assert.Contains("value=\"2026-03-08\"", byDefault);
+        Assert.Equal(["last-week"], Regex.Matches(byDefault, "data-period=\"([a-z-]+)\" aria-current=\"page\"").Select(m => m.Groups[1].Value));
         // Next to the period's fields, this week so far: Monday 9th to today, Tuesday 10th.
         Assert.Contains("href=\"/reports/league-table?from=2026-03-09&amp;to=2026-03-10\"", byDefault);
         Assert.Contains(">本周至今</a>", byDefault);
         // This month and this year so far, last week (the Monday mail's) and last month.
         Assert.Contains("href=\"/reports/league-table?from=2026-03-01&amp;to=2026-03-10\" data-period=\"this-month\">本月至今</a>", byDefault);
         Assert.Contains("href=\"/reports/league-table?from=2026-01-01&amp;to=2026-03-10\" data-period=\"this-year\">本年至今</a>", byDefault);
-        Assert.Contains("href=\"/reports/league-table?from=2026-03-02&amp;to=2026-03-08\" data-period=\"last-week\">上周</a>", byDefault);
+        Assert.Contains("href=\"/reports/league-table?from=2026-03-02&amp;to=2026-03-08\" data-period=\"last-week\" aria-current=\"page\">上周</a>", byDefault);
         Assert.Contains("href=\"/reports/league-table?from=2026-02-01&amp;to=2026-02-28\" data-period=\"last-month\">上月</a>", byDefault);
-        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/reports/league-table?from=2026-01-01&to=2026-03-10")).StatusCode);
+        var thisYear = await browser.GetStringAsync("/reports/league-table?from=2026-01-01&to=2026-03-10");
+        Assert.Equal(["this-year"], Regex.Matches(thisYear, "data-period=\"([a-z-]+)\" aria-current=\"page\"").Select(m => m.Groups[1].Value));
+        Assert.Empty(Regex.Matches(page, "data-period=\"[a-z-]+\" aria-current")); // the 2nd to the 10th: none of them
 
         var wrong = await browser.GetAsync("/reports/league-table?from=2026-03-10&to=2026-03-02");
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
@@ -701,14 +704,27 @@ public sealed class LeagueTableTests : IAsyncLifetime
         Assert.Contains("<h1>链接已过期</h1>", await gonePage.Content.ReadAsStringAsync());
     }
 
+    /// <summary>Last week, Monday to Sunday in the zone's time, as the page's 上周 and the Monday mail have it.</summary>
     [Fact]
-    public async Task Default_period_is_the_seven_days_before_today()
+    public async Task Default_period_is_last_week_monday_to_sunday_in_the_json_and_the_csv()
     {
-        At(3, 10, 9);
+        // Sunday 15 March, 23:00 in Asia/Shanghai: this week is still the 9th to the 15th.
+        At(3, 15, 23);
 
         var json = await _officer.GetFromJsonAsync<JsonElement>("/api/reports/league-table");
+        var csv = await _officer.GetAsync("/api/reports/league-table.csv");
 
-        Assert.Equal(("2026-03-03", "2026-03-09"), (json.GetProperty("from").GetString(), json.GetProperty("to").GetString()));
+        Assert.Equal(("2026-03-02", "2026-03-08"), (json.GetProperty("from").GetString(), json.GetProperty("to").GetString()));
+        Assert.Equal("league-table-2026-03-02-2026-03-08.csv", csv.Content.Headers.ContentDisposition!.FileName);
+        // Monday 16th, 07:00 in Asia/Shanghai (still Sunday in UTC): last week is the one just ended.
+        At(3, 16, 7);
+        json = await _officer.GetFromJsonAsync<JsonElement>("/api/reports/league-table");
+        Assert.Equal(("2026-03-09", "2026-03-15"), (json.GetProperty("from").GetString(), json.GetProperty("to").GetString()));
+        // One bound given: the 7 days up to "to", or "from" up to yesterday, as before.
+        json = await _officer.GetFromJsonAsync<JsonElement>("/api/reports/league-table?to=2026-03-11");
+        Assert.Equal(("2026-03-05", "2026-03-11"), (json.GetProperty("from").GetString(), json.GetProperty("to").GetString()));
+        json = await _officer.GetFromJsonAsync<JsonElement>("/api/reports/league-table?from=2026-03-11");
+        Assert.Equal(("2026-03-11", "2026-03-15"), (json.GetProperty("from").GetString(), json.GetProperty("to").GetString()));
     }
 
     [Fact]

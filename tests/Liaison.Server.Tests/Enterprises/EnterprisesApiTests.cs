@@ -283,6 +283,53 @@ public sealed class EnterprisesApiTests(AppFixture fixture) : IClassFixture<AppF
         }
     }
 
+    /// <summary>
+    /// A read names officers as {id, email, displayName}: the id sent back (in any case) names the same account as the
+    /// email does, so an entry read and saved again keeps its people; an unknown one is 400 saying either is taken.
+    /// </summary>
+    [Fact]
+    public async Task Officers_are_named_by_the_id_a_read_gives_or_by_email_and_an_unknown_one_is_400()
+    {
+        var officer = await _app.AsOfficerAsync("idchief@test.example");
+        await _app.AsOfficerAsync("idsquad@test.example");
+        var created = await officer.PostAsJsonAsync("/api/enterprises", NewEnterprise(Code(61), chief: "idchief@test.example", squad: ["idsquad@test.example"]));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var read = await officer.GetFromJsonAsync<JsonElement>(created.Headers.Location!.OriginalString);
+        var chiefId = read.GetProperty("chiefServiceOfficer").GetProperty("id").GetString()!;
+        var squadId = Assert.Single(read.GetProperty("serviceSquad").EnumerateArray()).GetProperty("id").GetString()!;
+        object Entry(string chief, string[] squad) => new
+        {
+            name = "安岳测试燃气有限公司", creditCode = Code(61), industryChain = "天然气", isKey = true, chiefServiceOfficer = chief, serviceSquad = squad,
+            contacts = new object[] { new { name = "李会计", email = "li@gas.example", forNotices = true } },
+        };
+
+        var put = await officer.PutAsJsonAsync(created.Headers.Location!.OriginalString, Entry(chiefId, [squadId.ToUpperInvariant(), "IDCHIEF@test.example"]));
+
+        var saved = await put.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(chiefId, saved.GetProperty("chiefServiceOfficer").GetProperty("id").GetString());
+        Assert.Equal(new[] { chiefId, squadId }.Order(), saved.GetProperty("serviceSquad").EnumerateArray().Select(o => o.GetProperty("id").GetString()!).Order());
+
+        var unknown = Guid.NewGuid().ToString();
+        var refused = await officer.PutAsJsonAsync(created.Headers.Location!.OriginalString, Entry(unknown, [squadId, "nobody@test.example"]));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var errors = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        var chiefError = errors.GetProperty("chiefServiceOfficer")[0].GetString()!;
+        Assert.Contains("没有此 id 或邮箱的在用园区工作人员账号", chiefError);
+        Assert.Contains("no active officer account with this id or email", chiefError);
+        Assert.Contains(unknown, chiefError);
+        Assert.Contains("nobody@test.example", errors.GetProperty("serviceSquad[1]")[0].GetString());
+        Assert.Equal(chiefId, (await officer.GetFromJsonAsync<JsonElement>(created.Headers.Location!.OriginalString)).GetProperty("chiefServiceOfficer").GetProperty("id").GetString());
+
+        // The API's description says so.
+        var doc = await _app.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var body = doc.GetProperty("paths").GetProperty("/api/enterprises").GetProperty("post").GetProperty("requestBody").GetProperty("content")
+            .GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!;
+        var input = doc.GetProperty("components").GetProperty("schemas").GetProperty(body.Split('/')[^1]).GetProperty("properties");
+        Assert.Contains("id (the `id` a read gives) or its email", input.GetProperty("chiefServiceOfficer").GetProperty("description").GetString());
+        Assert.Contains("id or email", input.GetProperty("serviceSquad").GetProperty("description").GetString());
+    }
+
     [Fact]
     public async Task Updating_replaces_contacts_and_squad_and_clears_the_sample_mark()
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Liaison.Server.Tests.Infrastructure;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
 using static Liaison.Server.Tests.Enterprises.RatingTestKit;
@@ -119,6 +120,33 @@ public sealed class OtherLanguageNamesTests(AppFixture fixture) : IClassFixture<
         Assert.Contains("<td role=\"cell\"><span lang=\"en\">Grid connection</span>", list[list.IndexOf($"data-case=\"{englishTitle}\"", StringComparison.Ordinal)..]);
         Assert.Contains("lang=\"en\">Amy Chen（lang.lists@test.example）</option>", list);
         Assert.DoesNotContain("lang=\"zh\"", list[list.IndexOf("<body>", StringComparison.Ordinal)..]);
+    }
+
+    /// <summary>
+    /// English pages write English punctuation: no full-width plus (＋ 登记企业 read "＋ Register an enterprise") or other
+    /// full-width mark outside the Chinese names they show (lang="zh"); the Chinese pages keep theirs.
+    /// </summary>
+    [Fact]
+    public async Task English_pages_put_no_full_width_punctuation_in_their_own_words()
+    {
+        var admin = await App.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword);
+        string[] paths = ["/enterprises", "/admin/departments", "/workbench", "/cases", "/reports/league-table", "/admin", "/enterprises/new"];
+        Assert.Contains(">＋ 登记企业</a>", WebUtility.HtmlDecode(await admin.GetStringAsync("/enterprises")));
+        Assert.Contains(">＋ 新增部门</a>", WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/departments")));
+
+        foreach (var path in paths)
+        {
+            var page = await InEnglishAsync(admin, path);
+            var body = page[page.IndexOf("<body>", StringComparison.Ordinal)..];
+            // Chinese names and notes (marked as such), and the language switch's own 中文, aside.
+            var own = Regex.Replace(body, "<(\\w+)[^>]*lang=\"zh\"[^>]*>.*?</\\1>", "", RegexOptions.Singleline);
+            own = Regex.Replace(own, "<(script|style)[^>]*>.*?</\\1>", "", RegexOptions.Singleline);
+            var text = WebUtility.HtmlDecode(Regex.Replace(own, "<[^>]+>", " "));
+            Assert.True(!Regex.IsMatch(text, "[＋，。：；（）【】！？]"), $"{path}: {Regex.Match(text, ".{0,40}[＋，。：；（）【】！？].{0,40}").Value}");
+        }
+
+        Assert.Contains(">+ Register an enterprise</a>", WebUtility.HtmlDecode(await InEnglishAsync(admin, "/enterprises")));
+        Assert.Contains(">+ New department</a>", WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/departments")));
     }
 
     private static async Task<string> InEnglishAsync(HttpClient browser, string path)

@@ -532,6 +532,33 @@ public sealed class VisitTests : IAsyncLifetime
         Assert.Contains($"重点企业服务：走访 2 次，发现问题 3 个；走访问题转办事项 3 件，其中已解决 1 件（33%）；逾期未走访的重点企业 {keys - 1} 家（截至 2026年3月8日（周日））", mail.TextBody);
     }
 
+    /// <summary>The officers who went, by the id a read gives them (in any case) or by email; an unknown one is 400 saying so.</summary>
+    [Fact]
+    public async Task Visit_officers_are_named_by_id_or_email_and_an_unknown_one_is_400()
+    {
+        var enterpriseId = await RegisterAsync(14, "安岳编号走访测试有限公司");
+        var chiefId = (await _squad.GetFromJsonAsync<JsonElement>($"/api/enterprises/{enterpriseId}")).GetProperty("chiefServiceOfficer").GetProperty("id").GetString()!;
+        object Body(params string[] officers) => new { visitedOn = "2026-03-02", officers, findings = "企业生产正常。" };
+
+        var logged = await _squad.PostAsJsonAsync($"/api/enterprises/{enterpriseId}/visits", Body(chiefId.ToUpperInvariant()));
+        var refused = await _squad.PostAsJsonAsync($"/api/enterprises/{enterpriseId}/visits", Body(Chief, "0d6f7a1e-0000-4000-8000-000000000000"));
+
+        var visit = await logged.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.Created, logged.StatusCode);
+        Assert.Equal([Chief, Squad], visit.GetProperty("officers").EnumerateArray().Select(o => o.GetProperty("email").GetString()).Order());
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var error = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("officers[1]")[0].GetString()!;
+        Assert.Contains("没有此 id 或邮箱的在用园区工作人员账号", error);
+        Assert.Contains("no active officer account with this id or email", error);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Set<EnterpriseVisit>().CountAsync(v => v.EnterpriseId == enterpriseId)));
+        // The API's description says so.
+        var doc = await _app.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var body = doc.GetProperty("paths").GetProperty("/api/enterprises/{id}/visits").GetProperty("post").GetProperty("requestBody").GetProperty("content")
+            .GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!;
+        Assert.Contains("id (the `id` a read gives) or its email",
+            doc.GetProperty("components").GetProperty("schemas").GetProperty(body.Split('/')[^1]).GetProperty("properties").GetProperty("officers").GetProperty("description").GetString());
+    }
+
     [Fact]
     public async Task Bad_input_is_400_naming_the_field_and_nothing_is_written()
     {
