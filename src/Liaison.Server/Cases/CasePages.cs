@@ -488,7 +488,8 @@ public static class CasePages
 
     /// <summary>
     /// An extension decision form's 批准天数: blank (or a denial, whose form still carries the days it was filled with)
-    /// grants all asked; a whole number is what the service checks against the days asked; anything else is refused.
+    /// grants all asked; a whole number (a negative one too) is what the service checks against the days asked, and
+    /// refuses with the range; anything else is refused here with the same range.
     /// </summary>
     private static int? GrantedDays(string action, bool? approved, string? days, Validation unreadable)
     {
@@ -497,12 +498,12 @@ public static class CasePages
             return null;
         }
 
-        if (int.TryParse(days.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var granted))
+        if (int.TryParse(days.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var granted))
         {
             return granted;
         }
 
-        unreadable.Add("days", "批准天数须为整数", "must be a whole number of working days");
+        unreadable.Add("days", "批准的延期天数须为 1 到申请天数之间的整数（工作日）", "must be a whole number of working days from 1 to the days asked");
         return null;
     }
 

@@ -197,6 +197,12 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
             v.Add("departmentCode", $"没有编码为 {department} 的部门", $"no department has the code '{department}'");
         }
 
+        if (departmentRole != DepartmentRole.Any && department is null)
+        {
+            // Lead or co-handling is said of a department: without one it would filter nothing, silently.
+            v.Add("role", "“仅主办/仅协办”须先选择部门", $"role={DepartmentRoles.Name(departmentRole)} (lead or co-handling only) needs a department (departmentCode)");
+        }
+
         if (involved == true && department is null)
         {
             v.Add("involved", "“含曾经办理的”须先选择部门", "involved (including the cases it handled before) needs a department (departmentCode)");

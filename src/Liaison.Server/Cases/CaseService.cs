@@ -1236,13 +1236,15 @@ public sealed partial class CaseService(
         }
         else if (code == part.DepartmentCode)
         {
-            v.Add("departmentCode", $"{code} 已退回此协办，请改派其他部门或撤回", $"'{code}' returned this part; choose another department or drop the part");
+            var name = await DepartmentNameAsync(code!, ct);
+            v.Add("departmentCode", $"{name}已退回此协办，请改派其他部门或撤回", $"{name} returned this part; choose another department or drop the part");
         }
         else if (await db.Set<CasePart>().Where(p => p.CaseId == c.Id && p.DepartmentCode == code).Select(p => (PartStatus?)p.Status).FirstOrDefaultAsync(ct) is { } other)
         {
             // Every department has at most one part of a case (unique), also after its part ended.
             var label = CasePart.Label(other);
-            v.Add("departmentCode", $"{code} 已是本事项的协办部门（{label.Zh}）", $"'{code}' already has a part of this case ({label.En})");
+            var name = await DepartmentNameAsync(code!, ct);
+            v.Add("departmentCode", $"{name}已是本事项的协办部门（{label.Zh}）", $"{name} already has a part of this case ({label.En})");
         }
 
         if (!v.IsValid)

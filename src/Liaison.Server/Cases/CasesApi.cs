@@ -83,7 +83,7 @@ public static class CasesApi
 
     /// <param name="status"><c>open</c> (every case not yet closed or cancelled, 在办) or one status.</param>
     /// <param name="departmentCode">The cases this department leads or co-handles (see <paramref name="role"/>).</param>
-    /// <param name="role">With departmentCode: any (default: leads or co-handles), lead (主办 only) or co (协办 only).</param>
+    /// <param name="role">With departmentCode: any (default: leads or co-handles), lead (主办 only) or co (协办 only); lead or co without departmentCode is a 400 naming role.</param>
     /// <param name="enterpriseId">The cases of this enterprise register entry.</param>
     /// <param name="officer">The cases this officer is responsible for: <c>me</c>, or an account's email.</param>
     /// <param name="decision">true: only the cases waiting for an officer's decision (returned, resolved, an extension request,

@@ -27,6 +27,35 @@ public sealed class Validation
         ["priority"] = new("紧急程度", "Urgency"),
         ["task"] = new("协办任务", "Task"),
         ["departmentCode"] = new("部门", "Department"),
+        ["coDepartments"] = new("协办部门", "Co-handling departments"),
+        ["category"] = new("类别", "Category"),
+        ["enterprise"] = new("企业", "Enterprise"),
+        ["enterpriseId"] = new("企业", "Enterprise"),
+        ["enterprise.name"] = new("企业名称", "Enterprise name"),
+        ["enterprise.creditCode"] = new("统一社会信用代码", "Unified social credit code"),
+        ["enterprise.contact"] = new("企业联系人", "Enterprise contact"),
+        ["enterprise.chiefServiceOfficer"] = new("首席服务员", "Chief service officer"),
+        ["name"] = new("名称", "Name"),
+        ["creditCode"] = new("统一社会信用代码", "Unified social credit code"),
+        ["industryChain"] = new("产业链", "Industry chain"),
+        ["chain"] = new("产业链", "Industry chain"),
+        ["address"] = new("地址", "Address"),
+        ["contacts"] = new("联系人", "Contacts"),
+        ["chiefServiceOfficer"] = new("首席服务员", "Chief service officer"),
+        ["serviceSquad"] = new("服务专班", "Service squad"),
+        ["visitEveryDays"] = new("走访周期", "Visit cadence"),
+        ["cases"] = new("事项", "Cases"),
+        // The version of the case (or record) a form was filled in on: a hidden field, named for API callers.
+        ["basis"] = new("依据", "Basis"),
+        ["status"] = new("状态", "Status"),
+        ["role"] = new("部门角色", "Department's role"),
+        ["involved"] = new("含曾经办理的", "Including cases handled before"),
+        ["q"] = new("关键词", "Search"),
+        ["sort"] = new("排序", "Sort"),
+        ["page"] = new("页码", "Page"),
+        ["pageSize"] = new("每页条数", "Page size"),
+        ["openedFrom"] = new("受理日期（起）", "Opened from"),
+        ["openedTo"] = new("受理日期（止）", "Opened to"),
         ["from"] = new("开始日期", "From"),
         ["to"] = new("结束日期", "To"),
         ["officer"] = new("接手人", "New officer"),
@@ -173,13 +202,19 @@ public sealed class Validation
                 : e.Value.Select(m => (Field: e.Key, Label: Named(e.Key), Message: m)))
             .ToList();
         return new(
-            string.Join("；", lines.Select(l => l.Label is { } label
+            string.Join("；", lines.Select(l => l.Field == WholeRequest ? l.Message.Zh : l.Label is { } label
                 ? l.Message.Zh.Contains(label.Zh, StringComparison.Ordinal) ? l.Message.Zh : $"{label.Zh}：{l.Message.Zh}"
                 : $"{l.Field}: {l.Message.Zh}")),
-            string.Join("; ", lines.Select(l => SaysItsField(l.Message.En, l.Field, l.Label?.En) ? l.Message.En
+            string.Join("; ", lines.Select(l => l.Field == WholeRequest || SaysItsField(l.Message.En, l.Field, l.Label?.En) ? l.Message.En
                 : GoesOnFromItsField(l.Message.En) ? $"{l.Label?.En ?? l.Field} {l.Message.En}"
                 : $"{l.Label?.En ?? l.Field}: {l.Message.En}")));
     }
+
+    /// <summary>
+    /// The key of what is wrong with the request as a whole (incomplete, not an action of the page), not with a field the
+    /// page shows: said alone in either language, with no field named in front.
+    /// </summary>
+    public const string WholeRequest = "request";
 
     /// <summary>Openings of English messages that say what their field is or must be, so follow its name as a sentence.</summary>
     private static readonly string[] Predicates = ["is ", "are ", "must ", "cannot ", "can ", "may ", "has ", "have ", "needs ", "need ", "should "];

@@ -51,6 +51,15 @@ public static class EnterpriseLinkPages
             return refusal!;
         }
 
+        if (requestId is null || requestId == Guid.Empty)
+        {
+            // As the liaisons' link pages: the page's form always carries one (its replay guard), so a post without it
+            // is no post of the page (a script's, a form cut short), refused beside the form with nothing recorded.
+            var v = new Validation();
+            v.Add(Validation.WholeRequest, "请求不完整，请刷新页面后重试", "Request incomplete; reload the page and try again");
+            return await PageAsync(c, null, new ServiceError.Invalid(v), StatusCodes.Status400BadRequest, ratings, db, ui, clock, ct, new SentRating(score, comment));
+        }
+
         var result = await ratings.RateAsync(c.Id, score, comment, ct, requestId);
         switch (result.Error)
         {

@@ -16,16 +16,24 @@ public static class LinkEndings
 {
     /// <summary>What became of the case (or part) for the holder of <paramref name="link"/>; the possible reasons when it cannot be told.</summary>
     /// <param name="after">Where the case (or part) went after the link's round (<see cref="AfterAsync"/>).</param>
-    public static Text Words(LiaisonLink link, Case? c, CasePart? part, RoundAfter after)
+    /// <param name="local">A moment as the zone's local time (when a part was submitted).</param>
+    public static Text Words(LiaisonLink link, Case? c, CasePart? part, RoundAfter after, Func<DateTimeOffset, string> local)
     {
-        var why = Reason(link, c, part, after);
+        var why = Reason(link, c, part, after, local);
+        if (why is { Submitted: true } submitted && link.Role == LinkRole.Handler)
+        {
+            // Not "ended": the co-handler did its part, and the case goes on with the lead (its status says 已提交).
+            var words = submitted.Words.Capitalized();
+            return new Text($"{words.Zh}。无需再操作。", $"{words.En}. There is nothing to do.");
+        }
+
         var (zh, en) = (link.Role, link.PartId) switch
         {
             (LinkRole.Leader, _) => ("此链接用于督促本单位办理该事项，现已无需督办", "This link was for following your department's work on the case, which no longer needs it"),
             (_, not null) => ("贵单位在该事项中的协办已结束", "Your department's co-handling part of this case has ended"),
             _ => ("该事项已不再由您办理", "This case is no longer with you"),
         };
-        return why is { } w
+        return why is { Words: var w }
             ? new Text($"{zh}：{w.Zh}。无需再操作。", $"{en}: {w.En}. There is nothing to do.")
             : new Text($"{zh}：已改派其他部门、已撤销、已办结、协办已撤回，或已转交本单位新的联络人。无需再操作。",
                 $"{en}: it was reassigned to another department, cancelled or closed, the co-handling part was withdrawn, or it went to your department's new liaison. There is nothing to do.");
@@ -91,56 +99,74 @@ public static class LinkEndings
                 : null;
     }
 
-    /// <summary>The reason the link ended, when the case (and part) say it; null when they do not.</summary>
-    private static Text? Reason(LiaisonLink link, Case? c, CasePart? part, RoundAfter after)
+    /// <summary>
+    /// The reason the link ended, when the case (and part) say it; null when they do not. The earliest ending of this link
+    /// is told: a part dropped (撤回协办) or submitted before the case was cancelled says so, not the cancellation.
+    /// </summary>
+    private static Ending? Reason(LiaisonLink link, Case? c, CasePart? part, RoundAfter after, Func<DateTimeOffset, string> local)
     {
         if (c is null)
         {
             return null;
         }
 
-        if (c.Status == CaseStatus.Cancelled)
-        {
-            return new("园区已撤销该事项", "the zone cancelled the case");
-        }
-
         // Moved to another department (改派): where it went, as the 【已改派】 mail says it, whatever became of it there.
         if (after.MovedTo is { } to)
         {
-            return new($"已改派至{to}", $"it was reassigned to {to}");
+            return new(new($"已改派至{to}", $"it was reassigned to {to}"));
+        }
+
+        // The cancellation ended this link unless something ended it before (a reassignment, a new liaison, the part
+        // dropped or resolved over: each ended its links then), or the part had been submitted (which leaves them open,
+        // and is never after the cancellation: a cancelled case takes no submission).
+        if (c.Status == CaseStatus.Cancelled && !(link.EndedAt < c.ClosedAt) && part?.SubmittedAt is null)
+        {
+            return new(new("园区已撤销该事项", "the zone cancelled the case"));
         }
 
         if (link.PartId is not null)
         {
             return part?.Status switch
             {
-                PartStatus.Dropped => new("园区已撤回贵单位的协办（撤回协办）", "the zone withdrew your department's part (co-handling withdrawn)"),
-                PartStatus.Overridden => new("主办部门已先行办结该事项", "the lead department resolved the case without your part"),
                 null => null,
-                _ when link.Round < part.AssignmentRound && !after.Known => new("已改派", "it was reassigned"),
+                _ when link.Round < part.AssignmentRound && !after.Known => new(new("已改派", "it was reassigned")),
                 // The same department, someone else: the department named a new liaison.
-                _ when !link.IsFor(part.HandlerEmail, part.LeaderEmail) => new("已转交本单位新的联络人", "it went to your department's new liaison"),
-                _ when c.Status == CaseStatus.Closed => new("该事项已办结", "the case was closed"),
-                PartStatus.Returned => new("协办已退回园区，等待园区工作人员改派其他部门或撤回协办", "your part was returned to the zone, for the officer to reassign or drop"),
+                _ when !link.IsFor(part.HandlerEmail, part.LeaderEmail) => new(new("已转交本单位新的联络人", "it went to your department's new liaison")),
+                PartStatus.Dropped => new(new("园区已撤回贵单位的协办（撤回协办）", "the zone withdrew your department's part (co-handling withdrawn)")),
+                PartStatus.Overridden => new(new("主办部门已先行办结该事项", "the lead department resolved the case without your part")),
+                PartStatus.Submitted when part.SubmittedAt is { } at => new(Submitted(c, local(at)), Submitted: true),
+                _ when c.Status == CaseStatus.Closed => new(new("该事项已办结", "the case was closed")),
+                PartStatus.Returned => new(new("协办已退回园区，等待园区工作人员改派其他部门或撤回协办", "your part was returned to the zone, for the officer to reassign or drop")),
                 _ => null,
             };
         }
 
         if (c.Status == CaseStatus.Closed)
         {
-            return new("该事项已办结", "the case was closed");
+            return new(new("该事项已办结", "the case was closed"));
         }
 
         if (link.Round < c.AssignmentRound && !after.Known)
         {
             // A later round whose departments the timeline does not tell: the officer reassigned it (改派), usually to
             // another department.
-            return new("已改派", "it was reassigned");
+            return new(new("已改派", "it was reassigned"));
         }
 
         // The same department, someone else: the department named a new liaison.
-        return !link.IsFor(c.HandlerEmail, c.LeaderEmail) ? new("已转交本单位新的联络人", "it went to your department's new liaison") : null;
+        return !link.IsFor(c.HandlerEmail, c.LeaderEmail) ? new(new("已转交本单位新的联络人", "it went to your department's new liaison")) : null;
     }
+
+    /// <summary>A submitted part (协办意见): when, and what became of the case, which the lead department goes on handling.</summary>
+    private static Text Submitted(Case c, string at) => c.Status switch
+    {
+        CaseStatus.Closed => new($"贵单位的协办意见已于 {at} 提交，该事项已办结", $"your department's part was submitted at {at}, and the case was closed"),
+        CaseStatus.Cancelled => new($"贵单位的协办意见已于 {at} 提交，该事项其后已由园区撤销", $"your department's part was submitted at {at}; the zone later cancelled the case"),
+        _ => new($"贵单位的协办意见已于 {at} 提交，该事项由主办部门继续办理", $"your department's part was submitted at {at}; the lead department now handles the case"),
+    };
+
+    /// <summary>Why a link ended; <paramref name="Submitted"/> when it is the co-handler's part submitted (协办意见), which did not end it badly.</summary>
+    private sealed record Ending(Text Words, bool Submitted = false);
 }
 
 /// <summary>What became of a link's case (or part) after the link's round (<see cref="LinkEndings.AfterAsync"/>).</summary>

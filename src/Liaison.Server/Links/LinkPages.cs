@@ -101,7 +101,7 @@ public static class LinkPages
         {
             var v = new Validation();
             // Not about a field the page shows: said as the request's, with no field name in front.
-            v.Add("request", "请求不完整，请刷新页面后重试", "Request incomplete; reload the page and try again");
+            v.Add(Validation.WholeRequest, "请求不完整，请刷新页面后重试", "Request incomplete; reload the page and try again");
             refused = new ServiceError.Invalid(v);
         }
 
@@ -110,7 +110,7 @@ public static class LinkPages
             // Not a form of the page (an address edited, a script's mistake): a malformed request, not one this link's
             // holder may not make (that is 403, for a known action of another role's).
             var v = new Validation();
-            v.Add("request", "请求有误：操作无效（每次只能提交页面上的一项操作），没有任何改动",
+            v.Add(Validation.WholeRequest, "请求有误：操作无效（每次只能提交页面上的一项操作），没有任何改动",
                 "Bad request: not an action of this page (send one of its actions at a time); nothing changed");
             refused = new ServiceError.Invalid(v);
         }
@@ -224,7 +224,7 @@ public static class LinkPages
                 partWhy, rows, flash, error)
             {
                 Part = part, LeadDepartmentName = department, Officer = officer, Submitted = submitted, Category = category, Now = clock.GetUtcNow(),
-                EndedWords = partEnded ? LinkEndings.Words(link, c, part, await LinkEndings.AfterAsync(db, link, ct)) : null,
+                EndedWords = partEnded ? LinkEndings.Words(link, c, part, await LinkEndings.AfterAsync(db, link, ct), at => ui.When(at)) : null,
                 DueIfApproved = await DueIfApprovedAsync(part.PendingExtensionDays, part.DueAt, calendars, ct),
                 EarlierLeftOut = earlierLeftOut,
                 FlashNext = flashNext,
@@ -241,7 +241,7 @@ public static class LinkPages
             // The lead (its handler and its leader) sees every co-handler's part: status, deadlines, submission.
             CoHandlers = parts.Select(p => new CoHandlerPart(p, departments.FirstOrDefault(d => d.Code == p.DepartmentCode)?.Name ?? p.DepartmentCode)).ToList(),
             Now = clock.GetUtcNow(),
-            EndedWords = ended ? LinkEndings.Words(link, c, null, await LinkEndings.AfterAsync(db, link, ct)) : null,
+            EndedWords = ended ? LinkEndings.Words(link, c, null, await LinkEndings.AfterAsync(db, link, ct), at => ui.When(at)) : null,
             DueIfApproved = await DueIfApprovedAsync(c.PendingExtensionDays, c.DueAt, calendars, ct),
             Officer = officer,
             Submitted = submitted,
@@ -311,7 +311,7 @@ public static class LinkPages
         var c = await db.Cases.AsNoTracking().FirstOrDefaultAsync(x => x.Id == link.CaseId, ct);
         var part = link.PartId is { } id ? await db.Set<CasePart>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct) : null;
         var officer = c is null ? null : await OfficerAsync(db, c, ct);
-        return Ended(LinkEndings.Words(link, c, part, await LinkEndings.AfterAsync(db, link, ct)), officer);
+        return Ended(LinkEndings.Words(link, c, part, await LinkEndings.AfterAsync(db, link, ct), at => ui.When(at)), officer);
     }
 
     /// <summary>The officer who follows the case, while their account is active (a deactivated one is nobody to ask).</summary>

@@ -55,6 +55,17 @@ public sealed class CaseDecisionBasisTests(AppFixture fixture) : IClassFixture<A
         await PostActionAsync(_app.Anonymous(), link, "accept");
         await PostActionAsync(_app.Anonymous(), link, "resolve", new() { ["note"] = "已办结" });
 
+        // The case page names the fields in words (or not at all where the message says it), never by the API's names.
+        var browser = await BrowserAsync("c.officer@test.example");
+        var onPage = WebUtility.HtmlDecode(await (await DecideAsync(browser, number, "reopen", new() { ["note"] = "未解决", ["basis"] = "garbage" })).Content.ReadAsStringAsync());
+        Assert.Contains("不是本系统给出的事项依据，请刷新页面后重试", onPage);
+        Assert.DoesNotContain("basis:", onPage);
+        var notAPart = await DecideAsync(browser, number, "reopen", new() { ["note"] = "未解决", ["coDepartments"] = "gdgs" });
+        Assert.Equal(HttpStatusCode.BadRequest, notAPart.StatusCode);
+        var notAPartPage = WebUtility.HtmlDecode(await notAPart.Content.ReadAsStringAsync());
+        Assert.Contains("供电公司不是本事项的协办部门", notAPartPage);
+        Assert.DoesNotContain("coDepartments:", notAPartPage);
+
         var garbage = await api.PostAsJsonAsync($"/api/cases/{number}/reopen", new { note = "未解决", basis = "garbage" });
 
         Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);

@@ -448,6 +448,16 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Contains("name=\"days\" min=\"1\" max=\"3\" step=\"1\" inputmode=\"numeric\" value=\"0\"", FormOf(shown, "extension-decision"));
         Assert.Contains(">先给两天</textarea>", FormOf(shown, "extension-decision"));
         Assert.Equal(3, (await GetCaseAsync(_api, number)).GetProperty("pendingExtension").GetProperty("days").GetInt32());
+        // A negative whole number is out of the range, not "not a whole number"; what is not one says the range too.
+        var negative = await PostFormAsync(browser, page, number, "extension-decision", new() { ["approve"] = "true", ["days"] = "-1", ["note"] = "先给两天" });
+        Assert.Equal(HttpStatusCode.BadRequest, negative.StatusCode);
+        var negativeShown = WebUtility.HtmlDecode(await negative.Content.ReadAsStringAsync());
+        Assert.Contains("批准的延期天数须在 1 到 3 个工作日之间", negativeShown);
+        Assert.DoesNotContain("须为整数", negativeShown);
+        var fraction = await PostFormAsync(browser, page, number, "extension-decision", new() { ["approve"] = "true", ["days"] = "1.5", ["note"] = "先给两天" });
+        Assert.Equal(HttpStatusCode.BadRequest, fraction.StatusCode);
+        Assert.Contains("批准的延期天数须为 1 到申请天数之间的整数（工作日）", WebUtility.HtmlDecode(await fraction.Content.ReadAsStringAsync()));
+        Assert.Equal(3, (await GetCaseAsync(_api, number)).GetProperty("pendingExtension").GetProperty("days").GetInt32());
         var english = new HttpRequestMessage(HttpMethod.Get, $"/cases/{number}");
         english.Headers.Add("Cookie", "liaison.lang=en");
         Assert.Contains("<label for=\"extension-decision-days\">Days granted (working days)</label>", await (await browser.SendAsync(english)).Content.ReadAsStringAsync());
@@ -735,7 +745,17 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Equal([co], await NumbersAsync("departmentCode=gdgs&role=CO"));
         Assert.Equal([co], await NumbersAsync("departmentCode=zrzyj"));
         Assert.Empty(await NumbersAsync("departmentCode=zrzyj&role=co"));
-        Assert.Equal([other, lead, co], await NumbersAsync("role=co")); // no department: the role alone filters nothing
+        // No department: the role says nothing, so it is refused naming it, not silently ignored.
+        foreach (var alone in new[] { "role=co", "role=lead" })
+        {
+            var refused = await _api.GetAsync("/api/cases?" + alone);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var errors = (await refused.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("errors");
+            Assert.Contains("“仅主办/仅协办”须先选择部门 / role=" + alone[5..] + " (lead or co-handling only) needs a department (departmentCode)",
+                errors.GetProperty("role").EnumerateArray().Select(e => e.GetString()));
+        }
+
+        Assert.Equal([other, lead, co], (await NumbersAsync("role=any")).Where(n => n == other || n == lead || n == co));
         // With the other filters, and a case whose lead was reassigned into its co-handler's department (its part
         // dropped first: a co-handler cannot also lead): listed once.
         Assert.Equal([co], await NumbersAsync($"departmentCode=gdgs&q={co}"));
@@ -752,6 +772,9 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Contains("\"role\"", await bad.Content.ReadAsStringAsync());
 
         var browser = await SignInAsync();
+        var alonePage = await browser.GetAsync("/cases?role=co");
+        Assert.Equal(HttpStatusCode.BadRequest, alonePage.StatusCode);
+        Assert.Contains("“仅主办/仅协办”须先选择部门", WebUtility.HtmlDecode(await alonePage.Content.ReadAsStringAsync()));
         var page = await browser.GetStringAsync("/cases?department=gdgs&role=co");
         Assert.Contains(co, page);
         Assert.DoesNotContain(lead, page);

@@ -288,7 +288,14 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         Assert.Contains($"水务局（提交期限 {Local(dueAt)}，届时仍未提交方可先行办结）", form);
         Assert.DoesNotContain("name=\"overrideReason\"", form);
 
+        Assert.Matches("<fieldset class=\"bare\" disabled", form);
+
         PastDeadline(dueAt);
+        // Now the post would be taken: the form asks the reason to record, and may be sent.
+        var silent = System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync(lead));
+        Assert.Contains("name=\"overrideReason\"", silent);
+        Assert.DoesNotContain("data-not-silent-yet", silent);
+        Assert.DoesNotMatch("<fieldset class=\"bare\" disabled", silent);
         var resolved = await PostActionAsync(browser, lead, "resolve", new() { ["note"] = "已办结", ["overrideReason"] = "水务局逾期未提交，先行办结" });
 
         Assert.Equal(HttpStatusCode.Redirect, resolved.StatusCode);

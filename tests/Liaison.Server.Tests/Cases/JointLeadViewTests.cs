@@ -172,11 +172,13 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains("请确认10kV接入方案", gdgsPart);
         Assert.Contains("提交期限", gdgsPart);
         Assert.Contains("2026-03-06 18:00", gdgsPart);
-        // The resolve form says why it waits and, the co-handler being within its time, from when it may go ahead
-        // without it; it asks no reason before then.
+        // Above the resolve form: why it waits and, the co-handler being within its time, from when it may go ahead
+        // without it (as the 409 would say); the form asks no reason and cannot be sent before then.
         var resolve = FormOn(page, "resolve");
-        Assert.Contains("联办事项须待所有协办部门提交协办意见后办结。尚未提交：供电公司。", resolve);
-        Assert.Contains("暂不能先行办结：供电公司（签收期限 2026-03-03 18:00，届时仍未签收方可先行办结）", resolve);
+        var above = WebUtility.HtmlDecode(Regex.Match(page, "<h2 id=\"resolve-title\">.*?<form ", RegexOptions.Singleline).Value);
+        Assert.Contains("联办事项须待所有协办部门提交协办意见后办结。尚未提交：供电公司。", above);
+        Assert.Contains("暂不能先行办结：供电公司（签收期限 2026-03-03 18:00，届时仍未签收方可先行办结）", above);
+        Assert.Matches("<fieldset class=\"bare\" disabled(=\"[^\"]*\")? aria-describedby=\"override-help\">", resolve);
         Assert.DoesNotContain("name=\"overrideReason\"", resolve);
     }
 
@@ -197,6 +199,7 @@ public sealed class JointLeadViewTests(AppFixture fixture) : IClassFixture<AppFi
         var resolve = FormOn(page, "resolve");
         Assert.Contains("所有协办部门均已提交协办意见（或已结束），可以办结。", resolve);
         Assert.DoesNotContain("overrideReason", resolve);
+        Assert.DoesNotContain("disabled", resolve);
         // Only a web address becomes a link.
         Assert.Contains("<li class=\"wrap\">javascript:alert(1)</li>", PartOn(page, "sthjj"));
         Assert.DoesNotContain("href=\"javascript:", page);

@@ -188,14 +188,18 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
         var gdgs = IdOf(Part(before, "gdgs"));
         var mails = (await MailsAsync(_app, Handler("sthjj"))).Count;
 
-        async Task ExpectAsync(string path, object body, HttpStatusCode status, string? field = null)
+        async Task ExpectAsync(string path, object body, HttpStatusCode status, string? field = null, string? says = null)
         {
             var response = await officer.PostAsJsonAsync(path, body);
             var text = await response.Content.ReadAsStringAsync();
             Assert.True(status == response.StatusCode, $"{path} {JsonSerializer.Serialize(body)}: {response.StatusCode} {text}");
             if (field is not null)
             {
-                Assert.True(JsonDocument.Parse(text).RootElement.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}: {text}");
+                Assert.True(JsonDocument.Parse(text).RootElement.GetProperty("errors").TryGetProperty(field, out var errors), $"errors should name {field}: {text}");
+                if (says is not null)
+                {
+                    Assert.Contains(says, errors.EnumerateArray().Select(e => e.GetString()!).First());
+                }
             }
         }
 
@@ -203,8 +207,9 @@ public sealed class JointPartReturnTests(AppFixture fixture) : IClassFixture<App
         await ExpectAsync(reassign, new { departmentCode = "nowhere" }, HttpStatusCode.BadRequest, "departmentCode");
         await ExpectAsync(reassign, new { departmentCode = "" }, HttpStatusCode.BadRequest, "departmentCode");
         await ExpectAsync(reassign, new { departmentCode = "zrzyj" }, HttpStatusCode.BadRequest, "departmentCode");
-        await ExpectAsync(reassign, new { departmentCode = "gdgs" }, HttpStatusCode.BadRequest, "departmentCode");
-        await ExpectAsync(reassign, new { departmentCode = "zjj" }, HttpStatusCode.BadRequest, "departmentCode");
+        // The departments by name, as the lead's refusal names it, not by code.
+        await ExpectAsync(reassign, new { departmentCode = "gdgs" }, HttpStatusCode.BadRequest, "departmentCode", "供电公司已是本事项的协办部门（待签收）");
+        await ExpectAsync(reassign, new { departmentCode = "zjj" }, HttpStatusCode.BadRequest, "departmentCode", "住房和城乡建设局已退回此协办");
         await ExpectAsync(reassign, new { departmentCode = "sthjj", task = new string('长', 501) }, HttpStatusCode.BadRequest, "task");
         await ExpectAsync($"/api/cases/{number}/parts/{gdgs}/reassign", new { departmentCode = "sthjj" }, HttpStatusCode.Conflict);
         await ExpectAsync($"/api/cases/{number}/parts/{zjj}/drop", new { reason = "  " }, HttpStatusCode.BadRequest, "reason");

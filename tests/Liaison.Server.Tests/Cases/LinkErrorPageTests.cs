@@ -95,6 +95,16 @@ public sealed class LinkErrorPageTests(AppFixture fixture) : IClassFixture<AppFi
             Assert.Contains("请求有误：操作无效", await response.Content.ReadAsStringAsync());
         }
 
+        // In English as in Chinese: the request's own words, with no field named in front ("Request: Bad request: …").
+        using var english = new HttpRequestMessage(HttpMethod.Post, link)
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["action"] = "frobnicate" }),
+        };
+        english.Headers.Add("Cookie", "liaison.lang=en");
+        var englishPage = await (await _app.Anonymous().SendAsync(english)).Content.ReadAsStringAsync();
+        Assert.Contains(">Bad request: not an action of this page", englishPage);
+        Assert.DoesNotContain("Request: ", englishPage);
+
         // A leader's link asking to resolve: a known action, not this holder's.
         var leaderLink = PathOf(LinkIn((await MailsAsync(_app, Leader, number)).First()));
         var leaderForm = FormFor(await _app.Anonymous().GetStringAsync(leaderLink), "remind")!;

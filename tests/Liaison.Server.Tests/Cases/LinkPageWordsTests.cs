@@ -119,6 +119,92 @@ public sealed class LinkPageWordsTests(AppFixture fixture) : IClassFixture<AppFi
     }
 
     [Fact]
+    public async Task A_co_handler_that_submitted_its_part_is_told_so_with_what_it_submitted_not_that_it_ended()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer, JointPartExtensionTests.JointCase("zrzyj", ("zjj", "请核实施工许可")))).GetProperty("number").GetString()!;
+        var link = await LinkOfAsync(Handler("zjj"), number);
+        var leaderLink = await LinkOfAsync(Leader("zjj"), number);
+        var browser = _app.Anonymous();
+        // Accepting takes on the department's part, not the case, which stays the lead's.
+        var before = WebUtility.HtmlDecode(await browser.GetStringAsync(link));
+        Assert.Contains("签收表示本部门已收到并负责本部门的协办任务；该事项由主办部门自然资源和规划局负责办理。", before);
+        Assert.DoesNotContain("签收表示本部门已收到并负责办理。", before);
+        Assert.Contains("Accepting means your department takes on its co-handling part (its task); the lead department, <span lang=\"zh\">自然资源和规划局</span>, handles the case.",
+            await InEnglishAsync(_app.Anonymous(), link));
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "accept")).StatusCode);
+        var at = Local(_app.Clock.GetUtcNow());
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, link, "submit",
+            new() { ["note"] = "施工许可已核实", ["attachments"] = "https://files.example/permit.pdf\n许可证复印件" })).StatusCode);
+
+        var page = WebUtility.HtmlDecode(await browser.GetStringAsync(link));
+
+        Assert.Contains($"贵单位的协办意见已于 {at} 提交，该事项由主办部门继续办理。无需再操作。", page);
+        Assert.DoesNotContain("协办已结束", page);
+        Assert.DoesNotContain("已改派其他部门", page);
+        Assert.Contains("施工许可已核实</dd>", page);
+        Assert.Contains("<a href=\"https://files.example/permit.pdf\"", page);
+        Assert.Contains("<li class=\"wrap\">许可证复印件</li>", page);
+        Assert.Contains($"现已无需督办：贵单位的协办意见已于 {at} 提交，该事项由主办部门继续办理。", WebUtility.HtmlDecode(await browser.GetStringAsync(leaderLink)));
+        var english = await InEnglishAsync(_app.Anonymous(), link);
+        Assert.Contains($"Your department's part was submitted at {at}; the lead department now handles the case. There is nothing to do.", english);
+        Assert.DoesNotContain("cancelled or closed", english);
+
+        // Cancelled afterwards: the submission is what ended the part, and the cancellation is told after it.
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业已迁出" })).StatusCode);
+        var cancelled = WebUtility.HtmlDecode(await (await browser.GetAsync(link)).Content.ReadAsStringAsync());
+        Assert.Contains($"贵单位的协办意见已于 {at} 提交，该事项其后已由园区撤销。无需再操作。", cancelled);
+    }
+
+    [Fact]
+    public async Task A_part_dropped_before_the_case_was_cancelled_says_it_was_dropped_on_its_handler_s_and_leader_s_links()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var opened = await OpenAsync(officer, JointPartExtensionTests.JointCase("zrzyj", ("zjj", "请核实施工许可"), ("gsgs", "请核实用水指标")));
+        var number = opened.GetProperty("number").GetString()!;
+        var handlerLink = await LinkOfAsync(Handler("zjj"), number);
+        var leaderLink = await LinkOfAsync(Leader("zjj"), number);
+        var stillOpen = await LinkOfAsync(Leader("gsgs"), number);
+        var leadLink = await LinkOfAsync(Handler("zrzyj"), number);
+        Assert.Equal(HttpStatusCode.OK,
+            (await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{PartId(opened, "zjj")}/drop", new { reason = "无需施工许可" })).StatusCode);
+        _app.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业已迁出" })).StatusCode);
+        var browser = _app.Anonymous();
+
+        var handlers = WebUtility.HtmlDecode(await (await browser.GetAsync(handlerLink)).Content.ReadAsStringAsync());
+        var leaders = WebUtility.HtmlDecode(await (await browser.GetAsync(leaderLink)).Content.ReadAsStringAsync());
+
+        Assert.Contains("贵单位在该事项中的协办已结束：园区已撤回贵单位的协办（撤回协办）。", handlers);
+        Assert.Contains("此链接用于督促本单位办理该事项，现已无需督办：园区已撤回贵单位的协办（撤回协办）。", leaders);
+        Assert.DoesNotContain("撤销", handlers + leaders);
+        // Those the cancellation did end are told so, a co-handler's and the lead's alike.
+        Assert.Contains("现已无需督办：园区已撤销该事项。", WebUtility.HtmlDecode(await (await browser.GetAsync(stillOpen)).Content.ReadAsStringAsync()));
+        Assert.Contains("该事项已不再由您办理：园区已撤销该事项。", WebUtility.HtmlDecode(await (await browser.GetAsync(leadLink)).Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
+    public async Task The_lead_s_link_of_a_replaced_liaison_says_so_after_the_case_was_cancelled()
+    {
+        var officer = await _app.AsOfficerAsync();
+        var number = (await OpenAsync(officer, NewCase("rqgs"))).GetProperty("number").GetString()!;
+        var link = await LinkOfAsync(Handler("rqgs"), number);
+        var admin = await _app.AsAdminAsync();
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/departments/rqgs", new
+        {
+            name = "燃气公司",
+            handler = new { name = "新经办人", email = "rqgs.new@anyue.example" },
+            leader = new { name = "燃气公司分管领导（示例）", email = Leader("rqgs") },
+        })).StatusCode);
+        _app.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业已迁出" })).StatusCode);
+
+        var page = WebUtility.HtmlDecode(await (await _app.Anonymous().GetAsync(link)).Content.ReadAsStringAsync());
+
+        Assert.Contains("该事项已不再由您办理：已转交本单位新的联络人。", page);
+    }
+
+    [Fact]
     public async Task A_post_on_a_closed_cases_link_says_only_that_the_case_was_closed()
     {
         var officer = await _app.AsOfficerAsync();

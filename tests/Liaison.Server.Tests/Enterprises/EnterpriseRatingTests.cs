@@ -276,6 +276,28 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rating_posted_without_the_form_s_request_id_is_refused_on_the_page_and_records_nothing()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 47));
+        await ConfirmAsync(_app, _officer, number);
+        var (_, path) = (await EnterpriseLinksAsync(_app, number)).Last();
+        var form = FormFor(await _app.Anonymous().GetStringAsync(path), "rate")!;
+        Assert.Matches("^[0-9a-f-]{36}$", form["requestId"]);
+        form.Remove("requestId");
+        form["score"] = "unsatisfied";
+        form["comment"] = "无请求编号的评价";
+
+        var refused = await _app.Anonymous().PostAsync(path, new FormUrlEncodedContent(form));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var page = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.Contains("<p class=\"error\">未提交：请求不完整，请刷新页面后重试</p>", page);
+        Assert.Contains(">无请求编号的评价</textarea>", page); // the comment typed is not lost
+        Assert.False(await _app.WithDbAsync(db => db.Set<CaseRating>().AnyAsync(r => db.Cases.Any(c => c.Id == r.CaseId && c.Number == number) && r.Score != null)));
+        Assert.Equal(HttpStatusCode.Redirect, (await RateAsync(_app.Anonymous(), path, "satisfied")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_score_the_form_does_not_offer_is_refused_in_the_forms_words_in_both_languages_and_records_nothing()
     {
         var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 44));
