@@ -57,7 +57,7 @@ public sealed class JointPartAddTests(AppFixture fixture) : IClassFixture<AppFix
         var dispatch = (await MailsAsync(_app, Handler("gdgs"), number)).Single(m => m.Subject!.Contains("派单"));
         Assert.Contains("请确认10kV接入方案", dispatch.TextBody);
         // The lead's handler hears of it: which department, its task and deadline, the officer's note, and a link.
-        var told = Assert.Single((await MailsAsync(_app, Handler("zrzyj"), number)).Where(m => m.Subject!.Contains("【新增协办部门】")));
+        var told = Assert.Single(await MailsAsync(_app, Handler("zrzyj"), number), m => m.Subject!.Contains("【新增协办部门】"));
         Assert.Contains("新增协办部门：供电公司", told.TextBody);
         Assert.Contains("协办任务：请确认10kV接入方案", told.TextBody);
         Assert.Contains("协办提交期限：", told.TextBody);
@@ -128,7 +128,7 @@ public sealed class JointPartAddTests(AppFixture fixture) : IClassFixture<AppFix
         Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/parts", request)).StatusCode);
 
         Assert.Single((await GetCaseAsync(officer, number)).GetProperty("coDepartments").EnumerateArray());
-        Assert.Single((await MailsAsync(_app, Handler("swuj"), number)).Where(m => m.Subject!.Contains("派单")));
+        Assert.Single(await MailsAsync(_app, Handler("swuj"), number), m => m.Subject!.Contains("派单"));
     }
 
     /// <summary>A department that cannot join, the field its 400 names and words its message says.</summary>
