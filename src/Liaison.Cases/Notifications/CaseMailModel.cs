@@ -154,6 +154,19 @@ public sealed record CaseMailModel
     public bool ExtensionDueIfApprovedProvisional { get; init; }
 
     /// <summary>
+    /// A co-handler's pending request: the most working days the officer can grant, its part never due after the lead's
+    /// resolve deadline less the lead time (<c>SlaDeadlines.PartExtensionLimit</c>; 0: the lead's deadline must move
+    /// first). Null for the lead's request, or when the lead has no deadline.
+    /// </summary>
+    public int? ExtensionMostDays { get; init; }
+
+    /// <summary>With <see cref="ExtensionMostDays"/>: the latest the part may be due (the lead's deadline less the lead time).</summary>
+    public DateTimeOffset? ExtensionLatestDue { get; init; }
+
+    /// <summary>With <see cref="ExtensionMostDays"/>: the lead's resolve deadline.</summary>
+    public DateTimeOffset? ExtensionLeadDue { get; init; }
+
+    /// <summary>
     /// Joint case, mails to the lead department (主办): each co-handling department and how its part stands, in the
     /// order the officer listed them. Empty for a single-department case and in mails to a co-handler.
     /// </summary>

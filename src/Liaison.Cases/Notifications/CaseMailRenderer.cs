@@ -153,6 +153,7 @@ public sealed partial class CaseMailRenderer
             OriginalDueAt = DateTimeOffset.UnixEpoch, Provisional = true, OverdueWorkingDays = 3, ReasonCode = "not-our-duty",
             ReasonLabel = "不属于本单位职责", Note = "说明", ExtensionDays = 5, ExtensionApproved = true, WithdrawnExtensionDays = 2,
             ExtensionDueIfApproved = DateTimeOffset.UnixEpoch, ExtensionDueIfApprovedProvisional = true,
+            ExtensionMostDays = 2, ExtensionLatestDue = DateTimeOffset.UnixEpoch, ExtensionLeadDue = DateTimeOffset.UnixEpoch,
             LateDepartments = [new("自然资源和规划局", true, DateTimeOffset.UnixEpoch, 3), new("供电公司", false, DateTimeOffset.UnixEpoch, 4)],
             CoHandlers = [new("住房和城乡建设局", PartStatus.Submitted, false), new("供电公司", PartStatus.Dispatched, true)],
             ZoneContacts = [new("李四", "lisi@anyue.example", false), new("王五", "wangwu@anyue.example", true)],
