@@ -155,7 +155,7 @@ public sealed partial class CaseMailRenderer
             ExtensionDueIfApproved = DateTimeOffset.UnixEpoch, ExtensionDueIfApprovedProvisional = true,
             ExtensionMostDays = 2, ExtensionLatestDue = DateTimeOffset.UnixEpoch, ExtensionLeadDue = DateTimeOffset.UnixEpoch,
             LateDepartments = [new("自然资源和规划局", true, DateTimeOffset.UnixEpoch, 3), new("供电公司", false, DateTimeOffset.UnixEpoch, 4)],
-            CoHandlers = [new("住房和城乡建设局", PartStatus.Submitted, false), new("供电公司", PartStatus.Dispatched, true)],
+            CoHandlers = [new("住房和城乡建设局", PartStatus.Submitted, false, Note: "施工许可可并联办理"), new("供电公司", PartStatus.Dispatched, true)],
             ZoneContacts = [new("李四", "lisi@anyue.example", false), new("王五", "wangwu@anyue.example", true)],
             PartDepartmentName = "住房和城乡建设局", PartAttachments = "https://files.example/permit.pdf",
             KeyEvent = CaseMailKind.Overdue, ReturnedByDepartmentName = "发展和改革局", ReturnNote = "应由供电公司办理",

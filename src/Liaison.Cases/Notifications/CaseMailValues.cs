@@ -94,6 +94,7 @@ internal static class CaseMailValues
                 ("Late", h.Late),
                 ("Submitted", h.Status == PartStatus.Submitted),
                 ("AskedAgain", h.AskedAgain),
+                ("Note", Blank(OpeningLines(h.Note))),
             }).ToArray()),
             // The enterprise's mails: whom at the zone to ask (园区联系人); nil in every other mail.
             ("Contacts", model.ZoneContacts.Count == 0 ? null : model.ZoneContacts.Select(p => new (string, object?)[]
@@ -221,6 +222,8 @@ internal static class CaseMailValues
             "Its part's status in the mail's language, with \"late\" in front when past its deadline")),
         ["CoHandlers.Late"] = MailTemplateVariables.InLoop(new("该部门已超期时为真", "True when its part is late")),
         ["CoHandlers.Submitted"] = MailTemplateVariables.InLoop(new("该部门已提交协办意见时为真", "True when it has submitted its part")),
+        ["CoHandlers.Note"] = MailTemplateVariables.InLoop(new("该部门协办的结果：已提交的为协办意见的开头几行，主办先行办结的为主办的理由，已撤回的为撤回理由；其他为空",
+            "How its part ended: the first lines of its submitted opinion, the lead's reason when resolved over it, the reason when dropped; empty otherwise")),
         ["CoHandlers.AskedAgain"] = MailTemplateVariables.InLoop(new("重办邮件：本次重办请该部门重新协办时为真", "reopened: true when the reopening asks it again")),
         ["Contacts"] = MailTemplateVariables.List(new("发给企业的邮件：园区联系人（跟进本事项的园区工作人员；重点企业另有首席服务员）；其他邮件为空",
             "The enterprise's mails: whom at the zone to ask (the officer following the case; for a key enterprise, also its chief service officer); empty otherwise")),
@@ -323,6 +326,19 @@ internal static class CaseMailValues
             ? text
             : info.SubstringByTextElements(0, DescriptionExcerptLength).TrimEnd() + "…";
     }
+
+    /// <summary>A co-handler's opinion or reason as a list line shows it: its first <see cref="OpeningLineCount"/> lines, cut as an excerpt.</summary>
+    internal static string? OpeningLines(string? text)
+    {
+        var lines = Blank(text)?.Replace("\r\n", "\n").Trim().Split('\n');
+        if (lines is null) return null;
+        var opening = string.Join(' ', lines.Take(OpeningLineCount).Select(l => l.Trim()).Where(l => l.Length > 0));
+        var excerpt = Excerpt(opening)!;
+        return lines.Length > OpeningLineCount && !excerpt.EndsWith('…') ? excerpt + " …" : excerpt;
+    }
+
+    /// <summary>How many lines of a co-handler's opinion the officer's 【待确认办结】 lists.</summary>
+    public const int OpeningLineCount = 3;
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 

@@ -336,8 +336,15 @@ public sealed class CaseMailer(
         var lines = new List<CoHandlerStanding>(parts.Count);
         foreach (var p in parts)
         {
+            // How it ended: its opinion, or the reason it ended without one (the lead's resolve over it, the officer's drop).
+            var note = p.Status switch
+            {
+                PartStatus.Submitted => p.SubmissionNote,
+                PartStatus.Overridden or PartStatus.Dropped => p.EndedReason,
+                _ => null,
+            };
             lines.Add(new CoHandlerStanding(await DepartmentNameAsync(db, p.DepartmentCode, ct) ?? p.DepartmentCode, p.Status, p.IsLate(now),
-                askedAgain?.Contains(p.Id) == true));
+                askedAgain?.Contains(p.Id) == true, note));
         }
 
         return lines;

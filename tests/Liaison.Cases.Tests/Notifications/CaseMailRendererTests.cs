@@ -1020,4 +1020,29 @@ public class CaseMailRendererTests
         // The lead's own keeps its words.
         Assert.Contains("以下事项已由园区改派，不再由您办理", Renderer.Render(CaseMailKind.ReassignedAway, "zh-CN", Model()).TextBody);
     }
+    [Fact]
+    public void The_officers_resolved_mail_lists_each_co_handler_with_its_opinions_first_lines_or_the_reason_its_part_ended()
+    {
+        var joint = Model(m => m with
+        {
+            CoHandlers =
+            [
+                new("住房和城乡建设局", PartStatus.Submitted, false, Note: "施工许可可并联办理\r\n已与企业对接\n材料已收齐\n第四行不列出"),
+                new("供电公司", PartStatus.Overridden, false, Note: "供电公司三日未回复"),
+                new("生态环境局", PartStatus.Dropped, false, Note: "不涉及环评"),
+            ],
+        });
+        var zh = Renderer.Render(CaseMailKind.Resolved, "zh-CN", joint);
+        var en = Renderer.Render(CaseMailKind.Resolved, "en", joint);
+
+        Assert.Contains("协办部门办理情况：\n- 住房和城乡建设局：已提交。协办意见：施工许可可并联办理 已与企业对接 材料已收齐 …\n"
+            + "- 供电公司：主办已办结（未提交）。理由：供电公司三日未回复\n- 生态环境局：已撤回。理由：不涉及环评\n", zh.TextBody);
+        Assert.DoesNotContain("第四行", zh.TextBody);
+        Assert.Contains("协办意见：施工许可可并联办理 已与企业对接 材料已收齐 …</span>", zh.HtmlBody);
+        Assert.Contains("Co-handling departments:\n- 住房和城乡建设局: Submitted. Opinion: 施工许可可并联办理 已与企业对接 材料已收齐 …\n", en.TextBody);
+        Assert.Contains("- 供电公司: Not submitted; the lead resolved the case. Reason: 供电公司三日未回复\n", en.TextBody);
+        Assert.Contains("Reason: 不涉及环评</span>", en.HtmlBody);
+        // A single-department case lists none.
+        Assert.DoesNotContain("协办部门办理情况", Renderer.Render(CaseMailKind.Resolved, "zh-CN", Model()).TextBody);
+    }
 }

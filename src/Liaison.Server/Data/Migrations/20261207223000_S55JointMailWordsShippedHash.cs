@@ -11,7 +11,8 @@ namespace Liaison.Server.Data.Migrations
         /// Joint-case mail words: the co-handler's 【协办延期申请】 names the co-handling and the lead department (协办部门,
         /// 主办部门, not 责任部门) and says the most the officer can grant before the lead's deadline; the English subjects
         /// of a part asked again say so ("Co-handling asked again"); the 【已改派】 to a co-handler whose part moved says
-        /// its part was reassigned, not the case. Edits of those parts saved before the fingerprint was kept were saved
+        /// its part was reassigned, not the case; the officer's 【待确认办结】 of a joint case lists each co-handling department
+        /// with how its part ended (its opinion's first lines, or the reason). Edits of those parts saved before the fingerprint was kept were saved
         /// against the previous text: the previous release's fingerprint is set, so those edits are pointed out as behind
         /// the shipped text.
         /// </summary>
@@ -27,6 +28,10 @@ namespace Liaison.Server.Data.Migrations
             ("reassigned-away", "zh-CN", "html", "0436236ffaada563651cc5367f3e89108b0567a10cc4ca43d3132556022be224"),
             ("reassigned-away", "en", "text", "9496872634e3dbe8b2e211d45e911aadb4c5710d77cc0ad437ab55db53c5c595"),
             ("reassigned-away", "en", "html", "b79f4ea3bb9b294843532e4eaa1014f678245217c8374392101b42ba332a3fb3"),
+            ("resolved", "zh-CN", "text", "ab0012135639381a8704fbfbc07afe7eae52d8aaee84760b39e2a209fa49e23c"),
+            ("resolved", "zh-CN", "html", "4d6b956099d4b4d94f4b03fe7064dabf00427683e42822431655d7c74efbd93a"),
+            ("resolved", "en", "text", "803652e89396122a9832ff06e7d65434e41defc4e34b07d9fc98e576f2da5a6b"),
+            ("resolved", "en", "html", "32ce07e97f1bd718397d7b0fa808c6152bf35458456650d6e74ae361dee85792"),
         ];
 
         /// <summary>The statements of <see cref="Up"/> (<see cref="ShippedHashes.Statements"/>).</summary>
