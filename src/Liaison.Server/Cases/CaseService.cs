@@ -1116,7 +1116,8 @@ public sealed class CaseService(
     /// <param name="Approve">Extension decision: approve (the part's submit deadline moves) or refuse the co-handler's request.</param>
     /// <param name="CopyLeader">Urge: copy the co-handling department's leader too.</param>
     /// <param name="Basis">Optional: the part as the officer saw it (<see cref="DecisionBasis"/>); a stale one refuses the decision.</param>
-    /// <param name="Days">Extension decision, approved: the working days granted, 1 to those asked; null grants all asked.</param>
+    /// <param name="Days">Extension decision, approved: the working days granted, 1 to those asked and no more than the lead's
+    /// deadline allows (<see cref="SlaDeadlines.PartExtensionLimit"/>); null grants all asked.</param>
     public sealed record PartDecision(
         string? DepartmentCode = null, string? Task = null, string? Reason = null, string? Note = null, Guid? RequestId = null, bool? Approve = null,
         bool CopyLeader = false, string? Basis = null, int? Days = null);
