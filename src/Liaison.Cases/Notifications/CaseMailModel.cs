@@ -154,6 +154,19 @@ public sealed record CaseMailModel
     public bool ExtensionDueIfApprovedProvisional { get; init; }
 
     /// <summary>
+    /// A co-handler's pending request: the most working days the officer can grant, its part never due after the lead's
+    /// resolve deadline less the lead time (<c>SlaDeadlines.PartExtensionLimit</c>; 0: the lead's deadline must move
+    /// first). Null for the lead's request, or when the lead has no deadline.
+    /// </summary>
+    public int? ExtensionMostDays { get; init; }
+
+    /// <summary>With <see cref="ExtensionMostDays"/>: the latest the part may be due (the lead's deadline less the lead time).</summary>
+    public DateTimeOffset? ExtensionLatestDue { get; init; }
+
+    /// <summary>With <see cref="ExtensionMostDays"/>: the lead's resolve deadline.</summary>
+    public DateTimeOffset? ExtensionLeadDue { get; init; }
+
+    /// <summary>
     /// Joint case, mails to the lead department (主办): each co-handling department and how its part stands, in the
     /// order the officer listed them. Empty for a single-department case and in mails to a co-handler.
     /// </summary>
@@ -201,7 +214,9 @@ public sealed record LateDepartment(string Name, bool Lead, DateTimeOffset Due, 
 /// <summary>One co-handling department of a joint case as its lead sees it in a mail.</summary>
 /// <param name="Late">Open past its accept or submit deadline (超期).</param>
 /// <param name="AskedAgain">The lead's 【重办】: the reopening asks this co-handler again.</param>
-public sealed record CoHandlerStanding(string Department, PartStatus Status, bool Late, bool AskedAgain = false);
+/// <param name="Note">How the part ended, in words: its submitted opinion (协办意见), or the reason it ended without one
+/// (the lead's for a resolve over it, the officer's for a drop); null while it is unfinished.</param>
+public sealed record CoHandlerStanding(string Department, PartStatus Status, bool Late, bool AskedAgain = false, string? Note = null);
 
 /// <summary>A person at the zone an enterprise may ask about its case (园区联系人).</summary>
 /// <param name="Chief">The key enterprise's chief service officer (首席服务员); else the officer who follows the case.</param>

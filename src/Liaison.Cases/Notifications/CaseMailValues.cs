@@ -94,6 +94,7 @@ internal static class CaseMailValues
                 ("Late", h.Late),
                 ("Submitted", h.Status == PartStatus.Submitted),
                 ("AskedAgain", h.AskedAgain),
+                ("Note", Blank(OpeningLines(h.Note))),
             }).ToArray()),
             // The enterprise's mails: whom at the zone to ask (园区联系人); nil in every other mail.
             ("Contacts", model.ZoneContacts.Count == 0 ? null : model.ZoneContacts.Select(p => new (string, object?)[]
@@ -159,6 +160,10 @@ internal static class CaseMailValues
                 ("Days", model.ExtensionDays),
                 ("DueIfApproved", FormatLocal(model.ExtensionDueIfApproved, timeZone, en)),
                 ("DueIfApprovedProvisional", model.ExtensionDueIfApprovedProvisional),
+                // A co-handler's request: the most the officer can grant before the lead's deadline (less the lead time).
+                ("Most", model.ExtensionMostDays),
+                ("Latest", FormatLocal(model.ExtensionLatestDue, timeZone, en)),
+                ("LeadDue", FormatLocal(model.ExtensionLeadDue, timeZone, en)),
                 ("Approved", model.ExtensionApproved),
                 ("Granted", model.ExtensionGrantedDays),
                 ("Withdrawn", model.WithdrawnExtensionDays),
@@ -219,6 +224,8 @@ internal static class CaseMailValues
             "Its part's status in the mail's language, with \"late\" in front when past its deadline")),
         ["CoHandlers.Late"] = MailTemplateVariables.InLoop(new("该部门已超期时为真", "True when its part is late")),
         ["CoHandlers.Submitted"] = MailTemplateVariables.InLoop(new("该部门已提交协办意见时为真", "True when it has submitted its part")),
+        ["CoHandlers.Note"] = MailTemplateVariables.InLoop(new("该部门协办的结果：已提交的为协办意见的开头几行，主办先行办结的为主办的理由，已撤回的为撤回理由；其他为空",
+            "How its part ended: the first lines of its submitted opinion, the lead's reason when resolved over it, the reason when dropped; empty otherwise")),
         ["CoHandlers.AskedAgain"] = MailTemplateVariables.InLoop(new("重办邮件：本次重办请该部门重新协办时为真", "reopened: true when the reopening asks it again")),
         ["Contacts"] = MailTemplateVariables.List(new("发给企业的邮件：园区联系人（跟进本事项的园区工作人员；重点企业另有首席服务员）；其他邮件为空",
             "The enterprise's mails: whom at the zone to ask (the officer following the case; for a key enterprise, also its chief service officer); empty otherwise")),
@@ -284,6 +291,11 @@ internal static class CaseMailValues
             "A pending extension request: the resolve (a co-handler's: submit) deadline if approved, the days counted on the working-day calendar after the current one; empty otherwise"),
         ["Extension.DueIfApprovedProvisional"] = new("批准后的期限为暂定时为真（当年节假日安排尚未公布）",
             "True when that deadline is provisional (that year's holidays are not published yet)"),
+        ["Extension.Most"] = new("协办延期申请待审批时：最多可批准的工作日数（协办的提交期限不能晚于主办部门办结期限减去协办提前量；为 0 时须先延长主办部门的期限）；主办的申请或主办没有期限时为空",
+            "A co-handler's pending extension request: the most working days the officer can grant (a part is never due after the lead's resolve deadline less the lead time; 0: the lead's deadline must move first); empty for the lead's request or when the lead has no deadline"),
+        ["Extension.Latest"] = new("协办延期申请待审批时：协办最晚的提交期限（主办部门办结期限减去协办提前量）；其他情况为空",
+            "A co-handler's pending extension request: the latest its part may be due (the lead's resolve deadline less the lead time); empty otherwise"),
+        ["Extension.LeadDue"] = new("协办延期申请待审批时：主办部门的办结期限；其他情况为空", "A co-handler's pending extension request: the lead's resolve deadline; empty otherwise"),
         ["Extension.Approved"] = new("同意时为真，不同意时为假，尚未审批时为空", "True approved, false denied, empty not decided yet"),
         ["Extension.Granted"] = new("同意时批准的工作日数（可少于申请的天数）；不同意或尚未审批时为空",
             "Approved: the working days granted (possibly fewer than asked); empty when denied or not decided yet"),
@@ -318,6 +330,19 @@ internal static class CaseMailValues
             ? text
             : info.SubstringByTextElements(0, DescriptionExcerptLength).TrimEnd() + "…";
     }
+
+    /// <summary>A co-handler's opinion or reason as a list line shows it: its first <see cref="OpeningLineCount"/> lines, cut as an excerpt.</summary>
+    internal static string? OpeningLines(string? text)
+    {
+        var lines = Blank(text)?.Replace("\r\n", "\n").Trim().Split('\n');
+        if (lines is null) return null;
+        var opening = string.Join(' ', lines.Take(OpeningLineCount).Select(l => l.Trim()).Where(l => l.Length > 0));
+        var excerpt = Excerpt(opening)!;
+        return lines.Length > OpeningLineCount && !excerpt.EndsWith('…') ? excerpt + " …" : excerpt;
+    }
+
+    /// <summary>How many lines of a co-handler's opinion the officer's 【待确认办结】 lists.</summary>
+    public const int OpeningLineCount = 3;
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 

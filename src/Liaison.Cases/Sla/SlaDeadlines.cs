@@ -81,6 +81,27 @@ public static class SlaDeadlines
         return AtDispatch(calendar, dispatchedAt, part, CasePriority.Normal);
     }
 
+    /// <summary>
+    /// The most working days an approved extension of a co-handler's part may grant: its submit deadline moves up to
+    /// the lead's resolve deadline less the lead time (<see cref="LatestPartDue"/>), never past it, as at dispatch
+    /// (<see cref="ForCoHandler"/>). 0 when the part is due there already: the lead's deadline must move first. Null when
+    /// the lead has no deadline to go by. The one rule for the approval, the officer's page and the request's mail.
+    /// </summary>
+    public static int? PartExtensionLimit(WorkingCalendar calendar, DateTimeOffset partDueAt, DateTimeOffset? leadDueAt, SlaPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(policy);
+        return leadDueAt is { } lead ? Math.Max(0, calendar.WorkingDaysBetween(partDueAt, lead) - policy.CoHandlerLeadWorkingDays) : null;
+    }
+
+    /// <summary>The latest a part may be due: the lead's resolve deadline less the category's lead time.</summary>
+    public static DateTimeOffset LatestPartDue(WorkingCalendar calendar, DateTimeOffset leadDueAt, SlaPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(policy);
+        return calendar.SubtractWorkingDays(leadDueAt, policy.CoHandlerLeadWorkingDays);
+    }
+
     /// <summary>The resolve deadline for a clock starting at <paramref name="clockStart"/> (dispatch, or a reopening).</summary>
     public static Deadline ResolveBy(WorkingCalendar calendar, DateTimeOffset clockStart, SlaPolicy policy, CasePriority priority)
     {

@@ -245,6 +245,10 @@ public sealed class CaseMailer(
         var ifApproved = extras is { ExtensionDays: { } days, ExtensionApproved: null } && holder.DueAt is { } current
             ? ExtendDeadline.IfApproved(calendar, current, days)
             : null;
+        // A co-handler's request: the most the officer can grant, as the approval caps it (CaseService).
+        var most = ifApproved is not null && part?.DueAt is { } partDue && category is not null
+            ? SlaDeadlines.PartExtensionLimit(calendar, partDue, c.DueAt, category.Sla)
+            : null;
         return new CaseMailModel
         {
             CaseNumber = c.Number,
@@ -288,6 +292,9 @@ public sealed class CaseMailer(
             ExtensionDays = extras?.ExtensionDays,
             ExtensionDueIfApproved = ifApproved?.Due,
             ExtensionDueIfApprovedProvisional = ifApproved?.Provisional == true,
+            ExtensionMostDays = most,
+            ExtensionLatestDue = most is not null ? SlaDeadlines.LatestPartDue(calendar, c.DueAt!.Value, category!.Sla) : null,
+            ExtensionLeadDue = most is not null ? c.DueAt : null,
             ExtensionApproved = extras?.ExtensionApproved,
             ExtensionGrantedDays = extras?.ExtensionApproved == true ? extras.ExtensionGranted : null,
             CoHandlers = part is null ? await CoHandlersAsync(db, c, now, ct, extras?.AskedAgain) : [],
@@ -331,8 +338,15 @@ public sealed class CaseMailer(
         var lines = new List<CoHandlerStanding>(parts.Count);
         foreach (var p in parts)
         {
+            // How it ended: its opinion, or the reason it ended without one (the lead's resolve over it, the officer's drop).
+            var note = p.Status switch
+            {
+                PartStatus.Submitted => p.SubmissionNote,
+                PartStatus.Overridden or PartStatus.Dropped => p.EndedReason,
+                _ => null,
+            };
             lines.Add(new CoHandlerStanding(await DepartmentNameAsync(db, p.DepartmentCode, ct) ?? p.DepartmentCode, p.Status, p.IsLate(now),
-                askedAgain?.Contains(p.Id) == true));
+                askedAgain?.Contains(p.Id) == true, note));
         }
 
         return lines;

@@ -3,6 +3,7 @@ using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
 using Liaison.Cases.Routing.Activities;
+using Liaison.Cases.Sla;
 using Liaison.Server.Calendar;
 using Liaison.Server.Common;
 using Liaison.Server.Data;
@@ -654,9 +655,11 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
         var parts = await db.Set<CasePart>().AsNoTracking().Where(p => p.CaseId == c.Id).OrderBy(p => p.Id).ToListAsync(ct);
         var calendar = c.PendingExtensionDays is not null || parts.Any(p => p.PendingExtensionDays is not null) ? await calendars.GetAsync(ct) : null;
         var dto = CaseDto.From(c, department, events, clock.GetUtcNow());
+        // A part's pending extension is capped by the lead's deadline less the category's lead time.
+        var sla = parts.Any(p => p.PendingExtensionDays is not null) ? (await categories.FindAsync(c.Category, ct))?.Sla : null;
         return dto with
         {
-            CoDepartments = parts.Select(p => CoDepartmentDto.From(p, c, calendar)).ToList(),
+            CoDepartments = parts.Select(p => CoDepartmentDto.From(p, c, calendar, sla)).ToList(),
             Officer = await OfficerAsync(c.OfficerId, ct),
             Enterprise = dto.Enterprise with { ChiefServiceOfficer = await ChiefServiceOfficerAsync(c, ct) },
             // As Liaison.ExtendDeadline will move it: the working days asked, after the current resolve deadline.
@@ -804,9 +807,13 @@ public sealed record ExtensionRequestDto(int Days, string? Reason)
 
 /// <summary>A co-handler's extension request (申请延期) awaiting the officer.</summary>
 /// <param name="DueAtIfApproved">The part's submit deadline if the officer approves: its deadline plus the days asked.</param>
-/// <param name="LaterThanLead">That date is after the lead's resolve deadline (allowed; the officer decides).</param>
+/// <param name="LaterThanLead">That date is after the lead's resolve deadline (the officer can then grant at most <paramref name="MostDays"/>).</param>
 /// <param name="ProvisionalIfApproved">That date falls in a year whose holiday schedule is not loaded yet.</param>
-public sealed record PartExtensionRequestDto(int Days, string? Reason, DateTimeOffset? DueAtIfApproved, bool LaterThanLead, bool ProvisionalIfApproved = false);
+/// <param name="MostDays">The most working days an approval may grant: the part is never due after the lead's resolve
+/// deadline less the category's lead time (0: the lead's deadline must move first); null when the lead has no deadline.</param>
+/// <param name="LatestDueAt">That latest submit deadline: the lead's resolve deadline less the lead time; null with <paramref name="MostDays"/>.</param>
+public sealed record PartExtensionRequestDto(int Days, string? Reason, DateTimeOffset? DueAtIfApproved, bool LaterThanLead, bool ProvisionalIfApproved = false,
+    int? MostDays = null, DateTimeOffset? LatestDueAt = null);
 
 /// <summary>How a deadline was computed: <see cref="WorkingDays"/> working days after <see cref="Start"/>, by <see cref="CalendarVersion"/>.</summary>
 public sealed record DeadlineBasisDto(DateTimeOffset Start, int WorkingDays, string CalendarVersion, bool Provisional)
@@ -906,18 +913,19 @@ public sealed record CoDepartmentDto(
 
     /// <param name="c">The part's case (the lead's deadline is compared with a pending extension's).</param>
     /// <param name="calendar">Needed to tell a pending extension's date; null when the part has none pending.</param>
-    public static CoDepartmentDto From(CasePart p, Case c, WorkingCalendar? calendar = null) => new(
+    /// <param name="sla">The case's category's policy (its lead time caps a pending extension); null when the part has none pending.</param>
+    public static CoDepartmentDto From(CasePart p, Case c, WorkingCalendar? calendar = null, SlaPolicy? sla = null) => new(
         p.DepartmentCode, p.Task, CasePart.Name(p.Status), p.AssignmentRound > 0 ? new PersonRef(p.HandlerName, p.HandlerEmail) : null, p.AssignmentRound,
         p.AcceptBy, p.DueAt, p.AcceptedAt, p.SubmittedAt, p.SubmissionNote, p.SubmissionAttachments, p.EndedReason)
     {
         Id = p.Id,
         AllowedActions = CaseActions.OfficerPartActions.Where(a => CaseActions.WhyNot(p, a) is null).ToList(),
-        PendingExtension = Pending(p, c, calendar),
+        PendingExtension = Pending(p, c, calendar, sla),
         Provisional = p.Provisional,
         Basis = DecisionBasis.Of(p),
     };
 
-    private static PartExtensionRequestDto? Pending(CasePart p, Case c, WorkingCalendar? calendar)
+    private static PartExtensionRequestDto? Pending(CasePart p, Case c, WorkingCalendar? calendar, SlaPolicy? sla)
     {
         if (p.PendingExtensionDays is not { } days)
         {
@@ -926,6 +934,9 @@ public sealed record CoDepartmentDto(
 
         // As Liaison.ExtendDeadline will move it: the working days asked, after the part's current deadline.
         var after = calendar is not null && p.DueAt is { } due ? ExtendDeadline.IfApproved(calendar, due, days) : null;
-        return new PartExtensionRequestDto(days, p.PendingExtensionReason, after?.Due, after?.Due > c.DueAt, after?.Provisional == true);
+        // As the approval caps it (CaseService): never past the lead's deadline less the lead time.
+        var most = calendar is not null && sla is not null && p.DueAt is { } current ? SlaDeadlines.PartExtensionLimit(calendar, current, c.DueAt, sla) : null;
+        var latest = most is not null ? SlaDeadlines.LatestPartDue(calendar!, c.DueAt!.Value, sla!) : (DateTimeOffset?)null;
+        return new PartExtensionRequestDto(days, p.PendingExtensionReason, after?.Due, after?.Due > c.DueAt, after?.Provisional == true, most, latest);
     }
 }

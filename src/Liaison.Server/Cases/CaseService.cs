@@ -1063,6 +1063,39 @@ public sealed partial class CaseService(
         return days ?? asked;
     }
 
+    /// <summary>
+    /// A part's extension never moves its submit deadline past the lead's resolve deadline less the lead time (README
+    /// "Joint cases"), or the lead could not resolve before the part is in: more days than that are refused on
+    /// <c>days</c>, with the most that can be granted and the lead's deadline; none at all says the lead's must move first.
+    /// </summary>
+    private async Task WithinLeadDeadlineAsync(Validation v, Case c, DateTimeOffset partDue, int granting, CancellationToken ct)
+    {
+        if (c.DueAt is not { } leadDue || (await categories.FindAsync(c.Category, ct))?.Sla is not { } sla)
+        {
+            return;
+        }
+
+        var calendar = await calendars.GetAsync(ct);
+        if (SlaDeadlines.PartExtensionLimit(calendar, partDue, leadDue, sla) is not { } most || granting <= most)
+        {
+            return;
+        }
+
+        var lead = sla.CoHandlerLeadWorkingDays;
+        var latest = Local(SlaDeadlines.LatestPartDue(calendar, leadDue, sla));
+        if (most == 0)
+        {
+            v.Add("days", $"不能批准延期：协办须在主办部门办结期限（{Local(leadDue)}）前 {lead} 个工作日提交，现提交期限已是最晚（{latest}）；请先延长主办部门的办结期限，或不批准",
+                $"no extension can be granted: a part is due {English.Count(lead, "working day", "working days")} before the lead's resolve deadline ({Local(leadDue)}), "
+                + $"and this one is due at the latest already ({latest}); move the lead's deadline first, or deny");
+            return;
+        }
+
+        v.Add("days", $"最多可批准 {most} 个工作日：协办须在主办部门办结期限（{Local(leadDue)}）前 {lead} 个工作日提交，即最晚 {latest}",
+            $"at most {English.Count(most, "working day", "working days")} can be granted: a part is due {English.Count(lead, "working day", "working days")} "
+            + $"before the lead's resolve deadline ({Local(leadDue)}), at the latest {latest}");
+    }
+
     /// <summary>A reassignment's department: none chosen is asked for; a code that is no active department is named.</summary>
     private static void NotAnActiveDepartment(Validation v, string? code)
     {
@@ -1083,7 +1116,8 @@ public sealed partial class CaseService(
     /// <param name="Approve">Extension decision: approve (the part's submit deadline moves) or refuse the co-handler's request.</param>
     /// <param name="CopyLeader">Urge: copy the co-handling department's leader too.</param>
     /// <param name="Basis">Optional: the part as the officer saw it (<see cref="DecisionBasis"/>); a stale one refuses the decision.</param>
-    /// <param name="Days">Extension decision, approved: the working days granted, 1 to those asked; null grants all asked.</param>
+    /// <param name="Days">Extension decision, approved: the working days granted, 1 to those asked and no more than the lead's
+    /// deadline allows (<see cref="SlaDeadlines.PartExtensionLimit"/>); null grants all asked.</param>
     public sealed record PartDecision(
         string? DepartmentCode = null, string? Task = null, string? Reason = null, string? Note = null, Guid? RequestId = null, bool? Approve = null,
         bool CopyLeader = false, string? Basis = null, int? Days = null);
@@ -1198,6 +1232,10 @@ public sealed partial class CaseService(
                 }
 
                 granted = GrantedDays(v, input.Approve.Value, input.Days, days);
+                if (granted is { } asking && part.DueAt is { } partDue)
+                {
+                    await WithinLeadDeadlineAsync(v, c, partDue, asking, ct);
+                }
             }
 
             if (!v.IsValid)

@@ -278,8 +278,8 @@ public static class CasesApi
 
     /// <summary>
     /// 协办延期审批: approve a co-handler's extension request (its part's submit deadline moves by the working days asked,
-    /// or the fewer <c>days</c> granted, even past the lead's deadline) or refuse it (the deadline stays); the co-handler
-    /// is told either way.
+    /// or the fewer <c>days</c> granted, never past the lead's deadline less the lead time: more is 400 naming <c>days</c>
+    /// with the most, <c>pendingExtension.mostDays</c>) or refuse it (the deadline stays); the co-handler is told either way.
     /// </summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DecidePartExtension(
         string number, long partId, PartExtensionDecisionRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>

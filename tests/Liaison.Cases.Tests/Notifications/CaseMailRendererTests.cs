@@ -703,7 +703,10 @@ public class CaseMailRendererTests
         // A co-handler asked again on a reopening.
         var again = Model(m => m with { LeadDepartmentName = "自然资源和规划局", PartAskedAgain = true, PartSubmittedBefore = true, Note = "条件有变" });
         var againEn = Renderer.Render(CaseMailKind.Dispatch, "en", again);
-        Assert.StartsWith("[New case, co-handling, reopened]", againEn.Subject);
+        // Worded as 【派单·协办·重办】 means: the part is asked again, not a new case and not itself reopened.
+        Assert.StartsWith("[Co-handling asked again] AYKF-2026-000123", againEn.Subject);
+        Assert.StartsWith("[Co-handling asked again, copy for you] AYKF-2026-000123", Renderer.Render(CaseMailKind.DispatchLeaderCopy, "en", again).Subject);
+        Assert.StartsWith("[New case, co-handling] AYKF", Renderer.Render(CaseMailKind.Dispatch, "en", Model(m => m with { LeadDepartmentName = "自然资源和规划局" })).Subject);
         Assert.Contains("Reason for reopening: 条件有变", againEn.TextBody);
         Assert.Contains("Your department submitted its part in the round before", againEn.TextBody);
         Assert.StartsWith("【派单·协办·重办】", Renderer.Render(CaseMailKind.Dispatch, "zh-CN", again).Subject);
@@ -948,5 +951,98 @@ public class CaseMailRendererTests
             Asked.Add((kind, culture, part));
             return TryGetValue((kind, culture, part), out var source) ? source : null;
         }
+    }
+    [Fact]
+    public void A_co_handlers_extension_request_names_the_co_handling_and_the_lead_department_not_the_responsible_one()
+    {
+        var part = Model(m => m with { DepartmentName = "住房和城乡建设局", LeadDepartmentName = "自然资源和规划局", ExtensionApproved = null, ExtensionDays = 3 });
+        var zh = Renderer.Render(CaseMailKind.ExtensionRequested, "zh-CN", part);
+        var en = Renderer.Render(CaseMailKind.ExtensionRequested, "en", part);
+
+        Assert.Contains("协办部门：住房和城乡建设局\n主办部门：自然资源和规划局\n", zh.TextBody);
+        Assert.DoesNotContain("责任部门", zh.TextBody);
+        Assert.Contains(">协办部门</td>", zh.HtmlBody);
+        Assert.Contains(">主办部门</td>", zh.HtmlBody);
+        Assert.DoesNotContain("责任部门", zh.HtmlBody);
+        Assert.Contains("Co-handling department: 住房和城乡建设局\nLead department: 自然资源和规划局\n", en.TextBody);
+        Assert.Contains(">Co-handling department</td>", en.HtmlBody);
+        Assert.Contains(">Lead department</td>", en.HtmlBody);
+        // The lead's own request keeps 责任部门.
+        Assert.Contains("责任部门：自然资源和规划局", Renderer.Render(CaseMailKind.ExtensionRequested, "zh-CN", Model(m => m with { ExtensionApproved = null })).TextBody);
+    }
+
+    [Fact]
+    public void A_co_handlers_extension_request_says_the_most_the_officer_can_grant_before_the_leads_deadline()
+    {
+        var lead = DueUtc.AddDays(1);
+        CaseMailModel Asked(int? most) => Model(m => m with
+        {
+            DepartmentName = "住房和城乡建设局", LeadDepartmentName = "自然资源和规划局", ExtensionApproved = null, ExtensionDays = 3,
+            ExtensionMostDays = most, ExtensionLatestDue = most is null ? null : DueUtc, ExtensionLeadDue = most is null ? null : lead,
+        });
+
+        var some = Asked(1);
+        Assert.Contains("最多可批准：1 个工作日（协办的提交期限不能晚于 2026年3月3日（周二）18:00，即主办部门办结期限 2026年3月4日（周三）18:00 减去协办提前量）",
+            Renderer.Render(CaseMailKind.ExtensionRequested, "zh-CN", some).TextBody);
+        Assert.Contains("<strong>1 个工作日</strong>", Renderer.Render(CaseMailKind.ExtensionRequested, "zh-CN", some).HtmlBody);
+        var someEn = Renderer.Render(CaseMailKind.ExtensionRequested, "en", some);
+        Assert.Contains("Most that can be granted: 1 working day (the part cannot be due after Tue 3 Mar 2026 18:00: the lead's resolve deadline, Wed 4 Mar 2026 18:00, less the co-handlers' lead time)", someEn.TextBody);
+        Assert.Contains("<strong>1 working day</strong>", someEn.HtmlBody);
+
+        var none = Asked(0);
+        Assert.Contains("须先延长主办部门的办结期限才能批准", Renderer.Render(CaseMailKind.ExtensionRequested, "zh-CN", none).TextBody);
+        Assert.Contains("须先延长主办部门的办结期限才能批准", Renderer.Render(CaseMailKind.ExtensionRequested, "zh-CN", none).HtmlBody);
+        Assert.Contains("Can be granted: none.", Renderer.Render(CaseMailKind.ExtensionRequested, "en", none).TextBody);
+        Assert.Contains("the lead's deadline must move first", Renderer.Render(CaseMailKind.ExtensionRequested, "en", none).HtmlBody);
+
+        // All asked can be granted, or no cap known: nothing is said.
+        foreach (var model in new[] { Asked(3), Asked(null) })
+        {
+            Assert.DoesNotContain("可批准", Renderer.Render(CaseMailKind.ExtensionRequested, "zh-CN", model).TextBody);
+            Assert.DoesNotContain("can be granted", Renderer.Render(CaseMailKind.ExtensionRequested, "en", model).TextBody);
+        }
+    }
+
+    [Fact]
+    public void A_co_handler_whose_part_moved_to_another_department_reads_that_its_part_was_reassigned_not_the_case()
+    {
+        var part = Model(m => m with { DepartmentName = "供电公司", LeadDepartmentName = "自然资源和规划局", CoHandlerTask = "请确认供电方案" });
+        var zh = Renderer.Render(CaseMailKind.ReassignedAway, "zh-CN", part);
+        var en = Renderer.Render(CaseMailKind.ReassignedAway, "en", part);
+
+        const string Zh = "园区已将贵单位在以下联办事项中的协办任务（请确认供电方案）改派给其他部门（主办部门：自然资源和规划局），贵单位无需继续办理。";
+        Assert.Contains(Zh, zh.TextBody);
+        Assert.Contains(Zh, zh.HtmlBody);
+        Assert.DoesNotContain("以下事项已由园区改派", zh.TextBody);
+        const string En = "The zone has moved your department's part (请确认供电方案) of the joint case below (lead: 自然资源和规划局) to another department";
+        Assert.Contains(En, en.TextBody);
+        Assert.DoesNotContain("reassigned the case below", en.TextBody);
+        // The lead's own keeps its words.
+        Assert.Contains("以下事项已由园区改派，不再由您办理", Renderer.Render(CaseMailKind.ReassignedAway, "zh-CN", Model()).TextBody);
+    }
+    [Fact]
+    public void The_officers_resolved_mail_lists_each_co_handler_with_its_opinions_first_lines_or_the_reason_its_part_ended()
+    {
+        var joint = Model(m => m with
+        {
+            CoHandlers =
+            [
+                new("住房和城乡建设局", PartStatus.Submitted, false, Note: "施工许可可并联办理\r\n已与企业对接\n材料已收齐\n第四行不列出"),
+                new("供电公司", PartStatus.Overridden, false, Note: "供电公司三日未回复"),
+                new("生态环境局", PartStatus.Dropped, false, Note: "不涉及环评"),
+            ],
+        });
+        var zh = Renderer.Render(CaseMailKind.Resolved, "zh-CN", joint);
+        var en = Renderer.Render(CaseMailKind.Resolved, "en", joint);
+
+        Assert.Contains("协办部门办理情况：\n- 住房和城乡建设局：已提交。协办意见：施工许可可并联办理 已与企业对接 材料已收齐 …\n"
+            + "- 供电公司：主办已办结（未提交）。理由：供电公司三日未回复\n- 生态环境局：已撤回。理由：不涉及环评\n", zh.TextBody);
+        Assert.DoesNotContain("第四行", zh.TextBody);
+        Assert.Contains("协办意见：施工许可可并联办理 已与企业对接 材料已收齐 …</span>", zh.HtmlBody);
+        Assert.Contains("Co-handling departments:\n- 住房和城乡建设局: Submitted. Opinion: 施工许可可并联办理 已与企业对接 材料已收齐 …\n", en.TextBody);
+        Assert.Contains("- 供电公司: Not submitted; the lead resolved the case. Reason: 供电公司三日未回复\n", en.TextBody);
+        Assert.Contains("Reason: 不涉及环评</span>", en.HtmlBody);
+        // A single-department case lists none.
+        Assert.DoesNotContain("协办部门办理情况", Renderer.Render(CaseMailKind.Resolved, "zh-CN", Model()).TextBody);
     }
 }

@@ -256,6 +256,11 @@ public sealed class JointCaseTests(AppFixture fixture) : IClassFixture<AppFixtur
         Assert.Matches("data-ended-reason>主办先行办结：交通运输局三日未回复", page);
         var child = await _app.WithDbAsync(db => db.Set<WorkflowInstanceRecord>().SingleAsync(i => i.CorrelationId!.EndsWith($"/part:{entry.PartId}")));
         Assert.Equal(WorkflowStatus.Cancelled, child.Status);
+        // The officer's 【待确认办结】 lists the co-handler with how its part ended: resolved over, with the lead's reason.
+        var toConfirm = Assert.Single(await MailsAsync(_app, "officer@test.example", "待确认办结"), m => m.Subject!.Contains(number));
+        Assert.Contains("协办部门办理情况：", toConfirm.TextBody);
+        Assert.Contains("- 交通运输局：主办已办结（未提交）。理由：交通运输局三日未回复，道路开口已由企业自行报批", toConfirm.TextBody);
+        Assert.Contains("理由：交通运输局三日未回复，道路开口已由企业自行报批</span>", toConfirm.HtmlBody);
     }
 
     /// <summary>

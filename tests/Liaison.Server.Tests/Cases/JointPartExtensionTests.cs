@@ -62,6 +62,20 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
     private static Task<HttpResponseMessage> AskAsync(HttpClient browser, string link, int days, string reason = "需等待省住建厅批复") =>
         PostActionAsync(browser, link, "extension", new() { ["days"] = days.ToString(), ["note"] = reason });
 
+    /// <summary>
+    /// The lead accepts, asks for <paramref name="days"/> more working days and the officer approves: a part may then be
+    /// due up to the lead's new deadline less the lead time (1 working day). With 5: the lead resolves by Monday 16 March,
+    /// a part may be due up to Friday 13th.
+    /// </summary>
+    private async Task GiveTheLeadMoreTimeAsync(HttpClient officer, string number, int days = 5)
+    {
+        var browser = _app.Anonymous();
+        var lead = await LinkOfAsync("zrzyj", number);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, lead, "accept")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await AskAsync(browser, lead, days, "需协调多个部门")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/extension-decision", new { approve = true })).StatusCode);
+    }
+
     /// <summary>The deadline timers the part's workflow waits on: kind → when.</summary>
     private async Task<Dictionary<string, DateTimeOffset>> TimersAsync(long partId) =>
         await _app.WithDbAsync(async db =>
@@ -84,10 +98,10 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.DoesNotContain("data-later-than-lead", await signedIn.GetStringAsync($"/cases/{number}"));
         Assert.DoesNotContain("data-later-than-lead", await browser.GetStringAsync(lead));
 
-        // An extension of 3 working days, approved: zjj now submits by Wednesday 11th, after the lead's deadline.
-        Assert.Equal(HttpStatusCode.Redirect, (await AskAsync(browser, zjj, 3)).StatusCode);
+        // zjj submits by Wednesday 11th, after the lead's deadline: an extension approved before approvals were capped
+        // by the lead's deadline (today none can be, see below).
         var partId = IdOf(Part(await GetCaseAsync(officer, number), "zjj"));
-        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{partId}/extension-decision", new { approve = true })).StatusCode);
+        await _app.WithDbAsync(db => db.Set<CasePart>().Where(p => p.Id == partId).ExecuteUpdateAsync(u => u.SetProperty(p => p.DueAt, At(11))));
 
         const string Warning = "注意：住房和城乡建设局（协办）的提交期限 2026-03-11 18:00 晚于主办部门的办结期限 2026-03-09 18:00。";
         var page = await signedIn.GetStringAsync($"/cases/{number}");
@@ -115,6 +129,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         var zjj = await LinkOfAsync("zjj", number);
         Assert.Null(FormFor(await browser.GetStringAsync(zjj), "extension"));
         await PostActionAsync(browser, zjj, "accept");
+        await GiveTheLeadMoreTimeAsync(officer, number);
         var partId = IdOf(Part(await GetCaseAsync(officer, number), "zjj"));
         Assert.Equal(At(6), Part(await GetCaseAsync(officer, number), "zjj").GetProperty("dueAt").GetDateTimeOffset());
         Assert.Equal(new Dictionary<string, DateTimeOffset> { ["ReminderDue"] = At(5), ["ResolveDue"] = At(6), ["Overdue"] = At(11) }, await TimersAsync(partId));
@@ -130,10 +145,13 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Equal(3, pending.GetProperty("days").GetInt32());
         Assert.Equal("需等待省住建厅批复", pending.GetProperty("reason").GetString());
         Assert.Equal(At(11), pending.GetProperty("dueAtIfApproved").GetDateTimeOffset());
-        Assert.True(pending.GetProperty("laterThanLead").GetBoolean());
+        Assert.False(pending.GetProperty("laterThanLead").GetBoolean());
+        // The lead resolves by Monday 16th: the part may be due up to Friday 13th, 5 working days more.
+        Assert.Equal(5, pending.GetProperty("mostDays").GetInt32());
+        Assert.Equal(At(13), pending.GetProperty("latestDueAt").GetDateTimeOffset());
         Assert.Contains("extension-decision", part.GetProperty("allowedActions").EnumerateArray().Select(a => a.GetString()));
         Assert.Equal(JsonValueKind.Null, asked.GetProperty("pendingExtension").ValueKind);
-        Assert.Equal(At(9), asked.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(At(16), asked.GetProperty("dueAt").GetDateTimeOffset());
         Assert.Equal(JsonValueKind.Null, Part(asked, "gdgs").GetProperty("pendingExtension").ValueKind);
         Assert.Single(EntriesOf(asked, "extension", partId));
         var waiting = await browser.GetStringAsync(zjj);
@@ -149,13 +167,19 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Contains("3 个工作日", mail.TextBody);
         Assert.Contains("需等待省住建厅批复", mail.TextBody);
         Assert.Contains($"/cases/{number}", mail.TextBody);
+        // The co-handling department is named as such, the lead beside it; all 3 days can be granted, so no cap is said.
+        Assert.Contains("协办部门：住房和城乡建设局", mail.TextBody);
+        Assert.Contains("主办部门：自然资源和规划局", mail.TextBody);
+        Assert.DoesNotContain("责任部门", mail.TextBody);
+        Assert.DoesNotContain("最多可批准", mail.TextBody);
 
-        // The case page offers the decision and says the new date would pass the lead's deadline.
+        // The case page offers the decision; the new date is before the lead's deadline.
         var signedIn = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
         var page = await signedIn.GetStringAsync($"/cases/{number}");
         var form = FormFor(page, $"part-extension-{partId}");
         Assert.NotNull(form);
-        Assert.Contains("晚于主办部门的办结期限", page);
+        Assert.DoesNotContain("晚于主办部门的办结期限", page);
+        Assert.DoesNotContain("data-extension-most", page);
         form["__RequestVerificationToken"] = TokenIn(page);
         form["approve"] = "true";
         form["note"] = "同意，请抓紧";
@@ -168,7 +192,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         part = Part(approved, "zjj");
         Assert.Equal(At(11), part.GetProperty("dueAt").GetDateTimeOffset());
         Assert.Equal(JsonValueKind.Null, part.GetProperty("pendingExtension").ValueKind);
-        Assert.Equal(At(9), approved.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(At(16), approved.GetProperty("dueAt").GetDateTimeOffset());
         Assert.Single(EntriesOf(approved, CaseEventKinds.ExtensionApproved, partId));
         Assert.Single(EntriesOf(approved, CaseEventKinds.DeadlineChanged, partId));
         Assert.Equal(new Dictionary<string, DateTimeOffset> { ["ReminderDue"] = At(10), ["ResolveDue"] = At(11), ["Overdue"] = At(16) }, await TimersAsync(partId));
@@ -251,6 +275,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         var browser = _app.Anonymous();
         var zjj = await LinkOfAsync("zjj", number);
         await PostActionAsync(browser, zjj, "accept");
+        await GiveTheLeadMoreTimeAsync(officer, number);
         await AskAsync(browser, zjj, 3);
         var partId = IdOf(Part(await GetCaseAsync(officer, number), "zjj"));
 
@@ -310,6 +335,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         var browser = _app.Anonymous();
         var gdgs = await LinkOfAsync("gdgs", number);
         await PostActionAsync(browser, gdgs, "accept");
+        await GiveTheLeadMoreTimeAsync(officer, number);
         await AskAsync(browser, gdgs, 3, "设备到货延迟");
         var partId = IdOf(Part(await GetCaseAsync(officer, number), "gdgs"));
         var signedIn = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
@@ -338,6 +364,99 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         form["days"] = "2";
         form["note"] = "先给两天";
         Assert.Equal(HttpStatusCode.Redirect, (await signedIn.PostAsync($"/cases/{number}/parts/{partId}/extension-decision", new FormUrlEncodedContent(form))).StatusCode);
+        Assert.Equal(At(10), Part(await GetCaseAsync(officer, number), "gdgs").GetProperty("dueAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task The_officer_grants_a_part_no_more_days_than_the_leads_deadline_less_the_lead_time_allows()
+    {
+        var (officer, number) = await OpenAsync(JointCase("zrzyj", ("zjj", "请核实施工许可")));
+        var browser = _app.Anonymous();
+        var zjj = await LinkOfAsync("zjj", number);
+        await PostActionAsync(browser, zjj, "accept");
+        // The lead resolves by Wednesday 11th: the part, due Friday 6th, may be due up to Tuesday 10th, 2 working days more.
+        await GiveTheLeadMoreTimeAsync(officer, number, 2);
+        await AskAsync(browser, zjj, 5);
+        var before = await GetCaseAsync(officer, number);
+        var partId = IdOf(Part(before, "zjj"));
+        var pending = Part(before, "zjj").GetProperty("pendingExtension");
+        Assert.Equal(2, pending.GetProperty("mostDays").GetInt32());
+        Assert.Equal(At(10), pending.GetProperty("latestDueAt").GetDateTimeOffset());
+
+        // The officer's mail says the most that can be granted before the lead's deadline.
+        var mail = Assert.Single(await MailsAsync(_app, Officer, "协办延期申请"), m => m.Subject!.Contains(number));
+        Assert.Contains("最多可批准：2 个工作日（协办的提交期限不能晚于 2026年3月10日（周二）18:00，即主办部门办结期限 2026年3月11日（周三）18:00 减去协办提前量）", mail.TextBody);
+        Assert.Contains("<strong>2 个工作日</strong>", mail.HtmlBody);
+
+        // All 5 asked, or 3: refused on days with the most and the lead's deadline; nothing changes.
+        foreach (var body in new object[] { new { approve = true }, new { approve = true, days = 3 } })
+        {
+            var refused = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{partId}/extension-decision", body);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var error = Assert.Single((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("days").EnumerateArray()).GetString()!;
+            Assert.Contains("最多可批准 2 个工作日：协办须在主办部门办结期限（2026-03-11 18:00）前 1 个工作日提交，即最晚 2026-03-10 18:00", error);
+        }
+
+        var unchanged = await GetCaseAsync(officer, number);
+        Assert.Equal(At(6), Part(unchanged, "zjj").GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(5, Part(unchanged, "zjj").GetProperty("pendingExtension").GetProperty("days").GetInt32());
+        Assert.Equal(before.GetProperty("timeline").GetArrayLength(), unchanged.GetProperty("timeline").GetArrayLength());
+
+        // The case page's form offers those 2 and says why.
+        var signedIn = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
+        var page = await signedIn.GetStringAsync($"/cases/{number}");
+        Assert.Contains($"id=\"part-{partId}-extension-days\" name=\"days\" min=\"1\" max=\"2\" step=\"1\" inputmode=\"numeric\" value=\"2\"", page);
+        Assert.Contains("最多可批准 2 个工作日：协办的提交期限不能晚于 2026-03-10 18:00（主办部门办结期限 2026-03-11 18:00 减去协办提前量）。",
+            System.Net.WebUtility.HtmlDecode(page));
+        var form = FormFor(page, $"part-extension-{partId}")!;
+        form["__RequestVerificationToken"] = TokenIn(page);
+        form["approve"] = "true";
+        form["days"] = "2"; // as the field is prefilled
+        Assert.Equal(HttpStatusCode.Redirect, (await signedIn.PostAsync($"/cases/{number}/parts/{partId}/extension-decision", new FormUrlEncodedContent(form))).StatusCode);
+
+        // Due Tuesday 10th, the day before the lead's: the lead can resolve once the part is in, in time.
+        var c = await GetCaseAsync(officer, number);
+        Assert.Equal(At(10), Part(c, "zjj").GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(At(11), c.GetProperty("dueAt").GetDateTimeOffset());
+        var approved = Assert.Single(EntriesOf(c, CaseEventKinds.ExtensionApproved, partId));
+        Assert.Equal(2, approved.GetProperty("data").GetProperty("days").GetInt32());
+        Assert.Equal(5, approved.GetProperty("data").GetProperty("asked").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_part_due_the_lead_time_before_the_leads_deadline_gets_no_more_days_until_the_leads_deadline_moves()
+    {
+        var (officer, number) = await OpenAsync(JointCase("zrzyj", ("gdgs", "请确认供电方案")));
+        var browser = _app.Anonymous();
+        var gdgs = await LinkOfAsync("gdgs", number);
+        await PostActionAsync(browser, gdgs, "accept");
+        // Due Friday 6th, 1 working day before the lead's Monday 9th: at the latest already.
+        await AskAsync(browser, gdgs, 2, "设备到货延迟");
+        var partId = IdOf(Part(await GetCaseAsync(officer, number), "gdgs"));
+        Assert.Equal(0, Part(await GetCaseAsync(officer, number), "gdgs").GetProperty("pendingExtension").GetProperty("mostDays").GetInt32());
+        var mail = Assert.Single(await MailsAsync(_app, Officer, "协办延期申请"), m => m.Subject!.Contains(number));
+        Assert.Contains("可批准天数：无。协办的提交期限不能晚于 2026年3月6日（周五）18:00（主办部门办结期限 2026年3月9日（周一）18:00 减去协办提前量），现已是最晚；须先延长主办部门的办结期限才能批准。", mail.TextBody);
+
+        var refused = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{partId}/extension-decision", new { approve = true, days = 1 });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var error = Assert.Single((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("days").EnumerateArray()).GetString()!;
+        Assert.Contains("不能批准延期：协办须在主办部门办结期限（2026-03-09 18:00）前 1 个工作日提交，现提交期限已是最晚（2026-03-06 18:00）；请先延长主办部门的办结期限，或不批准", error);
+        Assert.Equal(At(6), Part(await GetCaseAsync(officer, number), "gdgs").GetProperty("dueAt").GetDateTimeOffset());
+
+        // The case page offers only the denial, and says why.
+        var signedIn = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
+        var page = await signedIn.GetStringAsync($"/cases/{number}");
+        Assert.Contains($"data-extension-most=\"0\"", page);
+        Assert.Contains("请先延长主办部门的办结期限，或不批准。", page);
+        Assert.NotNull(FormFor(page, $"part-extension-{partId}"));
+        Assert.DoesNotContain($"part-{partId}-extension-days", page);
+        Assert.DoesNotMatch($"(?s)data-action=\"part-extension-{partId}\"((?!</form>).)*name=\"approve\" value=\"true\"", page);
+
+        // The lead's deadline moves (its own extension, approved): the cap grows with it, and the part's 2 days fit.
+        await GiveTheLeadMoreTimeAsync(officer, number);
+        Assert.Equal(5, Part(await GetCaseAsync(officer, number), "gdgs").GetProperty("pendingExtension").GetProperty("mostDays").GetInt32());
+        Assert.DoesNotContain("data-extension-most", await signedIn.GetStringAsync($"/cases/{number}"));
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{partId}/extension-decision", new { approve = true })).StatusCode);
         Assert.Equal(At(10), Part(await GetCaseAsync(officer, number), "gdgs").GetProperty("dueAt").GetDateTimeOffset());
     }
 

@@ -558,7 +558,10 @@ public sealed class LeagueTableTests : IAsyncLifetime
         At(3, 12, 9);
         await ActAsync(j1.Parts["gdgs"], "submit", new() { ["note"] = "10kV 接入方案已确认" });
         // zjj asks for more time for its part, granted: its submission is still scored against the original deadline.
+        // (The lead's deadline moves first: a part is never due after the lead's less the lead time.)
         At(3, 12, 10);
+        await ActAsync(j1.Lead, "extension", new() { ["days"] = "2", ["note"] = "需协调多个部门" });
+        await DecideAsync(j1.Number, "extension-decision", new { approve = true });
         await ActAsync(j1.Parts["zjj"], "extension", new() { ["days"] = "2", ["note"] = "需等待省住建厅批复" });
         var zjjPart = (await _officer.GetFromJsonAsync<JsonElement>($"/api/cases/{j1.Number}")).GetProperty("coDepartments").EnumerateArray()
             .Single(p => p.GetProperty("departmentCode").GetString() == "zjj").GetProperty("id").GetInt64();

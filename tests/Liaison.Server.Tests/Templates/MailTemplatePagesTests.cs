@@ -297,6 +297,20 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.Contains("data-shipped-changed=\"text\"", page);
     }
 
+    /// <summary>
+    /// The joint-case words changed in this release (the co-handler's extension request, the English subjects of a part
+    /// asked again, the 【已改派】 for a part, the co-handlers in the officer's 【待确认办结】): older edits of them are pointed out.
+    /// </summary>
+    [Fact]
+    public async Task The_migration_points_out_older_edits_of_the_joint_case_mail_words_as_behind_the_shipped_text()
+    {
+        var migration = Liaison.Server.Data.Migrations.S55JointMailWordsShippedHash.PreviousShipped;
+        Assert.Equal(14, migration.Length);
+        var page = await EditedBeforeTheMigrationAsync(nameof(Liaison.Server.Data.Migrations.S55JointMailWordsShippedHash), migration,
+            Liaison.Server.Data.Migrations.S55JointMailWordsShippedHash.Statements(), "extension-requested", "zh-CN", ("text", "协办延期：{{ Case.Number }}\n{{ Link }}"));
+        Assert.Contains("data-shipped-changed=\"text\"", page);
+    }
+
     [Fact]
     public async Task Preview_shows_the_unsaved_edit_with_values_escaped_inside_a_sandboxed_frame()
     {
