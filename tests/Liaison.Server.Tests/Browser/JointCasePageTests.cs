@@ -72,8 +72,10 @@ public sealed partial class JointCasePageTests(BrowserFixture fixture) : IClassF
         // lead may resolve without it.
         await page.Locator("form[data-action=accept] button").ClickAsync();
         var resolve = page.Locator("form[data-action=resolve]");
-        await Assertions.Expect(resolve).ToContainTextAsync("尚未提交：供电公司");
-        await Assertions.Expect(resolve).ToContainTextAsync("届时仍未签收方可先行办结");
+        var waits = page.Locator("[data-not-silent-yet]");
+        await Assertions.Expect(waits).ToContainTextAsync("尚未提交：供电公司");
+        await Assertions.Expect(waits).ToContainTextAsync("届时仍未签收方可先行办结");
+        await Assertions.Expect(resolve.GetByRole(AriaRole.Button)).ToBeDisabledAsync();
         await Assertions.Expect(resolve.GetByLabel("先行办结理由")).ToHaveCountAsync(0);
 
         // The officer's page of the case on a phone: its timeline stacks each entry instead of scrolling sideways.
