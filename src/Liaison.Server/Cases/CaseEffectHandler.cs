@@ -259,10 +259,6 @@ public sealed class CaseEffectHandler(
     }
 
     /// <summary>
-    /// A co-handler's part of a joint case: the same effects, applied to the part (its round, deadlines, status,
-    /// links, mails and timeline entries) instead of the case. The case's own status is the lead's and stays.
-    /// </summary>
-    /// <summary>
     /// A mail kind the workflow names that no workflow may send (an admin's expression gave it; a literal one is refused
     /// when the version is published): no mail, an incident for the admins, and the run goes on, so the case is not stuck.
     /// </summary>
@@ -277,6 +273,10 @@ public sealed class CaseEffectHandler(
         return false;
     }
 
+    /// <summary>
+    /// A co-handler's part of a joint case: the same effects, applied to the part (its round, deadlines, status,
+    /// links, mails and timeline entries) instead of the case. The case's own status is the lead's and stays.
+    /// </summary>
     private async Task HandlePartAsync(WorkflowEffectContext context, IWorkflowEffect effect, Case c, CasePart part, DateTimeOffset now, string actor,
         CaseMailer.Extras extras, CancellationToken ct)
     {

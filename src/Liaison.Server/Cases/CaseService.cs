@@ -1610,7 +1610,7 @@ public sealed partial class CaseService(
             .Select(u => new OfficerRef(u.Id, u.Email ?? "", u.DisplayName)).FirstOrDefaultAsync(ct);
         if (wanted.Length > 0 && to is null)
         {
-            v.Add("officer", $"没有邮箱为 {wanted} 的在用园区工作人员账号", $"no active officer account has the email '{wanted}'");
+            v.Add("officer", EnterpriseService.UnknownOfficer(wanted));
         }
 
         if (!v.IsValid)

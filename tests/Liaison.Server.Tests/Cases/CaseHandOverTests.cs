@@ -106,7 +106,10 @@ public sealed class CaseHandOverTests : IAsyncLifetime
             new { email = "gone@test.example", displayName = "测试专员", active = false })).StatusCode);
 
         Assert.Equal(HttpStatusCode.BadRequest, (await HandOverAsync(number, new { })).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await HandOverAsync(number, new { officer = "nobody@test.example" })).StatusCode);
+        var nobody = await HandOverAsync(number, new { officer = "nobody@test.example" });
+        Assert.Equal(HttpStatusCode.BadRequest, nobody.StatusCode);
+        // By id or by email, as the register's officer fields: the refusal says both.
+        Assert.Contains("没有此 id 或邮箱的在用园区工作人员账号：nobody@test.example", await nobody.Content.ReadAsStringAsync());
         var deactivated = await HandOverAsync(number, new { officer = "gone@test.example" });
         Assert.Equal(HttpStatusCode.BadRequest, deactivated.StatusCode);
         Assert.Contains("no active officer account", await deactivated.Content.ReadAsStringAsync());
