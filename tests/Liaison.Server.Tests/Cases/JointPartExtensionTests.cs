@@ -162,6 +162,8 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
 
         // The officer is told: the department, its task, the days and the reason, with the case page's address.
         var mail = Assert.Single(await MailsAsync(_app, Officer, "协办延期申请"), m => m.Subject!.Contains(number));
+        // Its subject names the department: two co-handlers' requests at once do not read alike.
+        Assert.StartsWith("【协办延期申请·住房和城乡建设局】", mail.Subject);
         Assert.Contains("住房和城乡建设局", mail.TextBody);
         Assert.Contains("请核实施工许可", mail.TextBody);
         Assert.Contains("3 个工作日", mail.TextBody);

@@ -8,7 +8,8 @@ namespace Liaison.Server.Data.Migrations
     public partial class S55JointMailWordsShippedHash : Migration
     {
         /// <summary>
-        /// Joint-case mail words: the co-handler's 【协办延期申请】 names the co-handling and the lead department (协办部门,
+        /// Joint-case mail words: the co-handler's 【协办延期申请】 names the co-handling department in its subject too (two requests at
+        /// once no longer read alike) and, in its body, the co-handling and the lead department (协办部门,
         /// 主办部门, not 责任部门) and says the most the officer can grant before the lead's deadline; the English subjects
         /// of a part asked again say so ("Co-handling asked again"); the 【已改派】 to a co-handler whose part moved says
         /// its part was reassigned, not the case; the officer's 【待确认办结】 of a joint case lists each co-handling department
@@ -18,6 +19,8 @@ namespace Liaison.Server.Data.Migrations
         /// </summary>
         public static readonly (string Kind, string Culture, string Part, string Hash)[] PreviousShipped =
         [
+            ("extension-requested", "zh-CN", "subject", "d7437139e91fc9cc4b61cf70381e470bbbea39fc4bf9fe4c5478fb2d68fadfd1"),
+            ("extension-requested", "en", "subject", "b25ba4019f9d2a679ab2601da46bc1e855dc5fddf9a37bde2a3654e1ebc9ea5d"),
             ("extension-requested", "zh-CN", "text", "36724d235d6937006f91cff40d787daae81a19c77874ccb2a6c68db77033966f"),
             ("extension-requested", "zh-CN", "html", "c7cb9fe8b6e70fd70d93a827639e0825a8bb9480147908d0df8184b15e450d14"),
             ("extension-requested", "en", "text", "1d82521c4d5c30a8c1aad3aaaf59b691899830d73a8e500b6e2ae109cc86b579"),
