@@ -377,15 +377,16 @@ public class CaseMailRendererTests
     }
 
     [Theory]
-    [InlineData("zh-CN", 2, "审核结果：部分同意：延期 2 个工作日（申请 5 个）")]
-    [InlineData("en", 2, "Decision: Partly approved: 2 working days (5 asked)")]
-    [InlineData("en", 1, "Decision: Partly approved: 1 working day (5 asked)")]
-    [InlineData("zh-CN", 5, "审核结果：同意\n")]
-    [InlineData("en", 5, "Decision: Approved\n")]
-    public void An_extension_granted_for_fewer_days_than_asked_says_both(string culture, int granted, string says)
+    [InlineData("zh-CN", 2, "审核结果：部分同意：延期 2 个工作日（申请 5 个）", "【延期部分同意】")]
+    [InlineData("en", 2, "Decision: Partly approved: 2 working days (5 asked)", "[Extension partly approved]")]
+    [InlineData("en", 1, "Decision: Partly approved: 1 working day (5 asked)", "[Extension partly approved]")]
+    [InlineData("zh-CN", 5, "审核结果：同意\n", "【延期已同意】")]
+    [InlineData("en", 5, "Decision: Approved\n", "[Extension approved]")]
+    public void An_extension_granted_for_fewer_days_than_asked_says_both(string culture, int granted, string says, string subject)
     {
         var mail = Renderer.Render(CaseMailKind.ExtensionDecided, culture, Model(m => m with { ExtensionGrantedDays = granted }));
 
+        Assert.StartsWith(subject, mail.Subject);
         Assert.Contains(says, mail.TextBody.Replace("\r\n", "\n"));
         Assert.Contains(says.TrimEnd('\n').Split('：', 2)[^1].Split(": ", 2)[^1], mail.HtmlBody);
     }

@@ -863,7 +863,8 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         Assert.Equal(new DateTimeOffset(2026, 3, 11, 18, 0, 0, Beijing), timers["ResolveDue"]);
 
         // The handler's mail says what was granted, beside the new deadline and the officer's note.
-        var decided = Assert.Single(await MailsAsync(_app, Handler, "延期"), m => m.Subject!.StartsWith("【延期已同意】"));
+        // Its subject says so too: fewer days than asked is not what was asked.
+        var decided = Assert.Single(await MailsAsync(_app, Handler, "延期"), m => m.Subject!.StartsWith("【延期部分同意】") && m.Subject.Contains(number));
         Assert.Contains("审核结果：部分同意：延期 2 个工作日（申请 10 个）", decided.TextBody);
         Assert.Contains("办结期限：2026年3月11日（周三）18:00", decided.TextBody);
         Assert.Contains("只同意2天", decided.TextBody);

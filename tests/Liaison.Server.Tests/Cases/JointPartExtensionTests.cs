@@ -294,7 +294,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Equal(1, approved.GetProperty("data").GetProperty("days").GetInt32());
         Assert.Equal(3, approved.GetProperty("data").GetProperty("asked").GetInt32());
 
-        var decided = Assert.Single(await MailsAsync(_app, Handler("zjj"), "协办延期已同意"), m => m.Subject!.Contains(number));
+        var decided = Assert.Single(await MailsAsync(_app, Handler("zjj"), "【协办延期部分同意】"), m => m.Subject!.Contains(number));
         Assert.Contains("审核结果：部分同意：延期 1 个工作日（申请 3 个）", decided.TextBody);
         Assert.Contains("提交期限：2026年3月9日（周一）18:00", decided.TextBody);
         Assert.Contains("只同意1天", decided.TextBody);

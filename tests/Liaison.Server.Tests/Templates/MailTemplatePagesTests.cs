@@ -305,7 +305,7 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
     public async Task The_migration_points_out_older_edits_of_the_joint_case_mail_words_as_behind_the_shipped_text()
     {
         var migration = Liaison.Server.Data.Migrations.S55JointMailWordsShippedHash.PreviousShipped;
-        Assert.Equal(16, migration.Length);
+        Assert.Equal(18, migration.Length);
         var page = await EditedBeforeTheMigrationAsync(nameof(Liaison.Server.Data.Migrations.S55JointMailWordsShippedHash), migration,
             Liaison.Server.Data.Migrations.S55JointMailWordsShippedHash.Statements(), "extension-requested", "zh-CN", ("text", "协办延期：{{ Case.Number }}\n{{ Link }}"));
         Assert.Contains("data-shipped-changed=\"text\"", page);

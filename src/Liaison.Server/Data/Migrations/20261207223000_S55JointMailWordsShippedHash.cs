@@ -9,7 +9,7 @@ namespace Liaison.Server.Data.Migrations
     {
         /// <summary>
         /// Joint-case mail words: the co-handler's 【协办延期申请】 names the co-handling department in its subject too (two requests at
-        /// once no longer read alike) and, in its body, the co-handling and the lead department (协办部门,
+        /// once no longer read alike), an approval of fewer days than asked says so in its subject (延期部分同意), and, in its body, the co-handling and the lead department (协办部门,
         /// 主办部门, not 责任部门) and says the most the officer can grant before the lead's deadline; the English subjects
         /// of a part asked again say so ("Co-handling asked again"); the 【已改派】 to a co-handler whose part moved says
         /// its part was reassigned, not the case; the officer's 【待确认办结】 of a joint case lists each co-handling department
@@ -19,6 +19,8 @@ namespace Liaison.Server.Data.Migrations
         /// </summary>
         public static readonly (string Kind, string Culture, string Part, string Hash)[] PreviousShipped =
         [
+            ("extension-decided", "zh-CN", "subject", "7037cbf81606dafba434cc2748a738571f8700cead3e1beaa8779680b5b94481"),
+            ("extension-decided", "en", "subject", "726bb78980c1c267200f324ca8a40934a90886806d6bc5fd93a9c411a5ac31d5"),
             ("extension-requested", "zh-CN", "subject", "d7437139e91fc9cc4b61cf70381e470bbbea39fc4bf9fe4c5478fb2d68fadfd1"),
             ("extension-requested", "en", "subject", "b25ba4019f9d2a679ab2601da46bc1e855dc5fddf9a37bde2a3654e1ebc9ea5d"),
             ("extension-requested", "zh-CN", "text", "36724d235d6937006f91cff40d787daae81a19c77874ccb2a6c68db77033966f"),
