@@ -77,21 +77,13 @@ public sealed partial class CaseService
         {
             v.Add("departmentCode", $"没有代码为 {code} 的在用部门", $"no active department has the code '{code}'");
         }
-        else if (code == c.DepartmentCode)
+        else
         {
-            var name = await DepartmentNameAsync(code, ct);
-            v.Add("departmentCode", $"{name}是主办部门，不能同时协办", $"{name} is the lead department; it cannot also co-handle");
-        }
-        else if (await db.Set<CasePart>().Where(p => p.CaseId == c.Id && p.DepartmentCode == code).Select(p => (PartStatus?)p.Status).FirstOrDefaultAsync(ct) is { } had)
-        {
-            // Every department has at most one part of a case, also after it ended.
-            var name = await DepartmentNameAsync(code, ct);
-            var label = CasePart.Label(had);
-            v.Add("departmentCode", $"{name}已是本事项的协办部门（{label.Zh}）", $"{name} already has a part of this case ({label.En})");
-        }
-        else if (await db.Set<CasePart>().CountAsync(p => p.CaseId == c.Id, ct) >= CasePart.MaxPerCase)
-        {
-            v.Add("departmentCode", $"协办部门最多 {CasePart.MaxPerCase} 个", $"at most {CasePart.MaxPerCase} co-handling departments");
+            await RefuseAsCoHandlerAsync(v, c, code, ct);
+            if (v.IsValid && await db.Set<CasePart>().CountAsync(p => p.CaseId == c.Id, ct) >= CasePart.MaxPerCase)
+            {
+                v.Add("departmentCode", $"协办部门最多 {CasePart.MaxPerCase} 个", $"at most {CasePart.MaxPerCase} co-handling departments");
+            }
         }
 
         if (!v.IsValid)
@@ -116,7 +108,7 @@ public sealed partial class CaseService
         if (instance.Status == WorkflowStatus.Faulted)
         {
             await tx.RollbackAsync(ct);
-            var fault = string.Join("; ", WorkflowInstanceState.FromJson(instance.State).Incidents.Select(i => i.ActivityId is null ? i.Message : $"{i.ActivityId}: {i.Message}"));
+            var fault = FaultOf(instance);
             log.LogError("The co-handler workflow {DefinitionId} v{Version} faulted dispatching an added part of case {Case}; nothing was added: {Fault}",
                 instance.DefinitionId, instance.DefinitionVersion, c.Number, fault);
             db.DiscardChanges();

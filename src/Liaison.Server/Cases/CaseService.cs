@@ -194,7 +194,7 @@ public sealed partial class CaseService(
             // The published routing workflow fails (an admin's change): nothing is kept, so the fault is said here, to the
             // log for the admins and to the officer, naming the version and what failed.
             await tx.RollbackAsync(ct);
-            var fault = string.Join("; ", WorkflowInstanceState.FromJson(instance.State).Incidents.Select(i => i.ActivityId is null ? i.Message : $"{i.ActivityId}: {i.Message}"));
+            var fault = FaultOf(instance);
             log.LogError("The routing workflow {DefinitionId} v{Version} faulted dispatching a new case; nothing was opened: {Fault}",
                 instance.DefinitionId, instance.DefinitionVersion, fault);
             return new ServiceError.Conflict(new Text(
@@ -1267,22 +1267,14 @@ public sealed partial class CaseService(
         {
             NotAnActiveDepartment(v, code);
         }
-        else if (code == c.DepartmentCode)
-        {
-            var name = await DepartmentNameAsync(code!, ct);
-            v.Add("departmentCode", $"{name}是主办部门，不能同时协办", $"{name} is the lead department; it cannot also co-handle");
-        }
         else if (code == part.DepartmentCode)
         {
             var name = await DepartmentNameAsync(code!, ct);
             v.Add("departmentCode", $"{name}已退回此协办，请改派其他部门或撤回", $"{name} returned this part; choose another department or drop the part");
         }
-        else if (await db.Set<CasePart>().Where(p => p.CaseId == c.Id && p.DepartmentCode == code).Select(p => (PartStatus?)p.Status).FirstOrDefaultAsync(ct) is { } other)
+        else
         {
-            // Every department has at most one part of a case (unique), also after its part ended.
-            var label = CasePart.Label(other);
-            var name = await DepartmentNameAsync(code!, ct);
-            v.Add("departmentCode", $"{name}已是本事项的协办部门（{label.Zh}）", $"{name} already has a part of this case ({label.En})");
+            await RefuseAsCoHandlerAsync(v, c, code!, ct);
         }
 
         if (!v.IsValid)
@@ -1298,6 +1290,30 @@ public sealed partial class CaseService(
         // The part's workflow waits for this decision after the return and dispatches the part to its new department.
         return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ReturnDecision, WaitForOfficer.Reassigned, officer, note, null, ct, part: part);
     }
+
+    /// <summary>
+    /// A department that cannot take a part of <paramref name="c"/> (a part reassigned to it, or added): the lead, or one
+    /// that has or had a part (every department has at most one part of a case, unique, also after its part ended). The
+    /// refusal is added to <paramref name="v"/> on <c>departmentCode</c>.
+    /// </summary>
+    private async Task RefuseAsCoHandlerAsync(Validation v, Case c, string code, CancellationToken ct)
+    {
+        if (code == c.DepartmentCode)
+        {
+            var name = await DepartmentNameAsync(code, ct);
+            v.Add("departmentCode", $"{name}是主办部门，不能同时协办", $"{name} is the lead department; it cannot also co-handle");
+        }
+        else if (await db.Set<CasePart>().Where(p => p.CaseId == c.Id && p.DepartmentCode == code).Select(p => (PartStatus?)p.Status).FirstOrDefaultAsync(ct) is { } had)
+        {
+            var label = CasePart.Label(had);
+            var name = await DepartmentNameAsync(code, ct);
+            v.Add("departmentCode", $"{name}已是本事项的协办部门（{label.Zh}）", $"{name} already has a part of this case ({label.En})");
+        }
+    }
+
+    /// <summary>What a faulted start says went wrong: its incidents, each with its activity.</summary>
+    private static string FaultOf(WorkflowInstanceRecord instance) =>
+        string.Join("; ", WorkflowInstanceState.FromJson(instance.State).Incidents.Select(i => i.ActivityId is null ? i.Message : $"{i.ActivityId}: {i.Message}"));
 
     /// <summary>Records the request id with what it asked for, saved with the action's changes (a refusal saves neither).</summary>
     private void RecordRequest(Guid? requestId, Case c, string action, byte[] fingerprint, DateTimeOffset now)
