@@ -96,6 +96,13 @@ public static class CaseMailKind
     /// </summary>
     public const string PartAdded = "part-added";
 
+    /// <summary>
+    /// (lead's handler) Joint case: the officer approved a co-handler's extension and moved the lead's resolve deadline
+    /// with it, so the part is still in by the lead's deadline less the lead time (同时延长主办部门办结期限): the part's
+    /// department and submit deadline now, the lead's deadline before (<c>Case.DueBefore</c>) and now.
+    /// </summary>
+    public const string LeadExtended = "lead-extended";
+
     /// <summary>(a key enterprise's chief service officer and service squad) A key event of the enterprise's case: dispatched, overdue, resolved.</summary>
     public const string KeyEnterpriseUpdate = "key-enterprise-update";
 
@@ -131,7 +138,7 @@ public static class CaseMailKind
     [
         Dispatch, DispatchLeaderCopy, AcceptReminder, DueReminder, Overdue, EscalationZone, ProgressReportDue,
         Returned, ExtensionRequested, ExtensionDecided, Resolved, Reopened, ReassignedAway, Cancelled,
-        LeaderReminder, Closed, PartSubmitted, PartAdded, LeadChanged, DeadlineMoved, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled,
+        LeaderReminder, Closed, PartSubmitted, PartAdded, LeadExtended, LeadChanged, DeadlineMoved, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled,
         EnterpriseChanged, OfficerHandover, HandlerHandover, LeaderHandover, OfficerUrge, RatedUnsatisfied,
     ];
 
@@ -141,7 +148,7 @@ public static class CaseMailKind
     /// enterprise's rating, which comes after the case's workflow has ended.
     /// </summary>
     public static IReadOnlyList<string> SentByWorkflows { get; } = All
-        .Except([PartAdded, LeadChanged, DeadlineMoved, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled, EnterpriseChanged, OfficerHandover, HandlerHandover, LeaderHandover,
+        .Except([PartAdded, LeadExtended, LeadChanged, DeadlineMoved, KeyEnterpriseUpdate, EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled, EnterpriseChanged, OfficerHandover, HandlerHandover, LeaderHandover,
             RatedUnsatisfied])
         .ToList();
 
@@ -175,6 +182,7 @@ public static class CaseMailKind
         Closed => new("销号", "Closed"),
         PartSubmitted => new("协办意见已提交（主办）", "Co-handler's part submitted (lead)"),
         PartAdded => new("新增协办部门（主办）", "Co-handling department added (lead)"),
+        LeadExtended => new("随协办延期延长办结期限（主办）", "Resolve deadline extended with a co-handler's (lead)"),
         LeadChanged => new("主办部门变更（协办部门）", "Lead department changed (co-handler)"),
         DeadlineMoved => new("节假日安排调整期限（经办人）", "Deadline moved by the holiday schedule (handler)"),
         KeyEnterpriseUpdate => new("重点企业事项动态（首席服务员、服务专班）", "Key enterprise's case update (chief service officer, squad)"),

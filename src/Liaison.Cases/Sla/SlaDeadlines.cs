@@ -94,6 +94,25 @@ public static class SlaDeadlines
         return leadDueAt is { } lead ? Math.Max(0, calendar.WorkingDaysBetween(partDueAt, lead) - policy.CoHandlerLeadWorkingDays) : null;
     }
 
+    /// <summary>
+    /// The working days the lead's resolve deadline must move for a part's extension of <paramref name="granting"/>
+    /// working days to fit (<see cref="PartExtensionLimit"/>): 0 when it fits already. The officer may approve such an
+    /// extension together with this move of the lead's deadline (同时延长主办部门办结期限).
+    /// </summary>
+    public static int LeadDaysNeeded(WorkingCalendar calendar, DateTimeOffset partDueAt, int granting, DateTimeOffset leadDueAt, SlaPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(policy);
+        var days = Math.Max(0, granting - PartExtensionLimit(calendar, partDueAt, leadDueAt, policy)!.Value);
+        // Working days add up day by day (WorkingDaysBetween), so this is exact; counted again to be sure of it.
+        while (days > 0 && PartExtensionLimit(calendar, partDueAt, calendar.AddWorkingDays(leadDueAt, days).Due, policy) < granting)
+        {
+            days++;
+        }
+
+        return days;
+    }
+
     /// <summary>The latest a part may be due: the lead's resolve deadline less the category's lead time.</summary>
     public static DateTimeOffset LatestPartDue(WorkingCalendar calendar, DateTimeOffset leadDueAt, SlaPolicy policy)
     {

@@ -454,7 +454,7 @@ public static class CasePages
         string number, long partId, string action, HttpContext http, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CaseTimelineView timeline,
         DepartmentService departments, CategoryService categories, [FromForm] string? departmentCode, [FromForm] string? task, [FromForm] string? reason,
         [FromForm] string? note, [FromForm] string? requestId, [FromForm] string? approve, [FromForm] string? copyLeader, [FromForm] string? basis,
-        [FromForm] string? days, CancellationToken ct)
+        [FromForm] string? days, [FromForm] string? extendLead, CancellationToken ct)
     {
         if (!CaseActions.OfficerPartActions.Contains(action))
         {
@@ -467,14 +467,15 @@ public static class CasePages
         var id = FormValues.RequestId(requestId, unreadable);
         var copy = FormValues.Checkbox("copyLeader", copyLeader, unreadable);
         var granted = GrantedDays(action, approved, days, unreadable);
-        var sent = action == CaseActions.ExtensionDecision ? new ExtensionForm(partId, days, note) : null;
+        var withLead = FormValues.Checkbox("extendLead", extendLead, unreadable);
+        var sent = action == CaseActions.ExtensionDecision ? new ExtensionForm(partId, days, note, withLead) : null;
         if (!unreadable.IsValid)
         {
             return await CasePageAsync(number, null, new ServiceError.Invalid(unreadable), StatusCodes.Status400BadRequest, queries, timeline, departments, categories, ct,
                 extensionForm: sent);
         }
 
-        var decision = new CaseService.PartDecision(departmentCode, task, reason, note, id, approved, copy, basis, granted);
+        var decision = new CaseService.PartDecision(departmentCode, task, reason, note, id, approved, copy, basis, granted, withLead);
         var result = await cases.DecidePartAsync(number, partId, action, user.Identity?.Name ?? "officer", decision, ct);
         if (result.Error is { } error)
         {
@@ -562,7 +563,7 @@ public static class CasePages
 }
 
 /// <summary>An extension decision form (the lead's, or a part's by <paramref name="PartId"/>) as it was sent, shown again when refused.</summary>
-public sealed record ExtensionForm(long? PartId, string? Days, string? Note);
+public sealed record ExtensionForm(long? PartId, string? Days, string? Note, bool? ExtendLead = null);
 
 /// <summary>What was just done on a case page, for its banner (<see cref="CasePages.Done"/>).</summary>
 public sealed record CaseDoneNotice(string What);

@@ -812,8 +812,11 @@ public sealed record ExtensionRequestDto(int Days, string? Reason)
 /// <param name="MostDays">The most working days an approval may grant: the part is never due after the lead's resolve
 /// deadline less the category's lead time (0: the lead's deadline must move first); null when the lead has no deadline.</param>
 /// <param name="LatestDueAt">That latest submit deadline: the lead's resolve deadline less the lead time; null with <paramref name="MostDays"/>.</param>
+/// <param name="LeadDaysNeeded">When all the days asked are more than <paramref name="MostDays"/> and the lead's deadline can
+/// move (the lead holds the case): the working days an approval with <c>extendLead</c> moves it; null otherwise.</param>
+/// <param name="LeadDueAtIfApproved">The lead's resolve deadline after that move.</param>
 public sealed record PartExtensionRequestDto(int Days, string? Reason, DateTimeOffset? DueAtIfApproved, bool LaterThanLead, bool ProvisionalIfApproved = false,
-    int? MostDays = null, DateTimeOffset? LatestDueAt = null);
+    int? MostDays = null, DateTimeOffset? LatestDueAt = null, int? LeadDaysNeeded = null, DateTimeOffset? LeadDueAtIfApproved = null);
 
 /// <summary>How a deadline was computed: <see cref="WorkingDays"/> working days after <see cref="Start"/>, by <see cref="CalendarVersion"/>.</summary>
 public sealed record DeadlineBasisDto(DateTimeOffset Start, int WorkingDays, string CalendarVersion, bool Provisional)
@@ -937,6 +940,9 @@ public sealed record CoDepartmentDto(
         // As the approval caps it (CaseService): never past the lead's deadline less the lead time.
         var most = calendar is not null && sla is not null && p.DueAt is { } current ? SlaDeadlines.PartExtensionLimit(calendar, current, c.DueAt, sla) : null;
         var latest = most is not null ? SlaDeadlines.LatestPartDue(calendar!, c.DueAt!.Value, sla!) : (DateTimeOffset?)null;
-        return new PartExtensionRequestDto(days, p.PendingExtensionReason, after?.Due, after?.Due > c.DueAt, after?.Provisional == true, most, latest);
+        // As an approval of all asked with extendLead would move the lead's deadline (CaseService.LeadMoveForAsync).
+        var lead = most < days && CaseStatuses.IsWithHandler(c.Status) ? SlaDeadlines.LeadDaysNeeded(calendar!, p.DueAt!.Value, days, c.DueAt!.Value, sla!) : (int?)null;
+        return new PartExtensionRequestDto(days, p.PendingExtensionReason, after?.Due, after?.Due > c.DueAt, after?.Provisional == true, most, latest,
+            lead, lead is { } moving ? calendar!.AddWorkingDays(c.DueAt!.Value, moving).Due : null);
     }
 }

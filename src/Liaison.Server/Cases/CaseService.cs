@@ -39,6 +39,7 @@ public sealed partial class CaseService(
     CalendarService calendars,
     CategoryService categories,
     ActorNames actors,
+    DeadlineRecalculation recalculation,
     IOptions<LiaisonOptions> options,
     TimeProvider clock,
     ILogger<CaseService> log)
@@ -1117,10 +1118,13 @@ public sealed partial class CaseService(
     /// <param name="CopyLeader">Urge: copy the co-handling department's leader too.</param>
     /// <param name="Basis">Optional: the part as the officer saw it (<see cref="DecisionBasis"/>); a stale one refuses the decision.</param>
     /// <param name="Days">Extension decision, approved: the working days granted, 1 to those asked and no more than the lead's
-    /// deadline allows (<see cref="SlaDeadlines.PartExtensionLimit"/>); null grants all asked.</param>
+    /// deadline allows (<see cref="SlaDeadlines.PartExtensionLimit"/>), unless <paramref name="ExtendLead"/>; null grants all asked.</param>
+    /// <param name="ExtendLead">Extension decision, approved: when the days granted would make the part due after the lead's
+    /// deadline less the lead time, move the lead's resolve deadline as far as needed (同时延长主办部门办结期限) instead of
+    /// refusing; when they fit, nothing more moves. A denial ignores it.</param>
     public sealed record PartDecision(
         string? DepartmentCode = null, string? Task = null, string? Reason = null, string? Note = null, Guid? RequestId = null, bool? Approve = null,
-        bool CopyLeader = false, string? Basis = null, int? Days = null);
+        bool CopyLeader = false, string? Basis = null, int? Days = null, bool ExtendLead = false);
 
     /// <summary>
     /// The officer's decision on a co-handler's part of a joint case: reassign a returned part to another department
@@ -1148,9 +1152,13 @@ public sealed partial class CaseService(
             return Fail(new ServiceError.NotFound(new($"事项 {number} 没有编号为 {partId} 的协办", $"Case '{number}' has no co-handling part {partId}")));
         }
 
-        var fingerprint = input.Days is { } granting
-            ? RequestFingerprint.Of(part.Id, input.DepartmentCode, input.Task, input.Reason, input.Note, input.Approve, input.CopyLeader, granting)
-            : RequestFingerprint.Of(part.Id, input.DepartmentCode, input.Task, input.Reason, input.Note, input.Approve, input.CopyLeader);
+        var fingerprint = (input.Days, input.ExtendLead) switch
+        {
+            ({ } granting, true) => RequestFingerprint.Of(part.Id, input.DepartmentCode, input.Task, input.Reason, input.Note, input.Approve, input.CopyLeader, granting, true),
+            ({ } granting, false) => RequestFingerprint.Of(part.Id, input.DepartmentCode, input.Task, input.Reason, input.Note, input.Approve, input.CopyLeader, granting),
+            (null, true) => RequestFingerprint.Of(part.Id, input.DepartmentCode, input.Task, input.Reason, input.Note, input.Approve, input.CopyLeader, true),
+            _ => RequestFingerprint.Of(part.Id, input.DepartmentCode, input.Task, input.Reason, input.Note, input.Approve, input.CopyLeader),
+        };
         if (await EarlierAsync(input.RequestId, c, PartAction(action), fingerprint, null, ct) is { } earlier)
         {
             return earlier;
@@ -1220,6 +1228,7 @@ public sealed partial class CaseService(
         {
             var days = part.PendingExtensionDays!.Value;
             int? granted = null;
+            LeadMove? leadMove = null;
             if (input.Approve is null)
             {
                 v.Add("approve", "请选择批准或不批准（true/false）", "choose approve or deny (true/false)");
@@ -1234,7 +1243,14 @@ public sealed partial class CaseService(
                 granted = GrantedDays(v, input.Approve.Value, input.Days, days);
                 if (granted is { } asking && part.DueAt is { } partDue)
                 {
-                    await WithinLeadDeadlineAsync(v, c, partDue, asking, ct);
+                    if (input.ExtendLead)
+                    {
+                        leadMove = await LeadMoveForAsync(v, c, partDue, asking, ct);
+                    }
+                    else
+                    {
+                        await WithinLeadDeadlineAsync(v, c, partDue, asking, ct);
+                    }
                 }
             }
 
@@ -1255,9 +1271,26 @@ public sealed partial class CaseService(
                 part.PendingExtensionReason = null;
             }
 
+            var leadDueBefore = c.DueAt;
+            if (leadMove is not null)
+            {
+                // First, so the part's run (its approval mail) and the lead's re-armed wait see the lead's new deadline.
+                await MoveLeadDeadlineAsync(c, part, leadMove, officer, now, ct);
+            }
+
             // The part's workflow (v3) moves the deadline when approved, tells the co-handler, and waits for it again.
-            return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision,
-                approve ? WaitForOfficer.Approved : WaitForOfficer.Denied, officer, note, null, ct, approve, days, part, extensionGranted: granted);
+            if (await ResumeUncommittedAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ExtensionDecision,
+                    approve ? WaitForOfficer.Approved : WaitForOfficer.Denied, officer, note, null, ct, approve, days, part, extensionGranted: granted) is { } refused)
+            {
+                return refused;
+            }
+
+            if (leadMove is not null)
+            {
+                await TellLeadItsDeadlineMovedAsync(c, part, leadDueBefore!.Value, officer, ct);
+            }
+
+            return await CommitAsync(tx, c, ct);
         }
 
         var code = input.DepartmentCode?.Trim();

@@ -27,20 +27,29 @@ public static class CaseTimeline
     }
 
     /// <summary>
+    /// The <c>reason</c> of a lead's deadline moved with a co-handler's extension (CaseService: the officer approved the
+    /// part's extension and moved the lead's deadline as far as it needed, 同时延长主办部门办结期限).
+    /// </summary>
+    public const string WithPartReason = "with-part";
+
+    /// <summary>
     /// A deadline change in words, as the case page and the officer's digest both tell it: an approved extension's new
-    /// date (a co-handler's part's is a submit deadline), or a reopening's, new or unchanged (<see cref="DeadlineMoved(JsonElement)"/>).
+    /// date (a co-handler's part's is a submit deadline), the lead's moved with a part's (<see cref="WithPartReason"/>),
+    /// or a reopening's, new or unchanged (<see cref="DeadlineMoved(JsonElement)"/>).
     /// The English starts in lower case, to go on after a label; <see cref="Text.Capitalized"/> when it stands alone.
     /// </summary>
+    /// <param name="reason">The entry's <c>reason</c>: <c>extension</c>, <see cref="WithPartReason"/>, or a reopening's.</param>
     /// <param name="due">The date as the reader's page or mail writes its dates, with 暂定 when provisional.</param>
     /// <param name="dueEn">The same in English.</param>
-    public static Text DeadlineChangeWords(bool extension, bool part, bool moved, string due, string dueEn) =>
-        extension
-            ? part
-                ? new Text($"延期已批准，新的提交期限 {due}", $"extension approved; new submit deadline {dueEn}")
-                : new Text($"延期已批准，新的办结期限 {due}", $"extension approved; new resolve deadline {dueEn}")
-            : moved
-                ? new Text($"重办，新的办结期限 {due}", $"reopened; new resolve deadline {dueEn}")
-                : new Text($"重办，办结期限不变（{due}）", $"reopened; resolve deadline unchanged ({dueEn})");
+    public static Text DeadlineChangeWords(string? reason, bool part, bool moved, string due, string dueEn) =>
+        reason switch
+        {
+            "extension" when part => new Text($"延期已批准，新的提交期限 {due}", $"extension approved; new submit deadline {dueEn}"),
+            "extension" => new Text($"延期已批准，新的办结期限 {due}", $"extension approved; new resolve deadline {dueEn}"),
+            WithPartReason => new Text($"随协办延期延长，新的办结期限 {due}", $"extended with a co-handler's extension; new resolve deadline {dueEn}"),
+            _ when moved => new Text($"重办，新的办结期限 {due}", $"reopened; new resolve deadline {dueEn}"),
+            _ => new Text($"重办，办结期限不变（{due}）", $"reopened; resolve deadline unchanged ({dueEn})"),
+        };
 
     /// <inheritdoc cref="DeadlineMoved(string?)"/>
     public static bool DeadlineMoved(JsonElement data) =>

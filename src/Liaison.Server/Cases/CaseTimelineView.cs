@@ -451,7 +451,7 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
                 var dueEn = When(Due(data, "dueAt")) + (provisional ? " (provisional)" : "");
                 // A co-handler's part is submitted, not resolved: its deadline is a submit deadline. A reopening whose clock
                 // gave the date the case had says so (entries before the previous date was kept say "new").
-                detail = CaseTimeline.DeadlineChangeWords(Str(data, "reason") == "extension", e.PartId is not null,
+                detail = CaseTimeline.DeadlineChangeWords(Str(data, "reason"), e.PartId is not null,
                     data is not { } deadlineData || CaseTimeline.DeadlineMoved(deadlineData), due, dueEn);
                 break;
             case CaseEventKinds.DeadlineRecomputed:

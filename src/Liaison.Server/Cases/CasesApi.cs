@@ -279,12 +279,14 @@ public static class CasesApi
     /// <summary>
     /// 协办延期审批: approve a co-handler's extension request (its part's submit deadline moves by the working days asked,
     /// or the fewer <c>days</c> granted, never past the lead's deadline less the lead time: more is 400 naming <c>days</c>
-    /// with the most, <c>pendingExtension.mostDays</c>) or refuse it (the deadline stays); the co-handler is told either way.
+    /// with the most, <c>pendingExtension.mostDays</c>, unless <c>extendLead</c> moves the lead's deadline with it) or
+    /// refuse it (the deadline stays); the co-handler is told either way.
     /// </summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> DecidePartExtension(
         string number, long partId, PartExtensionDecisionRequest body, ClaimsPrincipal user, CaseService cases, CaseQueries queries, CancellationToken ct) =>
         DecidePartAsync(number, partId, CaseActions.ExtensionDecision,
-            new CaseService.PartDecision(Note: body.Note, RequestId: body.RequestId, Approve: body.Approve, Basis: body.Basis, Days: body.Days), user, cases, queries, ct);
+            new CaseService.PartDecision(Note: body.Note, RequestId: body.RequestId, Approve: body.Approve, Basis: body.Basis, Days: body.Days,
+                ExtendLead: body.ExtendLead ?? false), user, cases, queries, ct);
 
     /// <summary>催办协办: urge a co-handler whose part is still open (not submitted, returned or ended); <c>copyLeader</c> copies its leader.</summary>
     public static Task<Results<Ok<CaseDto>, NotFoundProblem, ValidationProblem, ConflictProblem>> UrgePart(
@@ -377,13 +379,21 @@ public sealed record ExtensionDecisionRequest(
     [property: Description(CasesApi.BasisDescription)] string? Basis = null,
     [property: Description(CasesApi.ExtensionDaysDescription)] int? Days = null);
 
-/// <summary>A co-handler's extension decision: approve (all the days asked, or fewer) or deny, with a note (意见), required to deny.</summary>
+/// <summary>
+/// A co-handler's extension decision: approve (all the days asked, or fewer) or deny, with a note (意见), required to deny;
+/// approving more than the lead's deadline allows may move the lead's deadline with it (<c>extendLead</c>).
+/// </summary>
 public sealed record PartExtensionDecisionRequest(
     bool? Approve,
     string? Note,
     [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId,
     [property: Description(CasesApi.BasisDescription)] string? Basis = null,
-    [property: Description(CasesApi.ExtensionDaysDescription)] int? Days = null);
+    [property: Description(CasesApi.ExtensionDaysDescription)] int? Days = null,
+    [property: Description(
+        "Approving more working days than pendingExtension.mostDays: true moves the lead's resolve deadline as far as needed "
+        + "(pendingExtension.leadDaysNeeded for all asked) so the part is still due by it less the lead time; the lead's handler "
+        + "and the enterprise are told. Left out or false, such an approval is refused (400 on days). Ignored when the days fit, or when denying.")]
+    bool? ExtendLead = null);
 
 public sealed record NoteWithRequestId(string? Note, [property: Description(CasesApi.RequestIdDescription)] Guid? RequestId);
 

@@ -225,15 +225,36 @@ public sealed class DeadlineRecalculation(
     /// <summary>
     /// A case (or co-handler's part) waiting for its handler re-enters the wait so its deadline timers follow the new
     /// dates, and so does the officer's wait for a pending extension request, which runs the same ladder — when the
-    /// workflow version connects that wait's <c>DeadlinesChanged</c> port (older versions keep their timers).
+    /// workflow version connects that wait's <c>DeadlinesChanged</c> port (older versions keep their timers). Also used
+    /// when the officer moves the lead's deadline with a part's extension (CaseService). False when nothing re-entered.
     /// </summary>
-    private async Task RearmTimersAsync(LiaisonDbContext db, WorkingCalendar calendar, Case c, CasePart? part, CancellationToken ct)
+    public async Task<bool> RearmTimersAsync(LiaisonDbContext db, WorkingCalendar calendar, Case c, CasePart? part, CancellationToken ct)
+    {
+        if (await RearmableWaitAsync(db, c, part, ct) is not { } wait)
+        {
+            return false;
+        }
+
+        await db.SaveChangesAsync(ct);
+        // The run sees the calendar with the new year: the zone's cached one does not have it until this commits.
+        var context = part is null ? await routing.CreateAsync(db, c, ct, calendar: calendar) : await routing.CreateAsync(db, c, part, ct, calendar);
+        await workflows.ResumeAsync(db, wait.InstanceId, wait.BookmarkKind, wait.Key,
+            new Dictionary<string, object?> { ["outcome"] = WaitForLiaison.DeadlinesChanged }, context, ct);
+        return true;
+    }
+
+    /// <summary>Whether <see cref="RearmTimersAsync"/> would move the holder's timers: it waits, on a version that connects the port.</summary>
+    public async Task<bool> CanRearmAsync(LiaisonDbContext db, Case c, CasePart? part, CancellationToken ct) =>
+        await RearmableWaitAsync(db, c, part, ct) is not null;
+
+    /// <summary>The holder's wait whose timers follow its dates, or null: not waiting for its handler, or an older version.</summary>
+    private async Task<(Guid InstanceId, string BookmarkKind, string Key)?> RearmableWaitAsync(LiaisonDbContext db, Case c, CasePart? part, CancellationToken ct)
     {
         var open = part is null ? CaseStatuses.IsWithHandler(c.Status) : part.IsOpen;
         var extensionPending = (part is null ? c.PendingExtensionDays : part.PendingExtensionDays) is not null;
         if ((part is null ? c.WorkflowInstanceId : part.WorkflowInstanceId) is not { } instanceId || !open)
         {
-            return;
+            return null;
         }
 
         var (waitType, bookmarkKind, key) = extensionPending
@@ -242,17 +263,10 @@ public sealed class DeadlineRecalculation(
         var instance = await db.Set<WorkflowInstanceRecord>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, ct);
         var record = instance is null ? null : await definitions.FindAsync(db, instance.DefinitionId, instance.DefinitionVersion, ct);
         var root = record is null ? null : definitions.ToRunnable(record).Root;
-        if (root is null || !root.Connections.Any(k => k.SourcePort == WaitForLiaison.DeadlinesChanged
-                && root.Activities.Any(a => a.Id == k.SourceActivity && a.Type == waitType)))
-        {
-            return;
-        }
-
-        await db.SaveChangesAsync(ct);
-        // The run sees the calendar with the new year: the zone's cached one does not have it until this commits.
-        var context = part is null ? await routing.CreateAsync(db, c, ct, calendar: calendar) : await routing.CreateAsync(db, c, part, ct, calendar);
-        await workflows.ResumeAsync(db, instanceId, bookmarkKind, key,
-            new Dictionary<string, object?> { ["outcome"] = WaitForLiaison.DeadlinesChanged }, context, ct);
+        return root is not null && root.Connections.Any(k => k.SourcePort == WaitForLiaison.DeadlinesChanged
+                && root.Activities.Any(a => a.Id == k.SourceActivity && a.Type == waitType))
+            ? (instanceId, bookmarkKind, key)
+            : null;
     }
 
     public static string Basis(Deadline d) => JsonSerializer.Serialize(d, JsonSerializerOptions.Web);

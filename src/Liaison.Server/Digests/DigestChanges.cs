@@ -54,8 +54,8 @@ public static class DigestChanges
         var reason = data.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
         return reason switch
         {
-            "extension" => CaseTimeline.DeadlineChangeWords(true, e.PartId is not null, true, due, dueEn).Capitalized(),
-            "reopen" when e.PartId is null => CaseTimeline.DeadlineChangeWords(false, false, CaseTimeline.DeadlineMoved(data), due, dueEn).Capitalized(),
+            "extension" or CaseTimeline.WithPartReason => CaseTimeline.DeadlineChangeWords(reason, e.PartId is not null, true, due, dueEn).Capitalized(),
+            "reopen" when e.PartId is null => CaseTimeline.DeadlineChangeWords(reason, false, CaseTimeline.DeadlineMoved(data), due, dueEn).Capitalized(),
             _ => null,
         };
     }

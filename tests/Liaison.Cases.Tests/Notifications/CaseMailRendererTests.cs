@@ -933,12 +933,12 @@ public class CaseMailRendererTests
     }
 
     [Fact]
-    public void Kinds_are_the_sixteen_of_the_design_part_submitted_part_added_lead_changed_deadline_moved_the_key_enterprises_three_the_enterprises_answer_cancellation_and_change_notice_the_three_handovers_the_urging_and_the_unsatisfied_rating()
+    public void Kinds_are_the_sixteen_of_the_design_part_submitted_part_added_lead_extended_lead_changed_deadline_moved_the_key_enterprises_three_the_enterprises_answer_cancellation_and_change_notice_the_three_handovers_the_urging_and_the_unsatisfied_rating()
     {
         Assert.Equal(
             ["dispatch", "dispatch-leader-copy", "accept-reminder", "due-reminder", "overdue", "escalation-zone", "progress-report-due",
              "returned", "extension-requested", "extension-decided", "resolved", "reopened", "reassigned-away", "cancelled", "leader-reminder", "closed",
-             "part-submitted", "part-added", "lead-changed", "deadline-moved", "key-enterprise-update", "enterprise-opened", "enterprise-rate", "enterprise-answered", "enterprise-cancelled", "enterprise-changed", "officer-handover", "handler-handover",
+             "part-submitted", "part-added", "lead-extended", "lead-changed", "deadline-moved", "key-enterprise-update", "enterprise-opened", "enterprise-rate", "enterprise-answered", "enterprise-cancelled", "enterprise-changed", "officer-handover", "handler-handover",
              "leader-handover", "officer-urge", "rated-unsatisfied"],
             CaseMailKind.All);
     }

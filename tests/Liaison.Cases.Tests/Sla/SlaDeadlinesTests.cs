@@ -78,6 +78,29 @@ public class SlaDeadlinesTests
         Assert.Equal(co.DueAt.Due, Calendar.AddWorkingDays(dispatched, co.DueAt.WorkingDays).Due);
     }
 
+    [Theory]
+    [InlineData("2026-03-06T18:00+08:00", 2, "2026-03-09T18:00+08:00", 2, "2026-03-11T18:00+08:00")] // due at the latest (Fri, lead Mon): 2 more days each
+    [InlineData("2026-03-06T18:00+08:00", 2, "2026-03-11T18:00+08:00", 0, "2026-03-11T18:00+08:00")] // room for 2 already: the lead stays
+    [InlineData("2026-03-06T18:00+08:00", 5, "2026-03-11T18:00+08:00", 3, "2026-03-16T18:00+08:00")] // room for 2 of 5: 3 more, over the weekend
+    [InlineData("2026-09-30T18:00+08:00", 2, "2026-10-10T18:00+08:00", 0, "2026-10-10T18:00+08:00")] // National Day between; Saturday 10th is a make-up working day: 3 apart
+    [InlineData("2026-09-29T18:00+08:00", 3, "2026-09-30T18:00+08:00", 3, "2026-10-10T18:00+08:00")] // the lead's move skips the holiday, counts the make-up day
+    public void The_leads_deadline_moves_just_enough_for_a_parts_extension_to_fit(string partDue, int granting, string leadDue, int days, string leadAfter)
+    {
+        var policy = new SlaPolicy(1, 5);
+
+        var needed = SlaDeadlines.LeadDaysNeeded(Calendar, At(partDue), granting, At(leadDue), policy);
+
+        Assert.Equal(days, needed);
+        var lead = needed == 0 ? At(leadDue) : Calendar.AddWorkingDays(At(leadDue), needed).Due;
+        AssertAt(leadAfter, lead);
+        // The part's extended deadline then fits, and one day less would not have done.
+        Assert.True(SlaDeadlines.PartExtensionLimit(Calendar, At(partDue), lead, policy) >= granting);
+        if (needed > 0)
+        {
+            Assert.True(SlaDeadlines.PartExtensionLimit(Calendar, At(partDue), Calendar.AddWorkingDays(At(leadDue), needed - 1).Due, policy) < granting);
+        }
+    }
+
     [Fact]
     public void A_workflows_limits_replace_the_categorys_and_urgent_halves_them_too()
     {

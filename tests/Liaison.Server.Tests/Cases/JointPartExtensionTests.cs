@@ -404,16 +404,18 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Equal(5, Part(unchanged, "zjj").GetProperty("pendingExtension").GetProperty("days").GetInt32());
         Assert.Equal(before.GetProperty("timeline").GetArrayLength(), unchanged.GetProperty("timeline").GetArrayLength());
 
-        // The case page's form offers those 2 and says why.
+        // The case page's form says why and offers all 5, with the lead's deadline moved 3 working days (ticked); 2 need no move.
         var signedIn = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
         var page = await signedIn.GetStringAsync($"/cases/{number}");
-        Assert.Contains($"id=\"part-{partId}-extension-days\" name=\"days\" min=\"1\" max=\"2\" step=\"1\" inputmode=\"numeric\" value=\"2\"", page);
-        Assert.Contains("最多可批准 2 个工作日：协办的提交期限不能晚于 2026-03-10 18:00（主办部门办结期限 2026-03-11 18:00 减去协办提前量）。",
+        Assert.Contains($"id=\"part-{partId}-extension-days\" name=\"days\" min=\"1\" max=\"5\" step=\"1\" inputmode=\"numeric\" value=\"5\"", page);
+        Assert.Contains("最多可批准 2 个工作日：协办的提交期限不能晚于 2026-03-10 18:00（主办部门办结期限 2026-03-11 18:00 减去协办提前量）；批准更多天数须同时延长主办部门的办结期限。",
             System.Net.WebUtility.HtmlDecode(page));
+        Assert.Contains("data-extend-lead=\"3\"", page);
         var form = FormFor(page, $"part-extension-{partId}")!;
         form["__RequestVerificationToken"] = TokenIn(page);
         form["approve"] = "true";
-        form["days"] = "2"; // as the field is prefilled
+        form["days"] = "2";
+        form["extendLead"] = "true"; // as the box is ticked: ignored, as 2 days fit
         Assert.Equal(HttpStatusCode.Redirect, (await signedIn.PostAsync($"/cases/{number}/parts/{partId}/extension-decision", new FormUrlEncodedContent(form))).StatusCode);
 
         // Due Tuesday 10th, the day before the lead's: the lead can resolve once the part is in, in time.
@@ -445,14 +447,13 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Contains("不能批准延期：协办须在主办部门办结期限（2026-03-09 18:00）前 1 个工作日提交，现提交期限已是最晚（2026-03-06 18:00）；请先延长主办部门的办结期限，或不批准", error);
         Assert.Equal(At(6), Part(await GetCaseAsync(officer, number), "gdgs").GetProperty("dueAt").GetDateTimeOffset());
 
-        // The case page offers only the denial, and says why.
+        // The case page says why, and offers the approval only with the lead's deadline moved too (ticked).
         var signedIn = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
         var page = await signedIn.GetStringAsync($"/cases/{number}");
         Assert.Contains($"data-extension-most=\"0\"", page);
-        Assert.Contains("请先延长主办部门的办结期限，或不批准。", page);
-        Assert.NotNull(FormFor(page, $"part-extension-{partId}"));
-        Assert.DoesNotContain($"part-{partId}-extension-days", page);
-        Assert.DoesNotMatch($"(?s)data-action=\"part-extension-{partId}\"((?!</form>).)*name=\"approve\" value=\"true\"", page);
+        Assert.Contains("现已是最晚：批准延期须同时延长主办部门的办结期限。", page);
+        Assert.Matches($"name=\"extendLead\" value=\"true\"\\s+checked aria-describedby=\"part-{partId}-extend-lead-help\" data-extend-lead=\"2\"", page);
+        Assert.Matches($"(?s)data-action=\"part-extension-{partId}\"((?!</form>).)*name=\"approve\" value=\"true\"", page);
 
         // The lead's deadline moves (its own extension, approved): the cap grows with it, and the part's 2 days fit.
         await GiveTheLeadMoreTimeAsync(officer, number);
@@ -461,6 +462,65 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{partId}/extension-decision", new { approve = true })).StatusCode);
         Assert.Equal(At(10), Part(await GetCaseAsync(officer, number), "gdgs").GetProperty("dueAt").GetDateTimeOffset());
     }
+
+    [Fact]
+    public async Task The_officer_approves_a_parts_extension_moving_the_leads_deadline_as_far_as_needed_and_the_lead_is_told()
+    {
+        var (officer, number) = await OpenAsync(JointCase("zrzyj", ("gdgs", "请确认供电方案")));
+        var browser = _app.Anonymous();
+        Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(browser, await LinkOfAsync("zrzyj", number), "accept")).StatusCode);
+        var gdgs = await LinkOfAsync("gdgs", number);
+        await PostActionAsync(browser, gdgs, "accept");
+        // Due Friday 6th, the lead Monday 9th: no room. Granting 2 moves the lead 2 working days, to Wednesday 11th.
+        await AskAsync(browser, gdgs, 2, "设备到货延迟");
+        var before = await GetCaseAsync(officer, number);
+        var partId = IdOf(Part(before, "gdgs"));
+        var pending = Part(before, "gdgs").GetProperty("pendingExtension");
+        Assert.Equal((0, 2, At(11)), (pending.GetProperty("mostDays").GetInt32(), pending.GetProperty("leadDaysNeeded").GetInt32(),
+            pending.GetProperty("leadDueAtIfApproved").GetDateTimeOffset()));
+        Assert.Equal(At(9), (await LeadTimersAsync(number))["ResolveDue"]);
+
+        // Without extendLead the API still refuses, naming days; the page's form carries it ticked, with all asked.
+        var refused = await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{partId}/extension-decision", new { approve = true, extendLead = false });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var signedIn = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
+        var page = await signedIn.GetStringAsync($"/cases/{number}");
+        Assert.Contains($"id=\"part-{partId}-extension-days\" name=\"days\" min=\"1\" max=\"2\" step=\"1\" inputmode=\"numeric\" value=\"2\"", page);
+        Assert.Contains("批准全部 2 个工作日时，主办部门的办结期限延长 2 个工作日，至 2026-03-11 18:00", page);
+        var form = FormFor(page, $"part-extension-{partId}")!;
+        form["__RequestVerificationToken"] = TokenIn(page);
+        form["approve"] = "true";
+        form["days"] = "2";
+        form["extendLead"] = "true";
+        Assert.Equal(HttpStatusCode.Redirect, (await signedIn.PostAsync($"/cases/{number}/parts/{partId}/extension-decision", new FormUrlEncodedContent(form))).StatusCode);
+
+        // The part is due Tuesday 10th, the lead Wednesday 11th, scored against it too (the lead did not ask), its timers moved.
+        var c = await GetCaseAsync(officer, number);
+        Assert.Equal(At(10), Part(c, "gdgs").GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(At(11), c.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal(At(11), c.GetProperty("originalDueAt").GetDateTimeOffset());
+        Assert.Equal(At(11), (await LeadTimersAsync(number))["ResolveDue"]);
+        var moved = Assert.Single(c.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.DeadlineChanged
+            && e.GetProperty("data").GetProperty("reason").GetString() == "with-part");
+        Assert.Equal(("gdgs", 2), (moved.GetProperty("data").GetProperty("department").GetString(), moved.GetProperty("data").GetProperty("days").GetInt32()));
+        Assert.Contains("随协办延期延长，新的办结期限 2026-03-11 18:00", await signedIn.GetStringAsync($"/cases/{number}"));
+
+        // The lead's handler is told why and by when; the co-handler hears its approval.
+        var told = Assert.Single(await MailsAsync(_app, Handler("zrzyj"), number), m => m.Subject!.Contains("【办结期限延长】"));
+        Assert.Contains("园区批准了协办部门供电公司的延期申请，其协办意见提交期限延至 2026年3月10日（周二）18:00。", told.TextBody);
+        Assert.Contains("办结期限相应由 2026年3月9日（周一）18:00 延长至 2026年3月11日（周三）18:00。", told.TextBody);
+        Assert.Contains("/l/", told.TextBody);
+        Assert.Single(await MailsAsync(_app, Handler("gdgs"), number), m => m.Subject!.Contains("延期已同意"));
+    }
+
+    /// <summary>The deadline timers the case's (the lead's) workflow waits on: kind → when.</summary>
+    private async Task<Dictionary<string, DateTimeOffset>> LeadTimersAsync(string number) =>
+        await _app.WithDbAsync(async db =>
+        {
+            var instance = await db.Cases.Where(c => c.Number == number).Select(c => c.WorkflowInstanceId).SingleAsync();
+            return await db.Set<WorkflowBookmarkRecord>().Where(b => b.InstanceId == instance && b.ResumeAt != null)
+                .ToDictionaryAsync(b => b.Key!, b => b.ResumeAt!.Value);
+        });
 
     [Fact]
     public async Task Denying_on_the_case_page_ignores_the_days_the_form_still_carries()

@@ -71,12 +71,12 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
 
         var list = await admin.GetFromJsonAsync<List<JsonElement>>("/api/mail-templates");
-        // The design's sixteen kinds, joint cases' part-submitted, part-added and lead-changed, the holiday schedule's deadline-moved, key enterprises' three, the enterprise's answer to its rating
+        // The design's sixteen kinds, joint cases' part-submitted, part-added, lead-extended and lead-changed, the holiday schedule's deadline-moved, key enterprises' three, the enterprise's answer to its rating
         // and its cancellation and change notices, the officer, handler and leader handovers, the officer's urging, the officer's notice of
         // an unsatisfied rating, the three digests, the work handover notice, the new account's notice and the replaced
         // liaison's notice, each in two languages and three parts.
-        Assert.Equal(37 * 2 * 3, list!.Count);
-        Assert.Equal(37 * 2 * 3, list.Select(e => $"{e.GetProperty("kind")}/{e.GetProperty("culture")}/{e.GetProperty("part")}").Distinct().Count());
+        Assert.Equal(38 * 2 * 3, list!.Count);
+        Assert.Equal(38 * 2 * 3, list.Select(e => $"{e.GetProperty("kind")}/{e.GetProperty("culture")}/{e.GetProperty("part")}").Distinct().Count());
         Assert.Equal(["handler-digest", "officer-digest", "league-table", "work-handover", "account-created", "liaison-replaced"],
             list.Select(e => e.GetProperty("kind").GetString()).Distinct().TakeLast(6));
         Assert.Contains(list, e => e.GetProperty("kind").GetString() == "part-submitted" && e.GetProperty("culture").GetString() == "en");
