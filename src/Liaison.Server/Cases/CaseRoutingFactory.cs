@@ -84,6 +84,25 @@ public sealed class CaseRoutingFactory(CalendarService calendars, CategoryServic
         _readAhead = (tx.TransactionId, cases, parts, []);
     }
 
+    /// <summary>
+    /// Locks the cases of the timers' instances (a part's instance names its case in its correlation id, as the case's
+    /// own does), in id order, as <c>CaseService</c> locks a case before it resumes its workflow and a schedule's
+    /// recomputation locks its chunk's cases: one order everywhere, so a timer meeting a person's action takes turns.
+    /// </summary>
+    public async Task LockOwnersOfTimersAsync(LiaisonDbContext db, IReadOnlyCollection<string> bookmarkIds, CancellationToken ct)
+    {
+        var ids = bookmarkIds.ToArray();
+        await db.Database.ExecuteSqlAsync($"""
+            SELECT c.id FROM cases c
+            WHERE c.id = ANY(ARRAY(
+                SELECT substring(w.correlation_id FROM '^case:([0-9]+)')::bigint
+                FROM workflow_bookmarks b JOIN workflow_instances w ON w.id = b.instance_id
+                WHERE b.id = ANY({ids}) AND w.correlation_id LIKE 'case:%'))
+            ORDER BY c.id
+            FOR UPDATE OF c
+            """, ct);
+    }
+
     // What PrepareAsync read for a chunk's runs, in its transaction; each case is handed out once.
     private (Guid Transaction, Dictionary<long, Case> Cases, ILookup<long, CasePart> Parts, HashSet<long> Taken)? _readAhead;
 

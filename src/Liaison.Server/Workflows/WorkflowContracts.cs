@@ -53,6 +53,15 @@ public interface IRunContextFactory
     Task PrepareAsync(LiaisonDbContext db, IReadOnlyCollection<WorkflowInstanceRecord> instances, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>
+    /// Before timers (<paramref name="bookmarkIds"/>) lock their instances, in the caller's transaction: lock the domain rows
+    /// a person's action locks before it resumes an instance (for Liaison, the cases), in the same order. A timer's run
+    /// writes those rows; had it locked its instance first, a person acting on the same case at that moment (case row
+    /// locked, waiting for the instance) and the timer (instance locked, waiting for the case row) would each wait for the
+    /// other until PostgreSQL aborted one.
+    /// </summary>
+    Task LockOwnersOfTimersAsync(LiaisonDbContext db, IReadOnlyCollection<string> bookmarkIds, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
     /// The context of a designer "try it" run, which stores nothing: the caller's <paramref name="subject"/> (for
     /// Liaison, a case) laid over a built-in sample, or the sample alone when it is null.
     /// </summary>

@@ -118,8 +118,9 @@ public sealed class WorkflowHost(
     /// The first step of firing a chunk of timers in the caller's transaction. It locks every instance the timers
     /// belong to, with their ancestors, in one statement, then consumes the timers still pending and due in another,
     /// and lets <see cref="IRunContextFactory.PrepareAsync"/> read what their runs will need, for all of them at once.
-    /// The locks are taken by depth, then id: every tree root first, the order a single run keeps, so a chunk and
-    /// a person's action on one of its cases take turns without deadlocking. Returns the consumed timers in the order
+    /// The locks are taken by depth, then id: every tree root first, the order a single run keeps, after the domain's
+    /// rows (<see cref="IRunContextFactory.LockOwnersOfTimersAsync"/>: the cases, which an action locks before its
+    /// instance), so a chunk and a person's action on one of its cases take turns without deadlocking. Returns the consumed timers in the order
     /// given; resume each with <see cref="ResumeConsumedAsync"/>.
     /// </summary>
     public async Task<IReadOnlyList<ConsumedTimer>> ConsumeDueTimersAsync(LiaisonDbContext db, IReadOnlyList<string> bookmarkIds, DateTimeOffset now,
@@ -131,6 +132,8 @@ public sealed class WorkflowHost(
         }
 
         var ids = bookmarkIds.ToArray();
+        // The rows an action on the same case locks first (its case), first here too.
+        await contextFactory.LockOwnersOfTimersAsync(db, ids, ct);
         // Tracked as they are read (cheaper than attaching each when its timer runs); a timer of a tree the chunk
         // already ran in reads its instance again.
         var locked = (await db.Set<WorkflowInstanceRecord>().FromSql($"""
@@ -217,7 +220,12 @@ public sealed class WorkflowHost(
     }
 
     private Task<ResumeResult> ResumeBookmarkAsync(LiaisonDbContext db, string bookmarkId, object? payload, RunContext? context, TreeWork tree, CancellationToken ct) =>
-        ResumeLockedAsync(db, () => LockWithAncestorsAsync(db, null, bookmarkId, ct),
+        ResumeLockedAsync(db, async () =>
+            {
+                // A timer fired on its own (or any bookmark resumed by id): its case first, as an action locks it.
+                await contextFactory.LockOwnersOfTimersAsync(db, [bookmarkId], ct);
+                return await LockWithAncestorsAsync(db, null, bookmarkId, ct);
+            },
             new ResumeResult(ResumeOutcome.AlreadyResumed, null, null, bookmarkId),
             _ => Task.FromResult<string?>(bookmarkId), payload, context, tree, ct);
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Liaison.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using static Liaison.Server.Tests.Cases.CaseTestKit;
 
 namespace Liaison.Server.Tests.Cases;
@@ -71,6 +72,34 @@ public sealed class EscalationTests : IAsyncLifetime
             .Select(e => e.GetProperty("data").GetProperty("level").GetString()).ToList();
         Assert.Equal(["accept", "yellow", "red", "zone"], levels);
         Assert.True(c.GetProperty("overdue").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_timer_falling_due_while_a_person_acts_on_the_case_waits_for_the_case_before_it_takes_the_workflow()
+    {
+        var number = (await OpenAsync(_officer)).GetProperty("number").GetString()!;
+        var instance = await _app.WithDbAsync(db => db.Cases.Where(c => c.Number == number).Select(c => c.WorkflowInstanceId).SingleAsync());
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 3, 18, 1, 0, China).ToUniversalTime()); // the acceptance deadline passed
+        // A person's action on the case holds its row, as CaseService locks it before it resumes the workflow.
+        await using var action = await HeldLock.TakeAsync(_app, $"SELECT 1 FROM cases WHERE number = '{number}' FOR UPDATE");
+        var sweeping = _app.SweepTimersAsync();
+        await action.UntilWaitingAsync(1, sweeping);
+        Assert.False(sweeping.IsCompleted);
+
+        // The timer waits for the case without holding the workflow: the action takes the workflow next. The other way
+        // round each would wait for the other until PostgreSQL aborted one (the person's click answered 409).
+        await using (var probe = new NpgsqlConnection(_app.ConnectionString))
+        {
+            await probe.OpenAsync();
+            await using var tx = await probe.BeginTransactionAsync();
+            await using var take = new NpgsqlCommand("SELECT 1 FROM workflow_instances WHERE id = @id FOR UPDATE NOWAIT", probe, tx);
+            take.Parameters.AddWithValue("id", instance!.Value);
+            await take.ExecuteNonQueryAsync();
+        }
+
+        await action.ReleaseAsync();
+        Assert.True(await sweeping >= 1);
+        Assert.Equal(1, await CountAsync(Handler, "【催签收】"));
     }
 
     [Fact]
