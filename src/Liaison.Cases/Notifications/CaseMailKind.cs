@@ -142,6 +142,9 @@ public static class CaseMailKind
         EnterpriseChanged, OfficerHandover, HandlerHandover, LeaderHandover, OfficerUrge, RatedUnsatisfied,
     ];
 
+    /// <summary>The kinds mailed to the enterprise's notice contact, who is never shown the case's priority.</summary>
+    public static IReadOnlyList<string> ToEnterprise { get; } = [EnterpriseOpened, EnterpriseRate, EnterpriseAnswered, EnterpriseCancelled, EnterpriseChanged];
+
     /// <summary>
     /// The kinds a workflow's Notify and Escalate may send: not those the host sends itself with a model of their own
     /// (the enterprise's, the handovers', a key enterprise's copies), which a workflow's mail could not fill, nor the

@@ -93,7 +93,28 @@ public sealed partial class CaseMailRenderer
         var subject = RenderPart(kind, lang, MailPart.Subject, NewContext, NullEncoder.Default, warnings);
         var text = RenderPart(kind, lang, MailPart.Text, NewContext, NullEncoder.Default, warnings);
         var html = RenderPart(kind, lang, MailPart.Html, NewContext, MailTemplateFamily.Html, warnings);
-        return new RenderedMail(OneLine(subject), text, html) { Warnings = warnings };
+        return new RenderedMail(MarkUrgent(kind, lang, model, OneLine(subject)), text, html) { Warnings = warnings };
+    }
+
+    /// <summary>
+    /// 【紧急】 (zh) or [Urgent] (en) before the subject of an urgent case's mail, so a liaison scanning an inbox sees it.
+    /// Added here, not in the templates, so an admin's edited subject gets it too; not when that subject already says
+    /// it (its words, the title's aside), nor in the enterprise's mails, which never show the case's priority.
+    /// </summary>
+    private static string MarkUrgent(string kind, string culture, CaseMailModel model, string subject)
+    {
+        if (model.Priority != CasePriority.Urgent || CaseMailKind.ToEnterprise.Contains(kind, StringComparer.Ordinal))
+        {
+            return subject;
+        }
+
+        var own = string.IsNullOrEmpty(model.Title) ? subject : subject.Replace(OneLine(model.Title), "", StringComparison.Ordinal);
+        if (own.Contains("紧急", StringComparison.Ordinal) || own.Contains("Urgent", StringComparison.OrdinalIgnoreCase))
+        {
+            return subject;
+        }
+
+        return culture == English ? "[Urgent] " + subject : "【紧急】" + subject;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Liaison.Cases.Calendar;
+using Liaison.Cases.Common;
 using Liaison.Server.Audit;
 using Liaison.Server.Cases;
 using Liaison.Server.Data;
@@ -101,7 +102,8 @@ public static class CalendarYearStore
     /// Why a well-formed schedule may still not be stored, each as "field: 中文 / English"; empty when it may. Saving a
     /// year recomputes the provisional deadlines in it as final, so a schedule missing its holidays would make wrong
     /// deadlines look certain: the State Council's schedule always has some. And a deadline records the version it was
-    /// computed with: one version for two years would not say which rules were used. Not rules of
+    /// computed with: one version for two years would not say which rules were used. Nor may a name or the source hold a
+    /// text-direction control (<see cref="DirectionControls"/>). Not rules of
     /// <see cref="YearSchedule"/> itself: every stored year loads through it, also one saved before these checks.
     /// </summary>
     public static async Task<IReadOnlyList<string>> ProblemsAsync(YearSchedule schedule, LiaisonDbContext db, CancellationToken ct)
@@ -112,6 +114,12 @@ public static class CalendarYearStore
             problems.Add("holidays: 没有列出任何法定节假日；国务院办公厅的年度安排总有元旦、春节等假日，请对照通知补全 / lists no holidays; "
                 + "the State Council's schedule for a year always has some (New Year's Day, the Spring Festival, …): complete it from the notice");
         }
+
+        // Shown on the calendar page and in deadlines' explanations ("skipped 春节"): no name may reverse the text after it.
+        var texts = schedule.Holidays
+            .SelectMany((h, i) => new[] { (Field: $"holidays[{i}].name", Value: h.Name), (Field: $"holidays[{i}].nameZh", Value: h.NameZh) })
+            .Prepend((Field: "source", Value: schedule.Source));
+        problems.AddRange(texts.Where(t => DirectionControls.In(t.Value)).Select(t => $"{t.Field}: {DirectionControls.Refused}"));
 
         var stored = await db.Set<CalendarYearRecord>().AsNoTracking().Where(r => r.Year != schedule.Year).Select(r => new { r.Year, r.Version }).ToListAsync(ct);
         var other = stored.Select(r => (r.Year, r.Version))

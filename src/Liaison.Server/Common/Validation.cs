@@ -113,7 +113,7 @@ public sealed class Validation
     /// Adds "too long" when <paramref name="value"/> is longer than <paramref name="maxLength"/>, and "control
     /// characters" when it holds any but tab and line breaks: a bell or an escape sequence typed into a title would
     /// travel into mail subjects and terminals. Line breaks are for multi-line text (descriptions, notes); a
-    /// single-line field uses <see cref="MaxLengthLine"/>. A text-direction control (<see cref="DirectionControl"/>) is
+    /// single-line field uses <see cref="MaxLengthLine"/>. A text-direction control (<see cref="DirectionControls"/>) is
     /// refused as well: stored and shown raw it reverses the text after it, in a timeline, a mail subject, a page.
     /// </summary>
     /// <param name="secret">A password (see <see cref="Required"/>): text-direction controls are not checked in it.</param>
@@ -134,10 +134,9 @@ public sealed class Validation
             Add(field, "不能含有控制字符", "must not contain control characters");
         }
 
-        if (!secret && v.Any(DirectionControl))
+        if (!secret && DirectionControls.In(v))
         {
-            Add(field, "不能含有文字方向控制字符（U+202A–U+202E、U+2066–U+2069）",
-                "must not contain text-direction control characters (U+202A–U+202E, U+2066–U+2069)");
+            Add(field, DirectionControls.Refused);
         }
     }
 
@@ -173,13 +172,6 @@ public sealed class Validation
     /// </summary>
     private static bool Invisible(char ch) => ch is '\u00AD' or '\u034F' or '\u061C' or '\u115F' or '\u1160' or '\u180E' or '\u3164' or '\uFFA0' or '\uFEFF'
         or (>= '\u200B' and <= '\u200F') or (>= '\u202A' and <= '\u202E') or (>= '\u2060' and <= '\u2064') or (>= '\u2066' and <= '\u2069');
-
-    /// <summary>
-    /// The bidirectional embeddings, overrides and isolates (LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI, PDI): each changes
-    /// the direction of the text after it, so "事项\u202E说明" reads backwards from there. The direction marks
-    /// (U+200E, U+200F, U+061C) only affect their neighbours, and stay allowed.
-    /// </summary>
-    public static bool DirectionControl(char ch) => ch is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
     /// <summary>The errors as the API's problem details carry them: "中文 / English" per message.</summary>
     public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.Select(m => m.ToString()).ToArray());

@@ -83,7 +83,7 @@ public sealed class MailTemplateService(
     /// <summary>
     /// Every problem with <paramref name="source"/> as the <paramref name="part"/> of <paramref name="kind"/> in
     /// <paramref name="culture"/>; empty when it may be stored. Besides what the renderer checks, it must print the links
-    /// the shipped text prints (<see cref="MailTemplateLinks"/>).
+    /// the shipped text prints (<see cref="MailTemplateLinks"/>) and hold no text-direction control (<see cref="DirectionControls"/>).
     /// </summary>
     public IReadOnlyList<string> Check(string kind, string culture, MailPart part, string? source)
     {
@@ -96,9 +96,11 @@ public sealed class MailTemplateService(
         }
 
         var problems = MailTemplateKeys.IsDigest(kind) ? digests.Validate(kind, source ?? "") : renderer.Validate(source ?? "");
+        // A direction control typed into the template's own text would reverse every mail's text after it.
+        IReadOnlyList<string> direction = DirectionControls.In(source) ? [DirectionControls.Refused.ToString()] : [];
         return string.IsNullOrWhiteSpace(source)
             ? problems
-            : [.. problems, .. MailTemplateLinks.Missing(MailTemplateKeys.ShippedSource(kind, culture, part), MailTemplateKeys.Normalize(source))];
+            : [.. problems, .. direction, .. MailTemplateLinks.Missing(MailTemplateKeys.ShippedSource(kind, culture, part), MailTemplateKeys.Normalize(source))];
     }
 
     /// <summary>Each of <paramref name="parts"/> (all three by default) as mails use it now: the admin's edit, else the shipped text.</summary>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Liaison.Cases.Common;
 using Liaison.Server.Audit;
 using Liaison.Server.Auth;
 using Liaison.Server.Data;
@@ -258,15 +259,33 @@ public static partial class WorkflowDefinitionsApi
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(ct);
+        WorkflowDefinition definition;
         try
         {
-            return (WorkflowDefinitionJson.Parse(text), null);
+            definition = WorkflowDefinitionJson.Parse(text);
         }
         catch (WorkflowDefinitionException ex)
         {
             return (null, DefinitionProblem(ex));
         }
+
+        // Names, descriptions and input values are shown in the designer, the instances' pages and the mails a run
+        // sends: none may reverse the text after it, as no form's field may.
+        return DirectionControlAt(WorkflowDefinitionJson.ToJsonNode(definition), "$") is { } path
+            ? (null, new BadRequestProblem(
+                new($"工作流定义中的 {path} {DirectionControls.Refused.Zh}", $"{path} of the workflow definition {DirectionControls.Refused.En}"),
+                new Dictionary<string, object?> { ["path"] = path }))
+            : (definition, null);
     }
+
+    /// <summary>The JSON path of the first text in <paramref name="node"/>, a property's name or a string, holding a text-direction control.</summary>
+    private static string? DirectionControlAt(JsonNode? node, string path) => node switch
+    {
+        JsonObject o => o.Select(p => DirectionControls.In(p.Key) ? $"{path}.{p.Key}" : DirectionControlAt(p.Value, $"{path}.{p.Key}")).FirstOrDefault(p => p is not null),
+        JsonArray a => a.Select((item, i) => DirectionControlAt(item, $"{path}[{i}]")).FirstOrDefault(p => p is not null),
+        JsonValue v when v.TryGetValue<string>(out var text) => DirectionControls.In(text) ? path : null,
+        _ => null,
+    };
 
     private static BadRequestProblem DefinitionProblem(WorkflowDefinitionException ex) => new(
         new($"工作流定义无法读取：{ex.MessageZh}", $"The workflow definition cannot be read: {ex.Message}"),

@@ -189,6 +189,33 @@ public class CaseMailRendererTests
     }
 
     [Fact]
+    public void An_urgent_cases_subject_starts_with_the_mark_once_an_edited_one_too_but_not_the_enterprises()
+    {
+        var urgent = Model(m => m with { Priority = CasePriority.Urgent });
+        foreach (var kind in CaseMailKind.All.Except(CaseMailKind.ToEnterprise))
+        {
+            Assert.StartsWith("【紧急】【", Renderer.Render(kind, "zh-CN", urgent).Subject);
+            Assert.StartsWith("[Urgent] [", Renderer.Render(kind, "en", urgent).Subject);
+            Assert.DoesNotContain("紧急", Renderer.Render(kind, "zh-CN", Model()).Subject);
+        }
+
+        foreach (var kind in CaseMailKind.ToEnterprise)
+        {
+            Assert.DoesNotContain("紧急", Renderer.Render(kind, "zh-CN", urgent).Subject);
+        }
+
+        // An admin's edit gets the mark, unless it says so itself; a title that says 紧急 is not the mark.
+        var edited = new CaseMailRenderer(new Overrides
+        {
+            [(CaseMailKind.Dispatch, "zh-CN", MailPart.Subject)] = "派单 {{ Case.Number }} {{ Case.Title }}",
+            [(CaseMailKind.Dispatch, "en", MailPart.Subject)] = "{% if Case.Urgent %}URGENT {% endif %}{{ Case.Number }}",
+        });
+        Assert.Equal("【紧急】派单 AYKF-2026-000123 项目用地报批", edited.Render(CaseMailKind.Dispatch, "zh-CN", urgent).Subject);
+        Assert.Equal("URGENT AYKF-2026-000123", edited.Render(CaseMailKind.Dispatch, "en", urgent).Subject);
+        Assert.Equal("【紧急】【派单】AYKF-2026-000123 紧急用电", Renderer.Render(CaseMailKind.Dispatch, "zh-CN", urgent with { Title = "紧急用电" }).Subject);
+    }
+
+    [Fact]
     public void Every_value_is_escaped_in_html_and_left_as_written_in_text()
     {
         const string title = "<script>alert('x')</script> & \"用地\"";

@@ -398,6 +398,7 @@ public sealed class CaseSidePathTests : IAsyncLifetime
             enterprise = new { name = "安岳示例柠檬科技有限公司", creditCode = CreditCode, contact = "王经理 13800000000" },
         })).GetProperty("number").GetString()!;
         var dispatch = (await MailsAsync(_app, Handler, number)).Single(m => m.Subject!.Contains("派单"));
+        Assert.StartsWith("【紧急】【派单】", dispatch.Subject); // seen in a phone's inbox
         Assert.Contains("进展报告：签收后每 10 个工作日报告一次进展", dispatch.TextBody);
         Assert.Contains("签收后每 10 个工作日报告一次进展", dispatch.HtmlBody);
         var link = PathOf(LinkIn(dispatch));

@@ -71,7 +71,7 @@ public sealed class RoutingLimitsTests(AppFixture fixture) : IClassFixture<AppFi
 
         // Reopened, the urgent case gets half the routing's reopening limit (6): 3 working days from now, not 6.
         var urgentNumber = openedUrgent.GetProperty("number").GetString()!;
-        var link = PathOf(LinkIn((await MailsAsync(_app, "zrzyj.handler@anyue.example", urgentNumber)).Single(m => m.Subject!.StartsWith("【派单】"))));
+        var link = PathOf(LinkIn((await MailsAsync(_app, "zrzyj.handler@anyue.example", urgentNumber)).Single(m => m.Subject!.StartsWith("【紧急】【派单】"))));
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), link, "accept")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await PostActionAsync(_app.Anonymous(), link, "resolve", new() { ["note"] = "已接通" })).StatusCode);
         var expected = Liaison.Cases.Calendar.WorkingCalendar.Create().AddWorkingDays(_app.Clock.GetUtcNow(), 3).Due;

@@ -667,6 +667,33 @@ public sealed class CallerMistakeTests(AppFixture fixture) : IClassFixture<AppFi
     }
 
     [Fact]
+    public async Task A_text_direction_control_in_a_mail_template_a_workflow_definition_or_a_holiday_name_is_400_naming_where_and_stores_nothing()
+    {
+        var admin = await _app.AsAdminAsync();
+        const string Refused = "不能含有文字方向控制字符（U+202A–U+202E、U+2066–U+2069） / must not contain text-direction control characters (U+202A–U+202E, U+2066–U+2069)";
+        var templates = await _app.WithDbAsync(db => db.Set<Liaison.Server.Templates.MailTemplateRecord>().CountAsync());
+
+        // Written escaped in the JSON: what arrives is the character all the same.
+        var template = await ProblemAsync(await admin.PutAsync("/api/mail-templates/closed/zh-CN/subject",
+            Json("""{"source":"【销号】\u202e{{ Case.Number }} {{ Case.Title }}"}""")), HttpStatusCode.BadRequest);
+        var workflow = await ProblemAsync(await admin.PutAsync("/api/workflow-definitions/rlo-test", Json("""
+            {"name":"流程","root":{"type":"Elsa.Flowchart","id":"r","activities":[
+              {"id":"w","type":"Elsa.WriteLine","metadata":{"displayText":"写入\u2066日志"},"text":{"typeName":"String","expression":{"type":"Literal","value":"你好"}}}],"connections":[]}}
+            """)), HttpStatusCode.BadRequest);
+        var calendar = await ProblemAsync(await admin.PutAsync("/api/calendar/years/2033", Json("""
+            {"version":"cn-2033-rlo","source":"国务院办公厅通知","holidays":[{"name":"New Year's Day","nameZh":"元\u202e旦","days":["2033-01-01"]}],"workdays":[]}
+            """)), HttpStatusCode.BadRequest);
+
+        Assert.Equal(Refused, Assert.Single(template.GetProperty("errors").GetProperty("source").EnumerateArray()).GetString());
+        Assert.Equal("$.root.activities[0].metadata.displayText", workflow.GetProperty("path").GetString());
+        Assert.Contains("$.root.activities[0].metadata.displayText 不能含有文字方向控制字符", workflow.GetProperty("detail").GetString());
+        Assert.Equal($"holidays[0].nameZh: {Refused}", Assert.Single(calendar.GetProperty("errors").GetProperty("schedule").EnumerateArray()).GetString());
+        Assert.Equal(templates, await _app.WithDbAsync(db => db.Set<Liaison.Server.Templates.MailTemplateRecord>().CountAsync()));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/workflow-definitions/rlo-test")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/calendar/years/2033")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_direction_marks_inside_text_are_kept_as_typed()
     {
         var officer = await _app.AsOfficerAsync();

@@ -53,13 +53,13 @@ public sealed class MailTemplatesApiTests(MailTemplatesApiTests.Fixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, zh.StatusCode);
         var zhMail = await zh.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.StartsWith("【企业不满意】", zhMail.GetProperty("subject").GetString());
+        Assert.StartsWith("【紧急】【企业不满意】", zhMail.GetProperty("subject").GetString()); // the sample case is urgent
         Assert.Contains("企业意见：电压仍不稳定 & 设备无法开机。", zhMail.GetProperty("text").GetString());
         Assert.Contains("电压仍不稳定 &amp; 设备无法开机", zhMail.GetProperty("html").GetString());
         Assert.Contains("/cases/AYKF-2026-000123#rating", zhMail.GetProperty("html").GetString());
         Assert.Equal(HttpStatusCode.OK, en.StatusCode);
         var enMail = await en.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.StartsWith("[Enterprise unsatisfied]", enMail.GetProperty("subject").GetString());
+        Assert.StartsWith("[Urgent] [Enterprise unsatisfied]", enMail.GetProperty("subject").GetString());
         Assert.Contains("Enterprise's comment: The voltage is still unstable", enMail.GetProperty("text").GetString());
     }
 
