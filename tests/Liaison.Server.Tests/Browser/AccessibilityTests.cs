@@ -74,6 +74,24 @@ public sealed class AccessibilityTests(AccessibilityTests.Fixture fixture) : ICl
         await AssertAccessibleAsync(page, "case page en");
     });
 
+    /// <summary>
+    /// The mails' own HTML, as the admin's preview renders it with the sample case: a case mail to a department, one of the
+    /// ladder's, the handler's digest and the weekly league table, in both languages between them. Each shares the
+    /// templates' frame (header, footer), so these stand for the rest.
+    /// </summary>
+    [Fact]
+    public Task Mails_have_no_serious_violations() => fixture.RunAsync(async page =>
+    {
+        var admin = await fixture.App.AsAdminAsync();
+        foreach (var (kind, culture) in new[] { ("dispatch", "zh-CN"), ("overdue", "en"), ("handler-digest", "zh-CN"), ("league-table", "en") })
+        {
+            var preview = await admin.PostAsJsonAsync($"/api/mail-templates/{kind}/{culture}/preview", new { });
+            Assert.Equal(System.Net.HttpStatusCode.OK, preview.StatusCode);
+            await page.SetContentAsync((await preview.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("html").GetString()!);
+            await AssertAccessibleAsync(page, $"{kind} mail, {culture}");
+        }
+    });
+
     [Fact]
     public Task Moving_cases_from_the_list_by_keyboard_has_no_serious_violations() => fixture.RunAsync(async page =>
     {

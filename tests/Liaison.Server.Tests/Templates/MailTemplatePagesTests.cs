@@ -311,6 +311,19 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.Contains("data-shipped-changed=\"text\"", page);
     }
 
+    /// <summary>Every mail's HTML footer got darker for contrast in this release: older edits of any HTML part are pointed out.</summary>
+    [Fact]
+    public async Task The_migration_points_out_older_edits_of_any_mails_html_as_behind_the_shipped_footer()
+    {
+        var migration = Liaison.Server.Data.Migrations.S56MailFooterContrastShippedHash.PreviousShipped;
+        // Every HTML part shipped before, case mails and the digests and notices alike.
+        Assert.Equal(MailTemplateKeys.Kinds.Count(k => k != "lead-extended") * 2, migration.Length);
+        Assert.All(migration, p => Assert.Equal("html", p.Part));
+        var page = await EditedBeforeTheMigrationAsync(nameof(Liaison.Server.Data.Migrations.S56MailFooterContrastShippedHash), migration,
+            Liaison.Server.Data.Migrations.S56MailFooterContrastShippedHash.Statements(), "reopened", "zh-CN", ("html", "<p>{{ Case.Number }}</p><p><a href=\"{{ Link }}\">打开事项</a></p>"));
+        Assert.Contains("data-shipped-changed=\"html\"", page);
+    }
+
     [Fact]
     public async Task Preview_shows_the_unsaved_edit_with_values_escaped_inside_a_sandboxed_frame()
     {
