@@ -118,9 +118,9 @@ public sealed partial class DigestMailRenderer
             ["Recipient"] = Obj(("Name", mail.RecipientName)),
             ["Date"] = FormatDate(mail.Date, en),
             ["Count"] = Total(mail.Overdue, mail.OverdueTotal) + Total(mail.DueSoon, mail.DueSoonTotal) + Total(mail.Other, mail.OtherTotal),
-            ["Overdue"] = Lines(mail.Overdue, en),
-            ["DueSoon"] = Lines(mail.DueSoon, en),
-            ["Other"] = Lines(mail.Other, en),
+            ["Overdue"] = Lines(mail.Overdue, en, mail.Date),
+            ["DueSoon"] = Lines(mail.DueSoon, en, mail.Date),
+            ["Other"] = Lines(mail.Other, en, mail.Date),
             ["OverdueCount"] = Total(mail.Overdue, mail.OverdueTotal),
             ["DueSoonCount"] = Total(mail.DueSoon, mail.DueSoonTotal),
             ["OtherCount"] = Total(mail.Other, mail.OtherTotal),
@@ -194,6 +194,14 @@ public sealed partial class DigestMailRenderer
     private static bool IsEnglish(string? culture) => CaseMailRenderer.ResolveCulture(culture) == CaseMailRenderer.English;
 
     private string? FormatLocal(DateTimeOffset? at, bool en) => CaseMailValues.FormatLocal(at, _timeZone, en);
+
+    /// <summary>The deadline's time ("18:00") when it falls on <paramref name="today"/> and has not passed; null otherwise.</summary>
+    private string? DueTodayAt(DigestCaseLine l, DateOnly? today)
+    {
+        if (today is null || l.DueAt is not { } due || l.OverdueWorkingDays is not null) return null;
+        var local = TimeZoneInfo.ConvertTime(due, _timeZone);
+        return DateOnly.FromDateTime(local.DateTime) == today ? local.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
 
     /// <summary>A time as the digests write it, for a reader of <paramref name="culture"/>: "2026年3月9日（周一）18:00", "Mon 9 Mar 2026 18:00".</summary>
     public static string FormatLocal(DateTimeOffset at, TimeZoneInfo timeZone, string? culture) =>
@@ -328,7 +336,8 @@ public sealed partial class DigestMailRenderer
     /// <summary>A Liquid object's members, turned into Fluid values when the mail is rendered.</summary>
     private sealed record Node((string Name, object? Value)[] Members);
 
-    private Node[] Lines(IReadOnlyList<DigestCaseLine> lines, bool en) => lines.Take(MaxLinesPerSection).Select(l => Obj(
+    /// <param name="today">The handler's digest: its day, so a deadline falling on it reads "today 18:00", not "0 working days left".</param>
+    private Node[] Lines(IReadOnlyList<DigestCaseLine> lines, bool en, DateOnly? today = null) => lines.Take(MaxLinesPerSection).Select(l => Obj(
         ("Number", l.Number),
         ("Title", l.Title),
         ("Enterprise", l.Enterprise),
@@ -347,6 +356,7 @@ public sealed partial class DigestMailRenderer
         ("OverdueDays", l.OverdueWorkingDays),
         ("AcceptOverdue", l.AcceptOverdue),
         ("DaysLeft", l.WorkingDaysLeft),
+        ("DueTodayAt", DueTodayAt(l, today)),
         ("Unaccepted", l.AcceptWorkingDaysLeft is not null),
         ("AcceptDaysLeft", l.AcceptWorkingDaysLeft),
         ("Link", l.Link),
@@ -524,7 +534,8 @@ public sealed partial class DigestMailRenderer
         ["Provisional"] = new("期限为暂定时为真", "True when the deadlines are provisional"),
         ["OverdueDays"] = new("超期的工作日数", "Working days overdue"),
         ["AcceptOverdue"] = new("超过签收期限仍未签收时为真", "True when still not accepted past the acceptance deadline"),
-        ["DaysLeft"] = new("距期限剩余的工作日数", "Working days left"),
+        ["DaysLeft"] = new("距期限剩余的工作日数（0 表示今天到期，见 DueTodayAt）", "Working days left (0: due today, see DueTodayAt)"),
+        ["DueTodayAt"] = new("每日待办：期限在今天时为到期的时刻，如“18:00”；其他为空", "Handler digest: the deadline's time when it falls today, e.g. \"18:00\"; empty otherwise"),
         ["Unaccepted"] = new("尚未签收、签收期限未过时为真", "True when not accepted yet and the acceptance deadline has not passed"),
         ["AcceptDaysLeft"] = new("尚未签收时距签收期限剩余的工作日数（0 表示今天到期）", "Not accepted yet: working days left to the acceptance deadline (0: due today)"),
         ["Link"] = new("事项的链接（经办人的个人链接，或园区工作人员的事项页面）", "The case's link (a handler's personal link, or the officer's case page)"),

@@ -154,6 +154,16 @@ public sealed record CaseMailModel
     public bool ExtensionDueIfApprovedProvisional { get; init; }
 
     /// <summary>
+    /// The reminders and escalations (即将到期, 超期督办, 督办升级): the working days of the extension request the mail's
+    /// department (the lead, or the co-handler whose part it is) made and the officer has not decided yet, so the
+    /// mail does not urge a request already made, nor escalate without saying one waits. Null when none is pending.
+    /// </summary>
+    public int? PendingExtensionDays { get; init; }
+
+    /// <summary>With <see cref="PendingExtensionDays"/>: when the request was made.</summary>
+    public DateTimeOffset? PendingExtensionAskedAt { get; init; }
+
+    /// <summary>
     /// A co-handler's pending request: the most working days the officer can grant, its part never due after the lead's
     /// resolve deadline less the lead time (<c>SlaDeadlines.PartExtensionLimit</c>; 0: the lead's deadline must move
     /// first). Null for the lead's request, or when the lead has no deadline.

@@ -167,6 +167,9 @@ internal static class CaseMailValues
                 ("Approved", model.ExtensionApproved),
                 ("Granted", model.ExtensionGrantedDays),
                 ("Withdrawn", model.WithdrawnExtensionDays),
+                // The ladder's mails: a request still waiting for the officer, and the day it was made.
+                ("Pending", model.PendingExtensionDays),
+                ("PendingSince", FormatDay(model.PendingExtensionAskedAt, timeZone, en)),
                 ("Decision", model.ExtensionApproved switch
                 {
                     // Fewer days than asked (部分同意): the mail's new deadline and the officer's note say the same.
@@ -304,6 +307,9 @@ internal static class CaseMailValues
         ["Extension.Decision"] = new("审批结果的文字：同意、部分同意（批准天数少于申请时，写明两者）或不同意",
             "The decision in words: approved, partly approved (fewer days than asked, both given) or denied"),
         ["Extension.Withdrawn"] = new("经办人办结时撤回的延期申请所申请的工作日数；没有撤回时为空", "The working days of the extension request the handler's resolution withdrew; empty when none was"),
+        ["Extension.Pending"] = new("即将到期、超期督办、督办升级邮件：本部门（协办为该协办部门）已申请、待园区审批的延期工作日数；没有待审批的申请时为空",
+            "due-reminder, overdue, escalation-zone: the working days of the department's (a co-handler's: its part's) extension request awaiting the officer; empty when none is pending"),
+        ["Extension.PendingSince"] = new("该延期申请的提交日期，如“12月3日”", "The day that request was made, e.g. \"3 Dec\""),
     };
 
     /// <summary>"2026年3月3日（周二）18:00" or "Tue 3 Mar 2026 18:00", in <paramref name="timeZone"/>; null stays null.</summary>
@@ -315,6 +321,14 @@ internal static class CaseMailValues
         return english
             ? $"{EnglishDays[(int)local.DayOfWeek]} {local.Day} {EnglishMonths[local.Month - 1]} {local.Year} {time}"
             : $"{local.Year}年{local.Month}月{local.Day}日（周{"日一二三四五六"[(int)local.DayOfWeek]}）{time}";
+    }
+
+    /// <summary>"12月3日" or "3 Dec", in <paramref name="timeZone"/>: a day the reader knows the year of; null stays null.</summary>
+    public static string? FormatDay(DateTimeOffset? instant, TimeZoneInfo timeZone, bool english)
+    {
+        if (instant is not { } at) return null;
+        var local = TimeZoneInfo.ConvertTime(at, timeZone);
+        return english ? $"{local.Day} {EnglishMonths[local.Month - 1]}" : $"{local.Month}月{local.Day}日";
     }
 
     private static string PriorityLabel(CasePriority priority, bool english) => priority switch

@@ -39,6 +39,9 @@ public sealed class CaseMailer(
     /// </summary>
     private static readonly HashSet<string> NoLinkKinds = [CaseMailKind.ReassignedAway, CaseMailKind.Cancelled];
 
+    /// <summary>The reminders and escalations that say whether the department's extension request waits for the officer.</summary>
+    private static readonly HashSet<string> LadderKinds = [CaseMailKind.DueReminder, CaseMailKind.Overdue, CaseMailKind.EscalationZone];
+
     // Names read once per scope (one request or job run): a dispatch mails the handler and the leader's copy, and both
     // show the same department and officer.
     private Dictionary<string, string>? _departmentNames;
@@ -111,6 +114,16 @@ public sealed class CaseMailer(
         if (kind == CaseMailKind.EscalationZone)
         {
             shared = shared with { LateDepartments = await LateDepartmentsAsync(db, c, ct) };
+        }
+
+        if (LadderKinds.Contains(kind) && (part is null ? c.PendingExtensionDays : part.PendingExtensionDays) is { } pending)
+        {
+            // The request waiting for the officer, and when it was made: its timeline entry (the department's latest).
+            var partId = part?.Id;
+            var askedAt = await db.Set<CaseEvent>().AsNoTracking()
+                .Where(e => e.CaseId == c.Id && e.PartId == partId && e.Kind == CaseActions.Extension)
+                .OrderByDescending(e => e.At).Select(e => (DateTimeOffset?)e.At).FirstOrDefaultAsync(ct);
+            shared = shared with { PendingExtensionDays = pending, PendingExtensionAskedAt = askedAt };
         }
 
         if (kind == CaseMailKind.Resolved && part is null && extras?.WithdrawnExtensionDays is { } withdrawn)

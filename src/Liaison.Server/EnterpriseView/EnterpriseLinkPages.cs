@@ -223,6 +223,12 @@ public sealed record EnterpriseLinkPageModel(
         _ => new("已撤销", "Cancelled"),
     };
 
+    /// <summary>
+    /// The department returned the case (退回) and the zone is choosing whom to send it to: the department that returned it
+    /// and its deadlines no longer hold, so the page names neither (the next dispatch sets both).
+    /// </summary>
+    public bool Reassigning => Case.Status == CaseStatus.Returned;
+
     public bool CanRate => Rating is { RatedAt: null } r && r.ClosesAt > Now;
 
     /// <summary>What has happened so far, oldest first: dates and steps, nothing internal.</summary>

@@ -65,7 +65,7 @@ public sealed class DigestMailRendererTests
             [Line("AYKF-2026-000002", "用电")],
             [Line("AYKF-2026-000003", "用地")]), "zh-CN");
 
-        Assert.Equal("【每日待办】2026年3月10日（周二） 您有 3 件事项待办理，其中 1 件已超期", mail.Subject);
+        Assert.Equal("【每日待办】2026年3月10日（周二） 您有 3 件事项待办理，其中 1 件已超期（办结或签收）", mail.Subject);
         Assert.DoesNotContain("<script>", mail.HtmlBody);
         Assert.Contains("&lt;script&gt;", mail.HtmlBody);
         Assert.Contains("<script>alert(1)</script>", mail.TextBody);
@@ -73,6 +73,20 @@ public sealed class DigestMailRendererTests
         Assert.True(mail.TextBody!.IndexOf("000002", StringComparison.Ordinal) < mail.TextBody!.IndexOf("000003", StringComparison.Ordinal));
         Assert.Contains("已超期 1 个工作日", mail.TextBody);
         Assert.Contains("href=\"https://liaison.example/l/abc\"", mail.HtmlBody);
+    }
+
+    [Fact]
+    public void Handler_digest_in_english_says_due_today_and_late_to_accept_rather_than_zero_days_left()
+    {
+        var mail = _renderer.Render(new HandlerDigestMail("Wang", new DateOnly(2026, 3, 10),
+            [Line("AYKF-2026-000001", "Power") with { Status = CaseStatus.Dispatched, AcceptBy = Local(3, 5, 18), AcceptOverdue = true, DueAt = Local(3, 11, 18), WorkingDaysLeft = 1 }],
+            [Line("AYKF-2026-000002", "Land") with { DueAt = Local(3, 10, 18), WorkingDaysLeft = 0 }], []), "en");
+
+        Assert.Contains("== Overdue to resolve or accept (1) ==", mail.TextBody);
+        Assert.Contains("  late to accept: not accepted by its acceptance deadline (Thu 5 Mar 2026 18:00); 1 working day left to resolve\n", mail.TextBody);
+        Assert.Contains("  due today 18:00\n", mail.TextBody);
+        Assert.Contains("due today 18:00</span>", mail.HtmlBody);
+        Assert.DoesNotContain("0 working days", mail.TextBody);
     }
 
     [Fact]

@@ -41,6 +41,16 @@ public sealed class EscalationTests : IAsyncLifetime
         await _app.SweepTimersAsync();
         Assert.Equal(1, await CountAsync(Handler, "【催签收】"));
         Assert.Equal(1, await CountAsync(Leader, "【催签收】"));
+        // The handler is asked to accept; the leader, whose link only reminds the handler, to see that the handler does.
+        var acceptNow = Assert.Single(await MailsAsync(_app, Handler, "【催签收】"));
+        Assert.Contains("请立即签收", acceptNow.TextBody);
+        Assert.Contains("立即签收：", acceptNow.TextBody);
+        var leaderCopy = Assert.Single(await MailsAsync(_app, Leader, "【催签收】"));
+        Assert.Contains("贵单位经办人尚未签收以下事项，已到签收期限。请督促经办人立即签收", leaderCopy.TextBody);
+        Assert.Contains("查看事项 / 提醒经办人：", leaderCopy.TextBody);
+        Assert.Contains(">查看事项 / 提醒经办人</a>", leaderCopy.HtmlBody);
+        Assert.DoesNotContain("请立即签收", leaderCopy.TextBody);
+        Assert.DoesNotContain("抄送贵单位分管领导", leaderCopy.TextBody);
 
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 6, 18, 1, 0, China).ToUniversalTime()); // one working day before the deadline
         await _app.SweepTimersAsync();
@@ -124,6 +134,16 @@ public sealed class EscalationTests : IAsyncLifetime
         Assert.Equal(1, await CountAsync(Leader, "【超期督办】"));
         Assert.Equal(1, await CountAsync(Zone, "【督办升级】"));
         Assert.Equal(1, await CountAsync(Officer, "【督办升级】"));
+        // Each rung says the request waits for the zone, rather than urging one or escalating as if none was made.
+        const string pending = "本事项已于3月5日申请延期3个工作日，待园区审批";
+        var yellow = Assert.Single(await MailsAsync(_app, Handler, "【即将到期】"));
+        Assert.Contains(pending + "；审批前请按现有期限继续办理。", yellow.TextBody);
+        Assert.DoesNotContain("请在到期前通过链接申请延期", yellow.TextBody);
+        Assert.Contains(pending, yellow.HtmlBody);
+        Assert.Contains(pending, Assert.Single(await MailsAsync(_app, Handler, "【超期督办】")).TextBody);
+        var zone = Assert.Single(await MailsAsync(_app, Zone, "【督办升级】"));
+        Assert.Contains("责任部门已于3月5日申请延期3个工作日，待园区审批。", zone.TextBody);
+        Assert.Contains("责任部门已于3月5日申请延期3个工作日，待园区审批。", zone.HtmlBody);
 
         // Denied late: back with the handler, and no rung of that deadline fires again.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 13, 9, 0, 0, China).ToUniversalTime());

@@ -96,10 +96,10 @@ public sealed class JointCaseEndToEndTests : IAsyncLifetime
         // Friday 18:01: gdgs's part is overdue (its red notice); the lead, due Monday, is reminded that it is due soon.
         await AtAsync(6, 18, 1);
         Assert.Equal(1, await CountAsync("gdgs", "【催签收】", number));
-        Assert.Equal(1, await CountAsync("gdgs", "【超期督办】", number));
+        Assert.Equal(1, await CountAsync("gdgs", "【超期督办·协办】", number));
         foreach (var department in new[] { "zrzyj", "zjj", "sthjj", "yjglj" })
         {
-            Assert.Equal(0, await CountAsync(department, "【超期督办】", number));
+            Assert.Equal(0, await CountAsync(department, "【超期督办", number));
             Assert.Equal(0, await CountAsync(department, "【催签收】", number));
         }
 

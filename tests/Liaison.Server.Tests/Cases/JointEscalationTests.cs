@@ -46,6 +46,20 @@ public sealed class JointEscalationTests : IAsyncLifetime
         Assert.Equal(1, await CountAsync("gdgs", "催签收", number));
         Assert.Equal(0, await CountAsync("zjj", "超期督办", number));
         Assert.Equal(0, await CountAsync("zrzyj", "超期督办", number));
+        // The part's red notice speaks of the part: its submit deadline, the lead, its task; not the lead's resolve deadline.
+        var partRed = Assert.Single(await MailsAsync(_app, "gdgs.handler@anyue.example", "【超期督办·协办】" + number));
+        Assert.Contains("联办事项的协办任务（主办部门为自然资源和规划局）已超过协办提交期限（2026年3月6日（周五）18:00）仍未提交协办意见", partRed.TextBody);
+        Assert.Contains("协办提交期限：2026年3月6日（周五）18:00", partRed.TextBody);
+        Assert.Contains("主办部门：自然资源和规划局", partRed.TextBody);
+        Assert.Contains("协办任务：供电", partRed.TextBody);
+        Assert.DoesNotContain("办结期限", partRed.TextBody);
+        Assert.DoesNotContain("责任部门", partRed.TextBody);
+        Assert.Contains(">协办提交期限</td>", partRed.HtmlBody);
+        // The part's leader reads a leader's copy: see that the handler acts; the link shows the case and reminds them.
+        var leaderRed = Assert.Single(await MailsAsync(_app, "gdgs.leader@anyue.example", "【超期督办·协办】" + number));
+        Assert.Contains("贵单位承担的联办事项协办任务（主办部门为自然资源和规划局）已超过协办提交期限", leaderRed.TextBody);
+        Assert.Contains("请督促经办人立即办理", leaderRed.TextBody);
+        Assert.Contains("查看事项 / 提醒经办人：", leaderRed.TextBody);
         var red = await _app.WithDbAsync(db => db.CaseEvents.Where(e => e.Kind == "escalated" && e.PartId != null).ToListAsync());
         Assert.Contains(red, e => e.Data!.Contains("\"red\"") && e.Data.Contains("gdgs"));
         Assert.DoesNotContain(red, e => e.Data!.Contains("zjj"));
@@ -117,6 +131,12 @@ public sealed class JointEscalationTests : IAsyncLifetime
         // Wednesday 11th: gdgs's part is 3 working days late (its rung fires); the lead is 2 days late.
         await SweepAtAsync(11);
         var first = Assert.Single(await ZoneAsync());
+        // The part's escalation names the part, so the lead's own (the next day) does not read as the same notice.
+        Assert.StartsWith($"【督办升级·协办·供电公司】{number}", first.Subject);
+        Assert.Contains("以下联办事项中，协办部门供电公司的协办任务（主办部门：自然资源和规划局）已超过协办提交期限 3 个工作日，仍未提交协办意见", first.TextBody);
+        Assert.Contains("请协调供电公司尽快提交协办意见。", first.TextBody);
+        Assert.Contains("协办提交期限：2026年3月6日（周五）18:00", first.TextBody);
+        Assert.DoesNotContain("责任部门", first.TextBody);
         Assert.Contains("本事项为联办事项，目前超期的部门：", first.TextBody);
         Assert.Contains("- 自然资源和规划局（主办）：期限 2026年3月9日（周一）18:00，已超期 2 个工作日", first.TextBody);
         Assert.Contains("- 供电公司（协办）：期限 2026年3月6日（周五）18:00，已超期 3 个工作日", first.TextBody);
@@ -127,6 +147,8 @@ public sealed class JointEscalationTests : IAsyncLifetime
         await SweepAtAsync(12);
         var zone = await ZoneAsync();
         Assert.Equal(2, zone.Count);
+        Assert.StartsWith($"【督办升级】{number}", zone[1].Subject);
+        Assert.Contains("以下事项（责任部门：自然资源和规划局）已超过办结期限 3 个工作日", zone[1].TextBody);
         Assert.Contains("- 自然资源和规划局（主办）：期限 2026年3月9日（周一）18:00，已超期 3 个工作日", zone[1].TextBody);
         Assert.Contains("- 供电公司（协办）：期限 2026年3月6日（周五）18:00，已超期 4 个工作日", zone[1].TextBody);
     }

@@ -59,6 +59,9 @@ public sealed partial class DigestTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
 
         var overdue = await OpenNumberAsync("fgj", title: "超期的事项"); // Monday 2nd: due Monday 9th 18:00
+        At(3, 3, 9);
+        var dueToday = await OpenNumberAsync("zjj", title: "今天到期的事项"); // due Tuesday 10th 18:00, the digest's day
+        await PostActionAsync(_app.Anonymous(), PathOf(LinkIn((await MailsAsync(_app, "zjj.handler@anyue.example", dueToday)).Single())), "accept");
         At(3, 4, 9);
         var rest = await OpenNumberAsync("fgj", "project-landing", "其余的事项"); // due Wednesday 18th
         var soon = await OpenNumberAsync("jxj", title: "即将到期的事项"); // due Wednesday 11th
@@ -91,9 +94,21 @@ public sealed partial class DigestTests : IAsyncLifetime
         Assert.Contains(overdue, page);
         Assert.Single(await DigestsToAsync("gdgs.handler@anyue.example"));
         Assert.Contains(other, (await DigestsToAsync("gdgs.handler@anyue.example")).Single().TextBody);
+        // Only late to accept (its resolve deadline still ahead): said so, not as if late to resolve with days left.
+        var lateToAccept = (await DigestsToAsync("gdgs.handler@anyue.example")).Single();
+        Assert.Contains("其中 1 件已超期（办结或签收）", lateToAccept.Subject);
+        Assert.Contains("== 已超期：办结或签收（1） ==", lateToAccept.TextBody);
+        Assert.Contains("  签收已超期：已超过签收期限（2026年3月5日（周四）18:00）仍未签收；距办结期限还剩 1 个工作日\n", lateToAccept.TextBody);
+        Assert.Contains("签收已超期：已超过签收期限（2026年3月5日（周四）18:00）仍未签收</span>", lateToAccept.HtmlBody);
+        // Due on the digest's day: today 18:00, not "0 working days left".
+        var today = Assert.Single(await DigestsToAsync("zjj.handler@anyue.example"));
+        Assert.Contains($"{dueToday} 今天到期的事项", today.TextBody);
+        Assert.Contains("  今天 18:00 到期\n", today.TextBody);
+        Assert.Contains("今天 18:00 到期</span>", today.HtmlBody);
+        Assert.DoesNotContain("还剩 0 个工作日", today.TextBody);
 
         // Nobody with nothing open gets mail: not leaders, not the other 26 handlers.
-        Assert.Equal(2, _app.Smtp!.Received.Count(m => m.Subject?.Contains(HandlerSubject) == true));
+        Assert.Equal(3, _app.Smtp!.Received.Count(m => m.Subject?.Contains(HandlerSubject) == true));
         Assert.Empty(await DigestsToAsync("zrzyj.handler@anyue.example"));
         Assert.Empty(await DigestsToAsync("fgj.leader@anyue.example"));
     }

@@ -162,6 +162,25 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_returned_cases_page_names_no_department_and_no_deadline_while_the_zone_reassigns_it()
+    {
+        var number = await OpenForAsync(_officer, await RegisterAsync(_officer, 4));
+        var (_, path) = (await EnterpriseLinksAsync(_app, number)).Single();
+        var link = PathOf(LinkIn((await MailsAsync(_app, Handler, number)).Single(m => m.Subject!.Contains("派单"))));
+        Assert.Equal(HttpStatusCode.Redirect,
+            (await PostActionAsync(_app.Anonymous(), link, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "不属于本局职责" })).StatusCode);
+
+        var page = await _app.Anonymous().GetStringAsync(path);
+
+        Assert.Contains("园区正在重新安排承办部门", page);
+        Assert.Contains("<dd data-reassigning>待重新安排</dd>", page);
+        // The department that returned it and the deadlines of its round no longer hold.
+        Assert.DoesNotContain("发展和改革局", page);
+        Assert.DoesNotContain("办结期限", page);
+        Assert.DoesNotContain("签收期限", page);
+    }
+
+    [Fact]
     public async Task A_key_enterprises_page_and_mails_name_the_cases_officer_and_its_chief_service_officer_as_zone_contacts()
     {
         const string chief = "chief.zhou@test.example";

@@ -324,6 +324,21 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.Contains("data-shipped-changed=\"html\"", page);
     }
 
+    /// <summary>
+    /// The ladder's words changed in this release (a co-handler's red and zone notices speak of its part, a leader's
+    /// copy asks them to see that the handler acts, a pending extension request is said, the handler digest's due-today
+    /// and late-to-accept lines): older edits of them are pointed out.
+    /// </summary>
+    [Fact]
+    public async Task The_migration_points_out_older_edits_of_the_ladder_mail_words_as_behind_the_shipped_text()
+    {
+        var migration = Liaison.Server.Data.Migrations.S56LadderWordsShippedHash.PreviousShipped;
+        Assert.Equal(26, migration.Length);
+        var page = await EditedBeforeTheMigrationAsync(nameof(Liaison.Server.Data.Migrations.S56LadderWordsShippedHash), migration,
+            Liaison.Server.Data.Migrations.S56LadderWordsShippedHash.Statements(), "overdue", "zh-CN", ("text", "超期：{{ Case.Number }}\n{{ Link }}"));
+        Assert.Contains("data-shipped-changed=\"text\"", page);
+    }
+
     [Fact]
     public async Task Preview_shows_the_unsaved_edit_with_values_escaped_inside_a_sandboxed_frame()
     {
