@@ -95,7 +95,16 @@ public sealed class CaseMailer(
         /// so the officer does not look for a request to decide.
         /// </summary>
         public int? WithdrawnExtensionDays { get; init; }
+
+        /// <summary>
+        /// The 【已改派】 to the department that returned a part: the task its part had (null inside: none), not the one
+        /// the officer gave the new department with the reassignment. Null: the part's own.
+        /// </summary>
+        public PartTask? TaskBefore { get; init; }
     }
+
+    /// <summary>A part's task note (协办任务) as it was; <see cref="Task"/> null: it had none.</summary>
+    public sealed record PartTask(string? Task);
 
     /// <param name="part">
     /// A co-handler's part of a joint case: its handler and leader get the mail, with links to the part, its deadlines,
@@ -262,7 +271,7 @@ public sealed class CaseMailer(
             DepartmentName = department,
             LeadDepartmentName = part is null ? null : await DepartmentNameAsync(db, c.DepartmentCode, ct),
             LeadHandlerName = part is null ? null : c.HandlerName,
-            CoHandlerTask = part?.Task ?? extras?.AboutPart?.Task,
+            CoHandlerTask = extras?.TaskBefore is { } before ? before.Task : part?.Task ?? extras?.AboutPart?.Task,
             PartResolvedOver = extras?.PartResolvedOver ?? false,
             PartCaseCancelled = extras?.PartCaseCancelled ?? false,
             RecipientName = "",
