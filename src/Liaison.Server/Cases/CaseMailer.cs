@@ -39,6 +39,12 @@ public sealed class CaseMailer(
     /// </summary>
     private static readonly HashSet<string> NoLinkKinds = [CaseMailKind.ReassignedAway, CaseMailKind.Cancelled];
 
+    /// <summary>
+    /// Mails that end nothing but change whom the round works with (【主办部门变更】): asked of the handler, they go to the
+    /// leader too while the leader follows the round with a live link, as <see cref="NoLinkKinds"/> do; with a link.
+    /// </summary>
+    private static readonly HashSet<string> LeaderFollowsKinds = [CaseMailKind.LeadChanged];
+
     // Names read once per scope (one request or job run): a dispatch mails the handler and the leader's copy, and both
     // show the same department and officer.
     private Dictionary<string, string>? _departmentNames;
@@ -133,7 +139,7 @@ public sealed class CaseMailer(
 
         var mailed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var officer = await OfficerAsync(db, c, ct);
-        if (NoLinkKinds.Contains(kind))
+        if (NoLinkKinds.Contains(kind) || LeaderFollowsKinds.Contains(kind))
         {
             audiences = await RoundHoldersAsync(db, c, part, audiences, ct);
         }

@@ -299,7 +299,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Contains("提交期限：2026年3月9日（周一）18:00", decided.TextBody);
         Assert.Contains("只同意1天", decided.TextBody);
         var signedIn = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
-        Assert.Contains("住房和城乡建设局（协办）；1 个工作日（申请 3 个）", System.Net.WebUtility.HtmlDecode(await signedIn.GetStringAsync($"/cases/{number}")));
+        Assert.Contains("住房和城乡建设局（协办）；申请 3 个工作日，批准 1 个", System.Net.WebUtility.HtmlDecode(await signedIn.GetStringAsync($"/cases/{number}")));
     }
 
     [Theory]
