@@ -378,7 +378,12 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         await PostActionAsync(browser, zjj, "accept");
         // The lead resolves by Wednesday 11th: the part, due Friday 6th, may be due up to Tuesday 10th, 2 working days more.
         await GiveTheLeadMoreTimeAsync(officer, number, 2);
+        // The liaison reads the cap before asking, and again beside the date its request would give.
+        const string capped = "（主办部门办结期限减去提前量）；超过 2 个工作日须园区同时延长主办部门的办结期限。";
+        Assert.Contains(capped, System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync(zjj)));
         await AskAsync(browser, zjj, 5);
+        var waiting = System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync(zjj));
+        Assert.Matches("<p data-extension-cap>提交期限最晚 2026-03-10 18:00" + System.Text.RegularExpressions.Regex.Escape(capped), waiting);
         var before = await GetCaseAsync(officer, number);
         var partId = IdOf(Part(before, "zjj"));
         var pending = Part(before, "zjj").GetProperty("pendingExtension");
