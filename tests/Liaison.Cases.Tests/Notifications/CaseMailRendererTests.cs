@@ -718,6 +718,8 @@ public class CaseMailRendererTests
         Assert.StartsWith("[Co-handling asked again, copy for you] AYKF-2026-000123", Renderer.Render(CaseMailKind.DispatchLeaderCopy, "en", again).Subject);
         Assert.StartsWith("[New case, co-handling] AYKF", Renderer.Render(CaseMailKind.Dispatch, "en", Model(m => m with { LeadDepartmentName = "自然资源和规划局" })).Subject);
         Assert.Contains("Reason for reopening: 条件有变", againEn.TextBody);
+        // The lead is named as the leader's copy names it, not "Co-handling; lead department: …".
+        Assert.Contains("\nLead department: 自然资源和规划局 (your department co-handles)\n", againEn.TextBody.Replace("\r\n", "\n"));
         Assert.Contains("Your department submitted its part in the round before", againEn.TextBody);
         Assert.StartsWith("【派单·协办·重办】", Renderer.Render(CaseMailKind.Dispatch, "zh-CN", again).Subject);
 
