@@ -34,6 +34,7 @@ public sealed class CaseEffectHandler(
     public const string ExtensionGrantedKey = "action.extensionGranted";
     public const string AttachmentsKey = "action.attachments";
     public const string ExtensionWithdrawnKey = "action.extensionWithdrawn";
+    public const string TaskBeforeKey = "action.taskBefore";
 
     public bool CanHandle(IWorkflowEffect effect) =>
         effect is CaseDispatched or CaseStatusSet or CaseNotification or CaseEscalated or DeadlineReached or CaseDeadlineChanged;
@@ -288,8 +289,10 @@ public sealed class CaseEffectHandler(
                 var answered = part.Status == PartStatus.Returned ? await ReturnAnsweredAsync(db, c.Id, part.Id, ct) : null;
                 if (part.Status == PartStatus.Returned)
                 {
-                    // As the lead's: the department that returned the part hears where it went, and that its links end.
-                    await mailer.SendAsync(db, c, CaseMailKind.ReassignedAway, [Audiences.Handler], extras, ct, part);
+                    // As the lead's: the department that returned the part hears where it went, and that its links end;
+                    // its part's task is the one it had, not the new department's (set with the reassignment).
+                    await mailer.SendAsync(db, c, CaseMailKind.ReassignedAway, [Audiences.Handler],
+                        extras with { TaskBefore = context.RunContext.Get<CaseMailer.PartTask>(TaskBeforeKey) }, ct, part);
                 }
 
                 extras = WithReturn(extras, answered);

@@ -42,6 +42,12 @@ public sealed class CaseMailer(
     /// <summary>The reminders and escalations that say whether the department's extension request waits for the officer.</summary>
     private static readonly HashSet<string> LadderKinds = [CaseMailKind.DueReminder, CaseMailKind.Overdue, CaseMailKind.EscalationZone];
 
+    /// <summary>
+    /// Mails that end nothing but change whom the round works with (【主办部门变更】): asked of the handler, they go to the
+    /// leader too while the leader follows the round with a live link, as <see cref="NoLinkKinds"/> do; with a link.
+    /// </summary>
+    private static readonly HashSet<string> LeaderFollowsKinds = [CaseMailKind.LeadChanged];
+
     // Names read once per scope (one request or job run): a dispatch mails the handler and the leader's copy, and both
     // show the same department and officer.
     private Dictionary<string, string>? _departmentNames;
@@ -98,7 +104,16 @@ public sealed class CaseMailer(
         /// so the officer does not look for a request to decide.
         /// </summary>
         public int? WithdrawnExtensionDays { get; init; }
+
+        /// <summary>
+        /// The 【已改派】 to the department that returned a part: the task its part had (null inside: none), not the one
+        /// the officer gave the new department with the reassignment. Null: the part's own.
+        /// </summary>
+        public PartTask? TaskBefore { get; init; }
     }
+
+    /// <summary>A part's task note (协办任务) as it was; <see cref="Task"/> null: it had none.</summary>
+    public sealed record PartTask(string? Task);
 
     /// <param name="part">
     /// A co-handler's part of a joint case: its handler and leader get the mail, with links to the part, its deadlines,
@@ -137,7 +152,7 @@ public sealed class CaseMailer(
 
         var mailed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var officer = await OfficerAsync(db, c, ct);
-        if (NoLinkKinds.Contains(kind))
+        if (NoLinkKinds.Contains(kind) || LeaderFollowsKinds.Contains(kind))
         {
             audiences = await RoundHoldersAsync(db, c, part, audiences, ct);
         }
@@ -275,7 +290,7 @@ public sealed class CaseMailer(
             DepartmentName = department,
             LeadDepartmentName = part is null ? null : await DepartmentNameAsync(db, c.DepartmentCode, ct),
             LeadHandlerName = part is null ? null : c.HandlerName,
-            CoHandlerTask = part?.Task ?? extras?.AboutPart?.Task,
+            CoHandlerTask = extras?.TaskBefore is { } before ? before.Task : part?.Task ?? extras?.AboutPart?.Task,
             PartResolvedOver = extras?.PartResolvedOver ?? false,
             PartCaseCancelled = extras?.PartCaseCancelled ?? false,
             RecipientName = "",

@@ -1317,11 +1317,13 @@ public sealed partial class CaseService(
 
         RecordRequest(input.RequestId, c, PartAction(action), fingerprint, now);
         CaseTimeline.Add(db, c, now, CaseEventKinds.Reassigned, officer, note, new { from = part.DepartmentCode, to = code, coHandling = true, task }, part);
+        var taskBefore = new CaseMailer.PartTask(part.Task);
         part.DepartmentCode = code!;
         part.Task = string.IsNullOrEmpty(task) ? part.Task : task;
         part.AcceptedAt = null;
         // The part's workflow waits for this decision after the return and dispatches the part to its new department.
-        return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ReturnDecision, WaitForOfficer.Reassigned, officer, note, null, ct, part: part);
+        return await ResumeAsync(tx, c, WaitForOfficer.BookmarkKind, WaitForOfficer.ReturnDecision, WaitForOfficer.Reassigned, officer, note, null, ct, part: part,
+            taskBefore: taskBefore);
     }
 
     /// <summary>
@@ -1540,9 +1542,9 @@ public sealed partial class CaseService(
     private async Task<ActionResult> ResumeAsync(
         IDbContextTransaction tx, Case c, string kind, string key, string outcome,
         string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null, int? extensionDays = null, CasePart? part = null,
-        string? mustKeepWaitingFor = null, int? extensionGranted = null, Resolution? resolved = null) =>
+        string? mustKeepWaitingFor = null, int? extensionGranted = null, Resolution? resolved = null, CaseMailer.PartTask? taskBefore = null) =>
         await ResumeUncommittedAsync(tx, c, kind, key, outcome, actor, note, reasonCode, ct, approved, extensionDays, part, mustKeepWaitingFor,
-                extensionGranted: extensionGranted, resolved: resolved)
+                extensionGranted: extensionGranted, resolved: resolved, taskBefore: taskBefore)
             ?? await CommitAsync(tx, c, ct);
 
     /// <summary>
@@ -1556,10 +1558,12 @@ public sealed partial class CaseService(
     /// <param name="extensionDays">An extension request's or decision's days asked.</param>
     /// <param name="extensionGranted">An approved extension's days granted (those asked, or fewer).</param>
     /// <param name="resolved">The lead handler's resolution: its attachments and the extension request it withdrew.</param>
+    /// <param name="taskBefore">A part reassigned after its return: the task it had, for the 【已改派】 to the department that returned it.</param>
     private async Task<ActionResult?> ResumeUncommittedAsync(
         IDbContextTransaction tx, Case c, string kind, string key, string outcome,
         string actor, string? note, string? reasonCode, CancellationToken ct, bool? approved = null, int? extensionDays = null, CasePart? part = null,
-        string? mustKeepWaitingFor = null, IReadOnlyList<CasePart>? dispatchParts = null, int? extensionGranted = null, Resolution? resolved = null)
+        string? mustKeepWaitingFor = null, IReadOnlyList<CasePart>? dispatchParts = null, int? extensionGranted = null, Resolution? resolved = null,
+        CaseMailer.PartTask? taskBefore = null)
     {
         if ((part is null ? c.WorkflowInstanceId : part.WorkflowInstanceId) is not { } instanceId)
         {
@@ -1576,6 +1580,7 @@ public sealed partial class CaseService(
         context.Set(CaseEffectHandler.ExtensionGrantedKey, extensionGranted);
         context.Set(CaseEffectHandler.AttachmentsKey, resolved?.Attachments);
         context.Set(CaseEffectHandler.ExtensionWithdrawnKey, resolved?.WithdrawnExtensionDays);
+        context.Set(CaseEffectHandler.TaskBeforeKey, taskBefore);
         var result = await workflows.ResumeAsync(db, instanceId, kind, key, new Dictionary<string, object?> { ["outcome"] = outcome }, context, ct);
         if (!result.Resumed)
         {

@@ -478,8 +478,8 @@ public sealed class CaseTimelineView(CalendarService calendars, ActorNames actor
                 detail = new Text($"原因：{reason.Zh}", $"reason: {English.GoOn(reason.En)}");
                 break;
             case CaseEventKinds.ExtensionApproved when Int(data, "days") is { } granted && Int(data, "asked") is { } askedFor && askedFor != granted:
-                // Fewer days granted than asked (部分同意): both.
-                detail = new Text($"{granted} 个工作日（申请 {askedFor} 个）", $"{English.Count(granted, "working day", "working days")} ({askedFor} asked)");
+                // Fewer days granted than asked (部分同意): both, in words that need no brackets inside the row's own.
+                detail = new Text($"申请 {askedFor} 个工作日，批准 {granted} 个", $"{granted} of {askedFor} working days");
                 break;
             case CaseActions.Extension or CaseEventKinds.ExtensionApproved or CaseEventKinds.ExtensionDenied when Int(data, "days") is { } days:
                 detail = new Text($"{days} 个工作日", English.Count(days, "working day", "working days"));

@@ -27,6 +27,12 @@ public static class LinkEndings
             return new Text($"{words.Zh}。无需再操作。", $"{words.En}. There is nothing to do.");
         }
 
+        if (why is { HandedOver: true } handed)
+        {
+            // Not "ended": the department's work on it goes on, with its new person.
+            return new Text($"{handed.Words.Zh}。无需再操作。", $"{handed.Words.En}. There is nothing to do.");
+        }
+
         var (zh, en) = (link.Role, link.PartId) switch
         {
             (LinkRole.Leader, _) => ("此链接用于督促本单位办理该事项，现已无需督办", "This link was for following your department's work on the case, which no longer needs it"),
@@ -131,7 +137,7 @@ public static class LinkEndings
                 null => null,
                 _ when link.Round < part.AssignmentRound && !after.Known => new(new("已改派", "it was reassigned")),
                 // The same department, someone else: the department named a new liaison.
-                _ when !link.IsFor(part.HandlerEmail, part.LeaderEmail) => new(new("已转交本单位新的联络人", "it went to your department's new liaison")),
+                _ when !link.IsFor(part.HandlerEmail, part.LeaderEmail) => HandedOver(link, part, goesOn: part.IsOpen && CaseStatuses.IsOpen(c.Status)),
                 PartStatus.Dropped => new(new("园区已撤回贵单位的协办（撤回协办）", "the zone withdrew your department's part (co-handling withdrawn)")),
                 PartStatus.Overridden => new(new("主办部门已先行办结该事项", "the lead department resolved the case without your part")),
                 PartStatus.Submitted when part.SubmittedAt is { } at => new(Submitted(c, local(at)), Submitted: true),
@@ -154,7 +160,33 @@ public static class LinkEndings
         }
 
         // The same department, someone else: the department named a new liaison.
-        return !link.IsFor(c.HandlerEmail, c.LeaderEmail) ? new(new("已转交本单位新的联络人", "it went to your department's new liaison")) : null;
+        return !link.IsFor(c.HandlerEmail, c.LeaderEmail) ? HandedOver(link, c, goesOn: CaseStatuses.IsOpen(c.Status)) : null;
+    }
+
+    /// <summary>
+    /// The link's holder was replaced (转交): the department named a new liaison (or leader), who carries its work on the
+    /// case or part on; the link no longer works, but nothing ended. <paramref name="goesOn"/>: the case (or part) is still open.
+    /// </summary>
+    private static Ending HandedOver(LiaisonLink link, IAssignment holder, bool goesOn)
+    {
+        var leader = link.Role == LinkRole.Leader;
+        var name = (leader ? holder.LeaderName : holder.HandlerName) is { Length: > 0 } n ? n : null;
+        var (whoZh, whoEn) = leader ? ("新的分管领导", "new leader") : ("新的联络人", "new liaison");
+        var (toZh, toEn) = name is null ? (whoZh, whoEn) : ($"{whoZh}{name}", $"{whoEn}, {name}");
+        var (workZh, workEn) = (leader, link.PartId is not null) switch
+        {
+            (true, _) => ("对该事项的督办", "following this case for your department"),
+            (false, true) => ("贵单位在该事项中的协办工作", "your department's co-handling part of this case"),
+            _ => ("该事项", "this case"),
+        };
+        var (onZh, onEn) = (goesOn, link.PartId is not null) switch
+        {
+            (false, _) => ("", ""),
+            (true, true) => ("，协办继续进行", "; the part goes on"),
+            _ => ("，事项继续办理", "; the case goes on"),
+        };
+        return new(new($"此链接已失效：{workZh}已转交本单位{toZh}{onZh}", $"This link no longer works: {workEn} was handed to your department's {toEn}{onEn}"),
+            HandedOver: true);
     }
 
     /// <summary>A submitted part (协办意见): when, and what became of the case, which the lead department goes on handling.</summary>
@@ -166,7 +198,8 @@ public static class LinkEndings
     };
 
     /// <summary>Why a link ended; <paramref name="Submitted"/> when it is the co-handler's part submitted (协办意见), which did not end it badly.</summary>
-    private sealed record Ending(Text Words, bool Submitted = false);
+    /// <param name="HandedOver">The holder was replaced (转交): <paramref name="Words"/> are the whole sentence, the work goes on.</param>
+    private sealed record Ending(Text Words, bool Submitted = false, bool HandedOver = false);
 }
 
 /// <summary>What became of a link's case (or part) after the link's round (<see cref="LinkEndings.AfterAsync"/>).</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Liaison.Cases.Calendar;
 using Liaison.Cases.Cases;
 using Liaison.Cases.Common;
@@ -226,12 +227,18 @@ public static class LinkPages
                 Part = part, LeadDepartmentName = department, Officer = officer, Submitted = submitted, Category = category, Now = clock.GetUtcNow(),
                 EndedWords = partEnded ? LinkEndings.Words(link, c, part, await LinkEndings.AfterAsync(db, link, ct), at => ui.When(at)) : null,
                 DueIfApproved = await DueIfApprovedAsync(part.PendingExtensionDays, part.DueAt, calendars, ct),
+                ExtensionCap = await ExtensionCapAsync(part, c, category, calendars, ct),
                 EarlierLeftOut = earlierLeftOut,
                 FlashNext = flashNext,
             }, status);
         }
 
         var ended = !link.WorksOn(c);
+        // What the lead resolved with (办结), as a co-handler's page shows what it submitted: the note and its attachments.
+        var resolution = c.Status is CaseStatus.Resolved or CaseStatus.Closed
+            ? await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id && e.PartId == null && e.Kind == CaseActions.Resolve)
+                .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).FirstOrDefaultAsync(ct)
+            : null;
         var actions = link.Role == LinkRole.Leader ? CaseActions.LeaderActions : CaseActions.HandlerActions;
         var allowed = ended ? [] : actions.Where(a => CaseActions.WhyNot(c, a) is null).ToList();
         Text? why = ended || allowed.Count > 0 ? null : CaseActions.NothingToDo(c);
@@ -243,12 +250,31 @@ public static class LinkPages
             Now = clock.GetUtcNow(),
             EndedWords = ended ? LinkEndings.Words(link, c, null, await LinkEndings.AfterAsync(db, link, ct), at => ui.When(at)) : null,
             DueIfApproved = await DueIfApprovedAsync(c.PendingExtensionDays, c.DueAt, calendars, ct),
+            Resolution = resolution is null ? null : new LeadResolution(resolution.At, resolution.Note, TimelineEntryDto.From(resolution).Data is { ValueKind: JsonValueKind.Object } data
+                && data.TryGetProperty("attachments", out var attached) && attached.ValueKind == JsonValueKind.String && attached.GetString() is { Length: > 0 } given ? given : null),
             Officer = officer,
             Submitted = submitted,
             Category = category,
             EarlierLeftOut = earlierLeftOut,
             FlashNext = flashNext,
         }, status);
+    }
+
+    /// <summary>
+    /// A co-handler's part: the latest its submit deadline may move to (the lead's resolve deadline less the lead time)
+    /// and the working days that leaves; the officer approves more only by extending the lead's deadline with it. Null
+    /// when the part or the lead has no deadline.
+    /// </summary>
+    private static async Task<PartExtensionCap?> ExtensionCapAsync(CasePart part, Case c, CaseCategory? category, CalendarService calendars, CancellationToken ct)
+    {
+        if (part.DueAt is not { } partDue || c.DueAt is not { } leadDue || category is null)
+        {
+            return null;
+        }
+
+        // The same rule as the approval's cap and the officer's page (SlaDeadlines.PartExtensionLimit).
+        var calendar = await calendars.GetAsync(ct);
+        return new(SlaDeadlines.LatestPartDue(calendar, leadDue, category.Sla), SlaDeadlines.PartExtensionLimit(calendar, partDue, leadDue, category.Sla) ?? 0);
     }
 
     /// <summary>
@@ -371,6 +397,12 @@ public sealed record LinkPageModel(
     /// <summary>An extension request waiting for the officer: the deadline it would give if approved.</summary>
     public Deadline? DueIfApproved { get; init; }
 
+    /// <summary>A co-handler's link: how far an extension may move the part's submit deadline before the lead's must move too.</summary>
+    public PartExtensionCap? ExtensionCap { get; init; }
+
+    /// <summary>The lead's link of a resolved (or closed) case: what the handler resolved it with (办结).</summary>
+    public LeadResolution? Resolution { get; init; }
+
     /// <summary>When <see cref="Ended"/>: why, in words for who holds the link (<see cref="LinkEndings"/>).</summary>
     public Text? EndedWords { get; init; }
 
@@ -388,6 +420,12 @@ public sealed record LinkPageModel(
 public sealed record LinkActionDone(string Action);
 
 /// <summary>What a liaison sent with an action's form.</summary>
+/// <summary>The latest a part may be due (the lead's resolve deadline less the lead time) and the working days an extension may add before it.</summary>
+public sealed record PartExtensionCap(DateTimeOffset Latest, int Most);
+
+/// <summary>The lead's resolution (办结): when, its note (办理结果) and its attachments (links or text, one per line), if any.</summary>
+public sealed record LeadResolution(DateTimeOffset At, string? Note, string? Attachments);
+
 public sealed record LinkFormInput(string Action, string? Note, string? ReasonCode, string? Days, string? Attachments, string? OverrideReason);
 
 /// <summary>A co-handler's part as the lead's page shows it, with its department's name.</summary>

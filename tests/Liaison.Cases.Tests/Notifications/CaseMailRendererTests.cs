@@ -404,16 +404,19 @@ public class CaseMailRendererTests
     }
 
     [Theory]
-    [InlineData("zh-CN", 2, "审核结果：部分同意：延期 2 个工作日（申请 5 个）", "【延期部分同意】")]
-    [InlineData("en", 2, "Decision: Partly approved: 2 working days (5 asked)", "[Extension partly approved]")]
-    [InlineData("en", 1, "Decision: Partly approved: 1 working day (5 asked)", "[Extension partly approved]")]
-    [InlineData("zh-CN", 5, "审核结果：同意\n", "【延期已同意】")]
-    [InlineData("en", 5, "Decision: Approved\n", "[Extension approved]")]
-    public void An_extension_granted_for_fewer_days_than_asked_says_both(string culture, int granted, string says, string subject)
+    [InlineData("zh-CN", 2, "审核结果：部分同意：延期 2 个工作日（申请 5 个）", "【延期部分同意】", "延期申请获部分同意（申请 5 个工作日，批准 2 个），新的")]
+    [InlineData("en", 2, "Decision: Partly approved: 2 working days (5 asked)", "[Extension partly approved]", "was partly approved, for 2 of the 5 working days asked. The new")]
+    [InlineData("en", 1, "Decision: Partly approved: 1 working day (5 asked)", "[Extension partly approved]", "was partly approved, for 1 of the 5 working days asked. The new")]
+    [InlineData("zh-CN", 5, "审核结果：同意\n", "【延期已同意】", "延期申请已获同意，新的")]
+    [InlineData("en", 5, "Decision: Approved\n", "[Extension approved]", "was approved. The new")]
+    public void An_extension_granted_for_fewer_days_than_asked_says_both(string culture, int granted, string says, string subject, string opens)
     {
         var mail = Renderer.Render(CaseMailKind.ExtensionDecided, culture, Model(m => m with { ExtensionGrantedDays = granted }));
 
         Assert.StartsWith(subject, mail.Subject);
+        // The first words say it was partly approved, before the decision's line does.
+        Assert.Contains(opens, mail.TextBody);
+        Assert.Contains(opens, mail.HtmlBody);
         Assert.Contains(says, mail.TextBody.Replace("\r\n", "\n"));
         Assert.Contains(says.TrimEnd('\n').Split('：', 2)[^1].Split(": ", 2)[^1], mail.HtmlBody);
     }
@@ -425,6 +428,12 @@ public class CaseMailRendererTests
 
         Assert.Contains("退回原因：不属于本单位职责", mail.TextBody);
         Assert.Contains("退回说明：该地块归属需由县级部门认定。", mail.TextBody);
+        Assert.DoesNotContain("撤销", mail.TextBody);
+
+        // The enterprise withdrew its request: cancelling the case (撤销) is offered too.
+        var withdrew = Model(m => m with { ReasonCode = "enterprise-withdrew" });
+        Assert.Contains("如企业确已撤回诉求，也可撤销该事项。", Renderer.Render(CaseMailKind.Returned, "zh-CN", withdrew).TextBody);
+        Assert.Contains("you can also cancel the case (撤销).", Renderer.Render(CaseMailKind.Returned, "en", withdrew).HtmlBody);
     }
 
     [Fact]
@@ -736,6 +745,8 @@ public class CaseMailRendererTests
         Assert.StartsWith("[Co-handling asked again, copy for you] AYKF-2026-000123", Renderer.Render(CaseMailKind.DispatchLeaderCopy, "en", again).Subject);
         Assert.StartsWith("[New case, co-handling] AYKF", Renderer.Render(CaseMailKind.Dispatch, "en", Model(m => m with { LeadDepartmentName = "自然资源和规划局" })).Subject);
         Assert.Contains("Reason for reopening: 条件有变", againEn.TextBody);
+        // The lead is named as the leader's copy names it, not "Co-handling; lead department: …".
+        Assert.Contains("\nLead department: 自然资源和规划局 (your department co-handles)\n", againEn.TextBody.Replace("\r\n", "\n"));
         Assert.Contains("Your department submitted its part in the round before", againEn.TextBody);
         Assert.StartsWith("【派单·协办·重办】", Renderer.Render(CaseMailKind.Dispatch, "zh-CN", again).Subject);
 

@@ -322,6 +322,13 @@ public sealed class CaseSidePathTests : IAsyncLifetime
         Assert.StartsWith("【派单·坚持原派】", again.Subject);
         Assert.Contains("园区说明：材料已补齐，请继续办理", again.TextBody);
         Assert.DoesNotContain("如不属于贵单位职责", again.TextBody);
+        // Its leader's copy says the same, not that a new case came in.
+        var copy = (await MailsAsync(_app, "fgj.leader@anyue.example", number)).Single(m => m.Subject!.Contains("坚持原派"));
+        Assert.StartsWith("【派单抄送·坚持原派】", copy.Subject);
+        Assert.Contains("贵单位退回的以下事项，园区经研究仍请贵单位办理（坚持原派）", copy.TextBody);
+        Assert.Contains("园区说明：材料已补齐，请继续办理", copy.TextBody);
+        Assert.DoesNotContain("贵单位收到一件园区派单", copy.TextBody);
+        Assert.Contains("坚持原派", copy.HtmlBody);
         var old = await _app.Anonymous().GetAsync(link);
         Assert.Equal(HttpStatusCode.Gone, old.StatusCode);
         Assert.Contains("该事项已重新派给您", await old.Content.ReadAsStringAsync());
@@ -872,7 +879,7 @@ public sealed class CaseSidePathTests : IAsyncLifetime
 
         // The officer's case page says both, in either language.
         var signedIn = await _app.SignInThroughFormAsync("officer@test.example", "officer-password-1");
-        Assert.Matches("批准延期</td>\\s*<td role=\"cell\">\\s*<span>2 个工作日（申请 10 个）</span>", await signedIn.GetStringAsync($"/cases/{number}"));
+        Assert.Matches("批准延期</td>\\s*<td role=\"cell\">\\s*<span>申请 10 个工作日，批准 2 个</span>", await signedIn.GetStringAsync($"/cases/{number}"));
         var english = new HttpRequestMessage(HttpMethod.Get, $"/cases/{number}");
         english.Headers.Add("Cookie", "liaison.lang=en");
         Assert.Matches(@"Extension approved</td>\s*<td role=""cell"">\s*<span>2 working days \(10 asked\)</span>",

@@ -66,6 +66,13 @@ public sealed class CaseMailWordsTests(AppFixture fixture) : IClassFixture<AppFi
         // Its link is its part's, still live: it opens the part.
         Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().GetAsync(PathOf(LinkIn(told)))).StatusCode);
         Assert.Empty(await MailsAboutAsync(Handler("gsgs"), "【主办部门变更】", number));
+        // Its leader follows the part (the dispatch's copy gave them a link): copied, in a leader's words, with a link of their own.
+        var copied = Assert.Single(await MailsAboutAsync("swuj.leader@anyue.example", "【主办部门变更】", number));
+        Assert.Contains("今后贵单位联络人将与司法局（经办人：司法局联络人（示例））对接协办事宜", copied.TextBody);
+        Assert.Contains("本邮件抄送贵单位分管领导，供知悉。", copied.TextBody);
+        Assert.DoesNotContain("今后请与", copied.TextBody);
+        Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().GetAsync(PathOf(LinkIn(copied)))).StatusCode);
+        Assert.Empty(await MailsAboutAsync("gsgs.leader@anyue.example", "【主办部门变更】", number));
 
         // The new lead reads that the case was reassigned, from which department, and the officer's note, though no one returned it.
         var dispatch = Assert.Single(await MailsAboutAsync(Handler("sfj"), "【派单】", number));

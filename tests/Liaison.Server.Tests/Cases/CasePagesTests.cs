@@ -467,7 +467,7 @@ public sealed partial class CasePagesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, granted.StatusCode);
         // Due Monday 9 March: 2 working days more, Wednesday 11 March (the 3 asked would give Thursday 12).
         Assert.Equal(new DateTimeOffset(2026, 3, 11, 18, 0, 0, TimeSpan.FromHours(8)), (await GetCaseAsync(_api, number)).GetProperty("dueAt").GetDateTimeOffset());
-        Assert.Contains("2 个工作日（申请 3 个）", TimelineOf(await browser.GetStringAsync($"/cases/{number}")));
+        Assert.Contains("申请 3 个工作日，批准 2 个", TimelineOf(await browser.GetStringAsync($"/cases/{number}")));
     }
 
     [Fact]

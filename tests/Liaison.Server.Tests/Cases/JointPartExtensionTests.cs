@@ -299,7 +299,7 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         Assert.Contains("提交期限：2026年3月9日（周一）18:00", decided.TextBody);
         Assert.Contains("只同意1天", decided.TextBody);
         var signedIn = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
-        Assert.Contains("住房和城乡建设局（协办）；1 个工作日（申请 3 个）", System.Net.WebUtility.HtmlDecode(await signedIn.GetStringAsync($"/cases/{number}")));
+        Assert.Contains("住房和城乡建设局（协办）；申请 3 个工作日，批准 1 个", System.Net.WebUtility.HtmlDecode(await signedIn.GetStringAsync($"/cases/{number}")));
     }
 
     [Theory]
@@ -378,7 +378,12 @@ public sealed class JointPartExtensionTests(AppFixture fixture) : IClassFixture<
         await PostActionAsync(browser, zjj, "accept");
         // The lead resolves by Wednesday 11th: the part, due Friday 6th, may be due up to Tuesday 10th, 2 working days more.
         await GiveTheLeadMoreTimeAsync(officer, number, 2);
+        // The liaison reads the cap before asking, and again beside the date its request would give.
+        const string capped = "（主办部门办结期限减去提前量）；超过 2 个工作日须园区同时延长主办部门的办结期限。";
+        Assert.Contains(capped, System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync(zjj)));
         await AskAsync(browser, zjj, 5);
+        var waiting = System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync(zjj));
+        Assert.Matches("<p data-extension-cap>提交期限最晚 2026-03-10 18:00" + System.Text.RegularExpressions.Regex.Escape(capped), waiting);
         var before = await GetCaseAsync(officer, number);
         var partId = IdOf(Part(before, "zjj"));
         var pending = Part(before, "zjj").GetProperty("pendingExtension");

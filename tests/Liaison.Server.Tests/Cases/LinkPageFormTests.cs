@@ -90,7 +90,7 @@ public sealed class LinkPageFormTests(AppFixture fixture) : IClassFixture<AppFix
         Assert.Contains("data-form-error>延期天数必须在 1 到 60 个工作日之间；理由：必填</p>", page);
         Assert.Contains("<label for=\"extension-days\">延期天数（工作日）</label>", page);
         // The form may be screens below on a phone: the top of the page says so and links to it, before the case.
-        var summary = page.IndexOf("data-refused-summary><p class=\"error\">未申请延期：请更正下方表单中标出的内容。<a href=\"#extension-title\">转到「申请延期」</a>", StringComparison.Ordinal);
+        var summary = page.IndexOf("role=\"alert\" data-refused-summary><p class=\"error\">未申请延期：请更正下方表单中标出的内容。<a href=\"#extension-title\">转到「申请延期」</a>", StringComparison.Ordinal);
         Assert.InRange(summary, 0, page.IndexOf("<h1>", StringComparison.Ordinal));
         Assert.Equal(JsonValueKind.Null, (await GetCaseAsync(officer, number)).GetProperty("pendingExtension").ValueKind);
     }

@@ -77,7 +77,11 @@ public sealed class LinkPageWordsTests(AppFixture fixture) : IClassFixture<AppFi
         });
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         var replaced = WebUtility.HtmlDecode(await (await browser.GetAsync(gsgsLink)).Content.ReadAsStringAsync());
-        Assert.Contains("贵单位在该事项中的协办已结束：已转交本单位新的联络人。", replaced);
+        // Not "ended": the part goes on with the department's new liaison.
+        Assert.Contains("此链接已失效：贵单位在该事项中的协办工作已转交本单位新的联络人新经办人，协办继续进行。无需再操作。", replaced);
+        Assert.DoesNotContain("协办已结束", replaced);
+        Assert.Contains("This link no longer works: your department's co-handling part of this case was handed to your department's new liaison, "
+            + "<span lang=\"zh\">新经办人</span>; the part goes on. There is nothing to do.", await InEnglishAsync(_app.Anonymous(), gsgsLink));
     }
 
     [Fact]
@@ -201,7 +205,8 @@ public sealed class LinkPageWordsTests(AppFixture fixture) : IClassFixture<AppFi
 
         var page = WebUtility.HtmlDecode(await (await _app.Anonymous().GetAsync(link)).Content.ReadAsStringAsync());
 
-        Assert.Contains("该事项已不再由您办理：已转交本单位新的联络人。", page);
+        // Handed over before the cancellation: nothing goes on any more, so the words do not say it does.
+        Assert.Contains("此链接已失效：该事项已转交本单位新的联络人新经办人。无需再操作。", page);
     }
 
     [Fact]
@@ -318,8 +323,12 @@ public sealed class LinkPageWordsTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Contains("<li class=\"wrap\">验收单已存档</li>", row);
         var english = await InEnglishAsync(signedIn, $"/cases/{number}");
         Assert.Contains("Attachments:", System.Text.RegularExpressions.Regex.Match(english, "<h2>Timeline</h2>\\s*<table.*?</table>", System.Text.RegularExpressions.RegexOptions.Singleline).Value);
-        // The liaison's own page keeps to what it showed: the timeline goes without them.
-        Assert.DoesNotContain("acceptance.pdf", await browser.GetStringAsync(link));
+        // The liaison's own page shows them with its resolution, above the timeline, as a co-handler's shows its part.
+        var own = await browser.GetStringAsync(link);
+        Assert.Matches("<dd class=\"pre wrap\" data-resolution[^>]*>已接电</dd>", own);
+        var attached = System.Text.RegularExpressions.Regex.Match(own, "<dd data-resolution-attachments>.*?</dd>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
+        Assert.Contains("<a href=\"https://files.example/acceptance.pdf\"", attached);
+        Assert.Contains("验收单已存档", attached);
 
         var mail = Assert.Single(await MailsAsync(_app, "officer@test.example", number), m => m.Subject!.Contains("待确认办结"));
         Assert.Contains("办结情况：已接电\n\n附件：\nhttps://files.example/acceptance.pdf\n验收单已存档\n", mail.TextBody!.ReplaceLineEndings("\n"));

@@ -178,11 +178,15 @@ public sealed class RoundEndMailTests(AppFixture fixture) : IClassFixture<AppFix
         var browser = _app.Anonymous();
         await PostActionAsync(browser, link, "return", new() { ["reasonCode"] = "not-our-remit", ["note"] = "安全评价应由应急管理局核实" });
 
-        var request = new { departmentCode = "yjglj", note = "改由应急管理局协办", requestId = Guid.NewGuid() };
+        var request = new { departmentCode = "yjglj", task = "请核实应急预案", note = "改由应急管理局协办", requestId = Guid.NewGuid() };
         Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{PartId(opened, "zjj")}/reassign", request)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{number}/parts/{PartId(opened, "zjj")}/reassign", request)).StatusCode);
 
         var told = Assert.Single(await MailsAsync(_app, Handler("zjj"), "【已改派】"), m => m.Subject!.Contains(number));
+        // Its part is the task it had, not the one given to the new department with the reassignment.
+        Assert.Contains("协办任务（请核实安全评价）改派给其他部门", told.TextBody);
+        Assert.DoesNotContain("请核实应急预案", told.TextBody);
+        Assert.Contains("请核实应急预案", Assert.Single(await MailsAsync(_app, Handler("yjglj"), number)).TextBody);
         Assert.Contains("改派至：应急管理局", told.TextBody);
         Assert.Contains("改派说明：改由应急管理局协办", told.TextBody);
         Assert.Equal(HttpStatusCode.Gone, (await browser.GetAsync(link)).StatusCode);

@@ -339,6 +339,20 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.Contains("data-shipped-changed=\"text\"", page);
     }
 
+    /// <summary>
+    /// This release's mail words (the leader's copy of an insisted dispatch, the English co-handler's dispatch, the
+    /// leader's 【主办部门变更】, a partly approved extension, the return for a withdrawn request): older edits are pointed out.
+    /// </summary>
+    [Fact]
+    public async Task The_migration_points_out_older_edits_of_this_releases_mail_words_as_behind_the_shipped_text()
+    {
+        var migration = Liaison.Server.Data.Migrations.S56MailWordsShippedHash.PreviousShipped;
+        Assert.Equal(19, migration.Length);
+        var page = await EditedBeforeTheMigrationAsync(nameof(Liaison.Server.Data.Migrations.S56MailWordsShippedHash), migration,
+            Liaison.Server.Data.Migrations.S56MailWordsShippedHash.Statements(), "lead-changed", "zh-CN", ("text", "主办部门变更：{{ Case.Number }}\n{{ Link }}"));
+        Assert.Contains("data-shipped-changed=\"text\"", page);
+    }
+
     [Fact]
     public async Task Preview_shows_the_unsaved_edit_with_values_escaped_inside_a_sandboxed_frame()
     {
