@@ -443,7 +443,7 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.Contains("<code>Case.Title</code>", await admin.GetStringAsync("/admin/templates/dispatch/zh-CN"));
 
         var fields = Fields(page);
-        Assert.Contains("{{ Count }}", fields["subject"]);
+        Assert.Contains("{{ OwnCount }}", fields["subject"]);
         var response = await PostAsync(admin, "/admin/templates/officer-digest/zh-CN", fields,
             ("intent", "preview"), ("subject", "{{ Recipient.Name }} 待决定 {{ NeedsDecisionCount }} 件"));
         var preview = await response.Content.ReadAsStringAsync();
