@@ -138,6 +138,8 @@ public sealed partial class DigestMailRenderer
             ["Overdue"] = Lines(mail.Overdue, en),
             ["Changed"] = Lines(mail.Changed, en),
             ["Served"] = Lines(mail.Served, en),
+            // The officer's own cases apart from the served enterprises' ones: a chief or squad member may have none.
+            ["OwnCount"] = Total(mail.NeedsDecision, mail.NeedsDecisionTotal) + Total(mail.Overdue, mail.OverdueTotal) + Total(mail.Changed, mail.ChangedTotal),
             ["NeedsDecisionCount"] = Total(mail.NeedsDecision, mail.NeedsDecisionTotal),
             ["OverdueCount"] = Total(mail.Overdue, mail.OverdueTotal),
             ["ChangedCount"] = Total(mail.Changed, mail.ChangedTotal),
@@ -467,6 +469,7 @@ public sealed partial class DigestMailRenderer
         ["OverdueCount"] = new("已超期的事项数（含未列出的）", "Overdue cases, those not listed included"),
         ["DueSoonCount"] = new("即将到期的事项数（含未列出的）", "Cases due soon, those not listed included"),
         ["OtherCount"] = new("其他在办事项数（含未列出的）", "Other open cases, those not listed included"),
+        ["OwnCount"] = new("您跟进的事项数（待您决定、已超期、有变化；不含您服务的重点企业的事项）", "Your own cases (awaiting your decision, overdue, changed), not the served key enterprises' ones"),
         ["NeedsDecisionCount"] = new("待您决定的事项数（含未列出的）", "Cases awaiting your decision, those not listed included"),
         ["ChangedCount"] = new("有变化的事项数（含未列出的）", "Changed cases, those not listed included"),
         ["ServedCount"] = new("您服务的重点企业的在办事项数", "Open cases of the key enterprises you serve"),

@@ -31,7 +31,7 @@ public static class CaseExport
         "协办部门数 Co-handling departments", "经办人 Handler", "状态 Status", "签收期限 Accept by", "办结期限 Due",
         "期限暂定 Provisional", "超期 Overdue", "受理时间 Opened",
         // Added later, so at the end: a spreadsheet built on the earlier columns keeps working.
-        "统一社会信用代码 Credit code", "园区工作人员 Officer",
+        "统一社会信用代码 Credit code", "园区工作人员 Officer", "重点企业 Key enterprise", "首席服务员 Chief service officer",
     ];
 
     /// <param name="status"><c>open</c> (every case not yet closed or cancelled, 在办) or one status.</param>
@@ -71,6 +71,9 @@ public static class CaseExport
         var categoryNames = (await categories.ListAsync(ct)).ToDictionary(c => c.Code, c => ui.English ? c.Name : c.NameZh);
         var officerIds = list.Items.Select(c => c.OfficerId).Distinct().ToList();
         var officers = await users.Users.Where(u => officerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName ?? u.Email ?? u.Id, ct);
+        // A registered enterprise's chief service officer as the register has it now (as the case page shows), else as the case has it.
+        var enterpriseIds = list.Items.Select(c => c.EnterpriseId).OfType<long>().Distinct().ToList();
+        var chiefs = await queries.ChiefServiceOfficersAsync(enterpriseIds, ct);
         var zone = calendars.TimeZone;
         string Local(DateTimeOffset? at) => at is { } t ? TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "";
         string YesNo(bool value) => ui.T(value ? "是" : "否", value ? "yes" : "no");
@@ -79,12 +82,14 @@ public static class CaseExport
         Csv.AppendLine(sb, Header);
         foreach (var c in list.Items)
         {
+            var chief = (c.EnterpriseId is { } entry ? chiefs.GetValueOrDefault(entry) : null) ?? c.KeyEnterprise.Chief;
             Csv.AppendLine(sb,
             [
                 c.Number, c.Title, c.Enterprise, categoryNames.GetValueOrDefault(c.Category, c.Category), ui.T(CaseStatuses.Label(c.Priority).Capitalized()),
                 names.GetValueOrDefault(c.Department, c.Department), c.CoHandlers.ToString(CultureInfo.InvariantCulture), c.Handler.Name,
                 ui.T(CaseStatuses.Label(c.Status).Capitalized()), Local(c.AcceptBy), Local(c.DueAt), YesNo(c.Provisional), YesNo(c.Overdue), Local(c.CreatedAt),
                 c.EnterpriseCreditCode, officers.GetValueOrDefault(c.OfficerId, c.OfficerId),
+                YesNo(c.KeyEnterprise.IsKey), c.KeyEnterprise.IsKey ? chief ?? "" : "",
             ]);
         }
 

@@ -205,7 +205,17 @@ public sealed class CaseMailer(
     }
 
     /// <summary>
-    /// A key enterprise's chief service officer and service squad are told of its case's key events (派单, 超期, 办结, 重办, 撤销),
+    /// Tells a key enterprise's service team of <paramref name="keyEvent"/> (one of <see cref="ServiceTeams.RatingDecisions"/>),
+    /// an event no mail of the case's own goes out for, with the officer's <paramref name="note"/>.
+    /// </summary>
+    public async Task TellServiceTeamAsync(LiaisonDbContext db, Case c, string keyEvent, string? note, CancellationToken ct)
+    {
+        var shared = await SharedModelAsync(db, c, null, new Extras(note), null, ct);
+        await CopyServiceTeamAsync(db, c, keyEvent, shared, null, [], ct);
+    }
+
+    /// <summary>
+    /// A key enterprise's chief service officer and service squad are told of its case's key events (派单, 超期, 办结, 重办, 撤销, 企业不满意),
     /// except whoever the event's own mail already reached, and the officer who follows the case (who opened or moved
     /// it, and reads it on their own list and digest): a chief service officer who opens a case from a visit is not
     /// mailed about their own dispatch.

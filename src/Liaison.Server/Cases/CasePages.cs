@@ -537,6 +537,7 @@ public static class CasePages
                 AskableAgain = c.Status == CaseStatus.Resolved && c.CoDepartments.Count > 0 ? await queries.AskableAgainAsync(c.Number, ct) : [],
                 NoticeEmail = await queries.HasNoticeEmailAsync(c.Enterprise.Id, ct),
                 Cancellation = await timeline.CancellationAsync(c, ct),
+                MayHandOver = await queries.MayHandOverAsync(c.Number, ct),
             }, status);
     }
 
@@ -755,6 +756,9 @@ public sealed record CasePageModel(
 
     /// <summary>The parts (ids) a reopening may ask again (CaseService.AskableAgain), for a resolved joint case.</summary>
     public IReadOnlyList<long> AskableAgain { get; init; } = [];
+
+    /// <summary>The hand-over form (移交) is shown: the case has not ended, or its 不满意 rating awaits a decision.</summary>
+    public bool MayHandOver { get; init; }
 
     /// <summary>A cancelled case's who, when and why (撤销原因); null for any other case.</summary>
     public CaseCancellation? Cancellation { get; init; }

@@ -604,6 +604,18 @@ public sealed class CaseQueries(LiaisonDbContext db, CalendarService calendars, 
     /// </summary>
     public Task<bool> HasNoticeEmailAsync(long? enterpriseId, CancellationToken ct) => EnterpriseView.EnterpriseNotices.CanMailAsync(db, enterpriseId, ct);
 
+    /// <summary>The chief service officer's name of each of these register entries that has one.</summary>
+    public async Task<Dictionary<long, string>> ChiefServiceOfficersAsync(IReadOnlyCollection<long> enterpriseIds, CancellationToken ct) =>
+        await db.Set<Liaison.Cases.Enterprises.RegisteredEnterprise>().AsNoTracking()
+            .Where(e => enterpriseIds.Contains(e.Id) && e.ChiefServiceOfficerId != null)
+            .Join(db.Users, e => e.ChiefServiceOfficerId, u => u.Id, (e, u) => new { e.Id, u.DisplayName })
+            .ToDictionaryAsync(e => e.Id, e => e.DisplayName, ct);
+
+    /// <summary>Whether the case may be handed over (移交): it has not ended, or it is closed with a 不满意 rating to decide.</summary>
+    public async Task<bool> MayHandOverAsync(string number, CancellationToken ct) =>
+        await db.Cases.AsNoTracking().Where(c => c.Number == number).Select(c => new { c.Id, c.Status }).FirstOrDefaultAsync(ct) is { } c
+        && (!CaseStatuses.Ended.Contains(c.Status) || await CaseService.AwaitsRatingDecisionAsync(db, c.Id, c.Status, ct));
+
     /// <summary>The ids of the co-handlers' parts a reopening of the case may ask again (<see cref="CaseService.AskableAgain(LiaisonDbContext, long, string)"/>).</summary>
     public async Task<IReadOnlyList<long>> AskableAgainAsync(string number, CancellationToken ct) =>
         await db.Cases.AsNoTracking().Where(c => c.Number == number).Select(c => new { c.Id, c.DepartmentCode }).FirstOrDefaultAsync(ct) is { } c
@@ -770,12 +782,22 @@ public sealed record CaseSummaryDto(
     [System.Text.Json.Serialization.JsonIgnore]
     public string OfficerId { get; init; } = "";
 
+    /// <summary>The enterprise's register entry, if any: the export names its chief service officer as the register has it now.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long? EnterpriseId { get; init; }
+
+    /// <summary>The case's enterprise is a key one (as the list's <c>key</c> filter reads it), with this chief service officer when not registered.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public (bool IsKey, string? Chief) KeyEnterprise { get; init; }
+
     public static CaseSummaryDto From(Case c, DateTimeOffset now) => new(
         c.Number, c.Title, c.Status, c.Category, c.Priority, c.DepartmentCode, new PersonRef(c.HandlerName, c.HandlerEmail),
         c.AcceptBy, c.DueAt, c.Provisional, CaseStatuses.IsOverdue(c, now), c.Enterprise.Name, c.CreatedAt)
     {
         EnterpriseCreditCode = c.Enterprise.CreditCode,
         OfficerId = c.OfficerId,
+        EnterpriseId = c.EnterpriseId,
+        KeyEnterprise = (c.Enterprise.IsKey, c.Enterprise.ChiefServiceOfficer),
     };
 }
 

@@ -12,6 +12,7 @@ using Liaison.Server.Calendar;
 using Liaison.Server.Categories;
 using Liaison.Server.Data;
 using Liaison.Server.Enterprises;
+using Liaison.Server.EnterpriseView;
 using Liaison.Server.Hosting;
 using Liaison.Server.Common;
 using Liaison.Server.Links;
@@ -1639,9 +1640,18 @@ public sealed partial class CaseService(
     }
 
     /// <summary>
+    /// A closed case whose enterprise rated it 不满意 and whose officer has not decided yet (重办 or 说明后结案): it still
+    /// needs an officer, so it may be handed over as an open case may (as deactivating its officer's account moves it).
+    /// </summary>
+    public static async Task<bool> AwaitsRatingDecisionAsync(LiaisonDbContext db, long caseId, CaseStatus status, CancellationToken ct) =>
+        status == CaseStatus.Closed
+        && await db.Set<CaseRating>().AnyAsync(r => r.CaseId == caseId && r.Decision == null && r.Score == RatingScore.Unsatisfied, ct);
+
+    /// <summary>
     /// 移交: hands the case to another park officer (an active account, by email or id), e.g. while its officer is away.
     /// The timeline names both, and the new officer gets a mail (<see cref="CaseMailKind.OfficerHandover"/>). Any officer may, as with the other decisions; an
-    /// ended case (closed, cancelled) stays with whoever had it. An admin moves all of a leaving officer's work at once
+    /// ended case (closed, cancelled) stays with whoever had it, but for a closed one whose 不满意 rating awaits the
+    /// officer's decision (<see cref="AwaitsRatingDecisionAsync"/>). An admin moves all of a leaving officer's work at once
     /// from the account's page (<see cref="Auth.Handover"/>).
     /// </summary>
     public async Task<ActionResult> HandOverAsync(string number, string? officer, string? note, Guid? requestId, string actor, CancellationToken ct)
@@ -1678,7 +1688,7 @@ public sealed partial class CaseService(
             return earlier;
         }
 
-        if (CaseStatuses.Ended.Contains(c.Status))
+        if (CaseStatuses.Ended.Contains(c.Status) && !await AwaitsRatingDecisionAsync(db, c.Id, c.Status, ct))
         {
             return Fail(new ServiceError.NotAllowed(new("已结束的事项不能移交", "An ended case cannot be handed over")));
         }

@@ -253,7 +253,7 @@ public sealed class DigestService(
                     OverdueWorkingDays = i.OverdueWorkingDays,
                     Decision = i.Decision,
                     // In the officer's language, a deadline change worded as the case page words it.
-                    Changes = i.Changes.TakeLast(5).Select(e => DigestChanges.InWordsOf(e, officer.Culture, calendar.TimeZone)).ToList(),
+                    Changes = i.Changes.TakeLast(5).Select(e => DigestChanges.InWordsOf(e, officer.Culture, calendar.TimeZone, names)).ToList(),
                     CoHandlers = coHandlers[i.Case.Id].ToList(),
                     EnterpriseComment = unsatisfied.GetValueOrDefault(i.Case.Id),
                 };

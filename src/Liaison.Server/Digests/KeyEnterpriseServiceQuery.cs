@@ -28,7 +28,8 @@ public static class KeyEnterpriseServiceQuery
         var today = calendar.LocalDate(now);
         var asOfNow = today <= to;
         var asOf = asOfNow ? today : to;
-        var overdue = await VisitDue.Where(db.Set<RegisteredEnterprise>().AsNoTracking(), db, true, asOf).CountAsync(ct);
+        var overdue = await VisitDue.Overdue(db.Set<RegisteredEnterprise>().AsNoTracking(), db, asOf, DigestSchedule.At(calendar, asOf.AddDays(1), TimeOnly.MinValue))
+            .CountAsync(ct);
 
         var raised = await (
             from p in db.Set<VisitProblem>().AsNoTracking()

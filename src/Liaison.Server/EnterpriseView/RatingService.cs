@@ -388,6 +388,9 @@ public sealed class RatingService(
             CaseTimeline.Add(db, followUp, now, CaseEventKinds.FollowUpOf, officer, note, new { original = c.Number });
         }
 
+        // A key enterprise's service team, told of the 不满意, hears how it was decided.
+        await mailer.TellServiceTeamAsync(db, c, followUp is null ? CaseEventKinds.RatingClosed : CaseEventKinds.RatingReopened, note, ct);
+
         return (rating, null);
     }
 

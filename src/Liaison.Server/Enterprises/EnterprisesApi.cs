@@ -8,6 +8,7 @@ using Liaison.Server.Common;
 using Liaison.Server.Http;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
 
 namespace Liaison.Server.Enterprises;
 
@@ -29,12 +30,20 @@ public static class EnterprisesApi
     /// <summary>
     /// The register, key enterprises first then by name. <c>q</c> matches a name containing the text or a whole credit
     /// code; <c>key</c> and <c>chain</c> (<c>natural-gas</c>, 天然气, …) filter; <c>visitDue=true</c>: the key enterprises
-    /// due a visit today.
+    /// due a visit today; <c>chief=me</c>: the enterprises the signed-in officer is chief service officer of (as the
+    /// register page's filter; any other value is 400).
     /// </summary>
     public static async Task<Results<Ok<EnterprisePage>, ValidationProblem>> List(
-        EnterpriseService enterprises, string? q, bool? key, string? chain, int? page, int? pageSize, CancellationToken ct, bool? visitDue = null)
+        EnterpriseService enterprises, string? q, bool? key, string? chain, int? page, int? pageSize, ClaimsPrincipal user, UserManager<LiaisonUser> users,
+        CancellationToken ct, bool? visitDue = null, string? chief = null)
     {
         var v = new Validation();
+        var mine = string.Equals(chief?.Trim(), "me", StringComparison.OrdinalIgnoreCase);
+        if (!string.IsNullOrWhiteSpace(chief) && !mine)
+        {
+            v.Add("chief", "首席服务员筛选只能是 me（我）", "must be me");
+        }
+
         IndustryChain? industryChain = null;
         if (!string.IsNullOrWhiteSpace(chain))
         {
@@ -64,7 +73,8 @@ public static class EnterprisesApi
             return Problems.Invalid(v);
         }
 
-        var filter = new EnterpriseFilter(q, key, industryChain, Page: page ?? 1, PageSize: pageSize ?? 50, VisitDue: visitDue);
+        var filter = new EnterpriseFilter(q, key, industryChain, Page: page ?? 1, PageSize: pageSize ?? 50, VisitDue: visitDue,
+            ChiefServiceOfficerId: mine ? users.GetUserId(user) ?? "" : null);
         return TypedResults.Ok(await enterprises.ListAsync(filter, ct));
     }
 

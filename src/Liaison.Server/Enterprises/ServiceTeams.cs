@@ -1,3 +1,4 @@
+using Liaison.Cases.Cases;
 using Liaison.Cases.Enterprises;
 using Liaison.Cases.Notifications;
 using Liaison.Server.Data;
@@ -9,18 +10,29 @@ namespace Liaison.Server.Enterprises;
 public static class ServiceTeams
 {
     /// <summary>
-    /// The events of a key enterprise's case its team is copied on: dispatch, overdue and resolved (the issue's), and the
-    /// officer's reopening (重办) and cancellation (撤销), so a team told of a resolution hears that it was not the end.
+    /// The events of a key enterprise's case its team is copied on: dispatch, overdue and resolved (the issue's), the
+    /// officer's reopening (重办) and cancellation (撤销), so a team told of a resolution hears that it was not the end,
+    /// and the enterprise's 不满意 rating. The officer's decision on that rating has no mail of its own to copy: it is
+    /// told with <see cref="RatingDecisions"/>.
     /// </summary>
     public static readonly IReadOnlySet<string> CopiedKinds = new HashSet<string>(StringComparer.Ordinal)
     {
-        CaseMailKind.Dispatch, CaseMailKind.Overdue, CaseMailKind.Resolved, CaseMailKind.Reopened, CaseMailKind.Cancelled,
+        CaseMailKind.Dispatch, CaseMailKind.Overdue, CaseMailKind.Resolved, CaseMailKind.Reopened, CaseMailKind.Cancelled, CaseMailKind.RatedUnsatisfied,
     };
 
-    /// <summary>The copied events whose note the team reads: the resolution (办理结果), and the officer's reason to reopen or cancel.</summary>
+    /// <summary>The officer's decision on an unsatisfied rating (说明后结案, or 重办 as a follow-up case), as the team's copy names it.</summary>
+    public static readonly IReadOnlySet<string> RatingDecisions = new HashSet<string>(StringComparer.Ordinal)
+    {
+        CaseEventKinds.RatingClosed, CaseEventKinds.RatingReopened,
+    };
+
+    /// <summary>
+    /// The copied events whose note the team reads: the resolution (办理结果), the officer's reason to reopen or cancel,
+    /// the enterprise's comment with its 不满意, and the officer's note with the decision on it.
+    /// </summary>
     public static readonly IReadOnlySet<string> NotedKinds = new HashSet<string>(StringComparer.Ordinal)
     {
-        CaseMailKind.Resolved, CaseMailKind.Reopened, CaseMailKind.Cancelled,
+        CaseMailKind.Resolved, CaseMailKind.Reopened, CaseMailKind.Cancelled, CaseMailKind.RatedUnsatisfied, CaseEventKinds.RatingClosed, CaseEventKinds.RatingReopened,
     };
 
     public sealed record Member(string Id, string Name, string Email, string Culture, bool Chief);

@@ -74,7 +74,13 @@ public static class VisitPages
         }
 
         var errors = logged.Error is ServiceError.Invalid invalid ? invalid.Fields : new Validation();
-        return await ListPageAsync(id, users.GetUserId(user), form, errors, StatusCodes.Status400BadRequest, visits, enterprises, departments, categories, ct);
+        if (logged.Error is ServiceError.Conflict conflict)
+        {
+            // The form sent again after a change (the back button): said above it, with what was typed kept.
+            errors.Add(Validation.WholeRequest, conflict.Message);
+        }
+
+        return await ListPageAsync(id, users.GetUserId(user), form, errors, PageResults.StatusOf(logged.Error!), visits, enterprises, departments, categories, ct);
     }
 
     /// <param name="self">The officer logging: counted without a box to tick.</param>

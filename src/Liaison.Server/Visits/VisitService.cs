@@ -39,9 +39,13 @@ public sealed class VisitService(
             return EnterpriseService.NotFound(enterpriseId);
         }
 
-        if (await LoggedAlreadyAsync(enterpriseId, input.RequestId, ct) is { } earlier)
+        // A request id seen before: another enterprise's is refused at once; this enterprise's answers with the visit it
+        // logged when the body reads as that visit (a double tap, a retry), else it is refused (the form sent again after
+        // a change: the change would be silently dropped), whether or not the body is valid now.
+        var earlier = await EarlierAsync(input.RequestId, ct);
+        if (earlier is not null && earlier.EnterpriseId != enterpriseId)
         {
-            return earlier;
+            return IdUsedElsewhere;
         }
 
         var v = new Validation();
@@ -49,6 +53,11 @@ public sealed class VisitService(
         var findings = v.Required("findings", input.Findings, EnterpriseVisit.MaxFindingsLength);
         var officers = await ReadOfficersAsync(input.Officers, officerId, v, ct);
         var problems = await ReadProblemsAsync(input.Problems, v, ct);
+        if (earlier is not null)
+        {
+            return Repeats(earlier, visitedOn, findings, officers, problems) ? earlier : ChangedSinceSent;
+        }
+
         if (!v.IsValid)
         {
             return new ServiceError.Invalid(v);
@@ -73,29 +82,40 @@ public sealed class VisitService(
         catch (DbUpdateException ex) when (input.RequestId is not null
             && ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ix_enterprise_visits_request_id" })
         {
-            // The same form sent twice at once: the other one logged it.
+            // The same form sent twice at once: the other one logged it (this one again, or with other content).
             db.DiscardChanges();
-            return (await LoggedAlreadyAsync(enterpriseId, input.RequestId, ct)).GetValueOrDefault();
+            var other = (await EarlierAsync(input.RequestId, ct))!;
+            return other.EnterpriseId != enterpriseId ? IdUsedElsewhere
+                : Repeats(other, visitedOn, findings, officers, problems) ? other : ChangedSinceSent;
         }
 
         return visit;
     }
 
-    /// <summary>
-    /// The visit a request with <paramref name="requestId"/> logged already (a repeat), a 409 when that id logged a visit
-    /// of another enterprise (a caller's id reused), or null: a new request.
-    /// </summary>
-    private async Task<ServiceResult<EnterpriseVisit>?> LoggedAlreadyAsync(long enterpriseId, Guid? requestId, CancellationToken ct)
-    {
-        if (requestId is not { } id || await db.Set<EnterpriseVisit>().AsNoTracking().FirstOrDefaultAsync(v => v.RequestId == id, ct) is not { } earlier)
-        {
-            return null;
-        }
+    /// <summary>The visit a request with <paramref name="requestId"/> logged already, with its officers and problems; null: a new request.</summary>
+    private async Task<EnterpriseVisit?> EarlierAsync(Guid? requestId, CancellationToken ct) =>
+        requestId is not { } id ? null
+            : await db.Set<EnterpriseVisit>().AsNoTracking().Include(x => x.Officers).Include(x => x.Problems).AsSplitQuery()
+                .FirstOrDefaultAsync(x => x.RequestId == id, ct);
 
-        return earlier.EnterpriseId == enterpriseId
-            ? earlier
-            : new ServiceError.Conflict(new("此请求编号（requestId）已用于另一次走访登记", "This requestId was already used to log another visit"));
-    }
+    /// <summary>
+    /// Whether a request carrying <paramref name="earlier"/>'s request id asks for that visit again (read as it was then:
+    /// text trimmed, the same officers in any order, the same problems in order) rather than for another with the id reused.
+    /// </summary>
+    private static bool Repeats(EnterpriseVisit earlier, DateOnly? visitedOn, string findings, List<string> officers, List<VisitProblem> problems) =>
+        earlier.VisitedOn == visitedOn
+        && earlier.Findings == findings
+        && earlier.Officers.Select(o => o.OfficerId).Order(StringComparer.Ordinal).SequenceEqual(officers.Order(StringComparer.Ordinal))
+        && earlier.Problems.OrderBy(p => p.Position).Select(p => (p.Title, p.Description, p.DepartmentCode, p.Category))
+            .SequenceEqual(problems.Select(p => (p.Title, p.Description, p.DepartmentCode, p.Category)));
+
+    private static readonly ServiceError IdUsedElsewhere =
+        new ServiceError.Conflict(new("此请求编号（requestId）已用于另一次走访登记", "This requestId was already used to log another visit"));
+
+    /// <summary>A form sent again with its request id after a change: the first sending was logged, the change is not.</summary>
+    private static readonly ServiceError ChangedSinceSent = new ServiceError.Conflict(new(
+        "这次走访登记已经提交过，这次的内容与上次不同：上次提交的已经保存，这次的修改未保存。请查看已保存的走访记录，需要时另行登记",
+        "This visit was sent before with other content: that one was logged, this change was not. See the logged visit, and log another if needed"));
 
     /// <summary>An enterprise's visits, newest first, with where it stands against its cadence.</summary>
     public async Task<ServiceResult<EnterpriseVisitsDto>> ListAsync(long enterpriseId, CancellationToken ct)
@@ -486,7 +506,10 @@ public sealed class VisitService(
 }
 
 /// <param name="VisitedOn">The local day of the visit, yyyy-MM-dd; not in the future.</param>
-/// <param name="RequestId">Optional: sent again with the same id (a double tap, a retry), the visit is logged once.</param>
+/// <param name="RequestId">
+/// Optional: sent again with the same id and content (a double tap, a retry), the visit is logged once; the id with other
+/// content, or used for another enterprise's visit, is refused (409) and nothing changes.
+/// </param>
 public sealed record VisitInput(
     string? VisitedOn,
     [property: Description(

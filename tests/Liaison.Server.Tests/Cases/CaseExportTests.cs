@@ -45,14 +45,28 @@ public sealed class CaseExportTests(AppFixture fixture) : IClassFixture<AppFixtu
         Assert.Equal("cases-2026-03-02.csv", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName);
         Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
         Assert.StartsWith("编号 Number,事项 Title,企业 Enterprise,类别 Category,", lines[0]);
-        Assert.EndsWith(",受理时间 Opened,统一社会信用代码 Credit code,园区工作人员 Officer", lines[0]);
+        Assert.EndsWith(",受理时间 Opened,统一社会信用代码 Credit code,园区工作人员 Officer,重点企业 Key enterprise,首席服务员 Chief service officer", lines[0]);
         Assert.Equal(numbers.AsEnumerable().Reverse(), lines.Skip(1).Select(l => l.Split(',')[0]));
         Assert.Equal(
             $"{numbers[2]},\"导出核对, 用水\",安岳示例柠檬科技有限公司,综合要素保障,普通,自然资源和规划局,0,",
             lines[1][..(lines[1].IndexOf(",0,", StringComparison.Ordinal) + 3)]);
-        // Then the case's state and times; at the end the credit code and the park officer following the case.
-        Assert.EndsWith(",已派单，待签收,2026-03-03 18:00,2026-03-09 18:00,否,否,2026-03-02 09:00,91350100M000100Y43,测试专员", lines[1]);
+        // Then the case's state and times; at the end the credit code, the park officer following the case, and whether
+        // the enterprise is a key one with its chief service officer (not one here).
+        Assert.EndsWith(",已派单，待签收,2026-03-03 18:00,2026-03-09 18:00,否,否,2026-03-02 09:00,91350100M000100Y43,测试专员,否,", lines[1]);
         Assert.Contains(",\"'=HYPERLINK(\"\"http://evil.example\"\") 导出核对\",", lines[2]);
+
+        // A key enterprise's case names its chief service officer.
+        await OpenAsync(officer, new
+        {
+            title = "重点企业导出核对", description = "企业新厂房需要 10kV 专线接入。", category = "factor-guarantee", priority = "normal", departmentCode = "zrzyj",
+            enterprise = new
+            {
+                name = "安岳导出重点企业有限公司", creditCode = "91512021MA2000777" + Liaison.Cases.Enterprises.UnifiedSocialCreditCode.ComputeCheckCharacter("91512021MA2000777"),
+                contact = "王经理 13800000000", isKey = true, chiefServiceOfficer = "张首席",
+            },
+        });
+        var keyLines = Encoding.UTF8.GetString(await officer.GetByteArrayAsync("/api/cases/export.csv?q=重点企业导出核对")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith(",测试专员,是,张首席", keyLines[1]);
 
         // In English, the values are English too.
         var english = new HttpRequestMessage(HttpMethod.Get, "/api/cases/export.csv?q=导出核对&departmentCode=zrzyj");

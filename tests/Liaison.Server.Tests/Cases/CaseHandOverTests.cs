@@ -67,6 +67,25 @@ public sealed class CaseHandOverTests : IAsyncLifetime
         Assert.Single((await GetCaseAsync(_officer, number)).GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == CaseEventKinds.OfficerChanged);
     }
 
+    /// <summary>A closed case whose 不满意 rating awaits the officer's decision still needs an officer: it may be handed over.</summary>
+    [Fact]
+    public async Task A_closed_case_whose_unsatisfied_rating_awaits_a_decision_is_handed_over_with_it()
+    {
+        var enterprise = await Enterprises.RatingTestKit.RegisterAsync(_officer, 31);
+        var number = await Enterprises.RatingTestKit.OpenForAsync(_officer, enterprise);
+        await Enterprises.RatingTestKit.ConfirmAsync(_app, _officer, number);
+        var path = (await Enterprises.RatingTestKit.EnterpriseLinksAsync(_app, number))[1].Path;
+        Assert.Equal(HttpStatusCode.Redirect, (await Enterprises.RatingTestKit.RateAsync(_app.Anonymous(), path, "unsatisfied", "电压仍不稳定")).StatusCode);
+        var browser = await _app.SignInThroughFormAsync(Officer, "officer-password-1");
+        Assert.Contains("data-handover", await browser.GetStringAsync($"/cases/{number}"));
+
+        var response = await HandOverAsync(number, new { officer = Colleague, note = "请李娜决定重办或说明" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Colleague, (await GetCaseAsync(_officer, number)).GetProperty("officer").GetProperty("email").GetString());
+        Assert.Single(await MailsAsync(_app, Colleague, "【移交】"), m => m.Subject!.Contains(number));
+    }
+
     [Fact]
     public async Task The_case_list_filters_by_the_officer_responsible_me_or_an_email()
     {

@@ -311,10 +311,14 @@ public sealed partial class DigestTests : IAsyncLifetime
         Assert.True(text.IndexOf(returned, StringComparison.Ordinal) < text.IndexOf(progressed, StringComparison.Ordinal));
 
         At(3, 10, 8, 30); // the quiet case is now overdue (due Monday 9th)
+        await _app.SweepTimersAsync(); // its escalations (督办) fire
         await RunDailyAsync();
 
         var third = (await DigestsToAsync(Officer, OfficerSubject)).Last().TextBody ?? "";
         Assert.Contains("== 已超期（2） ==", third);
+        // An escalation in the case page's words, not its rung's code.
+        Assert.Contains("督办：红灯：已到办结期限（经办人和分管领导）", third);
+        Assert.DoesNotContain("督办：督办：", third);
         Assert.Contains(quiet, third);
         Assert.Empty(await DigestsToAsync("other@test.example", OfficerSubject));
         _ = other;

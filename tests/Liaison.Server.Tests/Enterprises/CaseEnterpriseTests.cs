@@ -35,7 +35,7 @@ public sealed class CaseEnterpriseTests : IAsyncLifetime
         return first17 + UnifiedSocialCreditCode.ComputeCheckCharacter(first17);
     }
 
-    private async Task<long> RegisterAsync(string code, bool key, string name = "安岳重点燃气有限公司")
+    private async Task<long> RegisterAsync(string code, bool key, string name = "安岳重点燃气有限公司", string contactEmail = "zhao@gas.example")
     {
         var response = await _officer.PostAsJsonAsync("/api/enterprises", new
         {
@@ -45,7 +45,7 @@ public sealed class CaseEnterpriseTests : IAsyncLifetime
             isKey = key,
             chiefServiceOfficer = key ? Chief : null,
             serviceSquad = key ? new[] { Squad, Chief } : [],
-            contacts = new object[] { new { name = "赵经理", phone = "13900001111", email = "zhao@gas.example" } },
+            contacts = new object[] { new { name = "赵经理", phone = "13900001111", email = contactEmail } },
         });
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToString());
@@ -88,6 +88,9 @@ public sealed class CaseEnterpriseTests : IAsyncLifetime
         Assert.Contains(number, overdue.Subject);
         Assert.Contains($"/cases/{number}", overdue.TextBody);
         Assert.Single(await MailsAsync(_app, Squad, "【重点企业·已超期】"));
+        // The enterprise's own page marks the passed deadline too.
+        var progress = PathOf(RatingTestKit.EnterpriseLinkPattern().Match((await MailsAsync(_app, "zhao@gas.example", number)).First().TextBody ?? "").Value);
+        Assert.Contains("<strong class=\"error\" data-overdue>（已超期）</strong>", await _app.Anonymous().GetStringAsync(progress));
 
         var link = PathOf(LinkIn((await MailsAsync(_app, Handler, "【派单】")).Single()));
         var browser = _app.Anonymous();
@@ -116,12 +119,12 @@ public sealed class CaseEnterpriseTests : IAsyncLifetime
         await PostActionAsync(browser, link, "resolve", new() { ["note"] = "管道已接通" });
 
         Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/reopen", new { note = "企业反映压力不足" })).StatusCode);
-        var reopened = Assert.Single(await MailsAsync(_app, Chief, "【重点企业·已退回重办】"));
+        var reopened = Assert.Single(await MailsAsync(_app, Chief, "【重点企业·转入重办】"));
         Assert.Contains(number, reopened.Subject);
         Assert.Contains("已要求重新办理", reopened.TextBody);
         Assert.Contains("原因：企业反映压力不足", reopened.TextBody);
         Assert.Contains(">原因</td>", reopened.HtmlBody);
-        Assert.Single(await MailsAsync(_app, Squad, "【重点企业·已退回重办】"));
+        Assert.Single(await MailsAsync(_app, Squad, "【重点企业·转入重办】"));
 
         Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/cancel", new { note = "企业已自行解决" })).StatusCode);
         var cancelled = Assert.Single(await MailsAsync(_app, Chief, "【重点企业·已撤销】"));
@@ -132,6 +135,29 @@ public sealed class CaseEnterpriseTests : IAsyncLifetime
         Assert.Single(await MailsAsync(_app, Squad, "【重点企业·已撤销】"));
         // Dispatch, resolved, reopened, cancelled: the handler's acceptance and the rest stay theirs.
         Assert.Equal(4, (await MailsAsync(_app, Squad, "【重点企业")).Count);
+    }
+
+    /// <summary>The team hears of the enterprise's 不满意 (with its comment) and of how the officer decided it (with the note).</summary>
+    [Fact]
+    public async Task The_chief_and_squad_hear_of_an_unsatisfied_rating_and_of_the_officers_decision_on_it()
+    {
+        var enterpriseId = await RegisterAsync(Code(8), key: true, contactEmail: RatingTestKit.NoticeEmail);
+        var number = (await OpenAsync(_officer, CaseFor(enterpriseId))).GetProperty("number").GetString()!;
+        await RatingTestKit.ConfirmAsync(_app, _officer, number);
+        var path = (await RatingTestKit.EnterpriseLinksAsync(_app, number))[1].Path;
+        Assert.Equal(HttpStatusCode.Redirect, (await RatingTestKit.RateAsync(_app.Anonymous(), path, "unsatisfied", "燃气压力仍然不足")).StatusCode);
+
+        var rated = Assert.Single(await MailsAsync(_app, Chief, "【重点企业·企业评价不满意】"));
+        Assert.Contains(number, rated.Subject);
+        Assert.Contains("对一件事项的办理结果评价为不满意", rated.TextBody);
+        Assert.Contains("企业意见：燃气压力仍然不足", rated.TextBody);
+        Assert.Single(await MailsAsync(_app, Squad, "【重点企业·企业评价不满意】"));
+
+        Assert.Equal(HttpStatusCode.OK, (await _officer.PostAsJsonAsync($"/api/cases/{number}/rating-decision",
+            new { decision = "close", note = "已现场说明：压力符合标准" })).StatusCode);
+        var decided = Assert.Single(await MailsAsync(_app, Chief, "【重点企业·不满意评价已说明后结案】"));
+        Assert.Contains("园区意见：已现场说明：压力符合标准", decided.TextBody);
+        Assert.Single(await MailsAsync(_app, Squad, "【重点企业·不满意评价已说明后结案】"));
     }
 
     [Fact]

@@ -785,6 +785,7 @@ public sealed class EnterpriseRatingTests : IAsyncLifetime
         var digest = Assert.Single(await MailsAsync(_app, "officer@test.example", "【事项动态】"));
         Assert.Contains("企业评价不满意，请决定重办或说明后结案", digest.TextBody);
         Assert.Contains("企业意见：电压仍不稳定，设备无法开机", digest.TextBody);
+        Assert.Contains("企业评价：不满意；电压仍不稳定，设备无法开机", digest.TextBody); // the rating's entry says its score
 
         // The same decision sent twice at once (a retry after a lost answer): one decision, one follow-up case, and both
         // are answered with it. Another note, or the other decision, is refused and opens nothing.

@@ -353,6 +353,20 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.Contains("data-shipped-changed=\"text\"", page);
     }
 
+    /// <summary>
+    /// The service team's copy tells of the 不满意 rating and its decision, and the officer's digest words its subject
+    /// and opening for each reader, since this release: older edits of them are pointed out.
+    /// </summary>
+    [Fact]
+    public async Task The_migration_points_out_older_edits_of_the_service_teams_copy_and_the_officers_digest_as_behind_the_shipped_text()
+    {
+        var migration = Liaison.Server.Data.Migrations.S56EnterpriseWordsShippedHash.PreviousShipped;
+        Assert.Equal(10, migration.Length);
+        var page = await EditedBeforeTheMigrationAsync(nameof(Liaison.Server.Data.Migrations.S56EnterpriseWordsShippedHash), migration,
+            Liaison.Server.Data.Migrations.S56EnterpriseWordsShippedHash.Statements(), "officer-digest", "zh-CN", ("subject", "事项动态 {{ Date }}（{{ Count }}）"));
+        Assert.Contains("data-shipped-changed=\"subject\"", page);
+    }
+
     [Fact]
     public async Task Preview_shows_the_unsaved_edit_with_values_escaped_inside_a_sandboxed_frame()
     {
@@ -471,7 +485,7 @@ public sealed partial class MailTemplatePagesTests(MailTemplatePagesTests.Fixtur
         Assert.Contains("<code>Case.Title</code>", await admin.GetStringAsync("/admin/templates/dispatch/zh-CN"));
 
         var fields = Fields(page);
-        Assert.Contains("{{ Count }}", fields["subject"]);
+        Assert.Contains("{{ OwnCount }}", fields["subject"]);
         var response = await PostAsync(admin, "/admin/templates/officer-digest/zh-CN", fields,
             ("intent", "preview"), ("subject", "{{ Recipient.Name }} 待决定 {{ NeedsDecisionCount }} 件"));
         var preview = await response.Content.ReadAsStringAsync();

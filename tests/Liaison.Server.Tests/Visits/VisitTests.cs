@@ -97,12 +97,17 @@ public sealed class VisitTests : IAsyncLifetime
         var sent = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => _squad.PostAsJsonAsync($"/api/enterprises/{enterpriseId}/visits", Body(enterpriseId))));
         var again = await _squad.PostAsJsonAsync($"/api/enterprises/{enterpriseId}/visits", Body(enterpriseId));
         var elsewhere = await _squad.PostAsJsonAsync($"/api/enterprises/{other}/visits", Body(other));
+        // The id again with the findings changed is another request: refused, and the visit keeps what was first sent.
+        var changed = await _squad.PostAsJsonAsync($"/api/enterprises/{enterpriseId}/visits",
+            new { visitedOn = "2026-03-02", officers = new[] { Chief }, findings = "企业生产正常，补充：用电仍不稳定。", problems = new[] { Problem("用电") }, requestId = id });
 
         Assert.All(sent.Append(again), r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         var ids = await Task.WhenAll(sent.Append(again).Select(async r => (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64()));
         Assert.Single(ids.Distinct());
         Assert.Equal(HttpStatusCode.Conflict, elsewhere.StatusCode);
-        Assert.Equal(1, await _app.WithDbAsync(db => db.Set<EnterpriseVisit>().CountAsync(v => v.EnterpriseId == enterpriseId)));
+        Assert.Equal(HttpStatusCode.Conflict, changed.StatusCode);
+        Assert.Contains("这次的内容与上次不同", (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal("企业生产正常。", await _app.WithDbAsync(db => db.Set<EnterpriseVisit>().Where(v => v.EnterpriseId == enterpriseId).Select(v => v.Findings).SingleAsync()));
         Assert.Equal(1, await _app.WithDbAsync(db => db.Set<VisitProblem>().CountAsync(p => db.Set<EnterpriseVisit>().Any(v => v.Id == p.VisitId && v.EnterpriseId == enterpriseId))));
         Assert.Equal(0, await _app.WithDbAsync(db => db.Set<EnterpriseVisit>().CountAsync(v => v.EnterpriseId == other)));
     }
@@ -425,6 +430,13 @@ public sealed class VisitTests : IAsyncLifetime
         Assert.Contains("走访已逾期 2 天", enterprisePage);
         Assert.Contains($"href=\"/enterprises/{weekly}/visits\" data-visits-link", enterprisePage);
 
+        // The API filters by chief as the register page does: chief=me is the caller's (the squad member is chief of none),
+        // anything else is 400.
+        Assert.Equal(0, (await _squad.GetFromJsonAsync<JsonElement>("/api/enterprises?chief=me")).GetProperty("total").GetInt32());
+        var badChief = await _squad.GetAsync("/api/enterprises?chief=nobody@test.example");
+        Assert.Equal(HttpStatusCode.BadRequest, badChief.StatusCode);
+        Assert.True((await badChief.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("chief", out _));
+
         // 21 March: the recent one's visit of 20 Feb ran out on the 22nd… not yet; on 22 March it is due today.
         At(3, 21, 9);
         Assert.Equal(new[] { never, weekly }.Order(), await DueAsync(true));
@@ -460,16 +472,23 @@ public sealed class VisitTests : IAsyncLifetime
         Assert.True(servedAt >= 0, text);
         Assert.Contains(number, text[servedAt..]);
         Assert.Contains("安岳首席服务测试有限公司", text[servedAt..]);
-        var dueAt = text.IndexOf("到期应走访的重点企业", StringComparison.Ordinal);
+        var dueAt = text.IndexOf("== 到期应走访的重点企业", StringComparison.Ordinal);
         Assert.True(dueAt > servedAt, text);
         Assert.Contains("安岳待走访测试有限公司：从未走访", text[dueAt..]);
         Assert.Contains($"https://liaison.test.example/enterprises/{due}/visits", text[dueAt..]);
         // The visited enterprise is not due.
         Assert.DoesNotContain("安岳首席服务测试有限公司：", text[dueAt..]);
         Assert.Contains("家重点企业到期应走访", chiefMail.Subject);
+        // The chief has no cases of their own: the subject and the opening say what the mail holds, no "0 件事项".
+        Assert.Contains("您服务的重点企业有 1 件在办事项，", chiefMail.Subject);
+        Assert.DoesNotContain("0 件事项", chiefMail.Subject);
+        Assert.DoesNotContain("以下是您跟进的事项", text);
+        Assert.Contains("以下是您服务的重点企业的在办事项和到期应走访的重点企业。", text);
 
         // The squad member sees the cases, not the chief's visit list.
-        var squadText = Assert.Single(await MailsAsync(_app, Squad, "【事项动态】")).TextBody ?? "";
+        var squadMail = Assert.Single(await MailsAsync(_app, Squad, "【事项动态】"));
+        Assert.EndsWith("您服务的重点企业有 1 件在办事项", squadMail.Subject);
+        var squadText = squadMail.TextBody ?? "";
         Assert.Contains(number, squadText);
         Assert.DoesNotContain("到期应走访的重点企业", squadText);
     }
@@ -479,6 +498,7 @@ public sealed class VisitTests : IAsyncLifetime
     {
         var first = await RegisterAsync(10, "安岳红黄榜走访甲有限公司");
         var second = await RegisterAsync(11, "安岳红黄榜走访乙有限公司", visitEveryDays: 3);
+        await RegisterAsync(13, "安岳红黄榜从未走访有限公司"); // registered today, every 30 days: not overdue for a month
         var earlier = await LogAsync(_squad, first, "2026-02-27", Problem("上周发现、本周转办的问题"));
         var a = await LogAsync(_squad, first, "2026-03-02", Problem("已解决的问题"), Problem("未解决的问题"), Problem("未转办的问题"));
 
@@ -491,9 +511,9 @@ public sealed class VisitTests : IAsyncLifetime
         await PostActionAsync(_app.Anonymous(), link, "accept");
         await PostActionAsync(_app.Anonymous(), link, "resolve", new() { ["note"] = "专线已接通" });
 
-        // Every key enterprise but the first (visited 2 March, every 30 days) is overdue by Sunday 8 March: the second's
-        // visit of the 3rd ran out on the 6th.
-        var keys = await _app.WithDbAsync(db => db.Set<RegisteredEnterprise>().CountAsync(e => e.IsKey));
+        // Only the second is overdue by Sunday 8 March: its visit of the 3rd ran out on the 6th. The first was visited on
+        // the 2nd, every 30 days; the never-visited one was registered on the 2nd, every 30 days.
+        const int overdue = 1;
 
         At(3, 9, 9); // the next Monday
         var admin = await _app.AsAdminAsync();
@@ -503,18 +523,22 @@ public sealed class VisitTests : IAsyncLifetime
         Assert.Equal(3, k.GetProperty("problemsFound").GetInt32());
         Assert.Equal(3, k.GetProperty("problemsRaised").GetInt32()); // the earlier visit's problem was raised this week
         Assert.Equal(1, k.GetProperty("solved").GetInt32());
-        Assert.Equal(keys - 1, k.GetProperty("overdueForVisit").GetInt32());
+        Assert.Equal(overdue, k.GetProperty("overdueForVisit").GetInt32());
         Assert.Equal("2026-03-08", k.GetProperty("overdueAsOf").GetString());
         Assert.False(k.GetProperty("asOfNow").GetBoolean());
 
         var csv = Encoding.UTF8.GetString(await admin.GetByteArrayAsync("/api/reports/league-table.csv?from=2026-03-02&to=2026-03-08"));
         Assert.Contains("\r\n\r\n重点企业服务 Key-enterprise service\r\n走访次数 Visits made,2\r\n", csv);
-        Assert.Contains($"(as of 2026-03-08),{keys - 1}\r\n", csv);
+        Assert.Contains($"(as of 2026-03-08),{overdue}\r\n", csv);
         Assert.Contains("其中已解决（已办结或已销号） Of which solved (resolved or closed),1\r\n", csv);
         // The page says each label once, in the reader's language.
         var page = await (await _app.SignInThroughFormAsync(LiaisonApp.AdminEmail, LiaisonApp.AdminPassword)).GetStringAsync("/reports/league-table?from=2026-03-02&to=2026-03-08");
         Assert.Contains("<dt>走访次数</dt><dd>2</dd>", page);
         Assert.DoesNotContain("Visits made", page);
+
+        // As of a day before any of them was registered, none is overdue.
+        var before = (await admin.GetFromJsonAsync<JsonElement>("/api/reports/league-table?from=2026-02-23&to=2026-03-01")).GetProperty("keyEnterpriseService");
+        Assert.Equal(0, before.GetProperty("overdueForVisit").GetInt32());
 
         // The current week is judged as of today.
         var now = (await admin.GetFromJsonAsync<JsonElement>("/api/reports/league-table?from=2026-03-09&to=2026-03-15")).GetProperty("keyEnterpriseService");
@@ -529,7 +553,7 @@ public sealed class VisitTests : IAsyncLifetime
         }
 
         var mail = Assert.Single(await MailsAsync(_app, LiaisonApp.AdminEmail, "红黄榜"));
-        Assert.Contains($"重点企业服务：走访 2 次，发现问题 3 个；走访问题转办事项 3 件，其中已解决 1 件（33%）；逾期未走访的重点企业 {keys - 1} 家（截至 2026年3月8日（周日））", mail.TextBody);
+        Assert.Contains($"重点企业服务：走访 2 次，发现问题 3 个；走访问题转办事项 3 件，其中已解决 1 件（33%）；逾期未走访的重点企业 {overdue} 家（截至 2026年3月8日（周日））", mail.TextBody);
     }
 
     /// <summary>The officers who went, by the id a read gives them (in any case) or by email; an unknown one is 400 saying so.</summary>
@@ -621,10 +645,19 @@ public sealed class VisitTests : IAsyncLifetime
         var browser = await _app.SignInThroughFormAsync(Squad, OfficerPassword);
         var form = await browser.GetStringAsync($"/enterprises/{enterpriseId}/visits");
 
-        var logged = await browser.PostAsync($"/enterprises/{enterpriseId}/visits", new FormUrlEncodedContent(new Dictionary<string, string>
+        Dictionary<string, string> Fields(string findings) => new()
         {
-            ["__RequestVerificationToken"] = TokenIn(form), ["visitedOn"] = "2026-03-02", ["findings"] = "企业生产正常",
-        }));
+            ["__RequestVerificationToken"] = TokenIn(form), ["visitedOn"] = "2026-03-02", ["findings"] = findings,
+            ["requestId"] = System.Text.RegularExpressions.Regex.Match(form, "name=\"requestId\" value=\"([^\"]+)\"").Groups[1].Value,
+        };
+        var logged = await browser.PostAsync($"/enterprises/{enterpriseId}/visits", new FormUrlEncodedContent(Fields("企业生产正常")));
+        // The back button, the findings changed, sent again: the form comes back saying so, with what was typed.
+        var changed = await browser.PostAsync($"/enterprises/{enterpriseId}/visits", new FormUrlEncodedContent(Fields("企业生产正常，另有补充")));
+        Assert.Equal(HttpStatusCode.Conflict, changed.StatusCode);
+        var again = await changed.Content.ReadAsStringAsync();
+        Assert.Contains("这次的修改未保存", again);
+        Assert.Contains("企业生产正常，另有补充", again);
+        Assert.Equal("企业生产正常", await _app.WithDbAsync(db => db.Set<EnterpriseVisit>().Where(v => v.EnterpriseId == enterpriseId).Select(v => v.Findings).SingleAsync()));
 
         Assert.Equal(HttpStatusCode.Redirect, logged.StatusCode);
         var path = logged.Headers.Location!.OriginalString;
