@@ -1153,13 +1153,19 @@ public sealed partial class CaseService(
             return Fail(new ServiceError.NotFound(new($"事项 {number} 没有编号为 {partId} 的协办", $"Case '{number}' has no co-handling part {partId}")));
         }
 
-        var fingerprint = (input.Days, input.ExtendLead) switch
+        // The days granted and extendLead only when sent: a request recorded before either existed reads the same.
+        List<object?> asked = [part.Id, input.DepartmentCode, input.Task, input.Reason, input.Note, input.Approve, input.CopyLeader];
+        if (input.Days is { } granting)
         {
-            ({ } granting, true) => RequestFingerprint.Of(part.Id, input.DepartmentCode, input.Task, input.Reason, input.Note, input.Approve, input.CopyLeader, granting, true),
-            ({ } granting, false) => RequestFingerprint.Of(part.Id, input.DepartmentCode, input.Task, input.Reason, input.Note, input.Approve, input.CopyLeader, granting),
-            (null, true) => RequestFingerprint.Of(part.Id, input.DepartmentCode, input.Task, input.Reason, input.Note, input.Approve, input.CopyLeader, true),
-            _ => RequestFingerprint.Of(part.Id, input.DepartmentCode, input.Task, input.Reason, input.Note, input.Approve, input.CopyLeader),
-        };
+            asked.Add(granting);
+        }
+
+        if (input.ExtendLead)
+        {
+            asked.Add(true);
+        }
+
+        var fingerprint = RequestFingerprint.Of([.. asked]);
         if (await EarlierAsync(input.RequestId, c, PartAction(action), fingerprint, null, ct) is { } earlier)
         {
             return earlier;

@@ -419,13 +419,13 @@ public sealed record LinkPageModel(
 /// <summary>The notice an action leaves for the link's page (<see cref="Flash"/>): which action was done.</summary>
 public sealed record LinkActionDone(string Action);
 
-/// <summary>What a liaison sent with an action's form.</summary>
 /// <summary>The latest a part may be due (the lead's resolve deadline less the lead time) and the working days an extension may add before it.</summary>
 public sealed record PartExtensionCap(DateTimeOffset Latest, int Most);
 
 /// <summary>The lead's resolution (办结): when, its note (办理结果) and its attachments (links or text, one per line), if any.</summary>
 public sealed record LeadResolution(DateTimeOffset At, string? Note, string? Attachments);
 
+/// <summary>What a liaison sent with an action's form.</summary>
 public sealed record LinkFormInput(string Action, string? Note, string? ReasonCode, string? Days, string? Attachments, string? OverrideReason);
 
 /// <summary>A co-handler's part as the lead's page shows it, with its department's name.</summary>
