@@ -210,6 +210,12 @@ public sealed class CaseMailer(
     /// </summary>
     public async Task TellServiceTeamAsync(LiaisonDbContext db, Case c, string keyEvent, string? note, CancellationToken ct)
     {
+        if (c.EnterpriseId is null)
+        {
+            // No register entry, no team: the mail's model is not worth reading.
+            return;
+        }
+
         var shared = await SharedModelAsync(db, c, null, new Extras(note), null, ct);
         await CopyServiceTeamAsync(db, c, keyEvent, shared, null, [], ct);
     }

@@ -69,7 +69,6 @@ public sealed partial class CaseService
             c.OriginalDueAt = original == before ? move.To.Due : move.Calendar.AddWorkingDays(original, move.Days).Due;
         }
 
-        c.UpdatedAt = now;
         CaseTimeline.Add(db, c, now, CaseEventKinds.DeadlineChanged, officer, null,
             new { reason = CaseTimeline.WithPartReason, dueAt = move.To, originalDueAt = c.OriginalDueAt, previousDueAt = before, department = part.DepartmentCode, days = move.Days });
         await enterpriseNotices.ChangedAsync(db, c, EnterpriseChange.Deadline, before, ct);
